@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { directoryRouter } from './features/directory/directory.router.js';
+import { pathExists } from './features/directory/directory.service.js';
+import { healthRouter } from './features/health/health.router.js';
+import { AppError } from './lib/errors.js';
+import type { Logger } from './lib/logger.js';
+import { apiNotFound, errorHandler, sendProblem } from './lib/problem.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  /** The clock; tests pass a fixed one. */
+  now: () => Date;
+  version: string;
+  /** Built web client to serve; null serves the API only (the Vite dev server serves the client). */
+  webDistDir: string | null;
+}
+
+const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** The built client, if there is one. */
+export function findWebDist(): string | null {
+  return fs.existsSync(path.join(DEFAULT_WEB_DIST, 'index.html')) ? DEFAULT_WEB_DIST : null;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the HTTP application without listening, so tests can drive it with a fresh database. */
+export function createApp(deps: AppDeps): Express {
+  const { config } = deps;
+  const app = express();
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Paths only: query strings can carry personal data, and nothing secret belongs in a URL.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
+
+  const https = config.publicBaseUrl.protocol === 'https:';
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'connect-src': ["'self'", ...(config.media.livekit ? [config.media.livekit.url] : [])],
+          'media-src': ["'self'", 'blob:'],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'upgrade-insecure-requests': https ? [] : null,
+        },
+      },
+      strictTransportSecurity: https ? { maxAge: 15_552_000, includeSubDomains: false } : false,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+
+  const api = express.Router();
+  api.use(express.json({ limit: '64kb', strict: true }));
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(healthRouter(deps));
+  api.use(directoryRouter(deps));
+  api.use(apiNotFound);
+  app.use('/api', api);
+
+  if (deps.webDistDir) serveWebClient(app, deps, deps.webDistDir);
+  else app.use(apiNotFound);
+
+  app.use(errorHandler);
+  return app;
+}
+
+/** Serves the built client: hashed assets cached for good, the page shell never cached. */
+function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
+  const indexHtml = fs.readFileSync(path.join(webDistDir, 'index.html'), 'utf8');
+  app.use(
+    '/assets',
+    express.static(path.join(webDistDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),
+  );
+  app.use(express.static(webDistDir, { index: false, maxAge: '1h' }));
+
+  const sendShell = (res: Response, status: number) => {
+    res.status(status).set('Cache-Control', 'no-cache').type('html').send(indexHtml);
+  };
+
+  // Client routes: answer with the shell, and with 404 when the slugs name nothing, so that
+  // search engines and link checkers see the truth while the client shows its not-found page.
+  app.get('/', (_req, res) => sendShell(res, 200));
+  app.get('/:tenant', async (req, res) => {
+    sendShell(res, (await pathExists(deps.database.db, req.params.tenant)) ? 200 : 404);
+  });
+  app.get('/:tenant/:department', async (req, res) => {
+    const found = await pathExists(deps.database.db, req.params.tenant, req.params.department);
+    sendShell(res, found ? 200 : 404);
+  });
+  app.use((req: Request, res: Response) => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts('html')) sendShell(res, 404);
+    else sendProblem(req, res, new AppError('route_not_found', 404));
+  });
+}

@@ -1,0 +1,181 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only module that reads `process.env` (enforced by lint). Everything else gets a parsed,
+ * typed `Config`. A bad value stops the start with the variable's name and the expected form.
+ */
+
+export const DEVELOPMENT_SESSION_SECRET = 'amtsraum-development-secret-do-not-use-in-production';
+
+const booleanText = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name}: expected true or false` })
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const integerText = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`));
+
+const IceServerSchema = z.object({
+  urls: z.union([z.string().regex(/^(stun|stuns|turn|turns):/), z.array(z.string().regex(/^(stun|stuns|turn|turns):/))]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+const iceServersText = z.string().transform((text, ctx) => {
+  try {
+    return z.array(IceServerSchema).parse(JSON.parse(text));
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected a JSON array of RTCIceServer objects, e.g. [{"urls":"turn:turn.example.de:3478","username":"u","credential":"p"}]',
+    });
+    return z.NEVER;
+  }
+});
+
+const postgresUrl = z
+  .url({ protocol: /^postgres(ql)?$/, error: 'expected a URL like postgres://user:password@host:5432/database' })
+  .optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: integerText(0, 65535).default(3000),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL like https://buergerbuero.example.de' }).optional(),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|\d{1,2})$/, 'expected false, or the number of reverse-proxy hops in front of the app (e.g. 1)')
+    .default('false'),
+  DATABASE_URL: postgresUrl,
+  DATA_DIR: z.string().min(1).default('./data'),
+  MEDIA_MODE: z.enum(['auto', 'p2p', 'livekit'], { error: 'expected auto, p2p or livekit' }).default('auto'),
+  LIVEKIT_URL: z.url({ protocol: /^wss?$/, error: 'expected a ws(s) URL like wss://livekit.example.de' }).optional(),
+  LIVEKIT_API_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL like http://livekit:7880' }).optional(),
+  LIVEKIT_API_KEY: z.string().min(3, 'expected the LiveKit API key').optional(),
+  LIVEKIT_API_SECRET: z.string().min(32, 'expected a secret of at least 32 characters').optional(),
+  P2P_MAX_PARTICIPANTS: integerText(2, 8).default(4),
+  ICE_SERVERS: iceServersText.default([]),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected a URL like smtp://user:password@mail.example.de:587' }).optional(),
+  MAIL_FROM: z.string().min(3).default('Amtsraum <no-reply@localhost>'),
+  SESSION_SECRET: z.string().min(32, 'expected at least 32 random characters (openssl rand -base64 48)').default(DEVELOPMENT_SESSION_SECRET),
+  RETENTION_DAYS: integerText(1, 3650).default(30),
+  SEED_DEMO: booleanText('SEED_DEMO').optional(),
+  SEED_DEMO_PASSWORD: z.string().min(8, 'expected at least 8 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VISIT_GRACE_SECONDS: integerText(10, 3600).default(120),
+});
+
+export type MediaMode = 'p2p' | 'livekit';
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicBaseUrl: URL;
+  trustProxy: boolean | number;
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  dataDir: string;
+  media: {
+    /** The configured preference; `auto` means LiveKit when it is configured. */
+    preference: 'auto' | 'p2p' | 'livekit';
+    /** What calls use by default. */
+    mode: MediaMode;
+    livekit: { url: string; apiUrl: string; apiKey: string; apiSecret: string } | null;
+    p2pMaxParticipants: number;
+    iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+  };
+  mail: { smtpUrl: string | null; from: string; outboxDir: string };
+  sessionSecret: string;
+  retentionDays: number;
+  seed: { enabled: boolean; password: string | null };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  visitGraceSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses configuration from an environment; throws `ConfigError` naming every bad variable. */
+export function parseConfig(env: Env): Config {
+  // An empty variable (FOO=) means "not set", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        const given = cleaned[name];
+        const shown = given === undefined || /SECRET|PASSWORD|URL/.test(name) ? '' : ` (got "${given}")`;
+        const message = issue.message.startsWith(`${name}:`) ? issue.message.slice(name.length + 1).trim() : issue.message;
+        return `${name}: ${message}${shown}`;
+      }),
+    );
+  }
+  const e = result.data;
+  const problems: string[] = [];
+
+  if (e.NODE_ENV === 'production' && e.SESSION_SECRET === DEVELOPMENT_SESSION_SECRET) {
+    problems.push('SESSION_SECRET: must be set in production to at least 32 random characters (openssl rand -base64 48)');
+  }
+
+  const livekitParts = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET];
+  const livekitConfigured = livekitParts.every(Boolean);
+  if (!livekitConfigured && (livekitParts.some(Boolean) || e.MEDIA_MODE === 'livekit')) {
+    problems.push(
+      'LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: all three are needed for LiveKit' +
+        (e.MEDIA_MODE === 'livekit' ? ' (MEDIA_MODE=livekit)' : ''),
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicBaseUrl = new URL(e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`);
+  const livekit =
+    livekitConfigured && e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
+      ? {
+          url: e.LIVEKIT_URL,
+          apiUrl: e.LIVEKIT_API_URL ?? e.LIVEKIT_URL.replace(/^ws/, 'http'),
+          apiKey: e.LIVEKIT_API_KEY,
+          apiSecret: e.LIVEKIT_API_SECRET,
+        }
+      : null;
+
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicBaseUrl,
+    trustProxy: e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : Number(e.TRUST_PROXY),
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    dataDir,
+    media: {
+      preference: e.MEDIA_MODE,
+      mode: e.MEDIA_MODE === 'p2p' ? 'p2p' : livekit ? 'livekit' : 'p2p',
+      livekit,
+      p2pMaxParticipants: e.P2P_MAX_PARTICIPANTS,
+      iceServers: e.ICE_SERVERS,
+    },
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
+    sessionSecret: e.SESSION_SECRET,
+    retentionDays: e.RETENTION_DAYS,
+    seed: { enabled: e.SEED_DEMO ?? e.NODE_ENV !== 'production', password: e.SEED_DEMO_PASSWORD ?? null },
+    logLevel: e.LOG_LEVEL,
+    visitGraceSeconds: e.VISIT_GRACE_SECONDS,
+  };
+}
+
+/** Reads the process environment. Called once, by main.ts. */
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}

@@ -1,0 +1,153 @@
+import type { Contact, LocalizedText, OpeningHours } from '@amtsraum/shared';
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The data model. Times are `timestamptz` (UTC instants); wall-clock data (opening hours,
+ * closure dates) is interpreted in the tenant's time zone.
+ */
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/** A municipality. Several share one installation; every other row hangs off one. */
+export const tenants = pgTable('tenants', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull().default('Europe/Berlin'),
+  defaultLocale: text('default_locale').notNull().default('de'),
+  brandColor: text('brand_color').notNull().default('#1d4f91'),
+  logoUrl: text('logo_url'),
+  createdAt: createdAt(),
+});
+
+export const doorStateEnum = pgEnum('door_state', ['open', 'paused', 'closed']);
+
+export const departments = pgTable(
+  'departments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    slug: text('slug').notNull(),
+    name: jsonb('name').$type<LocalizedText>().notNull(),
+    description: jsonb('description').$type<LocalizedText>().notNull(),
+    contact: jsonb('contact').$type<Contact>().notNull().default({}),
+    openingHours: jsonb('opening_hours').$type<OpeningHours>().notNull(),
+    /** Set by clerks; null means "follow the opening hours". */
+    doorOverride: doorStateEnum('door_override'),
+    doorOverrideAt: timestamp('door_override_at', { withTimezone: true }),
+    queueCap: integer('queue_cap').notNull().default(30),
+    avgHandlingMinutes: integer('avg_handling_minutes').notNull().default(10),
+    sortOrder: integer('sort_order').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('departments_tenant_slug_key').on(table.tenantId, table.slug),
+    check('departments_queue_cap_positive', sql`${table.queueCap} > 0`),
+    check('departments_avg_handling_positive', sql`${table.avgHandlingMinutes} > 0`),
+  ],
+);
+
+/** Days closed: for one department, or (department_id null) tenant-wide public holidays. */
+export const closures = pgTable(
+  'closures',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'cascade' }),
+    startsOn: date('starts_on').notNull(),
+    endsOn: date('ends_on').notNull(),
+    reason: jsonb('reason').$type<LocalizedText>(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('closures_tenant_idx').on(table.tenantId, table.endsOn),
+    check('closures_range', sql`${table.endsOn} >= ${table.startsOn}`),
+  ],
+);
+
+export const services = pgTable(
+  'services',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    slug: text('slug').notNull(),
+    name: jsonb('name').$type<LocalizedText>().notNull(),
+    description: jsonb('description').$type<LocalizedText>(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    extraMinutesPerPerson: integer('extra_minutes_per_person').notNull().default(0),
+    documents: jsonb('documents').$type<LocalizedText[]>().notNull().default([]),
+    bookable: boolean('bookable').notNull().default(true),
+    knockable: boolean('knockable').notNull().default(true),
+    sortOrder: integer('sort_order').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('services_department_slug_key').on(table.departmentId, table.slug),
+    check('services_duration_positive', sql`${table.durationMinutes} > 0`),
+    check('services_extra_nonnegative', sql`${table.extraMinutesPerPerson} >= 0`),
+  ],
+);
+
+/** Clerks and admins. E-mail addresses are stored lower-case and are unique per installation. */
+export const staff = pgTable(
+  'staff',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    /** argon2id, PHC string format. */
+    passwordHash: text('password_hash').notNull(),
+    languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
+    /** Municipality admin: manages every department of the tenant. */
+    isTenantAdmin: boolean('is_tenant_admin').notNull().default(false),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('staff_email_key').on(table.email),
+    check('staff_email_lowercase', sql`${table.email} = lower(${table.email})`),
+  ],
+);
+
+export const staffRoleEnum = pgEnum('staff_role', ['clerk', 'admin']);
+
+export const staffMemberships = pgTable(
+  'staff_memberships',
+  {
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    role: staffRoleEnum('role').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.staffId, table.departmentId] }),
+    index('staff_memberships_department_idx').on(table.departmentId),
+  ],
+);

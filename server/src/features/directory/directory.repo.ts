@@ -1,0 +1,60 @@
+import { and, asc, eq, gte } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { closures, departments, services, tenants } from '../../db/schema.js';
+
+export type TenantRow = typeof tenants.$inferSelect;
+export type DepartmentRow = typeof departments.$inferSelect;
+export type ServiceRow = typeof services.$inferSelect;
+export type ClosureRow = typeof closures.$inferSelect;
+
+export async function listTenants(db: Db): Promise<TenantRow[]> {
+  return db.select().from(tenants).orderBy(asc(tenants.name));
+}
+
+export async function findTenantBySlug(db: Db, slug: string): Promise<TenantRow | undefined> {
+  const [row] = await db.select().from(tenants).where(eq(tenants.slug, slug)).limit(1);
+  return row;
+}
+
+export async function listDepartments(db: Db, tenantId: string): Promise<DepartmentRow[]> {
+  return db
+    .select()
+    .from(departments)
+    .where(eq(departments.tenantId, tenantId))
+    .orderBy(asc(departments.sortOrder), asc(departments.slug));
+}
+
+/** The department only if it belongs to the tenant: the tenant is part of the lookup. */
+export async function findDepartment(db: Db, tenantId: string, slug: string): Promise<DepartmentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(departments)
+    .where(and(eq(departments.tenantId, tenantId), eq(departments.slug, slug)))
+    .limit(1);
+  return row;
+}
+
+export async function listServices(db: Db, departmentId: string): Promise<ServiceRow[]> {
+  return db
+    .select()
+    .from(services)
+    .where(eq(services.departmentId, departmentId))
+    .orderBy(asc(services.sortOrder), asc(services.slug));
+}
+
+/**
+ * Closures of the tenant that have not ended before `fromDate` (YYYY-MM-DD), for the given
+ * departments plus the tenant-wide ones.
+ */
+export async function listClosures(db: Db, tenantId: string, fromDate: string): Promise<ClosureRow[]> {
+  return db
+    .select()
+    .from(closures)
+    .where(and(eq(closures.tenantId, tenantId), gte(closures.endsOn, fromDate)))
+    .orderBy(asc(closures.startsOn));
+}
+
+export function closuresFor(rows: ClosureRow[], departmentId: string): ClosureRow[] {
+  return rows.filter((row) => row.departmentId === null || row.departmentId === departmentId);
+}
+

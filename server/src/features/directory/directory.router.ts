@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import type { AppDeps } from '../../app.js';
+import { getDepartmentPage, getInstallation, getTenantPage } from './directory.service.js';
+
+export function directoryRouter(deps: AppDeps): Router {
+  const router = Router();
+
+  router.get('/tenants', async (_req, res) => {
+    res.json(await getInstallation(deps.database.db));
+  });
+
+  router.get('/tenants/:tenant', async (req, res) => {
+    res.json(await getTenantPage(deps.database.db, { tenantSlug: req.params.tenant, now: deps.now() }));
+  });
+
+  router.get('/tenants/:tenant/departments/:department', async (req, res) => {
+    res.json(
+      await getDepartmentPage(deps.database.db, {
+        tenantSlug: req.params.tenant,
+        departmentSlug: req.params.department,
+        now: deps.now(),
+      }),
+    );
+  });
+
+  return router;
+}

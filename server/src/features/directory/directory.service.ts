@@ -1,0 +1,132 @@
+import {
+  formatCivilDate,
+  LocaleSchema,
+  openingStatus,
+  zonedParts,
+  type Closure,
+  type DepartmentResponse,
+  type DepartmentSummary,
+  type DoorStatus,
+  type InstallationResponse,
+  type TenantResponse,
+  type TenantSummary,
+} from '@amtsraum/shared';
+import type { Db } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import {
+  closuresFor,
+  findDepartment,
+  findTenantBySlug,
+  listClosures,
+  listDepartments,
+  listServices,
+  listTenants,
+  type ClosureRow,
+  type DepartmentRow,
+  type TenantRow,
+} from './directory.repo.js';
+
+/** The public directory: municipalities, their departments, doors and services. */
+
+export function toTenantSummary(row: TenantRow): TenantSummary {
+  return {
+    slug: row.slug,
+    name: row.name,
+    timeZone: row.timeZone,
+    defaultLocale: LocaleSchema.catch('de').parse(row.defaultLocale),
+    brandColor: row.brandColor,
+    logoUrl: row.logoUrl,
+  };
+}
+
+function toClosure(row: ClosureRow): Closure {
+  return { from: row.startsOn, to: row.endsOn, reason: row.reason ?? null };
+}
+
+/** The door as a citizen meets it: a clerk's explicit setting wins over the opening hours. */
+export function doorStatus(department: DepartmentRow, closureRows: ClosureRow[], timeZone: string, now: Date): DoorStatus {
+  const hours = openingStatus(department.openingHours, closureRows.map(toClosure), now, timeZone);
+  const state = department.doorOverride ?? (hours.openNow ? 'open' : 'closed');
+  return {
+    state,
+    openByHours: hours.openNow,
+    closesAt: hours.closesAt?.toISOString() ?? null,
+    nextOpening: hours.nextOpening?.toISOString() ?? null,
+  };
+}
+
+function toDepartmentSummary(row: DepartmentRow, closureRows: ClosureRow[], timeZone: string, now: Date): DepartmentSummary {
+  return {
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    door: doorStatus(row, closuresFor(closureRows, row.id), timeZone, now),
+  };
+}
+
+function todayIn(timeZone: string, now: Date): string {
+  return formatCivilDate(zonedParts(now, timeZone));
+}
+
+export async function getInstallation(db: Db): Promise<InstallationResponse> {
+  return { tenants: (await listTenants(db)).map(toTenantSummary) };
+}
+
+async function requireTenant(db: Db, slug: string): Promise<TenantRow> {
+  const tenant = await findTenantBySlug(db, slug);
+  if (!tenant) throw new AppError('tenant_not_found', 404);
+  return tenant;
+}
+
+export async function getTenantPage(db: Db, options: { tenantSlug: string; now: Date }): Promise<TenantResponse> {
+  const tenant = await requireTenant(db, options.tenantSlug);
+  const [departmentRows, closureRows] = await Promise.all([
+    listDepartments(db, tenant.id),
+    listClosures(db, tenant.id, todayIn(tenant.timeZone, options.now)),
+  ]);
+  return {
+    tenant: toTenantSummary(tenant),
+    departments: departmentRows.map((row) => toDepartmentSummary(row, closureRows, tenant.timeZone, options.now)),
+  };
+}
+
+export async function getDepartmentPage(
+  db: Db,
+  options: { tenantSlug: string; departmentSlug: string; now: Date },
+): Promise<DepartmentResponse> {
+  const tenant = await requireTenant(db, options.tenantSlug);
+  const department = await findDepartment(db, tenant.id, options.departmentSlug);
+  if (!department) throw new AppError('department_not_found', 404);
+  const [serviceRows, closureRows] = await Promise.all([
+    listServices(db, department.id),
+    listClosures(db, tenant.id, todayIn(tenant.timeZone, options.now)),
+  ]);
+  const ownClosures = closuresFor(closureRows, department.id);
+  return {
+    tenant: toTenantSummary(tenant),
+    department: {
+      ...toDepartmentSummary(department, ownClosures, tenant.timeZone, options.now),
+      contact: department.contact,
+      openingHours: department.openingHours,
+      closures: ownClosures.map(toClosure),
+      services: serviceRows.map((service) => ({
+        slug: service.slug,
+        name: service.name,
+        description: service.description ?? null,
+        durationMinutes: service.durationMinutes,
+        extraMinutesPerPerson: service.extraMinutesPerPerson,
+        documents: service.documents,
+        bookable: service.bookable,
+        knockable: service.knockable,
+      })),
+    },
+  };
+}
+
+/** Whether `/<tenant>` or `/<tenant>/<department>` names something, for the page's HTTP status. */
+export async function pathExists(db: Db, tenantSlug: string, departmentSlug?: string): Promise<boolean> {
+  const tenant = await findTenantBySlug(db, tenantSlug);
+  if (!tenant) return false;
+  if (departmentSlug === undefined) return true;
+  return (await findDepartment(db, tenant.id, departmentSlug)) !== undefined;
+}

@@ -1,0 +1,29 @@
+import type { ErrorCode } from '@amtsraum/shared';
+
+/**
+ * The one error type features throw. `code` is stable for clients; the user-facing title comes
+ * from the message catalogue in the requester's language; `internal` is logged, never sent.
+ */
+export class AppError extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    public readonly status: number,
+    options: {
+      detail?: string;
+      errors?: { path: string; message: string }[];
+      internal?: string;
+      headers?: Record<string, string>;
+    } = {},
+  ) {
+    super(options.internal ?? code);
+    this.name = 'AppError';
+    this.detail = options.detail;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+  readonly detail: string | undefined;
+  readonly errors: { path: string; message: string }[] | undefined;
+  readonly headers: Record<string, string>;
+}
+
+export const notFound = (code: ErrorCode = 'route_not_found') => new AppError(code, 404);

@@ -1,0 +1,64 @@
+import { negotiateLocale, PROBLEM_CONTENT_TYPE, type ErrorCode, type Problem } from '@amtsraum/shared';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { AppError } from './errors.js';
+import { ERROR_TITLES } from './messages.js';
+
+/** Writes an RFC 9457 problem response in the requester's language. */
+export function sendProblem(req: Request, res: Response, error: AppError): void {
+  const locale = negotiateLocale(req.get('accept-language'));
+  const body: Problem = {
+    type: `about:blank#${error.code}`,
+    title: ERROR_TITLES[error.code][locale],
+    status: error.status,
+    code: error.code,
+    ...(error.detail ? { detail: error.detail } : {}),
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...(typeof req.id === 'string' ? { requestId: req.id } : {}),
+  };
+  res
+    .status(error.status)
+    .set(error.headers)
+    .set('Content-Language', locale)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(body));
+}
+
+export const apiNotFound: RequestHandler = (_req, _res, next) => {
+  next(new AppError('route_not_found', 404));
+};
+
+interface HttpError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+}
+
+/** Maps body-parser's error types to our stable codes. */
+function fromHttpError(error: HttpError): AppError | null {
+  const byType: Record<string, [ErrorCode, number]> = {
+    'entity.parse.failed': ['invalid_json', 400],
+    'entity.too.large': ['payload_too_large', 413],
+    'encoding.unsupported': ['unsupported_media_type', 415],
+    'charset.unsupported': ['unsupported_media_type', 415],
+  };
+  const known = error.type ? byType[error.type] : undefined;
+  if (known) return new AppError(known[0], known[1]);
+  return null;
+}
+
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  const appError =
+    error instanceof AppError ? error : (typeof error === 'object' && error && fromHttpError(error as HttpError)) || null;
+  if (appError) {
+    if (appError.status >= 500) req.log.error({ err: error }, 'request failed');
+    sendProblem(req, res, appError);
+    return;
+  }
+  req.log.error({ err: error }, 'unexpected error');
+  sendProblem(req, res, new AppError('internal_error', 500));
+};

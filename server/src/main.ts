@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig } from './config.js';
+import { DataDirInUseError } from './lib/data-dir-lock.js';
+import { createLogger } from './lib/logger.js';
+import { startServer } from './server.js';
+
+// Listening and shutting down only; everything else is in server.ts and app.ts.
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nSee infra/.env.example for every variable and its form.\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const logger = createLogger(config.logLevel);
+
+let running;
+try {
+  running = await startServer(config, logger);
+} catch (error) {
+  if (error instanceof DataDirInUseError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  logger.fatal({ err: error }, 'start failed');
+  process.exit(1);
+}
+
+logger.info(
+  { url: running.url, publicBaseUrl: config.publicBaseUrl.toString(), database: config.database.kind, media: config.media.mode },
+  'Amtsraum is listening',
+);
+if (config.env !== 'test') {
+  process.stdout.write(`Amtsraum läuft / is running: ${config.publicBaseUrl.toString()}\n`);
+}
+
+const server = running;
+let signalled = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (signalled) return;
+    signalled = true;
+    logger.info({ signal }, 'shutting down');
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

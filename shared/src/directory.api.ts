@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { LocaleSchema, LocalizedTextSchema } from './locales.js';
+import { ClosureSchema, OpeningHoursSchema } from './opening-hours.js';
+
+/** Response schemas of the public directory: municipalities, their departments and services. */
+
+const IsoInstantSchema = z.iso.datetime({ offset: true });
+
+export const TenantSummarySchema = z.object({
+  slug: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  defaultLocale: LocaleSchema,
+  brandColor: z.string().regex(/^#[0-9a-f]{6}$/i),
+  logoUrl: z.string().nullable(),
+});
+export type TenantSummary = z.infer<typeof TenantSummarySchema>;
+
+export const DOOR_STATES = ['open', 'paused', 'closed'] as const;
+export const DoorStateSchema = z.enum(DOOR_STATES);
+export type DoorState = z.infer<typeof DoorStateSchema>;
+
+export const DoorStatusSchema = z.object({
+  /** What a citizen meets at the door now: the clerks' setting, or else the opening hours. */
+  state: DoorStateSchema,
+  /** Whether the opening hours alone say "open" right now. */
+  openByHours: z.boolean(),
+  closesAt: IsoInstantSchema.nullable(),
+  nextOpening: IsoInstantSchema.nullable(),
+});
+export type DoorStatus = z.infer<typeof DoorStatusSchema>;
+
+export const DepartmentSummarySchema = z.object({
+  slug: z.string(),
+  name: LocalizedTextSchema,
+  description: LocalizedTextSchema,
+  door: DoorStatusSchema,
+});
+export type DepartmentSummary = z.infer<typeof DepartmentSummarySchema>;
+
+export const ContactSchema = z.object({
+  phone: z.string().max(60).optional(),
+  email: z.email().optional(),
+  address: z.string().max(300).optional(),
+  room: z.string().max(120).optional(),
+});
+export type Contact = z.infer<typeof ContactSchema>;
+
+export const ServiceSchema = z.object({
+  slug: z.string(),
+  name: LocalizedTextSchema,
+  description: LocalizedTextSchema.nullable(),
+  durationMinutes: z.number().int().positive(),
+  extraMinutesPerPerson: z.number().int().nonnegative(),
+  documents: z.array(LocalizedTextSchema),
+  bookable: z.boolean(),
+  knockable: z.boolean(),
+});
+export type Service = z.infer<typeof ServiceSchema>;
+
+export const InstallationResponseSchema = z.object({
+  tenants: z.array(TenantSummarySchema),
+});
+export type InstallationResponse = z.infer<typeof InstallationResponseSchema>;
+
+export const TenantResponseSchema = z.object({
+  tenant: TenantSummarySchema,
+  departments: z.array(DepartmentSummarySchema),
+});
+export type TenantResponse = z.infer<typeof TenantResponseSchema>;
+
+export const DepartmentResponseSchema = z.object({
+  tenant: TenantSummarySchema,
+  department: DepartmentSummarySchema.extend({
+    contact: ContactSchema,
+    openingHours: OpeningHoursSchema,
+    /** Closures from today on, soonest first. */
+    closures: z.array(ClosureSchema),
+    services: z.array(ServiceSchema),
+  }),
+});
+export type DepartmentResponse = z.infer<typeof DepartmentResponseSchema>;
+
+export const HealthResponseSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  database: z.object({ kind: z.enum(['pglite', 'postgres']), reachable: z.boolean() }),
+  media: z.object({ mode: z.enum(['p2p', 'livekit']) }),
+  version: z.string(),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes of the HTTP and WebSocket API. Clients translate by code; the server also
+ * sends a title in the requester's language for clients that do not.
+ */
+export const ERROR_CODES = [
+  'route_not_found',
+  'tenant_not_found',
+  'department_not_found',
+  'invalid_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'validation_failed',
+  'rate_limited',
+  'unauthorized',
+  'forbidden',
+  'conflict',
+  'database_unavailable',
+  'internal_error',
+] as const;
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** RFC 9457 problem details, as every error response of the API carries them. */
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: ErrorCodeSchema,
+  detail: z.string().optional(),
+  /** For validation failures: which field, and why, in the requester's language. */
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  requestId: z.string().optional(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** Languages the interface ships in. German is the default; the order is the switcher's order. */
+export const SUPPORTED_LOCALES = ['de', 'en'] as const;
+export const DEFAULT_LOCALE = 'de';
+
+export const LocaleSchema = z.enum(SUPPORTED_LOCALES);
+export type Locale = z.infer<typeof LocaleSchema>;
+
+/** Writing direction per locale, for `<html dir>`; right-to-left languages join this table. */
+export const LOCALE_DIRECTION: Record<Locale, 'ltr' | 'rtl'> = { de: 'ltr', en: 'ltr' };
+
+/**
+ * Text a municipality writes (department names, service descriptions) in one or more
+ * languages. German is required because it is the language of the office; others are optional.
+ */
+export const LocalizedTextSchema = z
+  .object({ de: z.string().min(1).max(2000) })
+  .catchall(z.string().max(2000));
+export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
+
+/** Picks the text in `locale`, falling back to German, which every localized text has. */
+export function pickLocalized(text: LocalizedText, locale: string): string {
+  const exact = text[locale];
+  if (exact) return exact;
+  const base = locale.split('-')[0] ?? '';
+  return text[base] || text.de;
+}
+
+/** Parses an Accept-Language header and returns the best supported locale. */
+export function negotiateLocale(header: string | undefined | null, fallback: Locale = DEFAULT_LOCALE): Locale {
+  if (!header) return fallback;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const quality = q ? Number(q.slice(2)) : 1;
+      return { tag: tag.toLowerCase(), quality: Number.isFinite(quality) ? quality : 0, index };
+    })
+    .filter((entry) => entry.tag && entry.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  for (const { tag } of ranked) {
+    const base = tag.split('-')[0];
+    const match = SUPPORTED_LOCALES.find((locale) => locale === base);
+    if (match) return match;
+  }
+  return fallback;
+}

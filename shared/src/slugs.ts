@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * First path segments the application itself uses. A tenant slug may not take one of them,
+ * because `/<tenant>/<department>` shares the URL space with the app's own pages.
+ */
+export const RESERVED_SLUGS = [
+  'api',
+  'assets',
+  'staff',
+  'admin',
+  'dev',
+  'invite',
+  'join',
+  'ws',
+  'static',
+  'favicon.ico',
+  'robots.txt',
+] as const;
+
+export const SlugSchema = z
+  .string()
+  .min(2)
+  .max(63)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single hyphens');
+
+export const TenantSlugSchema = SlugSchema.refine(
+  (slug) => !(RESERVED_SLUGS as readonly string[]).includes(slug),
+  'this name is reserved by the application',
+);

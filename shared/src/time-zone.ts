@@ -1,0 +1,121 @@
+/**
+ * Civil-time arithmetic in IANA time zones with nothing but Intl, so the browser and the
+ * server agree on "is the office open" without shipping a time-zone database.
+ * Instants are stored in UTC everywhere; a zone only matters for reading and writing wall time.
+ */
+
+export interface CivilDate {
+  year: number;
+  month: number; // 1-12
+  day: number;
+}
+
+export interface CivilDateTime extends CivilDate {
+  hour: number;
+  minute: number;
+}
+
+export interface ZonedParts extends CivilDateTime {
+  second: number;
+  /** ISO weekday: 1 = Monday … 7 = Sunday. */
+  weekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The wall-clock reading of `instant` in `timeZone`. */
+export function zonedParts(instant: Date, timeZone: string): ZonedParts {
+  const parts: Record<string, string> = {};
+  for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+    weekday: WEEKDAYS[parts.weekday ?? ''] ?? 0,
+  };
+}
+
+/** Offset of `timeZone` from UTC at `instant`, in milliseconds (Berlin in winter: +3,600,000). */
+export function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const p = zonedParts(instant, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` shows `local`. A wall time skipped by a
+ * spring-forward change maps to the instant just after the gap; a repeated autumn hour maps to
+ * its first occurrence.
+ */
+export function zonedToInstant(local: CivilDateTime, timeZone: string): Date {
+  const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
+  const firstGuess = wall - zoneOffsetMs(new Date(wall), timeZone);
+  const offset = zoneOffsetMs(new Date(firstGuess), timeZone);
+  const candidate = wall - offset;
+  if (zoneOffsetMs(new Date(candidate), timeZone) === offset) {
+    // Prefer the earlier of two readings in a repeated hour.
+    const earlier = candidate - 3_600_000;
+    const earlierParts = zonedParts(new Date(earlier), timeZone);
+    if (earlierParts.hour === local.hour && earlierParts.minute === local.minute && earlierParts.day === local.day) {
+      return new Date(earlier);
+    }
+    return new Date(candidate);
+  }
+  // In a gap: the wall time does not exist; move forward by the jump.
+  return new Date(wall - zoneOffsetMs(new Date(candidate), timeZone));
+}
+
+export function addDays(date: CivilDate, days: number): CivilDate {
+  const t = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+}
+
+/** ISO weekday (1 = Monday) of a civil date, independent of any zone. */
+export function weekdayOf(date: CivilDate): number {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+export function formatCivilDate(date: CivilDate): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.year}-${pad(date.month)}-${pad(date.day)}`;
+}
+
+export function parseCivilDate(text: string): CivilDate {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${text}`);
+  return { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+}
