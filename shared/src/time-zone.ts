@@ -94,8 +94,9 @@ export function zonedToInstant(local: CivilDateTime, timeZone: string): Date {
     }
     return new Date(candidate);
   }
-  // In a gap: the wall time does not exist; move forward by the jump.
-  return new Date(wall - zoneOffsetMs(new Date(candidate), timeZone));
+  // In a gap the wall time does not exist. Reading it with the smaller (pre-jump) offset lands
+  // just after the gap, which is what a clock set forward shows.
+  return new Date(wall - Math.min(offset, zoneOffsetMs(new Date(candidate), timeZone)));
 }
 
 export function addDays(date: CivilDate, days: number): CivilDate {

@@ -44,6 +44,7 @@ function fromHttpError(error: HttpError): AppError | null {
   };
   const known = error.type ? byType[error.type] : undefined;
   if (known) return new AppError(known[0], known[1]);
+  if ((error.status ?? error.statusCode) === 404) return new AppError('route_not_found', 404); // serve-static
   return null;
 }
 

@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HealthResponseSchema, ProblemSchema } from '@amtsraum/shared';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, databaseKinds } from './test/databases.js';
+import { makeDepartment, makeTenant } from './test/factories.js';
+import { captureLogger, startTestServer, type TestServer } from './test/server.js';
+
+describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
+  let server: TestServer;
+  let webDir: string;
+  const log = captureLogger('debug');
+
+  beforeAll(async () => {
+    webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-web-'));
+    fs.mkdirSync(path.join(webDir, 'assets'));
+    fs.writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>Amtsraum</title><div id="root"></div>');
+    fs.writeFileSync(path.join(webDir, 'assets', 'app-1234.js'), 'console.log(1)');
+    server = await startTestServer(await createTestDatabase(kind), { logger: log.logger, webDistDir: webDir });
+  });
+  afterAll(async () => {
+    await server.stop();
+    fs.rmSync(webDir, { recursive: true, force: true });
+  });
+
+  it('reports health with the database kind and media mode', async () => {
+    const response = await fetch(`${server.url}/api/health`);
+    expect(response.status).toBe(200);
+    expect(HealthResponseSchema.parse(await response.json())).toMatchObject({
+      status: 'ok',
+      database: { kind, reachable: true },
+      media: { mode: 'p2p' },
+    });
+  });
+
+  it('answers an unknown API route with a 404 problem', async () => {
+    const response = await fetch(`${server.url}/api/nothing-here`);
+    expect(response.status).toBe(404);
+    expect(ProblemSchema.parse(await response.json()).code).toBe('route_not_found');
+  });
+
+  it('answers malformed JSON with 400 and oversized bodies with 413', async () => {
+    const post = (body: string) =>
+      fetch(`${server.url}/api/tenants`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const malformed = await post('{"name": ');
+    expect(malformed.status).toBe(400);
+    expect(ProblemSchema.parse(await malformed.json()).code).toBe('invalid_json');
+    const huge = await post(JSON.stringify({ text: 'x'.repeat(200_000) }));
+    expect(huge.status).toBe(413);
+    expect(ProblemSchema.parse(await huge.json()).code).toBe('payload_too_large');
+  });
+
+  it('sends security headers with a Content-Security-Policy', async () => {
+    const response = await fetch(`${server.url}/api/health`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests'); // plain http here
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-powered-by')).toBeNull();
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves the client shell with 200 for real pages and 404 for unknown slugs', async () => {
+    const db = server.database.db;
+    const tenant = await makeTenant(db);
+    const department = await makeDepartment(db, tenant.id);
+    const page = (p: string) => fetch(`${server.url}${p}`, { headers: { accept: 'text/html' } });
+    for (const ok of ['/', `/${tenant.slug}`, `/${tenant.slug}/${department.slug}`]) {
+      const response = await page(ok);
+      expect(response.status, ok).toBe(200);
+      expect(await response.text()).toContain('<div id="root">');
+    }
+    for (const missing of ['/gibtsnicht', `/${tenant.slug}/gibtsnicht`, `/${tenant.slug}/${department.slug}/extra`]) {
+      const response = await page(missing);
+      expect(response.status, missing).toBe(404);
+      expect(await response.text()).toContain('<div id="root">');
+    }
+    const asset = await fetch(`${server.url}/assets/app-1234.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('keeps cookies, authorization headers and query strings out of the logs', async () => {
+    await fetch(`${server.url}/api/health?email=someone@example.org`, {
+      headers: { cookie: 'amtsraum_session=very-secret-cookie', authorization: 'Bearer very-secret-token' },
+    });
+    const text = log.text();
+    expect(text).toContain('/api/health');
+    expect(text).not.toContain('very-secret');
+    expect(text).not.toContain('someone@example.org');
+  });
+});
+
+describe('when the database fails', () => {
+  let server: TestServer;
+  afterEach(() => server.stop());
+
+  it('reports 503 on health and 500 without internals elsewhere', async () => {
+    const log = captureLogger('error');
+    server = await startTestServer(await createTestDatabase('pglite'), { logger: log.logger });
+    await server.database.close();
+
+    const health = await fetch(`${server.url}/api/health`);
+    expect(health.status).toBe(503);
+    expect(HealthResponseSchema.parse(await health.json()).database.reachable).toBe(false);
+
+    const response = await fetch(`${server.url}/api/tenants`, { headers: { 'accept-language': 'en' } });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(ProblemSchema.parse(JSON.parse(text))).toMatchObject({
+      code: 'internal_error',
+      title: 'An unexpected error occurred. Please try again.',
+    });
+    expect(text).not.toMatch(/closed|stack|at .*\.ts/i);
+    // The detail goes to the log instead, under the request id.
+    expect(log.text()).toContain('unexpected error');
+  });
+});

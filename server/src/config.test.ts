@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEVELOPMENT_SESSION_SECRET, parseConfig } from './config.js';
+
+const secret = 'x'.repeat(40);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('runs with nothing set: embedded database, port 3000, peer-to-peer, demo data', () => {
+    const config = parseConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database.kind).toBe('pglite');
+    expect(config.database).toMatchObject({ dataDir: expect.stringMatching(/data[/\\]pglite$/) });
+    expect(config.media.mode).toBe('p2p');
+    expect(config.media.iceServers).toEqual([]);
+    expect(config.seed.enabled).toBe(true);
+    expect(config.publicBaseUrl.toString()).toBe('http://localhost:3000/');
+    expect(config.retentionDays).toBe(30);
+    expect(config.visitGraceSeconds).toBe(120);
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set', () => {
+    const config = parseConfig({ DATABASE_URL: 'postgres://a:b@db:5432/amtsraum' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://a:b@db:5432/amtsraum' });
+  });
+
+  it('names each bad variable and the expected form', () => {
+    const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'mysql://x', MEDIA_MODE: 'sfu', RETENTION_DAYS: '0' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'PORT: expected a whole number from 0 to 65535 (got "abc")',
+        expect.stringMatching(/^DATABASE_URL: expected a URL like postgres:\/\//),
+        'MEDIA_MODE: expected auto, p2p or livekit (got "sfu")',
+        'RETENTION_DAYS: expected at least 1 (got "0")',
+      ]),
+    );
+  });
+
+  it('never echoes secrets or URLs with credentials into the message', () => {
+    const problems = problemsOf({ SESSION_SECRET: 'short-secret', DATABASE_URL: 'mysql://user:hunter2@x' });
+    expect(problems.join('\n')).not.toContain('short-secret');
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('refuses the development session secret in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^SESSION_SECRET: must be set in production/)]);
+    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: DEVELOPMENT_SESSION_SECRET })).toHaveLength(1);
+    expect(parseConfig({ NODE_ENV: 'production', SESSION_SECRET: secret }).seed.enabled).toBe(false);
+  });
+
+  it('wants all three LiveKit settings, and picks LiveKit in auto mode when they are there', () => {
+    expect(problemsOf({ LIVEKIT_URL: 'wss://lk.example.de' })[0]).toMatch(/all three are needed/);
+    expect(problemsOf({ MEDIA_MODE: 'livekit' })[0]).toMatch(/MEDIA_MODE=livekit/);
+    const livekit = { LIVEKIT_URL: 'wss://lk.example.de', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: secret };
+    const config = parseConfig(livekit);
+    expect(config.media.mode).toBe('livekit');
+    expect(config.media.livekit?.apiUrl).toBe('https://lk.example.de');
+    expect(parseConfig({ ...livekit, MEDIA_MODE: 'p2p' }).media.mode).toBe('p2p');
+  });
+
+  it('parses ICE servers as JSON and explains the form when they are not', () => {
+    const servers = '[{"urls":"turn:turn.example.de:3478","username":"u","credential":"p"}]';
+    expect(parseConfig({ ICE_SERVERS: servers }).media.iceServers).toEqual([
+      { urls: 'turn:turn.example.de:3478', username: 'u', credential: 'p' },
+    ]);
+    expect(problemsOf({ ICE_SERVERS: '{"urls":1}' })[0]).toMatch(/^ICE_SERVERS: expected a JSON array of RTCIceServer/);
+    expect(problemsOf({ ICE_SERVERS: '[{"urls":"http://x"}]' })[0]).toMatch(/^ICE_SERVERS/);
+  });
+
+  it('reads booleans and treats an empty value as unset', () => {
+    expect(parseConfig({ SEED_DEMO: 'false' }).seed.enabled).toBe(false);
+    expect(parseConfig({ SEED_DEMO: '' }).seed.enabled).toBe(true);
+    expect(problemsOf({ SEED_DEMO: 'maybe' })[0]).toMatch(/^SEED_DEMO: expected true or false/);
+    expect(parseConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(problemsOf({ TRUST_PROXY: 'everything' })[0]).toMatch(/^TRUST_PROXY/);
+  });
+});

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { openDatabase, type Database } from '../db/client.js';
+
+/**
+ * Integration tests run against embedded PGlite always, and against the PostgreSQL server in
+ * TEST_DATABASE_URL when it is set (CI sets it). Each call makes a fresh, empty database, so no
+ * test sees another's data; PostgreSQL databases are dropped again on close.
+ */
+export type DatabaseKind = 'pglite' | 'postgres';
+
+// eslint-disable-next-line no-restricted-properties -- the test harness reads its own switch
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
+
+export const databaseKinds: DatabaseKind[] = TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export interface TestDatabase extends Database {
+  /** For PostgreSQL: the URL of this fresh database (for a second process to connect). */
+  url: string | null;
+}
+
+function adminUrl(): string {
+  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+  return TEST_DATABASE_URL;
+}
+
+/** A URL to a new, empty PostgreSQL database on the test server, and a way to drop it. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `amtsraum_t_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const dropper = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+      try {
+        await dropper.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    return Object.assign(await openDatabase({ kind: 'pglite', dataDir: null }), { url: null });
+  }
+  const fresh = await createPostgresDatabase();
+  const database = await openDatabase({ kind: 'postgres', url: fresh.url, maxConnections: 5 });
+  return {
+    ...database,
+    url: fresh.url,
+    async close() {
+      await database.close();
+      await fresh.drop();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { LocalizedText, OpeningHours } from '@amtsraum/shared';
+import type { Db } from '../db/client.js';
+import { closures, departments, services, staff, staffMemberships, tenants } from '../db/schema.js';
+import { hashPassword } from '../lib/passwords.js';
+
+/** Factories: each test makes the rows it needs, with unique slugs, and gets them back. */
+
+const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+const text = (de: string): LocalizedText => ({ de, en: `${de} (en)` });
+
+export const OFFICE_HOURS: OpeningHours = {
+  mon: [{ from: '08:00', to: '12:00' }],
+  tue: [
+    { from: '08:00', to: '12:00' },
+    { from: '14:00', to: '18:00' },
+  ],
+  wed: [{ from: '08:00', to: '12:00' }],
+  thu: [{ from: '08:00', to: '12:00' }],
+  fri: [{ from: '08:00', to: '12:00' }],
+  sat: [],
+  sun: [],
+};
+
+export async function makeTenant(db: Db, values: Partial<typeof tenants.$inferInsert> = {}) {
+  const [row] = await db
+    .insert(tenants)
+    .values({ slug: unique('stadt'), name: 'Teststadt', ...values })
+    .returning();
+  return row!;
+}
+
+export async function makeDepartment(db: Db, tenantId: string, values: Partial<typeof departments.$inferInsert> = {}) {
+  const [row] = await db
+    .insert(departments)
+    .values({
+      tenantId,
+      slug: unique('amt'),
+      name: text('Testamt'),
+      description: text('Ein Amt für Tests'),
+      openingHours: OFFICE_HOURS,
+      ...values,
+    })
+    .returning();
+  return row!;
+}
+
+export async function makeService(db: Db, departmentId: string, values: Partial<typeof services.$inferInsert> = {}) {
+  const [row] = await db
+    .insert(services)
+    .values({ departmentId, slug: unique('dienst'), name: text('Testdienst'), durationMinutes: 15, ...values })
+    .returning();
+  return row!;
+}
+
+export async function makeClosure(db: Db, values: typeof closures.$inferInsert) {
+  const [row] = await db.insert(closures).values(values).returning();
+  return row!;
+}
+
+export async function makeStaff(
+  db: Db,
+  tenantId: string,
+  options: { memberships?: { departmentId: string; role: 'clerk' | 'admin' }[]; password?: string; name?: string } = {},
+) {
+  const password = options.password ?? randomBytes(9).toString('base64url');
+  const [row] = await db
+    .insert(staff)
+    .values({
+      tenantId,
+      email: `${unique('person')}@test.example`,
+      name: options.name ?? 'Test Person',
+      passwordHash: await hashPassword(password),
+      languages: ['de'],
+    })
+    .returning();
+  if (options.memberships?.length) {
+    await db.insert(staffMemberships).values(options.memberships.map((m) => ({ staffId: row!.id, ...m })));
+  }
+  return { ...row!, password };
+}

@@ -1,0 +1,39 @@
+import { Writable } from 'node:stream';
+import { parseConfig, type Config } from '../config.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { startServer, type RunningServer } from '../server.js';
+import type { TestDatabase } from './databases.js';
+
+/** A test config: what main.ts would parse, with overrides. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return parseConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env });
+}
+
+/** A production-configured logger whose lines the test can read. */
+export function captureLogger(level = 'info'): { logger: Logger; text: () => string } {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { logger: createLogger(level, sink), text: () => chunks.join('') };
+}
+
+export interface TestServer extends RunningServer {
+  database: TestDatabase;
+}
+
+/** Starts the real HTTP server on a free port over the given test database. */
+export async function startTestServer(
+  database: TestDatabase,
+  options: { env?: Record<string, string>; now?: () => Date; logger?: Logger; webDistDir?: string | null } = {},
+): Promise<TestServer> {
+  const running = await startServer(testConfig(options.env), options.logger ?? createLogger('silent'), {
+    database,
+    now: options.now,
+    webDistDir: options.webDistDir ?? null,
+  });
+  return Object.assign(running, { database });
+}
