@@ -111,33 +111,31 @@ export function parseConfig(env: Env): Config {
   // An empty variable (FOO=) means "not set", as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = EnvSchema.safeParse(cleaned);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => {
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const given = cleaned[name];
         const shown = given === undefined || /SECRET|PASSWORD|URL/.test(name) ? '' : ` (got "${given}")`;
         const message = issue.message.startsWith(`${name}:`) ? issue.message.slice(name.length + 1).trim() : issue.message;
         return `${name}: ${message}${shown}`;
-      }),
-    );
-  }
-  const e = result.data;
-  const problems: string[] = [];
+      });
 
-  if (e.NODE_ENV === 'production' && e.SESSION_SECRET === DEVELOPMENT_SESSION_SECRET) {
+  // Rules across variables, checked on the raw values so one run reports every problem.
+  const secret = cleaned.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET;
+  if (cleaned.NODE_ENV === 'production' && secret === DEVELOPMENT_SESSION_SECRET) {
     problems.push('SESSION_SECRET: must be set in production to at least 32 random characters (openssl rand -base64 48)');
   }
-
-  const livekitParts = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET];
+  const livekitParts = [cleaned.LIVEKIT_URL, cleaned.LIVEKIT_API_KEY, cleaned.LIVEKIT_API_SECRET];
   const livekitConfigured = livekitParts.every(Boolean);
-  if (!livekitConfigured && (livekitParts.some(Boolean) || e.MEDIA_MODE === 'livekit')) {
+  if (!livekitConfigured && (livekitParts.some(Boolean) || cleaned.MEDIA_MODE === 'livekit')) {
     problems.push(
       'LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: all three are needed for LiveKit' +
-        (e.MEDIA_MODE === 'livekit' ? ' (MEDIA_MODE=livekit)' : ''),
+        (cleaned.MEDIA_MODE === 'livekit' ? ' (MEDIA_MODE=livekit)' : ''),
     );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+  const e = result.data;
 
   const dataDir = path.resolve(e.DATA_DIR);
   const publicBaseUrl = new URL(e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`);
