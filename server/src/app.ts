@@ -7,6 +7,10 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { consoleRouter } from './features/console/console.router.js';
+import { staffRouter } from './features/staff/staff.router.js';
+import { visitsRouter } from './features/visits/visits.router.js';
+import type { EventBus } from './live/event-bus.js';
 import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
@@ -17,6 +21,7 @@ import { apiNotFound, errorHandler, sendProblem } from './lib/problem.js';
 export interface AppDeps {
   config: Config;
   database: Database;
+  events: EventBus;
   logger: Logger;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
@@ -80,7 +85,17 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  const allowedOrigins = allowedOriginsFor(config);
   const api = express.Router();
+  // Cookie-authenticated changes only from our own pages: SameSite=Lax is the first guard,
+  // the Origin check the second.
+  api.use((req, _res, next) => {
+    const origin = req.get('origin');
+    if (req.method !== 'GET' && req.method !== 'HEAD' && origin && !allowedOrigins.has(origin)) {
+      throw new AppError('origin_not_allowed', 403);
+    }
+    next();
+  });
   api.use(express.json({ limit: '64kb', strict: true }));
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -88,6 +103,9 @@ export function createApp(deps: AppDeps): Express {
   });
   api.use(healthRouter(deps));
   api.use(directoryRouter(deps));
+  api.use(visitsRouter(deps));
+  api.use(staffRouter(deps));
+  api.use(consoleRouter(deps));
   api.use(apiNotFound);
   app.use('/api', api);
 
@@ -96,6 +114,16 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(errorHandler);
   return app;
+}
+
+/** Origins whose pages may use the API and the WebSocket: ours, plus Vite's in development. */
+export function allowedOriginsFor(config: Config): Set<string> {
+  const origins = new Set([config.publicBaseUrl.origin]);
+  if (config.env === 'development') {
+    origins.add('http://localhost:5173');
+    origins.add('http://127.0.0.1:5173');
+  }
+  return origins;
 }
 
 /** Serves the built client: hashed assets cached for good, the page shell never cached. */

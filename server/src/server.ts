@@ -1,17 +1,20 @@
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, findWebDist, type AppDeps } from './app.js';
+import { allowedOriginsFor, createApp, findWebDist, type AppDeps } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { formatDemoLogins, seedDemoIfEmpty } from './db/seed.js';
 import type { Logger } from './lib/logger.js';
+import { createEventBus, type EventBus } from './live/event-bus.js';
+import { LiveHub, type LiveHubOptions } from './live/live.hub.js';
 
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 export interface RunningServer {
   url: string;
   deps: AppDeps;
+  hub: LiveHub;
   /** Stops accepting, lets requests in flight finish (up to `graceMs`), closes the database. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -20,7 +23,12 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   logger: Logger,
-  options: { database?: Database; now?: () => Date; webDistDir?: string | null } = {},
+  options: {
+    database?: Database;
+    now?: () => Date;
+    webDistDir?: string | null;
+    hub?: Pick<LiveHubOptions, 'heartbeatMs' | 'sweepMs'>;
+  } = {},
 ): Promise<RunningServer> {
   const database =
     options.database ??
@@ -38,9 +46,19 @@ export async function startServer(
     throw error;
   }
 
+  let events: EventBus;
+  try {
+    events = createEventBus(database, logger);
+    await events.start();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
   const deps: AppDeps = {
     config,
     database,
+    events,
     logger,
     now,
     version,
@@ -49,6 +67,16 @@ export async function startServer(
   const app = createApp(deps);
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
+  const hub = new LiveHub({
+    db: database.db,
+    events,
+    config,
+    logger,
+    now,
+    allowedOrigins: allowedOriginsFor(config),
+    ...options.hub,
+  });
+  hub.start(server);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -65,13 +93,16 @@ export async function startServer(
   return {
     url,
     deps,
+    hub,
     stop(graceMs = 10_000) {
       stopping ??= (async () => {
+        await hub.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         await closed;
         clearTimeout(force);
+        await events.stop();
         await database.close();
       })();
       return stopping;

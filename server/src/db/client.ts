@@ -20,6 +20,17 @@ export interface Database {
   /** True when a trivial query answers within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL LISTEN/NOTIFY, for events between server processes. Null for embedded PGlite,
+   * which only ever has one process.
+   */
+  pubsub: PubSub | null;
+}
+
+export interface PubSub {
+  /** `onConnect` runs on every (re)connection of the listener: a cue to catch up. */
+  listen(channel: string, onMessage: (payload: string) => void, onConnect?: () => void): Promise<{ unlisten(): Promise<void> }>;
+  notify(channel: string, payload: string): Promise<void>;
 }
 
 export type DatabaseOptions =
@@ -86,6 +97,15 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     async close() {
       await client.end({ timeout: 5 });
     },
+    pubsub: {
+      async listen(channel, onMessage, onConnect) {
+        const subscription = await client.listen(channel, onMessage, onConnect);
+        return { unlisten: () => subscription.unlisten() };
+      },
+      async notify(channel, payload) {
+        await client.notify(channel, payload);
+      },
+    },
   };
 }
 
@@ -124,5 +144,6 @@ async function openPglite(dataDir: string | null): Promise<Database> {
         lock?.release();
       }
     },
+    pubsub: null,
   };
 }

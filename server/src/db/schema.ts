@@ -151,3 +151,106 @@ export const staffMemberships = pgTable(
     index('staff_memberships_department_idx').on(table.departmentId),
   ],
 );
+
+/** A signed-in clerk or admin. The cookie holds a random token; only its SHA-256 is stored. */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('staff_sessions_staff_idx').on(table.staffId)],
+);
+
+export const visitStateEnum = pgEnum('visit_state', [
+  'waiting',
+  'admitted',
+  'in_call',
+  'done',
+  'declined',
+  'left',
+  'expired',
+  'no_show',
+]);
+export const visitKindEnum = pgEnum('visit_kind', ['walk_in', 'appointment']);
+
+/**
+ * One citizen's way through the door. A row from the moment of the knock: the queue is the
+ * department's visits in state `waiting`, in (priority desc, created_at, id) order.
+ */
+export const visits = pgTable(
+  'visits',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    kind: visitKindEnum('kind').notNull().default('walk_in'),
+    state: visitStateEnum('state').notNull().default('waiting'),
+    /** Appointments due now are served before walk-ins (higher first). */
+    priority: integer('priority').notNull().default(0),
+    citizenName: text('citizen_name').notNull(),
+    concern: text('concern'),
+    serviceId: uuid('service_id').references(() => services.id, { onDelete: 'set null' }),
+    language: text('language').notNull(),
+    interpreterLanguage: text('interpreter_language'),
+    createdAt: createdAt(),
+    /** Refreshed while the citizen's page is connected; a waiting visit unseen past the grace period expires. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    admittedAt: timestamp('admitted_at', { withTimezone: true }),
+    admittedBy: uuid('admitted_by').references(() => staff.id, { onDelete: 'set null' }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    declineNote: text('decline_note'),
+  },
+  (table) => [
+    index('visits_queue_idx').on(table.departmentId, table.state, table.priority, table.createdAt),
+    // A clerk is with one citizen at a time: the database says so, not only the code.
+    uniqueIndex('visits_one_active_per_clerk')
+      .on(table.admittedBy)
+      .where(sql`${table.state} in ('admitted', 'in_call')`),
+    index('visits_handled_idx').on(table.departmentId, table.endedAt),
+  ],
+);
+
+/** Who did what to which visit, and when. Never the content of a concern or conversation. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'cascade' }),
+    visitId: uuid('visit_id').references(() => visits.id, { onDelete: 'set null' }),
+    actorKind: text('actor_kind').notNull(), // staff | citizen | system
+    actorStaffId: uuid('actor_staff_id').references(() => staff.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    data: jsonb('data').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (table) => [index('audit_events_tenant_idx').on(table.tenantId, table.createdAt)],
+);
+
+/** Clerks with a console open, per department and connection: the "clerks on duty" of the estimate. */
+export const consolePresence = pgTable(
+  'console_presence',
+  {
+    connectionId: text('connection_id').primaryKey(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('console_presence_department_idx').on(table.departmentId, table.seenAt)],
+);

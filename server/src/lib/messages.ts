@@ -31,6 +31,35 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Das hat sich gerade geändert. Bitte laden Sie neu.',
     en: 'This has just changed. Please reload.',
   },
+  door_closed: {
+    de: 'Die Tür ist gerade nicht geöffnet. Sie können später anklopfen oder einen Termin buchen.',
+    en: 'The door is not open right now. You can knock later or book an appointment.',
+  },
+  queue_full: {
+    de: 'Der Warteraum ist gerade voll. Bitte versuchen Sie es später oder buchen Sie einen Termin.',
+    en: 'The waiting room is full right now. Please try later or book an appointment.',
+  },
+  visit_not_found: {
+    de: 'Wir finden Ihren Besuch nicht (mehr). Sie können erneut anklopfen.',
+    en: 'We cannot find your visit (any more). You can knock again.',
+  },
+  visit_taken: {
+    de: 'Diese Person wurde gerade von jemand anderem hereingebeten oder hat den Warteraum verlassen.',
+    en: 'This person was just let in by someone else or has left the waiting room.',
+  },
+  queue_empty: { de: 'Im Warteraum wartet gerade niemand.', en: 'Nobody is waiting right now.' },
+  clerk_busy: {
+    de: 'Bitte schließen Sie zuerst Ihr aktuelles Gespräch ab.',
+    en: 'Please finish your current conversation first.',
+  },
+  invalid_credentials: {
+    de: 'E-Mail-Adresse oder Passwort stimmen nicht.',
+    en: 'The e-mail address or password is not correct.',
+  },
+  origin_not_allowed: {
+    de: 'Diese Anfrage kommt von einer fremden Seite und wurde abgelehnt.',
+    en: 'This request comes from another site and was refused.',
+  },
   database_unavailable: {
     de: 'Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     en: 'The service is unavailable right now. Please try again shortly.',

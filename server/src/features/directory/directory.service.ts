@@ -39,14 +39,24 @@ export function toTenantSummary(row: TenantRow): TenantSummary {
   };
 }
 
-function toClosure(row: ClosureRow): Closure {
+export function toClosure(row: ClosureRow): Closure {
   return { from: row.startsOn, to: row.endsOn, reason: row.reason ?? null };
 }
 
-/** The door as a citizen meets it: a clerk's explicit setting wins over the opening hours. */
+/**
+ * A clerk's door setting holds for the day it was made (in the tenant's zone); the next morning
+ * the opening hours rule again, so a door left open at night does not stay open.
+ */
+export function activeDoorOverride(department: DepartmentRow, timeZone: string, now: Date) {
+  if (!department.doorOverride || !department.doorOverrideAt) return null;
+  const setOn = formatCivilDate(zonedParts(department.doorOverrideAt, timeZone));
+  return setOn === formatCivilDate(zonedParts(now, timeZone)) ? department.doorOverride : null;
+}
+
+/** The door as a citizen meets it: a clerk's setting for today wins over the opening hours. */
 export function doorStatus(department: DepartmentRow, closureRows: ClosureRow[], timeZone: string, now: Date): DoorStatus {
   const hours = openingStatus(department.openingHours, closureRows.map(toClosure), now, timeZone);
-  const state = department.doorOverride ?? (hours.openNow ? 'open' : 'closed');
+  const state = activeDoorOverride(department, timeZone, now) ?? (hours.openNow ? 'open' : 'closed');
   return {
     state,
     openByHours: hours.openNow,
@@ -64,7 +74,7 @@ function toDepartmentSummary(row: DepartmentRow, closureRows: ClosureRow[], time
   };
 }
 
-function todayIn(timeZone: string, now: Date): string {
+export function todayIn(timeZone: string, now: Date): string {
   return formatCivilDate(zonedParts(now, timeZone));
 }
 

@@ -101,14 +101,19 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
     ]);
   });
 
-  it("applies the clerks' door setting over the opening hours", async () => {
+  it("applies the clerks' door setting for the day over the opening hours", async () => {
     const db = server.database.db;
     const tenant = await makeTenant(db);
     const department = await makeDepartment(db, tenant.id);
-    await db.update(departments).set({ doorOverride: 'paused' }).where(eq(departments.id, department.id));
-    const body = DepartmentResponseSchema.parse(await (await get(`/api/tenants/${tenant.slug}/departments/${department.slug}`)).json());
+    const url = `/api/tenants/${tenant.slug}/departments/${department.slug}`;
+    await db.update(departments).set({ doorOverride: 'paused', doorOverrideAt: NOW }).where(eq(departments.id, department.id));
+    const body = DepartmentResponseSchema.parse(await (await get(url)).json());
     expect(body.department.door.state).toBe('paused');
     expect(body.department.door.openByHours).toBe(true);
+    // A setting from yesterday no longer holds: the hours rule again.
+    const yesterday = new Date(NOW.getTime() - 24 * 3600_000);
+    await db.update(departments).set({ doorOverrideAt: yesterday }).where(eq(departments.id, department.id));
+    expect(DepartmentResponseSchema.parse(await (await get(url)).json()).department.door.state).toBe('open');
   });
 
   it('answers unknown tenants and departments with a 404 problem in the requested language', async () => {

@@ -1,0 +1,175 @@
+import type { ConsoleSnapshot, DoorSetting } from '@amtsraum/shared';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { departments, visits } from '../../db/schema.js';
+import { AppError } from '../../lib/errors.js';
+import type { EventBus } from '../../live/event-bus.js';
+import { findMembership, type StaffRow } from '../staff/staff.repo.js';
+import { loadDepartmentState, toConsoleSnapshot } from '../visits/queue.service.js';
+import { insertAudit } from '../visits/visits.repo.js';
+
+/** The clerk's side of the door. Every action names the department and checks membership first. */
+
+interface Ctx {
+  db: Db;
+  events: EventBus;
+  now: Date;
+  staff: StaffRow;
+}
+
+async function requireMember(ctx: Ctx, departmentId: string): Promise<void> {
+  if (!(await findMembership(ctx.db, ctx.staff.id, departmentId))) throw new AppError('forbidden', 403);
+}
+
+export async function getConsole(ctx: Ctx, departmentId: string): Promise<ConsoleSnapshot> {
+  await requireMember(ctx, departmentId);
+  const state = await loadDepartmentState(ctx.db, departmentId, ctx.now);
+  if (!state) throw new AppError('department_not_found', 404);
+  return toConsoleSnapshot(state);
+}
+
+export async function setDoor(ctx: Ctx, departmentId: string, setting: DoorSetting): Promise<void> {
+  await requireMember(ctx, departmentId);
+  const [row] = await ctx.db
+    .update(departments)
+    .set(
+      setting.state === 'auto'
+        ? { doorOverride: null, doorOverrideAt: null }
+        : { doorOverride: setting.state, doorOverrideAt: ctx.now },
+    )
+    .where(eq(departments.id, departmentId))
+    .returning({ tenantId: departments.tenantId });
+  if (!row) throw new AppError('department_not_found', 404);
+  await insertAudit(ctx.db, {
+    tenantId: row.tenantId,
+    departmentId,
+    actorKind: 'staff',
+    actorStaffId: ctx.staff.id,
+    action: 'door.changed',
+    data: { state: setting.state },
+    createdAt: ctx.now,
+  });
+  await ctx.events.publish({ departmentId });
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint_name: name, constraint: alt } = e as { code?: string; constraint_name?: string; constraint?: string };
+    if (code === '23505' && (name === constraint || alt === constraint)) return true;
+    if (code === '23505' && typeof (e as Error).message === 'string' && (e as Error).message.includes(constraint)) return true;
+  }
+  return false;
+}
+
+async function requireNotBusy(ctx: Ctx): Promise<void> {
+  const [busy] = await ctx.db
+    .select({ id: visits.id })
+    .from(visits)
+    .where(and(eq(visits.admittedBy, ctx.staff.id), inArray(visits.state, ['admitted', 'in_call'])))
+    .limit(1);
+  if (busy) throw new AppError('clerk_busy', 409);
+}
+
+/** Admits one waiting visit. Of two clerks admitting the same person at once, exactly one wins. */
+export async function admit(ctx: Ctx, departmentId: string, visitId: string | 'next'): Promise<{ visitId: string }> {
+  await requireMember(ctx, departmentId);
+  await requireNotBusy(ctx);
+  let admitted: { id: string; tenantId: string } | undefined;
+  try {
+    admitted = await ctx.db.transaction(async (tx) => {
+      let targetId = visitId;
+      if (targetId === 'next') {
+        // SKIP LOCKED: two clerks pressing "next" at once take two different people.
+        const [first] = await tx
+          .select({ id: visits.id })
+          .from(visits)
+          .where(and(eq(visits.departmentId, departmentId), eq(visits.state, 'waiting')))
+          .orderBy(desc(visits.priority), asc(visits.createdAt), asc(visits.id))
+          .limit(1)
+          .for('update', { skipLocked: true });
+        if (!first) throw new AppError('queue_empty', 409);
+        targetId = first.id;
+      }
+      const [row] = await tx
+        .update(visits)
+        .set({ state: 'admitted', admittedBy: ctx.staff.id, admittedAt: ctx.now })
+        .where(and(eq(visits.id, targetId), eq(visits.departmentId, departmentId), eq(visits.state, 'waiting')))
+        .returning({ id: visits.id, tenantId: visits.tenantId });
+      return row;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'visits_one_active_per_clerk')) throw new AppError('clerk_busy', 409);
+    throw error;
+  }
+  if (!admitted) throw await missingVisit(ctx, departmentId, visitId);
+  await insertAudit(ctx.db, {
+    tenantId: admitted.tenantId,
+    departmentId,
+    visitId: admitted.id,
+    actorKind: 'staff',
+    actorStaffId: ctx.staff.id,
+    action: 'visit.admitted',
+    createdAt: ctx.now,
+  });
+  await ctx.events.publish({ departmentId, visitId: admitted.id });
+  return { visitId: admitted.id };
+}
+
+/** Why a visit could not be acted on: gone from this department (404) or taken meanwhile (409). */
+async function missingVisit(ctx: Ctx, departmentId: string, visitId: string): Promise<AppError> {
+  const [row] = await ctx.db
+    .select({ id: visits.id })
+    .from(visits)
+    .where(and(eq(visits.id, visitId), eq(visits.departmentId, departmentId)))
+    .limit(1);
+  return row ? new AppError('visit_taken', 409) : new AppError('visit_not_found', 404);
+}
+
+export async function decline(ctx: Ctx, departmentId: string, visitId: string, note: string | undefined): Promise<void> {
+  await requireMember(ctx, departmentId);
+  const [row] = await ctx.db
+    .update(visits)
+    .set({ state: 'declined', endedAt: ctx.now, declineNote: note || null })
+    .where(and(eq(visits.id, visitId), eq(visits.departmentId, departmentId), eq(visits.state, 'waiting')))
+    .returning({ id: visits.id, tenantId: visits.tenantId });
+  if (!row) throw await missingVisit(ctx, departmentId, visitId);
+  await insertAudit(ctx.db, {
+    tenantId: row.tenantId,
+    departmentId,
+    visitId,
+    actorKind: 'staff',
+    actorStaffId: ctx.staff.id,
+    action: 'visit.declined',
+    data: { withNote: Boolean(note) },
+    createdAt: ctx.now,
+  });
+  await ctx.events.publish({ departmentId, visitId });
+}
+
+/** The clerk finishes the visit they are in. */
+export async function finish(ctx: Ctx, departmentId: string, visitId: string): Promise<void> {
+  await requireMember(ctx, departmentId);
+  const [row] = await ctx.db
+    .update(visits)
+    .set({ state: 'done', endedAt: ctx.now })
+    .where(
+      and(
+        eq(visits.id, visitId),
+        eq(visits.departmentId, departmentId),
+        eq(visits.admittedBy, ctx.staff.id),
+        inArray(visits.state, ['admitted', 'in_call']),
+      ),
+    )
+    .returning({ id: visits.id, tenantId: visits.tenantId });
+  if (!row) throw await missingVisit(ctx, departmentId, visitId);
+  await insertAudit(ctx.db, {
+    tenantId: row.tenantId,
+    departmentId,
+    visitId,
+    actorKind: 'staff',
+    actorStaffId: ctx.staff.id,
+    action: 'visit.finished',
+    createdAt: ctx.now,
+  });
+  await ctx.events.publish({ departmentId, visitId });
+}

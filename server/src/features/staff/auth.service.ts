@@ -1,0 +1,68 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { StaffMe } from '@amtsraum/shared';
+import type { Db } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import { hashPassword, verifyPassword } from '../../lib/passwords.js';
+import {
+  deleteSession,
+  deleteStaleSessions,
+  findActiveStaffByEmail,
+  findSessionStaff,
+  insertSession,
+  listMemberships,
+  touchSession,
+  type StaffRow,
+} from './staff.repo.js';
+
+/** Sessions end 12 hours after sign-in at the latest (a working day), or after 2 idle hours. */
+export const SESSION_MAX_AGE_MS = 12 * 60 * 60 * 1000;
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+// Verifying against a real hash when the e-mail is unknown keeps response times alike,
+// so timing does not tell which addresses have accounts.
+let dummyHash: Promise<string> | null = null;
+
+export async function signIn(db: Db, options: { email: string; password: string; now: Date }) {
+  const row = await findActiveStaffByEmail(db, options.email);
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  const ok = await verifyPassword(row?.passwordHash ?? (await dummyHash), options.password);
+  if (!row || !ok) throw new AppError('invalid_credentials', 401);
+  const token = randomBytes(32).toString('base64url');
+  await insertSession(db, {
+    tokenHash: hashToken(token),
+    staffId: row.id,
+    createdAt: options.now,
+    lastSeenAt: options.now,
+    expiresAt: new Date(options.now.getTime() + SESSION_MAX_AGE_MS),
+  });
+  await deleteStaleSessions(db, options.now, new Date(options.now.getTime() - SESSION_IDLE_MS));
+  return { token, staff: row };
+}
+
+export async function resolveSession(db: Db, token: string | undefined, now: Date): Promise<StaffRow | null> {
+  if (!token || token.length > 100) return null;
+  const tokenHash = hashToken(token);
+  const found = await findSessionStaff(db, tokenHash, now, new Date(now.getTime() - SESSION_IDLE_MS));
+  if (!found) return null;
+  if (now.getTime() - found.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) await touchSession(db, tokenHash, now);
+  return found.staff;
+}
+
+export async function signOut(db: Db, token: string | undefined): Promise<void> {
+  if (token) await deleteSession(db, hashToken(token));
+}
+
+export async function describeStaff(db: Db, row: StaffRow): Promise<StaffMe> {
+  return {
+    staff: {
+      id: row.id,
+      name: row.name,
+      email: row.email,
+      languages: row.languages,
+      departments: await listMemberships(db, row.id),
+    },
+  };
+}

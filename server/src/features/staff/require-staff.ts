@@ -1,0 +1,28 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { AppDeps } from '../../app.js';
+import { AppError } from '../../lib/errors.js';
+import { parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
+import { resolveSession } from './auth.service.js';
+import type { StaffRow } from './staff.repo.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    staff?: StaffRow;
+  }
+}
+
+/** Lets the request through only with a valid staff session; the staff row rides on `req.staff`. */
+export function requireStaff(deps: AppDeps) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const token = parseCookies(req.headers.cookie)[STAFF_COOKIE];
+    const row = await resolveSession(deps.database.db, token, deps.now());
+    if (!row) throw new AppError('unauthorized', 401);
+    req.staff = row;
+    next();
+  };
+}
+
+export function currentStaff(req: Request): StaffRow {
+  if (!req.staff) throw new AppError('unauthorized', 401);
+  return req.staff;
+}

@@ -1,0 +1,75 @@
+import { and, eq, gt, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { departments, staff, staffMemberships, staffSessions, tenants } from '../../db/schema.js';
+
+export type StaffRow = typeof staff.$inferSelect;
+
+export async function findActiveStaffByEmail(db: Db, email: string): Promise<StaffRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(staff)
+    .where(and(eq(staff.email, email), eq(staff.active, true)))
+    .limit(1);
+  return row;
+}
+
+export async function insertSession(db: Db, values: typeof staffSessions.$inferInsert): Promise<void> {
+  await db.insert(staffSessions).values(values);
+}
+
+/** The staff member behind a session token hash, if the session is neither expired nor idle too long. */
+export async function findSessionStaff(db: Db, tokenHash: string, now: Date, idleSince: Date) {
+  const [row] = await db
+    .select({ staff, session: staffSessions })
+    .from(staffSessions)
+    .innerJoin(staff, eq(staff.id, staffSessions.staffId))
+    .where(
+      and(
+        eq(staffSessions.tokenHash, tokenHash),
+        gt(staffSessions.expiresAt, now),
+        gt(staffSessions.lastSeenAt, idleSince),
+        eq(staff.active, true),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+export async function touchSession(db: Db, tokenHash: string, now: Date): Promise<void> {
+  await db.update(staffSessions).set({ lastSeenAt: now }).where(eq(staffSessions.tokenHash, tokenHash));
+}
+
+export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
+  await db.delete(staffSessions).where(eq(staffSessions.tokenHash, tokenHash));
+}
+
+export async function deleteStaleSessions(db: Db, now: Date, idleSince: Date): Promise<void> {
+  await db.delete(staffSessions).where(or(lt(staffSessions.expiresAt, now), lt(staffSessions.lastSeenAt, idleSince)));
+}
+
+export async function listMemberships(db: Db, staffId: string) {
+  return db
+    .select({
+      id: departments.id,
+      slug: departments.slug,
+      name: departments.name,
+      tenantSlug: tenants.slug,
+      tenantName: tenants.name,
+      role: staffMemberships.role,
+    })
+    .from(staffMemberships)
+    .innerJoin(departments, eq(departments.id, staffMemberships.departmentId))
+    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
+    .where(eq(staffMemberships.staffId, staffId))
+    .orderBy(tenants.slug, departments.sortOrder, departments.slug);
+}
+
+/** The membership row if the staff member works in the department; authorization as a query. */
+export async function findMembership(db: Db, staffId: string, departmentId: string) {
+  const [row] = await db
+    .select({ role: staffMemberships.role })
+    .from(staffMemberships)
+    .where(and(eq(staffMemberships.staffId, staffId), eq(staffMemberships.departmentId, departmentId)))
+    .limit(1);
+  return row;
+}

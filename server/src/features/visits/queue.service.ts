@@ -1,0 +1,137 @@
+import type { CitizenVisit, ConsoleSnapshot, DoorLive, QueueEntry } from '@amtsraum/shared';
+import type { Db } from '../../db/client.js';
+import { doorStatus, todayIn } from '../directory/directory.service.js';
+import { closuresFor, listClosures } from '../directory/directory.repo.js';
+import {
+  countClerksOnDuty,
+  findDepartmentBySlugs,
+  findDepartmentWithTenant,
+  findVisitWithContext,
+  listLiveVisits,
+  recentHandlingMinutes,
+  type VisitWithContext,
+} from './visits.repo.js';
+
+/**
+ * Everything live about one department, derived from the database alone: the door, the queue,
+ * who is being served, and the wait estimate. Processes hold no queue state of their own, so a
+ * restart or a second process changes nothing.
+ */
+export interface DepartmentState {
+  tenant: NonNullable<Awaited<ReturnType<typeof findDepartmentWithTenant>>>['tenant'];
+  department: NonNullable<Awaited<ReturnType<typeof findDepartmentWithTenant>>>['department'];
+  door: DoorLive;
+  waiting: VisitWithContext[];
+  active: VisitWithContext[];
+  /** Estimated minutes for the person at 1-based `position`. */
+  estimateFor(position: number): number;
+}
+
+/**
+ * The wait estimate: mean handling time of recent visits (the configured average until there are
+ * a few), spread over the clerks on duty; a free clerk takes the first in line at once.
+ */
+export function estimateMinutes(options: { position: number; meanMinutes: number; clerksOnDuty: number; busyClerks: number }) {
+  const clerks = Math.max(1, options.clerksOnDuty);
+  const free = Math.max(0, options.clerksOnDuty - options.busyClerks);
+  if (options.position <= free) return 0;
+  return Math.max(1, Math.round((options.meanMinutes * Math.ceil((options.position - free) / clerks))));
+}
+
+async function buildState(db: Db, found: NonNullable<Awaited<ReturnType<typeof findDepartmentWithTenant>>>, now: Date) {
+  const { department, tenant } = found;
+  const [closureRows, live, recentMean, clerksOnDuty] = await Promise.all([
+    listClosures(db, tenant.id, todayIn(tenant.timeZone, now)),
+    listLiveVisits(db, department.id),
+    recentHandlingMinutes(db, department.id, now),
+    countClerksOnDuty(db, department.id, now),
+  ]);
+  const waiting = live.filter((row) => row.visit.state === 'waiting');
+  const active = live.filter((row) => row.visit.state !== 'waiting');
+  const meanMinutes = recentMean ?? department.avgHandlingMinutes;
+  const estimateFor = (position: number) =>
+    estimateMinutes({ position, meanMinutes, clerksOnDuty, busyClerks: active.length });
+  const base = doorStatus(department, closuresFor(closureRows, department.id), tenant.timeZone, now);
+  const queueFull = waiting.length >= department.queueCap;
+  const open = base.state === 'open';
+  const door: DoorLive = {
+    ...base,
+    busy: open && (waiting.length > 0 || clerksOnDuty <= active.length),
+    waiting: waiting.length,
+    clerksOnDuty,
+    estimatedWaitMinutes: estimateFor(waiting.length + 1),
+    canKnock: open && !queueFull,
+    queueFull,
+  };
+  return { tenant, department, door, waiting, active, estimateFor } satisfies DepartmentState;
+}
+
+export async function loadDepartmentState(db: Db, departmentId: string, now: Date): Promise<DepartmentState | null> {
+  const found = await findDepartmentWithTenant(db, departmentId);
+  return found ? buildState(db, found, now) : null;
+}
+
+export async function loadDepartmentStateBySlugs(db: Db, tenantSlug: string, departmentSlug: string, now: Date) {
+  const found = await findDepartmentBySlugs(db, tenantSlug, departmentSlug);
+  return found ? buildState(db, found, now) : null;
+}
+
+export function toQueueEntry(row: VisitWithContext): QueueEntry {
+  const { visit } = row;
+  return {
+    id: visit.id,
+    state: visit.state,
+    name: visit.citizenName,
+    concern: visit.concern,
+    service: row.serviceSlug && row.serviceName ? { slug: row.serviceSlug, name: row.serviceName } : null,
+    language: visit.language,
+    interpreterLanguage: visit.interpreterLanguage,
+    createdAt: visit.createdAt.toISOString(),
+    admittedAt: visit.admittedAt?.toISOString() ?? null,
+    admittedBy: visit.admittedBy && row.admitterName ? { id: visit.admittedBy, name: row.admitterName } : null,
+  };
+}
+
+export function toConsoleSnapshot(state: DepartmentState): ConsoleSnapshot {
+  return {
+    department: {
+      id: state.department.id,
+      slug: state.department.slug,
+      name: state.department.name,
+      tenantSlug: state.tenant.slug,
+      timeZone: state.tenant.timeZone,
+    },
+    door: state.door,
+    queue: state.waiting.map(toQueueEntry),
+    active: state.active.map(toQueueEntry),
+  };
+}
+
+/** The citizen's view of their visit; position and estimate only while waiting. */
+export function toCitizenVisit(row: VisitWithContext, state: DepartmentState): CitizenVisit {
+  const index = state.waiting.findIndex((waiting) => waiting.visit.id === row.visit.id);
+  const position = row.visit.state === 'waiting' && index >= 0 ? index + 1 : null;
+  return {
+    id: row.visit.id,
+    state: row.visit.state,
+    tenantSlug: state.tenant.slug,
+    departmentSlug: state.department.slug,
+    departmentName: state.department.name,
+    name: row.visit.citizenName,
+    language: row.visit.language,
+    position,
+    estimatedWaitMinutes: position === null ? null : state.estimateFor(position),
+    admittedBy: row.admitterName,
+    declineNote: row.visit.declineNote,
+    documents: row.serviceDocuments ?? [],
+    createdAt: row.visit.createdAt.toISOString(),
+  };
+}
+
+/** One visit as its citizen sees it, read fresh. */
+export async function loadCitizenVisit(db: Db, visitId: string, now: Date): Promise<CitizenVisit | null> {
+  const row = await findVisitWithContext(db, visitId);
+  if (!row) return null;
+  const state = await loadDepartmentState(db, row.visit.departmentId, now);
+  return state ? toCitizenVisit(row, state) : null;
+}

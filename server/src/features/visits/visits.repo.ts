@@ -1,0 +1,116 @@
+import { and, asc, count, countDistinct, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Db } from '../../db/client.js';
+import { auditEvents, consolePresence, departments, services, staff, tenants, visits } from '../../db/schema.js';
+
+export type VisitRow = typeof visits.$inferSelect;
+export const OPEN_STATES = ['admitted', 'in_call'] as const;
+
+const admitter = alias(staff, 'admitter');
+
+/** A visit with what the screens need beside it: its service and who admitted it. */
+const visitColumns = {
+  visit: visits,
+  serviceSlug: services.slug,
+  serviceName: services.name,
+  serviceDocuments: services.documents,
+  admitterName: admitter.name,
+};
+
+export type VisitWithContext = {
+  visit: VisitRow;
+  serviceSlug: string | null;
+  serviceName: (typeof services.$inferSelect)['name'] | null;
+  serviceDocuments: (typeof services.$inferSelect)['documents'] | null;
+  admitterName: string | null;
+};
+
+/** Waiting, admitted and in-call visits of a department, in queue order. */
+export async function listLiveVisits(db: Db, departmentId: string): Promise<VisitWithContext[]> {
+  return db
+    .select(visitColumns)
+    .from(visits)
+    .leftJoin(services, eq(services.id, visits.serviceId))
+    .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
+    .where(and(eq(visits.departmentId, departmentId), inArray(visits.state, ['waiting', 'admitted', 'in_call'])))
+    .orderBy(desc(visits.priority), asc(visits.createdAt), asc(visits.id));
+}
+
+export async function findVisitWithContext(db: Db, visitId: string): Promise<VisitWithContext | undefined> {
+  const [row] = await db
+    .select(visitColumns)
+    .from(visits)
+    .leftJoin(services, eq(services.id, visits.serviceId))
+    .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
+    .where(eq(visits.id, visitId))
+    .limit(1);
+  return row;
+}
+
+export async function findDepartmentWithTenant(db: Db, departmentId: string) {
+  const [row] = await db
+    .select({ department: departments, tenant: tenants })
+    .from(departments)
+    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
+    .where(eq(departments.id, departmentId))
+    .limit(1);
+  return row;
+}
+
+export async function findDepartmentBySlugs(db: Db, tenantSlug: string, departmentSlug: string) {
+  const [row] = await db
+    .select({ department: departments, tenant: tenants })
+    .from(departments)
+    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
+    .where(and(eq(tenants.slug, tenantSlug), eq(departments.slug, departmentSlug)))
+    .limit(1);
+  return row;
+}
+
+/** Mean minutes from admission to the end of the department's last 30 finished visits (30 days). */
+export async function recentHandlingMinutes(db: Db, departmentId: string, now: Date): Promise<number | null> {
+  const since = new Date(now.getTime() - 30 * 24 * 3600_000);
+  const recent = db
+    .select({ seconds: sql<number>`extract(epoch from ${visits.endedAt} - ${visits.admittedAt})`.as('seconds') })
+    .from(visits)
+    .where(
+      and(
+        eq(visits.departmentId, departmentId),
+        eq(visits.state, 'done'),
+        isNotNull(visits.admittedAt),
+        gt(visits.endedAt, since),
+      ),
+    )
+    .orderBy(desc(visits.endedAt))
+    .limit(30)
+    .as('recent');
+  const [row] = await db
+    .select({ mean: sql<string | null>`avg(least(greatest(${recent.seconds}, 60), 7200))`, n: count() })
+    .from(recent);
+  if (!row || row.n < 3 || row.mean === null) return null;
+  return Number(row.mean) / 60;
+}
+
+export const PRESENCE_TTL_MS = 90_000;
+
+export async function countClerksOnDuty(db: Db, departmentId: string, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: countDistinct(consolePresence.staffId) })
+    .from(consolePresence)
+    .where(
+      and(eq(consolePresence.departmentId, departmentId), gt(consolePresence.seenAt, new Date(now.getTime() - PRESENCE_TTL_MS))),
+    );
+  return row?.n ?? 0;
+}
+
+export async function countWaiting(db: Db, departmentId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(visits)
+    .where(and(eq(visits.departmentId, departmentId), eq(visits.state, 'waiting')));
+  return row?.n ?? 0;
+}
+
+export async function insertAudit(db: Db, values: typeof auditEvents.$inferInsert): Promise<void> {
+  await db.insert(auditEvents).values(values);
+}

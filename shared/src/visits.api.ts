@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { DoorStatusSchema } from './directory.api.js';
+import { LocalizedTextSchema } from './locales.js';
+
+/** Knocking, waiting and the clerk console: HTTP bodies and views shared by client and server. */
+
+const IsoInstantSchema = z.iso.datetime({ offset: true });
+
+/** Languages a citizen can ask for (interface language or interpreter), as BCP 47 base tags. */
+export const LanguageTagSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z]{2,3}$/, 'a language code like de, en, tr, ar, uk');
+
+/** Free text from citizens: trimmed, without control characters; shown as plain text, never as HTML. */
+const plainText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max} characters`)
+    .refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text), 'contains control characters');
+
+export const KnockRequestSchema = z
+  .object({
+    name: plainText(80).pipe(z.string().min(1, 'please enter a name (a first name or pseudonym is fine)')),
+    concern: plainText(500).optional(),
+    serviceSlug: z.string().max(80).optional(),
+    language: LanguageTagSchema,
+    interpreterLanguage: LanguageTagSchema.optional(),
+    consent: z.literal(true, 'please agree to the privacy notice'),
+  })
+  .refine((knock) => Boolean(knock.concern) || Boolean(knock.serviceSlug), {
+    message: 'please describe your concern or choose a service',
+    path: ['concern'],
+  });
+export type KnockRequest = z.infer<typeof KnockRequestSchema>;
+
+export const VISIT_STATES = ['waiting', 'admitted', 'in_call', 'done', 'declined', 'left', 'expired', 'no_show'] as const;
+export const VisitStateSchema = z.enum(VISIT_STATES);
+export type VisitState = z.infer<typeof VisitStateSchema>;
+
+/** The live door of a department, as the public sees it. */
+export const DoorLiveSchema = DoorStatusSchema.extend({
+  /** Open and nobody waiting with a clerk available: "free"; otherwise "busy". */
+  busy: z.boolean(),
+  waiting: z.number().int().nonnegative(),
+  clerksOnDuty: z.number().int().nonnegative(),
+  /** Estimated minutes for someone knocking now; an estimate, not a promise. */
+  estimatedWaitMinutes: z.number().int().nonnegative(),
+  /** Whether a knock would be accepted now (open and under the cap). */
+  canKnock: z.boolean(),
+  queueFull: z.boolean(),
+});
+export type DoorLive = z.infer<typeof DoorLiveSchema>;
+
+/** What a citizen sees of their own visit. */
+export const CitizenVisitSchema = z.object({
+  id: z.uuid(),
+  state: VisitStateSchema,
+  tenantSlug: z.string(),
+  departmentSlug: z.string(),
+  departmentName: LocalizedTextSchema,
+  name: z.string(),
+  language: z.string(),
+  /** 1-based, while waiting. */
+  position: z.number().int().positive().nullable(),
+  estimatedWaitMinutes: z.number().int().nonnegative().nullable(),
+  admittedBy: z.string().nullable(),
+  declineNote: z.string().nullable(),
+  documents: z.array(LocalizedTextSchema),
+  createdAt: IsoInstantSchema,
+});
+export type CitizenVisit = z.infer<typeof CitizenVisitSchema>;
+
+export const CitizenVisitResponseSchema = z.object({ visit: CitizenVisitSchema });
+
+/** A visit as clerks see it in the console. */
+export const QueueEntrySchema = z.object({
+  id: z.uuid(),
+  state: VisitStateSchema,
+  name: z.string(),
+  concern: z.string().nullable(),
+  service: z.object({ slug: z.string(), name: LocalizedTextSchema }).nullable(),
+  language: z.string(),
+  interpreterLanguage: z.string().nullable(),
+  createdAt: IsoInstantSchema,
+  admittedAt: IsoInstantSchema.nullable(),
+  admittedBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+});
+export type QueueEntry = z.infer<typeof QueueEntrySchema>;
+
+export const ConsoleSnapshotSchema = z.object({
+  department: z.object({
+    id: z.uuid(),
+    slug: z.string(),
+    name: LocalizedTextSchema,
+    tenantSlug: z.string(),
+    timeZone: z.string(),
+  }),
+  door: DoorLiveSchema,
+  /** Waiting visits in queue order. */
+  queue: z.array(QueueEntrySchema),
+  /** Visits admitted and not yet finished, by any clerk of the department. */
+  active: z.array(QueueEntrySchema),
+});
+export type ConsoleSnapshot = z.infer<typeof ConsoleSnapshotSchema>;
+
+export const DoorSettingSchema = z.object({ state: z.enum(['open', 'paused', 'closed', 'auto']) });
+export type DoorSetting = z.infer<typeof DoorSettingSchema>;
+
+export const DeclineRequestSchema = z.object({ note: plainText(300).optional() });
+
+export const LoginRequestSchema = z.object({
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email('please enter an e-mail address')),
+  password: z.string().min(1, 'please enter your password').max(200),
+});
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export const StaffMeSchema = z.object({
+  staff: z.object({
+    id: z.uuid(),
+    name: z.string(),
+    email: z.string(),
+    languages: z.array(z.string()),
+    departments: z.array(
+      z.object({
+        id: z.uuid(),
+        slug: z.string(),
+        name: LocalizedTextSchema,
+        tenantSlug: z.string(),
+        tenantName: z.string(),
+        role: z.enum(['clerk', 'admin']),
+      }),
+    ),
+  }),
+});
+export type StaffMe = z.infer<typeof StaffMeSchema>;
+
