@@ -1,5 +1,7 @@
 import {
+  addDays,
   formatCivilDate,
+  zonedToInstant,
   LocaleSchema,
   openingStatus,
   zonedParts,
@@ -55,13 +57,22 @@ export function activeDoorOverride(department: DepartmentRow, timeZone: string, 
 
 /** The door as a citizen meets it: a clerk's setting for today wins over the opening hours. */
 export function doorStatus(department: DepartmentRow, closureRows: ClosureRow[], timeZone: string, now: Date): DoorStatus {
-  const hours = openingStatus(department.openingHours, closureRows.map(toClosure), now, timeZone);
-  const state = activeDoorOverride(department, timeZone, now) ?? (hours.openNow ? 'open' : 'closed');
+  const closureList = closureRows.map(toClosure);
+  const hours = openingStatus(department.openingHours, closureList, now, timeZone);
+  const override = activeDoorOverride(department, timeZone, now);
+  const state = override ?? (hours.openNow ? 'open' : 'closed');
+  let nextOpening = hours.nextOpening;
+  if (override === 'closed' && hours.openNow) {
+    // Closed by a clerk for the rest of today: the next opening is on a later day.
+    const tomorrow = zonedToInstant({ ...addDays(zonedParts(now, timeZone), 1), hour: 0, minute: 0 }, timeZone);
+    const later = openingStatus(department.openingHours, closureList, tomorrow, timeZone);
+    nextOpening = later.openNow ? tomorrow : later.nextOpening;
+  }
   return {
     state,
     openByHours: hours.openNow,
-    closesAt: hours.closesAt?.toISOString() ?? null,
-    nextOpening: hours.nextOpening?.toISOString() ?? null,
+    closesAt: state === 'open' ? (hours.closesAt?.toISOString() ?? null) : null,
+    nextOpening: state === 'open' ? null : (nextOpening?.toISOString() ?? null),
   };
 }
 

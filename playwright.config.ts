@@ -1,0 +1,77 @@
+import { defineConfig } from '@playwright/test';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// System Chromium only: Playwright's own browser download is not available here (DESIGN.md, Testing).
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(executablePath)) {
+  throw new Error(
+    `No Chromium at ${executablePath}. Install it with \`apt-get install -y chromium\`, ` +
+      'or set CHROMIUM_PATH to a Chromium or Chrome binary. (Playwright browser downloads are not used.)',
+  );
+}
+
+const PORT = '3100';
+const baseURL = `http://127.0.0.1:${PORT}`;
+
+// A fresh database per run. Playwright loads this file again in its worker processes, which
+// inherit the environment, so only the first load creates (and at exit removes) the folder.
+let dataDir = process.env.AMTSRAUM_E2E_DATA_DIR;
+if (!dataDir) {
+  const created = mkdtempSync(join(tmpdir(), 'amtsraum-e2e-'));
+  process.env.AMTSRAUM_E2E_DATA_DIR = dataDir = created;
+  process.on('exit', () => {
+    rmSync(created, { recursive: true, force: true });
+  });
+}
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  fullyParallel: false,
+  workers: 1, // two cores: the app server, Chromium and the runner already share them
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: process.env.CI ? [['list'], ['github']] : 'list',
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  use: {
+    baseURL,
+    browserName: 'chromium',
+    locale: 'de-DE',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath,
+      args: [
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        '--disable-features=WebRtcHideLocalIpsWithMdns',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: 'node server/dist/main.js',
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      PORT,
+      HOST: '127.0.0.1',
+      PUBLIC_BASE_URL: baseURL,
+      DATA_DIR: dataDir,
+      SEED_DEMO: 'true',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+    },
+  },
+});

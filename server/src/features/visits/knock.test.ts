@@ -1,0 +1,205 @@
+import { CitizenVisitResponseSchema, DoorLiveSchema, ProblemSchema } from '@amtsraum/shared';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, departments, visits } from '../../db/schema.js';
+import { TestClient } from '../../test/client.js';
+import { testClock } from '../../test/clock.js';
+import { createTestDatabase, databaseKinds } from '../../test/databases.js';
+import { makeDepartment, makeService, makeTenant } from '../../test/factories.js';
+import { startTestServer, type TestServer } from '../../test/server.js';
+import { expireAbsentVisits } from './visits.service.js';
+
+// Monday 23 November 2026, 10:00 in Berlin: open by the factory's office hours.
+const NOW = new Date('2026-11-23T09:00:00Z');
+
+describe.each(databaseKinds)('knocking on %s', (kind) => {
+  let server: TestServer;
+  const clock = testClock(NOW);
+
+  beforeAll(async () => {
+    server = await startTestServer(await createTestDatabase(kind), { now: clock.now, env: { TRUST_PROXY: '1' } });
+  });
+  afterAll(() => server.stop());
+
+  async function office(values: Partial<typeof departments.$inferInsert> = {}) {
+    const db = server.database.db;
+    const tenant = await makeTenant(db);
+    const department = await makeDepartment(db, tenant.id, values);
+    const base = `/api/tenants/${tenant.slug}/departments/${department.slug}`;
+    return { tenant, department, base };
+  }
+
+  // Each citizen knocks from their own address, so the per-address knock limit stays out of the way.
+  let address = 0;
+  const citizen = () => new TestClient(server.url, { 'x-forwarded-for': `10.0.0.${++address}` });
+  const knockBody = (name = 'Alex') => ({ name, concern: 'Frage zum Ausweis', language: 'de', consent: true });
+
+  it('takes a knock, binds the visit to the browser by an httpOnly cookie, and counts it at the door', async () => {
+    const { base } = await office();
+    const alex = citizen();
+    const response = await alex.post(`${base}/knock`, knockBody());
+    expect(response.status).toBe(201);
+    const { visit } = CitizenVisitResponseSchema.parse(response.json);
+    expect(visit).toMatchObject({ state: 'waiting', position: 1, name: 'Alex' });
+    const setCookie = response.headers.getSetCookie().join('\n');
+    expect(setCookie).toMatch(/amtsraum_visit=.*HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).not.toContain(visit.id + ';'); // the id alone is not the cookie: it is signed
+
+    const door = DoorLiveSchema.parse((await citizen().get(`${base}/door`)).json.door);
+    expect(door).toMatchObject({ state: 'open', waiting: 1, busy: true, canKnock: true });
+    expect(door.estimatedWaitMinutes).toBeGreaterThan(0);
+
+    // A refresh (the same cookie) finds the same place; knocking again does not queue twice.
+    expect((await alex.get('/api/visit')).json.visit.id).toBe(visit.id);
+    const again = await alex.post(`${base}/knock`, knockBody());
+    expect(again.status).toBe(200);
+    expect(again.json.visit.id).toBe(visit.id);
+  });
+
+  it('serves the door as JSON for other websites (CORS)', async () => {
+    const { base } = await office();
+    const response = await citizen().get(`${base}/door`);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await citizen().get('/api/tenants/nirgendwo/departments/nichts/door')).status).toBe(404);
+  });
+
+  it('refuses knocks at a closed or paused door, with the next opening time', async () => {
+    const { base, department } = await office();
+    await server.database.db
+      .update(departments)
+      .set({ doorOverride: 'closed', doorOverrideAt: NOW })
+      .where(eq(departments.id, department.id));
+    const response = await citizen().post(`${base}/knock`, knockBody());
+    expect(response.status).toBe(409);
+    expect(ProblemSchema.parse(response.json)).toMatchObject({ code: 'door_closed' });
+    expect(response.json.detail).toMatch(/^next-opening=2026-11-24T07:00:00.000Z$/);
+    const count = await server.database.db.select().from(visits).where(eq(visits.departmentId, department.id));
+    expect(count).toHaveLength(0);
+  });
+
+  it('refuses knocks past the queue cap, even when they arrive together', async () => {
+    const { base, department } = await office({ queueCap: 3 });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => citizen().post(`${base}/knock`, knockBody(`P${i}`))));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(3);
+    expect(results.filter((r) => r.status === 409).every((r) => r.json.code === 'queue_full')).toBe(true);
+    const rows = await server.database.db.select().from(visits).where(eq(visits.departmentId, department.id));
+    expect(rows).toHaveLength(3);
+    const door = (await citizen().get(`${base}/door`)).json.door;
+    expect(door).toMatchObject({ queueFull: true, canKnock: false, waiting: 3 });
+  });
+
+  it('rejects bad input with field errors in the user language and stores nothing', async () => {
+    const { base, department } = await office();
+    const cases = [
+      { ...knockBody(), consent: false },
+      { ...knockBody(), name: '' },
+      { ...knockBody(), name: 'x'.repeat(81) },
+      { ...knockBody(), concern: 'y'.repeat(501) },
+      { ...knockBody(), language: 'deutsch' },
+      { name: 'Alex', language: 'de', consent: true }, // neither concern nor service
+      { ...knockBody(), name: 'A\u0000B' },
+    ];
+    for (const body of cases) {
+      const response = await citizen().post(`${base}/knock`, body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.json.code).toBe('validation_failed');
+      expect(response.json.errors.length).toBeGreaterThan(0);
+    }
+    const english = await citizen().request('POST', `${base}/knock`, { ...knockBody(), consent: false }, { 'accept-language': 'en' });
+    expect(english.json.title).toBe('Some of the details are not valid.');
+    const rows = await server.database.db.select().from(visits).where(eq(visits.departmentId, department.id));
+    expect(rows).toHaveLength(0);
+  });
+
+  it('keeps HTML in names and concerns as plain text', async () => {
+    const { base } = await office();
+    const html = '<img src=x onerror=alert(1)>';
+    const response = await citizen().post(`${base}/knock`, { ...knockBody(html), concern: `<script>alert(1)</script>` });
+    expect(response.status).toBe(201);
+    expect(response.json.visit.name).toBe(html);
+  });
+
+  it('takes a knockable service and lists its documents; refuses a service that is not knockable', async () => {
+    const { base, department } = await office();
+    const service = await makeService(server.database.db, department.id, {
+      documents: [{ de: 'Personalausweis', en: 'ID card' }],
+    });
+    const bookOnly = await makeService(server.database.db, department.id, { knockable: false });
+    const ok = await citizen().post(`${base}/knock`, { name: 'Kim', serviceSlug: service.slug, language: 'en', consent: true });
+    expect(ok.status).toBe(201);
+    expect(ok.json.visit.documents).toEqual([{ de: 'Personalausweis', en: 'ID card' }]);
+    const refused = await citizen().post(`${base}/knock`, { name: 'Kim', serviceSlug: bookOnly.slug, language: 'en', consent: true });
+    expect(refused.status).toBe(400);
+  });
+
+  it('limits a knock flood from one address with 429 and a retry hint', async () => {
+    const { base } = await office({ queueCap: 100 });
+    const flooder = new TestClient(server.url, { 'x-forwarded-for': '10.9.9.9' });
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 8; i++) {
+      flooder.cookies.clear();
+      last = await flooder.post(`${base}/knock`, knockBody(`F${i}`));
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 6).every((s) => s === 201)).toBe(true);
+    expect(statuses.slice(6)).toEqual([429, 429]);
+    expect(last!.json.code).toBe('rate_limited');
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('ignores forged and tampered visit cookies; a cookie only ever names its own visit', async () => {
+    const { base } = await office();
+    const alex = citizen();
+    const { visit } = (await alex.post(`${base}/knock`, knockBody())).json;
+    const signed = alex.cookies.get('amtsraum_visit')!;
+
+    const forger = citizen();
+    forger.cookies.set('amtsraum_visit', visit.id); // the bare id
+    expect((await forger.get('/api/visit')).status).toBe(404);
+    forger.cookies.set('amtsraum_visit', `${visit.id}.${'A'.repeat(43)}`); // wrong signature
+    expect((await forger.get('/api/visit')).status).toBe(404);
+    const [, mac] = decodeURIComponent(signed).split('.');
+    forger.cookies.set('amtsraum_visit', `00000000-0000-4000-8000-000000000000.${mac}`); // swapped id
+    expect((await forger.get('/api/visit')).status).toBe(404);
+    expect((await forger.post('/api/visit/leave')).status).toBe(404);
+    expect((await alex.get('/api/visit')).json.visit.state).toBe('waiting');
+  });
+
+  it('moves everyone up when someone leaves, and records it without the concern', async () => {
+    const { base, department } = await office();
+    const [a, b, c] = [citizen(), citizen(), citizen()];
+    await a.post(`${base}/knock`, knockBody('A'));
+    await b.post(`${base}/knock`, knockBody('B'));
+    await c.post(`${base}/knock`, knockBody('C'));
+    expect((await c.get('/api/visit')).json.visit.position).toBe(3);
+    const left = await b.post('/api/visit/leave');
+    expect(left.json.visit.state).toBe('left');
+    expect((await c.get('/api/visit')).json.visit.position).toBe(2);
+    expect((await a.get('/api/visit')).json.visit.position).toBe(1);
+
+    const audit = await server.database.db.select().from(auditEvents).where(eq(auditEvents.departmentId, department.id));
+    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['visit.knocked', 'visit.left']));
+    expect(JSON.stringify(audit)).not.toContain('Frage zum Ausweis');
+  });
+
+  it('drops citizens gone longer than the grace period and moves the rest up', async () => {
+    const { base, department } = await office();
+    const [gone, stays] = [citizen(), citizen()];
+    const goneVisit = (await gone.post(`${base}/knock`, knockBody('Gone'))).json.visit;
+    await stays.post(`${base}/knock`, knockBody('Stays'));
+    clock.advance(100_000);
+    await stays.get('/api/visit'); // the page that stays is connected and seen
+    clock.advance(30_000);
+    const expired = await expireAbsentVisits({ db: server.database.db, events: server.deps.events, now: clock.now() }, 120);
+    expect(expired).toBeGreaterThanOrEqual(1);
+    expect((await gone.get('/api/visit')).json.visit.state).toBe('expired');
+    expect((await stays.get('/api/visit')).json.visit).toMatchObject({ state: 'waiting', position: 1 });
+    const [row] = await server.database.db.select().from(visits).where(eq(visits.id, goneVisit.id));
+    expect(row!.state).toBe('expired');
+    const audit = await server.database.db.select().from(auditEvents).where(eq(auditEvents.visitId, goneVisit.id));
+    expect(audit.map((e) => e.action)).toContain('visit.expired');
+    void department;
+  });
+});

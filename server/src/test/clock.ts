@@ -1,0 +1,10 @@
+/** A test clock that starts at a fixed instant, ticks 1 ms per reading (so order is stable), and can jump. */
+export function testClock(start: Date) {
+  let t = start.getTime();
+  return {
+    now: () => new Date((t += 1)),
+    advance(ms: number) {
+      t += ms;
+    },
+  };
+}

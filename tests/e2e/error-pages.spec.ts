@@ -1,0 +1,78 @@
+import { HTTP_404_LOGGED, expect, mainHeading, switchLanguage, test } from './fixtures';
+
+const cases = [
+  { path: '/gibtsnicht', backDe: 'Zur Übersicht aller Gemeinden', backEn: 'Go to all municipalities', to: /\/$/ },
+  {
+    path: '/musterstadt/gibtsnicht',
+    backDe: 'Zu den Ämtern der Gemeinde',
+    backEn: "Go to the municipality's offices",
+    to: /\/musterstadt$/,
+  },
+];
+
+for (const { path, backDe, backEn, to } of cases) {
+  test(`${path} answers 404 and says so in German and English`, async ({ page, browserErrors }) => {
+    browserErrors.allow(HTTP_404_LOGGED);
+
+    const response = await page.goto(path);
+    expect(response?.status()).toBe(404);
+    await expect(mainHeading(page)).toHaveText('Seite nicht gefunden');
+    await expect(page).toHaveTitle('Seite nicht gefunden – Amtsraum');
+    await expect(page.getByRole('link', { name: backDe })).toBeVisible();
+
+    await switchLanguage(page, 'en');
+    await expect(mainHeading(page)).toHaveText('Page not found');
+    await expect(page).toHaveTitle('Page not found – Amtsraum');
+
+    // The choice is remembered across visits.
+    const again = await page.reload();
+    expect(again?.status()).toBe(404);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(mainHeading(page)).toHaveText('Page not found');
+
+    await page.getByRole('link', { name: backEn }).click();
+    await expect(page).toHaveURL(to);
+    await expect(mainHeading(page)).toBeFocused();
+  });
+}
+
+test('an unknown route inside the app shows the 404 page', async ({ page, browserErrors }) => {
+  browserErrors.allow(HTTP_404_LOGGED);
+  await page.goto('/');
+  await expect(mainHeading(page)).toBeVisible();
+  // Client-side: the router, not the server, decides.
+  await page.evaluate(() => {
+    window.history.pushState({}, '', '/musterstadt/buergeramt/gibtsnicht');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  });
+  await expect(mainHeading(page)).toHaveText('Seite nicht gefunden');
+});
+
+test('when the API fails, the error page says why and its retry recovers', async ({ page, browserErrors }) => {
+  browserErrors.allow(/Failed to load resource: (net::ERR_FAILED|the server responded with a status of 500)/);
+  const answers = ['network', 'server'];
+  await page.route('**/api/tenants/musterstadt', async (route) => {
+    const answer = answers.shift();
+    if (answer === 'network') return route.abort('failed');
+    if (answer === 'server') {
+      return route.fulfill({
+        status: 500,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Interner Fehler', status: 500, code: 'internal_error' }),
+      });
+    }
+    return route.continue();
+  });
+
+  await page.goto('/musterstadt');
+  await expect(mainHeading(page)).toHaveText('Das hat leider nicht geklappt');
+  await expect(page.getByRole('main')).toContainText('Keine Verbindung zum Server.');
+
+  await page.getByRole('button', { name: 'Erneut versuchen' }).click();
+  await expect(page.getByRole('main')).toContainText('Auf unserer Seite ist ein Fehler aufgetreten.');
+  await expect(mainHeading(page)).toBeFocused();
+
+  await page.getByRole('button', { name: 'Erneut versuchen' }).click();
+  await expect(mainHeading(page)).toHaveText(/Musterstadt/);
+  await expect(mainHeading(page)).toBeFocused();
+});

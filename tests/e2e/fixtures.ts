@@ -1,0 +1,82 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+
+export { expect };
+
+export interface BrowserErrors {
+  /** Tolerates errors matching `pattern` in this test, e.g. the 404 a not-found page is about. */
+  allow(pattern: RegExp): void;
+}
+
+/**
+ * Every test fails on an unexpected `console.error` or uncaught page error: a page that
+ * "looks right" while throwing is not right.
+ */
+export const test = base.extend<{ browserErrors: BrowserErrors }>({
+  browserErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      const allowed: RegExp[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(`console.error: ${message.text()} @ ${message.location().url}`);
+      });
+      page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+      await use({ allow: (pattern) => allowed.push(pattern) });
+      expect(
+        errors.filter((error) => !allowed.some((pattern) => pattern.test(error))),
+        'unexpected errors in the browser',
+      ).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+/** Chromium logs every 404 response, including the ones a not-found page is expected to get. */
+export const HTTP_404_LOGGED = /Failed to load resource: the server responded with a status of 404/;
+
+/** Runs axe-core with the WCAG 2.1 A/AA rules and fails with a readable list of violations. */
+export async function expectNoA11yViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const violations = results.violations.map(
+    (violation) =>
+      `${violation.id} (${violation.impact ?? 'n/a'}): ${violation.help}\n` +
+      violation.nodes.map((node) => `    ${node.target.join(' ')}: ${node.failureSummary ?? ''}`).join('\n'),
+  );
+  expect(violations, `accessibility violations on ${page.url()}`).toEqual([]);
+}
+
+export function mainHeading(page: Page): Locator {
+  return page.getByRole('heading', { level: 1 });
+}
+
+/** Switches the interface language with the header's switcher and waits for <html lang>. */
+export async function switchLanguage(page: Page, to: 'de' | 'en'): Promise<void> {
+  const button = page.getByRole('button', { name: to === 'de' ? 'Deutsch' : 'English', exact: true });
+  await button.click();
+  await expect(button).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('html')).toHaveAttribute('lang', to);
+}
+
+// German times end in a no-break space and "Uhr" (kept on one line), hence \s.
+const DOOR_TEXT = {
+  de: {
+    open: /^Jetzt geöffnet(\. Geöffnet bis \d\d:\d\d\sUhr)?$/,
+    paused: /^Gerade Pause(\. Geöffnet bis \d\d:\d\d\sUhr)?$/,
+    closed: /^Geschlossen\. (Öffnet \S+, \d{1,2}\. \S+, \d\d:\d\d\sUhr|Derzeit sind keine Öffnungszeiten angekündigt)$/,
+  },
+  en: {
+    open: /^Open now(\. Open until \d\d:\d\d)?$/,
+    paused: /^On a short break(\. Open until \d\d:\d\d)?$/,
+    closed: /^Closed\. (Opens \S+, \S+ \d{1,2} at \d\d:\d\d|No opening hours announced at the moment)$/,
+  },
+} as const;
+
+/**
+ * Checks a door status in words against its state. The state depends on the clock the
+ * tests run at, so the text is matched by the state the page reports.
+ */
+export async function expectDoorText(door: Locator, language: 'de' | 'en'): Promise<void> {
+  const state = await door.getAttribute('data-state');
+  expect(state).toMatch(/^(open|paused|closed)$/);
+  await expect(door).toHaveText(DOOR_TEXT[language][state as 'open' | 'paused' | 'closed']);
+}

@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { LanguageSwitcher } from './LanguageSwitcher';
+import { PageFocusContext, type PageFocus } from './page-focus';
+
+export function Layout() {
+  const { t } = useTranslation();
+  const { pathname } = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
+  const focusPending = useRef(false);
+  const previousPath = useRef(pathname);
+  const [announcement, setAnnouncement] = useState('');
+
+  const pageFocus = useMemo<PageFocus>(
+    () => ({
+      claimFocus: () => {
+        const pending = focusPending.current;
+        focusPending.current = false;
+        return pending;
+      },
+      requestFocus: () => {
+        focusPending.current = true;
+      },
+      announce: setAnnouncement,
+    }),
+    [],
+  );
+
+  // After a client-side navigation, focus goes to the new page's h1 (WCAG 2.4.3). The first
+  // page load keeps the browser's default, so the first Tab still reaches the skip link.
+  // This effect runs after the children's, so a heading rendered in this commit is already
+  // there; a page still loading its data takes focus itself when its heading mounts.
+  useEffect(() => {
+    if (previousPath.current === pathname) return;
+    previousPath.current = pathname;
+    window.scrollTo(0, 0);
+    const heading = mainRef.current?.querySelector<HTMLElement>('h1');
+    if (heading) {
+      heading.focus();
+      setAnnouncement(document.title);
+    } else {
+      focusPending.current = true;
+    }
+  }, [pathname]);
+
+  // Focus main without touching the URL: a #main hash would count as navigation for the router.
+  const skipToMain = useCallback((event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    mainRef.current?.focus();
+  }, []);
+
+  return (
+    <PageFocusContext.Provider value={pageFocus}>
+      <a className="skip-link" href="#main" onClick={skipToMain}>
+        {t('skipLink')}
+      </a>
+      <header className="site-header">
+        <div className="site-header__inner container">
+          <Link to="/" className="site-brand">
+            <span className="site-brand__name">{t('appName')}</span>
+            <span className="site-brand__tagline">{t('tagline')}</span>
+          </Link>
+          <nav aria-label={t('nav.label')} className="site-nav">
+            <NavLink to="/" end>
+              {t('nav.home')}
+            </NavLink>
+          </nav>
+          <LanguageSwitcher />
+        </div>
+      </header>
+      <main id="main" ref={mainRef} tabIndex={-1} className="container site-main">
+        <Outlet />
+      </main>
+      <footer className="site-footer">
+        <div className="container">
+          <p>{t('footer.about')}</p>
+        </div>
+      </footer>
+      <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+        {announcement}
+      </div>
+    </PageFocusContext.Provider>
+  );
+}

@@ -1,0 +1,75 @@
+import type { DepartmentResponse } from '@amtsraum/shared';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { Breadcrumbs } from '../../app/Breadcrumbs';
+import { PageHeading } from '../../app/PageHeading';
+import { ApiStateView } from '../errors/ApiStateView';
+import { ClosureList } from './ClosureList';
+import { ContactDetails } from './ContactDetails';
+import { DoorStatus } from './DoorStatus';
+import { OpeningHoursTable } from './OpeningHoursTable';
+import { ServiceList } from './ServiceList';
+import { TenantBanner } from './TenantBanner';
+import { useDepartment } from './useDirectory';
+import { useLocalize } from './useLocalize';
+import { ZoneNote } from './ZoneNote';
+
+export function DepartmentPage() {
+  const { tenant = '', department = '' } = useParams();
+  const state = useDepartment(tenant, department);
+  return (
+    <ApiStateView state={state} tenantSlug={tenant}>
+      {(data) => <DepartmentDetails data={data} />}
+    </ApiStateView>
+  );
+}
+
+function DepartmentDetails({ data: { tenant, department } }: { data: DepartmentResponse }) {
+  const { t } = useTranslation('directory');
+  const localize = useLocalize();
+  const name = localize(department.name);
+  const description = localize(department.description);
+
+  return (
+    <>
+      <Breadcrumbs items={[{ label: tenant.name, to: `/${tenant.slug}` }, { label: name.text }]} />
+      <TenantBanner tenant={tenant}>
+        <p className="tenant-banner__kicker">{tenant.name}</p>
+        <PageHeading title={`${name.text} – ${tenant.name}`}>
+          <span lang={name.lang}>{name.text}</span>
+        </PageHeading>
+      </TenantBanner>
+      <p className="lead" lang={description.lang}>
+        {description.text}
+      </p>
+
+      <section aria-labelledby="status-heading" className="panel">
+        <h2 id="status-heading">{t('department.statusHeading')}</h2>
+        <DoorStatus door={department.door} timeZone={tenant.timeZone} />
+        <ZoneNote timeZone={tenant.timeZone} />
+      </section>
+
+      <div className="department-grid">
+        <section aria-labelledby="services-heading" className="department-grid__main">
+          <h2 id="services-heading">{t('department.servicesHeading')}</h2>
+          <ServiceList services={department.services} />
+        </section>
+
+        <div className="department-grid__side">
+          <section aria-labelledby="hours-heading">
+            <h2 id="hours-heading">{t('department.hoursHeading')}</h2>
+            <OpeningHoursTable hours={department.openingHours} timeZone={tenant.timeZone} labelledBy="hours-heading" />
+          </section>
+          <section aria-labelledby="closures-heading">
+            <h2 id="closures-heading">{t('department.closuresHeading')}</h2>
+            <ClosureList closures={department.closures} />
+          </section>
+          <section aria-labelledby="contact-heading">
+            <h2 id="contact-heading">{t('department.contactHeading')}</h2>
+            <ContactDetails contact={department.contact} />
+          </section>
+        </div>
+      </div>
+    </>
+  );
+}

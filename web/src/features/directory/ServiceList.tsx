@@ -1,0 +1,54 @@
+import type { Service } from '@amtsraum/shared';
+import { useTranslation } from 'react-i18next';
+import { useLocalize } from './useLocalize';
+
+/** Services with their duration and, for each, the documents to bring. */
+export function ServiceList({ services }: { services: Service[] }) {
+  const { t } = useTranslation('directory');
+  const localize = useLocalize();
+
+  if (services.length === 0) return <p>{t('department.noServices')}</p>;
+  return (
+    <ul className="service-list">
+      {services.map((service) => {
+        const name = localize(service.name);
+        const description = service.description ? localize(service.description) : null;
+        const channels = [
+          service.knockable ? t('department.knockable') : null,
+          service.bookable ? t('department.bookable') : null,
+        ].filter((channel) => channel !== null);
+        return (
+          <li key={service.slug} className="service" data-testid={`service-${service.slug}`}>
+            <h3 lang={name.lang}>{name.text}</h3>
+            {description && <p lang={description.lang}>{description.text}</p>}
+            <p className="service__meta">
+              {t('department.duration', { count: service.durationMinutes })}
+              {service.extraMinutesPerPerson > 0 &&
+                `, ${t('department.extraPerPerson', { count: service.extraMinutesPerPerson })}`}
+            </p>
+            {channels.length > 0 && (
+              <p className="service__meta">
+                {t('department.channels')}: {channels.join(', ')}
+              </p>
+            )}
+            <h4>{t('department.documentsHeading')}</h4>
+            {service.documents.length === 0 ? (
+              <p>{t('department.noDocuments')}</p>
+            ) : (
+              <ul className="documents" data-testid="documents">
+                {service.documents.map((document, index) => {
+                  const item = localize(document);
+                  return (
+                    <li key={index} lang={item.lang}>
+                      {item.text}
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

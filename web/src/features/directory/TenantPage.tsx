@@ -1,0 +1,55 @@
+import type { TenantResponse } from '@amtsraum/shared';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { Breadcrumbs } from '../../app/Breadcrumbs';
+import { PageHeading } from '../../app/PageHeading';
+import { ApiStateView } from '../errors/ApiStateView';
+import { DoorStatus } from './DoorStatus';
+import { TenantBanner } from './TenantBanner';
+import { useTenant } from './useDirectory';
+import { useLocalize } from './useLocalize';
+import { ZoneNote } from './ZoneNote';
+
+export function TenantPage() {
+  const { tenant = '' } = useParams();
+  const state = useTenant(tenant);
+  return <ApiStateView state={state}>{(data) => <TenantStart data={data} />}</ApiStateView>;
+}
+
+function TenantStart({ data: { tenant, departments } }: { data: TenantResponse }) {
+  const { t } = useTranslation('directory');
+  const localize = useLocalize();
+  return (
+    <>
+      <Breadcrumbs items={[{ label: tenant.name }]} />
+      <TenantBanner tenant={tenant}>
+        <PageHeading title={tenant.name} />
+      </TenantBanner>
+      <section aria-labelledby="departments-heading">
+        <h2 id="departments-heading">{t('tenant.departmentsHeading')}</h2>
+        <ZoneNote timeZone={tenant.timeZone} />
+        {departments.length === 0 ? (
+          <p>{t('tenant.empty')}</p>
+        ) : (
+          <ul className="card-list" data-testid="departments">
+            {departments.map((department) => {
+              const name = localize(department.name);
+              const description = localize(department.description);
+              return (
+                <li key={department.slug} className="card" data-testid={`department-${department.slug}`}>
+                  <h3 className="card__title">
+                    <Link to={`/${tenant.slug}/${department.slug}`} lang={name.lang}>
+                      {name.text}
+                    </Link>
+                  </h3>
+                  <p lang={description.lang}>{description.text}</p>
+                  <DoorStatus door={department.door} timeZone={tenant.timeZone} />
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,42 @@
+import { ERROR_CODES, SUPPORTED_LOCALES } from '@amtsraum/shared';
+import { describe, expect, it } from 'vitest';
+import { NAMESPACES, resources } from './resources';
+
+/** Every leaf of a resource tree as [dotted key, value]. */
+function leaves(tree: unknown, prefix = ''): [string, unknown][] {
+  if (tree === null || typeof tree !== 'object') return [[prefix, tree]];
+  return Object.entries(tree).flatMap(([key, value]) => leaves(value, prefix ? `${prefix}.${key}` : key));
+}
+
+const placeholders = (text: unknown) => [...String(text).matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1]).sort();
+
+describe('locale resources', () => {
+  for (const ns of NAMESPACES) {
+    const reference = new Map(leaves(resources.de[ns]));
+
+    for (const locale of SUPPORTED_LOCALES) {
+      const entries = new Map(leaves(resources[locale][ns]));
+
+      it(`${locale}/${ns} has exactly the keys of de/${ns}`, () => {
+        expect([...entries.keys()].sort()).toEqual([...reference.keys()].sort());
+      });
+
+      it(`${locale}/${ns} has no empty values`, () => {
+        const empty = [...entries].filter(([, value]) => typeof value !== 'string' || value.trim() === '');
+        expect(empty.map(([key]) => key)).toEqual([]);
+      });
+
+      it(`${locale}/${ns} uses the same placeholders as de/${ns}`, () => {
+        const mismatched = [...entries]
+          .filter(([key]) => reference.has(key))
+          .filter(([key, value]) => placeholders(value).join() !== placeholders(reference.get(key)).join())
+          .map(([key]) => key);
+        expect(mismatched).toEqual([]);
+      });
+    }
+  }
+
+  it('translates every error code of the API', () => {
+    expect(ERROR_CODES.filter((code) => !(code in resources.de.errors.codes))).toEqual([]);
+  });
+});

@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { z } from 'zod';
+import { App } from './app/App';
+import { initI18n } from './app/i18n';
+import './styles.css';
+
+// zod compiles parsers with `new Function` unless told not to; under our CSP (no
+// 'unsafe-eval') even its probe for that is reported as a violation in the console.
+z.config({ jitless: true });
+initI18n();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html lacks #root');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
