@@ -142,10 +142,15 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
   // Client routes: answer with the shell, and with 404 when the slugs name nothing, so that
   // search engines and link checkers see the truth while the client shows its not-found page.
   app.get('/', (_req, res) => sendShell(res, 200));
+  app.get(['/staff', '/staff/login', '/staff/:departmentId'], (_req, res) => sendShell(res, 200));
   app.get('/:tenant', async (req, res) => {
     sendShell(res, (await pathExists(deps.database.db, req.params.tenant)) ? 200 : 404);
   });
   app.get('/:tenant/:department', async (req, res) => {
+    const found = await pathExists(deps.database.db, req.params.tenant, req.params.department);
+    sendShell(res, found ? 200 : 404);
+  });
+  app.get('/:tenant/:department/wait', async (req, res) => {
     const found = await pathExists(deps.database.db, req.params.tenant, req.params.department);
     sendShell(res, found ? 200 : 404);
   });
