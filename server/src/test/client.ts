@@ -49,7 +49,7 @@ export class TestClient {
   }
 
   /** Opens the live connection with this client's cookies, as a page of `origin` would. */
-  async live(origin = new URL(this.baseUrl).origin): Promise<LiveSocket> {
+  async live(origin = 'http://amtsraum.test'): Promise<LiveSocket> {
     const socket = new WebSocket(`${this.baseUrl.replace(/^http/, 'ws')}/ws`, {
       headers: { origin, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}) },
     });

@@ -4,9 +4,12 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { startServer, type RunningServer } from '../server.js';
 import type { TestDatabase } from './databases.js';
 
+/** The public origin test servers believe they have; test clients send it as their Origin. */
+export const TEST_ORIGIN = 'http://amtsraum.test';
+
 /** A test config: what main.ts would parse, with overrides. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return parseConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env });
+  return parseConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_DEMO: 'false', PUBLIC_BASE_URL: TEST_ORIGIN, ...env });
 }
 
 /** A production-configured logger whose lines the test can read. */
