@@ -36,6 +36,15 @@ describe('the server process', () => {
     const tenants = (await (await fetch(`${url}/api/tenants`)).json()) as { tenants: { slug: string }[] };
     expect(tenants.tenants.map((t) => t.slug).sort()).toEqual(['beispielheim', 'musterstadt']);
 
+    // A citizen waiting when the server stops keeps their place across the restart.
+    const knock = await fetch(`${url}/api/tenants/musterstadt/departments/fundbuero/knock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Wartet', concern: 'Schlüssel verloren', language: 'de', consent: true }),
+    });
+    const visitCookie = knock.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const knocked = knock.status === 201; // the demo door follows real opening hours
+
     const second = run(env);
     expect(await second.exited).toBe(1);
     expect(second.stderr()).toMatch(/data directory .* is in use by another Amtsraum server \(process \d+\)/);
@@ -51,6 +60,12 @@ describe('the server process', () => {
     expect(third.stdout()).not.toContain('anna.schmidt@musterstadt.example');
     const again = (await (await fetch(`${thirdUrl}/api/tenants/musterstadt`)).json()) as { departments: unknown[] };
     expect(again.departments).toHaveLength(3);
+    if (knocked) {
+      const visit = (await (await fetch(`${thirdUrl}/api/visit`, { headers: { cookie: visitCookie } })).json()) as {
+        visit: { state: string; position: number };
+      };
+      expect(visit.visit).toMatchObject({ state: 'waiting', position: 1 });
+    }
     third.process.kill('SIGINT');
     expect(await third.exited).toBe(0);
   }, 90_000);

@@ -14,7 +14,7 @@ import { findMembership } from '../features/staff/staff.repo.js';
 import { loadDepartmentState, toCitizenVisit, toConsoleSnapshot, type DepartmentState } from '../features/visits/queue.service.js';
 import { findDepartmentBySlugs, findVisitWithContext, PRESENCE_TTL_MS } from '../features/visits/visits.repo.js';
 import { visitIdFromCookie } from '../features/visits/visits.router.js';
-import { expireAbsentVisits, touchVisits } from '../features/visits/visits.service.js';
+import { expireAbsentVisits, purgePersonalData, touchVisits } from '../features/visits/visits.service.js';
 import type { EventBus, LiveEvent } from './event-bus.js';
 
 /**
@@ -367,6 +367,11 @@ export class LiveHub {
   }
 
   private async sweep() {
+    try {
+      await purgePersonalData(this.options.db, this.options.config.retentionDays, this.options.now());
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'retention purge failed');
+    }
     const grace = this.options.config.visitGraceSeconds;
     // Right after a restart, citizens have not had the chance to reconnect: do not drop them yet.
     if (Date.now() - this.startedAt < grace * 1000) return;

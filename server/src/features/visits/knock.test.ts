@@ -7,7 +7,7 @@ import { testClock } from '../../test/clock.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeService, makeTenant } from '../../test/factories.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
-import { expireAbsentVisits } from './visits.service.js';
+import { expireAbsentVisits, purgePersonalData } from './visits.service.js';
 
 // Monday 23 November 2026, 10:00 in Berlin: open by the factory's office hours.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -201,5 +201,17 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     const audit = await server.database.db.select().from(auditEvents).where(eq(auditEvents.visitId, goneVisit.id));
     expect(audit.map((e) => e.action)).toContain('visit.expired');
     void department;
+  });
+
+  it('deletes names and concerns once the retention period after the visit has passed', async () => {
+    const { base } = await office();
+    const leaver = citizen();
+    const { visit } = (await leaver.post(`${base}/knock`, { ...knockBody('Persönlich'), concern: 'Privat' })).json;
+    await leaver.post('/api/visit/leave');
+    const db = server.database.db;
+    expect(await purgePersonalData(db, 30, new Date(clock.now().getTime() + 29 * 24 * 3600_000))).toBe(0);
+    expect(await purgePersonalData(db, 30, new Date(clock.now().getTime() + 31 * 24 * 3600_000))).toBeGreaterThanOrEqual(1);
+    const [row] = await db.select().from(visits).where(eq(visits.id, visit.id));
+    expect(row).toMatchObject({ citizenName: '', concern: null, state: 'left' });
   });
 });

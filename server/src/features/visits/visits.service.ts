@@ -149,3 +149,17 @@ export async function expireAbsentVisits(ctx: Ctx, graceSeconds: number): Promis
   }
   return expired.length;
 }
+
+/**
+ * Personal data of citizens (name, concern, clerk's note) is kept only for the retention period
+ * after a visit ended; the visit row stays, anonymous, for statistics and the audit trail.
+ */
+export async function purgePersonalData(db: Db, retentionDays: number, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionDays * 24 * 3600_000);
+  const purged = await db
+    .update(visits)
+    .set({ citizenName: '', concern: null, declineNote: null })
+    .where(and(lt(visits.endedAt, cutoff), sql`${visits.citizenName} <> ''`))
+    .returning({ id: visits.id });
+  return purged.length;
+}
