@@ -20,7 +20,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/src/config.ts', 'web/vite.config.ts', 'playwright.config.ts', 'tests/**', 'bench/**', '**/*.test.ts'],
+    files: [
+      'server/src/config.ts',
+      'web/vite.config.ts',
+      'playwright.config.ts',
+      'tests/**',
+      'bench/**',
+      '**/*.test.ts',
+      'server/src/test/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

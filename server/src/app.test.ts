@@ -68,13 +68,23 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     const tenant = await makeTenant(db);
     const department = await makeDepartment(db, tenant.id);
     const page = (p: string) => fetch(`${server.url}${p}`, { headers: { accept: 'text/html' } });
-    const pages = ['/', `/${tenant.slug}`, `/${tenant.slug}/${department.slug}`, `/${tenant.slug}/${department.slug}/wait`];
+    const pages = [
+      '/',
+      `/${tenant.slug}`,
+      `/${tenant.slug}/${department.slug}`,
+      `/${tenant.slug}/${department.slug}/wait`,
+    ];
     for (const ok of [...pages, '/staff', '/staff/login', '/staff/some-department']) {
       const response = await page(ok);
       expect(response.status, ok).toBe(200);
       expect(await response.text()).toContain('<div id="root">');
     }
-    for (const missing of ['/gibtsnicht', `/${tenant.slug}/gibtsnicht`, `/${tenant.slug}/${department.slug}/extra`, '/gibtsnicht/amt/wait']) {
+    for (const missing of [
+      '/gibtsnicht',
+      `/${tenant.slug}/gibtsnicht`,
+      `/${tenant.slug}/${department.slug}/extra`,
+      '/gibtsnicht/amt/wait',
+    ]) {
       const response = await page(missing);
       expect(response.status, missing).toBe(404);
       expect(await response.text()).toContain('<div id="root">');

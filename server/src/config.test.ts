@@ -51,7 +51,9 @@ describe('parseConfig', () => {
   });
 
   it('refuses the development session secret in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^SESSION_SECRET: must be set in production/)]);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: must be set in production/),
+    ]);
     expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: DEVELOPMENT_SESSION_SECRET })).toHaveLength(1);
     expect(parseConfig({ NODE_ENV: 'production', SESSION_SECRET: secret }).seed.enabled).toBe(false);
   });

@@ -21,7 +21,10 @@ const integerText = (min: number, max: number) =>
     .pipe(z.number().int().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`));
 
 const IceServerSchema = z.object({
-  urls: z.union([z.string().regex(/^(stun|stuns|turn|turns):/), z.array(z.string().regex(/^(stun|stuns|turn|turns):/))]),
+  urls: z.union([
+    z.string().regex(/^(stun|stuns|turn|turns):/),
+    z.array(z.string().regex(/^(stun|stuns|turn|turns):/)),
+  ]),
   username: z.string().optional(),
   credential: z.string().optional(),
 });
@@ -32,7 +35,8 @@ const iceServersText = z.string().transform((text, ctx) => {
   } catch {
     ctx.addIssue({
       code: 'custom',
-      message: 'expected a JSON array of RTCIceServer objects, e.g. [{"urls":"turn:turn.example.de:3478","username":"u","credential":"p"}]',
+      message:
+        'expected a JSON array of RTCIceServer objects, e.g. [{"urls":"turn:turn.example.de:3478","username":"u","credential":"p"}]',
     });
     return z.NEVER;
   }
@@ -43,10 +47,14 @@ const postgresUrl = z
   .optional();
 
 const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('development'),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { error: 'expected development, production or test' })
+    .default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: integerText(0, 65535).default(3000),
-  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL like https://buergerbuero.example.de' }).optional(),
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL like https://buergerbuero.example.de' })
+    .optional(),
   TRUST_PROXY: z
     .string()
     .regex(/^(false|true|\d{1,2})$/, 'expected false, or the number of reverse-proxy hops in front of the app (e.g. 1)')
@@ -55,14 +63,21 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   MEDIA_MODE: z.enum(['auto', 'p2p', 'livekit'], { error: 'expected auto, p2p or livekit' }).default('auto'),
   LIVEKIT_URL: z.url({ protocol: /^wss?$/, error: 'expected a ws(s) URL like wss://livekit.example.de' }).optional(),
-  LIVEKIT_API_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL like http://livekit:7880' }).optional(),
+  LIVEKIT_API_URL: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL like http://livekit:7880' })
+    .optional(),
   LIVEKIT_API_KEY: z.string().min(3, 'expected the LiveKit API key').optional(),
   LIVEKIT_API_SECRET: z.string().min(32, 'expected a secret of at least 32 characters').optional(),
   P2P_MAX_PARTICIPANTS: integerText(2, 8).default(4),
   ICE_SERVERS: iceServersText.default([]),
-  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected a URL like smtp://user:password@mail.example.de:587' }).optional(),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'expected a URL like smtp://user:password@mail.example.de:587' })
+    .optional(),
   MAIL_FROM: z.string().min(3).default('Amtsraum <no-reply@localhost>'),
-  SESSION_SECRET: z.string().min(32, 'expected at least 32 random characters (openssl rand -base64 48)').default(DEVELOPMENT_SESSION_SECRET),
+  SESSION_SECRET: z
+    .string()
+    .min(32, 'expected at least 32 random characters (openssl rand -base64 48)')
+    .default(DEVELOPMENT_SESSION_SECRET),
   RETENTION_DAYS: integerText(1, 3650).default(30),
   SEED_DEMO: booleanText('SEED_DEMO').optional(),
   SEED_DEMO_PASSWORD: z.string().min(8, 'expected at least 8 characters').optional(),
@@ -117,14 +132,18 @@ export function parseConfig(env: Env): Config {
         const name = String(issue.path[0] ?? 'environment');
         const given = cleaned[name];
         const shown = given === undefined || /SECRET|PASSWORD|URL/.test(name) ? '' : ` (got "${given}")`;
-        const message = issue.message.startsWith(`${name}:`) ? issue.message.slice(name.length + 1).trim() : issue.message;
+        const message = issue.message.startsWith(`${name}:`)
+          ? issue.message.slice(name.length + 1).trim()
+          : issue.message;
         return `${name}: ${message}${shown}`;
       });
 
   // Rules across variables, checked on the raw values so one run reports every problem.
   const secret = cleaned.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET;
   if (cleaned.NODE_ENV === 'production' && secret === DEVELOPMENT_SESSION_SECRET) {
-    problems.push('SESSION_SECRET: must be set in production to at least 32 random characters (openssl rand -base64 48)');
+    problems.push(
+      'SESSION_SECRET: must be set in production to at least 32 random characters (openssl rand -base64 48)',
+    );
   }
   const livekitParts = [cleaned.LIVEKIT_URL, cleaned.LIVEKIT_API_KEY, cleaned.LIVEKIT_API_SECRET];
   const livekitConfigured = livekitParts.every(Boolean);
@@ -155,7 +174,9 @@ export function parseConfig(env: Env): Config {
     port: e.PORT,
     publicBaseUrl,
     trustProxy: e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : Number(e.TRUST_PROXY),
-    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
     dataDir,
     media: {
       preference: e.MEDIA_MODE,

@@ -31,7 +31,12 @@ try {
 }
 
 logger.info(
-  { url: running.url, publicBaseUrl: config.publicBaseUrl.toString(), database: config.database.kind, media: config.media.mode },
+  {
+    url: running.url,
+    publicBaseUrl: config.publicBaseUrl.toString(),
+    database: config.database.kind,
+    media: config.media.mode,
+  },
   'Amtsraum is listening',
 );
 if (config.env !== 'test') {

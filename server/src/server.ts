@@ -32,7 +32,9 @@ export async function startServer(
 ): Promise<RunningServer> {
   const database =
     options.database ??
-    (await openDatabase(config.database.kind === 'postgres' ? config.database : { kind: 'pglite', dataDir: config.database.dataDir }));
+    (await openDatabase(
+      config.database.kind === 'postgres' ? config.database : { kind: 'pglite', dataDir: config.database.dataDir },
+    ));
   const now = options.now ?? (() => new Date());
 
   try {

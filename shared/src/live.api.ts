@@ -27,6 +27,10 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   /** `visit` null: the cookie names no visit (gone, or never there). */
   z.object({ type: z.literal('visit'), visit: CitizenVisitSchema.nullable() }),
   z.object({ type: z.literal('console'), snapshot: ConsoleSnapshotSchema }),
-  z.object({ type: z.literal('error'), code: z.union([ErrorCodeSchema, z.literal('invalid_message')]), message: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    code: z.union([ErrorCodeSchema, z.literal('invalid_message')]),
+    message: z.string(),
+  }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

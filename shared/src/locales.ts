@@ -14,9 +14,7 @@ export const LOCALE_DIRECTION: Record<Locale, 'ltr' | 'rtl'> = { de: 'ltr', en: 
  * Text a municipality writes (department names, service descriptions) in one or more
  * languages. German is required because it is the language of the office; others are optional.
  */
-export const LocalizedTextSchema = z
-  .object({ de: z.string().min(1).max(2000) })
-  .catchall(z.string().max(2000));
+export const LocalizedTextSchema = z.object({ de: z.string().min(1).max(2000) }).catchall(z.string().max(2000));
 export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
 
 /** Picks the text in `locale`, falling back to German, which every localized text has. */

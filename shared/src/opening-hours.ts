@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { LocalizedTextSchema } from './locales.js';
-import {
-  addDays,
-  formatCivilDate,
-  weekdayOf,
-  zonedParts,
-  zonedToInstant,
-  type CivilDate,
-} from './time-zone.js';
+import { addDays, formatCivilDate, weekdayOf, zonedParts, zonedToInstant, type CivilDate } from './time-zone.js';
 
 export const WEEKDAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type WeekdayKey = (typeof WEEKDAY_KEYS)[number];

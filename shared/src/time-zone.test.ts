@@ -10,33 +10,54 @@ describe('zonedParts', () => {
   });
 
   it('crosses the date line of the zone', () => {
-    expect(zonedParts(new Date('2026-11-22T23:30:00Z'), BERLIN)).toMatchObject({ month: 11, day: 23, hour: 0, weekday: 1 });
+    expect(zonedParts(new Date('2026-11-22T23:30:00Z'), BERLIN)).toMatchObject({
+      month: 11,
+      day: 23,
+      hour: 0,
+      weekday: 1,
+    });
   });
 });
 
 describe('zonedToInstant', () => {
   it('is the inverse of zonedParts on ordinary days', () => {
-    expect(zonedToInstant({ year: 2026, month: 11, day: 23, hour: 8, minute: 0 }, BERLIN).toISOString()).toBe('2026-11-23T07:00:00.000Z');
-    expect(zonedToInstant({ year: 2026, month: 6, day: 1, hour: 8, minute: 0 }, BERLIN).toISOString()).toBe('2026-06-01T06:00:00.000Z');
+    expect(zonedToInstant({ year: 2026, month: 11, day: 23, hour: 8, minute: 0 }, BERLIN).toISOString()).toBe(
+      '2026-11-23T07:00:00.000Z',
+    );
+    expect(zonedToInstant({ year: 2026, month: 6, day: 1, hour: 8, minute: 0 }, BERLIN).toISOString()).toBe(
+      '2026-06-01T06:00:00.000Z',
+    );
   });
 
   it('handles the spring-forward day (29 March 2026): 08:00 is already summer time', () => {
-    expect(zonedToInstant({ year: 2026, month: 3, day: 29, hour: 8, minute: 0 }, BERLIN).toISOString()).toBe('2026-03-29T06:00:00.000Z');
-    expect(zonedToInstant({ year: 2026, month: 3, day: 29, hour: 1, minute: 30 }, BERLIN).toISOString()).toBe('2026-03-29T00:30:00.000Z');
+    expect(zonedToInstant({ year: 2026, month: 3, day: 29, hour: 8, minute: 0 }, BERLIN).toISOString()).toBe(
+      '2026-03-29T06:00:00.000Z',
+    );
+    expect(zonedToInstant({ year: 2026, month: 3, day: 29, hour: 1, minute: 30 }, BERLIN).toISOString()).toBe(
+      '2026-03-29T00:30:00.000Z',
+    );
   });
 
   it('maps a wall time skipped by spring-forward to just after the gap', () => {
     // 02:30 does not exist in Berlin on 29 March 2026; 03:30 CEST is 01:30 UTC.
-    expect(zonedToInstant({ year: 2026, month: 3, day: 29, hour: 2, minute: 30 }, BERLIN).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(zonedToInstant({ year: 2026, month: 3, day: 29, hour: 2, minute: 30 }, BERLIN).toISOString()).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
   });
 
   it('handles the fall-back day (25 October 2026): the repeated hour maps to its first occurrence', () => {
-    expect(zonedToInstant({ year: 2026, month: 10, day: 25, hour: 8, minute: 0 }, BERLIN).toISOString()).toBe('2026-10-25T07:00:00.000Z');
-    expect(zonedToInstant({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, BERLIN).toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(zonedToInstant({ year: 2026, month: 10, day: 25, hour: 8, minute: 0 }, BERLIN).toISOString()).toBe(
+      '2026-10-25T07:00:00.000Z',
+    );
+    expect(zonedToInstant({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, BERLIN).toISOString()).toBe(
+      '2026-10-25T00:30:00.000Z',
+    );
   });
 
   it('works in other zones', () => {
-    expect(zonedToInstant({ year: 2026, month: 1, day: 1, hour: 9, minute: 0 }, 'America/New_York').toISOString()).toBe('2026-01-01T14:00:00.000Z');
+    expect(zonedToInstant({ year: 2026, month: 1, day: 1, hour: 9, minute: 0 }, 'America/New_York').toISOString()).toBe(
+      '2026-01-01T14:00:00.000Z',
+    );
     expect(zoneOffsetMs(new Date('2026-01-01T00:00:00Z'), 'Asia/Kolkata')).toBe(5.5 * 3_600_000);
   });
 });

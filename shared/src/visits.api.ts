@@ -19,6 +19,7 @@ const plainText = (max: number) =>
     .string()
     .trim()
     .max(max, `at most ${max} characters`)
+    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
     .refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text), 'contains control characters');
 
 export const KnockRequestSchema = z
@@ -36,7 +37,16 @@ export const KnockRequestSchema = z
   });
 export type KnockRequest = z.infer<typeof KnockRequestSchema>;
 
-export const VISIT_STATES = ['waiting', 'admitted', 'in_call', 'done', 'declined', 'left', 'expired', 'no_show'] as const;
+export const VISIT_STATES = [
+  'waiting',
+  'admitted',
+  'in_call',
+  'done',
+  'declined',
+  'left',
+  'expired',
+  'no_show',
+] as const;
 export const VisitStateSchema = z.enum(VISIT_STATES);
 export type VisitState = z.infer<typeof VisitStateSchema>;
 
@@ -136,4 +146,3 @@ export const StaffMeSchema = z.object({
   }),
 });
 export type StaffMe = z.infer<typeof StaffMeSchema>;
-

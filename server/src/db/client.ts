@@ -29,7 +29,11 @@ export interface Database {
 
 export interface PubSub {
   /** `onConnect` runs on every (re)connection of the listener: a cue to catch up. */
-  listen(channel: string, onMessage: (payload: string) => void, onConnect?: () => void): Promise<{ unlisten(): Promise<void> }>;
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onConnect?: () => void,
+  ): Promise<{ unlisten(): Promise<void> }>;
   notify(channel: string, payload: string): Promise<void>;
 }
 

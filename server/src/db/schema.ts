@@ -121,7 +121,10 @@ export const staff = pgTable(
     name: text('name').notNull(),
     /** argon2id, PHC string format. */
     passwordHash: text('password_hash').notNull(),
-    languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
+    languages: text('languages')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Municipality admin: manages every department of the tenant. */
     isTenantAdmin: boolean('is_tenant_admin').notNull().default(false),
     active: boolean('active').notNull().default(true),

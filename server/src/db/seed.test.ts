@@ -19,7 +19,10 @@ describe('demo data', () => {
     expect(await seedDemoIfEmpty(database.db, { now, password: null })).toBeNull();
 
     const [musterstadt] = await database.db.select().from(tenants).where(eq(tenants.slug, 'musterstadt'));
-    const departmentRows = await database.db.select().from(departments).where(eq(departments.tenantId, musterstadt!.id));
+    const departmentRows = await database.db
+      .select()
+      .from(departments)
+      .where(eq(departments.tenantId, musterstadt!.id));
     expect(departmentRows.map((d) => d.slug).sort()).toEqual(['buergeramt', 'fundbuero', 'gewerbeamt']);
     for (const department of departmentRows) {
       const offered = await database.db.select().from(services).where(eq(services.departmentId, department.id));

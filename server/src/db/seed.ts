@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  addDays,
-  formatCivilDate,
-  type CivilDate,
-  type LocalizedText,
-  type OpeningHours,
-} from '@amtsraum/shared';
+import { addDays, formatCivilDate, type CivilDate, type LocalizedText, type OpeningHours } from '@amtsraum/shared';
 import { count } from 'drizzle-orm';
 import { hashPassword } from '../lib/passwords.js';
 import type { Db } from './client.js';
@@ -45,7 +39,10 @@ const DOCS = {
   tradeForm: t('Ausgefülltes Formular Gewerbeanmeldung (GewA 1)', 'Completed business registration form (GewA 1)'),
   permit: t('Erlaubnis oder Handwerkskarte, falls erforderlich', 'Permit or craft card, if required'),
   residence: t('Aufenthaltstitel bei ausländischen Staatsangehörigen', 'Residence permit for foreign nationals'),
-  description: t('Beschreibung des Gegenstands (Farbe, Marke, Inhalt)', 'Description of the item (colour, brand, contents)'),
+  description: t(
+    'Beschreibung des Gegenstands (Farbe, Marke, Inhalt)',
+    'Description of the item (colour, brand, contents)',
+  ),
   lossDate: t('Ort und Datum des Verlusts', 'Place and date of the loss'),
 } satisfies Record<string, LocalizedText>;
 
@@ -123,10 +120,21 @@ export async function seedDemoIfEmpty(
             'Ausweise und Pässe, Meldeangelegenheiten, Führungszeugnisse und Beglaubigungen.',
             'Identity cards and passports, residence registration, certificates of good conduct and certifications.',
           ),
-          contact: { phone: '+49 2133 000-100', email: 'buergeramt@musterstadt.example', address: 'Rathausplatz 1, 41539 Musterstadt', room: 'Erdgeschoss, Zimmer 0.12' },
+          contact: {
+            phone: '+49 2133 000-100',
+            email: 'buergeramt@musterstadt.example',
+            address: 'Rathausplatz 1, 41539 Musterstadt',
+            room: 'Erdgeschoss, Zimmer 0.12',
+          },
           openingHours: weekdays([{ from: '08:00', to: '12:30' }], {
-            tue: [{ from: '08:00', to: '12:30' }, { from: '14:00', to: '18:00' }],
-            thu: [{ from: '08:00', to: '12:30' }, { from: '14:00', to: '18:00' }],
+            tue: [
+              { from: '08:00', to: '12:30' },
+              { from: '14:00', to: '18:00' },
+            ],
+            thu: [
+              { from: '08:00', to: '12:30' },
+              { from: '14:00', to: '18:00' },
+            ],
             sat: [{ from: '09:00', to: '12:00' }],
           }),
           queueCap: 25,
@@ -141,10 +149,18 @@ export async function seedDemoIfEmpty(
             'Gewerbe anmelden, ummelden und abmelden, Erlaubnisse und Auskünfte für Betriebe.',
             'Registering, changing and closing a business, permits and information for companies.',
           ),
-          contact: { phone: '+49 2133 000-200', email: 'gewerbeamt@musterstadt.example', address: 'Rathausplatz 1, 41539 Musterstadt', room: '1. Obergeschoss, Zimmer 1.04' },
+          contact: {
+            phone: '+49 2133 000-200',
+            email: 'gewerbeamt@musterstadt.example',
+            address: 'Rathausplatz 1, 41539 Musterstadt',
+            room: '1. Obergeschoss, Zimmer 1.04',
+          },
           openingHours: weekdays([{ from: '08:30', to: '12:00' }], {
             wed: [],
-            thu: [{ from: '08:30', to: '12:00' }, { from: '14:00', to: '17:00' }],
+            thu: [
+              { from: '08:30', to: '12:00' },
+              { from: '14:00', to: '17:00' },
+            ],
           }),
           queueCap: 15,
           avgHandlingMinutes: 20,
@@ -158,7 +174,12 @@ export async function seedDemoIfEmpty(
             'Verlorenes melden, Gefundenes abgeben und nach Fundsachen fragen.',
             'Report a loss, hand in a found item and ask about found property.',
           ),
-          contact: { phone: '+49 2133 000-300', email: 'fundbuero@musterstadt.example', address: 'Rathausplatz 1, 41539 Musterstadt', room: 'Erdgeschoss, Zimmer 0.03' },
+          contact: {
+            phone: '+49 2133 000-300',
+            email: 'fundbuero@musterstadt.example',
+            address: 'Rathausplatz 1, 41539 Musterstadt',
+            room: 'Erdgeschoss, Zimmer 0.03',
+          },
           openingHours: weekdays([{ from: '09:00', to: '12:00' }], { fri: [] }),
           queueCap: 10,
           avgHandlingMinutes: 8,
@@ -172,8 +193,17 @@ export async function seedDemoIfEmpty(
             'Alle Anliegen rund um Ausweis, Meldung und Gewerbe in einem Büro.',
             'Everything about identity cards, registration and businesses in one office.',
           ),
-          contact: { phone: '+49 2100 000-10', email: 'buergerbuero@beispielheim.example', address: 'Dorfstraße 5, 41000 Beispielheim' },
-          openingHours: weekdays([{ from: '08:00', to: '12:00' }], { thu: [{ from: '08:00', to: '12:00' }, { from: '15:00', to: '18:00' }] }),
+          contact: {
+            phone: '+49 2100 000-10',
+            email: 'buergerbuero@beispielheim.example',
+            address: 'Dorfstraße 5, 41000 Beispielheim',
+          },
+          openingHours: weekdays([{ from: '08:00', to: '12:00' }], {
+            thu: [
+              { from: '08:00', to: '12:00' },
+              { from: '15:00', to: '18:00' },
+            ],
+          }),
           queueCap: 10,
           avgHandlingMinutes: 15,
         },
@@ -194,7 +224,10 @@ export async function seedDemoIfEmpty(
         departmentId: buergeramt,
         slug: 'personalausweis',
         name: t('Personalausweis beantragen', 'Apply for an identity card'),
-        description: t('Antrag auf einen neuen Personalausweis; die Abholung erfolgt vor Ort.', 'Application for a new identity card; collection is in person.'),
+        description: t(
+          'Antrag auf einen neuen Personalausweis; die Abholung erfolgt vor Ort.',
+          'Application for a new identity card; collection is in person.',
+        ),
         durationMinutes: 15,
         extraMinutesPerPerson: 10,
         documents: [DOCS.id, DOCS.photo],
@@ -305,11 +338,48 @@ export async function seedDemoIfEmpty(
     await tx.insert(closures).values(holidayRows);
 
     const people = [
-      { email: 'anna.schmidt@musterstadt.example', name: 'Anna Schmidt', languages: ['de', 'en'], admin: false, memberships: [[buergeramt, 'clerk']] },
-      { email: 'mehmet.yilmaz@musterstadt.example', name: 'Mehmet Yılmaz', languages: ['de', 'tr', 'en'], admin: false, memberships: [[buergeramt, 'clerk'], [fundbuero, 'clerk']] },
-      { email: 'petra.weber@musterstadt.example', name: 'Petra Weber', languages: ['de'], admin: false, memberships: [[gewerbeamt, 'admin']] },
-      { email: 'verwaltung@musterstadt.example', name: 'Verwaltung Musterstadt', languages: ['de', 'en'], admin: true, memberships: [[buergeramt, 'admin'], [gewerbeamt, 'admin'], [fundbuero, 'admin']] },
-      { email: 'lena.hoffmann@beispielheim.example', name: 'Lena Hoffmann', languages: ['de', 'en', 'pl'], admin: true, memberships: [[buergerbuero, 'admin']] },
+      {
+        email: 'anna.schmidt@musterstadt.example',
+        name: 'Anna Schmidt',
+        languages: ['de', 'en'],
+        admin: false,
+        memberships: [[buergeramt, 'clerk']],
+      },
+      {
+        email: 'mehmet.yilmaz@musterstadt.example',
+        name: 'Mehmet Yılmaz',
+        languages: ['de', 'tr', 'en'],
+        admin: false,
+        memberships: [
+          [buergeramt, 'clerk'],
+          [fundbuero, 'clerk'],
+        ],
+      },
+      {
+        email: 'petra.weber@musterstadt.example',
+        name: 'Petra Weber',
+        languages: ['de'],
+        admin: false,
+        memberships: [[gewerbeamt, 'admin']],
+      },
+      {
+        email: 'verwaltung@musterstadt.example',
+        name: 'Verwaltung Musterstadt',
+        languages: ['de', 'en'],
+        admin: true,
+        memberships: [
+          [buergeramt, 'admin'],
+          [gewerbeamt, 'admin'],
+          [fundbuero, 'admin'],
+        ],
+      },
+      {
+        email: 'lena.hoffmann@beispielheim.example',
+        name: 'Lena Hoffmann',
+        languages: ['de', 'en', 'pl'],
+        admin: true,
+        memberships: [[buergerbuero, 'admin']],
+      },
     ] as const;
 
     const logins: DemoLogin[] = [];
@@ -328,11 +398,18 @@ export async function seedDemoIfEmpty(
         })
         .returning({ id: staff.id });
       if (!row) throw new Error('seeding staff failed');
-      await tx.insert(staffMemberships).values(person.memberships.map(([departmentId, role]) => ({ staffId: row.id, departmentId, role })));
+      await tx
+        .insert(staffMemberships)
+        .values(person.memberships.map(([departmentId, role]) => ({ staffId: row.id, departmentId, role })));
       const roleText = person.memberships
         .map(([departmentId, role]) => `${role} ${inserted.find((d) => d.id === departmentId)?.slug ?? ''}`)
         .join(', ');
-      logins.push({ email: person.email, name: person.name, password, roles: person.admin ? `tenant admin; ${roleText}` : roleText });
+      logins.push({
+        email: person.email,
+        name: person.name,
+        password,
+        roles: person.admin ? `tenant admin; ${roleText}` : roleText,
+      });
     }
     return logins;
   });

@@ -54,7 +54,9 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
     return;
   }
   const appError =
-    error instanceof AppError ? error : (typeof error === 'object' && error && fromHttpError(error as HttpError)) || null;
+    error instanceof AppError
+      ? error
+      : (typeof error === 'object' && error && fromHttpError(error as HttpError)) || null;
   if (appError) {
     if (appError.status >= 500) req.log.error({ err: error }, 'request failed');
     sendProblem(req, res, appError);

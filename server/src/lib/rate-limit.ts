@@ -7,9 +7,7 @@ import { AppError } from './errors.js';
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
-  constructor(
-    private readonly options: { max: number; windowMs: number; now?: () => number },
-  ) {}
+  constructor(private readonly options: { max: number; windowMs: number; now?: () => number }) {}
 
   private now(): number {
     return this.options.now?.() ?? Date.now();

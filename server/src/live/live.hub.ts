@@ -11,7 +11,12 @@ import { parseCookies, STAFF_COOKIE } from '../lib/cookies.js';
 import type { Logger } from '../lib/logger.js';
 import { resolveSession } from '../features/staff/auth.service.js';
 import { findMembership } from '../features/staff/staff.repo.js';
-import { loadDepartmentState, toCitizenVisit, toConsoleSnapshot, type DepartmentState } from '../features/visits/queue.service.js';
+import {
+  loadDepartmentState,
+  toCitizenVisit,
+  toConsoleSnapshot,
+  type DepartmentState,
+} from '../features/visits/queue.service.js';
 import { findDepartmentBySlugs, findVisitWithContext, PRESENCE_TTL_MS } from '../features/visits/visits.repo.js';
 import { visitIdFromCookie } from '../features/visits/visits.router.js';
 import { expireAbsentVisits, purgePersonalData, touchVisits } from '../features/visits/visits.service.js';
@@ -134,7 +139,9 @@ export class LiveHub {
     const staffToken = parseCookies(cookieHeader)[STAFF_COOKIE] ?? null;
     let staffId: string | null = null;
     try {
-      staffId = staffToken ? ((await resolveSession(this.options.db, staffToken, this.options.now()))?.id ?? null) : null;
+      staffId = staffToken
+        ? ((await resolveSession(this.options.db, staffToken, this.options.now()))?.id ?? null)
+        : null;
     } catch (error) {
       this.options.logger.error({ err: error }, 'session lookup failed during upgrade');
       return refuse(503, 'Service Unavailable');
@@ -235,7 +242,12 @@ export class LiveHub {
         addWatcher(this.consoleWatchers, message.departmentId, connection);
         await db
           .insert(consolePresence)
-          .values({ connectionId: `${connection.id}:${message.departmentId}`, staffId: connection.staffId, departmentId: message.departmentId, seenAt: now })
+          .values({
+            connectionId: `${connection.id}:${message.departmentId}`,
+            staffId: connection.staffId,
+            departmentId: message.departmentId,
+            seenAt: now,
+          })
           .onConflictDoUpdate({ target: consolePresence.connectionId, set: { seenAt: now } });
         // A clerk more on duty changes everyone's estimate.
         await this.options.events.publish({ departmentId: message.departmentId });
@@ -360,7 +372,9 @@ export class LiveHub {
       if (ids.length > 0) {
         await db.update(consolePresence).set({ seenAt: now }).where(inArray(consolePresence.connectionId, ids));
       }
-      await db.delete(consolePresence).where(and(lt(consolePresence.seenAt, new Date(now.getTime() - PRESENCE_TTL_MS))));
+      await db
+        .delete(consolePresence)
+        .where(and(lt(consolePresence.seenAt, new Date(now.getTime() - PRESENCE_TTL_MS))));
     } catch (error) {
       this.options.logger.warn({ err: error }, 'presence refresh failed');
     }

@@ -23,7 +23,10 @@ describe.each(databaseKinds)('live updates over the WebSocket on %s', (kind) => 
     const db = server.database.db;
     const tenant = await makeTenant(db);
     const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: clock.now() });
-    const clerk = await makeStaff(db, tenant.id, { name: 'Anna', memberships: [{ departmentId: department.id, role: 'clerk' }] });
+    const clerk = await makeStaff(db, tenant.id, {
+      name: 'Anna',
+      memberships: [{ departmentId: department.id, role: 'clerk' }],
+    });
     const clerkBrowser = client();
     await clerkBrowser.post('/api/staff/login', { email: clerk.email, password: clerk.password });
     return {
@@ -53,7 +56,12 @@ describe.each(databaseKinds)('live updates over the WebSocket on %s', (kind) => 
 
   it('answers messages that fail their schema with an error and keeps the connection', async () => {
     const live = await client().live();
-    for (const bad of ['not json', '{"type":"watch-console","departmentId":"nope"}', '{"type":"admit-everyone"}', '[]']) {
+    for (const bad of [
+      'not json',
+      '{"type":"watch-console","departmentId":"nope"}',
+      '{"type":"admit-everyone"}',
+      '[]',
+    ]) {
       const error = live.next('error');
       live.send(bad);
       expect((await error).code).toBe('invalid_message');

@@ -18,7 +18,13 @@ describe.runIf(databaseKinds.includes('postgres'))('two server processes on one 
   beforeAll(async () => {
     fresh = await createPostgresDatabase();
     database = await openDatabase({ kind: 'postgres', url: fresh.url, maxConnections: 2 });
-    const env = { DATABASE_URL: fresh.url, PUBLIC_BASE_URL: TEST_ORIGIN, TRUST_PROXY: '1', SEED_DEMO: 'false', LOG_LEVEL: 'info' };
+    const env = {
+      DATABASE_URL: fresh.url,
+      PUBLIC_BASE_URL: TEST_ORIGIN,
+      TRUST_PROXY: '1',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'info',
+    };
     const [a, b] = [spawnServer(env), spawnServer(env)];
     [urlA, urlB] = await Promise.all([a.url(), b.url()]);
   }, 60_000);
@@ -31,11 +37,19 @@ describe.runIf(databaseKinds.includes('postgres'))('two server processes on one 
 
   it('carries a knock on A to a clerk on B, and an admit on B to the citizen on A', async () => {
     const tenant = await makeTenant(database.db);
-    const department = await makeDepartment(database.db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
-    const clerk = await makeStaff(database.db, tenant.id, { name: 'Prozess B', memberships: [{ departmentId: department.id, role: 'clerk' }] });
+    const department = await makeDepartment(database.db, tenant.id, {
+      doorOverride: 'open',
+      doorOverrideAt: new Date(),
+    });
+    const clerk = await makeStaff(database.db, tenant.id, {
+      name: 'Prozess B',
+      memberships: [{ departmentId: department.id, role: 'clerk' }],
+    });
 
     const clerkOnB = new TestClient(urlB, { 'x-forwarded-for': '10.3.0.1' });
-    expect((await clerkOnB.post('/api/staff/login', { email: clerk.email, password: clerk.password })).status).toBe(200);
+    expect((await clerkOnB.post('/api/staff/login', { email: clerk.email, password: clerk.password })).status).toBe(
+      200,
+    );
     const console = await clerkOnB.live();
     const ready = console.next('console');
     console.send({ type: 'watch-console', departmentId: department.id });

@@ -91,7 +91,12 @@ export class LiveSocket {
   ): Promise<Extract<ServerMessage, { type: T }>> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no ${type} message matched within ${timeoutMs} ms; got ${JSON.stringify(this.received.slice(-3))}`)),
+        () =>
+          reject(
+            new Error(
+              `no ${type} message matched within ${timeoutMs} ms; got ${JSON.stringify(this.received.slice(-3))}`,
+            ),
+          ),
         timeoutMs,
       );
       this.waiters.push({

@@ -9,7 +9,6 @@ import { openDatabase, type Database } from '../db/client.js';
  */
 export type DatabaseKind = 'pglite' | 'postgres';
 
-// eslint-disable-next-line no-restricted-properties -- the test harness reads its own switch
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
 
 export const databaseKinds: DatabaseKind[] = TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];

@@ -9,7 +9,15 @@ export const TEST_ORIGIN = 'http://amtsraum.test';
 
 /** A test config: what main.ts would parse, with overrides. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return parseConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_DEMO: 'false', PUBLIC_BASE_URL: TEST_ORIGIN, ...env });
+  return parseConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    PUBLIC_BASE_URL: TEST_ORIGIN,
+    ...env,
+  });
 }
 
 /** A production-configured logger whose lines the test can read. */

@@ -13,7 +13,12 @@ export function consoleRouter(deps: AppDeps): Router {
   const router = Router();
   router.use('/staff/departments', requireStaff(deps));
 
-  const ctx = (req: Request) => ({ db: deps.database.db, events: deps.events, now: deps.now(), staff: currentStaff(req) });
+  const ctx = (req: Request) => ({
+    db: deps.database.db,
+    events: deps.events,
+    now: deps.now(),
+    staff: currentStaff(req),
+  });
   // A malformed id cannot name anything: answer as for an unknown one.
   const id = (value: string | undefined, code: 'department_not_found' | 'visit_not_found') => {
     const parsed = IdSchema.safeParse(value);

@@ -54,9 +54,14 @@ export async function setDoor(ctx: Ctx, departmentId: string, setting: DoorSetti
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const { code, constraint_name: name, constraint: alt } = e as { code?: string; constraint_name?: string; constraint?: string };
+    const {
+      code,
+      constraint_name: name,
+      constraint: alt,
+    } = e as { code?: string; constraint_name?: string; constraint?: string };
     if (code === '23505' && (name === constraint || alt === constraint)) return true;
-    if (code === '23505' && typeof (e as Error).message === 'string' && (e as Error).message.includes(constraint)) return true;
+    if (code === '23505' && typeof (e as Error).message === 'string' && (e as Error).message.includes(constraint))
+      return true;
   }
   return false;
 }
@@ -125,7 +130,12 @@ async function missingVisit(ctx: Ctx, departmentId: string, visitId: string): Pr
   return row ? new AppError('visit_taken', 409) : new AppError('visit_not_found', 404);
 }
 
-export async function decline(ctx: Ctx, departmentId: string, visitId: string, note: string | undefined): Promise<void> {
+export async function decline(
+  ctx: Ctx,
+  departmentId: string,
+  visitId: string,
+  note: string | undefined,
+): Promise<void> {
   await requireMember(ctx, departmentId);
   const [row] = await ctx.db
     .update(visits)

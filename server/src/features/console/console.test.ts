@@ -46,7 +46,13 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
 
   async function knock(base: string, name: string) {
     const browser = client();
-    const response = await browser.post(`${base}/knock`, { name, concern: 'Vertrauliches Anliegen', language: 'tr', interpreterLanguage: 'tr', consent: true });
+    const response = await browser.post(`${base}/knock`, {
+      name,
+      concern: 'Vertrauliches Anliegen',
+      language: 'tr',
+      interpreterLanguage: 'tr',
+      consent: true,
+    });
     expect(response.status).toBe(201);
     return { browser, visitId: response.json.visit.id as string };
   }
@@ -54,7 +60,9 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
   it('signs in with an httpOnly session cookie, describes the clerk, and signs out', async () => {
     const { department } = await office();
     const tenant = await makeTenant(server.database.db);
-    const person = await makeStaff(server.database.db, tenant.id, { memberships: [{ departmentId: department.id, role: 'clerk' }] });
+    const person = await makeStaff(server.database.db, tenant.id, {
+      memberships: [{ departmentId: department.id, role: 'clerk' }],
+    });
     const browser = client();
 
     const wrong = await browser.post('/api/staff/login', { email: person.email, password: 'falsch' });
@@ -86,11 +94,14 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
     const tenant = await makeTenant(server.database.db);
     const person = await makeStaff(server.database.db, tenant.id);
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await client().post('/api/staff/login', { email: person.email, password: `guess-${i}` })).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push((await client().post('/api/staff/login', { email: person.email, password: `guess-${i}` })).status);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
     // Even the right password waits out the window: the limit is on the account.
-    expect((await client().post('/api/staff/login', { email: person.email, password: person.password })).status).toBe(429);
+    expect((await client().post('/api/staff/login', { email: person.email, password: person.password })).status).toBe(
+      429,
+    );
   });
 
   it('keeps clerks to their own departments', async () => {
@@ -123,15 +134,29 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
   it('shows the queue with concern, language and interpreter need; admits, and the citizen sees who', async () => {
     const { console: path } = await office();
     const { browser: clerk } = await signedInClerk([path.split('/').pop()!], 'Anna Schmidt');
-    const citizen = await knock(`/api/tenants/${(await tenantOf(path)).tenantSlug}/departments/${(await tenantOf(path)).slug}`, 'Ayşe');
+    const citizen = await knock(
+      `/api/tenants/${(await tenantOf(path)).tenantSlug}/departments/${(await tenantOf(path)).slug}`,
+      'Ayşe',
+    );
 
     const snapshot = ConsoleSnapshotSchema.parse((await clerk.get(`${path}/console`)).json);
     expect(snapshot.queue).toMatchObject([
-      { id: citizen.visitId, name: 'Ayşe', concern: 'Vertrauliches Anliegen', language: 'tr', interpreterLanguage: 'tr', state: 'waiting' },
+      {
+        id: citizen.visitId,
+        name: 'Ayşe',
+        concern: 'Vertrauliches Anliegen',
+        language: 'tr',
+        interpreterLanguage: 'tr',
+        state: 'waiting',
+      },
     ]);
 
     expect((await clerk.post(`${path}/visits/${citizen.visitId}/admit`)).status).toBe(200);
-    expect((await citizen.browser.get('/api/visit')).json.visit).toMatchObject({ state: 'admitted', admittedBy: 'Anna Schmidt', position: null });
+    expect((await citizen.browser.get('/api/visit')).json.visit).toMatchObject({
+      state: 'admitted',
+      admittedBy: 'Anna Schmidt',
+      position: null,
+    });
     const after = ConsoleSnapshotSchema.parse((await clerk.get(`${path}/console`)).json);
     expect(after.queue).toEqual([]);
     expect(after.active).toMatchObject([{ id: citizen.visitId, admittedBy: { name: 'Anna Schmidt' } }]);
@@ -151,7 +176,10 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
     const { base, department, console: path } = await office();
     const [a, b] = [await signedInClerk([department.id], 'A'), await signedInClerk([department.id], 'B')];
     const { visitId } = await knock(base, 'Eine');
-    const results = await Promise.all([a.browser.post(`${path}/visits/${visitId}/admit`), b.browser.post(`${path}/visits/${visitId}/admit`)]);
+    const results = await Promise.all([
+      a.browser.post(`${path}/visits/${visitId}/admit`),
+      b.browser.post(`${path}/visits/${visitId}/admit`),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(results.find((r) => r.status === 409)!.json.code).toBe('visit_taken');
   });
@@ -189,7 +217,10 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
     const citizen = await knock(base, 'Bitte Termin');
     const note = 'Bitte buchen Sie einen Termin, das dauert länger.';
     expect((await browser.post(`${path}/visits/${citizen.visitId}/decline`, { note })).status).toBe(204);
-    expect((await citizen.browser.get('/api/visit')).json.visit).toMatchObject({ state: 'declined', declineNote: note });
+    expect((await citizen.browser.get('/api/visit')).json.visit).toMatchObject({
+      state: 'declined',
+      declineNote: note,
+    });
     expect((await browser.post(`${path}/visits/${citizen.visitId}/decline`, {})).json.code).toBe('visit_taken');
     const empty = await browser.post(`${path}/admit-next`);
     expect(empty.status).toBe(409);
@@ -202,23 +233,40 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
     const closed = ConsoleSnapshotSchema.parse((await browser.put(`${path}/door`, { state: 'paused' })).json);
     expect(closed.door.state).toBe('paused');
     expect((await client().get(`${base}/door`)).json.door).toMatchObject({ state: 'paused', canKnock: false });
-    expect((await client().post(`${base}/knock`, { name: 'X', concern: 'Y', language: 'de', consent: true })).json.code).toBe('door_closed');
+    expect(
+      (await client().post(`${base}/knock`, { name: 'X', concern: 'Y', language: 'de', consent: true })).json.code,
+    ).toBe('door_closed');
     expect((await browser.put(`${path}/door`, { state: 'wide-open' })).status).toBe(400);
     await browser.put(`${path}/door`, { state: 'auto' });
     await browser.put(`${path}/door`, { state: 'open' });
     const citizen = await knock(base, 'Audit');
     await browser.post(`${path}/visits/${citizen.visitId}/admit`);
 
-    const audit = await server.database.db.select().from(auditEvents).where(eq(auditEvents.departmentId, department.id));
-    expect(audit.filter((e) => e.action === 'door.changed').map((e) => e.data.state)).toEqual(['paused', 'auto', 'open']);
-    expect(audit.find((e) => e.action === 'visit.admitted')).toMatchObject({ actorStaffId: person.id, visitId: citizen.visitId });
+    const audit = await server.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.departmentId, department.id));
+    expect(audit.filter((e) => e.action === 'door.changed').map((e) => e.data.state)).toEqual([
+      'paused',
+      'auto',
+      'open',
+    ]);
+    expect(audit.find((e) => e.action === 'visit.admitted')).toMatchObject({
+      actorStaffId: person.id,
+      visitId: citizen.visitId,
+    });
     expect(JSON.stringify(audit)).not.toContain('Vertrauliches');
   });
 
   it('refuses state changes from another site (Origin check)', async () => {
     const { department, console: path } = await office();
     const { browser } = await signedInClerk([department.id]);
-    const response = await browser.request('PUT', `${path}/door`, { state: 'closed' }, { origin: 'https://evil.example' });
+    const response = await browser.request(
+      'PUT',
+      `${path}/door`,
+      { state: 'closed' },
+      { origin: 'https://evil.example' },
+    );
     expect(response.status).toBe(403);
     expect(response.json.code).toBe('origin_not_allowed');
     expect(ConsoleSnapshotSchema.parse((await browser.get(`${path}/console`)).json).door.state).toBe('open');

@@ -57,4 +57,3 @@ export async function listClosures(db: Db, tenantId: string, fromDate: string): 
 export function closuresFor(rows: ClosureRow[], departmentId: string): ClosureRow[] {
   return rows.filter((row) => row.departmentId === null || row.departmentId === departmentId);
 }
-

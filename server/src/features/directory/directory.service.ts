@@ -56,7 +56,12 @@ export function activeDoorOverride(department: DepartmentRow, timeZone: string, 
 }
 
 /** The door as a citizen meets it: a clerk's setting for today wins over the opening hours. */
-export function doorStatus(department: DepartmentRow, closureRows: ClosureRow[], timeZone: string, now: Date): DoorStatus {
+export function doorStatus(
+  department: DepartmentRow,
+  closureRows: ClosureRow[],
+  timeZone: string,
+  now: Date,
+): DoorStatus {
   const closureList = closureRows.map(toClosure);
   const hours = openingStatus(department.openingHours, closureList, now, timeZone);
   const override = activeDoorOverride(department, timeZone, now);
@@ -76,7 +81,12 @@ export function doorStatus(department: DepartmentRow, closureRows: ClosureRow[],
   };
 }
 
-function toDepartmentSummary(row: DepartmentRow, closureRows: ClosureRow[], timeZone: string, now: Date): DepartmentSummary {
+function toDepartmentSummary(
+  row: DepartmentRow,
+  closureRows: ClosureRow[],
+  timeZone: string,
+  now: Date,
+): DepartmentSummary {
   return {
     slug: row.slug,
     name: row.name,

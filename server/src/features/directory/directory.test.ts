@@ -36,7 +36,12 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
     const tenant = await makeTenant(db);
     const open = await makeDepartment(db, tenant.id, { sortOrder: 1 });
     const closedToday = await makeDepartment(db, tenant.id, { sortOrder: 2 });
-    await makeClosure(db, { tenantId: tenant.id, departmentId: closedToday.id, startsOn: '2026-11-23', endsOn: '2026-11-23' });
+    await makeClosure(db, {
+      tenantId: tenant.id,
+      departmentId: closedToday.id,
+      startsOn: '2026-11-23',
+      endsOn: '2026-11-23',
+    });
     await makeDepartment(db, (await makeTenant(db)).id); // another tenant's department stays out
 
     const response = await get(`/api/tenants/${tenant.slug}`);
@@ -61,7 +66,12 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
     const db = server.database.db;
     const tenant = await makeTenant(db);
     await makeDepartment(db, tenant.id);
-    await makeClosure(db, { tenantId: tenant.id, startsOn: '2026-11-23', endsOn: '2026-11-24', reason: { de: 'Feiertag' } });
+    await makeClosure(db, {
+      tenantId: tenant.id,
+      startsOn: '2026-11-23',
+      endsOn: '2026-11-24',
+      reason: { de: 'Feiertag' },
+    });
     const body = TenantResponseSchema.parse(await (await get(`/api/tenants/${tenant.slug}`)).json());
     expect(body.departments[0]!.door.state).toBe('closed');
     expect(body.departments[0]!.door.nextOpening).toBe('2026-11-25T07:00:00.000Z');
@@ -79,10 +89,22 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
       extraMinutesPerPerson: 10,
       knockable: false,
     });
-    await makeClosure(db, { tenantId: tenant.id, departmentId: department.id, startsOn: '2026-12-24', endsOn: '2026-12-26' });
-    await makeClosure(db, { tenantId: tenant.id, departmentId: department.id, startsOn: '2026-01-01', endsOn: '2026-01-01' }); // past
+    await makeClosure(db, {
+      tenantId: tenant.id,
+      departmentId: department.id,
+      startsOn: '2026-12-24',
+      endsOn: '2026-12-26',
+    });
+    await makeClosure(db, {
+      tenantId: tenant.id,
+      departmentId: department.id,
+      startsOn: '2026-01-01',
+      endsOn: '2026-01-01',
+    }); // past
 
-    const body = DepartmentResponseSchema.parse(await (await get(`/api/tenants/${tenant.slug}/departments/${department.slug}`)).json());
+    const body = DepartmentResponseSchema.parse(
+      await (await get(`/api/tenants/${tenant.slug}/departments/${department.slug}`)).json(),
+    );
     expect(body.tenant.slug).toBe(tenant.slug);
     expect(body.department.contact).toEqual({ phone: '+49 1', email: 'amt@test.example' });
     expect(body.department.openingHours.tue).toHaveLength(2);
@@ -106,7 +128,10 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
     const tenant = await makeTenant(db);
     const department = await makeDepartment(db, tenant.id);
     const url = `/api/tenants/${tenant.slug}/departments/${department.slug}`;
-    await db.update(departments).set({ doorOverride: 'paused', doorOverrideAt: NOW }).where(eq(departments.id, department.id));
+    await db
+      .update(departments)
+      .set({ doorOverride: 'paused', doorOverrideAt: NOW })
+      .where(eq(departments.id, department.id));
     const body = DepartmentResponseSchema.parse(await (await get(url)).json());
     expect(body.department.door.state).toBe('paused');
     expect(body.department.door.openByHours).toBe(true);
@@ -132,7 +157,9 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
     });
 
     // Another tenant's department is not reachable under this tenant's slug.
-    const foreign = await get(`/api/tenants/${tenant.slug}/departments/${othersDepartment.slug}`, { 'Accept-Language': 'en-GB,en;q=0.9' });
+    const foreign = await get(`/api/tenants/${tenant.slug}/departments/${othersDepartment.slug}`, {
+      'Accept-Language': 'en-GB,en;q=0.9',
+    });
     expect(foreign.status).toBe(404);
     expect(ProblemSchema.parse(await foreign.json())).toMatchObject({
       code: 'department_not_found',

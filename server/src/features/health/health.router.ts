@@ -13,7 +13,10 @@ export function healthRouter(deps: AppDeps): Router {
       media: { mode: deps.config.media.mode },
       version: deps.version,
     };
-    res.status(reachable ? 200 : 503).set('Cache-Control', 'no-store').json(body);
+    res
+      .status(reachable ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json(body);
   });
   return router;
 }

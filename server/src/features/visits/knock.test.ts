@@ -80,7 +80,9 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
 
   it('refuses knocks past the queue cap, even when they arrive together', async () => {
     const { base, department } = await office({ queueCap: 3 });
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => citizen().post(`${base}/knock`, knockBody(`P${i}`))));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => citizen().post(`${base}/knock`, knockBody(`P${i}`))),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(3);
     expect(results.filter((r) => r.status === 409).every((r) => r.json.code === 'queue_full')).toBe(true);
     const rows = await server.database.db.select().from(visits).where(eq(visits.departmentId, department.id));
@@ -106,7 +108,12 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
       expect(response.json.code).toBe('validation_failed');
       expect(response.json.errors.length).toBeGreaterThan(0);
     }
-    const english = await citizen().request('POST', `${base}/knock`, { ...knockBody(), consent: false }, { 'accept-language': 'en' });
+    const english = await citizen().request(
+      'POST',
+      `${base}/knock`,
+      { ...knockBody(), consent: false },
+      { 'accept-language': 'en' },
+    );
     expect(english.json.title).toBe('Some of the details are not valid.');
     const rows = await server.database.db.select().from(visits).where(eq(visits.departmentId, department.id));
     expect(rows).toHaveLength(0);
@@ -115,7 +122,10 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
   it('keeps HTML in names and concerns as plain text', async () => {
     const { base } = await office();
     const html = '<img src=x onerror=alert(1)>';
-    const response = await citizen().post(`${base}/knock`, { ...knockBody(html), concern: `<script>alert(1)</script>` });
+    const response = await citizen().post(`${base}/knock`, {
+      ...knockBody(html),
+      concern: `<script>alert(1)</script>`,
+    });
     expect(response.status).toBe(201);
     expect(response.json.visit.name).toBe(html);
   });
@@ -126,10 +136,20 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
       documents: [{ de: 'Personalausweis', en: 'ID card' }],
     });
     const bookOnly = await makeService(server.database.db, department.id, { knockable: false });
-    const ok = await citizen().post(`${base}/knock`, { name: 'Kim', serviceSlug: service.slug, language: 'en', consent: true });
+    const ok = await citizen().post(`${base}/knock`, {
+      name: 'Kim',
+      serviceSlug: service.slug,
+      language: 'en',
+      consent: true,
+    });
     expect(ok.status).toBe(201);
     expect(ok.json.visit.documents).toEqual([{ de: 'Personalausweis', en: 'ID card' }]);
-    const refused = await citizen().post(`${base}/knock`, { name: 'Kim', serviceSlug: bookOnly.slug, language: 'en', consent: true });
+    const refused = await citizen().post(`${base}/knock`, {
+      name: 'Kim',
+      serviceSlug: bookOnly.slug,
+      language: 'en',
+      consent: true,
+    });
     expect(refused.status).toBe(400);
   });
 
@@ -179,7 +199,10 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     expect((await c.get('/api/visit')).json.visit.position).toBe(2);
     expect((await a.get('/api/visit')).json.visit.position).toBe(1);
 
-    const audit = await server.database.db.select().from(auditEvents).where(eq(auditEvents.departmentId, department.id));
+    const audit = await server.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.departmentId, department.id));
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['visit.knocked', 'visit.left']));
     expect(JSON.stringify(audit)).not.toContain('Frage zum Ausweis');
   });
@@ -192,7 +215,10 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     clock.advance(100_000);
     await stays.get('/api/visit'); // the page that stays is connected and seen
     clock.advance(30_000);
-    const expired = await expireAbsentVisits({ db: server.database.db, events: server.deps.events, now: clock.now() }, 120);
+    const expired = await expireAbsentVisits(
+      { db: server.database.db, events: server.deps.events, now: clock.now() },
+      120,
+    );
     expect(expired).toBeGreaterThanOrEqual(1);
     expect((await gone.get('/api/visit')).json.visit.state).toBe('expired');
     expect((await stays.get('/api/visit')).json.visit).toMatchObject({ state: 'waiting', position: 1 });
@@ -210,7 +236,9 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     await leaver.post('/api/visit/leave');
     const db = server.database.db;
     expect(await purgePersonalData(db, 30, new Date(clock.now().getTime() + 29 * 24 * 3600_000))).toBe(0);
-    expect(await purgePersonalData(db, 30, new Date(clock.now().getTime() + 31 * 24 * 3600_000))).toBeGreaterThanOrEqual(1);
+    expect(
+      await purgePersonalData(db, 30, new Date(clock.now().getTime() + 31 * 24 * 3600_000)),
+    ).toBeGreaterThanOrEqual(1);
     const [row] = await db.select().from(visits).where(eq(visits.id, visit.id));
     expect(row).toMatchObject({ citizenName: '', concern: null, state: 'left' });
   });

@@ -31,11 +31,16 @@ export interface DepartmentState {
  * The wait estimate: mean handling time of recent visits (the configured average until there are
  * a few), spread over the clerks on duty; a free clerk takes the first in line at once.
  */
-export function estimateMinutes(options: { position: number; meanMinutes: number; clerksOnDuty: number; busyClerks: number }) {
+export function estimateMinutes(options: {
+  position: number;
+  meanMinutes: number;
+  clerksOnDuty: number;
+  busyClerks: number;
+}) {
   const clerks = Math.max(1, options.clerksOnDuty);
   const free = Math.max(0, options.clerksOnDuty - options.busyClerks);
   if (options.position <= free) return 0;
-  return Math.max(1, Math.round((options.meanMinutes * Math.ceil((options.position - free) / clerks))));
+  return Math.max(1, Math.round(options.meanMinutes * Math.ceil((options.position - free) / clerks)));
 }
 
 async function buildState(db: Db, found: NonNullable<Awaited<ReturnType<typeof findDepartmentWithTenant>>>, now: Date) {

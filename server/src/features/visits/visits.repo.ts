@@ -98,7 +98,10 @@ export async function countClerksOnDuty(db: Db, departmentId: string, now: Date)
     .select({ n: countDistinct(consolePresence.staffId) })
     .from(consolePresence)
     .where(
-      and(eq(consolePresence.departmentId, departmentId), gt(consolePresence.seenAt, new Date(now.getTime() - PRESENCE_TTL_MS))),
+      and(
+        eq(consolePresence.departmentId, departmentId),
+        gt(consolePresence.seenAt, new Date(now.getTime() - PRESENCE_TTL_MS)),
+      ),
     );
   return row?.n ?? 0;
 }

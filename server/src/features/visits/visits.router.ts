@@ -25,7 +25,12 @@ export function visitsRouter(deps: AppDeps): Router {
 
   // Public and read-only, so a municipality's own website may show the door (CORS open).
   router.get('/tenants/:tenant/departments/:department/door', async (req, res) => {
-    const state = await loadDepartmentStateBySlugs(deps.database.db, req.params.tenant, req.params.department, deps.now());
+    const state = await loadDepartmentStateBySlugs(
+      deps.database.db,
+      req.params.tenant,
+      req.params.department,
+      deps.now(),
+    );
     if (!state) throw new AppError('department_not_found', 404);
     const body: { door: DoorLive } = { door: state.door };
     res.set('Access-Control-Allow-Origin', '*').json(body);
@@ -51,7 +56,11 @@ export function visitsRouter(deps: AppDeps): Router {
     }
 
     const visit = await knock(ctx(), { tenantSlug: req.params.tenant, departmentSlug: req.params.department, request });
-    res.cookie(VISIT_COOKIE, signValue(deps.config.sessionSecret, 'visit', visit.id), cookieOptions(deps.config, VISIT_COOKIE_MAX_AGE_MS));
+    res.cookie(
+      VISIT_COOKIE,
+      signValue(deps.config.sessionSecret, 'visit', visit.id),
+      cookieOptions(deps.config, VISIT_COOKIE_MAX_AGE_MS),
+    );
     res.status(201).json({ visit });
   });
 

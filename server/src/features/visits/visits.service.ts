@@ -23,7 +23,9 @@ export async function knock(
   if (!state) throw new AppError('department_not_found', 404);
   const { department, tenant } = state;
   const closed = () =>
-    new AppError('door_closed', 409, { detail: state.door.nextOpening ? `next-opening=${state.door.nextOpening}` : undefined });
+    new AppError('door_closed', 409, {
+      detail: state.door.nextOpening ? `next-opening=${state.door.nextOpening}` : undefined,
+    });
   if (state.door.state !== 'open') throw closed();
 
   let serviceId: string | null = null;
@@ -55,7 +57,9 @@ export async function knock(
       .from(visits)
       .where(and(eq(visits.departmentId, department.id), eq(visits.state, 'waiting')));
     if ((waiting?.n ?? 0) >= department.queueCap) {
-      throw new AppError('queue_full', 409, { detail: state.door.nextOpening ? `next-opening=${state.door.nextOpening}` : undefined });
+      throw new AppError('queue_full', 409, {
+        detail: state.door.nextOpening ? `next-opening=${state.door.nextOpening}` : undefined,
+      });
     }
     const [row] = await tx
       .insert(visits)
