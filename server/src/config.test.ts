@@ -51,11 +51,23 @@ describe('parseConfig', () => {
   });
 
   it('refuses the development session secret in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+    const https = { PUBLIC_BASE_URL: 'https://buergerbuero.example.de' };
+    expect(problemsOf({ NODE_ENV: 'production', ...https })).toEqual([
       expect.stringMatching(/^SESSION_SECRET: must be set in production/),
     ]);
-    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: DEVELOPMENT_SESSION_SECRET })).toHaveLength(1);
-    expect(parseConfig({ NODE_ENV: 'production', SESSION_SECRET: secret }).seed.enabled).toBe(false);
+    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: DEVELOPMENT_SESSION_SECRET, ...https })).toHaveLength(
+      1,
+    );
+    expect(parseConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, ...https }).seed.enabled).toBe(false);
+  });
+
+  it('wants an https public address in production, because session cookies are Secure there', () => {
+    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: secret })).toEqual([
+      expect.stringMatching(/^PUBLIC_BASE_URL: must be the https/),
+    ]);
+    expect(
+      problemsOf({ NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_BASE_URL: 'http://rathaus.local' }),
+    ).toHaveLength(1);
   });
 
   it('wants all three LiveKit settings, and picks LiveKit in auto mode when they are there', () => {

@@ -145,6 +145,11 @@ export function parseConfig(env: Env): Config {
       'SESSION_SECRET: must be set in production to at least 32 random characters (openssl rand -base64 48)',
     );
   }
+  if (cleaned.NODE_ENV === 'production' && !/^https:\/\//.test(cleaned.PUBLIC_BASE_URL ?? '')) {
+    problems.push(
+      'PUBLIC_BASE_URL: must be the https:// address citizens use in production (session cookies are Secure-only)',
+    );
+  }
   const livekitParts = [cleaned.LIVEKIT_URL, cleaned.LIVEKIT_API_KEY, cleaned.LIVEKIT_API_SECRET];
   const livekitConfigured = livekitParts.every(Boolean);
   if (!livekitConfigured && (livekitParts.some(Boolean) || cleaned.MEDIA_MODE === 'livekit')) {

@@ -24,12 +24,12 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return cookies;
 }
 
-/** httpOnly, SameSite=Lax (a link from the town's website still carries it), Secure under https. */
+/** httpOnly, SameSite=Lax (a link from the town's website still carries it), Secure in production. */
 export function cookieOptions(config: Config, maxAgeMs: number): CookieOptions {
   return {
     httpOnly: true,
     sameSite: 'lax',
-    secure: config.publicBaseUrl.protocol === 'https:',
+    secure: config.env === 'production' || config.publicBaseUrl.protocol === 'https:',
     path: '/',
     maxAge: maxAgeMs,
   };
