@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { InstallationFileSchema } from '../features/setup/installation.schema.js';
+import { applyInstallation } from '../features/setup/installation.service.js';
+
+// `npm run setup -- installation.json`: writes municipalities, departments, services and staff
+// from a file (see infra/installation.example.json). Uses the same configuration as the server.
+
+const file = process.argv[2];
+if (!file) {
+  process.stderr.write('Usage: npm run setup -- <installation.json>   (example: infra/installation.example.json)\n');
+  process.exit(2);
+}
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+let raw: unknown;
+try {
+  raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+} catch (error) {
+  process.stderr.write(`Cannot read ${file} as JSON: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+const parsed = InstallationFileSchema.safeParse(raw);
+if (!parsed.success) {
+  process.stderr.write(
+    `${file} is not a valid installation file; nothing was changed:\n` +
+      parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(file)'}: ${issue.message}`).join('\n') +
+      '\n',
+  );
+  process.exit(1);
+}
+
+let database;
+try {
+  database = await openDatabase(
+    config.database.kind === 'postgres' ? config.database : { kind: 'pglite', dataDir: config.database.dataDir },
+  );
+} catch (error) {
+  // Most often: the embedded data directory is in use by the running server (stop it first).
+  process.stderr.write(`${(error as Error).message}
+`);
+  process.exit(1);
+}
+try {
+  const { logins, summary } = await applyInstallation(database.db, parsed.data);
+  process.stdout.write(`Installation written:\n${summary.map((line) => `  ${line}`).join('\n')}\n`);
+  if (logins.length > 0) {
+    process.stdout.write('New staff accounts (passwords shown only this once; hand them over safely):\n');
+    for (const login of logins) process.stdout.write(`  ${login.email}  ${login.password}  (${login.name})\n`);
+  }
+} catch (error) {
+  process.stderr.write(`Nothing was changed: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+} finally {
+  await database.close();
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { closures, departments, services, staff, staffMemberships, tenants } from '../../db/schema.js';
+import { hashPassword } from '../../lib/passwords.js';
+import type { InstallationFile } from './installation.schema.js';
+
+export interface NewLogin {
+  email: string;
+  name: string;
+  password: string;
+}
+
+/**
+ * Writes an installation file in one transaction: creates what is new, updates what exists
+ * (matched by slug, or e-mail for staff). Existing passwords are never touched; new staff get a
+ * random password, returned once. Running the same file twice changes nothing the second time.
+ */
+export async function applyInstallation(
+  db: Db,
+  file: InstallationFile,
+): Promise<{ logins: NewLogin[]; summary: string[] }> {
+  return db.transaction(async (tx) => {
+    const logins: NewLogin[] = [];
+    const summary: string[] = [];
+    for (const input of file.tenants) {
+      const tenantValues = {
+        name: input.name,
+        timeZone: input.timeZone,
+        defaultLocale: input.defaultLocale,
+        brandColor: input.brandColor,
+        logoUrl: input.logoUrl,
+      };
+      const [tenant] = await tx
+        .insert(tenants)
+        .values({ slug: input.slug, ...tenantValues })
+        .onConflictDoUpdate({ target: tenants.slug, set: tenantValues })
+        .returning();
+      if (!tenant) throw new Error(`could not write tenant ${input.slug}`);
+
+      const departmentIds = new Map<string, string>();
+      for (const [index, d] of input.departments.entries()) {
+        const values = {
+          name: d.name,
+          description: d.description,
+          contact: d.contact,
+          openingHours: d.openingHours,
+          queueCap: d.queueCap,
+          avgHandlingMinutes: d.avgHandlingMinutes,
+          sortOrder: index,
+        };
+        const [row] = await tx
+          .insert(departments)
+          .values({ tenantId: tenant.id, slug: d.slug, ...values })
+          .onConflictDoUpdate({ target: [departments.tenantId, departments.slug], set: values })
+          .returning({ id: departments.id });
+        if (!row) throw new Error(`could not write department ${d.slug}`);
+        departmentIds.set(d.slug, row.id);
+        for (const [serviceIndex, s] of d.services.entries()) {
+          const serviceValues = {
+            name: s.name,
+            description: s.description ?? null,
+            durationMinutes: s.durationMinutes,
+            extraMinutesPerPerson: s.extraMinutesPerPerson,
+            documents: s.documents,
+            bookable: s.bookable,
+            knockable: s.knockable,
+            sortOrder: serviceIndex,
+          };
+          await tx
+            .insert(services)
+            .values({ departmentId: row.id, slug: s.slug, ...serviceValues })
+            .onConflictDoUpdate({ target: [services.departmentId, services.slug], set: serviceValues });
+        }
+        // Closures are listed in full in the file: the file's list replaces the stored one.
+        await tx.delete(closures).where(eq(closures.departmentId, row.id));
+        if (d.closures.length > 0) {
+          await tx.insert(closures).values(
+            d.closures.map((c) => ({
+              tenantId: tenant.id,
+              departmentId: row.id,
+              startsOn: c.from,
+              endsOn: c.to,
+              reason: c.reason,
+            })),
+          );
+        }
+      }
+      await tx.delete(closures).where(and(eq(closures.tenantId, tenant.id), isNull(closures.departmentId)));
+      if (input.closures.length > 0) {
+        await tx
+          .insert(closures)
+          .values(
+            input.closures.map((c) => ({ tenantId: tenant.id, startsOn: c.from, endsOn: c.to, reason: c.reason })),
+          );
+      }
+
+      for (const person of input.staff) {
+        const [existing] = await tx
+          .select({ id: staff.id, tenantId: staff.tenantId })
+          .from(staff)
+          .where(eq(staff.email, person.email));
+        if (existing && existing.tenantId !== tenant.id) {
+          throw new Error(`${person.email} already belongs to another municipality`);
+        }
+        let staffId = existing?.id;
+        const values = { name: person.name, languages: person.languages, isTenantAdmin: person.tenantAdmin };
+        if (staffId) {
+          await tx.update(staff).set(values).where(eq(staff.id, staffId));
+        } else {
+          const password = randomBytes(12).toString('base64url');
+          const [row] = await tx
+            .insert(staff)
+            .values({ tenantId: tenant.id, email: person.email, passwordHash: await hashPassword(password), ...values })
+            .returning({ id: staff.id });
+          staffId = row!.id;
+          logins.push({ email: person.email, name: person.name, password });
+        }
+        await tx.delete(staffMemberships).where(eq(staffMemberships.staffId, staffId));
+        const memberships = Object.entries(person.departments).map(([slug, role]) => ({
+          staffId: staffId!,
+          departmentId: departmentIds.get(slug)!,
+          role,
+        }));
+        if (memberships.length > 0) await tx.insert(staffMemberships).values(memberships);
+      }
+      summary.push(`${input.slug}: ${input.departments.length} departments, ${input.staff.length} staff`);
+    }
+    return { logins, summary };
+  });
+}
