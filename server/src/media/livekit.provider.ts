@@ -1,0 +1,80 @@
+import {
+  AccessToken,
+  RoomServiceClient,
+  TrackSource,
+  WebhookReceiver,
+  type VideoGrant,
+  type WebhookEvent,
+} from 'livekit-server-sdk';
+import type { Config } from '../config.js';
+import { roomNameFor, type CallGrant } from './call-roles.js';
+
+/**
+ * The LiveKit side of calls: tokens with exact grants, webhook verification, and room control.
+ * LiveKit grants everything that a token leaves unset, so every grant is written out here.
+ */
+
+export type LivekitSettings = NonNullable<Config['media']['livekit']>;
+
+/** Short-lived: long enough to connect and reconnect, not a standing credential. */
+export const LIVEKIT_TOKEN_TTL_SECONDS = 10 * 60;
+
+export function videoGrantFor(grant: CallGrant): VideoGrant {
+  const sources = [TrackSource.CAMERA, TrackSource.MICROPHONE];
+  if (grant.canShareScreen) sources.push(TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO);
+  return {
+    room: roomNameFor(grant.visitId),
+    roomJoin: true,
+    roomCreate: false,
+    roomList: false,
+    roomAdmin: false,
+    roomRecord: false, // never: Amtsraum does not record
+    recorder: false,
+    ingressAdmin: false,
+    canPublish: true,
+    canPublishSources: sources,
+    canSubscribe: true,
+    canPublishData: true, // in-call chat
+    canUpdateOwnMetadata: false,
+    hidden: false,
+    agent: false,
+  };
+}
+
+export async function mintLivekitToken(settings: LivekitSettings, grant: CallGrant): Promise<string> {
+  const token = new AccessToken(settings.apiKey, settings.apiSecret, {
+    identity: grant.identity,
+    name: grant.name,
+    ttl: LIVEKIT_TOKEN_TTL_SECONDS,
+    metadata: JSON.stringify({ role: grant.role }),
+  });
+  token.addGrant(videoGrantFor(grant));
+  return token.toJwt();
+}
+
+/** Verifies a webhook's signature and body hash; throws on anything forged or altered. */
+export async function receiveLivekitWebhook(
+  settings: LivekitSettings,
+  body: string,
+  authorization: string | undefined,
+): Promise<WebhookEvent> {
+  if (!authorization) throw new Error('missing authorization');
+  return new WebhookReceiver(settings.apiKey, settings.apiSecret).receive(body, authorization);
+}
+
+export interface LivekitRooms {
+  removeParticipant(visitId: string, identity: string): Promise<void>;
+  closeRoom(visitId: string): Promise<void>;
+}
+
+export function livekitRooms(settings: LivekitSettings): LivekitRooms {
+  const client = new RoomServiceClient(settings.apiUrl, settings.apiKey, settings.apiSecret);
+  return {
+    async removeParticipant(visitId, identity) {
+      await client.removeParticipant(roomNameFor(visitId), identity);
+    },
+    async closeRoom(visitId) {
+      await client.deleteRoom(roomNameFor(visitId));
+    },
+  };
+}
