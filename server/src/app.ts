@@ -11,6 +11,7 @@ import { consoleRouter } from './features/console/console.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
 import type { EventBus } from './live/event-bus.js';
+import { callsRouter } from './media/calls.router.js';
 import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(visitsRouter(deps));
   api.use(staffRouter(deps));
   api.use(consoleRouter(deps));
+  api.use(callsRouter(deps));
   api.use(apiNotFound);
   app.use('/api', api);
 

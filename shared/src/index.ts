@@ -6,3 +6,4 @@ export * from './opening-hours.js';
 export * from './directory.api.js';
 export * from './visits.api.js';
 export * from './live.api.js';
+export * from './calls.api.js';

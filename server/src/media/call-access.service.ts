@@ -1,0 +1,67 @@
+import type { CallJoinResponse } from '@amtsraum/shared';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { visits } from '../db/schema.js';
+import { AppError } from '../lib/errors.js';
+import type { StaffRow } from '../features/staff/staff.repo.js';
+import type { CallGrant } from './call-roles.js';
+import { mintLivekitToken } from './livekit.provider.js';
+
+const IN_CALL_STATES = ['admitted', 'in_call'] as const;
+
+/**
+ * Who may enter a visit's call: the clerk who admitted it, and the citizen whose visit cookie
+ * names it, while the visit is admitted or in the call. Everybody else gets nothing, whatever
+ * room name they guess. (Interpreters and guests join by invite links, a later feature.)
+ */
+export async function resolveCallGrant(
+  db: Db,
+  options: { visitId: string; staff: StaffRow | null; citizenVisitId: string | null },
+): Promise<CallGrant> {
+  const [visit] = await db
+    .select({ id: visits.id, admittedBy: visits.admittedBy, citizenName: visits.citizenName })
+    .from(visits)
+    .where(and(eq(visits.id, options.visitId), inArray(visits.state, [...IN_CALL_STATES])))
+    .limit(1);
+  if (options.staff && visit?.admittedBy === options.staff.id) {
+    return {
+      visitId: visit.id,
+      role: 'clerk',
+      identity: `clerk-${options.staff.id}`,
+      name: options.staff.name,
+      canShareScreen: true,
+    };
+  }
+  if (visit && options.citizenVisitId === visit.id) {
+    return {
+      visitId: visit.id,
+      role: 'citizen',
+      identity: `citizen-${visit.id}`,
+      name: visit.citizenName,
+      canShareScreen: false,
+    };
+  }
+  throw new AppError('forbidden', 403);
+}
+
+/** The transport for a call: LiveKit when configured (or demanded), else peer-to-peer. */
+export async function joinDetails(config: Config, grant: CallGrant): Promise<CallJoinResponse> {
+  const self = { identity: grant.identity, name: grant.name, role: grant.role, canShareScreen: grant.canShareScreen };
+  if (config.media.mode === 'livekit' && config.media.livekit) {
+    return {
+      transport: 'livekit',
+      visitId: grant.visitId,
+      self,
+      url: config.media.livekit.url,
+      token: await mintLivekitToken(config.media.livekit, grant),
+    };
+  }
+  return {
+    transport: 'p2p',
+    visitId: grant.visitId,
+    self,
+    iceServers: config.media.iceServers,
+    maxParticipants: config.media.p2pMaxParticipants,
+  };
+}

@@ -1,0 +1,106 @@
+import { CallJoinResponseSchema } from '@amtsraum/shared';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient } from '../test/client.js';
+import { createTestDatabase, databaseKinds } from '../test/databases.js';
+import { makeDepartment, makeStaff, makeTenant } from '../test/factories.js';
+import { startTestServer, type TestServer } from '../test/server.js';
+
+const LIVEKIT_ENV = {
+  LIVEKIT_URL: 'wss://livekit.test',
+  LIVEKIT_API_KEY: 'amtsraum-key',
+  LIVEKIT_API_SECRET: 'a-livekit-secret-of-at-least-32-characters',
+};
+
+describe.each(databaseKinds)('joining a call on %s', (kind) => {
+  let p2p: TestServer;
+  let livekit: TestServer;
+  let address = 0;
+
+  beforeAll(async () => {
+    p2p = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1' } });
+    livekit = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1', ...LIVEKIT_ENV } });
+  });
+  afterAll(async () => {
+    await p2p.stop();
+    await livekit.stop();
+  });
+
+  /** A department with two clerks and a citizen admitted by the first. */
+  async function admittedVisit(server: TestServer) {
+    const db = server.database.db;
+    const client = () => new TestClient(server.url, { 'x-forwarded-for': `10.4.0.${++address}` });
+    const tenant = await makeTenant(db);
+    const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
+    const signIn = async (name: string) => {
+      const person = await makeStaff(db, tenant.id, {
+        name,
+        memberships: [{ departmentId: department.id, role: 'clerk' }],
+      });
+      const browser = client();
+      await browser.post('/api/staff/login', { email: person.email, password: person.password });
+      return browser;
+    };
+    const clerk = await signIn('Anna Schmidt');
+    const colleague = await signIn('Kollege');
+    const citizen = client();
+    const base = `/api/tenants/${tenant.slug}/departments/${department.slug}`;
+    const { visit } = (
+      await citizen.post(`${base}/knock`, { name: 'Ayşe', concern: 'Ausweis', language: 'tr', consent: true })
+    ).json;
+    const other = client();
+    await other.post(`${base}/knock`, { name: 'Andere', concern: 'Ausweis', language: 'de', consent: true });
+    return { clerk, colleague, citizen, other, visitId: visit.id as string, departmentId: department.id, client };
+  }
+
+  it('lets nobody in before the clerk admits, then exactly the clerk and the citizen, with their roles', async () => {
+    const { clerk, colleague, citizen, other, visitId, departmentId, client } = await admittedVisit(p2p);
+    const join = (browser: TestClient, id = visitId) => browser.post(`/api/calls/${id}/join`);
+
+    expect((await join(citizen)).status).toBe(403); // still waiting
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+
+    const asClerk = await join(clerk);
+    expect(asClerk.status).toBe(200);
+    expect(asClerk.headers.get('cache-control')).toBe('no-store');
+    expect(CallJoinResponseSchema.parse(asClerk.json)).toMatchObject({
+      transport: 'p2p',
+      visitId,
+      self: { role: 'clerk', name: 'Anna Schmidt', canShareScreen: true },
+      iceServers: [],
+      maxParticipants: 4,
+    });
+    expect(CallJoinResponseSchema.parse((await join(citizen)).json).self).toMatchObject({
+      role: 'citizen',
+      name: 'Ayşe',
+      canShareScreen: false,
+    });
+
+    // Forbidden paths: a colleague who did not admit, another citizen, nobody, a guessed id.
+    expect((await join(colleague)).status).toBe(403);
+    expect((await join(other)).status).toBe(403);
+    expect((await join(client())).status).toBe(403);
+    expect((await join(clerk, '00000000-0000-4000-8000-000000000000')).status).toBe(403);
+    expect((await join(clerk, 'visit-room-name')).status).toBe(403);
+
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`);
+    expect((await join(citizen)).status).toBe(403); // the call is over
+  });
+
+  it('hands out a LiveKit token for exactly the visit room when LiveKit is configured', async () => {
+    const { clerk, citizen, visitId, departmentId } = await admittedVisit(livekit);
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+    const body = CallJoinResponseSchema.parse((await citizen.post(`/api/calls/${visitId}/join`)).json);
+    if (body.transport !== 'livekit') throw new Error('expected LiveKit');
+    expect(body.url).toBe('wss://livekit.test');
+    const claims = decodeJwt(body.token);
+    expect(claims.sub).toBe(`citizen-${visitId}`);
+    expect(claims.video).toMatchObject({
+      room: `visit-${visitId}`,
+      roomJoin: true,
+      roomAdmin: false,
+      roomRecord: false,
+      canPublishSources: ['camera', 'microphone'],
+    });
+  });
+});

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** Joining a visit's call: the server decides the transport and hands over what it needs. */
+
+export const CallRoleSchema = z.enum(['clerk', 'citizen', 'interpreter', 'guest']);
+export type CallRoleName = z.infer<typeof CallRoleSchema>;
+
+const IceServerSchema = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+const CallSelfSchema = z.object({
+  identity: z.string(),
+  name: z.string(),
+  role: CallRoleSchema,
+  canShareScreen: z.boolean(),
+});
+
+export const CallJoinResponseSchema = z.discriminatedUnion('transport', [
+  z.object({
+    transport: z.literal('livekit'),
+    visitId: z.uuid(),
+    self: CallSelfSchema,
+    url: z.string(),
+    token: z.string(),
+  }),
+  z.object({
+    transport: z.literal('p2p'),
+    visitId: z.uuid(),
+    self: CallSelfSchema,
+    iceServers: z.array(IceServerSchema),
+    maxParticipants: z.number().int().positive(),
+  }),
+]);
+export type CallJoinResponse = z.infer<typeof CallJoinResponseSchema>;
