@@ -12,6 +12,7 @@ import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
 import type { EventBus } from './live/event-bus.js';
 import { callsRouter } from './media/calls.router.js';
+import { livekitWebhookRouter } from './media/livekit-webhook.router.js';
 import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(staffRouter(deps));
   api.use(consoleRouter(deps));
   api.use(callsRouter(deps));
+  api.use(livekitWebhookRouter(deps));
   api.use(apiNotFound);
   app.use('/api', api);
 

@@ -1,5 +1,9 @@
 import { CallJoinResponseSchema } from '@amtsraum/shared';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
+import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../test/client.js';
 import { createTestDatabase, databaseKinds } from '../test/databases.js';
@@ -17,14 +21,40 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
   let livekit: TestServer;
   let address = 0;
 
+  // No LiveKit server runs here: its RoomService is a local endpoint that records requests.
+  const roomRequests: { path: string; body: string }[] = [];
+  const roomService = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      roomRequests.push({ path: req.url ?? '', body });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+
   beforeAll(async () => {
+    await new Promise<void>((resolve) => roomService.listen(0, '127.0.0.1', resolve));
+    const apiUrl = `http://127.0.0.1:${(roomService.address() as AddressInfo).port}`;
     p2p = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1' } });
-    livekit = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1', ...LIVEKIT_ENV } });
+    livekit = await startTestServer(await createTestDatabase(kind), {
+      env: { TRUST_PROXY: '1', ...LIVEKIT_ENV, LIVEKIT_API_URL: apiUrl },
+    });
   });
   afterAll(async () => {
     await p2p.stop();
     await livekit.stop();
+    await new Promise<void>((resolve) => roomService.close(() => resolve()));
   });
+
+  async function webhook(server: TestServer, body: string, secret = LIVEKIT_ENV.LIVEKIT_API_SECRET) {
+    const token = new AccessToken(LIVEKIT_ENV.LIVEKIT_API_KEY, secret);
+    token.sha256 = createHash('sha256').update(body).digest('base64');
+    return fetch(`${server.url}/api/media/livekit/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/webhook+json', authorization: await token.toJwt() },
+      body,
+    });
+  }
 
   /** A department with two clerks and a citizen admitted by the first. */
   async function admittedVisit(server: TestServer) {
@@ -102,5 +132,32 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
       roomRecord: false,
       canPublishSources: ['camera', 'microphone'],
     });
+  });
+
+  it('takes signed LiveKit webhooks into account, refuses forged ones, and closes the room at the end', async () => {
+    const { clerk, citizen, visitId, departmentId } = await admittedVisit(livekit);
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+    const joined = JSON.stringify({
+      event: 'participant_joined',
+      room: { name: `visit-${visitId}` },
+      participant: { identity: `citizen-${visitId}` },
+    });
+
+    const forged = await webhook(livekit, joined, 'not-the-secret-but-long-enough-to-sign-with');
+    expect(forged.status).toBe(401);
+    expect((await citizen.get('/api/visit')).json.visit.state).toBe('admitted');
+
+    expect((await webhook(livekit, joined)).status).toBe(204);
+    expect((await citizen.get('/api/visit')).json.visit.state).toBe('in_call');
+
+    roomRequests.length = 0;
+    expect((await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`)).status).toBe(204);
+    expect(roomRequests).toEqual([
+      { path: '/twirp/livekit.RoomService/DeleteRoom', body: JSON.stringify({ room: `visit-${visitId}` }) },
+    ]);
+  });
+
+  it('has no webhook endpoint without LiveKit', async () => {
+    expect((await webhook(p2p, '{}')).status).toBe(404);
   });
 });

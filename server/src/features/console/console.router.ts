@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
+import { livekitRooms } from '../../media/livekit.provider.js';
 import { currentStaff, requireStaff } from '../staff/require-staff.js';
 import { admit, decline, finish, getConsole, setDoor } from './console.service.js';
 
@@ -12,6 +13,8 @@ const IdSchema = z.uuid();
 export function consoleRouter(deps: AppDeps): Router {
   const router = Router();
   router.use('/staff/departments', requireStaff(deps));
+  const rooms =
+    deps.config.media.mode === 'livekit' && deps.config.media.livekit ? livekitRooms(deps.config.media.livekit) : null;
 
   const ctx = (req: Request) => ({
     db: deps.database.db,
@@ -54,7 +57,14 @@ export function consoleRouter(deps: AppDeps): Router {
 
   router.post('/staff/departments/:departmentId/visits/:visitId/finish', async (req, res) => {
     const departmentId = id(req.params.departmentId, 'department_not_found');
-    await finish(ctx(req), departmentId, id(req.params.visitId, 'visit_not_found'));
+    const visitId = id(req.params.visitId, 'visit_not_found');
+    await finish(ctx(req), departmentId, visitId);
+    // The call ends for everyone: close its LiveKit room (peer-to-peer calls end over the WebSocket).
+    if (rooms) {
+      await rooms
+        .closeRoom(visitId)
+        .catch((error: unknown) => req.log.warn({ err: error }, 'could not close the LiveKit room'));
+    }
     res.status(204).end();
   });
 
