@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'clerk_busy',
   'invalid_credentials',
   'origin_not_allowed',
+  'call_full',
   'database_unavailable',
   'internal_error',
 ] as const;

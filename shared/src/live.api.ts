@@ -10,6 +10,49 @@ import { CitizenVisitSchema, ConsoleSnapshotSchema, DoorLiveSchema } from './vis
 
 export const WS_PATH = '/ws';
 
+/** WebRTC signalling payloads relayed between two participants of one peer-to-peer call. */
+export const SignalDataSchema = z.union([
+  z.object({
+    description: z.object({
+      type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+      sdp: z.string().max(30_000).optional(),
+    }),
+  }),
+  z.object({
+    candidate: z
+      .object({
+        candidate: z.string().max(2_000),
+        sdpMid: z.string().max(64).nullable().optional(),
+        sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+        usernameFragment: z.string().max(256).nullable().optional(),
+      })
+      .nullable(),
+  }),
+]);
+export type SignalData = z.infer<typeof SignalDataSchema>;
+
+/** What a participant publishes, as everyone in the call sees it. */
+export const MediaStateSchema = z.object({
+  camera: z.boolean(),
+  microphone: z.boolean(),
+  screen: z.boolean(),
+  /** MediaStream ids, so receivers can tell the camera from the shared screen. */
+  cameraStreamId: z.string().max(100).nullable(),
+  screenStreamId: z.string().max(100).nullable(),
+});
+export type MediaState = z.infer<typeof MediaStateSchema>;
+
+export const CallParticipantSchema = z.object({
+  identity: z.string(),
+  name: z.string(),
+  role: z.enum(['clerk', 'citizen', 'interpreter', 'guest']),
+  canShareScreen: z.boolean(),
+  media: MediaStateSchema,
+});
+export type CallParticipant = z.infer<typeof CallParticipantSchema>;
+
+const VisitIdSchema = z.uuid();
+
 export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping') }),
   /** Public: the live door of one department. */
@@ -18,6 +61,21 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('watch-visit') }),
   /** A clerk's console for one of their departments. */
   z.object({ type: z.literal('watch-console'), departmentId: z.uuid() }),
+  /** Peer-to-peer calls: enter the visit's call (the server checks the grant from the cookies). */
+  z.object({ type: z.literal('call-join'), visitId: VisitIdSchema, media: MediaStateSchema }),
+  z.object({ type: z.literal('call-leave'), visitId: VisitIdSchema }),
+  /** Relayed to one other participant of the same call. */
+  z.object({ type: z.literal('call-signal'), visitId: VisitIdSchema, to: z.string().max(100), data: SignalDataSchema }),
+  z.object({ type: z.literal('call-media'), visitId: VisitIdSchema, media: MediaStateSchema }),
+  /** In-call text chat: relayed, never stored. */
+  z.object({ type: z.literal('call-chat'), visitId: VisitIdSchema, text: z.string().trim().min(1).max(1_000) }),
+  /** The clerk lets a participant share their screen, or stops them. */
+  z.object({
+    type: z.literal('call-allow-screen'),
+    visitId: VisitIdSchema,
+    identity: z.string().max(100),
+    allowed: z.boolean(),
+  }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 

@@ -12,6 +12,7 @@ export const RESERVED_SLUGS = [
   'dev',
   'invite',
   'join',
+  'call',
   'ws',
   'static',
   'favicon.ico',

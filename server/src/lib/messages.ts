@@ -60,6 +60,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Diese Anfrage kommt von einer fremden Seite und wurde abgelehnt.',
     en: 'This request comes from another site and was refused.',
   },
+  call_full: {
+    de: 'Dieses Gespräch ist bereits voll besetzt.',
+    en: 'This call already has as many participants as it can take.',
+  },
   database_unavailable: {
     de: 'Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     en: 'The service is unavailable right now. Please try again shortly.',
