@@ -74,7 +74,14 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
       `/${tenant.slug}/${department.slug}`,
       `/${tenant.slug}/${department.slug}/wait`,
     ];
-    for (const ok of [...pages, '/staff', '/staff/login', '/staff/some-department']) {
+    for (const ok of [
+      ...pages,
+      '/staff',
+      '/staff/login',
+      '/staff/some-department',
+      '/call/some-visit',
+      '/call/some-visit/ended',
+    ]) {
       const response = await page(ok);
       expect(response.status, ok).toBe(200);
       expect(await response.text()).toContain('<div id="root">');

@@ -148,6 +148,8 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
   // search engines and link checkers see the truth while the client shows its not-found page.
   app.get('/', (_req, res) => sendShell(res, 200));
   app.get(['/staff', '/staff/login', '/staff/:departmentId'], (_req, res) => sendShell(res, 200));
+  // The call page checks its grant through the API; the shell itself reveals nothing.
+  app.get(['/call/:visitId', '/call/:visitId/ended'], (_req, res) => sendShell(res, 200));
   app.get('/:tenant', async (req, res) => {
     sendShell(res, (await pathExists(deps.database.db, req.params.tenant)) ? 200 : 404);
   });

@@ -22,6 +22,8 @@ export const CallJoinResponseSchema = z.discriminatedUnion('transport', [
   z.object({
     transport: z.literal('livekit'),
     visitId: z.uuid(),
+    /** For the clerk's "end call for everyone" (finishing the visit in its department). */
+    departmentId: z.uuid(),
     self: CallSelfSchema,
     url: z.string(),
     token: z.string(),
@@ -29,6 +31,7 @@ export const CallJoinResponseSchema = z.discriminatedUnion('transport', [
   z.object({
     transport: z.literal('p2p'),
     visitId: z.uuid(),
+    departmentId: z.uuid(),
     self: CallSelfSchema,
     iceServers: z.array(IceServerSchema),
     maxParticipants: z.number().int().positive(),

@@ -90,5 +90,26 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     code: z.union([ErrorCodeSchema, z.literal('invalid_message')]),
     message: z.string(),
   }),
+  /** You are in: who you are and who else is there. Sent again after every (re)join. */
+  z.object({
+    type: z.literal('call-joined'),
+    visitId: z.uuid(),
+    self: CallParticipantSchema,
+    participants: z.array(CallParticipantSchema),
+  }),
+  z.object({ type: z.literal('call-participant-joined'), visitId: z.uuid(), participant: CallParticipantSchema }),
+  z.object({ type: z.literal('call-participant-updated'), visitId: z.uuid(), participant: CallParticipantSchema }),
+  z.object({ type: z.literal('call-participant-left'), visitId: z.uuid(), identity: z.string() }),
+  z.object({ type: z.literal('call-signal'), visitId: z.uuid(), from: z.string(), data: SignalDataSchema }),
+  z.object({
+    type: z.literal('call-chat'),
+    visitId: z.uuid(),
+    from: z.string(),
+    name: z.string(),
+    text: z.string(),
+    at: z.iso.datetime({ offset: true }),
+  }),
+  /** The clerk ended the call (or the visit ended): everyone leaves. */
+  z.object({ type: z.literal('call-ended'), visitId: z.uuid() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -20,6 +20,8 @@ import {
 import { findDepartmentBySlugs, findVisitWithContext, PRESENCE_TTL_MS } from '../features/visits/visits.repo.js';
 import { visitIdFromCookie } from '../features/visits/visits.router.js';
 import { expireAbsentVisits, purgePersonalData, touchVisits } from '../features/visits/visits.service.js';
+import { AppError } from '../lib/errors.js';
+import { CallRooms, type CallMember } from './call-rooms.js';
 import type { EventBus, LiveEvent } from './event-bus.js';
 
 /**
@@ -39,6 +41,7 @@ interface Connection {
   consoles: Set<string>;
   /** Department of the watched visit. */
   visitDepartment: string | null;
+  call: CallMember;
 }
 
 export interface LiveHubOptions {
@@ -83,8 +86,11 @@ export class LiveHub {
   private unsubscribe: (() => void) | null = null;
   private readonly startedAt = Date.now();
   private stopped = false;
+  private readonly calls: CallRooms;
 
-  constructor(private readonly options: LiveHubOptions) {}
+  constructor(private readonly options: LiveHubOptions) {
+    this.calls = new CallRooms({ db: options.db, events: options.events, config: options.config, now: options.now });
+  }
 
   get connectionCount(): number {
     return this.connections.size;
@@ -149,8 +155,9 @@ export class LiveHub {
     const visitId = visitIdFromCookie(this.options.config.sessionSecret, cookieHeader);
 
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const id = randomUUID();
       const connection: Connection = {
-        id: randomUUID(),
+        id,
         socket: ws,
         alive: true,
         staffToken: staffId ? staffToken : null,
@@ -159,6 +166,12 @@ export class LiveHub {
         doors: new Set(),
         consoles: new Set(),
         visitDepartment: null,
+        call: {
+          connectionId: id,
+          staffToken: staffId ? staffToken : null,
+          visitCookieId: visitId,
+          send: (message) => this.send(connection, message),
+        },
       };
       this.connections.add(connection);
       ws.on('pong', () => (connection.alive = true));
@@ -201,6 +214,7 @@ export class LiveHub {
     try {
       await this.handle(connection, result.data);
     } catch (error) {
+      if (error instanceof AppError) return this.sendError(connection, error.code, error.detail ?? error.code);
       this.options.logger.error({ err: error }, 'live message failed');
       this.sendError(connection, 'internal_error', 'unexpected error');
     }
@@ -210,6 +224,13 @@ export class LiveHub {
     const { db } = this.options;
     const now = this.options.now();
     switch (message.type) {
+      case 'call-join':
+      case 'call-leave':
+      case 'call-signal':
+      case 'call-media':
+      case 'call-chat':
+      case 'call-allow-screen':
+        return this.calls.handle(connection.call, message);
       case 'ping':
         this.send(connection, { type: 'pong' });
         return;
@@ -260,6 +281,7 @@ export class LiveHub {
 
   private async onClose(connection: Connection) {
     this.connections.delete(connection);
+    if (!this.stopped) this.calls.disconnect(connection.call);
     for (const departmentId of connection.doors) removeWatcher(this.doorWatchers, departmentId, connection);
     if (connection.visitDepartment) removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
     for (const departmentId of connection.consoles) {
@@ -319,9 +341,14 @@ export class LiveHub {
     const doors = this.doorWatchers.get(departmentId);
     const consoles = this.consoleWatchers.get(departmentId);
     const visitors = this.visitWatchers.get(departmentId);
-    if (!doors && !consoles && !visitors) return; // nobody here cares: no read at all
+    const calls = this.calls.visitsIn(departmentId);
+    if (!doors && !consoles && !visitors && calls.length === 0) return; // nobody here cares: no read at all
     const state = await loadDepartmentState(this.options.db, departmentId, this.options.now());
     if (!state) return;
+    // A call whose visit is no longer admitted or in the call has been ended (finished, left).
+    for (const visitId of calls) {
+      if (!state.active.some((row) => row.visit.id === visitId)) this.calls.end(visitId);
+    }
     if (doors) {
       const text = JSON.stringify(this.doorMessage(state));
       for (const connection of doors) this.send(connection, text);

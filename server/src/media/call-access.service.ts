@@ -20,13 +20,19 @@ export async function resolveCallGrant(
   options: { visitId: string; staff: StaffRow | null; citizenVisitId: string | null },
 ): Promise<CallGrant> {
   const [visit] = await db
-    .select({ id: visits.id, admittedBy: visits.admittedBy, citizenName: visits.citizenName })
+    .select({
+      id: visits.id,
+      departmentId: visits.departmentId,
+      admittedBy: visits.admittedBy,
+      citizenName: visits.citizenName,
+    })
     .from(visits)
     .where(and(eq(visits.id, options.visitId), inArray(visits.state, [...IN_CALL_STATES])))
     .limit(1);
   if (options.staff && visit?.admittedBy === options.staff.id) {
     return {
       visitId: visit.id,
+      departmentId: visit.departmentId,
       role: 'clerk',
       identity: `clerk-${options.staff.id}`,
       name: options.staff.name,
@@ -36,6 +42,7 @@ export async function resolveCallGrant(
   if (visit && options.citizenVisitId === visit.id) {
     return {
       visitId: visit.id,
+      departmentId: visit.departmentId,
       role: 'citizen',
       identity: `citizen-${visit.id}`,
       name: visit.citizenName,
@@ -52,6 +59,7 @@ export async function joinDetails(config: Config, grant: CallGrant): Promise<Cal
     return {
       transport: 'livekit',
       visitId: grant.visitId,
+      departmentId: grant.departmentId,
       self,
       url: config.media.livekit.url,
       token: await mintLivekitToken(config.media.livekit, grant),
@@ -60,6 +68,7 @@ export async function joinDetails(config: Config, grant: CallGrant): Promise<Cal
   return {
     transport: 'p2p',
     visitId: grant.visitId,
+    departmentId: grant.departmentId,
     self,
     iceServers: config.media.iceServers,
     maxParticipants: config.media.p2pMaxParticipants,

@@ -4,6 +4,7 @@ export type CallRole = (typeof CALL_ROLES)[number];
 
 export interface CallGrant {
   visitId: string;
+  departmentId: string;
   role: CallRole;
   /** Stable per person and visit; never a name the participant chose. */
   identity: string;

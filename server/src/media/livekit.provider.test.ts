@@ -24,6 +24,7 @@ const VISIT = '7b0d6f8e-4a55-4c8e-9a52-0f3e3d7c1a11';
 
 const grant = (role: CallGrant['role'], canShareScreen: boolean): CallGrant => ({
   visitId: VISIT,
+  departmentId: '5d6b2c1a-0a1b-4c2d-8e3f-112233445566',
   role,
   identity: `${role}-1`,
   name: role === 'clerk' ? 'Anna Schmidt' : 'Ayşe',
