@@ -109,6 +109,8 @@ export const ConsoleSnapshotSchema = z.object({
     timeZone: z.string(),
   }),
   door: DoorLiveSchema,
+  /** The clerks' setting for today, or `auto` when the opening hours rule. */
+  doorSetting: z.enum(['open', 'paused', 'closed', 'auto']),
   /** Waiting visits in queue order. */
   queue: z.array(QueueEntrySchema),
   /** Visits admitted and not yet finished, by any clerk of the department. */

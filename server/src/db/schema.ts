@@ -212,6 +212,8 @@ export const visits = pgTable(
     admittedBy: uuid('admitted_by').references(() => staff.id, { onDelete: 'set null' }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     declineNote: text('decline_note'),
+    /** The clerk lets the citizen share their screen in this visit's call. */
+    citizenScreenShare: boolean('citizen_screen_share').notNull().default(false),
   },
   (table) => [
     index('visits_queue_idx').on(table.departmentId, table.state, table.priority, table.createdAt),

@@ -84,6 +84,10 @@ export class CallRooms {
         const entry = this.entryOf(member, message.visitId);
         const target = this.rooms.get(message.visitId)?.members.get(message.identity);
         if (!entry || entry.participant.role !== 'clerk' || !target) throw new AppError('forbidden', 403);
+        await this.options.db
+          .update(visits)
+          .set({ citizenScreenShare: message.allowed })
+          .where(and(eq(visits.id, message.visitId)));
         target.participant.canShareScreen = message.allowed;
         if (!message.allowed)
           target.participant.media = { ...target.participant.media, screen: false, screenStreamId: null };

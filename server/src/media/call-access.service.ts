@@ -25,6 +25,7 @@ export async function resolveCallGrant(
       departmentId: visits.departmentId,
       admittedBy: visits.admittedBy,
       citizenName: visits.citizenName,
+      citizenScreenShare: visits.citizenScreenShare,
     })
     .from(visits)
     .where(and(eq(visits.id, options.visitId), inArray(visits.state, [...IN_CALL_STATES])))
@@ -46,7 +47,7 @@ export async function resolveCallGrant(
       role: 'citizen',
       identity: `citizen-${visit.id}`,
       name: visit.citizenName,
-      canShareScreen: false,
+      canShareScreen: visit.citizenScreenShare,
     };
   }
   throw new AppError('forbidden', 403);
@@ -73,4 +74,10 @@ export async function joinDetails(config: Config, grant: CallGrant): Promise<Cal
     iceServers: config.media.iceServers,
     maxParticipants: config.media.p2pMaxParticipants,
   };
+}
+
+/** The clerk allows or withdraws the citizen's screen sharing; it holds for the rest of the visit. */
+export async function setCitizenScreenShare(db: Db, grant: CallGrant, allowed: boolean): Promise<void> {
+  if (grant.role !== 'clerk') throw new AppError('forbidden', 403);
+  await db.update(visits).set({ citizenScreenShare: allowed }).where(eq(visits.id, grant.visitId));
 }

@@ -160,4 +160,33 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
   it('has no webhook endpoint without LiveKit', async () => {
     expect((await webhook(p2p, '{}')).status).toBe(404);
   });
+
+  it('lets the clerk, and only the clerk, allow the citizen to share the screen; LiveKit is told at once', async () => {
+    const { clerk, citizen, visitId, departmentId } = await admittedVisit(livekit);
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+    expect((await citizen.post(`/api/calls/${visitId}/screen-share`, { allowed: true })).status).toBe(403);
+
+    roomRequests.length = 0;
+    expect((await clerk.post(`/api/calls/${visitId}/screen-share`, { allowed: true })).status).toBe(204);
+    expect(roomRequests).toHaveLength(1);
+    expect(roomRequests[0]!.path).toBe('/twirp/livekit.RoomService/UpdateParticipant');
+    expect(JSON.parse(roomRequests[0]!.body)).toMatchObject({
+      room: `visit-${visitId}`,
+      identity: `citizen-${visitId}`,
+      permission: {
+        canSubscribe: true,
+        canPublish: true,
+        canPublishData: true,
+        canPublishSources: ['CAMERA', 'MICROPHONE', 'SCREEN_SHARE', 'SCREEN_SHARE_AUDIO'],
+      },
+    });
+    // A new token for the citizen now carries screen sharing too.
+    const rejoin = CallJoinResponseSchema.parse((await citizen.post(`/api/calls/${visitId}/join`)).json);
+    expect(rejoin.self.canShareScreen).toBe(true);
+    if (rejoin.transport !== 'livekit') throw new Error('expected LiveKit');
+    expect((decodeJwt(rejoin.token).video as { canPublishSources: string[] }).canPublishSources).toContain(
+      'screen_share',
+    );
+    expect((await clerk.post(`/api/calls/${visitId}/screen-share`, { allowed: 'yes' })).status).toBe(400);
+  });
 });

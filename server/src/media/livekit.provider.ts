@@ -64,6 +64,8 @@ export async function receiveLivekitWebhook(
 
 export interface LivekitRooms {
   removeParticipant(visitId: string, identity: string): Promise<void>;
+  /** Grants or withdraws screen sharing for one participant who is already in the room. */
+  setScreenShare(visitId: string, identity: string, allowed: boolean): Promise<void>;
   closeRoom(visitId: string): Promise<void>;
 }
 
@@ -72,6 +74,28 @@ export function livekitRooms(settings: LivekitSettings): LivekitRooms {
   return {
     async removeParticipant(visitId, identity) {
       await client.removeParticipant(roomNameFor(visitId), identity);
+    },
+    async setScreenShare(visitId, identity, allowed) {
+      const { canPublishSources, canSubscribe, canPublish, canPublishData, hidden, canUpdateOwnMetadata } =
+        videoGrantFor({
+          visitId,
+          departmentId: '',
+          role: 'citizen',
+          identity,
+          name: '',
+          canShareScreen: allowed,
+        });
+      // LiveKit replaces permissions as a whole, so all of them are sent.
+      await client.updateParticipant(roomNameFor(visitId), identity, {
+        permission: {
+          canSubscribe,
+          canPublish,
+          canPublishData,
+          canPublishSources,
+          hidden,
+          canUpdateMetadata: canUpdateOwnMetadata,
+        },
+      });
     },
     async closeRoom(visitId) {
       await client.deleteRoom(roomNameFor(visitId));

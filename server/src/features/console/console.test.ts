@@ -232,12 +232,15 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
     const { browser, person } = await signedInClerk([department.id]);
     const closed = ConsoleSnapshotSchema.parse((await browser.put(`${path}/door`, { state: 'paused' })).json);
     expect(closed.door.state).toBe('paused');
+    expect(closed.doorSetting).toBe('paused');
     expect((await client().get(`${base}/door`)).json.door).toMatchObject({ state: 'paused', canKnock: false });
     expect(
       (await client().post(`${base}/knock`, { name: 'X', concern: 'Y', language: 'de', consent: true })).json.code,
     ).toBe('door_closed');
     expect((await browser.put(`${path}/door`, { state: 'wide-open' })).status).toBe(400);
-    await browser.put(`${path}/door`, { state: 'auto' });
+    expect(ConsoleSnapshotSchema.parse((await browser.put(`${path}/door`, { state: 'auto' })).json).doorSetting).toBe(
+      'auto',
+    );
     await browser.put(`${path}/door`, { state: 'open' });
     const citizen = await knock(base, 'Audit');
     await browser.post(`${path}/visits/${citizen.visitId}/admit`);

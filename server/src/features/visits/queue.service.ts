@@ -1,6 +1,6 @@
 import type { CitizenVisit, ConsoleSnapshot, DoorLive, QueueEntry } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
-import { doorStatus, todayIn } from '../directory/directory.service.js';
+import { activeDoorOverride, doorStatus, todayIn } from '../directory/directory.service.js';
 import { closuresFor, listClosures } from '../directory/directory.repo.js';
 import {
   countClerksOnDuty,
@@ -23,6 +23,8 @@ export interface DepartmentState {
   door: DoorLive;
   waiting: VisitWithContext[];
   active: VisitWithContext[];
+  /** The instant this state was read at. */
+  now: Date;
   /** Estimated minutes for the person at 1-based `position`. */
   estimateFor(position: number): number;
 }
@@ -68,7 +70,7 @@ async function buildState(db: Db, found: NonNullable<Awaited<ReturnType<typeof f
     canKnock: open && !queueFull,
     queueFull,
   };
-  return { tenant, department, door, waiting, active, estimateFor } satisfies DepartmentState;
+  return { tenant, department, door, waiting, active, now, estimateFor } satisfies DepartmentState;
 }
 
 export async function loadDepartmentState(db: Db, departmentId: string, now: Date): Promise<DepartmentState | null> {
@@ -107,6 +109,7 @@ export function toConsoleSnapshot(state: DepartmentState): ConsoleSnapshot {
       timeZone: state.tenant.timeZone,
     },
     door: state.door,
+    doorSetting: activeDoorOverride(state.department, state.tenant.timeZone, state.now) ?? 'auto',
     queue: state.waiting.map(toQueueEntry),
     active: state.active.map(toQueueEntry),
   };

@@ -1,0 +1,1 @@
+ALTER TABLE "visits" ADD COLUMN "citizen_screen_share" boolean DEFAULT false NOT NULL;
