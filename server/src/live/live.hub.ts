@@ -17,7 +17,12 @@ import {
   toConsoleSnapshot,
   type DepartmentState,
 } from '../features/visits/queue.service.js';
-import { findDepartmentBySlugs, findVisitWithContext, PRESENCE_TTL_MS } from '../features/visits/visits.repo.js';
+import {
+  findDepartmentBySlugs,
+  findVisitsWithContext,
+  findVisitWithContext,
+  PRESENCE_TTL_MS,
+} from '../features/visits/visits.repo.js';
 import { visitIdFromCookie } from '../features/visits/visits.router.js';
 import { expireAbsentVisits, purgePersonalData, touchVisits } from '../features/visits/visits.service.js';
 import { AppError } from '../lib/errors.js';
@@ -358,11 +363,22 @@ export class LiveHub {
       for (const connection of consoles) this.send(connection, text);
     }
     if (visitors) {
+      // Everyone still in the queue or the call first, from the state just read; the few whose
+      // visit just ended (left, declined, finished) after that, with one read for all of them.
       const live = new Map([...state.waiting, ...state.active].map((row) => [row.visit.id, row]));
+      const ended: Connection[] = [];
       for (const connection of visitors) {
-        if (!connection.visitId) continue;
-        const row = live.get(connection.visitId) ?? (await findVisitWithContext(this.options.db, connection.visitId));
-        this.send(connection, { type: 'visit', visit: row ? toCitizenVisit(row, state) : null });
+        const row = connection.visitId ? live.get(connection.visitId) : undefined;
+        if (row) this.send(connection, { type: 'visit', visit: toCitizenVisit(row, state) });
+        else if (connection.visitId) ended.push(connection);
+      }
+      if (ended.length > 0) {
+        const rows = await findVisitsWithContext(this.options.db, [...new Set(ended.map((c) => c.visitId!))]);
+        const byId = new Map(rows.map((row) => [row.visit.id, row]));
+        for (const connection of ended) {
+          const row = byId.get(connection.visitId!);
+          this.send(connection, { type: 'visit', visit: row ? toCitizenVisit(row, state) : null });
+        }
       }
     }
   }
@@ -386,7 +402,11 @@ export class LiveHub {
     const now = this.options.now();
     try {
       const visitIds = [...this.connections].filter((c) => c.visitDepartment && c.visitId).map((c) => c.visitId!);
-      await touchVisits(db, visitIds, now);
+      // In chunks, so that thousands of waiting citizens do not hold up live updates in between.
+      for (let i = 0; i < visitIds.length; i += 500) {
+        await touchVisits(db, visitIds.slice(i, i + 500), now);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       const consoles = [...this.connections].filter((c) => c.consoles.size > 0);
       for (const connection of consoles) {
         const staff = await resolveSession(db, connection.staffToken ?? undefined, now);

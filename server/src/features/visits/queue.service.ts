@@ -27,6 +27,8 @@ export interface DepartmentState {
   now: Date;
   /** Estimated minutes for the person at 1-based `position`. */
   estimateFor(position: number): number;
+  /** 1-based queue position by visit id. */
+  positions: Map<string, number>;
 }
 
 /**
@@ -70,7 +72,8 @@ async function buildState(db: Db, found: NonNullable<Awaited<ReturnType<typeof f
     canKnock: open && !queueFull,
     queueFull,
   };
-  return { tenant, department, door, waiting, active, now, estimateFor } satisfies DepartmentState;
+  const positions = new Map(waiting.map((row, index) => [row.visit.id, index + 1]));
+  return { tenant, department, door, waiting, active, now, estimateFor, positions } satisfies DepartmentState;
 }
 
 export async function loadDepartmentState(db: Db, departmentId: string, now: Date): Promise<DepartmentState | null> {
@@ -117,8 +120,7 @@ export function toConsoleSnapshot(state: DepartmentState): ConsoleSnapshot {
 
 /** The citizen's view of their visit; position and estimate only while waiting. */
 export function toCitizenVisit(row: VisitWithContext, state: DepartmentState): CitizenVisit {
-  const index = state.waiting.findIndex((waiting) => waiting.visit.id === row.visit.id);
-  const position = row.visit.state === 'waiting' && index >= 0 ? index + 1 : null;
+  const position = row.visit.state === 'waiting' ? (state.positions.get(row.visit.id) ?? null) : null;
   return {
     id: row.visit.id,
     state: row.visit.state,

@@ -47,6 +47,16 @@ export async function findVisitWithContext(db: Db, visitId: string): Promise<Vis
   return row;
 }
 
+export async function findVisitsWithContext(db: Db, visitIds: string[]): Promise<VisitWithContext[]> {
+  if (visitIds.length === 0) return [];
+  return db
+    .select(visitColumns)
+    .from(visits)
+    .leftJoin(services, eq(services.id, visits.serviceId))
+    .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
+    .where(inArray(visits.id, visitIds));
+}
+
 export async function findDepartmentWithTenant(db: Db, departmentId: string) {
   const [row] = await db
     .select({ department: departments, tenant: tenants })
