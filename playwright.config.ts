@@ -46,6 +46,8 @@ export default defineConfig({
       args: [
         '--use-fake-device-for-media-stream',
         '--use-fake-ui-for-media-stream',
+        // Screen sharing picks the whole screen without a picker (no quotes: no shell here).
+        '--auto-select-desktop-capture-source=Entire screen',
         '--disable-features=WebRtcHideLocalIpsWithMdns',
         '--no-sandbox',
         '--disable-gpu',
@@ -70,6 +72,10 @@ export default defineConfig({
       PUBLIC_BASE_URL: baseURL,
       DATA_DIR: dataDir,
       SEED_DEMO: 'true',
+      SEED_DEMO_PASSWORD: 'demo-passwort-e2e', // tests/e2e/support.ts signs in with it
+      // One proxy hop trusted: each browser context sends its own X-Forwarded-For, so the
+      // per-address limits (knocking, signing in) see one person per context.
+      TRUST_PROXY: '1',
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
     },

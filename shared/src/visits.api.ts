@@ -84,6 +84,8 @@ export const CitizenVisitSchema = z.object({
 export type CitizenVisit = z.infer<typeof CitizenVisitSchema>;
 
 export const CitizenVisitResponseSchema = z.object({ visit: CitizenVisitSchema });
+/** `GET /api/visit`: this browser's visit, or null when it has none. */
+export const OwnVisitResponseSchema = z.object({ visit: CitizenVisitSchema.nullable() });
 
 /** A visit as clerks see it in the console. */
 export const QueueEntrySchema = z.object({

@@ -4,6 +4,14 @@ import type { ZodType } from 'zod';
 /** API error codes plus the two only a client can see. Each has a text in `errors:codes`. */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'invalid_response';
 
+/** What a problem says beyond its code: field errors, the `detail` hint, a retry delay. */
+export interface ProblemExtras {
+  detail?: string;
+  fieldErrors?: { path: string; message: string }[];
+  /** Seconds, from a 429's Retry-After header. */
+  retryAfter?: number;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly code: ClientErrorCode,
@@ -11,9 +19,17 @@ export class ApiError extends Error {
     readonly status: number | null,
     readonly requestId?: string,
     options?: ErrorOptions,
+    readonly extras: ProblemExtras = {},
   ) {
     super(status === null ? code : `${code} (HTTP ${String(status)})`, options);
     this.name = 'ApiError';
+  }
+
+  /** The next opening time a 409 door_closed / queue_full carries as `next-opening=<ISO>`. */
+  get nextOpening(): Date | null {
+    const match = /^next-opening=(.+)$/.exec(this.extras.detail ?? '');
+    const date = match?.[1] ? new Date(match[1]) : null;
+    return date && !Number.isNaN(date.getTime()) ? date : null;
   }
 }
 
@@ -28,7 +44,15 @@ async function problemOf(response: Response): Promise<ApiError> {
   const type = response.headers.get('content-type') ?? '';
   if (type.includes(PROBLEM_CONTENT_TYPE) || type.includes('json')) {
     const problem = ProblemSchema.safeParse(await response.json().catch(() => null));
-    if (problem.success) return new ApiError(problem.data.code, response.status, problem.data.requestId);
+    if (problem.success) {
+      const { code, requestId, detail, errors } = problem.data;
+      const retryAfter = Number(response.headers.get('retry-after'));
+      return new ApiError(code, response.status, requestId, undefined, {
+        ...(detail ? { detail } : {}),
+        ...(errors ? { fieldErrors: errors } : {}),
+        ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}),
+      });
+    }
   }
   return new ApiError(codeForStatus(response.status), response.status);
 }
@@ -59,4 +83,64 @@ export async function getJson<T>(path: string, schema: ZodType<T>, { signal, lan
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new ApiError('invalid_response', response.status, undefined, { cause: parsed.error });
   return parsed.data;
+}
+
+export interface SendOptions {
+  language: string;
+  signal?: AbortSignal;
+}
+
+async function send(
+  method: 'POST' | 'PUT',
+  path: string,
+  body: unknown,
+  { language, signal }: SendOptions,
+): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        Accept: `application/json, ${PROBLEM_CONTENT_TYPE}`,
+        'Accept-Language': language,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError('network_error', null, undefined, { cause: error });
+  }
+  if (!response.ok) throw await problemOf(response);
+  return response;
+}
+
+/** Sends `body` as JSON and parses the answer with `schema`. Errors as for `getJson`. */
+export async function sendJson<T>(
+  method: 'POST' | 'PUT',
+  path: string,
+  body: unknown,
+  schema: ZodType<T>,
+  options: SendOptions,
+): Promise<T> {
+  const response = await send(method, path, body, options);
+  const parsed = schema.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) throw new ApiError('invalid_response', response.status, undefined, { cause: parsed.error });
+  return parsed.data;
+}
+
+/** Sends `body` (if any) as JSON to an endpoint that answers 204. */
+export async function sendForNothing(
+  method: 'POST' | 'PUT',
+  path: string,
+  body: unknown,
+  options: SendOptions,
+): Promise<void> {
+  await send(method, path, body, options);
+}
+
+/** Any thrown value as an ApiError, so callers can translate by code. */
+export function toApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError('invalid_response', null, undefined, { cause: error });
 }

@@ -176,13 +176,17 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     const signed = alex.cookies.get('amtsraum_visit')!;
 
     const forger = citizen();
+    const none = async () => {
+      const response = await forger.get('/api/visit');
+      return response.status === 200 && response.json.visit === null;
+    };
     forger.cookies.set('amtsraum_visit', visit.id); // the bare id
-    expect((await forger.get('/api/visit')).status).toBe(404);
+    expect(await none()).toBe(true);
     forger.cookies.set('amtsraum_visit', `${visit.id}.${'A'.repeat(43)}`); // wrong signature
-    expect((await forger.get('/api/visit')).status).toBe(404);
+    expect(await none()).toBe(true);
     const [, mac] = decodeURIComponent(signed).split('.');
     forger.cookies.set('amtsraum_visit', `00000000-0000-4000-8000-000000000000.${mac}`); // swapped id
-    expect((await forger.get('/api/visit')).status).toBe(404);
+    expect(await none()).toBe(true);
     expect((await forger.post('/api/visit/leave')).status).toBe(404);
     expect((await alex.get('/api/visit')).json.visit.state).toBe('waiting');
   });

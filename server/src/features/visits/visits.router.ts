@@ -64,11 +64,11 @@ export function visitsRouter(deps: AppDeps): Router {
     res.status(201).json({ visit });
   });
 
+  // "No visit" is an ordinary answer here (a page asking whether this browser waits), not an error.
   router.get('/visit', async (req, res) => {
     const visitId = visitOf(req);
     const visit = visitId ? await loadCitizenVisit(deps.database.db, visitId, deps.now()) : null;
-    if (!visitId || !visit) throw new AppError('visit_not_found', 404);
-    await touchVisits(deps.database.db, [visitId], deps.now());
+    if (visitId && visit) await touchVisits(deps.database.db, [visitId], deps.now());
     res.json({ visit });
   });
 

@@ -3,7 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { Breadcrumbs } from '../../app/Breadcrumbs';
 import { PageHeading } from '../../app/PageHeading';
+import { LiveStatus } from '../../app/LiveStatus';
+import { useLiveDoor, useLiveVisit } from '../../app/useLive';
 import { ApiStateView } from '../errors/ApiStateView';
+import { KnockSection } from '../knock/KnockSection';
+import { LiveDoorSummary } from '../knock/LiveDoorSummary';
 import { ClosureList } from './ClosureList';
 import { ContactDetails } from './ContactDetails';
 import { DoorStatus } from './DoorStatus';
@@ -29,6 +33,9 @@ function DepartmentDetails({ data: { tenant, department } }: { data: DepartmentR
   const localize = useLocalize();
   const name = localize(department.name);
   const description = localize(department.description);
+  // The door as it is now, live; the page's own copy until the first message arrives.
+  const liveDoor = useLiveDoor(tenant.slug, department.slug);
+  const visit = useLiveVisit();
 
   return (
     <>
@@ -45,9 +52,25 @@ function DepartmentDetails({ data: { tenant, department } }: { data: DepartmentR
 
       <section aria-labelledby="status-heading" className="panel">
         <h2 id="status-heading">{t('department.statusHeading')}</h2>
-        <DoorStatus door={department.door} timeZone={tenant.timeZone} />
+        <div aria-live="polite" data-testid="door-live-region">
+          <DoorStatus door={liveDoor ?? department.door} timeZone={tenant.timeZone} />
+          {liveDoor && <LiveDoorSummary door={liveDoor} />}
+        </div>
         <ZoneNote timeZone={tenant.timeZone} />
+        <LiveStatus />
       </section>
+
+      {liveDoor && (
+        <KnockSection
+          tenantSlug={tenant.slug}
+          departmentSlug={department.slug}
+          timeZone={tenant.timeZone}
+          door={liveDoor}
+          services={department.services}
+          contact={department.contact}
+          visit={visit}
+        />
+      )}
 
       <div className="department-grid">
         <section aria-labelledby="services-heading" className="department-grid__main">

@@ -1,0 +1,208 @@
+import {
+  CitizenVisitResponseSchema,
+  ConsoleSnapshotSchema,
+  StaffMeSchema,
+  type CitizenVisit,
+  type ConsoleSnapshot,
+  type DoorSetting,
+  type KnockRequest,
+  type StaffMe,
+} from '@amtsraum/shared';
+import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test';
+import { expect } from './fixtures';
+
+/**
+ * Shared steps for specs with several people: a clerk signs in and opens the door, citizens
+ * knock. Each helper works through the HTTP API of a browser context, so the context's cookies
+ * (staff session, visit cookie) are the ones its pages then use.
+ */
+
+/** Matches SEED_DEMO_PASSWORD in playwright.config.ts. */
+export const DEMO_PASSWORD = 'demo-passwort-e2e';
+export const TENANT = 'musterstadt';
+
+export const STAFF = {
+  /** clerk, Bürgeramt */
+  anna: 'anna.schmidt@musterstadt.example',
+  /** clerk, Bürgeramt and Fundbüro */
+  mehmet: 'mehmet.yilmaz@musterstadt.example',
+  /** admin, Gewerbeamt */
+  petra: 'petra.weber@musterstadt.example',
+  /** all three departments */
+  verwaltung: 'verwaltung@musterstadt.example',
+} as const;
+
+export type DepartmentSlug = 'buergeramt' | 'gewerbeamt' | 'fundbuero';
+
+// Each context gets its own client address: the server trusts one proxy hop (TRUST_PROXY=1),
+// and knocking (6 per 10 min) and signing in (20 per 15 min) are limited per address.
+let addressCounter = 0;
+const addressBase = Math.floor(Math.random() * 200) + 20;
+
+/** A fresh 10.1.x.y address, unique within this run. */
+export function nextClientAddress(): string {
+  addressCounter += 1;
+  return `10.1.${String(addressBase + Math.floor(addressCounter / 250))}.${String((addressCounter % 250) + 1)}`;
+}
+
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  request: APIRequestContext;
+  address: string;
+  /** console.error and page errors of this person's page, as the `browserErrors` fixture collects them. */
+  errors: string[];
+}
+
+/** Fails with the unexpected browser errors of every person (the fixture only watches `page`). */
+export function expectNoBrowserErrors(...people: Person[]): void {
+  expect(
+    people.flatMap((person) => person.errors),
+    'unexpected errors in the browser',
+  ).toEqual([]);
+}
+
+/** A new browser context (one person) with its own client address and one page. */
+export async function newPerson(browser: Browser, options: { locale?: string } = {}): Promise<Person> {
+  const address = nextClientAddress();
+  const context = await browser.newContext({
+    extraHTTPHeaders: { 'X-Forwarded-For': address },
+    ...(options.locale ? { locale: options.locale } : {}),
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()} @ ${message.location().url}`);
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  return { context, page, request: context.request, address, errors };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff
+
+/** Signs in through the API; the context's pages are then signed in too. */
+export async function signInAsStaff(person: Person, email: string): Promise<StaffMe> {
+  const response = await person.request.post('/api/staff/login', {
+    data: { email, password: DEMO_PASSWORD },
+    headers: { 'X-Forwarded-For': person.address },
+  });
+  expect(response.status(), `sign-in of ${email}`).toBe(200);
+  return StaffMeSchema.parse(await response.json());
+}
+
+/** The department's id as the staff member sees it (their `/api/staff/me`). */
+export function departmentId(me: StaffMe, slug: DepartmentSlug): string {
+  const department = me.staff.departments.find((d) => d.slug === slug && d.tenantSlug === TENANT);
+  if (!department) throw new Error(`${me.staff.email} is not a member of ${slug}`);
+  return department.id;
+}
+
+export async function getConsole(person: Person, departmentIdValue: string): Promise<ConsoleSnapshot> {
+  const response = await person.request.get(`/api/staff/departments/${departmentIdValue}/console`);
+  expect(response.status()).toBe(200);
+  return ConsoleSnapshotSchema.parse(await response.json());
+}
+
+/**
+ * Sets the door (open / paused / closed / auto = by opening hours). The seed's opening hours
+ * may have the door closed when the tests run, so specs open it first.
+ */
+export async function setDoor(
+  person: Person,
+  departmentIdValue: string,
+  state: DoorSetting['state'],
+): Promise<ConsoleSnapshot> {
+  const response = await person.request.put(`/api/staff/departments/${departmentIdValue}/door`, { data: { state } });
+  expect(response.status(), `door ${state}`).toBe(200);
+  return ConsoleSnapshotSchema.parse(await response.json());
+}
+
+/** A clerk signed in with the door of `slug` open; the clerk's page is still blank. */
+export async function openDoorAsClerk(
+  browser: Browser,
+  email: string,
+  slug: DepartmentSlug,
+): Promise<Person & { me: StaffMe; departmentId: string }> {
+  const clerk = await newPerson(browser);
+  const me = await signInAsStaff(clerk, email);
+  const id = departmentId(me, slug);
+  await setDoor(clerk, id, 'open');
+  return { ...clerk, me, departmentId: id };
+}
+
+export async function admitViaApi(person: Person, departmentIdValue: string, visitId: string): Promise<void> {
+  const response = await person.request.post(`/api/staff/departments/${departmentIdValue}/visits/${visitId}/admit`);
+  expect(response.status(), 'admit').toBe(200);
+}
+
+export async function finishViaApi(person: Person, departmentIdValue: string, visitId: string): Promise<void> {
+  const response = await person.request.post(`/api/staff/departments/${departmentIdValue}/visits/${visitId}/finish`);
+  expect(response.status(), 'finish').toBe(204);
+}
+
+/**
+ * Leaves a department as a spec found it: declines who still waits, finishes what is still
+ * open, and gives the door back to the opening hours. Needs a staff member of the department.
+ */
+export async function tidyDepartment(person: Person, departmentIdValue: string): Promise<void> {
+  const snapshot = await getConsole(person, departmentIdValue);
+  for (const entry of snapshot.queue) {
+    await person.request.post(`/api/staff/departments/${departmentIdValue}/visits/${entry.id}/decline`, {
+      data: {},
+    });
+  }
+  for (const entry of snapshot.active) {
+    await person.request.post(`/api/staff/departments/${departmentIdValue}/visits/${entry.id}/finish`);
+  }
+  await setDoor(person, departmentIdValue, 'auto');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Citizens
+
+export type KnockInput = Partial<Omit<KnockRequest, 'consent'>> & { name: string };
+
+/** Knocks through the API (sets this context's visit cookie). The door must be open. */
+export async function knockViaApi(person: Person, slug: DepartmentSlug, input: KnockInput): Promise<CitizenVisit> {
+  const body: KnockRequest = {
+    language: 'de',
+    ...(input.serviceSlug ? {} : { concern: 'Eine kurze Frage' }),
+    ...input,
+    consent: true,
+  };
+  const response = await person.request.post(`/api/tenants/${TENANT}/departments/${slug}/knock`, {
+    data: body,
+    headers: { 'X-Forwarded-For': person.address },
+  });
+  expect([200, 201], `knock at ${slug}: ${await response.text()}`).toContain(response.status());
+  return CitizenVisitResponseSchema.parse(await response.json()).visit;
+}
+
+/**
+ * Knocks with the department page's form, as a citizen would, and waits for the waiting
+ * room. The door must be open. Returns the visit as the API then reports it.
+ */
+export async function knockViaForm(
+  person: Person,
+  slug: DepartmentSlug,
+  input: { name: string; concern?: string },
+): Promise<CitizenVisit> {
+  const { page } = person;
+  await page.goto(`/${TENANT}/${slug}`);
+  const form = page.getByRole('form', { name: /Anklopfen|Knock/ });
+  await form.getByLabel(/^(Name|Your name)/).fill(input.name);
+  await form.getByLabel(/^(Ihr Anliegen|Your concern)/).fill(input.concern ?? 'Eine kurze Frage');
+  await form.getByRole('checkbox', { name: /Datenschutz|privacy/ }).check();
+  await form.getByRole('button', { name: /Anklopfen|Knock/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/${TENANT}/${slug}/wait$`));
+  const response = await person.request.get('/api/visit');
+  expect(response.status()).toBe(200);
+  return CitizenVisitResponseSchema.parse(await response.json()).visit;
+}
+
+/** Opens the waiting room (the visit cookie says whose). */
+export async function openWaitingRoom(person: Person, slug: DepartmentSlug): Promise<void> {
+  await person.page.goto(`/${TENANT}/${slug}/wait`);
+  await expect(person.page.getByRole('heading', { level: 1 })).toBeVisible();
+}

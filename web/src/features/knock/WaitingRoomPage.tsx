@@ -1,0 +1,264 @@
+import { CitizenVisitResponseSchema, type CitizenVisit } from '@amtsraum/shared';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { sendJson, toApiError } from '../../app/api';
+import { playTone, primeAudio } from '../../app/chime';
+import { currentLocale } from '../../app/i18n';
+import { LiveStatus } from '../../app/LiveStatus';
+import { PageHeading } from '../../app/PageHeading';
+import { useLiveVisit } from '../../app/useLive';
+import { LoadingState } from '../errors/LoadingState';
+import { useLocalize } from '../directory/useLocalize';
+
+/** `/:tenant/:department/wait`: the citizen's place, live, until they are let in or leave. */
+export function WaitingRoomPage() {
+  const live = useLiveVisit();
+  useEffect(() => {
+    primeAudio();
+  }, []);
+  if (live.status === 'unknown') return <LoadingState />;
+  return live.visit ? <VisitView visit={live.visit} /> : <NoVisit />;
+}
+
+function BackLink({ visit }: { visit?: CitizenVisit }) {
+  const { t } = useTranslation('knock');
+  const localize = useLocalize();
+  const { tenant = '', department = '' } = useParams();
+  const to = visit ? `/${visit.tenantSlug}/${visit.departmentSlug}` : `/${tenant}/${department}`;
+  return (
+    <p>
+      <Link to={to}>
+        {visit ? t('wait.back', { department: localize(visit.departmentName).text }) : t('wait.backGeneric')}
+      </Link>
+    </p>
+  );
+}
+
+function NoVisit() {
+  const { t } = useTranslation('knock');
+  return (
+    <>
+      <PageHeading title={t('wait.noneTitle')} />
+      <p>{t('wait.none')}</p>
+      <BackLink />
+    </>
+  );
+}
+
+function VisitView({ visit }: { visit: CitizenVisit }) {
+  const { t } = useTranslation('knock');
+  const localize = useLocalize();
+  const department = localize(visit.departmentName);
+  const called = visit.state === 'admitted' || visit.state === 'in_call';
+  useCallIn(visit, department.text);
+
+  if (called) {
+    return (
+      <>
+        <PageHeading title={t('wait.admittedTitle')} />
+        <div className="panel panel--success" role="status" aria-live="polite" data-testid="admitted">
+          <p className="lead">
+            {visit.admittedBy ? t('wait.admittedText', { clerk: visit.admittedBy }) : t('wait.admittedTextAnonymous')}
+          </p>
+          <p>
+            <Link className="button button--primary button--large" to={`/call/${visit.id}`}>
+              {t('wait.toCall')}
+            </Link>
+          </p>
+        </div>
+      </>
+    );
+  }
+
+  if (visit.state === 'declined') {
+    return (
+      <>
+        <PageHeading title={t('wait.declinedTitle')} />
+        <div className="panel" data-testid="declined">
+          <p>{t('wait.declinedText')}</p>
+          {visit.declineNote && (
+            <>
+              <p>{t('wait.declinedNote')}</p>
+              <blockquote className="decline-note" data-testid="decline-note">
+                {visit.declineNote}
+              </blockquote>
+            </>
+          )}
+          <p>{t('wait.declinedNext')}</p>
+        </div>
+        <BackLink visit={visit} />
+      </>
+    );
+  }
+
+  if (visit.state !== 'waiting') {
+    const reason =
+      visit.state === 'no_show' ? 'noShow' : visit.state === 'left' || visit.state === 'expired' ? visit.state : 'done';
+    return (
+      <>
+        <PageHeading title={t('wait.endedTitle')} />
+        <p data-testid="ended">{t(`wait.${reason}`)}</p>
+        <BackLink visit={visit} />
+      </>
+    );
+  }
+
+  return <Waiting visit={visit} departmentName={department.text} />;
+}
+
+function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentName: string }) {
+  const { t } = useTranslation('knock');
+  const { t: tErrors } = useTranslation('errors');
+  const localize = useLocalize();
+  const [confirming, setConfirming] = useState(false);
+  const [leaveError, setLeaveError] = useState<string | null>(null);
+  const confirmRef = useRef<HTMLParagraphElement>(null);
+  const leaveButtonRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
+
+  const leave = async () => {
+    try {
+      await sendJson('POST', '/api/visit/leave', undefined, CitizenVisitResponseSchema, { language: currentLocale() });
+      // The live message brings the new state; nothing else to do here.
+    } catch (error) {
+      setLeaveError(tErrors(`codes.${toApiError(error).code}`));
+    }
+  };
+
+  return (
+    <>
+      <PageHeading title={`${t('wait.title')} – ${departmentName}`}>{t('wait.heading')}</PageHeading>
+      <p className="tenant-banner__kicker">{departmentName}</p>
+      <div className="panel wait-status" aria-live="polite" aria-atomic="true" data-testid="wait-status">
+        <p className="wait-status__position" data-testid="position">
+          {visit.position === 1 ? t('wait.positionFirst') : t('wait.position', { position: visit.position ?? '–' })}
+        </p>
+        <p data-testid="estimate">
+          {visit.estimatedWaitMinutes
+            ? t('wait.estimate', { count: visit.estimatedWaitMinutes })
+            : t('wait.estimateNone')}
+        </p>
+      </div>
+      <LiveStatus />
+      <p>{t('wait.keepOpen')}</p>
+      <NotifyButton />
+
+      {visit.documents.length > 0 && (
+        <section aria-labelledby="wait-documents" className="panel">
+          <h2 id="wait-documents">{t('wait.documentsHeading')}</h2>
+          <ul className="documents">
+            {visit.documents.map((document, index) => {
+              const item = localize(document);
+              return (
+                <li key={index} lang={item.lang}>
+                  {item.text}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
+
+      <div className="leave">
+        {confirming ? (
+          <div className="leave__confirm" data-testid="leave-confirm">
+            <p ref={confirmRef} tabIndex={-1}>
+              {t('wait.leaveConfirm')}
+            </p>
+            <div className="button-row">
+              <button type="button" className="button button--danger" onClick={() => void leave()}>
+                {t('wait.leaveYes')}
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  setConfirming(false);
+                  window.setTimeout(() => leaveButtonRef.current?.focus(), 0);
+                }}
+              >
+                {t('wait.leaveNo')}
+              </button>
+            </div>
+          </div>
+        ) : (
+          <button
+            ref={leaveButtonRef}
+            type="button"
+            className="button"
+            onClick={() => {
+              setConfirming(true);
+            }}
+          >
+            {t('wait.leave')}
+          </button>
+        )}
+        {leaveError && (
+          <p role="alert" className="field__error">
+            {leaveError}
+          </p>
+        )}
+      </div>
+    </>
+  );
+}
+
+function notificationPermission(): NotificationPermission | 'unsupported' {
+  return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+}
+
+function NotifyButton() {
+  const { t } = useTranslation('knock');
+  const [permission, setPermission] = useState(notificationPermission);
+  if (permission === 'unsupported') return null;
+  if (permission === 'granted') return <p>{t('wait.notifyOn')}</p>;
+  if (permission === 'denied') return <p>{t('wait.notifyDenied')}</p>;
+  return (
+    <p>
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          void Notification.requestPermission().then(setPermission, () => {
+            setPermission(notificationPermission());
+          });
+        }}
+      >
+        {t('wait.notify')}
+      </button>
+    </p>
+  );
+}
+
+/**
+ * Calls the citizen in when the visit turns admitted while this page is open: a tone, a
+ * notification if allowed (PageHeading changes the title). Not again after a refresh.
+ */
+function useCallIn(visit: CitizenVisit, departmentName: string) {
+  const { t } = useTranslation('knock');
+  const previous = useRef(visit.state);
+  const called = visit.state === 'admitted' || visit.state === 'in_call';
+  const title = t('wait.admittedTitle');
+  const body = t('wait.notificationBody', { department: departmentName });
+  useEffect(() => {
+    const was = previous.current;
+    previous.current = visit.state;
+    if (!called || was !== 'waiting') return;
+    playTone('admitted');
+    if (notificationPermission() === 'granted' && document.visibilityState !== 'visible') {
+      try {
+        const notification = new Notification(title, { body, tag: `visit-${visit.id}` });
+        notification.onclick = () => {
+          window.focus();
+          notification.close();
+        };
+      } catch {
+        // Some browsers allow notifications only from a service worker; tone and title remain.
+      }
+    }
+  }, [called, visit.state, visit.id, title, body]);
+}
