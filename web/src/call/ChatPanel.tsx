@@ -14,7 +14,7 @@ export function ChatPanel({
 }) {
   const { t, i18n } = useTranslation('call');
   const [text, setText] = useState('');
-  const listRef = useRef<HTMLOListElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
   const inputId = useId();
   const format = new Intl.DateTimeFormat(i18n.resolvedLanguage, { hour: '2-digit', minute: '2-digit' });
 
@@ -34,17 +34,19 @@ export function ChatPanel({
     <section id={id} className="chat" aria-labelledby={`${id}-heading`} data-testid="chat">
       <h2 id={`${id}-heading`}>{t('chat.heading')}</h2>
       <p className="muted chat__hint">{t('chat.hint')}</p>
-      <ol ref={listRef} className="chat__messages" role="log" aria-label={t('chat.messages')} tabIndex={0}>
-        {messages.length === 0 && <li className="muted">{t('chat.empty')}</li>}
-        {messages.map((message) => (
-          <li key={message.id} className={`chat__message${message.isSelf ? ' chat__message--self' : ''}`}>
-            <span className="chat__meta">
-              {t('chat.meta', { name: message.name, time: format.format(new Date(message.at)) })}
-            </span>
-            <span className="chat__text">{message.text}</span>
-          </li>
-        ))}
-      </ol>
+      <div ref={listRef} className="chat__messages" role="log" aria-label={t('chat.messages')} tabIndex={0}>
+        <ol className="plain-list chat__list">
+          {messages.length === 0 && <li className="muted">{t('chat.empty')}</li>}
+          {messages.map((message) => (
+            <li key={message.id} className={`chat__message${message.isSelf ? ' chat__message--self' : ''}`}>
+              <span className="chat__meta">
+                {t('chat.meta', { name: message.name, time: format.format(new Date(message.at)) })}
+              </span>
+              <span className="chat__text">{message.text}</span>
+            </li>
+          ))}
+        </ol>
+      </div>
       <form className="chat__form" onSubmit={submit}>
         <label htmlFor={inputId} className="visually-hidden">
           {t('chat.label')}

@@ -19,6 +19,26 @@ import {
 const SPEAKING_LEVEL = 0.06;
 const SELF_KEY = '\u0000self';
 
+/**
+ * Opus and VP8 only: every browser has them, and the offer stays small. With every codec a
+ * browser knows, six media sections make an offer of about 20 kB, more than a WebSocket
+ * message may carry.
+ */
+const PREFERRED_CODECS = new Set(['audio/opus', 'video/vp8', 'video/rtx']);
+
+function preferCodecs(transceiver: RTCRtpTransceiver) {
+  const kind = transceiver.receiver.track.kind;
+  const capabilities =
+    typeof RTCRtpReceiver.getCapabilities === 'function' ? RTCRtpReceiver.getCapabilities(kind) : null;
+  const codecs = capabilities?.codecs.filter((codec) => PREFERRED_CODECS.has(codec.mimeType.toLowerCase()));
+  if (!codecs?.length || typeof transceiver.setCodecPreferences !== 'function') return;
+  try {
+    transceiver.setCodecPreferences(codecs);
+  } catch {
+    // A browser that refuses the list negotiates its defaults: larger, still correct.
+  }
+}
+
 interface Peer {
   identity: string;
   pc: RTCPeerConnection;
@@ -26,9 +46,8 @@ interface Peer {
   makingOffer: boolean;
   ignoreOffer: boolean;
   settingRemoteAnswer: boolean;
-  audio: RTCRtpSender;
-  camera: RTCRtpSender;
-  screen: RTCRtpSender;
+  /** Our microphone, camera and screen senders; null until the first offer sets them up. */
+  senders: Record<'audio' | 'camera' | 'screen', RTCRtpSender> | null;
   /** Incoming MediaStreams by id: the sender's camera (with its audio) and its screen. */
   incoming: Map<string, MediaStream>;
   disconnectedSince: number | null;
@@ -158,7 +177,7 @@ export class P2pTransport implements CallTransport {
         for (const participant of message.participants) {
           if (participant.identity === this.options.self.identity) continue;
           this.upsertRemote(participant);
-          this.createPeer(participant.identity);
+          this.createPeer(participant.identity, true);
         }
         this.refreshConnection();
         return;
@@ -168,7 +187,7 @@ export class P2pTransport implements CallTransport {
         if (participant.identity === this.options.self.identity) return;
         this.closePeer(participant.identity); // a reload: its old connection is gone for good
         this.upsertRemote(participant);
-        this.createPeer(participant.identity);
+        this.createPeer(participant.identity, false); // the newcomer offers
         this.refreshConnection();
         return;
       }
@@ -249,12 +268,13 @@ export class P2pTransport implements CallTransport {
 
   // -- peer connections ------------------------------------------------------------------------
 
-  private createPeer(identity: string): Peer {
+  /**
+   * One connection per other participant, with three two-way transceivers: microphone, camera,
+   * screen. The newcomer creates them and offers; the one already there waits for that offer and
+   * answers with its own tracks on the same transceivers. One round trip, three media sections.
+   */
+  private createPeer(identity: string, offer: boolean): Peer {
     const pc = new RTCPeerConnection({ iceServers: this.options.iceServers });
-    const init = (stream: MediaStream): RTCRtpTransceiverInit => ({ direction: 'sendonly', streams: [stream] });
-    const audio = pc.addTransceiver(this.audioTrack ?? 'audio', init(this.cameraStream)).sender;
-    const camera = pc.addTransceiver(this.videoTrack ?? 'video', init(this.cameraStream)).sender;
-    const screen = pc.addTransceiver(this.screenTrack ?? 'video', init(this.screenStream)).sender;
     const peer: Peer = {
       identity,
       pc,
@@ -262,15 +282,23 @@ export class P2pTransport implements CallTransport {
       makingOffer: false,
       ignoreOffer: false,
       settingRemoteAnswer: false,
-      audio,
-      camera,
-      screen,
+      senders: null,
       incoming: new Map(),
       disconnectedSince: null,
       restartTimer: null,
       everConnected: false,
     };
     this.peers.set(identity, peer);
+    if (offer) {
+      const init = (stream: MediaStream): RTCRtpTransceiverInit => ({ direction: 'sendrecv', streams: [stream] });
+      const transceivers = [
+        pc.addTransceiver(this.audioTrack ?? 'audio', init(this.cameraStream)),
+        pc.addTransceiver(this.videoTrack ?? 'video', init(this.cameraStream)),
+        pc.addTransceiver(this.screenTrack ?? 'video', init(this.screenStream)),
+      ] as const;
+      for (const transceiver of transceivers) preferCodecs(transceiver);
+      peer.senders = { audio: transceivers[0].sender, camera: transceivers[1].sender, screen: transceivers[2].sender };
+    }
 
     const signal = (data: SignalData) => {
       if (this.peers.get(identity) !== peer) return;
@@ -328,7 +356,7 @@ export class P2pTransport implements CallTransport {
     let peer = this.peers.get(from);
     if (!peer) {
       if (!this.store.get().remotes.some((p) => p.identity === from)) return;
-      peer = this.createPeer(from);
+      peer = this.createPeer(from, false);
     }
     const { pc } = peer;
     try {
@@ -348,12 +376,13 @@ export class P2pTransport implements CallTransport {
           // An offer from a fresh connection of theirs (a reload we missed): start over with it.
           if (description.type !== 'offer') throw error;
           this.closePeer(from);
-          peer = this.createPeer(from);
+          peer = this.createPeer(from, false);
           await peer.pc.setRemoteDescription(description);
         } finally {
           peer.settingRemoteAnswer = false;
         }
         if (description.type === 'offer') {
+          if (!peer.senders) await this.attachSenders(peer);
           await peer.pc.setLocalDescription();
           const answer = peer.pc.localDescription;
           if (answer) {
@@ -375,6 +404,26 @@ export class P2pTransport implements CallTransport {
     } catch (error) {
       this.warn('signalling step failed', error);
     }
+  }
+
+  /** Answering a first offer: our tracks go out on the transceivers the offer created, in order. */
+  private async attachSenders(peer: Peer) {
+    const transceivers = peer.pc.getTransceivers();
+    const audio = transceivers.find((t) => t.receiver.track.kind === 'audio');
+    const [camera, screen] = transceivers.filter((t) => t.receiver.track.kind === 'video');
+    if (!audio || !camera || !screen) throw new Error('the offer lacks a media section');
+    const wire = async (transceiver: RTCRtpTransceiver, track: MediaStreamTrack | null, stream: MediaStream) => {
+      transceiver.direction = 'sendrecv';
+      transceiver.sender.setStreams(stream);
+      preferCodecs(transceiver);
+      await transceiver.sender.replaceTrack(track);
+    };
+    await Promise.all([
+      wire(audio, this.audioTrack, this.cameraStream),
+      wire(camera, this.videoTrack, this.cameraStream),
+      wire(screen, this.screenTrack, this.screenStream),
+    ]);
+    peer.senders = { audio: audio.sender, camera: camera.sender, screen: screen.sender };
   }
 
   private closePeer(identity: string) {
@@ -456,7 +505,7 @@ export class P2pTransport implements CallTransport {
   private async replaceEverywhere(kind: 'audio' | 'camera' | 'screen', track: MediaStreamTrack | null) {
     await Promise.all(
       [...this.peers.values()].map((peer) =>
-        peer[kind].replaceTrack(track).catch((error: unknown) => {
+        (peer.senders?.[kind].replaceTrack(track) ?? Promise.resolve()).catch((error: unknown) => {
           this.warn(`could not replace the ${kind} track`, error);
         }),
       ),

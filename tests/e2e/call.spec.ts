@@ -1,0 +1,162 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepartment, type Person } from './support';
+
+// Two people, two browsers' worth of fake camera video on two cores: one long test, not many.
+test.describe.configure({ timeout: 120_000 });
+
+/** The fixture watches the default page only; the two people here are pages of their own. */
+function watchErrors(page: Page, who: string): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (process.env.CALL_DEBUG) console.log(`[${who}] ${message.type()}: ${message.text()}`);
+    if (message.type() === 'error') errors.push(`${who} console.error: ${message.text()}`);
+  });
+  if (process.env.CALL_DEBUG) {
+    page.on('websocket', (ws) => {
+      const show = (dir: string) => (frame: { payload: string | Buffer }) => {
+        console.log(`[${who}] ${dir} ${String(String(frame.payload).length)} ${String(frame.payload).slice(0, 120)}`);
+      };
+      ws.on('framesent', show('>>'));
+      ws.on('framereceived', show('<<'));
+    });
+  }
+  page.on('pageerror', (error) => errors.push(`${who} pageerror: ${error.message}`));
+  return errors;
+}
+
+/** Frames arrive: the video has a size and its time advances. An element alone proves nothing. */
+async function expectFrames(video: Locator, what: string): Promise<void> {
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), {
+      message: `${what}: video size`,
+      timeout: 15_000,
+    })
+    .toBeGreaterThan(0);
+  const before = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), {
+      message: `${what}: time advances`,
+      timeout: 10_000,
+    })
+    .toBeGreaterThan(before + 0.5);
+}
+
+const remoteCamera = (page: Page) =>
+  page.locator('[data-testid="tile"][data-self="false"] [data-testid="camera-video"]');
+const remoteTile = (page: Page) => page.locator('[data-testid="tile"][data-self="false"]');
+
+async function passDeviceCheck(person: Person): Promise<void> {
+  const join = person.page.getByRole('button', { name: 'Gespräch beitreten' });
+  await expect(join).toHaveAttribute('aria-disabled', 'false', { timeout: 15_000 });
+  await join.click();
+  await expect(person.page.getByTestId('call')).toBeVisible();
+}
+
+test('citizen and clerk see each other, share a screen, chat, survive a reload, and the clerk ends the call', async ({
+  browser,
+}, testInfo) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  await citizen.page.setViewportSize({ width: 360, height: 740 }); // a phone, upright
+  await clerk.page.setViewportSize({ width: 1280, height: 800 });
+  const errors = [...[]] as string[];
+  const citizenErrors = watchErrors(citizen.page, 'citizen');
+  const clerkErrors = watchErrors(clerk.page, 'clerk');
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Erika Mustermann', concern: 'Ummeldung' });
+
+    // Nobody enters without a grant: before the admit, the citizen is turned away.
+    await citizen.page.goto(`/call/${visit.id}`);
+    await expect(citizen.page.getByTestId('call-forbidden')).toBeVisible();
+    citizenErrors.splice(0); // the 403 of that attempt is logged by Chromium, and expected
+
+    // Admit, then both open the call as the waiting room and console links do.
+    const admittedAt = Date.now();
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+    const loadedAt = Date.now();
+    await expect(mainHeading(citizen.page)).toHaveText('Bereit für Ihr Gespräch?');
+    await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+    const joinedAt = Date.now();
+    await citizen.page.waitForFunction(
+      () => {
+        const video = document.querySelector<HTMLVideoElement>(
+          '[data-testid="tile"][data-self="false"] [data-testid="camera-video"]',
+        );
+        return !!video && video.videoWidth > 0 && video.currentTime > 0;
+      },
+      undefined,
+      { polling: 'raf', timeout: 15_000 },
+    );
+    const now = Date.now();
+    console.log(
+      `admit → first remote frame at the citizen: ${String(now - admittedAt)} ms ` +
+        `(pages loaded ${String(loadedAt - admittedAt)} ms, device checks passed ${String(joinedAt - admittedAt)} ms)`,
+    );
+
+    await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk');
+    await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen');
+    await expect(remoteTile(citizen.page).getByTestId('role')).toHaveText('Sachbearbeitung');
+    await expect(remoteTile(clerk.page).getByTestId('role')).toHaveText('Bürgerin/Bürger');
+    await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+
+    // The clerk shares the screen; the citizen sees it large, with frames.
+    await expect(citizen.page.getByRole('button', { name: 'Bildschirm teilen' })).toHaveCount(0);
+    await clerk.page.getByRole('button', { name: 'Bildschirm teilen' }).click();
+    await expect(clerk.page.getByRole('button', { name: 'Teilen beenden' })).toBeVisible();
+    await expectFrames(citizen.page.getByTestId('screen-share').getByTestId('screen-video'), 'citizen sees the screen');
+    await expect(citizen.page.getByTestId('screen-share')).toContainText('Geteilter Bildschirm von');
+
+    // The citizen turns the camera off; the clerk sees it off.
+    const camera = citizen.page.getByRole('button', { name: 'Kamera', exact: true });
+    await expect(camera).toHaveAttribute('aria-pressed', 'true');
+    await camera.click();
+    await expect(camera).toHaveAttribute('aria-pressed', 'false');
+    await expect(remoteTile(clerk.page)).toHaveAttribute('data-camera', 'off');
+    await expect(remoteTile(clerk.page).getByText('Kamera aus')).toBeAttached();
+
+    // Chat, for what is hard to spell.
+    await citizen.page.getByRole('textbox', { name: 'Nachricht' }).fill('Aktenzeichen 4711-B/26');
+    await citizen.page.getByRole('button', { name: 'Senden' }).click();
+    await expect(clerk.page.getByRole('log', { name: 'Nachrichten' })).toContainText('Aktenzeichen 4711-B/26');
+    await expect(citizen.page.getByRole('log', { name: 'Nachrichten' })).toContainText('Aktenzeichen 4711-B/26');
+
+    await expectNoA11yViolations(citizen.page);
+    await citizen.page.screenshot({ path: testInfo.outputPath('call-citizen-360.png'), fullPage: true });
+    await clerk.page.screenshot({ path: testInfo.outputPath('call-clerk-1280.png'), fullPage: true });
+    const overflow = await citizen.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, 'horizontal overflow on a phone').toBeLessThanOrEqual(0);
+
+    // A reload: the citizen is back in the call, with frames both ways.
+    await citizen.page.reload();
+    await expect(citizen.page.getByTestId('device-check')).toBeVisible();
+    await expectNoA11yViolations(citizen.page);
+    await passDeviceCheck(citizen);
+    await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk after the reload');
+    await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen after the reload');
+    await expectFrames(citizen.page.getByTestId('screen-video'), 'the shared screen after the reload');
+
+    // The clerk ends the call for everyone; the citizen gets the closing page.
+    await clerk.page.getByRole('button', { name: 'Gespräch für alle beenden' }).click();
+    await clerk.page.getByRole('button', { name: 'Ja, für alle beenden' }).click();
+    await expect(mainHeading(citizen.page)).toHaveText('Das Gespräch ist beendet');
+    await expect(citizen.page).toHaveURL(new RegExp(`/call/${visit.id}/ended$`));
+    await expect(citizen.page.getByTestId('knock-again')).toHaveAttribute('href', '/musterstadt/buergeramt');
+    await expect(mainHeading(clerk.page)).toHaveText('Der Besuch ist abgeschlossen');
+    await expectNoA11yViolations(citizen.page);
+    await citizen.page.screenshot({ path: testInfo.outputPath('ended-citizen-360.png'), fullPage: true });
+
+    // Ended means ended: the grant is gone.
+    await citizen.page.goto(`/call/${visit.id}`);
+    await expect(citizen.page.getByTestId('call-forbidden')).toBeVisible();
+    citizenErrors.splice(0);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+  errors.push(...citizenErrors, ...clerkErrors);
+  expect(errors, 'unexpected errors in the browsers').toEqual([]);
+});
