@@ -25,7 +25,9 @@ let running: RunningServer | null = null;
 
 async function main() {
   const startedAt = performance.now();
-  const config = testConfig();
+  // Visits are seeded with lastSeenAt = now; at 10,000 citizens connecting can take longer than the
+  // default 120 s grace period, and the hub's sweep would expire those not yet connected.
+  const config = testConfig({ VISIT_GRACE_SECONDS: '3600' });
   const database = await openDatabase(
     options.database.kind === 'postgres'
       ? { kind: 'postgres', url: options.database.url, maxConnections: 10 }

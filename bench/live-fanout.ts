@@ -635,7 +635,10 @@ async function main() {
   const appOptions: AppChildOptions = { clients, departments, database };
   const app = new Child<AppReady>('fanout-app.ts', [JSON.stringify(appOptions)], args['cpu-prof']);
   cleanups.push(() => app.stop());
-  process.stdout.write('app: seeding and starting… ');
+  process.stdout.write(
+    `app: seeding (${clients} waiting visits inserted directly into the visits table, cookies signed with ` +
+      `signValue; not knocked over HTTP) and starting… `,
+  );
   const ready = await app.ready();
   console.log(`${(ready.seedMs / 1000).toFixed(1)} s`);
   ready.citizens.forEach((seeded, index) =>

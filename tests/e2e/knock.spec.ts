@@ -56,7 +56,7 @@ test('a citizen knocks, the clerk sees it live and lets them in, then finishes',
 
   await expect(mainHeading(anna.page)).toHaveText('Sie sind dran!');
   await expect(anna.page).toHaveTitle('Sie sind dran! – Amtsraum');
-  await expect(anna.page.getByTestId('admitted')).toContainText(/hat Sie hereingebeten/);
+  await expect(anna.page.getByTestId('admitted')).toContainText('Mehmet Yılmaz hat Sie hereingebeten');
   await expect(anna.page.getByRole('link', { name: 'Zum Gespräch' })).toHaveAttribute('href', `/call/${visit.id}`);
 
   const current = clerk.page.getByTestId('current-visit');

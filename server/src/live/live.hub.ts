@@ -79,7 +79,7 @@ function removeWatcher(map: Watchers, key: string, connection: Connection) {
 }
 
 export class LiveHub {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly connections = new Set<Connection>();
   private readonly doorWatchers: Watchers = new Map();
   private readonly consoleWatchers: Watchers = new Map();

@@ -22,6 +22,16 @@ function audioContext(): AudioContext | null {
   return context;
 }
 
+/**
+ * Creates (or resumes) the audio context now. Only works inside a user gesture's handler, e.g.
+ * a form's submit: a keyboard user who knocks with Enter may never press a key again before
+ * being called in, so waiting for the next gesture would leave them without the tone.
+ */
+export function unlockAudio(): void {
+  const ctx = audioContext();
+  if (ctx?.state === 'suspended') void ctx.resume().catch(() => {});
+}
+
 /** Resumes audio on the next user gesture; call once from a page that may need to sound. */
 export function primeAudio(): void {
   if (primed) return;
@@ -29,8 +39,7 @@ export function primeAudio(): void {
   const unlock = () => {
     window.removeEventListener('pointerdown', unlock);
     window.removeEventListener('keydown', unlock);
-    const ctx = audioContext();
-    if (ctx?.state === 'suspended') void ctx.resume().catch(() => {});
+    unlockAudio();
   };
   window.addEventListener('pointerdown', unlock);
   window.addEventListener('keydown', unlock);

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeading } from '../app/PageHeading';
 import { devicesOfKind } from './devices';
@@ -34,9 +34,7 @@ export function DeviceCheck({ onJoin, joining }: DeviceCheckProps) {
   const activeVideoId = videoDeviceId ?? videoTrack?.getSettings().deviceId ?? '';
   const activeAudioId = audioDeviceId ?? audioTrack?.getSettings().deviceId ?? '';
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (joining || !ready) return;
+  const joinNow = () => {
     saveDeviceChoice({ audioDeviceId: activeAudioId || null, videoDeviceId: activeVideoId || null });
     onJoin({
       video: wantCamera ? camera.release() : null,
@@ -46,8 +44,24 @@ export function DeviceCheck({ onJoin, joining }: DeviceCheckProps) {
     });
   };
 
-  // Joining waits for the devices being opened, so nobody joins "camera off" by clicking fast.
+  // A click while the devices are still opening joins as soon as they are open: nobody joins
+  // "camera off" by clicking fast, and nobody waits twice.
   const ready = camera.input.status !== 'pending' && microphone.input.status !== 'pending';
+  const [wantsToJoin, setWantsToJoin] = useState(false);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (joining) return;
+    if (ready) joinNow();
+    else setWantsToJoin(true);
+  };
+  const joinWhenReady = useRef(joinNow);
+  useEffect(() => {
+    joinWhenReady.current = joinNow;
+  });
+  useEffect(() => {
+    if (!wantsToJoin || !ready) return;
+    joinWhenReady.current();
+  }, [wantsToJoin, ready]);
   const hasProblem = camera.input.status === 'problem' || microphone.input.status === 'problem';
 
   return (
@@ -123,10 +137,10 @@ export function DeviceCheck({ onJoin, joining }: DeviceCheckProps) {
             id={`${id}-join`}
             type="submit"
             className="button button--primary"
-            aria-disabled={joining || !ready}
+            aria-disabled={joining || wantsToJoin}
             data-testid="join"
           >
-            {joining ? t('check.joining') : t('check.join')}
+            {joining || wantsToJoin ? t('check.joining') : t('check.join')}
           </button>
         </form>
       </div>

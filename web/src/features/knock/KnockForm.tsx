@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router';
 import { sendJson, toApiError, type ApiError } from '../../app/api';
 import { currentLocale } from '../../app/i18n';
 import { getLiveClient } from '../../app/live-client';
-import { primeAudio } from '../../app/chime';
+import { primeAudio, unlockAudio } from '../../app/chime';
 import { useLocalize } from '../directory/useLocalize';
 import { LanguageOptions } from './LanguageOptions';
 import { isConversationLanguage } from './languages';
@@ -87,6 +87,7 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (submitting) return;
+    unlockAudio(); // still inside the gesture (click or Enter): the waiting room can then sound
     const found = validate();
     if (Object.keys(found).length > 0) return showErrors(found, null);
 
