@@ -1,6 +1,7 @@
 import type { Service } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { useLocalize } from './useLocalize';
+import { DocumentList } from './DocumentList';
 
 /** Services with their duration and, for each, the documents to bring. */
 export function ServiceList({ services }: { services: Service[] }) {
@@ -35,16 +36,7 @@ export function ServiceList({ services }: { services: Service[] }) {
             {service.documents.length === 0 ? (
               <p>{t('department.noDocuments')}</p>
             ) : (
-              <ul className="documents" data-testid="documents">
-                {service.documents.map((document, index) => {
-                  const item = localize(document);
-                  return (
-                    <li key={index} lang={item.lang}>
-                      {item.text}
-                    </li>
-                  );
-                })}
-              </ul>
+              <DocumentList documents={service.documents} className="documents" testId="documents" />
             )}
           </li>
         );

@@ -9,6 +9,7 @@ import { primeAudio, unlockAudio } from '../../app/chime';
 import { useLocalize } from '../directory/useLocalize';
 import { LanguageOptions } from './LanguageOptions';
 import { isConversationLanguage } from './languages';
+import { DocumentList } from '../directory/DocumentList';
 
 type Field = 'name' | 'concern' | 'serviceSlug' | 'interpreterLanguage' | 'consent';
 type FieldErrors = Partial<Record<Field, string>>;
@@ -278,16 +279,7 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
               {service.documents.length === 0 ? (
                 <p>{t('form.noDocuments')}</p>
               ) : (
-                <ul>
-                  {service.documents.map((document, index) => {
-                    const item = localize(document);
-                    return (
-                      <li key={index} lang={item.lang}>
-                        {item.text}
-                      </li>
-                    );
-                  })}
-                </ul>
+                <DocumentList documents={service.documents} />
               )}
             </div>
           )}

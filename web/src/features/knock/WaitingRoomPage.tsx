@@ -10,6 +10,7 @@ import { PageHeading } from '../../app/PageHeading';
 import { useLiveVisit } from '../../app/useLive';
 import { LoadingState } from '../errors/LoadingState';
 import { useLocalize } from '../directory/useLocalize';
+import { DocumentList } from '../directory/DocumentList';
 
 /** `/:tenant/:department/wait`: the citizen's place, live, until they are let in or leave. */
 export function WaitingRoomPage() {
@@ -110,7 +111,6 @@ function VisitView({ visit }: { visit: CitizenVisit }) {
 function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentName: string }) {
   const { t } = useTranslation('knock');
   const { t: tErrors } = useTranslation('errors');
-  const localize = useLocalize();
   const [confirming, setConfirming] = useState(false);
   const [leaveError, setLeaveError] = useState<string | null>(null);
   const confirmRef = useRef<HTMLParagraphElement>(null);
@@ -150,16 +150,7 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
       {visit.documents.length > 0 && (
         <section aria-labelledby="wait-documents" className="panel">
           <h2 id="wait-documents">{t('wait.documentsHeading')}</h2>
-          <ul className="documents">
-            {visit.documents.map((document, index) => {
-              const item = localize(document);
-              return (
-                <li key={index} lang={item.lang}>
-                  {item.text}
-                </li>
-              );
-            })}
-          </ul>
+          <DocumentList documents={visit.documents} className="documents" />
         </section>
       )}
 
