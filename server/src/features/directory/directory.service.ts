@@ -67,7 +67,10 @@ export function doorStatus(
   const override = activeDoorOverride(department, timeZone, now);
   const state = override ?? (hours.openNow ? 'open' : 'closed');
   let nextOpening = hours.nextOpening;
-  if (override === 'closed' && hours.openNow) {
+  const today = formatCivilDate(zonedParts(now, timeZone));
+  const opensLaterToday =
+    hours.nextOpening !== null && formatCivilDate(zonedParts(hours.nextOpening, timeZone)) === today;
+  if (override === 'closed' && (hours.openNow || opensLaterToday)) {
     // Closed by a clerk for the rest of today: the next opening is on a later day.
     const tomorrow = zonedToInstant({ ...addDays(zonedParts(now, timeZone), 1), hour: 0, minute: 0 }, timeZone);
     const later = openingStatus(department.openingHours, closureList, tomorrow, timeZone);

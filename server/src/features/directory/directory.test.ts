@@ -8,7 +8,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { departments } from '../../db/schema.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
-import { makeClosure, makeDepartment, makeService, makeTenant } from '../../test/factories.js';
+import { makeClosure, makeDepartment, makeService, makeTenant, OFFICE_HOURS } from '../../test/factories.js';
+import { doorStatus } from './directory.service.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
 
 // Monday 23 November 2026, 10:00 in Berlin.
@@ -164,6 +165,21 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
     expect(ProblemSchema.parse(await foreign.json())).toMatchObject({
       code: 'department_not_found',
       title: 'This department does not exist here.',
+    });
+  });
+});
+
+describe('doorStatus', () => {
+  it("gives the next day's opening when a clerk closes the door for today before opening time", () => {
+    const early = new Date('2026-11-23T05:00:00Z'); // Monday 06:00 in Berlin; the hours open at 08:00
+    const department = {
+      openingHours: OFFICE_HOURS,
+      doorOverride: 'closed',
+      doorOverrideAt: early,
+    } as unknown as Parameters<typeof doorStatus>[0];
+    expect(doorStatus(department, [], 'Europe/Berlin', early)).toMatchObject({
+      state: 'closed',
+      nextOpening: '2026-11-24T07:00:00.000Z', // Tuesday 08:00, not today 08:00
     });
   });
 });
