@@ -87,7 +87,7 @@ export class CallRooms {
         await this.options.db
           .update(visits)
           .set({ citizenScreenShare: message.allowed })
-          .where(and(eq(visits.id, message.visitId)));
+          .where(eq(visits.id, message.visitId));
         target.participant.canShareScreen = message.allowed;
         if (!message.allowed)
           target.participant.media = { ...target.participant.media, screen: false, screenStreamId: null };

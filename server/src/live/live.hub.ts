@@ -85,7 +85,6 @@ export class LiveHub {
   private readonly consoleWatchers: Watchers = new Map();
   private readonly visitWatchers: Watchers = new Map();
   private readonly pending = new Set<string>();
-  private readonly changedVisits = new Set<string>();
   private flushScheduled = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | null = null;
@@ -307,7 +306,6 @@ export class LiveHub {
 
   private onEvent(event: LiveEvent) {
     this.pending.add(event.departmentId);
-    if (event.visitId) this.changedVisits.add(event.visitId);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // Events arriving together for one department cost one read.
@@ -328,7 +326,6 @@ export class LiveHub {
     this.flushScheduled = false;
     const departments = [...this.pending];
     this.pending.clear();
-    this.changedVisits.clear();
     await Promise.all(
       departments.map((departmentId) =>
         this.refreshDepartment(departmentId).catch((error: unknown) =>

@@ -21,6 +21,27 @@ async function requireMember(ctx: Ctx, departmentId: string): Promise<void> {
   if (!(await findMembership(ctx.db, ctx.staff.id, departmentId))) throw new AppError('forbidden', 403);
 }
 
+/** Every clerk action ends the same way: an audit entry (who, what, when) and a live event. */
+async function recordStaffAction(
+  ctx: Ctx,
+  entry: {
+    tenantId: string;
+    departmentId: string;
+    visitId?: string;
+    action: string;
+    data?: Record<string, string | boolean>;
+  },
+): Promise<void> {
+  await insertAudit(ctx.db, {
+    ...entry,
+    actorKind: 'staff',
+    actorStaffId: ctx.staff.id,
+    data: entry.data ?? {},
+    createdAt: ctx.now,
+  });
+  await ctx.events.publish({ departmentId: entry.departmentId, visitId: entry.visitId });
+}
+
 export async function getConsole(ctx: Ctx, departmentId: string): Promise<ConsoleSnapshot> {
   await requireMember(ctx, departmentId);
   const state = await loadDepartmentState(ctx.db, departmentId, ctx.now);
@@ -40,16 +61,12 @@ export async function setDoor(ctx: Ctx, departmentId: string, setting: DoorSetti
     .where(eq(departments.id, departmentId))
     .returning({ tenantId: departments.tenantId });
   if (!row) throw new AppError('department_not_found', 404);
-  await insertAudit(ctx.db, {
+  await recordStaffAction(ctx, {
     tenantId: row.tenantId,
     departmentId,
-    actorKind: 'staff',
-    actorStaffId: ctx.staff.id,
     action: 'door.changed',
     data: { state: setting.state },
-    createdAt: ctx.now,
   });
-  await ctx.events.publish({ departmentId });
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
@@ -107,16 +124,12 @@ export async function admit(ctx: Ctx, departmentId: string, visitId: string | 'n
     throw error;
   }
   if (!admitted) throw await missingVisit(ctx, departmentId, visitId);
-  await insertAudit(ctx.db, {
+  await recordStaffAction(ctx, {
     tenantId: admitted.tenantId,
     departmentId,
     visitId: admitted.id,
-    actorKind: 'staff',
-    actorStaffId: ctx.staff.id,
     action: 'visit.admitted',
-    createdAt: ctx.now,
   });
-  await ctx.events.publish({ departmentId, visitId: admitted.id });
   return { visitId: admitted.id };
 }
 
@@ -143,17 +156,13 @@ export async function decline(
     .where(and(eq(visits.id, visitId), eq(visits.departmentId, departmentId), eq(visits.state, 'waiting')))
     .returning({ id: visits.id, tenantId: visits.tenantId });
   if (!row) throw await missingVisit(ctx, departmentId, visitId);
-  await insertAudit(ctx.db, {
+  await recordStaffAction(ctx, {
     tenantId: row.tenantId,
     departmentId,
     visitId,
-    actorKind: 'staff',
-    actorStaffId: ctx.staff.id,
     action: 'visit.declined',
     data: { withNote: Boolean(note) },
-    createdAt: ctx.now,
   });
-  await ctx.events.publish({ departmentId, visitId });
 }
 
 /** The clerk finishes the visit they are in. */
@@ -172,14 +181,5 @@ export async function finish(ctx: Ctx, departmentId: string, visitId: string): P
     )
     .returning({ id: visits.id, tenantId: visits.tenantId });
   if (!row) throw await missingVisit(ctx, departmentId, visitId);
-  await insertAudit(ctx.db, {
-    tenantId: row.tenantId,
-    departmentId,
-    visitId,
-    actorKind: 'staff',
-    actorStaffId: ctx.staff.id,
-    action: 'visit.finished',
-    createdAt: ctx.now,
-  });
-  await ctx.events.publish({ departmentId, visitId });
+  await recordStaffAction(ctx, { tenantId: row.tenantId, departmentId, visitId, action: 'visit.finished' });
 }
