@@ -125,17 +125,17 @@ export class CallRooms {
       canShareScreen: previous?.participant.canShareScreen ?? grant.canShareScreen,
       media: { ...media, screen: media.screen && grant.canShareScreen },
     };
-    const others = [...room.members.values()].map((entry) => entry.participant);
-    this.broadcast(visitId, { type: 'call-participant-joined', visitId, participant });
-    room.members.set(grant.identity, { member, participant });
-    member.send({ type: 'call-joined', visitId, self: participant, participants: others });
-
+    // The visit is "in call" before anyone is told they are in it.
     const [entered] = await db
       .update(visits)
       .set({ state: 'in_call' })
       .where(and(eq(visits.id, visitId), eq(visits.state, 'admitted')))
       .returning({ id: visits.id });
     if (entered) await this.options.events.publish({ departmentId: grant.departmentId, visitId });
+    const others = [...room.members.values()].map((entry) => entry.participant);
+    this.broadcast(visitId, { type: 'call-participant-joined', visitId, participant });
+    room.members.set(grant.identity, { member, participant });
+    member.send({ type: 'call-joined', visitId, self: participant, participants: others });
   }
 
   private leave(member: CallMember, visitId: string): void {
