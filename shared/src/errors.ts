@@ -25,6 +25,19 @@ export const ERROR_CODES = [
   'invalid_credentials',
   'origin_not_allowed',
   'call_full',
+  'slot_taken',
+  'slot_unavailable',
+  'appointment_not_found',
+  'appointment_not_open_yet',
+  'appointment_over',
+  'appointment_cancelled',
+  'invite_invalid',
+  'invite_expired',
+  'invite_revoked',
+  'invite_used_up',
+  'invite_call_ended',
+  'invite_call_not_started',
+  'invite_waiting',
   'database_unavailable',
   'internal_error',
 ] as const;
@@ -41,6 +54,10 @@ export const ProblemSchema = z.object({
   detail: z.string().optional(),
   /** For validation failures: which field, and why, in the requester's language. */
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** slot_taken: the next free slots to offer instead. */
+  alternatives: z.array(z.object({ startsAt: z.string(), endsAt: z.string() })).optional(),
+  /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
+  opensAt: z.string().optional(),
   requestId: z.string().optional(),
 });
 export type Problem = z.infer<typeof ProblemSchema>;

@@ -7,3 +7,5 @@ export * from './directory.api.js';
 export * from './visits.api.js';
 export * from './live.api.js';
 export * from './calls.api.js';
+export * from './appointments.api.js';
+export * from './invites.api.js';

@@ -4,7 +4,7 @@ import { LocalizedTextSchema } from './locales.js';
 
 /** Knocking, waiting and the clerk console: HTTP bodies and views shared by client and server. */
 
-const IsoInstantSchema = z.iso.datetime({ offset: true });
+export const IsoInstantSchema = z.iso.datetime({ offset: true });
 
 /** Languages a citizen can ask for (interface language or interpreter), as BCP 47 base tags. */
 export const LanguageTagSchema = z
@@ -14,7 +14,7 @@ export const LanguageTagSchema = z
   .regex(/^[a-z]{2,3}$/, 'a language code like de, en, tr, ar, uk');
 
 /** Free text from citizens: trimmed, without control characters; shown as plain text, never as HTML. */
-const plainText = (max: number) =>
+export const plainText = (max: number) =>
   z
     .string()
     .trim()
@@ -80,6 +80,9 @@ export const CitizenVisitSchema = z.object({
   declineNote: z.string().nullable(),
   documents: z.array(LocalizedTextSchema),
   createdAt: IsoInstantSchema,
+  /** Appointment arrivals are served before walk-ins once their time has come. */
+  kind: z.enum(['walk_in', 'appointment']),
+  appointmentStartsAt: IsoInstantSchema.nullable(),
 });
 export type CitizenVisit = z.infer<typeof CitizenVisitSchema>;
 
@@ -99,6 +102,9 @@ export const QueueEntrySchema = z.object({
   createdAt: IsoInstantSchema,
   admittedAt: IsoInstantSchema.nullable(),
   admittedBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  kind: z.enum(['walk_in', 'appointment']),
+  /** For appointment arrivals: the booked start and how many people come. */
+  appointment: z.object({ id: z.uuid(), startsAt: IsoInstantSchema, persons: z.number().int().positive() }).nullable(),
 });
 export type QueueEntry = z.infer<typeof QueueEntrySchema>;
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -118,7 +119,8 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   if (dataDir) lock = acquireDataDirLock(path.dirname(dataDir));
   let client: PGlite;
   try {
-    client = await PGlite.create(dataDir ?? undefined);
+    // btree_gist: the appointments' exclusion constraint (no double booking) compares uuids in a GiST index.
+    client = await PGlite.create(dataDir ?? undefined, { extensions: { btree_gist } });
     const db = drizzlePglite({ client, schema });
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (error) {

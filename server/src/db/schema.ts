@@ -7,6 +7,7 @@ import {
   index,
   integer,
   jsonb,
+  type AnyPgColumn,
   pgEnum,
   pgTable,
   primaryKey,
@@ -54,6 +55,16 @@ export const departments = pgTable(
     doorOverrideAt: timestamp('door_override_at', { withTimezone: true }),
     queueCap: integer('queue_cap').notNull().default(30),
     avgHandlingMinutes: integer('avg_handling_minutes').notNull().default(10),
+    /** Booking rules: how far ahead (days), how soon (minutes from now) and when today's slots are released. */
+    bookingHorizonDays: integer('booking_horizon_days').notNull().default(60),
+    bookingLeadMinutes: integer('booking_lead_minutes').notNull().default(120),
+    /** Wall-clock time (tenant zone, "HH:MM") from which today's remaining slots can be booked; null: never same-day. */
+    sameDayReleaseTime: text('same_day_release_time'),
+    /** The join link works this many minutes before the appointment. */
+    joinOpensMinutesBefore: integer('join_opens_minutes_before').notNull().default(10),
+    /** An appointment not arrived this many minutes after its start can be marked a no-show. */
+    noShowGraceMinutes: integer('no_show_grace_minutes').notNull().default(10),
+    maxPersonsPerBooking: integer('max_persons_per_booking').notNull().default(6),
     sortOrder: integer('sort_order').notNull().default(0),
     createdAt: createdAt(),
   },
@@ -61,6 +72,9 @@ export const departments = pgTable(
     uniqueIndex('departments_tenant_slug_key').on(table.tenantId, table.slug),
     check('departments_queue_cap_positive', sql`${table.queueCap} > 0`),
     check('departments_avg_handling_positive', sql`${table.avgHandlingMinutes} > 0`),
+    check('departments_booking_horizon_positive', sql`${table.bookingHorizonDays} > 0`),
+    check('departments_booking_lead_nonnegative', sql`${table.bookingLeadMinutes} >= 0`),
+    check('departments_max_persons_positive', sql`${table.maxPersonsPerBooking} > 0`),
   ],
 );
 
@@ -214,6 +228,8 @@ export const visits = pgTable(
     declineNote: text('decline_note'),
     /** The clerk lets the citizen share their screen in this visit's call. */
     citizenScreenShare: boolean('citizen_screen_share').notNull().default(false),
+    /** An appointment arrival: the booked appointment this visit serves. */
+    appointmentId: uuid('appointment_id').references((): AnyPgColumn => appointments.id, { onDelete: 'set null' }),
   },
   (table) => [
     index('visits_queue_idx').on(table.departmentId, table.state, table.priority, table.createdAt),
@@ -222,6 +238,7 @@ export const visits = pgTable(
       .on(table.admittedBy)
       .where(sql`${table.state} in ('admitted', 'in_call')`),
     index('visits_handled_idx').on(table.departmentId, table.endedAt),
+    index('visits_appointment_idx').on(table.appointmentId),
   ],
 );
 
@@ -258,4 +275,190 @@ export const consolePresence = pgTable(
     seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('console_presence_department_idx').on(table.departmentId, table.seenAt)],
+);
+
+/**
+ * A clerk's weekly bookable hours in one department, wall-clock in the tenant's zone.
+ * Weekday 1 = Monday … 7 = Sunday (ISO). Times "HH:MM".
+ */
+export const staffAvailability = pgTable(
+  'staff_availability',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    weekday: integer('weekday').notNull(),
+    startsAt: text('starts_at').notNull(),
+    endsAt: text('ends_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('staff_availability_department_idx').on(table.departmentId, table.weekday),
+    check('staff_availability_weekday', sql`${table.weekday} between 1 and 7`),
+    check(
+      'staff_availability_times',
+      sql`${table.startsAt} ~ '^[0-2][0-9]:[0-5][0-9]$' and ${table.endsAt} ~ '^[0-2][0-9]:[0-5][0-9]$' and ${table.startsAt} < ${table.endsAt}`,
+    ),
+  ],
+);
+
+/** A clerk not available (leave, training, sick): no slots with them in this span. */
+export const staffAbsences = pgTable(
+  'staff_absences',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('staff_absences_staff_idx').on(table.staffId, table.endsAt),
+    check('staff_absences_range', sql`${table.endsAt} > ${table.startsAt}`),
+  ],
+);
+
+export const appointmentStateEnum = pgEnum('appointment_state', ['booked', 'cancelled', 'arrived', 'done', 'no_show']);
+
+/**
+ * A booked video appointment with one clerk. Two live appointments of one clerk never overlap:
+ * an exclusion constraint (migration 0003, `appointments_no_overlap`) says so, not only the code.
+ */
+export const appointments = pgTable(
+  'appointments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    /** The booked services, in order (slugs are stable; durations are summed at booking). */
+    serviceIds: uuid('service_ids').array().notNull(),
+    persons: integer('persons').notNull().default(1),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    state: appointmentStateEnum('state').notNull().default('booked'),
+    citizenName: text('citizen_name').notNull(),
+    /** Null only when a clerk booked for someone without e-mail (phone bookings). */
+    email: text('email'),
+    phone: text('phone'),
+    language: text('language').notNull(),
+    interpreterLanguage: text('interpreter_language'),
+    concern: text('concern'),
+    /** SHA-256 of the manage/join token sent by e-mail; the token itself is never stored. */
+    manageTokenHash: text('manage_token_hash').notNull(),
+    bookedByStaffId: uuid('booked_by_staff_id').references(() => staff.id, { onDelete: 'set null' }),
+    reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('appointments_manage_token_key').on(table.manageTokenHash),
+    index('appointments_department_idx').on(table.departmentId, table.startsAt),
+    index('appointments_staff_idx').on(table.staffId, table.startsAt),
+    check('appointments_range', sql`${table.endsAt} > ${table.startsAt}`),
+    check('appointments_persons_positive', sql`${table.persons} > 0`),
+  ],
+);
+
+export const inviteRoleEnum = pgEnum('invite_role', ['interpreter', 'guest']);
+
+/**
+ * An invite link into one visit's call (or into the call of an appointment, once the citizen has
+ * arrived). The link carries a signed token naming this row; revocation and use counting are here.
+ */
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    visitId: uuid('visit_id').references(() => visits.id, { onDelete: 'cascade' }),
+    appointmentId: uuid('appointment_id').references(() => appointments.id, { onDelete: 'cascade' }),
+    role: inviteRoleEnum('role').notNull(),
+    label: text('label').notNull(),
+    language: text('language'),
+    /** Single use: 1. Several people or devices: null. */
+    maxUses: integer('max_uses'),
+    uses: integer('uses').notNull().default(0),
+    /** The invitee waits until the clerk lets them in. */
+    lobby: boolean('lobby').notNull().default(false),
+    /** Null: valid until the visit ends. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => staff.id, { onDelete: 'set null' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('invites_visit_idx').on(table.visitId),
+    index('invites_appointment_idx').on(table.appointmentId),
+    check('invites_target', sql`(${table.visitId} is null) <> (${table.appointmentId} is null)`),
+    check('invites_uses', sql`${table.maxUses} is null or ${table.uses} <= ${table.maxUses}`),
+  ],
+);
+
+/** One person who came in by an invite link: the identity in the call, removed by the clerk or not. */
+export const inviteGuests = pgTable(
+  'invite_guests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    inviteId: uuid('invite_id')
+      .notNull()
+      .references(() => invites.id, { onDelete: 'cascade' }),
+    /** The name the invitee gave (falls back to the invite's label). */
+    name: text('name'),
+    admittedAt: timestamp('admitted_at', { withTimezone: true }),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [index('invite_guests_invite_idx').on(table.inviteId)],
+);
+
+export const mailStateEnum = pgEnum('mail_state', ['pending', 'sent', 'failed']);
+
+/** Outgoing e-mail, queued in the database and retried with backoff: a mail server that is down delays, never loses. */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    /** What it is about (confirmation, reminder, cancellation, invite…), for the log and the mailbox page. */
+    kind: text('kind').notNull(),
+    /** At most one message per key (for example one reminder per appointment). */
+    dedupeKey: text('dedupe_key'),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html'),
+    attachments: jsonb('attachments')
+      .$type<{ filename: string; contentType: string; content: string }[]>()
+      .notNull()
+      .default([]),
+    state: mailStateEnum('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('mail_outbox_dedupe_key').on(table.dedupeKey),
+    index('mail_outbox_due_idx').on(table.state, table.nextAttemptAt),
+  ],
 );

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@amtsraum/shared';
+import type { ErrorCode, Problem } from '@amtsraum/shared';
 
 /**
  * The one error type features throw. `code` is stable for clients; the user-facing title comes
@@ -13,6 +13,8 @@ export class AppError extends Error {
       errors?: { path: string; message: string }[];
       internal?: string;
       headers?: Record<string, string>;
+      /** Extra problem members the client acts on (see ProblemSchema). */
+      extra?: Pick<Problem, 'alternatives' | 'opensAt'>;
     } = {},
   ) {
     super(options.internal ?? code);
@@ -20,7 +22,9 @@ export class AppError extends Error {
     this.detail = options.detail;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.extra = options.extra ?? {};
   }
+  readonly extra: Pick<Problem, 'alternatives' | 'opensAt'>;
   readonly detail: string | undefined;
   readonly errors: { path: string; message: string }[] | undefined;
   readonly headers: Record<string, string>;

@@ -64,6 +64,58 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Dieses Gespräch ist bereits voll besetzt.',
     en: 'This call already has as many participants as it can take.',
   },
+  slot_taken: {
+    de: 'Dieser Termin wurde gerade vergeben. Bitte wählen Sie einen anderen.',
+    en: 'This slot was just taken. Please choose another one.',
+  },
+  slot_unavailable: {
+    de: 'Dieser Termin kann nicht gebucht werden. Bitte wählen Sie einen freien Termin aus der Liste.',
+    en: 'This time cannot be booked. Please choose a free slot from the list.',
+  },
+  appointment_not_found: {
+    de: 'Dieser Termin wurde nicht gefunden. Bitte prüfen Sie den Link aus Ihrer E-Mail.',
+    en: 'This appointment was not found. Please check the link from your e-mail.',
+  },
+  appointment_not_open_yet: {
+    de: 'Der Warteraum für Ihren Termin öffnet erst kurz vor dem Termin.',
+    en: 'The waiting room for your appointment opens shortly before it starts.',
+  },
+  appointment_over: {
+    de: 'Dieser Termin ist bereits vorbei.',
+    en: 'This appointment is already over.',
+  },
+  appointment_cancelled: {
+    de: 'Dieser Termin wurde abgesagt.',
+    en: 'This appointment was cancelled.',
+  },
+  invite_invalid: {
+    de: 'Dieser Einladungslink ist ungültig. Bitte bitten Sie um einen neuen Link.',
+    en: 'This invitation link is not valid. Please ask for a new link.',
+  },
+  invite_expired: {
+    de: 'Dieser Einladungslink ist abgelaufen.',
+    en: 'This invitation link has expired.',
+  },
+  invite_revoked: {
+    de: 'Diese Einladung wurde zurückgezogen.',
+    en: 'This invitation was withdrawn.',
+  },
+  invite_used_up: {
+    de: 'Dieser Einladungslink wurde bereits verwendet.',
+    en: 'This invitation link has already been used.',
+  },
+  invite_call_ended: {
+    de: 'Das Gespräch zu dieser Einladung ist beendet.',
+    en: 'The call for this invitation has ended.',
+  },
+  invite_call_not_started: {
+    de: 'Das Gespräch hat noch nicht begonnen.',
+    en: 'The call has not started yet.',
+  },
+  invite_waiting: {
+    de: 'Bitte warten Sie – Sie werden gleich hereingelassen.',
+    en: 'Please wait – you will be let in shortly.',
+  },
   database_unavailable: {
     de: 'Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     en: 'The service is unavailable right now. Please try again shortly.',

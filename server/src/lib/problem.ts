@@ -13,6 +13,7 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
     code: error.code,
     ...(error.detail ? { detail: error.detail } : {}),
     ...(error.errors ? { errors: error.errors } : {}),
+    ...error.extra,
     ...(typeof req.id === 'string' ? { requestId: req.id } : {}),
   };
   res

@@ -99,6 +99,15 @@ export function toQueueEntry(row: VisitWithContext): QueueEntry {
     createdAt: visit.createdAt.toISOString(),
     admittedAt: visit.admittedAt?.toISOString() ?? null,
     admittedBy: visit.admittedBy && row.admitterName ? { id: visit.admittedBy, name: row.admitterName } : null,
+    kind: visit.kind,
+    appointment:
+      visit.appointmentId && row.appointmentStartsAt
+        ? {
+            id: visit.appointmentId,
+            startsAt: row.appointmentStartsAt.toISOString(),
+            persons: row.appointmentPersons ?? 1,
+          }
+        : null,
   };
 }
 
@@ -135,6 +144,8 @@ export function toCitizenVisit(row: VisitWithContext, state: DepartmentState): C
     declineNote: row.visit.declineNote,
     documents: row.serviceDocuments ?? [],
     createdAt: row.visit.createdAt.toISOString(),
+    kind: row.visit.kind,
+    appointmentStartsAt: row.appointmentStartsAt?.toISOString() ?? null,
   };
 }
 

@@ -1,7 +1,16 @@
 import { and, asc, count, countDistinct, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { auditEvents, consolePresence, departments, services, staff, tenants, visits } from '../../db/schema.js';
+import {
+  appointments,
+  auditEvents,
+  consolePresence,
+  departments,
+  services,
+  staff,
+  tenants,
+  visits,
+} from '../../db/schema.js';
 
 export type VisitRow = typeof visits.$inferSelect;
 export const OPEN_STATES = ['admitted', 'in_call'] as const;
@@ -15,6 +24,8 @@ const visitColumns = {
   serviceName: services.name,
   serviceDocuments: services.documents,
   admitterName: admitter.name,
+  appointmentStartsAt: appointments.startsAt,
+  appointmentPersons: appointments.persons,
 };
 
 export type VisitWithContext = {
@@ -23,6 +34,8 @@ export type VisitWithContext = {
   serviceName: (typeof services.$inferSelect)['name'] | null;
   serviceDocuments: (typeof services.$inferSelect)['documents'] | null;
   admitterName: string | null;
+  appointmentStartsAt: Date | null;
+  appointmentPersons: number | null;
 };
 
 /** Waiting, admitted and in-call visits of a department, in queue order. */
@@ -32,6 +45,7 @@ export async function listLiveVisits(db: Db, departmentId: string): Promise<Visi
     .from(visits)
     .leftJoin(services, eq(services.id, visits.serviceId))
     .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
+    .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
     .where(and(eq(visits.departmentId, departmentId), inArray(visits.state, ['waiting', 'admitted', 'in_call'])))
     .orderBy(desc(visits.priority), asc(visits.createdAt), asc(visits.id));
 }
@@ -42,6 +56,7 @@ export async function findVisitWithContext(db: Db, visitId: string): Promise<Vis
     .from(visits)
     .leftJoin(services, eq(services.id, visits.serviceId))
     .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
+    .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
     .where(eq(visits.id, visitId))
     .limit(1);
   return row;
@@ -54,6 +69,7 @@ export async function findVisitsWithContext(db: Db, visitIds: string[]): Promise
     .from(visits)
     .leftJoin(services, eq(services.id, visits.serviceId))
     .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
+    .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
     .where(inArray(visits.id, visitIds));
 }
 

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { LocalizedTextSchema } from './locales.js';
+import { IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js';
+
+/**
+ * Reserved video appointments: booking without an account, the manage link from the e-mail,
+ * arriving at the time, and the clerk's side. Times cross the wire as UTC instants; pages show
+ * them in the tenant's time zone (`timeZone` is always sent along).
+ */
+
+const SlugListSchema = z
+  .string()
+  .max(400)
+  .transform((text) => text.split(',').filter(Boolean))
+  .pipe(z.array(z.string().min(1).max(80)).min(1, 'please choose a service').max(5));
+
+const DateTextSchema = z.iso.date();
+
+/** A bookable service as the booking page shows it. */
+export const BookableServiceSchema = z.object({
+  slug: z.string(),
+  name: LocalizedTextSchema,
+  description: LocalizedTextSchema.nullable(),
+  durationMinutes: z.number().int().positive(),
+  extraMinutesPerPerson: z.number().int().nonnegative(),
+  documents: z.array(LocalizedTextSchema),
+});
+export type BookableService = z.infer<typeof BookableServiceSchema>;
+
+/** `GET /api/tenants/:tenant/departments/:department/booking` */
+export const BookingInfoSchema = z.object({
+  tenantSlug: z.string(),
+  departmentSlug: z.string(),
+  departmentName: LocalizedTextSchema,
+  timeZone: z.string(),
+  services: z.array(BookableServiceSchema),
+  maxPersons: z.number().int().positive(),
+  horizonDays: z.number().int().positive(),
+  joinOpensMinutesBefore: z.number().int().nonnegative(),
+});
+export type BookingInfo = z.infer<typeof BookingInfoSchema>;
+
+/** `GET …/slots?services=a,b&persons=2&from=2026-11-23&days=7` */
+export const SlotQuerySchema = z.object({
+  services: SlugListSchema,
+  persons: z.coerce.number().int().min(1, 'at least one person').max(20, 'at most 20 persons').default(1),
+  /** First day (tenant zone); default today. */
+  from: DateTextSchema.optional(),
+  days: z.coerce.number().int().min(1).max(31).default(7),
+});
+export type SlotQuery = z.infer<typeof SlotQuerySchema>;
+
+export const SlotSchema = z.object({ startsAt: IsoInstantSchema, endsAt: IsoInstantSchema });
+export type Slot = z.infer<typeof SlotSchema>;
+
+export const SlotsResponseSchema = z.object({
+  timeZone: z.string(),
+  durationMinutes: z.number().int().positive(),
+  /** One entry per day asked for (tenant zone), also days without free slots. */
+  days: z.array(z.object({ date: DateTextSchema, slots: z.array(SlotSchema) })),
+  /** The first day after the range with a free slot, to offer "next free day". */
+  nextFreeDate: DateTextSchema.nullable(),
+});
+export type SlotsResponse = z.infer<typeof SlotsResponseSchema>;
+
+const BookingFieldsSchema = z.object({
+  services: z.array(z.string().min(1).max(80)).min(1, 'please choose a service').max(5),
+  persons: z.number().int().min(1, 'at least one person').max(20, 'at most 20 persons'),
+  startsAt: IsoInstantSchema,
+  name: plainText(80).pipe(z.string().min(1, 'please enter your name')),
+  phone: plainText(40)
+    .pipe(z.string().regex(/^[+()0-9 /-]*$/, 'digits, spaces and + ( ) / - only'))
+    .optional(),
+  language: LanguageTagSchema,
+  interpreterLanguage: LanguageTagSchema.optional(),
+  concern: plainText(500).optional(),
+});
+
+const EmailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email('please enter a valid e-mail address'));
+
+/** `POST /api/tenants/:tenant/departments/:department/appointments` (a citizen books). */
+export const BookingRequestSchema = BookingFieldsSchema.extend({
+  email: EmailSchema,
+  consent: z.literal(true, 'please agree to the privacy notice'),
+});
+export type BookingRequest = z.infer<typeof BookingRequestSchema>;
+
+/** `POST /api/console/:departmentId/appointments` (a clerk books for someone who phoned in). */
+export const StaffBookingRequestSchema = BookingFieldsSchema.extend({ email: EmailSchema.optional() });
+export type StaffBookingRequest = z.infer<typeof StaffBookingRequestSchema>;
+
+export const APPOINTMENT_STATES = ['booked', 'cancelled', 'arrived', 'done', 'no_show'] as const;
+export const AppointmentStateSchema = z.enum(APPOINTMENT_STATES);
+
+/** What the citizen sees of their appointment (manage page, booking confirmation). */
+export const CitizenAppointmentSchema = z.object({
+  id: z.uuid(),
+  state: AppointmentStateSchema,
+  tenantSlug: z.string(),
+  tenantName: z.string(),
+  departmentSlug: z.string(),
+  departmentName: LocalizedTextSchema,
+  timeZone: z.string(),
+  startsAt: IsoInstantSchema,
+  endsAt: IsoInstantSchema,
+  services: z.array(z.object({ slug: z.string(), name: LocalizedTextSchema })),
+  persons: z.number().int().positive(),
+  name: z.string(),
+  email: z.string().nullable(),
+  language: z.string(),
+  interpreterLanguage: z.string().nullable(),
+  documents: z.array(LocalizedTextSchema),
+  /** The join link works from this instant (the door opens a few minutes before). */
+  joinOpensAt: IsoInstantSchema,
+  canCancel: z.boolean(),
+});
+export type CitizenAppointment = z.infer<typeof CitizenAppointmentSchema>;
+
+/** `POST …/appointments` answer. The manage token goes only into the e-mail, never into this answer. */
+export const BookingResponseSchema = z.object({ appointment: CitizenAppointmentSchema });
+
+/**
+ * The manage/join token from the e-mail link's fragment (`/termin#<token>`), sent in a POST body:
+ * `POST /api/appointments/manage` (read), `/cancel`, `/rebook` (with `startsAt`), `/arrive`.
+ */
+export const ManageTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a valid link');
+export const ManageRequestSchema = z.object({ token: ManageTokenSchema });
+export const RebookRequestSchema = z.object({ token: ManageTokenSchema, startsAt: IsoInstantSchema });
+export const ManageResponseSchema = z.object({ appointment: CitizenAppointmentSchema });
+
+/** `POST /api/appointments/arrive`: the visit cookie is set; the page goes to the waiting room. */
+export const ArriveResponseSchema = z.object({
+  visitId: z.uuid(),
+  tenantSlug: z.string(),
+  departmentSlug: z.string(),
+});
+
+/** An appointment as clerks see it in the console (`GET /api/console/:departmentId/appointments?date=`). */
+export const StaffAppointmentSchema = z.object({
+  id: z.uuid(),
+  state: AppointmentStateSchema,
+  startsAt: IsoInstantSchema,
+  endsAt: IsoInstantSchema,
+  services: z.array(z.object({ slug: z.string(), name: LocalizedTextSchema })),
+  persons: z.number().int().positive(),
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  language: z.string(),
+  interpreterLanguage: z.string().nullable(),
+  concern: z.string().nullable(),
+  clerk: z.object({ id: z.uuid(), name: z.string() }),
+  /** The arrival's visit, once the citizen has come through the join link. */
+  visitId: z.uuid().nullable(),
+  /** No-show can be marked from this instant (start + grace). */
+  noShowFrom: IsoInstantSchema,
+});
+export type StaffAppointment = z.infer<typeof StaffAppointmentSchema>;
+
+export const StaffAppointmentsResponseSchema = z.object({
+  date: DateTextSchema,
+  timeZone: z.string(),
+  appointments: z.array(StaffAppointmentSchema),
+});
+export type StaffAppointmentsResponse = z.infer<typeof StaffAppointmentsResponseSchema>;
+
+export const StaffAppointmentsQuerySchema = z.object({ date: DateTextSchema.optional() });
+export const MoveAppointmentRequestSchema = z.object({ startsAt: IsoInstantSchema });
+export const CancelAppointmentRequestSchema = z.object({ note: plainText(300).optional() });
+
+/** Dev mailbox (embedded mode only): `GET /api/dev/mailbox`, `GET /api/dev/mailbox/:id`. */
+export const MailboxEntrySchema = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  state: z.enum(['pending', 'sent', 'failed']),
+  createdAt: IsoInstantSchema,
+});
+export const MailboxListSchema = z.object({ messages: z.array(MailboxEntrySchema) });
+export const MailboxMessageSchema = MailboxEntrySchema.extend({
+  text: z.string(),
+  html: z.string().nullable(),
+  attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), content: z.string() })),
+});
+export type MailboxMessage = z.infer<typeof MailboxMessageSchema>;

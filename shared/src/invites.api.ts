@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { CallRoleSchema } from './calls.api.js';
+import { LocalizedTextSchema } from './locales.js';
+import { IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js';
+
+/**
+ * Invite links: a clerk brings an interpreter or a guest into one visit's call. The link is
+ * `<base>/einladung#<token>`: the token stays in the fragment (never sent to a server, never in
+ * a Referer) and is exchanged once, by POST, for an httpOnly cookie naming that one call.
+ */
+
+export const InviteRoleSchema = z.enum(['interpreter', 'guest']);
+export type InviteRole = z.infer<typeof InviteRoleSchema>;
+
+/** `POST /api/console/:departmentId/visits/:visitId/invites` or `…/appointments/:appointmentId/invites` */
+export const CreateInviteRequestSchema = z.object({
+  role: InviteRoleSchema,
+  label: plainText(80).pipe(z.string().min(1, 'please enter a label, e.g. "Dolmetscherin Türkisch"')),
+  language: LanguageTagSchema.optional(),
+  /** Absent: valid until the visit ends. Otherwise at most INVITE_MAX_DAYS ahead. */
+  validUntil: IsoInstantSchema.optional(),
+  multiUse: z.boolean().default(false),
+  /** The invitee waits until the clerk lets them in. */
+  lobby: z.boolean().default(false),
+});
+export type CreateInviteRequest = z.input<typeof CreateInviteRequestSchema>;
+
+export const InviteGuestSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  state: z.enum(['waiting', 'admitted', 'removed']),
+  createdAt: IsoInstantSchema,
+});
+export type InviteGuest = z.infer<typeof InviteGuestSchema>;
+
+export const InviteViewSchema = z.object({
+  id: z.uuid(),
+  role: InviteRoleSchema,
+  label: z.string(),
+  language: z.string().nullable(),
+  multiUse: z.boolean(),
+  lobby: z.boolean(),
+  uses: z.number().int().nonnegative(),
+  expiresAt: IsoInstantSchema.nullable(),
+  state: z.enum(['active', 'expired', 'revoked', 'used_up']),
+  createdAt: IsoInstantSchema,
+  guests: z.array(InviteGuestSchema),
+});
+export type InviteView = z.infer<typeof InviteViewSchema>;
+
+/** The creation answer: the only time the link exists outside the clerk's clipboard. */
+export const CreatedInviteSchema = z.object({ invite: InviteViewSchema, url: z.string() });
+export type CreatedInvite = z.infer<typeof CreatedInviteSchema>;
+
+export const InviteListSchema = z.object({ invites: z.array(InviteViewSchema) });
+export type InviteList = z.infer<typeof InviteListSchema>;
+
+/** `POST /api/console/:departmentId/invites/:inviteId/email` */
+export const EmailInviteRequestSchema = z.object({
+  to: z.string().trim().toLowerCase().max(254).pipe(z.email('please enter a valid e-mail address')),
+  locale: z.enum(['de', 'en']).default('de'),
+});
+
+/** Invitee side: `POST /api/invites/redeem` (token from the fragment) and `POST /api/invites/status` (cookie). */
+export const RedeemInviteRequestSchema = z.object({
+  token: z.string().min(20).max(2_000),
+  name: plainText(80).optional(),
+});
+
+export const InviteeStatusSchema = z.object({
+  role: CallRoleSchema,
+  label: z.string(),
+  name: z.string(),
+  tenantName: z.string(),
+  departmentName: LocalizedTextSchema,
+  timeZone: z.string(),
+  /** ready: join now; waiting: the clerk lets you in; not_started: the appointment is at `opensAt`. */
+  state: z.enum(['ready', 'waiting', 'not_started']),
+  visitId: z.uuid().nullable(),
+  opensAt: IsoInstantSchema.nullable(),
+});
+export type InviteeStatus = z.infer<typeof InviteeStatusSchema>;
