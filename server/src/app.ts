@@ -150,6 +150,14 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
   app.get(['/staff', '/staff/login', '/staff/:departmentId'], (_req, res) => sendShell(res, 200));
   // The call page checks its grant through the API; the shell itself reveals nothing.
   app.get(['/call/:visitId', '/call/:visitId/ended'], (_req, res) => sendShell(res, 200));
+  // Pages opened from links that carry a token in the fragment: nothing of the address may leave
+  // the page in a Referer (issue 5, issue 6).
+  app.get(['/einladung', '/termin', '/termin/beitreten'], (_req, res) => {
+    res.set('Referrer-Policy', 'no-referrer');
+    sendShell(res, 200);
+  });
+  // The development mailbox (embedded mail only; the API answers 404 when SMTP is configured).
+  app.get('/dev/mailbox', (_req, res) => sendShell(res, 200));
   app.get('/:tenant', async (req, res) => {
     sendShell(res, (await pathExists(deps.database.db, req.params.tenant)) ? 200 : 404);
   });
@@ -157,7 +165,7 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
     const found = await pathExists(deps.database.db, req.params.tenant, req.params.department);
     sendShell(res, found ? 200 : 404);
   });
-  app.get('/:tenant/:department/wait', async (req, res) => {
+  app.get(['/:tenant/:department/wait', '/:tenant/:department/termin'], async (req, res) => {
     const found = await pathExists(deps.database.db, req.params.tenant, req.params.department);
     sendShell(res, found ? 200 : 404);
   });

@@ -11,6 +11,8 @@ export const RESERVED_SLUGS = [
   'admin',
   'dev',
   'invite',
+  'einladung',
+  'termin',
   'join',
   'call',
   'ws',
