@@ -111,5 +111,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   }),
   /** The clerk ended the call (or the visit ended): everyone leaves. */
   z.object({ type: z.literal('call-ended'), visitId: z.uuid() }),
+  /** You were removed from the call by the clerk (or your invite was withdrawn). */
+  z.object({ type: z.literal('call-removed'), visitId: z.uuid() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

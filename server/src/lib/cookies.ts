@@ -4,6 +4,8 @@ import type { Config } from '../config.js';
 
 export const STAFF_COOKIE = 'amtsraum_session';
 export const VISIT_COOKIE = 'amtsraum_visit';
+/** An invitee's seat in one call: the signed id of their invite_guests row. */
+export const INVITE_COOKIE = 'amtsraum_invite';
 
 /** Reads a Cookie header; used for HTTP requests and WebSocket upgrades alike. */
 export function parseCookies(header: string | undefined): Record<string, string> {

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.js';
 import { visits } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
 import { resolveSession } from '../features/staff/auth.service.js';
+import { guestIdFromIdentity, seatsGone } from '../features/invites/invites.service.js';
 import { resolveCallGrant } from '../media/call-access.service.js';
 import type { EventBus } from './event-bus.js';
 
@@ -19,6 +20,8 @@ export interface CallMember {
   connectionId: string;
   staffToken: string | null;
   visitCookieId: string | null;
+  /** An invitee's seat (from the signed invite cookie). */
+  inviteGuestId: string | null;
   send(message: ServerMessage): void;
 }
 
@@ -106,7 +109,13 @@ export class CallRooms {
     if (config.media.mode !== 'p2p')
       throw new AppError('forbidden', 403, { detail: 'this installation uses LiveKit for calls' });
     const staff = member.staffToken ? await resolveSession(db, member.staffToken, this.options.now()) : null;
-    const grant = await resolveCallGrant(db, { visitId, staff, citizenVisitId: member.visitCookieId });
+    const grant = await resolveCallGrant(db, {
+      visitId,
+      staff,
+      citizenVisitId: member.visitCookieId,
+      inviteGuestId: member.inviteGuestId,
+      now: this.options.now(),
+    });
 
     let room = this.rooms.get(visitId);
     if (!room) this.rooms.set(visitId, (room = { departmentId: grant.departmentId, members: new Map() }));
@@ -144,6 +153,32 @@ export class CallRooms {
     for (const [identity, entry] of room.members) {
       if (entry.member.connectionId !== member.connectionId) continue;
       room.members.delete(identity);
+      this.broadcast(visitId, { type: 'call-participant-left', visitId, identity });
+    }
+    if (room.members.size === 0) this.rooms.delete(visitId);
+  }
+
+  /**
+   * Invitees whose seat is gone (removed by the clerk, link revoked or expired) leave at once:
+   * they are told, their signalling stops, and the others see them go. Called on every event of
+   * the call's department, so a removal made through any process reaches this one.
+   */
+  async revalidate(visitId: string): Promise<void> {
+    const room = this.rooms.get(visitId);
+    if (!room) return;
+    const seats = new Map<string, string>();
+    for (const identity of room.members.keys()) {
+      const guestId = guestIdFromIdentity(identity);
+      if (guestId) seats.set(guestId, identity);
+    }
+    if (seats.size === 0) return;
+    const gone = await seatsGone(this.options.db, [...seats.keys()], this.options.now());
+    for (const guestId of gone) {
+      const identity = seats.get(guestId)!;
+      const entry = room.members.get(identity);
+      if (!entry) continue;
+      room.members.delete(identity);
+      entry.member.send({ type: 'call-removed', visitId });
       this.broadcast(visitId, { type: 'call-participant-left', visitId, identity });
     }
     if (room.members.size === 0) this.rooms.delete(visitId);

@@ -23,6 +23,7 @@ import {
   findVisitWithContext,
   PRESENCE_TTL_MS,
 } from '../features/visits/visits.repo.js';
+import { inviteGuestIdFromCookie } from '../features/invites/invite-cookie.js';
 import { visitIdFromCookie } from '../features/visits/visits.router.js';
 import { expireAbsentVisits, purgePersonalData, touchVisits } from '../features/visits/visits.service.js';
 import { AppError } from '../lib/errors.js';
@@ -157,6 +158,7 @@ export class LiveHub {
       return refuse(503, 'Service Unavailable');
     }
     const visitId = visitIdFromCookie(this.options.config.sessionSecret, cookieHeader);
+    const inviteGuestId = inviteGuestIdFromCookie(this.options.config.sessionSecret, cookieHeader);
 
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const id = randomUUID();
@@ -174,6 +176,7 @@ export class LiveHub {
           connectionId: id,
           staffToken: staffId ? staffToken : null,
           visitCookieId: visitId,
+          inviteGuestId,
           send: (message) => this.send(connection, message),
         },
       };
@@ -350,6 +353,7 @@ export class LiveHub {
     // A call whose visit is no longer admitted or in the call has been ended (finished, left).
     for (const visitId of calls) {
       if (!state.active.some((row) => row.visit.id === visitId)) this.calls.end(visitId);
+      else await this.calls.revalidate(visitId);
     }
     if (doors) {
       const text = JSON.stringify(this.doorMessage(state));

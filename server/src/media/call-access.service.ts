@@ -5,19 +5,26 @@ import type { Db } from '../db/client.js';
 import { visits } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
 import type { StaffRow } from '../features/staff/staff.repo.js';
+import { inviteeGrant } from '../features/invites/invites.service.js';
 import type { CallGrant } from './call-roles.js';
 import { mintLivekitToken } from './livekit.provider.js';
 
 const IN_CALL_STATES = ['admitted', 'in_call'] as const;
 
 /**
- * Who may enter a visit's call: the clerk who admitted it, and the citizen whose visit cookie
- * names it, while the visit is admitted or in the call. Everybody else gets nothing, whatever
- * room name they guess. (Interpreters and guests join by invite links, a later feature.)
+ * Who may enter a visit's call: the clerk who admitted it, the citizen whose visit cookie names
+ * it, and invitees whose seat cookie names an invite for it, while the visit is admitted or in
+ * the call. Everybody else gets nothing, whatever room name they guess.
  */
 export async function resolveCallGrant(
   db: Db,
-  options: { visitId: string; staff: StaffRow | null; citizenVisitId: string | null },
+  options: {
+    visitId: string;
+    staff: StaffRow | null;
+    citizenVisitId: string | null;
+    inviteGuestId?: string | null;
+    now: Date;
+  },
 ): Promise<CallGrant> {
   const [visit] = await db
     .select({
@@ -26,6 +33,7 @@ export async function resolveCallGrant(
       admittedBy: visits.admittedBy,
       citizenName: visits.citizenName,
       citizenScreenShare: visits.citizenScreenShare,
+      appointmentId: visits.appointmentId,
     })
     .from(visits)
     .where(and(eq(visits.id, options.visitId), inArray(visits.state, [...IN_CALL_STATES])))
@@ -49,6 +57,10 @@ export async function resolveCallGrant(
       name: visit.citizenName,
       canShareScreen: visit.citizenScreenShare,
     };
+  }
+  if (visit && options.inviteGuestId) {
+    const grant = await inviteeGrant(db, { guestId: options.inviteGuestId, visit, now: options.now });
+    if (grant) return grant;
   }
   throw new AppError('forbidden', 403);
 }

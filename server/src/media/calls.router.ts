@@ -4,6 +4,7 @@ import type { AppDeps } from '../app.js';
 import { parseCookies, STAFF_COOKIE } from '../lib/cookies.js';
 import { AppError } from '../lib/errors.js';
 import { resolveSession } from '../features/staff/auth.service.js';
+import { inviteGuestIdFromCookie } from '../features/invites/invite-cookie.js';
 import { visitIdFromCookie } from '../features/visits/visits.router.js';
 import { parseInput } from '../lib/validate.js';
 import { joinDetails, resolveCallGrant, setCitizenScreenShare } from './call-access.service.js';
@@ -21,6 +22,8 @@ export function callsRouter(deps: AppDeps): Router {
       visitId: visitId.data,
       staff: await resolveSession(deps.database.db, staffToken, deps.now()),
       citizenVisitId: visitIdFromCookie(deps.config.sessionSecret, req.headers.cookie),
+      inviteGuestId: inviteGuestIdFromCookie(deps.config.sessionSecret, req.headers.cookie),
+      now: deps.now(),
     });
   };
 

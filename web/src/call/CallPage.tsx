@@ -20,6 +20,7 @@ import './call.css';
 type Phase =
   | { status: 'loading' }
   | { status: 'forbidden' }
+  | { status: 'removed' }
   | { status: 'error'; error: ApiError }
   | { status: 'check'; grant: CallJoinResponse }
   | { status: 'call'; grant: CallJoinResponse; transport: CallTransport }
@@ -120,6 +121,8 @@ export function CallPage() {
       return <LoadingState />;
     case 'forbidden':
       return <CallForbidden />;
+    case 'removed':
+      return <CallRemoved />;
     case 'error':
       return <ErrorPage error={phase.error} retry={retry} />;
     case 'left':
@@ -138,9 +141,9 @@ export function CallPage() {
             requestFocus();
             setPhase({ status: 'left' });
           }}
-          onForbidden={() => {
+          onForbidden={(removed) => {
             requestFocus();
-            setPhase({ status: 'forbidden' });
+            setPhase({ status: removed ? 'removed' : 'forbidden' });
           }}
           onDispose={() => {
             channel.current?.close();
@@ -165,7 +168,8 @@ function ActiveCall({
   role: CallEndedState['role'];
   departmentId: string;
   onLeft: () => void;
-  onForbidden: () => void;
+  /** Refused, or (`removed`) taken out of the call by the clerk. */
+  onForbidden: (removed: boolean) => void;
   onDispose: () => void;
 }) {
   const snapshot = useCallSnapshot(transport);
@@ -175,7 +179,8 @@ function ActiveCall({
 
   const ended = snapshot.ended;
   const left = snapshot.left;
-  const forbidden = snapshot.error === 'forbidden';
+  const removed = snapshot.error === 'removed';
+  const forbidden = snapshot.error === 'forbidden' || removed;
   const handled = useRef(false);
   useEffect(() => {
     if (!ended || handled.current) return;
@@ -191,9 +196,9 @@ function ActiveCall({
     if (!(left || forbidden) || handled.current) return;
     handled.current = true;
     onDispose();
-    if (forbidden) onForbidden();
+    if (forbidden) onForbidden(removed);
     else onLeft();
-  }, [left, forbidden, onLeft, onForbidden, onDispose]);
+  }, [left, forbidden, removed, onLeft, onForbidden, onDispose]);
 
   const endForEveryone = async () => {
     handled.current = true;
@@ -208,7 +213,12 @@ function ActiveCall({
     });
   };
 
-  return <CallView transport={transport} {...(role === 'clerk' ? { onEndForEveryone: endForEveryone } : {})} />;
+  return (
+    <CallView
+      transport={transport}
+      {...(role === 'clerk' ? { onEndForEveryone: endForEveryone, invites: { departmentId, visitId } } : {})}
+    />
+  );
 }
 
 function CallForbidden() {
@@ -223,6 +233,21 @@ function CallForbidden() {
         </li>
         <li>
           <Link to="/staff">{t('forbidden.staff')}</Link>
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+function CallRemoved() {
+  const { t } = useTranslation('call');
+  return (
+    <div data-testid="call-removed">
+      <PageHeading title={t('removed.title')}>{t('removed.heading')}</PageHeading>
+      <p className="lead">{t('removed.text')}</p>
+      <ul className="link-list">
+        <li>
+          <Link to="/">{t('forbidden.home')}</Link>
         </li>
       </ul>
     </div>

@@ -5,6 +5,7 @@ import { ChatPanel } from './ChatPanel';
 import { devicesOfKind } from './devices';
 import { Icon, type IconName } from './icons';
 import { AudioStream, VideoStream } from './MediaElements';
+import { InvitePanel } from '../features/invite/InvitePanel';
 import { ParticipantTile } from './ParticipantTile';
 import { screenShareFocus, type CallErrorCode, type CallTransport, type ConnectionState } from './transport';
 import { useCallSnapshot } from './useCall';
@@ -14,15 +15,18 @@ interface CallViewProps {
   transport: CallTransport;
   /** Clerk only: finishes the visit, which ends the call for everyone. */
   onEndForEveryone?: () => Promise<void>;
+  /** Clerk only: invite links for this visit's call. */
+  invites?: { departmentId: string; visitId: string };
 }
 
-export function CallView({ transport, onEndForEveryone }: CallViewProps) {
+export function CallView({ transport, onEndForEveryone, invites }: CallViewProps) {
   const { t } = useTranslation('call');
   const snapshot = useCallSnapshot(transport);
   const { self, remotes } = snapshot;
   const focus = screenShareFocus(snapshot);
   const [chatOpen, setChatOpen] = useState(true);
   const [devicesOpen, setDevicesOpen] = useState(false);
+  const [invitesOpen, setInvitesOpen] = useState(false);
   const [audioBlocked, setAudioBlocked] = useState(false);
   const [actionError, setActionError] = useState<CallErrorCode | null>(null);
   const id = useId();
@@ -109,6 +113,12 @@ export function CallView({ transport, onEndForEveryone }: CallViewProps) {
 
       {devicesOpen && <DevicePanel id={`${id}-devices`} transport={transport} />}
 
+      {invites && invitesOpen && (
+        <div id={`${id}-invites`}>
+          <InvitePanel departmentId={invites.departmentId} target={{ visitId: invites.visitId }} />
+        </div>
+      )}
+
       {isClerk && remotes.some((p) => p.role !== 'clerk') && (
         <section className="panel call__permissions" aria-labelledby={`${id}-perm`}>
           <h2 id={`${id}-perm`}>{t('permissions.heading')}</h2>
@@ -178,6 +188,17 @@ export function CallView({ transport, onEndForEveryone }: CallViewProps) {
             setDevicesOpen((open) => !open);
           }}
         />
+        {invites && (
+          <ControlButton
+            icon="invite"
+            label={t('controls.invite')}
+            expanded={invitesOpen}
+            controls={`${id}-invites`}
+            onClick={() => {
+              setInvitesOpen((open) => !open);
+            }}
+          />
+        )}
         <ControlButton
           icon="leave"
           label={t('controls.leave')}

@@ -99,7 +99,7 @@ export class LivekitTransport implements CallTransport {
     }
     room.on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
       if (reason === DisconnectReason.ROOM_DELETED) this.store.update({ ended: true, connection: 'disconnected' });
-      else if (reason === DisconnectReason.PARTICIPANT_REMOVED) this.store.update({ error: 'forbidden' });
+      else if (reason === DisconnectReason.PARTICIPANT_REMOVED) this.store.update({ error: 'removed' });
       this.sync();
     });
     room.registerTextStreamHandler(CHAT_TOPIC, (reader: TextStreamReader, from: { identity: string }) => {

@@ -236,6 +236,9 @@ export class P2pTransport implements CallTransport {
         this.store.update({ ended: true, connection: 'disconnected' });
         this.teardown();
         return;
+      case 'call-removed':
+        this.fail('removed');
+        return;
       case 'error':
         if (message.code === 'call_full' || message.code === 'forbidden') {
           this.fail(message.code);

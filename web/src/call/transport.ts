@@ -12,7 +12,8 @@ export type TrackSource = 'camera' | 'screen' | 'microphone';
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
 /** Why a call could not go on; each has a text in `call:errors`. */
-export type CallErrorCode = 'call_full' | 'forbidden' | 'media_failed' | 'signalling_failed' | 'screen_failed';
+export type CallErrorCode =
+  'call_full' | 'forbidden' | 'removed' | 'media_failed' | 'signalling_failed' | 'screen_failed';
 
 export interface ParticipantView {
   identity: string;

@@ -1,0 +1,436 @@
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CallJoinResponseSchema, CreatedInviteSchema, InviteeStatusSchema, InviteListSchema } from '@amtsraum/shared';
+import { eq } from 'drizzle-orm';
+import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
+import { TestClient } from '../../test/client.js';
+import { testClock } from '../../test/clock.js';
+import { createTestDatabase, databaseKinds } from '../../test/databases.js';
+import { makeDepartment, makeStaff, makeTenant } from '../../test/factories.js';
+import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/server.js';
+
+const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
+const LIVEKIT_ENV = {
+  LIVEKIT_URL: 'wss://livekit.test',
+  LIVEKIT_API_KEY: 'amtsraum-key',
+  LIVEKIT_API_SECRET: 'a-livekit-secret-of-at-least-32-characters',
+};
+
+/** The token from an invite link: it sits in the fragment, never in the path or query. */
+function tokenOf(url: string): string {
+  const parsed = new URL(url);
+  expect(parsed.pathname).toBe('/einladung');
+  expect(parsed.search).toBe('');
+  return parsed.hash.slice(1);
+}
+
+describe.each(databaseKinds)('invite links on %s', (kind) => {
+  let server: TestServer;
+  let livekit: TestServer;
+  let address = 0;
+  const clock = testClock(new Date('2026-11-23T09:00:00Z'));
+  const roomRequests: { path: string; body: string }[] = [];
+  const roomService = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      roomRequests.push({ path: req.url ?? '', body });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => roomService.listen(0, '127.0.0.1', resolve));
+    server = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1' }, now: clock.now });
+    livekit = await startTestServer(await createTestDatabase(kind), {
+      env: {
+        TRUST_PROXY: '1',
+        ...LIVEKIT_ENV,
+        LIVEKIT_API_URL: `http://127.0.0.1:${(roomService.address() as AddressInfo).port}`,
+      },
+      now: clock.now,
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+    await livekit.stop();
+    await new Promise<void>((resolve) => roomService.close(() => resolve()));
+  });
+
+  /** A department with its clerk, a colleague from another department, and an admitted citizen. */
+  async function admitted(on: TestServer = server) {
+    const db = on.database.db;
+    const client = () =>
+      new TestClient(on.url, { 'x-forwarded-for': `10.7.${Math.floor(++address / 250)}.${address % 250}` });
+    const tenant = await makeTenant(db);
+    const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: clock.now() });
+    const elsewhere = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: clock.now() });
+    const signIn = async (departmentId: string) => {
+      const person = await makeStaff(db, tenant.id, { memberships: [{ departmentId, role: 'clerk' }] });
+      const browser = client();
+      await browser.post('/api/staff/login', { email: person.email, password: person.password });
+      return { browser, id: person.id };
+    };
+    const clerk = await signIn(department.id);
+    const outsider = await signIn(elsewhere.id);
+    const citizen = client();
+    const knock = (browser: TestClient) =>
+      browser.post(`/api/tenants/${tenant.slug}/departments/${department.slug}/knock`, {
+        name: 'Ayşe',
+        concern: 'Ausweis',
+        language: 'tr',
+        interpreterLanguage: 'tr',
+        consent: true,
+      });
+    const knocked = await knock(citizen);
+    if (knocked.status !== 201) throw new Error(JSON.stringify(knocked.json));
+    const visitId = knocked.json.visit.id as string;
+    const other = client();
+    const otherVisitId = (await knock(other)).json.visit.id as string;
+    await clerk.browser.post(`/api/staff/departments/${department.id}/visits/${visitId}/admit`);
+    const invites = `/api/staff/departments/${department.id}/visits/${visitId}/invites`;
+    const create = async (body: Record<string, unknown> = {}) => {
+      const response = await clerk.browser.post(invites, {
+        role: 'interpreter',
+        label: 'Dolmetscherin Türkisch',
+        language: 'tr',
+        ...body,
+      });
+      expect(response.status).toBe(201);
+      return CreatedInviteSchema.parse(response.json);
+    };
+    return {
+      tenant,
+      department,
+      elsewhere,
+      clerk,
+      outsider,
+      citizen,
+      other,
+      visitId,
+      otherVisitId,
+      invites,
+      create,
+      client,
+    };
+  }
+
+  it('gives an invitee exactly one call with exactly the role of the link', async () => {
+    const { clerk, outsider, citizen, visitId, otherVisitId, invites, create, client, department } = await admitted();
+
+    // Only a clerk of the visit's department makes links.
+    const body = { role: 'interpreter', label: 'Dolmetscherin Türkisch' };
+    expect((await outsider.browser.post(invites, body)).status).toBe(403);
+    expect((await citizen.post(invites, body)).status).toBe(401);
+    expect((await clerk.browser.post(invites, { role: 'clerk', label: 'x' })).status).toBe(400);
+    expect((await clerk.browser.post(invites, { ...body, label: '' })).json.code).toBe('validation_failed');
+
+    const created = await create();
+    expect(created.invite).toMatchObject({
+      role: 'interpreter',
+      state: 'active',
+      uses: 0,
+      multiUse: false,
+      lobby: false,
+    });
+    const token = tokenOf(created.url);
+    expect(decodeJwt(token)).toMatchObject({
+      jti: created.invite.id,
+      purpose: 'call-invite',
+      aud: `${TEST_ORIGIN}/einladung`,
+    });
+
+    const interpreter = client();
+    const redeemed = await interpreter.post('/api/invites/redeem', { token });
+    expect(redeemed.status).toBe(200);
+    expect(redeemed.headers.get('cache-control')).toBe('no-store');
+    expect(InviteeStatusSchema.parse(redeemed.json)).toMatchObject({ state: 'ready', visitId, role: 'interpreter' });
+    expect(redeemed.headers.getSetCookie().join()).toMatch(/amtsraum_invite=.*HttpOnly/i);
+
+    const join = await interpreter.post(`/api/calls/${visitId}/join`);
+    expect(CallJoinResponseSchema.parse(join.json).self).toMatchObject({
+      role: 'interpreter',
+      name: 'Dolmetscherin Türkisch',
+      canShareScreen: false,
+    });
+    // Not another visit's call, and no clerk powers.
+    expect((await interpreter.post(`/api/calls/${otherVisitId}/join`)).status).toBe(403);
+    expect((await interpreter.post(`/api/calls/${visitId}/screen-share`, { allowed: true })).status).toBe(403);
+    expect((await interpreter.post(`/api/staff/departments/${department.id}/visits/${visitId}/finish`)).status).toBe(
+      401,
+    );
+    expect((await interpreter.post(invites, body)).status).toBe(401);
+
+    // The same browser opening the link again keeps its seat; a second person finds it used up.
+    expect((await interpreter.post('/api/invites/redeem', { token })).status).toBe(200);
+    const replay = await client().post('/api/invites/redeem', { token });
+    expect(replay.status).toBe(410);
+    expect(replay.json.code).toBe('invite_used_up');
+    const listed = InviteListSchema.parse((await clerk.browser.get(invites)).json);
+    expect(listed.invites[0]).toMatchObject({ uses: 1, state: 'used_up', guests: [{ state: 'admitted' }] });
+  });
+
+  it('refuses tampered, unsigned, foreign-key and malformed tokens without changing anything', async () => {
+    const { create, client, invites, clerk } = await admitted();
+    const created = await create({ multiUse: true });
+    const token = tokenOf(created.url);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = decodeJwt(token);
+
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, exp: (claims.exp ?? 0) + 86_400 })).toString(
+      'base64url',
+    );
+    const unsigned = new UnsecuredJWT({ ...claims }).encode();
+    const otherKey = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new Uint8Array(randomBytes(32)));
+    const wrongPurpose = await new SignJWT({ ...claims, purpose: 'something-else' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new Uint8Array(randomBytes(32)));
+    const bad = [
+      `${header}.${forgedPayload}.${signature}`,
+      `${header}.${payload}.${signature.slice(0, -2)}AA`,
+      unsigned,
+      `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`,
+      otherKey,
+      wrongPurpose,
+      'x'.repeat(40),
+    ];
+    for (const attempt of bad) {
+      const response = await client().post('/api/invites/redeem', { token: attempt });
+      expect(response.status, attempt).toBe(404);
+      expect(response.json.code).toBe('invite_invalid');
+    }
+    expect((await client().post('/api/invites/redeem', { token: 12 })).json.code).toBe('validation_failed');
+    // A seat cookie someone wrote themselves is no seat.
+    const forger = client();
+    forger.cookies.set('amtsraum_invite', `${created.invite.id}.forged`);
+    expect((await forger.post('/api/invites/status')).json.code).toBe('invite_invalid');
+    expect(InviteListSchema.parse((await clerk.browser.get(invites)).json).invites[0]?.uses).toBe(0);
+  });
+
+  it('tells expired and revoked links apart; revoking removes the invitee from the call at once', async () => {
+    const { create, client, visitId, invites, clerk, citizen, department } = await admitted();
+    const short = await create({ validUntil: new Date(clock.now().getTime() + 60_000).toISOString() });
+    clock.advance(120_000);
+    const expired = await client().post('/api/invites/redeem', { token: tokenOf(short.url) });
+    expect(expired.status).toBe(410);
+    expect(expired.json.code).toBe('invite_expired');
+    expect(
+      (await clerk.browser.post(invites, { role: 'guest', label: 'x', validUntil: '2020-01-01T00:00:00Z' })).status,
+    ).toBe(400);
+    expect(
+      (
+        await clerk.browser.post(invites, {
+          role: 'guest',
+          label: 'x',
+          validUntil: new Date(clock.now().getTime() + 40 * 86_400_000).toISOString(),
+        })
+      ).json.errors[0].path,
+    ).toBe('validUntil');
+
+    const created = await create({ multiUse: true });
+    const interpreter = client();
+    await interpreter.post('/api/invites/redeem', { token: tokenOf(created.url) });
+
+    const clerkLive = await clerk.browser.live();
+    const citizenLive = await citizen.live();
+    const interpreterLive = await interpreter.live();
+    for (const live of [clerkLive, citizenLive, interpreterLive]) {
+      const joined = live.next('call-joined');
+      live.send({ type: 'call-join', visitId, media: camera });
+      await joined;
+    }
+    // An invitee cannot hand out screen sharing or claim it.
+    const refused = interpreterLive.next('error');
+    interpreterLive.send({ type: 'call-allow-screen', visitId, identity: `citizen-${visitId}`, allowed: true });
+    expect((await refused).code).toBe('forbidden');
+    const corrected = clerkLive.next('call-participant-updated');
+    interpreterLive.send({ type: 'call-media', visitId, media: { ...camera, screen: true, screenStreamId: 's' } });
+    expect((await corrected).participant).toMatchObject({ role: 'interpreter', media: { screen: false } });
+
+    const removed = interpreterLive.next('call-removed');
+    const goneForClerk = clerkLive.next('call-participant-left', (m) => m.identity.startsWith('invitee-'));
+    const goneForCitizen = citizenLive.next('call-participant-left', (m) => m.identity.startsWith('invitee-'));
+    expect(
+      (await clerk.browser.post(`/api/staff/departments/${department.id}/invites/${created.invite.id}/revoke`)).status,
+    ).toBe(204);
+    await Promise.all([removed, goneForClerk, goneForCitizen]);
+
+    // Neither the seat nor the link works again.
+    const rejoin = interpreterLive.next('error');
+    interpreterLive.send({ type: 'call-join', visitId, media: camera });
+    expect((await rejoin).code).toBe('forbidden');
+    expect((await interpreter.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+    expect((await interpreter.post('/api/invites/status')).json.code).toBe('invite_revoked');
+    expect((await client().post('/api/invites/redeem', { token: tokenOf(created.url) })).json.code).toBe(
+      'invite_revoked',
+    );
+    for (const live of [clerkLive, citizenLive, interpreterLive]) live.close();
+
+    const actions = (await server.database.db.select().from(auditEvents).where(eq(auditEvents.visitId, visitId))).map(
+      (event) => event.action,
+    );
+    expect(actions).toEqual(expect.arrayContaining(['invite_created', 'invite_used', 'invite_revoked']));
+  });
+
+  it('keeps a lobby invitee waiting until the clerk lets them in, and removes one person on request', async () => {
+    const { create, client, visitId, clerk, department, invites } = await admitted();
+    const created = await create({ role: 'guest', label: 'Betreuerin', lobby: true, multiUse: true });
+    const guest = client();
+    const status = await guest.post('/api/invites/redeem', { token: tokenOf(created.url), name: 'Frau Berg' });
+    expect(status.json).toMatchObject({ state: 'waiting', name: 'Frau Berg', role: 'guest' });
+    const early = await guest.post(`/api/calls/${visitId}/join`);
+    expect(early.status).toBe(409);
+    expect(early.json.code).toBe('invite_waiting');
+
+    const listed = InviteListSchema.parse((await clerk.browser.get(invites)).json).invites[0]!;
+    expect(listed.guests).toEqual([expect.objectContaining({ name: 'Frau Berg', state: 'waiting' })]);
+    const guestId = listed.guests[0]!.id;
+    expect(
+      (await clerk.browser.post(`/api/staff/departments/${department.id}/invites/guests/${guestId}/admit`)).status,
+    ).toBe(204);
+    expect((await guest.post('/api/invites/status')).json.state).toBe('ready');
+    expect((await guest.post(`/api/calls/${visitId}/join`)).json.self).toMatchObject({
+      role: 'guest',
+      name: 'Frau Berg',
+    });
+
+    // The link can go out by e-mail from the console: queued in the outbox, with the link inside.
+    const mailed = await clerk.browser.post(
+      `/api/staff/departments/${department.id}/invites/${created.invite.id}/email`,
+      {
+        to: 'berg@example.org',
+        locale: 'de',
+      },
+    );
+    expect(mailed.status).toBe(202);
+    const [mail] = await server.database.db.select().from(mailOutbox).where(eq(mailOutbox.to, 'berg@example.org'));
+    expect(mail).toMatchObject({ kind: 'invite' });
+    expect(mail!.text).toContain(`/einladung#`);
+    expect(
+      (
+        await clerk.browser.post(`/api/staff/departments/${department.id}/invites/${created.invite.id}/email`, {
+          to: 'nope',
+        })
+      ).status,
+    ).toBe(400);
+
+    // Removing one person leaves the link working for others (it is multi-use).
+    expect(
+      (await clerk.browser.post(`/api/staff/departments/${department.id}/invites/guests/${guestId}/remove`)).status,
+    ).toBe(204);
+    expect((await guest.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+    expect((await client().post('/api/invites/redeem', { token: tokenOf(created.url) })).json.state).toBe('waiting');
+  });
+
+  it('keeps invites inside their department and ends them with the visit', async () => {
+    const { create, client, visitId, clerk, outsider, department, elsewhere } = await admitted();
+    const created = await create();
+    // Another department's clerk can neither revoke nor list, even naming their own department.
+    expect(
+      (await outsider.browser.post(`/api/staff/departments/${department.id}/invites/${created.invite.id}/revoke`))
+        .status,
+    ).toBe(403);
+    expect(
+      (await outsider.browser.post(`/api/staff/departments/${elsewhere.id}/invites/${created.invite.id}/revoke`))
+        .status,
+    ).toBe(404);
+    expect(
+      (await outsider.browser.get(`/api/staff/departments/${elsewhere.id}/visits/${visitId}/invites`)).status,
+    ).toBe(404);
+
+    await clerk.browser.post(`/api/staff/departments/${department.id}/visits/${visitId}/finish`);
+    const late = await client().post('/api/invites/redeem', { token: tokenOf(created.url) });
+    expect(late.status).toBe(410);
+    expect(late.json.code).toBe('invite_call_ended');
+    expect(
+      (
+        await clerk.browser.post(`/api/staff/departments/${department.id}/visits/${visitId}/invites`, {
+          role: 'guest',
+          label: 'x',
+        })
+      ).json.code,
+    ).toBe('invite_call_ended');
+  });
+
+  it('fills a peer-to-peer call up to its cap and refuses the next person with call_full', async () => {
+    const { create, client, visitId, clerk, citizen } = await admitted();
+    const created = await create({ role: 'guest', label: 'Angehörige', multiUse: true });
+    const people = [clerk.browser, citizen];
+    for (let i = 0; i < 3; i += 1) {
+      const guest = client();
+      await guest.post('/api/invites/redeem', { token: tokenOf(created.url) });
+      people.push(guest);
+    }
+    const sockets = [];
+    for (const [index, person] of people.entries()) {
+      const live = await person.live();
+      sockets.push(live);
+      const answer = index < 4 ? live.next('call-joined') : live.next('error');
+      live.send({ type: 'call-join', visitId, media: camera });
+      if (index === 4) expect((await answer).type === 'error' && (await answer)).toMatchObject({ code: 'call_full' });
+      else await answer;
+    }
+    for (const live of sockets) live.close();
+  });
+
+  it('makes links for an upcoming appointment that open when its call starts', async () => {
+    const { tenant, department, clerk, client } = await admitted();
+    const db = server.database.db;
+    const startsAt = new Date(clock.now().getTime() + 2 * 86_400_000);
+    const [appointment] = await db
+      .insert(appointments)
+      .values({
+        tenantId: tenant.id,
+        departmentId: department.id,
+        staffId: clerk.id,
+        serviceIds: [],
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 30 * 60_000),
+        citizenName: 'Ayşe',
+        email: 'ayse@example.org',
+        language: 'tr',
+        interpreterLanguage: 'tr',
+        manageTokenHash: createHash('sha256').update(randomBytes(32)).digest('base64url'),
+      })
+      .returning();
+    const path = `/api/staff/departments/${department.id}/appointments/${appointment!.id}/invites`;
+    const created = CreatedInviteSchema.parse(
+      (await clerk.browser.post(path, { role: 'interpreter', label: 'Türkisch' })).json,
+    );
+    expect(created.invite.expiresAt).toBe(new Date(startsAt.getTime() + 30 * 60_000).toISOString());
+    const interpreter = client();
+    const status = InviteeStatusSchema.parse(
+      (await interpreter.post('/api/invites/redeem', { token: tokenOf(created.url) })).json,
+    );
+    expect(status).toMatchObject({ state: 'not_started', visitId: null, opensAt: startsAt.toISOString() });
+    expect(InviteListSchema.parse((await clerk.browser.get(path)).json).invites).toHaveLength(1);
+  });
+
+  it('removes invitees from LiveKit rooms through RoomService, with exact grants in their tokens', async () => {
+    const { create, client, visitId, clerk, department } = await admitted(livekit);
+    const created = await create({ multiUse: true });
+    const interpreter = client();
+    await interpreter.post('/api/invites/redeem', { token: tokenOf(created.url) });
+    const join = CallJoinResponseSchema.parse((await interpreter.post(`/api/calls/${visitId}/join`)).json);
+    if (join.transport !== 'livekit') throw new Error('expected LiveKit');
+    const claims = decodeJwt(join.token) as { video: Record<string, unknown>; sub: string };
+    expect(claims.sub).toBe(join.self.identity);
+    expect(claims.video).toMatchObject({
+      room: `visit-${visitId}`,
+      roomAdmin: false,
+      roomRecord: false,
+      canPublishSources: ['camera', 'microphone'],
+    });
+
+    roomRequests.length = 0;
+    await clerk.browser.post(`/api/staff/departments/${department.id}/invites/${created.invite.id}/revoke`);
+    expect(roomRequests).toHaveLength(1);
+    expect(roomRequests[0]!.path).toBe('/twirp/livekit.RoomService/RemoveParticipant');
+    expect(JSON.parse(roomRequests[0]!.body)).toMatchObject({ room: `visit-${visitId}`, identity: join.self.identity });
+  });
+});

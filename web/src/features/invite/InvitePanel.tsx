@@ -1,0 +1,415 @@
+import type { CreatedInvite, InviteRole, InviteView } from '@amtsraum/shared';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toApiError } from '../../app/api';
+import { LanguageOptions, useLanguageName } from '../knock/LanguageOptions';
+import {
+  admitInvitee,
+  createInvite,
+  emailInvite,
+  listInvites,
+  removeInvitee,
+  revokeInvite,
+  type InviteTarget,
+} from './api';
+
+/** How often the clerk's list looks for invitees waiting to be let in. */
+const REFRESH_MS = 4_000;
+
+interface InvitePanelProps {
+  departmentId: string;
+  target: InviteTarget;
+  /** The interpreter language the citizen asked for: preselected, with a ready label. */
+  interpreterLanguage?: string | null;
+  headingLevel?: 2 | 3;
+}
+
+/**
+ * The clerk's invite links for one visit (or appointment): create one, copy or e-mail it, see who
+ * came in by it, let waiting people in, remove a person, withdraw a link.
+ */
+export function InvitePanel({ departmentId, target, interpreterLanguage, headingLevel = 2 }: InvitePanelProps) {
+  const { t } = useTranslation('invite');
+  const languageName = useLanguageName();
+  const id = useId();
+  const targetKey = 'visitId' in target ? `v:${target.visitId}` : `a:${target.appointmentId}`;
+  const [invites, setInvites] = useState<InviteView[]>([]);
+  const [created, setCreated] = useState<CreatedInvite | null>(null);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState('');
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const SubHeading = headingLevel === 2 ? 'h3' : 'h4';
+
+  const refresh = useCallback(
+    async (signal?: AbortSignal) => {
+      try {
+        const list = await listInvites(departmentId, target, signal);
+        setInvites(list.invites);
+      } catch (caught) {
+        if (!signal?.aborted) setError(t(`errors:codes.${toApiError(caught).code}`, { defaultValue: t('failed') }));
+      }
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- targetKey stands for target
+    [departmentId, targetKey, t],
+  );
+  useEffect(() => {
+    const controller = new AbortController();
+    const first = setTimeout(() => void refresh(controller.signal), 0);
+    const timer = setInterval(() => void refresh(controller.signal), REFRESH_MS);
+    return () => {
+      controller.abort();
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }, [refresh]);
+
+  const act = async (action: () => Promise<void>, done: string) => {
+    setError('');
+    setStatus('');
+    try {
+      await action();
+      setStatus(done);
+      await refresh();
+    } catch (caught) {
+      setError(t(`errors:codes.${toApiError(caught).code}`, { defaultValue: t('failed') }));
+    }
+  };
+
+  return (
+    <section className="panel invite-panel" aria-labelledby={`${id}-heading`} data-testid="invite-panel">
+      <Heading id={`${id}-heading`}>{t('panel.heading')}</Heading>
+      <CreateInviteForm
+        interpreterLanguage={interpreterLanguage ?? null}
+        onCreate={async (body) => {
+          setError('');
+          try {
+            const result = await createInvite(departmentId, target, body);
+            setCreated(result);
+            setStatus(t('panel.created'));
+            await refresh();
+          } catch (caught) {
+            const apiError = toApiError(caught);
+            setError(
+              apiError.extras.fieldErrors?.map((field) => `${field.path}: ${field.message}`).join(' ') ??
+                t(`errors:codes.${apiError.code}`, { defaultValue: t('failed') }),
+            );
+          }
+        }}
+      />
+      {created && (
+        <CreatedLink
+          key={created.invite.id}
+          created={created}
+          onEmail={(to) => act(() => emailInvite(departmentId, created.invite.id, to), t('panel.emailed', { to }))}
+        />
+      )}
+      <p role="status" className="invite-panel__status">
+        {status}
+      </p>
+      {error && (
+        <p role="alert" className="callout callout--warning">
+          {error}
+        </p>
+      )}
+      <SubHeading>{t('panel.listHeading')}</SubHeading>
+      {invites.length === 0 ? (
+        <p>{t('panel.none')}</p>
+      ) : (
+        <ul className="plain-list invite-list">
+          {invites.map((invite) => (
+            <li key={invite.id} className="invite-list__item" data-testid="invite-item">
+              <p>
+                <strong>{invite.label}</strong> · {t(`roles.${invite.role}`)}
+                {invite.language ? ` · ${languageName(invite.language)}` : ''} ·{' '}
+                <span data-testid="invite-state">{t(`state.${invite.state}`)}</span>
+              </p>
+              {invite.guests.length > 0 && (
+                <ul className="plain-list">
+                  {invite.guests.map((guest) => (
+                    <li key={guest.id} className="invite-list__guest">
+                      {guest.name} – {t(`guestState.${guest.state}`)}{' '}
+                      {guest.state === 'waiting' && (
+                        <button
+                          type="button"
+                          className="button button--primary"
+                          onClick={() =>
+                            void act(
+                              () => admitInvitee(departmentId, guest.id),
+                              t('panel.admitted', { name: guest.name }),
+                            )
+                          }
+                        >
+                          {t('panel.admit', { name: guest.name })}
+                        </button>
+                      )}{' '}
+                      {guest.state !== 'removed' && (
+                        <button
+                          type="button"
+                          className="button"
+                          onClick={() =>
+                            void act(
+                              () => removeInvitee(departmentId, guest.id),
+                              t('panel.removed', { name: guest.name }),
+                            )
+                          }
+                        >
+                          {t('panel.remove', { name: guest.name })}
+                        </button>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {invite.state === 'active' || invite.guests.some((guest) => guest.state !== 'removed') ? (
+                <button
+                  type="button"
+                  className="button button--danger"
+                  onClick={() =>
+                    void act(() => revokeInvite(departmentId, invite.id), t('panel.revoked', { label: invite.label }))
+                  }
+                >
+                  {t('panel.revoke', { label: invite.label })}
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+interface CreateFormValues {
+  role: InviteRole;
+  label: string;
+  language?: string;
+  validUntil?: string;
+  multiUse: boolean;
+  lobby: boolean;
+}
+
+function CreateInviteForm({
+  interpreterLanguage,
+  onCreate,
+}: {
+  interpreterLanguage: string | null;
+  onCreate: (body: CreateFormValues) => Promise<void>;
+}) {
+  const { t } = useTranslation('invite');
+  const languageName = useLanguageName();
+  const id = useId();
+  const [role, setRole] = useState<InviteRole>('interpreter');
+  const [language, setLanguage] = useState(interpreterLanguage ?? '');
+  const [label, setLabel] = useState('');
+  const [until, setUntil] = useState('');
+  const [multiUse, setMultiUse] = useState(false);
+  const [lobby, setLobby] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const suggested =
+    role === 'interpreter' && language ? t('panel.interpreterLabel', { language: languageName(language) }) : '';
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      await onCreate({
+        role,
+        label: label.trim() || suggested || t(`roles.${role}`),
+        ...(language ? { language } : {}),
+        ...(until ? { validUntil: new Date(until).toISOString() } : {}),
+        multiUse,
+        lobby,
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="invite-form" onSubmit={(event) => void submit(event)} noValidate>
+      <div className="field">
+        <label htmlFor={`${id}-role`}>{t('form.role')}</label>
+        <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as InviteRole)}>
+          <option value="interpreter">{t('roles.interpreter')}</option>
+          <option value="guest">{t('roles.guest')}</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-language`}>{t('form.language')}</label>
+        <select id={`${id}-language`} value={language} onChange={(event) => setLanguage(event.target.value)}>
+          <option value="">{t('form.noLanguage')}</option>
+          <LanguageOptions />
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-label`}>{t('form.label')}</label>
+        <p id={`${id}-label-hint`} className="field__hint">
+          {t('form.labelHint')}
+        </p>
+        <input
+          id={`${id}-label`}
+          aria-describedby={`${id}-label-hint`}
+          value={label}
+          placeholder={suggested}
+          maxLength={80}
+          onChange={(event) => setLabel(event.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-until`}>{t('form.until')}</label>
+        <p id={`${id}-until-hint`} className="field__hint">
+          {t('form.untilHint')}
+        </p>
+        <input
+          id={`${id}-until`}
+          type="datetime-local"
+          aria-describedby={`${id}-until-hint`}
+          value={until}
+          onChange={(event) => setUntil(event.target.value)}
+        />
+      </div>
+      <div className="check-row">
+        <input
+          id={`${id}-multi`}
+          type="checkbox"
+          checked={multiUse}
+          onChange={(event) => setMultiUse(event.target.checked)}
+        />
+        <label htmlFor={`${id}-multi`}>{t('form.multiUse')}</label>
+      </div>
+      <div className="check-row">
+        <input
+          id={`${id}-lobby`}
+          type="checkbox"
+          checked={lobby}
+          onChange={(event) => setLobby(event.target.checked)}
+        />
+        <label htmlFor={`${id}-lobby`}>{t('form.lobby')}</label>
+      </div>
+      <button type="submit" className="button button--primary" disabled={busy}>
+        {t('form.create')}
+      </button>
+    </form>
+  );
+}
+
+function CreatedLink({ created, onEmail }: { created: CreatedInvite; onEmail: (to: string) => Promise<void> }) {
+  const { t } = useTranslation('invite');
+  const id = useId();
+  const [copied, setCopied] = useState(false);
+  const [to, setTo] = useState('');
+  return (
+    <div className="invite-created" data-testid="invite-created">
+      <div className="field">
+        <label htmlFor={`${id}-url`}>{t('created.link', { label: created.invite.label })}</label>
+        <input
+          id={`${id}-url`}
+          readOnly
+          value={created.url}
+          data-testid="invite-url"
+          onFocus={(event) => event.target.select()}
+        />
+      </div>
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          void navigator.clipboard?.writeText(created.url).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          );
+        }}
+      >
+        {copied ? t('created.copied') : t('created.copy')}
+      </button>
+      <form
+        className="invite-email"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (to.trim()) void onEmail(to.trim());
+        }}
+      >
+        <div className="field">
+          <label htmlFor={`${id}-email`}>{t('created.email')}</label>
+          <input
+            id={`${id}-email`}
+            type="email"
+            autoComplete="off"
+            value={to}
+            onChange={(event) => setTo(event.target.value)}
+          />
+        </div>
+        <button type="submit" className="button">
+          {t('created.send')}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+/**
+ * One click from the console: an interpreter link for the language the citizen asked for, ready
+ * to copy or e-mail. (More choices are in the call's invite panel.)
+ */
+export function QuickInterpreterInvite({
+  departmentId,
+  target,
+  language,
+}: {
+  departmentId: string;
+  target: InviteTarget;
+  language: string;
+}) {
+  const { t } = useTranslation('invite');
+  const languageName = useLanguageName();
+  const [created, setCreated] = useState<CreatedInvite | null>(null);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState('');
+  const name = languageName(language);
+  return (
+    <div className="quick-invite" data-testid="quick-interpreter-invite">
+      {!created && (
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setError('');
+            createInvite(departmentId, target, {
+              role: 'interpreter',
+              label: t('panel.interpreterLabel', { language: name }),
+              language,
+            }).then(
+              (result) => {
+                setCreated(result);
+                setStatus(t('panel.created'));
+              },
+              (caught: unknown) =>
+                setError(t(`errors:codes.${toApiError(caught).code}`, { defaultValue: t('failed') })),
+            );
+          }}
+        >
+          {t('panel.interpreterFor', { language: name })}
+        </button>
+      )}
+      {created && (
+        <CreatedLink
+          created={created}
+          onEmail={async (to) => {
+            try {
+              await emailInvite(departmentId, created.invite.id, to);
+              setStatus(t('panel.emailed', { to }));
+            } catch (caught) {
+              setError(t(`errors:codes.${toApiError(caught).code}`, { defaultValue: t('failed') }));
+            }
+          }}
+        />
+      )}
+      <p role="status">{status}</p>
+      {error && (
+        <p role="alert" className="callout callout--warning">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
