@@ -12,7 +12,8 @@ if (!existsSync(executablePath)) {
   );
 }
 
-const PORT = '3100';
+// E2E_PORT: a second run beside another (for example while developing) needs its own port.
+const PORT = process.env.E2E_PORT ?? '3100';
 const baseURL = `http://127.0.0.1:${PORT}`;
 
 // A fresh database per run. Playwright loads this file again in its worker processes, which
@@ -59,7 +60,12 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'node server/dist/main.js',
+    // The demo seed first (the server seeds only an empty database), then the booking specs'
+    // installation (tests/e2e/installation.e2e.json) through the setup CLI, then the server
+    // itself (exec: the server is the process Playwright stops).
+    command:
+      'node tests/e2e/seed-demo.mjs && node server/dist/cli/setup.js tests/e2e/installation.e2e.json && ' +
+      'exec node server/dist/main.js',
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,6 +1,7 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expectFrames, passDeviceCheck, remoteCamera, remoteTile } from './call-support';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
-import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepartment, type Person } from './support';
+import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepartment } from './support';
 
 // Two people, two browsers' worth of fake camera video on two cores: one long test, not many.
 test.describe.configure({ timeout: 120_000 });
@@ -23,33 +24,6 @@ function watchErrors(page: Page, who: string): string[] {
   }
   page.on('pageerror', (error) => errors.push(`${who} pageerror: ${error.message}`));
   return errors;
-}
-
-/** Frames arrive: the video has a size and its time advances. An element alone proves nothing. */
-async function expectFrames(video: Locator, what: string): Promise<void> {
-  await expect
-    .poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), {
-      message: `${what}: video size`,
-      timeout: 15_000,
-    })
-    .toBeGreaterThan(0);
-  const before = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-  await expect
-    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), {
-      message: `${what}: time advances`,
-      timeout: 10_000,
-    })
-    .toBeGreaterThan(before + 0.5);
-}
-
-const remoteCamera = (page: Page) =>
-  page.locator('[data-testid="tile"][data-self="false"] [data-testid="camera-video"]');
-const remoteTile = (page: Page) => page.locator('[data-testid="tile"][data-self="false"]');
-
-async function passDeviceCheck(person: Person): Promise<void> {
-  // A click while the devices still open is kept and joins once they are open.
-  await person.page.getByRole('button', { name: 'Gespräch beitreten' }).click();
-  await expect(person.page.getByTestId('call')).toBeVisible();
 }
 
 test('citizen and clerk see each other, share a screen, chat, survive a reload, and the clerk ends the call', async ({

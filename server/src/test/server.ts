@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../lib/logger.js';
@@ -16,6 +18,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',
     PUBLIC_BASE_URL: TEST_ORIGIN,
+    // Files a test server writes (the e-mail outbox) go to a scratch folder, not the working copy's ./data.
+    DATA_DIR: path.join(os.tmpdir(), `amtsraum-test-${String(process.pid)}`),
     ...env,
   });
 }

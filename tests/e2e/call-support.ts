@@ -1,0 +1,37 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect } from './fixtures';
+import type { Person } from './support';
+
+/** Steps and checks shared by the specs with video calls. */
+
+/** Frames arrive: the video has a size and its time advances. An element alone proves nothing. */
+export async function expectFrames(video: Locator, what: string): Promise<void> {
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), {
+      message: `${what}: video size`,
+      timeout: 15_000,
+    })
+    .toBeGreaterThan(0);
+  const before = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), {
+      message: `${what}: time advances`,
+      timeout: 10_000,
+    })
+    .toBeGreaterThan(before + 0.5);
+}
+
+export const remoteCamera = (page: Page) =>
+  page.locator('[data-testid="tile"][data-self="false"] [data-testid="camera-video"]');
+export const remoteTile = (page: Page) => page.locator('[data-testid="tile"][data-self="false"]');
+/** The camera video of the remote tile whose role label reads `role`. */
+export const remoteCameraOf = (page: Page, role: string) =>
+  remoteTile(page)
+    .filter({ has: page.getByTestId('role').getByText(role, { exact: true }) })
+    .getByTestId('camera-video');
+
+export async function passDeviceCheck(person: Person): Promise<void> {
+  // A click while the devices still open is kept and joins once they are open.
+  await person.page.getByRole('button', { name: 'Gespräch beitreten' }).click();
+  await expect(person.page.getByTestId('call')).toBeVisible();
+}

@@ -1,0 +1,133 @@
+import { CreatedInviteSchema } from '@amtsraum/shared';
+import { expectFrames, passDeviceCheck, remoteCameraOf, remoteTile } from './call-support';
+import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
+import {
+  STAFF,
+  admitViaApi,
+  expectNoBrowserErrors,
+  knockViaApi,
+  newPerson,
+  openDoorAsClerk,
+  tidyDepartment,
+} from './support';
+
+// Three people's fake cameras on two cores: one long test for the call, one short for the link.
+test.describe.configure({ timeout: 180_000 });
+
+test('an interpreter joins by link, all three see each other, and revoking the link removes them for good', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const interpreter = await newPerson(browser);
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', {
+      name: 'Ayşe Yılmaz',
+      concern: 'Anmeldung der Wohnung',
+      language: 'tr',
+      interpreterLanguage: 'tr',
+    });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+
+    // The console offers the interpreter the citizen asked for, in one click.
+    await clerk.page.goto(`/staff/${clerk.departmentId}`);
+    await clerk.page.getByRole('button', { name: 'Dolmetschen (Türkçe) einladen' }).click();
+    const url = await clerk.page.getByTestId('invite-url').inputValue();
+    expect(new URL(url).pathname).toBe('/einladung');
+    expect(new URL(url).hash.length).toBeGreaterThan(40); // the token rides in the fragment
+    await expectNoA11yViolations(clerk.page);
+
+    // The interpreter opens the link, picks English, gives a name and goes on to the device check.
+    await interpreter.page.goto(url);
+    await expect(interpreter.page).toHaveURL(/\/einladung$/); // the token left the address bar
+    await expect(mainHeading(interpreter.page)).toHaveText('Einladung zu einem Videogespräch');
+    await switchLanguage(interpreter.page, 'en');
+    await expect(mainHeading(interpreter.page)).toHaveText('Invitation to a video call');
+    await expectNoA11yViolations(interpreter.page);
+    await interpreter.page.getByLabel('Your name (optional)').fill('Elif Demir');
+    await interpreter.page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await expect(interpreter.page.getByTestId('invite-ready')).toContainText('Interpreter');
+    await expectNoA11yViolations(interpreter.page);
+    await interpreter.page.getByRole('button', { name: 'Continue to the device check' }).click();
+    await expect(interpreter.page.getByTestId('device-check')).toBeVisible();
+    await expectNoA11yViolations(interpreter.page);
+
+    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+    await Promise.all([
+      passDeviceCheck(citizen),
+      passDeviceCheck(clerk),
+      interpreter.page.getByRole('button', { name: 'Join the call' }).click(),
+    ]);
+    await expect(interpreter.page.getByTestId('call')).toBeVisible();
+
+    // Everyone sees both others, with frames, and each person's role.
+    await expectFrames(remoteCameraOf(citizen.page, 'Sachbearbeitung'), 'citizen sees the clerk');
+    await expectFrames(remoteCameraOf(citizen.page, 'Dolmetschen'), 'citizen sees the interpreter');
+    await expectFrames(remoteCameraOf(clerk.page, 'Bürgerin/Bürger'), 'clerk sees the citizen');
+    await expectFrames(remoteCameraOf(clerk.page, 'Dolmetschen'), 'clerk sees the interpreter');
+    await expectFrames(remoteCameraOf(interpreter.page, 'Clerk'), 'interpreter sees the clerk');
+    await expectFrames(remoteCameraOf(interpreter.page, 'Citizen'), 'interpreter sees the citizen');
+    await expect(remoteTile(clerk.page).filter({ hasText: 'Elif Demir' })).toHaveCount(1);
+    // An interpreter has no screen sharing and no clerk controls.
+    await expect(interpreter.page.getByRole('button', { name: 'Share screen' })).toHaveCount(0);
+    await expect(interpreter.page.getByRole('button', { name: 'Invite' })).toHaveCount(0);
+    await expectNoA11yViolations(interpreter.page);
+
+    // The clerk withdraws the link from the call's invite panel: the interpreter is out at once.
+    await clerk.page.getByRole('button', { name: 'Einladen' }).click();
+    const panel = clerk.page.getByTestId('invite-panel');
+    await expect(panel.getByTestId('invite-item')).toContainText('Elif Demir');
+    await expectNoA11yViolations(clerk.page);
+    await panel.getByRole('button', { name: /zurückziehen$/ }).click();
+    await expect(interpreter.page.getByTestId('call-removed')).toBeVisible();
+    await expect(mainHeading(interpreter.page)).toHaveText('You were removed from the call');
+    await expect(remoteTile(citizen.page)).toHaveCount(1);
+    await expect(remoteTile(clerk.page)).toHaveCount(1);
+    await expect(panel.getByTestId('invite-state')).toHaveText('zurückgezogen');
+    await expectNoA11yViolations(interpreter.page);
+
+    // Neither the call nor the link lets them back in.
+    await interpreter.page.goto(`/call/${visit.id}`);
+    await expect(interpreter.page.getByTestId('call-forbidden')).toBeVisible();
+    await interpreter.page.goto(url);
+    await interpreter.page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await expect(interpreter.page.getByTestId('invite-problem-invite_revoked')).toBeVisible();
+    // The refused join (403) and redeem (410) above are logged by Chromium, and expected.
+    interpreter.errors.splice(0);
+
+    // The two others go on talking.
+    await expectFrames(remoteCameraOf(citizen.page, 'Sachbearbeitung'), 'citizen still sees the clerk');
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, interpreter, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, interpreter);
+});
+
+test('an expired invitation link says so, in the invitee’s language', async ({ browser }) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const guest = await newPerson(browser, { locale: 'en-GB' });
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    const response = await clerk.request.post(
+      `/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`,
+      { data: { role: 'guest', label: 'Betreuer', validUntil: new Date(Date.now() + 2_000).toISOString() } },
+    );
+    expect(response.status()).toBe(201);
+    const { url } = CreatedInviteSchema.parse(await response.json());
+    await guest.page.waitForTimeout(2_500); // past its validity
+
+    await guest.page.goto(url);
+    await guest.page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await expect(guest.page.getByTestId('invite-problem-invite_expired')).toBeVisible();
+    await expect(mainHeading(guest.page)).toHaveText('This invitation link has expired');
+    await expectNoA11yViolations(guest.page);
+    guest.errors.splice(0); // the 410 of the redeem is logged by Chromium, and expected
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, guest, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, guest);
+});
