@@ -7,11 +7,15 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { appointmentsRouter } from './features/appointments/appointments.router.js';
+import { bookingRouter } from './features/booking/booking.router.js';
 import { consoleRouter } from './features/console/console.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
 import type { EventBus } from './live/event-bus.js';
+import { mailboxRouter } from './mail/mailbox.router.js';
 import { callsRouter } from './media/calls.router.js';
+import { invitesRouter } from './features/invites/invites.router.js';
 import { livekitWebhookRouter } from './media/livekit-webhook.router.js';
 import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
@@ -109,8 +113,12 @@ export function createApp(deps: AppDeps): Express {
   api.use(visitsRouter(deps));
   api.use(staffRouter(deps));
   api.use(consoleRouter(deps));
+  api.use(appointmentsRouter(deps));
+  api.use(bookingRouter(deps));
   api.use(callsRouter(deps));
+  api.use(invitesRouter(deps));
   api.use(livekitWebhookRouter(deps));
+  api.use(mailboxRouter(deps));
   api.use(apiNotFound);
   app.use('/api', api);
 
@@ -165,10 +173,12 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
     const found = await pathExists(deps.database.db, req.params.tenant, req.params.department);
     sendShell(res, found ? 200 : 404);
   });
-  app.get(['/:tenant/:department/wait', '/:tenant/:department/termin'], async (req, res) => {
-    const found = await pathExists(deps.database.db, req.params.tenant, req.params.department);
-    sendShell(res, found ? 200 : 404);
-  });
+  for (const page of ['wait', 'termin']) {
+    app.get(`/:tenant/:department/${page}`, async (req: Request<{ tenant: string; department: string }>, res) => {
+      const found = await pathExists(deps.database.db, req.params.tenant, req.params.department);
+      sendShell(res, found ? 200 : 404);
+    });
+  }
   app.use((req: Request, res: Response) => {
     if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts('html')) sendShell(res, 404);
     else sendProblem(req, res, new AppError('route_not_found', 404));

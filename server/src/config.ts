@@ -69,6 +69,7 @@ const EnvSchema = z.object({
   LIVEKIT_API_KEY: z.string().min(3, 'expected the LiveKit API key').optional(),
   LIVEKIT_API_SECRET: z.string().min(32, 'expected a secret of at least 32 characters').optional(),
   P2P_MAX_PARTICIPANTS: integerText(2, 8).default(4),
+  INVITE_MAX_DAYS: integerText(1, 365).default(30),
   ICE_SERVERS: iceServersText.default([]),
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: 'expected a URL like smtp://user:password@mail.example.de:587' })
@@ -83,6 +84,7 @@ const EnvSchema = z.object({
   SEED_DEMO_PASSWORD: z.string().min(8, 'expected at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VISIT_GRACE_SECONDS: integerText(10, 3600).default(120),
+  REMINDER_HOURS: integerText(0, 336).default(24),
 });
 
 export type MediaMode = 'p2p' | 'livekit';
@@ -110,6 +112,10 @@ export interface Config {
   seed: { enabled: boolean; password: string | null };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   visitGraceSeconds: number;
+  /** Hours before an appointment its reminder e-mail goes out; 0: no reminders. */
+  reminderHours: number;
+  /** The longest an invite link may be valid (links for appointments are made days ahead). */
+  inviteMaxDays: number;
 }
 
 export class ConfigError extends Error {
@@ -196,6 +202,8 @@ export function parseConfig(env: Env): Config {
     seed: { enabled: e.SEED_DEMO ?? e.NODE_ENV !== 'production', password: e.SEED_DEMO_PASSWORD ?? null },
     logLevel: e.LOG_LEVEL,
     visitGraceSeconds: e.VISIT_GRACE_SECONDS,
+    reminderHours: e.REMINDER_HOURS,
+    inviteMaxDays: e.INVITE_MAX_DAYS,
   };
 }
 

@@ -5,9 +5,11 @@ import { allowedOriginsFor, createApp, findWebDist, type AppDeps } from './app.j
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { formatDemoLogins, seedDemoIfEmpty } from './db/seed.js';
+import { startAppointmentLoop } from './features/appointments/appointments.loop.js';
 import type { Logger } from './lib/logger.js';
 import { createEventBus, type EventBus } from './live/event-bus.js';
 import { LiveHub, type LiveHubOptions } from './live/live.hub.js';
+import { MailWorker, type MailWorkerOptions } from './mail/mail.worker.js';
 
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
@@ -15,6 +17,8 @@ export interface RunningServer {
   url: string;
   deps: AppDeps;
   hub: LiveHub;
+  /** Sends the e-mail outbox; null when started with `mail: false`. */
+  mailWorker: MailWorker | null;
   /** Stops accepting, lets requests in flight finish (up to `graceMs`), closes the database. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -28,6 +32,8 @@ export async function startServer(
     now?: () => Date;
     webDistDir?: string | null;
     hub?: Pick<LiveHubOptions, 'heartbeatMs' | 'sweepMs'>;
+    /** E-mail worker settings, or false to leave the outbox unsent (it stays queued). */
+    mail?: Pick<MailWorkerOptions, 'transport' | 'pollMs'> | false;
   } = {},
 ): Promise<RunningServer> {
   const database =
@@ -80,6 +86,16 @@ export async function startServer(
   });
   hub.start(server);
 
+  const mailWorker = options.mail === false ? null : new MailWorker({ database, config, logger, now, ...options.mail });
+  try {
+    await mailWorker?.start();
+  } catch (error) {
+    await hub.stop();
+    await events.stop();
+    await database.close();
+    throw error;
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -87,6 +103,7 @@ export async function startServer(
       resolve();
     });
   });
+  const appointmentLoop = startAppointmentLoop({ db: database.db, events, config, logger, now });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
@@ -96,6 +113,7 @@ export async function startServer(
     url,
     deps,
     hub,
+    mailWorker,
     stop(graceMs = 10_000) {
       stopping ??= (async () => {
         await hub.stop();
@@ -104,6 +122,9 @@ export async function startServer(
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         await closed;
         clearTimeout(force);
+        await appointmentLoop.stop();
+        // Before the database closes: the round in progress marks what it sent.
+        await mailWorker?.stop();
         await events.stop();
         await database.close();
       })();

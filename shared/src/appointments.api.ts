@@ -85,7 +85,7 @@ export const BookingRequestSchema = BookingFieldsSchema.extend({
 });
 export type BookingRequest = z.infer<typeof BookingRequestSchema>;
 
-/** `POST /api/console/:departmentId/appointments` (a clerk books for someone who phoned in). */
+/** `POST /api/staff/departments/:departmentId/appointments` (a clerk books for someone who phoned in). */
 export const StaffBookingRequestSchema = BookingFieldsSchema.extend({ email: EmailSchema.optional() });
 export type StaffBookingRequest = z.infer<typeof StaffBookingRequestSchema>;
 
@@ -135,7 +135,7 @@ export const ArriveResponseSchema = z.object({
   departmentSlug: z.string(),
 });
 
-/** An appointment as clerks see it in the console (`GET /api/console/:departmentId/appointments?date=`). */
+/** An appointment as clerks see it in the console (`GET /api/staff/departments/:departmentId/appointments?date=`). */
 export const StaffAppointmentSchema = z.object({
   id: z.uuid(),
   state: AppointmentStateSchema,

@@ -12,7 +12,7 @@ import { IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js'
 export const InviteRoleSchema = z.enum(['interpreter', 'guest']);
 export type InviteRole = z.infer<typeof InviteRoleSchema>;
 
-/** `POST /api/console/:departmentId/visits/:visitId/invites` or `…/appointments/:appointmentId/invites` */
+/** `POST /api/staff/departments/:departmentId/visits/:visitId/invites` or `…/appointments/:appointmentId/invites` */
 export const CreateInviteRequestSchema = z.object({
   role: InviteRoleSchema,
   label: plainText(80).pipe(z.string().min(1, 'please enter a label, e.g. "Dolmetscherin Türkisch"')),
@@ -55,7 +55,7 @@ export type CreatedInvite = z.infer<typeof CreatedInviteSchema>;
 export const InviteListSchema = z.object({ invites: z.array(InviteViewSchema) });
 export type InviteList = z.infer<typeof InviteListSchema>;
 
-/** `POST /api/console/:departmentId/invites/:inviteId/email` */
+/** `POST /api/staff/departments/:departmentId/invites/:inviteId/email` */
 export const EmailInviteRequestSchema = z.object({
   to: z.string().trim().toLowerCase().max(254).pipe(z.email('please enter a valid e-mail address')),
   locale: z.enum(['de', 'en']).default('de'),

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../lib/passwords.js';
 import { createTestDatabase, type TestDatabase } from '../test/databases.js';
-import { closures, departments, services, staff, tenants } from './schema.js';
+import { WEEKDAY_KEYS } from '@amtsraum/shared';
+import { closures, departments, services, staff, staffAvailability, tenants } from './schema.js';
 import { easterSunday, nrwHolidays, seedDemoIfEmpty } from './seed.js';
 
 describe('demo data', () => {
@@ -30,6 +31,31 @@ describe('demo data', () => {
       expect(department.name.en, 'English translation').toBeTruthy();
     }
     expect((await database.db.select().from(closures)).length).toBeGreaterThan(20);
+
+    // Booking works out of the box: rules per department, bookable hours inside the opening hours.
+    for (const department of departmentRows) {
+      expect(department).toMatchObject({
+        bookingHorizonDays: 60,
+        bookingLeadMinutes: 120,
+        sameDayReleaseTime: '07:45',
+        joinOpensMinutesBefore: 10,
+        noShowGraceMinutes: 10,
+        maxPersonsPerBooking: 6,
+      });
+      const hours = await database.db
+        .select()
+        .from(staffAvailability)
+        .where(eq(staffAvailability.departmentId, department.id));
+      expect(hours.length, department.slug).toBeGreaterThan(0);
+      for (const slot of hours) {
+        const day = department.openingHours[WEEKDAY_KEYS[slot.weekday - 1]!];
+        expect(day, `${department.slug} ${slot.weekday}`).toContainEqual({ from: slot.startsAt, to: slot.endsAt });
+      }
+      const bookable = await database.db.select().from(services).where(eq(services.departmentId, department.id));
+      expect(bookable.some((service) => service.bookable)).toBe(true);
+    }
+    const [family] = await database.db.select().from(services).where(eq(services.slug, 'wohnsitz-anmelden'));
+    expect(family!.extraMinutesPerPerson).toBeGreaterThan(0);
 
     // Every printed password opens its account, and each is different.
     expect(new Set(logins!.map((login) => login.password)).size).toBe(logins!.length);

@@ -1,9 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { addDays, formatCivilDate, type CivilDate, type LocalizedText, type OpeningHours } from '@amtsraum/shared';
+import {
+  addDays,
+  formatCivilDate,
+  WEEKDAY_KEYS,
+  type CivilDate,
+  type LocalizedText,
+  type OpeningHours,
+  type WeekdayKey,
+} from '@amtsraum/shared';
 import { count } from 'drizzle-orm';
 import { hashPassword } from '../lib/passwords.js';
 import type { Db } from './client.js';
-import { closures, departments, services, staff, staffMemberships, tenants } from './schema.js';
+import { closures, departments, services, staff, staffAvailability, staffMemberships, tenants } from './schema.js';
 
 /**
  * Demo data for a first start: two municipalities, the departments Dormagen put into its
@@ -86,6 +94,33 @@ export function nrwHolidays(year: number): { date: CivilDate; name: LocalizedTex
   ];
 }
 
+/** Booking rules of the demo departments: two months ahead, two hours' notice, today's slots from 07:45. */
+const BOOKING_RULES = {
+  bookingHorizonDays: 60,
+  bookingLeadMinutes: 120,
+  sameDayReleaseTime: '07:45',
+  joinOpensMinutesBefore: 10,
+  noShowGraceMinutes: 10,
+  maxPersonsPerBooking: 6,
+} as const;
+
+/**
+ * Weekly bookable hours: the department's opening hours on the given days. A clerk of two
+ * departments is bookable in each on different days, so one person is never offered twice.
+ */
+export function availabilityFromOpeningHours(
+  hours: OpeningHours,
+  days: readonly WeekdayKey[],
+): { weekday: number; startsAt: string; endsAt: string }[] {
+  return days.flatMap((day) =>
+    hours[day].map((interval) => ({
+      weekday: WEEKDAY_KEYS.indexOf(day) + 1,
+      startsAt: interval.from,
+      endsAt: interval.to,
+    })),
+  );
+}
+
 function demoPassword(fixed: string | null): string {
   return fixed ?? randomBytes(9).toString('base64url');
 }
@@ -140,6 +175,7 @@ export async function seedDemoIfEmpty(
           queueCap: 25,
           avgHandlingMinutes: 12,
           sortOrder: 1,
+          ...BOOKING_RULES,
         },
         {
           tenantId: musterstadt.id,
@@ -165,6 +201,7 @@ export async function seedDemoIfEmpty(
           queueCap: 15,
           avgHandlingMinutes: 20,
           sortOrder: 2,
+          ...BOOKING_RULES,
         },
         {
           tenantId: musterstadt.id,
@@ -184,6 +221,7 @@ export async function seedDemoIfEmpty(
           queueCap: 10,
           avgHandlingMinutes: 8,
           sortOrder: 3,
+          ...BOOKING_RULES,
         },
         {
           tenantId: beispielheim.id,
@@ -206,6 +244,7 @@ export async function seedDemoIfEmpty(
           }),
           queueCap: 10,
           avgHandlingMinutes: 15,
+          ...BOOKING_RULES,
         },
       ])
       .returning();
@@ -325,6 +364,20 @@ export async function seedDemoIfEmpty(
         durationMinutes: 15,
         extraMinutesPerPerson: 10,
         documents: [DOCS.id, DOCS.photo],
+        sortOrder: 1,
+      },
+      {
+        departmentId: buergerbuero,
+        slug: 'wohnsitz-anmelden',
+        name: t('Wohnsitz anmelden oder ummelden', 'Register or change your residence'),
+        description: t(
+          'Für die ganze Familie in einem Termin: je Person fünf Minuten mehr.',
+          'The whole family in one appointment: five more minutes per person.',
+        ),
+        durationMinutes: 10,
+        extraMinutesPerPerson: 5,
+        documents: [DOCS.id, DOCS.landlord, DOCS.birth],
+        sortOrder: 2,
       },
     ]);
 
@@ -337,13 +390,23 @@ export async function seedDemoIfEmpty(
     );
     await tx.insert(closures).values(holidayRows);
 
-    const people = [
+    const ALL_DAYS = WEEKDAY_KEYS;
+    const people: {
+      email: string;
+      name: string;
+      languages: string[];
+      admin: boolean;
+      memberships: [string, 'clerk' | 'admin'][];
+      /** Department → the weekdays on which the person takes appointments there (its opening hours). */
+      bookable: [string, readonly WeekdayKey[]][];
+    }[] = [
       {
         email: 'anna.schmidt@musterstadt.example',
         name: 'Anna Schmidt',
         languages: ['de', 'en'],
         admin: false,
         memberships: [[buergeramt, 'clerk']],
+        bookable: [[buergeramt, ALL_DAYS]],
       },
       {
         email: 'mehmet.yilmaz@musterstadt.example',
@@ -354,6 +417,10 @@ export async function seedDemoIfEmpty(
           [buergeramt, 'clerk'],
           [fundbuero, 'clerk'],
         ],
+        bookable: [
+          [buergeramt, ['tue', 'wed', 'fri', 'sat']],
+          [fundbuero, ['mon', 'thu']],
+        ],
       },
       {
         email: 'petra.weber@musterstadt.example',
@@ -361,6 +428,7 @@ export async function seedDemoIfEmpty(
         languages: ['de'],
         admin: false,
         memberships: [[gewerbeamt, 'admin']],
+        bookable: [[gewerbeamt, ALL_DAYS]],
       },
       {
         email: 'verwaltung@musterstadt.example',
@@ -372,6 +440,7 @@ export async function seedDemoIfEmpty(
           [gewerbeamt, 'admin'],
           [fundbuero, 'admin'],
         ],
+        bookable: [],
       },
       {
         email: 'lena.hoffmann@beispielheim.example',
@@ -379,8 +448,9 @@ export async function seedDemoIfEmpty(
         languages: ['de', 'en', 'pl'],
         admin: true,
         memberships: [[buergerbuero, 'admin']],
+        bookable: [[buergerbuero, ALL_DAYS]],
       },
-    ] as const;
+    ];
 
     const logins: DemoLogin[] = [];
     for (const person of people) {
@@ -401,6 +471,11 @@ export async function seedDemoIfEmpty(
       await tx
         .insert(staffMemberships)
         .values(person.memberships.map(([departmentId, role]) => ({ staffId: row.id, departmentId, role })));
+      const availability = person.bookable.flatMap(([departmentId, days]) => {
+        const hours = inserted.find((d) => d.id === departmentId)!.openingHours;
+        return availabilityFromOpeningHours(hours, days).map((slot) => ({ staffId: row.id, departmentId, ...slot }));
+      });
+      if (availability.length > 0) await tx.insert(staffAvailability).values(availability);
       const roleText = person.memberships
         .map(([departmentId, role]) => `${role} ${inserted.find((d) => d.id === departmentId)?.slug ?? ''}`)
         .join(', ');

@@ -10,6 +10,10 @@ export interface ProblemExtras {
   fieldErrors?: { path: string; message: string }[];
   /** Seconds, from a 429's Retry-After header. */
   retryAfter?: number;
+  /** slot_taken: free slots to offer instead. */
+  alternatives?: { startsAt: string; endsAt: string }[];
+  /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
+  opensAt?: string;
 }
 
 export class ApiError extends Error {
@@ -45,12 +49,14 @@ async function problemOf(response: Response): Promise<ApiError> {
   if (type.includes(PROBLEM_CONTENT_TYPE) || type.includes('json')) {
     const problem = ProblemSchema.safeParse(await response.json().catch(() => null));
     if (problem.success) {
-      const { code, requestId, detail, errors } = problem.data;
+      const { code, requestId, detail, errors, alternatives, opensAt } = problem.data;
       const retryAfter = Number(response.headers.get('retry-after'));
       return new ApiError(code, response.status, requestId, undefined, {
         ...(detail ? { detail } : {}),
         ...(errors ? { fieldErrors: errors } : {}),
         ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}),
+        ...(alternatives ? { alternatives } : {}),
+        ...(opensAt ? { opensAt } : {}),
       });
     }
   }

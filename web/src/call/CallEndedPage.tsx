@@ -69,6 +69,16 @@ function CitizenClosing() {
               </Link>
             </li>
           )}
+          {department && name && (
+            <li>
+              <Link
+                to={`/${department.tenant.slug}/${department.department.slug}/termin`}
+                data-testid="book-appointment"
+              >
+                {t('ended.book', { department: name.text })}
+              </Link>
+            </li>
+          )}
           <li>
             <Link to="/">{t('ended.home')}</Link>
           </li>

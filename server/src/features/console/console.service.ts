@@ -1,12 +1,13 @@
 import type { ConsoleSnapshot, DoorSetting } from '@amtsraum/shared';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { departments, visits } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import type { EventBus } from '../../live/event-bus.js';
+import { settleArrivals } from '../appointments/appointments.repo.js';
 import { findMembership, type StaffRow } from '../staff/staff.repo.js';
 import { loadDepartmentState, toConsoleSnapshot } from '../visits/queue.service.js';
-import { insertAudit } from '../visits/visits.repo.js';
+import { insertAudit, queueOrder } from '../visits/visits.repo.js';
 
 /** The clerk's side of the door. Every action names the department and checks membership first. */
 
@@ -106,7 +107,7 @@ export async function admit(ctx: Ctx, departmentId: string, visitId: string | 'n
           .select({ id: visits.id })
           .from(visits)
           .where(and(eq(visits.departmentId, departmentId), eq(visits.state, 'waiting')))
-          .orderBy(desc(visits.priority), asc(visits.createdAt), asc(visits.id))
+          .orderBy(...queueOrder(ctx.now))
           .limit(1)
           .for('update', { skipLocked: true });
         if (!first) throw new AppError('queue_empty', 409);
@@ -154,8 +155,9 @@ export async function decline(
     .update(visits)
     .set({ state: 'declined', endedAt: ctx.now, declineNote: note || null })
     .where(and(eq(visits.id, visitId), eq(visits.departmentId, departmentId), eq(visits.state, 'waiting')))
-    .returning({ id: visits.id, tenantId: visits.tenantId });
+    .returning({ id: visits.id, tenantId: visits.tenantId, appointmentId: visits.appointmentId });
   if (!row) throw await missingVisit(ctx, departmentId, visitId);
+  await settleArrivals(ctx.db, [row.appointmentId], 'not_served');
   await recordStaffAction(ctx, {
     tenantId: row.tenantId,
     departmentId,
@@ -179,7 +181,8 @@ export async function finish(ctx: Ctx, departmentId: string, visitId: string): P
         inArray(visits.state, ['admitted', 'in_call']),
       ),
     )
-    .returning({ id: visits.id, tenantId: visits.tenantId });
+    .returning({ id: visits.id, tenantId: visits.tenantId, appointmentId: visits.appointmentId });
   if (!row) throw await missingVisit(ctx, departmentId, visitId);
+  await settleArrivals(ctx.db, [row.appointmentId], 'served');
   await recordStaffAction(ctx, { tenantId: row.tenantId, departmentId, visitId, action: 'visit.finished' });
 }

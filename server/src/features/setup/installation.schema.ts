@@ -5,6 +5,8 @@ import {
   LocaleSchema,
   LocalizedTextSchema,
   OpeningHoursSchema,
+  OpeningIntervalSchema,
+  WEEKDAY_KEYS,
   SlugSchema,
   TenantSlugSchema,
 } from '@amtsraum/shared';
@@ -26,6 +28,51 @@ const ServiceInputSchema = z.object({
   knockable: z.boolean().default(true),
 });
 
+/** Booking rules of a department (issue 6); what is left out takes the default shown. */
+const BookingRulesSchema = z.object({
+  /** How many days ahead citizens can book. */
+  horizonDays: z.number().int().min(1).max(730).default(60),
+  /** The earliest slot is this many minutes from now. */
+  leadMinutes: z.number().int().min(0).max(20_160).default(120),
+  /** "HH:MM" (tenant zone) from which today's remaining slots can be booked; null: never the same day. */
+  sameDayReleaseTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24-hour clock)')
+    .nullable()
+    .default(null),
+  /** The join link works this many minutes before the start. */
+  joinOpensMinutesBefore: z.number().int().min(0).max(240).default(10),
+  /** A clerk can mark a no-show this many minutes after the start. */
+  noShowGraceMinutes: z.number().int().min(0).max(240).default(10),
+  maxPersons: z.number().int().min(1).max(20).default(6),
+});
+
+/**
+ * A staff member's weekly bookable hours in one department: like opening hours (weekdays left
+ * out are not bookable), or "openingHours" for exactly the department's opening hours.
+ */
+const WeeklyHoursSchema = z
+  .object(
+    Object.fromEntries(WEEKDAY_KEYS.map((key) => [key, z.array(OpeningIntervalSchema).max(6).optional()])) as Record<
+      (typeof WEEKDAY_KEYS)[number],
+      z.ZodOptional<z.ZodArray<typeof OpeningIntervalSchema>>
+    >,
+  )
+  .strict();
+const AvailabilityInputSchema = z.union([z.literal('openingHours'), WeeklyHoursSchema]);
+
+/** Whole days away (leave, training), inclusive, in the tenant's zone: no appointments with them. */
+const AbsenceInputSchema = z
+  .object({
+    from: z.iso.date(),
+    to: z.iso.date(),
+    reason: z.string().trim().max(200).optional(),
+  })
+  .refine((absence) => absence.from <= absence.to, {
+    message: 'an absence must end on or after its first day',
+    path: ['to'],
+  });
+
 const DepartmentInputSchema = z.object({
   slug: SlugSchema,
   name: LocalizedTextSchema,
@@ -36,6 +83,7 @@ const DepartmentInputSchema = z.object({
   avgHandlingMinutes: z.number().int().min(1).max(480).default(10),
   closures: z.array(ClosureSchema.extend({ reason: LocalizedTextSchema.nullable().default(null) })).default([]),
   services: z.array(ServiceInputSchema).default([]),
+  booking: BookingRulesSchema.default(BookingRulesSchema.parse({})),
 });
 
 const StaffInputSchema = z.object({
@@ -45,6 +93,19 @@ const StaffInputSchema = z.object({
   tenantAdmin: z.boolean().default(false),
   /** Department slug → role. */
   departments: z.record(SlugSchema, z.enum(['clerk', 'admin'])).default({}),
+  /**
+   * Department slug → weekly bookable hours there (one of the person's departments). The file's
+   * list replaces what is stored; left out: not bookable.
+   */
+  availability: z.record(SlugSchema, AvailabilityInputSchema).default({}),
+  /** Replaces the stored absences. */
+  absences: z.array(AbsenceInputSchema).max(100).default([]),
+  /**
+   * The password of a NEW account, for test and demo installations whose sign-in must be known in
+   * advance. Never changes an existing account's password. Left out (recommended for real staff):
+   * a random password is made and printed once.
+   */
+  password: z.string().min(12, 'at least 12 characters').max(200).optional(),
 });
 
 const TenantInputSchema = z
@@ -74,6 +135,15 @@ const TenantInputSchema = z
             code: 'custom',
             message: `unknown department "${slug}"`,
             path: ['staff', index, 'departments', slug],
+          });
+        }
+      }
+      for (const slug of Object.keys(person.availability)) {
+        if (!(slug in person.departments)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `bookable only in one of the person's departments (add "${slug}" to departments)`,
+            path: ['staff', index, 'availability', slug],
           });
         }
       }

@@ -1,9 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import { addDays, parseCivilDate, WEEKDAY_KEYS, zonedToInstant } from '@amtsraum/shared';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { closures, departments, services, staff, staffMemberships, tenants } from '../../db/schema.js';
+import {
+  closures,
+  departments,
+  services,
+  staff,
+  staffAbsences,
+  staffAvailability,
+  staffMemberships,
+  tenants,
+} from '../../db/schema.js';
 import { hashPassword } from '../../lib/passwords.js';
 import type { InstallationFile } from './installation.schema.js';
+
+/** Midnight (tenant zone) at the start of `date` plus `days` days. */
+function startOfDay(date: string, timeZone: string, days: number): Date {
+  return zonedToInstant({ ...addDays(parseCivilDate(date), days), hour: 0, minute: 0 }, timeZone);
+}
 
 export interface NewLogin {
   email: string;
@@ -13,8 +28,9 @@ export interface NewLogin {
 
 /**
  * Writes an installation file in one transaction: creates what is new, updates what exists
- * (matched by slug, or e-mail for staff). Existing passwords are never touched; new staff get a
- * random password, returned once. Running the same file twice changes nothing the second time.
+ * (matched by slug, or e-mail for staff). Existing passwords are never touched; new staff get the
+ * file's `password` or a random one, returned once. Lists (closures, bookable hours, absences)
+ * replace what is stored. Running the same file twice changes nothing the second time.
  */
 export async function applyInstallation(
   db: Db,
@@ -39,6 +55,7 @@ export async function applyInstallation(
       if (!tenant) throw new Error(`could not write tenant ${input.slug}`);
 
       const departmentIds = new Map<string, string>();
+      const openingHours = new Map(input.departments.map((d) => [d.slug, d.openingHours]));
       for (const [index, d] of input.departments.entries()) {
         const values = {
           name: d.name,
@@ -47,6 +64,12 @@ export async function applyInstallation(
           openingHours: d.openingHours,
           queueCap: d.queueCap,
           avgHandlingMinutes: d.avgHandlingMinutes,
+          bookingHorizonDays: d.booking.horizonDays,
+          bookingLeadMinutes: d.booking.leadMinutes,
+          sameDayReleaseTime: d.booking.sameDayReleaseTime,
+          joinOpensMinutesBefore: d.booking.joinOpensMinutesBefore,
+          noShowGraceMinutes: d.booking.noShowGraceMinutes,
+          maxPersonsPerBooking: d.booking.maxPersons,
           sortOrder: index,
         };
         const [row] = await tx
@@ -108,7 +131,7 @@ export async function applyInstallation(
         if (staffId) {
           await tx.update(staff).set(values).where(eq(staff.id, staffId));
         } else {
-          const password = randomBytes(12).toString('base64url');
+          const password = person.password ?? randomBytes(12).toString('base64url');
           const [row] = await tx
             .insert(staff)
             .values({ tenantId: tenant.id, email: person.email, passwordHash: await hashPassword(password), ...values })
@@ -123,6 +146,33 @@ export async function applyInstallation(
           role,
         }));
         if (memberships.length > 0) await tx.insert(staffMemberships).values(memberships);
+
+        // Bookable hours and absences are listed in full in the file, like closures.
+        await tx.delete(staffAvailability).where(eq(staffAvailability.staffId, staffId));
+        const availability = Object.entries(person.availability).flatMap(([slug, weekly]) => {
+          const hours = weekly === 'openingHours' ? openingHours.get(slug)! : weekly;
+          return WEEKDAY_KEYS.flatMap((day, index) =>
+            (hours[day] ?? []).map((interval) => ({
+              staffId: staffId!,
+              departmentId: departmentIds.get(slug)!,
+              weekday: index + 1,
+              startsAt: interval.from,
+              endsAt: interval.to,
+            })),
+          );
+        });
+        if (availability.length > 0) await tx.insert(staffAvailability).values(availability);
+        await tx.delete(staffAbsences).where(eq(staffAbsences.staffId, staffId));
+        if (person.absences.length > 0) {
+          await tx.insert(staffAbsences).values(
+            person.absences.map((absence) => ({
+              staffId: staffId!,
+              startsAt: startOfDay(absence.from, input.timeZone, 0),
+              endsAt: startOfDay(absence.to, input.timeZone, 1),
+              reason: absence.reason ?? null,
+            })),
+          );
+        }
       }
       summary.push(`${input.slug}: ${input.departments.length} departments, ${input.staff.length} staff`);
     }

@@ -3,7 +3,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { departments, services, staff, staffMemberships, tenants } from '../../db/schema.js';
+import {
+  departments,
+  services,
+  staff,
+  staffAbsences,
+  staffAvailability,
+  staffMemberships,
+  tenants,
+} from '../../db/schema.js';
 import { verifyPassword } from '../../lib/passwords.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
 import { makeTenant } from '../../test/factories.js';
@@ -15,6 +23,7 @@ const EXAMPLE = path.resolve(
   '../../../../infra/installation.example.json',
 );
 const example = () => JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as { tenants: Record<string, unknown>[] };
+const E2E = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../tests/e2e/installation.e2e.json');
 
 describe.each(databaseKinds)('installation file on %s', (kind) => {
   let database: TestDatabase;
@@ -79,5 +88,107 @@ describe.each(databaseKinds)('installation file on %s', (kind) => {
       /another municipality/,
     );
     expect(await database.db.select().from(tenants).where(eq(tenants.slug, 'neustadt'))).toEqual([]);
+  });
+  it('writes booking rules, bookable hours and absences, and replaces them from the file on the next run', async () => {
+    const file = InstallationFileSchema.parse(example());
+    await applyInstallation(database.db, file);
+    await applyInstallation(database.db, file);
+    const [department] = await database.db.select().from(departments).where(eq(departments.slug, 'buergerbuero'));
+    expect(department).toMatchObject({
+      bookingHorizonDays: 60,
+      bookingLeadMinutes: 120,
+      sameDayReleaseTime: '07:45',
+      joinOpensMinutesBefore: 10,
+      noShowGraceMinutes: 10,
+      maxPersonsPerBooking: 6,
+    });
+    const person = async (email: string) =>
+      (await database.db.select().from(staff).where(eq(staff.email, email)))[0]!.id;
+    const hoursOf = async (staffId: string) =>
+      (await database.db.select().from(staffAvailability).where(eq(staffAvailability.staffId, staffId)))
+        .map((row) => `${row.weekday} ${row.startsAt}-${row.endsAt}`)
+        .sort();
+    const clerk = await person('sachbearbeitung@stadt-dormagen.example');
+    expect(await hoursOf(clerk)).toEqual(['1 08:00-12:30', '2 08:00-12:30', '2 14:00-18:00', '4 08:00-12:30']);
+    // "openingHours": the department's opening hours, as they are.
+    expect(await hoursOf(await person('it@stadt-dormagen.example'))).toEqual([
+      '1 08:00-12:30',
+      '2 08:00-12:30',
+      '2 14:00-18:00',
+      '3 08:00-12:30',
+      '4 08:00-12:30',
+      '5 08:00-12:00',
+    ]);
+    const absences = await database.db.select().from(staffAbsences).where(eq(staffAbsences.staffId, clerk));
+    expect(absences).toHaveLength(1);
+    // Whole days in Berlin (summer time): from the first day's midnight to the midnight after the last.
+    expect(absences[0]).toMatchObject({
+      startsAt: new Date('2026-08-02T22:00:00Z'),
+      endsAt: new Date('2026-08-14T22:00:00Z'),
+      reason: 'Urlaub',
+    });
+
+    const changed = example();
+    const tenant = changed.tenants[0] as { staff: Record<string, unknown>[] };
+    tenant.staff[0] = { ...tenant.staff[0], availability: {}, absences: [] };
+    await applyInstallation(database.db, InstallationFileSchema.parse(changed));
+    expect(await hoursOf(clerk)).toEqual([]);
+    expect(await database.db.select().from(staffAbsences).where(eq(staffAbsences.staffId, clerk))).toEqual([]);
+  });
+
+  it('takes the browser tests’ installation: bookable around the clock, with a known password', async () => {
+    const file = InstallationFileSchema.parse(JSON.parse(fs.readFileSync(E2E, 'utf8')));
+    const first = await applyInstallation(database.db, file);
+    expect(first.logins).toEqual([
+      { email: 'clara.klein@testhausen.example', name: 'Clara Klein', password: 'testhausen-e2e-passwort' },
+    ]);
+    const [clara] = await database.db.select().from(staff).where(eq(staff.email, 'clara.klein@testhausen.example'));
+    expect(await verifyPassword(clara!.passwordHash, 'testhausen-e2e-passwort')).toBe(true);
+    const [tenant] = await database.db.select().from(tenants).where(eq(tenants.slug, 'testhausen'));
+    const [department] = await database.db.select().from(departments).where(eq(departments.tenantId, tenant!.id));
+    expect(department).toMatchObject({
+      slug: 'termine',
+      bookingLeadMinutes: 0,
+      sameDayReleaseTime: '00:00',
+      joinOpensMinutesBefore: 60,
+    });
+    const [service] = await database.db.select().from(services).where(eq(services.departmentId, department!.id));
+    expect(service).toMatchObject({ slug: 'beratung', durationMinutes: 15, bookable: true });
+    expect(service!.documents).toHaveLength(2);
+    const hours = await database.db.select().from(staffAvailability).where(eq(staffAvailability.staffId, clara!.id));
+    expect(hours.map((h) => [h.weekday, h.startsAt, h.endsAt]).sort()).toEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((weekday) => [weekday, '00:00', '23:59']),
+    );
+
+    // Again: nothing new, and the password stays (even if the file's were changed meanwhile).
+    const again = InstallationFileSchema.parse(JSON.parse(fs.readFileSync(E2E, 'utf8')));
+    again.tenants[0]!.staff[0]!.password = 'ein-ganz-anderes-passwort';
+    expect((await applyInstallation(database.db, again)).logins).toEqual([]);
+    const [still] = await database.db.select().from(staff).where(eq(staff.id, clara!.id));
+    expect(await verifyPassword(still!.passwordHash, 'testhausen-e2e-passwort')).toBe(true);
+  });
+
+  it('rejects bookable hours outside the person’s departments, bad times, short passwords and reversed absences', () => {
+    const bad = example();
+    const tenant = bad.tenants[0] as { staff: Record<string, unknown>[]; departments: Record<string, unknown>[] };
+    tenant.departments[0] = { ...tenant.departments[0], booking: { sameDayReleaseTime: '7:45', maxPersons: 0 } };
+    tenant.staff[0] = {
+      ...tenant.staff[0],
+      availability: { anderswo: 'openingHours', buergerbuero: { mon: [{ from: '08:00', to: '24:00' }], feiertag: [] } },
+      absences: [{ from: '2026-08-14', to: '2026-08-03' }],
+      password: 'kurz',
+    };
+    const result = InstallationFileSchema.safeParse(bad);
+    expect(result.success).toBe(false);
+    const paths = result.error!.issues.map((issue) => issue.path.join('.'));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'tenants.0.departments.0.booking.sameDayReleaseTime',
+        'tenants.0.departments.0.booking.maxPersons',
+        'tenants.0.staff.0.availability.buergerbuero.mon.0.to',
+        'tenants.0.staff.0.absences.0.to',
+        'tenants.0.staff.0.password',
+      ]),
+    );
   });
 });

@@ -51,7 +51,7 @@ async function buildState(db: Db, found: NonNullable<Awaited<ReturnType<typeof f
   const { department, tenant } = found;
   const [closureRows, live, recentMean, clerksOnDuty] = await Promise.all([
     listClosures(db, tenant.id, todayIn(tenant.timeZone, now)),
-    listLiveVisits(db, department.id),
+    listLiveVisits(db, department.id, now),
     recentHandlingMinutes(db, department.id, now),
     countClerksOnDuty(db, department.id, now),
   ]);

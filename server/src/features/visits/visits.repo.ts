@@ -1,4 +1,4 @@
-import { and, asc, count, countDistinct, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, countDistinct, desc, eq, gt, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import {
@@ -38,8 +38,18 @@ export type VisitWithContext = {
   appointmentPersons: number | null;
 };
 
-/** Waiting, admitted and in-call visits of a department, in queue order. */
-export async function listLiveVisits(db: Db, departmentId: string): Promise<VisitWithContext[]> {
+/**
+ * Queue order (issue 6): appointment arrivals whose booked start has come go first, by that start;
+ * then everybody else (walk-ins, and arrivals early for their time) by (priority desc, created_at,
+ * id). The one order for the console, the citizen's position and "admit next".
+ */
+export function queueOrder(now: Date): SQL[] {
+  const dueStart = sql`(select due.starts_at from ${appointments} due where due.id = ${visits.appointmentId} and due.starts_at <= ${now.toISOString()}::timestamptz)`;
+  return [sql`${dueStart} asc nulls last`, desc(visits.priority), asc(visits.createdAt), asc(visits.id)];
+}
+
+/** Waiting, admitted and in-call visits of a department, in queue order at `now`. */
+export async function listLiveVisits(db: Db, departmentId: string, now: Date): Promise<VisitWithContext[]> {
   return db
     .select(visitColumns)
     .from(visits)
@@ -47,7 +57,7 @@ export async function listLiveVisits(db: Db, departmentId: string): Promise<Visi
     .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
     .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
     .where(and(eq(visits.departmentId, departmentId), inArray(visits.state, ['waiting', 'admitted', 'in_call'])))
-    .orderBy(desc(visits.priority), asc(visits.createdAt), asc(visits.id));
+    .orderBy(...queueOrder(now));
 }
 
 export async function findVisitWithContext(db: Db, visitId: string): Promise<VisitWithContext | undefined> {

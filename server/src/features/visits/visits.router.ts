@@ -1,5 +1,6 @@
 import { KnockRequestSchema, type DoorLive } from '@amtsraum/shared';
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../../config.js';
 import type { AppDeps } from '../../app.js';
 import { cookieOptions, parseCookies, signValue, verifySignedValue, VISIT_COOKIE } from '../../lib/cookies.js';
 import { AppError } from '../../lib/errors.js';
@@ -10,6 +11,15 @@ import { knock, leave, touchVisits } from './visits.service.js';
 
 const VISIT_COOKIE_MAX_AGE_MS = 12 * 60 * 60 * 1000;
 const ACTIVE = new Set(['waiting', 'admitted', 'in_call']);
+
+/** Binds a visit to this browser (a knock, or an appointment arrival): the signed, httpOnly visit cookie. */
+export function setVisitCookie(res: Response, config: Config, visitId: string): void {
+  res.cookie(
+    VISIT_COOKIE,
+    signValue(config.sessionSecret, 'visit', visitId),
+    cookieOptions(config, VISIT_COOKIE_MAX_AGE_MS),
+  );
+}
 
 /** The visit id bound to this browser, if its cookie is genuine. */
 export function visitIdFromCookie(secret: string, cookieHeader: string | undefined): string | null {
@@ -56,11 +66,7 @@ export function visitsRouter(deps: AppDeps): Router {
     }
 
     const visit = await knock(ctx(), { tenantSlug: req.params.tenant, departmentSlug: req.params.department, request });
-    res.cookie(
-      VISIT_COOKIE,
-      signValue(deps.config.sessionSecret, 'visit', visit.id),
-      cookieOptions(deps.config, VISIT_COOKIE_MAX_AGE_MS),
-    );
+    setVisitCookie(res, deps.config, visit.id);
     res.status(201).json({ visit });
   });
 

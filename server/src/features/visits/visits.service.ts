@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { departments, services, visits } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import type { EventBus } from '../../live/event-bus.js';
+import { purgeAppointmentPersonalData, settleArrivals } from '../appointments/appointments.repo.js';
 import { loadCitizenVisit, loadDepartmentStateBySlugs } from './queue.service.js';
 import { insertAudit } from './visits.repo.js';
 
@@ -102,6 +103,7 @@ export async function leave(ctx: Ctx, visitId: string): Promise<CitizenVisit> {
     .where(and(eq(visits.id, visitId), inArray(visits.state, ['waiting', 'admitted'])))
     .returning();
   if (row) {
+    await settleArrivals(ctx.db, [row.appointmentId], 'not_served');
     await insertAudit(ctx.db, {
       tenantId: row.tenantId,
       departmentId: row.departmentId,
@@ -136,7 +138,17 @@ export async function expireAbsentVisits(ctx: Ctx, graceSeconds: number): Promis
     .update(visits)
     .set({ state: 'expired', endedAt: ctx.now })
     .where(and(eq(visits.state, 'waiting'), lt(visits.lastSeenAt, cutoff)))
-    .returning({ id: visits.id, departmentId: visits.departmentId, tenantId: visits.tenantId });
+    .returning({
+      id: visits.id,
+      departmentId: visits.departmentId,
+      tenantId: visits.tenantId,
+      appointmentId: visits.appointmentId,
+    });
+  await settleArrivals(
+    ctx.db,
+    expired.map((row) => row.appointmentId),
+    'not_served',
+  );
   for (const row of expired) {
     await insertAudit(ctx.db, {
       tenantId: row.tenantId,
@@ -155,8 +167,9 @@ export async function expireAbsentVisits(ctx: Ctx, graceSeconds: number): Promis
 }
 
 /**
- * Personal data of citizens (name, concern, clerk's note) is kept only for the retention period
- * after a visit ended; the visit row stays, anonymous, for statistics and the audit trail.
+ * Personal data of citizens (name, concern, clerk's note; for appointments also e-mail and phone)
+ * is kept only for the retention period after a visit or appointment ended; the rows stay,
+ * anonymous, for statistics and the audit trail. Returns how many rows were purged.
  */
 export async function purgePersonalData(db: Db, retentionDays: number, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * 24 * 3600_000);
@@ -165,5 +178,5 @@ export async function purgePersonalData(db: Db, retentionDays: number, now: Date
     .set({ citizenName: '', concern: null, declineNote: null })
     .where(and(lt(visits.endedAt, cutoff), sql`${visits.citizenName} <> ''`))
     .returning({ id: visits.id });
-  return purged.length;
+  return purged.length + (await purgeAppointmentPersonalData(db, cutoff));
 }

@@ -1,6 +1,6 @@
 import type { DepartmentResponse } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { Breadcrumbs } from '../../app/Breadcrumbs';
 import { PageHeading } from '../../app/PageHeading';
 import { LiveStatus } from '../../app/LiveStatus';
@@ -30,6 +30,7 @@ export function DepartmentPage() {
 
 function DepartmentDetails({ data: { tenant, department } }: { data: DepartmentResponse }) {
   const { t } = useTranslation('directory');
+  const { t: tBooking } = useTranslation('booking');
   const localize = useLocalize();
   const name = localize(department.name);
   const description = localize(department.description);
@@ -70,6 +71,18 @@ function DepartmentDetails({ data: { tenant, department } }: { data: DepartmentR
           contact={department.contact}
           visit={visit}
         />
+      )}
+
+      {department.services.some((service) => service.bookable) && (
+        <section aria-labelledby="booking-heading" className="panel" data-testid="booking-offer">
+          <h2 id="booking-heading">{tBooking('department.heading')}</h2>
+          <p>{tBooking('department.text')}</p>
+          <p>
+            <Link className="button" to={`/${tenant.slug}/${department.slug}/termin`}>
+              {tBooking('department.link')}
+            </Link>
+          </p>
+        </section>
       )}
 
       <div className="department-grid">

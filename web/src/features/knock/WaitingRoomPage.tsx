@@ -11,6 +11,8 @@ import { useLiveVisit } from '../../app/useLive';
 import { LoadingState } from '../errors/LoadingState';
 import { useLocalize } from '../directory/useLocalize';
 import { DocumentList } from '../directory/DocumentList';
+import { formatClock } from '../directory/format';
+import { useTenant } from '../directory/useDirectory';
 
 /** `/:tenant/:department/wait`: the citizen's place, live, until they are let in or leave. */
 export function WaitingRoomPage() {
@@ -134,8 +136,15 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
       <PageHeading title={`${t('wait.title')} – ${departmentName}`}>{t('wait.heading')}</PageHeading>
       <p className="tenant-banner__kicker">{departmentName}</p>
       <div className="panel wait-status" aria-live="polite" aria-atomic="true" data-testid="wait-status">
+        {visit.kind === 'appointment' && visit.appointmentStartsAt && (
+          <AppointmentTime tenantSlug={visit.tenantSlug} startsAt={visit.appointmentStartsAt} />
+        )}
         <p className="wait-status__position" data-testid="position">
-          {visit.position === 1 ? t('wait.positionFirst') : t('wait.position', { position: visit.position ?? '–' })}
+          {visit.position === 1
+            ? visit.kind === 'appointment'
+              ? t('wait.appointmentFirst')
+              : t('wait.positionFirst')
+            : t('wait.position', { position: visit.position ?? '–' })}
         </p>
         <p data-testid="estimate">
           {visit.estimatedWaitMinutes
@@ -195,6 +204,20 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
         )}
       </div>
     </>
+  );
+}
+
+/** "Ihr Termin um 10:30 Uhr", read in the municipality's zone (issue 6). */
+function AppointmentTime({ tenantSlug, startsAt }: { tenantSlug: string; startsAt: string }) {
+  const { t, i18n } = useTranslation('knock');
+  const tenant = useTenant(tenantSlug);
+  if (tenant.status !== 'success') return null;
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const time = formatClock(new Date(startsAt), locale, tenant.data.tenant.timeZone);
+  return (
+    <p className="lead" data-testid="appointment-time">
+      {t('wait.appointmentAt', { time })}
+    </p>
   );
 }
 

@@ -16,6 +16,8 @@ import { useLocalize } from '../directory/useLocalize';
 import { LoadingState } from '../errors/LoadingState';
 import { LiveDoorSummary } from '../knock/LiveDoorSummary';
 import { useLanguageName } from '../knock/LanguageOptions';
+import { QuickInterpreterInvite } from '../invite/InvitePanel';
+import { AppointmentsPanel } from './AppointmentsPanel';
 import { SignOutButton, StaffGate } from './StaffHomePage';
 
 const AdmittedSchema = z.object({ visitId: z.uuid() });
@@ -225,6 +227,14 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
                 {t('console.finish')}
               </button>
             </div>
+            {mine.interpreterLanguage && (
+              <QuickInterpreterInvite
+                key={mine.id}
+                departmentId={department.id}
+                target={{ visitId: mine.id }}
+                language={mine.interpreterLanguage}
+              />
+            )}
           </>
         ) : (
           <p>{t('console.currentNone')}</p>
@@ -305,6 +315,19 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
           </div>
         )}
       </section>
+
+      <AppointmentsPanel
+        snapshot={snapshot}
+        renderActions={(appointment) =>
+          appointment.interpreterLanguage && (appointment.state === 'booked' || appointment.state === 'arrived') ? (
+            <QuickInterpreterInvite
+              departmentId={department.id}
+              target={{ appointmentId: appointment.id }}
+              language={appointment.interpreterLanguage}
+            />
+          ) : null
+        }
+      />
 
       {others.length > 0 && (
         <section aria-labelledby={`${id}-others`} className="panel">

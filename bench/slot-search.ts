@@ -1,0 +1,384 @@
+/**
+ * The slot search benchmark (issue 6): "slot search for one department over a 60-day horizon with
+ * 10 clerks and 5,000 existing bookings; print p50 and p99". See bench/README.md.
+ *
+ *   node --import tsx --conditions=source bench/slot-search.ts [--db pglite|postgres]
+ *        [--searches N] [--http N] [--clerks C] [--bookings B] [--horizon DAYS] [--json]
+ *
+ * One process: it makes a fresh database, seeds one department, then times
+ *   1. service: N full-horizon searches through `findSlots`, the function behind
+ *      `GET /api/tenants/:tenant/departments/:department/slots` (database reads + computation);
+ *   2. compute: the same searches on data already loaded (`SlotPlanner` alone);
+ *   3. http: a few real requests to the running server (31 days, the most the API allows, plus
+ *      its `nextFreeDate` scan through the rest of the horizon).
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import {
+  addDays,
+  formatCivilDate,
+  weekdayOf,
+  zonedParts,
+  zonedToInstant,
+  type CivilDate,
+  type SlotQuery,
+} from '@amtsraum/shared';
+import postgres from 'postgres';
+import { openDatabase, type Database } from '../server/src/db/client.js';
+import { appointments } from '../server/src/db/schema.js';
+import { appointmentMinutes, findSlots } from '../server/src/features/booking/booking.service.js';
+import { loadClerkSchedules } from '../server/src/features/booking/booking.repo.js';
+import { SlotPlanner } from '../server/src/features/booking/slots.js';
+import { hashToken } from '../server/src/features/staff/auth.service.js';
+import { createLogger } from '../server/src/lib/logger.js';
+import { startServer } from '../server/src/server.js';
+import { makeAvailability, type Window } from '../server/src/test/booking-factories.js';
+import { makeDepartment, makeService, makeStaff, makeTenant } from '../server/src/test/factories.js';
+import { testConfig } from '../server/src/test/server.js';
+
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'pglite' },
+    searches: { type: 'string', default: '200' },
+    http: { type: 'string', default: '20' },
+    clerks: { type: 'string', default: '10' },
+    bookings: { type: 'string', default: '5000' },
+    horizon: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '10' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (args.help) {
+  console.log(
+    'usage: npm run bench:slots -- [--db pglite|postgres] [--searches N=200] [--http N=20] [--clerks C=10]\n' +
+      '                              [--bookings B=5000] [--horizon DAYS=60] [--warmup W=10] [--json]',
+  );
+  process.exit(0);
+}
+
+function integer(name: string, value: string | undefined, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`--${name} must be an integer from ${min} to ${max}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const searches = integer('searches', args.searches, 1, 100_000);
+const httpSearches = integer('http', args.http, 0, 10_000);
+const clerkCount = integer('clerks', args.clerks, 1, 200);
+const bookingCount = integer('bookings', args.bookings, 0, 200_000);
+const horizonDays = integer('horizon', args.horizon, 1, 366);
+const warmup = integer('warmup', args.warmup, 0, 1000);
+const dbKind = args.db;
+if (dbKind !== 'pglite' && dbKind !== 'postgres') {
+  console.error('--db must be pglite or postgres');
+  process.exit(2);
+}
+const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
+if (dbKind === 'postgres' && !adminUrl) {
+  console.error('--db postgres needs BENCH_DATABASE_URL or TEST_DATABASE_URL (an admin URL; a fresh database is made)');
+  process.exit(2);
+}
+
+const TIME_ZONE = 'Europe/Berlin';
+// Monday 07:00 in Berlin, fixed so that runs are comparable; the server is given this clock too.
+const NOW = new Date('2026-11-23T06:00:00Z');
+/** Weekly hours of every clerk: a full office day with a lunch break, and a long Thursday. */
+const HOURS: Window[] = [
+  ...[1, 2, 3, 4, 5].flatMap((weekday) => [
+    { weekday, startsAt: '08:00', endsAt: '12:00' },
+    { weekday, startsAt: '13:00', endsAt: '16:00' },
+  ]),
+  { weekday: 4, startsAt: '16:00', endsAt: '18:00' },
+];
+
+const cleanups: (() => Promise<void>)[] = [];
+const clock = () => performance.now();
+
+async function createPostgresDatabase(): Promise<string> {
+  const name = `amtsraum_bench_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  cleanups.push(async () => {
+    const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      await dropper.unsafe(`drop database if exists "${name}" with (force)`);
+    } finally {
+      await dropper.end();
+    }
+  });
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A small deterministic generator (mulberry32), so every run seeds the same bookings. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+function figures(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+    mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
+  };
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function seed(database: Database) {
+  const db = database.db;
+  const tenant = await makeTenant(db, { timeZone: TIME_ZONE });
+  const department = await makeDepartment(db, tenant.id, {
+    bookingHorizonDays: horizonDays,
+    bookingLeadMinutes: 120,
+    sameDayReleaseTime: '07:30',
+    maxPersonsPerBooking: 6,
+  });
+  const services = [
+    await makeService(db, department.id, { durationMinutes: 15, extraMinutesPerPerson: 5, sortOrder: 0 }),
+    await makeService(db, department.id, { durationMinutes: 30, extraMinutesPerPerson: 10, sortOrder: 1 }),
+    await makeService(db, department.id, { durationMinutes: 45, extraMinutesPerPerson: 15, sortOrder: 2 }),
+  ];
+  const clerks = [];
+  for (let i = 0; i < clerkCount; i++) {
+    const clerk = await makeStaff(db, tenant.id, {
+      name: `Bench Clerk ${i + 1}`,
+      password: 'bench-password',
+      memberships: [{ departmentId: department.id, role: 'clerk' }],
+    });
+    await makeAvailability(db, clerk.id, department.id, HOURS);
+    clerks.push(clerk);
+  }
+
+  // Candidate bookings: every clerk's hours on every date of the horizon, filled at random with
+  // 15/30/45-minute appointments back to back or with gaps; then a random 5,000 of them are kept,
+  // so the bookings spread evenly over the horizon and the clerks.
+  const next = random(6);
+  const candidates: { staffId: string; startsAt: Date; endsAt: Date; serviceId: string }[] = [];
+  const today = zonedParts(NOW, TIME_ZONE) as CivilDate;
+  for (let d = 1; d <= horizonDays; d++) {
+    const date = addDays(today, d);
+    const windows = HOURS.filter((w) => w.weekday === weekdayOf(date));
+    for (const clerk of clerks) {
+      for (const window of windows) {
+        const [sh, sm] = window.startsAt.split(':').map(Number);
+        const [eh, em] = window.endsAt.split(':').map(Number);
+        let t = zonedToInstant({ ...date, hour: sh!, minute: sm! }, TIME_ZONE).getTime();
+        const end = zonedToInstant({ ...date, hour: eh!, minute: em! }, TIME_ZONE).getTime();
+        while (t < end) {
+          const pick = Math.floor(next() * 3);
+          const minutes = [15, 30, 45][pick]!;
+          if (next() < 0.85 && t + minutes * 60_000 <= end) {
+            candidates.push({
+              staffId: clerk.id,
+              startsAt: new Date(t),
+              endsAt: new Date(t + minutes * 60_000),
+              serviceId: services[pick]!.id,
+            });
+            t += minutes * 60_000;
+          } else t += 15 * 60_000;
+        }
+      }
+    }
+  }
+  for (let i = candidates.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
+  }
+  const chosen = candidates.slice(0, bookingCount);
+  if (chosen.length < bookingCount) {
+    console.error(`only room for ${chosen.length} bookings in ${horizonDays} days with ${clerkCount} clerks`);
+    process.exit(2);
+  }
+  for (let start = 0; start < chosen.length; start += 500) {
+    await db.insert(appointments).values(
+      chosen.slice(start, start + 500).map((c) => ({
+        tenantId: tenant.id,
+        departmentId: department.id,
+        staffId: c.staffId,
+        serviceIds: [c.serviceId],
+        persons: 1,
+        startsAt: c.startsAt,
+        endsAt: c.endsAt,
+        citizenName: 'Bench',
+        email: null,
+        language: 'de',
+        manageTokenHash: hashToken(randomBytes(32).toString('base64url')),
+        createdAt: NOW,
+      })),
+    );
+  }
+  const bookedHours = chosen.reduce((sum, c) => sum + (c.endsAt.getTime() - c.startsAt.getTime()) / 3_600_000, 0);
+  return { tenant, department, services, clerks, bookedHours, candidates: candidates.length };
+}
+
+async function main() {
+  const load = os.loadavg();
+  console.log(
+    `slot search: ${clerkCount} clerks, ${bookingCount} bookings, ${horizonDays}-day horizon, ${dbKind}; ` +
+      `${searches} searches (+${warmup} warm-up), ${httpSearches} over HTTP`,
+  );
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load ${load.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+
+  const url = dbKind === 'postgres' ? await createPostgresDatabase() : null;
+  const database = await openDatabase(
+    url ? { kind: 'postgres', url, maxConnections: 10 } : { kind: 'pglite', dataDir: null },
+  );
+  cleanups.unshift(() => database.close());
+
+  const seedStart = clock();
+  const office = await seed(database);
+  console.log(
+    `seeded in ${ms(clock() - seedStart)}: ${bookingCount} bookings (${office.bookedHours.toFixed(0)} clerk-hours) ` +
+      `out of ${office.candidates} generated candidates`,
+  );
+
+  // The queries a booking page sends: one service or two, one to three persons.
+  const today = formatCivilDate(zonedParts(NOW, TIME_ZONE));
+  const slugs = office.services.map((s) => s.slug);
+  const queries: SlotQuery[] = [
+    { services: [slugs[0]!], persons: 1, from: today, days: horizonDays + 1 },
+    { services: [slugs[1]!], persons: 2, from: today, days: horizonDays + 1 },
+    { services: [slugs[2]!], persons: 1, from: today, days: horizonDays + 1 },
+    { services: [slugs[0]!, slugs[1]!], persons: 3, from: today, days: horizonDays + 1 },
+  ];
+  const ctx = { db: database.db, now: NOW };
+  const where = { tenantSlug: office.tenant.slug, departmentSlug: office.department.slug };
+
+  // 1. The service function of the HTTP route.
+  const serviceMs: number[] = [];
+  const freeSlots = new Map<number, number>();
+  for (let i = 0; i < warmup + searches; i++) {
+    const query = queries[i % queries.length]!;
+    const t0 = clock();
+    const result = await findSlots(ctx, { ...where, query });
+    const elapsed = clock() - t0;
+    if (i >= warmup) serviceMs.push(elapsed);
+    if (!freeSlots.has(i % queries.length)) {
+      freeSlots.set(
+        i % queries.length,
+        result.days.reduce((n, d) => n + d.slots.length, 0),
+      );
+    }
+  }
+
+  // 2. Computation alone, on schedules loaded once.
+  const from = zonedParts(NOW, TIME_ZONE) as CivilDate;
+  const to = addDays(from, horizonDays);
+  const range = {
+    from: zonedToInstant({ ...from, hour: 0, minute: 0 }, TIME_ZONE),
+    to: zonedToInstant({ ...addDays(to, 1), hour: 0, minute: 0 }, TIME_ZONE),
+  };
+  const loadStart = clock();
+  const schedules = await loadClerkSchedules(database.db, office.department.id, range);
+  const loadMs = clock() - loadStart;
+  const computeMs: number[] = [];
+  for (let i = 0; i < warmup + searches; i++) {
+    const query = queries[i % queries.length]!;
+    const chosen = office.services.filter((s) => query.services.includes(s.slug));
+    const t0 = clock();
+    new SlotPlanner({
+      timeZone: TIME_ZONE,
+      now: NOW,
+      rules: { horizonDays, leadMinutes: 120, sameDayReleaseTime: '07:30' },
+      actor: 'citizen',
+      durationMinutes: appointmentMinutes(chosen, query.persons),
+      closedDates: new Set(),
+      clerks: schedules,
+    }).range(from, horizonDays + 1);
+    const elapsed = clock() - t0;
+    if (i >= warmup) computeMs.push(elapsed);
+  }
+
+  // 3. Over HTTP, through the running server.
+  const httpMs: number[] = [];
+  if (httpSearches > 0) {
+    const server = await startServer(testConfig(), createLogger('silent'), {
+      database,
+      now: () => NOW,
+      webDistDir: null,
+      mail: false,
+    });
+    cleanups.unshift(async () => {
+      // The server's stop closes the database; the earlier cleanup then finds it closed.
+      await server.stop();
+    });
+    for (let i = 0; i < Math.min(warmup, 3) + httpSearches; i++) {
+      const query = queries[i % queries.length]!;
+      const path =
+        `/api/tenants/${office.tenant.slug}/departments/${office.department.slug}/slots` +
+        `?services=${query.services.join(',')}&persons=${query.persons}&from=${today}&days=31`;
+      const t0 = clock();
+      const response = await fetch(`${server.url}${path}`);
+      await response.arrayBuffer();
+      const elapsed = clock() - t0;
+      if (!response.ok) throw new Error(`GET slots answered ${response.status}`);
+      if (i >= Math.min(warmup, 3)) httpMs.push(elapsed);
+    }
+  }
+
+  const service = figures(serviceMs);
+  const compute = figures(computeMs);
+  const http = figures(httpMs);
+  const described = queries.map((q, i) => {
+    const minutes = appointmentMinutes(
+      office.services.filter((s) => q.services.includes(s.slug)),
+      q.persons,
+    );
+    return `${minutes} min: ${freeSlots.get(i)}`;
+  });
+  console.log(`free slots over the horizon per query (duration: slots): ${described.join(', ')}`);
+  console.log(`loading the schedules alone (availability, absences, ${bookingCount} bookings): ${ms(loadMs)}`);
+  console.log('');
+  console.log('                                   n      p50      p99      max     mean');
+  const row = (label: string, f: ReturnType<typeof figures>) =>
+    console.log(
+      `${label.padEnd(32)} ${String(f.n).padStart(4)} ${ms(f.p50).padStart(8)} ${ms(f.p99).padStart(8)} ` +
+        `${ms(f.max).padStart(8)} ${ms(f.mean).padStart(8)}`,
+    );
+  row(`service, ${horizonDays + 1} days (findSlots)`, service);
+  row(`compute only (SlotPlanner)`, compute);
+  if (httpSearches > 0) row('HTTP GET …/slots, 31 days', http);
+  if (args.json)
+    console.log(JSON.stringify({ db: dbKind, clerkCount, bookingCount, horizonDays, service, compute, http }));
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  for (const cleanup of cleanups) await cleanup().catch(() => {});
+}
+process.exit(exitCode);

@@ -1,0 +1,171 @@
+import {
+  addDays,
+  parseCivilDate,
+  zonedToInstant,
+  type StaffAppointment,
+  type StaffAppointmentsResponse,
+} from '@amtsraum/shared';
+import type { Db } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import type { EventBus } from '../../live/event-bus.js';
+import { todayIn } from '../directory/directory.service.js';
+import { hashToken } from '../staff/auth.service.js';
+import { findMembership, type StaffRow } from '../staff/staff.repo.js';
+import { findDepartmentWithTenant, insertAudit } from '../visits/visits.repo.js';
+import {
+  findAppointmentByTokenHash,
+  findDepartmentAppointment,
+  findLiveArrival,
+  findServicesByIds,
+  insertArrivalVisit,
+  listDepartmentAppointments,
+  lockAppointment,
+  markNoShow,
+  setAppointmentState,
+} from './appointments.repo.js';
+
+/**
+ * The appointment day (issue 6): the citizen comes in through the join link and waits as an
+ * appointment visit; clerks see the day's appointments and mark no-shows.
+ */
+
+interface Ctx {
+  db: Db;
+  events: EventBus;
+  now: Date;
+}
+
+const MINUTE_MS = 60_000;
+
+export interface Arrival {
+  visitId: string;
+  tenantSlug: string;
+  departmentSlug: string;
+}
+
+/**
+ * The citizen arrives through the join link (`/termin/beitreten#<token>`). From
+ * `joinOpensMinutesBefore` before the start until the end, this puts them into the department's
+ * queue as an appointment visit. Neither the door nor the walk-in cap applies: the time was
+ * promised. A second device, or a reload, gets the same visit back, never a second one.
+ */
+export async function arrive(ctx: Ctx, token: string): Promise<Arrival> {
+  const found = await findAppointmentByTokenHash(ctx.db, hashToken(token));
+  // A mistyped or foreign token and a purged one look the same: nothing to tell apart.
+  if (!found) throw new AppError('appointment_not_found', 404);
+  const { department, tenant } = found;
+  const answer = (visitId: string): Arrival => ({
+    visitId,
+    tenantSlug: tenant.slug,
+    departmentSlug: department.slug,
+  });
+
+  const result = await ctx.db.transaction(async (tx) => {
+    const appointment = await lockAppointment(tx, found.appointment.id);
+    if (!appointment) throw new AppError('appointment_not_found', 404);
+    // Checked first: a reload in the middle of a call that runs over its end must still work.
+    const live = await findLiveArrival(tx, appointment.id);
+    if (live) return { visitId: live.id, created: false };
+
+    if (appointment.state === 'cancelled') throw new AppError('appointment_cancelled', 410);
+    if (appointment.state === 'done' || appointment.state === 'no_show') throw new AppError('appointment_over', 410);
+    const opensAt = new Date(appointment.startsAt.getTime() - department.joinOpensMinutesBefore * MINUTE_MS);
+    if (ctx.now < opensAt) {
+      throw new AppError('appointment_not_open_yet', 409, { extra: { opensAt: opensAt.toISOString() } });
+    }
+    if (ctx.now >= appointment.endsAt) throw new AppError('appointment_over', 410);
+
+    const visitId = await insertArrivalVisit(tx, appointment, ctx.now);
+    await setAppointmentState(tx, appointment.id, 'arrived');
+    await insertAudit(tx, {
+      tenantId: appointment.tenantId,
+      departmentId: appointment.departmentId,
+      visitId,
+      actorKind: 'citizen',
+      action: 'appointment_arrived',
+      data: {
+        appointmentId: appointment.id,
+        minutesBeforeStart: Math.round((+appointment.startsAt - +ctx.now) / MINUTE_MS),
+      },
+      createdAt: ctx.now,
+    });
+    return { visitId, created: true };
+  });
+
+  if (result.created) await ctx.events.publish({ departmentId: department.id, visitId: result.visitId });
+  return answer(result.visitId);
+}
+
+interface StaffCtx extends Ctx {
+  staff: StaffRow;
+}
+
+async function requireMember(ctx: StaffCtx, departmentId: string): Promise<void> {
+  if (!(await findMembership(ctx.db, ctx.staff.id, departmentId))) throw new AppError('forbidden', 403);
+}
+
+/** A day's appointments of a department (tenant zone; default today), for the console beside the walk-in queue. */
+export async function listAppointmentsForClerk(
+  ctx: StaffCtx,
+  departmentId: string,
+  date: string | undefined,
+): Promise<StaffAppointmentsResponse> {
+  await requireMember(ctx, departmentId);
+  const found = await findDepartmentWithTenant(ctx.db, departmentId);
+  if (!found) throw new AppError('department_not_found', 404);
+  const { timeZone } = found.tenant;
+  const day = date ?? todayIn(timeZone, ctx.now);
+  const civil = parseCivilDate(day);
+  const from = zonedToInstant({ ...civil, hour: 0, minute: 0 }, timeZone);
+  const to = zonedToInstant({ ...addDays(civil, 1), hour: 0, minute: 0 }, timeZone);
+
+  const rows = await listDepartmentAppointments(ctx.db, { departmentId, staffId: ctx.staff.id, from, to });
+  const serviceRows = await findServicesByIds(ctx.db, [...new Set(rows.flatMap((r) => r.appointment.serviceIds))]);
+  const serviceById = new Map(serviceRows.map((s) => [s.id, { slug: s.slug, name: s.name }]));
+
+  const list = rows.map(({ appointment: a, clerkName, noShowGraceMinutes, visitId }): StaffAppointment => ({
+    id: a.id,
+    state: a.state,
+    startsAt: a.startsAt.toISOString(),
+    endsAt: a.endsAt.toISOString(),
+    services: a.serviceIds.flatMap((id) => serviceById.get(id) ?? []),
+    persons: a.persons,
+    name: a.citizenName,
+    email: a.email,
+    phone: a.phone,
+    language: a.language,
+    interpreterLanguage: a.interpreterLanguage,
+    concern: a.concern,
+    clerk: { id: a.staffId, name: clerkName },
+    visitId,
+    noShowFrom: new Date(a.startsAt.getTime() + noShowGraceMinutes * MINUTE_MS).toISOString(),
+  }));
+  return { date: day, timeZone, appointments: list };
+}
+
+/** A clerk marks an appointment nobody came to: from start + grace, and only while it is booked. */
+export async function markAppointmentNoShow(ctx: StaffCtx, departmentId: string, appointmentId: string): Promise<void> {
+  await requireMember(ctx, departmentId);
+  const marked = await markNoShow(ctx.db, { departmentId, appointmentId, staffId: ctx.staff.id, now: ctx.now });
+  if (!marked) {
+    const found = await findDepartmentAppointment(ctx.db, { departmentId, appointmentId, staffId: ctx.staff.id });
+    if (!found) throw new AppError('appointment_not_found', 404);
+    const from = new Date(found.appointment.startsAt.getTime() + found.noShowGraceMinutes * MINUTE_MS);
+    throw new AppError('conflict', 409, {
+      detail:
+        found.appointment.state !== 'booked'
+          ? `state=${found.appointment.state}`
+          : `no-show-from=${from.toISOString()}`,
+    });
+  }
+  await insertAudit(ctx.db, {
+    tenantId: marked.tenantId,
+    departmentId,
+    actorKind: 'staff',
+    actorStaffId: ctx.staff.id,
+    action: 'appointment_no_show',
+    data: { appointmentId },
+    createdAt: ctx.now,
+  });
+  await ctx.events.publish({ departmentId });
+}

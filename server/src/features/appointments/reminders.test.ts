@@ -1,0 +1,156 @@
+import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEVELOPMENT_SESSION_SECRET } from '../../config.js';
+import { appointments, mailOutbox, visits } from '../../db/schema.js';
+import { createLogger } from '../../lib/logger.js';
+import type { EventBus, LiveEvent } from '../../live/event-bus.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
+import { makeDepartment, makeService, makeStaff, makeTenant } from '../../test/factories.js';
+import { makeAppointment } from './appointment.factory.js';
+import { startAppointmentLoop } from './appointments.loop.js';
+import { sendDueReminders } from './reminders.service.js';
+
+const NOW = new Date('2026-11-23T09:00:00Z');
+const HOUR = 3600_000;
+const config = {
+  publicBaseUrl: new URL('http://amtsraum.test'),
+  sessionSecret: DEVELOPMENT_SESSION_SECRET,
+  reminderHours: 24,
+};
+
+describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database.close());
+
+  async function office() {
+    const db = database.db;
+    const tenant = await makeTenant(db, { name: 'Stadt Erinnerung' });
+    const department = await makeDepartment(db, tenant.id, { joinOpensMinutesBefore: 10 });
+    const service = await makeService(db, department.id, { documents: [{ de: 'Reisepass', en: 'Passport' }] });
+    const clerk = await makeStaff(db, tenant.id, { memberships: [{ departmentId: department.id, role: 'clerk' }] });
+    const book = (hoursAhead: number, extra: Partial<Parameters<typeof makeAppointment>[1]> = {}) =>
+      makeAppointment(db, {
+        tenantId: tenant.id,
+        departmentId: department.id,
+        staffId: clerk.id,
+        serviceIds: [service.id],
+        startsAt: new Date(NOW.getTime() + hoursAhead * HOUR),
+        createdAt: new Date(NOW.getTime() - 3 * 24 * HOUR),
+        linkSecret: DEVELOPMENT_SESSION_SECRET,
+        ...extra,
+      });
+    return { tenant, department, book };
+  }
+
+  const outboxFor = (ids: string[]) =>
+    database.db
+      .select()
+      .from(mailOutbox)
+      .where(
+        inArray(
+          mailOutbox.dedupeKey,
+          ids.map((id) => `reminder:${id}`),
+        ),
+      );
+  const reminded = async (id: string) =>
+    (await database.db.select().from(appointments).where(eq(appointments.id, id)))[0]!.reminderSentAt;
+
+  it('queues one reminder per appointment inside the window, with working links, and never twice', async () => {
+    const { book } = await office();
+    const due = await book(20, { citizenName: 'Erika Muster', email: 'erika@test.example' });
+    const beyond = await book(30);
+    const cancelled = await book(10, { state: 'cancelled', cancelledAt: NOW });
+    const bookedLate = await book(5, { createdAt: new Date(NOW.getTime() - HOUR) });
+    const withoutEmail = await book(12, { email: null, phone: '0123' });
+    const past = await book(-1);
+    const arrived = await book(0.5, { state: 'arrived' });
+    const ids = [due, beyond, cancelled, bookedLate, withoutEmail, past, arrived].map((b) => b.appointment.id);
+
+    expect(await sendDueReminders({ db: database.db, config, now: NOW })).toBeGreaterThanOrEqual(1);
+    const mails = await outboxFor(ids);
+    expect(mails.map((m) => m.dedupeKey)).toEqual([`reminder:${due.appointment.id}`]);
+    expect(mails[0]).toMatchObject({ kind: 'appointment.reminder', to: 'erika@test.example', state: 'pending' });
+    expect(mails[0]!.subject).toMatch(/Erinnerung/);
+    expect(mails[0]!.text).toContain(`http://amtsraum.test/termin/beitreten#${due.token}`);
+    expect(mails[0]!.text).toContain('Reisepass');
+    expect(await reminded(due.appointment.id)).toEqual(NOW);
+    for (const other of [beyond, cancelled, bookedLate, withoutEmail, past, arrived]) {
+      expect(await reminded(other.appointment.id)).toBeNull();
+    }
+
+    // The next round, and a round from a second process at the same time: nothing new.
+    const again = await Promise.all([
+      sendDueReminders({ db: database.db, config, now: new Date(NOW.getTime() + 60_000) }),
+      sendDueReminders({ db: database.db, config, now: new Date(NOW.getTime() + 60_000) }),
+    ]);
+    expect(again).toEqual([0, 0]);
+    expect(await outboxFor(ids)).toHaveLength(1);
+
+    // Seven hours later the appointment 30 hours ahead is 23 hours ahead: its turn, once.
+    const later = new Date(NOW.getTime() + 7 * HOUR);
+    const racing = await Promise.all([
+      sendDueReminders({ db: database.db, config, now: later }),
+      sendDueReminders({ db: database.db, config, now: later }),
+    ]);
+    expect(racing.reduce((a, b) => a + b, 0)).toBe(1);
+    expect((await outboxFor(ids)).map((m) => m.dedupeKey).sort()).toEqual(
+      [`reminder:${due.appointment.id}`, `reminder:${beyond.appointment.id}`].sort(),
+    );
+  });
+
+  it('sends nothing when reminders are switched off, and skips links that would not open the booking', async () => {
+    const { book } = await office();
+    const off = await book(50);
+    const later = new Date(NOW.getTime() + 30 * HOUR); // 20 hours before it
+    expect(await sendDueReminders({ db: database.db, config: { ...config, reminderHours: 0 }, now: later })).toBe(0);
+    expect(await reminded(off.appointment.id)).toBeNull();
+
+    // Booked under another SESSION_SECRET: the derived links would open nothing.
+    const foreign = await book(60, { linkSecret: undefined });
+    const warn = vi.fn();
+    const at = new Date(NOW.getTime() + 40 * HOUR);
+    await sendDueReminders({ db: database.db, config, now: at, logger: { warn } });
+    expect(await outboxFor([foreign.appointment.id])).toEqual([]);
+    expect(await reminded(foreign.appointment.id)).toEqual(at);
+    expect(warn).toHaveBeenCalledWith({ appointmentId: foreign.appointment.id }, expect.stringMatching(/links/));
+    expect(JSON.stringify(warn.mock.calls)).not.toContain('Sam');
+  });
+
+  it('tells the live hub when an arrival’s booked start has passed', async () => {
+    const db = database.db;
+    const { tenant, department, book } = await office();
+    const { appointment } = await book(1 / 60); // one minute ahead
+    await db.insert(visits).values({
+      tenantId: tenant.id,
+      departmentId: department.id,
+      kind: 'appointment',
+      appointmentId: appointment.id,
+      citizenName: 'Sam',
+      language: 'de',
+    });
+    let now = NOW;
+    const published: LiveEvent[] = [];
+    const events = { publish: async (event: LiveEvent) => void published.push(event) } as unknown as EventBus;
+    const loop = startAppointmentLoop({
+      db,
+      events,
+      config: { ...config, reminderHours: 0 },
+      logger: createLogger('silent'),
+      now: () => now,
+      intervalMs: 10,
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(published.filter((e) => e.departmentId === department.id)).toEqual([]);
+      now = new Date(NOW.getTime() + 2 * 60_000);
+      await vi.waitFor(() =>
+        expect(published.filter((e) => e.departmentId === department.id)).toEqual([{ departmentId: department.id }]),
+      );
+    } finally {
+      await loop.stop();
+    }
+  });
+});

@@ -1,0 +1,340 @@
+import { randomBytes } from 'node:crypto';
+import { ManageResponseSchema, StaffAppointmentSchema } from '@amtsraum/shared';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { appointments, auditEvents, staffMemberships } from '../../db/schema.js';
+import { insertAppointment, makeBookingOffice, mailsTo, tokenFromMail } from '../../test/booking-factories.js';
+import { TestClient } from '../../test/client.js';
+import { createTestDatabase, databaseKinds } from '../../test/databases.js';
+import { makeStaff } from '../../test/factories.js';
+import { startTestServer, type TestServer } from '../../test/server.js';
+
+// Monday 23 November 2026, 07:00 in Berlin: before the same-day release (07:30) of the factory.
+const NOW = new Date('2026-11-23T06:00:00Z');
+const TUESDAY_0800 = '2026-11-24T07:00:00.000Z';
+const TUESDAY_0900 = '2026-11-24T08:00:00.000Z';
+
+describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (kind) => {
+  let server: TestServer;
+  let current = NOW.getTime();
+  const setClock = (iso: string) => {
+    current = Date.parse(iso);
+  };
+  let address = 0;
+  const client = () => new TestClient(server.url, { 'x-forwarded-for': `10.7.${++address >> 8}.${address & 255}` });
+  const db = () => server.database.db;
+
+  beforeAll(async () => {
+    server = await startTestServer(await createTestDatabase(kind), {
+      now: () => new Date(current),
+      env: { TRUST_PROXY: '1' },
+    });
+  });
+  afterAll(() => server.stop());
+  beforeEach(() => setClock(NOW.toISOString()));
+
+  async function office(options: Parameters<typeof makeBookingOffice>[1] = {}) {
+    const made = await makeBookingOffice(db(), options);
+    return {
+      ...made,
+      base: `/api/tenants/${made.tenant.slug}/departments/${made.department.slug}`,
+      console: `/api/staff/departments/${made.department.id}/appointments`,
+    };
+  }
+  type Office = Awaited<ReturnType<typeof office>>;
+
+  /** Books as a citizen would and returns the token from the confirmation e-mail. */
+  async function book(o: Office, startsAt = TUESDAY_0800, extra: Record<string, unknown> = {}) {
+    const email = `buerger-${randomBytes(4).toString('hex')}@test.example`;
+    const response = await client().post(`${o.base}/appointments`, {
+      services: [o.services[0]!.slug],
+      persons: 1,
+      startsAt,
+      name: 'Erika Mustermann',
+      email,
+      language: 'de',
+      consent: true,
+      ...extra,
+    });
+    expect(response.status).toBe(201);
+    const [mail] = await mailsTo(db(), email);
+    return { id: response.json.appointment.id as string, email, token: tokenFromMail(mail!.text) };
+  }
+
+  async function signedInClerk(departmentIds: string[], tenantId: string) {
+    const person = await makeStaff(db(), tenantId, {
+      name: 'Sachbearbeiterin Weber',
+      memberships: departmentIds.map((departmentId) => ({ departmentId, role: 'clerk' as const })),
+    });
+    const browser = client();
+    expect((await browser.post('/api/staff/login', { email: person.email, password: person.password })).status).toBe(
+      200,
+    );
+    return { browser, person };
+  }
+
+  const rowOf = async (id: string) => (await db().select().from(appointments).where(eq(appointments.id, id)))[0]!;
+  const kindsOf = async (email: string) => (await mailsTo(db(), email)).map((m) => m.kind);
+
+  it('reads, rebooks and cancels with the token from the e-mail; cancelling twice is fine', async () => {
+    const o = await office();
+    const { id, email, token } = await book(o);
+
+    const read = await client().post('/api/appointments/manage', { token });
+    expect(read.status).toBe(200);
+    expect(ManageResponseSchema.parse(read.json).appointment).toMatchObject({
+      id,
+      state: 'booked',
+      startsAt: TUESDAY_0800,
+      canCancel: true,
+      services: [{ slug: o.services[0]!.slug }],
+    });
+
+    const moved = await client().post('/api/appointments/rebook', { token, startsAt: TUESDAY_0900 });
+    expect(moved.status).toBe(200);
+    expect(moved.json.appointment).toMatchObject({ id, startsAt: TUESDAY_0900, endsAt: '2026-11-24T08:30:00.000Z' });
+    // The old time is free again, and the same link still works.
+    const slots = await client().get(`${o.base}/slots?services=${o.services[0]!.slug}&from=2026-11-24&days=1`);
+    expect(slots.json.days[0].slots[0].startsAt).toBe(TUESDAY_0800);
+    expect((await client().post('/api/appointments/manage', { token })).json.appointment.startsAt).toBe(TUESDAY_0900);
+    const movedMail = (await mailsTo(db(), email)).find((m) => m.kind === 'appointment.moved');
+    expect(movedMail!.subject).toMatch(/^Termin verschoben: Testamt, neu am /);
+    expect(tokenFromMail(movedMail!.text)).toBe(token);
+
+    const cancelled = await client().post('/api/appointments/cancel', { token });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json.appointment).toMatchObject({ id, state: 'cancelled', canCancel: false });
+    expect((await rowOf(id)).cancelledAt).not.toBeNull();
+    const again = await client().post('/api/appointments/cancel', { token });
+    expect([again.status, again.json.appointment.state]).toEqual([200, 'cancelled']);
+    expect(await kindsOf(email)).toEqual(['appointment.confirmation', 'appointment.moved', 'appointment.cancelled']);
+
+    // A cancelled appointment cannot be rebooked; its time is free for others.
+    const late = await client().post('/api/appointments/rebook', { token, startsAt: TUESDAY_0800 });
+    expect([late.status, late.json.code]).toEqual([409, 'appointment_cancelled']);
+    await book(o, TUESDAY_0900);
+
+    const audit = await db()
+      .select({ action: auditEvents.action, actorKind: auditEvents.actorKind })
+      .from(auditEvents)
+      .where(eq(auditEvents.departmentId, o.department.id))
+      .orderBy(auditEvents.createdAt);
+    expect(audit.slice(0, 3)).toEqual([
+      { action: 'appointment.booked', actorKind: 'citizen' },
+      { action: 'appointment.moved', actorKind: 'citizen' },
+      { action: 'appointment.cancelled', actorKind: 'citizen' },
+    ]);
+  });
+
+  it('answers tampered, foreign and malformed tokens neutrally and changes nothing', async () => {
+    const o = await office();
+    const { id, token } = await book(o);
+    const tampered = (token[0] === 'A' ? 'B' : 'A') + token.slice(1);
+    const foreign = randomBytes(32).toString('base64url');
+    for (const wrong of [tampered, foreign]) {
+      for (const [path, body] of [
+        ['/api/appointments/manage', { token: wrong }],
+        ['/api/appointments/cancel', { token: wrong }],
+        ['/api/appointments/rebook', { token: wrong, startsAt: TUESDAY_0900 }],
+      ] as const) {
+        const response = await client().post(path, body);
+        expect([path, response.status, response.json.code]).toEqual([path, 404, 'appointment_not_found']);
+      }
+    }
+    for (const malformed of ['', 'kurz', `${token}x`, token.replace(/.$/, '=')]) {
+      const response = await client().post('/api/appointments/cancel', { token: malformed });
+      expect([response.status, response.json.code]).toEqual([400, 'validation_failed']);
+    }
+    const row = await rowOf(id);
+    expect([row.state, row.startsAt.toISOString()]).toEqual(['booked', TUESDAY_0800]);
+  });
+
+  it('rebooks only to free slots: 422 for never-slots, 409 with alternatives for taken ones; overlapping itself is fine', async () => {
+    const o = await office();
+    const mine = await book(o, TUESDAY_0800);
+    await book(o, '2026-11-24T09:00:00.000Z'); // someone else at 10:00 Berlin
+
+    const never = await client().post('/api/appointments/rebook', {
+      token: mine.token,
+      startsAt: '2026-11-28T08:00:00.000Z',
+    });
+    expect([never.status, never.json.code]).toEqual([422, 'slot_unavailable']);
+    const taken = await client().post('/api/appointments/rebook', {
+      token: mine.token,
+      startsAt: '2026-11-24T09:15:00.000Z',
+    });
+    expect([taken.status, taken.json.code]).toEqual([409, 'slot_taken']);
+    expect(taken.json.alternatives.map((a: { startsAt: string }) => a.startsAt)).toEqual([
+      '2026-11-24T09:30:00.000Z',
+      '2026-11-24T09:45:00.000Z',
+      '2026-11-24T10:00:00.000Z',
+    ]);
+    expect((await rowOf(mine.id)).startsAt.toISOString()).toBe(TUESDAY_0800);
+
+    // 15 minutes later overlaps its own old time, which does not count.
+    const nudged = await client().post('/api/appointments/rebook', {
+      token: mine.token,
+      startsAt: '2026-11-24T07:15:00.000Z',
+    });
+    expect([nudged.status, nudged.json.appointment?.startsAt]).toEqual([200, '2026-11-24T07:15:00.000Z']);
+  });
+
+  it('closes cancel and rebook once the appointment has started', async () => {
+    const o = await office();
+    const { id, token } = await book(o);
+    setClock('2026-11-24T07:05:00Z');
+    const read = await client().post('/api/appointments/manage', { token });
+    expect(read.json.appointment.canCancel).toBe(false);
+    const cancel = await client().post('/api/appointments/cancel', { token });
+    expect([cancel.status, cancel.json.code]).toEqual([409, 'appointment_over']);
+    const rebook = await client().post('/api/appointments/rebook', { token, startsAt: '2026-11-25T08:00:00.000Z' });
+    expect([rebook.status, rebook.json.code]).toEqual([409, 'appointment_over']);
+    expect((await rowOf(id)).state).toBe('booked');
+  });
+
+  it('lets a clerk book for a caller without e-mail, today before the release, but not in the past', async () => {
+    const o = await office();
+    const { browser, person } = await signedInClerk([o.department.id], o.tenant.id);
+    const body = {
+      services: [o.services[0]!.slug],
+      persons: 1,
+      startsAt: '2026-11-23T08:00:00.000Z', // today 09:00; it is 07:00, before the citizens' release at 07:30
+      name: 'Herr Anrufer',
+      phone: '030 123456',
+      language: 'de',
+    };
+    // Citizens cannot have today yet…
+    const citizen = await client().post(`${o.base}/appointments`, {
+      ...body,
+      email: 'anrufer@test.example',
+      consent: true,
+    });
+    expect(citizen.json.code).toBe('slot_unavailable');
+    // …the clerk can.
+    const response = await browser.post(o.console, body);
+    expect(response.status).toBe(201);
+    const appointment = StaffAppointmentSchema.parse(response.json.appointment);
+    expect(appointment).toMatchObject({
+      state: 'booked',
+      startsAt: '2026-11-23T08:00:00.000Z',
+      name: 'Herr Anrufer',
+      email: null,
+      phone: '030 123456',
+      clerk: { id: o.clerks[0]!.id, name: 'Clerk 1' },
+      visitId: null,
+      noShowFrom: '2026-11-23T08:10:00.000Z',
+    });
+    const row = await rowOf(appointment.id);
+    expect(row.bookedByStaffId).toBe(person.id);
+    const [audit] = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.departmentId, o.department.id), eq(auditEvents.action, 'appointment.booked')));
+    expect(audit).toMatchObject({ actorKind: 'staff', actorStaffId: person.id });
+
+    // With an address, the caller gets the confirmation.
+    const withMail = await browser.post(o.console, {
+      ...body,
+      startsAt: '2026-11-23T09:00:00.000Z',
+      email: 'anruferin@test.example',
+      language: 'en',
+    });
+    expect(withMail.status).toBe(201);
+    expect((await mailsTo(db(), 'anruferin@test.example')).map((m) => m.subject)[0]).toMatch(/^Appointment confirmed/);
+
+    setClock('2026-11-23T09:10:00Z'); // 10:10
+    const { browser: later } = await signedInClerk([o.department.id], o.tenant.id);
+    const past = await later.post(o.console, { ...body, startsAt: '2026-11-23T09:00:00.000Z' });
+    expect([past.status, past.json.code]).toEqual([422, 'slot_unavailable']);
+    const soon = await later.post(o.console, { ...body, startsAt: '2026-11-23T09:30:00.000Z' });
+    expect(soon.status).toBe(201);
+    const tooMany = await later.post(o.console, { ...body, persons: 5, startsAt: '2026-11-24T07:00:00.000Z' });
+    expect([tooMany.status, tooMany.json.code]).toEqual([400, 'validation_failed']);
+  });
+
+  it('lets a clerk cancel with a note for the e-mail, and move an appointment', async () => {
+    const o = await office({ clerks: 2 });
+    const { browser, person } = await signedInClerk([o.department.id], o.tenant.id);
+    const first = await book(o, TUESDAY_0800, { language: 'en' });
+    const second = await book(o, TUESDAY_0900);
+
+    const moved = await browser.post(`${o.console}/${second.id}/move`, { startsAt: '2026-11-23T10:00:00.000Z' });
+    expect(moved.status).toBe(200); // today 11:00: clerks need no release
+    expect(StaffAppointmentSchema.parse(moved.json.appointment).startsAt).toBe('2026-11-23T10:00:00.000Z');
+    expect(await kindsOf(second.email)).toEqual(['appointment.confirmation', 'appointment.moved']);
+    const offGrid = await browser.post(`${o.console}/${second.id}/move`, { startsAt: '2026-11-23T10:07:00.000Z' });
+    expect([offGrid.status, offGrid.json.code]).toEqual([422, 'slot_unavailable']);
+
+    const cancelled = await browser.post(`${o.console}/${first.id}/cancel`, {
+      note: 'Die Sachbearbeiterin ist erkrankt.',
+    });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json.appointment.state).toBe('cancelled');
+    const mail = (await mailsTo(db(), first.email)).find((m) => m.kind === 'appointment.cancelled')!;
+    expect(mail.subject).toMatch(/^Appointment cancelled/);
+    expect(mail.text).toContain('Die Sachbearbeiterin ist erkrankt.');
+    expect((await browser.post(`${o.console}/${first.id}/cancel`, {})).status).toBe(200); // again: no change
+    const moveCancelled = await browser.post(`${o.console}/${first.id}/move`, { startsAt: TUESDAY_0900 });
+    expect([moveCancelled.status, moveCancelled.json.code]).toEqual([409, 'appointment_cancelled']);
+
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.departmentId, o.department.id), eq(auditEvents.actorKind, 'staff')));
+    expect(audit.map((a) => [a.action, a.actorStaffId]).sort()).toEqual([
+      ['appointment.cancelled', person.id],
+      ['appointment.moved', person.id],
+    ]);
+    expect(JSON.stringify(audit.map((a) => a.data))).not.toContain('erkrankt');
+  });
+
+  it('keeps clerks to their own department’s appointments', async () => {
+    const mine = await office();
+    const theirs = await office();
+    const { browser } = await signedInClerk([mine.department.id], mine.tenant.id);
+    const foreign = await book(theirs);
+    const body = {
+      services: [theirs.services[0]!.slug],
+      persons: 1,
+      startsAt: TUESDAY_0900,
+      name: 'Fremd',
+      language: 'de',
+    };
+
+    // Through their department: not a member.
+    expect((await browser.post(theirs.console, body)).status).toBe(403);
+    expect((await browser.post(`${theirs.console}/${foreign.id}/cancel`, {})).status).toBe(403);
+    expect((await browser.post(`${theirs.console}/${foreign.id}/move`, { startsAt: TUESDAY_0900 })).status).toBe(403);
+    // Through one's own department: no such appointment here.
+    const viaMine = await browser.post(`${mine.console}/${foreign.id}/cancel`, {});
+    expect([viaMine.status, viaMine.json.code]).toEqual([404, 'appointment_not_found']);
+    expect((await browser.post(`${mine.console}/${foreign.id}/move`, { startsAt: TUESDAY_0900 })).status).toBe(404);
+    // Without a session, and with ids that name nothing.
+    expect((await client().post(`${mine.console}/${foreign.id}/cancel`, {})).status).toBe(401);
+    expect((await client().post(mine.console, body)).status).toBe(401);
+    expect((await browser.post(`${mine.console}/kein-uuid/cancel`, {})).status).toBe(404);
+    expect((await browser.post(`/api/staff/departments/kein-uuid/appointments`, body)).status).toBe(404);
+
+    const row = await rowOf(foreign.id);
+    expect([row.state, row.startsAt.toISOString()]).toEqual(['booked', TUESDAY_0800]);
+    expect(await kindsOf(foreign.email)).toEqual(['appointment.confirmation']);
+  });
+
+  it('treats appointments made elsewhere for the same clerk as busy', async () => {
+    const o = await office();
+    const second = await office();
+    // The same clerk also works in a second department, and has an appointment there.
+    await db()
+      .insert(staffMemberships)
+      .values({ staffId: o.clerks[0]!.id, departmentId: second.department.id, role: 'clerk' });
+    await insertAppointment(db(), {
+      tenantId: second.tenant.id,
+      departmentId: second.department.id,
+      staffId: o.clerks[0]!.id,
+      serviceIds: [second.services[0]!.id],
+      startsAt: new Date(TUESDAY_0800),
+    });
+    const slots = await client().get(`${o.base}/slots?services=${o.services[0]!.slug}&from=2026-11-24&days=1`);
+    expect(slots.json.days[0].slots[0].startsAt).toBe('2026-11-24T07:30:00.000Z');
+  });
+});

@@ -1,0 +1,326 @@
+import {
+  addDays,
+  formatCivilDate,
+  parseCivilDate,
+  weekdayOf,
+  zonedParts,
+  zonedToInstant,
+  type CivilDate,
+} from '@amtsraum/shared';
+
+/**
+ * Free appointment slots, computed without the database (issue 6). Everything a day's slots depend
+ * on comes in as plain data: the clerks' weekly hours (tenant wall clock), their busy spans
+ * (absences and live appointments, as instants), closed dates and the department's booking rules.
+ *
+ * The rules, as decided here:
+ * - The grid: per clerk and availability window, a slot starts every min(15, duration) minutes
+ *   from the window's start, as long as the whole appointment fits before the window's end. The
+ *   grid runs on real time: on the autumn change a window over the repeated hour has that hour's
+ *   slots twice (at different instants); on the spring change the skipped hour has none.
+ * - A slot is free when some clerk whose window holds all of [start, end) has nothing busy that
+ *   overlaps it. Slots of several clerks at the same instant are one slot.
+ * - Dates: from today to today + horizonDays (tenant zone), not on tenant holidays or department
+ *   closures.
+ * - Citizens: from now + leadMinutes on. Today's slots only from the same-day release time on
+ *   (never when it is null), and then from now + min(leadMinutes, 15) minutes, so the lead time
+ *   does not hide the slots released for urgent matters.
+ * - Staff (someone phoned in): from now on, today included without waiting for the release; the
+ *   horizon holds for them too.
+ */
+
+export const SLOT_STEP_MINUTES = 15;
+/** Minimum notice for today's released slots. */
+export const SAME_DAY_LEAD_MINUTES = 15;
+
+const MINUTE = 60_000;
+
+export type BookingActor = 'citizen' | 'staff';
+
+export interface BookingRules {
+  horizonDays: number;
+  leadMinutes: number;
+  /** "HH:MM" in the tenant zone, or null: no same-day booking by citizens. */
+  sameDayReleaseTime: string | null;
+}
+
+export interface Interval {
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/** Weekly hours of one clerk: ISO weekday (1 = Monday), "HH:MM" wall clock. */
+export interface WeeklyWindow {
+  weekday: number;
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface ClerkSchedule {
+  staffId: string;
+  windows: WeeklyWindow[];
+  /** Absences: slots overlapping them never existed. */
+  absences: Interval[];
+  /** Live appointments (any department): slots overlapping them are taken. */
+  appointments: Interval[];
+}
+
+export interface SlotSearchInput {
+  timeZone: string;
+  now: Date;
+  rules: BookingRules;
+  actor: BookingActor;
+  durationMinutes: number;
+  /** Closed dates, "YYYY-MM-DD" in the tenant zone. */
+  closedDates: ReadonlySet<string>;
+  clerks: ClerkSchedule[];
+}
+
+export interface FreeSlot extends Interval {
+  /** Clerks free for the whole slot. */
+  staffIds: string[];
+}
+
+export interface DaySlots {
+  date: string;
+  slots: FreeSlot[];
+}
+
+/** What the grid says about one requested start. */
+export interface SlotProbe {
+  /** The start is on the grid, within the rules, with a clerk present (free or not). */
+  offered: boolean;
+  /** Clerks free for it; empty when taken. */
+  staffIds: string[];
+}
+
+export function slotStepMinutes(durationMinutes: number): number {
+  return Math.min(SLOT_STEP_MINUTES, durationMinutes);
+}
+
+function parseClock(text: string): { hour: number; minute: number } {
+  const match = /^(\d{2}):(\d{2})$/.exec(text);
+  if (!match) throw new RangeError(`not an HH:MM time: ${text}`);
+  return { hour: Number(match[1]), minute: Number(match[2]) };
+}
+
+// Reading a zone (Intl) is the costly part of a search, and clerks share their hours: the instant of
+// a wall-clock time on a date never changes, so it is remembered (bounded, for long-running servers).
+const instantCache = new Map<string, number>();
+const INSTANT_CACHE_LIMIT = 50_000;
+
+function wallClockInstant(timeZone: string, date: CivilDate, clock: { hour: number; minute: number }): number {
+  const key = `${timeZone} ${date.year}-${date.month}-${date.day} ${clock.hour}:${clock.minute}`;
+  let value = instantCache.get(key);
+  if (value === undefined) {
+    value = zonedToInstant({ ...date, ...clock }, timeZone).getTime();
+    if (instantCache.size >= INSTANT_CACHE_LIMIT) instantCache.clear();
+    instantCache.set(key, value);
+  }
+  return value;
+}
+
+/** Disjoint, sorted busy spans, so that "is [t, t + d) free" is a binary search. */
+class BusyTimeline {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  constructor(intervals: Interval[]) {
+    const sorted = intervals
+      .map((i) => [i.startsAt.getTime(), i.endsAt.getTime()] as const)
+      .filter(([s, e]) => e > s)
+      .sort((a, b) => a[0] - b[0]);
+    for (const [s, e] of sorted) {
+      const last = this.ends.length - 1;
+      if (last >= 0 && s <= this.ends[last]!) this.ends[last] = Math.max(this.ends[last]!, e);
+      else {
+        this.starts.push(s);
+        this.ends.push(e);
+      }
+    }
+  }
+
+  isFree(start: number, end: number): boolean {
+    // First span ending after `start`; ends are increasing because spans are disjoint.
+    let lo = 0;
+    let hi = this.ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ends[mid]! <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === this.ends.length || this.starts[lo]! >= end;
+  }
+}
+
+interface PreparedClerk {
+  staffId: string;
+  windowsByWeekday: Map<number, { start: { hour: number; minute: number }; end: { hour: number; minute: number } }[]>;
+  absences: BusyTimeline;
+  appointments: BusyTimeline;
+}
+
+/**
+ * Prepares a search once (busy spans merged, today and the horizon fixed) and answers per day.
+ * Build one per request; it holds no state beyond the input.
+ */
+export class SlotPlanner {
+  readonly today: CivilDate;
+  readonly todayText: string;
+  /** The last bookable date (today + horizon). */
+  readonly lastDate: CivilDate;
+  readonly lastDateText: string;
+  private readonly clerks: PreparedClerk[];
+  private readonly durationMs: number;
+  private readonly stepMs: number;
+
+  constructor(private readonly input: SlotSearchInput) {
+    if (!Number.isInteger(input.durationMinutes) || input.durationMinutes <= 0) {
+      throw new RangeError('duration must be a positive whole number of minutes');
+    }
+    this.today = zonedParts(input.now, input.timeZone);
+    this.todayText = formatCivilDate(this.today);
+    this.lastDate = addDays(this.today, input.rules.horizonDays);
+    this.lastDateText = formatCivilDate(this.lastDate);
+    this.durationMs = input.durationMinutes * MINUTE;
+    this.stepMs = slotStepMinutes(input.durationMinutes) * MINUTE;
+    this.clerks = input.clerks.map((clerk) => {
+      const windowsByWeekday: PreparedClerk['windowsByWeekday'] = new Map();
+      for (const window of clerk.windows) {
+        const list = windowsByWeekday.get(window.weekday) ?? [];
+        list.push({ start: parseClock(window.startsAt), end: parseClock(window.endsAt) });
+        windowsByWeekday.set(window.weekday, list);
+      }
+      return {
+        staffId: clerk.staffId,
+        windowsByWeekday,
+        absences: new BusyTimeline(clerk.absences),
+        appointments: new BusyTimeline(clerk.appointments),
+      };
+    });
+  }
+
+  /** The earliest start bookable on `date`, or null when nothing on that date is. */
+  earliestStart(date: CivilDate): number | null {
+    const text = formatCivilDate(date);
+    if (text < this.todayText || text > this.lastDateText) return null;
+    if (this.input.closedDates.has(text)) return null;
+    const now = this.input.now.getTime();
+    if (this.input.actor === 'staff') return now;
+    if (text === this.todayText) {
+      const release = this.input.rules.sameDayReleaseTime;
+      if (!release) return null;
+      if (now < this.instant(date, parseClock(release))) return null;
+      return now + Math.min(this.input.rules.leadMinutes, SAME_DAY_LEAD_MINUTES) * MINUTE;
+    }
+    return now + this.input.rules.leadMinutes * MINUTE;
+  }
+
+  private instant(date: CivilDate, clock: { hour: number; minute: number }): number {
+    return wallClockInstant(this.input.timeZone, date, clock);
+  }
+
+  /** Every (clerk, start) on the date's grid within the rules, absences excluded. */
+  private *grid(date: CivilDate): Generator<{ clerk: PreparedClerk; start: number; end: number }> {
+    const earliest = this.earliestStart(date);
+    if (earliest === null) return;
+    const weekday = weekdayOf(date);
+    for (const clerk of this.clerks) {
+      for (const window of clerk.windowsByWeekday.get(weekday) ?? []) {
+        const windowStart = this.instant(date, window.start);
+        const windowEnd = this.instant(date, window.end);
+        let start = windowStart;
+        if (start < earliest) start += Math.ceil((earliest - start) / this.stepMs) * this.stepMs;
+        for (; start + this.durationMs <= windowEnd; start += this.stepMs) {
+          const end = start + this.durationMs;
+          if (clerk.absences.isFree(start, end)) yield { clerk, start, end };
+        }
+      }
+    }
+  }
+
+  /** The free slots of one date (tenant zone), earliest first. */
+  day(date: CivilDate): DaySlots {
+    const byStart = new Map<number, Set<string>>();
+    for (const { clerk, start, end } of this.grid(date)) {
+      if (!clerk.appointments.isFree(start, end)) continue;
+      const ids = byStart.get(start) ?? new Set<string>();
+      ids.add(clerk.staffId);
+      byStart.set(start, ids);
+    }
+    const slots = [...byStart]
+      .sort((a, b) => a[0] - b[0])
+      .map(([start, ids]) => ({
+        startsAt: new Date(start),
+        endsAt: new Date(start + this.durationMs),
+        staffIds: [...ids],
+      }));
+    return { date: formatCivilDate(date), slots };
+  }
+
+  /** Whether `startsAt` is a slot at all, and which clerks are free for it. */
+  probe(startsAt: Date): SlotProbe {
+    const target = startsAt.getTime();
+    const date = zonedParts(startsAt, this.input.timeZone);
+    const staffIds = new Set<string>();
+    let offered = false;
+    for (const { clerk, start, end } of this.grid(date)) {
+      if (start !== target) continue;
+      offered = true;
+      if (clerk.appointments.isFree(start, end)) staffIds.add(clerk.staffId);
+    }
+    return { offered, staffIds: [...staffIds] };
+  }
+
+  /** Free slots from `from` for `days` days; dates outside the rules come back empty. */
+  range(from: CivilDate, days: number): DaySlots[] {
+    return Array.from({ length: days }, (_, i) => this.day(addDays(from, i)));
+  }
+
+  /** The first date from `from` to the horizon with a free slot. */
+  nextFreeDate(from: CivilDate): string | null {
+    const start = formatCivilDate(from) < this.todayText ? this.today : from;
+    for (let date = start; formatCivilDate(date) <= this.lastDateText; date = addDays(date, 1)) {
+      if (this.day(date).slots.length > 0) return formatCivilDate(date);
+    }
+    return null;
+  }
+
+  /** Up to `count` free slots starting at or after `after`, up to the horizon. */
+  nextFree(after: Date, count: number): FreeSlot[] {
+    const found: FreeSlot[] = [];
+    let date = zonedParts(after, this.input.timeZone) as CivilDate;
+    if (formatCivilDate(date) < this.todayText) date = this.today;
+    for (; found.length < count && formatCivilDate(date) <= this.lastDateText; date = addDays(date, 1)) {
+      for (const slot of this.day(date).slots) {
+        if (slot.startsAt.getTime() >= after.getTime()) found.push(slot);
+        if (found.length === count) break;
+      }
+    }
+    return found;
+  }
+}
+
+/** Convenience for tests and callers that want all days at once. */
+export function computeSlots(input: SlotSearchInput, from: string, days: number): DaySlots[] {
+  return new SlotPlanner(input).range(parseCivilDate(from), days);
+}
+
+/** Closed dates ("YYYY-MM-DD") of closures overlapping [from, to]. */
+export function closedDateSet(
+  closures: { startsOn: string; endsOn: string }[],
+  from: CivilDate,
+  to: CivilDate,
+): Set<string> {
+  const dates = new Set<string>();
+  const fromText = formatCivilDate(from);
+  const toText = formatCivilDate(to);
+  for (const closure of closures) {
+    const first = closure.startsOn > fromText ? closure.startsOn : fromText;
+    const last = closure.endsOn < toText ? closure.endsOn : toText;
+    for (let date = parseCivilDate(first); formatCivilDate(date) <= last; date = addDays(date, 1)) {
+      dates.add(formatCivilDate(date));
+    }
+  }
+  return dates;
+}

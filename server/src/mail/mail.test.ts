@@ -1,0 +1,452 @@
+import fs from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { MailboxListSchema, MailboxMessageSchema } from '@amtsraum/shared';
+import { eq } from 'drizzle-orm';
+import ICAL from 'ical.js';
+import PostalMime from 'postal-mime';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseConfig } from '../config.js';
+import { mailOutbox } from '../db/schema.js';
+import { createLogger } from '../lib/logger.js';
+import { TestClient } from '../test/client.js';
+import { testClock } from '../test/clock.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/databases.js';
+import { makeTenant } from '../test/factories.js';
+import { captureLogger, startTestServer, testConfig } from '../test/server.js';
+import { mailboxEnabled } from './mailbox.router.js';
+import { MAIL_MAX_ATTEMPTS, MailWorker } from './mail.worker.js';
+import { enqueueMail, type OutboxMessage } from './outbox.js';
+import { appointmentMail, type AppointmentMailData } from './templates.js';
+import { memoryMailTransport } from './transport.js';
+
+const NOW = new Date('2026-11-02T08:00:00Z');
+
+function appointment(): AppointmentMailData {
+  return {
+    appointmentId: crypto.randomUUID(),
+    tenantName: 'Stadt Musterstadt',
+    departmentName: 'Bürgeramt',
+    timeZone: 'Europe/Berlin',
+    startsAt: new Date('2026-11-23T09:30:00Z'),
+    endsAt: new Date('2026-11-23T09:45:00Z'),
+    services: ['Personalausweis beantragen'],
+    persons: 1,
+    citizenName: 'Erika Mustermann',
+    documents: ['Biometrisches Passfoto'],
+    manageUrl: 'https://amtsraum.test/termin#manage-token',
+    joinUrl: 'https://amtsraum.test/termin/beitreten#join-token',
+    joinOpensMinutesBefore: 10,
+  };
+}
+
+let addressCount = 0;
+const recipient = () => `buerger-${++addressCount}-${crypto.randomUUID().slice(0, 6)}@example.org`;
+
+function confirmation(to: string, locale: 'de' | 'en' = 'de', extra: Partial<OutboxMessage> = {}): OutboxMessage {
+  return { kind: 'confirmation', to, ...appointmentMail('confirmation', appointment(), locale, NOW), ...extra };
+}
+
+/** A real SMTP server on a free loopback port that keeps what it accepts. */
+async function startSmtp(
+  options: { rejectData?: () => boolean; rejectRecipient?: (address: string) => boolean; port?: number } = {},
+) {
+  const received: { to: string[]; raw: Buffer }[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      if (options.rejectRecipient?.(address.address)) {
+        callback(Object.assign(new Error(`No such user <${address.address}>`), { responseCode: 550 }));
+        return;
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if (options.rejectData?.()) {
+          callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+          return;
+        }
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function icsOf(email: Awaited<ReturnType<typeof PostalMime.parse>>) {
+  const attachment = email.attachments.find((a) => a.mimeType === 'text/calendar');
+  expect(attachment).toBeDefined();
+  const calendar = new ICAL.Component(ICAL.parse(String(attachment!.content)));
+  return { attachment: attachment!, calendar, event: new ICAL.Event(calendar.getFirstSubcomponent('vevent')!) };
+}
+
+describe.each(databaseKinds)('e-mail outbox on %s', (kind) => {
+  let database: TestDatabase;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  const workers: MailWorker[] = [];
+  const clock = testClock(NOW);
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    smtp = await startSmtp();
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+  });
+  afterAll(async () => {
+    await smtp.close();
+    await database.close();
+  });
+
+  function worker(env: Record<string, string>, logger = createLogger('silent')) {
+    const created = new MailWorker({ database, config: testConfig(env), logger, now: clock.now, pollMs: 60_000 });
+    workers.push(created);
+    return created;
+  }
+
+  const row = async (to: string) =>
+    (await database.db.select().from(mailOutbox).where(eq(mailOutbox.to, to)))[0] ?? null;
+
+  it('sends a German confirmation by SMTP with the date in the tenant zone and an .ics', async () => {
+    const to = recipient();
+    const tenant = await makeTenant(database.db);
+    await enqueueMail(database.db, { ...confirmation(to), tenantId: tenant.id });
+    const result = await worker({
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Bürgeramt <no-reply@musterstadt.example>',
+    }).runOnce();
+    expect(result.sent).toBe(1);
+
+    const delivered = smtp.received.find((m) => m.to.includes(to));
+    expect(delivered).toBeDefined();
+    const email = await PostalMime.parse(delivered!.raw, { attachmentEncoding: 'utf8' });
+    expect(email.subject).toBe('Terminbestätigung: Bürgeramt, Montag, 23. November 2026, 10:30 Uhr');
+    expect(email.to?.[0]?.address).toBe(to);
+    expect(email.from).toMatchObject({ name: 'Bürgeramt', address: 'no-reply@musterstadt.example' });
+    expect(email.text).toContain('Montag, 23. November 2026, 10:30 bis 10:45 Uhr (MEZ)');
+    expect(email.text).toContain('Biometrisches Passfoto');
+    expect(email.html).toContain('Terminbestätigung');
+    const { attachment, calendar, event } = await icsOf(email);
+    expect(attachment.filename).toBe('termin.ics');
+    expect(calendar.getFirstPropertyValue('method')).toBe('REQUEST');
+    expect(event.startDate.toJSDate().toISOString()).toBe('2026-11-23T09:30:00.000Z');
+    expect(email.headers.find((h) => h.key === 'content-type')?.value).toMatch(/multipart/);
+    expect(delivered!.raw.toString('utf8')).toMatch(/Content-Type: text\/calendar;.*method=REQUEST/i);
+
+    const sent = await row(to);
+    expect(sent).toMatchObject({ state: 'sent', attempts: 1, lastError: null, tenantId: tenant.id });
+    expect(sent!.sentAt).not.toBeNull();
+  });
+
+  it('sends the English variant', async () => {
+    const to = recipient();
+    await enqueueMail(database.db, confirmation(to, 'en'));
+    await worker({ SMTP_URL: smtp.url }).runOnce();
+    const delivered = smtp.received.find((m) => m.to.includes(to));
+    const email = await PostalMime.parse(delivered!.raw, { attachmentEncoding: 'utf8' });
+    expect(email.subject).toBe('Appointment confirmed: Bürgeramt, Monday, 23 November 2026, 10:30');
+    expect(email.text).toContain('Monday, 23 November 2026, 10:30 to 10:45 (CET)');
+    const { attachment, event } = await icsOf(email);
+    expect(attachment.filename).toBe('appointment.ics');
+    expect(event.startDate.toJSDate().toISOString()).toBe('2026-11-23T09:30:00.000Z');
+  });
+
+  it('keeps a message the server refused for now, and sends it on a later attempt', async () => {
+    let refuse = true;
+    const flaky = await startSmtp({ rejectData: () => refuse });
+    try {
+      const to = recipient();
+      const { logger, text: logText } = captureLogger('info');
+      const mailer = worker({ SMTP_URL: flaky.url }, logger);
+      await enqueueMail(database.db, confirmation(to));
+
+      expect(await mailer.runOnce()).toEqual({ sent: 0, retrying: 1, failed: 0 });
+      const waiting = await row(to);
+      expect(waiting).toMatchObject({ state: 'pending', attempts: 1 });
+      expect(waiting!.lastError).toMatch(/451/);
+      expect(waiting!.nextAttemptAt.getTime()).toBeGreaterThan(clock.now().getTime() + 20_000);
+      expect(logText()).toContain('will retry');
+      expect(logText()).not.toContain(to);
+
+      // Not due yet: nothing happens.
+      expect((await mailer.runOnce()).sent).toBe(0);
+      refuse = false;
+      clock.advance(31_000);
+      expect((await mailer.runOnce()).sent).toBe(1);
+      expect(await row(to)).toMatchObject({ state: 'sent', attempts: 2, lastError: null });
+      expect(flaky.received.filter((m) => m.to.includes(to))).toHaveLength(1);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it('waits for a mail server that is down, and loses nothing', async () => {
+    const probe = await startSmtp();
+    const { port } = probe;
+    await probe.close();
+    const to = recipient();
+    const mailer = worker({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+    await enqueueMail(database.db, confirmation(to));
+
+    expect((await mailer.runOnce()).retrying).toBe(1);
+    expect(await row(to)).toMatchObject({ state: 'pending', attempts: 1 });
+    expect((await row(to))!.lastError).toMatch(/ECONNREFUSED|ECONNECTION/);
+
+    const back = await startSmtp({ port });
+    try {
+      clock.advance(31_000);
+      expect((await mailer.runOnce()).sent).toBe(1);
+      expect(back.received.filter((m) => m.to.includes(to))).toHaveLength(1);
+    } finally {
+      await back.close();
+    }
+  });
+
+  it('backs off longer each time and gives up after the last attempt, logging only id and kind', async () => {
+    const refusing = await startSmtp({ rejectData: () => true });
+    try {
+      const to = recipient();
+      const { logger, text: logText } = captureLogger('info');
+      const mailer = worker({ SMTP_URL: refusing.url }, logger);
+      await enqueueMail(database.db, confirmation(to, 'de', { kind: 'reminder' }));
+      await mailer.runOnce();
+      const first = (await row(to))!;
+      clock.advance(31_000);
+      await mailer.runOnce();
+      const second = (await row(to))!;
+      expect(second.attempts).toBe(2);
+      // 30 s after the first failure, 2 min after the second.
+      expect(second.nextAttemptAt.getTime() - first.nextAttemptAt.getTime()).toBeGreaterThan(100_000);
+
+      // Jump to the last attempt.
+      await database.db
+        .update(mailOutbox)
+        .set({ attempts: MAIL_MAX_ATTEMPTS - 1, nextAttemptAt: clock.now() })
+        .where(eq(mailOutbox.id, first.id));
+      expect(await mailer.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 1 });
+      expect(await row(to)).toMatchObject({ state: 'failed', attempts: MAIL_MAX_ATTEMPTS });
+      const failure = logText()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((line) => line.msg === 'e-mail given up');
+      expect(failure).toMatchObject({ level: 50, mailId: first.id, kind: 'reminder' });
+      expect(logText()).not.toContain(to);
+      expect(logText()).not.toContain('Mustermann');
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('gives up at once on a recipient the server rejects for good, without the address in the row', async () => {
+    const picky = await startSmtp({ rejectRecipient: (address) => address.startsWith('gibt-es-nicht') });
+    try {
+      const to = `gibt-es-nicht-${crypto.randomUUID().slice(0, 6)}@example.org`;
+      await enqueueMail(database.db, confirmation(to));
+      expect((await worker({ SMTP_URL: picky.url }).runOnce()).failed).toBe(1);
+      const failed = (await row(to))!;
+      expect(failed).toMatchObject({ state: 'failed', attempts: 1 });
+      expect(failed.lastError).toMatch(/550/);
+      expect(failed.lastError).not.toContain(to);
+    } finally {
+      await picky.close();
+    }
+  });
+
+  it('queues one message per dedupe key, and nothing when the transaction rolls back', async () => {
+    const to = recipient();
+    const key = `reminder:${crypto.randomUUID()}`;
+    await enqueueMail(database.db, confirmation(to, 'de', { dedupeKey: key }));
+    await enqueueMail(database.db, confirmation(to, 'de', { dedupeKey: key, subject: 'Zweiter Versuch' }));
+    await database.db.transaction(async (tx) => {
+      await enqueueMail(tx, confirmation(to, 'de', { dedupeKey: key }));
+    });
+    const rows = await database.db.select().from(mailOutbox).where(eq(mailOutbox.dedupeKey, key));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.subject).not.toBe('Zweiter Versuch');
+
+    const lost = recipient();
+    await expect(
+      database.db.transaction(async (tx) => {
+        await enqueueMail(tx, confirmation(lost));
+        throw new Error('booking failed');
+      }),
+    ).rejects.toThrow('booking failed');
+    expect(await row(lost)).toBeNull();
+
+    const kept = recipient();
+    await database.db.transaction(async (tx) => {
+      await enqueueMail(tx, confirmation(kept));
+    });
+    expect(await row(kept)).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+
+  it('refuses a malformed message', async () => {
+    await expect(enqueueMail(database.db, confirmation('kein-at'))).rejects.toThrow();
+    await expect(
+      enqueueMail(database.db, confirmation(recipient(), 'de', { subject: 'a\r\nBcc: x@y.z' })),
+    ).rejects.toThrow();
+  });
+
+  it('sends each message once when several workers run at the same time', async () => {
+    const to = Array.from({ length: 12 }, () => recipient());
+    for (const address of to) await enqueueMail(database.db, confirmation(address));
+    const [a, b, c] = [1, 2, 3].map(() => worker({ SMTP_URL: smtp.url }));
+    const results = await Promise.all([a!.runOnce(), b!.runOnce(), c!.runOnce()]);
+    expect(results.reduce((sum, r) => sum + r.sent, 0)).toBeGreaterThanOrEqual(12);
+    for (const address of to) expect(smtp.received.filter((m) => m.to.includes(address))).toHaveLength(1);
+  });
+
+  it('sends right after a commit when started, without waiting for the poll', async () => {
+    const mailer = worker({ SMTP_URL: smtp.url });
+    await mailer.start();
+    const to = recipient();
+    await database.db.transaction(async (tx) => {
+      await enqueueMail(tx, confirmation(to));
+      // The in-process wake-up comes before the commit; the row must still leave right after it.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    });
+    await vi.waitFor(async () => expect((await row(to))?.state).toBe('sent'), { timeout: 5_000, interval: 20 });
+    await mailer.stop();
+  });
+
+  it('keeps messages in memory with the test transport', async () => {
+    const transport = memoryMailTransport();
+    const mailer = new MailWorker({
+      database,
+      config: testConfig(),
+      logger: createLogger('silent'),
+      now: clock.now,
+      transport,
+    });
+    workers.push(mailer);
+    const to = recipient();
+    await enqueueMail(database.db, confirmation(to));
+    await mailer.runOnce();
+    expect(transport.sent.filter((mail) => mail.to === to)).toHaveLength(1);
+    expect(await row(to)).toMatchObject({ state: 'sent' });
+  });
+
+  it('writes an .eml file in the embedded mode and purges it with the row after the retention period', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'amtsraum-mail-'));
+    try {
+      const to = recipient();
+      const mailer = worker({ DATA_DIR: dataDir, RETENTION_DAYS: '7' });
+      expect(mailer.transport.kind).toBe('file');
+      await enqueueMail(database.db, confirmation(to));
+      expect((await mailer.runOnce()).sent).toBe(1);
+      const id = (await row(to))!.id;
+      const files = await fs.readdir(path.join(dataDir, 'outbox'));
+      const file = files.find((name) => name.endsWith(`-${id}.eml`));
+      expect(file).toBeDefined();
+      const raw = await fs.readFile(path.join(dataDir, 'outbox', file!));
+      expect(raw.toString('latin1')).toContain('\r\n');
+      const email = await PostalMime.parse(raw, { attachmentEncoding: 'utf8' });
+      expect(email.subject).toBe('Terminbestätigung: Bürgeramt, Montag, 23. November 2026, 10:30 Uhr');
+      expect(email.to?.[0]?.address).toBe(to);
+      expect(email.messageId).toBe(`<${id}@localhost>`);
+      expect((await icsOf(email)).event.startDate.toJSDate().toISOString()).toBe('2026-11-23T09:30:00.000Z');
+
+      // Eight days on, a fresh worker (it purges on its first round) removes row and file.
+      clock.advance(8 * 86_400_000);
+      await worker({ DATA_DIR: dataDir, RETENTION_DAYS: '7' }).runOnce();
+      expect(await row(to)).toBeNull();
+      expect(await fs.readdir(path.join(dataDir, 'outbox'))).not.toContain(file);
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each(databaseKinds)('development mailbox on %s', (kind) => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'amtsraum-mailbox-'));
+  });
+  afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
+
+  it('lists and shows messages in the embedded mode, newest first', async () => {
+    const server = await startTestServer(await createTestDatabase(kind), { env: { DATA_DIR: dataDir } });
+    try {
+      const to = recipient();
+      await enqueueMail(server.database.db, { kind: 'invite', to, subject: 'Erste', text: 'Hallo' });
+      await enqueueMail(server.database.db, confirmation(to));
+      const client = new TestClient(server.url);
+      const list = await client.get('/api/dev/mailbox');
+      expect(list.status).toBe(200);
+      expect(list.headers.get('cache-control')).toBe('no-store');
+      const { messages } = MailboxListSchema.parse(list.json);
+      expect(messages.map((m) => m.subject)).toEqual([
+        'Terminbestätigung: Bürgeramt, Montag, 23. November 2026, 10:30 Uhr',
+        'Erste',
+      ]);
+      expect(messages[0]).toMatchObject({ kind: 'confirmation', to });
+
+      const shown = await client.get(`/api/dev/mailbox/${messages[0]!.id}`);
+      expect(shown.status).toBe(200);
+      expect(shown.headers.get('cache-control')).toBe('no-store');
+      const message = MailboxMessageSchema.parse(shown.json);
+      expect(message.text).toContain('Montag, 23. November 2026');
+      expect(message.html).toContain('<html lang="de">');
+      expect(message.attachments[0]).toMatchObject({ filename: 'termin.ics' });
+      expect(Buffer.from(message.attachments[0]!.content, 'base64').toString('utf8')).toContain('BEGIN:VCALENDAR');
+
+      // The worker of the running server delivers into the outbox folder.
+      await vi.waitFor(async () => expect((await client.get('/api/dev/mailbox')).json.messages[0].state).toBe('sent'), {
+        timeout: 5_000,
+        interval: 50,
+      });
+
+      expect((await client.get(`/api/dev/mailbox/${crypto.randomUUID()}`)).status).toBe(404);
+      expect((await client.get('/api/dev/mailbox/nicht-da')).json.code).toBe('route_not_found');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('is not there when SMTP is configured', async () => {
+    const smtp = await startSmtp();
+    const server = await startTestServer(await createTestDatabase(kind), { env: { SMTP_URL: smtp.url } });
+    try {
+      const client = new TestClient(server.url);
+      const list = await client.get('/api/dev/mailbox');
+      expect(list.status).toBe(404);
+      expect(list.json.code).toBe('route_not_found');
+      expect((await client.get(`/api/dev/mailbox/${crypto.randomUUID()}`)).status).toBe(404);
+    } finally {
+      await server.stop();
+      await smtp.close();
+    }
+  });
+});
+
+describe('mailbox availability', () => {
+  it('is off in production even without SMTP', () => {
+    const production = parseConfig({
+      NODE_ENV: 'production',
+      PUBLIC_BASE_URL: 'https://amtsraum.example.de',
+      SESSION_SECRET: 'x'.repeat(40),
+    });
+    expect(mailboxEnabled(production)).toBe(false);
+    expect(mailboxEnabled(testConfig())).toBe(true);
+    expect(mailboxEnabled(testConfig({ SMTP_URL: 'smtp://mail.example.de:587' }))).toBe(false);
+  });
+});

@@ -1,0 +1,239 @@
+import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import { mailOutbox } from '../db/schema.js';
+import type { Logger } from '../lib/logger.js';
+import { MAIL_NOTIFY_CHANNEL, mailWake } from './outbox.js';
+import { createMailTransport, type MailTransport } from './transport.js';
+
+/** Wait after the n-th failed attempt (the last value repeats). */
+export const MAIL_BACKOFF_MS = [30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000];
+/** After this many attempts (about 20 hours of trying) a message is given up as `failed`. */
+export const MAIL_MAX_ATTEMPTS = 12;
+/**
+ * A claimed row is not due again for this long. Longer than any one send may take (the SMTP
+ * timeouts in transport.ts) times the batch size, so two workers never send the same row,
+ * yet a process that dies mid-send leaves the row to be sent by another one later.
+ */
+const CLAIM_MS = 15 * 60_000;
+const PURGE_EVERY_MS = 3_600_000;
+
+export interface MailWorkerOptions {
+  database: Database;
+  config: Config;
+  logger: Logger;
+  now: () => Date;
+  /** Default: SMTP or the file outbox, as configured. */
+  transport?: MailTransport;
+  /** How often to look for due messages besides the wake-ups. Default 5 s. */
+  pollMs?: number;
+  /** Rows claimed per round. Default 5. */
+  batchSize?: number;
+}
+
+export interface MailRunResult {
+  sent: number;
+  retrying: number;
+  failed: number;
+}
+
+const ADDRESS = /[^\s<>()[\]\\,;:"'@]+@[^\s<>()[\]\\,;:"']+/g;
+
+/** An error as text for the row and the log, without e-mail addresses (they are personal data). */
+export function describeMailError(error: unknown): string {
+  const parts: string[] = [];
+  if (typeof error === 'object' && error) {
+    const { code, responseCode } = error as { code?: unknown; responseCode?: unknown };
+    if (typeof code === 'string') parts.push(code);
+    if (typeof responseCode === 'number') parts.push(String(responseCode));
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  parts.push(message.replace(ADDRESS, '<address>').replace(/\s+/g, ' ').trim());
+  return parts.join(' ').slice(0, 500);
+}
+
+/** Rejected recipients (5xx on RCPT TO) stay rejected: retrying would only delay the verdict. */
+function isPermanent(error: unknown): boolean {
+  if (typeof error !== 'object' || !error) return false;
+  const { code, responseCode } = error as { code?: unknown; responseCode?: unknown };
+  return code === 'EENVELOPE' && typeof responseCode === 'number' && responseCode >= 500;
+}
+
+/**
+ * Sends what the outbox holds (issue 6). Any number of server processes may run one: rows are
+ * claimed with `FOR UPDATE SKIP LOCKED` and a short lease, then sent outside any transaction
+ * (an SMTP server that hangs must not hold a database lock, and PGlite runs one transaction at
+ * a time). Delivery is at least once: a process that dies between sending and marking sends
+ * again after the lease, with the same Message-ID.
+ */
+export class MailWorker {
+  readonly transport: MailTransport;
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private started = false;
+  private stopping = false;
+  private timer: NodeJS.Timeout | null = null;
+  private subscription: { unlisten(): Promise<void> } | null = null;
+  private lastPurge: number | null = null;
+  private readonly onWake = () => this.wake();
+
+  constructor(private readonly options: MailWorkerOptions) {
+    this.transport = options.transport ?? createMailTransport(options.config);
+    this.pollMs = options.pollMs ?? 5_000;
+    this.batchSize = options.batchSize ?? 5;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    mailWake.on('queued', this.onWake);
+    const { pubsub } = this.options.database;
+    if (pubsub) {
+      // onConnect (also after a reconnection) is a cue to look, in case a wake-up was missed.
+      this.subscription = await pubsub.listen(MAIL_NOTIFY_CHANNEL, this.onWake, this.onWake);
+    }
+    this.timer = setInterval(this.onWake, this.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Lets the round in progress finish (its claimed messages are sent), then stops. */
+  async stop(): Promise<void> {
+    if (!this.started || this.stopping) return this.running ?? undefined;
+    this.stopping = true;
+    mailWake.off('queued', this.onWake);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.subscription?.unlisten().catch(() => {});
+    this.subscription = null;
+    await this.running;
+    this.transport.close();
+  }
+
+  /** Looks for due messages now (or right after the round in progress). */
+  wake(): void {
+    if (!this.started || this.stopping) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.round().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  private async round(): Promise<void> {
+    try {
+      await this.runOnce();
+    } catch (error) {
+      this.options.logger.error({ error: describeMailError(error) }, 'mail outbox round failed');
+    }
+  }
+
+  /**
+   * Sends every message due now, in batches, and purges old ones once an hour. Tests call this
+   * directly with a fake clock instead of starting the worker.
+   */
+  async runOnce(): Promise<MailRunResult> {
+    const result: MailRunResult = { sent: 0, retrying: 0, failed: 0 };
+    await this.purgeIfDue();
+    for (;;) {
+      const batch = await this.claim();
+      for (const row of batch) await this.deliver(row, result);
+      if (batch.length < this.batchSize || this.stopping) break;
+    }
+    return result;
+  }
+
+  private async claim() {
+    const { db } = this.options.database;
+    const now = this.options.now();
+    // A message never tried is due at once: its default next_attempt_at is the database's clock,
+    // which need not agree with the application's (tests run on a fake one).
+    const due = db
+      .select({ id: mailOutbox.id })
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.state, 'pending'), or(eq(mailOutbox.attempts, 0), lte(mailOutbox.nextAttemptAt, now))))
+      .orderBy(asc(mailOutbox.nextAttemptAt))
+      .limit(this.batchSize)
+      .for('update', { skipLocked: true });
+    return db
+      .update(mailOutbox)
+      .set({ attempts: sql`${mailOutbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + CLAIM_MS) })
+      .where(and(inArray(mailOutbox.id, due), eq(mailOutbox.state, 'pending')))
+      .returning();
+  }
+
+  private async deliver(row: typeof mailOutbox.$inferSelect, result: MailRunResult): Promise<void> {
+    const { db } = this.options.database;
+    const { logger } = this.options;
+    try {
+      await this.transport.send({
+        id: row.id,
+        to: row.to,
+        subject: row.subject,
+        text: row.text,
+        html: row.html,
+        attachments: row.attachments,
+        createdAt: row.createdAt,
+      });
+    } catch (error) {
+      const now = this.options.now();
+      const lastError = describeMailError(error);
+      if (row.attempts >= MAIL_MAX_ATTEMPTS || isPermanent(error)) {
+        await db
+          .update(mailOutbox)
+          .set({ state: 'failed', lastError, nextAttemptAt: now })
+          .where(eq(mailOutbox.id, row.id));
+        // Id and kind only: the address and the content are personal data.
+        logger.error({ mailId: row.id, kind: row.kind, attempts: row.attempts }, 'e-mail given up');
+        result.failed++;
+        return;
+      }
+      const wait = MAIL_BACKOFF_MS[Math.min(row.attempts, MAIL_BACKOFF_MS.length) - 1] ?? MAIL_BACKOFF_MS[0]!;
+      await db
+        .update(mailOutbox)
+        .set({ lastError, nextAttemptAt: new Date(now.getTime() + wait) })
+        .where(eq(mailOutbox.id, row.id));
+      logger.warn(
+        { mailId: row.id, kind: row.kind, attempts: row.attempts, retryInSeconds: wait / 1000, error: lastError },
+        'e-mail not sent yet, will retry',
+      );
+      result.retrying++;
+      return;
+    }
+    await db
+      .update(mailOutbox)
+      .set({ state: 'sent', sentAt: this.options.now(), lastError: null })
+      .where(eq(mailOutbox.id, row.id));
+    logger.info({ mailId: row.id, kind: row.kind, attempts: row.attempts }, 'e-mail sent');
+    result.sent++;
+  }
+
+  /** Sent and failed messages hold addresses and content: gone after RETENTION_DAYS. */
+  private async purgeIfDue(): Promise<void> {
+    const now = this.options.now().getTime();
+    if (this.lastPurge !== null && now - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = now;
+    const cutoff = new Date(now - this.options.config.retentionDays * 86_400_000);
+    const purged = await this.options.database.db
+      .delete(mailOutbox)
+      .where(
+        and(
+          inArray(mailOutbox.state, ['sent', 'failed']),
+          // Failed rows keep the time of their last attempt in next_attempt_at.
+          sql`coalesce(${mailOutbox.sentAt}, ${mailOutbox.nextAttemptAt}) < ${cutoff.toISOString()}::timestamptz`,
+        ),
+      )
+      .returning({ id: mailOutbox.id, createdAt: mailOutbox.createdAt });
+    if (purged.length === 0) return;
+    await this.transport.forget(purged);
+    this.options.logger.info({ count: purged.length }, 'old e-mails purged');
+  }
+}

@@ -1,0 +1,99 @@
+import { EventEmitter } from 'node:events';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { mailOutbox } from '../db/schema.js';
+
+/**
+ * The database outbox (issue 6): a message is a row first and an e-mail second, so a mail
+ * server that is down delays a confirmation but never loses it. Callers enqueue inside the
+ * transaction that makes the thing the message is about (a booking, a cancellation); the
+ * MailWorker sends after the commit and retries with backoff.
+ */
+export interface OutboxMessage {
+  tenantId?: string | null;
+  /** What it is about (confirmation, reminder, cancelled, moved, invite…); logged, never the content. */
+  kind: string;
+  /** At most one message per key, ever (e.g. `reminder:<appointmentId>`); a repeat is silently dropped. */
+  dedupeKey?: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /**
+   * `content` is the attachment's bytes in base64 (what `appointmentMail` returns); give the
+   * full content type, e.g. `text/calendar; charset=utf-8; method=REQUEST`.
+   */
+  attachments?: { filename: string; contentType: string; content: string }[];
+}
+
+const OutboxMessageSchema = z.object({
+  tenantId: z.uuid().nullish(),
+  kind: z.string().regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'a short lowercase name'),
+  dedupeKey: z.string().min(1).max(200).optional(),
+  to: z.email(),
+  subject: z
+    .string()
+    .min(1)
+    .max(300)
+    .regex(/^[^\r\n]*$/, 'one line'),
+  text: z.string().min(1),
+  html: z.string().optional(),
+  attachments: z
+    .array(
+      z.object({
+        filename: z
+          .string()
+          .min(1)
+          .max(100)
+          .regex(/^[^\\/\r\n]+$/, 'a plain file name'),
+        contentType: z
+          .string()
+          .min(3)
+          .max(200)
+          .regex(/^[^\r\n]+$/, 'one line'),
+        content: z.base64(),
+      }),
+    )
+    .max(5)
+    .default([]),
+});
+
+/** Channel on which PostgreSQL tells every server process that mail was queued (sent on commit). */
+export const MAIL_NOTIFY_CHANNEL = 'amtsraum_mail';
+
+/**
+ * In-process wake-up: emits `queued` on the next turn of the event loop after `enqueueMail`.
+ * The MailWorker listens, so a confirmation leaves right after its booking commits:
+ * - PGlite runs one statement at a time, so the worker's query waits until the enqueuing
+ *   transaction has finished, and then sees the row.
+ * - PostgreSQL: the worker may look too early, but `pg_notify` inside the transaction is
+ *   delivered on commit (never on rollback) to the worker of every server process.
+ * Missed wake-ups cost nothing but time: the worker also polls every few seconds.
+ */
+export const mailWake = new EventEmitter().setMaxListeners(0);
+
+/**
+ * Queues one message. `db` may be a transaction handle: the row then commits or rolls back
+ * with the caller's change. Throws (a programming error) when the message is malformed.
+ */
+export async function enqueueMail(db: Db, message: OutboxMessage): Promise<void> {
+  const parsed = OutboxMessageSchema.parse(message);
+  const inserted = await db
+    .insert(mailOutbox)
+    .values({
+      tenantId: parsed.tenantId ?? null,
+      kind: parsed.kind,
+      dedupeKey: parsed.dedupeKey ?? null,
+      to: parsed.to,
+      subject: parsed.subject,
+      text: parsed.text,
+      html: parsed.html ?? null,
+      attachments: parsed.attachments,
+    })
+    .onConflictDoNothing({ target: mailOutbox.dedupeKey })
+    .returning({ id: mailOutbox.id });
+  if (inserted.length === 0) return;
+  await db.execute(sql`select pg_notify(${MAIL_NOTIFY_CHANNEL}, '')`);
+  setImmediate(() => mailWake.emit('queued'));
+}

@@ -1,0 +1,167 @@
+import ICAL from 'ical.js';
+import { describe, expect, it } from 'vitest';
+import { appointmentMail, inviteMail, type AppointmentMailData } from './templates.js';
+
+const NOW = new Date('2026-11-01T08:00:00Z');
+
+/** Monday 23 November 2026, 10:30 to 10:45 in Berlin (CET, UTC+1). */
+function sampleAppointment(values: Partial<AppointmentMailData> = {}): AppointmentMailData {
+  return {
+    appointmentId: '0b6f7a52-5f8e-4a3c-9d0e-2f7a1c3b4d5e',
+    tenantName: 'Stadt Musterstadt',
+    departmentName: 'Bürgeramt',
+    timeZone: 'Europe/Berlin',
+    startsAt: new Date('2026-11-23T09:30:00Z'),
+    endsAt: new Date('2026-11-23T09:45:00Z'),
+    services: ['Personalausweis beantragen'],
+    persons: 1,
+    citizenName: 'Erika Mustermann',
+    documents: ['Alter Personalausweis', 'Biometrisches Passfoto'],
+    manageUrl: 'https://amtsraum.test/termin#manage-token',
+    joinUrl: 'https://amtsraum.test/termin/beitreten#join-token',
+    joinOpensMinutesBefore: 10,
+    contact: { phone: '+49 30 1234', email: 'buergeramt@musterstadt.example' },
+    ...values,
+  };
+}
+
+function calendarOf(mail: ReturnType<typeof appointmentMail>) {
+  const [attachment] = mail.attachments;
+  const ics = Buffer.from(attachment!.content, 'base64').toString('utf8');
+  const calendar = new ICAL.Component(ICAL.parse(ics));
+  return { attachment: attachment!, calendar, event: new ICAL.Event(calendar.getFirstSubcomponent('vevent')!) };
+}
+
+describe('appointment e-mails', () => {
+  it('confirms in German with the time in the tenant zone, documents, door, links and an .ics', () => {
+    const mail = appointmentMail('confirmation', sampleAppointment(), 'de', NOW);
+    expect(mail.subject).toBe('Terminbestätigung: Bürgeramt, Montag, 23. November 2026, 10:30 Uhr');
+    expect(mail.text).toContain('Guten Tag Erika Mustermann,');
+    expect(mail.text).toContain('Montag, 23. November 2026, 10:30 bis 10:45 Uhr (MEZ)');
+    expect(mail.text).toContain('Personalausweis beantragen');
+    expect(mail.text).toContain('- Alter Personalausweis\n- Biometrisches Passfoto');
+    expect(mail.text).toContain('Die Tür öffnet sich 10 Minuten vor Beginn');
+    expect(mail.text).toContain('https://amtsraum.test/termin/beitreten#join-token');
+    expect(mail.text).toContain('https://amtsraum.test/termin#manage-token');
+    expect(mail.text).toContain('sagen Sie ihn ab oder buchen ihn um');
+    expect(mail.text).toContain('gelten nur für Sie');
+    expect(mail.text).toContain('telefonisch unter +49 30 1234');
+    expect(mail.html).toContain('<html lang="de">');
+    expect(mail.html).toContain('href="https://amtsraum.test/termin#manage-token"');
+
+    const { attachment, calendar, event } = calendarOf(mail);
+    expect(attachment.filename).toBe('termin.ics');
+    expect(attachment.contentType).toBe('text/calendar; charset=utf-8; method=REQUEST');
+    expect(calendar.getFirstPropertyValue('method')).toBe('REQUEST');
+    expect(event.uid).toBe('0b6f7a52-5f8e-4a3c-9d0e-2f7a1c3b4d5e@amtsraum');
+    expect(event.startDate.toJSDate().toISOString()).toBe('2026-11-23T09:30:00.000Z');
+    expect(event.summary).toBe('Termin: Bürgeramt, Stadt Musterstadt');
+    expect(event.description).toContain('Biometrisches Passfoto');
+    // The calendar gets the join link, not the manage link (calendars are often shared).
+    expect(event.description).toContain('#join-token');
+    expect(event.description).not.toContain('#manage-token');
+  });
+
+  it('confirms in English', () => {
+    const mail = appointmentMail('confirmation', sampleAppointment({ persons: 2 }), 'en', NOW);
+    expect(mail.subject).toBe('Appointment confirmed: Bürgeramt, Monday, 23 November 2026, 10:30');
+    expect(mail.text).toContain('Dear Erika Mustermann,');
+    expect(mail.text).toContain('Monday, 23 November 2026, 10:30 to 10:45 (CET)');
+    expect(mail.text).toMatch(/People:\s+2/);
+    expect(mail.text).toContain('The door opens 10 minutes before the start');
+    expect(mail.text).toContain('These links are personal');
+    expect(mail.html).toContain('<html lang="en">');
+    expect(calendarOf(mail).attachment.filename).toBe('appointment.ics');
+  });
+
+  it('shows summer time in summer', () => {
+    const mail = appointmentMail(
+      'reminder',
+      sampleAppointment({ startsAt: new Date('2026-06-15T08:00:00Z'), endsAt: new Date('2026-06-15T08:15:00Z') }),
+      'de',
+      NOW,
+    );
+    expect(mail.subject).toBe('Erinnerung an Ihren Termin: Bürgeramt, Montag, 15. Juni 2026, 10:00 Uhr');
+    expect(mail.text).toContain('10:00 bis 10:15 Uhr (MESZ)');
+  });
+
+  it('moves with a REQUEST of a higher sequence, and cancels with a CANCEL of the same UID', () => {
+    const moved = appointmentMail('moved', sampleAppointment({ sequence: 3, note: 'Krankheitsfall' }), 'de', NOW);
+    expect(moved.subject).toMatch(/^Termin verschoben: Bürgeramt, neu am Montag/);
+    expect(moved.text).toContain('Hinweis: Krankheitsfall');
+    expect(calendarOf(moved).event.sequence).toBe(3);
+
+    const cancelled = appointmentMail('cancelled', sampleAppointment(), 'en', NOW);
+    expect(cancelled.subject).toBe('Appointment cancelled: Bürgeramt, Monday, 23 November 2026, 10:30');
+    expect(cancelled.text).not.toContain('#join-token');
+    expect(cancelled.text).not.toContain('documents');
+    const { attachment, calendar, event } = calendarOf(cancelled);
+    expect(attachment.contentType).toBe('text/calendar; charset=utf-8; method=CANCEL');
+    expect(calendar.getFirstPropertyValue('method')).toBe('CANCEL');
+    expect(event.uid).toBe('0b6f7a52-5f8e-4a3c-9d0e-2f7a1c3b4d5e@amtsraum');
+    expect(event.sequence).toBe(1);
+  });
+
+  it('escapes everything in the HTML part', () => {
+    const mail = appointmentMail(
+      'confirmation',
+      sampleAppointment({
+        citizenName: '<script>alert("x")</script>',
+        documents: ['A & B'],
+        manageUrl: 'https://amtsraum.test/termin#"><img src=x>',
+      }),
+      'de',
+      NOW,
+    );
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).not.toContain('<img');
+    expect(mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(mail.html).toContain('A &amp; B');
+    // The plain-text part is plain text.
+    expect(mail.text).toContain('Guten Tag <script>alert("x")</script>,');
+  });
+
+  it('refuses links that are not http(s)', () => {
+    expect(() =>
+      appointmentMail('confirmation', sampleAppointment({ joinUrl: 'javascript:alert(1)' }), 'de', NOW),
+    ).toThrow();
+  });
+});
+
+describe('invite e-mails', () => {
+  const base = {
+    tenantName: 'Stadt Musterstadt',
+    departmentName: 'Bürgeramt',
+    label: 'Dolmetschen Türkisch',
+    url: 'https://amtsraum.test/einladung#invite-token',
+    timeZone: 'Europe/Berlin',
+  };
+
+  it('invites an interpreter in German with the time and the expiry in the tenant zone', () => {
+    const mail = inviteMail(
+      {
+        ...base,
+        role: 'interpreter',
+        startsAt: new Date('2026-11-23T09:30:00Z'),
+        expiresAt: new Date('2026-11-23T11:00:00Z'),
+      },
+      'de',
+    );
+    expect(mail.subject).toBe('Einladung zum Dolmetschen: Videogespräch mit Bürgeramt');
+    expect(mail.text).toContain('zu dolmetschen');
+    expect(mail.text).toContain('Dolmetschen Türkisch');
+    expect(mail.text).toContain('Montag, 23. November 2026, 10:30 Uhr');
+    expect(mail.text).toContain('Der Link gilt bis Montag, 23. November 2026, 12:00 Uhr.');
+    expect(mail.text).toContain('https://amtsraum.test/einladung#invite-token');
+    expect(mail.text).toContain('Der Link ist persönlich');
+    expect(mail.html).toContain('href="https://amtsraum.test/einladung#invite-token"');
+  });
+
+  it('invites a guest in English, without expiry', () => {
+    const mail = inviteMail({ ...base, role: 'guest', label: 'Betreuer', expiresAt: null }, 'en');
+    expect(mail.subject).toBe('Invitation to a video call with Bürgeramt');
+    expect(mail.text).toContain('as a guest');
+    expect(mail.text).toContain('valid until the office withdraws it');
+    expect(mail.text).not.toContain('When:');
+  });
+});

@@ -1,0 +1,442 @@
+import { buildIcs } from './ics.js';
+
+/**
+ * E-mail texts (issue 6): plain data in, a message out, in German ("Sie") or English. Every
+ * message has a full plain-text part and an HTML part built from the same blocks, with every
+ * value escaped. Dates and times are shown in the tenant's time zone.
+ */
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  /** The bytes in base64 (as `enqueueMail` expects). */
+  content: string;
+}
+
+export interface AppointmentMailData {
+  appointmentId: string;
+  tenantName: string;
+  departmentName: string;
+  /** IANA zone of the tenant, e.g. Europe/Berlin. */
+  timeZone: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** Service names, already in the mail's language. */
+  services: string[];
+  persons: number;
+  citizenName: string;
+  /** Documents to bring, already in the mail's language. */
+  documents: string[];
+  /** The citizen's personal page to cancel or rebook (token in the fragment). */
+  manageUrl: string;
+  /** Where the citizen joins the video call. */
+  joinUrl: string;
+  joinOpensMinutesBefore: number;
+  contact?: { phone?: string; email?: string };
+  /** A note from the office (e.g. why it was cancelled or moved). */
+  note?: string;
+  /**
+   * iCalendar SEQUENCE: raise it with every change of the appointment, or calendars ignore the
+   * update. Default: 0 for confirmation and reminder, 1 for moved and cancelled.
+   */
+  sequence?: number;
+}
+
+export type AppointmentMailKind = 'confirmation' | 'reminder' | 'cancelled' | 'moved';
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface InviteMailData {
+  tenantName: string;
+  departmentName: string;
+  /** Who the invite is for, as the clerk named it (e.g. "Dolmetschen Türkisch"). */
+  label: string;
+  role: 'interpreter' | 'guest';
+  url: string;
+  expiresAt: Date | null;
+  timeZone: string;
+  startsAt?: Date | null;
+}
+
+type Locale = 'de' | 'en';
+
+type Block =
+  | { type: 'paragraph'; text: string }
+  | { type: 'facts'; rows: [label: string, value: string][] }
+  | { type: 'list'; title: string; items: string[] }
+  | { type: 'link'; text: string; label: string; url: string };
+
+// ---------------------------------------------------------------------------------------------
+// Dates
+
+const INTL_LOCALE: Record<Locale, string> = { de: 'de-DE', en: 'en-GB' };
+
+function dateText(date: Date, timeZone: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(date);
+}
+
+function clockText(date: Date, timeZone: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone, hour: '2-digit', minute: '2-digit' }).format(date);
+}
+
+function zoneText(date: Date, timeZone: string, locale: Locale): string {
+  const parts = new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone, timeZoneName: 'short' }).formatToParts(date);
+  return parts.find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
+}
+
+/** "Montag, 23. November 2026, 10:30 Uhr" / "Monday, 23 November 2026, 10:30". */
+export function formatMailDateTime(date: Date, timeZone: string, locale: Locale): string {
+  const clock = clockText(date, timeZone, locale);
+  return `${dateText(date, timeZone, locale)}, ${locale === 'de' ? `${clock} Uhr` : clock}`;
+}
+
+/** "Montag, 23. November 2026, 10:30 bis 10:45 Uhr (MEZ)". */
+function rangeText(start: Date, end: Date, timeZone: string, locale: Locale): string {
+  const from = clockText(start, timeZone, locale);
+  const to = clockText(end, timeZone, locale);
+  const zone = zoneText(start, timeZone, locale);
+  return locale === 'de'
+    ? `${dateText(start, timeZone, locale)}, ${from} bis ${to} Uhr (${zone})`
+    : `${dateText(start, timeZone, locale)}, ${from} to ${to} (${zone})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+function httpUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('mail links must be http(s)');
+  return url;
+}
+
+function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+function renderText(blocks: Block[]): string {
+  const out = blocks.map((block) => {
+    switch (block.type) {
+      case 'paragraph':
+        return block.text;
+      case 'facts': {
+        const width = Math.max(...block.rows.map(([label]) => label.length)) + 2;
+        return block.rows.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`).join('\n');
+      }
+      case 'list':
+        return [block.title, ...block.items.map((item) => `- ${item}`)].join('\n');
+      case 'link':
+        return `${block.text}\n${block.url}`;
+    }
+  });
+  return out.join('\n\n') + '\n';
+}
+
+const P = 'margin:0 0 16px 0';
+
+function renderHtml(blocks: Block[], locale: Locale, title: string): string {
+  const body = blocks.map((block) => {
+    switch (block.type) {
+      case 'paragraph':
+        return `<p style="${P}">${escapeHtml(block.text).replace(/\n/g, '<br>')}</p>`;
+      case 'facts':
+        return (
+          `<table role="presentation" style="${P};border-collapse:collapse">` +
+          block.rows
+            .map(
+              ([label, value]) =>
+                `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:2px 16px 2px 0;font-weight:bold">` +
+                `${escapeHtml(label)}</th><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`,
+            )
+            .join('') +
+          '</table>'
+        );
+      case 'list':
+        return (
+          `<p style="margin:0 0 4px 0">${escapeHtml(block.title)}</p><ul style="${P}">` +
+          block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('') +
+          '</ul>'
+        );
+      case 'link':
+        return (
+          `<p style="${P}">${escapeHtml(block.text)}<br>` +
+          `<a href="${escapeHtml(block.url)}" style="color:#0b57a4;font-weight:bold">${escapeHtml(block.label)}</a>` +
+          `<br><span style="font-size:13px;color:#555;word-break:break-all">${escapeHtml(block.url)}</span></p>`
+        );
+    }
+  });
+  return (
+    `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>` +
+    `<body style="margin:0;padding:24px;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#ffffff">` +
+    `<div style="max-width:600px">${body.join('\n')}</div></body></html>`
+  );
+}
+
+function render(blocks: Block[], locale: Locale, subject: string): RenderedMail {
+  return { subject, text: renderText(blocks), html: renderHtml(blocks, locale, subject) };
+}
+
+function toBase64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Appointments
+
+function contactText(contact: AppointmentMailData['contact'], locale: Locale): string | null {
+  const phone = contact?.phone?.trim();
+  const email = contact?.email?.trim();
+  if (!phone && !email) return null;
+  if (locale === 'de') {
+    const ways = [phone && `telefonisch unter ${phone}`, email && `per E-Mail an ${email}`].filter(Boolean);
+    return `Fragen? Sie erreichen uns ${ways.join(' oder ')}.`;
+  }
+  const ways = [phone && `by phone on ${phone}`, email && `by e-mail at ${email}`].filter(Boolean);
+  return `Questions? You can reach us ${ways.join(' or ')}.`;
+}
+
+const APPOINTMENT_TEXT = {
+  de: {
+    subject: {
+      confirmation: (place: string, when: string) => `Terminbestätigung: ${place}, ${when}`,
+      reminder: (place: string, when: string) => `Erinnerung an Ihren Termin: ${place}, ${when}`,
+      moved: (place: string, when: string) => `Termin verschoben: ${place}, neu am ${when}`,
+      cancelled: (place: string, when: string) => `Termin abgesagt: ${place}, ${when}`,
+    },
+    greeting: (name: string) => `Guten Tag ${name},`,
+    intro: {
+      confirmation: (place: string) =>
+        `Ihr Termin bei ${place} ist gebucht. Das Gespräch findet als Videogespräch im Browser statt.`,
+      reminder: (place: string) =>
+        `wir erinnern Sie an Ihren Termin bei ${place}. Das Gespräch findet als Videogespräch im Browser statt.`,
+      moved: (place: string) => `Ihr Termin bei ${place} wurde verschoben. Es gilt die neue Zeit:`,
+      cancelled: (place: string) => `Ihr Termin bei ${place} wurde abgesagt.`,
+    },
+    when: 'Wann',
+    services: 'Anliegen',
+    persons: 'Personen',
+    how: 'Wie',
+    video: 'Videogespräch im Browser',
+    note: 'Hinweis',
+    documents: 'Bitte halten Sie diese Unterlagen bereit:',
+    join: (minutes: number) =>
+      `So nehmen Sie teil: Öffnen Sie zur Terminzeit diesen Link. Die Tür öffnet sich ${minutes} Minuten vor Beginn; ` +
+      'dann können Sie Kamera und Mikrofon prüfen. Sie brauchen einen aktuellen Browser, eine Kamera und ein Mikrofon.',
+    joinLabel: 'Zum Videogespräch',
+    manage: 'Sie können den Termin nicht wahrnehmen? Über diesen Link sagen Sie ihn ab oder buchen ihn um:',
+    manageLabel: 'Termin absagen oder umbuchen',
+    personal: 'Diese Links gelten nur für Sie. Bitte geben Sie sie nicht weiter.',
+    calendar: 'Im Anhang finden Sie den Termin für Ihren Kalender.',
+    calendarCancel: 'Mit dem Anhang können Sie den Termin aus Ihrem Kalender entfernen.',
+    rebook: 'Wenn Sie weiterhin einen Termin brauchen, buchen Sie bitte einen neuen.',
+    closing: 'Mit freundlichen Grüßen',
+    automatic: 'Diese E-Mail wurde automatisch erstellt. Bitte antworten Sie nicht darauf.',
+    icsSummary: (department: string, tenant: string) => `Termin: ${department}, ${tenant}`,
+    icsFile: { request: 'termin.ics', cancel: 'termin-abgesagt.ics' },
+  },
+  en: {
+    subject: {
+      confirmation: (place: string, when: string) => `Appointment confirmed: ${place}, ${when}`,
+      reminder: (place: string, when: string) => `Reminder of your appointment: ${place}, ${when}`,
+      moved: (place: string, when: string) => `Appointment moved: ${place}, now on ${when}`,
+      cancelled: (place: string, when: string) => `Appointment cancelled: ${place}, ${when}`,
+    },
+    greeting: (name: string) => `Dear ${name},`,
+    intro: {
+      confirmation: (place: string) =>
+        `Your appointment with ${place} is booked. It takes place as a video call in your browser.`,
+      reminder: (place: string) =>
+        `This is a reminder of your appointment with ${place}. It takes place as a video call in your browser.`,
+      moved: (place: string) => `Your appointment with ${place} has been moved. The new time is:`,
+      cancelled: (place: string) => `Your appointment with ${place} has been cancelled.`,
+    },
+    when: 'When',
+    services: 'Concern',
+    persons: 'People',
+    how: 'How',
+    video: 'Video call in your browser',
+    note: 'Note',
+    documents: 'Please have these documents ready:',
+    join: (minutes: number) =>
+      `How to join: open this link at the time of your appointment. The door opens ${minutes} minutes before the start, ` +
+      'so you can check your camera and microphone. You need an up-to-date browser, a camera and a microphone.',
+    joinLabel: 'Join the video call',
+    manage: 'Cannot make it? Use this link to cancel or rebook the appointment:',
+    manageLabel: 'Cancel or rebook',
+    personal: 'These links are personal. Please do not share them.',
+    calendar: 'The attached file adds the appointment to your calendar.',
+    calendarCancel: 'The attached file removes the appointment from your calendar.',
+    rebook: 'If you still need an appointment, please book a new one.',
+    closing: 'Kind regards',
+    automatic: 'This e-mail was sent automatically. Please do not reply to it.',
+    icsSummary: (department: string, tenant: string) => `Appointment: ${department}, ${tenant}`,
+    icsFile: { request: 'appointment.ics', cancel: 'appointment-cancelled.ics' },
+  },
+} as const;
+
+/**
+ * The e-mail for an appointment. Confirmation, reminder and moved carry an .ics with METHOD
+ * REQUEST; cancelled carries METHOD CANCEL with the same UID, so calendars remove the entry.
+ * Attachments are base64, ready for `enqueueMail`.
+ */
+export function appointmentMail(
+  kind: AppointmentMailKind,
+  data: AppointmentMailData,
+  locale: Locale,
+  now: Date,
+): RenderedMail & { attachments: MailAttachment[] } {
+  const t = APPOINTMENT_TEXT[locale];
+  const { timeZone } = data;
+  const place = `${data.departmentName} (${data.tenantName})`;
+  const cancelled = kind === 'cancelled';
+  const subject = t.subject[kind](data.departmentName, formatMailDateTime(data.startsAt, timeZone, locale));
+  const joinUrl = httpUrl(data.joinUrl);
+  const manageUrl = httpUrl(data.manageUrl);
+  const documents = data.documents.map((d) => d.trim()).filter(Boolean);
+  const services = data.services.map((s) => s.trim()).filter(Boolean);
+  const note = data.note?.trim();
+
+  const facts: [string, string][] = [[t.when, rangeText(data.startsAt, data.endsAt, timeZone, locale)]];
+  if (services.length > 0) facts.push([t.services, services.join(', ')]);
+  if (data.persons > 1) facts.push([t.persons, String(data.persons)]);
+  if (!cancelled) facts.push([t.how, t.video]);
+
+  const blocks: Block[] = [
+    { type: 'paragraph', text: t.greeting(data.citizenName) },
+    { type: 'paragraph', text: t.intro[kind](place) },
+    { type: 'facts', rows: facts },
+  ];
+  if (note) blocks.push({ type: 'paragraph', text: `${t.note}: ${note}` });
+  if (cancelled) {
+    blocks.push({ type: 'paragraph', text: t.rebook });
+    blocks.push({ type: 'paragraph', text: t.calendarCancel });
+  } else {
+    if (documents.length > 0) blocks.push({ type: 'list', title: t.documents, items: documents });
+    blocks.push({ type: 'link', text: t.join(data.joinOpensMinutesBefore), label: t.joinLabel, url: joinUrl });
+    blocks.push({ type: 'link', text: t.manage, label: t.manageLabel, url: manageUrl });
+    blocks.push({ type: 'paragraph', text: t.personal });
+    blocks.push({ type: 'paragraph', text: t.calendar });
+  }
+  const contact = contactText(data.contact, locale);
+  if (contact) blocks.push({ type: 'paragraph', text: contact });
+  blocks.push({ type: 'paragraph', text: `${t.closing}\n${data.departmentName}\n${data.tenantName}` });
+  blocks.push({ type: 'paragraph', text: t.automatic });
+
+  // The calendar entry carries the join link (needed at the time), not the manage link:
+  // calendars are shared more often than mailboxes.
+  const description = [
+    services.join(', '),
+    documents.length > 0 ? `${t.documents}\n${documents.map((d) => `- ${d}`).join('\n')}` : '',
+    cancelled ? '' : `${t.join(data.joinOpensMinutesBefore)}\n${joinUrl}`,
+    note ? `${t.note}: ${note}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  const method = cancelled ? 'CANCEL' : 'REQUEST';
+  const ics = buildIcs({
+    uid: `${data.appointmentId}@amtsraum`,
+    start: data.startsAt,
+    end: data.endsAt,
+    summary: t.icsSummary(data.departmentName, data.tenantName),
+    description,
+    ...(cancelled ? {} : { location: joinUrl, url: joinUrl }),
+    method,
+    sequence: data.sequence ?? (kind === 'moved' || kind === 'cancelled' ? 1 : 0),
+    now,
+  });
+
+  return {
+    ...render(blocks, locale, subject),
+    attachments: [
+      {
+        filename: cancelled ? t.icsFile.cancel : t.icsFile.request,
+        contentType: `text/calendar; charset=utf-8; method=${method}`,
+        content: toBase64(ics),
+      },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invites
+
+const INVITE_TEXT = {
+  de: {
+    subject: {
+      interpreter: (department: string) => `Einladung zum Dolmetschen: Videogespräch mit ${department}`,
+      guest: (department: string) => `Einladung zu einem Videogespräch mit ${department}`,
+    },
+    greeting: 'Guten Tag,',
+    intro: {
+      interpreter: (place: string) => `Sie sind eingeladen, in einem Videogespräch von ${place} zu dolmetschen.`,
+      guest: (place: string) => `Sie sind eingeladen, als Gast an einem Videogespräch von ${place} teilzunehmen.`,
+    },
+    for: 'Einladung für',
+    when: 'Wann',
+    join:
+      'Öffnen Sie den Link zur Gesprächszeit. Sie brauchen einen aktuellen Browser, eine Kamera und ein Mikrofon, ' +
+      'aber kein Konto.',
+    joinLabel: 'Zum Videogespräch',
+    until: (when: string) => `Der Link gilt bis ${when}.`,
+    untilRevoked: 'Der Link gilt, bis die Behörde ihn zurückzieht.',
+    personal: 'Der Link ist persönlich. Bitte geben Sie ihn nicht weiter.',
+    closing: 'Mit freundlichen Grüßen',
+    automatic: 'Diese E-Mail wurde automatisch erstellt. Bitte antworten Sie nicht darauf.',
+  },
+  en: {
+    subject: {
+      interpreter: (department: string) => `Invitation to interpret: video call with ${department}`,
+      guest: (department: string) => `Invitation to a video call with ${department}`,
+    },
+    greeting: 'Hello,',
+    intro: {
+      interpreter: (place: string) => `You are invited to interpret in a video call of ${place}.`,
+      guest: (place: string) => `You are invited to join a video call of ${place} as a guest.`,
+    },
+    for: 'Invitation for',
+    when: 'When',
+    join: 'Open the link at the time of the call. You need an up-to-date browser, a camera and a microphone, but no account.',
+    joinLabel: 'Join the video call',
+    until: (when: string) => `The link is valid until ${when}.`,
+    untilRevoked: 'The link is valid until the office withdraws it.',
+    personal: 'The link is personal. Please do not share it.',
+    closing: 'Kind regards',
+    automatic: 'This e-mail was sent automatically. Please do not reply to it.',
+  },
+} as const;
+
+/** The e-mail that sends an interpreter or a guest their invite link. */
+export function inviteMail(data: InviteMailData, locale: Locale): RenderedMail {
+  const t = INVITE_TEXT[locale];
+  const place = `${data.departmentName} (${data.tenantName})`;
+  const facts: [string, string][] = [[t.for, data.label]];
+  if (data.startsAt) facts.push([t.when, formatMailDateTime(data.startsAt, data.timeZone, locale)]);
+  const blocks: Block[] = [
+    { type: 'paragraph', text: t.greeting },
+    { type: 'paragraph', text: t.intro[data.role](place) },
+    { type: 'facts', rows: facts },
+    { type: 'link', text: t.join, label: t.joinLabel, url: httpUrl(data.url) },
+    {
+      type: 'paragraph',
+      text: `${data.expiresAt ? t.until(formatMailDateTime(data.expiresAt, data.timeZone, locale)) : t.untilRevoked} ${t.personal}`,
+    },
+    { type: 'paragraph', text: `${t.closing}\n${data.departmentName}\n${data.tenantName}` },
+    { type: 'paragraph', text: t.automatic },
+  ];
+  return render(blocks, locale, t.subject[data.role](data.departmentName));
+}

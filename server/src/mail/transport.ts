@@ -1,0 +1,132 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.js';
+
+/** One outbox row on its way out. */
+export interface OutgoingMail {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  /** `content` in base64. */
+  attachments: { filename: string; contentType: string; content: string }[];
+  createdAt: Date;
+}
+
+export interface MailTransport {
+  readonly kind: 'smtp' | 'file' | 'memory';
+  /** Resolves when the message was accepted (by the SMTP server, or written to disk). */
+  send(mail: OutgoingMail): Promise<void>;
+  /** Forgets messages the database purged (the file outbox deletes their .eml files). */
+  forget(mails: { id: string; createdAt: Date }[]): Promise<void>;
+  close(): void;
+}
+
+/** SMTP when `SMTP_URL` is set; otherwise the embedded file outbox in `DATA_DIR/outbox`. */
+export function createMailTransport(config: Config): MailTransport {
+  return config.mail.smtpUrl ? smtpTransport(config, config.mail.smtpUrl) : fileTransport(config);
+}
+
+/** The domain of the sender address, for Message-IDs. */
+function senderDomain(config: Config): string {
+  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(config.mail.from);
+  return match?.[1] ?? config.publicBaseUrl.hostname;
+}
+
+function mailOptions(config: Config, mail: OutgoingMail) {
+  return {
+    from: config.mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    ...(mail.html ? { html: mail.html } : {}),
+    attachments: mail.attachments.map((attachment) => ({
+      filename: attachment.filename,
+      contentType: attachment.contentType,
+      content: attachment.content,
+      encoding: 'base64',
+    })),
+    // The same Message-ID on every attempt: a receiver can drop a repeat after a crash mid-send.
+    messageId: `<${mail.id}@${senderDomain(config)}>`,
+    date: mail.createdAt,
+    // RFC 3834: no out-of-office replies to the office's robot.
+    headers: { 'Auto-Submitted': 'auto-generated' },
+  };
+}
+
+function smtpTransport(config: Config, smtpUrl: string): MailTransport {
+  // Short timeouts: the worker holds a claim on the row while it waits (see mail.worker.ts).
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 20_000,
+    greetingTimeout: 20_000,
+    socketTimeout: 60_000,
+  });
+  return {
+    kind: 'smtp',
+    async send(mail) {
+      await transporter.sendMail(mailOptions(config, mail));
+    },
+    async forget() {},
+    close() {
+      transporter.close();
+    },
+  };
+}
+
+/** `<outbox>/20261123T093000Z-<id>.eml`: sorts by time, one name per message on every attempt. */
+export function outboxFileName(mail: { id: string; createdAt: Date }): string {
+  const stamp = mail.createdAt
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
+  return `${stamp}-${mail.id}.eml`;
+}
+
+function fileTransport(config: Config): MailTransport {
+  const dir = config.mail.outboxDir;
+  // Builds the real RFC 822 message, as SMTP would carry it, into a buffer.
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return {
+    kind: 'file',
+    async send(mail) {
+      const info = await builder.sendMail(mailOptions(config, mail));
+      const raw = info.message;
+      if (!Buffer.isBuffer(raw)) throw new Error('mail builder returned a stream');
+      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      const file = path.join(dir, outboxFileName(mail));
+      const temporary = `${file}.tmp`;
+      await fs.writeFile(temporary, raw, { mode: 0o600 });
+      await fs.rename(temporary, file);
+    },
+    async forget(mails) {
+      await Promise.all(mails.map((mail) => fs.rm(path.join(dir, outboxFileName(mail)), { force: true })));
+    },
+    close() {
+      builder.close();
+    },
+  };
+}
+
+/**
+ * Keeps messages in memory instead of sending them: for tests of features that send mail
+ * (`startServer(config, logger, { mail: { transport: memoryMailTransport() } })`), so test
+ * servers write nothing into `DATA_DIR/outbox`.
+ */
+export function memoryMailTransport(): MailTransport & { sent: OutgoingMail[] } {
+  const sent: OutgoingMail[] = [];
+  return {
+    kind: 'memory',
+    sent,
+    async send(mail) {
+      sent.push(mail);
+    },
+    async forget(mails) {
+      const gone = new Set(mails.map((mail) => mail.id));
+      sent.splice(0, sent.length, ...sent.filter((mail) => !gone.has(mail.id)));
+    },
+    close() {},
+  };
+}

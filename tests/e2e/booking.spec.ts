@@ -1,0 +1,449 @@
+import {
+  MailboxListSchema,
+  MailboxMessageSchema,
+  SlotsResponseSchema,
+  StaffMeSchema,
+  type BookingRequest,
+} from '@amtsraum/shared';
+import type { Browser, Locator, Page } from '@playwright/test';
+import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
+import { expectNoBrowserErrors, newPerson, setDoor, tidyDepartment, type Person } from './support';
+
+// Reserved video appointments (issue 6), against tests/e2e/installation.e2e.json: Testhausen's
+// "Terminbüro" with one 15-minute service and one clerk bookable around the clock, no notice
+// needed, the waiting room open from 60 minutes before. So there are free slots whenever this runs.
+
+const TENANT = 'testhausen';
+const DEPARTMENT = 'termine';
+const BOOKING_PAGE = `/${TENANT}/${DEPARTMENT}/termin`;
+const CLERK = { email: 'clara.klein@testhausen.example', password: 'testhausen-e2e-passwort' };
+
+// Two people with fake cameras on two cores: generous, like the call spec.
+test.describe.configure({ timeout: 120_000 });
+
+const people: Person[] = [];
+let tidy: (() => Promise<void>) | null = null;
+
+test.afterEach(async () => {
+  await tidy?.();
+  tidy = null;
+  for (const person of people.splice(0)) await person.context.close();
+});
+
+async function person(browser: Browser): Promise<Person> {
+  const created = await newPerson(browser);
+  people.push(created);
+  return created;
+}
+
+/** A fresh address per booking: at most five bookings per e-mail address a day. */
+let mailCounter = 0;
+function uniqueEmail(name: string): string {
+  mailCounter += 1;
+  return `${name}.${String(Date.now())}.${String(mailCounter)}@example.org`;
+}
+
+const stepHeading = (page: Page) => page.getByTestId('step-heading');
+
+/** Step 1 → step 2 with the (only, preselected) service. */
+async function toSlots(page: Page): Promise<void> {
+  await expect(stepHeading(page)).toHaveText('Schritt 1 von 3: Leistung wählen');
+  await expect(page.getByRole('checkbox', { name: 'Beratung' })).toBeChecked();
+  await expect(page.getByTestId('booking-duration')).toHaveText('Ihr Termin dauert etwa 15 Minuten.');
+  await page.getByRole('button', { name: 'Weiter' }).click();
+  await expect(stepHeading(page)).toHaveText('Schritt 2 von 3: Termin wählen');
+  await expect(stepHeading(page)).toBeFocused();
+  await expect(page.getByTestId('slot-list')).toBeVisible();
+}
+
+/** The picker's next week, once its slots are there. */
+async function laterWeek(page: Page): Promise<void> {
+  const range = page.getByTestId('slot-range');
+  const before = (await range.textContent()) ?? '';
+  await page.getByRole('button', { name: 'Spätere Woche' }).click();
+  await expect(range).not.toHaveText(before);
+  await expect(range).toHaveText(/freie Termine$/);
+}
+
+/** The first free slot the picker shows for the selected day, with its instant. */
+async function firstSlot(page: Page): Promise<{ button: Locator; startsAt: string }> {
+  const button = page.getByTestId('slot-list').getByRole('button').first();
+  const startsAt = await button.getAttribute('data-starts-at');
+  if (!startsAt) throw new Error('slot without data-starts-at');
+  // Weekday, date and time are in the button's name, not only the time it shows.
+  await expect(button).toHaveAccessibleName(/^\d\d:\d\d\sUhr, \S+, \d{1,2}\. \S+ \d{4}$/);
+  return { button, startsAt };
+}
+
+async function fillDetails(page: Page, details: { name: string; email: string }): Promise<void> {
+  const form = page.getByRole('form', { name: 'Ihre Angaben' });
+  await form.getByRole('textbox', { name: 'Name' }).fill(details.name);
+  await form.getByRole('textbox', { name: 'E-Mail-Adresse' }).fill(details.email);
+  await form.getByRole('checkbox', { name: /Datenschutzhinweise/ }).check();
+}
+
+/** The message to `to` of `kind` in the dev mailbox, opened, through the page. */
+async function openMail(page: Page, to: string, kind: string): Promise<void> {
+  await page.goto('/dev/mailbox');
+  await expect(mainHeading(page)).toHaveText('Entwicklungs-Postfach');
+  const row = page.getByTestId('mailbox-entry').filter({ hasText: to }).filter({ hasText: kind });
+  await expect(row).toHaveCount(1);
+  await row.getByRole('link').click();
+  await expect(page.getByTestId('message-to')).toHaveText(to);
+}
+
+/** A link of the mail text: the manage link (`/termin#…`) or the join link (`/termin/beitreten#…`). */
+function mailLink(page: Page, which: 'manage' | 'join'): Locator {
+  return page
+    .getByTestId('message-text')
+    .locator(which === 'manage' ? 'a[href*="/termin#"]' : 'a[href*="/termin/beitreten#"]');
+}
+
+async function freeSlotsOn(page: Page, date: string): Promise<string[]> {
+  const response = await page.request.get(
+    `/api/tenants/${TENANT}/departments/${DEPARTMENT}/slots?services=beratung&persons=1&from=${date}&days=1`,
+  );
+  expect(response.status()).toBe(200);
+  const body = SlotsResponseSchema.parse(await response.json());
+  return body.days.flatMap((day) => day.slots.map((slot) => slot.startsAt));
+}
+
+/** YYYY-MM-DD of an instant in Berlin, the tenant's zone. */
+function berlinDate(instant: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(instant));
+}
+
+test('book, find the confirmation in the mailbox page, cancel through the confirmation step, the slot is free again', async ({
+  page,
+}, testInfo) => {
+  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  // The department page offers booking.
+  await page.goto(`/${TENANT}/${DEPARTMENT}`);
+  await page.getByRole('link', { name: 'Videotermin buchen' }).click();
+  await expect(page).toHaveURL(new RegExp(`${BOOKING_PAGE}$`));
+  await expect(mainHeading(page)).toHaveText('Videotermin buchen');
+  await expectNoA11yViolations(page);
+
+  // Step 1 in English too, then back to German.
+  await switchLanguage(page, 'en');
+  await expect(stepHeading(page)).toHaveText('Step 1 of 3: Choose a service');
+  await expect(page.getByTestId('booking-duration')).toHaveText('Your appointment takes about 15 minutes.');
+  await expectNoA11yViolations(page);
+  await switchLanguage(page, 'de');
+
+  // Step 2: a week later, so the join test keeps today's first slots.
+  await toSlots(page);
+  await laterWeek(page);
+  const { button, startsAt } = await firstSlot(page);
+  await expectNoA11yViolations(page);
+  await switchLanguage(page, 'en');
+  await expect(stepHeading(page)).toHaveText('Step 2 of 3: Choose a time');
+  await expectNoA11yViolations(page);
+  await switchLanguage(page, 'de');
+  await shot('booking-step-2');
+  await button.click();
+
+  // Step 3: the documents show before confirming; errors show at the fields.
+  await expect(stepHeading(page)).toHaveText('Schritt 3 von 3: Ihre Angaben');
+  await expect(stepHeading(page)).toBeFocused();
+  await expect(page.getByTestId('booking-documents')).toContainText('Personalausweis oder Reisepass');
+  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+  const summary = page.getByTestId('error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary).toContainText('Bitte geben Sie Ihren Namen ein.');
+  await expect(summary).toContainText('Bitte geben Sie Ihre E-Mail-Adresse ein.');
+  await expect(summary).toContainText('Bitte stimmen Sie den Datenschutzhinweisen zu.');
+  await expect(page.getByRole('textbox', { name: 'Name' })).toHaveAttribute('aria-invalid', 'true');
+
+  const email = uniqueEmail('erika');
+  await fillDetails(page, { name: 'Erika Termin', email });
+  await expectNoA11yViolations(page);
+  await shot('booking-step-3');
+
+  // Back keeps every choice: the slot is marked, the details are still there.
+  await page.getByRole('button', { name: 'Zurück' }).click();
+  await expect(stepHeading(page)).toHaveText('Schritt 2 von 3: Termin wählen');
+  const chosen = page.locator(`[data-starts-at="${startsAt}"]`);
+  await expect(chosen).toHaveAccessibleName(/, ausgewählt$/);
+  await chosen.click();
+  await expect(page.getByRole('textbox', { name: 'Name' })).toHaveValue('Erika Termin');
+  await expect(page.getByRole('checkbox', { name: /Datenschutzhinweise/ })).toBeChecked();
+
+  // Step 4: the confirmation.
+  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+  const confirmation = page.getByTestId('booking-confirmation');
+  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
+  await expect(confirmation.getByRole('heading', { level: 2 })).toBeFocused();
+  await expect(page.getByTestId('confirmation-email')).toContainText(email);
+  await expect(page.getByTestId('confirmation-documents')).toContainText('Ausgefülltes Antragsformular');
+  await expect(confirmation).toContainText('Der Warteraum öffnet 60 Minuten vor Ihrem Termin');
+  await expectNoA11yViolations(page);
+  await shot('booking-confirmation');
+  await switchLanguage(page, 'en');
+  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Your appointment is booked');
+  await expectNoA11yViolations(page);
+  await switchLanguage(page, 'de');
+  expect(await freeSlotsOn(page, berlinDate(startsAt))).not.toContain(startsAt);
+
+  // The mailbox has the confirmation with a calendar file and the links.
+  await openMail(page, email, 'appointment.confirmation');
+  await expect(page.getByTestId('attachment')).toHaveAttribute('download', /\.ics$/);
+  await expect(mailLink(page, 'join')).toHaveCount(1);
+  await expectNoA11yViolations(page);
+
+  // The manage link: the token leaves the address bar at once.
+  await mailLink(page, 'manage').click();
+  await expect(mainHeading(page)).toHaveText('Ihr Termin');
+  await expect(page).toHaveURL(/\/termin$/);
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'booked');
+  await expect(page.getByTestId('join-later')).toContainText('Der Warteraum öffnet am');
+  await expectNoA11yViolations(page);
+
+  // Cancelling needs the second button; the first alone changes nothing.
+  await page.getByRole('button', { name: 'Termin absagen' }).click();
+  await expect(page.getByTestId('cancel-confirm')).toBeVisible();
+  expect(await freeSlotsOn(page, berlinDate(startsAt))).not.toContain(startsAt);
+  await expectNoA11yViolations(page);
+  await shot('manage-cancel-confirm');
+  await page.getByRole('button', { name: 'Ja, absagen' }).click();
+  await expect(page.getByTestId('manage-message')).toHaveText(/^Ihr Termin ist abgesagt\./);
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'cancelled');
+  await expect(page.getByRole('button', { name: 'Termin absagen' })).toHaveCount(0);
+  await expectNoA11yViolations(page);
+
+  // The slot is free again, for the API and on the booking page.
+  expect(await freeSlotsOn(page, berlinDate(startsAt))).toContain(startsAt);
+  await page.goto(BOOKING_PAGE);
+  await toSlots(page);
+  await laterWeek(page);
+  await expect(page.locator(`[data-starts-at="${startsAt}"]`)).toBeVisible();
+
+  // And the cancellation went out by mail.
+  await openMail(page, email, 'appointment.cancelled');
+});
+
+test('a slot taken meanwhile offers alternatives and keeps the details; bad links find nothing', async ({
+  page,
+  browserErrors,
+}) => {
+  // On a narrow phone: every step reflows at 320 px without sideways scrolling.
+  await page.setViewportSize({ width: 320, height: 640 });
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.goto(BOOKING_PAGE);
+  expect(await overflow(), 'step 1 at 320 px').toBeLessThanOrEqual(0);
+  await toSlots(page);
+  await laterWeek(page);
+  await laterWeek(page);
+  expect(await overflow(), 'step 2 at 320 px').toBeLessThanOrEqual(0);
+  const { button, startsAt } = await firstSlot(page);
+  await button.click();
+  const email = uniqueEmail('ben');
+  await fillDetails(page, { name: 'Ben Beispiel', email });
+  expect(await overflow(), 'step 3 at 320 px').toBeLessThanOrEqual(0);
+
+  // Someone else books the same slot first.
+  const other: BookingRequest = {
+    services: ['beratung'],
+    persons: 1,
+    startsAt,
+    name: 'Schneller',
+    email: uniqueEmail('schnell'),
+    language: 'de',
+    consent: true,
+  };
+  const taken = await page.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: other,
+    headers: { 'X-Forwarded-For': '10.9.9.9' },
+  });
+  expect(taken.status()).toBe(201);
+
+  browserErrors.allow(/status of 409/);
+  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+  const conflict = page.getByTestId('slot-conflict');
+  await expect(conflict).toBeFocused();
+  await expect(conflict).toContainText('Dieser Termin wurde gerade von jemand anderem gebucht.');
+  await expectNoA11yViolations(page);
+  const alternative = conflict.getByRole('button', { name: /^\d\d:\d\d\sUhr, / }).first();
+  await alternative.click();
+  await expect(page.getByTestId('alternative-picked')).toBeFocused();
+  await expect(page.getByRole('textbox', { name: 'Name' })).toHaveValue('Ben Beispiel');
+  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+  await expect(page.getByTestId('booking-confirmation')).toBeVisible();
+  await expect(page.getByTestId('appointment-when')).not.toBeEmpty();
+
+  // A manage link with a token that is not one: the neutral page, no request needed.
+  await page.goto('/termin#kein-gueltiger-link');
+  await expect(mainHeading(page)).toHaveText('Termin nicht gefunden');
+  await expect(page).toHaveURL(/\/termin$/);
+  await expectNoA11yViolations(page);
+  // A well-formed token of no appointment: the same page.
+  browserErrors.allow(/status of 404/);
+  await page.goto(`/termin/beitreten#${'A'.repeat(43)}`);
+  await expect(mainHeading(page)).toHaveText('Termin nicht gefunden');
+
+  // The join link of an appointment weeks ahead: not open yet, with the time.
+  const mails = MailboxListSchema.parse(await (await page.request.get('/api/dev/mailbox')).json());
+  const mine = mails.messages.find((message) => message.to === email && message.kind === 'appointment.confirmation');
+  if (!mine) throw new Error('no confirmation for Ben');
+  const message = MailboxMessageSchema.parse(await (await page.request.get(`/api/dev/mailbox/${mine.id}`)).json());
+  const join = /https?:\/\/\S+\/termin\/beitreten#[A-Za-z0-9_-]{43}/.exec(message.text)?.[0];
+  if (!join) throw new Error('no join link in the confirmation');
+  browserErrors.allow(/status of 409/);
+  await page.goto(join);
+  await expect(mainHeading(page)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+  await expect(page.getByTestId('join-opens')).toHaveText(
+    /^Der Warteraum öffnet am \S+, \d{1,2}\. \S+ \d{4} um \d\d:\d\d\sUhr\.$/,
+  );
+  await expect(page).toHaveURL(/\/termin\/beitreten$/);
+  await expectNoA11yViolations(page);
+});
+
+/** Frames arrive: the video has a size and its time advances (as in call.spec.ts). */
+async function expectFrames(video: Locator, what: string): Promise<void> {
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), {
+      message: `${what}: video size`,
+      timeout: 15_000,
+    })
+    .toBeGreaterThan(0);
+  const before = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), {
+      message: `${what}: time advances`,
+      timeout: 10_000,
+    })
+    .toBeGreaterThan(before + 0.5);
+}
+
+const remoteCamera = (page: Page) =>
+  page.locator('[data-testid="tile"][data-self="false"] [data-testid="camera-video"]');
+
+/** Clara, signed in (her password is in installation.e2e.json), with the door open. */
+async function clerkOnDuty(browser: Browser): Promise<Person & { departmentId: string }> {
+  const clerk = await person(browser);
+  const login = await clerk.request.post('/api/staff/login', {
+    data: CLERK,
+    headers: { 'X-Forwarded-For': clerk.address },
+  });
+  expect(login.status(), 'clerk sign-in').toBe(200);
+  const me = StaffMeSchema.parse(await login.json());
+  const departmentId = me.staff.departments.find((d) => d.slug === DEPARTMENT && d.tenantSlug === TENANT)?.id;
+  if (!departmentId) throw new Error('Clara is no member of the Terminbüro');
+  await setDoor(clerk, departmentId, 'open');
+  tidy = () => tidyDepartment(clerk, departmentId);
+  return { ...clerk, departmentId };
+}
+
+test('the clerk books for a caller, moves the appointment and cancels it with a note', async ({
+  browser,
+}, testInfo) => {
+  const clerk = await clerkOnDuty(browser);
+  const { page } = clerk;
+  await page.goto(`/staff/${clerk.departmentId}`);
+  const panel = page.getByTestId('appointments-panel');
+  await expect(panel.getByTestId('appointments-day')).toHaveText(/^Heute, /);
+
+  // Book for someone on the phone: the same steps, no e-mail needed, no consent box.
+  await panel.getByRole('button', { name: 'Termin für Anrufende buchen' }).click();
+  const booking = panel.getByTestId('caller-booking');
+  await expect(booking.getByTestId('step-heading')).toHaveText('Schritt 1 von 3: Leistung wählen');
+  await expect(booking.getByTestId('step-heading')).toBeFocused();
+  await booking.getByRole('button', { name: 'Weiter' }).click();
+  await expect(booking.getByTestId('step-heading')).toBeFocused();
+  await booking.getByRole('list', { name: 'Tag wählen' }).getByRole('button').nth(1).click(); // tomorrow
+  await booking.getByTestId('slot-list').getByRole('button').first().click();
+  await expect(booking.getByTestId('step-heading')).toHaveText('Schritt 3 von 3: Ihre Angaben');
+  await expect(booking.getByRole('checkbox', { name: /Datenschutzhinweise/ })).toHaveCount(0);
+  await booking.getByRole('textbox', { name: 'Name' }).fill('Anton Anruf');
+  await booking.getByRole('textbox', { name: 'Telefonnummer (freiwillig)' }).fill('0123 456789');
+  await booking.getByRole('button', { name: 'Termin buchen' }).click();
+  await expect(panel.getByTestId('appointments-message')).toContainText('Termin für Anton Anruf gebucht');
+  await expect(panel.getByTestId('appointments-day')).not.toHaveText(/^Heute, /);
+
+  const row = panel.getByTestId('appointments').getByRole('row', { name: /Anton Anruf/ });
+  await expect(row.getByTestId('appointment-state')).toHaveText('Gebucht');
+  await expect(row).toContainText('0123 456789');
+  // Not yet: no-show only from shortly after the start.
+  await expect(row.getByRole('button', { name: 'Anton Anruf: nicht erschienen' })).toHaveAttribute(
+    'aria-disabled',
+    'true',
+  );
+  await expectNoA11yViolations(page);
+
+  // Move it to another slot of that day.
+  const before = await row.locator('td').first().textContent();
+  await row.getByRole('button', { name: 'Termin von Anton Anruf verschieben' }).click();
+  const move = panel.getByTestId('move');
+  await expect(move.getByRole('heading', { level: 3 })).toBeFocused();
+  await move.getByTestId('slot-list').getByRole('button').nth(3).click();
+  await expect(panel.getByTestId('appointments-message')).toContainText('Termin von Anton Anruf verschoben auf');
+  await expect(row.locator('td').first()).not.toHaveText(before ?? '');
+
+  // Cancel, with a note, through the dialog's second button.
+  await row.getByRole('button', { name: 'Termin von Anton Anruf absagen' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Termin von Anton Anruf absagen' });
+  await expect(dialog.getByRole('textbox', { name: 'Nachricht an die Person (freiwillig)' })).toBeFocused();
+  await dialog.getByRole('textbox').fill('Bitte rufen Sie uns für einen neuen Termin an.');
+  await expectNoA11yViolations(page);
+  await page.screenshot({ path: testInfo.outputPath('console-cancel-dialog.png'), fullPage: true });
+  await dialog.getByRole('button', { name: 'Ja, Termin absagen' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row.getByTestId('appointment-state')).toHaveText('Abgesagt');
+  await expect(row.getByRole('button', { name: 'Termin von Anton Anruf absagen' })).toHaveCount(0);
+  expectNoBrowserErrors(clerk);
+});
+
+test('book, join at the time, the clerk admits, the call starts with frames arriving', async ({ browser }) => {
+  const clerk = await clerkOnDuty(browser);
+  const { departmentId } = clerk;
+
+  // The citizen books today's first free slot: within the hour, so the waiting room is open.
+  const citizen = await person(browser);
+  const { page } = citizen;
+  await page.goto(BOOKING_PAGE);
+  await toSlots(page);
+  const { button } = await firstSlot(page);
+  await button.click();
+  const email = uniqueEmail('clemens');
+  await fillDetails(page, { name: 'Clemens Call', email });
+  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+  await expect(page.getByTestId('booking-confirmation')).toBeVisible();
+
+  // The clerk sees it among today's appointments.
+  await clerk.page.goto(`/staff/${departmentId}`);
+  await expect(mainHeading(clerk.page)).toHaveText('Terminbüro');
+  const row = clerk.page.getByTestId('appointments').getByRole('row', { name: /Clemens Call/ });
+  await expect(row.getByTestId('appointment-state')).toHaveText('Gebucht');
+  await expect(row).toContainText('Beratung');
+  await expect(row.getByRole('button', { name: 'Termin von Clemens Call absagen' })).toBeVisible();
+
+  // The join link from the e-mail leads into the waiting room.
+  await openMail(page, email, 'appointment.confirmation');
+  await mailLink(page, 'join').click();
+  await expect(page).toHaveURL(new RegExp(`/${TENANT}/${DEPARTMENT}/wait$`));
+  await expect(page.getByTestId('appointment-time')).toHaveText(/^Ihr Termin um \d\d:\d\d\sUhr$/);
+  await expect(page.getByTestId('position')).toHaveText('Sie sind für Ihren Termin als Nächstes an der Reihe');
+  await expectNoA11yViolations(page);
+
+  // Live in the console: arrived and waiting; the clerk lets them in from the queue.
+  await expect(row.getByTestId('appointment-state')).toHaveText('Angekommen – wartet');
+  await expectNoA11yViolations(clerk.page);
+  await clerk.page.getByRole('button', { name: 'Clemens Call hereinbitten' }).click();
+
+  await expect(mainHeading(page)).toHaveText('Sie sind dran!');
+  const toCall = page.getByRole('link', { name: 'Zum Gespräch' });
+  const href = await toCall.getAttribute('href');
+  expect(href).toMatch(/^\/call\/[0-9a-f-]{36}$/);
+  await toCall.click();
+  await clerk.page.goto(href ?? '');
+  await Promise.all(
+    [page, clerk.page].map(async (p) => {
+      await p.getByRole('button', { name: 'Gespräch beitreten' }).click();
+      await expect(p.getByTestId('call')).toBeVisible();
+    }),
+  );
+  await expectFrames(remoteCamera(page), 'citizen sees the clerk');
+  await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen');
+
+  expectNoBrowserErrors(clerk, citizen);
+});
