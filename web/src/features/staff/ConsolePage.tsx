@@ -16,7 +16,7 @@ import { useLocalize } from '../directory/useLocalize';
 import { LoadingState } from '../errors/LoadingState';
 import { LiveDoorSummary } from '../knock/LiveDoorSummary';
 import { useLanguageName } from '../knock/LanguageOptions';
-import { QuickInterpreterInvite } from '../invite/InvitePanel';
+import { AppointmentInvites, QuickInterpreterInvite } from '../invite/InvitePanel';
 import { AppointmentsPanel } from './AppointmentsPanel';
 import { SignOutButton, StaffGate } from './StaffHomePage';
 
@@ -319,11 +319,11 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
       <AppointmentsPanel
         snapshot={snapshot}
         renderActions={(appointment) =>
-          appointment.interpreterLanguage && (appointment.state === 'booked' || appointment.state === 'arrived') ? (
-            <QuickInterpreterInvite
+          appointment.state === 'booked' || appointment.state === 'arrived' ? (
+            <AppointmentInvites
               departmentId={department.id}
-              target={{ appointmentId: appointment.id }}
-              language={appointment.interpreterLanguage}
+              appointmentId={appointment.id}
+              interpreterLanguage={appointment.interpreterLanguage}
             />
           ) : null
         }
