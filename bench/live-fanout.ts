@@ -18,14 +18,13 @@
  * in this process with performance.timeOrigin + performance.now().
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
 import { WebSocket } from 'ws';
+import { createBenchDatabase, databaseOption, helpRequested, integer, oneOf, percentile } from './common.js';
 import type { AppChildOptions, AppReady, ChildReply, FloorReady, MemoryFigures, ParentRequest } from './protocol.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -55,22 +54,11 @@ const { values: args } = parseArgs({
   },
 });
 
-if (args.help) {
-  console.log(
-    'usage: npm run bench -- [--clients N=2000] [--departments D=N/20] [--changes C=50] [--db pglite|postgres]\n' +
-      '                        [--change leave|admit|mixed] [--warmup W=5] [--timeout SECONDS=900] [--cpu-prof] [--json] [--verbose]',
-  );
-  process.exit(0);
-}
-
-function integer(name: string, value: string | undefined, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`--${name} must be an integer from ${min} to ${max}`);
-    process.exit(2);
-  }
-  return n;
-}
+helpRequested(
+  args.help,
+  'usage: npm run bench -- [--clients N=2000] [--departments D=N/20] [--changes C=50] [--db pglite|postgres]\n' +
+    '                        [--change leave|admit|mixed] [--warmup W=5] [--timeout SECONDS=900] [--cpu-prof] [--json] [--verbose]',
+);
 
 const clients = integer('clients', args.clients, 2, 10_000);
 const departments = integer(
@@ -82,21 +70,9 @@ const departments = integer(
 const changes = integer('changes', args.changes, 1, 100_000);
 const warmup = integer('warmup', args.warmup, 0, 1000);
 const timeoutSeconds = integer('timeout', args.timeout, 10, 24 * 3600);
-const dbKind = args.db;
-const changeMode = args.change;
-if (dbKind !== 'pglite' && dbKind !== 'postgres') {
-  console.error('--db must be pglite or postgres');
-  process.exit(2);
-}
-if (changeMode !== 'leave' && changeMode !== 'admit' && changeMode !== 'mixed') {
-  console.error('--change must be leave, admit or mixed');
-  process.exit(2);
-}
-const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
-if (dbKind === 'postgres' && !adminUrl) {
-  console.error('--db postgres needs BENCH_DATABASE_URL or TEST_DATABASE_URL (an admin URL; a fresh database is made)');
-  process.exit(2);
-}
+const dbChoice = databaseOption(args.db);
+const dbKind = dbChoice.kind;
+const changeMode = oneOf('change', args.change, ['leave', 'admit', 'mixed'] as const);
 
 // -- the change schedule -----------------------------------------------------------
 
@@ -115,7 +91,7 @@ function schedule(total: number): Change[] {
   );
   for (let slot = 0; list.length < total; slot++) {
     const group = slot % departments;
-    const kind = changeMode === 'mixed' ? (slot % 2 === 0 ? 'leave' : 'admit') : (changeMode as 'leave' | 'admit');
+    const kind = changeMode === 'mixed' ? (slot % 2 === 0 ? 'leave' : 'admit') : changeMode;
     // Keep at least two in every queue, so a change always reaches someone still waiting.
     if (left[group]! < 3) {
       if (left.every((n) => n < 3)) throw new Error('not enough citizens for that many changes: raise --clients');
@@ -233,25 +209,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-async function createPostgresDatabase(): Promise<string> {
-  const name = `amtsraum_bench_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  cleanups.push(async () => {
-    const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    try {
-      await dropper.unsafe(`drop database if exists "${name}" with (force)`);
-    } finally {
-      await dropper.end();
-    }
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+/** A fresh PostgreSQL database for the app child, dropped at cleanup. */
+async function createPostgresDatabase(adminUrl: string): Promise<string> {
+  const fresh = await createBenchDatabase(adminUrl);
+  cleanups.push(fresh.drop);
+  return fresh.url;
 }
 
 // -- simulated citizens -----------------------------------------------------------------
@@ -503,11 +465,6 @@ async function disconnectAll(citizens: Citizen[]) {
 
 // -- figures ---------------------------------------------------------------------------
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 function summarize(result: PhaseResult) {
   const delays = [...result.delays].sort((a, b) => a - b);
   const requests = [...result.requestMs].sort((a, b) => a - b);
@@ -631,7 +588,9 @@ async function main() {
 
   // Phase 1: the app.
   const database: AppChildOptions['database'] =
-    dbKind === 'postgres' ? { kind: 'postgres', url: await createPostgresDatabase() } : { kind: 'pglite' };
+    dbChoice.kind === 'postgres'
+      ? { kind: 'postgres', url: await createPostgresDatabase(dbChoice.adminUrl) }
+      : { kind: 'pglite' };
   const appOptions: AppChildOptions = { clients, departments, database };
   const app = new Child<AppReady>('fanout-app.ts', [JSON.stringify(appOptions)], args['cpu-prof']);
   cleanups.push(() => app.stop());

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
   addDays,
+  dayRange,
   formatCivilDate,
   weekdayOf,
   zonedParts,
@@ -25,18 +26,18 @@ import {
   type CivilDate,
   type SlotQuery,
 } from '@amtsraum/shared';
-import postgres from 'postgres';
 import { openDatabase, type Database } from '../server/src/db/client.js';
 import { appointments } from '../server/src/db/schema.js';
 import { appointmentMinutes, findSlots } from '../server/src/features/booking/booking.service.js';
 import { loadClerkSchedules } from '../server/src/features/booking/booking.repo.js';
-import { SlotPlanner } from '../server/src/features/booking/slots.js';
+import { SlotPlanner, type WeeklyWindow } from '../server/src/features/booking/slots.js';
 import { hashToken } from '../server/src/features/staff/auth.service.js';
 import { createLogger } from '../server/src/lib/logger.js';
 import { startServer } from '../server/src/server.js';
-import { makeAvailability, type Window } from '../server/src/test/booking-factories.js';
+import { makeAvailability } from '../server/src/test/booking-factories.js';
 import { makeDepartment, makeService, makeStaff, makeTenant } from '../server/src/test/factories.js';
 import { testConfig } from '../server/src/test/server.js';
+import { createBenchDatabase, databaseOption, helpRequested, integer, percentile } from './common.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,22 +53,11 @@ const { values: args } = parseArgs({
   },
 });
 
-if (args.help) {
-  console.log(
-    'usage: npm run bench:slots -- [--db pglite|postgres] [--searches N=200] [--http N=20] [--clerks C=10]\n' +
-      '                              [--bookings B=5000] [--horizon DAYS=60] [--warmup W=10] [--json]',
-  );
-  process.exit(0);
-}
-
-function integer(name: string, value: string | undefined, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`--${name} must be an integer from ${min} to ${max}`);
-    process.exit(2);
-  }
-  return n;
-}
+helpRequested(
+  args.help,
+  'usage: npm run bench:slots -- [--db pglite|postgres] [--searches N=200] [--http N=20] [--clerks C=10]\n' +
+    '                              [--bookings B=5000] [--horizon DAYS=60] [--warmup W=10] [--json]',
+);
 
 const searches = integer('searches', args.searches, 1, 100_000);
 const httpSearches = integer('http', args.http, 0, 10_000);
@@ -75,22 +65,14 @@ const clerkCount = integer('clerks', args.clerks, 1, 200);
 const bookingCount = integer('bookings', args.bookings, 0, 200_000);
 const horizonDays = integer('horizon', args.horizon, 1, 366);
 const warmup = integer('warmup', args.warmup, 0, 1000);
-const dbKind = args.db;
-if (dbKind !== 'pglite' && dbKind !== 'postgres') {
-  console.error('--db must be pglite or postgres');
-  process.exit(2);
-}
-const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
-if (dbKind === 'postgres' && !adminUrl) {
-  console.error('--db postgres needs BENCH_DATABASE_URL or TEST_DATABASE_URL (an admin URL; a fresh database is made)');
-  process.exit(2);
-}
+const dbChoice = databaseOption(args.db);
+const dbKind = dbChoice.kind;
 
 const TIME_ZONE = 'Europe/Berlin';
 // Monday 07:00 in Berlin, fixed so that runs are comparable; the server is given this clock too.
 const NOW = new Date('2026-11-23T06:00:00Z');
 /** Weekly hours of every clerk: a full office day with a lunch break, and a long Thursday. */
-const HOURS: Window[] = [
+const HOURS: WeeklyWindow[] = [
   ...[1, 2, 3, 4, 5].flatMap((weekday) => [
     { weekday, startsAt: '08:00', endsAt: '12:00' },
     { weekday, startsAt: '13:00', endsAt: '16:00' },
@@ -100,27 +82,6 @@ const HOURS: Window[] = [
 
 const cleanups: (() => Promise<void>)[] = [];
 const clock = () => performance.now();
-
-async function createPostgresDatabase(): Promise<string> {
-  const name = `amtsraum_bench_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  cleanups.push(async () => {
-    const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    try {
-      await dropper.unsafe(`drop database if exists "${name}" with (force)`);
-    } finally {
-      await dropper.end();
-    }
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** A small deterministic generator (mulberry32), so every run seeds the same bookings. */
 function random(seed: number) {
@@ -132,11 +93,6 @@ function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 function figures(samples: number[]) {
@@ -249,7 +205,12 @@ async function main() {
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load ${load.map((l) => l.toFixed(2)).join(' ')}`,
   );
 
-  const url = dbKind === 'postgres' ? await createPostgresDatabase() : null;
+  let url: string | null = null;
+  if (dbChoice.kind === 'postgres') {
+    const fresh = await createBenchDatabase(dbChoice.adminUrl);
+    cleanups.push(fresh.drop);
+    url = fresh.url;
+  }
   const database = await openDatabase(
     url ? { kind: 'postgres', url, maxConnections: 10 } : { kind: 'pglite', dataDir: null },
   );
@@ -294,12 +255,8 @@ async function main() {
   // 2. Computation alone, on schedules loaded once.
   const from = zonedParts(NOW, TIME_ZONE) as CivilDate;
   const to = addDays(from, horizonDays);
-  const range = {
-    from: zonedToInstant({ ...from, hour: 0, minute: 0 }, TIME_ZONE),
-    to: zonedToInstant({ ...addDays(to, 1), hour: 0, minute: 0 }, TIME_ZONE),
-  };
   const loadStart = clock();
-  const schedules = await loadClerkSchedules(database.db, office.department.id, range);
+  const schedules = await loadClerkSchedules(database.db, office.department.id, dayRange(from, to, TIME_ZONE));
   const loadMs = clock() - loadStart;
   const computeMs: number[] = [];
   for (let i = 0; i < warmup + searches; i++) {

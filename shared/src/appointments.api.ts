@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ServiceSchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js';
 
@@ -8,23 +9,17 @@ import { IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js'
  * them in the tenant's time zone (`timeZone` is always sent along).
  */
 
+const ServiceSlugsSchema = z.array(z.string().min(1).max(80)).min(1, 'please choose a service').max(5);
 const SlugListSchema = z
   .string()
   .max(400)
   .transform((text) => text.split(',').filter(Boolean))
-  .pipe(z.array(z.string().min(1).max(80)).min(1, 'please choose a service').max(5));
+  .pipe(ServiceSlugsSchema);
 
 const DateTextSchema = z.iso.date();
 
-/** A bookable service as the booking page shows it. */
-export const BookableServiceSchema = z.object({
-  slug: z.string(),
-  name: LocalizedTextSchema,
-  description: LocalizedTextSchema.nullable(),
-  durationMinutes: z.number().int().positive(),
-  extraMinutesPerPerson: z.number().int().nonnegative(),
-  documents: z.array(LocalizedTextSchema),
-});
+/** A bookable service as the booking page shows it: the department page's, without the flags. */
+export const BookableServiceSchema = ServiceSchema.omit({ bookable: true, knockable: true });
 export type BookableService = z.infer<typeof BookableServiceSchema>;
 
 /** `GET /api/tenants/:tenant/departments/:department/booking` */
@@ -64,7 +59,7 @@ export const SlotsResponseSchema = z.object({
 export type SlotsResponse = z.infer<typeof SlotsResponseSchema>;
 
 const BookingFieldsSchema = z.object({
-  services: z.array(z.string().min(1).max(80)).min(1, 'please choose a service').max(5),
+  services: ServiceSlugsSchema,
   persons: z.number().int().min(1, 'at least one person').max(20, 'at most 20 persons'),
   startsAt: IsoInstantSchema,
   name: plainText(80).pipe(z.string().min(1, 'please enter your name')),
@@ -92,15 +87,10 @@ export type StaffBookingRequest = z.infer<typeof StaffBookingRequestSchema>;
 export const APPOINTMENT_STATES = ['booked', 'cancelled', 'arrived', 'done', 'no_show'] as const;
 export const AppointmentStateSchema = z.enum(APPOINTMENT_STATES);
 
-/** What the citizen sees of their appointment (manage page, booking confirmation). */
-export const CitizenAppointmentSchema = z.object({
+/** What every view of an appointment shows. */
+const AppointmentBaseSchema = z.object({
   id: z.uuid(),
   state: AppointmentStateSchema,
-  tenantSlug: z.string(),
-  tenantName: z.string(),
-  departmentSlug: z.string(),
-  departmentName: LocalizedTextSchema,
-  timeZone: z.string(),
   startsAt: IsoInstantSchema,
   endsAt: IsoInstantSchema,
   services: z.array(z.object({ slug: z.string(), name: LocalizedTextSchema })),
@@ -109,6 +99,15 @@ export const CitizenAppointmentSchema = z.object({
   email: z.string().nullable(),
   language: z.string(),
   interpreterLanguage: z.string().nullable(),
+});
+
+/** What the citizen sees of their appointment (manage page, booking confirmation). */
+export const CitizenAppointmentSchema = AppointmentBaseSchema.extend({
+  tenantSlug: z.string(),
+  tenantName: z.string(),
+  departmentSlug: z.string(),
+  departmentName: LocalizedTextSchema,
+  timeZone: z.string(),
   documents: z.array(LocalizedTextSchema),
   /** The join link works from this instant (the door opens a few minutes before). */
   joinOpensAt: IsoInstantSchema,
@@ -136,18 +135,8 @@ export const ArriveResponseSchema = z.object({
 });
 
 /** An appointment as clerks see it in the console (`GET /api/staff/departments/:departmentId/appointments?date=`). */
-export const StaffAppointmentSchema = z.object({
-  id: z.uuid(),
-  state: AppointmentStateSchema,
-  startsAt: IsoInstantSchema,
-  endsAt: IsoInstantSchema,
-  services: z.array(z.object({ slug: z.string(), name: LocalizedTextSchema })),
-  persons: z.number().int().positive(),
-  name: z.string(),
-  email: z.string().nullable(),
+export const StaffAppointmentSchema = AppointmentBaseSchema.extend({
   phone: z.string().nullable(),
-  language: z.string(),
-  interpreterLanguage: z.string().nullable(),
   concern: z.string().nullable(),
   clerk: z.object({ id: z.uuid(), name: z.string() }),
   /** The arrival's visit, once the citizen has come through the join link. */

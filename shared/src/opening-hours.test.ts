@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OpeningHoursSchema, openingStatus, type OpeningHours } from './opening-hours.js';
+import { OpeningHoursSchema, openingStatus, weeklyWindows, type OpeningHours } from './opening-hours.js';
 
 const BERLIN = 'Europe/Berlin';
 const HOURS: OpeningHours = {
@@ -67,5 +67,18 @@ describe('OpeningHoursSchema', () => {
     expect(OpeningHoursSchema.safeParse({ ...HOURS, mon: [{ from: '12:00', to: '08:00' }] }).success).toBe(false);
     expect(OpeningHoursSchema.safeParse({ ...HOURS, sun: undefined }).success).toBe(false);
     expect(OpeningHoursSchema.safeParse(HOURS).success).toBe(true);
+  });
+});
+
+describe('weeklyWindows', () => {
+  it('lists the intervals per ISO weekday, on the chosen days only', () => {
+    expect(weeklyWindows(HOURS, ['tue', 'mon'])).toEqual([
+      { weekday: 2, startsAt: '14:00', endsAt: '18:00' },
+      { weekday: 2, startsAt: '08:00', endsAt: '12:00' },
+      { weekday: 1, startsAt: '08:00', endsAt: '12:00' },
+    ]);
+    expect(weeklyWindows({ thu: [{ from: '09:00', to: '10:00' }] })).toEqual([
+      { weekday: 4, startsAt: '09:00', endsAt: '10:00' },
+    ]);
   });
 });

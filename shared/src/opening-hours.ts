@@ -21,6 +21,23 @@ export const OpeningHoursSchema = z.object(
 );
 export type OpeningHours = z.infer<typeof OpeningHoursSchema>;
 
+/**
+ * Weekly hours as windows per ISO weekday (1 = Monday), on `days` only (default: all): how a
+ * clerk's bookable hours are stored. Days missing from `hours` have none.
+ */
+export function weeklyWindows(
+  hours: Partial<Record<WeekdayKey, readonly OpeningInterval[]>>,
+  days: readonly WeekdayKey[] = WEEKDAY_KEYS,
+): { weekday: number; startsAt: string; endsAt: string }[] {
+  return days.flatMap((day) =>
+    (hours[day] ?? []).map((interval) => ({
+      weekday: WEEKDAY_KEYS.indexOf(day) + 1,
+      startsAt: interval.from,
+      endsAt: interval.to,
+    })),
+  );
+}
+
 const CivilDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
 /** Days on which a department (or, tenant-wide, every department) stays closed; inclusive. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, weekdayOf, zonedParts, zonedToInstant, zoneOffsetMs } from './time-zone.js';
+import { addDays, dayRange, startOfDay, weekdayOf, zonedParts, zonedToInstant, zoneOffsetMs } from './time-zone.js';
 
 const BERLIN = 'Europe/Berlin';
 
@@ -67,5 +67,16 @@ describe('civil dates', () => {
     expect(addDays({ year: 2026, month: 12, day: 30 }, 3)).toEqual({ year: 2027, month: 1, day: 2 });
     expect(weekdayOf({ year: 2026, month: 11, day: 23 })).toBe(1);
     expect(weekdayOf({ year: 2026, month: 11, day: 22 })).toBe(7);
+  });
+});
+
+describe('days as instants', () => {
+  it('starts a day at the zone’s midnight and spans the autumn change’s 25 hours', () => {
+    expect(startOfDay({ year: 2026, month: 11, day: 23 }, BERLIN).toISOString()).toBe('2026-11-22T23:00:00.000Z');
+    const { from, to } = dayRange({ year: 2026, month: 10, day: 25 }, { year: 2026, month: 10, day: 25 }, BERLIN);
+    expect([from.toISOString(), to.toISOString()]).toEqual(['2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z']);
+    expect(
+      dayRange({ year: 2026, month: 11, day: 23 }, { year: 2026, month: 11, day: 29 }, BERLIN).to.toISOString(),
+    ).toBe('2026-11-29T23:00:00.000Z');
   });
 });

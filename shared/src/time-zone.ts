@@ -99,6 +99,16 @@ export function zonedToInstant(local: CivilDateTime, timeZone: string): Date {
   return new Date(wall - Math.min(offset, zoneOffsetMs(new Date(candidate), timeZone)));
 }
 
+/** The instant `date` begins in `timeZone` (its wall-clock midnight). */
+export function startOfDay(date: CivilDate, timeZone: string): Date {
+  return zonedToInstant({ year: date.year, month: date.month, day: date.day, hour: 0, minute: 0 }, timeZone);
+}
+
+/** The instants of the days `first` to `last` (inclusive) in `timeZone`: [start of first, start of the day after last). */
+export function dayRange(first: CivilDate, last: CivilDate, timeZone: string): { from: Date; to: Date } {
+  return { from: startOfDay(first, timeZone), to: startOfDay(addDays(last, 1), timeZone) };
+}
+
 export function addDays(date: CivilDate, days: number): CivilDate {
   const t = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
   return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };

@@ -1,13 +1,8 @@
-import {
-  MailboxListSchema,
-  MailboxMessageSchema,
-  SlotsResponseSchema,
-  StaffMeSchema,
-  type BookingRequest,
-} from '@amtsraum/shared';
+import { MailboxListSchema, MailboxMessageSchema, SlotsResponseSchema, type BookingRequest } from '@amtsraum/shared';
 import type { Browser, Locator, Page } from '@playwright/test';
+import { expectFrames, passDeviceCheck, remoteCamera } from './call-support';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
-import { expectNoBrowserErrors, newPerson, setDoor, tidyDepartment, type Person } from './support';
+import { expectNoBrowserErrors, peoplePerTest, setDoor, signInAsStaff, tidyDepartment, type Person } from './support';
 
 // Reserved video appointments (issue 6), against tests/e2e/installation.e2e.json: Testhausen's
 // "Terminbüro" with one 15-minute service and one clerk bookable around the clock, no notice
@@ -21,20 +16,7 @@ const CLERK = { email: 'clara.klein@testhausen.example', password: 'testhausen-e
 // Two people with fake cameras on two cores: generous, like the call spec.
 test.describe.configure({ timeout: 120_000 });
 
-const people: Person[] = [];
-let tidy: (() => Promise<void>) | null = null;
-
-test.afterEach(async () => {
-  await tidy?.();
-  tidy = null;
-  for (const person of people.splice(0)) await person.context.close();
-});
-
-async function person(browser: Browser): Promise<Person> {
-  const created = await newPerson(browser);
-  people.push(created);
-  return created;
-}
+const people = peoplePerTest();
 
 /** A fresh address per booking: at most five bookings per e-mail address a day. */
 let mailCounter = 0;
@@ -298,39 +280,14 @@ test('a slot taken meanwhile offers alternatives and keeps the details; bad link
   await expectNoA11yViolations(page);
 });
 
-/** Frames arrive: the video has a size and its time advances (as in call.spec.ts). */
-async function expectFrames(video: Locator, what: string): Promise<void> {
-  await expect
-    .poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), {
-      message: `${what}: video size`,
-      timeout: 15_000,
-    })
-    .toBeGreaterThan(0);
-  const before = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-  await expect
-    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), {
-      message: `${what}: time advances`,
-      timeout: 10_000,
-    })
-    .toBeGreaterThan(before + 0.5);
-}
-
-const remoteCamera = (page: Page) =>
-  page.locator('[data-testid="tile"][data-self="false"] [data-testid="camera-video"]');
-
 /** Clara, signed in (her password is in installation.e2e.json), with the door open. */
 async function clerkOnDuty(browser: Browser): Promise<Person & { departmentId: string }> {
-  const clerk = await person(browser);
-  const login = await clerk.request.post('/api/staff/login', {
-    data: CLERK,
-    headers: { 'X-Forwarded-For': clerk.address },
-  });
-  expect(login.status(), 'clerk sign-in').toBe(200);
-  const me = StaffMeSchema.parse(await login.json());
+  const clerk = await people.open(browser);
+  const me = await signInAsStaff(clerk, CLERK.email, CLERK.password);
   const departmentId = me.staff.departments.find((d) => d.slug === DEPARTMENT && d.tenantSlug === TENANT)?.id;
   if (!departmentId) throw new Error('Clara is no member of the Terminbüro');
   await setDoor(clerk, departmentId, 'open');
-  tidy = () => tidyDepartment(clerk, departmentId);
+  people.tidyWith(() => tidyDepartment(clerk, departmentId));
   return { ...clerk, departmentId };
 }
 
@@ -398,7 +355,7 @@ test('book, join at the time, the clerk admits, the call starts with frames arri
   const { departmentId } = clerk;
 
   // The citizen books today's first free slot: within the hour, so the waiting room is open.
-  const citizen = await person(browser);
+  const citizen = await people.open(browser);
   const { page } = citizen;
   await page.goto(BOOKING_PAGE);
   await toSlots(page);
@@ -436,12 +393,7 @@ test('book, join at the time, the clerk admits, the call starts with frames arri
   expect(href).toMatch(/^\/call\/[0-9a-f-]{36}$/);
   await toCall.click();
   await clerk.page.goto(href ?? '');
-  await Promise.all(
-    [page, clerk.page].map(async (p) => {
-      await p.getByRole('button', { name: 'Gespräch beitreten' }).click();
-      await expect(p.getByTestId('call')).toBeVisible();
-    }),
-  );
+  await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
   await expectFrames(remoteCamera(page), 'citizen sees the clerk');
   await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen');
 

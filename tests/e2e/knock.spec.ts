@@ -1,3 +1,4 @@
+import type { Browser } from '@playwright/test';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
 import {
   STAFF,
@@ -5,37 +6,24 @@ import {
   expectNoBrowserErrors,
   knockViaApi,
   knockViaForm,
-  newPerson,
   openDoorAsClerk,
   openWaitingRoom,
+  peoplePerTest,
   tidyDepartment,
-  type Person,
 } from './support';
 
 // Knock to enter (issue 3). Fundbüro and Gewerbeamt only: the call specs use the Bürgeramt.
 // Every spec opens the door itself (the opening hours may have it closed) and tidies up after.
 
-const people: Person[] = [];
-let tidy: (() => Promise<void>) | null = null;
+const people = peoplePerTest();
 
-test.afterEach(async () => {
-  await tidy?.();
-  tidy = null;
-  for (const person of people.splice(0)) await person.context.close();
-});
-
-async function clerkAt(browser: Parameters<typeof newPerson>[0], email: string, slug: 'fundbuero' | 'gewerbeamt') {
-  const clerk = await openDoorAsClerk(browser, email, slug);
-  people.push(clerk);
-  tidy = () => tidyDepartment(clerk, clerk.departmentId);
+async function clerkAt(browser: Browser, email: string, slug: 'fundbuero' | 'gewerbeamt') {
+  const clerk = people.add(await openDoorAsClerk(browser, email, slug));
+  people.tidyWith(() => tidyDepartment(clerk, clerk.departmentId));
   return clerk;
 }
 
-async function citizen(browser: Parameters<typeof newPerson>[0]) {
-  const person = await newPerson(browser);
-  people.push(person);
-  return person;
-}
+const citizen = (browser: Browser) => people.open(browser);
 
 test('a citizen knocks, the clerk sees it live and lets them in, then finishes', async ({ browser }) => {
   const clerk = await clerkAt(browser, STAFF.mehmet, 'fundbuero');

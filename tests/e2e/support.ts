@@ -9,7 +9,7 @@ import {
   type StaffMe,
 } from '@amtsraum/shared';
 import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test';
-import { expect } from './fixtures';
+import { expect, test } from './fixtures';
 
 /**
  * Shared steps for specs with several people: a clerk signs in and opens the door, citizens
@@ -78,13 +78,44 @@ export async function newPerson(browser: Browser, options: { locale?: string } =
   return { context, page, request: context.request, address, errors };
 }
 
+export interface PeoplePerTest {
+  /** A new person, closed after the test. */
+  open(browser: Browser): Promise<Person>;
+  /** Closes a person another helper opened (e.g. `openDoorAsClerk`) after the test. */
+  add<P extends Person>(person: P): P;
+  /** Runs after the test, before the people close (e.g. `tidyDepartment`). */
+  tidyWith(tidy: () => Promise<void>): void;
+}
+
+/** The people of each test in a spec file, tidied up and closed after it. Call once per file. */
+export function peoplePerTest(): PeoplePerTest {
+  const people: Person[] = [];
+  let tidy: (() => Promise<void>) | null = null;
+  test.afterEach(async () => {
+    await tidy?.();
+    tidy = null;
+    for (const person of people.splice(0)) await person.context.close();
+  });
+  const add = <P extends Person>(person: P): P => {
+    people.push(person);
+    return person;
+  };
+  return {
+    open: async (browser) => add(await newPerson(browser)),
+    add,
+    tidyWith: (next) => {
+      tidy = next;
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Staff
 
 /** Signs in through the API; the context's pages are then signed in too. */
-export async function signInAsStaff(person: Person, email: string): Promise<StaffMe> {
+export async function signInAsStaff(person: Person, email: string, password = DEMO_PASSWORD): Promise<StaffMe> {
   const response = await person.request.post('/api/staff/login', {
-    data: { email, password: DEMO_PASSWORD },
+    data: { email, password },
     headers: { 'X-Forwarded-For': person.address },
   });
   expect(response.status(), `sign-in of ${email}`).toBe(200);

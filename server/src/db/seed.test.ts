@@ -4,7 +4,7 @@ import { verifyPassword } from '../lib/passwords.js';
 import { createTestDatabase, type TestDatabase } from '../test/databases.js';
 import { WEEKDAY_KEYS } from '@amtsraum/shared';
 import { closures, departments, services, staff, staffAvailability, tenants } from './schema.js';
-import { easterSunday, nrwHolidays, seedDemoIfEmpty } from './seed.js';
+import { BOOKING_RULES, easterSunday, nrwHolidays, seedDemoIfEmpty } from './seed.js';
 
 describe('demo data', () => {
   let database: TestDatabase;
@@ -34,14 +34,7 @@ describe('demo data', () => {
 
     // Booking works out of the box: rules per department, bookable hours inside the opening hours.
     for (const department of departmentRows) {
-      expect(department).toMatchObject({
-        bookingHorizonDays: 60,
-        bookingLeadMinutes: 120,
-        sameDayReleaseTime: '07:45',
-        joinOpensMinutesBefore: 10,
-        noShowGraceMinutes: 10,
-        maxPersonsPerBooking: 6,
-      });
+      expect(department).toMatchObject(BOOKING_RULES);
       const hours = await database.db
         .select()
         .from(staffAvailability)

@@ -3,6 +3,7 @@ import {
   addDays,
   formatCivilDate,
   WEEKDAY_KEYS,
+  weeklyWindows,
   type CivilDate,
   type LocalizedText,
   type OpeningHours,
@@ -95,7 +96,7 @@ export function nrwHolidays(year: number): { date: CivilDate; name: LocalizedTex
 }
 
 /** Booking rules of the demo departments: two months ahead, two hours' notice, today's slots from 07:45. */
-const BOOKING_RULES = {
+export const BOOKING_RULES = {
   bookingHorizonDays: 60,
   bookingLeadMinutes: 120,
   sameDayReleaseTime: '07:45',
@@ -103,23 +104,6 @@ const BOOKING_RULES = {
   noShowGraceMinutes: 10,
   maxPersonsPerBooking: 6,
 } as const;
-
-/**
- * Weekly bookable hours: the department's opening hours on the given days. A clerk of two
- * departments is bookable in each on different days, so one person is never offered twice.
- */
-export function availabilityFromOpeningHours(
-  hours: OpeningHours,
-  days: readonly WeekdayKey[],
-): { weekday: number; startsAt: string; endsAt: string }[] {
-  return days.flatMap((day) =>
-    hours[day].map((interval) => ({
-      weekday: WEEKDAY_KEYS.indexOf(day) + 1,
-      startsAt: interval.from,
-      endsAt: interval.to,
-    })),
-  );
-}
 
 function demoPassword(fixed: string | null): string {
   return fixed ?? randomBytes(9).toString('base64url');
@@ -473,7 +457,7 @@ export async function seedDemoIfEmpty(
         .values(person.memberships.map(([departmentId, role]) => ({ staffId: row.id, departmentId, role })));
       const availability = person.bookable.flatMap(([departmentId, days]) => {
         const hours = inserted.find((d) => d.id === departmentId)!.openingHours;
-        return availabilityFromOpeningHours(hours, days).map((slot) => ({ staffId: row.id, departmentId, ...slot }));
+        return weeklyWindows(hours, days).map((slot) => ({ staffId: row.id, departmentId, ...slot }));
       });
       if (availability.length > 0) await tx.insert(staffAvailability).values(availability);
       const roleText = person.memberships

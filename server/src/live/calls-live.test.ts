@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../test/client.js';
 import { createTestDatabase, databaseKinds } from '../test/databases.js';
-import { makeDepartment, makeStaff, makeTenant } from '../test/factories.js';
+import { makeDepartment, makeTenant, signedInClerk } from '../test/factories.js';
 import { startTestServer, type TestServer } from '../test/server.js';
 
 const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
@@ -20,15 +20,8 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     const db = server.database.db;
     const tenant = await makeTenant(db);
     const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
-    const signIn = async (name: string) => {
-      const person = await makeStaff(db, tenant.id, {
-        name,
-        memberships: [{ departmentId: department.id, role: 'clerk' }],
-      });
-      const browser = client();
-      await browser.post('/api/staff/login', { email: person.email, password: person.password });
-      return browser;
-    };
+    const signIn = async (name: string) =>
+      (await signedInClerk(db, client(), tenant.id, [department.id], { name })).browser;
     const clerk = await signIn('Anna Schmidt');
     const colleague = await signIn('Kollegin');
     const citizen = client();

@@ -1,34 +1,22 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../test/client.js';
+import { describe, expect, it } from 'vitest';
 import { testClock } from '../test/clock.js';
-import { createTestDatabase, databaseKinds } from '../test/databases.js';
-import { makeDepartment, makeStaff, makeTenant } from '../test/factories.js';
-import { startTestServer, TEST_ORIGIN, type TestServer } from '../test/server.js';
+import { databaseKinds } from '../test/databases.js';
+import { makeDepartment, makeTenant, signedInClerk } from '../test/factories.js';
+import { TEST_ORIGIN } from '../test/server.js';
+import { useTestServer } from '../test/suite.js';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 
 describe.each(databaseKinds)('live updates over the WebSocket on %s', (kind) => {
-  let server: TestServer;
   const clock = testClock(NOW);
-  let address = 0;
-  const client = () => new TestClient(server.url, { 'x-forwarded-for': `10.2.0.${++address}` });
-
-  beforeAll(async () => {
-    server = await startTestServer(await createTestDatabase(kind), { now: clock.now, env: { TRUST_PROXY: '1' } });
-  });
-  afterAll(() => server.stop());
+  const suite = useTestServer(kind, { now: clock.now });
+  const { client, db } = suite;
 
   async function office() {
-    const db = server.database.db;
-    const tenant = await makeTenant(db);
-    const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: clock.now() });
-    const clerk = await makeStaff(db, tenant.id, {
-      name: 'Anna',
-      memberships: [{ departmentId: department.id, role: 'clerk' }],
-    });
-    const clerkBrowser = client();
-    await clerkBrowser.post('/api/staff/login', { email: clerk.email, password: clerk.password });
+    const tenant = await makeTenant(db());
+    const department = await makeDepartment(db(), tenant.id, { doorOverride: 'open', doorOverrideAt: clock.now() });
+    const { browser: clerkBrowser } = await signedInClerk(db(), client(), tenant.id, [department.id], { name: 'Anna' });
     return {
       tenant,
       department,
@@ -48,7 +36,7 @@ describe.each(databaseKinds)('live updates over the WebSocket on %s', (kind) => 
         socket.on('open', () => resolve(101));
         socket.on('error', () => {});
       });
-    const wsUrl = server.url.replace(/^http/, 'ws');
+    const wsUrl = suite.server.url.replace(/^http/, 'ws');
     expect(await refused(`${wsUrl}/ws`, 'https://evil.example')).toBe(403);
     expect(await refused(`${wsUrl}/elsewhere`, TEST_ORIGIN)).toBe(404);
     expect(await refused(`${wsUrl}/ws`, TEST_ORIGIN)).toBe(101);

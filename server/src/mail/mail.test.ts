@@ -15,38 +15,26 @@ import { TestClient } from '../test/client.js';
 import { testClock } from '../test/clock.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/databases.js';
 import { makeTenant } from '../test/factories.js';
+import { sampleAppointmentMail } from '../test/mail-factories.js';
 import { captureLogger, startTestServer, testConfig } from '../test/server.js';
 import { mailboxEnabled } from './mailbox.router.js';
 import { MAIL_MAX_ATTEMPTS, MailWorker } from './mail.worker.js';
 import { enqueueMail, type OutboxMessage } from './outbox.js';
-import { appointmentMail, type AppointmentMailData } from './templates.js';
+import { appointmentMail } from './templates.js';
 import { memoryMailTransport } from './transport.js';
 
 const NOW = new Date('2026-11-02T08:00:00Z');
-
-function appointment(): AppointmentMailData {
-  return {
-    appointmentId: crypto.randomUUID(),
-    tenantName: 'Stadt Musterstadt',
-    departmentName: 'Bürgeramt',
-    timeZone: 'Europe/Berlin',
-    startsAt: new Date('2026-11-23T09:30:00Z'),
-    endsAt: new Date('2026-11-23T09:45:00Z'),
-    services: ['Personalausweis beantragen'],
-    persons: 1,
-    citizenName: 'Erika Mustermann',
-    documents: ['Biometrisches Passfoto'],
-    manageUrl: 'https://amtsraum.test/termin#manage-token',
-    joinUrl: 'https://amtsraum.test/termin/beitreten#join-token',
-    joinOpensMinutesBefore: 10,
-  };
-}
 
 let addressCount = 0;
 const recipient = () => `buerger-${++addressCount}-${crypto.randomUUID().slice(0, 6)}@example.org`;
 
 function confirmation(to: string, locale: 'de' | 'en' = 'de', extra: Partial<OutboxMessage> = {}): OutboxMessage {
-  return { kind: 'confirmation', to, ...appointmentMail('confirmation', appointment(), locale, NOW), ...extra };
+  return {
+    kind: 'confirmation',
+    to,
+    ...appointmentMail('confirmation', sampleAppointmentMail(), locale, NOW),
+    ...extra,
+  };
 }
 
 /** A real SMTP server on a free loopback port that keeps what it accepts. */

@@ -1,29 +1,9 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { appointmentMail, inviteMail, type AppointmentMailData } from './templates.js';
+import { sampleAppointmentMail } from '../test/mail-factories.js';
+import { appointmentMail, inviteMail } from './templates.js';
 
 const NOW = new Date('2026-11-01T08:00:00Z');
-
-/** Monday 23 November 2026, 10:30 to 10:45 in Berlin (CET, UTC+1). */
-function sampleAppointment(values: Partial<AppointmentMailData> = {}): AppointmentMailData {
-  return {
-    appointmentId: '0b6f7a52-5f8e-4a3c-9d0e-2f7a1c3b4d5e',
-    tenantName: 'Stadt Musterstadt',
-    departmentName: 'Bürgeramt',
-    timeZone: 'Europe/Berlin',
-    startsAt: new Date('2026-11-23T09:30:00Z'),
-    endsAt: new Date('2026-11-23T09:45:00Z'),
-    services: ['Personalausweis beantragen'],
-    persons: 1,
-    citizenName: 'Erika Mustermann',
-    documents: ['Alter Personalausweis', 'Biometrisches Passfoto'],
-    manageUrl: 'https://amtsraum.test/termin#manage-token',
-    joinUrl: 'https://amtsraum.test/termin/beitreten#join-token',
-    joinOpensMinutesBefore: 10,
-    contact: { phone: '+49 30 1234', email: 'buergeramt@musterstadt.example' },
-    ...values,
-  };
-}
 
 function calendarOf(mail: ReturnType<typeof appointmentMail>) {
   const [attachment] = mail.attachments;
@@ -34,7 +14,7 @@ function calendarOf(mail: ReturnType<typeof appointmentMail>) {
 
 describe('appointment e-mails', () => {
   it('confirms in German with the time in the tenant zone, documents, door, links and an .ics', () => {
-    const mail = appointmentMail('confirmation', sampleAppointment(), 'de', NOW);
+    const mail = appointmentMail('confirmation', sampleAppointmentMail(), 'de', NOW);
     expect(mail.subject).toBe('Terminbestätigung: Bürgeramt, Montag, 23. November 2026, 10:30 Uhr');
     expect(mail.text).toContain('Guten Tag Erika Mustermann,');
     expect(mail.text).toContain('Montag, 23. November 2026, 10:30 bis 10:45 Uhr (MEZ)');
@@ -63,7 +43,7 @@ describe('appointment e-mails', () => {
   });
 
   it('confirms in English', () => {
-    const mail = appointmentMail('confirmation', sampleAppointment({ persons: 2 }), 'en', NOW);
+    const mail = appointmentMail('confirmation', sampleAppointmentMail({ persons: 2 }), 'en', NOW);
     expect(mail.subject).toBe('Appointment confirmed: Bürgeramt, Monday, 23 November 2026, 10:30');
     expect(mail.text).toContain('Dear Erika Mustermann,');
     expect(mail.text).toContain('Monday, 23 November 2026, 10:30 to 10:45 (CET)');
@@ -77,7 +57,7 @@ describe('appointment e-mails', () => {
   it('shows summer time in summer', () => {
     const mail = appointmentMail(
       'reminder',
-      sampleAppointment({ startsAt: new Date('2026-06-15T08:00:00Z'), endsAt: new Date('2026-06-15T08:15:00Z') }),
+      sampleAppointmentMail({ startsAt: new Date('2026-06-15T08:00:00Z'), endsAt: new Date('2026-06-15T08:15:00Z') }),
       'de',
       NOW,
     );
@@ -86,12 +66,12 @@ describe('appointment e-mails', () => {
   });
 
   it('moves with a REQUEST of a higher sequence, and cancels with a CANCEL of the same UID', () => {
-    const moved = appointmentMail('moved', sampleAppointment({ sequence: 3, note: 'Krankheitsfall' }), 'de', NOW);
+    const moved = appointmentMail('moved', sampleAppointmentMail({ sequence: 3, note: 'Krankheitsfall' }), 'de', NOW);
     expect(moved.subject).toMatch(/^Termin verschoben: Bürgeramt, neu am Montag/);
     expect(moved.text).toContain('Hinweis: Krankheitsfall');
     expect(calendarOf(moved).event.sequence).toBe(3);
 
-    const cancelled = appointmentMail('cancelled', sampleAppointment(), 'en', NOW);
+    const cancelled = appointmentMail('cancelled', sampleAppointmentMail(), 'en', NOW);
     expect(cancelled.subject).toBe('Appointment cancelled: Bürgeramt, Monday, 23 November 2026, 10:30');
     expect(cancelled.text).not.toContain('#join-token');
     expect(cancelled.text).not.toContain('documents');
@@ -105,7 +85,7 @@ describe('appointment e-mails', () => {
   it('escapes everything in the HTML part', () => {
     const mail = appointmentMail(
       'confirmation',
-      sampleAppointment({
+      sampleAppointmentMail({
         citizenName: '<script>alert("x")</script>',
         documents: ['A & B'],
         manageUrl: 'https://amtsraum.test/termin#"><img src=x>',
@@ -123,7 +103,7 @@ describe('appointment e-mails', () => {
 
   it('refuses links that are not http(s)', () => {
     expect(() =>
-      appointmentMail('confirmation', sampleAppointment({ joinUrl: 'javascript:alert(1)' }), 'de', NOW),
+      appointmentMail('confirmation', sampleAppointmentMail({ joinUrl: 'javascript:alert(1)' }), 'de', NOW),
     ).toThrow();
   });
 });

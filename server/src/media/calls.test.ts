@@ -1,49 +1,29 @@
 import { CallJoinResponseSchema } from '@amtsraum/shared';
 import { createHash } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../test/client.js';
 import { createTestDatabase, databaseKinds } from '../test/databases.js';
-import { makeDepartment, makeStaff, makeTenant } from '../test/factories.js';
+import { makeDepartment, makeTenant, signedInClerk } from '../test/factories.js';
+import { LIVEKIT_ENV, startRoomService, type RoomServiceStub } from '../test/livekit.js';
 import { startTestServer, type TestServer } from '../test/server.js';
-
-const LIVEKIT_ENV = {
-  LIVEKIT_URL: 'wss://livekit.test',
-  LIVEKIT_API_KEY: 'amtsraum-key',
-  LIVEKIT_API_SECRET: 'a-livekit-secret-of-at-least-32-characters',
-};
 
 describe.each(databaseKinds)('joining a call on %s', (kind) => {
   let p2p: TestServer;
   let livekit: TestServer;
+  let rooms: RoomServiceStub;
   let address = 0;
 
-  // No LiveKit server runs here: its RoomService is a local endpoint that records requests.
-  const roomRequests: { path: string; body: string }[] = [];
-  const roomService = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      roomRequests.push({ path: req.url ?? '', body });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-
   beforeAll(async () => {
-    await new Promise<void>((resolve) => roomService.listen(0, '127.0.0.1', resolve));
-    const apiUrl = `http://127.0.0.1:${(roomService.address() as AddressInfo).port}`;
+    rooms = await startRoomService();
     p2p = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1' } });
-    livekit = await startTestServer(await createTestDatabase(kind), {
-      env: { TRUST_PROXY: '1', ...LIVEKIT_ENV, LIVEKIT_API_URL: apiUrl },
-    });
+    livekit = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1', ...rooms.env } });
   });
   afterAll(async () => {
     await p2p.stop();
     await livekit.stop();
-    await new Promise<void>((resolve) => roomService.close(() => resolve()));
+    await rooms.stop();
   });
 
   async function webhook(server: TestServer, body: string, secret = LIVEKIT_ENV.LIVEKIT_API_SECRET) {
@@ -62,15 +42,8 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     const client = () => new TestClient(server.url, { 'x-forwarded-for': `10.4.0.${++address}` });
     const tenant = await makeTenant(db);
     const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
-    const signIn = async (name: string) => {
-      const person = await makeStaff(db, tenant.id, {
-        name,
-        memberships: [{ departmentId: department.id, role: 'clerk' }],
-      });
-      const browser = client();
-      await browser.post('/api/staff/login', { email: person.email, password: person.password });
-      return browser;
-    };
+    const signIn = async (name: string) =>
+      (await signedInClerk(db, client(), tenant.id, [department.id], { name })).browser;
     const clerk = await signIn('Anna Schmidt');
     const colleague = await signIn('Kollege');
     const citizen = client();
@@ -150,9 +123,9 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     expect((await webhook(livekit, joined)).status).toBe(204);
     expect((await citizen.get('/api/visit')).json.visit.state).toBe('in_call');
 
-    roomRequests.length = 0;
+    rooms.requests.length = 0;
     expect((await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`)).status).toBe(204);
-    expect(roomRequests).toEqual([
+    expect(rooms.requests).toEqual([
       { path: '/twirp/livekit.RoomService/DeleteRoom', body: JSON.stringify({ room: `visit-${visitId}` }) },
     ]);
   });
@@ -166,11 +139,11 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
     expect((await citizen.post(`/api/calls/${visitId}/screen-share`, { allowed: true })).status).toBe(403);
 
-    roomRequests.length = 0;
+    rooms.requests.length = 0;
     expect((await clerk.post(`/api/calls/${visitId}/screen-share`, { allowed: true })).status).toBe(204);
-    expect(roomRequests).toHaveLength(1);
-    expect(roomRequests[0]!.path).toBe('/twirp/livekit.RoomService/UpdateParticipant');
-    expect(JSON.parse(roomRequests[0]!.body)).toMatchObject({
+    expect(rooms.requests).toHaveLength(1);
+    expect(rooms.requests[0]!.path).toBe('/twirp/livekit.RoomService/UpdateParticipant');
+    expect(JSON.parse(rooms.requests[0]!.body)).toMatchObject({
       room: `visit-${visitId}`,
       identity: `citizen-${visitId}`,
       permission: {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
@@ -9,6 +9,8 @@ import {
   type departments,
   type services,
 } from '../db/schema.js';
+import { appointmentToken } from '../features/booking/booking-mail.js';
+import type { WeeklyWindow } from '../features/booking/slots.js';
 import { hashToken } from '../features/staff/auth.service.js';
 import { makeDepartment, makeService, makeStaff, makeTenant } from './factories.js';
 
@@ -17,21 +19,19 @@ import { makeDepartment, makeService, makeStaff, makeTenant } from './factories.
  * hours, bookable services. Each call makes fresh rows with unique slugs.
  */
 
-export interface Window {
-  /** ISO weekday, 1 = Monday. */
-  weekday: number;
-  startsAt: string;
-  endsAt: string;
-}
+/** Monday 23 November 2026, 07:00 in Berlin: before the same-day release (07:30) of `makeBookingOffice`. */
+export const BOOKING_NOW = new Date('2026-11-23T06:00:00Z');
+/** Tuesday 24 November 2026, 08:00 in Berlin: the first slot of the weekday mornings. */
+export const TUESDAY_0800 = '2026-11-24T07:00:00.000Z';
 
 /** Monday to Friday, 08:00–12:00 (tenant wall clock). */
-export const WEEKDAY_MORNINGS: Window[] = [1, 2, 3, 4, 5].map((weekday) => ({
+export const WEEKDAY_MORNINGS: WeeklyWindow[] = [1, 2, 3, 4, 5].map((weekday) => ({
   weekday,
   startsAt: '08:00',
   endsAt: '12:00',
 }));
 
-export async function makeAvailability(db: Db, staffId: string, departmentId: string, windows: Window[]) {
+export async function makeAvailability(db: Db, staffId: string, departmentId: string, windows: WeeklyWindow[]) {
   if (windows.length === 0) return [];
   return db
     .insert(staffAvailability)
@@ -46,7 +46,8 @@ export async function makeAbsence(db: Db, staffId: string, startsAt: Date, endsA
 
 /**
  * A tenant with one department that takes appointments, `clerks` clerks (members, with
- * `availability` each), and bookable services (default: one of 30 minutes, +15 per extra person).
+ * `availability` each), and bookable services (default: one of 30 minutes, +15 per extra person);
+ * with the department's public API path (`base`) and the clerk's appointments path (`console`).
  */
 export async function makeBookingOffice(
   db: Db,
@@ -54,7 +55,7 @@ export async function makeBookingOffice(
     timeZone?: string;
     department?: Partial<typeof departments.$inferInsert>;
     clerks?: number;
-    availability?: Window[];
+    availability?: WeeklyWindow[];
     services?: Partial<typeof services.$inferInsert>[];
   } = {},
 ) {
@@ -86,11 +87,22 @@ export async function makeBookingOffice(
     await makeAvailability(db, clerk.id, department.id, options.availability ?? WEEKDAY_MORNINGS);
     clerks.push(clerk);
   }
-  return { tenant, department, services: serviceRows, clerks };
+  return {
+    tenant,
+    department,
+    services: serviceRows,
+    clerks,
+    base: `/api/tenants/${tenant.slug}/departments/${department.slug}`,
+    console: `/api/staff/departments/${department.id}/appointments`,
+  };
 }
 
-/** An appointment inserted directly (no rules checked), with its manage token. */
-export async function insertAppointment(
+/**
+ * An appointment row inserted directly (no rules checked), with a manage/join token (returned, as
+ * the e-mail would carry it) of which only the SHA-256 is stored. Random, or with `linkSecret` the
+ * one booking derives (so that e-mails sent later carry working links).
+ */
+export async function makeAppointment(
   db: Db,
   values: {
     tenantId: string;
@@ -99,22 +111,47 @@ export async function insertAppointment(
     serviceIds: string[];
     startsAt: Date;
     minutes?: number;
+    linkSecret?: string;
   } & Partial<Omit<typeof appointments.$inferInsert, 'manageTokenHash'>>,
 ) {
-  const token = randomBytes(32).toString('base64url');
-  const { minutes = 30, ...rest } = values;
+  const { minutes = 15, linkSecret, ...rest } = values;
+  const id = rest.id ?? randomUUID();
+  const token = linkSecret ? appointmentToken(linkSecret, id) : randomBytes(32).toString('base64url');
   const [row] = await db
     .insert(appointments)
     .values({
-      citizenName: 'Vorhandene Buchung',
-      email: null,
+      id,
+      citizenName: 'Sam Beispiel',
+      email: 'sam@test.example',
       language: 'de',
+      concern: 'Neuer Ausweis',
       endsAt: new Date(values.startsAt.getTime() + minutes * 60_000),
       ...rest,
       manageTokenHash: hashToken(token),
     })
     .returning();
   return { appointment: row!, token };
+}
+
+/** A fresh citizen e-mail address. */
+export const citizenEmail = () => `buerger-${randomBytes(4).toString('hex')}@test.example`;
+
+/** A citizen's booking request (`POST …/appointments`) for `office`'s first service, from a fresh address. */
+export function bookingRequest(
+  office: { services: { slug: string }[] },
+  startsAt: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    services: [office.services[0]!.slug],
+    persons: 1,
+    startsAt,
+    name: 'Erika Mustermann',
+    email: citizenEmail(),
+    language: 'de',
+    consent: true,
+    ...extra,
+  };
 }
 
 /** The outbox rows addressed to `to`, oldest first. */

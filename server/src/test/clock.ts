@@ -8,3 +8,17 @@ export function testClock(start: Date) {
     },
   };
 }
+
+/** A test clock that stands still at `start` until a test sets it; `reset()` goes back to `start`. */
+export function settableClock(start: Date) {
+  let t = start.getTime();
+  return {
+    now: () => new Date(t),
+    set(instant: string | Date) {
+      t = new Date(instant).getTime();
+    },
+    reset() {
+      t = start.getTime();
+    },
+  };
+}

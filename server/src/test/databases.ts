@@ -23,28 +23,27 @@ function adminUrl(): string {
   return TEST_DATABASE_URL;
 }
 
-/** A URL to a new, empty PostgreSQL database on the test server, and a way to drop it. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `amtsraum_t_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const dropper = postgres(adminUrl(), { max: 1, onnotice: () => {} });
-      try {
-        await dropper.unsafe(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await dropper.end();
-      }
-    },
+/**
+ * A URL to a new, empty PostgreSQL database on the server of `adminUrl` (default: the test
+ * server), and a way to drop it.
+ */
+export async function createPostgresDatabase(
+  options: { adminUrl?: string; prefix?: string } = {},
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = options.adminUrl ?? adminUrl();
+  const name = `${options.prefix ?? 'amtsraum_t_'}${randomBytes(6).toString('hex')}`;
+  const run = async (statement: string) => {
+    const connection = postgres(admin, { max: 1, onnotice: () => {} });
+    try {
+      await connection.unsafe(statement);
+    } finally {
+      await connection.end();
+    }
   };
+  await run(`create database "${name}"`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists "${name}" with (force)`) };
 }
 
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {

@@ -3,6 +3,7 @@ import type { LocalizedText, OpeningHours } from '@amtsraum/shared';
 import type { Db } from '../db/client.js';
 import { closures, departments, services, staff, staffMemberships, tenants } from '../db/schema.js';
 import { hashPassword } from '../lib/passwords.js';
+import type { TestClient } from './client.js';
 
 /** Factories: each test makes the rows it needs, with unique slugs, and gets them back. */
 
@@ -78,4 +79,24 @@ export async function makeStaff(
     await db.insert(staffMemberships).values(options.memberships.map((m) => ({ staffId: row!.id, ...m })));
   }
   return { ...row!, password };
+}
+
+/**
+ * A new staff member of `tenantId` with the clerk role in `departmentIds`, signed in on `browser`
+ * (the session cookie is in its jar). Throws when the sign-in does not succeed.
+ */
+export async function signedInClerk(
+  db: Db,
+  browser: TestClient,
+  tenantId: string,
+  departmentIds: string[],
+  options: { name?: string } = {},
+) {
+  const person = await makeStaff(db, tenantId, {
+    name: options.name,
+    memberships: departmentIds.map((departmentId) => ({ departmentId, role: 'clerk' as const })),
+  });
+  const response = await browser.post('/api/staff/login', { email: person.email, password: person.password });
+  if (response.status !== 200) throw new Error(`sign-in failed with HTTP ${response.status}`);
+  return { browser, person };
 }

@@ -7,6 +7,7 @@ import { PageHeading } from '../app/PageHeading';
 import { usePageFocus } from '../app/page-focus';
 import { ErrorPage } from '../features/errors/ErrorPage';
 import { LoadingState } from '../features/errors/LoadingState';
+import { RetryButton } from '../features/errors/RetryButton';
 import { finishVisit, joinCall } from './api';
 import { CallView } from './CallView';
 import { openCallChannel } from './channel';
@@ -256,21 +257,13 @@ function CallRemoved() {
 
 function CallLeft({ onRejoin }: { onRejoin: () => void }) {
   const { t } = useTranslation('call');
-  const { requestFocus } = usePageFocus();
   return (
     <div data-testid="call-left">
       <PageHeading title={t('left.title')}>{t('left.heading')}</PageHeading>
       <p className="lead">{t('left.text')}</p>
-      <button
-        type="button"
-        className="button button--primary"
-        onClick={() => {
-          requestFocus();
-          onRejoin();
-        }}
-      >
+      <RetryButton className="button button--primary" onClick={onRejoin}>
         {t('left.rejoin')}
-      </button>
+      </RetryButton>
     </div>
   );
 }

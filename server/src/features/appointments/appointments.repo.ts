@@ -1,24 +1,11 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { appointments, departments, services, staff, staffMemberships, tenants, visits } from '../../db/schema.js';
+import { appointments, departments, staff, visits } from '../../db/schema.js';
+import { staffIsMember, type AppointmentRow } from '../booking/booking.repo.js';
 
 /** Queries of the appointment day: the join link, the clerk's list, no-shows, and how arrivals end. */
 
-export type AppointmentRow = typeof appointments.$inferSelect;
-
 const LIVE_VISIT_STATES = ['waiting', 'admitted', 'in_call'] as const;
-
-/** The appointment a manage/join token names (by its SHA-256), with its department and tenant. */
-export async function findAppointmentByTokenHash(db: Db, tokenHash: string) {
-  const [row] = await db
-    .select({ appointment: appointments, department: departments, tenant: tenants })
-    .from(appointments)
-    .innerJoin(departments, eq(departments.id, appointments.departmentId))
-    .innerJoin(tenants, eq(tenants.id, appointments.tenantId))
-    .where(eq(appointments.manageTokenHash, tokenHash))
-    .limit(1);
-  return row;
-}
 
 /** Locks the appointment row for the rest of the transaction: two devices arriving at once queue up here. */
 export async function lockAppointment(db: Db, appointmentId: string): Promise<AppointmentRow | undefined> {
@@ -66,9 +53,6 @@ export async function setAppointmentState(
   await db.update(appointments).set({ state }).where(eq(appointments.id, appointmentId));
 }
 
-const isMember = (staffId: string) =>
-  sql`exists (select 1 from ${staffMemberships} where ${staffMemberships.departmentId} = ${appointments.departmentId} and ${staffMemberships.staffId} = ${staffId})`;
-
 /**
  * A department's appointments starting in [from, to), for a clerk of that department: the
  * membership is part of the query, so a clerk of another department gets nothing.
@@ -95,38 +79,10 @@ export async function listDepartmentAppointments(
         eq(appointments.departmentId, options.departmentId),
         gte(appointments.startsAt, options.from),
         lt(appointments.startsAt, options.to),
-        isMember(options.staffId),
+        staffIsMember(options.staffId),
       ),
     )
     .orderBy(asc(appointments.startsAt), asc(appointments.id));
-}
-
-export async function findServicesByIds(db: Db, ids: string[]) {
-  if (ids.length === 0) return [];
-  return db
-    .select({ id: services.id, slug: services.slug, name: services.name })
-    .from(services)
-    .where(inArray(services.id, ids));
-}
-
-/** One appointment of a department, for a clerk of that department. */
-export async function findDepartmentAppointment(
-  db: Db,
-  options: { departmentId: string; appointmentId: string; staffId: string },
-) {
-  const [row] = await db
-    .select({ appointment: appointments, noShowGraceMinutes: departments.noShowGraceMinutes })
-    .from(appointments)
-    .innerJoin(departments, eq(departments.id, appointments.departmentId))
-    .where(
-      and(
-        eq(appointments.id, options.appointmentId),
-        eq(appointments.departmentId, options.departmentId),
-        isMember(options.staffId),
-      ),
-    )
-    .limit(1);
-  return row;
 }
 
 /**
@@ -146,7 +102,7 @@ export async function markNoShow(
         eq(appointments.id, options.appointmentId),
         eq(appointments.departmentId, options.departmentId),
         eq(appointments.state, 'booked'),
-        isMember(options.staffId),
+        staffIsMember(options.staffId),
         sql`${appointments.startsAt} + make_interval(mins => (select ${departments.noShowGraceMinutes} from ${departments} where ${departments.id} = ${appointments.departmentId})) <= ${options.now.toISOString()}::timestamptz`,
       ),
     )

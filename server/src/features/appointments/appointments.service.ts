@@ -1,22 +1,16 @@
-import {
-  addDays,
-  parseCivilDate,
-  zonedToInstant,
-  type StaffAppointment,
-  type StaffAppointmentsResponse,
-} from '@amtsraum/shared';
+import { dayRange, parseCivilDate, type StaffAppointmentsResponse } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { EventBus } from '../../live/event-bus.js';
 import { todayIn } from '../directory/directory.service.js';
 import { hashToken } from '../staff/auth.service.js';
-import { findMembership, type StaffRow } from '../staff/staff.repo.js';
+import { requireMembership } from '../staff/require-staff.js';
+import type { StaffRow } from '../staff/staff.repo.js';
 import { findDepartmentWithTenant, insertAudit } from '../visits/visits.repo.js';
+import { staffAppointmentView } from '../booking/booking.service.js';
+import { findAppointmentByTokenHash, findAppointmentForStaff, findServicesByIds } from '../booking/booking.repo.js';
 import {
-  findAppointmentByTokenHash,
-  findDepartmentAppointment,
   findLiveArrival,
-  findServicesByIds,
   insertArrivalVisit,
   listDepartmentAppointments,
   lockAppointment,
@@ -100,57 +94,43 @@ interface StaffCtx extends Ctx {
   staff: StaffRow;
 }
 
-async function requireMember(ctx: StaffCtx, departmentId: string): Promise<void> {
-  if (!(await findMembership(ctx.db, ctx.staff.id, departmentId))) throw new AppError('forbidden', 403);
-}
-
 /** A day's appointments of a department (tenant zone; default today), for the console beside the walk-in queue. */
 export async function listAppointmentsForClerk(
   ctx: StaffCtx,
   departmentId: string,
   date: string | undefined,
 ): Promise<StaffAppointmentsResponse> {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const found = await findDepartmentWithTenant(ctx.db, departmentId);
   if (!found) throw new AppError('department_not_found', 404);
   const { timeZone } = found.tenant;
   const day = date ?? todayIn(timeZone, ctx.now);
   const civil = parseCivilDate(day);
-  const from = zonedToInstant({ ...civil, hour: 0, minute: 0 }, timeZone);
-  const to = zonedToInstant({ ...addDays(civil, 1), hour: 0, minute: 0 }, timeZone);
+  const { from, to } = dayRange(civil, civil, timeZone);
 
   const rows = await listDepartmentAppointments(ctx.db, { departmentId, staffId: ctx.staff.id, from, to });
   const serviceRows = await findServicesByIds(ctx.db, [...new Set(rows.flatMap((r) => r.appointment.serviceIds))]);
-  const serviceById = new Map(serviceRows.map((s) => [s.id, { slug: s.slug, name: s.name }]));
+  const serviceById = new Map(serviceRows.map((service) => [service.id, service]));
 
-  const list = rows.map(({ appointment: a, clerkName, noShowGraceMinutes, visitId }): StaffAppointment => ({
-    id: a.id,
-    state: a.state,
-    startsAt: a.startsAt.toISOString(),
-    endsAt: a.endsAt.toISOString(),
-    services: a.serviceIds.flatMap((id) => serviceById.get(id) ?? []),
-    persons: a.persons,
-    name: a.citizenName,
-    email: a.email,
-    phone: a.phone,
-    language: a.language,
-    interpreterLanguage: a.interpreterLanguage,
-    concern: a.concern,
-    clerk: { id: a.staffId, name: clerkName },
-    visitId,
-    noShowFrom: new Date(a.startsAt.getTime() + noShowGraceMinutes * MINUTE_MS).toISOString(),
-  }));
+  const list = rows.map(({ appointment, clerkName, noShowGraceMinutes, visitId }) =>
+    staffAppointmentView(appointment, {
+      services: appointment.serviceIds.flatMap((id) => serviceById.get(id) ?? []),
+      clerkName,
+      visitId,
+      noShowGraceMinutes,
+    }),
+  );
   return { date: day, timeZone, appointments: list };
 }
 
 /** A clerk marks an appointment nobody came to: from start + grace, and only while it is booked. */
 export async function markAppointmentNoShow(ctx: StaffCtx, departmentId: string, appointmentId: string): Promise<void> {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const marked = await markNoShow(ctx.db, { departmentId, appointmentId, staffId: ctx.staff.id, now: ctx.now });
   if (!marked) {
-    const found = await findDepartmentAppointment(ctx.db, { departmentId, appointmentId, staffId: ctx.staff.id });
+    const found = await findAppointmentForStaff(ctx.db, ctx.staff.id, departmentId, appointmentId);
     if (!found) throw new AppError('appointment_not_found', 404);
-    const from = new Date(found.appointment.startsAt.getTime() + found.noShowGraceMinutes * MINUTE_MS);
+    const from = new Date(found.appointment.startsAt.getTime() + found.department.noShowGraceMinutes * MINUTE_MS);
     throw new AppError('conflict', 409, {
       detail:
         found.appointment.state !== 'booked'

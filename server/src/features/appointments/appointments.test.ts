@@ -6,35 +6,29 @@ import {
   StaffAppointmentsResponseSchema,
 } from '@amtsraum/shared';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { departments } from '../../db/schema.js';
 import { appointments, auditEvents, visits } from '../../db/schema.js';
-import { TestClient } from '../../test/client.js';
+import { makeAppointment } from '../../test/booking-factories.js';
+import type { TestClient } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
-import { createTestDatabase, databaseKinds } from '../../test/databases.js';
-import { makeDepartment, makeService, makeStaff, makeTenant } from '../../test/factories.js';
-import { startTestServer, type TestServer } from '../../test/server.js';
+import { databaseKinds } from '../../test/databases.js';
+import { makeDepartment, makeService, makeTenant, signedInClerk } from '../../test/factories.js';
+import { useTestServer } from '../../test/suite.js';
 import { expireAbsentVisits, purgePersonalData } from '../visits/visits.service.js';
-import { makeAppointment } from './appointment.factory.js';
 
 // Monday 23 November 2026, 10:00 in Berlin.
 const NOW = new Date('2026-11-23T09:00:00Z');
 const MINUTE = 60_000;
 
 describe.each(databaseKinds)('the appointment day on %s', (kind) => {
-  let server: TestServer;
   const clock = testClock(NOW);
-  let address = 0;
-  const browser = () => new TestClient(server.url, { 'x-forwarded-for': `10.6.0.${++address}` });
-
-  beforeAll(async () => {
-    server = await startTestServer(await createTestDatabase(kind), { now: clock.now, env: { TRUST_PROXY: '1' } });
-  });
-  afterAll(() => server.stop());
+  const suite = useTestServer(kind, { now: clock.now });
+  const browser = suite.client;
 
   /** A department open by a clerk's setting for today, a bookable service, and a signed-in clerk. */
   async function office(values: Partial<typeof departments.$inferInsert> = {}) {
-    const db = server.database.db;
+    const db = suite.db();
     const tenant = await makeTenant(db);
     const department = await makeDepartment(db, tenant.id, {
       doorOverride: 'open',
@@ -47,12 +41,9 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
       slug: 'ausweis',
       documents: [{ de: 'Pass', en: 'Passport' }],
     });
-    const clerk = await makeStaff(db, tenant.id, {
+    const { browser: console, person: clerk } = await signedInClerk(db, browser(), tenant.id, [department.id], {
       name: 'Clara Klein',
-      memberships: [{ departmentId: department.id, role: 'clerk' }],
     });
-    const console = browser();
-    expect((await console.post('/api/staff/login', { email: clerk.email, password: clerk.password })).status).toBe(200);
     const book = (startsAt: Date, extra: Partial<Parameters<typeof makeAppointment>[1]> = {}) =>
       makeAppointment(db, {
         tenantId: tenant.id,
@@ -108,7 +99,7 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
       appointmentStartsAt: startsAt.toISOString(),
       documents: [{ de: 'Pass', en: 'Passport' }],
     });
-    const [row] = await server.database.db.select().from(visits).where(eq(visits.id, arrival.visitId));
+    const [row] = await suite.db().select().from(visits).where(eq(visits.id, arrival.visitId));
     expect(row).toMatchObject({
       appointmentId: appointment.id,
       citizenName: 'Sam Beispiel',
@@ -116,9 +107,9 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
       interpreterLanguage: 'tr',
       concern: 'Neuer Ausweis',
     });
-    const [booked] = await server.database.db.select().from(appointments).where(eq(appointments.id, appointment.id));
+    const [booked] = await suite.db().select().from(appointments).where(eq(appointments.id, appointment.id));
     expect(booked!.state).toBe('arrived');
-    const audit = await server.database.db.select().from(auditEvents).where(eq(auditEvents.visitId, arrival.visitId));
+    const audit = await suite.db().select().from(auditEvents).where(eq(auditEvents.visitId, arrival.visitId));
     expect(audit.map((e) => e.action)).toEqual(['appointment_arrived']);
     expect(JSON.stringify(audit)).not.toContain('Sam');
   });
@@ -134,14 +125,14 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
       expect(attempt.response.json.visitId).toBe(first.response.json.visitId);
     }
     expect((await other.citizen.get('/api/visit')).json.visit.id).toBe(first.response.json.visitId);
-    const rows = await server.database.db.select().from(visits).where(eq(visits.appointmentId, appointment.id));
+    const rows = await suite.db().select().from(visits).where(eq(visits.appointmentId, appointment.id));
     expect(rows).toHaveLength(1);
   });
 
   it('answers a closed door, a full walk-in queue, an ended, cancelled or unknown appointment', async () => {
     // The door is closed and the walk-in queue is full: the appointment was promised all the same.
     const closed = await office({ doorOverride: 'closed', queueCap: 1 });
-    await server.database.db.insert(visits).values({
+    await suite.db().insert(visits).values({
       tenantId: closed.tenant.id,
       departmentId: closed.department.id,
       citizenName: 'Walk-in',
@@ -277,15 +268,9 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
     expect((await noShow('00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await noShow(absent.appointment.id)).status).toBe(204);
     expect((await noShow(absent.appointment.id)).status).toBe(409);
-    const [row] = await server.database.db
-      .select()
-      .from(appointments)
-      .where(eq(appointments.id, absent.appointment.id));
+    const [row] = await suite.db().select().from(appointments).where(eq(appointments.id, absent.appointment.id));
     expect(row!.state).toBe('no_show');
-    const audit = await server.database.db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.departmentId, department.id));
+    const audit = await suite.db().select().from(auditEvents).where(eq(auditEvents.departmentId, department.id));
     expect(audit.map((e) => e.action)).toContain('appointment_no_show');
     // No arriving after a no-show.
     expect((await arrive(absent.token)).response.json.code).toBe('appointment_over');
@@ -303,7 +288,7 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
     expect((await console.post(`${consolePath}/visits/${visitId}/admit`)).status).toBe(200);
     expect((await console.post(`${consolePath}/visits/${visitId}/finish`)).status).toBe(204);
     const state = async (id: string) =>
-      (await server.database.db.select().from(appointments).where(eq(appointments.id, id)))[0]!.state;
+      (await suite.db().select().from(appointments).where(eq(appointments.id, id)))[0]!.state;
     expect(await state(served.appointment.id)).toBe('done');
     expect((await arrive(served.token, arrival.citizen)).response.json.code).toBe('appointment_over');
 
@@ -327,7 +312,7 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
     const third = await arrive(leaver.token);
     expect(third.response.status).toBe(200);
     clock.advance(3 * MINUTE);
-    await expireAbsentVisits({ db: server.database.db, events: server.deps.events, now: clock.now() }, 120);
+    await expireAbsentVisits({ db: suite.db(), events: suite.server.deps.events, now: clock.now() }, 120);
     expect((await third.citizen.get('/api/visit')).json.visit.state).toBe('expired');
     expect(await state(leaver.appointment.id)).toBe('booked');
   });
@@ -335,7 +320,7 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
   it('deletes the personal data of appointments once the retention period after their end has passed', async () => {
     const { book } = await office();
     const { appointment } = await book(inMinutes(60), { phone: '0123' });
-    const db = server.database.db;
+    const db = suite.db();
     const days = (n: number) => new Date(appointment.endsAt.getTime() + n * 24 * 3600_000);
     await purgePersonalData(db, 30, days(29));
     let [row] = await db.select().from(appointments).where(eq(appointments.id, appointment.id));

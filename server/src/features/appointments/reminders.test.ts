@@ -4,9 +4,9 @@ import { DEVELOPMENT_SESSION_SECRET } from '../../config.js';
 import { appointments, mailOutbox, visits } from '../../db/schema.js';
 import { createLogger } from '../../lib/logger.js';
 import type { EventBus, LiveEvent } from '../../live/event-bus.js';
+import { makeAppointment } from '../../test/booking-factories.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
 import { makeDepartment, makeService, makeStaff, makeTenant } from '../../test/factories.js';
-import { makeAppointment } from './appointment.factory.js';
 import { startAppointmentLoop } from './appointments.loop.js';
 import { sendDueReminders } from './reminders.service.js';
 

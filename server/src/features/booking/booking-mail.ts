@@ -109,7 +109,8 @@ export async function queueAppointmentMail(
     appointment: AppointmentRow;
     tenant: TenantRow;
     department: DepartmentRow;
-    services: ServiceRow[];
+    /** The appointment's services, in its order; read when not given. */
+    services?: ServiceRow[];
     now: Date;
     note?: string;
   },
@@ -118,7 +119,8 @@ export async function queueAppointmentMail(
   if (!appointment.email) return;
   const locale = mailLocale(appointment.language);
   const sequence = kind === 'confirmation' ? 0 : mailSequence(appointment, now);
-  const data = appointmentMailData({ ...options, locale, sequence });
+  const services = options.services ?? (await findServicesByIds(db, appointment.serviceIds));
+  const data = appointmentMailData({ ...options, services, locale, sequence });
   const message = appointmentMail(kind, data, locale, now);
   await enqueueMail(db, {
     tenantId: appointment.tenantId,

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, inArray, isNull, lt, lte, ne, or } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
   appointments,
@@ -12,12 +12,11 @@ import {
   tenants,
   visits,
 } from '../../db/schema.js';
+import type { ServiceRow } from '../directory/directory.repo.js';
 import type { ClerkSchedule, Interval } from './slots.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
-export type ServiceRow = typeof services.$inferSelect;
-export type DepartmentRow = typeof departments.$inferSelect;
-export type TenantRow = typeof tenants.$inferSelect;
+export type { DepartmentRow, ServiceRow, TenantRow } from '../directory/directory.repo.js';
 
 export async function listBookableServices(db: Db, departmentId: string): Promise<ServiceRow[]> {
   return db
@@ -34,6 +33,10 @@ export async function findServicesByIds(db: Db, ids: string[]): Promise<ServiceR
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
+
+/** Live (not cancelled) appointments of the clerks `staffIds`, in any department. */
+const liveAppointmentsOf = (staffIds: string[]) =>
+  and(inArray(appointments.staffId, staffIds), ne(appointments.state, 'cancelled'));
 
 /**
  * Everything the slot computation needs for a department over [from, to): the weekly hours of
@@ -90,8 +93,7 @@ export async function loadClerkSchedules(
       .from(appointments)
       .where(
         and(
-          inArray(appointments.staffId, staffIds),
-          ne(appointments.state, 'cancelled'),
+          liveAppointmentsOf(staffIds),
           lt(appointments.startsAt, range.to),
           gt(appointments.endsAt, range.from),
           options.ignoreAppointmentId ? ne(appointments.id, options.ignoreAppointmentId) : undefined,
@@ -138,56 +140,76 @@ export async function countAppointmentsByClerk(
     .select({ staffId: appointments.staffId, n: count() })
     .from(appointments)
     .where(
-      and(
-        inArray(appointments.staffId, staffIds),
-        ne(appointments.state, 'cancelled'),
-        gte(appointments.startsAt, range.from),
-        lt(appointments.startsAt, range.to),
-      ),
+      and(liveAppointmentsOf(staffIds), gte(appointments.startsAt, range.from), lt(appointments.startsAt, range.to)),
     )
     .groupBy(appointments.staffId);
   return new Map(rows.map((row) => [row.staffId, Number(row.n)]));
 }
 
-/** The appointment behind a manage token's hash, with its tenant and department. */
-export async function findAppointmentByTokenHash(db: Db, tokenHash: string) {
+/** An appointment with its department and tenant: the one `where` picks. */
+async function findAppointmentInOffice(db: Db, where: SQL | undefined) {
   const [row] = await db
     .select({ appointment: appointments, department: departments, tenant: tenants })
     .from(appointments)
     .innerJoin(departments, eq(departments.id, appointments.departmentId))
     .innerJoin(tenants, eq(tenants.id, appointments.tenantId))
-    .where(eq(appointments.manageTokenHash, tokenHash))
+    .where(where)
     .limit(1);
   return row;
 }
+
+/** The appointment a manage/join token names (by its SHA-256), with its department and tenant. */
+export function findAppointmentByTokenHash(db: Db, tokenHash: string) {
+  return findAppointmentInOffice(db, eq(appointments.manageTokenHash, tokenHash));
+}
+
+export function findAppointmentWithContext(db: Db, appointmentId: string) {
+  return findAppointmentInOffice(db, eq(appointments.id, appointmentId));
+}
+
+/** For a `where` on appointments: `staffId` belongs to the appointment's department. */
+export const staffIsMember = (staffId: string) =>
+  sql`exists (select 1 from ${staffMemberships} where ${staffMemberships.departmentId} = ${appointments.departmentId} and ${staffMemberships.staffId} = ${staffId})`;
 
 /**
  * An appointment as a clerk may see it: only through a department the clerk belongs to. The
  * membership is part of the query, so another department's appointment is simply not found.
  */
-export async function findAppointmentForStaff(db: Db, staffId: string, departmentId: string, appointmentId: string) {
-  const [row] = await db
-    .select({ appointment: appointments, department: departments, tenant: tenants })
-    .from(appointments)
-    .innerJoin(departments, eq(departments.id, appointments.departmentId))
-    .innerJoin(tenants, eq(tenants.id, appointments.tenantId))
-    .innerJoin(
-      staffMemberships,
-      and(eq(staffMemberships.departmentId, appointments.departmentId), eq(staffMemberships.staffId, staffId)),
-    )
-    .where(and(eq(appointments.id, appointmentId), eq(appointments.departmentId, departmentId)))
-    .limit(1);
+export function findAppointmentForStaff(db: Db, staffId: string, departmentId: string, appointmentId: string) {
+  return findAppointmentInOffice(
+    db,
+    and(eq(appointments.id, appointmentId), eq(appointments.departmentId, departmentId), staffIsMember(staffId)),
+  );
+}
+
+/** The appointment row as it is now. */
+export async function findAppointment(db: Db, appointmentId: string): Promise<AppointmentRow | undefined> {
+  const [row] = await db.select().from(appointments).where(eq(appointments.id, appointmentId));
   return row;
 }
 
-export async function findAppointmentWithContext(db: Db, appointmentId: string) {
+/**
+ * Changes an appointment only while it is booked and, with `startsAfter`, starts after that
+ * instant. The condition is part of the UPDATE, so a change made meanwhile (cancelled, arrived,
+ * started) wins cleanly: then nothing is changed and the answer is undefined.
+ */
+export async function updateBookedAppointment(
+  db: Db,
+  appointmentId: string,
+  values: Partial<Pick<AppointmentRow, 'state' | 'cancelledAt' | 'staffId' | 'startsAt' | 'endsAt'>>,
+  options: { startsAfter?: Date } = {},
+): Promise<AppointmentRow | undefined> {
   const [row] = await db
-    .select({ appointment: appointments, department: departments, tenant: tenants })
-    .from(appointments)
-    .innerJoin(departments, eq(departments.id, appointments.departmentId))
-    .innerJoin(tenants, eq(tenants.id, appointments.tenantId))
-    .where(eq(appointments.id, appointmentId))
-    .limit(1);
+    .update(appointments)
+    .set(values)
+    .where(
+      and(
+        eq(appointments.id, appointmentId),
+        eq(appointments.state, 'booked'),
+        options.startsAfter ? gt(appointments.startsAt, options.startsAfter) : undefined,
+      ),
+    )
+    .returning();
   return row;
 }
 

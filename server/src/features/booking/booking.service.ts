@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   addDays,
+  dayRange,
   formatCivilDate,
   parseCivilDate,
   zonedParts,
-  zonedToInstant,
   type BookingInfo,
   type CitizenAppointment,
   type CivilDate,
@@ -13,18 +13,20 @@ import {
   type StaffAppointment,
   type StaffBookingRequest,
 } from '@amtsraum/shared';
-import { and, eq, gt } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { appointments } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import type { EventBus } from '../../live/event-bus.js';
 import { hashToken } from '../staff/auth.service.js';
-import { findMembership, type StaffRow } from '../staff/staff.repo.js';
+import { toBookableService } from '../directory/directory.service.js';
+import { requireMembership } from '../staff/require-staff.js';
+import type { StaffRow } from '../staff/staff.repo.js';
 import { findDepartmentBySlugs, findDepartmentWithTenant, insertAudit } from '../visits/visits.repo.js';
 import { appointmentToken, queueAppointmentMail } from './booking-mail.js';
 import {
   countAppointmentsByClerk,
+  findAppointment,
   findAppointmentByTokenHash,
   findAppointmentForStaff,
   findArrivalVisitId,
@@ -33,6 +35,7 @@ import {
   listBookableServices,
   listClosuresBetween,
   loadClerkSchedules,
+  updateBookedAppointment,
   type AppointmentRow,
   type DepartmentRow,
   type ServiceRow,
@@ -63,6 +66,12 @@ export interface StaffBookingCtx extends BookingCtx {
 
 export type Actor = { kind: 'citizen' } | { kind: 'staff'; staffId: string };
 
+/** Who did it, as an audit entry records it. */
+const auditActor = (actor: Actor) => ({
+  actorKind: actor.kind,
+  actorStaffId: actor.kind === 'staff' ? actor.staffId : null,
+});
+
 /** How many alternatives a 409 slot_taken offers. */
 export const ALTERNATIVES = 3;
 const MINUTE = 60_000;
@@ -72,6 +81,10 @@ const RETRIES_PER_CLERK = 3;
 interface Office {
   department: DepartmentRow;
   tenant: TenantRow;
+}
+
+interface Found extends Office {
+  appointment: AppointmentRow;
 }
 
 // -- public department data -----------------------------------------------------------
@@ -91,14 +104,7 @@ export async function getBookingInfo(db: Db, tenantSlug: string, departmentSlug:
     departmentSlug: department.slug,
     departmentName: department.name,
     timeZone: tenant.timeZone,
-    services: services.map((service) => ({
-      slug: service.slug,
-      name: service.name,
-      description: service.description ?? null,
-      durationMinutes: service.durationMinutes,
-      extraMinutesPerPerson: service.extraMinutesPerPerson,
-      documents: service.documents,
-    })),
+    services: services.map(toBookableService),
     maxPersons: department.maxPersonsPerBooking,
     horizonDays: department.bookingHorizonDays,
     joinOpensMinutesBefore: department.joinOpensMinutesBefore,
@@ -163,10 +169,7 @@ export async function loadSlotPlanner(db: Db, options: SlotSearchOptions): Promi
   const from = laterOf(options.from, today);
   const to = earlierOf(options.to, addDays(today, department.bookingHorizonDays));
   const bookable = formatCivilDate(from) <= formatCivilDate(to);
-  const range = {
-    from: zonedToInstant({ ...from, hour: 0, minute: 0 }, timeZone),
-    to: zonedToInstant({ ...addDays(to, 1), hour: 0, minute: 0 }, timeZone),
-  };
+  const range = dayRange(from, to, timeZone);
   const [clerks, closureRows] = bookable
     ? await Promise.all([
         loadClerkSchedules(db, department.id, range, { ignoreAppointmentId: options.ignoreAppointmentId }),
@@ -275,10 +278,7 @@ async function orderClerks(
   preferred?: string,
 ): Promise<string[]> {
   const day = zonedParts(startsAt, timeZone);
-  const counts = await countAppointmentsByClerk(db, staffIds, {
-    from: zonedToInstant({ ...day, hour: 0, minute: 0 }, timeZone),
-    to: zonedToInstant({ ...addDays(day, 1), hour: 0, minute: 0 }, timeZone),
-  });
+  const counts = await countAppointmentsByClerk(db, staffIds, dayRange(day, day, timeZone));
   const rank = (id: string) => (id === preferred ? -1 : (counts.get(id) ?? 0));
   return [...staffIds].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -386,8 +386,7 @@ export async function bookAppointment(
       await insertAudit(tx, {
         tenantId: tenant.id,
         departmentId: department.id,
-        actorKind: actor.kind,
-        actorStaffId: actor.kind === 'staff' ? actor.staffId : null,
+        ...auditActor(actor),
         action: 'appointment.booked',
         data: {
           appointmentId: row.id,
@@ -423,6 +422,22 @@ export async function bookAsCitizen(
 
 // -- views ------------------------------------------------------------------------------------
 
+/** The fields every view of an appointment shares. */
+function appointmentBase(appointment: AppointmentRow, services: Pick<ServiceRow, 'slug' | 'name'>[]) {
+  return {
+    id: appointment.id,
+    state: appointment.state,
+    startsAt: appointment.startsAt.toISOString(),
+    endsAt: appointment.endsAt.toISOString(),
+    services: services.map((service) => ({ slug: service.slug, name: service.name })),
+    persons: appointment.persons,
+    name: appointment.citizenName,
+    email: appointment.email,
+    language: appointment.language,
+    interpreterLanguage: appointment.interpreterLanguage,
+  };
+}
+
 export function toCitizenAppointment(options: {
   appointment: AppointmentRow;
   department: DepartmentRow;
@@ -436,24 +451,45 @@ export function toCitizenAppointment(options: {
     for (const document of service.documents) documents.set(JSON.stringify(document), document);
   }
   return {
-    id: appointment.id,
-    state: appointment.state,
+    ...appointmentBase(appointment, services),
     tenantSlug: tenant.slug,
     tenantName: tenant.name,
     departmentSlug: department.slug,
     departmentName: department.name,
     timeZone: tenant.timeZone,
-    startsAt: appointment.startsAt.toISOString(),
-    endsAt: appointment.endsAt.toISOString(),
-    services: services.map((service) => ({ slug: service.slug, name: service.name })),
-    persons: appointment.persons,
-    name: appointment.citizenName,
-    email: appointment.email,
-    language: appointment.language,
-    interpreterLanguage: appointment.interpreterLanguage,
     documents: [...documents.values()],
     joinOpensAt: new Date(appointment.startsAt.getTime() - department.joinOpensMinutesBefore * MINUTE).toISOString(),
     canCancel: citizenMayChange(appointment, options.now),
+  };
+}
+
+/** The citizen's view of `appointment` (default: the one found), with its services read. */
+async function citizenView(
+  ctx: { db: Db; now: Date },
+  found: Found,
+  appointment = found.appointment,
+): Promise<CitizenAppointment> {
+  const services = await findServicesByIds(ctx.db, appointment.serviceIds);
+  return toCitizenAppointment({ ...found, appointment, services, now: ctx.now });
+}
+
+/** The clerk's view of an appointment, from what has been read already. */
+export function staffAppointmentView(
+  appointment: AppointmentRow,
+  options: {
+    services: Pick<ServiceRow, 'slug' | 'name'>[];
+    clerkName: string;
+    visitId: string | null;
+    noShowGraceMinutes: number;
+  },
+): StaffAppointment {
+  return {
+    ...appointmentBase(appointment, options.services),
+    phone: appointment.phone,
+    concern: appointment.concern,
+    clerk: { id: appointment.staffId, name: options.clerkName },
+    visitId: options.visitId,
+    noShowFrom: new Date(appointment.startsAt.getTime() + options.noShowGraceMinutes * MINUTE).toISOString(),
   };
 }
 
@@ -467,23 +503,12 @@ export async function toStaffAppointment(
     findStaffName(db, appointment.staffId),
     findArrivalVisitId(db, appointment.id),
   ]);
-  return {
-    id: appointment.id,
-    state: appointment.state,
-    startsAt: appointment.startsAt.toISOString(),
-    endsAt: appointment.endsAt.toISOString(),
-    services: services.map((service) => ({ slug: service.slug, name: service.name })),
-    persons: appointment.persons,
-    name: appointment.citizenName,
-    email: appointment.email,
-    phone: appointment.phone,
-    language: appointment.language,
-    interpreterLanguage: appointment.interpreterLanguage,
-    concern: appointment.concern,
-    clerk: { id: appointment.staffId, name: clerkName ?? '' },
+  return staffAppointmentView(appointment, {
+    services,
+    clerkName: clerkName ?? '',
     visitId,
-    noShowFrom: new Date(appointment.startsAt.getTime() + department.noShowGraceMinutes * MINUTE).toISOString(),
-  };
+    noShowGraceMinutes: department.noShowGraceMinutes,
+  });
 }
 
 /** Citizens may cancel or rebook a booked appointment until it starts. */
@@ -502,9 +527,7 @@ async function findByToken(db: Db, token: string) {
 
 /** `POST /api/appointments/manage`. */
 export async function manageByToken(ctx: { db: Db; now: Date }, token: string): Promise<CitizenAppointment> {
-  const found = await findByToken(ctx.db, token);
-  const services = await findServicesByIds(ctx.db, found.appointment.serviceIds);
-  return toCitizenAppointment({ ...found, services, now: ctx.now });
+  return citizenView(ctx, await findByToken(ctx.db, token));
 }
 
 /** Why an appointment cannot be changed any more. */
@@ -512,10 +535,6 @@ function notChangeable(appointment: AppointmentRow): AppError {
   return appointment.state === 'cancelled'
     ? new AppError('appointment_cancelled', 409)
     : new AppError('appointment_over', 409);
-}
-
-interface Found extends Office {
-  appointment: AppointmentRow;
 }
 
 /**
@@ -530,42 +549,34 @@ async function cancel(
   const { appointment, department, tenant } = found;
   if (appointment.state === 'cancelled') return appointment;
   const cancelled = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(appointments)
-      .set({ state: 'cancelled', cancelledAt: ctx.now })
-      .where(
-        and(
-          eq(appointments.id, appointment.id),
-          eq(appointments.state, 'booked'),
-          options.onlyBeforeStart ? gt(appointments.startsAt, ctx.now) : undefined,
-        ),
-      )
-      .returning();
+    const row = await updateBookedAppointment(
+      tx,
+      appointment.id,
+      { state: 'cancelled', cancelledAt: ctx.now },
+      { startsAfter: options.onlyBeforeStart ? ctx.now : undefined },
+    );
     if (!row) return null;
     await insertAudit(tx, {
       tenantId: tenant.id,
       departmentId: department.id,
-      actorKind: options.actor.kind,
-      actorStaffId: options.actor.kind === 'staff' ? options.actor.staffId : null,
+      ...auditActor(options.actor),
       action: 'appointment.cancelled',
       data: { appointmentId: row.id, withNote: Boolean(options.note) },
       createdAt: ctx.now,
     });
-    const services = await findServicesByIds(tx, row.serviceIds);
     await queueAppointmentMail(tx, {
       ...ctx,
       kind: 'cancelled',
       appointment: row,
       tenant,
       department,
-      services,
       note: options.note,
     });
     return row;
   });
   if (!cancelled) {
     // Changed meanwhile: cancelled by someone else (fine), or started, arrived, over.
-    const [now] = await ctx.db.select().from(appointments).where(eq(appointments.id, appointment.id));
+    const now = await findAppointment(ctx.db, appointment.id);
     if (now?.state === 'cancelled') return now;
     throw notChangeable(now ?? appointment);
   }
@@ -580,8 +591,7 @@ export async function cancelByToken(ctx: BookingCtx, token: string): Promise<Cit
     throw notChangeable(found.appointment);
   }
   const appointment = await cancel(ctx, found, { actor: { kind: 'citizen' }, onlyBeforeStart: true });
-  const services = await findServicesByIds(ctx.db, appointment.serviceIds);
-  return toCitizenAppointment({ ...found, appointment, services, now: ctx.now });
+  return citizenView(ctx, found, appointment);
 }
 
 /**
@@ -617,17 +627,12 @@ async function move(
   let changedMeanwhile = false as boolean;
   const moved = await withFirstFreeClerk(candidates, (staffId) =>
     ctx.db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(appointments)
-        .set({ staffId, startsAt, endsAt })
-        .where(
-          and(
-            eq(appointments.id, appointment.id),
-            eq(appointments.state, 'booked'),
-            options.onlyBeforeStart ? gt(appointments.startsAt, ctx.now) : undefined,
-          ),
-        )
-        .returning();
+      const row = await updateBookedAppointment(
+        tx,
+        appointment.id,
+        { staffId, startsAt, endsAt },
+        { startsAfter: options.onlyBeforeStart ? ctx.now : undefined },
+      );
       if (!row) {
         changedMeanwhile = true;
         return null;
@@ -635,8 +640,7 @@ async function move(
       await insertAudit(tx, {
         tenantId: tenant.id,
         departmentId: department.id,
-        actorKind: options.actor.kind,
-        actorStaffId: options.actor.kind === 'staff' ? options.actor.staffId : null,
+        ...auditActor(options.actor),
         action: 'appointment.moved',
         data: {
           appointmentId: row.id,
@@ -646,15 +650,13 @@ async function move(
         },
         createdAt: ctx.now,
       });
-      const services = await findServicesByIds(tx, row.serviceIds);
-      await queueAppointmentMail(tx, { ...ctx, kind: 'moved', appointment: row, tenant, department, services });
+      await queueAppointmentMail(tx, { ...ctx, kind: 'moved', appointment: row, tenant, department });
       return row;
     }),
   );
   if (changedMeanwhile || moved === null) {
     if (changedMeanwhile) {
-      const [now] = await ctx.db.select().from(appointments).where(eq(appointments.id, appointment.id));
-      throw notChangeable(now ?? appointment);
+      throw notChangeable((await findAppointment(ctx.db, appointment.id)) ?? appointment);
     }
     throw await slotTaken(ctx.db, slot);
   }
@@ -667,18 +669,13 @@ export async function rebookByToken(ctx: BookingCtx, token: string, startsAt: Da
   const found = await findByToken(ctx.db, token);
   if (!citizenMayChange(found.appointment, ctx.now)) throw notChangeable(found.appointment);
   const appointment = await move(ctx, found, startsAt, { actor: { kind: 'citizen' }, onlyBeforeStart: true });
-  const services = await findServicesByIds(ctx.db, appointment.serviceIds);
-  return toCitizenAppointment({ ...found, appointment, services, now: ctx.now });
+  return citizenView(ctx, found, appointment);
 }
 
 // -- the clerk's side ---------------------------------------------------------------------------
 
-async function requireMember(ctx: StaffBookingCtx, departmentId: string): Promise<void> {
-  if (!(await findMembership(ctx.db, ctx.staff.id, departmentId))) throw new AppError('forbidden', 403);
-}
-
 async function findForStaff(ctx: StaffBookingCtx, departmentId: string, appointmentId: string): Promise<Found> {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const found = await findAppointmentForStaff(ctx.db, ctx.staff.id, departmentId, appointmentId);
   if (!found) throw new AppError('appointment_not_found', 404);
   return found;
@@ -690,7 +687,7 @@ export async function bookAsStaff(
   departmentId: string,
   request: StaffBookingRequest,
 ): Promise<StaffAppointment> {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const office = await findDepartmentWithTenant(ctx.db, departmentId);
   if (!office) throw new AppError('department_not_found', 404);
   const { appointment, services } = await bookAppointment(ctx, {

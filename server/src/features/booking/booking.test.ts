@@ -1,64 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import { BookingInfoSchema, BookingResponseSchema, ProblemSchema, SlotsResponseSchema } from '@amtsraum/shared';
 import { and, eq, ne } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
 import type { LiveEvent } from '../../live/event-bus.js';
 import {
-  insertAppointment,
+  bookingRequest,
+  citizenEmail,
   makeAbsence,
-  makeBookingOffice,
+  makeAppointment,
+  BOOKING_NOW,
+  TUESDAY_0800,
   mailsTo,
   tokenFromMail,
 } from '../../test/booking-factories.js';
-import { TestClient } from '../../test/client.js';
-import { createTestDatabase, databaseKinds } from '../../test/databases.js';
+import { databaseKinds } from '../../test/databases.js';
 import { makeClosure, makeService } from '../../test/factories.js';
-import { startTestServer, type TestServer } from '../../test/server.js';
+import { useBookingServer } from '../../test/suite.js';
 import { hashToken } from '../staff/auth.service.js';
 import { appointmentToken } from './booking-mail.js';
 import { BOOKING_LIMITS } from './booking.router.js';
 
-// Monday 23 November 2026, 07:00 in Berlin: before the same-day release (07:30) of the factory.
-const NOW = new Date('2026-11-23T06:00:00Z');
-const TUESDAY_0800 = '2026-11-24T07:00:00.000Z'; // 08:00 Berlin
-
 describe.each(databaseKinds)('booking on %s', (kind) => {
-  let server: TestServer;
-  let current = NOW.getTime();
-  const setClock = (iso: string) => {
-    current = Date.parse(iso);
-  };
-  let address = 0;
-  const client = () => new TestClient(server.url, { 'x-forwarded-for': `10.6.${++address >> 8}.${address & 255}` });
-  const db = () => server.database.db;
-
-  beforeAll(async () => {
-    server = await startTestServer(await createTestDatabase(kind), {
-      now: () => new Date(current),
-      env: { TRUST_PROXY: '1' },
-    });
-  });
-  afterAll(() => server.stop());
-  beforeEach(() => setClock(NOW.toISOString()));
-
-  async function office(options: Parameters<typeof makeBookingOffice>[1] = {}) {
-    const made = await makeBookingOffice(db(), options);
-    return { ...made, base: `/api/tenants/${made.tenant.slug}/departments/${made.department.slug}` };
-  }
+  const { suite, clock, client, db, office } = useBookingServer(kind, BOOKING_NOW);
   type Office = Awaited<ReturnType<typeof office>>;
 
-  const email = () => `buerger-${randomBytes(4).toString('hex')}@test.example`;
-  const booking = (o: Office, startsAt: string, extra: Record<string, unknown> = {}) => ({
-    services: [o.services[0]!.slug],
-    persons: 1,
-    startsAt,
-    name: 'Erika Mustermann',
-    email: email(),
-    language: 'de',
-    consent: true,
-    ...extra,
-  });
+  const booking = bookingRequest;
   const slotsOf = async (o: Office, query: string) => {
     const response = await client().get(`${o.base}/slots?${query}`);
     expect(response.status).toBe(200);
@@ -167,7 +134,7 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     });
     const clerk = o.clerks[0]!;
     await makeAbsence(db(), clerk.id, new Date('2026-11-27T07:00:00Z'), new Date('2026-11-27T09:00:00Z'));
-    await insertAppointment(db(), {
+    await makeAppointment(db(), {
       tenantId: o.tenant.id,
       departmentId: o.department.id,
       staffId: clerk.id,
@@ -176,12 +143,13 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
       minutes: 60,
     });
     // A cancelled appointment frees its time again.
-    await insertAppointment(db(), {
+    await makeAppointment(db(), {
       tenantId: o.tenant.id,
       departmentId: o.department.id,
       staffId: clerk.id,
       serviceIds: [o.services[0]!.id],
       startsAt: new Date('2026-11-24T10:00:00Z'),
+      minutes: 30,
       state: 'cancelled',
     });
     const result = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-24&days=4`);
@@ -204,10 +172,10 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(times('2026-11-26')).toEqual([]);
     expect(times('2026-11-27')[0]).toBe('09:00'); // absent 08:00–10:00 Berlin
 
-    setClock('2026-11-23T06:40:00Z'); // 07:40: released, with 15 minutes' notice
+    clock.set('2026-11-23T06:40:00Z'); // 07:40: released, with 15 minutes' notice
     const today = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-23&days=1`);
     expect(today.days[0]!.slots[0]!.startsAt).toBe('2026-11-23T07:00:00.000Z');
-    setClock('2026-11-23T09:20:00Z'); // 10:20: from 10:35 on
+    clock.set('2026-11-23T09:20:00Z'); // 10:20: from 10:35 on
     const later = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-23&days=1`);
     expect(later.days[0]!.slots.map((s) => s.startsAt.slice(11, 16))).toEqual(['09:45', '10:00', '10:15', '10:30']);
   });
@@ -232,7 +200,7 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
   it('books a slot: the e-mail carries the only copy of the token, in the booking language', async () => {
     const o = await office();
     const events: LiveEvent[] = [];
-    const unsubscribe = server.deps.events.subscribe((event) => events.push(event));
+    const unsubscribe = suite.server.deps.events.subscribe((event) => events.push(event));
     const body = booking(o, TUESDAY_0800, {
       language: 'en',
       interpreterLanguage: 'tr',
@@ -272,7 +240,7 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(mails[0]!.text).toContain(`http://amtsraum.test/termin#${token}`);
     // Stored only as its hash, never in the answer.
     expect(row!.manageTokenHash).toBe(hashToken(token));
-    expect(token).toBe(appointmentToken(server.deps.config.sessionSecret, appointment.id));
+    expect(token).toBe(appointmentToken(suite.server.deps.config.sessionSecret, appointment.id));
     expect(JSON.stringify(response.json)).not.toContain(token);
 
     const audit = await db().select().from(auditEvents).where(eq(auditEvents.departmentId, o.department.id));
@@ -338,12 +306,13 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
   it('gives the clerk with fewer bookings that day the next one', async () => {
     const o = await office({ clerks: 2 });
     const [first, second] = o.clerks;
-    await insertAppointment(db(), {
+    await makeAppointment(db(), {
       tenantId: o.tenant.id,
       departmentId: o.department.id,
       staffId: first!.id < second!.id ? first!.id : second!.id,
       serviceIds: [o.services[0]!.id],
       startsAt: new Date('2026-11-24T10:00:00Z'),
+      minutes: 30,
     });
     const response = await client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800));
     expect(response.status).toBe(201);
@@ -377,7 +346,7 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     }
     // Within the lead time on the next morning: at 23:30 Monday with 10 hours' lead.
     const early = await office({ department: { bookingLeadMinutes: 600 } });
-    setClock('2026-11-23T22:30:00Z');
+    clock.set('2026-11-23T22:30:00Z');
     const tooSoon = await client().post(`${early.base}/appointments`, booking(early, '2026-11-24T08:00:00.000Z'));
     expect(tooSoon.json.code).toBe('slot_unavailable');
     expect((await client().post(`${early.base}/appointments`, booking(early, '2026-11-24T08:30:00.000Z'))).status).toBe(
@@ -441,7 +410,7 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(limited.json.code).toBe('rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
 
-    const address = email();
+    const address = citizenEmail();
     for (let i = 0; i < BOOKING_LIMITS.perEmail.max; i++) {
       const response = await client().post(
         `${o.base}/appointments`,

@@ -1,76 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { ManageResponseSchema, StaffAppointmentSchema } from '@amtsraum/shared';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appointments, auditEvents, staffMemberships } from '../../db/schema.js';
-import { insertAppointment, makeBookingOffice, mailsTo, tokenFromMail } from '../../test/booking-factories.js';
-import { TestClient } from '../../test/client.js';
-import { createTestDatabase, databaseKinds } from '../../test/databases.js';
-import { makeStaff } from '../../test/factories.js';
-import { startTestServer, type TestServer } from '../../test/server.js';
+import {
+  bookingRequest,
+  makeAppointment,
+  BOOKING_NOW,
+  TUESDAY_0800,
+  mailsTo,
+  tokenFromMail,
+} from '../../test/booking-factories.js';
+import { databaseKinds } from '../../test/databases.js';
+import { signedInClerk } from '../../test/factories.js';
+import { useBookingServer } from '../../test/suite.js';
 
-// Monday 23 November 2026, 07:00 in Berlin: before the same-day release (07:30) of the factory.
-const NOW = new Date('2026-11-23T06:00:00Z');
-const TUESDAY_0800 = '2026-11-24T07:00:00.000Z';
 const TUESDAY_0900 = '2026-11-24T08:00:00.000Z';
 
 describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (kind) => {
-  let server: TestServer;
-  let current = NOW.getTime();
-  const setClock = (iso: string) => {
-    current = Date.parse(iso);
-  };
-  let address = 0;
-  const client = () => new TestClient(server.url, { 'x-forwarded-for': `10.7.${++address >> 8}.${address & 255}` });
-  const db = () => server.database.db;
-
-  beforeAll(async () => {
-    server = await startTestServer(await createTestDatabase(kind), {
-      now: () => new Date(current),
-      env: { TRUST_PROXY: '1' },
-    });
-  });
-  afterAll(() => server.stop());
-  beforeEach(() => setClock(NOW.toISOString()));
-
-  async function office(options: Parameters<typeof makeBookingOffice>[1] = {}) {
-    const made = await makeBookingOffice(db(), options);
-    return {
-      ...made,
-      base: `/api/tenants/${made.tenant.slug}/departments/${made.department.slug}`,
-      console: `/api/staff/departments/${made.department.id}/appointments`,
-    };
-  }
+  const { clock, client, db, office } = useBookingServer(kind, BOOKING_NOW);
   type Office = Awaited<ReturnType<typeof office>>;
 
   /** Books as a citizen would and returns the token from the confirmation e-mail. */
   async function book(o: Office, startsAt = TUESDAY_0800, extra: Record<string, unknown> = {}) {
-    const email = `buerger-${randomBytes(4).toString('hex')}@test.example`;
-    const response = await client().post(`${o.base}/appointments`, {
-      services: [o.services[0]!.slug],
-      persons: 1,
-      startsAt,
-      name: 'Erika Mustermann',
-      email,
-      language: 'de',
-      consent: true,
-      ...extra,
-    });
+    const body = bookingRequest(o, startsAt, extra);
+    const response = await client().post(`${o.base}/appointments`, body);
     expect(response.status).toBe(201);
-    const [mail] = await mailsTo(db(), email);
-    return { id: response.json.appointment.id as string, email, token: tokenFromMail(mail!.text) };
-  }
-
-  async function signedInClerk(departmentIds: string[], tenantId: string) {
-    const person = await makeStaff(db(), tenantId, {
-      name: 'Sachbearbeiterin Weber',
-      memberships: departmentIds.map((departmentId) => ({ departmentId, role: 'clerk' as const })),
-    });
-    const browser = client();
-    expect((await browser.post('/api/staff/login', { email: person.email, password: person.password })).status).toBe(
-      200,
-    );
-    return { browser, person };
+    const [mail] = await mailsTo(db(), body.email);
+    return { id: response.json.appointment.id as string, email: body.email, token: tokenFromMail(mail!.text) };
   }
 
   const rowOf = async (id: string) => (await db().select().from(appointments).where(eq(appointments.id, id)))[0]!;
@@ -182,7 +139,7 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
   it('closes cancel and rebook once the appointment has started', async () => {
     const o = await office();
     const { id, token } = await book(o);
-    setClock('2026-11-24T07:05:00Z');
+    clock.set('2026-11-24T07:05:00Z');
     const read = await client().post('/api/appointments/manage', { token });
     expect(read.json.appointment.canCancel).toBe(false);
     const cancel = await client().post('/api/appointments/cancel', { token });
@@ -194,7 +151,7 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
 
   it('lets a clerk book for a caller without e-mail, today before the release, but not in the past', async () => {
     const o = await office();
-    const { browser, person } = await signedInClerk([o.department.id], o.tenant.id);
+    const { browser, person } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
     const body = {
       services: [o.services[0]!.slug],
       persons: 1,
@@ -242,8 +199,8 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
     expect(withMail.status).toBe(201);
     expect((await mailsTo(db(), 'anruferin@test.example')).map((m) => m.subject)[0]).toMatch(/^Appointment confirmed/);
 
-    setClock('2026-11-23T09:10:00Z'); // 10:10
-    const { browser: later } = await signedInClerk([o.department.id], o.tenant.id);
+    clock.set('2026-11-23T09:10:00Z'); // 10:10
+    const { browser: later } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
     const past = await later.post(o.console, { ...body, startsAt: '2026-11-23T09:00:00.000Z' });
     expect([past.status, past.json.code]).toEqual([422, 'slot_unavailable']);
     const soon = await later.post(o.console, { ...body, startsAt: '2026-11-23T09:30:00.000Z' });
@@ -254,7 +211,7 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
 
   it('lets a clerk cancel with a note for the e-mail, and move an appointment', async () => {
     const o = await office({ clerks: 2 });
-    const { browser, person } = await signedInClerk([o.department.id], o.tenant.id);
+    const { browser, person } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
     const first = await book(o, TUESDAY_0800, { language: 'en' });
     const second = await book(o, TUESDAY_0900);
 
@@ -291,7 +248,7 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
   it('keeps clerks to their own department’s appointments', async () => {
     const mine = await office();
     const theirs = await office();
-    const { browser } = await signedInClerk([mine.department.id], mine.tenant.id);
+    const { browser } = await signedInClerk(db(), client(), mine.tenant.id, [mine.department.id]);
     const foreign = await book(theirs);
     const body = {
       services: [theirs.services[0]!.slug],
@@ -327,12 +284,13 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
     await db()
       .insert(staffMemberships)
       .values({ staffId: o.clerks[0]!.id, departmentId: second.department.id, role: 'clerk' });
-    await insertAppointment(db(), {
+    await makeAppointment(db(), {
       tenantId: second.tenant.id,
       departmentId: second.department.id,
       staffId: o.clerks[0]!.id,
       serviceIds: [second.services[0]!.id],
       startsAt: new Date(TUESDAY_0800),
+      minutes: 30,
     });
     const slots = await client().get(`${o.base}/slots?services=${o.services[0]!.slug}&from=2026-11-24&days=1`);
     expect(slots.json.days[0].slots[0].startsAt).toBe('2026-11-24T07:30:00.000Z');

@@ -5,7 +5,8 @@ import { departments, visits } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import type { EventBus } from '../../live/event-bus.js';
 import { settleArrivals } from '../appointments/appointments.repo.js';
-import { findMembership, type StaffRow } from '../staff/staff.repo.js';
+import { requireMembership } from '../staff/require-staff.js';
+import type { StaffRow } from '../staff/staff.repo.js';
 import { loadDepartmentState, toConsoleSnapshot } from '../visits/queue.service.js';
 import { insertAudit, queueOrder } from '../visits/visits.repo.js';
 
@@ -16,10 +17,6 @@ interface Ctx {
   events: EventBus;
   now: Date;
   staff: StaffRow;
-}
-
-async function requireMember(ctx: Ctx, departmentId: string): Promise<void> {
-  if (!(await findMembership(ctx.db, ctx.staff.id, departmentId))) throw new AppError('forbidden', 403);
 }
 
 /** Every clerk action ends the same way: an audit entry (who, what, when) and a live event. */
@@ -44,14 +41,14 @@ async function recordStaffAction(
 }
 
 export async function getConsole(ctx: Ctx, departmentId: string): Promise<ConsoleSnapshot> {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const state = await loadDepartmentState(ctx.db, departmentId, ctx.now);
   if (!state) throw new AppError('department_not_found', 404);
   return toConsoleSnapshot(state);
 }
 
 export async function setDoor(ctx: Ctx, departmentId: string, setting: DoorSetting): Promise<void> {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const [row] = await ctx.db
     .update(departments)
     .set(
@@ -95,7 +92,7 @@ async function requireNotBusy(ctx: Ctx): Promise<void> {
 
 /** Admits one waiting visit. Of two clerks admitting the same person at once, exactly one wins. */
 export async function admit(ctx: Ctx, departmentId: string, visitId: string | 'next'): Promise<{ visitId: string }> {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   await requireNotBusy(ctx);
   let admitted: { id: string; tenantId: string } | undefined;
   try {
@@ -150,7 +147,7 @@ export async function decline(
   visitId: string,
   note: string | undefined,
 ): Promise<void> {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const [row] = await ctx.db
     .update(visits)
     .set({ state: 'declined', endedAt: ctx.now, declineNote: note || null })
@@ -169,7 +166,7 @@ export async function decline(
 
 /** The clerk finishes the visit they are in. */
 export async function finish(ctx: Ctx, departmentId: string, visitId: string): Promise<void> {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const [row] = await ctx.db
     .update(visits)
     .set({ state: 'done', endedAt: ctx.now })

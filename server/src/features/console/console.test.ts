@@ -1,47 +1,33 @@
 import { ConsoleSnapshotSchema, StaffMeSchema } from '@amtsraum/shared';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEvents } from '../../db/schema.js';
-import { TestClient } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
-import { createTestDatabase, databaseKinds } from '../../test/databases.js';
-import { makeDepartment, makeStaff, makeTenant } from '../../test/factories.js';
-import { startTestServer, type TestServer } from '../../test/server.js';
+import { databaseKinds } from '../../test/databases.js';
+import { makeDepartment, makeStaff, makeTenant, signedInClerk as makeSignedInClerk } from '../../test/factories.js';
+import { useTestServer } from '../../test/suite.js';
 import { estimateMinutes } from '../visits/queue.service.js';
 
 const NOW = new Date('2026-11-23T09:00:00Z'); // Monday 10:00 in Berlin, open by the factory's hours
 
 describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
-  let server: TestServer;
   const clock = testClock(NOW);
-  let address = 0;
-  const client = () => new TestClient(server.url, { 'x-forwarded-for': `10.1.0.${++address}` });
-
-  beforeAll(async () => {
-    server = await startTestServer(await createTestDatabase(kind), { now: clock.now, env: { TRUST_PROXY: '1' } });
-  });
-  afterAll(() => server.stop());
+  const suite = useTestServer(kind, { now: clock.now });
+  const { client, db } = suite;
 
   async function office() {
-    const db = server.database.db;
-    const tenant = await makeTenant(db);
+    const tenant = await makeTenant(db());
     // Opened by a clerk for today, so that tests moving the clock stay inside an open door.
-    const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: clock.now() });
+    const department = await makeDepartment(db(), tenant.id, { doorOverride: 'open', doorOverrideAt: clock.now() });
     const base = `/api/tenants/${tenant.slug}/departments/${department.slug}`;
     const console = `/api/staff/departments/${department.id}`;
     return { tenant, department, base, console };
   }
 
+  /** A clerk of `departmentIds`, from a tenant of their own, signed in. */
   async function signedInClerk(departmentIds: string[], name = 'Clerk') {
-    const tenant = await makeTenant(server.database.db);
-    const person = await makeStaff(server.database.db, tenant.id, {
-      name,
-      memberships: departmentIds.map((departmentId) => ({ departmentId, role: 'clerk' as const })),
-    });
-    const browser = client();
-    const response = await browser.post('/api/staff/login', { email: person.email, password: person.password });
-    expect(response.status).toBe(200);
-    return { browser, person };
+    const tenant = await makeTenant(db());
+    return makeSignedInClerk(db(), client(), tenant.id, departmentIds, { name });
   }
 
   async function knock(base: string, name: string) {
@@ -59,8 +45,8 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
 
   it('signs in with an httpOnly session cookie, describes the clerk, and signs out', async () => {
     const { department } = await office();
-    const tenant = await makeTenant(server.database.db);
-    const person = await makeStaff(server.database.db, tenant.id, {
+    const tenant = await makeTenant(db());
+    const person = await makeStaff(db(), tenant.id, {
       memberships: [{ departmentId: department.id, role: 'clerk' }],
     });
     const browser = client();
@@ -91,8 +77,8 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
   });
 
   it('limits password guessing on one account with 429', async () => {
-    const tenant = await makeTenant(server.database.db);
-    const person = await makeStaff(server.database.db, tenant.id);
+    const tenant = await makeTenant(db());
+    const person = await makeStaff(db(), tenant.id);
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++)
       statuses.push((await client().post('/api/staff/login', { email: person.email, password: `guess-${i}` })).status);
@@ -245,10 +231,7 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
     const citizen = await knock(base, 'Audit');
     await browser.post(`${path}/visits/${citizen.visitId}/admit`);
 
-    const audit = await server.database.db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.departmentId, department.id));
+    const audit = await db().select().from(auditEvents).where(eq(auditEvents.departmentId, department.id));
     expect(audit.filter((e) => e.action === 'door.changed').map((e) => e.data.state)).toEqual([
       'paused',
       'auto',

@@ -1,10 +1,11 @@
 import {
   addDays,
   formatCivilDate,
-  zonedToInstant,
   LocaleSchema,
   openingStatus,
+  startOfDay,
   zonedParts,
+  type BookableService,
   type Closure,
   type DepartmentResponse,
   type DepartmentSummary,
@@ -25,6 +26,7 @@ import {
   listTenants,
   type ClosureRow,
   type DepartmentRow,
+  type ServiceRow,
   type TenantRow,
 } from './directory.repo.js';
 
@@ -38,6 +40,18 @@ export function toTenantSummary(row: TenantRow): TenantSummary {
     defaultLocale: LocaleSchema.catch('de').parse(row.defaultLocale),
     brandColor: row.brandColor,
     logoUrl: row.logoUrl,
+  };
+}
+
+/** A service as public pages show it (the booking page without the bookable/knockable flags). */
+export function toBookableService(row: ServiceRow): BookableService {
+  return {
+    slug: row.slug,
+    name: row.name,
+    description: row.description ?? null,
+    durationMinutes: row.durationMinutes,
+    extraMinutesPerPerson: row.extraMinutesPerPerson,
+    documents: row.documents,
   };
 }
 
@@ -72,7 +86,7 @@ export function doorStatus(
     hours.nextOpening !== null && formatCivilDate(zonedParts(hours.nextOpening, timeZone)) === today;
   if (override === 'closed' && (hours.openNow || opensLaterToday)) {
     // Closed by a clerk for the rest of today: the next opening is on a later day.
-    const tomorrow = zonedToInstant({ ...addDays(zonedParts(now, timeZone), 1), hour: 0, minute: 0 }, timeZone);
+    const tomorrow = startOfDay(addDays(zonedParts(now, timeZone), 1), timeZone);
     const later = openingStatus(department.openingHours, closureList, tomorrow, timeZone);
     nextOpening = later.openNow ? tomorrow : later.nextOpening;
   }
@@ -144,12 +158,7 @@ export async function getDepartmentPage(
       openingHours: department.openingHours,
       closures: ownClosures.map(toClosure),
       services: serviceRows.map((service) => ({
-        slug: service.slug,
-        name: service.name,
-        description: service.description ?? null,
-        durationMinutes: service.durationMinutes,
-        extraMinutesPerPerson: service.extraMinutesPerPerson,
-        documents: service.documents,
+        ...toBookableService(service),
         bookable: service.bookable,
         knockable: service.knockable,
       })),

@@ -7,7 +7,8 @@ import { appointments, departments, inviteGuests, invites, tenants, visits } fro
 import { AppError } from '../../lib/errors.js';
 import type { EventBus } from '../../live/event-bus.js';
 import type { CallGrant } from '../../media/call-roles.js';
-import { findMembership, type StaffRow } from '../staff/staff.repo.js';
+import { requireMembership } from '../staff/require-staff.js';
+import type { StaffRow } from '../staff/staff.repo.js';
 import { insertAudit } from '../visits/visits.repo.js';
 import { signInviteToken, verifyInviteToken } from './invite-token.js';
 
@@ -40,10 +41,6 @@ type GuestRow = typeof inviteGuests.$inferSelect;
 export const inviteeIdentity = (guestId: string) => `invitee-${guestId}`;
 export const guestIdFromIdentity = (identity: string) =>
   identity.startsWith('invitee-') ? identity.slice('invitee-'.length) : null;
-
-async function requireMember(ctx: StaffCtx, departmentId: string) {
-  if (!(await findMembership(ctx.db, ctx.staff.id, departmentId))) throw new AppError('forbidden', 403);
-}
 
 /** The visit or appointment the invite is for, checked to be in the clerk's department. */
 async function findTarget(ctx: StaffCtx, departmentId: string, target: InviteTarget) {
@@ -121,7 +118,7 @@ function toView(invite: InviteRow, guests: GuestRow[], now: Date): InviteView {
 }
 
 export async function createInvite(ctx: StaffCtx, departmentId: string, target: InviteTarget, body: CreateInvite) {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const found = await findTarget(ctx, departmentId, target);
   const latest = new Date(ctx.now.getTime() + ctx.config.inviteMaxDays * 24 * 3600_000);
   let expiresAt: Date | null = body.validUntil ? new Date(body.validUntil) : null;
@@ -176,7 +173,7 @@ export async function createInvite(ctx: StaffCtx, departmentId: string, target: 
  * or the invites for an appointment.
  */
 export async function listInvites(ctx: StaffCtx, departmentId: string, target: InviteTarget): Promise<InviteView[]> {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const found = await findTarget(ctx, departmentId, target);
   const where =
     found.kind === 'visit'
@@ -211,7 +208,7 @@ export async function listInvites(ctx: StaffCtx, departmentId: string, target: I
 }
 
 async function findInviteInDepartment(ctx: StaffCtx, departmentId: string, inviteId: string) {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const [invite] = await ctx.db
     .select()
     .from(invites)
@@ -277,7 +274,7 @@ export async function revokeInvite(ctx: StaffCtx, departmentId: string, inviteId
 }
 
 async function findGuestInDepartment(ctx: StaffCtx, departmentId: string, guestId: string) {
-  await requireMember(ctx, departmentId);
+  await requireMembership(ctx, departmentId);
   const [row] = await ctx.db
     .select({ guest: inviteGuests, invite: invites })
     .from(inviteGuests)

@@ -1,6 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CallJoinResponseSchema, CreatedInviteSchema, InviteeStatusSchema, InviteListSchema } from '@amtsraum/shared';
 import { eq } from 'drizzle-orm';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
@@ -9,15 +7,11 @@ import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
 import { TestClient } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
-import { makeDepartment, makeStaff, makeTenant } from '../../test/factories.js';
+import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
+import { startRoomService, type RoomServiceStub } from '../../test/livekit.js';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/server.js';
 
 const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
-const LIVEKIT_ENV = {
-  LIVEKIT_URL: 'wss://livekit.test',
-  LIVEKIT_API_KEY: 'amtsraum-key',
-  LIVEKIT_API_SECRET: 'a-livekit-secret-of-at-least-32-characters',
-};
 
 /** The token from an invite link: it sits in the fragment, never in the path or query. */
 function tokenOf(url: string): string {
@@ -32,32 +26,20 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
   let livekit: TestServer;
   let address = 0;
   const clock = testClock(new Date('2026-11-23T09:00:00Z'));
-  const roomRequests: { path: string; body: string }[] = [];
-  const roomService = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      roomRequests.push({ path: req.url ?? '', body });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
+  let rooms: RoomServiceStub;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => roomService.listen(0, '127.0.0.1', resolve));
+    rooms = await startRoomService();
     server = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1' }, now: clock.now });
     livekit = await startTestServer(await createTestDatabase(kind), {
-      env: {
-        TRUST_PROXY: '1',
-        ...LIVEKIT_ENV,
-        LIVEKIT_API_URL: `http://127.0.0.1:${(roomService.address() as AddressInfo).port}`,
-      },
+      env: { TRUST_PROXY: '1', ...rooms.env },
       now: clock.now,
     });
   });
   afterAll(async () => {
     await server.stop();
     await livekit.stop();
-    await new Promise<void>((resolve) => roomService.close(() => resolve()));
+    await rooms.stop();
   });
 
   /** A department with its clerk, a colleague from another department, and an admitted citizen. */
@@ -69,9 +51,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: clock.now() });
     const elsewhere = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: clock.now() });
     const signIn = async (departmentId: string) => {
-      const person = await makeStaff(db, tenant.id, { memberships: [{ departmentId, role: 'clerk' }] });
-      const browser = client();
-      await browser.post('/api/staff/login', { email: person.email, password: person.password });
+      const { browser, person } = await signedInClerk(db, client(), tenant.id, [departmentId]);
       return { browser, id: person.id };
     };
     const clerk = await signIn(department.id);
@@ -427,10 +407,13 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
       canPublishSources: ['camera', 'microphone'],
     });
 
-    roomRequests.length = 0;
+    rooms.requests.length = 0;
     await clerk.browser.post(`/api/staff/departments/${department.id}/invites/${created.invite.id}/revoke`);
-    expect(roomRequests).toHaveLength(1);
-    expect(roomRequests[0]!.path).toBe('/twirp/livekit.RoomService/RemoveParticipant');
-    expect(JSON.parse(roomRequests[0]!.body)).toMatchObject({ room: `visit-${visitId}`, identity: join.self.identity });
+    expect(rooms.requests).toHaveLength(1);
+    expect(rooms.requests[0]!.path).toBe('/twirp/livekit.RoomService/RemoveParticipant');
+    expect(JSON.parse(rooms.requests[0]!.body)).toMatchObject({
+      room: `visit-${visitId}`,
+      identity: join.self.identity,
+    });
   });
 });

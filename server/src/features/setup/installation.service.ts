@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { addDays, parseCivilDate, WEEKDAY_KEYS, zonedToInstant } from '@amtsraum/shared';
+import { dayRange, parseCivilDate, weeklyWindows } from '@amtsraum/shared';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
@@ -14,11 +14,6 @@ import {
 } from '../../db/schema.js';
 import { hashPassword } from '../../lib/passwords.js';
 import type { InstallationFile } from './installation.schema.js';
-
-/** Midnight (tenant zone) at the start of `date` plus `days` days. */
-function startOfDay(date: string, timeZone: string, days: number): Date {
-  return zonedToInstant({ ...addDays(parseCivilDate(date), days), hour: 0, minute: 0 }, timeZone);
-}
 
 export interface NewLogin {
   email: string;
@@ -151,26 +146,17 @@ export async function applyInstallation(
         await tx.delete(staffAvailability).where(eq(staffAvailability.staffId, staffId));
         const availability = Object.entries(person.availability).flatMap(([slug, weekly]) => {
           const hours = weekly === 'openingHours' ? openingHours.get(slug)! : weekly;
-          return WEEKDAY_KEYS.flatMap((day, index) =>
-            (hours[day] ?? []).map((interval) => ({
-              staffId: staffId!,
-              departmentId: departmentIds.get(slug)!,
-              weekday: index + 1,
-              startsAt: interval.from,
-              endsAt: interval.to,
-            })),
-          );
+          const departmentId = departmentIds.get(slug)!;
+          return weeklyWindows(hours).map((window) => ({ staffId: staffId!, departmentId, ...window }));
         });
         if (availability.length > 0) await tx.insert(staffAvailability).values(availability);
         await tx.delete(staffAbsences).where(eq(staffAbsences.staffId, staffId));
         if (person.absences.length > 0) {
           await tx.insert(staffAbsences).values(
-            person.absences.map((absence) => ({
-              staffId: staffId!,
-              startsAt: startOfDay(absence.from, input.timeZone, 0),
-              endsAt: startOfDay(absence.to, input.timeZone, 1),
-              reason: absence.reason ?? null,
-            })),
+            person.absences.map((absence) => {
+              const days = dayRange(parseCivilDate(absence.from), parseCivilDate(absence.to), input.timeZone);
+              return { staffId: staffId!, startsAt: days.from, endsAt: days.to, reason: absence.reason ?? null };
+            }),
           );
         }
       }

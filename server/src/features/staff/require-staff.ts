@@ -1,9 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AppDeps } from '../../app.js';
+import type { Db } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
 import { resolveSession } from './auth.service.js';
-import type { StaffRow } from './staff.repo.js';
+import { findMembership, type StaffRow } from './staff.repo.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -25,4 +26,9 @@ export function requireStaff(deps: AppDeps) {
 export function currentStaff(req: Request): StaffRow {
   if (!req.staff) throw new AppError('unauthorized', 401);
   return req.staff;
+}
+
+/** 403 forbidden unless the signed-in staff member belongs to `departmentId`. */
+export async function requireMembership(ctx: { db: Db; staff: StaffRow }, departmentId: string): Promise<void> {
+  if (!(await findMembership(ctx.db, ctx.staff.id, departmentId))) throw new AppError('forbidden', 403);
 }

@@ -1,37 +1,31 @@
 import { CitizenVisitResponseSchema, DoorLiveSchema, ProblemSchema } from '@amtsraum/shared';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEvents, departments, visits } from '../../db/schema.js';
 import { TestClient } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
-import { createTestDatabase, databaseKinds } from '../../test/databases.js';
+import { databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeService, makeTenant } from '../../test/factories.js';
-import { startTestServer, type TestServer } from '../../test/server.js';
+import { useTestServer } from '../../test/suite.js';
 import { expireAbsentVisits, purgePersonalData } from './visits.service.js';
 
 // Monday 23 November 2026, 10:00 in Berlin: open by the factory's office hours.
 const NOW = new Date('2026-11-23T09:00:00Z');
 
 describe.each(databaseKinds)('knocking on %s', (kind) => {
-  let server: TestServer;
   const clock = testClock(NOW);
-
-  beforeAll(async () => {
-    server = await startTestServer(await createTestDatabase(kind), { now: clock.now, env: { TRUST_PROXY: '1' } });
-  });
-  afterAll(() => server.stop());
+  // Each citizen knocks from their own address, so the per-address knock limit stays out of the way.
+  const suite = useTestServer(kind, { now: clock.now });
+  const citizen = suite.client;
 
   async function office(values: Partial<typeof departments.$inferInsert> = {}) {
-    const db = server.database.db;
+    const db = suite.db();
     const tenant = await makeTenant(db);
     const department = await makeDepartment(db, tenant.id, values);
     const base = `/api/tenants/${tenant.slug}/departments/${department.slug}`;
     return { tenant, department, base };
   }
 
-  // Each citizen knocks from their own address, so the per-address knock limit stays out of the way.
-  let address = 0;
-  const citizen = () => new TestClient(server.url, { 'x-forwarded-for': `10.0.0.${++address}` });
   const knockBody = (name = 'Alex') => ({ name, concern: 'Frage zum Ausweis', language: 'de', consent: true });
 
   it('takes a knock, binds the visit to the browser by an httpOnly cookie, and counts it at the door', async () => {
@@ -66,7 +60,8 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
 
   it('refuses knocks at a closed or paused door, with the next opening time', async () => {
     const { base, department } = await office();
-    await server.database.db
+    await suite
+      .db()
       .update(departments)
       .set({ doorOverride: 'closed', doorOverrideAt: NOW })
       .where(eq(departments.id, department.id));
@@ -74,7 +69,7 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     expect(response.status).toBe(409);
     expect(ProblemSchema.parse(response.json)).toMatchObject({ code: 'door_closed' });
     expect(response.json.detail).toMatch(/^next-opening=2026-11-24T07:00:00.000Z$/);
-    const count = await server.database.db.select().from(visits).where(eq(visits.departmentId, department.id));
+    const count = await suite.db().select().from(visits).where(eq(visits.departmentId, department.id));
     expect(count).toHaveLength(0);
   });
 
@@ -85,7 +80,7 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(3);
     expect(results.filter((r) => r.status === 409).every((r) => r.json.code === 'queue_full')).toBe(true);
-    const rows = await server.database.db.select().from(visits).where(eq(visits.departmentId, department.id));
+    const rows = await suite.db().select().from(visits).where(eq(visits.departmentId, department.id));
     expect(rows).toHaveLength(3);
     const door = (await citizen().get(`${base}/door`)).json.door;
     expect(door).toMatchObject({ queueFull: true, canKnock: false, waiting: 3 });
@@ -115,7 +110,7 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
       { 'accept-language': 'en' },
     );
     expect(english.json.title).toBe('Some of the details are not valid.');
-    const rows = await server.database.db.select().from(visits).where(eq(visits.departmentId, department.id));
+    const rows = await suite.db().select().from(visits).where(eq(visits.departmentId, department.id));
     expect(rows).toHaveLength(0);
   });
 
@@ -132,10 +127,10 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
 
   it('takes a knockable service and lists its documents; refuses a service that is not knockable', async () => {
     const { base, department } = await office();
-    const service = await makeService(server.database.db, department.id, {
+    const service = await makeService(suite.db(), department.id, {
       documents: [{ de: 'Personalausweis', en: 'ID card' }],
     });
-    const bookOnly = await makeService(server.database.db, department.id, { knockable: false });
+    const bookOnly = await makeService(suite.db(), department.id, { knockable: false });
     const ok = await citizen().post(`${base}/knock`, {
       name: 'Kim',
       serviceSlug: service.slug,
@@ -155,7 +150,7 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
 
   it('limits a knock flood from one address with 429 and a retry hint', async () => {
     const { base } = await office({ queueCap: 100 });
-    const flooder = new TestClient(server.url, { 'x-forwarded-for': '10.9.9.9' });
+    const flooder = new TestClient(suite.server.url, { 'x-forwarded-for': '10.9.9.9' });
     const statuses: number[] = [];
     let last;
     for (let i = 0; i < 8; i++) {
@@ -203,10 +198,7 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     expect((await c.get('/api/visit')).json.visit.position).toBe(2);
     expect((await a.get('/api/visit')).json.visit.position).toBe(1);
 
-    const audit = await server.database.db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.departmentId, department.id));
+    const audit = await suite.db().select().from(auditEvents).where(eq(auditEvents.departmentId, department.id));
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['visit.knocked', 'visit.left']));
     expect(JSON.stringify(audit)).not.toContain('Frage zum Ausweis');
   });
@@ -220,15 +212,15 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     await stays.get('/api/visit'); // the page that stays is connected and seen
     clock.advance(30_000);
     const expired = await expireAbsentVisits(
-      { db: server.database.db, events: server.deps.events, now: clock.now() },
+      { db: suite.db(), events: suite.server.deps.events, now: clock.now() },
       120,
     );
     expect(expired).toBeGreaterThanOrEqual(1);
     expect((await gone.get('/api/visit')).json.visit.state).toBe('expired');
     expect((await stays.get('/api/visit')).json.visit).toMatchObject({ state: 'waiting', position: 1 });
-    const [row] = await server.database.db.select().from(visits).where(eq(visits.id, goneVisit.id));
+    const [row] = await suite.db().select().from(visits).where(eq(visits.id, goneVisit.id));
     expect(row!.state).toBe('expired');
-    const audit = await server.database.db.select().from(auditEvents).where(eq(auditEvents.visitId, goneVisit.id));
+    const audit = await suite.db().select().from(auditEvents).where(eq(auditEvents.visitId, goneVisit.id));
     expect(audit.map((e) => e.action)).toContain('visit.expired');
     void department;
   });
@@ -238,7 +230,7 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     const leaver = citizen();
     const { visit } = (await leaver.post(`${base}/knock`, { ...knockBody('Persönlich'), concern: 'Privat' })).json;
     await leaver.post('/api/visit/leave');
-    const db = server.database.db;
+    const db = suite.db();
     expect(await purgePersonalData(db, 30, new Date(clock.now().getTime() + 29 * 24 * 3600_000))).toBe(0);
     expect(
       await purgePersonalData(db, 30, new Date(clock.now().getTime() + 31 * 24 * 3600_000)),

@@ -1,10 +1,34 @@
-import type { CitizenAppointment } from '@amtsraum/shared';
+import type { CitizenAppointment, LocalizedText } from '@amtsraum/shared';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatClock } from '../directory/format';
+import { formatClock, formatLongDate } from '../directory/format';
 import { useLocalize } from '../directory/useLocalize';
 import { ZoneNote } from '../directory/ZoneNote';
 import { useLanguageName } from '../knock/LanguageOptions';
-import { formatLongDate } from './time';
+
+/** One line of a `<dl className="facts">`: term and value side by side where there is room. */
+export function Fact({ term, testId, children }: { term: string; testId?: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd data-testid={testId}>{children}</dd>
+    </div>
+  );
+}
+
+/** "Beratung, Reisepass": the services' names, each marked when it is in another language. */
+export function ServiceNames({ services }: { services: { slug: string; name: LocalizedText }[] }) {
+  const localize = useLocalize();
+  return services.map((service, position) => {
+    const name = localize(service.name);
+    return (
+      <span key={service.slug} lang={name.lang}>
+        {position > 0 && ', '}
+        {name.text}
+      </span>
+    );
+  });
+}
 
 /** Date and time (in the municipality's zone), office, services, persons and language of an appointment. */
 export function AppointmentFacts({ appointment }: { appointment: CitizenAppointment }) {
@@ -19,52 +43,26 @@ export function AppointmentFacts({ appointment }: { appointment: CitizenAppointm
   return (
     <>
       <dl className="facts" data-testid="appointment-facts">
-        <div>
-          <dt>{t('summary.when')}</dt>
-          <dd data-testid="appointment-when">
-            {t('summary.whenRange', {
-              date: formatLongDate(start, locale, appointment.timeZone),
-              time: formatClock(start, locale, appointment.timeZone),
-              end: formatClock(end, locale, appointment.timeZone),
-            })}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('summary.office')}</dt>
-          <dd>
-            <span lang={department.lang}>{department.text}</span>, {appointment.tenantName}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('summary.services')}</dt>
-          <dd>
-            {appointment.services.map((service, position) => {
-              const name = localize(service.name);
-              return (
-                <span key={service.slug} lang={name.lang}>
-                  {position > 0 && ', '}
-                  {name.text}
-                </span>
-              );
-            })}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('summary.persons')}</dt>
-          <dd>{appointment.persons}</dd>
-        </div>
-        <div>
-          <dt>{t('summary.name')}</dt>
-          <dd>{appointment.name}</dd>
-        </div>
-        <div>
-          <dt>{t('summary.language')}</dt>
-          <dd>
-            {languageName(appointment.language)}
-            {appointment.interpreterLanguage &&
-              `; ${t('summary.interpreter', { language: languageName(appointment.interpreterLanguage) })}`}
-          </dd>
-        </div>
+        <Fact term={t('summary.when')} testId="appointment-when">
+          {t('summary.whenRange', {
+            date: formatLongDate(start, locale, appointment.timeZone),
+            time: formatClock(start, locale, appointment.timeZone),
+            end: formatClock(end, locale, appointment.timeZone),
+          })}
+        </Fact>
+        <Fact term={t('summary.office')}>
+          <span lang={department.lang}>{department.text}</span>, {appointment.tenantName}
+        </Fact>
+        <Fact term={t('summary.services')}>
+          <ServiceNames services={appointment.services} />
+        </Fact>
+        <Fact term={t('summary.persons')}>{appointment.persons}</Fact>
+        <Fact term={t('summary.name')}>{appointment.name}</Fact>
+        <Fact term={t('summary.language')}>
+          {languageName(appointment.language)}
+          {appointment.interpreterLanguage &&
+            `; ${t('summary.interpreter', { language: languageName(appointment.interpreterLanguage) })}`}
+        </Fact>
       </dl>
       <ZoneNote timeZone={appointment.timeZone} />
     </>

@@ -2,15 +2,14 @@ import type { BookingInfo, Slot } from '@amtsraum/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLocale } from '../../app/i18n';
-import { formatClock } from '../directory/format';
-import { useLocalize } from '../directory/useLocalize';
+import { formatClock, formatLongDate } from '../directory/format';
 import { isConversationLanguage } from '../knock/languages';
+import { Fact, ServiceNames } from './AppointmentFacts';
 import { documentsOf, durationOf } from './booking-rules';
 import { DetailsStep, type Details } from './DetailsStep';
 import { ServiceStep, type ServiceChoice } from './ServiceStep';
 import { SlotPicker } from './SlotPicker';
 import { StepHeading } from './StepHeading';
-import { formatLongDate } from './time';
 
 export const BOOKING_STEPS = ['services', 'slot', 'details'] as const;
 export type BookingStep = (typeof BOOKING_STEPS)[number];
@@ -61,7 +60,6 @@ function initialDetails(): Details {
 export function BookingFlow({ info, mode, headingLevel, step: askedStep, onStep, onSubmit }: BookingFlowProps) {
   const { t, i18n } = useTranslation('booking');
   const locale = i18n.resolvedLanguage ?? i18n.language;
-  const localize = useLocalize();
   const [choice, setChoice] = useState<ServiceChoice>(() => ({
     services: info.services.length === 1 && info.services[0] ? [info.services[0].slug] : [],
     persons: 1,
@@ -96,37 +94,17 @@ export function BookingFlow({ info, mode, headingLevel, step: askedStep, onStep,
 
   const summary = slot && (
     <dl className="facts">
-      <div>
-        <dt>{t('summary.when')}</dt>
-        <dd data-testid="summary-when">
-          {t('summary.whenValue', {
-            date: formatLongDate(new Date(slot.startsAt), locale, info.timeZone),
-            time: formatClock(new Date(slot.startsAt), locale, info.timeZone),
-          })}
-        </dd>
-      </div>
-      <div>
-        <dt>{t('summary.duration')}</dt>
-        <dd>{t('summary.minutes', { count: minutes })}</dd>
-      </div>
-      <div>
-        <dt>{t('summary.services')}</dt>
-        <dd>
-          {chosenServices.map((service, position) => {
-            const name = localize(service.name);
-            return (
-              <span key={service.slug} lang={name.lang}>
-                {position > 0 && ', '}
-                {name.text}
-              </span>
-            );
-          })}
-        </dd>
-      </div>
-      <div>
-        <dt>{t('summary.persons')}</dt>
-        <dd>{choice.persons}</dd>
-      </div>
+      <Fact term={t('summary.when')} testId="summary-when">
+        {t('summary.whenValue', {
+          date: formatLongDate(new Date(slot.startsAt), locale, info.timeZone),
+          time: formatClock(new Date(slot.startsAt), locale, info.timeZone),
+        })}
+      </Fact>
+      <Fact term={t('summary.duration')}>{t('summary.minutes', { count: minutes })}</Fact>
+      <Fact term={t('summary.services')}>
+        <ServiceNames services={chosenServices} />
+      </Fact>
+      <Fact term={t('summary.persons')}>{choice.persons}</Fact>
     </dl>
   );
 

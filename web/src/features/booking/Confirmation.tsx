@@ -3,10 +3,9 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { DocumentList } from '../directory/DocumentList';
-import { formatClock } from '../directory/format';
+import { formatClock, formatLongDate } from '../directory/format';
 import { AppointmentFacts } from './AppointmentFacts';
 import { StepHeading } from './StepHeading';
-import { formatLongDate } from './time';
 
 interface ConfirmationProps {
   appointment: CitizenAppointment;

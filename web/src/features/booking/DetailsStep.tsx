@@ -1,12 +1,13 @@
 import type { LocalizedText, Slot } from '@amtsraum/shared';
-import { useEffect, useId, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../app/api';
+import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../app/forms';
 import { DocumentList } from '../directory/DocumentList';
-import { formatClock } from '../directory/format';
-import { LanguageOptions } from '../knock/LanguageOptions';
+import { LanguageFields } from '../knock/LanguageFields';
+import { AlternativeSlots } from './AlternativeSlots';
 import { EMAIL_PATTERN, PHONE_PATTERN } from './booking-rules';
-import { formatLongDate } from './time';
+import { useSlotName } from './useSlotName';
 
 export interface Details {
   name: string;
@@ -19,9 +20,8 @@ export interface Details {
   consent: boolean;
 }
 
-type Field = 'name' | 'email' | 'phone' | 'interpreterLanguage' | 'concern' | 'consent';
-type FieldErrors = Partial<Record<Field, string>>;
-const FIELD_ORDER: Field[] = ['name', 'email', 'phone', 'interpreterLanguage', 'concern', 'consent'];
+type FieldName = 'name' | 'email' | 'phone' | 'interpreterLanguage' | 'concern' | 'consent';
+const FIELD_ORDER: FieldName[] = ['name', 'email', 'phone', 'interpreterLanguage', 'concern', 'consent'];
 
 type Conflict = { kind: 'taken'; alternatives: Slot[] } | { kind: 'unavailable' } | null;
 
@@ -53,12 +53,12 @@ export function DetailsStep({
   onSubmit,
   onPickAlternative,
 }: DetailsStepProps) {
-  const { t, i18n } = useTranslation('booking');
+  const { t } = useTranslation('booking');
   const { t: tErrors } = useTranslation('errors');
-  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const slotName = useSlotName(timeZone);
   const id = useId();
-  const fieldId = (field: Field) => `${id}-${field}`;
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const fields = useFieldErrors(FIELD_ORDER);
+  const { setErrors } = fields;
   const [failure, setFailure] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Conflict>(null);
   const [picked, setPicked] = useState<string | null>(null);
@@ -84,8 +84,8 @@ export function DetailsStep({
     onChange({ ...value, [key]: next });
   };
 
-  const validate = (): FieldErrors => {
-    const found: FieldErrors = {};
+  const validate = (): FieldErrors<FieldName> => {
+    const found: FieldErrors<FieldName> = {};
     const name = value.name.trim();
     if (!name) found.name = t('details.errors.name');
     else if (name.length > 80) found.name = t('details.errors.nameTooLong');
@@ -102,16 +102,16 @@ export function DetailsStep({
     return found;
   };
 
-  const showErrors = (fieldErrors: FieldErrors, formFailure: string | null) => {
+  const showErrors = (fieldErrors: FieldErrors<FieldName>, formFailure: string | null) => {
     setErrors(fieldErrors);
     setFailure(formFailure);
     focusOn('summary');
   };
 
-  const fromServer = (error: ApiError): FieldErrors => {
-    const found: FieldErrors = {};
+  const fromServer = (error: ApiError): FieldErrors<FieldName> => {
+    const found: FieldErrors<FieldName> = {};
     for (const { path } of error.extras.fieldErrors ?? []) {
-      const field = FIELD_ORDER.find((candidate) => path === candidate || path.startsWith(`${candidate}.`));
+      const field = fields.fieldAt(path);
       if (field && !found[field]) found[field] = t(`details.errors.${field}`);
     }
     return found;
@@ -154,36 +154,6 @@ export function DetailsStep({
     }
   };
 
-  const slotName = (slot: Slot) => {
-    const start = new Date(slot.startsAt);
-    return t('slots.slotName', {
-      time: formatClock(start, locale, timeZone),
-      date: formatLongDate(start, locale, timeZone),
-    });
-  };
-
-  const errorEntries = FIELD_ORDER.filter((field) => errors[field]).map(
-    (field) => [field, errors[field] ?? ''] as const,
-  );
-  const hasProblems = errorEntries.length > 0 || failure !== null;
-
-  const jumpTo = (field: Field) => (event: MouseEvent<HTMLAnchorElement>) => {
-    event.preventDefault(); // no hash in the URL: the router would treat it as navigation
-    document.getElementById(fieldId(field))?.focus();
-  };
-
-  const describedBy = (field: Field, hint?: string) =>
-    [hint, errors[field] ? `${fieldId(field)}-error` : undefined].filter(Boolean).join(' ') || undefined;
-
-  const fieldError = (field: Field) =>
-    errors[field] ? (
-      <p id={`${fieldId(field)}-error`} className="field__error">
-        {errors[field]}
-      </p>
-    ) : null;
-
-  const invalid = (field: Field) => (errors[field] ? true : undefined);
-
   return (
     <form noValidate onSubmit={(event) => void submit(event)} aria-label={t('details.formLabel')}>
       <div className="booking-summary" data-testid="booking-summary">
@@ -201,27 +171,17 @@ export function DetailsStep({
             <>
               <p>{t('details.taken')}</p>
               {conflict.alternatives.length > 0 ? (
-                <>
-                  <p id={`${id}-alternatives`}>{t('details.alternatives')}</p>
-                  <ul className="slot-list" aria-labelledby={`${id}-alternatives`} data-testid="alternatives">
-                    {conflict.alternatives.map((slot) => (
-                      <li key={slot.startsAt}>
-                        <button
-                          type="button"
-                          className="slot slot--wide"
-                          onClick={() => {
-                            onPickAlternative(slot);
-                            setConflict(null);
-                            setPicked(t('details.alternativePicked', { slot: slotName(slot) }));
-                            focusOn('picked');
-                          }}
-                        >
-                          {slotName(slot)}
-                        </button>
-                      </li>
-                    ))}
-                  </ul>
-                </>
+                <AlternativeSlots
+                  slots={conflict.alternatives}
+                  timeZone={timeZone}
+                  listTestId="alternatives"
+                  onPick={(slot) => {
+                    onPickAlternative(slot);
+                    setConflict(null);
+                    setPicked(t('details.alternativePicked', { slot: slotName(slot.startsAt) }));
+                    focusOn('picked');
+                  }}
+                />
               ) : (
                 <p>{t('details.noAlternatives')}</p>
               )}
@@ -235,153 +195,92 @@ export function DetailsStep({
         </div>
       )}
 
-      <div
+      <ErrorSummary
         ref={summaryRef}
-        tabIndex={-1}
-        className={hasProblems ? 'error-summary' : 'visually-hidden'}
-        aria-labelledby={hasProblems ? `${id}-summary-heading` : undefined}
-        data-testid="error-summary"
-      >
-        {hasProblems && (
-          <>
-            <p id={`${id}-summary-heading`} className="error-summary__title">
-              {t('details.errorSummary')}
-            </p>
-            {failure && <p data-testid="booking-failure">{failure}</p>}
-            {errorEntries.length > 0 && (
-              <ul>
-                {errorEntries.map(([field, message]) => (
-                  <li key={field}>
-                    <a href={`#${fieldId(field)}`} onClick={jumpTo(field)}>
-                      {message}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </>
-        )}
-      </div>
+        fields={fields}
+        failure={failure}
+        failureTestId="booking-failure"
+        title={t('details.errorSummary')}
+        titleElement="p"
+      />
 
-      <div className="field">
-        <label htmlFor={fieldId('name')}>{t('details.name')}</label>
-        {fieldError('name')}
-        <input
-          id={fieldId('name')}
-          type="text"
-          autoComplete={mode === 'citizen' ? 'name' : 'off'}
-          maxLength={80}
-          value={value.name}
-          aria-invalid={invalid('name')}
-          aria-describedby={describedBy('name')}
-          onChange={(event) => {
-            set('name', event.target.value);
-          }}
-        />
-      </div>
-
-      <div className="field">
-        <label htmlFor={fieldId('email')}>{mode === 'citizen' ? t('details.email') : t('details.emailOptional')}</label>
-        <p id={`${id}-email-hint`} className="field__hint">
-          {mode === 'citizen' ? t('details.emailHint') : t('details.emailHintStaff')}
-        </p>
-        {fieldError('email')}
-        <input
-          id={fieldId('email')}
-          type="email"
-          autoComplete={mode === 'citizen' ? 'email' : 'off'}
-          maxLength={254}
-          value={value.email}
-          aria-invalid={invalid('email')}
-          aria-describedby={describedBy('email', `${id}-email-hint`)}
-          onChange={(event) => {
-            set('email', event.target.value);
-          }}
-        />
-      </div>
-
-      <div className="field">
-        <label htmlFor={fieldId('phone')}>{t('details.phone')}</label>
-        <p id={`${id}-phone-hint`} className="field__hint">
-          {t('details.phoneHint')}
-        </p>
-        {fieldError('phone')}
-        <input
-          id={fieldId('phone')}
-          type="tel"
-          autoComplete={mode === 'citizen' ? 'tel' : 'off'}
-          maxLength={40}
-          value={value.phone}
-          aria-invalid={invalid('phone')}
-          aria-describedby={describedBy('phone', `${id}-phone-hint`)}
-          onChange={(event) => {
-            set('phone', event.target.value);
-          }}
-        />
-      </div>
-
-      <div className="field">
-        <label htmlFor={`${id}-language`}>{t('details.language')}</label>
-        <select
-          id={`${id}-language`}
-          value={value.language}
-          onChange={(event) => {
-            set('language', event.target.value);
-          }}
-        >
-          <LanguageOptions />
-        </select>
-      </div>
-
-      <div className="field">
-        <label className="choice">
+      <Field fields={fields} field="name" label={t('details.name')}>
+        {(control) => (
           <input
-            type="checkbox"
-            checked={value.needsInterpreter}
+            {...control}
+            type="text"
+            autoComplete={mode === 'citizen' ? 'name' : 'off'}
+            maxLength={80}
+            value={value.name}
             onChange={(event) => {
-              set('needsInterpreter', event.target.checked);
+              set('name', event.target.value);
             }}
           />
-          {mode === 'citizen' ? t('details.needInterpreter') : t('details.needInterpreterStaff')}
-        </label>
-      </div>
-      {value.needsInterpreter && (
-        <div className="field field--nested">
-          <label htmlFor={fieldId('interpreterLanguage')}>{t('details.interpreterLanguage')}</label>
-          {fieldError('interpreterLanguage')}
-          <select
-            id={fieldId('interpreterLanguage')}
-            value={value.interpreterLanguage}
-            aria-invalid={invalid('interpreterLanguage')}
-            aria-describedby={describedBy('interpreterLanguage')}
-            onChange={(event) => {
-              set('interpreterLanguage', event.target.value);
-            }}
-          >
-            <option value="">{t('details.choose')}</option>
-            <LanguageOptions />
-          </select>
-        </div>
-      )}
+        )}
+      </Field>
 
-      <div className="field">
-        <label htmlFor={fieldId('concern')}>{t('details.concern')}</label>
-        <p id={`${id}-concern-hint`} className="field__hint">
-          {t('details.concernHint')}
-        </p>
-        {fieldError('concern')}
-        <textarea
-          id={fieldId('concern')}
-          rows={3}
-          maxLength={500}
-          value={value.concern}
-          aria-invalid={invalid('concern')}
-          aria-describedby={describedBy('concern', `${id}-concern-hint`)}
-          onChange={(event) => {
-            set('concern', event.target.value);
-          }}
-        />
-      </div>
+      <Field
+        fields={fields}
+        field="email"
+        label={mode === 'citizen' ? t('details.email') : t('details.emailOptional')}
+        hint={mode === 'citizen' ? t('details.emailHint') : t('details.emailHintStaff')}
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="email"
+            autoComplete={mode === 'citizen' ? 'email' : 'off'}
+            maxLength={254}
+            value={value.email}
+            onChange={(event) => {
+              set('email', event.target.value);
+            }}
+          />
+        )}
+      </Field>
+
+      <Field fields={fields} field="phone" label={t('details.phone')} hint={t('details.phoneHint')}>
+        {(control) => (
+          <input
+            {...control}
+            type="tel"
+            autoComplete={mode === 'citizen' ? 'tel' : 'off'}
+            maxLength={40}
+            value={value.phone}
+            onChange={(event) => {
+              set('phone', event.target.value);
+            }}
+          />
+        )}
+      </Field>
+
+      <LanguageFields
+        value={value}
+        onChange={(change) => {
+          onChange({ ...value, ...change });
+        }}
+        fields={fields}
+        labels={{
+          language: t('details.language'),
+          needInterpreter: mode === 'citizen' ? t('details.needInterpreter') : t('details.needInterpreterStaff'),
+          interpreterLanguage: t('details.interpreterLanguage'),
+          choose: t('details.choose'),
+        }}
+      />
+
+      <Field fields={fields} field="concern" label={t('details.concern')} hint={t('details.concernHint')}>
+        {(control) => (
+          <textarea
+            {...control}
+            rows={3}
+            maxLength={500}
+            value={value.concern}
+            onChange={(event) => {
+              set('concern', event.target.value);
+            }}
+          />
+        )}
+      </Field>
 
       <section className="booking-documents" aria-labelledby={`${id}-documents`} data-testid="booking-documents">
         <p id={`${id}-documents`} className="booking-documents__title">
@@ -395,31 +294,22 @@ export function DetailsStep({
       </section>
 
       {mode === 'citizen' && (
-        <div className="field">
-          <details className="privacy">
-            <summary>{t('details.privacySummary')}</summary>
-            <ul>
-              <li>{t('details.privacyStored')}</li>
-              <li>{t('details.privacyWhy')}</li>
-              <li>{t('details.privacyDeleted')}</li>
-              <li>{t('details.privacyNoRecording')}</li>
-            </ul>
-          </details>
-          {fieldError('consent')}
-          <label className="choice">
-            <input
-              id={fieldId('consent')}
-              type="checkbox"
-              checked={value.consent}
-              aria-invalid={invalid('consent')}
-              aria-describedby={describedBy('consent')}
-              onChange={(event) => {
-                set('consent', event.target.checked);
-              }}
-            />
-            {t('details.consent')}
-          </label>
-        </div>
+        <PrivacyConsent
+          fields={fields}
+          field="consent"
+          summary={t('details.privacySummary')}
+          points={[
+            t('details.privacyStored'),
+            t('details.privacyWhy'),
+            t('details.privacyDeleted'),
+            t('details.privacyNoRecording'),
+          ]}
+          label={t('details.consent')}
+          checked={value.consent}
+          onChange={(checked) => {
+            set('consent', checked);
+          }}
+        />
       )}
 
       <div className="button-row">

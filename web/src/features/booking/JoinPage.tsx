@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { getLiveClient } from '../../app/live-client';
 import { PageHeading } from '../../app/PageHeading';
-import { usePageFocus } from '../../app/page-focus';
 import { ZoneNote } from '../directory/ZoneNote';
 import { ErrorPage } from '../errors/ErrorPage';
 import { LoadingState } from '../errors/LoadingState';
+import { RetryButton } from '../errors/RetryButton';
 import { arrive, bookingPagePath, manage } from './api';
 import { AppointmentNotFound, useOpensText } from './ManagePage';
 import { useFragmentToken } from './useFragmentToken';
@@ -52,7 +52,6 @@ function Join({ token }: { token: string }) {
 function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string; retry: () => void }) {
   const { t } = useTranslation('booking');
   const opensText = useOpensText();
-  const { requestFocus } = usePageFocus();
   const appointment = useTokenRequest(token, manage);
   const timeZone =
     appointment.status === 'success' ? appointment.data.timeZone : Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -89,16 +88,7 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
       )}
       <p>{t('join.keepOpen')}</p>
       <div className="button-row">
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            requestFocus();
-            retry();
-          }}
-        >
-          {t('join.retry')}
-        </button>
+        <RetryButton onClick={retry}>{t('join.retry')}</RetryButton>
         <Link className="button button--secondary" to="/termin">
           {t('join.toManage')}
         </Link>

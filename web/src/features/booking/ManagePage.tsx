@@ -6,15 +6,17 @@ import { toApiError, type ApiError } from '../../app/api';
 import { getLiveClient } from '../../app/live-client';
 import { PageHeading } from '../../app/PageHeading';
 import { DocumentList } from '../directory/DocumentList';
-import { formatClock } from '../directory/format';
+import { formatClock, formatLongDate } from '../directory/format';
 import { ErrorPage } from '../errors/ErrorPage';
 import { LoadingState } from '../errors/LoadingState';
 import { arrive, bookingPagePath, cancelAppointment, manage, rebook } from './api';
+import { AlternativeSlots } from './AlternativeSlots';
 import { AppointmentFacts } from './AppointmentFacts';
 import { SlotPicker } from './SlotPicker';
-import { formatLongDate, dateOf, todayIn } from './time';
+import { dateOf, todayIn } from './time';
 import { useFragmentToken } from './useFragmentToken';
 import { useReached, useTokenRequest } from './useAppointmentRequest';
+import { useSlotName } from './useSlotName';
 
 /** `/termin#<token>`: the citizen's own appointment from the e-mail link: see, rebook, cancel, join. */
 export function ManagePage() {
@@ -64,9 +66,8 @@ export function useOpensText(): (opensAt: Date, timeZone: string) => string {
 type Mode = 'view' | 'confirmCancel' | 'rebook';
 
 function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }) {
-  const { t, i18n } = useTranslation('booking');
+  const { t } = useTranslation('booking');
   const { t: tErrors } = useTranslation('errors');
-  const locale = i18n.resolvedLanguage ?? i18n.language;
   const navigate = useNavigate();
   const id = useId();
   const opensText = useOpensText();
@@ -84,6 +85,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   const joinOpen = useReached(appointment.joinOpensAt);
   const over = useReached(appointment.endsAt);
   const { timeZone } = appointment;
+  const slotText = useSlotName(timeZone);
   const bookAgain = bookingPagePath(appointment.tenantSlug, appointment.departmentSlug);
 
   // A new message is read first: focus moves there once it is rendered.
@@ -99,13 +101,6 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
     setMessage((previous) => ({ kind, text, n: (previous?.n ?? 0) + 1 }));
   };
   const describe = (error: ApiError) => tErrors(`codes.${error.code}`);
-  const slotText = (startsAt: string) => {
-    const start = new Date(startsAt);
-    return t('slots.slotName', {
-      time: formatClock(start, locale, timeZone),
-      date: formatLongDate(start, locale, timeZone),
-    });
-  };
 
   const cancel = async () => {
     setBusy(true);
@@ -295,22 +290,13 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
               <p>{t('manage.rebookIntro')}</p>
               {alternatives.length > 0 && (
                 <div className="panel panel--notice" data-testid="alternatives">
-                  <p id={`${id}-alternatives`}>{t('details.alternatives')}</p>
-                  <ul className="slot-list" aria-labelledby={`${id}-alternatives`}>
-                    {alternatives.map((slot) => (
-                      <li key={slot.startsAt}>
-                        <button
-                          type="button"
-                          className="slot slot--wide"
-                          onClick={() => {
-                            if (!busy) void moveTo(slot);
-                          }}
-                        >
-                          {slotText(slot.startsAt)}
-                        </button>
-                      </li>
-                    ))}
-                  </ul>
+                  <AlternativeSlots
+                    slots={alternatives}
+                    timeZone={timeZone}
+                    onPick={(slot) => {
+                      if (!busy) void moveTo(slot);
+                    }}
+                  />
                 </div>
               )}
               <SlotPicker

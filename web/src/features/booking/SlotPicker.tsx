@@ -2,10 +2,11 @@ import { SlotsResponseSchema, type Slot } from '@amtsraum/shared';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../app/useApi';
-import { formatClock } from '../directory/format';
+import { formatCivilDate, formatClock, formatShortCivilDate } from '../directory/format';
 import { ZoneNote } from '../directory/ZoneNote';
 import { departmentBase } from './api';
-import { dateOf, formatLongCivilDate, formatShortCivilDate, shiftDate, todayIn } from './time';
+import { dateOf, shiftDate, todayIn } from './time';
+import { useSlotName } from './useSlotName';
 import './booking.css';
 
 const WEEK = 7;
@@ -43,6 +44,7 @@ export function SlotPicker({
 }: SlotPickerProps) {
   const { t, i18n } = useTranslation('booking');
   const locale = i18n.resolvedLanguage ?? i18n.language;
+  const nameOf = useSlotName(timeZone);
   const id = useId();
   const [today] = useState(() => todayIn(timeZone));
   const [view, setView] = useState<{ from: string; day: string | null }>(() => {
@@ -72,11 +74,7 @@ export function SlotPicker({
   const Heading = headingLevel === 3 ? 'h3' : 'h4';
 
   const slotName = (slot: Slot) => {
-    const start = new Date(slot.startsAt);
-    const name = t('slots.slotName', {
-      time: formatClock(start, locale, timeZone),
-      date: formatLongCivilDate(dateOf(start, timeZone), locale),
-    });
+    const name = nameOf(slot.startsAt);
     return slot.startsAt === chosen ? `${name}, ${t('slots.chosen')}` : name;
   };
 
@@ -139,7 +137,7 @@ export function SlotPicker({
                 if (data.nextFreeDate) setView({ from: data.nextFreeDate, day: data.nextFreeDate });
               }}
             >
-              {t('slots.nextFree', { date: formatLongCivilDate(data.nextFreeDate, locale) })}
+              {t('slots.nextFree', { date: formatCivilDate(data.nextFreeDate, locale) })}
             </button>
           ) : (
             <p>{t('slots.noneAtAll')}</p>
@@ -171,7 +169,7 @@ export function SlotPicker({
           </ul>
 
           <section id={`${id}-day`} aria-labelledby={`${id}-day-heading`} className="slot-day">
-            <Heading id={`${id}-day-heading`}>{formatLongCivilDate(selectedDay.date, locale)}</Heading>
+            <Heading id={`${id}-day-heading`}>{formatCivilDate(selectedDay.date, locale)}</Heading>
             {selectedDay.slots.length === 0 ? (
               <p>{t('slots.dayEmpty')}</p>
             ) : (

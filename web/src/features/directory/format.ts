@@ -19,6 +19,13 @@ export function formatDay(instant: Date, locale: string, timeZone: string): stri
   return formatter(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(instant);
 }
 
+/** "Montag, 23. November 2026" for an instant, read in `timeZone`. */
+export function formatLongDate(instant: Date, locale: string, timeZone: string): string {
+  return formatter(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(
+    instant,
+  );
+}
+
 /** "08:00": a 24-hour clock in every language, like the opening hours table. */
 export function formatClock(instant: Date, locale: string, timeZone: string): string {
   return formatter(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);
@@ -28,6 +35,14 @@ export function formatClock(instant: Date, locale: string, timeZone: string): st
 export function formatCivilDate(text: string, locale: string): string {
   const { year, month, day } = parseCivilDate(text);
   return formatter(locale, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(
+    new Date(Date.UTC(year, month - 1, day)),
+  );
+}
+
+/** "Mo., 23. Nov." for a civil date. */
+export function formatShortCivilDate(text: string, locale: string): string {
+  const { year, month, day } = parseCivilDate(text);
+  return formatter(locale, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(
     new Date(Date.UTC(year, month - 1, day)),
   );
 }

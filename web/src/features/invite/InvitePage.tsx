@@ -32,11 +32,13 @@ type Phase =
   | { status: 'problem'; code: ProblemCode }
   | { status: 'error'; error: ApiError };
 
-/** Takes the token from the fragment once and drops it from the address bar and history. */
-function takeToken(): string | null {
-  const token = window.location.hash.slice(1);
-  if (token) window.history.replaceState(window.history.state, '', window.location.pathname);
-  return token || null;
+/** The token from the link's fragment (read only; `dropFragment` removes it from the address bar). */
+function readToken(): string | null {
+  return window.location.hash.slice(1) || null;
+}
+
+function dropFragment(): void {
+  if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname);
 }
 
 /**
@@ -46,9 +48,11 @@ function takeToken(): string | null {
 export function InvitePage() {
   const { t } = useTranslation('invite');
   const [phase, setPhase] = useState<Phase>(() => {
-    const token = takeToken();
+    const token = readToken();
     return token ? { status: 'intro', token } : { status: 'loading' };
   });
+  // Out of the address bar, the history and screenshots at once; the token lives in state now.
+  useEffect(dropFragment, []);
   const { requestFocus } = usePageFocus();
   const failed = (error: unknown) => {
     const apiError = toApiError(error);

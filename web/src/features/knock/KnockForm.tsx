@@ -1,18 +1,18 @@
 import { CitizenVisitResponseSchema, type KnockRequest, type Service } from '@amtsraum/shared';
-import { useId, useRef, useState, type FormEvent, type MouseEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { sendJson, toApiError, type ApiError } from '../../app/api';
+import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../app/forms';
 import { currentLocale } from '../../app/i18n';
 import { getLiveClient } from '../../app/live-client';
 import { primeAudio, unlockAudio } from '../../app/chime';
 import { useLocalize } from '../directory/useLocalize';
-import { LanguageOptions } from './LanguageOptions';
+import { LanguageFields, type LanguageChoice } from './LanguageFields';
 import { isConversationLanguage } from './languages';
 import { DocumentList } from '../directory/DocumentList';
 
-type Field = 'name' | 'concern' | 'serviceSlug' | 'interpreterLanguage' | 'consent';
-type FieldErrors = Partial<Record<Field, string>>;
+type FieldName = 'name' | 'concern' | 'serviceSlug' | 'interpreterLanguage' | 'consent';
 
 interface KnockFormProps {
   tenantSlug: string;
@@ -22,36 +22,39 @@ interface KnockFormProps {
   describeFailure: (error: ApiError) => string;
 }
 
-const FIELD_ORDER: Field[] = ['name', 'concern', 'serviceSlug', 'interpreterLanguage', 'consent'];
+const FIELD_ORDER: FieldName[] = ['name', 'concern', 'serviceSlug', 'interpreterLanguage', 'consent'];
 
 export function KnockForm({ tenantSlug, departmentSlug, services, describeFailure }: KnockFormProps) {
   const { t } = useTranslation('knock');
   const localize = useLocalize();
   const navigate = useNavigate();
   const id = useId();
-  const fieldId = (field: Field) => `${id}-${field}`;
+  const fields = useFieldErrors(FIELD_ORDER);
+  const { setErrors } = fields;
   const knockable = services.filter((service) => service.knockable);
 
   const [name, setName] = useState('');
   const [mode, setMode] = useState<'text' | 'service'>('text');
   const [concern, setConcern] = useState('');
   const [serviceSlug, setServiceSlug] = useState('');
-  const interfaceLanguage = currentLocale();
-  const [language, setLanguage] = useState<string>(
-    isConversationLanguage(interfaceLanguage) ? interfaceLanguage : 'de',
-  );
-  const [needsInterpreter, setNeedsInterpreter] = useState(false);
-  const [interpreterLanguage, setInterpreterLanguage] = useState('');
+  const [languages, setLanguages] = useState<LanguageChoice>(() => {
+    const interfaceLanguage = currentLocale();
+    return {
+      language: isConversationLanguage(interfaceLanguage) ? interfaceLanguage : 'de',
+      needsInterpreter: false,
+      interpreterLanguage: '',
+    };
+  });
+  const { language, needsInterpreter, interpreterLanguage } = languages;
   const [consent, setConsent] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const summaryRef = useRef<HTMLDivElement>(null);
 
   const service = knockable.find((candidate) => candidate.slug === serviceSlug);
 
-  const validate = (): FieldErrors => {
-    const found: FieldErrors = {};
+  const validate = (): FieldErrors<FieldName> => {
+    const found: FieldErrors<FieldName> = {};
     if (!name.trim()) found.name = t('form.errors.name');
     else if (name.trim().length > 80) found.name = t('form.errors.nameTooLong');
     if (mode === 'text') {
@@ -65,18 +68,17 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
     return found;
   };
 
-  const showErrors = (fieldErrors: FieldErrors, formFailure: string | null) => {
+  const showErrors = (fieldErrors: FieldErrors<FieldName>, formFailure: string | null) => {
     setErrors(fieldErrors);
     setFailure(formFailure);
     // After React rendered the summary: move focus there, so the problem is read out first.
     window.setTimeout(() => summaryRef.current?.focus(), 0);
   };
 
-  const fromServer = (error: ApiError): FieldErrors => {
-    const found: FieldErrors = {};
+  const fromServer = (error: ApiError): FieldErrors<FieldName> => {
+    const found: FieldErrors<FieldName> = {};
     for (const { path } of error.extras.fieldErrors ?? []) {
-      const field = FIELD_ORDER.find((candidate) => path === candidate || path.startsWith(`${candidate}.`));
-      const key = field ?? null;
+      const key = fields.fieldAt(path) ?? null;
       if (key && !found[key]) {
         found[key] =
           key === 'serviceSlug' ? t('form.errors.service') : t(`form.errors.${key}` as const, t('form.errors.invalid'));
@@ -123,27 +125,6 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
     }
   };
 
-  const errorEntries = FIELD_ORDER.filter((field) => errors[field]).map(
-    (field) => [field, errors[field] ?? ''] as const,
-  );
-  const hasProblems = errorEntries.length > 0 || failure !== null;
-
-  const jumpTo = (field: Field) => (event: MouseEvent<HTMLAnchorElement>) => {
-    // Focus without a hash in the URL: the router would treat it as navigation.
-    event.preventDefault();
-    document.getElementById(fieldId(field))?.focus();
-  };
-
-  const describedBy = (field: Field, hint?: string) =>
-    [hint, errors[field] ? `${fieldId(field)}-error` : undefined].filter(Boolean).join(' ') || undefined;
-
-  const fieldError = (field: Field) =>
-    errors[field] ? (
-      <p id={`${fieldId(field)}-error`} className="field__error">
-        {errors[field]}
-      </p>
-    ) : null;
-
   return (
     <form
       className="knock-form"
@@ -155,51 +136,29 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       <h2 id={`${id}-heading`}>{t('form.heading')}</h2>
       <p>{t('form.intro')}</p>
 
-      <div
+      <ErrorSummary
         ref={summaryRef}
-        tabIndex={-1}
-        className={hasProblems ? 'error-summary' : 'visually-hidden'}
-        aria-labelledby={hasProblems ? `${id}-summary-heading` : undefined}
-        data-testid="error-summary"
-      >
-        {hasProblems && (
-          <>
-            <h3 id={`${id}-summary-heading`}>{t('form.errorSummary')}</h3>
-            {failure && <p data-testid="knock-failure">{failure}</p>}
-            {errorEntries.length > 0 && (
-              <ul>
-                {errorEntries.map(([field, message]) => (
-                  <li key={field}>
-                    <a href={`#${fieldId(field)}`} onClick={jumpTo(field)}>
-                      {message}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </>
-        )}
-      </div>
+        fields={fields}
+        failure={failure}
+        failureTestId="knock-failure"
+        title={t('form.errorSummary')}
+        titleElement="h3"
+      />
 
-      <div className="field">
-        <label htmlFor={fieldId('name')}>{t('form.name')}</label>
-        <p id={`${id}-name-hint`} className="field__hint">
-          {t('form.nameHint')}
-        </p>
-        {fieldError('name')}
-        <input
-          id={fieldId('name')}
-          type="text"
-          autoComplete="given-name"
-          maxLength={80}
-          value={name}
-          aria-invalid={errors.name ? true : undefined}
-          aria-describedby={describedBy('name', `${id}-name-hint`)}
-          onChange={(event) => {
-            setName(event.target.value);
-          }}
-        />
-      </div>
+      <Field fields={fields} field="name" label={t('form.name')} hint={t('form.nameHint')}>
+        {(control) => (
+          <input
+            {...control}
+            type="text"
+            autoComplete="given-name"
+            maxLength={80}
+            value={name}
+            onChange={(event) => {
+              setName(event.target.value);
+            }}
+          />
+        )}
+      </Field>
 
       {knockable.length > 0 && (
         <fieldset className="field field--choice">
@@ -232,129 +191,78 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       )}
 
       {mode === 'text' ? (
-        <div className="field">
-          <label htmlFor={fieldId('concern')}>{t('form.concern')}</label>
-          <p id={`${id}-concern-hint`} className="field__hint">
-            {t('form.concernHint')}
-          </p>
-          {fieldError('concern')}
-          <textarea
-            id={fieldId('concern')}
-            rows={3}
-            maxLength={500}
-            value={concern}
-            aria-invalid={errors.concern ? true : undefined}
-            aria-describedby={describedBy('concern', `${id}-concern-hint`)}
-            onChange={(event) => {
-              setConcern(event.target.value);
-            }}
-          />
-        </div>
-      ) : (
-        <div className="field">
-          <label htmlFor={fieldId('serviceSlug')}>{t('form.service')}</label>
-          {fieldError('serviceSlug')}
-          <select
-            id={fieldId('serviceSlug')}
-            value={serviceSlug}
-            aria-invalid={errors.serviceSlug ? true : undefined}
-            aria-describedby={describedBy('serviceSlug')}
-            onChange={(event) => {
-              setServiceSlug(event.target.value);
-            }}
-          >
-            <option value="">{t('form.servicePlaceholder')}</option>
-            {knockable.map((candidate) => {
-              const label = localize(candidate.name);
-              return (
-                <option key={candidate.slug} value={candidate.slug} lang={label.lang}>
-                  {label.text}
-                </option>
-              );
-            })}
-          </select>
-          {service && (
-            <div className="knock-form__documents" data-testid="knock-documents">
-              <h3>{t('form.documentsHeading')}</h3>
-              {service.documents.length === 0 ? (
-                <p>{t('form.noDocuments')}</p>
-              ) : (
-                <DocumentList documents={service.documents} />
-              )}
-            </div>
+        <Field fields={fields} field="concern" label={t('form.concern')} hint={t('form.concernHint')}>
+          {(control) => (
+            <textarea
+              {...control}
+              rows={3}
+              maxLength={500}
+              value={concern}
+              onChange={(event) => {
+                setConcern(event.target.value);
+              }}
+            />
           )}
-        </div>
+        </Field>
+      ) : (
+        <Field fields={fields} field="serviceSlug" label={t('form.service')}>
+          {(control) => (
+            <>
+              <select
+                {...control}
+                value={serviceSlug}
+                onChange={(event) => {
+                  setServiceSlug(event.target.value);
+                }}
+              >
+                <option value="">{t('form.servicePlaceholder')}</option>
+                {knockable.map((candidate) => {
+                  const label = localize(candidate.name);
+                  return (
+                    <option key={candidate.slug} value={candidate.slug} lang={label.lang}>
+                      {label.text}
+                    </option>
+                  );
+                })}
+              </select>
+              {service && (
+                <div className="knock-form__documents" data-testid="knock-documents">
+                  <h3>{t('form.documentsHeading')}</h3>
+                  {service.documents.length === 0 ? (
+                    <p>{t('form.noDocuments')}</p>
+                  ) : (
+                    <DocumentList documents={service.documents} />
+                  )}
+                </div>
+              )}
+            </>
+          )}
+        </Field>
       )}
 
-      <div className="field">
-        <label htmlFor={`${id}-language`}>{t('form.language')}</label>
-        <select
-          id={`${id}-language`}
-          value={language}
-          onChange={(event) => {
-            setLanguage(event.target.value);
-          }}
-        >
-          <LanguageOptions />
-        </select>
-      </div>
+      <LanguageFields
+        value={languages}
+        onChange={(change) => {
+          setLanguages((previous) => ({ ...previous, ...change }));
+        }}
+        fields={fields}
+        labels={{
+          language: t('form.language'),
+          needInterpreter: t('form.needInterpreter'),
+          interpreterLanguage: t('form.interpreterLanguage'),
+          choose: t('form.servicePlaceholder'),
+        }}
+      />
 
-      <div className="field">
-        <label className="choice">
-          <input
-            type="checkbox"
-            checked={needsInterpreter}
-            onChange={(event) => {
-              setNeedsInterpreter(event.target.checked);
-            }}
-          />
-          {t('form.needInterpreter')}
-        </label>
-      </div>
-      {needsInterpreter && (
-        <div className="field field--nested">
-          <label htmlFor={fieldId('interpreterLanguage')}>{t('form.interpreterLanguage')}</label>
-          {fieldError('interpreterLanguage')}
-          <select
-            id={fieldId('interpreterLanguage')}
-            value={interpreterLanguage}
-            aria-invalid={errors.interpreterLanguage ? true : undefined}
-            aria-describedby={describedBy('interpreterLanguage')}
-            onChange={(event) => {
-              setInterpreterLanguage(event.target.value);
-            }}
-          >
-            <option value="">{t('form.servicePlaceholder')}</option>
-            <LanguageOptions />
-          </select>
-        </div>
-      )}
-
-      <div className="field">
-        <details className="privacy">
-          <summary>{t('form.privacySummary')}</summary>
-          <ul>
-            <li>{t('form.privacyStored')}</li>
-            <li>{t('form.privacyWhy')}</li>
-            <li>{t('form.privacyDeleted')}</li>
-            <li>{t('form.privacyNoRecording')}</li>
-          </ul>
-        </details>
-        {fieldError('consent')}
-        <label className="choice">
-          <input
-            id={fieldId('consent')}
-            type="checkbox"
-            checked={consent}
-            aria-invalid={errors.consent ? true : undefined}
-            aria-describedby={describedBy('consent')}
-            onChange={(event) => {
-              setConsent(event.target.checked);
-            }}
-          />
-          {t('form.consent')}
-        </label>
-      </div>
+      <PrivacyConsent
+        fields={fields}
+        field="consent"
+        summary={t('form.privacySummary')}
+        points={[t('form.privacyStored'), t('form.privacyWhy'), t('form.privacyDeleted'), t('form.privacyNoRecording')]}
+        label={t('form.consent')}
+        checked={consent}
+        onChange={setConsent}
+      />
 
       <button type="submit" className="button button--primary" aria-disabled={submitting || undefined}>
         {submitting ? t('form.submitting') : t('form.submit')}

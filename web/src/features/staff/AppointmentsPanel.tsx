@@ -9,14 +9,17 @@ import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../app/api';
 import { useApi } from '../../app/useApi';
 import { bookingInfoPath, fetchStaffAppointments, staffActions } from '../booking/api';
+import { ServiceNames } from '../booking/AppointmentFacts';
 import { BookingFlow, type BookingDraft, type BookingStep } from '../booking/BookingFlow';
 import { SlotPicker } from '../booking/SlotPicker';
-import { dateOf, formatLongCivilDate, formatLongDate, shiftDate, todayIn } from '../booking/time';
+import { dateOf, shiftDate, todayIn } from '../booking/time';
 import { useLoad } from '../booking/useLoad';
-import { formatClock } from '../directory/format';
-import { useLocalize } from '../directory/useLocalize';
+import { useSlotName } from '../booking/useSlotName';
+import { formatCivilDate, formatClock } from '../directory/format';
 import { ZoneNote } from '../directory/ZoneNote';
 import { useLanguageName } from '../knock/LanguageOptions';
+import { NoteDialog } from './NoteDialog';
+import { useMinuteClock } from './useMinuteClock';
 import '../booking/booking.css';
 
 export interface AppointmentsPanelProps {
@@ -41,19 +44,6 @@ function snapshotId(snapshot: object): number {
   return found;
 }
 
-function useMinuteClock(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => {
-      setNow(Date.now());
-    }, 30_000);
-    return () => {
-      window.clearInterval(timer);
-    };
-  }, []);
-  return now;
-}
-
 type Panel = { kind: 'none' } | { kind: 'book' } | { kind: 'move'; appointment: StaffAppointment };
 
 /** Today's (or another day's) appointments of a department beside the walk-in queue (issue 6). */
@@ -61,10 +51,10 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
   const { t, i18n } = useTranslation('booking');
   const { t: tErrors } = useTranslation('errors');
   const locale = i18n.resolvedLanguage ?? i18n.language;
-  const localize = useLocalize();
   const languageName = useLanguageName();
   const { department } = snapshot;
   const { timeZone } = department;
+  const when = useSlotName(timeZone);
   const id = useId();
   const now = useMinuteClock();
   const [today] = useState(() => todayIn(timeZone));
@@ -114,8 +104,6 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
   const waiting = new Set(snapshot.queue.map((entry) => entry.id));
   const inCall = new Set(snapshot.active.map((entry) => entry.id));
   const clock = (iso: string) => formatClock(new Date(iso), locale, timeZone);
-  const when = (iso: string) =>
-    t('slots.slotName', { time: clock(iso), date: formatLongDate(new Date(iso), locale, timeZone) });
 
   const stateLabel = (appointment: StaffAppointment): { text: string; className: string } => {
     if (appointment.state === 'arrived' && appointment.visitId && waiting.has(appointment.visitId))
@@ -174,9 +162,7 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
         </button>
       </div>
       <p className="appointments-panel__day" aria-live="polite" data-testid="appointments-day">
-        {date === today
-          ? t('staff.dayToday', { date: formatLongCivilDate(date, locale) })
-          : formatLongCivilDate(date, locale)}
+        {date === today ? t('staff.dayToday', { date: formatCivilDate(date, locale) }) : formatCivilDate(date, locale)}
       </p>
       <ZoneNote timeZone={timeZone} />
 
@@ -207,9 +193,7 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
       {data && data.appointments.length > 0 && (
         <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
           <table className="queue-table appointments-table" data-testid="appointments">
-            <caption id={`${id}-caption`}>
-              {t('staff.caption', { date: formatLongCivilDate(data.date, locale) })}
-            </caption>
+            <caption id={`${id}-caption`}>{t('staff.caption', { date: formatCivilDate(data.date, locale) })}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('staff.colTime')}</th>
@@ -250,15 +234,7 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
                       </span>
                     </th>
                     <td>
-                      {appointment.services.map((service, position) => {
-                        const name = localize(service.name);
-                        return (
-                          <span key={service.slug} lang={name.lang}>
-                            {position > 0 && ', '}
-                            {name.text}
-                          </span>
-                        );
-                      })}
+                      <ServiceNames services={appointment.services} />
                     </td>
                     <td>{appointment.persons}</td>
                     <td>
@@ -296,7 +272,6 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
                               className="button button--small"
                               aria-label={t('staff.cancelFor', { name: appointment.name })}
                               onClick={() => {
-                                remember();
                                 setCancelling(appointment);
                               }}
                             >
@@ -387,20 +362,27 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
         />
       )}
 
-      <CancelDialog
-        appointment={cancelling}
-        describeSlot={(appointment) => when(appointment.startsAt)}
-        onClose={() => {
-          setCancelling(null);
-          restoreFocus();
-        }}
-        onCancel={(appointment, note) =>
-          run(
-            () => staffActions.cancel(department.id, appointment.id, note),
-            t('staff.cancelled', { name: appointment.name }),
-          )
-        }
-      />
+      {cancelling && (
+        <NoteDialog
+          title={t('staff.cancelTitle', { name: cancelling.name })}
+          noteLabel={t('staff.cancelNote')}
+          noteHint={cancelling.email ? t('staff.cancelNoteHint') : t('staff.cancelNoteHintNoEmail')}
+          confirmLabel={t('staff.cancelConfirm')}
+          abortLabel={t('staff.cancelAbort')}
+          fallbackFocus={headingRef}
+          onClose={() => {
+            setCancelling(null);
+          }}
+          onConfirm={(note) =>
+            run(
+              () => staffActions.cancel(department.id, cancelling.id, note),
+              t('staff.cancelled', { name: cancelling.name }),
+            )
+          }
+        >
+          <p>{when(cancelling.startsAt)}</p>
+        </NoteDialog>
+      )}
     </section>
   );
 }
@@ -524,73 +506,5 @@ function CallerBooking({
         </button>
       </p>
     </section>
-  );
-}
-
-interface CancelDialogProps {
-  appointment: StaffAppointment | null;
-  describeSlot: (appointment: StaffAppointment) => string;
-  onClose: () => void;
-  onCancel: (appointment: StaffAppointment, note: string) => Promise<void>;
-}
-
-/** A native modal dialog, as for declining a knock: the second button is the confirmation. */
-function CancelDialog({ appointment, describeSlot, onClose, onCancel }: CancelDialogProps) {
-  const { t } = useTranslation('booking');
-  const id = useId();
-  const ref = useRef<HTMLDialogElement>(null);
-  const noteRef = useRef<HTMLTextAreaElement>(null);
-  const [note, setNote] = useState('');
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog || !appointment) return;
-    dialog.showModal();
-    noteRef.current?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-      setNote('');
-    };
-  }, [appointment]);
-
-  return (
-    <dialog ref={ref} className="dialog" aria-labelledby={`${id}-title`} onClose={onClose} onCancel={onClose}>
-      {appointment && (
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            void onCancel(appointment, note.trim()).finally(onClose);
-          }}
-        >
-          <h2 id={`${id}-title`}>{t('staff.cancelTitle', { name: appointment.name })}</h2>
-          <p>{describeSlot(appointment)}</p>
-          <div className="field">
-            <label htmlFor={`${id}-note`}>{t('staff.cancelNote')}</label>
-            <p id={`${id}-hint`} className="field__hint">
-              {appointment.email ? t('staff.cancelNoteHint') : t('staff.cancelNoteHintNoEmail')}
-            </p>
-            <textarea
-              ref={noteRef}
-              id={`${id}-note`}
-              rows={3}
-              maxLength={300}
-              value={note}
-              aria-describedby={`${id}-hint`}
-              onChange={(event) => {
-                setNote(event.target.value);
-              }}
-            />
-          </div>
-          <div className="button-row">
-            <button type="submit" className="button button--danger">
-              {t('staff.cancelConfirm')}
-            </button>
-            <button type="button" className="button button--secondary" onClick={onClose}>
-              {t('staff.cancelAbort')}
-            </button>
-          </div>
-        </form>
-      )}
-    </dialog>
   );
 }

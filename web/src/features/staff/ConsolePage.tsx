@@ -18,7 +18,9 @@ import { LiveDoorSummary } from '../knock/LiveDoorSummary';
 import { useLanguageName } from '../knock/LanguageOptions';
 import { AppointmentInvites, QuickInterpreterInvite } from '../invite/InvitePanel';
 import { AppointmentsPanel } from './AppointmentsPanel';
+import { NoteDialog } from './NoteDialog';
 import { SignOutButton, StaffGate } from './StaffHomePage';
+import { useMinuteClock } from './useMinuteClock';
 
 const AdmittedSchema = z.object({ visitId: z.uuid() });
 type DoorChoice = DoorSetting['state'];
@@ -77,19 +79,6 @@ function useNewKnocks(queue: QueueEntry[]): number {
     };
   }, []);
   return unseen;
-}
-
-function useMinuteClock(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => {
-      setNow(Date.now());
-    }, 30_000);
-    return () => {
-      window.clearInterval(timer);
-    };
-  }, []);
-  return now;
 }
 
 function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
@@ -346,93 +335,21 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
         </section>
       )}
 
-      <DeclineDialog
-        entry={declining}
-        onClose={() => {
-          setDeclining(null);
-        }}
-        onDecline={(entry, note) =>
-          run(() => sendForNothing('POST', `${base}/visits/${entry.id}/decline`, note ? { note } : {}, options))
-        }
-      />
-    </>
-  );
-}
-
-interface DeclineDialogProps {
-  entry: QueueEntry | null;
-  onClose: () => void;
-  onDecline: (entry: QueueEntry, note: string) => Promise<void>;
-}
-
-/** A native modal dialog: focus moves in on open and back to the trigger on close. */
-function DeclineDialog({ entry, onClose, onDecline }: DeclineDialogProps) {
-  const { t } = useTranslation('staff');
-  const id = useId();
-  const ref = useRef<HTMLDialogElement>(null);
-  const noteRef = useRef<HTMLTextAreaElement>(null);
-  const [note, setNote] = useState('');
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog || !entry) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialog.showModal();
-    noteRef.current?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-      setNote('');
-      // The row may be gone (declined); then focus the queue's heading area instead of nothing.
-      if (opener?.isConnected) opener.focus();
-      else document.querySelector<HTMLElement>('main h1')?.focus();
-    };
-  }, [entry]);
-
-  return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={`${id}-title`}
-      onClose={onClose}
-      onCancel={() => {
-        onClose();
-      }}
-    >
-      {entry && (
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            void onDecline(entry, note.trim()).finally(onClose);
+      {declining && (
+        <NoteDialog
+          title={t('console.declineTitle', { name: declining.name })}
+          noteLabel={t('console.declineNote')}
+          noteHint={t('console.declineNoteHint')}
+          confirmLabel={t('console.declineConfirm')}
+          abortLabel={t('console.cancel')}
+          onClose={() => {
+            setDeclining(null);
           }}
-        >
-          <h2 id={`${id}-title`}>{t('console.declineTitle', { name: entry.name })}</h2>
-          <div className="field">
-            <label htmlFor={`${id}-note`}>{t('console.declineNote')}</label>
-            <p id={`${id}-hint`} className="field__hint">
-              {t('console.declineNoteHint')}
-            </p>
-            <textarea
-              ref={noteRef}
-              id={`${id}-note`}
-              rows={3}
-              maxLength={300}
-              value={note}
-              aria-describedby={`${id}-hint`}
-              onChange={(event) => {
-                setNote(event.target.value);
-              }}
-            />
-          </div>
-          <div className="button-row">
-            <button type="submit" className="button button--danger">
-              {t('console.declineConfirm')}
-            </button>
-            <button type="button" className="button" onClick={onClose}>
-              {t('console.cancel')}
-            </button>
-          </div>
-        </form>
+          onConfirm={(note) =>
+            run(() => sendForNothing('POST', `${base}/visits/${declining.id}/decline`, note ? { note } : {}, options))
+          }
+        />
       )}
-    </dialog>
+    </>
   );
 }

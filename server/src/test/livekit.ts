@@ -1,0 +1,40 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** LiveKit settings of a test server whose calls run over LiveKit (nothing listens at LIVEKIT_URL). */
+export const LIVEKIT_ENV = {
+  LIVEKIT_URL: 'wss://livekit.test',
+  LIVEKIT_API_KEY: 'amtsraum-key',
+  LIVEKIT_API_SECRET: 'a-livekit-secret-of-at-least-32-characters',
+};
+
+export interface RoomServiceStub {
+  /** The env of a LiveKit test server that sends its RoomService calls here. */
+  env: Record<string, string>;
+  /** Every request so far, oldest first (a test may empty it). */
+  requests: { path: string; body: string }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * No LiveKit server runs in tests: its RoomService (Twirp over HTTP) is a local endpoint on a free
+ * loopback port that records each request and answers `{}`.
+ */
+export async function startRoomService(): Promise<RoomServiceStub> {
+  const requests: RoomServiceStub['requests'] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      requests.push({ path: req.url ?? '', body });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    env: { ...LIVEKIT_ENV, LIVEKIT_API_URL: apiUrl },
+    requests,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

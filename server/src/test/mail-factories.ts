@@ -1,0 +1,22 @@
+import type { AppointmentMailData } from '../mail/templates.js';
+
+/** Appointment e-mail data: Monday 23 November 2026, 10:30 to 10:45 in Berlin (CET, UTC+1). */
+export function sampleAppointmentMail(values: Partial<AppointmentMailData> = {}): AppointmentMailData {
+  return {
+    appointmentId: '0b6f7a52-5f8e-4a3c-9d0e-2f7a1c3b4d5e',
+    tenantName: 'Stadt Musterstadt',
+    departmentName: 'Bürgeramt',
+    timeZone: 'Europe/Berlin',
+    startsAt: new Date('2026-11-23T09:30:00Z'),
+    endsAt: new Date('2026-11-23T09:45:00Z'),
+    services: ['Personalausweis beantragen'],
+    persons: 1,
+    citizenName: 'Erika Mustermann',
+    documents: ['Alter Personalausweis', 'Biometrisches Passfoto'],
+    manageUrl: 'https://amtsraum.test/termin#manage-token',
+    joinUrl: 'https://amtsraum.test/termin/beitreten#join-token',
+    joinOpensMinutesBefore: 10,
+    contact: { phone: '+49 30 1234', email: 'buergeramt@musterstadt.example' },
+    ...values,
+  };
+}
