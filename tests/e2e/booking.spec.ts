@@ -384,6 +384,7 @@ test('book, join at the time, the clerk admits, the call starts with frames arri
 
   // Live in the console: arrived and waiting; the clerk lets them in from the queue.
   await expect(row.getByTestId('appointment-state')).toHaveText('Angekommen – wartet');
+  await expect(clerk.page.getByTestId('queue-appointment')).toHaveText(/^Termin um \d\d:\d\d\sUhr, 1 Person$/);
   await expectNoA11yViolations(clerk.page);
   await clerk.page.getByRole('button', { name: 'Clemens Call hereinbitten' }).click();
 

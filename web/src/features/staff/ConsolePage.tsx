@@ -265,7 +265,17 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
                   const service = entry.service ? localize(entry.service.name) : null;
                   return (
                     <tr key={entry.id} data-testid={`queue-entry-${entry.id}`}>
-                      <th scope="row">{entry.name}</th>
+                      <th scope="row">
+                        {entry.name}
+                        {entry.appointment && (
+                          <span className="queue-table__appointment" data-testid="queue-appointment">
+                            {t('console.appointmentAt', {
+                              time: formatClock(new Date(entry.appointment.startsAt), locale, department.timeZone),
+                              count: entry.appointment.persons,
+                            })}
+                          </span>
+                        )}
+                      </th>
                       <td>{service ? <span lang={service.lang}>{service.text}</span> : entry.concern}</td>
                       <td lang={entry.language}>{languageName(entry.language)}</td>
                       <td>
