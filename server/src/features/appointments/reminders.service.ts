@@ -92,7 +92,8 @@ async function remindOne(
     await enqueueMail(tx, {
       tenantId: mail.tenantId,
       kind: 'appointment.reminder',
-      dedupeKey: `reminder:${appointmentId}`,
+      // One reminder per appointment and start time: a moved appointment is reminded of its new time.
+      dedupeKey: `reminder:${appointmentId}:${mail.data.startsAt.toISOString()}`,
       to: mail.to,
       ...message,
     });

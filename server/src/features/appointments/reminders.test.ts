@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, like, or } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEVELOPMENT_SESSION_SECRET } from '../../config.js';
 import { appointments, mailOutbox, visits } from '../../db/schema.js';
@@ -49,12 +49,9 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
     database.db
       .select()
       .from(mailOutbox)
-      .where(
-        inArray(
-          mailOutbox.dedupeKey,
-          ids.map((id) => `reminder:${id}`),
-        ),
-      );
+      .where(or(...ids.map((id) => like(mailOutbox.dedupeKey, `reminder:${id}:%`))));
+  /** The appointment a reminder is for (its dedupe key is `reminder:<appointment>:<start>`). */
+  const remindedIds = (mails: { dedupeKey: string | null }[]) => mails.map((m) => m.dedupeKey!.split(':')[1]);
   const reminded = async (id: string) =>
     (await database.db.select().from(appointments).where(eq(appointments.id, id)))[0]!.reminderSentAt;
 
@@ -71,7 +68,7 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
 
     expect(await sendDueReminders({ db: database.db, config, now: NOW })).toBeGreaterThanOrEqual(1);
     const mails = await outboxFor(ids);
-    expect(mails.map((m) => m.dedupeKey)).toEqual([`reminder:${due.appointment.id}`]);
+    expect(remindedIds(mails)).toEqual([due.appointment.id]);
     expect(mails[0]).toMatchObject({ kind: 'appointment.reminder', to: 'erika@test.example', state: 'pending' });
     expect(mails[0]!.subject).toMatch(/Erinnerung/);
     expect(mails[0]!.text).toContain(`http://amtsraum.test/termin/beitreten#${due.token}`);
@@ -96,8 +93,27 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
       sendDueReminders({ db: database.db, config, now: later }),
     ]);
     expect(racing.reduce((a, b) => a + b, 0)).toBe(1);
-    expect((await outboxFor(ids)).map((m) => m.dedupeKey).sort()).toEqual(
-      [`reminder:${due.appointment.id}`, `reminder:${beyond.appointment.id}`].sort(),
+    expect(remindedIds(await outboxFor(ids)).sort()).toEqual([due.appointment.id, beyond.appointment.id].sort());
+  });
+
+  it('reminds a moved appointment again of its new time', async () => {
+    const { book } = await office();
+    const moving = await book(20, { email: 'umzug@test.example' });
+    expect(await sendDueReminders({ db: database.db, config, now: NOW })).toBeGreaterThanOrEqual(1);
+    // Moved three days on (booking clears reminderSentAt when the new time is beyond the window).
+    const startsAt = new Date(moving.appointment.startsAt.getTime() + 72 * HOUR);
+    await database.db
+      .update(appointments)
+      .set({ startsAt, endsAt: new Date(startsAt.getTime() + 15 * 60_000), reminderSentAt: null })
+      .where(eq(appointments.id, moving.appointment.id));
+    const before = new Date(startsAt.getTime() - 20 * HOUR);
+    expect(await sendDueReminders({ db: database.db, config, now: before })).toBeGreaterThanOrEqual(1);
+    const mails = await outboxFor([moving.appointment.id]);
+    expect(mails.map((m) => m.dedupeKey).sort()).toEqual(
+      [
+        `reminder:${moving.appointment.id}:${moving.appointment.startsAt.toISOString()}`,
+        `reminder:${moving.appointment.id}:${startsAt.toISOString()}`,
+      ].sort(),
     );
   });
 

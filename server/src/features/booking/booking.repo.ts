@@ -196,7 +196,7 @@ export async function findAppointment(db: Db, appointmentId: string): Promise<Ap
 export async function updateBookedAppointment(
   db: Db,
   appointmentId: string,
-  values: Partial<Pick<AppointmentRow, 'state' | 'cancelledAt' | 'staffId' | 'startsAt' | 'endsAt'>>,
+  values: Partial<Pick<AppointmentRow, 'state' | 'cancelledAt' | 'staffId' | 'startsAt' | 'endsAt' | 'reminderSentAt'>>,
   options: { startsAfter?: Date } = {},
 ): Promise<AppointmentRow | undefined> {
   const [row] = await db

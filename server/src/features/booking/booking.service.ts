@@ -57,7 +57,7 @@ export interface BookingCtx {
   db: Db;
   events: EventBus;
   now: Date;
-  config: Pick<Config, 'publicBaseUrl' | 'sessionSecret'>;
+  config: Pick<Config, 'publicBaseUrl' | 'sessionSecret' | 'reminderHours'>;
 }
 
 export interface StaffBookingCtx extends BookingCtx {
@@ -630,7 +630,8 @@ async function move(
       const row = await updateBookedAppointment(
         tx,
         appointment.id,
-        { staffId, startsAt, endsAt },
+        // A new time earns a new reminder, unless it is so close that the "moved" e-mail is one.
+        { staffId, startsAt, endsAt, reminderSentAt: reminderDueAfterMove(ctx, startsAt) ? null : ctx.now },
         { startsAfter: options.onlyBeforeStart ? ctx.now : undefined },
       );
       if (!row) {
@@ -734,4 +735,10 @@ export async function moveAsStaff(
     onlyBeforeStart: false,
   });
   return toStaffAppointment(ctx.db, { appointment, department: found.department });
+}
+
+/** Whether a moved appointment should get its reminder later (its new start is beyond the window). */
+function reminderDueAfterMove(ctx: BookingCtx, startsAt: Date): boolean {
+  const windowMs = ctx.config.reminderHours * 3600_000;
+  return windowMs > 0 && startsAt.getTime() - ctx.now.getTime() > windowMs;
 }

@@ -47,8 +47,11 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
       services: [{ slug: o.services[0]!.slug }],
     });
 
+    // As if the reminder had gone out: a new time more than a day ahead earns a new one.
+    await db().update(appointments).set({ reminderSentAt: BOOKING_NOW }).where(eq(appointments.id, id));
     const moved = await client().post('/api/appointments/rebook', { token, startsAt: TUESDAY_0900 });
     expect(moved.status).toBe(200);
+    expect((await rowOf(id)).reminderSentAt).toBeNull();
     expect(moved.json.appointment).toMatchObject({ id, startsAt: TUESDAY_0900, endsAt: '2026-11-24T08:30:00.000Z' });
     // The old time is free again, and the same link still works.
     const slots = await client().get(`${o.base}/slots?services=${o.services[0]!.slug}&from=2026-11-24&days=1`);

@@ -63,6 +63,8 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
   const [message, setMessage] = useState<{ kind: 'success' | 'warning'; text: string } | null>(null);
   const [cancelling, setCancelling] = useState<StaffAppointment | null>(null);
+  // A no-show cannot be undone (the join link stops working): one more click to confirm.
+  const [confirmingNoShow, setConfirmingNoShow] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const openerRef = useRef<HTMLElement | null>(null);
 
@@ -277,22 +279,49 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
                             >
                               {t('staff.cancel')}
                             </button>
-                            <button
-                              type="button"
-                              className="button button--small"
-                              aria-label={t('staff.noShowFor', { name: appointment.name })}
-                              aria-disabled={!noShowOpen || undefined}
-                              aria-describedby={noShowOpen ? undefined : `${id}-${appointment.id}-noshow`}
-                              onClick={() => {
-                                if (!noShowOpen) return;
-                                void run(
-                                  () => staffActions.noShow(department.id, appointment.id),
-                                  t('staff.noShowDone', { name: appointment.name }),
-                                );
-                              }}
-                            >
-                              {t('staff.noShow')}
-                            </button>
+                            {confirmingNoShow === appointment.id ? (
+                              <span role="group" aria-label={t('staff.noShowConfirm', { name: appointment.name })}>
+                                <span className="appointments-table__confirm">
+                                  {t('staff.noShowConfirm', { name: appointment.name })}
+                                </span>{' '}
+                                <button
+                                  type="button"
+                                  className="button button--small button--danger"
+                                  autoFocus
+                                  onClick={() => {
+                                    setConfirmingNoShow(null);
+                                    void run(
+                                      () => staffActions.noShow(department.id, appointment.id),
+                                      t('staff.noShowDone', { name: appointment.name }),
+                                    );
+                                  }}
+                                >
+                                  {t('staff.noShowYes')}
+                                </button>{' '}
+                                <button
+                                  type="button"
+                                  className="button button--small"
+                                  onClick={() => {
+                                    setConfirmingNoShow(null);
+                                  }}
+                                >
+                                  {t('staff.noShowNo')}
+                                </button>
+                              </span>
+                            ) : (
+                              <button
+                                type="button"
+                                className="button button--small"
+                                aria-label={t('staff.noShowFor', { name: appointment.name })}
+                                aria-disabled={!noShowOpen || undefined}
+                                aria-describedby={noShowOpen ? undefined : `${id}-${appointment.id}-noshow`}
+                                onClick={() => {
+                                  if (noShowOpen) setConfirmingNoShow(appointment.id);
+                                }}
+                              >
+                                {t('staff.noShow')}
+                              </button>
+                            )}
                           </>
                         )}
                         {extra}
