@@ -73,6 +73,7 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
       `/${tenant.slug}`,
       `/${tenant.slug}/${department.slug}`,
       `/${tenant.slug}/${department.slug}/wait`,
+      `/${tenant.slug}/${department.slug}/termin`,
     ];
     for (const ok of [
       ...pages,
@@ -81,16 +82,25 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
       '/staff/some-department',
       '/call/some-visit',
       '/call/some-visit/ended',
+      '/dev/mailbox',
     ]) {
       const response = await page(ok);
       expect(response.status, ok).toBe(200);
       expect(await response.text()).toContain('<div id="root">');
     }
+    // Pages opened from links with a token in the fragment leak nothing of their address.
+    for (const tokenPage of ['/einladung', '/termin', '/termin/beitreten']) {
+      const response = await page(tokenPage);
+      expect(response.status, tokenPage).toBe(200);
+      expect(response.headers.get('referrer-policy'), tokenPage).toBe('no-referrer');
+    }
+    expect((await page('/')).headers.get('referrer-policy')).toBe('same-origin');
     for (const missing of [
       '/gibtsnicht',
       `/${tenant.slug}/gibtsnicht`,
       `/${tenant.slug}/${department.slug}/extra`,
       '/gibtsnicht/amt/wait',
+      '/gibtsnicht/amt/termin',
     ]) {
       const response = await page(missing);
       expect(response.status, missing).toBe(404);
