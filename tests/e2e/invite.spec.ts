@@ -14,12 +14,13 @@ import {
 // Three people's fake cameras on two cores: one long test for the call, one short for the link.
 test.describe.configure({ timeout: 180_000 });
 
-test('an interpreter joins by link, all three see each other, and revoking the link removes them for good', async ({
+test('an interpreter joins by link, all three see each other, revoking removes them for good, and a lobby guest waits to be let in', async ({
   browser,
 }) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
   const citizen = await newPerson(browser);
   const interpreter = await newPerson(browser);
+  const carer = await newPerson(browser);
   try {
     const visit = await knockViaApi(citizen, 'buergeramt', {
       name: 'Ayşe Yılmaz',
@@ -97,11 +98,30 @@ test('an interpreter joins by link, all three see each other, and revoking the l
 
     // The two others go on talking.
     await expectFrames(remoteCameraOf(citizen.page, 'Sachbearbeitung'), 'citizen still sees the clerk');
+
+    // A carer with a lobby link waits until the clerk, still in the call, lets them in.
+    const lobbyLink = await clerk.request.post(
+      `/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`,
+      { data: { role: 'guest', label: 'Betreuerin', lobby: true } },
+    );
+    expect(lobbyLink.status()).toBe(201);
+    await carer.page.goto(CreatedInviteSchema.parse(await lobbyLink.json()).url);
+    await carer.page.getByLabel('Ihr Name (optional)').fill('Jana Berg');
+    await carer.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+    await expect(carer.page.getByTestId('invite-waiting')).toBeVisible();
+    await expectNoA11yViolations(carer.page);
+    const notice = clerk.page.getByTestId('lobby-notice');
+    await expect(notice).toContainText('Jana Berg („Betreuerin“) wartet auf Einlass.');
+    await notice.getByRole('button', { name: 'Jana Berg hereinlassen' }).click();
+    await expect(notice).toBeEmpty();
+    await carer.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
+    await passDeviceCheck(carer);
+    await expect(remoteTile(clerk.page).filter({ hasText: 'Jana Berg' }).getByTestId('role')).toHaveText('Gast');
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
-    for (const person of [citizen, interpreter, clerk]) await person.context.close();
+    for (const person of [citizen, interpreter, carer, clerk]) await person.context.close();
   }
-  expectNoBrowserErrors(citizen, clerk, interpreter);
+  expectNoBrowserErrors(citizen, clerk, interpreter, carer);
 });
 
 test('an expired invitation link says so, in the invitee’s language', async ({ browser }) => {

@@ -5,7 +5,7 @@ import { ChatPanel } from './ChatPanel';
 import { devicesOfKind } from './devices';
 import { Icon, type IconName } from './icons';
 import { AudioStream, VideoStream } from './MediaElements';
-import { InvitePanel } from '../features/invite/InvitePanel';
+import { InvitePanel, LobbyNotice } from '../features/invite/InvitePanel';
 import { ParticipantTile } from './ParticipantTile';
 import { screenShareFocus, type CallErrorCode, type CallTransport, type ConnectionState } from './transport';
 import { useCallSnapshot } from './useCall';
@@ -112,6 +112,8 @@ export function CallView({ transport, onEndForEveryone, invites }: CallViewProps
       </div>
 
       {devicesOpen && <DevicePanel id={`${id}-devices`} transport={transport} />}
+
+      {invites && <LobbyNotice departmentId={invites.departmentId} visitId={invites.visitId} />}
 
       {invites && invitesOpen && (
         <div id={`${id}-invites`}>

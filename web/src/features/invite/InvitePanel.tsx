@@ -1,20 +1,10 @@
-import type { CreatedInvite, InviteRole, InviteView } from '@amtsraum/shared';
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import type { CreatedInvite, InviteRole } from '@amtsraum/shared';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../app/api';
 import { LanguageOptions, useLanguageName } from '../knock/LanguageOptions';
-import {
-  admitInvitee,
-  createInvite,
-  emailInvite,
-  listInvites,
-  removeInvitee,
-  revokeInvite,
-  type InviteTarget,
-} from './api';
-
-/** How often the clerk's list looks for invitees waiting to be let in. */
-const REFRESH_MS = 4_000;
+import { admitInvitee, createInvite, emailInvite, removeInvitee, revokeInvite, type InviteTarget } from './api';
+import { useInviteList } from './useInviteList';
 
 interface InvitePanelProps {
   departmentId: string;
@@ -32,36 +22,14 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
   const { t } = useTranslation('invite');
   const languageName = useLanguageName();
   const id = useId();
-  const targetKey = 'visitId' in target ? `v:${target.visitId}` : `a:${target.appointmentId}`;
-  const [invites, setInvites] = useState<InviteView[]>([]);
+  const list = useInviteList(departmentId, target);
+  const { invites, refresh } = list;
   const [created, setCreated] = useState<CreatedInvite | null>(null);
   const [status, setStatus] = useState('');
-  const [error, setError] = useState('');
+  const [actionError, setError] = useState('');
+  const error = actionError || (list.error ? t(`errors:codes.${list.error}`, { defaultValue: t('failed') }) : '');
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const SubHeading = headingLevel === 2 ? 'h3' : 'h4';
-
-  const refresh = useCallback(
-    async (signal?: AbortSignal) => {
-      try {
-        const list = await listInvites(departmentId, target, signal);
-        setInvites(list.invites);
-      } catch (caught) {
-        if (!signal?.aborted) setError(t(`errors:codes.${toApiError(caught).code}`, { defaultValue: t('failed') }));
-      }
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- targetKey stands for target
-    [departmentId, targetKey, t],
-  );
-  useEffect(() => {
-    const controller = new AbortController();
-    const first = setTimeout(() => void refresh(controller.signal), 0);
-    const timer = setInterval(() => void refresh(controller.signal), REFRESH_MS);
-    return () => {
-      controller.abort();
-      clearTimeout(first);
-      clearInterval(timer);
-    };
-  }, [refresh]);
 
   const act = async (action: () => Promise<void>, done: string) => {
     setError('');
@@ -452,6 +420,49 @@ export function AppointmentInvites({
           />
         )}
       </div>
+    </div>
+  );
+}
+
+/**
+ * In the call, for the clerk: people waiting to be let in by a lobby link, whether or not the
+ * invite panel is open.
+ */
+export function LobbyNotice({ departmentId, visitId }: { departmentId: string; visitId: string }) {
+  const { t } = useTranslation('invite');
+  const { invites, refresh } = useInviteList(departmentId, { visitId });
+  const [error, setError] = useState('');
+  const waiting = invites.flatMap((invite) =>
+    invite.guests.filter((guest) => guest.state === 'waiting').map((guest) => ({ invite, guest })),
+  );
+  return (
+    <div role="status" data-testid="lobby-notice">
+      {waiting.length > 0 && (
+        <div className="callout lobby-notice">
+          <ul className="plain-list">
+            {waiting.map(({ invite, guest }) => (
+              <li key={guest.id}>
+                {t('lobby.waiting', { name: guest.name, label: invite.label })}{' '}
+                <button
+                  type="button"
+                  className="button button--primary button--small"
+                  onClick={() => {
+                    setError('');
+                    admitInvitee(departmentId, guest.id).then(
+                      () => refresh(),
+                      (caught: unknown) =>
+                        setError(t(`errors:codes.${toApiError(caught).code}`, { defaultValue: t('failed') })),
+                    );
+                  }}
+                >
+                  {t('panel.admit', { name: guest.name })}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {error && <p className="callout callout--warning">{error}</p>}
     </div>
   );
 }
