@@ -117,6 +117,14 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     await carer.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
     await passDeviceCheck(carer);
     await expect(remoteTile(clerk.page).filter({ hasText: 'Jana Berg' }).getByTestId('role')).toHaveText('Gast');
+
+    // The clerk ends the call for everyone: the guest gets a short goodbye, not the citizen's follow-up.
+    await clerk.page.getByRole('button', { name: 'Gespräch für alle beenden' }).click();
+    await clerk.page.getByRole('button', { name: 'Ja, für alle beenden' }).click();
+    await expect(carer.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'guest');
+    await expect(carer.page.getByText('Vielen Dank, dass Sie dabei waren.')).toBeVisible();
+    await expect(citizen.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'citizen');
+    await expectNoA11yViolations(carer.page);
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     for (const person of [citizen, interpreter, carer, clerk]) await person.context.close();

@@ -10,8 +10,8 @@ import type { CallEndedState } from './CallPage';
 import './call.css';
 
 /**
- * `/call/:visitId/ended`: what happens next, and ways to follow up. Booking does not exist yet,
- * so the follow-up is knocking again at the same department, or its contact details.
+ * `/call/:visitId/ended`: what happens next, and ways to follow up: booking an appointment,
+ * knocking again at the same department, or its contact details. Invitees get a short goodbye.
  */
 export function CallEndedPage() {
   const { t } = useTranslation('call');
@@ -24,6 +24,19 @@ export function CallEndedPage() {
         <ul className="link-list">
           <li>
             <Link to="/staff">{t('ended.toStaff')}</Link>
+          </li>
+        </ul>
+      </div>
+    );
+  }
+  if (state?.role === 'interpreter' || state?.role === 'guest') {
+    return (
+      <div className="call-ended" data-testid="call-ended" data-role={state.role}>
+        <PageHeading title={t('ended.title')}>{t('ended.heading')}</PageHeading>
+        <p className="lead">{t('ended.inviteeThanks')}</p>
+        <ul className="link-list">
+          <li>
+            <Link to="/">{t('ended.home')}</Link>
           </li>
         </ul>
       </div>
