@@ -25,6 +25,8 @@ export const CallJoinResponseSchema = z.discriminatedUnion('transport', [
     /** For the clerk's "end call for everyone" (finishing the visit in its department). */
     departmentId: z.uuid(),
     self: CallSelfSchema,
+    /** Clerk only: the interpreter language the citizen asked for. */
+    interpreterLanguage: z.string().nullable().optional(),
     url: z.string(),
     token: z.string(),
   }),
@@ -33,6 +35,7 @@ export const CallJoinResponseSchema = z.discriminatedUnion('transport', [
     visitId: z.uuid(),
     departmentId: z.uuid(),
     self: CallSelfSchema,
+    interpreterLanguage: z.string().nullable().optional(),
     iceServers: z.array(IceServerSchema),
     maxParticipants: z.number().int().positive(),
   }),

@@ -78,6 +78,9 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     await clerk.page.getByRole('button', { name: 'Einladen' }).click();
     const panel = clerk.page.getByTestId('invite-panel');
     await expect(panel.getByTestId('invite-item')).toContainText('Elif Demir');
+    // The panel knows the language the citizen asked for, and fills it in.
+    await expect(panel.getByTestId('interpreter-requested')).toContainText('Türkçe');
+    await expect(panel.getByRole('combobox', { name: 'Sprache' })).toHaveValue('tr');
     await expectNoA11yViolations(clerk.page);
     await panel.getByRole('button', { name: /zurückziehen$/ }).click();
     await expect(interpreter.page.getByTestId('call-removed')).toBeVisible();

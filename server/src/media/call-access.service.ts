@@ -34,6 +34,7 @@ export async function resolveCallGrant(
       citizenName: visits.citizenName,
       citizenScreenShare: visits.citizenScreenShare,
       appointmentId: visits.appointmentId,
+      interpreterLanguage: visits.interpreterLanguage,
     })
     .from(visits)
     .where(and(eq(visits.id, options.visitId), inArray(visits.state, [...IN_CALL_STATES])))
@@ -46,6 +47,7 @@ export async function resolveCallGrant(
       identity: `clerk-${options.staff.id}`,
       name: options.staff.name,
       canShareScreen: true,
+      interpreterLanguage: visit.interpreterLanguage,
     };
   }
   if (visit && options.citizenVisitId === visit.id) {
@@ -68,12 +70,14 @@ export async function resolveCallGrant(
 /** The transport for a call: LiveKit when configured (or demanded), else peer-to-peer. */
 export async function joinDetails(config: Config, grant: CallGrant): Promise<CallJoinResponse> {
   const self = { identity: grant.identity, name: grant.name, role: grant.role, canShareScreen: grant.canShareScreen };
+  const visit = grant.role === 'clerk' ? { interpreterLanguage: grant.interpreterLanguage ?? null } : {};
   if (config.media.mode === 'livekit' && config.media.livekit) {
     return {
       transport: 'livekit',
       visitId: grant.visitId,
       departmentId: grant.departmentId,
       self,
+      ...visit,
       url: config.media.livekit.url,
       token: await mintLivekitToken(config.media.livekit, grant),
     };
@@ -83,6 +87,7 @@ export async function joinDetails(config: Config, grant: CallGrant): Promise<Cal
     visitId: grant.visitId,
     departmentId: grant.departmentId,
     self,
+    ...visit,
     iceServers: config.media.iceServers,
     maxParticipants: config.media.p2pMaxParticipants,
   };

@@ -11,6 +11,8 @@ export interface CallGrant {
   name: string;
   /** Clerks share their screen by default; others only when the clerk allows it. */
   canShareScreen: boolean;
+  /** For the clerk: the interpreter language the citizen asked for, to invite one in a click. */
+  interpreterLanguage?: string | null;
 }
 
 /** The one room name for a visit's call: derived from the visit id, useless without a grant. */

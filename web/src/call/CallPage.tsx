@@ -138,6 +138,7 @@ export function CallPage() {
           transport={phase.transport}
           role={phase.grant.self.role}
           departmentId={phase.grant.departmentId}
+          interpreterLanguage={phase.grant.interpreterLanguage ?? null}
           onLeft={() => {
             requestFocus();
             setPhase({ status: 'left' });
@@ -160,6 +161,7 @@ function ActiveCall({
   transport,
   role,
   departmentId,
+  interpreterLanguage,
   onLeft,
   onForbidden,
   onDispose,
@@ -168,6 +170,7 @@ function ActiveCall({
   transport: CallTransport;
   role: CallEndedState['role'];
   departmentId: string;
+  interpreterLanguage: string | null;
   onLeft: () => void;
   /** Refused, or (`removed`) taken out of the call by the clerk. */
   onForbidden: (removed: boolean) => void;
@@ -217,7 +220,9 @@ function ActiveCall({
   return (
     <CallView
       transport={transport}
-      {...(role === 'clerk' ? { onEndForEveryone: endForEveryone, invites: { departmentId, visitId } } : {})}
+      {...(role === 'clerk'
+        ? { onEndForEveryone: endForEveryone, invites: { departmentId, visitId, interpreterLanguage } }
+        : {})}
     />
   );
 }

@@ -16,7 +16,7 @@ interface CallViewProps {
   /** Clerk only: finishes the visit, which ends the call for everyone. */
   onEndForEveryone?: () => Promise<void>;
   /** Clerk only: invite links for this visit's call. */
-  invites?: { departmentId: string; visitId: string };
+  invites?: { departmentId: string; visitId: string; interpreterLanguage: string | null };
 }
 
 export function CallView({ transport, onEndForEveryone, invites }: CallViewProps) {
@@ -117,7 +117,11 @@ export function CallView({ transport, onEndForEveryone, invites }: CallViewProps
 
       {invites && invitesOpen && (
         <div id={`${id}-invites`}>
-          <InvitePanel departmentId={invites.departmentId} target={{ visitId: invites.visitId }} />
+          <InvitePanel
+            departmentId={invites.departmentId}
+            target={{ visitId: invites.visitId }}
+            interpreterLanguage={invites.interpreterLanguage}
+          />
         </div>
       )}
 

@@ -136,6 +136,12 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
       name: 'Dolmetscherin Türkisch',
       canShareScreen: false,
     });
+    // The clerk's grant names the interpreter language the citizen asked for; nobody else's does.
+    expect(CallJoinResponseSchema.parse(join.json).interpreterLanguage).toBeUndefined();
+    expect(CallJoinResponseSchema.parse((await clerk.browser.post(`/api/calls/${visitId}/join`)).json)).toMatchObject({
+      interpreterLanguage: 'tr',
+      self: { role: 'clerk' },
+    });
     // Not another visit's call, and no clerk powers.
     expect((await interpreter.post(`/api/calls/${otherVisitId}/join`)).status).toBe(403);
     expect((await interpreter.post(`/api/calls/${visitId}/screen-share`, { allowed: true })).status).toBe(403);

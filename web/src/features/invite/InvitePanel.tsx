@@ -46,6 +46,11 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
   return (
     <section className="panel invite-panel" aria-labelledby={`${id}-heading`} data-testid="invite-panel">
       <Heading id={`${id}-heading`}>{t('panel.heading')}</Heading>
+      {interpreterLanguage && (
+        <p data-testid="interpreter-requested">
+          {t('panel.requested', { language: languageName(interpreterLanguage) })}
+        </p>
+      )}
       <CreateInviteForm
         interpreterLanguage={interpreterLanguage ?? null}
         onCreate={async (body) => {
