@@ -2,7 +2,15 @@ import { MailboxListSchema, MailboxMessageSchema, SlotsResponseSchema, type Book
 import type { Browser, Locator, Page } from '@playwright/test';
 import { expectFrames, passDeviceCheck, remoteCamera } from './call-support';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
-import { expectNoBrowserErrors, peoplePerTest, setDoor, signInAsStaff, tidyDepartment, type Person } from './support';
+import {
+  expectNoBrowserErrors,
+  peoplePerTest,
+  setDoor,
+  signInAsStaff,
+  tabTo,
+  tidyDepartment,
+  type Person,
+} from './support';
 
 // Reserved video appointments (issue 6), against tests/e2e/installation.e2e.json: Testhausen's
 // "Terminbüro" with one 15-minute service and one clerk bookable around the clock, no notice
@@ -202,6 +210,42 @@ test('book, find the confirmation in the mailbox page, cancel through the confir
 
   // And the cancellation went out by mail.
   await openMail(page, email, 'appointment.cancelled');
+});
+
+test('a whole booking works with the keyboard alone', async ({ page }) => {
+  await page.goto(BOOKING_PAGE);
+  await expect(stepHeading(page)).toHaveText('Schritt 1 von 3: Leistung wählen');
+  await tabTo(page, page.getByRole('button', { name: 'Weiter' }));
+  await page.keyboard.press('Enter');
+  await expect(stepHeading(page)).toHaveText('Schritt 2 von 3: Termin wählen');
+  await expect(stepHeading(page)).toBeFocused();
+
+  // Two weeks on, so the other tests keep the nearer slots.
+  for (let week = 0; week < 2; week += 1) {
+    const range = page.getByTestId('slot-range');
+    const before = (await range.textContent()) ?? '';
+    await tabTo(page, page.getByRole('button', { name: 'Spätere Woche' }));
+    await page.keyboard.press('Enter');
+    await expect(range).not.toHaveText(before);
+    await expect(range).toHaveText(/freie Termine$/);
+  }
+  const slot = page.getByTestId('slot-list').getByRole('button').nth(2);
+  await tabTo(page, slot);
+  await page.keyboard.press('Enter');
+  await expect(stepHeading(page)).toHaveText('Schritt 3 von 3: Ihre Angaben');
+
+  const form = page.getByRole('form', { name: 'Ihre Angaben' });
+  await tabTo(page, form.getByRole('textbox', { name: 'Name' }));
+  await page.keyboard.type('Kim Tastatur');
+  await tabTo(page, form.getByRole('textbox', { name: 'E-Mail-Adresse' }));
+  await page.keyboard.type(uniqueEmail('kim'));
+  await tabTo(page, form.getByRole('checkbox', { name: /Datenschutzhinweise/ }));
+  await page.keyboard.press('Space');
+  await tabTo(page, page.getByRole('button', { name: 'Termin verbindlich buchen' }));
+  await page.keyboard.press('Enter');
+  const confirmation = page.getByTestId('booking-confirmation');
+  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
+  await expect(confirmation.getByRole('heading', { level: 2 })).toBeFocused();
 });
 
 test('a slot taken meanwhile offers alternatives and keeps the details; bad links find nothing', async ({

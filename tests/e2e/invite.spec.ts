@@ -8,6 +8,7 @@ import {
   knockViaApi,
   newPerson,
   openDoorAsClerk,
+  tabTo,
   tidyDepartment,
 } from './support';
 
@@ -151,7 +152,11 @@ test('an expired invitation link says so, in the invitee’s language', async ({
     await guest.page.waitForTimeout(2_500); // past its validity
 
     await guest.page.goto(url);
-    await guest.page.getByRole('button', { name: 'Continue', exact: true }).click();
+    // By keyboard alone: the name field, then the button.
+    await tabTo(guest.page, guest.page.getByLabel('Your name (optional)'));
+    await guest.page.keyboard.type('Tom Gast');
+    await tabTo(guest.page, guest.page.getByRole('button', { name: 'Continue', exact: true }));
+    await guest.page.keyboard.press('Enter');
     await expect(guest.page.getByTestId('invite-problem-invite_expired')).toBeVisible();
     await expect(mainHeading(guest.page)).toHaveText('This invitation link has expired');
     await expectNoA11yViolations(guest.page);

@@ -8,7 +8,7 @@ import {
   type KnockRequest,
   type StaffMe,
 } from '@amtsraum/shared';
-import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test';
+import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
 /**
@@ -236,4 +236,18 @@ export async function knockViaForm(
 export async function openWaitingRoom(person: Person, slug: DepartmentSlug): Promise<void> {
   await person.page.goto(`/${TENANT}/${slug}/wait`);
   await expect(person.page.getByRole('heading', { level: 1 })).toBeVisible();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyboard
+
+/** Presses Tab until `target` has the focus: proves it can be reached without a mouse. */
+export async function tabTo(page: Page, target: Locator, maxPresses = 200): Promise<void> {
+  const focused = () => target.evaluate((element) => element === document.activeElement);
+  if (await focused()) return;
+  for (let i = 0; i < maxPresses; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await focused()) return;
+  }
+  throw new Error(`not reached with ${String(maxPresses)} presses of Tab: ${target.toString()}`);
 }
