@@ -1,4 +1,10 @@
-import type { Contact, LocalizedText, OpeningHours } from '@amtsraum/shared';
+import {
+  APPOINTMENT_STATES,
+  VISIT_STATES,
+  type Contact,
+  type LocalizedText,
+  type OpeningHours,
+} from '@amtsraum/shared';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -184,16 +190,8 @@ export const staffSessions = pgTable(
   (table) => [index('staff_sessions_staff_idx').on(table.staffId)],
 );
 
-export const visitStateEnum = pgEnum('visit_state', [
-  'waiting',
-  'admitted',
-  'in_call',
-  'done',
-  'declined',
-  'left',
-  'expired',
-  'no_show',
-]);
+// The states cross the wire too: one list in shared/, for the database and the API alike.
+export const visitStateEnum = pgEnum('visit_state', VISIT_STATES);
 export const visitKindEnum = pgEnum('visit_kind', ['walk_in', 'appointment']);
 
 /**
@@ -325,7 +323,7 @@ export const staffAbsences = pgTable(
   ],
 );
 
-export const appointmentStateEnum = pgEnum('appointment_state', ['booked', 'cancelled', 'arrived', 'done', 'no_show']);
+export const appointmentStateEnum = pgEnum('appointment_state', APPOINTMENT_STATES);
 
 /**
  * A booked video appointment with one clerk. Two live appointments of one clerk never overlap:

@@ -239,7 +239,13 @@ export interface Removal {
   identities: string[];
 }
 
-async function announce(ctx: StaffCtx, invite: InviteRow, action: string, data: Record<string, string> = {}) {
+async function announce(
+  ctx: StaffCtx,
+  invite: InviteRow,
+  action: string,
+  data: Record<string, string> = {},
+  { publish = true } = {},
+) {
   const visit = await liveVisitFor(ctx.db, invite);
   await insertAudit(ctx.db, {
     tenantId: invite.tenantId,
@@ -252,7 +258,7 @@ async function announce(ctx: StaffCtx, invite: InviteRow, action: string, data: 
     createdAt: ctx.now,
   });
   // The hub re-checks every invitee in the department's calls on this event, in every process.
-  await ctx.events.publish({ departmentId: invite.departmentId, ...(visit ? { visitId: visit.id } : {}) });
+  if (publish) await ctx.events.publish({ departmentId: invite.departmentId, ...(visit ? { visitId: visit.id } : {}) });
   return visit?.id ?? null;
 }
 
@@ -310,7 +316,8 @@ export async function admitGuest(ctx: StaffCtx, departmentId: string, guestId: s
 /** What the clerk's e-mail needs: the link (signed again; the row decides validity) and context. */
 export async function inviteForEmail(ctx: StaffCtx, departmentId: string, inviteId: string) {
   const invite = await findInviteInDepartment(ctx, departmentId, inviteId);
-  if (inviteState(invite, ctx.now) !== 'active') throw new AppError(`invite_${inviteStateCode(invite, ctx.now)}`, 410);
+  const state = inviteState(invite, ctx.now);
+  if (state !== 'active') throw new AppError(`invite_${state}`, 410);
   const [context] = await ctx.db
     .select({ tenantName: tenants.name, timeZone: tenants.timeZone, departmentName: departments.name })
     .from(departments)
@@ -324,18 +331,14 @@ export async function inviteForEmail(ctx: StaffCtx, departmentId: string, invite
         .from(appointments)
         .where(eq(appointments.id, invite.appointmentId))
     : [];
-  await announce(ctx, invite, 'invite_emailed');
+  // Audited, but nothing in any call changes: no live event.
+  await announce(ctx, invite, 'invite_emailed', {}, { publish: false });
   return {
     invite,
     url: inviteUrl(ctx.config, await tokenFor(ctx.config, invite, ctx.now)),
     ...context,
     startsAt: appointment?.startsAt ?? null,
   };
-}
-
-function inviteStateCode(invite: InviteRow, now: Date): 'revoked' | 'expired' | 'used_up' {
-  const state = inviteState(invite, now);
-  return state === 'active' ? 'expired' : state;
 }
 
 // -- the invitee's side --------------------------------------------------------
@@ -361,52 +364,45 @@ async function loadSeat(db: Db, guestId: string, now: Date) {
   return row;
 }
 
+/**
+ * Where the invite leads now: the live visit of its call, or when that call opens (appointment
+ * links before the citizen is in). A call that is over ends the invite: `invite_call_ended`.
+ */
+async function callOf(db: Db, invite: InviteRow): Promise<{ visitId: string | null; opensAt: Date | null }> {
+  if (invite.visitId) {
+    const [visit] = await db.select({ state: visits.state }).from(visits).where(eq(visits.id, invite.visitId));
+    if (!visit || ENDED_VISIT_STATES.includes(visit.state)) throw new AppError('invite_call_ended', 410);
+    return { visitId: visit.state === 'waiting' ? null : invite.visitId, opensAt: null };
+  }
+  const [appointment] = await db
+    .select({ state: appointments.state, startsAt: appointments.startsAt })
+    .from(appointments)
+    .where(eq(appointments.id, invite.appointmentId!));
+  if (!appointment || ['cancelled', 'done', 'no_show'].includes(appointment.state))
+    throw new AppError('invite_call_ended', 410);
+  const visitId = (await liveVisitFor(db, invite))?.id ?? null;
+  return { visitId, opensAt: visitId ? null : appointment.startsAt };
+}
+
 async function statusOf(db: Db, invite: InviteRow, guest: GuestRow): Promise<InviteeStatus> {
   const [context] = await db
-    .select({
-      tenantName: tenants.name,
-      timeZone: tenants.timeZone,
-      departmentName: departments.name,
-      joinOpensMinutesBefore: departments.joinOpensMinutesBefore,
-    })
+    .select({ tenantName: tenants.name, timeZone: tenants.timeZone, departmentName: departments.name })
     .from(departments)
     .innerJoin(tenants, eq(tenants.id, departments.tenantId))
     .where(eq(departments.id, invite.departmentId))
     .limit(1);
   if (!context) throw new AppError('invite_invalid', 404);
+  const { visitId, opensAt } = await callOf(db, invite);
   const base = {
     role: invite.role,
     label: invite.label,
     name: guest.name ?? invite.label,
-    tenantName: context.tenantName,
-    departmentName: context.departmentName,
-    timeZone: context.timeZone,
+    ...context,
+    visitId,
+    opensAt: opensAt?.toISOString() ?? null,
   };
-  let visitId: string | null = null;
-  let opensAt: Date | null = null;
-  if (invite.visitId) {
-    const [visit] = await db.select({ state: visits.state }).from(visits).where(eq(visits.id, invite.visitId));
-    if (!visit || ENDED_VISIT_STATES.includes(visit.state)) throw new AppError('invite_call_ended', 410);
-    if (visit.state !== 'waiting') visitId = invite.visitId;
-  } else {
-    const [appointment] = await db
-      .select({ state: appointments.state, startsAt: appointments.startsAt })
-      .from(appointments)
-      .where(eq(appointments.id, invite.appointmentId!));
-    if (!appointment || ['cancelled', 'done', 'no_show'].includes(appointment.state))
-      throw new AppError('invite_call_ended', 410);
-    visitId = (await liveVisitFor(db, invite))?.id ?? null;
-    if (!visitId) opensAt = appointment.startsAt;
-  }
-  if (!visitId)
-    return {
-      ...base,
-      state: 'not_started',
-      visitId: null,
-      opensAt: opensAt?.toISOString() ?? null,
-    } satisfies InviteeStatus;
-  const waiting = invite.lobby && !guest.admittedAt;
-  return { ...base, state: waiting ? 'waiting' : 'ready', visitId, opensAt: null };
+  if (!visitId) return { ...base, state: 'not_started' };
+  return { ...base, state: invite.lobby && !guest.admittedAt ? 'waiting' : 'ready' };
 }
 
 /**
@@ -443,7 +439,7 @@ export async function redeemInvite(
     const state = inviteState(invite, ctx.now);
     if (state !== 'active') throw new AppError(`invite_${state}`, 410);
     // The call must still exist before a use is spent on it.
-    await statusOf(tx as unknown as Db, invite, { admittedAt: null } as GuestRow);
+    await callOf(tx, invite);
     const [counted] = await tx
       .update(invites)
       .set({ uses: sql`${invites.uses} + 1` })

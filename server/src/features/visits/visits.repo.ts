@@ -48,39 +48,31 @@ export function queueOrder(now: Date): SQL[] {
   return [sql`${dueStart} asc nulls last`, desc(visits.priority), asc(visits.createdAt), asc(visits.id)];
 }
 
-/** Waiting, admitted and in-call visits of a department, in queue order at `now`. */
-export async function listLiveVisits(db: Db, departmentId: string, now: Date): Promise<VisitWithContext[]> {
+/** Visits with their service, admitting clerk and appointment joined: the rows every screen reads. */
+function selectWithContext(db: Db) {
   return db
     .select(visitColumns)
     .from(visits)
     .leftJoin(services, eq(services.id, visits.serviceId))
     .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
-    .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
+    .leftJoin(appointments, eq(appointments.id, visits.appointmentId));
+}
+
+/** Waiting, admitted and in-call visits of a department, in queue order at `now`. */
+export async function listLiveVisits(db: Db, departmentId: string, now: Date): Promise<VisitWithContext[]> {
+  return selectWithContext(db)
     .where(and(eq(visits.departmentId, departmentId), inArray(visits.state, ['waiting', 'admitted', 'in_call'])))
     .orderBy(...queueOrder(now));
 }
 
 export async function findVisitWithContext(db: Db, visitId: string): Promise<VisitWithContext | undefined> {
-  const [row] = await db
-    .select(visitColumns)
-    .from(visits)
-    .leftJoin(services, eq(services.id, visits.serviceId))
-    .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
-    .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
-    .where(eq(visits.id, visitId))
-    .limit(1);
+  const [row] = await selectWithContext(db).where(eq(visits.id, visitId)).limit(1);
   return row;
 }
 
 export async function findVisitsWithContext(db: Db, visitIds: string[]): Promise<VisitWithContext[]> {
   if (visitIds.length === 0) return [];
-  return db
-    .select(visitColumns)
-    .from(visits)
-    .leftJoin(services, eq(services.id, visits.serviceId))
-    .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
-    .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
-    .where(inArray(visits.id, visitIds));
+  return selectWithContext(db).where(inArray(visits.id, visitIds));
 }
 
 export async function findDepartmentWithTenant(db: Db, departmentId: string) {

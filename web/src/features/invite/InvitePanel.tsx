@@ -1,7 +1,7 @@
 import type { CreatedInvite, InviteRole } from '@amtsraum/shared';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { toApiError } from '../../app/api';
+import { toApiError, type ClientErrorCode } from '../../app/api';
 import { LanguageOptions, useLanguageName } from '../knock/LanguageOptions';
 import { admitInvitee, createInvite, emailInvite, removeInvitee, revokeInvite, type InviteTarget } from './api';
 import { useInviteList } from './useInviteList';
@@ -27,7 +27,8 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
   const [created, setCreated] = useState<CreatedInvite | null>(null);
   const [status, setStatus] = useState('');
   const [actionError, setError] = useState('');
-  const error = actionError || (list.error ? t(`errors:codes.${list.error}`, { defaultValue: t('failed') }) : '');
+  const errorText = useErrorText();
+  const error = actionError || (list.error ? errorText(list.error) : '');
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const SubHeading = headingLevel === 2 ? 'h3' : 'h4';
 
@@ -39,7 +40,7 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
       setStatus(done);
       await refresh();
     } catch (caught) {
-      setError(t(`errors:codes.${toApiError(caught).code}`, { defaultValue: t('failed') }));
+      setError(errorText(caught));
     }
   };
 
@@ -61,11 +62,10 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
             setStatus(t('panel.created'));
             await refresh();
           } catch (caught) {
+            // The form leaves only the validity open to mistakes: past, or beyond the allowed days.
             const apiError = toApiError(caught);
-            setError(
-              apiError.extras.fieldErrors?.map((field) => `${field.path}: ${field.message}`).join(' ') ??
-                t(`errors:codes.${apiError.code}`, { defaultValue: t('failed') }),
-            );
+            const untilWrong = apiError.extras.fieldErrors?.some((field) => field.path === 'validUntil');
+            setError(untilWrong ? t('form.untilInvalid') : errorText(caught));
           }
         }}
       />
@@ -334,6 +334,7 @@ export function QuickInterpreterInvite({
   language: string;
 }) {
   const { t } = useTranslation('invite');
+  const errorText = useErrorText();
   const languageName = useLanguageName();
   const [created, setCreated] = useState<CreatedInvite | null>(null);
   const [status, setStatus] = useState('');
@@ -356,8 +357,7 @@ export function QuickInterpreterInvite({
                 setCreated(result);
                 setStatus(t('panel.created'));
               },
-              (caught: unknown) =>
-                setError(t(`errors:codes.${toApiError(caught).code}`, { defaultValue: t('failed') })),
+              (caught: unknown) => setError(errorText(caught)),
             );
           }}
         >
@@ -372,7 +372,7 @@ export function QuickInterpreterInvite({
               await emailInvite(departmentId, created.invite.id, to);
               setStatus(t('panel.emailed', { to }));
             } catch (caught) {
-              setError(t(`errors:codes.${toApiError(caught).code}`, { defaultValue: t('failed') }));
+              setError(errorText(caught));
             }
           }}
         />
@@ -435,6 +435,7 @@ export function AppointmentInvites({
  */
 export function LobbyNotice({ departmentId, visitId }: { departmentId: string; visitId: string }) {
   const { t } = useTranslation('invite');
+  const errorText = useErrorText();
   const { invites, refresh } = useInviteList(departmentId, { visitId });
   const [error, setError] = useState('');
   const waiting = invites.flatMap((invite) =>
@@ -455,8 +456,7 @@ export function LobbyNotice({ departmentId, visitId }: { departmentId: string; v
                     setError('');
                     admitInvitee(departmentId, guest.id).then(
                       () => refresh(),
-                      (caught: unknown) =>
-                        setError(t(`errors:codes.${toApiError(caught).code}`, { defaultValue: t('failed') })),
+                      (caught: unknown) => setError(errorText(caught)),
                     );
                   }}
                 >
@@ -470,4 +470,10 @@ export function LobbyNotice({ departmentId, visitId }: { departmentId: string; v
       {error && <p className="callout callout--warning">{error}</p>}
     </div>
   );
+}
+
+/** A failed request as the text for its code (`errors:codes`), in the interface language. */
+function useErrorText(): (error: unknown) => string {
+  const { t } = useTranslation('errors');
+  return (error) => t(`codes.${typeof error === 'string' ? (error as ClientErrorCode) : toApiError(error).code}`);
 }
