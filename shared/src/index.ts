@@ -9,3 +9,4 @@ export * from './live.api.js';
 export * from './calls.api.js';
 export * from './appointments.api.js';
 export * from './invites.api.js';
+export * from './pages.js';

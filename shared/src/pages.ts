@@ -1,0 +1,70 @@
+/**
+ * Every page of the web client, in one table: the browser's routes, the server's page shell
+ * (which answers 404 for slugs that name nothing, and keeps fragment tokens out of Referers)
+ * and every link the server builds (mail, invite links) read their paths from here.
+ */
+
+interface PageSpec {
+  /** Route pattern: `:name` segments are parameters. */
+  path: string;
+  /** The page lives under a tenant's (and department's) slugs: the shell checks they exist. */
+  slugs?: boolean;
+  /** Opened from links carrying a token in the fragment: sent with `Referrer-Policy: no-referrer`. */
+  tokenInFragment?: boolean;
+}
+
+export const PAGES = {
+  home: { path: '/' },
+  staffHome: { path: '/staff' },
+  staffLogin: { path: '/staff/login' },
+  console: { path: '/staff/:departmentId' },
+  call: { path: '/call/:visitId' },
+  callEnded: { path: '/call/:visitId/ended' },
+  invite: { path: '/einladung', tokenInFragment: true },
+  manageAppointment: { path: '/termin', tokenInFragment: true },
+  joinAppointment: { path: '/termin/beitreten', tokenInFragment: true },
+  mailbox: { path: '/dev/mailbox' },
+  tenant: { path: '/:tenant', slugs: true },
+  department: { path: '/:tenant/:department', slugs: true },
+  waitingRoom: { path: '/:tenant/:department/wait', slugs: true },
+  booking: { path: '/:tenant/:department/termin', slugs: true },
+} as const satisfies Record<string, PageSpec>;
+
+export type PageName = keyof typeof PAGES;
+
+type ParamsOf<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamsOf<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+/** The parameters a page's path needs, e.g. `{ tenant, department }` for `department`. */
+export type PageParams<N extends PageName> = { [K in ParamsOf<(typeof PAGES)[N]['path']>]: string };
+
+type ParamArgs<N extends PageName> = [ParamsOf<(typeof PAGES)[N]['path']>] extends [never] ? [] : [PageParams<N>];
+
+/** The path of a page, parameters encoded: `pagePath('waitingRoom', { tenant, department })`. */
+export function pagePath<N extends PageName>(name: N, ...[params]: ParamArgs<N>): string {
+  const values = (params ?? {}) as Record<string, string>;
+  return PAGES[name].path.replace(/:([A-Za-z]+)/g, (_match, key: string) => {
+    const value = values[key];
+    if (value === undefined || value === '') throw new Error(`pagePath(${name}): missing ${key}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/**
+ * An absolute link to a page under the installation's public base URL (which may have a path),
+ * with an optional fragment: `pageUrl(base, 'invite', [], token)`.
+ */
+export function pageUrl<N extends PageName>(
+  base: URL | string,
+  name: N,
+  params: ParamArgs<N>,
+  fragment?: string,
+): string {
+  const path = pagePath(name, ...params);
+  const url = new URL(path.replace(/^\//, ''), String(base).endsWith('/') ? base : `${String(base)}/`);
+  if (fragment !== undefined) url.hash = fragment;
+  return url.href;
+}
