@@ -21,7 +21,9 @@ import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
 import { AppError } from './lib/errors.js';
+import { isSlug } from './lib/params.js';
 import type { Logger } from './lib/logger.js';
+import type { RateLimits } from './lib/rate-limit.js';
 import { apiNotFound, errorHandler, sendProblem } from './lib/problem.js';
 
 export interface AppDeps {
@@ -29,6 +31,8 @@ export interface AppDeps {
   database: Database;
   events: EventBus;
   logger: Logger;
+  /** Rate limits, shared by every process on one PostgreSQL. */
+  limits: RateLimits;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   version: string;

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { formatDemoLogins, seedDemoIfEmpty } from './db/seed.js';
 import { startAppointmentLoop } from './features/appointments/appointments.loop.js';
 import type { Logger } from './lib/logger.js';
+import { createRateLimits } from './lib/rate-limit.js';
 import { createEventBus, type EventBus } from './live/event-bus.js';
 import { LiveHub, type LiveHubOptions } from './live/live.hub.js';
 import { MailWorker, type MailWorkerOptions } from './mail/mail.worker.js';
@@ -68,6 +69,7 @@ export async function startServer(
     database,
     events,
     logger,
+    limits: createRateLimits(database, now),
     now,
     version,
     webDistDir: options.webDistDir === undefined ? findWebDist() : options.webDistDir,

@@ -3,7 +3,6 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../lib/errors.js';
-import { RateLimiter } from '../../lib/rate-limit.js';
 import { parseInput } from '../../lib/validate.js';
 import { currentStaff, requireStaff } from '../staff/require-staff.js';
 import { setVisitCookie } from '../visits/visits.router.js';
@@ -15,7 +14,7 @@ const IdSchema = z.uuid();
 export function appointmentsRouter(deps: AppDeps): Router {
   const router = Router();
   // The token carries 256 random bits, so this only keeps a script from hammering the database.
-  const arrivals = new RateLimiter({ max: 30, windowMs: 10 * 60_000 });
+  const arrivals = deps.limits.limiter('appointment-arrival', { max: 30, windowMs: 10 * 60_000 });
   const signedIn = requireStaff(deps);
   const ctx = () => ({ db: deps.database.db, events: deps.events, now: deps.now() });
   const staffCtx = (req: Request) => ({ ...ctx(), staff: currentStaff(req) });
@@ -27,7 +26,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
 
   // The token comes from the e-mail link's fragment, in the body: never in a URL or a log.
   router.post('/appointments/arrive', async (req, res) => {
-    arrivals.hit(req.ip ?? 'unknown');
+    await arrivals.hit(req.ip ?? 'unknown');
     const { token } = parseInput(ManageRequestSchema, req.body);
     const arrival = await arrive(ctx(), token);
     setVisitCookie(res, deps.config, arrival.visitId);

@@ -15,7 +15,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../lib/errors.js';
-import { RateLimiter } from '../../lib/rate-limit.js';
+import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
 import { currentStaff, requireStaff } from '../staff/require-staff.js';
 import {
@@ -52,10 +52,10 @@ export const BOOKING_LIMITS = {
 export function bookingRouter(deps: AppDeps): Router {
   const router = Router();
   const signedIn = requireStaff(deps);
-  const byAddress = new RateLimiter(BOOKING_LIMITS.perAddress);
-  const byEmail = new RateLimiter(BOOKING_LIMITS.perEmail);
-  const manage = new RateLimiter(BOOKING_LIMITS.manage);
-  const searches = new RateLimiter(BOOKING_LIMITS.slots);
+  const byAddress = deps.limits.limiter('booking-address', BOOKING_LIMITS.perAddress);
+  const byEmail = deps.limits.limiter('booking-email', BOOKING_LIMITS.perEmail);
+  const manage = deps.limits.limiter('manage-link', BOOKING_LIMITS.manage);
+  const searches = deps.limits.limiter('slot-search', BOOKING_LIMITS.slots);
 
   const ctx = () => ({ db: deps.database.db, events: deps.events, now: deps.now(), config: deps.config });
   const staffCtx = (req: Request) => ({ ...ctx(), staff: currentStaff(req) });
@@ -68,47 +68,40 @@ export function bookingRouter(deps: AppDeps): Router {
   };
 
   router.get('/tenants/:tenant/departments/:department/booking', async (req, res) => {
-    const info: BookingInfo = await getBookingInfo(deps.database.db, req.params.tenant, req.params.department);
+    const { tenantSlug, departmentSlug } = officeParams(req);
+    const info: BookingInfo = await getBookingInfo(deps.database.db, tenantSlug, departmentSlug);
     res.json(info);
   });
 
   router.get('/tenants/:tenant/departments/:department/slots', async (req, res) => {
-    searches.hit(address(req));
+    await searches.hit(address(req));
     const query = parseInput(SlotQuerySchema, req.query);
-    const slots: SlotsResponse = await findSlots(ctx(), {
-      tenantSlug: req.params.tenant,
-      departmentSlug: req.params.department,
-      query,
-    });
+    const slots: SlotsResponse = await findSlots(ctx(), { ...officeParams(req), query });
     res.json(slots);
   });
 
   router.post('/tenants/:tenant/departments/:department/appointments', async (req, res) => {
-    byAddress.hit(address(req));
+    await byAddress.hit(address(req));
     const request = parseInput(BookingRequestSchema, req.body);
-    byEmail.hit(request.email);
-    const appointment: CitizenAppointment = await bookAsCitizen(ctx(), {
-      tenantSlug: req.params.tenant,
-      departmentSlug: req.params.department,
-      request,
-    });
+    await byEmail.hit(request.email);
+    const appointment: CitizenAppointment = await bookAsCitizen(ctx(), { ...officeParams(req), request });
     res.status(201).json({ appointment });
   });
 
   router.post('/appointments/manage', async (req, res) => {
-    manage.hit(address(req));
+    await manage.hit(address(req));
     const { token } = parseInput(ManageRequestSchema, req.body);
     res.json({ appointment: await manageByToken(ctx(), token) });
   });
 
   router.post('/appointments/cancel', async (req, res) => {
-    manage.hit(address(req));
+    await manage.hit(address(req));
     const { token } = parseInput(ManageRequestSchema, req.body);
     res.json({ appointment: await cancelByToken(ctx(), token) });
   });
 
   router.post('/appointments/rebook', async (req, res) => {
-    manage.hit(address(req));
+    await manage.hit(address(req));
     const { token, startsAt } = parseInput(RebookRequestSchema, req.body);
     res.json({ appointment: await rebookByToken(ctx(), token, new Date(startsAt)) });
   });

@@ -9,7 +9,6 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../lib/errors.js';
-import { RateLimiter } from '../../lib/rate-limit.js';
 import { parseInput } from '../../lib/validate.js';
 import { livekitRooms } from '../../media/livekit.provider.js';
 import { enqueueMail } from '../../mail/outbox.js';
@@ -38,7 +37,7 @@ export function invitesRouter(deps: AppDeps): Router {
   router.use(`${base}/appointments/:appointmentId/invites`, requireStaff(deps));
   router.use(`${base}/invites`, requireStaff(deps));
   // A guessing script gets nowhere (tokens are signed) but should not get far either.
-  const redeems = new RateLimiter({ max: 30, windowMs: 10 * 60_000 });
+  const redeems = deps.limits.limiter('invite-redeem', { max: 30, windowMs: 10 * 60_000 });
   const livekit =
     deps.config.media.mode === 'livekit' && deps.config.media.livekit ? livekitRooms(deps.config.media.livekit) : null;
 
@@ -161,7 +160,7 @@ export function invitesRouter(deps: AppDeps): Router {
   };
 
   router.post('/invites/redeem', async (req, res) => {
-    redeems.hit(req.ip ?? 'unknown');
+    await redeems.hit(req.ip ?? 'unknown');
     const body = parseInput(RedeemInviteRequestSchema, req.body);
     const redeemed = await redeemInvite(publicCtx(), {
       token: body.token,

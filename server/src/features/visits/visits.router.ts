@@ -4,7 +4,7 @@ import type { Config } from '../../config.js';
 import type { AppDeps } from '../../app.js';
 import { cookieOptions, parseCookies, signValue, verifySignedValue, VISIT_COOKIE } from '../../lib/cookies.js';
 import { AppError } from '../../lib/errors.js';
-import { RateLimiter } from '../../lib/rate-limit.js';
+import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
 import { loadCitizenVisit, loadDepartmentStateBySlugs } from './queue.service.js';
 import { knock, leave, touchVisits } from './visits.service.js';
@@ -29,25 +29,22 @@ export function visitIdFromCookie(secret: string, cookieHeader: string | undefin
 export function visitsRouter(deps: AppDeps): Router {
   const router = Router();
   // A family behind one address may knock a few times; a script may not.
-  const knocks = new RateLimiter({ max: 6, windowMs: 10 * 60_000 });
+  const knocks = deps.limits.limiter('knock', { max: 6, windowMs: 10 * 60_000 });
   const ctx = () => ({ db: deps.database.db, events: deps.events, now: deps.now() });
   const visitOf = (req: Request) => visitIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
   // Public and read-only, so a municipality's own website may show the door (CORS open).
   router.get('/tenants/:tenant/departments/:department/door', async (req, res) => {
-    const state = await loadDepartmentStateBySlugs(
-      deps.database.db,
-      req.params.tenant,
-      req.params.department,
-      deps.now(),
-    );
+    const { tenantSlug, departmentSlug } = officeParams(req);
+    const state = await loadDepartmentStateBySlugs(deps.database.db, tenantSlug, departmentSlug, deps.now());
     if (!state) throw new AppError('department_not_found', 404);
     const body: { door: DoorLive } = { door: state.door };
     res.set('Access-Control-Allow-Origin', '*').json(body);
   });
 
   router.post('/tenants/:tenant/departments/:department/knock', async (req, res) => {
-    knocks.hit(req.ip ?? 'unknown');
+    await knocks.hit(req.ip ?? 'unknown');
+    const { tenantSlug, departmentSlug } = officeParams(req);
     const request = parseInput(KnockRequestSchema, req.body);
 
     // A second knock from a browser already in this queue returns the place it has.
@@ -57,15 +54,15 @@ export function visitsRouter(deps: AppDeps): Router {
       if (
         existing &&
         ACTIVE.has(existing.state) &&
-        existing.tenantSlug === req.params.tenant &&
-        existing.departmentSlug === req.params.department
+        existing.tenantSlug === tenantSlug &&
+        existing.departmentSlug === departmentSlug
       ) {
         res.status(200).json({ visit: existing });
         return;
       }
     }
 
-    const visit = await knock(ctx(), { tenantSlug: req.params.tenant, departmentSlug: req.params.department, request });
+    const visit = await knock(ctx(), { tenantSlug, departmentSlug, request });
     setVisitCookie(res, deps.config, visit.id);
     res.status(201).json({ visit });
   });
