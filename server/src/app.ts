@@ -171,18 +171,16 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
   // The development mailbox (embedded mail only; the API answers 404 when SMTP is configured).
   app.get('/dev/mailbox', (_req, res) => sendShell(res, 200));
   app.get('/:tenant', async (req, res) => {
-    sendShell(res, (await pathExists(deps.database.db, req.params.tenant)) ? 200 : 404);
+    const { tenant } = req.params;
+    sendShell(res, isSlug(tenant) && (await pathExists(deps.database.db, tenant)) ? 200 : 404);
   });
-  app.get('/:tenant/:department', async (req, res) => {
-    const found = await pathExists(deps.database.db, req.params.tenant, req.params.department);
+  const officePage = async (req: Request<{ tenant: string; department: string }>, res: Response) => {
+    const { tenant, department } = req.params;
+    const found = isSlug(tenant) && isSlug(department) && (await pathExists(deps.database.db, tenant, department));
     sendShell(res, found ? 200 : 404);
-  });
-  for (const page of ['wait', 'termin']) {
-    app.get(`/:tenant/:department/${page}`, async (req: Request<{ tenant: string; department: string }>, res) => {
-      const found = await pathExists(deps.database.db, req.params.tenant, req.params.department);
-      sendShell(res, found ? 200 : 404);
-    });
-  }
+  };
+  app.get('/:tenant/:department', officePage);
+  for (const page of ['wait', 'termin']) app.get(`/:tenant/:department/${page}`, officePage);
   app.use((req: Request, res: Response) => {
     if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts('html')) sendShell(res, 404);
     else sendProblem(req, res, new AppError('route_not_found', 404));

@@ -1,7 +1,7 @@
 import { negotiateLocale, PROBLEM_CONTENT_TYPE, type ErrorCode, type Problem } from '@amtsraum/shared';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError } from './errors.js';
-import { ERROR_TITLES } from './messages.js';
+import { ERROR_TITLES, FIELD_MESSAGES } from './messages.js';
 
 /** Writes an RFC 9457 problem response in the requester's language. */
 export function sendProblem(req: Request, res: Response, error: AppError): void {
@@ -12,7 +12,14 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
     status: error.status,
     code: error.code,
     ...(error.detail ? { detail: error.detail } : {}),
-    ...(error.errors ? { errors: error.errors } : {}),
+    ...(error.errors
+      ? {
+          errors: error.errors.map(({ path, message }) => ({
+            path,
+            message: FIELD_MESSAGES[message]?.[locale] ?? message,
+          })),
+        }
+      : {}),
     ...error.extra,
     ...(typeof req.id === 'string' ? { requestId: req.id } : {}),
   };
@@ -35,7 +42,7 @@ interface HttpError {
   expose?: boolean;
 }
 
-/** Maps body-parser's error types to our stable codes. */
+/** Maps body-parser's error types, and what is wrong with the URL itself, to our stable codes. */
 function fromHttpError(error: HttpError): AppError | null {
   const byType: Record<string, [ErrorCode, number]> = {
     'entity.parse.failed': ['invalid_json', 400],
@@ -45,7 +52,12 @@ function fromHttpError(error: HttpError): AppError | null {
   };
   const known = error.type ? byType[error.type] : undefined;
   if (known) return new AppError(known[0], known[1]);
-  if ((error.status ?? error.statusCode) === 404) return new AppError('route_not_found', 404); // serve-static
+  const status = error.status ?? error.statusCode ?? 500;
+  // The router's "Failed to decode param" (a path like /%ff), and serve-static refusing a path that
+  // cannot be decoded or leaves its folder (/assets/%2e%2e/…): an address that names nothing.
+  if (status === 404 || (status >= 400 && status < 500 && error.expose !== false)) {
+    return new AppError('route_not_found', 404);
+  }
   return null;
 }
 

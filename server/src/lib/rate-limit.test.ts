@@ -71,7 +71,9 @@ describe.runIf(databaseKinds.includes('postgres'))('rate-limit counters in Postg
   it('are shared by limiters of two processes and store no address', async () => {
     const clock = settableClock(START);
     // Two app processes: each its own limits object over its own store, one database.
-    const [a, b] = [1, 2].map(() => createRateLimits(database, clock.now).limiter('knock', { max: 6, windowMs: 600_000 }));
+    const [a, b] = [1, 2].map(() =>
+      createRateLimits(database, clock.now).limiter('knock', { max: 6, windowMs: 600_000 }),
+    );
     const results: string[] = [];
     for (let i = 0; i < 8; i++) {
       results.push(
