@@ -75,6 +75,7 @@ const EnvSchema = z.object({
     .url({ protocol: /^smtps?$/, error: 'expected a URL like smtp://user:password@mail.example.de:587' })
     .optional(),
   MAIL_FROM: z.string().min(3).default('Amtsraum <no-reply@localhost>'),
+  SMTP_TIMEOUT_SECONDS: integerText(1, 600).default(60),
   SESSION_SECRET: z
     .string()
     .min(32, 'expected at least 32 random characters (openssl rand -base64 48)')
@@ -106,7 +107,13 @@ export interface Config {
     p2pMaxParticipants: number;
     iceServers: { urls: string | string[]; username?: string; credential?: string }[];
   };
-  mail: { smtpUrl: string | null; from: string; outboxDir: string };
+  mail: {
+    smtpUrl: string | null;
+    from: string;
+    outboxDir: string;
+    /** The longest one message may take to send (connect, greet, transfer) before it is retried. */
+    sendTimeoutMs: number;
+  };
   sessionSecret: string;
   retentionDays: number;
   seed: { enabled: boolean; password: string | null };
@@ -196,7 +203,12 @@ export function parseConfig(env: Env): Config {
       p2pMaxParticipants: e.P2P_MAX_PARTICIPANTS,
       iceServers: e.ICE_SERVERS,
     },
-    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM,
+      outboxDir: path.join(dataDir, 'outbox'),
+      sendTimeoutMs: e.SMTP_TIMEOUT_SECONDS * 1000,
+    },
     sessionSecret: e.SESSION_SECRET,
     retentionDays: e.RETENTION_DAYS,
     seed: { enabled: e.SEED_DEMO ?? e.NODE_ENV !== 'production', password: e.SEED_DEMO_PASSWORD ?? null },
