@@ -40,7 +40,8 @@ describe.each(databaseKinds)('names and labels on %s', (kind) => {
     const o = await office();
     for (const [problem, name] of Object.entries(SPOOFS)) {
       const de = await client().post(`${o.base}/knock`, { name, concern: 'Test', language: 'de', consent: true });
-      expect([problem, de.status, de.json.errors[0].path]).toEqual([problem, 400, 'name']);
+      expect([problem, de.status]).toEqual([problem, 400]);
+      expect(de.json.errors[0].path).toBe('name');
       expect(de.headers.get('content-language')).toBe('de');
       const en = await client().request(
         'POST',
@@ -71,9 +72,9 @@ describe.each(databaseKinds)('names and labels on %s', (kind) => {
     const { browser } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
     for (const name of Object.values(SPOOFS)) {
       const citizen = await client().post(`${o.base}/appointments`, bookingRequest(o, TUESDAY_0800, { name }));
-      expect([name, citizen.status, citizen.json.errors[0].path]).toEqual([name, 400, 'name']);
+      expect([name, citizen.status, citizen.json.errors?.[0].path]).toEqual([name, 400, 'name']);
       const staff = await browser.post(o.console, { ...bookingRequest(o, TUESDAY_0800, { name }), consent: undefined });
-      expect([name, staff.status, staff.json.errors[0].path]).toEqual([name, 400, 'name']);
+      expect([name, staff.status, staff.json.errors?.[0].path]).toEqual([name, 400, 'name']);
     }
     const [{ booked } = { booked: -1 }] = await db()
       .select({ booked: count() })
@@ -97,7 +98,7 @@ describe.each(databaseKinds)('names and labels on %s', (kind) => {
     const path = `/api/staff/departments/${o.department.id}/visits/${visitId}/invites`;
     for (const label of Object.values(SPOOFS)) {
       const response = await browser.post(path, { role: 'guest', label });
-      expect([label, response.status, response.json.errors[0].path]).toEqual([label, 400, 'label']);
+      expect([label, response.status, response.json.errors?.[0].path]).toEqual([label, 400, 'label']);
     }
     const [{ made } = { made: -1 }] = await db()
       .select({ made: count() })
@@ -110,7 +111,7 @@ describe.each(databaseKinds)('names and labels on %s', (kind) => {
     const token = new URL(created.json.url as string).hash.slice(1);
     for (const name of Object.values(SPOOFS)) {
       const response = await client().post('/api/invites/redeem', { token, name });
-      expect([name, response.status, response.json.errors[0].path]).toEqual([name, 400, 'name']);
+      expect([name, response.status, response.json.errors?.[0].path]).toEqual([name, 400, 'name']);
     }
     // No name at all is fine: the label stands in.
     expect((await client().post('/api/invites/redeem', { token, name: '  ' })).status).toBe(200);
