@@ -61,6 +61,32 @@ function fromHttpError(error: HttpError): AppError | null {
   return null;
 }
 
+/**
+ * Codes of a database that is down or restarting: the connection refused or cut, or PostgreSQL
+ * shutting down or still recovering (57P01–57P03). Drizzle wraps the driver's error in `cause`.
+ */
+const DATABASE_DOWN = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+
+function isDatabaseDown(error: unknown): boolean {
+  for (let cause = error, depth = 0; typeof cause === 'object' && cause && depth < 5; depth++) {
+    const { code } = cause as { code?: unknown };
+    if (typeof code === 'string' && DATABASE_DOWN.has(code)) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
   if (res.headersSent) {
     next(error);
@@ -73,6 +99,12 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   if (appError) {
     if (appError.status >= 500) req.log.error({ err: error }, 'request failed');
     sendProblem(req, res, appError);
+    return;
+  }
+  if (isDatabaseDown(error)) {
+    // Said once per request, briefly: while the database restarts, every request would log a stack.
+    req.log.warn({ code: 'database_unavailable' }, 'database unavailable');
+    sendProblem(req, res, new AppError('database_unavailable', 503, { headers: { 'Retry-After': '5' } }));
     return;
   }
   req.log.error({ err: error }, 'unexpected error');
