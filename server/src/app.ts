@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.webDistDir) serveWebClient(app, deps, deps.webDistDir);
   else app.use(apiNotFound);
 
-  app.use(errorHandler);
+  app.use(errorHandler(() => deps.database.ping(1_000)));
   return app;
 }
 

@@ -62,51 +62,31 @@ function fromHttpError(error: HttpError): AppError | null {
 }
 
 /**
- * Codes of a database that is down or restarting: the connection refused or cut, or PostgreSQL
- * shutting down or still recovering (57P01–57P03). Drizzle wraps the driver's error in `cause`.
+ * The one error middleware. `databaseReachable` is asked only about errors nothing else explains:
+ * while the database is down or restarting, those get 503 `database_unavailable` with a
+ * Retry-After (and one short warning each) instead of a 500 with a stack in the log.
  */
-const DATABASE_DOWN = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-  '57P01',
-  '57P02',
-  '57P03',
-]);
-
-function isDatabaseDown(error: unknown): boolean {
-  for (let cause = error, depth = 0; typeof cause === 'object' && cause && depth < 5; depth++) {
-    const { code } = cause as { code?: unknown };
-    if (typeof code === 'string' && DATABASE_DOWN.has(code)) return true;
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return false;
+export function errorHandler(databaseReachable: () => Promise<boolean> = async () => true): ErrorRequestHandler {
+  return async (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const appError =
+      error instanceof AppError
+        ? error
+        : (typeof error === 'object' && error && fromHttpError(error as HttpError)) || null;
+    if (appError) {
+      if (appError.status >= 500) req.log.error({ err: error }, 'request failed');
+      sendProblem(req, res, appError);
+      return;
+    }
+    if (!(await databaseReachable().catch(() => false))) {
+      req.log.warn({ code: 'database_unavailable' }, 'request failed: database unavailable');
+      sendProblem(req, res, new AppError('database_unavailable', 503, { headers: { 'Retry-After': '5' } }));
+      return;
+    }
+    req.log.error({ err: error }, 'unexpected error');
+    sendProblem(req, res, new AppError('internal_error', 500));
+  };
 }
-
-export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
-  if (res.headersSent) {
-    next(error);
-    return;
-  }
-  const appError =
-    error instanceof AppError
-      ? error
-      : (typeof error === 'object' && error && fromHttpError(error as HttpError)) || null;
-  if (appError) {
-    if (appError.status >= 500) req.log.error({ err: error }, 'request failed');
-    sendProblem(req, res, appError);
-    return;
-  }
-  if (isDatabaseDown(error)) {
-    // Said once per request, briefly: while the database restarts, every request would log a stack.
-    req.log.warn({ code: 'database_unavailable' }, 'database unavailable');
-    sendProblem(req, res, new AppError('database_unavailable', 503, { headers: { 'Retry-After': '5' } }));
-    return;
-  }
-  req.log.error({ err: error }, 'unexpected error');
-  sendProblem(req, res, new AppError('internal_error', 500));
-};
