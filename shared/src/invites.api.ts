@@ -66,11 +66,10 @@ export const EmailInviteRequestSchema = z.object({
 export const RedeemInviteRequestSchema = z.object({
   token: z.string().min(20).max(2_000),
   /** Empty or absent: the invite's label stands in. */
-  name: z
-    .string()
-    .trim()
-    .pipe(z.union([z.literal(''), personName(80, 'please enter a name')]))
-    .optional(),
+  name: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    personName(80, 'please enter a name').optional(),
+  ),
 });
 
 export const InviteeStatusSchema = z.object({

@@ -109,9 +109,10 @@ describe.each(databaseKinds)('names and labels on %s', (kind) => {
     const created = await browser.post(path, { role: 'guest', label: 'Begleitung' });
     expect(created.status).toBe(201);
     const token = new URL(created.json.url as string).hash.slice(1);
-    for (const name of Object.values(SPOOFS)) {
+    for (const [problem, name] of Object.entries(SPOOFS)) {
       const response = await client().post('/api/invites/redeem', { token, name });
       expect([name, response.status, response.json.errors?.[0].path]).toEqual([name, 400, 'name']);
+      expect(response.json.errors[0].message).toBe(SAID[problem as keyof typeof SAID][0]);
     }
     // No name at all is fine: the label stands in.
     expect((await client().post('/api/invites/redeem', { token, name: '  ' })).status).toBe(200);
