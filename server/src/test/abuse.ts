@@ -40,24 +40,39 @@ export interface Waits {
 
 /**
  * Keeps an ordinary client busy (`sample`, e.g. a page load or a ping) one request after another,
- * `pauseMs` apart, until `during` settles, and reports how long each wait was.
+ * `pauseMs` apart, until `during` settles, and reports how long each wait was. A wait is cut
+ * short at `giveUpMs` (and recorded as that long): the test is about being served, not about
+ * how long a stalled server takes to drain.
  */
 export async function sampleWaits(
   sample: () => Promise<unknown>,
   during: Promise<unknown>,
-  pauseMs = 200,
+  options: { pauseMs?: number; giveUpMs?: number } = {},
 ): Promise<Waits> {
+  const { pauseMs = 200, giveUpMs = 20_000 } = options;
   let done = false;
   void during.finally(() => (done = true)).catch(() => {});
   const samples: number[] = [];
   do {
     const start = performance.now();
-    await sample();
-    samples.push(Math.round(performance.now() - start));
-    if (!done) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    const answered = await Promise.race([sample().then(() => true), sleep(giveUpMs).then(() => false)]);
+    samples.push(answered ? Math.round(performance.now() - start) : giveUpMs);
+    if (!done) await sleep(pauseMs);
   } while (!done);
   await during;
   return { samples, max: Math.max(...samples) };
+}
+
+/** Waits until `sample` is answered within `withinMs` again (a stalled server drained its backlog). */
+export async function servedAgain(sample: () => Promise<unknown>, withinMs: number, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const start = performance.now();
+    const answered = await Promise.race([sample().then(() => true), sleep(timeoutMs).then(() => false)]);
+    if (answered && performance.now() - start < withinMs) return;
+    await sleep(500);
+  }
+  throw new Error(`not served within ${withinMs} ms again after ${timeoutMs} ms`);
 }
 
 /** An ordinary visitor's page: the door over HTTP, and a ping over the live connection. */
