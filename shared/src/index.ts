@@ -10,3 +10,4 @@ export * from './calls.api.js';
 export * from './appointments.api.js';
 export * from './invites.api.js';
 export * from './pages.js';
+export * from './staff-responses.api.js';
