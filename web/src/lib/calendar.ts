@@ -1,6 +1,6 @@
 import { addDays, formatCivilDate, parseCivilDate, zonedParts } from '@amtsraum/shared';
 
-// Calendar arithmetic in the municipality's zone; the wording of dates is in ../directory/format.
+// Calendar arithmetic in the municipality's zone; the wording of dates is in ui/format.ts.
 
 /** The date (YYYY-MM-DD) of an instant on the municipality's calendar. */
 export function dateOf(instant: Date, timeZone: string): string {

@@ -1,45 +1,55 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { ZodType } from 'zod';
-import { ApiError, getJson } from './api';
-import { currentLocale } from './i18n';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { toApiError, type ApiError } from './api';
 
-export type ApiState<T> =
-  { status: 'loading' } | { status: 'success'; data: T } | { status: 'error'; error: ApiError; retry: () => void };
+/**
+ * What a load has come to. While another key (or a reload) loads, `previous` holds the data of
+ * the last load if it succeeded, so a list can stay in place instead of blinking.
+ */
+export type LoadState<T> =
+  | { status: 'loading'; previous: T | null; reload: () => void }
+  | { status: 'success'; data: T; reload: () => void }
+  | { status: 'error'; error: ApiError; previous: T | null; reload: () => void };
 
 type Settled<T> = { status: 'success'; data: T } | { status: 'error'; error: ApiError };
 
 /**
- * Loads `path` once per path (and per retry). Deliberately not per language: localized texts
- * arrive whole, so switching language re-renders without a refetch.
+ * The one loading hook: runs `load` once per `key` and per `reload()`, aborting the request
+ * that is no longer wanted. Put everything the request depends on into `key`; `load` itself may
+ * change on every render (the latest one runs). Deliberately not keyed by the interface
+ * language: localized texts arrive whole, so switching language re-renders without a refetch.
  */
-export function useApi<T>(path: string, schema: ZodType<T>): ApiState<T> {
+export function useLoad<T>(key: string, load: (signal: AbortSignal) => Promise<T>): LoadState<T> {
   const [attempt, setAttempt] = useState(0);
-  const key = `${String(attempt)}:${path}`;
+  const current = `${String(attempt)}:${key}`;
   const [result, setResult] = useState<{ key: string; settled: Settled<T> } | null>(null);
+  const loadRef = useRef(load);
+  useEffect(() => {
+    loadRef.current = load;
+  });
 
   useEffect(() => {
     const controller = new AbortController();
-    const request = `${String(attempt)}:${path}`;
-    getJson(path, schema, { signal: controller.signal, language: currentLocale() }).then(
+    const request = current;
+    loadRef.current(controller.signal).then(
       (data) => {
+        if (controller.signal.aborted) return;
         setResult({ key: request, settled: { status: 'success', data } });
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
-        const apiError =
-          error instanceof ApiError ? error : new ApiError('invalid_response', null, undefined, { cause: error });
-        setResult({ key: request, settled: { status: 'error', error: apiError } });
+        setResult({ key: request, settled: { status: 'error', error: toApiError(error) } });
       },
     );
     return () => {
       controller.abort();
     };
-  }, [path, schema, attempt]);
+  }, [current]);
 
-  const retry = useCallback(() => {
+  const reload = useCallback(() => {
     setAttempt((n) => n + 1);
   }, []);
 
-  if (result?.key !== key) return { status: 'loading' };
-  return result.settled.status === 'error' ? { ...result.settled, retry } : result.settled;
+  const previous = result?.settled.status === 'success' ? result.settled.data : null;
+  if (result?.key !== current) return { status: 'loading', previous, reload };
+  return result.settled.status === 'error' ? { ...result.settled, previous, reload } : { ...result.settled, reload };
 }

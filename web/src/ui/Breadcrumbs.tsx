@@ -1,3 +1,4 @@
+import { pagePath } from '@amtsraum/shared';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 
@@ -9,7 +10,7 @@ export interface Crumb {
 
 export function Breadcrumbs({ items }: { items: Crumb[] }) {
   const { t } = useTranslation();
-  const all: Crumb[] = [{ label: t('breadcrumb.home'), to: '/' }, ...items];
+  const all: Crumb[] = [{ label: t('breadcrumb.home'), to: pagePath('home') }, ...items];
   return (
     <nav aria-label={t('breadcrumb.label')} className="breadcrumbs">
       <ol>

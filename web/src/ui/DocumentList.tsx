@@ -1,5 +1,5 @@
 import type { LocalizedText } from '@amtsraum/shared';
-import { useLocalize } from './useLocalize';
+import { useLocalize } from '../lib/useLocalize';
 
 /** Documents to bring, each in the reader's language where the office wrote one (with its `lang`). */
 export function DocumentList({

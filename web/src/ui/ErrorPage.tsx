@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import type { ApiError } from '../../app/api';
-import { PageHeading } from '../../app/PageHeading';
+import type { ApiError } from '../lib/api';
+import { PageHeading } from './PageHeading';
 import { RetryButton } from './RetryButton';
 
 interface ErrorPageProps {

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { Field, type FieldWiring } from '../../app/forms';
+import { Field, type FieldWiring } from './forms';
 import { LanguageOptions } from './LanguageOptions';
 
 export interface LanguageChoice {

@@ -3,7 +3,7 @@ import { CONVERSATION_LANGUAGES } from './languages';
 
 /** `<option>`s, each language named in itself and marked with its `lang`. */
 export function LanguageOptions() {
-  const { t } = useTranslation('knock');
+  const { t } = useTranslation();
   return (
     <>
       {CONVERSATION_LANGUAGES.map((tag) => (
@@ -17,6 +17,6 @@ export function LanguageOptions() {
 
 /** A language tag as its own name, for tables and texts; unknown tags as they are. */
 export function useLanguageName(): (tag: string) => string {
-  const { t } = useTranslation('knock');
+  const { t } = useTranslation();
   return (tag) => (CONVERSATION_LANGUAGES.includes(tag as never) ? t(`languages.${tag as 'de'}`) : tag);
 }

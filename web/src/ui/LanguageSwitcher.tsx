@@ -1,7 +1,7 @@
 import { SUPPORTED_LOCALES, type Locale } from '@amtsraum/shared';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { saveLocale } from './i18n';
+import { saveLocale } from '../lib/i18n';
 
 /** Toggle buttons, each language named in itself ("Deutsch", "English") and marked with its lang. */
 export function LanguageSwitcher() {

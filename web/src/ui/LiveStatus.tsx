@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLiveConnectionState } from './useLive';
+import { useLiveConnectionState } from '../lib/useLive';
 
 /**
  * A small polite notice while the live connection is down. Shown after a moment only, so a

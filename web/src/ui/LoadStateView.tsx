@@ -1,18 +1,18 @@
 import type { ReactNode } from 'react';
-import type { ApiState } from '../../app/useApi';
+import type { LoadState } from '../lib/useLoad';
 import { ErrorPage } from './ErrorPage';
 import { LoadingState } from './LoadingState';
 import { NotFoundPage } from './NotFoundPage';
 
-interface ApiStateViewProps<T> {
-  state: ApiState<T>;
+interface LoadStateViewProps<T> {
+  state: LoadState<T>;
   /** The tenant slug of the URL, for the way back from an unknown department. */
   tenantSlug?: string;
   children: (data: T) => ReactNode;
 }
 
 /** Loading, not found (by the API's stable codes), other failures, or the page itself. */
-export function ApiStateView<T>({ state, tenantSlug, children }: ApiStateViewProps<T>) {
+export function LoadStateView<T>({ state, tenantSlug, children }: LoadStateViewProps<T>) {
   if (state.status === 'loading') return <LoadingState />;
   if (state.status === 'success') return children(state.data);
   switch (state.error.code) {
@@ -23,6 +23,6 @@ export function ApiStateView<T>({ state, tenantSlug, children }: ApiStateViewPro
     case 'route_not_found':
       return <NotFoundPage reason="route" />;
     default:
-      return <ErrorPage error={state.error} retry={state.retry} />;
+      return <ErrorPage error={state.error} retry={state.reload} />;
   }
 }

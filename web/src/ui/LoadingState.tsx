@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { usePageTitle } from '../../app/usePageTitle';
+import { usePageTitle } from '../lib/usePageTitle';
 
 /** Stands in for a page while its data loads; announced politely, shown after a short delay. */
 export function LoadingState() {

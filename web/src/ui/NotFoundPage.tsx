@@ -1,6 +1,7 @@
+import { pagePath } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { PageHeading } from '../../app/PageHeading';
+import { PageHeading } from './PageHeading';
 
 interface NotFoundPageProps {
   /** What was not found: decides the explanation and the way back. */
@@ -18,11 +19,11 @@ export function NotFoundPage({ reason, tenantSlug }: NotFoundPageProps) {
       <ul className="link-list">
         {reason === 'department' && tenantSlug && (
           <li>
-            <Link to={`/${tenantSlug}`}>{t('notFound.backTenant')}</Link>
+            <Link to={pagePath('tenant', { tenant: tenantSlug })}>{t('notFound.backTenant')}</Link>
           </li>
         )}
         <li>
-          <Link to="/">{t('notFound.backHome')}</Link>
+          <Link to={pagePath('home')}>{t('notFound.backHome')}</Link>
         </li>
       </ul>
     </div>

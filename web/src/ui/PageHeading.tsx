@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { usePageFocus } from './page-focus';
-import { usePageTitle } from './usePageTitle';
+import { usePageFocus } from '../lib/page-focus';
+import { usePageTitle } from '../lib/usePageTitle';
 
 interface PageHeadingProps {
   /** The page's part of the document title. */

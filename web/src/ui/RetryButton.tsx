@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { usePageFocus } from '../../app/page-focus';
+import { usePageFocus } from '../lib/page-focus';
 
 interface RetryButtonProps {
   onClick: () => void;

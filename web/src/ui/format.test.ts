@@ -9,7 +9,7 @@ import {
   weekdayName,
 } from './format';
 
-describe('directory formatting', () => {
+describe('date and time formatting', () => {
   // 2026-11-23 07:00 UTC is Monday 08:00 in Berlin (winter time, UTC+1).
   const instant = new Date('2026-11-23T07:00:00Z');
 

@@ -13,7 +13,7 @@ interface AlternativeSlotsProps {
 
 /** "Diese Termine sind noch frei:" and a button for each. */
 export function AlternativeSlots({ slots, timeZone, onPick, listTestId }: AlternativeSlotsProps) {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('appointments');
   const id = useId();
   const slotName = useSlotName(timeZone);
   return (

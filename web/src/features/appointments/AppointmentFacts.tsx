@@ -1,10 +1,10 @@
 import type { CitizenAppointment, LocalizedText } from '@amtsraum/shared';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatClock, formatLongDate } from '../directory/format';
-import { useLocalize } from '../directory/useLocalize';
-import { ZoneNote } from '../directory/ZoneNote';
-import { useLanguageName } from '../knock/LanguageOptions';
+import { useLocalize } from '../../lib/useLocalize';
+import { formatClock, formatLongDate } from '../../ui/format';
+import { useLanguageName } from '../../ui/LanguageOptions';
+import { ZoneNote } from '../../ui/ZoneNote';
 
 /** One line of a `<dl className="facts">`: term and value side by side where there is room. */
 export function Fact({ term, testId, children }: { term: string; testId?: string; children: ReactNode }) {
@@ -32,7 +32,7 @@ export function ServiceNames({ services }: { services: { slug: string; name: Loc
 
 /** Date and time (in the municipality's zone), office, services, persons and language of an appointment. */
 export function AppointmentFacts({ appointment }: { appointment: CitizenAppointment }) {
-  const { t, i18n } = useTranslation('booking');
+  const { t, i18n } = useTranslation('appointments');
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const localize = useLocalize();
   const languageName = useLanguageName();

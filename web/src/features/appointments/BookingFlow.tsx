@@ -1,9 +1,9 @@
 import type { BookingInfo, Slot } from '@amtsraum/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { currentLocale } from '../../app/i18n';
-import { formatClock, formatLongDate } from '../directory/format';
-import { isConversationLanguage } from '../knock/languages';
+import { currentLocale } from '../../lib/i18n';
+import { formatClock, formatLongDate } from '../../ui/format';
+import { isConversationLanguage } from '../../ui/languages';
 import { Fact, ServiceNames } from './AppointmentFacts';
 import { documentsOf, durationOf } from './booking-rules';
 import { DetailsStep, type Details } from './DetailsStep';
@@ -58,7 +58,7 @@ function initialDetails(): Details {
  * when going back; focus moves to each step's heading.
  */
 export function BookingFlow({ info, mode, headingLevel, step: askedStep, onStep, onSubmit }: BookingFlowProps) {
-  const { t, i18n } = useTranslation('booking');
+  const { t, i18n } = useTranslation('appointments');
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const [choice, setChoice] = useState<ServiceChoice>(() => ({
     services: info.services.length === 1 && info.services[0] ? [info.services[0].slug] : [],

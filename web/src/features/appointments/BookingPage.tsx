@@ -1,31 +1,26 @@
-import {
-  BookingInfoSchema,
-  type BookingInfo,
-  type CitizenAppointment,
-  type DepartmentResponse,
-} from '@amtsraum/shared';
+import { pagePath, type BookingInfo, type CitizenAppointment, type DepartmentResponse } from '@amtsraum/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { Breadcrumbs } from '../../app/Breadcrumbs';
-import { PageHeading } from '../../app/PageHeading';
-import { useApi, type ApiState } from '../../app/useApi';
-import { TenantBanner } from '../directory/TenantBanner';
-import { useDepartment } from '../directory/useDirectory';
-import { useLocalize } from '../directory/useLocalize';
-import { ApiStateView } from '../errors/ApiStateView';
-import { book, bookingInfoPath } from './api';
+import type { LoadState } from '../../lib/useLoad';
+import { useLocalize } from '../../lib/useLocalize';
+import { Breadcrumbs } from '../../ui/Breadcrumbs';
+import { LoadStateView } from '../../ui/LoadStateView';
+import { PageHeading } from '../../ui/PageHeading';
+import { TenantBanner, useDepartment } from '../directory';
+import { book, useBookingInfo } from './api';
 import { BOOKING_STEPS, BookingFlow, type BookingDraft, type BookingStep } from './BookingFlow';
 import { Confirmation } from './Confirmation';
 
 /** Both requests as one state: the page shows once the directory entry and the booking rules are there. */
-function useBookingPage(tenant: string, department: string): ApiState<[DepartmentResponse, BookingInfo]> {
+function useBookingPage(tenant: string, department: string): LoadState<[DepartmentResponse, BookingInfo]> {
   const directory = useDepartment(tenant, department);
-  const booking = useApi(bookingInfoPath(tenant, department), BookingInfoSchema);
-  if (directory.status === 'error') return directory;
-  if (booking.status === 'error') return booking;
-  if (directory.status === 'loading' || booking.status === 'loading') return { status: 'loading' };
-  return { status: 'success', data: [directory.data, booking.data] };
+  const booking = useBookingInfo(tenant, department);
+  if (directory.status === 'error') return { ...directory, previous: null };
+  if (booking.status === 'error') return { ...booking, previous: null };
+  if (directory.status === 'loading' || booking.status === 'loading')
+    return { status: 'loading', previous: null, reload: directory.reload };
+  return { status: 'success', data: [directory.data, booking.data], reload: directory.reload };
 }
 
 /** `/:tenant/:department/termin`: book a video appointment without an account (issue 6). */
@@ -33,9 +28,9 @@ export function BookingPage() {
   const { tenant = '', department = '' } = useParams();
   const state = useBookingPage(tenant, department);
   return (
-    <ApiStateView state={state} tenantSlug={tenant}>
+    <LoadStateView state={state} tenantSlug={tenant}>
       {([directory, info]) => <Booking directory={directory} info={info} />}
-    </ApiStateView>
+    </LoadStateView>
   );
 }
 
@@ -61,7 +56,7 @@ function useHistoryStep(): [BookingStep, (step: BookingStep) => void] {
 }
 
 function Booking({ directory: { tenant, department }, info }: { directory: DepartmentResponse; info: BookingInfo }) {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('appointments');
   const localize = useLocalize();
   const name = localize(department.name);
   const [step, setStep] = useHistoryStep();
@@ -82,8 +77,8 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
     <>
       <Breadcrumbs
         items={[
-          { label: tenant.name, to: `/${tenant.slug}` },
-          { label: name.text, to: `/${tenant.slug}/${department.slug}` },
+          { label: tenant.name, to: pagePath('tenant', { tenant: tenant.slug }) },
+          { label: name.text, to: pagePath('department', { tenant: tenant.slug, department: department.slug }) },
           { label: t('page.breadcrumb') },
         ]}
       />
@@ -98,7 +93,9 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
         <div className="panel" data-testid="booking-unavailable">
           <p>{t('page.noServices')}</p>
           <p>
-            <Link to={`/${tenant.slug}/${department.slug}`}>{t('page.back', { department: name.text })}</Link>
+            <Link to={pagePath('department', { tenant: tenant.slug, department: department.slug })}>
+              {t('page.back', { department: name.text })}
+            </Link>
           </p>
         </div>
       ) : booked ? (

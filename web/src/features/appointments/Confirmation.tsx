@@ -1,9 +1,9 @@
-import type { CitizenAppointment } from '@amtsraum/shared';
+import { pagePath, type CitizenAppointment } from '@amtsraum/shared';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { DocumentList } from '../directory/DocumentList';
-import { formatClock, formatLongDate } from '../directory/format';
+import { DocumentList } from '../../ui/DocumentList';
+import { formatClock, formatLongDate } from '../../ui/format';
 import { AppointmentFacts } from './AppointmentFacts';
 import { StepHeading } from './StepHeading';
 
@@ -14,7 +14,7 @@ interface ConfirmationProps {
 
 /** Step 4: what was booked, what to bring, where the e-mail went and how joining works. */
 export function Confirmation({ appointment, onAnother }: ConfirmationProps) {
-  const { t, i18n } = useTranslation('booking');
+  const { t, i18n } = useTranslation('appointments');
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const opens = new Date(appointment.joinOpensAt);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -63,7 +63,10 @@ export function Confirmation({ appointment, onAnother }: ConfirmationProps) {
 
       <p>{t('confirmation.manage')}</p>
       <div className="button-row">
-        <Link className="button button--secondary" to={`/${appointment.tenantSlug}/${appointment.departmentSlug}`}>
+        <Link
+          className="button button--secondary"
+          to={pagePath('department', { tenant: appointment.tenantSlug, department: appointment.departmentSlug })}
+        >
           {t('confirmation.backToOffice')}
         </Link>
         <button type="button" className="button button--secondary" onClick={onAnother}>

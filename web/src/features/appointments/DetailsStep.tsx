@@ -1,10 +1,10 @@
 import type { LocalizedText, Slot } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { toApiError, type ApiError } from '../../app/api';
-import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../app/forms';
-import { DocumentList } from '../directory/DocumentList';
-import { LanguageFields } from '../knock/LanguageFields';
+import { toApiError, type ApiError } from '../../lib/api';
+import { DocumentList } from '../../ui/DocumentList';
+import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { LanguageFields } from '../../ui/LanguageFields';
 import { AlternativeSlots } from './AlternativeSlots';
 import { EMAIL_PATTERN, PHONE_PATTERN } from './booking-rules';
 import { useSlotName } from './useSlotName';
@@ -53,7 +53,7 @@ export function DetailsStep({
   onSubmit,
   onPickAlternative,
 }: DetailsStepProps) {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('appointments');
   const { t: tErrors } = useTranslation('errors');
   const slotName = useSlotName(timeZone);
   const id = useId();

@@ -1,16 +1,16 @@
+import { pagePath } from '@amtsraum/shared';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { getLiveClient } from '../../app/live-client';
-import { PageHeading } from '../../app/PageHeading';
-import { ZoneNote } from '../directory/ZoneNote';
-import { ErrorPage } from '../errors/ErrorPage';
-import { LoadingState } from '../errors/LoadingState';
-import { RetryButton } from '../errors/RetryButton';
-import { arrive, bookingPagePath, manage } from './api';
+import { getLiveClient } from '../../lib/live-client';
+import { ErrorPage } from '../../ui/ErrorPage';
+import { LoadingState } from '../../ui/LoadingState';
+import { PageHeading } from '../../ui/PageHeading';
+import { RetryButton } from '../../ui/RetryButton';
+import { ZoneNote } from '../../ui/ZoneNote';
+import { useAppointment, useArrival } from './api';
 import { AppointmentNotFound, useOpensText } from './ManagePage';
 import { useFragmentToken } from './useFragmentToken';
-import { useTokenRequest, type RequestState } from './useAppointmentRequest';
 
 /** `/termin/beitreten#<token>`: the join link from the e-mail; on time it leads into the waiting room. */
 export function JoinPage() {
@@ -21,13 +21,15 @@ export function JoinPage() {
 
 function Join({ token }: { token: string }) {
   const navigate = useNavigate();
-  const state = useTokenRequest(token, arrive);
+  const state = useArrival(token);
   const arrival = state.status === 'success' ? state.data : null;
 
   useEffect(() => {
     if (!arrival) return;
     getLiveClient().reconnectNow(); // the live connection learns the new visit cookie
-    void navigate(`/${arrival.tenantSlug}/${arrival.departmentSlug}/wait`, { replace: true });
+    void navigate(pagePath('waitingRoom', { tenant: arrival.tenantSlug, department: arrival.departmentSlug }), {
+      replace: true,
+    });
   }, [arrival, navigate]);
 
   if (state.status !== 'error') return <LoadingState />;
@@ -37,22 +39,22 @@ function Join({ token }: { token: string }) {
       return <AppointmentNotFound />;
     case 'appointment_not_open_yet':
       return state.error.extras.opensAt ? (
-        <NotOpenYet token={token} opensAt={state.error.extras.opensAt} retry={state.retry} />
+        <NotOpenYet token={token} opensAt={state.error.extras.opensAt} retry={state.reload} />
       ) : (
-        <ErrorPage error={state.error} retry={state.retry} />
+        <ErrorPage error={state.error} retry={state.reload} />
       );
     case 'appointment_cancelled':
     case 'appointment_over':
       return <Closed token={token} reason={state.error.code === 'appointment_cancelled' ? 'cancelled' : 'over'} />;
     default:
-      return <ErrorPage error={state.error} retry={state.retry} />;
+      return <ErrorPage error={state.error} retry={state.reload} />;
   }
 }
 
 function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string; retry: () => void }) {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('appointments');
   const opensText = useOpensText();
-  const appointment = useTokenRequest(token, manage);
+  const appointment = useAppointment(token);
   const timeZone =
     appointment.status === 'success' ? appointment.data.timeZone : Intl.DateTimeFormat().resolvedOptions().timeZone;
   const retryRef = useRef(retry);
@@ -89,7 +91,7 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
       <p>{t('join.keepOpen')}</p>
       <div className="button-row">
         <RetryButton onClick={retry}>{t('join.retry')}</RetryButton>
-        <Link className="button button--secondary" to="/termin">
+        <Link className="button button--secondary" to={pagePath('manageAppointment')}>
           {t('join.toManage')}
         </Link>
       </div>
@@ -98,20 +100,26 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
 }
 
 function Closed({ token, reason }: { token: string; reason: 'cancelled' | 'over' }) {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('appointments');
   // The error says nothing about the office; the appointment itself tells where to book again.
-  const appointment: RequestState<{ tenantSlug: string; departmentSlug: string }> = useTokenRequest(token, manage);
+  const appointment = useAppointment(token);
   return (
     <div data-testid={`join-${reason}`}>
       <PageHeading title={t(`join.${reason}Title`)} />
       <p className="lead">{t(`join.${reason}Text`)}</p>
       <p>
         {appointment.status === 'success' ? (
-          <Link className="button" to={bookingPagePath(appointment.data.tenantSlug, appointment.data.departmentSlug)}>
+          <Link
+            className="button"
+            to={pagePath('booking', {
+              tenant: appointment.data.tenantSlug,
+              department: appointment.data.departmentSlug,
+            })}
+          >
             {t('join.bookAgain')}
           </Link>
         ) : (
-          <Link to="/">{t('join.findOffice')}</Link>
+          <Link to={pagePath('home')}>{t('join.findOffice')}</Link>
         )}
       </p>
     </div>

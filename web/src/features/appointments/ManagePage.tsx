@@ -1,21 +1,21 @@
-import type { CitizenAppointment, Slot } from '@amtsraum/shared';
+import { pagePath, type CitizenAppointment, type Slot } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { toApiError, type ApiError } from '../../app/api';
-import { getLiveClient } from '../../app/live-client';
-import { PageHeading } from '../../app/PageHeading';
-import { DocumentList } from '../directory/DocumentList';
-import { formatClock, formatLongDate } from '../directory/format';
-import { ErrorPage } from '../errors/ErrorPage';
-import { LoadingState } from '../errors/LoadingState';
-import { arrive, bookingPagePath, cancelAppointment, manage, rebook } from './api';
+import { toApiError, type ApiError } from '../../lib/api';
+import { dateOf, todayIn } from '../../lib/calendar';
+import { getLiveClient } from '../../lib/live-client';
+import { DocumentList } from '../../ui/DocumentList';
+import { ErrorPage } from '../../ui/ErrorPage';
+import { formatClock, formatLongDate } from '../../ui/format';
+import { LoadingState } from '../../ui/LoadingState';
+import { PageHeading } from '../../ui/PageHeading';
 import { AlternativeSlots } from './AlternativeSlots';
+import { arrive, cancelAppointment, rebook, useAppointment } from './api';
 import { AppointmentFacts } from './AppointmentFacts';
 import { SlotPicker } from './SlotPicker';
-import { dateOf, todayIn } from './time';
 import { useFragmentToken } from './useFragmentToken';
-import { useReached, useTokenRequest } from './useAppointmentRequest';
+import { useReached } from './useReached';
 import { useSlotName } from './useSlotName';
 
 /** `/termin#<token>`: the citizen's own appointment from the e-mail link: see, rebook, cancel, join. */
@@ -27,33 +27,33 @@ export function ManagePage() {
 
 /** The same page for a missing, malformed, unknown or someone else's link: it reveals nothing. */
 export function AppointmentNotFound() {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('appointments');
   return (
     <div data-testid="appointment-not-found">
       <PageHeading title={t('notFound.title')} />
       <p className="lead">{t('notFound.text')}</p>
       <p>{t('notFound.hint')}</p>
       <p>
-        <Link to="/">{t('notFound.home')}</Link>
+        <Link to={pagePath('home')}>{t('notFound.home')}</Link>
       </p>
     </div>
   );
 }
 
 function ManageLoader({ token }: { token: string }) {
-  const state = useTokenRequest(token, manage);
+  const state = useAppointment(token);
   if (state.status === 'loading') return <LoadingState />;
   if (state.status === 'error') {
     if (state.error.code === 'appointment_not_found' || state.error.code === 'validation_failed')
       return <AppointmentNotFound />;
-    return <ErrorPage error={state.error} retry={state.retry} />;
+    return <ErrorPage error={state.error} retry={state.reload} />;
   }
   return <Manage token={token} loaded={state.data} />;
 }
 
 /** "am Montag, 23. November 2026 um 10:20 Uhr", or "um 10:20 Uhr" when that is today. */
 export function useOpensText(): (opensAt: Date, timeZone: string) => string {
-  const { t, i18n } = useTranslation('booking');
+  const { t, i18n } = useTranslation('appointments');
   const locale = i18n.resolvedLanguage ?? i18n.language;
   return (opensAt, timeZone) => {
     const time = formatClock(opensAt, locale, timeZone);
@@ -66,7 +66,7 @@ export function useOpensText(): (opensAt: Date, timeZone: string) => string {
 type Mode = 'view' | 'confirmCancel' | 'rebook';
 
 function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }) {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('appointments');
   const { t: tErrors } = useTranslation('errors');
   const navigate = useNavigate();
   const id = useId();
@@ -86,7 +86,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   const over = useReached(appointment.endsAt);
   const { timeZone } = appointment;
   const slotText = useSlotName(timeZone);
-  const bookAgain = bookingPagePath(appointment.tenantSlug, appointment.departmentSlug);
+  const bookAgain = pagePath('booking', { tenant: appointment.tenantSlug, department: appointment.departmentSlug });
 
   // A new message is read first: focus moves there once it is rendered.
   useEffect(() => {
@@ -140,7 +140,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
     try {
       const arrival = await arrive(token);
       getLiveClient().reconnectNow(); // the live connection learns the new visit cookie
-      void navigate(`/${arrival.tenantSlug}/${arrival.departmentSlug}/wait`);
+      void navigate(pagePath('waitingRoom', { tenant: arrival.tenantSlug, department: arrival.departmentSlug }));
     } catch (caught) {
       setBusy(false);
       const error = toApiError(caught);
@@ -209,7 +209,10 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
 
       {appointment.state === 'arrived' && (
         <p>
-          <Link className="button" to={`/${appointment.tenantSlug}/${appointment.departmentSlug}/wait`}>
+          <Link
+            className="button"
+            to={pagePath('waitingRoom', { tenant: appointment.tenantSlug, department: appointment.departmentSlug })}
+          >
             {t('manage.toWaitingRoom')}
           </Link>
         </p>

@@ -1,7 +1,7 @@
 import type { BookableService } from '@amtsraum/shared';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocalize } from '../directory/useLocalize';
+import { useLocalize } from '../../lib/useLocalize';
 import { durationOf } from './booking-rules';
 
 export interface ServiceChoice {
@@ -19,7 +19,7 @@ interface ServiceStepProps {
 
 /** Step 1: which services, for how many persons, and how long that takes. */
 export function ServiceStep({ services, maxPersons, value, onChange, onNext }: ServiceStepProps) {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('appointments');
   const localize = useLocalize();
   const id = useId();
   const [error, setError] = useState<string | null>(null);

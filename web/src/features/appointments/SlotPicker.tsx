@@ -1,11 +1,10 @@
-import { SlotsResponseSchema, type Slot } from '@amtsraum/shared';
+import type { Slot } from '@amtsraum/shared';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useApi } from '../../app/useApi';
-import { formatCivilDate, formatClock, formatShortCivilDate } from '../directory/format';
-import { ZoneNote } from '../directory/ZoneNote';
-import { departmentBase } from './api';
-import { dateOf, shiftDate, todayIn } from './time';
+import { dateOf, shiftDate, todayIn } from '../../lib/calendar';
+import { formatCivilDate, formatClock, formatShortCivilDate } from '../../ui/format';
+import { ZoneNote } from '../../ui/ZoneNote';
+import { useSlots } from './api';
 import { useSlotName } from './useSlotName';
 import './booking.css';
 
@@ -42,7 +41,7 @@ export function SlotPicker({
   headingLevel = 3,
   busy = false,
 }: SlotPickerProps) {
-  const { t, i18n } = useTranslation('booking');
+  const { t, i18n } = useTranslation('appointments');
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const nameOf = useSlotName(timeZone);
   const id = useId();
@@ -52,13 +51,7 @@ export function SlotPicker({
     return chosenDate && chosenDate > today ? { from: chosenDate, day: chosenDate } : { from: today, day: null };
   });
 
-  const query = new URLSearchParams({
-    services: services.join(','),
-    persons: String(persons),
-    from: view.from,
-    days: String(WEEK),
-  });
-  const state = useApi(`${departmentBase(tenantSlug, departmentSlug)}/slots?${query.toString()}`, SlotsResponseSchema);
+  const state = useSlots(tenantSlug, departmentSlug, { services, persons, from: view.from, days: WEEK });
 
   const canEarlier = view.from > today;
   const data = state.status === 'success' ? state.data : null;
@@ -120,7 +113,7 @@ export function SlotPicker({
       {state.status === 'error' && (
         <div className="notice notice--warning">
           <p>{t('slots.failed')}</p>
-          <button type="button" className="button" onClick={state.retry}>
+          <button type="button" className="button" onClick={state.reload}>
             {t('slots.retry')}
           </button>
         </div>

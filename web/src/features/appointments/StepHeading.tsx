@@ -13,7 +13,7 @@ interface StepHeadingProps {
 
 /** A step's heading, which takes focus when the step opens, with "Schritt 2 von 3" in its name. */
 export function StepHeading({ level, step, total, title, id, ref }: StepHeadingProps) {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('appointments');
   const Heading = level === 2 ? 'h2' : 'h3';
   return (
     <Heading ref={ref} id={id} tabIndex={-1} className="step-heading" data-testid="step-heading">

@@ -1,26 +1,46 @@
 import {
   ArriveResponseSchema,
+  BookingInfoSchema,
   BookingResponseSchema,
   ManageResponseSchema,
-  StaffAppointmentSchema,
-  StaffAppointmentsResponseSchema,
+  SlotsResponseSchema,
   type BookingRequest,
-  type StaffBookingRequest,
 } from '@amtsraum/shared';
-import { z } from 'zod';
-import { getJson, sendForNothing, sendJson } from '../../app/api';
-import { currentLocale } from '../../app/i18n';
+import { getJson, sendJson } from '../../lib/api';
+import { currentLocale } from '../../lib/i18n';
+import { useLoad } from '../../lib/useLoad';
 
 const segment = encodeURIComponent;
 const options = () => ({ language: currentLocale() });
 
-export const departmentBase = (tenant: string, department: string) =>
+const departmentBase = (tenant: string, department: string) =>
   `/api/tenants/${segment(tenant)}/departments/${segment(department)}`;
 
-export const bookingInfoPath = (tenant: string, department: string) => `${departmentBase(tenant, department)}/booking`;
+/** A department's bookable services and booking rules. */
+export const useBookingInfo = (tenant: string, department: string) =>
+  useLoad(`booking-info:${tenant}/${department}`, (signal) =>
+    getJson(`${departmentBase(tenant, department)}/booking`, BookingInfoSchema, { ...options(), signal }),
+  );
 
-/** The booking page of a department, for links. */
-export const bookingPagePath = (tenant: string, department: string) => `/${tenant}/${department}/termin`;
+export interface SlotQuery {
+  services: string[];
+  persons: number;
+  /** First day (YYYY-MM-DD, the municipality's calendar). */
+  from: string;
+  days: number;
+}
+
+/** Free slots for the chosen services and persons, day by day from `from`. */
+export function useSlots(tenant: string, department: string, query: SlotQuery) {
+  const search = new URLSearchParams({
+    services: query.services.join(','),
+    persons: String(query.persons),
+    from: query.from,
+    days: String(query.days),
+  }).toString();
+  const path = `${departmentBase(tenant, department)}/slots?${search}`;
+  return useLoad(path, (signal) => getJson(path, SlotsResponseSchema, { ...options(), signal }));
+}
 
 export async function book(tenant: string, department: string, body: BookingRequest) {
   const { appointment } = await sendJson(
@@ -52,40 +72,8 @@ export function arrive(token: string) {
   return sendJson('POST', '/api/appointments/arrive', { token }, ArriveResponseSchema, options());
 }
 
-// Clerks
+/** The appointment behind a manage link: a POST, so the token never goes into an address. */
+export const useAppointment = (token: string) => useLoad(`manage:${token}`, () => manage(token));
 
-const consoleBase = (departmentId: string) => `/api/staff/departments/${segment(departmentId)}/appointments`;
-
-export function fetchStaffAppointments(departmentId: string, date: string, signal: AbortSignal) {
-  return getJson(`${consoleBase(departmentId)}?date=${segment(date)}`, StaffAppointmentsResponseSchema, {
-    signal,
-    language: currentLocale(),
-  });
-}
-
-const StaffAppointmentResponseSchema = z.object({ appointment: StaffAppointmentSchema });
-
-/** A clerk's action; the answer is parsed, then the panel reloads the day. */
-export const staffActions = {
-  book: (departmentId: string, body: StaffBookingRequest) =>
-    sendJson('POST', consoleBase(departmentId), body, StaffAppointmentResponseSchema, options()),
-  cancel: (departmentId: string, appointmentId: string, note: string) =>
-    sendJson(
-      'POST',
-      `${consoleBase(departmentId)}/${segment(appointmentId)}/cancel`,
-      note ? { note } : {},
-      StaffAppointmentResponseSchema,
-      options(),
-    ),
-  move: (departmentId: string, appointmentId: string, startsAt: string) =>
-    sendJson(
-      'POST',
-      `${consoleBase(departmentId)}/${segment(appointmentId)}/move`,
-      { startsAt },
-      StaffAppointmentResponseSchema,
-      options(),
-    ),
-  /** Answers 204. */
-  noShow: (departmentId: string, appointmentId: string) =>
-    sendForNothing('POST', `${consoleBase(departmentId)}/${segment(appointmentId)}/no-show`, undefined, options()),
-};
+/** Arrives for the appointment behind a join link: from the door's opening, a place in the queue. */
+export const useArrival = (token: string) => useLoad(`arrive:${token}`, () => arrive(token));

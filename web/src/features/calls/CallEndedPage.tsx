@@ -1,11 +1,11 @@
-import type { DepartmentResponse } from '@amtsraum/shared';
+import { pagePath, type DepartmentResponse } from '@amtsraum/shared';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
-import { PageHeading } from '../app/PageHeading';
-import { ContactDetails } from '../features/directory/ContactDetails';
-import { useLocalize } from '../features/directory/useLocalize';
-import { loadDepartment, loadOwnVisit } from './api';
+import { useLocalize } from '../../lib/useLocalize';
+import { PageHeading } from '../../ui/PageHeading';
+import { ContactDetails, loadDepartment } from '../directory';
+import { loadOwnVisit } from '../visits';
 import type { CallEndedState } from './CallPage';
 import './call.css';
 
@@ -14,7 +14,7 @@ import './call.css';
  * knocking again at the same department, or its contact details. Invitees get a short goodbye.
  */
 export function CallEndedPage() {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   const state = useLocation().state as Partial<CallEndedState> | null;
   if (state?.role === 'clerk') {
     return (
@@ -23,7 +23,7 @@ export function CallEndedPage() {
         <p className="lead">{t('ended.clerkText')}</p>
         <ul className="link-list">
           <li>
-            <Link to="/staff">{t('ended.toStaff')}</Link>
+            <Link to={pagePath('staffHome')}>{t('ended.toStaff')}</Link>
           </li>
         </ul>
       </div>
@@ -36,7 +36,7 @@ export function CallEndedPage() {
         <p className="lead">{t('ended.inviteeThanks')}</p>
         <ul className="link-list">
           <li>
-            <Link to="/">{t('ended.home')}</Link>
+            <Link to={pagePath('home')}>{t('ended.home')}</Link>
           </li>
         </ul>
       </div>
@@ -46,16 +46,17 @@ export function CallEndedPage() {
 }
 
 function CitizenClosing() {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   const localize = useLocalize();
   const [department, setDepartment] = useState<DepartmentResponse | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
     loadOwnVisit(controller.signal)
-      .then(({ visit }) => loadDepartment(visit.tenantSlug, visit.departmentSlug, controller.signal))
+      // No visit (another browser, or the cookie deleted): no department to point back to.
+      .then((visit) => (visit ? loadDepartment(visit.tenantSlug, visit.departmentSlug, controller.signal) : null))
       .then(setDepartment, () => {
-        // No visit cookie any more (another browser, or deleted): the page still stands without it.
+        // Not fatal: without the department the page only lacks the links to follow up.
       });
     return () => {
       controller.abort();
@@ -77,7 +78,10 @@ function CitizenClosing() {
         <ul className="link-list">
           {department && name && (
             <li>
-              <Link to={`/${department.tenant.slug}/${department.department.slug}`} data-testid="knock-again">
+              <Link
+                to={pagePath('department', { tenant: department.tenant.slug, department: department.department.slug })}
+                data-testid="knock-again"
+              >
                 {t('ended.knockAgain', { department: name.text })}
               </Link>
             </li>
@@ -85,7 +89,7 @@ function CitizenClosing() {
           {department && name && (
             <li>
               <Link
-                to={`/${department.tenant.slug}/${department.department.slug}/termin`}
+                to={pagePath('booking', { tenant: department.tenant.slug, department: department.department.slug })}
                 data-testid="book-appointment"
               >
                 {t('ended.book', { department: name.text })}
@@ -93,7 +97,7 @@ function CitizenClosing() {
             </li>
           )}
           <li>
-            <Link to="/">{t('ended.home')}</Link>
+            <Link to={pagePath('home')}>{t('ended.home')}</Link>
           </li>
         </ul>
         {department && (

@@ -1,20 +1,21 @@
-import type { CallJoinResponse } from '@amtsraum/shared';
+import { pagePath, type CallJoinResponse } from '@amtsraum/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { toApiError, type ApiError } from '../app/api';
-import { PageHeading } from '../app/PageHeading';
-import { usePageFocus } from '../app/page-focus';
-import { ErrorPage } from '../features/errors/ErrorPage';
-import { LoadingState } from '../features/errors/LoadingState';
-import { RetryButton } from '../features/errors/RetryButton';
-import { finishVisit, joinCall } from './api';
+import { toApiError, type ApiError } from '../../lib/api';
+import { usePageFocus } from '../../lib/page-focus';
+import { ErrorPage } from '../../ui/ErrorPage';
+import { LoadingState } from '../../ui/LoadingState';
+import { PageHeading } from '../../ui/PageHeading';
+import { RetryButton } from '../../ui/RetryButton';
+import { joinCall } from './api';
 import { CallView } from './CallView';
-import { openCallChannel } from './channel';
+import type { ClerkCall, ClerkTools } from './clerk-tools';
 import { DeviceCheck } from './DeviceCheck';
-import { P2pTransport } from './p2p-transport';
-import type { SignallingChannel } from './signalling';
-import type { CallTransport, LocalMedia } from './transport';
+import { openCallChannel } from './media/channel';
+import { P2pTransport } from './media/p2p-transport';
+import type { SignallingChannel } from './media/signalling';
+import type { CallTransport, LocalMedia } from './media/transport';
 import { useCallSnapshot, useDisposeOnUnmount } from './useCall';
 import './call.css';
 
@@ -31,8 +32,13 @@ export interface CallEndedState {
   role: CallJoinResponse['self']['role'];
 }
 
+interface CallPageProps {
+  /** The clerk's tools around the call, from the page's composer (see `ClerkTools`). */
+  clerkTools?: (call: ClerkCall) => ClerkTools;
+}
+
 /** `/call/:visitId`: the server's grant, then the device check, then the call. */
-export function CallPage() {
+export function CallPage({ clerkTools }: CallPageProps) {
   const { visitId = '' } = useParams();
   const [attempt, setAttempt] = useState(0);
   const key = `${visitId}:${String(attempt)}`;
@@ -98,7 +104,7 @@ export function CallPage() {
       } else {
         grant = await joinCall(visitId); // a fresh token: they are short-lived
         if (grant.transport !== 'livekit') throw new Error('transport changed');
-        const { LivekitTransport } = await import('./livekit-transport');
+        const { LivekitTransport } = await import('./media/livekit-transport');
         transport = new LivekitTransport({ visitId, self: grant.self, url: grant.url, token: grant.token });
       }
       requestFocus(); // the call's heading replaces the device check's
@@ -139,6 +145,7 @@ export function CallPage() {
           role={phase.grant.self.role}
           departmentId={phase.grant.departmentId}
           interpreterLanguage={phase.grant.interpreterLanguage ?? null}
+          clerkTools={clerkTools}
           onLeft={() => {
             requestFocus();
             setPhase({ status: 'left' });
@@ -162,6 +169,7 @@ function ActiveCall({
   role,
   departmentId,
   interpreterLanguage,
+  clerkTools,
   onLeft,
   onForbidden,
   onDispose,
@@ -171,6 +179,7 @@ function ActiveCall({
   role: CallEndedState['role'];
   departmentId: string;
   interpreterLanguage: string | null;
+  clerkTools: CallPageProps['clerkTools'];
   onLeft: () => void;
   /** Refused, or (`removed`) taken out of the call by the clerk. */
   onForbidden: (removed: boolean) => void;
@@ -191,7 +200,7 @@ function ActiveCall({
     handled.current = true;
     onDispose();
     requestFocus();
-    void navigate(`/call/${encodeURIComponent(visitId)}/ended`, {
+    void navigate(pagePath('callEnded', { visitId }), {
       replace: true,
       state: { role } satisfies CallEndedState,
     });
@@ -204,41 +213,37 @@ function ActiveCall({
     else onLeft();
   }, [left, forbidden, removed, onLeft, onForbidden, onDispose]);
 
+  const tools = role === 'clerk' ? clerkTools?.({ departmentId, visitId, interpreterLanguage }) : undefined;
+  const finish = tools?.endForEveryone;
   const endForEveryone = async () => {
+    if (!finish) return;
     handled.current = true;
-    await finishVisit(departmentId, visitId);
+    await finish();
     // The server tells everybody (us too) with `call-ended`; the clerk need not wait for it.
     transport.dispose();
     onDispose();
     requestFocus();
-    void navigate(`/call/${encodeURIComponent(visitId)}/ended`, {
+    void navigate(pagePath('callEnded', { visitId }), {
       replace: true,
       state: { role } satisfies CallEndedState,
     });
   };
 
-  return (
-    <CallView
-      transport={transport}
-      {...(role === 'clerk'
-        ? { onEndForEveryone: endForEveryone, invites: { departmentId, visitId, interpreterLanguage } }
-        : {})}
-    />
-  );
+  return <CallView transport={transport} tools={tools} onEndForEveryone={finish ? endForEveryone : undefined} />;
 }
 
 function CallForbidden() {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   return (
     <div data-testid="call-forbidden">
       <PageHeading title={t('forbidden.title')}>{t('forbidden.heading')}</PageHeading>
       <p className="lead">{t('forbidden.text')}</p>
       <ul className="link-list">
         <li>
-          <Link to="/">{t('forbidden.home')}</Link>
+          <Link to={pagePath('home')}>{t('forbidden.home')}</Link>
         </li>
         <li>
-          <Link to="/staff">{t('forbidden.staff')}</Link>
+          <Link to={pagePath('staffHome')}>{t('forbidden.staff')}</Link>
         </li>
       </ul>
     </div>
@@ -246,14 +251,14 @@ function CallForbidden() {
 }
 
 function CallRemoved() {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   return (
     <div data-testid="call-removed">
       <PageHeading title={t('removed.title')}>{t('removed.heading')}</PageHeading>
       <p className="lead">{t('removed.text')}</p>
       <ul className="link-list">
         <li>
-          <Link to="/">{t('forbidden.home')}</Link>
+          <Link to={pagePath('home')}>{t('forbidden.home')}</Link>
         </li>
       </ul>
     </div>
@@ -261,7 +266,7 @@ function CallRemoved() {
 }
 
 function CallLeft({ onRejoin }: { onRejoin: () => void }) {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   return (
     <div data-testid="call-left">
       <PageHeading title={t('left.title')}>{t('left.heading')}</PageHeading>

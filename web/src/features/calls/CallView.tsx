@@ -1,26 +1,26 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeading } from '../app/PageHeading';
+import { PageHeading } from '../../ui/PageHeading';
 import { ChatPanel } from './ChatPanel';
-import { devicesOfKind } from './devices';
+import type { ClerkTools } from './clerk-tools';
 import { Icon, type IconName } from './icons';
+import { devicesOfKind } from './media/devices';
+import { screenShareFocus, type CallErrorCode, type CallTransport, type ConnectionState } from './media/transport';
 import { AudioStream, VideoStream } from './MediaElements';
-import { InvitePanel, LobbyNotice } from '../features/invite/InvitePanel';
 import { ParticipantTile } from './ParticipantTile';
-import { screenShareFocus, type CallErrorCode, type CallTransport, type ConnectionState } from './transport';
 import { useCallSnapshot } from './useCall';
 import { useDeviceList } from './useLocalDevices';
 
 interface CallViewProps {
   transport: CallTransport;
-  /** Clerk only: finishes the visit, which ends the call for everyone. */
+  /** Clerk only: ends the call for everyone (and leaves the page). */
   onEndForEveryone?: () => Promise<void>;
-  /** Clerk only: invite links for this visit's call. */
-  invites?: { departmentId: string; visitId: string; interpreterLanguage: string | null };
+  /** Clerk only: the tools the hosting page plugs in (lobby notice, invite panel). */
+  tools?: ClerkTools;
 }
 
-export function CallView({ transport, onEndForEveryone, invites }: CallViewProps) {
-  const { t } = useTranslation('call');
+export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) {
+  const { t } = useTranslation('calls');
   const snapshot = useCallSnapshot(transport);
   const { self, remotes } = snapshot;
   const focus = screenShareFocus(snapshot);
@@ -113,17 +113,9 @@ export function CallView({ transport, onEndForEveryone, invites }: CallViewProps
 
       {devicesOpen && <DevicePanel id={`${id}-devices`} transport={transport} />}
 
-      {invites && <LobbyNotice departmentId={invites.departmentId} visitId={invites.visitId} />}
+      {tools?.notice}
 
-      {invites && invitesOpen && (
-        <div id={`${id}-invites`}>
-          <InvitePanel
-            departmentId={invites.departmentId}
-            target={{ visitId: invites.visitId }}
-            interpreterLanguage={invites.interpreterLanguage}
-          />
-        </div>
-      )}
+      {tools?.invitePanel && invitesOpen && <div id={`${id}-invites`}>{tools.invitePanel}</div>}
 
       {isClerk && remotes.some((p) => p.role !== 'clerk') && (
         <section className="panel call__permissions" aria-labelledby={`${id}-perm`}>
@@ -194,7 +186,7 @@ export function CallView({ transport, onEndForEveryone, invites }: CallViewProps
             setDevicesOpen((open) => !open);
           }}
         />
-        {invites && (
+        {tools?.invitePanel && (
           <ControlButton
             icon="invite"
             label={t('controls.invite')}
@@ -251,7 +243,7 @@ function ControlButton({
 }
 
 function ConnectionBanner({ state }: { state: ConnectionState }) {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   return (
     <p className={`connection connection--${state}`} role="status" data-testid="connection" data-state={state}>
       {t(`connection.${state}`)}
@@ -260,7 +252,7 @@ function ConnectionBanner({ state }: { state: ConnectionState }) {
 }
 
 function EndForEveryone({ onEnd }: { onEnd: () => Promise<void> }) {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   const [stage, setStage] = useState<'idle' | 'confirm' | 'ending' | 'failed'>('idle');
   if (stage === 'idle' || stage === 'failed') {
     return (
@@ -299,7 +291,7 @@ function EndForEveryone({ onEnd }: { onEnd: () => Promise<void> }) {
 }
 
 function ConfirmEnd({ ending, onYes, onNo }: { ending: boolean; onYes: () => void; onNo: () => void }) {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   const yes = useRef<HTMLButtonElement>(null);
   // The question appears in place of the button: focus goes to it, so keyboard users answer at once.
   useEffect(() => {
@@ -319,7 +311,7 @@ function ConfirmEnd({ ending, onYes, onNo }: { ending: boolean; onYes: () => voi
 }
 
 function DevicePanel({ id, transport }: { id: string; transport: CallTransport }) {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   const devices = useDeviceList(id);
   const [chosen, setChosen] = useState<{ audioinput?: string; videoinput?: string }>({});
   const kinds = [

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChatEntry } from './transport';
+import type { ChatEntry } from './media/transport';
 
 /** In-call text chat: relayed, never stored. New messages are read out politely (role="log"). */
 export function ChatPanel({
@@ -12,7 +12,7 @@ export function ChatPanel({
   onSend: (text: string) => void;
   id: string;
 }) {
-  const { t, i18n } = useTranslation('call');
+  const { t, i18n } = useTranslation('calls');
   const [text, setText] = useState('');
   const listRef = useRef<HTMLDivElement>(null);
   const inputId = useId();

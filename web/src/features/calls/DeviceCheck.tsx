@@ -1,10 +1,10 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeading } from '../app/PageHeading';
-import { devicesOfKind } from './devices';
+import { PageHeading } from '../../ui/PageHeading';
 import { LevelMeter } from './LevelMeter';
+import { devicesOfKind } from './media/devices';
+import type { LocalMedia } from './media/transport';
 import { VideoStream } from './MediaElements';
-import type { LocalMedia } from './transport';
 import { loadDeviceChoice, saveDeviceChoice, useDeviceList, useLocalInput, type Input } from './useLocalDevices';
 
 interface DeviceCheckProps {
@@ -14,7 +14,7 @@ interface DeviceCheckProps {
 
 /** Before joining: live preview, device choice, level meter, and joining with camera or microphone off. */
 export function DeviceCheck({ onJoin, joining }: DeviceCheckProps) {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   const [saved] = useState(loadDeviceChoice);
   const [videoDeviceId, setVideoDeviceId] = useState(saved.videoDeviceId);
   const [audioDeviceId, setAudioDeviceId] = useState(saved.audioDeviceId);
@@ -214,7 +214,7 @@ function DeviceSelect({
 }
 
 function Problem({ input, device }: { input: Input<'audio' | 'video'>; device: 'camera' | 'microphone' }) {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   return (
     <div role="status" aria-live="polite">
       {input.status === 'problem' && (

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { AudioLevels } from './audio-levels';
+import { AudioLevels } from './media/audio-levels';
 
 /** A live loudness bar for a microphone track (native <meter>, labelled by the caller). */
 export function LevelMeter({

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Icon } from './icons';
+import type { ParticipantView } from './media/transport';
 import { VideoStream } from './MediaElements';
-import type { ParticipantView } from './transport';
 
 function initials(name: string): string {
   return name
@@ -14,7 +14,7 @@ function initials(name: string): string {
 
 /** One person: camera (or initials), name, role, microphone and camera state, speaking ring. */
 export function ParticipantTile({ participant, compact = false }: { participant: ParticipantView; compact?: boolean }) {
-  const { t } = useTranslation('call');
+  const { t } = useTranslation('calls');
   const name = participant.isSelf ? t('view.you', { name: participant.name }) : participant.name;
   const showVideo = participant.camera && participant.cameraStream;
   return (

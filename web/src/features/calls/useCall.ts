@@ -1,5 +1,5 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
-import type { CallSnapshot, CallTransport } from './transport';
+import type { CallSnapshot, CallTransport } from './media/transport';
 
 /** The call's current state; re-renders on every change the transport reports. */
 export function useCallSnapshot(transport: CallTransport): CallSnapshot {

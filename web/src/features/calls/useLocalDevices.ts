@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { constraintFor, deviceProblemOf, type DeviceProblem } from './devices';
+import { constraintFor, deviceProblemOf, type DeviceProblem } from './media/devices';
 
 const STORAGE_KEY = 'amtsraum.call.devices';
 

@@ -1,26 +1,18 @@
-import {
-  BookingInfoSchema,
-  type ConsoleSnapshot,
-  type StaffAppointment,
-  type StaffAppointmentsResponse,
-} from '@amtsraum/shared';
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import type { ConsoleSnapshot, StaffAppointment, StaffAppointmentsResponse } from '@amtsraum/shared';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { toApiError, type ApiError } from '../../app/api';
-import { useApi } from '../../app/useApi';
-import { bookingInfoPath, fetchStaffAppointments, staffActions } from '../booking/api';
-import { ServiceNames } from '../booking/AppointmentFacts';
-import { BookingFlow, type BookingDraft, type BookingStep } from '../booking/BookingFlow';
-import { SlotPicker } from '../booking/SlotPicker';
-import { dateOf, shiftDate, todayIn } from '../booking/time';
-import { useLoad } from '../booking/useLoad';
-import { useSlotName } from '../booking/useSlotName';
-import { formatCivilDate, formatClock } from '../directory/format';
-import { ZoneNote } from '../directory/ZoneNote';
-import { useLanguageName } from '../knock/LanguageOptions';
+import { toApiError, type ApiError } from '../../lib/api';
+import { dateOf, shiftDate, todayIn } from '../../lib/calendar';
+import { formatCivilDate, formatClock } from '../../ui/format';
+import { ZoneNote } from '../../ui/ZoneNote';
+import { useSlotName } from '../appointments';
+import { appointmentActions, useStaffAppointments } from './api';
+import { AppointmentRow } from './AppointmentRow';
+import { CallerBooking } from './CallerBooking';
+import { MoveAppointment } from './MoveAppointment';
 import { NoteDialog } from './NoteDialog';
 import { useMinuteClock } from './useMinuteClock';
-import '../booking/booking.css';
+import './console.css';
 
 export interface AppointmentsPanelProps {
   /**
@@ -48,10 +40,9 @@ type Panel = { kind: 'none' } | { kind: 'book' } | { kind: 'move'; appointment: 
 
 /** Today's (or another day's) appointments of a department beside the walk-in queue (issue 6). */
 export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanelProps) {
-  const { t, i18n } = useTranslation('booking');
+  const { t, i18n } = useTranslation('console');
   const { t: tErrors } = useTranslation('errors');
   const locale = i18n.resolvedLanguage ?? i18n.language;
-  const languageName = useLanguageName();
   const { department } = snapshot;
   const { timeZone } = department;
   const when = useSlotName(timeZone);
@@ -59,7 +50,6 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
   const now = useMinuteClock();
   const [today] = useState(() => todayIn(timeZone));
   const [date, setDate] = useState(today);
-  const [version, setVersion] = useState(0);
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
   const [message, setMessage] = useState<{ kind: 'success' | 'warning'; text: string } | null>(null);
   const [cancelling, setCancelling] = useState<StaffAppointment | null>(null);
@@ -68,15 +58,11 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
   const headingRef = useRef<HTMLHeadingElement>(null);
   const openerRef = useRef<HTMLElement | null>(null);
 
-  const state = useLoad(`${department.id}:${date}:${String(version)}:${String(snapshotId(snapshot))}`, (signal) =>
-    fetchStaffAppointments(department.id, date, signal),
-  );
+  const state = useStaffAppointments(department.id, date, String(snapshotId(snapshot)));
   const data: StaffAppointmentsResponse | null =
     state.status === 'success' ? state.data : state.previous?.date === date ? state.previous : null;
 
-  const reload = () => {
-    setVersion((n) => n + 1);
-  };
+  const { reload } = state;
   const remember = () => {
     openerRef.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   };
@@ -109,19 +95,19 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
 
   const stateLabel = (appointment: StaffAppointment): { text: string; className: string } => {
     if (appointment.state === 'arrived' && appointment.visitId && waiting.has(appointment.visitId))
-      return { text: t('staff.state.arrivedWaiting'), className: 'badge badge--arrived' };
+      return { text: t('appointments.state.arrivedWaiting'), className: 'badge badge--arrived' };
     if (appointment.state === 'arrived' && appointment.visitId && inCall.has(appointment.visitId))
-      return { text: t('staff.state.inCall'), className: 'badge badge--call' };
-    return { text: t(`staff.state.${appointment.state}`), className: `badge badge--${appointment.state}` };
+      return { text: t('appointments.state.inCall'), className: 'badge badge--call' };
+    return { text: t(`appointments.state.${appointment.state}`), className: `badge badge--${appointment.state}` };
   };
 
   return (
     <section aria-labelledby={`${id}-heading`} className="panel appointments-panel" data-testid="appointments-panel">
       <h2 id={`${id}-heading`} ref={headingRef} tabIndex={-1}>
-        {t('staff.heading')}
+        {t('appointments.heading')}
       </h2>
 
-      <div className="date-switcher" role="group" aria-label={t('staff.dateGroup')}>
+      <div className="date-switcher" role="group" aria-label={t('appointments.dateGroup')}>
         <button
           type="button"
           className="button button--secondary button--small"
@@ -129,10 +115,10 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
             setDate(shiftDate(date, -1));
           }}
         >
-          {t('staff.previousDay')}
+          {t('appointments.previousDay')}
         </button>
         <label htmlFor={`${id}-date`} className="visually-hidden">
-          {t('staff.date')}
+          {t('appointments.date')}
         </label>
         <input
           id={`${id}-date`}
@@ -150,7 +136,7 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
             setDate(shiftDate(date, 1));
           }}
         >
-          {t('staff.nextDay')}
+          {t('appointments.nextDay')}
         </button>
         <button
           type="button"
@@ -160,11 +146,13 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
             setDate(today);
           }}
         >
-          {t('staff.today')}
+          {t('appointments.today')}
         </button>
       </div>
       <p className="appointments-panel__day" aria-live="polite" data-testid="appointments-day">
-        {date === today ? t('staff.dayToday', { date: formatCivilDate(date, locale) }) : formatCivilDate(date, locale)}
+        {date === today
+          ? t('appointments.dayToday', { date: formatCivilDate(date, locale) })
+          : formatCivilDate(date, locale)}
       </p>
       <ZoneNote timeZone={timeZone} />
 
@@ -183,158 +171,67 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
         <div className="notice notice--warning" role="alert">
           <p>{explain(state.error)}</p>
           <button type="button" className="button button--small" onClick={reload}>
-            {t('staff.reload')}
+            {t('appointments.reload')}
           </button>
         </div>
       )}
 
-      {!data && state.status === 'loading' && <p role="status">{t('staff.loading')}</p>}
+      {!data && state.status === 'loading' && <p role="status">{t('appointments.loading')}</p>}
 
-      {data && data.appointments.length === 0 && <p data-testid="appointments-empty">{t('staff.empty')}</p>}
+      {data && data.appointments.length === 0 && <p data-testid="appointments-empty">{t('appointments.empty')}</p>}
 
       {data && data.appointments.length > 0 && (
         <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
           <table className="queue-table appointments-table" data-testid="appointments">
-            <caption id={`${id}-caption`}>{t('staff.caption', { date: formatCivilDate(data.date, locale) })}</caption>
+            <caption id={`${id}-caption`}>
+              {t('appointments.caption', { date: formatCivilDate(data.date, locale) })}
+            </caption>
             <thead>
               <tr>
-                <th scope="col">{t('staff.colTime')}</th>
-                <th scope="col">{t('staff.colName')}</th>
-                <th scope="col">{t('staff.colServices')}</th>
-                <th scope="col">{t('staff.colPersons')}</th>
-                <th scope="col">{t('staff.colLanguage')}</th>
-                <th scope="col">{t('staff.colConcern')}</th>
-                <th scope="col">{t('staff.colState')}</th>
-                <th scope="col">{t('staff.colActions')}</th>
+                <th scope="col">{t('appointments.colTime')}</th>
+                <th scope="col">{t('appointments.colName')}</th>
+                <th scope="col">{t('appointments.colServices')}</th>
+                <th scope="col">{t('appointments.colPersons')}</th>
+                <th scope="col">{t('appointments.colLanguage')}</th>
+                <th scope="col">{t('appointments.colConcern')}</th>
+                <th scope="col">{t('appointments.colState')}</th>
+                <th scope="col">{t('appointments.colActions')}</th>
               </tr>
             </thead>
             <tbody>
-              {data.appointments.map((appointment) => {
-                const label = stateLabel(appointment);
-                const noShowOpen = now >= new Date(appointment.noShowFrom).getTime();
-                const open = appointment.state === 'booked';
-                const extra = renderActions?.(appointment);
-                return (
-                  <tr
-                    key={appointment.id}
-                    data-testid={`appointment-${appointment.id}`}
-                    data-state={appointment.state}
-                    className={appointment.state === 'cancelled' ? 'is-cancelled' : undefined}
-                  >
-                    <td>
-                      {clock(appointment.startsAt)}–{clock(appointment.endsAt)}
-                    </td>
-                    <th scope="row">
-                      {appointment.name}
-                      {(appointment.phone ?? appointment.email) && (
-                        <span className="appointments-table__contact">
-                          {[appointment.phone, appointment.email].filter(Boolean).join(' · ')}
-                        </span>
-                      )}
-                      <span className="appointments-table__contact">
-                        {t('staff.withClerk', { clerk: appointment.clerk.name })}
-                      </span>
-                    </th>
-                    <td>
-                      <ServiceNames services={appointment.services} />
-                    </td>
-                    <td>{appointment.persons}</td>
-                    <td>
-                      <span lang={appointment.language}>{languageName(appointment.language)}</span>
-                      {appointment.interpreterLanguage && (
-                        <span className="appointments-table__contact">
-                          {t('staff.interpreter', { language: languageName(appointment.interpreterLanguage) })}
-                        </span>
-                      )}
-                    </td>
-                    <td className="appointments-table__concern">{appointment.concern ?? '–'}</td>
-                    <td>
-                      <span className={label.className} data-testid="appointment-state">
-                        {label.text}
-                      </span>
-                    </td>
-                    <td>
-                      <div className="button-row">
-                        {open && (
-                          <>
-                            <button
-                              type="button"
-                              className="button button--small"
-                              aria-label={t('staff.moveFor', { name: appointment.name })}
-                              onClick={() => {
-                                remember();
-                                setMessage(null);
-                                setPanel({ kind: 'move', appointment });
-                              }}
-                            >
-                              {t('staff.move')}
-                            </button>
-                            <button
-                              type="button"
-                              className="button button--small"
-                              aria-label={t('staff.cancelFor', { name: appointment.name })}
-                              onClick={() => {
-                                setCancelling(appointment);
-                              }}
-                            >
-                              {t('staff.cancel')}
-                            </button>
-                            {confirmingNoShow === appointment.id ? (
-                              <span role="group" aria-label={t('staff.noShowConfirm', { name: appointment.name })}>
-                                <span className="appointments-table__confirm">
-                                  {t('staff.noShowConfirm', { name: appointment.name })}
-                                </span>{' '}
-                                <button
-                                  type="button"
-                                  className="button button--small button--danger"
-                                  autoFocus
-                                  onClick={() => {
-                                    setConfirmingNoShow(null);
-                                    void run(
-                                      () => staffActions.noShow(department.id, appointment.id),
-                                      t('staff.noShowDone', { name: appointment.name }),
-                                    );
-                                  }}
-                                >
-                                  {t('staff.noShowYes')}
-                                </button>{' '}
-                                <button
-                                  type="button"
-                                  className="button button--small"
-                                  onClick={() => {
-                                    setConfirmingNoShow(null);
-                                  }}
-                                >
-                                  {t('staff.noShowNo')}
-                                </button>
-                              </span>
-                            ) : (
-                              <button
-                                type="button"
-                                className="button button--small"
-                                aria-label={t('staff.noShowFor', { name: appointment.name })}
-                                aria-disabled={!noShowOpen || undefined}
-                                aria-describedby={noShowOpen ? undefined : `${id}-${appointment.id}-noshow`}
-                                onClick={() => {
-                                  if (noShowOpen) setConfirmingNoShow(appointment.id);
-                                }}
-                              >
-                                {t('staff.noShow')}
-                              </button>
-                            )}
-                          </>
-                        )}
-                        {extra}
-                      </div>
-                      {open && !noShowOpen && (
-                        <p id={`${id}-${appointment.id}-noshow`} className="field__hint">
-                          {t('staff.noShowFrom', { time: clock(appointment.noShowFrom) })}
-                        </p>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
+              {data.appointments.map((appointment) => (
+                <AppointmentRow
+                  key={appointment.id}
+                  appointment={appointment}
+                  label={stateLabel(appointment)}
+                  noShowOpen={now >= new Date(appointment.noShowFrom).getTime()}
+                  confirmingNoShow={confirmingNoShow === appointment.id}
+                  clock={clock}
+                  idPrefix={id}
+                  extra={renderActions?.(appointment)}
+                  onMove={() => {
+                    remember();
+                    setMessage(null);
+                    setPanel({ kind: 'move', appointment });
+                  }}
+                  onCancel={() => {
+                    setCancelling(appointment);
+                  }}
+                  onAskNoShow={() => {
+                    setConfirmingNoShow(appointment.id);
+                  }}
+                  onConfirmNoShow={() => {
+                    setConfirmingNoShow(null);
+                    void run(
+                      () => appointmentActions.noShow(department.id, appointment.id),
+                      t('appointments.noShowDone', { name: appointment.name }),
+                    );
+                  }}
+                  onAbortNoShow={() => {
+                    setConfirmingNoShow(null);
+                  }}
+                />
+              ))}
             </tbody>
           </table>
         </div>
@@ -351,21 +248,21 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
               setPanel({ kind: 'book' });
             }}
           >
-            {t('staff.bookForCaller')}
+            {t('appointments.bookForCaller')}
           </button>
         </p>
       )}
 
       {panel.kind === 'move' && (
-        <MoveSection
+        <MoveAppointment
           appointment={panel.appointment}
-          snapshot={snapshot}
+          department={department}
           onClose={() => {
             setPanel({ kind: 'none' });
             restoreFocus();
           }}
           onMoved={(startsAt) => {
-            say('success', t('staff.moved', { name: panel.appointment.name, slot: when(startsAt) }));
+            say('success', t('appointments.moved', { name: panel.appointment.name, slot: when(startsAt) }));
             setPanel({ kind: 'none' });
             setDate(dateOf(new Date(startsAt), timeZone));
             reload();
@@ -376,13 +273,13 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
 
       {panel.kind === 'book' && (
         <CallerBooking
-          snapshot={snapshot}
+          department={department}
           onClose={() => {
             setPanel({ kind: 'none' });
             restoreFocus();
           }}
           onBooked={(draft) => {
-            say('success', t('staff.booked', { name: draft.name, slot: when(draft.startsAt) }));
+            say('success', t('appointments.booked', { name: draft.name, slot: when(draft.startsAt) }));
             setPanel({ kind: 'none' });
             setDate(dateOf(new Date(draft.startsAt), timeZone));
             reload();
@@ -393,147 +290,25 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
 
       {cancelling && (
         <NoteDialog
-          title={t('staff.cancelTitle', { name: cancelling.name })}
-          noteLabel={t('staff.cancelNote')}
-          noteHint={cancelling.email ? t('staff.cancelNoteHint') : t('staff.cancelNoteHintNoEmail')}
-          confirmLabel={t('staff.cancelConfirm')}
-          abortLabel={t('staff.cancelAbort')}
+          title={t('appointments.cancelTitle', { name: cancelling.name })}
+          noteLabel={t('appointments.cancelNote')}
+          noteHint={cancelling.email ? t('appointments.cancelNoteHint') : t('appointments.cancelNoteHintNoEmail')}
+          confirmLabel={t('appointments.cancelConfirm')}
+          abortLabel={t('appointments.cancelAbort')}
           fallbackFocus={headingRef}
           onClose={() => {
             setCancelling(null);
           }}
           onConfirm={(note) =>
             run(
-              () => staffActions.cancel(department.id, cancelling.id, note),
-              t('staff.cancelled', { name: cancelling.name }),
+              () => appointmentActions.cancel(department.id, cancelling.id, note),
+              t('appointments.cancelled', { name: cancelling.name }),
             )
           }
         >
           <p>{when(cancelling.startsAt)}</p>
         </NoteDialog>
       )}
-    </section>
-  );
-}
-
-function MoveSection({
-  appointment,
-  snapshot,
-  onClose,
-  onMoved,
-}: {
-  appointment: StaffAppointment;
-  snapshot: ConsoleSnapshot;
-  onClose: () => void;
-  onMoved: (startsAt: string) => void;
-}) {
-  const { t } = useTranslation('booking');
-  const { t: tErrors } = useTranslation('errors');
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const { department } = snapshot;
-
-  useEffect(() => {
-    headingRef.current?.focus();
-  }, []);
-
-  return (
-    <section className="appointments-panel__section" aria-labelledby={`move-${appointment.id}`} data-testid="move">
-      <h3 id={`move-${appointment.id}`} ref={headingRef} tabIndex={-1}>
-        {t('staff.moveHeading', { name: appointment.name })}
-      </h3>
-      {error && (
-        <p role="alert" className="notice notice--warning">
-          {error}
-        </p>
-      )}
-      <SlotPicker
-        tenantSlug={department.tenantSlug}
-        departmentSlug={department.slug}
-        timeZone={department.timeZone}
-        services={appointment.services.map((service) => service.slug)}
-        persons={appointment.persons}
-        chosen={appointment.startsAt}
-        headingLevel={4}
-        busy={busy}
-        onChoose={(slot) => {
-          setBusy(true);
-          setError(null);
-          staffActions.move(department.id, appointment.id, slot.startsAt).then(
-            () => {
-              onMoved(slot.startsAt);
-            },
-            (caught: unknown) => {
-              setBusy(false);
-              setError(tErrors(`codes.${toApiError(caught).code}`));
-            },
-          );
-        }}
-      />
-      <p>
-        <button type="button" className="button button--secondary" onClick={onClose}>
-          {t('staff.close')}
-        </button>
-      </p>
-    </section>
-  );
-}
-
-function CallerBooking({
-  snapshot,
-  onClose,
-  onBooked,
-}: {
-  snapshot: ConsoleSnapshot;
-  onClose: () => void;
-  onBooked: (draft: BookingDraft) => void;
-}) {
-  const { t } = useTranslation('booking');
-  const { t: tErrors } = useTranslation('errors');
-  const { department } = snapshot;
-  const info = useApi(bookingInfoPath(department.tenantSlug, department.slug), BookingInfoSchema);
-  const [step, setStep] = useState<BookingStep>('services');
-  const sectionRef = useRef<HTMLElement>(null);
-
-  useEffect(() => {
-    sectionRef.current?.querySelector<HTMLElement>('h3')?.focus();
-  }, [info.status]);
-
-  return (
-    <section
-      ref={sectionRef}
-      className="appointments-panel__section"
-      aria-label={t('staff.bookHeading')}
-      data-testid="caller-booking"
-    >
-      {info.status === 'loading' && <p role="status">{t('staff.loading')}</p>}
-      {info.status === 'error' && (
-        <p role="alert" className="notice notice--warning">
-          {tErrors(`codes.${info.error.code}`)}
-        </p>
-      )}
-      {info.status === 'success' &&
-        (info.data.services.length === 0 ? (
-          <p>{t('page.noServices')}</p>
-        ) : (
-          <BookingFlow
-            info={info.data}
-            mode="staff"
-            headingLevel={3}
-            step={step}
-            onStep={setStep}
-            onSubmit={async (draft) => {
-              await staffActions.book(department.id, draft);
-              onBooked(draft);
-            }}
-          />
-        ))}
-      <p>
-        <button type="button" className="button button--secondary" onClick={onClose}>
-          {t('staff.close')}
-        </button>
-      </p>
     </section>
   );
 }

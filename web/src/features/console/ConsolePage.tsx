@@ -1,28 +1,24 @@
-import type { ConsoleSnapshot, DoorSetting, QueueEntry, StaffMe } from '@amtsraum/shared';
-import { ConsoleSnapshotSchema } from '@amtsraum/shared';
-import { z } from 'zod';
+import { pagePath, type ConsoleSnapshot, type DoorSetting, type QueueEntry, type StaffMe } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams } from 'react-router';
-import { sendForNothing, sendJson, toApiError, type ApiError } from '../../app/api';
-import { playTone, primeAudio } from '../../app/chime';
-import { currentLocale } from '../../app/i18n';
-import { LiveStatus } from '../../app/LiveStatus';
-import { PageHeading } from '../../app/PageHeading';
-import { useLiveConsole } from '../../app/useLive';
-import { DoorStatus } from '../directory/DoorStatus';
-import { formatClock } from '../directory/format';
-import { useLocalize } from '../directory/useLocalize';
-import { LoadingState } from '../errors/LoadingState';
-import { LiveDoorSummary } from '../knock/LiveDoorSummary';
-import { useLanguageName } from '../knock/LanguageOptions';
-import { AppointmentInvites, QuickInterpreterInvite } from '../invite/InvitePanel';
+import { toApiError, type ApiError } from '../../lib/api';
+import { playTone, primeAudio } from '../../lib/chime';
+import { useLiveConsole } from '../../lib/useLive';
+import { useLocalize } from '../../lib/useLocalize';
+import { formatClock } from '../../ui/format';
+import { useLanguageName } from '../../ui/LanguageOptions';
+import { LiveStatus } from '../../ui/LiveStatus';
+import { LoadingState } from '../../ui/LoadingState';
+import { PageHeading } from '../../ui/PageHeading';
+import { DoorStatus, LiveDoorSummary } from '../directory';
+import { AppointmentInvites, QuickInterpreterInvite } from '../invites';
+import { admit as admitVisit, decline, finishVisit, setDoor } from './api';
 import { AppointmentsPanel } from './AppointmentsPanel';
 import { NoteDialog } from './NoteDialog';
-import { SignOutButton, StaffGate } from './StaffHomePage';
+import { SignOutButton, StaffGate } from './StaffGate';
 import { useMinuteClock } from './useMinuteClock';
 
-const AdmittedSchema = z.object({ visitId: z.uuid() });
 type DoorChoice = DoorSetting['state'];
 
 /** `/staff/:departmentId`: door, queue and conversations of one department, live. */
@@ -32,7 +28,7 @@ export function ConsolePage() {
 }
 
 function ConsoleGate({ me, departmentId }: { me: StaffMe; departmentId: string }) {
-  const { t } = useTranslation('staff');
+  const { t } = useTranslation('console');
   const live = useLiveConsole(departmentId);
   const member = me.staff.departments.some((department) => department.id === departmentId);
   if (!member || (live.status === 'error' && live.code === 'forbidden')) {
@@ -41,12 +37,12 @@ function ConsoleGate({ me, departmentId }: { me: StaffMe; departmentId: string }
         <PageHeading title={t('console.title')} />
         <p>{t('console.accessDenied')}</p>
         <p>
-          <Link to="/staff">{t('console.back')}</Link>
+          <Link to={pagePath('staffHome')}>{t('console.back')}</Link>
         </p>
       </>
     );
   }
-  if (live.status === 'error') return <Navigate to="/staff/login" replace />;
+  if (live.status === 'error') return <Navigate to={pagePath('staffLogin')} replace />;
   if (live.status === 'loading') return <LoadingState />;
   return <Console me={me} snapshot={live.snapshot} />;
 }
@@ -82,14 +78,13 @@ function useNewKnocks(queue: QueueEntry[]): number {
 }
 
 function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
-  const { t, i18n } = useTranslation('staff');
+  const { t, i18n } = useTranslation('console');
   const { t: tErrors } = useTranslation('errors');
   const localize = useLocalize();
   const languageName = useLanguageName();
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const { department, door, queue, active } = snapshot;
   const name = localize(department.name);
-  const base = `/api/staff/departments/${department.id}`;
   const id = useId();
   const now = useMinuteClock();
   const unseen = useNewKnocks(queue);
@@ -121,29 +116,19 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
       setMessage(explain(toApiError(error)));
     }
   };
-  const options = { language: currentLocale() };
 
   const chooseDoor = (state: DoorChoice) =>
     run(async () => {
       setChosen(state);
       try {
-        await sendJson('PUT', `${base}/door`, { state }, ConsoleSnapshotSchema, options);
+        await setDoor(department.id, state);
       } finally {
         setChosen(null);
       }
     });
   const admit = (entry: QueueEntry | 'next') =>
-    run(() =>
-      sendJson(
-        'POST',
-        entry === 'next' ? `${base}/admit-next` : `${base}/visits/${entry.id}/admit`,
-        undefined,
-        AdmittedSchema,
-        options,
-      ),
-    );
-  const finish = (entry: QueueEntry) =>
-    run(() => sendForNothing('POST', `${base}/visits/${entry.id}/finish`, undefined, options));
+    run(() => admitVisit(department.id, entry === 'next' ? 'next' : entry.id));
+  const finish = (entry: QueueEntry) => run(() => finishVisit(department.id, entry.id));
 
   const waited = (entry: QueueEntry) => {
     const minutes = Math.floor((now - new Date(entry.createdAt).getTime()) / 60_000);
@@ -166,7 +151,7 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
       </PageHeading>
       <div className="staff-bar">
         <p>
-          <Link to="/staff">{t('console.back')}</Link>
+          <Link to={pagePath('staffHome')}>{t('console.back')}</Link>
         </p>
         <SignOutButton />
       </div>
@@ -209,7 +194,7 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
           <>
             <p>{t('console.currentWith', { name: mine.name, time: since(mine) })}</p>
             <div className="button-row">
-              <Link className="button button--primary" to={`/call/${mine.id}`}>
+              <Link className="button button--primary" to={pagePath('call', { visitId: mine.id })}>
                 {t('console.toCall')}
               </Link>
               <button type="button" className="button" onClick={() => void finish(mine)}>
@@ -355,9 +340,7 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
           onClose={() => {
             setDeclining(null);
           }}
-          onConfirm={(note) =>
-            run(() => sendForNothing('POST', `${base}/visits/${declining.id}/decline`, note ? { note } : {}, options))
-          }
+          onConfirm={(note) => run(() => decline(department.id, declining.id, note))}
         />
       )}
     </>

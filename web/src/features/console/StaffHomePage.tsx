@@ -1,51 +1,9 @@
-import type { StaffMe } from '@amtsraum/shared';
-import { useState } from 'react';
+import { pagePath, type StaffMe } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, useNavigate } from 'react-router';
-import { sendForNothing } from '../../app/api';
-import { currentLocale } from '../../app/i18n';
-import { getLiveClient } from '../../app/live-client';
-import { PageHeading } from '../../app/PageHeading';
-import { useLocalize } from '../directory/useLocalize';
-import { ErrorPage } from '../errors/ErrorPage';
-import { LoadingState } from '../errors/LoadingState';
-import { useStaffMe } from './useStaffMe';
-
-/** Loads the signed-in staff member; without a session, goes to the sign-in page. */
-export function StaffGate({ children }: { children: (me: StaffMe) => React.ReactNode }) {
-  const state = useStaffMe();
-  if (state.status === 'loading') return <LoadingState />;
-  if (state.status === 'error') {
-    if (state.error.code === 'unauthorized') return <Navigate to="/staff/login" replace />;
-    return <ErrorPage error={state.error} retry={state.retry} />;
-  }
-  return <>{children(state.data)}</>;
-}
-
-export function SignOutButton() {
-  const { t } = useTranslation('staff');
-  const navigate = useNavigate();
-  const [busy, setBusy] = useState(false);
-  return (
-    <button
-      type="button"
-      className="button"
-      aria-disabled={busy || undefined}
-      onClick={() => {
-        if (busy) return;
-        setBusy(true);
-        void sendForNothing('POST', '/api/staff/logout', undefined, { language: currentLocale() })
-          .catch(() => {})
-          .finally(() => {
-            getLiveClient().reconnectNow();
-            void navigate('/staff/login');
-          });
-      }}
-    >
-      {t('home.signOut')}
-    </button>
-  );
-}
+import { Link } from 'react-router';
+import { useLocalize } from '../../lib/useLocalize';
+import { PageHeading } from '../../ui/PageHeading';
+import { SignOutButton, StaffGate } from './StaffGate';
 
 /** `/staff`: the departments of the signed-in staff member. */
 export function StaffHomePage() {
@@ -53,7 +11,7 @@ export function StaffHomePage() {
 }
 
 function StaffHome({ me }: { me: StaffMe }) {
-  const { t } = useTranslation('staff');
+  const { t } = useTranslation('console');
   const localize = useLocalize();
   return (
     <>
@@ -72,7 +30,7 @@ function StaffHome({ me }: { me: StaffMe }) {
             return (
               <li key={department.id} className="card" data-testid={`staff-department-${department.slug}`}>
                 <h3 className="card__title">
-                  <Link to={`/staff/${department.id}`} lang={name.lang}>
+                  <Link to={pagePath('console', { departmentId: department.id })} lang={name.lang}>
                     {name.text}
                   </Link>
                 </h3>

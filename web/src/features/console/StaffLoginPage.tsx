@@ -1,15 +1,15 @@
-import { LoginRequestSchema, StaffMeSchema } from '@amtsraum/shared';
+import { LoginRequestSchema, pagePath } from '@amtsraum/shared';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { sendJson, toApiError } from '../../app/api';
-import { currentLocale } from '../../app/i18n';
-import { getLiveClient } from '../../app/live-client';
-import { PageHeading } from '../../app/PageHeading';
+import { toApiError } from '../../lib/api';
+import { getLiveClient } from '../../lib/live-client';
+import { PageHeading } from '../../ui/PageHeading';
+import { login } from './api';
 
 /** `/staff/login`: e-mail and password; errors by the API's code. */
 export function StaffLoginPage() {
-  const { t } = useTranslation('staff');
+  const { t } = useTranslation('console');
   const { t: tErrors } = useTranslation('errors');
   const navigate = useNavigate();
   const id = useId();
@@ -37,10 +37,10 @@ export function StaffLoginPage() {
     if (!parsed.success) return show({ email: tErrors('codes.validation_failed') }, null);
     setSubmitting(true);
     try {
-      await sendJson('POST', '/api/staff/login', parsed.data, StaffMeSchema, { language: currentLocale() });
+      await login(parsed.data);
       // The live connection learns about the new session cookie only at a new upgrade.
       getLiveClient().reconnectNow();
-      void navigate('/staff');
+      void navigate(pagePath('staffHome'));
     } catch (error) {
       const apiError = toApiError(error);
       setSubmitting(false);

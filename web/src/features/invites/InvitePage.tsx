@@ -1,14 +1,14 @@
-import type { InviteeStatus } from '@amtsraum/shared';
+import { pagePath, type InviteeStatus } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { toApiError, type ApiError } from '../../app/api';
-import { currentLocale } from '../../app/i18n';
-import { PageHeading } from '../../app/PageHeading';
-import { usePageFocus } from '../../app/page-focus';
-import { formatClock, formatDay } from '../directory/format';
-import { ErrorPage } from '../errors/ErrorPage';
-import { LoadingState } from '../errors/LoadingState';
+import { toApiError, type ApiError } from '../../lib/api';
+import { currentLocale } from '../../lib/i18n';
+import { usePageFocus } from '../../lib/page-focus';
+import { ErrorPage } from '../../ui/ErrorPage';
+import { formatClock, formatDay } from '../../ui/format';
+import { LoadingState } from '../../ui/LoadingState';
+import { PageHeading } from '../../ui/PageHeading';
 import { inviteeStatus, redeemInvite } from './api';
 
 const PROBLEM_CODES = [
@@ -46,7 +46,7 @@ function dropFragment(): void {
  * to the device check of the one call the link is for. Reloading keeps the seat (a cookie).
  */
 export function InvitePage() {
-  const { t } = useTranslation('invite');
+  const { t } = useTranslation('invites');
   const [phase, setPhase] = useState<Phase>(() => {
     const token = readToken();
     return token ? { status: 'intro', token } : { status: 'loading' };
@@ -96,7 +96,7 @@ export function InvitePage() {
         <div data-testid="invite-missing">
           <PageHeading title={t('page.title')}>{t('problem.invite_invalid.heading')}</PageHeading>
           <p className="lead">{t('page.missing')}</p>
-          <Link to="/">{t('home')}</Link>
+          <Link to={pagePath('home')}>{t('home')}</Link>
         </div>
       );
     case 'problem':
@@ -104,7 +104,7 @@ export function InvitePage() {
         <div data-testid={`invite-problem-${phase.code}`}>
           <PageHeading title={t('page.title')}>{t(`problem.${phase.code}.heading`)}</PageHeading>
           <p className="lead">{t(`problem.${phase.code}.text`)}</p>
-          <Link to="/">{t('home')}</Link>
+          <Link to={pagePath('home')}>{t('home')}</Link>
         </div>
       );
     case 'error':
@@ -129,7 +129,7 @@ export function InvitePage() {
 }
 
 function IntroForm({ onContinue }: { onContinue: (name: string) => Promise<void> }) {
-  const { t } = useTranslation('invite');
+  const { t } = useTranslation('invites');
   const id = useId();
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -170,7 +170,7 @@ function IntroForm({ onContinue }: { onContinue: (name: string) => Promise<void>
 }
 
 function InviteeView({ invitee }: { invitee: InviteeStatus }) {
-  const { t } = useTranslation('invite');
+  const { t } = useTranslation('invites');
   const navigate = useNavigate();
   const locale = currentLocale();
   const department = invitee.departmentName[locale] ?? invitee.departmentName.de;
@@ -189,7 +189,7 @@ function InviteeView({ invitee }: { invitee: InviteeStatus }) {
         <button
           type="button"
           className="button button--primary"
-          onClick={() => void navigate(`/call/${encodeURIComponent(visitId)}`)}
+          onClick={() => void navigate(pagePath('call', { visitId }))}
         >
           {t('page.toCall')}
         </button>

@@ -7,8 +7,8 @@ import {
   type InviteeStatus,
   type InviteList,
 } from '@amtsraum/shared';
-import { getJson, sendForNothing, sendJson } from '../../app/api';
-import { currentLocale } from '../../app/i18n';
+import { getJson, sendForNothing, sendJson } from '../../lib/api';
+import { currentLocale } from '../../lib/i18n';
 
 /** Invite links: the clerk's side (create, list, revoke, let in, remove, e-mail) and the invitee's. */
 

@@ -1,6 +1,6 @@
 import type { InviteView } from '@amtsraum/shared';
 import { useCallback, useEffect, useState } from 'react';
-import { toApiError, type ClientErrorCode } from '../../app/api';
+import { toApiError, type ClientErrorCode } from '../../lib/api';
 import { listInvites, type InviteTarget } from './api';
 
 /** How often the clerk's views look for invitees waiting to be let in. */

@@ -1,16 +1,17 @@
-import { CitizenVisitResponseSchema, type KnockRequest, type Service } from '@amtsraum/shared';
+import { pagePath, type KnockRequest, type Service } from '@amtsraum/shared';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { sendJson, toApiError, type ApiError } from '../../app/api';
-import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../app/forms';
-import { currentLocale } from '../../app/i18n';
-import { getLiveClient } from '../../app/live-client';
-import { primeAudio, unlockAudio } from '../../app/chime';
-import { useLocalize } from '../directory/useLocalize';
-import { LanguageFields, type LanguageChoice } from './LanguageFields';
-import { isConversationLanguage } from './languages';
-import { DocumentList } from '../directory/DocumentList';
+import { toApiError, type ApiError } from '../../lib/api';
+import { primeAudio, unlockAudio } from '../../lib/chime';
+import { currentLocale } from '../../lib/i18n';
+import { getLiveClient } from '../../lib/live-client';
+import { useLocalize } from '../../lib/useLocalize';
+import { DocumentList } from '../../ui/DocumentList';
+import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { LanguageFields, type LanguageChoice } from '../../ui/LanguageFields';
+import { isConversationLanguage } from '../../ui/languages';
+import { knock } from './api';
 
 type FieldName = 'name' | 'concern' | 'serviceSlug' | 'interpreterLanguage' | 'consent';
 
@@ -25,7 +26,7 @@ interface KnockFormProps {
 const FIELD_ORDER: FieldName[] = ['name', 'concern', 'serviceSlug', 'interpreterLanguage', 'consent'];
 
 export function KnockForm({ tenantSlug, departmentSlug, services, describeFailure }: KnockFormProps) {
-  const { t } = useTranslation('knock');
+  const { t } = useTranslation('visits');
   const localize = useLocalize();
   const navigate = useNavigate();
   const id = useId();
@@ -103,16 +104,10 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
     };
     setSubmitting(true);
     try {
-      await sendJson(
-        'POST',
-        `/api/tenants/${encodeURIComponent(tenantSlug)}/departments/${encodeURIComponent(departmentSlug)}/knock`,
-        body,
-        CitizenVisitResponseSchema,
-        { language: currentLocale() },
-      );
+      await knock(tenantSlug, departmentSlug, body);
       // The live connection learns who this browser is from the new visit cookie.
       getLiveClient().reconnectNow();
-      void navigate(`/${tenantSlug}/${departmentSlug}/wait`);
+      void navigate(pagePath('waitingRoom', { tenant: tenantSlug, department: departmentSlug }));
     } catch (error) {
       const apiError = toApiError(error);
       setSubmitting(false);

@@ -1,39 +1,25 @@
-import type { Contact, DoorLive, Service } from '@amtsraum/shared';
+import { pagePath } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { ApiError } from '../../app/api';
-import type { LiveVisit } from '../../app/useLive';
-import { ContactDetails } from '../directory/ContactDetails';
-import { formatClock, formatDay } from '../directory/format';
-import { useLocalize } from '../directory/useLocalize';
+import type { ApiError } from '../../lib/api';
+import { useLiveVisit } from '../../lib/useLive';
+import { useLocalize } from '../../lib/useLocalize';
+import { formatClock, formatDay } from '../../ui/format';
+import { ContactDetails, type DoorContext } from '../directory';
 import { KnockForm } from './KnockForm';
 
 const ACTIVE = new Set(['waiting', 'admitted', 'in_call']);
 
-interface KnockSectionProps {
-  tenantSlug: string;
-  departmentSlug: string;
-  timeZone: string;
-  door: DoorLive;
-  services: Service[];
-  contact: Contact;
-  visit: LiveVisit;
-}
-
-/** The way in: the knock form, a link to the waiting room, or why knocking is not possible now. */
-export function KnockSection({
-  tenantSlug,
-  departmentSlug,
-  timeZone,
-  door,
-  services,
-  contact,
-  visit,
-}: KnockSectionProps) {
-  const { t, i18n } = useTranslation('knock');
+/**
+ * The way in on a department's page: the knock form, a link to the waiting room, or why knocking
+ * is not possible now.
+ */
+export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, services, contact }: DoorContext) {
+  const { t, i18n } = useTranslation('visits');
   const { t: tErrors } = useTranslation('errors');
   const localize = useLocalize();
   const locale = i18n.resolvedLanguage ?? i18n.language;
+  const visit = useLiveVisit();
 
   const nextOpeningText = (at: string | Date | null) => {
     if (!at) return null;
@@ -51,8 +37,8 @@ export function KnockSection({
     return next ? `${text} ${next}` : text;
   };
 
-  // Wait for the live answer before offering the form, so a waiting citizen never sees it.
-  if (visit.status === 'unknown') return null;
+  // Wait for the live answers before offering the form, so a waiting citizen never sees it.
+  if (visit.status === 'unknown' || !door) return null;
 
   if (visit.visit && ACTIVE.has(visit.visit.state)) {
     const own = visit.visit;
@@ -64,7 +50,10 @@ export function KnockSection({
           {own.state === 'waiting' ? t('active.text', { department: department.text }) : <>{t('active.admitted')}</>}
         </p>
         <p>
-          <Link className="button button--primary" to={`/${own.tenantSlug}/${own.departmentSlug}/wait`}>
+          <Link
+            className="button button--primary"
+            to={pagePath('waitingRoom', { tenant: own.tenantSlug, department: own.departmentSlug })}
+          >
             {t('active.link')}
           </Link>
         </p>

@@ -1,18 +1,18 @@
-import { CitizenVisitResponseSchema, type CitizenVisit } from '@amtsraum/shared';
+import { pagePath, type CitizenVisit } from '@amtsraum/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { sendJson, toApiError } from '../../app/api';
-import { playTone, primeAudio } from '../../app/chime';
-import { currentLocale } from '../../app/i18n';
-import { LiveStatus } from '../../app/LiveStatus';
-import { PageHeading } from '../../app/PageHeading';
-import { useLiveVisit } from '../../app/useLive';
-import { LoadingState } from '../errors/LoadingState';
-import { useLocalize } from '../directory/useLocalize';
-import { DocumentList } from '../directory/DocumentList';
-import { formatClock } from '../directory/format';
-import { useTenant } from '../directory/useDirectory';
+import { toApiError } from '../../lib/api';
+import { playTone, primeAudio } from '../../lib/chime';
+import { useLiveVisit } from '../../lib/useLive';
+import { useLocalize } from '../../lib/useLocalize';
+import { DocumentList } from '../../ui/DocumentList';
+import { formatClock } from '../../ui/format';
+import { LiveStatus } from '../../ui/LiveStatus';
+import { LoadingState } from '../../ui/LoadingState';
+import { PageHeading } from '../../ui/PageHeading';
+import { useTenant } from '../directory';
+import { leave as leaveQueue } from './api';
 
 /** `/:tenant/:department/wait`: the citizen's place, live, until they are let in or leave. */
 export function WaitingRoomPage() {
@@ -25,10 +25,12 @@ export function WaitingRoomPage() {
 }
 
 function BackLink({ visit }: { visit?: CitizenVisit }) {
-  const { t } = useTranslation('knock');
+  const { t } = useTranslation('visits');
   const localize = useLocalize();
   const { tenant = '', department = '' } = useParams();
-  const to = visit ? `/${visit.tenantSlug}/${visit.departmentSlug}` : `/${tenant}/${department}`;
+  const to = visit
+    ? pagePath('department', { tenant: visit.tenantSlug, department: visit.departmentSlug })
+    : pagePath('department', { tenant, department });
   return (
     <p>
       <Link to={to}>
@@ -39,7 +41,7 @@ function BackLink({ visit }: { visit?: CitizenVisit }) {
 }
 
 function NoVisit() {
-  const { t } = useTranslation('knock');
+  const { t } = useTranslation('visits');
   return (
     <>
       <PageHeading title={t('wait.noneTitle')} />
@@ -50,7 +52,7 @@ function NoVisit() {
 }
 
 function VisitView({ visit }: { visit: CitizenVisit }) {
-  const { t } = useTranslation('knock');
+  const { t } = useTranslation('visits');
   const localize = useLocalize();
   const department = localize(visit.departmentName);
   const called = visit.state === 'admitted' || visit.state === 'in_call';
@@ -65,7 +67,7 @@ function VisitView({ visit }: { visit: CitizenVisit }) {
             {visit.admittedBy ? t('wait.admittedText', { clerk: visit.admittedBy }) : t('wait.admittedTextAnonymous')}
           </p>
           <p>
-            <Link className="button button--primary button--large" to={`/call/${visit.id}`}>
+            <Link className="button button--primary button--large" to={pagePath('call', { visitId: visit.id })}>
               {t('wait.toCall')}
             </Link>
           </p>
@@ -111,7 +113,7 @@ function VisitView({ visit }: { visit: CitizenVisit }) {
 }
 
 function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentName: string }) {
-  const { t } = useTranslation('knock');
+  const { t } = useTranslation('visits');
   const { t: tErrors } = useTranslation('errors');
   const [confirming, setConfirming] = useState(false);
   const [leaveError, setLeaveError] = useState<string | null>(null);
@@ -124,7 +126,7 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
 
   const leave = async () => {
     try {
-      await sendJson('POST', '/api/visit/leave', undefined, CitizenVisitResponseSchema, { language: currentLocale() });
+      await leaveQueue();
       // The live message brings the new state; nothing else to do here.
     } catch (error) {
       setLeaveError(tErrors(`codes.${toApiError(error).code}`));
@@ -209,7 +211,7 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
 
 /** "Ihr Termin um 10:30 Uhr", read in the municipality's zone (issue 6). */
 function AppointmentTime({ tenantSlug, startsAt }: { tenantSlug: string; startsAt: string }) {
-  const { t, i18n } = useTranslation('knock');
+  const { t, i18n } = useTranslation('visits');
   const tenant = useTenant(tenantSlug);
   if (tenant.status !== 'success') return null;
   const locale = i18n.resolvedLanguage ?? i18n.language;
@@ -226,7 +228,7 @@ function notificationPermission(): NotificationPermission | 'unsupported' {
 }
 
 function NotifyButton() {
-  const { t } = useTranslation('knock');
+  const { t } = useTranslation('visits');
   const [permission, setPermission] = useState(notificationPermission);
   if (permission === 'unsupported') return null;
   if (permission === 'granted') return <p>{t('wait.notifyOn')}</p>;
@@ -253,7 +255,7 @@ function NotifyButton() {
  * notification if allowed (PageHeading changes the title). Not again after a refresh.
  */
 function useCallIn(visit: CitizenVisit, departmentName: string) {
-  const { t } = useTranslation('knock');
+  const { t } = useTranslation('visits');
   const previous = useRef(visit.state);
   const called = visit.state === 'admitted' || visit.state === 'in_call';
   const title = t('wait.admittedTitle');

@@ -1,4 +1,4 @@
-import { getLiveClient } from '../app/live-client';
+import { getLiveClient } from '../../../lib/live-client';
 import { liveClientChannel } from './live-channel';
 import type { SignallingChannel } from './signalling';
 

@@ -1,5 +1,5 @@
 import type { ClientMessage } from '@amtsraum/shared';
-import type { LiveClient } from '../app/live-client';
+import type { LiveClient } from '../../../lib/live-client';
 import type { SignallingChannel } from './signalling';
 
 /**

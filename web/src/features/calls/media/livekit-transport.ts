@@ -8,7 +8,7 @@ import {
   type Participant,
   type TextStreamReader,
 } from 'livekit-client';
-import { allowCitizenScreenShare } from './api';
+import { allowCitizenScreenShare } from '../api';
 import {
   SnapshotStore,
   type CallSnapshot,

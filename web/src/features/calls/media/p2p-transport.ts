@@ -1,3 +1,10 @@
+/*
+ * The peer-to-peer transport: a mesh of RTCPeerConnections with "perfect negotiation", signalled
+ * over our own WebSocket. One class on purpose, though long: the negotiation handlers, each
+ * peer's senders and the local tracks share one state, and splitting it would spread a single
+ * state machine over files. The pure parts live beside it (negotiation.ts, devices.ts,
+ * audio-levels.ts, signalling.ts) and have their own tests.
+ */
 import type { CallParticipant, ClientMessage, MediaState, SignalData } from '@amtsraum/shared';
 import { AudioLevels } from './audio-levels';
 import { constraintFor } from './devices';

@@ -5,7 +5,7 @@ export type CallServerMessage = Extract<ServerMessage, { type: `call-${string}` 
 
 /**
  * The slice of the live WebSocket client a call needs; `live-channel.ts` adapts the page's
- * shared client (`app/live-client.ts`) to it, tests can pass a fake.
+ * shared client (`lib/live-client.ts`) to it, tests can pass a fake.
  */
 export interface SignallingChannel {
   send(message: ClientMessage): void;
