@@ -1,7 +1,7 @@
-import { pagePath, type DepartmentResponse } from '@amtsraum/shared';
-import { useEffect, useState } from 'react';
+import { pagePath } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
+import { useLoad } from '../../lib/useLoad';
 import { useLocalize } from '../../lib/useLocalize';
 import { PageHeading } from '../../ui/PageHeading';
 import { ContactDetails, loadDepartment } from '../directory';
@@ -48,20 +48,14 @@ export function CallEndedPage() {
 function CitizenClosing() {
   const { t } = useTranslation('calls');
   const localize = useLocalize();
-  const [department, setDepartment] = useState<DepartmentResponse | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    loadOwnVisit(controller.signal)
-      // No visit (another browser, or the cookie deleted): no department to point back to.
-      .then((visit) => (visit ? loadDepartment(visit.tenantSlug, visit.departmentSlug, controller.signal) : null))
-      .then(setDepartment, () => {
-        // Not fatal: without the department the page only lacks the links to follow up.
-      });
-    return () => {
-      controller.abort();
-    };
-  }, []);
+  // The citizen's department, for the ways to follow up. Without a visit (another browser, or
+  // the cookie deleted) or when loading fails, the page stands without those links.
+  const state = useLoad('closing-department', (signal) =>
+    loadOwnVisit(signal).then((visit) =>
+      visit ? loadDepartment(visit.tenantSlug, visit.departmentSlug, signal) : null,
+    ),
+  );
+  const department = state.status === 'success' ? state.data : null;
 
   const name = department ? localize(department.department.name) : null;
   return (
