@@ -99,7 +99,7 @@ export function createApp(deps: AppDeps): Express {
   api.use((req, _res, next) => {
     const origin = req.get('origin');
     if (req.method !== 'GET' && req.method !== 'HEAD' && origin && !allowedOrigins.has(origin)) {
-      throw new AppError('origin_not_allowed', 403);
+      throw new AppError('origin_not_allowed');
     }
     next();
   });
@@ -181,6 +181,6 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
   }
   app.use((req: Request, res: Response) => {
     if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts('html')) sendShell(res, 404);
-    else sendProblem(req, res, new AppError('route_not_found', 404));
+    else sendProblem(req, res, new AppError('route_not_found'));
   });
 }

@@ -51,13 +51,13 @@ export class CallRooms {
       case 'call-signal': {
         const self = this.identityOf(member, message.visitId);
         const target = this.rooms.get(message.visitId)?.members.get(message.to);
-        if (!self || !target) throw new AppError('forbidden', 403);
+        if (!self || !target) throw new AppError('forbidden');
         target.member.send({ type: 'call-signal', visitId: message.visitId, from: self, data: message.data });
         return;
       }
       case 'call-media': {
         const entry = this.entryOf(member, message.visitId);
-        if (!entry) throw new AppError('forbidden', 403);
+        if (!entry) throw new AppError('forbidden');
         // Screen sharing only as granted: a claim to share without the right is corrected.
         entry.participant.media = {
           ...message.media,
@@ -72,7 +72,7 @@ export class CallRooms {
       }
       case 'call-chat': {
         const entry = this.entryOf(member, message.visitId);
-        if (!entry) throw new AppError('forbidden', 403);
+        if (!entry) throw new AppError('forbidden');
         this.broadcast(message.visitId, {
           type: 'call-chat',
           visitId: message.visitId,
@@ -86,7 +86,7 @@ export class CallRooms {
       case 'call-allow-screen': {
         const entry = this.entryOf(member, message.visitId);
         const target = this.rooms.get(message.visitId)?.members.get(message.identity);
-        if (!entry || entry.participant.role !== 'clerk' || !target) throw new AppError('forbidden', 403);
+        if (!entry || entry.participant.role !== 'clerk' || !target) throw new AppError('forbidden');
         await this.options.db
           .update(visits)
           .set({ citizenScreenShare: message.allowed })
@@ -107,7 +107,7 @@ export class CallRooms {
   private async join(member: CallMember, visitId: string, media: MediaState): Promise<void> {
     const { db, config } = this.options;
     if (config.media.mode !== 'p2p')
-      throw new AppError('forbidden', 403, { detail: 'this installation uses LiveKit for calls' });
+      throw new AppError('forbidden', { detail: 'this installation uses LiveKit for calls' });
     const staff = member.staffToken ? await resolveSession(db, member.staffToken, this.options.now()) : null;
     const grant = await resolveCallGrant(db, {
       visitId,
@@ -120,7 +120,7 @@ export class CallRooms {
     let room = this.rooms.get(visitId);
     if (!room) this.rooms.set(visitId, (room = { departmentId: grant.departmentId, members: new Map() }));
     const previous = room.members.get(grant.identity);
-    if (!previous && room.members.size >= config.media.p2pMaxParticipants) throw new AppError('call_full', 409);
+    if (!previous && room.members.size >= config.media.p2pMaxParticipants) throw new AppError('call_full');
     if (previous) {
       // The same person again (a reload, a second tab): the old connection gives way, and the
       // others start afresh with the new one.

@@ -29,7 +29,7 @@ const entryColumns = {
 export function mailboxRouter(deps: AppDeps): Router {
   const router = Router();
   const enabled: RequestHandler = (_req, res, next) => {
-    if (!mailboxEnabled(deps.config)) throw new AppError('route_not_found', 404);
+    if (!mailboxEnabled(deps.config)) throw new AppError('route_not_found');
     res.set('Cache-Control', 'no-store');
     next();
   };
@@ -45,13 +45,13 @@ export function mailboxRouter(deps: AppDeps): Router {
 
   router.get('/dev/mailbox/:id', enabled, async (req, res) => {
     const id = z.uuid().safeParse(req.params.id);
-    if (!id.success) throw new AppError('route_not_found', 404);
+    if (!id.success) throw new AppError('route_not_found');
     const [row] = await deps.database.db
       .select({ ...entryColumns, text: mailOutbox.text, html: mailOutbox.html, attachments: mailOutbox.attachments })
       .from(mailOutbox)
       .where(eq(mailOutbox.id, id.data))
       .limit(1);
-    if (!row) throw new AppError('route_not_found', 404);
+    if (!row) throw new AppError('route_not_found');
     const body: MailboxMessage = { ...row, createdAt: row.createdAt.toISOString() };
     res.json(body);
   });

@@ -64,7 +64,7 @@ export async function resolveCallGrant(
     const grant = await inviteeGrant(db, { guestId: options.inviteGuestId, visit, now: options.now });
     if (grant) return grant;
   }
-  throw new AppError('forbidden', 403);
+  throw new AppError('forbidden');
 }
 
 /** The transport for a call: LiveKit when configured (or demanded), else peer-to-peer. */
@@ -95,6 +95,6 @@ export async function joinDetails(config: Config, grant: CallGrant): Promise<Cal
 
 /** The clerk allows or withdraws the citizen's screen sharing; it holds for the rest of the visit. */
 export async function setCitizenScreenShare(db: Db, grant: CallGrant, allowed: boolean): Promise<void> {
-  if (grant.role !== 'clerk') throw new AppError('forbidden', 403);
+  if (grant.role !== 'clerk') throw new AppError('forbidden');
   await db.update(visits).set({ citizenScreenShare: allowed }).where(eq(visits.id, grant.visitId));
 }

@@ -16,7 +16,7 @@ export function callsRouter(deps: AppDeps): Router {
   // POST, not GET: a token is minted, and the answer must never be cached or prefetched.
   const grantFor = async (req: Request) => {
     const visitId = z.uuid().safeParse(req.params.visitId);
-    if (!visitId.success) throw new AppError('forbidden', 403);
+    if (!visitId.success) throw new AppError('forbidden');
     const staffToken = parseCookies(req.headers.cookie)[STAFF_COOKIE];
     return resolveCallGrant(deps.database.db, {
       visitId: visitId.data,

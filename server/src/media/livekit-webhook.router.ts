@@ -18,7 +18,7 @@ export function livekitWebhookRouter(deps: AppDeps): Router {
     express.text({ type: ['application/webhook+json', 'application/json'], limit: '64kb' }),
     async (req, res) => {
       const settings = deps.config.media.livekit;
-      if (!settings) throw new AppError('route_not_found', 404);
+      if (!settings) throw new AppError('route_not_found');
       let event;
       try {
         event = await receiveLivekitWebhook(
@@ -27,7 +27,7 @@ export function livekitWebhookRouter(deps: AppDeps): Router {
           req.get('authorization'),
         );
       } catch {
-        throw new AppError('unauthorized', 401);
+        throw new AppError('unauthorized');
       }
       const visitId = ROOM.exec(event.room?.name ?? '')?.[1];
       if (visitId && event.event === 'participant_joined') {

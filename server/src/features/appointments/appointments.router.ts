@@ -21,7 +21,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
   const staffCtx = (req: Request) => ({ ...ctx(), staff: currentStaff(req) });
   const id = (value: unknown, code: 'department_not_found' | 'appointment_not_found') => {
     const parsed = IdSchema.safeParse(value);
-    if (!parsed.success) throw new AppError(code, 404);
+    if (!parsed.success) throw new AppError(code);
     return parsed.data;
   };
 

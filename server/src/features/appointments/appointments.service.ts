@@ -46,7 +46,7 @@ export interface Arrival {
 export async function arrive(ctx: Ctx, token: string): Promise<Arrival> {
   const found = await findAppointmentByTokenHash(ctx.db, hashToken(token));
   // A mistyped or foreign token and a purged one look the same: nothing to tell apart.
-  if (!found) throw new AppError('appointment_not_found', 404);
+  if (!found) throw new AppError('appointment_not_found');
   const { department, tenant } = found;
   const answer = (visitId: string): Arrival => ({
     visitId,
@@ -56,18 +56,18 @@ export async function arrive(ctx: Ctx, token: string): Promise<Arrival> {
 
   const result = await ctx.db.transaction(async (tx) => {
     const appointment = await lockAppointment(tx, found.appointment.id);
-    if (!appointment) throw new AppError('appointment_not_found', 404);
+    if (!appointment) throw new AppError('appointment_not_found');
     // Checked first: a reload in the middle of a call that runs over its end must still work.
     const live = await findLiveArrival(tx, appointment.id);
     if (live) return { visitId: live.id, created: false };
 
-    if (appointment.state === 'cancelled') throw new AppError('appointment_cancelled', 410);
-    if (appointment.state === 'done' || appointment.state === 'no_show') throw new AppError('appointment_over', 410);
+    if (appointment.state === 'cancelled') throw new AppError('appointment_cancelled');
+    if (appointment.state === 'done' || appointment.state === 'no_show') throw new AppError('appointment_over');
     const opensAt = new Date(appointment.startsAt.getTime() - department.joinOpensMinutesBefore * MINUTE_MS);
     if (ctx.now < opensAt) {
-      throw new AppError('appointment_not_open_yet', 409, { extra: { opensAt: opensAt.toISOString() } });
+      throw new AppError('appointment_not_open_yet', { extra: { opensAt: opensAt.toISOString() } });
     }
-    if (ctx.now >= appointment.endsAt) throw new AppError('appointment_over', 410);
+    if (ctx.now >= appointment.endsAt) throw new AppError('appointment_over');
 
     const visitId = await insertArrivalVisit(tx, appointment, ctx.now);
     await setAppointmentState(tx, appointment.id, 'arrived');
@@ -102,7 +102,7 @@ export async function listAppointmentsForClerk(
 ): Promise<StaffAppointmentsResponse> {
   await requireMembership(ctx, departmentId);
   const found = await findDepartmentWithTenant(ctx.db, departmentId);
-  if (!found) throw new AppError('department_not_found', 404);
+  if (!found) throw new AppError('department_not_found');
   const { timeZone } = found.tenant;
   const day = date ?? todayIn(timeZone, ctx.now);
   const civil = parseCivilDate(day);
@@ -129,9 +129,9 @@ export async function markAppointmentNoShow(ctx: StaffCtx, departmentId: string,
   const marked = await markNoShow(ctx.db, { departmentId, appointmentId, staffId: ctx.staff.id, now: ctx.now });
   if (!marked) {
     const found = await findAppointmentForStaff(ctx.db, ctx.staff.id, departmentId, appointmentId);
-    if (!found) throw new AppError('appointment_not_found', 404);
+    if (!found) throw new AppError('appointment_not_found');
     const from = new Date(found.appointment.startsAt.getTime() + found.department.noShowGraceMinutes * MINUTE_MS);
-    throw new AppError('conflict', 409, {
+    throw new AppError('conflict', {
       detail:
         found.appointment.state !== 'booked'
           ? `state=${found.appointment.state}`

@@ -63,7 +63,7 @@ export function bookingRouter(deps: AppDeps): Router {
   // A malformed id cannot name anything: answer as for an unknown one.
   const id = (value: unknown, code: 'department_not_found' | 'appointment_not_found') => {
     const parsed = IdSchema.safeParse(value);
-    if (!parsed.success) throw new AppError(code, 404);
+    if (!parsed.success) throw new AppError(code);
     return parsed.data;
   };
 

@@ -91,7 +91,7 @@ interface Found extends Office {
 
 async function findOffice(db: Db, tenantSlug: string, departmentSlug: string): Promise<Office> {
   const office = await findDepartmentBySlugs(db, tenantSlug, departmentSlug);
-  if (!office) throw new AppError('department_not_found', 404);
+  if (!office) throw new AppError('department_not_found');
   return office;
 }
 
@@ -112,7 +112,7 @@ export async function getBookingInfo(db: Db, tenantSlug: string, departmentSlug:
 }
 
 const invalid = (path: string, message: string) =>
-  new AppError('validation_failed', 400, { errors: [{ path, message }] });
+  new AppError('validation_failed', { errors: [{ path, message }] });
 
 /** The department's bookable services named by `slugs`, in that order (repeats dropped). */
 async function resolveServices(db: Db, departmentId: string, slugs: string[]): Promise<ServiceRow[]> {
@@ -305,7 +305,7 @@ async function freeClerksFor(db: Db, request: SlotRequest): Promise<string[]> {
     to: date,
   });
   const probe = planner.probe(startsAt);
-  if (!probe.offered) throw new AppError('slot_unavailable', 422);
+  if (!probe.offered) throw new AppError('slot_unavailable');
   if (probe.staffIds.length === 0) throw await slotTaken(db, request);
   return probe.staffIds;
 }
@@ -323,7 +323,7 @@ async function slotTaken(db: Db, request: SlotRequest): Promise<AppError> {
     to: laterOf(from, addDays(today, request.office.department.bookingHorizonDays)),
   });
   const alternatives = planner.nextFree(request.startsAt, ALTERNATIVES).map(toSlot);
-  return new AppError('slot_taken', 409, { extra: { alternatives } });
+  return new AppError('slot_taken', { extra: { alternatives } });
 }
 
 // -- booking --------------------------------------------------------------------------------
@@ -521,7 +521,7 @@ function citizenMayChange(appointment: Pick<AppointmentRow, 'state' | 'startsAt'
 async function findByToken(db: Db, token: string) {
   // A mistyped, foreign or made-up token: one neutral answer, nothing to learn from it.
   const found = await findAppointmentByTokenHash(db, hashToken(token));
-  if (!found) throw new AppError('appointment_not_found', 404);
+  if (!found) throw new AppError('appointment_not_found');
   return found;
 }
 
@@ -530,11 +530,14 @@ export async function manageByToken(ctx: { db: Db; now: Date }, token: string): 
   return citizenView(ctx, await findByToken(ctx.db, token));
 }
 
-/** Why an appointment cannot be changed any more. */
+/**
+ * Why an appointment cannot be changed any more: a conflict with what happened meanwhile (409),
+ * where the join link of such an appointment is gone for good (410, the codes' own status).
+ */
 function notChangeable(appointment: AppointmentRow): AppError {
-  return appointment.state === 'cancelled'
-    ? new AppError('appointment_cancelled', 409)
-    : new AppError('appointment_over', 409);
+  return new AppError(appointment.state === 'cancelled' ? 'appointment_cancelled' : 'appointment_over', {
+    status: 409,
+  });
 }
 
 /**
@@ -678,7 +681,7 @@ export async function rebookByToken(ctx: BookingCtx, token: string, startsAt: Da
 async function findForStaff(ctx: StaffBookingCtx, departmentId: string, appointmentId: string): Promise<Found> {
   await requireMembership(ctx, departmentId);
   const found = await findAppointmentForStaff(ctx.db, ctx.staff.id, departmentId, appointmentId);
-  if (!found) throw new AppError('appointment_not_found', 404);
+  if (!found) throw new AppError('appointment_not_found');
   return found;
 }
 
@@ -690,7 +693,7 @@ export async function bookAsStaff(
 ): Promise<StaffAppointment> {
   await requireMembership(ctx, departmentId);
   const office = await findDepartmentWithTenant(ctx.db, departmentId);
-  if (!office) throw new AppError('department_not_found', 404);
+  if (!office) throw new AppError('department_not_found');
   const { appointment, services } = await bookAppointment(ctx, {
     ...office,
     request,

@@ -25,7 +25,7 @@ export function consoleRouter(deps: AppDeps): Router {
   // A malformed id cannot name anything: answer as for an unknown one.
   const id = (value: string | undefined, code: 'department_not_found' | 'visit_not_found') => {
     const parsed = IdSchema.safeParse(value);
-    if (!parsed.success) throw new AppError(code, 404);
+    if (!parsed.success) throw new AppError(code);
     return parsed.data;
   };
 

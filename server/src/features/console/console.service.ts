@@ -43,7 +43,7 @@ async function recordStaffAction(
 export async function getConsole(ctx: Ctx, departmentId: string): Promise<ConsoleSnapshot> {
   await requireMembership(ctx, departmentId);
   const state = await loadDepartmentState(ctx.db, departmentId, ctx.now);
-  if (!state) throw new AppError('department_not_found', 404);
+  if (!state) throw new AppError('department_not_found');
   return toConsoleSnapshot(state);
 }
 
@@ -58,7 +58,7 @@ export async function setDoor(ctx: Ctx, departmentId: string, setting: DoorSetti
     )
     .where(eq(departments.id, departmentId))
     .returning({ tenantId: departments.tenantId });
-  if (!row) throw new AppError('department_not_found', 404);
+  if (!row) throw new AppError('department_not_found');
   await recordStaffAction(ctx, {
     tenantId: row.tenantId,
     departmentId,
@@ -87,7 +87,7 @@ async function requireNotBusy(ctx: Ctx): Promise<void> {
     .from(visits)
     .where(and(eq(visits.admittedBy, ctx.staff.id), inArray(visits.state, ['admitted', 'in_call'])))
     .limit(1);
-  if (busy) throw new AppError('clerk_busy', 409);
+  if (busy) throw new AppError('clerk_busy');
 }
 
 /** Admits one waiting visit. Of two clerks admitting the same person at once, exactly one wins. */
@@ -107,7 +107,7 @@ export async function admit(ctx: Ctx, departmentId: string, visitId: string | 'n
           .orderBy(...queueOrder(ctx.now))
           .limit(1)
           .for('update', { skipLocked: true });
-        if (!first) throw new AppError('queue_empty', 409);
+        if (!first) throw new AppError('queue_empty');
         targetId = first.id;
       }
       const [row] = await tx
@@ -118,7 +118,7 @@ export async function admit(ctx: Ctx, departmentId: string, visitId: string | 'n
       return row;
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'visits_one_active_per_clerk')) throw new AppError('clerk_busy', 409);
+    if (isUniqueViolation(error, 'visits_one_active_per_clerk')) throw new AppError('clerk_busy');
     throw error;
   }
   if (!admitted) throw await missingVisit(ctx, departmentId, visitId);
@@ -138,7 +138,7 @@ async function missingVisit(ctx: Ctx, departmentId: string, visitId: string): Pr
     .from(visits)
     .where(and(eq(visits.id, visitId), eq(visits.departmentId, departmentId)))
     .limit(1);
-  return row ? new AppError('visit_taken', 409) : new AppError('visit_not_found', 404);
+  return row ? new AppError('visit_taken') : new AppError('visit_not_found');
 }
 
 export async function decline(

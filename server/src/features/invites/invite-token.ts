@@ -48,11 +48,11 @@ export async function verifyInviteToken(settings: InviteTokenSettings, token: st
       currentDate: now,
       requiredClaims: ['jti', 'exp', 'iat'],
     });
-    if (payload.purpose !== PURPOSE || typeof payload.jti !== 'string') throw new AppError('invite_invalid', 404);
+    if (payload.purpose !== PURPOSE || typeof payload.jti !== 'string') throw new AppError('invite_invalid');
     return payload.jti;
   } catch (error) {
-    if (error instanceof errors.JWTExpired) throw new AppError('invite_expired', 410);
+    if (error instanceof errors.JWTExpired) throw new AppError('invite_expired');
     if (error instanceof AppError) throw error;
-    throw new AppError('invite_invalid', 404);
+    throw new AppError('invite_invalid');
   }
 }

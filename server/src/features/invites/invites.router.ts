@@ -55,7 +55,7 @@ export function invitesRouter(deps: AppDeps): Router {
     code: 'department_not_found' | 'visit_not_found' | 'appointment_not_found' | 'invite_invalid',
   ) => {
     const parsed = IdSchema.safeParse(value);
-    if (!parsed.success) throw new AppError(code, 404);
+    if (!parsed.success) throw new AppError(code);
     return parsed.data;
   };
   const param = (req: Request, name: string) => {

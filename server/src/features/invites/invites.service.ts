@@ -50,7 +50,7 @@ async function findTarget(ctx: StaffCtx, departmentId: string, target: InviteTar
       .from(visits)
       .where(and(eq(visits.id, target.visitId), eq(visits.departmentId, departmentId)))
       .limit(1);
-    if (!visit) throw new AppError('visit_not_found', 404);
+    if (!visit) throw new AppError('visit_not_found');
     return { kind: 'visit' as const, visit };
   }
   const [appointment] = await ctx.db
@@ -63,12 +63,12 @@ async function findTarget(ctx: StaffCtx, departmentId: string, target: InviteTar
     .from(appointments)
     .where(and(eq(appointments.id, target.appointmentId), eq(appointments.departmentId, departmentId)))
     .limit(1);
-  if (!appointment) throw new AppError('appointment_not_found', 404);
+  if (!appointment) throw new AppError('appointment_not_found');
   return { kind: 'appointment' as const, appointment };
 }
 
 function validationError(path: string, message: string) {
-  return new AppError('validation_failed', 400, { errors: [{ path, message }] });
+  return new AppError('validation_failed', { errors: [{ path, message }] });
 }
 
 function inviteUrl(config: Config, token: string): string {
@@ -126,10 +126,10 @@ export async function createInvite(ctx: StaffCtx, departmentId: string, target: 
   if (expiresAt && expiresAt > latest)
     throw validationError('validUntil', `at most ${ctx.config.inviteMaxDays} days ahead`);
   if (found.kind === 'visit' && ENDED_VISIT_STATES.includes(found.visit.state))
-    throw new AppError('invite_call_ended', 410);
+    throw new AppError('invite_call_ended');
   if (found.kind === 'appointment') {
     if (found.appointment.state !== 'booked' && found.appointment.state !== 'arrived')
-      throw new AppError('invite_call_ended', 410);
+      throw new AppError('invite_call_ended');
     // "Until the visit ends" for an appointment: until its booked end.
     expiresAt ??= found.appointment.endsAt;
   }
@@ -214,7 +214,7 @@ async function findInviteInDepartment(ctx: StaffCtx, departmentId: string, invit
     .from(invites)
     .where(and(eq(invites.id, inviteId), eq(invites.departmentId, departmentId)))
     .limit(1);
-  if (!invite) throw new AppError('invite_invalid', 404);
+  if (!invite) throw new AppError('invite_invalid');
   return invite;
 }
 
@@ -287,7 +287,7 @@ async function findGuestInDepartment(ctx: StaffCtx, departmentId: string, guestI
     .innerJoin(invites, eq(invites.id, inviteGuests.inviteId))
     .where(and(eq(inviteGuests.id, guestId), eq(invites.departmentId, departmentId)))
     .limit(1);
-  if (!row) throw new AppError('forbidden', 403);
+  if (!row) throw new AppError('forbidden');
   return row;
 }
 
@@ -305,7 +305,7 @@ export async function removeGuest(ctx: StaffCtx, departmentId: string, guestId: 
 /** Lets a waiting invitee (a link with the lobby option) into the call. */
 export async function admitGuest(ctx: StaffCtx, departmentId: string, guestId: string): Promise<void> {
   const { guest, invite } = await findGuestInDepartment(ctx, departmentId, guestId);
-  if (guest.removedAt || invite.revokedAt) throw new AppError('invite_revoked', 410);
+  if (guest.removedAt || invite.revokedAt) throw new AppError('invite_revoked');
   await ctx.db
     .update(inviteGuests)
     .set({ admittedAt: ctx.now })
@@ -317,14 +317,14 @@ export async function admitGuest(ctx: StaffCtx, departmentId: string, guestId: s
 export async function inviteForEmail(ctx: StaffCtx, departmentId: string, inviteId: string) {
   const invite = await findInviteInDepartment(ctx, departmentId, inviteId);
   const state = inviteState(invite, ctx.now);
-  if (state !== 'active') throw new AppError(`invite_${state}`, 410);
+  if (state !== 'active') throw new AppError(`invite_${state}`);
   const [context] = await ctx.db
     .select({ tenantName: tenants.name, timeZone: tenants.timeZone, departmentName: departments.name })
     .from(departments)
     .innerJoin(tenants, eq(tenants.id, departments.tenantId))
     .where(eq(departments.id, departmentId))
     .limit(1);
-  if (!context) throw new AppError('department_not_found', 404);
+  if (!context) throw new AppError('department_not_found');
   const [appointment] = invite.appointmentId
     ? await ctx.db
         .select({ startsAt: appointments.startsAt })
@@ -358,9 +358,9 @@ async function loadSeat(db: Db, guestId: string, now: Date) {
     .innerJoin(invites, eq(invites.id, inviteGuests.inviteId))
     .where(eq(inviteGuests.id, guestId))
     .limit(1);
-  if (!row) throw new AppError('invite_invalid', 404);
-  if (row.invite.revokedAt || row.guest.removedAt) throw new AppError('invite_revoked', 410);
-  if (row.invite.expiresAt && row.invite.expiresAt <= now) throw new AppError('invite_expired', 410);
+  if (!row) throw new AppError('invite_invalid');
+  if (row.invite.revokedAt || row.guest.removedAt) throw new AppError('invite_revoked');
+  if (row.invite.expiresAt && row.invite.expiresAt <= now) throw new AppError('invite_expired');
   return row;
 }
 
@@ -371,7 +371,7 @@ async function loadSeat(db: Db, guestId: string, now: Date) {
 async function callOf(db: Db, invite: InviteRow): Promise<{ visitId: string | null; opensAt: Date | null }> {
   if (invite.visitId) {
     const [visit] = await db.select({ state: visits.state }).from(visits).where(eq(visits.id, invite.visitId));
-    if (!visit || ENDED_VISIT_STATES.includes(visit.state)) throw new AppError('invite_call_ended', 410);
+    if (!visit || ENDED_VISIT_STATES.includes(visit.state)) throw new AppError('invite_call_ended');
     return { visitId: visit.state === 'waiting' ? null : invite.visitId, opensAt: null };
   }
   const [appointment] = await db
@@ -379,7 +379,7 @@ async function callOf(db: Db, invite: InviteRow): Promise<{ visitId: string | nu
     .from(appointments)
     .where(eq(appointments.id, invite.appointmentId!));
   if (!appointment || ['cancelled', 'done', 'no_show'].includes(appointment.state))
-    throw new AppError('invite_call_ended', 410);
+    throw new AppError('invite_call_ended');
   const visitId = (await liveVisitFor(db, invite))?.id ?? null;
   return { visitId, opensAt: visitId ? null : appointment.startsAt };
 }
@@ -391,7 +391,7 @@ async function statusOf(db: Db, invite: InviteRow, guest: GuestRow): Promise<Inv
     .innerJoin(tenants, eq(tenants.id, departments.tenantId))
     .where(eq(departments.id, invite.departmentId))
     .limit(1);
-  if (!context) throw new AppError('invite_invalid', 404);
+  if (!context) throw new AppError('invite_invalid');
   const { visitId, opensAt } = await callOf(db, invite);
   const base = {
     role: invite.role,
@@ -435,9 +435,9 @@ export async function redeemInvite(
   }
   const seat = await ctx.db.transaction(async (tx) => {
     const [invite] = await tx.select().from(invites).where(eq(invites.id, inviteId)).for('update').limit(1);
-    if (!invite) throw new AppError('invite_invalid', 404);
+    if (!invite) throw new AppError('invite_invalid');
     const state = inviteState(invite, ctx.now);
-    if (state !== 'active') throw new AppError(`invite_${state}`, 410);
+    if (state !== 'active') throw new AppError(`invite_${state}`);
     // The call must still exist before a use is spent on it.
     await callOf(tx, invite);
     const [counted] = await tx
@@ -481,7 +481,7 @@ function seatExpiry(invite: InviteRow, now: Date): Date {
 }
 
 export async function inviteeStatus(ctx: PublicCtx, guestId: string | null): Promise<InviteeStatus> {
-  if (!guestId) throw new AppError('invite_invalid', 404);
+  if (!guestId) throw new AppError('invite_invalid');
   const seat = await loadSeat(ctx.db, guestId, ctx.now);
   return statusOf(ctx.db, seat.invite, seat.guest);
 }
@@ -498,7 +498,7 @@ export async function inviteeGrant(
     invite.visitId === options.visit.id ||
     (invite.appointmentId !== null && invite.appointmentId === options.visit.appointmentId);
   if (!forThisCall || invite.departmentId !== options.visit.departmentId) return null;
-  if (invite.lobby && !guest.admittedAt) throw new AppError('invite_waiting', 409);
+  if (invite.lobby && !guest.admittedAt) throw new AppError('invite_waiting');
   return {
     visitId: options.visit.id,
     departmentId: options.visit.departmentId,

@@ -17,18 +17,18 @@ export function requireStaff(deps: AppDeps) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const token = parseCookies(req.headers.cookie)[STAFF_COOKIE];
     const row = await resolveSession(deps.database.db, token, deps.now());
-    if (!row) throw new AppError('unauthorized', 401);
+    if (!row) throw new AppError('unauthorized');
     req.staff = row;
     next();
   };
 }
 
 export function currentStaff(req: Request): StaffRow {
-  if (!req.staff) throw new AppError('unauthorized', 401);
+  if (!req.staff) throw new AppError('unauthorized');
   return req.staff;
 }
 
 /** 403 forbidden unless the signed-in staff member belongs to `departmentId`. */
 export async function requireMembership(ctx: { db: Db; staff: StaffRow }, departmentId: string): Promise<void> {
-  if (!(await findMembership(ctx.db, ctx.staff.id, departmentId))) throw new AppError('forbidden', 403);
+  if (!(await findMembership(ctx.db, ctx.staff.id, departmentId))) throw new AppError('forbidden');
 }

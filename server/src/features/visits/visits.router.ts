@@ -41,7 +41,7 @@ export function visitsRouter(deps: AppDeps): Router {
       req.params.department,
       deps.now(),
     );
-    if (!state) throw new AppError('department_not_found', 404);
+    if (!state) throw new AppError('department_not_found');
     const body: { door: DoorLive } = { door: state.door };
     res.set('Access-Control-Allow-Origin', '*').json(body);
   });
@@ -80,7 +80,7 @@ export function visitsRouter(deps: AppDeps): Router {
 
   router.post('/visit/leave', async (req, res) => {
     const visitId = visitOf(req);
-    if (!visitId) throw new AppError('visit_not_found', 404);
+    if (!visitId) throw new AppError('visit_not_found');
     res.json({ visit: await leave(ctx(), visitId) });
   });
 

@@ -21,10 +21,10 @@ export async function knock(
   options: { tenantSlug: string; departmentSlug: string; request: KnockRequest },
 ): Promise<CitizenVisit> {
   const state = await loadDepartmentStateBySlugs(ctx.db, options.tenantSlug, options.departmentSlug, ctx.now);
-  if (!state) throw new AppError('department_not_found', 404);
+  if (!state) throw new AppError('department_not_found');
   const { department, tenant } = state;
   const closed = () =>
-    new AppError('door_closed', 409, {
+    new AppError('door_closed', {
       detail: state.door.nextOpening ? `next-opening=${state.door.nextOpening}` : undefined,
     });
   if (state.door.state !== 'open') throw closed();
@@ -43,7 +43,7 @@ export async function knock(
       )
       .limit(1);
     if (!service) {
-      throw new AppError('validation_failed', 400, {
+      throw new AppError('validation_failed', {
         errors: [{ path: 'serviceSlug', message: 'this service cannot be handled by knocking here' }],
       });
     }
@@ -58,7 +58,7 @@ export async function knock(
       .from(visits)
       .where(and(eq(visits.departmentId, department.id), eq(visits.state, 'waiting')));
     if ((waiting?.n ?? 0) >= department.queueCap) {
-      throw new AppError('queue_full', 409, {
+      throw new AppError('queue_full', {
         detail: state.door.nextOpening ? `next-opening=${state.door.nextOpening}` : undefined,
       });
     }
@@ -115,7 +115,7 @@ export async function leave(ctx: Ctx, visitId: string): Promise<CitizenVisit> {
     await ctx.events.publish({ departmentId: row.departmentId, visitId: row.id });
   }
   const view = await loadCitizenVisit(ctx.db, visitId, ctx.now);
-  if (!view) throw new AppError('visit_not_found', 404);
+  if (!view) throw new AppError('visit_not_found');
   return view;
 }
 
