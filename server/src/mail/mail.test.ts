@@ -17,7 +17,7 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/da
 import { makeTenant } from '../test/factories.js';
 import { sampleAppointmentMail } from '../test/mail-factories.js';
 import { captureLogger, startTestServer, testConfig } from '../test/server.js';
-import { mailboxEnabled } from './mailbox.router.js';
+import { mailboxEnabled } from '../features/mailbox/mailbox.router.js';
 import { MAIL_MAX_ATTEMPTS, MailWorker } from './mail.worker.js';
 import { enqueueMail, type OutboxMessage } from './outbox.js';
 import { appointmentMail } from './templates.js';
@@ -105,7 +105,7 @@ describe.each(databaseKinds)('e-mail outbox on %s', (kind) => {
   });
 
   function worker(env: Record<string, string>, logger = createLogger('silent')) {
-    const created = new MailWorker({ database, config: testConfig(env), logger, now: clock.now, pollMs: 60_000 });
+    const created = new MailWorker({ database, config: testConfig(env), logger, now: clock.now });
     workers.push(created);
     return created;
   }

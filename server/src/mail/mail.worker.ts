@@ -25,8 +25,6 @@ export interface MailWorkerOptions {
   now: () => Date;
   /** Default: SMTP or the file outbox, as configured. */
   transport?: MailTransport;
-  /** How often to look for due messages besides the wake-ups. Default 5 s. */
-  pollMs?: number;
   /** Rows claimed per round. Default 5. */
   batchSize?: number;
 }
@@ -68,20 +66,17 @@ function isPermanent(error: unknown): boolean {
  */
 export class MailWorker {
   readonly transport: MailTransport;
-  private readonly pollMs: number;
   private readonly batchSize: number;
   private running: Promise<void> | null = null;
   private again = false;
   private started = false;
   private stopping = false;
-  private timer: NodeJS.Timeout | null = null;
   private subscription: { unlisten(): Promise<void> } | null = null;
   private lastPurge: number | null = null;
   private readonly onWake = () => this.wake();
 
   constructor(private readonly options: MailWorkerOptions) {
     this.transport = options.transport ?? createMailTransport(options.config);
-    this.pollMs = options.pollMs ?? 5_000;
     this.batchSize = options.batchSize ?? 5;
   }
 
@@ -94,8 +89,6 @@ export class MailWorker {
       // onConnect (also after a reconnection) is a cue to look, in case a wake-up was missed.
       this.subscription = await pubsub.listen(MAIL_NOTIFY_CHANNEL, this.onWake, this.onWake);
     }
-    this.timer = setInterval(this.onWake, this.pollMs);
-    this.timer.unref();
     this.wake();
   }
 
@@ -104,8 +97,6 @@ export class MailWorker {
     if (!this.started || this.stopping) return this.running ?? undefined;
     this.stopping = true;
     mailWake.off('queued', this.onWake);
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
     await this.subscription?.unlisten().catch(() => {});
     this.subscription = null;
     await this.running;

@@ -9,8 +9,8 @@ import {
   type departments,
   type services,
 } from '../db/schema.js';
-import { appointmentToken } from '../features/booking/booking-mail.js';
-import type { WeeklyWindow } from '../features/booking/slots.js';
+import { appointmentToken } from '../features/appointments/appointment-mail.js';
+import type { WeeklyWindow } from '../features/appointments/slots.js';
 import { hashToken } from '../features/staff/auth.service.js';
 import { makeDepartment, makeService, makeStaff, makeTenant } from './factories.js';
 

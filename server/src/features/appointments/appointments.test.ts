@@ -15,7 +15,8 @@ import { testClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeService, makeTenant, signedInClerk } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
-import { expireAbsentVisits, purgePersonalData } from '../visits/visits.service.js';
+import { purgePersonalData } from '../../jobs/retention.js';
+import { expireAbsentVisits } from '../visits/visits.service.js';
 
 // Monday 23 November 2026, 10:00 in Berlin.
 const NOW = new Date('2026-11-23T09:00:00Z');

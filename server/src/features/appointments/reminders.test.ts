@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEVELOPMENT_SESSION_SECRET } from '../../config.js';
 import { appointments, mailOutbox, visits } from '../../db/schema.js';
 import { createLogger } from '../../lib/logger.js';
-import type { EventBus, LiveEvent } from '../../live/event-bus.js';
+import type { EventBus, LiveEvent } from '../../lib/event-bus.js';
+import { dueArrivalsJob } from '../../jobs/jobs.js';
+import { Scheduler } from '../../jobs/scheduler.js';
 import { makeAppointment } from '../../test/booking-factories.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
 import { makeDepartment, makeService, makeStaff, makeTenant } from '../../test/factories.js';
-import { startAppointmentLoop } from './appointments.loop.js';
-import { sendDueReminders } from './reminders.service.js';
+import { sendDueReminders } from './reminders.js';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 const HOUR = 3600_000;
@@ -150,14 +151,8 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
     let now = NOW;
     const published: LiveEvent[] = [];
     const events = { publish: async (event: LiveEvent) => void published.push(event) } as unknown as EventBus;
-    const loop = startAppointmentLoop({
-      db,
-      events,
-      config: { ...config, reminderHours: 0 },
-      logger: createLogger('silent'),
-      now: () => now,
-      intervalMs: 10,
-    });
+    const scheduler = new Scheduler([dueArrivalsJob({ database, events, now: () => now }, 10)], createLogger('silent'));
+    scheduler.start();
     try {
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(published.filter((e) => e.departmentId === department.id)).toEqual([]);
@@ -166,7 +161,7 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
         expect(published.filter((e) => e.departmentId === department.id)).toEqual([{ departmentId: department.id }]),
       );
     } finally {
-      await loop.stop();
+      await scheduler.stop();
     }
   });
 });

@@ -1,27 +1,28 @@
 import type { CallParticipant, ClientMessage, MediaState, ServerMessage } from '@amtsraum/shared';
-import { and, eq } from 'drizzle-orm';
-import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import { visits } from '../db/schema.js';
-import { AppError } from '../lib/errors.js';
-import { resolveSession } from '../features/staff/auth.service.js';
-import { guestIdFromIdentity, seatsGone } from '../features/invites/invites.service.js';
-import { resolveCallGrant } from '../media/call-access.service.js';
-import type { EventBus } from './event-bus.js';
+import type { Db } from '../../db/client.js';
+import type { CallMedia } from '../../deps.js';
+import type { EventBus } from '../../lib/event-bus.js';
+import { AppError } from '../../lib/errors.js';
+import { guestIdFromIdentity } from '../invites/invite-links.js';
+import { seatsGone } from '../invites/invitee.service.js';
+import { enterCall } from '../visits/visit-states.js';
+import { setCitizenScreenShare } from '../visits/visits.repo.js';
+import { grantFor } from './call-access.js';
+import { resolveCaller, type CallerCookies } from './caller.js';
 
 /**
  * Peer-to-peer calls: the server only relays signalling between the participants of one
  * visit's call and tells everyone who is there. Media never passes through it. Membership is
  * per process: peer-to-peer is the embedded (one-process) mode; several processes use LiveKit.
+ * (To relay across processes, `broadcast` and the signal relay would go over the event bus; the
+ * ends and removals already do, since they follow the department events in every process.)
  */
 
 export interface CallMember {
   /** The WebSocket connection's own id. */
   connectionId: string;
-  staffToken: string | null;
-  visitCookieId: string | null;
-  /** An invitee's seat (from the signed invite cookie). */
-  inviteGuestId: string | null;
+  /** Who is on this connection, as the cookies of its upgrade said. */
+  cookies: CallerCookies;
   send(message: ServerMessage): void;
 }
 
@@ -32,10 +33,10 @@ interface Room {
 
 type CallMessage = Extract<ClientMessage, { type: `call-${string}` }>;
 
-export class CallRooms {
+export class P2pRooms {
   private readonly rooms = new Map<string, Room>();
 
-  constructor(private readonly options: { db: Db; events: EventBus; config: Config; now: () => Date }) {}
+  constructor(private readonly options: { db: Db; events: EventBus; media: CallMedia; now: () => Date }) {}
 
   /** Visits with a call in this process, by department: checked when a department changes. */
   visitsIn(departmentId: string): string[] {
@@ -87,10 +88,7 @@ export class CallRooms {
         const entry = this.entryOf(member, message.visitId);
         const target = this.rooms.get(message.visitId)?.members.get(message.identity);
         if (!entry || entry.participant.role !== 'clerk' || !target) throw new AppError('forbidden');
-        await this.options.db
-          .update(visits)
-          .set({ citizenScreenShare: message.allowed })
-          .where(eq(visits.id, message.visitId));
+        await setCitizenScreenShare(this.options.db, message.visitId, message.allowed);
         target.participant.canShareScreen = message.allowed;
         if (!message.allowed)
           target.participant.media = { ...target.participant.media, screen: false, screenStreamId: null };
@@ -105,22 +103,17 @@ export class CallRooms {
   }
 
   private async join(member: CallMember, visitId: string, media: MediaState): Promise<void> {
-    const { db, config } = this.options;
-    if (config.media.mode !== 'p2p')
-      throw new AppError('forbidden', { detail: 'this installation uses LiveKit for calls' });
-    const staff = member.staffToken ? await resolveSession(db, member.staffToken, this.options.now()) : null;
-    const grant = await resolveCallGrant(db, {
-      visitId,
-      staff,
-      citizenVisitId: member.visitCookieId,
-      inviteGuestId: member.inviteGuestId,
-      now: this.options.now(),
-    });
+    const { db } = this.options;
+    // A media server carries this installation's calls: nothing to relay here.
+    const signalling = this.options.media.signalling;
+    if (!signalling) throw new AppError('forbidden', { detail: 'calls here do not run peer-to-peer' });
+    const caller = await resolveCaller(db, member.cookies, this.options.now());
+    const grant = await grantFor(db, caller, visitId, this.options.now());
 
     let room = this.rooms.get(visitId);
     if (!room) this.rooms.set(visitId, (room = { departmentId: grant.departmentId, members: new Map() }));
     const previous = room.members.get(grant.identity);
-    if (!previous && room.members.size >= config.media.p2pMaxParticipants) throw new AppError('call_full');
+    if (!previous && room.members.size >= signalling.maxParticipants) throw new AppError('call_full');
     if (previous) {
       // The same person again (a reload, a second tab): the old connection gives way, and the
       // others start afresh with the new one.
@@ -135,11 +128,7 @@ export class CallRooms {
       media: { ...media, screen: media.screen && grant.canShareScreen },
     };
     // The visit is "in call" before anyone is told they are in it.
-    const [entered] = await db
-      .update(visits)
-      .set({ state: 'in_call' })
-      .where(and(eq(visits.id, visitId), eq(visits.state, 'admitted')))
-      .returning({ id: visits.id });
+    const entered = await enterCall(db, visitId);
     if (entered) await this.options.events.publish({ departmentId: grant.departmentId, visitId });
     const others = [...room.members.values()].map((entry) => entry.participant);
     this.broadcast(visitId, { type: 'call-participant-joined', visitId, participant });
@@ -160,10 +149,9 @@ export class CallRooms {
 
   /**
    * Invitees whose seat is gone (removed by the clerk, link revoked or expired) leave at once:
-   * they are told, their signalling stops, and the others see them go. Called on every event of
-   * the call's department, so a removal made through any process reaches this one.
+   * they are told, their signalling stops, and the others see them go.
    */
-  async revalidate(visitId: string): Promise<void> {
+  private async revalidate(visitId: string): Promise<void> {
     const room = this.rooms.get(visitId);
     if (!room) return;
     const seats = new Map<string, string>();
@@ -184,21 +172,29 @@ export class CallRooms {
     if (room.members.size === 0) this.rooms.delete(visitId);
   }
 
+  /**
+   * A department changed: calls whose visit is no longer with a clerk have ended (finished, left),
+   * and the others drop invitees whose seat is gone. Runs on every event of the department, in
+   * every process, so a change made through any process reaches the rooms of this one.
+   */
+  async followDepartment(departmentId: string, visitsWithClerk: ReadonlySet<string>): Promise<void> {
+    for (const visitId of this.visitsIn(departmentId)) {
+      if (!visitsWithClerk.has(visitId)) this.end(visitId);
+      else await this.revalidate(visitId);
+    }
+  }
+
   /** A closed connection leaves every call it was in. */
   disconnect(member: CallMember): void {
     for (const visitId of [...this.rooms.keys()]) this.leave(member, visitId);
   }
 
   /** The visit is over (finished, or the citizen left): everyone in its call is told. */
-  end(visitId: string): void {
+  private end(visitId: string): void {
     const room = this.rooms.get(visitId);
     if (!room) return;
     this.broadcast(visitId, { type: 'call-ended', visitId });
     this.rooms.delete(visitId);
-  }
-
-  endAll(): void {
-    for (const visitId of [...this.rooms.keys()]) this.end(visitId);
   }
 
   private entryOf(member: CallMember, visitId: string) {

@@ -7,14 +7,21 @@ import {
   type WebhookEvent,
 } from 'livekit-server-sdk';
 import type { Config } from '../config.js';
-import { roomNameFor, type CallGrant } from './call-roles.js';
+import type { CallGrant, CallMedia, MediaEvent } from '../deps.js';
 
 /**
- * The LiveKit side of calls: tokens with exact grants, webhook verification, and room control.
+ * Calls over a LiveKit SFU: tokens with exact grants, webhook verification, and room control.
  * LiveKit grants everything that a token leaves unset, so every grant is written out here.
  */
 
 export type LivekitSettings = NonNullable<Config['media']['livekit']>;
+
+/** The one room name for a visit's call: derived from the visit id, useless without a grant. */
+export function roomNameFor(visitId: string): string {
+  return `visit-${visitId}`;
+}
+
+const ROOM = /^visit-([0-9a-f-]{36})$/;
 
 /** Short-lived: long enough to connect and reconnect, not a standing credential. */
 export const LIVEKIT_TOKEN_TTL_SECONDS = 10 * 60;
@@ -100,5 +107,29 @@ export function livekitRooms(settings: LivekitSettings): LivekitRooms {
     async closeRoom(visitId) {
       await client.deleteRoom(roomNameFor(visitId));
     },
+  };
+}
+
+/** The LiveKit implementation of `CallMedia` (DESIGN.md, "Media"). */
+export function createLivekitMedia(settings: LivekitSettings): CallMedia {
+  const rooms = livekitRooms(settings);
+  return {
+    transport: 'livekit',
+    connectSources: [settings.url],
+    signalling: null,
+    webhook: {
+      async receive(body, authorization): Promise<MediaEvent | null> {
+        const event = await receiveLivekitWebhook(settings, body, authorization);
+        const visitId = ROOM.exec(event.room?.name ?? '')?.[1];
+        if (!visitId || event.event !== 'participant_joined') return null;
+        return { type: 'participant_joined', visitId, identity: event.participant?.identity ?? '' };
+      },
+    },
+    async connect(grant) {
+      return { transport: 'livekit', url: settings.url, token: await mintLivekitToken(settings, grant) };
+    },
+    endCall: (visitId) => rooms.closeRoom(visitId),
+    removeParticipant: (visitId, identity) => rooms.removeParticipant(visitId, identity),
+    setScreenShare: (visitId, identity, allowed) => rooms.setScreenShare(visitId, identity, allowed),
   };
 }

@@ -2,10 +2,10 @@ import type { MailboxMessage } from '@amtsraum/shared';
 import { desc, eq } from 'drizzle-orm';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
-import type { Config } from '../config.js';
-import { mailOutbox } from '../db/schema.js';
-import { AppError } from '../lib/errors.js';
+import type { AppDeps } from '../../deps.js';
+import type { Config } from '../../config.js';
+import { mailOutbox } from '../../db/schema.js';
+import { AppError } from '../../lib/errors.js';
 
 const LIST_LIMIT = 100;
 

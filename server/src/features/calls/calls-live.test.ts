@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../test/client.js';
-import { createTestDatabase, databaseKinds } from '../test/databases.js';
-import { makeDepartment, makeTenant, signedInClerk } from '../test/factories.js';
-import { startTestServer, type TestServer } from '../test/server.js';
+import { TestClient } from '../../test/client.js';
+import { createTestDatabase, databaseKinds } from '../../test/databases.js';
+import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
+import { startTestServer, type TestServer } from '../../test/server.js';
 
 const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
-import type { Logger } from '../lib/logger.js';
+import type { Logger } from './logger.js';
 
 /**
  * "Something changed in department D" between server processes. Events carry ids only; every

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { pickLocalized, type Locale } from '@amtsraum/shared';
+import { pageUrl, pickLocalized, type Locale } from '@amtsraum/shared';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { enqueueMail } from '../../mail/outbox.js';
@@ -12,7 +12,7 @@ import {
   type DepartmentRow,
   type ServiceRow,
   type TenantRow,
-} from './booking.repo.js';
+} from './appointments.repo.js';
 
 /**
  * The manage/join token of an appointment: 32 bytes, base64url (43 characters, what
@@ -32,13 +32,11 @@ export function appointmentToken(secret: string, appointmentId: string): string 
 
 type LinkConfig = Pick<Config, 'publicBaseUrl' | 'sessionSecret'>;
 
-/** `…/termin#<token>` (manage) and `…/termin/beitreten#<token>` (join), under the public base URL. */
+/** The manage page (`…/termin#<token>`) and the join page (`…/termin/beitreten#<token>`), under the public base URL. */
 export function appointmentUrls(publicBaseUrl: URL, token: string): { manageUrl: string; joinUrl: string } {
-  // A base with a path ("https://example.de/buergerbuero") must keep it: resolve against "…/".
-  const base = publicBaseUrl.href.endsWith('/') ? publicBaseUrl : new URL(`${publicBaseUrl.href}/`);
   return {
-    manageUrl: new URL(`termin#${token}`, base).href,
-    joinUrl: new URL(`termin/beitreten#${token}`, base).href,
+    manageUrl: pageUrl(publicBaseUrl, 'manageAppointment', [], token),
+    joinUrl: pageUrl(publicBaseUrl, 'joinAppointment', [], token),
   };
 }
 

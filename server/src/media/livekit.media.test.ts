@@ -10,8 +10,8 @@ import {
   mintLivekitToken,
   receiveLivekitWebhook,
   type LivekitSettings,
-} from './livekit.provider.js';
-import type { CallGrant } from './call-roles.js';
+} from './livekit.media.js';
+import type { CallGrant } from '../deps.js';
 
 const settings: LivekitSettings = {
   url: 'wss://livekit.test',

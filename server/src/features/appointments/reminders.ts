@@ -5,7 +5,7 @@ import { appointments } from '../../db/schema.js';
 import type { Logger } from '../../lib/logger.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { appointmentMail } from '../../mail/templates.js';
-import { loadAppointmentMailData } from '../booking/booking-mail.js';
+import { loadAppointmentMailData } from './appointment-mail.js';
 
 /**
  * Reminder e-mails (issue 6): `REMINDER_HOURS` before a booked appointment. An appointment booked

@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../test/client.js';
-import { createTestDatabase, databaseKinds } from '../test/databases.js';
-import { makeDepartment, makeTenant, signedInClerk } from '../test/factories.js';
-import { LIVEKIT_ENV, startRoomService, type RoomServiceStub } from '../test/livekit.js';
-import { startTestServer, type TestServer } from '../test/server.js';
+import { TestClient } from '../../test/client.js';
+import { createTestDatabase, databaseKinds } from '../../test/databases.js';
+import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
+import { LIVEKIT_ENV, startRoomService, type RoomServiceStub } from '../../test/livekit.js';
+import { startTestServer, type TestServer } from '../../test/server.js';
 
 describe.each(databaseKinds)('joining a call on %s', (kind) => {
   let p2p: TestServer;

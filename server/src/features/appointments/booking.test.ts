@@ -3,7 +3,7 @@ import { BookingInfoSchema, BookingResponseSchema, ProblemSchema, SlotsResponseS
 import { and, eq, ne } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
-import type { LiveEvent } from '../../live/event-bus.js';
+import type { LiveEvent } from '../../lib/event-bus.js';
 import {
   bookingRequest,
   citizenEmail,
@@ -18,8 +18,8 @@ import { databaseKinds } from '../../test/databases.js';
 import { makeClosure, makeService } from '../../test/factories.js';
 import { useBookingServer } from '../../test/suite.js';
 import { hashToken } from '../staff/auth.service.js';
-import { appointmentToken } from './booking-mail.js';
-import { BOOKING_LIMITS } from './booking.router.js';
+import { appointmentToken } from './appointment-mail.js';
+import { BOOKING_LIMITS } from './appointments.router.js';
 
 describe.each(databaseKinds)('booking on %s', (kind) => {
   const { suite, clock, client, db, office } = useBookingServer(kind, BOOKING_NOW);
