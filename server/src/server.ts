@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { allowedOriginsFor, createApp, findWebDist } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
-import { formatDemoLogins, seedDemoIfEmpty } from './db/seed.js';
+import { formatDemoLogins, seedDemoIfEmpty } from './features/setup/demo-seed.js';
 import type { AppDeps } from './deps.js';
 import { serverJobs, type JobIntervals } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
@@ -51,7 +51,7 @@ export async function startServer(
     if (config.seed.enabled) {
       const logins = await seedDemoIfEmpty(database.db, { now: now(), password: config.seed.password });
       // Printed once, to the console rather than the log, so passwords never enter log storage.
-      if (logins) process.stdout.write(formatDemoLogins(logins, config.publicBaseUrl.toString()) + '\n');
+      if (logins) process.stdout.write(formatDemoLogins(logins, config.publicBaseUrl) + '\n');
     }
   } catch (error) {
     await database.close();

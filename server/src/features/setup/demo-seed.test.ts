@@ -1,10 +1,22 @@
-import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../lib/passwords.js';
-import { createTestDatabase, type TestDatabase } from '../test/databases.js';
 import { WEEKDAY_KEYS } from '@amtsraum/shared';
-import { closures, departments, services, staff, staffAvailability, tenants } from './schema.js';
-import { BOOKING_RULES, easterSunday, nrwHolidays, seedDemoIfEmpty } from './seed.js';
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closures, departments, services, staff, staffAvailability, tenants } from '../../db/schema.js';
+import { verifyPassword } from '../../lib/passwords.js';
+import { createPostgresDatabase, createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
+import { killServers, spawnServer } from '../../test/processes.js';
+import { seedDemoIfEmpty } from './demo-seed.js';
+import { easterSunday, nrwHolidays } from './holidays.js';
+
+/** Booking rules of the demo departments: two months ahead, two hours' notice, today's slots from 07:45. */
+const BOOKING_RULES = {
+  bookingHorizonDays: 60,
+  bookingLeadMinutes: 120,
+  sameDayReleaseTime: '07:45',
+  joinOpensMinutesBefore: 10,
+  noShowGraceMinutes: 10,
+  maxPersonsPerBooking: 6,
+};
 
 describe('demo data', () => {
   let database: TestDatabase;
@@ -58,6 +70,35 @@ describe('demo data', () => {
       expect(await verifyPassword(row!.passwordHash, login.password)).toBe(true);
     }
   });
+});
+
+// Issue 11 item 7: two app processes starting at the same moment on an empty PostgreSQL, both
+// asked to seed the demo. Only meaningful with PostgreSQL (PGlite is one process by design).
+describe.runIf(databaseKinds.includes('postgres'))('demo data with two processes starting at once', () => {
+  let fresh: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  beforeAll(async () => {
+    fresh = await createPostgresDatabase();
+  });
+  afterEach(() => killServers());
+  afterAll(() => fresh.drop());
+
+  it('brings both up, seeded exactly once', async () => {
+    const env = {
+      DATABASE_URL: fresh.url,
+      SEED_DEMO: 'true',
+      SEED_DEMO_PASSWORD: 'demo-passwort-123',
+      PUBLIC_BASE_URL: 'http://amtsraum.test',
+    };
+    const both = [spawnServer(env), spawnServer(env)];
+    const urls = await Promise.all(both.map((server) => server.url()));
+    // One of them printed the logins; the other found the demo there and printed nothing.
+    const printed = both.filter((server) => server.stdout().includes('anna.schmidt@musterstadt.example'));
+    expect(printed).toHaveLength(1);
+    for (const url of urls) {
+      const listed = (await (await fetch(`${url}/api/tenants`)).json()) as { tenants: { slug: string }[] };
+      expect(listed.tenants.map((tenant) => tenant.slug).sort()).toEqual(['beispielheim', 'musterstadt']);
+    }
+  }, 90_000);
 });
 
 describe('holidays', () => {
