@@ -12,7 +12,16 @@ import {
 import { appointmentToken } from '../features/appointments/appointment-mail.js';
 import type { WeeklyWindow } from '../features/appointments/slots.js';
 import { hashToken } from '../features/staff/auth.service.js';
-import { makeDepartment, makeService, makeStaff, makeTenant } from './factories.js';
+import type { TestClient } from './client.js';
+import {
+  makeDepartment,
+  makeOffice,
+  makeService,
+  makeStaff,
+  makeTenant,
+  signedInClerk,
+  type OfficeOptions,
+} from './factories.js';
 
 /**
  * Factories for booking tests (issue 6): a department that takes appointments, clerks with weekly
@@ -131,6 +140,47 @@ export async function makeAppointment(
     })
     .returning();
   return { appointment: row!, token };
+}
+
+type AppointmentValues = Partial<Parameters<typeof makeAppointment>[1]>;
+
+/**
+ * An office on the day of its appointments: `makeOffice` with one service (with documents) and one
+ * clerk, signed in on `browser` when given, and `book(startsAt, values)`, an appointment with that
+ * clerk for that service (rules not checked; `appointment` values apply to every one).
+ */
+export async function makeAppointmentOffice(
+  db: Db,
+  options: OfficeOptions & {
+    service?: Partial<typeof services.$inferInsert>;
+    clerkName?: string;
+    browser?: TestClient;
+    appointment?: AppointmentValues;
+  } = {},
+) {
+  const office = await makeOffice(db, options);
+  const { tenant, department } = office;
+  const service = await makeService(db, department.id, {
+    slug: 'ausweis',
+    documents: [{ de: 'Pass', en: 'Passport' }],
+    ...options.service,
+  });
+  const memberships = [{ departmentId: department.id, role: 'clerk' as const }];
+  const signedIn = options.browser
+    ? await signedInClerk(db, options.browser, tenant.id, [department.id], { name: options.clerkName })
+    : null;
+  const clerk = signedIn?.person ?? (await makeStaff(db, tenant.id, { name: options.clerkName, memberships }));
+  const book = (startsAt: Date, values: AppointmentValues = {}) =>
+    makeAppointment(db, {
+      tenantId: tenant.id,
+      departmentId: department.id,
+      staffId: clerk.id,
+      serviceIds: [service.id],
+      startsAt,
+      ...options.appointment,
+      ...values,
+    });
+  return { ...office, service, clerk, clerkBrowser: signedIn?.browser ?? null, book };
 }
 
 /** A fresh citizen e-mail address. */
