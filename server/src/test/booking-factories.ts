@@ -13,15 +13,7 @@ import { appointmentToken } from '../features/appointments/appointment-mail.js';
 import type { WeeklyWindow } from '../features/appointments/slots.js';
 import { hashToken } from '../features/staff/auth.service.js';
 import type { TestClient } from './client.js';
-import {
-  makeDepartment,
-  makeOffice,
-  makeService,
-  makeStaff,
-  makeTenant,
-  signedInClerk,
-  type OfficeOptions,
-} from './factories.js';
+import { makeOffice, makeService, makeStaff, signedInClerk, type OfficeOptions } from './factories.js';
 
 /**
  * Factories for booking tests (issue 6): a department that takes appointments, clerks with weekly
@@ -68,13 +60,15 @@ export async function makeBookingOffice(
     services?: Partial<typeof services.$inferInsert>[];
   } = {},
 ) {
-  const tenant = await makeTenant(db, { timeZone: options.timeZone ?? 'Europe/Berlin' });
-  const department = await makeDepartment(db, tenant.id, {
-    bookingHorizonDays: 60,
-    bookingLeadMinutes: 120,
-    sameDayReleaseTime: '07:30',
-    maxPersonsPerBooking: 4,
-    ...options.department,
+  const { tenant, department, base, staffPath } = await makeOffice(db, {
+    tenant: { timeZone: options.timeZone ?? 'Europe/Berlin' },
+    department: {
+      bookingHorizonDays: 60,
+      bookingLeadMinutes: 120,
+      sameDayReleaseTime: '07:30',
+      maxPersonsPerBooking: 4,
+      ...options.department,
+    },
   });
   const serviceRows = [];
   for (const [i, values] of (options.services ?? [{ durationMinutes: 30, extraMinutesPerPerson: 15 }]).entries()) {
@@ -101,8 +95,8 @@ export async function makeBookingOffice(
     department,
     services: serviceRows,
     clerks,
-    base: `/api/tenants/${tenant.slug}/departments/${department.slug}`,
-    console: `/api/staff/departments/${department.id}/appointments`,
+    base,
+    console: `${staffPath}/appointments`,
   };
 }
 
