@@ -1,3 +1,6 @@
+// One file on purpose, though over 400 lines: its tests share one running server per database
+// (useBookingServer), and a second file would start two more on a machine where tests compete
+// for two cores. manage.test.ts holds the manage link and the clerk's side.
 import { randomBytes } from 'node:crypto';
 import { BookingInfoSchema, BookingResponseSchema, ProblemSchema, SlotsResponseSchema } from '@amtsraum/shared';
 import { and, eq, ne } from 'drizzle-orm';
