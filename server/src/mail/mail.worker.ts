@@ -62,7 +62,8 @@ function isPermanent(error: unknown): boolean {
  * claimed with `FOR UPDATE SKIP LOCKED` and a short lease, then sent outside any transaction
  * (an SMTP server that hangs must not hold a database lock, and PGlite runs one transaction at
  * a time). Delivery is at least once: a process that dies between sending and marking sends
- * again after the lease, with the same Message-ID.
+ * again after the lease, with the same Message-ID. It looks on every wake-up (a message queued in
+ * this process, a NOTIFY from another) and when the jobs scheduler wakes it (jobs/jobs.ts).
  */
 export class MailWorker {
   readonly transport: MailTransport;

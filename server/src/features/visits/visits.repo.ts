@@ -4,7 +4,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { appointments, services, staff, visits } from '../../db/schema.js';
 import { queueOrder } from './queue-order.js';
-import { ACTIVE, stateIn, WAITING, WITH_CLERK } from './visit-states.js';
+import { ACTIVE, stateIn, WITH_CLERK } from './visit-states.js';
 
 /** Queries of visits. State changes are not here: they are the transitions in visit-states.ts. */
 
@@ -82,14 +82,6 @@ export async function recentHandlingMinutes(db: Db, departmentId: string, now: D
     .from(recent);
   if (!row || row.n < 3 || row.mean === null) return null;
   return Number(row.mean) / 60;
-}
-
-export async function countWaiting(db: Db, departmentId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(visits)
-    .where(and(eq(visits.departmentId, departmentId), stateIn(WAITING)));
-  return row?.n ?? 0;
 }
 
 /** Marks citizens' pages as present; a waiting visit unseen for the grace period expires. */
