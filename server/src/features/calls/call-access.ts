@@ -80,9 +80,16 @@ export async function allowCitizenScreenShare(
   await ctx.media.setScreenShare(grant.visitId, citizenIdentity(grant.visitId), allowed);
 }
 
-/** What the media server saw: the first participant in the room puts an admitted visit in the call. */
+/**
+ * The first participant is in the call, on either transport: an admitted visit is now in the call,
+ * and everyone watching hears of it (before anyone in the call is told who is there).
+ */
+export async function markInCall(ctx: Pick<Ctx, 'db' | 'events'>, visitId: string): Promise<void> {
+  const entered = await enterCall(ctx.db, visitId);
+  if (entered) await ctx.events.publish({ departmentId: entered.departmentId, visitId });
+}
+
+/** What the media server saw (a verified webhook). */
 export async function onMediaEvent(ctx: Pick<Ctx, 'db' | 'events'>, event: MediaEvent): Promise<void> {
-  if (event.type !== 'participant_joined') return;
-  const entered = await enterCall(ctx.db, event.visitId);
-  if (entered) await ctx.events.publish({ departmentId: entered.departmentId, visitId: event.visitId });
+  if (event.type === 'participant_joined') await markInCall(ctx, event.visitId);
 }

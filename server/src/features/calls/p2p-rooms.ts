@@ -5,9 +5,8 @@ import type { EventBus } from '../../lib/event-bus.js';
 import { AppError } from '../../lib/errors.js';
 import { guestIdFromIdentity } from '../invites/invite-links.js';
 import { seatsGone } from '../invites/invitee.service.js';
-import { enterCall } from '../visits/visit-states.js';
 import { setCitizenScreenShare } from '../visits/visits.repo.js';
-import { grantFor } from './call-access.js';
+import { grantFor, markInCall } from './call-access.js';
 import { resolveCaller, type CallerCookies } from './caller.js';
 
 /**
@@ -127,9 +126,7 @@ export class P2pRooms {
       canShareScreen: previous?.participant.canShareScreen ?? grant.canShareScreen,
       media: { ...media, screen: media.screen && grant.canShareScreen },
     };
-    // The visit is "in call" before anyone is told they are in it.
-    const entered = await enterCall(db, visitId);
-    if (entered) await this.options.events.publish({ departmentId: grant.departmentId, visitId });
+    await markInCall({ db, events: this.options.events }, visitId);
     const others = [...room.members.values()].map((entry) => entry.participant);
     this.broadcast(visitId, { type: 'call-participant-joined', visitId, participant });
     room.members.set(grant.identity, { member, participant });
