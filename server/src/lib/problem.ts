@@ -25,7 +25,7 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
 }
 
 export const apiNotFound: RequestHandler = (_req, _res, next) => {
-  next(new AppError('route_not_found', 404));
+  next(new AppError('route_not_found'));
 };
 
 interface HttpError {
@@ -37,15 +37,15 @@ interface HttpError {
 
 /** Maps body-parser's error types to our stable codes. */
 function fromHttpError(error: HttpError): AppError | null {
-  const byType: Record<string, [ErrorCode, number]> = {
-    'entity.parse.failed': ['invalid_json', 400],
-    'entity.too.large': ['payload_too_large', 413],
-    'encoding.unsupported': ['unsupported_media_type', 415],
-    'charset.unsupported': ['unsupported_media_type', 415],
+  const byType: Record<string, ErrorCode> = {
+    'entity.parse.failed': 'invalid_json',
+    'entity.too.large': 'payload_too_large',
+    'encoding.unsupported': 'unsupported_media_type',
+    'charset.unsupported': 'unsupported_media_type',
   };
   const known = error.type ? byType[error.type] : undefined;
-  if (known) return new AppError(known[0], known[1]);
-  if ((error.status ?? error.statusCode) === 404) return new AppError('route_not_found', 404); // serve-static
+  if (known) return new AppError(known);
+  if ((error.status ?? error.statusCode) === 404) return new AppError('route_not_found'); // serve-static
   return null;
 }
 
@@ -64,5 +64,5 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
     return;
   }
   req.log.error({ err: error }, 'unexpected error');
-  sendProblem(req, res, new AppError('internal_error', 500));
+  sendProblem(req, res, new AppError('internal_error'));
 };

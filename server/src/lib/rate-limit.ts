@@ -25,7 +25,7 @@ export class RateLimiter {
     window.count += 1;
     if (window.count > this.options.max) {
       const retryAfter = Math.max(1, Math.ceil((window.start + this.options.windowMs - now) / 1000));
-      throw new AppError('rate_limited', 429, {
+      throw new AppError('rate_limited', {
         headers: { 'Retry-After': String(retryAfter) },
         detail: `retry-after=${retryAfter}`,
       });
