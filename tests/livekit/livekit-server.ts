@@ -86,6 +86,7 @@ export function buildLivekitServer(log: (line: string) => void = () => {}): { bi
     if (!reported.endsWith(version.replace(/^v/, ''))) {
       throw new Error(`the built server reports "${reported}", expected ${version}`);
     }
+    fs.chmodSync(scratch, 0o755); // made private by mkdtemp; the cache is the user's own
     try {
       fs.renameSync(scratch, folder);
     } catch (error) {
