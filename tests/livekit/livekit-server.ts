@@ -67,8 +67,8 @@ export function buildLivekitServer(log: (line: string) => void = () => {}): { bi
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0) {
     throw new Error(
-      `${missingBinaryMessage(version)}\nGo was not found. Install Go 1.26 (or any Go from 1.21 on with ` +
-        'GOTOOLCHAIN=auto, which fetches 1.26 through the Go module proxy), then run `npm run livekit:build`.',
+      `${missingBinaryMessage(version)}\nGo was not found. Install Go 1.26 (or any Go from 1.21 on, which ` +
+        'fetches 1.26 through the Go module proxy), then run `npm run livekit:build`.',
     );
   }
   const folder = path.dirname(binary);
@@ -77,7 +77,9 @@ export function buildLivekitServer(log: (line: string) => void = () => {}): { bi
   try {
     log(`Building LiveKit server ${version} with ${go.stdout.trim()} (a few minutes, once per version) ...`);
     const build = spawnSync('go', ['install', `${GO_PACKAGE}@${version}`], {
-      env: { ...process.env, GOBIN: scratch },
+      // GOTOOLCHAIN=auto unless chosen otherwise: an older Go (Debian's sets "local") then fetches
+      // the Go the module needs through the module proxy instead of failing.
+      env: { ...process.env, GOBIN: scratch, GOTOOLCHAIN: process.env.GOTOOLCHAIN || 'auto' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     if (build.status !== 0)

@@ -126,6 +126,11 @@ describe('tokens from mintLivekitToken, as the LiveKit server takes them', () =>
 
     // The camera is the guest's to publish; the screen is not, and LiveKit itself says no.
     await guest.publishVideo(TrackSource.SOURCE_CAMERA);
+    // Listed once its media arrives, which a busy machine may take a moment for.
+    await eventually(
+      async () => (await sourcesPublishedBy(visitId, `guest-${visitId}`)).includes(ServerTrackSource.CAMERA),
+      'the guest’s camera in the room',
+    );
     const screen = guest.publishVideo(TrackSource.SOURCE_SCREENSHARE);
     screen.catch(() => {}); // LiveKit never answers a refused publication; leaving ends the wait.
     await livekit.waitForLog(
@@ -250,7 +255,7 @@ describe('the call endpoints and webhooks of an app with MEDIA_MODE=livekit', ()
     });
     const visitId = knock.json.visit.id as string;
     expect((await clerk.post(`/api/staff/departments/${department.id}/visits/${visitId}/admit`)).status).toBe(200);
-    return { clerk, citizen, visitId };
+    return { clerk, citizen, visitId, departmentId: department.id };
   }
 
   const stateOf = async (citizen: TestClient) => (await citizen.get('/api/visit')).json.visit.state as string;
@@ -264,11 +269,11 @@ describe('the call endpoints and webhooks of an app with MEDIA_MODE=livekit', ()
     return body.token;
   }
 
-  it('hands out tokens LiveKit accepts with the roles’ grants; its webhook puts the visit in the call', async () => {
-    const { clerk, citizen, visitId } = await admittedVisit();
+  it('hands out tokens LiveKit accepts with the roles’ grants; its webhook puts the visit in the call; finishing closes the room', async () => {
+    const { clerk, citizen, visitId, departmentId } = await admittedVisit();
     expect(await stateOf(citizen)).toBe('admitted');
 
-    await join(await tokenFor(citizen, visitId));
+    const inCall = await join(await tokenFor(citizen, visitId));
     const joined = await tap.next(
       (webhook) => webhook.event.event === 'participant_joined' && webhook.event.room?.name === `visit-${visitId}`,
     );
@@ -286,6 +291,11 @@ describe('the call endpoints and webhooks of an app with MEDIA_MODE=livekit', ()
       ServerTrackSource.MICROPHONE,
     ]);
     expect(people).toHaveLength(2);
+
+    // The clerk ends the call: LiveKit closes the room, and a finished visit gets no token.
+    expect((await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`)).status).toBe(204);
+    expect(await inCall.disconnected).toBe(DisconnectReason.ROOM_DELETED);
+    expect((await citizen.post(`/api/calls/${visitId}/join`)).status).toBe(403);
   });
 
   describe('webhooks that LiveKit did not send, or not now', () => {
