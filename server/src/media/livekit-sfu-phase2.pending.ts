@@ -1,6 +1,8 @@
 // Issue 12, phase 2: NOT RUN YET (the name does not end in .test.ts, so vitest leaves it out).
-// These fail on today's server: it handles no room_finished webhook and never reconciles a visit
-// with LiveKit. Rename to livekit-sfu-phase2.test.ts once the reshaped media layer does both.
+// These fail on today's server: it handles no room_finished webhook, never reconciles a visit
+// with LiveKit, and LiveKit lets a token it issued earlier back in after a removal or the end of
+// the call (a token is valid for its whole TTL, and rooms are created on join). Rename to
+// livekit-sfu-phase2.test.ts once the reshaped media layer handles all of it.
 import { dispose } from '@livekit/rtc-node';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -68,7 +70,14 @@ async function admittedVisit() {
   const visitId = knock.json.visit.id as string;
   expect((await clerk.post(`/api/staff/departments/${department.id}/visits/${visitId}/admit`)).status).toBe(200);
   const join = await citizen.post(`/api/calls/${visitId}/join`);
-  return { citizen, visitId, url: join.json.url as string, token: join.json.token as string };
+  return {
+    clerk,
+    citizen,
+    visitId,
+    departmentId: department.id,
+    url: join.json.url as string,
+    token: join.json.token as string,
+  };
 }
 
 /** The citizen's cookie, sent to whichever app process now runs. */
@@ -120,4 +129,51 @@ describe('phase 2: the visit follows the LiveKit room', () => {
     await restartApp();
     await eventually(async () => (await stateOf(visit.citizen)) === 'done', 'the visit done', 30_000);
   }, 90_000);
+
+  it('keeps a removed interpreter out, even with the LiveKit token they still hold', async () => {
+    const visit = await admittedVisit();
+    const visitPath = `/api/staff/departments/${visit.departmentId}/visits/${visit.visitId}`;
+    const created = await visit.clerk.post(`${visitPath}/invites`, { role: 'interpreter', label: 'Dolmetscherin' });
+    expect(created.status).toBe(201);
+    const interpreter = client();
+    const inviteToken = new URL(created.json.url as string).hash.slice(1);
+    expect((await interpreter.post('/api/invites/redeem', { token: inviteToken })).status).toBe(200);
+    const oldToken = (await interpreter.post(`/api/calls/${visit.visitId}/join`)).json.token as string;
+    const first = await joinLivekit(visit.url, oldToken);
+    participants.push(first);
+
+    const revoked = await visit.clerk.post(
+      `/api/staff/departments/${visit.departmentId}/invites/${created.json.invite.id as string}/revoke`,
+    );
+    expect(revoked.status).toBe(204);
+    await first.disconnected;
+    expect((await interpreter.post(`/api/calls/${visit.visitId}/join`)).status).toBe(403);
+
+    // The old token is still valid for LiveKit: it gets in, and must not stay.
+    const again = await joinLivekit(visit.url, oldToken).catch(() => null);
+    if (again) participants.push(again);
+    const rooms = new RoomServiceClient(livekit.apiUrl, livekit.apiKey, livekit.apiSecret);
+    await eventually(
+      async () =>
+        !(await rooms.listParticipants(`visit-${visit.visitId}`)).some(
+          (p) => JSON.parse(p.metadata).role === 'interpreter',
+        ),
+      'the interpreter out of the room',
+    );
+  });
+
+  it('does not let an old token reopen a call the clerk ended', async () => {
+    const visit = await admittedVisit();
+    participants.push(await joinLivekit(visit.url, visit.token));
+    const finishPath = `/api/staff/departments/${visit.departmentId}/visits/${visit.visitId}/finish`;
+    expect((await visit.clerk.post(finishPath)).status).toBe(204);
+
+    const again = await joinLivekit(visit.url, visit.token).catch(() => null);
+    if (again) participants.push(again);
+    const rooms = new RoomServiceClient(livekit.apiUrl, livekit.apiKey, livekit.apiSecret);
+    await eventually(
+      async () => !(await rooms.listRooms()).some((room) => room.name === `visit-${visit.visitId}`),
+      'no room for the finished visit',
+    );
+  });
 });
