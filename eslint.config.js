@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import webLayers from './web/eslint/layers.js';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'test-results/**', 'playwright-report/**'] },
@@ -36,5 +37,28 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
+  },
+  // Web client layers (docs/decisions/010-web-layout.md): app → features → ui → lib, features
+  // used through their index.ts only, and only downward along this table of who may use whom.
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'amtsraum-web': webLayers },
+    rules: {
+      'amtsraum-web/layers': [
+        'error',
+        {
+          root: 'web/src',
+          features: {
+            directory: [],
+            mailbox: [],
+            invites: [],
+            visits: ['directory'],
+            appointments: ['directory'],
+            calls: ['directory', 'visits'],
+            console: ['directory', 'appointments', 'invites', 'calls'],
+          },
+        },
+      ],
+    },
   },
 );

@@ -28,9 +28,9 @@ import {
 } from '@amtsraum/shared';
 import { openDatabase, type Database } from '../server/src/db/client.js';
 import { appointments } from '../server/src/db/schema.js';
-import { appointmentMinutes, findSlots } from '../server/src/features/booking/booking.service.js';
-import { loadClerkSchedules } from '../server/src/features/booking/booking.repo.js';
-import { SlotPlanner, type WeeklyWindow } from '../server/src/features/booking/slots.js';
+import { appointmentMinutes, findSlots } from '../server/src/features/appointments/slot-search.js';
+import { loadClerkSchedules } from '../server/src/features/appointments/schedules.repo.js';
+import { SlotPlanner, type WeeklyWindow } from '../server/src/features/appointments/slots.js';
 import { hashToken } from '../server/src/features/staff/auth.service.js';
 import { createLogger } from '../server/src/lib/logger.js';
 import { startServer } from '../server/src/server.js';

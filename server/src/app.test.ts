@@ -24,7 +24,7 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     fs.rmSync(webDir, { recursive: true, force: true });
   });
 
-  it('reports health with the database kind and media mode', async () => {
+  it('reports health with the database kind and the call transport', async () => {
     const response = await fetch(`${server.url}/api/health`);
     expect(response.status).toBe(200);
     expect(HealthResponseSchema.parse(await response.json())).toMatchObject({

@@ -5,40 +5,25 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { PAGES, type PageName } from '@amtsraum/shared';
 import type { Config } from './config.js';
-import type { Database } from './db/client.js';
+import type { AppDeps } from './deps.js';
+import { appointmentsStaffRouter } from './features/appointments/appointments-staff.router.js';
 import { appointmentsRouter } from './features/appointments/appointments.router.js';
-import { bookingRouter } from './features/booking/booking.router.js';
+import { callsRouter } from './features/calls/calls.router.js';
+import { livekitWebhookRouter } from './features/calls/livekit-webhook.router.js';
 import { consoleRouter } from './features/console/console.router.js';
-import { staffRouter } from './features/staff/staff.router.js';
-import { visitsRouter } from './features/visits/visits.router.js';
-import type { EventBus } from './live/event-bus.js';
-import { mailboxRouter } from './mail/mailbox.router.js';
-import { callsRouter } from './media/calls.router.js';
-import { invitesRouter } from './features/invites/invites.router.js';
-import { livekitWebhookRouter } from './media/livekit-webhook.router.js';
 import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
+import { invitesRouter, invitesStaffRouter } from './features/invites/invites.router.js';
+import { mailboxRouter } from './features/mailbox/mailbox.router.js';
+import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
+import { staffRouter } from './features/staff/staff.router.js';
+import { visitsRouter } from './features/visits/visits.router.js';
 import { AppError } from './lib/errors.js';
 import { isSlug } from './lib/params.js';
-import type { Logger } from './lib/logger.js';
-import type { RateLimits } from './lib/rate-limit.js';
 import { apiNotFound, errorHandler, sendProblem } from './lib/problem.js';
-
-export interface AppDeps {
-  config: Config;
-  database: Database;
-  events: EventBus;
-  logger: Logger;
-  /** Rate limits, shared by every process on one PostgreSQL. */
-  limits: RateLimits;
-  /** The clock; tests pass a fixed one. */
-  now: () => Date;
-  version: string;
-  /** Built web client to serve; null serves the API only (the Vite dev server serves the client). */
-  webDistDir: string | null;
-}
 
 const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -85,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
-          'connect-src': ["'self'", ...(config.media.livekit ? [config.media.livekit.url] : [])],
+          'connect-src': ["'self'", ...deps.media.connectSources],
           'media-src': ["'self'", 'blob:'],
           'img-src': ["'self'", 'data:', 'blob:'],
           'upgrade-insecure-requests': https ? [] : null,
@@ -103,7 +88,7 @@ export function createApp(deps: AppDeps): Express {
   api.use((req, _res, next) => {
     const origin = req.get('origin');
     if (req.method !== 'GET' && req.method !== 'HEAD' && origin && !allowedOrigins.has(origin)) {
-      throw new AppError('origin_not_allowed', 403);
+      throw new AppError('origin_not_allowed');
     }
     next();
   });
@@ -115,13 +100,13 @@ export function createApp(deps: AppDeps): Express {
   api.use(healthRouter(deps));
   api.use(directoryRouter(deps));
   api.use(visitsRouter(deps));
-  api.use(staffRouter(deps));
-  api.use(consoleRouter(deps));
   api.use(appointmentsRouter(deps));
-  api.use(bookingRouter(deps));
-  api.use(callsRouter(deps));
   api.use(invitesRouter(deps));
+  api.use(callsRouter(deps));
   api.use(livekitWebhookRouter(deps));
+  api.use(staffRouter(deps));
+  // One guard for everything a clerk does in a department: session, department id, membership.
+  api.use(staffDepartmentRouter(deps, [consoleRouter(deps), appointmentsStaffRouter(deps), invitesStaffRouter(deps)]));
   api.use(mailboxRouter(deps));
   api.use(apiNotFound);
   app.use('/api', api);
@@ -156,33 +141,29 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
     res.status(status).set('Cache-Control', 'no-cache').type('html').send(indexHtml);
   };
 
-  // Client routes: answer with the shell, and with 404 when the slugs name nothing, so that
-  // search engines and link checkers see the truth while the client shows its not-found page.
-  app.get('/', (_req, res) => sendShell(res, 200));
-  app.get(['/staff', '/staff/login', '/staff/:departmentId'], (_req, res) => sendShell(res, 200));
-  // The call page checks its grant through the API; the shell itself reveals nothing.
-  app.get(['/call/:visitId', '/call/:visitId/ended'], (_req, res) => sendShell(res, 200));
-  // Pages opened from links that carry a token in the fragment: nothing of the address may leave
-  // the page in a Referer (issue 5, issue 6).
-  app.get(['/einladung', '/termin', '/termin/beitreten'], (_req, res) => {
-    res.set('Referrer-Policy', 'no-referrer');
-    sendShell(res, 200);
-  });
-  // The development mailbox (embedded mail only; the API answers 404 when SMTP is configured).
-  app.get('/dev/mailbox', (_req, res) => sendShell(res, 200));
-  app.get('/:tenant', async (req, res) => {
-    const { tenant } = req.params;
-    sendShell(res, isSlug(tenant) && (await pathExists(deps.database.db, tenant)) ? 200 : 404);
-  });
-  const officePage = async (req: Request<{ tenant: string; department: string }>, res: Response) => {
-    const { tenant, department } = req.params;
-    const found = isSlug(tenant) && isSlug(department) && (await pathExists(deps.database.db, tenant, department));
-    sendShell(res, found ? 200 : 404);
-  };
-  app.get('/:tenant/:department', officePage);
-  for (const page of ['wait', 'termin']) app.get(`/:tenant/:department/${page}`, officePage);
+  // Client routes (one table, PAGES in shared/): the shell, with 404 when the slugs name nothing,
+  // so that search engines and link checkers see the truth while the client shows its not-found
+  // page. Pages with fixed first segments come before `/:tenant/…`, whatever the table's order.
+  const pages = (Object.keys(PAGES) as PageName[]).sort(
+    (a, b) => Number('slugs' in PAGES[a]) - Number('slugs' in PAGES[b]),
+  );
+  for (const name of pages) {
+    const page: { path: string; slugs?: boolean; tokenInFragment?: boolean } = PAGES[name];
+    app.get(page.path, async (req: Request<Record<string, string>>, res) => {
+      // A token rides in the fragment: nothing of the address may leave the page in a Referer.
+      if (page.tokenInFragment) res.set('Referrer-Policy', 'no-referrer');
+      const { tenant, department } = req.params;
+      // A slug that is not well formed names nothing and never reaches a query (issue 11, item 5).
+      const found =
+        !page.slugs ||
+        (isSlug(tenant) &&
+          (department === undefined || isSlug(department)) &&
+          (await pathExists(deps.database.db, tenant, department)));
+      sendShell(res, found ? 200 : 404);
+    });
+  }
   app.use((req: Request, res: Response) => {
     if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts('html')) sendShell(res, 404);
-    else sendProblem(req, res, new AppError('route_not_found', 404));
+    else sendProblem(req, res, new AppError('route_not_found'));
   });
 }

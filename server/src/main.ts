@@ -35,7 +35,7 @@ logger.info(
     url: running.url,
     publicBaseUrl: config.publicBaseUrl.toString(),
     database: config.database.kind,
-    media: config.media.mode,
+    media: running.deps.media.transport,
   },
   'Amtsraum is listening',
 );

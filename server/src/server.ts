@@ -1,16 +1,19 @@
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { allowedOriginsFor, createApp, findWebDist, type AppDeps } from './app.js';
+import { allowedOriginsFor, createApp, findWebDist } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
-import { formatDemoLogins, seedDemoIfEmpty } from './db/seed.js';
-import { startAppointmentLoop } from './features/appointments/appointments.loop.js';
+import { formatDemoLogins, seedDemoIfEmpty } from './features/setup/demo-seed.js';
+import type { AppDeps } from './deps.js';
+import { serverJobs, type JobIntervals } from './jobs/jobs.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { createEventBus, type EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
 import { createRateLimits } from './lib/rate-limit.js';
-import { createEventBus, type EventBus } from './live/event-bus.js';
-import { LiveHub, type LiveHubOptions } from './live/live.hub.js';
+import { LiveHub } from './live/live.hub.js';
 import { MailWorker, type MailWorkerOptions } from './mail/mail.worker.js';
+import { createCallMedia } from './media/call-media.js';
 
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
@@ -32,9 +35,10 @@ export async function startServer(
     database?: Database;
     now?: () => Date;
     webDistDir?: string | null;
-    hub?: Pick<LiveHubOptions, 'heartbeatMs' | 'sweepMs'>;
+    /** How often the scheduled jobs run (tests shorten them). */
+    jobs?: JobIntervals;
     /** E-mail worker settings, or false to leave the outbox unsent (it stays queued). */
-    mail?: Pick<MailWorkerOptions, 'transport' | 'pollMs'> | false;
+    mail?: Pick<MailWorkerOptions, 'transport'> | false;
   } = {},
 ): Promise<RunningServer> {
   const database =
@@ -48,7 +52,7 @@ export async function startServer(
     if (config.seed.enabled) {
       const logins = await seedDemoIfEmpty(database.db, { now: now(), password: config.seed.password });
       // Printed once, to the console rather than the log, so passwords never enter log storage.
-      if (logins) process.stdout.write(formatDemoLogins(logins, config.publicBaseUrl.toString()) + '\n');
+      if (logins) process.stdout.write(formatDemoLogins(logins, config.publicBaseUrl) + '\n');
     }
   } catch (error) {
     await database.close();
@@ -68,6 +72,7 @@ export async function startServer(
     config,
     database,
     events,
+    media: createCallMedia(config),
     logger,
     limits: createRateLimits(database, now),
     now,
@@ -77,15 +82,7 @@ export async function startServer(
   const app = createApp(deps);
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
-  const hub = new LiveHub({
-    db: database.db,
-    events,
-    config,
-    logger,
-    now,
-    allowedOrigins: allowedOriginsFor(config),
-    ...options.hub,
-  });
+  const hub = new LiveHub(deps, { allowedOrigins: allowedOriginsFor(config) });
   hub.start(server);
 
   const mailWorker = options.mail === false ? null : new MailWorker({ database, config, logger, now, ...options.mail });
@@ -105,7 +102,8 @@ export async function startServer(
       resolve();
     });
   });
-  const appointmentLoop = startAppointmentLoop({ db: database.db, events, config, logger, now });
+  const scheduler = new Scheduler(serverJobs(deps, { hub, mailWorker }, options.jobs), logger);
+  scheduler.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
@@ -118,13 +116,14 @@ export async function startServer(
     mailWorker,
     stop(graceMs = 10_000) {
       stopping ??= (async () => {
+        // The rounds in progress finish first (an expiry in flight publishes its event).
+        await scheduler.stop();
         await hub.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         await closed;
         clearTimeout(force);
-        await appointmentLoop.stop();
         // Before the database closes: the round in progress marks what it sent.
         await mailWorker?.stop();
         await events.stop();

@@ -158,20 +158,3 @@ export type StaffAppointmentsResponse = z.infer<typeof StaffAppointmentsResponse
 export const StaffAppointmentsQuerySchema = z.object({ date: DateTextSchema.optional() });
 export const MoveAppointmentRequestSchema = z.object({ startsAt: IsoInstantSchema });
 export const CancelAppointmentRequestSchema = z.object({ note: plainText(300).optional() });
-
-/** Dev mailbox (embedded mode only): `GET /api/dev/mailbox`, `GET /api/dev/mailbox/:id`. */
-export const MailboxEntrySchema = z.object({
-  id: z.uuid(),
-  kind: z.string(),
-  to: z.string(),
-  subject: z.string(),
-  state: z.enum(['pending', 'sent', 'failed']),
-  createdAt: IsoInstantSchema,
-});
-export const MailboxListSchema = z.object({ messages: z.array(MailboxEntrySchema) });
-export const MailboxMessageSchema = MailboxEntrySchema.extend({
-  text: z.string(),
-  html: z.string().nullable(),
-  attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), content: z.string() })),
-});
-export type MailboxMessage = z.infer<typeof MailboxMessageSchema>;

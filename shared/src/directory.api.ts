@@ -80,11 +80,3 @@ export const DepartmentResponseSchema = z.object({
   }),
 });
 export type DepartmentResponse = z.infer<typeof DepartmentResponseSchema>;
-
-export const HealthResponseSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
-  database: z.object({ kind: z.enum(['pglite', 'postgres']), reachable: z.boolean() }),
-  media: z.object({ mode: z.enum(['p2p', 'livekit']) }),
-  version: z.string(),
-});
-export type HealthResponse = z.infer<typeof HealthResponseSchema>;

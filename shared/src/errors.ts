@@ -45,6 +45,50 @@ export const ERROR_CODES = [
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
+/**
+ * The HTTP status of each error code, written once: the server's throw sites name the code only,
+ * and a client may read the status a code comes with.
+ */
+export const ERROR_STATUS = {
+  route_not_found: 404,
+  tenant_not_found: 404,
+  department_not_found: 404,
+  invalid_json: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 400,
+  rate_limited: 429,
+  unauthorized: 401,
+  forbidden: 403,
+  conflict: 409,
+  door_closed: 409,
+  queue_full: 409,
+  visit_not_found: 404,
+  visit_taken: 409,
+  queue_empty: 409,
+  clerk_busy: 409,
+  invalid_credentials: 401,
+  origin_not_allowed: 403,
+  call_full: 409,
+  slot_taken: 409,
+  slot_unavailable: 422,
+  appointment_not_found: 404,
+  appointment_not_open_yet: 409,
+  // Gone for good for the join link; a change asked of an appointment that moved on meanwhile is
+  // a conflict instead (409, the one status given at its throw site).
+  appointment_over: 410,
+  appointment_cancelled: 410,
+  invite_invalid: 404,
+  invite_expired: 410,
+  invite_revoked: 410,
+  invite_used_up: 410,
+  invite_call_ended: 410,
+  invite_call_not_started: 409,
+  invite_waiting: 409,
+  database_unavailable: 503,
+  internal_error: 500,
+} as const satisfies Record<ErrorCode, number>;
+
 /** RFC 9457 problem details, as every error response of the API carries them. */
 export const ProblemSchema = z.object({
   type: z.string(),

@@ -10,4 +10,8 @@ export * from './live.api.js';
 export * from './calls.api.js';
 export * from './appointments.api.js';
 export * from './invites.api.js';
+export * from './staff.api.js';
+export * from './mailbox.api.js';
+export * from './health.api.js';
 export * from './pages.js';
+export * from './staff-responses.api.js';

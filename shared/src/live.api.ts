@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallRoleSchema } from './calls.api.js';
 import { ErrorCodeSchema } from './errors.js';
 import { SlugSchema } from './slugs.js';
 import { CitizenVisitSchema, ConsoleSnapshotSchema, DoorLiveSchema } from './visits.api.js';
@@ -46,7 +47,7 @@ export type MediaState = z.infer<typeof MediaStateSchema>;
 export const CallParticipantSchema = z.object({
   identity: z.string(),
   name: z.string(),
-  role: z.enum(['clerk', 'citizen', 'interpreter', 'guest']),
+  role: CallRoleSchema,
   canShareScreen: z.boolean(),
   media: MediaStateSchema,
 });

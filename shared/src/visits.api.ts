@@ -132,29 +132,3 @@ export const DoorSettingSchema = z.object({ state: z.enum(['open', 'paused', 'cl
 export type DoorSetting = z.infer<typeof DoorSettingSchema>;
 
 export const DeclineRequestSchema = z.object({ note: plainText(300).optional() });
-
-export const LoginRequestSchema = z.object({
-  email: z.string().trim().toLowerCase().max(254).pipe(z.email('please enter an e-mail address')),
-  password: z.string().min(1, 'please enter your password').max(200),
-});
-export type LoginRequest = z.infer<typeof LoginRequestSchema>;
-
-export const StaffMeSchema = z.object({
-  staff: z.object({
-    id: z.uuid(),
-    name: z.string(),
-    email: z.string(),
-    languages: z.array(z.string()),
-    departments: z.array(
-      z.object({
-        id: z.uuid(),
-        slug: z.string(),
-        name: LocalizedTextSchema,
-        tenantSlug: z.string(),
-        tenantName: z.string(),
-        role: z.enum(['clerk', 'admin']),
-      }),
-    ),
-  }),
-});
-export type StaffMe = z.infer<typeof StaffMeSchema>;

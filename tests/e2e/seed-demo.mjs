@@ -3,7 +3,7 @@
 // would no longer seed the demo the other specs use. Same configuration (env) as the server.
 import { loadConfig } from '../../server/dist/config.js';
 import { openDatabase } from '../../server/dist/db/client.js';
-import { seedDemoIfEmpty } from '../../server/dist/db/seed.js';
+import { seedDemoIfEmpty } from '../../server/dist/features/setup/demo-seed.js';
 
 const config = loadConfig();
 const database = await openDatabase(

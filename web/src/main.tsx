@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
 import { App } from './app/App';
-import { initI18n } from './app/i18n';
+import { initI18n } from './lib/i18n';
 import './styles.css';
 
 // zod compiles parsers with `new Function` unless told not to; under our CSP (no

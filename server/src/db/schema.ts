@@ -26,6 +26,10 @@ import {
 /**
  * The data model. Times are `timestamptz` (UTC instants); wall-clock data (opening hours,
  * closure dates) is interpreted in the tenant's time zone.
+ *
+ * One file on purpose, though longer than most: it is the whole schema drizzle-kit diffs to write
+ * a migration, and its tables reference each other (visits ↔ appointments), so the model reads
+ * in one place, in the order the migrations created it.
  */
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();

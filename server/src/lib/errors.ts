@@ -1,13 +1,19 @@
-import type { ErrorCode, Problem } from '@amtsraum/shared';
+import { ERROR_STATUS, type ErrorCode, type Problem } from '@amtsraum/shared';
 
 /**
- * The one error type features throw. `code` is stable for clients; the user-facing title comes
- * from the message catalogue in the requester's language; `internal` is logged, never sent.
+ * The one error type features throw. `code` is stable for clients and decides the HTTP status
+ * (`ERROR_STATUS` in shared/); the user-facing title comes from the message catalogue in the
+ * requester's language; `internal` is logged, never sent.
  */
 export class AppError extends Error {
+  readonly status: number;
+  readonly extra: Pick<Problem, 'alternatives' | 'opensAt'>;
+  readonly detail: string | undefined;
+  readonly errors: { path: string; message: string }[] | undefined;
+  readonly headers: Record<string, string>;
+
   constructor(
     public readonly code: ErrorCode,
-    public readonly status: number,
     options: {
       detail?: string;
       errors?: { path: string; message: string }[];
@@ -15,19 +21,20 @@ export class AppError extends Error {
       headers?: Record<string, string>;
       /** Extra problem members the client acts on (see ProblemSchema). */
       extra?: Pick<Problem, 'alternatives' | 'opensAt'>;
+      /** Only where one code means two things to HTTP (say why at the throw site). */
+      status?: number;
     } = {},
   ) {
     super(options.internal ?? code);
     this.name = 'AppError';
+    this.status = options.status ?? ERROR_STATUS[code];
     this.detail = options.detail;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
     this.extra = options.extra ?? {};
   }
-  readonly extra: Pick<Problem, 'alternatives' | 'opensAt'>;
-  readonly detail: string | undefined;
-  readonly errors: { path: string; message: string }[] | undefined;
-  readonly headers: Record<string, string>;
 }
 
-export const notFound = (code: ErrorCode = 'route_not_found') => new AppError(code, 404);
+/** 400 validation_failed for one field, as `parseInput` reports a schema failure. */
+export const invalidField = (path: string, message: string) =>
+  new AppError('validation_failed', { errors: [{ path, message }] });

@@ -12,7 +12,7 @@ export function isSlug(value: unknown): value is string {
 }
 
 export function slugParam(value: unknown, code: 'tenant_not_found' | 'department_not_found'): string {
-  if (!isSlug(value)) throw new AppError(code, 404);
+  if (!isSlug(value)) throw new AppError(code);
   return value;
 }
 

@@ -32,7 +32,7 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
 }
 
 export const apiNotFound: RequestHandler = (_req, _res, next) => {
-  next(new AppError('route_not_found', 404));
+  next(new AppError('route_not_found'));
 };
 
 interface HttpError {
@@ -44,19 +44,19 @@ interface HttpError {
 
 /** Maps body-parser's error types, and what is wrong with the URL itself, to our stable codes. */
 function fromHttpError(error: HttpError): AppError | null {
-  const byType: Record<string, [ErrorCode, number]> = {
-    'entity.parse.failed': ['invalid_json', 400],
-    'entity.too.large': ['payload_too_large', 413],
-    'encoding.unsupported': ['unsupported_media_type', 415],
-    'charset.unsupported': ['unsupported_media_type', 415],
+  const byType: Record<string, ErrorCode> = {
+    'entity.parse.failed': 'invalid_json',
+    'entity.too.large': 'payload_too_large',
+    'encoding.unsupported': 'unsupported_media_type',
+    'charset.unsupported': 'unsupported_media_type',
   };
   const known = error.type ? byType[error.type] : undefined;
-  if (known) return new AppError(known[0], known[1]);
+  if (known) return new AppError(known);
   const status = error.status ?? error.statusCode ?? 500;
   // The router's "Failed to decode param" (a path like /%ff), and serve-static refusing a path that
   // cannot be decoded or leaves its folder (/assets/%2e%2e/…): an address that names nothing.
   if (status === 404 || (status >= 400 && status < 500 && error.expose !== false)) {
-    return new AppError('route_not_found', 404);
+    return new AppError('route_not_found');
   }
   return null;
 }
@@ -83,10 +83,10 @@ export function errorHandler(databaseReachable: () => Promise<boolean> = async (
     }
     if (!(await databaseReachable().catch(() => false))) {
       req.log.warn({ code: 'database_unavailable' }, 'request failed: database unavailable');
-      sendProblem(req, res, new AppError('database_unavailable', 503, { headers: { 'Retry-After': '5' } }));
+      sendProblem(req, res, new AppError('database_unavailable', { headers: { 'Retry-After': '5' } }));
       return;
     }
     req.log.error({ err: error }, 'unexpected error');
-    sendProblem(req, res, new AppError('internal_error', 500));
+    sendProblem(req, res, new AppError('internal_error'));
   };
 }

@@ -7,7 +7,7 @@ import { AppError } from './errors.js';
 /**
  * Fixed-window counters behind every rate limit (knocks, sign-ins, bookings, …). With PostgreSQL
  * they live in the database, so any number of app processes act as one limiter (issue 11,
- * docs/decisions/009-shared-rate-limits.md); embedded PGlite has one process and counts in memory.
+ * docs/decisions/016-shared-rate-limits.md); embedded PGlite has one process and counts in memory.
  */
 export interface RateLimitStore {
   /** Counts one hit on `key`; returns the hits in the current window and when it ends (epoch ms). */
@@ -153,7 +153,7 @@ export class RateLimiter {
 
 function limited(resetAt: number, now: number): AppError {
   const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000));
-  return new AppError('rate_limited', 429, {
+  return new AppError('rate_limited', {
     headers: { 'Retry-After': String(retryAfter) },
     detail: `retry-after=${retryAfter}`,
   });

@@ -8,7 +8,7 @@ import { AppError } from './errors.js';
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new AppError('validation_failed', 400, {
+  throw new AppError('validation_failed', {
     errors: result.error.issues.map((issue) => ({
       path: issue.path.map(String).join('.') || '(body)',
       message: issue.message,

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ClientMessageSchema, WS_PATH, type ClientMessage, type ServerMessage } from '@amtsraum/shared';
-import { and, eq, inArray, lt } from 'drizzle-orm';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import { consolePresence } from '../db/schema.js';
-import { parseCookies, STAFF_COOKIE } from '../lib/cookies.js';
-import type { Logger } from '../lib/logger.js';
-import { resolveSession } from '../features/staff/auth.service.js';
+import type { AppDeps } from '../deps.js';
+import { AppError } from '../lib/errors.js';
+import type { LiveEvent } from '../lib/event-bus.js';
+import { readCallerCookies, resolveCaller, type CallerCookies } from '../features/calls/caller.js';
+import { P2pRooms, type CallMember } from '../features/calls/p2p-rooms.js';
+import { findDepartmentBySlugs } from '../features/directory/directory.repo.js';
+import { clearPresence, markPresent, presenceKey, refreshPresence } from '../features/staff/presence.repo.js';
 import { findMembership } from '../features/staff/staff.repo.js';
 import {
   loadDepartmentState,
@@ -17,32 +17,23 @@ import {
   toConsoleSnapshot,
   type DepartmentState,
 } from '../features/visits/queue.service.js';
-import {
-  findDepartmentBySlugs,
-  findVisitsWithContext,
-  findVisitWithContext,
-  PRESENCE_TTL_MS,
-} from '../features/visits/visits.repo.js';
-import { inviteGuestIdFromCookie } from '../features/invites/invite-cookie.js';
-import { visitIdFromCookie } from '../features/visits/visits.router.js';
-import { expireAbsentVisits, purgePersonalData, touchVisits } from '../features/visits/visits.service.js';
-import { AppError } from '../lib/errors.js';
-import { CallRooms, type CallMember } from './call-rooms.js';
-import type { EventBus, LiveEvent } from './event-bus.js';
+import { findVisitsWithContext, findVisitWithContext, touchVisits } from '../features/visits/visits.repo.js';
 
 /**
- * The one WebSocket endpoint. Connections subscribe to a door, their own visit, or a console;
- * when the event bus says a department changed, the hub reads that department's state once and
- * sends each subscriber its view. The hub keeps no queue state: only who listens to what.
+ * The one WebSocket endpoint: upgrade and authentication, subscriptions, and fan-out. Connections
+ * subscribe to a door, their own visit, or a console; when the event bus says a department
+ * changed, the hub reads that department's state once and sends each subscriber its view. The hub
+ * keeps no queue state: only who listens to what. Its timers (pings, presence) are jobs of the
+ * scheduler (jobs/jobs.ts); peer-to-peer call messages go to the call rooms (features/calls).
  */
 
 interface Connection {
   id: string;
   socket: WebSocket;
   alive: boolean;
-  staffToken: string | null;
+  /** Who connected, from the upgrade's cookies (the staff session is checked again where it matters). */
+  cookies: CallerCookies;
   staffId: string | null;
-  visitId: string | null;
   doors: Set<string>;
   consoles: Set<string>;
   /** Department of the watched visit. */
@@ -51,15 +42,8 @@ interface Connection {
 }
 
 export interface LiveHubOptions {
-  db: Db;
-  events: EventBus;
-  config: Config;
-  logger: Logger;
-  now: () => Date;
+  /** Origins whose pages may connect (our own, plus Vite's in development). */
   allowedOrigins: Set<string>;
-  /** Intervals; tests shorten them. */
-  heartbeatMs?: number;
-  sweepMs?: number;
 }
 
 const MAX_BUFFERED_BYTES = 1 << 20;
@@ -87,14 +71,19 @@ export class LiveHub {
   private readonly visitWatchers: Watchers = new Map();
   private readonly pending = new Set<string>();
   private flushScheduled = false;
-  private readonly timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | null = null;
-  private readonly startedAt = Date.now();
   private stopped = false;
-  private readonly calls: CallRooms;
+  private readonly calls: P2pRooms;
 
-  constructor(private readonly options: LiveHubOptions) {
-    this.calls = new CallRooms({ db: options.db, events: options.events, config: options.config, now: options.now });
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly options: LiveHubOptions,
+  ) {
+    this.calls = new P2pRooms({ db: deps.database.db, events: deps.events, media: deps.media, now: deps.now });
+  }
+
+  private get db() {
+    return this.deps.database.db;
   }
 
   get connectionCount(): number {
@@ -105,30 +94,18 @@ export class LiveHub {
     server.on('upgrade', (req, socket, head) => {
       void this.handleUpgrade(req, socket, head);
     });
-    this.unsubscribe = this.options.events.subscribe(
+    this.unsubscribe = this.deps.events.subscribe(
       (event) => this.onEvent(event),
       () => this.resyncAll(),
     );
-    const heartbeat = this.options.heartbeatMs ?? 15_000;
-    const sweep = this.options.sweepMs ?? 15_000;
-    this.timers.push(setInterval(() => this.heartbeat(), heartbeat));
-    this.timers.push(setInterval(() => void this.refreshPresence(), heartbeat));
-    this.timers.push(setInterval(() => void this.sweep(), sweep));
-    for (const timer of this.timers) timer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers) clearInterval(timer);
     this.unsubscribe?.();
-    const consoleIds = [...this.connections].filter((c) => c.consoles.size > 0).map((c) => c.id);
+    const presence = [...this.connections].flatMap((c) => [...c.consoles].map((d) => presenceKey(c.id, d)));
     for (const connection of this.connections) connection.socket.close(1001, 'server shutting down');
-    if (consoleIds.length > 0) {
-      await this.options.db
-        .delete(consolePresence)
-        .where(inArray(consolePresence.connectionId, consoleIds))
-        .catch(() => {});
-    }
+    await clearPresence(this.db, presence).catch(() => {});
     this.wss.close();
   }
 
@@ -146,19 +123,16 @@ export class LiveHub {
     const origin = req.headers.origin;
     if (!origin || !this.options.allowedOrigins.has(origin)) return refuse(403, 'Forbidden');
 
-    const cookieHeader = req.headers.cookie;
-    const staffToken = parseCookies(cookieHeader)[STAFF_COOKIE] ?? null;
+    const read = readCallerCookies(this.deps.config.sessionSecret, req.headers.cookie);
     let staffId: string | null = null;
     try {
-      staffId = staffToken
-        ? ((await resolveSession(this.options.db, staffToken, this.options.now()))?.id ?? null)
-        : null;
+      staffId = (await resolveCaller(this.db, read, this.deps.now())).staff?.id ?? null;
     } catch (error) {
-      this.options.logger.error({ err: error }, 'session lookup failed during upgrade');
+      this.deps.logger.error({ err: error }, 'session lookup failed during upgrade');
       return refuse(503, 'Service Unavailable');
     }
-    const visitId = visitIdFromCookie(this.options.config.sessionSecret, cookieHeader);
-    const inviteGuestId = inviteGuestIdFromCookie(this.options.config.sessionSecret, cookieHeader);
+    // A session that did not resolve is not kept: it cannot start working later on this connection.
+    const cookies: CallerCookies = { ...read, staffToken: staffId ? read.staffToken : null };
 
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const id = randomUUID();
@@ -166,19 +140,12 @@ export class LiveHub {
         id,
         socket: ws,
         alive: true,
-        staffToken: staffId ? staffToken : null,
+        cookies,
         staffId,
-        visitId,
         doors: new Set(),
         consoles: new Set(),
         visitDepartment: null,
-        call: {
-          connectionId: id,
-          staffToken: staffId ? staffToken : null,
-          visitCookieId: visitId,
-          inviteGuestId,
-          send: (message) => this.send(connection, message),
-        },
+        call: { connectionId: id, cookies, send: (message) => this.send(connection, message) },
       };
       this.connections.add(connection);
       ws.on('pong', () => (connection.alive = true));
@@ -222,14 +189,14 @@ export class LiveHub {
       await this.handle(connection, result.data);
     } catch (error) {
       if (error instanceof AppError) return this.sendError(connection, error.code, error.detail ?? error.code);
-      this.options.logger.error({ err: error }, 'live message failed');
+      this.deps.logger.error({ err: error }, 'live message failed');
       this.sendError(connection, 'internal_error', 'unexpected error');
     }
   }
 
   private async handle(connection: Connection, message: ClientMessage) {
-    const { db } = this.options;
-    const now = this.options.now();
+    const { db } = this;
+    const now = this.deps.now();
     switch (message.type) {
       case 'call-join':
       case 'call-leave':
@@ -251,7 +218,8 @@ export class LiveHub {
         return;
       }
       case 'watch-visit': {
-        const row = connection.visitId ? await findVisitWithContext(db, connection.visitId) : undefined;
+        const visitId = connection.cookies.visitId;
+        const row = visitId ? await findVisitWithContext(db, visitId) : undefined;
         if (!row) return this.send(connection, { type: 'visit', visit: null });
         if (connection.visitDepartment) removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
         connection.visitDepartment = row.visit.departmentId;
@@ -268,17 +236,14 @@ export class LiveHub {
         }
         connection.consoles.add(message.departmentId);
         addWatcher(this.consoleWatchers, message.departmentId, connection);
-        await db
-          .insert(consolePresence)
-          .values({
-            connectionId: `${connection.id}:${message.departmentId}`,
-            staffId: connection.staffId,
-            departmentId: message.departmentId,
-            seenAt: now,
-          })
-          .onConflictDoUpdate({ target: consolePresence.connectionId, set: { seenAt: now } });
+        await markPresent(db, {
+          connectionId: connection.id,
+          staffId: connection.staffId,
+          departmentId: message.departmentId,
+          now,
+        });
         // A clerk more on duty changes everyone's estimate.
-        await this.options.events.publish({ departmentId: message.departmentId });
+        await this.deps.events.publish({ departmentId: message.departmentId });
         const state = await loadDepartmentState(db, message.departmentId, now);
         if (state) this.send(connection, { type: 'console', snapshot: toConsoleSnapshot(state) });
         return;
@@ -295,12 +260,10 @@ export class LiveHub {
       removeWatcher(this.consoleWatchers, departmentId, connection);
       if (this.stopped) continue;
       try {
-        await this.options.db
-          .delete(consolePresence)
-          .where(eq(consolePresence.connectionId, `${connection.id}:${departmentId}`));
-        await this.options.events.publish({ departmentId });
+        await clearPresence(this.db, [presenceKey(connection.id, departmentId)]);
+        await this.deps.events.publish({ departmentId });
       } catch (error) {
-        this.options.logger.warn({ err: error }, 'could not clear console presence');
+        this.deps.logger.warn({ err: error }, 'could not clear console presence');
       }
     }
   }
@@ -332,7 +295,7 @@ export class LiveHub {
     await Promise.all(
       departments.map((departmentId) =>
         this.refreshDepartment(departmentId).catch((error: unknown) =>
-          this.options.logger.error({ err: error, departmentId }, 'live refresh failed'),
+          this.deps.logger.error({ err: error, departmentId }, 'live refresh failed'),
         ),
       ),
     );
@@ -348,12 +311,10 @@ export class LiveHub {
     const visitors = this.visitWatchers.get(departmentId);
     const calls = this.calls.visitsIn(departmentId);
     if (!doors && !consoles && !visitors && calls.length === 0) return; // nobody here cares: no read at all
-    const state = await loadDepartmentState(this.options.db, departmentId, this.options.now());
+    const state = await loadDepartmentState(this.db, departmentId, this.deps.now());
     if (!state) return;
-    // A call whose visit is no longer admitted or in the call has been ended (finished, left).
-    for (const visitId of calls) {
-      if (!state.active.some((row) => row.visit.id === visitId)) this.calls.end(visitId);
-      else await this.calls.revalidate(visitId);
+    if (calls.length > 0) {
+      await this.calls.followDepartment(departmentId, new Set(state.active.map((row) => row.visit.id)));
     }
     if (doors) {
       const text = JSON.stringify(this.doorMessage(state));
@@ -369,24 +330,26 @@ export class LiveHub {
       const live = new Map([...state.waiting, ...state.active].map((row) => [row.visit.id, row]));
       const ended: Connection[] = [];
       for (const connection of visitors) {
-        const row = connection.visitId ? live.get(connection.visitId) : undefined;
+        const visitId = connection.cookies.visitId;
+        const row = visitId ? live.get(visitId) : undefined;
         if (row) this.send(connection, { type: 'visit', visit: toCitizenVisit(row, state) });
-        else if (connection.visitId) ended.push(connection);
+        else if (visitId) ended.push(connection);
       }
       if (ended.length > 0) {
-        const rows = await findVisitsWithContext(this.options.db, [...new Set(ended.map((c) => c.visitId!))]);
+        const rows = await findVisitsWithContext(this.db, [...new Set(ended.map((c) => c.cookies.visitId!))]);
         const byId = new Map(rows.map((row) => [row.visit.id, row]));
         for (const connection of ended) {
-          const row = byId.get(connection.visitId!);
+          const row = byId.get(connection.cookies.visitId!);
           this.send(connection, { type: 'visit', visit: row ? toCitizenVisit(row, state) : null });
         }
       }
     }
   }
 
-  // -- housekeeping ----------------------------------------------------------
+  // -- housekeeping (run by the jobs scheduler) -------------------------------------------
 
-  private heartbeat() {
+  /** Pings every connection; one that did not answer the last ping is gone. */
+  heartbeat(): void {
     for (const connection of this.connections) {
       if (!connection.alive) {
         connection.socket.terminate();
@@ -398,49 +361,29 @@ export class LiveHub {
   }
 
   /** Marks connected citizens and clerks as present, and closes consoles whose session ended. */
-  private async refreshPresence() {
-    const { db } = this.options;
-    const now = this.options.now();
-    try {
-      const visitIds = [...this.connections].filter((c) => c.visitDepartment && c.visitId).map((c) => c.visitId!);
-      // In chunks, so that thousands of waiting citizens do not hold up live updates in between.
-      for (let i = 0; i < visitIds.length; i += 500) {
-        await touchVisits(db, visitIds.slice(i, i + 500), now);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      const consoles = [...this.connections].filter((c) => c.consoles.size > 0);
-      for (const connection of consoles) {
-        const staff = await resolveSession(db, connection.staffToken ?? undefined, now);
-        if (!staff) {
-          this.sendError(connection, 'unauthorized', 'session ended');
-          connection.socket.close(4401, 'session ended');
-        }
-      }
-      const ids = consoles.flatMap((c) => [...c.consoles].map((d) => `${c.id}:${d}`));
-      if (ids.length > 0) {
-        await db.update(consolePresence).set({ seenAt: now }).where(inArray(consolePresence.connectionId, ids));
-      }
-      await db
-        .delete(consolePresence)
-        .where(and(lt(consolePresence.seenAt, new Date(now.getTime() - PRESENCE_TTL_MS))));
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'presence refresh failed');
+  async refreshPresence(): Promise<void> {
+    const { db } = this;
+    const now = this.deps.now();
+    const visitIds = [...this.connections]
+      .filter((c) => c.visitDepartment && c.cookies.visitId)
+      .map((c) => c.cookies.visitId!);
+    // In chunks, so that thousands of waiting citizens do not hold up live updates in between.
+    for (let i = 0; i < visitIds.length; i += 500) {
+      await touchVisits(db, visitIds.slice(i, i + 500), now);
+      await new Promise((resolve) => setImmediate(resolve));
     }
-  }
-
-  private async sweep() {
-    try {
-      await purgePersonalData(this.options.db, this.options.config.retentionDays, this.options.now());
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'retention purge failed');
+    const consoles = [...this.connections].filter((c) => c.consoles.size > 0);
+    for (const connection of consoles) {
+      const caller = await resolveCaller(db, connection.cookies, now);
+      if (!caller.staff) {
+        this.sendError(connection, 'unauthorized', 'session ended');
+        connection.socket.close(4401, 'session ended');
+      }
     }
-    const grace = this.options.config.visitGraceSeconds;
-    // Right after a restart, citizens have not had the chance to reconnect: do not drop them yet.
-    if (Date.now() - this.startedAt < grace * 1000) return;
-    try {
-      await expireAbsentVisits({ db: this.options.db, events: this.options.events, now: this.options.now() }, grace);
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'expiry sweep failed');
-    }
+    await refreshPresence(
+      db,
+      consoles.flatMap((c) => [...c.consoles].map((d) => presenceKey(c.id, d))),
+      now,
+    );
   }
 }

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { testClock } from '../test/clock.js';
 import { databaseKinds } from '../test/databases.js';
-import { makeDepartment, makeTenant, signedInClerk } from '../test/factories.js';
+import { makeOffice, signedInClerk } from '../test/factories.js';
 import { TEST_ORIGIN } from '../test/server.js';
 import { useTestServer } from '../test/suite.js';
 
@@ -13,18 +13,13 @@ describe.each(databaseKinds)('live updates over the WebSocket on %s', (kind) => 
   const suite = useTestServer(kind, { now: clock.now });
   const { client, db } = suite;
 
-  async function office() {
-    const tenant = await makeTenant(db());
-    const department = await makeDepartment(db(), tenant.id, { doorOverride: 'open', doorOverrideAt: clock.now() });
-    const { browser: clerkBrowser } = await signedInClerk(db(), client(), tenant.id, [department.id], { name: 'Anna' });
-    return {
-      tenant,
-      department,
-      clerkBrowser,
-      base: `/api/tenants/${tenant.slug}/departments/${department.slug}`,
-      consolePath: `/api/staff/departments/${department.id}`,
-    };
-  }
+  const office = async () => {
+    const made = await makeOffice(db(), { openAt: clock.now() });
+    const { browser: clerkBrowser } = await signedInClerk(db(), client(), made.tenant.id, [made.department.id], {
+      name: 'Anna',
+    });
+    return { ...made, clerkBrowser, consolePath: made.staffPath };
+  };
 
   const knockBody = (name: string) => ({ name, concern: 'Anliegen', language: 'de', consent: true });
 

@@ -1,83 +1,26 @@
 import fs from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { MailboxListSchema, MailboxMessageSchema } from '@amtsraum/shared';
 import { eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import PostalMime from 'postal-mime';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseConfig } from '../config.js';
 import { mailOutbox } from '../db/schema.js';
 import { createLogger } from '../lib/logger.js';
-import { TestClient } from '../test/client.js';
 import { testClock } from '../test/clock.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/databases.js';
 import { makeTenant } from '../test/factories.js';
-import { sampleAppointmentMail } from '../test/mail-factories.js';
-import { captureLogger, startTestServer, testConfig } from '../test/server.js';
-import { mailboxEnabled } from './mailbox.router.js';
+import { confirmationMessage as confirmation } from '../test/mail-factories.js';
+import { startSmtp } from '../test/smtp.js';
+import { captureLogger, testConfig } from '../test/server.js';
 import { MAIL_MAX_ATTEMPTS, MailWorker } from './mail.worker.js';
-import { enqueueMail, type OutboxMessage } from './outbox.js';
-import { appointmentMail } from './templates.js';
+import { enqueueMail } from './outbox.js';
 import { memoryMailTransport } from './transport.js';
 
 const NOW = new Date('2026-11-02T08:00:00Z');
 
 let addressCount = 0;
 const recipient = () => `buerger-${++addressCount}-${crypto.randomUUID().slice(0, 6)}@example.org`;
-
-function confirmation(to: string, locale: 'de' | 'en' = 'de', extra: Partial<OutboxMessage> = {}): OutboxMessage {
-  return {
-    kind: 'confirmation',
-    to,
-    ...appointmentMail('confirmation', sampleAppointmentMail(), locale, NOW),
-    ...extra,
-  };
-}
-
-/** A real SMTP server on a free loopback port that keeps what it accepts. */
-async function startSmtp(
-  options: { rejectData?: () => boolean; rejectRecipient?: (address: string) => boolean; port?: number } = {},
-) {
-  const received: { to: string[]; raw: Buffer }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (options.rejectRecipient?.(address.address)) {
-        callback(Object.assign(new Error(`No such user <${address.address}>`), { responseCode: 550 }));
-        return;
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        if (options.rejectData?.()) {
-          callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
-          return;
-        }
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    port,
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 async function icsOf(email: Awaited<ReturnType<typeof PostalMime.parse>>) {
   const attachment = email.attachments.find((a) => a.mimeType === 'text/calendar');
@@ -105,7 +48,7 @@ describe.each(databaseKinds)('e-mail outbox on %s', (kind) => {
   });
 
   function worker(env: Record<string, string>, logger = createLogger('silent')) {
-    const created = new MailWorker({ database, config: testConfig(env), logger, now: clock.now, pollMs: 60_000 });
+    const created = new MailWorker({ database, config: testConfig(env), logger, now: clock.now });
     workers.push(created);
     return created;
   }
@@ -361,80 +304,5 @@ describe.each(databaseKinds)('e-mail outbox on %s', (kind) => {
     } finally {
       await fs.rm(dataDir, { recursive: true, force: true });
     }
-  });
-});
-
-describe.each(databaseKinds)('development mailbox on %s', (kind) => {
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'amtsraum-mailbox-'));
-  });
-  afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
-
-  it('lists and shows messages in the embedded mode, newest first', async () => {
-    const server = await startTestServer(await createTestDatabase(kind), { env: { DATA_DIR: dataDir } });
-    try {
-      const to = recipient();
-      await enqueueMail(server.database.db, { kind: 'invite', to, subject: 'Erste', text: 'Hallo' });
-      await enqueueMail(server.database.db, confirmation(to));
-      const client = new TestClient(server.url);
-      const list = await client.get('/api/dev/mailbox');
-      expect(list.status).toBe(200);
-      expect(list.headers.get('cache-control')).toBe('no-store');
-      const { messages } = MailboxListSchema.parse(list.json);
-      expect(messages.map((m) => m.subject)).toEqual([
-        'Terminbestätigung: Bürgeramt, Montag, 23. November 2026, 10:30 Uhr',
-        'Erste',
-      ]);
-      expect(messages[0]).toMatchObject({ kind: 'confirmation', to });
-
-      const shown = await client.get(`/api/dev/mailbox/${messages[0]!.id}`);
-      expect(shown.status).toBe(200);
-      expect(shown.headers.get('cache-control')).toBe('no-store');
-      const message = MailboxMessageSchema.parse(shown.json);
-      expect(message.text).toContain('Montag, 23. November 2026');
-      expect(message.html).toContain('<html lang="de">');
-      expect(message.attachments[0]).toMatchObject({ filename: 'termin.ics' });
-      expect(Buffer.from(message.attachments[0]!.content, 'base64').toString('utf8')).toContain('BEGIN:VCALENDAR');
-
-      // The worker of the running server delivers into the outbox folder.
-      await vi.waitFor(async () => expect((await client.get('/api/dev/mailbox')).json.messages[0].state).toBe('sent'), {
-        timeout: 5_000,
-        interval: 50,
-      });
-
-      expect((await client.get(`/api/dev/mailbox/${crypto.randomUUID()}`)).status).toBe(404);
-      expect((await client.get('/api/dev/mailbox/nicht-da')).json.code).toBe('route_not_found');
-    } finally {
-      await server.stop();
-    }
-  });
-
-  it('is not there when SMTP is configured', async () => {
-    const smtp = await startSmtp();
-    const server = await startTestServer(await createTestDatabase(kind), { env: { SMTP_URL: smtp.url } });
-    try {
-      const client = new TestClient(server.url);
-      const list = await client.get('/api/dev/mailbox');
-      expect(list.status).toBe(404);
-      expect(list.json.code).toBe('route_not_found');
-      expect((await client.get(`/api/dev/mailbox/${crypto.randomUUID()}`)).status).toBe(404);
-    } finally {
-      await server.stop();
-      await smtp.close();
-    }
-  });
-});
-
-describe('mailbox availability', () => {
-  it('is off in production even without SMTP', () => {
-    const production = parseConfig({
-      NODE_ENV: 'production',
-      PUBLIC_BASE_URL: 'https://amtsraum.example.de',
-      SESSION_SECRET: 'x'.repeat(40),
-    });
-    expect(mailboxEnabled(production)).toBe(false);
-    expect(mailboxEnabled(testConfig())).toBe(true);
-    expect(mailboxEnabled(testConfig({ SMTP_URL: 'smtp://mail.example.de:587' }))).toBe(false);
   });
 });

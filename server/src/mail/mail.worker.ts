@@ -19,8 +19,6 @@ export interface MailWorkerOptions {
   now: () => Date;
   /** Default: SMTP or the file outbox, as configured. */
   transport?: MailTransport;
-  /** How often to look for due messages besides the wake-ups. Default 5 s. */
-  pollMs?: number;
   /** Rows claimed per round. Default 5. */
   batchSize?: number;
 }
@@ -58,11 +56,11 @@ function isPermanent(error: unknown): boolean {
  * claimed with `FOR UPDATE SKIP LOCKED` and a short lease, then sent outside any transaction
  * (an SMTP server that hangs must not hold a database lock, and PGlite runs one transaction at
  * a time). Delivery is at least once: a process that dies between sending and marking sends
- * again after the lease, with the same Message-ID.
+ * again after the lease, with the same Message-ID. It looks on every wake-up (a message queued in
+ * this process, a NOTIFY from another) and when the jobs scheduler wakes it (jobs/jobs.ts).
  */
 export class MailWorker {
   readonly transport: MailTransport;
-  private readonly pollMs: number;
   private readonly batchSize: number;
   /**
    * A claimed row is not due again for this long: the longest one send may take (transport.ts
@@ -75,14 +73,12 @@ export class MailWorker {
   private again = false;
   private started = false;
   private stopping = false;
-  private timer: NodeJS.Timeout | null = null;
   private subscription: { unlisten(): Promise<void> } | null = null;
   private lastPurge: number | null = null;
   private readonly onWake = () => this.wake();
 
   constructor(private readonly options: MailWorkerOptions) {
     this.transport = options.transport ?? createMailTransport(options.config);
-    this.pollMs = options.pollMs ?? 5_000;
     this.batchSize = options.batchSize ?? 5;
     this.leaseMs = 2 * options.config.mail.sendTimeoutMs;
   }
@@ -96,8 +92,6 @@ export class MailWorker {
       // onConnect (also after a reconnection) is a cue to look, in case a wake-up was missed.
       this.subscription = await pubsub.listen(MAIL_NOTIFY_CHANNEL, this.onWake, this.onWake);
     }
-    this.timer = setInterval(this.onWake, this.pollMs);
-    this.timer.unref();
     this.wake();
   }
 
@@ -106,8 +100,6 @@ export class MailWorker {
     if (!this.started || this.stopping) return this.running ?? undefined;
     this.stopping = true;
     mailWake.off('queued', this.onWake);
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
     await this.subscription?.unlisten().catch(() => {});
     this.subscription = null;
     await this.running;

@@ -69,7 +69,7 @@ export const MAIL_NOTIFY_CHANNEL = 'amtsraum_mail';
  *   transaction has finished, and then sees the row.
  * - PostgreSQL: the worker may look too early, but `pg_notify` inside the transaction is
  *   delivered on commit (never on rollback) to the worker of every server process.
- * Missed wake-ups cost nothing but time: the worker also polls every few seconds.
+ * Missed wake-ups cost nothing but time: the jobs scheduler wakes the worker every few seconds too.
  */
 export const mailWake = new EventEmitter().setMaxListeners(0);
 

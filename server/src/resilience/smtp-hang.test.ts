@@ -8,7 +8,7 @@ import { testClock } from '../test/clock.js';
 import { createTestDatabase, databaseKinds, databasePlace, type DatabasePlace } from '../test/databases.js';
 import { killServers, spawnServer } from '../test/processes.js';
 import { testConfig, TEST_ORIGIN } from '../test/server.js';
-import { startTestSmtp, type TestSmtp } from '../test/smtp.js';
+import { startSmtp, type TestSmtp } from '../test/smtp.js';
 
 /**
  * Issue 11, item 7: a mail server that hangs in the middle of a send. The send gives up after
@@ -28,7 +28,7 @@ const env = { MAIL_FROM: `Amtsraum <no-reply@${domain}>`, SMTP_TIMEOUT_SECONDS: 
 describe.each(databaseKinds)('a mail server that hangs mid-send, on %s', (kind) => {
   const servers: TestSmtp[] = [];
   const smtp = async (stalling: boolean) => {
-    const server = await startTestSmtp({ stalling });
+    const server = await startSmtp({ stalling });
     servers.push(server);
     return server;
   };

@@ -9,10 +9,11 @@ import {
   type departments,
   type services,
 } from '../db/schema.js';
-import { appointmentToken } from '../features/booking/booking-mail.js';
-import type { WeeklyWindow } from '../features/booking/slots.js';
+import { appointmentToken } from '../features/appointments/appointment-mail.js';
+import type { WeeklyWindow } from '../features/appointments/slots.js';
 import { hashToken } from '../features/staff/auth.service.js';
-import { makeDepartment, makeService, makeStaff, makeTenant } from './factories.js';
+import type { TestClient } from './client.js';
+import { makeOffice, makeService, makeStaff, signedInClerk, type OfficeOptions } from './factories.js';
 
 /**
  * Factories for booking tests (issue 6): a department that takes appointments, clerks with weekly
@@ -59,13 +60,15 @@ export async function makeBookingOffice(
     services?: Partial<typeof services.$inferInsert>[];
   } = {},
 ) {
-  const tenant = await makeTenant(db, { timeZone: options.timeZone ?? 'Europe/Berlin' });
-  const department = await makeDepartment(db, tenant.id, {
-    bookingHorizonDays: 60,
-    bookingLeadMinutes: 120,
-    sameDayReleaseTime: '07:30',
-    maxPersonsPerBooking: 4,
-    ...options.department,
+  const { tenant, department, base, staffPath } = await makeOffice(db, {
+    tenant: { timeZone: options.timeZone ?? 'Europe/Berlin' },
+    department: {
+      bookingHorizonDays: 60,
+      bookingLeadMinutes: 120,
+      sameDayReleaseTime: '07:30',
+      maxPersonsPerBooking: 4,
+      ...options.department,
+    },
   });
   const serviceRows = [];
   for (const [i, values] of (options.services ?? [{ durationMinutes: 30, extraMinutesPerPerson: 15 }]).entries()) {
@@ -92,8 +95,8 @@ export async function makeBookingOffice(
     department,
     services: serviceRows,
     clerks,
-    base: `/api/tenants/${tenant.slug}/departments/${department.slug}`,
-    console: `/api/staff/departments/${department.id}/appointments`,
+    base,
+    console: `${staffPath}/appointments`,
   };
 }
 
@@ -131,6 +134,47 @@ export async function makeAppointment(
     })
     .returning();
   return { appointment: row!, token };
+}
+
+type AppointmentValues = Partial<Parameters<typeof makeAppointment>[1]>;
+
+/**
+ * An office on the day of its appointments: `makeOffice` with one service (with documents) and one
+ * clerk, signed in on `browser` when given, and `book(startsAt, values)`, an appointment with that
+ * clerk for that service (rules not checked; `appointment` values apply to every one).
+ */
+export async function makeAppointmentOffice(
+  db: Db,
+  options: OfficeOptions & {
+    service?: Partial<typeof services.$inferInsert>;
+    clerkName?: string;
+    browser?: TestClient;
+    appointment?: AppointmentValues;
+  } = {},
+) {
+  const office = await makeOffice(db, options);
+  const { tenant, department } = office;
+  const service = await makeService(db, department.id, {
+    slug: 'ausweis',
+    documents: [{ de: 'Pass', en: 'Passport' }],
+    ...options.service,
+  });
+  const memberships = [{ departmentId: department.id, role: 'clerk' as const }];
+  const signedIn = options.browser
+    ? await signedInClerk(db, options.browser, tenant.id, [department.id], { name: options.clerkName })
+    : null;
+  const clerk = signedIn?.person ?? (await makeStaff(db, tenant.id, { name: options.clerkName, memberships }));
+  const book = (startsAt: Date, values: AppointmentValues = {}) =>
+    makeAppointment(db, {
+      tenantId: tenant.id,
+      departmentId: department.id,
+      staffId: clerk.id,
+      serviceIds: [service.id],
+      startsAt,
+      ...options.appointment,
+      ...values,
+    });
+  return { ...office, service, clerk, clerkBrowser: signedIn?.browser ?? null, book };
 }
 
 /** A fresh citizen e-mail address. */

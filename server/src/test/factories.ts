@@ -46,6 +46,31 @@ export async function makeDepartment(db: Db, tenantId: string, values: Partial<t
   return row!;
 }
 
+export interface OfficeOptions {
+  tenant?: Partial<typeof tenants.$inferInsert>;
+  department?: Partial<typeof departments.$inferInsert>;
+  /** The door opened by a clerk's setting on this instant's day: tests that move the clock stay open. */
+  openAt?: Date;
+}
+
+/**
+ * A municipality with one department, and the department's public API path (`base`) and staff
+ * API path (`staffPath`). Without `openAt` the door follows `OFFICE_HOURS`.
+ */
+export async function makeOffice(db: Db, options: OfficeOptions = {}) {
+  const tenant = await makeTenant(db, options.tenant);
+  const department = await makeDepartment(db, tenant.id, {
+    ...(options.openAt ? { doorOverride: 'open' as const, doorOverrideAt: options.openAt } : {}),
+    ...options.department,
+  });
+  return {
+    tenant,
+    department,
+    base: `/api/tenants/${tenant.slug}/departments/${department.slug}`,
+    staffPath: `/api/staff/departments/${department.id}`,
+  };
+}
+
 export async function makeService(db: Db, departmentId: string, values: Partial<typeof services.$inferInsert> = {}) {
   const [row] = await db
     .insert(services)

@@ -1,4 +1,5 @@
-import type { AppointmentMailData } from '../mail/templates.js';
+import type { OutboxMessage } from '../mail/outbox.js';
+import { appointmentMail, type AppointmentMailData } from '../mail/templates.js';
 
 /** Appointment e-mail data: Monday 23 November 2026, 10:30 to 10:45 in Berlin (CET, UTC+1). */
 export function sampleAppointmentMail(values: Partial<AppointmentMailData> = {}): AppointmentMailData {
@@ -18,5 +19,20 @@ export function sampleAppointmentMail(values: Partial<AppointmentMailData> = {})
     joinOpensMinutesBefore: 10,
     contact: { phone: '+49 30 1234', email: 'buergeramt@musterstadt.example' },
     ...values,
+  };
+}
+
+/** A booking confirmation as the outbox takes it, to `to`, written at `now`. */
+export function confirmationMessage(
+  to: string,
+  locale: 'de' | 'en' = 'de',
+  extra: Partial<OutboxMessage> = {},
+  now = new Date('2026-11-02T08:00:00Z'),
+): OutboxMessage {
+  return {
+    kind: 'confirmation',
+    to,
+    ...appointmentMail('confirmation', sampleAppointmentMail(), locale, now),
+    ...extra,
   };
 }

@@ -1,8 +1,9 @@
+import { pagePath } from '@amtsraum/shared';
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
-import { LanguageSwitcher } from './LanguageSwitcher';
-import { PageFocusContext, type PageFocus } from './page-focus';
+import { PageFocusContext, type PageFocus } from '../lib/page-focus';
+import { LanguageSwitcher } from '../ui/LanguageSwitcher';
 
 export function Layout() {
   const { t } = useTranslation();
@@ -57,12 +58,12 @@ export function Layout() {
       </a>
       <header className="site-header">
         <div className="site-header__inner container">
-          <Link to="/" className="site-brand">
+          <Link to={pagePath('home')} className="site-brand">
             <span className="site-brand__name">{t('appName')}</span>
             <span className="site-brand__tagline">{t('tagline')}</span>
           </Link>
           <nav aria-label={t('nav.label')} className="site-nav">
-            <NavLink to="/" end>
+            <NavLink to={pagePath('home')} end>
               {t('nav.home')}
             </NavLink>
           </nav>

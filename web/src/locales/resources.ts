@@ -1,44 +1,62 @@
 import type { Locale } from '@amtsraum/shared';
-import deBooking from './de/booking.json';
-import deCall from './de/call.json';
+import deAppointments from './de/appointments.json';
+import deCalls from './de/calls.json';
 import deCommon from './de/common.json';
+import deConsole from './de/console.json';
 import deDirectory from './de/directory.json';
 import deErrors from './de/errors.json';
-import deInvite from './de/invite.json';
-import deKnock from './de/knock.json';
-import deStaff from './de/staff.json';
-import enBooking from './en/booking.json';
-import enCall from './en/call.json';
+import deInvites from './de/invites.json';
+import deMailbox from './de/mailbox.json';
+import deVisits from './de/visits.json';
+import enAppointments from './en/appointments.json';
+import enCalls from './en/calls.json';
 import enCommon from './en/common.json';
+import enConsole from './en/console.json';
 import enDirectory from './en/directory.json';
 import enErrors from './en/errors.json';
-import enInvite from './en/invite.json';
-import enKnock from './en/knock.json';
-import enStaff from './en/staff.json';
+import enInvites from './en/invites.json';
+import enMailbox from './en/mailbox.json';
+import enVisits from './en/visits.json';
 
-/** i18next resources, one namespace per feature. German is the reference every language must match. */
+/**
+ * i18next resources, one namespace per feature (named like its folder under features/), plus
+ * `common` and `errors` for the layout and the shared ui/. German is the reference every language
+ * must match.
+ */
 export const resources = {
   de: {
-    booking: deBooking,
-    call: deCall,
+    appointments: deAppointments,
+    calls: deCalls,
     common: deCommon,
+    console: deConsole,
     directory: deDirectory,
     errors: deErrors,
-    invite: deInvite,
-    knock: deKnock,
-    staff: deStaff,
+    invites: deInvites,
+    mailbox: deMailbox,
+    visits: deVisits,
   },
   en: {
-    booking: enBooking,
-    call: enCall,
+    appointments: enAppointments,
+    calls: enCalls,
     common: enCommon,
+    console: enConsole,
     directory: enDirectory,
     errors: enErrors,
-    invite: enInvite,
-    knock: enKnock,
-    staff: enStaff,
+    invites: enInvites,
+    mailbox: enMailbox,
+    visits: enVisits,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 
-export const NAMESPACES = ['booking', 'call', 'common', 'directory', 'errors', 'invite', 'knock', 'staff'] as const;
+export const NAMESPACES = [
+  'appointments',
+  'calls',
+  'common',
+  'console',
+  'directory',
+  'errors',
+  'invites',
+  'mailbox',
+  'visits',
+] as const;
 export type Namespace = (typeof NAMESPACES)[number];

@@ -1,48 +1,112 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { appointments, departments, staff, visits } from '../../db/schema.js';
-import { staffIsMember, type AppointmentRow } from '../booking/booking.repo.js';
+import { appointments, departments, services, staff, staffMemberships, tenants, visits } from '../../db/schema.js';
+import type { ServiceRow } from '../directory/directory.repo.js';
+import { stateIn, WAITING } from '../visits/visit-states.js';
 
-/** Queries of the appointment day: the join link, the clerk's list, no-shows, and how arrivals end. */
+/** Queries of appointments: the booking, the manage link, the appointment day and the clerk's list. */
 
-const LIVE_VISIT_STATES = ['waiting', 'admitted', 'in_call'] as const;
+export type AppointmentRow = typeof appointments.$inferSelect;
+export type { DepartmentRow, ServiceRow, TenantRow } from '../directory/directory.repo.js';
+
+export async function listBookableServices(db: Db, departmentId: string): Promise<ServiceRow[]> {
+  return db
+    .select()
+    .from(services)
+    .where(and(eq(services.departmentId, departmentId), eq(services.bookable, true)))
+    .orderBy(asc(services.sortOrder), asc(services.slug));
+}
+
+/** Services by id, in the order of `ids` (an appointment keeps its services in order). */
+export async function findServicesByIds(db: Db, ids: string[]): Promise<ServiceRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.select().from(services).where(inArray(services.id, ids));
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** An appointment with its department and tenant: the one `where` picks. */
+async function findAppointmentInOffice(db: Db, where: SQL | undefined) {
+  const [row] = await db
+    .select({ appointment: appointments, department: departments, tenant: tenants })
+    .from(appointments)
+    .innerJoin(departments, eq(departments.id, appointments.departmentId))
+    .innerJoin(tenants, eq(tenants.id, appointments.tenantId))
+    .where(where)
+    .limit(1);
+  return row;
+}
+
+/** The appointment a manage/join token names (by its SHA-256), with its department and tenant. */
+export function findAppointmentByTokenHash(db: Db, tokenHash: string) {
+  return findAppointmentInOffice(db, eq(appointments.manageTokenHash, tokenHash));
+}
+
+export function findAppointmentWithContext(db: Db, appointmentId: string) {
+  return findAppointmentInOffice(db, eq(appointments.id, appointmentId));
+}
+
+/** For a `where` on appointments: `staffId` belongs to the appointment's department. */
+export const staffIsMember = (staffId: string) =>
+  sql`exists (select 1 from ${staffMemberships} where ${staffMemberships.departmentId} = ${appointments.departmentId} and ${staffMemberships.staffId} = ${staffId})`;
+
+/**
+ * An appointment as a clerk may see it: only through a department the clerk belongs to. The
+ * membership is part of the query, so another department's appointment is simply not found.
+ */
+export function findAppointmentForStaff(db: Db, staffId: string, departmentId: string, appointmentId: string) {
+  return findAppointmentInOffice(
+    db,
+    and(eq(appointments.id, appointmentId), eq(appointments.departmentId, departmentId), staffIsMember(staffId)),
+  );
+}
+
+/** The appointment row as it is now. */
+export async function findAppointment(db: Db, appointmentId: string): Promise<AppointmentRow | undefined> {
+  const [row] = await db.select().from(appointments).where(eq(appointments.id, appointmentId));
+  return row;
+}
+
+/**
+ * Changes an appointment only while it is booked and, with `startsAfter`, starts after that
+ * instant. The condition is part of the UPDATE, so a change made meanwhile (cancelled, arrived,
+ * started) wins cleanly: then nothing is changed and the answer is undefined.
+ */
+export async function updateBookedAppointment(
+  db: Db,
+  appointmentId: string,
+  values: Partial<Pick<AppointmentRow, 'state' | 'cancelledAt' | 'staffId' | 'startsAt' | 'endsAt' | 'reminderSentAt'>>,
+  options: { startsAfter?: Date } = {},
+): Promise<AppointmentRow | undefined> {
+  const [row] = await db
+    .update(appointments)
+    .set(values)
+    .where(
+      and(
+        eq(appointments.id, appointmentId),
+        eq(appointments.state, 'booked'),
+        options.startsAfter ? gt(appointments.startsAt, options.startsAfter) : undefined,
+      ),
+    )
+    .returning();
+  return row;
+}
+
+export async function findStaffName(db: Db, staffId: string): Promise<string | null> {
+  const [row] = await db.select({ name: staff.name }).from(staff).where(eq(staff.id, staffId)).limit(1);
+  return row?.name ?? null;
+}
+
+export async function insertAppointment(db: Db, values: typeof appointments.$inferInsert): Promise<AppointmentRow> {
+  const [row] = await db.insert(appointments).values(values).returning();
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
 
 /** Locks the appointment row for the rest of the transaction: two devices arriving at once queue up here. */
 export async function lockAppointment(db: Db, appointmentId: string): Promise<AppointmentRow | undefined> {
   const [row] = await db.select().from(appointments).where(eq(appointments.id, appointmentId)).for('update');
   return row;
-}
-
-/** The arrival's visit while it is in the queue or in the call. */
-export async function findLiveArrival(db: Db, appointmentId: string) {
-  const [row] = await db
-    .select({ id: visits.id, departmentId: visits.departmentId })
-    .from(visits)
-    .where(and(eq(visits.appointmentId, appointmentId), inArray(visits.state, [...LIVE_VISIT_STATES])))
-    .orderBy(desc(visits.createdAt))
-    .limit(1);
-  return row;
-}
-
-export async function insertArrivalVisit(db: Db, appointment: AppointmentRow, now: Date): Promise<string> {
-  const [row] = await db
-    .insert(visits)
-    .values({
-      tenantId: appointment.tenantId,
-      departmentId: appointment.departmentId,
-      kind: 'appointment',
-      appointmentId: appointment.id,
-      citizenName: appointment.citizenName,
-      concern: appointment.concern,
-      serviceId: appointment.serviceIds[0] ?? null,
-      language: appointment.language,
-      interpreterLanguage: appointment.interpreterLanguage,
-      createdAt: now,
-      lastSeenAt: now,
-    })
-    .returning({ id: visits.id });
-  if (!row) throw new Error('insert returned nothing');
-  return row.id;
 }
 
 export async function setAppointmentState(
@@ -111,30 +175,6 @@ export async function markNoShow(
 }
 
 /**
- * What an arrival's end means for its appointment. Served (the clerk finished the visit): `done`.
- * Not served (the citizen left, their page was gone past the grace period, or a clerk declined):
- * back to `booked`, so the join link lets them in again until the appointment's end; after that
- * the clerk can mark a no-show as for anyone who did not come.
- */
-export async function settleArrivals(
-  db: Db,
-  appointmentIds: (string | null)[],
-  outcome: 'served' | 'not_served',
-): Promise<void> {
-  const ids = appointmentIds.filter((id): id is string => id !== null);
-  if (ids.length === 0) return;
-  await db
-    .update(appointments)
-    .set({ state: outcome === 'served' ? 'done' : 'booked' })
-    .where(
-      and(
-        inArray(appointments.id, ids),
-        outcome === 'served' ? inArray(appointments.state, ['arrived', 'booked']) : eq(appointments.state, 'arrived'),
-      ),
-    );
-}
-
-/**
  * Personal data of appointments (name, e-mail, phone, concern) is kept only for the retention
  * period after the appointment's end; the row stays, anonymous, for statistics and the audit trail.
  */
@@ -160,7 +200,7 @@ export async function departmentsWithArrivalsDue(db: Db, after: Date, upTo: Date
     .innerJoin(appointments, eq(appointments.id, visits.appointmentId))
     .where(
       and(
-        eq(visits.state, 'waiting'),
+        stateIn(WAITING),
         isNotNull(visits.appointmentId),
         sql`${appointments.startsAt} > ${after.toISOString()}::timestamptz`,
         sql`${appointments.startsAt} <= ${upTo.toISOString()}::timestamptz`,

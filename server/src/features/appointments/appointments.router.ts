@@ -1,48 +1,103 @@
-import { ManageRequestSchema, StaffAppointmentsQuerySchema, type ArriveResponseSchema } from '@amtsraum/shared';
+import {
+  BookingRequestSchema,
+  ManageRequestSchema,
+  RebookRequestSchema,
+  SlotQuerySchema,
+  type ArriveResponseSchema,
+  type BookingInfo,
+  type CitizenAppointment,
+  type SlotsResponse,
+} from '@amtsraum/shared';
 import { Router, type Request } from 'express';
-import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
-import { AppError } from '../../lib/errors.js';
+import type { z } from 'zod';
+import { ctxOf, type AppDeps } from '../../deps.js';
+import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
-import { currentStaff, requireStaff } from '../staff/require-staff.js';
-import { setVisitCookie } from '../visits/visits.router.js';
-import { arrive, listAppointmentsForClerk, markAppointmentNoShow } from './appointments.service.js';
+import { setVisitCookie } from '../visits/visit-cookie.js';
+import { arrive } from './arrive.js';
+import { bookAsCitizen } from './book.js';
+import { getBookingInfo } from './booking-info.js';
+import { cancelByToken } from './cancel.js';
+import { manageByToken } from './manage.js';
+import { rebookByToken } from './move.js';
+import { findSlots } from './slot-search.js';
 
-const IdSchema = z.uuid();
+const HOUR = 3600_000;
 
-/** The appointment day: arriving through the join link, and the clerk's list and no-shows. */
+/** Booking limits; exported so tests name the numbers they probe. */
+export const BOOKING_LIMITS = {
+  /** Bookings per client address: a family or an office behind one address books a few, a script many. */
+  perAddress: { max: 10, windowMs: HOUR },
+  /** Bookings per e-mail address: one person rarely needs more than a handful a day. */
+  perEmail: { max: 5, windowMs: 24 * HOUR },
+  /** Manage-link requests per address: 256-bit tokens cannot be guessed; this spares the database. */
+  manage: { max: 60, windowMs: 10 * 60_000 },
+  /** Slot searches per address. */
+  slots: { max: 300, windowMs: 10 * 60_000 },
+  /** Arrivals per address: the join token carries 256 random bits, so this only spares the database. */
+  arrivals: { max: 30, windowMs: 10 * 60_000 },
+};
+
+/**
+ * The citizen's side of appointments (issue 6): the public booking page, the manage link from the
+ * e-mail, and arriving through the join link. Tokens travel in POST bodies only, never in URLs.
+ * The clerk's side is appointments-staff.router.ts.
+ */
 export function appointmentsRouter(deps: AppDeps): Router {
   const router = Router();
-  // The token carries 256 random bits, so this only keeps a script from hammering the database.
-  const arrivals = deps.limits.limiter('appointment-arrival', { max: 30, windowMs: 10 * 60_000 });
-  const signedIn = requireStaff(deps);
-  const ctx = () => ({ db: deps.database.db, events: deps.events, now: deps.now() });
-  const staffCtx = (req: Request) => ({ ...ctx(), staff: currentStaff(req) });
-  const id = (value: unknown, code: 'department_not_found' | 'appointment_not_found') => {
-    const parsed = IdSchema.safeParse(value);
-    if (!parsed.success) throw new AppError(code, 404);
-    return parsed.data;
-  };
+  const byAddress = deps.limits.limiter('booking-address', BOOKING_LIMITS.perAddress);
+  const byEmail = deps.limits.limiter('booking-email', BOOKING_LIMITS.perEmail);
+  const manage = deps.limits.limiter('manage-link', BOOKING_LIMITS.manage);
+  const searches = deps.limits.limiter('slot-search', BOOKING_LIMITS.slots);
+  const arrivals = deps.limits.limiter('appointment-arrival', BOOKING_LIMITS.arrivals);
+  const address = (req: Request) => req.ip ?? 'unknown';
+
+  router.get('/tenants/:tenant/departments/:department/booking', async (req, res) => {
+    const { tenantSlug, departmentSlug } = officeParams(req);
+    const info: BookingInfo = await getBookingInfo(deps.database.db, tenantSlug, departmentSlug);
+    res.json(info);
+  });
+
+  router.get('/tenants/:tenant/departments/:department/slots', async (req, res) => {
+    await searches.hit(address(req));
+    const query = parseInput(SlotQuerySchema, req.query);
+    const slots: SlotsResponse = await findSlots(ctxOf(deps), { ...officeParams(req), query });
+    res.json(slots);
+  });
+
+  router.post('/tenants/:tenant/departments/:department/appointments', async (req, res) => {
+    await byAddress.hit(address(req));
+    const request = parseInput(BookingRequestSchema, req.body);
+    await byEmail.hit(request.email);
+    const appointment: CitizenAppointment = await bookAsCitizen(ctxOf(deps), { ...officeParams(req), request });
+    res.status(201).json({ appointment });
+  });
+
+  router.post('/appointments/manage', async (req, res) => {
+    await manage.hit(address(req));
+    const { token } = parseInput(ManageRequestSchema, req.body);
+    res.json({ appointment: await manageByToken(ctxOf(deps), token) });
+  });
+
+  router.post('/appointments/cancel', async (req, res) => {
+    await manage.hit(address(req));
+    const { token } = parseInput(ManageRequestSchema, req.body);
+    res.json({ appointment: await cancelByToken(ctxOf(deps), token) });
+  });
+
+  router.post('/appointments/rebook', async (req, res) => {
+    await manage.hit(address(req));
+    const { token, startsAt } = parseInput(RebookRequestSchema, req.body);
+    res.json({ appointment: await rebookByToken(ctxOf(deps), token, new Date(startsAt)) });
+  });
 
   // The token comes from the e-mail link's fragment, in the body: never in a URL or a log.
   router.post('/appointments/arrive', async (req, res) => {
-    await arrivals.hit(req.ip ?? 'unknown');
+    await arrivals.hit(address(req));
     const { token } = parseInput(ManageRequestSchema, req.body);
-    const arrival = await arrive(ctx(), token);
+    const arrival = await arrive(ctxOf(deps), token);
     setVisitCookie(res, deps.config, arrival.visitId);
     res.json(arrival satisfies z.infer<typeof ArriveResponseSchema>);
-  });
-
-  router.get('/staff/departments/:departmentId/appointments', signedIn, async (req, res) => {
-    const departmentId = id(req.params.departmentId, 'department_not_found');
-    const query = parseInput(StaffAppointmentsQuerySchema, req.query);
-    res.json(await listAppointmentsForClerk(staffCtx(req), departmentId, query.date));
-  });
-
-  router.post('/staff/departments/:departmentId/appointments/:appointmentId/no-show', signedIn, async (req, res) => {
-    const departmentId = id(req.params.departmentId, 'department_not_found');
-    await markAppointmentNoShow(staffCtx(req), departmentId, id(req.params.appointmentId, 'appointment_not_found'));
-    res.status(204).end();
   });
 
   return router;

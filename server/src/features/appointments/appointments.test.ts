@@ -9,13 +9,13 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { departments } from '../../db/schema.js';
 import { appointments, auditEvents, visits } from '../../db/schema.js';
-import { makeAppointment } from '../../test/booking-factories.js';
+import { makeAppointmentOffice } from '../../test/booking-factories.js';
 import type { TestClient } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
-import { makeDepartment, makeService, makeTenant, signedInClerk } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
-import { expireAbsentVisits, purgePersonalData } from '../visits/visits.service.js';
+import { purgePersonalData } from '../../jobs/retention.js';
+import { expireAbsentVisits } from '../visits/visits.service.js';
 
 // Monday 23 November 2026, 10:00 in Berlin.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -26,36 +26,16 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
   const suite = useTestServer(kind, { now: clock.now });
   const browser = suite.client;
 
-  /** A department open by a clerk's setting for today, a bookable service, and a signed-in clerk. */
-  async function office(values: Partial<typeof departments.$inferInsert> = {}) {
-    const db = suite.db();
-    const tenant = await makeTenant(db);
-    const department = await makeDepartment(db, tenant.id, {
-      doorOverride: 'open',
-      doorOverrideAt: clock.now(),
-      joinOpensMinutesBefore: 10,
-      noShowGraceMinutes: 10,
-      ...values,
+  /** A department open by a clerk's setting for today, a bookable service, and a signed-in clerk (`console`). */
+  const office = async (values: Partial<typeof departments.$inferInsert> = {}) => {
+    const made = await makeAppointmentOffice(suite.db(), {
+      openAt: clock.now(),
+      department: { joinOpensMinutesBefore: 10, noShowGraceMinutes: 10, ...values },
+      browser: browser(),
+      clerkName: 'Clara Klein',
     });
-    const service = await makeService(db, department.id, {
-      slug: 'ausweis',
-      documents: [{ de: 'Pass', en: 'Passport' }],
-    });
-    const { browser: console, person: clerk } = await signedInClerk(db, browser(), tenant.id, [department.id], {
-      name: 'Clara Klein',
-    });
-    const book = (startsAt: Date, extra: Partial<Parameters<typeof makeAppointment>[1]> = {}) =>
-      makeAppointment(db, {
-        tenantId: tenant.id,
-        departmentId: department.id,
-        staffId: clerk.id,
-        serviceIds: [service.id],
-        startsAt,
-        ...extra,
-      });
-    const base = `/api/tenants/${tenant.slug}/departments/${department.slug}`;
-    return { tenant, department, service, clerk, console, book, base };
-  }
+    return { ...made, console: made.clerkBrowser! };
+  };
 
   const inMinutes = (minutes: number) => new Date(clock.now().getTime() + minutes * MINUTE);
 

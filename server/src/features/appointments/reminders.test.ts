@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEVELOPMENT_SESSION_SECRET } from '../../config.js';
 import { appointments, mailOutbox, visits } from '../../db/schema.js';
 import { createLogger } from '../../lib/logger.js';
-import type { EventBus, LiveEvent } from '../../live/event-bus.js';
-import { makeAppointment } from '../../test/booking-factories.js';
+import type { EventBus, LiveEvent } from '../../lib/event-bus.js';
+import { dueArrivalsJob } from '../../jobs/jobs.js';
+import { Scheduler } from '../../jobs/scheduler.js';
+import { makeAppointmentOffice } from '../../test/booking-factories.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
-import { makeDepartment, makeService, makeStaff, makeTenant } from '../../test/factories.js';
-import { startAppointmentLoop } from './appointments.loop.js';
-import { sendDueReminders } from './reminders.service.js';
+import { sendDueReminders } from './reminders.js';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 const HOUR = 3600_000;
@@ -25,25 +25,15 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
   });
   afterAll(() => database.close());
 
-  async function office() {
-    const db = database.db;
-    const tenant = await makeTenant(db, { name: 'Stadt Erinnerung' });
-    const department = await makeDepartment(db, tenant.id, { joinOpensMinutesBefore: 10 });
-    const service = await makeService(db, department.id, { documents: [{ de: 'Reisepass', en: 'Passport' }] });
-    const clerk = await makeStaff(db, tenant.id, { memberships: [{ departmentId: department.id, role: 'clerk' }] });
-    const book = (hoursAhead: number, extra: Partial<Parameters<typeof makeAppointment>[1]> = {}) =>
-      makeAppointment(db, {
-        tenantId: tenant.id,
-        departmentId: department.id,
-        staffId: clerk.id,
-        serviceIds: [service.id],
-        startsAt: new Date(NOW.getTime() + hoursAhead * HOUR),
-        createdAt: new Date(NOW.getTime() - 3 * 24 * HOUR),
-        linkSecret: DEVELOPMENT_SESSION_SECRET,
-        ...extra,
-      });
-    return { tenant, department, book };
-  }
+  const inHours = (hours: number) => new Date(NOW.getTime() + hours * HOUR);
+  const office = () =>
+    makeAppointmentOffice(database.db, {
+      tenant: { name: 'Stadt Erinnerung' },
+      department: { joinOpensMinutesBefore: 10 },
+      service: { documents: [{ de: 'Reisepass', en: 'Passport' }] },
+      // Booked three days before, with the links booking derives (the reminder carries them again).
+      appointment: { createdAt: inHours(-3 * 24), linkSecret: DEVELOPMENT_SESSION_SECRET },
+    });
 
   const outboxFor = (ids: string[]) =>
     database.db
@@ -57,13 +47,13 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
 
   it('queues one reminder per appointment inside the window, with working links, and never twice', async () => {
     const { book } = await office();
-    const due = await book(20, { citizenName: 'Erika Muster', email: 'erika@test.example' });
-    const beyond = await book(30);
-    const cancelled = await book(10, { state: 'cancelled', cancelledAt: NOW });
-    const bookedLate = await book(5, { createdAt: new Date(NOW.getTime() - HOUR) });
-    const withoutEmail = await book(12, { email: null, phone: '0123' });
-    const past = await book(-1);
-    const arrived = await book(0.5, { state: 'arrived' });
+    const due = await book(inHours(20), { citizenName: 'Erika Muster', email: 'erika@test.example' });
+    const beyond = await book(inHours(30));
+    const cancelled = await book(inHours(10), { state: 'cancelled', cancelledAt: NOW });
+    const bookedLate = await book(inHours(5), { createdAt: new Date(NOW.getTime() - HOUR) });
+    const withoutEmail = await book(inHours(12), { email: null, phone: '0123' });
+    const past = await book(inHours(-1));
+    const arrived = await book(inHours(0.5), { state: 'arrived' });
     const ids = [due, beyond, cancelled, bookedLate, withoutEmail, past, arrived].map((b) => b.appointment.id);
 
     expect(await sendDueReminders({ db: database.db, config, now: NOW })).toBeGreaterThanOrEqual(1);
@@ -98,7 +88,7 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
 
   it('reminds a moved appointment again of its new time', async () => {
     const { book } = await office();
-    const moving = await book(20, { email: 'umzug@test.example' });
+    const moving = await book(inHours(20), { email: 'umzug@test.example' });
     expect(await sendDueReminders({ db: database.db, config, now: NOW })).toBeGreaterThanOrEqual(1);
     // Moved three days on (booking clears reminderSentAt when the new time is beyond the window).
     const startsAt = new Date(moving.appointment.startsAt.getTime() + 72 * HOUR);
@@ -119,13 +109,13 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
 
   it('sends nothing when reminders are switched off, and skips links that would not open the booking', async () => {
     const { book } = await office();
-    const off = await book(50);
+    const off = await book(inHours(50));
     const later = new Date(NOW.getTime() + 30 * HOUR); // 20 hours before it
     expect(await sendDueReminders({ db: database.db, config: { ...config, reminderHours: 0 }, now: later })).toBe(0);
     expect(await reminded(off.appointment.id)).toBeNull();
 
     // Booked under another SESSION_SECRET: the derived links would open nothing.
-    const foreign = await book(60, { linkSecret: undefined });
+    const foreign = await book(inHours(60), { linkSecret: undefined });
     const warn = vi.fn();
     const at = new Date(NOW.getTime() + 40 * HOUR);
     await sendDueReminders({ db: database.db, config, now: at, logger: { warn } });
@@ -138,7 +128,7 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
   it('tells the live hub when an arrival’s booked start has passed', async () => {
     const db = database.db;
     const { tenant, department, book } = await office();
-    const { appointment } = await book(1 / 60); // one minute ahead
+    const { appointment } = await book(inHours(1 / 60)); // one minute ahead
     await db.insert(visits).values({
       tenantId: tenant.id,
       departmentId: department.id,
@@ -150,14 +140,8 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
     let now = NOW;
     const published: LiveEvent[] = [];
     const events = { publish: async (event: LiveEvent) => void published.push(event) } as unknown as EventBus;
-    const loop = startAppointmentLoop({
-      db,
-      events,
-      config: { ...config, reminderHours: 0 },
-      logger: createLogger('silent'),
-      now: () => now,
-      intervalMs: 10,
-    });
+    const scheduler = new Scheduler([dueArrivalsJob({ database, events, now: () => now }, 10)], createLogger('silent'));
+    scheduler.start();
     try {
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(published.filter((e) => e.departmentId === department.id)).toEqual([]);
@@ -166,7 +150,7 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
         expect(published.filter((e) => e.departmentId === department.id)).toEqual([{ departmentId: department.id }]),
       );
     } finally {
-      await loop.stop();
+      await scheduler.stop();
     }
   });
 });

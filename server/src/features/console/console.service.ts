@@ -1,54 +1,45 @@
 import type { ConsoleSnapshot, DoorSetting } from '@amtsraum/shared';
-import { and, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { departments, visits } from '../../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { departments } from '../../db/schema.js';
+import type { Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
-import type { EventBus } from '../../live/event-bus.js';
-import { settleArrivals } from '../appointments/appointments.repo.js';
-import { requireMembership } from '../staff/require-staff.js';
-import type { StaffRow } from '../staff/staff.repo.js';
+import { insertAudit } from '../audit/audit.repo.js';
+import type { Clerk } from '../staff/require-staff.js';
 import { loadDepartmentState, toConsoleSnapshot } from '../visits/queue.service.js';
-import { insertAudit, queueOrder } from '../visits/visits.repo.js';
+import { admit as admitVisit, decline as declineVisit, finish as finishVisit } from '../visits/visit-states.js';
+import { findVisitInDepartment, isWithSomeone } from '../visits/visits.repo.js';
 
-/** The clerk's side of the door. Every action names the department and checks membership first. */
+/**
+ * The clerk's side of the door. Every action is in the clerk's department, whose membership the
+ * staff department router has checked; the department is part of every query as well.
+ */
 
-interface Ctx {
-  db: Db;
-  events: EventBus;
-  now: Date;
-  staff: StaffRow;
-}
+type ConsoleCtx = Pick<Ctx, 'db' | 'events' | 'media' | 'logger' | 'now'>;
 
 /** Every clerk action ends the same way: an audit entry (who, what, when) and a live event. */
 async function recordStaffAction(
-  ctx: Ctx,
-  entry: {
-    tenantId: string;
-    departmentId: string;
-    visitId?: string;
-    action: string;
-    data?: Record<string, string | boolean>;
-  },
+  ctx: ConsoleCtx,
+  clerk: Clerk,
+  entry: { tenantId: string; visitId?: string; action: string; data?: Record<string, string | boolean> },
 ): Promise<void> {
   await insertAudit(ctx.db, {
     ...entry,
+    departmentId: clerk.departmentId,
     actorKind: 'staff',
-    actorStaffId: ctx.staff.id,
+    actorStaffId: clerk.staff.id,
     data: entry.data ?? {},
     createdAt: ctx.now,
   });
-  await ctx.events.publish({ departmentId: entry.departmentId, visitId: entry.visitId });
+  await ctx.events.publish({ departmentId: clerk.departmentId, visitId: entry.visitId });
 }
 
-export async function getConsole(ctx: Ctx, departmentId: string): Promise<ConsoleSnapshot> {
-  await requireMembership(ctx, departmentId);
-  const state = await loadDepartmentState(ctx.db, departmentId, ctx.now);
-  if (!state) throw new AppError('department_not_found', 404);
+export async function getConsole(ctx: Pick<Ctx, 'db' | 'now'>, clerk: Clerk): Promise<ConsoleSnapshot> {
+  const state = await loadDepartmentState(ctx.db, clerk.departmentId, ctx.now);
+  if (!state) throw new AppError('department_not_found');
   return toConsoleSnapshot(state);
 }
 
-export async function setDoor(ctx: Ctx, departmentId: string, setting: DoorSetting): Promise<void> {
-  await requireMembership(ctx, departmentId);
+export async function setDoor(ctx: ConsoleCtx, clerk: Clerk, setting: DoorSetting): Promise<void> {
   const [row] = await ctx.db
     .update(departments)
     .set(
@@ -56,130 +47,66 @@ export async function setDoor(ctx: Ctx, departmentId: string, setting: DoorSetti
         ? { doorOverride: null, doorOverrideAt: null }
         : { doorOverride: setting.state, doorOverrideAt: ctx.now },
     )
-    .where(eq(departments.id, departmentId))
+    .where(eq(departments.id, clerk.departmentId))
     .returning({ tenantId: departments.tenantId });
-  if (!row) throw new AppError('department_not_found', 404);
-  await recordStaffAction(ctx, {
+  if (!row) throw new AppError('department_not_found');
+  await recordStaffAction(ctx, clerk, {
     tenantId: row.tenantId,
-    departmentId,
     action: 'door.changed',
     data: { state: setting.state },
   });
 }
 
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const {
-      code,
-      constraint_name: name,
-      constraint: alt,
-    } = e as { code?: string; constraint_name?: string; constraint?: string };
-    if (code === '23505' && (name === constraint || alt === constraint)) return true;
-    if (code === '23505' && typeof (e as Error).message === 'string' && (e as Error).message.includes(constraint))
-      return true;
-  }
-  return false;
-}
-
-async function requireNotBusy(ctx: Ctx): Promise<void> {
-  const [busy] = await ctx.db
-    .select({ id: visits.id })
-    .from(visits)
-    .where(and(eq(visits.admittedBy, ctx.staff.id), inArray(visits.state, ['admitted', 'in_call'])))
-    .limit(1);
-  if (busy) throw new AppError('clerk_busy', 409);
-}
-
-/** Admits one waiting visit. Of two clerks admitting the same person at once, exactly one wins. */
-export async function admit(ctx: Ctx, departmentId: string, visitId: string | 'next'): Promise<{ visitId: string }> {
-  await requireMembership(ctx, departmentId);
-  await requireNotBusy(ctx);
-  let admitted: { id: string; tenantId: string } | undefined;
-  try {
-    admitted = await ctx.db.transaction(async (tx) => {
-      let targetId = visitId;
-      if (targetId === 'next') {
-        // SKIP LOCKED: two clerks pressing "next" at once take two different people.
-        const [first] = await tx
-          .select({ id: visits.id })
-          .from(visits)
-          .where(and(eq(visits.departmentId, departmentId), eq(visits.state, 'waiting')))
-          .orderBy(...queueOrder(ctx.now))
-          .limit(1)
-          .for('update', { skipLocked: true });
-        if (!first) throw new AppError('queue_empty', 409);
-        targetId = first.id;
-      }
-      const [row] = await tx
-        .update(visits)
-        .set({ state: 'admitted', admittedBy: ctx.staff.id, admittedAt: ctx.now })
-        .where(and(eq(visits.id, targetId), eq(visits.departmentId, departmentId), eq(visits.state, 'waiting')))
-        .returning({ id: visits.id, tenantId: visits.tenantId });
-      return row;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, 'visits_one_active_per_clerk')) throw new AppError('clerk_busy', 409);
-    throw error;
-  }
-  if (!admitted) throw await missingVisit(ctx, departmentId, visitId);
-  await recordStaffAction(ctx, {
-    tenantId: admitted.tenantId,
-    departmentId,
-    visitId: admitted.id,
-    action: 'visit.admitted',
+/** Admits one waiting visit (or the next). Of two clerks admitting the same person at once, exactly one wins. */
+export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'next'): Promise<{ visitId: string }> {
+  if (await isWithSomeone(ctx.db, clerk.staff.id)) throw new AppError('clerk_busy');
+  const admitted = await admitVisit(ctx.db, {
+    departmentId: clerk.departmentId,
+    visitId,
+    staffId: clerk.staff.id,
+    now: ctx.now,
   });
+  if (!admitted) throw await missingVisit(ctx, clerk, visitId);
+  await recordStaffAction(ctx, clerk, { tenantId: admitted.tenantId, visitId: admitted.id, action: 'visit.admitted' });
   return { visitId: admitted.id };
 }
 
 /** Why a visit could not be acted on: gone from this department (404) or taken meanwhile (409). */
-async function missingVisit(ctx: Ctx, departmentId: string, visitId: string): Promise<AppError> {
-  const [row] = await ctx.db
-    .select({ id: visits.id })
-    .from(visits)
-    .where(and(eq(visits.id, visitId), eq(visits.departmentId, departmentId)))
-    .limit(1);
-  return row ? new AppError('visit_taken', 409) : new AppError('visit_not_found', 404);
+async function missingVisit(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Promise<AppError> {
+  return (await findVisitInDepartment(ctx.db, clerk.departmentId, visitId))
+    ? new AppError('visit_taken')
+    : new AppError('visit_not_found');
 }
 
-export async function decline(
-  ctx: Ctx,
-  departmentId: string,
-  visitId: string,
-  note: string | undefined,
-): Promise<void> {
-  await requireMembership(ctx, departmentId);
-  const [row] = await ctx.db
-    .update(visits)
-    .set({ state: 'declined', endedAt: ctx.now, declineNote: note || null })
-    .where(and(eq(visits.id, visitId), eq(visits.departmentId, departmentId), eq(visits.state, 'waiting')))
-    .returning({ id: visits.id, tenantId: visits.tenantId, appointmentId: visits.appointmentId });
-  if (!row) throw await missingVisit(ctx, departmentId, visitId);
-  await settleArrivals(ctx.db, [row.appointmentId], 'not_served');
-  await recordStaffAction(ctx, {
+export async function decline(ctx: ConsoleCtx, clerk: Clerk, visitId: string, note: string | undefined) {
+  const row = await declineVisit(ctx.db, {
+    departmentId: clerk.departmentId,
+    visitId,
+    note: note || null,
+    now: ctx.now,
+  });
+  if (!row) throw await missingVisit(ctx, clerk, visitId);
+  await recordStaffAction(ctx, clerk, {
     tenantId: row.tenantId,
-    departmentId,
     visitId,
     action: 'visit.declined',
     data: { withNote: Boolean(note) },
   });
 }
 
-/** The clerk finishes the visit they are in. */
-export async function finish(ctx: Ctx, departmentId: string, visitId: string): Promise<void> {
-  await requireMembership(ctx, departmentId);
-  const [row] = await ctx.db
-    .update(visits)
-    .set({ state: 'done', endedAt: ctx.now })
-    .where(
-      and(
-        eq(visits.id, visitId),
-        eq(visits.departmentId, departmentId),
-        eq(visits.admittedBy, ctx.staff.id),
-        inArray(visits.state, ['admitted', 'in_call']),
-      ),
-    )
-    .returning({ id: visits.id, tenantId: visits.tenantId, appointmentId: visits.appointmentId });
-  if (!row) throw await missingVisit(ctx, departmentId, visitId);
-  await settleArrivals(ctx.db, [row.appointmentId], 'served');
-  await recordStaffAction(ctx, { tenantId: row.tenantId, departmentId, visitId, action: 'visit.finished' });
+/** The clerk finishes the visit they are in; its call ends for everyone. */
+export async function finish(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Promise<void> {
+  const row = await finishVisit(ctx.db, {
+    departmentId: clerk.departmentId,
+    visitId,
+    staffId: clerk.staff.id,
+    now: ctx.now,
+  });
+  if (!row) throw await missingVisit(ctx, clerk, visitId);
+  await recordStaffAction(ctx, clerk, { tenantId: row.tenantId, visitId, action: 'visit.finished' });
+  // The visit is over whatever the media server says: its answer only decides how fast the
+  // browsers learn it (they also do from the event just published).
+  await ctx.media
+    .endCall(visitId)
+    .catch((error: unknown) => ctx.logger.warn({ err: error, visitId }, 'could not end the call on the media server'));
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { auditEvents } from '../../db/schema.js';
 import { testClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
-import { makeDepartment, makeStaff, makeTenant, signedInClerk as makeSignedInClerk } from '../../test/factories.js';
+import { makeOffice, makeStaff, makeTenant, signedInClerk as makeSignedInClerk } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
 import { estimateMinutes } from '../visits/queue.service.js';
 
@@ -15,14 +15,11 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
   const suite = useTestServer(kind, { now: clock.now });
   const { client, db } = suite;
 
-  async function office() {
-    const tenant = await makeTenant(db());
-    // Opened by a clerk for today, so that tests moving the clock stay inside an open door.
-    const department = await makeDepartment(db(), tenant.id, { doorOverride: 'open', doorOverrideAt: clock.now() });
-    const base = `/api/tenants/${tenant.slug}/departments/${department.slug}`;
-    const console = `/api/staff/departments/${department.id}`;
-    return { tenant, department, base, console };
-  }
+  // Opened by a clerk for today, so that tests moving the clock stay inside an open door.
+  const office = async () => {
+    const made = await makeOffice(db(), { openAt: clock.now() });
+    return { ...made, console: made.staffPath };
+  };
 
   /** A clerk of `departmentIds`, from a tenant of their own, signed in. */
   async function signedInClerk(departmentIds: string[], name = 'Clerk') {

@@ -54,6 +54,28 @@ export async function listClosures(db: Db, tenantId: string, fromDate: string): 
     .orderBy(asc(closures.startsOn));
 }
 
+/** A department with its tenant, by id. */
+export async function findDepartmentWithTenant(db: Db, departmentId: string) {
+  const [row] = await db
+    .select({ department: departments, tenant: tenants })
+    .from(departments)
+    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
+    .where(eq(departments.id, departmentId))
+    .limit(1);
+  return row;
+}
+
+/** A department with its tenant, by the slugs of its public address. */
+export async function findDepartmentBySlugs(db: Db, tenantSlug: string, departmentSlug: string) {
+  const [row] = await db
+    .select({ department: departments, tenant: tenants })
+    .from(departments)
+    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
+    .where(and(eq(tenants.slug, tenantSlug), eq(departments.slug, departmentSlug)))
+    .limit(1);
+  return row;
+}
+
 export function closuresFor(rows: ClosureRow[], departmentId: string): ClosureRow[] {
   return rows.filter((row) => row.departmentId === null || row.departmentId === departmentId);
 }

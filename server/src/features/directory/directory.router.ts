@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { officeParams, slugParam } from '../../lib/params.js';
 import { getDepartmentPage, getInstallation, getTenantPage } from './directory.service.js';
 

@@ -122,7 +122,7 @@ export async function getInstallation(db: Db): Promise<InstallationResponse> {
 
 async function requireTenant(db: Db, slug: string): Promise<TenantRow> {
   const tenant = await findTenantBySlug(db, slug);
-  if (!tenant) throw new AppError('tenant_not_found', 404);
+  if (!tenant) throw new AppError('tenant_not_found');
   return tenant;
 }
 
@@ -144,7 +144,7 @@ export async function getDepartmentPage(
 ): Promise<DepartmentResponse> {
   const tenant = await requireTenant(db, options.tenantSlug);
   const department = await findDepartment(db, tenant.id, options.departmentSlug);
-  if (!department) throw new AppError('department_not_found', 404);
+  if (!department) throw new AppError('department_not_found');
   const [serviceRows, closureRows] = await Promise.all([
     listServices(db, department.id),
     listClosures(db, tenant.id, todayIn(tenant.timeZone, options.now)),

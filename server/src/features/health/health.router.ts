@@ -1,6 +1,6 @@
 import type { HealthResponse } from '@amtsraum/shared';
 import { Router } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 
 /** Liveness and readiness in one: 200 when the database answers, 503 when it does not. */
 export function healthRouter(deps: AppDeps): Router {
@@ -10,7 +10,7 @@ export function healthRouter(deps: AppDeps): Router {
     const body: HealthResponse = {
       status: reachable ? 'ok' : 'degraded',
       database: { kind: deps.database.kind, reachable },
-      media: { mode: deps.config.media.mode },
+      media: { mode: deps.media.transport },
       version: deps.version,
     };
     res

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PAGES } from '@amtsraum/shared';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../../lib/errors.js';
 
@@ -13,7 +14,7 @@ const ALGORITHM = 'HS256';
 
 export interface InviteTokenSettings {
   secret: string;
-  /** The installation's public origin: issuer, and with `/einladung` the audience. */
+  /** The installation's public origin: issuer, and with the invite page's path the audience. */
   origin: string;
 }
 
@@ -22,7 +23,7 @@ function keyFor(secret: string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(`amtsraum invite token v1\0${secret}`).digest());
 }
 
-const audienceOf = (settings: InviteTokenSettings) => `${settings.origin}/einladung`;
+const audienceOf = (settings: InviteTokenSettings) => `${settings.origin}${PAGES.invite.path}`;
 
 export async function signInviteToken(
   settings: InviteTokenSettings,
@@ -48,11 +49,11 @@ export async function verifyInviteToken(settings: InviteTokenSettings, token: st
       currentDate: now,
       requiredClaims: ['jti', 'exp', 'iat'],
     });
-    if (payload.purpose !== PURPOSE || typeof payload.jti !== 'string') throw new AppError('invite_invalid', 404);
+    if (payload.purpose !== PURPOSE || typeof payload.jti !== 'string') throw new AppError('invite_invalid');
     return payload.jti;
   } catch (error) {
-    if (error instanceof errors.JWTExpired) throw new AppError('invite_expired', 410);
+    if (error instanceof errors.JWTExpired) throw new AppError('invite_expired');
     if (error instanceof AppError) throw error;
-    throw new AppError('invite_invalid', 404);
+    throw new AppError('invite_invalid');
   }
 }

@@ -5,175 +5,98 @@ import {
   type CreatedInvite,
   type InviteList,
 } from '@amtsraum/shared';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
-import { livekitRooms } from '../../media/livekit.provider.js';
-import { enqueueMail } from '../../mail/outbox.js';
-import { inviteMail } from '../../mail/templates.js';
+import { currentClerk } from '../staff/require-staff.js';
 import { inviteGuestIdFromCookie, setInviteSeatCookie } from './invite-cookie.js';
-import { currentStaff, requireStaff } from '../staff/require-staff.js';
-import {
-  admitGuest,
-  createInvite,
-  inviteeStatus,
-  inviteForEmail,
-  listInvites,
-  redeemInvite,
-  removeGuest,
-  revokeInvite,
-  type InviteTarget,
-  type Removal,
-} from './invites.service.js';
+import { emailInvite } from './invite-mail.js';
+import { inviteeStatus, redeemInvite } from './invitee.service.js';
+import type { InviteTarget } from './invites.repo.js';
+import { admitGuest, createInvite, listInvites, removeGuest, revokeInvite } from './invites.service.js';
 
 const IdSchema = z.uuid();
 
-export function invitesRouter(deps: AppDeps): Router {
+// A malformed id cannot name anything: answer as for an unknown one.
+const idOf = (value: unknown, code: 'visit_not_found' | 'appointment_not_found' | 'invite_invalid') => {
+  const parsed = IdSchema.safeParse(value);
+  if (!parsed.success) throw new AppError(code);
+  return parsed.data;
+};
+
+/** The clerk's invite links; mounted below the staff department router (`/staff/departments/:id`). */
+export function invitesStaffRouter(deps: AppDeps): Router {
   const router = Router();
-  const base = '/staff/departments/:departmentId';
-  router.use(`${base}/visits/:visitId/invites`, requireStaff(deps));
-  router.use(`${base}/appointments/:appointmentId/invites`, requireStaff(deps));
-  router.use(`${base}/invites`, requireStaff(deps));
-  // A guessing script gets nowhere (tokens are signed) but should not get far either.
-  const redeems = deps.limits.limiter('invite-redeem', { max: 30, windowMs: 10 * 60_000 });
-  const livekit =
-    deps.config.media.mode === 'livekit' && deps.config.media.livekit ? livekitRooms(deps.config.media.livekit) : null;
-
-  const staffCtx = (req: Request) => ({
-    db: deps.database.db,
-    events: deps.events,
-    config: deps.config,
-    now: deps.now(),
-    staff: currentStaff(req),
-  });
-  const publicCtx = () => ({ db: deps.database.db, events: deps.events, config: deps.config, now: deps.now() });
-  const id = (
-    value: string | undefined,
-    code: 'department_not_found' | 'visit_not_found' | 'appointment_not_found' | 'invite_invalid',
-  ) => {
-    const parsed = IdSchema.safeParse(value);
-    if (!parsed.success) throw new AppError(code, 404);
-    return parsed.data;
-  };
-  const param = (req: Request, name: string) => {
-    const value: unknown = req.params[name];
-    return typeof value === 'string' ? value : undefined;
-  };
-  const targetOf = (req: Request): InviteTarget =>
-    param(req, 'visitId')
-      ? { visitId: id(param(req, 'visitId'), 'visit_not_found') }
-      : { appointmentId: id(param(req, 'appointmentId'), 'appointment_not_found') };
-
-  // Peer-to-peer calls drop the person through the hub (on the event the service publishes);
-  // LiveKit rooms are told directly.
-  const removeFromLivekit = async (req: Request, removal: Removal) => {
-    if (!livekit || !removal.visitId) return;
-    for (const identity of removal.identities) {
-      await livekit
-        .removeParticipant(removal.visitId, identity)
-        .catch((error: unknown) => req.log.warn({ err: error }, 'could not remove an invitee from LiveKit'));
-    }
-  };
-
-  for (const path of [`${base}/visits/:visitId/invites`, `${base}/appointments/:appointmentId/invites`]) {
+  const targets: [string, (req: Request) => InviteTarget][] = [
+    ['/visits/:visitId/invites', (req) => ({ visitId: idOf(req.params.visitId, 'visit_not_found') })],
+    [
+      '/appointments/:appointmentId/invites',
+      (req) => ({ appointmentId: idOf(req.params.appointmentId, 'appointment_not_found') }),
+    ],
+  ];
+  for (const [path, targetOf] of targets) {
     router.post(path, async (req, res) => {
       const body = parseInput(CreateInviteRequestSchema, req.body);
-      const created = await createInvite(
-        staffCtx(req),
-        id(param(req, 'departmentId'), 'department_not_found'),
-        targetOf(req),
-        body,
-      );
+      const created = await createInvite(ctxOf(deps), currentClerk(req), targetOf(req), body);
       res
         .status(201)
         .set('Cache-Control', 'no-store')
         .json(created satisfies CreatedInvite);
     });
     router.get(path, async (req, res) => {
-      const departmentId = id(param(req, 'departmentId'), 'department_not_found');
-      const list = await listInvites(staffCtx(req), departmentId, targetOf(req));
+      const list = await listInvites(ctxOf(deps), currentClerk(req), targetOf(req));
       res.set('Cache-Control', 'no-store').json({ invites: list } satisfies InviteList);
     });
   }
 
-  router.post(`${base}/invites/:inviteId/revoke`, async (req, res) => {
-    const removal = await revokeInvite(
-      staffCtx(req),
-      id(param(req, 'departmentId'), 'department_not_found'),
-      id(param(req, 'inviteId'), 'invite_invalid'),
-    );
-    await removeFromLivekit(req, removal);
+  router.post('/invites/:inviteId/revoke', async (req, res) => {
+    await revokeInvite(ctxOf(deps), currentClerk(req), idOf(req.params.inviteId, 'invite_invalid'));
     res.status(204).end();
   });
 
-  router.post(`${base}/invites/guests/:guestId/remove`, async (req, res) => {
-    const removal = await removeGuest(
-      staffCtx(req),
-      id(param(req, 'departmentId'), 'department_not_found'),
-      id(param(req, 'guestId'), 'invite_invalid'),
-    );
-    await removeFromLivekit(req, removal);
+  router.post('/invites/guests/:guestId/remove', async (req, res) => {
+    await removeGuest(ctxOf(deps), currentClerk(req), idOf(req.params.guestId, 'invite_invalid'));
     res.status(204).end();
   });
 
-  router.post(`${base}/invites/guests/:guestId/admit`, async (req, res) => {
-    await admitGuest(
-      staffCtx(req),
-      id(param(req, 'departmentId'), 'department_not_found'),
-      id(param(req, 'guestId'), 'invite_invalid'),
-    );
+  router.post('/invites/guests/:guestId/admit', async (req, res) => {
+    await admitGuest(ctxOf(deps), currentClerk(req), idOf(req.params.guestId, 'invite_invalid'));
     res.status(204).end();
   });
 
-  router.post(`${base}/invites/:inviteId/email`, async (req, res) => {
+  router.post('/invites/:inviteId/email', async (req, res) => {
     const body = parseInput(EmailInviteRequestSchema, req.body);
-    const ctx = staffCtx(req);
-    const found = await inviteForEmail(
-      ctx,
-      id(param(req, 'departmentId'), 'department_not_found'),
-      id(param(req, 'inviteId'), 'invite_invalid'),
-    );
-    const mail = inviteMail(
-      {
-        tenantName: found.tenantName,
-        departmentName: found.departmentName[body.locale] ?? found.departmentName.de,
-        label: found.invite.label,
-        role: found.invite.role,
-        url: found.url,
-        expiresAt: found.invite.expiresAt,
-        timeZone: found.timeZone,
-        startsAt: found.startsAt,
-      },
-      body.locale,
-    );
-    await enqueueMail(ctx.db, { tenantId: found.invite.tenantId, kind: 'invite', to: body.to, ...mail });
+    await emailInvite(ctxOf(deps), currentClerk(req), idOf(req.params.inviteId, 'invite_invalid'), body);
     res.status(202).end();
   });
 
-  // -- invitee -----------------------------------------------------------------
+  return router;
+}
 
-  const setSeatCookie = (res: Response, guestId: string, expiresAt: Date) => {
-    const maxAge = Math.max(60_000, expiresAt.getTime() - deps.now().getTime());
-    setInviteSeatCookie(res, deps.config, guestId, maxAge);
-  };
+/** The invitee's side: exchanging the link's token for a seat, and asking how the call stands. */
+export function invitesRouter(deps: AppDeps): Router {
+  const router = Router();
+  // A guessing script gets nowhere (tokens are signed) but should not get far either.
+  const redeems = deps.limits.limiter('invite-redeem', { max: 30, windowMs: 10 * 60_000 });
+  const seatOf = (req: Request) => inviteGuestIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
   router.post('/invites/redeem', async (req, res) => {
     await redeems.hit(req.ip ?? 'unknown');
     const body = parseInput(RedeemInviteRequestSchema, req.body);
-    const redeemed = await redeemInvite(publicCtx(), {
+    const redeemed = await redeemInvite(ctxOf(deps), {
       token: body.token,
       name: body.name,
-      currentGuestId: inviteGuestIdFromCookie(deps.config.sessionSecret, req.headers.cookie),
+      currentGuestId: seatOf(req),
     });
-    setSeatCookie(res, redeemed.guestId, redeemed.expiresAt);
+    const maxAge = Math.max(60_000, redeemed.expiresAt.getTime() - deps.now().getTime());
+    setInviteSeatCookie(res, deps.config, redeemed.guestId, maxAge);
     res.set('Cache-Control', 'no-store').json(redeemed.status);
   });
 
   router.post('/invites/status', async (req, res) => {
-    const guestId = inviteGuestIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
-    res.set('Cache-Control', 'no-store').json(await inviteeStatus(publicCtx(), guestId));
+    res.set('Cache-Control', 'no-store').json(await inviteeStatus(ctxOf(deps), seatOf(req)));
   });
 
   return router;

@@ -1,3 +1,6 @@
+// One file on purpose, though over 400 lines: its tests share a peer-to-peer and a LiveKit
+// server per database, and a second file would start four more on a machine where tests compete
+// for two cores.
 import { createHash, randomBytes } from 'node:crypto';
 import { CallJoinResponseSchema, CreatedInviteSchema, InviteeStatusSchema, InviteListSchema } from '@amtsraum/shared';
 import { eq } from 'drizzle-orm';

@@ -29,7 +29,7 @@ export async function signIn(db: Db, options: { email: string; password: string;
   const row = await findActiveStaffByEmail(db, options.email);
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = await verifyPassword(row?.passwordHash ?? (await dummyHash), options.password);
-  if (!row || !ok) throw new AppError('invalid_credentials', 401);
+  if (!row || !ok) throw new AppError('invalid_credentials');
   const token = randomBytes(32).toString('base64url');
   await insertSession(db, {
     tokenHash: hashToken(token),

@@ -1,34 +1,42 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { AppDeps } from '../../app.js';
-import type { Db } from '../../db/client.js';
-import { AppError } from '../../lib/errors.js';
+import type { AppDeps } from '../../deps.js';
 import { parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
+import { AppError } from '../../lib/errors.js';
 import { resolveSession } from './auth.service.js';
-import { findMembership, type StaffRow } from './staff.repo.js';
+import type { StaffRow } from './staff.repo.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
     staff?: StaffRow;
+    clerk?: Clerk;
   }
 }
 
+/** A signed-in staff member acting in one of their departments (checked by `staffDepartmentRouter`). */
+export interface Clerk {
+  staff: StaffRow;
+  departmentId: string;
+  role: 'clerk' | 'admin';
+}
+
 /** Lets the request through only with a valid staff session; the staff row rides on `req.staff`. */
-export function requireStaff(deps: AppDeps) {
+export function requireStaff(deps: Pick<AppDeps, 'database' | 'now'>) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const token = parseCookies(req.headers.cookie)[STAFF_COOKIE];
     const row = await resolveSession(deps.database.db, token, deps.now());
-    if (!row) throw new AppError('unauthorized', 401);
+    if (!row) throw new AppError('unauthorized');
     req.staff = row;
     next();
   };
 }
 
 export function currentStaff(req: Request): StaffRow {
-  if (!req.staff) throw new AppError('unauthorized', 401);
+  if (!req.staff) throw new AppError('unauthorized');
   return req.staff;
 }
 
-/** 403 forbidden unless the signed-in staff member belongs to `departmentId`. */
-export async function requireMembership(ctx: { db: Db; staff: StaffRow }, departmentId: string): Promise<void> {
-  if (!(await findMembership(ctx.db, ctx.staff.id, departmentId))) throw new AppError('forbidden', 403);
+/** The clerk of a route below `staffDepartmentRouter`; anywhere else a programming error. */
+export function currentClerk(req: Request): Clerk {
+  if (!req.clerk) throw new Error('route is not mounted below staffDepartmentRouter');
+  return req.clerk;
 }

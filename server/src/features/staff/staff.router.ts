@@ -1,6 +1,6 @@
 import { LoginRequestSchema } from '@amtsraum/shared';
 import { Router } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { clearCookie, cookieOptions, parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
 import type { RateLimiter } from '../../lib/rate-limit.js';
 import { parseInput } from '../../lib/validate.js';

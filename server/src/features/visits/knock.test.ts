@@ -5,9 +5,10 @@ import { auditEvents, departments, visits } from '../../db/schema.js';
 import { TestClient } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
-import { makeDepartment, makeService, makeTenant } from '../../test/factories.js';
+import { makeOffice, makeService } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
-import { expireAbsentVisits, purgePersonalData } from './visits.service.js';
+import { purgePersonalData } from '../../jobs/retention.js';
+import { expireAbsentVisits } from './visits.service.js';
 
 // Monday 23 November 2026, 10:00 in Berlin: open by the factory's office hours.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -18,13 +19,8 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
   const suite = useTestServer(kind, { now: clock.now });
   const citizen = suite.client;
 
-  async function office(values: Partial<typeof departments.$inferInsert> = {}) {
-    const db = suite.db();
-    const tenant = await makeTenant(db);
-    const department = await makeDepartment(db, tenant.id, values);
-    const base = `/api/tenants/${tenant.slug}/departments/${department.slug}`;
-    return { tenant, department, base };
-  }
+  const office = (values: Partial<typeof departments.$inferInsert> = {}) =>
+    makeOffice(suite.db(), { department: values });
 
   const knockBody = (name = 'Alex') => ({ name, concern: 'Frage zum Ausweis', language: 'de', consent: true });
 

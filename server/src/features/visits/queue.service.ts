@@ -1,16 +1,15 @@
 import type { CitizenVisit, ConsoleSnapshot, DoorLive, QueueEntry } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
 import { activeDoorOverride, doorStatus, todayIn } from '../directory/directory.service.js';
-import { closuresFor, listClosures } from '../directory/directory.repo.js';
 import {
-  countClerksOnDuty,
+  closuresFor,
   findDepartmentBySlugs,
   findDepartmentWithTenant,
-  findVisitWithContext,
-  listLiveVisits,
-  recentHandlingMinutes,
-  type VisitWithContext,
-} from './visits.repo.js';
+  listClosures,
+} from '../directory/directory.repo.js';
+import { countClerksOnDuty } from '../staff/presence.repo.js';
+import { isWaiting } from './visit-states.js';
+import { findVisitWithContext, listLiveVisits, recentHandlingMinutes, type VisitWithContext } from './visits.repo.js';
 
 /**
  * Everything live about one department, derived from the database alone: the door, the queue,
@@ -55,8 +54,8 @@ async function buildState(db: Db, found: NonNullable<Awaited<ReturnType<typeof f
     recentHandlingMinutes(db, department.id, now),
     countClerksOnDuty(db, department.id, now),
   ]);
-  const waiting = live.filter((row) => row.visit.state === 'waiting');
-  const active = live.filter((row) => row.visit.state !== 'waiting');
+  const waiting = live.filter((row) => isWaiting(row.visit.state));
+  const active = live.filter((row) => !isWaiting(row.visit.state));
   const meanMinutes = recentMean ?? department.avgHandlingMinutes;
   const estimateFor = (position: number) =>
     estimateMinutes({ position, meanMinutes, clerksOnDuty, busyClerks: active.length });
@@ -129,7 +128,7 @@ export function toConsoleSnapshot(state: DepartmentState): ConsoleSnapshot {
 
 /** The citizen's view of their visit; position and estimate only while waiting. */
 export function toCitizenVisit(row: VisitWithContext, state: DepartmentState): CitizenVisit {
-  const position = row.visit.state === 'waiting' ? (state.positions.get(row.visit.id) ?? null) : null;
+  const position = isWaiting(row.visit.state) ? (state.positions.get(row.visit.id) ?? null) : null;
   return {
     id: row.visit.id,
     state: row.visit.state,

@@ -1,19 +1,14 @@
-import { and, asc, count, countDistinct, desc, eq, gt, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import type { VisitState } from '@amtsraum/shared';
+import { and, count, desc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import {
-  appointments,
-  auditEvents,
-  consolePresence,
-  departments,
-  services,
-  staff,
-  tenants,
-  visits,
-} from '../../db/schema.js';
+import { appointments, services, staff, visits } from '../../db/schema.js';
+import { queueOrder } from './queue-order.js';
+import { ACTIVE, stateIn, WITH_CLERK } from './visit-states.js';
+
+/** Queries of visits. State changes are not here: they are the transitions in visit-states.ts. */
 
 export type VisitRow = typeof visits.$inferSelect;
-export const OPEN_STATES = ['admitted', 'in_call'] as const;
 
 const admitter = alias(staff, 'admitter');
 
@@ -38,16 +33,6 @@ export type VisitWithContext = {
   appointmentPersons: number | null;
 };
 
-/**
- * Queue order (issue 6): appointment arrivals whose booked start has come go first, by that start;
- * then everybody else (walk-ins, and arrivals early for their time) by (priority desc, created_at,
- * id). The one order for the console, the citizen's position and "admit next".
- */
-export function queueOrder(now: Date): SQL[] {
-  const dueStart = sql`(select due.starts_at from ${appointments} due where due.id = ${visits.appointmentId} and due.starts_at <= ${now.toISOString()}::timestamptz)`;
-  return [sql`${dueStart} asc nulls last`, desc(visits.priority), asc(visits.createdAt), asc(visits.id)];
-}
-
 /** Visits with their service, admitting clerk and appointment joined: the rows every screen reads. */
 function selectWithContext(db: Db) {
   return db
@@ -61,7 +46,7 @@ function selectWithContext(db: Db) {
 /** Waiting, admitted and in-call visits of a department, in queue order at `now`. */
 export async function listLiveVisits(db: Db, departmentId: string, now: Date): Promise<VisitWithContext[]> {
   return selectWithContext(db)
-    .where(and(eq(visits.departmentId, departmentId), inArray(visits.state, ['waiting', 'admitted', 'in_call'])))
+    .where(and(eq(visits.departmentId, departmentId), stateIn(ACTIVE)))
     .orderBy(...queueOrder(now));
 }
 
@@ -73,26 +58,6 @@ export async function findVisitWithContext(db: Db, visitId: string): Promise<Vis
 export async function findVisitsWithContext(db: Db, visitIds: string[]): Promise<VisitWithContext[]> {
   if (visitIds.length === 0) return [];
   return selectWithContext(db).where(inArray(visits.id, visitIds));
-}
-
-export async function findDepartmentWithTenant(db: Db, departmentId: string) {
-  const [row] = await db
-    .select({ department: departments, tenant: tenants })
-    .from(departments)
-    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
-    .where(eq(departments.id, departmentId))
-    .limit(1);
-  return row;
-}
-
-export async function findDepartmentBySlugs(db: Db, tenantSlug: string, departmentSlug: string) {
-  const [row] = await db
-    .select({ department: departments, tenant: tenants })
-    .from(departments)
-    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
-    .where(and(eq(tenants.slug, tenantSlug), eq(departments.slug, departmentSlug)))
-    .limit(1);
-  return row;
 }
 
 /** Mean minutes from admission to the end of the department's last 30 finished visits (30 days). */
@@ -119,29 +84,84 @@ export async function recentHandlingMinutes(db: Db, departmentId: string, now: D
   return Number(row.mean) / 60;
 }
 
-export const PRESENCE_TTL_MS = 90_000;
-
-export async function countClerksOnDuty(db: Db, departmentId: string, now: Date): Promise<number> {
-  const [row] = await db
-    .select({ n: countDistinct(consolePresence.staffId) })
-    .from(consolePresence)
-    .where(
-      and(
-        eq(consolePresence.departmentId, departmentId),
-        gt(consolePresence.seenAt, new Date(now.getTime() - PRESENCE_TTL_MS)),
-      ),
-    );
-  return row?.n ?? 0;
+/** Marks citizens' pages as present; a waiting visit unseen for the grace period expires. */
+export async function touchVisits(db: Db, visitIds: string[], now: Date): Promise<void> {
+  if (visitIds.length === 0) return;
+  await db
+    .update(visits)
+    .set({ lastSeenAt: now })
+    .where(and(inArray(visits.id, visitIds), stateIn(ACTIVE)));
 }
 
-export async function countWaiting(db: Db, departmentId: string): Promise<number> {
+/** Whether the clerk is with someone (admitted or in a call): a clerk serves one citizen at a time. */
+export async function isWithSomeone(db: Db, staffId: string): Promise<boolean> {
   const [row] = await db
-    .select({ n: count() })
+    .select({ id: visits.id })
     .from(visits)
-    .where(and(eq(visits.departmentId, departmentId), eq(visits.state, 'waiting')));
-  return row?.n ?? 0;
+    .where(and(eq(visits.admittedBy, staffId), stateIn(WITH_CLERK)))
+    .limit(1);
+  return row !== undefined;
 }
 
-export async function insertAudit(db: Db, values: typeof auditEvents.$inferInsert): Promise<void> {
-  await db.insert(auditEvents).values(values);
+/** A visit of the department, whatever its state: the department is part of the lookup. */
+export async function findVisitInDepartment(db: Db, departmentId: string, visitId: string) {
+  const [row] = await db
+    .select({ id: visits.id, tenantId: visits.tenantId, state: visits.state, appointmentId: visits.appointmentId })
+    .from(visits)
+    .where(and(eq(visits.id, visitId), eq(visits.departmentId, departmentId)))
+    .limit(1);
+  return row;
+}
+
+/** The clerk's permission for the citizen to share their screen; it holds for the rest of the visit. */
+export async function setCitizenScreenShare(db: Db, visitId: string, allowed: boolean): Promise<void> {
+  await db.update(visits).set({ citizenScreenShare: allowed }).where(eq(visits.id, visitId));
+}
+
+/** A visit with its state and what a call needs of it, if it is with a clerk (admitted or in the call). */
+export async function findVisitWithClerk(db: Db, visitId: string) {
+  const [row] = await db
+    .select({
+      id: visits.id,
+      departmentId: visits.departmentId,
+      admittedBy: visits.admittedBy,
+      citizenName: visits.citizenName,
+      citizenScreenShare: visits.citizenScreenShare,
+      appointmentId: visits.appointmentId,
+      interpreterLanguage: visits.interpreterLanguage,
+    })
+    .from(visits)
+    .where(and(eq(visits.id, visitId), stateIn(WITH_CLERK)))
+    .limit(1);
+  return row;
+}
+
+/** The latest visit of an appointment (its arrival), in `group` when given. */
+export async function findArrival(db: Db, appointmentId: string, group?: readonly VisitState[]) {
+  const [row] = await db
+    .select({ id: visits.id, departmentId: visits.departmentId, state: visits.state })
+    .from(visits)
+    .where(and(eq(visits.appointmentId, appointmentId), group ? stateIn(group) : undefined))
+    .orderBy(desc(visits.createdAt))
+    .limit(1);
+  return row;
+}
+
+/** A visit's state, or undefined when there is no such visit. */
+export async function findVisitState(db: Db, visitId: string) {
+  const [row] = await db.select({ state: visits.state }).from(visits).where(eq(visits.id, visitId)).limit(1);
+  return row?.state;
+}
+
+/**
+ * Names and concerns (and the clerk's note) are kept only for the retention period after a visit
+ * ended; the rows stay, anonymous, for statistics and the audit trail. Returns how many were purged.
+ */
+export async function purgeVisitPersonalData(db: Db, cutoff: Date): Promise<number> {
+  const purged = await db
+    .update(visits)
+    .set({ citizenName: '', concern: null, declineNote: null })
+    .where(and(lt(visits.endedAt, cutoff), sql`${visits.citizenName} <> ''`))
+    .returning({ id: visits.id });
+  return purged.length;
 }

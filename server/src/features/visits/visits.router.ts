@@ -1,43 +1,25 @@
 import { KnockRequestSchema, type DoorLive } from '@amtsraum/shared';
-import { Router, type Request, type Response } from 'express';
-import type { Config } from '../../config.js';
-import type { AppDeps } from '../../app.js';
-import { cookieOptions, parseCookies, signValue, verifySignedValue, VISIT_COOKIE } from '../../lib/cookies.js';
+import { Router, type Request } from 'express';
+import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
+import { touchVisits } from './visits.repo.js';
 import { loadCitizenVisit, loadDepartmentStateBySlugs } from './queue.service.js';
-import { knock, leave, touchVisits } from './visits.service.js';
-
-const VISIT_COOKIE_MAX_AGE_MS = 12 * 60 * 60 * 1000;
-const ACTIVE = new Set(['waiting', 'admitted', 'in_call']);
-
-/** Binds a visit to this browser (a knock, or an appointment arrival): the signed, httpOnly visit cookie. */
-export function setVisitCookie(res: Response, config: Config, visitId: string): void {
-  res.cookie(
-    VISIT_COOKIE,
-    signValue(config.sessionSecret, 'visit', visitId),
-    cookieOptions(config, VISIT_COOKIE_MAX_AGE_MS),
-  );
-}
-
-/** The visit id bound to this browser, if its cookie is genuine. */
-export function visitIdFromCookie(secret: string, cookieHeader: string | undefined): string | null {
-  return verifySignedValue(secret, 'visit', parseCookies(cookieHeader)[VISIT_COOKIE]);
-}
+import { knock, leave } from './visits.service.js';
+import { setVisitCookie, visitIdFromCookie } from './visit-cookie.js';
 
 export function visitsRouter(deps: AppDeps): Router {
   const router = Router();
   // A family behind one address may knock a few times; a script may not.
   const knocks = deps.limits.limiter('knock', { max: 6, windowMs: 10 * 60_000 });
-  const ctx = () => ({ db: deps.database.db, events: deps.events, now: deps.now() });
   const visitOf = (req: Request) => visitIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
   // Public and read-only, so a municipality's own website may show the door (CORS open).
   router.get('/tenants/:tenant/departments/:department/door', async (req, res) => {
     const { tenantSlug, departmentSlug } = officeParams(req);
     const state = await loadDepartmentStateBySlugs(deps.database.db, tenantSlug, departmentSlug, deps.now());
-    if (!state) throw new AppError('department_not_found', 404);
+    if (!state) throw new AppError('department_not_found');
     const body: { door: DoorLive } = { door: state.door };
     res.set('Access-Control-Allow-Origin', '*').json(body);
   });
@@ -46,25 +28,14 @@ export function visitsRouter(deps: AppDeps): Router {
     await knocks.hit(req.ip ?? 'unknown');
     const { tenantSlug, departmentSlug } = officeParams(req);
     const request = parseInput(KnockRequestSchema, req.body);
-
-    // A second knock from a browser already in this queue returns the place it has.
-    const existingId = visitOf(req);
-    if (existingId) {
-      const existing = await loadCitizenVisit(deps.database.db, existingId, deps.now());
-      if (
-        existing &&
-        ACTIVE.has(existing.state) &&
-        existing.tenantSlug === tenantSlug &&
-        existing.departmentSlug === departmentSlug
-      ) {
-        res.status(200).json({ visit: existing });
-        return;
-      }
-    }
-
-    const visit = await knock(ctx(), { tenantSlug, departmentSlug, request });
-    setVisitCookie(res, deps.config, visit.id);
-    res.status(201).json({ visit });
+    const { visit, created } = await knock(ctxOf(deps), {
+      tenantSlug,
+      departmentSlug,
+      request,
+      currentVisitId: visitOf(req),
+    });
+    if (created) setVisitCookie(res, deps.config, visit.id);
+    res.status(created ? 201 : 200).json({ visit });
   });
 
   // "No visit" is an ordinary answer here (a page asking whether this browser waits), not an error.
@@ -77,8 +48,8 @@ export function visitsRouter(deps: AppDeps): Router {
 
   router.post('/visit/leave', async (req, res) => {
     const visitId = visitOf(req);
-    if (!visitId) throw new AppError('visit_not_found', 404);
-    res.json({ visit: await leave(ctx(), visitId) });
+    if (!visitId) throw new AppError('visit_not_found');
+    res.json({ visit: await leave(ctxOf(deps), visitId) });
   });
 
   return router;

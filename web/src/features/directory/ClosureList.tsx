@@ -1,7 +1,7 @@
 import type { Closure } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { formatCivilDate } from './format';
-import { useLocalize } from './useLocalize';
+import { useLocalize } from '../../lib/useLocalize';
+import { formatCivilDate } from '../../ui/format';
 
 /** The soonest closures stay in view; a year of public holidays would bury the rest of the page. */
 const SHOWN_FIRST = 4;

@@ -1,46 +1,69 @@
-import type { DepartmentResponse } from '@amtsraum/shared';
+import { pagePath, type Contact, type DepartmentResponse, type DoorLive, type Service } from '@amtsraum/shared';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { Breadcrumbs } from '../../app/Breadcrumbs';
-import { PageHeading } from '../../app/PageHeading';
-import { LiveStatus } from '../../app/LiveStatus';
-import { useLiveDoor, useLiveVisit } from '../../app/useLive';
-import { ApiStateView } from '../errors/ApiStateView';
-import { KnockSection } from '../knock/KnockSection';
-import { LiveDoorSummary } from '../knock/LiveDoorSummary';
+import { useLiveDoor } from '../../lib/useLive';
+import { useLocalize } from '../../lib/useLocalize';
+import { Breadcrumbs } from '../../ui/Breadcrumbs';
+import { LiveStatus } from '../../ui/LiveStatus';
+import { LoadStateView } from '../../ui/LoadStateView';
+import { PageHeading } from '../../ui/PageHeading';
+import { ZoneNote } from '../../ui/ZoneNote';
+import { useDepartment } from './api';
 import { ClosureList } from './ClosureList';
 import { ContactDetails } from './ContactDetails';
 import { DoorStatus } from './DoorStatus';
+import { LiveDoorSummary } from './LiveDoorSummary';
 import { OpeningHoursTable } from './OpeningHoursTable';
 import { ServiceList } from './ServiceList';
 import { TenantBanner } from './TenantBanner';
-import { useDepartment } from './useDirectory';
-import { useLocalize } from './useLocalize';
-import { ZoneNote } from './ZoneNote';
 
-export function DepartmentPage() {
+/** What the department page knows when it offers the way in (knocking is the visits feature's). */
+export interface DoorContext {
+  tenantSlug: string;
+  departmentSlug: string;
+  timeZone: string;
+  /** The door as it is now, live; null until the first live message. */
+  door: DoorLive | null;
+  services: Service[];
+  contact: Contact;
+}
+
+interface DepartmentPageProps {
+  /** The way in below the door: the route plugs in the knock form (see app/routes.tsx). */
+  renderEntry?: (door: DoorContext) => ReactNode;
+}
+
+/** `/:tenant/:department`: a department's door, live, with its services, hours and contact. */
+export function DepartmentPage({ renderEntry }: DepartmentPageProps) {
   const { tenant = '', department = '' } = useParams();
   const state = useDepartment(tenant, department);
   return (
-    <ApiStateView state={state} tenantSlug={tenant}>
-      {(data) => <DepartmentDetails data={data} />}
-    </ApiStateView>
+    <LoadStateView state={state} tenantSlug={tenant}>
+      {(data) => <DepartmentDetails data={data} renderEntry={renderEntry} />}
+    </LoadStateView>
   );
 }
 
-function DepartmentDetails({ data: { tenant, department } }: { data: DepartmentResponse }) {
+function DepartmentDetails({
+  data: { tenant, department },
+  renderEntry,
+}: {
+  data: DepartmentResponse;
+  renderEntry: DepartmentPageProps['renderEntry'];
+}) {
   const { t } = useTranslation('directory');
-  const { t: tBooking } = useTranslation('booking');
   const localize = useLocalize();
   const name = localize(department.name);
   const description = localize(department.description);
   // The door as it is now, live; the page's own copy until the first message arrives.
   const liveDoor = useLiveDoor(tenant.slug, department.slug);
-  const visit = useLiveVisit();
 
   return (
     <>
-      <Breadcrumbs items={[{ label: tenant.name, to: `/${tenant.slug}` }, { label: name.text }]} />
+      <Breadcrumbs
+        items={[{ label: tenant.name, to: pagePath('tenant', { tenant: tenant.slug }) }, { label: name.text }]}
+      />
       <TenantBanner tenant={tenant}>
         <p className="tenant-banner__kicker">{tenant.name}</p>
         <PageHeading title={`${name.text} – ${tenant.name}`}>
@@ -61,25 +84,22 @@ function DepartmentDetails({ data: { tenant, department } }: { data: DepartmentR
         <LiveStatus />
       </section>
 
-      {liveDoor && (
-        <KnockSection
-          tenantSlug={tenant.slug}
-          departmentSlug={department.slug}
-          timeZone={tenant.timeZone}
-          door={liveDoor}
-          services={department.services}
-          contact={department.contact}
-          visit={visit}
-        />
-      )}
+      {renderEntry?.({
+        tenantSlug: tenant.slug,
+        departmentSlug: department.slug,
+        timeZone: tenant.timeZone,
+        door: liveDoor,
+        services: department.services,
+        contact: department.contact,
+      })}
 
       {department.services.some((service) => service.bookable) && (
         <section aria-labelledby="booking-heading" className="panel" data-testid="booking-offer">
-          <h2 id="booking-heading">{tBooking('department.heading')}</h2>
-          <p>{tBooking('department.text')}</p>
+          <h2 id="booking-heading">{t('department.booking.heading')}</h2>
+          <p>{t('department.booking.text')}</p>
           <p>
-            <Link className="button" to={`/${tenant.slug}/${department.slug}/termin`}>
-              {tBooking('department.link')}
+            <Link className="button" to={pagePath('booking', { tenant: tenant.slug, department: department.slug })}>
+              {t('department.booking.link')}
             </Link>
           </p>
         </section>

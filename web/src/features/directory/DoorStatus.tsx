@@ -1,6 +1,6 @@
 import type { DoorStatus as Door } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { formatClock, formatDay } from './format';
+import { formatClock, formatDay } from '../../ui/format';
 
 interface DoorStatusProps {
   door: Door;

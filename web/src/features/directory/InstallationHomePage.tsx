@@ -1,13 +1,13 @@
-import type { InstallationResponse } from '@amtsraum/shared';
+import { pagePath, type InstallationResponse } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { PageHeading } from '../../app/PageHeading';
-import { ApiStateView } from '../errors/ApiStateView';
-import { useInstallation } from './useDirectory';
+import { LoadStateView } from '../../ui/LoadStateView';
+import { PageHeading } from '../../ui/PageHeading';
+import { useInstallation } from './api';
 
 export function InstallationHomePage() {
   const state = useInstallation();
-  return <ApiStateView state={state}>{(data) => <InstallationHome data={data} />}</ApiStateView>;
+  return <LoadStateView state={state}>{(data) => <InstallationHome data={data} />}</LoadStateView>;
 }
 
 function InstallationHome({ data }: { data: InstallationResponse }) {
@@ -24,7 +24,7 @@ function InstallationHome({ data }: { data: InstallationResponse }) {
           <ul className="card-list" data-testid="tenants">
             {data.tenants.map((tenant) => (
               <li key={tenant.slug} className="card card--accent" style={{ borderInlineStartColor: tenant.brandColor }}>
-                <Link to={`/${tenant.slug}`} className="card__link">
+                <Link to={pagePath('tenant', { tenant: tenant.slug })} className="card__link">
                   {tenant.name}
                 </Link>
               </li>

@@ -1,6 +1,6 @@
 import { WEEKDAY_KEYS, type OpeningHours } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { weekdayKeyAt, weekdayName } from './format';
+import { weekdayKeyAt, weekdayName } from '../../ui/format';
 
 interface OpeningHoursTableProps {
   hours: OpeningHours;

@@ -1,7 +1,7 @@
 import type { Service } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { useLocalize } from './useLocalize';
-import { DocumentList } from './DocumentList';
+import { useLocalize } from '../../lib/useLocalize';
+import { DocumentList } from '../../ui/DocumentList';
 
 /** Services with their duration and, for each, the documents to bring. */
 export function ServiceList({ services }: { services: Service[] }) {

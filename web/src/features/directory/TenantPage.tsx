@@ -1,19 +1,19 @@
-import type { TenantResponse } from '@amtsraum/shared';
+import { pagePath, type TenantResponse } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { Breadcrumbs } from '../../app/Breadcrumbs';
-import { PageHeading } from '../../app/PageHeading';
-import { ApiStateView } from '../errors/ApiStateView';
+import { useLocalize } from '../../lib/useLocalize';
+import { Breadcrumbs } from '../../ui/Breadcrumbs';
+import { LoadStateView } from '../../ui/LoadStateView';
+import { PageHeading } from '../../ui/PageHeading';
+import { ZoneNote } from '../../ui/ZoneNote';
+import { useTenant } from './api';
 import { DoorStatus } from './DoorStatus';
 import { TenantBanner } from './TenantBanner';
-import { useTenant } from './useDirectory';
-import { useLocalize } from './useLocalize';
-import { ZoneNote } from './ZoneNote';
 
 export function TenantPage() {
   const { tenant = '' } = useParams();
   const state = useTenant(tenant);
-  return <ApiStateView state={state}>{(data) => <TenantStart data={data} />}</ApiStateView>;
+  return <LoadStateView state={state}>{(data) => <TenantStart data={data} />}</LoadStateView>;
 }
 
 function TenantStart({ data: { tenant, departments } }: { data: TenantResponse }) {
@@ -38,7 +38,10 @@ function TenantStart({ data: { tenant, departments } }: { data: TenantResponse }
               return (
                 <li key={department.slug} className="card" data-testid={`department-${department.slug}`}>
                   <h3 className="card__title">
-                    <Link to={`/${tenant.slug}/${department.slug}`} lang={name.lang}>
+                    <Link
+                      to={pagePath('department', { tenant: tenant.slug, department: department.slug })}
+                      lang={name.lang}
+                    >
                       {name.text}
                     </Link>
                   </h3>

@@ -1,37 +1,40 @@
-import { MailboxListSchema, MailboxMessageSchema, type MailboxMessage } from '@amtsraum/shared';
-import { useId, useMemo, useState, type ReactNode } from 'react';
+import { pagePath, type MailboxMessage } from '@amtsraum/shared';
+import { useId, useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { getJson, type ApiError } from '../../app/api';
-import { currentLocale } from '../../app/i18n';
-import { PageHeading } from '../../app/PageHeading';
-import { LoadingState } from '../errors/LoadingState';
-import { useLoad } from '../booking/useLoad';
+import type { ApiError } from '../../lib/api';
+import { LoadingState } from '../../ui/LoadingState';
+import { PageHeading } from '../../ui/PageHeading';
+import { useMailboxList, useMailboxMessage } from './api';
+import './mailbox.css';
+
+/** The mailbox page showing one message. */
+const messageLink = (id: string) => `${pagePath('mailbox')}?${new URLSearchParams({ id }).toString()}`;
 
 /**
  * `/dev/mailbox`: what the embedded mode "sent" (issue 6), for development and the browser
  * tests. The API answers 404 when the installation sends through SMTP.
  */
 export function MailboxPage() {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('mailbox');
   const [params] = useSearchParams();
   const selected = params.get('id');
   return (
     <>
-      <PageHeading title={t('mailbox.title')} />
-      <p className="lead">{t('mailbox.intro')}</p>
+      <PageHeading title={t('title')} />
+      <p className="lead">{t('intro')}</p>
       {selected ? <MessageView id={selected} /> : <MessageList />}
     </>
   );
 }
 
 function Unavailable({ error, retry }: { error: ApiError; retry: () => void }) {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('mailbox');
   const { t: tErrors } = useTranslation('errors');
   if (error.status === 404 && error.code === 'route_not_found') {
     return (
       <p className="panel panel--notice" data-testid="mailbox-unavailable">
-        {t('mailbox.unavailable')}
+        {t('unavailable')}
       </p>
     );
   }
@@ -39,7 +42,7 @@ function Unavailable({ error, retry }: { error: ApiError; retry: () => void }) {
     <div className="notice notice--warning">
       <p>{tErrors(`codes.${error.code}`)}</p>
       <button type="button" className="button" onClick={retry}>
-        {t('mailbox.reload')}
+        {t('reload')}
       </button>
     </div>
   );
@@ -55,16 +58,11 @@ function useDateTime(): (iso: string) => string {
 }
 
 function MessageList() {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('mailbox');
   const id = useId();
-  const [version, setVersion] = useState(0);
-  const state = useLoad(`${String(version)}`, (signal) =>
-    getJson('/api/dev/mailbox', MailboxListSchema, { signal, language: currentLocale() }),
-  );
+  const state = useMailboxList();
   const dateTime = useDateTime();
-  const reload = () => {
-    setVersion((n) => n + 1);
-  };
+  const { reload } = state;
 
   if (state.status === 'error') return <Unavailable error={state.error} retry={reload} />;
   const data = state.status === 'success' ? state.data : state.previous;
@@ -72,37 +70,37 @@ function MessageList() {
 
   return (
     <section aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>{t('mailbox.listHeading')}</h2>
+      <h2 id={`${id}-heading`}>{t('listHeading')}</h2>
       <p>
         <button type="button" className="button button--secondary" onClick={reload}>
-          {t('mailbox.reload')}
+          {t('reload')}
         </button>
       </p>
       <p role="status" className="muted">
-        {state.status === 'loading' ? t('mailbox.loading') : t('mailbox.count', { count: data.messages.length })}
+        {state.status === 'loading' ? t('loading') : t('count', { count: data.messages.length })}
       </p>
       {data.messages.length > 0 && (
         <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
           <table className="queue-table" data-testid="mailbox-list">
-            <caption id={`${id}-caption`}>{t('mailbox.caption')}</caption>
+            <caption id={`${id}-caption`}>{t('caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('mailbox.colSubject')}</th>
-                <th scope="col">{t('mailbox.colTo')}</th>
-                <th scope="col">{t('mailbox.colKind')}</th>
-                <th scope="col">{t('mailbox.colState')}</th>
-                <th scope="col">{t('mailbox.colTime')}</th>
+                <th scope="col">{t('colSubject')}</th>
+                <th scope="col">{t('colTo')}</th>
+                <th scope="col">{t('colKind')}</th>
+                <th scope="col">{t('colState')}</th>
+                <th scope="col">{t('colTime')}</th>
               </tr>
             </thead>
             <tbody>
               {data.messages.map((message) => (
                 <tr key={message.id} data-testid="mailbox-entry">
                   <th scope="row">
-                    <Link to={`/dev/mailbox?id=${encodeURIComponent(message.id)}`}>{message.subject}</Link>
+                    <Link to={messageLink(message.id)}>{message.subject}</Link>
                   </th>
                   <td>{message.to}</td>
                   <td>{message.kind}</td>
-                  <td>{t(`mailbox.state.${message.state}`)}</td>
+                  <td>{t(`state.${message.state}`)}</td>
                   <td>{dateTime(message.createdAt)}</td>
                 </tr>
               ))}
@@ -136,14 +134,14 @@ function linkify(text: string): ReactNode[] {
 
 /** An attachment as a download: its base64 bytes as a data: address (no blob to release). */
 function AttachmentLink({ attachment }: { attachment: MailboxMessage['attachments'][number] }) {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('mailbox');
   const type = (attachment.contentType.split(';')[0] ?? '').trim() || 'application/octet-stream';
   const valid = /^[A-Za-z0-9+/]*={0,2}$/.test(attachment.content);
   return (
     <li>
       {valid ? (
         <a href={`data:${type};base64,${attachment.content}`} download={attachment.filename} data-testid="attachment">
-          {t('mailbox.download', { filename: attachment.filename })}
+          {t('download', { filename: attachment.filename })}
         </a>
       ) : (
         attachment.filename
@@ -154,19 +152,13 @@ function AttachmentLink({ attachment }: { attachment: MailboxMessage['attachment
 }
 
 function MessageView({ id: messageId }: { id: string }) {
-  const { t } = useTranslation('booking');
+  const { t } = useTranslation('mailbox');
   const id = useId();
   const dateTime = useDateTime();
-  const [version, setVersion] = useState(0);
-  const state = useLoad(`${messageId}:${String(version)}`, (signal) =>
-    getJson(`/api/dev/mailbox/${encodeURIComponent(messageId)}`, MailboxMessageSchema, {
-      signal,
-      language: currentLocale(),
-    }),
-  );
+  const state = useMailboxMessage(messageId);
   const back = (
     <p>
-      <Link to="/dev/mailbox">{t('mailbox.back')}</Link>
+      <Link to={pagePath('mailbox')}>{t('back')}</Link>
     </p>
   );
 
@@ -176,15 +168,10 @@ function MessageView({ id: messageId }: { id: string }) {
       <>
         {state.error.status === 404 ? (
           <p className="panel panel--notice" data-testid="mailbox-unavailable">
-            {t('mailbox.messageNotFound')}
+            {t('messageNotFound')}
           </p>
         ) : (
-          <Unavailable
-            error={state.error}
-            retry={() => {
-              setVersion((n) => n + 1);
-            }}
-          />
+          <Unavailable error={state.error} retry={state.reload} />
         )}
         {back}
       </>
@@ -197,29 +184,29 @@ function MessageView({ id: messageId }: { id: string }) {
       <h2 id={`${id}-subject`}>{message.subject}</h2>
       <dl className="facts">
         <div>
-          <dt>{t('mailbox.colTo')}</dt>
+          <dt>{t('colTo')}</dt>
           <dd data-testid="message-to">{message.to}</dd>
         </div>
         <div>
-          <dt>{t('mailbox.colKind')}</dt>
+          <dt>{t('colKind')}</dt>
           <dd>{message.kind}</dd>
         </div>
         <div>
-          <dt>{t('mailbox.colState')}</dt>
-          <dd>{t(`mailbox.state.${message.state}`)}</dd>
+          <dt>{t('colState')}</dt>
+          <dd>{t(`state.${message.state}`)}</dd>
         </div>
         <div>
-          <dt>{t('mailbox.colTime')}</dt>
+          <dt>{t('colTime')}</dt>
           <dd>{dateTime(message.createdAt)}</dd>
         </div>
       </dl>
-      <h3>{t('mailbox.text')}</h3>
+      <h3>{t('text')}</h3>
       <div className="mail-text" data-testid="message-text">
         {linkify(message.text)}
       </div>
-      <h3>{t('mailbox.attachments')}</h3>
+      <h3>{t('attachments')}</h3>
       {message.attachments.length === 0 ? (
-        <p>{t('mailbox.noAttachments')}</p>
+        <p>{t('noAttachments')}</p>
       ) : (
         <ul>
           {message.attachments.map((attachment, index) => (

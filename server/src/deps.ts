@@ -1,0 +1,111 @@
+import type { CallJoinResponse, CallRoleName } from '@amtsraum/shared';
+import type { Config } from './config.js';
+import type { Database, Db } from './db/client.js';
+import type { EventBus } from './lib/event-bus.js';
+import type { Logger } from './lib/logger.js';
+import type { RateLimits } from './lib/rate-limit.js';
+
+/**
+ * What the features depend on, as interfaces: the application's dependencies (`AppDeps`) and the
+ * media seam (`CallMedia`). This module is imported downward only: it knows config, db and lib,
+ * never a feature, so features, media implementations, the hub and the jobs can all import it.
+ */
+
+/** Everything a router, the live hub or a job is built from; tests build it with a fresh database. */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  events: EventBus;
+  /** The call transport (LiveKit or peer-to-peer), chosen once from the configuration. */
+  media: CallMedia;
+  logger: Logger;
+  /** Rate limits, shared by every process on one PostgreSQL. */
+  limits: RateLimits;
+  /** The clock; tests pass a fixed one. */
+  now: () => Date;
+  version: string;
+  /** Built web client to serve; null serves the API only (the Vite dev server serves the client). */
+  webDistDir: string | null;
+}
+
+/**
+ * What one service call works with: the clock is read once, so a request sees one instant.
+ * Services declare the part they need (`Pick<Ctx, 'db' | 'now'>`), which keeps them easy to call.
+ */
+export interface Ctx {
+  db: Db;
+  events: EventBus;
+  media: CallMedia;
+  config: Config;
+  logger: Logger;
+  now: Date;
+}
+
+export function ctxOf(deps: AppDeps): Ctx {
+  return {
+    db: deps.database.db,
+    events: deps.events,
+    media: deps.media,
+    config: deps.config,
+    logger: deps.logger,
+    now: deps.now(),
+  };
+}
+
+// -- calls and their media ---------------------------------------------------------------------
+
+/** Who may be in a visit's call. Shared by both transports. */
+export type CallRole = CallRoleName;
+
+/** One person's right to be in one visit's call, decided from the database (features/calls). */
+export interface CallGrant {
+  visitId: string;
+  departmentId: string;
+  role: CallRole;
+  /** Stable per person and visit; never a name the participant chose. */
+  identity: string;
+  name: string;
+  /** Clerks share their screen by default; others only when the clerk allows it. */
+  canShareScreen: boolean;
+  /** For the clerk: the interpreter language the citizen asked for, to invite one in a click. */
+  interpreterLanguage?: string | null;
+}
+
+type TransportPart<T> = T extends unknown
+  ? Omit<T, 'visitId' | 'departmentId' | 'self' | 'interpreterLanguage'>
+  : never;
+
+/** What the browser needs to reach the call's media: a LiveKit URL and token, or ICE servers. */
+export type CallTransport = TransportPart<CallJoinResponse>;
+
+/** Something the media server saw happen in a visit's call (a verified webhook). */
+export type MediaEvent = { type: 'participant_joined'; visitId: string; identity: string };
+
+/**
+ * The call transport behind one interface (DESIGN.md, "Media"). Services call these methods;
+ * nothing outside config and `media/` asks which transport runs. Side effects are best effort
+ * for the caller: the database stays the truth, and every change is also published on the event
+ * bus, from which the peer-to-peer rooms of every process act.
+ */
+export interface CallMedia {
+  /** The transport's name, for health reports and logs only: nothing branches on it. */
+  readonly transport: 'livekit' | 'p2p';
+  /** Origins the browser connects to for media besides ours (Content-Security-Policy connect-src). */
+  readonly connectSources: string[];
+  /**
+   * Peer-to-peer: the server relays the call's signalling over its own WebSocket
+   * (features/calls/p2p-rooms.ts), for at most `maxParticipants` people. Null when a media
+   * server carries the call and our WebSocket relays nothing.
+   */
+  readonly signalling: { maxParticipants: number } | null;
+  /** Verifies a media server's webhook; null when this transport sends none (no endpoint then). */
+  readonly webhook: { receive(body: string, authorization: string | undefined): Promise<MediaEvent | null> } | null;
+  /** What the participant's browser needs to join the call its grant names. */
+  connect(grant: CallGrant): Promise<CallTransport>;
+  /** The visit's call is over: everyone leaves. */
+  endCall(visitId: string): Promise<void>;
+  /** One participant leaves the call at once (removed by the clerk, or their link withdrawn). */
+  removeParticipant(visitId: string, identity: string): Promise<void>;
+  /** A participant already in the call may now (or no longer) share their screen. */
+  setScreenShare(visitId: string, identity: string, allowed: boolean): Promise<void>;
+}

@@ -1,0 +1,161 @@
+import { createHmac } from 'node:crypto';
+import { pageUrl, pickLocalized, type Locale } from '@amtsraum/shared';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { enqueueMail } from '../../mail/outbox.js';
+import { appointmentMail, type AppointmentMailData } from '../../mail/templates.js';
+import { hashToken } from '../staff/auth.service.js';
+import {
+  findAppointmentWithContext,
+  findServicesByIds,
+  type AppointmentRow,
+  type DepartmentRow,
+  type ServiceRow,
+  type TenantRow,
+} from './appointments.repo.js';
+
+/**
+ * The manage/join token of an appointment: 32 bytes, base64url (43 characters, what
+ * ManageTokenSchema accepts). Only its SHA-256 is stored (`manage_token_hash`); the token itself
+ * travels only in e-mail links, in the URL fragment.
+ *
+ * It is HMAC-SHA256(SESSION_SECRET, appointment id) rather than 32 fresh random bytes because the
+ * reminder e-mail, sent a day later, must carry the same links as the confirmation (and the
+ * calendar entry made from it), and the schema keeps only the hash. Without the server's secret
+ * the token cannot be derived from the (random, v4) id. Changing SESSION_SECRET leaves existing
+ * links working (they are looked up by hash) but makes later reminders of existing bookings
+ * carry links that do not match (`loadAppointmentMailData` says so with `linksValid: false`).
+ */
+export function appointmentToken(secret: string, appointmentId: string): string {
+  return createHmac('sha256', secret).update(`amtsraum:appointment-link:${appointmentId}`).digest('base64url');
+}
+
+type LinkConfig = Pick<Config, 'publicBaseUrl' | 'sessionSecret'>;
+
+/** The manage page (`…/termin#<token>`) and the join page (`…/termin/beitreten#<token>`), under the public base URL. */
+export function appointmentUrls(publicBaseUrl: URL, token: string): { manageUrl: string; joinUrl: string } {
+  return {
+    manageUrl: pageUrl(publicBaseUrl, 'manageAppointment', [], token),
+    joinUrl: pageUrl(publicBaseUrl, 'joinAppointment', [], token),
+  };
+}
+
+/** The language of an appointment's e-mails: the booking language when we write it, else German. */
+export function mailLocale(language: string): Locale {
+  return language === 'en' ? 'en' : 'de';
+}
+
+/** Everything `appointmentMail` needs, from the rows, in `locale`. */
+export function appointmentMailData(options: {
+  config: LinkConfig;
+  appointment: AppointmentRow;
+  tenant: TenantRow;
+  department: DepartmentRow;
+  /** The appointment's services, in its order. */
+  services: ServiceRow[];
+  locale: Locale;
+  /** A clerk's note (cancellation). */
+  note?: string;
+  /** iCalendar SEQUENCE; see `mailSequence`. */
+  sequence?: number;
+}): AppointmentMailData {
+  const { appointment, tenant, department, locale } = options;
+  const token = appointmentToken(options.config.sessionSecret, appointment.id);
+  const documents = new Set<string>();
+  for (const service of options.services) {
+    for (const document of service.documents) documents.add(pickLocalized(document, locale));
+  }
+  const contact = department.contact;
+  return {
+    appointmentId: appointment.id,
+    tenantName: tenant.name,
+    departmentName: pickLocalized(department.name, locale),
+    timeZone: tenant.timeZone,
+    startsAt: appointment.startsAt,
+    endsAt: appointment.endsAt,
+    services: options.services.map((service) => pickLocalized(service.name, locale)),
+    persons: appointment.persons,
+    citizenName: appointment.citizenName,
+    documents: [...documents],
+    ...appointmentUrls(options.config.publicBaseUrl, token),
+    joinOpensMinutesBefore: department.joinOpensMinutesBefore,
+    ...(contact.phone || contact.email ? { contact: { phone: contact.phone, email: contact.email } } : {}),
+    ...(options.note ? { note: options.note } : {}),
+    ...(options.sequence !== undefined ? { sequence: options.sequence } : {}),
+  };
+}
+
+/**
+ * iCalendar SEQUENCE for a change of the appointment made at `now`: the seconds since it was
+ * booked. It only ever grows, which is all calendars need, and needs no counter column.
+ */
+export function mailSequence(appointment: Pick<AppointmentRow, 'createdAt'>, now: Date): number {
+  return Math.max(1, Math.floor((now.getTime() - appointment.createdAt.getTime()) / 1000));
+}
+
+export type AppointmentMailKind = 'confirmation' | 'cancelled' | 'moved';
+
+/**
+ * Queues the citizen's e-mail about an appointment (nothing when there is no address). Call it
+ * inside the transaction that made the change, so that the change and its e-mail commit together.
+ */
+export async function queueAppointmentMail(
+  db: Db,
+  options: {
+    config: LinkConfig;
+    kind: AppointmentMailKind;
+    appointment: AppointmentRow;
+    tenant: TenantRow;
+    department: DepartmentRow;
+    /** The appointment's services, in its order; read when not given. */
+    services?: ServiceRow[];
+    now: Date;
+    note?: string;
+  },
+): Promise<void> {
+  const { appointment, kind, now } = options;
+  if (!appointment.email) return;
+  const locale = mailLocale(appointment.language);
+  const sequence = kind === 'confirmation' ? 0 : mailSequence(appointment, now);
+  const services = options.services ?? (await findServicesByIds(db, appointment.serviceIds));
+  const data = appointmentMailData({ ...options, services, locale, sequence });
+  const message = appointmentMail(kind, data, locale, now);
+  await enqueueMail(db, {
+    tenantId: appointment.tenantId,
+    kind: `appointment.${kind}`,
+    dedupeKey: `appointment:${appointment.id}:${kind}${kind === 'moved' ? `:${sequence}` : ''}`,
+    to: appointment.email,
+    ...message,
+  });
+}
+
+/**
+ * For mails sent later (the reminder): the mail data of an appointment by id, with its locale and
+ * address; null when the appointment is gone. `linksValid` is false when the links derived now
+ * would not open the appointment (SESSION_SECRET changed since the booking, or a row not made by
+ * `bookAppointment`).
+ */
+export async function loadAppointmentMailData(
+  db: Db,
+  config: LinkConfig,
+  appointmentId: string,
+  options: { note?: string; sequence?: number } = {},
+): Promise<{
+  data: AppointmentMailData;
+  locale: Locale;
+  to: string | null;
+  tenantId: string;
+  linksValid: boolean;
+} | null> {
+  const found = await findAppointmentWithContext(db, appointmentId);
+  if (!found) return null;
+  const locale = mailLocale(found.appointment.language);
+  const services = await findServicesByIds(db, found.appointment.serviceIds);
+  return {
+    data: appointmentMailData({ config, ...found, services, locale, ...options }),
+    locale,
+    to: found.appointment.email,
+    tenantId: found.appointment.tenantId,
+    linksValid: hashToken(appointmentToken(config.sessionSecret, appointmentId)) === found.appointment.manageTokenHash,
+  };
+}

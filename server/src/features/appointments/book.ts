@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import type { CitizenAppointment, StaffAppointment, StaffBookingRequest } from '@amtsraum/shared';
+import { AppError } from '../../lib/errors.js';
+import { insertAudit } from '../audit/audit.repo.js';
+import { findDepartmentWithTenant } from '../directory/directory.repo.js';
+import { hashToken } from '../staff/auth.service.js';
+import type { Clerk } from '../staff/require-staff.js';
+import { appointmentToken, queueAppointmentMail } from './appointment-mail.js';
+import {
+  insertAppointment,
+  type AppointmentRow,
+  type DepartmentRow,
+  type ServiceRow,
+  type TenantRow,
+} from './appointments.repo.js';
+import { auditActor, MINUTE, type Actor, type BookingCtx } from './booking-ctx.js';
+import {
+  appointmentMinutes,
+  checkPersons,
+  findOffice,
+  freeClerksFor,
+  orderClerks,
+  resolveServices,
+  slotTaken,
+  withFirstFreeClerk,
+  type SlotRequest,
+} from './slot-search.js';
+import { toCitizenAppointment, toStaffAppointment } from './views.js';
+
+/**
+ * Books an appointment: checks the request against the department's rules, picks a free clerk
+ * (fewest bookings that day first) and inserts; the database refuses an overlap, and the next
+ * clerk is tried. The confirmation e-mail (when there is an address) and the audit entry are
+ * written in the same transaction. Citizens keep to the lead time and the same-day release;
+ * staff (`actor.kind === 'staff'`) may book any slot from now on.
+ *
+ * Throws 400 validation_failed (services, persons), 422 slot_unavailable (not a slot under the
+ * rules), 409 slot_taken with `extra.alternatives`.
+ */
+export async function bookAppointment(
+  ctx: BookingCtx,
+  options: { department: DepartmentRow; tenant: TenantRow; request: StaffBookingRequest; actor: Actor },
+): Promise<{ appointment: AppointmentRow; services: ServiceRow[] }> {
+  const { department, tenant, request, actor } = options;
+  checkPersons(department, request.persons);
+  const services = await resolveServices(ctx.db, department.id, request.services);
+  const durationMinutes = appointmentMinutes(services, request.persons);
+  const startsAt = new Date(request.startsAt);
+  const slot: SlotRequest = {
+    office: { department, tenant },
+    startsAt,
+    durationMinutes,
+    now: ctx.now,
+    actor: actor.kind,
+  };
+  const candidates = await orderClerks(ctx.db, await freeClerksFor(ctx.db, slot), startsAt, tenant.timeZone);
+
+  const id = randomUUID();
+  const manageTokenHash = hashToken(appointmentToken(ctx.config.sessionSecret, id));
+  const appointment = await withFirstFreeClerk(candidates, (staffId) =>
+    ctx.db.transaction(async (tx) => {
+      const row = await insertAppointment(tx, {
+        id,
+        tenantId: tenant.id,
+        departmentId: department.id,
+        staffId,
+        serviceIds: services.map((service) => service.id),
+        persons: request.persons,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + durationMinutes * MINUTE),
+        citizenName: request.name,
+        email: request.email ?? null,
+        phone: request.phone || null,
+        language: request.language,
+        interpreterLanguage: request.interpreterLanguage ?? null,
+        concern: request.concern || null,
+        manageTokenHash,
+        bookedByStaffId: actor.kind === 'staff' ? actor.staffId : null,
+        createdAt: ctx.now,
+      });
+      await insertAudit(tx, {
+        tenantId: tenant.id,
+        departmentId: department.id,
+        ...auditActor(actor),
+        action: 'appointment.booked',
+        data: {
+          appointmentId: row.id,
+          persons: row.persons,
+          services: services.length,
+          language: row.language,
+          interpreter: row.interpreterLanguage,
+        },
+        createdAt: ctx.now,
+      });
+      await queueAppointmentMail(tx, { ...ctx, kind: 'confirmation', appointment: row, tenant, department, services });
+      return row;
+    }),
+  );
+  if (!appointment) throw await slotTaken(ctx.db, slot);
+  await ctx.events.publish({ departmentId: department.id });
+  return { appointment, services };
+}
+
+/** `POST /api/tenants/:tenant/departments/:department/appointments`: a citizen books. */
+export async function bookAsCitizen(
+  ctx: BookingCtx,
+  options: { tenantSlug: string; departmentSlug: string; request: StaffBookingRequest },
+): Promise<CitizenAppointment> {
+  const office = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug);
+  const { appointment, services } = await bookAppointment(ctx, {
+    ...office,
+    request: options.request,
+    actor: { kind: 'citizen' },
+  });
+  return toCitizenAppointment({ ...office, appointment, services, now: ctx.now });
+}
+
+/** `POST /api/staff/departments/:departmentId/appointments`: a clerk books for someone who phoned in. */
+export async function bookAsStaff(
+  ctx: BookingCtx,
+  clerk: Clerk,
+  request: StaffBookingRequest,
+): Promise<StaffAppointment> {
+  const office = await findDepartmentWithTenant(ctx.db, clerk.departmentId);
+  if (!office) throw new AppError('department_not_found');
+  const { appointment, services } = await bookAppointment(ctx, {
+    ...office,
+    request,
+    actor: { kind: 'staff', staffId: clerk.staff.id },
+  });
+  return toStaffAppointment(ctx.db, { appointment, department: office.department, services });
+}

@@ -1,0 +1,433 @@
+// One file on purpose, though over 400 lines: its tests share one running server per database
+// (useBookingServer), and a second file would start two more on a machine where tests compete
+// for two cores. manage.test.ts holds the manage link and the clerk's side.
+import { randomBytes } from 'node:crypto';
+import { BookingInfoSchema, BookingResponseSchema, ProblemSchema, SlotsResponseSchema } from '@amtsraum/shared';
+import { and, eq, ne } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
+import type { LiveEvent } from '../../lib/event-bus.js';
+import {
+  bookingRequest,
+  citizenEmail,
+  makeAbsence,
+  makeAppointment,
+  BOOKING_NOW,
+  TUESDAY_0800,
+  mailsTo,
+  tokenFromMail,
+} from '../../test/booking-factories.js';
+import { databaseKinds } from '../../test/databases.js';
+import { makeClosure, makeService } from '../../test/factories.js';
+import { useBookingServer } from '../../test/suite.js';
+import { hashToken } from '../staff/auth.service.js';
+import { appointmentToken } from './appointment-mail.js';
+import { BOOKING_LIMITS } from './appointments.router.js';
+
+describe.each(databaseKinds)('booking on %s', (kind) => {
+  const { suite, clock, client, db, office } = useBookingServer(kind, BOOKING_NOW);
+  type Office = Awaited<ReturnType<typeof office>>;
+
+  const booking = bookingRequest;
+  const slotsOf = async (o: Office, query: string) => {
+    const response = await client().get(`${o.base}/slots?${query}`);
+    expect(response.status).toBe(200);
+    return SlotsResponseSchema.parse(response.json);
+  };
+  const liveAppointments = (departmentId: string) =>
+    db()
+      .select()
+      .from(appointments)
+      .where(and(eq(appointments.departmentId, departmentId), ne(appointments.state, 'cancelled')));
+
+  it('describes the booking page: bookable services, persons, horizon, time zone', async () => {
+    const o = await office({ department: { joinOpensMinutesBefore: 5 } });
+    await makeService(db(), o.department.id, {
+      bookable: false,
+      slug: `nur-klopfen-${randomBytes(3).toString('hex')}`,
+    });
+    const response = await client().get(`${o.base}/booking`);
+    expect(response.status).toBe(200);
+    const info = BookingInfoSchema.parse(response.json);
+    expect(info).toMatchObject({
+      tenantSlug: o.tenant.slug,
+      departmentSlug: o.department.slug,
+      timeZone: 'Europe/Berlin',
+      maxPersons: 4,
+      horizonDays: 60,
+      joinOpensMinutesBefore: 5,
+    });
+    expect(info.services.map((s) => s.slug)).toEqual([o.services[0]!.slug]);
+    expect(info.services[0]).toMatchObject({ durationMinutes: 30, extraMinutesPerPerson: 15 });
+    expect((await client().get(`/api/tenants/${o.tenant.slug}/departments/nirgends/booking`)).status).toBe(404);
+  });
+
+  it('lists free slots in the tenant zone, per day, with the next free day', async () => {
+    const o = await office();
+    const week = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-23&days=7`);
+    expect(week.timeZone).toBe('Europe/Berlin');
+    expect(week.durationMinutes).toBe(30);
+    expect(week.days.map((d) => [d.date, d.slots.length])).toEqual([
+      ['2026-11-23', 0], // today: not released yet at 07:00
+      ['2026-11-24', 15], // 08:00 … 11:30
+      ['2026-11-25', 15],
+      ['2026-11-26', 15],
+      ['2026-11-27', 15],
+      ['2026-11-28', 0],
+      ['2026-11-29', 0],
+    ]);
+    expect(week.days[1]!.slots[0]).toEqual({ startsAt: TUESDAY_0800, endsAt: '2026-11-24T07:30:00.000Z' });
+    expect(week.days[1]!.slots.at(-1)!.startsAt).toBe('2026-11-24T10:30:00.000Z');
+    expect(week.nextFreeDate).toBe('2026-11-30');
+
+    // Default range: today and six more days.
+    const byDefault = await slotsOf(o, `services=${o.services[0]!.slug}`);
+    expect(byDefault.days.map((d) => d.date)).toEqual(week.days.map((d) => d.date));
+
+    // Far outside the horizon: empty days, and still the next free day.
+    const past = await slotsOf(o, `services=${o.services[0]!.slug}&from=1900-01-01&days=2`);
+    expect(past.days).toEqual([
+      { date: '1900-01-01', slots: [] },
+      { date: '1900-01-02', slots: [] },
+    ]);
+    expect(past.nextFreeDate).toBe('2026-11-24');
+    const future = await slotsOf(o, `services=${o.services[0]!.slug}&from=2027-06-01&days=1`);
+    expect([future.days[0]!.slots, future.nextFreeDate]).toEqual([[], null]);
+
+    // A weekend asks for the next free day.
+    const weekend = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-28&days=2`);
+    expect(weekend.nextFreeDate).toBe('2026-11-30');
+  });
+
+  it('sums the duration over services and persons', async () => {
+    const o = await office({
+      services: [
+        { durationMinutes: 30, extraMinutesPerPerson: 15 },
+        { durationMinutes: 20, extraMinutesPerPerson: 0 },
+      ],
+    });
+    const slugs = o.services.map((s) => s.slug).join(',');
+    const result = await slotsOf(o, `services=${slugs}&persons=3&from=2026-11-24&days=1`);
+    // (30 + 15 × 2) + (20 + 0) = 80 minutes, on a 15-minute grid in 08:00–12:00.
+    expect(result.durationMinutes).toBe(80);
+    expect(result.days[0]!.slots.map((s) => s.startsAt).at(-1)).toBe('2026-11-24T09:30:00.000Z'); // 10:30–11:50
+  });
+
+  it('leaves out holidays, department closures, absences and booked times; releases today at 07:30', async () => {
+    const o = await office();
+    const other = await office();
+    await makeClosure(db(), {
+      tenantId: o.tenant.id,
+      departmentId: null,
+      startsOn: '2026-11-25',
+      endsOn: '2026-11-25',
+    });
+    await makeClosure(db(), {
+      tenantId: o.tenant.id,
+      departmentId: o.department.id,
+      startsOn: '2026-11-26',
+      endsOn: '2026-11-26',
+    });
+    // Another department's closure does not matter here.
+    await makeClosure(db(), {
+      tenantId: other.tenant.id,
+      departmentId: other.department.id,
+      startsOn: '2026-11-27',
+      endsOn: '2026-11-27',
+    });
+    const clerk = o.clerks[0]!;
+    await makeAbsence(db(), clerk.id, new Date('2026-11-27T07:00:00Z'), new Date('2026-11-27T09:00:00Z'));
+    await makeAppointment(db(), {
+      tenantId: o.tenant.id,
+      departmentId: o.department.id,
+      staffId: clerk.id,
+      serviceIds: [o.services[0]!.id],
+      startsAt: new Date('2026-11-24T08:00:00Z'),
+      minutes: 60,
+    });
+    // A cancelled appointment frees its time again.
+    await makeAppointment(db(), {
+      tenantId: o.tenant.id,
+      departmentId: o.department.id,
+      staffId: clerk.id,
+      serviceIds: [o.services[0]!.id],
+      startsAt: new Date('2026-11-24T10:00:00Z'),
+      minutes: 30,
+      state: 'cancelled',
+    });
+    const result = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-24&days=4`);
+    const times = (date: string) =>
+      result.days.find((d) => d.date === date)!.slots.map((s) => s.startsAt.slice(11, 16));
+    // Booked 09:00–10:00 Berlin: 08:45, 09:00, 09:15, 09:30 cannot fit.
+    expect(times('2026-11-24')).toEqual([
+      '07:00',
+      '07:15',
+      '07:30',
+      '09:00',
+      '09:15',
+      '09:30',
+      '09:45',
+      '10:00',
+      '10:15',
+      '10:30',
+    ]);
+    expect(times('2026-11-25')).toEqual([]);
+    expect(times('2026-11-26')).toEqual([]);
+    expect(times('2026-11-27')[0]).toBe('09:00'); // absent 08:00–10:00 Berlin
+
+    clock.set('2026-11-23T06:40:00Z'); // 07:40: released, with 15 minutes' notice
+    const today = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-23&days=1`);
+    expect(today.days[0]!.slots[0]!.startsAt).toBe('2026-11-23T07:00:00.000Z');
+    clock.set('2026-11-23T09:20:00Z'); // 10:20: from 10:35 on
+    const later = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-23&days=1`);
+    expect(later.days[0]!.slots.map((s) => s.startsAt.slice(11, 16))).toEqual(['09:45', '10:00', '10:15', '10:30']);
+  });
+
+  it('refuses bad slot queries with a validation error', async () => {
+    const o = await office();
+    const closed = await makeService(db(), o.department.id, { bookable: false });
+    for (const query of [
+      'services=',
+      'services=gibt-es-nicht',
+      `services=${closed.slug}`,
+      `services=${o.services[0]!.slug}&persons=5`,
+      `services=${o.services[0]!.slug}&persons=0`,
+      `services=${o.services[0]!.slug}&from=23.11.2026`,
+      `services=${o.services[0]!.slug}&days=32`,
+    ]) {
+      const response = await client().get(`${o.base}/slots?${query}`);
+      expect([query, response.status, response.json.code]).toEqual([query, 400, 'validation_failed']);
+    }
+  });
+
+  it('books a slot: the e-mail carries the only copy of the token, in the booking language', async () => {
+    const o = await office();
+    const events: LiveEvent[] = [];
+    const unsubscribe = suite.server.deps.events.subscribe((event) => events.push(event));
+    const body = booking(o, TUESDAY_0800, {
+      language: 'en',
+      interpreterLanguage: 'tr',
+      phone: '+49 30 1234',
+      concern: 'Neuer Reisepass',
+      persons: 2,
+    });
+    const response = await client().post(`${o.base}/appointments`, body);
+    expect(response.status).toBe(201);
+    const { appointment } = BookingResponseSchema.parse(response.json);
+    expect(appointment).toMatchObject({
+      state: 'booked',
+      tenantSlug: o.tenant.slug,
+      departmentSlug: o.department.slug,
+      timeZone: 'Europe/Berlin',
+      startsAt: TUESDAY_0800,
+      endsAt: '2026-11-24T07:45:00.000Z', // 30 + 15 for the second person
+      persons: 2,
+      name: 'Erika Mustermann',
+      email: body.email,
+      language: 'en',
+      interpreterLanguage: 'tr',
+      joinOpensAt: '2026-11-24T06:50:00.000Z',
+      canCancel: true,
+      documents: [{ de: 'Personalausweis', en: 'Identity card' }],
+    });
+
+    const [row] = await db().select().from(appointments).where(eq(appointments.id, appointment.id));
+    expect(row).toMatchObject({ staffId: o.clerks[0]!.id, phone: '+49 30 1234', concern: 'Neuer Reisepass' });
+
+    const mails = await mailsTo(db(), body.email);
+    expect(mails.map((m) => m.kind)).toEqual(['appointment.confirmation']);
+    expect(mails[0]!.subject).toMatch(/^Appointment confirmed/);
+    expect(mails[0]!.tenantId).toBe(o.tenant.id);
+    const token = tokenFromMail(mails[0]!.text);
+    expect(mails[0]!.text).toContain(`http://amtsraum.test/termin/beitreten#${token}`);
+    expect(mails[0]!.text).toContain(`http://amtsraum.test/termin#${token}`);
+    // Stored only as its hash, never in the answer.
+    expect(row!.manageTokenHash).toBe(hashToken(token));
+    expect(token).toBe(appointmentToken(suite.server.deps.config.sessionSecret, appointment.id));
+    expect(JSON.stringify(response.json)).not.toContain(token);
+
+    const audit = await db().select().from(auditEvents).where(eq(auditEvents.departmentId, o.department.id));
+    expect(audit).toMatchObject([{ action: 'appointment.booked', actorKind: 'citizen', actorStaffId: null }]);
+    expect(audit[0]!.data).toMatchObject({ appointmentId: appointment.id, persons: 2 });
+    expect(JSON.stringify(audit[0]!.data)).not.toMatch(/Erika|@|Reisepass|\+49/);
+
+    await expect.poll(() => events.some((event) => event.departmentId === o.department.id)).toBe(true);
+    unsubscribe();
+
+    // The slot is gone from the list.
+    const after = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-24&days=1`);
+    expect(after.days[0]!.slots[0]!.startsAt).toBe('2026-11-24T07:45:00.000Z');
+  });
+
+  it('writes the e-mail in German for German and for languages it does not write in', async () => {
+    const o = await office();
+    for (const [language, start] of [
+      ['de', '2026-11-24T08:00:00.000Z'],
+      ['ar', '2026-11-24T09:00:00.000Z'],
+    ] as const) {
+      const body = booking(o, start, { language });
+      expect((await client().post(`${o.base}/appointments`, body)).status).toBe(201);
+      const [mail] = await mailsTo(db(), body.email);
+      expect(mail!.subject).toMatch(/^Terminbestätigung: Testamt, /);
+    }
+  });
+
+  it('lets exactly one of 20 simultaneous bookings of one slot with one clerk succeed', async () => {
+    const o = await office();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800))),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    for (const lost of results.filter((r) => r.status === 409)) {
+      const problem = ProblemSchema.parse(lost.json);
+      expect(problem.code).toBe('slot_taken');
+      expect(problem.alternatives).toEqual([
+        { startsAt: '2026-11-24T07:30:00.000Z', endsAt: '2026-11-24T08:00:00.000Z' },
+        { startsAt: '2026-11-24T07:45:00.000Z', endsAt: '2026-11-24T08:15:00.000Z' },
+        { startsAt: '2026-11-24T08:00:00.000Z', endsAt: '2026-11-24T08:30:00.000Z' },
+      ]);
+    }
+    expect(await liveAppointments(o.department.id)).toHaveLength(1);
+    // Only the winner was told so by e-mail.
+    const queued = await db().select().from(mailOutbox).where(eq(mailOutbox.tenantId, o.tenant.id));
+    expect(queued).toHaveLength(1);
+  });
+
+  it('lets exactly two of 20 simultaneous bookings succeed with two clerks, one each', async () => {
+    const o = await office({ clerks: 2 });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800))),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(2);
+    expect(results.filter((r) => r.status === 409 && r.json.code === 'slot_taken')).toHaveLength(18);
+    const rows = await liveAppointments(o.department.id);
+    expect(rows.map((r) => r.staffId).sort()).toEqual(o.clerks.map((c) => c.id).sort());
+  });
+
+  it('gives the clerk with fewer bookings that day the next one', async () => {
+    const o = await office({ clerks: 2 });
+    const [first, second] = o.clerks;
+    await makeAppointment(db(), {
+      tenantId: o.tenant.id,
+      departmentId: o.department.id,
+      staffId: first!.id < second!.id ? first!.id : second!.id,
+      serviceIds: [o.services[0]!.id],
+      startsAt: new Date('2026-11-24T10:00:00Z'),
+      minutes: 30,
+    });
+    const response = await client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800));
+    expect(response.status).toBe(201);
+    const [row] = await db().select().from(appointments).where(eq(appointments.id, response.json.appointment.id));
+    expect(row!.staffId).toBe(first!.id < second!.id ? second!.id : first!.id);
+  });
+
+  it('refuses times that never were free slots with 422 slot_unavailable, and changes nothing', async () => {
+    const o = await office();
+    await makeClosure(db(), {
+      tenantId: o.tenant.id,
+      departmentId: null,
+      startsOn: '2026-12-24',
+      endsOn: '2026-12-26',
+    });
+    const cases: [string, string][] = [
+      ['the past', '2026-11-20T08:00:00.000Z'],
+      ['earlier today', '2026-11-23T05:00:00.000Z'],
+      ['today, released only at 07:30', '2026-11-23T09:00:00.000Z'],
+      ['past the horizon', '2027-01-25T08:00:00.000Z'], // Monday, 63 days ahead
+      ['outside the hours', '2026-11-24T12:00:00.000Z'], // 13:00 Berlin
+      ['ending after the hours', '2026-11-24T10:45:00.000Z'], // 11:45–12:15
+      ['off the grid', '2026-11-24T07:05:00.000Z'],
+      ['a Saturday', '2026-11-28T08:00:00.000Z'],
+      ['a holiday', '2026-12-24T08:00:00.000Z'],
+      ['with seconds', '2026-11-24T07:00:30.000Z'],
+    ];
+    for (const [why, startsAt] of cases) {
+      const response = await client().post(`${o.base}/appointments`, booking(o, startsAt));
+      expect([why, response.status, response.json.code]).toEqual([why, 422, 'slot_unavailable']);
+    }
+    // Within the lead time on the next morning: at 23:30 Monday with 10 hours' lead.
+    const early = await office({ department: { bookingLeadMinutes: 600 } });
+    clock.set('2026-11-23T22:30:00Z');
+    const tooSoon = await client().post(`${early.base}/appointments`, booking(early, '2026-11-24T08:00:00.000Z'));
+    expect(tooSoon.json.code).toBe('slot_unavailable');
+    expect((await client().post(`${early.base}/appointments`, booking(early, '2026-11-24T08:30:00.000Z'))).status).toBe(
+      201,
+    );
+
+    expect(await liveAppointments(o.department.id)).toEqual([]);
+    expect(await db().select().from(mailOutbox).where(eq(mailOutbox.tenantId, o.tenant.id))).toEqual([]);
+  });
+
+  it('refuses an absent clerk’s time as never free', async () => {
+    const o = await office();
+    await makeAbsence(db(), o.clerks[0]!.id, new Date('2026-11-24T00:00:00Z'), new Date('2026-11-25T00:00:00Z'));
+    const response = await client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800));
+    expect(response.json.code).toBe('slot_unavailable');
+  });
+
+  it('refuses malformed and impossible requests with validation errors naming the field', async () => {
+    const o = await office();
+    const closed = await makeService(db(), o.department.id, { bookable: false });
+    const elsewhere = await office();
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['malformed e-mail', { email: 'kein-at-zeichen' }, 'email'],
+      ['too many persons for the department', { persons: 5 }, 'persons'],
+      ['too many persons at all', { persons: 21 }, 'persons'],
+      ['no persons', { persons: 0 }, 'persons'],
+      ['unknown service', { services: ['gibt-es-nicht'] }, 'services'],
+      ['service not bookable', { services: [closed.slug] }, 'services'],
+      ['another department’s service', { services: [elsewhere.services[0]!.slug] }, 'services'],
+      ['no service', { services: [] }, 'services'],
+      ['no consent', { consent: false }, 'consent'],
+      ['no name', { name: '  ' }, 'name'],
+      ['not an instant', { startsAt: 'Dienstag um acht' }, 'startsAt'],
+      ['bad phone', { phone: 'call me maybe' }, 'phone'],
+      ['bad language', { language: 'deutsch' }, 'language'],
+    ];
+    for (const [why, change, path] of cases) {
+      const response = await client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800, change));
+      expect([why, response.status, response.json.code]).toEqual([why, 400, 'validation_failed']);
+      expect(response.json.errors.map((e: { path: string }) => e.path)).toContain(path);
+    }
+    const nowhere = await client().post(
+      `/api/tenants/${o.tenant.slug}/departments/nirgends/appointments`,
+      booking(o, TUESDAY_0800),
+    );
+    expect([nowhere.status, nowhere.json.code]).toEqual([404, 'department_not_found']);
+    expect(await liveAppointments(o.department.id)).toEqual([]);
+  });
+
+  it('limits booking floods per client address and per e-mail address with 429 and Retry-After', async () => {
+    const o = await office();
+    const flood = client();
+    const statuses: number[] = [];
+    for (let i = 0; i <= BOOKING_LIMITS.perAddress.max; i++) {
+      // Never-free times: nothing is booked, but every try counts.
+      statuses.push((await flood.post(`${o.base}/appointments`, booking(o, '2026-11-28T08:00:00.000Z'))).status);
+    }
+    expect(statuses.slice(0, -1).every((s) => s === 422)).toBe(true);
+    const limited = await flood.post(`${o.base}/appointments`, booking(o, TUESDAY_0800));
+    expect(limited.status).toBe(429);
+    expect(limited.json.code).toBe('rate_limited');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    const address = citizenEmail();
+    for (let i = 0; i < BOOKING_LIMITS.perEmail.max; i++) {
+      const response = await client().post(
+        `${o.base}/appointments`,
+        booking(o, '2026-11-28T08:00:00.000Z', { email: address }),
+      );
+      expect(response.status).toBe(422);
+    }
+    // The same address in other letters is the same address.
+    const again = await client().post(
+      `${o.base}/appointments`,
+      booking(o, TUESDAY_0800, { email: address.toUpperCase() }),
+    );
+    expect(again.status).toBe(429);
+    expect(again.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await liveAppointments(o.department.id)).toEqual([]);
+  });
+});

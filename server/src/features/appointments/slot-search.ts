@@ -1,0 +1,238 @@
+import {
+  addDays,
+  dayRange,
+  formatCivilDate,
+  parseCivilDate,
+  zonedParts,
+  type CivilDate,
+  type SlotQuery,
+  type SlotsResponse,
+} from '@amtsraum/shared';
+import type { Db } from '../../db/client.js';
+import { sqlState } from '../../db/errors.js';
+import { AppError, invalidField } from '../../lib/errors.js';
+import { findDepartmentBySlugs } from '../directory/directory.repo.js';
+import { listBookableServices, type DepartmentRow, type ServiceRow } from './appointments.repo.js';
+import type { Office } from './booking-ctx.js';
+import { countAppointmentsByClerk, listClosuresBetween, loadClerkSchedules } from './schedules.repo.js';
+import { closedDateSet, SlotPlanner, type BookingActor, type DaySlots, type FreeSlot } from './slots.js';
+
+/**
+ * Finding free slots and a free clerk for one (issue 6). No double booking: the database's
+ * exclusion constraint `appointments_no_overlap` decides. The slot search only picks a clerk who
+ * looks free; the insert is the test. When it fails with 23P01 the next free clerk is tried, and
+ * when none is left the citizen hears that the slot was just taken, with the next free ones to
+ * choose from.
+ */
+
+/** How many alternatives a 409 slot_taken offers. */
+export const ALTERNATIVES = 3;
+/** Deadlocks between two inserts racing for one clerk are retried (the loser then sees 23P01). */
+const RETRIES_PER_CLERK = 3;
+
+export async function findOffice(db: Db, tenantSlug: string, departmentSlug: string): Promise<Office> {
+  const office = await findDepartmentBySlugs(db, tenantSlug, departmentSlug);
+  if (!office) throw new AppError('department_not_found');
+  return office;
+}
+
+/** The department's bookable services named by `slugs`, in that order (repeats dropped). */
+export async function resolveServices(db: Db, departmentId: string, slugs: string[]): Promise<ServiceRow[]> {
+  const bookable = new Map((await listBookableServices(db, departmentId)).map((s) => [s.slug, s]));
+  const chosen: ServiceRow[] = [];
+  for (const slug of new Set(slugs)) {
+    const service = bookable.get(slug);
+    if (!service) throw invalidField('services', 'this service cannot be booked here');
+    chosen.push(service);
+  }
+  return chosen;
+}
+
+export function checkPersons(department: DepartmentRow, persons: number): void {
+  if (persons > department.maxPersonsPerBooking) {
+    throw invalidField('persons', `at most ${department.maxPersonsPerBooking} persons per appointment`);
+  }
+}
+
+/** Σ over the chosen services of (duration + extra minutes per person × (persons − 1)). */
+export function appointmentMinutes(
+  services: Pick<ServiceRow, 'durationMinutes' | 'extraMinutesPerPerson'>[],
+  persons: number,
+): number {
+  return services.reduce(
+    (sum, service) => sum + service.durationMinutes + service.extraMinutesPerPerson * (persons - 1),
+    0,
+  );
+}
+
+export interface SlotSearchOptions {
+  department: DepartmentRow;
+  timeZone: string;
+  durationMinutes: number;
+  now: Date;
+  actor: BookingActor;
+  /** First and last date (tenant zone) the planner must know about. */
+  from: CivilDate;
+  to: CivilDate;
+  /** A moving appointment does not stand in its own way. */
+  ignoreAppointmentId?: string;
+}
+
+const laterOf = (a: CivilDate, b: CivilDate) => (formatCivilDate(a) > formatCivilDate(b) ? a : b);
+const earlierOf = (a: CivilDate, b: CivilDate) => (formatCivilDate(a) < formatCivilDate(b) ? a : b);
+
+/** Loads clerks, absences, appointments and closures for [from, to] and prepares the search. */
+export async function loadSlotPlanner(db: Db, options: SlotSearchOptions): Promise<SlotPlanner> {
+  const { department, timeZone } = options;
+  // Nothing before today or past the horizon can be booked: no need to read it.
+  const today = zonedParts(options.now, timeZone);
+  const from = laterOf(options.from, today);
+  const to = earlierOf(options.to, addDays(today, department.bookingHorizonDays));
+  const bookable = formatCivilDate(from) <= formatCivilDate(to);
+  const range = dayRange(from, to, timeZone);
+  const [clerks, closureRows] = bookable
+    ? await Promise.all([
+        loadClerkSchedules(db, department.id, range, { ignoreAppointmentId: options.ignoreAppointmentId }),
+        listClosuresBetween(db, department.tenantId, department.id, formatCivilDate(from), formatCivilDate(to)),
+      ])
+    : [[], []];
+  return new SlotPlanner({
+    timeZone,
+    now: options.now,
+    rules: {
+      horizonDays: department.bookingHorizonDays,
+      leadMinutes: department.bookingLeadMinutes,
+      sameDayReleaseTime: department.sameDayReleaseTime,
+    },
+    actor: options.actor,
+    durationMinutes: options.durationMinutes,
+    closedDates: closedDateSet(closureRows, from, to),
+    clerks,
+  });
+}
+
+/**
+ * The slot search behind `GET …/slots` (and the benchmark): free slots for `days` days from
+ * `from`, and the first later date with a free slot, up to the booking horizon.
+ */
+export async function searchFreeSlots(
+  db: Db,
+  options: Omit<SlotSearchOptions, 'to'> & { days: number },
+): Promise<{ days: DaySlots[]; nextFreeDate: string | null }> {
+  const last = addDays(options.from, options.days - 1);
+  const horizonEnd = addDays(zonedParts(options.now, options.timeZone), options.department.bookingHorizonDays);
+  const planner = await loadSlotPlanner(db, { ...options, to: horizonEnd });
+  const days = planner.range(options.from, options.days);
+  return { days, nextFreeDate: planner.nextFreeDate(addDays(last, 1)) };
+}
+
+const toSlot = (slot: FreeSlot) => ({ startsAt: slot.startsAt.toISOString(), endsAt: slot.endsAt.toISOString() });
+
+/** `GET /api/tenants/:tenant/departments/:department/slots`. */
+export async function findSlots(
+  ctx: { db: Db; now: Date },
+  options: { tenantSlug: string; departmentSlug: string; query: SlotQuery },
+): Promise<SlotsResponse> {
+  const { department, tenant } = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug);
+  const { query } = options;
+  checkPersons(department, query.persons);
+  const services = await resolveServices(ctx.db, department.id, query.services);
+  const durationMinutes = appointmentMinutes(services, query.persons);
+  const result = await searchFreeSlots(ctx.db, {
+    department,
+    timeZone: tenant.timeZone,
+    durationMinutes,
+    now: ctx.now,
+    actor: 'citizen',
+    from: query.from ? parseCivilDate(query.from) : zonedParts(ctx.now, tenant.timeZone),
+    days: query.days,
+  });
+  return {
+    timeZone: tenant.timeZone,
+    durationMinutes,
+    days: result.days.map((day) => ({ date: day.date, slots: day.slots.map(toSlot) })),
+    nextFreeDate: result.nextFreeDate,
+  };
+}
+
+/**
+ * Tries `attempt` with each clerk in turn until one commits. 23P01 (the no-overlap constraint)
+ * means that clerk was just taken: next one. Null when every clerk was taken.
+ */
+export async function withFirstFreeClerk<T>(
+  staffIds: string[],
+  attempt: (staffId: string) => Promise<T>,
+): Promise<T | null> {
+  for (const staffId of staffIds) {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt(staffId);
+      } catch (error) {
+        const state = sqlState(error);
+        if (state === '23P01') break;
+        // Two inserts checking each other's uncommitted row can deadlock; the one aborted retries
+        // and then meets the winner's committed row as 23P01.
+        if ((state === '40P01' || state === '40001') && tries < RETRIES_PER_CLERK) continue;
+        throw error;
+      }
+    }
+  }
+  return null;
+}
+
+/** Free clerks for the slot, fewest live appointments that day first (`preferred` before all). */
+export async function orderClerks(
+  db: Db,
+  staffIds: string[],
+  startsAt: Date,
+  timeZone: string,
+  preferred?: string,
+): Promise<string[]> {
+  const day = zonedParts(startsAt, timeZone);
+  const counts = await countAppointmentsByClerk(db, staffIds, dayRange(day, day, timeZone));
+  const rank = (id: string) => (id === preferred ? -1 : (counts.get(id) ?? 0));
+  return [...staffIds].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export interface SlotRequest {
+  office: Office;
+  startsAt: Date;
+  durationMinutes: number;
+  now: Date;
+  actor: BookingActor;
+  ignoreAppointmentId?: string;
+}
+
+/** The clerks free for exactly this slot; 422 when it never was a slot, 409 when it is taken. */
+export async function freeClerksFor(db: Db, request: SlotRequest): Promise<string[]> {
+  const { office, startsAt } = request;
+  const timeZone = office.tenant.timeZone;
+  const date = zonedParts(startsAt, timeZone);
+  const planner = await loadSlotPlanner(db, {
+    ...request,
+    department: office.department,
+    timeZone,
+    from: date,
+    to: date,
+  });
+  const probe = planner.probe(startsAt);
+  if (!probe.offered) throw new AppError('slot_unavailable');
+  if (probe.staffIds.length === 0) throw await slotTaken(db, request);
+  return probe.staffIds;
+}
+
+/** 409 slot_taken with the next free slots from the requested time on. */
+export async function slotTaken(db: Db, request: SlotRequest): Promise<AppError> {
+  const timeZone = request.office.tenant.timeZone;
+  const today = zonedParts(request.now, timeZone);
+  const from = laterOf(zonedParts(request.startsAt, timeZone), today);
+  const planner = await loadSlotPlanner(db, {
+    ...request,
+    department: request.office.department,
+    timeZone,
+    from,
+    to: laterOf(from, addDays(today, request.office.department.bookingHorizonDays)),
+  });
+  const alternatives = planner.nextFree(request.startsAt, ALTERNATIVES).map(toSlot);
+  return new AppError('slot_taken', { extra: { alternatives } });
+}

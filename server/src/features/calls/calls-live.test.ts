@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient } from '../../test/client.js';
+import { createTestDatabase, databaseKinds } from '../../test/databases.js';
+import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
+import { startTestServer, type TestServer } from '../../test/server.js';
+
+const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
+
+describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
+  let server: TestServer;
+  let address = 0;
+  const client = () => new TestClient(server.url, { 'x-forwarded-for': `10.5.0.${++address}` });
+
+  beforeAll(async () => {
+    server = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1' } });
+  });
+  afterAll(() => server.stop());
+
+  async function admitted() {
+    const db = server.database.db;
+    const tenant = await makeTenant(db);
+    const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
+    const signIn = async (name: string) =>
+      (await signedInClerk(db, client(), tenant.id, [department.id], { name })).browser;
+    const clerk = await signIn('Anna Schmidt');
+    const colleague = await signIn('Kollegin');
+    const citizen = client();
+    const { visit } = (
+      await citizen.post(`/api/tenants/${tenant.slug}/departments/${department.slug}/knock`, {
+        name: 'Ayşe',
+        concern: 'Ausweis',
+        language: 'tr',
+        consent: true,
+      })
+    ).json;
+    await clerk.post(`/api/staff/departments/${department.id}/visits/${visit.id}/admit`);
+    return { clerk, colleague, citizen, visitId: visit.id as string, departmentId: department.id };
+  }
+
+  it('lets the two people of a visit meet, relays signals, state and chat, and ends the call for everyone', async () => {
+    const { clerk, citizen, colleague, visitId, departmentId } = await admitted();
+    const clerkLive = await clerk.live();
+    const citizenLive = await citizen.live();
+
+    const clerkJoined = clerkLive.next('call-joined');
+    clerkLive.send({ type: 'call-join', visitId, media: camera });
+    expect((await clerkJoined).self).toMatchObject({ role: 'clerk', name: 'Anna Schmidt', canShareScreen: true });
+    expect((await clerkJoined).participants).toEqual([]);
+
+    const seenByClerk = clerkLive.next('call-participant-joined');
+    const citizenJoined = citizenLive.next('call-joined');
+    citizenLive.send({ type: 'call-join', visitId, media: { ...camera, screen: true, screenStreamId: 'sneaky' } });
+    const joined = await citizenJoined;
+    expect(joined.self).toMatchObject({ role: 'citizen', canShareScreen: false, media: { screen: false } });
+    expect(joined.participants.map((p) => p.role)).toEqual(['clerk']);
+    const citizenIdentity = (await seenByClerk).participant.identity;
+    expect((await citizen.get('/api/visit')).json.visit.state).toBe('in_call');
+
+    // Signalling goes to the named participant only, marked with who sent it.
+    const offer = citizenLive.next('call-signal');
+    clerkLive.send({
+      type: 'call-signal',
+      visitId,
+      to: citizenIdentity,
+      data: { description: { type: 'offer', sdp: 'v=0' } },
+    });
+    expect(await offer).toMatchObject({
+      from: joined.participants[0]!.identity,
+      data: { description: { type: 'offer' } },
+    });
+
+    // Camera off is seen by the other side.
+    const update = clerkLive.next('call-participant-updated');
+    citizenLive.send({ type: 'call-media', visitId, media: { ...camera, camera: false } });
+    expect((await update).participant.media.camera).toBe(false);
+
+    // Only the clerk may allow screen sharing.
+    const refused = citizenLive.next('error');
+    citizenLive.send({ type: 'call-allow-screen', visitId, identity: citizenIdentity, allowed: true });
+    expect((await refused).code).toBe('forbidden');
+    const allowed = citizenLive.next('call-participant-updated', (m) => m.participant.canShareScreen);
+    clerkLive.send({ type: 'call-allow-screen', visitId, identity: citizenIdentity, allowed: true });
+    await allowed;
+
+    const chat = clerkLive.next('call-chat');
+    citizenLive.send({ type: 'call-chat', visitId, text: 'Mein Nachname: Yılmaz' });
+    expect(await chat).toMatchObject({ name: 'Ayşe', text: 'Mein Nachname: Yılmaz' });
+
+    // A colleague who did not admit, and a stranger, are not let in.
+    for (const outsider of [colleague, client()]) {
+      const live = await outsider.live();
+      const error = live.next('error');
+      live.send({ type: 'call-join', visitId, media: camera });
+      expect((await error).code).toBe('forbidden');
+      live.close();
+    }
+
+    // The clerk finishes the visit: everyone in the call is told.
+    const endedForCitizen = citizenLive.next('call-ended');
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`);
+    expect((await endedForCitizen).visitId).toBe(visitId);
+    clerkLive.close();
+    citizenLive.close();
+  });
+
+  it('replaces a participant who joins again (a reload), and tells the others when someone drops', async () => {
+    const { clerk, citizen, visitId } = await admitted();
+    const clerkLive = await clerk.live();
+    const ready = clerkLive.next('call-joined');
+    clerkLive.send({ type: 'call-join', visitId, media: camera });
+    await ready;
+
+    const first = await citizen.live();
+    const firstJoined = clerkLive.next('call-participant-joined');
+    first.send({ type: 'call-join', visitId, media: camera });
+    const identity = (await firstJoined).participant.identity;
+
+    const second = await citizen.live(); // the reloaded page
+    const left = clerkLive.next('call-participant-left');
+    const rejoined = clerkLive.next('call-participant-joined');
+    second.send({ type: 'call-join', visitId, media: camera });
+    expect((await left).identity).toBe(identity);
+    expect((await rejoined).participant.identity).toBe(identity);
+
+    const gone = clerkLive.next('call-participant-left');
+    second.close();
+    expect((await gone).identity).toBe(identity);
+    first.close();
+    clerkLive.close();
+  });
+});

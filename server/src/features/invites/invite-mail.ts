@@ -1,0 +1,43 @@
+import type { Locale } from '@amtsraum/shared';
+import type { Ctx } from '../../deps.js';
+import { AppError } from '../../lib/errors.js';
+import { enqueueMail } from '../../mail/outbox.js';
+import { inviteMail } from '../../mail/templates.js';
+import type { Clerk } from '../staff/require-staff.js';
+import { findDepartmentContext, findInvitedAppointment } from './invites.repo.js';
+import { inviteLink, inviteState } from './invite-links.js';
+import { recordInviteAction, requireInvite } from './invites.service.js';
+
+/**
+ * The clerk sends an invite link by e-mail (`POST …/invites/:inviteId/email`). The link is signed
+ * again (the row decides validity); the e-mail is queued in the outbox, in the language chosen.
+ * Audited, but nothing in any call changes: no live event.
+ */
+export async function emailInvite(
+  ctx: Pick<Ctx, 'db' | 'events' | 'media' | 'config' | 'logger' | 'now'>,
+  clerk: Clerk,
+  inviteId: string,
+  message: { to: string; locale: Locale },
+): Promise<void> {
+  const invite = await requireInvite(ctx, clerk, inviteId);
+  const state = inviteState(invite, ctx.now);
+  if (state !== 'active') throw new AppError(`invite_${state}`);
+  const context = await findDepartmentContext(ctx.db, clerk.departmentId);
+  if (!context) throw new AppError('department_not_found');
+  const appointment = invite.appointmentId ? await findInvitedAppointment(ctx.db, invite.appointmentId) : undefined;
+  await recordInviteAction(ctx, clerk, invite, 'invite_emailed', {}, { publish: false });
+  const mail = inviteMail(
+    {
+      tenantName: context.tenantName,
+      departmentName: context.departmentName[message.locale] ?? context.departmentName.de,
+      label: invite.label,
+      role: invite.role,
+      url: await inviteLink(ctx.config, invite, ctx.now),
+      expiresAt: invite.expiresAt,
+      timeZone: context.timeZone,
+      startsAt: appointment?.startsAt ?? null,
+    },
+    message.locale,
+  );
+  await enqueueMail(ctx.db, { tenantId: invite.tenantId, kind: 'invite', to: message.to, ...mail });
+}

@@ -1,0 +1,174 @@
+import type { InviteeStatus } from '@amtsraum/shared';
+import type { Db } from '../../db/client.js';
+import type { CallGrant, Ctx } from '../../deps.js';
+import { AppError } from '../../lib/errors.js';
+import { insertAudit } from '../audit/audit.repo.js';
+import { isEnded, isWaiting } from '../visits/visit-states.js';
+import {
+  countUse,
+  findDepartmentContext,
+  findInvite,
+  findInvitedAppointment,
+  findSeat,
+  findSeatOfInvite,
+  findSeats,
+  insertGuest,
+  liveVisitFor,
+  type GuestRow,
+  type InviteRow,
+} from './invites.repo.js';
+import { inviteeIdentity, inviteState, linkExpiry } from './invite-links.js';
+import { verifyInviteToken } from './invite-token.js';
+
+/**
+ * The invitee's side of an invite link: the token is exchanged once for a seat (an
+ * `invite_guests` row, named by an httpOnly cookie) in exactly that one call with exactly the
+ * link's role. Every check reads the rows, so a revocation holds at once, in every process.
+ */
+
+type PublicCtx = Pick<Ctx, 'db' | 'events' | 'config' | 'now'>;
+
+/** Loads a seat with its invite and checks both are still good: the one gate for status and joining. */
+async function loadSeat(db: Db, guestId: string, now: Date) {
+  const row = await findSeat(db, guestId);
+  if (!row) throw new AppError('invite_invalid');
+  if (row.invite.revokedAt || row.guest.removedAt) throw new AppError('invite_revoked');
+  if (row.invite.expiresAt && row.invite.expiresAt <= now) throw new AppError('invite_expired');
+  return row;
+}
+
+/** Appointment states in which no call will come any more. */
+const APPOINTMENT_OVER = ['cancelled', 'done', 'no_show'];
+
+/**
+ * Where the invite leads now: the live visit of its call, or when that call opens (appointment
+ * links before the citizen is in). A call that is over ends the invite: `invite_call_ended`.
+ */
+async function callOf(db: Db, invite: InviteRow): Promise<{ visitId: string | null; opensAt: Date | null }> {
+  if (invite.visitId) {
+    const visit = await liveVisitFor(db, invite);
+    if (!visit || isEnded(visit.state)) throw new AppError('invite_call_ended');
+    return { visitId: isWaiting(visit.state) ? null : invite.visitId, opensAt: null };
+  }
+  const appointment = await findInvitedAppointment(db, invite.appointmentId!);
+  if (!appointment || APPOINTMENT_OVER.includes(appointment.state)) throw new AppError('invite_call_ended');
+  const visitId = (await liveVisitFor(db, invite))?.id ?? null;
+  return { visitId, opensAt: visitId ? null : appointment.startsAt };
+}
+
+async function statusOf(db: Db, invite: InviteRow, guest: GuestRow): Promise<InviteeStatus> {
+  const context = await findDepartmentContext(db, invite.departmentId);
+  if (!context) throw new AppError('invite_invalid');
+  const { visitId, opensAt } = await callOf(db, invite);
+  const base = {
+    role: invite.role,
+    label: invite.label,
+    name: guest.name ?? invite.label,
+    ...context,
+    visitId,
+    opensAt: opensAt?.toISOString() ?? null,
+  };
+  if (!visitId) return { ...base, state: 'not_started' };
+  return { ...base, state: invite.lobby && !guest.admittedAt ? 'waiting' : 'ready' };
+}
+
+/**
+ * Exchanges a link's token for a seat. The same browser opening the same link again keeps its seat
+ * (no second use is counted); anyone else needs a use left on the link.
+ */
+export async function redeemInvite(
+  ctx: PublicCtx,
+  options: { token: string; name?: string; currentGuestId: string | null },
+): Promise<{ guestId: string; status: InviteeStatus; expiresAt: Date }> {
+  const inviteId = await verifyInviteToken(
+    { secret: ctx.config.sessionSecret, origin: ctx.config.publicBaseUrl.origin },
+    options.token,
+    ctx.now,
+  );
+  if (options.currentGuestId) {
+    const mine = await findSeatOfInvite(ctx.db, options.currentGuestId, inviteId);
+    if (mine) {
+      const seat = await loadSeat(ctx.db, mine.id, ctx.now);
+      return {
+        guestId: mine.id,
+        status: await statusOf(ctx.db, seat.invite, seat.guest),
+        expiresAt: linkExpiry(seat.invite, ctx.now),
+      };
+    }
+  }
+  const seat = await ctx.db.transaction(async (tx) => {
+    const invite = await findInvite(tx, inviteId, { lock: true });
+    if (!invite) throw new AppError('invite_invalid');
+    const state = inviteState(invite, ctx.now);
+    if (state !== 'active') throw new AppError(`invite_${state}`);
+    // The call must still exist before a use is spent on it.
+    await callOf(tx, invite);
+    const counted = await countUse(tx, invite.id);
+    const guest = await insertGuest(tx, {
+      inviteId: invite.id,
+      name: options.name || null,
+      admittedAt: invite.lobby ? null : ctx.now,
+      createdAt: ctx.now,
+    });
+    if (!counted) throw new Error('redeeming an invite wrote nothing');
+    return { invite: counted, guest };
+  });
+  const visit = await liveVisitFor(ctx.db, seat.invite);
+  await insertAudit(ctx.db, {
+    tenantId: seat.invite.tenantId,
+    departmentId: seat.invite.departmentId,
+    visitId: visit?.id ?? seat.invite.visitId,
+    actorKind: 'invitee',
+    action: 'invite_used',
+    data: { inviteId: seat.invite.id, guestId: seat.guest.id, role: seat.invite.role },
+    createdAt: ctx.now,
+  });
+  await ctx.events.publish({ departmentId: seat.invite.departmentId, ...(visit ? { visitId: visit.id } : {}) });
+  return {
+    guestId: seat.guest.id,
+    status: await statusOf(ctx.db, seat.invite, seat.guest),
+    expiresAt: linkExpiry(seat.invite, ctx.now),
+  };
+}
+
+export async function inviteeStatus(ctx: PublicCtx, guestId: string | null): Promise<InviteeStatus> {
+  if (!guestId) throw new AppError('invite_invalid');
+  const seat = await loadSeat(ctx.db, guestId, ctx.now);
+  return statusOf(ctx.db, seat.invite, seat.guest);
+}
+
+/** The grant of an invitee's seat in one call; anything else about the request is ignored. */
+export async function inviteeGrant(
+  db: Db,
+  options: { guestId: string; visit: { id: string; departmentId: string; appointmentId: string | null }; now: Date },
+): Promise<CallGrant | null> {
+  const seat = await loadSeat(db, options.guestId, options.now).catch(() => null);
+  if (!seat) return null;
+  const { invite, guest } = seat;
+  const forThisCall =
+    invite.visitId === options.visit.id ||
+    (invite.appointmentId !== null && invite.appointmentId === options.visit.appointmentId);
+  if (!forThisCall || invite.departmentId !== options.visit.departmentId) return null;
+  if (invite.lobby && !guest.admittedAt) throw new AppError('invite_waiting');
+  return {
+    visitId: options.visit.id,
+    departmentId: options.visit.departmentId,
+    role: invite.role,
+    identity: inviteeIdentity(guest.id),
+    name: guest.name ?? invite.label,
+    canShareScreen: false,
+  };
+}
+
+/** Of the given invitees in a call, those whose seat is gone (removed, revoked or expired). */
+export async function seatsGone(db: Db, guestIds: string[], now: Date): Promise<Set<string>> {
+  const rows = await findSeats(db, guestIds);
+  const good = new Set(
+    rows
+      .filter(
+        (row) => !row.removedAt && !row.invite.revokedAt && !(row.invite.expiresAt && row.invite.expiresAt <= now),
+      )
+      .map((row) => row.id),
+  );
+  return new Set(guestIds.filter((id) => !good.has(id)));
+}

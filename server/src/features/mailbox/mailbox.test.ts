@@ -1,0 +1,90 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { MailboxListSchema, MailboxMessageSchema } from '@amtsraum/shared';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseConfig } from '../../config.js';
+import { enqueueMail } from '../../mail/outbox.js';
+import { TestClient } from '../../test/client.js';
+import { createTestDatabase, databaseKinds } from '../../test/databases.js';
+import { confirmationMessage as confirmation } from '../../test/mail-factories.js';
+import { startTestServer, testConfig } from '../../test/server.js';
+import { startSmtp } from '../../test/smtp.js';
+import { mailboxEnabled } from './mailbox.router.js';
+
+const recipient = () => `buerger-${crypto.randomUUID().slice(0, 8)}@example.org`;
+
+describe.each(databaseKinds)('development mailbox on %s', (kind) => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'amtsraum-mailbox-'));
+  });
+  afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
+
+  it('lists and shows messages in the embedded mode, newest first', async () => {
+    const server = await startTestServer(await createTestDatabase(kind), { env: { DATA_DIR: dataDir } });
+    try {
+      const to = recipient();
+      await enqueueMail(server.database.db, { kind: 'invite', to, subject: 'Erste', text: 'Hallo' });
+      await enqueueMail(server.database.db, confirmation(to));
+      const client = new TestClient(server.url);
+      const list = await client.get('/api/dev/mailbox');
+      expect(list.status).toBe(200);
+      expect(list.headers.get('cache-control')).toBe('no-store');
+      const { messages } = MailboxListSchema.parse(list.json);
+      expect(messages.map((m) => m.subject)).toEqual([
+        'Terminbestätigung: Bürgeramt, Montag, 23. November 2026, 10:30 Uhr',
+        'Erste',
+      ]);
+      expect(messages[0]).toMatchObject({ kind: 'confirmation', to });
+
+      const shown = await client.get(`/api/dev/mailbox/${messages[0]!.id}`);
+      expect(shown.status).toBe(200);
+      expect(shown.headers.get('cache-control')).toBe('no-store');
+      const message = MailboxMessageSchema.parse(shown.json);
+      expect(message.text).toContain('Montag, 23. November 2026');
+      expect(message.html).toContain('<html lang="de">');
+      expect(message.attachments[0]).toMatchObject({ filename: 'termin.ics' });
+      expect(Buffer.from(message.attachments[0]!.content, 'base64').toString('utf8')).toContain('BEGIN:VCALENDAR');
+
+      // The worker of the running server delivers into the outbox folder.
+      await vi.waitFor(async () => expect((await client.get('/api/dev/mailbox')).json.messages[0].state).toBe('sent'), {
+        timeout: 5_000,
+        interval: 50,
+      });
+
+      expect((await client.get(`/api/dev/mailbox/${crypto.randomUUID()}`)).status).toBe(404);
+      expect((await client.get('/api/dev/mailbox/nicht-da')).json.code).toBe('route_not_found');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('is not there when SMTP is configured', async () => {
+    const smtp = await startSmtp();
+    const server = await startTestServer(await createTestDatabase(kind), { env: { SMTP_URL: smtp.url } });
+    try {
+      const client = new TestClient(server.url);
+      const list = await client.get('/api/dev/mailbox');
+      expect(list.status).toBe(404);
+      expect(list.json.code).toBe('route_not_found');
+      expect((await client.get(`/api/dev/mailbox/${crypto.randomUUID()}`)).status).toBe(404);
+    } finally {
+      await server.stop();
+      await smtp.close();
+    }
+  });
+});
+
+describe('mailbox availability', () => {
+  it('is off in production even without SMTP', () => {
+    const production = parseConfig({
+      NODE_ENV: 'production',
+      PUBLIC_BASE_URL: 'https://amtsraum.example.de',
+      SESSION_SECRET: 'x'.repeat(40),
+    });
+    expect(mailboxEnabled(production)).toBe(false);
+    expect(mailboxEnabled(testConfig())).toBe(true);
+    expect(mailboxEnabled(testConfig({ SMTP_URL: 'smtp://mail.example.de:587' }))).toBe(false);
+  });
+});

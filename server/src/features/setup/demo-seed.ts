@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { formatCivilDate, pageUrl } from '@amtsraum/shared';
+import type { Db } from '../../db/client.js';
+import demo from './demo.installation.json' with { type: 'json' };
+import { nrwHolidays } from './holidays.js';
+import { InstallationFileSchema, type InstallationFile } from './installation.schema.js';
+import { applyInstallationIfEmpty } from './installation.service.js';
+
+/**
+ * Demo data for a first start: two municipalities, the departments Dormagen put into its virtual
+ * office, realistic services, opening hours and staff (demo.installation.json, an installation
+ * file like infra/installation.example.json, written by the same code as `npm run setup`), plus
+ * the public holidays of this year and the next, computed at seeding time.
+ */
+
+export interface DemoLogin {
+  email: string;
+  name: string;
+  password: string;
+  roles: string;
+}
+
+/** The demo installation as of `now`: this year's and next year's holidays, and each login's password. */
+export function demoInstallation(now: Date, password: string | null): InstallationFile {
+  const file = InstallationFileSchema.parse(demo);
+  const year = now.getUTCFullYear();
+  const holidays = [year, year + 1].flatMap((y) =>
+    nrwHolidays(y).map(({ date, name }) => ({ from: formatCivilDate(date), to: formatCivilDate(date), reason: name })),
+  );
+  for (const tenant of file.tenants) {
+    tenant.closures = [...tenant.closures, ...holidays];
+    // Set after parsing: SEED_DEMO_PASSWORD may be shorter than an installation file allows.
+    for (const person of tenant.staff) person.password = password ?? randomBytes(9).toString('base64url');
+  }
+  return file;
+}
+
+/**
+ * Seeds the demo installation if the database holds no municipality yet; returns the logins made,
+ * or null when there was something already. Several processes starting at once on one empty
+ * database seed it exactly once (the setup lock, see installation.service.ts).
+ */
+export async function seedDemoIfEmpty(
+  db: Db,
+  options: { now: Date; password: string | null },
+): Promise<DemoLogin[] | null> {
+  const file = demoInstallation(options.now, options.password);
+  const result = await applyInstallationIfEmpty(db, file);
+  if (!result) return null;
+  const roles = new Map(
+    file.tenants.flatMap((tenant) =>
+      tenant.staff.map((person) => {
+        const text = Object.entries(person.departments)
+          .map(([slug, role]) => `${role} ${slug}`)
+          .join(', ');
+        return [person.email, person.tenantAdmin ? `tenant admin; ${text}` : text] as const;
+      }),
+    ),
+  );
+  return result.logins.map((login) => ({ ...login, roles: roles.get(login.email) ?? '' }));
+}
+
+export function formatDemoLogins(logins: DemoLogin[], baseUrl: URL | string): string {
+  const width = Math.max(...logins.map((login) => login.email.length));
+  return [
+    '',
+    'Demo data created. Staff sign-in (shown only this once; set SEED_DEMO_PASSWORD for fixed ones):',
+    ...logins.map((login) => `  ${login.email.padEnd(width)}  ${login.password}   (${login.roles})`),
+    `Open ${pageUrl(baseUrl, 'tenant', [{ tenant: 'musterstadt' }])} to see the demo municipality.`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,54 @@
+import { and, countDistinct, eq, gt, inArray, lt } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { consolePresence } from '../../db/schema.js';
+
+/**
+ * Clerks with a console open, per department and connection: the "clerks on duty" of the wait
+ * estimate. The live hub keeps each open console's row fresh; a row not refreshed within the TTL
+ * (its process died) no longer counts and is deleted.
+ */
+export const PRESENCE_TTL_MS = 90_000;
+
+/** The row key of one console connection watching one department. */
+export const presenceKey = (connectionId: string, departmentId: string) => `${connectionId}:${departmentId}`;
+
+export async function countClerksOnDuty(db: Db, departmentId: string, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: countDistinct(consolePresence.staffId) })
+    .from(consolePresence)
+    .where(
+      and(
+        eq(consolePresence.departmentId, departmentId),
+        gt(consolePresence.seenAt, new Date(now.getTime() - PRESENCE_TTL_MS)),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+export async function markPresent(
+  db: Db,
+  entry: { connectionId: string; staffId: string; departmentId: string; now: Date },
+): Promise<void> {
+  await db
+    .insert(consolePresence)
+    .values({
+      connectionId: presenceKey(entry.connectionId, entry.departmentId),
+      staffId: entry.staffId,
+      departmentId: entry.departmentId,
+      seenAt: entry.now,
+    })
+    .onConflictDoUpdate({ target: consolePresence.connectionId, set: { seenAt: entry.now } });
+}
+
+export async function clearPresence(db: Db, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.delete(consolePresence).where(inArray(consolePresence.connectionId, keys));
+}
+
+/** Keeps the given consoles on duty, and drops those no process has refreshed within the TTL. */
+export async function refreshPresence(db: Db, keys: string[], now: Date): Promise<void> {
+  if (keys.length > 0) {
+    await db.update(consolePresence).set({ seenAt: now }).where(inArray(consolePresence.connectionId, keys));
+  }
+  await db.delete(consolePresence).where(lt(consolePresence.seenAt, new Date(now.getTime() - PRESENCE_TTL_MS)));
+}

@@ -1,0 +1,206 @@
+import type { VisitState } from '@amtsraum/shared';
+import { and, eq, inArray, lt, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { appointments, visits } from '../../db/schema.js';
+import { AppError } from '../../lib/errors.js';
+import { queueOrder } from './queue-order.js';
+
+/**
+ * A visit's states and every change between them (DESIGN.md: every state change goes through one
+ * module of transitions), used by every feature and both call transports:
+ *
+ *   enqueue ─▶ waiting ─admit─▶ admitted ─enterCall─▶ in_call ─finish─▶ done
+ *                 ├─decline─▶ declined       │
+ *                 ├─expire──▶ expired        │
+ *                 └─leave───▶ left ◀─leave───┘ (admitted only; a call is ended by the clerk)
+ *
+ * Each transition is one conditional UPDATE with the state it starts from in its `where`, so of
+ * two clerks or processes acting at once exactly one wins and the other gets `undefined` (or an
+ * empty list) back. Transitions change rows only; the audit entry and the live event are the
+ * caller's, who knows who acted.
+ */
+
+/** In the queue. */
+export const WAITING = ['waiting'] as const satisfies readonly VisitState[];
+/** Let in by a clerk: admitted (on the way into the call) or in the call. */
+export const WITH_CLERK = ['admitted', 'in_call'] as const satisfies readonly VisitState[];
+/** In the queue or with a clerk: what the door, the console and the citizen's page show. */
+export const ACTIVE = [...WAITING, ...WITH_CLERK] as const satisfies readonly VisitState[];
+/** Over, one way or another. (`no_show` is in the list of states, but appointments are what miss.) */
+export const ENDED = ['done', 'declined', 'left', 'expired', 'no_show'] as const satisfies readonly VisitState[];
+/** What the citizen may still walk away from; a call is ended by the clerk. */
+const LEAVABLE = ['waiting', 'admitted'] as const satisfies readonly VisitState[];
+
+const within = (group: readonly VisitState[]) => (state: VisitState) => group.includes(state);
+export const isWaiting = within(WAITING);
+export const isWithClerk = within(WITH_CLERK);
+export const isActive = within(ACTIVE);
+export const isEnded = within(ENDED);
+
+/** For a `where` on visits: the visit's state is in `group`. */
+export const stateIn = (group: readonly VisitState[]): SQL => inArray(visits.state, [...group]);
+
+/** What callers need of a visit that changed: for its audit entry, its event and its appointment. */
+const changed = {
+  id: visits.id,
+  tenantId: visits.tenantId,
+  departmentId: visits.departmentId,
+  appointmentId: visits.appointmentId,
+};
+export type ChangedVisit = { id: string; tenantId: string; departmentId: string; appointmentId: string | null };
+
+/**
+ * A new visit enters its department's queue, waiting: a knock, or an appointment arrival.
+ * `db` may be a transaction handle (the knock's cap check, the arrival's appointment lock).
+ */
+export async function enqueue(
+  db: Db,
+  values: Omit<typeof visits.$inferInsert, 'state' | 'id'> & { createdAt: Date },
+): Promise<string> {
+  const [row] = await db
+    .insert(visits)
+    .values({ ...values, state: 'waiting', lastSeenAt: values.createdAt })
+    .returning({ id: visits.id });
+  if (!row) throw new Error('insert returned nothing');
+  return row.id;
+}
+
+/**
+ * A clerk lets one waiting visit in: the given one, or for `'next'` the first in queue order.
+ * Of two clerks admitting the same person exactly one wins; two pressing "next" take two different
+ * people (SKIP LOCKED); a clerk already with someone is refused by the database itself
+ * (`visits_one_active_per_clerk`): `clerk_busy`.
+ */
+export async function admit(
+  db: Db,
+  options: { departmentId: string; visitId: string | 'next'; staffId: string; now: Date },
+): Promise<{ id: string; tenantId: string } | undefined> {
+  try {
+    return await db.transaction(async (tx) => {
+      let visitId = options.visitId;
+      if (visitId === 'next') {
+        const [first] = await tx
+          .select({ id: visits.id })
+          .from(visits)
+          .where(and(eq(visits.departmentId, options.departmentId), stateIn(WAITING)))
+          .orderBy(...queueOrder(options.now))
+          .limit(1)
+          .for('update', { skipLocked: true });
+        if (!first) throw new AppError('queue_empty');
+        visitId = first.id;
+      }
+      const [row] = await tx
+        .update(visits)
+        .set({ state: 'admitted', admittedBy: options.staffId, admittedAt: options.now })
+        .where(and(eq(visits.id, visitId), eq(visits.departmentId, options.departmentId), stateIn(WAITING)))
+        .returning({ id: visits.id, tenantId: visits.tenantId });
+      return row;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'visits_one_active_per_clerk')) throw new AppError('clerk_busy');
+    throw error;
+  }
+}
+
+/**
+ * The first participant is in the call (a peer-to-peer join, or LiveKit's webhook). Undefined when
+ * the visit was in the call already, or is no longer admitted.
+ */
+export async function enterCall(db: Db, visitId: string): Promise<{ departmentId: string } | undefined> {
+  const [row] = await db
+    .update(visits)
+    .set({ state: 'in_call' })
+    .where(and(eq(visits.id, visitId), eq(visits.state, 'admitted')))
+    .returning({ departmentId: visits.departmentId });
+  return row;
+}
+
+/** The clerk who admitted the visit finishes it: served. */
+export async function finish(
+  db: Db,
+  options: { departmentId: string; visitId: string; staffId: string; now: Date },
+): Promise<ChangedVisit | undefined> {
+  const [row] = await db
+    .update(visits)
+    .set({ state: 'done', endedAt: options.now })
+    .where(
+      and(
+        eq(visits.id, options.visitId),
+        eq(visits.departmentId, options.departmentId),
+        eq(visits.admittedBy, options.staffId),
+        stateIn(WITH_CLERK),
+      ),
+    )
+    .returning(changed);
+  if (row) await settleArrivals(db, [row.appointmentId], 'served');
+  return row;
+}
+
+/** A clerk turns a waiting visit away, with an optional note the citizen sees. */
+export async function decline(
+  db: Db,
+  options: { departmentId: string; visitId: string; note: string | null; now: Date },
+): Promise<ChangedVisit | undefined> {
+  const [row] = await db
+    .update(visits)
+    .set({ state: 'declined', endedAt: options.now, declineNote: options.note })
+    .where(and(eq(visits.id, options.visitId), eq(visits.departmentId, options.departmentId), stateIn(WAITING)))
+    .returning(changed);
+  if (row) await settleArrivals(db, [row.appointmentId], 'not_served');
+  return row;
+}
+
+/** The citizen leaves the queue, or an admission they no longer want. */
+export async function leave(db: Db, options: { visitId: string; now: Date }): Promise<ChangedVisit | undefined> {
+  const [row] = await db
+    .update(visits)
+    .set({ state: 'left', endedAt: options.now })
+    .where(and(eq(visits.id, options.visitId), stateIn(LEAVABLE)))
+    .returning(changed);
+  if (row) await settleArrivals(db, [row.appointmentId], 'not_served');
+  return row;
+}
+
+/**
+ * Waiting citizens unseen since `cutoff` are dropped. Safe in several processes at once: the
+ * conditional update hands each visit to exactly one of them.
+ */
+export async function expireAbsent(db: Db, options: { cutoff: Date; now: Date }): Promise<ChangedVisit[]> {
+  const expired = await db
+    .update(visits)
+    .set({ state: 'expired', endedAt: options.now })
+    .where(and(stateIn(WAITING), lt(visits.lastSeenAt, options.cutoff)))
+    .returning(changed);
+  await settleArrivals(
+    db,
+    expired.map((row) => row.appointmentId),
+    'not_served',
+  );
+  return expired;
+}
+
+/**
+ * What an arrival's end means for its appointment, settled here so that no way of ending a visit
+ * can forget it (the appointments feature depends on visits, never the other way round; this
+ * writes the appointment's state column and nothing else). Served: `done`. Not served (the citizen
+ * left, was gone past the grace period, or was declined): back to `booked`, so the join link lets
+ * them in again until the appointment's end; after that a clerk can mark a no-show.
+ */
+async function settleArrivals(
+  db: Db,
+  appointmentIds: (string | null)[],
+  outcome: 'served' | 'not_served',
+): Promise<void> {
+  const ids = appointmentIds.filter((id): id is string => id !== null);
+  if (ids.length === 0) return;
+  await db
+    .update(appointments)
+    .set({ state: outcome === 'served' ? 'done' : 'booked' })
+    .where(
+      and(
+        inArray(appointments.id, ids),
+        outcome === 'served' ? inArray(appointments.state, ['arrived', 'booked']) : eq(appointments.state, 'arrived'),
+      ),
+    );
+}

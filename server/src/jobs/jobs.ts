@@ -1,0 +1,79 @@
+import { ctxOf, type AppDeps } from '../deps.js';
+import { announceDueArrivals } from '../features/appointments/due-arrivals.js';
+import { sendDueReminders } from '../features/appointments/reminders.js';
+import { expireAbsentVisits } from '../features/visits/visits.service.js';
+import type { LiveHub } from '../live/live.hub.js';
+import type { MailWorker } from '../mail/mail.worker.js';
+import { purgePersonalData } from './retention.js';
+import type { Job } from './scheduler.js';
+
+/** How often the jobs run; tests shorten them. */
+export interface JobIntervals {
+  /** WebSocket pings and console presence. Default 15 s. */
+  heartbeatMs?: number;
+  /** Retention purge and the expiry of citizens gone past the grace period. Default 15 s. */
+  sweepMs?: number;
+  /** Arrivals whose start has come, and reminder e-mails. Default one minute. */
+  appointmentsMs?: number;
+  /** A look at the mail outbox besides the wake-ups on every queued message. Default 5 s. */
+  mailPollMs?: number;
+}
+
+/**
+ * Every timer of a server process. Each job is safe in several processes at once: updates are
+ * conditional (an expired visit, a reminder, an outbox row goes to exactly one process) and live
+ * events only say "look again".
+ */
+export function serverJobs(
+  deps: AppDeps,
+  parts: { hub: LiveHub; mailWorker: MailWorker | null },
+  intervals: JobIntervals = {},
+): Job[] {
+  const heartbeatMs = intervals.heartbeatMs ?? 15_000;
+  const sweepMs = intervals.sweepMs ?? 15_000;
+  const appointmentsMs = intervals.appointmentsMs ?? 60_000;
+  const { config } = deps;
+  const startedAt = Date.now();
+  const jobs: Job[] = [
+    { name: 'live.heartbeat', everyMs: heartbeatMs, run: () => parts.hub.heartbeat() },
+    { name: 'live.presence', everyMs: heartbeatMs, run: () => parts.hub.refreshPresence() },
+    {
+      name: 'visits.purge',
+      everyMs: sweepMs,
+      run: () => purgePersonalData(deps.database.db, config.retentionDays, deps.now()),
+    },
+    {
+      name: 'visits.expire',
+      everyMs: sweepMs,
+      run: async () => {
+        // Right after a restart, citizens have not had the chance to reconnect: do not drop them yet.
+        if (Date.now() - startedAt < config.visitGraceSeconds * 1000) return;
+        await expireAbsentVisits(ctxOf(deps), config.visitGraceSeconds);
+      },
+    },
+    dueArrivalsJob(deps, appointmentsMs),
+    {
+      name: 'appointments.reminders',
+      everyMs: appointmentsMs,
+      run: () => sendDueReminders({ db: deps.database.db, config, now: deps.now(), logger: deps.logger }),
+    },
+  ];
+  const { mailWorker } = parts;
+  if (mailWorker)
+    jobs.push({ name: 'mail.outbox', everyMs: intervals.mailPollMs ?? 5_000, run: () => mailWorker.wake() });
+  return jobs;
+}
+
+/** Tells the live hub about departments where an arrival's booked start has passed since the last round. */
+export function dueArrivalsJob(deps: Pick<AppDeps, 'database' | 'events' | 'now'>, everyMs: number): Job {
+  let since = deps.now();
+  return {
+    name: 'appointments.arrivals',
+    everyMs,
+    async run() {
+      const now = deps.now();
+      await announceDueArrivals({ db: deps.database.db, events: deps.events, now }, since);
+      since = now;
+    },
+  };
+}

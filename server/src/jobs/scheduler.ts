@@ -1,0 +1,57 @@
+import type { Logger } from '../lib/logger.js';
+
+/** One recurring piece of housekeeping. */
+export interface Job {
+  /** For the log: `<area>.<what>`, e.g. `visits.expire`. */
+  name: string;
+  everyMs: number;
+  run(): Promise<unknown> | void;
+}
+
+/**
+ * Runs every timer of a server process (jobs.ts lists them), so there is one place to see what
+ * runs when, and one `stop()` that waits for the rounds in progress. A round still running is not
+ * overtaken by the next; a failing round is logged and tried again at the next interval. Every job
+ * is safe to run in several processes at once (each says why).
+ */
+export class Scheduler {
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly jobs: Job[],
+    private readonly logger: Pick<Logger, 'warn'>,
+  ) {}
+
+  start(): void {
+    for (const job of this.jobs) {
+      let round: Promise<void> | null = null;
+      const timer = setInterval(() => {
+        if (round || this.stopped) return;
+        round = this.runOnce(job).finally(() => {
+          this.running.delete(round!);
+          round = null;
+        });
+        this.running.add(round);
+      }, job.everyMs);
+      timer.unref();
+      this.timers.push(timer);
+    }
+  }
+
+  private async runOnce(job: Job): Promise<void> {
+    try {
+      await job.run();
+    } catch (error) {
+      this.logger.warn({ err: error, job: job.name }, 'scheduled job failed');
+    }
+  }
+
+  /** No new rounds; resolves when the rounds in progress have finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    await Promise.all([...this.running]);
+  }
+}

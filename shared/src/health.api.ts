@@ -1,0 +1,10 @@
+import { z } from 'zod';
+
+/** `GET /api/health`: liveness and readiness in one, for load balancers and monitoring. */
+export const HealthResponseSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  database: z.object({ kind: z.enum(['pglite', 'postgres']), reachable: z.boolean() }),
+  media: z.object({ mode: z.enum(['p2p', 'livekit']) }),
+  version: z.string(),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;

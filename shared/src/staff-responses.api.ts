@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { StaffAppointmentSchema } from './appointments.api.js';
+
+// Answers to clerks' actions in the console that no other file describes yet; the web client
+// parses them, and the server may use them to type its answers.
+
+/** `POST /api/staff/departments/:departmentId/visits/:visitId/admit` and `…/admit-next`. */
+export const AdmitResponseSchema = z.object({ visitId: z.uuid() });
+export type AdmitResponse = z.infer<typeof AdmitResponseSchema>;
+
+/** A clerk's booking, move or cancellation of an appointment: the appointment as it is now. */
+export const StaffAppointmentResponseSchema = z.object({ appointment: StaffAppointmentSchema });
+export type StaffAppointmentResponse = z.infer<typeof StaffAppointmentResponseSchema>;

@@ -1,8 +1,0 @@
-import { getLiveClient } from '../app/live-client';
-import { liveClientChannel } from './live-channel';
-import type { SignallingChannel } from './signalling';
-
-/** The signalling channel of a peer-to-peer call: the page's one live WebSocket. */
-export function openCallChannel(): SignallingChannel & { close(): void } {
-  return liveClientChannel(getLiveClient());
-}

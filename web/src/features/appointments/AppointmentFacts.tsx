@@ -1,0 +1,70 @@
+import type { CitizenAppointment, LocalizedText } from '@amtsraum/shared';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocalize } from '../../lib/useLocalize';
+import { formatClock, formatLongDate } from '../../ui/format';
+import { useLanguageName } from '../../ui/LanguageOptions';
+import { ZoneNote } from '../../ui/ZoneNote';
+
+/** One line of a `<dl className="facts">`: term and value side by side where there is room. */
+export function Fact({ term, testId, children }: { term: string; testId?: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd data-testid={testId}>{children}</dd>
+    </div>
+  );
+}
+
+/** "Beratung, Reisepass": the services' names, each marked when it is in another language. */
+export function ServiceNames({ services }: { services: { slug: string; name: LocalizedText }[] }) {
+  const localize = useLocalize();
+  return services.map((service, position) => {
+    const name = localize(service.name);
+    return (
+      <span key={service.slug} lang={name.lang}>
+        {position > 0 && ', '}
+        {name.text}
+      </span>
+    );
+  });
+}
+
+/** Date and time (in the municipality's zone), office, services, persons and language of an appointment. */
+export function AppointmentFacts({ appointment }: { appointment: CitizenAppointment }) {
+  const { t, i18n } = useTranslation('appointments');
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const localize = useLocalize();
+  const languageName = useLanguageName();
+  const start = new Date(appointment.startsAt);
+  const end = new Date(appointment.endsAt);
+  const department = localize(appointment.departmentName);
+
+  return (
+    <>
+      <dl className="facts" data-testid="appointment-facts">
+        <Fact term={t('summary.when')} testId="appointment-when">
+          {t('summary.whenRange', {
+            date: formatLongDate(start, locale, appointment.timeZone),
+            time: formatClock(start, locale, appointment.timeZone),
+            end: formatClock(end, locale, appointment.timeZone),
+          })}
+        </Fact>
+        <Fact term={t('summary.office')}>
+          <span lang={department.lang}>{department.text}</span>, {appointment.tenantName}
+        </Fact>
+        <Fact term={t('summary.services')}>
+          <ServiceNames services={appointment.services} />
+        </Fact>
+        <Fact term={t('summary.persons')}>{appointment.persons}</Fact>
+        <Fact term={t('summary.name')}>{appointment.name}</Fact>
+        <Fact term={t('summary.language')}>
+          {languageName(appointment.language)}
+          {appointment.interpreterLanguage &&
+            `; ${t('summary.interpreter', { language: languageName(appointment.interpreterLanguage) })}`}
+        </Fact>
+      </dl>
+      <ZoneNote timeZone={appointment.timeZone} />
+    </>
+  );
+}

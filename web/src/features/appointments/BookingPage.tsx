@@ -1,0 +1,126 @@
+import { pagePath, type BookingInfo, type CitizenAppointment, type DepartmentResponse } from '@amtsraum/shared';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import type { LoadState } from '../../lib/useLoad';
+import { useLocalize } from '../../lib/useLocalize';
+import { Breadcrumbs } from '../../ui/Breadcrumbs';
+import { LoadStateView } from '../../ui/LoadStateView';
+import { PageHeading } from '../../ui/PageHeading';
+import { TenantBanner, useDepartment } from '../directory';
+import { book, useBookingInfo } from './api';
+import { BOOKING_STEPS, BookingFlow, type BookingDraft, type BookingStep } from './BookingFlow';
+import { Confirmation } from './Confirmation';
+
+/** Both requests as one state: the page shows once the directory entry and the booking rules are there. */
+function useBookingPage(tenant: string, department: string): LoadState<[DepartmentResponse, BookingInfo]> {
+  const directory = useDepartment(tenant, department);
+  const booking = useBookingInfo(tenant, department);
+  if (directory.status === 'error') return { ...directory, previous: null };
+  if (booking.status === 'error') return { ...booking, previous: null };
+  if (directory.status === 'loading' || booking.status === 'loading')
+    return { status: 'loading', previous: null, reload: directory.reload };
+  return { status: 'success', data: [directory.data, booking.data], reload: directory.reload };
+}
+
+/** `/:tenant/:department/termin`: book a video appointment without an account (issue 6). */
+export function BookingPage() {
+  const { tenant = '', department = '' } = useParams();
+  const state = useBookingPage(tenant, department);
+  return (
+    <LoadStateView state={state} tenantSlug={tenant}>
+      {([directory, info]) => <Booking directory={directory} info={info} />}
+    </LoadStateView>
+  );
+}
+
+function isStep(value: unknown): value is BookingStep {
+  return typeof value === 'string' && (BOOKING_STEPS as readonly string[]).includes(value);
+}
+
+/** The step lives in the history entry, so the browser's Back button goes back a step. */
+function useHistoryStep(): [BookingStep, (step: BookingStep) => void] {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const state: unknown = location.state;
+  const asked = state && typeof state === 'object' && 'bookingStep' in state ? state.bookingStep : undefined;
+  const step = isStep(asked) ? asked : 'services';
+  const go = (next: BookingStep) => {
+    if (next === step) return;
+    const target = { pathname: location.pathname, search: location.search };
+    // One step back is the previous history entry: go there, so Back and Forward stay in step.
+    if (BOOKING_STEPS.indexOf(next) === BOOKING_STEPS.indexOf(step) - 1 && isStep(asked)) void navigate(-1);
+    else void navigate(target, { state: { bookingStep: next } });
+  };
+  return [step, go];
+}
+
+function Booking({ directory: { tenant, department }, info }: { directory: DepartmentResponse; info: BookingInfo }) {
+  const { t } = useTranslation('appointments');
+  const localize = useLocalize();
+  const name = localize(department.name);
+  const [step, setStep] = useHistoryStep();
+  const [booked, setBooked] = useState<CitizenAppointment | null>(null);
+  const [round, setRound] = useState(0);
+
+  const submit = async (draft: BookingDraft) => {
+    const appointment = await book(tenant.slug, department.slug, {
+      ...draft,
+      email: draft.email ?? '',
+      consent: true,
+    });
+    setBooked(appointment);
+  };
+
+  const title = booked ? t('confirmation.title') : t('page.title');
+  return (
+    <>
+      <Breadcrumbs
+        items={[
+          { label: tenant.name, to: pagePath('tenant', { tenant: tenant.slug }) },
+          { label: name.text, to: pagePath('department', { tenant: tenant.slug, department: department.slug }) },
+          { label: t('page.breadcrumb') },
+        ]}
+      />
+      <TenantBanner tenant={tenant}>
+        <p className="tenant-banner__kicker" lang={name.lang}>
+          {name.text}
+        </p>
+        <PageHeading title={`${title} – ${name.text}`}>{t('page.heading')}</PageHeading>
+      </TenantBanner>
+
+      {info.services.length === 0 ? (
+        <div className="panel" data-testid="booking-unavailable">
+          <p>{t('page.noServices')}</p>
+          <p>
+            <Link to={pagePath('department', { tenant: tenant.slug, department: department.slug })}>
+              {t('page.back', { department: name.text })}
+            </Link>
+          </p>
+        </div>
+      ) : booked ? (
+        <Confirmation
+          appointment={booked}
+          onAnother={() => {
+            setBooked(null);
+            setRound((n) => n + 1);
+            setStep('services');
+          }}
+        />
+      ) : (
+        <>
+          {step === 'services' && <p className="lead">{t('page.intro')}</p>}
+          <BookingFlow
+            key={round}
+            info={info}
+            mode="citizen"
+            headingLevel={2}
+            step={step}
+            onStep={setStep}
+            onSubmit={submit}
+          />
+        </>
+      )}
+    </>
+  );
+}

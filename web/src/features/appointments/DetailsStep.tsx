@@ -1,0 +1,325 @@
+import type { LocalizedText, Slot } from '@amtsraum/shared';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toApiError, type ApiError } from '../../lib/api';
+import { DocumentList } from '../../ui/DocumentList';
+import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { LanguageFields } from '../../ui/LanguageFields';
+import { AlternativeSlots } from './AlternativeSlots';
+import { EMAIL_PATTERN, PHONE_PATTERN } from './booking-rules';
+import { useSlotName } from './useSlotName';
+
+export interface Details {
+  name: string;
+  email: string;
+  phone: string;
+  language: string;
+  needsInterpreter: boolean;
+  interpreterLanguage: string;
+  concern: string;
+  consent: boolean;
+}
+
+type FieldName = 'name' | 'email' | 'phone' | 'interpreterLanguage' | 'concern' | 'consent';
+const FIELD_ORDER: FieldName[] = ['name', 'email', 'phone', 'interpreterLanguage', 'concern', 'consent'];
+
+type Conflict = { kind: 'taken'; alternatives: Slot[] } | { kind: 'unavailable' } | null;
+
+interface DetailsStepProps {
+  /** A citizen books for themselves (e-mail and consent required); a clerk for a caller. */
+  mode: 'citizen' | 'staff';
+  value: Details;
+  onChange: (value: Details) => void;
+  timeZone: string;
+  /** What was chosen so far, shown above the form. */
+  summary: ReactNode;
+  documents: LocalizedText[];
+  onBack: () => void;
+  /** Sends the booking; rejects with the API's error. */
+  onSubmit: () => Promise<void>;
+  /** A free slot offered after the chosen one was taken. */
+  onPickAlternative: (slot: Slot) => void;
+}
+
+/** Step 3: who comes, how to reach them, the documents to bring, and the binding booking. */
+export function DetailsStep({
+  mode,
+  value,
+  onChange,
+  timeZone,
+  summary,
+  documents,
+  onBack,
+  onSubmit,
+  onPickAlternative,
+}: DetailsStepProps) {
+  const { t } = useTranslation('appointments');
+  const { t: tErrors } = useTranslation('errors');
+  const slotName = useSlotName(timeZone);
+  const id = useId();
+  const fields = useFieldErrors(FIELD_ORDER);
+  const { setErrors } = fields;
+  const [failure, setFailure] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<Conflict>(null);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const conflictRef = useRef<HTMLDivElement>(null);
+  const pickedRef = useRef<HTMLParagraphElement>(null);
+  // Focus moves to what needs reading first, once it is rendered (after an await, React may
+  // render later than any timer would fire).
+  const [focusRequest, setFocusRequest] = useState<{ target: 'summary' | 'conflict' | 'picked'; n: number } | null>(
+    null,
+  );
+  const focusOn = (target: 'summary' | 'conflict' | 'picked') => {
+    setFocusRequest((previous) => ({ target, n: (previous?.n ?? 0) + 1 }));
+  };
+  useEffect(() => {
+    if (!focusRequest) return;
+    const refs = { summary: summaryRef, conflict: conflictRef, picked: pickedRef };
+    refs[focusRequest.target].current?.focus();
+  }, [focusRequest]);
+
+  const set = <K extends keyof Details>(key: K, next: Details[K]) => {
+    onChange({ ...value, [key]: next });
+  };
+
+  const validate = (): FieldErrors<FieldName> => {
+    const found: FieldErrors<FieldName> = {};
+    const name = value.name.trim();
+    if (!name) found.name = t('details.errors.name');
+    else if (name.length > 80) found.name = t('details.errors.nameTooLong');
+    const email = value.email.trim();
+    if (mode === 'citizen' && !email) found.email = t('details.errors.email');
+    else if (email && (!EMAIL_PATTERN.test(email) || email.length > 254))
+      found.email = t('details.errors.emailInvalid');
+    const phone = value.phone.trim();
+    if (phone && (!PHONE_PATTERN.test(phone) || phone.length > 40)) found.phone = t('details.errors.phone');
+    if (value.needsInterpreter && !value.interpreterLanguage)
+      found.interpreterLanguage = t('details.errors.interpreterLanguage');
+    if (value.concern.trim().length > 500) found.concern = t('details.errors.concernTooLong');
+    if (mode === 'citizen' && !value.consent) found.consent = t('details.errors.consent');
+    return found;
+  };
+
+  const showErrors = (fieldErrors: FieldErrors<FieldName>, formFailure: string | null) => {
+    setErrors(fieldErrors);
+    setFailure(formFailure);
+    focusOn('summary');
+  };
+
+  const fromServer = (error: ApiError): FieldErrors<FieldName> => {
+    const found: FieldErrors<FieldName> = {};
+    for (const { path } of error.extras.fieldErrors ?? []) {
+      const field = fields.fieldAt(path);
+      if (field && !found[field]) found[field] = t(`details.errors.${field}`);
+    }
+    return found;
+  };
+
+  const describe = (error: ApiError) =>
+    error.code === 'rate_limited' && error.extras.retryAfter
+      ? t('details.rateLimited', { count: Math.ceil(error.extras.retryAfter / 60) })
+      : tErrors(`codes.${error.code}`);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (submitting) return;
+    setConflict(null);
+    setPicked(null);
+    const found = validate();
+    if (Object.keys(found).length > 0) return showErrors(found, null);
+    setSubmitting(true);
+    try {
+      await onSubmit();
+    } catch (caught) {
+      const error = toApiError(caught);
+      setSubmitting(false);
+      if (error.code === 'slot_taken') {
+        setErrors({});
+        setFailure(null);
+        setConflict({ kind: 'taken', alternatives: error.extras.alternatives ?? [] });
+        focusOn('conflict');
+      } else if (error.code === 'slot_unavailable') {
+        setErrors({});
+        setFailure(null);
+        setConflict({ kind: 'unavailable' });
+        focusOn('conflict');
+      } else if (error.code === 'validation_failed') {
+        const fieldErrors = fromServer(error);
+        showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describe(error));
+      } else {
+        showErrors({}, describe(error));
+      }
+    }
+  };
+
+  return (
+    <form noValidate onSubmit={(event) => void submit(event)} aria-label={t('details.formLabel')}>
+      <div className="booking-summary" data-testid="booking-summary">
+        {summary}
+      </div>
+      {picked && (
+        <p ref={pickedRef} tabIndex={-1} className="notice notice--info" data-testid="alternative-picked">
+          {picked}
+        </p>
+      )}
+
+      {conflict && (
+        <div ref={conflictRef} tabIndex={-1} className="panel panel--notice" data-testid="slot-conflict">
+          {conflict.kind === 'taken' ? (
+            <>
+              <p>{t('details.taken')}</p>
+              {conflict.alternatives.length > 0 ? (
+                <AlternativeSlots
+                  slots={conflict.alternatives}
+                  timeZone={timeZone}
+                  listTestId="alternatives"
+                  onPick={(slot) => {
+                    onPickAlternative(slot);
+                    setConflict(null);
+                    setPicked(t('details.alternativePicked', { slot: slotName(slot.startsAt) }));
+                    focusOn('picked');
+                  }}
+                />
+              ) : (
+                <p>{t('details.noAlternatives')}</p>
+              )}
+            </>
+          ) : (
+            <p>{t('details.unavailable')}</p>
+          )}
+          <button type="button" className="button button--secondary" onClick={onBack}>
+            {t('details.otherSlot')}
+          </button>
+        </div>
+      )}
+
+      <ErrorSummary
+        ref={summaryRef}
+        fields={fields}
+        failure={failure}
+        failureTestId="booking-failure"
+        title={t('details.errorSummary')}
+        titleElement="p"
+      />
+
+      <Field fields={fields} field="name" label={t('details.name')}>
+        {(control) => (
+          <input
+            {...control}
+            type="text"
+            autoComplete={mode === 'citizen' ? 'name' : 'off'}
+            maxLength={80}
+            value={value.name}
+            onChange={(event) => {
+              set('name', event.target.value);
+            }}
+          />
+        )}
+      </Field>
+
+      <Field
+        fields={fields}
+        field="email"
+        label={mode === 'citizen' ? t('details.email') : t('details.emailOptional')}
+        hint={mode === 'citizen' ? t('details.emailHint') : t('details.emailHintStaff')}
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="email"
+            autoComplete={mode === 'citizen' ? 'email' : 'off'}
+            maxLength={254}
+            value={value.email}
+            onChange={(event) => {
+              set('email', event.target.value);
+            }}
+          />
+        )}
+      </Field>
+
+      <Field fields={fields} field="phone" label={t('details.phone')} hint={t('details.phoneHint')}>
+        {(control) => (
+          <input
+            {...control}
+            type="tel"
+            autoComplete={mode === 'citizen' ? 'tel' : 'off'}
+            maxLength={40}
+            value={value.phone}
+            onChange={(event) => {
+              set('phone', event.target.value);
+            }}
+          />
+        )}
+      </Field>
+
+      <LanguageFields
+        value={value}
+        onChange={(change) => {
+          onChange({ ...value, ...change });
+        }}
+        fields={fields}
+        labels={{
+          language: t('details.language'),
+          needInterpreter: mode === 'citizen' ? t('details.needInterpreter') : t('details.needInterpreterStaff'),
+          interpreterLanguage: t('details.interpreterLanguage'),
+          choose: t('details.choose'),
+        }}
+      />
+
+      <Field fields={fields} field="concern" label={t('details.concern')} hint={t('details.concernHint')}>
+        {(control) => (
+          <textarea
+            {...control}
+            rows={3}
+            maxLength={500}
+            value={value.concern}
+            onChange={(event) => {
+              set('concern', event.target.value);
+            }}
+          />
+        )}
+      </Field>
+
+      <section className="booking-documents" aria-labelledby={`${id}-documents`} data-testid="booking-documents">
+        <p id={`${id}-documents`} className="booking-documents__title">
+          {mode === 'citizen' ? t('details.documentsHeading') : t('details.documentsHeadingStaff')}
+        </p>
+        {documents.length === 0 ? (
+          <p>{t('details.noDocuments')}</p>
+        ) : (
+          <DocumentList documents={documents} className="documents" />
+        )}
+      </section>
+
+      {mode === 'citizen' && (
+        <PrivacyConsent
+          fields={fields}
+          field="consent"
+          summary={t('details.privacySummary')}
+          points={[
+            t('details.privacyStored'),
+            t('details.privacyWhy'),
+            t('details.privacyDeleted'),
+            t('details.privacyNoRecording'),
+          ]}
+          label={t('details.consent')}
+          checked={value.consent}
+          onChange={(checked) => {
+            set('consent', checked);
+          }}
+        />
+      )}
+
+      <div className="button-row">
+        <button type="button" className="button button--secondary" onClick={onBack}>
+          {t('steps.back')}
+        </button>
+        <button type="submit" className="button" aria-disabled={submitting || undefined}>
+          {submitting ? t('details.submitting') : mode === 'citizen' ? t('details.submit') : t('details.submitStaff')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,79 @@
+import {
+  ArriveResponseSchema,
+  BookingInfoSchema,
+  BookingResponseSchema,
+  ManageResponseSchema,
+  SlotsResponseSchema,
+  type BookingRequest,
+} from '@amtsraum/shared';
+import { getJson, sendJson } from '../../lib/api';
+import { currentLocale } from '../../lib/i18n';
+import { useLoad } from '../../lib/useLoad';
+
+const segment = encodeURIComponent;
+const options = () => ({ language: currentLocale() });
+
+const departmentBase = (tenant: string, department: string) =>
+  `/api/tenants/${segment(tenant)}/departments/${segment(department)}`;
+
+/** A department's bookable services and booking rules. */
+export const useBookingInfo = (tenant: string, department: string) =>
+  useLoad(`booking-info:${tenant}/${department}`, (signal) =>
+    getJson(`${departmentBase(tenant, department)}/booking`, BookingInfoSchema, { ...options(), signal }),
+  );
+
+export interface SlotQuery {
+  services: string[];
+  persons: number;
+  /** First day (YYYY-MM-DD, the municipality's calendar). */
+  from: string;
+  days: number;
+}
+
+/** Free slots for the chosen services and persons, day by day from `from`. */
+export function useSlots(tenant: string, department: string, query: SlotQuery) {
+  const search = new URLSearchParams({
+    services: query.services.join(','),
+    persons: String(query.persons),
+    from: query.from,
+    days: String(query.days),
+  }).toString();
+  const path = `${departmentBase(tenant, department)}/slots?${search}`;
+  return useLoad(path, (signal) => getJson(path, SlotsResponseSchema, { ...options(), signal }));
+}
+
+export async function book(tenant: string, department: string, body: BookingRequest) {
+  const { appointment } = await sendJson(
+    'POST',
+    `${departmentBase(tenant, department)}/appointments`,
+    body,
+    BookingResponseSchema,
+    options(),
+  );
+  return appointment;
+}
+
+// The token from the e-mail travels in POST bodies only, never in an address (issue 6).
+
+export async function manage(token: string) {
+  return (await sendJson('POST', '/api/appointments/manage', { token }, ManageResponseSchema, options())).appointment;
+}
+
+export async function cancelAppointment(token: string) {
+  return (await sendJson('POST', '/api/appointments/cancel', { token }, ManageResponseSchema, options())).appointment;
+}
+
+export async function rebook(token: string, startsAt: string) {
+  return (await sendJson('POST', '/api/appointments/rebook', { token, startsAt }, ManageResponseSchema, options()))
+    .appointment;
+}
+
+export function arrive(token: string) {
+  return sendJson('POST', '/api/appointments/arrive', { token }, ArriveResponseSchema, options());
+}
+
+/** The appointment behind a manage link: a POST, so the token never goes into an address. */
+export const useAppointment = (token: string) => useLoad(`manage:${token}`, () => manage(token));
+
+/** Arrives for the appointment behind a join link: from the door's opening, a place in the queue. */
+export const useArrival = (token: string) => useLoad(`arrive:${token}`, () => arrive(token));

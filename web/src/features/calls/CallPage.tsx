@@ -1,0 +1,279 @@
+import { pagePath, type CallJoinResponse } from '@amtsraum/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { toApiError, type ApiError } from '../../lib/api';
+import { usePageFocus } from '../../lib/page-focus';
+import { ErrorPage } from '../../ui/ErrorPage';
+import { LoadingState } from '../../ui/LoadingState';
+import { PageHeading } from '../../ui/PageHeading';
+import { RetryButton } from '../../ui/RetryButton';
+import { joinCall } from './api';
+import { CallView } from './CallView';
+import type { ClerkCall, ClerkTools } from './clerk-tools';
+import { DeviceCheck } from './DeviceCheck';
+import { openCallChannel } from './media/channel';
+import { P2pTransport } from './media/p2p-transport';
+import type { SignallingChannel } from './media/signalling';
+import type { CallTransport, LocalMedia } from './media/transport';
+import { useCallSnapshot, useDisposeOnUnmount } from './useCall';
+import './call.css';
+
+type Phase =
+  | { status: 'loading' }
+  | { status: 'forbidden' }
+  | { status: 'removed' }
+  | { status: 'error'; error: ApiError }
+  | { status: 'check'; grant: CallJoinResponse }
+  | { status: 'call'; grant: CallJoinResponse; transport: CallTransport }
+  | { status: 'left' };
+
+export interface CallEndedState {
+  role: CallJoinResponse['self']['role'];
+}
+
+interface CallPageProps {
+  /** The clerk's tools around the call, from the page's composer (see `ClerkTools`). */
+  clerkTools?: (call: ClerkCall) => ClerkTools;
+}
+
+/** `/call/:visitId`: the server's grant, then the device check, then the call. */
+export function CallPage({ clerkTools }: CallPageProps) {
+  const { visitId = '' } = useParams();
+  const [attempt, setAttempt] = useState(0);
+  const key = `${visitId}:${String(attempt)}`;
+  const [granted, setGranted] = useState<{ key: string; phase: Phase } | null>(null);
+  const [session, setSession] = useState<{ key: string; phase: Phase } | null>(null);
+  const [joining, setJoining] = useState(false);
+  const channel = useRef<(SignallingChannel & { close(): void }) | null>(null);
+  const { requestFocus } = usePageFocus();
+
+  useEffect(() => {
+    let cancelled = false;
+    const request = `${visitId}:${String(attempt)}`;
+    joinCall(visitId).then(
+      (grant) => {
+        if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant } });
+      },
+      (error: unknown) => {
+        if (cancelled) return;
+        const apiError = toApiError(error);
+        setGranted({
+          key: request,
+          phase: apiError.code === 'forbidden' ? { status: 'forbidden' } : { status: 'error', error: apiError },
+        });
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [visitId, attempt]);
+
+  // What happened after the grant (joined, left, refused) wins over the grant itself.
+  const phase: Phase =
+    session?.key === key ? session.phase : granted?.key === key ? granted.phase : { status: 'loading' };
+  const setPhase = (next: Phase) => {
+    setSession({ key, phase: next });
+  };
+
+  // The signalling socket opens during the device check: joining then costs one message.
+  const transportKind = phase.status === 'check' || phase.status === 'call' ? phase.grant.transport : null;
+  useEffect(() => {
+    if (transportKind !== 'p2p') return;
+    const opened = openCallChannel();
+    channel.current = opened;
+    return () => {
+      // A transport still using it closes it when it is disposed (see below).
+      if (channel.current === opened) channel.current = null;
+      setTimeout(() => {
+        if (channel.current !== opened) opened.close();
+      }, 0);
+    };
+  }, [transportKind]);
+
+  const join = async (local: LocalMedia) => {
+    if (phase.status !== 'check' || joining) return;
+    setJoining(true);
+    try {
+      let grant = phase.grant;
+      let transport: CallTransport;
+      if (grant.transport === 'p2p') {
+        const current = channel.current ?? openCallChannel();
+        channel.current = current;
+        transport = new P2pTransport({ visitId, self: grant.self, iceServers: grant.iceServers, channel: current });
+      } else {
+        grant = await joinCall(visitId); // a fresh token: they are short-lived
+        if (grant.transport !== 'livekit') throw new Error('transport changed');
+        const { LivekitTransport } = await import('./media/livekit-transport');
+        transport = new LivekitTransport({ visitId, self: grant.self, url: grant.url, token: grant.token });
+      }
+      requestFocus(); // the call's heading replaces the device check's
+      setPhase({ status: 'call', grant, transport });
+      await transport.join(local);
+    } catch (error) {
+      for (const track of [local.audio, local.video]) track?.stop();
+      const apiError = toApiError(error);
+      setPhase(apiError.code === 'forbidden' ? { status: 'forbidden' } : { status: 'error', error: apiError });
+    } finally {
+      setJoining(false);
+    }
+  };
+
+  const retry = useCallback(() => {
+    setAttempt((n) => n + 1);
+  }, []);
+
+  switch (phase.status) {
+    case 'loading':
+      return <LoadingState />;
+    case 'forbidden':
+      return <CallForbidden />;
+    case 'removed':
+      return <CallRemoved />;
+    case 'error':
+      return <ErrorPage error={phase.error} retry={retry} />;
+    case 'left':
+      return <CallLeft onRejoin={retry} />;
+    case 'check':
+      return <DeviceCheck onJoin={(local) => void join(local)} joining={joining} />;
+    case 'call':
+      return (
+        <ActiveCall
+          key={phase.transport.kind + visitId}
+          visitId={visitId}
+          transport={phase.transport}
+          role={phase.grant.self.role}
+          departmentId={phase.grant.departmentId}
+          interpreterLanguage={phase.grant.interpreterLanguage ?? null}
+          clerkTools={clerkTools}
+          onLeft={() => {
+            requestFocus();
+            setPhase({ status: 'left' });
+          }}
+          onForbidden={(removed) => {
+            requestFocus();
+            setPhase({ status: removed ? 'removed' : 'forbidden' });
+          }}
+          onDispose={() => {
+            channel.current?.close();
+            channel.current = null;
+          }}
+        />
+      );
+  }
+}
+
+function ActiveCall({
+  visitId,
+  transport,
+  role,
+  departmentId,
+  interpreterLanguage,
+  clerkTools,
+  onLeft,
+  onForbidden,
+  onDispose,
+}: {
+  visitId: string;
+  transport: CallTransport;
+  role: CallEndedState['role'];
+  departmentId: string;
+  interpreterLanguage: string | null;
+  clerkTools: CallPageProps['clerkTools'];
+  onLeft: () => void;
+  /** Refused, or (`removed`) taken out of the call by the clerk. */
+  onForbidden: (removed: boolean) => void;
+  onDispose: () => void;
+}) {
+  const snapshot = useCallSnapshot(transport);
+  const navigate = useNavigate();
+  const { requestFocus } = usePageFocus();
+  useDisposeOnUnmount(transport);
+
+  const ended = snapshot.ended;
+  const left = snapshot.left;
+  const removed = snapshot.error === 'removed';
+  const forbidden = snapshot.error === 'forbidden' || removed;
+  const handled = useRef(false);
+  useEffect(() => {
+    if (!ended || handled.current) return;
+    handled.current = true;
+    onDispose();
+    requestFocus();
+    void navigate(pagePath('callEnded', { visitId }), {
+      replace: true,
+      state: { role } satisfies CallEndedState,
+    });
+  }, [ended, navigate, visitId, role, onDispose, requestFocus]);
+  useEffect(() => {
+    if (!(left || forbidden) || handled.current) return;
+    handled.current = true;
+    onDispose();
+    if (forbidden) onForbidden(removed);
+    else onLeft();
+  }, [left, forbidden, removed, onLeft, onForbidden, onDispose]);
+
+  const tools = role === 'clerk' ? clerkTools?.({ departmentId, visitId, interpreterLanguage }) : undefined;
+  const finish = tools?.endForEveryone;
+  const endForEveryone = async () => {
+    if (!finish) return;
+    handled.current = true;
+    await finish();
+    // The server tells everybody (us too) with `call-ended`; the clerk need not wait for it.
+    transport.dispose();
+    onDispose();
+    requestFocus();
+    void navigate(pagePath('callEnded', { visitId }), {
+      replace: true,
+      state: { role } satisfies CallEndedState,
+    });
+  };
+
+  return <CallView transport={transport} tools={tools} onEndForEveryone={finish ? endForEveryone : undefined} />;
+}
+
+function CallForbidden() {
+  const { t } = useTranslation('calls');
+  return (
+    <div data-testid="call-forbidden">
+      <PageHeading title={t('forbidden.title')}>{t('forbidden.heading')}</PageHeading>
+      <p className="lead">{t('forbidden.text')}</p>
+      <ul className="link-list">
+        <li>
+          <Link to={pagePath('home')}>{t('forbidden.home')}</Link>
+        </li>
+        <li>
+          <Link to={pagePath('staffHome')}>{t('forbidden.staff')}</Link>
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+function CallRemoved() {
+  const { t } = useTranslation('calls');
+  return (
+    <div data-testid="call-removed">
+      <PageHeading title={t('removed.title')}>{t('removed.heading')}</PageHeading>
+      <p className="lead">{t('removed.text')}</p>
+      <ul className="link-list">
+        <li>
+          <Link to={pagePath('home')}>{t('forbidden.home')}</Link>
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+function CallLeft({ onRejoin }: { onRejoin: () => void }) {
+  const { t } = useTranslation('calls');
+  return (
+    <div data-testid="call-left">
+      <PageHeading title={t('left.title')}>{t('left.heading')}</PageHeading>
+      <p className="lead">{t('left.text')}</p>
+      <RetryButton className="button button--primary" onClick={onRejoin}>
+        {t('left.rejoin')}
+      </RetryButton>
+    </div>
+  );
+}

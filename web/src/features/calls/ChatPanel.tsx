@@ -1,0 +1,71 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChatEntry } from './media/transport';
+
+/** In-call text chat: relayed, never stored. New messages are read out politely (role="log"). */
+export function ChatPanel({
+  messages,
+  onSend,
+  id,
+}: {
+  messages: ChatEntry[];
+  onSend: (text: string) => void;
+  id: string;
+}) {
+  const { t, i18n } = useTranslation('calls');
+  const [text, setText] = useState('');
+  const listRef = useRef<HTMLDivElement>(null);
+  const inputId = useId();
+  const format = new Intl.DateTimeFormat(i18n.resolvedLanguage, { hour: '2-digit', minute: '2-digit' });
+
+  useEffect(() => {
+    const list = listRef.current;
+    if (list) list.scrollTop = list.scrollHeight;
+  }, [messages.length]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!text.trim()) return;
+    onSend(text);
+    setText('');
+  };
+
+  return (
+    <section id={id} className="chat" aria-labelledby={`${id}-heading`} data-testid="chat">
+      <h2 id={`${id}-heading`}>{t('chat.heading')}</h2>
+      <p className="muted chat__hint">{t('chat.hint')}</p>
+      <div ref={listRef} className="chat__messages" role="log" aria-label={t('chat.messages')} tabIndex={0}>
+        <ol className="plain-list chat__list">
+          {messages.length === 0 && <li className="muted">{t('chat.empty')}</li>}
+          {messages.map((message) => (
+            <li key={message.id} className={`chat__message${message.isSelf ? ' chat__message--self' : ''}`}>
+              <span className="chat__meta">
+                {t('chat.meta', { name: message.name, time: format.format(new Date(message.at)) })}
+              </span>
+              <span className="chat__text">{message.text}</span>
+            </li>
+          ))}
+        </ol>
+      </div>
+      <form className="chat__form" onSubmit={submit}>
+        <label htmlFor={inputId} className="visually-hidden">
+          {t('chat.label')}
+        </label>
+        <input
+          id={inputId}
+          type="text"
+          value={text}
+          maxLength={1000}
+          autoComplete="off"
+          placeholder={t('chat.label')}
+          onChange={(event) => {
+            setText(event.target.value);
+          }}
+        />
+        <button type="submit" className="button">
+          {t('chat.send')}
+        </button>
+      </form>
+    </section>
+  );
+}

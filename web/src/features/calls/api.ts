@@ -1,0 +1,16 @@
+import { CallJoinResponseSchema, type CallJoinResponse } from '@amtsraum/shared';
+import { sendForNothing, sendJson } from '../../lib/api';
+import { currentLocale } from '../../lib/i18n';
+
+const segment = encodeURIComponent;
+const options = () => ({ language: currentLocale() });
+
+/** The server's grant for this visit's call, and the transport it chose. 403 `forbidden` otherwise. */
+export function joinCall(visitId: string): Promise<CallJoinResponse> {
+  return sendJson('POST', `/api/calls/${segment(visitId)}/join`, undefined, CallJoinResponseSchema, options());
+}
+
+/** LiveKit calls: the clerk lets the citizen share their screen, or stops them. */
+export function allowCitizenScreenShare(visitId: string, allowed: boolean): Promise<void> {
+  return sendForNothing('POST', `/api/calls/${segment(visitId)}/screen-share`, { allowed }, options());
+}

@@ -1,0 +1,238 @@
+import { CallRoleSchema } from '@amtsraum/shared';
+import {
+  ConnectionState as LkConnectionState,
+  DisconnectReason,
+  Room,
+  RoomEvent,
+  Track,
+  type Participant,
+  type TextStreamReader,
+} from 'livekit-client';
+import { allowCitizenScreenShare } from '../api';
+import {
+  SnapshotStore,
+  type CallSnapshot,
+  type CallTransport,
+  type ConnectionState,
+  type LocalMedia,
+  type ParticipantView,
+  type SelfInfo,
+} from './transport';
+
+const CHAT_TOPIC = 'lk.chat';
+/** TrackSource.SCREEN_SHARE in LiveKit's protocol. */
+const SCREEN_SHARE_SOURCE = 3;
+
+export interface LivekitOptions {
+  visitId: string;
+  self: SelfInfo;
+  url: string;
+  token: string;
+}
+
+/** LiveKit's connection states in the call UI's words. */
+export function connectionOf(state: LkConnectionState): ConnectionState {
+  switch (state) {
+    case LkConnectionState.Connected:
+      return 'connected';
+    case LkConnectionState.Connecting:
+      return 'connecting';
+    case LkConnectionState.Reconnecting:
+    case LkConnectionState.SignalReconnecting:
+      return 'reconnecting';
+    default:
+      return 'disconnected';
+  }
+}
+
+/** The role the server wrote into the token's metadata; `guest` if it cannot be read. */
+export function roleFromMetadata(metadata: string | undefined): ParticipantView['role'] {
+  try {
+    const parsed = CallRoleSchema.safeParse((JSON.parse(metadata ?? '{}') as { role?: unknown }).role);
+    return parsed.success ? parsed.data : 'guest';
+  } catch {
+    return 'guest';
+  }
+}
+
+/**
+ * The call over a LiveKit SFU. The token's grants decide what may be published; this class only
+ * maps the Room's state onto the one call UI. Rebuilding the view from the Room on every event
+ * keeps the mapping in one place.
+ */
+export class LivekitTransport implements CallTransport {
+  readonly kind = 'livekit' as const;
+  private readonly store: SnapshotStore;
+  private readonly room = new Room({ adaptiveStream: true, dynacast: true });
+  /** Stable MediaStream per track, so video elements are not reset on every event. */
+  private readonly streams = new WeakMap<MediaStreamTrack, MediaStream>();
+  private disposed = false;
+
+  constructor(private readonly options: LivekitOptions) {
+    this.store = new SnapshotStore(options.self);
+  }
+
+  getSnapshot = (): CallSnapshot => this.store.get();
+  subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
+
+  async join(local: LocalMedia): Promise<void> {
+    const { room } = this;
+    const sync = () => {
+      this.sync();
+    };
+    for (const event of [
+      RoomEvent.ParticipantConnected,
+      RoomEvent.ParticipantDisconnected,
+      RoomEvent.TrackSubscribed,
+      RoomEvent.TrackUnsubscribed,
+      RoomEvent.TrackMuted,
+      RoomEvent.TrackUnmuted,
+      RoomEvent.LocalTrackPublished,
+      RoomEvent.LocalTrackUnpublished,
+      RoomEvent.ActiveSpeakersChanged,
+      RoomEvent.ParticipantPermissionsChanged,
+      RoomEvent.ParticipantMetadataChanged,
+      RoomEvent.ParticipantNameChanged,
+      RoomEvent.ConnectionStateChanged,
+    ] as const) {
+      room.on(event, sync);
+    }
+    room.on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
+      if (reason === DisconnectReason.ROOM_DELETED) this.store.update({ ended: true, connection: 'disconnected' });
+      else if (reason === DisconnectReason.PARTICIPANT_REMOVED) this.store.update({ error: 'removed' });
+      this.sync();
+    });
+    room.registerTextStreamHandler(CHAT_TOPIC, (reader: TextStreamReader, from: { identity: string }) => {
+      void reader.readAll().then((text) => {
+        this.addChat(from.identity, text);
+      });
+    });
+
+    await room.connect(this.options.url, this.options.token);
+    if (local.audio) {
+      await room.localParticipant.publishTrack(local.audio, { source: Track.Source.Microphone });
+      if (!local.audio.enabled) await room.localParticipant.setMicrophoneEnabled(false);
+    }
+    if (local.video) await room.localParticipant.publishTrack(local.video, { source: Track.Source.Camera });
+    if (local.audioDeviceId) await room.switchActiveDevice('audioinput', local.audioDeviceId);
+    if (local.videoDeviceId) await room.switchActiveDevice('videoinput', local.videoDeviceId);
+    this.sync();
+  }
+
+  private streamOf(track: MediaStreamTrack | undefined): MediaStream | null {
+    if (!track) return null;
+    let stream = this.streams.get(track);
+    if (!stream) this.streams.set(track, (stream = new MediaStream([track])));
+    return stream;
+  }
+
+  private viewOf(participant: Participant, isSelf: boolean): ParticipantView {
+    const publication = (source: Track.Source) => {
+      const found = participant.getTrackPublication(source);
+      return found && !found.isMuted ? found : undefined;
+    };
+    const camera = publication(Track.Source.Camera);
+    const microphone = publication(Track.Source.Microphone);
+    const screen = publication(Track.Source.ScreenShare);
+    const canShare = isSelf
+      ? (participant.permissions?.canPublishSources.includes(SCREEN_SHARE_SOURCE) ?? this.options.self.canShareScreen)
+      : (participant.permissions?.canPublishSources.includes(SCREEN_SHARE_SOURCE) ?? false);
+    return {
+      identity: participant.identity,
+      name: participant.name ?? participant.identity,
+      role: isSelf ? this.options.self.role : roleFromMetadata(participant.metadata),
+      isSelf,
+      canShareScreen: canShare,
+      camera: !!camera,
+      microphone: !!microphone,
+      screen: !!screen,
+      speaking: participant.isSpeaking,
+      cameraStream: this.streamOf(camera?.track?.mediaStreamTrack),
+      screenStream: this.streamOf(screen?.track?.mediaStreamTrack),
+      audioStream: isSelf ? null : this.streamOf(microphone?.track?.mediaStreamTrack),
+    };
+  }
+
+  private sync() {
+    const { room } = this;
+    this.store.update((s) => ({
+      connection: s.ended ? 'disconnected' : connectionOf(room.state),
+      self: this.viewOf(room.localParticipant, true),
+      remotes: [...room.remoteParticipants.values()].map((p) => this.viewOf(p, false)),
+    }));
+  }
+
+  private addChat(from: string, text: string) {
+    const participant =
+      from === this.room.localParticipant.identity
+        ? this.room.localParticipant
+        : this.room.getParticipantByIdentity(from);
+    const at = new Date().toISOString();
+    this.store.update((s) => ({
+      chat: [
+        ...s.chat,
+        {
+          id: `${at}-${from}-${String(s.chat.length)}`,
+          from,
+          name: participant?.name ?? from,
+          text,
+          at,
+          isSelf: from === this.room.localParticipant.identity,
+        },
+      ],
+    }));
+  }
+
+  async setCamera(on: boolean): Promise<void> {
+    await this.room.localParticipant.setCameraEnabled(on);
+    this.sync();
+  }
+
+  async setMicrophone(on: boolean): Promise<void> {
+    await this.room.localParticipant.setMicrophoneEnabled(on);
+    this.sync();
+  }
+
+  async switchDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
+    await this.room.switchActiveDevice(kind, deviceId);
+    this.sync();
+  }
+
+  async startScreenShare(): Promise<void> {
+    await this.room.localParticipant.setScreenShareEnabled(true, { audio: false, contentHint: 'detail' });
+    this.sync();
+  }
+
+  async stopScreenShare(): Promise<void> {
+    await this.room.localParticipant.setScreenShareEnabled(false);
+    this.sync();
+  }
+
+  sendChat(text: string): void {
+    const trimmed = text.trim().slice(0, 1_000);
+    if (!trimmed) return;
+    void this.room.localParticipant.sendText(trimmed, { topic: CHAT_TOPIC }).then(() => {
+      this.addChat(this.room.localParticipant.identity, trimmed);
+    });
+  }
+
+  /** The grant lives in LiveKit: the server changes it (UpdateParticipant); the Room reports it back. */
+  allowScreenShare(identity: string, allowed: boolean): void {
+    if (!identity.startsWith('citizen-')) return;
+    void allowCitizenScreenShare(this.options.visitId, allowed).catch(() => {
+      this.store.update({ error: 'signalling_failed' });
+    });
+  }
+
+  leave(): void {
+    this.store.update({ left: true, connection: 'disconnected' });
+    this.dispose();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.room.unregisterTextStreamHandler(CHAT_TOPIC);
+    void this.room.disconnect(true);
+  }
+}

@@ -1,0 +1,314 @@
+import type { ConsoleSnapshot, StaffAppointment, StaffAppointmentsResponse } from '@amtsraum/shared';
+import { useId, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toApiError, type ApiError } from '../../lib/api';
+import { dateOf, shiftDate, todayIn } from '../../lib/calendar';
+import { formatCivilDate, formatClock } from '../../ui/format';
+import { ZoneNote } from '../../ui/ZoneNote';
+import { useSlotName } from '../appointments';
+import { appointmentActions, useStaffAppointments } from './api';
+import { AppointmentRow } from './AppointmentRow';
+import { CallerBooking } from './CallerBooking';
+import { MoveAppointment } from './MoveAppointment';
+import { NoteDialog } from './NoteDialog';
+import { useMinuteClock } from './useMinuteClock';
+import './console.css';
+
+export interface AppointmentsPanelProps {
+  /**
+   * The console's live snapshot: names the department, and each new snapshot (a knock, an
+   * arrival, an admit) reloads the day's appointments.
+   */
+  snapshot: ConsoleSnapshot;
+  /** Extra buttons in each appointment's row (e.g. inviting an interpreter). */
+  renderActions?: (appointment: StaffAppointment) => ReactNode;
+}
+
+// Each snapshot object gets a number, so "the snapshot changed" can be part of the load key.
+const snapshotIds = new WeakMap<object, number>();
+let nextSnapshotId = 0;
+function snapshotId(snapshot: object): number {
+  let found = snapshotIds.get(snapshot);
+  if (found === undefined) {
+    found = ++nextSnapshotId;
+    snapshotIds.set(snapshot, found);
+  }
+  return found;
+}
+
+type Panel = { kind: 'none' } | { kind: 'book' } | { kind: 'move'; appointment: StaffAppointment };
+
+/** Today's (or another day's) appointments of a department beside the walk-in queue (issue 6). */
+export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanelProps) {
+  const { t, i18n } = useTranslation('console');
+  const { t: tErrors } = useTranslation('errors');
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const { department } = snapshot;
+  const { timeZone } = department;
+  const when = useSlotName(timeZone);
+  const id = useId();
+  const now = useMinuteClock();
+  const [today] = useState(() => todayIn(timeZone));
+  const [date, setDate] = useState(today);
+  const [panel, setPanel] = useState<Panel>({ kind: 'none' });
+  const [message, setMessage] = useState<{ kind: 'success' | 'warning'; text: string } | null>(null);
+  const [cancelling, setCancelling] = useState<StaffAppointment | null>(null);
+  // A no-show cannot be undone (the join link stops working): one more click to confirm.
+  const [confirmingNoShow, setConfirmingNoShow] = useState<string | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const openerRef = useRef<HTMLElement | null>(null);
+
+  const state = useStaffAppointments(department.id, date, String(snapshotId(snapshot)));
+  const data: StaffAppointmentsResponse | null =
+    state.status === 'success' ? state.data : state.previous?.date === date ? state.previous : null;
+
+  const { reload } = state;
+  const remember = () => {
+    openerRef.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  };
+  const restoreFocus = () => {
+    window.setTimeout(() => {
+      const opener = openerRef.current;
+      if (opener?.isConnected) opener.focus();
+      else headingRef.current?.focus();
+    }, 0);
+  };
+  const say = (kind: 'success' | 'warning', text: string) => {
+    setMessage({ kind, text });
+  };
+  const explain = (error: ApiError) => tErrors(`codes.${error.code}`);
+  const run = async (action: () => Promise<unknown>, success: string) => {
+    setMessage(null);
+    try {
+      await action();
+      say('success', success);
+    } catch (error) {
+      say('warning', explain(toApiError(error)));
+    } finally {
+      reload();
+    }
+  };
+
+  const waiting = new Set(snapshot.queue.map((entry) => entry.id));
+  const inCall = new Set(snapshot.active.map((entry) => entry.id));
+  const clock = (iso: string) => formatClock(new Date(iso), locale, timeZone);
+
+  const stateLabel = (appointment: StaffAppointment): { text: string; className: string } => {
+    if (appointment.state === 'arrived' && appointment.visitId && waiting.has(appointment.visitId))
+      return { text: t('appointments.state.arrivedWaiting'), className: 'badge badge--arrived' };
+    if (appointment.state === 'arrived' && appointment.visitId && inCall.has(appointment.visitId))
+      return { text: t('appointments.state.inCall'), className: 'badge badge--call' };
+    return { text: t(`appointments.state.${appointment.state}`), className: `badge badge--${appointment.state}` };
+  };
+
+  return (
+    <section aria-labelledby={`${id}-heading`} className="panel appointments-panel" data-testid="appointments-panel">
+      <h2 id={`${id}-heading`} ref={headingRef} tabIndex={-1}>
+        {t('appointments.heading')}
+      </h2>
+
+      <div className="date-switcher" role="group" aria-label={t('appointments.dateGroup')}>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          onClick={() => {
+            setDate(shiftDate(date, -1));
+          }}
+        >
+          {t('appointments.previousDay')}
+        </button>
+        <label htmlFor={`${id}-date`} className="visually-hidden">
+          {t('appointments.date')}
+        </label>
+        <input
+          id={`${id}-date`}
+          type="date"
+          className="date-switcher__input"
+          value={date}
+          onChange={(event) => {
+            if (/^\d{4}-\d{2}-\d{2}$/.test(event.target.value)) setDate(event.target.value);
+          }}
+        />
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          onClick={() => {
+            setDate(shiftDate(date, 1));
+          }}
+        >
+          {t('appointments.nextDay')}
+        </button>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          aria-disabled={date === today || undefined}
+          onClick={() => {
+            setDate(today);
+          }}
+        >
+          {t('appointments.today')}
+        </button>
+      </div>
+      <p className="appointments-panel__day" aria-live="polite" data-testid="appointments-day">
+        {date === today
+          ? t('appointments.dayToday', { date: formatCivilDate(date, locale) })
+          : formatCivilDate(date, locale)}
+      </p>
+      <ZoneNote timeZone={timeZone} />
+
+      <div aria-live="polite">
+        {message && (
+          <p
+            className={`notice ${message.kind === 'success' ? 'notice--success' : 'notice--warning'}`}
+            data-testid="appointments-message"
+          >
+            {message.text}
+          </p>
+        )}
+      </div>
+
+      {state.status === 'error' && (
+        <div className="notice notice--warning" role="alert">
+          <p>{explain(state.error)}</p>
+          <button type="button" className="button button--small" onClick={reload}>
+            {t('appointments.reload')}
+          </button>
+        </div>
+      )}
+
+      {!data && state.status === 'loading' && <p role="status">{t('appointments.loading')}</p>}
+
+      {data && data.appointments.length === 0 && <p data-testid="appointments-empty">{t('appointments.empty')}</p>}
+
+      {data && data.appointments.length > 0 && (
+        <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
+          <table className="queue-table appointments-table" data-testid="appointments">
+            <caption id={`${id}-caption`}>
+              {t('appointments.caption', { date: formatCivilDate(data.date, locale) })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('appointments.colTime')}</th>
+                <th scope="col">{t('appointments.colName')}</th>
+                <th scope="col">{t('appointments.colServices')}</th>
+                <th scope="col">{t('appointments.colPersons')}</th>
+                <th scope="col">{t('appointments.colLanguage')}</th>
+                <th scope="col">{t('appointments.colConcern')}</th>
+                <th scope="col">{t('appointments.colState')}</th>
+                <th scope="col">{t('appointments.colActions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.appointments.map((appointment) => (
+                <AppointmentRow
+                  key={appointment.id}
+                  appointment={appointment}
+                  label={stateLabel(appointment)}
+                  noShowOpen={now >= new Date(appointment.noShowFrom).getTime()}
+                  confirmingNoShow={confirmingNoShow === appointment.id}
+                  clock={clock}
+                  idPrefix={id}
+                  extra={renderActions?.(appointment)}
+                  onMove={() => {
+                    remember();
+                    setMessage(null);
+                    setPanel({ kind: 'move', appointment });
+                  }}
+                  onCancel={() => {
+                    setCancelling(appointment);
+                  }}
+                  onAskNoShow={() => {
+                    setConfirmingNoShow(appointment.id);
+                  }}
+                  onConfirmNoShow={() => {
+                    setConfirmingNoShow(null);
+                    void run(
+                      () => appointmentActions.noShow(department.id, appointment.id),
+                      t('appointments.noShowDone', { name: appointment.name }),
+                    );
+                  }}
+                  onAbortNoShow={() => {
+                    setConfirmingNoShow(null);
+                  }}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {panel.kind === 'none' && (
+        <p>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              remember();
+              setMessage(null);
+              setPanel({ kind: 'book' });
+            }}
+          >
+            {t('appointments.bookForCaller')}
+          </button>
+        </p>
+      )}
+
+      {panel.kind === 'move' && (
+        <MoveAppointment
+          appointment={panel.appointment}
+          department={department}
+          onClose={() => {
+            setPanel({ kind: 'none' });
+            restoreFocus();
+          }}
+          onMoved={(startsAt) => {
+            say('success', t('appointments.moved', { name: panel.appointment.name, slot: when(startsAt) }));
+            setPanel({ kind: 'none' });
+            setDate(dateOf(new Date(startsAt), timeZone));
+            reload();
+            restoreFocus();
+          }}
+        />
+      )}
+
+      {panel.kind === 'book' && (
+        <CallerBooking
+          department={department}
+          onClose={() => {
+            setPanel({ kind: 'none' });
+            restoreFocus();
+          }}
+          onBooked={(draft) => {
+            say('success', t('appointments.booked', { name: draft.name, slot: when(draft.startsAt) }));
+            setPanel({ kind: 'none' });
+            setDate(dateOf(new Date(draft.startsAt), timeZone));
+            reload();
+            window.setTimeout(() => headingRef.current?.focus(), 0);
+          }}
+        />
+      )}
+
+      {cancelling && (
+        <NoteDialog
+          title={t('appointments.cancelTitle', { name: cancelling.name })}
+          noteLabel={t('appointments.cancelNote')}
+          noteHint={cancelling.email ? t('appointments.cancelNoteHint') : t('appointments.cancelNoteHintNoEmail')}
+          confirmLabel={t('appointments.cancelConfirm')}
+          abortLabel={t('appointments.cancelAbort')}
+          fallbackFocus={headingRef}
+          onClose={() => {
+            setCancelling(null);
+          }}
+          onConfirm={(note) =>
+            run(
+              () => appointmentActions.cancel(department.id, cancelling.id, note),
+              t('appointments.cancelled', { name: cancelling.name }),
+            )
+          }
+        >
+          <p>{when(cancelling.startsAt)}</p>
+        </NoteDialog>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,348 @@
+import { pagePath, type ConsoleSnapshot, type DoorSetting, type QueueEntry, type StaffMe } from '@amtsraum/shared';
+import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, useParams } from 'react-router';
+import { toApiError, type ApiError } from '../../lib/api';
+import { playTone, primeAudio } from '../../lib/chime';
+import { useLiveConsole } from '../../lib/useLive';
+import { useLocalize } from '../../lib/useLocalize';
+import { formatClock } from '../../ui/format';
+import { useLanguageName } from '../../ui/LanguageOptions';
+import { LiveStatus } from '../../ui/LiveStatus';
+import { LoadingState } from '../../ui/LoadingState';
+import { PageHeading } from '../../ui/PageHeading';
+import { DoorStatus, LiveDoorSummary } from '../directory';
+import { AppointmentInvites, QuickInterpreterInvite } from '../invites';
+import { admit as admitVisit, decline, finishVisit, setDoor } from './api';
+import { AppointmentsPanel } from './AppointmentsPanel';
+import { NoteDialog } from './NoteDialog';
+import { SignOutButton, StaffGate } from './StaffGate';
+import { useMinuteClock } from './useMinuteClock';
+
+type DoorChoice = DoorSetting['state'];
+
+/** `/staff/:departmentId`: door, queue and conversations of one department, live. */
+export function ConsolePage() {
+  const { departmentId = '' } = useParams();
+  return <StaffGate>{(me) => <ConsoleGate me={me} departmentId={departmentId} />}</StaffGate>;
+}
+
+function ConsoleGate({ me, departmentId }: { me: StaffMe; departmentId: string }) {
+  const { t } = useTranslation('console');
+  const live = useLiveConsole(departmentId);
+  const member = me.staff.departments.some((department) => department.id === departmentId);
+  if (!member || (live.status === 'error' && live.code === 'forbidden')) {
+    return (
+      <>
+        <PageHeading title={t('console.title')} />
+        <p>{t('console.accessDenied')}</p>
+        <p>
+          <Link to={pagePath('staffHome')}>{t('console.back')}</Link>
+        </p>
+      </>
+    );
+  }
+  if (live.status === 'error') return <Navigate to={pagePath('staffLogin')} replace />;
+  if (live.status === 'loading') return <LoadingState />;
+  return <Console me={me} snapshot={live.snapshot} />;
+}
+
+/** Ids in the queue not seen before, counted until the tab has focus again. */
+function useNewKnocks(queue: QueueEntry[]): number {
+  const seen = useRef<Set<string> | null>(null);
+  const [unseen, setUnseen] = useState(0);
+  useEffect(() => {
+    const ids = queue.map((entry) => entry.id);
+    if (seen.current === null) {
+      seen.current = new Set(ids);
+      return;
+    }
+    const fresh = ids.filter((id) => !seen.current?.has(id));
+    for (const id of fresh) seen.current.add(id);
+    if (fresh.length === 0) return;
+    playTone('knock');
+    if (!document.hasFocus() || document.visibilityState !== 'visible') setUnseen((n) => n + fresh.length);
+  }, [queue]);
+  useEffect(() => {
+    const clear = () => {
+      if (document.visibilityState === 'visible') setUnseen(0);
+    };
+    window.addEventListener('focus', clear);
+    document.addEventListener('visibilitychange', clear);
+    return () => {
+      window.removeEventListener('focus', clear);
+      document.removeEventListener('visibilitychange', clear);
+    };
+  }, []);
+  return unseen;
+}
+
+function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
+  const { t, i18n } = useTranslation('console');
+  const { t: tErrors } = useTranslation('errors');
+  const localize = useLocalize();
+  const languageName = useLanguageName();
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const { department, door, queue, active } = snapshot;
+  const name = localize(department.name);
+  const id = useId();
+  const now = useMinuteClock();
+  const unseen = useNewKnocks(queue);
+  const [chosen, setChosen] = useState<DoorChoice | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [declining, setDeclining] = useState<QueueEntry | null>(null);
+
+  useEffect(() => {
+    primeAudio();
+  }, []);
+
+  const mine = active.find((entry) => entry.admittedBy?.id === me.staff.id) ?? null;
+  const others = active.filter((entry) => entry !== mine);
+  // The clerk's choice shows at once; the live snapshot (also other clerks' changes) confirms it.
+  const setting = chosen ?? snapshot.doorSetting;
+
+  const explain = (error: ApiError) => {
+    if (error.code === 'visit_taken') return t('console.visitTaken');
+    if (error.code === 'clerk_busy') return t('console.clerkBusy');
+    if (error.code === 'queue_empty') return t('console.queueEmpty');
+    return tErrors(`codes.${error.code}`);
+  };
+
+  const run = async (action: () => Promise<unknown>) => {
+    setMessage(null);
+    try {
+      await action();
+    } catch (error) {
+      setMessage(explain(toApiError(error)));
+    }
+  };
+
+  const chooseDoor = (state: DoorChoice) =>
+    run(async () => {
+      setChosen(state);
+      try {
+        await setDoor(department.id, state);
+      } finally {
+        setChosen(null);
+      }
+    });
+  const admit = (entry: QueueEntry | 'next') =>
+    run(() => admitVisit(department.id, entry === 'next' ? 'next' : entry.id));
+  const finish = (entry: QueueEntry) => run(() => finishVisit(department.id, entry.id));
+
+  const waited = (entry: QueueEntry) => {
+    const minutes = Math.floor((now - new Date(entry.createdAt).getTime()) / 60_000);
+    return minutes < 1 ? t('console.waitedLessThanMinute') : t('console.waited', { count: minutes });
+  };
+  const since = (entry: QueueEntry) =>
+    entry.admittedAt ? formatClock(new Date(entry.admittedAt), locale, department.timeZone) : '';
+
+  const doorChoices: { value: DoorChoice; label: string }[] = [
+    { value: 'open', label: t('console.doorOpen') },
+    { value: 'paused', label: t('console.doorPaused') },
+    { value: 'closed', label: t('console.doorClosed') },
+    { value: 'auto', label: t('console.doorAuto') },
+  ];
+
+  return (
+    <>
+      <PageHeading title={unseen > 0 ? `(${String(unseen)}) ${name.text}` : name.text}>
+        <span lang={name.lang}>{name.text}</span>
+      </PageHeading>
+      <div className="staff-bar">
+        <p>
+          <Link to={pagePath('staffHome')}>{t('console.back')}</Link>
+        </p>
+        <SignOutButton />
+      </div>
+      <LiveStatus />
+      <div className="visually-hidden" aria-live="polite">
+        {unseen > 0 ? t('console.newKnocks', { count: unseen }) : ''}
+      </div>
+      {message && (
+        <p role="alert" className="notice notice--warning" data-testid="console-message">
+          {message}
+        </p>
+      )}
+
+      <section aria-labelledby={`${id}-door`} className="panel">
+        <h2 id={`${id}-door`}>{t('console.doorHeading')}</h2>
+        <fieldset className="door-control">
+          <legend>{t('console.doorLegend')}</legend>
+          {doorChoices.map((choice) => (
+            <label key={choice.value} className="choice">
+              <input
+                type="radio"
+                name={`${id}-door-setting`}
+                value={choice.value}
+                checked={setting === choice.value}
+                onChange={() => void chooseDoor(choice.value)}
+              />
+              {choice.label}
+            </label>
+          ))}
+        </fieldset>
+        <p>{t('console.doorNow')}</p>
+        <DoorStatus door={door} timeZone={department.timeZone} />
+        <LiveDoorSummary door={door} />
+        <p className="muted">{t('console.clerksOnDuty', { count: door.clerksOnDuty })}</p>
+      </section>
+
+      <section aria-labelledby={`${id}-current`} className="panel" data-testid="current-visit">
+        <h2 id={`${id}-current`}>{t('console.currentHeading')}</h2>
+        {mine ? (
+          <>
+            <p>{t('console.currentWith', { name: mine.name, time: since(mine) })}</p>
+            <div className="button-row">
+              <Link className="button button--primary" to={pagePath('call', { visitId: mine.id })}>
+                {t('console.toCall')}
+              </Link>
+              <button type="button" className="button" onClick={() => void finish(mine)}>
+                {t('console.finish')}
+              </button>
+            </div>
+            {mine.interpreterLanguage && (
+              <QuickInterpreterInvite
+                key={mine.id}
+                departmentId={department.id}
+                target={{ visitId: mine.id }}
+                language={mine.interpreterLanguage}
+              />
+            )}
+          </>
+        ) : (
+          <p>{t('console.currentNone')}</p>
+        )}
+      </section>
+
+      <section aria-labelledby={`${id}-queue`} className="panel">
+        <h2 id={`${id}-queue`}>{t('console.queueHeading')}</h2>
+        <p>
+          <button
+            type="button"
+            className="button button--primary"
+            aria-disabled={queue.length === 0 || undefined}
+            onClick={() => {
+              if (queue.length > 0) void admit('next');
+            }}
+          >
+            {t('console.admitNext')}
+          </button>
+        </p>
+        {queue.length === 0 ? (
+          <p data-testid="queue-empty">{t('console.empty')}</p>
+        ) : (
+          <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
+            <table className="queue-table" data-testid="queue">
+              <caption id={`${id}-caption`}>{t('console.queueCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('console.colName')}</th>
+                  <th scope="col">{t('console.colConcern')}</th>
+                  <th scope="col">{t('console.colLanguage')}</th>
+                  <th scope="col">{t('console.colInterpreter')}</th>
+                  <th scope="col">{t('console.colWaited')}</th>
+                  <th scope="col">{t('console.colActions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {queue.map((entry) => {
+                  const service = entry.service ? localize(entry.service.name) : null;
+                  return (
+                    <tr key={entry.id} data-testid={`queue-entry-${entry.id}`}>
+                      <th scope="row">
+                        {entry.name}
+                        {entry.appointment && (
+                          <span className="queue-table__appointment" data-testid="queue-appointment">
+                            {t('console.appointmentAt', {
+                              time: formatClock(new Date(entry.appointment.startsAt), locale, department.timeZone),
+                              count: entry.appointment.persons,
+                            })}
+                          </span>
+                        )}
+                      </th>
+                      <td>{service ? <span lang={service.lang}>{service.text}</span> : entry.concern}</td>
+                      <td lang={entry.language}>{languageName(entry.language)}</td>
+                      <td>
+                        {entry.interpreterLanguage
+                          ? t('console.interpreterNeeded', { language: languageName(entry.interpreterLanguage) })
+                          : t('console.interpreterNone')}
+                      </td>
+                      <td>{waited(entry)}</td>
+                      <td>
+                        <div className="button-row">
+                          <button
+                            type="button"
+                            className="button button--small"
+                            aria-label={t('console.admitPerson', { name: entry.name })}
+                            onClick={() => void admit(entry)}
+                          >
+                            {t('console.admit')}
+                          </button>
+                          <button
+                            type="button"
+                            className="button button--small"
+                            aria-label={t('console.declinePerson', { name: entry.name })}
+                            onClick={() => {
+                              setDeclining(entry);
+                            }}
+                          >
+                            {t('console.decline')}
+                          </button>
+                        </div>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <AppointmentsPanel
+        snapshot={snapshot}
+        renderActions={(appointment) =>
+          appointment.state === 'booked' || appointment.state === 'arrived' ? (
+            <AppointmentInvites
+              departmentId={department.id}
+              appointmentId={appointment.id}
+              interpreterLanguage={appointment.interpreterLanguage}
+            />
+          ) : null
+        }
+      />
+
+      {others.length > 0 && (
+        <section aria-labelledby={`${id}-others`} className="panel">
+          <h2 id={`${id}-others`}>{t('console.othersHeading')}</h2>
+          <ul data-testid="other-visits">
+            {others.map((entry) => (
+              <li key={entry.id}>
+                {t('console.otherEntry', {
+                  clerk: entry.admittedBy?.name ?? '–',
+                  name: entry.name,
+                  time: since(entry),
+                })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {declining && (
+        <NoteDialog
+          title={t('console.declineTitle', { name: declining.name })}
+          noteLabel={t('console.declineNote')}
+          noteHint={t('console.declineNoteHint')}
+          confirmLabel={t('console.declineConfirm')}
+          abortLabel={t('console.cancel')}
+          onClose={() => {
+            setDeclining(null);
+          }}
+          onConfirm={(note) => run(() => decline(department.id, declining.id, note))}
+        />
+      )}
+    </>
+  );
+}

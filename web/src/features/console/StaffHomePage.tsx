@@ -1,0 +1,47 @@
+import { pagePath, type StaffMe } from '@amtsraum/shared';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useLocalize } from '../../lib/useLocalize';
+import { PageHeading } from '../../ui/PageHeading';
+import { SignOutButton, StaffGate } from './StaffGate';
+
+/** `/staff`: the departments of the signed-in staff member. */
+export function StaffHomePage() {
+  return <StaffGate>{(me) => <StaffHome me={me} />}</StaffGate>;
+}
+
+function StaffHome({ me }: { me: StaffMe }) {
+  const { t } = useTranslation('console');
+  const localize = useLocalize();
+  return (
+    <>
+      <PageHeading title={t('home.title')}>{t('home.heading')}</PageHeading>
+      <div className="staff-bar">
+        <p>{t('home.signedInAs', { name: me.staff.name })}</p>
+        <SignOutButton />
+      </div>
+      <h2>{t('home.departmentsHeading')}</h2>
+      {me.staff.departments.length === 0 ? (
+        <p>{t('home.none')}</p>
+      ) : (
+        <ul className="card-list">
+          {me.staff.departments.map((department) => {
+            const name = localize(department.name);
+            return (
+              <li key={department.id} className="card" data-testid={`staff-department-${department.slug}`}>
+                <h3 className="card__title">
+                  <Link to={pagePath('console', { departmentId: department.id })} lang={name.lang}>
+                    {name.text}
+                  </Link>
+                </h3>
+                <p>
+                  {department.tenantName} · {t(`home.role.${department.role}`)}
+                </p>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,95 @@
+import {
+  AdmitResponseSchema,
+  ConsoleSnapshotSchema,
+  StaffAppointmentResponseSchema,
+  StaffAppointmentsResponseSchema,
+  StaffMeSchema,
+  type DoorSetting,
+  type LoginRequest,
+  type StaffBookingRequest,
+} from '@amtsraum/shared';
+import { getJson, sendForNothing, sendJson } from '../../lib/api';
+import { currentLocale } from '../../lib/i18n';
+import { useLoad } from '../../lib/useLoad';
+
+const segment = encodeURIComponent;
+const options = () => ({ language: currentLocale() });
+
+// Signing in and out
+
+export const useStaffMe = () =>
+  useLoad('staff-me', (signal) => getJson('/api/staff/me', StaffMeSchema, { ...options(), signal }));
+
+export function login(body: LoginRequest) {
+  return sendJson('POST', '/api/staff/login', body, StaffMeSchema, options());
+}
+
+export function logout(): Promise<void> {
+  return sendForNothing('POST', '/api/staff/logout', undefined, options());
+}
+
+// The door and the queue of one department
+
+const departmentBase = (departmentId: string) => `/api/staff/departments/${segment(departmentId)}`;
+const visitPath = (departmentId: string, visitId: string, action: string) =>
+  `${departmentBase(departmentId)}/visits/${segment(visitId)}/${action}`;
+
+export function setDoor(departmentId: string, state: DoorSetting['state']) {
+  return sendJson('PUT', `${departmentBase(departmentId)}/door`, { state }, ConsoleSnapshotSchema, options());
+}
+
+/** Admits one person, or (`next`) whoever is first in the queue. */
+export function admit(departmentId: string, visitId: string | 'next') {
+  const path =
+    visitId === 'next' ? `${departmentBase(departmentId)}/admit-next` : visitPath(departmentId, visitId, 'admit');
+  return sendJson('POST', path, undefined, AdmitResponseSchema, options());
+}
+
+export function decline(departmentId: string, visitId: string, note: string): Promise<void> {
+  return sendForNothing('POST', visitPath(departmentId, visitId, 'decline'), note ? { note } : {}, options());
+}
+
+/** Finishes the visit, which ends its call for everyone. */
+export function finishVisit(departmentId: string, visitId: string): Promise<void> {
+  return sendForNothing('POST', visitPath(departmentId, visitId, 'finish'), undefined, options());
+}
+
+// Appointments of one department
+
+const appointmentsBase = (departmentId: string) => `${departmentBase(departmentId)}/appointments`;
+const appointmentPath = (departmentId: string, appointmentId: string, action: string) =>
+  `${appointmentsBase(departmentId)}/${segment(appointmentId)}/${action}`;
+
+/** A day's appointments; `version` reloads when it changes (e.g. with each live snapshot). */
+export const useStaffAppointments = (departmentId: string, date: string, version: string) =>
+  useLoad(`${departmentId}:${date}:${version}`, (signal) =>
+    getJson(`${appointmentsBase(departmentId)}?date=${segment(date)}`, StaffAppointmentsResponseSchema, {
+      ...options(),
+      signal,
+    }),
+  );
+
+/** A clerk's action on appointments; the answer is parsed, then the panel reloads the day. */
+export const appointmentActions = {
+  book: (departmentId: string, body: StaffBookingRequest) =>
+    sendJson('POST', appointmentsBase(departmentId), body, StaffAppointmentResponseSchema, options()),
+  cancel: (departmentId: string, appointmentId: string, note: string) =>
+    sendJson(
+      'POST',
+      appointmentPath(departmentId, appointmentId, 'cancel'),
+      note ? { note } : {},
+      StaffAppointmentResponseSchema,
+      options(),
+    ),
+  move: (departmentId: string, appointmentId: string, startsAt: string) =>
+    sendJson(
+      'POST',
+      appointmentPath(departmentId, appointmentId, 'move'),
+      { startsAt },
+      StaffAppointmentResponseSchema,
+      options(),
+    ),
+  /** Answers 204. */
+  noShow: (departmentId: string, appointmentId: string) =>
+    sendForNothing('POST', appointmentPath(departmentId, appointmentId, 'no-show'), undefined, options()),
+};

@@ -1,0 +1,46 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { InvitePanel } from './InvitePanel';
+import { QuickInterpreterInvite } from './QuickInterpreterInvite';
+
+/** For a booked appointment: the one-click interpreter link, and all invite choices on demand. */
+export function AppointmentInvites({
+  departmentId,
+  appointmentId,
+  interpreterLanguage,
+}: {
+  departmentId: string;
+  appointmentId: string;
+  interpreterLanguage: string | null;
+}) {
+  const { t } = useTranslation('invites');
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const target = { appointmentId };
+  return (
+    <div className="appointment-invites">
+      {interpreterLanguage && (
+        <QuickInterpreterInvite departmentId={departmentId} target={target} language={interpreterLanguage} />
+      )}
+      <button
+        type="button"
+        className="button"
+        aria-expanded={open}
+        aria-controls={`${id}-panel`}
+        onClick={() => setOpen((value) => !value)}
+      >
+        {t('panel.manage')}
+      </button>
+      <div id={`${id}-panel`}>
+        {open && (
+          <InvitePanel
+            departmentId={departmentId}
+            target={target}
+            interpreterLanguage={interpreterLanguage}
+            headingLevel={3}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import type { InviteRole } from '@amtsraum/shared';
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LanguageOptions, useLanguageName } from '../../ui/LanguageOptions';
+
+export interface CreateFormValues {
+  role: InviteRole;
+  label: string;
+  language?: string;
+  validUntil?: string;
+  multiUse: boolean;
+  lobby: boolean;
+}
+
+/** Role, language, label, validity, single or multiple use, and whether invitees wait in a lobby. */
+export function CreateInviteForm({
+  interpreterLanguage,
+  onCreate,
+}: {
+  interpreterLanguage: string | null;
+  onCreate: (body: CreateFormValues) => Promise<void>;
+}) {
+  const { t } = useTranslation('invites');
+  const languageName = useLanguageName();
+  const id = useId();
+  const [role, setRole] = useState<InviteRole>('interpreter');
+  const [language, setLanguage] = useState(interpreterLanguage ?? '');
+  const [label, setLabel] = useState('');
+  const [until, setUntil] = useState('');
+  const [multiUse, setMultiUse] = useState(false);
+  const [lobby, setLobby] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const suggested =
+    role === 'interpreter' && language ? t('panel.interpreterLabel', { language: languageName(language) }) : '';
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      await onCreate({
+        role,
+        label: label.trim() || suggested || t(`roles.${role}`),
+        ...(language ? { language } : {}),
+        ...(until ? { validUntil: new Date(until).toISOString() } : {}),
+        multiUse,
+        lobby,
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="invite-form" onSubmit={(event) => void submit(event)} noValidate>
+      <div className="field">
+        <label htmlFor={`${id}-role`}>{t('form.role')}</label>
+        <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as InviteRole)}>
+          <option value="interpreter">{t('roles.interpreter')}</option>
+          <option value="guest">{t('roles.guest')}</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-language`}>{t('form.language')}</label>
+        <select id={`${id}-language`} value={language} onChange={(event) => setLanguage(event.target.value)}>
+          <option value="">{t('form.noLanguage')}</option>
+          <LanguageOptions />
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-label`}>{t('form.label')}</label>
+        <p id={`${id}-label-hint`} className="field__hint">
+          {t('form.labelHint')}
+        </p>
+        <input
+          id={`${id}-label`}
+          aria-describedby={`${id}-label-hint`}
+          value={label}
+          placeholder={suggested}
+          maxLength={80}
+          onChange={(event) => setLabel(event.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-until`}>{t('form.until')}</label>
+        <p id={`${id}-until-hint`} className="field__hint">
+          {t('form.untilHint')}
+        </p>
+        <input
+          id={`${id}-until`}
+          type="datetime-local"
+          aria-describedby={`${id}-until-hint`}
+          value={until}
+          onChange={(event) => setUntil(event.target.value)}
+        />
+      </div>
+      <div className="check-row">
+        <input
+          id={`${id}-multi`}
+          type="checkbox"
+          checked={multiUse}
+          onChange={(event) => setMultiUse(event.target.checked)}
+        />
+        <label htmlFor={`${id}-multi`}>{t('form.multiUse')}</label>
+      </div>
+      <div className="check-row">
+        <input
+          id={`${id}-lobby`}
+          type="checkbox"
+          checked={lobby}
+          onChange={(event) => setLobby(event.target.checked)}
+        />
+        <label htmlFor={`${id}-lobby`}>{t('form.lobby')}</label>
+      </div>
+      <button type="submit" className="button button--primary" disabled={busy}>
+        {t('form.create')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,68 @@
+import {
+  CreatedInviteSchema,
+  InviteeStatusSchema,
+  InviteListSchema,
+  type CreateInviteRequest,
+  type CreatedInvite,
+  type InviteeStatus,
+  type InviteList,
+} from '@amtsraum/shared';
+import { getJson, sendForNothing, sendJson } from '../../lib/api';
+import { currentLocale } from '../../lib/i18n';
+
+/** Invite links: the clerk's side (create, list, revoke, let in, remove, e-mail) and the invitee's. */
+
+const segment = encodeURIComponent;
+const options = () => ({ language: currentLocale() });
+
+export type InviteTarget = { visitId: string } | { appointmentId: string };
+
+const targetPath = (departmentId: string, target: InviteTarget) =>
+  `/api/staff/departments/${segment(departmentId)}/${
+    'visitId' in target ? `visits/${segment(target.visitId)}` : `appointments/${segment(target.appointmentId)}`
+  }/invites`;
+
+export function createInvite(
+  departmentId: string,
+  target: InviteTarget,
+  body: CreateInviteRequest,
+): Promise<CreatedInvite> {
+  return sendJson('POST', targetPath(departmentId, target), body, CreatedInviteSchema, options());
+}
+
+export function listInvites(departmentId: string, target: InviteTarget, signal?: AbortSignal): Promise<InviteList> {
+  return getJson(targetPath(departmentId, target), InviteListSchema, { ...options(), signal });
+}
+
+const staffPath = (departmentId: string, rest: string) =>
+  `/api/staff/departments/${segment(departmentId)}/invites/${rest}`;
+
+export function revokeInvite(departmentId: string, inviteId: string): Promise<void> {
+  return sendForNothing('POST', staffPath(departmentId, `${segment(inviteId)}/revoke`), undefined, options());
+}
+
+export function emailInvite(departmentId: string, inviteId: string, to: string): Promise<void> {
+  return sendForNothing(
+    'POST',
+    staffPath(departmentId, `${segment(inviteId)}/email`),
+    { to, locale: currentLocale() },
+    options(),
+  );
+}
+
+export function admitInvitee(departmentId: string, guestId: string): Promise<void> {
+  return sendForNothing('POST', staffPath(departmentId, `guests/${segment(guestId)}/admit`), undefined, options());
+}
+
+export function removeInvitee(departmentId: string, guestId: string): Promise<void> {
+  return sendForNothing('POST', staffPath(departmentId, `guests/${segment(guestId)}/remove`), undefined, options());
+}
+
+/** Spends the link's token (from the fragment) for a seat; the seat rides in an httpOnly cookie. */
+export function redeemInvite(token: string, name?: string): Promise<InviteeStatus> {
+  return sendJson('POST', '/api/invites/redeem', { token, ...(name ? { name } : {}) }, InviteeStatusSchema, options());
+}
+
+export function inviteeStatus(): Promise<InviteeStatus> {
+  return sendJson('POST', '/api/invites/status', undefined, InviteeStatusSchema, options());
+}

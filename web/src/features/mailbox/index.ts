@@ -1,0 +1,2 @@
+// The development mailbox: what the embedded mode would have sent.
+export { MailboxPage } from './MailboxPage';

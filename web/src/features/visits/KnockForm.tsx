@@ -1,0 +1,267 @@
+import { pagePath, type KnockRequest, type Service } from '@amtsraum/shared';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { toApiError, type ApiError } from '../../lib/api';
+import { primeAudio, unlockAudio } from '../../lib/chime';
+import { currentLocale } from '../../lib/i18n';
+import { getLiveClient } from '../../lib/live-client';
+import { useLocalize } from '../../lib/useLocalize';
+import { DocumentList } from '../../ui/DocumentList';
+import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { LanguageFields, type LanguageChoice } from '../../ui/LanguageFields';
+import { isConversationLanguage } from '../../ui/languages';
+import { knock } from './api';
+
+type FieldName = 'name' | 'concern' | 'serviceSlug' | 'interpreterLanguage' | 'consent';
+
+interface KnockFormProps {
+  tenantSlug: string;
+  departmentSlug: string;
+  services: Service[];
+  /** Renders a form-level failure (door closed, queue full, …) in words. */
+  describeFailure: (error: ApiError) => string;
+}
+
+const FIELD_ORDER: FieldName[] = ['name', 'concern', 'serviceSlug', 'interpreterLanguage', 'consent'];
+
+export function KnockForm({ tenantSlug, departmentSlug, services, describeFailure }: KnockFormProps) {
+  const { t } = useTranslation('visits');
+  const localize = useLocalize();
+  const navigate = useNavigate();
+  const id = useId();
+  const fields = useFieldErrors(FIELD_ORDER);
+  const { setErrors } = fields;
+  const knockable = services.filter((service) => service.knockable);
+
+  const [name, setName] = useState('');
+  const [mode, setMode] = useState<'text' | 'service'>('text');
+  const [concern, setConcern] = useState('');
+  const [serviceSlug, setServiceSlug] = useState('');
+  const [languages, setLanguages] = useState<LanguageChoice>(() => {
+    const interfaceLanguage = currentLocale();
+    return {
+      language: isConversationLanguage(interfaceLanguage) ? interfaceLanguage : 'de',
+      needsInterpreter: false,
+      interpreterLanguage: '',
+    };
+  });
+  const { language, needsInterpreter, interpreterLanguage } = languages;
+  const [consent, setConsent] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const summaryRef = useRef<HTMLDivElement>(null);
+
+  const service = knockable.find((candidate) => candidate.slug === serviceSlug);
+
+  const validate = (): FieldErrors<FieldName> => {
+    const found: FieldErrors<FieldName> = {};
+    if (!name.trim()) found.name = t('form.errors.name');
+    else if (name.trim().length > 80) found.name = t('form.errors.nameTooLong');
+    if (mode === 'text') {
+      if (!concern.trim()) found.concern = t('form.errors.concern');
+      else if (concern.trim().length > 500) found.concern = t('form.errors.concernTooLong');
+    } else if (!serviceSlug) {
+      found.serviceSlug = t('form.errors.service');
+    }
+    if (needsInterpreter && !interpreterLanguage) found.interpreterLanguage = t('form.errors.interpreterLanguage');
+    if (!consent) found.consent = t('form.errors.consent');
+    return found;
+  };
+
+  const showErrors = (fieldErrors: FieldErrors<FieldName>, formFailure: string | null) => {
+    setErrors(fieldErrors);
+    setFailure(formFailure);
+    // After React rendered the summary: move focus there, so the problem is read out first.
+    window.setTimeout(() => summaryRef.current?.focus(), 0);
+  };
+
+  const fromServer = (error: ApiError): FieldErrors<FieldName> => {
+    const found: FieldErrors<FieldName> = {};
+    for (const { path } of error.extras.fieldErrors ?? []) {
+      const key = fields.fieldAt(path) ?? null;
+      if (key && !found[key]) {
+        found[key] =
+          key === 'serviceSlug' ? t('form.errors.service') : t(`form.errors.${key}` as const, t('form.errors.invalid'));
+      }
+    }
+    return found;
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (submitting) return;
+    unlockAudio(); // still inside the gesture (click or Enter): the waiting room can then sound
+    const found = validate();
+    if (Object.keys(found).length > 0) return showErrors(found, null);
+
+    const body: KnockRequest = {
+      name: name.trim(),
+      ...(mode === 'text' ? { concern: concern.trim() } : { serviceSlug }),
+      language,
+      ...(needsInterpreter ? { interpreterLanguage } : {}),
+      consent: true,
+    };
+    setSubmitting(true);
+    try {
+      await knock(tenantSlug, departmentSlug, body);
+      // The live connection learns who this browser is from the new visit cookie.
+      getLiveClient().reconnectNow();
+      void navigate(pagePath('waitingRoom', { tenant: tenantSlug, department: departmentSlug }));
+    } catch (error) {
+      const apiError = toApiError(error);
+      setSubmitting(false);
+      if (apiError.code === 'validation_failed') {
+        const fieldErrors = fromServer(apiError);
+        showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describeFailure(apiError));
+      } else {
+        showErrors({}, describeFailure(apiError));
+      }
+    }
+  };
+
+  return (
+    <form
+      className="knock-form"
+      aria-labelledby={`${id}-heading`}
+      noValidate
+      onSubmit={(event) => void submit(event)}
+      onPointerDown={primeAudio}
+    >
+      <h2 id={`${id}-heading`}>{t('form.heading')}</h2>
+      <p>{t('form.intro')}</p>
+
+      <ErrorSummary
+        ref={summaryRef}
+        fields={fields}
+        failure={failure}
+        failureTestId="knock-failure"
+        title={t('form.errorSummary')}
+        titleElement="h3"
+      />
+
+      <Field fields={fields} field="name" label={t('form.name')} hint={t('form.nameHint')}>
+        {(control) => (
+          <input
+            {...control}
+            type="text"
+            autoComplete="given-name"
+            maxLength={80}
+            value={name}
+            onChange={(event) => {
+              setName(event.target.value);
+            }}
+          />
+        )}
+      </Field>
+
+      {knockable.length > 0 && (
+        <fieldset className="field field--choice">
+          <legend>{t('form.concernChoice')}</legend>
+          <label className="choice">
+            <input
+              type="radio"
+              name={`${id}-mode`}
+              value="text"
+              checked={mode === 'text'}
+              onChange={() => {
+                setMode('text');
+              }}
+            />
+            {t('form.concernText')}
+          </label>
+          <label className="choice">
+            <input
+              type="radio"
+              name={`${id}-mode`}
+              value="service"
+              checked={mode === 'service'}
+              onChange={() => {
+                setMode('service');
+              }}
+            />
+            {t('form.concernService')}
+          </label>
+        </fieldset>
+      )}
+
+      {mode === 'text' ? (
+        <Field fields={fields} field="concern" label={t('form.concern')} hint={t('form.concernHint')}>
+          {(control) => (
+            <textarea
+              {...control}
+              rows={3}
+              maxLength={500}
+              value={concern}
+              onChange={(event) => {
+                setConcern(event.target.value);
+              }}
+            />
+          )}
+        </Field>
+      ) : (
+        <Field fields={fields} field="serviceSlug" label={t('form.service')}>
+          {(control) => (
+            <>
+              <select
+                {...control}
+                value={serviceSlug}
+                onChange={(event) => {
+                  setServiceSlug(event.target.value);
+                }}
+              >
+                <option value="">{t('form.servicePlaceholder')}</option>
+                {knockable.map((candidate) => {
+                  const label = localize(candidate.name);
+                  return (
+                    <option key={candidate.slug} value={candidate.slug} lang={label.lang}>
+                      {label.text}
+                    </option>
+                  );
+                })}
+              </select>
+              {service && (
+                <div className="knock-form__documents" data-testid="knock-documents">
+                  <h3>{t('form.documentsHeading')}</h3>
+                  {service.documents.length === 0 ? (
+                    <p>{t('form.noDocuments')}</p>
+                  ) : (
+                    <DocumentList documents={service.documents} />
+                  )}
+                </div>
+              )}
+            </>
+          )}
+        </Field>
+      )}
+
+      <LanguageFields
+        value={languages}
+        onChange={(change) => {
+          setLanguages((previous) => ({ ...previous, ...change }));
+        }}
+        fields={fields}
+        labels={{
+          language: t('form.language'),
+          needInterpreter: t('form.needInterpreter'),
+          interpreterLanguage: t('form.interpreterLanguage'),
+          choose: t('form.servicePlaceholder'),
+        }}
+      />
+
+      <PrivacyConsent
+        fields={fields}
+        field="consent"
+        summary={t('form.privacySummary')}
+        points={[t('form.privacyStored'), t('form.privacyWhy'), t('form.privacyDeleted'), t('form.privacyNoRecording')]}
+        label={t('form.consent')}
+        checked={consent}
+        onChange={setConsent}
+      />
+
+      <button type="submit" className="button button--primary" aria-disabled={submitting || undefined}>
+        {submitting ? t('form.submitting') : t('form.submit')}
+      </button>
+    </form>
+  );
+}

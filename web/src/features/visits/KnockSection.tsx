@@ -1,0 +1,90 @@
+import { pagePath } from '@amtsraum/shared';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { ApiError } from '../../lib/api';
+import { useLiveVisit } from '../../lib/useLive';
+import { useLocalize } from '../../lib/useLocalize';
+import { formatClock, formatDay } from '../../ui/format';
+import { ContactDetails, type DoorContext } from '../directory';
+import { KnockForm } from './KnockForm';
+
+const ACTIVE = new Set(['waiting', 'admitted', 'in_call']);
+
+/**
+ * The way in on a department's page: the knock form, a link to the waiting room, or why knocking
+ * is not possible now.
+ */
+export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, services, contact }: DoorContext) {
+  const { t, i18n } = useTranslation('visits');
+  const { t: tErrors } = useTranslation('errors');
+  const localize = useLocalize();
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const visit = useLiveVisit();
+
+  const nextOpeningText = (at: string | Date | null) => {
+    if (!at) return null;
+    const next = new Date(at);
+    if (Number.isNaN(next.getTime())) return null;
+    return t('unavailable.nextOpening', {
+      date: formatDay(next, locale, timeZone),
+      time: formatClock(next, locale, timeZone),
+    });
+  };
+
+  const describeFailure = (error: ApiError) => {
+    const text = tErrors(`codes.${error.code}`);
+    const next = nextOpeningText(error.nextOpening);
+    return next ? `${text} ${next}` : text;
+  };
+
+  // Wait for the live answers before offering the form, so a waiting citizen never sees it.
+  if (visit.status === 'unknown' || !door) return null;
+
+  if (visit.visit && ACTIVE.has(visit.visit.state)) {
+    const own = visit.visit;
+    const department = localize(own.departmentName);
+    return (
+      <section aria-labelledby="knock-active-heading" className="panel panel--notice" data-testid="active-visit">
+        <h2 id="knock-active-heading">{t('active.heading')}</h2>
+        <p>
+          {own.state === 'waiting' ? t('active.text', { department: department.text }) : <>{t('active.admitted')}</>}
+        </p>
+        <p>
+          <Link
+            className="button button--primary"
+            to={pagePath('waitingRoom', { tenant: own.tenantSlug, department: own.departmentSlug })}
+          >
+            {t('active.link')}
+          </Link>
+        </p>
+      </section>
+    );
+  }
+
+  if (door.canKnock) {
+    return (
+      <section className="panel">
+        <KnockForm
+          tenantSlug={tenantSlug}
+          departmentSlug={departmentSlug}
+          services={services}
+          describeFailure={describeFailure}
+        />
+      </section>
+    );
+  }
+
+  const reason = door.queueFull ? 'queueFull' : door.state === 'paused' ? 'paused' : 'closed';
+  const next = door.state === 'closed' ? nextOpeningText(door.nextOpening) : null;
+  return (
+    <section aria-labelledby="knock-unavailable-heading" className="panel" data-testid="knock-unavailable">
+      <h2 id="knock-unavailable-heading">{t('unavailable.heading')}</h2>
+      <p>
+        {t(`unavailable.${reason}`)}
+        {next && ` ${next}`}
+      </p>
+      <p>{t('unavailable.contact')}</p>
+      <ContactDetails contact={contact} />
+    </section>
+  );
+}

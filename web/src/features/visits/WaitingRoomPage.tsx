@@ -1,0 +1,280 @@
+import { pagePath, type CitizenVisit } from '@amtsraum/shared';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { toApiError } from '../../lib/api';
+import { playTone, primeAudio } from '../../lib/chime';
+import { useLiveVisit } from '../../lib/useLive';
+import { useLocalize } from '../../lib/useLocalize';
+import { DocumentList } from '../../ui/DocumentList';
+import { formatClock } from '../../ui/format';
+import { LiveStatus } from '../../ui/LiveStatus';
+import { LoadingState } from '../../ui/LoadingState';
+import { PageHeading } from '../../ui/PageHeading';
+import { useTenant } from '../directory';
+import { leave as leaveQueue } from './api';
+
+/** `/:tenant/:department/wait`: the citizen's place, live, until they are let in or leave. */
+export function WaitingRoomPage() {
+  const live = useLiveVisit();
+  useEffect(() => {
+    primeAudio();
+  }, []);
+  if (live.status === 'unknown') return <LoadingState />;
+  return live.visit ? <VisitView visit={live.visit} /> : <NoVisit />;
+}
+
+function BackLink({ visit }: { visit?: CitizenVisit }) {
+  const { t } = useTranslation('visits');
+  const localize = useLocalize();
+  const { tenant = '', department = '' } = useParams();
+  const to = visit
+    ? pagePath('department', { tenant: visit.tenantSlug, department: visit.departmentSlug })
+    : pagePath('department', { tenant, department });
+  return (
+    <p>
+      <Link to={to}>
+        {visit ? t('wait.back', { department: localize(visit.departmentName).text }) : t('wait.backGeneric')}
+      </Link>
+    </p>
+  );
+}
+
+function NoVisit() {
+  const { t } = useTranslation('visits');
+  return (
+    <>
+      <PageHeading title={t('wait.noneTitle')} />
+      <p>{t('wait.none')}</p>
+      <BackLink />
+    </>
+  );
+}
+
+function VisitView({ visit }: { visit: CitizenVisit }) {
+  const { t } = useTranslation('visits');
+  const localize = useLocalize();
+  const department = localize(visit.departmentName);
+  const called = visit.state === 'admitted' || visit.state === 'in_call';
+  useCallIn(visit, department.text);
+
+  if (called) {
+    return (
+      <>
+        <PageHeading title={t('wait.admittedTitle')} />
+        <div className="panel panel--success" role="status" aria-live="polite" data-testid="admitted">
+          <p className="lead">
+            {visit.admittedBy ? t('wait.admittedText', { clerk: visit.admittedBy }) : t('wait.admittedTextAnonymous')}
+          </p>
+          <p>
+            <Link className="button button--primary button--large" to={pagePath('call', { visitId: visit.id })}>
+              {t('wait.toCall')}
+            </Link>
+          </p>
+        </div>
+      </>
+    );
+  }
+
+  if (visit.state === 'declined') {
+    return (
+      <>
+        <PageHeading title={t('wait.declinedTitle')} />
+        <div className="panel" data-testid="declined">
+          <p>{t('wait.declinedText')}</p>
+          {visit.declineNote && (
+            <>
+              <p>{t('wait.declinedNote')}</p>
+              <blockquote className="decline-note" data-testid="decline-note">
+                {visit.declineNote}
+              </blockquote>
+            </>
+          )}
+          <p>{t('wait.declinedNext')}</p>
+        </div>
+        <BackLink visit={visit} />
+      </>
+    );
+  }
+
+  if (visit.state !== 'waiting') {
+    const reason =
+      visit.state === 'no_show' ? 'noShow' : visit.state === 'left' || visit.state === 'expired' ? visit.state : 'done';
+    return (
+      <>
+        <PageHeading title={t('wait.endedTitle')} />
+        <p data-testid="ended">{t(`wait.${reason}`)}</p>
+        <BackLink visit={visit} />
+      </>
+    );
+  }
+
+  return <Waiting visit={visit} departmentName={department.text} />;
+}
+
+function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentName: string }) {
+  const { t } = useTranslation('visits');
+  const { t: tErrors } = useTranslation('errors');
+  const [confirming, setConfirming] = useState(false);
+  const [leaveError, setLeaveError] = useState<string | null>(null);
+  const confirmRef = useRef<HTMLParagraphElement>(null);
+  const leaveButtonRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
+
+  const leave = async () => {
+    try {
+      await leaveQueue();
+      // The live message brings the new state; nothing else to do here.
+    } catch (error) {
+      setLeaveError(tErrors(`codes.${toApiError(error).code}`));
+    }
+  };
+
+  return (
+    <>
+      <PageHeading title={`${t('wait.title')} – ${departmentName}`}>{t('wait.heading')}</PageHeading>
+      <p className="tenant-banner__kicker">{departmentName}</p>
+      <div className="panel wait-status" aria-live="polite" aria-atomic="true" data-testid="wait-status">
+        {visit.kind === 'appointment' && visit.appointmentStartsAt && (
+          <AppointmentTime tenantSlug={visit.tenantSlug} startsAt={visit.appointmentStartsAt} />
+        )}
+        <p className="wait-status__position" data-testid="position">
+          {visit.position === 1
+            ? visit.kind === 'appointment'
+              ? t('wait.appointmentFirst')
+              : t('wait.positionFirst')
+            : t('wait.position', { position: visit.position ?? '–' })}
+        </p>
+        <p data-testid="estimate">
+          {visit.estimatedWaitMinutes
+            ? t('wait.estimate', { count: visit.estimatedWaitMinutes })
+            : t('wait.estimateNone')}
+        </p>
+      </div>
+      <LiveStatus />
+      <p>{t('wait.keepOpen')}</p>
+      <NotifyButton />
+
+      {visit.documents.length > 0 && (
+        <section aria-labelledby="wait-documents" className="panel">
+          <h2 id="wait-documents">{t('wait.documentsHeading')}</h2>
+          <DocumentList documents={visit.documents} className="documents" />
+        </section>
+      )}
+
+      <div className="leave">
+        {confirming ? (
+          <div className="leave__confirm" data-testid="leave-confirm">
+            <p ref={confirmRef} tabIndex={-1}>
+              {t('wait.leaveConfirm')}
+            </p>
+            <div className="button-row">
+              <button type="button" className="button button--danger" onClick={() => void leave()}>
+                {t('wait.leaveYes')}
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  setConfirming(false);
+                  window.setTimeout(() => leaveButtonRef.current?.focus(), 0);
+                }}
+              >
+                {t('wait.leaveNo')}
+              </button>
+            </div>
+          </div>
+        ) : (
+          <button
+            ref={leaveButtonRef}
+            type="button"
+            className="button"
+            onClick={() => {
+              setConfirming(true);
+            }}
+          >
+            {t('wait.leave')}
+          </button>
+        )}
+        {leaveError && (
+          <p role="alert" className="field__error">
+            {leaveError}
+          </p>
+        )}
+      </div>
+    </>
+  );
+}
+
+/** "Ihr Termin um 10:30 Uhr", read in the municipality's zone (issue 6). */
+function AppointmentTime({ tenantSlug, startsAt }: { tenantSlug: string; startsAt: string }) {
+  const { t, i18n } = useTranslation('visits');
+  const tenant = useTenant(tenantSlug);
+  if (tenant.status !== 'success') return null;
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const time = formatClock(new Date(startsAt), locale, tenant.data.tenant.timeZone);
+  return (
+    <p className="lead" data-testid="appointment-time">
+      {t('wait.appointmentAt', { time })}
+    </p>
+  );
+}
+
+function notificationPermission(): NotificationPermission | 'unsupported' {
+  return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+}
+
+function NotifyButton() {
+  const { t } = useTranslation('visits');
+  const [permission, setPermission] = useState(notificationPermission);
+  if (permission === 'unsupported') return null;
+  if (permission === 'granted') return <p>{t('wait.notifyOn')}</p>;
+  if (permission === 'denied') return <p>{t('wait.notifyDenied')}</p>;
+  return (
+    <p>
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          void Notification.requestPermission().then(setPermission, () => {
+            setPermission(notificationPermission());
+          });
+        }}
+      >
+        {t('wait.notify')}
+      </button>
+    </p>
+  );
+}
+
+/**
+ * Calls the citizen in when the visit turns admitted while this page is open: a tone, a
+ * notification if allowed (PageHeading changes the title). Not again after a refresh.
+ */
+function useCallIn(visit: CitizenVisit, departmentName: string) {
+  const { t } = useTranslation('visits');
+  const previous = useRef(visit.state);
+  const called = visit.state === 'admitted' || visit.state === 'in_call';
+  const title = t('wait.admittedTitle');
+  const body = t('wait.notificationBody', { department: departmentName });
+  useEffect(() => {
+    const was = previous.current;
+    previous.current = visit.state;
+    if (!called || was !== 'waiting') return;
+    playTone('admitted');
+    if (notificationPermission() === 'granted' && document.visibilityState !== 'visible') {
+      try {
+        const notification = new Notification(title, { body, tag: `visit-${visit.id}` });
+        notification.onclick = () => {
+          window.focus();
+          notification.close();
+        };
+      } catch {
+        // Some browsers allow notifications only from a service worker; tone and title remain.
+      }
+    }
+  }, [called, visit.state, visit.id, title, body]);
+}
