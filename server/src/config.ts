@@ -85,6 +85,7 @@ const EnvSchema = z.object({
   SEED_DEMO_PASSWORD: z.string().min(8, 'expected at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VISIT_GRACE_SECONDS: integerText(10, 3600).default(120),
+  WS_CONNECTIONS_PER_ADDRESS: integerText(1, 1_000_000).default(200),
   REMINDER_HOURS: integerText(0, 336).default(24),
 });
 
@@ -96,6 +97,8 @@ export interface Config {
   port: number;
   publicBaseUrl: URL;
   trustProxy: boolean | number;
+  /** Open WebSockets one client address (IPv4, or IPv6 /64) may hold in one process. */
+  wsConnectionsPerAddress: number;
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   media: {
@@ -192,6 +195,7 @@ export function parseConfig(env: Env): Config {
     port: e.PORT,
     publicBaseUrl,
     trustProxy: e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : Number(e.TRUST_PROXY),
+    wsConnectionsPerAddress: e.WS_CONNECTIONS_PER_ADDRESS,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },

@@ -144,10 +144,12 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
     scheduler.start();
     try {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(published.filter((e) => e.departmentId === department.id)).toEqual([]);
+      expect(published.filter((e) => 'departmentId' in e && e.departmentId === department.id)).toEqual([]);
       now = new Date(NOW.getTime() + 2 * 60_000);
       await vi.waitFor(() =>
-        expect(published.filter((e) => e.departmentId === department.id)).toEqual([{ departmentId: department.id }]),
+        expect(published.filter((e) => 'departmentId' in e && e.departmentId === department.id)).toEqual([
+          { departmentId: department.id },
+        ]),
       );
     } finally {
       await scheduler.stop();

@@ -1,6 +1,6 @@
 import { LoginRequestSchema } from '@amtsraum/shared';
 import { Router } from 'express';
-import type { AppDeps } from '../../deps.js';
+import { ctxOf, type AppDeps } from '../../deps.js';
 import { clearCookie, cookieOptions, parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
 import type { RateLimiter } from '../../lib/rate-limit.js';
 import { parseInput } from '../../lib/validate.js';
@@ -41,7 +41,7 @@ export function staffRouter(deps: AppDeps): Router {
   });
 
   router.post('/staff/logout', async (req, res) => {
-    await signOut(deps.database.db, parseCookies(req.headers.cookie)[STAFF_COOKIE]);
+    await signOut(ctxOf(deps), parseCookies(req.headers.cookie)[STAFF_COOKIE]);
     clearCookie(res, deps.config, STAFF_COOKIE);
     res.status(204).end();
   });
