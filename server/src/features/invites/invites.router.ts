@@ -26,9 +26,21 @@ const idOf = (value: unknown, code: 'visit_not_found' | 'appointment_not_found' 
   return parsed.data;
 };
 
+/**
+ * Invite links go by e-mail to the people of a call: a few a day per clerk, and a recipient is not
+ * sent the same thing over and over. A signed-in account (or a stolen session) cannot use the
+ * town hall's mail server to send unlimited mail to anyone (issue 11, item 7).
+ */
+export const INVITE_MAIL_LIMITS = {
+  perRecipient: { max: 5, windowMs: 60 * 60_000 },
+  perClerk: { max: 20, windowMs: 60 * 60_000 },
+};
+
 /** The clerk's invite links; mounted below the staff department router (`/staff/departments/:id`). */
 export function invitesStaffRouter(deps: AppDeps): Router {
   const router = Router();
+  const mailsToRecipient = deps.limits.limiter('invite-mail-recipient', INVITE_MAIL_LIMITS.perRecipient);
+  const mailsByClerk = deps.limits.limiter('invite-mail-clerk', INVITE_MAIL_LIMITS.perClerk);
   const targets: [string, (req: Request) => InviteTarget][] = [
     ['/visits/:visitId/invites', (req) => ({ visitId: idOf(req.params.visitId, 'visit_not_found') })],
     [
@@ -68,7 +80,10 @@ export function invitesStaffRouter(deps: AppDeps): Router {
 
   router.post('/invites/:inviteId/email', async (req, res) => {
     const body = parseInput(EmailInviteRequestSchema, req.body);
-    await emailInvite(ctxOf(deps), currentClerk(req), idOf(req.params.inviteId, 'invite_invalid'), body);
+    const clerk = currentClerk(req);
+    await mailsToRecipient.hit(body.to);
+    await mailsByClerk.hit(clerk.staff.id);
+    await emailInvite(ctxOf(deps), clerk, idOf(req.params.inviteId, 'invite_invalid'), body);
     res.status(202).end();
   });
 

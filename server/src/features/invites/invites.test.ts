@@ -3,7 +3,7 @@
 // for two cores.
 import { createHash, randomBytes } from 'node:crypto';
 import { CallJoinResponseSchema, CreatedInviteSchema, InviteeStatusSchema, InviteListSchema } from '@amtsraum/shared';
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
@@ -13,6 +13,7 @@ import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
 import { startRoomService, type RoomServiceStub } from '../../test/livekit.js';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/server.js';
+import { INVITE_MAIL_LIMITS } from './invites.router.js';
 
 const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
 
@@ -314,6 +315,33 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     ).toBe(204);
     expect((await guest.post(`/api/calls/${visitId}/join`)).status).toBe(403);
     expect((await client().post('/api/invites/redeem', { token: tokenOf(created.url) })).json.state).toBe('waiting');
+  });
+
+  it('limits the invite e-mails a clerk sends, per recipient and in all (issue 11, item 7)', async () => {
+    const { create, clerk, department } = await admitted();
+    const created = await create();
+    const domain = `limit-${randomBytes(4).toString('hex')}.example`;
+    const mail = (to: string) =>
+      clerk.browser.post(`/api/staff/departments/${department.id}/invites/${created.invite.id}/email`, {
+        to,
+        locale: 'de',
+      });
+    const { perRecipient, perClerk } = INVITE_MAIL_LIMITS;
+
+    const toOne: number[] = [];
+    for (let i = 0; i <= perRecipient.max; i++) toOne.push((await mail(`eine@${domain}`)).status);
+    expect(toOne).toEqual([...Array<number>(perRecipient.max).fill(202), 429]);
+
+    let last;
+    for (let i = 0; i <= perClerk.max - perRecipient.max; i++) last = await mail(`person-${i}@${domain}`);
+    expect(last!.status).toBe(429);
+    expect(last!.json.code).toBe('rate_limited');
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    const queued = await server.database.db
+      .select()
+      .from(mailOutbox)
+      .where(like(mailOutbox.to, `%@${domain}`));
+    expect(queued).toHaveLength(perClerk.max);
   });
 
   it('keeps invites inside their department and ends them with the visit', async () => {
