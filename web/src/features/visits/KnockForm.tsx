@@ -51,6 +51,7 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   const [failure, setFailure] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const summaryRef = useRef<HTMLDivElement>(null);
+  const failureRef = useRef<HTMLParagraphElement>(null);
 
   const service = knockable.find((candidate) => candidate.slug === serviceSlug);
 
@@ -72,9 +73,16 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   const showErrors = (fieldErrors: FieldErrors<FieldName>, formFailure: string | null) => {
     setErrors(fieldErrors);
     setFailure(formFailure);
-    // After React rendered the summary: move focus there, so the problem is read out first.
-    window.setTimeout(() => summaryRef.current?.focus(), 0);
+    // After React rendered it: move focus to the problem, so it is read out first.
+    const target = Object.keys(fieldErrors).length > 0 ? summaryRef : failureRef;
+    window.setTimeout(() => target.current?.focus(), 0);
   };
+
+  /** A failure of the knock as a whole; a limit says how long to wait (issue 13, item 4). */
+  const describe = (error: ApiError) =>
+    error.code === 'rate_limited' && error.extras.retryAfter
+      ? t('form.rateLimited', { count: Math.ceil(error.extras.retryAfter / 60) })
+      : describeFailure(error);
 
   const fromServer = (error: ApiError): FieldErrors<FieldName> => {
     const found: FieldErrors<FieldName> = {};
@@ -113,9 +121,9 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       setSubmitting(false);
       if (apiError.code === 'validation_failed') {
         const fieldErrors = fromServer(apiError);
-        showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describeFailure(apiError));
+        showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describe(apiError));
       } else {
-        showErrors({}, describeFailure(apiError));
+        showErrors({}, describe(apiError));
       }
     }
   };
@@ -131,11 +139,21 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       <h2 id={`${id}-heading`}>{t('form.heading')}</h2>
       <p>{t('form.intro')}</p>
 
+      {/* Not under "please check your entries": nothing in the fields is wrong (issue 13, item 4). */}
+      <p
+        ref={failureRef}
+        tabIndex={-1}
+        role="alert"
+        className={failure ? 'form-failure' : 'visually-hidden'}
+        data-testid="knock-failure"
+      >
+        {failure}
+      </p>
       <ErrorSummary
         ref={summaryRef}
         fields={fields}
-        failure={failure}
-        failureTestId="knock-failure"
+        failure={null}
+        failureTestId="knock-failure-in-summary"
         title={t('form.errorSummary')}
         titleElement="h3"
       />
