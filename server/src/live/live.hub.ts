@@ -85,8 +85,12 @@ const STRIKES = { burst: 300, perSecond: 10 };
 /** Messages that need a database read (a first watch, a call join): a page needs a handful. */
 const LOOKUPS = { burst: 10, perSecond: 2 };
 const MAX_PENDING_LOOKUPS = 4;
-/** Database work for messages at once, for all sockets; the rest waits its turn (FairQueue). */
-const LOOKUP_CONCURRENCY = 4;
+/**
+ * Database work for messages at once, for all sockets; the rest waits its turn (FairQueue). Most of
+ * the pool (10 connections): a reconnect storm after another process died must not queue behind a
+ * handful of reads, while HTTP keeps a couple of connections.
+ */
+const LOOKUP_CONCURRENCY = 8;
 
 type Watchers = Map<string, Set<Connection>>;
 
