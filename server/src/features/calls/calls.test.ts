@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
-import { LIVEKIT_ENV, startRoomService, type RoomServiceStub } from '../../test/livekit.js';
+import { LIVEKIT_ENV, startRoomService, STUB_JOBS, type RoomServiceStub } from '../../test/livekit.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
 
 describe.each(databaseKinds)('joining a call on %s', (kind) => {
@@ -18,7 +18,10 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
   beforeAll(async () => {
     rooms = await startRoomService();
     p2p = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1' } });
-    livekit = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1', ...rooms.env } });
+    livekit = await startTestServer(await createTestDatabase(kind), {
+      env: { TRUST_PROXY: '1', ...rooms.env },
+      jobs: STUB_JOBS,
+    });
   });
   afterAll(async () => {
     await p2p.stop();
