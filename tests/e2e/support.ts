@@ -9,7 +9,7 @@ import {
   type StaffMe,
 } from '@amtsraum/shared';
 import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, LIVEKIT_SERVER_ENDED_SESSION, test } from './fixtures';
 
 /**
  * Shared steps for specs with several people: a clerk signs in and opens the door, citizens
@@ -72,7 +72,9 @@ export async function newPerson(browser: Browser, options: { locale?: string } =
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()} @ ${message.location().url}`);
+    if (message.type() !== 'error') return;
+    const error = `console.error: ${message.text()} @ ${message.location().url}`;
+    if (!LIVEKIT_SERVER_ENDED_SESSION.test(error)) errors.push(error);
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   return { context, page, request: context.request, address, errors };
