@@ -64,11 +64,11 @@ export default defineConfig<object, Pick<TransportOptions, 'transport'>>({
   // starts LiveKit and an app using it (tests/e2e/servers.ts). The specs without calls, and the
   // ones about peer-to-peer alone, run once.
   projects: [
-    { name: 'p2p', use: { transport: 'p2p' }, testIgnore: /e2ee\.spec\.ts$/ },
+    { name: 'p2p', use: { transport: 'p2p' }, testIgnore: /livekit\.spec\.ts$/ },
     {
       name: 'livekit',
       use: { transport: 'livekit' },
-      testMatch: /(call|invite|two-processes|e2ee)\.spec\.ts$/,
+      testMatch: /(call|invite|two-processes|livekit)\.spec\.ts$/,
     },
   ],
   webServer: {
