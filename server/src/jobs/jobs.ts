@@ -40,6 +40,9 @@ export function serverJobs(
   const jobs: Job[] = [
     { name: 'live.heartbeat', everyMs: heartbeatMs, run: () => parts.hub.heartbeat() },
     { name: 'live.presence', everyMs: heartbeatMs, run: () => parts.hub.refreshPresence() },
+    // Places in peer-to-peer calls: kept while their connection lives, given up a minute after
+    // their process stopped (safe in every process: each stale place goes to one of them).
+    { name: 'calls.p2p-members', everyMs: heartbeatMs, run: () => parts.hub.calls.refresh() },
     {
       name: 'visits.purge',
       everyMs: sweepMs,
