@@ -63,11 +63,15 @@ export function expectNoBrowserErrors(...people: Person[]): void {
 }
 
 /** A new browser context (one person) with its own client address and one page. */
-export async function newPerson(browser: Browser, options: { locale?: string } = {}): Promise<Person> {
+export async function newPerson(
+  browser: Browser,
+  options: { locale?: string; /** Another app process than the test's. */ baseURL?: string } = {},
+): Promise<Person> {
   const address = nextClientAddress();
   const context = await browser.newContext({
     extraHTTPHeaders: { 'X-Forwarded-For': address },
     ...(options.locale ? { locale: options.locale } : {}),
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
   });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -156,8 +160,9 @@ export async function openDoorAsClerk(
   browser: Browser,
   email: string,
   slug: DepartmentSlug,
+  options: { baseURL?: string } = {},
 ): Promise<Person & { me: StaffMe; departmentId: string }> {
-  const clerk = await newPerson(browser);
+  const clerk = await newPerson(browser, options);
   const me = await signInAsStaff(clerk, email);
   const id = departmentId(me, slug);
   await setDoor(clerk, id, 'open');
