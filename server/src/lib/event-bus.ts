@@ -11,7 +11,7 @@ import type { Logger } from './logger.js';
  *
  * Beside the events, the bus relays texts that must themselves travel, to every process: the
  * signalling of a peer-to-peer call whose participants reached different processes
- * (docs/decisions/012-calls-across-processes.md).
+ * (docs/decisions/012-media-transports-across-processes.md).
  */
 export const LiveEventSchema = z.object({ departmentId: z.uuid(), visitId: z.uuid().optional() });
 export type LiveEvent = z.infer<typeof LiveEventSchema>;

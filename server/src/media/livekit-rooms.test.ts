@@ -21,7 +21,7 @@ import { startTestServer, type TestServer } from '../test/server.js';
  * Issue 12: a visit and its LiveKit room agree, against the real LiveKit server. The room ends the
  * visit's call; what our server missed while it was down is read from LiveKit when it is back; and
  * a LiveKit token, valid for minutes and refreshed by LiveKit itself, lets nobody back in whom our
- * server no longer grants the call (decision 012).
+ * server no longer grants the call (decision 013).
  */
 
 let planned: PlannedLivekitServer;

@@ -19,7 +19,8 @@ import { AppError } from '../lib/errors.js';
  * handed fresh tokens by LiveKit itself. So a token is no proof of a right to be in a call now:
  * rooms are never created by a join (`room.auto_create: false` in infra/livekit.yaml), a call
  * that ended has no room to come back to, and features/calls checks every participant LiveKit
- * reports (join webhook and reconciliation) against the database, removing who has no right.
+ * reports (join webhook and reconciliation) against the database, removing who has no right
+ * (decision 013).
  */
 
 export type LivekitSettings = NonNullable<Config['media']['livekit']>;

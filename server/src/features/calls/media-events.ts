@@ -9,7 +9,7 @@ import { identityMayJoin, markInCall } from './call-access.js';
  * change at once; `reconcileCalls` puts right what webhooks missed while our server was down
  * (LiveKit gives up on a webhook after a few retries in about 15 s). Both only ever act on what
  * the database and LiveKit say now, so a webhook that is late, repeated or replayed within its
- * signature's five minutes changes nothing (decision 012: no store of event ids).
+ * signature's five minutes changes nothing (decision 013: no store of event ids).
  */
 
 type MediaCtx = Pick<Ctx, 'db' | 'events' | 'media' | 'logger' | 'now'>;
