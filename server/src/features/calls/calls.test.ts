@@ -133,6 +133,10 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     expect(rooms.requests).toEqual([
       { path: '/twirp/livekit.RoomService/DeleteRoom', body: JSON.stringify({ room: `visit-${visitId}` }) },
     ]);
+    // A finished visit gets no token, and LiveKit is not even asked (no room opened again).
+    rooms.requests.length = 0;
+    expect((await citizen.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+    expect(rooms.requests).toEqual([]);
   });
 
   it('has no webhook endpoint without LiveKit', async () => {
