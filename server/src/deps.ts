@@ -119,10 +119,11 @@ export interface CallMedia {
   } | null;
   /**
    * What the participant's browser needs to join the call its grant names; opens the call on the
-   * media server if it is not open yet. `callKey` is the call's end-to-end encryption key, for the
-   * participant only. Fails with `media_unavailable` when the media server cannot be reached.
+   * media server if it is not open yet. `callKey` gives the call's end-to-end encryption key, for
+   * the participant only, to a transport that needs one. Fails with `media_unavailable` when the
+   * media server cannot be reached.
    */
-  connect(grant: CallGrant, callKey: string): Promise<CallTransport>;
+  connect(grant: CallGrant, callKey: () => Promise<string>): Promise<CallTransport>;
   /** The visit's call is over: everyone leaves. */
   endCall(visitId: string): Promise<void>;
   /** One participant leaves the call at once (removed by the clerk, or their link withdrawn). */

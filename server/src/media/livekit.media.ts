@@ -173,6 +173,7 @@ export function createLivekitMedia(settings: LivekitSettings): CallMedia {
     },
     calls: { list: () => rooms.listCalls(), isOpen: (visitId) => rooms.isOpen(visitId) },
     async connect(grant, callKey) {
+      const e2eeKey = settings.e2ee ? await callKey() : null;
       try {
         await rooms.openRoom(grant.visitId);
       } catch (error) {
@@ -183,7 +184,7 @@ export function createLivekitMedia(settings: LivekitSettings): CallMedia {
         transport: 'livekit',
         url: settings.url,
         token: await mintLivekitToken(settings, grant),
-        e2eeKey: settings.e2ee ? callKey : null,
+        e2eeKey,
       };
     },
     endCall: (visitId) => rooms.closeRoom(visitId),

@@ -56,9 +56,11 @@ export async function joinCall(
   visitId: string,
 ): Promise<CallJoinResponse> {
   const grant = await grantFor(ctx.db, caller, visitId, ctx.now);
-  const callKey = await callKeyOf(ctx.db, grant.visitId);
-  if (!callKey) throw new AppError('forbidden'); // the visit ended a moment ago
-  const transport = await ctx.media.connect(grant, callKey);
+  const transport = await ctx.media.connect(grant, async () => {
+    const key = await callKeyOf(ctx.db, grant.visitId);
+    if (!key) throw new AppError('forbidden'); // the visit ended a moment ago
+    return key;
+  });
   return {
     ...transport,
     visitId: grant.visitId,

@@ -249,6 +249,12 @@ describe('the end-to-end key of a LiveKit call', () => {
     const { server, calls, keyOf } = await twoCalls({ LIVEKIT_E2EE: 'false' });
     try {
       expect(await keyOf(calls[0]!.citizen, calls[0]!.visitId)).toBeNull();
+      // Nor made and kept for nothing: a key no one needs is one less secret to lose.
+      const [row] = await server.database.db
+        .select({ callKey: visits.callKey })
+        .from(visits)
+        .where(eq(visits.id, calls[0]!.visitId));
+      expect(row?.callKey).toBeNull();
     } finally {
       await server.stop();
     }
