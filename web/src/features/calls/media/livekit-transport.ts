@@ -36,6 +36,37 @@ export interface LivekitOptions {
 }
 
 /**
+ * livekit-client (2.23) throws from its handler of the worker's messages when the worker reports
+ * the encryption status of a participant who has just left (say, removed by the clerk): "couldn't
+ * set encryption status, participant not found". Uncaught, it is a page error, yet nothing is
+ * wrong: the participant is gone. The handler is set as `worker.onmessage`; this catches that one
+ * error only and lets every other one through.
+ */
+function quietLateEncryptionStatus(worker: Worker): void {
+  const property = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+  const set = property?.set;
+  if (!set) return;
+  Object.defineProperty(worker, 'onmessage', {
+    configurable: true,
+    get: () => property.get?.call(worker) as unknown,
+    set(handler: ((event: MessageEvent) => void) | null) {
+      set.call(
+        worker,
+        handler &&
+          ((event: MessageEvent) => {
+            try {
+              handler.call(worker, event);
+            } catch (error) {
+              const late = error instanceof TypeError && error.message.startsWith("couldn't set encryption status");
+              if (!late) throw error;
+            }
+          }),
+      );
+    },
+  });
+}
+
+/**
  * End-to-end encryption as livekit-client does it: frames are encrypted in a worker before they
  * leave the browser (Vite bundles the worker from the package, same origin, so the CSP's
  * script-src 'self' covers it), with a key LiveKit never sees.
@@ -48,6 +79,7 @@ function encryptionFor(key: string | null): {
   if (!key) return { options: undefined, setKey: () => Promise.resolve(), worker: null };
   const keyProvider = new ExternalE2EEKeyProvider();
   const worker = new Worker(new URL('livekit-client/e2ee-worker', import.meta.url), { type: 'module' });
+  quietLateEncryptionStatus(worker);
   return { options: { keyProvider, worker }, setKey: () => keyProvider.setKey(key), worker };
 }
 
