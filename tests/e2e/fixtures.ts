@@ -39,7 +39,7 @@ export const test = base.extend<{ browserErrors: BrowserErrors }, TransportOptio
         await app.stop();
       }
     },
-    { scope: 'worker', timeout: 90_000 },
+    { scope: 'worker', timeout: 150_000 },
   ],
   baseURL: async ({ callApp }, use) => {
     await use(callApp.url);

@@ -77,7 +77,9 @@ export async function startApp(env: Record<string, string>): Promise<AppServer> 
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const deadline = Date.now() + 60_000;
+  // As long as playwright.config.ts gives its own server: a fresh data folder's migrations, demo
+  // seed and password hashes can take a minute on two busy cores.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`app server exited (${String(child.exitCode)}):\n${output}`);
     const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1_000) }).then(
