@@ -16,4 +16,6 @@ export default defineConfig({
     },
   },
   build: { outDir: 'dist', sourcemap: true },
+  // livekit-client's end-to-end encryption worker is an ES module (features/calls/media).
+  worker: { format: 'es' },
 });

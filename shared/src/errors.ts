@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'invite_call_not_started',
   'invite_waiting',
   'database_unavailable',
+  'media_unavailable',
   'internal_error',
 ] as const;
 
@@ -86,6 +87,8 @@ export const ERROR_STATUS = {
   invite_call_not_started: 409,
   invite_waiting: 409,
   database_unavailable: 503,
+  // The media server (LiveKit) cannot be reached: nothing changed, asking again later works.
+  media_unavailable: 503,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 

@@ -9,7 +9,7 @@ import {
   type StaffMe,
 } from '@amtsraum/shared';
 import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, LIVEKIT_SERVER_ENDED_SESSION, test } from './fixtures';
 
 /**
  * Shared steps for specs with several people: a clerk signs in and opens the door, citizens
@@ -63,16 +63,22 @@ export function expectNoBrowserErrors(...people: Person[]): void {
 }
 
 /** A new browser context (one person) with its own client address and one page. */
-export async function newPerson(browser: Browser, options: { locale?: string } = {}): Promise<Person> {
+export async function newPerson(
+  browser: Browser,
+  options: { locale?: string; /** Another app process than the test's. */ baseURL?: string } = {},
+): Promise<Person> {
   const address = nextClientAddress();
   const context = await browser.newContext({
     extraHTTPHeaders: { 'X-Forwarded-For': address },
     ...(options.locale ? { locale: options.locale } : {}),
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
   });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()} @ ${message.location().url}`);
+    if (message.type() !== 'error') return;
+    const error = `console.error: ${message.text()} @ ${message.location().url}`;
+    if (!LIVEKIT_SERVER_ENDED_SESSION.test(error)) errors.push(error);
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   return { context, page, request: context.request, address, errors };
@@ -154,8 +160,9 @@ export async function openDoorAsClerk(
   browser: Browser,
   email: string,
   slug: DepartmentSlug,
+  options: { baseURL?: string } = {},
 ): Promise<Person & { me: StaffMe; departmentId: string }> {
-  const clerk = await newPerson(browser);
+  const clerk = await newPerson(browser, options);
   const me = await signInAsStaff(clerk, email);
   const id = departmentId(me, slug);
   await setDoor(clerk, id, 'open');

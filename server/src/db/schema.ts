@@ -1,6 +1,7 @@
 import {
   APPOINTMENT_STATES,
   VISIT_STATES,
+  type CallParticipant,
   type Contact,
   type LocalizedText,
   type OpeningHours,
@@ -232,6 +233,12 @@ export const visits = pgTable(
     citizenScreenShare: boolean('citizen_screen_share').notNull().default(false),
     /** An appointment arrival: the booked appointment this visit serves. */
     appointmentId: uuid('appointment_id').references((): AnyPgColumn => appointments.id, { onDelete: 'set null' }),
+    /**
+     * The key of the call's end-to-end encryption (LiveKit): made for the first grant to the call,
+     * handed only to the call's participants with their grant, never to LiveKit, and dropped when
+     * the visit ends (visit-states.ts).
+     */
+    callKey: text('call_key'),
   },
   (table) => [
     index('visits_queue_idx').on(table.departmentId, table.state, table.priority, table.createdAt),
@@ -277,6 +284,31 @@ export const consolePresence = pgTable(
     seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('console_presence_department_idx').on(table.departmentId, table.seenAt)],
+);
+
+/**
+ * Who is in a peer-to-peer call, whichever app process their WebSocket reached (decision 012): the
+ * process holding the connection writes the row and refreshes `seen_at` while the connection
+ * lives; the call's messages travel between processes on the event bus. A row whose process died
+ * is swept after a minute. `participant` holds what everyone in the call sees (name, role, media).
+ */
+export const callMembers = pgTable(
+  'call_members',
+  {
+    visitId: uuid('visit_id')
+      .notNull()
+      .references(() => visits.id, { onDelete: 'cascade' }),
+    identity: text('identity').notNull(),
+    connectionId: text('connection_id').notNull(),
+    participant: jsonb('participant').$type<CallParticipant>().notNull(),
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.visitId, table.identity] }),
+    index('call_members_connection_idx').on(table.connectionId),
+    index('call_members_seen_idx').on(table.seenAt),
+  ],
 );
 
 /**

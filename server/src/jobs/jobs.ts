@@ -1,6 +1,7 @@
 import { ctxOf, type AppDeps } from '../deps.js';
 import { announceDueArrivals } from '../features/appointments/due-arrivals.js';
 import { sendDueReminders } from '../features/appointments/reminders.js';
+import { reconcileCalls } from '../features/calls/media-events.js';
 import { expireAbsentVisits } from '../features/visits/visits.service.js';
 import type { LiveHub } from '../live/live.hub.js';
 import type { MailWorker } from '../mail/mail.worker.js';
@@ -17,6 +18,8 @@ export interface JobIntervals {
   appointmentsMs?: number;
   /** A look at the mail outbox besides the wake-ups on every queued message. Default 5 s. */
   mailPollMs?: number;
+  /** Calls on the media server compared with the visits (lost webhooks); also at start. Default 30 s. */
+  reconcileMs?: number;
 }
 
 /**
@@ -37,6 +40,9 @@ export function serverJobs(
   const jobs: Job[] = [
     { name: 'live.heartbeat', everyMs: heartbeatMs, run: () => parts.hub.heartbeat() },
     { name: 'live.presence', everyMs: heartbeatMs, run: () => parts.hub.refreshPresence() },
+    // Places in peer-to-peer calls: kept while their connection lives, given up a minute after
+    // their process stopped (safe in every process: each stale place goes to one of them).
+    { name: 'calls.p2p-members', everyMs: heartbeatMs, run: () => parts.hub.calls.refresh() },
     {
       name: 'visits.purge',
       everyMs: sweepMs,
@@ -50,6 +56,12 @@ export function serverJobs(
         if (Date.now() - startedAt < config.visitGraceSeconds * 1000) return;
         await expireAbsentVisits(ctxOf(deps), config.visitGraceSeconds);
       },
+    },
+    {
+      name: 'calls.reconcile',
+      everyMs: intervals.reconcileMs ?? 30_000,
+      atStart: true,
+      run: () => reconcileCalls(ctxOf(deps)),
     },
     dueArrivalsJob(deps, appointmentsMs),
     {

@@ -120,6 +120,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     en: 'The service is unavailable right now. Please try again shortly.',
   },
+  media_unavailable: {
+    de: 'Die Videoverbindung kann gerade nicht aufgebaut werden. Ihr Platz bleibt erhalten: Bitte versuchen Sie es in einem Moment noch einmal.',
+    en: 'The video connection cannot be set up right now. You keep your place: please try again in a moment.',
+  },
   internal_error: {
     de: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es noch einmal.',
     en: 'An unexpected error occurred. Please try again.',

@@ -73,13 +73,14 @@ export class LiveHub {
   private flushScheduled = false;
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
-  private readonly calls: P2pRooms;
+  /** Peer-to-peer calls of this process's connections; the jobs keep their places alive. */
+  readonly calls: P2pRooms;
 
   constructor(
     private readonly deps: AppDeps,
     private readonly options: LiveHubOptions,
   ) {
-    this.calls = new P2pRooms({ db: deps.database.db, events: deps.events, media: deps.media, now: deps.now });
+    this.calls = new P2pRooms({ ...deps, db: deps.database.db });
   }
 
   private get db() {

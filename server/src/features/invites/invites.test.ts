@@ -11,7 +11,7 @@ import { TestClient } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
-import { startRoomService, type RoomServiceStub } from '../../test/livekit.js';
+import { startRoomService, STUB_JOBS, type RoomServiceStub } from '../../test/livekit.js';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/server.js';
 
 const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
@@ -37,6 +37,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     livekit = await startTestServer(await createTestDatabase(kind), {
       env: { TRUST_PROXY: '1', ...rooms.env },
       now: clock.now,
+      jobs: STUB_JOBS,
     });
   });
   afterAll(async () => {

@@ -11,9 +11,10 @@ import { queueOrder } from './queue-order.js';
  * module of transitions), used by every feature and both call transports:
  *
  *   enqueue ─▶ waiting ─admit─▶ admitted ─enterCall─▶ in_call ─finish─▶ done
- *                 ├─decline─▶ declined       │
+ *                 ├─decline─▶ declined       │                  └─callOver─▶ done
  *                 ├─expire──▶ expired        │
- *                 └─leave───▶ left ◀─leave───┘ (admitted only; a call is ended by the clerk)
+ *                 └─leave───▶ left ◀─leave───┘ (admitted only; a call is ended by the clerk,
+ *                                               or by the media server when everyone has gone)
  *
  * Each transition is one conditional UPDATE with the state it starts from in its `where`, so of
  * two clerks or processes acting at once exactly one wins and the other gets `undefined` (or an
@@ -123,7 +124,7 @@ export async function finish(
 ): Promise<ChangedVisit | undefined> {
   const [row] = await db
     .update(visits)
-    .set({ state: 'done', endedAt: options.now })
+    .set({ state: 'done', endedAt: options.now, callKey: null })
     .where(
       and(
         eq(visits.id, options.visitId),
@@ -132,6 +133,22 @@ export async function finish(
         stateIn(WITH_CLERK),
       ),
     )
+    .returning(changed);
+  if (row) await settleArrivals(db, [row.appointmentId], 'served');
+  return row;
+}
+
+/**
+ * The media server reports the call over while nobody ended it here: its room finished because
+ * everyone had left (LiveKit's departure timeout), or an operator closed it. The visit was served
+ * as far as anyone can tell; only a visit in the call ends this way (an admitted visit whose
+ * empty room timed out keeps its place, and the next join opens a new room).
+ */
+export async function callOver(db: Db, options: { visitId: string; now: Date }): Promise<ChangedVisit | undefined> {
+  const [row] = await db
+    .update(visits)
+    .set({ state: 'done', endedAt: options.now, callKey: null })
+    .where(and(eq(visits.id, options.visitId), eq(visits.state, 'in_call')))
     .returning(changed);
   if (row) await settleArrivals(db, [row.appointmentId], 'served');
   return row;
@@ -155,7 +172,7 @@ export async function decline(
 export async function leave(db: Db, options: { visitId: string; now: Date }): Promise<ChangedVisit | undefined> {
   const [row] = await db
     .update(visits)
-    .set({ state: 'left', endedAt: options.now })
+    .set({ state: 'left', endedAt: options.now, callKey: null })
     .where(and(eq(visits.id, options.visitId), stateIn(LEAVABLE)))
     .returning(changed);
   if (row) await settleArrivals(db, [row.appointmentId], 'not_served');

@@ -105,7 +105,13 @@ export function CallPage({ clerkTools }: CallPageProps) {
         grant = await joinCall(visitId); // a fresh token: they are short-lived
         if (grant.transport !== 'livekit') throw new Error('transport changed');
         const { LivekitTransport } = await import('./media/livekit-transport');
-        transport = new LivekitTransport({ visitId, self: grant.self, url: grant.url, token: grant.token });
+        transport = new LivekitTransport({
+          visitId,
+          self: grant.self,
+          url: grant.url,
+          token: grant.token,
+          e2eeKey: grant.e2eeKey,
+        });
       }
       requestFocus(); // the call's heading replaces the device check's
       setPhase({ status: 'call', grant, transport });

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeading } from '../../ui/PageHeading';
 import { ChatPanel } from './ChatPanel';
+import { EncryptionNotice } from './EncryptionNotice';
 import type { ClerkTools } from './clerk-tools';
 import { Icon, type IconName } from './icons';
 import { devicesOfKind } from './media/devices';
@@ -50,6 +51,7 @@ export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) 
       <div className="call__top">
         <PageHeading title={t('view.title')}>{t('view.heading')}</PageHeading>
         <ConnectionBanner state={snapshot.connection} />
+        <EncryptionNotice snapshot={snapshot} />
       </div>
       {error && (
         <p className="callout callout--warning" role="alert">
