@@ -1,5 +1,5 @@
 import type { PageName } from '@amtsraum/shared';
-import type { ReactElement } from 'react';
+import { Suspense, useEffect, type ReactElement } from 'react';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
 import { CallEndedPage, CallPage } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
@@ -9,15 +9,37 @@ import { MailboxPage } from '../features/mailbox';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
 
 /**
+ * The door page: the department (in the first download) with the knock form below, whose chunk
+ * starts loading with the page rather than after the department's data (issue 14).
+ */
+function DoorPage() {
+  useEffect(() => {
+    void KnockSection.preload().catch(() => {
+      // Offline for a moment: rendering the form tries again.
+    });
+  }, []);
+  return (
+    <DepartmentPage
+      renderEntry={(door) => (
+        <Suspense fallback={null}>
+          <KnockSection {...door} />
+        </Suspense>
+      )}
+    />
+  );
+}
+
+/**
  * What each page of the shared page table (`PAGES` in shared/src/pages.ts) shows. Pages that
  * combine features are put together here, so features need not know each other: the knock form
  * goes into the department's page, the clerk's tools into the call. Typed by page name, so a page
- * added to the table without a route here fails to compile.
+ * added to the table without a route here fails to compile. Every feature page but the
+ * directory's loads in a chunk of its own when it is opened (Suspense in the layout).
  */
 export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   home: <InstallationHomePage />,
   tenant: <TenantPage />,
-  department: <DepartmentPage renderEntry={(door) => <KnockSection {...door} />} />,
+  department: <DoorPage />,
   waitingRoom: <WaitingRoomPage />,
   booking: <BookingPage />,
   manageAppointment: <ManagePage />,

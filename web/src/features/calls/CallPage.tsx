@@ -32,7 +32,7 @@ export interface CallEndedState {
   role: CallJoinResponse['self']['role'];
 }
 
-interface CallPageProps {
+export interface CallPageProps {
   /** The clerk's tools around the call, from the page's composer (see `ClerkTools`). */
   clerkTools?: (call: ClerkCall) => ClerkTools;
 }
