@@ -1,7 +1,7 @@
 import type { PageName } from '@amtsraum/shared';
 import { Suspense, useEffect, type ReactElement } from 'react';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
-import { CallEndedPage, CallPage } from '../features/calls';
+import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
 import { InvitePage } from '../features/invites';
@@ -29,6 +29,36 @@ function DoorPage() {
   );
 }
 
+/** The citizen's waiting room with the calls feature's device check in it. */
+function WaitingRoom() {
+  return (
+    <WaitingRoomPage
+      renderCallReadiness={(visit) => (
+        <Suspense fallback={null}>
+          <CallReadiness
+            role="citizen"
+            visitId={visit.id}
+            admitted={visit.state === 'admitted' || visit.state === 'in_call'}
+          />
+        </Suspense>
+      )}
+    />
+  );
+}
+
+/** The clerk's console with the same device check, taken into the call of whoever they let in. */
+function Console() {
+  return (
+    <ConsolePage
+      renderCallReadiness={(admittedVisitId) => (
+        <Suspense fallback={null}>
+          <CallReadiness role="clerk" visitId={admittedVisitId} admitted={admittedVisitId !== undefined} />
+        </Suspense>
+      )}
+    />
+  );
+}
+
 /**
  * What each page of the shared page table (`PAGES` in shared/src/pages.ts) shows. Pages that
  * combine features are put together here, so features need not know each other: the knock form
@@ -40,14 +70,14 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   home: <InstallationHomePage />,
   tenant: <TenantPage />,
   department: <DoorPage />,
-  waitingRoom: <WaitingRoomPage />,
+  waitingRoom: <WaitingRoom />,
   booking: <BookingPage />,
   manageAppointment: <ManagePage />,
   joinAppointment: <JoinPage />,
   invite: <InvitePage />,
   staffHome: <StaffHomePage />,
   staffLogin: <StaffLoginPage />,
-  console: <ConsolePage />,
+  console: <Console />,
   call: <CallPage clerkTools={clerkCallTools} />,
   callEnded: <CallEndedPage />,
   mailbox: <MailboxPage />,
