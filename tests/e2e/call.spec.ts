@@ -140,3 +140,72 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
   errors.push(...citizenErrors, ...clerkErrors);
   expect(errors, 'unexpected errors in the browsers').toEqual([]);
 });
+
+test('devices checked while waiting: once let in, both are in the call at once, in place, with the choices kept', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const citizenErrors = watchErrors(citizen.page, 'citizen');
+  const clerkErrors = watchErrors(clerk.page, 'clerk');
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', {
+      name: 'Gerda Vorbereitet',
+      concern: 'Meldebescheinigung',
+    });
+    await citizen.page.goto(`/musterstadt/buergeramt/wait`);
+    await expect(citizen.page.getByTestId('position')).toBeVisible();
+
+    // The citizen checks camera and microphone while waiting: a live preview, and the microphone
+    // left off on purpose.
+    const readiness = citizen.page.getByTestId('call-readiness');
+    await readiness.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' }).click();
+    await expectFrames(readiness.getByTestId('preview'), 'the preview in the waiting room');
+    await readiness.getByRole('checkbox', { name: 'Mit eingeschaltetem Mikrofon eintreten' }).uncheck();
+    await expect(citizen.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
+    await expectNoA11yViolations(citizen.page);
+
+    // The clerk keeps devices ready in the console too.
+    await clerk.page.goto(`/staff/${clerk.departmentId}`);
+    await clerk.page.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' }).click();
+    await expect(clerk.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
+
+    // Marks on both pages: still there after the call opened means no page was loaded.
+    for (const page of [citizen.page, clerk.page]) {
+      await page.evaluate(() => {
+        (window as unknown as { samePage: boolean }).samePage = true;
+      });
+    }
+    await clerk.page.getByRole('button', { name: 'Gerda Vorbereitet hereinbitten' }).click();
+
+    // Nobody clicks on: both are in the call, without a device check.
+    for (const page of [citizen.page, clerk.page]) {
+      await expect(page).toHaveURL(new RegExp(`/call/${visit.id}$`));
+      await expect(page.getByTestId('call')).toBeVisible();
+      await expect(page.getByTestId('device-check')).toHaveCount(0);
+      expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
+    }
+    await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk');
+    await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen');
+    // The microphone the citizen left off in the waiting room is off in the call.
+    await expect(citizen.page.getByRole('button', { name: 'Mikrofon', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
+    await expect(remoteTile(clerk.page)).toHaveAttribute('data-microphone', 'off');
+    await expect(remoteTile(clerk.page)).toHaveAttribute('data-camera', 'on');
+
+    // A clerk who looks at the console during the call (devices kept ready, as remembered) is
+    // not pulled back into it.
+    await clerk.page.goto(`/staff/${clerk.departmentId}`);
+    await expect(clerk.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
+    await expect(clerk.page.getByTestId('current-visit')).toContainText('Gerda Vorbereitet');
+    await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+  expect([...citizenErrors, ...clerkErrors], 'unexpected errors in the browsers').toEqual([]);
+});

@@ -183,6 +183,24 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(later.days[0]!.slots.map((s) => s.startsAt.slice(11, 16))).toEqual(['09:45', '10:00', '10:15', '10:30']);
   });
 
+  it('finds the next free day weeks after the days asked for, past a long absence', async () => {
+    const o = await office();
+    // Away from Tuesday to Saturday two weeks later: the next free day is Monday 14 December,
+    // beyond the week the search reads after the days asked for.
+    await makeAbsence(db(), o.clerks[0]!.id, new Date('2026-11-23T23:00:00Z'), new Date('2026-12-12T12:00:00Z'));
+    const service = `services=${o.services[0]!.slug}`;
+    const start = await slotsOf(o, `${service}&from=2026-11-24&days=2`);
+    expect(start.days.map((d) => d.slots.length)).toEqual([0, 0]);
+    expect(start.nextFreeDate).toBe('2026-12-14');
+    const later = await slotsOf(o, `${service}&from=2026-12-01&days=3`);
+    expect(later.nextFreeDate).toBe('2026-12-14');
+    const after = await slotsOf(o, `${service}&from=2026-12-10&days=4`);
+    expect(after.days.map((d) => d.slots.length)).toEqual([0, 0, 0, 0]);
+    expect(after.nextFreeDate).toBe('2026-12-14');
+    const found = await slotsOf(o, `${service}&from=2026-12-14&days=1`);
+    expect(found.days[0]!.slots.length).toBe(15); // 08:00 … 11:30
+  });
+
   it('refuses bad slot queries with a validation error', async () => {
     const o = await office();
     const closed = await makeService(db(), o.department.id, { bookable: false });

@@ -15,9 +15,13 @@ import { DeviceCheck } from './DeviceCheck';
 import { openCallChannel } from './media/channel';
 import { P2pTransport } from './media/p2p-transport';
 import type { SignallingChannel } from './media/signalling';
+import { claimPreparedCall, hasPreparedCall } from './prepared-call';
 import type { CallTransport, LocalMedia } from './media/transport';
 import { useCallSnapshot, useDisposeOnUnmount } from './useCall';
 import './call.css';
+
+/** A grant younger than this still carries a usable LiveKit token (they live ten minutes). */
+const FRESH_GRANT_MS = 60_000;
 
 type Phase =
   | { status: 'loading' }
@@ -32,7 +36,7 @@ export interface CallEndedState {
   role: CallJoinResponse['self']['role'];
 }
 
-interface CallPageProps {
+export interface CallPageProps {
   /** The clerk's tools around the call, from the page's composer (see `ClerkTools`). */
   clerkTools?: (call: ClerkCall) => ClerkTools;
 }
@@ -42,7 +46,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
   const { visitId = '' } = useParams();
   const [attempt, setAttempt] = useState(0);
   const key = `${visitId}:${String(attempt)}`;
-  const [granted, setGranted] = useState<{ key: string; phase: Phase } | null>(null);
+  const [granted, setGranted] = useState<{ key: string; phase: Phase; at: number } | null>(null);
   const [session, setSession] = useState<{ key: string; phase: Phase } | null>(null);
   const [joining, setJoining] = useState(false);
   const channel = useRef<(SignallingChannel & { close(): void }) | null>(null);
@@ -53,7 +57,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
     const request = `${visitId}:${String(attempt)}`;
     joinCall(visitId).then(
       (grant) => {
-        if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant } });
+        if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant }, at: Date.now() });
       },
       (error: unknown) => {
         if (cancelled) return;
@@ -61,6 +65,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
         setGranted({
           key: request,
           phase: apiError.code === 'forbidden' ? { status: 'forbidden' } : { status: 'error', error: apiError },
+          at: Date.now(),
         });
       },
     );
@@ -102,7 +107,8 @@ export function CallPage({ clerkTools }: CallPageProps) {
         channel.current = current;
         transport = new P2pTransport({ visitId, self: grant.self, iceServers: grant.iceServers, channel: current });
       } else {
-        grant = await joinCall(visitId); // a fresh token: they are short-lived
+        // A fresh token unless the grant is: tokens are short-lived, a device check may take long.
+        if (Date.now() - (granted?.at ?? 0) > FRESH_GRANT_MS) grant = await joinCall(visitId);
         if (grant.transport !== 'livekit') throw new Error('transport changed');
         const { LivekitTransport } = await import('./media/livekit-transport');
         transport = new LivekitTransport({
@@ -125,6 +131,24 @@ export function CallPage({ clerkTools }: CallPageProps) {
     }
   };
 
+  // Devices prepared while waiting (CallReadiness): no device check, straight into the call.
+  const [usePrepared, setUsePrepared] = useState(() => hasPreparedCall(visitId));
+  const prepared = phase.status === 'check' && usePrepared;
+  const joinPrepared = useRef(join);
+  useEffect(() => {
+    joinPrepared.current = join;
+  });
+  const claiming = useRef(false); // one claim at a time, also when StrictMode runs effects twice
+  useEffect(() => {
+    if (!prepared || claiming.current) return;
+    claiming.current = true;
+    void claimPreparedCall(visitId).then((local) => {
+      claiming.current = false;
+      if (local) void joinPrepared.current(local);
+      else setUsePrepared(false); // taken already (a rejoin): the device check as usual
+    });
+  }, [prepared, visitId]);
+
   const retry = useCallback(() => {
     setAttempt((n) => n + 1);
   }, []);
@@ -141,7 +165,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
     case 'left':
       return <CallLeft onRejoin={retry} />;
     case 'check':
-      return <DeviceCheck onJoin={(local) => void join(local)} joining={joining} />;
+      return prepared ? <LoadingState /> : <DeviceCheck onJoin={(local) => void join(local)} joining={joining} />;
     case 'call':
       return (
         <ActiveCall

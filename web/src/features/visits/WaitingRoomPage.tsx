@@ -1,5 +1,5 @@
 import { pagePath, type CitizenVisit } from '@amtsraum/shared';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { toApiError } from '../../lib/api';
@@ -14,14 +14,22 @@ import { PageHeading } from '../../ui/PageHeading';
 import { useTenant } from '../directory';
 import { leave as leaveQueue } from './api';
 
+export interface WaitingRoomPageProps {
+  /**
+   * Getting ready for the call while waiting (the calls feature's device check, plugged in by the
+   * route). Kept mounted from waiting to being let in, so what it opened goes into the call.
+   */
+  renderCallReadiness?: (visit: CitizenVisit) => ReactNode;
+}
+
 /** `/:tenant/:department/wait`: the citizen's place, live, until they are let in or leave. */
-export function WaitingRoomPage() {
+export function WaitingRoomPage({ renderCallReadiness }: WaitingRoomPageProps) {
   const live = useLiveVisit();
   useEffect(() => {
     primeAudio();
   }, []);
   if (live.status === 'unknown') return <LoadingState />;
-  return live.visit ? <VisitView visit={live.visit} /> : <NoVisit />;
+  return live.visit ? <VisitView visit={live.visit} renderCallReadiness={renderCallReadiness} /> : <NoVisit />;
 }
 
 function BackLink({ visit }: { visit?: CitizenVisit }) {
@@ -51,27 +59,37 @@ function NoVisit() {
   );
 }
 
-function VisitView({ visit }: { visit: CitizenVisit }) {
+function VisitView({
+  visit,
+  renderCallReadiness,
+}: {
+  visit: CitizenVisit;
+  renderCallReadiness: WaitingRoomPageProps['renderCallReadiness'];
+}) {
   const { t } = useTranslation('visits');
   const localize = useLocalize();
   const department = localize(visit.departmentName);
   const called = visit.state === 'admitted' || visit.state === 'in_call';
   useCallIn(visit, department.text);
 
+  // The same three places while waiting and once let in, so the readiness in the middle stays.
   if (called) {
     return (
       <>
-        <PageHeading title={t('wait.admittedTitle')} />
-        <div className="panel panel--success" role="status" aria-live="polite" data-testid="admitted">
-          <p className="lead">
-            {visit.admittedBy ? t('wait.admittedText', { clerk: visit.admittedBy }) : t('wait.admittedTextAnonymous')}
-          </p>
-          <p>
-            <Link className="button button--primary button--large" to={pagePath('call', { visitId: visit.id })}>
-              {t('wait.toCall')}
-            </Link>
-          </p>
-        </div>
+        <>
+          <PageHeading title={t('wait.admittedTitle')} />
+          <div className="panel panel--success" role="status" aria-live="polite" data-testid="admitted">
+            <p className="lead">
+              {visit.admittedBy ? t('wait.admittedText', { clerk: visit.admittedBy }) : t('wait.admittedTextAnonymous')}
+            </p>
+            <p>
+              <Link className="button button--primary button--large" to={pagePath('call', { visitId: visit.id })}>
+                {t('wait.toCall')}
+              </Link>
+            </p>
+          </div>
+        </>
+        {renderCallReadiness?.(visit)}
       </>
     );
   }
@@ -109,30 +127,17 @@ function VisitView({ visit }: { visit: CitizenVisit }) {
     );
   }
 
-  return <Waiting visit={visit} departmentName={department.text} />;
+  return (
+    <>
+      <Waiting visit={visit} departmentName={department.text} />
+      {renderCallReadiness?.(visit)}
+      <WaitingActions visit={visit} />
+    </>
+  );
 }
 
 function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentName: string }) {
   const { t } = useTranslation('visits');
-  const { t: tErrors } = useTranslation('errors');
-  const [confirming, setConfirming] = useState(false);
-  const [leaveError, setLeaveError] = useState<string | null>(null);
-  const confirmRef = useRef<HTMLParagraphElement>(null);
-  const leaveButtonRef = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
-
-  const leave = async () => {
-    try {
-      await leaveQueue();
-      // The live message brings the new state; nothing else to do here.
-    } catch (error) {
-      setLeaveError(tErrors(`codes.${toApiError(error).code}`));
-    }
-  };
-
   return (
     <>
       <PageHeading title={`${t('wait.title')} – ${departmentName}`}>{t('wait.heading')}</PageHeading>
@@ -157,7 +162,34 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
       <LiveStatus />
       <p>{t('wait.keepOpen')}</p>
       <NotifyButton />
+    </>
+  );
+}
 
+/** What to bring, and leaving the queue. */
+function WaitingActions({ visit }: { visit: CitizenVisit }) {
+  const { t } = useTranslation('visits');
+  const { t: tErrors } = useTranslation('errors');
+  const [confirming, setConfirming] = useState(false);
+  const [leaveError, setLeaveError] = useState<string | null>(null);
+  const confirmRef = useRef<HTMLParagraphElement>(null);
+  const leaveButtonRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
+
+  const leave = async () => {
+    try {
+      await leaveQueue();
+      // The live message brings the new state; nothing else to do here.
+    } catch (error) {
+      setLeaveError(tErrors(`codes.${toApiError(error).code}`));
+    }
+  };
+
+  return (
+    <>
       {visit.documents.length > 0 && (
         <section aria-labelledby="wait-documents" className="panel">
           <h2 id="wait-documents">{t('wait.documentsHeading')}</h2>
