@@ -7,4 +7,4 @@ export { BookingPage } from './BookingPage';
 export { JoinPage } from './JoinPage';
 export { ManagePage } from './ManagePage';
 export { SlotPicker } from './SlotPicker';
-export { useSlotName } from './useSlotName';
+export { slotWords, useSlotName } from './useSlotName';

@@ -2,6 +2,7 @@ import { pagePath } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ApiError } from '../../lib/api';
+import { message, type Message } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatClock, formatDay } from '../../ui/format';
@@ -16,7 +17,6 @@ const ACTIVE = new Set(['waiting', 'admitted', 'in_call']);
  */
 export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, services, contact }: DoorContext) {
   const { t, i18n } = useTranslation('visits');
-  const { t: tErrors } = useTranslation('errors');
   const localize = useLocalize();
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const visit = useLiveVisit();
@@ -31,11 +31,18 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
     });
   };
 
-  const describeFailure = (error: ApiError) => {
-    const text = tErrors(`codes.${error.code}`);
-    const next = nextOpeningText(error.nextOpening);
-    return next ? `${text} ${next}` : text;
-  };
+  // Worded when shown (a Message), so a language switch reaches it; the time zone is the tenant's.
+  const describeFailure = (error: ApiError): Message =>
+    message((tr, locale) => {
+      const text = tr(`errors:codes.${error.code}`);
+      const next = error.nextOpening;
+      return next
+        ? `${text} ${tr('visits:unavailable.nextOpening', {
+            date: formatDay(next, locale, timeZone),
+            time: formatClock(next, locale, timeZone),
+          })}`
+        : text;
+    });
 
   // Wait for the live answers before offering the form, so a waiting citizen never sees it.
   if (visit.status === 'unknown' || !door) return null;

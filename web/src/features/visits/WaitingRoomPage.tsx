@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { toApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
+import { problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';
 import { useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
@@ -114,9 +115,9 @@ function VisitView({ visit }: { visit: CitizenVisit }) {
 
 function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentName: string }) {
   const { t } = useTranslation('visits');
-  const { t: tErrors } = useTranslation('errors');
+  const say = useSay();
   const [confirming, setConfirming] = useState(false);
-  const [leaveError, setLeaveError] = useState<string | null>(null);
+  const [leaveError, setLeaveError] = useState<Message | null>(null);
   const confirmRef = useRef<HTMLParagraphElement>(null);
   const leaveButtonRef = useRef<HTMLButtonElement>(null);
 
@@ -129,7 +130,7 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
       await leaveQueue();
       // The live message brings the new state; nothing else to do here.
     } catch (error) {
-      setLeaveError(tErrors(`codes.${toApiError(error).code}`));
+      setLeaveError(problemMessage(toApiError(error)));
     }
   };
 
@@ -201,7 +202,7 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
         )}
         {leaveError && (
           <p role="alert" className="field__error">
-            {leaveError}
+            {say(leaveError)}
           </p>
         )}
       </div>
