@@ -6,13 +6,13 @@ import { toApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
 import { problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';
-import { useLocalize } from '../../lib/useLocalize';
+import { useDepartmentPhrase, useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
 import { formatClock } from '../../ui/format';
 import { LiveStatus } from '../../ui/LiveStatus';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
-import { useTenant } from '../directory';
+import { useDepartment, useTenant } from '../directory';
 import { leave as leaveQueue } from './api';
 
 /** `/:tenant/:department/wait`: the citizen's place, live, until they are let in or leave. */
@@ -27,7 +27,7 @@ export function WaitingRoomPage() {
 
 function BackLink({ visit }: { visit?: CitizenVisit }) {
   const { t } = useTranslation('visits');
-  const localize = useLocalize();
+  const phrase = useDepartmentPhrase();
   const { tenant = '', department = '' } = useParams();
   const to = visit
     ? pagePath('department', { tenant: visit.tenantSlug, department: visit.departmentSlug })
@@ -35,7 +35,9 @@ function BackLink({ visit }: { visit?: CitizenVisit }) {
   return (
     <p>
       <Link to={to}>
-        {visit ? t('wait.back', { department: localize(visit.departmentName).text }) : t('wait.backGeneric')}
+        {visit
+          ? t('wait.back', { to: phrase({ name: visit.departmentName, nameForms: visit.departmentNameForms }, 'to') })
+          : t('wait.backGeneric')}
       </Link>
     </p>
   );
@@ -98,6 +100,19 @@ function VisitView({ visit }: { visit: CitizenVisit }) {
     );
   }
 
+  if (visit.state === 'unattended') {
+    return (
+      <>
+        <PageHeading title={t('wait.endedTitle')} />
+        <p data-testid="ended" data-reason="unattended">
+          {t('wait.unattendedEnded')}
+        </p>
+        <EndedBookingOffer visit={visit} />
+        <BackLink visit={visit} />
+      </>
+    );
+  }
+
   if (visit.state !== 'waiting') {
     const reason =
       visit.state === 'no_show' ? 'noShow' : visit.state === 'left' || visit.state === 'expired' ? visit.state : 'done';
@@ -150,11 +165,14 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
             : t('wait.position', { position: visit.position ?? '–' })}
         </p>
         <p data-testid="estimate">
-          {visit.estimatedWaitMinutes
-            ? t('wait.estimate', { count: visit.estimatedWaitMinutes })
-            : t('wait.estimateNone')}
+          {visit.placeHeldUntil
+            ? t('wait.estimateUnknown')
+            : visit.estimatedWaitMinutes
+              ? t('wait.estimate', { count: visit.estimatedWaitMinutes })
+              : t('wait.estimateNone')}
         </p>
       </div>
+      {visit.placeHeldUntil && <Unattended visit={visit} heldUntil={visit.placeHeldUntil} />}
       <LiveStatus />
       <p>{t('wait.keepOpen')}</p>
       <NotifyButton />
@@ -207,6 +225,47 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
         )}
       </div>
     </>
+  );
+}
+
+/**
+ * Nobody on duty while this person waits (issue 13): they are told, keep their place until
+ * `heldUntil`, and are offered an appointment instead.
+ */
+function Unattended({ visit, heldUntil }: { visit: CitizenVisit; heldUntil: string }) {
+  const { t, i18n } = useTranslation('visits');
+  const department = useDepartment(visit.tenantSlug, visit.departmentSlug);
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const timeZone = department.status === 'success' ? department.data.tenant.timeZone : null;
+  return (
+    <section className="panel panel--notice" aria-labelledby="wait-unattended" data-testid="unattended">
+      <h2 id="wait-unattended">{t('wait.unattendedHeading')}</h2>
+      {timeZone && <p>{t('wait.unattended', { time: formatClock(new Date(heldUntil), locale, timeZone) })}</p>}
+      <BookingOffer visit={visit} department={department} />
+    </section>
+  );
+}
+
+function EndedBookingOffer({ visit }: { visit: CitizenVisit }) {
+  const department = useDepartment(visit.tenantSlug, visit.departmentSlug);
+  return <BookingOffer visit={visit} department={department} />;
+}
+
+/** The way to an appointment instead, where the department takes bookings. */
+function BookingOffer({ visit, department }: { visit: CitizenVisit; department: ReturnType<typeof useDepartment> }) {
+  const { t } = useTranslation('visits');
+  if (department.status !== 'success' || !department.data.department.services.some((s) => s.bookable)) return null;
+  return (
+    <p>
+      {t('wait.unattendedBook')}{' '}
+      <Link
+        className="button"
+        to={pagePath('booking', { tenant: visit.tenantSlug, department: visit.departmentSlug })}
+        data-testid="book-instead"
+      >
+        {t('wait.bookLink')}
+      </Link>
+    </p>
   );
 }
 
