@@ -30,7 +30,7 @@ export const DoorStatusSchema = z.object({
   nextOpening: IsoInstantSchema.nullable(),
   /**
    * Not closed, but nobody on duty for a while (no clerk's console open, nobody being served):
-   * knocking waits until somebody is back (issue 13). See docs/decisions/012-a-door-nobody-attends.md.
+   * knocking waits until somebody is back (issue 13). See docs/decisions/017-a-door-nobody-attends.md.
    */
   unattended: z.boolean(),
 });

@@ -68,7 +68,7 @@ export const departments = pgTable(
     doorOverrideAt: timestamp('door_override_at', { withTimezone: true }),
     /**
      * Since when nobody is on duty (no console open, nobody being served), as the attendance job
-     * last saw it; null while somebody is. See docs/decisions/012-a-door-nobody-attends.md.
+     * last saw it; null while somebody is. See docs/decisions/017-a-door-nobody-attends.md.
      */
     unattendedSince: timestamp('unattended_since', { withTimezone: true }),
     queueCap: integer('queue_cap').notNull().default(30),

@@ -72,7 +72,7 @@ export function activeDoorOverride(department: DepartmentRow, timeZone: string, 
 /**
  * How long nobody may be on duty before an open door stops taking knocks: a clerk reloading the
  * console, or walking from a call back to the queue, is not "gone". See
- * docs/decisions/012-a-door-nobody-attends.md.
+ * docs/decisions/017-a-door-nobody-attends.md.
  */
 export const UNATTENDED_GRACE_MS = 60_000;
 

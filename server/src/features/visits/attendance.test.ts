@@ -16,7 +16,7 @@ const MINUTE = 60 * SECOND;
 
 /**
  * Issue 13: a door left open with nobody on duty took knocks ("Besetzt … Wartezeit ca. 1 Minute")
- * and nobody ever came. See docs/decisions/012-a-door-nobody-attends.md.
+ * and nobody ever came. See docs/decisions/017-a-door-nobody-attends.md.
  */
 describe.each(databaseKinds)('a door nobody attends, on %s', (kind) => {
   const clock = settableClock(NOW);

@@ -8,7 +8,7 @@ import { presenceFresh } from '../staff/presence.repo.js';
 import { dropUnattended, stateIn, WITH_CLERK } from './visit-states.js';
 
 /**
- * A door nobody attends (issue 13; docs/decisions/012-a-door-nobody-attends.md). Somebody attends
+ * A door nobody attends (issue 13; docs/decisions/017-a-door-nobody-attends.md). Somebody attends
  * a department while a clerk has its console open or is with one of its citizens. When nobody has
  * for a minute (`UNATTENDED_GRACE_MS`), the door stops taking knocks and the people waiting are
  * told; they keep their place for `PLACE_HOLD_MS`, and if nobody comes back by then their visit
