@@ -14,7 +14,8 @@ function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
+    // Tests (and tests kept aside until their feature lands, *.pending.ts) may use the test helpers.
+    return entry.name.endsWith('.ts') && !/\.(test|pending)\.ts$/.test(entry.name) ? [full] : [];
   });
 }
 
