@@ -43,9 +43,11 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
   try {
     const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Erika Mustermann', concern: 'Ummeldung' });
 
-    // Nobody enters without a grant: before the admit, the citizen is turned away.
+    // Nobody enters without a grant: before the admit, the citizen is turned away, and is not
+    // offered the staff's way (issue 13).
     await citizen.page.goto(`/call/${visit.id}`);
     await expect(citizen.page.getByTestId('call-forbidden')).toBeVisible();
+    await expect(citizen.page.getByRole('link', { name: 'Zu Ihren Ämtern' })).toHaveCount(0);
     citizenErrors.splice(0); // the 403 of that attempt is logged by Chromium, and expected
 
     // Admit, then both open the call as the waiting room and console links do.
@@ -124,7 +126,10 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
     await expect(mainHeading(citizen.page)).toHaveText('Das Gespräch ist beendet');
     await expect(citizen.page).toHaveURL(new RegExp(`/call/${visit.id}/ended$`));
     await expect(citizen.page.getByTestId('knock-again')).toHaveAttribute('href', '/musterstadt/buergeramt');
-    await expect(mainHeading(clerk.page)).toHaveText('Der Besuch ist abgeschlossen');
+    // The clerk is back at the queue, where people wait (issue 13: two clicks away).
+    await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+    await expect(mainHeading(clerk.page)).toHaveText('Bürgeramt');
+    await expect(clerk.page.getByTestId('queue-empty')).toBeVisible();
     await expectNoA11yViolations(citizen.page);
     await citizen.page.screenshot({ path: testInfo.outputPath('ended-citizen-360.png'), fullPage: true });
 

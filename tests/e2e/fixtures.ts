@@ -103,20 +103,25 @@ const DOOR_TEXT = {
     open: /^Jetzt geöffnet(\. Geöffnet bis \d\d:\d\d\sUhr)?$/,
     paused: /^Gerade Pause(\. Geöffnet bis \d\d:\d\d\sUhr)?$/,
     closed: /^Geschlossen\. (Öffnet \S+, \d{1,2}\. \S+, \d\d:\d\d\sUhr|Derzeit sind keine Öffnungszeiten angekündigt)$/,
+    unattended: /^Gerade niemand im Dienst(\. Geöffnet bis \d\d:\d\d\sUhr)?$/,
   },
   en: {
     open: /^Open now(\. Open until \d\d:\d\d)?$/,
     paused: /^On a short break(\. Open until \d\d:\d\d)?$/,
     closed: /^Closed\. (Opens \S+, \S+ \d{1,2} at \d\d:\d\d|No opening hours announced at the moment)$/,
+    unattended: /^Nobody on duty right now(\. Open until \d\d:\d\d)?$/,
   },
 } as const;
 
 /**
  * Checks a door status in words against its state. The state depends on the clock the
- * tests run at, so the text is matched by the state the page reports.
+ * tests run at (and whether a clerk is on duty), so the text is matched by what the page reports.
  */
 export async function expectDoorText(door: Locator, language: 'de' | 'en'): Promise<void> {
   const state = await door.getAttribute('data-state');
   expect(state).toMatch(/^(open|paused|closed)$/);
-  await expect(door).toHaveText(DOOR_TEXT[language][state as 'open' | 'paused' | 'closed']);
+  const unattended = (await door.getAttribute('data-unattended')) === 'true';
+  await expect(door).toHaveText(
+    DOOR_TEXT[language][unattended ? 'unattended' : (state as 'open' | 'paused' | 'closed')],
+  );
 }

@@ -155,18 +155,38 @@ export async function setDoor(
   return ConsoleSnapshotSchema.parse(await response.json());
 }
 
-/** A clerk signed in with the door of `slug` open; the clerk's page is still blank. */
+/**
+ * Puts the clerk on duty: their console of the department open in a page of its own (a second
+ * tab), so the door takes knocks (a door nobody attends does not, issue 13). Returns that page;
+ * closing it takes the clerk off duty.
+ */
+export async function goOnDuty(clerk: Person, departmentIdValue: string): Promise<Page> {
+  const duty = await clerk.context.newPage();
+  await duty.goto(`/staff/${departmentIdValue}`);
+  await expect
+    .poll(async () => (await getConsole(clerk, departmentIdValue)).door.clerksOnDuty, {
+      message: 'the clerk’s console counts as on duty',
+    })
+    .toBeGreaterThan(0);
+  return duty;
+}
+
+/**
+ * A clerk signed in with the door of `slug` open and their console open in a second tab (on
+ * duty); the clerk's page is still blank.
+ */
 export async function openDoorAsClerk(
   browser: Browser,
   email: string,
   slug: DepartmentSlug,
   options: { baseURL?: string } = {},
-): Promise<Person & { me: StaffMe; departmentId: string }> {
+): Promise<Person & { me: StaffMe; departmentId: string; duty: Page }> {
   const clerk = await newPerson(browser, options);
   const me = await signInAsStaff(clerk, email);
   const id = departmentId(me, slug);
   await setDoor(clerk, id, 'open');
-  return { ...clerk, me, departmentId: id };
+  const duty = await goOnDuty(clerk, id);
+  return { ...clerk, me, departmentId: id, duty };
 }
 
 export async function admitViaApi(person: Person, departmentIdValue: string, visitId: string): Promise<void> {

@@ -3,6 +3,7 @@ import {
   VISIT_STATES,
   type CallParticipant,
   type Contact,
+  type DepartmentNameForms,
   type LocalizedText,
   type OpeningHours,
 } from '@amtsraum/shared';
@@ -58,12 +59,19 @@ export const departments = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     slug: text('slug').notNull(),
     name: jsonb('name').$type<LocalizedText>().notNull(),
+    /** How the name stands in a sentence per language ("beim Bürgeramt", "zum Bürgeramt"). */
+    nameForms: jsonb('name_forms').$type<DepartmentNameForms>().notNull().default({}),
     description: jsonb('description').$type<LocalizedText>().notNull(),
     contact: jsonb('contact').$type<Contact>().notNull().default({}),
     openingHours: jsonb('opening_hours').$type<OpeningHours>().notNull(),
     /** Set by clerks; null means "follow the opening hours". */
     doorOverride: doorStateEnum('door_override'),
     doorOverrideAt: timestamp('door_override_at', { withTimezone: true }),
+    /**
+     * Since when nobody is on duty (no console open, nobody being served), as the attendance job
+     * last saw it; null while somebody is. See docs/decisions/017-a-door-nobody-attends.md.
+     */
+    unattendedSince: timestamp('unattended_since', { withTimezone: true }),
     queueCap: integer('queue_cap').notNull().default(30),
     avgHandlingMinutes: integer('avg_handling_minutes').notNull().default(10),
     /** Booking rules: how far ahead (days), how soon (minutes from now) and when today's slots are released. */

@@ -2,6 +2,7 @@ import { ctxOf, type AppDeps } from '../deps.js';
 import { announceDueArrivals } from '../features/appointments/due-arrivals.js';
 import { sendDueReminders } from '../features/appointments/reminders.js';
 import { reconcileCalls } from '../features/calls/media-events.js';
+import { followAttendance } from '../features/visits/attendance.js';
 import { expireAbsentVisits } from '../features/visits/visits.service.js';
 import type { LiveHub } from '../live/live.hub.js';
 import type { MailWorker } from '../mail/mail.worker.js';
@@ -20,6 +21,11 @@ export interface JobIntervals {
   mailPollMs?: number;
   /** Calls on the media server compared with the visits (lost webhooks); also at start. Default 30 s. */
   reconcileMs?: number;
+  /**
+   * Whether anybody attends each department's door (issue 13). Default 15 s; null: not run (test
+   * servers, whose clocks jump: they run `followAttendance` themselves when they test it).
+   */
+  attendanceMs?: number | null;
 }
 
 /**
@@ -64,6 +70,7 @@ export function serverJobs(
       run: () => reconcileCalls(ctxOf(deps)),
     },
     dueArrivalsJob(deps, appointmentsMs),
+    ...(intervals.attendanceMs === null ? [] : [attendanceJob(deps, intervals.attendanceMs ?? sweepMs)]),
     {
       name: 'appointments.reminders',
       everyMs: appointmentsMs,
@@ -74,6 +81,23 @@ export function serverJobs(
   if (mailWorker)
     jobs.push({ name: 'mail.outbox', everyMs: intervals.mailPollMs ?? 5_000, run: () => mailWorker.wake() });
   return jobs;
+}
+
+/**
+ * Follows who attends each department's door: stamps and clears `unattended_since`, tells the
+ * pages when a door turns unattended, and ends the places held long enough.
+ */
+export function attendanceJob(deps: Pick<AppDeps, 'database' | 'events' | 'now'>, everyMs: number): Job {
+  let previousRound = deps.now();
+  return {
+    name: 'visits.attendance',
+    everyMs,
+    async run() {
+      const now = deps.now();
+      await followAttendance({ db: deps.database.db, events: deps.events, now }, previousRound);
+      previousRound = now;
+    },
+  };
 }
 
 /** Tells the live hub about departments where an arrival's booked start has passed since the last round. */

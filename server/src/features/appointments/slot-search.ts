@@ -15,7 +15,7 @@ import { findDepartmentBySlugs } from '../directory/directory.repo.js';
 import { listBookableServices, type DepartmentRow, type ServiceRow } from './appointments.repo.js';
 import type { Office } from './booking-ctx.js';
 import { countAppointmentsByClerk, loadSlotInputs } from './schedules.repo.js';
-import { closedDateSet, SlotPlanner, type BookingActor, type DaySlots, type FreeSlot } from './slots.js';
+import { closedDateSet, SlotPlanner, type BookingActor, type ExplainedDay, type FreeSlot } from './slots.js';
 
 /**
  * Finding free slots and a free clerk for one (issue 6). No double booking: the database's
@@ -137,7 +137,7 @@ function firstFreeDate(planner: SlotPlanner, from: CivilDate, to: CivilDate): st
 export async function searchFreeSlots(
   db: Db,
   options: Omit<SlotSearchOptions, 'to'> & { days: number },
-): Promise<{ days: DaySlots[]; nextFreeDate: string | null }> {
+): Promise<{ days: ExplainedDay[]; nextFreeDate: string | null }> {
   const today = zonedParts(options.now, options.timeZone);
   const horizonEnd = addDays(today, options.department.bookingHorizonDays);
   const last = addDays(options.from, options.days - 1);
@@ -178,7 +178,12 @@ export async function findSlots(
   return {
     timeZone: tenant.timeZone,
     durationMinutes,
-    days: result.days.map((day) => ({ date: day.date, slots: day.slots.map(toSlot) })),
+    days: result.days.map((day) => ({
+      date: day.date,
+      slots: day.slots.map(toSlot),
+      status: day.status,
+      releasesAt: day.releasesAt?.toISOString() ?? null,
+    })),
     nextFreeDate: result.nextFreeDate,
   };
 }

@@ -46,7 +46,9 @@ export async function grantFor(db: Db, caller: Caller, visitId: string, now: Dat
     const grant = await inviteeGrant(db, { guestId: caller.inviteGuestId, visit, now });
     if (grant) return grant;
   }
-  throw new AppError('forbidden');
+  // Which way back the refusal page offers: staff to their offices, everybody else to the start
+  // (issue 13: citizens were offered the staff link). Says only what the caller is themselves.
+  throw new AppError('forbidden', { detail: caller.staff ? 'caller=staff' : 'caller=public' });
 }
 
 /** `POST /api/calls/:visitId/join`: who the caller is in the call, and how to reach its media. */

@@ -90,6 +90,9 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     expect((await join(client())).status).toBe(403);
     expect((await join(clerk, '00000000-0000-4000-8000-000000000000')).status).toBe(403);
     expect((await join(clerk, 'visit-room-name')).status).toBe(403);
+    // The refusal says whether the caller is staff, so the page offers citizens no staff link (issue 13).
+    expect((await join(colleague)).json.detail).toBe('caller=staff');
+    expect((await join(other)).json.detail).toBe('caller=public');
 
     await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`);
     expect((await join(citizen)).status).toBe(403); // the call is over

@@ -6,7 +6,7 @@ export { useBookingInfo } from './api';
 export { ServiceNames } from './AppointmentFacts';
 export { BookingFlow, type BookingDraft, type BookingStep } from './BookingFlow';
 export { SlotPicker } from './SlotPicker';
-export { useSlotName } from './useSlotName';
+export { slotWords, useSlotName } from './useSlotName';
 
 export const BookingPage = lazyComponent(() => import('./BookingPage').then((m) => m.BookingPage), ['appointments']);
 export const JoinPage = lazyComponent(() => import('./JoinPage').then((m) => m.JoinPage), ['appointments']);

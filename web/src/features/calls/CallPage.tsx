@@ -25,7 +25,7 @@ const FRESH_GRANT_MS = 60_000;
 
 type Phase =
   | { status: 'loading' }
-  | { status: 'forbidden' }
+  | { status: 'forbidden'; staff: boolean }
   | { status: 'removed' }
   | { status: 'error'; error: ApiError }
   | { status: 'check'; grant: CallJoinResponse }
@@ -64,7 +64,10 @@ export function CallPage({ clerkTools }: CallPageProps) {
         const apiError = toApiError(error);
         setGranted({
           key: request,
-          phase: apiError.code === 'forbidden' ? { status: 'forbidden' } : { status: 'error', error: apiError },
+          phase:
+            apiError.code === 'forbidden'
+              ? { status: 'forbidden', staff: apiError.extras.detail === 'caller=staff' }
+              : { status: 'error', error: apiError },
           at: Date.now(),
         });
       },
@@ -125,7 +128,11 @@ export function CallPage({ clerkTools }: CallPageProps) {
     } catch (error) {
       for (const track of [local.audio, local.video]) track?.stop();
       const apiError = toApiError(error);
-      setPhase(apiError.code === 'forbidden' ? { status: 'forbidden' } : { status: 'error', error: apiError });
+      setPhase(
+        apiError.code === 'forbidden'
+          ? { status: 'forbidden', staff: apiError.extras.detail === 'caller=staff' }
+          : { status: 'error', error: apiError },
+      );
     } finally {
       setJoining(false);
     }
@@ -157,7 +164,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
     case 'loading':
       return <LoadingState />;
     case 'forbidden':
-      return <CallForbidden />;
+      return <CallForbidden staff={phase.staff} />;
     case 'removed':
       return <CallRemoved />;
     case 'error':
@@ -182,7 +189,9 @@ export function CallPage({ clerkTools }: CallPageProps) {
           }}
           onForbidden={(removed) => {
             requestFocus();
-            setPhase({ status: removed ? 'removed' : 'forbidden' });
+            setPhase(
+              removed ? { status: 'removed' } : { status: 'forbidden', staff: phase.grant.self.role === 'clerk' },
+            );
           }}
           onDispose={() => {
             channel.current?.close();
@@ -220,6 +229,12 @@ function ActiveCall({
   const { requestFocus } = usePageFocus();
   useDisposeOnUnmount(transport);
 
+  // After the call the clerk goes back to the queue, where people wait (issue 13: they landed two
+  // clicks away); everybody else gets the closing page.
+  const leaveEndedCall = useCallback(() => {
+    if (role === 'clerk') void navigate(pagePath('console', { departmentId }), { replace: true });
+    else void navigate(pagePath('callEnded', { visitId }), { replace: true, state: { role } satisfies CallEndedState });
+  }, [role, navigate, departmentId, visitId]);
   const ended = snapshot.ended;
   const left = snapshot.left;
   const removed = snapshot.error === 'removed';
@@ -230,11 +245,8 @@ function ActiveCall({
     handled.current = true;
     onDispose();
     requestFocus();
-    void navigate(pagePath('callEnded', { visitId }), {
-      replace: true,
-      state: { role } satisfies CallEndedState,
-    });
-  }, [ended, navigate, visitId, role, onDispose, requestFocus]);
+    leaveEndedCall();
+  }, [ended, leaveEndedCall, onDispose, requestFocus]);
   useEffect(() => {
     if (!(left || forbidden) || handled.current) return;
     handled.current = true;
@@ -253,16 +265,13 @@ function ActiveCall({
     transport.dispose();
     onDispose();
     requestFocus();
-    void navigate(pagePath('callEnded', { visitId }), {
-      replace: true,
-      state: { role } satisfies CallEndedState,
-    });
+    leaveEndedCall();
   };
 
   return <CallView transport={transport} tools={tools} onEndForEveryone={finish ? endForEveryone : undefined} />;
 }
 
-function CallForbidden() {
+function CallForbidden({ staff }: { staff: boolean }) {
   const { t } = useTranslation('calls');
   return (
     <div data-testid="call-forbidden">
@@ -272,9 +281,11 @@ function CallForbidden() {
         <li>
           <Link to={pagePath('home')}>{t('forbidden.home')}</Link>
         </li>
-        <li>
-          <Link to={pagePath('staffHome')}>{t('forbidden.staff')}</Link>
-        </li>
+        {staff && (
+          <li>
+            <Link to={pagePath('staffHome')}>{t('forbidden.staff')}</Link>
+          </li>
+        )}
       </ul>
     </div>
   );

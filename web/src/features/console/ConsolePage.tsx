@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams } from 'react-router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
+import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveConsole } from '../../lib/useLive';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatClock } from '../../ui/format';
@@ -96,7 +97,6 @@ function useNewKnocks(queue: QueueEntry[]): number {
 
 function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me: StaffMe; snapshot: ConsoleSnapshot }) {
   const { t, i18n } = useTranslation('console');
-  const { t: tErrors } = useTranslation('errors');
   const localize = useLocalize();
   const languageName = useLanguageName();
   const locale = i18n.resolvedLanguage ?? i18n.language;
@@ -106,7 +106,8 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
   const now = useMinuteClock();
   const unseen = useNewKnocks(queue);
   const [chosen, setChosen] = useState<DoorChoice | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Message | null>(null);
+  const say = useSay();
   const [declining, setDeclining] = useState<QueueEntry | null>(null);
 
   useEffect(() => {
@@ -124,19 +125,19 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
   // The clerk's choice shows at once; the live snapshot (also other clerks' changes) confirms it.
   const setting = chosen ?? snapshot.doorSetting;
 
-  const explain = (error: ApiError) => {
-    if (error.code === 'visit_taken') return t('console.visitTaken');
-    if (error.code === 'clerk_busy') return t('console.clerkBusy');
-    if (error.code === 'queue_empty') return t('console.queueEmpty');
-    return tErrors(`codes.${error.code}`);
+  const explain = (error: ApiError): Message => {
+    if (error.code === 'visit_taken') return message((tr) => tr('console:console.visitTaken'));
+    if (error.code === 'clerk_busy') return message((tr) => tr('console:console.clerkBusy'));
+    if (error.code === 'queue_empty') return message((tr) => tr('console:console.queueEmpty'));
+    return problemMessage(error);
   };
 
   const run = async (action: () => Promise<unknown>) => {
-    setMessage(null);
+    setProblem(null);
     try {
       await action();
     } catch (error) {
-      setMessage(explain(toApiError(error)));
+      setProblem(explain(toApiError(error)));
     }
   };
 
@@ -185,9 +186,9 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
       <div className="visually-hidden" aria-live="polite">
         {unseen > 0 ? t('console.newKnocks', { count: unseen }) : ''}
       </div>
-      {message && (
+      {problem && (
         <p role="alert" className="notice notice--warning" data-testid="console-message">
-          {message}
+          {say(problem)}
         </p>
       )}
 

@@ -4,14 +4,15 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { toApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
+import { problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';
-import { useLocalize } from '../../lib/useLocalize';
+import { useDepartmentPhrase, useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
 import { formatClock } from '../../ui/format';
 import { LiveStatus } from '../../ui/LiveStatus';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
-import { useTenant } from '../directory';
+import { useDepartment, useTenant } from '../directory';
 import { leave as leaveQueue } from './api';
 
 export interface WaitingRoomPageProps {
@@ -34,7 +35,7 @@ export function WaitingRoomPage({ renderCallReadiness }: WaitingRoomPageProps) {
 
 function BackLink({ visit }: { visit?: CitizenVisit }) {
   const { t } = useTranslation('visits');
-  const localize = useLocalize();
+  const phrase = useDepartmentPhrase();
   const { tenant = '', department = '' } = useParams();
   const to = visit
     ? pagePath('department', { tenant: visit.tenantSlug, department: visit.departmentSlug })
@@ -42,7 +43,9 @@ function BackLink({ visit }: { visit?: CitizenVisit }) {
   return (
     <p>
       <Link to={to}>
-        {visit ? t('wait.back', { department: localize(visit.departmentName).text }) : t('wait.backGeneric')}
+        {visit
+          ? t('wait.back', { to: phrase({ name: visit.departmentName, nameForms: visit.departmentNameForms }, 'to') })
+          : t('wait.backGeneric')}
       </Link>
     </p>
   );
@@ -115,6 +118,19 @@ function VisitView({
     );
   }
 
+  if (visit.state === 'unattended') {
+    return (
+      <>
+        <PageHeading title={t('wait.endedTitle')} />
+        <p data-testid="ended" data-reason="unattended">
+          {t('wait.unattendedEnded')}
+        </p>
+        <EndedBookingOffer visit={visit} />
+        <BackLink visit={visit} />
+      </>
+    );
+  }
+
   if (visit.state !== 'waiting') {
     const reason =
       visit.state === 'no_show' ? 'noShow' : visit.state === 'left' || visit.state === 'expired' ? visit.state : 'done';
@@ -154,11 +170,14 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
             : t('wait.position', { position: visit.position ?? '–' })}
         </p>
         <p data-testid="estimate">
-          {visit.estimatedWaitMinutes
-            ? t('wait.estimate', { count: visit.estimatedWaitMinutes })
-            : t('wait.estimateNone')}
+          {visit.placeHeldUntil
+            ? t('wait.estimateUnknown')
+            : visit.estimatedWaitMinutes
+              ? t('wait.estimate', { count: visit.estimatedWaitMinutes })
+              : t('wait.estimateNone')}
         </p>
       </div>
+      {visit.placeHeldUntil && <Unattended visit={visit} heldUntil={visit.placeHeldUntil} />}
       <LiveStatus />
       <p>{t('wait.keepOpen')}</p>
       <NotifyButton />
@@ -169,9 +188,9 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
 /** What to bring, and leaving the queue. */
 function WaitingActions({ visit }: { visit: CitizenVisit }) {
   const { t } = useTranslation('visits');
-  const { t: tErrors } = useTranslation('errors');
+  const say = useSay();
   const [confirming, setConfirming] = useState(false);
-  const [leaveError, setLeaveError] = useState<string | null>(null);
+  const [leaveError, setLeaveError] = useState<Message | null>(null);
   const confirmRef = useRef<HTMLParagraphElement>(null);
   const leaveButtonRef = useRef<HTMLButtonElement>(null);
 
@@ -184,7 +203,7 @@ function WaitingActions({ visit }: { visit: CitizenVisit }) {
       await leaveQueue();
       // The live message brings the new state; nothing else to do here.
     } catch (error) {
-      setLeaveError(tErrors(`codes.${toApiError(error).code}`));
+      setLeaveError(problemMessage(toApiError(error)));
     }
   };
 
@@ -233,11 +252,52 @@ function WaitingActions({ visit }: { visit: CitizenVisit }) {
         )}
         {leaveError && (
           <p role="alert" className="field__error">
-            {leaveError}
+            {say(leaveError)}
           </p>
         )}
       </div>
     </>
+  );
+}
+
+/**
+ * Nobody on duty while this person waits (issue 13): they are told, keep their place until
+ * `heldUntil`, and are offered an appointment instead.
+ */
+function Unattended({ visit, heldUntil }: { visit: CitizenVisit; heldUntil: string }) {
+  const { t, i18n } = useTranslation('visits');
+  const department = useDepartment(visit.tenantSlug, visit.departmentSlug);
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const timeZone = department.status === 'success' ? department.data.tenant.timeZone : null;
+  return (
+    <section className="panel panel--notice" aria-labelledby="wait-unattended" data-testid="unattended">
+      <h2 id="wait-unattended">{t('wait.unattendedHeading')}</h2>
+      {timeZone && <p>{t('wait.unattended', { time: formatClock(new Date(heldUntil), locale, timeZone) })}</p>}
+      <BookingOffer visit={visit} department={department} />
+    </section>
+  );
+}
+
+function EndedBookingOffer({ visit }: { visit: CitizenVisit }) {
+  const department = useDepartment(visit.tenantSlug, visit.departmentSlug);
+  return <BookingOffer visit={visit} department={department} />;
+}
+
+/** The way to an appointment instead, where the department takes bookings. */
+function BookingOffer({ visit, department }: { visit: CitizenVisit; department: ReturnType<typeof useDepartment> }) {
+  const { t } = useTranslation('visits');
+  if (department.status !== 'success' || !department.data.department.services.some((s) => s.bookable)) return null;
+  return (
+    <p>
+      {t('wait.unattendedBook')}{' '}
+      <Link
+        className="button"
+        to={pagePath('booking', { tenant: visit.tenantSlug, department: visit.departmentSlug })}
+        data-testid="book-instead"
+      >
+        {t('wait.bookLink')}
+      </Link>
+    </p>
   );
 }
 
