@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import type { TransportOptions } from './tests/e2e/fixtures';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ if (!dataDir) {
   });
 }
 
-export default defineConfig({
+export default defineConfig<object, Pick<TransportOptions, 'transport'>>({
   testDir: 'tests/e2e',
   fullyParallel: false,
   workers: 1, // two cores: the app server, Chromium and the runner already share them
@@ -59,6 +60,17 @@ export default defineConfig({
       ],
     },
   },
+  // Every call spec runs over both transports (DESIGN.md, "Media"); the `livekit` project's worker
+  // starts LiveKit and an app using it (tests/e2e/servers.ts). The specs without calls, and the
+  // ones about peer-to-peer alone, run once.
+  projects: [
+    { name: 'p2p', use: { transport: 'p2p' }, testIgnore: /livekit\.spec\.ts$/ },
+    {
+      name: 'livekit',
+      use: { transport: 'livekit' },
+      testMatch: /(call|invite|two-processes|livekit)\.spec\.ts$/,
+    },
+  ],
   webServer: {
     // The demo seed first (the server seeds only an empty database), then the booking specs'
     // installation (tests/e2e/installation.e2e.json) through the setup CLI, then the server

@@ -1,11 +1,30 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { HealthResponseSchema, ProblemSchema } from '@amtsraum/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKinds } from './test/databases.js';
 import { makeDepartment, makeTenant } from './test/factories.js';
 import { captureLogger, startTestServer, type TestServer } from './test/server.js';
+
+const BIG_SCRIPT = `export const words = ${JSON.stringify('Bürgeramt '.repeat(500))};`;
+
+/** A GET with exactly these headers (fetch would add and undo its own Accept-Encoding). */
+function rawGet(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    http
+      .get(url, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) });
+        });
+      })
+      .on('error', reject);
+  });
+}
 
 describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
   let server: TestServer;
@@ -17,6 +36,11 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     fs.mkdirSync(path.join(webDir, 'assets'));
     fs.writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>Amtsraum</title><div id="root"></div>');
     fs.writeFileSync(path.join(webDir, 'assets', 'app-1234.js'), 'console.log(1)');
+    // As web/vite/precompress.ts writes them; and one outside assets/ that must never be sent.
+    fs.writeFileSync(path.join(webDir, 'assets', 'big-5678.js'), BIG_SCRIPT);
+    fs.writeFileSync(path.join(webDir, 'assets', 'big-5678.js.br'), brotliCompressSync(BIG_SCRIPT));
+    fs.writeFileSync(path.join(webDir, 'assets', 'big-5678.js.gz'), gzipSync(BIG_SCRIPT));
+    fs.writeFileSync(path.join(webDir, 'secret.js.br'), brotliCompressSync('secret'));
     server = await startTestServer(await createTestDatabase(kind), { logger: log.logger, webDistDir: webDir });
   });
   afterAll(async () => {
@@ -110,6 +134,37 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('sends scripts precompressed to browsers that take it, and plain to the others', async () => {
+    const get = (acceptEncoding?: string) =>
+      rawGet(`${server.url}/assets/big-5678.js`, acceptEncoding ? { 'accept-encoding': acceptEncoding } : {});
+
+    const brotli = await get('gzip, deflate, br');
+    expect(brotli.status).toBe(200);
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    expect(brotli.headers.vary).toContain('Accept-Encoding');
+    expect(brotli.headers['cache-control']).toContain('immutable');
+    expect(brotliDecompressSync(brotli.body).toString()).toBe(BIG_SCRIPT);
+    expect(brotli.body.length).toBeLessThan(BIG_SCRIPT.length / 10);
+
+    const gzip = await get('br;q=0, gzip');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).toString()).toBe(BIG_SCRIPT);
+
+    for (const plain of [await get(), await get('identity'), await get('gzip;q=0, br;q=0')]) {
+      expect(plain.status).toBe(200);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.toString()).toBe(BIG_SCRIPT);
+    }
+
+    // Nothing outside assets/, however the path is spelled.
+    for (const sneaky of ['/assets/..%2Fsecret.js', '/assets/%2e%2e/secret.js', '/assets/..%5csecret.js']) {
+      const response = await rawGet(`${server.url}${sneaky}`, { 'accept-encoding': 'br' });
+      expect(response.status, sneaky).not.toBe(200);
+      expect(response.body.toString(), sneaky).not.toContain('secret');
+    }
   });
 
   it('keeps cookies, authorization headers and query strings out of the logs', async () => {

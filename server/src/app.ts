@@ -23,6 +23,7 @@ import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
 import { AppError } from './lib/errors.js';
 import { isSlug } from './lib/params.js';
+import { precompressedAssets } from './lib/precompressed.js';
 import { apiNotFound, errorHandler, sendProblem } from './lib/problem.js';
 
 const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -131,9 +132,11 @@ export function allowedOriginsFor(config: Config): Set<string> {
 /** Serves the built client: hashed assets cached for good, the page shell never cached. */
 function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
   const indexHtml = fs.readFileSync(path.join(webDistDir, 'index.html'), 'utf8');
+  const assets = path.join(webDistDir, 'assets');
   app.use(
     '/assets',
-    express.static(path.join(webDistDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),
+    precompressedAssets(assets, { immutable: true, maxAge: '365d' }),
+    express.static(assets, { immutable: true, maxAge: '365d', fallthrough: false }),
   );
   app.use(express.static(webDistDir, { index: false, maxAge: '1h' }));
 

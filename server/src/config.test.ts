@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEVELOPMENT_SESSION_SECRET, parseConfig } from './config.js';
+import { ConfigError, DEVELOPMENT_LIVEKIT_SECRET, DEVELOPMENT_SESSION_SECRET, parseConfig } from './config.js';
 
 const secret = 'x'.repeat(40);
 
@@ -78,6 +78,28 @@ describe('parseConfig', () => {
     expect(config.media.mode).toBe('livekit');
     expect(config.media.livekit?.apiUrl).toBe('https://lk.example.de');
     expect(parseConfig({ ...livekit, MEDIA_MODE: 'p2p' }).media.mode).toBe('p2p');
+    // End-to-end encryption is on unless turned off.
+    expect(config.media.livekit?.e2ee).toBe(true);
+    expect(parseConfig({ ...livekit, LIVEKIT_E2EE: 'false' }).media.livekit?.e2ee).toBe(false);
+    expect(problemsOf({ ...livekit, LIVEKIT_E2EE: 'sometimes' })[0]).toMatch(/^LIVEKIT_E2EE: expected true or false/);
+  });
+
+  it('refuses the public LiveKit secret of infra/livekit.local.yaml in production, without echoing it', () => {
+    const production = {
+      NODE_ENV: 'production',
+      SESSION_SECRET: secret,
+      PUBLIC_BASE_URL: 'https://buergerbuero.example.de',
+      LIVEKIT_URL: 'wss://lk.example.de',
+      LIVEKIT_API_KEY: 'amtsraum-dev',
+    };
+    const problems = problemsOf({ ...production, LIVEKIT_API_SECRET: DEVELOPMENT_LIVEKIT_SECRET });
+    expect(problems).toEqual([expect.stringMatching(/^LIVEKIT_API_SECRET: the development secret/)]);
+    expect(problems[0]).not.toContain(DEVELOPMENT_LIVEKIT_SECRET);
+    expect(parseConfig({ ...production, LIVEKIT_API_SECRET: secret }).media.mode).toBe('livekit');
+    // Development and tests may use it: that is what it is for.
+    expect(
+      parseConfig({ ...production, NODE_ENV: 'development', LIVEKIT_API_SECRET: DEVELOPMENT_LIVEKIT_SECRET }),
+    ).toBeTruthy();
   });
 
   it('parses ICE servers as JSON and explains the form when they are not', () => {

@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 
 export const DEVELOPMENT_SESSION_SECRET = 'amtsraum-development-secret-do-not-use-in-production';
+/** The LiveKit secret of infra/livekit.local.yaml: public, so never for production (a test keeps both equal). */
+export const DEVELOPMENT_LIVEKIT_SECRET = 'amtsraum-dev-secret-for-this-machine-only';
 
 const booleanText = (name: string) =>
   z
@@ -68,6 +70,7 @@ const EnvSchema = z.object({
     .optional(),
   LIVEKIT_API_KEY: z.string().min(3, 'expected the LiveKit API key').optional(),
   LIVEKIT_API_SECRET: z.string().min(32, 'expected a secret of at least 32 characters').optional(),
+  LIVEKIT_E2EE: booleanText('LIVEKIT_E2EE').default(true),
   P2P_MAX_PARTICIPANTS: integerText(2, 8).default(4),
   INVITE_MAX_DAYS: integerText(1, 365).default(30),
   ICE_SERVERS: iceServersText.default([]),
@@ -106,7 +109,14 @@ export interface Config {
     preference: 'auto' | 'p2p' | 'livekit';
     /** What calls use by default. */
     mode: MediaMode;
-    livekit: { url: string; apiUrl: string; apiKey: string; apiSecret: string } | null;
+    livekit: {
+      url: string;
+      apiUrl: string;
+      apiKey: string;
+      apiSecret: string;
+      /** End-to-end encryption of every LiveKit call (KBV Anlage 31b for media through a server). */
+      e2ee: boolean;
+    } | null;
     p2pMaxParticipants: number;
     iceServers: { urls: string | string[]; username?: string; credential?: string }[];
   };
@@ -166,6 +176,11 @@ export function parseConfig(env: Env): Config {
       'PUBLIC_BASE_URL: must be the https:// address citizens use in production (session cookies are Secure-only)',
     );
   }
+  if (cleaned.NODE_ENV === 'production' && cleaned.LIVEKIT_API_SECRET === DEVELOPMENT_LIVEKIT_SECRET) {
+    problems.push(
+      'LIVEKIT_API_SECRET: the development secret of infra/livekit.local.yaml is public; set a secret of your own in production (openssl rand -hex 32)',
+    );
+  }
   const livekitParts = [cleaned.LIVEKIT_URL, cleaned.LIVEKIT_API_KEY, cleaned.LIVEKIT_API_SECRET];
   const livekitConfigured = livekitParts.every(Boolean);
   if (!livekitConfigured && (livekitParts.some(Boolean) || cleaned.MEDIA_MODE === 'livekit')) {
@@ -186,6 +201,7 @@ export function parseConfig(env: Env): Config {
           apiUrl: e.LIVEKIT_API_URL ?? e.LIVEKIT_URL.replace(/^ws/, 'http'),
           apiKey: e.LIVEKIT_API_KEY,
           apiSecret: e.LIVEKIT_API_SECRET,
+          e2ee: e.LIVEKIT_E2EE,
         }
       : null;
 

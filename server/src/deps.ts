@@ -78,8 +78,19 @@ type TransportPart<T> = T extends unknown
 /** What the browser needs to reach the call's media: a LiveKit URL and token, or ICE servers. */
 export type CallTransport = TransportPart<CallJoinResponse>;
 
-/** Something the media server saw happen in a visit's call (a verified webhook). */
-export type MediaEvent = { type: 'participant_joined'; visitId: string; identity: string };
+/**
+ * Something the media server saw happen in a visit's call (a verified webhook). A hint, not a
+ * command: features check it against the database and, where it matters, against the media
+ * server itself, so an event that arrives late or twice changes nothing.
+ */
+export type MediaEvent =
+  { type: 'participant_joined'; visitId: string; identity: string } | { type: 'room_finished'; visitId: string };
+
+/** A visit's call as the media server holds it now: who is in its room. */
+export interface MediaCall {
+  visitId: string;
+  identities: string[];
+}
 
 /**
  * The call transport behind one interface (DESIGN.md, "Media"). Services call these methods;
@@ -100,8 +111,22 @@ export interface CallMedia {
   readonly signalling: { maxParticipants: number } | null;
   /** Verifies a media server's webhook; null when this transport sends none (no endpoint then). */
   readonly webhook: { receive(body: string, authorization: string | undefined): Promise<MediaEvent | null> } | null;
-  /** What the participant's browser needs to join the call its grant names. */
-  connect(grant: CallGrant): Promise<CallTransport>;
+  /**
+   * The calls the media server holds, for putting things right after webhooks were lost (our
+   * server was down): null when our own server is the only place calls exist (peer-to-peer).
+   */
+  readonly calls: {
+    list(): Promise<MediaCall[]>;
+    /** Whether the visit's call is open on the media server right now. */
+    isOpen(visitId: string): Promise<boolean>;
+  } | null;
+  /**
+   * What the participant's browser needs to join the call its grant names; opens the call on the
+   * media server if it is not open yet. `callKey` gives the call's end-to-end encryption key, for
+   * the participant only, to a transport that needs one. Fails with `media_unavailable` when the
+   * media server cannot be reached.
+   */
+  connect(grant: CallGrant, callKey: () => Promise<string>): Promise<CallTransport>;
   /** The visit's call is over: everyone leaves. */
   endCall(visitId: string): Promise<void>;
   /** One participant leaves the call at once (removed by the clerk, or their link withdrawn). */

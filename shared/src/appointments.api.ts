@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DepartmentNameFormsSchema } from './department-names.js';
 import { ServiceSchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { personName } from './person-name.js';
@@ -29,6 +30,7 @@ export const BookingInfoSchema = z.object({
   tenantSlug: z.string(),
   departmentSlug: z.string(),
   departmentName: LocalizedTextSchema,
+  departmentNameForms: DepartmentNameFormsSchema,
   timeZone: z.string(),
   services: z.array(BookableServiceSchema),
   maxPersons: z.number().int().positive(),
@@ -50,11 +52,30 @@ export type SlotQuery = z.infer<typeof SlotQuerySchema>;
 export const SlotSchema = z.object({ startsAt: IsoInstantSchema, endsAt: IsoInstantSchema });
 export type Slot = z.infer<typeof SlotSchema>;
 
+/**
+ * Why a day looks as it does, so the calendar says "geschlossen" or "Termine für heute ab 07:45"
+ * instead of "ausgebucht" (issue 13): `free` (slots to choose), `closed` (a closure, a holiday, or
+ * nobody's hours that weekday), `not_released` (today, before the release time in `releasesAt`),
+ * `not_same_day` (today is not bookable online), `full` (every slot taken), `none` (no slot left:
+ * the day's hours are past, too soon, outside the horizon, or everyone away).
+ */
+export const SLOT_DAY_STATUSES = ['free', 'closed', 'not_released', 'not_same_day', 'full', 'none'] as const;
+export const SlotDayStatusSchema = z.enum(SLOT_DAY_STATUSES);
+export type SlotDayStatus = z.infer<typeof SlotDayStatusSchema>;
+
 export const SlotsResponseSchema = z.object({
   timeZone: z.string(),
   durationMinutes: z.number().int().positive(),
   /** One entry per day asked for (tenant zone), also days without free slots. */
-  days: z.array(z.object({ date: DateTextSchema, slots: z.array(SlotSchema) })),
+  days: z.array(
+    z.object({
+      date: DateTextSchema,
+      slots: z.array(SlotSchema),
+      status: SlotDayStatusSchema,
+      /** `not_released`: when today's slots open. */
+      releasesAt: IsoInstantSchema.nullable(),
+    }),
+  ),
   /** The first day after the range with a free slot, to offer "next free day". */
   nextFreeDate: DateTextSchema.nullable(),
 });
@@ -109,6 +130,7 @@ export const CitizenAppointmentSchema = AppointmentBaseSchema.extend({
   tenantName: z.string(),
   departmentSlug: z.string(),
   departmentName: LocalizedTextSchema,
+  departmentNameForms: DepartmentNameFormsSchema,
   timeZone: z.string(),
   documents: z.array(LocalizedTextSchema),
   /** The join link works from this instant (the door opens a few minutes before). */

@@ -29,6 +29,12 @@ export const CallJoinResponseSchema = z.discriminatedUnion('transport', [
     interpreterLanguage: z.string().nullable().optional(),
     url: z.string(),
     token: z.string(),
+    /**
+     * The call's end-to-end encryption key (livekit-client derives the media keys from it), or
+     * null when the installation runs LiveKit without end-to-end encryption. For this participant
+     * only: never sent to LiveKit, never logged, never in a URL.
+     */
+    e2eeKey: z.string().min(32).nullable(),
   }),
   z.object({
     transport: z.literal('p2p'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DepartmentNameFormsSchema } from './department-names.js';
 import { LocaleSchema, LocalizedTextSchema } from './locales.js';
 import { ClosureSchema, OpeningHoursSchema } from './opening-hours.js';
 
@@ -27,12 +28,19 @@ export const DoorStatusSchema = z.object({
   openByHours: z.boolean(),
   closesAt: IsoInstantSchema.nullable(),
   nextOpening: IsoInstantSchema.nullable(),
+  /**
+   * Not closed, but nobody on duty for a while (no clerk's console open, nobody being served):
+   * knocking waits until somebody is back (issue 13). See docs/decisions/017-a-door-nobody-attends.md.
+   */
+  unattended: z.boolean(),
 });
 export type DoorStatus = z.infer<typeof DoorStatusSchema>;
 
 export const DepartmentSummarySchema = z.object({
   slug: z.string(),
   name: LocalizedTextSchema,
+  /** How the name stands in a sentence ("beim Bürgeramt"); may be empty. */
+  nameForms: DepartmentNameFormsSchema,
   description: LocalizedTextSchema,
   door: DoorStatusSchema,
 });

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'forbidden',
   'conflict',
   'door_closed',
+  'door_unattended',
   'queue_full',
   'visit_not_found',
   'visit_taken',
@@ -34,11 +35,13 @@ export const ERROR_CODES = [
   'invite_invalid',
   'invite_expired',
   'invite_revoked',
+  'invite_removed',
   'invite_used_up',
   'invite_call_ended',
   'invite_call_not_started',
   'invite_waiting',
   'database_unavailable',
+  'media_unavailable',
   'internal_error',
 ] as const;
 
@@ -62,6 +65,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   conflict: 409,
   door_closed: 409,
+  door_unattended: 409,
   queue_full: 409,
   visit_not_found: 404,
   visit_taken: 409,
@@ -81,11 +85,14 @@ export const ERROR_STATUS = {
   invite_invalid: 404,
   invite_expired: 410,
   invite_revoked: 410,
+  invite_removed: 410,
   invite_used_up: 410,
   invite_call_ended: 410,
   invite_call_not_started: 409,
   invite_waiting: 409,
   database_unavailable: 503,
+  // The media server (LiveKit) cannot be reached: nothing changed, asking again later works.
+  media_unavailable: 503,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 

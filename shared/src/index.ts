@@ -1,4 +1,5 @@
 export * from './locales.js';
+export * from './department-names.js';
 export * from './slugs.js';
 export * from './person-name.js';
 export * from './errors.js';

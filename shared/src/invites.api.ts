@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CallRoleSchema } from './calls.api.js';
+import { DepartmentNameFormsSchema } from './department-names.js';
 import { LocalizedTextSchema } from './locales.js';
 import { personName } from './person-name.js';
 import { IsoInstantSchema, LanguageTagSchema } from './visits.api.js';
@@ -72,12 +73,28 @@ export const RedeemInviteRequestSchema = z.object({
   ),
 });
 
+/** `POST /api/invites/check`: what a link is worth, before anything is spent on it. */
+export const CheckInviteRequestSchema = RedeemInviteRequestSchema.pick({ token: true });
+
+export const InvitePreviewSchema = z.object({
+  role: InviteRoleSchema,
+  label: z.string(),
+  tenantName: z.string(),
+  departmentName: LocalizedTextSchema,
+  departmentNameForms: DepartmentNameFormsSchema,
+  timeZone: z.string(),
+  /** This browser holds a seat by this link already (a reload): no name to ask. */
+  seated: z.boolean(),
+});
+export type InvitePreview = z.infer<typeof InvitePreviewSchema>;
+
 export const InviteeStatusSchema = z.object({
   role: CallRoleSchema,
   label: z.string(),
   name: z.string(),
   tenantName: z.string(),
   departmentName: LocalizedTextSchema,
+  departmentNameForms: DepartmentNameFormsSchema,
   timeZone: z.string(),
   /** ready: join now; waiting: the clerk lets you in; not_started: the appointment is at `opensAt`. */
   state: z.enum(['ready', 'waiting', 'not_started']),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DepartmentNameFormsSchema } from './department-names.js';
 import { DoorStatusSchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { personName } from './person-name.js';
@@ -48,6 +49,8 @@ export const VISIT_STATES = [
   'left',
   'expired',
   'no_show',
+  /** Nobody was on duty any more and the place was held long enough (issue 13). */
+  'unattended',
 ] as const;
 export const VisitStateSchema = z.enum(VISIT_STATES);
 export type VisitState = z.infer<typeof VisitStateSchema>;
@@ -60,7 +63,7 @@ export const DoorLiveSchema = DoorStatusSchema.extend({
   clerksOnDuty: z.number().int().nonnegative(),
   /** Estimated minutes for someone knocking now; an estimate, not a promise. */
   estimatedWaitMinutes: z.number().int().nonnegative(),
-  /** Whether a knock would be accepted now (open and under the cap). */
+  /** Whether a knock would be accepted now (open, somebody on duty, and under the cap). */
   canKnock: z.boolean(),
   queueFull: z.boolean(),
 });
@@ -73,6 +76,7 @@ export const CitizenVisitSchema = z.object({
   tenantSlug: z.string(),
   departmentSlug: z.string(),
   departmentName: LocalizedTextSchema,
+  departmentNameForms: DepartmentNameFormsSchema,
   name: z.string(),
   language: z.string(),
   /** 1-based, while waiting. */
@@ -85,6 +89,11 @@ export const CitizenVisitSchema = z.object({
   /** Appointment arrivals are served before walk-ins once their time has come. */
   kind: z.enum(['walk_in', 'appointment']),
   appointmentStartsAt: IsoInstantSchema.nullable(),
+  /**
+   * Waiting while nobody is on duty: the place is kept until this instant, then the visit ends
+   * (`unattended`). Null while somebody is on duty, and for appointment arrivals.
+   */
+  placeHeldUntil: IsoInstantSchema.nullable(),
 });
 export type CitizenVisit = z.infer<typeof CitizenVisitSchema>;
 

@@ -444,3 +444,27 @@ test('book, join at the time, the clerk admits, the call starts with frames arri
 
   expectNoBrowserErrors(clerk, citizen);
 });
+
+test('the calendar says why a day has no slot: closed days read "geschlossen", not "ausgebucht" (issue 13)', async ({
+  page,
+}) => {
+  // Musterstadt's Bürgeramt: nobody's hours on Sundays, so every week shown has a closed day.
+  await page.goto('/musterstadt/buergeramt/termin');
+  await page.getByRole('checkbox', { name: 'Personalausweis beantragen' }).check();
+  await page.getByRole('button', { name: 'Weiter' }).click();
+  await expect(stepHeading(page)).toHaveText('Schritt 2 von 3: Termin wählen');
+  const statuses = page.getByTestId('day-status');
+  await expect(statuses.first()).toBeVisible();
+  const closed = page.locator('[data-testid="day-status"][data-status="closed"]');
+  expect(await closed.count()).toBeGreaterThan(0);
+  for (const day of await closed.all()) await expect(day).toHaveText('geschlossen');
+  // "ausgebucht" only where every slot is taken.
+  for (const day of await statuses.all()) {
+    if ((await day.textContent()) === 'ausgebucht') await expect(day).toHaveAttribute('data-status', 'full');
+  }
+  await closed.first().click();
+  await expect(page.getByTestId('day-empty')).toHaveText(
+    'An diesem Tag ist geschlossen. Bitte wählen Sie einen anderen Tag.',
+  );
+  await expectNoA11yViolations(page);
+});

@@ -33,5 +33,7 @@ export const remoteCameraOf = (page: Page, role: string) =>
 export async function passDeviceCheck(person: Person): Promise<void> {
   // A click while the devices still open is kept and joins once they are open.
   await person.page.getByRole('button', { name: 'Gespräch beitreten' }).click();
-  await expect(person.page.getByTestId('call')).toBeVisible();
+  // Joining over LiveKit also loads its client and the encryption worker: on two busy cores that
+  // can take longer than an assertion's usual five seconds.
+  await expect(person.page.getByTestId('call')).toBeVisible({ timeout: 20_000 });
 }

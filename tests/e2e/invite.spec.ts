@@ -22,6 +22,7 @@ test('an interpreter joins by link, all three see each other, revoking removes t
   const citizen = await newPerson(browser);
   const interpreter = await newPerson(browser);
   const carer = await newPerson(browser);
+  let second: Awaited<ReturnType<typeof newPerson>> | null = null;
   try {
     const visit = await knockViaApi(citizen, 'buergeramt', {
       name: 'Ayşe Yılmaz',
@@ -33,7 +34,7 @@ test('an interpreter joins by link, all three see each other, revoking removes t
 
     // The console offers the interpreter the citizen asked for, in one click.
     await clerk.page.goto(`/staff/${clerk.departmentId}`);
-    await clerk.page.getByRole('button', { name: 'Dolmetschen (Türkçe) einladen' }).click();
+    await clerk.page.getByRole('button', { name: 'Dolmetscherin oder Dolmetscher für Türkçe einladen' }).click();
     const url = await clerk.page.getByTestId('invite-url').inputValue();
     expect(new URL(url).pathname).toBe('/einladung');
     expect(new URL(url).hash.length).toBeGreaterThan(40); // the token rides in the fragment
@@ -43,12 +44,16 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     await interpreter.page.goto(url);
     await expect(interpreter.page).toHaveURL(/\/einladung$/); // the token left the address bar
     await expect(mainHeading(interpreter.page)).toHaveText('Einladung zu einem Videogespräch');
+    // Role and place in words, with the department's article (issue 13: "als Dolmetschen").
+    await expect(interpreter.page.getByTestId('invite-details')).toHaveText(
+      'Sie sind als Dolmetscherin oder Dolmetscher („Verdolmetschung Türkçe“) zu einem Videogespräch beim Bürgeramt (Stadt Musterstadt) eingeladen.',
+    );
     await switchLanguage(interpreter.page, 'en');
     await expect(mainHeading(interpreter.page)).toHaveText('Invitation to a video call');
     await expectNoA11yViolations(interpreter.page);
     await interpreter.page.getByLabel('Your name (optional)').fill('Elif Demir');
     await interpreter.page.getByRole('button', { name: 'Continue', exact: true }).click();
-    await expect(interpreter.page.getByTestId('invite-ready')).toContainText('Interpreter');
+    await expect(interpreter.page.getByTestId('invite-ready')).toContainText('as an interpreter');
     await expectNoA11yViolations(interpreter.page);
     await interpreter.page.getByRole('button', { name: 'Continue to the device check' }).click();
     await expect(interpreter.page.getByTestId('device-check')).toBeVisible();
@@ -64,9 +69,9 @@ test('an interpreter joins by link, all three see each other, revoking removes t
 
     // Everyone sees both others, with frames, and each person's role.
     await expectFrames(remoteCameraOf(citizen.page, 'Sachbearbeitung'), 'citizen sees the clerk');
-    await expectFrames(remoteCameraOf(citizen.page, 'Dolmetschen'), 'citizen sees the interpreter');
+    await expectFrames(remoteCameraOf(citizen.page, 'Dolmetscherin/Dolmetscher'), 'citizen sees the interpreter');
     await expectFrames(remoteCameraOf(clerk.page, 'Bürgerin/Bürger'), 'clerk sees the citizen');
-    await expectFrames(remoteCameraOf(clerk.page, 'Dolmetschen'), 'clerk sees the interpreter');
+    await expectFrames(remoteCameraOf(clerk.page, 'Dolmetscherin/Dolmetscher'), 'clerk sees the interpreter');
     await expectFrames(remoteCameraOf(interpreter.page, 'Clerk'), 'interpreter sees the clerk');
     await expectFrames(remoteCameraOf(interpreter.page, 'Citizen'), 'interpreter sees the citizen');
     await expect(remoteTile(clerk.page).filter({ hasText: 'Elif Demir' })).toHaveCount(1);
@@ -82,6 +87,8 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     // The panel knows the language the citizen asked for, and fills it in.
     await expect(panel.getByTestId('interpreter-requested')).toContainText('Türkçe');
     await expect(panel.getByRole('combobox', { name: 'Sprache' })).toHaveValue('tr');
+    // … and the label too, as the panel says (issue 13: it was only a placeholder).
+    await expect(panel.getByRole('textbox', { name: /^Bezeichnung/ })).toHaveValue('Verdolmetschung Türkçe');
     await expectNoA11yViolations(clerk.page);
     await panel.getByRole('button', { name: /zurückziehen$/ }).click();
     await expect(interpreter.page.getByTestId('call-removed')).toBeVisible();
@@ -95,7 +102,6 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     await interpreter.page.goto(`/call/${visit.id}`);
     await expect(interpreter.page.getByTestId('call-forbidden')).toBeVisible();
     await interpreter.page.goto(url);
-    await interpreter.page.getByRole('button', { name: 'Continue', exact: true }).click();
     await expect(interpreter.page.getByTestId('invite-problem-invite_revoked')).toBeVisible();
     // The refused join (403) and redeem (410) above are logged by Chromium, and expected.
     interpreter.errors.splice(0);
@@ -103,10 +109,10 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     // The two others go on talking.
     await expectFrames(remoteCameraOf(citizen.page, 'Sachbearbeitung'), 'citizen still sees the clerk');
 
-    // A carer with a lobby link waits until the clerk, still in the call, lets them in.
+    // A carer with a lobby link for several people waits until the clerk, still in the call, lets them in.
     const lobbyLink = await clerk.request.post(
       `/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`,
-      { data: { role: 'guest', label: 'Betreuerin', lobby: true } },
+      { data: { role: 'guest', label: 'Betreuerin', lobby: true, multiUse: true } },
     );
     expect(lobbyLink.status()).toBe(201);
     await carer.page.goto(CreatedInviteSchema.parse(await lobbyLink.json()).url);
@@ -121,19 +127,49 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     await carer.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
     await passDeviceCheck(carer);
     await expect(remoteTile(clerk.page).filter({ hasText: 'Jana Berg' }).getByTestId('role')).toHaveText('Gast');
+    const carerUrl = CreatedInviteSchema.parse(await lobbyLink.json()).url;
+
+    // Removing a person asks first, and says the link stays open for others, offering to withdraw it.
+    const carerRow = panel.getByTestId('invite-item').filter({ hasText: 'Betreuerin' });
+    await carerRow.getByRole('button', { name: 'Jana Berg entfernen' }).click();
+    await expect(carerRow.getByText(/^Jana Berg wirklich aus dem Gespräch entfernen\?/)).toBeFocused();
+    await expect(carerRow).toContainText('Andere können den Link weiter benutzen');
+    await expectNoA11yViolations(clerk.page);
+    await carerRow.getByRole('button', { name: 'Ja, Jana Berg entfernen' }).click();
+    await expect(carer.page.getByTestId('call-removed')).toBeVisible();
+    await expect(panel.getByTestId('invite-status')).toHaveText(
+      'Jana Berg wurde entfernt. Die Einladung „Betreuerin“ gilt für mehrere Personen und bleibt für andere offen. Soll sie jetzt zurückgezogen werden?',
+    );
+    await panel.getByTestId('invite-still-open').getByRole('button', { name: 'Einladung offen lassen' }).click();
+    await expect(panel.getByTestId('invite-still-open')).toHaveCount(0);
+    // The carer reads that they were removed, not that the link was withdrawn.
+    await carer.page.goto(carerUrl);
+    await expect(carer.page.getByTestId('invite-problem-invite_removed')).toBeVisible();
+    await expect(mainHeading(carer.page)).toHaveText('Sie wurden aus dem Gespräch entfernt');
+    carer.errors.splice(0); // the refused check (410) is logged by Chromium, and expected
+
+    // The link is still open for others: a second carer comes in by it.
+    second = await newPerson(browser);
+    await second.page.goto(carerUrl);
+    await second.page.getByLabel('Ihr Name (optional)').fill('Tom Berg');
+    await second.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+    await notice.getByRole('button', { name: 'Tom Berg hereinlassen' }).click();
+    await second.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
+    await passDeviceCheck(second);
 
     // The clerk ends the call for everyone: the guest gets a short goodbye, not the citizen's follow-up.
     await clerk.page.getByRole('button', { name: 'Gespräch für alle beenden' }).click();
     await clerk.page.getByRole('button', { name: 'Ja, für alle beenden' }).click();
-    await expect(carer.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'guest');
-    await expect(carer.page.getByText('Vielen Dank, dass Sie dabei waren.')).toBeVisible();
+    await expect(second.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'guest');
+    await expect(second.page.getByText('Vielen Dank, dass Sie dabei waren.')).toBeVisible();
     await expect(citizen.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'citizen');
-    await expectNoA11yViolations(carer.page);
+    await expectNoA11yViolations(second.page);
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
-    for (const person of [citizen, interpreter, carer, clerk]) await person.context.close();
+    for (const person of [citizen, interpreter, carer, clerk, ...(second ? [second] : [])])
+      await person.context.close();
   }
-  expectNoBrowserErrors(citizen, clerk, interpreter, carer);
+  expectNoBrowserErrors(citizen, clerk, interpreter, carer, ...(second ? [second] : []));
 });
 
 test('an expired invitation link says so, in the invitee’s language', async ({ browser }) => {
@@ -151,16 +187,15 @@ test('an expired invitation link says so, in the invitee’s language', async ({
     const { url } = CreatedInviteSchema.parse(await response.json());
     await guest.page.waitForTimeout(2_500); // past its validity
 
+    // Said at once, with no name asked for first (issue 13: only after "Continue").
     await guest.page.goto(url);
-    // By keyboard alone: the name field, then the button.
-    await tabTo(guest.page, guest.page.getByLabel('Your name (optional)'));
-    await guest.page.keyboard.type('Tom Gast');
-    await tabTo(guest.page, guest.page.getByRole('button', { name: 'Continue', exact: true }));
-    await guest.page.keyboard.press('Enter');
     await expect(guest.page.getByTestId('invite-problem-invite_expired')).toBeVisible();
+    await expect(guest.page.getByLabel('Your name (optional)')).toHaveCount(0);
+    // The way on is reachable by keyboard.
+    await tabTo(guest.page, guest.page.getByRole('link', { name: 'To the start page' }));
     await expect(mainHeading(guest.page)).toHaveText('This invitation link has expired');
     await expectNoA11yViolations(guest.page);
-    guest.errors.splice(0); // the 410 of the redeem is logged by Chromium, and expected
+    guest.errors.splice(0); // the 410 of the check is logged by Chromium, and expected
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     for (const person of [citizen, guest, clerk]) await person.context.close();

@@ -1,5 +1,5 @@
 import type { Browser } from '@playwright/test';
-import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import {
   STAFF,
   TENANT,
@@ -81,7 +81,11 @@ test('a declined citizen reads the clerk’s note; a refresh keeps the place', a
   await expect(ben.page.getByTestId('decline-note')).toHaveText(
     'Bitte kommen Sie mit dem Formular ins Rathaus, Zimmer 12.',
   );
-  await expect(ben.page.getByRole('link', { name: /Zurück zu/ })).toHaveAttribute('href', `/${TENANT}/gewerbeamt`);
+  // The department's name with its article (issue 13: "Zurück zu Gewerbeamt").
+  await expect(ben.page.getByRole('link', { name: 'Zurück zum Gewerbeamt' })).toHaveAttribute(
+    'href',
+    `/${TENANT}/gewerbeamt`,
+  );
   expectNoBrowserErrors(clerk, ben);
 });
 
@@ -194,4 +198,45 @@ test('staff sign in with the form, see their offices and sign out', async ({ bro
   await page.getByRole('button', { name: 'Abmelden' }).click();
   await expect(mainHeading(page)).toHaveText('Anmeldung für Mitarbeitende');
   expectNoBrowserErrors(person);
+});
+
+test('every message on screen follows a language switch, the server’s too (issue 13)', async ({ browser }) => {
+  await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const erika = await citizen(browser);
+  const { page } = erika;
+  await page.goto(`/${TENANT}/fundbuero`);
+  const form = page.getByRole('form', { name: 'Anklopfen' });
+  await form.getByRole('button', { name: 'Anklopfen' }).click();
+  const summary = page.getByTestId('error-summary');
+  await expect(summary).toContainText('Bitte geben Sie einen Namen ein');
+  await expect(form.getByRole('textbox', { name: 'Name' })).toHaveAccessibleDescription(/Bitte geben Sie/);
+
+  await switchLanguage(page, 'en');
+  await expect(summary).toContainText('Please check your entries');
+  await expect(summary).toContainText('Please enter a name');
+  await expect(summary).not.toContainText('Bitte');
+  await expect(
+    page.getByRole('form', { name: 'Knock' }).getByRole('textbox', { name: 'Name' }),
+  ).toHaveAccessibleDescription(/Please enter a name/);
+
+  // The interpreter's language starts from the language just chosen, not from "Please choose".
+  const knockForm = page.getByRole('form', { name: 'Knock' });
+  await knockForm.getByRole('combobox', { name: /preferred language/i }).selectOption('tr');
+  await knockForm.getByRole('checkbox', { name: /interpreter/ }).check();
+  await expect(knockForm.getByRole('combobox', { name: 'Language to interpret' })).toHaveValue('tr');
+
+  // A message from the server, shown in German, follows the switch as well.
+  const visitor = await citizen(browser);
+  await visitor.page.goto('/staff/login');
+  const login = visitor.page.getByRole('form', { name: 'Anmelden' });
+  await login.getByLabel('E-Mail-Adresse').fill(STAFF.mehmet);
+  await login.getByLabel('Passwort').fill('falsch-falsch');
+  await login.getByRole('button', { name: 'Anmelden' }).click();
+  const loginSummary = visitor.page.getByTestId('error-summary');
+  await expect(loginSummary).toContainText('E-Mail-Adresse oder Passwort stimmen nicht.');
+  await switchLanguage(visitor.page, 'en');
+  await expect(loginSummary).toContainText('The email address or password is not correct.');
+  await expect(loginSummary).not.toContainText('Passwort');
+  visitor.errors.splice(0); // Chromium logs the 401 of the failed attempt
+  expectNoBrowserErrors(erika, visitor);
 });

@@ -9,7 +9,7 @@ import {
   type StaffMe,
 } from '@amtsraum/shared';
 import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, LIVEKIT_SERVER_ENDED_SESSION, test } from './fixtures';
 
 /**
  * Shared steps for specs with several people: a clerk signs in and opens the door, citizens
@@ -63,16 +63,22 @@ export function expectNoBrowserErrors(...people: Person[]): void {
 }
 
 /** A new browser context (one person) with its own client address and one page. */
-export async function newPerson(browser: Browser, options: { locale?: string } = {}): Promise<Person> {
+export async function newPerson(
+  browser: Browser,
+  options: { locale?: string; /** Another app process than the test's. */ baseURL?: string } = {},
+): Promise<Person> {
   const address = nextClientAddress();
   const context = await browser.newContext({
     extraHTTPHeaders: { 'X-Forwarded-For': address },
     ...(options.locale ? { locale: options.locale } : {}),
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
   });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()} @ ${message.location().url}`);
+    if (message.type() !== 'error') return;
+    const error = `console.error: ${message.text()} @ ${message.location().url}`;
+    if (!LIVEKIT_SERVER_ENDED_SESSION.test(error)) errors.push(error);
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   return { context, page, request: context.request, address, errors };
@@ -149,17 +155,38 @@ export async function setDoor(
   return ConsoleSnapshotSchema.parse(await response.json());
 }
 
-/** A clerk signed in with the door of `slug` open; the clerk's page is still blank. */
+/**
+ * Puts the clerk on duty: their console of the department open in a page of its own (a second
+ * tab), so the door takes knocks (a door nobody attends does not, issue 13). Returns that page;
+ * closing it takes the clerk off duty.
+ */
+export async function goOnDuty(clerk: Person, departmentIdValue: string): Promise<Page> {
+  const duty = await clerk.context.newPage();
+  await duty.goto(`/staff/${departmentIdValue}`);
+  await expect
+    .poll(async () => (await getConsole(clerk, departmentIdValue)).door.clerksOnDuty, {
+      message: 'the clerk’s console counts as on duty',
+    })
+    .toBeGreaterThan(0);
+  return duty;
+}
+
+/**
+ * A clerk signed in with the door of `slug` open and their console open in a second tab (on
+ * duty); the clerk's page is still blank.
+ */
 export async function openDoorAsClerk(
   browser: Browser,
   email: string,
   slug: DepartmentSlug,
-): Promise<Person & { me: StaffMe; departmentId: string }> {
-  const clerk = await newPerson(browser);
+  options: { baseURL?: string } = {},
+): Promise<Person & { me: StaffMe; departmentId: string; duty: Page }> {
+  const clerk = await newPerson(browser, options);
   const me = await signInAsStaff(clerk, email);
   const id = departmentId(me, slug);
   await setDoor(clerk, id, 'open');
-  return { ...clerk, me, departmentId: id };
+  const duty = await goOnDuty(clerk, id);
+  return { ...clerk, me, departmentId: id, duty };
 }
 
 export async function admitViaApi(person: Person, departmentIdValue: string, visitId: string): Promise<void> {

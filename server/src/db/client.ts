@@ -36,6 +36,8 @@ export interface PubSub {
     onConnect?: () => void,
   ): Promise<{ unlisten(): Promise<void> }>;
   notify(channel: string, payload: string): Promise<void>;
+  /** Several notifications in one transaction: delivered together and in this order. */
+  notifyAll(channel: string, payloads: string[]): Promise<void>;
 }
 
 export type DatabaseOptions =
@@ -109,6 +111,11 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       },
       async notify(channel, payload) {
         await client.notify(channel, payload);
+      },
+      async notifyAll(channel, payloads) {
+        await client.begin(async (tx) => {
+          for (const payload of payloads) await tx`select pg_notify(${channel}, ${payload})`;
+        });
       },
     },
   };

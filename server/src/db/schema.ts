@@ -1,7 +1,9 @@
 import {
   APPOINTMENT_STATES,
   VISIT_STATES,
+  type CallParticipant,
   type Contact,
+  type DepartmentNameForms,
   type LocalizedText,
   type OpeningHours,
 } from '@amtsraum/shared';
@@ -57,12 +59,19 @@ export const departments = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     slug: text('slug').notNull(),
     name: jsonb('name').$type<LocalizedText>().notNull(),
+    /** How the name stands in a sentence per language ("beim Bürgeramt", "zum Bürgeramt"). */
+    nameForms: jsonb('name_forms').$type<DepartmentNameForms>().notNull().default({}),
     description: jsonb('description').$type<LocalizedText>().notNull(),
     contact: jsonb('contact').$type<Contact>().notNull().default({}),
     openingHours: jsonb('opening_hours').$type<OpeningHours>().notNull(),
     /** Set by clerks; null means "follow the opening hours". */
     doorOverride: doorStateEnum('door_override'),
     doorOverrideAt: timestamp('door_override_at', { withTimezone: true }),
+    /**
+     * Since when nobody is on duty (no console open, nobody being served), as the attendance job
+     * last saw it; null while somebody is. See docs/decisions/017-a-door-nobody-attends.md.
+     */
+    unattendedSince: timestamp('unattended_since', { withTimezone: true }),
     queueCap: integer('queue_cap').notNull().default(30),
     avgHandlingMinutes: integer('avg_handling_minutes').notNull().default(10),
     /** Booking rules: how far ahead (days), how soon (minutes from now) and when today's slots are released. */
@@ -232,6 +241,12 @@ export const visits = pgTable(
     citizenScreenShare: boolean('citizen_screen_share').notNull().default(false),
     /** An appointment arrival: the booked appointment this visit serves. */
     appointmentId: uuid('appointment_id').references((): AnyPgColumn => appointments.id, { onDelete: 'set null' }),
+    /**
+     * The key of the call's end-to-end encryption (LiveKit): made for the first grant to the call,
+     * handed only to the call's participants with their grant, never to LiveKit, and dropped when
+     * the visit ends (visit-states.ts).
+     */
+    callKey: text('call_key'),
   },
   (table) => [
     index('visits_queue_idx').on(table.departmentId, table.state, table.priority, table.createdAt),
@@ -277,6 +292,31 @@ export const consolePresence = pgTable(
     seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('console_presence_department_idx').on(table.departmentId, table.seenAt)],
+);
+
+/**
+ * Who is in a peer-to-peer call, whichever app process their WebSocket reached (decision 012): the
+ * process holding the connection writes the row and refreshes `seen_at` while the connection
+ * lives; the call's messages travel between processes on the event bus. A row whose process died
+ * is swept after a minute. `participant` holds what everyone in the call sees (name, role, media).
+ */
+export const callMembers = pgTable(
+  'call_members',
+  {
+    visitId: uuid('visit_id')
+      .notNull()
+      .references(() => visits.id, { onDelete: 'cascade' }),
+    identity: text('identity').notNull(),
+    connectionId: text('connection_id').notNull(),
+    participant: jsonb('participant').$type<CallParticipant>().notNull(),
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.visitId, table.identity] }),
+    index('call_members_connection_idx').on(table.connectionId),
+    index('call_members_seen_idx').on(table.seenAt),
+  ],
 );
 
 /**

@@ -1,6 +1,8 @@
 import { ctxOf, type AppDeps } from '../deps.js';
 import { announceDueArrivals } from '../features/appointments/due-arrivals.js';
 import { sendDueReminders } from '../features/appointments/reminders.js';
+import { reconcileCalls } from '../features/calls/media-events.js';
+import { followAttendance } from '../features/visits/attendance.js';
 import { expireAbsentVisits } from '../features/visits/visits.service.js';
 import type { LiveHub } from '../live/live.hub.js';
 import type { MailWorker } from '../mail/mail.worker.js';
@@ -17,6 +19,13 @@ export interface JobIntervals {
   appointmentsMs?: number;
   /** A look at the mail outbox besides the wake-ups on every queued message. Default 5 s. */
   mailPollMs?: number;
+  /** Calls on the media server compared with the visits (lost webhooks); also at start. Default 30 s. */
+  reconcileMs?: number;
+  /**
+   * Whether anybody attends each department's door (issue 13). Default 15 s; null: not run (test
+   * servers, whose clocks jump: they run `followAttendance` themselves when they test it).
+   */
+  attendanceMs?: number | null;
 }
 
 /**
@@ -37,6 +46,9 @@ export function serverJobs(
   const jobs: Job[] = [
     { name: 'live.heartbeat', everyMs: heartbeatMs, run: () => parts.hub.heartbeat() },
     { name: 'live.presence', everyMs: heartbeatMs, run: () => parts.hub.refreshPresence() },
+    // Places in peer-to-peer calls: kept while their connection lives, given up a minute after
+    // their process stopped (safe in every process: each stale place goes to one of them).
+    { name: 'calls.p2p-members', everyMs: heartbeatMs, run: () => parts.hub.calls.refresh() },
     {
       name: 'visits.purge',
       everyMs: sweepMs,
@@ -51,7 +63,14 @@ export function serverJobs(
         await expireAbsentVisits(ctxOf(deps), config.visitGraceSeconds);
       },
     },
+    {
+      name: 'calls.reconcile',
+      everyMs: intervals.reconcileMs ?? 30_000,
+      atStart: true,
+      run: () => reconcileCalls(ctxOf(deps)),
+    },
     dueArrivalsJob(deps, appointmentsMs),
+    ...(intervals.attendanceMs === null ? [] : [attendanceJob(deps, intervals.attendanceMs ?? sweepMs)]),
     {
       name: 'appointments.reminders',
       everyMs: appointmentsMs,
@@ -62,6 +81,23 @@ export function serverJobs(
   if (mailWorker)
     jobs.push({ name: 'mail.outbox', everyMs: intervals.mailPollMs ?? 5_000, run: () => mailWorker.wake() });
   return jobs;
+}
+
+/**
+ * Follows who attends each department's door: stamps and clears `unattended_since`, tells the
+ * pages when a door turns unattended, and ends the places held long enough.
+ */
+export function attendanceJob(deps: Pick<AppDeps, 'database' | 'events' | 'now'>, everyMs: number): Job {
+  let previousRound = deps.now();
+  return {
+    name: 'visits.attendance',
+    everyMs,
+    async run() {
+      const now = deps.now();
+      await followAttendance({ db: deps.database.db, events: deps.events, now }, previousRound);
+      previousRound = now;
+    },
+  };
 }
 
 /** Tells the live hub about departments where an arrival's booked start has passed since the last round. */

@@ -5,6 +5,8 @@ export interface Job {
   /** For the log: `<area>.<what>`, e.g. `visits.expire`. */
   name: string;
   everyMs: number;
+  /** Also once right at start, for what must not wait an interval after a restart. */
+  atStart?: boolean;
   run(): Promise<unknown> | void;
 }
 
@@ -27,14 +29,16 @@ export class Scheduler {
   start(): void {
     for (const job of this.jobs) {
       let round: Promise<void> | null = null;
-      const timer = setInterval(() => {
+      const tick = () => {
         if (round || this.stopped) return;
         round = this.runOnce(job).finally(() => {
           this.running.delete(round!);
           round = null;
         });
         this.running.add(round);
-      }, job.everyMs);
+      };
+      if (job.atStart) tick();
+      const timer = setInterval(tick, job.everyMs);
       timer.unref();
       this.timers.push(timer);
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
@@ -7,6 +8,10 @@ import type { Logger } from './logger.js';
  * "Something changed in department D" between server processes. Events carry ids only; every
  * process reads the current state from the database itself, so a lost or repeated event costs
  * a re-read, never a wrong screen. See docs/decisions/003-live-events-across-processes.md.
+ *
+ * Beside the events, the bus relays texts that must themselves travel, to every process: the
+ * signalling of a peer-to-peer call whose participants reached different processes
+ * (docs/decisions/012-media-transports-across-processes.md).
  */
 export const DepartmentEventSchema = z.object({ departmentId: z.uuid(), visitId: z.uuid().optional() });
 export type DepartmentEvent = z.infer<typeof DepartmentEventSchema>;
@@ -27,11 +32,19 @@ export interface EventBus {
   publish(event: LiveEvent): Promise<void>;
   /** `onResync` runs when events may have been missed (listener reconnected). */
   subscribe(onEvent: (event: LiveEvent) => void, onResync?: () => void): () => void;
+  /**
+   * A text of any length to the `topic`'s listeners in every process, this one included, in the
+   * order this process relayed them; at most once, like the events.
+   */
+  relay(topic: string, text: string): Promise<void>;
+  onRelay(topic: string, listener: (text: string) => void): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const CHANNEL = 'amtsraum_live';
+const RELAY_CHANNEL = 'amtsraum_relay';
+const TOPIC = /^[a-z][a-z0-9.-]{0,40}$/;
 
 class InProcessBus implements EventBus {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
@@ -47,6 +60,16 @@ class InProcessBus implements EventBus {
       if (onResync) this.emitter.off('resync', onResync);
     };
   }
+  async relay(topic: string, text: string) {
+    if (!TOPIC.test(topic)) throw new Error(`bad relay topic ${topic}`);
+    setImmediate(() => this.emitter.emit(`relay:${topic}`, text));
+  }
+  onRelay(topic: string, listener: (text: string) => void) {
+    this.emitter.on(`relay:${topic}`, listener);
+    return () => {
+      this.emitter.off(`relay:${topic}`, listener);
+    };
+  }
   async start() {}
   async stop() {
     this.emitter.removeAllListeners();
@@ -56,10 +79,76 @@ class InProcessBus implements EventBus {
   }
 }
 
+/** Well below NOTIFY's limit of 8,000 bytes per payload, with room for the part's header. */
+export const RELAY_PART_BYTES = 7_000;
+
+/** Cuts a text into pieces of at most `maxBytes` in UTF-8, never inside a character. */
+export function splitUtf8(text: string, maxBytes: number): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < text.length;) {
+    const point = text.codePointAt(i)!;
+    const size = point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) {
+      parts.push(text.slice(start, i));
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+    i += point > 0xffff ? 2 : 1;
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/**
+ * A relayed text on PostgreSQL: one NOTIFY per part, all parts in one transaction (so they arrive
+ * together and in order), each headed `<message id> <index>/<count> <topic>` and a newline.
+ */
+export function relayParts(id: string, topic: string, text: string): string[] {
+  const pieces = splitUtf8(text, RELAY_PART_BYTES);
+  return pieces.map((piece, index) => `${id} ${String(index)}/${String(pieces.length)} ${topic}\n${piece}`);
+}
+
+/** Puts relayed texts together again from their parts; a message missing a part is dropped. */
+export class RelayAssembler {
+  private readonly pending = new Map<string, { topic: string; parts: string[]; received: number; since: number }>();
+
+  constructor(private readonly maxAgeMs = 30_000) {}
+
+  /** Takes one NOTIFY payload; returns the whole text once its last part is in. */
+  take(payload: string, now = Date.now()): { topic: string; text: string } | null {
+    const newline = payload.indexOf('\n');
+    const header = /^(\S+) (\d+)\/(\d+) (\S+)$/.exec(payload.slice(0, newline));
+    if (newline < 0 || !header) return null;
+    const [, id, indexText, countText, topic] = header as unknown as [string, string, string, string, string];
+    const index = Number(indexText);
+    const count = Number(countText);
+    if (!(index < count) || count > 1_000) return null;
+    const piece = payload.slice(newline + 1);
+    if (count === 1) return { topic, text: piece };
+    for (const [key, entry] of this.pending) if (now - entry.since > this.maxAgeMs) this.pending.delete(key);
+    let entry = this.pending.get(id);
+    if (!entry) this.pending.set(id, (entry = { topic, parts: new Array<string>(count), received: 0, since: now }));
+    if (entry.parts[index] === undefined) entry.received += 1;
+    entry.parts[index] = piece;
+    if (entry.received < count) return null;
+    this.pending.delete(id);
+    return { topic: entry.topic, text: entry.parts.join('') };
+  }
+}
+
 class PostgresBus implements EventBus {
   private readonly local = new InProcessBus();
   private subscription: { unlisten(): Promise<void> } | null = null;
+  private relaySubscription: { unlisten(): Promise<void> } | null = null;
   private connects = 0;
+  private readonly processId = randomUUID().slice(0, 8);
+  private sequence = 0;
+  /** Relays leave one after another: NOTIFYs arrive in the order their transactions commit. */
+  private sending: Promise<unknown> = Promise.resolve();
+  private readonly assembler = new RelayAssembler();
 
   constructor(
     private readonly pubsub: NonNullable<Database['pubsub']>,
@@ -84,6 +173,10 @@ class PostgresBus implements EventBus {
         if (this.connects++ > 0) this.local.resync();
       },
     );
+    this.relaySubscription = await this.pubsub.listen(RELAY_CHANNEL, (payload) => {
+      const whole = this.assembler.take(payload);
+      if (whole) void this.local.relay(whole.topic, whole.text);
+    });
   }
   async publish(event: LiveEvent) {
     await this.pubsub.notify(CHANNEL, JSON.stringify(event));
@@ -91,8 +184,20 @@ class PostgresBus implements EventBus {
   subscribe(onEvent: (event: LiveEvent) => void, onResync?: () => void) {
     return this.local.subscribe(onEvent, onResync);
   }
+  relay(topic: string, text: string) {
+    if (!TOPIC.test(topic)) return Promise.reject(new Error(`bad relay topic ${topic}`));
+    const parts = relayParts(`${this.processId}.${String(++this.sequence)}`, topic, text);
+    const sent = this.sending.then(() => this.pubsub.notifyAll(RELAY_CHANNEL, parts));
+    this.sending = sent.catch(() => {});
+    return sent;
+  }
+  onRelay(topic: string, listener: (text: string) => void) {
+    return this.local.onRelay(topic, listener);
+  }
   async stop() {
     await this.subscription?.unlisten().catch(() => {});
+    await this.relaySubscription?.unlisten().catch(() => {});
+    await this.sending;
     await this.local.stop();
   }
 }

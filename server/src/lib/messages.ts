@@ -35,6 +35,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Die Tür ist gerade nicht geöffnet. Sie können später anklopfen oder einen Termin buchen.',
     en: 'The door is not open right now. You can knock later or book an appointment.',
   },
+  door_unattended: {
+    de: 'Gerade ist niemand im Dienst, der Sie hereinbitten könnte. Bitte versuchen Sie es später oder buchen Sie einen Termin.',
+    en: 'Nobody is on duty to let you in right now. Please try later or book an appointment.',
+  },
   queue_full: {
     de: 'Der Warteraum ist gerade voll. Bitte versuchen Sie es später oder buchen Sie einen Termin.',
     en: 'The waiting room is full right now. Please try later or book an appointment.',
@@ -100,6 +104,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Diese Einladung wurde zurückgezogen.',
     en: 'This invitation was withdrawn.',
   },
+  invite_removed: {
+    de: 'Sie wurden aus dem Gespräch entfernt; mit diesem Link können Sie nicht zurückkommen.',
+    en: 'You were removed from the call; this link does not let you back in.',
+  },
   invite_used_up: {
     de: 'Dieser Einladungslink wurde bereits verwendet.',
     en: 'This invitation link has already been used.',
@@ -119,6 +127,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
   database_unavailable: {
     de: 'Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     en: 'The service is unavailable right now. Please try again shortly.',
+  },
+  media_unavailable: {
+    de: 'Die Videoverbindung kann gerade nicht aufgebaut werden. Ihr Platz bleibt erhalten: Bitte versuchen Sie es in einem Moment noch einmal.',
+    en: 'The video connection cannot be set up right now. You keep your place: please try again in a moment.',
   },
   internal_error: {
     de: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es noch einmal.',

@@ -117,7 +117,8 @@ export class LiveHub {
   private flushScheduled = false;
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
-  private readonly calls: P2pRooms;
+  /** Peer-to-peer calls of this process's connections; the jobs keep their places alive. */
+  readonly calls: P2pRooms;
   private readonly answers = new DepartmentAnswers();
   private readonly slots: AddressSlots;
   private readonly lookupQueue = new FairQueue(LOOKUP_CONCURRENCY);
@@ -126,7 +127,7 @@ export class LiveHub {
     private readonly deps: AppDeps,
     private readonly options: LiveHubOptions,
   ) {
-    this.calls = new P2pRooms({ db: deps.database.db, events: deps.events, media: deps.media, now: deps.now });
+    this.calls = new P2pRooms({ ...deps, db: deps.database.db });
     this.slots = new AddressSlots(deps.config.wsConnectionsPerAddress);
   }
 

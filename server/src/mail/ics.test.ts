@@ -3,6 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { buildIcs, escapeIcsText, foldIcsLine, icsUtc } from './ics.js';
 
 const NOW = new Date('2026-10-20T12:00:00Z');
+/** Who holds and who comes: RFC 5546 requires the organizer, and attendees for a REQUEST. */
+const PEOPLE = {
+  organizer: { name: 'Bürgeramt, Stadt Musterstadt', email: 'buergeramt@musterstadt.example' },
+  attendee: { name: 'Erika "E." Mustermann', email: 'erika@example.org' },
+};
 
 function parse(ics: string) {
   const calendar = new ICAL.Component(ICAL.parse(ics));
@@ -44,6 +49,7 @@ describe('iCalendar', () => {
       url: 'https://amtsraum.test/termin/beitreten#tok',
       sequence: 2,
       now: NOW,
+      ...PEOPLE,
     });
     expect(ics.endsWith('\r\n')).toBe(true);
     expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
@@ -81,6 +87,7 @@ describe('iCalendar', () => {
       summary: 'S',
       description: 'D',
       now: NOW,
+      ...PEOPLE,
     });
     expect(ics).toContain('DTSTART:20261025T090000Z');
     expect(parse(ics).event.startDate.toJSDate().getTime()).toBe(start.getTime());
@@ -96,6 +103,7 @@ describe('iCalendar', () => {
       method: 'CANCEL',
       sequence: 1,
       now: NOW,
+      ...PEOPLE,
     });
     const { calendar, vevent, event } = parse(ics);
     expect(calendar.getFirstPropertyValue('method')).toBe('CANCEL');
@@ -105,11 +113,30 @@ describe('iCalendar', () => {
   });
 
   it('refuses a URL that is not http(s) and an event that ends before it starts', () => {
-    const base = { uid: 'u', summary: 's', description: 'd', now: NOW };
+    const base = { uid: 'u', summary: 's', description: 'd', now: NOW, ...PEOPLE };
     const start = new Date('2026-11-23T09:30:00Z');
     const end = new Date('2026-11-23T09:45:00Z');
     expect(() => buildIcs({ ...base, start, end, url: 'javascript:alert(1)' })).toThrow();
     expect(() => buildIcs({ ...base, start, end, url: 'https://x.test/\r\nX-EVIL:1' })).toThrow();
     expect(() => buildIcs({ ...base, start: end, end: start })).toThrow();
+    const injected = { name: 'x', email: 'a@b.test:evil\r\nX-EVIL:1' };
+    expect(() => buildIcs({ ...base, start, end, organizer: injected })).toThrow();
+  });
+
+  it('names the office as ORGANIZER and the citizen as an accepted ATTENDEE (RFC 5546 3.2.2, 3.2.5)', () => {
+    const range = { start: new Date('2026-11-23T09:30:00Z'), end: new Date('2026-11-23T09:45:00Z') };
+    for (const method of ['REQUEST', 'CANCEL'] as const) {
+      const { vevent } = parse(
+        buildIcs({ uid: 'p@amtsraum', ...range, summary: 'S', description: 'D', method, now: NOW, ...PEOPLE }),
+      );
+      const organizer = vevent.getFirstProperty('organizer')!;
+      expect(organizer.getFirstValue()).toBe('mailto:buergeramt@musterstadt.example');
+      expect(organizer.getParameter('cn')).toBe('Bürgeramt, Stadt Musterstadt');
+      const attendee = vevent.getFirstProperty('attendee')!;
+      expect(attendee.getFirstValue()).toBe('mailto:erika@example.org');
+      expect(attendee.getParameter('cn')).toBe('Erika E. Mustermann'); // no quotes inside a quoted value
+      expect(attendee.getParameter('rsvp')).toBe('FALSE');
+      expect(attendee.getParameter('partstat')).toBe(method === 'REQUEST' ? 'ACCEPTED' : undefined);
+    }
   });
 });

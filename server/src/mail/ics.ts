@@ -1,8 +1,16 @@
 /**
  * iCalendar (RFC 5545) for appointment e-mails: one VEVENT, times in UTC, lines folded at 75
  * octets with CRLF ends. METHOD REQUEST adds or updates the event in the citizen's calendar;
- * CANCEL with the same UID and a higher SEQUENCE removes it (RFC 5546).
+ * CANCEL with the same UID and a higher SEQUENCE removes it (RFC 5546). Both methods (and PUBLISH
+ * too) require an ORGANIZER in RFC 5546 (3.2.2, 3.2.5); REQUEST also one ATTENDEE or more. Issue 13
+ * found REQUEST without either, which strict calendars refuse.
  */
+export interface IcsPerson {
+  /** Shown by calendars (CN). */
+  name: string;
+  email: string;
+}
+
 export interface IcsEvent {
   /** Stable across confirmation, move and cancellation, so calendars update the one entry. */
   uid: string;
@@ -14,6 +22,10 @@ export interface IcsEvent {
   /** An http(s) address (URI value, not escaped). */
   url?: string;
   method?: 'REQUEST' | 'CANCEL';
+  /** Who holds the appointment: the office. */
+  organizer: IcsPerson;
+  /** Who comes: the citizen, already accepted (they booked it), no reply asked for. */
+  attendee: IcsPerson;
   /** Grows with every change of the appointment; calendars ignore updates with a lower one. */
   sequence?: number;
   /** DTSTAMP: when this version was made. */
@@ -66,6 +78,16 @@ export function foldIcsLine(line: string): string {
   return parts.join('\r\n');
 }
 
+/** A quoted parameter value (RFC 5545 3.2): no DQUOTE or control characters inside. */
+function quotedParam(value: string): string {
+  return `"${value.replace(/["\u0000-\u001f\u007f]/g, '')}"`; // eslint-disable-line no-control-regex
+}
+
+function mailto(email: string): string {
+  if (!/^[^\s@<>"]+@[^\s@<>"]+$/.test(email)) throw new Error('iCalendar address must be an e-mail address');
+  return `mailto:${email}`;
+}
+
 function uriValue(url: string): string {
   if (!/^https?:\/\/[^\s"<>\\]+$/.test(url)) throw new Error('iCalendar URL must be an http(s) address');
   return url;
@@ -88,6 +110,10 @@ export function buildIcs(event: IcsEvent): string {
     `DTSTART:${icsUtc(event.start)}`,
     `DTEND:${icsUtc(event.end)}`,
     `SEQUENCE:${Math.max(0, Math.trunc(event.sequence ?? 0))}`,
+    `ORGANIZER;CN=${quotedParam(event.organizer.name)}:${mailto(event.organizer.email)}`,
+    `ATTENDEE;CN=${quotedParam(event.attendee.name)};ROLE=REQ-PARTICIPANT${
+      cancelled ? '' : ';PARTSTAT=ACCEPTED'
+    };RSVP=FALSE:${mailto(event.attendee.email)}`,
     `STATUS:${cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
     `SUMMARY:${escapeIcsText(event.summary)}`,
     `DESCRIPTION:${escapeIcsText(event.description)}`,

@@ -17,6 +17,8 @@ describe('appointment e-mails', () => {
     const mail = appointmentMail('confirmation', sampleAppointmentMail(), 'de', NOW);
     expect(mail.subject).toBe('Terminbestätigung: Bürgeramt, Montag, 23. November 2026, 10:30 Uhr');
     expect(mail.text).toContain('Guten Tag Erika Mustermann,');
+    // "beim Bürgeramt", as the department's name forms say (issue 13: "Ihr Termin bei Bürgeramt").
+    expect(mail.text).toContain('Ihr Termin beim Bürgeramt (Stadt Musterstadt) ist gebucht.');
     expect(mail.text).toContain('Montag, 23. November 2026, 10:30 bis 10:45 Uhr (MEZ)');
     expect(mail.text).toContain('Personalausweis beantragen');
     expect(mail.text).toContain('- Alter Personalausweis\n- Biometrisches Passfoto');
@@ -112,7 +114,8 @@ describe('invite e-mails', () => {
   const base = {
     tenantName: 'Stadt Musterstadt',
     departmentName: 'Bürgeramt',
-    label: 'Dolmetschen Türkisch',
+    departmentAt: 'beim Bürgeramt',
+    label: 'Verdolmetschung Türkisch',
     url: 'https://amtsraum.test/einladung#invite-token',
     timeZone: 'Europe/Berlin',
   };
@@ -127,9 +130,9 @@ describe('invite e-mails', () => {
       },
       'de',
     );
-    expect(mail.subject).toBe('Einladung zum Dolmetschen: Videogespräch mit Bürgeramt');
-    expect(mail.text).toContain('zu dolmetschen');
-    expect(mail.text).toContain('Dolmetschen Türkisch');
+    expect(mail.subject).toBe('Einladung zum Dolmetschen: Videogespräch beim Bürgeramt');
+    expect(mail.text).toContain('in einem Videogespräch beim Bürgeramt (Stadt Musterstadt) zu dolmetschen');
+    expect(mail.text).toContain('Verdolmetschung Türkisch');
     expect(mail.text).toContain('Montag, 23. November 2026, 10:30 Uhr');
     expect(mail.text).toContain('Der Link gilt bis Montag, 23. November 2026, 12:00 Uhr.');
     expect(mail.text).toContain('https://amtsraum.test/einladung#invite-token');
@@ -138,8 +141,11 @@ describe('invite e-mails', () => {
   });
 
   it('invites a guest in English, without expiry', () => {
-    const mail = inviteMail({ ...base, role: 'guest', label: 'Betreuer', expiresAt: null }, 'en');
-    expect(mail.subject).toBe('Invitation to a video call with Bürgeramt');
+    const mail = inviteMail(
+      { ...base, departmentAt: 'at the Citizens’ Office', role: 'guest', label: 'Betreuer', expiresAt: null },
+      'en',
+    );
+    expect(mail.subject).toBe('Invitation to a video call at the Citizens’ Office');
     expect(mail.text).toContain('as a guest');
     expect(mail.text).toContain('valid until the office withdraws it');
     expect(mail.text).not.toContain('When:');

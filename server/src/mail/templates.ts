@@ -20,6 +20,12 @@ export interface AppointmentMailData {
   appointmentId: string;
   tenantName: string;
   departmentName: string;
+  /** The department as a sentence places it, in the mail's language: "beim Bürgeramt". */
+  departmentAt: string;
+  /** The calendar entry's organizer: the office (its contact address, else the sender's). */
+  organizer: { name: string; email: string };
+  /** The calendar entry's attendee: where this mail goes. */
+  citizenEmail: string;
   /** IANA zone of the tenant, e.g. Europe/Berlin. */
   timeZone: string;
   startsAt: Date;
@@ -50,7 +56,9 @@ export type AppointmentMailKind = 'confirmation' | 'reminder' | 'cancelled' | 'm
 export interface InviteMailData {
   tenantName: string;
   departmentName: string;
-  /** Who the invite is for, as the clerk named it (e.g. "Dolmetschen Türkisch"). */
+  /** The department as a sentence places it, in the mail's language: "beim Bürgeramt". */
+  departmentAt: string;
+  /** Who the invite is for, as the clerk named it (e.g. "Verdolmetschung Türkisch"). */
   label: string;
   role: 'interpreter' | 'guest';
   url: string;
@@ -85,11 +93,11 @@ const APPOINTMENT_TEXT = {
     greeting: (name: string) => `Guten Tag ${name},`,
     intro: {
       confirmation: (place: string) =>
-        `Ihr Termin bei ${place} ist gebucht. Das Gespräch findet als Videogespräch im Browser statt.`,
+        `Ihr Termin ${place} ist gebucht. Das Gespräch findet als Videogespräch im Browser statt.`,
       reminder: (place: string) =>
-        `wir erinnern Sie an Ihren Termin bei ${place}. Das Gespräch findet als Videogespräch im Browser statt.`,
-      moved: (place: string) => `Ihr Termin bei ${place} wurde verschoben. Es gilt die neue Zeit:`,
-      cancelled: (place: string) => `Ihr Termin bei ${place} wurde abgesagt.`,
+        `wir erinnern Sie an Ihren Termin ${place}. Das Gespräch findet als Videogespräch im Browser statt.`,
+      moved: (place: string) => `Ihr Termin ${place} wurde verschoben. Es gilt die neue Zeit:`,
+      cancelled: (place: string) => `Ihr Termin ${place} wurde abgesagt.`,
     },
     when: 'Wann',
     services: 'Anliegen',
@@ -123,11 +131,11 @@ const APPOINTMENT_TEXT = {
     greeting: (name: string) => `Dear ${name},`,
     intro: {
       confirmation: (place: string) =>
-        `Your appointment with ${place} is booked. It takes place as a video call in your browser.`,
+        `Your appointment ${place} is booked. It takes place as a video call in your browser.`,
       reminder: (place: string) =>
-        `This is a reminder of your appointment with ${place}. It takes place as a video call in your browser.`,
-      moved: (place: string) => `Your appointment with ${place} has been moved. The new time is:`,
-      cancelled: (place: string) => `Your appointment with ${place} has been cancelled.`,
+        `This is a reminder of your appointment ${place}. It takes place as a video call in your browser.`,
+      moved: (place: string) => `Your appointment ${place} has been moved. The new time is:`,
+      cancelled: (place: string) => `Your appointment ${place} has been cancelled.`,
     },
     when: 'When',
     services: 'Concern',
@@ -166,7 +174,7 @@ export function appointmentMail(
 ): RenderedMail & { attachments: MailAttachment[] } {
   const t = APPOINTMENT_TEXT[locale];
   const { timeZone } = data;
-  const place = `${data.departmentName} (${data.tenantName})`;
+  const place = `${data.departmentAt} (${data.tenantName})`;
   const cancelled = kind === 'cancelled';
   const subject = t.subject[kind](data.departmentName, formatMailDateTime(data.startsAt, timeZone, locale));
   const joinUrl = httpUrl(data.joinUrl);
@@ -220,6 +228,8 @@ export function appointmentMail(
     description,
     ...(cancelled ? {} : { location: joinUrl, url: joinUrl }),
     method,
+    organizer: data.organizer,
+    attendee: { name: data.citizenName, email: data.citizenEmail },
     sequence: data.sequence ?? (kind === 'moved' || kind === 'cancelled' ? 1 : 0),
     now,
   });
@@ -242,13 +252,13 @@ export function appointmentMail(
 const INVITE_TEXT = {
   de: {
     subject: {
-      interpreter: (department: string) => `Einladung zum Dolmetschen: Videogespräch mit ${department}`,
-      guest: (department: string) => `Einladung zu einem Videogespräch mit ${department}`,
+      interpreter: (at: string) => `Einladung zum Dolmetschen: Videogespräch ${at}`,
+      guest: (at: string) => `Einladung zu einem Videogespräch ${at}`,
     },
     greeting: 'Guten Tag,',
     intro: {
-      interpreter: (place: string) => `Sie sind eingeladen, in einem Videogespräch von ${place} zu dolmetschen.`,
-      guest: (place: string) => `Sie sind eingeladen, als Gast an einem Videogespräch von ${place} teilzunehmen.`,
+      interpreter: (place: string) => `Sie sind eingeladen, in einem Videogespräch ${place} zu dolmetschen.`,
+      guest: (place: string) => `Sie sind eingeladen, als Gast an einem Videogespräch ${place} teilzunehmen.`,
     },
     for: 'Einladung für',
     when: 'Wann',
@@ -264,13 +274,13 @@ const INVITE_TEXT = {
   },
   en: {
     subject: {
-      interpreter: (department: string) => `Invitation to interpret: video call with ${department}`,
-      guest: (department: string) => `Invitation to a video call with ${department}`,
+      interpreter: (at: string) => `Invitation to interpret: video call ${at}`,
+      guest: (at: string) => `Invitation to a video call ${at}`,
     },
     greeting: 'Hello,',
     intro: {
-      interpreter: (place: string) => `You are invited to interpret in a video call of ${place}.`,
-      guest: (place: string) => `You are invited to join a video call of ${place} as a guest.`,
+      interpreter: (place: string) => `You are invited to interpret in a video call ${place}.`,
+      guest: (place: string) => `You are invited to join a video call ${place} as a guest.`,
     },
     for: 'Invitation for',
     when: 'When',
@@ -287,7 +297,7 @@ const INVITE_TEXT = {
 /** The e-mail that sends an interpreter or a guest their invite link. */
 export function inviteMail(data: InviteMailData, locale: Locale): RenderedMail {
   const t = INVITE_TEXT[locale];
-  const place = `${data.departmentName} (${data.tenantName})`;
+  const place = `${data.departmentAt} (${data.tenantName})`;
   const facts: [string, string][] = [[t.for, data.label]];
   if (data.startsAt) facts.push([t.when, formatMailDateTime(data.startsAt, data.timeZone, locale)]);
   const blocks: Block[] = [
@@ -302,5 +312,5 @@ export function inviteMail(data: InviteMailData, locale: Locale): RenderedMail {
     { type: 'paragraph', text: `${t.closing}\n${data.departmentName}\n${data.tenantName}` },
     { type: 'paragraph', text: t.automatic },
   ];
-  return render(blocks, locale, t.subject[data.role](data.departmentName));
+  return render(blocks, locale, t.subject[data.role](data.departmentAt));
 }

@@ -9,6 +9,7 @@ import {
   freeLivekitPorts,
   livekitBinary,
   livekitVersion,
+  LOCAL_CONFIG,
   localConfig,
   planLivekitServer,
   PRODUCTION_CONFIG,
@@ -16,6 +17,7 @@ import {
   requireLivekitBinary,
   testConfig,
 } from '../../../tests/livekit/livekit-server.js';
+import { DEVELOPMENT_LIVEKIT_SECRET } from '../config.js';
 
 /**
  * Issue 12, item 7: production (docker-compose.yml, infra/livekit.yaml) and the tests run the
@@ -90,6 +92,13 @@ describe('LiveKit in docker-compose.yml and infra/livekit.yaml', () => {
     expect(app('LIVEKIT_API_URL')).toBe(`http://livekit:${production.port}`);
     // Keys never sit in the file that is in the repository.
     expect(readConfig(PRODUCTION_CONFIG)).not.toHaveProperty('keys');
+  });
+
+  it('opens rooms only at the app’s request, and the one-machine key is the one production refuses', () => {
+    expect(readConfig(PRODUCTION_CONFIG)).toMatchObject({ room: { auto_create: false } });
+    const local = readConfig(LOCAL_CONFIG) as { keys: Record<string, string> };
+    // config.ts refuses this secret when NODE_ENV=production: both must name the same one.
+    expect(Object.values(local.keys)).toEqual([DEVELOPMENT_LIVEKIT_SECRET]);
   });
 
   it('differs in the tests only by the one-machine settings', () => {

@@ -7,8 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   livekitRooms,
   LIVEKIT_TOKEN_TTL_SECONDS,
+  mediaEventOf,
   mintLivekitToken,
   receiveLivekitWebhook,
+  visitOfRoom,
   type LivekitSettings,
 } from './livekit.media.js';
 import type { CallGrant } from '../deps.js';
@@ -18,6 +20,7 @@ const settings: LivekitSettings = {
   apiUrl: 'http://127.0.0.1:1',
   apiKey: 'amtsraum-key',
   apiSecret: 'a-livekit-secret-of-at-least-32-characters',
+  e2ee: true,
 };
 const secretKey = new TextEncoder().encode(settings.apiSecret);
 const VISIT = '7b0d6f8e-4a55-4c8e-9a52-0f3e3d7c1a11';
@@ -89,6 +92,21 @@ describe('LiveKit webhooks', () => {
     const event = await receiveLivekitWebhook(settings, body, await signedWebhook(body));
     expect(event.event).toBe('participant_joined');
     expect(event.room?.name).toBe(`visit-${VISIT}`);
+  });
+
+  it('tells what concerns a visit call: a join with its identity, a finished room; nothing else', () => {
+    const room = { name: `visit-${VISIT}` };
+    expect(
+      mediaEventOf({ event: 'participant_joined', room, participant: { identity: 'citizen-1' } } as never),
+    ).toEqual({ type: 'participant_joined', visitId: VISIT, identity: 'citizen-1' });
+    expect(mediaEventOf({ event: 'room_finished', room } as never)).toEqual({ type: 'room_finished', visitId: VISIT });
+    expect(mediaEventOf({ event: 'participant_left', room, participant: { identity: 'citizen-1' } } as never)).toBe(
+      null,
+    );
+    // Another application's room on a shared LiveKit, or a name that only looks like ours.
+    expect(mediaEventOf({ event: 'room_finished', room: { name: 'team-standup' } } as never)).toBe(null);
+    expect(mediaEventOf({ event: 'room_finished', room: { name: `visit-${VISIT}-x` } } as never)).toBe(null);
+    expect(visitOfRoom(`visit-${VISIT}`)).toBe(VISIT);
   });
 
   it('refuses a forged signature, an altered body and a missing header', async () => {

@@ -7,11 +7,20 @@ import {
   type WebhookEvent,
 } from 'livekit-server-sdk';
 import type { Config } from '../config.js';
-import type { CallGrant, CallMedia, MediaEvent } from '../deps.js';
+import type { CallGrant, CallMedia, MediaCall, MediaEvent } from '../deps.js';
+import { AppError } from '../lib/errors.js';
 
 /**
- * Calls over a LiveKit SFU: tokens with exact grants, webhook verification, and room control.
- * LiveKit grants everything that a token leaves unset, so every grant is written out here.
+ * Calls over a LiveKit SFU: rooms opened by our server only, tokens with exact grants, webhook
+ * verification, and room control. LiveKit grants everything that a token leaves unset, so every
+ * grant is written out here.
+ *
+ * LiveKit checks a token's signature and expiry, nothing else, and a connected participant is
+ * handed fresh tokens by LiveKit itself. So a token is no proof of a right to be in a call now:
+ * rooms are never created by a join (`room.auto_create: false` in infra/livekit.yaml), a call
+ * that ended has no room to come back to, and features/calls checks every participant LiveKit
+ * reports (join webhook and reconciliation) against the database, removing who has no right
+ * (decision 013).
  */
 
 export type LivekitSettings = NonNullable<Config['media']['livekit']>;
@@ -21,12 +30,24 @@ export function roomNameFor(visitId: string): string {
   return `visit-${visitId}`;
 }
 
-const ROOM = /^visit-([0-9a-f-]{36})$/;
+const ROOM = /^visit-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
-/** Short-lived: long enough to connect and reconnect, not a standing credential. */
-export const LIVEKIT_TOKEN_TTL_SECONDS = 10 * 60;
+/** The visit whose call a room is, or null for a room that is none of ours. */
+export function visitOfRoom(name: string | undefined): string | null {
+  return ROOM.exec(name ?? '')?.[1] ?? null;
+}
 
-export function videoGrantFor(grant: CallGrant): VideoGrant {
+/**
+ * Long enough to connect once (the browser asks for a token right before connecting); LiveKit
+ * then hands the connected participant fresh tokens itself. A token copied from a browser is
+ * worth little after two minutes.
+ */
+export const LIVEKIT_TOKEN_TTL_SECONDS = 2 * 60;
+
+/** Room-service calls give up after this long: a join must not hang on a LiveKit that does not answer. */
+const REQUEST_TIMEOUT_SECONDS = 5;
+
+export function videoGrantFor(grant: Pick<CallGrant, 'visitId' | 'canShareScreen'>): VideoGrant {
   const sources = [TrackSource.CAMERA, TrackSource.MICROPHONE];
   if (grant.canShareScreen) sources.push(TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO);
   return {
@@ -69,29 +90,44 @@ export async function receiveLivekitWebhook(
   return new WebhookReceiver(settings.apiKey, settings.apiSecret).receive(body, authorization);
 }
 
+/** What of a verified webhook concerns a visit's call. */
+export function mediaEventOf(event: WebhookEvent): MediaEvent | null {
+  const visitId = visitOfRoom(event.room?.name);
+  if (!visitId) return null;
+  if (event.event === 'participant_joined' && event.participant?.identity) {
+    return { type: 'participant_joined', visitId, identity: event.participant.identity };
+  }
+  if (event.event === 'room_finished') return { type: 'room_finished', visitId };
+  return null;
+}
+
 export interface LivekitRooms {
+  /** Opens the visit's room; an open room stays as it is. */
+  openRoom(visitId: string): Promise<void>;
   removeParticipant(visitId: string, identity: string): Promise<void>;
   /** Grants or withdraws screen sharing for one participant who is already in the room. */
   setScreenShare(visitId: string, identity: string, allowed: boolean): Promise<void>;
   closeRoom(visitId: string): Promise<void>;
+  /** Every visit room and who is in it now. */
+  listCalls(): Promise<MediaCall[]>;
+  isOpen(visitId: string): Promise<boolean>;
 }
 
 export function livekitRooms(settings: LivekitSettings): LivekitRooms {
-  const client = new RoomServiceClient(settings.apiUrl, settings.apiKey, settings.apiSecret);
+  const client = new RoomServiceClient(settings.apiUrl, settings.apiKey, settings.apiSecret, {
+    requestTimeout: REQUEST_TIMEOUT_SECONDS,
+  });
   return {
+    async openRoom(visitId) {
+      // Timeouts and size limits come from infra/livekit.yaml (room:), the one place to tune them.
+      await client.createRoom({ name: roomNameFor(visitId) });
+    },
     async removeParticipant(visitId, identity) {
       await client.removeParticipant(roomNameFor(visitId), identity);
     },
     async setScreenShare(visitId, identity, allowed) {
       const { canPublishSources, canSubscribe, canPublish, canPublishData, hidden, canUpdateOwnMetadata } =
-        videoGrantFor({
-          visitId,
-          departmentId: '',
-          role: 'citizen',
-          identity,
-          name: '',
-          canShareScreen: allowed,
-        });
+        videoGrantFor({ visitId, canShareScreen: allowed });
       // LiveKit replaces permissions as a whole, so all of them are sent.
       await client.updateParticipant(roomNameFor(visitId), identity, {
         permission: {
@@ -107,6 +143,19 @@ export function livekitRooms(settings: LivekitSettings): LivekitRooms {
     async closeRoom(visitId) {
       await client.deleteRoom(roomNameFor(visitId));
     },
+    async listCalls() {
+      const calls: MediaCall[] = [];
+      for (const room of await client.listRooms()) {
+        const visitId = visitOfRoom(room.name);
+        if (!visitId) continue; // another application's room on a shared LiveKit: not ours to judge
+        const people = await client.listParticipants(room.name);
+        calls.push({ visitId, identities: people.map((person) => person.identity) });
+      }
+      return calls;
+    },
+    async isOpen(visitId) {
+      return (await client.listRooms([roomNameFor(visitId)])).length > 0;
+    },
   };
 }
 
@@ -118,15 +167,25 @@ export function createLivekitMedia(settings: LivekitSettings): CallMedia {
     connectSources: [settings.url],
     signalling: null,
     webhook: {
-      async receive(body, authorization): Promise<MediaEvent | null> {
-        const event = await receiveLivekitWebhook(settings, body, authorization);
-        const visitId = ROOM.exec(event.room?.name ?? '')?.[1];
-        if (!visitId || event.event !== 'participant_joined') return null;
-        return { type: 'participant_joined', visitId, identity: event.participant?.identity ?? '' };
+      async receive(body, authorization) {
+        return mediaEventOf(await receiveLivekitWebhook(settings, body, authorization));
       },
     },
-    async connect(grant) {
-      return { transport: 'livekit', url: settings.url, token: await mintLivekitToken(settings, grant) };
+    calls: { list: () => rooms.listCalls(), isOpen: (visitId) => rooms.isOpen(visitId) },
+    async connect(grant, callKey) {
+      const e2eeKey = settings.e2ee ? await callKey() : null;
+      try {
+        await rooms.openRoom(grant.visitId);
+      } catch (error) {
+        // The visit keeps its place: nothing changed, and asking again works once LiveKit is back.
+        throw new AppError('media_unavailable', { internal: `LiveKit did not open the room: ${String(error)}` });
+      }
+      return {
+        transport: 'livekit',
+        url: settings.url,
+        token: await mintLivekitToken(settings, grant),
+        e2eeKey,
+      };
     },
     endCall: (visitId) => rooms.closeRoom(visitId),
     removeParticipant: (visitId, identity) => rooms.removeParticipant(visitId, identity),

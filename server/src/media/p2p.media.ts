@@ -15,6 +15,8 @@ export function createP2pMedia(settings: Pick<Config['media'], 'iceServers' | 'p
     connectSources: [],
     signalling: { maxParticipants: settings.p2pMaxParticipants },
     webhook: null,
+    calls: null,
+    // Media runs browser to browser, encrypted end to end by WebRTC itself (DTLS-SRTP): no key to hand out.
     async connect() {
       return { transport: 'p2p', iceServers: settings.iceServers, maxParticipants: settings.p2pMaxParticipants };
     },

@@ -17,8 +17,10 @@ export interface RoomServiceStub {
 }
 
 /**
- * No LiveKit server runs in tests: its RoomService (Twirp over HTTP) is a local endpoint on a free
- * loopback port that records each request and answers `{}`.
+ * For tests of our side alone (the real LiveKit server has tests of its own, media/livekit-sfu*):
+ * LiveKit's RoomService (Twirp over HTTP) as a local endpoint on a free loopback port that records
+ * each request and answers `{}`. It holds no rooms, so a server using it must not reconcile its
+ * calls with it during a test: start it with `STUB_JOBS`.
  */
 export async function startRoomService(): Promise<RoomServiceStub> {
   const requests: RoomServiceStub['requests'] = [];
@@ -38,3 +40,6 @@ export async function startRoomService(): Promise<RoomServiceStub> {
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Job intervals for a server whose LiveKit is the stub: it lists no rooms, so no reconciling mid-test. */
+export const STUB_JOBS = { reconcileMs: 3_600_000 };

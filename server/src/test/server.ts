@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfig, type Config } from '../config.js';
+import type { JobIntervals } from '../jobs/jobs.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { startServer, type RunningServer } from '../server.js';
 import type { TestDatabase } from './databases.js';
@@ -43,12 +44,21 @@ export interface TestServer extends RunningServer {
 /** Starts the real HTTP server on a free port over the given test database. */
 export async function startTestServer(
   database: TestDatabase,
-  options: { env?: Record<string, string>; now?: () => Date; logger?: Logger; webDistDir?: string | null } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: () => Date;
+    logger?: Logger;
+    webDistDir?: string | null;
+    jobs?: JobIntervals;
+  } = {},
 ): Promise<TestServer> {
   const running = await startServer(testConfig(options.env), options.logger ?? createLogger('silent'), {
     database,
     now: options.now,
     webDistDir: options.webDistDir ?? null,
+    // Test clocks jump by hours; a door left to the attendance job would turn unattended under a
+    // test's feet. Tests of attendance run the job's rounds themselves.
+    jobs: { attendanceMs: null, ...options.jobs },
   });
   return Object.assign(running, { database });
 }

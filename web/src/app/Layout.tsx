@@ -1,9 +1,10 @@
 import { pagePath } from '@amtsraum/shared';
-import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { PageFocusContext, type PageFocus } from '../lib/page-focus';
 import { LanguageSwitcher } from '../ui/LanguageSwitcher';
+import { LoadingState } from '../ui/LoadingState';
 
 export function Layout() {
   const { t } = useTranslation();
@@ -71,7 +72,10 @@ export function Layout() {
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="container site-main">
-        <Outlet />
+        {/* Pages in chunks of their own (and their translations) load here. */}
+        <Suspense fallback={<LoadingState />}>
+          <Outlet />
+        </Suspense>
       </main>
       <footer className="site-footer">
         <div className="container">

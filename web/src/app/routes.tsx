@@ -1,7 +1,7 @@
 import type { PageName } from '@amtsraum/shared';
-import type { ReactElement } from 'react';
+import { Suspense, useEffect, type ReactElement } from 'react';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
-import { CallEndedPage, CallPage } from '../features/calls';
+import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
 import { InvitePage } from '../features/invites';
@@ -9,23 +9,75 @@ import { MailboxPage } from '../features/mailbox';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
 
 /**
+ * The door page: the department (in the first download) with the knock form below, whose chunk
+ * starts loading with the page rather than after the department's data (issue 14).
+ */
+function DoorPage() {
+  useEffect(() => {
+    void KnockSection.preload().catch(() => {
+      // Offline for a moment: rendering the form tries again.
+    });
+  }, []);
+  return (
+    <DepartmentPage
+      renderEntry={(door) => (
+        <Suspense fallback={null}>
+          <KnockSection {...door} />
+        </Suspense>
+      )}
+    />
+  );
+}
+
+/** The citizen's waiting room with the calls feature's device check in it. */
+function WaitingRoom() {
+  return (
+    <WaitingRoomPage
+      renderCallReadiness={(visit) => (
+        <Suspense fallback={null}>
+          <CallReadiness
+            role="citizen"
+            visitId={visit.id}
+            admitted={visit.state === 'admitted' || visit.state === 'in_call'}
+          />
+        </Suspense>
+      )}
+    />
+  );
+}
+
+/** The clerk's console with the same device check, taken into the call of whoever they let in. */
+function Console() {
+  return (
+    <ConsolePage
+      renderCallReadiness={(admittedVisitId) => (
+        <Suspense fallback={null}>
+          <CallReadiness role="clerk" visitId={admittedVisitId} admitted={admittedVisitId !== undefined} />
+        </Suspense>
+      )}
+    />
+  );
+}
+
+/**
  * What each page of the shared page table (`PAGES` in shared/src/pages.ts) shows. Pages that
  * combine features are put together here, so features need not know each other: the knock form
  * goes into the department's page, the clerk's tools into the call. Typed by page name, so a page
- * added to the table without a route here fails to compile.
+ * added to the table without a route here fails to compile. Every feature page but the
+ * directory's loads in a chunk of its own when it is opened (Suspense in the layout).
  */
 export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   home: <InstallationHomePage />,
   tenant: <TenantPage />,
-  department: <DepartmentPage renderEntry={(door) => <KnockSection {...door} />} />,
-  waitingRoom: <WaitingRoomPage />,
+  department: <DoorPage />,
+  waitingRoom: <WaitingRoom />,
   booking: <BookingPage />,
   manageAppointment: <ManagePage />,
   joinAppointment: <JoinPage />,
   invite: <InvitePage />,
   staffHome: <StaffHomePage />,
   staffLogin: <StaffLoginPage />,
-  console: <ConsolePage />,
+  console: <Console />,
   call: <CallPage clerkTools={clerkCallTools} />,
   callEnded: <CallEndedPage />,
   mailbox: <MailboxPage />,

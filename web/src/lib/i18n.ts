@@ -1,10 +1,44 @@
 import { DEFAULT_LOCALE, LOCALE_DIRECTION, LocaleSchema, SUPPORTED_LOCALES, type Locale } from '@amtsraum/shared';
-import i18next from 'i18next';
+import i18next, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { NAMESPACES, resources } from '../locales/resources';
+import deCommon from '../locales/de/common.json';
+import deDirectory from '../locales/de/directory.json';
+import deErrors from '../locales/de/errors.json';
+import type { Namespace } from '../locales/resources';
 import { detectLocale } from './detect-locale';
 
 const STORAGE_KEY = 'amtsraum.locale';
+
+/**
+ * The namespaces of the first page: the layout and ui/ (`common`, `errors`) and the directory
+ * (the door pages, which ship in the first download). Every other namespace loads with the
+ * feature that uses it (`lazyPage`), so a language costs only what the visitor's pages need
+ * (issue 14: the door page's JavaScript budget).
+ */
+const START_NAMESPACES = ['common', 'errors', 'directory'] as const satisfies readonly Namespace[];
+
+/** One chunk per language and namespace, fetched on first use. */
+const bundles = import.meta.glob<{ default: Record<string, unknown> }>('../locales/*/*.json');
+
+const chunkBackend: BackendModule = {
+  type: 'backend',
+  init() {},
+  read(language, namespace, callback) {
+    const load = bundles[`../locales/${language}/${namespace}.json`];
+    if (!load) {
+      callback(new Error(`no translations for ${language}/${namespace}`), false);
+      return;
+    }
+    load().then(
+      (module) => {
+        callback(null, module.default);
+      },
+      (error: unknown) => {
+        callback(error instanceof Error ? error : new Error(String(error)), false);
+      },
+    );
+  },
+};
 
 function readSavedLocale(): string | null {
   try {
@@ -29,6 +63,11 @@ export function currentLocale(): Locale {
   return parsed.success ? parsed.data : DEFAULT_LOCALE;
 }
 
+/** Loads a feature's namespaces in the current language (and the fallback), e.g. beside its chunk. */
+export function loadNamespaces(namespaces: readonly Namespace[]): Promise<void> {
+  return i18next.loadNamespaces([...namespaces]);
+}
+
 function applyToDocument(language: string): void {
   const parsed = LocaleSchema.safeParse(language);
   const locale = parsed.success ? parsed.data : DEFAULT_LOCALE;
@@ -38,17 +77,23 @@ function applyToDocument(language: string): void {
 
 export function initI18n(): typeof i18next {
   i18next.on('languageChanged', applyToDocument);
-  void i18next.use(initReactI18next).init({
-    resources,
-    lng: detectLocale(readSavedLocale(), navigator.languages),
-    fallbackLng: DEFAULT_LOCALE,
-    supportedLngs: [...SUPPORTED_LOCALES],
-    ns: [...NAMESPACES],
-    defaultNS: 'common',
-    // Resources are bundled, so the first render already has every string.
-    initAsync: false,
-    interpolation: { escapeValue: false }, // React escapes
-    returnNull: false,
-  });
+  void i18next
+    .use(chunkBackend)
+    .use(initReactI18next)
+    .init({
+      // German, the default, comes with the first download for the first page; the rest of
+      // German and every other language arrive as chunks (components wait in Suspense).
+      resources: { de: { common: deCommon, errors: deErrors, directory: deDirectory } },
+      partialBundledLanguages: true,
+      // Synchronous where the strings are at hand (German's first page): no empty first frame.
+      initAsync: false,
+      lng: detectLocale(readSavedLocale(), navigator.languages),
+      fallbackLng: DEFAULT_LOCALE,
+      supportedLngs: [...SUPPORTED_LOCALES],
+      ns: [...START_NAMESPACES],
+      defaultNS: 'common',
+      interpolation: { escapeValue: false }, // React escapes
+      returnNull: false,
+    });
   return i18next;
 }

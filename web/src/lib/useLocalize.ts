@@ -1,4 +1,10 @@
-import { pickLocalized, type LocalizedText } from '@amtsraum/shared';
+import {
+  departmentPhrase,
+  pickLocalized,
+  type DepartmentNameForm,
+  type DepartmentNameForms,
+  type LocalizedText,
+} from '@amtsraum/shared';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -19,4 +25,14 @@ export function useLocalize(): (text: LocalizedText) => Localized {
     }),
     [locale],
   );
+}
+
+/** A department as a sentence places it, in the interface language: "beim Bürgeramt", "zum Bürgeramt". */
+export function useDepartmentPhrase(): (
+  department: { name: LocalizedText; nameForms: DepartmentNameForms },
+  form: DepartmentNameForm,
+) => string {
+  const { i18n } = useTranslation();
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  return useCallback((department, form) => departmentPhrase(department, locale, form), [locale]);
 }

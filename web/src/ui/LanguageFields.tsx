@@ -16,7 +16,11 @@ interface LanguageFieldsProps {
   labels: { language: string; needInterpreter: string; interpreterLanguage: string; choose: string };
 }
 
-/** The conversation's language, and the language to interpret when an interpreter is needed. */
+/**
+ * The conversation's language, and the language to interpret when an interpreter is needed. Asking
+ * for an interpreter starts from the conversation's language when that is not German (issue 13:
+ * it started at "Bitte wählen" although the person had just picked Turkish).
+ */
 export function LanguageFields({ value, onChange, fields, labels }: LanguageFieldsProps) {
   const id = useId();
   return (
@@ -27,7 +31,13 @@ export function LanguageFields({ value, onChange, fields, labels }: LanguageFiel
           id={`${id}-language`}
           value={value.language}
           onChange={(event) => {
-            onChange({ language: event.target.value });
+            const language = event.target.value;
+            const follows = value.interpreterLanguage === '' || value.interpreterLanguage === value.language;
+            onChange(
+              value.needsInterpreter && follows
+                ? { language, interpreterLanguage: language === 'de' ? '' : language }
+                : { language },
+            );
           }}
         >
           <LanguageOptions />
@@ -40,7 +50,12 @@ export function LanguageFields({ value, onChange, fields, labels }: LanguageFiel
             type="checkbox"
             checked={value.needsInterpreter}
             onChange={(event) => {
-              onChange({ needsInterpreter: event.target.checked });
+              const needed = event.target.checked;
+              onChange(
+                needed && !value.interpreterLanguage && value.language !== 'de'
+                  ? { needsInterpreter: needed, interpreterLanguage: value.language }
+                  : { needsInterpreter: needed },
+              );
             }}
           />
           {labels.needInterpreter}

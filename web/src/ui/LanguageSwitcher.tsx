@@ -3,7 +3,11 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { saveLocale } from '../lib/i18n';
 
-/** Toggle buttons, each language named in itself ("Deutsch", "English") and marked with its lang. */
+/**
+ * Toggle buttons, each language named in itself ("Deutsch", "English") and marked with its lang.
+ * The names come from the current language's `languages` list, which writes each in itself, so
+ * the switcher needs no other language's strings loaded.
+ */
 export function LanguageSwitcher() {
   const { t, i18n } = useTranslation();
   const labelId = useId();
@@ -30,7 +34,7 @@ export function LanguageSwitcher() {
             choose(locale);
           }}
         >
-          {i18n.getFixedT(locale, 'common')('languageName')}
+          {t(`languages.${locale}`)}
         </button>
       ))}
     </div>

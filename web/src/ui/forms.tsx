@@ -1,7 +1,12 @@
 import { useId, useState, type MouseEvent, type ReactNode, type Ref } from 'react';
+import type { ApiError } from '../lib/api';
+import { useSay, type Message } from '../lib/message';
 
-/** One message per field that needs correcting. */
-export type FieldErrors<F extends string> = Partial<Record<F, string>>;
+/**
+ * One message per field that needs correcting, kept as a Message and worded when shown, so the
+ * errors on screen follow a language switch.
+ */
+export type FieldErrors<F extends string> = Partial<Record<F, Message>>;
 
 /**
  * A form's field errors and their wiring: each field's id, `aria-invalid`, `aria-describedby`
@@ -10,27 +15,46 @@ export type FieldErrors<F extends string> = Partial<Record<F, string>>;
  */
 export function useFieldErrors<F extends string>(order: readonly F[]) {
   const id = useId();
+  const say = useSay();
   const [errors, setErrors] = useState<FieldErrors<F>>({});
   const fieldId = (field: F) => `${id}-${field}`;
   const errorId = (field: F) => `${fieldId(field)}-error`;
+  const fieldAt = (path: string): F | undefined =>
+    order.find((candidate) => path === candidate || path.startsWith(`${candidate}.`));
   return {
     errors,
     setErrors,
     fieldId,
-    /** The problems in page order, for the summary. */
-    entries: order.filter((field) => errors[field]).map((field) => [field, errors[field] ?? ''] as const),
+    /** The problems in page order, worded in the current language, for the summary. */
+    entries: order.flatMap((field) => {
+      const error = errors[field];
+      return error ? [[field, say(error)] as const] : [];
+    }),
     /** The field a server's validation path names (`name`, `services.0`, …), if the form has it. */
-    fieldAt: (path: string): F | undefined =>
-      order.find((candidate) => path === candidate || path.startsWith(`${candidate}.`)),
+    fieldAt,
+    /**
+     * The server's field errors on this form's fields, by their paths: each field gets the form's
+     * own message for it (the server's words are in the language of the request, not of now).
+     */
+    fromServer: (error: ApiError, messageFor: (field: F) => Message): FieldErrors<F> => {
+      const found: FieldErrors<F> = {};
+      for (const { path } of error.extras.fieldErrors ?? []) {
+        const field = fieldAt(path);
+        if (field && !found[field]) found[field] = messageFor(field);
+      }
+      return found;
+    },
     invalid: (field: F) => (errors[field] ? true : undefined),
     describedBy: (field: F, hint?: string) =>
       [hint, errors[field] ? errorId(field) : undefined].filter(Boolean).join(' ') || undefined,
-    fieldError: (field: F) =>
-      errors[field] ? (
+    fieldError: (field: F) => {
+      const error = errors[field];
+      return error ? (
         <p id={errorId(field)} className="field__error">
-          {errors[field]}
+          {say(error)}
         </p>
-      ) : null,
+      ) : null;
+    },
   };
 }
 
@@ -133,11 +157,11 @@ export function PrivacyConsent<F extends string>({
 interface ErrorSummaryProps<F extends string> {
   fields: FieldErrorsState<F>;
   /** What went wrong for the form as a whole (door closed, rate limit, …). */
-  failure: string | null;
+  failure: Message | null;
   failureTestId: string;
   title: string;
   /** A heading where the form's outline has room for one; otherwise a bold paragraph. */
-  titleElement: 'h3' | 'p';
+  titleElement: 'h2' | 'h3' | 'p';
   ref?: Ref<HTMLDivElement>;
 }
 
@@ -154,6 +178,7 @@ export function ErrorSummary<F extends string>({
   ref,
 }: ErrorSummaryProps<F>) {
   const id = useId();
+  const say = useSay();
   const hasProblems = fields.entries.length > 0 || failure !== null;
 
   const jumpTo = (field: F) => (event: MouseEvent<HTMLAnchorElement>) => {
@@ -175,7 +200,7 @@ export function ErrorSummary<F extends string>({
           <Title id={`${id}-heading`} className={Title === 'p' ? 'error-summary__title' : undefined}>
             {title}
           </Title>
-          {failure && <p data-testid={failureTestId}>{failure}</p>}
+          {failure && <p data-testid={failureTestId}>{say(failure)}</p>}
           {fields.entries.length > 0 && (
             <ul>
               {fields.entries.map(([field, message]) => (

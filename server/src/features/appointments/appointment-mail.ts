@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { pageUrl, pickLocalized, type Locale } from '@amtsraum/shared';
+import { departmentPhrase, pageUrl, pickLocalized, type Locale } from '@amtsraum/shared';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { enqueueMail } from '../../mail/outbox.js';
@@ -30,7 +30,12 @@ export function appointmentToken(secret: string, appointmentId: string): string 
   return createHmac('sha256', secret).update(`amtsraum:appointment-link:${appointmentId}`).digest('base64url');
 }
 
-type LinkConfig = Pick<Config, 'publicBaseUrl' | 'sessionSecret'>;
+type LinkConfig = Pick<Config, 'publicBaseUrl' | 'sessionSecret' | 'mail'>;
+
+/** The address part of a sender like `Bürgerbüro Musterstadt <no-reply@example.de>`. */
+function addressOf(sender: string): string {
+  return /<([^>]+)>/.exec(sender)?.[1]?.trim() ?? sender.trim();
+}
 
 /** The manage page (`…/termin#<token>`) and the join page (`…/termin/beitreten#<token>`), under the public base URL. */
 export function appointmentUrls(publicBaseUrl: URL, token: string): { manageUrl: string; joinUrl: string } {
@@ -70,6 +75,12 @@ export function appointmentMailData(options: {
     appointmentId: appointment.id,
     tenantName: tenant.name,
     departmentName: pickLocalized(department.name, locale),
+    departmentAt: departmentPhrase(department, locale, 'at'),
+    organizer: {
+      name: `${pickLocalized(department.name, locale)}, ${tenant.name}`,
+      email: department.contact.email ?? addressOf(options.config.mail.from),
+    },
+    citizenEmail: appointment.email ?? addressOf(options.config.mail.from),
     timeZone: tenant.timeZone,
     startsAt: appointment.startsAt,
     endsAt: appointment.endsAt,

@@ -5,7 +5,7 @@ import type { AppointmentRow, DepartmentRow, TenantRow } from './appointments.re
 /** What the booking verbs (book, cancel, move, the manage link) share. */
 
 export type BookingCtx = Pick<Ctx, 'db' | 'events' | 'now'> & {
-  config: Pick<Config, 'publicBaseUrl' | 'sessionSecret' | 'reminderHours'>;
+  config: Pick<Config, 'publicBaseUrl' | 'sessionSecret' | 'reminderHours' | 'mail'>;
 };
 
 export type Actor = { kind: 'citizen' } | { kind: 'staff'; staffId: string };

@@ -12,6 +12,7 @@ export async function getBookingInfo(db: Db, tenantSlug: string, departmentSlug:
     tenantSlug: tenant.slug,
     departmentSlug: department.slug,
     departmentName: department.name,
+    departmentNameForms: department.nameForms,
     timeZone: tenant.timeZone,
     services: services.map(toBookableService),
     maxPersons: department.maxPersonsPerBooking,

@@ -87,8 +87,8 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     // Far outside the horizon: empty days, and still the next free day.
     const past = await slotsOf(o, `services=${o.services[0]!.slug}&from=1900-01-01&days=2`);
     expect(past.days).toEqual([
-      { date: '1900-01-01', slots: [] },
-      { date: '1900-01-02', slots: [] },
+      { date: '1900-01-01', slots: [], status: 'none', releasesAt: null },
+      { date: '1900-01-02', slots: [], status: 'none', releasesAt: null },
     ]);
     expect(past.nextFreeDate).toBe('2026-11-24');
     const future = await slotsOf(o, `services=${o.services[0]!.slug}&from=2027-06-01&days=1`);
@@ -174,6 +174,16 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(times('2026-11-25')).toEqual([]);
     expect(times('2026-11-26')).toEqual([]);
     expect(times('2026-11-27')[0]).toBe('09:00'); // absent 08:00–10:00 Berlin
+    // Closed days say so rather than "booked up" (issue 13).
+    const status = (r: typeof result, date: string) => r.days.find((d) => d.date === date)!.status;
+    expect([status(result, '2026-11-25'), status(result, '2026-11-26'), status(result, '2026-11-24')]).toEqual([
+      'closed',
+      'closed',
+      'free',
+    ]);
+    // Today before the release: "from 07:30", with the instant.
+    const early = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-23&days=1`);
+    expect(early.days[0]).toMatchObject({ status: 'not_released', releasesAt: '2026-11-23T06:30:00.000Z', slots: [] });
 
     clock.set('2026-11-23T06:40:00Z'); // 07:40: released, with 15 minutes' notice
     const today = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-23&days=1`);
@@ -181,6 +191,24 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     clock.set('2026-11-23T09:20:00Z'); // 10:20: from 10:35 on
     const later = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-23&days=1`);
     expect(later.days[0]!.slots.map((s) => s.startsAt.slice(11, 16))).toEqual(['09:45', '10:00', '10:15', '10:30']);
+  });
+
+  it('finds the next free day weeks after the days asked for, past a long absence', async () => {
+    const o = await office();
+    // Away from Tuesday to Saturday two weeks later: the next free day is Monday 14 December,
+    // beyond the week the search reads after the days asked for.
+    await makeAbsence(db(), o.clerks[0]!.id, new Date('2026-11-23T23:00:00Z'), new Date('2026-12-12T12:00:00Z'));
+    const service = `services=${o.services[0]!.slug}`;
+    const start = await slotsOf(o, `${service}&from=2026-11-24&days=2`);
+    expect(start.days.map((d) => d.slots.length)).toEqual([0, 0]);
+    expect(start.nextFreeDate).toBe('2026-12-14');
+    const later = await slotsOf(o, `${service}&from=2026-12-01&days=3`);
+    expect(later.nextFreeDate).toBe('2026-12-14');
+    const after = await slotsOf(o, `${service}&from=2026-12-10&days=4`);
+    expect(after.days.map((d) => d.slots.length)).toEqual([0, 0, 0, 0]);
+    expect(after.nextFreeDate).toBe('2026-12-14');
+    const found = await slotsOf(o, `${service}&from=2026-12-14&days=1`);
+    expect(found.days[0]!.slots.length).toBe(15); // 08:00 … 11:30
   });
 
   it('refuses bad slot queries with a validation error', async () => {

@@ -16,6 +16,7 @@ const config = {
   publicBaseUrl: new URL('http://amtsraum.test'),
   sessionSecret: DEVELOPMENT_SESSION_SECRET,
   reminderHours: 24,
+  mail: { smtpUrl: null, from: 'Amtsraum <no-reply@amtsraum.test>', outboxDir: '', sendTimeoutMs: 30_000 },
 };
 
 describe.each(databaseKinds)('appointment reminders on %s', (kind) => {

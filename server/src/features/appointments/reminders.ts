@@ -18,7 +18,7 @@ const BATCH = 100;
 
 export interface ReminderOptions {
   db: Db;
-  config: Pick<Config, 'publicBaseUrl' | 'sessionSecret' | 'reminderHours'>;
+  config: Pick<Config, 'publicBaseUrl' | 'sessionSecret' | 'reminderHours' | 'mail'>;
   now: Date;
   logger?: Pick<Logger, 'warn'>;
 }

@@ -1,103 +1,121 @@
-import { and, asc, count, eq, gt, gte, inArray, isNull, lt, lte, ne, or } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { appointments, closures, staff, staffAbsences, staffAvailability, staffMemberships } from '../../db/schema.js';
-import type { ClerkSchedule, Interval } from './slots.js';
+import { appointments, departments } from '../../db/schema.js';
+import type { ClerkSchedule } from './slots.js';
 
 /** What the slot search reads: the clerks' weekly hours, absences and appointments, and closures. */
+
+/**
+ * Longer than any appointment: each lies within one of a clerk's availability windows, which end
+ * on the day they start (at most 25 hours on the autumn clock change). So an appointment
+ * overlapping a span starts less than this before it.
+ */
+const LONGEST_APPOINTMENT_MS = 48 * 60 * 60_000;
 
 /** Live (not cancelled) appointments of the clerks `staffIds`, in any department. */
 const liveAppointmentsOf = (staffIds: string[]) =>
   and(inArray(appointments.staffId, staffIds), ne(appointments.state, 'cancelled'));
 
-/**
- * Everything the slot computation needs for a department over [from, to): the weekly hours of
- * its active clerks, their absences, and their live appointments in any department (a clerk is
- * one person, and the no-overlap constraint is per clerk).
- */
-export async function loadClerkSchedules(
-  db: Db,
-  departmentId: string,
-  range: { from: Date; to: Date },
-  options: { ignoreAppointmentId?: string } = {},
-): Promise<ClerkSchedule[]> {
-  const windows = await db
-    .select({
-      staffId: staffAvailability.staffId,
-      weekday: staffAvailability.weekday,
-      startsAt: staffAvailability.startsAt,
-      endsAt: staffAvailability.endsAt,
-    })
-    .from(staffAvailability)
-    .innerJoin(staff, and(eq(staff.id, staffAvailability.staffId), eq(staff.active, true)))
-    .innerJoin(
-      staffMemberships,
-      and(
-        eq(staffMemberships.staffId, staffAvailability.staffId),
-        eq(staffMemberships.departmentId, staffAvailability.departmentId),
-      ),
-    )
-    .where(eq(staffAvailability.departmentId, departmentId))
-    .orderBy(asc(staffAvailability.staffId), asc(staffAvailability.weekday), asc(staffAvailability.startsAt));
-
-  const schedules = new Map<string, ClerkSchedule>();
-  for (const { staffId, ...window } of windows) {
-    const schedule = schedules.get(staffId) ?? { staffId, windows: [], absences: [], appointments: [] };
-    schedule.windows.push(window);
-    schedules.set(staffId, schedule);
-  }
-  const staffIds = [...schedules.keys()];
-  if (staffIds.length === 0) return [];
-
-  const [absenceRows, appointmentRows] = await Promise.all([
-    db
-      .select({ staffId: staffAbsences.staffId, startsAt: staffAbsences.startsAt, endsAt: staffAbsences.endsAt })
-      .from(staffAbsences)
-      .where(
-        and(
-          inArray(staffAbsences.staffId, staffIds),
-          lt(staffAbsences.startsAt, range.to),
-          gt(staffAbsences.endsAt, range.from),
-        ),
-      ),
-    db
-      .select({ staffId: appointments.staffId, startsAt: appointments.startsAt, endsAt: appointments.endsAt })
-      .from(appointments)
-      .where(
-        and(
-          liveAppointmentsOf(staffIds),
-          lt(appointments.startsAt, range.to),
-          gt(appointments.endsAt, range.from),
-          options.ignoreAppointmentId ? ne(appointments.id, options.ignoreAppointmentId) : undefined,
-        ),
-      ),
-  ]);
-  const push = (rows: ({ staffId: string } & Interval)[], key: 'absences' | 'appointments') => {
-    for (const { staffId, startsAt, endsAt } of rows) schedules.get(staffId)?.[key].push({ startsAt, endsAt });
-  };
-  push(absenceRows, 'absences');
-  push(appointmentRows, 'appointments');
-  return [...schedules.values()];
+export interface SlotInputs {
+  clerks: ClerkSchedule[];
+  /** Closures of the department and tenant-wide holidays touching the dates, YYYY-MM-DD. */
+  closures: { startsOn: string; endsOn: string }[];
 }
 
-/** Closures of the department and tenant-wide holidays touching [from, to] (YYYY-MM-DD). */
-export async function listClosuresBetween(
+type WindowRow = [staffId: string, weekday: number, startsAt: string, endsAt: string];
+/**
+ * Instants as epoch seconds (`date_part`, a float8; `extract` computes a numeric, at twice the
+ * cost): cheaper to carry than timestamps, exact to the microsecond.
+ */
+type SpanRow = [staffId: string, startsAt: number, endsAt: number];
+type BusyRow = [staffId: string, starts: number[], ends: number[]];
+
+/**
+ * Everything the slot computation needs for a department over [from, to) (instants) and
+ * [fromDate, toDate] (its dates): the weekly hours of its active clerks, their absences, their
+ * live appointments in any department (a clerk is one person, and the no-overlap constraint is per
+ * clerk), and the closures.
+ *
+ * One statement, each part aggregated to JSON: a slot search used to take six queries and to
+ * turn thousands of appointment rows into objects, which on PGlite made it slower than its HTTP
+ * budget on its own (issue 14). The appointments come as two arrays per clerk.
+ */
+export async function loadSlotInputs(
   db: Db,
-  tenantId: string,
-  departmentId: string,
-  from: string,
-  to: string,
-): Promise<{ startsOn: string; endsOn: string }[]> {
-  return db
-    .select({ startsOn: closures.startsOn, endsOn: closures.endsOn })
-    .from(closures)
-    .where(
-      and(
-        eq(closures.tenantId, tenantId),
-        or(isNull(closures.departmentId), eq(closures.departmentId, departmentId)),
-        gte(closures.endsOn, from),
-        lte(closures.startsOn, to),
-      ),
-    );
+  query: {
+    tenantId: string;
+    departmentId: string;
+    range: { from: Date; to: Date };
+    fromDate: string;
+    toDate: string;
+    ignoreAppointmentId?: string;
+  },
+): Promise<SlotInputs> {
+  const from = query.range.from.toISOString();
+  const to = query.range.to.toISOString();
+  const startedAfter = new Date(query.range.from.getTime() - LONGEST_APPOINTMENT_MS).toISOString();
+  // Written out in SQL: drizzle leaves column names unqualified inside `sql`, and these
+  // subqueries join tables that share them. The names are those of db/schema.ts.
+  const clerkIds = sql`select a.staff_id from staff_availability a
+    join staff s on s.id = a.staff_id and s.active
+    join staff_memberships m on m.staff_id = a.staff_id and m.department_id = a.department_id
+    where a.department_id = ${query.departmentId}::uuid`;
+  const ignore = query.ignoreAppointmentId ? sql`and p.id <> ${query.ignoreAppointmentId}::uuid` : sql``;
+  const [row] = await db
+    .select({
+      windows: sql<
+        WindowRow[]
+      >`(select coalesce(json_agg(json_build_array(a.staff_id, a.weekday, a.starts_at, a.ends_at)
+          order by a.staff_id, a.weekday, a.starts_at), '[]')
+        from staff_availability a
+        join staff s on s.id = a.staff_id and s.active
+        join staff_memberships m on m.staff_id = a.staff_id and m.department_id = a.department_id
+        where a.department_id = ${query.departmentId}::uuid)`,
+      absences: sql<SpanRow[]>`(select coalesce(json_agg(json_build_array(
+          b.staff_id, date_part('epoch', b.starts_at), date_part('epoch', b.ends_at))), '[]')
+        from staff_absences b
+        where b.staff_id in (${clerkIds}) and b.starts_at < ${to}::timestamptz and b.ends_at > ${from}::timestamptz)`,
+      appointments: sql<
+        BusyRow[]
+      >`(select coalesce(json_agg(json_build_array(busy.staff_id, busy.starts, busy.ends)), '[]')
+        from (select p.staff_id,
+            array_agg(date_part('epoch', p.starts_at)) as starts,
+            array_agg(date_part('epoch', p.ends_at)) as ends
+          from appointments p
+          where p.staff_id in (${clerkIds}) and p.state <> 'cancelled'
+            and p.starts_at < ${to}::timestamptz and p.starts_at > ${startedAfter}::timestamptz
+            and p.ends_at > ${from}::timestamptz ${ignore}
+          group by p.staff_id) busy)`,
+      closures: sql<
+        [startsOn: string, endsOn: string][]
+      >`(select coalesce(json_agg(json_build_array(c.starts_on, c.ends_on)), '[]')
+        from closures c
+        where c.tenant_id = ${query.tenantId}::uuid
+          and (c.department_id is null or c.department_id = ${query.departmentId}::uuid)
+          and c.ends_on >= ${query.fromDate}::date and c.starts_on <= ${query.toDate}::date)`,
+    })
+    .from(departments)
+    .where(eq(departments.id, query.departmentId));
+  if (!row) return { clerks: [], closures: [] };
+
+  const schedules = new Map<string, ClerkSchedule>();
+  for (const [staffId, weekday, startsAt, endsAt] of row.windows) {
+    const schedule = schedules.get(staffId) ?? { staffId, windows: [], absences: [], appointments: [] };
+    schedule.windows.push({ weekday, startsAt, endsAt });
+    schedules.set(staffId, schedule);
+  }
+  const instant = (seconds: number) => new Date(Math.round(seconds * 1000));
+  for (const [staffId, startsAt, endsAt] of row.absences) {
+    schedules.get(staffId)?.absences.push({ startsAt: instant(startsAt), endsAt: instant(endsAt) });
+  }
+  for (const [staffId, starts, ends] of row.appointments) {
+    const busy = schedules.get(staffId)?.appointments;
+    for (const [i, start] of starts.entries()) busy?.push({ startsAt: instant(start), endsAt: instant(ends[i]!) });
+  }
+  return {
+    clerks: [...schedules.values()],
+    closures: row.closures.map(([startsOn, endsOn]) => ({ startsOn, endsOn })),
+  };
 }
 
 /** Live appointments per clerk starting in [from, to): "fewest bookings that day first". */

@@ -68,7 +68,7 @@ describe('slots across daylight-saving changes', () => {
 
   it('gives nothing for the skipped spring hour in Berlin (29 March 2026, 02:00–03:00)', () => {
     const [day] = computeSlots(search({ clerks: [clerk('a', 7, '02:00', '03:00')] }), '2026-03-29', 1);
-    expect(day).toEqual({ date: '2026-03-29', slots: [] });
+    expect(day).toMatchObject({ date: '2026-03-29', slots: [] });
   });
 
   it('skips the spring hour inside a longer window in Berlin (29 March 2026, 01:00–04:00)', () => {
@@ -288,6 +288,40 @@ describe('slot rules', () => {
       '08:45',
       '09:00',
     ]);
+  });
+
+  it('says why a day has no slot: closed, not released yet, not bookable today, booked up, or none left', () => {
+    // Issue 13: closed days and today before the morning release both read "ausgebucht".
+    const weekdays = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startsAt: '08:00', endsAt: '09:00' }));
+    const booked = { startsAt: new Date('2026-11-25T07:00:00Z'), endsAt: new Date('2026-11-25T08:00:00Z') };
+    const input = ruleSearch({
+      now: new Date('2026-11-23T05:00:00Z'), // Monday 06:00 in Berlin, before the 07:45 release
+      rules: { horizonDays: 5, leadMinutes: 0, sameDayReleaseTime: '07:45' },
+      clerks: [{ staffId: 'a', windows: weekdays, absences: [], appointments: [booked] }],
+      closedDates: new Set(['2026-11-24']),
+    });
+    const statuses = (planner: SlotPlanner) =>
+      planner
+        .range({ year: 2026, month: 11, day: 22 }, 8)
+        .map((d) => [d.date, d.status, d.releasesAt && wall(d.releasesAt, BERLIN)]);
+    expect(statuses(new SlotPlanner(input))).toEqual([
+      ['2026-11-22', 'none', null], // yesterday
+      ['2026-11-23', 'not_released', '07:45'], // today, from 07:45
+      ['2026-11-24', 'closed', null], // a closure
+      ['2026-11-25', 'full', null], // every slot taken
+      ['2026-11-26', 'free', null],
+      ['2026-11-27', 'free', null],
+      ['2026-11-28', 'closed', null], // Saturday: nobody's hours
+      ['2026-11-29', 'none', null], // Sunday, but past the horizon
+    ]);
+    // After the release with the morning gone: none left today. Without a release: not online.
+    const late = new SlotPlanner({ ...input, now: new Date('2026-11-23T09:00:00Z') });
+    expect(late.range({ year: 2026, month: 11, day: 23 }, 1)[0]).toMatchObject({ status: 'none', slots: [] });
+    const never = new SlotPlanner({ ...input, rules: { ...input.rules, sameDayReleaseTime: null } });
+    expect(never.range({ year: 2026, month: 11, day: 23 }, 1)[0]?.status).toBe('not_same_day');
+    // Staff book today without waiting for the release.
+    const staff = new SlotPlanner({ ...input, actor: 'staff' });
+    expect(staff.range({ year: 2026, month: 11, day: 23 }, 1)[0]?.status).toBe('free');
   });
 
   it('expands closures into dates within a range', () => {

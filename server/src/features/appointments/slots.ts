@@ -6,6 +6,7 @@ import {
   zonedParts,
   zonedToInstant,
   type CivilDate,
+  type SlotDayStatus,
 } from '@amtsraum/shared';
 
 /**
@@ -84,6 +85,13 @@ export interface FreeSlot extends Interval {
 export interface DaySlots {
   date: string;
   slots: FreeSlot[];
+}
+
+/** A day as the calendar shows it: its free slots, and why there are none when there are none. */
+export interface ExplainedDay extends DaySlots {
+  status: SlotDayStatus;
+  /** `not_released`: when today's slots open. */
+  releasesAt: Date | null;
 }
 
 /** What the grid says about one requested start. */
@@ -272,9 +280,37 @@ export class SlotPlanner {
     return { offered, staffIds: [...staffIds] };
   }
 
-  /** Free slots from `from` for `days` days; dates outside the rules come back empty. */
-  range(from: CivilDate, days: number): DaySlots[] {
-    return Array.from({ length: days }, (_, i) => this.day(addDays(from, i)));
+  /** Free slots from `from` for `days` days, each with its status; dates outside the rules come back empty. */
+  range(from: CivilDate, days: number): ExplainedDay[] {
+    return Array.from({ length: days }, (_, i) => {
+      const date = addDays(from, i);
+      const day = this.day(date);
+      return { ...day, ...this.statusOf(date, day.slots.length) };
+    });
+  }
+
+  /**
+   * Why a date offers what it does (issue 13: closed days and today before the release said
+   * "ausgebucht"): closed (a closure, or nobody's hours that weekday), today not released yet or
+   * not bookable online, every slot taken, or simply none left.
+   */
+  statusOf(date: CivilDate, free: number): { status: SlotDayStatus; releasesAt: Date | null } {
+    const none = { releasesAt: null };
+    if (free > 0) return { status: 'free', ...none };
+    const text = formatCivilDate(date);
+    if (text < this.todayText || text > this.lastDateText) return { status: 'none', ...none };
+    const weekday = weekdayOf(date);
+    const hours = this.clerks.some((clerk) => (clerk.windowsByWeekday.get(weekday)?.length ?? 0) > 0);
+    if (this.input.closedDates.has(text) || !hours) return { status: 'closed', ...none };
+    if (this.input.actor === 'citizen' && text === this.todayText) {
+      const release = this.input.rules.sameDayReleaseTime;
+      if (!release) return { status: 'not_same_day', ...none };
+      const releasesAt = this.instant(date, parseClock(release));
+      if (this.input.now.getTime() < releasesAt) return { status: 'not_released', releasesAt: new Date(releasesAt) };
+    }
+    // Slots within the rules that are all taken: booked up. None at all: the day's time is past.
+    for (const _slot of this.grid(date)) return { status: 'full', ...none };
+    return { status: 'none', ...none };
   }
 
   /** The first date from `from` to the horizon with a free slot. */
@@ -302,7 +338,7 @@ export class SlotPlanner {
 }
 
 /** Convenience for tests and callers that want all days at once. */
-export function computeSlots(input: SlotSearchInput, from: string, days: number): DaySlots[] {
+export function computeSlots(input: SlotSearchInput, from: string, days: number): ExplainedDay[] {
   return new SlotPlanner(input).range(parseCivilDate(from), days);
 }
 

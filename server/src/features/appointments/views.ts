@@ -47,6 +47,7 @@ export function toCitizenAppointment(options: {
     tenantName: tenant.name,
     departmentSlug: department.slug,
     departmentName: department.name,
+    departmentNameForms: department.nameForms,
     timeZone: tenant.timeZone,
     documents: [...documents.values()],
     joinOpensAt: new Date(appointment.startsAt.getTime() - department.joinOpensMinutesBefore * MINUTE).toISOString(),

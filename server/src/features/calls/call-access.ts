@@ -1,11 +1,14 @@
 import type { CallJoinResponse } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
-import type { CallGrant, Ctx, MediaEvent } from '../../deps.js';
+import type { CallGrant, Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
+import { guestIdFromIdentity } from '../invites/invite-links.js';
 import { inviteeGrant } from '../invites/invitee.service.js';
 import { enterCall } from '../visits/visit-states.js';
-import { findVisitWithClerk, setCitizenScreenShare } from '../visits/visits.repo.js';
+import { callKeyOf, findVisitWithClerk, setCitizenScreenShare } from '../visits/visits.repo.js';
 import type { Caller } from './caller.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Identities in a call: per person and visit, never a name the participant chose. */
 export const clerkIdentity = (staffId: string) => `clerk-${staffId}`;
@@ -43,7 +46,9 @@ export async function grantFor(db: Db, caller: Caller, visitId: string, now: Dat
     const grant = await inviteeGrant(db, { guestId: caller.inviteGuestId, visit, now });
     if (grant) return grant;
   }
-  throw new AppError('forbidden');
+  // Which way back the refusal page offers: staff to their offices, everybody else to the start
+  // (issue 13: citizens were offered the staff link). Says only what the caller is themselves.
+  throw new AppError('forbidden', { detail: caller.staff ? 'caller=staff' : 'caller=public' });
 }
 
 /** `POST /api/calls/:visitId/join`: who the caller is in the call, and how to reach its media. */
@@ -53,7 +58,11 @@ export async function joinCall(
   visitId: string,
 ): Promise<CallJoinResponse> {
   const grant = await grantFor(ctx.db, caller, visitId, ctx.now);
-  const transport = await ctx.media.connect(grant);
+  const transport = await ctx.media.connect(grant, async () => {
+    const key = await callKeyOf(ctx.db, grant.visitId);
+    if (!key) throw new AppError('forbidden'); // the visit ended a moment ago
+    return key;
+  });
   return {
     ...transport,
     visitId: grant.visitId,
@@ -89,7 +98,18 @@ export async function markInCall(ctx: Pick<Ctx, 'db' | 'events'>, visitId: strin
   if (entered) await ctx.events.publish({ departmentId: entered.departmentId, visitId });
 }
 
-/** What the media server saw (a verified webhook). */
-export async function onMediaEvent(ctx: Pick<Ctx, 'db' | 'events'>, event: MediaEvent): Promise<void> {
-  if (event.type === 'participant_joined') await markInCall(ctx, event.visitId);
+/**
+ * Whether the person behind a call identity may be in the visit's call now: the same rules as
+ * `grantFor`, read from the identity the media server reports instead of from cookies. A token
+ * handed out earlier proves nothing (a withdrawn link, a finished visit).
+ */
+export async function identityMayJoin(db: Db, visitId: string, identity: string, now: Date): Promise<boolean> {
+  const visit = await findVisitWithClerk(db, visitId);
+  if (!visit) return false;
+  if (visit.admittedBy && identity === clerkIdentity(visit.admittedBy)) return true;
+  if (identity === citizenIdentity(visit.id)) return true;
+  const guestId = guestIdFromIdentity(identity);
+  if (!guestId || !UUID.test(guestId)) return false;
+  const grant = await inviteeGrant(db, { guestId, visit, now }).catch(() => null); // a lobby not yet let in
+  return grant?.identity === identity;
 }

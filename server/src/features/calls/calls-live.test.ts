@@ -1,8 +1,11 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callMembers } from '../../db/schema.js';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
+import { MEMBER_TIMEOUT_MS } from './p2p-rooms.js';
 
 const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
 
@@ -126,6 +129,37 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     second.close();
     expect((await gone).identity).toBe(identity);
     first.close();
+    clerkLive.close();
+  });
+
+  it('gives up, with everyone told, a place whose process stopped vouching for it', async () => {
+    const { clerk, visitId } = await admitted();
+    const clerkLive = await clerk.live();
+    const ready = clerkLive.next('call-joined');
+    clerkLive.send({ type: 'call-join', visitId, media: camera });
+    const clerkId = (await ready).self.identity;
+    // The citizen's place, kept by another process that died a while ago.
+    const long = new Date(Date.now() - 2 * MEMBER_TIMEOUT_MS);
+    await server.database.db.insert(callMembers).values({
+      visitId,
+      identity: `citizen-${visitId}`,
+      connectionId: 'a-connection-of-a-dead-process',
+      participant: {
+        identity: `citizen-${visitId}`,
+        name: 'Ayşe',
+        role: 'citizen',
+        canShareScreen: false,
+        media: camera,
+      },
+      joinedAt: long,
+      seenAt: long,
+    });
+
+    const gone = clerkLive.next('call-participant-left');
+    await server.hub.calls.refresh();
+    expect((await gone).identity).toBe(`citizen-${visitId}`);
+    const rows = await server.database.db.select().from(callMembers).where(eq(callMembers.visitId, visitId));
+    expect(rows.map((row) => row.identity)).toEqual([clerkId]); // this process vouched for its own
     clerkLive.close();
   });
 });

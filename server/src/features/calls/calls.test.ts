@@ -1,13 +1,15 @@
 import { CallJoinResponseSchema } from '@amtsraum/shared';
 import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
-import { LIVEKIT_ENV, startRoomService, type RoomServiceStub } from '../../test/livekit.js';
-import { startTestServer, type TestServer } from '../../test/server.js';
+import { LIVEKIT_ENV, startRoomService, STUB_JOBS, type RoomServiceStub } from '../../test/livekit.js';
+import { captureLogger, startTestServer, type TestServer } from '../../test/server.js';
+import { visits } from '../../db/schema.js';
 
 describe.each(databaseKinds)('joining a call on %s', (kind) => {
   let p2p: TestServer;
@@ -18,7 +20,10 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
   beforeAll(async () => {
     rooms = await startRoomService();
     p2p = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1' } });
-    livekit = await startTestServer(await createTestDatabase(kind), { env: { TRUST_PROXY: '1', ...rooms.env } });
+    livekit = await startTestServer(await createTestDatabase(kind), {
+      env: { TRUST_PROXY: '1', ...rooms.env },
+      jobs: STUB_JOBS,
+    });
   });
   afterAll(async () => {
     await p2p.stop();
@@ -85,6 +90,9 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     expect((await join(client())).status).toBe(403);
     expect((await join(clerk, '00000000-0000-4000-8000-000000000000')).status).toBe(403);
     expect((await join(clerk, 'visit-room-name')).status).toBe(403);
+    // The refusal says whether the caller is staff, so the page offers citizens no staff link (issue 13).
+    expect((await join(colleague)).json.detail).toBe('caller=staff');
+    expect((await join(other)).json.detail).toBe('caller=public');
 
     await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`);
     expect((await join(citizen)).status).toBe(403); // the call is over
@@ -128,6 +136,10 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     expect(rooms.requests).toEqual([
       { path: '/twirp/livekit.RoomService/DeleteRoom', body: JSON.stringify({ room: `visit-${visitId}` }) },
     ]);
+    // A finished visit gets no token, and LiveKit is not even asked (no room opened again).
+    rooms.requests.length = 0;
+    expect((await citizen.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+    expect(rooms.requests).toEqual([]);
   });
 
   it('has no webhook endpoint without LiveKit', async () => {
@@ -161,5 +173,93 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
       'screen_share',
     );
     expect((await clerk.post(`/api/calls/${visitId}/screen-share`, { allowed: 'yes' })).status).toBe(400);
+  });
+});
+
+describe('the end-to-end key of a LiveKit call', () => {
+  let rooms: RoomServiceStub;
+  beforeAll(async () => {
+    rooms = await startRoomService();
+  });
+  afterAll(() => rooms.stop());
+
+  /** Two visits of one department admitted by two clerks, on a LiveKit server logging everything. */
+  async function twoCalls(env: Record<string, string> = {}) {
+    const log = captureLogger('trace');
+    const server = await startTestServer(await createTestDatabase('pglite'), {
+      env: { TRUST_PROXY: '1', ...rooms.env, LOG_LEVEL: 'trace', ...env },
+      jobs: STUB_JOBS,
+      logger: log.logger,
+    });
+    const db = server.database.db;
+    let n = 0;
+    const client = () => new TestClient(server.url, { 'x-forwarded-for': `10.14.0.${++n}` });
+    const tenant = await makeTenant(db);
+    const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
+    const calls = [];
+    for (const name of ['Anna', 'Ben']) {
+      const clerk = (await signedInClerk(db, client(), tenant.id, [department.id], { name })).browser;
+      const citizen = client();
+      const knock = await citizen.post(`/api/tenants/${tenant.slug}/departments/${department.slug}/knock`, {
+        name: 'Ayşe',
+        concern: 'Ausweis',
+        language: 'tr',
+        consent: true,
+      });
+      const visitId = knock.json.visit.id as string;
+      await clerk.post(`/api/staff/departments/${department.id}/visits/${visitId}/admit`);
+      calls.push({ clerk, citizen, visitId, departmentId: department.id });
+    }
+    const keyOf = async (browser: TestClient, visitId: string) => {
+      const response = await browser.post(`/api/calls/${visitId}/join`);
+      const body = CallJoinResponseSchema.parse(response.json);
+      if (body.transport !== 'livekit') throw new Error('expected LiveKit');
+      return body.e2eeKey;
+    };
+    return { server, log, calls, keyOf };
+  }
+
+  it('is one per call, the same for everyone in it, only in the grant, and never in a log or at LiveKit', async () => {
+    const { server, log, calls, keyOf } = await twoCalls();
+    try {
+      const [first, second] = calls as [(typeof calls)[0], (typeof calls)[0]];
+      rooms.requests.length = 0;
+      const key = await keyOf(first.citizen, first.visitId);
+      expect(key).toMatch(/^[\w-]{43}$/); // 256 random bits
+      expect(await keyOf(first.clerk, first.visitId)).toBe(key);
+      expect(await keyOf(second.citizen, second.visitId)).not.toBe(key);
+      // Not for someone without the grant, whatever they try.
+      expect((await second.citizen.post(`/api/calls/${first.visitId}/join`)).status).toBe(403);
+      // LiveKit gets nothing of it, nor does the log, even at its most talkative.
+      expect(rooms.requests.length).toBeGreaterThan(0);
+      expect(JSON.stringify(rooms.requests)).not.toContain(key);
+      expect(log.text()).toContain(`/api/calls/${first.visitId}/join`);
+      expect(log.text()).not.toContain(key!);
+
+      // The visit ends, and the key with it: a new call would have a new one.
+      await first.clerk.post(`/api/staff/departments/${first.departmentId}/visits/${first.visitId}/finish`);
+      const [row] = await server.database.db
+        .select({ callKey: visits.callKey })
+        .from(visits)
+        .where(eq(visits.id, first.visitId));
+      expect(row?.callKey).toBeNull();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('is not handed out where LiveKit runs without end-to-end encryption (LIVEKIT_E2EE=false)', async () => {
+    const { server, calls, keyOf } = await twoCalls({ LIVEKIT_E2EE: 'false' });
+    try {
+      expect(await keyOf(calls[0]!.citizen, calls[0]!.visitId)).toBeNull();
+      // Nor made and kept for nothing: a key no one needs is one less secret to lose.
+      const [row] = await server.database.db
+        .select({ callKey: visits.callKey })
+        .from(visits)
+        .where(eq(visits.id, calls[0]!.visitId));
+      expect(row?.callKey).toBeNull();
+    } finally {
+      await server.stop();
+    }
   });
 });

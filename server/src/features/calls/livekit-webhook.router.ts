@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import type { MediaEvent } from '../../deps.js';
-import { onMediaEvent } from './call-access.js';
+import { onMediaEvent } from './media-events.js';
 
 /**
  * LiveKit tells us who is in which room. Only signed events count (a forged one gets 401); without

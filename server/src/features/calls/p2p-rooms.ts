@@ -1,20 +1,39 @@
-import type { CallParticipant, ClientMessage, MediaState, ServerMessage } from '@amtsraum/shared';
+import {
+  ServerMessageSchema,
+  type CallParticipant,
+  type ClientMessage,
+  type MediaState,
+  type ServerMessage,
+} from '@amtsraum/shared';
+import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import type { CallMedia } from '../../deps.js';
 import type { EventBus } from '../../lib/event-bus.js';
 import { AppError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
 import { guestIdFromIdentity } from '../invites/invite-links.js';
 import { seatsGone } from '../invites/invitee.service.js';
 import { setCitizenScreenShare } from '../visits/visits.repo.js';
 import { grantFor, markInCall } from './call-access.js';
+import {
+  clearCallMembers,
+  joinCallMembers,
+  leaveCallMembers,
+  setMemberMedia,
+  setMemberScreenShare,
+  sweepCallMembers,
+  touchCallMembers,
+} from './call-members.repo.js';
 import { resolveCaller, type CallerCookies } from './caller.js';
 
 /**
- * Peer-to-peer calls: the server only relays signalling between the participants of one
- * visit's call and tells everyone who is there. Media never passes through it. Membership is
- * per process: peer-to-peer is the embedded (one-process) mode; several processes use LiveKit.
- * (To relay across processes, `broadcast` and the signal relay would go over the event bus; the
- * ends and removals already do, since they follow the department events in every process.)
+ * Peer-to-peer calls: the server only relays signalling between the participants of one visit's
+ * call and tells everyone who is there. Media never passes through it.
+ *
+ * The participants of one call may reach different app processes (decision 012). Who is in a call
+ * is in the database (call_members); each process keeps only its own connections, and every
+ * message for the call travels on the event bus's relay, to every process, which hands it to the
+ * participants connected there. Ends and removals follow the department events in every process.
  */
 
 export interface CallMember {
@@ -25,21 +44,54 @@ export interface CallMember {
   send(message: ServerMessage): void;
 }
 
-interface Room {
+/** A participant connected to this process. */
+interface Local {
+  member: CallMember;
   departmentId: string;
-  members: Map<string, { member: CallMember; participant: CallParticipant }>;
+  identity: string;
+  role: CallParticipant['role'];
+  name: string;
 }
+
+/** What one process tells the others about a call. */
+const RelayedSchema = z.discriminatedUnion('kind', [
+  /** To everyone in the call, but `except`. */
+  z.object({
+    kind: z.literal('call'),
+    visitId: z.uuid(),
+    except: z.string().nullable(),
+    message: ServerMessageSchema,
+  }),
+  /** To one participant. */
+  z.object({ kind: z.literal('one'), visitId: z.uuid(), identity: z.string(), message: ServerMessageSchema }),
+  /** The person's place went to a newer connection (`keep`): the older one is out. */
+  z.object({ kind: z.literal('replaced'), visitId: z.uuid(), identity: z.string(), keep: z.string() }),
+]);
+type Relayed = z.infer<typeof RelayedSchema>;
+
+const TOPIC = 'p2p-calls';
+
+/** A place whose process has not vouched for it this long is given up (heartbeat: 15 s). */
+export const MEMBER_TIMEOUT_MS = 60_000;
 
 type CallMessage = Extract<ClientMessage, { type: `call-${string}` }>;
 
 export class P2pRooms {
-  private readonly rooms = new Map<string, Room>();
+  /** This process's participants: visit → identity → connection. */
+  private readonly locals = new Map<string, Map<string, Local>>();
+  private readonly unsubscribe: () => void;
 
-  constructor(private readonly options: { db: Db; events: EventBus; media: CallMedia; now: () => Date }) {}
+  constructor(
+    private readonly options: { db: Db; events: EventBus; media: CallMedia; now: () => Date; logger?: Logger },
+  ) {
+    this.unsubscribe = options.events.onRelay(TOPIC, (text) => this.deliver(text));
+  }
 
-  /** Visits with a call in this process, by department: checked when a department changes. */
+  /** Visits with a participant in this process, by department: checked when a department changes. */
   visitsIn(departmentId: string): string[] {
-    return [...this.rooms].filter(([, room]) => room.departmentId === departmentId).map(([visitId]) => visitId);
+    return [...this.locals]
+      .filter(([, call]) => [...call.values()].some((local) => local.departmentId === departmentId))
+      .map(([visitId]) => visitId);
   }
 
   async handle(member: CallMember, message: CallMessage): Promise<void> {
@@ -49,54 +101,58 @@ export class P2pRooms {
       case 'call-leave':
         return this.leave(member, message.visitId);
       case 'call-signal': {
-        const self = this.identityOf(member, message.visitId);
-        const target = this.rooms.get(message.visitId)?.members.get(message.to);
-        if (!self || !target) throw new AppError('forbidden');
-        target.member.send({ type: 'call-signal', visitId: message.visitId, from: self, data: message.data });
-        return;
+        const self = this.localOf(member, message.visitId);
+        if (!self) throw new AppError('forbidden');
+        // Whichever process holds the named participant hands it over; nobody else has them.
+        return this.relay({
+          kind: 'one',
+          visitId: message.visitId,
+          identity: message.to,
+          message: { type: 'call-signal', visitId: message.visitId, from: self.identity, data: message.data },
+        });
       }
       case 'call-media': {
-        const entry = this.entryOf(member, message.visitId);
-        if (!entry) throw new AppError('forbidden');
-        // Screen sharing only as granted: a claim to share without the right is corrected.
-        entry.participant.media = {
-          ...message.media,
-          screen: message.media.screen && entry.participant.canShareScreen,
-        };
-        this.broadcast(message.visitId, {
+        const self = this.localOf(member, message.visitId);
+        if (!self) throw new AppError('forbidden');
+        const participant = await setMemberMedia(
+          this.options.db,
+          { visitId: message.visitId, identity: self.identity, connectionId: member.connectionId },
+          message.media,
+        );
+        if (!participant) throw new AppError('forbidden');
+        return this.toCall(message.visitId, {
           type: 'call-participant-updated',
           visitId: message.visitId,
-          participant: entry.participant,
+          participant,
         });
-        return;
       }
       case 'call-chat': {
-        const entry = this.entryOf(member, message.visitId);
-        if (!entry) throw new AppError('forbidden');
-        this.broadcast(message.visitId, {
+        const self = this.localOf(member, message.visitId);
+        if (!self) throw new AppError('forbidden');
+        return this.toCall(message.visitId, {
           type: 'call-chat',
           visitId: message.visitId,
-          from: entry.participant.identity,
-          name: entry.participant.name,
+          from: self.identity,
+          name: self.name,
           text: message.text,
           at: this.options.now().toISOString(),
         });
-        return;
       }
       case 'call-allow-screen': {
-        const entry = this.entryOf(member, message.visitId);
-        const target = this.rooms.get(message.visitId)?.members.get(message.identity);
-        if (!entry || entry.participant.role !== 'clerk' || !target) throw new AppError('forbidden');
+        const self = this.localOf(member, message.visitId);
+        if (!self || self.role !== 'clerk') throw new AppError('forbidden');
+        const participant = await setMemberScreenShare(
+          this.options.db,
+          { visitId: message.visitId, identity: message.identity },
+          message.allowed,
+        );
+        if (!participant) throw new AppError('forbidden');
         await setCitizenScreenShare(this.options.db, message.visitId, message.allowed);
-        target.participant.canShareScreen = message.allowed;
-        if (!message.allowed)
-          target.participant.media = { ...target.participant.media, screen: false, screenStreamId: null };
-        this.broadcast(message.visitId, {
+        return this.toCall(message.visitId, {
           type: 'call-participant-updated',
           visitId: message.visitId,
-          participant: target.participant,
+          participant,
         });
-        return;
       }
     }
   }
@@ -109,104 +165,184 @@ export class P2pRooms {
     const caller = await resolveCaller(db, member.cookies, this.options.now());
     const grant = await grantFor(db, caller, visitId, this.options.now());
 
-    let room = this.rooms.get(visitId);
-    if (!room) this.rooms.set(visitId, (room = { departmentId: grant.departmentId, members: new Map() }));
-    const previous = room.members.get(grant.identity);
-    if (!previous && room.members.size >= signalling.maxParticipants) throw new AppError('call_full');
+    const { others, previous, participant } = await joinCallMembers(db, {
+      visitId,
+      connectionId: member.connectionId,
+      maxParticipants: signalling.maxParticipants,
+      now: this.options.now(),
+      identity: grant.identity,
+      participant: (earlier) => {
+        const canShareScreen = earlier?.canShareScreen ?? grant.canShareScreen;
+        return {
+          identity: grant.identity,
+          name: grant.name,
+          role: grant.role,
+          canShareScreen,
+          media: { ...media, screen: media.screen && canShareScreen },
+        };
+      },
+    });
+    // Here from now on, so that a connection closing at once is seen leaving.
+    let call = this.locals.get(visitId);
+    if (!call) this.locals.set(visitId, (call = new Map()));
+    call.set(grant.identity, {
+      member,
+      departmentId: grant.departmentId,
+      identity: grant.identity,
+      role: grant.role,
+      name: grant.name,
+    });
+    await markInCall({ db, events: this.options.events }, visitId);
+    if (this.localOf(member, visitId)?.identity !== grant.identity) return; // gone again meanwhile
+    // Queued in this order before anything the newcomer sends after `call-joined`, so every
+    // process hears of the newcomer before their first signal.
+    const told: Promise<void>[] = [];
     if (previous) {
       // The same person again (a reload, a second tab): the old connection gives way, and the
       // others start afresh with the new one.
-      room.members.delete(grant.identity);
-      this.broadcast(visitId, { type: 'call-participant-left', visitId, identity: grant.identity });
+      told.push(this.relay({ kind: 'replaced', visitId, identity: grant.identity, keep: member.connectionId }));
+      told.push(
+        this.toCall(visitId, { type: 'call-participant-left', visitId, identity: grant.identity }, grant.identity),
+      );
     }
-    const participant: CallParticipant = {
-      identity: grant.identity,
-      name: grant.name,
-      role: grant.role,
-      canShareScreen: previous?.participant.canShareScreen ?? grant.canShareScreen,
-      media: { ...media, screen: media.screen && grant.canShareScreen },
-    };
-    await markInCall({ db, events: this.options.events }, visitId);
-    const others = [...room.members.values()].map((entry) => entry.participant);
-    this.broadcast(visitId, { type: 'call-participant-joined', visitId, participant });
-    room.members.set(grant.identity, { member, participant });
+    told.push(this.toCall(visitId, { type: 'call-participant-joined', visitId, participant }, grant.identity));
     member.send({ type: 'call-joined', visitId, self: participant, participants: others });
+    await Promise.all(told);
   }
 
-  private leave(member: CallMember, visitId: string): void {
-    const room = this.rooms.get(visitId);
-    if (!room) return;
-    for (const [identity, entry] of room.members) {
-      if (entry.member.connectionId !== member.connectionId) continue;
-      room.members.delete(identity);
-      this.broadcast(visitId, { type: 'call-participant-left', visitId, identity });
-    }
-    if (room.members.size === 0) this.rooms.delete(visitId);
+  private async leave(member: CallMember, visitId: string): Promise<void> {
+    const self = this.localOf(member, visitId);
+    if (!self) return;
+    this.forget(visitId, self.identity);
+    const left = await leaveCallMembers(this.options.db, {
+      visitId,
+      identity: self.identity,
+      connectionId: member.connectionId,
+    });
+    if (left) await this.toCall(visitId, { type: 'call-participant-left', visitId, identity: self.identity });
   }
 
   /**
-   * Invitees whose seat is gone (removed by the clerk, link revoked or expired) leave at once:
-   * they are told, their signalling stops, and the others see them go.
+   * Invitees here whose seat is gone (removed by the clerk, link revoked or expired) leave at
+   * once: they are told, their signalling stops, and the others see them go.
    */
   private async revalidate(visitId: string): Promise<void> {
-    const room = this.rooms.get(visitId);
-    if (!room) return;
-    const seats = new Map<string, string>();
-    for (const identity of room.members.keys()) {
-      const guestId = guestIdFromIdentity(identity);
-      if (guestId) seats.set(guestId, identity);
+    const call = this.locals.get(visitId);
+    if (!call) return;
+    const seats = new Map<string, Local>();
+    for (const local of call.values()) {
+      const guestId = guestIdFromIdentity(local.identity);
+      if (guestId) seats.set(guestId, local);
     }
     if (seats.size === 0) return;
     const gone = await seatsGone(this.options.db, [...seats.keys()], this.options.now());
     for (const guestId of gone) {
-      const identity = seats.get(guestId)!;
-      const entry = room.members.get(identity);
-      if (!entry) continue;
-      room.members.delete(identity);
-      entry.member.send({ type: 'call-removed', visitId });
-      this.broadcast(visitId, { type: 'call-participant-left', visitId, identity });
+      const local = seats.get(guestId)!;
+      this.forget(visitId, local.identity);
+      local.member.send({ type: 'call-removed', visitId });
+      await leaveCallMembers(this.options.db, {
+        visitId,
+        identity: local.identity,
+        connectionId: local.member.connectionId,
+      });
+      await this.toCall(visitId, { type: 'call-participant-left', visitId, identity: local.identity });
     }
-    if (room.members.size === 0) this.rooms.delete(visitId);
   }
 
   /**
    * A department changed: calls whose visit is no longer with a clerk have ended (finished, left),
    * and the others drop invitees whose seat is gone. Runs on every event of the department, in
-   * every process, so a change made through any process reaches the rooms of this one.
+   * every process, so a change made through any process reaches the participants of this one.
    */
   async followDepartment(departmentId: string, visitsWithClerk: ReadonlySet<string>): Promise<void> {
     for (const visitId of this.visitsIn(departmentId)) {
-      if (!visitsWithClerk.has(visitId)) this.end(visitId);
+      if (!visitsWithClerk.has(visitId)) await this.end(visitId);
       else await this.revalidate(visitId);
     }
   }
 
   /** A closed connection leaves every call it was in. */
   disconnect(member: CallMember): void {
-    for (const visitId of [...this.rooms.keys()]) this.leave(member, visitId);
+    for (const visitId of [...this.locals.keys()]) {
+      this.leave(member, visitId).catch((error: unknown) =>
+        this.options.logger?.warn({ err: error, visitId }, 'could not leave a call'),
+      );
+    }
   }
 
-  /** The visit is over (finished, or the citizen left): everyone in its call is told. */
-  private end(visitId: string): void {
-    const room = this.rooms.get(visitId);
-    if (!room) return;
-    this.broadcast(visitId, { type: 'call-ended', visitId });
-    this.rooms.delete(visitId);
+  /**
+   * The heartbeat (jobs/): this process's places are kept, and places whose process stopped
+   * vouching for them are given up, with the others told.
+   */
+  async refresh(): Promise<void> {
+    const now = this.options.now();
+    const connections = [...this.locals.values()].flatMap((call) =>
+      [...call.values()].map((local) => local.member.connectionId),
+    );
+    await touchCallMembers(this.options.db, connections, now);
+    const gone = await sweepCallMembers(this.options.db, new Date(now.getTime() - MEMBER_TIMEOUT_MS));
+    for (const { visitId, identity } of gone) {
+      await this.toCall(visitId, { type: 'call-participant-left', visitId, identity });
+    }
   }
 
-  private entryOf(member: CallMember, visitId: string) {
-    const room = this.rooms.get(visitId);
-    if (!room) return undefined;
-    return [...room.members.values()].find((entry) => entry.member.connectionId === member.connectionId);
+  /** Stops listening to the other processes. */
+  close(): void {
+    this.unsubscribe();
   }
 
-  private identityOf(member: CallMember, visitId: string): string | undefined {
-    return this.entryOf(member, visitId)?.participant.identity;
+  /** The visit is over (finished, or the citizen left): everyone in its call here is told. */
+  private async end(visitId: string): Promise<void> {
+    const call = this.locals.get(visitId);
+    if (!call) return;
+    this.locals.delete(visitId);
+    for (const local of call.values()) local.member.send({ type: 'call-ended', visitId });
+    await clearCallMembers(this.options.db, visitId);
   }
 
-  private broadcast(visitId: string, message: ServerMessage): void {
-    const room = this.rooms.get(visitId);
-    if (!room) return;
-    for (const { member } of room.members.values()) member.send(message);
+  private forget(visitId: string, identity: string): void {
+    const call = this.locals.get(visitId);
+    call?.delete(identity);
+    if (call?.size === 0) this.locals.delete(visitId);
+  }
+
+  private localOf(member: CallMember, visitId: string): Local | undefined {
+    const call = this.locals.get(visitId);
+    if (!call) return undefined;
+    return [...call.values()].find((local) => local.member.connectionId === member.connectionId);
+  }
+
+  private toCall(visitId: string, message: ServerMessage, except: string | null = null): Promise<void> {
+    return this.relay({ kind: 'call', visitId, except, message });
+  }
+
+  private relay(message: Relayed): Promise<void> {
+    return this.options.events.relay(TOPIC, JSON.stringify(message));
+  }
+
+  /** A message for a call, from this process or another: to the participants connected here. */
+  private deliver(text: string): void {
+    let relayed: Relayed;
+    try {
+      relayed = RelayedSchema.parse(JSON.parse(text));
+    } catch {
+      this.options.logger?.warn('ignored a malformed relayed call message');
+      return;
+    }
+    const call = this.locals.get(relayed.visitId);
+    if (!call) return;
+    switch (relayed.kind) {
+      case 'call':
+        for (const local of call.values()) if (local.identity !== relayed.except) local.member.send(relayed.message);
+        return;
+      case 'one':
+        call.get(relayed.identity)?.member.send(relayed.message);
+        return;
+      case 'replaced': {
+        const local = call.get(relayed.identity);
+        if (local && local.member.connectionId !== relayed.keep) this.forget(relayed.visitId, relayed.identity);
+        return;
+      }
+    }
   }
 }

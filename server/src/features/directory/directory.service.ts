@@ -69,12 +69,34 @@ export function activeDoorOverride(department: DepartmentRow, timeZone: string, 
   return setOn === formatCivilDate(zonedParts(now, timeZone)) ? department.doorOverride : null;
 }
 
-/** The door as a citizen meets it: a clerk's setting for today wins over the opening hours. */
+/**
+ * How long nobody may be on duty before an open door stops taking knocks: a clerk reloading the
+ * console, or walking from a call back to the queue, is not "gone". See
+ * docs/decisions/017-a-door-nobody-attends.md.
+ */
+export const UNATTENDED_GRACE_MS = 60_000;
+
+/**
+ * Whether nobody has been on duty for longer than the grace period, by the attendance job's stamp
+ * (`unattended_since`). `onDutyNow`, when the caller counted it, overrides a stamp not yet cleared:
+ * a clerk who just opened the console attends the door at once.
+ */
+export function isUnattended(department: DepartmentRow, now: Date, onDutyNow?: number): boolean {
+  if (onDutyNow !== undefined && onDutyNow > 0) return false;
+  const since = department.unattendedSince;
+  return since !== null && now.getTime() - since.getTime() >= UNATTENDED_GRACE_MS;
+}
+
+/**
+ * The door as a citizen meets it: a clerk's setting for today wins over the opening hours; a door
+ * not closed says when nobody is on duty (`onDutyNow`: clerks counted just now, if known).
+ */
 export function doorStatus(
   department: DepartmentRow,
   closureRows: ClosureRow[],
   timeZone: string,
   now: Date,
+  onDutyNow?: number,
 ): DoorStatus {
   const closureList = closureRows.map(toClosure);
   const hours = openingStatus(department.openingHours, closureList, now, timeZone);
@@ -95,6 +117,7 @@ export function doorStatus(
     openByHours: hours.openNow,
     closesAt: state === 'open' ? (hours.closesAt?.toISOString() ?? null) : null,
     nextOpening: state === 'open' ? null : (nextOpening?.toISOString() ?? null),
+    unattended: state !== 'closed' && isUnattended(department, now, onDutyNow),
   };
 }
 
@@ -107,6 +130,7 @@ function toDepartmentSummary(
   return {
     slug: row.slug,
     name: row.name,
+    nameForms: row.nameForms,
     description: row.description,
     door: doorStatus(row, closuresFor(closureRows, row.id), timeZone, now),
   };

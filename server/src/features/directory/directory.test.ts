@@ -54,12 +54,14 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
       openByHours: true,
       closesAt: '2026-11-23T11:00:00.000Z',
       nextOpening: null,
+      unattended: false,
     });
     expect(body.departments[1]!.door).toEqual({
       state: 'closed',
       openByHours: false,
       closesAt: null,
       nextOpening: '2026-11-24T07:00:00.000Z',
+      unattended: false,
     });
   });
 
@@ -122,6 +124,20 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
         knockable: false,
       },
     ]);
+  });
+
+  it('tells how the name stands in a sentence, as the municipality wrote it (issue 13: "Zurück zu Bürgeramt")', async () => {
+    const db = server.database.db;
+    const tenant = await makeTenant(db);
+    const nameForms = { de: { at: 'beim Bürgeramt', to: 'zum Bürgeramt' } };
+    const withForms = await makeDepartment(db, tenant.id, { nameForms });
+    const without = await makeDepartment(db, tenant.id);
+    const page = DepartmentResponseSchema.parse(
+      await (await get(`/api/tenants/${tenant.slug}/departments/${withForms.slug}`)).json(),
+    );
+    expect(page.department.nameForms).toEqual(nameForms);
+    const list = TenantResponseSchema.parse(await (await get(`/api/tenants/${tenant.slug}`)).json());
+    expect(list.departments.find((d) => d.slug === without.slug)?.nameForms).toEqual({});
   });
 
   it("applies the clerks' door setting for the day over the opening hours", async () => {

@@ -1,4 +1,4 @@
-import type { Locale } from '@amtsraum/shared';
+import { departmentPhrase, pickLocalized, type Locale } from '@amtsraum/shared';
 import type { Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
@@ -29,7 +29,12 @@ export async function emailInvite(
   const mail = inviteMail(
     {
       tenantName: context.tenantName,
-      departmentName: context.departmentName[message.locale] ?? context.departmentName.de,
+      departmentName: pickLocalized(context.departmentName, message.locale),
+      departmentAt: departmentPhrase(
+        { name: context.departmentName, nameForms: context.departmentNameForms },
+        message.locale,
+        'at',
+      ),
       label: invite.label,
       role: invite.role,
       url: await inviteLink(ctx.config, invite, ctx.now),

@@ -1,4 +1,4 @@
-import type { InviteeStatus } from '@amtsraum/shared';
+import type { InvitePreview, InviteeStatus } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
 import type { CallGrant, Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
@@ -28,11 +28,18 @@ import { verifyInviteToken } from './invite-token.js';
 
 type PublicCtx = Pick<Ctx, 'db' | 'events' | 'config' | 'now'>;
 
-/** Loads a seat with its invite and checks both are still good: the one gate for status and joining. */
+/**
+ * Loads a seat with its invite and checks both are still good: the one gate for status and joining.
+ * A person the clerk removed hears that, not that the link was withdrawn (issue 13): withdrawing
+ * a link removes its people at the same instant, so only a removal before it is personal.
+ */
 async function loadSeat(db: Db, guestId: string, now: Date) {
   const row = await findSeat(db, guestId);
   if (!row) throw new AppError('invite_invalid');
-  if (row.invite.revokedAt || row.guest.removedAt) throw new AppError('invite_revoked');
+  const { removedAt } = row.guest;
+  const { revokedAt } = row.invite;
+  if (removedAt && (!revokedAt || removedAt < revokedAt)) throw new AppError('invite_removed');
+  if (revokedAt) throw new AppError('invite_revoked');
   if (row.invite.expiresAt && row.invite.expiresAt <= now) throw new AppError('invite_expired');
   return row;
 }
@@ -70,6 +77,42 @@ async function statusOf(db: Db, invite: InviteRow, guest: GuestRow): Promise<Inv
   };
   if (!visitId) return { ...base, state: 'not_started' };
   return { ...base, state: invite.lobby && !guest.admittedAt ? 'waiting' : 'ready' };
+}
+
+async function previewOf(db: Db, invite: InviteRow, seated: boolean): Promise<InvitePreview> {
+  const context = await findDepartmentContext(db, invite.departmentId);
+  if (!context) throw new AppError('invite_invalid');
+  return { role: invite.role, label: invite.label, ...context, seated };
+}
+
+/**
+ * What a link is worth, before anything is spent on it, so the invitation page says at once that
+ * a link is broken, used up, withdrawn or its call over (issue 13: it said so only after "Weiter").
+ * A browser that already holds a seat by this link hears about that seat (removed, or `seated`).
+ */
+export async function checkInvite(
+  ctx: PublicCtx,
+  options: { token: string; currentGuestId: string | null },
+): Promise<InvitePreview> {
+  const inviteId = await verifyInviteToken(
+    { secret: ctx.config.sessionSecret, origin: ctx.config.publicBaseUrl.origin },
+    options.token,
+    ctx.now,
+  );
+  if (options.currentGuestId) {
+    const mine = await findSeatOfInvite(ctx.db, options.currentGuestId, inviteId);
+    if (mine) {
+      const seat = await loadSeat(ctx.db, mine.id, ctx.now);
+      await callOf(ctx.db, seat.invite);
+      return previewOf(ctx.db, seat.invite, true);
+    }
+  }
+  const invite = await findInvite(ctx.db, inviteId);
+  if (!invite) throw new AppError('invite_invalid');
+  const state = inviteState(invite, ctx.now);
+  if (state !== 'active') throw new AppError(`invite_${state}`);
+  await callOf(ctx.db, invite);
+  return previewOf(ctx.db, invite, false);
 }
 
 /**

@@ -130,7 +130,12 @@ export async function liveVisitFor(db: Db, invite: InviteRow): Promise<{ id: str
 /** The department's name with its tenant's, for pages and e-mails about an invite. */
 export async function findDepartmentContext(db: Db, departmentId: string) {
   const [row] = await db
-    .select({ tenantName: tenants.name, timeZone: tenants.timeZone, departmentName: departments.name })
+    .select({
+      tenantName: tenants.name,
+      timeZone: tenants.timeZone,
+      departmentName: departments.name,
+      departmentNameForms: departments.nameForms,
+    })
     .from(departments)
     .innerJoin(tenants, eq(tenants.id, departments.tenantId))
     .where(eq(departments.id, departmentId))

@@ -1,4 +1,5 @@
 import {
+  CheckInviteRequestSchema,
   CreateInviteRequestSchema,
   EmailInviteRequestSchema,
   RedeemInviteRequestSchema,
@@ -13,7 +14,7 @@ import { parseInput } from '../../lib/validate.js';
 import { currentClerk } from '../staff/require-staff.js';
 import { inviteGuestIdFromCookie, setInviteSeatCookie } from './invite-cookie.js';
 import { emailInvite } from './invite-mail.js';
-import { inviteeStatus, redeemInvite } from './invitee.service.js';
+import { checkInvite, inviteeStatus, redeemInvite } from './invitee.service.js';
 import type { InviteTarget } from './invites.repo.js';
 import { admitGuest, createInvite, listInvites, removeGuest, revokeInvite } from './invites.service.js';
 
@@ -96,6 +97,13 @@ export function invitesRouter(deps: AppDeps): Router {
   // A guessing script gets nowhere (tokens are signed) but should not get far either.
   const redeems = deps.limits.limiter('invite-redeem', { max: 30, windowMs: 10 * 60_000 });
   const seatOf = (req: Request) => inviteGuestIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
+
+  router.post('/invites/check', async (req, res) => {
+    redeems.hit(req.ip ?? 'unknown');
+    const body = parseInput(CheckInviteRequestSchema, req.body);
+    const preview = await checkInvite(ctxOf(deps), { token: body.token, currentGuestId: seatOf(req) });
+    res.set('Cache-Control', 'no-store').json(preview);
+  });
 
   router.post('/invites/redeem', async (req, res) => {
     await redeems.hit(req.ip ?? 'unknown');

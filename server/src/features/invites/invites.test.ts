@@ -2,7 +2,13 @@
 // server per database, and a second file would start four more on a machine where tests compete
 // for two cores.
 import { createHash, randomBytes } from 'node:crypto';
-import { CallJoinResponseSchema, CreatedInviteSchema, InviteeStatusSchema, InviteListSchema } from '@amtsraum/shared';
+import {
+  CallJoinResponseSchema,
+  CreatedInviteSchema,
+  InviteeStatusSchema,
+  InviteListSchema,
+  InvitePreviewSchema,
+} from '@amtsraum/shared';
 import { eq, like } from 'drizzle-orm';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +17,7 @@ import { TestClient } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
-import { startRoomService, type RoomServiceStub } from '../../test/livekit.js';
+import { startRoomService, STUB_JOBS, type RoomServiceStub } from '../../test/livekit.js';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/server.js';
 import { INVITE_MAIL_LIMITS } from './invites.router.js';
 
@@ -38,6 +44,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     livekit = await startTestServer(await createTestDatabase(kind), {
       env: { TRUST_PROXY: '1', ...rooms.env },
       now: clock.now,
+      jobs: STUB_JOBS,
     });
   });
   afterAll(async () => {
@@ -315,6 +322,46 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     ).toBe(204);
     expect((await guest.post(`/api/calls/${visitId}/join`)).status).toBe(403);
     expect((await client().post('/api/invites/redeem', { token: tokenOf(created.url) })).json.state).toBe('waiting');
+    // The removed person reads that they were removed, not that the link was withdrawn (issue 13).
+    expect((await guest.post('/api/invites/status')).json.code).toBe('invite_removed');
+    expect((await guest.post('/api/invites/check', { token: tokenOf(created.url) })).json.code).toBe('invite_removed');
+    expect((await guest.post('/api/invites/redeem', { token: tokenOf(created.url) })).json.code).toBe('invite_removed');
+  });
+
+  it('says what a link is worth before anything is spent on it (issue 13: "ungültig" came only after "Weiter")', async () => {
+    const { create, client, clerk, invites, department, visitId } = await admitted();
+    const created = await create();
+    const token = tokenOf(created.url);
+    const uses = async () => InviteListSchema.parse((await clerk.browser.get(invites)).json).invites[0]?.uses;
+
+    const first = client();
+    const preview = await first.post('/api/invites/check', { token });
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get('cache-control')).toBe('no-store');
+    expect(InvitePreviewSchema.parse(preview.json)).toMatchObject({
+      role: 'interpreter',
+      label: 'Dolmetscherin Türkisch',
+      departmentName: department.name,
+      departmentNameForms: department.nameForms,
+      seated: false,
+    });
+    expect(await uses()).toBe(0); // looking spends nothing
+
+    const broken = await client().post('/api/invites/check', { token: `${token.slice(0, -3)}AAA` });
+    expect(broken.status).toBe(404);
+    expect(broken.json.code).toBe('invite_invalid');
+    expect((await client().post('/api/invites/check', { token: 5 })).json.code).toBe('validation_failed');
+
+    // Used up for everybody else; the browser holding the seat hears it holds one.
+    await first.post('/api/invites/redeem', { token });
+    const usedUp = await client().post('/api/invites/check', { token });
+    expect(usedUp.status).toBe(410);
+    expect(usedUp.json.code).toBe('invite_used_up');
+    expect((await first.post('/api/invites/check', { token })).json.seated).toBe(true);
+
+    // The call ended: said at once too.
+    await clerk.browser.post(`/api/staff/departments/${department.id}/visits/${visitId}/finish`);
+    expect((await first.post('/api/invites/check', { token })).json.code).toBe('invite_call_ended');
   });
 
   it('limits the invite e-mails a clerk sends, per recipient and in all (issue 11, item 7)', async () => {

@@ -1,6 +1,7 @@
 import {
   ClosureSchema,
   ContactSchema,
+  DepartmentNameFormsSchema,
   isValidTimeZone,
   LocaleSchema,
   LocalizedTextSchema,
@@ -77,6 +78,8 @@ const AbsenceInputSchema = z
 const DepartmentInputSchema = z.object({
   slug: SlugSchema,
   name: LocalizedTextSchema,
+  /** How the name stands in a sentence: `{ "de": { "at": "beim Bürgeramt", "to": "zum Bürgeramt" } }`. */
+  nameForms: DepartmentNameFormsSchema.default({}),
   description: LocalizedTextSchema,
   contact: ContactSchema.default({}),
   openingHours: OpeningHoursSchema,

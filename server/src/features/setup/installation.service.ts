@@ -85,6 +85,7 @@ async function writeInstallation(tx: Db, file: InstallationFile): Promise<Instal
     for (const [index, d] of input.departments.entries()) {
       const values = {
         name: d.name,
+        nameForms: d.nameForms,
         description: d.description,
         contact: d.contact,
         openingHours: d.openingHours,

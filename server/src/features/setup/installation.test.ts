@@ -101,6 +101,7 @@ describe.each(databaseKinds)('installation file on %s', (kind) => {
       joinOpensMinutesBefore: 10,
       noShowGraceMinutes: 10,
       maxPersonsPerBooking: 6,
+      nameForms: { de: { at: 'beim Bürgerbüro', to: 'zum Bürgerbüro' }, en: expect.any(Object) },
     });
     const person = async (email: string) =>
       (await database.db.select().from(staff).where(eq(staff.email, email)))[0]!.id;

@@ -1,4 +1,4 @@
-import { and, countDistinct, eq, gt, inArray, lt } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { consolePresence } from '../../db/schema.js';
 
@@ -12,17 +12,16 @@ export const PRESENCE_TTL_MS = 90_000;
 /** The row key of one console connection watching one department. */
 export const presenceKey = (connectionId: string, departmentId: string) => `${connectionId}:${departmentId}`;
 
-export async function countClerksOnDuty(db: Db, departmentId: string, now: Date): Promise<number> {
-  const [row] = await db
-    .select({ n: countDistinct(consolePresence.staffId) })
+/** For a `where` on console presence: the row was refreshed within the TTL. */
+export const presenceFresh = (now: Date): SQL => gt(consolePresence.seenAt, new Date(now.getTime() - PRESENCE_TTL_MS));
+
+/** The clerks with a console of the department open (each once, however many tabs). */
+export async function clerksAtConsole(db: Db, departmentId: string, now: Date): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ staffId: consolePresence.staffId })
     .from(consolePresence)
-    .where(
-      and(
-        eq(consolePresence.departmentId, departmentId),
-        gt(consolePresence.seenAt, new Date(now.getTime() - PRESENCE_TTL_MS)),
-      ),
-    );
-  return row?.n ?? 0;
+    .where(and(eq(consolePresence.departmentId, departmentId), presenceFresh(now)));
+  return rows.map((row) => row.staffId);
 }
 
 export async function markPresent(

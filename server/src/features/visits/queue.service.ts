@@ -7,7 +7,8 @@ import {
   findDepartmentWithTenant,
   listClosures,
 } from '../directory/directory.repo.js';
-import { countClerksOnDuty } from '../staff/presence.repo.js';
+import { clerksAtConsole } from '../staff/presence.repo.js';
+import { placeHeldUntil } from './attendance.js';
 import { isWaiting } from './visit-states.js';
 import { findVisitWithContext, listLiveVisits, recentHandlingMinutes, type VisitWithContext } from './visits.repo.js';
 
@@ -48,20 +49,25 @@ export function estimateMinutes(options: {
 
 async function buildState(db: Db, found: NonNullable<Awaited<ReturnType<typeof findDepartmentWithTenant>>>, now: Date) {
   const { department, tenant } = found;
-  const [closureRows, live, recentMean, clerksOnDuty] = await Promise.all([
+  const [closureRows, live, recentMean, atConsole] = await Promise.all([
     listClosures(db, tenant.id, todayIn(tenant.timeZone, now)),
     listLiveVisits(db, department.id, now),
     recentHandlingMinutes(db, department.id, now),
-    countClerksOnDuty(db, department.id, now),
+    clerksAtConsole(db, department.id, now),
   ]);
   const waiting = live.filter((row) => isWaiting(row.visit.state));
   const active = live.filter((row) => !isWaiting(row.visit.state));
+  // On duty: at the console, or with a citizen (a clerk in a call has no console open).
+  const clerksOnDuty = new Set([
+    ...atConsole,
+    ...active.flatMap((row) => (row.visit.admittedBy ? [row.visit.admittedBy] : [])),
+  ]).size;
   const meanMinutes = recentMean ?? department.avgHandlingMinutes;
   const estimateFor = (position: number) =>
     estimateMinutes({ position, meanMinutes, clerksOnDuty, busyClerks: active.length });
-  const base = doorStatus(department, closuresFor(closureRows, department.id), tenant.timeZone, now);
+  const base = doorStatus(department, closuresFor(closureRows, department.id), tenant.timeZone, now, clerksOnDuty);
   const queueFull = waiting.length >= department.queueCap;
-  const open = base.state === 'open';
+  const open = base.state === 'open' && !base.unattended;
   const door: DoorLive = {
     ...base,
     busy: open && (waiting.length > 0 || clerksOnDuty <= active.length),
@@ -135,6 +141,7 @@ export function toCitizenVisit(row: VisitWithContext, state: DepartmentState): C
     tenantSlug: state.tenant.slug,
     departmentSlug: state.department.slug,
     departmentName: state.department.name,
+    departmentNameForms: state.department.nameForms,
     name: row.visit.citizenName,
     language: row.visit.language,
     position,
@@ -145,6 +152,10 @@ export function toCitizenVisit(row: VisitWithContext, state: DepartmentState): C
     createdAt: row.visit.createdAt.toISOString(),
     kind: row.visit.kind,
     appointmentStartsAt: row.appointmentStartsAt?.toISOString() ?? null,
+    placeHeldUntil:
+      position !== null && row.visit.kind === 'walk_in' && state.door.unattended && state.department.unattendedSince
+        ? placeHeldUntil(state.department.unattendedSince, row.visit.createdAt).toISOString()
+        : null,
   };
 }
 

@@ -1,8 +1,8 @@
 import type { VisitState } from '@amtsraum/shared';
-import { and, eq, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, lte, notInArray, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { appointments, visits } from '../../db/schema.js';
+import { appointments, departments, visits } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import { queueOrder } from './queue-order.js';
 
@@ -11,9 +11,11 @@ import { queueOrder } from './queue-order.js';
  * module of transitions), used by every feature and both call transports:
  *
  *   enqueue ─▶ waiting ─admit─▶ admitted ─enterCall─▶ in_call ─finish─▶ done
- *                 ├─decline─▶ declined       │
+ *                 ├─decline─▶ declined       │                  └─callOver─▶ done
  *                 ├─expire──▶ expired        │
- *                 └─leave───▶ left ◀─leave───┘ (admitted only; a call is ended by the clerk)
+ *                 ├─dropUnattended─▶ unattended (nobody on duty past the hold; walk-ins only)
+ *                 └─leave───▶ left ◀─leave───┘ (admitted only; a call is ended by the clerk,
+ *                                               or by the media server when everyone has gone)
  *
  * Each transition is one conditional UPDATE with the state it starts from in its `where`, so of
  * two clerks or processes acting at once exactly one wins and the other gets `undefined` (or an
@@ -28,7 +30,14 @@ export const WITH_CLERK = ['admitted', 'in_call'] as const satisfies readonly Vi
 /** In the queue or with a clerk: what the door, the console and the citizen's page show. */
 export const ACTIVE = [...WAITING, ...WITH_CLERK] as const satisfies readonly VisitState[];
 /** Over, one way or another. (`no_show` is in the list of states, but appointments are what miss.) */
-export const ENDED = ['done', 'declined', 'left', 'expired', 'no_show'] as const satisfies readonly VisitState[];
+export const ENDED = [
+  'done',
+  'declined',
+  'left',
+  'expired',
+  'no_show',
+  'unattended',
+] as const satisfies readonly VisitState[];
 /** What the citizen may still walk away from; a call is ended by the clerk. */
 const LEAVABLE = ['waiting', 'admitted'] as const satisfies readonly VisitState[];
 
@@ -123,7 +132,7 @@ export async function finish(
 ): Promise<ChangedVisit | undefined> {
   const [row] = await db
     .update(visits)
-    .set({ state: 'done', endedAt: options.now })
+    .set({ state: 'done', endedAt: options.now, callKey: null })
     .where(
       and(
         eq(visits.id, options.visitId),
@@ -132,6 +141,22 @@ export async function finish(
         stateIn(WITH_CLERK),
       ),
     )
+    .returning(changed);
+  if (row) await settleArrivals(db, [row.appointmentId], 'served');
+  return row;
+}
+
+/**
+ * The media server reports the call over while nobody ended it here: its room finished because
+ * everyone had left (LiveKit's departure timeout), or an operator closed it. The visit was served
+ * as far as anyone can tell; only a visit in the call ends this way (an admitted visit whose
+ * empty room timed out keeps its place, and the next join opens a new room).
+ */
+export async function callOver(db: Db, options: { visitId: string; now: Date }): Promise<ChangedVisit | undefined> {
+  const [row] = await db
+    .update(visits)
+    .set({ state: 'done', endedAt: options.now, callKey: null })
+    .where(and(eq(visits.id, options.visitId), eq(visits.state, 'in_call')))
     .returning(changed);
   if (row) await settleArrivals(db, [row.appointmentId], 'served');
   return row;
@@ -155,7 +180,7 @@ export async function decline(
 export async function leave(db: Db, options: { visitId: string; now: Date }): Promise<ChangedVisit | undefined> {
   const [row] = await db
     .update(visits)
-    .set({ state: 'left', endedAt: options.now })
+    .set({ state: 'left', endedAt: options.now, callKey: null })
     .where(and(eq(visits.id, options.visitId), stateIn(LEAVABLE)))
     .returning(changed);
   if (row) await settleArrivals(db, [row.appointmentId], 'not_served');
@@ -178,6 +203,39 @@ export async function expireAbsent(db: Db, options: { cutoff: Date; now: Date })
     'not_served',
   );
   return expired;
+}
+
+/**
+ * Walk-ins waiting at a door nobody attends, whose place was held until `heldUntil(row) <= now`,
+ * end as `unattended`. The hold runs from when the door was last attended or from the knock,
+ * whichever is later (`unattended_since` is the attendance job's stamp); a department somebody
+ * attends again meanwhile keeps its queue, since the job clears the stamp first. Appointment
+ * arrivals are not dropped: their time is booked. Safe in several processes at once.
+ */
+export async function dropUnattended(
+  db: Db,
+  options: { holdMs: number; now: Date; attendedDepartments: SQLWrapper[] },
+): Promise<ChangedVisit[]> {
+  const cutoff = new Date(options.now.getTime() - options.holdMs);
+  return db
+    .update(visits)
+    .set({ state: 'unattended', endedAt: options.now })
+    .where(
+      and(
+        stateIn(WAITING),
+        eq(visits.kind, 'walk_in'),
+        lte(visits.createdAt, cutoff),
+        inArray(
+          visits.departmentId,
+          db
+            .select({ id: departments.id })
+            .from(departments)
+            .where(and(isNotNull(departments.unattendedSince), lte(departments.unattendedSince, cutoff))),
+        ),
+        ...options.attendedDepartments.map((attended) => notInArray(visits.departmentId, attended)),
+      ),
+    )
+    .returning(changed);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { VisitState } from '@amtsraum/shared';
+import { randomBytes } from 'node:crypto';
 import { and, count, desc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
@@ -118,6 +119,20 @@ export async function setCitizenScreenShare(db: Db, visitId: string, allowed: bo
   await db.update(visits).set({ citizenScreenShare: allowed }).where(eq(visits.id, visitId));
 }
 
+/**
+ * The end-to-end encryption key of a visit's call while the visit is with a clerk: made by the
+ * first grant that asks, the same for everyone after (one conditional update, so two processes
+ * asking at once agree). Undefined once the visit has ended; the transitions drop the key then.
+ */
+export async function callKeyOf(db: Db, visitId: string): Promise<string | undefined> {
+  const [row] = await db
+    .update(visits)
+    .set({ callKey: sql`coalesce(${visits.callKey}, ${randomBytes(32).toString('base64url')})` })
+    .where(and(eq(visits.id, visitId), stateIn(WITH_CLERK)))
+    .returning({ callKey: visits.callKey });
+  return row?.callKey ?? undefined;
+}
+
 /** A visit with its state and what a call needs of it, if it is with a clerk (admitted or in the call). */
 export async function findVisitWithClerk(db: Db, visitId: string) {
   const [row] = await db
@@ -134,6 +149,12 @@ export async function findVisitWithClerk(db: Db, visitId: string) {
     .where(and(eq(visits.id, visitId), stateIn(WITH_CLERK)))
     .limit(1);
   return row;
+}
+
+/** Ids of every visit in a call right now, across the installation (for reconciling with the media server). */
+export async function visitIdsInCall(db: Db): Promise<string[]> {
+  const rows = await db.select({ id: visits.id }).from(visits).where(eq(visits.state, 'in_call'));
+  return rows.map((row) => row.id);
 }
 
 /** The latest visit of an appointment (its arrival), in `group` when given. */

@@ -37,6 +37,7 @@ export async function knock(
   const { department, tenant } = state;
   const detail = state.door.nextOpening ? `next-opening=${state.door.nextOpening}` : undefined;
   if (state.door.state !== 'open') throw new AppError('door_closed', { detail });
+  if (state.door.unattended) throw new AppError('door_unattended');
 
   const serviceId = options.request.serviceSlug
     ? await knockableService(ctx.db, department.id, options.request.serviceSlug)

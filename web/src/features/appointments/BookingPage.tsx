@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import type { LoadState } from '../../lib/useLoad';
-import { useLocalize } from '../../lib/useLocalize';
+import { useDepartmentPhrase, useLocalize } from '../../lib/useLocalize';
 import { Breadcrumbs } from '../../ui/Breadcrumbs';
 import { LoadStateView } from '../../ui/LoadStateView';
 import { PageHeading } from '../../ui/PageHeading';
@@ -58,6 +58,7 @@ function useHistoryStep(): [BookingStep, (step: BookingStep) => void] {
 function Booking({ directory: { tenant, department }, info }: { directory: DepartmentResponse; info: BookingInfo }) {
   const { t } = useTranslation('appointments');
   const localize = useLocalize();
+  const phrase = useDepartmentPhrase();
   const name = localize(department.name);
   const [step, setStep] = useHistoryStep();
   const [booked, setBooked] = useState<CitizenAppointment | null>(null);
@@ -94,7 +95,7 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
           <p>{t('page.noServices')}</p>
           <p>
             <Link to={pagePath('department', { tenant: tenant.slug, department: department.slug })}>
-              {t('page.back', { department: name.text })}
+              {t('page.back', { to: phrase(department, 'to') })}
             </Link>
           </p>
         </div>

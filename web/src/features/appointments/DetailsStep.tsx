@@ -2,6 +2,7 @@ import type { LocalizedText, Slot } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
+import { message, problemMessage, type Message } from '../../lib/message';
 import { DocumentList } from '../../ui/DocumentList';
 import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LanguageFields } from '../../ui/LanguageFields';
@@ -22,6 +23,18 @@ export interface Details {
 
 type FieldName = 'name' | 'email' | 'phone' | 'interpreterLanguage' | 'concern' | 'consent';
 const FIELD_ORDER: FieldName[] = ['name', 'email', 'phone', 'interpreterLanguage', 'concern', 'consent'];
+
+const ERRORS = {
+  name: message((t) => t('appointments:details.errors.name')),
+  nameTooLong: message((t) => t('appointments:details.errors.nameTooLong')),
+  email: message((t) => t('appointments:details.errors.email')),
+  emailInvalid: message((t) => t('appointments:details.errors.emailInvalid')),
+  phone: message((t) => t('appointments:details.errors.phone')),
+  interpreterLanguage: message((t) => t('appointments:details.errors.interpreterLanguage')),
+  concern: message((t) => t('appointments:details.errors.concern')),
+  concernTooLong: message((t) => t('appointments:details.errors.concernTooLong')),
+  consent: message((t) => t('appointments:details.errors.consent')),
+};
 
 type Conflict = { kind: 'taken'; alternatives: Slot[] } | { kind: 'unavailable' } | null;
 
@@ -54,13 +67,13 @@ export function DetailsStep({
   onPickAlternative,
 }: DetailsStepProps) {
   const { t } = useTranslation('appointments');
-  const { t: tErrors } = useTranslation('errors');
   const slotName = useSlotName(timeZone);
   const id = useId();
   const fields = useFieldErrors(FIELD_ORDER);
   const { setErrors } = fields;
-  const [failure, setFailure] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Message | null>(null);
   const [conflict, setConflict] = useState<Conflict>(null);
+  /** The alternative slot taken instead (its start), announced until the next submit. */
   const [picked, setPicked] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const summaryRef = useRef<HTMLDivElement>(null);
@@ -87,40 +100,31 @@ export function DetailsStep({
   const validate = (): FieldErrors<FieldName> => {
     const found: FieldErrors<FieldName> = {};
     const name = value.name.trim();
-    if (!name) found.name = t('details.errors.name');
-    else if (name.length > 80) found.name = t('details.errors.nameTooLong');
+    if (!name) found.name = ERRORS.name;
+    else if (name.length > 80) found.name = ERRORS.nameTooLong;
     const email = value.email.trim();
-    if (mode === 'citizen' && !email) found.email = t('details.errors.email');
-    else if (email && (!EMAIL_PATTERN.test(email) || email.length > 254))
-      found.email = t('details.errors.emailInvalid');
+    if (mode === 'citizen' && !email) found.email = ERRORS.email;
+    else if (email && (!EMAIL_PATTERN.test(email) || email.length > 254)) found.email = ERRORS.emailInvalid;
     const phone = value.phone.trim();
-    if (phone && (!PHONE_PATTERN.test(phone) || phone.length > 40)) found.phone = t('details.errors.phone');
-    if (value.needsInterpreter && !value.interpreterLanguage)
-      found.interpreterLanguage = t('details.errors.interpreterLanguage');
-    if (value.concern.trim().length > 500) found.concern = t('details.errors.concernTooLong');
-    if (mode === 'citizen' && !value.consent) found.consent = t('details.errors.consent');
+    if (phone && (!PHONE_PATTERN.test(phone) || phone.length > 40)) found.phone = ERRORS.phone;
+    if (value.needsInterpreter && !value.interpreterLanguage) found.interpreterLanguage = ERRORS.interpreterLanguage;
+    if (value.concern.trim().length > 500) found.concern = ERRORS.concernTooLong;
+    if (mode === 'citizen' && !value.consent) found.consent = ERRORS.consent;
     return found;
   };
 
-  const showErrors = (fieldErrors: FieldErrors<FieldName>, formFailure: string | null) => {
+  const showErrors = (fieldErrors: FieldErrors<FieldName>, formFailure: Message | null) => {
     setErrors(fieldErrors);
     setFailure(formFailure);
     focusOn('summary');
   };
 
-  const fromServer = (error: ApiError): FieldErrors<FieldName> => {
-    const found: FieldErrors<FieldName> = {};
-    for (const { path } of error.extras.fieldErrors ?? []) {
-      const field = fields.fieldAt(path);
-      if (field && !found[field]) found[field] = t(`details.errors.${field}`);
-    }
-    return found;
+  const describe = (error: ApiError): Message => {
+    const retryAfter = error.extras.retryAfter;
+    return error.code === 'rate_limited' && retryAfter
+      ? message((tr) => tr('appointments:details.rateLimited', { count: Math.ceil(retryAfter / 60) }))
+      : problemMessage(error);
   };
-
-  const describe = (error: ApiError) =>
-    error.code === 'rate_limited' && error.extras.retryAfter
-      ? t('details.rateLimited', { count: Math.ceil(error.extras.retryAfter / 60) })
-      : tErrors(`codes.${error.code}`);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -146,7 +150,7 @@ export function DetailsStep({
         setConflict({ kind: 'unavailable' });
         focusOn('conflict');
       } else if (error.code === 'validation_failed') {
-        const fieldErrors = fromServer(error);
+        const fieldErrors = fields.fromServer(error, (field) => ERRORS[field]);
         showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describe(error));
       } else {
         showErrors({}, describe(error));
@@ -161,7 +165,7 @@ export function DetailsStep({
       </div>
       {picked && (
         <p ref={pickedRef} tabIndex={-1} className="notice notice--info" data-testid="alternative-picked">
-          {picked}
+          {t('details.alternativePicked', { slot: slotName(picked) })}
         </p>
       )}
 
@@ -178,7 +182,7 @@ export function DetailsStep({
                   onPick={(slot) => {
                     onPickAlternative(slot);
                     setConflict(null);
-                    setPicked(t('details.alternativePicked', { slot: slotName(slot.startsAt) }));
+                    setPicked(slot.startsAt);
                     focusOn('picked');
                   }}
                 />

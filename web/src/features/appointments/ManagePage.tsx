@@ -2,9 +2,10 @@ import { pagePath, type CitizenAppointment, type Slot } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { toApiError, type ApiError } from '../../lib/api';
+import { toApiError } from '../../lib/api';
 import { dateOf, todayIn } from '../../lib/calendar';
 import { getLiveClient } from '../../lib/live-client';
+import { message, problemMessage, useSay, type Message, type Translate } from '../../lib/message';
 import { DocumentList } from '../../ui/DocumentList';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { formatClock, formatLongDate } from '../../ui/format';
@@ -16,7 +17,7 @@ import { AppointmentFacts } from './AppointmentFacts';
 import { SlotPicker } from './SlotPicker';
 import { useFragmentToken } from './useFragmentToken';
 import { useReached } from './useReached';
-import { useSlotName } from './useSlotName';
+import { slotWords, useSlotName } from './useSlotName';
 
 /** `/termin#<token>`: the citizen's own appointment from the e-mail link: see, rebook, cancel, join. */
 export function ManagePage() {
@@ -52,28 +53,35 @@ function ManageLoader({ token }: { token: string }) {
 }
 
 /** "am Montag, 23. November 2026 um 10:20 Uhr", or "um 10:20 Uhr" when that is today. */
+function opensWords(t: Translate, locale: string, opensAt: Date, timeZone: string): string {
+  const time = formatClock(opensAt, locale, timeZone);
+  return dateOf(opensAt, timeZone) === todayIn(timeZone)
+    ? t('appointments:join.opensToday', { time })
+    : t('appointments:join.opensOn', { date: formatLongDate(opensAt, locale, timeZone), time });
+}
+
+/** "Der Warteraum öffnet …" for a join tried too early, worded when shown. */
+export function notYetMessage(opensAt: Date, timeZone: string): Message {
+  return message((t, locale) => t('appointments:join.notYet', { opens: opensWords(t, locale, opensAt, timeZone) }));
+}
+
+/** `opensWords` in the interface language of this render. */
 export function useOpensText(): (opensAt: Date, timeZone: string) => string {
-  const { t, i18n } = useTranslation('appointments');
-  const locale = i18n.resolvedLanguage ?? i18n.language;
-  return (opensAt, timeZone) => {
-    const time = formatClock(opensAt, locale, timeZone);
-    return dateOf(opensAt, timeZone) === todayIn(timeZone)
-      ? t('join.opensToday', { time })
-      : t('join.opensOn', { date: formatLongDate(opensAt, locale, timeZone), time });
-  };
+  const say = useSay();
+  return (opensAt, timeZone) => say(message((t, locale) => opensWords(t, locale, opensAt, timeZone)));
 }
 
 type Mode = 'view' | 'confirmCancel' | 'rebook';
 
 function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }) {
   const { t } = useTranslation('appointments');
-  const { t: tErrors } = useTranslation('errors');
   const navigate = useNavigate();
   const id = useId();
   const opensText = useOpensText();
   const [appointment, setAppointment] = useState(loaded);
   const [mode, setMode] = useState<Mode>('view');
-  const [message, setMessage] = useState<{ kind: 'success' | 'warning'; text: string; n: number } | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: Message; n: number } | null>(null);
+  const say = useSay();
   const [alternatives, setAlternatives] = useState<Slot[]>([]);
   const [busy, setBusy] = useState(false);
   const messageRef = useRef<HTMLParagraphElement>(null);
@@ -90,26 +98,29 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
 
   // A new message is read first: focus moves there once it is rendered.
   useEffect(() => {
-    if (message) messageRef.current?.focus();
-  }, [message]);
+    if (notice) messageRef.current?.focus();
+  }, [notice]);
   useEffect(() => {
     if (mode === 'confirmCancel') confirmRef.current?.focus();
     if (mode === 'rebook') rebookRef.current?.focus();
   }, [mode]);
 
-  const say = (kind: 'success' | 'warning', text: string) => {
-    setMessage((previous) => ({ kind, text, n: (previous?.n ?? 0) + 1 }));
+  const tell = (kind: 'success' | 'warning', text: Message) => {
+    setNotice((previous) => ({ kind, text, n: (previous?.n ?? 0) + 1 }));
   };
-  const describe = (error: ApiError) => tErrors(`codes.${error.code}`);
+  const describe = problemMessage;
 
   const cancel = async () => {
     setBusy(true);
     try {
       setAppointment(await cancelAppointment(token));
       setMode('view');
-      say('success', t('manage.cancelled'));
+      tell(
+        'success',
+        message((tr) => tr('appointments:manage.cancelled')),
+      );
     } catch (error) {
-      say('warning', describe(toApiError(error)));
+      tell('warning', describe(toApiError(error)));
     } finally {
       setBusy(false);
     }
@@ -121,14 +132,22 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
       setAppointment(await rebook(token, slot.startsAt));
       setMode('view');
       setAlternatives([]);
-      say('success', t('manage.rebooked', { slot: slotText(slot.startsAt) }));
+      tell(
+        'success',
+        message((tr, locale) =>
+          tr('appointments:manage.rebooked', { slot: slotWords(tr, locale, timeZone, slot.startsAt) }),
+        ),
+      );
     } catch (caught) {
       const error = toApiError(caught);
       if (error.code === 'slot_taken') {
         setAlternatives(error.extras.alternatives ?? []);
-        say('warning', t('details.taken'));
+        tell(
+          'warning',
+          message((tr) => tr('appointments:details.taken')),
+        );
       } else {
-        say('warning', describe(error));
+        tell('warning', describe(error));
       }
     } finally {
       setBusy(false);
@@ -144,10 +163,10 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
     } catch (caught) {
       setBusy(false);
       const error = toApiError(caught);
-      say(
+      tell(
         'warning',
         error.code === 'appointment_not_open_yet' && error.extras.opensAt
-          ? t('join.notYet', { opens: opensText(new Date(error.extras.opensAt), timeZone) })
+          ? notYetMessage(new Date(error.extras.opensAt), timeZone)
           : describe(error),
       );
     }
@@ -164,14 +183,14 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   return (
     <>
       <PageHeading title={t('manage.title')} />
-      {message && (
+      {notice && (
         <p
           ref={messageRef}
           tabIndex={-1}
-          className={`notice ${message.kind === 'success' ? 'notice--success' : 'notice--warning'}`}
+          className={`notice ${notice.kind === 'success' ? 'notice--success' : 'notice--warning'}`}
           data-testid="manage-message"
         >
-          {message.text}
+          {say(notice.text)}
         </p>
       )}
 
@@ -235,7 +254,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                 type="button"
                 className="button button--secondary"
                 onClick={() => {
-                  setMessage(null);
+                  setNotice(null);
                   setMode('rebook');
                 }}
               >
@@ -246,7 +265,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                 type="button"
                 className="button button--secondary"
                 onClick={() => {
-                  setMessage(null);
+                  setNotice(null);
                   setMode('confirmCancel');
                 }}
               >

@@ -22,7 +22,7 @@ export function ServiceStep({ services, maxPersons, value, onChange, onNext }: S
   const { t } = useTranslation('appointments');
   const localize = useLocalize();
   const id = useId();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<'none' | null>(null);
   const firstRef = useRef<HTMLInputElement>(null);
   const chosen = services.filter((service) => value.services.includes(service.slug));
   const minutes = durationOf(chosen, value.persons);
@@ -30,7 +30,7 @@ export function ServiceStep({ services, maxPersons, value, onChange, onNext }: S
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (value.services.length === 0) {
-      setError(t('services.errorNone'));
+      setError('none');
       firstRef.current?.focus();
       return;
     }
@@ -51,7 +51,7 @@ export function ServiceStep({ services, maxPersons, value, onChange, onNext }: S
         <legend id={`${id}-legend`}>{t('services.legend')}</legend>
         {error && (
           <p id={`${id}-error`} className="field__error" role="alert">
-            {error}
+            {t('services.errorNone')}
           </p>
         )}
         {services.map((service, index) => {

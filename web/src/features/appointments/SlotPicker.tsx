@@ -1,4 +1,4 @@
-import type { Slot } from '@amtsraum/shared';
+import type { Slot, SlotsResponse } from '@amtsraum/shared';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { dateOf, shiftDate, todayIn } from '../../lib/calendar';
@@ -66,6 +66,25 @@ export function SlotPicker({
     : null;
   const Heading = headingLevel === 3 ? 'h3' : 'h4';
 
+  // Why a day has no slot, in its button and below it (issue 13: "ausgebucht" said for everything).
+  const dayWords = (day: SlotsResponse['days'][number]) => {
+    const time = day.releasesAt ? formatClock(new Date(day.releasesAt), locale, timeZone) : '';
+    switch (day.status) {
+      case 'free':
+        return { count: t('slots.dayFree', { count: day.slots.length }), text: '' };
+      case 'closed':
+        return { count: t('slots.dayClosed'), text: t('slots.dayEmptyClosed') };
+      case 'not_released':
+        return { count: t('slots.dayNotReleased', { time }), text: t('slots.dayEmptyNotReleased', { time }) };
+      case 'not_same_day':
+        return { count: t('slots.dayNotSameDay'), text: t('slots.dayEmptyNotSameDay') };
+      case 'full':
+        return { count: t('slots.dayNone'), text: t('slots.dayEmpty') };
+      case 'none':
+        return { count: t('slots.dayNoneLeft'), text: t('slots.dayEmptyNoneLeft') };
+    }
+  };
+
   const slotName = (slot: Slot) => {
     const name = nameOf(slot.startsAt);
     return slot.startsAt === chosen ? `${name}, ${t('slots.chosen')}` : name;
@@ -122,6 +141,13 @@ export function SlotPicker({
       {data && total === 0 && (
         <div className="panel panel--notice" data-testid="week-empty">
           <p>{t('slots.weekEmpty')}</p>
+          {data.days
+            .filter((day) => day.status === 'not_released')
+            .map((day) => (
+              <p key={day.date} data-testid="today-release">
+                {dayWords(day).text}
+              </p>
+            ))}
           {data.nextFreeDate ? (
             <button
               type="button"
@@ -153,8 +179,8 @@ export function SlotPicker({
                   }}
                 >
                   <span className="day-picker__date">{formatShortCivilDate(day.date, locale)}</span>
-                  <span className="day-picker__count">
-                    {day.slots.length === 0 ? t('slots.dayNone') : t('slots.dayFree', { count: day.slots.length })}
+                  <span className="day-picker__count" data-testid="day-status" data-status={day.status}>
+                    {dayWords(day).count}
                   </span>
                 </button>
               </li>
@@ -164,7 +190,7 @@ export function SlotPicker({
           <section id={`${id}-day`} aria-labelledby={`${id}-day-heading`} className="slot-day">
             <Heading id={`${id}-day-heading`}>{formatCivilDate(selectedDay.date, locale)}</Heading>
             {selectedDay.slots.length === 0 ? (
-              <p>{t('slots.dayEmpty')}</p>
+              <p data-testid="day-empty">{dayWords(selectedDay).text}</p>
             ) : (
               <ul className="slot-list" data-testid="slot-list">
                 {selectedDay.slots.map((slot) => (

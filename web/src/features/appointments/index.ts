@@ -1,10 +1,13 @@
-// Appointments' public face: the citizen's booking, manage and join pages, and the booking
-// pieces the clerk's console reuses.
+// Appointments' public face: the citizen's booking, manage and join pages (each loaded when
+// opened, issue 14), and the booking pieces the clerk's console reuses.
+import { lazyComponent } from '../../lib/lazy-component';
+
 export { useBookingInfo } from './api';
 export { ServiceNames } from './AppointmentFacts';
 export { BookingFlow, type BookingDraft, type BookingStep } from './BookingFlow';
-export { BookingPage } from './BookingPage';
-export { JoinPage } from './JoinPage';
-export { ManagePage } from './ManagePage';
 export { SlotPicker } from './SlotPicker';
-export { useSlotName } from './useSlotName';
+export { slotWords, useSlotName } from './useSlotName';
+
+export const BookingPage = lazyComponent(() => import('./BookingPage').then((m) => m.BookingPage), ['appointments']);
+export const JoinPage = lazyComponent(() => import('./JoinPage').then((m) => m.JoinPage), ['appointments']);
+export const ManagePage = lazyComponent(() => import('./ManagePage').then((m) => m.ManagePage), ['appointments']);

@@ -15,13 +15,17 @@ import { DeviceCheck } from './DeviceCheck';
 import { openCallChannel } from './media/channel';
 import { P2pTransport } from './media/p2p-transport';
 import type { SignallingChannel } from './media/signalling';
+import { claimPreparedCall, hasPreparedCall } from './prepared-call';
 import type { CallTransport, LocalMedia } from './media/transport';
 import { useCallSnapshot, useDisposeOnUnmount } from './useCall';
 import './call.css';
 
+/** A grant younger than this still carries a usable LiveKit token (they live ten minutes). */
+const FRESH_GRANT_MS = 60_000;
+
 type Phase =
   | { status: 'loading' }
-  | { status: 'forbidden' }
+  | { status: 'forbidden'; staff: boolean }
   | { status: 'removed' }
   | { status: 'error'; error: ApiError }
   | { status: 'check'; grant: CallJoinResponse }
@@ -32,7 +36,7 @@ export interface CallEndedState {
   role: CallJoinResponse['self']['role'];
 }
 
-interface CallPageProps {
+export interface CallPageProps {
   /** The clerk's tools around the call, from the page's composer (see `ClerkTools`). */
   clerkTools?: (call: ClerkCall) => ClerkTools;
 }
@@ -42,7 +46,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
   const { visitId = '' } = useParams();
   const [attempt, setAttempt] = useState(0);
   const key = `${visitId}:${String(attempt)}`;
-  const [granted, setGranted] = useState<{ key: string; phase: Phase } | null>(null);
+  const [granted, setGranted] = useState<{ key: string; phase: Phase; at: number } | null>(null);
   const [session, setSession] = useState<{ key: string; phase: Phase } | null>(null);
   const [joining, setJoining] = useState(false);
   const channel = useRef<(SignallingChannel & { close(): void }) | null>(null);
@@ -53,14 +57,18 @@ export function CallPage({ clerkTools }: CallPageProps) {
     const request = `${visitId}:${String(attempt)}`;
     joinCall(visitId).then(
       (grant) => {
-        if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant } });
+        if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant }, at: Date.now() });
       },
       (error: unknown) => {
         if (cancelled) return;
         const apiError = toApiError(error);
         setGranted({
           key: request,
-          phase: apiError.code === 'forbidden' ? { status: 'forbidden' } : { status: 'error', error: apiError },
+          phase:
+            apiError.code === 'forbidden'
+              ? { status: 'forbidden', staff: apiError.extras.detail === 'caller=staff' }
+              : { status: 'error', error: apiError },
+          at: Date.now(),
         });
       },
     );
@@ -102,10 +110,17 @@ export function CallPage({ clerkTools }: CallPageProps) {
         channel.current = current;
         transport = new P2pTransport({ visitId, self: grant.self, iceServers: grant.iceServers, channel: current });
       } else {
-        grant = await joinCall(visitId); // a fresh token: they are short-lived
+        // A fresh token unless the grant is: tokens are short-lived, a device check may take long.
+        if (Date.now() - (granted?.at ?? 0) > FRESH_GRANT_MS) grant = await joinCall(visitId);
         if (grant.transport !== 'livekit') throw new Error('transport changed');
         const { LivekitTransport } = await import('./media/livekit-transport');
-        transport = new LivekitTransport({ visitId, self: grant.self, url: grant.url, token: grant.token });
+        transport = new LivekitTransport({
+          visitId,
+          self: grant.self,
+          url: grant.url,
+          token: grant.token,
+          e2eeKey: grant.e2eeKey,
+        });
       }
       requestFocus(); // the call's heading replaces the device check's
       setPhase({ status: 'call', grant, transport });
@@ -113,11 +128,33 @@ export function CallPage({ clerkTools }: CallPageProps) {
     } catch (error) {
       for (const track of [local.audio, local.video]) track?.stop();
       const apiError = toApiError(error);
-      setPhase(apiError.code === 'forbidden' ? { status: 'forbidden' } : { status: 'error', error: apiError });
+      setPhase(
+        apiError.code === 'forbidden'
+          ? { status: 'forbidden', staff: apiError.extras.detail === 'caller=staff' }
+          : { status: 'error', error: apiError },
+      );
     } finally {
       setJoining(false);
     }
   };
+
+  // Devices prepared while waiting (CallReadiness): no device check, straight into the call.
+  const [usePrepared, setUsePrepared] = useState(() => hasPreparedCall(visitId));
+  const prepared = phase.status === 'check' && usePrepared;
+  const joinPrepared = useRef(join);
+  useEffect(() => {
+    joinPrepared.current = join;
+  });
+  const claiming = useRef(false); // one claim at a time, also when StrictMode runs effects twice
+  useEffect(() => {
+    if (!prepared || claiming.current) return;
+    claiming.current = true;
+    void claimPreparedCall(visitId).then((local) => {
+      claiming.current = false;
+      if (local) void joinPrepared.current(local);
+      else setUsePrepared(false); // taken already (a rejoin): the device check as usual
+    });
+  }, [prepared, visitId]);
 
   const retry = useCallback(() => {
     setAttempt((n) => n + 1);
@@ -127,7 +164,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
     case 'loading':
       return <LoadingState />;
     case 'forbidden':
-      return <CallForbidden />;
+      return <CallForbidden staff={phase.staff} />;
     case 'removed':
       return <CallRemoved />;
     case 'error':
@@ -135,7 +172,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
     case 'left':
       return <CallLeft onRejoin={retry} />;
     case 'check':
-      return <DeviceCheck onJoin={(local) => void join(local)} joining={joining} />;
+      return prepared ? <LoadingState /> : <DeviceCheck onJoin={(local) => void join(local)} joining={joining} />;
     case 'call':
       return (
         <ActiveCall
@@ -152,7 +189,9 @@ export function CallPage({ clerkTools }: CallPageProps) {
           }}
           onForbidden={(removed) => {
             requestFocus();
-            setPhase({ status: removed ? 'removed' : 'forbidden' });
+            setPhase(
+              removed ? { status: 'removed' } : { status: 'forbidden', staff: phase.grant.self.role === 'clerk' },
+            );
           }}
           onDispose={() => {
             channel.current?.close();
@@ -190,6 +229,12 @@ function ActiveCall({
   const { requestFocus } = usePageFocus();
   useDisposeOnUnmount(transport);
 
+  // After the call the clerk goes back to the queue, where people wait (issue 13: they landed two
+  // clicks away); everybody else gets the closing page.
+  const leaveEndedCall = useCallback(() => {
+    if (role === 'clerk') void navigate(pagePath('console', { departmentId }), { replace: true });
+    else void navigate(pagePath('callEnded', { visitId }), { replace: true, state: { role } satisfies CallEndedState });
+  }, [role, navigate, departmentId, visitId]);
   const ended = snapshot.ended;
   const left = snapshot.left;
   const removed = snapshot.error === 'removed';
@@ -200,11 +245,8 @@ function ActiveCall({
     handled.current = true;
     onDispose();
     requestFocus();
-    void navigate(pagePath('callEnded', { visitId }), {
-      replace: true,
-      state: { role } satisfies CallEndedState,
-    });
-  }, [ended, navigate, visitId, role, onDispose, requestFocus]);
+    leaveEndedCall();
+  }, [ended, leaveEndedCall, onDispose, requestFocus]);
   useEffect(() => {
     if (!(left || forbidden) || handled.current) return;
     handled.current = true;
@@ -223,16 +265,13 @@ function ActiveCall({
     transport.dispose();
     onDispose();
     requestFocus();
-    void navigate(pagePath('callEnded', { visitId }), {
-      replace: true,
-      state: { role } satisfies CallEndedState,
-    });
+    leaveEndedCall();
   };
 
   return <CallView transport={transport} tools={tools} onEndForEveryone={finish ? endForEveryone : undefined} />;
 }
 
-function CallForbidden() {
+function CallForbidden({ staff }: { staff: boolean }) {
   const { t } = useTranslation('calls');
   return (
     <div data-testid="call-forbidden">
@@ -242,9 +281,11 @@ function CallForbidden() {
         <li>
           <Link to={pagePath('home')}>{t('forbidden.home')}</Link>
         </li>
-        <li>
-          <Link to={pagePath('staffHome')}>{t('forbidden.staff')}</Link>
-        </li>
+        {staff && (
+          <li>
+            <Link to={pagePath('staffHome')}>{t('forbidden.staff')}</Link>
+          </li>
+        )}
       </ul>
     </div>
   );

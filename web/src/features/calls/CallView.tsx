@@ -1,11 +1,27 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type RefObject,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeading } from '../../ui/PageHeading';
 import { ChatPanel } from './ChatPanel';
+import { EncryptionNotice } from './EncryptionNotice';
 import type { ClerkTools } from './clerk-tools';
 import { Icon, type IconName } from './icons';
 import { devicesOfKind } from './media/devices';
-import { screenShareFocus, type CallErrorCode, type CallTransport, type ConnectionState } from './media/transport';
+import {
+  screenShareFocus,
+  type CallErrorCode,
+  type CallTransport,
+  type ConnectionState,
+  type ParticipantView,
+} from './media/transport';
 import { AudioStream, VideoStream } from './MediaElements';
 import { ParticipantTile } from './ParticipantTile';
 import { useCallSnapshot } from './useCall';
@@ -19,6 +35,75 @@ interface CallViewProps {
   tools?: ClerkTools;
 }
 
+/**
+ * Who is shown big: everyone else but guests (the clerk for a citizen, a signing interpreter, the
+ * citizen for a clerk), or the guests when they are the only others. The rest (guests, and one's
+ * own picture) go to the strip, small (issue 13: on a phone one's own camera filled the screen).
+ */
+function splitParticipants(remotes: ParticipantView[]) {
+  const primary = remotes.filter((participant) => participant.role !== 'guest');
+  if (primary.length === 0) return { main: remotes, strip: [] };
+  return { main: primary, strip: remotes.filter((participant) => participant.role === 'guest') };
+}
+
+/** The clerk first, then an interpreter, the citizen, guests: who comes first stays in view on a phone. */
+const ROLE_ORDER = { clerk: 0, interpreter: 1, citizen: 2, guest: 3 } as const;
+const byRole = (a: ParticipantView, b: ParticipantView) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role];
+
+/** Least height of the stage: on a landscape phone it scrolls rather than shrinking to nothing. */
+const MIN_STAGE_PX = 160;
+
+/**
+ * Sizes the stage to what the viewport leaves above the control bar at rest (page scrolled to the
+ * top), so no video and no name is ever under the bar, and keeps focused elements out from under
+ * it too (scroll-padding). Follows the bar (which wraps on narrow screens, and grows when asking
+ * "end for everyone?"), the page above the stage, and the window. Where even that leaves less than
+ * the least stage (a small phone, the clerk's many controls), the bar stops floating and follows
+ * the page: scrolling to reach it beats a bar over the people.
+ */
+function useStageFit(stage: RefObject<HTMLDivElement | null>, bar: RefObject<HTMLDivElement | null>) {
+  const [fit, setFit] = useState<{ height: number; width: number; cramped: boolean } | null>(null);
+  useLayoutEffect(() => {
+    const root = document.documentElement;
+    const update = () => {
+      const stageElement = stage.current;
+      const barElement = bar.current;
+      if (!stageElement || !barElement) return;
+      const barHeight = barElement.getBoundingClientRect().height;
+      const top = stageElement.getBoundingClientRect().top + window.scrollY;
+      // A little air between the stage and the bar, as between every block of the page.
+      const room = Math.floor(window.innerHeight - top - barHeight - 12);
+      const cramped = room < MIN_STAGE_PX;
+      const height = Math.max(MIN_STAGE_PX, room);
+      const width = stageElement.clientWidth;
+      setFit((previous) =>
+        previous?.height === height && previous.width === width && previous.cramped === cramped
+          ? previous
+          : { height, width, cramped },
+      );
+      root.style.scrollPaddingBottom = cramped ? '' : `${String(Math.ceil(barHeight) + 8)}px`;
+    };
+    update();
+    const observer = new ResizeObserver(update);
+    if (bar.current) observer.observe(bar.current);
+    observer.observe(document.body);
+    window.addEventListener('resize', update);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener('resize', update);
+      root.style.scrollPaddingBottom = '';
+    };
+  }, [stage, bar]);
+  return fit;
+}
+
+/** Brings a panel the person just opened into view (above the bar, by the scroll padding). */
+function useRevealWhenOpened(open: boolean, id: string) {
+  useEffect(() => {
+    if (open) document.getElementById(id)?.scrollIntoView({ block: 'nearest' });
+  }, [open, id]);
+}
+
 export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) {
   const { t } = useTranslation('calls');
   const snapshot = useCallSnapshot(transport);
@@ -30,7 +115,19 @@ export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) 
   const [audioBlocked, setAudioBlocked] = useState(false);
   const [actionError, setActionError] = useState<CallErrorCode | null>(null);
   const id = useId();
-  const everyone = [self, ...remotes];
+  const stageRef = useRef<HTMLDivElement>(null);
+  const barRef = useRef<HTMLDivElement>(null);
+  const fit = useStageFit(stageRef, barRef);
+  useRevealWhenOpened(devicesOpen, `${id}-devices`);
+  useRevealWhenOpened(invitesOpen, `${id}-invites`);
+  // With a shared screen, the screen is big and every camera goes to the strip, the others before
+  // one's own; without, the others are big and one's own picture is small.
+  const ordered = [...remotes].sort(byRole);
+  const { main, strip } = focus ? { main: [], strip: ordered } : splitParticipants(ordered);
+  const layout = focus ? 'share' : main.length > 0 ? `people-${String(Math.min(main.length, 4))}` : 'alone';
+  // A shared screen takes the cameras beside it only where that leaves it most of the width: on
+  // a phone it keeps the whole width, the cameras below.
+  const shape = fit && fit.width >= fit.height * (focus ? 1.25 : 1) ? 'wide' : 'tall';
 
   const act = (action: () => Promise<void>) => {
     setActionError(null);
@@ -46,10 +143,15 @@ export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) 
   const error = snapshot.error ?? actionError;
 
   return (
-    <div className="call" data-testid="call" data-connection={snapshot.connection}>
+    <div
+      className={`call${fit?.cramped ? ' call--cramped' : ''}`}
+      data-testid="call"
+      data-connection={snapshot.connection}
+    >
       <div className="call__top">
         <PageHeading title={t('view.title')}>{t('view.heading')}</PageHeading>
         <ConnectionBanner state={snapshot.connection} />
+        <EncryptionNotice snapshot={snapshot} />
       </div>
       {error && (
         <p className="callout callout--warning" role="alert">
@@ -74,25 +176,44 @@ export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) 
         </p>
       )}
 
+      {/* Above the stage, so the clerk sees who waits in a lobby without scrolling. */}
+      {tools?.notice}
+
       <div className={`call__body${chatOpen ? ' call__body--chat' : ''}`}>
-        <div className="call__stage">
-          {focus?.screenStream && (
-            <figure className="screen-share" data-testid="screen-share" data-self={focus.isSelf}>
-              <VideoStream stream={focus.screenStream} className="screen-share__video" testId="screen-video" />
-              <figcaption>{focus.isSelf ? t('view.ownScreen') : t('view.screenOf', { name: focus.name })}</figcaption>
-            </figure>
-          )}
+        <div
+          ref={stageRef}
+          className="call__stage"
+          data-testid="call-stage"
+          data-layout={layout}
+          data-shape={shape}
+          style={fit ? ({ '--call-stage-height': `${String(fit.height)}px` } as CSSProperties) : undefined}
+        >
           <h2 className="visually-hidden" id={`${id}-people`}>
             {t('view.participants')}
           </h2>
-          <ul className={`tiles${focus ? ' tiles--strip' : ''}`} aria-labelledby={`${id}-people`}>
-            {everyone.map((participant) => (
-              <ParticipantTile key={participant.identity} participant={participant} compact={!!focus} />
+          <div className="call__main">
+            {focus?.screenStream ? (
+              <figure className="screen-share" data-testid="screen-share" data-self={focus.isSelf}>
+                <VideoStream stream={focus.screenStream} className="screen-share__video" testId="screen-video" />
+                <figcaption>{focus.isSelf ? t('view.ownScreen') : t('view.screenOf', { name: focus.name })}</figcaption>
+              </figure>
+            ) : main.length > 0 ? (
+              <ul className="tiles tiles--main" aria-labelledby={`${id}-people`}>
+                {main.map((participant) => (
+                  <ParticipantTile key={participant.identity} participant={participant} size="main" />
+                ))}
+              </ul>
+            ) : (
+              snapshot.connection !== 'disconnected' && <p className="call__alone">{t('view.alone')}</p>
+            )}
+          </div>
+          {/* Focusable: the strip scrolls when it holds more pictures than it shows (keyboard users scroll it too). */}
+          <ul className="tiles tiles--strip" aria-label={t('view.stripLabel')} tabIndex={0}>
+            {strip.map((participant) => (
+              <ParticipantTile key={participant.identity} participant={participant} size="strip" />
             ))}
+            <ParticipantTile participant={self} size="self" />
           </ul>
-          {remotes.length === 0 && snapshot.connection !== 'disconnected' && (
-            <p className="muted call__alone">{t('view.alone')}</p>
-          )}
           {remotes.map(
             (participant) =>
               participant.audioStream && (
@@ -112,8 +233,6 @@ export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) 
       </div>
 
       {devicesOpen && <DevicePanel id={`${id}-devices`} transport={transport} />}
-
-      {tools?.notice}
 
       {tools?.invitePanel && invitesOpen && <div id={`${id}-invites`}>{tools.invitePanel}</div>}
 
@@ -142,7 +261,7 @@ export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) 
         </section>
       )}
 
-      <div className="call__controls" role="group" aria-label={t('controls.label')}>
+      <div ref={barRef} className="call__controls" role="group" aria-label={t('controls.label')}>
         <ControlButton
           icon={self.microphone ? 'microphone' : 'microphoneOff'}
           label={t('controls.microphone')}

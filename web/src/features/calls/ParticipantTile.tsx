@@ -12,19 +12,26 @@ function initials(name: string): string {
     .join('');
 }
 
+/**
+ * Where a tile stands: `main` (the people one talks to, big), `strip` (guests, and everyone's
+ * camera during a screen share), `self` (one's own picture, smallest).
+ */
+export type TileSize = 'main' | 'strip' | 'self';
+
 /** One person: camera (or initials), name, role, microphone and camera state, speaking ring. */
-export function ParticipantTile({ participant, compact = false }: { participant: ParticipantView; compact?: boolean }) {
+export function ParticipantTile({ participant, size }: { participant: ParticipantView; size: TileSize }) {
   const { t } = useTranslation('calls');
   const name = participant.isSelf ? t('view.you', { name: participant.name }) : participant.name;
   const showVideo = participant.camera && participant.cameraStream;
   return (
     <li
-      className={`tile${compact ? ' tile--compact' : ''}${participant.speaking ? ' tile--speaking' : ''}`}
+      className={`tile tile--${size}${participant.speaking ? ' tile--speaking' : ''}`}
       data-testid="tile"
       data-self={participant.isSelf}
       data-role={participant.role}
       data-camera={participant.camera ? 'on' : 'off'}
       data-microphone={participant.microphone ? 'on' : 'off'}
+      data-size={size}
     >
       <figure className="tile__figure">
         {showVideo ? (
@@ -40,7 +47,9 @@ export function ParticipantTile({ participant, compact = false }: { participant:
           </div>
         )}
         <figcaption className="tile__caption">
-          <span className="tile__name">{name}</span>
+          <span className="tile__name" data-testid="tile-name">
+            {name}
+          </span>
           <span className="tile__role" data-testid="role">
             {t(`roles.${participant.role}`)}
           </span>

@@ -3,9 +3,10 @@ import { useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { dateOf, shiftDate, todayIn } from '../../lib/calendar';
+import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { formatCivilDate, formatClock } from '../../ui/format';
 import { ZoneNote } from '../../ui/ZoneNote';
-import { useSlotName } from '../appointments';
+import { slotWords, useSlotName } from '../appointments';
 import { appointmentActions, useStaffAppointments } from './api';
 import { AppointmentRow } from './AppointmentRow';
 import { CallerBooking } from './CallerBooking';
@@ -41,7 +42,6 @@ type Panel = { kind: 'none' } | { kind: 'book' } | { kind: 'move'; appointment: 
 /** Today's (or another day's) appointments of a department beside the walk-in queue (issue 6). */
 export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanelProps) {
   const { t, i18n } = useTranslation('console');
-  const { t: tErrors } = useTranslation('errors');
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const { department } = snapshot;
   const { timeZone } = department;
@@ -51,7 +51,8 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
   const [today] = useState(() => todayIn(timeZone));
   const [date, setDate] = useState(today);
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
-  const [message, setMessage] = useState<{ kind: 'success' | 'warning'; text: string } | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: Message } | null>(null);
+  const sayNow = useSay();
   const [cancelling, setCancelling] = useState<StaffAppointment | null>(null);
   // A no-show cannot be undone (the join link stops working): one more click to confirm.
   const [confirmingNoShow, setConfirmingNoShow] = useState<string | null>(null);
@@ -73,17 +74,17 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
       else headingRef.current?.focus();
     }, 0);
   };
-  const say = (kind: 'success' | 'warning', text: string) => {
-    setMessage({ kind, text });
+  const say = (kind: 'success' | 'warning', text: Message) => {
+    setNotice({ kind, text });
   };
-  const explain = (error: ApiError) => tErrors(`codes.${error.code}`);
-  const run = async (action: () => Promise<unknown>, success: string) => {
-    setMessage(null);
+  const explain = (error: ApiError) => sayNow(problemMessage(error));
+  const run = async (action: () => Promise<unknown>, success: Message) => {
+    setNotice(null);
     try {
       await action();
       say('success', success);
     } catch (error) {
-      say('warning', explain(toApiError(error)));
+      say('warning', problemMessage(toApiError(error)));
     } finally {
       reload();
     }
@@ -157,12 +158,12 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
       <ZoneNote timeZone={timeZone} />
 
       <div aria-live="polite">
-        {message && (
+        {notice && (
           <p
-            className={`notice ${message.kind === 'success' ? 'notice--success' : 'notice--warning'}`}
+            className={`notice ${notice.kind === 'success' ? 'notice--success' : 'notice--warning'}`}
             data-testid="appointments-message"
           >
-            {message.text}
+            {sayNow(notice.text)}
           </p>
         )}
       </div>
@@ -211,7 +212,7 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
                   extra={renderActions?.(appointment)}
                   onMove={() => {
                     remember();
-                    setMessage(null);
+                    setNotice(null);
                     setPanel({ kind: 'move', appointment });
                   }}
                   onCancel={() => {
@@ -224,7 +225,7 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
                     setConfirmingNoShow(null);
                     void run(
                       () => appointmentActions.noShow(department.id, appointment.id),
-                      t('appointments.noShowDone', { name: appointment.name }),
+                      message((tr) => tr('console:appointments.noShowDone', { name: appointment.name })),
                     );
                   }}
                   onAbortNoShow={() => {
@@ -244,7 +245,7 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
             className="button"
             onClick={() => {
               remember();
-              setMessage(null);
+              setNotice(null);
               setPanel({ kind: 'book' });
             }}
           >
@@ -262,7 +263,13 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
             restoreFocus();
           }}
           onMoved={(startsAt) => {
-            say('success', t('appointments.moved', { name: panel.appointment.name, slot: when(startsAt) }));
+            const { name } = panel.appointment;
+            say(
+              'success',
+              message((tr, locale) =>
+                tr('console:appointments.moved', { name, slot: slotWords(tr, locale, timeZone, startsAt) }),
+              ),
+            );
             setPanel({ kind: 'none' });
             setDate(dateOf(new Date(startsAt), timeZone));
             reload();
@@ -279,7 +286,15 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
             restoreFocus();
           }}
           onBooked={(draft) => {
-            say('success', t('appointments.booked', { name: draft.name, slot: when(draft.startsAt) }));
+            say(
+              'success',
+              message((tr, locale) =>
+                tr('console:appointments.booked', {
+                  name: draft.name,
+                  slot: slotWords(tr, locale, timeZone, draft.startsAt),
+                }),
+              ),
+            );
             setPanel({ kind: 'none' });
             setDate(dateOf(new Date(draft.startsAt), timeZone));
             reload();
@@ -302,7 +317,7 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
           onConfirm={(note) =>
             run(
               () => appointmentActions.cancel(department.id, cancelling.id, note),
-              t('appointments.cancelled', { name: cancelling.name }),
+              message((tr) => tr('console:appointments.cancelled', { name: cancelling.name })),
             )
           }
         >

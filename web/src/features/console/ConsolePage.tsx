@@ -1,9 +1,10 @@
 import { pagePath, type ConsoleSnapshot, type DoorSetting, type QueueEntry, type StaffMe } from '@amtsraum/shared';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams } from 'react-router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
+import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveConsole } from '../../lib/useLive';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatClock } from '../../ui/format';
@@ -21,13 +22,30 @@ import { useMinuteClock } from './useMinuteClock';
 
 type DoorChoice = DoorSetting['state'];
 
-/** `/staff/:departmentId`: door, queue and conversations of one department, live. */
-export function ConsolePage() {
-  const { departmentId = '' } = useParams();
-  return <StaffGate>{(me) => <ConsoleGate me={me} departmentId={departmentId} />}</StaffGate>;
+export interface ConsolePageProps {
+  /**
+   * Getting ready for calls while serving the queue (the calls feature's device check, plugged in
+   * by the route). `admittedVisitId` is the visit this clerk let in while the console was open:
+   * the readiness then takes its devices into that call.
+   */
+  renderCallReadiness?: (admittedVisitId: string | undefined) => ReactNode;
 }
 
-function ConsoleGate({ me, departmentId }: { me: StaffMe; departmentId: string }) {
+/** `/staff/:departmentId`: door, queue and conversations of one department, live. */
+export function ConsolePage({ renderCallReadiness }: ConsolePageProps) {
+  const { departmentId = '' } = useParams();
+  return (
+    <StaffGate>
+      {(me) => <ConsoleGate me={me} departmentId={departmentId} renderCallReadiness={renderCallReadiness} />}
+    </StaffGate>
+  );
+}
+
+function ConsoleGate({
+  me,
+  departmentId,
+  renderCallReadiness,
+}: ConsolePageProps & { me: StaffMe; departmentId: string }) {
   const { t } = useTranslation('console');
   const live = useLiveConsole(departmentId);
   const member = me.staff.departments.some((department) => department.id === departmentId);
@@ -44,7 +62,7 @@ function ConsoleGate({ me, departmentId }: { me: StaffMe; departmentId: string }
   }
   if (live.status === 'error') return <Navigate to={pagePath('staffLogin')} replace />;
   if (live.status === 'loading') return <LoadingState />;
-  return <Console me={me} snapshot={live.snapshot} />;
+  return <Console me={me} snapshot={live.snapshot} renderCallReadiness={renderCallReadiness} />;
 }
 
 /** Ids in the queue not seen before, counted until the tab has focus again. */
@@ -77,9 +95,8 @@ function useNewKnocks(queue: QueueEntry[]): number {
   return unseen;
 }
 
-function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
+function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me: StaffMe; snapshot: ConsoleSnapshot }) {
   const { t, i18n } = useTranslation('console');
-  const { t: tErrors } = useTranslation('errors');
   const localize = useLocalize();
   const languageName = useLanguageName();
   const locale = i18n.resolvedLanguage ?? i18n.language;
@@ -89,7 +106,8 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
   const now = useMinuteClock();
   const unseen = useNewKnocks(queue);
   const [chosen, setChosen] = useState<DoorChoice | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Message | null>(null);
+  const say = useSay();
   const [declining, setDeclining] = useState<QueueEntry | null>(null);
 
   useEffect(() => {
@@ -97,23 +115,29 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
   }, []);
 
   const mine = active.find((entry) => entry.admittedBy?.id === me.staff.id) ?? null;
+  // A conversation under way when the console opened (the clerk came back from it to look
+  // something up) is not walked into again by itself.
+  const [mineAtOpen] = useState(() => mine?.id ?? null);
+  // The admit's answer names the visit before the live snapshot does: the call opens sooner.
+  const [admittedNow, setAdmittedNow] = useState<string | null>(null);
+  const admittedHere = admittedNow ?? (mine && mine.id !== mineAtOpen ? mine.id : undefined);
   const others = active.filter((entry) => entry !== mine);
   // The clerk's choice shows at once; the live snapshot (also other clerks' changes) confirms it.
   const setting = chosen ?? snapshot.doorSetting;
 
-  const explain = (error: ApiError) => {
-    if (error.code === 'visit_taken') return t('console.visitTaken');
-    if (error.code === 'clerk_busy') return t('console.clerkBusy');
-    if (error.code === 'queue_empty') return t('console.queueEmpty');
-    return tErrors(`codes.${error.code}`);
+  const explain = (error: ApiError): Message => {
+    if (error.code === 'visit_taken') return message((tr) => tr('console:console.visitTaken'));
+    if (error.code === 'clerk_busy') return message((tr) => tr('console:console.clerkBusy'));
+    if (error.code === 'queue_empty') return message((tr) => tr('console:console.queueEmpty'));
+    return problemMessage(error);
   };
 
   const run = async (action: () => Promise<unknown>) => {
-    setMessage(null);
+    setProblem(null);
     try {
       await action();
     } catch (error) {
-      setMessage(explain(toApiError(error)));
+      setProblem(explain(toApiError(error)));
     }
   };
 
@@ -127,7 +151,10 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
       }
     });
   const admit = (entry: QueueEntry | 'next') =>
-    run(() => admitVisit(department.id, entry === 'next' ? 'next' : entry.id));
+    run(async () => {
+      const { visitId } = await admitVisit(department.id, entry === 'next' ? 'next' : entry.id);
+      setAdmittedNow(visitId);
+    });
   const finish = (entry: QueueEntry) => run(() => finishVisit(department.id, entry.id));
 
   const waited = (entry: QueueEntry) => {
@@ -159,9 +186,9 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
       <div className="visually-hidden" aria-live="polite">
         {unseen > 0 ? t('console.newKnocks', { count: unseen }) : ''}
       </div>
-      {message && (
+      {problem && (
         <p role="alert" className="notice notice--warning" data-testid="console-message">
-          {message}
+          {say(problem)}
         </p>
       )}
 
@@ -214,6 +241,7 @@ function Console({ me, snapshot }: { me: StaffMe; snapshot: ConsoleSnapshot }) {
           <p>{t('console.currentNone')}</p>
         )}
       </section>
+      {renderCallReadiness?.(admittedHere)}
 
       <section aria-labelledby={`${id}-queue`} className="panel">
         <h2 id={`${id}-queue`}>{t('console.queueHeading')}</h2>

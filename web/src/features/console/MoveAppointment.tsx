@@ -2,6 +2,7 @@ import type { ConsoleSnapshot, StaffAppointment } from '@amtsraum/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
+import { problemMessage, useSay, type Message } from '../../lib/message';
 import { SlotPicker } from '../appointments';
 import { appointmentActions } from './api';
 
@@ -15,10 +16,10 @@ interface MoveAppointmentProps {
 /** A clerk moves an appointment to another free slot (the citizen gets an e-mail). */
 export function MoveAppointment({ appointment, department, onClose, onMoved }: MoveAppointmentProps) {
   const { t } = useTranslation('console');
-  const { t: tErrors } = useTranslation('errors');
+  const say = useSay();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Message | null>(null);
 
   useEffect(() => {
     headingRef.current?.focus();
@@ -31,7 +32,7 @@ export function MoveAppointment({ appointment, department, onClose, onMoved }: M
       </h3>
       {error && (
         <p role="alert" className="notice notice--warning">
-          {error}
+          {say(error)}
         </p>
       )}
       <SlotPicker
@@ -52,7 +53,7 @@ export function MoveAppointment({ appointment, department, onClose, onMoved }: M
             },
             (caught: unknown) => {
               setBusy(false);
-              setError(tErrors(`codes.${toApiError(caught).code}`));
+              setError(problemMessage(toApiError(caught)));
             },
           );
         }}

@@ -1,6 +1,11 @@
+import { Suspense } from 'react';
+import { lazyComponent } from '../../lib/lazy-component';
 import type { ClerkCall, ClerkTools } from '../calls';
-import { InvitePanel, LobbyNotice } from '../invites';
 import { finishVisit } from './api';
+
+// The invite tools load with the clerk's call, not with every call page (issue 14).
+const LobbyNotice = lazyComponent(() => import('./ClerkCallPanels').then((m) => m.ClerkLobbyNotice), ['invites']);
+const InvitePanel = lazyComponent(() => import('./ClerkCallPanels').then((m) => m.ClerkInvitePanel), ['invites']);
 
 /**
  * The clerk's tools in the call: who waits in an invite's lobby, the invite panel, and ending
@@ -8,9 +13,15 @@ import { finishVisit } from './api';
  */
 export function clerkCallTools({ departmentId, visitId, interpreterLanguage }: ClerkCall): ClerkTools {
   return {
-    notice: <LobbyNotice departmentId={departmentId} visitId={visitId} />,
+    notice: (
+      <Suspense fallback={null}>
+        <LobbyNotice departmentId={departmentId} visitId={visitId} />
+      </Suspense>
+    ),
     invitePanel: (
-      <InvitePanel departmentId={departmentId} target={{ visitId }} interpreterLanguage={interpreterLanguage} />
+      <Suspense fallback={null}>
+        <InvitePanel departmentId={departmentId} visitId={visitId} interpreterLanguage={interpreterLanguage} />
+      </Suspense>
     ),
     endForEveryone: () => finishVisit(departmentId, visitId),
   };

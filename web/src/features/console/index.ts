@@ -1,6 +1,15 @@
 // The clerk's side: signing in, the departments, each department's console (door, queue,
-// appointments) and the tools a clerk has in a call.
+// appointments) and the tools a clerk has in a call. Pages load when opened (issue 14).
+import { lazyComponent } from '../../lib/lazy-component';
+
 export { clerkCallTools } from './clerk-call-tools';
-export { ConsolePage } from './ConsolePage';
-export { StaffHomePage } from './StaffHomePage';
-export { StaffLoginPage } from './StaffLoginPage';
+
+export const ConsolePage = lazyComponent(
+  () => import('./ConsolePage').then((m) => m.ConsolePage),
+  ['console', 'appointments', 'invites'],
+);
+export const StaffHomePage = lazyComponent(() => import('./StaffHomePage').then((m) => m.StaffHomePage), ['console']);
+export const StaffLoginPage = lazyComponent(
+  () => import('./StaffLoginPage').then((m) => m.StaffLoginPage),
+  ['console'],
+);

@@ -7,7 +7,10 @@ interface DoorStatusProps {
   timeZone: string;
 }
 
-/** The door as words: state, and until when it is open or when it opens next. */
+/**
+ * The door as words: state, and until when it is open or when it opens next. A door not closed
+ * with nobody on duty says so rather than "open" (issue 13).
+ */
 export function DoorStatus({ door, timeZone }: DoorStatusProps) {
   const { t, i18n } = useTranslation('directory');
   const locale = i18n.resolvedLanguage ?? i18n.language;
@@ -22,11 +25,17 @@ export function DoorStatus({ door, timeZone }: DoorStatusProps) {
       : t('door.noUpcoming');
   }
 
+  const unattended = door.state !== 'closed' && door.unattended;
   return (
-    <p className={`door door--${door.state}`} data-testid="door-status" data-state={door.state}>
+    <p
+      className={`door door--${unattended ? 'unattended' : door.state}`}
+      data-testid="door-status"
+      data-state={door.state}
+      data-unattended={unattended}
+    >
       <span className="door__state">
         <span className="door__icon" aria-hidden="true" />
-        {t(`door.${door.state}`)}
+        {unattended ? t('door.unattended') : t(`door.${door.state}`)}
       </span>
       {detail && (
         <>

@@ -25,13 +25,16 @@ export function CreateInviteForm({
   const id = useId();
   const [role, setRole] = useState<InviteRole>('interpreter');
   const [language, setLanguage] = useState(interpreterLanguage ?? '');
-  const [label, setLabel] = useState('');
+  // Null until the clerk types: the label then follows the suggestion for role and language, so
+  // what the panel says is filled in really is (issue 13: it was only a placeholder).
+  const [typed, setTyped] = useState<string | null>(null);
   const [until, setUntil] = useState('');
   const [multiUse, setMultiUse] = useState(false);
   const [lobby, setLobby] = useState(false);
   const [busy, setBusy] = useState(false);
   const suggested =
     role === 'interpreter' && language ? t('panel.interpreterLabel', { language: languageName(language) }) : '';
+  const label = typed ?? suggested;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -39,7 +42,7 @@ export function CreateInviteForm({
     try {
       await onCreate({
         role,
-        label: label.trim() || suggested || t(`roles.${role}`),
+        label: label.trim() || t(`roles.${role}`),
         ...(language ? { language } : {}),
         ...(until ? { validUntil: new Date(until).toISOString() } : {}),
         multiUse,
@@ -75,9 +78,8 @@ export function CreateInviteForm({
           id={`${id}-label`}
           aria-describedby={`${id}-label-hint`}
           value={label}
-          placeholder={suggested}
           maxLength={80}
-          onChange={(event) => setLabel(event.target.value)}
+          onChange={(event) => setTyped(event.target.value)}
         />
       </div>
       <div className="field">

@@ -1,20 +1,22 @@
-import { pagePath, type InviteeStatus } from '@amtsraum/shared';
+import { pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 import { usePageFocus } from '../../lib/page-focus';
+import { useDepartmentPhrase } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { formatClock, formatDay } from '../../ui/format';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
-import { inviteeStatus, redeemInvite } from './api';
+import { checkInvite, inviteeStatus, redeemInvite } from './api';
 
 const PROBLEM_CODES = [
   'invite_invalid',
   'invite_expired',
   'invite_revoked',
+  'invite_removed',
   'invite_used_up',
   'invite_call_ended',
 ] as const;
@@ -25,7 +27,8 @@ const isProblemCode = (code: string): code is ProblemCode => (PROBLEM_CODES as r
 const POLL_MS = { waiting: 3_000, not_started: 30_000 };
 
 type Phase =
-  | { status: 'intro'; token: string }
+  | { status: 'checking'; token: string }
+  | { status: 'intro'; token: string; preview: InvitePreview }
   | { status: 'loading' }
   | { status: 'missing' }
   | { status: 'invitee'; invitee: InviteeStatus }
@@ -49,7 +52,7 @@ export function InvitePage() {
   const { t } = useTranslation('invites');
   const [phase, setPhase] = useState<Phase>(() => {
     const token = readToken();
-    return token ? { status: 'intro', token } : { status: 'loading' };
+    return token ? { status: 'checking', token } : { status: 'loading' };
   });
   // Out of the address bar, the history and screenshots at once; the token lives in state now.
   useEffect(dropFragment, []);
@@ -61,6 +64,29 @@ export function InvitePage() {
       isProblemCode(apiError.code) ? { status: 'problem', code: apiError.code } : { status: 'error', error: apiError },
     );
   };
+
+  // With a token: is it any good? Said at once, before a name is asked for (issue 13). A browser
+  // that already holds a seat by this link (a reload) goes straight on.
+  const checking = phase.status === 'checking' ? phase.token : null;
+  useEffect(() => {
+    if (!checking) return;
+    let cancelled = false;
+    checkInvite(checking).then(
+      (preview) => {
+        if (cancelled) return;
+        if (!preview.seated) return setPhase({ status: 'intro', token: checking, preview });
+        redeemInvite(checking).then(
+          (invitee) => !cancelled && setPhase({ status: 'invitee', invitee }),
+          (error: unknown) => !cancelled && failed(error),
+        );
+      },
+      (error: unknown) => !cancelled && failed(error),
+    );
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- failed is stable enough
+  }, [checking]);
 
   // Without a token: a reload after redeeming (the seat cookie answers), or an incomplete link.
   const started = useRef(false);
@@ -90,6 +116,7 @@ export function InvitePage() {
 
   switch (phase.status) {
     case 'loading':
+    case 'checking':
       return <LoadingState />;
     case 'missing':
       return (
@@ -112,6 +139,7 @@ export function InvitePage() {
     case 'intro':
       return (
         <IntroForm
+          preview={phase.preview}
           onContinue={async (name) => {
             try {
               const next = await redeemInvite(phase.token, name);
@@ -128,8 +156,9 @@ export function InvitePage() {
   }
 }
 
-function IntroForm({ onContinue }: { onContinue: (name: string) => Promise<void> }) {
+function IntroForm({ preview, onContinue }: { preview: InvitePreview; onContinue: (name: string) => Promise<void> }) {
   const { t } = useTranslation('invites');
+  const details = useInviteDetails(preview);
   const id = useId();
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -145,7 +174,10 @@ function IntroForm({ onContinue }: { onContinue: (name: string) => Promise<void>
   return (
     <div data-testid="invite-intro">
       <PageHeading title={t('page.title')}>{t('page.heading')}</PageHeading>
-      <p className="lead">{t('page.intro')}</p>
+      <p className="lead" data-testid="invite-details">
+        {t('page.invited', details)}
+      </p>
+      <p>{t('page.intro')}</p>
       <form onSubmit={(event) => void submit(event)} className="invite-intro">
         <div className="field">
           <label htmlFor={`${id}-name`}>{t('page.name')}</label>
@@ -169,17 +201,25 @@ function IntroForm({ onContinue }: { onContinue: (name: string) => Promise<void>
   );
 }
 
+/** Role, label and place of an invitation, as the page's sentences use them: "als Gast", "beim Bürgeramt". */
+function useInviteDetails(
+  invite: Pick<InvitePreview, 'role' | 'label' | 'tenantName' | 'departmentName' | 'departmentNameForms'>,
+) {
+  const { t } = useTranslation('invites');
+  const phrase = useDepartmentPhrase();
+  return {
+    as: t(`rolesAs.${invite.role}`),
+    label: invite.label,
+    at: phrase({ name: invite.departmentName, nameForms: invite.departmentNameForms }, 'at'),
+    tenant: invite.tenantName,
+  };
+}
+
 function InviteeView({ invitee }: { invitee: InviteeStatus }) {
   const { t } = useTranslation('invites');
   const navigate = useNavigate();
   const locale = currentLocale();
-  const department = invitee.departmentName[locale] ?? invitee.departmentName.de;
-  const details = {
-    role: t(`roles.${invitee.role === 'interpreter' ? 'interpreter' : 'guest'}`),
-    label: invitee.label,
-    department,
-    tenant: invitee.tenantName,
-  };
+  const details = useInviteDetails({ ...invitee, role: invitee.role === 'interpreter' ? 'interpreter' : 'guest' });
   if (invitee.state === 'ready' && invitee.visitId) {
     const visitId = invitee.visitId;
     return (

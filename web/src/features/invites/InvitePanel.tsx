@@ -1,12 +1,12 @@
-import type { CreatedInvite } from '@amtsraum/shared';
-import { useId, useState } from 'react';
+import type { CreatedInvite, InviteGuest, InviteView } from '@amtsraum/shared';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
+import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { useLanguageName } from '../../ui/LanguageOptions';
 import { admitInvitee, createInvite, emailInvite, removeInvitee, revokeInvite, type InviteTarget } from './api';
 import { CreatedLink } from './CreatedLink';
 import { CreateInviteForm } from './CreateInviteForm';
-import { useErrorText } from './useErrorText';
 import { useInviteList } from './useInviteList';
 
 interface InvitePanelProps {
@@ -17,34 +17,70 @@ interface InvitePanelProps {
   headingLevel?: 2 | 3;
 }
 
+/** A person the clerk asked to remove, waiting for "yes" (removing cannot be undone). */
+interface Removing {
+  guest: InviteGuest;
+  invite: InviteView;
+}
+
 /**
  * The clerk's invite links for one visit (or appointment): create one, copy or e-mail it, see who
- * came in by it, let waiting people in, remove a person, withdraw a link.
+ * came in by it, let waiting people in, remove a person (after a confirming question; a link for
+ * several people stays open for the others, which the panel says, offering to withdraw it),
+ * withdraw a link.
  */
 export function InvitePanel({ departmentId, target, interpreterLanguage, headingLevel = 2 }: InvitePanelProps) {
   const { t } = useTranslation('invites');
   const languageName = useLanguageName();
+  const say = useSay();
   const id = useId();
   const list = useInviteList(departmentId, target);
   const { invites, refresh } = list;
   const [created, setCreated] = useState<CreatedInvite | null>(null);
-  const [status, setStatus] = useState('');
-  const [actionError, setError] = useState('');
-  const errorText = useErrorText();
-  const error = actionError || (list.error ? errorText(list.error) : '');
+  const [status, setStatus] = useState<Message | null>(null);
+  const [actionError, setError] = useState<Message | null>(null);
+  const [removing, setRemoving] = useState<Removing | null>(null);
+  /** After removing someone from a link that others may still use: that link, to offer withdrawing it. */
+  const [stillOpen, setStillOpen] = useState<InviteView | null>(null);
+  const error = actionError ?? (list.error ? problemMessage(list.error) : null);
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const SubHeading = headingLevel === 2 ? 'h3' : 'h4';
 
-  const act = async (action: () => Promise<void>, done: string) => {
-    setError('');
-    setStatus('');
+  const act = async (action: () => Promise<void>, done: Message): Promise<boolean> => {
+    setError(null);
+    setStatus(null);
     try {
       await action();
       setStatus(done);
       await refresh();
+      return true;
     } catch (caught) {
-      setError(errorText(caught));
+      setError(problemMessage(toApiError(caught)));
+      return false;
     }
+  };
+
+  const remove = async ({ guest, invite }: Removing) => {
+    setRemoving(null);
+    const { name } = guest;
+    // A link for several people, still valid, lets others in (and not this person: their seat is gone).
+    const othersMayUse = invite.multiUse && invite.state === 'active';
+    const removed = await act(
+      () => removeInvitee(departmentId, guest.id),
+      othersMayUse
+        ? message((tr) => tr('invites:panel.removedLinkOpen', { name, label: invite.label }))
+        : message((tr) => tr('invites:panel.removed', { name })),
+    );
+    setStillOpen(removed && othersMayUse ? invite : null);
+  };
+
+  const revoke = (invite: InviteView) => {
+    setStillOpen(null);
+    const { label } = invite;
+    return act(
+      () => revokeInvite(departmentId, invite.id),
+      message((tr) => tr('invites:panel.revoked', { label })),
+    );
   };
 
   return (
@@ -58,17 +94,17 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
       <CreateInviteForm
         interpreterLanguage={interpreterLanguage ?? null}
         onCreate={async (body) => {
-          setError('');
+          setError(null);
           try {
             const result = await createInvite(departmentId, target, body);
             setCreated(result);
-            setStatus(t('panel.created'));
+            setStatus(message((tr) => tr('invites:panel.created')));
             await refresh();
           } catch (caught) {
             // The form leaves only the validity open to mistakes: past, or beyond the allowed days.
             const apiError = toApiError(caught);
             const untilWrong = apiError.extras.fieldErrors?.some((field) => field.path === 'validUntil');
-            setError(untilWrong ? t('form.untilInvalid') : errorText(caught));
+            setError(untilWrong ? message((tr) => tr('invites:form.untilInvalid')) : problemMessage(apiError));
           }
         }}
       />
@@ -76,15 +112,30 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
         <CreatedLink
           key={created.invite.id}
           created={created}
-          onEmail={(to) => act(() => emailInvite(departmentId, created.invite.id, to), t('panel.emailed', { to }))}
+          onEmail={async (to) => {
+            await act(
+              () => emailInvite(departmentId, created.invite.id, to),
+              message((tr) => tr('invites:panel.emailed', { to })),
+            );
+          }}
         />
       )}
-      <p role="status" className="invite-panel__status">
-        {status}
+      <p role="status" className="invite-panel__status" data-testid="invite-status">
+        {status && say(status)}
       </p>
+      {stillOpen && (
+        <p data-testid="invite-still-open">
+          <button type="button" className="button button--danger" onClick={() => void revoke(stillOpen)}>
+            {t('panel.revoke', { label: stillOpen.label })}
+          </button>{' '}
+          <button type="button" className="button" onClick={() => setStillOpen(null)}>
+            {t('panel.keepOpen')}
+          </button>
+        </p>
+      )}
       {error && (
         <p role="alert" className="callout callout--warning">
-          {error}
+          {say(error)}
         </p>
       )}
       <SubHeading>{t('panel.listHeading')}</SubHeading>
@@ -97,6 +148,7 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
               <p>
                 <strong>{invite.label}</strong> · {t(`roles.${invite.role}`)}
                 {invite.language ? ` · ${languageName(invite.language)}` : ''} ·{' '}
+                {invite.multiUse ? t('panel.multiUse') : t('panel.singleUse')} ·{' '}
                 <span data-testid="invite-state">{t(`state.${invite.state}`)}</span>
               </p>
               {invite.guests.length > 0 && (
@@ -108,42 +160,43 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
                         <button
                           type="button"
                           className="button button--primary"
-                          onClick={() =>
+                          onClick={() => {
+                            const { name } = guest;
                             void act(
                               () => admitInvitee(departmentId, guest.id),
-                              t('panel.admitted', { name: guest.name }),
-                            )
-                          }
+                              message((tr) => tr('invites:panel.admitted', { name })),
+                            );
+                          }}
                         >
                           {t('panel.admit', { name: guest.name })}
                         </button>
                       )}{' '}
-                      {guest.state !== 'removed' && (
-                        <button
-                          type="button"
-                          className="button"
-                          onClick={() =>
-                            void act(
-                              () => removeInvitee(departmentId, guest.id),
-                              t('panel.removed', { name: guest.name }),
-                            )
-                          }
-                        >
-                          {t('panel.remove', { name: guest.name })}
-                        </button>
-                      )}
+                      {guest.state !== 'removed' &&
+                        (removing?.guest.id === guest.id ? (
+                          <ConfirmRemove
+                            name={guest.name}
+                            othersMayUse={invite.multiUse && invite.state === 'active'}
+                            onYes={() => void remove(removing)}
+                            onNo={() => setRemoving(null)}
+                          />
+                        ) : (
+                          <button
+                            type="button"
+                            className="button"
+                            onClick={() => {
+                              setStillOpen(null);
+                              setRemoving({ guest, invite });
+                            }}
+                          >
+                            {t('panel.remove', { name: guest.name })}
+                          </button>
+                        ))}
                     </li>
                   ))}
                 </ul>
               )}
               {invite.state === 'active' || invite.guests.some((guest) => guest.state !== 'removed') ? (
-                <button
-                  type="button"
-                  className="button button--danger"
-                  onClick={() =>
-                    void act(() => revokeInvite(departmentId, invite.id), t('panel.revoked', { label: invite.label }))
-                  }
-                >
+                <button type="button" className="button button--danger" onClick={() => void revoke(invite)}>
                   {t('panel.revoke', { label: invite.label })}
                 </button>
               ) : null}
@@ -152,5 +205,37 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
         </ul>
       )}
     </section>
+  );
+}
+
+/** "Really remove …?" in place of the button; focus goes to the question, so it is read first. */
+function ConfirmRemove({
+  name,
+  othersMayUse,
+  onYes,
+  onNo,
+}: {
+  name: string;
+  othersMayUse: boolean;
+  onYes: () => void;
+  onNo: () => void;
+}) {
+  const { t } = useTranslation('invites');
+  const question = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    question.current?.focus();
+  }, []);
+  return (
+    <div className="invite-list__confirm" role="group" aria-label={t('panel.remove', { name })}>
+      <p ref={question} tabIndex={-1}>
+        {t('panel.removeConfirm', { name })} {othersMayUse && t('panel.removeConfirmLinkOpen')}
+      </p>
+      <button type="button" className="button button--danger" onClick={onYes}>
+        {t('panel.removeYes', { name })}
+      </button>{' '}
+      <button type="button" className="button" onClick={onNo}>
+        {t('panel.removeNo')}
+      </button>
+    </div>
   );
 }

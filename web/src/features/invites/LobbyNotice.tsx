@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { toApiError } from '../../lib/api';
+import { problemMessage, useSay, type Message } from '../../lib/message';
 import { admitInvitee } from './api';
-import { useErrorText } from './useErrorText';
 import { useInviteList } from './useInviteList';
 
 /**
@@ -10,9 +11,9 @@ import { useInviteList } from './useInviteList';
  */
 export function LobbyNotice({ departmentId, visitId }: { departmentId: string; visitId: string }) {
   const { t } = useTranslation('invites');
-  const errorText = useErrorText();
+  const say = useSay();
   const { invites, refresh } = useInviteList(departmentId, { visitId });
-  const [error, setError] = useState('');
+  const [error, setError] = useState<Message | null>(null);
   const waiting = invites.flatMap((invite) =>
     invite.guests.filter((guest) => guest.state === 'waiting').map((guest) => ({ invite, guest })),
   );
@@ -28,10 +29,10 @@ export function LobbyNotice({ departmentId, visitId }: { departmentId: string; v
                   type="button"
                   className="button button--primary button--small"
                   onClick={() => {
-                    setError('');
+                    setError(null);
                     admitInvitee(departmentId, guest.id).then(
                       () => refresh(),
-                      (caught: unknown) => setError(errorText(caught)),
+                      (caught: unknown) => setError(problemMessage(toApiError(caught))),
                     );
                   }}
                 >
@@ -42,7 +43,7 @@ export function LobbyNotice({ departmentId, visitId }: { departmentId: string; v
           </ul>
         </div>
       )}
-      {error && <p className="callout callout--warning">{error}</p>}
+      {error && <p className="callout callout--warning">{say(error)}</p>}
     </div>
   );
 }

@@ -1,10 +1,11 @@
 import type { CreatedInvite } from '@amtsraum/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { toApiError } from '../../lib/api';
+import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { useLanguageName } from '../../ui/LanguageOptions';
 import { createInvite, emailInvite, type InviteTarget } from './api';
 import { CreatedLink } from './CreatedLink';
-import { useErrorText } from './useErrorText';
 
 /**
  * One click from the console: an interpreter link for the language the citizen asked for, ready
@@ -20,11 +21,11 @@ export function QuickInterpreterInvite({
   language: string;
 }) {
   const { t } = useTranslation('invites');
-  const errorText = useErrorText();
+  const say = useSay();
   const languageName = useLanguageName();
   const [created, setCreated] = useState<CreatedInvite | null>(null);
-  const [status, setStatus] = useState('');
-  const [error, setError] = useState('');
+  const [status, setStatus] = useState<Message | null>(null);
+  const [error, setError] = useState<Message | null>(null);
   const name = languageName(language);
   return (
     <div className="quick-invite" data-testid="quick-interpreter-invite">
@@ -33,7 +34,7 @@ export function QuickInterpreterInvite({
           type="button"
           className="button"
           onClick={() => {
-            setError('');
+            setError(null);
             createInvite(departmentId, target, {
               role: 'interpreter',
               label: t('panel.interpreterLabel', { language: name }),
@@ -41,9 +42,9 @@ export function QuickInterpreterInvite({
             }).then(
               (result) => {
                 setCreated(result);
-                setStatus(t('panel.created'));
+                setStatus(message((tr) => tr('invites:panel.created')));
               },
-              (caught: unknown) => setError(errorText(caught)),
+              (caught: unknown) => setError(problemMessage(toApiError(caught))),
             );
           }}
         >
@@ -56,17 +57,17 @@ export function QuickInterpreterInvite({
           onEmail={async (to) => {
             try {
               await emailInvite(departmentId, created.invite.id, to);
-              setStatus(t('panel.emailed', { to }));
+              setStatus(message((tr) => tr('invites:panel.emailed', { to })));
             } catch (caught) {
-              setError(errorText(caught));
+              setError(problemMessage(toApiError(caught)));
             }
           }}
         />
       )}
-      <p role="status">{status}</p>
+      <p role="status">{status && say(status)}</p>
       {error && (
         <p role="alert" className="callout callout--warning">
-          {error}
+          {say(error)}
         </p>
       )}
     </div>

@@ -1,9 +1,11 @@
 import {
   CreatedInviteSchema,
+  InvitePreviewSchema,
   InviteeStatusSchema,
   InviteListSchema,
   type CreateInviteRequest,
   type CreatedInvite,
+  type InvitePreview,
   type InviteeStatus,
   type InviteList,
 } from '@amtsraum/shared';
@@ -56,6 +58,11 @@ export function admitInvitee(departmentId: string, guestId: string): Promise<voi
 
 export function removeInvitee(departmentId: string, guestId: string): Promise<void> {
   return sendForNothing('POST', staffPath(departmentId, `guests/${segment(guestId)}/remove`), undefined, options());
+}
+
+/** What the link's token is worth, before spending it: the page says at once when it is no good. */
+export function checkInvite(token: string): Promise<InvitePreview> {
+  return sendJson('POST', '/api/invites/check', { token }, InvitePreviewSchema, options());
 }
 
 /** Spends the link's token (from the fragment) for a seat; the seat rides in an httpOnly cookie. */

@@ -1,7 +1,10 @@
-// Invite links' public face: the invitee's page, and the clerk's tools the console and the call
-// page plug in (the call UI itself knows nothing of invites).
+// Invite links' public face: the invitee's page (loaded when opened, issue 14), and the clerk's
+// tools the console and the call page plug in (the call UI itself knows nothing of invites).
+import { lazyComponent } from '../../lib/lazy-component';
+
 export { AppointmentInvites } from './AppointmentInvites';
-export { InvitePage } from './InvitePage';
 export { InvitePanel } from './InvitePanel';
 export { LobbyNotice } from './LobbyNotice';
 export { QuickInterpreterInvite } from './QuickInterpreterInvite';
+
+export const InvitePage = lazyComponent(() => import('./InvitePage').then((m) => m.InvitePage), ['invites']);

@@ -1,6 +1,6 @@
 import type { InviteView } from '@amtsraum/shared';
 import { useCallback, useEffect, useState } from 'react';
-import { toApiError, type ClientErrorCode } from '../../lib/api';
+import { toApiError, type ApiError } from '../../lib/api';
 import { listInvites, type InviteTarget } from './api';
 
 /** How often the clerk's views look for invitees waiting to be let in. */
@@ -13,7 +13,7 @@ const REFRESH_MS = 4_000;
 export function useInviteList(departmentId: string, target: InviteTarget) {
   const targetKey = 'visitId' in target ? `v:${target.visitId}` : `a:${target.appointmentId}`;
   const [invites, setInvites] = useState<InviteView[]>([]);
-  const [error, setError] = useState<ClientErrorCode | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
 
   const refresh = useCallback(
     async (signal?: AbortSignal) => {
@@ -22,7 +22,7 @@ export function useInviteList(departmentId: string, target: InviteTarget) {
         setInvites(list.invites);
         setError(null);
       } catch (caught) {
-        if (!signal?.aborted) setError(toApiError(caught).code);
+        if (!signal?.aborted) setError(toApiError(caught));
       }
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps -- targetKey stands for target

@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { primeAudio, unlockAudio } from '../../lib/chime';
 import { currentLocale } from '../../lib/i18n';
+import { message, useSay, type Message } from '../../lib/message';
 import { getLiveClient } from '../../lib/live-client';
 import { useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
@@ -19,11 +20,21 @@ interface KnockFormProps {
   tenantSlug: string;
   departmentSlug: string;
   services: Service[];
-  /** Renders a form-level failure (door closed, queue full, …) in words. */
-  describeFailure: (error: ApiError) => string;
+  /** A form-level failure (door closed, queue full, …) as a Message. */
+  describeFailure: (error: ApiError) => Message;
 }
 
 const FIELD_ORDER: FieldName[] = ['name', 'concern', 'serviceSlug', 'interpreterLanguage', 'consent'];
+
+const ERRORS = {
+  name: message((t) => t('visits:form.errors.name')),
+  nameTooLong: message((t) => t('visits:form.errors.nameTooLong')),
+  concern: message((t) => t('visits:form.errors.concern')),
+  concernTooLong: message((t) => t('visits:form.errors.concernTooLong')),
+  serviceSlug: message((t) => t('visits:form.errors.service')),
+  interpreterLanguage: message((t) => t('visits:form.errors.interpreterLanguage')),
+  consent: message((t) => t('visits:form.errors.consent')),
+};
 
 export function KnockForm({ tenantSlug, departmentSlug, services, describeFailure }: KnockFormProps) {
   const { t } = useTranslation('visits');
@@ -48,7 +59,8 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   });
   const { language, needsInterpreter, interpreterLanguage } = languages;
   const [consent, setConsent] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Message | null>(null);
+  const say = useSay();
   const [submitting, setSubmitting] = useState(false);
   const summaryRef = useRef<HTMLDivElement>(null);
   const failureRef = useRef<HTMLParagraphElement>(null);
@@ -57,20 +69,20 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
 
   const validate = (): FieldErrors<FieldName> => {
     const found: FieldErrors<FieldName> = {};
-    if (!name.trim()) found.name = t('form.errors.name');
-    else if (name.trim().length > 80) found.name = t('form.errors.nameTooLong');
+    if (!name.trim()) found.name = ERRORS.name;
+    else if (name.trim().length > 80) found.name = ERRORS.nameTooLong;
     if (mode === 'text') {
-      if (!concern.trim()) found.concern = t('form.errors.concern');
-      else if (concern.trim().length > 500) found.concern = t('form.errors.concernTooLong');
+      if (!concern.trim()) found.concern = ERRORS.concern;
+      else if (concern.trim().length > 500) found.concern = ERRORS.concernTooLong;
     } else if (!serviceSlug) {
-      found.serviceSlug = t('form.errors.service');
+      found.serviceSlug = ERRORS.serviceSlug;
     }
-    if (needsInterpreter && !interpreterLanguage) found.interpreterLanguage = t('form.errors.interpreterLanguage');
-    if (!consent) found.consent = t('form.errors.consent');
+    if (needsInterpreter && !interpreterLanguage) found.interpreterLanguage = ERRORS.interpreterLanguage;
+    if (!consent) found.consent = ERRORS.consent;
     return found;
   };
 
-  const showErrors = (fieldErrors: FieldErrors<FieldName>, formFailure: string | null) => {
+  const showErrors = (fieldErrors: FieldErrors<FieldName>, formFailure: Message | null) => {
     setErrors(fieldErrors);
     setFailure(formFailure);
     // After React rendered it: move focus to the problem, so it is read out first.
@@ -79,21 +91,11 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   };
 
   /** A failure of the knock as a whole; a limit says how long to wait (issue 13, item 4). */
-  const describe = (error: ApiError) =>
-    error.code === 'rate_limited' && error.extras.retryAfter
-      ? t('form.rateLimited', { count: Math.ceil(error.extras.retryAfter / 60) })
-      : describeFailure(error);
-
-  const fromServer = (error: ApiError): FieldErrors<FieldName> => {
-    const found: FieldErrors<FieldName> = {};
-    for (const { path } of error.extras.fieldErrors ?? []) {
-      const key = fields.fieldAt(path) ?? null;
-      if (key && !found[key]) {
-        found[key] =
-          key === 'serviceSlug' ? t('form.errors.service') : t(`form.errors.${key}` as const, t('form.errors.invalid'));
-      }
-    }
-    return found;
+  const describe = (error: ApiError): Message => {
+    const retryAfter = error.extras.retryAfter;
+    if (error.code !== 'rate_limited' || !retryAfter) return describeFailure(error);
+    const count = Math.ceil(retryAfter / 60);
+    return message((t) => t('visits:form.rateLimited', { count }));
   };
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -120,7 +122,7 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       const apiError = toApiError(error);
       setSubmitting(false);
       if (apiError.code === 'validation_failed') {
-        const fieldErrors = fromServer(apiError);
+        const fieldErrors = fields.fromServer(apiError, (field) => ERRORS[field]);
         showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describe(apiError));
       } else {
         showErrors({}, describe(apiError));
@@ -147,7 +149,7 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
         className={failure ? 'form-failure' : 'visually-hidden'}
         data-testid="knock-failure"
       >
-        {failure}
+        {failure && say(failure)}
       </p>
       <ErrorSummary
         ref={summaryRef}

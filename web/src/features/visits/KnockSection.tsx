@@ -2,8 +2,9 @@ import { pagePath } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ApiError } from '../../lib/api';
+import { message, type Message } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';
-import { useLocalize } from '../../lib/useLocalize';
+import { useDepartmentPhrase } from '../../lib/useLocalize';
 import { formatClock, formatDay } from '../../ui/format';
 import { ContactDetails, type DoorContext } from '../directory';
 import { KnockForm } from './KnockForm';
@@ -16,8 +17,7 @@ const ACTIVE = new Set(['waiting', 'admitted', 'in_call']);
  */
 export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, services, contact }: DoorContext) {
   const { t, i18n } = useTranslation('visits');
-  const { t: tErrors } = useTranslation('errors');
-  const localize = useLocalize();
+  const phrase = useDepartmentPhrase();
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const visit = useLiveVisit();
 
@@ -31,24 +31,29 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
     });
   };
 
-  const describeFailure = (error: ApiError) => {
-    const text = tErrors(`codes.${error.code}`);
-    const next = nextOpeningText(error.nextOpening);
-    return next ? `${text} ${next}` : text;
-  };
+  // Worded when shown (a Message), so a language switch reaches it; the time zone is the tenant's.
+  const describeFailure = (error: ApiError): Message =>
+    message((tr, locale) => {
+      const text = tr(`errors:codes.${error.code}`);
+      const next = error.nextOpening;
+      return next
+        ? `${text} ${tr('visits:unavailable.nextOpening', {
+            date: formatDay(next, locale, timeZone),
+            time: formatClock(next, locale, timeZone),
+          })}`
+        : text;
+    });
 
   // Wait for the live answers before offering the form, so a waiting citizen never sees it.
   if (visit.status === 'unknown' || !door) return null;
 
   if (visit.visit && ACTIVE.has(visit.visit.state)) {
     const own = visit.visit;
-    const department = localize(own.departmentName);
+    const at = phrase({ name: own.departmentName, nameForms: own.departmentNameForms }, 'at');
     return (
       <section aria-labelledby="knock-active-heading" className="panel panel--notice" data-testid="active-visit">
         <h2 id="knock-active-heading">{t('active.heading')}</h2>
-        <p>
-          {own.state === 'waiting' ? t('active.text', { department: department.text }) : <>{t('active.admitted')}</>}
-        </p>
+        <p>{own.state === 'waiting' ? t('active.text', { at }) : <>{t('active.admitted')}</>}</p>
         <p>
           <Link
             className="button button--primary"
@@ -74,15 +79,36 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
     );
   }
 
-  const reason = door.queueFull ? 'queueFull' : door.state === 'paused' ? 'paused' : 'closed';
+  const reason =
+    door.state !== 'closed' && door.unattended
+      ? 'unattended'
+      : door.queueFull
+        ? 'queueFull'
+        : door.state === 'paused'
+          ? 'paused'
+          : 'closed';
   const next = door.state === 'closed' ? nextOpeningText(door.nextOpening) : null;
+  const bookable = services.some((service) => service.bookable);
   return (
-    <section aria-labelledby="knock-unavailable-heading" className="panel" data-testid="knock-unavailable">
+    <section
+      aria-labelledby="knock-unavailable-heading"
+      className="panel"
+      data-testid="knock-unavailable"
+      data-reason={reason}
+    >
       <h2 id="knock-unavailable-heading">{t('unavailable.heading')}</h2>
       <p>
         {t(`unavailable.${reason}`)}
         {next && ` ${next}`}
       </p>
+      {bookable && (
+        <p>
+          {t('unavailable.book')}{' '}
+          <Link to={pagePath('booking', { tenant: tenantSlug, department: departmentSlug })}>
+            {t('unavailable.bookLink')}
+          </Link>
+        </p>
+      )}
       <p>{t('unavailable.contact')}</p>
       <ContactDetails contact={contact} />
     </section>

@@ -1,32 +1,41 @@
 import { pagePath, type CitizenVisit } from '@amtsraum/shared';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { toApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
+import { problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';
-import { useLocalize } from '../../lib/useLocalize';
+import { useDepartmentPhrase, useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
 import { formatClock } from '../../ui/format';
 import { LiveStatus } from '../../ui/LiveStatus';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
-import { useTenant } from '../directory';
+import { useDepartment, useTenant } from '../directory';
 import { leave as leaveQueue } from './api';
 
+export interface WaitingRoomPageProps {
+  /**
+   * Getting ready for the call while waiting (the calls feature's device check, plugged in by the
+   * route). Kept mounted from waiting to being let in, so what it opened goes into the call.
+   */
+  renderCallReadiness?: (visit: CitizenVisit) => ReactNode;
+}
+
 /** `/:tenant/:department/wait`: the citizen's place, live, until they are let in or leave. */
-export function WaitingRoomPage() {
+export function WaitingRoomPage({ renderCallReadiness }: WaitingRoomPageProps) {
   const live = useLiveVisit();
   useEffect(() => {
     primeAudio();
   }, []);
   if (live.status === 'unknown') return <LoadingState />;
-  return live.visit ? <VisitView visit={live.visit} /> : <NoVisit />;
+  return live.visit ? <VisitView visit={live.visit} renderCallReadiness={renderCallReadiness} /> : <NoVisit />;
 }
 
 function BackLink({ visit }: { visit?: CitizenVisit }) {
   const { t } = useTranslation('visits');
-  const localize = useLocalize();
+  const phrase = useDepartmentPhrase();
   const { tenant = '', department = '' } = useParams();
   const to = visit
     ? pagePath('department', { tenant: visit.tenantSlug, department: visit.departmentSlug })
@@ -34,7 +43,9 @@ function BackLink({ visit }: { visit?: CitizenVisit }) {
   return (
     <p>
       <Link to={to}>
-        {visit ? t('wait.back', { department: localize(visit.departmentName).text }) : t('wait.backGeneric')}
+        {visit
+          ? t('wait.back', { to: phrase({ name: visit.departmentName, nameForms: visit.departmentNameForms }, 'to') })
+          : t('wait.backGeneric')}
       </Link>
     </p>
   );
@@ -51,27 +62,37 @@ function NoVisit() {
   );
 }
 
-function VisitView({ visit }: { visit: CitizenVisit }) {
+function VisitView({
+  visit,
+  renderCallReadiness,
+}: {
+  visit: CitizenVisit;
+  renderCallReadiness: WaitingRoomPageProps['renderCallReadiness'];
+}) {
   const { t } = useTranslation('visits');
   const localize = useLocalize();
   const department = localize(visit.departmentName);
   const called = visit.state === 'admitted' || visit.state === 'in_call';
   useCallIn(visit, department.text);
 
+  // The same three places while waiting and once let in, so the readiness in the middle stays.
   if (called) {
     return (
       <>
-        <PageHeading title={t('wait.admittedTitle')} />
-        <div className="panel panel--success" role="status" aria-live="polite" data-testid="admitted">
-          <p className="lead">
-            {visit.admittedBy ? t('wait.admittedText', { clerk: visit.admittedBy }) : t('wait.admittedTextAnonymous')}
-          </p>
-          <p>
-            <Link className="button button--primary button--large" to={pagePath('call', { visitId: visit.id })}>
-              {t('wait.toCall')}
-            </Link>
-          </p>
-        </div>
+        <>
+          <PageHeading title={t('wait.admittedTitle')} />
+          <div className="panel panel--success" role="status" aria-live="polite" data-testid="admitted">
+            <p className="lead">
+              {visit.admittedBy ? t('wait.admittedText', { clerk: visit.admittedBy }) : t('wait.admittedTextAnonymous')}
+            </p>
+            <p>
+              <Link className="button button--primary button--large" to={pagePath('call', { visitId: visit.id })}>
+                {t('wait.toCall')}
+              </Link>
+            </p>
+          </div>
+        </>
+        {renderCallReadiness?.(visit)}
       </>
     );
   }
@@ -97,6 +118,19 @@ function VisitView({ visit }: { visit: CitizenVisit }) {
     );
   }
 
+  if (visit.state === 'unattended') {
+    return (
+      <>
+        <PageHeading title={t('wait.endedTitle')} />
+        <p data-testid="ended" data-reason="unattended">
+          {t('wait.unattendedEnded')}
+        </p>
+        <EndedBookingOffer visit={visit} />
+        <BackLink visit={visit} />
+      </>
+    );
+  }
+
   if (visit.state !== 'waiting') {
     const reason =
       visit.state === 'no_show' ? 'noShow' : visit.state === 'left' || visit.state === 'expired' ? visit.state : 'done';
@@ -109,30 +143,17 @@ function VisitView({ visit }: { visit: CitizenVisit }) {
     );
   }
 
-  return <Waiting visit={visit} departmentName={department.text} />;
+  return (
+    <>
+      <Waiting visit={visit} departmentName={department.text} />
+      {renderCallReadiness?.(visit)}
+      <WaitingActions visit={visit} />
+    </>
+  );
 }
 
 function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentName: string }) {
   const { t } = useTranslation('visits');
-  const { t: tErrors } = useTranslation('errors');
-  const [confirming, setConfirming] = useState(false);
-  const [leaveError, setLeaveError] = useState<string | null>(null);
-  const confirmRef = useRef<HTMLParagraphElement>(null);
-  const leaveButtonRef = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
-
-  const leave = async () => {
-    try {
-      await leaveQueue();
-      // The live message brings the new state; nothing else to do here.
-    } catch (error) {
-      setLeaveError(tErrors(`codes.${toApiError(error).code}`));
-    }
-  };
-
   return (
     <>
       <PageHeading title={`${t('wait.title')} – ${departmentName}`}>{t('wait.heading')}</PageHeading>
@@ -149,15 +170,45 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
             : t('wait.position', { position: visit.position ?? '–' })}
         </p>
         <p data-testid="estimate">
-          {visit.estimatedWaitMinutes
-            ? t('wait.estimate', { count: visit.estimatedWaitMinutes })
-            : t('wait.estimateNone')}
+          {visit.placeHeldUntil
+            ? t('wait.estimateUnknown')
+            : visit.estimatedWaitMinutes
+              ? t('wait.estimate', { count: visit.estimatedWaitMinutes })
+              : t('wait.estimateNone')}
         </p>
       </div>
+      {visit.placeHeldUntil && <Unattended visit={visit} heldUntil={visit.placeHeldUntil} />}
       <LiveStatus />
       <p>{t('wait.keepOpen')}</p>
       <NotifyButton />
+    </>
+  );
+}
 
+/** What to bring, and leaving the queue. */
+function WaitingActions({ visit }: { visit: CitizenVisit }) {
+  const { t } = useTranslation('visits');
+  const say = useSay();
+  const [confirming, setConfirming] = useState(false);
+  const [leaveError, setLeaveError] = useState<Message | null>(null);
+  const confirmRef = useRef<HTMLParagraphElement>(null);
+  const leaveButtonRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
+
+  const leave = async () => {
+    try {
+      await leaveQueue();
+      // The live message brings the new state; nothing else to do here.
+    } catch (error) {
+      setLeaveError(problemMessage(toApiError(error)));
+    }
+  };
+
+  return (
+    <>
       {visit.documents.length > 0 && (
         <section aria-labelledby="wait-documents" className="panel">
           <h2 id="wait-documents">{t('wait.documentsHeading')}</h2>
@@ -201,11 +252,52 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
         )}
         {leaveError && (
           <p role="alert" className="field__error">
-            {leaveError}
+            {say(leaveError)}
           </p>
         )}
       </div>
     </>
+  );
+}
+
+/**
+ * Nobody on duty while this person waits (issue 13): they are told, keep their place until
+ * `heldUntil`, and are offered an appointment instead.
+ */
+function Unattended({ visit, heldUntil }: { visit: CitizenVisit; heldUntil: string }) {
+  const { t, i18n } = useTranslation('visits');
+  const department = useDepartment(visit.tenantSlug, visit.departmentSlug);
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const timeZone = department.status === 'success' ? department.data.tenant.timeZone : null;
+  return (
+    <section className="panel panel--notice" aria-labelledby="wait-unattended" data-testid="unattended">
+      <h2 id="wait-unattended">{t('wait.unattendedHeading')}</h2>
+      {timeZone && <p>{t('wait.unattended', { time: formatClock(new Date(heldUntil), locale, timeZone) })}</p>}
+      <BookingOffer visit={visit} department={department} />
+    </section>
+  );
+}
+
+function EndedBookingOffer({ visit }: { visit: CitizenVisit }) {
+  const department = useDepartment(visit.tenantSlug, visit.departmentSlug);
+  return <BookingOffer visit={visit} department={department} />;
+}
+
+/** The way to an appointment instead, where the department takes bookings. */
+function BookingOffer({ visit, department }: { visit: CitizenVisit; department: ReturnType<typeof useDepartment> }) {
+  const { t } = useTranslation('visits');
+  if (department.status !== 'success' || !department.data.department.services.some((s) => s.bookable)) return null;
+  return (
+    <p>
+      {t('wait.unattendedBook')}{' '}
+      <Link
+        className="button"
+        to={pagePath('booking', { tenant: visit.tenantSlug, department: visit.departmentSlug })}
+        data-testid="book-instead"
+      >
+        {t('wait.bookLink')}
+      </Link>
+    </p>
   );
 }
 

@@ -2,10 +2,13 @@ import { CallRoleSchema } from '@amtsraum/shared';
 import {
   ConnectionState as LkConnectionState,
   DisconnectReason,
+  ExternalE2EEKeyProvider,
+  isE2EESupported,
   Room,
   RoomEvent,
   Track,
   type Participant,
+  type RoomOptions,
   type TextStreamReader,
 } from 'livekit-client';
 import { allowCitizenScreenShare } from '../api';
@@ -28,6 +31,56 @@ export interface LivekitOptions {
   self: SelfInfo;
   url: string;
   token: string;
+  /** The call's end-to-end key from our server; null when the installation runs without. */
+  e2eeKey: string | null;
+}
+
+/**
+ * livekit-client (2.23) throws from its handler of the worker's messages when the worker reports
+ * the encryption status of a participant who has just left (say, removed by the clerk): "couldn't
+ * set encryption status, participant not found". Uncaught, it is a page error, yet nothing is
+ * wrong: the participant is gone. The handler is set as `worker.onmessage`; this catches that one
+ * error only and lets every other one through.
+ */
+function quietLateEncryptionStatus(worker: Worker): void {
+  const property = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+  const set = property?.set;
+  if (!set) return;
+  Object.defineProperty(worker, 'onmessage', {
+    configurable: true,
+    get: () => property.get?.call(worker) as unknown,
+    set(handler: ((event: MessageEvent) => void) | null) {
+      set.call(
+        worker,
+        handler &&
+          ((event: MessageEvent) => {
+            try {
+              handler.call(worker, event);
+            } catch (error) {
+              const late = error instanceof TypeError && error.message.startsWith("couldn't set encryption status");
+              if (!late) throw error;
+            }
+          }),
+      );
+    },
+  });
+}
+
+/**
+ * End-to-end encryption as livekit-client does it: frames are encrypted in a worker before they
+ * leave the browser (Vite bundles the worker from the package, same origin, so the CSP's
+ * script-src 'self' covers it), with a key LiveKit never sees.
+ */
+function encryptionFor(key: string | null): {
+  options: RoomOptions['encryption'];
+  setKey: () => Promise<void>;
+  worker: Worker | null;
+} {
+  if (!key) return { options: undefined, setKey: () => Promise.resolve(), worker: null };
+  const keyProvider = new ExternalE2EEKeyProvider();
+  const worker = new Worker(new URL('livekit-client/e2ee-worker', import.meta.url), { type: 'module' });
+  quietLateEncryptionStatus(worker);
+  return { options: { keyProvider, worker }, setKey: () => keyProvider.setKey(key), worker };
 }
 
 /** LiveKit's connection states in the call UI's words. */
@@ -63,13 +116,17 @@ export function roleFromMetadata(metadata: string | undefined): ParticipantView[
 export class LivekitTransport implements CallTransport {
   readonly kind = 'livekit' as const;
   private readonly store: SnapshotStore;
-  private readonly room = new Room({ adaptiveStream: true, dynacast: true });
+  private readonly room: Room;
+  private readonly encryption: ReturnType<typeof encryptionFor> | null;
   /** Stable MediaStream per track, so video elements are not reset on every event. */
   private readonly streams = new WeakMap<MediaStreamTrack, MediaStream>();
   private disposed = false;
 
   constructor(private readonly options: LivekitOptions) {
-    this.store = new SnapshotStore(options.self);
+    this.store = new SnapshotStore(options.self, options.e2eeKey ? 'e2ee' : 'transport');
+    // Without support no worker is started: join() says so and stays out of the call.
+    this.encryption = options.e2eeKey && !isE2EESupported() ? null : encryptionFor(options.e2eeKey);
+    this.room = new Room({ adaptiveStream: true, dynacast: true, encryption: this.encryption?.options });
   }
 
   getSnapshot = (): CallSnapshot => this.store.get();
@@ -77,6 +134,12 @@ export class LivekitTransport implements CallTransport {
 
   async join(local: LocalMedia): Promise<void> {
     const { room } = this;
+    if (!this.encryption) {
+      // An old browser cannot encrypt: better no call than one the office must not hold.
+      for (const track of [local.audio, local.video]) track?.stop();
+      this.store.update({ error: 'e2ee_unsupported', connection: 'disconnected' });
+      return;
+    }
     const sync = () => {
       this.sync();
     };
@@ -102,12 +165,27 @@ export class LivekitTransport implements CallTransport {
       else if (reason === DisconnectReason.PARTICIPANT_REMOVED) this.store.update({ error: 'removed' });
       this.sync();
     });
+    // The one sign of a key mismatch: frames from this participant do not decrypt. (LiveKit's
+    // encryption status event reports "encrypted" for everyone all the same.)
+    room.on(RoomEvent.EncryptionError, (_error: Error, participant?: Participant) => {
+      const identity = participant?.identity;
+      if (!identity || identity === room.localParticipant.identity) return;
+      this.store.update((s) =>
+        s.undecryptable.includes(identity) ? {} : { undecryptable: [...s.undecryptable, identity] },
+      );
+    });
+    room.on(RoomEvent.ParticipantDisconnected, (participant: Participant) => {
+      // Back with another key, perhaps: judged afresh.
+      this.store.update((s) => ({ undecryptable: s.undecryptable.filter((id) => id !== participant.identity) }));
+    });
     room.registerTextStreamHandler(CHAT_TOPIC, (reader: TextStreamReader, from: { identity: string }) => {
       void reader.readAll().then((text) => {
         this.addChat(from.identity, text);
       });
     });
 
+    await this.encryption.setKey();
+    if (this.encryption.options) await room.setE2EEEnabled(true);
     await room.connect(this.options.url, this.options.token);
     if (local.audio) {
       await room.localParticipant.publishTrack(local.audio, { source: Track.Source.Microphone });
@@ -233,6 +311,9 @@ export class LivekitTransport implements CallTransport {
     if (this.disposed) return;
     this.disposed = true;
     this.room.unregisterTextStreamHandler(CHAT_TOPIC);
-    void this.room.disconnect(true);
+    void this.room.disconnect(true).finally(() => {
+      // The encryption worker holds the key: it goes with the call.
+      this.encryption?.worker?.terminate();
+    });
   }
 }

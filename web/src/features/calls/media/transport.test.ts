@@ -20,6 +20,11 @@ describe('SnapshotStore', () => {
     expect(listener).toHaveBeenCalledTimes(1);
   });
 
+  it('starts end-to-end encrypted unless the transport says otherwise, with nobody undecryptable', () => {
+    expect(new SnapshotStore(self).get()).toMatchObject({ encryption: 'e2ee', undecryptable: [] });
+    expect(new SnapshotStore(self, 'transport').get().encryption).toBe('transport');
+  });
+
   it('updates one remote participant only', () => {
     const store = new SnapshotStore(self);
     store.update({

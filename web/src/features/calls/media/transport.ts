@@ -13,7 +13,14 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'dis
 
 /** Why a call could not go on; each has a text in `call:errors`. */
 export type CallErrorCode =
-  'call_full' | 'forbidden' | 'removed' | 'media_failed' | 'signalling_failed' | 'screen_failed';
+  'call_full' | 'forbidden' | 'removed' | 'media_failed' | 'signalling_failed' | 'screen_failed' | 'e2ee_unsupported';
+
+/**
+ * How picture and sound are protected. `e2ee`: only the people in the call can decrypt them
+ * (peer-to-peer media by WebRTC itself, LiveKit calls by livekit-client's end-to-end encryption);
+ * `transport`: encrypted on the way, but the media server decrypts them (LiveKit without it).
+ */
+export type Encryption = 'e2ee' | 'transport';
 
 export interface ParticipantView {
   identity: string;
@@ -48,6 +55,9 @@ export interface CallSnapshot {
   /** Everybody else, in the order they joined. */
   remotes: ParticipantView[];
   chat: ChatEntry[];
+  encryption: Encryption;
+  /** Remote participants whose media cannot be decrypted here: their key and ours differ. */
+  undecryptable: string[];
   /** The clerk finished the visit: the call is over for everyone. */
   ended: boolean;
   /** This participant left (or was never let in). */
@@ -111,12 +121,14 @@ export class SnapshotStore {
   private snapshot: CallSnapshot;
   private readonly listeners = new Set<() => void>();
 
-  constructor(self: SelfInfo) {
+  constructor(self: SelfInfo, encryption: Encryption = 'e2ee') {
     this.snapshot = {
       connection: 'connecting',
       self: emptyParticipant(self, true),
       remotes: [],
       chat: [],
+      encryption,
+      undecryptable: [],
       ended: false,
       left: false,
       error: null,

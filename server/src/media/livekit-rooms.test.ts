@@ -1,15 +1,15 @@
-// Issue 12, phase 2: NOT RUN YET (the name does not end in .test.ts, so vitest leaves it out).
-// These fail on today's server: it handles no room_finished webhook, never reconciles a visit
-// with LiveKit, and LiveKit lets a token it issued earlier back in after a removal or the end of
-// the call (a token is valid for its whole TTL, and rooms are created on join). Rename to
-// livekit-sfu-phase2.test.ts once the reshaped media layer handles all of it.
 import { dispose } from '@livekit/rtc-node';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CallJoinResponseSchema, ProblemSchema } from '@amtsraum/shared';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { planLivekitServer, type LivekitServer } from '../../../tests/livekit/livekit-server.js';
+import {
+  planLivekitServer,
+  type LivekitServer,
+  type PlannedLivekitServer,
+} from '../../../tests/livekit/livekit-server.js';
 import { openDatabase } from '../db/client.js';
 import { TestClient } from '../test/client.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../test/factories.js';
@@ -17,6 +17,14 @@ import { eventually, joinLivekit, type Participant } from '../test/livekit-parti
 import { startWebhookTap, type WebhookTap } from '../test/livekit-webhook-tap.js';
 import { startTestServer, type TestServer } from '../test/server.js';
 
+/**
+ * Issue 12: a visit and its LiveKit room agree, against the real LiveKit server. The room ends the
+ * visit's call; what our server missed while it was down is read from LiveKit when it is back; and
+ * a LiveKit token, valid for minutes and refreshed by LiveKit itself, lets nobody back in whom our
+ * server no longer grants the call (decision 013).
+ */
+
+let planned: PlannedLivekitServer;
 let livekit: LivekitServer;
 let env: Record<string, string>;
 let app: TestServer;
@@ -32,8 +40,8 @@ async function startApp() {
 }
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-phase2-'));
-  const planned = await planLivekitServer();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-rooms-'));
+  planned = await planLivekitServer();
   env = { TRUST_PROXY: '1', MEDIA_MODE: 'livekit', ...planned.env };
   app = await startApp();
   tap = await startWebhookTap(() => `${app.url}/api/media/livekit/webhook`);
@@ -54,6 +62,16 @@ afterAll(async () => {
 });
 
 const client = () => new TestClient(app.url, { 'x-forwarded-for': `10.13.0.${String(++address)}` });
+const rooms = () => new RoomServiceClient(livekit.apiUrl, livekit.apiKey, livekit.apiSecret);
+const roomOf = (visitId: string) => `visit-${visitId}`;
+
+async function tokenFor(browser: TestClient, visitId: string) {
+  const join = await browser.post(`/api/calls/${visitId}/join`);
+  expect(join.status).toBe(200);
+  const body = CallJoinResponseSchema.parse(join.json);
+  if (body.transport !== 'livekit') throw new Error('expected LiveKit');
+  return body;
+}
 
 async function admittedVisit() {
   const db = app.database.db;
@@ -69,15 +87,8 @@ async function admittedVisit() {
   });
   const visitId = knock.json.visit.id as string;
   expect((await clerk.post(`/api/staff/departments/${department.id}/visits/${visitId}/admit`)).status).toBe(200);
-  const join = await citizen.post(`/api/calls/${visitId}/join`);
-  return {
-    clerk,
-    citizen,
-    visitId,
-    departmentId: department.id,
-    url: join.json.url as string,
-    token: join.json.token as string,
-  };
+  const { url, token } = await tokenFor(citizen, visitId);
+  return { clerk, citizen, visitId, departmentId: department.id, url, token };
 }
 
 /** The citizen's cookie, sent to whichever app process now runs. */
@@ -92,23 +103,50 @@ async function restartApp() {
   app = await startApp();
 }
 
-describe('phase 2: the visit follows the LiveKit room', () => {
+describe('the visit follows the LiveKit room', () => {
   it('ends the visit when LiveKit reports its room finished', async () => {
     const visit = await admittedVisit();
     participants.push(await joinLivekit(visit.url, visit.token));
     await eventually(async () => (await stateOf(visit.citizen)) === 'in_call', 'the visit in the call');
 
     // Ended outside the app (an operator, LiveKit's own timeout): only the webhook tells us.
-    await new RoomServiceClient(livekit.apiUrl, livekit.apiKey, livekit.apiSecret).deleteRoom(`visit-${visit.visitId}`);
-    await tap.next((w) => w.event.event === 'room_finished' && w.event.room?.name === `visit-${visit.visitId}`);
+    await rooms().deleteRoom(roomOf(visit.visitId));
+    await tap.next((w) => w.event.event === 'room_finished' && w.event.room?.name === roomOf(visit.visitId));
     await eventually(async () => (await stateOf(visit.citizen)) === 'done', 'the visit done');
+    expect((await visit.citizen.post(`/api/calls/${visit.visitId}/join`)).status).toBe(403);
+  });
+
+  it('keeps the place of a visit whose empty room closed, and a late or replayed room_finished ends nothing', async () => {
+    const visit = await admittedVisit();
+    // The room our server opened for the token closes before anyone came (LiveKit's empty timeout).
+    await rooms().deleteRoom(roomOf(visit.visitId));
+    const finished = await tap.next(
+      (w) => w.event.event === 'room_finished' && w.event.room?.name === roomOf(visit.visitId),
+    );
+    expect(await stateOf(visit.citizen)).toBe('admitted');
+
+    // A fresh token opens the room again, and the call begins.
+    const again = await tokenFor(visit.citizen, visit.visitId);
+    participants.push(await joinLivekit(again.url, again.token));
+    await eventually(async () => (await stateOf(visit.citizen)) === 'in_call', 'the visit in the call');
+
+    // The old event, delivered again within its signature's five minutes: LiveKit says the room is
+    // open, so the call goes on.
+    const replay = await fetch(`${app.url}/api/media/livekit/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/webhook+json', authorization: finished.authorization },
+      body: finished.body,
+    });
+    expect(replay.status).toBe(204);
+    expect(await stateOf(visit.citizen)).toBe('in_call');
+    expect((await rooms().listRooms([roomOf(visit.visitId)])).length).toBe(1);
   });
 
   it('reconciles a joined participant from LiveKit when the webhook was lost while the app was down', async () => {
     const visit = await admittedVisit();
     tap.swallow = true; // LiveKit's webhook goes nowhere, as if the app had been down for its retries
     participants.push(await joinLivekit(visit.url, visit.token));
-    await tap.next((w) => w.event.event === 'participant_joined' && w.event.room?.name === `visit-${visit.visitId}`);
+    await tap.next((w) => w.event.event === 'participant_joined' && w.event.room?.name === roomOf(visit.visitId));
     tap.swallow = false;
     expect(await stateOf(visit.citizen)).toBe('admitted');
 
@@ -122,14 +160,16 @@ describe('phase 2: the visit follows the LiveKit room', () => {
     await eventually(async () => (await stateOf(visit.citizen)) === 'in_call', 'the visit in the call');
 
     tap.swallow = true;
-    await new RoomServiceClient(livekit.apiUrl, livekit.apiKey, livekit.apiSecret).deleteRoom(`visit-${visit.visitId}`);
-    await tap.next((w) => w.event.event === 'room_finished' && w.event.room?.name === `visit-${visit.visitId}`);
+    await rooms().deleteRoom(roomOf(visit.visitId));
+    await tap.next((w) => w.event.event === 'room_finished' && w.event.room?.name === roomOf(visit.visitId));
     tap.swallow = false;
 
     await restartApp();
     await eventually(async () => (await stateOf(visit.citizen)) === 'done', 'the visit done', 30_000);
   }, 90_000);
+});
 
+describe('a LiveKit token is no key back into a call our server closed to its holder', () => {
   it('keeps a removed interpreter out, even with the LiveKit token they still hold', async () => {
     const visit = await admittedVisit();
     const visitPath = `/api/staff/departments/${visit.departmentId}/visits/${visit.visitId}`;
@@ -138,7 +178,7 @@ describe('phase 2: the visit follows the LiveKit room', () => {
     const interpreter = client();
     const inviteToken = new URL(created.json.url as string).hash.slice(1);
     expect((await interpreter.post('/api/invites/redeem', { token: inviteToken })).status).toBe(200);
-    const oldToken = (await interpreter.post(`/api/calls/${visit.visitId}/join`)).json.token as string;
+    const oldToken = (await tokenFor(interpreter, visit.visitId)).token;
     const first = await joinLivekit(visit.url, oldToken);
     participants.push(first);
 
@@ -152,14 +192,14 @@ describe('phase 2: the visit follows the LiveKit room', () => {
     // The old token is still valid for LiveKit: it gets in, and must not stay.
     const again = await joinLivekit(visit.url, oldToken).catch(() => null);
     if (again) participants.push(again);
-    const rooms = new RoomServiceClient(livekit.apiUrl, livekit.apiKey, livekit.apiSecret);
     await eventually(
       async () =>
-        !(await rooms.listParticipants(`visit-${visit.visitId}`)).some(
+        !(await rooms().listParticipants(roomOf(visit.visitId))).some(
           (p) => JSON.parse(p.metadata).role === 'interpreter',
         ),
       'the interpreter out of the room',
     );
+    expect(await stateOf(visit.citizen)).not.toBe('done');
   });
 
   it('does not let an old token reopen a call the clerk ended', async () => {
@@ -168,12 +208,43 @@ describe('phase 2: the visit follows the LiveKit room', () => {
     const finishPath = `/api/staff/departments/${visit.departmentId}/visits/${visit.visitId}/finish`;
     expect((await visit.clerk.post(finishPath)).status).toBe(204);
 
-    const again = await joinLivekit(visit.url, visit.token).catch(() => null);
-    if (again) participants.push(again);
-    const rooms = new RoomServiceClient(livekit.apiUrl, livekit.apiKey, livekit.apiSecret);
-    await eventually(
-      async () => !(await rooms.listRooms()).some((room) => room.name === `visit-${visit.visitId}`),
-      'no room for the finished visit',
-    );
+    // LiveKit opens no room on a join (room.auto_create: false): the token finds nothing.
+    await expect(joinLivekit(visit.url, visit.token)).rejects.toThrow();
+    expect((await rooms().listRooms()).some((room) => room.name === roomOf(visit.visitId))).toBe(false);
   });
+});
+
+describe('a LiveKit server that is down when a call starts', () => {
+  it('tells both people in their language, keeps the visit as it was, and works again once LiveKit is back', async () => {
+    const visit = await admittedVisit();
+    await livekit.stop();
+    try {
+      const asCitizen = await visit.citizen.request('POST', `/api/calls/${visit.visitId}/join`, undefined, {
+        'accept-language': 'de',
+      });
+      const asClerk = await visit.clerk.request('POST', `/api/calls/${visit.visitId}/join`, undefined, {
+        'accept-language': 'en',
+      });
+      for (const [response, words] of [
+        [asCitizen, /Videoverbindung kann gerade nicht aufgebaut werden. Ihr Platz bleibt erhalten/],
+        [asClerk, /video connection cannot be set up right now. You keep your place/],
+      ] as const) {
+        expect(response.status).toBe(503);
+        const problem = ProblemSchema.parse(response.json);
+        expect(problem.code).toBe('media_unavailable');
+        expect(problem.title).toMatch(words);
+        expect(JSON.stringify(problem)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/); // no internals
+      }
+      expect(await stateOf(visit.citizen)).toBe('admitted');
+      const console = await visit.clerk.get(`/api/staff/departments/${visit.departmentId}/console`);
+      expect(console.json.active.map((row: { id: string }) => row.id)).toEqual([visit.visitId]);
+    } finally {
+      livekit = await planned.start({ webhookUrls: [tap.url] });
+    }
+
+    // The retry the message asks for: the room opens, LiveKit takes the token, the call begins.
+    const again = await tokenFor(visit.citizen, visit.visitId);
+    participants.push(await joinLivekit(again.url, again.token));
+    await eventually(async () => (await stateOf(visit.citizen)) === 'in_call', 'the visit in the call');
+  }, 60_000);
 });

@@ -1,0 +1,128 @@
+import { CallJoinResponseSchema } from '@amtsraum/shared';
+import type { Page } from '@playwright/test';
+import { expectFrames, passDeviceCheck, remoteCamera, remoteTile } from './call-support';
+import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
+import {
+  STAFF,
+  admitViaApi,
+  expectNoBrowserErrors,
+  knockViaApi,
+  newPerson,
+  openDoorAsClerk,
+  tidyDepartment,
+} from './support';
+
+// What only a call through LiveKit has: its end-to-end encryption, and a media server that can be down.
+// Runs in the `livekit` project only (playwright.config.ts).
+test.describe.configure({ timeout: 150_000 });
+
+/** A key other than the call's: what a participant would hold whose key was swapped or garbled. */
+async function giveWrongKey(page: Page) {
+  await page.route('**/api/calls/*/join', async (route) => {
+    const response = await route.fetch();
+    const grant = CallJoinResponseSchema.parse(await response.json());
+    if (grant.transport !== 'livekit' || !grant.e2eeKey)
+      throw new Error('expected an end-to-end encrypted LiveKit call');
+    await route.fulfill({ response, json: { ...grant, e2eeKey: `${grant.e2eeKey.slice(1)}x` } });
+  });
+}
+
+test('a participant with another key gets no decodable picture, and both sides are told whose media fails', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Erika Mustermann', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await giveWrongKey(citizen.page);
+    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+    await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+
+    // Each side learns that the other's picture and sound do not decrypt, by name.
+    await expect(citizen.page.getByTestId('undecryptable')).toContainText(
+      'Bild und Ton von Anna Schmidt lassen sich hier nicht entschlüsseln',
+    );
+    await expect(clerk.page.getByTestId('undecryptable')).toContainText('Erika Mustermann');
+    await expect(citizen.page.getByTestId('encryption')).toHaveText('Ende-zu-Ende-verschlüsselt');
+    await expectNoA11yViolations(citizen.page);
+
+    // Media arrives, but nothing of it decodes: no picture at either end, however long one waits.
+    await expect(remoteTile(citizen.page)).toHaveCount(1);
+    await expect(remoteTile(clerk.page)).toHaveCount(1);
+    for (let i = 0; i < 5; i++) {
+      for (const page of [citizen.page, clerk.page]) {
+        expect(await remoteCamera(page).evaluate((video: HTMLVideoElement) => video.videoWidth)).toBe(0);
+      }
+      await citizen.page.waitForTimeout(1_000);
+    }
+
+    // The way out the message names: leave and join again, now with the call's key.
+    await citizen.page.unroute('**/api/calls/*/join');
+    await citizen.page.getByRole('button', { name: 'Verlassen' }).click();
+    await expect(citizen.page.getByTestId('call-left')).toBeVisible();
+    // livekit-client logs each failed decryption as an error: expected until now, and only until now.
+    for (const person of [citizen, clerk]) {
+      const rest = person.errors.filter((error) => !/InvalidKey: Decryption failed/.test(error));
+      person.errors.splice(0, person.errors.length, ...rest);
+    }
+    await citizen.page.getByRole('button', { name: 'Wieder beitreten' }).click();
+    await passDeviceCheck(citizen);
+    await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk with the right key');
+    await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen again');
+    await expect(citizen.page.getByTestId('undecryptable')).toHaveCount(0);
+    await expect(clerk.page.getByTestId('undecryptable')).toHaveCount(0);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk);
+});
+
+test('with LiveKit down when the call starts, both people are told in their language, keep their place, and the retry works', async ({
+  browser,
+  callApp,
+}) => {
+  const livekit = callApp.livekit!;
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ausweis' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await livekit.livekit.stop();
+    try {
+      await clerk.page.goto('/');
+      await switchLanguage(clerk.page, 'en');
+      await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+      await expect(citizen.page.getByTestId('error-page')).toContainText(
+        'Die Videoverbindung kann gerade nicht aufgebaut werden. Ihr Platz bleibt erhalten',
+      );
+      await expect(clerk.page.getByTestId('error-page')).toContainText(
+        'The video connection cannot be set up right now. You keep your place',
+      );
+      // Chromium logs the refused joins (503) just answered, as expected.
+      citizen.errors.splice(0);
+      clerk.errors.splice(0);
+      await expectNoA11yViolations(citizen.page);
+      // The visit is still the clerk's, in the console as before.
+      const console = await clerk.request.get(`/api/staff/departments/${clerk.departmentId}/console`);
+      expect(((await console.json()) as { active: { id: string }[] }).active.map((row) => row.id)).toEqual([visit.id]);
+    } finally {
+      await livekit.restartLivekit();
+    }
+
+    // Back: "try again" leads into the call.
+    await citizen.page.getByRole('button', { name: 'Erneut versuchen' }).click();
+    await clerk.page.getByRole('button', { name: 'Try again' }).click();
+    await expect(mainHeading(citizen.page)).toHaveText('Bereit für Ihr Gespräch?');
+    await passDeviceCheck(citizen);
+    await clerk.page.getByRole('button', { name: 'Join the call' }).click();
+    await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk after the retry');
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk);
+});

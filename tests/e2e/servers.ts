@@ -1,0 +1,190 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { planLivekitServer, type LivekitServer } from '../livekit/livekit-server';
+
+/**
+ * App servers the specs start themselves, beside the one of playwright.config.ts (peer-to-peer,
+ * embedded database): the app with LiveKit for the `livekit` project, and two processes on one
+ * PostgreSQL for the calls across processes. Each runs the built server (`npm run build`) with the
+ * demo data, as the configured one does, on a free port.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const MAIN = path.join(ROOT, 'server/dist/main.js');
+/** Matches SEED_DEMO_PASSWORD in playwright.config.ts (support.ts signs in with it). */
+const DEMO_PASSWORD = 'demo-passwort-e2e';
+
+export type Transport = 'p2p' | 'livekit';
+
+export interface AppServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** One app process; `env` adds to (or overrides) the settings of playwright.config.ts's server. */
+export async function startApp(env: Record<string, string>): Promise<AppServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${String(port)}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-e2e-app-'));
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_BASE_URL: url,
+      DATA_DIR: dataDir,
+      SEED_DEMO: 'true',
+      SEED_DEMO_PASSWORD: DEMO_PASSWORD,
+      TRUST_PROXY: '1',
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.E2E_APP_LOG_LEVEL ?? 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let output = '';
+  // E2E_APP_LOG=<folder>: each app's log in a file there, for a failure's story.
+  const logFile = process.env.E2E_APP_LOG ? path.join(process.env.E2E_APP_LOG, `app-${String(port)}.log`) : null;
+  const take = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (logFile) fs.appendFileSync(logFile, chunk);
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => {
+    running.delete(child);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  // As long as playwright.config.ts gives its own server: a fresh data folder's migrations, demo
+  // seed and password hashes can take a minute on two busy cores.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app server exited (${String(child.exitCode)}):\n${output}`);
+    const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1_000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`app server did not answer on ${url}:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * A LiveKit server of the pinned version (tests/livekit) on free ports: its address and keys
+ * first, for the app's environment; started once the app's address is known, for its webhooks.
+ */
+async function planLivekit() {
+  const planned = await planLivekitServer();
+  return {
+    env: { MEDIA_MODE: 'livekit', ...planned.env },
+    start: (appUrl: string) => planned.start({ webhookUrls: [`${appUrl}/api/media/livekit/webhook`] }),
+  };
+}
+
+export interface LivekitApp extends AppServer {
+  livekit: LivekitServer;
+  /** Starts LiveKit again on the same ports after a test stopped it. */
+  restartLivekit(): Promise<void>;
+}
+
+/** The app with LiveKit, for the `livekit` project. */
+export async function startLivekitApp(): Promise<LivekitApp> {
+  const plan = await planLivekit();
+  const app = await startApp(plan.env);
+  const result: LivekitApp = {
+    url: app.url,
+    livekit: await plan.start(app.url),
+    async restartLivekit() {
+      result.livekit = await plan.start(app.url);
+    },
+    async stop() {
+      await result.livekit.stop();
+      await app.stop();
+      if (process.env.E2E_APP_LOG) {
+        const lines = result.livekit.logs().map((entry) => JSON.stringify(entry));
+        fs.writeFileSync(
+          path.join(process.env.E2E_APP_LOG, `livekit-${String(result.livekit.ports.http)}.log`),
+          lines.join('\n'),
+        );
+      }
+    },
+  };
+  return result;
+}
+
+/** The PostgreSQL of the run (CI sets TEST_DATABASE_URL), or null: calls across processes need it. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
+
+/**
+ * Two app processes on one fresh PostgreSQL database, as behind a load balancer, with the given
+ * transport: for LiveKit, a LiveKit server of their own whose webhooks go to the first.
+ */
+export async function startTwoProcesses(
+  transport: Transport,
+): Promise<{ a: AppServer; b: AppServer; stop(): Promise<void> }> {
+  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `amtsraum_t_e2e_${Math.random().toString(16).slice(2, 10)}`;
+  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const plan = transport === 'livekit' ? await planLivekit() : null;
+  const env = { DATABASE_URL: url.toString(), ...(plan?.env ?? { MEDIA_MODE: 'p2p' }) };
+  // Started together, as a town hall's processes do: the demo is seeded exactly once.
+  const [first, second] = await Promise.all([startApp(env), startApp(env)]);
+  const livekit = await plan?.start(first.url);
+  return {
+    a: first,
+    b: second,
+    async stop() {
+      await livekit?.stop();
+      await Promise.all([first.stop(), second.stop()]);
+      const drop = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+      try {
+        await drop.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await drop.end();
+      }
+    },
+  };
+}

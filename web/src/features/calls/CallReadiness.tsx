@@ -1,0 +1,123 @@
+import { pagePath } from '@amtsraum/shared';
+import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { DeviceFields, DevicePreview, useDeviceChoice, type DeviceChoice } from './DeviceChoice';
+import { handOverPreparedCall, registerPreparation } from './prepared-call';
+
+const STORAGE_KEY = 'amtsraum.call.prepare';
+
+function rememberedOn(): boolean {
+  try {
+    return window.localStorage.getItem(STORAGE_KEY) === 'on';
+  } catch {
+    return false;
+  }
+}
+
+function remember(on: boolean): void {
+  try {
+    window.localStorage.setItem(STORAGE_KEY, on ? 'on' : 'off');
+  } catch {
+    // storage disabled: the choice lasts for this page only
+  }
+}
+
+export interface CallReadinessProps {
+  /** A citizen's waiting room, or a clerk's console. */
+  role: 'citizen' | 'clerk';
+  /** The citizen's visit: once `admitted`, the call opens by itself with the prepared devices. */
+  visitId?: string;
+  admitted?: boolean;
+}
+
+/**
+ * The device check while waiting (issue 14): camera and microphone opened, previewed and chosen
+ * before the call, kept open, and handed to the call the moment it begins, so that nobody waits
+ * for a device check after being let in. Opt-in, and remembered: devices open only when the person
+ * asks, since a wait can be long. A citizen goes into the call by themselves once let in; the
+ * console hands the devices over when its clerk lets someone in (`handOverPreparedCall`).
+ */
+export function CallReadiness({ role, visitId, admitted = false }: CallReadinessProps) {
+  const { t } = useTranslation('calls');
+  const [on, setOn] = useState(rememberedOn);
+  const id = useId();
+  // Let in before asking: the way into the call is the page's link and the device check there.
+  if (admitted && !on) return null;
+  return (
+    <section className="panel call-readiness" aria-labelledby={`${id}-heading`} data-testid="call-readiness">
+      <h2 id={`${id}-heading`}>{t('ready.heading')}</h2>
+      {!on && <p>{role === 'clerk' ? t('ready.introClerk') : t('ready.intro')}</p>}
+      <p>
+        <button
+          type="button"
+          className="button"
+          data-testid="prepare-call"
+          onClick={() => {
+            remember(!on);
+            setOn(!on);
+          }}
+        >
+          {on ? t('ready.stop') : t('ready.start')}
+        </button>
+      </p>
+      {on && <PreparedDevices id={id} role={role} visitId={visitId} admitted={admitted} />}
+    </section>
+  );
+}
+
+function PreparedDevices({
+  id,
+  role,
+  visitId,
+  admitted,
+}: {
+  id: string;
+  role: 'citizen' | 'clerk';
+  visitId: string | undefined;
+  admitted: boolean;
+}) {
+  const { t } = useTranslation('calls');
+  const choice = useDeviceChoice();
+  const navigate = useNavigate();
+  const latest = useRef<DeviceChoice>(choice);
+  useEffect(() => {
+    latest.current = choice;
+  });
+
+  useEffect(
+    () =>
+      registerPreparation({
+        isReady: () => latest.current.ready && !latest.current.hasProblem,
+        release: () => latest.current.release(),
+      }),
+    [],
+  );
+
+  // The call page in the meantime, so that it opens at once.
+  useEffect(() => {
+    void import('./CallPage').catch(() => {
+      // offline for a moment: the route loads it when it opens
+    });
+  }, []);
+
+  const ready = choice.ready && !choice.hasProblem;
+  useEffect(() => {
+    if (!admitted || !visitId || !ready) return;
+    if (handOverPreparedCall(visitId)) void navigate(pagePath('call', { visitId }));
+  }, [admitted, visitId, ready, navigate]);
+
+  return (
+    <>
+      <div className="device-check__grid">
+        <DevicePreview choice={choice} />
+        <div className="device-check__form">
+          <DeviceFields choice={choice} id={id} />
+        </div>
+      </div>
+      <p role="status" className="call-readiness__status" data-testid="call-ready" data-ready={ready}>
+        {ready ? (role === 'clerk' ? t('ready.readyClerk') : t('ready.ready')) : choice.ready ? '' : t('ready.opening')}
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+import { InvitePanel, LobbyNotice } from '../invites';
+
+// Loaded with the clerk's call only (see clerk-call-tools.tsx): the invite tools stay out of
+// every other page's first download (issue 14).
+
+export function ClerkLobbyNotice({ departmentId, visitId }: { departmentId: string; visitId: string }) {
+  return <LobbyNotice departmentId={departmentId} visitId={visitId} />;
+}
+
+export function ClerkInvitePanel({
+  departmentId,
+  visitId,
+  interpreterLanguage,
+}: {
+  departmentId: string;
+  visitId: string;
+  interpreterLanguage: string | null;
+}) {
+  return <InvitePanel departmentId={departmentId} target={{ visitId }} interpreterLanguage={interpreterLanguage} />;
+}

@@ -1,0 +1,33 @@
+import type { TFunction } from 'i18next';
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NAMESPACES, type Namespace } from '../locales/resources';
+import type { ApiError } from './api';
+
+/** A translation function that knows every namespace: keys are written `visits:form.errors.name`. */
+export type Translate = TFunction<readonly Namespace[]>;
+
+/**
+ * Something to tell the person, kept as words-to-be until it is shown. Components keep Messages
+ * (not strings) in their state and render them with `useSay`, so a language switch reaches every
+ * message already on screen, errors from the server included (issue 13: errors stayed German
+ * after a switch to English, because they were translated once, when they happened).
+ */
+export interface Message {
+  readonly say: (t: Translate, locale: string) => string;
+}
+
+export const message = (say: Message['say']): Message => ({ say });
+
+/** Renders Messages in the interface language of this render. */
+export function useSay(): (text: Message) => string {
+  const { t, i18n } = useTranslation(NAMESPACES);
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  return useCallback((text: Message) => text.say(t, locale), [t, locale]);
+}
+
+/** What an API error means for the person, by its stable code (`errors:codes.*`). */
+export function problemMessage(error: ApiError): Message {
+  const { code } = error;
+  return message((t) => t(`errors:codes.${code}`));
+}
