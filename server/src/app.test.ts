@@ -182,8 +182,8 @@ describe('when the database fails', () => {
   let server: TestServer;
   afterEach(() => server.stop());
 
-  it('reports 503 on health and 500 without internals elsewhere', async () => {
-    const log = captureLogger('error');
+  it('reports 503 on health, and 503 database_unavailable without internals elsewhere', async () => {
+    const log = captureLogger('warn');
     server = await startTestServer(await createTestDatabase('pglite'), { logger: log.logger });
     await server.database.close();
 
@@ -192,14 +192,16 @@ describe('when the database fails', () => {
     expect(HealthResponseSchema.parse(await health.json()).database.reachable).toBe(false);
 
     const response = await fetch(`${server.url}/api/tenants`, { headers: { 'accept-language': 'en' } });
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
     const text = await response.text();
     expect(ProblemSchema.parse(JSON.parse(text))).toMatchObject({
-      code: 'internal_error',
-      title: 'An unexpected error occurred. Please try again.',
+      code: 'database_unavailable',
+      title: 'The service is unavailable right now. Please try again shortly.',
     });
     expect(text).not.toMatch(/closed|stack|at .*\.ts/i);
-    // The detail goes to the log instead, under the request id.
-    expect(log.text()).toContain('unexpected error');
+    // One short warning per request, not a stack for each while the database is away.
+    expect(log.text()).toContain('database unavailable');
+    expect(log.text()).not.toContain('unexpected error');
   });
 });

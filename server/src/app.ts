@@ -22,6 +22,7 @@ import { staffDepartmentRouter } from './features/staff/staff-department.router.
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
 import { AppError } from './lib/errors.js';
+import { isSlug } from './lib/params.js';
 import { precompressedAssets } from './lib/precompressed.js';
 import { apiNotFound, errorHandler, sendProblem } from './lib/problem.js';
 
@@ -114,7 +115,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.webDistDir) serveWebClient(app, deps, deps.webDistDir);
   else app.use(apiNotFound);
 
-  app.use(errorHandler);
+  app.use(errorHandler(() => deps.database.ping(1_000)));
   return app;
 }
 
@@ -154,7 +155,13 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
     app.get(page.path, async (req: Request<Record<string, string>>, res) => {
       // A token rides in the fragment: nothing of the address may leave the page in a Referer.
       if (page.tokenInFragment) res.set('Referrer-Policy', 'no-referrer');
-      const found = !page.slugs || (await pathExists(deps.database.db, req.params.tenant!, req.params.department));
+      const { tenant, department } = req.params;
+      // A slug that is not well formed names nothing and never reaches a query (issue 11, item 5).
+      const found =
+        !page.slugs ||
+        (isSlug(tenant) &&
+          (department === undefined || isSlug(department)) &&
+          (await pathExists(deps.database.db, tenant, department)));
       sendShell(res, found ? 200 : 404);
     });
   }

@@ -78,6 +78,7 @@ const EnvSchema = z.object({
     .url({ protocol: /^smtps?$/, error: 'expected a URL like smtp://user:password@mail.example.de:587' })
     .optional(),
   MAIL_FROM: z.string().min(3).default('Amtsraum <no-reply@localhost>'),
+  SMTP_TIMEOUT_SECONDS: integerText(1, 600).default(60),
   SESSION_SECRET: z
     .string()
     .min(32, 'expected at least 32 random characters (openssl rand -base64 48)')
@@ -87,6 +88,7 @@ const EnvSchema = z.object({
   SEED_DEMO_PASSWORD: z.string().min(8, 'expected at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VISIT_GRACE_SECONDS: integerText(10, 3600).default(120),
+  WS_CONNECTIONS_PER_ADDRESS: integerText(1, 1_000_000).default(200),
   REMINDER_HOURS: integerText(0, 336).default(24),
 });
 
@@ -98,6 +100,8 @@ export interface Config {
   port: number;
   publicBaseUrl: URL;
   trustProxy: boolean | number;
+  /** Open WebSockets one client address (IPv4, or IPv6 /64) may hold in one process. */
+  wsConnectionsPerAddress: number;
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   media: {
@@ -116,7 +120,13 @@ export interface Config {
     p2pMaxParticipants: number;
     iceServers: { urls: string | string[]; username?: string; credential?: string }[];
   };
-  mail: { smtpUrl: string | null; from: string; outboxDir: string };
+  mail: {
+    smtpUrl: string | null;
+    from: string;
+    outboxDir: string;
+    /** The longest one message may take to send (connect, greet, transfer) before it is retried. */
+    sendTimeoutMs: number;
+  };
   sessionSecret: string;
   retentionDays: number;
   seed: { enabled: boolean; password: string | null };
@@ -201,6 +211,7 @@ export function parseConfig(env: Env): Config {
     port: e.PORT,
     publicBaseUrl,
     trustProxy: e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : Number(e.TRUST_PROXY),
+    wsConnectionsPerAddress: e.WS_CONNECTIONS_PER_ADDRESS,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
@@ -212,7 +223,12 @@ export function parseConfig(env: Env): Config {
       p2pMaxParticipants: e.P2P_MAX_PARTICIPANTS,
       iceServers: e.ICE_SERVERS,
     },
-    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM,
+      outboxDir: path.join(dataDir, 'outbox'),
+      sendTimeoutMs: e.SMTP_TIMEOUT_SECONDS * 1000,
+    },
     sessionSecret: e.SESSION_SECRET,
     retentionDays: e.RETENTION_DAYS,
     seed: { enabled: e.SEED_DEMO ?? e.NODE_ENV !== 'production', password: e.SEED_DEMO_PASSWORD ?? null },

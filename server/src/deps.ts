@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
+import type { RateLimits } from './lib/rate-limit.js';
 
 /**
  * What the features depend on, as interfaces: the application's dependencies (`AppDeps`) and the
@@ -18,6 +19,8 @@ export interface AppDeps {
   /** The call transport (LiveKit or peer-to-peer), chosen once from the configuration. */
   media: CallMedia;
   logger: Logger;
+  /** Rate limits, shared by every process on one PostgreSQL. */
+  limits: RateLimits;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   version: string;

@@ -10,6 +10,7 @@ import { serverJobs, type JobIntervals } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { createEventBus, type EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
+import { createRateLimits } from './lib/rate-limit.js';
 import { LiveHub } from './live/live.hub.js';
 import { MailWorker, type MailWorkerOptions } from './mail/mail.worker.js';
 import { createCallMedia } from './media/call-media.js';
@@ -73,6 +74,7 @@ export async function startServer(
     events,
     media: createCallMedia(config),
     logger,
+    limits: createRateLimits(database, now),
     now,
     version,
     webDistDir: options.webDistDir === undefined ? findWebDist() : options.webDistDir,

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ServiceSchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
+import { personName } from './person-name.js';
+import { SlugSchema } from './slugs.js';
 import { IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js';
 
 /**
@@ -10,7 +12,7 @@ import { IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js'
  * them in the tenant's time zone (`timeZone` is always sent along).
  */
 
-const ServiceSlugsSchema = z.array(z.string().min(1).max(80)).min(1, 'please choose a service').max(5);
+const ServiceSlugsSchema = z.array(SlugSchema).min(1, 'please choose a service').max(5);
 const SlugListSchema = z
   .string()
   .max(400)
@@ -83,7 +85,7 @@ const BookingFieldsSchema = z.object({
   services: ServiceSlugsSchema,
   persons: z.number().int().min(1, 'at least one person').max(20, 'at most 20 persons'),
   startsAt: IsoInstantSchema,
-  name: plainText(80).pipe(z.string().min(1, 'please enter your name')),
+  name: personName(80, 'please enter your name'),
   phone: plainText(40)
     .pipe(z.string().regex(/^[+()0-9 /-]*$/, 'digits, spaces and + ( ) / - only'))
     .optional(),

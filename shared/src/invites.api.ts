@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { CallRoleSchema } from './calls.api.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { LocalizedTextSchema } from './locales.js';
-import { IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js';
+import { personName } from './person-name.js';
+import { IsoInstantSchema, LanguageTagSchema } from './visits.api.js';
 
 /**
  * Invite links: a clerk brings an interpreter or a guest into one visit's call. The link is
@@ -16,7 +17,7 @@ export type InviteRole = z.infer<typeof InviteRoleSchema>;
 /** `POST /api/staff/departments/:departmentId/visits/:visitId/invites` or `…/appointments/:appointmentId/invites` */
 export const CreateInviteRequestSchema = z.object({
   role: InviteRoleSchema,
-  label: plainText(80).pipe(z.string().min(1, 'please enter a label, e.g. "Dolmetscherin Türkisch"')),
+  label: personName(80, 'please enter a label, e.g. "Dolmetscherin Türkisch"'),
   language: LanguageTagSchema.optional(),
   /** Absent: valid until the visit ends. Otherwise at most INVITE_MAX_DAYS ahead. */
   validUntil: IsoInstantSchema.optional(),
@@ -65,7 +66,11 @@ export const EmailInviteRequestSchema = z.object({
 /** Invitee side: `POST /api/invites/redeem` (token from the fragment) and `POST /api/invites/status` (cookie). */
 export const RedeemInviteRequestSchema = z.object({
   token: z.string().min(20).max(2_000),
-  name: plainText(80).optional(),
+  /** Empty or absent: the invite's label stands in. */
+  name: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    personName(80, 'please enter a name').optional(),
+  ),
 });
 
 /** `POST /api/invites/check`: what a link is worth, before anything is spent on it. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CallRoleSchema } from './calls.api.js';
 import { ErrorCodeSchema } from './errors.js';
+import { SlugSchema } from './slugs.js';
 import { CitizenVisitSchema, ConsoleSnapshotSchema, DoorLiveSchema } from './visits.api.js';
 
 /**
@@ -57,7 +58,7 @@ const VisitIdSchema = z.uuid();
 export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping') }),
   /** Public: the live door of one department. */
-  z.object({ type: z.literal('watch-door'), tenant: z.string().max(63), department: z.string().max(63) }),
+  z.object({ type: z.literal('watch-door'), tenant: SlugSchema, department: SlugSchema }),
   /** The citizen's own visit (from the visit cookie). */
   z.object({ type: z.literal('watch-visit') }),
   /** A clerk's console for one of their departments. */

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { DoorStatusSchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
+import { personName } from './person-name.js';
+import { SlugSchema } from './slugs.js';
 
 /** Knocking, waiting and the clerk console: HTTP bodies and views shared by client and server. */
 
@@ -25,9 +27,9 @@ export const plainText = (max: number) =>
 
 export const KnockRequestSchema = z
   .object({
-    name: plainText(80).pipe(z.string().min(1, 'please enter a name (a first name or pseudonym is fine)')),
+    name: personName(80, 'please enter a name (a first name or pseudonym is fine)'),
     concern: plainText(500).optional(),
-    serviceSlug: z.string().max(80).optional(),
+    serviceSlug: SlugSchema.optional(),
     language: LanguageTagSchema,
     interpreterLanguage: LanguageTagSchema.optional(),
     consent: z.literal(true, 'please agree to the privacy notice'),

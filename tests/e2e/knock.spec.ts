@@ -149,6 +149,36 @@ test('the knock pages have no WCAG 2.1 AA violations', async ({ browser }) => {
   expectNoBrowserErrors(clerk, erika, visitor);
 });
 
+test('a knock over the limit says how long to wait, on its own and not as a problem with the entries', async ({
+  browser,
+}) => {
+  await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const { page } = await citizen(browser);
+  // The limits themselves are proven in the server's tests (knock.test.ts); here, what the form
+  // makes of a 429 (issue 13, item 4).
+  await page.route('**/api/tenants/*/departments/*/knock', (route) =>
+    route.fulfill({
+      status: 429,
+      headers: { 'content-type': 'application/problem+json', 'retry-after': '240' },
+      body: JSON.stringify({ type: 'about:blank', title: 'Zu viele Anfragen', status: 429, code: 'rate_limited' }),
+    }),
+  );
+  await page.goto(`/${TENANT}/fundbuero`);
+  const form = page.getByRole('form', { name: 'Anklopfen' });
+  await form.getByLabel(/^Name/).fill('Erika Grenze');
+  await form.getByLabel(/^Ihr Anliegen/).fill('Eine kurze Frage');
+  await form.getByRole('checkbox', { name: /Datenschutz/ }).check();
+  await form.getByRole('button', { name: 'Anklopfen' }).click();
+
+  const failure = page.getByTestId('knock-failure');
+  await expect(failure).toHaveText(
+    'Von hier aus wurde gerade sehr oft angeklopft. Bitte warten Sie 4 Minuten, dann können Sie wieder anklopfen.',
+  );
+  await expect(failure).toBeFocused();
+  await expect(page.getByText('Bitte prüfen Sie Ihre Angaben')).toHaveCount(0);
+  await expectNoA11yViolations(page);
+});
+
 test('staff sign in with the form, see their offices and sign out', async ({ browser }) => {
   const person = await citizen(browser);
   const { page } = person;

@@ -504,3 +504,18 @@ export const mailOutbox = pgTable(
     index('mail_outbox_due_idx').on(table.state, table.nextAttemptAt),
   ],
 );
+
+/**
+ * Rate-limit counters shared by every app process on one PostgreSQL (issue 11): a fixed window
+ * per key, counted with one atomic upsert. Keys name the limit and a hash of what it counts (an
+ * address, an e-mail address), never the value itself. Embedded PGlite counts in memory instead.
+ */
+export const rateLimitCounters = pgTable(
+  'rate_limit_counters',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    resetAt: timestamp('reset_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('rate_limit_counters_reset_idx').on(table.resetAt)],
+);

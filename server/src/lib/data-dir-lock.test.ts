@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireDataDirLock, DataDirInUseError } from './data-dir-lock.js';
+import { acquireDataDirLock, DataDirInUseError, processStart } from './data-dir-lock.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -40,6 +40,41 @@ describe('acquireDataDirLock', () => {
   it('does not take over a lock held from another host (a shared volume)', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'amtsraum.lock'), JSON.stringify({ pid: 1, host: 'other-host' }));
+    expect(() => acquireDataDirLock(dir)).toThrow(DataDirInUseError);
+  });
+});
+
+// Linux tells boot and process start times; elsewhere the lock falls back to "is the pid alive".
+describe.runIf(fs.existsSync('/proc/sys/kernel/random/boot_id'))('acquireDataDirLock after a reboot', () => {
+  const bootId = () => fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  // The parent process is alive and unrelated to the lock: what a reused pid looks like.
+  const lockNaming = (dir: string, owner: Record<string, unknown>) =>
+    fs.writeFileSync(
+      path.join(dir, 'amtsraum.lock'),
+      JSON.stringify({ pid: process.ppid, host: os.hostname(), ...owner }),
+    );
+
+  it('takes over a lock from an earlier boot whose pid now belongs to an unrelated process', () => {
+    const dir = tempDir();
+    lockNaming(dir, { bootId: '00000000-0000-4000-8000-000000000000', start: processStart(process.ppid) });
+    const lock = acquireDataDirLock(dir);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'amtsraum.lock'), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      bootId: bootId(),
+      start: processStart(process.pid),
+    });
+    lock.release();
+  });
+
+  it('takes over a lock whose pid was reused in this boot (a restarted container)', () => {
+    const dir = tempDir();
+    lockNaming(dir, { bootId: bootId(), start: '1' });
+    acquireDataDirLock(dir).release();
+  });
+
+  it('still keeps out a second server while the recorded process runs', () => {
+    const dir = tempDir();
+    lockNaming(dir, { bootId: bootId(), start: processStart(process.ppid) });
     expect(() => acquireDataDirLock(dir)).toThrow(DataDirInUseError);
   });
 });

@@ -5,7 +5,10 @@ import path from 'node:path';
 /**
  * Embedded PGlite must be opened by one process only: two would corrupt the data directory.
  * A lock file with the owner's pid and host keeps a second server out with a clear message;
- * a lock left by a crashed process is taken over.
+ * a lock left by a crashed process is taken over. The lock also records the boot and the
+ * owner's start time where the system tells them (Linux /proc): after a reboot or in a restarted
+ * container, the recorded pid often belongs to an unrelated process, which must not block the
+ * start (issue 11, item 7).
  */
 export class DataDirInUseError extends Error {
   constructor(
@@ -36,10 +39,56 @@ function isAlive(pid: number): boolean {
   }
 }
 
+function readText(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/** This boot of the machine (Linux), or null where the system does not say. */
+function bootId(): string | null {
+  return readText('/proc/sys/kernel/random/boot_id');
+}
+
+/** When `pid` started, in clock ticks since boot (Linux), or null where the system does not say. */
+export function processStart(pid: number): string | null {
+  const stat = readText(`/proc/${pid}/stat`);
+  // The command name (field 2) may contain spaces and parentheses: count fields after its end.
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields?.[19] ?? null;
+}
+
+interface LockOwner {
+  pid?: unknown;
+  host?: unknown;
+  bootId?: unknown;
+  start?: unknown;
+}
+
+/** Whether the process that wrote the lock still runs. */
+function ownerRuns(owner: LockOwner, pid: number): boolean {
+  if (owner.host !== os.hostname()) return true; // another machine on a shared volume: cannot tell
+  if (!isAlive(pid)) return false;
+  // The pid is taken, but perhaps by another program since a reboot or a container restart.
+  const boot = bootId();
+  if (typeof owner.bootId === 'string' && boot && owner.bootId !== boot) return false;
+  const start = processStart(pid);
+  if (typeof owner.start === 'string' && start && owner.start !== start) return false;
+  return true;
+}
+
 export function acquireDataDirLock(dataDir: string): DataDirLock {
   fs.mkdirSync(dataDir, { recursive: true });
   const lockPath = path.join(dataDir, LOCK_NAME);
-  const content = JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() });
+  const content = JSON.stringify({
+    pid: process.pid,
+    host: os.hostname(),
+    bootId: bootId(),
+    start: processStart(process.pid),
+    since: new Date().toISOString(),
+  });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(lockPath, content, { flag: 'wx' });
@@ -57,15 +106,14 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let owner: { pid?: unknown; host?: unknown } = {};
+      let owner: LockOwner = {};
       try {
-        owner = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as typeof owner;
+        owner = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as LockOwner;
       } catch {
         // unreadable or half-written: treat as stale
       }
       const pid = typeof owner.pid === 'number' ? owner.pid : NaN;
-      const sameHost = owner.host === os.hostname();
-      if (Number.isInteger(pid) && (!sameHost || isAlive(pid))) throw new DataDirInUseError(dataDir, pid);
+      if (Number.isInteger(pid) && ownerRuns(owner, pid)) throw new DataDirInUseError(dataDir, pid);
       fs.rmSync(lockPath, { force: true });
     }
   }

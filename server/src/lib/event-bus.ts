@@ -13,7 +13,19 @@ import type { Logger } from './logger.js';
  * signalling of a peer-to-peer call whose participants reached different processes
  * (docs/decisions/012-media-transports-across-processes.md).
  */
-export const LiveEventSchema = z.object({ departmentId: z.uuid(), visitId: z.uuid().optional() });
+export const DepartmentEventSchema = z.object({ departmentId: z.uuid(), visitId: z.uuid().optional() });
+export type DepartmentEvent = z.infer<typeof DepartmentEventSchema>;
+
+/**
+ * Staff sessions ended: one (sign-out, by its token hash) or all of a staff member's
+ * (deactivation). Every process closes the WebSockets opened with them at once (issue 11, item 4).
+ */
+export const SessionsEndedEventSchema = z.object({
+  sessionsEnded: z.object({ staffId: z.uuid(), tokenHash: z.string().max(64).optional() }),
+});
+export type SessionsEndedEvent = z.infer<typeof SessionsEndedEventSchema>;
+
+export const LiveEventSchema = z.union([DepartmentEventSchema, SessionsEndedEventSchema]);
 export type LiveEvent = z.infer<typeof LiveEventSchema>;
 
 export interface EventBus {

@@ -1,4 +1,4 @@
-import type { ErrorCode, Locale } from '@amtsraum/shared';
+import { PERSON_NAME_MESSAGES, type ErrorCode, type Locale } from '@amtsraum/shared';
 
 /**
  * Titles of API errors in each interface language. The web client translates by `code` itself;
@@ -135,5 +135,42 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
   internal_error: {
     de: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es noch einmal.',
     en: 'An unexpected error occurred. Please try again.',
+  },
+};
+
+/**
+ * Field messages of validation failures, in each interface language, keyed by the wording of the
+ * shared schemas. Messages not listed here go out as the schemas word them.
+ */
+export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
+  [PERSON_NAME_MESSAGES.lineBreak]: {
+    de: 'Ein Name muss in eine Zeile passen (ohne Zeilenumbruch).',
+    en: 'A name must fit on one line (no line breaks).',
+  },
+  [PERSON_NAME_MESSAGES.control]: {
+    de: 'Ein Name darf keine Steuerzeichen enthalten.',
+    en: 'A name must not contain control characters.',
+  },
+  [PERSON_NAME_MESSAGES.direction]: {
+    de: 'Ein Name darf keine Zeichen enthalten, die die Schreibrichtung umkehren.',
+    en: 'A name must not contain characters that change the writing direction.',
+  },
+  [PERSON_NAME_MESSAGES.invisible]: {
+    de: 'Ein Name darf keine unsichtbaren Zeichen enthalten.',
+    en: 'A name must not contain invisible characters.',
+  },
+  [PERSON_NAME_MESSAGES.noVisible]: {
+    de: 'Ein Name braucht sichtbare Buchstaben oder Ziffern.',
+    en: 'A name needs visible letters or digits.',
+  },
+  'please enter a name (a first name or pseudonym is fine)': {
+    de: 'Bitte geben Sie einen Namen ein (ein Vorname oder ein Pseudonym genügt).',
+    en: 'Please enter a name (a first name or pseudonym is fine).',
+  },
+  'please enter your name': { de: 'Bitte geben Sie Ihren Namen ein.', en: 'Please enter your name.' },
+  'please enter a name': { de: 'Bitte geben Sie einen Namen ein.', en: 'Please enter a name.' },
+  'please enter a label, e.g. "Dolmetscherin Türkisch"': {
+    de: 'Bitte geben Sie eine Bezeichnung ein, z. B. „Dolmetscherin Türkisch“.',
+    en: 'Please enter a label, e.g. “Turkish interpreter”.',
   },
 };

@@ -1,7 +1,7 @@
 import { negotiateLocale, PROBLEM_CONTENT_TYPE, type ErrorCode, type Problem } from '@amtsraum/shared';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError } from './errors.js';
-import { ERROR_TITLES } from './messages.js';
+import { ERROR_TITLES, FIELD_MESSAGES } from './messages.js';
 
 /** Writes an RFC 9457 problem response in the requester's language. */
 export function sendProblem(req: Request, res: Response, error: AppError): void {
@@ -12,7 +12,14 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
     status: error.status,
     code: error.code,
     ...(error.detail ? { detail: error.detail } : {}),
-    ...(error.errors ? { errors: error.errors } : {}),
+    ...(error.errors
+      ? {
+          errors: error.errors.map(({ path, message }) => ({
+            path,
+            message: FIELD_MESSAGES[message]?.[locale] ?? message,
+          })),
+        }
+      : {}),
     ...error.extra,
     ...(typeof req.id === 'string' ? { requestId: req.id } : {}),
   };
@@ -35,7 +42,7 @@ interface HttpError {
   expose?: boolean;
 }
 
-/** Maps body-parser's error types to our stable codes. */
+/** Maps body-parser's error types, and what is wrong with the URL itself, to our stable codes. */
 function fromHttpError(error: HttpError): AppError | null {
   const byType: Record<string, ErrorCode> = {
     'entity.parse.failed': 'invalid_json',
@@ -45,24 +52,41 @@ function fromHttpError(error: HttpError): AppError | null {
   };
   const known = error.type ? byType[error.type] : undefined;
   if (known) return new AppError(known);
-  if ((error.status ?? error.statusCode) === 404) return new AppError('route_not_found'); // serve-static
+  const status = error.status ?? error.statusCode ?? 500;
+  // The router's "Failed to decode param" (a path like /%ff), and serve-static refusing a path that
+  // cannot be decoded or leaves its folder (/assets/%2e%2e/…): an address that names nothing.
+  if (status === 404 || (status >= 400 && status < 500 && error.expose !== false)) {
+    return new AppError('route_not_found');
+  }
   return null;
 }
 
-export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
-  if (res.headersSent) {
-    next(error);
-    return;
-  }
-  const appError =
-    error instanceof AppError
-      ? error
-      : (typeof error === 'object' && error && fromHttpError(error as HttpError)) || null;
-  if (appError) {
-    if (appError.status >= 500) req.log.error({ err: error }, 'request failed');
-    sendProblem(req, res, appError);
-    return;
-  }
-  req.log.error({ err: error }, 'unexpected error');
-  sendProblem(req, res, new AppError('internal_error'));
-};
+/**
+ * The one error middleware. `databaseReachable` is asked only about errors nothing else explains:
+ * while the database is down or restarting, those get 503 `database_unavailable` with a
+ * Retry-After (and one short warning each) instead of a 500 with a stack in the log.
+ */
+export function errorHandler(databaseReachable: () => Promise<boolean> = async () => true): ErrorRequestHandler {
+  return async (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const appError =
+      error instanceof AppError
+        ? error
+        : (typeof error === 'object' && error && fromHttpError(error as HttpError)) || null;
+    if (appError) {
+      if (appError.status >= 500) req.log.error({ err: error }, 'request failed');
+      sendProblem(req, res, appError);
+      return;
+    }
+    if (!(await databaseReachable().catch(() => false))) {
+      req.log.warn({ code: 'database_unavailable' }, 'request failed: database unavailable');
+      sendProblem(req, res, new AppError('database_unavailable', { headers: { 'Retry-After': '5' } }));
+      return;
+    }
+    req.log.error({ err: error }, 'unexpected error');
+    sendProblem(req, res, new AppError('internal_error'));
+  };
+}

@@ -1,44 +1,160 @@
+import { createHash } from 'node:crypto';
+import { lt, sql } from 'drizzle-orm';
+import type { Database, Db } from '../db/client.js';
+import { rateLimitCounters } from '../db/schema.js';
 import { AppError } from './errors.js';
 
 /**
- * Fixed-window counters per key (an IP address, an e-mail address). In memory, per process:
- * with several processes each allows the limit, which still stops floods.
+ * Fixed-window counters behind every rate limit (knocks, sign-ins, bookings, …). With PostgreSQL
+ * they live in the database, so any number of app processes act as one limiter (issue 11,
+ * docs/decisions/016-shared-rate-limits.md); embedded PGlite has one process and counts in memory.
+ */
+export interface RateLimitStore {
+  /** Counts one hit on `key`; returns the hits in the current window and when it ends (epoch ms). */
+  hit(key: string, windowMs: number): Promise<{ hits: number; resetAt: number }>;
+  /** Takes one hit back (an attempt that turned out legitimate), within the current window. */
+  undo(key: string): Promise<void>;
+}
+
+/** Makes the limits of one app: every limiter counts in one store, by one clock. */
+export class RateLimits {
+  constructor(
+    readonly store: RateLimitStore,
+    private readonly now: () => Date,
+  ) {}
+
+  /** A named limit; limiters of the same name share their counters. */
+  limiter(name: string, options: { max: number; windowMs: number }): RateLimiter {
+    return new RateLimiter(this.store, name, { ...options, now: this.now });
+  }
+}
+
+/** The limits for this database: shared through PostgreSQL, or in memory for the one PGlite process. */
+export function createRateLimits(database: Pick<Database, 'kind' | 'db'>, now: () => Date): RateLimits {
+  const store =
+    database.kind === 'postgres' ? new PostgresRateLimitStore(database.db, now) : new MemoryRateLimitStore(now);
+  return new RateLimits(store, now);
+}
+
+export class MemoryRateLimitStore implements RateLimitStore {
+  private readonly windows = new Map<string, { resetAt: number; hits: number }>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  async hit(key: string, windowMs: number) {
+    const now = this.now().getTime();
+    if (this.windows.size > 10_000) this.prune(now);
+    let window = this.windows.get(key);
+    if (!window || window.resetAt <= now) {
+      window = { resetAt: now + windowMs, hits: 0 };
+      this.windows.set(key, window);
+    }
+    window.hits += 1;
+    return { hits: window.hits, resetAt: window.resetAt };
+  }
+
+  async undo(key: string) {
+    const window = this.windows.get(key);
+    if (window && window.hits > 0) window.hits -= 1;
+  }
+
+  private prune(now: number) {
+    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+  }
+}
+
+const PRUNE_EVERY_MS = 60_000;
+
+export class PostgresRateLimitStore implements RateLimitStore {
+  private lastPrune = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async hit(key: string, windowMs: number) {
+    const now = this.now();
+    const at = sql`${now.toISOString()}::timestamptz`;
+    // One statement, so concurrent hits from any process are counted exactly: the conflicting
+    // row is locked, and every SET expression reads the row as it was before this hit.
+    const [row] = await this.db
+      .insert(rateLimitCounters)
+      .values({ key, hits: 1, resetAt: new Date(now.getTime() + windowMs) })
+      .onConflictDoUpdate({
+        target: rateLimitCounters.key,
+        set: {
+          hits: sql`case when ${rateLimitCounters.resetAt} <= ${at} then 1 else ${rateLimitCounters.hits} + 1 end`,
+          resetAt: sql`case when ${rateLimitCounters.resetAt} <= ${at} then excluded.reset_at else ${rateLimitCounters.resetAt} end`,
+        },
+      })
+      .returning({ hits: rateLimitCounters.hits, resetAt: rateLimitCounters.resetAt });
+    this.pruneNowAndThen(now);
+    return { hits: row!.hits, resetAt: row!.resetAt.getTime() };
+  }
+
+  async undo(key: string) {
+    await this.db.execute(
+      sql`update ${rateLimitCounters} set hits = greatest(hits - 1, 0) where key = ${key} and reset_at > ${this.now().toISOString()}::timestamptz`,
+    );
+  }
+
+  /** Ended windows are only clutter; whichever process notices first clears them (no timer needed). */
+  private pruneNowAndThen(now: Date) {
+    if (now.getTime() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now.getTime();
+    void this.db
+      .delete(rateLimitCounters)
+      .where(lt(rateLimitCounters.resetAt, now))
+      .catch(() => {
+        // The next hit tries again; a full table only costs disk, not correctness.
+      });
+  }
+}
+
+/**
+ * One limit (say, 6 knocks per address in 10 minutes) over a shared store. Values are hashed
+ * into the key: the counters table holds no addresses or e-mail addresses.
  */
 export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  /** Keys known to be over the limit until their window ends: a flood is refused without a round trip. */
+  private readonly blocked = new Map<string, number>();
 
-  constructor(private readonly options: { max: number; windowMs: number; now?: () => number }) {}
+  constructor(
+    private readonly store: RateLimitStore,
+    private readonly name: string,
+    private readonly options: { max: number; windowMs: number; now?: () => Date },
+  ) {}
 
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
+  private key(value: string): string {
+    return `${this.name}:${createHash('sha256').update(`${this.name}\0${value}`).digest('base64url')}`;
   }
 
   /** Counts a hit; throws 429 `rate_limited` with a Retry-After when over the limit. */
-  hit(key: string): void {
-    const now = this.now();
-    if (this.windows.size > 10_000) this.prune(now);
-    let window = this.windows.get(key);
-    if (!window || now - window.start >= this.options.windowMs) {
-      window = { start: now, count: 0 };
-      this.windows.set(key, window);
+  async hit(value: string): Promise<void> {
+    const key = this.key(value);
+    const now = (this.options.now?.() ?? new Date()).getTime();
+    const until = this.blocked.get(key);
+    if (until !== undefined && until > now) throw limited(until, now);
+    const { hits, resetAt } = await this.store.hit(key, this.options.windowMs);
+    if (hits <= this.options.max) return;
+    if (this.blocked.size > 10_000) {
+      for (const [k, end] of this.blocked) if (end <= now) this.blocked.delete(k);
     }
-    window.count += 1;
-    if (window.count > this.options.max) {
-      const retryAfter = Math.max(1, Math.ceil((window.start + this.options.windowMs - now) / 1000));
-      throw new AppError('rate_limited', {
-        headers: { 'Retry-After': String(retryAfter) },
-        detail: `retry-after=${retryAfter}`,
-      });
-    }
+    this.blocked.set(key, resetAt);
+    throw limited(resetAt, now);
   }
 
-  reset(key: string): void {
-    this.windows.delete(key);
+  /** Gives back the hit of an attempt that turned out legitimate (a right password). */
+  async undo(value: string): Promise<void> {
+    await this.store.undo(this.key(value));
   }
+}
 
-  private prune(now: number): void {
-    for (const [key, window] of this.windows) {
-      if (now - window.start >= this.options.windowMs) this.windows.delete(key);
-    }
-  }
+function limited(resetAt: number, now: number): AppError {
+  const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000));
+  return new AppError('rate_limited', {
+    headers: { 'Retry-After': String(retryAfter) },
+    detail: `retry-after=${retryAfter}`,
+  });
 }

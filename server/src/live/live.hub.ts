@@ -4,11 +4,13 @@ import type { Duplex } from 'node:stream';
 import { ClientMessageSchema, WS_PATH, type ClientMessage, type ServerMessage } from '@amtsraum/shared';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AppDeps } from '../deps.js';
+import { addressGroup, clientAddress } from '../lib/client-address.js';
 import { AppError } from '../lib/errors.js';
-import type { LiveEvent } from '../lib/event-bus.js';
+import type { LiveEvent, SessionsEndedEvent } from '../lib/event-bus.js';
 import { readCallerCookies, resolveCaller, type CallerCookies } from '../features/calls/caller.js';
 import { P2pRooms, type CallMember } from '../features/calls/p2p-rooms.js';
 import { findDepartmentBySlugs } from '../features/directory/directory.repo.js';
+import { hashToken } from '../features/staff/auth.service.js';
 import { clearPresence, markPresent, presenceKey, refreshPresence } from '../features/staff/presence.repo.js';
 import { findMembership } from '../features/staff/staff.repo.js';
 import {
@@ -18,26 +20,51 @@ import {
   type DepartmentState,
 } from '../features/visits/queue.service.js';
 import { findVisitsWithContext, findVisitWithContext, touchVisits } from '../features/visits/visits.repo.js';
+import { DepartmentAnswers } from './answers.js';
+import { AddressSlots, FairQueue, TokenBucket } from './flood-guard.js';
 
 /**
  * The one WebSocket endpoint: upgrade and authentication, subscriptions, and fan-out. Connections
  * subscribe to a door, their own visit, or a console; when the event bus says a department
  * changed, the hub reads that department's state once and sends each subscriber its view. The hub
- * keeps no queue state: only who listens to what. Its timers (pings, presence) are jobs of the
- * scheduler (jobs/jobs.ts); peer-to-peer call messages go to the call rooms (features/calls).
+ * keeps no queue state: only who listens to what, and the last answers (answers.ts). Its timers
+ * (pings, presence) are jobs of the scheduler (jobs/jobs.ts); peer-to-peer call messages go to
+ * the call rooms (features/calls).
+ *
+ * No client can stall it for the others (issue 11): every socket has a message budget, database
+ * work for messages takes turns between client addresses (flood-guard.ts), repeated watches are
+ * answered from what was last sent, and one address holds a limited number of sockets.
  */
 
 interface Connection {
   id: string;
   socket: WebSocket;
   alive: boolean;
+  /** The client's address group (flood-guard.ts): whose turn its database work takes. */
+  group: string;
   /** Who connected, from the upgrade's cookies (the staff session is checked again where it matters). */
   cookies: CallerCookies;
   staffId: string | null;
-  doors: Set<string>;
+  /** The staff session's token hash, to close this socket when that session ends. */
+  staffSession: string | null;
+  /** Closing (session ended, flood): nothing more is sent or handled. */
+  closed: boolean;
+  /** Watched doors: `tenant/department` slugs → department id. */
+  doors: Map<string, string>;
   consoles: Set<string>;
   /** Department of the watched visit. */
   visitDepartment: string | null;
+  /** The last visit message sent, and the department version it was read at. */
+  visitAnswer: { version: number; text: string } | null;
+  /** Every message spends from this; a flood is dropped. */
+  messages: TokenBucket;
+  /** Dropped messages spend from this; a socket that keeps flooding is closed. */
+  strikes: TokenBucket;
+  /** Messages that need the database spend from this as well. */
+  lookups: TokenBucket;
+  pendingLookups: number;
+  /** Told about the flood once already (until a message gets through again). */
+  toldToSlowDown: boolean;
   call: CallMember;
 }
 
@@ -47,6 +74,23 @@ export interface LiveHubOptions {
 }
 
 const MAX_BUFFERED_BYTES = 1 << 20;
+
+/**
+ * Budgets per socket. A page sends a few watches and a ping every half minute; a call's signalling
+ * sends a few dozen messages at its start. Far above both, far below a flood.
+ */
+const MESSAGES = { burst: 60, perSecond: 30 };
+/** Dropped messages a socket may send before it is closed (1008). */
+const STRIKES = { burst: 300, perSecond: 10 };
+/** Messages that need a database read (a first watch, a call join): a page needs a handful. */
+const LOOKUPS = { burst: 10, perSecond: 2 };
+const MAX_PENDING_LOOKUPS = 4;
+/**
+ * Database work for messages at once, for all sockets; the rest waits its turn (FairQueue). Most of
+ * the pool (10 connections): a reconnect storm after another process died must not queue behind a
+ * handful of reads, while HTTP keeps a couple of connections.
+ */
+const LOOKUP_CONCURRENCY = 8;
 
 type Watchers = Map<string, Set<Connection>>;
 
@@ -75,12 +119,16 @@ export class LiveHub {
   private stopped = false;
   /** Peer-to-peer calls of this process's connections; the jobs keep their places alive. */
   readonly calls: P2pRooms;
+  private readonly answers = new DepartmentAnswers();
+  private readonly slots: AddressSlots;
+  private readonly lookupQueue = new FairQueue(LOOKUP_CONCURRENCY);
 
   constructor(
     private readonly deps: AppDeps,
     private readonly options: LiveHubOptions,
   ) {
     this.calls = new P2pRooms({ ...deps, db: deps.database.db });
+    this.slots = new AddressSlots(deps.config.wsConnectionsPerAddress);
   }
 
   private get db() {
@@ -92,8 +140,15 @@ export class LiveHub {
   }
 
   start(server: http.Server): void {
-    server.on('upgrade', (req, socket, head) => {
-      void this.handleUpgrade(req, socket, head);
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Before anything else: the client may reset the connection at any moment, and an 'error'
+      // event nobody listens to ends the process (issue 11, item 1). Node hands the socket over
+      // without its own listener once an upgrade handler exists.
+      socket.on('error', () => socket.destroy());
+      this.handleUpgrade(req, socket, head).catch((error: unknown) => {
+        this.deps.logger.warn({ err: error }, 'WebSocket upgrade failed');
+        socket.destroy();
+      });
     });
     this.unsubscribe = this.deps.events.subscribe(
       (event) => this.onEvent(event),
@@ -113,8 +168,12 @@ export class LiveHub {
   // -- connections -----------------------------------------------------------
 
   private async handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer) {
-    const refuse = (status: number, reason: string) => {
-      socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const refuse = (status: number, reason: string, headers: string[] = []) => {
+      if (socket.writable) {
+        socket.end(
+          [`HTTP/1.1 ${status} ${reason}`, 'Connection: close', 'Content-Length: 0', ...headers, '', ''].join('\r\n'),
+        );
+      }
       socket.destroy();
     };
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -124,14 +183,26 @@ export class LiveHub {
     const origin = req.headers.origin;
     if (!origin || !this.options.allowedOrigins.has(origin)) return refuse(403, 'Forbidden');
 
+    // The slot is the TCP connection's for as long as it lives, whichever way it ends.
+    const group = addressGroup(clientAddress(req, this.deps.config.trustProxy));
+    if (!this.slots.take(group)) return refuse(429, 'Too Many Requests', ['Retry-After: 30']);
+    socket.once('close', () => this.slots.release(group));
+
     const read = readCallerCookies(this.deps.config.sessionSecret, req.headers.cookie);
     let staffId: string | null = null;
-    try {
-      staffId = (await resolveCaller(this.db, read, this.deps.now())).staff?.id ?? null;
-    } catch (error) {
-      this.deps.logger.error({ err: error }, 'session lookup failed during upgrade');
-      return refuse(503, 'Service Unavailable');
+    if (read.staffToken) {
+      try {
+        // In the address's turn: reconnect storms and cookie floods wait behind everyone else's work.
+        staffId = await this.lookupQueue.run(group, async () =>
+          socket.destroyed ? null : ((await resolveCaller(this.db, read, this.deps.now())).staff?.id ?? null),
+        );
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'session lookup failed during upgrade');
+        return refuse(503, 'Service Unavailable');
+      }
     }
+    // Gone while the lookup waited (a reset, a closed tab): nothing left to upgrade.
+    if (socket.destroyed || !socket.readable) return;
     // A session that did not resolve is not kept: it cannot start working later on this connection.
     const cookies: CallerCookies = { ...read, staffToken: staffId ? read.staffToken : null };
 
@@ -141,17 +212,27 @@ export class LiveHub {
         id,
         socket: ws,
         alive: true,
+        group,
         cookies,
         staffId,
-        doors: new Set(),
+        staffSession: staffId && cookies.staffToken ? hashToken(cookies.staffToken) : null,
+        closed: false,
+        doors: new Map(),
         consoles: new Set(),
         visitDepartment: null,
+        visitAnswer: null,
+        messages: new TokenBucket(MESSAGES.burst, MESSAGES.perSecond),
+        strikes: new TokenBucket(STRIKES.burst, STRIKES.perSecond),
+        lookups: new TokenBucket(LOOKUPS.burst, LOOKUPS.perSecond),
+        pendingLookups: 0,
+        toldToSlowDown: false,
         call: { connectionId: id, cookies, send: (message) => this.send(connection, message) },
       };
       this.connections.add(connection);
       ws.on('pong', () => (connection.alive = true));
       ws.on('message', (data, isBinary) => {
         connection.alive = true;
+        if (!this.withinBudget(connection)) return;
         void this.onMessage(connection, isBinary ? null : data.toString());
       });
       ws.on('close', () => void this.onClose(connection));
@@ -159,9 +240,76 @@ export class LiveHub {
     });
   }
 
+  /**
+   * Spends one message from the socket's budget. Over it, the message is dropped (the sender is
+   * told once); a socket that goes on flooding is closed.
+   */
+  private withinBudget(connection: Connection): boolean {
+    if (connection.closed) return false;
+    if (connection.messages.take()) {
+      connection.toldToSlowDown = false;
+      return true;
+    }
+    if (!connection.strikes.take()) {
+      this.closeConnection(connection, 1008, 'too many messages');
+      return false;
+    }
+    if (!connection.toldToSlowDown) {
+      connection.toldToSlowDown = true;
+      this.sendError(connection, 'rate_limited', 'too many messages: some were dropped');
+    }
+    return false;
+  }
+
+  /** No more messages either way; the socket closes with `code`. */
+  private closeConnection(connection: Connection, code: number, reason: string) {
+    if (connection.closed) return;
+    connection.closed = true;
+    // Off the watcher lists at once: nothing more reaches it while the close handshake runs.
+    for (const departmentId of connection.doors.values()) removeWatcher(this.doorWatchers, departmentId, connection);
+    for (const departmentId of connection.consoles) removeWatcher(this.consoleWatchers, departmentId, connection);
+    if (connection.visitDepartment) removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
+    connection.socket.close(code, reason);
+  }
+
+  /**
+   * Database work for one message: within the socket's budget, and in its address's turn, so a
+   * flood from one place delays that place (FairQueue). Undefined when refused or closed meanwhile.
+   */
+  private async lookup<T>(connection: Connection, work: () => Promise<T>): Promise<T | undefined> {
+    if (connection.pendingLookups >= MAX_PENDING_LOOKUPS || !connection.lookups.take()) {
+      this.sendError(connection, 'rate_limited', 'too many requests on this connection: slow down');
+      return undefined;
+    }
+    connection.pendingLookups += 1;
+    try {
+      return await this.lookupQueue.run(connection.group, async () => (connection.closed ? undefined : work()));
+    } finally {
+      connection.pendingLookups -= 1;
+    }
+  }
+
+  /**
+   * Whether the staff session this socket was opened with is still live, asked of the database
+   * (one indexed read): sign-out, expiry and deactivation all end it. A socket whose session ended
+   * is told and closed.
+   */
+  private async sessionLive(connection: Connection): Promise<boolean> {
+    const caller = await resolveCaller(this.db, connection.cookies, this.deps.now());
+    if (caller.staff && caller.staff.id === connection.staffId) return true;
+    this.endSession(connection);
+    return false;
+  }
+
+  private endSession(connection: Connection) {
+    if (connection.closed) return;
+    this.sendError(connection, 'unauthorized', 'session ended');
+    this.closeConnection(connection, 4401, 'session ended');
+  }
+
   private send(connection: Connection, message: ServerMessage | string) {
     const socket = connection.socket;
-    if (socket.readyState !== WebSocket.OPEN) return;
+    if (connection.closed || socket.readyState !== WebSocket.OPEN) return;
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       // A client that cannot keep up reconnects and catches up with a fresh read.
       socket.terminate();
@@ -196,66 +344,115 @@ export class LiveHub {
   }
 
   private async handle(connection: Connection, message: ClientMessage) {
-    const { db } = this;
-    const now = this.deps.now();
     switch (message.type) {
       case 'call-join':
+      case 'call-allow-screen':
+        // Reads and writes the database: in the sender's turn, and for a clerk with a live session.
+        await this.lookup(connection, async () => {
+          if (connection.staffId && !(await this.sessionLive(connection))) return;
+          await this.calls.handle(connection.call, message);
+        });
+        return;
       case 'call-leave':
       case 'call-signal':
       case 'call-media':
       case 'call-chat':
-      case 'call-allow-screen':
+        // Relayed in memory to the call this socket joined; a socket whose session ended is closed.
         return this.calls.handle(connection.call, message);
       case 'ping':
         this.send(connection, { type: 'pong' });
         return;
-      case 'watch-door': {
-        const found = await findDepartmentBySlugs(db, message.tenant, message.department);
-        if (!found) return this.sendError(connection, 'department_not_found', 'no such department');
-        connection.doors.add(found.department.id);
-        addWatcher(this.doorWatchers, found.department.id, connection);
-        const state = await loadDepartmentState(db, found.department.id, now);
-        if (state) this.send(connection, this.doorMessage(state));
-        return;
-      }
-      case 'watch-visit': {
-        const visitId = connection.cookies.visitId;
-        const row = visitId ? await findVisitWithContext(db, visitId) : undefined;
-        if (!row) return this.send(connection, { type: 'visit', visit: null });
-        if (connection.visitDepartment) removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
-        connection.visitDepartment = row.visit.departmentId;
-        addWatcher(this.visitWatchers, row.visit.departmentId, connection);
-        await touchVisits(db, [row.visit.id], now);
-        const state = await loadDepartmentState(db, row.visit.departmentId, now);
-        if (state) this.send(connection, { type: 'visit', visit: toCitizenVisit(row, state) });
-        return;
-      }
-      case 'watch-console': {
-        if (!connection.staffId) return this.sendError(connection, 'unauthorized', 'sign in first');
-        if (!(await findMembership(db, connection.staffId, message.departmentId))) {
-          return this.sendError(connection, 'forbidden', 'not a member of this department');
-        }
-        connection.consoles.add(message.departmentId);
-        addWatcher(this.consoleWatchers, message.departmentId, connection);
-        await markPresent(db, {
-          connectionId: connection.id,
-          staffId: connection.staffId,
-          departmentId: message.departmentId,
-          now,
-        });
-        // A clerk more on duty changes everyone's estimate.
-        await this.deps.events.publish({ departmentId: message.departmentId });
-        const state = await loadDepartmentState(db, message.departmentId, now);
-        if (state) this.send(connection, { type: 'console', snapshot: toConsoleSnapshot(state) });
-        return;
-      }
+      case 'watch-door':
+        return this.watchDoor(connection, message.tenant, message.department);
+      case 'watch-visit':
+        return this.watchVisit(connection);
+      case 'watch-console':
+        return this.watchConsole(connection, message.departmentId);
     }
   }
 
+  private async watchDoor(connection: Connection, tenant: string, department: string) {
+    const watched = connection.doors.get(`${tenant}/${department}`);
+    const kept = watched && this.answers.recall('door', watched);
+    if (kept) return this.send(connection, kept);
+    await this.lookup(connection, async () => {
+      const now = this.deps.now();
+      const found = await findDepartmentBySlugs(this.db, tenant, department);
+      if (!found) return this.sendError(connection, 'department_not_found', 'no such department');
+      const departmentId = found.department.id;
+      connection.doors.set(`${tenant}/${department}`, departmentId);
+      addWatcher(this.doorWatchers, departmentId, connection);
+      const version = this.answers.version(departmentId);
+      const state = await loadDepartmentState(this.db, departmentId, now);
+      if (!state) return;
+      const text = JSON.stringify(this.doorMessage(state));
+      this.answers.keep('door', departmentId, version, text);
+      this.send(connection, text);
+    });
+  }
+
+  private async watchVisit(connection: Connection) {
+    const kept = connection.visitAnswer;
+    if (kept && connection.visitDepartment && this.answers.current(connection.visitDepartment, kept.version)) {
+      return this.send(connection, kept.text);
+    }
+    await this.lookup(connection, async () => {
+      const now = this.deps.now();
+      const visitId = connection.cookies.visitId;
+      const row = visitId ? await findVisitWithContext(this.db, visitId) : undefined;
+      if (!row) return this.send(connection, { type: 'visit', visit: null });
+      const departmentId = row.visit.departmentId;
+      if (connection.visitDepartment) removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
+      connection.visitDepartment = departmentId;
+      addWatcher(this.visitWatchers, departmentId, connection);
+      await touchVisits(this.db, [row.visit.id], now);
+      const version = this.answers.version(departmentId);
+      const state = await loadDepartmentState(this.db, departmentId, now);
+      if (!state) return;
+      this.sendVisit(connection, version, { type: 'visit', visit: toCitizenVisit(row, state) });
+    });
+  }
+
+  private sendVisit(connection: Connection, version: number, message: ServerMessage) {
+    const text = JSON.stringify(message);
+    connection.visitAnswer = { version, text };
+    this.send(connection, text);
+  }
+
+  private async watchConsole(connection: Connection, departmentId: string) {
+    if (!connection.staffId) return this.sendError(connection, 'unauthorized', 'sign in first');
+    const staffId = connection.staffId;
+    await this.lookup(connection, async () => {
+      // Names and concerns of waiting citizens: every time, for a live session and a member only.
+      if (!(await this.sessionLive(connection))) return;
+      if (!(await findMembership(this.db, staffId, departmentId))) {
+        return this.sendError(connection, 'forbidden', 'not a member of this department');
+      }
+      if (connection.consoles.has(departmentId)) {
+        const kept = this.answers.recall('console', departmentId);
+        if (kept) return this.send(connection, kept);
+      } else {
+        const now = this.deps.now();
+        connection.consoles.add(departmentId);
+        addWatcher(this.consoleWatchers, departmentId, connection);
+        await markPresent(this.db, { connectionId: connection.id, staffId, departmentId, now });
+        // A clerk more on duty changes everyone's estimate.
+        await this.deps.events.publish({ departmentId });
+      }
+      const version = this.answers.version(departmentId);
+      const state = await loadDepartmentState(this.db, departmentId, this.deps.now());
+      if (!state) return;
+      const text = JSON.stringify({ type: 'console', snapshot: toConsoleSnapshot(state) } satisfies ServerMessage);
+      this.answers.keep('console', departmentId, version, text);
+      this.send(connection, text);
+    });
+  }
+
   private async onClose(connection: Connection) {
+    connection.closed = true;
     this.connections.delete(connection);
     if (!this.stopped) this.calls.disconnect(connection.call);
-    for (const departmentId of connection.doors) removeWatcher(this.doorWatchers, departmentId, connection);
+    for (const departmentId of connection.doors.values()) removeWatcher(this.doorWatchers, departmentId, connection);
     if (connection.visitDepartment) removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
     for (const departmentId of connection.consoles) {
       removeWatcher(this.consoleWatchers, departmentId, connection);
@@ -272,6 +469,8 @@ export class LiveHub {
   // -- fan-out ---------------------------------------------------------------
 
   private onEvent(event: LiveEvent) {
+    if ('sessionsEnded' in event) return this.onSessionsEnded(event.sessionsEnded);
+    this.answers.changed(event.departmentId);
     this.pending.add(event.departmentId);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -279,7 +478,17 @@ export class LiveHub {
     setImmediate(() => void this.flush());
   }
 
+  /** Sign-out or deactivation, in any process: the sockets opened with those sessions close now. */
+  private onSessionsEnded({ staffId, tokenHash }: SessionsEndedEvent['sessionsEnded']) {
+    for (const connection of this.connections) {
+      if (connection.staffId !== staffId) continue;
+      if (tokenHash && connection.staffSession !== tokenHash) continue;
+      this.endSession(connection);
+    }
+  }
+
   private resyncAll() {
+    this.answers.changedAll();
     for (const key of [...this.doorWatchers.keys(), ...this.consoleWatchers.keys(), ...this.visitWatchers.keys()]) {
       this.pending.add(key);
     }
@@ -312,6 +521,7 @@ export class LiveHub {
     const visitors = this.visitWatchers.get(departmentId);
     const calls = this.calls.visitsIn(departmentId);
     if (!doors && !consoles && !visitors && calls.length === 0) return; // nobody here cares: no read at all
+    const version = this.answers.version(departmentId);
     const state = await loadDepartmentState(this.db, departmentId, this.deps.now());
     if (!state) return;
     if (calls.length > 0) {
@@ -319,10 +529,12 @@ export class LiveHub {
     }
     if (doors) {
       const text = JSON.stringify(this.doorMessage(state));
+      this.answers.keep('door', departmentId, version, text);
       for (const connection of doors) this.send(connection, text);
     }
     if (consoles) {
       const text = JSON.stringify({ type: 'console', snapshot: toConsoleSnapshot(state) } satisfies ServerMessage);
+      this.answers.keep('console', departmentId, version, text);
       for (const connection of consoles) this.send(connection, text);
     }
     if (visitors) {
@@ -333,7 +545,7 @@ export class LiveHub {
       for (const connection of visitors) {
         const visitId = connection.cookies.visitId;
         const row = visitId ? live.get(visitId) : undefined;
-        if (row) this.send(connection, { type: 'visit', visit: toCitizenVisit(row, state) });
+        if (row) this.sendVisit(connection, version, { type: 'visit', visit: toCitizenVisit(row, state) });
         else if (visitId) ended.push(connection);
       }
       if (ended.length > 0) {
@@ -341,7 +553,7 @@ export class LiveHub {
         const byId = new Map(rows.map((row) => [row.visit.id, row]));
         for (const connection of ended) {
           const row = byId.get(connection.cookies.visitId!);
-          this.send(connection, { type: 'visit', visit: row ? toCitizenVisit(row, state) : null });
+          this.sendVisit(connection, version, { type: 'visit', visit: row ? toCitizenVisit(row, state) : null });
         }
       }
     }
@@ -361,7 +573,7 @@ export class LiveHub {
     }
   }
 
-  /** Marks connected citizens and clerks as present, and closes consoles whose session ended. */
+  /** Marks connected citizens and clerks as present, and closes staff sockets whose session ended. */
   async refreshPresence(): Promise<void> {
     const { db } = this;
     const now = this.deps.now();
@@ -373,14 +585,11 @@ export class LiveHub {
       await touchVisits(db, visitIds.slice(i, i + 500), now);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const consoles = [...this.connections].filter((c) => c.consoles.size > 0);
-    for (const connection of consoles) {
-      const caller = await resolveCaller(db, connection.cookies, now);
-      if (!caller.staff) {
-        this.sendError(connection, 'unauthorized', 'session ended');
-        connection.socket.close(4401, 'session ended');
-      }
+    // Sessions also end without an event (expiry, idle time, a change made in the database).
+    for (const connection of [...this.connections].filter((c) => c.staffId && !c.closed)) {
+      await this.sessionLive(connection);
     }
+    const consoles = [...this.connections].filter((c) => c.consoles.size > 0 && !c.closed);
     await refreshPresence(
       db,
       consoles.flatMap((c) => [...c.consoles].map((d) => presenceKey(c.id, d))),

@@ -10,12 +10,6 @@ import { createMailTransport, type MailTransport } from './transport.js';
 export const MAIL_BACKOFF_MS = [30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000];
 /** After this many attempts (about 20 hours of trying) a message is given up as `failed`. */
 export const MAIL_MAX_ATTEMPTS = 12;
-/**
- * A claimed row is not due again for this long. Longer than any one send may take (the SMTP
- * timeouts in transport.ts) times the batch size, so two workers never send the same row,
- * yet a process that dies mid-send leaves the row to be sent by another one later.
- */
-const CLAIM_MS = 15 * 60_000;
 const PURGE_EVERY_MS = 3_600_000;
 
 export interface MailWorkerOptions {
@@ -68,6 +62,13 @@ function isPermanent(error: unknown): boolean {
 export class MailWorker {
   readonly transport: MailTransport;
   private readonly batchSize: number;
+  /**
+   * A claimed row is not due again for this long: the longest one send may take (transport.ts
+   * stops it at SMTP_TIMEOUT_SECONDS) and as long again for marking it, renewed before each
+   * send of a batch. So two workers never send the same row, and when a process dies mid-send
+   * another one sends the row minutes later, not after a quarter of an hour (issue 11, item 7).
+   */
+  private readonly leaseMs: number;
   private running: Promise<void> | null = null;
   private again = false;
   private started = false;
@@ -79,6 +80,7 @@ export class MailWorker {
   constructor(private readonly options: MailWorkerOptions) {
     this.transport = options.transport ?? createMailTransport(options.config);
     this.batchSize = options.batchSize ?? 5;
+    this.leaseMs = 2 * options.config.mail.sendTimeoutMs;
   }
 
   async start(): Promise<void> {
@@ -157,14 +159,28 @@ export class MailWorker {
       .for('update', { skipLocked: true });
     return db
       .update(mailOutbox)
-      .set({ attempts: sql`${mailOutbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + CLAIM_MS) })
+      .set({ attempts: sql`${mailOutbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + this.leaseMs) })
       .where(and(inArray(mailOutbox.id, due), eq(mailOutbox.state, 'pending')))
       .returning();
+  }
+
+  /**
+   * Extends the lease on a claimed row just before it is sent. False when the row is no longer
+   * ours: the sends before it in the batch took so long that another worker claimed it since.
+   */
+  private async renewLease(row: typeof mailOutbox.$inferSelect): Promise<boolean> {
+    const renewed = await this.options.database.db
+      .update(mailOutbox)
+      .set({ nextAttemptAt: new Date(this.options.now().getTime() + this.leaseMs) })
+      .where(and(eq(mailOutbox.id, row.id), eq(mailOutbox.state, 'pending'), eq(mailOutbox.attempts, row.attempts)))
+      .returning({ id: mailOutbox.id });
+    return renewed.length > 0;
   }
 
   private async deliver(row: typeof mailOutbox.$inferSelect, result: MailRunResult): Promise<void> {
     const { db } = this.options.database;
     const { logger } = this.options;
+    if (!(await this.renewLease(row))) return;
     try {
       await this.transport.send({
         id: row.id,

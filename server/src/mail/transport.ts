@@ -57,17 +57,29 @@ function mailOptions(config: Config, mail: OutgoingMail) {
 }
 
 function smtpTransport(config: Config, smtpUrl: string): MailTransport {
-  // Short timeouts: the worker holds a claim on the row while it waits (see mail.worker.ts).
+  // The worker holds a lease on the row while it sends (see mail.worker.ts): no send may outlast
+  // SMTP_TIMEOUT_SECONDS, not even one from a server that hangs mid-transfer or trickles bytes
+  // (issue 11, item 7). The socket timeouts notice silence early; the abort is the hard limit.
+  const timeoutMs = config.mail.sendTimeoutMs;
   const transporter = nodemailer.createTransport({
     url: smtpUrl,
-    connectionTimeout: 20_000,
-    greetingTimeout: 20_000,
-    socketTimeout: 60_000,
+    connectionTimeout: Math.min(20_000, timeoutMs),
+    greetingTimeout: Math.min(20_000, timeoutMs),
+    socketTimeout: timeoutMs,
   });
   return {
     kind: 'smtp',
     async send(mail) {
-      await transporter.sendMail(mailOptions(config, mail));
+      try {
+        await transporter.sendMail({ ...mailOptions(config, mail), signal: AbortSignal.timeout(timeoutMs) });
+      } catch (error) {
+        if (error instanceof Error && error.name === 'AbortError') {
+          throw Object.assign(new Error(`no answer from the mail server within ${timeoutMs / 1000} s`), {
+            code: 'ETIMEDOUT',
+          });
+        }
+        throw error;
+      }
     },
     async forget() {},
     close() {

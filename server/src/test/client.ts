@@ -51,7 +51,8 @@ export class TestClient {
   /** Opens the live connection with this client's cookies, as a page of `origin` would. */
   async live(origin = 'http://amtsraum.test'): Promise<LiveSocket> {
     const socket = new WebSocket(`${this.baseUrl.replace(/^http/, 'ws')}/ws`, {
-      headers: { origin, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}) },
+      // The client's own headers too: its X-Forwarded-For makes it a client address of its own.
+      headers: { ...this.headers, origin, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}) },
     });
     const live = new LiveSocket(socket);
     await new Promise<void>((resolve, reject) => {

@@ -22,3 +22,14 @@ export function settableClock(start: Date) {
     },
   };
 }
+
+/** The real clock plus an offset a test can jump, forward or back, as NTP or a host migration does. */
+export function jumpableClock() {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    jump(ms: number) {
+      offset += ms;
+    },
+  };
+}

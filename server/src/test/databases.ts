@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../db/client.js';
 
@@ -59,5 +62,31 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
       await database.close();
       await fresh.drop();
     },
+  };
+}
+
+/** A database app processes can share or take turns on: a PostgreSQL database, or a PGlite data folder. */
+export interface DatabasePlace {
+  /** What a spawned server needs to use it (DATABASE_URL or DATA_DIR). */
+  env: Record<string, string>;
+  /** Opens it in the test process (PGlite: only while no server holds the folder). */
+  open(): Promise<Database>;
+  drop(): Promise<void>;
+}
+
+export async function databasePlace(kind: DatabaseKind): Promise<DatabasePlace> {
+  if (kind === 'postgres') {
+    const fresh = await createPostgresDatabase();
+    return {
+      env: { DATABASE_URL: fresh.url },
+      open: () => openDatabase({ kind: 'postgres', url: fresh.url, maxConnections: 2 }),
+      drop: fresh.drop,
+    };
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-place-'));
+  return {
+    env: { DATA_DIR: dataDir },
+    open: () => openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') }),
+    drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
   };
 }

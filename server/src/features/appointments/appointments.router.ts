@@ -11,7 +11,7 @@ import {
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
-import { RateLimiter } from '../../lib/rate-limit.js';
+import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
 import { setVisitCookie } from '../visits/visit-cookie.js';
 import { arrive } from './arrive.js';
@@ -45,62 +45,55 @@ export const BOOKING_LIMITS = {
  */
 export function appointmentsRouter(deps: AppDeps): Router {
   const router = Router();
-  const byAddress = new RateLimiter(BOOKING_LIMITS.perAddress);
-  const byEmail = new RateLimiter(BOOKING_LIMITS.perEmail);
-  const manage = new RateLimiter(BOOKING_LIMITS.manage);
-  const searches = new RateLimiter(BOOKING_LIMITS.slots);
-  const arrivals = new RateLimiter(BOOKING_LIMITS.arrivals);
+  const byAddress = deps.limits.limiter('booking-address', BOOKING_LIMITS.perAddress);
+  const byEmail = deps.limits.limiter('booking-email', BOOKING_LIMITS.perEmail);
+  const manage = deps.limits.limiter('manage-link', BOOKING_LIMITS.manage);
+  const searches = deps.limits.limiter('slot-search', BOOKING_LIMITS.slots);
+  const arrivals = deps.limits.limiter('appointment-arrival', BOOKING_LIMITS.arrivals);
   const address = (req: Request) => req.ip ?? 'unknown';
 
   router.get('/tenants/:tenant/departments/:department/booking', async (req, res) => {
-    const info: BookingInfo = await getBookingInfo(deps.database.db, req.params.tenant, req.params.department);
+    const { tenantSlug, departmentSlug } = officeParams(req);
+    const info: BookingInfo = await getBookingInfo(deps.database.db, tenantSlug, departmentSlug);
     res.json(info);
   });
 
   router.get('/tenants/:tenant/departments/:department/slots', async (req, res) => {
-    searches.hit(address(req));
+    await searches.hit(address(req));
     const query = parseInput(SlotQuerySchema, req.query);
-    const slots: SlotsResponse = await findSlots(ctxOf(deps), {
-      tenantSlug: req.params.tenant,
-      departmentSlug: req.params.department,
-      query,
-    });
+    const slots: SlotsResponse = await findSlots(ctxOf(deps), { ...officeParams(req), query });
     res.json(slots);
   });
 
   router.post('/tenants/:tenant/departments/:department/appointments', async (req, res) => {
-    byAddress.hit(address(req));
+    await byAddress.hit(address(req));
     const request = parseInput(BookingRequestSchema, req.body);
-    byEmail.hit(request.email);
-    const appointment: CitizenAppointment = await bookAsCitizen(ctxOf(deps), {
-      tenantSlug: req.params.tenant,
-      departmentSlug: req.params.department,
-      request,
-    });
+    await byEmail.hit(request.email);
+    const appointment: CitizenAppointment = await bookAsCitizen(ctxOf(deps), { ...officeParams(req), request });
     res.status(201).json({ appointment });
   });
 
   router.post('/appointments/manage', async (req, res) => {
-    manage.hit(address(req));
+    await manage.hit(address(req));
     const { token } = parseInput(ManageRequestSchema, req.body);
     res.json({ appointment: await manageByToken(ctxOf(deps), token) });
   });
 
   router.post('/appointments/cancel', async (req, res) => {
-    manage.hit(address(req));
+    await manage.hit(address(req));
     const { token } = parseInput(ManageRequestSchema, req.body);
     res.json({ appointment: await cancelByToken(ctxOf(deps), token) });
   });
 
   router.post('/appointments/rebook', async (req, res) => {
-    manage.hit(address(req));
+    await manage.hit(address(req));
     const { token, startsAt } = parseInput(RebookRequestSchema, req.body);
     res.json({ appointment: await rebookByToken(ctxOf(deps), token, new Date(startsAt)) });
   });
 
   // The token comes from the e-mail link's fragment, in the body: never in a URL or a log.
   router.post('/appointments/arrive', async (req, res) => {
-    arrivals.hit(address(req));
+    await arrivals.hit(address(req));
     const { token } = parseInput(ManageRequestSchema, req.body);
     const arrival = await arrive(ctxOf(deps), token);
     setVisitCookie(res, deps.config, arrival.visitId);

@@ -279,7 +279,9 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(audit[0]!.data).toMatchObject({ appointmentId: appointment.id, persons: 2 });
     expect(JSON.stringify(audit[0]!.data)).not.toMatch(/Erika|@|Reisepass|\+49/);
 
-    await expect.poll(() => events.some((event) => event.departmentId === o.department.id)).toBe(true);
+    await expect
+      .poll(() => events.some((event) => 'departmentId' in event && event.departmentId === o.department.id))
+      .toBe(true);
     unsubscribe();
 
     // The slot is gone from the list.

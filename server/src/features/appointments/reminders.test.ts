@@ -16,7 +16,7 @@ const config = {
   publicBaseUrl: new URL('http://amtsraum.test'),
   sessionSecret: DEVELOPMENT_SESSION_SECRET,
   reminderHours: 24,
-  mail: { smtpUrl: null, from: 'Amtsraum <no-reply@amtsraum.test>', outboxDir: '' },
+  mail: { smtpUrl: null, from: 'Amtsraum <no-reply@amtsraum.test>', outboxDir: '', sendTimeoutMs: 30_000 },
 };
 
 describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
@@ -145,10 +145,12 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
     scheduler.start();
     try {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(published.filter((e) => e.departmentId === department.id)).toEqual([]);
+      expect(published.filter((e) => 'departmentId' in e && e.departmentId === department.id)).toEqual([]);
       now = new Date(NOW.getTime() + 2 * 60_000);
       await vi.waitFor(() =>
-        expect(published.filter((e) => e.departmentId === department.id)).toEqual([{ departmentId: department.id }]),
+        expect(published.filter((e) => 'departmentId' in e && e.departmentId === department.id)).toEqual([
+          { departmentId: department.id },
+        ]),
       );
     } finally {
       await scheduler.stop();

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../deps.js';
+import { officeParams, slugParam } from '../../lib/params.js';
 import { getDepartmentPage, getInstallation, getTenantPage } from './directory.service.js';
 
 export function directoryRouter(deps: AppDeps): Router {
@@ -10,17 +11,12 @@ export function directoryRouter(deps: AppDeps): Router {
   });
 
   router.get('/tenants/:tenant', async (req, res) => {
-    res.json(await getTenantPage(deps.database.db, { tenantSlug: req.params.tenant, now: deps.now() }));
+    const tenantSlug = slugParam(req.params.tenant, 'tenant_not_found');
+    res.json(await getTenantPage(deps.database.db, { tenantSlug, now: deps.now() }));
   });
 
   router.get('/tenants/:tenant/departments/:department', async (req, res) => {
-    res.json(
-      await getDepartmentPage(deps.database.db, {
-        tenantSlug: req.params.tenant,
-        departmentSlug: req.params.department,
-        now: deps.now(),
-      }),
-    );
+    res.json(await getDepartmentPage(deps.database.db, { ...officeParams(req), now: deps.now() }));
   });
 
   return router;

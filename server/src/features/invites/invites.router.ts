@@ -10,7 +10,6 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
-import { RateLimiter } from '../../lib/rate-limit.js';
 import { parseInput } from '../../lib/validate.js';
 import { currentClerk } from '../staff/require-staff.js';
 import { inviteGuestIdFromCookie, setInviteSeatCookie } from './invite-cookie.js';
@@ -28,9 +27,21 @@ const idOf = (value: unknown, code: 'visit_not_found' | 'appointment_not_found' 
   return parsed.data;
 };
 
+/**
+ * Invite links go by e-mail to the people of a call: a few a day per clerk, and a recipient is not
+ * sent the same thing over and over. A signed-in account (or a stolen session) cannot use the
+ * town hall's mail server to send unlimited mail to anyone (issue 11, item 7).
+ */
+export const INVITE_MAIL_LIMITS = {
+  perRecipient: { max: 5, windowMs: 60 * 60_000 },
+  perClerk: { max: 20, windowMs: 60 * 60_000 },
+};
+
 /** The clerk's invite links; mounted below the staff department router (`/staff/departments/:id`). */
 export function invitesStaffRouter(deps: AppDeps): Router {
   const router = Router();
+  const mailsToRecipient = deps.limits.limiter('invite-mail-recipient', INVITE_MAIL_LIMITS.perRecipient);
+  const mailsByClerk = deps.limits.limiter('invite-mail-clerk', INVITE_MAIL_LIMITS.perClerk);
   const targets: [string, (req: Request) => InviteTarget][] = [
     ['/visits/:visitId/invites', (req) => ({ visitId: idOf(req.params.visitId, 'visit_not_found') })],
     [
@@ -70,7 +81,10 @@ export function invitesStaffRouter(deps: AppDeps): Router {
 
   router.post('/invites/:inviteId/email', async (req, res) => {
     const body = parseInput(EmailInviteRequestSchema, req.body);
-    await emailInvite(ctxOf(deps), currentClerk(req), idOf(req.params.inviteId, 'invite_invalid'), body);
+    const clerk = currentClerk(req);
+    await mailsToRecipient.hit(body.to);
+    await mailsByClerk.hit(clerk.staff.id);
+    await emailInvite(ctxOf(deps), clerk, idOf(req.params.inviteId, 'invite_invalid'), body);
     res.status(202).end();
   });
 
@@ -81,7 +95,7 @@ export function invitesStaffRouter(deps: AppDeps): Router {
 export function invitesRouter(deps: AppDeps): Router {
   const router = Router();
   // A guessing script gets nowhere (tokens are signed) but should not get far either.
-  const redeems = new RateLimiter({ max: 30, windowMs: 10 * 60_000 });
+  const redeems = deps.limits.limiter('invite-redeem', { max: 30, windowMs: 10 * 60_000 });
   const seatOf = (req: Request) => inviteGuestIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
   router.post('/invites/check', async (req, res) => {
@@ -92,7 +106,7 @@ export function invitesRouter(deps: AppDeps): Router {
   });
 
   router.post('/invites/redeem', async (req, res) => {
-    redeems.hit(req.ip ?? 'unknown');
+    await redeems.hit(req.ip ?? 'unknown');
     const body = parseInput(RedeemInviteRequestSchema, req.body);
     const redeemed = await redeemInvite(ctxOf(deps), {
       token: body.token,

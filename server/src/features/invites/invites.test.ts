@@ -9,7 +9,7 @@ import {
   InviteListSchema,
   InvitePreviewSchema,
 } from '@amtsraum/shared';
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
@@ -19,6 +19,7 @@ import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
 import { startRoomService, STUB_JOBS, type RoomServiceStub } from '../../test/livekit.js';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/server.js';
+import { INVITE_MAIL_LIMITS } from './invites.router.js';
 
 const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
 
@@ -361,6 +362,33 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     // The call ended: said at once too.
     await clerk.browser.post(`/api/staff/departments/${department.id}/visits/${visitId}/finish`);
     expect((await first.post('/api/invites/check', { token })).json.code).toBe('invite_call_ended');
+  });
+
+  it('limits the invite e-mails a clerk sends, per recipient and in all (issue 11, item 7)', async () => {
+    const { create, clerk, department } = await admitted();
+    const created = await create();
+    const domain = `limit-${randomBytes(4).toString('hex')}.example`;
+    const mail = (to: string) =>
+      clerk.browser.post(`/api/staff/departments/${department.id}/invites/${created.invite.id}/email`, {
+        to,
+        locale: 'de',
+      });
+    const { perRecipient, perClerk } = INVITE_MAIL_LIMITS;
+
+    const toOne: number[] = [];
+    for (let i = 0; i <= perRecipient.max; i++) toOne.push((await mail(`eine@${domain}`)).status);
+    expect(toOne).toEqual([...Array<number>(perRecipient.max).fill(202), 429]);
+
+    let last;
+    for (let i = 0; i <= perClerk.max - perRecipient.max; i++) last = await mail(`person-${i}@${domain}`);
+    expect(last!.status).toBe(429);
+    expect(last!.json.code).toBe('rate_limited');
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    const queued = await server.database.db
+      .select()
+      .from(mailOutbox)
+      .where(like(mailOutbox.to, `%@${domain}`));
+    expect(queued).toHaveLength(perClerk.max);
   });
 
   it('keeps invites inside their department and ends them with the visit', async () => {

@@ -7,6 +7,7 @@ import {
   LocalizedTextSchema,
   OpeningHoursSchema,
   OpeningIntervalSchema,
+  personName,
   WEEKDAY_KEYS,
   SlugSchema,
   TenantSlugSchema,
@@ -91,7 +92,7 @@ const DepartmentInputSchema = z.object({
 
 const StaffInputSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email()),
-  name: z.string().trim().min(1).max(120),
+  name: personName(120, 'a name for the staff member'),
   languages: z.array(z.string().regex(/^[a-z]{2,3}$/)).default(['de']),
   tenantAdmin: z.boolean().default(false),
   /** Department slug → role. */

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { StaffMe } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
+import type { Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
 import {
-  deleteSession,
+  deleteSessions,
   deleteStaleSessions,
   findActiveStaffByEmail,
   findSessionStaff,
@@ -51,8 +52,25 @@ export async function resolveSession(db: Db, token: string | undefined, now: Dat
   return found.staff;
 }
 
-export async function signOut(db: Db, token: string | undefined): Promise<void> {
-  if (token) await deleteSession(db, hashToken(token));
+export async function signOut(ctx: Pick<Ctx, 'db' | 'events'>, token: string | undefined): Promise<void> {
+  if (token && token.length <= 100) await endSessions(ctx, { tokenHash: hashToken(token) });
+}
+
+/**
+ * Ends one session (sign-out) or every session of a staff member (deactivation: call this in the
+ * same breath), and tells every process, whose live hubs close the WebSockets opened with them at
+ * once instead of at the next heartbeat (issue 11, item 4).
+ */
+export async function endSessions(
+  ctx: Pick<Ctx, 'db' | 'events'>,
+  which: { tokenHash: string } | { staffId: string },
+): Promise<void> {
+  const ended = await deleteSessions(ctx.db, which);
+  if ('staffId' in which) {
+    await ctx.events.publish({ sessionsEnded: { staffId: which.staffId } });
+    return;
+  }
+  for (const session of ended) await ctx.events.publish({ sessionsEnded: session });
 }
 
 export async function describeStaff(db: Db, row: StaffRow): Promise<StaffMe> {

@@ -39,8 +39,14 @@ export async function touchSession(db: Db, tokenHash: string, now: Date): Promis
   await db.update(staffSessions).set({ lastSeenAt: now }).where(eq(staffSessions.tokenHash, tokenHash));
 }
 
-export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
-  await db.delete(staffSessions).where(eq(staffSessions.tokenHash, tokenHash));
+/** Deletes one session (by its token hash) or all of a staff member's; returns whose they were. */
+export async function deleteSessions(db: Db, which: { tokenHash: string } | { staffId: string }) {
+  return db
+    .delete(staffSessions)
+    .where(
+      'tokenHash' in which ? eq(staffSessions.tokenHash, which.tokenHash) : eq(staffSessions.staffId, which.staffId),
+    )
+    .returning({ staffId: staffSessions.staffId, tokenHash: staffSessions.tokenHash });
 }
 
 export async function deleteStaleSessions(db: Db, now: Date, idleSince: Date): Promise<void> {

@@ -1,31 +1,47 @@
 import { LoginRequestSchema } from '@amtsraum/shared';
 import { Router } from 'express';
-import type { AppDeps } from '../../deps.js';
+import { ctxOf, type AppDeps } from '../../deps.js';
 import { clearCookie, cookieOptions, parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
-import { RateLimiter } from '../../lib/rate-limit.js';
+import type { RateLimiter } from '../../lib/rate-limit.js';
 import { parseInput } from '../../lib/validate.js';
 import { describeStaff, SESSION_MAX_AGE_MS, signIn, signOut } from './auth.service.js';
+import { DEVICE_COOKIE, deviceCookieOptions, knowsAccount, readKnownDevice, rememberAccount } from './known-device.js';
 import { currentStaff, requireStaff } from './require-staff.js';
+
+const LOGIN_WINDOW_MS = 15 * 60_000;
 
 export function staffRouter(deps: AppDeps): Router {
   const router = Router();
-  // Per address and per account: a password-guessing run from one place or against one person.
-  const byAddress = new RateLimiter({ max: 20, windowMs: 15 * 60_000 });
-  const byAccount = new RateLimiter({ max: 10, windowMs: 15 * 60_000 });
+  const secret = deps.config.sessionSecret;
+  // Lock the guessing, not the person (issue 11): tries from devices that never signed in to the
+  // account count per address and per account; tries from the account's own device count per
+  // device. A guessing run can then shut out unknown devices for a while, never the clerk's own.
+  const byAddress = deps.limits.limiter('login-address', { max: 20, windowMs: LOGIN_WINDOW_MS });
+  const byAccount = deps.limits.limiter('login-account', { max: 10, windowMs: LOGIN_WINDOW_MS });
+  const byDevice = deps.limits.limiter('login-device', { max: 10, windowMs: LOGIN_WINDOW_MS });
 
   router.post('/staff/login', async (req, res) => {
-    byAddress.hit(req.ip ?? 'unknown');
     const body = parseInput(LoginRequestSchema, req.body);
-    byAccount.hit(body.email);
+    const device = readKnownDevice(secret, req.headers.cookie);
+    const counted: [RateLimiter, string][] = knowsAccount(secret, device, body.email)
+      ? [[byDevice, device.id]]
+      : [
+          [byAddress, req.ip ?? 'unknown'],
+          [byAccount, body.email],
+        ];
+    // Counted before the password is checked, so parallel guesses cannot slip past the limit.
+    for (const [limiter, value] of counted) await limiter.hit(value);
     const { token, staff } = await signIn(deps.database.db, { ...body, now: deps.now() });
-    byAccount.reset(body.email);
+    // A right password is no guess: it gives its count back.
+    for (const [limiter, value] of counted) await limiter.undo(value);
     res.cookie(STAFF_COOKIE, token, cookieOptions(deps.config, SESSION_MAX_AGE_MS));
+    res.cookie(DEVICE_COOKIE, rememberAccount(secret, device, body.email), deviceCookieOptions(deps.config));
     req.log.info({ staffId: staff.id }, 'staff signed in');
     res.json(await describeStaff(deps.database.db, staff));
   });
 
   router.post('/staff/logout', async (req, res) => {
-    await signOut(deps.database.db, parseCookies(req.headers.cookie)[STAFF_COOKIE]);
+    await signOut(ctxOf(deps), parseCookies(req.headers.cookie)[STAFF_COOKIE]);
     clearCookie(res, deps.config, STAFF_COOKIE);
     res.status(204).end();
   });

@@ -9,6 +9,7 @@ import { makeOffice, makeService } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
 import { purgePersonalData } from '../../jobs/retention.js';
 import { expireAbsentVisits } from './visits.service.js';
+import { KNOCK_LIMITS } from './visits.router.js';
 
 // Monday 23 November 2026, 10:00 in Berlin: open by the factory's office hours.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -144,18 +145,48 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     expect(refused.status).toBe(400);
   });
 
-  it('limits a knock flood from one address with 429 and a retry hint', async () => {
+  it('lets a household behind one address knock, one browser after another (issue 13, item 4)', async () => {
+    const { base } = await office({ queueCap: 100 });
+    // A family, a shelter, a library: many browsers behind one address, each knocking once.
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const browser = new TestClient(suite.server.url, { 'x-forwarded-for': '10.9.8.7' });
+      statuses.push((await browser.post(`${base}/knock`, knockBody(`Haushalt ${i}`))).status);
+    }
+    expect(statuses).toEqual(Array(12).fill(201));
+  });
+
+  it('limits one browser by its visit cookie, with 429 and how long to wait', async () => {
+    const { base } = await office({ queueCap: 100 });
+    const alex = new TestClient(suite.server.url, { 'x-forwarded-for': '10.9.8.6' });
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 9; i++) {
+      last = await alex.post(`${base}/knock`, knockBody());
+      statuses.push(last.status);
+    }
+    // The first knock queues and brings the cookie; the next ones find the same place, until the
+    // browser's limit (six knocks under its cookie in ten minutes).
+    expect(statuses).toEqual([201, 200, 200, 200, 200, 200, 200, 429, 429]);
+    expect(last!.json.code).toBe('rate_limited');
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Others behind the same address still knock.
+    const neighbour = new TestClient(suite.server.url, { 'x-forwarded-for': '10.9.8.6' });
+    expect((await neighbour.post(`${base}/knock`, knockBody('Nachbar'))).status).toBe(201);
+  });
+
+  it('keeps a loose limit per address against floods from scripts that drop their cookies', async () => {
     const { base } = await office({ queueCap: 100 });
     const flooder = new TestClient(suite.server.url, { 'x-forwarded-for': '10.9.9.9' });
     const statuses: number[] = [];
     let last;
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < KNOCK_LIMITS.perAddress.max + 2; i++) {
       flooder.cookies.clear();
       last = await flooder.post(`${base}/knock`, knockBody(`F${i}`));
       statuses.push(last.status);
     }
-    expect(statuses.slice(0, 6).every((s) => s === 201)).toBe(true);
-    expect(statuses.slice(6)).toEqual([429, 429]);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(KNOCK_LIMITS.perAddress.max);
+    expect(statuses.slice(-2)).toEqual([429, 429]);
     expect(last!.json.code).toBe('rate_limited');
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
   });

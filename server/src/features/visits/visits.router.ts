@@ -2,41 +2,45 @@ import { KnockRequestSchema, type DoorLive } from '@amtsraum/shared';
 import { Router, type Request } from 'express';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
-import { RateLimiter } from '../../lib/rate-limit.js';
+import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
 import { touchVisits } from './visits.repo.js';
 import { loadCitizenVisit, loadDepartmentStateBySlugs } from './queue.service.js';
 import { knock, leave } from './visits.service.js';
 import { setVisitCookie, visitIdFromCookie } from './visit-cookie.js';
 
+/**
+ * Knocks count per browser (its visit cookie: one active visit per browser), so a family, a
+ * shelter or a library behind one address is not locked out; the address keeps a loose limit
+ * against scripts that drop their cookies (issue 13, item 4).
+ */
+export const KNOCK_LIMITS = {
+  perBrowser: { max: 6, windowMs: 10 * 60_000 },
+  perAddress: { max: 30, windowMs: 10 * 60_000 },
+};
+
 export function visitsRouter(deps: AppDeps): Router {
   const router = Router();
-  // A family behind one address may knock a few times; a script may not.
-  const knocks = new RateLimiter({ max: 6, windowMs: 10 * 60_000 });
+  const byBrowser = deps.limits.limiter('knock-browser', KNOCK_LIMITS.perBrowser);
+  const byAddress = deps.limits.limiter('knock-address', KNOCK_LIMITS.perAddress);
   const visitOf = (req: Request) => visitIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
   // Public and read-only, so a municipality's own website may show the door (CORS open).
   router.get('/tenants/:tenant/departments/:department/door', async (req, res) => {
-    const state = await loadDepartmentStateBySlugs(
-      deps.database.db,
-      req.params.tenant,
-      req.params.department,
-      deps.now(),
-    );
+    const { tenantSlug, departmentSlug } = officeParams(req);
+    const state = await loadDepartmentStateBySlugs(deps.database.db, tenantSlug, departmentSlug, deps.now());
     if (!state) throw new AppError('department_not_found');
     const body: { door: DoorLive } = { door: state.door };
     res.set('Access-Control-Allow-Origin', '*').json(body);
   });
 
   router.post('/tenants/:tenant/departments/:department/knock', async (req, res) => {
-    knocks.hit(req.ip ?? 'unknown');
+    const currentVisitId = visitOf(req);
+    if (currentVisitId) await byBrowser.hit(currentVisitId);
+    await byAddress.hit(req.ip ?? 'unknown');
+    const { tenantSlug, departmentSlug } = officeParams(req);
     const request = parseInput(KnockRequestSchema, req.body);
-    const { visit, created } = await knock(ctxOf(deps), {
-      tenantSlug: req.params.tenant,
-      departmentSlug: req.params.department,
-      request,
-      currentVisitId: visitOf(req),
-    });
+    const { visit, created } = await knock(ctxOf(deps), { tenantSlug, departmentSlug, request, currentVisitId });
     if (created) setVisitCookie(res, deps.config, visit.id);
     res.status(created ? 201 : 200).json({ visit });
   });

@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { primeAudio, unlockAudio } from '../../lib/chime';
 import { currentLocale } from '../../lib/i18n';
-import { message, type Message } from '../../lib/message';
+import { message, useSay, type Message } from '../../lib/message';
 import { getLiveClient } from '../../lib/live-client';
 import { useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
@@ -60,8 +60,10 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   const { language, needsInterpreter, interpreterLanguage } = languages;
   const [consent, setConsent] = useState(false);
   const [failure, setFailure] = useState<Message | null>(null);
+  const say = useSay();
   const [submitting, setSubmitting] = useState(false);
   const summaryRef = useRef<HTMLDivElement>(null);
+  const failureRef = useRef<HTMLParagraphElement>(null);
 
   const service = knockable.find((candidate) => candidate.slug === serviceSlug);
 
@@ -83,8 +85,17 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   const showErrors = (fieldErrors: FieldErrors<FieldName>, formFailure: Message | null) => {
     setErrors(fieldErrors);
     setFailure(formFailure);
-    // After React rendered the summary: move focus there, so the problem is read out first.
-    window.setTimeout(() => summaryRef.current?.focus(), 0);
+    // After React rendered it: move focus to the problem, so it is read out first.
+    const target = Object.keys(fieldErrors).length > 0 ? summaryRef : failureRef;
+    window.setTimeout(() => target.current?.focus(), 0);
+  };
+
+  /** A failure of the knock as a whole; a limit says how long to wait (issue 13, item 4). */
+  const describe = (error: ApiError): Message => {
+    const retryAfter = error.extras.retryAfter;
+    if (error.code !== 'rate_limited' || !retryAfter) return describeFailure(error);
+    const count = Math.ceil(retryAfter / 60);
+    return message((t) => t('visits:form.rateLimited', { count }));
   };
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -112,9 +123,9 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       setSubmitting(false);
       if (apiError.code === 'validation_failed') {
         const fieldErrors = fields.fromServer(apiError, (field) => ERRORS[field]);
-        showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describeFailure(apiError));
+        showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describe(apiError));
       } else {
-        showErrors({}, describeFailure(apiError));
+        showErrors({}, describe(apiError));
       }
     }
   };
@@ -130,11 +141,21 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       <h2 id={`${id}-heading`}>{t('form.heading')}</h2>
       <p>{t('form.intro')}</p>
 
+      {/* Not under "please check your entries": nothing in the fields is wrong (issue 13, item 4). */}
+      <p
+        ref={failureRef}
+        tabIndex={-1}
+        role="alert"
+        className={failure ? 'form-failure' : 'visually-hidden'}
+        data-testid="knock-failure"
+      >
+        {failure && say(failure)}
+      </p>
       <ErrorSummary
         ref={summaryRef}
         fields={fields}
-        failure={failure}
-        failureTestId="knock-failure"
+        failure={null}
+        failureTestId="knock-failure-in-summary"
         title={t('form.errorSummary')}
         titleElement="h3"
       />

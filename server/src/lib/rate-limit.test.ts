@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rateLimitCounters } from '../db/schema.js';
+import { settableClock } from '../test/clock.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/databases.js';
+import { AppError } from './errors.js';
+import { createRateLimits, PostgresRateLimitStore } from './rate-limit.js';
+
+const START = new Date('2026-11-23T08:00:00Z');
+
+describe.each(databaseKinds)('rate limits on %s', (kind) => {
+  let database: TestDatabase;
+  const clock = settableClock(START);
+  let name = 0;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database.close());
+
+  const limiter = (max: number, windowMs = 60_000) =>
+    createRateLimits(database, clock.now).limiter(`test-${++name}`, { max, windowMs });
+
+  const outcome = (promise: Promise<void>) =>
+    promise.then(
+      () => 'ok',
+      (error: unknown) => (error instanceof AppError ? `${error.status} ${error.headers['Retry-After']}` : error),
+    );
+
+  it('lets exactly `max` of many simultaneous hits through, with a Retry-After for the rest', async () => {
+    clock.reset();
+    const limit = limiter(7);
+    const results = await Promise.all(Array.from({ length: 30 }, () => outcome(limit.hit('10.0.0.1'))));
+    expect(results.filter((r) => r === 'ok')).toHaveLength(7);
+    expect(results.filter((r) => r !== 'ok')).toEqual(Array(23).fill('429 60'));
+    // Another key is counted on its own.
+    expect(await outcome(limit.hit('10.0.0.2'))).toBe('ok');
+  });
+
+  it('opens again when the window ends, and gives back an undone hit', async () => {
+    clock.reset();
+    const limit = limiter(2);
+    await limit.hit('a');
+    await limit.hit('a');
+    expect(await outcome(limit.hit('a'))).toBe('429 60');
+    clock.set(new Date(START.getTime() + 30_000));
+    expect(await outcome(limit.hit('a'))).toBe('429 30');
+    clock.set(new Date(START.getTime() + 60_000));
+    expect(await outcome(limit.hit('a'))).toBe('ok');
+    await limit.undo('a');
+    expect(await outcome(limit.hit('a'))).toBe('ok');
+    expect(await outcome(limit.hit('a'))).toBe('ok');
+    expect(await outcome(limit.hit('a'))).toBe('429 60');
+  });
+
+  it('keeps limits of different names apart', async () => {
+    clock.reset();
+    const [one, two] = [limiter(1), limiter(1)];
+    await one.hit('same');
+    expect(await outcome(one.hit('same'))).toBe('429 60');
+    expect(await outcome(two.hit('same'))).toBe('ok');
+  });
+});
+
+describe.runIf(databaseKinds.includes('postgres'))('rate-limit counters in PostgreSQL', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+  });
+  afterAll(() => database.close());
+
+  it('are shared by limiters of two processes and store no address', async () => {
+    const clock = settableClock(START);
+    // Two app processes: each its own limits object over its own store, one database.
+    const [a, b] = [1, 2].map(() =>
+      createRateLimits(database, clock.now).limiter('knock', { max: 6, windowMs: 600_000 }),
+    );
+    const results: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      results.push(
+        await (i % 2 ? a! : b!).hit('203.0.113.7').then(
+          () => 'ok',
+          () => 'limited',
+        ),
+      );
+    }
+    expect(results).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'limited', 'limited']);
+    const rows = await database.db.select().from(rateLimitCounters);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.key).toMatch(/^knock:[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(rows)).not.toContain('203.0.113.7');
+  });
+
+  it('clear ended windows as they go, without a timer', async () => {
+    const clock = settableClock(START);
+    const store = new PostgresRateLimitStore(database.db, clock.now);
+    await store.hit('old', 1000);
+    clock.set(new Date(START.getTime() + 120_000));
+    await store.hit('new', 1000);
+    await expect
+      .poll(async () => (await database.db.select().from(rateLimitCounters)).map((row) => row.key).sort())
+      .not.toContain('old');
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * What keeps one client from stalling the hub for everyone (issue 11, item 2): a cap on open
+ * WebSockets per address, a message budget per socket, and a queue that takes database work in
+ * turns between addresses. Everything here counts on the monotonic clock, so a jump of the wall
+ * clock neither frees nor blocks anyone.
+ */
+
+const monotonic = () => performance.now();
+
+/** A budget that refills steadily up to `capacity`: bursts are fine, a sustained flood is not. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly perSecond: number,
+    private readonly now: () => number = monotonic,
+  ) {
+    this.tokens = capacity;
+    this.last = now();
+  }
+
+  /** Takes one token; false when the budget is spent. */
+  take(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** Open (and opening) WebSockets per address group, up to a cap. */
+export class AddressSlots {
+  private readonly open = new Map<string, number>();
+
+  constructor(readonly cap: number) {}
+
+  /** Takes a slot for `group`; false at the cap. Every true must be paired with one `release`. */
+  take(group: string): boolean {
+    const count = this.open.get(group) ?? 0;
+    if (count >= this.cap) return false;
+    this.open.set(group, count + 1);
+    return true;
+  }
+
+  release(group: string): void {
+    const count = (this.open.get(group) ?? 0) - 1;
+    if (count <= 0) this.open.delete(group);
+    else this.open.set(group, count);
+  }
+}
+
+interface Queued {
+  run: () => Promise<void>;
+}
+
+/**
+ * Runs database work for WebSocket messages at most `concurrency` at a time, taking turns between
+ * keys (address groups): an address with a thousand messages waiting gets one turn, then every
+ * other address with something waiting gets one. A flood from one place then costs its sender
+ * time, not everyone else.
+ */
+export class FairQueue {
+  /** Waiting work per key, in the order the keys take their turns (a Map keeps insertion order). */
+  private readonly waiting = new Map<string, Queued[]>();
+  private running = 0;
+
+  constructor(private readonly concurrency: number) {}
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const queued: Queued = { run: () => task().then(resolve, reject) };
+      const line = this.waiting.get(key);
+      if (line) line.push(queued);
+      else this.waiting.set(key, [queued]);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.waiting.size > 0) {
+      const [key, line] = this.waiting.entries().next().value as [string, Queued[]];
+      const next = line.shift()!;
+      // To the back of the round: the next turn goes to another key.
+      this.waiting.delete(key);
+      if (line.length > 0) this.waiting.set(key, line);
+      this.running += 1;
+      void next.run().finally(() => {
+        this.running -= 1;
+        this.pump();
+      });
+    }
+  }
+}

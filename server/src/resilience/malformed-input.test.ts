@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { ProblemSchema } from '@amtsraum/shared';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeBookingOffice } from '../test/booking-factories.js';
+import { TestClient } from '../test/client.js';
+import { createTestDatabase, databaseKinds } from '../test/databases.js';
+import { captureLogger, startTestServer, TEST_ORIGIN, type TestServer } from '../test/server.js';
+
+/**
+ * Issue 11, item 5: input that names nothing is answered with a 4xx and leaves no error in the
+ * log, wherever it enters (path segments, query strings, bodies, cookies, WebSocket messages).
+ * Requests go out byte for byte with node:http: fetch would tidy `%2e%2e` away before sending.
+ */
+function raw(
+  url: string,
+  method: string,
+  target: string,
+  options: { body?: string; headers?: Record<string, string> } = {},
+) {
+  const { hostname, port } = new URL(url);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = http.request(
+      {
+        hostname,
+        port,
+        method,
+        path: target,
+        headers: {
+          origin: TEST_ORIGIN,
+          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...options.headers,
+        },
+      },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
+
+describe.each(databaseKinds)('malformed input on %s', (kind) => {
+  let server: TestServer;
+  let webDir: string;
+  let office: Awaited<ReturnType<typeof makeBookingOffice>>;
+  const log = captureLogger('info');
+  // Each test reads only the log lines written since it began.
+  let logMark = 0;
+  beforeEach(() => {
+    logMark = log.text().length;
+  });
+  const errorLines = () =>
+    log
+      .text()
+      .slice(logMark)
+      .split('\n')
+      .filter((line) => /"level":(50|60)/.test(line));
+
+  beforeAll(async () => {
+    webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-web-'));
+    fs.mkdirSync(path.join(webDir, 'assets'));
+    fs.writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><div id="root"></div>');
+    fs.writeFileSync(path.join(webDir, 'assets', 'app-1234.js'), 'console.log(1)');
+    server = await startTestServer(await createTestDatabase(kind), {
+      logger: log.logger,
+      webDistDir: webDir,
+      env: { TRUST_PROXY: '1' },
+    });
+    office = await makeBookingOffice(server.database.db, {
+      department: { doorOverride: 'open', doorOverrideAt: new Date() },
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+    fs.rmSync(webDir, { recursive: true, force: true });
+  });
+
+  const bad = ['%00', 'muster%00stadt', '%ff', '%C0%AF', '%uFFFF', '%E2%80%AE', 'x'.repeat(300), 'A-B'];
+
+  it('answers malformed path segments with 404, never 500, in the API and the page shell', async () => {
+    const t = office.tenant.slug;
+    const d = office.department.slug;
+    const targets = bad.flatMap((x) => [
+      `/api/tenants/${x}`,
+      `/api/tenants/${x}/departments/${d}`,
+      `/api/tenants/${t}/departments/${x}`,
+      `/api/tenants/${t}/departments/${x}/door`,
+      `/api/tenants/${t}/departments/${x}/booking`,
+      `/api/tenants/${t}/departments/${x}/slots?services=a`,
+      `/api/staff/departments/${x}/console`,
+      `/api/calls/${x}`,
+      `/api/dev/mailbox/${x}`,
+      `/${x}`,
+      `/${x}/${d}`,
+      `/${t}/${x}`,
+      `/${t}/${x}/wait`,
+      `/${x}/${d}/termin`,
+    ]);
+    for (const target of targets) {
+      for (const accept of ['application/json', 'text/html']) {
+        const response = await raw(server.url, 'GET', target, { headers: { accept } });
+        expect([target, accept, response.status >= 400 && response.status < 500]).toEqual([target, accept, true]);
+      }
+    }
+    const knock = JSON.stringify({ name: 'Kim', concern: 'Test', language: 'de', consent: true });
+    for (const x of bad) {
+      const response = await raw(server.url, 'POST', `/api/tenants/${t}/departments/${x}/knock`, {
+        body: knock,
+        headers: { 'x-forwarded-for': `10.5.0.${bad.indexOf(x)}` },
+      });
+      expect([x, response.status]).toEqual([x, 404]);
+      // A segment that cannot even be decoded names no route; one that decodes names no department.
+      expect(['department_not_found', 'route_not_found']).toContain(
+        ProblemSchema.parse(JSON.parse(response.body)).code,
+      );
+    }
+    const api = await raw(server.url, 'GET', '/api/tenants/%00');
+    expect(ProblemSchema.parse(JSON.parse(api.body))).toMatchObject({ status: 404, code: 'tenant_not_found' });
+    const shell = await raw(server.url, 'GET', '/muster%00stadt', { headers: { accept: 'text/html' } });
+    expect(shell).toMatchObject({ status: 404, body: expect.stringContaining('<div id="root">') as string });
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('answers encoded traversal and undecodable names under /assets/ with 404', async () => {
+    for (const target of [
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/assets/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/assets/..%5c..%5cpackage.json',
+      '/assets/%00',
+      '/assets/app-1234.js%00',
+      '/assets/%ff',
+      '/assets/%C0%AF',
+    ]) {
+      const response = await raw(server.url, 'GET', target);
+      expect([target, response.status]).toEqual([target, 404]);
+      expect(response.body).not.toContain('"workspaces"');
+    }
+    expect((await raw(server.url, 'GET', '/assets/app-1234.js')).status).toBe(200);
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('refuses malformed slugs in bodies and query strings with 400 naming the field', async () => {
+    const citizen = new TestClient(server.url, { 'x-forwarded-for': '10.5.1.1' });
+    const base = office.base;
+    for (const serviceSlug of ['\u0000', 'pass\u0000', '../x', 'A']) {
+      const response = await citizen.post(`${base}/knock`, { name: 'Kim', serviceSlug, language: 'de', consent: true });
+      expect([serviceSlug, response.status, response.json.errors?.[0].path]).toEqual([serviceSlug, 400, 'serviceSlug']);
+    }
+    const slots = await citizen.get(`${base}/slots?services=${encodeURIComponent('a\u0000b')}`);
+    expect([slots.status, slots.json.code]).toEqual([400, 'validation_failed']);
+    const booking = await citizen.post(`${base}/appointments`, {
+      services: ['\u0000'],
+      persons: 1,
+      startsAt: '2026-11-24T07:00:00.000Z',
+      name: 'Kim',
+      email: 'kim@test.example',
+      language: 'de',
+      consent: true,
+    });
+    expect([booking.status, booking.json.errors?.[0].path]).toEqual([400, 'services.0']);
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('answers cookies and headers with NUL bytes as if they were absent', async () => {
+    for (const cookie of [
+      'amtsraum_session=%00',
+      'amtsraum_visit=%00.%00',
+      'amtsraum_invite=%00',
+      'amtsraum_device=%00',
+    ]) {
+      const headers = { cookie, 'x-forwarded-for': '10.5.2.1' };
+      expect((await raw(server.url, 'GET', '/api/visit', { headers })).status).toBe(200);
+      expect((await raw(server.url, 'GET', '/api/staff/me', { headers })).status).toBe(401);
+      expect((await raw(server.url, 'POST', '/api/visit/leave', { headers, body: '{}' })).status).toBe(404);
+      const login = JSON.stringify({ email: 'niemand@test.example', password: 'x' });
+      expect((await raw(server.url, 'POST', '/api/staff/login', { headers, body: login })).status).toBe(401);
+    }
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('refuses a watch-door message with a malformed slug as an invalid message', async () => {
+    const live = await new TestClient(server.url).live();
+    for (const tenant of ['\u0000', 'muster\u0000stadt', 'x'.repeat(64)]) {
+      const answer = live.next('error');
+      live.send({ type: 'watch-door', tenant, department: office.department.slug });
+      expect((await answer).code).toBe('invalid_message');
+    }
+    const door = live.next('door');
+    live.send({ type: 'watch-door', tenant: office.tenant.slug, department: office.department.slug });
+    expect((await door).department).toBe(office.department.slug);
+    live.close();
+    expect(errorLines()).toEqual([]);
+  });
+});

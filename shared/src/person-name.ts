@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * Names people give and labels others will read (a citizen's name in the console, an invitee's
+ * name in the call, an invite's label, a clerk's name): one line of visible text. Refused, so that
+ * nobody can pass for someone else or for nobody (issue 11, item 7): line breaks, control
+ * characters, characters that flip the writing direction, invisible padding, and names with
+ * nothing visible in them. Zero-width (non-)joiners stay allowed: Persian and Indic names need them.
+ */
+export const PERSON_NAME_MESSAGES = {
+  lineBreak: 'a name must fit on one line',
+  control: 'a name must not contain control characters',
+  direction: 'a name must not contain characters that change the writing direction',
+  invisible: 'a name must not contain invisible characters',
+  noVisible: 'a name needs visible letters or digits',
+} as const;
+export type PersonNameProblem = keyof typeof PERSON_NAME_MESSAGES;
+
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/;
+/** Bidi embeddings, overrides and isolates, and the invisible direction marks. */
+const DIRECTION = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** Blank or zero-width characters no name needs: soft hyphen, zero-width space, word joiners, BOM, Hangul fillers. */
+const INVISIBLE = /[\u00ad\u115f\u1160\u180e\u200b\u2060-\u2064\u3164\ufeff\uffa0]/;
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/** What is wrong with a (trimmed, non-empty) name, or null when nothing is. */
+export function personNameProblem(text: string): PersonNameProblem | null {
+  if (LINE_BREAK.test(text)) return 'lineBreak';
+  if (CONTROL.test(text)) return 'control';
+  if (DIRECTION.test(text)) return 'direction';
+  if (INVISIBLE.test(text)) return 'invisible';
+  if (!VISIBLE.test(text)) return 'noVisible';
+  return null;
+}
+
+/** A required name or label of at most `max` characters; `required` is the message when it is empty. */
+export function personName(max: number, required: string) {
+  return z
+    .string()
+    .trim()
+    .max(max, `at most ${max} characters`)
+    .superRefine((text, ctx) => {
+      if (text === '') {
+        ctx.addIssue({ code: 'custom', message: required });
+        return;
+      }
+      const problem = personNameProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: PERSON_NAME_MESSAGES[problem] });
+    });
+}
