@@ -4,6 +4,7 @@ import { sendDueReminders } from '../features/appointments/reminders.js';
 import { reconcileCalls } from '../features/calls/media-events.js';
 import { followAttendance } from '../features/visits/attendance.js';
 import { expireAbsentVisits } from '../features/visits/visits.service.js';
+import { ElapsedClock } from '../lib/elapsed-clock.js';
 import type { LiveHub } from '../live/live.hub.js';
 import type { MailWorker } from '../mail/mail.worker.js';
 import { purgePersonalData } from './retention.js';
@@ -42,7 +43,9 @@ export function serverJobs(
   const sweepMs = intervals.sweepMs ?? 15_000;
   const appointmentsMs = intervals.appointmentsMs ?? 60_000;
   const { config } = deps;
-  const startedAt = Date.now();
+  // Real time, not the wall clock: a clock that jumps must neither drop nor keep anyone (issue 11).
+  const elapsed = new ElapsedClock(deps.now);
+  elapsed.sample();
   const jobs: Job[] = [
     { name: 'live.heartbeat', everyMs: heartbeatMs, run: () => parts.hub.heartbeat() },
     { name: 'live.presence', everyMs: heartbeatMs, run: () => parts.hub.refreshPresence() },
@@ -58,9 +61,11 @@ export function serverJobs(
       name: 'visits.expire',
       everyMs: sweepMs,
       run: async () => {
+        elapsed.sample();
+        const graceMs = config.visitGraceSeconds * 1000;
         // Right after a restart, citizens have not had the chance to reconnect: do not drop them yet.
-        if (Date.now() - startedAt < config.visitGraceSeconds * 1000) return;
-        await expireAbsentVisits(ctxOf(deps), config.visitGraceSeconds);
+        if (elapsed.runningMs() < graceMs) return;
+        await expireAbsentVisits(ctxOf(deps), config.visitGraceSeconds, elapsed.wallAgo(graceMs));
       },
     },
     {

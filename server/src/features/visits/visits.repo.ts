@@ -94,6 +94,17 @@ export async function touchVisits(db: Db, visitIds: string[], now: Date): Promis
     .where(and(inArray(visits.id, visitIds), stateIn(ACTIVE)));
 }
 
+/**
+ * Sightings later than `after` (written before the clock jumped back) become `now`: otherwise a
+ * citizen who has gone would keep their place for the size of the jump.
+ */
+export async function clampFutureSightings(db: Db, now: Date, after: Date): Promise<void> {
+  await db
+    .update(visits)
+    .set({ lastSeenAt: now })
+    .where(and(gt(visits.lastSeenAt, after), stateIn(ACTIVE)));
+}
+
 /** Whether the clerk is with someone (admitted or in a call): a clerk serves one citizen at a time. */
 export async function isWithSomeone(db: Db, staffId: string): Promise<boolean> {
   const [row] = await db

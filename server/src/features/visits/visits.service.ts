@@ -6,6 +6,7 @@ import type { Ctx } from '../../deps.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import { loadCitizenVisit, loadDepartmentStateBySlugs } from './queue.service.js';
+import { clampFutureSightings } from './visits.repo.js';
 import { enqueue, expireAbsent, isActive, leave as leaveVisit, stateIn, WAITING } from './visit-states.js';
 
 /** The citizen's side of the door: knocking, leaving, and being dropped after the grace period. */
@@ -108,9 +109,18 @@ export async function leave(ctx: VisitsCtx, visitId: string): Promise<CitizenVis
   return view;
 }
 
-/** Drops waiting citizens gone longer than the grace period; returns how many. */
-export async function expireAbsentVisits(ctx: VisitsCtx, graceSeconds: number): Promise<number> {
-  const cutoff = new Date(ctx.now.getTime() - graceSeconds * 1000);
+/**
+ * Drops waiting citizens gone longer than the grace period; returns how many. `cutoff` is the wall
+ * time of grace seconds ago counted in real time (lib/elapsed-clock.ts), so a clock that jumps
+ * forward drops nobody early; sightings the clock now calls more than the grace period in the
+ * future (it jumped back) count as now, so nobody waits on for the size of the jump.
+ */
+export async function expireAbsentVisits(
+  ctx: VisitsCtx,
+  graceSeconds: number,
+  cutoff: Date = new Date(ctx.now.getTime() - graceSeconds * 1000),
+): Promise<number> {
+  await clampFutureSightings(ctx.db, ctx.now, new Date(ctx.now.getTime() + graceSeconds * 1000));
   const expired = await expireAbsent(ctx.db, { cutoff, now: ctx.now });
   for (const row of expired) {
     await insertAudit(ctx.db, {
