@@ -29,8 +29,10 @@ export default defineConfig({
         mailbox: ['src/features/mailbox/MailboxPage.tsx', de('mailbox')],
       },
       // Issue 14 asked for 120 kB; React, React Router, i18next and zod alone (the `core`
-      // chunk below) weigh 122.5 kB. This holds the door page where it now is, with a little room.
-      budget: { route: 'door', limitKb: 155 },
+      // chunk below) weigh about 124 kB, so that target is not met. This guard holds the door page
+      // (with the knock form, loaded at once) near where it is: 155.0 kB after issue 13's messages
+      // that follow the language and the door nobody attends; 160 leaves a little room.
+      budget: { route: 'door', limitKb: 160 },
       floorChunk: 'core',
     }),
   ],
