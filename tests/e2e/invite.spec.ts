@@ -13,10 +13,7 @@ import {
 } from './support';
 
 // Three people's fake cameras on two cores: one long test for the call, one short for the link.
-// One retry: with three people on two cores the peer-to-peer join sometimes leaves the citizen
-// without the clerk's picture or runs out of time (seen in about one run in three under load;
-// a known defect, in the issue 12 and 13 notes). Each attempt tidies the department after itself.
-test.describe.configure({ timeout: 180_000, retries: 1 });
+test.describe.configure({ timeout: 180_000 });
 
 test('an interpreter joins by link, all three see each other, revoking removes them for good, and a lobby guest waits to be let in', async ({
   browser,

@@ -15,10 +15,7 @@ import {
 // one PostgreSQL, and the citizen and the clerk on different ones. Runs over each transport (the
 // project's): LiveKit carries the media itself; peer-to-peer signalling crosses between the
 // processes on PostgreSQL. Needs the run's PostgreSQL (CI sets TEST_DATABASE_URL).
-// One retry: on peer-to-peer, about one run in three here the citizen never got the clerk's
-// picture (the first offer relayed across processes seems lost; see the issue 12 and 13 notes).
-// A known defect, tracked; the retry keeps it from hiding every other result of the run.
-test.describe.configure({ timeout: 150_000, retries: 1 });
+test.describe.configure({ timeout: 150_000 });
 test.skip(!TEST_DATABASE_URL, 'calls across processes need PostgreSQL: set TEST_DATABASE_URL');
 
 let servers: Awaited<ReturnType<typeof startTwoProcesses>> | null = null;

@@ -12,6 +12,8 @@ import { AppError } from '../../lib/errors.js';
 export interface Joined {
   /** Everyone else in the call, oldest first. */
   others: CallParticipant[];
+  /** Their connections, by identity: the newcomer is told of exactly these (see P2pRooms). */
+  otherConnections: Map<string, string>;
   /** The same person's earlier place in the call (a reload, a second tab), if any. */
   previous: { connectionId: string; participant: CallParticipant } | null;
   /** The participant as they are in the call now. */
@@ -63,6 +65,7 @@ export async function joinCallMembers(
       });
     return {
       others: others.map((row) => row.participant),
+      otherConnections: new Map(others.map((row) => [row.identity, row.connectionId])),
       previous: earlier ? { connectionId: earlier.connectionId, participant: earlier.participant } : null,
       participant,
     };

@@ -1,4 +1,5 @@
 import {
+  CallParticipantSchema,
   ServerMessageSchema,
   type CallParticipant,
   type ClientMessage,
@@ -47,6 +48,22 @@ export interface CallMember {
 /** A participant connected to this process. */
 interface Local {
   member: CallMember;
+  /**
+   * Messages for a newcomer held until their `call-joined` is sent: between their place in the
+   * database and that answer, another participant who joined meanwhile (on any process) may
+   * already offer; a client that read the offer first would drop it when `call-joined` starts it
+   * afresh, and never see that participant (issue 12: the citizen on one process without the
+   * clerk's picture from the other). `null` once they have joined.
+   */
+  held: ServerMessage[] | null;
+  /**
+   * The others as their `call-joined` listed them: identity → connection. The notice that one of
+   * them joined can reach this process after this participant's own join read them from the
+   * database (joins are serialised in the database, the notices travel on the bus); handed on,
+   * it would make the client drop the connection it is offering and wait for an offer from
+   * someone who waits too. Only a newer connection of theirs (a reload) is news.
+   */
+  known: Map<string, string>;
   departmentId: string;
   identity: string;
   role: CallParticipant['role'];
@@ -61,6 +78,13 @@ const RelayedSchema = z.discriminatedUnion('kind', [
     visitId: z.uuid(),
     except: z.string().nullable(),
     message: ServerMessageSchema,
+  }),
+  /** Someone took a place in the call (`connectionId`): to everyone who does not know them so. */
+  z.object({
+    kind: z.literal('joined'),
+    visitId: z.uuid(),
+    connectionId: z.string(),
+    participant: CallParticipantSchema,
   }),
   /** To one participant. */
   z.object({ kind: z.literal('one'), visitId: z.uuid(), identity: z.string(), message: ServerMessageSchema }),
@@ -165,7 +189,7 @@ export class P2pRooms {
     const caller = await resolveCaller(db, member.cookies, this.options.now());
     const grant = await grantFor(db, caller, visitId, this.options.now());
 
-    const { others, previous, participant } = await joinCallMembers(db, {
+    const { others, otherConnections, previous, participant } = await joinCallMembers(db, {
       visitId,
       connectionId: member.connectionId,
       maxParticipants: signalling.maxParticipants,
@@ -187,6 +211,8 @@ export class P2pRooms {
     if (!call) this.locals.set(visitId, (call = new Map()));
     call.set(grant.identity, {
       member,
+      held: [],
+      known: otherConnections,
       departmentId: grant.departmentId,
       identity: grant.identity,
       role: grant.role,
@@ -205,8 +231,14 @@ export class P2pRooms {
         this.toCall(visitId, { type: 'call-participant-left', visitId, identity: grant.identity }, grant.identity),
       );
     }
-    told.push(this.toCall(visitId, { type: 'call-participant-joined', visitId, participant }, grant.identity));
+    told.push(this.relay({ kind: 'joined', visitId, connectionId: member.connectionId, participant }));
     member.send({ type: 'call-joined', visitId, self: participant, participants: others });
+    const local = this.localOf(member, visitId);
+    if (local?.held) {
+      const held = local.held;
+      local.held = null;
+      for (const message of held) member.send(message);
+    }
     await Promise.all(told);
   }
 
@@ -333,11 +365,22 @@ export class P2pRooms {
     if (!call) return;
     switch (relayed.kind) {
       case 'call':
-        for (const local of call.values()) if (local.identity !== relayed.except) local.member.send(relayed.message);
+        for (const local of call.values()) if (local.identity !== relayed.except) hand(local, relayed.message);
         return;
-      case 'one':
-        call.get(relayed.identity)?.member.send(relayed.message);
+      case 'joined': {
+        const { participant, connectionId, visitId } = relayed;
+        for (const local of call.values()) {
+          if (local.identity === participant.identity || local.known.get(participant.identity) === connectionId)
+            continue;
+          hand(local, { type: 'call-participant-joined', visitId, participant });
+        }
         return;
+      }
+      case 'one': {
+        const local = call.get(relayed.identity);
+        if (local) hand(local, relayed.message);
+        return;
+      }
       case 'replaced': {
         const local = call.get(relayed.identity);
         if (local && local.member.connectionId !== relayed.keep) this.forget(relayed.visitId, relayed.identity);
@@ -346,3 +389,12 @@ export class P2pRooms {
     }
   }
 }
+
+/** To a participant here, or into their hold while they have not yet been told they joined. */
+function hand(local: Local, message: ServerMessage): void {
+  if (!local.held) local.member.send(message);
+  // A join that failed half-way never flushes: its hold stays small (a join takes milliseconds).
+  else if (local.held.length < MAX_HELD) local.held.push(message);
+}
+
+const MAX_HELD = 256;
