@@ -130,6 +130,16 @@ export class RateLimiter {
     return `${this.name}:${createHash('sha256').update(`${this.name}\0${value}`).digest('base64url')}`;
   }
 
+  /**
+   * Throws 429 at once, without a round trip, when `value` is known to be over the limit. For a
+   * caller that counts beside read-only work instead of before it: a flood then starts no work.
+   */
+  refuseKnown(value: string): void {
+    const now = (this.options.now?.() ?? new Date()).getTime();
+    const until = this.blocked.get(this.key(value));
+    if (until !== undefined && until > now) throw limited(until, now);
+  }
+
   /** Counts a hit; throws 429 `rate_limited` with a Retry-After when over the limit. */
   async hit(value: string): Promise<void> {
     const key = this.key(value);

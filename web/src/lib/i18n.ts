@@ -4,7 +4,7 @@ import { initReactI18next } from 'react-i18next';
 import deCommon from '../locales/de/common.json';
 import deDirectory from '../locales/de/directory.json';
 import deErrors from '../locales/de/errors.json';
-import type { Namespace } from '../locales/resources';
+import type { Namespace } from '../locales/namespaces';
 import { detectLocale } from './detect-locale';
 
 const STORAGE_KEY = 'amtsraum.locale';

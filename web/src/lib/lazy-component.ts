@@ -1,5 +1,5 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import type { Namespace } from '../locales/resources';
+import type { Namespace } from '../locales/namespaces';
 import { loadNamespaces } from './i18n';
 
 /** A lazily loaded component that can be asked to start loading before it renders. */

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NAMESPACES, type Namespace } from '../locales/resources';
+import { NAMESPACES, type Namespace } from '../locales/namespaces';
 import type { ApiError } from './api';
 
 /** A translation function that knows every namespace: keys are written `visits:form.errors.name`. */

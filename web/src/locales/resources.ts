@@ -48,15 +48,4 @@ export const resources = {
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 
-export const NAMESPACES = [
-  'appointments',
-  'calls',
-  'common',
-  'console',
-  'directory',
-  'errors',
-  'invites',
-  'mailbox',
-  'visits',
-] as const;
-export type Namespace = (typeof NAMESPACES)[number];
+export { NAMESPACES, type Namespace } from './namespaces';

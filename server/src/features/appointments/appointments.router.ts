@@ -59,10 +59,21 @@ export function appointmentsRouter(deps: AppDeps): Router {
   });
 
   router.get('/tenants/:tenant/departments/:department/slots', async (req, res) => {
-    await searches.hit(address(req));
-    const query = parseInput(SlotQuerySchema, req.query);
-    const slots: SlotsResponse = await findSlots(ctxOf(deps), { ...officeParams(req), query });
-    res.json(slots);
+    // Counted beside the search, not before it: the search only reads, and with PostgreSQL the
+    // counter's commit would add its wait to every search (issue 14: slot search p99). The answer
+    // still waits for the count, and 429 wins over any other answer, as if counted first; an
+    // address already over the limit starts no search.
+    searches.refuseKnown(address(req));
+    const [counted, searched] = await Promise.allSettled([
+      searches.hit(address(req)),
+      (async (): Promise<SlotsResponse> => {
+        const query = parseInput(SlotQuerySchema, req.query);
+        return findSlots(ctxOf(deps), { ...officeParams(req), query });
+      })(),
+    ]);
+    if (counted.status === 'rejected') throw counted.reason;
+    if (searched.status === 'rejected') throw searched.reason;
+    res.json(searched.value);
   });
 
   router.post('/tenants/:tenant/departments/:department/appointments', async (req, res) => {

@@ -429,6 +429,24 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(await liveAppointments(o.department.id)).toEqual([]);
   });
 
+  it('limits slot searches per client address with 429 and Retry-After; bad queries count too', async () => {
+    const o = await office();
+    const flood = client();
+    for (let i = 0; i < BOOKING_LIMITS.slots.max; i++) {
+      const response = await flood.get(`${o.base}/slots?services=`);
+      expect(response.status).toBe(400);
+    }
+    // Over the limit: 429 even for a good query, whose answer is not sent.
+    for (let i = 0; i < 2; i++) {
+      const limited = await flood.get(`${o.base}/slots?services=${o.services[0]!.slug}&days=1`);
+      expect([limited.status, limited.json.code]).toEqual([429, 'rate_limited']);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(limited.json.days).toBeUndefined();
+    }
+    // Another address searches as before.
+    expect((await slotsOf(o, `services=${o.services[0]!.slug}&days=1`)).days).toHaveLength(1);
+  });
+
   it('limits booking floods per client address and per e-mail address with 429 and Retry-After', async () => {
     const o = await office();
     const flood = client();

@@ -1,0 +1,16 @@
+/**
+ * The namespace names, apart from resources.ts: code that needs only the names must not pull in
+ * every language's strings (issue 14: the door page's first load).
+ */
+export const NAMESPACES = [
+  'appointments',
+  'calls',
+  'common',
+  'console',
+  'directory',
+  'errors',
+  'invites',
+  'mailbox',
+  'visits',
+] as const;
+export type Namespace = (typeof NAMESPACES)[number];
