@@ -32,13 +32,14 @@ const { values: args } = parseArgs({
     waiting: { type: 'string', default: '500' },
     window: { type: 'string', default: '60' },
     json: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 helpRequested(
   args.help,
   'usage: npm run bench:rush -- [--db pglite|postgres] [--citizens N=2000] [--clerks C=5] [--waiting W=500]\n' +
-    '                             [--window SECONDS=60] [--json]',
+    '                             [--window SECONDS=60] [--json] [--cpu-prof]',
 );
 const citizenCount = integer('citizens', args.citizens, 10, 20_000);
 const clerks = integer('clerks', args.clerks, 1, 50);
@@ -62,9 +63,14 @@ class RushChild {
   readonly process: ChildProcess;
   private listeners: ((message: RushChildReply) => void)[] = [];
 
-  constructor(options: RushChildOptions) {
+  constructor(options: RushChildOptions, cpuProfDir: string | null) {
     this.process = fork(path.join(here, 'rush-app.ts'), [JSON.stringify(options)], {
-      execArgv: ['--import', 'tsx', '--conditions=source'],
+      execArgv: [
+        '--import',
+        'tsx',
+        '--conditions=source',
+        ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.process.on('message', (message: RushChildReply) => {
@@ -116,11 +122,11 @@ async function main() {
       `${windowSeconds} s, ${dbChoice.kind}; load ${os.loadavg()[0]!.toFixed(1)}, ${os.cpus().length} cores`,
   );
   const fresh = dbChoice.kind === 'postgres' ? await createBenchDatabase(dbChoice.adminUrl) : null;
-  const child = new RushChild({
-    clerks,
-    waiting: waitingCount,
-    database: fresh ? { kind: 'postgres', url: fresh.url } : { kind: 'pglite' },
-  });
+  const profileDir = args['cpu-prof'] ? path.join(os.tmpdir(), `amtsraum-rush-prof-${String(process.pid)}`) : null;
+  const child = new RushChild(
+    { clerks, waiting: waitingCount, database: fresh ? { kind: 'postgres', url: fresh.url } : { kind: 'pglite' } },
+    profileDir,
+  );
   try {
     const ready = await child.ask(null, 'ready');
     const office = `${ready.url}/api/tenants/${ready.tenantSlug}/departments/${ready.departmentSlug}`;
@@ -333,6 +339,7 @@ async function main() {
       await exited;
     }
     await fresh?.drop();
+    if (profileDir) console.log(`server CPU profile (open in Chrome DevTools): ${profileDir}`);
   }
 }
 
