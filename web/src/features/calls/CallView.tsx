@@ -128,6 +128,10 @@ export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) 
   // A shared screen takes the cameras beside it only where that leaves it most of the width: on
   // a phone it keeps the whole width, the cameras below.
   const shape = fit && fit.width >= fit.height * (focus ? 1.25 : 1) ? 'wide' : 'tall';
+  // The strip's pictures share its length so that the people one talks to and one's own picture
+  // fit side by side: one's own picture stays in view at the strip's end and must not cover them
+  // (issue 13: during a share on a phone it covered the interpreter). Guests may scroll beneath it.
+  const stripFit = splitParticipants(strip).main.length + 1;
 
   const act = (action: () => Promise<void>) => {
     setActionError(null);
@@ -186,7 +190,12 @@ export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) 
           data-testid="call-stage"
           data-layout={layout}
           data-shape={shape}
-          style={fit ? ({ '--call-stage-height': `${String(fit.height)}px` } as CSSProperties) : undefined}
+          style={
+            {
+              '--strip-fit': stripFit,
+              ...(fit ? { '--call-stage-height': `${String(fit.height)}px` } : {}),
+            } as CSSProperties
+          }
         >
           <h2 className="visually-hidden" id={`${id}-people`}>
             {t('view.participants')}
