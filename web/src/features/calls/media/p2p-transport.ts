@@ -619,11 +619,14 @@ export class P2pTransport implements CallTransport {
     const track = this.screenTrack;
     if (!track) return;
     this.screenTrack = null;
-    await this.replaceEverywhere('screen', null);
-    this.swapStreamTrack(this.screenStream, track, null);
+    // Ended at once and said at once: the senders' replacement waits on each connection's
+    // operations, and one still negotiating (someone just joined) must not keep the others
+    // looking at a screen that is no longer shared.
     track.stop();
     this.store.updateSelf({ screen: false, screenStream: null });
     this.announceMedia();
+    await this.replaceEverywhere('screen', null);
+    this.swapStreamTrack(this.screenStream, track, null);
   }
 
   sendChat(text: string): void {
