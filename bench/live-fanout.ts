@@ -268,6 +268,10 @@ interface Target {
   trigger: (change: Change, subject: Citizen) => Promise<Response>;
 }
 
+/** Citizen i's own address, as the reverse proxy in front of the app would report it. */
+const citizenAddress = (citizen: Citizen) =>
+  `10.${String(citizen.index >> 16)}.${String((citizen.index >> 8) & 255)}.${String(citizen.index & 255)}`;
+
 async function runPhase(target: Target, citizens: Citizen[], plan: Change[]): Promise<PhaseResult> {
   let inFlight: InFlight | null = null;
   let sample: string | null = null;
@@ -605,7 +609,7 @@ async function main() {
   );
   const login = await fetch(`${ready.url}/api/staff/login`, {
     method: 'POST',
-    headers: { origin: ORIGIN, 'content-type': 'application/json' },
+    headers: { origin: ORIGIN, 'content-type': 'application/json', 'x-forwarded-for': '10.255.255.254' },
     body: JSON.stringify(ready.clerk),
   });
   if (!login.ok) throw new Error(`clerk login failed: HTTP ${login.status}`);
@@ -613,20 +617,26 @@ async function main() {
     .getSetCookie()
     .map((line) => line.split(';')[0]!)
     .join('; ');
-  const post = (url: string, cookie: string) =>
-    fetch(url, { method: 'POST', headers: { origin: ORIGIN, cookie, 'content-type': 'application/json' }, body: '{}' });
+  const post = (url: string, cookie: string, address = '10.255.255.254') =>
+    fetch(url, {
+      method: 'POST',
+      headers: { origin: ORIGIN, cookie, 'content-type': 'application/json', 'x-forwarded-for': address },
+      body: '{}',
+    });
   process.stdout.write(`app: connecting ${clients} citizens and running ${plan.length} changes… `);
   const appResult = await runPhase(
     {
       name: 'app',
       child: app as Child<ChildReply>,
       wsUrl: () => `${ready.url.replace(/^http/, 'ws')}/ws`,
-      headers: (c) => ({ origin: ORIGIN, cookie: `amtsraum_visit=${c.cookie}` }),
+      headers: (c) => ({ origin: ORIGIN, cookie: `amtsraum_visit=${c.cookie}`, 'x-forwarded-for': citizenAddress(c) }),
       hello: JSON.stringify({ type: 'watch-visit' }),
       checkPositions: true,
       trigger: (change, subject) => {
         const department = `${ready.url}/api/staff/departments/${ready.departmentIds[change.group]}`;
-        if (change.kind === 'leave') return post(`${ready.url}/api/visit/leave`, `amtsraum_visit=${subject.cookie}`);
+        if (change.kind === 'leave') {
+          return post(`${ready.url}/api/visit/leave`, `amtsraum_visit=${subject.cookie}`, citizenAddress(subject));
+        }
         if (change.kind === 'admit') return post(`${department}/admit-next`, staffCookie);
         return post(`${department}/visits/${subject.visitId}/finish`, staffCookie);
       },

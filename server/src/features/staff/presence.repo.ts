@@ -24,6 +24,18 @@ export async function clerksAtConsole(db: Db, departmentId: string, now: Date): 
   return rows.map((row) => row.staffId);
 }
 
+/** The fresh console rows of the department with when each was last refreshed (the live hub's cache). */
+export async function consoleRows(
+  db: Db,
+  departmentId: string,
+  now: Date,
+): Promise<{ staffId: string; seenAt: Date }[]> {
+  return db
+    .select({ staffId: consolePresence.staffId, seenAt: consolePresence.seenAt })
+    .from(consolePresence)
+    .where(and(eq(consolePresence.departmentId, departmentId), presenceFresh(now)));
+}
+
 export async function markPresent(
   db: Db,
   entry: { connectionId: string; staffId: string; departmentId: string; now: Date },
