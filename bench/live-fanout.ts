@@ -565,8 +565,16 @@ function report(app: ReturnType<typeof summarize>, floor: ReturnType<typeof summ
     `verdict: p99 ${f(app.p99)} ms ≤ 100 ms: ${absolute ? 'yes' : 'NO'}; ≤ 1.5 × floor: ${relative ? 'yes' : 'NO'}` +
       `; every message delivered and correct: ${clean ? 'yes' : 'NO'}`,
   );
+  // Issue 14, item 3: everyone connected with their first correct position within 10 s and
+  // within 5 × the floor's connect time (the same as a reconnect storm after a restart).
+  const connectRatio = app.connectSeconds / floor.connectSeconds;
+  console.log(`connect all / floor: ${f(connectRatio, 2)}`);
+  console.log(
+    `verdict: connect all ${f(app.connectSeconds)} s ≤ 10 s: ${app.connectSeconds <= 10 ? 'yes' : 'NO'}` +
+      `; ≤ 5 × floor: ${connectRatio <= 5 ? 'yes' : 'NO'}`,
+  );
   if (clients < 10_000) console.log('(the target is stated for 10,000 connections: run with --clients 10000)');
-  return { ratio, absolute, relative, clean };
+  return { ratio, absolute, relative, clean, connectRatio };
 }
 
 // -- the run ----------------------------------------------------------------------------

@@ -99,7 +99,7 @@ const VISIT_BATCH_MAX = 1000;
  * How long a department's state, read for first watches, answers later ones while no event for
  * the department came: a storm's batches then share it. Events make it stale at once (versions).
  */
-const STATE_REUSE_MS = 10_000;
+const STATE_REUSE_MS = 60_000;
 
 interface VisitWatch {
   connection: Connection;
@@ -469,43 +469,40 @@ export class LiveHub {
       if (list) list.push(connection);
       else byDepartment.set(departmentId, [connection]);
     }
-    await Promise.all(
-      [...byDepartment].map(async ([departmentId, connections]) => {
-        const waitingIds = connections.flatMap((c) => {
+    // One read for all departments of the batch whose last state is stale or misses someone.
+    const reads = new Map<string, { version: number; state: DepartmentState }>();
+    const stale: string[] = [];
+    for (const [departmentId, connections] of byDepartment) {
+      const last = this.states.get(departmentId);
+      const known =
+        last &&
+        last.version === this.answers.version(departmentId) &&
+        now.getTime() - last.at < STATE_REUSE_MS &&
+        connections.every((c) => {
           const row = rows.get(c.cookies.visitId!)!;
-          return isWaiting(row.visit.state) ? [row.visit.id] : [];
+          return !isWaiting(row.visit.state) || last.state.positions.has(row.visit.id);
         });
-        const read = await this.stateForWatches(departmentId, waitingIds, now);
-        if (!read) return;
-        for (const connection of connections) {
-          if (connection.closed) continue;
-          const row = rows.get(connection.cookies.visitId!)!;
-          this.sendVisit(connection, read.version, { type: 'visit', visit: toCitizenVisit(row, read.state) });
-        }
-      }),
-    );
-  }
-
-  /**
-   * The department's state for first watches: the one read last if no event came since and it
-   * knows every waiting visit asked about (a knock whose event is still on its way is not in it).
-   */
-  private async stateForWatches(departmentId: string, waitingIds: string[], now: Date) {
-    const version = this.answers.version(departmentId);
-    const last = this.states.get(departmentId);
-    if (
-      last &&
-      last.version === version &&
-      now.getTime() - last.at < STATE_REUSE_MS &&
-      waitingIds.every((id) => last.state.positions.has(id))
-    ) {
-      return last;
+      if (known) reads.set(departmentId, last);
+      else stale.push(departmentId);
     }
-    const state = await this.contexts.state(departmentId, now);
-    if (!state) return null;
-    const read = { version, state, at: now.getTime() };
-    if (version === this.answers.version(departmentId)) this.states.set(departmentId, read);
-    return read;
+    if (stale.length > 0) {
+      const versions = new Map(stale.map((id) => [id, this.answers.version(id)]));
+      for (const [departmentId, state] of await this.contexts.statesOf(stale, now)) {
+        const version = versions.get(departmentId)!;
+        const read = { version, state, at: now.getTime() };
+        reads.set(departmentId, read);
+        if (version === this.answers.version(departmentId)) this.states.set(departmentId, read);
+      }
+    }
+    for (const [departmentId, connections] of byDepartment) {
+      const read = reads.get(departmentId);
+      if (!read) continue;
+      for (const connection of connections) {
+        if (connection.closed) continue;
+        const row = rows.get(connection.cookies.visitId!)!;
+        this.sendVisit(connection, read.version, { type: 'visit', visit: toCitizenVisit(row, read.state) });
+      }
+    }
   }
 
   private sendVisit(connection: Connection, version: number, message: ServerMessage) {

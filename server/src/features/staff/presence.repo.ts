@@ -36,6 +36,23 @@ export async function consoleRows(
     .where(and(eq(consolePresence.departmentId, departmentId), presenceFresh(now)));
 }
 
+/** `consoleRows` for several departments at once. */
+export async function consoleRowsOf(
+  db: Db,
+  departmentIds: string[],
+  now: Date,
+): Promise<{ departmentId: string; staffId: string; seenAt: Date }[]> {
+  if (departmentIds.length === 0) return [];
+  return db
+    .select({
+      departmentId: consolePresence.departmentId,
+      staffId: consolePresence.staffId,
+      seenAt: consolePresence.seenAt,
+    })
+    .from(consolePresence)
+    .where(and(inArray(consolePresence.departmentId, departmentIds), presenceFresh(now)));
+}
+
 export async function markPresent(
   db: Db,
   entry: { connectionId: string; staffId: string; departmentId: string; now: Date },
