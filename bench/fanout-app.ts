@@ -27,7 +27,9 @@ async function main() {
   const startedAt = performance.now();
   // Visits are seeded with lastSeenAt = now; at 10,000 citizens connecting can take longer than the
   // default 120 s grace period, and the hub's sweep would expire those not yet connected.
-  const config = testConfig({ VISIT_GRACE_SECONDS: '3600' });
+  // Each simulated citizen comes from an address of its own, as the reverse proxy reports it (the
+  // per-address socket cap of issue 11 would otherwise refuse all but 200 of them).
+  const config = testConfig({ VISIT_GRACE_SECONDS: '3600', TRUST_PROXY: '1' });
   const database = await openDatabase(
     options.database.kind === 'postgres'
       ? { kind: 'postgres', url: options.database.url, maxConnections: 10 }

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { InstallationFileSchema } from '../features/setup/installation.schema.js';
-import { applyInstallation } from '../features/setup/installation.service.js';
+import { announceInstallation, applyInstallation } from '../features/setup/installation.service.js';
+import { createEventBus } from '../lib/event-bus.js';
+import { createLogger } from '../lib/logger.js';
 
 // `npm run setup -- installation.json`: writes municipalities, departments, services and staff
 // from a file (see infra/installation.example.json). Uses the same configuration as the server.
@@ -55,6 +57,10 @@ try {
 try {
   const { logins, summary } = await applyInstallation(database.db, parsed.data);
   process.stdout.write(`Installation written:\n${summary.map((line) => `  ${line}`).join('\n')}\n`);
+  // Running servers (on PostgreSQL; an embedded database is not open beside this command) show it at once.
+  await announceInstallation(database.db, createEventBus(database, createLogger('silent'))).catch(() =>
+    process.stderr.write('Running servers could not be told; their pages show the changes within 5 minutes.\n'),
+  );
   if (logins.length > 0) {
     process.stdout.write('New staff accounts (passwords shown only this once; hand them over safely):\n');
     for (const login of logins) process.stdout.write(`  ${login.email}  ${login.password}  (${login.name})\n`);

@@ -40,10 +40,17 @@ export interface PubSub {
   notifyAll(channel: string, payloads: string[]): Promise<void>;
 }
 
-export type DatabaseOptions =
+export type DatabaseOptions = (
   | { kind: 'postgres'; url: string; maxConnections?: number }
   /** `dataDir` null: in memory (tests). */
-  | { kind: 'pglite'; dataDir: string | null };
+  | { kind: 'pglite'; dataDir: string | null }
+) & {
+  /** Told every statement the query builder sends (tests count the live hub's reads with it). */
+  onQuery?: (query: string) => void;
+};
+
+const queryLogger = (onQuery: DatabaseOptions['onQuery']) =>
+  onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {};
 
 // Both src/db and dist/db sit two levels below server/, beside server/drizzle.
 const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
@@ -69,13 +76,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.kind === 'postgres') return openPostgres(options.url, options.maxConnections ?? 10);
-  return openPglite(options.dataDir);
+  if (options.kind === 'postgres') return openPostgres(options.url, options.maxConnections ?? 10, options.onQuery);
+  return openPglite(options.dataDir, options.onQuery);
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, onQuery: DatabaseOptions['onQuery']): Promise<Database> {
   const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'amtsraum' } });
-  const db = drizzlePostgres({ client, schema });
+  const db = drizzlePostgres({ client, schema, ...queryLogger(onQuery) });
   const reserved = await client.reserve();
   try {
     await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
@@ -121,7 +128,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string | null): Promise<Database> {
+async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQuery']): Promise<Database> {
   let lock: DataDirLock | null = null;
   if (dataDir) lock = acquireDataDirLock(path.dirname(dataDir));
   let client: PGlite;
@@ -134,7 +141,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     lock?.release();
     throw error;
   }
-  const db = drizzlePglite({ client, schema });
+  const db = drizzlePglite({ client, schema, ...queryLogger(onQuery) });
   let closed = false;
   return {
     kind: 'pglite',

@@ -13,7 +13,15 @@ import type { Logger } from './logger.js';
  * signalling of a peer-to-peer call whose participants reached different processes
  * (docs/decisions/012-media-transports-across-processes.md).
  */
-export const DepartmentEventSchema = z.object({ departmentId: z.uuid(), visitId: z.uuid().optional() });
+export const DepartmentEventSchema = z.object({
+  departmentId: z.uuid(),
+  visitId: z.uuid().optional(),
+  /**
+   * More than the queue changed: the department's settings or door, its closures, or who is at a
+   * console. The live hub keeps those between queue changes and reads them again on this flag.
+   */
+  context: z.literal(true).optional(),
+});
 export type DepartmentEvent = z.infer<typeof DepartmentEventSchema>;
 
 /**

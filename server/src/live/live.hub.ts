@@ -13,14 +13,11 @@ import { findDepartmentBySlugs } from '../features/directory/directory.repo.js';
 import { hashToken } from '../features/staff/auth.service.js';
 import { clearPresence, markPresent, presenceKey, refreshPresence } from '../features/staff/presence.repo.js';
 import { findMembership } from '../features/staff/staff.repo.js';
-import {
-  loadDepartmentState,
-  toCitizenVisit,
-  toConsoleSnapshot,
-  type DepartmentState,
-} from '../features/visits/queue.service.js';
-import { findVisitsWithContext, findVisitWithContext, touchVisits } from '../features/visits/visits.repo.js';
+import { toCitizenVisit, toConsoleSnapshot, type DepartmentState } from '../features/visits/queue.service.js';
+import { isWaiting } from '../features/visits/visit-states.js';
+import { findVisitsWithContext, touchVisits } from '../features/visits/visits.repo.js';
 import { DepartmentAnswers } from './answers.js';
+import { DepartmentContexts } from './department-context.js';
 import { AddressSlots, FairQueue, TokenBucket } from './flood-guard.js';
 
 /**
@@ -91,6 +88,23 @@ const MAX_PENDING_LOOKUPS = 4;
  * handful of reads, while HTTP keeps a couple of connections.
  */
 const LOOKUP_CONCURRENCY = 8;
+/**
+ * First watches of visits arriving within this many milliseconds are answered together: one read
+ * of all their visits, one of each department (issue 14, item 3). A reconnect storm then costs a
+ * few reads per batch instead of a handful per socket.
+ */
+const VISIT_BATCH_MS = 5;
+const VISIT_BATCH_MAX = 1000;
+/**
+ * How long a department's state, read for first watches, answers later ones while no event for
+ * the department came: a storm's batches then share it. Events make it stale at once (versions).
+ */
+const STATE_REUSE_MS = 60_000;
+
+interface VisitWatch {
+  connection: Connection;
+  done: () => void;
+}
 
 type Watchers = Map<string, Set<Connection>>;
 
@@ -120,6 +134,11 @@ export class LiveHub {
   /** Peer-to-peer calls of this process's connections; the jobs keep their places alive. */
   readonly calls: P2pRooms;
   private readonly answers = new DepartmentAnswers();
+  private readonly contexts = new DepartmentContexts(() => this.db);
+  /** The last state read per department for first watches, with the version it was read at. */
+  private readonly states = new Map<string, { version: number; state: DepartmentState; at: number }>();
+  private visitBatch: VisitWatch[] = [];
+  private visitBatchTimer: NodeJS.Timeout | null = null;
   private readonly slots: AddressSlots;
   private readonly lookupQueue = new FairQueue(LOOKUP_CONCURRENCY);
 
@@ -159,6 +178,7 @@ export class LiveHub {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    if (this.visitBatchTimer) clearTimeout(this.visitBatchTimer);
     const presence = [...this.connections].flatMap((c) => [...c.consoles].map((d) => presenceKey(c.id, d)));
     for (const connection of this.connections) connection.socket.close(1001, 'server shutting down');
     await clearPresence(this.db, presence).catch(() => {});
@@ -383,7 +403,7 @@ export class LiveHub {
       connection.doors.set(`${tenant}/${department}`, departmentId);
       addWatcher(this.doorWatchers, departmentId, connection);
       const version = this.answers.version(departmentId);
-      const state = await loadDepartmentState(this.db, departmentId, now);
+      const state = await this.contexts.state(departmentId, now);
       if (!state) return;
       const text = JSON.stringify(this.doorMessage(state));
       this.answers.keep('door', departmentId, version, text);
@@ -396,21 +416,93 @@ export class LiveHub {
     if (kept && connection.visitDepartment && this.answers.current(connection.visitDepartment, kept.version)) {
       return this.send(connection, kept.text);
     }
-    await this.lookup(connection, async () => {
-      const now = this.deps.now();
-      const visitId = connection.cookies.visitId;
-      const row = visitId ? await findVisitWithContext(this.db, visitId) : undefined;
-      if (!row) return this.send(connection, { type: 'visit', visit: null });
+    if (connection.pendingLookups >= MAX_PENDING_LOOKUPS || !connection.lookups.take()) {
+      return this.sendError(connection, 'rate_limited', 'too many requests on this connection: slow down');
+    }
+    connection.pendingLookups += 1;
+    await new Promise<void>((done) => {
+      this.visitBatch.push({ connection, done });
+      if (this.visitBatch.length >= VISIT_BATCH_MAX) this.flushVisitBatch();
+      else this.visitBatchTimer ??= setTimeout(() => this.flushVisitBatch(), VISIT_BATCH_MS);
+    });
+    connection.pendingLookups -= 1;
+  }
+
+  private flushVisitBatch() {
+    if (this.visitBatchTimer) clearTimeout(this.visitBatchTimer);
+    this.visitBatchTimer = null;
+    const batch = this.visitBatch;
+    this.visitBatch = [];
+    if (batch.length === 0) return;
+    // One turn of the fair queue for the whole batch: its reads cost about what one socket's did.
+    this.lookupQueue
+      .run('first-watches', () => this.answerVisitWatches(batch.filter((w) => !w.connection.closed)))
+      .catch((error: unknown) => {
+        this.deps.logger.error({ err: error }, 'first watches failed');
+        for (const { connection } of batch) this.sendError(connection, 'internal_error', 'unexpected error');
+      })
+      .finally(() => {
+        for (const { done } of batch) done();
+      });
+  }
+
+  /** The first `visit` message for each watch of the batch, from one read of their visits. */
+  private async answerVisitWatches(batch: VisitWatch[]) {
+    if (batch.length === 0) return;
+    const now = this.deps.now();
+    const ids = [...new Set(batch.flatMap(({ connection }) => connection.cookies.visitId ?? []))];
+    const rows = new Map((await findVisitsWithContext(this.db, ids)).map((row) => [row.visit.id, row]));
+    await touchVisits(this.db, [...rows.keys()], now);
+    const byDepartment = new Map<string, Connection[]>();
+    for (const { connection } of batch) {
+      const row = connection.cookies.visitId ? rows.get(connection.cookies.visitId) : undefined;
+      if (!row) {
+        this.send(connection, { type: 'visit', visit: null });
+        continue;
+      }
+      // Watching from here on: an event arriving while the state is read reaches this socket too.
       const departmentId = row.visit.departmentId;
       if (connection.visitDepartment) removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
       connection.visitDepartment = departmentId;
       addWatcher(this.visitWatchers, departmentId, connection);
-      await touchVisits(this.db, [row.visit.id], now);
-      const version = this.answers.version(departmentId);
-      const state = await loadDepartmentState(this.db, departmentId, now);
-      if (!state) return;
-      this.sendVisit(connection, version, { type: 'visit', visit: toCitizenVisit(row, state) });
-    });
+      const list = byDepartment.get(departmentId);
+      if (list) list.push(connection);
+      else byDepartment.set(departmentId, [connection]);
+    }
+    // One read for all departments of the batch whose last state is stale or misses someone.
+    const reads = new Map<string, { version: number; state: DepartmentState }>();
+    const stale: string[] = [];
+    for (const [departmentId, connections] of byDepartment) {
+      const last = this.states.get(departmentId);
+      const known =
+        last &&
+        last.version === this.answers.version(departmentId) &&
+        now.getTime() - last.at < STATE_REUSE_MS &&
+        connections.every((c) => {
+          const row = rows.get(c.cookies.visitId!)!;
+          return !isWaiting(row.visit.state) || last.state.positions.has(row.visit.id);
+        });
+      if (known) reads.set(departmentId, last);
+      else stale.push(departmentId);
+    }
+    if (stale.length > 0) {
+      const versions = new Map(stale.map((id) => [id, this.answers.version(id)]));
+      for (const [departmentId, state] of await this.contexts.statesOf(stale, now)) {
+        const version = versions.get(departmentId)!;
+        const read = { version, state, at: now.getTime() };
+        reads.set(departmentId, read);
+        if (version === this.answers.version(departmentId)) this.states.set(departmentId, read);
+      }
+    }
+    for (const [departmentId, connections] of byDepartment) {
+      const read = reads.get(departmentId);
+      if (!read) continue;
+      for (const connection of connections) {
+        if (connection.closed) continue;
+        const row = rows.get(connection.cookies.visitId!)!;
+        this.sendVisit(connection, read.version, { type: 'visit', visit: toCitizenVisit(row, read.state) });
+      }
+    }
   }
 
   private sendVisit(connection: Connection, version: number, message: ServerMessage) {
@@ -436,11 +528,12 @@ export class LiveHub {
         connection.consoles.add(departmentId);
         addWatcher(this.consoleWatchers, departmentId, connection);
         await markPresent(this.db, { connectionId: connection.id, staffId, departmentId, now });
-        // A clerk more on duty changes everyone's estimate.
-        await this.deps.events.publish({ departmentId });
+        // A clerk more on duty changes everyone's estimate (here at once, elsewhere by the event).
+        this.contexts.invalidate(departmentId);
+        await this.deps.events.publish({ departmentId, context: true });
       }
       const version = this.answers.version(departmentId);
-      const state = await loadDepartmentState(this.db, departmentId, this.deps.now());
+      const state = await this.contexts.state(departmentId, this.deps.now());
       if (!state) return;
       const text = JSON.stringify({ type: 'console', snapshot: toConsoleSnapshot(state) } satisfies ServerMessage);
       this.answers.keep('console', departmentId, version, text);
@@ -459,7 +552,8 @@ export class LiveHub {
       if (this.stopped) continue;
       try {
         await clearPresence(this.db, [presenceKey(connection.id, departmentId)]);
-        await this.deps.events.publish({ departmentId });
+        this.contexts.invalidate(departmentId);
+        await this.deps.events.publish({ departmentId, context: true });
       } catch (error) {
         this.deps.logger.warn({ err: error }, 'could not clear console presence');
       }
@@ -470,6 +564,7 @@ export class LiveHub {
 
   private onEvent(event: LiveEvent) {
     if ('sessionsEnded' in event) return this.onSessionsEnded(event.sessionsEnded);
+    if (event.context) this.contexts.invalidate(event.departmentId);
     this.answers.changed(event.departmentId);
     this.pending.add(event.departmentId);
     if (this.flushScheduled) return;
@@ -489,6 +584,7 @@ export class LiveHub {
 
   private resyncAll() {
     this.answers.changedAll();
+    this.contexts.invalidateAll();
     for (const key of [...this.doorWatchers.keys(), ...this.consoleWatchers.keys(), ...this.visitWatchers.keys()]) {
       this.pending.add(key);
     }
@@ -522,7 +618,7 @@ export class LiveHub {
     const calls = this.calls.visitsIn(departmentId);
     if (!doors && !consoles && !visitors && calls.length === 0) return; // nobody here cares: no read at all
     const version = this.answers.version(departmentId);
-    const state = await loadDepartmentState(this.db, departmentId, this.deps.now());
+    const state = await this.contexts.state(departmentId, this.deps.now());
     if (!state) return;
     if (calls.length > 0) {
       await this.calls.followDepartment(departmentId, new Set(state.active.map((row) => row.visit.id)));

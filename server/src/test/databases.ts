@@ -49,12 +49,15 @@ export async function createPostgresDatabase(
   return { url: url.toString(), drop: () => run(`drop database if exists "${name}" with (force)`) };
 }
 
-export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: DatabaseKind,
+  options: { onQuery?: (query: string) => void } = {},
+): Promise<TestDatabase> {
   if (kind === 'pglite') {
-    return Object.assign(await openDatabase({ kind: 'pglite', dataDir: null }), { url: null });
+    return Object.assign(await openDatabase({ kind: 'pglite', dataDir: null, ...options }), { url: null });
   }
   const fresh = await createPostgresDatabase();
-  const database = await openDatabase({ kind: 'postgres', url: fresh.url, maxConnections: 5 });
+  const database = await openDatabase({ kind: 'postgres', url: fresh.url, maxConnections: 5, ...options });
   return {
     ...database,
     url: fresh.url,

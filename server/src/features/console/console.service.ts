@@ -21,6 +21,8 @@ async function recordStaffAction(
   ctx: ConsoleCtx,
   clerk: Clerk,
   entry: { tenantId: string; visitId?: string; action: string; data?: Record<string, string | boolean> },
+  /** The department's setting changed, not only its queue (see DepartmentEventSchema). */
+  context = false,
 ): Promise<void> {
   await insertAudit(ctx.db, {
     ...entry,
@@ -30,7 +32,11 @@ async function recordStaffAction(
     data: entry.data ?? {},
     createdAt: ctx.now,
   });
-  await ctx.events.publish({ departmentId: clerk.departmentId, visitId: entry.visitId });
+  await ctx.events.publish({
+    departmentId: clerk.departmentId,
+    visitId: entry.visitId,
+    ...(context ? { context } : {}),
+  });
 }
 
 export async function getConsole(ctx: Pick<Ctx, 'db' | 'now'>, clerk: Clerk): Promise<ConsoleSnapshot> {
@@ -50,11 +56,16 @@ export async function setDoor(ctx: ConsoleCtx, clerk: Clerk, setting: DoorSettin
     .where(eq(departments.id, clerk.departmentId))
     .returning({ tenantId: departments.tenantId });
   if (!row) throw new AppError('department_not_found');
-  await recordStaffAction(ctx, clerk, {
-    tenantId: row.tenantId,
-    action: 'door.changed',
-    data: { state: setting.state },
-  });
+  await recordStaffAction(
+    ctx,
+    clerk,
+    {
+      tenantId: row.tenantId,
+      action: 'door.changed',
+      data: { state: setting.state },
+    },
+    true,
+  );
 }
 
 /** Admits one waiting visit (or the next). Of two clerks admitting the same person at once, exactly one wins. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { closures, departments, services, tenants } from '../../db/schema.js';
 
@@ -63,6 +63,16 @@ export async function findDepartmentWithTenant(db: Db, departmentId: string) {
     .where(eq(departments.id, departmentId))
     .limit(1);
   return row;
+}
+
+/** Departments with their tenants, by id (those that exist). */
+export async function findDepartmentsWithTenant(db: Db, departmentIds: string[]) {
+  if (departmentIds.length === 0) return [];
+  return db
+    .select({ department: departments, tenant: tenants })
+    .from(departments)
+    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
+    .where(inArray(departments.id, departmentIds));
 }
 
 /** A department with its tenant, by the slugs of its public address. */

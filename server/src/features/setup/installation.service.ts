@@ -12,6 +12,7 @@ import {
   staffMemberships,
   tenants,
 } from '../../db/schema.js';
+import type { EventBus } from '../../lib/event-bus.js';
 import { hashPassword } from '../../lib/passwords.js';
 import type { InstallationFile } from './installation.schema.js';
 
@@ -193,4 +194,13 @@ async function writeInstallation(tx: Db, file: InstallationFile): Promise<Instal
     summary.push(`${input.slug}: ${input.departments.length} departments, ${input.staff.length} staff`);
   }
   return { logins, summary };
+}
+
+/**
+ * After a file was applied beside running servers (hours, closures, door settings may have
+ * changed): every department's live pages are told, and the live hubs read the departments again.
+ */
+export async function announceInstallation(db: Db, events: Pick<EventBus, 'publish'>): Promise<void> {
+  const rows = await db.select({ id: departments.id }).from(departments);
+  for (const { id } of rows) await events.publish({ departmentId: id, context: true });
 }

@@ -24,6 +24,35 @@ export async function clerksAtConsole(db: Db, departmentId: string, now: Date): 
   return rows.map((row) => row.staffId);
 }
 
+/** The fresh console rows of the department with when each was last refreshed (the live hub's cache). */
+export async function consoleRows(
+  db: Db,
+  departmentId: string,
+  now: Date,
+): Promise<{ staffId: string; seenAt: Date }[]> {
+  return db
+    .select({ staffId: consolePresence.staffId, seenAt: consolePresence.seenAt })
+    .from(consolePresence)
+    .where(and(eq(consolePresence.departmentId, departmentId), presenceFresh(now)));
+}
+
+/** `consoleRows` for several departments at once. */
+export async function consoleRowsOf(
+  db: Db,
+  departmentIds: string[],
+  now: Date,
+): Promise<{ departmentId: string; staffId: string; seenAt: Date }[]> {
+  if (departmentIds.length === 0) return [];
+  return db
+    .select({
+      departmentId: consolePresence.departmentId,
+      staffId: consolePresence.staffId,
+      seenAt: consolePresence.seenAt,
+    })
+    .from(consolePresence)
+    .where(and(inArray(consolePresence.departmentId, departmentIds), presenceFresh(now)));
+}
+
 export async function markPresent(
   db: Db,
   entry: { connectionId: string; staffId: string; departmentId: string; now: Date },

@@ -38,14 +38,18 @@ export async function followAttendance(
 ): Promise<{ dropped: number }> {
   const { db, now } = ctx;
   const attended = attendedNow(db, now);
-  await db
+  const cleared = await db
     .update(departments)
     .set({ unattendedSince: null })
-    .where(and(isNotNull(departments.unattendedSince), or(...attended.map((ids) => inArray(departments.id, ids)))));
-  await db
+    .where(and(isNotNull(departments.unattendedSince), or(...attended.map((ids) => inArray(departments.id, ids)))))
+    .returning({ id: departments.id });
+  const stamped = await db
     .update(departments)
     .set({ unattendedSince: now })
-    .where(and(isNull(departments.unattendedSince), ...attended.map((ids) => notInArray(departments.id, ids))));
+    .where(and(isNull(departments.unattendedSince), ...attended.map((ids) => notInArray(departments.id, ids))))
+    .returning({ id: departments.id });
+  // The stamp is part of the department the live hubs keep: they read it again.
+  for (const { id } of [...cleared, ...stamped]) await ctx.events.publish({ departmentId: id, context: true });
 
   // The door turns unattended by the passing of time alone: no request publishes it.
   const crossed = await db

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { activeDoorOverride, doorStatus, todayIn } from '../directory/directory.service.js';
 import {
   closuresFor,
+  type ClosureRow,
   findDepartmentBySlugs,
   findDepartmentWithTenant,
   listClosures,
@@ -47,7 +48,24 @@ export function estimateMinutes(options: {
   return Math.max(1, Math.round(options.meanMinutes * Math.ceil((options.position - free) / clerks)));
 }
 
-async function buildState(db: Db, found: NonNullable<Awaited<ReturnType<typeof findDepartmentWithTenant>>>, now: Date) {
+type FoundDepartment = NonNullable<Awaited<ReturnType<typeof findDepartmentWithTenant>>>;
+
+/**
+ * What a department's state is made of beside its live visits: settings, closures, clerks at a
+ * console and the recent handling time. These change rarely; the live hub keeps them between
+ * queue changes (live/department-context.ts) and reads only the visits per change.
+ */
+export interface DepartmentSetting {
+  found: FoundDepartment;
+  /** Closures of the tenant ending today or later (today in the tenant's time zone). */
+  closures: ClosureRow[];
+  /** Clerks with the department's console open. */
+  atConsole: string[];
+  /** Mean handling minutes of recent visits; null until there are a few. */
+  recentMean: number | null;
+}
+
+async function buildState(db: Db, found: FoundDepartment, now: Date) {
   const { department, tenant } = found;
   const [closureRows, live, recentMean, atConsole] = await Promise.all([
     listClosures(db, tenant.id, todayIn(tenant.timeZone, now)),
@@ -55,17 +73,23 @@ async function buildState(db: Db, found: NonNullable<Awaited<ReturnType<typeof f
     recentHandlingMinutes(db, department.id, now),
     clerksAtConsole(db, department.id, now),
   ]);
+  return stateFrom({ found, closures: closureRows, atConsole, recentMean }, live, now);
+}
+
+/** The department's state from its setting and its live visits (in queue order), read at `now`. */
+export function stateFrom(setting: DepartmentSetting, live: VisitWithContext[], now: Date): DepartmentState {
+  const { department, tenant } = setting.found;
   const waiting = live.filter((row) => isWaiting(row.visit.state));
   const active = live.filter((row) => !isWaiting(row.visit.state));
   // On duty: at the console, or with a citizen (a clerk in a call has no console open).
   const clerksOnDuty = new Set([
-    ...atConsole,
+    ...setting.atConsole,
     ...active.flatMap((row) => (row.visit.admittedBy ? [row.visit.admittedBy] : [])),
   ]).size;
-  const meanMinutes = recentMean ?? department.avgHandlingMinutes;
+  const meanMinutes = setting.recentMean ?? department.avgHandlingMinutes;
   const estimateFor = (position: number) =>
     estimateMinutes({ position, meanMinutes, clerksOnDuty, busyClerks: active.length });
-  const base = doorStatus(department, closuresFor(closureRows, department.id), tenant.timeZone, now, clerksOnDuty);
+  const base = doorStatus(department, closuresFor(setting.closures, department.id), tenant.timeZone, now, clerksOnDuty);
   const queueFull = waiting.length >= department.queueCap;
   const open = base.state === 'open' && !base.unattended;
   const door: DoorLive = {

@@ -51,6 +51,80 @@ export async function listLiveVisits(db: Db, departmentId: string, now: Date): P
     .orderBy(...queueOrder(now));
 }
 
+/**
+ * The department's live visits as `listLiveVisits` reads them, and the recent handling time as
+ * `recentHandlingMinutes` computes it, in one statement: the live hub's read per queue change.
+ * The mean rides along as an uncorrelated subquery (evaluated once); with no live visit there is
+ * no row to carry it, and `recentMean` is undefined.
+ */
+export async function listLiveVisitsWithMean(
+  db: Db,
+  departmentId: string,
+  now: Date,
+): Promise<{ live: VisitWithContext[]; recentMean: number | null | undefined }> {
+  const since = new Date(now.getTime() - 30 * 24 * 3600_000).toISOString();
+  const mean = sql<string | number | null>`(
+    select case when count(*) >= 3 then avg(least(greatest(recent.seconds, 60), 7200)) end
+    from (
+      select extract(epoch from done.ended_at - done.admitted_at) as seconds
+      from ${visits} as done
+      where done.department_id = ${departmentId} and done.state = 'done'
+        and done.admitted_at is not null and done.ended_at > ${since}::timestamptz
+      order by done.ended_at desc
+      limit 30
+    ) as recent
+  )`;
+  const rows = await db
+    .select({ ...visitColumns, recentMean: mean })
+    .from(visits)
+    .leftJoin(services, eq(services.id, visits.serviceId))
+    .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
+    .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
+    .where(and(eq(visits.departmentId, departmentId), stateIn(ACTIVE)))
+    .orderBy(...queueOrder(now));
+  if (rows.length === 0) return { live: [], recentMean: undefined };
+  const first = rows[0]!.recentMean;
+  const live = rows.map(({ recentMean: _mean, ...row }) => row);
+  return { live, recentMean: first === null ? null : Number(first) / 60 };
+}
+
+/** Live visits of several departments (each department's in queue order at `now`), for bursts of first watches. */
+export async function listLiveVisitsOf(db: Db, departmentIds: string[], now: Date): Promise<VisitWithContext[]> {
+  if (departmentIds.length === 0) return [];
+  return selectWithContext(db)
+    .where(and(inArray(visits.departmentId, departmentIds), stateIn(ACTIVE)))
+    .orderBy(visits.departmentId, ...queueOrder(now));
+}
+
+/** `recentHandlingMinutes` for several departments in one statement (null where there are too few). */
+export async function recentHandlingMinutesOf(
+  db: Db,
+  departmentIds: string[],
+  now: Date,
+): Promise<Map<string, number | null>> {
+  const means = new Map<string, number | null>(departmentIds.map((id) => [id, null]));
+  if (departmentIds.length === 0) return means;
+  const since = new Date(now.getTime() - 30 * 24 * 3600_000).toISOString();
+  const rows = await db.execute<{ department_id: string; mean: string | number | null }>(sql`
+    select recent.department_id, case when count(*) >= 3 then avg(least(greatest(recent.seconds, 60), 7200)) end as mean
+    from (
+      select done.department_id, extract(epoch from done.ended_at - done.admitted_at) as seconds,
+        row_number() over (partition by done.department_id order by done.ended_at desc) as n
+      from ${visits} as done
+      where done.department_id in (${sql.join(
+        departmentIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )}) and done.state = 'done' and done.admitted_at is not null and done.ended_at > ${since}::timestamptz
+    ) as recent
+    where recent.n <= 30
+    group by recent.department_id`);
+  const list = Array.isArray(rows) ? rows : (rows as unknown as { rows: typeof rows }).rows;
+  for (const row of list as { department_id: string; mean: string | number | null }[]) {
+    means.set(row.department_id, row.mean === null ? null : Number(row.mean) / 60);
+  }
+  return means;
+}
+
 export async function findVisitWithContext(db: Db, visitId: string): Promise<VisitWithContext | undefined> {
   const [row] = await selectWithContext(db).where(eq(visits.id, visitId)).limit(1);
   return row;

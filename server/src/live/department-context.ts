@@ -1,0 +1,152 @@
+import type { Db } from '../db/client.js';
+import { todayIn } from '../features/directory/directory.service.js';
+import {
+  findDepartmentsWithTenant,
+  findDepartmentWithTenant,
+  listClosures,
+} from '../features/directory/directory.repo.js';
+import { consoleRows, consoleRowsOf, PRESENCE_TTL_MS } from '../features/staff/presence.repo.js';
+import { stateFrom, type DepartmentSetting, type DepartmentState } from '../features/visits/queue.service.js';
+import {
+  listLiveVisitsOf,
+  listLiveVisitsWithMean,
+  recentHandlingMinutes,
+  recentHandlingMinutesOf,
+  type VisitWithContext,
+} from '../features/visits/visits.repo.js';
+
+/**
+ * What every waiting citizen's message needs beside the queue (department and tenant, closures,
+ * clerks at a console, the handling-time mean), kept per department so that a queue change costs
+ * the hub one read: the live visits, with the mean in the same statement (issue 14, item 2).
+ *
+ * Kept until an event with `context` says otherwise (published by whatever changes them, in any
+ * process), and never past:
+ * - the day's end in the tenant's time zone (closures are read from today on);
+ * - the moment the oldest console row would go stale (its process may have died: nobody says so);
+ * - MAX_AGE, for writers that publish nothing (a hand-made change in the database).
+ * An empty queue carries no mean in its read, so it costs a second read for the mean.
+ */
+const MAX_AGE_MS = 5 * 60_000;
+
+interface Kept {
+  setting: Omit<DepartmentSetting, 'recentMean'>;
+  day: string;
+  until: number;
+}
+
+export class DepartmentContexts {
+  private readonly kept = new Map<string, Kept>();
+  /** Bumped per department by every invalidation, so a read in flight meanwhile is not kept. */
+  private readonly epochs = new Map<string, number>();
+  private epochAll = 0;
+
+  constructor(private readonly db: () => Db) {}
+
+  invalidate(departmentId: string): void {
+    this.epochs.set(departmentId, (this.epochs.get(departmentId) ?? 0) + 1);
+    this.kept.delete(departmentId);
+  }
+
+  invalidateAll(): void {
+    this.epochAll += 1;
+    this.kept.clear();
+  }
+
+  private epoch(departmentId: string): string {
+    return `${String(this.epochAll)}.${String(this.epochs.get(departmentId) ?? 0)}`;
+  }
+
+  private valid(departmentId: string, now: Date): Kept | null {
+    const kept = this.kept.get(departmentId);
+    return kept && now.getTime() < kept.until && kept.day === todayIn(kept.setting.found.tenant.timeZone, now)
+      ? kept
+      : null;
+  }
+
+  private keep(
+    departmentId: string,
+    epoch: string,
+    found: Kept['setting']['found'],
+    closures: Kept['setting']['closures'],
+    rows: { staffId: string; seenAt: Date }[],
+    now: Date,
+  ): Kept {
+    const oldestSeen = Math.min(...rows.map((row) => row.seenAt.getTime()));
+    const fresh: Kept = {
+      setting: { found, closures, atConsole: [...new Set(rows.map((row) => row.staffId))] },
+      day: todayIn(found.tenant.timeZone, now),
+      until: Math.min(now.getTime() + MAX_AGE_MS, oldestSeen + PRESENCE_TTL_MS),
+    };
+    if (epoch === this.epoch(departmentId)) this.kept.set(departmentId, fresh);
+    return fresh;
+  }
+
+  /**
+   * The states of several departments from a handful of reads whatever their number (a burst of
+   * first watches spans many departments): settings not kept, live visits, handling means.
+   */
+  async statesOf(departmentIds: string[], now: Date): Promise<Map<string, DepartmentState>> {
+    const db = this.db();
+    const settings = new Map<string, Kept>();
+    const missing: string[] = [];
+    for (const id of departmentIds) {
+      const kept = this.valid(id, now);
+      if (kept) settings.set(id, kept);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const epochs = new Map(missing.map((id) => [id, this.epoch(id)]));
+      const [found, rows] = await Promise.all([
+        findDepartmentsWithTenant(db, missing),
+        consoleRowsOf(db, missing, now),
+      ]);
+      const tenants = new Map(found.map((f) => [f.tenant.id, f.tenant]));
+      const closures = new Map(
+        await Promise.all(
+          [...tenants.values()].map(
+            async (tenant) => [tenant.id, await listClosures(db, tenant.id, todayIn(tenant.timeZone, now))] as const,
+          ),
+        ),
+      );
+      for (const f of found) {
+        const id = f.department.id;
+        const own = rows.filter((row) => row.departmentId === id);
+        settings.set(id, this.keep(id, epochs.get(id)!, f, closures.get(f.tenant.id) ?? [], own, now));
+      }
+    }
+    const ids = [...settings.keys()];
+    const [live, means] = await Promise.all([listLiveVisitsOf(db, ids, now), recentHandlingMinutesOf(db, ids, now)]);
+    const byDepartment = new Map<string, VisitWithContext[]>(ids.map((id) => [id, []]));
+    for (const row of live) byDepartment.get(row.visit.departmentId)?.push(row);
+    const states = new Map<string, DepartmentState>();
+    for (const [id, kept] of settings) {
+      states.set(id, stateFrom({ ...kept.setting, recentMean: means.get(id) ?? null }, byDepartment.get(id)!, now));
+    }
+    return states;
+  }
+
+  private async setting(departmentId: string, now: Date): Promise<Kept | null> {
+    const kept = this.valid(departmentId, now);
+    if (kept) return kept;
+    const epoch = this.epoch(departmentId);
+    const found = await findDepartmentWithTenant(this.db(), departmentId);
+    if (!found) return null;
+    const [closures, rows] = await Promise.all([
+      listClosures(this.db(), found.tenant.id, todayIn(found.tenant.timeZone, now)),
+      consoleRows(this.db(), departmentId, now),
+    ]);
+    return this.keep(departmentId, epoch, found, closures, rows, now);
+  }
+
+  /** The department's state at `now`: one read of its live visits when the rest is kept. */
+  async state(departmentId: string, now: Date): Promise<DepartmentState | null> {
+    const kept = await this.setting(departmentId, now);
+    if (!kept) return null;
+    const db = this.db();
+    const read = await listLiveVisitsWithMean(db, departmentId, now);
+    const recentMean =
+      read.recentMean === undefined ? await recentHandlingMinutes(db, departmentId, now) : read.recentMean;
+    return stateFrom({ ...kept.setting, recentMean }, read.live, now);
+  }
+}

@@ -1,0 +1,166 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/client.js';
+import { departments } from '../db/schema.js';
+import { announceInstallation } from '../features/setup/installation.service.js';
+import { TestClient, type LiveSocket } from '../test/client.js';
+import { testClock } from '../test/clock.js';
+import { createTestDatabase, databaseKinds, type DatabaseKind, type TestDatabase } from '../test/databases.js';
+import { makeClosure, makeOffice, makeStaff, OFFICE_HOURS } from '../test/factories.js';
+import { startTestServer, type TestServer } from '../test/server.js';
+
+// Issue 14, items 2 and 3: the hub keeps each department's setting between queue changes and
+// answers a burst of first watches from a few reads. These tests prove that what it keeps is
+// dropped when the setting changes (in another server process, on PostgreSQL), and count the
+// statements a burst costs through the query builder's own logger.
+
+const NOW = new Date('2026-11-23T09:00:00Z'); // Monday, 10:00 in Berlin: open by the office hours
+const knockBody = (name: string) => ({ name, concern: 'Anliegen', language: 'de', consent: true });
+
+async function servers(kind: DatabaseKind, clock: ReturnType<typeof testClock>) {
+  const statements: string[] = [];
+  const a = await startTestServer(await createTestDatabase(kind, { onQuery: (query) => statements.push(query) }), {
+    now: clock.now,
+    env: { TRUST_PROXY: '1' },
+  });
+  // Process B: a second server with its own pool and its own listener on the same PostgreSQL.
+  // PGlite is one process by design: there "B" is the same server, and the events still go
+  // through its bus.
+  let b: TestServer = a;
+  if (kind === 'postgres') {
+    const second = await openDatabase({ kind: 'postgres', url: a.database.url!, maxConnections: 3 });
+    const database: TestDatabase = Object.assign(second, { url: a.database.url });
+    b = await startTestServer(database, { now: clock.now, env: { TRUST_PROXY: '1' } });
+  }
+  return { a, b, statements };
+}
+
+describe.each(databaseKinds)('the live hub’s kept department setting on %s', (kind) => {
+  const clock = testClock(NOW);
+  let a: TestServer;
+  let b: TestServer;
+  let statements: string[];
+  let address = 0;
+  const client = (server: TestServer) => {
+    const n = ++address;
+    return new TestClient(server.url, { 'x-forwarded-for': `10.20.${n >> 8}.${n & 255}` });
+  };
+
+  beforeAll(async () => {
+    ({ a, b, statements } = await servers(kind, clock));
+  }, 180_000);
+  afterAll(async () => {
+    if (b !== a) await b.stop();
+    await a.stop();
+  });
+
+  /** A citizen waiting on A, with their visit and the door watched there. */
+  async function waitingOnA() {
+    const db = a.database.db;
+    const office = await makeOffice(db, { openAt: clock.now(), department: { avgHandlingMinutes: 12 } });
+    const citizen = client(a);
+    expect((await citizen.post(`${office.base}/knock`, knockBody('Wartend'))).status).toBe(201);
+    const visitLive = await citizen.live();
+    const first = visitLive.next('visit');
+    visitLive.send({ type: 'watch-visit' });
+    expect((await first).visit).toMatchObject({ position: 1, estimatedWaitMinutes: 12 });
+    const doorLive = await client(a).live();
+    const door = doorLive.next('door');
+    doorLive.send({ type: 'watch-door', tenant: office.tenant.slug, department: office.department.slug });
+    expect((await door).door).toMatchObject({ openByHours: true, clerksOnDuty: 0 });
+    return { ...office, visitLive, doorLive };
+  }
+
+  const close = (...sockets: LiveSocket[]) => sockets.forEach((socket) => socket.close());
+
+  it('shows a clerk going on duty on B to the citizens on A at once', async () => {
+    const { tenant, department, visitLive, doorLive } = await waitingOnA();
+    const clerk = await makeStaff(b.database.db, tenant.id, {
+      memberships: [{ departmentId: department.id, role: 'clerk' }],
+    });
+    const clerkOnB = client(b);
+    expect((await clerkOnB.post('/api/staff/login', { email: clerk.email, password: clerk.password })).status).toBe(
+      200,
+    );
+    // A free clerk takes the first in line at once: the estimate drops to zero.
+    const served = visitLive.next('visit', (m) => m.visit?.estimatedWaitMinutes === 0);
+    const onDuty = doorLive.next('door', (m) => m.door.clerksOnDuty === 1);
+    const consoleLive = await clerkOnB.live();
+    consoleLive.send({ type: 'watch-console', departmentId: department.id });
+    expect((await served).visit?.position).toBe(1);
+    await onDuty;
+
+    // And going off duty again (the console closes on B): back to the mean.
+    const alone = visitLive.next('visit', (m) => m.visit?.estimatedWaitMinutes === 12);
+    consoleLive.close();
+    await alone;
+    close(visitLive, doorLive);
+  });
+
+  it('shows hours and a closure changed beside B (the setup command) to the citizens on A', async () => {
+    const { tenant, department, doorLive, visitLive } = await waitingOnA();
+    // What `npm run setup` does: write the file's hours and closures, then tell the running servers.
+    const closed = doorLive.next('door', (m) => !m.door.openByHours);
+    await b.database.db
+      .update(departments)
+      .set({ openingHours: { ...OFFICE_HOURS, mon: [] } })
+      .where(eq(departments.id, department.id));
+    await announceInstallation(b.database.db, b.deps.events);
+    expect((await closed).door.openByHours).toBe(false);
+
+    const reopened = doorLive.next('door', (m) => m.door.openByHours);
+    await b.database.db
+      .update(departments)
+      .set({ openingHours: OFFICE_HOURS })
+      .where(eq(departments.id, department.id));
+    await announceInstallation(b.database.db, b.deps.events);
+    await reopened;
+
+    const closure = doorLive.next('door', (m) => !m.door.openByHours);
+    await makeClosure(b.database.db, {
+      tenantId: tenant.id,
+      departmentId: department.id,
+      startsOn: '2026-11-23',
+      endsOn: '2026-11-23',
+      reason: { de: 'Betriebsausflug' },
+    });
+    await announceInstallation(b.database.db, b.deps.events);
+    await closure;
+    close(doorLive, visitLive);
+  });
+
+  it('shows the door a clerk closes on B to the door watchers on A', async () => {
+    const { tenant, department, doorLive, visitLive } = await waitingOnA();
+    const clerk = await makeStaff(b.database.db, tenant.id, {
+      memberships: [{ departmentId: department.id, role: 'clerk' }],
+    });
+    const clerkOnB = client(b);
+    await clerkOnB.post('/api/staff/login', { email: clerk.email, password: clerk.password });
+    const closed = doorLive.next('door', (m) => m.door.state === 'closed');
+    expect((await clerkOnB.put(`/api/staff/departments/${department.id}/door`, { state: 'closed' })).status).toBe(200);
+    await closed;
+    close(doorLive, visitLive);
+  });
+
+  it('answers a burst of first watches with correct, distinct positions from a few reads', async () => {
+    const { base } = await makeOffice(a.database.db, { openAt: clock.now(), department: { queueCap: 100 } });
+    const n = 40;
+    const citizens = Array.from({ length: n }, () => client(a));
+    for (const [index, citizen] of citizens.entries()) {
+      expect((await citizen.post(`${base}/knock`, knockBody(`Person ${String(index + 1)}`))).status).toBe(201);
+    }
+    const sockets = await Promise.all(citizens.map((citizen) => citizen.live()));
+    const answers = sockets.map((socket) => socket.next('visit'));
+    const before = statements.length;
+    for (const socket of sockets) socket.send({ type: 'watch-visit' });
+    const visits = (await Promise.all(answers)).map((m) => m.visit);
+    const spent = statements.length - before;
+
+    // Everyone their own place, in the order they knocked.
+    expect(visits.map((visit) => visit?.name)).toEqual(citizens.map((_, i) => `Person ${String(i + 1)}`));
+    expect(visits.map((visit) => visit?.position)).toEqual(citizens.map((_, i) => i + 1));
+    // One socket used to cost seven statements; the burst costs a handful for all of them.
+    expect(spent).toBeLessThan(n / 2);
+    close(...sockets);
+  });
+});
