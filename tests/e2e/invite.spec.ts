@@ -13,7 +13,8 @@ import {
 } from './support';
 
 // Three people's fake cameras on two cores: one long test for the call, one short for the link.
-test.describe.configure({ timeout: 180_000 });
+// The long walk (five people in turn, axe on four pages) took 150–190 s on a busy machine.
+test.describe.configure({ timeout: 300_000 });
 
 test('an interpreter joins by link, all three see each other, revoking removes them for good, and a lobby guest waits to be let in', async ({
   browser,
