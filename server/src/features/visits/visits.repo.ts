@@ -1,6 +1,6 @@
 import type { VisitState } from '@amtsraum/shared';
 import { randomBytes } from 'node:crypto';
-import { and, count, desc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { appointments, services, staff, visits } from '../../db/schema.js';
@@ -52,6 +52,30 @@ export async function listLiveVisits(db: Db, departmentId: string, now: Date): P
 }
 
 /**
+ * The handling-time rule, written once: per department, the last 30 visits finished in the last
+ * 30 days, each counted between 1 and 120 minutes; fewer than 3 give no mean (null). Seconds.
+ * A department without any such visit has no row.
+ */
+function recentMeansSql(departmentIds: string[], now: Date) {
+  const since = new Date(now.getTime() - 30 * 24 * 3600_000).toISOString();
+  const ids = sql.join(
+    departmentIds.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+  return sql`
+    select recent.department_id, case when count(*) >= 3 then avg(least(greatest(recent.seconds, 60), 7200)) end as mean
+    from (
+      select done.department_id, extract(epoch from done.ended_at - done.admitted_at) as seconds,
+        row_number() over (partition by done.department_id order by done.ended_at desc) as n
+      from ${visits} as done
+      where done.department_id in (${ids}) and done.state = 'done' and done.admitted_at is not null
+        and done.ended_at > ${since}::timestamptz
+    ) as recent
+    where recent.n <= 30
+    group by recent.department_id`;
+}
+
+/**
  * The department's live visits as `listLiveVisits` reads them, and the recent handling time as
  * `recentHandlingMinutes` computes it, in one statement: the live hub's read per queue change.
  * The mean rides along as an uncorrelated subquery (evaluated once); with no live visit there is
@@ -62,18 +86,7 @@ export async function listLiveVisitsWithMean(
   departmentId: string,
   now: Date,
 ): Promise<{ live: VisitWithContext[]; recentMean: number | null | undefined }> {
-  const since = new Date(now.getTime() - 30 * 24 * 3600_000).toISOString();
-  const mean = sql<string | number | null>`(
-    select case when count(*) >= 3 then avg(least(greatest(recent.seconds, 60), 7200)) end
-    from (
-      select extract(epoch from done.ended_at - done.admitted_at) as seconds
-      from ${visits} as done
-      where done.department_id = ${departmentId} and done.state = 'done'
-        and done.admitted_at is not null and done.ended_at > ${since}::timestamptz
-      order by done.ended_at desc
-      limit 30
-    ) as recent
-  )`;
+  const mean = sql<string | number | null>`(select means.mean from (${recentMeansSql([departmentId], now)}) as means)`;
   const rows = await db
     .select({ ...visitColumns, recentMean: mean })
     .from(visits)
@@ -104,20 +117,9 @@ export async function recentHandlingMinutesOf(
 ): Promise<Map<string, number | null>> {
   const means = new Map<string, number | null>(departmentIds.map((id) => [id, null]));
   if (departmentIds.length === 0) return means;
-  const since = new Date(now.getTime() - 30 * 24 * 3600_000).toISOString();
-  const rows = await db.execute<{ department_id: string; mean: string | number | null }>(sql`
-    select recent.department_id, case when count(*) >= 3 then avg(least(greatest(recent.seconds, 60), 7200)) end as mean
-    from (
-      select done.department_id, extract(epoch from done.ended_at - done.admitted_at) as seconds,
-        row_number() over (partition by done.department_id order by done.ended_at desc) as n
-      from ${visits} as done
-      where done.department_id in (${sql.join(
-        departmentIds.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )}) and done.state = 'done' and done.admitted_at is not null and done.ended_at > ${since}::timestamptz
-    ) as recent
-    where recent.n <= 30
-    group by recent.department_id`);
+  const rows = await db.execute<{ department_id: string; mean: string | number | null }>(
+    recentMeansSql(departmentIds, now),
+  );
   const list = Array.isArray(rows) ? rows : (rows as unknown as { rows: typeof rows }).rows;
   for (const row of list as { department_id: string; mean: string | number | null }[]) {
     means.set(row.department_id, row.mean === null ? null : Number(row.mean) / 60);
@@ -137,26 +139,7 @@ export async function findVisitsWithContext(db: Db, visitIds: string[]): Promise
 
 /** Mean minutes from admission to the end of the department's last 30 finished visits (30 days). */
 export async function recentHandlingMinutes(db: Db, departmentId: string, now: Date): Promise<number | null> {
-  const since = new Date(now.getTime() - 30 * 24 * 3600_000);
-  const recent = db
-    .select({ seconds: sql<number>`extract(epoch from ${visits.endedAt} - ${visits.admittedAt})`.as('seconds') })
-    .from(visits)
-    .where(
-      and(
-        eq(visits.departmentId, departmentId),
-        eq(visits.state, 'done'),
-        isNotNull(visits.admittedAt),
-        gt(visits.endedAt, since),
-      ),
-    )
-    .orderBy(desc(visits.endedAt))
-    .limit(30)
-    .as('recent');
-  const [row] = await db
-    .select({ mean: sql<string | null>`avg(least(greatest(${recent.seconds}, 60), 7200))`, n: count() })
-    .from(recent);
-  if (!row || row.n < 3 || row.mean === null) return null;
-  return Number(row.mean) / 60;
+  return (await recentHandlingMinutesOf(db, [departmentId], now)).get(departmentId) ?? null;
 }
 
 /** Marks citizens' pages as present; a waiting visit unseen for the grace period expires. */
