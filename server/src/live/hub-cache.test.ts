@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client.js';
-import { departments } from '../db/schema.js';
+import { departments, visits } from '../db/schema.js';
 import { announceInstallation } from '../features/setup/installation.service.js';
 import { TestClient, type LiveSocket } from '../test/client.js';
 import { testClock } from '../test/clock.js';
@@ -163,4 +163,46 @@ describe.each(databaseKinds)('the live hub’s kept department setting on %s', (
     expect(spent).toBeLessThan(n / 2);
     close(...sockets);
   });
+
+  it('answers a reconnect storm of known visits from its last read, and still marks them present', async () => {
+    const { base } = await makeOffice(a.database.db, { openAt: clock.now(), department: { queueCap: 100 } });
+    const n = 30;
+    const citizens = Array.from({ length: n }, () => client(a));
+    for (const [index, citizen] of citizens.entries()) {
+      expect((await citizen.post(`${base}/knock`, knockBody(`Gast ${String(index + 1)}`))).status).toBe(201);
+    }
+    const watchAll = async () => {
+      const sockets = await Promise.all(citizens.map((citizen) => citizen.live()));
+      const answers = sockets.map((socket) => socket.next('visit'));
+      for (const socket of sockets) socket.send({ type: 'watch-visit' });
+      const visits = (await Promise.all(answers)).map((m) => m.visit);
+      return { sockets, visits };
+    };
+    const first = await watchAll();
+    const ids = first.visits.map((visit) => visit!.id);
+    close(...first.sockets);
+
+    // The pages reload half a minute later: nothing changed in the queue meanwhile.
+    clock.advance(30_000);
+    const reloadedAt = clock.now().getTime();
+    const before = statements.length;
+    const again = await watchAll();
+    expect(again.visits.map((visit) => visit?.position)).toEqual(citizens.map((_, i) => i + 1));
+    expect(again.visits.map((visit) => visit?.id)).toEqual(ids);
+    // No read of visits or departments: only marking them present (in one or two statements).
+    const spent = statements.slice(before);
+    await expect.poll(async () => (await seenAt(ids)).every((at) => at !== undefined && at >= reloadedAt)).toBe(true);
+    expect(spent.filter((query) => !/^update "visits" set "last_seen_at"/.test(query))).toEqual([]);
+    expect(spent.length).toBeLessThanOrEqual(3);
+    close(...again.sockets);
+  });
+
+  async function seenAt(ids: string[]) {
+    const rows = await a.database.db
+      .select({ id: visits.id, lastSeenAt: visits.lastSeenAt })
+      .from(visits)
+      .where(inArray(visits.id, ids));
+    const byId = new Map(rows.map((row) => [row.id, row.lastSeenAt?.getTime()]));
+    return ids.map((id) => byId.get(id));
+  }
 });

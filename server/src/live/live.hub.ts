@@ -15,7 +15,7 @@ import { clearPresence, markPresent, presenceKey, refreshPresence } from '../fea
 import { findMembership } from '../features/staff/staff.repo.js';
 import { toCitizenVisit, toConsoleSnapshot, type DepartmentState } from '../features/visits/queue.service.js';
 import { isWaiting } from '../features/visits/visit-states.js';
-import { findVisitsWithContext, touchVisits } from '../features/visits/visits.repo.js';
+import { findVisitsWithContext, touchVisits, type VisitWithContext } from '../features/visits/visits.repo.js';
 import { DepartmentAnswers } from './answers.js';
 import { DepartmentContexts } from './department-context.js';
 import { AddressSlots, FairQueue, TokenBucket } from './flood-guard.js';
@@ -96,10 +96,29 @@ const LOOKUP_CONCURRENCY = 8;
 const VISIT_BATCH_MS = 5;
 const VISIT_BATCH_MAX = 1000;
 /**
+ * Batches answered at once. Watches arriving meanwhile wait for one to finish and go together
+ * (as a database groups commits): under a storm the batches grow with the arrival rate instead of
+ * each 5 ms costing its own reads, and two in flight keep the database busy while one is sent.
+ */
+const VISIT_BATCHES_IN_FLIGHT = 2;
+/**
  * How long a department's state, read for first watches, answers later ones while no event for
  * the department came: a storm's batches then share it. Events make it stale at once (versions).
  */
 const STATE_REUSE_MS = 60_000;
+
+interface StateRead {
+  version: number;
+  state: DepartmentState;
+  at: number;
+  /** The state's live visits by id. */
+  rows: Map<string, VisitWithContext>;
+}
+
+/** Visits marked present in one statement, at most. */
+const TOUCH_MAX = 1000;
+/** Visits remembered for first watches (`visitDepartments`), at most; past it they start over. */
+const KNOWN_VISITS_MAX = 100_000;
 
 interface VisitWatch {
   connection: Connection;
@@ -136,9 +155,15 @@ export class LiveHub {
   private readonly answers = new DepartmentAnswers();
   private readonly contexts = new DepartmentContexts(() => this.db);
   /** The last state read per department for first watches, with the version it was read at. */
-  private readonly states = new Map<string, { version: number; state: DepartmentState; at: number }>();
+  private readonly states = new Map<string, StateRead>();
+  /** First watches' visits to mark as present (touchSoon), with the moment each was seen. */
+  private readonly touches = new Map<string, Date>();
+  private touching = false;
+  /** Department of each live visit in `states`: a first watch of a known visit needs no read. */
+  private readonly visitDepartments = new Map<string, string>();
   private visitBatch: VisitWatch[] = [];
   private visitBatchTimer: NodeJS.Timeout | null = null;
+  private visitBatchesRunning = 0;
   private readonly slots: AddressSlots;
   private readonly lookupQueue = new FairQueue(LOOKUP_CONCURRENCY);
 
@@ -423,7 +448,9 @@ export class LiveHub {
     await new Promise<void>((done) => {
       this.visitBatch.push({ connection, done });
       if (this.visitBatch.length >= VISIT_BATCH_MAX) this.flushVisitBatch();
-      else this.visitBatchTimer ??= setTimeout(() => this.flushVisitBatch(), VISIT_BATCH_MS);
+      else if (this.visitBatchesRunning < VISIT_BATCHES_IN_FLIGHT) {
+        this.visitBatchTimer ??= setTimeout(() => this.flushVisitBatch(), VISIT_BATCH_MS);
+      }
     });
     connection.pendingLookups -= 1;
   }
@@ -431,9 +458,10 @@ export class LiveHub {
   private flushVisitBatch() {
     if (this.visitBatchTimer) clearTimeout(this.visitBatchTimer);
     this.visitBatchTimer = null;
-    const batch = this.visitBatch;
-    this.visitBatch = [];
-    if (batch.length === 0) return;
+    // Full: the batch finishing next takes these along.
+    if (this.visitBatchesRunning >= VISIT_BATCHES_IN_FLIGHT || this.visitBatch.length === 0) return;
+    const batch = this.visitBatch.splice(0, VISIT_BATCH_MAX);
+    this.visitBatchesRunning += 1;
     // One turn of the fair queue for the whole batch: its reads cost about what one socket's did.
     this.lookupQueue
       .run('first-watches', () => this.answerVisitWatches(batch.filter((w) => !w.connection.closed)))
@@ -443,16 +471,34 @@ export class LiveHub {
       })
       .finally(() => {
         for (const { done } of batch) done();
+        this.visitBatchesRunning -= 1;
+        if (!this.stopped) this.flushVisitBatch();
       });
   }
 
-  /** The first `visit` message for each watch of the batch, from one read of their visits. */
+  /**
+   * The first `visit` message for each watch of the batch. A visit of a department read since its
+   * last change is answered from that read; the others from one read of their visits, and one of
+   * their departments' states.
+   */
   private async answerVisitWatches(batch: VisitWatch[]) {
     if (batch.length === 0) return;
     const now = this.deps.now();
     const ids = [...new Set(batch.flatMap(({ connection }) => connection.cookies.visitId ?? []))];
-    const rows = new Map((await findVisitsWithContext(this.db, ids)).map((row) => [row.visit.id, row]));
-    await touchVisits(this.db, [...rows.keys()], now);
+    const rows = new Map<string, VisitWithContext>();
+    const reads = new Map<string, StateRead>();
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const departmentId = this.visitDepartments.get(id);
+      const last = departmentId ? this.currentState(departmentId, now) : undefined;
+      const row = last?.rows.get(id);
+      if (row) {
+        rows.set(id, row);
+        reads.set(departmentId!, last!);
+      } else unknown.push(id);
+    }
+    this.touchSoon(ids, now);
+    for (const row of await findVisitsWithContext(this.db, unknown)) rows.set(row.visit.id, row);
     const byDepartment = new Map<string, Connection[]>();
     for (const { connection } of batch) {
       const row = connection.cookies.visitId ? rows.get(connection.cookies.visitId) : undefined;
@@ -470,14 +516,12 @@ export class LiveHub {
       else byDepartment.set(departmentId, [connection]);
     }
     // One read for all departments of the batch whose last state is stale or misses someone.
-    const reads = new Map<string, { version: number; state: DepartmentState }>();
     const stale: string[] = [];
     for (const [departmentId, connections] of byDepartment) {
-      const last = this.states.get(departmentId);
+      if (reads.has(departmentId)) continue;
+      const last = this.currentState(departmentId, now);
       const known =
         last &&
-        last.version === this.answers.version(departmentId) &&
-        now.getTime() - last.at < STATE_REUSE_MS &&
         connections.every((c) => {
           const row = rows.get(c.cookies.visitId!)!;
           return !isWaiting(row.visit.state) || last.state.positions.has(row.visit.id);
@@ -488,10 +532,7 @@ export class LiveHub {
     if (stale.length > 0) {
       const versions = new Map(stale.map((id) => [id, this.answers.version(id)]));
       for (const [departmentId, state] of await this.contexts.statesOf(stale, now)) {
-        const version = versions.get(departmentId)!;
-        const read = { version, state, at: now.getTime() };
-        reads.set(departmentId, read);
-        if (version === this.answers.version(departmentId)) this.states.set(departmentId, read);
+        reads.set(departmentId, this.keepState(departmentId, versions.get(departmentId)!, state, now));
       }
     }
     for (const [departmentId, connections] of byDepartment) {
@@ -503,6 +544,60 @@ export class LiveHub {
         this.sendVisit(connection, read.version, { type: 'visit', visit: toCitizenVisit(row, read.state) });
       }
     }
+  }
+
+  /**
+   * Marks the visits as present (their first watch), without holding up the answer: one statement
+   * at a time, the ids arriving meanwhile in the next (a storm costs a few, not one per batch).
+   */
+  private touchSoon(ids: string[], now: Date) {
+    for (const id of ids) this.touches.set(id, now);
+    if (this.touching) return;
+    this.touching = true;
+    void (async () => {
+      try {
+        while (this.touches.size > 0 && !this.stopped) {
+          const chunk = [...this.touches].slice(0, TOUCH_MAX);
+          for (const [id] of chunk) this.touches.delete(id);
+          const seenAt = new Date(Math.max(...chunk.map(([, at]) => at.getTime())));
+          await touchVisits(
+            this.db,
+            chunk.map(([id]) => id),
+            seenAt,
+          );
+        }
+      } catch (error) {
+        // The heartbeat's presence refresh marks them again within seconds.
+        this.deps.logger.warn({ err: error }, 'could not mark watching citizens as present');
+        this.touches.clear();
+      } finally {
+        this.touching = false;
+      }
+    })();
+  }
+
+  /** The department's last read, while no event for it came since and it is not too old. */
+  private currentState(departmentId: string, now: Date): StateRead | undefined {
+    const last = this.states.get(departmentId);
+    return last && last.version === this.answers.version(departmentId) && now.getTime() - last.at < STATE_REUSE_MS
+      ? last
+      : undefined;
+  }
+
+  /** A state read at `version`, kept for the first watches that follow while it is current. */
+  private keepState(departmentId: string, version: number, state: DepartmentState, now: Date): StateRead {
+    const live = [...state.waiting, ...state.active];
+    const read: StateRead = {
+      version,
+      state,
+      at: now.getTime(),
+      rows: new Map(live.map((row) => [row.visit.id, row])),
+    };
+    if (version !== this.answers.version(departmentId)) return read;
+    this.states.set(departmentId, read);
+    if (this.visitDepartments.size + live.length > KNOWN_VISITS_MAX) this.visitDepartments.clear();
+    for (const row of live) this.visitDepartments.set(row.visit.id, departmentId);
+    return read;
   }
 
   private sendVisit(connection: Connection, version: number, message: ServerMessage) {
@@ -596,31 +691,53 @@ export class LiveHub {
 
   private async flush() {
     this.flushScheduled = false;
-    const departments = [...this.pending];
-    this.pending.clear();
-    await Promise.all(
-      departments.map((departmentId) =>
-        this.refreshDepartment(departmentId).catch((error: unknown) =>
-          this.deps.logger.error({ err: error, departmentId }, 'live refresh failed'),
-        ),
-      ),
+    // Only departments someone here listens to: no read at all for the others.
+    const departments = [...this.pending].filter(
+      (id) =>
+        this.doorWatchers.has(id) ||
+        this.consoleWatchers.has(id) ||
+        this.visitWatchers.has(id) ||
+        this.calls.visitsIn(id).length > 0,
     );
+    this.pending.clear();
+    if (departments.length === 0) return;
+    const versions = new Map(departments.map((id) => [id, this.answers.version(id)]));
+    const now = this.deps.now();
+    try {
+      // One department (a queue change): one read. Many at once (a job touching every door, a
+      // resync after the bus reconnected): a few reads for all of them, not a few each.
+      const states =
+        departments.length === 1
+          ? new Map([[departments[0]!, await this.contexts.state(departments[0]!, now)]])
+          : await this.contexts.statesOf(departments, now);
+      // First watches arriving next are answered from this read, as long as nothing changed since.
+      for (const [departmentId, state] of states) {
+        if (state) this.keepState(departmentId, versions.get(departmentId)!, state, now);
+      }
+      await Promise.all(
+        [...states].map(([departmentId, state]) =>
+          state
+            ? this.refreshDepartment(departmentId, versions.get(departmentId)!, state).catch((error: unknown) =>
+                this.deps.logger.error({ err: error, departmentId }, 'live refresh failed'),
+              )
+            : undefined,
+        ),
+      );
+    } catch (error) {
+      this.deps.logger.error({ err: error, departments: departments.length }, 'live refresh failed');
+    }
   }
 
   private doorMessage(state: DepartmentState): ServerMessage {
     return { type: 'door', tenant: state.tenant.slug, department: state.department.slug, door: state.door };
   }
 
-  private async refreshDepartment(departmentId: string) {
+  /** Sends everyone here who listens to the department its view of `state`, read at `version`. */
+  private async refreshDepartment(departmentId: string, version: number, state: DepartmentState) {
     const doors = this.doorWatchers.get(departmentId);
     const consoles = this.consoleWatchers.get(departmentId);
     const visitors = this.visitWatchers.get(departmentId);
-    const calls = this.calls.visitsIn(departmentId);
-    if (!doors && !consoles && !visitors && calls.length === 0) return; // nobody here cares: no read at all
-    const version = this.answers.version(departmentId);
-    const state = await this.contexts.state(departmentId, this.deps.now());
-    if (!state) return;
-    if (calls.length > 0) {
+    if (this.calls.visitsIn(departmentId).length > 0) {
       await this.calls.followDepartment(departmentId, new Set(state.active.map((row) => row.visit.id)));
     }
     if (doors) {

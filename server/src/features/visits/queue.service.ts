@@ -159,27 +159,42 @@ export function toConsoleSnapshot(state: DepartmentState): ConsoleSnapshot {
 /** The citizen's view of their visit; position and estimate only while waiting. */
 export function toCitizenVisit(row: VisitWithContext, state: DepartmentState): CitizenVisit {
   const position = isWaiting(row.visit.state) ? (state.positions.get(row.visit.id) ?? null) : null;
+  if (position === null) return citizenVisit(row, state, null);
+  return citizenVisit(row, state, {
+    position,
+    estimatedWaitMinutes: state.estimateFor(position),
+    placeHeldUntil:
+      row.visit.kind === 'walk_in' && state.door.unattended && state.department.unattendedSince
+        ? placeHeldUntil(state.department.unattendedSince, row.visit.createdAt).toISOString()
+        : null,
+  });
+}
+
+type Place = Pick<CitizenVisit, 'position' | 'estimatedWaitMinutes' | 'placeHeldUntil'>;
+
+function citizenVisit(
+  row: VisitWithContext,
+  office: Pick<DepartmentState, 'tenant' | 'department'>,
+  place: Place | null,
+): CitizenVisit {
   return {
     id: row.visit.id,
     state: row.visit.state,
-    tenantSlug: state.tenant.slug,
-    departmentSlug: state.department.slug,
-    departmentName: state.department.name,
-    departmentNameForms: state.department.nameForms,
+    tenantSlug: office.tenant.slug,
+    departmentSlug: office.department.slug,
+    departmentName: office.department.name,
+    departmentNameForms: office.department.nameForms,
     name: row.visit.citizenName,
     language: row.visit.language,
-    position,
-    estimatedWaitMinutes: position === null ? null : state.estimateFor(position),
+    position: place?.position ?? null,
+    estimatedWaitMinutes: place?.estimatedWaitMinutes ?? null,
     admittedBy: row.admitterName,
     declineNote: row.visit.declineNote,
     documents: row.serviceDocuments ?? [],
     createdAt: row.visit.createdAt.toISOString(),
     kind: row.visit.kind,
     appointmentStartsAt: row.appointmentStartsAt?.toISOString() ?? null,
-    placeHeldUntil:
-      position !== null && row.visit.kind === 'walk_in' && state.door.unattended && state.department.unattendedSince
-        ? placeHeldUntil(state.department.unattendedSince, row.visit.createdAt).toISOString()
-        : null,
+    placeHeldUntil: place?.placeHeldUntil ?? null,
   };
 }
 
@@ -187,6 +202,12 @@ export function toCitizenVisit(row: VisitWithContext, state: DepartmentState): C
 export async function loadCitizenVisit(db: Db, visitId: string, now: Date): Promise<CitizenVisit | null> {
   const row = await findVisitWithContext(db, visitId);
   if (!row) return null;
+  if (!isWaiting(row.visit.state)) {
+    // No place in the queue to tell: the department's name is all it needs (one read, not the
+    // queue's five; a change's answer then leaves the database to the live update).
+    const found = await findDepartmentWithTenant(db, row.visit.departmentId);
+    return found ? citizenVisit(row, found, null) : null;
+  }
   const state = await loadDepartmentState(db, row.visit.departmentId, now);
   return state ? toCitizenVisit(row, state) : null;
 }

@@ -94,6 +94,8 @@ async function knockableService(db: Db, departmentId: string, slug: string): Pro
 export async function leave(ctx: VisitsCtx, visitId: string): Promise<CitizenVisit> {
   const row = await leaveVisit(ctx.db, { visitId, now: ctx.now });
   if (row) {
+    // Those behind move up first; the record of it follows.
+    await ctx.events.publish({ departmentId: row.departmentId, visitId: row.id });
     await insertAudit(ctx.db, {
       tenantId: row.tenantId,
       departmentId: row.departmentId,
@@ -102,7 +104,6 @@ export async function leave(ctx: VisitsCtx, visitId: string): Promise<CitizenVis
       action: 'visit.left',
       createdAt: ctx.now,
     });
-    await ctx.events.publish({ departmentId: row.departmentId, visitId: row.id });
   }
   const view = await loadCitizenVisit(ctx.db, visitId, ctx.now);
   if (!view) throw new AppError('visit_not_found');
