@@ -115,6 +115,12 @@ interface StateRead {
   rows: Map<string, VisitWithContext>;
 }
 
+/**
+ * A first watch marks its visit present unless it was seen this recently (and at most a quarter of
+ * the grace period ago): the heartbeat's presence refresh (every 15 s) renews it long before the
+ * grace period ends, and a reconnect storm then writes nothing.
+ */
+const RECENT_SIGHTING_MS = 30_000;
 /** Visits marked present in one statement, at most. */
 const TOUCH_MAX = 1000;
 /** Visits remembered for first watches (`visitDepartments`), at most; past it they start over. */
@@ -159,6 +165,8 @@ export class LiveHub {
   /** First watches' visits to mark as present (touchSoon), with the moment each was seen. */
   private readonly touches = new Map<string, Date>();
   private touching = false;
+  /** Sightings written by touchSoon, newer than the rows kept in `states` may say. */
+  private readonly sightings = new Map<string, number>();
   /** Department of each live visit in `states`: a first watch of a known visit needs no read. */
   private readonly visitDepartments = new Map<string, string>();
   private visitBatch: VisitWatch[] = [];
@@ -497,8 +505,13 @@ export class LiveHub {
         reads.set(departmentId!, last!);
       } else unknown.push(id);
     }
-    this.touchSoon(ids, now);
     for (const row of await findVisitsWithContext(this.db, unknown)) rows.set(row.visit.id, row);
+    // Present again; a sighting of moments ago is left as it is (the heartbeat renews it anyway).
+    const seenSince = now.getTime() - Math.min(RECENT_SIGHTING_MS, (this.deps.config.visitGraceSeconds * 1000) / 4);
+    this.touchSoon(
+      [...rows.values()].filter((row) => this.lastSighting(row) < seenSince).map((row) => row.visit.id),
+      now,
+    );
     const byDepartment = new Map<string, Connection[]>();
     for (const { connection } of batch) {
       const row = connection.cookies.visitId ? rows.get(connection.cookies.visitId) : undefined;
@@ -565,6 +578,8 @@ export class LiveHub {
             chunk.map(([id]) => id),
             seenAt,
           );
+          if (this.sightings.size + chunk.length > KNOWN_VISITS_MAX) this.sightings.clear();
+          for (const [id] of chunk) this.sightings.set(id, seenAt.getTime());
         }
       } catch (error) {
         // The heartbeat's presence refresh marks them again within seconds.
@@ -574,6 +589,11 @@ export class LiveHub {
         this.touching = false;
       }
     })();
+  }
+
+  /** When the visit was last seen: by its row, or by a first watch here since that row was read. */
+  private lastSighting(row: VisitWithContext): number {
+    return Math.max(row.visit.lastSeenAt?.getTime() ?? 0, this.sightings.get(row.visit.id) ?? 0);
   }
 
   /** The department's last read, while no event for it came since and it is not too old. */

@@ -1,7 +1,7 @@
 import { CitizenVisitResponseSchema, DoorLiveSchema, TenantResponseSchema } from '@amtsraum/shared';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, departments, visits } from '../../db/schema.js';
+import { auditEvents, consolePresence, departments, visits } from '../../db/schema.js';
 import { settableClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
 import { makeOffice, signedInClerk } from '../../test/factories.js';
@@ -165,7 +165,13 @@ describe.each(databaseKinds)('a door nobody attends, on %s', (kind) => {
     await round();
     live.close();
     // The clerk left again: the hold starts anew from this round, not from the first one.
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the hub clears the presence on close
+    // The hub clears the presence on close (a write of its own: wait for it, however busy the machine).
+    await expect
+      .poll(
+        async () =>
+          (await db().select().from(consolePresence).where(eq(consolePresence.departmentId, department.id))).length,
+      )
+      .toBe(0);
     at(UNATTENDED_GRACE_MS + 2 * MINUTE);
     await round();
     at(PLACE_HOLD_MS + 2 * MINUTE);
