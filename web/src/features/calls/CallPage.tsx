@@ -12,6 +12,7 @@ import { joinCall } from './api';
 import { CallView } from './CallView';
 import type { ClerkCall, ClerkTools } from './clerk-tools';
 import { DeviceCheck } from './DeviceCheck';
+import { claimGrantAhead } from './grant-ahead';
 import { openCallChannel } from './media/channel';
 import { P2pTransport } from './media/p2p-transport';
 import type { SignallingChannel } from './media/signalling';
@@ -55,9 +56,12 @@ export function CallPage({ clerkTools }: CallPageProps) {
   useEffect(() => {
     let cancelled = false;
     const request = `${visitId}:${String(attempt)}`;
-    joinCall(visitId).then(
+    // Asked for already when a prepared visit was let in; a retry asks afresh.
+    const ahead = attempt === 0 ? claimGrantAhead(visitId) : null;
+    const askedAt = ahead?.at ?? Date.now();
+    (ahead?.grant ?? joinCall(visitId)).then(
       (grant) => {
-        if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant }, at: Date.now() });
+        if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant }, at: askedAt });
       },
       (error: unknown) => {
         if (cancelled) return;

@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { DeviceFields, DevicePreview, useDeviceChoice, type DeviceChoice } from './DeviceChoice';
+import { askGrantAhead } from './grant-ahead';
 import { handOverPreparedCall, registerPreparation } from './prepared-call';
 
 const STORAGE_KEY = 'amtsraum.call.prepare';
@@ -104,7 +105,9 @@ function PreparedDevices({
   const ready = choice.ready && !choice.hasProblem;
   useEffect(() => {
     if (!admitted || !visitId || !ready) return;
-    if (handOverPreparedCall(visitId)) void navigate(pagePath('call', { visitId }));
+    if (!handOverPreparedCall(visitId)) return;
+    askGrantAhead(visitId);
+    void navigate(pagePath('call', { visitId }));
   }, [admitted, visitId, ready, navigate]);
 
   return (
