@@ -187,11 +187,17 @@ export class LivekitTransport implements CallTransport {
     await this.encryption.setKey();
     if (this.encryption.options) await room.setE2EEEnabled(true);
     await room.connect(this.options.url, this.options.token);
-    if (local.audio) {
-      await room.localParticipant.publishTrack(local.audio, { source: Track.Source.Microphone });
-      if (!local.audio.enabled) await room.localParticipant.setMicrophoneEnabled(false);
-    }
-    if (local.video) await room.localParticipant.publishTrack(local.video, { source: Track.Source.Camera });
+    // Both at once, as LiveKit's own enableCameraAndMicrophone does: the picture need not wait for
+    // the microphone's publication round trip (issue 14: admit → first frame).
+    const audio = local.audio;
+    await Promise.all([
+      audio &&
+        (async () => {
+          await room.localParticipant.publishTrack(audio, { source: Track.Source.Microphone });
+          if (!audio.enabled) await room.localParticipant.setMicrophoneEnabled(false);
+        })(),
+      local.video && room.localParticipant.publishTrack(local.video, { source: Track.Source.Camera }),
+    ]);
     if (local.audioDeviceId) await room.switchActiveDevice('audioinput', local.audioDeviceId);
     if (local.videoDeviceId) await room.switchActiveDevice('videoinput', local.videoDeviceId);
     this.sync();
