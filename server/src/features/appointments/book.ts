@@ -6,6 +6,7 @@ import { findDepartmentWithTenant } from '../directory/directory.repo.js';
 import { hashToken } from '../staff/auth.service.js';
 import type { Clerk } from '../staff/require-staff.js';
 import { appointmentToken, queueAppointmentMail } from './appointment-mail.js';
+import type { SlotCache } from './slot-cache.js';
 import {
   insertAppointment,
   type AppointmentRow,
@@ -68,7 +69,7 @@ export async function bookAppointment(
       booked = await insertWithFirstFreeClerk(await freeClerksInOrder(ctx.db, slot));
     } finally {
       // Booked, or found taken after all: the cache no longer holds; the next in line reads afresh.
-      cache?.clear();
+      cache?.clear('schedules');
     }
     if (!booked) throw await slotTaken(ctx.db, slot);
     return booked;
@@ -130,6 +131,7 @@ export async function bookAsCitizen(
   ctx: BookingCtx,
   options: { tenantSlug: string; departmentSlug: string; request: StaffBookingRequest },
 ): Promise<CitizenAppointment> {
+  if (ctx.slotCache) await refuseFromCache(ctx, ctx.slotCache, options);
   const office = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug);
   const { appointment, services } = await bookAppointment(ctx, {
     ...office,
@@ -137,6 +139,38 @@ export async function bookAsCitizen(
     actor: { kind: 'citizen' },
   });
   return toCitizenAppointment({ ...office, appointment, services, now: ctx.now });
+}
+
+/**
+ * 409 with alternatives when the cache, with the department and services it holds, knows the slot
+ * taken: in the rush most bookings are for a slot someone else just got, and they are answered
+ * here without a read. Anything else the cache cannot say for sure (an unknown service, a slot
+ * it thinks free) is left to the booking, which reads the database.
+ */
+async function refuseFromCache(
+  ctx: BookingCtx,
+  cache: SlotCache,
+  options: { tenantSlug: string; departmentSlug: string; request: StaffBookingRequest },
+): Promise<void> {
+  const { request } = options;
+  let slot: SlotRequest;
+  try {
+    const office = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug, cache);
+    checkPersons(office.department, request.persons);
+    const services = await resolveServices(ctx.db, office.department.id, request.services, cache);
+    slot = {
+      office,
+      startsAt: new Date(request.startsAt),
+      durationMinutes: appointmentMinutes(services, request.persons),
+      now: ctx.now,
+      actor: 'citizen',
+      cache,
+    };
+  } catch {
+    // The booking's own reads give the exact answer.
+    return;
+  }
+  await refuseKnownTaken(ctx.db, slot);
 }
 
 /** `POST /api/staff/departments/:departmentId/appointments`: a clerk books for someone who phoned in. */

@@ -10,19 +10,21 @@ import type { EventBus } from '../../lib/event-bus.js';
  * constraint stays the arbiter: a stale entry can show a slot that is gone (the booking then
  * meets 409 with alternatives, as after any race) but never let a booking through.
  *
- * Kept until a change: every department event (every booking, cancellation, move, no-show, queue
- * change, settings change, in any process through the event bus) drops everything, as does a
- * resync of the bus. Dropping all, not just the event's department: a clerk working in two
- * departments is busy in both, and the events say which department changed, not which clerk.
- * An entry is also dropped after `maxAgeMs`, for a change made beside the application (SQL by
- * hand) that announced nothing.
+ * Two kinds of entries. Schedules (hours, absences, appointments, closures) are kept until any
+ * department event (every booking, cancellation, move, no-show, queue change, in any process
+ * through the event bus) drops them all: not just the event's department's, as a clerk working
+ * in two departments is busy in both, and the events say which department changed, not which
+ * clerk. Settings (the department with its tenant, its services) change only with an event that
+ * says so (`context`: the installation file applied, the door changed). A resync of the bus drops
+ * everything. An entry is also dropped after `maxAgeMs`, for a change made beside the application
+ * (SQL by hand) that announced nothing.
  *
  * One load per key at a time: the callers arriving while it runs share it. A load that was
  * running when a change came in is handed to those already waiting (they asked before the
  * change) but not kept.
  */
 export class SlotCache {
-  private readonly entries = new Map<string, { value: Promise<unknown>; loadedAt: number }>();
+  private readonly entries = { schedule: new Map<string, Entry>(), settings: new Map<string, Entry>() };
   private readonly lines = new Map<string, Promise<void>>();
   private readonly unsubscribe: () => void;
 
@@ -36,24 +38,25 @@ export class SlotCache {
   ) {
     this.unsubscribe = events.subscribe(
       (event) => {
-        if ('departmentId' in event) this.clear();
+        if ('departmentId' in event) this.clear(event.context ? 'all' : 'schedules');
       },
-      () => this.clear(),
+      () => this.clear('all'),
     );
   }
 
   /** The value under `key`, loaded by `load` when absent or too old. */
-  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+  get<T>(kind: 'schedule' | 'settings', key: string, load: () => Promise<T>): Promise<T> {
+    const entries = this.entries[kind];
     const now = this.options.clock();
-    const entry = this.entries.get(key);
+    const entry = entries.get(key);
     if (entry && now - entry.loadedAt < this.options.maxAgeMs) return entry.value as Promise<T>;
-    if (this.entries.size >= this.options.maxEntries) this.entries.clear();
+    if (entries.size >= this.options.maxEntries) entries.clear();
     const value = load();
     const stored = { value, loadedAt: now };
-    this.entries.set(key, stored);
+    entries.set(key, stored);
     value.catch(() => {
       // A failed read is not an answer to keep: the next caller tries again.
-      if (this.entries.get(key) === stored) this.entries.delete(key);
+      if (entries.get(key) === stored) entries.delete(key);
     });
     return value;
   }
@@ -76,13 +79,22 @@ export class SlotCache {
     return result;
   }
 
-  /** Forgets everything: something changed (here at once, or anywhere through the event bus). */
-  clear(): void {
-    this.entries.clear();
+  /**
+   * Forgets the schedules (an appointment changed), or everything (settings may have changed):
+   * here at once, or anywhere through the event bus.
+   */
+  clear(what: 'schedules' | 'all'): void {
+    this.entries.schedule.clear();
+    if (what === 'all') this.entries.settings.clear();
   }
 
   close(): void {
     this.unsubscribe();
-    this.clear();
+    this.clear('all');
   }
+}
+
+interface Entry {
+  value: Promise<unknown>;
+  loadedAt: number;
 }

@@ -42,7 +42,7 @@ export async function findOffice(
   cache?: SlotCache,
 ): Promise<Office> {
   const read = () => findDepartmentBySlugs(db, tenantSlug, departmentSlug);
-  const office = await (cache ? cache.get(`office\0${tenantSlug}\0${departmentSlug}`, read) : read());
+  const office = await (cache ? cache.get('settings', `office\0${tenantSlug}\0${departmentSlug}`, read) : read());
   if (!office) throw new AppError('department_not_found');
   return office;
 }
@@ -55,7 +55,7 @@ export async function resolveServices(
   cache?: SlotCache,
 ): Promise<ServiceRow[]> {
   const read = async () => new Map((await listBookableServices(db, departmentId)).map((s) => [s.slug, s]));
-  const bookable = await (cache ? cache.get(`services\0${departmentId}`, read) : read());
+  const bookable = await (cache ? cache.get('settings', `services\0${departmentId}`, read) : read());
   const chosen: ServiceRow[] = [];
   for (const slug of new Set(slugs)) {
     const service = bookable.get(slug);
@@ -123,7 +123,7 @@ export async function loadSlotPlanner(db: Db, options: SlotSearchOptions): Promi
   const { clerks, closures } = !bookable
     ? { clerks: [], closures: [] }
     : cache && !options.ignoreAppointmentId
-      ? await cache.get(`inputs\0${department.id}\0${timeZone}\0${fromDate}\0${toDate}`, read)
+      ? await cache.get('schedule', `inputs\0${department.id}\0${timeZone}\0${fromDate}\0${toDate}`, read)
       : await read();
   return new SlotPlanner({
     timeZone,
