@@ -35,9 +35,9 @@ import { toCitizenAppointment, toStaffAppointment } from './views.js';
  * written in the same transaction. Citizens keep to the lead time and the same-day release;
  * staff (`actor.kind === 'staff'`) may book any slot from now on.
  *
- * With `ctx.slotCache` (the citizen route), a department's bookings in this process run one at a
- * time, and a slot the cache knows taken is refused before any read (issue 14, the rush). The
- * rules, the free clerks and the insert always come from the database.
+ * With `ctx.slotCache` (the citizen route), the bookings of one slot in this process run one at a
+ * time (of other slots, beside them), and a slot the cache knows taken is refused before any read
+ * (issue 14, the rush). The rules, the free clerks and the insert always come from the database.
  *
  * Throws 400 validation_failed (services, persons), 422 slot_unavailable (not a slot under the
  * rules), 409 slot_taken with `extra.alternatives`.
@@ -121,7 +121,7 @@ export async function bookAppointment(
         return row;
       }),
     );
-  const appointment = await (cache ? cache.serialise(department.id, book) : book());
+  const appointment = await (cache ? cache.serialise(`${department.id} ${startsAt.toISOString()}`, book) : book());
   await ctx.events.publish({ departmentId: department.id });
   return { appointment, services };
 }
