@@ -6,7 +6,6 @@ import { findDepartmentWithTenant } from '../directory/directory.repo.js';
 import { hashToken } from '../staff/auth.service.js';
 import type { Clerk } from '../staff/require-staff.js';
 import { appointmentToken, queueAppointmentMail } from './appointment-mail.js';
-import type { SlotCache } from './slot-cache.js';
 import {
   insertAppointment,
   type AppointmentRow,
@@ -37,7 +36,9 @@ import { toCitizenAppointment, toStaffAppointment } from './views.js';
  *
  * With `ctx.slotCache` (the citizen route), the bookings of one slot in this process run one at a
  * time (of other slots, beside them), and a slot the cache knows taken is refused before any read
- * (issue 14, the rush). The rules, the free clerks and the insert always come from the database.
+ * (issue 14, the rush). The department's rules and services then come from the cache as well, as
+ * of the last settings event (as the live hub keeps them, decision 018); the free clerks and the
+ * insert always come from the database, whose exclusion constraint decides.
  *
  * Throws 400 validation_failed (services, persons), 422 slot_unavailable (not a slot under the
  * rules), 409 slot_taken with `extra.alternatives`.
@@ -48,7 +49,7 @@ export async function bookAppointment(
 ): Promise<{ appointment: AppointmentRow; services: ServiceRow[] }> {
   const { department, tenant, request, actor } = options;
   checkPersons(department, request.persons);
-  const services = await resolveServices(ctx.db, department.id, request.services);
+  const services = await resolveServices(ctx.db, department.id, request.services, ctx.slotCache);
   const durationMinutes = appointmentMinutes(services, request.persons);
   const startsAt = new Date(request.startsAt);
   const cache = ctx.slotCache;
@@ -121,6 +122,8 @@ export async function bookAppointment(
         return row;
       }),
     );
+  // Most of a rush's bookings are for a slot someone just got: refused here, before the line.
+  await refuseKnownTaken(ctx.db, slot);
   const appointment = await (cache ? cache.serialise(`${department.id} ${startsAt.toISOString()}`, book) : book());
   await ctx.events.publish({ departmentId: department.id });
   return { appointment, services };
@@ -131,46 +134,13 @@ export async function bookAsCitizen(
   ctx: BookingCtx,
   options: { tenantSlug: string; departmentSlug: string; request: StaffBookingRequest },
 ): Promise<CitizenAppointment> {
-  if (ctx.slotCache) await refuseFromCache(ctx, ctx.slotCache, options);
-  const office = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug);
+  const office = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug, ctx.slotCache);
   const { appointment, services } = await bookAppointment(ctx, {
     ...office,
     request: options.request,
     actor: { kind: 'citizen' },
   });
   return toCitizenAppointment({ ...office, appointment, services, now: ctx.now });
-}
-
-/**
- * 409 with alternatives when the cache, with the department and services it holds, knows the slot
- * taken: in the rush most bookings are for a slot someone else just got, and they are answered
- * here without a read. Anything else the cache cannot say for sure (an unknown service, a slot
- * it thinks free) is left to the booking, which reads the database.
- */
-async function refuseFromCache(
-  ctx: BookingCtx,
-  cache: SlotCache,
-  options: { tenantSlug: string; departmentSlug: string; request: StaffBookingRequest },
-): Promise<void> {
-  const { request } = options;
-  let slot: SlotRequest;
-  try {
-    const office = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug, cache);
-    checkPersons(office.department, request.persons);
-    const services = await resolveServices(ctx.db, office.department.id, request.services, cache);
-    slot = {
-      office,
-      startsAt: new Date(request.startsAt),
-      durationMinutes: appointmentMinutes(services, request.persons),
-      now: ctx.now,
-      actor: 'citizen',
-      cache,
-    };
-  } catch {
-    // The booking's own reads give the exact answer.
-    return;
-  }
-  await refuseKnownTaken(ctx.db, slot);
 }
 
 /** `POST /api/staff/departments/:departmentId/appointments`: a clerk books for someone who phoned in. */
