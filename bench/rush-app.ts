@@ -33,6 +33,13 @@ export interface RushVerdict {
   overlaps: number;
   /** Appointments on later days (bookings of the floor, alternatives taken). */
   bookedLater: number;
+  /**
+   * Work of the server process from the release to the verdict, independent of how busy the
+   * machine is: its CPU time, and the SQL statements it sent (by their first words, most first).
+   */
+  cpuMs: number;
+  statements: number;
+  statementKinds: [kind: string, count: number][];
 }
 
 export type RushChildReply =
@@ -69,16 +76,24 @@ const HOURS: WeeklyWindow[] = [
 const send = (message: RushChildReply) => process.send?.(message);
 const options = JSON.parse(process.argv[2] ?? '{}') as RushChildOptions;
 let running: RunningServer | null = null;
+let counting = false;
+let cpuAtRelease = process.cpuUsage();
+const statementKinds = new Map<string, number>();
 /** The server's clock: real time moved by `offset`, so it runs at the real pace. */
 let offset = BEFORE_RELEASE - Date.now();
 
 async function main() {
   const startedAt = performance.now();
   const config = testConfig({ TRUST_PROXY: '1', VISIT_GRACE_SECONDS: '3600' });
+  const onQuery = (query: string) => {
+    if (!counting) return;
+    const kind = query.replace(/\s+/g, ' ').slice(0, 70);
+    statementKinds.set(kind, (statementKinds.get(kind) ?? 0) + 1);
+  };
   const database = await openDatabase(
     options.database.kind === 'postgres'
-      ? { kind: 'postgres', url: options.database.url, maxConnections: 10 }
-      : { kind: 'pglite', dataDir: null },
+      ? { kind: 'postgres', url: options.database.url, maxConnections: 10, onQuery }
+      : { kind: 'pglite', dataDir: null, onQuery },
   );
   const db = database.db;
   const now = () => new Date(Date.now() + offset);
@@ -140,6 +155,10 @@ async function main() {
   process.on('message', (message: RushParentRequest) => {
     if (message.type === 'arm') {
       offset = RELEASE - (Date.now() + message.releaseInMs);
+      setTimeout(() => {
+        counting = true;
+        cpuAtRelease = process.cpuUsage();
+      }, message.releaseInMs).unref();
       send({ type: 'armed', releaseAt: new Date(RELEASE).toISOString() });
     } else if (message.type === 'verify') {
       void verify().then(send, (error: unknown) => send({ type: 'error', message: String(error) }));
@@ -147,6 +166,8 @@ async function main() {
   });
 
   async function verify(): Promise<RushVerdict> {
+    counting = false;
+    const cpu = process.cpuUsage(cpuAtRelease);
     const onDay = and(eq(appointments.departmentId, department.id), eq(appointments.state, 'booked'));
     const [today] = await db
       .select({ n: sql<number>`count(*)::int` })
@@ -172,6 +193,9 @@ async function main() {
       bookedToday: today?.n ?? 0,
       bookedLater: later?.n ?? 0,
       overlaps,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      statements: [...statementKinds.values()].reduce((a, b) => a + b, 0),
+      statementKinds: [...statementKinds].sort((a, b) => b[1] - a[1]).slice(0, 12),
     };
   }
 }

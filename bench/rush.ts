@@ -16,7 +16,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
@@ -294,8 +294,13 @@ async function main() {
       }
     })();
     const rushStart = clock();
+    const ownCpu = process.cpuUsage();
+    const ownLag = monitorEventLoopDelay({ resolution: 10 });
+    ownLag.enable();
     await Promise.all([...Array.from({ length: citizenCount }, (_, i) => citizen(i)), changes]);
     const rushSeconds = (clock() - rushStart) / 1_000;
+    ownLag.disable();
+    const generatorCpu = process.cpuUsage(ownCpu);
     const verdict: RushVerdict = await child.ask({ type: 'verify' }, 'verdict');
     for (const person of waiting) person.socket?.terminate();
 
@@ -337,6 +342,18 @@ async function main() {
       `database: ${String(verdict.bookedToday)} appointments today (${String(clerks * 10)} slots), ` +
         `${String(verdict.overlaps)} overlapping, ${String(verdict.bookedLater)} on later days; ` +
         `fan-out messages lost: ${String(lost)}`,
+    );
+    // The server's own work, which a busy machine stretches in time but does not change.
+    console.log(
+      `server work from the release to the verdict: ${(verdict.cpuMs / 1000).toFixed(1)} s CPU, ` +
+        `${String(verdict.statements)} SQL statements ` +
+        `(${(verdict.statements / citizenCount).toFixed(1)} per citizen)`,
+    );
+    for (const [kind, n] of verdict.statementKinds) console.log(`  ${String(n).padStart(6)}  ${kind}`);
+    // The load generator shares the two cores: when it lags, every figure above includes its lag.
+    console.log(
+      `load generator during the rush: ${((generatorCpu.user + generatorCpu.system) / 1e6).toFixed(1)} s CPU, ` +
+        `event-loop delay p99 ${(ownLag.percentile(99) / 1e6).toFixed(0)} ms, max ${(ownLag.max / 1e6).toFixed(0)} ms`,
     );
 
     const checks: [string, boolean][] = [

@@ -285,9 +285,10 @@ async function main() {
 
   // 3. Over HTTP, through the running server.
   const httpMs: number[] = [];
+  const coldMs: number[] = [];
   const floorMs: number[] = [];
   if (httpSearches > 0) {
-    const server = await startServer(testConfig(), createLogger('silent'), {
+    const server = await startServer(testConfig({ TRUST_PROXY: '1' }), createLogger('silent'), {
       database,
       now: () => NOW,
       webDistDir: null,
@@ -312,8 +313,25 @@ async function main() {
       await health.arrayBuffer();
       const floorElapsed = clock() - f0;
       if (!health.ok) throw new Error(`GET health answered ${health.status}`);
+      // The same search right after a booking elsewhere: the event empties the server's slot
+      // cache, and the search reads the schedules again (the cache's worst case).
+      const changed = new Promise<void>((resolve) => {
+        const stop = server.deps.events.subscribe(() => {
+          stop();
+          resolve();
+        });
+      });
+      await server.deps.events.publish({ departmentId: office.department.id });
+      await changed;
+      const c0 = clock();
+      // Another visitor (per-address search limit: the bench sends more than one person would).
+      const cold = await fetch(`${server.url}${path}`, { headers: { 'x-forwarded-for': `10.7.${i >> 8}.${i & 255}` } });
+      await cold.arrayBuffer();
+      const coldElapsed = clock() - c0;
+      if (!cold.ok) throw new Error(`GET slots answered ${cold.status}`);
       if (i >= Math.min(warmup, 3)) {
         httpMs.push(elapsed);
+        coldMs.push(coldElapsed);
         floorMs.push(floorElapsed);
       }
     }
@@ -322,6 +340,7 @@ async function main() {
   const service = figures(serviceMs);
   const compute = figures(computeMs);
   const http = figures(httpMs);
+  const cold = figures(coldMs);
   const floor = figures(floorMs);
   const described = queries.map((q, i) => {
     const minutes = appointmentMinutes(
@@ -343,15 +362,19 @@ async function main() {
   row(`compute only (SlotPlanner)`, compute);
   if (httpSearches > 0) {
     row('HTTP GET …/slots, 31 days', http);
+    row('  the same after a change', cold);
     row('HTTP GET /api/health (floor)', floor);
     console.log('');
     console.log(
       `issue 14: HTTP p99 ${ms(http.p99)} (target ≤ 20 ms: ${http.p99 <= 20 ? 'met' : 'not met'}), ` +
-        `${(http.p99 / floor.p99).toFixed(1)} × the floor's p99 in the same run`,
+        `${(http.p99 / floor.p99).toFixed(1)} × the floor's p99 in the same run; ` +
+        `right after a change (slot cache empty) p99 ${ms(cold.p99)} (${cold.p99 <= 20 ? 'met' : 'not met'})`,
     );
   }
   if (args.json) {
-    console.log(JSON.stringify({ db: dbKind, clerkCount, bookingCount, horizonDays, service, compute, http, floor }));
+    console.log(
+      JSON.stringify({ db: dbKind, clerkCount, bookingCount, horizonDays, service, compute, http, cold, floor }),
+    );
   }
 }
 

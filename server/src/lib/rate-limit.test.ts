@@ -90,6 +90,36 @@ describe.runIf(databaseKinds.includes('postgres'))('rate-limit counters in Postg
     expect(JSON.stringify(rows)).not.toContain('203.0.113.7');
   });
 
+  it('count simultaneous hits of many keys exactly, in one statement per batch', async () => {
+    const clock = settableClock(START);
+    const statements: string[] = [];
+    const counted = await createTestDatabase('postgres', { onQuery: (q) => statements.push(q) });
+    try {
+      const store = new PostgresRateLimitStore(counted.db, clock.now);
+      await store.hit('k0', 60_000);
+      statements.length = 0;
+      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => store.hit(`k${String(i % 4)}`, 60_000)));
+      // k0 had one hit before; each key's callers get 1…10 (k0: 2…11), each count once.
+      const byKey = (key: string) =>
+        results
+          .filter((_, i) => `k${String(i % 4)}` === key)
+          .map((r) => r.hits)
+          .sort((x, y) => x - y);
+      expect(byKey('k0')).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      expect(byKey('k3')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(statements.filter((q) => q.includes('rate_limit_counters'))).toHaveLength(1);
+      const rows = await counted.db.select().from(rateLimitCounters);
+      expect(rows.map((r) => [r.key, r.hits]).sort()).toEqual([
+        ['k0', 11],
+        ['k1', 10],
+        ['k2', 10],
+        ['k3', 10],
+      ]);
+    } finally {
+      await counted.close();
+    }
+  });
+
   it('clear ended windows as they go, without a timer', async () => {
     const clock = settableClock(START);
     const store = new PostgresRateLimitStore(database.db, clock.now);

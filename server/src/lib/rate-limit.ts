@@ -65,32 +65,80 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
 const PRUNE_EVERY_MS = 60_000;
 
+/**
+ * Counters in PostgreSQL. Hits that arrive while a write is on its way are sent together, as one
+ * statement (one row per key, with its number of hits): in a rush of thousands of requests one
+ * upsert per request kept the connection pool busy with counters (issue 14). Every hit is still
+ * counted in the database before its caller hears the count, so the limit stays exact across
+ * processes.
+ */
 export class PostgresRateLimitStore implements RateLimitStore {
   private lastPrune = 0;
+  private pending = new Map<string, PendingHits>();
+  private writing = false;
 
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async hit(key: string, windowMs: number) {
+  hit(key: string, windowMs: number): Promise<{ hits: number; resetAt: number }> {
+    return new Promise((resolve, reject) => {
+      const entry = this.pending.get(key) ?? { windowMs, waiters: [] };
+      entry.waiters.push({ resolve, reject });
+      this.pending.set(key, entry);
+      if (!this.writing) {
+        this.writing = true;
+        // After the current turn, so that the hits of requests handled together go together.
+        setImmediate(() => void this.writeAll());
+      }
+    });
+  }
+
+  private async writeAll() {
+    while (this.pending.size > 0) {
+      const batch = this.pending;
+      this.pending = new Map();
+      try {
+        const counted = await this.write(batch);
+        for (const [key, { waiters }] of batch) {
+          const row = counted.get(key)!;
+          // The row holds this batch's hits of the key; each caller gets its own place among them.
+          waiters.forEach((waiter, i) =>
+            waiter.resolve({ hits: row.hits - waiters.length + i + 1, resetAt: row.resetAt.getTime() }),
+          );
+        }
+      } catch (error) {
+        for (const { waiters } of batch.values()) for (const waiter of waiters) waiter.reject(error);
+      }
+    }
+    this.writing = false;
+  }
+
+  private async write(batch: Map<string, PendingHits>) {
     const now = this.now();
     const at = sql`${now.toISOString()}::timestamptz`;
-    // One statement, so concurrent hits from any process are counted exactly: the conflicting
-    // row is locked, and every SET expression reads the row as it was before this hit.
-    const [row] = await this.db
+    // One statement, so concurrent hits from any process are counted exactly: each conflicting
+    // row is locked, and every SET expression reads the row as it was before these hits.
+    const rows = await this.db
       .insert(rateLimitCounters)
-      .values({ key, hits: 1, resetAt: new Date(now.getTime() + windowMs) })
+      .values(
+        [...batch].map(([key, { windowMs, waiters }]) => ({
+          key,
+          hits: waiters.length,
+          resetAt: new Date(now.getTime() + windowMs),
+        })),
+      )
       .onConflictDoUpdate({
         target: rateLimitCounters.key,
         set: {
-          hits: sql`case when ${rateLimitCounters.resetAt} <= ${at} then 1 else ${rateLimitCounters.hits} + 1 end`,
+          hits: sql`case when ${rateLimitCounters.resetAt} <= ${at} then excluded.hits else ${rateLimitCounters.hits} + excluded.hits end`,
           resetAt: sql`case when ${rateLimitCounters.resetAt} <= ${at} then excluded.reset_at else ${rateLimitCounters.resetAt} end`,
         },
       })
-      .returning({ hits: rateLimitCounters.hits, resetAt: rateLimitCounters.resetAt });
+      .returning({ key: rateLimitCounters.key, hits: rateLimitCounters.hits, resetAt: rateLimitCounters.resetAt });
     this.pruneNowAndThen(now);
-    return { hits: row!.hits, resetAt: row!.resetAt.getTime() };
+    return new Map(rows.map((row) => [row.key, row]));
   }
 
   async undo(key: string) {
@@ -110,6 +158,11 @@ export class PostgresRateLimitStore implements RateLimitStore {
         // The next hit tries again; a full table only costs disk, not correctness.
       });
   }
+}
+
+interface PendingHits {
+  windowMs: number;
+  waiters: { resolve: (count: { hits: number; resetAt: number }) => void; reject: (error: unknown) => void }[];
 }
 
 /**

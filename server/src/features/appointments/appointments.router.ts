@@ -20,6 +20,7 @@ import { getBookingInfo } from './booking-info.js';
 import { cancelByToken } from './cancel.js';
 import { manageByToken } from './manage.js';
 import { rebookByToken } from './move.js';
+import { SlotCache } from './slot-cache.js';
 import { findSlots } from './slot-search.js';
 
 const HOUR = 3600_000;
@@ -51,6 +52,10 @@ export function appointmentsRouter(deps: AppDeps): Router {
   const searches = deps.limits.limiter('slot-search', BOOKING_LIMITS.slots);
   const arrivals = deps.limits.limiter('appointment-arrival', BOOKING_LIMITS.arrivals);
   const address = (req: Request) => req.ip ?? 'unknown';
+  // One per app: searches read through it, and this app's own bookings, cancellations and moves
+  // clear it at once; everything else reaches it through the event bus (slot-cache.ts).
+  const slotCache = new SlotCache(deps.events);
+  const ctx = () => ({ ...ctxOf(deps), slotCache });
 
   router.get('/tenants/:tenant/departments/:department/booking', async (req, res) => {
     const { tenantSlug, departmentSlug } = officeParams(req);
@@ -68,7 +73,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
       searches.hit(address(req)),
       (async (): Promise<SlotsResponse> => {
         const query = parseInput(SlotQuerySchema, req.query);
-        return findSlots(ctxOf(deps), { ...officeParams(req), query });
+        return findSlots(ctx(), { ...officeParams(req), query });
       })(),
     ]);
     if (counted.status === 'rejected') throw counted.reason;
@@ -80,7 +85,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
     await byAddress.hit(address(req));
     const request = parseInput(BookingRequestSchema, req.body);
     await byEmail.hit(request.email);
-    const appointment: CitizenAppointment = await bookAsCitizen(ctxOf(deps), { ...officeParams(req), request });
+    const appointment: CitizenAppointment = await bookAsCitizen(ctx(), { ...officeParams(req), request });
     res.status(201).json({ appointment });
   });
 
@@ -93,13 +98,13 @@ export function appointmentsRouter(deps: AppDeps): Router {
   router.post('/appointments/cancel', async (req, res) => {
     await manage.hit(address(req));
     const { token } = parseInput(ManageRequestSchema, req.body);
-    res.json({ appointment: await cancelByToken(ctxOf(deps), token) });
+    res.json({ appointment: await cancelByToken(ctx(), token) });
   });
 
   router.post('/appointments/rebook', async (req, res) => {
     await manage.hit(address(req));
     const { token, startsAt } = parseInput(RebookRequestSchema, req.body);
-    res.json({ appointment: await rebookByToken(ctxOf(deps), token, new Date(startsAt)) });
+    res.json({ appointment: await rebookByToken(ctx(), token, new Date(startsAt)) });
   });
 
   // The token comes from the e-mail link's fragment, in the body: never in a URL or a log.

@@ -18,8 +18,8 @@ import {
   appointmentMinutes,
   checkPersons,
   findOffice,
-  freeClerksFor,
-  orderClerks,
+  freeClerksInOrder,
+  refuseKnownTaken,
   resolveServices,
   slotTaken,
   withFirstFreeClerk,
@@ -34,6 +34,12 @@ import { toCitizenAppointment, toStaffAppointment } from './views.js';
  * written in the same transaction. Citizens keep to the lead time and the same-day release;
  * staff (`actor.kind === 'staff'`) may book any slot from now on.
  *
+ * With `ctx.slotCache` (the citizen route), the bookings of one slot in this process run one at a
+ * time (of other slots, beside them), and a slot the cache knows taken is refused before any read
+ * (issue 14, the rush). The department's rules and services then come from the cache as well, as
+ * of the last settings event (as the live hub keeps them, decision 018); the free clerks and the
+ * insert always come from the database, whose exclusion constraint decides.
+ *
  * Throws 400 validation_failed (services, persons), 422 slot_unavailable (not a slot under the
  * rules), 409 slot_taken with `extra.alternatives`.
  */
@@ -43,60 +49,82 @@ export async function bookAppointment(
 ): Promise<{ appointment: AppointmentRow; services: ServiceRow[] }> {
   const { department, tenant, request, actor } = options;
   checkPersons(department, request.persons);
-  const services = await resolveServices(ctx.db, department.id, request.services);
+  const services = await resolveServices(ctx.db, department.id, request.services, ctx.slotCache);
   const durationMinutes = appointmentMinutes(services, request.persons);
   const startsAt = new Date(request.startsAt);
+  const cache = ctx.slotCache;
   const slot: SlotRequest = {
     office: { department, tenant },
     startsAt,
     durationMinutes,
     now: ctx.now,
     actor: actor.kind,
+    cache,
   };
-  const candidates = await orderClerks(ctx.db, await freeClerksFor(ctx.db, slot), startsAt, tenant.timeZone);
-
   const id = randomUUID();
   const manageTokenHash = hashToken(appointmentToken(ctx.config.sessionSecret, id));
-  const appointment = await withFirstFreeClerk(candidates, (staffId) =>
-    ctx.db.transaction(async (tx) => {
-      const row = await insertAppointment(tx, {
-        id,
-        tenantId: tenant.id,
-        departmentId: department.id,
-        staffId,
-        serviceIds: services.map((service) => service.id),
-        persons: request.persons,
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + durationMinutes * MINUTE),
-        citizenName: request.name,
-        email: request.email ?? null,
-        phone: request.phone || null,
-        language: request.language,
-        interpreterLanguage: request.interpreterLanguage ?? null,
-        concern: request.concern || null,
-        manageTokenHash,
-        bookedByStaffId: actor.kind === 'staff' ? actor.staffId : null,
-        createdAt: ctx.now,
-      });
-      await insertAudit(tx, {
-        tenantId: tenant.id,
-        departmentId: department.id,
-        ...auditActor(actor),
-        action: 'appointment.booked',
-        data: {
-          appointmentId: row.id,
-          persons: row.persons,
-          services: services.length,
-          language: row.language,
-          interpreter: row.interpreterLanguage,
-        },
-        createdAt: ctx.now,
-      });
-      await queueAppointmentMail(tx, { ...ctx, kind: 'confirmation', appointment: row, tenant, department, services });
-      return row;
-    }),
-  );
-  if (!appointment) throw await slotTaken(ctx.db, slot);
+  const book = async () => {
+    await refuseKnownTaken(ctx.db, slot);
+    let booked: AppointmentRow | null;
+    try {
+      booked = await insertWithFirstFreeClerk(await freeClerksInOrder(ctx.db, slot));
+    } finally {
+      // Booked, or found taken after all: the cache no longer holds; the next in line reads afresh.
+      cache?.clear('schedules');
+    }
+    if (!booked) throw await slotTaken(ctx.db, slot);
+    return booked;
+  };
+  const insertWithFirstFreeClerk = (candidates: string[]) =>
+    withFirstFreeClerk(candidates, (staffId) =>
+      ctx.db.transaction(async (tx) => {
+        const row = await insertAppointment(tx, {
+          id,
+          tenantId: tenant.id,
+          departmentId: department.id,
+          staffId,
+          serviceIds: services.map((service) => service.id),
+          persons: request.persons,
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + durationMinutes * MINUTE),
+          citizenName: request.name,
+          email: request.email ?? null,
+          phone: request.phone || null,
+          language: request.language,
+          interpreterLanguage: request.interpreterLanguage ?? null,
+          concern: request.concern || null,
+          manageTokenHash,
+          bookedByStaffId: actor.kind === 'staff' ? actor.staffId : null,
+          createdAt: ctx.now,
+        });
+        await insertAudit(tx, {
+          tenantId: tenant.id,
+          departmentId: department.id,
+          ...auditActor(actor),
+          action: 'appointment.booked',
+          data: {
+            appointmentId: row.id,
+            persons: row.persons,
+            services: services.length,
+            language: row.language,
+            interpreter: row.interpreterLanguage,
+          },
+          createdAt: ctx.now,
+        });
+        await queueAppointmentMail(tx, {
+          ...ctx,
+          kind: 'confirmation',
+          appointment: row,
+          tenant,
+          department,
+          services,
+        });
+        return row;
+      }),
+    );
+  // Most of a rush's bookings are for a slot someone just got: refused here, before the line.
+  await refuseKnownTaken(ctx.db, slot);
+  const appointment = await (cache ? cache.serialise(`${department.id} ${startsAt.toISOString()}`, book) : book());
   await ctx.events.publish({ departmentId: department.id });
   return { appointment, services };
 }
@@ -106,7 +134,7 @@ export async function bookAsCitizen(
   ctx: BookingCtx,
   options: { tenantSlug: string; departmentSlug: string; request: StaffBookingRequest },
 ): Promise<CitizenAppointment> {
-  const office = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug);
+  const office = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug, ctx.slotCache);
   const { appointment, services } = await bookAppointment(ctx, {
     ...office,
     request: options.request,

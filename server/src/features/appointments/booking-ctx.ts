@@ -1,11 +1,14 @@
 import type { Config } from '../../config.js';
 import type { Ctx } from '../../deps.js';
 import type { AppointmentRow, DepartmentRow, TenantRow } from './appointments.repo.js';
+import type { SlotCache } from './slot-cache.js';
 
 /** What the booking verbs (book, cancel, move, the manage link) share. */
 
 export type BookingCtx = Pick<Ctx, 'db' | 'events' | 'now'> & {
   config: Pick<Config, 'publicBaseUrl' | 'sessionSecret' | 'reminderHours' | 'mail'>;
+  /** The citizen routes' slot cache: told at once of this process's own changes (slot-cache.ts). */
+  slotCache?: SlotCache;
 };
 
 export type Actor = { kind: 'citizen' } | { kind: 'staff'; staffId: string };

@@ -50,6 +50,7 @@ async function cancel(
     if (now?.state === 'cancelled') return now;
     throw notChangeable(now ?? appointment);
   }
+  ctx.slotCache?.clear('schedules');
   await ctx.events.publish({ departmentId: department.id });
   return cancelled;
 }

@@ -75,6 +75,7 @@ async function move(
     }
     throw await slotTaken(ctx.db, slot);
   }
+  ctx.slotCache?.clear('schedules');
   await ctx.events.publish({ departmentId: department.id });
   return moved;
 }

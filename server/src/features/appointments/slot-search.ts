@@ -14,6 +14,7 @@ import { AppError, invalidField } from '../../lib/errors.js';
 import { findDepartmentBySlugs } from '../directory/directory.repo.js';
 import { listBookableServices, type DepartmentRow, type ServiceRow } from './appointments.repo.js';
 import type { Office } from './booking-ctx.js';
+import type { SlotCache } from './slot-cache.js';
 import { countAppointmentsByClerk, loadSlotInputs } from './schedules.repo.js';
 import { closedDateSet, SlotPlanner, type BookingActor, type ExplainedDay, type FreeSlot } from './slots.js';
 
@@ -30,15 +31,31 @@ export const ALTERNATIVES = 3;
 /** Deadlocks between two inserts racing for one clerk are retried (the loser then sees 23P01). */
 const RETRIES_PER_CLERK = 3;
 
-export async function findOffice(db: Db, tenantSlug: string, departmentSlug: string): Promise<Office> {
-  const office = await findDepartmentBySlugs(db, tenantSlug, departmentSlug);
+/**
+ * The department and its tenant. With `cache`, as read since the last change: for searches, and
+ * for a booking's early refusal, never for the booking itself (its rules are read fresh).
+ */
+export async function findOffice(
+  db: Db,
+  tenantSlug: string,
+  departmentSlug: string,
+  cache?: SlotCache,
+): Promise<Office> {
+  const read = () => findDepartmentBySlugs(db, tenantSlug, departmentSlug);
+  const office = await (cache ? cache.get('settings', `office\0${tenantSlug}\0${departmentSlug}`, read) : read());
   if (!office) throw new AppError('department_not_found');
   return office;
 }
 
 /** The department's bookable services named by `slugs`, in that order (repeats dropped). */
-export async function resolveServices(db: Db, departmentId: string, slugs: string[]): Promise<ServiceRow[]> {
-  const bookable = new Map((await listBookableServices(db, departmentId)).map((s) => [s.slug, s]));
+export async function resolveServices(
+  db: Db,
+  departmentId: string,
+  slugs: string[],
+  cache?: SlotCache,
+): Promise<ServiceRow[]> {
+  const read = async () => new Map((await listBookableServices(db, departmentId)).map((s) => [s.slug, s]));
+  const bookable = await (cache ? cache.get('settings', `services\0${departmentId}`, read) : read());
   const chosen: ServiceRow[] = [];
   for (const slug of new Set(slugs)) {
     const service = bookable.get(slug);
@@ -76,6 +93,8 @@ export interface SlotSearchOptions {
   to: CivilDate;
   /** A moving appointment does not stand in its own way. */
   ignoreAppointmentId?: string;
+  /** Read through this cache (searches only; see slot-cache.ts). */
+  cache?: SlotCache;
 }
 
 const laterOf = (a: CivilDate, b: CivilDate) => (formatCivilDate(a) > formatCivilDate(b) ? a : b);
@@ -89,17 +108,23 @@ export async function loadSlotPlanner(db: Db, options: SlotSearchOptions): Promi
   const from = laterOf(options.from, today);
   const to = earlierOf(options.to, addDays(today, department.bookingHorizonDays));
   const bookable = formatCivilDate(from) <= formatCivilDate(to);
-  const range = dayRange(from, to, timeZone);
-  const { clerks, closures } = bookable
-    ? await loadSlotInputs(db, {
-        tenantId: department.tenantId,
-        departmentId: department.id,
-        range,
-        fromDate: formatCivilDate(from),
-        toDate: formatCivilDate(to),
-        ignoreAppointmentId: options.ignoreAppointmentId,
-      })
-    : { clerks: [], closures: [] };
+  const fromDate = formatCivilDate(from);
+  const toDate = formatCivilDate(to);
+  const read = () =>
+    loadSlotInputs(db, {
+      tenantId: department.tenantId,
+      departmentId: department.id,
+      range: dayRange(from, to, timeZone),
+      fromDate,
+      toDate,
+      ignoreAppointmentId: options.ignoreAppointmentId,
+    });
+  const { cache } = options;
+  const { clerks, closures } = !bookable
+    ? { clerks: [], closures: [] }
+    : cache && !options.ignoreAppointmentId
+      ? await cache.get('schedule', `inputs\0${department.id}\0${timeZone}\0${fromDate}\0${toDate}`, read)
+      : await read();
   return new SlotPlanner({
     timeZone,
     now: options.now,
@@ -158,13 +183,14 @@ const toSlot = (slot: FreeSlot) => ({ startsAt: slot.startsAt.toISOString(), end
 
 /** `GET /api/tenants/:tenant/departments/:department/slots`. */
 export async function findSlots(
-  ctx: { db: Db; now: Date },
+  ctx: { db: Db; now: Date; slotCache?: SlotCache },
   options: { tenantSlug: string; departmentSlug: string; query: SlotQuery },
 ): Promise<SlotsResponse> {
-  const { department, tenant } = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug);
+  const cache = ctx.slotCache;
+  const { department, tenant } = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug, cache);
   const { query } = options;
   checkPersons(department, query.persons);
-  const services = await resolveServices(ctx.db, department.id, query.services);
+  const services = await resolveServices(ctx.db, department.id, query.services, cache);
   const durationMinutes = appointmentMinutes(services, query.persons);
   const result = await searchFreeSlots(ctx.db, {
     department,
@@ -174,6 +200,7 @@ export async function findSlots(
     actor: 'citizen',
     from: query.from ? parseCivilDate(query.from) : zonedParts(ctx.now, tenant.timeZone),
     days: query.days,
+    cache,
   });
   return {
     timeZone: tenant.timeZone,
@@ -223,6 +250,10 @@ export async function orderClerks(
 ): Promise<string[]> {
   const day = zonedParts(startsAt, timeZone);
   const counts = await countAppointmentsByClerk(db, staffIds, dayRange(day, day, timeZone));
+  return rankClerks(staffIds, counts, preferred);
+}
+
+function rankClerks(staffIds: string[], counts: Map<string, number>, preferred?: string): string[] {
   const rank = (id: string) => (id === preferred ? -1 : (counts.get(id) ?? 0));
   return [...staffIds].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -234,24 +265,64 @@ export interface SlotRequest {
   now: Date;
   actor: BookingActor;
   ignoreAppointmentId?: string;
+  /** Where a 409's alternatives are read from (they are a suggestion, as a search is). */
+  cache?: SlotCache;
 }
 
-/** The clerks free for exactly this slot; 422 when it never was a slot, 409 when it is taken. */
-export async function freeClerksFor(db: Db, request: SlotRequest): Promise<string[]> {
-  const { office, startsAt } = request;
-  const timeZone = office.tenant.timeZone;
-  const date = zonedParts(startsAt, timeZone);
-  const planner = await loadSlotPlanner(db, {
+/** The slot's day as read for a booking: always from the database, never from the cache. */
+async function loadSlotDay(db: Db, request: SlotRequest): Promise<SlotPlanner> {
+  const timeZone = request.office.tenant.timeZone;
+  const date = zonedParts(request.startsAt, timeZone);
+  return loadSlotPlanner(db, {
     ...request,
-    department: office.department,
+    cache: undefined,
+    department: request.office.department,
     timeZone,
     from: date,
     to: date,
   });
-  const probe = planner.probe(startsAt);
+}
+
+/** The clerks free for exactly this slot; 422 when it never was a slot, 409 when it is taken. */
+export async function freeClerksFor(db: Db, request: SlotRequest): Promise<string[]> {
+  const probe = (await loadSlotDay(db, request)).probe(request.startsAt);
   if (!probe.offered) throw new AppError('slot_unavailable');
   if (probe.staffIds.length === 0) throw await slotTaken(db, request);
   return probe.staffIds;
+}
+
+/**
+ * `freeClerksFor`, fewest live appointments that day first, in one read: the day's appointments
+ * it reads are those the order counts.
+ */
+export async function freeClerksInOrder(db: Db, request: SlotRequest): Promise<string[]> {
+  const planner = await loadSlotDay(db, request);
+  const probe = planner.probe(request.startsAt);
+  if (!probe.offered) throw new AppError('slot_unavailable');
+  if (probe.staffIds.length === 0) throw await slotTaken(db, request);
+  const day = zonedParts(request.startsAt, request.office.tenant.timeZone);
+  const { from, to } = dayRange(day, day, request.office.tenant.timeZone);
+  return rankClerks(probe.staffIds, planner.appointmentsStarting(from, to));
+}
+
+/**
+ * Throws 409 with alternatives, without touching the database, when the cache already knows the
+ * slot offered and every clerk taken (the rush: hundreds want the same few slots). Anything else,
+ * a slot the cache thinks free or not a slot at all, is left to the booking's own read.
+ */
+export async function refuseKnownTaken(db: Db, request: SlotRequest): Promise<void> {
+  if (!request.cache) return;
+  const timeZone = request.office.tenant.timeZone;
+  const date = zonedParts(request.startsAt, timeZone);
+  const planner = await loadSlotPlanner(db, {
+    ...request,
+    department: request.office.department,
+    timeZone,
+    from: date,
+    to: date,
+  });
+  const probe = planner.probe(request.startsAt);
+  if (probe.offered && probe.staffIds.length === 0) throw await slotTaken(db, request);
 }
 
 /** 409 slot_taken with the next free slots from the requested time on. */

@@ -322,6 +322,21 @@ export class SlotPlanner {
     return null;
   }
 
+  /**
+   * Live appointments per clerk starting in [from, to), as read for this planner (the read holds
+   * every appointment overlapping its span, so each one starting within it).
+   */
+  appointmentsStarting(from: Date, to: Date): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const clerk of this.input.clerks) {
+      const n = clerk.appointments.filter(
+        (a) => a.startsAt.getTime() >= from.getTime() && a.startsAt.getTime() < to.getTime(),
+      ).length;
+      counts.set(clerk.staffId, n);
+    }
+    return counts;
+  }
+
   /** Up to `count` free slots starting at or after `after`, up to the horizon. */
   nextFree(after: Date, count: number): FreeSlot[] {
     const found: FreeSlot[] = [];

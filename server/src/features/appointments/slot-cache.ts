@@ -1,0 +1,102 @@
+import type { EventBus } from '../../lib/event-bus.js';
+
+/**
+ * What the slot search reads, kept in this process between changes (issue 14: the 07:45 rush and
+ * slot search p99). Two thousand people asking for the same department's free slots within a
+ * minute need one read between two bookings, not two thousand.
+ *
+ * The cache answers searches only, and refuses a booking early only where it already knows the
+ * slot taken. A booking itself always reads the database, and the database's exclusion
+ * constraint stays the arbiter: a stale entry can show a slot that is gone (the booking then
+ * meets 409 with alternatives, as after any race) but never let a booking through.
+ *
+ * Two kinds of entries. Schedules (hours, absences, appointments, closures) are kept until any
+ * department event (every booking, cancellation, move, no-show, queue change, in any process
+ * through the event bus) drops them all: not just the event's department's, as a clerk working
+ * in two departments is busy in both, and the events say which department changed, not which
+ * clerk. Settings (the department with its tenant, its services) change only with an event that
+ * says so (`context`: the installation file applied, the door changed). A resync of the bus drops
+ * everything. An entry is also dropped after `maxAgeMs`, for a change made beside the application
+ * (SQL by hand) that announced nothing.
+ *
+ * One load per key at a time: the callers arriving while it runs share it. A load that was
+ * running when a change came in is handed to those already waiting (they asked before the
+ * change) but not kept.
+ */
+export class SlotCache {
+  private readonly entries = { schedule: new Map<string, Entry>(), settings: new Map<string, Entry>() };
+  private readonly lines = new Map<string, Promise<void>>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    events: Pick<EventBus, 'subscribe'>,
+    private readonly options: { maxAgeMs: number; maxEntries: number; clock: () => number } = {
+      maxAgeMs: 60_000,
+      maxEntries: 2_000,
+      clock: () => performance.now(),
+    },
+  ) {
+    this.unsubscribe = events.subscribe(
+      (event) => {
+        if ('departmentId' in event) this.clear(event.context ? 'all' : 'schedules');
+      },
+      () => this.clear('all'),
+    );
+  }
+
+  /** The value under `key`, loaded by `load` when absent or too old. */
+  get<T>(kind: 'schedule' | 'settings', key: string, load: () => Promise<T>): Promise<T> {
+    const entries = this.entries[kind];
+    const now = this.options.clock();
+    const entry = entries.get(key);
+    if (entry && now - entry.loadedAt < this.options.maxAgeMs) return entry.value as Promise<T>;
+    if (entries.size >= this.options.maxEntries) entries.clear();
+    const value = load();
+    const stored = { value, loadedAt: now };
+    entries.set(key, stored);
+    value.catch(() => {
+      // A failed read is not an answer to keep: the next caller tries again.
+      if (entries.get(key) === stored) entries.delete(key);
+    });
+    return value;
+  }
+
+  /**
+   * Runs `task` after the tasks queued before under `key` have settled: the bookings of one slot in
+   * this process one after another, so that of a hundred people wanting it the first books it and
+   * the others are refused from the cache, instead of a hundred transactions colliding. Keyed by
+   * slot, not department: a line per department made every booking wait for all before it, and
+   * on PostgreSQL, with the pool busy, that line grew to a minute (measured).
+   */
+  serialise<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const result = (this.lines.get(key) ?? Promise.resolve()).then(task);
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
+    this.lines.set(key, tail);
+    void tail.then(() => {
+      if (this.lines.get(key) === tail) this.lines.delete(key);
+    });
+    return result;
+  }
+
+  /**
+   * Forgets the schedules (an appointment changed), or everything (settings may have changed):
+   * here at once, or anywhere through the event bus.
+   */
+  clear(what: 'schedules' | 'all'): void {
+    this.entries.schedule.clear();
+    if (what === 'all') this.entries.settings.clear();
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.clear('all');
+  }
+}
+
+interface Entry {
+  value: Promise<unknown>;
+  loadedAt: number;
+}
