@@ -1,7 +1,7 @@
 import { pagePath, type CitizenVisit } from '@amtsraum/shared';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams } from '../../lib/router';
 import { toApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
 import { problemMessage, useSay, type Message } from '../../lib/message';
