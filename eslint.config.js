@@ -38,6 +38,24 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
+  // The browser and the shared schemas use zod/mini only, and the web client its own router: each
+  // of zod's classic API and React Router would add 12–20 kB (gzip) to the door page, whose budget
+  // is 120 kB (docs/decisions/020-the-door-page-under-120-kb.md). The server may use classic zod.
+  {
+    files: ['web/src/**/*.{ts,tsx}', 'shared/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'zod', message: "Import from 'zod/mini' (docs/decisions/020)." },
+            { name: 'zod/v4', message: "Import from 'zod/mini' (docs/decisions/020)." },
+            { name: 'react-router', message: 'Use web/src/lib/router (docs/decisions/020).' },
+          ],
+        },
+      ],
+    },
+  },
   // Web client layers (docs/decisions/010-web-layout.md): app → features → ui → lib, features
   // used through their index.ts only, and only downward along this table of who may use whom.
   {

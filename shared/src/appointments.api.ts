@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ServiceSchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
@@ -12,17 +12,19 @@ import { IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js'
  * them in the tenant's time zone (`timeZone` is always sent along).
  */
 
-const ServiceSlugsSchema = z.array(SlugSchema).min(1, 'please choose a service').max(5);
-const SlugListSchema = z
-  .string()
-  .max(400)
-  .transform((text) => text.split(',').filter(Boolean))
-  .pipe(ServiceSlugsSchema);
+const ServiceSlugsSchema = z.array(SlugSchema).check(z.minLength(1, 'please choose a service'), z.maxLength(5));
+const SlugListSchema = z.pipe(
+  z.pipe(
+    z.string().check(z.maxLength(400)),
+    z.transform((text) => text.split(',').filter(Boolean)),
+  ),
+  ServiceSlugsSchema,
+);
 
 const DateTextSchema = z.iso.date();
 
 /** A bookable service as the booking page shows it: the department page's, without the flags. */
-export const BookableServiceSchema = ServiceSchema.omit({ bookable: true, knockable: true });
+export const BookableServiceSchema = z.omit(ServiceSchema, { bookable: true, knockable: true });
 export type BookableService = z.infer<typeof BookableServiceSchema>;
 
 /** `GET /api/tenants/:tenant/departments/:department/booking` */
@@ -33,19 +35,22 @@ export const BookingInfoSchema = z.object({
   departmentNameForms: DepartmentNameFormsSchema,
   timeZone: z.string(),
   services: z.array(BookableServiceSchema),
-  maxPersons: z.number().int().positive(),
-  horizonDays: z.number().int().positive(),
-  joinOpensMinutesBefore: z.number().int().nonnegative(),
+  maxPersons: z.int().check(z.positive()),
+  horizonDays: z.int().check(z.positive()),
+  joinOpensMinutesBefore: z.int().check(z.nonnegative()),
 });
 export type BookingInfo = z.infer<typeof BookingInfoSchema>;
 
 /** `GET …/slots?services=a,b&persons=2&from=2026-11-23&days=7` */
 export const SlotQuerySchema = z.object({
   services: SlugListSchema,
-  persons: z.coerce.number().int().min(1, 'at least one person').max(20, 'at most 20 persons').default(1),
+  persons: z._default(
+    z.coerce.number().check(z.int(), z.gte(1, 'at least one person'), z.lte(20, 'at most 20 persons')),
+    1,
+  ),
   /** First day (tenant zone); default today. */
-  from: DateTextSchema.optional(),
-  days: z.coerce.number().int().min(1).max(31).default(7),
+  from: z.optional(DateTextSchema),
+  days: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(31)), 7),
 });
 export type SlotQuery = z.infer<typeof SlotQuerySchema>;
 
@@ -65,7 +70,7 @@ export type SlotDayStatus = z.infer<typeof SlotDayStatusSchema>;
 
 export const SlotsResponseSchema = z.object({
   timeZone: z.string(),
-  durationMinutes: z.number().int().positive(),
+  durationMinutes: z.int().check(z.positive()),
   /** One entry per day asked for (tenant zone), also days without free slots. */
   days: z.array(
     z.object({
@@ -73,38 +78,41 @@ export const SlotsResponseSchema = z.object({
       slots: z.array(SlotSchema),
       status: SlotDayStatusSchema,
       /** `not_released`: when today's slots open. */
-      releasesAt: IsoInstantSchema.nullable(),
+      releasesAt: z.nullable(IsoInstantSchema),
     }),
   ),
   /** The first day after the range with a free slot, to offer "next free day". */
-  nextFreeDate: DateTextSchema.nullable(),
+  nextFreeDate: z.nullable(DateTextSchema),
 });
 export type SlotsResponse = z.infer<typeof SlotsResponseSchema>;
 
 const BookingFieldsSchema = z.object({
   services: ServiceSlugsSchema,
-  persons: z.number().int().min(1, 'at least one person').max(20, 'at most 20 persons'),
+  persons: z.int().check(z.gte(1, 'at least one person'), z.lte(20, 'at most 20 persons')),
   startsAt: IsoInstantSchema,
   name: personName(80, 'please enter your name'),
-  phone: plainText(40)
-    .pipe(z.string().regex(/^[+()0-9 /-]*$/, 'digits, spaces and + ( ) / - only'))
-    .optional(),
+  phone: z.optional(
+    z.pipe(plainText(40), z.string().check(z.regex(/^[+()0-9 /-]*$/, 'digits, spaces and + ( ) / - only'))),
+  ),
   language: LanguageTagSchema,
-  interpreterLanguage: LanguageTagSchema.optional(),
-  concern: plainText(500).optional(),
+  interpreterLanguage: z.optional(LanguageTagSchema),
+  concern: z.optional(plainText(500)),
 });
 
-const EmailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email('please enter a valid e-mail address'));
+const EmailSchema = z.pipe(
+  z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)),
+  z.email('please enter a valid e-mail address'),
+);
 
 /** `POST /api/tenants/:tenant/departments/:department/appointments` (a citizen books). */
-export const BookingRequestSchema = BookingFieldsSchema.extend({
+export const BookingRequestSchema = z.extend(BookingFieldsSchema, {
   email: EmailSchema,
   consent: z.literal(true, 'please agree to the privacy notice'),
 });
 export type BookingRequest = z.infer<typeof BookingRequestSchema>;
 
 /** `POST /api/staff/departments/:departmentId/appointments` (a clerk books for someone who phoned in). */
-export const StaffBookingRequestSchema = BookingFieldsSchema.extend({ email: EmailSchema.optional() });
+export const StaffBookingRequestSchema = z.extend(BookingFieldsSchema, { email: z.optional(EmailSchema) });
 export type StaffBookingRequest = z.infer<typeof StaffBookingRequestSchema>;
 
 export const APPOINTMENT_STATES = ['booked', 'cancelled', 'arrived', 'done', 'no_show'] as const;
@@ -117,15 +125,15 @@ const AppointmentBaseSchema = z.object({
   startsAt: IsoInstantSchema,
   endsAt: IsoInstantSchema,
   services: z.array(z.object({ slug: z.string(), name: LocalizedTextSchema })),
-  persons: z.number().int().positive(),
+  persons: z.int().check(z.positive()),
   name: z.string(),
-  email: z.string().nullable(),
+  email: z.nullable(z.string()),
   language: z.string(),
-  interpreterLanguage: z.string().nullable(),
+  interpreterLanguage: z.nullable(z.string()),
 });
 
 /** What the citizen sees of their appointment (manage page, booking confirmation). */
-export const CitizenAppointmentSchema = AppointmentBaseSchema.extend({
+export const CitizenAppointmentSchema = z.extend(AppointmentBaseSchema, {
   tenantSlug: z.string(),
   tenantName: z.string(),
   departmentSlug: z.string(),
@@ -146,7 +154,7 @@ export const BookingResponseSchema = z.object({ appointment: CitizenAppointmentS
  * The manage/join token from the e-mail link's fragment (`/termin#<token>`), sent in a POST body:
  * `POST /api/appointments/manage` (read), `/cancel`, `/rebook` (with `startsAt`), `/arrive`.
  */
-export const ManageTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a valid link');
+export const ManageTokenSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'not a valid link'));
 export const ManageRequestSchema = z.object({ token: ManageTokenSchema });
 export const RebookRequestSchema = z.object({ token: ManageTokenSchema, startsAt: IsoInstantSchema });
 export const ManageResponseSchema = z.object({ appointment: CitizenAppointmentSchema });
@@ -159,12 +167,12 @@ export const ArriveResponseSchema = z.object({
 });
 
 /** An appointment as clerks see it in the console (`GET /api/staff/departments/:departmentId/appointments?date=`). */
-export const StaffAppointmentSchema = AppointmentBaseSchema.extend({
-  phone: z.string().nullable(),
-  concern: z.string().nullable(),
+export const StaffAppointmentSchema = z.extend(AppointmentBaseSchema, {
+  phone: z.nullable(z.string()),
+  concern: z.nullable(z.string()),
   clerk: z.object({ id: z.uuid(), name: z.string() }),
   /** The arrival's visit, once the citizen has come through the join link. */
-  visitId: z.uuid().nullable(),
+  visitId: z.nullable(z.uuid()),
   /** No-show can be marked from this instant (start + grace). */
   noShowFrom: IsoInstantSchema,
 });
@@ -177,6 +185,6 @@ export const StaffAppointmentsResponseSchema = z.object({
 });
 export type StaffAppointmentsResponse = z.infer<typeof StaffAppointmentsResponseSchema>;
 
-export const StaffAppointmentsQuerySchema = z.object({ date: DateTextSchema.optional() });
+export const StaffAppointmentsQuerySchema = z.object({ date: z.optional(DateTextSchema) });
 export const MoveAppointmentRequestSchema = z.object({ startsAt: IsoInstantSchema });
-export const CancelAppointmentRequestSchema = z.object({ note: plainText(300).optional() });
+export const CancelAppointmentRequestSchema = z.object({ note: z.optional(plainText(300)) });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /** Joining a visit's call: the server decides the transport and hands over what it needs. */
 
@@ -7,8 +7,8 @@ export type CallRoleName = z.infer<typeof CallRoleSchema>;
 
 const IceServerSchema = z.object({
   urls: z.union([z.string(), z.array(z.string())]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
+  username: z.optional(z.string()),
+  credential: z.optional(z.string()),
 });
 
 const CallSelfSchema = z.object({
@@ -26,7 +26,7 @@ export const CallJoinResponseSchema = z.discriminatedUnion('transport', [
     departmentId: z.uuid(),
     self: CallSelfSchema,
     /** Clerk only: the interpreter language the citizen asked for. */
-    interpreterLanguage: z.string().nullable().optional(),
+    interpreterLanguage: z.optional(z.nullable(z.string())),
     url: z.string(),
     token: z.string(),
     /**
@@ -34,16 +34,16 @@ export const CallJoinResponseSchema = z.discriminatedUnion('transport', [
      * null when the installation runs LiveKit without end-to-end encryption. For this participant
      * only: never sent to LiveKit, never logged, never in a URL.
      */
-    e2eeKey: z.string().min(32).nullable(),
+    e2eeKey: z.nullable(z.string().check(z.minLength(32))),
   }),
   z.object({
     transport: z.literal('p2p'),
     visitId: z.uuid(),
     departmentId: z.uuid(),
     self: CallSelfSchema,
-    interpreterLanguage: z.string().nullable().optional(),
+    interpreterLanguage: z.optional(z.nullable(z.string())),
     iceServers: z.array(IceServerSchema),
-    maxParticipants: z.number().int().positive(),
+    maxParticipants: z.int().check(z.positive()),
   }),
 ]);
 export type CallJoinResponse = z.infer<typeof CallJoinResponseSchema>;

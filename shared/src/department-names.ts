@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { pickLocalized, type LocalizedText } from './locales.js';
 
 /**
@@ -8,12 +8,12 @@ import { pickLocalized, type LocalizedText } from './locales.js';
  * "zur Stadtkasse"), which no rule can guess from a name; issue 13 found "Zurück zu Bürgeramt".
  */
 export const DepartmentNameFormsSchema = z.record(
-  z.string().regex(/^[a-z]{2,3}$/, 'a language code like de or en'),
+  z.string().check(z.regex(/^[a-z]{2,3}$/, 'a language code like de or en')),
   z.object({
     /** Where: "beim Bürgeramt", "at the Citizens’ Office". */
-    at: z.string().trim().min(1).max(200),
+    at: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     /** Where to: "zum Bürgeramt", "to the Citizens’ Office". */
-    to: z.string().trim().min(1).max(200),
+    to: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   }),
 );
 export type DepartmentNameForms = z.infer<typeof DepartmentNameFormsSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { LocaleSchema, LocalizedTextSchema } from './locales.js';
 import { ClosureSchema, OpeningHoursSchema } from './opening-hours.js';
@@ -12,8 +12,8 @@ export const TenantSummarySchema = z.object({
   name: z.string(),
   timeZone: z.string(),
   defaultLocale: LocaleSchema,
-  brandColor: z.string().regex(/^#[0-9a-f]{6}$/i),
-  logoUrl: z.string().nullable(),
+  brandColor: z.string().check(z.regex(/^#[0-9a-f]{6}$/i)),
+  logoUrl: z.nullable(z.string()),
 });
 export type TenantSummary = z.infer<typeof TenantSummarySchema>;
 
@@ -26,8 +26,8 @@ export const DoorStatusSchema = z.object({
   state: DoorStateSchema,
   /** Whether the opening hours alone say "open" right now. */
   openByHours: z.boolean(),
-  closesAt: IsoInstantSchema.nullable(),
-  nextOpening: IsoInstantSchema.nullable(),
+  closesAt: z.nullable(IsoInstantSchema),
+  nextOpening: z.nullable(IsoInstantSchema),
   /**
    * Not closed, but nobody on duty for a while (no clerk's console open, nobody being served):
    * knocking waits until somebody is back (issue 13). See docs/decisions/017-a-door-nobody-attends.md.
@@ -47,19 +47,19 @@ export const DepartmentSummarySchema = z.object({
 export type DepartmentSummary = z.infer<typeof DepartmentSummarySchema>;
 
 export const ContactSchema = z.object({
-  phone: z.string().max(60).optional(),
-  email: z.email().optional(),
-  address: z.string().max(300).optional(),
-  room: z.string().max(120).optional(),
+  phone: z.optional(z.string().check(z.maxLength(60))),
+  email: z.optional(z.email()),
+  address: z.optional(z.string().check(z.maxLength(300))),
+  room: z.optional(z.string().check(z.maxLength(120))),
 });
 export type Contact = z.infer<typeof ContactSchema>;
 
 export const ServiceSchema = z.object({
   slug: z.string(),
   name: LocalizedTextSchema,
-  description: LocalizedTextSchema.nullable(),
-  durationMinutes: z.number().int().positive(),
-  extraMinutesPerPerson: z.number().int().nonnegative(),
+  description: z.nullable(LocalizedTextSchema),
+  durationMinutes: z.int().check(z.positive()),
+  extraMinutesPerPerson: z.int().check(z.nonnegative()),
   documents: z.array(LocalizedTextSchema),
   bookable: z.boolean(),
   knockable: z.boolean(),
@@ -79,7 +79,7 @@ export type TenantResponse = z.infer<typeof TenantResponseSchema>;
 
 export const DepartmentResponseSchema = z.object({
   tenant: TenantSummarySchema,
-  department: DepartmentSummarySchema.extend({
+  department: z.extend(DepartmentSummarySchema, {
     contact: ContactSchema,
     openingHours: OpeningHoursSchema,
     /** Closures from today on, soonest first. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * Stable error codes of the HTTP and WebSocket API. Clients translate by code; the server also
@@ -100,16 +100,16 @@ export const ERROR_STATUS = {
 export const ProblemSchema = z.object({
   type: z.string(),
   title: z.string(),
-  status: z.number().int(),
+  status: z.int(),
   code: ErrorCodeSchema,
-  detail: z.string().optional(),
+  detail: z.optional(z.string()),
   /** For validation failures: which field, and why, in the requester's language. */
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
   /** slot_taken: the next free slots to offer instead. */
-  alternatives: z.array(z.object({ startsAt: z.string(), endsAt: z.string() })).optional(),
+  alternatives: z.optional(z.array(z.object({ startsAt: z.string(), endsAt: z.string() }))),
   /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
-  opensAt: z.string().optional(),
-  requestId: z.string().optional(),
+  opensAt: z.optional(z.string()),
+  requestId: z.optional(z.string()),
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /** `GET /api/health`: liveness and readiness in one, for load balancers and monitoring. */
 export const HealthResponseSchema = z.object({

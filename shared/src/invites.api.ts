@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { CallRoleSchema } from './calls.api.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { LocalizedTextSchema } from './locales.js';
@@ -18,12 +18,12 @@ export type InviteRole = z.infer<typeof InviteRoleSchema>;
 export const CreateInviteRequestSchema = z.object({
   role: InviteRoleSchema,
   label: personName(80, 'please enter a label, e.g. "Dolmetscherin Türkisch"'),
-  language: LanguageTagSchema.optional(),
+  language: z.optional(LanguageTagSchema),
   /** Absent: valid until the visit ends. Otherwise at most INVITE_MAX_DAYS ahead. */
-  validUntil: IsoInstantSchema.optional(),
-  multiUse: z.boolean().default(false),
+  validUntil: z.optional(IsoInstantSchema),
+  multiUse: z._default(z.boolean(), false),
   /** The invitee waits until the clerk lets them in. */
-  lobby: z.boolean().default(false),
+  lobby: z._default(z.boolean(), false),
 });
 export type CreateInviteRequest = z.input<typeof CreateInviteRequestSchema>;
 
@@ -39,11 +39,11 @@ export const InviteViewSchema = z.object({
   id: z.uuid(),
   role: InviteRoleSchema,
   label: z.string(),
-  language: z.string().nullable(),
+  language: z.nullable(z.string()),
   multiUse: z.boolean(),
   lobby: z.boolean(),
-  uses: z.number().int().nonnegative(),
-  expiresAt: IsoInstantSchema.nullable(),
+  uses: z.int().check(z.nonnegative()),
+  expiresAt: z.nullable(IsoInstantSchema),
   state: z.enum(['active', 'expired', 'revoked', 'used_up']),
   createdAt: IsoInstantSchema,
   guests: z.array(InviteGuestSchema),
@@ -59,22 +59,26 @@ export type InviteList = z.infer<typeof InviteListSchema>;
 
 /** `POST /api/staff/departments/:departmentId/invites/:inviteId/email` */
 export const EmailInviteRequestSchema = z.object({
-  to: z.string().trim().toLowerCase().max(254).pipe(z.email('please enter a valid e-mail address')),
-  locale: z.enum(['de', 'en']).default('de'),
+  to: z.pipe(
+    z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)),
+    z.email('please enter a valid e-mail address'),
+  ),
+  locale: z._default(z.enum(['de', 'en']), 'de'),
 });
 
 /** Invitee side: `POST /api/invites/redeem` (token from the fragment) and `POST /api/invites/status` (cookie). */
 export const RedeemInviteRequestSchema = z.object({
-  token: z.string().min(20).max(2_000),
+  token: z.string().check(z.minLength(20), z.maxLength(2_000)),
   /** Empty or absent: the invite's label stands in. */
-  name: z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    personName(80, 'please enter a name').optional(),
+  // An empty name counts as none (zod/mini has no `preprocess`: this is what it stands for).
+  name: z.pipe(
+    z.transform((value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)),
+    z.optional(personName(80, 'please enter a name')),
   ),
 });
 
 /** `POST /api/invites/check`: what a link is worth, before anything is spent on it. */
-export const CheckInviteRequestSchema = RedeemInviteRequestSchema.pick({ token: true });
+export const CheckInviteRequestSchema = z.pick(RedeemInviteRequestSchema, { token: true });
 
 export const InvitePreviewSchema = z.object({
   role: InviteRoleSchema,
@@ -98,7 +102,7 @@ export const InviteeStatusSchema = z.object({
   timeZone: z.string(),
   /** ready: join now; waiting: the clerk lets you in; not_started: the appointment is at `opensAt`. */
   state: z.enum(['ready', 'waiting', 'not_started']),
-  visitId: z.uuid().nullable(),
-  opensAt: IsoInstantSchema.nullable(),
+  visitId: z.nullable(z.uuid()),
+  opensAt: z.nullable(IsoInstantSchema),
 });
 export type InviteeStatus = z.infer<typeof InviteeStatusSchema>;

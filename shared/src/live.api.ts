@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { CallRoleSchema } from './calls.api.js';
 import { ErrorCodeSchema } from './errors.js';
 import { SlugSchema } from './slugs.js';
@@ -17,18 +17,18 @@ export const SignalDataSchema = z.union([
   z.object({
     description: z.object({
       type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
-      sdp: z.string().max(30_000).optional(),
+      sdp: z.optional(z.string().check(z.maxLength(30_000))),
     }),
   }),
   z.object({
-    candidate: z
-      .object({
-        candidate: z.string().max(2_000),
-        sdpMid: z.string().max(64).nullable().optional(),
-        sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
-        usernameFragment: z.string().max(256).nullable().optional(),
-      })
-      .nullable(),
+    candidate: z.nullable(
+      z.object({
+        candidate: z.string().check(z.maxLength(2_000)),
+        sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
+        sdpMLineIndex: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(64)))),
+        usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
+      }),
+    ),
   }),
 ]);
 export type SignalData = z.infer<typeof SignalDataSchema>;
@@ -39,8 +39,8 @@ export const MediaStateSchema = z.object({
   microphone: z.boolean(),
   screen: z.boolean(),
   /** MediaStream ids, so receivers can tell the camera from the shared screen. */
-  cameraStreamId: z.string().max(100).nullable(),
-  screenStreamId: z.string().max(100).nullable(),
+  cameraStreamId: z.nullable(z.string().check(z.maxLength(100))),
+  screenStreamId: z.nullable(z.string().check(z.maxLength(100))),
 });
 export type MediaState = z.infer<typeof MediaStateSchema>;
 
@@ -67,15 +67,24 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call-join'), visitId: VisitIdSchema, media: MediaStateSchema }),
   z.object({ type: z.literal('call-leave'), visitId: VisitIdSchema }),
   /** Relayed to one other participant of the same call. */
-  z.object({ type: z.literal('call-signal'), visitId: VisitIdSchema, to: z.string().max(100), data: SignalDataSchema }),
+  z.object({
+    type: z.literal('call-signal'),
+    visitId: VisitIdSchema,
+    to: z.string().check(z.maxLength(100)),
+    data: SignalDataSchema,
+  }),
   z.object({ type: z.literal('call-media'), visitId: VisitIdSchema, media: MediaStateSchema }),
   /** In-call text chat: relayed, never stored. */
-  z.object({ type: z.literal('call-chat'), visitId: VisitIdSchema, text: z.string().trim().min(1).max(1_000) }),
+  z.object({
+    type: z.literal('call-chat'),
+    visitId: VisitIdSchema,
+    text: z.string().check(z.trim(), z.minLength(1), z.maxLength(1_000)),
+  }),
   /** The clerk lets a participant share their screen, or stops them. */
   z.object({
     type: z.literal('call-allow-screen'),
     visitId: VisitIdSchema,
-    identity: z.string().max(100),
+    identity: z.string().check(z.maxLength(100)),
     allowed: z.boolean(),
   }),
 ]);
@@ -85,7 +94,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
   z.object({ type: z.literal('door'), tenant: z.string(), department: z.string(), door: DoorLiveSchema }),
   /** `visit` null: the cookie names no visit (gone, or never there). */
-  z.object({ type: z.literal('visit'), visit: CitizenVisitSchema.nullable() }),
+  z.object({ type: z.literal('visit'), visit: z.nullable(CitizenVisitSchema) }),
   z.object({ type: z.literal('console'), snapshot: ConsoleSnapshotSchema }),
   z.object({
     type: z.literal('error'),

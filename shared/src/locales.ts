@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /** Languages the interface ships in. German is the default; the order is the switcher's order. */
 export const SUPPORTED_LOCALES = ['de', 'en'] as const;
@@ -14,7 +14,10 @@ export const LOCALE_DIRECTION: Record<Locale, 'ltr' | 'rtl'> = { de: 'ltr', en: 
  * Text a municipality writes (department names, service descriptions) in one or more
  * languages. German is required because it is the language of the office; others are optional.
  */
-export const LocalizedTextSchema = z.object({ de: z.string().min(1).max(2000) }).catchall(z.string().max(2000));
+export const LocalizedTextSchema = z.catchall(
+  z.object({ de: z.string().check(z.minLength(1), z.maxLength(2000)) }),
+  z.string().check(z.maxLength(2000)),
+);
 export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
 
 /** Picks the text in `locale`, falling back to German, which every localized text has. */

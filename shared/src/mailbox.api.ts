@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { IsoInstantSchema } from './visits.api.js';
 
 /** Dev mailbox (embedded mode only): `GET /api/dev/mailbox`, `GET /api/dev/mailbox/:id`. */
@@ -11,9 +11,9 @@ export const MailboxEntrySchema = z.object({
   createdAt: IsoInstantSchema,
 });
 export const MailboxListSchema = z.object({ messages: z.array(MailboxEntrySchema) });
-export const MailboxMessageSchema = MailboxEntrySchema.extend({
+export const MailboxMessageSchema = z.extend(MailboxEntrySchema, {
   text: z.string(),
-  html: z.string().nullable(),
+  html: z.nullable(z.string()),
   attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), content: z.string() })),
 });
 export type MailboxMessage = z.infer<typeof MailboxMessageSchema>;

@@ -1,22 +1,22 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { LocalizedTextSchema } from './locales.js';
 import { addDays, formatCivilDate, weekdayOf, zonedParts, zonedToInstant, type CivilDate } from './time-zone.js';
 
 export const WEEKDAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type WeekdayKey = (typeof WEEKDAY_KEYS)[number];
 
-const ClockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24-hour clock)');
+const ClockTimeSchema = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24-hour clock)'));
 
 export const OpeningIntervalSchema = z
   .object({ from: ClockTimeSchema, to: ClockTimeSchema })
-  .refine((interval) => interval.from < interval.to, 'an interval must end after it starts');
+  .check(z.refine((interval) => interval.from < interval.to, 'an interval must end after it starts'));
 export type OpeningInterval = z.infer<typeof OpeningIntervalSchema>;
 
 /** Weekly opening hours in the tenant's wall-clock time: each weekday lists its intervals. */
 export const OpeningHoursSchema = z.object(
-  Object.fromEntries(WEEKDAY_KEYS.map((key) => [key, z.array(OpeningIntervalSchema).max(6)])) as Record<
+  Object.fromEntries(WEEKDAY_KEYS.map((key) => [key, z.array(OpeningIntervalSchema).check(z.maxLength(6))])) as Record<
     WeekdayKey,
-    z.ZodArray<typeof OpeningIntervalSchema>
+    z.ZodMiniArray<typeof OpeningIntervalSchema>
   >,
 );
 export type OpeningHours = z.infer<typeof OpeningHoursSchema>;
@@ -38,13 +38,13 @@ export function weeklyWindows(
   );
 }
 
-const CivilDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const CivilDateSchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'));
 
 /** Days on which a department (or, tenant-wide, every department) stays closed; inclusive. */
 export const ClosureSchema = z.object({
   from: CivilDateSchema,
   to: CivilDateSchema,
-  reason: LocalizedTextSchema.nullable(),
+  reason: z.nullable(LocalizedTextSchema),
 });
 export type Closure = z.infer<typeof ClosureSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * Names people give and labels others will read (a citizen's name in the console, an invitee's
@@ -37,16 +37,16 @@ export function personNameProblem(text: string): PersonNameProblem | null {
 
 /** A required name or label of at most `max` characters; `required` is the message when it is empty. */
 export function personName(max: number, required: string) {
-  return z
-    .string()
-    .trim()
-    .max(max, `at most ${max} characters`)
-    .superRefine((text, ctx) => {
+  return z.string().check(
+    z.trim(),
+    z.maxLength(max, `at most ${max} characters`),
+    z.superRefine((text, ctx) => {
       if (text === '') {
         ctx.addIssue({ code: 'custom', message: required });
         return;
       }
       const problem = personNameProblem(text);
       if (problem) ctx.addIssue({ code: 'custom', message: PERSON_NAME_MESSAGES[problem] });
-    });
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * First path segments the application itself uses. A tenant slug may not take one of them,
@@ -23,11 +23,12 @@ export const RESERVED_SLUGS = [
 
 export const SlugSchema = z
   .string()
-  .min(2)
-  .max(63)
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single hyphens');
+  .check(
+    z.minLength(2),
+    z.maxLength(63),
+    z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single hyphens'),
+  );
 
-export const TenantSlugSchema = SlugSchema.refine(
-  (slug) => !(RESERVED_SLUGS as readonly string[]).includes(slug),
-  'this name is reserved by the application',
+export const TenantSlugSchema = SlugSchema.check(
+  z.refine((slug) => !(RESERVED_SLUGS as readonly string[]).includes(slug), 'this name is reserved by the application'),
 );

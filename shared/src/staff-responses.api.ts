@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { StaffAppointmentSchema } from './appointments.api.js';
 
 // Answers to clerks' actions in the console that no other file describes yet; the web client

@@ -1,11 +1,14 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { LocalizedTextSchema } from './locales.js';
 
 /** Staff sign-in and who is signed in: `POST /api/staff/login`, `GET /api/staff/me`. */
 
 export const LoginRequestSchema = z.object({
-  email: z.string().trim().toLowerCase().max(254).pipe(z.email('please enter an e-mail address')),
-  password: z.string().min(1, 'please enter your password').max(200),
+  email: z.pipe(
+    z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)),
+    z.email('please enter an e-mail address'),
+  ),
+  password: z.string().check(z.minLength(1, 'please enter your password'), z.maxLength(200)),
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { DoorStatusSchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
@@ -12,32 +12,32 @@ export const IsoInstantSchema = z.iso.datetime({ offset: true });
 /** Languages a citizen can ask for (interface language or interpreter), as BCP 47 base tags. */
 export const LanguageTagSchema = z
   .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z]{2,3}$/, 'a language code like de, en, tr, ar, uk');
+  .check(z.trim(), z.toLowerCase(), z.regex(/^[a-z]{2,3}$/, 'a language code like de, en, tr, ar, uk'));
 
 /** Free text from citizens: trimmed, without control characters; shown as plain text, never as HTML. */
 export const plainText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `at most ${max} characters`)
+  z.string().check(
+    z.trim(),
+    z.maxLength(max, `at most ${max} characters`),
     // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-    .refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text), 'contains control characters');
+    z.refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text), 'contains control characters'),
+  );
 
 export const KnockRequestSchema = z
   .object({
     name: personName(80, 'please enter a name (a first name or pseudonym is fine)'),
-    concern: plainText(500).optional(),
-    serviceSlug: SlugSchema.optional(),
+    concern: z.optional(plainText(500)),
+    serviceSlug: z.optional(SlugSchema),
     language: LanguageTagSchema,
-    interpreterLanguage: LanguageTagSchema.optional(),
+    interpreterLanguage: z.optional(LanguageTagSchema),
     consent: z.literal(true, 'please agree to the privacy notice'),
   })
-  .refine((knock) => Boolean(knock.concern) || Boolean(knock.serviceSlug), {
-    message: 'please describe your concern or choose a service',
-    path: ['concern'],
-  });
+  .check(
+    z.refine((knock) => Boolean(knock.concern) || Boolean(knock.serviceSlug), {
+      message: 'please describe your concern or choose a service',
+      path: ['concern'],
+    }),
+  );
 export type KnockRequest = z.infer<typeof KnockRequestSchema>;
 
 export const VISIT_STATES = [
@@ -56,13 +56,13 @@ export const VisitStateSchema = z.enum(VISIT_STATES);
 export type VisitState = z.infer<typeof VisitStateSchema>;
 
 /** The live door of a department, as the public sees it. */
-export const DoorLiveSchema = DoorStatusSchema.extend({
+export const DoorLiveSchema = z.extend(DoorStatusSchema, {
   /** Open and nobody waiting with a clerk available: "free"; otherwise "busy". */
   busy: z.boolean(),
-  waiting: z.number().int().nonnegative(),
-  clerksOnDuty: z.number().int().nonnegative(),
+  waiting: z.int().check(z.nonnegative()),
+  clerksOnDuty: z.int().check(z.nonnegative()),
   /** Estimated minutes for someone knocking now; an estimate, not a promise. */
-  estimatedWaitMinutes: z.number().int().nonnegative(),
+  estimatedWaitMinutes: z.int().check(z.nonnegative()),
   /** Whether a knock would be accepted now (open, somebody on duty, and under the cap). */
   canKnock: z.boolean(),
   queueFull: z.boolean(),
@@ -80,42 +80,42 @@ export const CitizenVisitSchema = z.object({
   name: z.string(),
   language: z.string(),
   /** 1-based, while waiting. */
-  position: z.number().int().positive().nullable(),
-  estimatedWaitMinutes: z.number().int().nonnegative().nullable(),
-  admittedBy: z.string().nullable(),
-  declineNote: z.string().nullable(),
+  position: z.nullable(z.int().check(z.positive())),
+  estimatedWaitMinutes: z.nullable(z.int().check(z.nonnegative())),
+  admittedBy: z.nullable(z.string()),
+  declineNote: z.nullable(z.string()),
   documents: z.array(LocalizedTextSchema),
   createdAt: IsoInstantSchema,
   /** Appointment arrivals are served before walk-ins once their time has come. */
   kind: z.enum(['walk_in', 'appointment']),
-  appointmentStartsAt: IsoInstantSchema.nullable(),
+  appointmentStartsAt: z.nullable(IsoInstantSchema),
   /**
    * Waiting while nobody is on duty: the place is kept until this instant, then the visit ends
    * (`unattended`). Null while somebody is on duty, and for appointment arrivals.
    */
-  placeHeldUntil: IsoInstantSchema.nullable(),
+  placeHeldUntil: z.nullable(IsoInstantSchema),
 });
 export type CitizenVisit = z.infer<typeof CitizenVisitSchema>;
 
 export const CitizenVisitResponseSchema = z.object({ visit: CitizenVisitSchema });
 /** `GET /api/visit`: this browser's visit, or null when it has none. */
-export const OwnVisitResponseSchema = z.object({ visit: CitizenVisitSchema.nullable() });
+export const OwnVisitResponseSchema = z.object({ visit: z.nullable(CitizenVisitSchema) });
 
 /** A visit as clerks see it in the console. */
 export const QueueEntrySchema = z.object({
   id: z.uuid(),
   state: VisitStateSchema,
   name: z.string(),
-  concern: z.string().nullable(),
-  service: z.object({ slug: z.string(), name: LocalizedTextSchema }).nullable(),
+  concern: z.nullable(z.string()),
+  service: z.nullable(z.object({ slug: z.string(), name: LocalizedTextSchema })),
   language: z.string(),
-  interpreterLanguage: z.string().nullable(),
+  interpreterLanguage: z.nullable(z.string()),
   createdAt: IsoInstantSchema,
-  admittedAt: IsoInstantSchema.nullable(),
-  admittedBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  admittedAt: z.nullable(IsoInstantSchema),
+  admittedBy: z.nullable(z.object({ id: z.uuid(), name: z.string() })),
   kind: z.enum(['walk_in', 'appointment']),
   /** For appointment arrivals: the booked start and how many people come. */
-  appointment: z.object({ id: z.uuid(), startsAt: IsoInstantSchema, persons: z.number().int().positive() }).nullable(),
+  appointment: z.nullable(z.object({ id: z.uuid(), startsAt: IsoInstantSchema, persons: z.int().check(z.positive()) })),
 });
 export type QueueEntry = z.infer<typeof QueueEntrySchema>;
 
@@ -140,4 +140,4 @@ export type ConsoleSnapshot = z.infer<typeof ConsoleSnapshotSchema>;
 export const DoorSettingSchema = z.object({ state: z.enum(['open', 'paused', 'closed', 'auto']) });
 export type DoorSetting = z.infer<typeof DoorSettingSchema>;
 
-export const DeclineRequestSchema = z.object({ note: plainText(300).optional() });
+export const DeclineRequestSchema = z.object({ note: z.optional(plainText(300)) });

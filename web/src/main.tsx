@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { App } from './app/App';
 import { initI18n } from './lib/i18n';
 import './styles.css';

@@ -1,12 +1,13 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from './errors.js';
 
 /**
  * Parses outside input with its schema; the parsed value replaces the raw one. Failures become
  * a 400 `validation_failed` naming each field. Nothing is changed by a request that fails here.
  */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value);
+export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown): z.output<S> {
+  // The shared schemas are zod/mini ones (docs/decisions/020-the-door-page-under-120-kb.md).
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   throw new AppError('validation_failed', {
     errors: result.error.issues.map((issue) => ({

@@ -1,22 +1,16 @@
 import { PAGES, type PageName } from '@amtsraum/shared';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { Router, type Route } from '../lib/router';
 import { NotFoundPage } from '../ui/NotFoundPage';
 import { Layout } from './Layout';
 import { PAGE_ELEMENTS } from './routes';
 
-const PAGE_NAMES = Object.keys(PAGES) as PageName[];
+const ROUTES: readonly Route[] = (Object.keys(PAGES) as PageName[]).map((name) => ({
+  path: PAGES[name].path,
+  element: PAGE_ELEMENTS[name],
+}));
+const LAYOUT = <Layout />;
+const NOT_FOUND = <NotFoundPage reason="route" />;
 
 export function App() {
-  return (
-    <BrowserRouter>
-      <Routes>
-        <Route element={<Layout />}>
-          {PAGE_NAMES.map((name) => (
-            <Route key={name} path={PAGES[name].path} element={PAGE_ELEMENTS[name]} />
-          ))}
-          <Route path="*" element={<NotFoundPage reason="route" />} />
-        </Route>
-      </Routes>
-    </BrowserRouter>
-  );
+  return <Router routes={ROUTES} layout={LAYOUT} notFound={NOT_FOUND} />;
 }

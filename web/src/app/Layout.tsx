@@ -1,7 +1,7 @@
 import { pagePath } from '@amtsraum/shared';
 import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { Link, NavLink, Outlet, useLocation } from '../lib/router';
 import { PageFocusContext, type PageFocus } from '../lib/page-focus';
 import { LanguageSwitcher } from '../ui/LanguageSwitcher';
 import { LoadingState } from '../ui/LoadingState';

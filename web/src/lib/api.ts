@@ -1,5 +1,5 @@
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, type ErrorCode } from '@amtsraum/shared';
-import type { ZodType } from 'zod';
+import { safeParse, type core } from 'zod/mini';
 
 /** API error codes plus the two only a client can see. Each has a text in `errors:codes`. */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'invalid_response';
@@ -73,7 +73,7 @@ export interface GetOptions {
  * GETs `path` and parses the body with `schema`. Rejects with an ApiError carrying the
  * problem's stable `code`, or with the AbortError when `signal` aborts.
  */
-export async function getJson<T>(path: string, schema: ZodType<T>, { signal, language }: GetOptions): Promise<T> {
+export async function getJson<T>(path: string, schema: core.$ZodType<T>, { signal, language }: GetOptions): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -86,7 +86,7 @@ export async function getJson<T>(path: string, schema: ZodType<T>, { signal, lan
   }
   if (!response.ok) throw await problemOf(response);
   const body: unknown = await response.json().catch(() => undefined);
-  const parsed = schema.safeParse(body);
+  const parsed = safeParse(schema, body);
   if (!parsed.success) throw new ApiError('invalid_response', response.status, undefined, { cause: parsed.error });
   return parsed.data;
 }
@@ -127,11 +127,11 @@ export async function sendJson<T>(
   method: 'POST' | 'PUT',
   path: string,
   body: unknown,
-  schema: ZodType<T>,
+  schema: core.$ZodType<T>,
   options: SendOptions,
 ): Promise<T> {
   const response = await send(method, path, body, options);
-  const parsed = schema.safeParse(await response.json().catch(() => undefined));
+  const parsed = safeParse(schema, await response.json().catch(() => undefined));
   if (!parsed.success) throw new ApiError('invalid_response', response.status, undefined, { cause: parsed.error });
   return parsed.data;
 }

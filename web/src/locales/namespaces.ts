@@ -12,5 +12,6 @@ export const NAMESPACES = [
   'invites',
   'mailbox',
   'visits',
+  'waiting',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];

@@ -8,6 +8,7 @@ import deErrors from './de/errors.json';
 import deInvites from './de/invites.json';
 import deMailbox from './de/mailbox.json';
 import deVisits from './de/visits.json';
+import deWaiting from './de/waiting.json';
 import enAppointments from './en/appointments.json';
 import enCalls from './en/calls.json';
 import enCommon from './en/common.json';
@@ -17,6 +18,7 @@ import enErrors from './en/errors.json';
 import enInvites from './en/invites.json';
 import enMailbox from './en/mailbox.json';
 import enVisits from './en/visits.json';
+import enWaiting from './en/waiting.json';
 
 /**
  * i18next resources, one namespace per feature (named like its folder under features/), plus
@@ -34,6 +36,7 @@ export const resources = {
     invites: deInvites,
     mailbox: deMailbox,
     visits: deVisits,
+    waiting: deWaiting,
   },
   en: {
     appointments: enAppointments,
@@ -45,6 +48,7 @@ export const resources = {
     invites: enInvites,
     mailbox: enMailbox,
     visits: enVisits,
+    waiting: enWaiting,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 

@@ -1,5 +1,5 @@
 import { pagePath } from '@amtsraum/shared';
-import { Link } from 'react-router';
+import { Link } from '../lib/router';
 import { useTranslation } from 'react-i18next';
 
 export interface Crumb {

@@ -1,6 +1,6 @@
 import { pagePath } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link } from '../lib/router';
 import { PageHeading } from './PageHeading';
 
 interface NotFoundPageProps {

@@ -37,7 +37,7 @@ export function toTenantSummary(row: TenantRow): TenantSummary {
     slug: row.slug,
     name: row.name,
     timeZone: row.timeZone,
-    defaultLocale: LocaleSchema.catch('de').parse(row.defaultLocale),
+    defaultLocale: LocaleSchema.safeParse(row.defaultLocale).data ?? 'de',
     brandColor: row.brandColor,
     logoUrl: row.logoUrl,
   };

@@ -22,7 +22,7 @@ import { z } from 'zod';
 const ServiceInputSchema = z.object({
   slug: SlugSchema,
   name: LocalizedTextSchema,
-  description: LocalizedTextSchema.optional(),
+  description: z.optional(LocalizedTextSchema),
   durationMinutes: z.number().int().min(1).max(480),
   extraMinutesPerPerson: z.number().int().min(0).max(240).default(0),
   documents: z.array(LocalizedTextSchema).max(30).default([]),
@@ -75,17 +75,20 @@ const AbsenceInputSchema = z
     path: ['to'],
   });
 
+/** A closure as the file writes it: the reason may be left out. */
+const ClosureInputSchema = z.object({ ...ClosureSchema.shape, reason: z.nullable(LocalizedTextSchema).default(null) });
+
 const DepartmentInputSchema = z.object({
   slug: SlugSchema,
   name: LocalizedTextSchema,
   /** How the name stands in a sentence: `{ "de": { "at": "beim Bürgeramt", "to": "zum Bürgeramt" } }`. */
-  nameForms: DepartmentNameFormsSchema.default({}),
+  nameForms: z._default(DepartmentNameFormsSchema, {}),
   description: LocalizedTextSchema,
-  contact: ContactSchema.default({}),
+  contact: z._default(ContactSchema, {}),
   openingHours: OpeningHoursSchema,
   queueCap: z.number().int().min(1).max(1000).default(30),
   avgHandlingMinutes: z.number().int().min(1).max(480).default(10),
-  closures: z.array(ClosureSchema.extend({ reason: LocalizedTextSchema.nullable().default(null) })).default([]),
+  closures: z.array(ClosureInputSchema).default([]),
   services: z.array(ServiceInputSchema).default([]),
   booking: BookingRulesSchema.default(BookingRulesSchema.parse({})),
 });
@@ -117,14 +120,14 @@ const TenantInputSchema = z
     slug: TenantSlugSchema,
     name: z.string().trim().min(1).max(200),
     timeZone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/Berlin').default('Europe/Berlin'),
-    defaultLocale: LocaleSchema.default('de'),
+    defaultLocale: z._default(LocaleSchema, 'de'),
     brandColor: z
       .string()
       .regex(/^#[0-9a-f]{6}$/i)
       .default('#1d4f91'),
     logoUrl: z.string().max(500).nullable().default(null),
     /** Tenant-wide closures (public holidays). */
-    closures: z.array(ClosureSchema.extend({ reason: LocalizedTextSchema.nullable().default(null) })).default([]),
+    closures: z.array(ClosureInputSchema).default([]),
     departments: z.array(DepartmentInputSchema).min(1),
     staff: z.array(StaffInputSchema).default([]),
   })

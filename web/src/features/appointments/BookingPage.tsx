@@ -1,7 +1,7 @@
 import { pagePath, type BookingInfo, type CitizenAppointment, type DepartmentResponse } from '@amtsraum/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
 import { useDepartmentPhrase, useLocalize } from '../../lib/useLocalize';
 import { Breadcrumbs } from '../../ui/Breadcrumbs';

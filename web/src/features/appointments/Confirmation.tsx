@@ -1,7 +1,7 @@
 import { pagePath, type CitizenAppointment } from '@amtsraum/shared';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link } from '../../lib/router';
 import { DocumentList } from '../../ui/DocumentList';
 import { formatClock, formatLongDate } from '../../ui/format';
 import { AppointmentFacts } from './AppointmentFacts';

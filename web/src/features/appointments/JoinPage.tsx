@@ -1,7 +1,7 @@
 import { pagePath } from '@amtsraum/shared';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate } from '../../lib/router';
 import { getLiveClient } from '../../lib/live-client';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';

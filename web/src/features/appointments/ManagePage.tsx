@@ -1,7 +1,7 @@
 import { pagePath, type CitizenAppointment, type Slot } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate } from '../../lib/router';
 import { toApiError } from '../../lib/api';
 import { dateOf, todayIn } from '../../lib/calendar';
 import { getLiveClient } from '../../lib/live-client';

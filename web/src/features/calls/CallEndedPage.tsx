@@ -1,6 +1,6 @@
 import { pagePath } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation } from 'react-router';
+import { Link, useLocation } from '../../lib/router';
 import { useLoad } from '../../lib/useLoad';
 import { useLocalize } from '../../lib/useLocalize';
 import { PageHeading } from '../../ui/PageHeading';

@@ -1,7 +1,7 @@
 import { pagePath, type CallJoinResponse } from '@amtsraum/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { usePageFocus } from '../../lib/page-focus';
 import { ErrorPage } from '../../ui/ErrorPage';

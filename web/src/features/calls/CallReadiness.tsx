@@ -1,7 +1,7 @@
 import { pagePath } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate } from '../../lib/router';
 import { DeviceFields, DevicePreview, useDeviceChoice, type DeviceChoice } from './DeviceChoice';
 import { askGrantAhead } from './grant-ahead';
 import { handOverPreparedCall, registerPreparation } from './prepared-call';

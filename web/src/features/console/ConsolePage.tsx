@@ -1,7 +1,7 @@
 import { pagePath, type ConsoleSnapshot, type DoorSetting, type QueueEntry, type StaffMe } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, useParams } from 'react-router';
+import { Link, Navigate, useParams } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';

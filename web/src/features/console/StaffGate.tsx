@@ -1,7 +1,7 @@
 import { pagePath, type StaffMe } from '@amtsraum/shared';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate } from 'react-router';
+import { Navigate, useNavigate } from '../../lib/router';
 import { getLiveClient } from '../../lib/live-client';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';

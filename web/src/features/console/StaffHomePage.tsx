@@ -1,6 +1,6 @@
 import { pagePath, type StaffMe } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
 import { PageHeading } from '../../ui/PageHeading';
 import { SignOutButton, StaffGate } from './StaffGate';

@@ -1,7 +1,7 @@
 import { LoginRequestSchema, pagePath } from '@amtsraum/shared';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate } from '../../lib/router';
 import { toApiError } from '../../lib/api';
 import { getLiveClient } from '../../lib/live-client';
 import { message, problemMessage, type Message } from '../../lib/message';

@@ -1,7 +1,6 @@
 import { Suspense } from 'react';
 import { lazyComponent } from '../../lib/lazy-component';
 import type { ClerkCall, ClerkTools } from '../calls';
-import { finishVisit } from './api';
 
 // The invite tools load with the clerk's call, not with every call page (issue 14).
 const LobbyNotice = lazyComponent(() => import('./ClerkCallPanels').then((m) => m.ClerkLobbyNotice), ['invites']);
@@ -23,6 +22,7 @@ export function clerkCallTools({ departmentId, visitId, interpreterLanguage }: C
         <InvitePanel departmentId={departmentId} visitId={visitId} interpreterLanguage={interpreterLanguage} />
       </Suspense>
     ),
-    endForEveryone: () => finishVisit(departmentId, visitId),
+    // The console's API (and the schemas it parses) stays out of every page's first download.
+    endForEveryone: () => import('./api').then((api) => api.finishVisit(departmentId, visitId)),
   };
 }

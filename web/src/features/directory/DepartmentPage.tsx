@@ -1,7 +1,7 @@
 import { pagePath, type Contact, type DepartmentResponse, type DoorLive, type Service } from '@amtsraum/shared';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams } from '../../lib/router';
 import { useLiveDoor } from '../../lib/useLive';
 import { useLocalize } from '../../lib/useLocalize';
 import { Breadcrumbs } from '../../ui/Breadcrumbs';

@@ -1,6 +1,6 @@
 import { pagePath, type InstallationResponse } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link } from '../../lib/router';
 import { LoadStateView } from '../../ui/LoadStateView';
 import { PageHeading } from '../../ui/PageHeading';
 import { useInstallation } from './api';

@@ -1,6 +1,6 @@
 import { pagePath, type TenantResponse } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
 import { Breadcrumbs } from '../../ui/Breadcrumbs';
 import { LoadStateView } from '../../ui/LoadStateView';

@@ -1,7 +1,7 @@
 import { pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 import { usePageFocus } from '../../lib/page-focus';

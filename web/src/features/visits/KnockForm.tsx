@@ -1,7 +1,7 @@
 import { pagePath, type KnockRequest, type Service } from '@amtsraum/shared';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { primeAudio, unlockAudio } from '../../lib/chime';
 import { currentLocale } from '../../lib/i18n';

@@ -1,6 +1,6 @@
 import { pagePath } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link } from '../../lib/router';
 import type { ApiError } from '../../lib/api';
 import { message, type Message } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';

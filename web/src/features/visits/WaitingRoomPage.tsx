@@ -1,7 +1,7 @@
 import { pagePath, type CitizenVisit } from '@amtsraum/shared';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams } from '../../lib/router';
 import { toApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
 import { problemMessage, useSay, type Message } from '../../lib/message';
@@ -34,7 +34,7 @@ export function WaitingRoomPage({ renderCallReadiness }: WaitingRoomPageProps) {
 }
 
 function BackLink({ visit }: { visit?: CitizenVisit }) {
-  const { t } = useTranslation('visits');
+  const { t } = useTranslation('waiting');
   const phrase = useDepartmentPhrase();
   const { tenant = '', department = '' } = useParams();
   const to = visit
@@ -52,7 +52,7 @@ function BackLink({ visit }: { visit?: CitizenVisit }) {
 }
 
 function NoVisit() {
-  const { t } = useTranslation('visits');
+  const { t } = useTranslation('waiting');
   return (
     <>
       <PageHeading title={t('wait.noneTitle')} />
@@ -69,7 +69,7 @@ function VisitView({
   visit: CitizenVisit;
   renderCallReadiness: WaitingRoomPageProps['renderCallReadiness'];
 }) {
-  const { t } = useTranslation('visits');
+  const { t } = useTranslation('waiting');
   const localize = useLocalize();
   const department = localize(visit.departmentName);
   const called = visit.state === 'admitted' || visit.state === 'in_call';
@@ -153,7 +153,7 @@ function VisitView({
 }
 
 function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentName: string }) {
-  const { t } = useTranslation('visits');
+  const { t } = useTranslation('waiting');
   return (
     <>
       <PageHeading title={`${t('wait.title')} – ${departmentName}`}>{t('wait.heading')}</PageHeading>
@@ -187,7 +187,7 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
 
 /** What to bring, and leaving the queue. */
 function WaitingActions({ visit }: { visit: CitizenVisit }) {
-  const { t } = useTranslation('visits');
+  const { t } = useTranslation('waiting');
   const say = useSay();
   const [confirming, setConfirming] = useState(false);
   const [leaveError, setLeaveError] = useState<Message | null>(null);
@@ -265,7 +265,7 @@ function WaitingActions({ visit }: { visit: CitizenVisit }) {
  * `heldUntil`, and are offered an appointment instead.
  */
 function Unattended({ visit, heldUntil }: { visit: CitizenVisit; heldUntil: string }) {
-  const { t, i18n } = useTranslation('visits');
+  const { t, i18n } = useTranslation('waiting');
   const department = useDepartment(visit.tenantSlug, visit.departmentSlug);
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const timeZone = department.status === 'success' ? department.data.tenant.timeZone : null;
@@ -285,7 +285,7 @@ function EndedBookingOffer({ visit }: { visit: CitizenVisit }) {
 
 /** The way to an appointment instead, where the department takes bookings. */
 function BookingOffer({ visit, department }: { visit: CitizenVisit; department: ReturnType<typeof useDepartment> }) {
-  const { t } = useTranslation('visits');
+  const { t } = useTranslation('waiting');
   if (department.status !== 'success' || !department.data.department.services.some((s) => s.bookable)) return null;
   return (
     <p>
@@ -303,7 +303,7 @@ function BookingOffer({ visit, department }: { visit: CitizenVisit; department: 
 
 /** "Ihr Termin um 10:30 Uhr", read in the municipality's zone (issue 6). */
 function AppointmentTime({ tenantSlug, startsAt }: { tenantSlug: string; startsAt: string }) {
-  const { t, i18n } = useTranslation('visits');
+  const { t, i18n } = useTranslation('waiting');
   const tenant = useTenant(tenantSlug);
   if (tenant.status !== 'success') return null;
   const locale = i18n.resolvedLanguage ?? i18n.language;
@@ -320,7 +320,7 @@ function notificationPermission(): NotificationPermission | 'unsupported' {
 }
 
 function NotifyButton() {
-  const { t } = useTranslation('visits');
+  const { t } = useTranslation('waiting');
   const [permission, setPermission] = useState(notificationPermission);
   if (permission === 'unsupported') return null;
   if (permission === 'granted') return <p>{t('wait.notifyOn')}</p>;
@@ -347,7 +347,7 @@ function NotifyButton() {
  * notification if allowed (PageHeading changes the title). Not again after a refresh.
  */
 function useCallIn(visit: CitizenVisit, departmentName: string) {
-  const { t } = useTranslation('visits');
+  const { t } = useTranslation('waiting');
   const previous = useRef(visit.state);
   const called = visit.state === 'admitted' || visit.state === 'in_call';
   const title = t('wait.admittedTitle');
