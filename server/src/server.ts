@@ -81,7 +81,12 @@ export async function startServer(
   };
   const app = createApp(deps);
   const server = http.createServer(app);
-  server.keepAliveTimeout = 5_000;
+  // An idle keep-alive connection stays open longer than the reverse proxy's (nginx keeps its
+  // upstream connections 60 s): otherwise the server closes one just as a request goes out on it,
+  // and that request fails with a reset (seen from the browser tests' request client too). The
+  // header timeout must exceed it, or a slow first request on a reused connection races it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const hub = new LiveHub(deps, { allowedOrigins: allowedOriginsFor(config) });
   hub.start(server);
 
