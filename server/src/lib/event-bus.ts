@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { VISIT_STATES } from '@amtsraum/shared';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import type { Logger } from './logger.js';
@@ -21,6 +22,19 @@ export const DepartmentEventSchema = z.object({
    * console. The live hub keeps those between queue changes and reads them again on this flag.
    */
   context: z.literal(true).optional(),
+  /**
+   * What happened to `visitId`, when that is the whole change: let in (`by` whom), in the call,
+   * or gone from the queue and the call. A process that keeps the department's queue applies it
+   * and tells everyone at once, before its read confirms it (decision 018, second addendum).
+   * Only ids, states and the clerk's name, which citizens see anyway: nothing a citizen wrote.
+   */
+  moved: z
+    .object({
+      to: z.enum(VISIT_STATES),
+      at: z.iso.datetime(),
+      by: z.object({ id: z.uuid(), name: z.string().max(200) }).optional(),
+    })
+    .optional(),
 });
 export type DepartmentEvent = z.infer<typeof DepartmentEventSchema>;
 
@@ -57,8 +71,10 @@ const TOPIC = /^[a-z][a-z0-9.-]{0,40}$/;
 class InProcessBus implements EventBus {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
   async publish(event: LiveEvent) {
-    // Asynchronous like NOTIFY, so publishers never run subscribers inside their own transaction.
-    setImmediate(() => this.emitter.emit('event', event));
+    // Never inside the publisher's own call, like NOTIFY; but as its next step, not after its
+    // whole request: with the embedded database a request's statements run without yielding to
+    // the event loop, and a subscriber telling everyone of a move must not wait for them.
+    queueMicrotask(() => this.emitter.emit('event', event));
   }
   subscribe(onEvent: (event: LiveEvent) => void, onResync?: () => void) {
     this.emitter.on('event', onEvent);

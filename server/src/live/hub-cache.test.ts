@@ -205,6 +205,103 @@ describe.each(databaseKinds)('the live hub’s kept department setting on %s', (
     close(...third.sockets);
   });
 
+  /** Citizens knocked on A in this order, each watching their visit there (positions 1, 2, …). */
+  async function queueOnA(names: string[]) {
+    const office = await makeOffice(a.database.db, { openAt: clock.now(), department: { avgHandlingMinutes: 10 } });
+    const citizens = names.map(() => client(a));
+    for (const [index, citizen] of citizens.entries()) {
+      expect((await citizen.post(`${office.base}/knock`, knockBody(names[index]!))).status).toBe(201);
+    }
+    const sockets = await Promise.all(citizens.map((citizen) => citizen.live()));
+    const answers = sockets.map((socket) => socket.next('visit'));
+    for (const socket of sockets) socket.send({ type: 'watch-visit' });
+    const ids = (await Promise.all(answers)).map((m) => m.visit!.id);
+    return { ...office, citizens, sockets, ids };
+  }
+
+  it('tells everyone of a move from the queue it keeps at once, and lets its read correct it', async () => {
+    const { department, sockets, ids } = await queueOnA(['Erste', 'Zweite', 'Dritte']);
+    // An event from B says the first left, while the database (not changed here) still has her
+    // waiting: the hub tells the others from its kept queue before it reads, then the read sets
+    // them right. A hub that only reads would send positions 2 and 3 once.
+    const second = sockets[1]!.next('visit');
+    const third = sockets[2]!.next('visit');
+    const corrected = sockets[1]!.next('visit', (m) => m.visit?.position === 2);
+    await b.deps.events.publish({
+      departmentId: department.id,
+      visitId: ids[0]!,
+      moved: { to: 'left', at: clock.now().toISOString() },
+    });
+    expect((await second).visit).toMatchObject({ position: 1, state: 'waiting' });
+    expect((await third).visit).toMatchObject({ position: 2 });
+    await corrected;
+    close(...sockets);
+  });
+
+  it('tells of a leave and an admit made on B exactly as a read of the queue would', async () => {
+    const { tenant, department, citizens, sockets } = await queueOnA(['Anna', 'Bernd', 'Carla']);
+    const clerk = await makeStaff(b.database.db, tenant.id, {
+      name: 'Frau Schulz',
+      memberships: [{ departmentId: department.id, role: 'clerk' }],
+    });
+    const clerkOnB = client(b);
+    await clerkOnB.post('/api/staff/login', { email: clerk.email, password: clerk.password });
+    const [anna, bernd, carla] = sockets as [LiveSocket, LiveSocket, LiveSocket];
+    // A clerk on duty: the first in line is next, the others wait a mean each (10 minutes).
+    const onDuty = [anna, bernd, carla].map((socket, i) =>
+      socket.next('visit', (m) => m.visit?.estimatedWaitMinutes === i * 10),
+    );
+    const consoleLive = await clerkOnB.live();
+    const snapshot = consoleLive.next('console');
+    consoleLive.send({ type: 'watch-console', departmentId: department.id });
+    await Promise.all([snapshot, ...onDuty]);
+
+    // Anna leaves: the first message each one gets is the whole truth, no correction to follow.
+    const left = anna.next('visit');
+    const berndFirst = bernd.next('visit');
+    const carlaSecond = carla.next('visit');
+    expect((await citizens[0]!.post('/api/visit/leave', {})).status).toBe(200);
+    expect((await left).visit).toMatchObject({ state: 'left', position: null, name: 'Anna' });
+    expect((await berndFirst).visit).toMatchObject({ state: 'waiting', position: 1 });
+    expect((await carlaSecond).visit).toMatchObject({ state: 'waiting', position: 2 });
+
+    // The clerk on B lets in the next: Bernd learns who, Carla moves up, the console shows him.
+    const admitted = bernd.next('visit');
+    const carlaFirst = carla.next('visit');
+    const withClerk = consoleLive.next('console', (m) => m.snapshot.active.length === 1);
+    expect((await clerkOnB.post(`/api/staff/departments/${department.id}/admit-next`, {})).status).toBe(200);
+    expect((await admitted).visit).toMatchObject({ state: 'admitted', admittedBy: 'Frau Schulz', position: null });
+    expect((await carlaFirst).visit).toMatchObject({ state: 'waiting', position: 1 });
+    const active = (await withClerk).snapshot.active[0]!;
+    expect(active).toMatchObject({
+      name: 'Bernd',
+      state: 'admitted',
+      admittedBy: { id: clerk.id, name: 'Frau Schulz' },
+    });
+    close(...sockets, consoleLive);
+  });
+
+  it('marks watching citizens present every other heartbeat, not every one', async () => {
+    const { sockets, ids } = await queueOnA(['Ida', 'Jan']);
+    // The test clock ticks a millisecond per reading: a beat's sighting is its own, within a few.
+    const beat = async () => {
+      clock.advance(15_000);
+      const from = clock.now().getTime();
+      await a.hub.refreshPresence();
+      return { from, to: clock.now().getTime() };
+    };
+    const seenWithin = async ({ from, to }: { from: number; to: number }) =>
+      (await seenAt(ids)).every((at) => at !== undefined && at >= from && at <= to);
+    // Knocked moments ago: the first beat writes them, the next leaves them, the third again.
+    const first = await beat();
+    expect(await seenWithin(first)).toBe(true);
+    await beat();
+    expect(await seenWithin(first)).toBe(true);
+    const third = await beat();
+    expect(await seenWithin(third)).toBe(true);
+    close(...sockets);
+  });
+
   function aboutTheQueue(query: string) {
     return /"(visits|departments|tenants|closures|console_presence|staff)"/.test(query);
   }

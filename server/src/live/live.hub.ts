@@ -6,15 +6,20 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { AppDeps } from '../deps.js';
 import { addressGroup, clientAddress } from '../lib/client-address.js';
 import { AppError } from '../lib/errors.js';
-import type { LiveEvent, SessionsEndedEvent } from '../lib/event-bus.js';
+import type { DepartmentEvent, LiveEvent, SessionsEndedEvent } from '../lib/event-bus.js';
 import { readCallerCookies, resolveCaller, type CallerCookies } from '../features/calls/caller.js';
 import { P2pRooms, type CallMember } from '../features/calls/p2p-rooms.js';
 import { findDepartmentBySlugs } from '../features/directory/directory.repo.js';
 import { hashToken } from '../features/staff/auth.service.js';
 import { clearPresence, markPresent, presenceKey, refreshPresence } from '../features/staff/presence.repo.js';
 import { findMembership } from '../features/staff/staff.repo.js';
-import { toCitizenVisit, toConsoleSnapshot, type DepartmentState } from '../features/visits/queue.service.js';
-import { isWaiting } from '../features/visits/visit-states.js';
+import {
+  stateFrom,
+  toCitizenVisit,
+  toConsoleSnapshot,
+  type DepartmentState,
+} from '../features/visits/queue.service.js';
+import { isActive, isWaiting } from '../features/visits/visit-states.js';
 import { findVisitsWithContext, touchVisits, type VisitWithContext } from '../features/visits/visits.repo.js';
 import { DepartmentAnswers } from './answers.js';
 import { DepartmentContexts } from './department-context.js';
@@ -53,6 +58,8 @@ interface Connection {
   visitDepartment: string | null;
   /** The last visit message sent, and the department version it was read at. */
   visitAnswer: { version: number; text: string } | null;
+  /** The last door and console messages sent, by `door:`/`console:` and department: the same view is not sent twice. */
+  views: Map<string, string> | null;
   /** Every message spends from this; a flood is dropped. */
   messages: TokenBucket;
   /** Dropped messages spend from this; a socket that keeps flooding is closed. */
@@ -116,13 +123,19 @@ interface StateRead {
 }
 
 /**
- * A first watch marks its visit present unless it was seen this recently (and at most a quarter of
- * the grace period ago): the heartbeat's presence refresh (every 15 s) renews it long before the
- * grace period ends, and a reconnect storm then writes nothing.
+ * A first watch or the heartbeat (every 15 s) marks a visit present unless this process marked it
+ * this recently (and at most a quarter of the grace period ago): a watching citizen's sighting is
+ * then never more than this plus a beat old, long before the grace period ends; a reconnect storm
+ * writes nothing, and each beat writes about half of the waiting.
  */
 const RECENT_SIGHTING_MS = 30_000;
 /** Visits marked present in one statement, at most. */
 const TOUCH_MAX = 1000;
+/**
+ * Visits marked present per statement by the heartbeat. The embedded database runs a statement
+ * without yielding: 500 rows held every other message up some 50 ms; 100 keep it to a few.
+ */
+const PRESENCE_CHUNK = 100;
 /** Visits remembered for first watches (`visitDepartments`), at most; past it they start over. */
 const KNOWN_VISITS_MAX = 100_000;
 
@@ -167,6 +180,11 @@ export class LiveHub {
   private touching = false;
   /** Sightings written by touchSoon, newer than the rows kept in `states` may say. */
   private readonly sightings = new Map<string, number>();
+  /**
+   * The version at which a move (an event saying what happened to one visit) was last sent per
+   * department: a read begun before it is older than what everyone was told, and is not sent.
+   */
+  private readonly movedAt = new Map<string, number>();
   /** Department of each live visit in `states`: a first watch of a known visit needs no read. */
   private readonly visitDepartments = new Map<string, string>();
   private visitBatch: VisitWatch[] = [];
@@ -274,6 +292,7 @@ export class LiveHub {
         consoles: new Set(),
         visitDepartment: null,
         visitAnswer: null,
+        views: null,
         messages: new TokenBucket(MESSAGES.burst, MESSAGES.perSecond),
         strikes: new TokenBucket(STRIKES.burst, STRIKES.perSecond),
         lookups: new TokenBucket(LOOKUPS.burst, LOOKUPS.perSecond),
@@ -440,7 +459,7 @@ export class LiveHub {
       if (!state) return;
       const text = JSON.stringify(this.doorMessage(state));
       this.answers.keep('door', departmentId, version, text);
-      this.send(connection, text);
+      this.sendView(connection, `door:${departmentId}`, text);
     });
   }
 
@@ -507,7 +526,7 @@ export class LiveHub {
     }
     for (const row of await findVisitsWithContext(this.db, unknown)) rows.set(row.visit.id, row);
     // Present again; a sighting of moments ago is left as it is (the heartbeat renews it anyway).
-    const seenSince = now.getTime() - Math.min(RECENT_SIGHTING_MS, (this.deps.config.visitGraceSeconds * 1000) / 4);
+    const seenSince = now.getTime() - this.recentSightingMs();
     this.touchSoon(
       [...rows.values()].filter((row) => this.lastSighting(row) < seenSince).map((row) => row.visit.id),
       now,
@@ -573,13 +592,9 @@ export class LiveHub {
           const chunk = [...this.touches].slice(0, TOUCH_MAX);
           for (const [id] of chunk) this.touches.delete(id);
           const seenAt = new Date(Math.max(...chunk.map(([, at]) => at.getTime())));
-          await touchVisits(
-            this.db,
-            chunk.map(([id]) => id),
-            seenAt,
-          );
-          if (this.sightings.size + chunk.length > KNOWN_VISITS_MAX) this.sightings.clear();
-          for (const [id] of chunk) this.sightings.set(id, seenAt.getTime());
+          const ids = chunk.map(([id]) => id);
+          await touchVisits(this.db, ids, seenAt);
+          this.sighted(ids, seenAt);
         }
       } catch (error) {
         // The heartbeat's presence refresh marks them again within seconds.
@@ -589,6 +604,17 @@ export class LiveHub {
         this.touching = false;
       }
     })();
+  }
+
+  /** A sighting this recent is not written again: 30 s, and at most a quarter of the grace period. */
+  private recentSightingMs(): number {
+    return Math.min(RECENT_SIGHTING_MS, (this.deps.config.visitGraceSeconds * 1000) / 4);
+  }
+
+  /** Visits just marked present in the database by this process. */
+  private sighted(ids: string[], at: Date) {
+    if (this.sightings.size + ids.length > KNOWN_VISITS_MAX) this.sightings.clear();
+    for (const id of ids) this.sightings.set(id, at.getTime());
   }
 
   /** When the visit was last seen: by its row, or by a first watch here since that row was read. */
@@ -606,7 +632,7 @@ export class LiveHub {
 
   /** A state read at `version`, kept for the first watches that follow while it is current. */
   private keepState(departmentId: string, version: number, state: DepartmentState, now: Date): StateRead {
-    const live = [...state.waiting, ...state.active];
+    const live = state.live;
     const read: StateRead = {
       version,
       state,
@@ -620,9 +646,21 @@ export class LiveHub {
     return read;
   }
 
-  private sendVisit(connection: Connection, version: number, message: ServerMessage) {
+  /**
+   * A visit message. `unlessSent`: not when the socket has just this one already (a read
+   * confirming a move); otherwise every change is told, changed view or not, as it always was.
+   */
+  private sendVisit(connection: Connection, version: number, message: ServerMessage, unlessSent = false) {
     const text = JSON.stringify(message);
+    const same = connection.visitAnswer?.text === text;
     connection.visitAnswer = { version, text };
+    if (!(unlessSent && same)) this.send(connection, text);
+  }
+
+  /** A door or console message; `unlessSent` as for `sendVisit`. */
+  private sendView(connection: Connection, key: string, text: string, unlessSent = false) {
+    if (unlessSent && connection.views?.get(key) === text) return;
+    (connection.views ??= new Map()).set(key, text);
     this.send(connection, text);
   }
 
@@ -652,7 +690,7 @@ export class LiveHub {
       if (!state) return;
       const text = JSON.stringify({ type: 'console', snapshot: toConsoleSnapshot(state) } satisfies ServerMessage);
       this.answers.keep('console', departmentId, version, text);
-      this.send(connection, text);
+      this.sendView(connection, `console:${departmentId}`, text);
     });
   }
 
@@ -679,9 +717,20 @@ export class LiveHub {
 
   private onEvent(event: LiveEvent) {
     if ('sessionsEnded' in event) return this.onSessionsEnded(event.sessionsEnded);
-    if (event.context) this.contexts.invalidate(event.departmentId);
-    this.answers.changed(event.departmentId);
-    this.pending.add(event.departmentId);
+    const { departmentId } = event;
+    if (event.context) this.contexts.invalidate(departmentId);
+    // From the queue as of the last change, taken before the version moves on.
+    const moved = event.moved && event.visitId && !event.context ? this.afterMove(departmentId, event) : null;
+    this.answers.changed(departmentId);
+    if (moved) {
+      // Everyone is told now; the read below confirms it, and sends only what it corrects (a
+      // handling-time mean that moved an estimate, an appointment that came due meanwhile).
+      const version = this.answers.version(departmentId);
+      this.movedAt.set(departmentId, version);
+      this.keepState(departmentId, version, moved.state, moved.state.now);
+      this.sendState(departmentId, version, moved.state, { ended: moved.ended });
+    }
+    this.pending.add(departmentId);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // Events arriving together for one department cost one read.
@@ -752,42 +801,97 @@ export class LiveHub {
     return { type: 'door', tenant: state.tenant.slug, department: state.department.slug, door: state.door };
   }
 
-  /** Sends everyone here who listens to the department its view of `state`, read at `version`. */
-  private async refreshDepartment(departmentId: string, version: number, state: DepartmentState) {
+  /**
+   * The department's state once `event.moved` happened to its visit, derived from the state kept
+   * as of the department's last change (no read): null when none is current or the visit is not
+   * in it, and the read decides alone. `ended` is the visit's own row when it left the queue and
+   * the call, for its citizen's message (not for a decline, whose note only the read has).
+   */
+  private afterMove(
+    departmentId: string,
+    event: DepartmentEvent,
+  ): { state: DepartmentState; ended?: VisitWithContext } | null {
+    const moved = event.moved!;
+    const now = this.deps.now();
+    const last = this.currentState(departmentId, now);
+    const row = last?.rows.get(event.visitId!);
+    if (!last || !row || (moved.to === 'admitted' && !moved.by)) return null;
+    const after: VisitWithContext =
+      moved.to === 'admitted'
+        ? {
+            ...row,
+            visit: { ...row.visit, state: moved.to, admittedBy: moved.by!.id, admittedAt: new Date(moved.at) },
+            admitterName: moved.by!.name,
+          }
+        : { ...row, visit: { ...row.visit, state: moved.to } };
+    const stays = isActive(moved.to);
+    const live = last.state.live.flatMap((r) => (r.visit.id !== row.visit.id ? [r] : stays ? [after] : []));
+    const state = stateFrom(last.state.setting, live, now);
+    return stays || moved.to === 'declined' ? { state } : { state, ended: after };
+  }
+
+  /**
+   * Sends everyone here who listens to the department its view of `state` (read or derived at
+   * `version`); `ended` is a visit just gone from it. `confirming`: the state is the read that
+   * confirms the move sent at `version`, and only views it corrects go out. Returns the sockets
+   * watching a visit that is in neither.
+   */
+  private sendState(
+    departmentId: string,
+    version: number,
+    state: DepartmentState,
+    options: { ended?: VisitWithContext; confirming?: boolean } = {},
+  ): Connection[] {
+    const { ended, confirming = false } = options;
     const doors = this.doorWatchers.get(departmentId);
     const consoles = this.consoleWatchers.get(departmentId);
     const visitors = this.visitWatchers.get(departmentId);
-    if (this.calls.visitsIn(departmentId).length > 0) {
-      await this.calls.followDepartment(departmentId, new Set(state.active.map((row) => row.visit.id)));
-    }
     if (doors) {
       const text = JSON.stringify(this.doorMessage(state));
       this.answers.keep('door', departmentId, version, text);
-      for (const connection of doors) this.send(connection, text);
+      for (const connection of doors) this.sendView(connection, `door:${departmentId}`, text, confirming);
     }
     if (consoles) {
       const text = JSON.stringify({ type: 'console', snapshot: toConsoleSnapshot(state) } satisfies ServerMessage);
       this.answers.keep('console', departmentId, version, text);
-      for (const connection of consoles) this.send(connection, text);
+      for (const connection of consoles) this.sendView(connection, `console:${departmentId}`, text, confirming);
     }
+    const unknown: Connection[] = [];
     if (visitors) {
-      // Everyone still in the queue or the call first, from the state just read; the few whose
-      // visit just ended (left, declined, finished) after that, with one read for all of them.
-      const live = new Map([...state.waiting, ...state.active].map((row) => [row.visit.id, row]));
-      const ended: Connection[] = [];
+      const live = new Map(state.live.map((row) => [row.visit.id, row]));
+      if (ended) live.set(ended.visit.id, ended);
       for (const connection of visitors) {
         const visitId = connection.cookies.visitId;
         const row = visitId ? live.get(visitId) : undefined;
-        if (row) this.sendVisit(connection, version, { type: 'visit', visit: toCitizenVisit(row, state) });
-        else if (visitId) ended.push(connection);
+        if (row) this.sendVisit(connection, version, { type: 'visit', visit: toCitizenVisit(row, state) }, confirming);
+        else if (visitId) unknown.push(connection);
       }
-      if (ended.length > 0) {
-        const rows = await findVisitsWithContext(this.db, [...new Set(ended.map((c) => c.cookies.visitId!))]);
-        const byId = new Map(rows.map((row) => [row.visit.id, row]));
-        for (const connection of ended) {
-          const row = byId.get(connection.cookies.visitId!);
-          this.sendVisit(connection, version, { type: 'visit', visit: row ? toCitizenVisit(row, state) : null });
-        }
+    }
+    return unknown;
+  }
+
+  /** Sends everyone here who listens to the department its view of `state`, read at `version`. */
+  private async refreshDepartment(departmentId: string, version: number, state: DepartmentState) {
+    if (this.calls.visitsIn(departmentId).length > 0) {
+      await this.calls.followDepartment(departmentId, new Set(state.active.map((row) => row.visit.id)));
+    }
+    // A move sent after this read began is newer than it; the read that move asked for follows.
+    const moved = this.movedAt.get(departmentId) ?? 0;
+    if (moved > version) return;
+    const confirming = moved === version;
+    // Everyone still in the queue or the call first; the few whose visit just ended (left,
+    // declined, finished) after that, with one read for all of them.
+    // Whoever the move itself told that their visit ended needs no read of it.
+    const ended = this.sendState(departmentId, version, state, { confirming }).filter(
+      (connection) => !(confirming && connection.visitAnswer?.version === version),
+    );
+    if (ended.length > 0) {
+      const rows = await findVisitsWithContext(this.db, [...new Set(ended.map((c) => c.cookies.visitId!))]);
+      const byId = new Map(rows.map((row) => [row.visit.id, row]));
+      for (const connection of ended) {
+        const row = byId.get(connection.cookies.visitId!);
+        const visit = row ? toCitizenVisit(row, state) : null;
+        this.sendVisit(connection, version, { type: 'visit', visit }, confirming);
       }
     }
   }
@@ -810,12 +914,26 @@ export class LiveHub {
   async refreshPresence(): Promise<void> {
     const { db } = this;
     const now = this.deps.now();
-    const visitIds = [...this.connections]
-      .filter((c) => c.visitDepartment && c.cookies.visitId)
-      .map((c) => c.cookies.visitId!);
+    // Not those marked present moments ago (as for a first watch): each visit is written every
+    // other beat, at most a quarter of the grace period apart. A sighting the clock now puts in
+    // the future (it jumped back) counts as old.
+    const recent = this.recentSightingMs();
+    const visitIds = [
+      ...new Set(
+        [...this.connections]
+          .filter((c) => c.visitDepartment && c.cookies.visitId)
+          .map((c) => c.cookies.visitId!)
+          .filter((id) => {
+            const seen = this.sightings.get(id);
+            return seen === undefined || seen > now.getTime() || now.getTime() - seen >= recent;
+          }),
+      ),
+    ];
     // In chunks, so that thousands of waiting citizens do not hold up live updates in between.
-    for (let i = 0; i < visitIds.length; i += 500) {
-      await touchVisits(db, visitIds.slice(i, i + 500), now);
+    for (let i = 0; i < visitIds.length; i += PRESENCE_CHUNK) {
+      const chunk = visitIds.slice(i, i + PRESENCE_CHUNK);
+      await touchVisits(db, chunk, now);
+      this.sighted(chunk, now);
       await new Promise((resolve) => setImmediate(resolve));
     }
     // Sessions also end without an event (expiry, idle time, a change made in the database).

@@ -95,7 +95,13 @@ export async function allowCitizenScreenShare(
  */
 export async function markInCall(ctx: Pick<Ctx, 'db' | 'events'>, visitId: string): Promise<void> {
   const entered = await enterCall(ctx.db, visitId);
-  if (entered) await ctx.events.publish({ departmentId: entered.departmentId, visitId });
+  if (entered) {
+    await ctx.events.publish({
+      departmentId: entered.departmentId,
+      visitId,
+      moved: { to: 'in_call', at: new Date().toISOString() },
+    });
+  }
 }
 
 /**

@@ -52,7 +52,11 @@ async function endCallOver(ctx: MediaCtx, visitId: string): Promise<void> {
     action: 'visit.call_over',
     createdAt: ctx.now,
   });
-  await ctx.events.publish({ departmentId: ended.departmentId, visitId });
+  await ctx.events.publish({
+    departmentId: ended.departmentId,
+    visitId,
+    moved: { to: 'done', at: ctx.now.toISOString() },
+  });
 }
 
 /**

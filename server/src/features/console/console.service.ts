@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { departments } from '../../db/schema.js';
 import type { Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
+import type { DepartmentEvent } from '../../lib/event-bus.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { Clerk } from '../staff/require-staff.js';
 import { loadDepartmentState, toConsoleSnapshot } from '../visits/queue.service.js';
@@ -16,14 +17,18 @@ import { findVisitInDepartment, isWithSomeone } from '../visits/visits.repo.js';
 
 type ConsoleCtx = Pick<Ctx, 'db' | 'events' | 'media' | 'logger' | 'now'>;
 
-/** Every clerk action ends the same way: an audit entry (who, what, when) and a live event. */
+/**
+ * Every clerk action ends the same way: a live event and an audit entry (who, what, when). The
+ * event goes first: the people waiting see the change without waiting for its record.
+ */
 async function recordStaffAction(
   ctx: ConsoleCtx,
   clerk: Clerk,
   entry: { tenantId: string; visitId?: string; action: string; data?: Record<string, string | boolean> },
-  /** The department's setting changed, not only its queue (see DepartmentEventSchema). */
-  context = false,
+  /** What else the event says (see DepartmentEventSchema): `context` for a setting, `moved` for a visit. */
+  event: Pick<DepartmentEvent, 'context' | 'moved'> = {},
 ): Promise<void> {
+  await ctx.events.publish({ departmentId: clerk.departmentId, visitId: entry.visitId, ...event });
   await insertAudit(ctx.db, {
     ...entry,
     departmentId: clerk.departmentId,
@@ -31,11 +36,6 @@ async function recordStaffAction(
     actorStaffId: clerk.staff.id,
     data: entry.data ?? {},
     createdAt: ctx.now,
-  });
-  await ctx.events.publish({
-    departmentId: clerk.departmentId,
-    visitId: entry.visitId,
-    ...(context ? { context } : {}),
   });
 }
 
@@ -64,7 +64,7 @@ export async function setDoor(ctx: ConsoleCtx, clerk: Clerk, setting: DoorSettin
       action: 'door.changed',
       data: { state: setting.state },
     },
-    true,
+    { context: true },
   );
 }
 
@@ -78,7 +78,12 @@ export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'ne
     now: ctx.now,
   });
   if (!admitted) throw await missingVisit(ctx, clerk, visitId);
-  await recordStaffAction(ctx, clerk, { tenantId: admitted.tenantId, visitId: admitted.id, action: 'visit.admitted' });
+  await recordStaffAction(
+    ctx,
+    clerk,
+    { tenantId: admitted.tenantId, visitId: admitted.id, action: 'visit.admitted' },
+    { moved: { to: 'admitted', at: ctx.now.toISOString(), by: { id: clerk.staff.id, name: clerk.staff.name } } },
+  );
   return { visitId: admitted.id };
 }
 
@@ -97,12 +102,12 @@ export async function decline(ctx: ConsoleCtx, clerk: Clerk, visitId: string, no
     now: ctx.now,
   });
   if (!row) throw await missingVisit(ctx, clerk, visitId);
-  await recordStaffAction(ctx, clerk, {
-    tenantId: row.tenantId,
-    visitId,
-    action: 'visit.declined',
-    data: { withNote: Boolean(note) },
-  });
+  await recordStaffAction(
+    ctx,
+    clerk,
+    { tenantId: row.tenantId, visitId, action: 'visit.declined', data: { withNote: Boolean(note) } },
+    { moved: { to: 'declined', at: ctx.now.toISOString() } },
+  );
 }
 
 /** The clerk finishes the visit they are in; its call ends for everyone. */
@@ -114,7 +119,12 @@ export async function finish(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Pr
     now: ctx.now,
   });
   if (!row) throw await missingVisit(ctx, clerk, visitId);
-  await recordStaffAction(ctx, clerk, { tenantId: row.tenantId, visitId, action: 'visit.finished' });
+  await recordStaffAction(
+    ctx,
+    clerk,
+    { tenantId: row.tenantId, visitId, action: 'visit.finished' },
+    { moved: { to: 'done', at: ctx.now.toISOString() } },
+  );
   // The visit is over whatever the media server says: its answer only decides how fast the
   // browsers learn it (they also do from the event just published).
   await ctx.media

@@ -30,6 +30,9 @@ export interface DepartmentState {
   estimateFor(position: number): number;
   /** 1-based queue position by visit id. */
   positions: Map<string, number>;
+  /** The live visits in queue order (waiting and with a clerk, as read), and what else it was made of. */
+  live: VisitWithContext[];
+  setting: DepartmentSetting;
 }
 
 /**
@@ -102,7 +105,18 @@ export function stateFrom(setting: DepartmentSetting, live: VisitWithContext[], 
     queueFull,
   };
   const positions = new Map(waiting.map((row, index) => [row.visit.id, index + 1]));
-  return { tenant, department, door, waiting, active, now, estimateFor, positions } satisfies DepartmentState;
+  return {
+    tenant,
+    department,
+    door,
+    waiting,
+    active,
+    now,
+    estimateFor,
+    positions,
+    live,
+    setting,
+  } satisfies DepartmentState;
 }
 
 export async function loadDepartmentState(db: Db, departmentId: string, now: Date): Promise<DepartmentState | null> {

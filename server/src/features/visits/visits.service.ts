@@ -95,7 +95,11 @@ export async function leave(ctx: VisitsCtx, visitId: string): Promise<CitizenVis
   const row = await leaveVisit(ctx.db, { visitId, now: ctx.now });
   if (row) {
     // Those behind move up first; the record of it follows.
-    await ctx.events.publish({ departmentId: row.departmentId, visitId: row.id });
+    await ctx.events.publish({
+      departmentId: row.departmentId,
+      visitId: row.id,
+      moved: { to: 'left', at: ctx.now.toISOString() },
+    });
     await insertAudit(ctx.db, {
       tenantId: row.tenantId,
       departmentId: row.departmentId,
