@@ -129,6 +129,7 @@ function instrument(prepare: boolean) {
         if (typeof event.data !== 'string') return;
         try {
           const message = JSON.parse(event.data) as { type?: string; visit?: { state?: string } | null };
+          if (message.type?.startsWith('call-')) once(`rx ${message.type}`);
           if (message.type === 'visit' && (message.visit?.state === 'admitted' || message.visit?.state === 'in_call')) {
             once('told');
           }
@@ -139,6 +140,7 @@ function instrument(prepare: boolean) {
     }
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
       if (typeof data === 'string' && data.includes('"call-join"')) bench.callStarts.push(now());
+      if (typeof data === 'string' && data.includes('"call-signal"')) once('tx call-signal');
       super.send(data);
     }
   }
@@ -345,7 +347,7 @@ async function runTransport(transport: 'p2p' | 'livekit', webDistDir: string): P
     for (let round = 0; round < warmup + rounds; round++) {
       for (const flow of flows) {
         const clerk = clerks.get(flow)!;
-        const { result, fallback } = await walk(browser, baseURL, clerk, flow, round, {
+        const { result, fallback, joins } = await walk(browser, baseURL, clerk, flow, round, {
           consolePath,
           knockPath: `/api/tenants/${tenant.slug}/departments/${department.slug}/knock`,
           waitPath: `/${tenant.slug}/${department.slug}/wait`,
@@ -360,6 +362,7 @@ async function runTransport(transport: 'p2p' | 'livekit', webDistDir: string): P
           console.log(
             `  ${transport} ${flow} round ${String(round + 1)}${round < warmup ? ' (warm-up)' : ''}: ` +
               [...SEGMENTS, 'total' as const].map((s) => `${s} ${result[s].toFixed(0)}`).join(', ') +
+              ` (joins after the click: citizen ${joins.citizen.toFixed(0)}, clerk ${joins.clerk.toFixed(0)}; ${joins.detail})` +
               (fallback ? ' (device check shown)' : ''),
           );
         }
@@ -381,7 +384,7 @@ async function walk(
   flow: Flow,
   round: number,
   where: { consolePath: string; knockPath: string; waitPath: string; departmentId: string },
-): Promise<{ result: Round; fallback: boolean }> {
+): Promise<{ result: Round; fallback: boolean; joins: { clerk: number; citizen: number; detail: string } }> {
   await clerk.page.goto(where.consolePath);
   await clerk.page.getByTestId('queue-empty').waitFor();
   const citizen = await newPerson(browser, baseURL, flow);
@@ -419,7 +422,22 @@ async function walk(
     for (const entry of active) {
       await clerk.context.request.post(`/api/staff/departments/${where.departmentId}/visits/${entry.id}/finish`);
     }
-    return { result: segmentsOf(admit, citizenMarks), fallback };
+    const clerkJoin = clerkMarks.callStarts.filter((t) => t >= admit).sort((a, b) => a - b)[0];
+    const citizenJoin = citizenMarks.callStarts.filter((t) => t >= admit).sort((a, b) => a - b)[0];
+    return {
+      result: segmentsOf(admit, citizenMarks),
+      fallback,
+      joins: {
+        clerk: clerkJoin === undefined ? NaN : clerkJoin - admit,
+        citizen: citizenJoin === undefined ? NaN : citizenJoin - admit,
+        detail: [
+          ...Object.entries(citizenMarks.marks).map(([k, t]) => `citizen ${k} ${(t - admit).toFixed(0)}`),
+          ...Object.entries(clerkMarks.marks)
+            .filter(([, t]) => t >= admit)
+            .map(([k, t]) => `clerk ${k} ${(t - admit).toFixed(0)}`),
+        ].join(', '),
+      },
+    };
   } finally {
     await citizen.context.close();
   }

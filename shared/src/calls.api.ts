@@ -18,6 +18,16 @@ const CallSelfSchema = z.object({
   canShareScreen: z.boolean(),
 });
 
+const P2pGrantSchema = z.object({
+  transport: z.literal('p2p'),
+  visitId: z.uuid(),
+  departmentId: z.uuid(),
+  self: CallSelfSchema,
+  interpreterLanguage: z.optional(z.nullable(z.string())),
+  iceServers: z.array(IceServerSchema),
+  maxParticipants: z.int().check(z.positive()),
+});
+
 export const CallJoinResponseSchema = z.discriminatedUnion('transport', [
   z.object({
     transport: z.literal('livekit'),
@@ -36,14 +46,19 @@ export const CallJoinResponseSchema = z.discriminatedUnion('transport', [
      */
     e2eeKey: z.nullable(z.string().check(z.minLength(32))),
   }),
-  z.object({
-    transport: z.literal('p2p'),
-    visitId: z.uuid(),
-    departmentId: z.uuid(),
-    self: CallSelfSchema,
-    interpreterLanguage: z.optional(z.nullable(z.string())),
-    iceServers: z.array(IceServerSchema),
-    maxParticipants: z.int().check(z.positive()),
-  }),
+  P2pGrantSchema,
 ]);
 export type CallJoinResponse = z.infer<typeof CallJoinResponseSchema>;
+
+/**
+ * What a citizen's call will run on, asked for while they wait (issue 14: admit → first frame),
+ * so that the moment they are let in the call starts without another request. Peer-to-peer: the
+ * grant itself, which opens nothing (our WebSocket admits the `call-join` only once the visit is
+ * with its clerk). LiveKit: the transport's name only; its token is asked for after the admit,
+ * never while waiting (decision 012, addendum).
+ */
+export const CallPreviewSchema = z.discriminatedUnion('transport', [
+  z.object({ transport: z.literal('livekit') }),
+  z.object({ transport: z.literal('p2p'), grant: P2pGrantSchema }),
+]);
+export type CallPreview = z.infer<typeof CallPreviewSchema>;

@@ -1,10 +1,12 @@
-import type { CallJoinResponse } from '@amtsraum/shared';
+import type { CallJoinResponse, CallPreview } from '@amtsraum/shared';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { visits } from '../../db/schema.js';
 import type { CallGrant, Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { guestIdFromIdentity } from '../invites/invite-links.js';
 import { inviteeGrant } from '../invites/invitee.service.js';
-import { enterCall } from '../visits/visit-states.js';
+import { ACTIVE, enterCall, stateIn } from '../visits/visit-states.js';
 import { callKeyOf, findVisitWithClerk, setCitizenScreenShare } from '../visits/visits.repo.js';
 import type { Caller } from './caller.js';
 
@@ -69,6 +71,50 @@ export async function joinCall(
     departmentId: grant.departmentId,
     self: { identity: grant.identity, name: grant.name, role: grant.role, canShareScreen: grant.canShareScreen },
     ...(grant.role === 'clerk' ? { interpreterLanguage: grant.interpreterLanguage ?? null } : {}),
+  };
+}
+
+/**
+ * `POST /api/calls/:visitId/preview`: what the citizen's own visit will be called on, while it is
+ * still waiting (or already let in), so that the call starts the moment it is let in (issue 14).
+ * Peer-to-peer: the grant the join would give, which opens nothing by itself: our WebSocket admits
+ * its `call-join` only once the visit is with its clerk (`grantFor`). LiveKit: the name only, no
+ * token before the admit (decision 012, addendum). Nobody else's visit, and nobody else.
+ */
+export async function previewCall(
+  ctx: Pick<Ctx, 'db' | 'media' | 'now'>,
+  caller: Caller,
+  visitId: string,
+): Promise<CallPreview> {
+  const [visit] =
+    caller.visitId === visitId
+      ? await ctx.db
+          .select({ id: visits.id, departmentId: visits.departmentId, citizenName: visits.citizenName })
+          .from(visits)
+          .where(and(eq(visits.id, visitId), stateIn(ACTIVE)))
+          .limit(1)
+      : [];
+  if (!visit) throw new AppError('forbidden', { detail: caller.staff ? 'caller=staff' : 'caller=public' });
+  if (!ctx.media.signalling) return { transport: 'livekit' };
+  const grant: CallGrant = {
+    visitId: visit.id,
+    departmentId: visit.departmentId,
+    role: 'citizen',
+    identity: citizenIdentity(visit.id),
+    name: visit.citizenName,
+    // Allowed by the clerk only in the call; `call-joined` says so then.
+    canShareScreen: false,
+  };
+  const transport = await ctx.media.connect(grant, () => Promise.reject(new AppError('forbidden')));
+  if (transport.transport !== 'p2p') return { transport: 'livekit' };
+  return {
+    transport: 'p2p',
+    grant: {
+      ...transport,
+      visitId: grant.visitId,
+      departmentId: grant.departmentId,
+      self: { identity: grant.identity, name: grant.name, role: grant.role, canShareScreen: grant.canShareScreen },
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
-import { allowCitizenScreenShare, joinCall } from './call-access.js';
+import { allowCitizenScreenShare, joinCall, previewCall } from './call-access.js';
 import { readCallerCookies, resolveCaller } from './caller.js';
 
 export function callsRouter(deps: AppDeps): Router {
@@ -20,6 +20,12 @@ export function callsRouter(deps: AppDeps): Router {
   router.post('/calls/:visitId/join', async (req, res) => {
     const { visitId, caller } = await callOf(req);
     res.set('Cache-Control', 'no-store').json(await joinCall(ctxOf(deps), caller, visitId));
+  });
+
+  // POST like the join: personal, never cached, never prefetched.
+  router.post('/calls/:visitId/preview', async (req, res) => {
+    const { visitId, caller } = await callOf(req);
+    res.set('Cache-Control', 'no-store').json(await previewCall(ctxOf(deps), caller, visitId));
   });
 
   router.post('/calls/:visitId/screen-share', async (req, res) => {

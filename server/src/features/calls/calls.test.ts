@@ -1,4 +1,4 @@
-import { CallJoinResponseSchema } from '@amtsraum/shared';
+import { CallJoinResponseSchema, CallPreviewSchema } from '@amtsraum/shared';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
@@ -96,6 +96,50 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
 
     await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`);
     expect((await join(citizen)).status).toBe(403); // the call is over
+  });
+
+  it('previews the call to its own waiting citizen only: peer-to-peer the grant, that still admits nothing', async () => {
+    const { clerk, colleague, citizen, other, visitId, departmentId, client } = await admittedVisit(p2p);
+    const preview = (browser: TestClient, id = visitId) => browser.post(`/api/calls/${id}/preview`);
+
+    const waiting = await preview(citizen);
+    expect(waiting.status).toBe(200);
+    expect(waiting.headers.get('cache-control')).toBe('no-store');
+    const parsed = CallPreviewSchema.parse(waiting.json);
+    if (parsed.transport !== 'p2p') throw new Error('expected peer-to-peer');
+    expect(parsed.grant).toMatchObject({
+      transport: 'p2p',
+      visitId,
+      departmentId,
+      self: { identity: `citizen-${visitId}`, role: 'citizen', name: 'Ayşe', canShareScreen: false },
+      iceServers: [],
+      maxParticipants: 4,
+    });
+    // The preview opens no door: the join is still refused until the clerk admits.
+    expect((await citizen.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+
+    // Forbidden paths: another citizen, staff (they are no citizen of it), nobody, guessed ids.
+    expect((await preview(other)).status).toBe(403);
+    expect((await preview(clerk)).status).toBe(403);
+    expect((await preview(colleague)).json.detail).toBe('caller=staff');
+    expect((await preview(client())).json.detail).toBe('caller=public');
+    expect((await preview(citizen, '00000000-0000-4000-8000-000000000000')).status).toBe(403);
+    expect((await preview(citizen, 'visit-room-name')).status).toBe(403);
+
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+    const joined = CallJoinResponseSchema.parse((await citizen.post(`/api/calls/${visitId}/join`)).json);
+    expect(joined).toEqual(parsed.grant);
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`);
+    expect((await preview(citizen)).status).toBe(403); // over
+  });
+
+  it('previews a LiveKit call without a token and without opening its room', async () => {
+    const { citizen, visitId } = await admittedVisit(livekit);
+    rooms.requests.length = 0;
+    const response = await citizen.post(`/api/calls/${visitId}/preview`);
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({ transport: 'livekit' });
+    expect(rooms.requests).toEqual([]);
   });
 
   it('hands out a LiveKit token for exactly the visit room when LiveKit is configured', async () => {

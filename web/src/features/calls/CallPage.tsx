@@ -12,7 +12,7 @@ import { joinCall } from './api';
 import { CallView } from './CallView';
 import type { ClerkCall, ClerkTools } from './clerk-tools';
 import { DeviceCheck } from './DeviceCheck';
-import { claimGrantAhead } from './grant-ahead';
+import { adoptCallAhead, callAheadFor } from './call-ahead';
 import { openCallChannel } from './media/channel';
 import { P2pTransport } from './media/p2p-transport';
 import type { SignallingChannel } from './media/signalling';
@@ -42,6 +42,13 @@ export interface CallPageProps {
   clerkTools?: (call: ClerkCall) => ClerkTools;
 }
 
+function phaseOfError(error: unknown): Phase {
+  const apiError = toApiError(error);
+  return apiError.code === 'forbidden'
+    ? { status: 'forbidden', staff: apiError.extras.detail === 'caller=staff' }
+    : { status: 'error', error: apiError };
+}
+
 /** `/call/:visitId`: the server's grant, then the device check, then the call. */
 export function CallPage({ clerkTools }: CallPageProps) {
   const { visitId = '' } = useParams();
@@ -52,30 +59,36 @@ export function CallPage({ clerkTools }: CallPageProps) {
   const [joining, setJoining] = useState(false);
   const channel = useRef<(SignallingChannel & { close(): void }) | null>(null);
   const { requestFocus } = usePageFocus();
+  const focusRequest = useRef(requestFocus);
+  useEffect(() => {
+    focusRequest.current = requestFocus;
+  });
 
   useEffect(() => {
     let cancelled = false;
     const request = `${visitId}:${String(attempt)}`;
-    // Asked for already when a prepared visit was let in; a retry asks afresh.
-    const ahead = attempt === 0 ? claimGrantAhead(visitId) : null;
-    const askedAt = ahead?.at ?? Date.now();
-    (ahead?.grant ?? joinCall(visitId)).then(
-      (grant) => {
-        if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant }, at: askedAt });
-      },
-      (error: unknown) => {
+    const refused = (error: unknown) => {
+      if (!cancelled) setGranted({ key: request, phase: phaseOfError(error), at: Date.now() });
+    };
+    // Started already when a prepared visit was let in (call-ahead.ts); a retry starts afresh.
+    const ahead = attempt === 0 ? callAheadFor(visitId) : null;
+    if (ahead) {
+      ahead.then((call) => {
         if (cancelled) return;
-        const apiError = toApiError(error);
-        setGranted({
-          key: request,
-          phase:
-            apiError.code === 'forbidden'
-              ? { status: 'forbidden', staff: apiError.extras.detail === 'caller=staff' }
-              : { status: 'error', error: apiError },
-          at: Date.now(),
+        adoptCallAhead(ahead);
+        channel.current = call.channel;
+        focusRequest.current(); // the call's heading replaces the waiting page's
+        setSession({ key: request, phase: { status: 'call', grant: call.grant, transport: call.transport } });
+        call.joined.catch((error: unknown) => {
+          if (!cancelled) setSession({ key: request, phase: phaseOfError(error) });
         });
-      },
-    );
+      }, refused);
+    } else {
+      const askedAt = Date.now();
+      joinCall(visitId).then((grant) => {
+        if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant }, at: askedAt });
+      }, refused);
+    }
     return () => {
       cancelled = true;
     };
@@ -91,7 +104,8 @@ export function CallPage({ clerkTools }: CallPageProps) {
   // The signalling socket opens during the device check: joining then costs one message.
   const transportKind = phase.status === 'check' || phase.status === 'call' ? phase.grant.transport : null;
   useEffect(() => {
-    if (transportKind !== 'p2p') return;
+    // A call started ahead brought its own channel.
+    if (transportKind !== 'p2p' || channel.current) return;
     const opened = openCallChannel();
     channel.current = opened;
     return () => {
@@ -131,12 +145,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
       await transport.join(local);
     } catch (error) {
       for (const track of [local.audio, local.video]) track?.stop();
-      const apiError = toApiError(error);
-      setPhase(
-        apiError.code === 'forbidden'
-          ? { status: 'forbidden', staff: apiError.extras.detail === 'caller=staff' }
-          : { status: 'error', error: apiError },
-      );
+      setPhase(phaseOfError(error));
     } finally {
       setJoining(false);
     }

@@ -1,10 +1,11 @@
 import { pagePath } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { getLiveClient } from '../../lib/live-client';
 import { useNavigate } from '../../lib/router';
 import { DeviceFields, DevicePreview, useDeviceChoice, type DeviceChoice } from './DeviceChoice';
-import { askGrantAhead } from './grant-ahead';
-import { handOverPreparedCall, registerPreparation } from './prepared-call';
+import { previewCallAhead, startCallAhead } from './call-ahead';
+import { registerPreparation } from './prepared-call';
 
 const STORAGE_KEY = 'amtsraum.call.prepare';
 
@@ -37,7 +38,7 @@ export interface CallReadinessProps {
  * before the call, kept open, and handed to the call the moment it begins, so that nobody waits
  * for a device check after being let in. Opt-in, and remembered: devices open only when the person
  * asks, since a wait can be long. A citizen goes into the call by themselves once let in; the
- * console hands the devices over when its clerk lets someone in (`handOverPreparedCall`).
+ * console's call starts when its clerk lets someone in (`startCallAhead`).
  */
 export function CallReadiness({ role, visitId, admitted = false }: CallReadinessProps) {
   const { t } = useTranslation('calls');
@@ -103,10 +104,21 @@ function PreparedDevices({
   }, []);
 
   const ready = choice.ready && !choice.hasProblem;
+  // Whoever will go into the call at once learns what it runs on while waiting, and starts it the
+  // moment the live message says they are let in, not after the waiting room has rendered it.
+  useEffect(() => {
+    if (role !== 'citizen' || !visitId || !ready || admitted) return;
+    previewCallAhead(visitId);
+    return getLiveClient().on((message) => {
+      if (message.type !== 'visit' || message.visit?.id !== visitId) return;
+      if (message.visit.state !== 'admitted' && message.visit.state !== 'in_call') return;
+      if (startCallAhead(visitId)) void navigate(pagePath('call', { visitId }));
+    });
+  }, [role, visitId, ready, admitted, navigate]);
+  // The clerk's admit answer (and a citizen's page whose message came before the devices were ready).
   useEffect(() => {
     if (!admitted || !visitId || !ready) return;
-    if (!handOverPreparedCall(visitId)) return;
-    askGrantAhead(visitId);
+    if (!startCallAhead(visitId)) return;
     void navigate(pagePath('call', { visitId }));
   }, [admitted, visitId, ready, navigate]);
 

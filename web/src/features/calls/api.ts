@@ -1,4 +1,4 @@
-import { CallJoinResponseSchema, type CallJoinResponse } from '@amtsraum/shared';
+import { CallJoinResponseSchema, CallPreviewSchema, type CallJoinResponse, type CallPreview } from '@amtsraum/shared';
 import { sendForNothing, sendJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 
@@ -13,4 +13,9 @@ export function joinCall(visitId: string): Promise<CallJoinResponse> {
 /** LiveKit calls: the clerk lets the citizen share their screen, or stops them. */
 export function allowCitizenScreenShare(visitId: string, allowed: boolean): Promise<void> {
   return sendForNothing('POST', `/api/calls/${segment(visitId)}/screen-share`, { allowed }, options());
+}
+
+/** For a citizen still waiting: what their call will run on (peer-to-peer: its grant; never a token). */
+export function previewCall(visitId: string): Promise<CallPreview> {
+  return sendJson('POST', `/api/calls/${segment(visitId)}/preview`, undefined, CallPreviewSchema, options());
 }

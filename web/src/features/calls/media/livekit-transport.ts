@@ -184,6 +184,11 @@ export class LivekitTransport implements CallTransport {
       });
     });
 
+    // The chosen devices, for turning camera or microphone on again later. Said before anything
+    // is published: afterwards LiveKit would open both devices again and restart the published
+    // tracks, holding back the first frames by a device start (issue 14).
+    if (local.audioDeviceId) await room.switchActiveDevice('audioinput', local.audioDeviceId);
+    if (local.videoDeviceId) await room.switchActiveDevice('videoinput', local.videoDeviceId);
     await this.encryption.setKey();
     if (this.encryption.options) await room.setE2EEEnabled(true);
     await room.connect(this.options.url, this.options.token);
@@ -198,8 +203,6 @@ export class LivekitTransport implements CallTransport {
         })(),
       local.video && room.localParticipant.publishTrack(local.video, { source: Track.Source.Camera }),
     ]);
-    if (local.audioDeviceId) await room.switchActiveDevice('audioinput', local.audioDeviceId);
-    if (local.videoDeviceId) await room.switchActiveDevice('videoinput', local.videoDeviceId);
     this.sync();
   }
 

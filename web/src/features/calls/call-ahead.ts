@@ -1,0 +1,175 @@
+import type { CallJoinResponse, CallPreview } from '@amtsraum/shared';
+import { joinCall, previewCall } from './api';
+import { openCallChannel } from './media/channel';
+import { P2pTransport } from './media/p2p-transport';
+import type { SignallingChannel } from './media/signalling';
+import type { CallTransport, LocalMedia } from './media/transport';
+import { claimPreparedCall, handOverPreparedCall } from './prepared-call';
+
+/**
+ * The call of a prepared visit, started the moment it is let in (issue 14: admit → first frame):
+ * devices handed over, grant asked for, transport built and joined, all before the call page has
+ * rendered once; the page adopts the call under way. Every step after the other in one promise
+ * chain, not one per render of the page (that cost a few hundred milliseconds on each side, and
+ * the clerk's side is what the citizen waits for). Framework-free like prepared-call.ts: the
+ * call outlives the waiting room or console that started it.
+ */
+
+export interface CallUnderWay {
+  grant: CallJoinResponse;
+  transport: CallTransport;
+  /** The p2p signalling channel, closed by whoever disposes the transport; null for LiveKit. */
+  channel: (SignallingChannel & { close(): void }) | null;
+  /** Settles when the transport has joined; rejects when joining failed (tracks stopped then). */
+  joined: Promise<void>;
+}
+
+export interface CallAheadDeps {
+  ask: (visitId: string) => Promise<CallJoinResponse>;
+  claimDevices: (visitId: string) => Promise<LocalMedia | null>;
+  build: (visitId: string, grant: CallJoinResponse) => Promise<Omit<CallUnderWay, 'grant' | 'joined'>>;
+}
+
+/** A call nobody adopts (the call page failed to open) must not keep camera and connection. */
+const UNADOPTED_MS = 30_000;
+
+async function buildTransport(
+  visitId: string,
+  grant: CallJoinResponse,
+): Promise<Omit<CallUnderWay, 'grant' | 'joined'>> {
+  if (grant.transport === 'p2p') {
+    const channel = openCallChannel();
+    const transport = new P2pTransport({ visitId, self: grant.self, iceServers: grant.iceServers, channel });
+    return { transport, channel };
+  }
+  const { LivekitTransport } = await import('./media/livekit-transport');
+  const transport = new LivekitTransport({
+    visitId,
+    self: grant.self,
+    url: grant.url,
+    token: grant.token,
+    e2eeKey: grant.e2eeKey,
+  });
+  return { transport, channel: null };
+}
+
+const defaults: CallAheadDeps = { ask: joinCall, claimDevices: claimPreparedCall, build: buildTransport };
+
+let preview: { visitId: string; answer: Promise<CallPreview> } | null = null;
+
+/**
+ * While a prepared citizen waits: what their call will run on, asked once. Peer-to-peer, the
+ * grant comes with it, and the call starts without a request when they are let in; LiveKit's
+ * code loads meanwhile (its token only after the admit: decision 012, addendum).
+ */
+export function previewCallAhead(visitId: string, ask: (visitId: string) => Promise<CallPreview> = previewCall): void {
+  if (preview?.visitId === visitId) return;
+  const answer = ask(visitId);
+  preview = { visitId, answer };
+  answer.then(
+    (previewed) => {
+      if (previewed.transport === 'livekit') {
+        void import('./media/livekit-transport').catch(() => {
+          // offline for a moment: the call loads it when it starts
+        });
+      }
+    },
+    () => {
+      // nothing known ahead: the call asks for its grant as before
+      if (preview?.answer === answer) preview = null;
+    },
+  );
+}
+
+/** The grant for this visit's call: from the preview when it had one, else asked for now. */
+async function grantOf(visitId: string, ask: CallAheadDeps['ask']): Promise<CallJoinResponse> {
+  if (preview?.visitId === visitId) {
+    const previewed = await preview.answer.catch(() => null);
+    if (previewed?.transport === 'p2p') return previewed.grant;
+  }
+  return ask(visitId);
+}
+
+let ahead: { visitId: string; call: Promise<CallUnderWay>; adopted: boolean } | null = null;
+
+function stop(local: LocalMedia): void {
+  for (const track of [local.audio, local.video]) track?.stop();
+}
+
+function dispose(call: Promise<CallUnderWay>): void {
+  call.then(
+    ({ transport, channel }) => {
+      transport.dispose();
+      channel?.close();
+    },
+    () => {
+      // nothing was built
+    },
+  );
+}
+
+/**
+ * Starts the call of `visitId` with the devices prepared on this page; false (and nothing
+ * started) when nothing is prepared or ready: the call page then goes the usual way.
+ */
+export function startCallAhead(visitId: string, deps: CallAheadDeps = defaults): boolean {
+  if (!handOverPreparedCall(visitId)) return false;
+  if (ahead && !ahead.adopted) dispose(ahead.call);
+  const call = (async (): Promise<CallUnderWay> => {
+    const devices = deps.claimDevices(visitId);
+    let grant: CallJoinResponse;
+    try {
+      grant = await grantOf(visitId, deps.ask);
+    } catch (error) {
+      // Refused (the visit ended a moment ago): the camera goes off with it.
+      const local = await devices;
+      if (local) stop(local);
+      throw error;
+    }
+    const local = await devices;
+    if (!local) throw new Error('the prepared devices were taken');
+    let built: Omit<CallUnderWay, 'grant' | 'joined'>;
+    try {
+      built = await deps.build(visitId, grant);
+    } catch (error) {
+      stop(local);
+      throw error;
+    }
+    const joined = built.transport.join(local).catch((error: unknown) => {
+      stop(local);
+      throw error;
+    });
+    joined.catch(() => {
+      // told to the page that adopts the call
+    });
+    return { grant, ...built, joined };
+  })();
+  const entry = { visitId, call, adopted: false };
+  ahead = entry;
+  call.catch(() => {
+    // told to the page that adopts the call
+  });
+  setTimeout(() => {
+    if (ahead === entry && !entry.adopted) {
+      ahead = null;
+      dispose(call);
+    }
+  }, UNADOPTED_MS);
+  return true;
+}
+
+/**
+ * The call started ahead for this visit, or null. Looking does not take it (React may run the
+ * page's effect twice); `adoptCallAhead` does, once the page shows the call.
+ */
+export function callAheadFor(visitId: string): Promise<CallUnderWay> | null {
+  return ahead?.visitId === visitId && !ahead.adopted ? ahead.call : null;
+}
+
+/** The page shows this call now and disposes it when it goes: no timer may dispose it any more. */
+export function adoptCallAhead(call: Promise<CallUnderWay>): void {
+  if (ahead?.call === call) {
+    ahead.adopted = true;
+    ahead = null;
+  }
+}
