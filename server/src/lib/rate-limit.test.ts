@@ -1,9 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimitCounters } from '../db/schema.js';
 import { settableClock } from '../test/clock.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/databases.js';
 import { AppError } from './errors.js';
-import { createRateLimits, PostgresRateLimitStore } from './rate-limit.js';
+import { createRateLimits, PostgresRateLimitStore, RATE_LIMIT_KEYS_PER_STATEMENT } from './rate-limit.js';
 
 const START = new Date('2026-11-23T08:00:00Z');
 
@@ -115,6 +116,30 @@ describe.runIf(databaseKinds.includes('postgres'))('rate-limit counters in Postg
         ['k2', 10],
         ['k3', 10],
       ]);
+    } finally {
+      await counted.close();
+    }
+  });
+
+  it('count a batch of more keys than one statement takes, in chunks, each key exactly', async () => {
+    const clock = settableClock(START);
+    const statements: string[] = [];
+    const counted = await createTestDatabase('postgres', { onQuery: (q) => statements.push(q) });
+    try {
+      const store = new PostgresRateLimitStore(counted.db, clock.now);
+      // 22,000 distinct keys in one batch: 66,000 parameters, more than one statement can carry.
+      const keys = Array.from({ length: 22_000 }, (_, i) => `flood-${String(i)}`);
+      const first = await Promise.all(keys.map((key) => store.hit(key, 60_000)));
+      expect(first.every((r) => r.hits === 1)).toBe(true);
+      expect(statements.filter((q) => q.startsWith('insert into "rate_limit_counters"'))).toHaveLength(
+        Math.ceil(keys.length / RATE_LIMIT_KEYS_PER_STATEMENT),
+      );
+      const again = await Promise.all([store.hit('flood-0', 60_000), store.hit(keys.at(-1)!, 60_000)]);
+      expect(again.map((r) => r.hits)).toEqual([2, 2]);
+      const [{ total }] = (await counted.db
+        .select({ total: sql<number>`sum(${rateLimitCounters.hits})::integer` })
+        .from(rateLimitCounters)) as [{ total: number }];
+      expect(total).toBe(keys.length + 2);
     } finally {
       await counted.close();
     }
