@@ -127,7 +127,8 @@ describe.runIf(databaseKinds.includes('postgres'))('rate-limit counters in Postg
     const counted = await createTestDatabase('postgres', { onQuery: (q) => statements.push(q) });
     try {
       const store = new PostgresRateLimitStore(counted.db, clock.now);
-      // 22,000 distinct keys in one batch: 66,000 parameters, more than one statement can carry.
+      // 22,000 distinct keys in one batch (one parameter per value would have been 66,000, more
+      // than a statement can carry).
       const keys = Array.from({ length: 22_000 }, (_, i) => `flood-${String(i)}`);
       const first = await Promise.all(keys.map((key) => store.hit(key, 60_000)));
       expect(first.every((r) => r.hits === 1)).toBe(true);
