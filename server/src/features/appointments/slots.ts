@@ -74,7 +74,8 @@ export interface SlotSearchInput {
   durationMinutes: number;
   /** Closed dates, "YYYY-MM-DD" in the tenant zone. */
   closedDates: ReadonlySet<string>;
-  clerks: ClerkSchedule[];
+  /** The schedules, or the same prepared once for many searches (with the days computed from them). */
+  clerks: ClerkSchedule[] | PreparedSchedules;
 }
 
 export interface FreeSlot extends Interval {
@@ -168,6 +169,49 @@ interface PreparedClerk {
   appointments: BusyTimeline;
 }
 
+const MIDNIGHT = { hour: 0, minute: 0 };
+/** Days kept per set of schedules: dates of the window × the durations people ask for. */
+const DAYS_KEPT_LIMIT = 5_000;
+
+/**
+ * Clerks' schedules made ready for searching (busy spans merged and sorted, hours by weekday), and
+ * the free slots of the days computed from them, per appointment length (issue 14: a cached search
+ * spent its time building the same timelines and the same days for every request). Immutable
+ * input: whoever keeps one drops it when the schedules change (slot-cache.ts).
+ */
+export class PreparedSchedules {
+  readonly clerks: PreparedClerk[];
+  private readonly days = new Map<string, DaySlots>();
+
+  constructor(readonly schedules: ClerkSchedule[]) {
+    this.clerks = schedules.map((clerk) => {
+      const windowsByWeekday: PreparedClerk['windowsByWeekday'] = new Map();
+      for (const window of clerk.windows) {
+        const list = windowsByWeekday.get(window.weekday) ?? [];
+        list.push({ start: parseClock(window.startsAt), end: parseClock(window.endsAt) });
+        windowsByWeekday.set(window.weekday, list);
+      }
+      return {
+        staffId: clerk.staffId,
+        windowsByWeekday,
+        absences: new BusyTimeline(clerk.absences),
+        appointments: new BusyTimeline(clerk.appointments),
+      };
+    });
+  }
+
+  /** The day under `key`, computed once. Its slots are shared: callers must not change them. */
+  day(key: string, compute: () => DaySlots): DaySlots {
+    let day = this.days.get(key);
+    if (!day) {
+      if (this.days.size >= DAYS_KEPT_LIMIT) this.days.clear();
+      day = compute();
+      this.days.set(key, day);
+    }
+    return day;
+  }
+}
+
 /**
  * Prepares a search once (busy spans merged, today and the horizon fixed) and answers per day.
  * Build one per request; it holds no state beyond the input.
@@ -178,6 +222,7 @@ export class SlotPlanner {
   /** The last bookable date (today + horizon). */
   readonly lastDate: CivilDate;
   readonly lastDateText: string;
+  private readonly prepared: PreparedSchedules;
   private readonly clerks: PreparedClerk[];
   private readonly durationMs: number;
   private readonly stepMs: number;
@@ -192,20 +237,8 @@ export class SlotPlanner {
     this.lastDateText = formatCivilDate(this.lastDate);
     this.durationMs = input.durationMinutes * MINUTE;
     this.stepMs = slotStepMinutes(input.durationMinutes) * MINUTE;
-    this.clerks = input.clerks.map((clerk) => {
-      const windowsByWeekday: PreparedClerk['windowsByWeekday'] = new Map();
-      for (const window of clerk.windows) {
-        const list = windowsByWeekday.get(window.weekday) ?? [];
-        list.push({ start: parseClock(window.startsAt), end: parseClock(window.endsAt) });
-        windowsByWeekday.set(window.weekday, list);
-      }
-      return {
-        staffId: clerk.staffId,
-        windowsByWeekday,
-        absences: new BusyTimeline(clerk.absences),
-        appointments: new BusyTimeline(clerk.appointments),
-      };
-    });
+    this.prepared = input.clerks instanceof PreparedSchedules ? input.clerks : new PreparedSchedules(input.clerks);
+    this.clerks = this.prepared.clerks;
   }
 
   /** The earliest start bookable on `date`, or null when nothing on that date is. */
@@ -229,8 +262,10 @@ export class SlotPlanner {
   }
 
   /** Every (clerk, start) on the date's grid within the rules, absences excluded. */
-  private *grid(date: CivilDate): Generator<{ clerk: PreparedClerk; start: number; end: number }> {
-    const earliest = this.earliestStart(date);
+  private *grid(
+    date: CivilDate,
+    earliest = this.earliestStart(date),
+  ): Generator<{ clerk: PreparedClerk; start: number; end: number }> {
     if (earliest === null) return;
     const weekday = weekdayOf(date);
     for (const clerk of this.clerks) {
@@ -247,10 +282,20 @@ export class SlotPlanner {
     }
   }
 
-  /** The free slots of one date (tenant zone), earliest first. */
+  /** The free slots of one date (tenant zone), earliest first. Shared: not to be changed. */
   day(date: CivilDate): DaySlots {
+    const earliest = this.earliestStart(date);
+    if (earliest === null) return { date: formatCivilDate(date), slots: [] };
+    // Hours begin at midnight or later, so a day whose earliest start is not after its midnight
+    // does not depend on the clock: computed once per length until the schedules change. A day
+    // cut by the clock (today, the lead time) is computed for each search.
+    if (earliest > this.instant(date, MIDNIGHT)) return this.computeDay(date, earliest);
+    return this.prepared.day(`${this.durationMs} ${formatCivilDate(date)}`, () => this.computeDay(date, earliest));
+  }
+
+  private computeDay(date: CivilDate, earliest: number): DaySlots {
     const byStart = new Map<number, Set<string>>();
-    for (const { clerk, start, end } of this.grid(date)) {
+    for (const { clerk, start, end } of this.grid(date, earliest)) {
       if (!clerk.appointments.isFree(start, end)) continue;
       const ids = byStart.get(start) ?? new Set<string>();
       ids.add(clerk.staffId);
@@ -328,7 +373,7 @@ export class SlotPlanner {
    */
   appointmentsStarting(from: Date, to: Date): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const clerk of this.input.clerks) {
+    for (const clerk of this.prepared.schedules) {
       const n = clerk.appointments.filter(
         (a) => a.startsAt.getTime() >= from.getTime() && a.startsAt.getTime() < to.getTime(),
       ).length;
