@@ -14,6 +14,8 @@
  *      issue 14: p99 ≤ 20 ms).
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -50,6 +52,7 @@ const { values: args } = parseArgs({
     horizon: { type: 'string', default: '60' },
     warmup: { type: 'string', default: '10' },
     json: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -57,7 +60,8 @@ const { values: args } = parseArgs({
 helpRequested(
   args.help,
   'usage: npm run bench:slots -- [--db pglite|postgres] [--searches N=200] [--http N=200] [--clerks C=10]\n' +
-    '                              [--bookings B=5000] [--horizon DAYS=60] [--warmup W=10] [--json]',
+    '                              [--bookings B=5000] [--horizon DAYS=60] [--warmup W=10] [--json]\n' +
+    '                              [--cpu-prof FILE.cpuprofile]',
 );
 
 const searches = integer('searches', args.searches, 1, 100_000);
@@ -334,6 +338,29 @@ async function main() {
         coldMs.push(coldElapsed);
         floorMs.push(floorElapsed);
       }
+    }
+    const profileFile = args['cpu-prof'];
+    if (profileFile) {
+      // Cached searches alone, each from its own address (the per-address limit), profiled in
+      // this process: the server and the client share it, as they share the timings above.
+      const session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      for (let i = 0; i < httpSearches; i++) {
+        const query = queries[i % queries.length]!;
+        const path =
+          `/api/tenants/${office.tenant.slug}/departments/${office.department.slug}/slots` +
+          `?services=${query.services.join(',')}&persons=${query.persons}&from=${today}&days=31`;
+        const response = await fetch(`${server.url}${path}`, {
+          headers: { 'x-forwarded-for': `10.8.${i >> 8}.${i & 255}` },
+        });
+        await response.arrayBuffer();
+      }
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      await writeFile(profileFile, JSON.stringify(profile));
+      console.log(`CPU profile of ${httpSearches} cached searches: ${profileFile}`);
     }
   }
 
