@@ -17,6 +17,7 @@ import type { Office } from './booking-ctx.js';
 import type { SlotCache } from './slot-cache.js';
 import { countAppointmentsByClerk, loadSlotInputs } from './schedules.repo.js';
 import {
+  civilDateAt,
   closedDateSet,
   PreparedSchedules,
   SlotPlanner,
@@ -112,7 +113,7 @@ const earlierOf = (a: CivilDate, b: CivilDate) => (formatCivilDate(a) < formatCi
 export async function loadSlotPlanner(db: Db, options: SlotSearchOptions): Promise<SlotPlanner> {
   const { department, timeZone } = options;
   // Nothing before today or past the horizon can be booked: no need to read it.
-  const today = zonedParts(options.now, timeZone);
+  const today = civilDateAt(options.now, timeZone);
   const from = laterOf(options.from, today);
   const to = earlierOf(options.to, addDays(today, department.bookingHorizonDays));
   const bookable = formatCivilDate(from) <= formatCivilDate(to);
@@ -177,7 +178,7 @@ export async function searchFreeSlots(
   db: Db,
   options: Omit<SlotSearchOptions, 'to'> & { days: number },
 ): Promise<{ days: ExplainedDay[]; nextFreeDate: string | null }> {
-  const today = zonedParts(options.now, options.timeZone);
+  const today = civilDateAt(options.now, options.timeZone);
   const horizonEnd = addDays(today, options.department.bookingHorizonDays);
   const last = addDays(options.from, options.days - 1);
   const scanFrom = laterOf(addDays(last, 1), today);
@@ -223,7 +224,7 @@ export async function findSlots(
     durationMinutes,
     now: ctx.now,
     actor: 'citizen',
-    from: query.from ? parseCivilDate(query.from) : zonedParts(ctx.now, tenant.timeZone),
+    from: query.from ? parseCivilDate(query.from) : civilDateAt(ctx.now, tenant.timeZone),
     days: query.days,
     cache,
   });
@@ -343,7 +344,7 @@ export async function refuseKnownTaken(db: Db, request: SlotRequest): Promise<vo
 /** 409 slot_taken with the next free slots from the requested time on. */
 export async function slotTaken(db: Db, request: SlotRequest): Promise<AppError> {
   const timeZone = request.office.tenant.timeZone;
-  const today = zonedParts(request.now, timeZone);
+  const today = civilDateAt(request.now, timeZone);
   const from = laterOf(zonedParts(request.startsAt, timeZone), today);
   const planner = await loadSlotPlanner(db, {
     ...request,

@@ -114,19 +114,47 @@ function parseClock(text: string): { hour: number; minute: number } {
 }
 
 // Reading a zone (Intl) is the costly part of a search, and clerks share their hours: the instant of
-// a wall-clock time on a date never changes, so it is remembered (bounded, for long-running servers).
-const instantCache = new Map<string, number>();
+// a wall-clock time on a date never changes, so it is remembered (bounded, for long-running servers),
+// under a number rather than a string (a cached search looks up one per date, issue 14).
+const instantCache = new Map<string, Map<number, number>>();
+let instantsCached = 0;
 const INSTANT_CACHE_LIMIT = 50_000;
 
 function wallClockInstant(timeZone: string, date: CivilDate, clock: { hour: number; minute: number }): number {
-  const key = `${timeZone} ${date.year}-${date.month}-${date.day} ${clock.hour}:${clock.minute}`;
-  let value = instantCache.get(key);
+  let zone = instantCache.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    instantCache.set(timeZone, zone);
+  }
+  const key = ((date.year * 16 + date.month) * 32 + date.day) * 1440 + clock.hour * 60 + clock.minute;
+  let value = zone.get(key);
   if (value === undefined) {
     value = zonedToInstant({ ...date, ...clock }, timeZone).getTime();
-    if (instantCache.size >= INSTANT_CACHE_LIMIT) instantCache.clear();
-    instantCache.set(key, value);
+    if (instantsCached >= INSTANT_CACHE_LIMIT) {
+      instantCache.clear();
+      instantsCached = 0;
+      zone = new Map();
+      instantCache.set(timeZone, zone);
+    }
+    zone.set(key, value);
+    instantsCached++;
   }
   return value;
+}
+
+let lastToday: { at: number; timeZone: string; date: CivilDate } | null = null;
+
+/**
+ * The date in `timeZone` at `now`. A search asks it several times for the same instant (the
+ * request's clock), and each reading through Intl costs a tenth of a millisecond or more.
+ */
+export function civilDateAt(now: Date, timeZone: string): CivilDate {
+  const at = now.getTime();
+  if (lastToday?.at !== at || lastToday.timeZone !== timeZone) {
+    const { year, month, day } = zonedParts(now, timeZone);
+    lastToday = { at, timeZone, date: { year, month, day } };
+  }
+  return lastToday.date;
 }
 
 /** Disjoint, sorted busy spans, so that "is [t, t + d) free" is a binary search. */
@@ -231,7 +259,7 @@ export class SlotPlanner {
     if (!Number.isInteger(input.durationMinutes) || input.durationMinutes <= 0) {
       throw new RangeError('duration must be a positive whole number of minutes');
     }
-    this.today = zonedParts(input.now, input.timeZone);
+    this.today = civilDateAt(input.now, input.timeZone);
     this.todayText = formatCivilDate(this.today);
     this.lastDate = addDays(this.today, input.rules.horizonDays);
     this.lastDateText = formatCivilDate(this.lastDate);
