@@ -146,6 +146,20 @@ describe.runIf(databaseKinds.includes('postgres'))('rate-limit counters in Postg
     }
   });
 
+  it('commit without waiting for the disk only in their own statement, never for the next one', async () => {
+    const clock = settableClock(START);
+    const store = new PostgresRateLimitStore(database.db, clock.now);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.hit(`sync-${String(i % 3)}`, 60_000)));
+    // As many readings at once as the pool has connections and more: every one of them, the
+    // counters' included, commits a booking as durably as before.
+    const settings = await Promise.all(
+      Array.from({ length: 12 }, () => database.db.execute(sql`select current_setting('synchronous_commit') as value`)),
+    );
+    expect(new Set(settings.map((rows) => (rows as unknown as { value: string }[])[0]!.value))).toEqual(
+      new Set(['on']),
+    );
+  });
+
   it('clear ended windows as they go, without a timer', async () => {
     const clock = settableClock(START);
     const store = new PostgresRateLimitStore(database.db, clock.now);
