@@ -318,7 +318,9 @@ export class SlotPlanner {
     // does not depend on the clock: computed once per length until the schedules change. A day
     // cut by the clock (today, the lead time) is computed for each search.
     if (earliest > this.instant(date, MIDNIGHT)) return this.computeDay(date, earliest);
-    return this.prepared.day(`${this.durationMs} ${formatCivilDate(date)}`, () => this.computeDay(date, earliest));
+    return this.prepared.day(`${this.input.timeZone} ${this.durationMs} ${formatCivilDate(date)}`, () =>
+      this.computeDay(date, earliest),
+    );
   }
 
   private computeDay(date: CivilDate, earliest: number): DaySlots {
