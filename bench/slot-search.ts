@@ -14,6 +14,8 @@
  *      issue 14: p99 ≤ 20 ms).
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -50,6 +52,7 @@ const { values: args } = parseArgs({
     horizon: { type: 'string', default: '60' },
     warmup: { type: 'string', default: '10' },
     json: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -57,7 +60,8 @@ const { values: args } = parseArgs({
 helpRequested(
   args.help,
   'usage: npm run bench:slots -- [--db pglite|postgres] [--searches N=200] [--http N=200] [--clerks C=10]\n' +
-    '                              [--bookings B=5000] [--horizon DAYS=60] [--warmup W=10] [--json]',
+    '                              [--bookings B=5000] [--horizon DAYS=60] [--warmup W=10] [--json]\n' +
+    '                              [--cpu-prof FILE.cpuprofile]',
 );
 
 const searches = integer('searches', args.searches, 1, 100_000);
@@ -108,6 +112,10 @@ function figures(samples: number[]) {
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
 
 async function seed(database: Database) {
   const db = database.db;
@@ -287,6 +295,9 @@ async function main() {
   const httpMs: number[] = [];
   const coldMs: number[] = [];
   const floorMs: number[] = [];
+  // CPU time of this process (server and client) per request: less at the mercy of a busy machine
+  // than the wall-clock figures (PostgreSQL's own CPU is not in it).
+  const cpuTotals = { http: 0, cold: 0, floor: 0 };
   if (httpSearches > 0) {
     const server = await startServer(testConfig({ TRUST_PROXY: '1' }), createLogger('silent'), {
       database,
@@ -304,14 +315,18 @@ async function main() {
         `/api/tenants/${office.tenant.slug}/departments/${office.department.slug}/slots` +
         `?services=${query.services.join(',')}&persons=${query.persons}&from=${today}&days=31`;
       const t0 = clock();
+      const u0 = process.cpuUsage();
       const response = await fetch(`${server.url}${path}`);
       await response.arrayBuffer();
       const elapsed = clock() - t0;
+      const cpu = cpuMs(u0);
       if (!response.ok) throw new Error(`GET slots answered ${response.status}`);
       const f0 = clock();
+      const v0 = process.cpuUsage();
       const health = await fetch(`${server.url}/api/health`);
       await health.arrayBuffer();
       const floorElapsed = clock() - f0;
+      const floorCpu = cpuMs(v0);
       if (!health.ok) throw new Error(`GET health answered ${health.status}`);
       // The same search right after a booking elsewhere: the event empties the server's slot
       // cache, and the search reads the schedules again (the cache's worst case).
@@ -324,16 +339,44 @@ async function main() {
       await server.deps.events.publish({ departmentId: office.department.id });
       await changed;
       const c0 = clock();
+      const w0 = process.cpuUsage();
       // Another visitor (per-address search limit: the bench sends more than one person would).
       const cold = await fetch(`${server.url}${path}`, { headers: { 'x-forwarded-for': `10.7.${i >> 8}.${i & 255}` } });
       await cold.arrayBuffer();
       const coldElapsed = clock() - c0;
+      const coldCpu = cpuMs(w0);
       if (!cold.ok) throw new Error(`GET slots answered ${cold.status}`);
       if (i >= Math.min(warmup, 3)) {
         httpMs.push(elapsed);
         coldMs.push(coldElapsed);
         floorMs.push(floorElapsed);
+        cpuTotals.http += cpu;
+        cpuTotals.cold += coldCpu;
+        cpuTotals.floor += floorCpu;
       }
+    }
+    const profileFile = args['cpu-prof'];
+    if (profileFile) {
+      // Cached searches alone, each from its own address (the per-address limit), profiled in
+      // this process: the server and the client share it, as they share the timings above.
+      const session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      for (let i = 0; i < httpSearches; i++) {
+        const query = queries[i % queries.length]!;
+        const path =
+          `/api/tenants/${office.tenant.slug}/departments/${office.department.slug}/slots` +
+          `?services=${query.services.join(',')}&persons=${query.persons}&from=${today}&days=31`;
+        const response = await fetch(`${server.url}${path}`, {
+          headers: { 'x-forwarded-for': `10.8.${i >> 8}.${i & 255}` },
+        });
+        await response.arrayBuffer();
+      }
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      await writeFile(profileFile, JSON.stringify(profile));
+      console.log(`CPU profile of ${httpSearches} cached searches: ${profileFile}`);
     }
   }
 
@@ -364,6 +407,11 @@ async function main() {
     row('HTTP GET …/slots, 31 days', http);
     row('  the same after a change', cold);
     row('HTTP GET /api/health (floor)', floor);
+    const per = (total: number) => ms(total / Math.max(1, httpMs.length));
+    console.log(
+      `CPU per request (this process, server and client): search ${per(cpuTotals.http)}, ` +
+        `after a change ${per(cpuTotals.cold)}, floor ${per(cpuTotals.floor)}`,
+    );
     console.log('');
     console.log(
       `issue 14: HTTP p99 ${ms(http.p99)} (target ≤ 20 ms: ${http.p99 <= 20 ? 'met' : 'not met'}), ` +
@@ -373,7 +421,20 @@ async function main() {
   }
   if (args.json) {
     console.log(
-      JSON.stringify({ db: dbKind, clerkCount, bookingCount, horizonDays, service, compute, http, cold, floor }),
+      JSON.stringify({
+        db: dbKind,
+        clerkCount,
+        bookingCount,
+        horizonDays,
+        service,
+        compute,
+        http,
+        cold,
+        floor,
+        cpuPerRequest: Object.fromEntries(
+          Object.entries(cpuTotals).map(([k, v]) => [k, v / Math.max(1, httpMs.length)]),
+        ),
+      }),
     );
   }
 }

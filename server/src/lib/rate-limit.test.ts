@@ -1,9 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimitCounters } from '../db/schema.js';
 import { settableClock } from '../test/clock.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/databases.js';
 import { AppError } from './errors.js';
-import { createRateLimits, PostgresRateLimitStore } from './rate-limit.js';
+import { createRateLimits, PostgresRateLimitStore, RATE_LIMIT_KEYS_PER_STATEMENT } from './rate-limit.js';
 
 const START = new Date('2026-11-23T08:00:00Z');
 
@@ -118,6 +119,45 @@ describe.runIf(databaseKinds.includes('postgres'))('rate-limit counters in Postg
     } finally {
       await counted.close();
     }
+  });
+
+  it('count a batch of more keys than one statement takes, in chunks, each key exactly', async () => {
+    const clock = settableClock(START);
+    const statements: string[] = [];
+    const counted = await createTestDatabase('postgres', { onQuery: (q) => statements.push(q) });
+    try {
+      const store = new PostgresRateLimitStore(counted.db, clock.now);
+      // 22,000 distinct keys in one batch (one parameter per value would have been 66,000, more
+      // than a statement can carry).
+      const keys = Array.from({ length: 22_000 }, (_, i) => `flood-${String(i)}`);
+      const first = await Promise.all(keys.map((key) => store.hit(key, 60_000)));
+      expect(first.every((r) => r.hits === 1)).toBe(true);
+      expect(statements.filter((q) => q.startsWith('insert into "rate_limit_counters"'))).toHaveLength(
+        Math.ceil(keys.length / RATE_LIMIT_KEYS_PER_STATEMENT),
+      );
+      const again = await Promise.all([store.hit('flood-0', 60_000), store.hit(keys.at(-1)!, 60_000)]);
+      expect(again.map((r) => r.hits)).toEqual([2, 2]);
+      const [{ total }] = (await counted.db
+        .select({ total: sql<number>`sum(${rateLimitCounters.hits})::integer` })
+        .from(rateLimitCounters)) as [{ total: number }];
+      expect(total).toBe(keys.length + 2);
+    } finally {
+      await counted.close();
+    }
+  });
+
+  it('commit without waiting for the disk only in their own statement, never for the next one', async () => {
+    const clock = settableClock(START);
+    const store = new PostgresRateLimitStore(database.db, clock.now);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.hit(`sync-${String(i % 3)}`, 60_000)));
+    // As many readings at once as the pool has connections and more: every one of them, the
+    // counters' included, commits a booking as durably as before.
+    const settings = await Promise.all(
+      Array.from({ length: 12 }, () => database.db.execute(sql`select current_setting('synchronous_commit') as value`)),
+    );
+    expect(new Set(settings.map((rows) => (rows as unknown as { value: string }[])[0]!.value))).toEqual(
+      new Set(['on']),
+    );
   });
 
   it('clear ended windows as they go, without a timer', async () => {

@@ -18,7 +18,7 @@ import {
   appointmentMinutes,
   checkPersons,
   findOffice,
-  freeClerksInOrder,
+  freeClerksFor,
   refuseKnownTaken,
   resolveServices,
   slotTaken,
@@ -67,7 +67,7 @@ export async function bookAppointment(
     await refuseKnownTaken(ctx.db, slot);
     let booked: AppointmentRow | null;
     try {
-      booked = await insertWithFirstFreeClerk(await freeClerksInOrder(ctx.db, slot));
+      booked = await insertWithFirstFreeClerk(await freeClerksFor(ctx.db, slot));
     } finally {
       // Booked, or found taken after all: the cache no longer holds; the next in line reads afresh.
       cache?.clear('schedules');

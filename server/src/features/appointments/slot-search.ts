@@ -16,7 +16,16 @@ import { listBookableServices, type DepartmentRow, type ServiceRow } from './app
 import type { Office } from './booking-ctx.js';
 import type { SlotCache } from './slot-cache.js';
 import { countAppointmentsByClerk, loadSlotInputs } from './schedules.repo.js';
-import { closedDateSet, SlotPlanner, type BookingActor, type ExplainedDay, type FreeSlot } from './slots.js';
+import {
+  civilDateAt,
+  closedDateSet,
+  PreparedSchedules,
+  SlotPlanner,
+  type BookingActor,
+  type ExplainedDay,
+  type FreeSlot,
+  type SlotProbe,
+} from './slots.js';
 
 /**
  * Finding free slots and a free clerk for one (issue 6). No double booking: the database's
@@ -104,7 +113,7 @@ const earlierOf = (a: CivilDate, b: CivilDate) => (formatCivilDate(a) < formatCi
 export async function loadSlotPlanner(db: Db, options: SlotSearchOptions): Promise<SlotPlanner> {
   const { department, timeZone } = options;
   // Nothing before today or past the horizon can be booked: no need to read it.
-  const today = zonedParts(options.now, timeZone);
+  const today = civilDateAt(options.now, timeZone);
   const from = laterOf(options.from, today);
   const to = earlierOf(options.to, addDays(today, department.bookingHorizonDays));
   const bookable = formatCivilDate(from) <= formatCivilDate(to);
@@ -120,10 +129,16 @@ export async function loadSlotPlanner(db: Db, options: SlotSearchOptions): Promi
       ignoreAppointmentId: options.ignoreAppointmentId,
     });
   const { cache } = options;
+  // Cached prepared, so that the timelines are built and the days computed once per change, not
+  // per search.
+  const readPrepared = async () => {
+    const inputs = await read();
+    return { clerks: new PreparedSchedules(inputs.clerks), closures: inputs.closures };
+  };
   const { clerks, closures } = !bookable
     ? { clerks: [], closures: [] }
     : cache && !options.ignoreAppointmentId
-      ? await cache.get('schedule', `inputs\0${department.id}\0${timeZone}\0${fromDate}\0${toDate}`, read)
+      ? await cache.get('schedule', `inputs\0${department.id}\0${timeZone}\0${fromDate}\0${toDate}`, readPrepared)
       : await read();
   return new SlotPlanner({
     timeZone,
@@ -163,7 +178,7 @@ export async function searchFreeSlots(
   db: Db,
   options: Omit<SlotSearchOptions, 'to'> & { days: number },
 ): Promise<{ days: ExplainedDay[]; nextFreeDate: string | null }> {
-  const today = zonedParts(options.now, options.timeZone);
+  const today = civilDateAt(options.now, options.timeZone);
   const horizonEnd = addDays(today, options.department.bookingHorizonDays);
   const last = addDays(options.from, options.days - 1);
   const scanFrom = laterOf(addDays(last, 1), today);
@@ -180,6 +195,17 @@ export async function searchFreeSlots(
 }
 
 const toSlot = (slot: FreeSlot) => ({ startsAt: slot.startsAt.toISOString(), endsAt: slot.endsAt.toISOString() });
+
+/** A cached day's slots as the answer carries them, written once per day computed (not per search). */
+const slotsAnswered = new WeakMap<FreeSlot[], { startsAt: string; endsAt: string }[]>();
+function answerSlots(slots: FreeSlot[]) {
+  let answer = slotsAnswered.get(slots);
+  if (!answer) {
+    answer = slots.map(toSlot);
+    slotsAnswered.set(slots, answer);
+  }
+  return answer;
+}
 
 /** `GET /api/tenants/:tenant/departments/:department/slots`. */
 export async function findSlots(
@@ -198,7 +224,7 @@ export async function findSlots(
     durationMinutes,
     now: ctx.now,
     actor: 'citizen',
-    from: query.from ? parseCivilDate(query.from) : zonedParts(ctx.now, tenant.timeZone),
+    from: query.from ? parseCivilDate(query.from) : civilDateAt(ctx.now, tenant.timeZone),
     days: query.days,
     cache,
   });
@@ -207,7 +233,7 @@ export async function findSlots(
     durationMinutes,
     days: result.days.map((day) => ({
       date: day.date,
-      slots: day.slots.map(toSlot),
+      slots: answerSlots(day.slots),
       status: day.status,
       releasesAt: day.releasesAt?.toISOString() ?? null,
     })),
@@ -269,38 +295,37 @@ export interface SlotRequest {
   cache?: SlotCache;
 }
 
-/** The slot's day as read for a booking: always from the database, never from the cache. */
-async function loadSlotDay(db: Db, request: SlotRequest): Promise<SlotPlanner> {
+/**
+ * The slot's day, with what the grid says about the requested start: for a booking from the
+ * database (`cache` left out), for an early refusal from the cache.
+ */
+async function probeSlotDay(
+  db: Db,
+  request: SlotRequest,
+  cache: SlotCache | undefined,
+): Promise<{ planner: SlotPlanner; probe: SlotProbe; day: CivilDate }> {
   const timeZone = request.office.tenant.timeZone;
-  const date = zonedParts(request.startsAt, timeZone);
-  return loadSlotPlanner(db, {
+  const day = zonedParts(request.startsAt, timeZone);
+  const planner = await loadSlotPlanner(db, {
     ...request,
-    cache: undefined,
+    cache,
     department: request.office.department,
     timeZone,
-    from: date,
-    to: date,
+    from: day,
+    to: day,
   });
-}
-
-/** The clerks free for exactly this slot; 422 when it never was a slot, 409 when it is taken. */
-export async function freeClerksFor(db: Db, request: SlotRequest): Promise<string[]> {
-  const probe = (await loadSlotDay(db, request)).probe(request.startsAt);
-  if (!probe.offered) throw new AppError('slot_unavailable');
-  if (probe.staffIds.length === 0) throw await slotTaken(db, request);
-  return probe.staffIds;
+  return { planner, probe: planner.probe(request.startsAt), day };
 }
 
 /**
- * `freeClerksFor`, fewest live appointments that day first, in one read: the day's appointments
- * it reads are those the order counts.
+ * The clerks free for exactly this slot, read from the database, fewest live appointments that
+ * day first (counted in the same read: the day's appointments it reads are those the order
+ * counts); 422 when it never was a slot, 409 when it is taken.
  */
-export async function freeClerksInOrder(db: Db, request: SlotRequest): Promise<string[]> {
-  const planner = await loadSlotDay(db, request);
-  const probe = planner.probe(request.startsAt);
+export async function freeClerksFor(db: Db, request: SlotRequest): Promise<string[]> {
+  const { planner, probe, day } = await probeSlotDay(db, request, undefined);
   if (!probe.offered) throw new AppError('slot_unavailable');
   if (probe.staffIds.length === 0) throw await slotTaken(db, request);
-  const day = zonedParts(request.startsAt, request.office.tenant.timeZone);
   const { from, to } = dayRange(day, day, request.office.tenant.timeZone);
   return rankClerks(probe.staffIds, planner.appointmentsStarting(from, to));
 }
@@ -312,23 +337,14 @@ export async function freeClerksInOrder(db: Db, request: SlotRequest): Promise<s
  */
 export async function refuseKnownTaken(db: Db, request: SlotRequest): Promise<void> {
   if (!request.cache) return;
-  const timeZone = request.office.tenant.timeZone;
-  const date = zonedParts(request.startsAt, timeZone);
-  const planner = await loadSlotPlanner(db, {
-    ...request,
-    department: request.office.department,
-    timeZone,
-    from: date,
-    to: date,
-  });
-  const probe = planner.probe(request.startsAt);
+  const { probe } = await probeSlotDay(db, request, request.cache);
   if (probe.offered && probe.staffIds.length === 0) throw await slotTaken(db, request);
 }
 
 /** 409 slot_taken with the next free slots from the requested time on. */
 export async function slotTaken(db: Db, request: SlotRequest): Promise<AppError> {
   const timeZone = request.office.tenant.timeZone;
-  const today = zonedParts(request.now, timeZone);
+  const today = civilDateAt(request.now, timeZone);
   const from = laterOf(zonedParts(request.startsAt, timeZone), today);
   const planner = await loadSlotPlanner(db, {
     ...request,

@@ -1,8 +1,9 @@
-import { zonedParts } from '@amtsraum/shared';
+import { parseCivilDate, zonedParts } from '@amtsraum/shared';
 import { describe, expect, it } from 'vitest';
 import {
   closedDateSet,
   computeSlots,
+  PreparedSchedules,
   SlotPlanner,
   type BookingRules,
   type ClerkSchedule,
@@ -253,6 +254,34 @@ describe('slot rules', () => {
       clerks,
     });
     expect(computeSlots(sundayNight, monday, 1)[0]!.slots.map((s) => wall(s.startsAt, BERLIN))[0]).toBe('09:30');
+  });
+
+  it('keeps the days computed on prepared schedules, except those the clock cuts', () => {
+    const prepared = new PreparedSchedules([clerk('a', 1, '08:00', '12:00')]);
+    const rules = { horizonDays: 30, leadMinutes: 120, sameDayReleaseTime: '07:30' };
+    const planner = (now: string, durationMinutes = 15, leadMinutes = rules.leadMinutes) =>
+      new SlotPlanner(
+        ruleSearch({ now: new Date(now), rules: { ...rules, leadMinutes }, durationMinutes, clerks: prepared }),
+      );
+    const first = (now: string, durationMinutes = 15, leadMinutes = rules.leadMinutes) =>
+      planner(now, durationMinutes, leadMinutes)
+        .day(parseCivilDate(monday))
+        .slots.slice(0, 2)
+        .map((s) => `${wall(s.startsAt, BERLIN)}-${wall(s.endsAt, BERLIN)}`);
+    // Friday: Monday is a whole day, computed once per length and shared by later searches.
+    expect(first('2026-11-20T12:00:00Z')).toEqual(['08:00-08:15', '08:15-08:30']);
+    expect(planner('2026-11-20T12:05:00Z').day(parseCivilDate(monday))).toBe(
+      planner('2026-11-20T12:00:00Z').day(parseCivilDate(monday)),
+    );
+    expect(first('2026-11-20T12:00:00Z', 30)).toEqual(['08:00-08:30', '08:15-08:45']);
+    // Sunday 23:30 with a ten-hour lead, and Monday itself: the clock cuts the day, never kept.
+    expect(first('2026-11-22T22:30:00Z', 15, 600)).toEqual(['09:30-09:45', '09:45-10:00']);
+    expect(first('2026-11-23T06:40:00Z')).toEqual(['08:00-08:15', '08:15-08:30']);
+    expect(first('2026-11-23T08:50:00Z')).toEqual(['10:15-10:30', '10:30-10:45']);
+    expect(first('2026-11-20T12:00:00Z')).toEqual(['08:00-08:15', '08:15-08:30']);
+    // The same days as from the schedules themselves.
+    const fresh = computeSlots(ruleSearch({ rules, clerks: [clerk('a', 1, '08:00', '12:00')] }), monday, 1);
+    expect(planner('2026-11-20T12:00:00Z').range(parseCivilDate(monday), 1)).toEqual(fresh);
   });
 
   it('excludes absences and lists a slot once for several clerks', () => {

@@ -74,7 +74,8 @@ export interface SlotSearchInput {
   durationMinutes: number;
   /** Closed dates, "YYYY-MM-DD" in the tenant zone. */
   closedDates: ReadonlySet<string>;
-  clerks: ClerkSchedule[];
+  /** The schedules, or the same prepared once for many searches (with the days computed from them). */
+  clerks: ClerkSchedule[] | PreparedSchedules;
 }
 
 export interface FreeSlot extends Interval {
@@ -113,19 +114,47 @@ function parseClock(text: string): { hour: number; minute: number } {
 }
 
 // Reading a zone (Intl) is the costly part of a search, and clerks share their hours: the instant of
-// a wall-clock time on a date never changes, so it is remembered (bounded, for long-running servers).
-const instantCache = new Map<string, number>();
+// a wall-clock time on a date never changes, so it is remembered (bounded, for long-running servers),
+// under a number rather than a string (a cached search looks up one per date, issue 14).
+const instantCache = new Map<string, Map<number, number>>();
+let instantsCached = 0;
 const INSTANT_CACHE_LIMIT = 50_000;
 
 function wallClockInstant(timeZone: string, date: CivilDate, clock: { hour: number; minute: number }): number {
-  const key = `${timeZone} ${date.year}-${date.month}-${date.day} ${clock.hour}:${clock.minute}`;
-  let value = instantCache.get(key);
+  let zone = instantCache.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    instantCache.set(timeZone, zone);
+  }
+  const key = ((date.year * 16 + date.month) * 32 + date.day) * 1440 + clock.hour * 60 + clock.minute;
+  let value = zone.get(key);
   if (value === undefined) {
     value = zonedToInstant({ ...date, ...clock }, timeZone).getTime();
-    if (instantCache.size >= INSTANT_CACHE_LIMIT) instantCache.clear();
-    instantCache.set(key, value);
+    if (instantsCached >= INSTANT_CACHE_LIMIT) {
+      instantCache.clear();
+      instantsCached = 0;
+      zone = new Map();
+      instantCache.set(timeZone, zone);
+    }
+    zone.set(key, value);
+    instantsCached++;
   }
   return value;
+}
+
+let lastToday: { at: number; timeZone: string; date: CivilDate } | null = null;
+
+/**
+ * The date in `timeZone` at `now`. A search asks it several times for the same instant (the
+ * request's clock), and each reading through Intl costs a tenth of a millisecond or more.
+ */
+export function civilDateAt(now: Date, timeZone: string): CivilDate {
+  const at = now.getTime();
+  if (lastToday?.at !== at || lastToday.timeZone !== timeZone) {
+    const { year, month, day } = zonedParts(now, timeZone);
+    lastToday = { at, timeZone, date: { year, month, day } };
+  }
+  return lastToday.date;
 }
 
 /** Disjoint, sorted busy spans, so that "is [t, t + d) free" is a binary search. */
@@ -168,31 +197,22 @@ interface PreparedClerk {
   appointments: BusyTimeline;
 }
 
-/**
- * Prepares a search once (busy spans merged, today and the horizon fixed) and answers per day.
- * Build one per request; it holds no state beyond the input.
- */
-export class SlotPlanner {
-  readonly today: CivilDate;
-  readonly todayText: string;
-  /** The last bookable date (today + horizon). */
-  readonly lastDate: CivilDate;
-  readonly lastDateText: string;
-  private readonly clerks: PreparedClerk[];
-  private readonly durationMs: number;
-  private readonly stepMs: number;
+const MIDNIGHT = { hour: 0, minute: 0 };
+/** Days kept per set of schedules: dates of the window × the durations people ask for. */
+const DAYS_KEPT_LIMIT = 5_000;
 
-  constructor(private readonly input: SlotSearchInput) {
-    if (!Number.isInteger(input.durationMinutes) || input.durationMinutes <= 0) {
-      throw new RangeError('duration must be a positive whole number of minutes');
-    }
-    this.today = zonedParts(input.now, input.timeZone);
-    this.todayText = formatCivilDate(this.today);
-    this.lastDate = addDays(this.today, input.rules.horizonDays);
-    this.lastDateText = formatCivilDate(this.lastDate);
-    this.durationMs = input.durationMinutes * MINUTE;
-    this.stepMs = slotStepMinutes(input.durationMinutes) * MINUTE;
-    this.clerks = input.clerks.map((clerk) => {
+/**
+ * Clerks' schedules made ready for searching (busy spans merged and sorted, hours by weekday), and
+ * the free slots of the days computed from them, per appointment length (issue 14: a cached search
+ * spent its time building the same timelines and the same days for every request). Immutable
+ * input: whoever keeps one drops it when the schedules change (slot-cache.ts).
+ */
+export class PreparedSchedules {
+  readonly clerks: PreparedClerk[];
+  private readonly days = new Map<string, DaySlots>();
+
+  constructor(readonly schedules: ClerkSchedule[]) {
+    this.clerks = schedules.map((clerk) => {
       const windowsByWeekday: PreparedClerk['windowsByWeekday'] = new Map();
       for (const window of clerk.windows) {
         const list = windowsByWeekday.get(window.weekday) ?? [];
@@ -206,6 +226,47 @@ export class SlotPlanner {
         appointments: new BusyTimeline(clerk.appointments),
       };
     });
+  }
+
+  /** The day under `key`, computed once. Its slots are shared: callers must not change them. */
+  day(key: string, compute: () => DaySlots): DaySlots {
+    let day = this.days.get(key);
+    if (!day) {
+      if (this.days.size >= DAYS_KEPT_LIMIT) this.days.clear();
+      day = compute();
+      this.days.set(key, day);
+    }
+    return day;
+  }
+}
+
+/**
+ * Prepares a search once (busy spans merged, today and the horizon fixed) and answers per day.
+ * Build one per request; it holds no state beyond the input.
+ */
+export class SlotPlanner {
+  readonly today: CivilDate;
+  readonly todayText: string;
+  /** The last bookable date (today + horizon). */
+  readonly lastDate: CivilDate;
+  readonly lastDateText: string;
+  private readonly prepared: PreparedSchedules;
+  private readonly clerks: PreparedClerk[];
+  private readonly durationMs: number;
+  private readonly stepMs: number;
+
+  constructor(private readonly input: SlotSearchInput) {
+    if (!Number.isInteger(input.durationMinutes) || input.durationMinutes <= 0) {
+      throw new RangeError('duration must be a positive whole number of minutes');
+    }
+    this.today = civilDateAt(input.now, input.timeZone);
+    this.todayText = formatCivilDate(this.today);
+    this.lastDate = addDays(this.today, input.rules.horizonDays);
+    this.lastDateText = formatCivilDate(this.lastDate);
+    this.durationMs = input.durationMinutes * MINUTE;
+    this.stepMs = slotStepMinutes(input.durationMinutes) * MINUTE;
+    this.prepared = input.clerks instanceof PreparedSchedules ? input.clerks : new PreparedSchedules(input.clerks);
+    this.clerks = this.prepared.clerks;
   }
 
   /** The earliest start bookable on `date`, or null when nothing on that date is. */
@@ -229,8 +290,10 @@ export class SlotPlanner {
   }
 
   /** Every (clerk, start) on the date's grid within the rules, absences excluded. */
-  private *grid(date: CivilDate): Generator<{ clerk: PreparedClerk; start: number; end: number }> {
-    const earliest = this.earliestStart(date);
+  private *grid(
+    date: CivilDate,
+    earliest = this.earliestStart(date),
+  ): Generator<{ clerk: PreparedClerk; start: number; end: number }> {
     if (earliest === null) return;
     const weekday = weekdayOf(date);
     for (const clerk of this.clerks) {
@@ -247,10 +310,22 @@ export class SlotPlanner {
     }
   }
 
-  /** The free slots of one date (tenant zone), earliest first. */
+  /** The free slots of one date (tenant zone), earliest first. Shared: not to be changed. */
   day(date: CivilDate): DaySlots {
+    const earliest = this.earliestStart(date);
+    if (earliest === null) return { date: formatCivilDate(date), slots: [] };
+    // Hours begin at midnight or later, so a day whose earliest start is not after its midnight
+    // does not depend on the clock: computed once per length until the schedules change. A day
+    // cut by the clock (today, the lead time) is computed for each search.
+    if (earliest > this.instant(date, MIDNIGHT)) return this.computeDay(date, earliest);
+    return this.prepared.day(`${this.input.timeZone} ${this.durationMs} ${formatCivilDate(date)}`, () =>
+      this.computeDay(date, earliest),
+    );
+  }
+
+  private computeDay(date: CivilDate, earliest: number): DaySlots {
     const byStart = new Map<number, Set<string>>();
-    for (const { clerk, start, end } of this.grid(date)) {
+    for (const { clerk, start, end } of this.grid(date, earliest)) {
       if (!clerk.appointments.isFree(start, end)) continue;
       const ids = byStart.get(start) ?? new Set<string>();
       ids.add(clerk.staffId);
@@ -328,7 +403,7 @@ export class SlotPlanner {
    */
   appointmentsStarting(from: Date, to: Date): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const clerk of this.input.clerks) {
+    for (const clerk of this.prepared.schedules) {
       const n = clerk.appointments.filter(
         (a) => a.startsAt.getTime() >= from.getTime() && a.startsAt.getTime() < to.getTime(),
       ).length;
