@@ -91,12 +91,21 @@ describe.runIf(databaseKinds.includes('postgres'))('rate-limit counters in Postg
     expect(JSON.stringify(rows)).not.toContain('203.0.113.7');
   });
 
-  it('count simultaneous hits of many keys exactly, in one statement per batch', async () => {
-    const clock = settableClock(START);
+  /** A store over a database of its own, whose statements are recorded. */
+  async function withCountedStore(
+    test: (store: PostgresRateLimitStore, statements: string[], db: TestDatabase['db']) => Promise<void>,
+  ) {
     const statements: string[] = [];
     const counted = await createTestDatabase('postgres', { onQuery: (q) => statements.push(q) });
     try {
-      const store = new PostgresRateLimitStore(counted.db, clock.now);
+      await test(new PostgresRateLimitStore(counted.db, settableClock(START).now), statements, counted.db);
+    } finally {
+      await counted.close();
+    }
+  }
+
+  it('count simultaneous hits of many keys exactly, in one statement per batch', () =>
+    withCountedStore(async (store, statements, db) => {
       await store.hit('k0', 60_000);
       statements.length = 0;
       const results = await Promise.all(Array.from({ length: 40 }, (_, i) => store.hit(`k${String(i % 4)}`, 60_000)));
@@ -109,24 +118,17 @@ describe.runIf(databaseKinds.includes('postgres'))('rate-limit counters in Postg
       expect(byKey('k0')).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       expect(byKey('k3')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(statements.filter((q) => q.includes('rate_limit_counters'))).toHaveLength(1);
-      const rows = await counted.db.select().from(rateLimitCounters);
+      const rows = await db.select().from(rateLimitCounters);
       expect(rows.map((r) => [r.key, r.hits]).sort()).toEqual([
         ['k0', 11],
         ['k1', 10],
         ['k2', 10],
         ['k3', 10],
       ]);
-    } finally {
-      await counted.close();
-    }
-  });
+    }));
 
-  it('count a batch of more keys than one statement takes, in chunks, each key exactly', async () => {
-    const clock = settableClock(START);
-    const statements: string[] = [];
-    const counted = await createTestDatabase('postgres', { onQuery: (q) => statements.push(q) });
-    try {
-      const store = new PostgresRateLimitStore(counted.db, clock.now);
+  it('count a batch of more keys than one statement takes, in chunks, each key exactly', () =>
+    withCountedStore(async (store, statements, db) => {
       // 22,000 distinct keys in one batch (one parameter per value would have been 66,000, more
       // than a statement can carry).
       const keys = Array.from({ length: 22_000 }, (_, i) => `flood-${String(i)}`);
@@ -137,14 +139,11 @@ describe.runIf(databaseKinds.includes('postgres'))('rate-limit counters in Postg
       );
       const again = await Promise.all([store.hit('flood-0', 60_000), store.hit(keys.at(-1)!, 60_000)]);
       expect(again.map((r) => r.hits)).toEqual([2, 2]);
-      const [{ total }] = (await counted.db
+      const [{ total }] = (await db
         .select({ total: sql<number>`sum(${rateLimitCounters.hits})::integer` })
         .from(rateLimitCounters)) as [{ total: number }];
       expect(total).toBe(keys.length + 2);
-    } finally {
-      await counted.close();
-    }
-  });
+    }));
 
   it('commit without waiting for the disk only in their own statement, never for the next one', async () => {
     const clock = settableClock(START);

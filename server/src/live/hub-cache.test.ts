@@ -54,6 +54,15 @@ describe.each(databaseKinds)('the live hub’s kept department setting on %s', (
     await a.stop();
   });
 
+  /** Citizens who knocked on A at the door under `base`, one after another, in this order. */
+  async function knockedOnA(base: string, names: string[]) {
+    const citizens = names.map(() => client(a));
+    for (const [index, citizen] of citizens.entries()) {
+      expect((await citizen.post(`${base}/knock`, knockBody(names[index]!))).status).toBe(201);
+    }
+    return citizens;
+  }
+
   /** A citizen waiting on A, with their visit and the door watched there. */
   async function waitingOnA() {
     const db = a.database.db;
@@ -145,10 +154,10 @@ describe.each(databaseKinds)('the live hub’s kept department setting on %s', (
   it('answers a burst of first watches with correct, distinct positions from a few reads', async () => {
     const { base } = await makeOffice(a.database.db, { openAt: clock.now(), department: { queueCap: 100 } });
     const n = 40;
-    const citizens = Array.from({ length: n }, () => client(a));
-    for (const [index, citizen] of citizens.entries()) {
-      expect((await citizen.post(`${base}/knock`, knockBody(`Person ${String(index + 1)}`))).status).toBe(201);
-    }
+    const citizens = await knockedOnA(
+      base,
+      Array.from({ length: n }, (_, i) => `Person ${String(i + 1)}`),
+    );
     const sockets = await Promise.all(citizens.map((citizen) => citizen.live()));
     const answers = sockets.map((socket) => socket.next('visit'));
     const before = statements.length;
@@ -167,10 +176,10 @@ describe.each(databaseKinds)('the live hub’s kept department setting on %s', (
   it('answers a reconnect storm of known visits from its last read, and still marks them present', async () => {
     const { base } = await makeOffice(a.database.db, { openAt: clock.now(), department: { queueCap: 100 } });
     const n = 30;
-    const citizens = Array.from({ length: n }, () => client(a));
-    for (const [index, citizen] of citizens.entries()) {
-      expect((await citizen.post(`${base}/knock`, knockBody(`Gast ${String(index + 1)}`))).status).toBe(201);
-    }
+    const citizens = await knockedOnA(
+      base,
+      Array.from({ length: n }, (_, i) => `Gast ${String(i + 1)}`),
+    );
     const watchAll = async () => {
       const sockets = await Promise.all(citizens.map((citizen) => citizen.live()));
       const answers = sockets.map((socket) => socket.next('visit'));
@@ -208,10 +217,7 @@ describe.each(databaseKinds)('the live hub’s kept department setting on %s', (
   /** Citizens knocked on A in this order, each watching their visit there (positions 1, 2, …). */
   async function queueOnA(names: string[]) {
     const office = await makeOffice(a.database.db, { openAt: clock.now(), department: { avgHandlingMinutes: 10 } });
-    const citizens = names.map(() => client(a));
-    for (const [index, citizen] of citizens.entries()) {
-      expect((await citizen.post(`${office.base}/knock`, knockBody(names[index]!))).status).toBe(201);
-    }
+    const citizens = await knockedOnA(office.base, names);
     const sockets = await Promise.all(citizens.map((citizen) => citizen.live()));
     const answers = sockets.map((socket) => socket.next('visit'));
     for (const socket of sockets) socket.send({ type: 'watch-visit' });

@@ -1,12 +1,10 @@
 import type { CallJoinResponse, CallPreview } from '@amtsraum/shared';
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { visits } from '../../db/schema.js';
 import type { CallGrant, Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { guestIdFromIdentity } from '../invites/invite-links.js';
 import { inviteeGrant } from '../invites/invitee.service.js';
-import { ACTIVE, enterCall, stateIn } from '../visits/visit-states.js';
+import { ACTIVE, enterCall } from '../visits/visit-states.js';
 import { callKeyOf, findVisitWithClerk, setCitizenScreenShare } from '../visits/visits.repo.js';
 import type { Caller } from './caller.js';
 
@@ -34,23 +32,41 @@ export async function grantFor(db: Db, caller: Caller, visitId: string, now: Dat
       interpreterLanguage: visit.interpreterLanguage,
     };
   }
-  if (visit && caller.visitId === visit.id) {
-    return {
-      visitId: visit.id,
-      departmentId: visit.departmentId,
-      role: 'citizen',
-      identity: citizenIdentity(visit.id),
-      name: visit.citizenName,
-      canShareScreen: visit.citizenScreenShare,
-    };
-  }
+  if (visit && caller.visitId === visit.id) return citizenGrant(visit);
   if (visit && caller.inviteGuestId) {
     const grant = await inviteeGrant(db, { guestId: caller.inviteGuestId, visit, now });
     if (grant) return grant;
   }
-  // Which way back the refusal page offers: staff to their offices, everybody else to the start
-  // (issue 13: citizens were offered the staff link). Says only what the caller is themselves.
-  throw new AppError('forbidden', { detail: caller.staff ? 'caller=staff' : 'caller=public' });
+  throw refusal(caller);
+}
+
+function citizenGrant(visit: NonNullable<Awaited<ReturnType<typeof findVisitWithClerk>>>): CallGrant {
+  return {
+    visitId: visit.id,
+    departmentId: visit.departmentId,
+    role: 'citizen',
+    identity: citizenIdentity(visit.id),
+    name: visit.citizenName,
+    canShareScreen: visit.citizenScreenShare,
+  };
+}
+
+/**
+ * Which way back the refusal page offers: staff to their offices, everybody else to the start
+ * (issue 13: citizens were offered the staff link). Says only what the caller is themselves.
+ */
+function refusal(caller: Caller): AppError {
+  return new AppError('forbidden', { detail: caller.staff ? 'caller=staff' : 'caller=public' });
+}
+
+/** Who the caller is in the call, beside how to reach its media. */
+function joined<T extends object>(grant: CallGrant, transport: T) {
+  return {
+    ...transport,
+    visitId: grant.visitId,
+    departmentId: grant.departmentId,
+    self: { identity: grant.identity, name: grant.name, role: grant.role, canShareScreen: grant.canShareScreen },
+  };
 }
 
 /** `POST /api/calls/:visitId/join`: who the caller is in the call, and how to reach its media. */
@@ -66,10 +82,7 @@ export async function joinCall(
     return key;
   });
   return {
-    ...transport,
-    visitId: grant.visitId,
-    departmentId: grant.departmentId,
-    self: { identity: grant.identity, name: grant.name, role: grant.role, canShareScreen: grant.canShareScreen },
+    ...joined(grant, transport),
     ...(grant.role === 'clerk' ? { interpreterLanguage: grant.interpreterLanguage ?? null } : {}),
   };
 }
@@ -86,36 +99,14 @@ export async function previewCall(
   caller: Caller,
   visitId: string,
 ): Promise<CallPreview> {
-  const [visit] =
-    caller.visitId === visitId
-      ? await ctx.db
-          .select({ id: visits.id, departmentId: visits.departmentId, citizenName: visits.citizenName })
-          .from(visits)
-          .where(and(eq(visits.id, visitId), stateIn(ACTIVE)))
-          .limit(1)
-      : [];
-  if (!visit) throw new AppError('forbidden', { detail: caller.staff ? 'caller=staff' : 'caller=public' });
+  const visit = caller.visitId === visitId ? await findVisitWithClerk(ctx.db, visitId, ACTIVE) : undefined;
+  if (!visit) throw refusal(caller);
   if (!ctx.media.signalling) return { transport: 'livekit' };
-  const grant: CallGrant = {
-    visitId: visit.id,
-    departmentId: visit.departmentId,
-    role: 'citizen',
-    identity: citizenIdentity(visit.id),
-    name: visit.citizenName,
-    // Allowed by the clerk only in the call; `call-joined` says so then.
-    canShareScreen: false,
-  };
+  const grant = citizenGrant(visit);
   const transport = await ctx.media.connect(grant, () => Promise.reject(new AppError('forbidden')));
-  if (transport.transport !== 'p2p') return { transport: 'livekit' };
-  return {
-    transport: 'p2p',
-    grant: {
-      ...transport,
-      visitId: grant.visitId,
-      departmentId: grant.departmentId,
-      self: { identity: grant.identity, name: grant.name, role: grant.role, canShareScreen: grant.canShareScreen },
-    },
-  };
+  return transport.transport === 'p2p'
+    ? { transport: 'p2p', grant: joined(grant, transport) }
+    : { transport: 'livekit' };
 }
 
 /**

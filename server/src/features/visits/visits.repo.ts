@@ -201,8 +201,11 @@ export async function callKeyOf(db: Db, visitId: string): Promise<string | undef
   return row?.callKey ?? undefined;
 }
 
-/** A visit with its state and what a call needs of it, if it is with a clerk (admitted or in the call). */
-export async function findVisitWithClerk(db: Db, visitId: string) {
+/**
+ * What a call needs of a visit, if it is with a clerk (admitted or in the call), or in `group`
+ * (a citizen's call is prepared while still waiting).
+ */
+export async function findVisitWithClerk(db: Db, visitId: string, group: readonly VisitState[] = WITH_CLERK) {
   const [row] = await db
     .select({
       id: visits.id,
@@ -214,7 +217,7 @@ export async function findVisitWithClerk(db: Db, visitId: string) {
       interpreterLanguage: visits.interpreterLanguage,
     })
     .from(visits)
-    .where(and(eq(visits.id, visitId), stateIn(WITH_CLERK)))
+    .where(and(eq(visits.id, visitId), stateIn(group)))
     .limit(1);
   return row;
 }
