@@ -18,6 +18,7 @@ import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
 import { invitesRouter, invitesStaffRouter } from './features/invites/invites.router.js';
 import { mailboxRouter } from './features/mailbox/mailbox.router.js';
+import { adminRouter } from './features/staff/admin-access.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
@@ -108,6 +109,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(staffRouter(deps));
   // One guard for everything a clerk does in a department: session, department id, membership.
   api.use(staffDepartmentRouter(deps, [consoleRouter(deps), appointmentsStaffRouter(deps), invitesStaffRouter(deps)]));
+  // Administration (issue 15): session, second factor, then the role for the path (admin-access.ts).
+  api.use(adminRouter(deps, { installation: [], tenant: [], department: [] }));
   api.use(mailboxRouter(deps));
   api.use(apiNotFound);
   app.use('/api', api);

@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'queue_empty',
   'clerk_busy',
   'invalid_credentials',
+  'second_factor_required',
+  'second_factor_invalid',
+  'link_invalid',
+  'link_expired',
   'origin_not_allowed',
   'call_full',
   'slot_taken',
@@ -72,6 +76,12 @@ export const ERROR_STATUS = {
   queue_empty: 409,
   clerk_busy: 409,
   invalid_credentials: 401,
+  // Signed in, but this needs the second factor (or the identity provider) first.
+  second_factor_required: 403,
+  second_factor_invalid: 401,
+  // A staff member's single-use link (invitation, password reset): unknown or used, or too old.
+  link_invalid: 404,
+  link_expired: 410,
   origin_not_allowed: 403,
   call_full: 409,
   slot_taken: 409,

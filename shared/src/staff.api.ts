@@ -12,12 +12,29 @@ export const LoginRequestSchema = z.object({
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
+/** `POST /api/staff/second-factor`: the code from the authenticator app. */
+export const SecondFactorRequestSchema = z.object({
+  code: z.string().check(z.trim(), z.regex(/^\d{6}$/, 'please enter the six digits from your authenticator app')),
+});
+export type SecondFactorRequest = z.infer<typeof SecondFactorRequestSchema>;
+
 export const StaffMeSchema = z.object({
   staff: z.object({
     id: z.uuid(),
     name: z.string(),
     email: z.string(),
     languages: z.array(z.string()),
+    /** The municipality the account belongs to. */
+    tenantSlug: z.string(),
+    /** Administers the whole municipality. */
+    isTenantAdmin: z.boolean(),
+    /** Creates and archives municipalities of the installation. */
+    isInstallationAdmin: z.boolean(),
+    /**
+     * `enrolled`: an authenticator app is set up; `proved`: this session was proved with it (or
+     * through the identity provider), which every admin route needs.
+     */
+    secondFactor: z.object({ enrolled: z.boolean(), proved: z.boolean() }),
     departments: z.array(
       z.object({
         id: z.uuid(),

@@ -9,6 +9,7 @@ import {
   type StaffMe,
 } from '@amtsraum/shared';
 import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import { totpCode, totpStep } from '../../server/src/lib/totp.js';
 import { expect, LIVEKIT_SERVER_ENDED_SESSION, test } from './fixtures';
 
 /**
@@ -126,6 +127,34 @@ export async function signInAsStaff(person: Person, email: string, password = DE
   });
   expect(response.status(), `sign-in of ${email}`).toBe(200);
   return StaffMeSchema.parse(await response.json());
+}
+
+/** Admins of tests/e2e/installation.e2e.json, with their authenticator secrets (the file's `totpSecret`). */
+export const ADMINS = {
+  /** municipality admin of Testhausen, admin of its "termine" department */
+  amelie: { email: 'amelie.admin@testhausen.example', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+  /** installation admin */
+  ines: { email: 'ines.it@testhausen.example', totpSecret: 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU' },
+} as const;
+export const TESTHAUSEN_PASSWORD = 'testhausen-e2e-passwort';
+
+/**
+ * Signs an admin in and proves the second factor with their authenticator's current code, as
+ * every admin route needs. A code works once: a second admin sign-in of the same person within
+ * the same 30 seconds waits for the next code.
+ */
+export async function signInAsAdmin(person: Person, admin: { email: string; totpSecret: string }): Promise<StaffMe> {
+  await signInAsStaff(person, admin.email, TESTHAUSEN_PASSWORD);
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await person.request.post('/api/staff/second-factor', {
+      data: { code: totpCode(admin.totpSecret, totpStep(new Date())) },
+      headers: { 'X-Forwarded-For': person.address },
+    });
+    if (response.status() === 200) return StaffMeSchema.parse(await response.json());
+    expect(response.status(), `second factor of ${admin.email}`).toBe(401);
+    expect(attempt, `second factor of ${admin.email}: no code worked`).toBeLessThan(3);
+    await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 200));
+  }
 }
 
 /** The department's id as the staff member sees it (their `/api/staff/me`). */

@@ -55,7 +55,7 @@ try {
   process.exit(1);
 }
 try {
-  const { logins, summary } = await applyInstallation(database.db, parsed.data);
+  const { logins, summary } = await applyInstallation(database.db, parsed.data, { secret: config.sessionSecret });
   process.stdout.write(`Installation written:\n${summary.map((line) => `  ${line}`).join('\n')}\n`);
   // Running servers (on PostgreSQL; an embedded database is not open beside this command) show it at once.
   await announceInstallation(database.db, createEventBus(database, createLogger('silent'))).catch(() =>

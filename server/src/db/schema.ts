@@ -45,7 +45,65 @@ export const tenants = pgTable('tenants', {
   defaultLocale: text('default_locale').notNull().default('de'),
   brandColor: text('brand_color').notNull().default('#1d4f91'),
   logoUrl: text('logo_url'),
+  /** The languages the municipality offers citizens (German always among them). */
+  locales: text('locales')
+    .array()
+    .notNull()
+    .default(sql`'{de,en}'::text[]`),
+  /** The municipality's own contact (for the legal pages and the accessibility feedback). */
+  contact: jsonb('contact').$type<Contact>().notNull().default({}),
+  /** The German state whose public holidays are prefilled ("NW", "BY", …). */
+  stateCode: text('state_code').notNull().default('NW'),
+  /** Archived by the installation admin: no page, no sign-in; the data stays until purged. */
+  archivedAt: timestamp('archived_at', { withTimezone: true }),
   createdAt: createdAt(),
+});
+
+/**
+ * The municipality's own texts (issue 15): the legal pages every German public website needs and
+ * the FAQ about the virtual office. `body` is localized text for a page, a list of localized
+ * questions and answers for the FAQ. A page never written shows a default text.
+ */
+export const tenantTextKindEnum = pgEnum('tenant_text_kind', ['imprint', 'privacy', 'accessibility', 'faq']);
+export const tenantTexts = pgTable(
+  'tenant_texts',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    kind: tenantTextKindEnum('kind').notNull(),
+    body: jsonb('body').$type<LocalizedText | { question: LocalizedText; answer: LocalizedText }[]>().notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by'),
+  },
+  (table) => [primaryKey({ columns: [table.tenantId, table.kind] })],
+);
+
+/**
+ * Sign-in through the municipality's identity provider (OpenID Connect, issue 15). The client
+ * secret is stored sealed with the installation's secret (lib/secret-box.ts), never in clear.
+ * `roleMapping` maps values of `roleClaim` to roles: the municipality admin, or a role in one
+ * department (by slug).
+ */
+export const tenantIdentityProviders = pgTable('tenant_identity_providers', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id').notNull(),
+  clientSecretSealed: text('client_secret_sealed'),
+  /** What the sign-in button says, per language. */
+  label: jsonb('label').$type<LocalizedText>().notNull(),
+  scopes: text('scopes').notNull().default('openid email profile'),
+  roleClaim: text('role_claim').notNull().default('groups'),
+  roleMapping: jsonb('role_mapping')
+    .$type<{ value: string; tenantAdmin?: boolean; department?: string; role?: 'clerk' | 'admin' }[]>()
+    .notNull()
+    .default([]),
+  /** Create an account on the first sign-in when the mapping gives a role; otherwise only existing accounts. */
+  provisionAccounts: boolean('provision_accounts').notNull().default(false),
+  enabled: boolean('enabled').notNull().default(true),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const doorStateEnum = pgEnum('door_state', ['open', 'paused', 'closed']);
@@ -84,10 +142,17 @@ export const departments = pgTable(
     /** An appointment not arrived this many minutes after its start can be marked a no-show. */
     noShowGraceMinutes: integer('no_show_grace_minutes').notNull().default(10),
     maxPersonsPerBooking: integer('max_persons_per_booking').notNull().default(6),
+    /** `hours`: the door follows the opening hours (clerks may pause it); `manual`: only clerks open it. */
+    doorPolicy: text('door_policy').notNull().default('hours'),
+    /** Clerks may enter their own absences for this department. */
+    clerksManageAbsences: boolean('clerks_manage_absences').notNull().default(false),
+    /** Archived by an admin: no door, no booking; the data stays for the retention period. */
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
     sortOrder: integer('sort_order').notNull().default(0),
     createdAt: createdAt(),
   },
   (table) => [
+    check('departments_door_policy', sql`${table.doorPolicy} in ('hours', 'manual')`),
     uniqueIndex('departments_tenant_slug_key').on(table.tenantId, table.slug),
     check('departments_queue_cap_positive', sql`${table.queueCap} > 0`),
     check('departments_avg_handling_positive', sql`${table.avgHandlingMinutes} > 0`),
@@ -132,6 +197,13 @@ export const services = pgTable(
     documents: jsonb('documents').$type<LocalizedText[]>().notNull().default([]),
     bookable: boolean('bookable').notNull().default(true),
     knockable: boolean('knockable').notNull().default(true),
+    /** The words citizens use for it, per language ("Führungszeugnis", "Ummeldung"), for the search. */
+    keywords: jsonb('keywords').$type<Partial<Record<string, string[]>>>().notNull().default({}),
+    /** The municipality's online application or payment for it (https); we link out. */
+    onlineUrl: text('online_url'),
+    /** Persons one booking of this service may bring; null: the department's limit. */
+    maxPersons: integer('max_persons'),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
     sortOrder: integer('sort_order').notNull().default(0),
     createdAt: createdAt(),
   },
@@ -152,19 +224,30 @@ export const staff = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
     name: text('name').notNull(),
-    /** argon2id, PHC string format. */
-    passwordHash: text('password_hash').notNull(),
+    /** argon2id, PHC string format. Null: no password yet (invited) or sign-in only through the identity provider. */
+    passwordHash: text('password_hash'),
     languages: text('languages')
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
     /** Municipality admin: manages every department of the tenant. */
     isTenantAdmin: boolean('is_tenant_admin').notNull().default(false),
+    /** Installation admin: creates and archives municipalities (a regional IT provider). */
+    isInstallationAdmin: boolean('is_installation_admin').notNull().default(false),
+    /** The TOTP secret (base32), sealed with the installation's secret (lib/secret-box.ts); null: none set up. */
+    totpSecretSealed: text('totp_secret_sealed'),
+    totpConfirmedAt: timestamp('totp_confirmed_at', { withTimezone: true }),
+    /** The last TOTP time step used: a code works once. */
+    totpLastStep: integer('totp_last_step'),
+    /** The account at the municipality's identity provider (issuer URL and `sub`). */
+    oidcIssuer: text('oidc_issuer'),
+    oidcSubject: text('oidc_subject'),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },
   (table) => [
     uniqueIndex('staff_email_key').on(table.email),
+    uniqueIndex('staff_oidc_key').on(table.oidcIssuer, table.oidcSubject),
     check('staff_email_lowercase', sql`${table.email} = lower(${table.email})`),
   ],
 );
@@ -199,8 +282,42 @@ export const staffSessions = pgTable(
     createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /**
+     * How the person proved who they are: `password` alone (enough for the console), or with a
+     * second factor (`totp`), or through the municipality's identity provider (`oidc`). Admin
+     * routes need `totp` or `oidc` (admin-access.ts).
+     */
+    authMethod: text('auth_method').notNull().default('password'),
   },
-  (table) => [index('staff_sessions_staff_idx').on(table.staffId)],
+  (table) => [
+    index('staff_sessions_staff_idx').on(table.staffId),
+    check('staff_sessions_auth_method', sql`${table.authMethod} in ('password', 'totp', 'oidc')`),
+  ],
+);
+
+/**
+ * Single-use links for staff sent by e-mail: an invitation to set a first password, or a password
+ * reset. Only the token's SHA-256 is stored; using it sets `usedAt`.
+ */
+export const staffTokenPurposeEnum = pgEnum('staff_token_purpose', ['invite', 'reset']);
+export const staffTokens = pgTable(
+  'staff_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    purpose: staffTokenPurposeEnum('purpose').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references((): AnyPgColumn => staff.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('staff_tokens_hash_key').on(table.tokenHash),
+    index('staff_tokens_staff_idx').on(table.staffId),
+  ],
 );
 
 // The states cross the wire too: one list in shared/, for the database and the API alike.
@@ -275,7 +392,10 @@ export const auditEvents = pgTable(
     data: jsonb('data').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
     createdAt: createdAt(),
   },
-  (table) => [index('audit_events_tenant_idx').on(table.tenantId, table.createdAt)],
+  (table) => [
+    index('audit_events_tenant_idx').on(table.tenantId, table.createdAt),
+    index('audit_events_actor_idx').on(table.actorStaffId, table.createdAt),
+  ],
 );
 
 /** Clerks with a console open, per department and connection: the "clerks on duty" of the estimate. */

@@ -60,6 +60,22 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'E-Mail-Adresse oder Passwort stimmen nicht.',
     en: 'The e-mail address or password is not correct.',
   },
+  second_factor_required: {
+    de: 'Für die Verwaltung bestätigen Sie bitte zuerst den Code aus Ihrer Authenticator-App.',
+    en: 'For administration, please first confirm the code from your authenticator app.',
+  },
+  second_factor_invalid: {
+    de: 'Dieser Code stimmt nicht oder wurde schon benutzt. Bitte nehmen Sie den aktuellen Code.',
+    en: 'This code is wrong or was already used. Please enter the current code.',
+  },
+  link_invalid: {
+    de: 'Dieser Link ist ungültig oder wurde schon benutzt.',
+    en: 'This link is not valid or has already been used.',
+  },
+  link_expired: {
+    de: 'Dieser Link ist abgelaufen. Bitte fordern Sie einen neuen an.',
+    en: 'This link has expired. Please ask for a new one.',
+  },
   origin_not_allowed: {
     de: 'Diese Anfrage kommt von einer fremden Seite und wurde abgelehnt.',
     en: 'This request comes from another site and was refused.',

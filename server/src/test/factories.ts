@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { LocalizedText, OpeningHours } from '@amtsraum/shared';
 import type { Db } from '../db/client.js';
 import { closures, departments, services, staff, staffMemberships, tenants } from '../db/schema.js';
+import { DEVELOPMENT_SESSION_SECRET } from '../config.js';
+import { TOTP_PURPOSE } from '../features/staff/second-factor.js';
 import { hashPassword } from '../lib/passwords.js';
+import { seal } from '../lib/secret-box.js';
+import { newTotpSecret, totpCode, totpStep } from '../lib/totp.js';
 import type { TestClient } from './client.js';
 
 /** Factories: each test makes the rows it needs, with unique slugs, and gets them back. */
@@ -87,7 +91,12 @@ export async function makeClosure(db: Db, values: typeof closures.$inferInsert) 
 export async function makeStaff(
   db: Db,
   tenantId: string,
-  options: { memberships?: { departmentId: string; role: 'clerk' | 'admin' }[]; password?: string; name?: string } = {},
+  options: {
+    memberships?: { departmentId: string; role: 'clerk' | 'admin' }[];
+    password?: string;
+    name?: string;
+    values?: Partial<typeof staff.$inferInsert>;
+  } = {},
 ) {
   const password = options.password ?? randomBytes(9).toString('base64url');
   const [row] = await db
@@ -98,6 +107,7 @@ export async function makeStaff(
       name: options.name ?? 'Test Person',
       passwordHash: await hashPassword(password),
       languages: ['de'],
+      ...options.values,
     })
     .returning();
   if (options.memberships?.length) {
@@ -124,4 +134,33 @@ export async function signedInClerk(
   const response = await browser.post('/api/staff/login', { email: person.email, password: person.password });
   if (response.status !== 200) throw new Error(`sign-in failed with HTTP ${response.status}`);
   return { browser, person };
+}
+
+/**
+ * A staff member signed in on `browser` with a second factor proved, as every admin route needs:
+ * an authenticator is set up (its secret returned as `totpSecret`) and the session stepped up with
+ * a code, through the real routes. Roles come from `options` (`values.isTenantAdmin`, memberships…).
+ */
+export async function signedInAdmin(
+  db: Db,
+  browser: TestClient,
+  tenantId: string,
+  /** `secret`: the server's SESSION_SECRET when the test set one. */
+  options: Parameters<typeof makeStaff>[2] & { now?: Date; secret?: string } = {},
+) {
+  const totpSecret = newTotpSecret();
+  const person = await makeStaff(db, tenantId, {
+    ...options,
+    values: {
+      totpSecretSealed: seal(options.secret ?? DEVELOPMENT_SESSION_SECRET, TOTP_PURPOSE, totpSecret),
+      totpConfirmedAt: new Date(),
+      ...options.values,
+    },
+  });
+  const login = await browser.post('/api/staff/login', { email: person.email, password: person.password });
+  if (login.status !== 200) throw new Error(`sign-in failed with HTTP ${login.status}`);
+  const code = totpCode(totpSecret, totpStep(options.now ?? new Date()));
+  const proved = await browser.post('/api/staff/second-factor', { code });
+  if (proved.status !== 200) throw new Error(`second factor failed with HTTP ${proved.status}`);
+  return { browser, person: { ...person, totpSecret } };
 }

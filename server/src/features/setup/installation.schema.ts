@@ -113,6 +113,17 @@ const StaffInputSchema = z.object({
    * a random password is made and printed once.
    */
   password: z.string().min(12, 'at least 12 characters').max(200).optional(),
+  /** Creates and archives municipalities of the installation (issue 15). */
+  installationAdmin: z.boolean().default(false),
+  /**
+   * The authenticator (TOTP) secret, base32, of an account that has none yet, for test
+   * installations whose second factor must be known in advance. Real staff set theirs up after
+   * their first sign-in.
+   */
+  totpSecret: z
+    .string()
+    .regex(/^[A-Z2-7]{16,64}$/, 'a base32 secret of 16 to 64 characters')
+    .optional(),
 });
 
 const TenantInputSchema = z

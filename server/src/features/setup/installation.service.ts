@@ -14,6 +14,8 @@ import {
 } from '../../db/schema.js';
 import type { EventBus } from '../../lib/event-bus.js';
 import { hashPassword } from '../../lib/passwords.js';
+import { seal } from '../../lib/secret-box.js';
+import { TOTP_PURPOSE } from '../staff/second-factor.js';
 import type { InstallationFile } from './installation.schema.js';
 
 export interface NewLogin {
@@ -45,25 +47,42 @@ async function holdSetupLock(tx: Db): Promise<void> {
  * file's `password` or a random one, returned once. Lists (closures, bookable hours, absences)
  * replace what is stored. Running the same file twice changes nothing the second time.
  */
-export async function applyInstallation(db: Db, file: InstallationFile): Promise<InstallationResult> {
+export interface InstallationOptions {
+  /** SESSION_SECRET, needed only to seal a file's `totpSecret` (lib/secret-box.ts). */
+  secret?: string;
+}
+
+export async function applyInstallation(
+  db: Db,
+  file: InstallationFile,
+  options: InstallationOptions = {},
+): Promise<InstallationResult> {
   return db.transaction(async (tx) => {
     await holdSetupLock(tx);
-    return writeInstallation(tx, file);
+    return writeInstallation(tx, file, options);
   });
 }
 
 /** Like `applyInstallation`, but only into a database without any municipality (the demo seed); null otherwise. */
-export async function applyInstallationIfEmpty(db: Db, file: InstallationFile): Promise<InstallationResult | null> {
+export async function applyInstallationIfEmpty(
+  db: Db,
+  file: InstallationFile,
+  options: InstallationOptions = {},
+): Promise<InstallationResult | null> {
   return db.transaction(async (tx) => {
     await holdSetupLock(tx);
     // Read after the lock is held: a process that seeded meanwhile has committed by now.
     const [existing] = await tx.select({ n: count() }).from(tenants);
     if ((existing?.n ?? 0) > 0) return null;
-    return writeInstallation(tx, file);
+    return writeInstallation(tx, file, options);
   });
 }
 
-async function writeInstallation(tx: Db, file: InstallationFile): Promise<InstallationResult> {
+async function writeInstallation(
+  tx: Db,
+  file: InstallationFile,
+  options: InstallationOptions,
+): Promise<InstallationResult> {
   const logins: NewLogin[] = [];
   const summary: string[] = [];
   for (const input of file.tenants) {
@@ -153,7 +172,12 @@ async function writeInstallation(tx: Db, file: InstallationFile): Promise<Instal
         throw new Error(`${person.email} already belongs to another municipality`);
       }
       let staffId = existing?.id;
-      const values = { name: person.name, languages: person.languages, isTenantAdmin: person.tenantAdmin };
+      const values = {
+        name: person.name,
+        languages: person.languages,
+        isTenantAdmin: person.tenantAdmin,
+        isInstallationAdmin: person.installationAdmin,
+      };
       if (staffId) {
         await tx.update(staff).set(values).where(eq(staff.id, staffId));
       } else {
@@ -164,6 +188,13 @@ async function writeInstallation(tx: Db, file: InstallationFile): Promise<Instal
           .returning({ id: staff.id });
         staffId = row!.id;
         logins.push({ email: person.email, name: person.name, password });
+      }
+      if (person.totpSecret) {
+        if (!options.secret) throw new Error(`${person.email}: a totpSecret needs the installation's SESSION_SECRET`);
+        await tx
+          .update(staff)
+          .set({ totpSecretSealed: seal(options.secret, TOTP_PURPOSE, person.totpSecret), totpConfirmedAt: sql`now()` })
+          .where(and(eq(staff.id, staffId), isNull(staff.totpConfirmedAt)));
       }
       await tx.delete(staffMemberships).where(eq(staffMemberships.staffId, staffId));
       const memberships = Object.entries(person.departments).map(([slug, role]) => ({

@@ -17,6 +17,10 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test
 import { makeTenant } from '../../test/factories.js';
 import { InstallationFileSchema } from './installation.schema.js';
 import { applyInstallation } from './installation.service.js';
+import { unseal } from '../../lib/secret-box.js';
+import { TOTP_PURPOSE } from '../staff/second-factor.js';
+
+const SECRET = 'installation-test-secret-of-32-characters';
 
 const EXAMPLE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -137,12 +141,23 @@ describe.each(databaseKinds)('installation file on %s', (kind) => {
     expect(await database.db.select().from(staffAbsences).where(eq(staffAbsences.staffId, clerk))).toEqual([]);
   });
 
-  it('takes the browser tests’ installation: bookable around the clock, with a known password', async () => {
+  it('takes the browser tests’ installation: bookable around the clock, with known passwords and authenticators', async () => {
     const file = InstallationFileSchema.parse(JSON.parse(fs.readFileSync(E2E, 'utf8')));
-    const first = await applyInstallation(database.db, file);
-    expect(first.logins).toEqual([
-      { email: 'clara.klein@testhausen.example', name: 'Clara Klein', password: 'testhausen-e2e-passwort' },
+    await expect(applyInstallation(database.db, file)).rejects.toThrow(
+      /totpSecret needs the installation's SESSION_SECRET/,
+    );
+    const first = await applyInstallation(database.db, file, { secret: SECRET });
+    expect(first.logins.map((login) => [login.email, login.password])).toEqual([
+      ['clara.klein@testhausen.example', 'testhausen-e2e-passwort'],
+      ['amelie.admin@testhausen.example', 'testhausen-e2e-passwort'],
+      ['ines.it@testhausen.example', 'testhausen-e2e-passwort'],
     ]);
+    const [amelie] = await database.db.select().from(staff).where(eq(staff.email, 'amelie.admin@testhausen.example'));
+    expect(amelie).toMatchObject({ isTenantAdmin: true, isInstallationAdmin: false });
+    expect(amelie!.totpSecretSealed).not.toContain('JBSWY3DP');
+    expect(unseal(SECRET, TOTP_PURPOSE, amelie!.totpSecretSealed!)).toBe('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
+    const [ines] = await database.db.select().from(staff).where(eq(staff.email, 'ines.it@testhausen.example'));
+    expect(ines).toMatchObject({ isTenantAdmin: false, isInstallationAdmin: true });
     const [clara] = await database.db.select().from(staff).where(eq(staff.email, 'clara.klein@testhausen.example'));
     expect(await verifyPassword(clara!.passwordHash, 'testhausen-e2e-passwort')).toBe(true);
     const [tenant] = await database.db.select().from(tenants).where(eq(tenants.slug, 'testhausen'));
@@ -164,7 +179,7 @@ describe.each(databaseKinds)('installation file on %s', (kind) => {
     // Again: nothing new, and the password stays (even if the file's were changed meanwhile).
     const again = InstallationFileSchema.parse(JSON.parse(fs.readFileSync(E2E, 'utf8')));
     again.tenants[0]!.staff[0]!.password = 'ein-ganz-anderes-passwort';
-    expect((await applyInstallation(database.db, again)).logins).toEqual([]);
+    expect((await applyInstallation(database.db, again, { secret: SECRET })).logins).toEqual([]);
     const [still] = await database.db.select().from(staff).where(eq(staff.id, clara!.id));
     expect(await verifyPassword(still!.passwordHash, 'testhausen-e2e-passwort')).toBe(true);
   });

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { StaffMe } from '@amtsraum/shared';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { tenants } from '../../db/schema.js';
 import type { Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
@@ -43,13 +45,26 @@ export async function signIn(db: Db, options: { email: string; password: string;
   return { token, staff: row };
 }
 
-export async function resolveSession(db: Db, token: string | undefined, now: Date): Promise<StaffRow | null> {
+/** How a session's person proved who they are (staff_sessions.auth_method). */
+export type AuthMethod = 'password' | 'totp' | 'oidc';
+
+export interface StaffSession {
+  staff: StaffRow;
+  tokenHash: string;
+  authMethod: AuthMethod;
+}
+
+export async function resolveStaffSession(db: Db, token: string | undefined, now: Date): Promise<StaffSession | null> {
   if (!token || token.length > 100) return null;
   const tokenHash = hashToken(token);
   const found = await findSessionStaff(db, tokenHash, now, new Date(now.getTime() - SESSION_IDLE_MS));
   if (!found) return null;
   if (now.getTime() - found.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) await touchSession(db, tokenHash, now);
-  return found.staff;
+  return { staff: found.staff, tokenHash, authMethod: found.session.authMethod as AuthMethod };
+}
+
+export async function resolveSession(db: Db, token: string | undefined, now: Date): Promise<StaffRow | null> {
+  return (await resolveStaffSession(db, token, now))?.staff ?? null;
 }
 
 export async function signOut(ctx: Pick<Ctx, 'db' | 'events'>, token: string | undefined): Promise<void> {
@@ -73,13 +88,18 @@ export async function endSessions(
   for (const session of ended) await ctx.events.publish({ sessionsEnded: session });
 }
 
-export async function describeStaff(db: Db, row: StaffRow): Promise<StaffMe> {
+export async function describeStaff(db: Db, row: StaffRow, authMethod: AuthMethod): Promise<StaffMe> {
+  const [tenant] = await db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, row.tenantId)).limit(1);
   return {
     staff: {
       id: row.id,
       name: row.name,
       email: row.email,
       languages: row.languages,
+      tenantSlug: tenant?.slug ?? '',
+      isTenantAdmin: row.isTenantAdmin,
+      isInstallationAdmin: row.isInstallationAdmin,
+      secondFactor: { enrolled: row.totpConfirmedAt !== null, proved: authMethod !== 'password' },
       departments: await listMemberships(db, row.id),
     },
   };

@@ -2,12 +2,13 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AppDeps } from '../../deps.js';
 import { parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
 import { AppError } from '../../lib/errors.js';
-import { resolveSession } from './auth.service.js';
+import { resolveStaffSession, type StaffSession } from './auth.service.js';
 import type { StaffRow } from './staff.repo.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
     staff?: StaffRow;
+    staffSession?: StaffSession;
     clerk?: Clerk;
   }
 }
@@ -23,9 +24,10 @@ export interface Clerk {
 export function requireStaff(deps: Pick<AppDeps, 'database' | 'now'>) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const token = parseCookies(req.headers.cookie)[STAFF_COOKIE];
-    const row = await resolveSession(deps.database.db, token, deps.now());
-    if (!row) throw new AppError('unauthorized');
-    req.staff = row;
+    const session = await resolveStaffSession(deps.database.db, token, deps.now());
+    if (!session) throw new AppError('unauthorized');
+    req.staff = session.staff;
+    req.staffSession = session;
     next();
   };
 }
@@ -33,6 +35,11 @@ export function requireStaff(deps: Pick<AppDeps, 'database' | 'now'>) {
 export function currentStaff(req: Request): StaffRow {
   if (!req.staff) throw new AppError('unauthorized');
   return req.staff;
+}
+
+export function currentSession(req: Request): StaffSession {
+  if (!req.staffSession) throw new AppError('unauthorized');
+  return req.staffSession;
 }
 
 /** The clerk of a route below `staffDepartmentRouter`; anywhere else a programming error. */

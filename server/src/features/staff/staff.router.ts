@@ -1,4 +1,4 @@
-import { LoginRequestSchema } from '@amtsraum/shared';
+import { LoginRequestSchema, SecondFactorRequestSchema } from '@amtsraum/shared';
 import { Router } from 'express';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { clearCookie, cookieOptions, parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
@@ -6,7 +6,8 @@ import type { RateLimiter } from '../../lib/rate-limit.js';
 import { parseInput } from '../../lib/validate.js';
 import { describeStaff, SESSION_MAX_AGE_MS, signIn, signOut } from './auth.service.js';
 import { DEVICE_COOKIE, deviceCookieOptions, knowsAccount, readKnownDevice, rememberAccount } from './known-device.js';
-import { currentStaff, requireStaff } from './require-staff.js';
+import { currentSession, requireStaff } from './require-staff.js';
+import { proveSecondFactor } from './second-factor.js';
 
 const LOGIN_WINDOW_MS = 15 * 60_000;
 
@@ -37,7 +38,19 @@ export function staffRouter(deps: AppDeps): Router {
     res.cookie(STAFF_COOKIE, token, cookieOptions(deps.config, SESSION_MAX_AGE_MS));
     res.cookie(DEVICE_COOKIE, rememberAccount(secret, device, body.email), deviceCookieOptions(deps.config));
     req.log.info({ staffId: staff.id }, 'staff signed in');
-    res.json(await describeStaff(deps.database.db, staff));
+    res.json(await describeStaff(deps.database.db, staff, 'password'));
+  });
+
+  // Guessing six digits: 5 tries per 15 minutes per account, whatever the device.
+  const secondFactorTries = deps.limits.limiter('second-factor', { max: 5, windowMs: LOGIN_WINDOW_MS });
+  router.post('/staff/second-factor', requireStaff(deps), async (req, res) => {
+    const body = parseInput(SecondFactorRequestSchema, req.body);
+    const session = currentSession(req);
+    await secondFactorTries.hit(session.staff.id);
+    await proveSecondFactor(ctxOf(deps), session, body.code);
+    await secondFactorTries.undo(session.staff.id);
+    req.log.info({ staffId: session.staff.id }, 'staff proved second factor');
+    res.json(await describeStaff(deps.database.db, session.staff, 'totp'));
   });
 
   router.post('/staff/logout', async (req, res) => {
@@ -47,7 +60,8 @@ export function staffRouter(deps: AppDeps): Router {
   });
 
   router.get('/staff/me', requireStaff(deps), async (req, res) => {
-    res.json(await describeStaff(deps.database.db, currentStaff(req)));
+    const session = currentSession(req);
+    res.json(await describeStaff(deps.database.db, session.staff, session.authMethod));
   });
 
   return router;
