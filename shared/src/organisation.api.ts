@@ -1,0 +1,239 @@
+import { z } from 'zod/mini';
+import { DepartmentNameFormsSchema } from './department-names.js';
+import { ContactSchema } from './directory.api.js';
+import { LocaleSchema, LocalizedTextSchema } from './locales.js';
+import { OpeningHoursSchema, WEEKDAY_KEYS, type OpeningHours } from './opening-hours.js';
+import { SlugSchema } from './slugs.js';
+import { isValidTimeZone } from './time-zone.js';
+
+/**
+ * Administration of a municipality and its departments (issue 15):
+ * `/api/admin/tenants/:tenant` (settings, departments, tenant-wide closures) and
+ * `/api/admin/tenants/:tenant/departments/:department` (a department's settings, closures, archive).
+ */
+
+/** The sixteen German states, by the codes of ISO 3166-2:DE: whose public holidays are prefilled. */
+export const STATE_CODES = [
+  'BW',
+  'BY',
+  'BE',
+  'BB',
+  'HB',
+  'HH',
+  'HE',
+  'MV',
+  'NI',
+  'NW',
+  'RP',
+  'SL',
+  'SN',
+  'ST',
+  'SH',
+  'TH',
+] as const;
+export const StateCodeSchema = z.enum(STATE_CODES);
+export type StateCode = z.infer<typeof StateCodeSchema>;
+
+/** An IANA zone such as Europe/Berlin (what the runtime knows), not an offset. */
+export const TimeZoneSchema = z
+  .string()
+  .check(
+    z.maxLength(64),
+    z.refine((zone) => /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$|^UTC$/.test(zone) && isValidTimeZone(zone), 'an IANA time zone such as Europe/Berlin'),
+  );
+
+/** A logo on our own server (`/logos/x.svg`) or elsewhere over https. */
+export const LogoUrlSchema = z
+  .string()
+  .check(
+    z.trim(),
+    z.maxLength(500),
+    z.refine(
+      (url) => (/^\/[^/\\]/.test(url) && !/\s/.test(url)) || /^https:\/\/[^\s/]+(\/\S*)?$/.test(url),
+      'an https address or a path on this server (starting with /)',
+    ),
+  );
+
+export const BrandColorSchema = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb'));
+
+/** The languages offered: German always among them, each once. */
+export const OfferedLocalesSchema = z.array(LocaleSchema).check(
+  z.minLength(1),
+  z.refine((list) => list.includes('de'), 'German is always offered'),
+  z.refine((list) => new Set(list).size === list.length, 'each language once'),
+);
+
+export const TenantSettingsSchema = z.object({
+  slug: z.string(),
+  name: z.string(),
+  logoUrl: z.nullable(z.string()),
+  brandColor: z.string(),
+  timeZone: z.string(),
+  locales: z.array(LocaleSchema),
+  contact: ContactSchema,
+  stateCode: StateCodeSchema,
+});
+export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
+
+/** `PATCH /api/admin/tenants/:tenant`: what is given changes, the rest stays. */
+export const TenantSettingsUpdateSchema = z.object({
+  name: z.optional(z.string().check(z.trim(), z.minLength(2, 'at least two characters'), z.maxLength(120))),
+  logoUrl: z.optional(z.nullable(LogoUrlSchema)),
+  brandColor: z.optional(BrandColorSchema),
+  timeZone: z.optional(TimeZoneSchema),
+  locales: z.optional(OfferedLocalesSchema),
+  contact: z.optional(ContactSchema),
+  stateCode: z.optional(StateCodeSchema),
+});
+export type TenantSettingsUpdate = z.infer<typeof TenantSettingsUpdateSchema>;
+
+/** Opening hours as an admin enters them: the ranges of one day must not overlap. */
+export const AdminOpeningHoursSchema = OpeningHoursSchema.check(
+  z.superRefine((hours: OpeningHours, ctx) => {
+    for (const day of WEEKDAY_KEYS) {
+      const sorted = [...hours[day]].sort((a, b) => a.from.localeCompare(b.from));
+      for (let i = 1; i < sorted.length; i++) {
+        if (sorted[i]!.from < sorted[i - 1]!.to) {
+          ctx.issues.push({ code: 'custom', input: hours, path: [day], message: 'the times of one day must not overlap' });
+          break;
+        }
+      }
+    }
+  }),
+);
+
+export const DOOR_POLICIES = ['hours', 'manual'] as const;
+export const DoorPolicySchema = z.enum(DOOR_POLICIES);
+export type DoorPolicy = z.infer<typeof DoorPolicySchema>;
+
+/**
+ * Second path segments a department may not take: `/:tenant/<slug>` is the department's page, and
+ * the municipality's own pages (legal texts, search, FAQ) live beside it.
+ */
+export const RESERVED_DEPARTMENT_SLUGS = [
+  'admin',
+  'api',
+  'staff',
+  'impressum',
+  'imprint',
+  'datenschutz',
+  'privacy',
+  'barrierefreiheit',
+  'accessibility',
+  'faq',
+  'suche',
+  'search',
+  'hilfe',
+  'help',
+  'termin',
+  'wait',
+] as const;
+
+export const DepartmentSlugSchema = SlugSchema.check(
+  z.refine(
+    (slug) => !(RESERVED_DEPARTMENT_SLUGS as readonly string[]).includes(slug),
+    'this name is reserved by the application',
+  ),
+);
+
+const HandlingMinutesSchema = z.int().check(z.gte(1, 'at least one minute'), z.lte(240, 'at most 240 minutes'));
+const QueueCapSchema = z.int().check(z.gte(1, 'at least one person'), z.lte(500, 'at most 500 people'));
+
+const departmentFields = {
+  name: LocalizedTextSchema,
+  description: LocalizedTextSchema,
+  nameForms: DepartmentNameFormsSchema,
+  contact: ContactSchema,
+  openingHours: AdminOpeningHoursSchema,
+  doorPolicy: DoorPolicySchema,
+  queueCap: QueueCapSchema,
+  avgHandlingMinutes: HandlingMinutesSchema,
+};
+
+/** `PATCH …/departments/:department`: what is given changes. */
+export const DepartmentUpdateSchema = z.partial(z.object(departmentFields));
+export type DepartmentUpdate = z.infer<typeof DepartmentUpdateSchema>;
+
+/** `POST /api/admin/tenants/:tenant/departments`: a slug and a name; the rest has defaults. */
+export const DepartmentCreateSchema = z.extend(z.partial(z.object(departmentFields)), {
+  slug: DepartmentSlugSchema,
+  name: LocalizedTextSchema,
+});
+export type DepartmentCreate = z.infer<typeof DepartmentCreateSchema>;
+
+export const AdminDepartmentSchema = z.object({
+  id: z.uuid(),
+  slug: z.string(),
+  name: LocalizedTextSchema,
+  description: LocalizedTextSchema,
+  nameForms: DepartmentNameFormsSchema,
+  contact: ContactSchema,
+  openingHours: OpeningHoursSchema,
+  doorPolicy: DoorPolicySchema,
+  queueCap: z.int(),
+  avgHandlingMinutes: z.int(),
+  archivedAt: z.nullable(z.string()),
+});
+export type AdminDepartment = z.infer<typeof AdminDepartmentSchema>;
+
+export const AdminDepartmentListSchema = z.object({ departments: z.array(AdminDepartmentSchema) });
+export type AdminDepartmentList = z.infer<typeof AdminDepartmentListSchema>;
+
+/** `GET …/departments/:department/archive-preview`: who archiving would affect. */
+export const ArchivePreviewSchema = z.object({
+  /** Citizens waiting at the door now: their visits end, declined with the note. */
+  waiting: z.int(),
+  /** Booked appointments still to come: cancelled, each citizen gets the e-mail. */
+  appointments: z.array(z.object({ id: z.uuid(), startsAt: z.string() })),
+  /** `waiting` plus the appointments: what the archive request must confirm. */
+  affected: z.int(),
+});
+export type ArchivePreview = z.infer<typeof ArchivePreviewSchema>;
+
+/** `POST …/departments/:department/archive`. */
+export const ArchiveRequestSchema = z.object({
+  /** The `affected` number of the preview the admin saw: a different number now refuses. */
+  confirmAffected: z.int().check(z.nonnegative()),
+  /** What the waiting citizens and the cancellation e-mails say (optional). */
+  note: z.optional(z.string().check(z.trim(), z.maxLength(500))),
+});
+export type ArchiveRequest = z.infer<typeof ArchiveRequestSchema>;
+
+export const ArchiveResultSchema = z.object({ declined: z.int(), cancelled: z.int() });
+export type ArchiveResult = z.infer<typeof ArchiveResultSchema>;
+
+const CivilDateSchema = z.iso.date('a date as YYYY-MM-DD');
+
+/** `POST …/closures` (tenant-wide or a department's): days closed, inclusive. */
+export const ClosureCreateSchema = z
+  .object({
+    from: CivilDateSchema,
+    to: CivilDateSchema,
+    reason: z.nullable(LocalizedTextSchema),
+  })
+  .check(
+    z.refine((c) => c.to >= c.from, { message: 'the last day must not be before the first', path: ['to'] }),
+  );
+export type ClosureCreate = z.infer<typeof ClosureCreateSchema>;
+
+export const AdminClosureSchema = z.object({
+  id: z.uuid(),
+  from: z.string(),
+  to: z.string(),
+  reason: z.nullable(LocalizedTextSchema),
+  /** Null: every department of the municipality (a public holiday). */
+  departmentId: z.nullable(z.uuid()),
+});
+export type AdminClosure = z.infer<typeof AdminClosureSchema>;
+
+export const AdminClosureListSchema = z.object({ closures: z.array(AdminClosureSchema) });
+export type AdminClosureList = z.infer<typeof AdminClosureListSchema>;
+
+/** `POST /api/admin/tenants/:tenant/closures/holidays`: the state's public holidays of `year`. */
+export const HolidayPrefillSchema = z.object({
+  year: z.int().check(z.gte(2000, 'a year from 2000'), z.lte(2100, 'a year up to 2100')),
+});
+export type HolidayPrefill = z.infer<typeof HolidayPrefillSchema>;
+
+export const HolidayPrefillResultSchema = z.object({ added: z.int(), closures: z.array(AdminClosureSchema) });
+export type HolidayPrefillResult = z.infer<typeof HolidayPrefillResultSchema>;
