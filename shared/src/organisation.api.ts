@@ -35,24 +35,23 @@ export const StateCodeSchema = z.enum(STATE_CODES);
 export type StateCode = z.infer<typeof StateCodeSchema>;
 
 /** An IANA zone such as Europe/Berlin (what the runtime knows), not an offset. */
-export const TimeZoneSchema = z
-  .string()
-  .check(
-    z.maxLength(64),
-    z.refine((zone) => /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$|^UTC$/.test(zone) && isValidTimeZone(zone), 'an IANA time zone such as Europe/Berlin'),
-  );
+export const TimeZoneSchema = z.string().check(
+  z.maxLength(64),
+  z.refine(
+    (zone) => /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$|^UTC$/.test(zone) && isValidTimeZone(zone),
+    'an IANA time zone such as Europe/Berlin',
+  ),
+);
 
 /** A logo on our own server (`/logos/x.svg`) or elsewhere over https. */
-export const LogoUrlSchema = z
-  .string()
-  .check(
-    z.trim(),
-    z.maxLength(500),
-    z.refine(
-      (url) => (/^\/[^/\\]/.test(url) && !/\s/.test(url)) || /^https:\/\/[^\s/]+(\/\S*)?$/.test(url),
-      'an https address or a path on this server (starting with /)',
-    ),
-  );
+export const LogoUrlSchema = z.string().check(
+  z.trim(),
+  z.maxLength(500),
+  z.refine(
+    (url) => (/^\/[^/\\]/.test(url) && !/\s/.test(url)) || /^https:\/\/[^\s/]+(\/\S*)?$/.test(url),
+    'an https address or a path on this server (starting with /)',
+  ),
+);
 
 export const BrandColorSchema = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb'));
 
@@ -94,7 +93,12 @@ export const AdminOpeningHoursSchema = OpeningHoursSchema.check(
       const sorted = [...hours[day]].sort((a, b) => a.from.localeCompare(b.from));
       for (let i = 1; i < sorted.length; i++) {
         if (sorted[i]!.from < sorted[i - 1]!.to) {
-          ctx.issues.push({ code: 'custom', input: hours, path: [day], message: 'the times of one day must not overlap' });
+          ctx.issues.push({
+            code: 'custom',
+            input: hours,
+            path: [day],
+            message: 'the times of one day must not overlap',
+          });
           break;
         }
       }
@@ -211,9 +215,7 @@ export const ClosureCreateSchema = z
     to: CivilDateSchema,
     reason: z.nullable(LocalizedTextSchema),
   })
-  .check(
-    z.refine((c) => c.to >= c.from, { message: 'the last day must not be before the first', path: ['to'] }),
-  );
+  .check(z.refine((c) => c.to >= c.from, { message: 'the last day must not be before the first', path: ['to'] }));
 export type ClosureCreate = z.infer<typeof ClosureCreateSchema>;
 
 export const AdminClosureSchema = z.object({
@@ -228,6 +230,13 @@ export type AdminClosure = z.infer<typeof AdminClosureSchema>;
 
 export const AdminClosureListSchema = z.object({ closures: z.array(AdminClosureSchema) });
 export type AdminClosureList = z.infer<typeof AdminClosureListSchema>;
+
+/** `GET …/departments/:department/closures`: its own, and the municipality's (read-only there). */
+export const DepartmentClosureListSchema = z.object({
+  closures: z.array(AdminClosureSchema),
+  tenantClosures: z.array(AdminClosureSchema),
+});
+export type DepartmentClosureList = z.infer<typeof DepartmentClosureListSchema>;
 
 /** `POST /api/admin/tenants/:tenant/closures/holidays`: the state's public holidays of `year`. */
 export const HolidayPrefillSchema = z.object({

@@ -1,8 +1,14 @@
 import type { CitizenAppointment, StaffAppointment } from '@amtsraum/shared';
+import { AppError } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { Clerk } from '../staff/require-staff.js';
 import { queueAppointmentMail } from './appointment-mail.js';
-import { findAppointment, updateBookedAppointment, type AppointmentRow } from './appointments.repo.js';
+import {
+  findAppointment,
+  findAppointmentWithContext,
+  updateBookedAppointment,
+  type AppointmentRow,
+} from './appointments.repo.js';
 import { auditActor, type Actor, type BookingCtx, type Found } from './booking-ctx.js';
 import { findByToken, findForStaff, notChangeable } from './manage.js';
 import { citizenMayChange, citizenView, toStaffAppointment } from './views.js';
@@ -82,4 +88,27 @@ export async function cancelAsStaff(
     onlyBeforeStart: false,
   });
   return toStaffAppointment(ctx.db, { appointment, department: found.department });
+}
+
+/**
+ * An admin cancels a booked appointment of a department they administer (archiving the
+ * department, issue 15): the same path as a clerk's cancel, so the citizen gets the e-mail.
+ * False when it is not (or no longer) booked in that department.
+ */
+export async function cancelForDepartment(
+  ctx: BookingCtx,
+  options: { departmentId: string; appointmentId: string; staffId: string; note?: string },
+): Promise<boolean> {
+  const found = await findAppointmentWithContext(ctx.db, options.appointmentId);
+  if (!found || found.department.id !== options.departmentId || found.appointment.state !== 'booked') return false;
+  const row = await cancel(ctx, found, {
+    actor: { kind: 'staff', staffId: options.staffId },
+    note: options.note || undefined,
+    onlyBeforeStart: false,
+  }).catch((error: unknown) => {
+    // Arrived or started meanwhile: not cancelled, and the caller counts it so.
+    if (error instanceof AppError) return null;
+    throw error;
+  });
+  return row?.state === 'cancelled';
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { closures, departments, services, tenants } from '../../db/schema.js';
 
@@ -20,16 +20,19 @@ export async function listDepartments(db: Db, tenantId: string): Promise<Departm
   return db
     .select()
     .from(departments)
-    .where(eq(departments.tenantId, tenantId))
+    .where(and(eq(departments.tenantId, tenantId), isNull(departments.archivedAt)))
     .orderBy(asc(departments.sortOrder), asc(departments.slug));
 }
 
-/** The department only if it belongs to the tenant: the tenant is part of the lookup. */
+/**
+ * The department only if it belongs to the tenant: the tenant is part of the lookup. An archived
+ * department is not found: its door and booking pages answer 404 (issue 15).
+ */
 export async function findDepartment(db: Db, tenantId: string, slug: string): Promise<DepartmentRow | undefined> {
   const [row] = await db
     .select()
     .from(departments)
-    .where(and(eq(departments.tenantId, tenantId), eq(departments.slug, slug)))
+    .where(and(eq(departments.tenantId, tenantId), eq(departments.slug, slug), isNull(departments.archivedAt)))
     .limit(1);
   return row;
 }
@@ -75,13 +78,13 @@ export async function findDepartmentsWithTenant(db: Db, departmentIds: string[])
     .where(inArray(departments.id, departmentIds));
 }
 
-/** A department with its tenant, by the slugs of its public address. */
+/** A department with its tenant, by the slugs of its public address; not an archived one (no knock, no booking). */
 export async function findDepartmentBySlugs(db: Db, tenantSlug: string, departmentSlug: string) {
   const [row] = await db
     .select({ department: departments, tenant: tenants })
     .from(departments)
     .innerJoin(tenants, eq(tenants.id, departments.tenantId))
-    .where(and(eq(tenants.slug, tenantSlug), eq(departments.slug, departmentSlug)))
+    .where(and(eq(tenants.slug, tenantSlug), eq(departments.slug, departmentSlug), isNull(departments.archivedAt)))
     .limit(1);
   return row;
 }

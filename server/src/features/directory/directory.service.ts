@@ -88,7 +88,8 @@ export function isUnattended(department: DepartmentRow, now: Date, onDutyNow?: n
 }
 
 /**
- * The door as a citizen meets it: a clerk's setting for today wins over the opening hours; a door
+ * The door as a citizen meets it: a clerk's setting for today wins over the opening hours (or, with
+ * `doorPolicy` 'manual', over a door closed until a clerk opens it); a door
  * not closed says when nobody is on duty (`onDutyNow`: clerks counted just now, if known).
  */
 export function doorStatus(
@@ -101,12 +102,16 @@ export function doorStatus(
   const closureList = closureRows.map(toClosure);
   const hours = openingStatus(department.openingHours, closureList, now, timeZone);
   const override = activeDoorOverride(department, timeZone, now);
-  const state = override ?? (hours.openNow ? 'open' : 'closed');
-  let nextOpening = hours.nextOpening;
+  // `manual` (issue 15): closed unless a clerk opened it today; an archived department is closed
+  // for good, also to pages that were open when it was archived.
+  const byPolicy = department.doorPolicy === 'manual' ? 'closed' : hours.openNow ? 'open' : 'closed';
+  const state = department.archivedAt ? 'closed' : (override ?? byPolicy);
+  // A manual door opens when a clerk opens it: no time to promise.
+  let nextOpening = department.doorPolicy === 'manual' || department.archivedAt ? null : hours.nextOpening;
   const today = formatCivilDate(zonedParts(now, timeZone));
   const opensLaterToday =
     hours.nextOpening !== null && formatCivilDate(zonedParts(hours.nextOpening, timeZone)) === today;
-  if (override === 'closed' && (hours.openNow || opensLaterToday)) {
+  if (override === 'closed' && nextOpening !== null && (hours.openNow || opensLaterToday)) {
     // Closed by a clerk for the rest of today: the next opening is on a later day.
     const tomorrow = startOfDay(addDays(zonedParts(now, timeZone), 1), timeZone);
     const later = openingStatus(department.openingHours, closureList, tomorrow, timeZone);

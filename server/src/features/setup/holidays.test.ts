@@ -64,7 +64,8 @@ describe('public holidays of the German states', () => {
   it('has Mariä Himmelfahrt in SL, Heilige Drei Könige in BW/BY/ST', () => {
     expect(on('SL', 2026).get('2026-08-15')).toBe('Mariä Himmelfahrt');
     expect(on('NW', 2026).has('2026-08-15')).toBe(false);
-    for (const state of ['BW', 'BY', 'ST'] as const) expect(on(state, 2026).get('2026-01-06')).toBe('Heilige Drei Könige');
+    for (const state of ['BW', 'BY', 'ST'] as const)
+      expect(on(state, 2026).get('2026-01-06')).toBe('Heilige Drei Könige');
     expect(on('NW', 2026).has('2026-01-06')).toBe(false);
   });
 

@@ -61,14 +61,15 @@ export function stateHolidays(state: StateCode, year: number): Holiday[] {
     { date: addDays(easter, 39), name: t('Christi Himmelfahrt', 'Ascension Day') },
     among('BB', 'HE') && { date: addDays(easter, 49), name: t('Pfingstsonntag', 'Whit Sunday') },
     { date: addDays(easter, 50), name: t('Pfingstmontag', 'Whit Monday') },
-    among('BW', 'BY', 'HE', 'NW', 'RP', 'SL') && { date: addDays(easter, 60), name: t('Fronleichnam', 'Corpus Christi') },
+    among('BW', 'BY', 'HE', 'NW', 'RP', 'SL') && {
+      date: addDays(easter, 60),
+      name: t('Fronleichnam', 'Corpus Christi'),
+    },
     state === 'SL' && { date: fixed(8, 15), name: t('Mariä Himmelfahrt', 'Assumption Day') },
     state === 'TH' && year >= 2019 && { date: fixed(9, 20), name: t('Weltkindertag', "World Children's Day") },
     { date: fixed(10, 3), name: t('Tag der Deutschen Einheit', 'German Unity Day') },
     // Nationwide once, in 2017 (500 years of the Reformation); in the northern states since 2018.
-    (year === 2017 ||
-      among('BB', 'MV', 'SN', 'ST', 'TH') ||
-      (among('HB', 'HH', 'NI', 'SH') && year >= 2018)) && {
+    (year === 2017 || among('BB', 'MV', 'SN', 'ST', 'TH') || (among('HB', 'HH', 'NI', 'SH') && year >= 2018)) && {
       date: fixed(10, 31),
       name: t('Reformationstag', 'Reformation Day'),
     },

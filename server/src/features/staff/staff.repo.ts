@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { departments, staff, staffMemberships, staffSessions, tenants } from '../../db/schema.js';
 
@@ -66,7 +66,7 @@ export async function listMemberships(db: Db, staffId: string) {
     .from(staffMemberships)
     .innerJoin(departments, eq(departments.id, staffMemberships.departmentId))
     .innerJoin(tenants, eq(tenants.id, departments.tenantId))
-    .where(eq(staffMemberships.staffId, staffId))
+    .where(and(eq(staffMemberships.staffId, staffId), isNull(departments.archivedAt)))
     .orderBy(tenants.slug, departments.sortOrder, departments.slug);
 }
 
@@ -75,6 +75,8 @@ export async function findMembership(db: Db, staffId: string, departmentId: stri
   const [row] = await db
     .select({ role: staffMemberships.role })
     .from(staffMemberships)
+    // An archived department has no console any more (issue 15).
+    .innerJoin(departments, and(eq(departments.id, staffMemberships.departmentId), isNull(departments.archivedAt)))
     .where(and(eq(staffMemberships.staffId, staffId), eq(staffMemberships.departmentId, departmentId)))
     .limit(1);
   return row;

@@ -1,0 +1,124 @@
+import {
+  formatCivilDate,
+  StateCodeSchema,
+  type AdminClosure,
+  type ClosureCreate,
+  type HolidayPrefillResult,
+} from '@amtsraum/shared';
+import { AppError } from '../../lib/errors.js';
+import type { ClosureRow, TenantRow } from '../directory/directory.repo.js';
+import { stateHolidays } from '../setup/holidays.js';
+import { announce, auditChange, type OrgActor, type OrgCtx } from './org-ctx.js';
+import {
+  deleteScopedClosure,
+  insertClosures,
+  listScopedClosures,
+  liveDepartmentIds,
+  lockTenant,
+} from './organisation.repo.js';
+
+/**
+ * Days closed, for the whole municipality (`departmentId` null: public holidays, every
+ * department) or for one department. Tenant-wide changes reach every department's page.
+ */
+
+export function toAdminClosure(row: ClosureRow): AdminClosure {
+  return { id: row.id, from: row.startsOn, to: row.endsOn, reason: row.reason ?? null, departmentId: row.departmentId };
+}
+
+const reach = async (ctx: OrgCtx, tenantId: string, departmentId: string | null) =>
+  departmentId ? [departmentId] : liveDepartmentIds(ctx.db, tenantId);
+
+export async function listClosuresForAdmin(
+  ctx: Pick<OrgCtx, 'db'>,
+  tenant: TenantRow,
+  departmentId: string | null,
+): Promise<AdminClosure[]> {
+  return (await listScopedClosures(ctx.db, tenant.id, departmentId)).map(toAdminClosure);
+}
+
+export async function addClosure(
+  ctx: OrgCtx,
+  actor: OrgActor,
+  tenant: TenantRow,
+  departmentId: string | null,
+  values: ClosureCreate,
+): Promise<AdminClosure> {
+  const [row] = await ctx.db.transaction(async (tx) => {
+    const rows = await insertClosures(tx, [
+      { tenantId: tenant.id, departmentId, startsOn: values.from, endsOn: values.to, reason: values.reason },
+    ]);
+    await auditChange(tx, ctx, actor, {
+      tenantId: tenant.id,
+      departmentId,
+      action: 'closure.added',
+      data: { closureId: rows[0]!.id, from: values.from, to: values.to },
+    });
+    return rows;
+  });
+  await announce(ctx, await reach(ctx, tenant.id, departmentId));
+  return toAdminClosure(row!);
+}
+
+/** Removes a closure of this scope; another scope's (or another municipality's) is not found. */
+export async function removeClosure(
+  ctx: OrgCtx,
+  actor: OrgActor,
+  tenant: TenantRow,
+  departmentId: string | null,
+  closureId: string,
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const row = await deleteScopedClosure(tx, tenant.id, departmentId, closureId);
+    if (!row) throw new AppError('route_not_found');
+    await auditChange(tx, ctx, actor, {
+      tenantId: tenant.id,
+      departmentId,
+      action: 'closure.removed',
+      data: { closureId, from: row.startsOn, to: row.endsOn },
+    });
+  });
+  await announce(ctx, await reach(ctx, tenant.id, departmentId));
+}
+
+/**
+ * Adds the public holidays of `year` in the municipality's state as tenant-wide closures. A day
+ * already covered by a tenant-wide closure is left alone, so prefilling twice adds nothing and
+ * a holiday the admin removed on purpose comes back only when they prefill again.
+ */
+export async function prefillHolidays(
+  ctx: OrgCtx,
+  actor: OrgActor,
+  tenant: TenantRow,
+  year: number,
+): Promise<HolidayPrefillResult> {
+  const state = StateCodeSchema.safeParse(tenant.stateCode).data ?? 'NW';
+  const added = await ctx.db.transaction(async (tx) => {
+    await lockTenant(tx, tenant.id);
+    const existing = await listScopedClosures(tx, tenant.id, null);
+    const covered = (day: string) => existing.some((c) => c.startsOn <= day && day <= c.endsOn);
+    const missing = stateHolidays(state, year)
+      .map((holiday) => ({ day: formatCivilDate(holiday.date), name: holiday.name }))
+      .filter(({ day }) => !covered(day));
+    const rows = await insertClosures(
+      tx,
+      missing.map(({ day, name }) => ({
+        tenantId: tenant.id,
+        departmentId: null,
+        startsOn: day,
+        endsOn: day,
+        reason: name,
+      })),
+    );
+    if (rows.length > 0) {
+      await auditChange(tx, ctx, actor, {
+        tenantId: tenant.id,
+        action: 'closure.holidays_prefilled',
+        data: { year, stateCode: state, added: rows.length },
+      });
+    }
+    return rows;
+  });
+  if (added.length > 0) await announce(ctx, await liveDepartmentIds(ctx.db, tenant.id));
+  return { added: added.length, closures: added.map(toAdminClosure) };
+}

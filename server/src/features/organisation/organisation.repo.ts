@@ -1,0 +1,134 @@
+import { and, asc, eq, gt, isNull, max, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { appointments, closures, departments, tenants, visits } from '../../db/schema.js';
+import type { ClosureRow, DepartmentRow, TenantRow } from '../directory/directory.repo.js';
+import { stateIn, WAITING } from '../visits/visit-states.js';
+
+/** Queries of the municipality and department administration; the tenant is in every `where`. */
+
+export async function updateTenant(
+  db: Db,
+  tenantId: string,
+  values: Partial<typeof tenants.$inferInsert>,
+): Promise<TenantRow | undefined> {
+  const [row] = await db.update(tenants).set(values).where(eq(tenants.id, tenantId)).returning();
+  return row;
+}
+
+/** Every department of the tenant, archived ones last. */
+export async function listTenantDepartments(db: Db, tenantId: string): Promise<DepartmentRow[]> {
+  return db
+    .select()
+    .from(departments)
+    .where(eq(departments.tenantId, tenantId))
+    .orderBy(asc(departments.archivedAt), asc(departments.sortOrder), asc(departments.slug));
+}
+
+/** The ids of the tenant's departments still offered (those whose pages a change reaches). */
+export async function liveDepartmentIds(db: Db, tenantId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: departments.id })
+    .from(departments)
+    .where(and(eq(departments.tenantId, tenantId), isNull(departments.archivedAt)));
+  return rows.map((row) => row.id);
+}
+
+export async function nextSortOrder(db: Db, tenantId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: max(departments.sortOrder) })
+    .from(departments)
+    .where(eq(departments.tenantId, tenantId));
+  return (row?.n ?? -1) + 1;
+}
+
+/** Inserts the department; undefined when the tenant already has one with that slug. */
+export async function insertDepartment(
+  db: Db,
+  values: typeof departments.$inferInsert,
+): Promise<DepartmentRow | undefined> {
+  const [row] = await db
+    .insert(departments)
+    .values(values)
+    .onConflictDoNothing({ target: [departments.tenantId, departments.slug] })
+    .returning();
+  return row;
+}
+
+/** Updates a department of the tenant that is not archived. */
+export async function updateLiveDepartment(
+  db: Db,
+  tenantId: string,
+  departmentId: string,
+  values: Partial<typeof departments.$inferInsert>,
+): Promise<DepartmentRow | undefined> {
+  const [row] = await db
+    .update(departments)
+    .set(values)
+    .where(and(eq(departments.id, departmentId), eq(departments.tenantId, tenantId), isNull(departments.archivedAt)))
+    .returning();
+  return row;
+}
+
+/** Locks the department row until the transaction ends: one archive (or change) at a time. */
+export async function lockDepartment(db: Db, departmentId: string): Promise<DepartmentRow | undefined> {
+  const [row] = await db.select().from(departments).where(eq(departments.id, departmentId)).for('update');
+  return row;
+}
+
+export async function waitingVisitIds(db: Db, departmentId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: visits.id })
+    .from(visits)
+    .where(and(eq(visits.departmentId, departmentId), stateIn(WAITING)))
+    .orderBy(asc(visits.createdAt));
+  return rows.map((row) => row.id);
+}
+
+/** Booked appointments not yet over: what archiving the department would cancel. */
+export async function openAppointments(db: Db, departmentId: string, now: Date) {
+  return db
+    .select({ id: appointments.id, startsAt: appointments.startsAt })
+    .from(appointments)
+    .where(
+      and(eq(appointments.departmentId, departmentId), eq(appointments.state, 'booked'), gt(appointments.endsAt, now)),
+    )
+    .orderBy(asc(appointments.startsAt));
+}
+
+/** Closures of the tenant: tenant-wide (`departmentId` null) or of one department. */
+const closureScope = (tenantId: string, departmentId: string | null): SQL =>
+  and(
+    eq(closures.tenantId, tenantId),
+    departmentId === null ? isNull(closures.departmentId) : eq(closures.departmentId, departmentId),
+  )!;
+
+export async function listScopedClosures(db: Db, tenantId: string, departmentId: string | null): Promise<ClosureRow[]> {
+  return db
+    .select()
+    .from(closures)
+    .where(closureScope(tenantId, departmentId))
+    .orderBy(asc(closures.startsOn), asc(closures.endsOn));
+}
+
+export async function insertClosures(db: Db, values: (typeof closures.$inferInsert)[]): Promise<ClosureRow[]> {
+  if (values.length === 0) return [];
+  return db.insert(closures).values(values).returning();
+}
+
+export async function deleteScopedClosure(
+  db: Db,
+  tenantId: string,
+  departmentId: string | null,
+  closureId: string,
+): Promise<ClosureRow | undefined> {
+  const [row] = await db
+    .delete(closures)
+    .where(and(eq(closures.id, closureId), closureScope(tenantId, departmentId)))
+    .returning();
+  return row;
+}
+
+/** Locks the tenant row until the transaction ends (two prefills at once add each holiday once). */
+export async function lockTenant(db: Db, tenantId: string): Promise<void> {
+  await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('update');
+}
