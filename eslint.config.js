@@ -68,6 +68,7 @@ export default tseslint.config(
           root: 'web/src',
           features: {
             directory: [],
+            admin: [],
             mailbox: [],
             invites: [],
             visits: ['directory'],

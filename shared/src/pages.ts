@@ -24,6 +24,10 @@ export const PAGES = {
   manageAppointment: { path: '/termin', tokenInFragment: true },
   joinAppointment: { path: '/termin/beitreten', tokenInFragment: true },
   mailbox: { path: '/dev/mailbox' },
+  // Administration (issue 15): before `tenant`, whose pattern would take `/admin`.
+  adminHome: { path: '/admin' },
+  adminTenant: { path: '/admin/:tenant' },
+  adminDepartment: { path: '/admin/:tenant/departments/:department' },
   tenant: { path: '/:tenant', slugs: true },
   department: { path: '/:tenant/:department', slugs: true },
   waitingRoom: { path: '/:tenant/:department/wait', slugs: true },

@@ -20,6 +20,13 @@ function StaffHome({ me }: { me: StaffMe }) {
         <p>{t('home.signedInAs', { name: me.staff.name })}</p>
         <SignOutButton />
       </div>
+      {(me.staff.isInstallationAdmin ||
+        me.staff.isTenantAdmin ||
+        me.staff.departments.some((d) => d.role === 'admin')) && (
+        <p data-testid="staff-admin-link">
+          <Link to={pagePath('adminHome')}>{t('home.administration')}</Link>
+        </p>
+      )}
       <h2>{t('home.departmentsHeading')}</h2>
       {me.staff.departments.length === 0 ? (
         <p>{t('home.none')}</p>

@@ -1,0 +1,54 @@
+import { pagePath, type StaffMe } from '@amtsraum/shared';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../../lib/api';
+import { Link, Navigate } from '../../lib/router';
+import type { LoadState } from '../../lib/useLoad';
+import { ErrorPage } from '../../ui/ErrorPage';
+import { LoadingState } from '../../ui/LoadingState';
+import { PageHeading } from '../../ui/PageHeading';
+import { useAdminMe } from './api';
+
+/** Where staff set up their authenticator and prove it (the security page of the staff area). */
+export const SECURITY_PATH = '/staff/security';
+
+/** The signed-in staff member; without a session, the sign-in page. */
+export function AdminGate({ children }: { children: (me: StaffMe) => ReactNode }) {
+  const state = useAdminMe();
+  return <AdminLoad state={state}>{children}</AdminLoad>;
+}
+
+/** A load of the admin API: loading, the failure explained (sign-in, second factor, no right), or the page. */
+export function AdminLoad<T>({ state, children }: { state: LoadState<T>; children: (data: T) => ReactNode }) {
+  if (state.status === 'loading') return <LoadingState />;
+  if (state.status === 'error') return <AdminProblem error={state.error} retry={state.reload} />;
+  return <>{children(state.data)}</>;
+}
+
+export function AdminProblem({ error, retry }: { error: ApiError; retry: () => void }) {
+  const { t } = useTranslation('admin');
+  if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
+  if (error.code === 'second_factor_required') {
+    return (
+      <div data-testid="admin-second-factor">
+        <PageHeading title={t('secondFactor.title')} />
+        <p className="lead">{t('secondFactor.text')}</p>
+        <p>
+          <a href={SECURITY_PATH}>{t('secondFactor.link')}</a>
+        </p>
+      </div>
+    );
+  }
+  if (error.code === 'forbidden') {
+    return (
+      <div data-testid="admin-forbidden">
+        <PageHeading title={t('forbidden.title')} />
+        <p className="lead">{t('forbidden.text')}</p>
+        <p>
+          <Link to={pagePath('staffHome')}>{t('forbidden.back')}</Link>
+        </p>
+      </div>
+    );
+  }
+  return <ErrorPage error={error} retry={retry} />;
+}

@@ -1,0 +1,99 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toApiError } from '../../lib/api';
+import { message, problemMessage, useSay, type Message } from '../../lib/message';
+import { ErrorSummary, useFieldErrors } from '../../ui/forms';
+import { SECURITY_PATH } from './AdminGate';
+
+/**
+ * One admin form's state: field errors from the server's validation paths (each field's own
+ * message, in the language of now), a failure for the whole form, and "saved" announced politely.
+ */
+export function useAdminForm<F extends string>(order: readonly F[]) {
+  const fields = useFieldErrors(order);
+  const [failure, setFailure] = useState<Message | null>(null);
+  const [saved, setSaved] = useState<Message | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [secondFactor, setSecondFactor] = useState(false);
+  // Bumped at each failure: the summary takes focus (it holds the ref, not the form's state).
+  const [failedAt, setFailedAt] = useState(0);
+
+  /** Runs `action`; on failure shows what went wrong and returns null. */
+  const run = async <T,>(action: () => Promise<T>, done: Message): Promise<T | null> => {
+    if (busy) return null;
+    setBusy(true);
+    setSaved(null);
+    try {
+      const result = await action();
+      fields.setErrors({});
+      setFailure(null);
+      setSecondFactor(false);
+      setSaved(done);
+      return result;
+    } catch (error) {
+      const apiError = toApiError(error);
+      // Keys built from the field's path, most specific first: i18next takes the first it has.
+      const found = fields.fromServer(apiError, (field) =>
+        message((t) =>
+          (t as unknown as (keys: string[]) => string)([
+            `admin:errors.${field}`,
+            `admin:errors.${field.split('.')[0] ?? ''}`,
+            'admin:errors.field',
+          ]),
+        ),
+      );
+      fields.setErrors(found);
+      setSecondFactor(apiError.code === 'second_factor_required');
+      setFailure(Object.keys(found).length > 0 ? null : problemMessage(apiError));
+      setFailedAt((n) => n + 1);
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fail = (why: Message) => {
+    setFailure(why);
+    setFailedAt((n) => n + 1);
+  };
+
+  return { fields, failure, saved, busy, run, failedAt, secondFactor, fail };
+}
+
+export type AdminForm<F extends string> = ReturnType<typeof useAdminForm<F>>;
+
+/** The error summary above a form and the "saved" line below it. */
+export function FormSummary<F extends string>({ form }: { form: AdminForm<F> }) {
+  const { t } = useTranslation('admin');
+  const ref = useRef<HTMLDivElement>(null);
+  const { failedAt } = form;
+  useEffect(() => {
+    if (failedAt > 0) ref.current?.focus();
+  }, [failedAt]);
+  return (
+    <>
+      <ErrorSummary
+        ref={ref}
+        fields={form.fields}
+        failure={form.failure}
+        failureTestId="admin-failure"
+        title={t('form.errorSummary')}
+        titleElement="h3"
+      />
+      {form.secondFactor && (
+        <p>
+          <a href={SECURITY_PATH}>{t('secondFactor.link')}</a>
+        </p>
+      )}
+    </>
+  );
+}
+
+export function SavedStatus<F extends string>({ form, testId }: { form: AdminForm<F>; testId?: string }) {
+  const say = useSay();
+  return (
+    <p role="status" className="muted" data-testid={testId}>
+      {form.saved ? say(form.saved) : ''}
+    </p>
+  );
+}
