@@ -1,6 +1,6 @@
 import type { PageName } from '@amtsraum/shared';
 import { Suspense, useEffect, type ReactElement } from 'react';
-import { AdminDepartmentPage, AdminHomePage, AdminTenantPage } from '../features/admin';
+import { AdminPages } from '../features/admin';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
 import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
@@ -82,7 +82,7 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   call: <CallPage clerkTools={clerkCallTools} />,
   callEnded: <CallEndedPage />,
   mailbox: <MailboxPage />,
-  adminHome: <AdminHomePage />,
-  adminTenant: <AdminTenantPage />,
-  adminDepartment: <AdminDepartmentPage />,
+  adminHome: <AdminPages />,
+  adminTenant: <AdminPages />,
+  adminDepartment: <AdminPages />,
 };
