@@ -1,0 +1,110 @@
+import { AdminDepartmentSchema } from '@amtsraum/shared';
+import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { ADMINS, peoplePerTest, signInAsAdmin, tabTo } from './support';
+
+const TENANT = 'testhausen';
+const DEPARTMENT = 'termine';
+const ADMIN_API = `/api/admin/tenants/${TENANT}/departments/${DEPARTMENT}`;
+const ZONE = 'Europe/Berlin';
+
+const people = peoplePerTest();
+
+/** Today in Testhausen: the date (YYYY-MM-DD) and the weekday as the hours editor names it. */
+function today() {
+  const now = new Date();
+  return {
+    date: new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(now),
+    weekday: new Intl.DateTimeFormat('de-DE', { timeZone: ZONE, weekday: 'long' }).format(now),
+  };
+}
+
+test('an admin changes the hours and adds a closure in the browser; the door page follows live', async ({
+  page,
+  browser,
+}) => {
+  // Six axe-core runs and a keyboard walk through the forms.
+  test.setTimeout(110_000);
+  const admin = await people.open(browser);
+  const me = await signInAsAdmin(admin, ADMINS.amelie);
+  const departmentId = me.staff.departments.find((d) => d.slug === DEPARTMENT)!.id;
+  const headers = { 'X-Forwarded-For': admin.address };
+  // The door follows its hours (another spec may have opened it by hand today).
+  expect(
+    (await admin.request.put(`/api/staff/departments/${departmentId}/door`, { data: { state: 'auto' }, headers }))
+      .status(),
+  ).toBe(200);
+  const original = AdminDepartmentSchema.parse(await (await admin.request.get(ADMIN_API, { headers })).json());
+  people.tidyWith(async () => {
+    // Back as the other specs expect it: the hours as seeded, no closure of this test.
+    await admin.request.patch(ADMIN_API, { data: { openingHours: original.openingHours }, headers });
+    const listed = (await (await admin.request.get(`${ADMIN_API}/closures`, { headers })).json()) as {
+      closures: { id: string }[];
+    };
+    for (const closure of listed.closures) {
+      await admin.request.delete(`${ADMIN_API}/closures/${closure.id}`, { headers });
+    }
+  });
+  const { date, weekday } = today();
+
+  // The citizen's door page, open beside the admin's, never reloaded.
+  await page.goto(`/${TENANT}/${DEPARTMENT}`);
+  const door = page.getByTestId('door-status');
+  await expect(door).toHaveAttribute('data-state', 'open');
+
+  // The admin finds the department from the staff home page, through the admin pages.
+  await admin.page.goto('/staff');
+  await admin.page.getByTestId('staff-admin-link').getByRole('link').click();
+  await expect(mainHeading(admin.page)).toHaveText('Verwaltung');
+  await expectNoA11yViolations(admin.page);
+  await admin.page.getByTestId('admin-home-tenant').getByRole('link').click();
+  await expect(mainHeading(admin.page)).toHaveText('Verwaltung: Gemeinde Testhausen');
+  await expectNoA11yViolations(admin.page);
+  await admin.page.getByTestId('admin-departments').getByRole('link').first().click();
+  await expect(admin.page).toHaveURL(new RegExp(`/admin/${TENANT}/departments/${DEPARTMENT}$`));
+  await expect(admin.page.getByTestId('hours-editor')).toBeVisible();
+  await expectNoA11yViolations(admin.page);
+
+  // Today without hours: the door closes on the citizen's page.
+  const hours = admin.page.getByTestId('hours-editor');
+  const removeToday = hours.getByRole('button', { name: `Zeitraum 1 am ${weekday} entfernen` });
+  await tabTo(admin.page, removeToday);
+  await admin.page.keyboard.press('Enter');
+  const save = hours.getByRole('button', { name: 'Öffnungszeiten speichern' });
+  await tabTo(admin.page, save);
+  await admin.page.keyboard.press('Enter');
+  await expect(admin.page.getByTestId('hours-saved')).toHaveText('Gespeichert.');
+  await expect(door).toHaveAttribute('data-state', 'closed');
+
+  // Back to the whole day, by keyboard: add a range, type its times, save.
+  const add = hours.getByRole('button', { name: `Zeitraum am ${weekday} hinzufügen` });
+  await tabTo(admin.page, add);
+  await admin.page.keyboard.press('Enter');
+  const day = hours.getByRole('group', { name: weekday });
+  await tabTo(admin.page, day.getByLabel('Von (Zeitraum 1)'));
+  await day.getByLabel('Von (Zeitraum 1)').fill('00:00');
+  await tabTo(admin.page, day.getByLabel('Bis (Zeitraum 1)'));
+  await day.getByLabel('Bis (Zeitraum 1)').fill('23:59');
+  await tabTo(admin.page, save);
+  await admin.page.keyboard.press('Enter');
+  await expect(door).toHaveAttribute('data-state', 'open');
+
+  // A closure today closes the door again.
+  const closures = admin.page.getByRole('region', { name: 'Schließtage des Amts' });
+  await closures.getByLabel('Erster Tag').fill(date);
+  await closures.getByLabel('Grund (wird Bürgerinnen und Bürgern gezeigt)').fill('Betriebsausflug');
+  await closures.getByRole('button', { name: 'Eintragen' }).click();
+  await expect(closures.getByTestId('closure-saved')).toHaveText('Schließtag eingetragen.');
+  await expect(closures.getByTestId('closure-list').first()).toContainText('Betriebsausflug');
+  await expect(door).toHaveAttribute('data-state', 'closed');
+
+  // Each admin page at 320 px: no violations there either, and no sideways scrolling.
+  await admin.page.setViewportSize({ width: 320, height: 640 });
+  for (const path of ['/admin', `/admin/${TENANT}`, `/admin/${TENANT}/departments/${DEPARTMENT}`]) {
+    await admin.page.goto(path);
+    await expect(mainHeading(admin.page)).toBeVisible();
+    await expect(admin.page.getByTestId('loading')).toHaveCount(0);
+    await expectNoA11yViolations(admin.page);
+    const overflow = await admin.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
+  }
+});
