@@ -79,11 +79,20 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   const add = hours.getByRole('button', { name: `Zeitraum am ${weekday} hinzufügen` });
   await tabTo(admin.page, add);
   await admin.page.keyboard.press('Enter');
+  // The new range's controls come just before the button: Shift+Tab reaches them (a time input
+  // is a stop per part, hours and minutes).
   const day = hours.getByRole('group', { name: weekday });
-  await tabTo(admin.page, day.getByLabel('Von (Zeitraum 1)'));
-  await day.getByLabel('Von (Zeitraum 1)').fill('00:00');
-  await tabTo(admin.page, day.getByLabel('Bis (Zeitraum 1)'));
+  const pressUntil = async (key: string, target: ReturnType<typeof day.getByLabel>) => {
+    for (let i = 0; i < 4 && !(await target.evaluate((el) => el === document.activeElement)); i++) {
+      await admin.page.keyboard.press(key);
+    }
+    await expect(target).toBeFocused();
+  };
+  await pressUntil('Shift+Tab', day.getByRole('button', { name: `Zeitraum 1 am ${weekday} entfernen` }));
+  await pressUntil('Shift+Tab', day.getByLabel('Bis (Zeitraum 1)'));
   await day.getByLabel('Bis (Zeitraum 1)').fill('23:59');
+  await pressUntil('Shift+Tab', day.getByLabel('Von (Zeitraum 1)'));
+  await day.getByLabel('Von (Zeitraum 1)').fill('00:00');
   await tabTo(admin.page, save);
   await admin.page.keyboard.press('Enter');
   await expect(door).toHaveAttribute('data-state', 'open');
