@@ -30,8 +30,9 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   const headers = { 'X-Forwarded-For': admin.address };
   // The door follows its hours (another spec may have opened it by hand today).
   expect(
-    (await admin.request.put(`/api/staff/departments/${departmentId}/door`, { data: { state: 'auto' }, headers }))
-      .status(),
+    (
+      await admin.request.put(`/api/staff/departments/${departmentId}/door`, { data: { state: 'auto' }, headers })
+    ).status(),
   ).toBe(200);
   const original = AdminDepartmentSchema.parse(await (await admin.request.get(ADMIN_API, { headers })).json());
   people.tidyWith(async () => {
