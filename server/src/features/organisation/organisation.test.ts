@@ -281,7 +281,6 @@ describe.each(databaseKinds)('administration of a municipality and its departmen
     });
     expect(own.status).toBe(201);
     expect(events).toContainEqual({ departmentId: department.id, context: true });
-    // Closed today now (a clerk's setting for today still wins, so take it back first).
     const wide = await browser.post(`${admin}/closures`, { from: '2026-12-24', to: '2026-12-24', reason: null });
     expect(wide.status).toBe(201);
     const listed = DepartmentClosureListSchema.parse((await browser.get(`${departmentAdmin}/closures`)).json);
