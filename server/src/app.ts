@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import type { AppDeps } from './deps.js';
 import { appointmentsStaffRouter } from './features/appointments/appointments-staff.router.js';
 import { appointmentsRouter } from './features/appointments/appointments.router.js';
+import { departmentAuditRouter, tenantAuditRouter } from './features/audit/audit.router.js';
 import { callsRouter } from './features/calls/calls.router.js';
 import { livekitWebhookRouter } from './features/calls/livekit-webhook.router.js';
 import { consoleRouter } from './features/console/console.router.js';
@@ -110,7 +111,13 @@ export function createApp(deps: AppDeps): Express {
   // One guard for everything a clerk does in a department: session, department id, membership.
   api.use(staffDepartmentRouter(deps, [consoleRouter(deps), appointmentsStaffRouter(deps), invitesStaffRouter(deps)]));
   // Administration (issue 15): session, second factor, then the role for the path (admin-access.ts).
-  api.use(adminRouter(deps, { installation: [], tenant: [], department: [] }));
+  api.use(
+    adminRouter(deps, {
+      installation: [],
+      tenant: [tenantAuditRouter(deps)],
+      department: [departmentAuditRouter(deps)],
+    }),
+  );
   api.use(mailboxRouter(deps));
   api.use(apiNotFound);
   app.use('/api', api);
