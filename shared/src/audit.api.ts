@@ -55,26 +55,26 @@ const blankAsMissing = <T extends z.ZodMiniType>(schema: T) =>
     ),
   );
 
-export const AuditQuerySchema = z
+export const AuditQuerySchema = /* @__PURE__ */ z
   .object({
     /** First and last day (inclusive), in the municipality's time zone. */
-    from: blankAsMissing(z.iso.date('a date as YYYY-MM-DD')),
-    to: blankAsMissing(z.iso.date('a date as YYYY-MM-DD')),
+    from: /* @__PURE__ */ blankAsMissing(z.iso.date('a date as YYYY-MM-DD')),
+    to: /* @__PURE__ */ blankAsMissing(z.iso.date('a date as YYYY-MM-DD')),
     /** An action or the start of one: `visit.` finds every visit action. */
-    action: blankAsMissing(z.string().check(z.regex(/^[a-z][a-z0-9_.]{0,59}$/, 'an action such as visit. or staff.'))),
+    action: /* @__PURE__ */ blankAsMissing(z.string().check(z.regex(/^[a-z][a-z0-9_.]{0,59}$/, 'an action such as visit. or staff.'))),
     /** A staff member's id: what they did. */
-    actor: blankAsMissing(z.uuid('a staff id')),
+    actor: /* @__PURE__ */ blankAsMissing(z.uuid('a staff id')),
     /** A department's id (municipality admins; a department's own log is that department). */
-    department: blankAsMissing(z.uuid('a department id')),
-    visit: blankAsMissing(z.uuid('a visit id')),
+    department: /* @__PURE__ */ blankAsMissing(z.uuid('a department id')),
+    visit: /* @__PURE__ */ blankAsMissing(z.uuid('a visit id')),
     /** Where the previous page ended (its `next`). */
-    cursor: blankAsMissing(z.string().check(z.regex(CURSOR, 'a cursor from the previous page'))),
+    cursor: /* @__PURE__ */ blankAsMissing(z.string().check(z.regex(CURSOR, 'a cursor from the previous page'))),
     limit: z._default(
       z.coerce.number().check(z.int(), z.gte(1), z.lte(AUDIT_PAGE_MAX, `at most ${AUDIT_PAGE_MAX} rows`)),
       50,
     ),
     /** Language of the CSV's header and actor names (default: the browser's). */
-    lang: blankAsMissing(LocaleSchema),
+    lang: /* @__PURE__ */ blankAsMissing(LocaleSchema),
   })
   .check(
     z.refine((query) => !query.from || !query.to || query.from <= query.to, {

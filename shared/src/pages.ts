@@ -24,6 +24,7 @@ export const PAGES = {
   manageAppointment: { path: '/termin', tokenInFragment: true },
   joinAppointment: { path: '/termin/beitreten', tokenInFragment: true },
   mailbox: { path: '/dev/mailbox' },
+  adminAudit: { path: '/admin/:tenant/audit' },
   tenant: { path: '/:tenant', slugs: true },
   department: { path: '/:tenant/:department', slugs: true },
   waitingRoom: { path: '/:tenant/:department/wait', slugs: true },

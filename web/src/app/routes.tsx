@@ -1,6 +1,7 @@
 import type { PageName } from '@amtsraum/shared';
 import { Suspense, useEffect, type ReactElement } from 'react';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
+import { AuditLogPage } from '../features/audit';
 import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
@@ -81,4 +82,5 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   call: <CallPage clerkTools={clerkCallTools} />,
   callEnded: <CallEndedPage />,
   mailbox: <MailboxPage />,
+  adminAudit: <AuditLogPage />,
 };

@@ -4,6 +4,7 @@
  */
 export const NAMESPACES = [
   'appointments',
+  'audit',
   'calls',
   'common',
   'console',

@@ -1,5 +1,6 @@
 import type { Locale } from '@amtsraum/shared';
 import deAppointments from './de/appointments.json';
+import deAudit from './de/audit.json';
 import deCalls from './de/calls.json';
 import deCommon from './de/common.json';
 import deConsole from './de/console.json';
@@ -10,6 +11,7 @@ import deMailbox from './de/mailbox.json';
 import deVisits from './de/visits.json';
 import deWaiting from './de/waiting.json';
 import enAppointments from './en/appointments.json';
+import enAudit from './en/audit.json';
 import enCalls from './en/calls.json';
 import enCommon from './en/common.json';
 import enConsole from './en/console.json';
@@ -28,6 +30,7 @@ import enWaiting from './en/waiting.json';
 export const resources = {
   de: {
     appointments: deAppointments,
+    audit: deAudit,
     calls: deCalls,
     common: deCommon,
     console: deConsole,
@@ -40,6 +43,7 @@ export const resources = {
   },
   en: {
     appointments: enAppointments,
+    audit: enAudit,
     calls: enCalls,
     common: enCommon,
     console: enConsole,
