@@ -95,7 +95,10 @@ export const AbsenceInputSchema = z.union([WholeDaysAbsenceSchema, ExactAbsenceS
 export type AbsenceInput = z.infer<typeof AbsenceInputSchema>;
 
 /** A closure as the file writes it: the reason may be left out. */
-export const ClosureInputSchema = z.object({ ...ClosureSchema.shape, reason: z.nullable(LocalizedTextSchema).default(null) });
+export const ClosureInputSchema = z.object({
+  ...ClosureSchema.shape,
+  reason: z.nullable(LocalizedTextSchema).default(null),
+});
 
 export const DepartmentInputSchema = z.object({
   slug: SlugSchema,
@@ -150,11 +153,26 @@ export const StaffInputSchema = z.object({
 });
 
 /** The German states, whose public holidays the admin screens prefill. */
-export const STATE_CODES = ['BW', 'BY', 'BE', 'BB', 'HB', 'HH', 'HE', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH'] as const;
+export const STATE_CODES = [
+  'BW',
+  'BY',
+  'BE',
+  'BB',
+  'HB',
+  'HH',
+  'HE',
+  'MV',
+  'NI',
+  'NW',
+  'RP',
+  'SL',
+  'SN',
+  'ST',
+  'SH',
+  'TH',
+] as const;
 
-const FaqSchema = z
-  .array(z.object({ question: LocalizedTextSchema, answer: LocalizedTextSchema }))
-  .max(100);
+const FaqSchema = z.array(z.object({ question: LocalizedTextSchema, answer: LocalizedTextSchema })).max(100);
 
 /**
  * The municipality's legal pages and FAQ. A kind left out stays as it is (a text edited on the
