@@ -19,6 +19,7 @@ import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
 import { invitesRouter, invitesStaffRouter } from './features/invites/invites.router.js';
 import { mailboxRouter } from './features/mailbox/mailbox.router.js';
+import { tenantExportRouter } from './features/setup/export.router.js';
 import { adminRouter } from './features/staff/admin-access.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
@@ -114,7 +115,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(
     adminRouter(deps, {
       installation: [],
-      tenant: [tenantAuditRouter(deps)],
+      tenant: [tenantAuditRouter(deps), tenantExportRouter(deps)],
       department: [departmentAuditRouter(deps)],
     }),
   );

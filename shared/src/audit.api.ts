@@ -42,6 +42,9 @@ export const AUDIT_DATA_KEYS = [
   'kind',
   'method',
   'active',
+  'departments',
+  'people',
+  'via',
 ] as const;
 
 const CURSOR = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z~[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
