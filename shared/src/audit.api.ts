@@ -64,7 +64,9 @@ export const AuditQuerySchema = /* @__PURE__ */ z
     from: /* @__PURE__ */ blankAsMissing(z.iso.date('a date as YYYY-MM-DD')),
     to: /* @__PURE__ */ blankAsMissing(z.iso.date('a date as YYYY-MM-DD')),
     /** An action or the start of one: `visit.` finds every visit action. */
-    action: /* @__PURE__ */ blankAsMissing(z.string().check(z.regex(/^[a-z][a-z0-9_.]{0,59}$/, 'an action such as visit. or staff.'))),
+    action: /* @__PURE__ */ blankAsMissing(
+      z.string().check(z.regex(/^[a-z][a-z0-9_.]{0,59}$/, 'an action such as visit. or staff.')),
+    ),
     /** A staff member's id: what they did. */
     actor: /* @__PURE__ */ blankAsMissing(z.uuid('a staff id')),
     /** A department's id (municipality admins; a department's own log is that department). */
