@@ -70,6 +70,7 @@ export default tseslint.config(
             directory: [],
             admin: [],
             mailbox: [],
+            audit: [],
             invites: [],
             visits: ['directory'],
             appointments: ['directory'],

@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import type { AppDeps } from './deps.js';
 import { appointmentsStaffRouter } from './features/appointments/appointments-staff.router.js';
 import { appointmentsRouter } from './features/appointments/appointments.router.js';
+import { departmentAuditRouter, tenantAuditRouter } from './features/audit/audit.router.js';
 import { callsRouter } from './features/calls/calls.router.js';
 import { livekitWebhookRouter } from './features/calls/livekit-webhook.router.js';
 import { consoleRouter } from './features/console/console.router.js';
@@ -19,6 +20,7 @@ import { healthRouter } from './features/health/health.router.js';
 import { invitesRouter, invitesStaffRouter } from './features/invites/invites.router.js';
 import { mailboxRouter } from './features/mailbox/mailbox.router.js';
 import { departmentOrganisationRouter, tenantOrganisationRouter } from './features/organisation/organisation.router.js';
+import { tenantExportRouter } from './features/setup/export.router.js';
 import { adminRouter } from './features/staff/admin-access.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
@@ -114,8 +116,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(
     adminRouter(deps, {
       installation: [],
-      tenant: [tenantOrganisationRouter(deps)],
-      department: [departmentOrganisationRouter(deps)],
+      tenant: [tenantOrganisationRouter(deps), tenantAuditRouter(deps), tenantExportRouter(deps)],
+      department: [departmentOrganisationRouter(deps), departmentAuditRouter(deps)],
     }),
   );
   api.use(mailboxRouter(deps));

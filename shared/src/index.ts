@@ -17,3 +17,4 @@ export * from './health.api.js';
 export * from './pages.js';
 export * from './staff-responses.api.js';
 export * from './organisation.api.js';
+export * from './audit.api.js';

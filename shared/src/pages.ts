@@ -28,6 +28,7 @@ export const PAGES = {
   adminHome: { path: '/admin' },
   adminTenant: { path: '/admin/:tenant' },
   adminDepartment: { path: '/admin/:tenant/departments/:department' },
+  adminAudit: { path: '/admin/:tenant/audit' },
   tenant: { path: '/:tenant', slugs: true },
   department: { path: '/:tenant/:department', slugs: true },
   waitingRoom: { path: '/:tenant/:department/wait', slugs: true },

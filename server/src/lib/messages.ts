@@ -189,4 +189,24 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     de: 'Bitte geben Sie eine Bezeichnung ein, z. B. „Dolmetscherin Türkisch“.',
     en: 'Please enter a label, e.g. “Turkish interpreter”.',
   },
+  // The audit log viewer's filter (shared/src/audit.api.ts).
+  'a date as YYYY-MM-DD': { de: 'Bitte ein Datum angeben (TT.MM.JJJJ).', en: 'Please enter a date.' },
+  'an action such as visit. or staff.': {
+    de: 'Eine Aktion wie „visit.“ oder „staff.“ (Kleinbuchstaben, Punkt, Unterstrich).',
+    en: 'An action such as “visit.” or “staff.” (lowercase letters, dots, underscores).',
+  },
+  'a staff id': { de: 'Bitte eine Person aus der Liste wählen.', en: 'Please choose a person from the list.' },
+  'a department id': { de: 'Bitte ein Amt aus der Liste wählen.', en: 'Please choose a department from the list.' },
+  'a visit id': {
+    de: 'Eine Besuchs-ID hat die Form 0a1b2c3d-…-… (36 Zeichen).',
+    en: 'A visit id looks like 0a1b2c3d-…-… (36 characters).',
+  },
+  'a cursor from the previous page': {
+    de: 'Die Seite ist nicht mehr gültig; bitte neu laden.',
+    en: 'This page is no longer valid; please reload.',
+  },
+  'the last day must not be before the first': {
+    de: 'Der letzte Tag darf nicht vor dem ersten liegen.',
+    en: 'The last day must not be before the first.',
+  },
 };

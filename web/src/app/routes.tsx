@@ -2,6 +2,7 @@ import type { PageName } from '@amtsraum/shared';
 import { Suspense, useEffect, type ReactElement } from 'react';
 import { AdminPages } from '../features/admin';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
+import { AuditLogPage } from '../features/audit';
 import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
@@ -85,4 +86,5 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   adminHome: <AdminPages />,
   adminTenant: <AdminPages />,
   adminDepartment: <AdminPages />,
+  adminAudit: <AuditLogPage />,
 };

@@ -5,6 +5,7 @@
 export const NAMESPACES = [
   'admin',
   'appointments',
+  'audit',
   'calls',
   'common',
   'console',

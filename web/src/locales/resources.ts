@@ -1,6 +1,7 @@
 import type { Locale } from '@amtsraum/shared';
 import deAdmin from './de/admin.json';
 import deAppointments from './de/appointments.json';
+import deAudit from './de/audit.json';
 import deCalls from './de/calls.json';
 import deCommon from './de/common.json';
 import deConsole from './de/console.json';
@@ -12,6 +13,7 @@ import deVisits from './de/visits.json';
 import deWaiting from './de/waiting.json';
 import enAdmin from './en/admin.json';
 import enAppointments from './en/appointments.json';
+import enAudit from './en/audit.json';
 import enCalls from './en/calls.json';
 import enCommon from './en/common.json';
 import enConsole from './en/console.json';
@@ -31,6 +33,7 @@ export const resources = {
   de: {
     admin: deAdmin,
     appointments: deAppointments,
+    audit: deAudit,
     calls: deCalls,
     common: deCommon,
     console: deConsole,
@@ -44,6 +47,7 @@ export const resources = {
   en: {
     admin: enAdmin,
     appointments: enAppointments,
+    audit: enAudit,
     calls: enCalls,
     common: enCommon,
     console: enConsole,

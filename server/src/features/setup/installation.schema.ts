@@ -19,7 +19,7 @@ import { z } from 'zod';
  * services and staff without the demo seed (the admin screens come later). Parsed whole before
  * anything is written: a file with one mistake changes nothing.
  */
-const ServiceInputSchema = z.object({
+export const ServiceInputSchema = z.object({
   slug: SlugSchema,
   name: LocalizedTextSchema,
   description: z.optional(LocalizedTextSchema),
@@ -28,10 +28,12 @@ const ServiceInputSchema = z.object({
   documents: z.array(LocalizedTextSchema).max(30).default([]),
   bookable: z.boolean().default(true),
   knockable: z.boolean().default(true),
+  /** Persons one booking of this service may bring; null: the department's limit. */
+  maxPersons: z.number().int().min(1).max(20).nullable().default(null),
 });
 
 /** Booking rules of a department (issue 6); what is left out takes the default shown. */
-const BookingRulesSchema = z.object({
+export const BookingRulesSchema = z.object({
   /** How many days ahead citizens can book. */
   horizonDays: z.number().int().min(1).max(730).default(60),
   /** The earliest slot is this many minutes from now. */
@@ -53,7 +55,7 @@ const BookingRulesSchema = z.object({
  * A staff member's weekly bookable hours in one department: like opening hours (weekdays left
  * out are not bookable), or "openingHours" for exactly the department's opening hours.
  */
-const WeeklyHoursSchema = z
+export const WeeklyHoursSchema = z
   .object(
     Object.fromEntries(WEEKDAY_KEYS.map((key) => [key, z.array(OpeningIntervalSchema).max(6).optional()])) as Record<
       (typeof WEEKDAY_KEYS)[number],
@@ -63,22 +65,42 @@ const WeeklyHoursSchema = z
   .strict();
 const AvailabilityInputSchema = z.union([z.literal('openingHours'), WeeklyHoursSchema]);
 
-/** Whole days away (leave, training), inclusive, in the tenant's zone: no appointments with them. */
-const AbsenceInputSchema = z
+/**
+ * Time away (leave, training): whole days, inclusive, in the tenant's zone, or (as the admin
+ * screens may enter, and the export writes them) exact instants. No appointments with them then.
+ */
+const WholeDaysAbsenceSchema = z
   .object({
     from: z.iso.date(),
     to: z.iso.date(),
     reason: z.string().trim().max(200).optional(),
   })
+  .strict()
   .refine((absence) => absence.from <= absence.to, {
     message: 'an absence must end on or after its first day',
     path: ['to'],
   });
+const ExactAbsenceSchema = z
+  .object({
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+    reason: z.string().trim().max(200).optional(),
+  })
+  .strict()
+  .refine((absence) => Date.parse(absence.startsAt) < Date.parse(absence.endsAt), {
+    message: 'an absence must end after it starts',
+    path: ['endsAt'],
+  });
+export const AbsenceInputSchema = z.union([WholeDaysAbsenceSchema, ExactAbsenceSchema]);
+export type AbsenceInput = z.infer<typeof AbsenceInputSchema>;
 
 /** A closure as the file writes it: the reason may be left out. */
-const ClosureInputSchema = z.object({ ...ClosureSchema.shape, reason: z.nullable(LocalizedTextSchema).default(null) });
+export const ClosureInputSchema = z.object({
+  ...ClosureSchema.shape,
+  reason: z.nullable(LocalizedTextSchema).default(null),
+});
 
-const DepartmentInputSchema = z.object({
+export const DepartmentInputSchema = z.object({
   slug: SlugSchema,
   name: LocalizedTextSchema,
   /** How the name stands in a sentence: `{ "de": { "at": "beim Bürgeramt", "to": "zum Bürgeramt" } }`. */
@@ -88,12 +110,16 @@ const DepartmentInputSchema = z.object({
   openingHours: OpeningHoursSchema,
   queueCap: z.number().int().min(1).max(1000).default(30),
   avgHandlingMinutes: z.number().int().min(1).max(480).default(10),
+  /** `hours`: the door follows the opening hours (clerks may pause it); `manual`: only clerks open it. */
+  doorPolicy: z.enum(['hours', 'manual']).default('hours'),
+  /** Clerks may enter their own absences for this department. */
+  clerksManageAbsences: z.boolean().default(false),
   closures: z.array(ClosureInputSchema).default([]),
   services: z.array(ServiceInputSchema).default([]),
   booking: BookingRulesSchema.default(BookingRulesSchema.parse({})),
 });
 
-const StaffInputSchema = z.object({
+export const StaffInputSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email()),
   name: personName(120, 'a name for the staff member'),
   languages: z.array(z.string().regex(/^[a-z]{2,3}$/)).default(['de']),
@@ -126,17 +152,72 @@ const StaffInputSchema = z.object({
     .optional(),
 });
 
+/** The German states, whose public holidays the admin screens prefill. */
+export const STATE_CODES = [
+  'BW',
+  'BY',
+  'BE',
+  'BB',
+  'HB',
+  'HH',
+  'HE',
+  'MV',
+  'NI',
+  'NW',
+  'RP',
+  'SL',
+  'SN',
+  'ST',
+  'SH',
+  'TH',
+] as const;
+
+const FaqSchema = z.array(z.object({ question: LocalizedTextSchema, answer: LocalizedTextSchema })).max(100);
+
+/**
+ * The municipality's legal pages and FAQ. A kind left out stays as it is (a text edited on the
+ * admin screens survives an older file); `null` removes it, and the page shows its default text.
+ */
+export const TenantTextsInputSchema = z
+  .object({
+    imprint: z.optional(z.nullable(LocalizedTextSchema)),
+    privacy: z.optional(z.nullable(LocalizedTextSchema)),
+    accessibility: z.optional(z.nullable(LocalizedTextSchema)),
+    faq: FaqSchema.nullable().optional(),
+  })
+  .strict();
+export type TenantTextsInput = z.infer<typeof TenantTextsInputSchema>;
+
+/** A municipality's own settings, apart from its departments and staff. */
+export const TenantSettingsInputSchema = z.object({
+  slug: TenantSlugSchema,
+  name: z.string().trim().min(1).max(200),
+  timeZone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/Berlin').default('Europe/Berlin'),
+  defaultLocale: z._default(LocaleSchema, 'de'),
+  brandColor: z
+    .string()
+    .regex(/^#[0-9a-f]{6}$/i)
+    .default('#1d4f91'),
+  logoUrl: z.string().max(500).nullable().default(null),
+  /** The languages offered to citizens; German is always among them. */
+  locales: z
+    .array(z.string().regex(/^[a-z]{2,3}$/, 'a language code such as de or en'))
+    .min(1)
+    .max(30)
+    .refine((list) => list.includes('de'), 'German (de) is always offered')
+    .refine((list) => new Set(list).size === list.length, 'each language once')
+    .default(['de', 'en']),
+  /** The municipality's own contact (legal pages, accessibility feedback). */
+  contact: z._default(ContactSchema, {}),
+  /** The German state whose public holidays the admin screens prefill. */
+  stateCode: z.enum(STATE_CODES).default('NW'),
+  texts: TenantTextsInputSchema.optional(),
+});
+export type TenantSettingsInput = z.infer<typeof TenantSettingsInputSchema>;
+
 const TenantInputSchema = z
   .object({
-    slug: TenantSlugSchema,
-    name: z.string().trim().min(1).max(200),
-    timeZone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/Berlin').default('Europe/Berlin'),
-    defaultLocale: z._default(LocaleSchema, 'de'),
-    brandColor: z
-      .string()
-      .regex(/^#[0-9a-f]{6}$/i)
-      .default('#1d4f91'),
-    logoUrl: z.string().max(500).nullable().default(null),
+    ...TenantSettingsInputSchema.shape,
     /** Tenant-wide closures (public holidays). */
     closures: z.array(ClosureInputSchema).default([]),
     departments: z.array(DepartmentInputSchema).min(1),
@@ -170,3 +251,9 @@ const TenantInputSchema = z
 
 export const InstallationFileSchema = z.object({ tenants: z.array(TenantInputSchema).min(1) });
 export type InstallationFile = z.infer<typeof InstallationFileSchema>;
+export type TenantInput = z.infer<typeof TenantInputSchema>;
+export type DepartmentInput = z.infer<typeof DepartmentInputSchema>;
+export type ServiceInput = z.infer<typeof ServiceInputSchema>;
+export type StaffInput = z.infer<typeof StaffInputSchema>;
+export type ClosureInput = z.infer<typeof ClosureInputSchema>;
+export type WeeklyHours = z.infer<typeof WeeklyHoursSchema>;

@@ -1,22 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { dayRange, parseCivilDate, weeklyWindows } from '@amtsraum/shared';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import {
-  closures,
-  departments,
-  services,
-  staff,
-  staffAbsences,
-  staffAvailability,
-  staffMemberships,
-  tenants,
-} from '../../db/schema.js';
+import { departments, staff, tenants } from '../../db/schema.js';
 import type { EventBus } from '../../lib/event-bus.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { seal } from '../../lib/secret-box.js';
 import { TOTP_PURPOSE } from '../staff/second-factor.js';
 import type { InstallationFile } from './installation.schema.js';
+import {
+  replaceAbsences,
+  replaceAvailability,
+  replaceClosures,
+  upsertDepartment,
+  upsertService,
+  upsertStaff,
+  upsertTenant,
+  upsertTexts,
+} from './write-entities.js';
 
 export interface NewLogin {
   email: string;
@@ -86,109 +86,33 @@ async function writeInstallation(
   const logins: NewLogin[] = [];
   const summary: string[] = [];
   for (const input of file.tenants) {
-    const tenantValues = {
-      name: input.name,
-      timeZone: input.timeZone,
-      defaultLocale: input.defaultLocale,
-      brandColor: input.brandColor,
-      logoUrl: input.logoUrl,
-    };
-    const [tenant] = await tx
-      .insert(tenants)
-      .values({ slug: input.slug, ...tenantValues })
-      .onConflictDoUpdate({ target: tenants.slug, set: tenantValues })
-      .returning();
-    if (!tenant) throw new Error(`could not write tenant ${input.slug}`);
+    const { slug, texts, closures: tenantClosures, departments: departmentInputs, staff: people, ...settings } = input;
+    const tenant = await upsertTenant(tx, slug, settings);
+    if (texts) await upsertTexts(tx, tenant.id, texts);
 
     const departmentIds = new Map<string, string>();
-    const openingHours = new Map(input.departments.map((d) => [d.slug, d.openingHours]));
-    for (const [index, d] of input.departments.entries()) {
-      const values = {
-        name: d.name,
-        nameForms: d.nameForms,
-        description: d.description,
-        contact: d.contact,
-        openingHours: d.openingHours,
-        queueCap: d.queueCap,
-        avgHandlingMinutes: d.avgHandlingMinutes,
-        bookingHorizonDays: d.booking.horizonDays,
-        bookingLeadMinutes: d.booking.leadMinutes,
-        sameDayReleaseTime: d.booking.sameDayReleaseTime,
-        joinOpensMinutesBefore: d.booking.joinOpensMinutesBefore,
-        noShowGraceMinutes: d.booking.noShowGraceMinutes,
-        maxPersonsPerBooking: d.booking.maxPersons,
-        sortOrder: index,
-      };
-      const [row] = await tx
-        .insert(departments)
-        .values({ tenantId: tenant.id, slug: d.slug, ...values })
-        .onConflictDoUpdate({ target: [departments.tenantId, departments.slug], set: values })
-        .returning({ id: departments.id });
-      if (!row) throw new Error(`could not write department ${d.slug}`);
-      departmentIds.set(d.slug, row.id);
-      for (const [serviceIndex, s] of d.services.entries()) {
-        const serviceValues = {
-          name: s.name,
-          description: s.description ?? null,
-          durationMinutes: s.durationMinutes,
-          extraMinutesPerPerson: s.extraMinutesPerPerson,
-          documents: s.documents,
-          bookable: s.bookable,
-          knockable: s.knockable,
-          sortOrder: serviceIndex,
-        };
-        await tx
-          .insert(services)
-          .values({ departmentId: row.id, slug: s.slug, ...serviceValues })
-          .onConflictDoUpdate({ target: [services.departmentId, services.slug], set: serviceValues });
+    const openingHours = new Map(departmentInputs.map((d) => [d.slug, d.openingHours]));
+    for (const [
+      index,
+      { slug: departmentSlug, closures: list, services: offered, ...department },
+    ] of departmentInputs.entries()) {
+      const departmentId = await upsertDepartment(tx, tenant.id, departmentSlug, department, index);
+      departmentIds.set(departmentSlug, departmentId);
+      for (const [serviceIndex, service] of offered.entries()) {
+        await upsertService(tx, departmentId, service, serviceIndex);
       }
-      // Closures are listed in full in the file: the file's list replaces the stored one.
-      await tx.delete(closures).where(eq(closures.departmentId, row.id));
-      if (d.closures.length > 0) {
-        await tx.insert(closures).values(
-          d.closures.map((c) => ({
-            tenantId: tenant.id,
-            departmentId: row.id,
-            startsOn: c.from,
-            endsOn: c.to,
-            reason: c.reason,
-          })),
-        );
-      }
+      await replaceClosures(tx, tenant.id, departmentId, list);
     }
-    await tx.delete(closures).where(and(eq(closures.tenantId, tenant.id), isNull(closures.departmentId)));
-    if (input.closures.length > 0) {
-      await tx
-        .insert(closures)
-        .values(input.closures.map((c) => ({ tenantId: tenant.id, startsOn: c.from, endsOn: c.to, reason: c.reason })));
-    }
+    await replaceClosures(tx, tenant.id, null, tenantClosures);
 
-    for (const person of input.staff) {
-      const [existing] = await tx
-        .select({ id: staff.id, tenantId: staff.tenantId })
-        .from(staff)
-        .where(eq(staff.email, person.email));
-      if (existing && existing.tenantId !== tenant.id) {
-        throw new Error(`${person.email} already belongs to another municipality`);
-      }
-      let staffId = existing?.id;
-      const values = {
-        name: person.name,
-        languages: person.languages,
-        isTenantAdmin: person.tenantAdmin,
-        isInstallationAdmin: person.installationAdmin,
-      };
-      if (staffId) {
-        await tx.update(staff).set(values).where(eq(staff.id, staffId));
-      } else {
-        const password = person.password ?? randomBytes(12).toString('base64url');
-        const [row] = await tx
-          .insert(staff)
-          .values({ tenantId: tenant.id, email: person.email, passwordHash: await hashPassword(password), ...values })
-          .returning({ id: staff.id });
-        staffId = row!.id;
-        logins.push({ email: person.email, name: person.name, password });
-      }
+    for (const person of people) {
+      const roles = new Map(Object.entries(person.departments).map(([slug, role]) => [departmentIds.get(slug)!, role]));
+      let password: string | null = null;
+      const { id: staffId, created } = await upsertStaff(tx, tenant.id, person, roles, async () => {
+        password = person.password ?? randomBytes(12).toString('base64url');
+        return hashPassword(password);
+      });
+      if (created && password) logins.push({ email: person.email, name: person.name, password });
       if (person.totpSecret) {
         if (!options.secret) throw new Error(`${person.email}: a totpSecret needs the installation's SESSION_SECRET`);
         await tx
@@ -196,33 +120,17 @@ async function writeInstallation(
           .set({ totpSecretSealed: seal(options.secret, TOTP_PURPOSE, person.totpSecret), totpConfirmedAt: sql`now()` })
           .where(and(eq(staff.id, staffId), isNull(staff.totpConfirmedAt)));
       }
-      await tx.delete(staffMemberships).where(eq(staffMemberships.staffId, staffId));
-      const memberships = Object.entries(person.departments).map(([slug, role]) => ({
-        staffId: staffId!,
-        departmentId: departmentIds.get(slug)!,
-        role,
-      }));
-      if (memberships.length > 0) await tx.insert(staffMemberships).values(memberships);
-
       // Bookable hours and absences are listed in full in the file, like closures.
-      await tx.delete(staffAvailability).where(eq(staffAvailability.staffId, staffId));
-      const availability = Object.entries(person.availability).flatMap(([slug, weekly]) => {
-        const hours = weekly === 'openingHours' ? openingHours.get(slug)! : weekly;
-        const departmentId = departmentIds.get(slug)!;
-        return weeklyWindows(hours).map((window) => ({ staffId: staffId!, departmentId, ...window }));
-      });
-      if (availability.length > 0) await tx.insert(staffAvailability).values(availability);
-      await tx.delete(staffAbsences).where(eq(staffAbsences.staffId, staffId));
-      if (person.absences.length > 0) {
-        await tx.insert(staffAbsences).values(
-          person.absences.map((absence) => {
-            const days = dayRange(parseCivilDate(absence.from), parseCivilDate(absence.to), input.timeZone);
-            return { staffId: staffId!, startsAt: days.from, endsAt: days.to, reason: absence.reason ?? null };
-          }),
-        );
-      }
+      const hours = new Map(
+        Object.entries(person.availability).map(([slug, weekly]) => [
+          departmentIds.get(slug)!,
+          weekly === 'openingHours' ? openingHours.get(slug)! : weekly,
+        ]),
+      );
+      await replaceAvailability(tx, staffId, hours);
+      await replaceAbsences(tx, staffId, person.absences, tenant.timeZone);
     }
-    summary.push(`${input.slug}: ${input.departments.length} departments, ${input.staff.length} staff`);
+    summary.push(`${slug}: ${departmentInputs.length} departments, ${people.length} staff`);
   }
   return { logins, summary };
 }

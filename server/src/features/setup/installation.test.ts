@@ -10,6 +10,7 @@ import {
   staffAbsences,
   staffAvailability,
   staffMemberships,
+  tenantTexts,
   tenants,
 } from '../../db/schema.js';
 import { verifyPassword } from '../../lib/passwords.js';
@@ -205,6 +206,38 @@ describe.each(databaseKinds)('installation file on %s', (kind) => {
         'tenants.0.staff.0.absences.0.to',
         'tenants.0.staff.0.password',
       ]),
+    );
+  });
+
+  it('writes the settings the admin screens manage: languages, contact, state, texts, door policy, persons', async () => {
+    const file = example();
+    const tenantInput = file.tenants[0] as Record<string, unknown>;
+    tenantInput.slug = 'dormagen-texte';
+    (file.tenants[0]!.staff as { email: string }[]).forEach((person) => {
+      person.email = person.email.replace('@', '.texte@');
+    });
+    await applyInstallation(database.db, InstallationFileSchema.parse(file));
+    const [tenant] = await database.db.select().from(tenants).where(eq(tenants.slug, 'dormagen-texte'));
+    expect(tenant).toMatchObject({ locales: ['de', 'en', 'tr'], stateCode: 'NW' });
+    expect(tenant!.contact.email).toBe('info@stadt-dormagen.example');
+    const texts = () =>
+      database.db.select().from(tenantTexts).where(eq(tenantTexts.tenantId, tenant!.id)).orderBy(tenantTexts.kind);
+    expect((await texts()).map((t) => t.kind)).toEqual(['imprint', 'faq']);
+    const [department] = await database.db.select().from(departments).where(eq(departments.tenantId, tenant!.id));
+    expect(department).toMatchObject({ doorPolicy: 'hours', clerksManageAbsences: true });
+    const [service] = await database.db.select().from(services).where(eq(services.departmentId, department!.id));
+    expect(service!.maxPersons).toBe(4);
+
+    // A kind left out stays (edited on the screens, say); null removes it.
+    tenantInput.texts = { privacy: { de: 'Datenschutz' }, faq: null };
+    await applyInstallation(database.db, InstallationFileSchema.parse(file));
+    expect((await texts()).map((t) => t.kind)).toEqual(['imprint', 'privacy']);
+
+    const bad = example();
+    Object.assign(bad.tenants[0]!, { locales: ['en'], stateCode: 'XX', texts: { impressum: { de: 'x' } } });
+    const result = InstallationFileSchema.safeParse(bad);
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(
+      expect.arrayContaining(['tenants.0.locales', 'tenants.0.stateCode', 'tenants.0.texts']),
     );
   });
 });

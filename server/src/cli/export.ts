@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { exportTenantAudited } from '../features/setup/export.service.js';
+
+// `npm run export -- <tenant-slug> [> file.json]`: writes a municipality as an installation file
+// on stdout (no passwords, no second-factor or identity-provider secrets), which `npm run setup`
+// reads back. Uses the same configuration as the server; audited as `tenant.exported`.
+
+const slug = process.argv[2];
+if (!slug) {
+  process.stderr.write('Usage: npm run export -- <tenant-slug> > installation.json\n');
+  process.exit(2);
+}
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+let database;
+try {
+  database = await openDatabase(
+    config.database.kind === 'postgres' ? config.database : { kind: 'pglite', dataDir: config.database.dataDir },
+  );
+} catch (error) {
+  // Most often: the embedded data directory is in use by the running server (stop it first).
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
+try {
+  const db = database.db;
+  const file = await db.transaction((tx) => exportTenantAudited(tx, slug, 'system', new Date()));
+  if (!file) {
+    process.stderr.write(`No municipality "${slug}" in this installation.\n`);
+    process.exitCode = 1;
+  } else {
+    process.stdout.write(`${JSON.stringify(file, null, 2)}\n`);
+  }
+} catch (error) {
+  process.stderr.write(`Export failed: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+} finally {
+  await database.close();
+}

@@ -1,0 +1,95 @@
+import { zonedParts, type AuditPage, type AuditQuery, type AuditRow, type Locale } from '@amtsraum/shared';
+import type { Db } from '../../db/client.js';
+import { findAuditChoices, findAuditPage, type AuditScope } from './audit-log.repo.js';
+
+export type { AuditScope } from './audit-log.repo.js';
+
+export async function listAudit(db: Db, scope: AuditScope, query: AuditQuery): Promise<AuditPage> {
+  const [page, choices] = await Promise.all([findAuditPage(db, scope, query), findAuditChoices(db, scope)]);
+  return { ...page, timeZone: scope.timeZone, ...choices };
+}
+
+/** Rows per query of the CSV export: the file is streamed page by page, never held whole. */
+export const CSV_BATCH = 500;
+
+const CSV_TEXT = {
+  de: {
+    header: ['Zeit', 'Person', 'Aktion', 'Amt', 'Besuch', 'Daten'],
+    citizen: 'Bürger/in',
+    invitee: 'Eingeladene Person',
+    system: 'System',
+    removed: 'Gelöschtes Konto',
+  },
+  en: {
+    header: ['Time', 'Actor', 'Action', 'Department', 'Visit', 'Data'],
+    citizen: 'Citizen',
+    invitee: 'Invited person',
+    system: 'System',
+    removed: 'Deleted account',
+  },
+} satisfies Record<Locale, unknown>;
+
+/**
+ * One CSV cell as German Excel reads it: always quoted, quotes doubled; a cell that Excel or
+ * LibreOffice would take for a formula (= + - @, or a leading tab or carriage return) gets a
+ * leading apostrophe, so a name like "=HYPERLINK(…)" stays text (OWASP "CSV injection").
+ */
+export function csvCell(value: string): string {
+  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${guarded.replaceAll('"', '""')}"`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function csvLine(row: AuditRow, timeZone: string, locale: Locale): string {
+  const text = CSV_TEXT[locale];
+  const p = zonedParts(new Date(row.at), timeZone);
+  const actor =
+    row.actor.kind === 'staff'
+      ? (row.actor.name ?? text.removed)
+      : row.actor.kind === 'citizen'
+        ? text.citizen
+        : row.actor.kind === 'invitee'
+          ? text.invitee
+          : text.system;
+  const department = row.department ? (row.department.name[locale] ?? row.department.name.de) : '';
+  const data = Object.entries(row.data)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(', ');
+  return [
+    `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`,
+    actor,
+    row.action,
+    department,
+    row.visitId ?? '',
+    data,
+  ]
+    .map(csvCell)
+    .join(';');
+}
+
+/**
+ * Writes the CSV of `query` (every page of it, newest first) through `write`, which may wait for
+ * the socket to drain: UTF-8 with a byte order mark (Excel otherwise guesses Windows-1252), `;`
+ * between cells as German Excel expects, CRLF line ends.
+ */
+export async function writeAuditCsv(
+  db: Db,
+  scope: AuditScope,
+  query: AuditQuery,
+  locale: Locale,
+  write: (chunk: string) => Promise<void>,
+): Promise<number> {
+  await write(`\uFEFF${CSV_TEXT[locale].header.map(csvCell).join(';')}\r\n`);
+  let cursor = query.cursor;
+  let count = 0;
+  for (;;) {
+    const page = await findAuditPage(db, scope, { ...query, cursor, limit: CSV_BATCH });
+    if (page.rows.length > 0) {
+      await write(page.rows.map((row) => `${csvLine(row, scope.timeZone, locale)}\r\n`).join(''));
+      count += page.rows.length;
+    }
+    if (!page.next) return count;
+    cursor = page.next;
+  }
+}

@@ -1,0 +1,227 @@
+import {
+  addDays,
+  formatCivilDate,
+  startOfDay,
+  WEEKDAY_KEYS,
+  zonedParts,
+  type CivilDate,
+  type LocalizedText,
+} from '@amtsraum/shared';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import {
+  closures,
+  departments,
+  services,
+  staff,
+  staffAbsences,
+  staffAvailability,
+  staffMemberships,
+  tenantTexts,
+  tenants,
+} from '../../db/schema.js';
+import { insertAudit } from '../audit/audit.repo.js';
+import type { AbsenceInput, WeeklyHours } from './installation.schema.js';
+
+/**
+ * A municipality written as an installation file (issue 15, item 9), which `npm run setup` (or
+ * `applyInstallation`) reads back to the same configuration. Never in it: passwords, second-factor
+ * secrets, the identity provider's client secret, citizens' data, and what is archived or
+ * deactivated (the file creates and updates; archiving has its own rules on the admin screens).
+ * Lists come in a fixed order, so two exports of the same configuration are equal byte for byte.
+ */
+export interface ExportedFile {
+  tenants: [Record<string, unknown>];
+}
+
+const civil = (instant: Date, timeZone: string): CivilDate => {
+  const p = zonedParts(instant, timeZone);
+  return { year: p.year, month: p.month, day: p.day };
+};
+
+/** Whole days in the municipality's zone when the span is exactly that, else the exact instants. */
+function absenceOf(row: { startsAt: Date; endsAt: Date; reason: string | null }, timeZone: string): AbsenceInput {
+  const first = civil(row.startsAt, timeZone);
+  const end = civil(row.endsAt, timeZone);
+  const reason = row.reason ? { reason: row.reason } : {};
+  if (+startOfDay(first, timeZone) === +row.startsAt && +startOfDay(end, timeZone) === +row.endsAt) {
+    return { from: formatCivilDate(first), to: formatCivilDate(addDays(end, -1)), ...reason };
+  }
+  return { startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString(), ...reason };
+}
+
+const closureOf = (row: { startsOn: string; endsOn: string; reason: LocalizedText | null }) => ({
+  from: row.startsOn,
+  to: row.endsOn,
+  reason: row.reason,
+});
+
+/** The installation file of municipality `slug` (archived ones too: the installation admin may keep a copy); null if none. */
+export async function exportTenant(db: Db, slug: string): Promise<ExportedFile | null> {
+  const [tenant] = await db.select().from(tenants).where(eq(tenants.slug, slug));
+  if (!tenant) return null;
+  const zone = tenant.timeZone;
+
+  const departmentRows = await db
+    .select()
+    .from(departments)
+    .where(and(eq(departments.tenantId, tenant.id), isNull(departments.archivedAt)))
+    .orderBy(asc(departments.sortOrder), asc(departments.slug));
+  const departmentIds = departmentRows.map((d) => d.id);
+  const slugOf = new Map(departmentRows.map((d) => [d.id, d.slug]));
+  const none = ['00000000-0000-0000-0000-000000000000'];
+  const ids = departmentIds.length > 0 ? departmentIds : none;
+
+  const [serviceRows, closureRows, textRows, staffRows] = await Promise.all([
+    db
+      .select()
+      .from(services)
+      .where(and(inArray(services.departmentId, ids), isNull(services.archivedAt)))
+      .orderBy(asc(services.sortOrder), asc(services.slug)),
+    db
+      .select()
+      .from(closures)
+      .where(eq(closures.tenantId, tenant.id))
+      .orderBy(asc(closures.startsOn), asc(closures.endsOn), asc(closures.id)),
+    db.select().from(tenantTexts).where(eq(tenantTexts.tenantId, tenant.id)),
+    db
+      .select({
+        id: staff.id,
+        email: staff.email,
+        name: staff.name,
+        languages: staff.languages,
+        isTenantAdmin: staff.isTenantAdmin,
+        isInstallationAdmin: staff.isInstallationAdmin,
+      })
+      .from(staff)
+      .where(and(eq(staff.tenantId, tenant.id), eq(staff.active, true)))
+      .orderBy(asc(staff.email)),
+  ]);
+  const staffIds = staffRows.length > 0 ? staffRows.map((s) => s.id) : none;
+  const [membershipRows, availabilityRows, absenceRows] = await Promise.all([
+    db.select().from(staffMemberships).where(inArray(staffMemberships.staffId, staffIds)),
+    db
+      .select()
+      .from(staffAvailability)
+      .where(inArray(staffAvailability.staffId, staffIds))
+      .orderBy(asc(staffAvailability.weekday), asc(staffAvailability.startsAt), asc(staffAvailability.endsAt)),
+    db
+      .select()
+      .from(staffAbsences)
+      .where(inArray(staffAbsences.staffId, staffIds))
+      .orderBy(asc(staffAbsences.startsAt), asc(staffAbsences.endsAt), asc(staffAbsences.id)),
+  ]);
+
+  const texts: Record<string, unknown> = {};
+  for (const kind of ['imprint', 'privacy', 'accessibility', 'faq'] as const) {
+    const row = textRows.find((t) => t.kind === kind);
+    if (row) texts[kind] = row.body;
+  }
+
+  const people = staffRows.map((person) => {
+    const roles = Object.fromEntries(
+      membershipRows
+        .filter((m) => m.staffId === person.id && slugOf.has(m.departmentId))
+        .map((m) => [slugOf.get(m.departmentId)!, m.role] as const)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+    const availability: Record<string, WeeklyHours> = {};
+    for (const window of availabilityRows) {
+      const departmentSlug = slugOf.get(window.departmentId);
+      if (window.staffId !== person.id || !departmentSlug || !(departmentSlug in roles)) continue;
+      const day = WEEKDAY_KEYS[window.weekday - 1]!;
+      const weekly = (availability[departmentSlug] ??= {});
+      (weekly[day] ??= []).push({ from: window.startsAt, to: window.endsAt });
+    }
+    return {
+      email: person.email,
+      name: person.name,
+      languages: person.languages,
+      tenantAdmin: person.isTenantAdmin,
+      ...(person.isInstallationAdmin ? { installationAdmin: true } : {}),
+      departments: roles,
+      availability: Object.fromEntries(Object.entries(availability).sort(([a], [b]) => a.localeCompare(b))),
+      absences: absenceRows.filter((a) => a.staffId === person.id).map((a) => absenceOf(a, zone)),
+    };
+  });
+
+  return {
+    tenants: [
+      {
+        slug: tenant.slug,
+        name: tenant.name,
+        timeZone: zone,
+        defaultLocale: tenant.defaultLocale,
+        brandColor: tenant.brandColor,
+        logoUrl: tenant.logoUrl,
+        locales: tenant.locales,
+        contact: tenant.contact,
+        stateCode: tenant.stateCode,
+        texts,
+        closures: closureRows.filter((c) => c.departmentId === null).map(closureOf),
+        departments: departmentRows.map((d) => ({
+          slug: d.slug,
+          name: d.name,
+          nameForms: d.nameForms,
+          description: d.description,
+          contact: d.contact,
+          openingHours: d.openingHours,
+          queueCap: d.queueCap,
+          avgHandlingMinutes: d.avgHandlingMinutes,
+          doorPolicy: d.doorPolicy,
+          clerksManageAbsences: d.clerksManageAbsences,
+          booking: {
+            horizonDays: d.bookingHorizonDays,
+            leadMinutes: d.bookingLeadMinutes,
+            sameDayReleaseTime: d.sameDayReleaseTime,
+            joinOpensMinutesBefore: d.joinOpensMinutesBefore,
+            noShowGraceMinutes: d.noShowGraceMinutes,
+            maxPersons: d.maxPersonsPerBooking,
+          },
+          closures: closureRows.filter((c) => c.departmentId === d.id).map(closureOf),
+          services: serviceRows
+            .filter((s) => s.departmentId === d.id)
+            .map((s) => ({
+              slug: s.slug,
+              name: s.name,
+              ...(s.description ? { description: s.description } : {}),
+              durationMinutes: s.durationMinutes,
+              extraMinutesPerPerson: s.extraMinutesPerPerson,
+              documents: s.documents,
+              bookable: s.bookable,
+              knockable: s.knockable,
+              maxPersons: s.maxPersons,
+              ...(Object.keys(s.keywords).length > 0 ? { keywords: s.keywords } : {}),
+              ...(s.onlineUrl ? { onlineUrl: s.onlineUrl } : {}),
+            })),
+        })),
+        staff: people,
+      },
+    ],
+  };
+}
+
+/** The export, audited as `tenant.exported` (by a staff member, or by the system for the CLI). */
+export async function exportTenantAudited(
+  db: Db,
+  slug: string,
+  actor: { staffId: string } | 'system',
+  now: Date,
+): Promise<ExportedFile | null> {
+  const file = await exportTenant(db, slug);
+  if (!file) return null;
+  const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug));
+  const exported = file.tenants[0] as { departments: unknown[]; staff: unknown[] };
+  await insertAudit(db, {
+    tenantId: tenant!.id,
+    ...(actor === 'system' ? { actorKind: 'system' } : { actorKind: 'staff', actorStaffId: actor.staffId }),
+    action: 'tenant.exported',
+    data: {
+      departments: exported.departments.length,
+      people: exported.staff.length,
+      via: actor === 'system' ? 'cli' : 'admin',
+    },
+    createdAt: now,
+  });
+  return file;
+}

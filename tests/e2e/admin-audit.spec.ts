@@ -1,0 +1,65 @@
+import fs from 'node:fs/promises';
+import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
+import { ADMINS, peoplePerTest, signInAsAdmin } from './support';
+
+const people = peoplePerTest();
+
+test('a municipality admin reads, filters and downloads the audit log, also at 320 px', async ({ browser }) => {
+  const amelie = await people.open(browser);
+  const me = await signInAsAdmin(amelie, ADMINS.amelie);
+  const termine = me.staff.departments.find((d) => d.slug === 'termine' && d.tenantSlug === 'testhausen');
+  expect(termine, 'amelie administers testhausen/termine').toBeDefined();
+  // Something of her own to find: the door set to follow the opening hours (what it does anyway).
+  const door = await amelie.request.put(`/api/staff/departments/${termine!.id}/door`, {
+    data: { state: 'auto' },
+    headers: { 'X-Forwarded-For': amelie.address },
+  });
+  expect(door.status()).toBe(200);
+
+  const { page } = amelie;
+  await page.goto('/admin/testhausen/audit');
+  await expect(mainHeading(page)).toHaveText('Protokoll');
+  const rows = page.getByTestId('audit-row');
+  await expect(rows.first()).toBeVisible();
+  await expectNoA11yViolations(page);
+
+  // Filter by keyboard: the kind of action and the person, then Enter in the form.
+  await page.getByLabel('Art der Aktion').selectOption({ label: 'Tür' });
+  await page.getByLabel('Person', { exact: true }).selectOption({ label: 'Amelie Admin' });
+  await page.getByLabel('Besuchs-ID').press('Enter');
+  await expect(rows.first()).toHaveAttribute('data-action', 'door.changed');
+  for (const action of await rows.evaluateAll((list) => list.map((row) => row.getAttribute('data-action')))) {
+    expect(action).toBe('door.changed');
+  }
+  await expect(rows.first()).toContainText('Tür umgestellt');
+  await expect(rows.first()).toContainText('Amelie Admin');
+  await expect(rows.first()).toContainText('state: auto');
+
+  // A wrong visit id is explained next to its field.
+  await page.getByLabel('Besuchs-ID').fill('kein-besuch');
+  await page.getByRole('button', { name: 'Filter anwenden' }).click();
+  await expect(page.getByText('Eine Besuchs-ID hat 36 Zeichen', { exact: false }).first()).toBeVisible();
+  await expect(page.getByLabel('Besuchs-ID')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Besuchs-ID').fill('');
+  await page.getByRole('button', { name: 'Filter anwenden' }).click();
+  await expect(rows.first()).toHaveAttribute('data-action', 'door.changed');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Als CSV herunterladen (Excel)' }).click(),
+  ]);
+  const csv = await fs.readFile(await download.path());
+  expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const lines = csv.subarray(3).toString('utf8').split('\r\n');
+  expect(lines[0]).toBe('"Zeit";"Person";"Aktion";"Amt";"Besuch";"Daten"');
+  expect(lines[1]).toMatch(/^"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d";"Amelie Admin";"door\.changed";"[^"]+";"";"state=auto"$/);
+
+  await switchLanguage(page, 'en');
+  await expect(mainHeading(page)).toHaveText('Audit log');
+  await expect(rows.first()).toContainText('Door changed');
+
+  await page.setViewportSize({ width: 320, height: 720 });
+  await expect(rows.first()).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await expectNoA11yViolations(page);
+});
