@@ -19,6 +19,7 @@ import { healthRouter } from './features/health/health.router.js';
 import { invitesRouter, invitesStaffRouter } from './features/invites/invites.router.js';
 import { mailboxRouter } from './features/mailbox/mailbox.router.js';
 import { adminRouter } from './features/staff/admin-access.js';
+import { secondFactorAdminRouter } from './features/staff/second-factor-admin.router.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
@@ -110,7 +111,13 @@ export function createApp(deps: AppDeps): Express {
   // One guard for everything a clerk does in a department: session, department id, membership.
   api.use(staffDepartmentRouter(deps, [consoleRouter(deps), appointmentsStaffRouter(deps), invitesStaffRouter(deps)]));
   // Administration (issue 15): session, second factor, then the role for the path (admin-access.ts).
-  api.use(adminRouter(deps, { installation: [], tenant: [], department: [] }));
+  api.use(
+    adminRouter(deps, {
+      installation: [],
+      tenant: [secondFactorAdminRouter(deps)],
+      department: [],
+    }),
+  );
   api.use(mailboxRouter(deps));
   api.use(apiNotFound);
   app.use('/api', api);
