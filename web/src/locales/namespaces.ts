@@ -11,6 +11,7 @@ export const NAMESPACES = [
   'errors',
   'invites',
   'mailbox',
+  'security',
   'visits',
   'waiting',
 ] as const;
