@@ -74,7 +74,7 @@ export default tseslint.config(
             visits: ['directory'],
             appointments: ['directory'],
             calls: ['directory', 'visits'],
-            console: ['directory', 'appointments', 'invites', 'calls'],
+            console: ['directory', 'appointments', 'invites', 'calls', 'security'],
           },
         },
       ],

@@ -17,3 +17,9 @@ export const SecondFactorGate = lazyComponent(
   ['security'],
 );
 export type { SecondFactorGateProps } from './SecondFactorGate';
+
+/** On the staff sign-in page: "Anmelden mit …" for `?tenant=slug`, and why the last try failed (`?oidcError=`). */
+export const IdentityProviderSignIn = lazyComponent(
+  () => import('./IdentityProviderSignIn').then((m) => m.IdentityProviderSignIn),
+  ['security'],
+);
