@@ -1,5 +1,5 @@
 import type { SecondFactorSetup, StaffMe } from '@amtsraum/shared';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { message, problemMessage, type Message } from '../../lib/message';
@@ -30,6 +30,11 @@ export function SetupAuthenticator({ me, onDone }: { me: StaffMe; onDone: (me: S
   const summaryRef = useRef<HTMLDivElement>(null);
   const secretRef = useRef<HTMLHeadingElement>(null);
 
+  // The next step replaces the button that had focus: focus goes along to its heading.
+  useEffect(() => {
+    if (setup) secretRef.current?.focus();
+  }, [setup]);
+
   const show = (found: FieldErrors<FieldName>, formFailure: Message | null) => {
     setErrors(found);
     setFailure(formFailure);
@@ -48,8 +53,6 @@ export function SetupAuthenticator({ me, onDone }: { me: StaffMe; onDone: (me: S
       setErrors({});
       setFailure(null);
       setSetup(created);
-      // The next step replaces the button that had focus: take focus along to its heading.
-      window.setTimeout(() => secretRef.current?.focus(), 0);
     } catch (error) {
       const apiError = toApiError(error);
       setSubmitting(false);
