@@ -9,13 +9,16 @@ function expectOnlyRefusedCodes(person: Person) {
   expect(person.errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
 }
 
-/** Testhausen's municipality admin without an authenticator (tests/e2e/installation.e2e.json). */
-const SAMI = 'sami.sicher@testhausen.example';
+/**
+ * Testhausen's clerk, who has no authenticator (tests/e2e/installation.e2e.json): the page is the
+ * same for a new admin. Her sign-ins with the password alone keep working after it.
+ */
+const CLARA = 'clara.klein@testhausen.example';
 
-test('a new admin sets up an authenticator app on /staff/security, by keyboard', async ({ browser }) => {
+test('a staff member sets up an authenticator app on /staff/security, by keyboard', async ({ browser }) => {
   const person = await people.open(browser);
   const { page } = person;
-  await signInAsStaff(person, SAMI, TESTHAUSEN_PASSWORD);
+  await signInAsStaff(person, CLARA, TESTHAUSEN_PASSWORD);
   await page.goto('/staff/security');
   await expect(mainHeading(page)).toHaveText('Sicherheit Ihres Zugangs');
   await expect(page.getByTestId('second-factor-status')).toHaveText('Noch keine Authenticator-App eingerichtet.');
@@ -94,4 +97,16 @@ test('an admin signed in with the password steps up with the code', async ({ bro
   );
   await expectNoA11yViolations(page);
   expectOnlyRefusedCodes(person);
+});
+
+test('the staff sign-in page says why a sign-in through the provider was refused', async ({ page }) => {
+  await page.goto('/staff/login?tenant=testhausen&oidcError=unmapped');
+  await expect(page.getByTestId('oidc-error')).toContainText('hat hier keine Rolle');
+  // Testhausen offers no identity provider: no button, the password form as always.
+  await expect(page.getByTestId('oidc-sign-in')).toHaveCount(0);
+  await expect(page.getByLabel('Passwort')).toBeVisible();
+  await expectNoA11yViolations(page);
+  await switchLanguage(page, 'en');
+  await expect(page.getByTestId('oidc-error')).toContainText('has no role here');
+  await expectNoA11yViolations(page);
 });
