@@ -16,6 +16,8 @@ function expectOnlyRefusedCodes(person: Person) {
 const CLARA = 'clara.klein@testhausen.example';
 
 test('a staff member sets up an authenticator app on /staff/security, by keyboard', async ({ browser }) => {
+  // Six axe-core runs in two languages and two widths.
+  test.setTimeout(90_000);
   const person = await people.open(browser);
   const { page } = person;
   await signInAsStaff(person, CLARA, TESTHAUSEN_PASSWORD);
@@ -62,6 +64,8 @@ test('a staff member sets up an authenticator app on /staff/security, by keyboar
 });
 
 test('an admin signed in with the password steps up with the code', async ({ browser }) => {
+  // A code Amelie's other sign-ins used this half-minute means waiting for the next one.
+  test.setTimeout(90_000);
   const person = await people.open(browser);
   const { page } = person;
   await signInAsStaff(person, ADMINS.amelie.email, TESTHAUSEN_PASSWORD);
