@@ -17,11 +17,16 @@ import { consoleRouter } from './features/console/console.router.js';
 import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
+import {
+  identityProviderAdminRouter,
+  oidcSignInRouter,
+} from './features/identity-provider/identity-provider.router.js';
 import { invitesRouter, invitesStaffRouter } from './features/invites/invites.router.js';
 import { mailboxRouter } from './features/mailbox/mailbox.router.js';
 import { departmentOrganisationRouter, tenantOrganisationRouter } from './features/organisation/organisation.router.js';
 import { tenantExportRouter } from './features/setup/export.router.js';
 import { adminRouter } from './features/staff/admin-access.js';
+import { secondFactorAdminRouter } from './features/staff/second-factor-admin.router.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
@@ -110,13 +115,20 @@ export function createApp(deps: AppDeps): Express {
   api.use(callsRouter(deps));
   api.use(livekitWebhookRouter(deps));
   api.use(staffRouter(deps));
+  api.use(oidcSignInRouter(deps));
   // One guard for everything a clerk does in a department: session, department id, membership.
   api.use(staffDepartmentRouter(deps, [consoleRouter(deps), appointmentsStaffRouter(deps), invitesStaffRouter(deps)]));
   // Administration (issue 15): session, second factor, then the role for the path (admin-access.ts).
   api.use(
     adminRouter(deps, {
       installation: [],
-      tenant: [tenantOrganisationRouter(deps), tenantAuditRouter(deps), tenantExportRouter(deps)],
+      tenant: [
+        tenantOrganisationRouter(deps),
+        tenantAuditRouter(deps),
+        tenantExportRouter(deps),
+        secondFactorAdminRouter(deps),
+        identityProviderAdminRouter(deps),
+      ],
       department: [departmentOrganisationRouter(deps), departmentAuditRouter(deps)],
     }),
   );

@@ -18,3 +18,4 @@ export * from './pages.js';
 export * from './staff-responses.api.js';
 export * from './organisation.api.js';
 export * from './audit.api.js';
+export * from './security.api.js';

@@ -17,6 +17,7 @@ export const PAGES = {
   home: { path: '/' },
   staffHome: { path: '/staff' },
   staffLogin: { path: '/staff/login' },
+  staffSecurity: { path: '/staff/security' },
   console: { path: '/staff/:departmentId' },
   call: { path: '/call/:visitId' },
   callEnded: { path: '/call/:visitId/ended' },

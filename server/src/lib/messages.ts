@@ -185,6 +185,41 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   },
   'please enter your name': { de: 'Bitte geben Sie Ihren Namen ein.', en: 'Please enter your name.' },
   'please enter a name': { de: 'Bitte geben Sie einen Namen ein.', en: 'Please enter a name.' },
+  // Second factor and identity provider (issue 15, security.api.ts).
+  'please enter the six digits from your authenticator app': {
+    de: 'Bitte geben Sie die sechs Ziffern aus Ihrer Authenticator-App ein.',
+    en: 'Please enter the six digits from your authenticator app.',
+  },
+  'please enter your password': { de: 'Bitte geben Sie Ihr Passwort ein.', en: 'Please enter your password.' },
+  'please enter the value of the claim (e.g. the group name)': {
+    de: 'Bitte geben Sie den Wert des Claims ein (z. B. den Gruppennamen).',
+    en: 'Please enter the value of the claim (e.g. the group name).',
+  },
+  'a rule gives municipality admin, or a department and a role': {
+    de: 'Eine Regel vergibt entweder Kommunen-Administration oder ein Amt mit einer Rolle.',
+    en: 'A rule gives either municipality administration or a department with a role.',
+  },
+  'please enter the issuer URL of the identity provider (https://…)': {
+    de: 'Bitte geben Sie die Issuer-URL des Identitätsanbieters ein (https://…).',
+    en: 'Please enter the issuer URL of the identity provider (https://…).',
+  },
+  'the issuer must be an https address': {
+    de: 'Der Issuer muss eine https-Adresse sein.',
+    en: 'The issuer must be an https address.',
+  },
+  'please enter the client id': { de: 'Bitte geben Sie die Client-ID ein.', en: 'Please enter the client id.' },
+  'scopes are separated by single spaces': {
+    de: 'Scopes werden durch einzelne Leerzeichen getrennt.',
+    en: 'Scopes are separated by single spaces.',
+  },
+  'the scopes must include openid': {
+    de: 'Die Scopes müssen openid enthalten.',
+    en: 'The scopes must include openid.',
+  },
+  'this department does not exist in the municipality': {
+    de: 'Dieses Amt gibt es in der Kommune nicht.',
+    en: 'This department does not exist in the municipality.',
+  },
   'please enter a label, e.g. "Dolmetscherin Türkisch"': {
     de: 'Bitte geben Sie eine Bezeichnung ein, z. B. „Dolmetscherin Türkisch“.',
     en: 'Please enter a label, e.g. “Turkish interpreter”.',

@@ -8,6 +8,7 @@ import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../f
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
 import { InvitePage } from '../features/invites';
 import { MailboxPage } from '../features/mailbox';
+import { StaffSecurityPage } from '../features/security';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
 
 /**
@@ -79,6 +80,7 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   invite: <InvitePage />,
   staffHome: <StaffHomePage />,
   staffLogin: <StaffLoginPage />,
+  staffSecurity: <StaffSecurityPage />,
   console: <Console />,
   call: <CallPage clerkTools={clerkCallTools} />,
   callEnded: <CallEndedPage />,

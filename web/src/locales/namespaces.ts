@@ -13,6 +13,7 @@ export const NAMESPACES = [
   'errors',
   'invites',
   'mailbox',
+  'security',
   'visits',
   'waiting',
 ] as const;

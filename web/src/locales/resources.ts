@@ -9,6 +9,7 @@ import deDirectory from './de/directory.json';
 import deErrors from './de/errors.json';
 import deInvites from './de/invites.json';
 import deMailbox from './de/mailbox.json';
+import deSecurity from './de/security.json';
 import deVisits from './de/visits.json';
 import deWaiting from './de/waiting.json';
 import enAdmin from './en/admin.json';
@@ -21,6 +22,7 @@ import enDirectory from './en/directory.json';
 import enErrors from './en/errors.json';
 import enInvites from './en/invites.json';
 import enMailbox from './en/mailbox.json';
+import enSecurity from './en/security.json';
 import enVisits from './en/visits.json';
 import enWaiting from './en/waiting.json';
 
@@ -41,6 +43,7 @@ export const resources = {
     errors: deErrors,
     invites: deInvites,
     mailbox: deMailbox,
+    security: deSecurity,
     visits: deVisits,
     waiting: deWaiting,
   },
@@ -55,6 +58,7 @@ export const resources = {
     errors: enErrors,
     invites: enInvites,
     mailbox: enMailbox,
+    security: enSecurity,
     visits: enVisits,
     waiting: enWaiting,
   },

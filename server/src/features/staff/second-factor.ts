@@ -1,10 +1,12 @@
 import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Ctx } from '../../deps.js';
-import { staff, staffSessions } from '../../db/schema.js';
-import { AppError } from '../../lib/errors.js';
-import { unseal } from '../../lib/secret-box.js';
-import { verifyTotp } from '../../lib/totp.js';
-import type { StaffSession } from './auth.service.js';
+import { staff, staffSessions, tenants } from '../../db/schema.js';
+import { AppError, invalidField } from '../../lib/errors.js';
+import { verifyPassword } from '../../lib/passwords.js';
+import { seal, unseal } from '../../lib/secret-box.js';
+import { newTotpSecret, otpauthUri, verifyTotp } from '../../lib/totp.js';
+import { insertAudit } from '../audit/audit.repo.js';
+import { endSessions, type StaffSession } from './auth.service.js';
 
 /** The secret box purpose of TOTP secrets (lib/secret-box.ts). */
 export const TOTP_PURPOSE = 'totp';
@@ -41,4 +43,100 @@ export async function proveSecondFactor(
     if (!taken) throw new AppError('second_factor_invalid');
     await tx.update(staffSessions).set({ authMethod: 'totp' }).where(eq(staffSessions.tokenHash, session.tokenHash));
   });
+}
+
+/**
+ * Starts setting up an authenticator app: a new secret, stored sealed but unconfirmed until a
+ * code from it arrives (`confirmSecondFactor`). A first one needs the signed-in session only (an
+ * admin's first sign-in has nothing else). Replacing a confirmed one needs a session already
+ * proved with it and the current password: otherwise a stolen password alone would enrol the
+ * thief's phone. Until the new one is confirmed, the account has none (a lost phone goes through
+ * the municipality admin's reset instead).
+ */
+export async function startSecondFactorSetup(
+  ctx: Pick<Ctx, 'db' | 'config'>,
+  session: StaffSession,
+  password: string | undefined,
+): Promise<{ secret: string; otpauthUri: string }> {
+  const person = session.staff;
+  if (person.totpConfirmedAt) {
+    if (session.authMethod === 'password') throw new AppError('second_factor_required');
+    if (!password) throw invalidField('password', 'please enter your password');
+    if (!person.passwordHash || !(await verifyPassword(person.passwordHash, password))) {
+      throw new AppError('invalid_credentials');
+    }
+  }
+  const secret = newTotpSecret();
+  const [tenant] = await ctx.db.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, person.tenantId));
+  await ctx.db
+    .update(staff)
+    .set({
+      totpSecretSealed: seal(ctx.config.sessionSecret, TOTP_PURPOSE, secret),
+      totpConfirmedAt: null,
+      totpLastStep: null,
+    })
+    .where(eq(staff.id, person.id));
+  const issuer = tenant ? `Amtsraum ${tenant.name}` : 'Amtsraum';
+  return { secret, otpauthUri: otpauthUri(secret, { issuer, account: person.email }) };
+}
+
+/**
+ * Confirms the authenticator being set up with a code from it, and counts as proving the second
+ * factor for this session. Taken with a conditional UPDATE on the very secret that was checked,
+ * so a setup started meanwhile in another tab is not confirmed by the old code.
+ */
+export async function confirmSecondFactor(
+  ctx: Pick<Ctx, 'db' | 'config' | 'now'>,
+  session: StaffSession,
+  code: string,
+): Promise<void> {
+  const [person] = await ctx.db
+    .select({ sealed: staff.totpSecretSealed, confirmedAt: staff.totpConfirmedAt })
+    .from(staff)
+    .where(eq(staff.id, session.staff.id));
+  // Nothing being set up (never started, or already confirmed): the code proves nothing here.
+  if (!person?.sealed || person.confirmedAt) throw new AppError('second_factor_invalid');
+  const secret = unseal(ctx.config.sessionSecret, TOTP_PURPOSE, person.sealed);
+  if (secret === null) throw new AppError('second_factor_invalid', { internal: 'TOTP secret does not unseal' });
+  const step = verifyTotp(secret, code, ctx.now, null);
+  if (step === null) throw new AppError('second_factor_invalid');
+  await ctx.db.transaction(async (tx) => {
+    const [taken] = await tx
+      .update(staff)
+      .set({ totpConfirmedAt: ctx.now, totpLastStep: step })
+      .where(
+        and(eq(staff.id, session.staff.id), eq(staff.totpSecretSealed, person.sealed!), isNull(staff.totpConfirmedAt)),
+      )
+      .returning({ id: staff.id });
+    if (!taken) throw new AppError('second_factor_invalid');
+    await tx.update(staffSessions).set({ authMethod: 'totp' }).where(eq(staffSessions.tokenHash, session.tokenHash));
+  });
+}
+
+/**
+ * A municipality admin removes a staff member's authenticator (a lost phone): the person sets up
+ * a new one at their next sign-in, and every session of theirs ends now, so one proved with the
+ * old phone does not live on. Only staff of the admin's own municipality (in the where).
+ */
+export async function resetSecondFactor(
+  ctx: Pick<Ctx, 'db' | 'events'>,
+  options: { tenantId: string; staffId: string; actorStaffId: string },
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [reset] = await tx
+      .update(staff)
+      .set({ totpSecretSealed: null, totpConfirmedAt: null, totpLastStep: null })
+      .where(and(eq(staff.id, options.staffId), eq(staff.tenantId, options.tenantId)))
+      .returning({ id: staff.id });
+    // Someone else's staff member, or nobody: the same answer as for anything not administered.
+    if (!reset) throw new AppError('forbidden');
+    await insertAudit(tx, {
+      tenantId: options.tenantId,
+      actorKind: 'staff',
+      actorStaffId: options.actorStaffId,
+      action: 'staff.second_factor_reset',
+      data: { staffId: options.staffId },
+    });
+  });
+  await endSessions(ctx, { staffId: options.staffId });
 }

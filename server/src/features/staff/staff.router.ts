@@ -1,4 +1,4 @@
-import { LoginRequestSchema, SecondFactorRequestSchema } from '@amtsraum/shared';
+import { LoginRequestSchema, SecondFactorRequestSchema, SecondFactorSetupRequestSchema } from '@amtsraum/shared';
 import { Router } from 'express';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { clearCookie, cookieOptions, parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
@@ -7,7 +7,7 @@ import { parseInput } from '../../lib/validate.js';
 import { describeStaff, SESSION_MAX_AGE_MS, signIn, signOut } from './auth.service.js';
 import { DEVICE_COOKIE, deviceCookieOptions, knowsAccount, readKnownDevice, rememberAccount } from './known-device.js';
 import { currentSession, requireStaff } from './require-staff.js';
-import { proveSecondFactor } from './second-factor.js';
+import { confirmSecondFactor, proveSecondFactor, startSecondFactorSetup } from './second-factor.js';
 
 const LOGIN_WINDOW_MS = 15 * 60_000;
 
@@ -51,6 +51,29 @@ export function staffRouter(deps: AppDeps): Router {
     await secondFactorTries.undo(session.staff.id);
     req.log.info({ staffId: session.staff.id }, 'staff proved second factor');
     res.json(await describeStaff(deps.database.db, session.staff, 'totp'));
+  });
+
+  // The password of a replacement is guessed like a code: the same five tries.
+  router.post('/staff/second-factor/setup', requireStaff(deps), async (req, res) => {
+    const body = parseInput(SecondFactorSetupRequestSchema, req.body);
+    const session = currentSession(req);
+    const replacing = session.staff.totpConfirmedAt !== null;
+    if (replacing) await secondFactorTries.hit(session.staff.id);
+    const setup = await startSecondFactorSetup(ctxOf(deps), session, body.password);
+    if (replacing) await secondFactorTries.undo(session.staff.id);
+    req.log.info({ staffId: session.staff.id, replacing }, 'staff started authenticator setup');
+    res.json(setup);
+  });
+
+  router.post('/staff/second-factor/confirm', requireStaff(deps), async (req, res) => {
+    const body = parseInput(SecondFactorRequestSchema, req.body);
+    const session = currentSession(req);
+    await secondFactorTries.hit(session.staff.id);
+    await confirmSecondFactor(ctxOf(deps), session, body.code);
+    await secondFactorTries.undo(session.staff.id);
+    req.log.info({ staffId: session.staff.id }, 'staff confirmed authenticator');
+    const me = await describeStaff(deps.database.db, session.staff, 'totp');
+    res.json({ staff: { ...me.staff, secondFactor: { enrolled: true, proved: true } } });
   });
 
   router.post('/staff/logout', async (req, res) => {

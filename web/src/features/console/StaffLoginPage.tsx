@@ -1,5 +1,5 @@
 import { LoginRequestSchema, pagePath } from '@amtsraum/shared';
-import { useRef, useState, type FormEvent } from 'react';
+import { Suspense, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from '../../lib/router';
 import { toApiError } from '../../lib/api';
@@ -7,6 +7,7 @@ import { getLiveClient } from '../../lib/live-client';
 import { message, problemMessage, type Message } from '../../lib/message';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
+import { IdentityProviderSignIn } from '../security';
 import { login } from './api';
 
 type FieldName = 'email' | 'password';
@@ -68,6 +69,10 @@ export function StaffLoginPage() {
     <>
       <PageHeading title={t('login.title')}>{t('login.heading')}</PageHeading>
       <p>{t('login.intro')}</p>
+      {/* The municipality's identity provider, for /staff/login?tenant=slug (issue 15). */}
+      <Suspense fallback={null}>
+        <IdentityProviderSignIn />
+      </Suspense>
       <form className="panel login-form" aria-label={t('login.label')} noValidate onSubmit={(e) => void submit(e)}>
         <ErrorSummary
           ref={summaryRef}

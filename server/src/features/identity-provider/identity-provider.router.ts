@@ -1,0 +1,110 @@
+import { IdentityProviderInputSchema, pagePath, type SignInOptions } from '@amtsraum/shared';
+import { Router, type Response } from 'express';
+import { ctxOf, type AppDeps } from '../../deps.js';
+import { cookieOptions, parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
+import { isSlug } from '../../lib/params.js';
+import { parseInput } from '../../lib/validate.js';
+import { adminTenant, currentAdmin } from '../staff/admin-access.js';
+import { describeStaff, SESSION_MAX_AGE_MS } from '../staff/auth.service.js';
+import { findEnabledProviderBySlug } from './identity-provider.repo.js';
+import { getIdentityProvider, removeIdentityProvider, saveIdentityProvider } from './identity-provider.service.js';
+import {
+  auditRefusal,
+  completeSignIn,
+  LOGIN_COOKIE,
+  LOGIN_COOKIE_PATH,
+  LOGIN_TTL_MS,
+  SignInRefused,
+  startSignIn,
+} from './oidc-sign-in.service.js';
+
+/** Below `/api/admin/tenants/:tenant` (the `tenant` list of adminRouter): the municipality's provider. */
+export function identityProviderAdminRouter(deps: AppDeps): Router {
+  const router = Router();
+  router.get('/identity-provider', async (req, res) => {
+    res.json(await getIdentityProvider(ctxOf(deps), adminTenant(req)));
+  });
+  router.put('/identity-provider', async (req, res) => {
+    const input = parseInput(IdentityProviderInputSchema, req.body);
+    const saved = await saveIdentityProvider(ctxOf(deps), {
+      tenant: adminTenant(req),
+      actorStaffId: currentAdmin(req).staff.id,
+      input,
+    });
+    res.json(saved);
+  });
+  router.delete('/identity-provider', async (req, res) => {
+    await removeIdentityProvider(ctxOf(deps), { tenant: adminTenant(req), actorStaffId: currentAdmin(req).staff.id });
+    res.status(204).end();
+  });
+  return router;
+}
+
+/**
+ * `/api/auth/oidc/:tenant…`: the sign-in page's question whether there is a provider, the start
+ * (a redirect to the provider) and the callback (a redirect to the staff pages, or back to the
+ * sign-in page with the reason). Browsers navigate here; nothing answers with JSON but the first.
+ */
+export function oidcSignInRouter(deps: AppDeps): Router {
+  const router = Router();
+  const config = deps.config;
+  const base = config.publicBaseUrl.href.endsWith('/') ? config.publicBaseUrl.href : `${config.publicBaseUrl.href}/`;
+  const page = (path: string, search = '') => new URL(path.replace(/^\//, '') + search, base).href;
+  const loginCookie = () => ({ ...cookieOptions(config, LOGIN_TTL_MS), path: LOGIN_COOKIE_PATH });
+  const refuse = async (res: Response, slug: string, refusal: SignInRefused) => {
+    res.clearCookie(LOGIN_COOKIE, { ...loginCookie(), maxAge: undefined });
+    const search = new URLSearchParams({ tenant: slug, oidcError: refusal.reason });
+    res.redirect(303, page(pagePath('staffLogin'), `?${search.toString()}`));
+  };
+
+  router.get('/auth/oidc/:tenant', async (req, res) => {
+    const found = isSlug(req.params.tenant)
+      ? await findEnabledProviderBySlug(deps.database.db, req.params.tenant)
+      : undefined;
+    const body: SignInOptions = {
+      identityProvider: found
+        ? { label: found.provider.label, startUrl: `/api/auth/oidc/${encodeURIComponent(found.tenant.slug)}/start` }
+        : null,
+    };
+    res.json(body);
+  });
+
+  router.get('/auth/oidc/:tenant/start', async (req, res) => {
+    const slug = req.params.tenant;
+    if (!isSlug(slug)) return refuse(res, '', new SignInRefused('unavailable', 'not a slug'));
+    try {
+      const { location, cookie } = await startSignIn(ctxOf(deps), slug);
+      res.cookie(LOGIN_COOKIE, cookie, loginCookie());
+      res.redirect(303, location);
+    } catch (error) {
+      if (!(error instanceof SignInRefused)) throw error;
+      req.log.warn({ tenant: slug, reason: error.reason, detail: error.message }, 'oidc sign-in not started');
+      await refuse(res, slug, error);
+    }
+  });
+
+  router.get('/auth/oidc/:tenant/callback', async (req, res) => {
+    const slug = req.params.tenant;
+    if (!isSlug(slug)) return refuse(res, '', new SignInRefused('unavailable', 'not a slug'));
+    try {
+      const signedIn = await completeSignIn(ctxOf(deps), {
+        slug,
+        query: req.query,
+        cookie: parseCookies(req.headers.cookie)[LOGIN_COOKIE],
+      });
+      res.clearCookie(LOGIN_COOKIE, { ...loginCookie(), maxAge: undefined });
+      res.cookie(STAFF_COOKIE, signedIn.token, cookieOptions(config, SESSION_MAX_AGE_MS));
+      req.log.info({ staffId: signedIn.staff.id, created: signedIn.created }, 'staff signed in through oidc');
+      const me = await describeStaff(deps.database.db, signedIn.staff, 'oidc');
+      // Admins land in the administration, everyone else with their departments.
+      const admin = me.staff.isTenantAdmin || me.staff.isInstallationAdmin;
+      res.redirect(303, page(admin ? '/admin' : pagePath('staffHome')));
+    } catch (error) {
+      if (!(error instanceof SignInRefused)) throw error;
+      req.log.warn({ tenant: slug, reason: error.reason, detail: error.message }, 'oidc sign-in refused');
+      await auditRefusal(ctxOf(deps), slug, error);
+      await refuse(res, slug, error);
+    }
+  });
+  return router;
+}

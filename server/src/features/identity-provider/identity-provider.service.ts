@@ -1,0 +1,145 @@
+import type { IdentityProvider, IdentityProviderInputSchema } from '@amtsraum/shared';
+import type { z } from 'zod/mini';
+import type { Ctx } from '../../deps.js';
+import type { Config } from '../../config.js';
+import { AppError, invalidField } from '../../lib/errors.js';
+import { seal } from '../../lib/secret-box.js';
+import { insertAudit } from '../audit/audit.repo.js';
+import type { TenantRow } from '../directory/directory.repo.js';
+import {
+  deleteIdentityProvider,
+  departmentIdsBySlug,
+  findIdentityProvider,
+  upsertIdentityProvider,
+  type IdentityProviderRow,
+} from './identity-provider.repo.js';
+
+/** The secret box purpose of identity providers' client secrets (lib/secret-box.ts). */
+export const CLIENT_SECRET_PURPOSE = 'oidc-client-secret';
+
+type Input = z.output<typeof IdentityProviderInputSchema>;
+
+/** Where the provider sends people back: registered there as the client's redirect URI. */
+export function redirectUri(config: Config, tenantSlug: string): string {
+  const base = config.publicBaseUrl.href.endsWith('/') ? config.publicBaseUrl.href : `${config.publicBaseUrl.href}/`;
+  return new URL(`api/auth/oidc/${encodeURIComponent(tenantSlug)}/callback`, base).href;
+}
+
+/**
+ * https only: the provider's answers carry who may administer the municipality. Plain http only
+ * outside production and only on this machine (a provider started by a test or a developer).
+ */
+export function issuerAllowed(config: Config, issuer: string): boolean {
+  const url = new URL(issuer);
+  if (url.protocol === 'https:') return true;
+  return (
+    config.env !== 'production' &&
+    url.protocol === 'http:' &&
+    ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+  );
+}
+
+export function describeProvider(config: Config, tenant: TenantRow, row: IdentityProviderRow): IdentityProvider {
+  return {
+    issuer: row.issuer,
+    clientId: row.clientId,
+    hasClientSecret: row.clientSecretSealed !== null,
+    label: row.label,
+    scopes: row.scopes,
+    roleClaim: row.roleClaim,
+    roleMapping: row.roleMapping,
+    provisionAccounts: row.provisionAccounts,
+    enabled: row.enabled,
+    redirectUri: redirectUri(config, tenant.slug),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function getIdentityProvider(ctx: Pick<Ctx, 'db' | 'config'>, tenant: TenantRow) {
+  const row = await findIdentityProvider(ctx.db, tenant.id);
+  if (!row) throw new AppError('route_not_found', { internal: 'no identity provider configured' });
+  return describeProvider(ctx.config, tenant, row);
+}
+
+const FIELDS = [
+  'issuer',
+  'clientId',
+  'label',
+  'scopes',
+  'roleClaim',
+  'roleMapping',
+  'provisionAccounts',
+  'enabled',
+] as const;
+
+/** Saves the municipality's provider; a left-out client secret keeps the stored one. Audited by field names. */
+export async function saveIdentityProvider(
+  ctx: Pick<Ctx, 'db' | 'config' | 'now'>,
+  options: { tenant: TenantRow; actorStaffId: string; input: Input },
+): Promise<IdentityProvider> {
+  const { tenant, input } = options;
+  if (!issuerAllowed(ctx.config, input.issuer)) throw invalidField('issuer', 'the issuer must be an https address');
+  const slugs = [...new Set(input.roleMapping.flatMap((rule) => (rule.department ? [rule.department] : [])))];
+  const known = await departmentIdsBySlug(ctx.db, tenant.id, slugs);
+  const unknown = input.roleMapping.findIndex((rule) => rule.department !== undefined && !known.has(rule.department));
+  if (unknown >= 0) {
+    throw invalidField(
+      `roleMapping.${String(unknown)}.department`,
+      'this department does not exist in the municipality',
+    );
+  }
+  return ctx.db.transaction(async (tx) => {
+    const before = await findIdentityProvider(tx, tenant.id);
+    const issuer = input.issuer.replace(/\/+$/, '');
+    const row = await upsertIdentityProvider(tx, {
+      tenantId: tenant.id,
+      issuer,
+      clientId: input.clientId,
+      ...(input.clientSecret === undefined
+        ? {}
+        : {
+            clientSecretSealed:
+              input.clientSecret === null
+                ? null
+                : seal(ctx.config.sessionSecret, CLIENT_SECRET_PURPOSE, input.clientSecret),
+          }),
+      label: input.label,
+      scopes: input.scopes,
+      roleClaim: input.roleClaim,
+      roleMapping: input.roleMapping,
+      provisionAccounts: input.provisionAccounts,
+      enabled: input.enabled,
+      updatedAt: ctx.now,
+    });
+    const changed: string[] = before
+      ? FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(row[field]))
+      : [...FIELDS];
+    if (input.clientSecret !== undefined) changed.push('clientSecret');
+    await insertAudit(tx, {
+      tenantId: tenant.id,
+      actorKind: 'staff',
+      actorStaffId: options.actorStaffId,
+      action: before ? 'identity_provider.updated' : 'identity_provider.created',
+      data: { fields: changed.join(',') },
+    });
+    return describeProvider(ctx.config, tenant, row);
+  });
+}
+
+export async function removeIdentityProvider(
+  ctx: Pick<Ctx, 'db'>,
+  options: { tenant: TenantRow; actorStaffId: string },
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    if (!(await deleteIdentityProvider(tx, options.tenant.id))) {
+      throw new AppError('route_not_found', { internal: 'no identity provider configured' });
+    }
+    await insertAudit(tx, {
+      tenantId: options.tenant.id,
+      actorKind: 'staff',
+      actorStaffId: options.actorStaffId,
+      action: 'identity_provider.deleted',
+      data: {},
+    });
+  });
+}

@@ -1,0 +1,331 @@
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
+import type { OidcSignInError, RoleMappingRule } from '@amtsraum/shared';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { EncryptJWT, jwtDecrypt } from 'jose';
+import { z } from 'zod';
+import type { Ctx } from '../../deps.js';
+import type { Db } from '../../db/client.js';
+import { departments, staff, staffMemberships } from '../../db/schema.js';
+import { unseal } from '../../lib/secret-box.js';
+import { insertAudit } from '../audit/audit.repo.js';
+import type { TenantRow } from '../directory/directory.repo.js';
+import { hashToken, SESSION_MAX_AGE_MS } from '../staff/auth.service.js';
+import { insertSession, type StaffRow } from '../staff/staff.repo.js';
+import { departmentIdsBySlug, findEnabledProviderBySlug, type IdentityProviderRow } from './identity-provider.repo.js';
+import { CLIENT_SECRET_PURPOSE, redirectUri } from './identity-provider.service.js';
+import { discover, exchangeCode, fetchUserInfo, OidcError, verifyIdToken } from './oidc-client.js';
+
+/**
+ * Sign-in through a municipality's OpenID provider (issue 15, item 5; decision 023): the
+ * authorization code flow with PKCE (S256), state and nonce kept in a short-lived encrypted
+ * cookie, the ID token verified with the provider's keys, the role claim mapped to roles.
+ */
+
+export const LOGIN_COOKIE = 'amtsraum_oidc';
+export const LOGIN_COOKIE_PATH = '/api/auth/oidc';
+/** Long enough to type a password and answer a second factor at the town hall's provider. */
+export const LOGIN_TTL_MS = 10 * 60_000;
+
+/** A sign-in that ends on the sign-in page with a reason, not with a session. */
+export class SignInRefused extends Error {
+  constructor(
+    readonly reason: OidcSignInError,
+    internal: string,
+    readonly staffId?: string,
+  ) {
+    super(internal);
+    this.name = 'SignInRefused';
+  }
+}
+
+const LoginStateSchema = z.object({ tenant: z.string(), state: z.string(), nonce: z.string(), verifier: z.string() });
+
+function cookieKey(secret: string): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', secret, 'amtsraum-oidc-login', 'login-state', 32));
+}
+
+const random = () => randomBytes(32).toString('base64url');
+
+async function enabledProvider(db: Db, slug: string) {
+  const found = await findEnabledProviderBySlug(db, slug);
+  if (!found) throw new SignInRefused('unavailable', 'no enabled identity provider');
+  return found;
+}
+
+/**
+ * Where to send the browser (the provider's authorization endpoint) and the login cookie to set:
+ * state, nonce and the PKCE verifier, encrypted and authenticated under the installation's secret,
+ * valid for ten minutes and bound to this municipality.
+ */
+export async function startSignIn(
+  ctx: Pick<Ctx, 'db' | 'config' | 'now'>,
+  slug: string,
+): Promise<{ location: string; cookie: string }> {
+  const { provider } = await enabledProvider(ctx.db, slug);
+  const discovery = await discover(provider.issuer, ctx.now).catch((error: unknown) => {
+    throw new SignInRefused('failed', `discovery failed: ${String(error)}`);
+  });
+  const login = { tenant: slug, state: random(), nonce: random(), verifier: random() };
+  const cookie = await new EncryptJWT(login)
+    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+    .setIssuedAt(Math.floor(ctx.now.getTime() / 1000))
+    .setExpirationTime(Math.floor((ctx.now.getTime() + LOGIN_TTL_MS) / 1000))
+    .encrypt(cookieKey(ctx.config.sessionSecret));
+  const url = new URL(discovery.authorization_endpoint);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('client_id', provider.clientId);
+  url.searchParams.set('redirect_uri', redirectUri(ctx.config, slug));
+  url.searchParams.set('scope', provider.scopes);
+  url.searchParams.set('state', login.state);
+  url.searchParams.set('nonce', login.nonce);
+  url.searchParams.set('code_challenge', createHash('sha256').update(login.verifier).digest('base64url'));
+  url.searchParams.set('code_challenge_method', 'S256');
+  return { location: url.href, cookie };
+}
+
+async function readLoginCookie(ctx: Pick<Ctx, 'config' | 'now'>, cookie: string | undefined) {
+  if (!cookie) throw new SignInRefused('expired', 'no login cookie');
+  try {
+    const { payload } = await jwtDecrypt(cookie, cookieKey(ctx.config.sessionSecret), { currentDate: ctx.now });
+    return LoginStateSchema.parse(payload);
+  } catch (error) {
+    throw new SignInRefused('expired', `login cookie refused: ${String(error)}`);
+  }
+}
+
+const CallbackQuerySchema = z.object({
+  state: z.string().max(500).optional(),
+  code: z.string().max(2000).optional(),
+  error: z.string().max(200).optional(),
+  iss: z.string().max(500).optional(),
+});
+
+/** The role claim's values: a list of strings, or one string; `a.b` reads a nested claim (Keycloak's `realm_access.roles`). */
+export function claimValues(claims: Record<string, unknown>, path: string): string[] {
+  let value: unknown = claims;
+  for (const part of path.split('.')) {
+    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** What the mapping gives for these values; null when no rule matches. */
+export function mapRoles(
+  rules: RoleMappingRule[],
+  values: string[],
+): { tenantAdmin: boolean; departments: Map<string, 'clerk' | 'admin'> } | null {
+  const matched = rules.filter((rule) => values.includes(rule.value));
+  if (matched.length === 0) return null;
+  const result = { tenantAdmin: false, departments: new Map<string, 'clerk' | 'admin'>() };
+  for (const rule of matched) {
+    if (rule.tenantAdmin) result.tenantAdmin = true;
+    if (rule.department && rule.role && result.departments.get(rule.department) !== 'admin') {
+      result.departments.set(rule.department, rule.role);
+    }
+  }
+  return result;
+}
+
+export interface SignedIn {
+  token: string;
+  staff: StaffRow;
+  created: boolean;
+}
+
+/**
+ * The provider's answer: checks the login cookie (same municipality, state), trades the code,
+ * verifies the ID token, then finds, links or creates the account and opens a session proved
+ * through the provider. Throws `SignInRefused` with the reason the sign-in page shows.
+ */
+export async function completeSignIn(
+  ctx: Pick<Ctx, 'db' | 'config' | 'now'>,
+  options: { slug: string; query: unknown; cookie: string | undefined },
+): Promise<SignedIn> {
+  const login = await readLoginCookie(ctx, options.cookie);
+  const query = CallbackQuerySchema.safeParse(options.query);
+  if (!query.success || login.tenant !== options.slug || query.data.state !== login.state) {
+    throw new SignInRefused('expired', 'state does not match the login cookie');
+  }
+  const { tenant, provider } = await enabledProvider(ctx.db, options.slug);
+  if (query.data.error || !query.data.code) {
+    throw new SignInRefused('failed', `provider answered ${query.data.error ?? 'without a code'}`);
+  }
+  const claims = await verifiedClaims(ctx, provider, query.data.code, query.data.iss, login);
+  return signInWithClaims(ctx, tenant, provider, claims);
+}
+
+async function verifiedClaims(
+  ctx: Pick<Ctx, 'config' | 'now'>,
+  provider: IdentityProviderRow,
+  code: string,
+  iss: string | undefined,
+  login: z.infer<typeof LoginStateSchema>,
+): Promise<Record<string, unknown> & { sub: string }> {
+  try {
+    const discovery = await discover(provider.issuer, ctx.now);
+    // RFC 9207: a provider that names itself in the answer must name the one we asked.
+    if (iss !== undefined && iss !== discovery.issuer)
+      throw new OidcError('authorization response from another issuer');
+    const clientSecret = provider.clientSecretSealed
+      ? unseal(ctx.config.sessionSecret, CLIENT_SECRET_PURPOSE, provider.clientSecretSealed)
+      : null;
+    if (provider.clientSecretSealed && clientSecret === null) throw new OidcError('client secret does not unseal');
+    const tokens = await exchangeCode({
+      discovery,
+      clientId: provider.clientId,
+      clientSecret,
+      code,
+      codeVerifier: login.verifier,
+      redirectUri: redirectUri(ctx.config, login.tenant),
+    });
+    const idToken = await verifyIdToken({
+      discovery,
+      idToken: tokens.id_token,
+      clientId: provider.clientId,
+      nonce: login.nonce,
+      now: ctx.now,
+    });
+    const userInfo = tokens.access_token ? await fetchUserInfo(discovery, tokens.access_token) : {};
+    // Core 5.3.2: userinfo about someone else is thrown away, not merged.
+    const extra = userInfo.sub === idToken.sub ? userInfo : {};
+    return { ...extra, ...idToken };
+  } catch (error) {
+    if (error instanceof SignInRefused) throw error;
+    throw new SignInRefused('failed', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function displayName(claims: Record<string, unknown>, email: string): string {
+  const text = (key: string) => (typeof claims[key] === 'string' ? (claims[key] as string).trim() : '');
+  const name = text('name') || [text('given_name'), text('family_name')].filter(Boolean).join(' ');
+  return (name || email.split('@')[0] || 'Staff').slice(0, 120);
+}
+
+async function signInWithClaims(
+  ctx: Pick<Ctx, 'db' | 'now'>,
+  tenant: TenantRow,
+  provider: IdentityProviderRow,
+  claims: Record<string, unknown> & { sub: string },
+): Promise<SignedIn> {
+  const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : null;
+  const emailVerified = claims.email_verified === true && email !== null && email.length <= 254;
+  // An empty mapping: the provider proves who someone is, roles stay with Amtsraum.
+  const mapped =
+    provider.roleMapping.length > 0 ? mapRoles(provider.roleMapping, claimValues(claims, provider.roleClaim)) : null;
+
+  return ctx.db.transaction(async (tx) => {
+    let [account] = await tx
+      .select()
+      .from(staff)
+      .where(and(eq(staff.oidcIssuer, provider.issuer), eq(staff.oidcSubject, claims.sub)));
+    let linked = false;
+    if (!account && emailVerified) {
+      // The same person's existing account of this municipality, not yet linked to another identity.
+      const [byEmail] = await tx
+        .select()
+        .from(staff)
+        .where(and(eq(staff.email, email), eq(staff.tenantId, tenant.id), isNull(staff.oidcSubject)));
+      if (byEmail) {
+        account = byEmail;
+        linked = true;
+      }
+    }
+    if (account && account.tenantId !== tenant.id) {
+      throw new SignInRefused('no_account', 'the identity belongs to an account of another municipality');
+    }
+    if (account && !account.active) throw new SignInRefused('deactivated', 'account deactivated', account.id);
+    if (provider.roleMapping.length > 0 && !mapped) {
+      throw new SignInRefused('unmapped', 'no rule of the mapping matches', account?.id);
+    }
+
+    let created = false;
+    if (!account) {
+      if (!provider.provisionAccounts || !mapped)
+        throw new SignInRefused('no_account', 'no account and no provisioning');
+      if (!emailVerified) throw new SignInRefused('no_account', 'no verified e-mail address to create an account with');
+      const [taken] = await tx.select({ id: staff.id }).from(staff).where(eq(staff.email, email));
+      if (taken) throw new SignInRefused('no_account', 'the e-mail address belongs to another account');
+      [account] = await tx
+        .insert(staff)
+        .values({
+          tenantId: tenant.id,
+          email,
+          name: displayName(claims, email),
+          passwordHash: null,
+          languages: ['de'],
+          oidcIssuer: provider.issuer,
+          oidcSubject: claims.sub,
+        })
+        .returning();
+      created = true;
+    } else if (linked) {
+      [account] = await tx
+        .update(staff)
+        .set({ oidcIssuer: provider.issuer, oidcSubject: claims.sub })
+        .where(eq(staff.id, account.id))
+        .returning();
+    }
+    const person = account!;
+    if (mapped) await replaceRoles(tx, tenant.id, person.id, mapped);
+    const [current] = await tx.select().from(staff).where(eq(staff.id, person.id));
+
+    const token = randomBytes(32).toString('base64url');
+    await insertSession(tx, {
+      tokenHash: hashToken(token),
+      staffId: person.id,
+      createdAt: ctx.now,
+      lastSeenAt: ctx.now,
+      expiresAt: new Date(ctx.now.getTime() + SESSION_MAX_AGE_MS),
+      authMethod: 'oidc',
+    });
+    await insertAudit(tx, {
+      tenantId: tenant.id,
+      actorKind: 'staff',
+      actorStaffId: person.id,
+      action: 'staff.signed_in',
+      data: { staffId: person.id, method: 'oidc', created, linked, rolesFromProvider: mapped !== null },
+    });
+    return { token, staff: current!, created };
+  });
+}
+
+/**
+ * The provider's groups decide the roles of whoever signs in through it: the municipality admin
+ * flag and the memberships in this municipality's departments are set to what the mapping gives
+ * (decision 023). Installation admin is never given or taken here.
+ */
+async function replaceRoles(
+  tx: Db,
+  tenantId: string,
+  staffId: string,
+  mapped: { tenantAdmin: boolean; departments: Map<string, 'clerk' | 'admin'> },
+): Promise<void> {
+  await tx.update(staff).set({ isTenantAdmin: mapped.tenantAdmin }).where(eq(staff.id, staffId));
+  const ids = await departmentIdsBySlug(tx, tenantId, [...mapped.departments.keys()]);
+  const tenantDepartments = tx
+    .select({ id: departments.id })
+    .from(departments)
+    .where(eq(departments.tenantId, tenantId));
+  await tx
+    .delete(staffMemberships)
+    .where(and(eq(staffMemberships.staffId, staffId), inArray(staffMemberships.departmentId, tenantDepartments)));
+  const rows = [...mapped.departments].flatMap(([slug, role]) => {
+    const departmentId = ids.get(slug);
+    return departmentId ? [{ staffId, departmentId, role }] : [];
+  });
+  if (rows.length) await tx.insert(staffMemberships).values(rows);
+}
+
+/** Records a refused sign-in (without personal data) where the municipality is known. */
+export async function auditRefusal(ctx: Pick<Ctx, 'db'>, slug: string, refusal: SignInRefused): Promise<void> {
+  const found = await findEnabledProviderBySlug(ctx.db, slug);
+  if (!found) return;
+  await insertAudit(ctx.db, {
+    tenantId: found.tenant.id,
+    actorKind: refusal.staffId ? 'staff' : 'system',
+    actorStaffId: refusal.staffId ?? null,
+    action: 'staff.sign_in_refused',
+    data: { method: 'oidc', reason: refusal.reason, ...(refusal.staffId ? { staffId: refusal.staffId } : {}) },
+  });
+}

@@ -1,0 +1,342 @@
+import { randomBytes } from 'node:crypto';
+import {
+  IdentityProviderSchema,
+  SignInOptionsSchema,
+  StaffMeSchema,
+  type IdentityProviderInput,
+} from '@amtsraum/shared';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, staff, staffMemberships, tenantIdentityProviders } from '../../db/schema.js';
+import { jumpableClock } from '../../test/clock.js';
+import { databaseKinds } from '../../test/databases.js';
+import { makeDepartment, makeStaff, makeTenant, signedInAdmin, signedInClerk } from '../../test/factories.js';
+import { Browser, signInAt, startTestProvider, type TestProvider } from '../../test/oidc-provider.js';
+import { TEST_ORIGIN } from '../../test/server.js';
+import { useTestServer } from '../../test/suite.js';
+
+describe.each(databaseKinds)('sign-in through the municipality’s OpenID provider on %s', (kind) => {
+  const clock = jumpableClock();
+  const suite = useTestServer(kind, { now: clock.now });
+  const { client, db } = suite;
+  const slug = `oidc-${randomBytes(4).toString('hex')}`;
+  let provider: TestProvider;
+  let tenant: Awaited<ReturnType<typeof makeTenant>>;
+  let buergeramt: Awaited<ReturnType<typeof makeDepartment>>;
+  let kasse: Awaited<ReturnType<typeof makeDepartment>>;
+  let admin: Awaited<ReturnType<typeof signedInAdmin>>['browser'];
+
+  beforeAll(async () => {
+    provider = await startTestProvider({ redirectUris: [`${TEST_ORIGIN}/api/auth/oidc/${slug}/callback`] });
+    tenant = await makeTenant(db(), { slug });
+    buergeramt = await makeDepartment(db(), tenant.id, { slug: 'buergeramt' });
+    kasse = await makeDepartment(db(), tenant.id, { slug: 'kasse' });
+    ({ browser: admin } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } }));
+  });
+  afterAll(() => provider.stop());
+
+  const settings = (overrides: Partial<IdentityProviderInput> = {}): IdentityProviderInput => ({
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    label: { de: 'Rathaus-Konto', en: 'town hall account' },
+    scopes: 'openid email profile groups',
+    roleClaim: 'groups',
+    roleMapping: [
+      { value: 'it-admins', tenantAdmin: true },
+      { value: 'buergeramt', department: 'buergeramt', role: 'clerk' },
+      { value: 'buergeramt-leitung', department: 'buergeramt', role: 'admin' },
+    ],
+    provisionAccounts: false,
+    ...overrides,
+  });
+
+  async function configure(overrides: Partial<IdentityProviderInput> = {}) {
+    const saved = await admin.put(`/api/admin/tenants/${slug}/identity-provider`, settings(overrides));
+    expect(saved.status).toBe(200);
+  }
+
+  const account = (claims: { groups?: string[]; email?: string; email_verified?: boolean; name?: string }) => {
+    const id = `user-${randomBytes(4).toString('hex')}`;
+    provider.accounts.set(id, { email_verified: true, name: 'Rita Rathaus', ...claims });
+    return id;
+  };
+
+  /** Start at our server, through the provider's pages, up to (not into) our callback. */
+  async function throughProvider(accountId: string) {
+    const browser = new Browser();
+    const start = await browser.request(`${suite.server.url}/api/auth/oidc/${slug}/start`);
+    expect(start.status).toBe(303);
+    const authorization = new URL(start.location!);
+    expect(authorization.origin).toBe(provider.issuer);
+    expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorization.searchParams.get('state')).toBeTruthy();
+    expect(authorization.searchParams.get('nonce')).toBeTruthy();
+    const loginCookie = browser.jar(suite.server.url).get('amtsraum_oidc');
+    expect(loginCookie).toBeTruthy();
+    const back = new URL(await signInAt(browser, start.location!, accountId, TEST_ORIGIN));
+    const callback = `${suite.server.url}${back.pathname}${back.search}`;
+    return { browser, callback, loginCookie: loginCookie! };
+  }
+
+  async function me(browser: Browser) {
+    const answer = await browser.request(`${suite.server.url}/api/staff/me`);
+    return answer.status === 200 ? StaffMeSchema.parse(JSON.parse(answer.text)) : answer.status;
+  }
+
+  const refusedWith = (answer: { status: number; location: string | null }, reason: string, tenantSlug = slug) => {
+    expect(answer.status).toBe(303);
+    const to = new URL(answer.location!);
+    expect(to.pathname).toBe('/staff/login');
+    expect(Object.fromEntries(to.searchParams)).toEqual({ tenant: tenantSlug, oidcError: reason });
+  };
+
+  it('signs an existing account in by its verified e-mail, links it, sets its roles, and proves the session', async () => {
+    await configure();
+    const person = await makeStaff(db(), tenant.id, { memberships: [{ departmentId: kasse.id, role: 'admin' }] });
+    const id = account({ email: person.email, groups: ['it-admins', 'buergeramt', 'kantine'] });
+
+    const { browser, callback } = await throughProvider(id);
+    const done = await browser.request(callback);
+    expect(done.status).toBe(303);
+    expect(new URL(done.location!).pathname).toBe('/admin');
+    expect(browser.jar(suite.server.url).has('amtsraum_oidc')).toBe(false);
+
+    const described = await me(browser);
+    expect(described).toMatchObject({
+      staff: { id: person.id, isTenantAdmin: true, secondFactor: { enrolled: false, proved: true } },
+    });
+    // The provider's groups replaced the roles given by hand.
+    const memberships = await db().select().from(staffMemberships).where(eq(staffMemberships.staffId, person.id));
+    expect(memberships.map((m) => [m.departmentId, m.role])).toEqual([[buergeramt.id, 'clerk']]);
+    const [linked] = await db().select().from(staff).where(eq(staff.id, person.id));
+    expect(linked).toMatchObject({ oidcIssuer: provider.issuer, oidcSubject: id });
+    // The session passes the admin guard: the identity provider counts as the second factor.
+    const adminAnswer = await browser.request(`${suite.server.url}/api/admin/tenants/${slug}/identity-provider`);
+    expect(adminAnswer.status).toBe(200);
+
+    // The next sign-in finds the account by the provider's subject, whatever the e-mail says now.
+    provider.accounts.set(id, { email: 'neu@test.example', email_verified: true, groups: ['buergeramt-leitung'] });
+    const again = await throughProvider(id);
+    expect(new URL((await again.browser.request(again.callback)).location!).pathname).toBe('/staff');
+    expect(await me(again.browser)).toMatchObject({
+      staff: { id: person.id, isTenantAdmin: false, departments: [{ id: buergeramt.id, role: 'admin' }] },
+    });
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'staff.signed_in')));
+    expect(audit.filter((event) => event.data.staffId === person.id).map((event) => event.data.linked)).toEqual([
+      true,
+      false,
+    ]);
+  });
+
+  it('creates an account at the first sign-in when provisioning is on and the groups give a role', async () => {
+    await configure({ provisionAccounts: true });
+    const email = `neu-${randomBytes(3).toString('hex')}@test.example`;
+    const id = account({ email, name: 'Nele Neu', groups: ['buergeramt'] });
+    const { browser, callback } = await throughProvider(id);
+    expect(new URL((await browser.request(callback)).location!).pathname).toBe('/staff');
+    const described = await me(browser);
+    expect(described).toMatchObject({
+      staff: { name: 'Nele Neu', email, isTenantAdmin: false, departments: [{ id: buergeramt.id, role: 'clerk' }] },
+    });
+    const [row] = await db().select().from(staff).where(eq(staff.email, email));
+    expect(row).toMatchObject({ passwordHash: null, oidcSubject: id, tenantId: tenant.id });
+  });
+
+  it('refuses an unknown person when provisioning is off, and a person whose groups map to nothing', async () => {
+    await configure({ provisionAccounts: false });
+    const stranger = `fremd-${randomBytes(3).toString('hex')}@test.example`;
+    const unknown = await throughProvider(account({ email: stranger, groups: ['buergeramt'] }));
+    const refused = await unknown.browser.request(unknown.callback);
+    refusedWith(refused, 'no_account');
+    expect(unknown.browser.jar(suite.server.url).has('amtsraum_session')).toBe(false);
+    expect(await db().select().from(staff).where(eq(staff.email, stranger))).toEqual([]);
+
+    await configure({ provisionAccounts: true });
+    const person = await makeStaff(db(), tenant.id, { memberships: [{ departmentId: kasse.id, role: 'clerk' }] });
+    const unmapped = await throughProvider(account({ email: person.email, groups: ['kantine'] }));
+    refusedWith(await unmapped.browser.request(unmapped.callback), 'unmapped');
+    expect(unmapped.browser.jar(suite.server.url).has('amtsraum_session')).toBe(false);
+    // Refusing changes nothing: not linked, roles as they were.
+    const [row] = await db().select().from(staff).where(eq(staff.id, person.id));
+    expect(row!.oidcSubject).toBeNull();
+    const memberships = await db().select().from(staffMemberships).where(eq(staffMemberships.staffId, person.id));
+    expect(memberships.map((m) => m.departmentId)).toEqual([kasse.id]);
+    const refusals = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'staff.sign_in_refused')));
+    expect(refusals.map((event) => event.data.reason)).toEqual(expect.arrayContaining(['no_account', 'unmapped']));
+  });
+
+  it('refuses a deactivated account', async () => {
+    await configure();
+    const person = await makeStaff(db(), tenant.id, { values: { active: false } });
+    const flow = await throughProvider(account({ email: person.email, groups: ['buergeramt'] }));
+    refusedWith(await flow.browser.request(flow.callback), 'deactivated');
+  });
+
+  it('refuses a wrong state, a replayed code and an expired login cookie', async () => {
+    await configure();
+    const person = await makeStaff(db(), tenant.id);
+    const id = account({ email: person.email, groups: ['buergeramt'] });
+
+    // Wrong state: the answer belongs to another sign-in (or was forged).
+    const forged = await throughProvider(id);
+    const wrongState = new URL(forged.callback);
+    wrongState.searchParams.set('state', 'someone-elses-state');
+    refusedWith(await forged.browser.request(wrongState.href), 'expired');
+    expect(forged.browser.jar(suite.server.url).has('amtsraum_session')).toBe(false);
+
+    // A replayed code: the provider answers it once; a second try with the same cookie fails.
+    const first = await throughProvider(id);
+    expect((await first.browser.request(first.callback)).status).toBe(303);
+    expect(await me(first.browser)).toMatchObject({ staff: { id: person.id } });
+    const replay = new Browser();
+    replay.jar(suite.server.url).set('amtsraum_oidc', first.loginCookie);
+    refusedWith(await replay.request(first.callback), 'failed');
+    expect(replay.jar(suite.server.url).has('amtsraum_session')).toBe(false);
+
+    // The login cookie lives ten minutes.
+    const slow = await throughProvider(id);
+    clock.jump(11 * 60_000);
+    try {
+      refusedWith(await slow.browser.request(slow.callback), 'expired');
+    } finally {
+      clock.jump(-11 * 60_000);
+    }
+    // Without the cookie (another browser) it is the same.
+    const elsewhere = await throughProvider(id);
+    refusedWith(await new Browser().request(elsewhere.callback), 'expired');
+  });
+
+  it('offers the button only for a municipality with an enabled provider', async () => {
+    await configure({ enabled: true });
+    const options = SignInOptionsSchema.parse((await client().get(`/api/auth/oidc/${slug}`)).json);
+    expect(options.identityProvider).toEqual({
+      label: { de: 'Rathaus-Konto', en: 'town hall account' },
+      startUrl: `/api/auth/oidc/${slug}/start`,
+    });
+    const other = await makeTenant(db());
+    expect(SignInOptionsSchema.parse((await client().get(`/api/auth/oidc/${other.slug}`)).json)).toEqual({
+      identityProvider: null,
+    });
+    const browser = new Browser();
+    refusedWith(
+      await browser.request(`${suite.server.url}/api/auth/oidc/${other.slug}/start`),
+      'unavailable',
+      other.slug,
+    );
+    await configure({ enabled: false });
+    expect(SignInOptionsSchema.parse((await client().get(`/api/auth/oidc/${slug}`)).json).identityProvider).toBeNull();
+    await configure();
+  });
+});
+
+describe.each(databaseKinds)('the municipality’s identity provider settings on %s', (kind) => {
+  const suite = useTestServer(kind);
+  const { client, db } = suite;
+
+  const input = (overrides: Partial<IdentityProviderInput> = {}): IdentityProviderInput => ({
+    issuer: 'https://login.rathaus.example/realms/stadt',
+    clientId: 'amtsraum',
+    clientSecret: 'geheim-und-lang',
+    label: { de: 'Rathaus-Konto' },
+    roleMapping: [{ value: 'it', tenantAdmin: true }],
+    ...overrides,
+  });
+
+  it('saves the settings with the secret sealed and never returned, audits by field names, and deletes them', async () => {
+    const tenant = await makeTenant(db());
+    await makeDepartment(db(), tenant.id, { slug: 'standesamt' });
+    const { browser } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+    const path = `/api/admin/tenants/${tenant.slug}/identity-provider`;
+    expect((await browser.get(path)).status).toBe(404);
+
+    const created = await browser.put(path, input());
+    expect(created.status).toBe(200);
+    const described = IdentityProviderSchema.parse(created.json);
+    expect(described).toMatchObject({
+      hasClientSecret: true,
+      scopes: 'openid email profile',
+      roleClaim: 'groups',
+      provisionAccounts: false,
+      redirectUri: `${TEST_ORIGIN}/api/auth/oidc/${tenant.slug}/callback`,
+    });
+    expect(JSON.stringify(created.json)).not.toContain('geheim');
+    const [row] = await db()
+      .select()
+      .from(tenantIdentityProviders)
+      .where(eq(tenantIdentityProviders.tenantId, tenant.id));
+    expect(row!.clientSecretSealed).not.toContain('geheim');
+
+    // Left out, the secret stays; the audit names the changed fields only.
+    const changed = await browser.put(path, {
+      ...input({ roleMapping: [{ value: 'standesamt', department: 'standesamt', role: 'admin' }] }),
+      clientSecret: undefined,
+    });
+    expect(IdentityProviderSchema.parse(changed.json).hasClientSecret).toBe(true);
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.tenantId, tenant.id))
+      .orderBy(auditEvents.createdAt);
+    expect(audit.map((event) => [event.action, event.data])).toEqual([
+      ['identity_provider.created', expect.objectContaining({})],
+      ['identity_provider.updated', { fields: 'roleMapping' }],
+    ]);
+
+    expect((await browser.request('DELETE', path)).status).toBe(204);
+    expect((await browser.get(path)).status).toBe(404);
+    const [deleted] = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'identity_provider.deleted')));
+    expect(deleted).toBeDefined();
+  });
+
+  it('refuses bad settings with field errors in the user’s language and changes nothing', async () => {
+    const tenant = await makeTenant(db());
+    const { browser } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+    const path = `/api/admin/tenants/${tenant.slug}/identity-provider`;
+    const plain = await browser.put(path, input({ issuer: 'http://login.rathaus.example' }));
+    expect(plain.status).toBe(400);
+    expect(plain.json.errors).toEqual([{ path: 'issuer', message: 'Der Issuer muss eine https-Adresse sein.' }]);
+    const unknownDepartment = await browser.request(
+      'PUT',
+      path,
+      input({ roleMapping: [{ value: 'x', department: 'gibt-es-nicht', role: 'clerk' }] }),
+      { 'accept-language': 'en' },
+    );
+    expect(unknownDepartment.json.errors).toEqual([
+      { path: 'roleMapping.0.department', message: 'This department does not exist in the municipality.' },
+    ]);
+    const noRole = await browser.put(path, input({ roleMapping: [{ value: 'x' }], scopes: 'email' }));
+    expect(noRole.json.errors.map((error: { path: string }) => error.path).sort()).toEqual(['roleMapping.0', 'scopes']);
+    expect((await browser.get(path)).status).toBe(404);
+  });
+
+  it('is for the municipality’s own admins only', async () => {
+    const tenant = await makeTenant(db());
+    const department = await makeDepartment(db(), tenant.id);
+    const path = `/api/admin/tenants/${tenant.slug}/identity-provider`;
+    const { browser: foreign } = await signedInAdmin(db(), client(), (await makeTenant(db())).id, {
+      values: { isTenantAdmin: true },
+    });
+    const { browser: departmentAdmin } = await signedInAdmin(db(), client(), tenant.id, {
+      memberships: [{ departmentId: department.id, role: 'admin' }],
+    });
+    const { browser: clerk } = await signedInClerk(db(), client(), tenant.id, [department.id]);
+    for (const browser of [foreign, departmentAdmin, clerk]) {
+      const answer = await browser.put(path, input());
+      expect(answer.status).toBe(403);
+    }
+    expect((await client().put(path, input())).status).toBe(401);
+    expect(
+      await db().select().from(tenantIdentityProviders).where(eq(tenantIdentityProviders.tenantId, tenant.id)),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,123 @@
+import { z } from 'zod/mini';
+import { LocalizedTextSchema } from './locales.js';
+import { SlugSchema } from './slugs.js';
+
+/** The second factor (TOTP) and sign-in through a municipality's identity provider (issue 15). */
+
+/**
+ * `POST /api/staff/second-factor/setup`: a first authenticator needs the signed-in session only;
+ * replacing a confirmed one also needs the current password (and a session proved with the old one).
+ */
+export const SecondFactorSetupRequestSchema = z.object({
+  password: z.optional(z.string().check(z.maxLength(200))),
+});
+export type SecondFactorSetupRequest = z.infer<typeof SecondFactorSetupRequestSchema>;
+
+/** The new secret, unconfirmed until a code from it arrives at `/second-factor/confirm`. */
+export const SecondFactorSetupSchema = z.object({
+  /** Base32, for typing into the app by hand. */
+  secret: z.string(),
+  /** `otpauth://totp/…`, what the QR code holds. */
+  otpauthUri: z.string(),
+});
+export type SecondFactorSetup = z.infer<typeof SecondFactorSetupSchema>;
+
+const MAPPING_VALUE_MESSAGE = 'please enter the value of the claim (e.g. the group name)';
+
+/** One rule: a value of the role claim (a group) gives municipality admin, or a role in a department. */
+export const RoleMappingRuleSchema = z
+  .object({
+    value: z.string().check(z.trim(), z.minLength(1, MAPPING_VALUE_MESSAGE), z.maxLength(200)),
+    tenantAdmin: z.optional(z.boolean()),
+    department: z.optional(SlugSchema),
+    role: z.optional(z.enum(['clerk', 'admin'])),
+  })
+  .check(
+    z.refine(
+      (rule) => rule.tenantAdmin === true || (rule.department !== undefined && rule.role !== undefined),
+      'a rule gives municipality admin, or a department and a role',
+    ),
+  );
+export type RoleMappingRule = z.infer<typeof RoleMappingRuleSchema>;
+
+const IssuerSchema = z.string().check(
+  z.trim(),
+  z.maxLength(500),
+  z.refine((text) => {
+    try {
+      const url = new URL(text);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash;
+    } catch {
+      return false;
+    }
+  }, 'please enter the issuer URL of the identity provider (https://…)'),
+);
+
+/**
+ * `PUT /api/admin/tenants/:tenant/identity-provider`. The client secret is write-only: left out,
+ * the stored one stays; `null` removes it (a public client).
+ */
+export const IdentityProviderInputSchema = z.object({
+  issuer: IssuerSchema,
+  clientId: z.string().check(z.trim(), z.minLength(1, 'please enter the client id'), z.maxLength(200)),
+  clientSecret: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(500)))),
+  /** What the sign-in button says after "Anmelden mit" / "Sign in with", per language. */
+  label: LocalizedTextSchema,
+  scopes: z._default(
+    z.string().check(
+      z.trim(),
+      z.maxLength(500),
+      z.regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'scopes are separated by single spaces'),
+      z.refine((text) => text.split(' ').includes('openid'), 'the scopes must include openid'),
+    ),
+    'openid email profile',
+  ),
+  roleClaim: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)), 'groups'),
+  roleMapping: z._default(z.array(RoleMappingRuleSchema).check(z.maxLength(200)), []),
+  provisionAccounts: z._default(z.boolean(), false),
+  enabled: z._default(z.boolean(), true),
+});
+export type IdentityProviderInput = z.input<typeof IdentityProviderInputSchema>;
+
+/** What the admin sees: everything but the client secret, of which only whether one is set. */
+export const IdentityProviderSchema = z.object({
+  issuer: z.string(),
+  clientId: z.string(),
+  hasClientSecret: z.boolean(),
+  label: LocalizedTextSchema,
+  scopes: z.string(),
+  roleClaim: z.string(),
+  roleMapping: z.array(RoleMappingRuleSchema),
+  provisionAccounts: z.boolean(),
+  enabled: z.boolean(),
+  /** Where the provider must send people back (register it there). */
+  redirectUri: z.string(),
+  updatedAt: z.string(),
+});
+export type IdentityProvider = z.infer<typeof IdentityProviderSchema>;
+
+/** `GET /api/auth/oidc/:tenant`: whether the staff sign-in page offers the button, and its label. */
+export const SignInOptionsSchema = z.object({
+  identityProvider: z.nullable(z.object({ label: LocalizedTextSchema, startUrl: z.string() })),
+});
+export type SignInOptions = z.infer<typeof SignInOptionsSchema>;
+
+/**
+ * Why a sign-in through the identity provider ended on the sign-in page instead of signed in
+ * (`/staff/login?tenant=…&oidcError=…`); the page explains each.
+ */
+export const OIDC_SIGN_IN_ERRORS = [
+  /** The sign-in took too long, was started in another browser, or the answer was tampered with. */
+  'expired',
+  /** The provider refused, or its answer did not verify. */
+  'failed',
+  /** The provider's groups give no role here. */
+  'unmapped',
+  /** No account here, and the municipality does not create accounts at sign-in. */
+  'no_account',
+  'deactivated',
+  /** The municipality offers no such sign-in (any more). */
+  'unavailable',
+] as const;
+export const OidcSignInErrorSchema = z.enum(OIDC_SIGN_IN_ERRORS);
+export type OidcSignInError = z.infer<typeof OidcSignInErrorSchema>;

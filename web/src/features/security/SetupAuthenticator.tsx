@@ -1,0 +1,130 @@
+import type { SecondFactorSetup, StaffMe } from '@amtsraum/shared';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toApiError } from '../../lib/api';
+import { message, problemMessage, type Message } from '../../lib/message';
+import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { confirmSetup, startSetup } from './api';
+import { CodeForm } from './CodeForm';
+import { QrCode } from './QrCode';
+
+const FIELDS = ['password'] as const;
+type FieldName = (typeof FIELDS)[number];
+
+/** Groups of four, as authenticator apps ask for the key typed by hand. */
+const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
+
+/**
+ * Setting up an authenticator app: a new secret (a replacement needs the password), shown as a
+ * QR code, as text and as an otpauth link (for an app on the same device), then its first code.
+ */
+export function SetupAuthenticator({ me, onDone }: { me: StaffMe; onDone: (me: StaffMe) => void }) {
+  const { t } = useTranslation('security');
+  const replacing = me.staff.secondFactor.enrolled;
+  const [setup, setSetup] = useState<SecondFactorSetup | null>(null);
+  const fields = useFieldErrors(FIELDS);
+  const { setErrors } = fields;
+  const [password, setPassword] = useState('');
+  const [failure, setFailure] = useState<Message | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const secretRef = useRef<HTMLHeadingElement>(null);
+
+  // The next step replaces the button that had focus: focus goes along to its heading.
+  useEffect(() => {
+    if (setup) secretRef.current?.focus();
+  }, [setup]);
+
+  const show = (found: FieldErrors<FieldName>, formFailure: Message | null) => {
+    setErrors(found);
+    setFailure(formFailure);
+    window.setTimeout(() => summaryRef.current?.focus(), 0);
+  };
+
+  const start = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (submitting) return;
+    if (replacing && !password) return show({ password: message((tr) => tr('security:setup.passwordRequired')) }, null);
+    setSubmitting(true);
+    try {
+      const created = await startSetup(replacing ? { password } : {});
+      setSubmitting(false);
+      setPassword('');
+      setErrors({});
+      setFailure(null);
+      setSetup(created);
+    } catch (error) {
+      const apiError = toApiError(error);
+      setSubmitting(false);
+      if (apiError.code === 'invalid_credentials') {
+        return show({ password: message((tr) => tr('security:setup.passwordWrong')) }, null);
+      }
+      show({}, problemMessage(apiError));
+    }
+  };
+
+  if (setup) {
+    return (
+      <section className="security-setup" aria-labelledby="security-scan-heading">
+        <h2 id="security-scan-heading" ref={secretRef} tabIndex={-1}>
+          {t('setup.scanHeading')}
+        </h2>
+        <ol className="security-steps">
+          <li>{t('setup.stepApp')}</li>
+          <li>
+            <p>{t('setup.stepScan')}</p>
+            <QrCode text={setup.otpauthUri} />
+            <p>{t('setup.orType')}</p>
+            <p className="security-secret" data-testid="totp-secret">
+              <code>{grouped(setup.secret)}</code>
+            </p>
+            <p>
+              <a href={setup.otpauthUri}>{t('setup.openInApp')}</a>
+            </p>
+          </li>
+          <li>{t('setup.stepCode')}</li>
+        </ol>
+        <CodeForm
+          label={t('setup.confirmLabel')}
+          submitLabel={t('setup.confirm')}
+          send={confirmSetup}
+          onProved={onDone}
+          testId="confirm-form"
+        />
+      </section>
+    );
+  }
+
+  return (
+    <form className="panel security-form" aria-label={t('setup.startLabel')} noValidate onSubmit={(e) => void start(e)}>
+      <ErrorSummary
+        ref={summaryRef}
+        fields={fields}
+        failure={failure}
+        failureTestId="setup-failure"
+        title={t('setup.errorSummary')}
+        titleElement="p"
+      />
+      <p>{replacing ? t('setup.replaceIntro') : t('setup.intro')}</p>
+      {replacing && (
+        <Field fields={fields} field="password" label={t('setup.password')}>
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(event) => {
+                setPassword(event.target.value);
+              }}
+            />
+          )}
+        </Field>
+      )}
+      <button type="submit" className="button button--primary" aria-disabled={submitting || undefined}>
+        {replacing ? t('setup.replace') : t('setup.start')}
+      </button>
+    </form>
+  );
+}
