@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'origin_not_allowed',
   'call_full',
   'slot_taken',
+  'availability_collision',
   'slot_unavailable',
   'appointment_not_found',
   'appointment_not_open_yet',
@@ -85,6 +86,8 @@ export const ERROR_STATUS = {
   origin_not_allowed: 403,
   call_full: 409,
   slot_taken: 409,
+  // A change of hours or an absence would leave booked appointments outside availability.
+  availability_collision: 409,
   slot_unavailable: 422,
   appointment_not_found: 404,
   appointment_not_open_yet: 409,
@@ -119,6 +122,8 @@ export const ProblemSchema = z.object({
   alternatives: z.optional(z.array(z.object({ startsAt: z.string(), endsAt: z.string() }))),
   /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
   opensAt: z.optional(z.string()),
+  /** availability_collision: the booked appointments the change would hit (offer.api.ts CollisionSchema). */
+  collisions: z.optional(z.array(z.looseObject({ appointmentId: z.string() }))),
   requestId: z.optional(z.string()),
 });
 export type Problem = z.infer<typeof ProblemSchema>;

@@ -7,7 +7,7 @@ import { ERROR_STATUS, type ErrorCode, type Problem } from '@amtsraum/shared';
  */
 export class AppError extends Error {
   readonly status: number;
-  readonly extra: Pick<Problem, 'alternatives' | 'opensAt'>;
+  readonly extra: Pick<Problem, 'alternatives' | 'opensAt' | 'collisions'>;
   readonly detail: string | undefined;
   readonly errors: { path: string; message: string }[] | undefined;
   readonly headers: Record<string, string>;
@@ -20,7 +20,7 @@ export class AppError extends Error {
       internal?: string;
       headers?: Record<string, string>;
       /** Extra problem members the client acts on (see ProblemSchema). */
-      extra?: Pick<Problem, 'alternatives' | 'opensAt'>;
+      extra?: Pick<Problem, 'alternatives' | 'opensAt' | 'collisions'>;
       /** Only where one code means two things to HTTP (say why at the throw site). */
       status?: number;
     } = {},

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { closures, departments, services, tenants } from '../../db/schema.js';
 
@@ -38,7 +38,8 @@ export async function listServices(db: Db, departmentId: string): Promise<Servic
   return db
     .select()
     .from(services)
-    .where(eq(services.departmentId, departmentId))
+    // Archived services are no longer offered (issue 15); bookings made keep naming them.
+    .where(and(eq(services.departmentId, departmentId), isNull(services.archivedAt)))
     .orderBy(asc(services.sortOrder), asc(services.slug));
 }
 
