@@ -18,6 +18,7 @@ import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
 import { invitesRouter, invitesStaffRouter } from './features/invites/invites.router.js';
 import { mailboxRouter } from './features/mailbox/mailbox.router.js';
+import { availabilityRouter, ownAbsencesRouter } from './features/availability/availability.router.js';
 import { offerRouter } from './features/offer/offer.router.js';
 import { adminRouter } from './features/staff/admin-access.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
@@ -109,9 +110,18 @@ export function createApp(deps: AppDeps): Express {
   api.use(livekitWebhookRouter(deps));
   api.use(staffRouter(deps));
   // One guard for everything a clerk does in a department: session, department id, membership.
-  api.use(staffDepartmentRouter(deps, [consoleRouter(deps), appointmentsStaffRouter(deps), invitesStaffRouter(deps)]));
+  api.use(
+    staffDepartmentRouter(deps, [
+      consoleRouter(deps),
+      appointmentsStaffRouter(deps),
+      invitesStaffRouter(deps),
+      ownAbsencesRouter(deps),
+    ]),
+  );
   // Administration (issue 15): session, second factor, then the role for the path (admin-access.ts).
-  api.use(adminRouter(deps, { installation: [], tenant: [], department: [offerRouter(deps)] }));
+  api.use(
+    adminRouter(deps, { installation: [], tenant: [], department: [offerRouter(deps), availabilityRouter(deps)] }),
+  );
   api.use(mailboxRouter(deps));
   api.use(apiNotFound);
   app.use('/api', api);

@@ -207,7 +207,7 @@ export const WeekViewSchema = z.object({
         z.object({
           staffId: IdSchema,
           name: z.string(),
-          /** Bookable hours that day minus absences, "HH:MM" wall clock. */
+          /** Bookable hours that day minus absences and closures. */
           ranges: z.array(z.object({ startsAt: IsoInstantSchema, endsAt: IsoInstantSchema })),
           /** Free quarter hours still bookable (by staff, from now on, within the horizon), in minutes. */
           freeMinutes: z.int(),

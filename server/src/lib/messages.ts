@@ -198,7 +198,10 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   'at most 365 days': { de: 'Höchstens 365 Tage.', en: 'At most 365 days.' },
   'at most two weeks': { de: 'Höchstens zwei Wochen.', en: 'At most two weeks.' },
   'a time like 08:30': { de: 'Bitte eine Uhrzeit wie 08:30 angeben.', en: 'Please enter a time like 08:30.' },
-  'the end must be after the start': { de: 'Das Ende muss nach dem Beginn liegen.', en: 'The end must be after the start.' },
+  'the end must be after the start': {
+    de: 'Das Ende muss nach dem Beginn liegen.',
+    en: 'The end must be after the start.',
+  },
   'the end must not be before the start': {
     de: 'Das Ende darf nicht vor dem Beginn liegen.',
     en: 'The end must not be before the start.',
@@ -214,6 +217,10 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   'a service must be bookable or offered at the knock': {
     de: 'Eine Leistung muss buchbar sein oder beim Anklopfen angeboten werden.',
     en: 'A service must be bookable or offered at the knock.',
+  },
+  'an absence must not be over already': {
+    de: 'Eine Abwesenheit darf nicht schon vorbei sein.',
+    en: 'An absence must not be over already.',
   },
   'another service already has this address': {
     de: 'Eine andere Leistung hat schon diese Adresse.',
