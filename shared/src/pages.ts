@@ -24,6 +24,8 @@ export const PAGES = {
   manageAppointment: { path: '/termin', tokenInFragment: true },
   joinAppointment: { path: '/termin/beitreten', tokenInFragment: true },
   mailbox: { path: '/dev/mailbox' },
+  adminServices: { path: '/admin/:tenant/departments/:department/services' },
+  adminAvailability: { path: '/admin/:tenant/departments/:department/availability' },
   tenant: { path: '/:tenant', slugs: true },
   department: { path: '/:tenant/:department', slugs: true },
   waitingRoom: { path: '/:tenant/:department/wait', slugs: true },

@@ -6,6 +6,7 @@ import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../f
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
 import { InvitePage } from '../features/invites';
 import { MailboxPage } from '../features/mailbox';
+import { AdminAvailabilityPage, AdminServicesPage } from '../features/offer';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
 
 /**
@@ -78,6 +79,8 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   staffHome: <StaffHomePage />,
   staffLogin: <StaffLoginPage />,
   console: <Console />,
+  adminServices: <AdminServicesPage />,
+  adminAvailability: <AdminAvailabilityPage />,
   call: <CallPage clerkTools={clerkCallTools} />,
   callEnded: <CallEndedPage />,
   mailbox: <MailboxPage />,

@@ -14,6 +14,8 @@ export interface ProblemExtras {
   alternatives?: { startsAt: string; endsAt: string }[];
   /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
   opensAt?: string;
+  /** availability_collision: the booked appointments a change would hit (parse with CollisionSchema). */
+  collisions?: unknown[];
 }
 
 export class ApiError extends Error {
@@ -49,7 +51,7 @@ async function problemOf(response: Response): Promise<ApiError> {
   if (type.includes(PROBLEM_CONTENT_TYPE) || type.includes('json')) {
     const problem = ProblemSchema.safeParse(await response.json().catch(() => null));
     if (problem.success) {
-      const { code, requestId, detail, errors, alternatives, opensAt } = problem.data;
+      const { code, requestId, detail, errors, alternatives, opensAt, collisions } = problem.data;
       const retryAfter = Number(response.headers.get('retry-after'));
       return new ApiError(code, response.status, requestId, undefined, {
         ...(detail ? { detail } : {}),
@@ -57,6 +59,7 @@ async function problemOf(response: Response): Promise<ApiError> {
         ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}),
         ...(alternatives ? { alternatives } : {}),
         ...(opensAt ? { opensAt } : {}),
+        ...(collisions ? { collisions } : {}),
       });
     }
   }
@@ -97,7 +100,7 @@ export interface SendOptions {
 }
 
 async function send(
-  method: 'POST' | 'PUT',
+  method: 'POST' | 'PUT' | 'DELETE',
   path: string,
   body: unknown,
   { language, signal }: SendOptions,
@@ -124,7 +127,7 @@ async function send(
 
 /** Sends `body` as JSON and parses the answer with `schema`. Errors as for `getJson`. */
 export async function sendJson<T>(
-  method: 'POST' | 'PUT',
+  method: 'POST' | 'PUT' | 'DELETE',
   path: string,
   body: unknown,
   schema: core.$ZodType<T>,
@@ -138,7 +141,7 @@ export async function sendJson<T>(
 
 /** Sends `body` (if any) as JSON to an endpoint that answers 204. */
 export async function sendForNothing(
-  method: 'POST' | 'PUT',
+  method: 'POST' | 'PUT' | 'DELETE',
   path: string,
   body: unknown,
   options: SendOptions,

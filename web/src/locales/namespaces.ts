@@ -11,6 +11,7 @@ export const NAMESPACES = [
   'errors',
   'invites',
   'mailbox',
+  'offer',
   'visits',
   'waiting',
 ] as const;

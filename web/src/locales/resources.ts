@@ -7,6 +7,7 @@ import deDirectory from './de/directory.json';
 import deErrors from './de/errors.json';
 import deInvites from './de/invites.json';
 import deMailbox from './de/mailbox.json';
+import deOffer from './de/offer.json';
 import deVisits from './de/visits.json';
 import deWaiting from './de/waiting.json';
 import enAppointments from './en/appointments.json';
@@ -17,6 +18,7 @@ import enDirectory from './en/directory.json';
 import enErrors from './en/errors.json';
 import enInvites from './en/invites.json';
 import enMailbox from './en/mailbox.json';
+import enOffer from './en/offer.json';
 import enVisits from './en/visits.json';
 import enWaiting from './en/waiting.json';
 
@@ -35,6 +37,7 @@ export const resources = {
     errors: deErrors,
     invites: deInvites,
     mailbox: deMailbox,
+    offer: deOffer,
     visits: deVisits,
     waiting: deWaiting,
   },
@@ -47,6 +50,7 @@ export const resources = {
     errors: enErrors,
     invites: enInvites,
     mailbox: enMailbox,
+    offer: enOffer,
     visits: enVisits,
     waiting: enWaiting,
   },
