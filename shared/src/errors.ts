@@ -122,8 +122,6 @@ export const ProblemSchema = z.object({
   alternatives: z.optional(z.array(z.object({ startsAt: z.string(), endsAt: z.string() }))),
   /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
   opensAt: z.optional(z.string()),
-  /** availability_collision: the booked appointments the change would hit (offer.api.ts CollisionSchema). */
-  collisions: z.optional(z.array(z.looseObject({ appointmentId: z.string() }))),
   requestId: z.optional(z.string()),
 });
 export type Problem = z.infer<typeof ProblemSchema>;

@@ -19,7 +19,14 @@ export const KeywordsSchema = z.record(
   z.array(plainText(60).check(z.minLength(1))).check(z.maxLength(40)),
 );
 
-export const OnlineUrlSchema = z.url({ protocol: /^https$/, error: 'an address starting with https://' });
+// A pattern rather than z.url(): every zod/mini check used anywhere lands in the door page's
+// first chunk (issue 14), and this one is all a link needs.
+export const OnlineUrlSchema = z
+  .string()
+  .check(
+    z.maxLength(500),
+    z.regex(/^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?([/?#][^\s]*)?$/i, 'an address starting with https://'),
+  );
 
 /** A service as the admin writes it (`POST …/services`, `PUT …/services/:serviceId`). */
 export const ServiceInputSchema = z.object({

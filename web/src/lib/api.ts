@@ -14,8 +14,6 @@ export interface ProblemExtras {
   alternatives?: { startsAt: string; endsAt: string }[];
   /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
   opensAt?: string;
-  /** availability_collision: the booked appointments a change would hit (parse with CollisionSchema). */
-  collisions?: unknown[];
 }
 
 export class ApiError extends Error {
@@ -51,7 +49,7 @@ async function problemOf(response: Response): Promise<ApiError> {
   if (type.includes(PROBLEM_CONTENT_TYPE) || type.includes('json')) {
     const problem = ProblemSchema.safeParse(await response.json().catch(() => null));
     if (problem.success) {
-      const { code, requestId, detail, errors, alternatives, opensAt, collisions } = problem.data;
+      const { code, requestId, detail, errors, alternatives, opensAt } = problem.data;
       const retryAfter = Number(response.headers.get('retry-after'));
       return new ApiError(code, response.status, requestId, undefined, {
         ...(detail ? { detail } : {}),
@@ -59,7 +57,6 @@ async function problemOf(response: Response): Promise<ApiError> {
         ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}),
         ...(alternatives ? { alternatives } : {}),
         ...(opensAt ? { opensAt } : {}),
-        ...(collisions ? { collisions } : {}),
       });
     }
   }

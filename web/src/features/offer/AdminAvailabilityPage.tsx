@@ -2,7 +2,6 @@ import {
   AbsenceInputSchema,
   addDays,
   BookingRulesSchema,
-  CollisionSchema,
   formatCivilDate as civilText,
   pagePath,
   parseCivilDate,
@@ -30,6 +29,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { AdminGate } from './AdminGate';
 import {
   addAbsence,
+  CollisionError,
   removeAbsence,
   saveBookingRules,
   saveHours,
@@ -167,14 +167,6 @@ function WeekDays({ week }: { week: WeekView }) {
 
 // -- collisions ----------------------------------------------------------------------------------
 
-function collisionsOf(error: ApiError): Collision[] | null {
-  if (error.code !== 'availability_collision') return null;
-  return (error.extras.collisions ?? []).flatMap((c) => {
-    const parsed = safeParse(CollisionSchema, c);
-    return parsed.success ? [parsed.data] : [];
-  });
-}
-
 /**
  * The booked appointments a change would hit, each with the admin's choice: move (to the next free
  * slot), cancel (both e-mail the citizen), or keep as an exception. Applying sends the change again
@@ -285,10 +277,12 @@ function useCollidingChange(onDone: () => void) {
       onDone();
       return true;
     } catch (error) {
+      if (error instanceof CollisionError) {
+        setCollisions(error.collisions);
+        return null;
+      }
       const problem = toApiError(error);
-      const found = collisionsOf(problem);
-      if (found) setCollisions(found);
-      else setFailure(problemMessage(problem));
+      setFailure(problemMessage(problem));
       return problem;
     }
   };
@@ -382,7 +376,7 @@ function ClerkPanel({
     hours.setErrors(errors);
     if (Object.keys(errors).length > 0) return;
     const result = await hoursChange.run((resolutions) => saveHours(refOf, clerk.staffId, { ranges, resolutions }));
-    if (result !== true && result.code === 'validation_failed') {
+    if (result !== true && result?.code === 'validation_failed') {
       hours.setErrors(Object.fromEntries(weekdayFields.map((f) => [f, message((tr) => tr('offer:hours.invalid'))])));
     }
   };
@@ -489,7 +483,7 @@ function AbsenceForm({
   onSubmit,
 }: {
   clerkName: string;
-  onSubmit: (input: AbsenceInput) => Promise<true | ApiError>;
+  onSubmit: (input: AbsenceInput) => Promise<true | ApiError | null>;
 }) {
   const { t } = useTranslation('offer');
   const fields = useFieldErrors(ABSENCE_FIELDS);
@@ -519,7 +513,7 @@ function AbsenceForm({
     fields.setErrors({});
     const result = await onSubmit(input);
     if (result === true) setDraft({ startsOn: '', endsOn: '', startsAtTime: '', endsAtTime: '', reason: '' });
-    else fields.setErrors(fields.fromServer(result, messageFor));
+    else if (result) fields.setErrors(fields.fromServer(result, messageFor));
   };
 
   return (

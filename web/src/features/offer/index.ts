@@ -1,11 +1,7 @@
-// Services, booking rules, clerks' hours and absences (issue 15). Loaded when opened.
+// Services, booking rules, clerks' hours and absences (issue 15). Loaded when opened, both pages
+// in one chunk (pages.ts).
 import { lazyComponent } from '../../lib/lazy-component';
 
-export const AdminServicesPage = lazyComponent(
-  () => import('./AdminServicesPage').then((m) => m.AdminServicesPage),
-  ['offer'],
-);
-export const AdminAvailabilityPage = lazyComponent(
-  () => import('./AdminAvailabilityPage').then((m) => m.AdminAvailabilityPage),
-  ['offer'],
-);
+const pages = () => import('./pages');
+export const AdminServicesPage = lazyComponent(() => pages().then((m) => m.AdminServicesPage), ['offer']);
+export const AdminAvailabilityPage = lazyComponent(() => pages().then((m) => m.AdminAvailabilityPage), ['offer']);
