@@ -10,11 +10,17 @@ import { LoadStateView } from '../../ui/LoadStateView';
  * merged), not allowed, or any other failure as everywhere.
  */
 export function AdminGate<T>({ state, children }: { state: LoadState<T>; children: (data: T) => ReactNode }) {
+  // While reloading after a change, the page stays as it was and keeps what it says about it
+  // (in the same element tree, or React would mount the page afresh).
+  const shown: LoadState<T> =
+    state.status === 'loading' && state.previous !== null
+      ? { status: 'success', data: state.previous, reload: state.reload }
+      : state;
   if (state.status === 'error') {
     const refusal = refusalOf(state.error);
     if (refusal) return <AdminRefusal code={refusal} />;
   }
-  return <LoadStateView state={state}>{children}</LoadStateView>;
+  return <LoadStateView state={shown}>{children}</LoadStateView>;
 }
 
 type Refusal = 'unauthorized' | 'second_factor_required' | 'forbidden';
