@@ -72,6 +72,7 @@ export default tseslint.config(
             mailbox: [],
             audit: [],
             security: [],
+            offer: [],
             invites: [],
             visits: ['directory'],
             appointments: ['directory'],

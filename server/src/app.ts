@@ -25,6 +25,8 @@ import { invitesRouter, invitesStaffRouter } from './features/invites/invites.ro
 import { mailboxRouter } from './features/mailbox/mailbox.router.js';
 import { departmentOrganisationRouter, tenantOrganisationRouter } from './features/organisation/organisation.router.js';
 import { tenantExportRouter } from './features/setup/export.router.js';
+import { availabilityRouter, ownAbsencesRouter } from './features/availability/availability.router.js';
+import { offerRouter } from './features/offer/offer.router.js';
 import { adminRouter } from './features/staff/admin-access.js';
 import { secondFactorAdminRouter } from './features/staff/second-factor-admin.router.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
@@ -117,7 +119,14 @@ export function createApp(deps: AppDeps): Express {
   api.use(staffRouter(deps));
   api.use(oidcSignInRouter(deps));
   // One guard for everything a clerk does in a department: session, department id, membership.
-  api.use(staffDepartmentRouter(deps, [consoleRouter(deps), appointmentsStaffRouter(deps), invitesStaffRouter(deps)]));
+  api.use(
+    staffDepartmentRouter(deps, [
+      consoleRouter(deps),
+      appointmentsStaffRouter(deps),
+      invitesStaffRouter(deps),
+      ownAbsencesRouter(deps),
+    ]),
+  );
   // Administration (issue 15): session, second factor, then the role for the path (admin-access.ts).
   api.use(
     adminRouter(deps, {
@@ -129,7 +138,12 @@ export function createApp(deps: AppDeps): Express {
         secondFactorAdminRouter(deps),
         identityProviderAdminRouter(deps),
       ],
-      department: [departmentOrganisationRouter(deps), departmentAuditRouter(deps)],
+      department: [
+        departmentOrganisationRouter(deps),
+        departmentAuditRouter(deps),
+        offerRouter(deps),
+        availabilityRouter(deps),
+      ],
     }),
   );
   api.use(mailboxRouter(deps));

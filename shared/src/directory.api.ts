@@ -63,6 +63,10 @@ export const ServiceSchema = z.object({
   documents: z.array(LocalizedTextSchema),
   bookable: z.boolean(),
   knockable: z.boolean(),
+  /** The municipality's online application or payment for it (https), opened on its own site. */
+  onlineUrl: z.optional(z.nullable(z.string())),
+  /** Persons one booking may bring, when the service limits it below the department. */
+  maxPersons: z.optional(z.nullable(z.int().check(z.positive()))),
 });
 export type Service = z.infer<typeof ServiceSchema>;
 

@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'origin_not_allowed',
   'call_full',
   'slot_taken',
+  'availability_collision',
   'slot_unavailable',
   'appointment_not_found',
   'appointment_not_open_yet',
@@ -85,6 +86,8 @@ export const ERROR_STATUS = {
   origin_not_allowed: 403,
   call_full: 409,
   slot_taken: 409,
+  // A change of hours or an absence would leave booked appointments outside availability.
+  availability_collision: 409,
   slot_unavailable: 422,
   appointment_not_found: 404,
   appointment_not_open_yet: 409,

@@ -19,3 +19,4 @@ export * from './staff-responses.api.js';
 export * from './organisation.api.js';
 export * from './audit.api.js';
 export * from './security.api.js';
+export * from './offer.api.js';

@@ -30,6 +30,8 @@ export const PAGES = {
   adminTenant: { path: '/admin/:tenant' },
   adminDepartment: { path: '/admin/:tenant/departments/:department' },
   adminAudit: { path: '/admin/:tenant/audit' },
+  adminServices: { path: '/admin/:tenant/departments/:department/services' },
+  adminAvailability: { path: '/admin/:tenant/departments/:department/availability' },
   tenant: { path: '/:tenant', slugs: true },
   department: { path: '/:tenant/:department', slugs: true },
   waitingRoom: { path: '/:tenant/:department/wait', slugs: true },

@@ -1,13 +1,20 @@
 import { ERROR_STATUS, type ErrorCode, type Problem } from '@amtsraum/shared';
 
 /**
+ * Extra problem members the client acts on: those of ProblemSchema, and the collisions of an
+ * availability change (offer.api.ts CollisionSchema), which only the admin pages read (they parse
+ * them themselves, so that the door page's first chunk does not carry them, issue 14).
+ */
+export type ProblemExtra = Pick<Problem, 'alternatives' | 'opensAt'> & { collisions?: unknown[] };
+
+/**
  * The one error type features throw. `code` is stable for clients and decides the HTTP status
  * (`ERROR_STATUS` in shared/); the user-facing title comes from the message catalogue in the
  * requester's language; `internal` is logged, never sent.
  */
 export class AppError extends Error {
   readonly status: number;
-  readonly extra: Pick<Problem, 'alternatives' | 'opensAt'>;
+  readonly extra: ProblemExtra;
   readonly detail: string | undefined;
   readonly errors: { path: string; message: string }[] | undefined;
   readonly headers: Record<string, string>;
@@ -20,7 +27,7 @@ export class AppError extends Error {
       internal?: string;
       headers?: Record<string, string>;
       /** Extra problem members the client acts on (see ProblemSchema). */
-      extra?: Pick<Problem, 'alternatives' | 'opensAt'>;
+      extra?: ProblemExtra;
       /** Only where one code means two things to HTTP (say why at the throw site). */
       status?: number;
     } = {},

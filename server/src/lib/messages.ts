@@ -72,6 +72,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Dieser Link ist ungültig oder wurde schon benutzt.',
     en: 'This link is not valid or has already been used.',
   },
+  availability_collision: {
+    de: 'Diese Änderung trifft gebuchte Termine. Bitte entscheiden Sie für jeden: verlegen, absagen oder behalten.',
+    en: 'This change hits booked appointments. Please decide for each: move, cancel or keep.',
+  },
   link_expired: {
     de: 'Dieser Link ist abgelaufen. Bitte fordern Sie einen neuen an.',
     en: 'This link has expired. Please ask for a new one.',
@@ -178,6 +182,53 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   [PERSON_NAME_MESSAGES.noVisible]: {
     de: 'Ein Name braucht sichtbare Buchstaben oder Ziffern.',
     en: 'A name needs visible letters or digits.',
+  },
+  // Issue 15, services, booking rules and availability (offer.api.ts).
+  'an address starting with https://': {
+    de: 'Bitte eine Adresse angeben, die mit https:// beginnt.',
+    en: 'Please enter an address starting with https://.',
+  },
+  'at least 5 minutes': { de: 'Mindestens 5 Minuten.', en: 'At least 5 minutes.' },
+  'at most 480 minutes': { de: 'Höchstens 480 Minuten.', en: 'At most 480 minutes.' },
+  'at most 240 minutes': { de: 'Höchstens 240 Minuten.', en: 'At most 240 minutes.' },
+  'at most 120 minutes': { de: 'Höchstens 120 Minuten.', en: 'At most 120 minutes.' },
+  'at least one person': { de: 'Mindestens eine Person.', en: 'At least one person.' },
+  'at most 20 persons': { de: 'Höchstens 20 Personen.', en: 'At most 20 persons.' },
+  'at least one day': { de: 'Mindestens ein Tag.', en: 'At least one day.' },
+  'at most 365 days': { de: 'Höchstens 365 Tage.', en: 'At most 365 days.' },
+  'at most two weeks': { de: 'Höchstens zwei Wochen.', en: 'At most two weeks.' },
+  'a time like 08:30': { de: 'Bitte eine Uhrzeit wie 08:30 angeben.', en: 'Please enter a time like 08:30.' },
+  'the end must be after the start': {
+    de: 'Das Ende muss nach dem Beginn liegen.',
+    en: 'The end must be after the start.',
+  },
+  'the end must not be before the start': {
+    de: 'Das Ende darf nicht vor dem Beginn liegen.',
+    en: 'The end must not be before the start.',
+  },
+  'ranges of one day must not overlap': {
+    de: 'Die Zeiten eines Tages dürfen sich nicht überschneiden.',
+    en: 'The ranges of one day must not overlap.',
+  },
+  'a language the municipality does not offer': {
+    de: 'Diese Sprache bietet die Kommune nicht an.',
+    en: 'The municipality does not offer this language.',
+  },
+  'a service must be bookable or offered at the knock': {
+    de: 'Eine Leistung muss buchbar sein oder beim Anklopfen angeboten werden.',
+    en: 'A service must be bookable or offered at the knock.',
+  },
+  'an absence must not be over already': {
+    de: 'Eine Abwesenheit darf nicht schon vorbei sein.',
+    en: 'An absence must not be over already.',
+  },
+  'another service already has this address': {
+    de: 'Eine andere Leistung hat schon diese Adresse.',
+    en: 'Another service already has this address.',
+  },
+  "the list must name each of the department's services once": {
+    de: 'Die Liste muss jede Leistung des Amts genau einmal nennen.',
+    en: "The list must name each of the department's services once.",
   },
   'please enter a name (a first name or pseudonym is fine)': {
     de: 'Bitte geben Sie einen Namen ein (ein Vorname oder ein Pseudonym genügt).',

@@ -9,6 +9,7 @@ import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/di
 import { InvitePage } from '../features/invites';
 import { MailboxPage } from '../features/mailbox';
 import { StaffSecurityPage } from '../features/security';
+import { AdminAvailabilityPage, AdminServicesPage } from '../features/offer';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
 
 /**
@@ -82,6 +83,8 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   staffLogin: <StaffLoginPage />,
   staffSecurity: <StaffSecurityPage />,
   console: <Console />,
+  adminServices: <AdminServicesPage />,
+  adminAvailability: <AdminAvailabilityPage />,
   call: <CallPage clerkTools={clerkCallTools} />,
   callEnded: <CallEndedPage />,
   mailbox: <MailboxPage />,

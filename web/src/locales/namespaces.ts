@@ -14,6 +14,7 @@ export const NAMESPACES = [
   'invites',
   'mailbox',
   'security',
+  'offer',
   'visits',
   'waiting',
 ] as const;

@@ -10,6 +10,7 @@ import deErrors from './de/errors.json';
 import deInvites from './de/invites.json';
 import deMailbox from './de/mailbox.json';
 import deSecurity from './de/security.json';
+import deOffer from './de/offer.json';
 import deVisits from './de/visits.json';
 import deWaiting from './de/waiting.json';
 import enAdmin from './en/admin.json';
@@ -23,6 +24,7 @@ import enErrors from './en/errors.json';
 import enInvites from './en/invites.json';
 import enMailbox from './en/mailbox.json';
 import enSecurity from './en/security.json';
+import enOffer from './en/offer.json';
 import enVisits from './en/visits.json';
 import enWaiting from './en/waiting.json';
 
@@ -44,6 +46,7 @@ export const resources = {
     invites: deInvites,
     mailbox: deMailbox,
     security: deSecurity,
+    offer: deOffer,
     visits: deVisits,
     waiting: deWaiting,
   },
@@ -59,6 +62,7 @@ export const resources = {
     invites: enInvites,
     mailbox: enMailbox,
     security: enSecurity,
+    offer: enOffer,
     visits: enVisits,
     waiting: enWaiting,
   },

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { appointments, departments, services, staff, staffMemberships, tenants, visits } from '../../db/schema.js';
 import type { ServiceRow } from '../directory/directory.repo.js';
@@ -13,7 +13,7 @@ export async function listBookableServices(db: Db, departmentId: string): Promis
   return db
     .select()
     .from(services)
-    .where(and(eq(services.departmentId, departmentId), eq(services.bookable, true)))
+    .where(and(eq(services.departmentId, departmentId), eq(services.bookable, true), isNull(services.archivedAt)))
     .orderBy(asc(services.sortOrder), asc(services.slug));
 }
 

@@ -50,6 +50,7 @@ export async function bookAppointment(
   const { department, tenant, request, actor } = options;
   checkPersons(department, request.persons);
   const services = await resolveServices(ctx.db, department.id, request.services, ctx.slotCache);
+  checkPersons(department, request.persons, services);
   const durationMinutes = appointmentMinutes(services, request.persons);
   const startsAt = new Date(request.startsAt);
   const cache = ctx.slotCache;

@@ -112,3 +112,16 @@ export async function cancelForDepartment(
   });
   return row?.state === 'cancelled';
 }
+
+/** An admin resolving a collision of an availability change (issue 15); the citizen gets the e-mail. */
+export function cancelForAdmin(
+  ctx: BookingCtx,
+  found: Found,
+  staffId: string,
+  note: string | undefined,
+): Promise<AppointmentRow> {
+  if (found.appointment.state !== 'booked' && found.appointment.state !== 'cancelled') {
+    throw notChangeable(found.appointment);
+  }
+  return cancel(ctx, found, { actor: { kind: 'staff', staffId }, note, onlyBeforeStart: false });
+}

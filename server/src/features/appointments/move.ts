@@ -112,3 +112,12 @@ function reminderDueAfterMove(ctx: BookingCtx, startsAt: Date): boolean {
   const windowMs = ctx.config.reminderHours * 3600_000;
   return windowMs > 0 && startsAt.getTime() - ctx.now.getTime() > windowMs;
 }
+
+/**
+ * An admin resolving a collision of an availability change (issue 15): to `startsAt` under the
+ * staff rules; the citizen gets the "moved" e-mail.
+ */
+export function moveForAdmin(ctx: BookingCtx, found: Found, startsAt: Date, staffId: string): Promise<AppointmentRow> {
+  if (found.appointment.state !== 'booked') throw notChangeable(found.appointment);
+  return move(ctx, found, startsAt, { actor: { kind: 'staff', staffId }, onlyBeforeStart: false });
+}

@@ -74,9 +74,15 @@ export async function resolveServices(
   return chosen;
 }
 
-export function checkPersons(department: DepartmentRow, persons: number): void {
-  if (persons > department.maxPersonsPerBooking) {
-    throw invalidField('persons', `at most ${department.maxPersonsPerBooking} persons per appointment`);
+/** The department's limit, or a chosen service's lower one (`services.maxPersons`, issue 15). */
+export function checkPersons(
+  department: DepartmentRow,
+  persons: number,
+  services: Pick<ServiceRow, 'maxPersons'>[] = [],
+): void {
+  const limit = Math.min(department.maxPersonsPerBooking, ...services.map((s) => s.maxPersons ?? Infinity));
+  if (persons > limit) {
+    throw invalidField('persons', `at most ${limit} persons per appointment`);
   }
 }
 
@@ -217,6 +223,7 @@ export async function findSlots(
   const { query } = options;
   checkPersons(department, query.persons);
   const services = await resolveServices(ctx.db, department.id, query.services, cache);
+  checkPersons(department, query.persons, services);
   const durationMinutes = appointmentMinutes(services, query.persons);
   const result = await searchFreeSlots(ctx.db, {
     department,

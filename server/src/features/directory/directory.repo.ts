@@ -38,11 +38,14 @@ export async function findDepartment(db: Db, tenantId: string, slug: string): Pr
 }
 
 export async function listServices(db: Db, departmentId: string): Promise<ServiceRow[]> {
-  return db
-    .select()
-    .from(services)
-    .where(eq(services.departmentId, departmentId))
-    .orderBy(asc(services.sortOrder), asc(services.slug));
+  return (
+    db
+      .select()
+      .from(services)
+      // Archived services are no longer offered (issue 15); bookings made keep naming them.
+      .where(and(eq(services.departmentId, departmentId), isNull(services.archivedAt)))
+      .orderBy(asc(services.sortOrder), asc(services.slug))
+  );
 }
 
 /**

@@ -52,6 +52,8 @@ export function toBookableService(row: ServiceRow): BookableService {
     durationMinutes: row.durationMinutes,
     extraMinutesPerPerson: row.extraMinutesPerPerson,
     documents: row.documents,
+    onlineUrl: row.onlineUrl,
+    maxPersons: row.maxPersons,
   };
 }
 

@@ -122,6 +122,8 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
         documents: [{ de: 'Passfoto', en: 'Passport photo' }],
         bookable: true,
         knockable: false,
+        onlineUrl: null,
+        maxPersons: null,
       },
     ]);
   });

@@ -1,5 +1,5 @@
 import type { CitizenVisit, KnockRequest } from '@amtsraum/shared';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { departments, services, visits } from '../../db/schema.js';
 import type { Ctx } from '../../deps.js';
@@ -84,7 +84,14 @@ async function knockableService(db: Db, departmentId: string, slug: string): Pro
   const [service] = await db
     .select({ id: services.id })
     .from(services)
-    .where(and(eq(services.departmentId, departmentId), eq(services.slug, slug), eq(services.knockable, true)))
+    .where(
+      and(
+        eq(services.departmentId, departmentId),
+        eq(services.slug, slug),
+        eq(services.knockable, true),
+        isNull(services.archivedAt),
+      ),
+    )
     .limit(1);
   if (!service) throw invalidField('serviceSlug', 'this service cannot be handled by knocking here');
   return service.id;

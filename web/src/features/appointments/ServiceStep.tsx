@@ -1,5 +1,5 @@
 import type { BookableService } from '@amtsraum/shared';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocalize } from '../../lib/useLocalize';
 import { durationOf } from './booking-rules';
@@ -26,6 +26,11 @@ export function ServiceStep({ services, maxPersons, value, onChange, onNext }: S
   const firstRef = useRef<HTMLInputElement>(null);
   const chosen = services.filter((service) => value.services.includes(service.slug));
   const minutes = durationOf(chosen, value.persons);
+  // A service may allow fewer persons than the department (issue 15, services.maxPersons).
+  const personLimit = Math.min(maxPersons, ...chosen.map((service) => service.maxPersons ?? Infinity));
+  useEffect(() => {
+    if (value.persons > personLimit) onChange({ ...value, persons: personLimit });
+  }, [personLimit, value, onChange]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -78,12 +83,20 @@ export function ServiceStep({ services, maxPersons, value, onChange, onNext }: S
                 {service.extraMinutesPerPerson > 0 &&
                   ` ${t('services.extraPerPerson', { count: service.extraMinutesPerPerson })}`}
               </p>
+              {service.onlineUrl && (
+                <p className="field__hint">
+                  <a href={service.onlineUrl} rel="noopener noreferrer" data-testid="online-link">
+                    {t('services.onlineApply')}
+                    <span className="visually-hidden"> ({name.text})</span>
+                  </a>
+                </p>
+              )}
             </div>
           );
         })}
       </fieldset>
 
-      {maxPersons > 1 && (
+      {personLimit > 1 && (
         <div className="field">
           <label htmlFor={`${id}-persons`}>{t('services.persons')}</label>
           <p id={`${id}-persons-hint`} className="field__hint">
@@ -98,7 +111,7 @@ export function ServiceStep({ services, maxPersons, value, onChange, onNext }: S
               onChange({ ...value, persons: Number(event.target.value) });
             }}
           >
-            {Array.from({ length: maxPersons }, (_, index) => index + 1).map((count) => (
+            {Array.from({ length: personLimit }, (_, index) => index + 1).map((count) => (
               <option key={count} value={count}>
                 {count}
               </option>

@@ -32,6 +32,14 @@ export function ServiceList({ services }: { services: Service[] }) {
                 {t('department.channels')}: {channels.join(', ')}
               </p>
             )}
+            {service.onlineUrl && (
+              <p>
+                <a href={service.onlineUrl} rel="noopener noreferrer" data-testid="online-link">
+                  {t('department.onlineApply')}
+                  <span className="visually-hidden"> ({name.text})</span>
+                </a>
+              </p>
+            )}
             <h4>{t('department.documentsHeading')}</h4>
             {service.documents.length === 0 ? (
               <p>{t('department.noDocuments')}</p>

@@ -1,0 +1,251 @@
+import { AvailabilityResponseSchema, CollisionSchema, WeekViewSchema } from '@amtsraum/shared';
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { appointments, auditEvents, staffAbsences, staffAvailability } from '../../db/schema.js';
+import { bookingRequest, BOOKING_NOW, mailsTo, TUESDAY_0800, WEEKDAY_MORNINGS } from '../../test/booking-factories.js';
+import { databaseKinds } from '../../test/databases.js';
+import { makeDepartment, makeStaff, signedInAdmin, signedInClerk } from '../../test/factories.js';
+import { useBookingServer } from '../../test/suite.js';
+
+const WEDNESDAY_0800 = '2026-11-25T07:00:00.000Z';
+const TUESDAY_ONLY_AFTERNOON = [
+  ...WEEKDAY_MORNINGS.filter((w) => w.weekday !== 2),
+  { weekday: 2, startsAt: '13:00', endsAt: '16:00' },
+];
+
+describe.each(databaseKinds)('clerks’ availability and collisions on %s', (kind) => {
+  const { clock, client, db, office } = useBookingServer(kind, BOOKING_NOW);
+
+  /** An office with one clerk, an admin of it, and a citizen's booking on Tuesday 08:00 with that clerk. */
+  async function bookedOffice(department: Parameters<typeof office>[0] = {}) {
+    const o = await office(department);
+    const { browser, person } = await signedInAdmin(db(), client(), o.tenant.id, {
+      memberships: [{ departmentId: o.department.id, role: 'admin' }],
+      now: clock.now(),
+    });
+    const request = bookingRequest(o, TUESDAY_0800);
+    const booked = await client().post(`${o.base}/appointments`, request);
+    expect(booked.status).toBe(201);
+    const path = `/api/admin/tenants/${o.tenant.slug}/departments/${o.department.slug}`;
+    const clerk = o.clerks[0]!;
+    return {
+      ...o,
+      admin: browser,
+      adminId: person.id,
+      path,
+      clerk,
+      email: request.email,
+      appointmentId: booked.json.appointment.id as string,
+    };
+  }
+  const appointmentOf = async (id: string) =>
+    (await db().select().from(appointments).where(eq(appointments.id, id)))[0]!;
+  const kindsOf = async (email: string) => (await mailsTo(db(), email)).map((m) => m.kind);
+
+  it('lists clerks with their hours; a change that hits no booking is applied and audited', async () => {
+    const o = await bookedOffice();
+    const list = AvailabilityResponseSchema.parse((await o.admin.get(`${o.path}/availability`)).json);
+    expect(list.clerks.map((c) => c.staffId)).toContain(o.clerk.id);
+    expect(list.clerks.find((c) => c.staffId === o.clerk.id)!.ranges).toHaveLength(5);
+
+    const more = [...WEEKDAY_MORNINGS, { weekday: 2, startsAt: '13:00', endsAt: '16:00' }];
+    const saved = await o.admin.put(`${o.path}/availability/${o.clerk.id}`, { ranges: more });
+    expect(saved.status).toBe(200);
+    const rows = await db().select().from(staffAvailability).where(eq(staffAvailability.staffId, o.clerk.id));
+    expect(rows).toHaveLength(6);
+    const [audit] = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorStaffId, o.adminId), eq(auditEvents.action, 'availability.updated')));
+    expect(audit!.data).toMatchObject({ staffId: o.clerk.id, ranges: 6, collisions: 0 });
+
+    const bad = await o.admin.request(
+      'PUT',
+      `${o.path}/availability/${o.clerk.id}`,
+      {
+        ranges: [
+          { weekday: 1, startsAt: '08:00', endsAt: '12:00' },
+          { weekday: 1, startsAt: '11:00', endsAt: '13:00' },
+          { weekday: 2, startsAt: '14:00', endsAt: '09:00' },
+        ],
+      },
+      { 'accept-language': 'de' },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors.map((e: { message: string }) => e.message).join(' ')).toMatch(
+      /überschneiden|nach dem Beginn/,
+    );
+    expect(await db().select().from(staffAvailability).where(eq(staffAvailability.staffId, o.clerk.id))).toHaveLength(
+      6,
+    );
+  });
+
+  it('lists the booking an hours change would leave outside, changes nothing without a resolution, keeps on "keep"', async () => {
+    const o = await bookedOffice();
+    const refused = await o.admin.put(`${o.path}/availability/${o.clerk.id}`, { ranges: TUESDAY_ONLY_AFTERNOON });
+    expect(refused.status).toBe(409);
+    expect(refused.json.code).toBe('availability_collision');
+    const [collision] = refused.json.collisions.map((c: unknown) => CollisionSchema.parse(c));
+    expect(collision).toMatchObject({
+      appointmentId: o.appointmentId,
+      startsAt: TUESDAY_0800,
+      citizenName: 'Erika Mustermann',
+      clerkName: o.clerk.name,
+      resolvable: true,
+    });
+    expect(collision!.services[0]).toMatchObject({ de: expect.any(String) });
+    const unchanged = await db().select().from(staffAvailability).where(eq(staffAvailability.staffId, o.clerk.id));
+    expect(unchanged.find((r) => r.weekday === 2)!.startsAt).toBe('08:00');
+
+    const kept = await o.admin.put(`${o.path}/availability/${o.clerk.id}`, {
+      ranges: TUESDAY_ONLY_AFTERNOON,
+      resolutions: { [o.appointmentId]: { action: 'keep' } },
+    });
+    expect(kept.status).toBe(200);
+    expect(kept.json.resolved).toEqual([{ appointmentId: o.appointmentId, outcome: 'kept' }]);
+    expect((await appointmentOf(o.appointmentId)).state).toBe('booked');
+    expect(await kindsOf(o.email)).toEqual(['appointment.confirmation']);
+    // A kept exception is not asked about again on the next change.
+    const again = await o.admin.put(`${o.path}/availability/${o.clerk.id}`, {
+      ranges: TUESDAY_ONLY_AFTERNOON.slice(1),
+    });
+    expect(again.status).toBe(200);
+  });
+
+  it('an absence over a booking: 409 first, then cancelled with the e-mail to the citizen', async () => {
+    const o = await bookedOffice();
+    const absence = { startsOn: '2026-11-24', endsOn: '2026-11-24', reason: 'Fortbildung' };
+    const refused = await o.admin.post(`${o.path}/availability/${o.clerk.id}/absences`, absence);
+    expect(refused.status).toBe(409);
+    expect(refused.json.collisions).toHaveLength(1);
+    expect(await db().select().from(staffAbsences).where(eq(staffAbsences.staffId, o.clerk.id))).toEqual([]);
+
+    const done = await o.admin.post(`${o.path}/availability/${o.clerk.id}/absences`, {
+      ...absence,
+      resolutions: { [o.appointmentId]: { action: 'cancel', note: 'Krankheit' } },
+    });
+    expect(done.status).toBe(201);
+    expect(done.json.resolved).toEqual([{ appointmentId: o.appointmentId, outcome: 'cancelled' }]);
+    expect(done.json.absence).toMatchObject({
+      startsAt: '2026-11-23T23:00:00.000Z',
+      endsAt: '2026-11-24T23:00:00.000Z',
+    });
+    expect((await appointmentOf(o.appointmentId)).state).toBe('cancelled');
+    expect(await kindsOf(o.email)).toEqual(['appointment.confirmation', 'appointment.cancelled']);
+  });
+
+  it('an absence over a booking, moved to the next free slot with the e-mail to the citizen', async () => {
+    const o = await bookedOffice();
+    const moved = await o.admin.post(`${o.path}/availability/${o.clerk.id}/absences`, {
+      startsOn: '2026-11-24',
+      endsOn: '2026-11-24',
+      resolutions: { [o.appointmentId]: { action: 'move' } },
+    });
+    expect(moved.status).toBe(201);
+    expect(moved.json.resolved).toEqual([
+      { appointmentId: o.appointmentId, outcome: 'moved', startsAt: WEDNESDAY_0800 },
+    ]);
+    const row = await appointmentOf(o.appointmentId);
+    expect(row).toMatchObject({ state: 'booked', startsAt: new Date(WEDNESDAY_0800) });
+    expect(await kindsOf(o.email)).toEqual(['appointment.confirmation', 'appointment.moved']);
+  });
+
+  it('shows the week: hours minus absences, bookings, and the free capacity the slot search finds', async () => {
+    const o = await bookedOffice();
+    await o.admin.post(`${o.path}/availability/${o.clerk.id}/absences`, {
+      startsOn: '2026-11-25',
+      endsOn: '2026-11-25',
+      startsAtTime: '10:00',
+      endsAtTime: '23:00',
+    });
+    const response = await o.admin.get(`${o.path}/availability/week?from=2026-11-23`);
+    expect(response.status).toBe(200);
+    const week = WeekViewSchema.parse(response.json);
+    expect(week.days.map((d) => d.date)).toEqual([
+      '2026-11-23',
+      '2026-11-24',
+      '2026-11-25',
+      '2026-11-26',
+      '2026-11-27',
+      '2026-11-28',
+      '2026-11-29',
+    ]);
+    const clerkOn = (i: number) => week.days[i]!.clerks.find((c) => c.staffId === o.clerk.id)!;
+    expect(clerkOn(1).ranges).toEqual([{ startsAt: TUESDAY_0800, endsAt: '2026-11-24T11:00:00.000Z' }]);
+    expect(clerkOn(1).appointments).toEqual([
+      expect.objectContaining({ id: o.appointmentId, startsAt: TUESDAY_0800, citizenName: 'Erika Mustermann' }),
+    ]);
+    expect(clerkOn(1).freeMinutes).toBe(240 - 30);
+    expect(clerkOn(2).ranges).toEqual([{ startsAt: WEDNESDAY_0800, endsAt: '2026-11-25T09:00:00.000Z' }]);
+    expect(clerkOn(2).freeMinutes).toBe(120);
+    expect(clerkOn(5).ranges).toEqual([]);
+    expect((await o.admin.get(`${o.path}/availability/week?from=23.11.2026`)).status).toBe(400);
+  });
+
+  it('clerks enter their own absences only where allowed, and none that hits a booking', async () => {
+    const o = await bookedOffice();
+    const { browser: clerk, person } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
+    const own = `/api/staff/departments/${o.department.id}/absences`;
+    expect((await clerk.get(own)).json.allowed).toBe(false);
+    expect((await clerk.post(own, { startsOn: '2026-11-26', endsOn: '2026-11-26' })).status).toBe(403);
+    const rules = (await o.admin.get(`${o.path}/booking-rules`)).json.rules;
+    await o.admin.put(`${o.path}/booking-rules`, { ...rules, clerksManageAbsences: true });
+
+    const added = await clerk.post(own, { startsOn: '2026-11-26', endsOn: '2026-11-27' });
+    expect(added.status).toBe(201);
+    const listed = (await clerk.get(own)).json;
+    expect(listed).toMatchObject({ allowed: true, absences: [{ id: added.json.absence.id }] });
+
+    // Give this clerk hours and the booking, so that an absence of theirs hits it.
+    const booked = await o.admin.put(`${o.path}/availability/${person.id}`, { ranges: WEEKDAY_MORNINGS });
+    expect(booked.status).toBe(200);
+    await db().update(appointments).set({ staffId: person.id }).where(eq(appointments.id, o.appointmentId));
+    const hit = await clerk.post(own, {
+      startsOn: '2026-11-24',
+      endsOn: '2026-11-24',
+      resolutions: { [o.appointmentId]: { action: 'cancel' } },
+    });
+    expect(hit.status).toBe(409);
+    expect(hit.json.collisions[0]).toMatchObject({
+      appointmentId: o.appointmentId,
+      citizenName: null,
+      resolvable: false,
+    });
+    expect((await appointmentOf(o.appointmentId)).state).toBe('booked');
+
+    expect((await clerk.request('DELETE', `${own}/${added.json.absence.id}`)).status).toBe(204);
+    expect((await clerk.get(own)).json.absences).toEqual([]);
+    // Another clerk's absence cannot be removed through one's own list.
+    const other = await makeStaff(db(), o.tenant.id, {
+      memberships: [{ departmentId: o.department.id, role: 'clerk' }],
+    });
+    const theirs = await o.admin.post(`${o.path}/availability/${other.id}/absences`, {
+      startsOn: '2026-11-30',
+      endsOn: '2026-11-30',
+    });
+    expect((await clerk.request('DELETE', `${own}/${theirs.json.absence.id}`)).status).toBe(404);
+  });
+
+  it('refuses clerks, admins of another department, and staff who are not members', async () => {
+    const o = await bookedOffice();
+    const { browser: clerk } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
+    expect((await clerk.get(`${o.path}/availability`)).status).toBe(403);
+    const other = await makeDepartment(db(), o.tenant.id);
+    const { browser: neighbour } = await signedInAdmin(db(), client(), o.tenant.id, {
+      memberships: [{ departmentId: other.id, role: 'admin' }],
+      now: clock.now(),
+    });
+    expect(
+      (
+        await neighbour.post(`${o.path}/availability/${o.clerk.id}/absences`, {
+          startsOn: '2026-11-26',
+          endsOn: '2026-11-26',
+        })
+      ).status,
+    ).toBe(403);
+    expect((await neighbour.get(`${o.path}/availability/week?from=2026-11-23`)).status).toBe(403);
+    // A clerk of the other department is no member here: not reachable through this one.
+    const stranger = await makeStaff(db(), o.tenant.id, { memberships: [{ departmentId: other.id, role: 'clerk' }] });
+    expect((await o.admin.put(`${o.path}/availability/${stranger.id}`, { ranges: [] })).status).toBe(404);
+  });
+});

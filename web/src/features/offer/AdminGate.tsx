@@ -1,0 +1,43 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../../lib/api';
+import type { LoadState } from '../../lib/useLoad';
+import { LoadStateView } from '../../ui/LoadStateView';
+
+/**
+ * An admin page's data, or why there is none: not signed in, the second factor not yet proved
+ * (a link to the security page until the step-up component of web/src/features/security/ is
+ * merged), not allowed, or any other failure as everywhere.
+ */
+export function AdminGate<T>({ state, children }: { state: LoadState<T>; children: (data: T) => ReactNode }) {
+  // While reloading after a change, the page stays as it was and keeps what it says about it
+  // (in the same element tree, or React would mount the page afresh).
+  const shown: LoadState<T> =
+    state.status === 'loading' && state.previous !== null
+      ? { status: 'success', data: state.previous, reload: state.reload }
+      : state;
+  if (state.status === 'error') {
+    const refusal = refusalOf(state.error);
+    if (refusal) return <AdminRefusal code={refusal} />;
+  }
+  return <LoadStateView state={shown}>{children}</LoadStateView>;
+}
+
+type Refusal = 'unauthorized' | 'second_factor_required' | 'forbidden';
+
+function refusalOf(error: ApiError): Refusal | null {
+  return error.code === 'unauthorized' || error.code === 'second_factor_required' || error.code === 'forbidden'
+    ? error.code
+    : null;
+}
+
+export function AdminRefusal({ code }: { code: Refusal }) {
+  const { t } = useTranslation(['offer', 'errors']);
+  return (
+    <div className="notice notice--warning" data-testid={`admin-${code}`}>
+      <p>{t(`errors:codes.${code}`)}</p>
+      {code === 'unauthorized' && <a href="/staff/login">{t('offer:gate.signIn')}</a>}
+      {code === 'second_factor_required' && <a href="/staff/security">{t('offer:gate.security')}</a>}
+    </div>
+  );
+}

@@ -1,0 +1,520 @@
+import {
+  CreateServiceSchema,
+  pagePath,
+  ServiceInputSchema,
+  type AdminService,
+  type AdminServicesResponse,
+  type CreateService,
+} from '@amtsraum/shared';
+import { useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { safeParse } from 'zod/mini';
+import { toApiError } from '../../lib/api';
+import { message, problemMessage, useSay, type Message } from '../../lib/message';
+import { Link, useParams } from '../../lib/router';
+import { useLocalize } from '../../lib/useLocalize';
+import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { PageHeading } from '../../ui/PageHeading';
+import { AdminGate } from './AdminGate';
+import { archiveService, createService, reorderServices, updateService, useServices, type DepartmentRef } from './api';
+import './offer.css';
+
+/** `/admin/:tenant/departments/:department/services`: the department's services (issue 15, item 2). */
+export function AdminServicesPage() {
+  const { t } = useTranslation('offer');
+  const params = useParams();
+  const ref: DepartmentRef = { tenant: params.tenant ?? '', department: params.department ?? '' };
+  const state = useServices(ref);
+  return (
+    <>
+      <PageHeading title={t('services.title')} />
+      <p>
+        <Link to={pagePath('adminAvailability', ref)}>{t('availability.title')}</Link>
+      </p>
+      <AdminGate state={state}>{(data) => <Services refOf={ref} data={data} reload={state.reload} />}</AdminGate>
+    </>
+  );
+}
+
+function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminServicesResponse; reload: () => void }) {
+  const { t } = useTranslation('offer');
+  const say = useSay();
+  const localize = useLocalize();
+  const [editing, setEditing] = useState<AdminService | 'new' | null>(null);
+  const [failure, setFailure] = useState<Message | null>(null);
+  const live = data.services.filter((s) => !s.archivedAt);
+
+  const act = async (work: () => Promise<unknown>) => {
+    setFailure(null);
+    try {
+      await work();
+      reload();
+    } catch (error) {
+      setFailure(problemMessage(toApiError(error)));
+    }
+  };
+  const move = (index: number, by: number) => {
+    const ids = data.services.map((s) => s.id);
+    const [id] = ids.splice(index, 1);
+    ids.splice(index + by, 0, id!);
+    void act(() => reorderServices(refOf, ids));
+  };
+
+  if (editing) {
+    return (
+      <ServiceForm
+        refOf={refOf}
+        locales={data.locales}
+        departmentMaxPersons={data.departmentMaxPersons}
+        service={editing === 'new' ? null : editing}
+        onDone={(saved) => {
+          setEditing(null);
+          if (saved) reload();
+        }}
+      />
+    );
+  }
+  return (
+    <>
+      {failure && (
+        <p className="notice notice--warning" role="alert">
+          {say(failure)}
+        </p>
+      )}
+      <div className="button-row">
+        <button type="button" className="button" onClick={() => setEditing('new')}>
+          {t('services.add')}
+        </button>
+      </div>
+      {data.services.length === 0 ? (
+        <p>{t('services.none')}</p>
+      ) : (
+        <ol className="offer-list" data-testid="admin-services">
+          {data.services.map((service, index) => {
+            const name = localize(service.name);
+            return (
+              <li key={service.id} className="offer-list__item" data-testid={`admin-service-${service.slug}`}>
+                <h2 className="offer-list__title" lang={name.lang}>
+                  {name.text}
+                  {service.archivedAt && <span className="offer-tag"> {t('services.archived')}</span>}
+                </h2>
+                <p className="muted">
+                  {t('services.summary', { count: service.durationMinutes })}
+                  {' · '}
+                  {[service.bookable && t('services.bookable'), service.knockable && t('services.knockable')]
+                    .filter(Boolean)
+                    .join(', ')}
+                  {service.onlineUrl && ` · ${t('services.hasOnline')}`}
+                </p>
+                <div className="button-row">
+                  <button
+                    type="button"
+                    className="button button--small button--secondary"
+                    onClick={() => setEditing(service)}
+                  >
+                    {t('services.edit')}
+                    <span className="visually-hidden"> {name.text}</span>
+                  </button>
+                  {!service.archivedAt && index > 0 && (
+                    <button
+                      type="button"
+                      className="button button--small button--secondary"
+                      onClick={() => move(index, -1)}
+                    >
+                      {t('services.up')}
+                      <span className="visually-hidden"> {name.text}</span>
+                    </button>
+                  )}
+                  {!service.archivedAt && index < live.length - 1 && (
+                    <button
+                      type="button"
+                      className="button button--small button--secondary"
+                      onClick={() => move(index, 1)}
+                    >
+                      {t('services.down')}
+                      <span className="visually-hidden"> {name.text}</span>
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    className="button button--small button--secondary"
+                    onClick={() => void act(() => archiveService(refOf, service.id, !service.archivedAt))}
+                  >
+                    {service.archivedAt ? t('services.restore') : t('services.archive')}
+                    <span className="visually-hidden"> {name.text}</span>
+                  </button>
+                </div>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </>
+  );
+}
+
+type ServiceErrorKey =
+  | 'form'
+  | 'slug'
+  | 'name'
+  | 'description'
+  | 'durationMinutes'
+  | 'extraMinutesPerPerson'
+  | 'documents'
+  | 'bookable'
+  | 'maxPersons'
+  | 'keywords'
+  | 'onlineUrl';
+
+interface Draft {
+  slug: string;
+  name: Record<string, string>;
+  description: Record<string, string>;
+  documents: Record<string, string>;
+  keywords: Record<string, string>;
+  durationMinutes: string;
+  extraMinutesPerPerson: string;
+  bookable: boolean;
+  knockable: boolean;
+  maxPersons: string;
+  onlineUrl: string;
+}
+
+function draftOf(service: AdminService | null, locales: string[]): Draft {
+  const per = (pick: (locale: string) => string) => Object.fromEntries(locales.map((l) => [l, pick(l)]));
+  return {
+    slug: service?.slug ?? '',
+    name: per((l) => service?.name[l] ?? ''),
+    description: per((l) => service?.description?.[l] ?? ''),
+    documents: per((l) => (service?.documents ?? []).map((d) => d[l] ?? '').join('\n')),
+    keywords: per((l) => (service?.keywords[l] ?? []).join(', ')),
+    durationMinutes: String(service?.durationMinutes ?? 15),
+    extraMinutesPerPerson: String(service?.extraMinutesPerPerson ?? 0),
+    bookable: service?.bookable ?? true,
+    knockable: service?.knockable ?? true,
+    maxPersons: service?.maxPersons ? String(service.maxPersons) : '',
+    onlineUrl: service?.onlineUrl ?? '',
+  };
+}
+
+/** The texts of each language, German first; empty ones left out (German is required). */
+function localized(values: Record<string, string>, locales: string[]) {
+  return Object.fromEntries(locales.flatMap((l) => (values[l]?.trim() ? [[l, values[l].trim()]] : []))) as {
+    de: string;
+  } & Record<string, string>;
+}
+
+function toInput(draft: Draft, locales: string[]): CreateService {
+  const lines = (l: string) => (draft.documents[l] ?? '').split('\n').map((line) => line.trim());
+  const documentCount = Math.max(0, ...locales.map((l) => lines(l).filter(Boolean).length));
+  const documents = Array.from({ length: documentCount }, (_, i) =>
+    localized(Object.fromEntries(locales.map((l) => [l, lines(l).filter(Boolean)[i] ?? ''])), locales),
+  );
+  const description = localized(draft.description, locales);
+  const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+  return {
+    slug: draft.slug.trim(),
+    name: localized(draft.name, locales),
+    description: Object.keys(description).length > 0 ? description : null,
+    durationMinutes: number(draft.durationMinutes),
+    extraMinutesPerPerson: number(draft.extraMinutesPerPerson),
+    documents,
+    bookable: draft.bookable,
+    knockable: draft.knockable,
+    maxPersons: draft.maxPersons.trim() === '' ? null : number(draft.maxPersons),
+    keywords: Object.fromEntries(
+      locales.flatMap((l) => {
+        const words = (draft.keywords[l] ?? '')
+          .split(',')
+          .map((w) => w.trim())
+          .filter(Boolean);
+        return words.length > 0 ? [[l, words]] : [];
+      }),
+    ),
+    onlineUrl: draft.onlineUrl.trim() === '' ? null : draft.onlineUrl.trim(),
+  };
+}
+
+/** A slug from a German name: "Führungszeugnis beantragen" → "fuehrungszeugnis-beantragen". */
+function slugOf(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/ä/g, 'ae')
+    .replace(/ö/g, 'oe')
+    .replace(/ü/g, 'ue')
+    .replace(/ß/g, 'ss')
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
+}
+
+function ServiceForm({
+  refOf,
+  locales,
+  departmentMaxPersons,
+  service,
+  onDone,
+}: {
+  refOf: DepartmentRef;
+  locales: string[];
+  departmentMaxPersons: number;
+  service: AdminService | null;
+  onDone: (saved: boolean) => void;
+}) {
+  const { t } = useTranslation('offer');
+  const languageName = (l: string) => t(`languages.${l}`, { defaultValue: l });
+  const order = [
+    'slug',
+    ...locales.map((l) => `name.${l}`),
+    ...locales.map((l) => `description.${l}`),
+    'durationMinutes',
+    'extraMinutesPerPerson',
+    'documents',
+    ...locales.slice(1).map((l) => `documents-${l}`),
+    'bookable',
+    'maxPersons',
+    'keywords',
+    ...locales.slice(1).map((l) => `keywords-${l}`),
+    'onlineUrl',
+  ];
+  const fields = useFieldErrors<string>(order);
+  const [draft, setDraft] = useState<Draft>(() => draftOf(service, locales));
+  const [slugTouched, setSlugTouched] = useState(Boolean(service));
+  const [failure, setFailure] = useState<Message | null>(null);
+  const [busy, setBusy] = useState(false);
+  const summaryRef = useRef<HTMLDivElement>(null);
+
+  const messageFor = (field: string): Message => {
+    const key = (field.split(/[.-]/)[0] ?? 'form') as ServiceErrorKey;
+    return message((tr) => tr(`offer:service.errors.${key}`));
+  };
+  const show = (errors: FieldErrors<string>, problem: Message | null) => {
+    fields.setErrors(errors);
+    setFailure(problem);
+    requestAnimationFrame(() => summaryRef.current?.focus());
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const input = toInput(draft, locales);
+    const parsed = service ? safeParse(ServiceInputSchema, input) : safeParse(CreateServiceSchema, input);
+    if (!parsed.success) {
+      const errors: FieldErrors<string> = {};
+      for (const issue of parsed.error.issues) {
+        const field = fields.fieldAt(issue.path.map(String).join('.')) ?? fields.fieldAt(`${String(issue.path[0])}.de`);
+        if (field && !errors[field]) errors[field] = messageFor(field);
+      }
+      show(errors, Object.keys(errors).length === 0 ? message((tr) => tr('offer:service.errors.form')) : null);
+      return;
+    }
+    setBusy(true);
+    try {
+      if (service) await updateService(refOf, service.id, input);
+      else await createService(refOf, input);
+      onDone(true);
+    } catch (error) {
+      const problem = toApiError(error);
+      const errors = fields.fromServer(problem, messageFor);
+      show(errors, Object.keys(errors).length > 0 ? null : problemMessage(problem));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const setText = (group: 'name' | 'description' | 'documents' | 'keywords', locale: string, value: string) => {
+    setDraft((d) => {
+      const next = { ...d, [group]: { ...d[group], [locale]: value } };
+      if (group === 'name' && locale === 'de' && !slugTouched) next.slug = slugOf(value);
+      return next;
+    });
+  };
+
+  return (
+    <form noValidate onSubmit={(e) => void submit(e)} className="offer-form" data-testid="service-form">
+      <h2>{service ? t('service.editTitle') : t('service.newTitle')}</h2>
+      <ErrorSummary
+        ref={summaryRef}
+        fields={fields}
+        failure={failure}
+        failureTestId="service-failure"
+        title={t('service.problems')}
+        titleElement="h3"
+      />
+      {locales.map((l) => (
+        <Field
+          key={`name.${l}`}
+          fields={fields}
+          field={`name.${l}`}
+          label={t('service.name', { language: languageName(l) })}
+        >
+          {(control) => (
+            <input
+              type="text"
+              {...control}
+              value={draft.name[l] ?? ''}
+              onChange={(e) => setText('name', l, e.target.value)}
+            />
+          )}
+        </Field>
+      ))}
+      {!service && (
+        <Field fields={fields} field="slug" label={t('service.slug')} hint={t('service.slugHint')}>
+          {(control) => (
+            <input
+              type="text"
+              {...control}
+              value={draft.slug}
+              onChange={(e) => {
+                setSlugTouched(true);
+                setDraft((d) => ({ ...d, slug: e.target.value }));
+              }}
+            />
+          )}
+        </Field>
+      )}
+      {locales.map((l) => (
+        <Field
+          key={`description.${l}`}
+          fields={fields}
+          field={`description.${l}`}
+          label={t('service.description', { language: languageName(l) })}
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              rows={3}
+              value={draft.description[l] ?? ''}
+              onChange={(e) => setText('description', l, e.target.value)}
+            />
+          )}
+        </Field>
+      ))}
+      <Field fields={fields} field="durationMinutes" label={t('service.duration')}>
+        {(control) => (
+          <input
+            type="number"
+            inputMode="numeric"
+            min={5}
+            max={480}
+            className="input--narrow"
+            {...control}
+            value={draft.durationMinutes}
+            onChange={(e) => setDraft((d) => ({ ...d, durationMinutes: e.target.value }))}
+          />
+        )}
+      </Field>
+      <Field fields={fields} field="extraMinutesPerPerson" label={t('service.extra')} hint={t('service.extraHint')}>
+        {(control) => (
+          <input
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={240}
+            className="input--narrow"
+            {...control}
+            value={draft.extraMinutesPerPerson}
+            onChange={(e) => setDraft((d) => ({ ...d, extraMinutesPerPerson: e.target.value }))}
+          />
+        )}
+      </Field>
+      {locales.map((l, i) => (
+        <Field
+          key={`documents.${l}`}
+          fields={fields}
+          field={i === 0 ? 'documents' : `documents-${l}`}
+          label={t('service.documents', { language: languageName(l) })}
+          hint={i === 0 ? t('service.documentsHint') : undefined}
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              rows={3}
+              value={draft.documents[l] ?? ''}
+              onChange={(e) => setText('documents', l, e.target.value)}
+            />
+          )}
+        </Field>
+      ))}
+      <fieldset className="field">
+        <legend>{t('service.channels')}</legend>
+        {fields.fieldError('bookable')}
+        <label className="choice">
+          <input
+            id={fields.fieldId('bookable')}
+            type="checkbox"
+            checked={draft.bookable}
+            aria-invalid={fields.invalid('bookable')}
+            aria-describedby={fields.describedBy('bookable')}
+            onChange={(e) => setDraft((d) => ({ ...d, bookable: e.target.checked }))}
+          />
+          {t('service.bookable')}
+        </label>
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={draft.knockable}
+            onChange={(e) => setDraft((d) => ({ ...d, knockable: e.target.checked }))}
+          />
+          {t('service.knockable')}
+        </label>
+      </fieldset>
+      <Field
+        fields={fields}
+        field="maxPersons"
+        label={t('service.maxPersons')}
+        hint={t('service.maxPersonsHint', { count: departmentMaxPersons })}
+      >
+        {(control) => (
+          <input
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={20}
+            className="input--narrow"
+            {...control}
+            value={draft.maxPersons}
+            onChange={(e) => setDraft((d) => ({ ...d, maxPersons: e.target.value }))}
+          />
+        )}
+      </Field>
+      {locales.map((l, i) => (
+        <Field
+          key={`keywords.${l}`}
+          fields={fields}
+          field={i === 0 ? 'keywords' : `keywords-${l}`}
+          label={t('service.keywords', { language: languageName(l) })}
+          hint={i === 0 ? t('service.keywordsHint') : undefined}
+        >
+          {(control) => (
+            <input
+              type="text"
+              {...control}
+              value={draft.keywords[l] ?? ''}
+              onChange={(e) => setText('keywords', l, e.target.value)}
+            />
+          )}
+        </Field>
+      ))}
+      <Field fields={fields} field="onlineUrl" label={t('service.onlineUrl')} hint={t('service.onlineUrlHint')}>
+        {(control) => (
+          <input
+            type="url"
+            inputMode="url"
+            {...control}
+            value={draft.onlineUrl}
+            onChange={(e) => setDraft((d) => ({ ...d, onlineUrl: e.target.value }))}
+          />
+        )}
+      </Field>
+      <div className="button-row">
+        <button type="submit" className="button" disabled={busy}>
+          {t('service.save')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={() => onDone(false)}>
+          {t('service.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
