@@ -17,6 +17,7 @@ import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
 import { invitesRouter, invitesStaffRouter } from './features/invites/invites.router.js';
+import { legalAdminRouter, legalRouter } from './features/legal/legal.router.js';
 import { mailboxRouter } from './features/mailbox/mailbox.router.js';
 import { adminRouter } from './features/staff/admin-access.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): Express {
   });
   api.use(healthRouter(deps));
   api.use(directoryRouter(deps));
+  api.use(legalRouter(deps));
   api.use(visitsRouter(deps));
   api.use(appointmentsRouter(deps));
   api.use(invitesRouter(deps));
@@ -110,7 +112,7 @@ export function createApp(deps: AppDeps): Express {
   // One guard for everything a clerk does in a department: session, department id, membership.
   api.use(staffDepartmentRouter(deps, [consoleRouter(deps), appointmentsStaffRouter(deps), invitesStaffRouter(deps)]));
   // Administration (issue 15): session, second factor, then the role for the path (admin-access.ts).
-  api.use(adminRouter(deps, { installation: [], tenant: [], department: [] }));
+  api.use(adminRouter(deps, { installation: [], tenant: [legalAdminRouter(deps)], department: [] }));
   api.use(mailboxRouter(deps));
   api.use(apiNotFound);
   app.use('/api', api);

@@ -16,3 +16,5 @@ export * from './mailbox.api.js';
 export * from './health.api.js';
 export * from './pages.js';
 export * from './staff-responses.api.js';
+export * from './legal.api.js';
+export * from './legal-links.api.js';

@@ -5,6 +5,7 @@ import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
 import { InvitePage } from '../features/invites';
+import { LegalPage } from '../features/legal';
 import { MailboxPage } from '../features/mailbox';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
 
@@ -69,6 +70,10 @@ function Console() {
 export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   home: <InstallationHomePage />,
   tenant: <TenantPage />,
+  imprint: <LegalPage kind="imprint" />,
+  privacy: <LegalPage kind="privacy" />,
+  accessibility: <LegalPage kind="accessibility" />,
+  faq: <LegalPage kind="faq" />,
   department: <DoorPage />,
   waitingRoom: <WaitingRoom />,
   booking: <BookingPage />,

@@ -97,7 +97,7 @@ export interface SendOptions {
 }
 
 async function send(
-  method: 'POST' | 'PUT',
+  method: 'POST' | 'PUT' | 'DELETE',
   path: string,
   body: unknown,
   { language, signal }: SendOptions,
@@ -138,7 +138,7 @@ export async function sendJson<T>(
 
 /** Sends `body` (if any) as JSON to an endpoint that answers 204. */
 export async function sendForNothing(
-  method: 'POST' | 'PUT',
+  method: 'POST' | 'PUT' | 'DELETE',
   path: string,
   body: unknown,
   options: SendOptions,

@@ -10,6 +10,7 @@ export const NAMESPACES = [
   'directory',
   'errors',
   'invites',
+  'legal',
   'mailbox',
   'visits',
   'waiting',

@@ -6,6 +6,7 @@ import deConsole from './de/console.json';
 import deDirectory from './de/directory.json';
 import deErrors from './de/errors.json';
 import deInvites from './de/invites.json';
+import deLegal from './de/legal.json';
 import deMailbox from './de/mailbox.json';
 import deVisits from './de/visits.json';
 import deWaiting from './de/waiting.json';
@@ -16,6 +17,7 @@ import enConsole from './en/console.json';
 import enDirectory from './en/directory.json';
 import enErrors from './en/errors.json';
 import enInvites from './en/invites.json';
+import enLegal from './en/legal.json';
 import enMailbox from './en/mailbox.json';
 import enVisits from './en/visits.json';
 import enWaiting from './en/waiting.json';
@@ -34,6 +36,7 @@ export const resources = {
     directory: deDirectory,
     errors: deErrors,
     invites: deInvites,
+    legal: deLegal,
     mailbox: deMailbox,
     visits: deVisits,
     waiting: deWaiting,
@@ -46,6 +49,7 @@ export const resources = {
     directory: enDirectory,
     errors: enErrors,
     invites: enInvites,
+    legal: enLegal,
     mailbox: enMailbox,
     visits: enVisits,
     waiting: enWaiting,

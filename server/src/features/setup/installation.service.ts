@@ -135,6 +135,8 @@ async function writeInstallation(
           documents: s.documents,
           bookable: s.bookable,
           knockable: s.knockable,
+          keywords: s.keywords,
+          onlineUrl: s.onlineUrl,
           sortOrder: serviceIndex,
         };
         await tx

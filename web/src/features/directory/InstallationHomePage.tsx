@@ -11,7 +11,7 @@ export function InstallationHomePage() {
 }
 
 function InstallationHome({ data }: { data: InstallationResponse }) {
-  const { t } = useTranslation('directory');
+  const { t } = useTranslation('legal');
   return (
     <>
       <PageHeading title={t('home.title')}>{t('home.heading')}</PageHeading>

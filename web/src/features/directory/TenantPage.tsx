@@ -17,7 +17,7 @@ export function TenantPage() {
 }
 
 function TenantStart({ data: { tenant, departments } }: { data: TenantResponse }) {
-  const { t } = useTranslation('directory');
+  const { t } = useTranslation('legal');
   const localize = useLocalize();
   return (
     <>
