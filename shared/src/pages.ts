@@ -24,6 +24,7 @@ export const PAGES = {
   manageAppointment: { path: '/termin', tokenInFragment: true },
   joinAppointment: { path: '/termin/beitreten', tokenInFragment: true },
   mailbox: { path: '/dev/mailbox' },
+  adminTexts: { path: '/admin/:tenant/texts' },
   tenant: { path: '/:tenant', slugs: true },
   // The municipality's own pages (issue 15) before `department`: the router takes the first match.
   imprint: { path: '/:tenant/impressum', slugs: true },

@@ -5,7 +5,7 @@ import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
 import { InvitePage } from '../features/invites';
-import { LegalPage } from '../features/legal';
+import { AdminTextsPage, LegalPage } from '../features/legal';
 import { MailboxPage } from '../features/mailbox';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
 
@@ -86,4 +86,5 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   call: <CallPage clerkTools={clerkCallTools} />,
   callEnded: <CallEndedPage />,
   mailbox: <MailboxPage />,
+  adminTexts: <AdminTextsPage />,
 };
