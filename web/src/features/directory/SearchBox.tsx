@@ -55,10 +55,12 @@ export function SearchBox({ tenant }: { tenant?: string }) {
         : t('search.count', { count: results.length });
 
   return (
-    <section className="search-box" aria-labelledby={`${id}-heading`} data-testid="office-search">
-      <h2 id={`${id}-heading`}>{t('search.heading')}</h2>
-      <form role="search" aria-labelledby={`${id}-heading`} onSubmit={(event) => void submit(event)}>
-        <label htmlFor={`${id}-q`}>{t('search.label')}</label>
+    <div className="search-box" data-testid="office-search">
+      {/* No heading of its own: the page's outline stays the list of offices. */}
+      <form role="search" aria-label={t('search.heading')} onSubmit={(event) => void submit(event)}>
+        <label htmlFor={`${id}-q`} className="search-box__label">
+          {t('search.label')}
+        </label>
         <p id={`${id}-hint`} className="field__hint">
           {t('search.hint')}
         </p>
@@ -88,7 +90,7 @@ export function SearchBox({ tenant }: { tenant?: string }) {
           ))}
         </ul>
       )}
-    </section>
+    </div>
   );
 }
 
