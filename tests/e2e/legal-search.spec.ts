@@ -14,6 +14,7 @@ async function checkBothWidths(page: Page): Promise<void> {
 test('legal pages from the door page’s footer, accessibility feedback to the mailbox, and the office search', async ({
   page,
 }) => {
+  test.setTimeout(120_000); // eight axe runs on four pages at two widths
   // The footer of a door page links to its municipality's pages.
   await page.goto('/musterstadt/buergeramt');
   const footer = page.getByTestId('legal-footer');
