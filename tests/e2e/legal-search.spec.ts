@@ -42,7 +42,7 @@ test('legal pages from the door page’s footer, accessibility feedback to the m
   await expect(page.getByTestId('feedback-form')).toContainText('betrieb@amtsraum.example');
   await checkBothWidths(page);
   await page.getByRole('button', { name: 'Nachricht senden' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'Bitte schreiben Sie eine Nachricht' })).toBeVisible();
+  await expect(page.getByTestId('error-summary')).toContainText('Bitte schreiben Sie eine Nachricht');
   await page.getByLabel('Ihre Nachricht').fill('Der Knopf zum Anklopfen ist mit der Lupe schwer zu finden.');
   await page.getByLabel('Betroffene Seite (freiwillig)').fill('/musterstadt/buergeramt');
   await page.getByRole('button', { name: 'Nachricht senden' }).click();
