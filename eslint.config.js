@@ -73,6 +73,7 @@ export default tseslint.config(
             audit: [],
             security: [],
             offer: [],
+            legal: [],
             invites: [],
             visits: ['directory'],
             appointments: ['directory'],

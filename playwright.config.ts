@@ -97,6 +97,8 @@ export default defineConfig<object, Pick<TransportOptions, 'transport'>>({
       TRUST_PROXY: '1',
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
+      // Accessibility feedback of municipalities without a contact address (tests/e2e/legal-search.spec.ts).
+      INSTALLATION_CONTACT_EMAIL: 'betrieb@amtsraum.example',
     },
   },
 });

@@ -22,6 +22,7 @@ import {
   oidcSignInRouter,
 } from './features/identity-provider/identity-provider.router.js';
 import { invitesRouter, invitesStaffRouter } from './features/invites/invites.router.js';
+import { legalAdminRouter, legalRouter } from './features/legal/legal.router.js';
 import { mailboxRouter } from './features/mailbox/mailbox.router.js';
 import { departmentOrganisationRouter, tenantOrganisationRouter } from './features/organisation/organisation.router.js';
 import { tenantExportRouter } from './features/setup/export.router.js';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): Express {
   });
   api.use(healthRouter(deps));
   api.use(directoryRouter(deps));
+  api.use(legalRouter(deps));
   api.use(visitsRouter(deps));
   api.use(appointmentsRouter(deps));
   api.use(invitesRouter(deps));
@@ -137,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
         tenantExportRouter(deps),
         secondFactorAdminRouter(deps),
         identityProviderAdminRouter(deps),
+        legalAdminRouter(deps),
       ],
       department: [
         departmentOrganisationRouter(deps),

@@ -90,6 +90,11 @@ const EnvSchema = z.object({
   VISIT_GRACE_SECONDS: integerText(10, 3600).default(120),
   WS_CONNECTIONS_PER_ADDRESS: integerText(1, 1_000_000).default(200),
   REMINDER_HOURS: integerText(0, 336).default(24),
+  // The operator's own legal pages (issue 15), linked from pages of no municipality (home, staff).
+  INSTALLATION_IMPRINT_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  INSTALLATION_PRIVACY_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  INSTALLATION_ACCESSIBILITY_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  INSTALLATION_CONTACT_EMAIL: z.email({ error: 'expected an e-mail address' }).optional(),
 });
 
 export type MediaMode = 'p2p' | 'livekit';
@@ -136,6 +141,16 @@ export interface Config {
   reminderHours: number;
   /** The longest an invite link may be valid (links for appointments are made days ahead). */
   inviteMaxDays: number;
+  /**
+   * The installation operator's own legal pages and contact (issue 15): linked from pages of no
+   * municipality; the contact receives accessibility feedback of municipalities without one.
+   */
+  installation: {
+    imprintUrl: string | null;
+    privacyUrl: string | null;
+    accessibilityUrl: string | null;
+    contactEmail: string | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -236,6 +251,12 @@ export function parseConfig(env: Env): Config {
     visitGraceSeconds: e.VISIT_GRACE_SECONDS,
     reminderHours: e.REMINDER_HOURS,
     inviteMaxDays: e.INVITE_MAX_DAYS,
+    installation: {
+      imprintUrl: e.INSTALLATION_IMPRINT_URL ?? null,
+      privacyUrl: e.INSTALLATION_PRIVACY_URL ?? null,
+      accessibilityUrl: e.INSTALLATION_ACCESSIBILITY_URL ?? null,
+      contactEmail: e.INSTALLATION_CONTACT_EMAIL ?? null,
+    },
   };
 }
 

@@ -20,3 +20,5 @@ export * from './organisation.api.js';
 export * from './audit.api.js';
 export * from './security.api.js';
 export * from './offer.api.js';
+export * from './legal.api.js';
+export * from './legal-links.api.js';

@@ -3,7 +3,7 @@ import { DepartmentNameFormsSchema } from './department-names.js';
 import { ContactSchema } from './directory.api.js';
 import { LocaleSchema, LocalizedTextSchema } from './locales.js';
 import { OpeningHoursSchema, WEEKDAY_KEYS, type OpeningHours } from './opening-hours.js';
-import { SlugSchema } from './slugs.js';
+import { DepartmentSlugSchema } from './slugs.js';
 import { isValidTimeZone } from './time-zone.js';
 
 /**
@@ -109,36 +109,6 @@ export const AdminOpeningHoursSchema = OpeningHoursSchema.check(
 export const DOOR_POLICIES = ['hours', 'manual'] as const;
 export const DoorPolicySchema = z.enum(DOOR_POLICIES);
 export type DoorPolicy = z.infer<typeof DoorPolicySchema>;
-
-/**
- * Second path segments a department may not take: `/:tenant/<slug>` is the department's page, and
- * the municipality's own pages (legal texts, search, FAQ) live beside it.
- */
-export const RESERVED_DEPARTMENT_SLUGS = [
-  'admin',
-  'api',
-  'staff',
-  'impressum',
-  'imprint',
-  'datenschutz',
-  'privacy',
-  'barrierefreiheit',
-  'accessibility',
-  'faq',
-  'suche',
-  'search',
-  'hilfe',
-  'help',
-  'termin',
-  'wait',
-] as const;
-
-export const DepartmentSlugSchema = SlugSchema.check(
-  z.refine(
-    (slug) => !(RESERVED_DEPARTMENT_SLUGS as readonly string[]).includes(slug),
-    'this name is reserved by the application',
-  ),
-);
 
 const HandlingMinutesSchema = z.int().check(z.gte(1, 'at least one minute'), z.lte(240, 'at most 240 minutes'));
 const QueueCapSchema = z.int().check(z.gte(1, 'at least one person'), z.lte(500, 'at most 500 people'));

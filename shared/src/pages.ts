@@ -32,7 +32,13 @@ export const PAGES = {
   adminAudit: { path: '/admin/:tenant/audit' },
   adminServices: { path: '/admin/:tenant/departments/:department/services' },
   adminAvailability: { path: '/admin/:tenant/departments/:department/availability' },
+  adminTexts: { path: '/admin/:tenant/texts' },
   tenant: { path: '/:tenant', slugs: true },
+  // The municipality's own pages (issue 15) before `department`: the router takes the first match.
+  imprint: { path: '/:tenant/impressum', slugs: true },
+  privacy: { path: '/:tenant/datenschutz', slugs: true },
+  accessibility: { path: '/:tenant/barrierefreiheit', slugs: true },
+  faq: { path: '/:tenant/fragen', slugs: true },
   department: { path: '/:tenant/:department', slugs: true },
   waitingRoom: { path: '/:tenant/:department/wait', slugs: true },
   booking: { path: '/:tenant/:department/termin', slugs: true },

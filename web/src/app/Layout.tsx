@@ -1,6 +1,7 @@
 import { pagePath } from '@amtsraum/shared';
 import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LegalFooter } from '../features/legal';
 import { Link, NavLink, Outlet, useLocation } from '../lib/router';
 import { PageFocusContext, type PageFocus } from '../lib/page-focus';
 import { LanguageSwitcher } from '../ui/LanguageSwitcher';
@@ -79,6 +80,9 @@ export function Layout() {
       </main>
       <footer className="site-footer">
         <div className="container">
+          <Suspense fallback={null}>
+            <LegalFooter />
+          </Suspense>
           <p>{t('footer.about')}</p>
         </div>
       </footer>

@@ -7,6 +7,7 @@ import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
 import { InvitePage } from '../features/invites';
+import { AdminTextsPage, LegalPage } from '../features/legal';
 import { MailboxPage } from '../features/mailbox';
 import { StaffSecurityPage } from '../features/security';
 import { AdminAvailabilityPage, AdminServicesPage } from '../features/offer';
@@ -73,6 +74,10 @@ function Console() {
 export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   home: <InstallationHomePage />,
   tenant: <TenantPage />,
+  imprint: <LegalPage kind="imprint" />,
+  privacy: <LegalPage kind="privacy" />,
+  accessibility: <LegalPage kind="accessibility" />,
+  faq: <LegalPage kind="faq" />,
   department: <DoorPage />,
   waitingRoom: <WaitingRoom />,
   booking: <BookingPage />,
@@ -92,4 +97,5 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   adminTenant: <AdminPages />,
   adminDepartment: <AdminPages />,
   adminAudit: <AuditLogPage />,
+  adminTexts: <AdminTextsPage />,
 };

@@ -12,6 +12,7 @@ export const NAMESPACES = [
   'directory',
   'errors',
   'invites',
+  'legal',
   'mailbox',
   'security',
   'offer',

@@ -8,6 +8,7 @@ import deConsole from './de/console.json';
 import deDirectory from './de/directory.json';
 import deErrors from './de/errors.json';
 import deInvites from './de/invites.json';
+import deLegal from './de/legal.json';
 import deMailbox from './de/mailbox.json';
 import deSecurity from './de/security.json';
 import deOffer from './de/offer.json';
@@ -22,6 +23,7 @@ import enConsole from './en/console.json';
 import enDirectory from './en/directory.json';
 import enErrors from './en/errors.json';
 import enInvites from './en/invites.json';
+import enLegal from './en/legal.json';
 import enMailbox from './en/mailbox.json';
 import enSecurity from './en/security.json';
 import enOffer from './en/offer.json';
@@ -44,6 +46,7 @@ export const resources = {
     directory: deDirectory,
     errors: deErrors,
     invites: deInvites,
+    legal: deLegal,
     mailbox: deMailbox,
     security: deSecurity,
     offer: deOffer,
@@ -60,6 +63,7 @@ export const resources = {
     directory: enDirectory,
     errors: enErrors,
     invites: enInvites,
+    legal: enLegal,
     mailbox: enMailbox,
     security: enSecurity,
     offer: enOffer,

@@ -1,7 +1,10 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../deps.js';
 import { officeParams, slugParam } from '../../lib/params.js';
+import { SearchQuerySchema } from '@amtsraum/shared';
+import { parseInput } from '../../lib/validate.js';
 import { getDepartmentPage, getInstallation, getTenantPage } from './directory.service.js';
+import { searchOffices } from './search.js';
 
 export function directoryRouter(deps: AppDeps): Router {
   const router = Router();
@@ -19,5 +22,16 @@ export function directoryRouter(deps: AppDeps): Router {
     res.json(await getDepartmentPage(deps.database.db, { ...officeParams(req), now: deps.now() }));
   });
 
+  // Finding the right office (issue 15, item 8). Counted per address: each search reads every
+  // service of the installation. The query is never logged (pino-http logs paths only).
+  const searches = deps.limits.limiter('office-search', SEARCH_LIMITS.perAddress);
+  router.get('/search', async (req, res) => {
+    await searches.hit(req.ip ?? 'unknown');
+    const query = parseInput(SearchQuerySchema, req.query);
+    res.json(await searchOffices(deps.database.db, { query, now: deps.now() }));
+  });
+
   return router;
 }
+
+export const SEARCH_LIMITS = { perAddress: { max: 120, windowMs: 10 * 60_000 } };

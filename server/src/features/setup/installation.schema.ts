@@ -2,6 +2,7 @@ import {
   ClosureSchema,
   ContactSchema,
   DepartmentNameFormsSchema,
+  DepartmentSlugSchema,
   isValidTimeZone,
   LocaleSchema,
   LocalizedTextSchema,
@@ -30,6 +31,18 @@ export const ServiceInputSchema = z.object({
   knockable: z.boolean().default(true),
   /** Persons one booking of this service may bring; null: the department's limit. */
   maxPersons: z.number().int().min(1).max(20).nullable().default(null),
+  /** The words citizens use for it, per language, for the search (issue 15, item 8). */
+  keywords: z
+    .record(
+      z.string().regex(/^[a-z]{2,3}$/, 'a language code such as de'),
+      z.array(z.string().trim().min(1).max(60)).max(40),
+    )
+    .default({}),
+  /** The municipality's online application or payment for it. */
+  onlineUrl: z
+    .url({ protocol: /^https$/, error: 'an https address' })
+    .nullable()
+    .default(null),
 });
 
 /** Booking rules of a department (issue 6); what is left out takes the default shown. */
@@ -101,7 +114,7 @@ export const ClosureInputSchema = z.object({
 });
 
 export const DepartmentInputSchema = z.object({
-  slug: SlugSchema,
+  slug: DepartmentSlugSchema,
   name: LocalizedTextSchema,
   /** How the name stands in a sentence: `{ "de": { "at": "beim Bürgeramt", "to": "zum Bürgeramt" } }`. */
   nameForms: z._default(DepartmentNameFormsSchema, {}),

@@ -6,7 +6,7 @@ import { cookieOptions, parseCookies, signValue, verifySignedValue, VISIT_COOKIE
  * A visit belongs to the browser that knocked (or arrived for its appointment): the signed,
  * httpOnly visit cookie names it. See docs/decisions/006-visit-cookie-and-staff-sessions.md.
  */
-const VISIT_COOKIE_MAX_AGE_MS = 12 * 60 * 60 * 1000;
+export const VISIT_COOKIE_MAX_AGE_MS = 12 * 60 * 60 * 1000;
 
 export function setVisitCookie(res: Response, config: Config, visitId: string): void {
   res.cookie(

@@ -4,6 +4,7 @@ import { Link } from '../../lib/router';
 import { LoadStateView } from '../../ui/LoadStateView';
 import { PageHeading } from '../../ui/PageHeading';
 import { useInstallation } from './api';
+import { SearchBox } from './SearchBox';
 
 export function InstallationHomePage() {
   const state = useInstallation();
@@ -11,11 +12,12 @@ export function InstallationHomePage() {
 }
 
 function InstallationHome({ data }: { data: InstallationResponse }) {
-  const { t } = useTranslation('directory');
+  const { t } = useTranslation('legal');
   return (
     <>
       <PageHeading title={t('home.title')}>{t('home.heading')}</PageHeading>
       <p className="lead">{t('home.intro')}</p>
+      <SearchBox />
       <section aria-labelledby="tenants-heading">
         <h2 id="tenants-heading">{t('home.listHeading')}</h2>
         {data.tenants.length === 0 ? (

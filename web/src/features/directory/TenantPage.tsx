@@ -9,6 +9,7 @@ import { ZoneNote } from '../../ui/ZoneNote';
 import { useTenant } from './api';
 import { DoorStatus } from './DoorStatus';
 import { TenantBanner } from './TenantBanner';
+import { SearchBox } from './SearchBox';
 
 export function TenantPage() {
   const { tenant = '' } = useParams();
@@ -17,7 +18,7 @@ export function TenantPage() {
 }
 
 function TenantStart({ data: { tenant, departments } }: { data: TenantResponse }) {
-  const { t } = useTranslation('directory');
+  const { t } = useTranslation('legal');
   const localize = useLocalize();
   return (
     <>
@@ -25,6 +26,7 @@ function TenantStart({ data: { tenant, departments } }: { data: TenantResponse }
       <TenantBanner tenant={tenant}>
         <PageHeading title={tenant.name} />
       </TenantBanner>
+      <SearchBox tenant={tenant.slug} />
       <section aria-labelledby="departments-heading">
         <h2 id="departments-heading">{t('tenant.departmentsHeading')}</h2>
         <ZoneNote timeZone={tenant.timeZone} />

@@ -1,0 +1,215 @@
+import { AdminTenantTextsResponseSchema, TenantTextResponseSchema } from '@amtsraum/shared';
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { auditEvents } from '../../db/schema.js';
+import { mailsTo } from '../../test/booking-factories.js';
+import { databaseKinds } from '../../test/databases.js';
+import { makeDepartment, makeTenant, signedInAdmin, signedInClerk } from '../../test/factories.js';
+import { useTestServer } from '../../test/suite.js';
+import { FEEDBACK_LIMITS } from './legal.router.js';
+
+describe.each(databaseKinds)('legal pages and accessibility feedback on %s', (kind) => {
+  const suite = useTestServer(kind, {
+    env: { RETENTION_DAYS: '17', INSTALLATION_CONTACT_EMAIL: 'betrieb@it.test.example' },
+  });
+  const { client, db } = suite;
+
+  const texts = (slug: string) => `/api/admin/tenants/${slug}/texts`;
+
+  it('shows defaults built from the configuration until the municipality writes its own', async () => {
+    const tenant = await makeTenant(db(), {
+      name: 'Stadt Rechtsheim',
+      contact: { email: 'rathaus@rechtsheim.test.example', phone: '0123 456' },
+    });
+    const browser = client();
+
+    const privacy = TenantTextResponseSchema.parse(
+      (await browser.get(`/api/tenants/${tenant.slug}/texts/privacy`)).json,
+    );
+    expect(privacy.isDefault).toBe(true);
+    expect(privacy.text?.de).toContain('17 Tage');
+    expect(privacy.text?.en).toContain('17 days');
+    expect(privacy.text?.de).toContain('nicht aufgezeichnet');
+    expect(privacy.text?.de).toContain('Stadt Rechtsheim');
+
+    const imprint = TenantTextResponseSchema.parse(
+      (await browser.get(`/api/tenants/${tenant.slug}/texts/imprint`)).json,
+    );
+    expect(imprint.text?.de).toContain('noch nicht eingetragen');
+    expect(imprint.text?.de).toContain('0123 456');
+
+    const accessibility = TenantTextResponseSchema.parse(
+      (await browser.get(`/api/tenants/${tenant.slug}/texts/accessibility`)).json,
+    );
+    expect(accessibility.text?.de).toContain('WCAG 2.1');
+    expect(accessibility.text?.de).toContain('BITV 2.0');
+    expect(accessibility.feedback).toEqual({ recipient: 'municipality', email: 'rathaus@rechtsheim.test.example' });
+
+    const faq = TenantTextResponseSchema.parse((await browser.get(`/api/tenants/${tenant.slug}/texts/faq`)).json);
+    expect(faq.faq?.length).toBeGreaterThan(2);
+    expect(faq.text).toBeNull();
+
+    expect((await browser.get(`/api/tenants/${tenant.slug}/texts/agb`)).status).toBe(404);
+    expect((await browser.get('/api/tenants/gibt-es-nicht/texts/imprint')).json.code).toBe('tenant_not_found');
+  });
+
+  it('lets the municipality admin write, read back, audit and reset a page and the FAQ', async () => {
+    const tenant = await makeTenant(db(), { locales: ['de', 'en'] });
+    const { browser, person } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+
+    const listed = AdminTenantTextsResponseSchema.parse((await browser.get(texts(tenant.slug))).json);
+    expect(listed.locales).toEqual(['de', 'en']);
+    expect(listed.texts.map((text) => [text.kind, text.isDefault])).toEqual([
+      ['imprint', true],
+      ['privacy', true],
+      ['accessibility', true],
+      ['faq', true],
+    ]);
+    expect(listed.texts[1]!.defaultText?.de).toContain('Tage');
+
+    const text = { de: 'Herausgeber: Stadt\n\nhttps://stadt.test.example', en: '' };
+    expect((await browser.put(`${texts(tenant.slug)}/imprint`, { text })).status).toBe(204);
+    const shown = TenantTextResponseSchema.parse(
+      (await client().get(`/api/tenants/${tenant.slug}/texts/imprint`)).json,
+    );
+    expect(shown.isDefault).toBe(false);
+    expect(shown.text).toEqual({ de: text.de });
+
+    const faq = [
+      { question: { de: 'Zweite?' }, answer: { de: 'B' } },
+      { question: { de: 'Erste?', en: 'First?' }, answer: { de: 'A', en: 'A' } },
+    ];
+    expect((await browser.put(`${texts(tenant.slug)}/faq`, { faq })).status).toBe(204);
+    const faqShown = TenantTextResponseSchema.parse((await client().get(`/api/tenants/${tenant.slug}/texts/faq`)).json);
+    expect(faqShown.faq?.map((entry) => entry.question.de)).toEqual(['Zweite?', 'Erste?']);
+
+    expect((await browser.request('DELETE', `${texts(tenant.slug)}/imprint`)).status).toBe(204);
+    const reset = TenantTextResponseSchema.parse(
+      (await client().get(`/api/tenants/${tenant.slug}/texts/imprint`)).json,
+    );
+    expect(reset.isDefault).toBe(true);
+
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'texts.updated')));
+    expect(audit.map((event) => [event.actorStaffId, event.data])).toEqual(
+      expect.arrayContaining([
+        [person.id, { kind: 'imprint', reset: false }],
+        [person.id, { kind: 'faq', reset: false }],
+        [person.id, { kind: 'imprint', reset: true }],
+      ]),
+    );
+    expect(JSON.stringify(audit.map((event) => event.data))).not.toContain('Herausgeber');
+  });
+
+  it('refuses bad texts with the field named, and changes nothing', async () => {
+    const tenant = await makeTenant(db(), { locales: ['de'] });
+    const { browser } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+    const bad = [
+      { text: { en: 'no German' } },
+      { text: { de: 'x'.repeat(20_001) } },
+      { text: { de: 'Gut', en: 'not offered here' } },
+      { faq: [{ question: { de: '' }, answer: { de: 'A' } }] },
+    ];
+    for (const body of bad) {
+      const kind = 'faq' in body ? 'faq' : 'privacy';
+      const answer = await browser.put(`${texts(tenant.slug)}/${kind}`, body);
+      expect(answer.status).toBe(400);
+      expect(answer.json.code).toBe('validation_failed');
+      expect(answer.json.errors[0].path).toMatch(/^(text|faq)/);
+    }
+    const listed = AdminTenantTextsResponseSchema.parse((await browser.get(texts(tenant.slug))).json);
+    expect(listed.texts.every((text) => text.isDefault)).toBe(true);
+  });
+
+  it('keeps clerks, department admins and other municipalities’ admins out', async () => {
+    const tenant = await makeTenant(db());
+    const other = await makeTenant(db());
+    const department = await makeDepartment(db(), tenant.id);
+    const body = { text: { de: 'Übernommen' } };
+
+    const { browser: clerk } = await signedInClerk(db(), client(), tenant.id, [department.id]);
+    expect((await clerk.put(`${texts(tenant.slug)}/imprint`, body)).status).toBe(403);
+
+    const { browser: departmentAdmin } = await signedInAdmin(db(), client(), tenant.id, {
+      memberships: [{ departmentId: department.id, role: 'admin' }],
+    });
+    expect((await departmentAdmin.put(`${texts(tenant.slug)}/imprint`, body)).status).toBe(403);
+
+    const { browser: stranger } = await signedInAdmin(db(), client(), other.id, { values: { isTenantAdmin: true } });
+    expect((await stranger.put(`${texts(tenant.slug)}/imprint`, body)).status).toBe(403);
+    expect((await stranger.get(texts(tenant.slug))).status).toBe(403);
+    expect((await stranger.request('DELETE', `${texts(tenant.slug)}/imprint`)).status).toBe(403);
+
+    expect((await client().put(`${texts(tenant.slug)}/imprint`, body)).status).toBe(401);
+    const shown = TenantTextResponseSchema.parse(
+      (await client().get(`/api/tenants/${tenant.slug}/texts/imprint`)).json,
+    );
+    expect(shown.isDefault).toBe(true);
+  });
+
+  it('sends accessibility feedback to the municipality’s contact through the outbox, limited per address', async () => {
+    const email = `kontakt-${Date.now()}@rathaus.test.example`;
+    const tenant = await makeTenant(db(), { name: 'Stadt Feedbackheim', contact: { email } });
+    const browser = client();
+    const feedback = `/api/tenants/${tenant.slug}/accessibility-feedback`;
+
+    const bad = await browser.post(feedback, { message: '   ', email: 'kein-at' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors.map((error: { path: string }) => error.path).sort()).toEqual(['email', 'message']);
+    expect(await mailsTo(db(), email)).toHaveLength(0);
+
+    const sent = await browser.post(feedback, {
+      name: 'Erika Muster',
+      email: 'erika@test.example',
+      page: '/musterstadt/buergeramt',
+      message: 'Der Kontrast der Schaltfläche ist zu schwach.',
+    });
+    expect(sent.status).toBe(202);
+    expect(sent.json).toEqual({ recipient: 'municipality' });
+    const [mail] = await mailsTo(db(), email);
+    expect(mail?.kind).toBe('accessibility_feedback');
+    expect(mail?.tenantId).toBe(tenant.id);
+    expect(mail?.text).toContain('Der Kontrast der Schaltfläche ist zu schwach.');
+    expect(mail?.text).toContain('erika@test.example');
+
+    // The refused attempt counted too: junk is limited like mail.
+    for (let i = 2; i < FEEDBACK_LIMITS.perAddress.max; i++) {
+      expect((await browser.post(feedback, { message: `Nummer ${i}` })).status).toBe(202);
+    }
+    const limited = await browser.post(feedback, { message: 'eine zu viel' });
+    expect(limited.status).toBe(429);
+    expect(await mailsTo(db(), email)).toHaveLength(FEEDBACK_LIMITS.perAddress.max - 1);
+    expect((await client().post(feedback, { message: 'von anderswo' })).status).toBe(202);
+  });
+
+  it('sends feedback of a municipality without a contact to the installation operator, and says so', async () => {
+    const tenant = await makeTenant(db(), { contact: {} });
+    const page = TenantTextResponseSchema.parse(
+      (await client().get(`/api/tenants/${tenant.slug}/texts/accessibility`)).json,
+    );
+    expect(page.feedback).toEqual({ recipient: 'installation', email: 'betrieb@it.test.example' });
+    const sent = await client().post(`/api/tenants/${tenant.slug}/accessibility-feedback`, { message: 'Hallo' });
+    expect(sent.json).toEqual({ recipient: 'installation' });
+    const mails = await mailsTo(db(), 'betrieb@it.test.example');
+    expect(mails.some((mail) => mail.tenantId === tenant.id && mail.text.includes('weiterleiten'))).toBe(true);
+  });
+
+  it('serves the installation operator’s legal links', async () => {
+    const answer = await client().get('/api/installation/legal');
+    expect(answer.json).toEqual({ imprintUrl: null, privacyUrl: null, accessibilityUrl: null });
+  });
+});
+
+describe.each(databaseKinds)('accessibility feedback with nowhere to go on %s', (kind) => {
+  const { client, db } = useTestServer(kind);
+  it('refuses with the reason and sends nothing', async () => {
+    const tenant = await makeTenant(db(), { contact: {} });
+    const answer = await client().post(`/api/tenants/${tenant.slug}/accessibility-feedback`, { message: 'Hallo' });
+    expect(answer.status).toBe(409);
+    expect(answer.json.detail).toBe('no-feedback-address');
+    const page = await client().get(`/api/tenants/${tenant.slug}/texts/accessibility`);
+    expect(page.json.feedback).toBeNull();
+  });
+});

@@ -1,0 +1,153 @@
+import { z } from 'zod/mini';
+import { ContactSchema, DepartmentSummarySchema, DoorStatusSchema, TenantSummarySchema } from './directory.api.js';
+import { LocalizedTextSchema } from './locales.js';
+import { SlugSchema } from './slugs.js';
+
+/**
+ * The municipality's own pages (issue 15, item 7 and the FAQ of item 8): Impressum,
+ * Datenschutzerklärung, Erklärung zur Barrierefreiheit and the FAQ about the virtual office; the
+ * accessibility feedback form; and the search for the right office (item 8).
+ */
+
+export const TENANT_TEXT_KINDS = ['imprint', 'privacy', 'accessibility', 'faq'] as const;
+export const TenantTextKindSchema = z.enum(TENANT_TEXT_KINDS);
+export type TenantTextKind = z.infer<typeof TenantTextKindSchema>;
+
+/** The page of each kind, in PAGES (shared/src/pages.ts). */
+export const TENANT_TEXT_PAGES = {
+  imprint: 'imprint',
+  privacy: 'privacy',
+  accessibility: 'accessibility',
+  faq: 'faq',
+} as const satisfies Record<TenantTextKind, string>;
+
+export const LEGAL_TEXT_MAX_LENGTH = 20_000;
+export const FAQ_MAX_ENTRIES = 50;
+
+/**
+ * A page's text per language: plain text, paragraphs separated by an empty line; web addresses
+ * and e-mail addresses become links when shown. Never HTML. German is required.
+ */
+export const PageTextSchema = z.catchall(
+  z.object({ de: z.string().check(z.trim(), z.minLength(1), z.maxLength(LEGAL_TEXT_MAX_LENGTH)) }),
+  z.string().check(z.trim(), z.maxLength(LEGAL_TEXT_MAX_LENGTH)),
+);
+export type PageText = z.infer<typeof PageTextSchema>;
+
+const FaqTextSchema = (max: number) =>
+  z.catchall(
+    z.object({ de: z.string().check(z.trim(), z.minLength(1), z.maxLength(max)) }),
+    z.string().check(z.trim(), z.maxLength(max)),
+  );
+
+export const FaqEntrySchema = z.object({
+  question: FaqTextSchema(300),
+  answer: FaqTextSchema(4000),
+});
+export type FaqEntry = z.infer<typeof FaqEntrySchema>;
+
+export const FaqSchema = z.array(FaqEntrySchema).check(z.maxLength(FAQ_MAX_ENTRIES));
+
+/** Where accessibility feedback goes: the municipality's contact, or else the installation operator. */
+export const FeedbackRecipientSchema = z.enum(['municipality', 'installation']);
+export type FeedbackRecipient = z.infer<typeof FeedbackRecipientSchema>;
+
+/** `GET /api/tenants/:tenant/texts/:kind`: the page as written, or its default. */
+export const TenantTextResponseSchema = z.object({
+  tenant: TenantSummarySchema,
+  /** The municipality's contact, for the Impressum and where feedback goes. */
+  contact: ContactSchema,
+  kind: TenantTextKindSchema,
+  /** Not written by the municipality yet: the text is Amtsraum's default. */
+  isDefault: z.boolean(),
+  updatedAt: z.nullable(z.iso.datetime({ offset: true })),
+  /** For imprint, privacy, accessibility. */
+  text: z.nullable(LocalizedTextSchemaLoose()),
+  /** For the FAQ. */
+  faq: z.nullable(z.array(FaqEntrySchema)),
+  /** For accessibility: where the feedback form's messages go (null: nowhere configured). */
+  feedback: z.nullable(z.object({ recipient: FeedbackRecipientSchema, email: z.string() })),
+});
+export type TenantTextResponse = z.infer<typeof TenantTextResponseSchema>;
+
+// Responses are read leniently (a text longer than LocalizedTextSchema's 2000 characters).
+function LocalizedTextSchemaLoose() {
+  return z.catchall(z.object({ de: z.string() }), z.string());
+}
+
+export const ACCESSIBILITY_FEEDBACK_MAX_LENGTH = 4000;
+
+/** `POST /api/tenants/:tenant/accessibility-feedback`. */
+export const AccessibilityFeedbackRequestSchema = z.object({
+  name: z.optional(z.string().check(z.trim(), z.maxLength(120))),
+  email: z.optional(z.union([z.email(), z.literal('')])),
+  message: z.string().check(z.trim(), z.minLength(1), z.maxLength(ACCESSIBILITY_FEEDBACK_MAX_LENGTH)),
+  /** The page the feedback is about (an address or a description). */
+  page: z.optional(z.string().check(z.trim(), z.maxLength(500))),
+});
+export type AccessibilityFeedbackRequest = z.infer<typeof AccessibilityFeedbackRequestSchema>;
+
+export const AccessibilityFeedbackResponseSchema = z.object({
+  recipient: FeedbackRecipientSchema,
+});
+export type AccessibilityFeedbackResponse = z.infer<typeof AccessibilityFeedbackResponseSchema>;
+
+/** `GET /api/admin/tenants/:tenant/texts`: every kind, as written and as the default. */
+export const AdminTenantTextSchema = z.object({
+  kind: TenantTextKindSchema,
+  isDefault: z.boolean(),
+  updatedAt: z.nullable(z.iso.datetime({ offset: true })),
+  text: z.nullable(LocalizedTextSchemaLoose()),
+  faq: z.nullable(z.array(FaqEntrySchema)),
+  defaultText: z.nullable(LocalizedTextSchemaLoose()),
+  defaultFaq: z.nullable(z.array(FaqEntrySchema)),
+});
+export type AdminTenantText = z.infer<typeof AdminTenantTextSchema>;
+
+export const AdminTenantTextsResponseSchema = z.object({
+  /** The languages the municipality offers: one field per language. */
+  locales: z.array(z.string()),
+  texts: z.array(AdminTenantTextSchema),
+});
+export type AdminTenantTextsResponse = z.infer<typeof AdminTenantTextsResponseSchema>;
+
+/** `PUT /api/admin/tenants/:tenant/texts/:kind` for imprint, privacy, accessibility. */
+export const UpdatePageTextRequestSchema = z.object({ text: PageTextSchema });
+/** `PUT /api/admin/tenants/:tenant/texts/faq`. */
+export const UpdateFaqRequestSchema = z.object({ faq: FaqSchema });
+
+export const SEARCH_QUERY_MAX_LENGTH = 100;
+
+/** `GET /api/search?q=…&tenant=…`. */
+export const SearchQuerySchema = z.object({
+  q: z.string().check(z.trim(), z.minLength(2), z.maxLength(SEARCH_QUERY_MAX_LENGTH)),
+  tenant: z.optional(SlugSchema),
+});
+export type SearchQuery = z.infer<typeof SearchQuerySchema>;
+
+export const SearchServiceSchema = z.object({
+  slug: z.string(),
+  name: LocalizedTextSchema,
+  bookable: z.boolean(),
+  knockable: z.boolean(),
+  onlineUrl: z.nullable(z.string()),
+});
+export type SearchService = z.infer<typeof SearchServiceSchema>;
+
+export const SearchResultSchema = z.object({
+  tenant: z.object({ slug: z.string(), name: z.string(), timeZone: z.string() }),
+  department: z.object({
+    slug: DepartmentSummarySchema.shape.slug,
+    name: LocalizedTextSchema,
+    door: DoorStatusSchema,
+    phone: z.nullable(z.string()),
+  }),
+  /** The department's services that matched (empty when the department's name matched). */
+  services: z.array(SearchServiceSchema),
+});
+export type SearchResult = z.infer<typeof SearchResultSchema>;
+
+export const SearchResponseSchema = z.object({
+  results: z.array(SearchResultSchema),
+});
+export type SearchResponse = z.infer<typeof SearchResponseSchema>;

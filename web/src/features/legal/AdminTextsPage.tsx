@@ -1,0 +1,299 @@
+import {
+  pagePath,
+  type AdminTenantText,
+  type AdminTenantTextsResponse,
+  type FaqEntry,
+  type TenantTextKind,
+} from '@amtsraum/shared';
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toApiError, type ApiError } from '../../lib/api';
+import { problemMessage, useSay, type Message } from '../../lib/message';
+import { Link, useParams } from '../../lib/router';
+import { useLoad } from '../../lib/useLoad';
+import { useLanguageName } from '../../ui/LanguageOptions';
+import { PageHeading } from '../../ui/PageHeading';
+import { loadAdminTexts, resetText, saveText } from './api';
+import { PlainText } from './PlainText';
+
+type Texts = Record<string, string>;
+
+/** Administration (issue 15): the municipality's legal pages and FAQ, per offered language. */
+export function AdminTextsPage() {
+  const { tenant = '' } = useParams();
+  const { t } = useTranslation('legal');
+  const state = useLoad(`admin-texts:${tenant}`, (signal) => loadAdminTexts(tenant, signal));
+  if (state.status === 'loading') return <p>{t('admin.loading')}</p>;
+  if (state.status === 'error') return <AdminLoadError error={state.error} />;
+  return <AdminTexts tenant={tenant} data={state.data} reload={state.reload} />;
+}
+
+function AdminLoadError({ error }: { error: ApiError }) {
+  const { t } = useTranslation('legal');
+  const say = useSay();
+  return (
+    <>
+      <PageHeading title={t('admin.title')} />
+      <p role="alert">{say(problemMessage(error))}</p>
+      {error.code === 'second_factor_required' && <Link to="/staff/security">{t('admin.secondFactor')}</Link>}
+      {error.code === 'unauthorized' && <Link to={pagePath('staffLogin')}>{t('admin.signIn')}</Link>}
+    </>
+  );
+}
+
+function AdminTexts({ tenant, data, reload }: { tenant: string; data: AdminTenantTextsResponse; reload: () => void }) {
+  const { t } = useTranslation('legal');
+  return (
+    <>
+      <PageHeading title={t('admin.title')} />
+      <p>{t('admin.intro')}</p>
+      {data.texts.map((text) =>
+        text.kind === 'faq' ? (
+          <FaqEditor key={text.kind} tenant={tenant} text={text} locales={data.locales} reload={reload} />
+        ) : (
+          <PageEditor key={text.kind} tenant={tenant} text={text} locales={data.locales} reload={reload} />
+        ),
+      )}
+    </>
+  );
+}
+
+function useSaving() {
+  const say = useSay();
+  const [status, setStatus] = useState<Message | null>(null);
+  const [failed, setFailed] = useState(false);
+  const run = async (work: () => Promise<void>, done: Message) => {
+    try {
+      await work();
+      setFailed(false);
+      setStatus(done);
+    } catch (error) {
+      const apiError = toApiError(error);
+      setFailed(true);
+      const paths = (apiError.extras.fieldErrors ?? []).map((field) => field.path).join(', ');
+      const base = problemMessage(apiError);
+      setStatus({ say: (translate, locale) => `${base.say(translate, locale)}${paths ? ` (${paths})` : ''}` });
+    }
+  };
+  const view = (
+    <p role={failed ? 'alert' : 'status'} className={status ? (failed ? 'form-failure' : 'notice') : 'visually-hidden'}>
+      {status && say(status)}
+    </p>
+  );
+  return { run, view };
+}
+
+function PageEditor({
+  tenant,
+  text,
+  locales,
+  reload,
+}: {
+  tenant: string;
+  text: AdminTenantText;
+  locales: string[];
+  reload: () => void;
+}) {
+  const { t } = useTranslation('legal');
+  const languageName = useLanguageName();
+  const id = useId();
+  const kind = text.kind as Exclude<TenantTextKind, 'faq'>;
+  const [values, setValues] = useState<Texts>(() => ({ ...(text.text ?? {}) }));
+  const { run, view } = useSaving();
+  const title = t(`pages.${kind}.title`);
+  return (
+    <section aria-labelledby={`${id}-heading`} className="admin-text" data-testid={`admin-text-${kind}`}>
+      <h2 id={`${id}-heading`}>{title}</h2>
+      <p>{text.isDefault ? t('admin.isDefault') : t('admin.isOwn')}</p>
+      {locales.map((locale) => (
+        <div className="field" key={locale}>
+          <label htmlFor={`${id}-${locale}`}>{t('admin.textIn', { language: languageName(locale) })}</label>
+          <textarea
+            id={`${id}-${locale}`}
+            rows={10}
+            value={values[locale] ?? ''}
+            onChange={(event) => {
+              setValues((previous) => ({ ...previous, [locale]: event.target.value }));
+            }}
+          />
+        </div>
+      ))}
+      <p className="field__hint">{t('admin.format')}</p>
+      <div className="button-row">
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => void run(() => saveText(tenant, kind, { text: { de: '', ...values } }), savedMessage)}
+        >
+          {t('admin.save', { title })}
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setValues({ ...(text.defaultText ?? {}) });
+          }}
+        >
+          {t('admin.useDefault')}
+        </button>
+        {!text.isDefault && (
+          <button
+            type="button"
+            className="button"
+            onClick={() =>
+              void run(async () => {
+                await resetText(tenant, kind);
+                setValues({ ...(text.defaultText ?? {}) });
+                reload();
+              }, resetMessage)
+            }
+          >
+            {t('admin.reset', { title })}
+          </button>
+        )}
+      </div>
+      {view}
+      <details>
+        <summary>{t('admin.showDefault')}</summary>
+        <PlainText text={text.defaultText?.de ?? ''} lang="de" />
+      </details>
+    </section>
+  );
+}
+
+const savedMessage: Message = { say: (t) => t('legal:admin.saved') };
+const resetMessage: Message = { say: (t) => t('legal:admin.wasReset') };
+
+function FaqEditor({
+  tenant,
+  text,
+  locales,
+  reload,
+}: {
+  tenant: string;
+  text: AdminTenantText;
+  locales: string[];
+  reload: () => void;
+}) {
+  const { t } = useTranslation('legal');
+  const languageName = useLanguageName();
+  const id = useId();
+  const [entries, setEntries] = useState<FaqEntry[]>(() => text.faq ?? []);
+  const { run, view } = useSaving();
+  const change = (index: number, part: 'question' | 'answer', locale: string, value: string) => {
+    setEntries((previous) =>
+      previous.map((entry, i) => (i === index ? { ...entry, [part]: { ...entry[part], [locale]: value } } : entry)),
+    );
+  };
+  const move = (index: number, by: number) => {
+    setEntries((previous) => {
+      const next = [...previous];
+      const [entry] = next.splice(index, 1);
+      if (entry) next.splice(index + by, 0, entry);
+      return next;
+    });
+  };
+  return (
+    <section aria-labelledby={`${id}-heading`} className="admin-text" data-testid="admin-text-faq">
+      <h2 id={`${id}-heading`}>{t('pages.faq.title')}</h2>
+      <p>{text.isDefault ? t('admin.isDefault') : t('admin.isOwn')}</p>
+      <ol>
+        {entries.map((entry, index) => (
+          <li key={index}>
+            <fieldset>
+              <legend>{t('admin.faqEntry', { number: index + 1 })}</legend>
+              {locales.map((locale) => (
+                <div key={locale}>
+                  <div className="field">
+                    <label htmlFor={`${id}-${index}-q-${locale}`}>
+                      {t('admin.question', { language: languageName(locale) })}
+                    </label>
+                    <input
+                      id={`${id}-${index}-q-${locale}`}
+                      type="text"
+                      maxLength={300}
+                      value={entry.question[locale] ?? ''}
+                      onChange={(event) => {
+                        change(index, 'question', locale, event.target.value);
+                      }}
+                    />
+                  </div>
+                  <div className="field">
+                    <label htmlFor={`${id}-${index}-a-${locale}`}>
+                      {t('admin.answer', { language: languageName(locale) })}
+                    </label>
+                    <textarea
+                      id={`${id}-${index}-a-${locale}`}
+                      rows={4}
+                      maxLength={4000}
+                      value={entry.answer[locale] ?? ''}
+                      onChange={(event) => {
+                        change(index, 'answer', locale, event.target.value);
+                      }}
+                    />
+                  </div>
+                </div>
+              ))}
+              <div className="button-row">
+                <button type="button" className="button" disabled={index === 0} onClick={() => move(index, -1)}>
+                  {t('admin.up', { number: index + 1 })}
+                </button>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={index === entries.length - 1}
+                  onClick={() => move(index, 1)}
+                >
+                  {t('admin.down', { number: index + 1 })}
+                </button>
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => {
+                    setEntries((previous) => previous.filter((_entry, i) => i !== index));
+                  }}
+                >
+                  {t('admin.remove', { number: index + 1 })}
+                </button>
+              </div>
+            </fieldset>
+          </li>
+        ))}
+      </ol>
+      <div className="button-row">
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setEntries((previous) => [...previous, { question: { de: '' }, answer: { de: '' } }]);
+          }}
+        >
+          {t('admin.add')}
+        </button>
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => void run(() => saveText(tenant, 'faq', { faq: entries }), savedMessage)}
+        >
+          {t('admin.save', { title: t('pages.faq.title') })}
+        </button>
+        {!text.isDefault && (
+          <button
+            type="button"
+            className="button"
+            onClick={() =>
+              void run(async () => {
+                await resetText(tenant, 'faq');
+                setEntries(text.defaultFaq ?? []);
+                reload();
+              }, resetMessage)
+            }
+          >
+            {t('admin.reset', { title: t('pages.faq.title') })}
+          </button>
+        )}
+      </div>
+      {view}
+    </section>
+  );
+}
