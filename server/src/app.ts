@@ -18,6 +18,7 @@ import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
 import { invitesRouter, invitesStaffRouter } from './features/invites/invites.router.js';
 import { mailboxRouter } from './features/mailbox/mailbox.router.js';
+import { accountsRouter, municipalitiesRouter, staffAdminRouter } from './features/accounts/index.js';
 import { adminRouter } from './features/staff/admin-access.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
@@ -107,10 +108,17 @@ export function createApp(deps: AppDeps): Express {
   api.use(callsRouter(deps));
   api.use(livekitWebhookRouter(deps));
   api.use(staffRouter(deps));
+  api.use(accountsRouter(deps));
   // One guard for everything a clerk does in a department: session, department id, membership.
   api.use(staffDepartmentRouter(deps, [consoleRouter(deps), appointmentsStaffRouter(deps), invitesStaffRouter(deps)]));
   // Administration (issue 15): session, second factor, then the role for the path (admin-access.ts).
-  api.use(adminRouter(deps, { installation: [], tenant: [], department: [] }));
+  api.use(
+    adminRouter(deps, {
+      installation: [municipalitiesRouter(deps)],
+      tenant: [staffAdminRouter(deps)],
+      department: [],
+    }),
+  );
   api.use(mailboxRouter(deps));
   api.use(apiNotFound);
   app.use('/api', api);

@@ -16,3 +16,4 @@ export * from './mailbox.api.js';
 export * from './health.api.js';
 export * from './pages.js';
 export * from './staff-responses.api.js';
+export * from './accounts.api.js';

@@ -17,6 +17,12 @@ export const PAGES = {
   home: { path: '/' },
   staffHome: { path: '/staff' },
   staffLogin: { path: '/staff/login' },
+  // Staff accounts (issue 15): before `console`, whose `/staff/:departmentId` would match them.
+  staffPassword: { path: '/staff/password', tokenInFragment: true },
+  staffPasswordReset: { path: '/staff/password-reset' },
+  staffProfile: { path: '/staff/profile' },
+  adminInstallation: { path: '/admin/installation' },
+  adminStaff: { path: '/admin/:tenant/staff' },
   console: { path: '/staff/:departmentId' },
   call: { path: '/call/:visitId' },
   callEnded: { path: '/call/:visitId/ended' },

@@ -76,6 +76,26 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Dieser Link ist abgelaufen. Bitte fordern Sie einen neuen an.',
     en: 'This link has expired. Please ask for a new one.',
   },
+  email_taken: {
+    de: 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.',
+    en: 'There is already an account with this email address.',
+  },
+  slug_taken: {
+    de: 'Diese Adresse ist schon vergeben.',
+    en: 'This address is already taken.',
+  },
+  staff_not_found: {
+    de: 'Dieses Konto gibt es in dieser Kommune nicht.',
+    en: 'This account does not exist in this municipality.',
+  },
+  own_account: {
+    de: 'Ihr eigenes Konto können Sie nicht deaktivieren und sich selbst die Verwaltung nicht entziehen.',
+    en: 'You cannot deactivate your own account or remove your own administration rights.',
+  },
+  wrong_password: {
+    de: 'Das bisherige Passwort stimmt nicht.',
+    en: 'The current password is not correct.',
+  },
   origin_not_allowed: {
     de: 'Diese Anfrage kommt von einer fremden Seite und wurde abgelehnt.',
     en: 'This request comes from another site and was refused.',

@@ -1,0 +1,160 @@
+import { z } from 'zod/mini';
+import { LocaleSchema } from './locales.js';
+import { isValidTimeZone } from './time-zone.js';
+import { SlugSchema, TenantSlugSchema } from './slugs.js';
+import { LanguageTagSchema } from './visits.api.js';
+
+/**
+ * Staff accounts (issue 15): setting a password from an e-mailed link, the password reset, one's
+ * own profile, the municipality admin's staff list and the installation admin's municipalities.
+ */
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 200;
+
+/** The rules a new password follows; "not the e-mail address" is checked where the address is known. */
+export const NewPasswordSchema = z
+  .string()
+  .check(
+    z.minLength(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`),
+    z.maxLength(PASSWORD_MAX_LENGTH, `at most ${PASSWORD_MAX_LENGTH} characters`),
+  );
+
+/** True when a password is (a case variant of) the e-mail address or its local part. */
+export function passwordIsEmail(password: string, email: string): boolean {
+  const lower = password.trim().toLowerCase();
+  const address = email.toLowerCase();
+  return lower === address || lower === address.split('@')[0];
+}
+
+const EmailSchema = z.pipe(
+  z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)),
+  z.email('please enter an e-mail address'),
+);
+
+const StaffNameSchema = z.string().check(z.trim(), z.minLength(1, 'please enter a name'), z.maxLength(120));
+
+const SpokenLanguagesSchema = z.array(LanguageTagSchema).check(z.maxLength(20));
+
+/** `POST /api/staff/password`: the token from the link's fragment and the new password. */
+export const SetPasswordRequestSchema = z.object({
+  token: z.string().check(z.minLength(1), z.maxLength(100)),
+  password: NewPasswordSchema,
+});
+export type SetPasswordRequest = z.infer<typeof SetPasswordRequestSchema>;
+
+/** `POST /api/staff/password-reset`: always answered 202, whether the address has an account or not. */
+export const PasswordResetRequestSchema = z.object({ email: EmailSchema });
+export type PasswordResetRequest = z.infer<typeof PasswordResetRequestSchema>;
+
+/** `GET|PUT /api/staff/profile`: what a staff member changes about themself. */
+export const ProfileSchema = z.object({
+  /** The name citizens see in the call. */
+  name: StaffNameSchema,
+  languages: SpokenLanguagesSchema,
+});
+export type Profile = z.infer<typeof ProfileSchema>;
+
+/** `POST /api/staff/profile/password`. */
+export const ChangePasswordRequestSchema = z.object({
+  currentPassword: z.string().check(z.minLength(1, 'please enter your current password'), z.maxLength(200)),
+  password: NewPasswordSchema,
+});
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequestSchema>;
+
+// -- staff administration: /api/admin/tenants/:tenant/staff ------------------------------------
+
+export const StaffRoleSchema = z.enum(['clerk', 'admin']);
+
+export const StaffRolesSchema = z.array(z.object({ departmentId: z.uuid(), role: StaffRoleSchema })).check(
+  z.maxLength(200),
+  z.refine((roles) => new Set(roles.map((r) => r.departmentId)).size === roles.length, 'one role per department'),
+);
+
+export const StaffInviteRequestSchema = z.object({
+  name: StaffNameSchema,
+  email: EmailSchema,
+  languages: SpokenLanguagesSchema,
+  isTenantAdmin: z.boolean(),
+  roles: StaffRolesSchema,
+});
+export type StaffInviteRequest = z.infer<typeof StaffInviteRequestSchema>;
+
+export const StaffUpdateRequestSchema = z.object({
+  name: z.optional(StaffNameSchema),
+  languages: z.optional(SpokenLanguagesSchema),
+  isTenantAdmin: z.optional(z.boolean()),
+  roles: z.optional(StaffRolesSchema),
+});
+export type StaffUpdateRequest = z.infer<typeof StaffUpdateRequestSchema>;
+
+export const StaffStatusSchema = z.enum(['active', 'invited', 'deactivated']);
+
+export const StaffMemberSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  email: z.string(),
+  languages: z.array(z.string()),
+  isTenantAdmin: z.boolean(),
+  /** `invited`: active, no password yet. */
+  status: StaffStatusSchema,
+  secondFactor: z.boolean(),
+  roles: z.array(z.object({ departmentId: z.uuid(), role: StaffRoleSchema })),
+});
+export type StaffMember = z.infer<typeof StaffMemberSchema>;
+
+export const StaffListResponseSchema = z.object({
+  staff: z.array(StaffMemberSchema),
+  /** The municipality's departments a role can be given in. */
+  departments: z.array(z.object({ id: z.uuid(), slug: z.string(), name: z.record(z.string(), z.string()) })),
+});
+export type StaffListResponse = z.infer<typeof StaffListResponseSchema>;
+
+export const StaffMemberResponseSchema = z.object({ staff: StaffMemberSchema });
+
+// -- installation: /api/admin/installation/tenants ---------------------------------------------
+
+const StateCodeSchema = z.enum([
+  'BW',
+  'BY',
+  'BE',
+  'BB',
+  'HB',
+  'HH',
+  'HE',
+  'MV',
+  'NI',
+  'NW',
+  'RP',
+  'SL',
+  'SN',
+  'ST',
+  'SH',
+  'TH',
+]);
+
+export const TenantCreateRequestSchema = z.object({
+  slug: TenantSlugSchema,
+  name: z.string().check(z.trim(), z.minLength(2, 'please enter a name'), z.maxLength(120)),
+  timeZone: z.string().check(z.refine(isValidTimeZone, 'an IANA time zone like Europe/Berlin')),
+  stateCode: StateCodeSchema,
+  defaultLocale: LocaleSchema,
+  admin: z.object({ name: StaffNameSchema, email: EmailSchema }),
+});
+export type TenantCreateRequest = z.infer<typeof TenantCreateRequestSchema>;
+
+export const InstallationTenantSchema = z.object({
+  id: z.uuid(),
+  slug: SlugSchema,
+  name: z.string(),
+  timeZone: z.string(),
+  stateCode: z.string(),
+  defaultLocale: z.string(),
+  archived: z.boolean(),
+  staffCount: z.number(),
+});
+export type InstallationTenant = z.infer<typeof InstallationTenantSchema>;
+
+export const InstallationTenantsResponseSchema = z.object({ tenants: z.array(InstallationTenantSchema) });
+export type InstallationTenantsResponse = z.infer<typeof InstallationTenantsResponseSchema>;
+export const InstallationTenantResponseSchema = z.object({ tenant: InstallationTenantSchema });
