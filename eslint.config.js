@@ -69,6 +69,7 @@ export default tseslint.config(
           features: {
             directory: [],
             mailbox: [],
+            accounts: [],
             invites: [],
             visits: ['directory'],
             appointments: ['directory'],

@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { LocaleSchema } from './locales.js';
+import { LocaleSchema, LocalizedTextSchema } from './locales.js';
 import { isValidTimeZone } from './time-zone.js';
 import { SlugSchema, TenantSlugSchema } from './slugs.js';
 import { LanguageTagSchema } from './visits.api.js';
@@ -106,7 +106,7 @@ export type StaffMember = z.infer<typeof StaffMemberSchema>;
 export const StaffListResponseSchema = z.object({
   staff: z.array(StaffMemberSchema),
   /** The municipality's departments a role can be given in. */
-  departments: z.array(z.object({ id: z.uuid(), slug: z.string(), name: z.record(z.string(), z.string()) })),
+  departments: z.array(z.object({ id: z.uuid(), slug: z.string(), name: LocalizedTextSchema })),
 });
 export type StaffListResponse = z.infer<typeof StaffListResponseSchema>;
 

@@ -1,5 +1,12 @@
 import type { PageName } from '@amtsraum/shared';
 import { Suspense, useEffect, type ReactElement } from 'react';
+import {
+  AdminInstallationPage,
+  AdminStaffPage,
+  PasswordResetPage,
+  SetPasswordPage,
+  StaffProfilePage,
+} from '../features/accounts';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
 import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
@@ -77,6 +84,11 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   invite: <InvitePage />,
   staffHome: <StaffHomePage />,
   staffLogin: <StaffLoginPage />,
+  staffPassword: <SetPasswordPage />,
+  staffPasswordReset: <PasswordResetPage />,
+  staffProfile: <StaffProfilePage />,
+  adminInstallation: <AdminInstallationPage />,
+  adminStaff: <AdminStaffPage />,
   console: <Console />,
   call: <CallPage clerkTools={clerkCallTools} />,
   callEnded: <CallEndedPage />,

@@ -97,7 +97,7 @@ export interface SendOptions {
 }
 
 async function send(
-  method: 'POST' | 'PUT',
+  method: 'POST' | 'PUT' | 'PATCH',
   path: string,
   body: unknown,
   { language, signal }: SendOptions,
@@ -124,7 +124,7 @@ async function send(
 
 /** Sends `body` as JSON and parses the answer with `schema`. Errors as for `getJson`. */
 export async function sendJson<T>(
-  method: 'POST' | 'PUT',
+  method: 'POST' | 'PUT' | 'PATCH',
   path: string,
   body: unknown,
   schema: core.$ZodType<T>,
@@ -138,7 +138,7 @@ export async function sendJson<T>(
 
 /** Sends `body` (if any) as JSON to an endpoint that answers 204. */
 export async function sendForNothing(
-  method: 'POST' | 'PUT',
+  method: 'POST' | 'PUT' | 'PATCH',
   path: string,
   body: unknown,
   options: SendOptions,

@@ -3,6 +3,7 @@
  * every language's strings (issue 14: the door page's first load).
  */
 export const NAMESPACES = [
+  'accounts',
   'appointments',
   'calls',
   'common',

@@ -1,4 +1,5 @@
 import type { Locale } from '@amtsraum/shared';
+import deAccounts from './de/accounts.json';
 import deAppointments from './de/appointments.json';
 import deCalls from './de/calls.json';
 import deCommon from './de/common.json';
@@ -9,6 +10,7 @@ import deInvites from './de/invites.json';
 import deMailbox from './de/mailbox.json';
 import deVisits from './de/visits.json';
 import deWaiting from './de/waiting.json';
+import enAccounts from './en/accounts.json';
 import enAppointments from './en/appointments.json';
 import enCalls from './en/calls.json';
 import enCommon from './en/common.json';
@@ -27,6 +29,7 @@ import enWaiting from './en/waiting.json';
  */
 export const resources = {
   de: {
+    accounts: deAccounts,
     appointments: deAppointments,
     calls: deCalls,
     common: deCommon,
@@ -39,6 +42,7 @@ export const resources = {
     waiting: deWaiting,
   },
   en: {
+    accounts: enAccounts,
     appointments: enAppointments,
     calls: enCalls,
     common: enCommon,

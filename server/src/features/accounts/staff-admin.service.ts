@@ -68,7 +68,7 @@ export async function listStaff(db: Db, tenant: TenantRow): Promise<StaffListRes
     .orderBy(asc(departments.sortOrder), asc(departments.slug));
   return {
     staff: rows.map((row) => toMember(row, roles.get(row.id) ?? [])),
-    departments: departmentRows.map((row) => ({ ...row, name: row.name as Record<string, string> })),
+    departments: departmentRows,
   };
 }
 
