@@ -71,7 +71,7 @@ export default defineConfig({
             // only booking, the console, invites and the mailbox parse stay with those pages.
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health)\.api\.ts)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|accounts)\.api\.ts)/,
             },
           ],
         },

@@ -28,11 +28,6 @@ export const ERROR_CODES = [
   'second_factor_invalid',
   'link_invalid',
   'link_expired',
-  'email_taken',
-  'slug_taken',
-  'staff_not_found',
-  'own_account',
-  'wrong_password',
   'origin_not_allowed',
   'call_full',
   'slot_taken',
@@ -87,13 +82,6 @@ export const ERROR_STATUS = {
   // A staff member's single-use link (invitation, password reset): unknown or used, or too old.
   link_invalid: 404,
   link_expired: 410,
-  // Staff accounts (issue 15): an address or municipality slug in use already; a person not of
-  // this municipality; an admin locking themself out; the current password wrong on a change.
-  email_taken: 409,
-  slug_taken: 409,
-  staff_not_found: 404,
-  own_account: 409,
-  wrong_password: 400,
   origin_not_allowed: 403,
   call_full: 409,
   slot_taken: 409,

@@ -17,12 +17,9 @@ export const PAGES = {
   home: { path: '/' },
   staffHome: { path: '/staff' },
   staffLogin: { path: '/staff/login' },
-  // Staff accounts (issue 15): before `console`, whose `/staff/:departmentId` would match them.
+  // Before `console`: the server's shell takes the first match, and this page's Referrer-Policy
+  // keeps the token of the fragment. Without a token: the "forgot password" form (issue 15).
   staffPassword: { path: '/staff/password', tokenInFragment: true },
-  staffPasswordReset: { path: '/staff/password-reset' },
-  staffProfile: { path: '/staff/profile' },
-  adminInstallation: { path: '/admin/installation' },
-  adminStaff: { path: '/admin/:tenant/staff' },
   console: { path: '/staff/:departmentId' },
   call: { path: '/call/:visitId' },
   callEnded: { path: '/call/:visitId/ended' },
@@ -30,6 +27,10 @@ export const PAGES = {
   manageAppointment: { path: '/termin', tokenInFragment: true },
   joinAppointment: { path: '/termin/beitreten', tokenInFragment: true },
   mailbox: { path: '/dev/mailbox' },
+  // Staff accounts (issue 15); the browser's router prefers fixed segments over parameters.
+  staffProfile: { path: '/staff/profile' },
+  adminInstallation: { path: '/admin/installation' },
+  adminStaff: { path: '/admin/:tenant/staff' },
   tenant: { path: '/:tenant', slugs: true },
   department: { path: '/:tenant/:department', slugs: true },
   waitingRoom: { path: '/:tenant/:department/wait', slugs: true },

@@ -1,4 +1,4 @@
-import { PERSON_NAME_MESSAGES, type ErrorCode, type Locale } from '@amtsraum/shared';
+import { PERSON_NAME_MESSAGES, TAKEN_MESSAGES, type ErrorCode, type Locale } from '@amtsraum/shared';
 
 /**
  * Titles of API errors in each interface language. The web client translates by `code` itself;
@@ -75,26 +75,6 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
   link_expired: {
     de: 'Dieser Link ist abgelaufen. Bitte fordern Sie einen neuen an.',
     en: 'This link has expired. Please ask for a new one.',
-  },
-  email_taken: {
-    de: 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.',
-    en: 'There is already an account with this email address.',
-  },
-  slug_taken: {
-    de: 'Diese Adresse ist schon vergeben.',
-    en: 'This address is already taken.',
-  },
-  staff_not_found: {
-    de: 'Dieses Konto gibt es in dieser Kommune nicht.',
-    en: 'This account does not exist in this municipality.',
-  },
-  own_account: {
-    de: 'Ihr eigenes Konto können Sie nicht deaktivieren und sich selbst die Verwaltung nicht entziehen.',
-    en: 'You cannot deactivate your own account or remove your own administration rights.',
-  },
-  wrong_password: {
-    de: 'Das bisherige Passwort stimmt nicht.',
-    en: 'The current password is not correct.',
   },
   origin_not_allowed: {
     de: 'Diese Anfrage kommt von einer fremden Seite und wurde abgelehnt.',
@@ -179,6 +159,14 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
  * shared schemas. Messages not listed here go out as the schemas word them.
  */
 export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
+  [TAKEN_MESSAGES.email]: {
+    de: 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.',
+    en: 'There is already an account with this email address.',
+  },
+  [TAKEN_MESSAGES.slug]: {
+    de: 'Diese Adresse hat schon eine andere Kommune.',
+    en: 'Another municipality already has this address.',
+  },
   [PERSON_NAME_MESSAGES.lineBreak]: {
     de: 'Ein Name muss in eine Zeile passen (ohne Zeilenumbruch).',
     en: 'A name must fit on one line (no line breaks).',

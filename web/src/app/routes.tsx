@@ -1,12 +1,6 @@
 import type { PageName } from '@amtsraum/shared';
 import { Suspense, useEffect, type ReactElement } from 'react';
-import {
-  AdminInstallationPage,
-  AdminStaffPage,
-  PasswordResetPage,
-  SetPasswordPage,
-  StaffProfilePage,
-} from '../features/accounts';
+import { AccountsPage } from '../features/accounts';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
 import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
@@ -66,6 +60,9 @@ function Console() {
   );
 }
 
+/** The staff account pages (one lazy chunk; the page picks itself by the address). */
+const accounts = <AccountsPage />;
+
 /**
  * What each page of the shared page table (`PAGES` in shared/src/pages.ts) shows. Pages that
  * combine features are put together here, so features need not know each other: the knock form
@@ -84,11 +81,10 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   invite: <InvitePage />,
   staffHome: <StaffHomePage />,
   staffLogin: <StaffLoginPage />,
-  staffPassword: <SetPasswordPage />,
-  staffPasswordReset: <PasswordResetPage />,
-  staffProfile: <StaffProfilePage />,
-  adminInstallation: <AdminInstallationPage />,
-  adminStaff: <AdminStaffPage />,
+  staffPassword: accounts,
+  staffProfile: accounts,
+  adminInstallation: accounts,
+  adminStaff: accounts,
   console: <Console />,
   call: <CallPage clerkTools={clerkCallTools} />,
   callEnded: <CallEndedPage />,

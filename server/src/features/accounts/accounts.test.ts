@@ -197,8 +197,8 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     expect(await mailsTo(db(), address)).toHaveLength(0);
     // A's admin on B's path, or on B's people through A's path.
     expect((await a.admin.get(b.base)).status).toBe(403);
-    expect((await a.admin.post(`${a.base}/${bPerson.id}/deactivate`)).json.code).toBe('staff_not_found');
-    expect((await a.admin.request('PATCH', `${a.base}/${bPerson.id}`, { name: 'Übernommen' })).status).toBe(404);
+    expect((await a.admin.post(`${a.base}/${bPerson.id}/deactivate`)).json.code).toBe('forbidden');
+    expect((await a.admin.request('PATCH', `${a.base}/${bPerson.id}`, { name: 'Übernommen' })).status).toBe(403);
     const [untouched] = await db().select().from(staff).where(eq(staff.id, bPerson.id));
     expect(untouched).toMatchObject({ active: true, name: bPerson.name });
 
@@ -213,13 +213,20 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     expect((await client().get(a.base)).status).toBe(401);
 
     // One address, one account in the whole installation.
-    expect((await b.invite({ email: bPerson.email })).json.code).toBe('email_taken');
+    const taken = await b.invite({ email: bPerson.email });
+    expect(taken.status).toBe(409);
+    expect(taken.json.errors).toEqual([
+      { path: 'email', message: expect.stringMatching(/schon ein Konto|already an account/) },
+    ]);
 
     // No lock-out.
-    expect((await a.admin.post(`${a.base}/${a.person.id}/deactivate`)).json.code).toBe('own_account');
-    expect((await a.admin.request('PATCH', `${a.base}/${a.person.id}`, { isTenantAdmin: false })).json.code).toBe(
-      'own_account',
-    );
+    const selfOff = await a.admin.post(`${a.base}/${a.person.id}/deactivate`);
+    expect(selfOff.status).toBe(403);
+    expect(selfOff.json.detail).toMatch(/lock themself out/);
+    const selfDemoted = await a.admin.request('PATCH', `${a.base}/${a.person.id}`, { isTenantAdmin: false });
+    expect(selfDemoted.json.detail).toMatch(/lock themself out/);
+    const [stillAdmin] = await db().select().from(staff).where(eq(staff.id, a.person.id));
+    expect(stillAdmin).toMatchObject({ active: true, isTenantAdmin: true });
   });
 
   it('edits roles and languages, audited with the changed field names', async () => {
@@ -295,7 +302,8 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
       currentPassword: 'falsch',
       password: GOOD_PASSWORD,
     });
-    expect(wrong.json.code).toBe('wrong_password');
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.errors[0].path).toBe('currentPassword');
     const weak = await browser.post('/api/staff/profile/password', {
       currentPassword: person.password,
       password: person.email,
@@ -345,7 +353,9 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     const created = await installer.post('/api/admin/installation/tenants', request);
     expect(created.status).toBe(201);
     expect(created.json.tenant).toMatchObject({ slug, archived: false, stateCode: 'BY' });
-    expect((await installer.post('/api/admin/installation/tenants', request)).json.code).toBe('slug_taken');
+    const again = await installer.post('/api/admin/installation/tenants', request);
+    expect(again.status).toBe(409);
+    expect(again.json.errors[0].path).toBe('slug');
     expect((await client().get(`/api/tenants/${slug}`)).status).toBe(200);
 
     // The first admin sets a password from the invitation and is the municipality's admin.
@@ -366,7 +376,9 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     expect((await linkTokenFor(db(), firstAdmin)).mail.kind).toBe('staff.invite');
 
     // Not one's own municipality.
-    expect((await installer.post(`/api/admin/installation/tenants/${home.id}/archive`)).json.code).toBe('own_account');
+    const ownArchived = await installer.post(`/api/admin/installation/tenants/${home.id}/archive`);
+    expect(ownArchived.status).toBe(403);
+    expect(ownArchived.json.detail).toMatch(/lock themself out/);
 
     expect((await installer.post(`/api/admin/installation/tenants/${tenantId}/unarchive`)).json.tenant.archived).toBe(
       false,

@@ -1,4 +1,4 @@
-import { TenantCreateRequestSchema } from '@amtsraum/shared';
+import { TenantCreateRequestSchema, TenantSlugSchema } from '@amtsraum/shared';
 import { Router } from 'express';
 import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
@@ -18,6 +18,7 @@ export function municipalitiesRouter(deps: AppDeps): Router {
 
   router.post('/tenants', async (req, res) => {
     const body = parseInput(TenantCreateRequestSchema, req.body);
+    parseInput(z.object({ slug: TenantSlugSchema }), { slug: body.slug });
     const tenant = await createMunicipality(ctxOf(deps), currentAdmin(req).staff, body);
     req.log.info({ tenantId: tenant.id }, 'municipality created');
     res.status(201).json({ tenant });

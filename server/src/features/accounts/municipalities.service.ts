@@ -1,4 +1,4 @@
-import type { InstallationTenant, TenantCreateRequest } from '@amtsraum/shared';
+import { TAKEN_MESSAGES, type InstallationTenant, type TenantCreateRequest } from '@amtsraum/shared';
 import { asc, count, eq, isNotNull, isNull, and } from 'drizzle-orm';
 import type { Ctx } from '../../deps.js';
 import type { Db } from '../../db/client.js';
@@ -8,13 +8,15 @@ import { insertAudit } from '../audit/audit.repo.js';
 import type { TenantRow } from '../directory/directory.repo.js';
 import { endSessions } from '../staff/auth.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
-import { createInvitedStaff } from './staff-admin.service.js';
+import { createInvitedStaff, LOCK_OUT } from './staff-admin.service.js';
 
 /**
  * The installation admin's municipalities (issue 15): a regional IT provider creates one with its
  * first admin, who is invited by e-mail, and archives one that leaves (no pages, no sign-in; the
  * data stays). Audited in the municipality concerned.
  */
+
+const slugTaken = () => new AppError('conflict', { errors: [{ path: 'slug', message: TAKEN_MESSAGES.slug }] });
 
 function toView(row: TenantRow, staffCount: number): InstallationTenant {
   return {
@@ -54,7 +56,7 @@ export async function createMunicipality(
     .from(tenants)
     .where(eq(tenants.slug, request.slug))
     .limit(1);
-  if (existing) throw new AppError('slug_taken');
+  if (existing) throw slugTaken();
   const tenant = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(tenants)
@@ -67,7 +69,7 @@ export async function createMunicipality(
       })
       .onConflictDoNothing({ target: tenants.slug })
       .returning();
-    if (!row) throw new AppError('slug_taken');
+    if (!row) throw slugTaken();
     await insertAudit(tx, {
       tenantId: row.id,
       actorKind: 'staff',
@@ -79,6 +81,7 @@ export async function createMunicipality(
       tenant: row,
       actor,
       request: { ...request.admin, languages: [request.defaultLocale], isTenantAdmin: true, roles: [] },
+      emailPath: 'admin.email',
     });
     return row;
   });
@@ -96,7 +99,7 @@ export async function setMunicipalityArchived(
   tenantId: string,
   archived: boolean,
 ): Promise<InstallationTenant> {
-  if (archived && tenantId === actor.tenantId) throw new AppError('own_account');
+  if (archived && tenantId === actor.tenantId) throw new AppError('forbidden', { detail: LOCK_OUT });
   const row = await ctx.db.transaction(async (tx) => {
     const [updated] = await tx
       .update(tenants)

@@ -105,7 +105,7 @@ export async function changeOwnPassword(
 ): Promise<void> {
   const person = session.staff;
   if (!person.passwordHash || !(await verifyPassword(person.passwordHash, options.currentPassword))) {
-    throw new AppError('wrong_password');
+    throw invalidField('currentPassword', 'the current password is not correct');
   }
   if (passwordIsEmail(options.password, person.email)) throw invalidField('password', NOT_THE_EMAIL);
   const passwordHash = await hashPassword(options.password);

@@ -1,4 +1,10 @@
-import type { StaffInviteRequest, StaffListResponse, StaffMember, StaffUpdateRequest } from '@amtsraum/shared';
+import {
+  TAKEN_MESSAGES,
+  type StaffInviteRequest,
+  type StaffListResponse,
+  type StaffMember,
+  type StaffUpdateRequest,
+} from '@amtsraum/shared';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Ctx } from '../../deps.js';
 import type { Db } from '../../db/client.js';
@@ -19,6 +25,8 @@ import { voidStaffTokens } from './staff-tokens.js';
  */
 
 type Roles = StaffInviteRequest['roles'];
+
+export const LOCK_OUT = 'not for your own account: an admin cannot lock themself out';
 
 function toMember(row: StaffRow, roles: StaffMember['roles']): StaffMember {
   return {
@@ -89,13 +97,18 @@ async function findMember(db: Db, tenant: TenantRow, staffId: string): Promise<S
     .from(staff)
     .where(and(eq(staff.id, staffId), eq(staff.tenantId, tenant.id)))
     .limit(1);
-  if (!row) throw new AppError('staff_not_found');
+  // As for an unknown municipality: the answer does not tell which accounts exist elsewhere.
+  if (!row) throw new AppError('forbidden');
   return row;
 }
 
 async function memberView(db: Db, tenant: TenantRow, row: StaffRow): Promise<StaffMember> {
   return toMember(row, (await rolesOf(db, tenant.id, [row.id])).get(row.id) ?? []);
 }
+
+/** 409 with the field that is in use, so the form can say so next to it. */
+export const emailTaken = (path: string) =>
+  new AppError('conflict', { errors: [{ path, message: TAKEN_MESSAGES.email }] });
 
 const isUniqueViolation = (error: unknown) => {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
@@ -111,11 +124,12 @@ const isUniqueViolation = (error: unknown) => {
 export async function createInvitedStaff(
   ctx: Pick<Ctx, 'config' | 'now'>,
   db: Db,
-  options: { tenant: TenantRow; actor: StaffRow; request: StaffInviteRequest },
+  options: { tenant: TenantRow; actor: StaffRow; request: StaffInviteRequest; emailPath?: string },
 ): Promise<StaffRow> {
   const { tenant, actor, request } = options;
+  const emailPath = options.emailPath ?? 'email';
   const [taken] = await db.select({ id: staff.id }).from(staff).where(eq(staff.email, request.email)).limit(1);
-  if (taken) throw new AppError('email_taken');
+  if (taken) throw emailTaken(emailPath);
   let row: StaffRow | undefined;
   try {
     [row] = await db
@@ -131,7 +145,7 @@ export async function createInvitedStaff(
       .returning();
   } catch (error) {
     // Two admins inviting one address at once: the unique index decides.
-    if (isUniqueViolation(error)) throw new AppError('email_taken');
+    if (isUniqueViolation(error)) throw emailTaken(emailPath);
     throw error;
   }
   const person = row!;
@@ -167,7 +181,7 @@ export async function updateStaff(
   staffId: string,
   request: StaffUpdateRequest,
 ): Promise<StaffMember> {
-  if (staffId === actor.id && request.isTenantAdmin === false) throw new AppError('own_account');
+  if (staffId === actor.id && request.isTenantAdmin === false) throw new AppError('forbidden', { detail: LOCK_OUT });
   if (request.roles) await checkRoles(ctx.db, tenant, request.roles);
   const updated = await ctx.db.transaction(async (tx) => {
     const before = await findMember(tx, tenant, staffId);
@@ -241,7 +255,7 @@ export async function setStaffActive(
   staffId: string,
   active: boolean,
 ): Promise<StaffMember> {
-  if (staffId === actor.id && !active) throw new AppError('own_account');
+  if (staffId === actor.id && !active) throw new AppError('forbidden', { detail: LOCK_OUT });
   const row = await ctx.db.transaction(async (tx) => {
     const before = await findMember(tx, tenant, staffId);
     if (before.active === active) return before;

@@ -36,6 +36,11 @@ const ERRORS: Record<FieldName, Message> = {
   adminName: message((t) => t('accounts:staff.form.nameInvalid')),
   adminEmail: message((t) => t('accounts:staff.form.emailInvalid')),
 };
+const TAKEN = {
+  slugTaken: message((t) => t('accounts:installation.form.slugTaken')),
+  emailTaken: message((t) => t('accounts:staff.form.emailTaken')),
+};
+
 const fieldOfPath = (path: string): FieldName | undefined =>
   path.startsWith('admin.name')
     ? 'adminName'
@@ -169,9 +174,14 @@ function CreateForm({ onCreated }: { onCreated: () => void }) {
       onCreated();
     } catch (error) {
       const apiError = toApiError(error);
-      if (apiError.code === 'slug_taken') show({ slug: problemMessage(apiError) }, null);
-      else if (apiError.code === 'email_taken') show({ adminEmail: problemMessage(apiError) }, null);
-      else show({}, problemMessage(apiError));
+      if (apiError.code === 'conflict' && apiError.extras.fieldErrors) {
+        const found: FieldErrors<FieldName> = {};
+        for (const { path } of apiError.extras.fieldErrors) {
+          const field = fieldOfPath(path);
+          if (field) found[field] = field === 'slug' ? TAKEN.slugTaken : TAKEN.emailTaken;
+        }
+        show(found, null);
+      } else show({}, problemMessage(apiError));
     }
   };
 

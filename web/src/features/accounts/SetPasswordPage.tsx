@@ -4,11 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { getLiveClient } from '../../lib/live-client';
 import { message, problemMessage, type Message } from '../../lib/message';
-import { Link, useNavigate } from '../../lib/router';
+import { useNavigate } from '../../lib/router';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { setPassword } from './api';
 import { usePasswordHint } from './parts';
+import { PasswordResetPage } from './PasswordResetPage';
 
 type FieldName = 'password' | 'repeat';
 const FIELD_ORDER: FieldName[] = ['password', 'repeat'];
@@ -25,18 +26,33 @@ function takeToken(): string {
   return token;
 }
 
-/** `/staff/password#token`: the invitation's or the reset's page to set a password. */
+/**
+ * `/staff/password#token`: the invitation's or the reset's page to set a password; without a
+ * token (or asked for a new link) the "forgot password" form.
+ */
 export function SetPasswordPage() {
+  const [token, setToken] = useState(takeToken);
+  if (!token) return <PasswordResetPage />;
+  return (
+    <SetPasswordForm
+      token={token}
+      onNewLink={() => {
+        setToken('');
+      }}
+    />
+  );
+}
+
+function SetPasswordForm({ token, onNewLink }: { token: string; onNewLink: () => void }) {
   const { t } = useTranslation('accounts');
   const { t: tErrors } = useTranslation('errors');
   const navigate = useNavigate();
-  const [token] = useState(takeToken);
   const fields = useFieldErrors(FIELD_ORDER);
   const { setErrors } = fields;
   const [password, setPasswordText] = useState('');
   const [repeat, setRepeat] = useState('');
   const [failure, setFailure] = useState<Message | null>(null);
-  const [linkProblem, setLinkProblem] = useState<'link_invalid' | 'link_expired' | null>(token ? null : 'link_invalid');
+  const [linkProblem, setLinkProblem] = useState<'link_invalid' | 'link_expired' | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const summaryRef = useRef<HTMLDivElement>(null);
   const hint = usePasswordHint();
@@ -82,7 +98,10 @@ export function SetPasswordPage() {
           <p>{tErrors(`codes.${linkProblem}`)}</p>
           <p>{t('password.wayOnInvite')}</p>
           <p>
-            {t('password.wayOnReset')} <Link to={pagePath('staffPasswordReset')}>{t('password.requestNew')}</Link>
+            {t('password.wayOnReset')}{' '}
+            <button type="button" className="button" onClick={onNewLink}>
+              {t('password.requestNew')}
+            </button>
           </p>
         </div>
       </>

@@ -15,6 +15,8 @@ const ERRORS: Record<FieldName, Message> = {
   roles: message((t) => t('accounts:staff.form.rolesInvalid')),
 };
 
+const TAKEN = message((t) => t('accounts:staff.form.emailTaken'));
+
 export interface StaffFormValues {
   name: string;
   email: string;
@@ -88,7 +90,7 @@ export function StaffForm({
       setFailure(null);
     } catch (error) {
       const apiError = toApiError(error);
-      if (apiError.code === 'email_taken') show({ email: problemMessage(apiError) }, null);
+      if (apiError.code === 'conflict' && apiError.extras.fieldErrors) show({ email: TAKEN }, null);
       else if (apiError.code === 'validation_failed')
         show(
           fields.fromServer(apiError, (field) => ERRORS[field]),

@@ -135,10 +135,16 @@ function PasswordSection() {
       setDone(true);
     } catch (error) {
       const apiError = toApiError(error);
-      if (apiError.code === 'wrong_password') show({ currentPassword: problemMessage(apiError) }, null);
-      else if (apiError.code === 'validation_failed')
-        show({ password: message((tr) => tr('accounts:password.invalid')) }, null);
-      else show({}, problemMessage(apiError));
+      if (apiError.code === 'validation_failed') {
+        show(
+          fields.fromServer(apiError, (field) =>
+            field === 'currentPassword'
+              ? message((tr) => tr('accounts:profile.currentWrong'))
+              : message((tr) => tr('accounts:password.invalid')),
+          ),
+          null,
+        );
+      } else show({}, problemMessage(apiError));
     }
   };
 

@@ -1,24 +1,6 @@
 // Staff accounts (issue 15): setting a password from a link, the reset, one's profile, the staff
-// administration of a municipality and the installation's municipalities. Loaded when opened.
+// administration of a municipality and the installation's municipalities. One chunk, loaded when
+// one of them is opened: each lazy entry costs the door page's first download (issue 14).
 import { lazyComponent } from '../../lib/lazy-component';
 
-export const SetPasswordPage = lazyComponent(
-  () => import('./SetPasswordPage').then((m) => m.SetPasswordPage),
-  ['accounts'],
-);
-export const PasswordResetPage = lazyComponent(
-  () => import('./PasswordResetPage').then((m) => m.PasswordResetPage),
-  ['accounts'],
-);
-export const StaffProfilePage = lazyComponent(
-  () => import('./StaffProfilePage').then((m) => m.StaffProfilePage),
-  ['accounts'],
-);
-export const AdminStaffPage = lazyComponent(
-  () => import('./AdminStaffPage').then((m) => m.AdminStaffPage),
-  ['accounts'],
-);
-export const AdminInstallationPage = lazyComponent(
-  () => import('./AdminInstallationPage').then((m) => m.AdminInstallationPage),
-  ['accounts'],
-);
+export const AccountsPage = lazyComponent(() => import('./AccountsPage').then((m) => m.AccountsPage), ['accounts']);

@@ -9,7 +9,6 @@ import { useLanguageName } from '../../ui/LanguageOptions';
 import { CONVERSATION_LANGUAGES } from '../../ui/languages';
 import { LoadingState } from '../../ui/LoadingState';
 import { useMe } from './api';
-import './accounts.css';
 
 /** Where an admin page sends someone whose session still needs the second factor (the security area's page). */
 const SECURITY_PATH = '/staff/security';

@@ -112,7 +112,7 @@ export function StaffLoginPage() {
         </button>
       </form>
       <p>
-        <Link to={pagePath('staffPasswordReset')}>{t('login.forgotPassword')}</Link>
+        <Link to={pagePath('staffPassword')}>{t('login.forgotPassword')}</Link>
       </p>
     </>
   );
