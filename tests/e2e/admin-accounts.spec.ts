@@ -75,6 +75,10 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   // The same link a second time: used up, with a way on.
   const again = await people.open(browser);
   await again.page.goto(href!);
+  const againForm = again.page.getByRole('form', { name: 'Passwort festlegen' });
+  await againForm.getByLabel('Neues Passwort', { exact: true }).fill(password);
+  await againForm.getByLabel('Neues Passwort wiederholen').fill(password);
+  await againForm.getByRole('button', { name: 'Passwort speichern und anmelden' }).click();
   await expect(again.page.getByTestId('link-problem')).toContainText('schon benutzt');
   await again.page.getByRole('button', { name: 'Neuen Link anfordern' }).click();
   await expect(mainHeading(again.page)).toHaveText('Passwort vergessen');

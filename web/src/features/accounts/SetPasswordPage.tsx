@@ -1,5 +1,5 @@
 import { pagePath, SetPasswordRequestSchema } from '@amtsraum/shared';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { getLiveClient } from '../../lib/live-client';
@@ -19,11 +19,9 @@ const ERRORS = {
   repeat: message((t) => t('accounts:password.mismatch')),
 };
 
-/** The token from the link's fragment, read once; the address bar then forgets it. */
-function takeToken(): string {
-  const token = decodeURIComponent(window.location.hash.replace(/^#/, ''));
-  if (token) window.history.replaceState(window.history.state, '', window.location.pathname);
-  return token;
+/** The token from the link's fragment (read without side effects: StrictMode calls this twice). */
+function readToken(): string {
+  return decodeURIComponent(window.location.hash.replace(/^#/, ''));
 }
 
 /**
@@ -31,7 +29,11 @@ function takeToken(): string {
  * token (or asked for a new link) the "forgot password" form.
  */
 export function SetPasswordPage() {
-  const [token, setToken] = useState(takeToken);
+  const [token, setToken] = useState(readToken);
+  // The address bar forgets the token once it is read: not in the history, not on a screenshot.
+  useEffect(() => {
+    if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname);
+  }, []);
   if (!token) return <PasswordResetPage />;
   return (
     <SetPasswordForm

@@ -26,7 +26,8 @@ export function AccountGate({ children }: { children: (me: StaffMe) => ReactNode
 
 /** An admin page's load: the second-factor step and missing rights get words of their own. */
 export function AdminLoad<T>({ state, children }: { state: LoadState<T>; children: (data: T) => ReactNode }) {
-  if (state.status === 'loading') return <LoadingState />;
+  // A reload after a change keeps the page (and its notices and focus) in place.
+  if (state.status === 'loading') return state.previous ? <>{children(state.previous)}</> : <LoadingState />;
   if (state.status === 'success') return <>{children(state.data)}</>;
   return <AdminProblem error={state.error} retry={state.reload} />;
 }
