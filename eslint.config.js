@@ -74,6 +74,7 @@ export default tseslint.config(
             security: [],
             offer: [],
             legal: [],
+            accounts: [],
             invites: [],
             visits: ['directory'],
             appointments: ['directory'],

@@ -77,7 +77,7 @@ export default defineConfig({
             // only booking, the console, invites, the mailbox and the admin pages parse stay with those pages.
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer)\.api\.ts)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts)\.api\.ts)/,
             },
           ],
         },

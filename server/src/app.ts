@@ -28,6 +28,7 @@ import { departmentOrganisationRouter, tenantOrganisationRouter } from './featur
 import { tenantExportRouter } from './features/setup/export.router.js';
 import { availabilityRouter, ownAbsencesRouter } from './features/availability/availability.router.js';
 import { offerRouter } from './features/offer/offer.router.js';
+import { accountsRouter, municipalitiesRouter, staffAdminRouter } from './features/accounts/index.js';
 import { adminRouter } from './features/staff/admin-access.js';
 import { secondFactorAdminRouter } from './features/staff/second-factor-admin.router.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(livekitWebhookRouter(deps));
   api.use(staffRouter(deps));
   api.use(oidcSignInRouter(deps));
+  api.use(accountsRouter(deps));
   // One guard for everything a clerk does in a department: session, department id, membership.
   api.use(
     staffDepartmentRouter(deps, [
@@ -132,8 +134,9 @@ export function createApp(deps: AppDeps): Express {
   // Administration (issue 15): session, second factor, then the role for the path (admin-access.ts).
   api.use(
     adminRouter(deps, {
-      installation: [],
+      installation: [municipalitiesRouter(deps)],
       tenant: [
+        staffAdminRouter(deps),
         tenantOrganisationRouter(deps),
         tenantAuditRouter(deps),
         tenantExportRouter(deps),

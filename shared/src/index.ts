@@ -22,3 +22,4 @@ export * from './security.api.js';
 export * from './offer.api.js';
 export * from './legal.api.js';
 export * from './legal-links.api.js';
+export * from './accounts.api.js';

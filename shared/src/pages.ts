@@ -18,6 +18,9 @@ export const PAGES = {
   staffHome: { path: '/staff' },
   staffLogin: { path: '/staff/login' },
   staffSecurity: { path: '/staff/security' },
+  // Before `console`: the server's shell takes the first match, and this page's Referrer-Policy
+  // keeps the token of the fragment. Without a token: the "forgot password" form (issue 15).
+  staffPassword: { path: '/staff/password', tokenInFragment: true },
   console: { path: '/staff/:departmentId' },
   call: { path: '/call/:visitId' },
   callEnded: { path: '/call/:visitId/ended' },
@@ -33,6 +36,10 @@ export const PAGES = {
   adminServices: { path: '/admin/:tenant/departments/:department/services' },
   adminAvailability: { path: '/admin/:tenant/departments/:department/availability' },
   adminTexts: { path: '/admin/:tenant/texts' },
+  // Staff accounts (issue 15); the browser's router prefers fixed segments over parameters.
+  staffProfile: { path: '/staff/profile' },
+  adminInstallation: { path: '/admin/installation' },
+  adminStaff: { path: '/admin/:tenant/staff' },
   tenant: { path: '/:tenant', slugs: true },
   // The municipality's own pages (issue 15) before `department`: the router takes the first match.
   imprint: { path: '/:tenant/impressum', slugs: true },

@@ -9,6 +9,7 @@ export const RESERVED_SLUGS = [
   'assets',
   'staff',
   'admin',
+  'installation',
   'dev',
   'invite',
   'einladung',

@@ -1,4 +1,4 @@
-import { PERSON_NAME_MESSAGES, type ErrorCode, type Locale } from '@amtsraum/shared';
+import { PERSON_NAME_MESSAGES, TAKEN_MESSAGES, type ErrorCode, type Locale } from '@amtsraum/shared';
 
 /**
  * Titles of API errors in each interface language. The web client translates by `code` itself;
@@ -163,6 +163,14 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
  * shared schemas. Messages not listed here go out as the schemas word them.
  */
 export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
+  [TAKEN_MESSAGES.email]: {
+    de: 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.',
+    en: 'There is already an account with this email address.',
+  },
+  [TAKEN_MESSAGES.slug]: {
+    de: 'Diese Adresse hat schon eine andere Kommune.',
+    en: 'Another municipality already has this address.',
+  },
   [PERSON_NAME_MESSAGES.lineBreak]: {
     de: 'Ein Name muss in eine Zeile passen (ohne Zeilenumbruch).',
     en: 'A name must fit on one line (no line breaks).',

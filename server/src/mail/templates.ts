@@ -314,3 +314,72 @@ export function inviteMail(data: InviteMailData, locale: Locale): RenderedMail {
   ];
   return render(blocks, locale, t.subject[data.role](data.departmentAt));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Staff accounts (issue 15)
+
+export interface StaffLinkMailData {
+  purpose: 'invite' | 'reset';
+  tenantName: string;
+  /** The staff member's name, as the admin entered it. */
+  name: string;
+  /** The set-password page, the token in the fragment. */
+  url: string;
+  expiresAt: Date;
+  timeZone: string;
+}
+
+const STAFF_LINK_TEXT = {
+  de: {
+    subject: {
+      invite: (tenant: string) => `Ihr Zugang zum virtuellen Bürgerbüro (${tenant})`,
+      reset: (tenant: string) => `Neues Passwort für das virtuelle Bürgerbüro (${tenant})`,
+    },
+    greeting: (name: string) => `Guten Tag ${name},`,
+    intro: {
+      invite: (tenant: string) =>
+        `für Sie wurde ein Zugang zum virtuellen Bürgerbüro der Kommune ${tenant} angelegt. Bitte legen Sie über den folgenden Link Ihr Passwort fest.`,
+      reset: (tenant: string) =>
+        `für Ihren Zugang zum virtuellen Bürgerbüro der Kommune ${tenant} wurde ein neues Passwort angefordert. Über den folgenden Link legen Sie es fest. Wenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren: Ihr bisheriges Passwort bleibt gültig.`,
+    },
+    action: { invite: 'Passwort festlegen', reset: 'Neues Passwort festlegen' },
+    actionLabel: 'Link',
+    until: (when: string) => `Der Link gilt bis ${when} und nur einmal.`,
+    personal: 'Der Link ist persönlich. Bitte geben Sie ihn nicht weiter.',
+    automatic: 'Diese E-Mail wurde automatisch versandt. Bitte antworten Sie nicht darauf.',
+  },
+  en: {
+    subject: {
+      invite: (tenant: string) => `Your account for the virtual citizen office (${tenant})`,
+      reset: (tenant: string) => `New password for the virtual citizen office (${tenant})`,
+    },
+    greeting: (name: string) => `Hello ${name},`,
+    intro: {
+      invite: (tenant: string) =>
+        `an account for the virtual citizen office of ${tenant} has been created for you. Please set your password with the following link.`,
+      reset: (tenant: string) =>
+        `a new password was requested for your account at the virtual citizen office of ${tenant}. Set it with the following link. If you did not ask for this, you can ignore this e-mail: your current password stays valid.`,
+    },
+    action: { invite: 'Set your password', reset: 'Set a new password' },
+    actionLabel: 'Link',
+    until: (when: string) => `The link works once, until ${when}.`,
+    personal: 'The link is personal. Please do not share it.',
+    automatic: 'This e-mail was sent automatically. Please do not reply to it.',
+  },
+} as const;
+
+/** The invitation to a new staff account, or a password reset: a single-use link to set a password. */
+export function staffLinkMail(data: StaffLinkMailData, locale: Locale): RenderedMail {
+  const t = STAFF_LINK_TEXT[locale];
+  const blocks: Block[] = [
+    { type: 'paragraph', text: t.greeting(data.name) },
+    { type: 'paragraph', text: t.intro[data.purpose](data.tenantName) },
+    { type: 'link', text: t.action[data.purpose], label: t.actionLabel, url: httpUrl(data.url) },
+    {
+      type: 'paragraph',
+      text: `${t.until(formatMailDateTime(data.expiresAt, data.timeZone, locale))} ${t.personal}`,
+    },
+    { type: 'paragraph', text: t.automatic },
+  ];
+  return render(blocks, locale, t.subject[data.purpose](data.tenantName));
+}

@@ -1,6 +1,7 @@
 import type { PageName } from '@amtsraum/shared';
 import { Suspense, useEffect, type ReactElement } from 'react';
 import { AdminPages } from '../features/admin';
+import { AccountsPage } from '../features/accounts';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
 import { AuditLogPage } from '../features/audit';
 import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
@@ -64,6 +65,9 @@ function Console() {
   );
 }
 
+/** The staff account pages (one lazy chunk; the page picks itself by the address). */
+const accounts = <AccountsPage />;
+
 /**
  * What each page of the shared page table (`PAGES` in shared/src/pages.ts) shows. Pages that
  * combine features are put together here, so features need not know each other: the knock form
@@ -87,6 +91,10 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   staffHome: <StaffHomePage />,
   staffLogin: <StaffLoginPage />,
   staffSecurity: <StaffSecurityPage />,
+  staffPassword: accounts,
+  staffProfile: accounts,
+  adminInstallation: accounts,
+  adminStaff: accounts,
   console: <Console />,
   adminServices: <AdminServicesPage />,
   adminAvailability: <AdminAvailabilityPage />,

@@ -4,6 +4,7 @@
  */
 export const NAMESPACES = [
   'admin',
+  'accounts',
   'appointments',
   'audit',
   'calls',

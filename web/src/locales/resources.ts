@@ -1,5 +1,6 @@
 import type { Locale } from '@amtsraum/shared';
 import deAdmin from './de/admin.json';
+import deAccounts from './de/accounts.json';
 import deAppointments from './de/appointments.json';
 import deAudit from './de/audit.json';
 import deCalls from './de/calls.json';
@@ -15,6 +16,7 @@ import deOffer from './de/offer.json';
 import deVisits from './de/visits.json';
 import deWaiting from './de/waiting.json';
 import enAdmin from './en/admin.json';
+import enAccounts from './en/accounts.json';
 import enAppointments from './en/appointments.json';
 import enAudit from './en/audit.json';
 import enCalls from './en/calls.json';
@@ -38,6 +40,7 @@ import enWaiting from './en/waiting.json';
 export const resources = {
   de: {
     admin: deAdmin,
+    accounts: deAccounts,
     appointments: deAppointments,
     audit: deAudit,
     calls: deCalls,
@@ -55,6 +58,7 @@ export const resources = {
   },
   en: {
     admin: enAdmin,
+    accounts: enAccounts,
     appointments: enAppointments,
     audit: enAudit,
     calls: enCalls,

@@ -7,12 +7,17 @@ export type DepartmentRow = typeof departments.$inferSelect;
 export type ServiceRow = typeof services.$inferSelect;
 export type ClosureRow = typeof closures.$inferSelect;
 
+// Archived municipalities (issue 15) have no public page: they are left out here.
 export async function listTenants(db: Db): Promise<TenantRow[]> {
-  return db.select().from(tenants).orderBy(asc(tenants.name));
+  return db.select().from(tenants).where(isNull(tenants.archivedAt)).orderBy(asc(tenants.name));
 }
 
 export async function findTenantBySlug(db: Db, slug: string): Promise<TenantRow | undefined> {
-  const [row] = await db.select().from(tenants).where(eq(tenants.slug, slug)).limit(1);
+  const [row] = await db
+    .select()
+    .from(tenants)
+    .where(and(eq(tenants.slug, slug), isNull(tenants.archivedAt)))
+    .limit(1);
   return row;
 }
 
@@ -87,7 +92,14 @@ export async function findDepartmentBySlugs(db: Db, tenantSlug: string, departme
     .select({ department: departments, tenant: tenants })
     .from(departments)
     .innerJoin(tenants, eq(tenants.id, departments.tenantId))
-    .where(and(eq(tenants.slug, tenantSlug), eq(departments.slug, departmentSlug), isNull(departments.archivedAt)))
+    .where(
+      and(
+        eq(tenants.slug, tenantSlug),
+        eq(departments.slug, departmentSlug),
+        isNull(departments.archivedAt),
+        isNull(tenants.archivedAt),
+      ),
+    )
     .limit(1);
   return row;
 }

@@ -4,13 +4,15 @@ import { departments, staff, staffMemberships, staffSessions, tenants } from '..
 
 export type StaffRow = typeof staff.$inferSelect;
 
+/** An active account of a municipality that is not archived (issue 15: archived ones cannot sign in). */
 export async function findActiveStaffByEmail(db: Db, email: string): Promise<StaffRow | undefined> {
   const [row] = await db
-    .select()
+    .select({ staff })
     .from(staff)
-    .where(and(eq(staff.email, email), eq(staff.active, true)))
+    .innerJoin(tenants, eq(tenants.id, staff.tenantId))
+    .where(and(eq(staff.email, email), eq(staff.active, true), isNull(tenants.archivedAt)))
     .limit(1);
-  return row;
+  return row?.staff;
 }
 
 export async function insertSession(db: Db, values: typeof staffSessions.$inferInsert): Promise<void> {
@@ -23,12 +25,14 @@ export async function findSessionStaff(db: Db, tokenHash: string, now: Date, idl
     .select({ staff, session: staffSessions })
     .from(staffSessions)
     .innerJoin(staff, eq(staff.id, staffSessions.staffId))
+    .innerJoin(tenants, eq(tenants.id, staff.tenantId))
     .where(
       and(
         eq(staffSessions.tokenHash, tokenHash),
         gt(staffSessions.expiresAt, now),
         gt(staffSessions.lastSeenAt, idleSince),
         eq(staff.active, true),
+        isNull(tenants.archivedAt),
       ),
     )
     .limit(1);

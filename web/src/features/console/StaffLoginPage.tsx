@@ -1,7 +1,7 @@
 import { LoginRequestSchema, pagePath } from '@amtsraum/shared';
 import { Suspense, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from '../../lib/router';
+import { Link, useNavigate } from '../../lib/router';
 import { toApiError } from '../../lib/api';
 import { getLiveClient } from '../../lib/live-client';
 import { message, problemMessage, type Message } from '../../lib/message';
@@ -116,6 +116,9 @@ export function StaffLoginPage() {
           {submitting ? t('login.submitting') : t('login.submit')}
         </button>
       </form>
+      <p>
+        <Link to={pagePath('staffPassword')}>{t('login.forgotPassword')}</Link>
+      </p>
     </>
   );
 }

@@ -1,0 +1,61 @@
+import {
+  ChangePasswordRequestSchema,
+  PasswordResetRequestSchema,
+  ProfileSchema,
+  SetPasswordRequestSchema,
+} from '@amtsraum/shared';
+import { Router } from 'express';
+import { ctxOf, type AppDeps } from '../../deps.js';
+import { cookieOptions, STAFF_COOKIE } from '../../lib/cookies.js';
+import { parseInput } from '../../lib/validate.js';
+import { describeStaff, SESSION_MAX_AGE_MS } from '../staff/auth.service.js';
+import { currentSession, requireStaff } from '../staff/require-staff.js';
+import { changeOwnPassword, requestPasswordReset, setPasswordWithToken, updateProfile } from './passwords.service.js';
+
+const HOUR_MS = 60 * 60_000;
+
+/** A staff member's own account: set a password from a link, ask for a reset, the profile. */
+export function accountsRouter(deps: AppDeps): Router {
+  const router = Router();
+  // Mail bombing and address probing: a few resets per address an hour, and per sender address.
+  const resetsPerEmail = deps.limits.limiter('password-reset-email', { max: 3, windowMs: HOUR_MS });
+  const resetsPerAddress = deps.limits.limiter('password-reset-address', { max: 10, windowMs: HOUR_MS });
+  const passwordChanges = deps.limits.limiter('password-change', { max: 5, windowMs: HOUR_MS / 4 });
+
+  router.post('/staff/password', async (req, res) => {
+    const body = parseInput(SetPasswordRequestSchema, req.body);
+    const { sessionToken, staff } = await setPasswordWithToken(ctxOf(deps), body);
+    res.cookie(STAFF_COOKIE, sessionToken, cookieOptions(deps.config, SESSION_MAX_AGE_MS));
+    req.log.info({ staffId: staff.id }, 'staff set a password from a link');
+    res.json(await describeStaff(deps.database.db, staff, 'password'));
+  });
+
+  router.post('/staff/password-reset', async (req, res) => {
+    const body = parseInput(PasswordResetRequestSchema, req.body);
+    await resetsPerAddress.hit(req.ip ?? 'unknown');
+    await resetsPerEmail.hit(body.email);
+    await requestPasswordReset(ctxOf(deps), body.email);
+    res.status(202).json({ accepted: true });
+  });
+
+  router.get('/staff/profile', requireStaff(deps), (req, res) => {
+    const { staff } = currentSession(req);
+    res.json({ name: staff.name, languages: staff.languages });
+  });
+
+  router.put('/staff/profile', requireStaff(deps), async (req, res) => {
+    const body = parseInput(ProfileSchema, req.body);
+    res.json(await updateProfile(ctxOf(deps), currentSession(req).staff, body));
+  });
+
+  router.post('/staff/profile/password', requireStaff(deps), async (req, res) => {
+    const body = parseInput(ChangePasswordRequestSchema, req.body);
+    const session = currentSession(req);
+    await passwordChanges.hit(session.staff.id);
+    await changeOwnPassword(ctxOf(deps), session, body);
+    await passwordChanges.undo(session.staff.id);
+    res.status(204).end();
+  });
+
+  return router;
+}

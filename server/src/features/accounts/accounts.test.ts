@@ -1,0 +1,390 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { auditEvents, staff, staffTokens } from '../../db/schema.js';
+import { mailsTo } from '../../test/booking-factories.js';
+import { settableClock } from '../../test/clock.js';
+import { databaseKinds } from '../../test/databases.js';
+import { makeDepartment, makeStaff, makeTenant, signedInAdmin, signedInClerk } from '../../test/factories.js';
+import { useTestServer } from '../../test/suite.js';
+import { hashToken } from '../staff/auth.service.js';
+
+const NOW = new Date('2026-11-23T09:00:00Z');
+const GOOD_PASSWORD = 'ein langes Passwort 42';
+
+const email = (name = 'person') => `${name}-${randomBytes(4).toString('hex')}@test.example`;
+
+/** The token of the newest staff link mail to `to`, as the set-password page reads it from the fragment. */
+async function linkTokenFor(db: Parameters<typeof mailsTo>[0], to: string) {
+  const mails = await mailsTo(db, to);
+  const last = mails.at(-1);
+  if (!last) throw new Error(`no mail to ${to}`);
+  const match = /\/staff\/password#([A-Za-z0-9_-]{43})/.exec(last.text);
+  if (!match) throw new Error('no set-password link in the mail');
+  return { token: match[1]!, mail: last, count: mails.length };
+}
+
+describe.each(databaseKinds)('staff accounts on %s', (kind) => {
+  const clock = settableClock(NOW);
+  const suite = useTestServer(kind, { now: clock.now });
+  const { client, db } = suite;
+
+  /** A municipality with two departments and its admin, signed in with the second factor. */
+  async function municipality() {
+    clock.reset();
+    const tenant = await makeTenant(db());
+    const department = await makeDepartment(db(), tenant.id);
+    const other = await makeDepartment(db(), tenant.id);
+    const { browser: admin, person } = await signedInAdmin(db(), client(), tenant.id, {
+      values: { isTenantAdmin: true },
+      now: clock.now(),
+    });
+    const base = `/api/admin/tenants/${tenant.slug}/staff`;
+    const invite = (body: Record<string, unknown>) =>
+      admin.post(base, { name: 'Neue Kollegin', languages: ['de'], isTenantAdmin: false, roles: [], ...body });
+    return { tenant, department, other, admin, person, base, invite };
+  }
+
+  it('invites by e-mail with a single-use link in the fragment that sets the password and signs in', async () => {
+    const { department, invite, base, admin, tenant } = await municipality();
+    const address = email('neu');
+    const invited = await invite({
+      email: address.toUpperCase(),
+      languages: ['en', 'tr'],
+      roles: [{ departmentId: department.id, role: 'clerk' }],
+    });
+    expect(invited.status).toBe(201);
+    expect(invited.json.staff).toMatchObject({ email: address, status: 'invited', roles: [{ role: 'clerk' }] });
+    const staffId = invited.json.staff.id as string;
+
+    const { token, mail } = await linkTokenFor(db(), address);
+    expect(mail.kind).toBe('staff.invite');
+    // English: the person speaks English and not German.
+    expect(mail.subject).toMatch(/Your account/);
+    expect(mail.text).toContain(`/staff/password#${token}`);
+    // Only the hash is stored.
+    const [stored] = await db().select().from(staffTokens).where(eq(staffTokens.staffId, staffId));
+    expect(stored!.tokenHash).toBe(hashToken(token));
+    expect(stored!.tokenHash).not.toContain(token);
+    expect(stored!.expiresAt.getTime() - NOW.getTime()).toBe(7 * 24 * 60 * 60 * 1000);
+
+    // The invited account cannot sign in before it has a password.
+    expect((await client().post('/api/staff/login', { email: address, password: '' })).status).toBe(400);
+
+    const invitee = client();
+    const short = await invitee.post('/api/staff/password', { token, password: 'kurz' });
+    expect(short.status).toBe(400);
+    expect(short.json.errors[0].path).toBe('password');
+    const asEmail = await invitee.post('/api/staff/password', { token, password: address.toUpperCase() });
+    expect(asEmail.status).toBe(400);
+    expect(asEmail.json.errors[0].path).toBe('password');
+
+    const set = await invitee.post('/api/staff/password', { token, password: GOOD_PASSWORD });
+    expect(set.status).toBe(200);
+    expect(set.json.staff).toMatchObject({ id: staffId, secondFactor: { proved: false } });
+    expect((await invitee.get('/api/staff/me')).status).toBe(200);
+    // Signed in with the password alone: administration asks for the second factor.
+    expect((await invitee.get(`/api/admin/tenants/${tenant.slug}/staff`)).status).toBe(403);
+
+    const again = await client().post('/api/staff/password', { token, password: 'noch ein anderes Passwort' });
+    expect(again.status).toBe(404);
+    expect(again.json.code).toBe('link_invalid');
+    expect((await client().post('/api/staff/login', { email: address, password: GOOD_PASSWORD })).status).toBe(200);
+
+    const list = await admin.get(base);
+    expect(list.json.staff.find((m: { id: string }) => m.id === staffId).status).toBe('active');
+    const audit = await db().select().from(auditEvents).where(eq(auditEvents.tenantId, tenant.id));
+    expect(audit.map((row) => row.action)).toEqual(expect.arrayContaining(['staff.invited', 'staff.password_set']));
+    expect(JSON.stringify(audit.map((row) => row.data))).not.toContain(address);
+  });
+
+  it('voids an older link with a newer one, refuses expired and foreign tokens, and lets a link work once when used twice at once', async () => {
+    const { invite, base, admin } = await municipality();
+    const address = email();
+    const staffId = (await invite({ email: address })).json.staff.id as string;
+    const first = await linkTokenFor(db(), address);
+    expect((await admin.post(`${base}/${staffId}/invitation`)).status).toBe(202);
+    const second = await linkTokenFor(db(), address);
+    expect(second.token).not.toBe(first.token);
+    const old = await client().post('/api/staff/password', { token: first.token, password: GOOD_PASSWORD });
+    expect(old.json.code).toBe('link_invalid');
+
+    // Some other token (an appointment's or a session's, say) is no link of this kind.
+    const foreign = await client().post('/api/staff/password', {
+      token: randomBytes(32).toString('base64url'),
+      password: GOOD_PASSWORD,
+    });
+    expect(foreign.json.code).toBe('link_invalid');
+
+    // Twice at once: exactly one wins.
+    const answers = await Promise.all(
+      [client(), client()].map((browser) =>
+        browser.post('/api/staff/password', { token: second.token, password: GOOD_PASSWORD }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 404]);
+
+    // A week and a bit later a fresh invitation has expired.
+    const later = email();
+    await invite({ email: later });
+    const stale = await linkTokenFor(db(), later);
+    clock.set(new Date(NOW.getTime() + 7 * 24 * 60 * 60 * 1000 + 1000));
+    const expired = await client().post('/api/staff/password', { token: stale.token, password: GOOD_PASSWORD });
+    expect(expired.status).toBe(410);
+    expect(expired.json.code).toBe('link_expired');
+    clock.reset();
+  });
+
+  it('answers a reset request the same for every address, mails only active accounts, and ends other sessions', async () => {
+    const tenant = await makeTenant(db());
+    const person = await makeStaff(db(), tenant.id, { values: { languages: ['de'] } });
+    const inactive = await makeStaff(db(), tenant.id, { values: { active: false } });
+    const elsewhere = client();
+    expect((await elsewhere.post('/api/staff/login', { email: person.email, password: person.password })).status).toBe(
+      200,
+    );
+
+    const known = await client().post('/api/staff/password-reset', { email: person.email });
+    const unknown = await client().post('/api/staff/password-reset', { email: email('niemand') });
+    const off = await client().post('/api/staff/password-reset', { email: inactive.email });
+    for (const answer of [known, unknown, off]) {
+      expect(answer.status).toBe(202);
+      expect(answer.json).toEqual(known.json);
+    }
+    expect(await mailsTo(db(), inactive.email)).toHaveLength(0);
+    const { token, mail } = await linkTokenFor(db(), person.email);
+    expect(mail.kind).toBe('staff.reset');
+    expect(mail.subject).toMatch(/Neues Passwort/);
+
+    const browser = client();
+    expect((await browser.post('/api/staff/password', { token, password: GOOD_PASSWORD })).status).toBe(200);
+    expect((await browser.get('/api/staff/me')).status).toBe(200);
+    expect((await elsewhere.get('/api/staff/me')).status).toBe(401);
+    expect(
+      (await client().post('/api/staff/login', { email: person.email, password: person.password })).json.code,
+    ).toBe('invalid_credentials');
+
+    // A reset link lives an hour.
+    await client().post('/api/staff/password-reset', { email: person.email });
+    const next = await linkTokenFor(db(), person.email);
+    clock.set(new Date(NOW.getTime() + 61 * 60 * 1000));
+    expect((await client().post('/api/staff/password', { token: next.token, password: GOOD_PASSWORD })).json.code).toBe(
+      'link_expired',
+    );
+    clock.reset();
+  });
+
+  it('limits reset requests per e-mail address', async () => {
+    const address = email('flut');
+    const answers = [];
+    for (let i = 0; i < 4; i++)
+      answers.push((await client().post('/api/staff/password-reset', { email: address })).status);
+    expect(answers).toEqual([202, 202, 202, 429]);
+    expect((await client().post('/api/staff/password-reset', { email: 'kein-at' })).status).toBe(400);
+  });
+
+  it('keeps staff administration to the municipality admin of that municipality', async () => {
+    const a = await municipality();
+    const b = await municipality();
+    const bPerson = await makeStaff(db(), b.tenant.id);
+
+    // Into B's department from A: refused, nothing made.
+    const address = email();
+    const across = await a.invite({ email: address, roles: [{ departmentId: b.department.id, role: 'clerk' }] });
+    expect(across.status).toBe(400);
+    expect(across.json.errors[0].path).toBe('roles');
+    expect(await db().select().from(staff).where(eq(staff.email, address))).toHaveLength(0);
+    expect(await mailsTo(db(), address)).toHaveLength(0);
+    // A's admin on B's path, or on B's people through A's path.
+    expect((await a.admin.get(b.base)).status).toBe(403);
+    expect((await a.admin.post(`${a.base}/${bPerson.id}/deactivate`)).json.code).toBe('forbidden');
+    expect((await a.admin.request('PATCH', `${a.base}/${bPerson.id}`, { name: 'Übernommen' })).status).toBe(403);
+    const [untouched] = await db().select().from(staff).where(eq(staff.id, bPerson.id));
+    expect(untouched).toMatchObject({ active: true, name: bPerson.name });
+
+    // Clerks and department admins have no staff administration.
+    const { browser: clerk } = await signedInClerk(db(), client(), a.tenant.id, [a.department.id]);
+    expect((await clerk.get(a.base)).status).toBe(403);
+    const { browser: departmentAdmin } = await signedInAdmin(db(), client(), a.tenant.id, {
+      memberships: [{ departmentId: a.department.id, role: 'admin' }],
+      now: clock.now(),
+    });
+    expect((await departmentAdmin.get(a.base)).json.code).toBe('forbidden');
+    expect((await client().get(a.base)).status).toBe(401);
+
+    // One address, one account in the whole installation.
+    const taken = await b.invite({ email: bPerson.email });
+    expect(taken.status).toBe(409);
+    expect(taken.json.errors).toEqual([
+      { path: 'email', message: expect.stringMatching(/schon ein Konto|already an account/) },
+    ]);
+
+    // No lock-out.
+    const selfOff = await a.admin.post(`${a.base}/${a.person.id}/deactivate`);
+    expect(selfOff.status).toBe(403);
+    expect(selfOff.json.detail).toMatch(/lock themself out/);
+    const selfDemoted = await a.admin.request('PATCH', `${a.base}/${a.person.id}`, { isTenantAdmin: false });
+    expect(selfDemoted.json.detail).toMatch(/lock themself out/);
+    const [stillAdmin] = await db().select().from(staff).where(eq(staff.id, a.person.id));
+    expect(stillAdmin).toMatchObject({ active: true, isTenantAdmin: true });
+  });
+
+  it('edits roles and languages, audited with the changed field names', async () => {
+    const { invite, admin, base, department, other, tenant } = await municipality();
+    const staffId = (await invite({ email: email(), roles: [{ departmentId: department.id, role: 'clerk' }] })).json
+      .staff.id as string;
+    const edited = await admin.request('PATCH', `${base}/${staffId}`, {
+      languages: ['de', 'ar'],
+      roles: [
+        { departmentId: department.id, role: 'admin' },
+        { departmentId: other.id, role: 'clerk' },
+      ],
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.json.staff.languages).toEqual(['de', 'ar']);
+    expect(edited.json.staff.roles).toHaveLength(2);
+    const [entry] = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'staff.updated')));
+    expect(entry!.data).toEqual({ staffId, fields: 'languages,roles' });
+    const twice = await admin.request('PATCH', `${base}/${staffId}`, {
+      roles: [
+        { departmentId: department.id, role: 'admin' },
+        { departmentId: department.id, role: 'clerk' },
+      ],
+    });
+    expect(twice.status).toBe(400);
+  });
+
+  it('deactivates at once: the open console socket closes and the next request is refused; reactivates', async () => {
+    const { admin, base, department, tenant } = await municipality();
+    const { browser: clerk, person } = await signedInClerk(db(), client(), tenant.id, [department.id]);
+    const live = await clerk.live();
+    const watching = live.next('console');
+    live.send({ type: 'watch-console', departmentId: department.id });
+    await watching;
+    const closed = new Promise<number>((resolve) => live.socket.once('close', (code) => resolve(code)));
+
+    const off = await admin.post(`${base}/${person.id}/deactivate`);
+    expect(off.status).toBe(200);
+    expect(off.json.staff.status).toBe('deactivated');
+    const code = await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 3_000))]);
+    expect(code).toBe(4401);
+    expect((await clerk.get('/api/staff/me')).status).toBe(401);
+    expect((await client().post('/api/staff/login', { email: person.email, password: person.password })).status).toBe(
+      401,
+    );
+
+    expect((await admin.post(`${base}/${person.id}/reactivate`)).json.staff.status).toBe('active');
+    expect((await client().post('/api/staff/login', { email: person.email, password: person.password })).status).toBe(
+      200,
+    );
+    const actions = (await db().select().from(auditEvents).where(eq(auditEvents.tenantId, tenant.id))).map(
+      (row) => row.action,
+    );
+    expect(actions).toEqual(expect.arrayContaining(['staff.deactivated', 'staff.reactivated']));
+  });
+
+  it('lets every staff member edit their profile and change their password with the current one', async () => {
+    const tenant = await makeTenant(db());
+    const { browser, person } = await signedInClerk(db(), client(), tenant.id, []);
+    const other = client();
+    await other.post('/api/staff/login', { email: person.email, password: person.password });
+
+    expect((await browser.get('/api/staff/profile')).json).toEqual({ name: person.name, languages: ['de'] });
+    const saved = await browser.put('/api/staff/profile', { name: 'Frau Yılmaz', languages: ['de', 'tr'] });
+    expect(saved.json).toEqual({ name: 'Frau Yılmaz', languages: ['de', 'tr'] });
+    expect((await browser.put('/api/staff/profile', { name: ' ', languages: [] })).status).toBe(400);
+    expect((await client().get('/api/staff/profile')).status).toBe(401);
+
+    const wrong = await browser.post('/api/staff/profile/password', {
+      currentPassword: 'falsch',
+      password: GOOD_PASSWORD,
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.errors[0].path).toBe('currentPassword');
+    const weak = await browser.post('/api/staff/profile/password', {
+      currentPassword: person.password,
+      password: person.email,
+    });
+    expect(weak.status).toBe(400);
+    const changed = await browser.post('/api/staff/profile/password', {
+      currentPassword: person.password,
+      password: GOOD_PASSWORD,
+    });
+    expect(changed.status).toBe(204);
+    expect((await browser.get('/api/staff/me')).status).toBe(200);
+    expect((await other.get('/api/staff/me')).status).toBe(401);
+    expect((await client().post('/api/staff/login', { email: person.email, password: GOOD_PASSWORD })).status).toBe(
+      200,
+    );
+  });
+
+  it('lets installation admins create municipalities with a first admin, and archive them', async () => {
+    clock.reset();
+    const home = await makeTenant(db());
+    const { browser: installer } = await signedInAdmin(db(), client(), home.id, {
+      values: { isInstallationAdmin: true },
+      now: clock.now(),
+    });
+    const { browser: tenantAdmin } = await signedInAdmin(db(), client(), home.id, {
+      values: { isTenantAdmin: true },
+      now: clock.now(),
+    });
+    expect((await tenantAdmin.get('/api/admin/installation/tenants')).status).toBe(403);
+
+    const slug = `neustadt-${randomBytes(3).toString('hex')}`;
+    const firstAdmin = email('buergermeisterin');
+    const request = {
+      slug,
+      name: 'Neustadt',
+      timeZone: 'Europe/Berlin',
+      stateCode: 'BY',
+      defaultLocale: 'de',
+      admin: { name: 'Erste Admin', email: firstAdmin },
+    };
+    expect((await installer.post('/api/admin/installation/tenants', { ...request, slug: 'installation' })).status).toBe(
+      400,
+    );
+    expect(
+      (await installer.post('/api/admin/installation/tenants', { ...request, timeZone: 'Mars/Olympus' })).status,
+    ).toBe(400);
+    const created = await installer.post('/api/admin/installation/tenants', request);
+    expect(created.status).toBe(201);
+    expect(created.json.tenant).toMatchObject({ slug, archived: false, stateCode: 'BY' });
+    const again = await installer.post('/api/admin/installation/tenants', request);
+    expect(again.status).toBe(409);
+    expect(again.json.errors[0].path).toBe('slug');
+    expect((await client().get(`/api/tenants/${slug}`)).status).toBe(200);
+
+    // The first admin sets a password from the invitation and is the municipality's admin.
+    const { token } = await linkTokenFor(db(), firstAdmin);
+    const admin = client();
+    const set = await admin.post('/api/staff/password', { token, password: GOOD_PASSWORD });
+    expect(set.json.staff).toMatchObject({ isTenantAdmin: true, tenantSlug: slug });
+
+    const tenantId = created.json.tenant.id as string;
+    const archived = await installer.post(`/api/admin/installation/tenants/${tenantId}/archive`);
+    expect(archived.json.tenant.archived).toBe(true);
+    expect((await client().get(`/api/tenants/${slug}`)).status).toBe(404);
+    expect((await client().get('/api/tenants')).json.tenants.map((t: { slug: string }) => t.slug)).not.toContain(slug);
+    expect((await admin.get('/api/staff/me')).status).toBe(401);
+    expect((await client().post('/api/staff/login', { email: firstAdmin, password: GOOD_PASSWORD })).status).toBe(401);
+    // Its people cannot get a reset link either.
+    await client().post('/api/staff/password-reset', { email: firstAdmin });
+    expect((await linkTokenFor(db(), firstAdmin)).mail.kind).toBe('staff.invite');
+
+    // Not one's own municipality.
+    const ownArchived = await installer.post(`/api/admin/installation/tenants/${home.id}/archive`);
+    expect(ownArchived.status).toBe(403);
+    expect(ownArchived.json.detail).toMatch(/lock themself out/);
+
+    expect((await installer.post(`/api/admin/installation/tenants/${tenantId}/unarchive`)).json.tenant.archived).toBe(
+      false,
+    );
+    expect((await client().post('/api/staff/login', { email: firstAdmin, password: GOOD_PASSWORD })).status).toBe(200);
+    const listed = await installer.get('/api/admin/installation/tenants');
+    expect(listed.json.tenants.find((t: { id: string }) => t.id === tenantId)).toMatchObject({ staffCount: 1 });
+  });
+});

@@ -1,0 +1,300 @@
+import {
+  TAKEN_MESSAGES,
+  type StaffInviteRequest,
+  type StaffListResponse,
+  type StaffMember,
+  type StaffUpdateRequest,
+} from '@amtsraum/shared';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Ctx } from '../../deps.js';
+import type { Db } from '../../db/client.js';
+import { departments, staff, staffMemberships } from '../../db/schema.js';
+import { AppError, invalidField } from '../../lib/errors.js';
+import { insertAudit } from '../audit/audit.repo.js';
+import type { TenantRow } from '../directory/directory.repo.js';
+import { endSessions } from '../staff/auth.service.js';
+import type { StaffRow } from '../staff/staff.repo.js';
+import { sendStaffLink } from './account-mail.js';
+import { voidStaffTokens } from './staff-tokens.js';
+
+/**
+ * The municipality admin's staff administration (issue 15, item 4). Every query names the
+ * municipality, so an admin reaches only its people and its departments. Department admins do not
+ * manage accounts: an account and its roles span the municipality, and a department admin could
+ * otherwise hand out roles in departments they do not run.
+ */
+
+type Roles = StaffInviteRequest['roles'];
+
+export const LOCK_OUT = 'not for your own account: an admin cannot lock themself out';
+
+function toMember(row: StaffRow, roles: StaffMember['roles']): StaffMember {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    languages: row.languages,
+    isTenantAdmin: row.isTenantAdmin,
+    status: !row.active ? 'deactivated' : row.passwordHash === null && row.oidcSubject === null ? 'invited' : 'active',
+    secondFactor: row.totpConfirmedAt !== null,
+    roles,
+  };
+}
+
+async function rolesOf(db: Db, tenantId: string, staffIds: string[]) {
+  if (staffIds.length === 0) return new Map<string, StaffMember['roles']>();
+  const rows = await db
+    .select({
+      staffId: staffMemberships.staffId,
+      departmentId: staffMemberships.departmentId,
+      role: staffMemberships.role,
+    })
+    .from(staffMemberships)
+    .innerJoin(departments, eq(departments.id, staffMemberships.departmentId))
+    .where(and(inArray(staffMemberships.staffId, staffIds), eq(departments.tenantId, tenantId)))
+    .orderBy(asc(departments.sortOrder), asc(departments.slug));
+  const byStaff = new Map<string, StaffMember['roles']>();
+  for (const row of rows) {
+    const list = byStaff.get(row.staffId) ?? [];
+    list.push({ departmentId: row.departmentId, role: row.role });
+    byStaff.set(row.staffId, list);
+  }
+  return byStaff;
+}
+
+export async function listStaff(db: Db, tenant: TenantRow): Promise<StaffListResponse> {
+  const rows = await db.select().from(staff).where(eq(staff.tenantId, tenant.id)).orderBy(asc(staff.name));
+  const roles = await rolesOf(
+    db,
+    tenant.id,
+    rows.map((row) => row.id),
+  );
+  const departmentRows = await db
+    .select({ id: departments.id, slug: departments.slug, name: departments.name })
+    .from(departments)
+    .where(and(eq(departments.tenantId, tenant.id), isNull(departments.archivedAt)))
+    .orderBy(asc(departments.sortOrder), asc(departments.slug));
+  return {
+    staff: rows.map((row) => toMember(row, roles.get(row.id) ?? [])),
+    departments: departmentRows,
+  };
+}
+
+/** Roles only in departments of this municipality: any other id is refused as a whole. */
+async function checkRoles(db: Db, tenant: TenantRow, roles: Roles): Promise<void> {
+  if (roles.length === 0) return;
+  const ids = roles.map((role) => role.departmentId);
+  const found = await db
+    .select({ id: departments.id })
+    .from(departments)
+    .where(and(inArray(departments.id, ids), eq(departments.tenantId, tenant.id)));
+  if (found.length !== new Set(ids).size) throw invalidField('roles', 'a department of this municipality');
+}
+
+async function findMember(db: Db, tenant: TenantRow, staffId: string): Promise<StaffRow> {
+  const [row] = await db
+    .select()
+    .from(staff)
+    .where(and(eq(staff.id, staffId), eq(staff.tenantId, tenant.id)))
+    .limit(1);
+  // As for an unknown municipality: the answer does not tell which accounts exist elsewhere.
+  if (!row) throw new AppError('forbidden');
+  return row;
+}
+
+async function memberView(db: Db, tenant: TenantRow, row: StaffRow): Promise<StaffMember> {
+  return toMember(row, (await rolesOf(db, tenant.id, [row.id])).get(row.id) ?? []);
+}
+
+/** 409 with the field that is in use, so the form can say so next to it. */
+export const emailTaken = (path: string) =>
+  new AppError('conflict', { errors: [{ path, message: TAKEN_MESSAGES.email }] });
+
+const isUniqueViolation = (error: unknown) => {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+};
+
+/**
+ * Creates the account without a password and e-mails the invitation. `db` may be a transaction
+ * (creating a municipality with its first admin).
+ */
+export async function createInvitedStaff(
+  ctx: Pick<Ctx, 'config' | 'now'>,
+  db: Db,
+  options: { tenant: TenantRow; actor: StaffRow; request: StaffInviteRequest; emailPath?: string },
+): Promise<StaffRow> {
+  const { tenant, actor, request } = options;
+  const emailPath = options.emailPath ?? 'email';
+  const [taken] = await db.select({ id: staff.id }).from(staff).where(eq(staff.email, request.email)).limit(1);
+  if (taken) throw emailTaken(emailPath);
+  let row: StaffRow | undefined;
+  try {
+    [row] = await db
+      .insert(staff)
+      .values({
+        tenantId: tenant.id,
+        email: request.email,
+        name: request.name,
+        passwordHash: null,
+        languages: [...new Set(request.languages)],
+        isTenantAdmin: request.isTenantAdmin,
+      })
+      .returning();
+  } catch (error) {
+    // Two admins inviting one address at once: the unique index decides.
+    if (isUniqueViolation(error)) throw emailTaken(emailPath);
+    throw error;
+  }
+  const person = row!;
+  if (request.roles.length) {
+    await db.insert(staffMemberships).values(request.roles.map((role) => ({ staffId: person.id, ...role })));
+  }
+  await sendStaffLink(ctx, db, { person, tenant, purpose: 'invite', createdBy: actor.id });
+  await insertAudit(db, {
+    tenantId: tenant.id,
+    actorKind: 'staff',
+    actorStaffId: actor.id,
+    action: 'staff.invited',
+    data: { staffId: person.id, isTenantAdmin: request.isTenantAdmin, departments: request.roles.length },
+  });
+  return person;
+}
+
+export async function inviteStaff(
+  ctx: Pick<Ctx, 'db' | 'config' | 'now'>,
+  tenant: TenantRow,
+  actor: StaffRow,
+  request: StaffInviteRequest,
+): Promise<StaffMember> {
+  await checkRoles(ctx.db, tenant, request.roles);
+  const person = await ctx.db.transaction((tx) => createInvitedStaff(ctx, tx, { tenant, actor, request }));
+  return memberView(ctx.db, tenant, person);
+}
+
+export async function updateStaff(
+  ctx: Pick<Ctx, 'db'>,
+  tenant: TenantRow,
+  actor: StaffRow,
+  staffId: string,
+  request: StaffUpdateRequest,
+): Promise<StaffMember> {
+  if (staffId === actor.id && request.isTenantAdmin === false) throw new AppError('forbidden', { detail: LOCK_OUT });
+  if (request.roles) await checkRoles(ctx.db, tenant, request.roles);
+  const updated = await ctx.db.transaction(async (tx) => {
+    const before = await findMember(tx, tenant, staffId);
+    const fields: string[] = [];
+    const values: Partial<typeof staff.$inferInsert> = {};
+    if (request.name !== undefined && request.name !== before.name) {
+      values.name = request.name;
+      fields.push('name');
+    }
+    if (request.languages !== undefined) {
+      const languages = [...new Set(request.languages)];
+      if (languages.join() !== before.languages.join()) {
+        values.languages = languages;
+        fields.push('languages');
+      }
+    }
+    if (request.isTenantAdmin !== undefined && request.isTenantAdmin !== before.isTenantAdmin) {
+      values.isTenantAdmin = request.isTenantAdmin;
+      fields.push('isTenantAdmin');
+    }
+    const row = fields.length
+      ? (
+          await tx
+            .update(staff)
+            .set(values)
+            .where(and(eq(staff.id, staffId), eq(staff.tenantId, tenant.id)))
+            .returning()
+        )[0]!
+      : before;
+    if (request.roles) {
+      const current = (await rolesOf(tx, tenant.id, [staffId])).get(staffId) ?? [];
+      const key = (roles: Roles) =>
+        roles
+          .map((role) => `${role.departmentId}:${role.role}`)
+          .sort()
+          .join();
+      if (key(current) !== key(request.roles)) {
+        // Only this municipality's memberships are replaced (a person belongs to one anyway).
+        const mine = tx.select({ id: departments.id }).from(departments).where(eq(departments.tenantId, tenant.id));
+        await tx
+          .delete(staffMemberships)
+          .where(and(eq(staffMemberships.staffId, staffId), inArray(staffMemberships.departmentId, mine)));
+        if (request.roles.length) {
+          await tx.insert(staffMemberships).values(request.roles.map((role) => ({ staffId, ...role })));
+        }
+        fields.push('roles');
+      }
+    }
+    if (fields.length) {
+      await insertAudit(tx, {
+        tenantId: tenant.id,
+        actorKind: 'staff',
+        actorStaffId: actor.id,
+        action: 'staff.updated',
+        data: { staffId, fields: fields.join(',') },
+      });
+    }
+    return row;
+  });
+  return memberView(ctx.db, tenant, updated);
+}
+
+/**
+ * Deactivates the account and ends its sessions at once: its open console closes now, and its
+ * unused links stop working. An admin cannot shut themself out.
+ */
+export async function setStaffActive(
+  ctx: Pick<Ctx, 'db' | 'events' | 'now'>,
+  tenant: TenantRow,
+  actor: StaffRow,
+  staffId: string,
+  active: boolean,
+): Promise<StaffMember> {
+  if (staffId === actor.id && !active) throw new AppError('forbidden', { detail: LOCK_OUT });
+  const row = await ctx.db.transaction(async (tx) => {
+    const before = await findMember(tx, tenant, staffId);
+    if (before.active === active) return before;
+    const [after] = await tx
+      .update(staff)
+      .set({ active })
+      .where(and(eq(staff.id, staffId), eq(staff.tenantId, tenant.id)))
+      .returning();
+    if (!active) await voidStaffTokens(tx, staffId, ctx.now);
+    await insertAudit(tx, {
+      tenantId: tenant.id,
+      actorKind: 'staff',
+      actorStaffId: actor.id,
+      action: active ? 'staff.reactivated' : 'staff.deactivated',
+      data: { staffId, fields: 'active' },
+    });
+    return after!;
+  });
+  if (!active) await endSessions(ctx, { staffId });
+  return memberView(ctx.db, tenant, row);
+}
+
+/** A new invitation link (the old one stops working), for an active account that has no password yet. */
+export async function resendInvitation(
+  ctx: Pick<Ctx, 'db' | 'config' | 'now'>,
+  tenant: TenantRow,
+  actor: StaffRow,
+  staffId: string,
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const person = await findMember(tx, tenant, staffId);
+    if (!person.active || person.passwordHash !== null) throw new AppError('conflict');
+    await sendStaffLink(ctx, tx, { person, tenant, purpose: 'invite', createdBy: actor.id });
+    await insertAudit(tx, {
+      tenantId: tenant.id,
+      actorKind: 'staff',
+      actorStaffId: actor.id,
+      action: 'staff.invitation_resent',
+      data: { staffId },
+    });
+  });
+}

@@ -1,0 +1,120 @@
+import type { Page } from '@playwright/test';
+import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { ADMINS, expectNoBrowserErrors, peoplePerTest, signInAsAdmin } from './support';
+
+// Staff accounts (issue 15), against tests/e2e/installation.e2e.json: Amelie administers
+// Testhausen (with its "Terminbüro"); Ines administers the installation.
+
+const people = peoplePerTest();
+
+/** axe-core on the page as it is, on a desktop and on a 320 px phone (no sideways scrolling). */
+async function checkAccessible(page: Page): Promise<void> {
+  await expectNoA11yViolations(page);
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoA11yViolations(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'sideways scrolling at 320 px').toBeLessThanOrEqual(0);
+  if (size) await page.setViewportSize(size);
+}
+
+test('an admin invites a clerk, who sets a password from the mail, is signed in, and is shut out once deactivated', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const amelie = await people.open(browser);
+  await signInAsAdmin(amelie, ADMINS.amelie);
+  const admin = amelie.page;
+  await admin.goto('/admin/testhausen/staff');
+  await expect(mainHeading(admin)).toHaveText('Mitarbeitende der Kommune');
+  await checkAccessible(admin);
+
+  const email = `neu.${String(Date.now())}@testhausen.example`;
+  const name = `Nora Neu ${String(Date.now() % 10_000)}`;
+  const form = admin.getByRole('form', { name: 'Neue Person einladen' });
+  await form.getByRole('textbox', { name: 'Name' }).fill(name);
+  await form.getByRole('textbox', { name: 'Dienstliche E-Mail-Adresse' }).fill(email);
+  await form.getByRole('checkbox', { name: 'Türkçe' }).check();
+  await form.getByRole('combobox', { name: 'Terminbüro' }).selectOption('clerk');
+  await form.getByRole('button', { name: 'Einladung senden' }).click();
+  await expect(admin.getByTestId('staff-notice')).toContainText(email);
+  const card = admin.getByTestId(`staff-member-${email}`);
+  await expect(card.getByTestId('staff-status')).toHaveText('eingeladen');
+
+  // The invitation in the dev mailbox, its link with the token in the fragment.
+  await admin.goto('/dev/mailbox');
+  const row = admin.getByTestId('mailbox-entry').filter({ hasText: email }).filter({ hasText: 'staff.invite' });
+  await expect(row).toHaveCount(1);
+  await row.getByRole('link').click();
+  const link = admin.getByTestId('message-text').locator('a[href*="/staff/password#"]');
+  await expect(link).toHaveCount(1);
+  const href = await link.getAttribute('href');
+  expect(href).toMatch(/\/staff\/password#[A-Za-z0-9_-]{43}$/);
+
+  // The invitee, in a browser of their own.
+  const invitee = await people.open(browser);
+  await invitee.page.goto(href!);
+  await expect(mainHeading(invitee.page)).toHaveText('Passwort festlegen');
+  // The token has left the address bar.
+  expect(new URL(invitee.page.url()).hash).toBe('');
+  await checkAccessible(invitee.page);
+  const password = 'ein Satz aus vielen Wörtern';
+  const setForm = invitee.page.getByRole('form', { name: 'Passwort festlegen' });
+  await setForm.getByLabel('Neues Passwort', { exact: true }).fill('zu kurz');
+  await setForm.getByLabel('Neues Passwort wiederholen').fill('zu kurz');
+  await setForm.getByRole('button', { name: 'Passwort speichern und anmelden' }).click();
+  await expect(invitee.page.getByTestId('error-summary')).toContainText('mindestens 12 Zeichen');
+  await setForm.getByLabel('Neues Passwort', { exact: true }).fill(password);
+  await setForm.getByLabel('Neues Passwort wiederholen').fill(password);
+  await setForm.getByRole('button', { name: 'Passwort speichern und anmelden' }).click();
+  await expect(invitee.page).toHaveURL(/\/staff$/);
+  await expect(mainHeading(invitee.page)).toHaveText('Ihre Ämter');
+  await expect(invitee.page.getByRole('link', { name: 'Terminbüro' })).toBeVisible();
+  expectNoBrowserErrors(invitee);
+
+  // The same link a second time: used up, with a way on.
+  const again = await people.open(browser);
+  await again.page.goto(href!);
+  const againForm = again.page.getByRole('form', { name: 'Passwort festlegen' });
+  await againForm.getByLabel('Neues Passwort', { exact: true }).fill(password);
+  await againForm.getByLabel('Neues Passwort wiederholen').fill(password);
+  await againForm.getByRole('button', { name: 'Passwort speichern und anmelden' }).click();
+  await expect(again.page.getByTestId('link-problem')).toContainText('schon benutzt');
+  await again.page.getByRole('button', { name: 'Neuen Link anfordern' }).click();
+  await expect(mainHeading(again.page)).toHaveText('Passwort vergessen');
+
+  // Amelie deactivates the new account: its next request is refused.
+  await admin.goto('/admin/testhausen/staff');
+  await expect(card.getByTestId('staff-status')).toHaveText('aktiv');
+  admin.once('dialog', (dialog) => void dialog.accept());
+  await card.getByRole('button', { name: `${name} deaktivieren` }).click();
+  await expect(card.getByTestId('staff-status')).toHaveText('deaktiviert');
+  const refused = await invitee.request.get('/api/staff/me', { headers: { 'X-Forwarded-For': invitee.address } });
+  expect(refused.status()).toBe(401);
+  expectNoBrowserErrors(amelie);
+});
+
+test('the forgot-password, profile and installation pages work by keyboard and pass axe', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const visitor = await people.open(browser);
+  await visitor.page.goto('/staff/login');
+  await visitor.page.getByRole('link', { name: 'Passwort vergessen?' }).click();
+  await expect(mainHeading(visitor.page)).toHaveText('Passwort vergessen');
+  await checkAccessible(visitor.page);
+  await visitor.page.getByRole('textbox', { name: 'E-Mail-Adresse' }).fill(`niemand.${String(Date.now())}@example.org`);
+  await visitor.page.keyboard.press('Enter');
+  await expect(visitor.page.getByTestId('reset-sent')).toContainText('Wenn es zu dieser Adresse ein Konto gibt');
+
+  const ines = await people.open(browser);
+  await signInAsAdmin(ines, ADMINS.ines);
+  await ines.page.goto('/admin/installation');
+  await expect(mainHeading(ines.page)).toHaveText('Kommunen der Installation');
+  await expect(ines.page.getByTestId('municipality-testhausen')).toBeVisible();
+  await checkAccessible(ines.page);
+
+  await ines.page.goto('/staff/profile');
+  await expect(mainHeading(ines.page)).toHaveText('Ihr Profil');
+  await expect(ines.page.getByRole('textbox', { name: 'Name' })).not.toHaveValue('');
+  await checkAccessible(ines.page);
+  expectNoBrowserErrors(visitor, ines);
+});

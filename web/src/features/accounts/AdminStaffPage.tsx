@@ -1,0 +1,239 @@
+import type { StaffListResponse, StaffMember, StaffMe } from '@amtsraum/shared';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toApiError } from '../../lib/api';
+import { problemMessage, useSay, type Message } from '../../lib/message';
+import { useParams } from '../../lib/router';
+import { useLocalize } from '../../lib/useLocalize';
+import { useLanguageName } from '../../ui/LanguageOptions';
+import { PageHeading } from '../../ui/PageHeading';
+import { inviteStaff, resendInvitation, setStaffActive, updateStaff, useStaffList } from './api';
+import { AccountGate, AdminLoad } from './parts';
+import { StaffForm } from './StaffForm';
+
+/** `/admin/:tenant/staff`: the municipality's staff, invitations, roles, deactivation. */
+export function AdminStaffPage() {
+  const { tenant = '' } = useParams();
+  return <AccountGate>{(me) => <StaffAdministration tenant={tenant} me={me} />}</AccountGate>;
+}
+
+function StaffAdministration({ tenant, me }: { tenant: string; me: StaffMe }) {
+  const { t } = useTranslation('accounts');
+  const state = useStaffList(tenant);
+  return (
+    <>
+      <PageHeading title={t('staff.title')}>{t('staff.heading')}</PageHeading>
+      <AdminLoad state={state}>
+        {(data) => <StaffLists tenant={tenant} me={me} data={data} reload={state.reload} />}
+      </AdminLoad>
+    </>
+  );
+}
+
+function StaffLists({
+  tenant,
+  me,
+  data,
+  reload,
+}: {
+  tenant: string;
+  me: StaffMe;
+  data: StaffListResponse;
+  reload: () => void;
+}) {
+  const { t } = useTranslation('accounts');
+  const [invitedNote, setInvitedNote] = useState<string | null>(null);
+  const [inviteKey, setInviteKey] = useState(0);
+  return (
+    <>
+      <div role="status" className={invitedNote ? 'panel notice' : 'visually-hidden'} data-testid="staff-notice">
+        {invitedNote}
+      </div>
+      <h2>{t('staff.listHeading')}</h2>
+      <ul className="card-list staff-list">
+        {data.staff.map((member) => (
+          <StaffCard
+            key={member.id}
+            tenant={tenant}
+            member={member}
+            self={member.id === me.staff.id}
+            departments={data.departments}
+            onChanged={(note) => {
+              setInvitedNote(note);
+              reload();
+            }}
+          />
+        ))}
+      </ul>
+      <h2>{t('staff.inviteHeading')}</h2>
+      <p>{t('staff.inviteIntro')}</p>
+      <StaffForm
+        key={inviteKey}
+        departments={data.departments}
+        label={t('staff.inviteHeading')}
+        submitLabel={t('staff.form.invite')}
+        onSubmit={async (values) => {
+          const { staff } = await inviteStaff(tenant, values);
+          setInvitedNote(t('staff.invited', { email: staff.email }));
+          setInviteKey((n) => n + 1);
+          reload();
+        }}
+      />
+    </>
+  );
+}
+
+function StaffCard({
+  tenant,
+  member,
+  self,
+  departments,
+  onChanged,
+}: {
+  tenant: string;
+  member: StaffMember;
+  self: boolean;
+  departments: StaffListResponse['departments'];
+  onChanged: (note: string) => void;
+}) {
+  const { t } = useTranslation('accounts');
+  const say = useSay();
+  const localize = useLocalize();
+  const languageName = useLanguageName();
+  const [editing, setEditing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Message | null>(null);
+  const departmentName = (id: string) => {
+    const department = departments.find((d) => d.id === id);
+    return department ? localize(department.name).text : id;
+  };
+
+  const act = async (run: () => Promise<unknown>, note: string) => {
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      await run();
+      onChanged(note);
+    } catch (error) {
+      setFailure(problemMessage(toApiError(error)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li className="card" data-testid={`staff-member-${member.email}`}>
+      <h3 className="card__title">
+        {member.name}
+        {self && ` (${t('staff.you')})`}
+      </h3>
+      <p>{member.email}</p>
+      <p>
+        <span className={`status status--${member.status}`} data-testid="staff-status">
+          {t(`staff.status.${member.status}`)}
+        </span>
+        {member.isTenantAdmin && ` · ${t('staff.tenantAdmin')}`}
+        {member.status !== 'deactivated' &&
+          !member.secondFactor &&
+          member.isTenantAdmin &&
+          ` · ${t('staff.noSecondFactor')}`}
+      </p>
+      {member.roles.length > 0 && (
+        <ul>
+          {member.roles.map((role) => (
+            <li key={role.departmentId}>
+              {departmentName(role.departmentId)}: {t(`staff.role.${role.role}`)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {member.languages.length > 0 && (
+        <p>
+          {t('staff.languages')}: {member.languages.map(languageName).join(', ')}
+        </p>
+      )}
+      {failure && (
+        <p className="field__error" role="alert">
+          {say(failure)}
+        </p>
+      )}
+      {editing ? (
+        <StaffForm
+          departments={departments}
+          initial={member}
+          self={self}
+          label={t('staff.editLabel', { name: member.name })}
+          submitLabel={t('staff.form.save')}
+          onCancel={() => {
+            setEditing(false);
+          }}
+          onSubmit={async (values) => {
+            await updateStaff(tenant, member.id, {
+              name: values.name,
+              languages: values.languages,
+              roles: values.roles,
+              ...(self ? {} : { isTenantAdmin: values.isTenantAdmin }),
+            });
+            setEditing(false);
+            onChanged(t('staff.saved', { name: values.name }));
+          }}
+        />
+      ) : (
+        <div className="button-row">
+          <button
+            type="button"
+            className="button"
+            aria-label={t('staff.editLabel', { name: member.name })}
+            onClick={() => {
+              setEditing(true);
+            }}
+          >
+            {t('staff.edit')}
+          </button>
+          {member.status === 'invited' && (
+            <button
+              type="button"
+              className="button"
+              aria-disabled={busy || undefined}
+              onClick={() =>
+                void act(() => resendInvitation(tenant, member.id), t('staff.resent', { email: member.email }))
+              }
+            >
+              {t('staff.resend')}
+            </button>
+          )}
+          {!self &&
+            (member.status === 'deactivated' ? (
+              <button
+                type="button"
+                className="button"
+                aria-disabled={busy || undefined}
+                onClick={() =>
+                  void act(() => setStaffActive(tenant, member.id, true), t('staff.reactivated', { name: member.name }))
+                }
+              >
+                {t('staff.reactivate')}
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button button--danger"
+                aria-label={t('staff.deactivateLabel', { name: member.name })}
+                aria-disabled={busy || undefined}
+                onClick={() => {
+                  if (!window.confirm(t('staff.deactivateConfirm', { name: member.name }))) return;
+                  void act(
+                    () => setStaffActive(tenant, member.id, false),
+                    t('staff.deactivated', { name: member.name }),
+                  );
+                }}
+              >
+                {t('staff.deactivate')}
+              </button>
+            ))}
+        </div>
+      )}
+    </li>
+  );
+}
