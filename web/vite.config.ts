@@ -35,9 +35,11 @@ export default defineConfig({
       // Issue 14: 120 kB. The door loads 119.7 kB: react-dom, react and scheduler 67,
       // i18next with react-i18next 17, zod/mini 11, the app's own code 25 (docs/decisions/020). A change that
       // goes over makes room elsewhere or loads lazily.
-      // adm-audit branch: the audit page's route (its PAGES entry, lazy import and locale entries)
-      // takes the door to 120.2 kB; raised by 0.5 kB FOR THE LEAD TO DECIDE at the merge of issue 15,
-      // where every admin page adds the same.
+      // Issue 15 added the administration: its routes (one lazy StaffArea entry for all staff and
+      // admin pages), their page table entries and error codes, the legal footer and a service's
+      // online link cost the door 0.7 kB, after the admin schemas were kept out of the shared chunk.
+      // It loads 120.4 kB: 0.4 kB over issue 14's target, noted in the issue; the limit stops any
+      // further growth.
       budget: { route: 'door', limitKb: 120.5 },
       floorChunk: 'core',
     }),
@@ -77,7 +79,7 @@ export default defineConfig({
             // only booking, the console, invites, the mailbox and the admin pages parse stay with those pages.
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts)\.api\.ts)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit)\.api\.ts)/,
             },
           ],
         },

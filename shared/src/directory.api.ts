@@ -66,7 +66,7 @@ export const ServiceSchema = z.object({
   /** The municipality's online application or payment for it (https), opened on its own site. */
   onlineUrl: z.optional(z.nullable(z.string())),
   /** Persons one booking may bring, when the service limits it below the department. */
-  maxPersons: z.optional(z.nullable(z.int().check(z.positive()))),
+  maxPersons: z.optional(z.nullable(z.number())),
 });
 export type Service = z.infer<typeof ServiceSchema>;
 

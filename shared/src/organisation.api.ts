@@ -3,7 +3,7 @@ import { DepartmentNameFormsSchema } from './department-names.js';
 import { ContactSchema } from './directory.api.js';
 import { LocaleSchema, LocalizedTextSchema } from './locales.js';
 import { OpeningHoursSchema, WEEKDAY_KEYS, type OpeningHours } from './opening-hours.js';
-import { DepartmentSlugSchema } from './slugs.js';
+import { SlugSchema } from './slugs.js';
 import { isValidTimeZone } from './time-zone.js';
 
 /**
@@ -109,6 +109,37 @@ export const AdminOpeningHoursSchema = OpeningHoursSchema.check(
 export const DOOR_POLICIES = ['hours', 'manual'] as const;
 export const DoorPolicySchema = z.enum(DOOR_POLICIES);
 export type DoorPolicy = z.infer<typeof DoorPolicySchema>;
+
+/**
+ * Second path segments the municipality's own pages use (`/<tenant>/impressum`, issue 15): a
+ * department slug may not take one of them, because `/<tenant>/<department>` shares the space.
+ */
+export const DEPARTMENT_RESERVED_SLUGS = [
+  'admin',
+  'api',
+  'staff',
+  'impressum',
+  'imprint',
+  'datenschutz',
+  'privacy',
+  'barrierefreiheit',
+  'accessibility',
+  'fragen',
+  'faq',
+  'suche',
+  'search',
+  'hilfe',
+  'help',
+  'termin',
+  'wait',
+] as const;
+
+export const DepartmentSlugSchema = SlugSchema.check(
+  z.refine(
+    (slug) => !(DEPARTMENT_RESERVED_SLUGS as readonly string[]).includes(slug),
+    "this name is reserved for the municipality's own pages",
+  ),
+);
 
 const HandlingMinutesSchema = z.int().check(z.gte(1, 'at least one minute'), z.lte(240, 'at most 240 minutes'));
 const QueueCapSchema = z.int().check(z.gte(1, 'at least one person'), z.lte(500, 'at most 500 people'));

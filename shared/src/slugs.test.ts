@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DepartmentSlugSchema, TenantSlugSchema } from './slugs.js';
+import { DepartmentSlugSchema } from './organisation.api.js';
+import { TenantSlugSchema } from './slugs.js';
 
 describe('slugs', () => {
   it('keeps the municipality’s own pages out of department slugs', () => {

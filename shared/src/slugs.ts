@@ -33,35 +33,3 @@ export const SlugSchema = z
 export const TenantSlugSchema = /* @__PURE__ */ SlugSchema.check(
   z.refine((slug) => !(RESERVED_SLUGS as readonly string[]).includes(slug), 'this name is reserved by the application'),
 );
-
-/**
- * Second path segments the municipality's own pages use (`/<tenant>/impressum`, issue 15): a
- * department slug may not take one of them, because `/<tenant>/<department>` shares the space.
- */
-export const DEPARTMENT_RESERVED_SLUGS = [
-  'admin',
-  'api',
-  'staff',
-  'impressum',
-  'imprint',
-  'datenschutz',
-  'privacy',
-  'barrierefreiheit',
-  'accessibility',
-  'fragen',
-  'faq',
-  'suche',
-  'search',
-  'hilfe',
-  'help',
-  'termin',
-  'wait',
-] as const;
-
-// Pure: the web client's entry chunk drops it unless used (the door page's budget, issue 14).
-export const DepartmentSlugSchema = /* @__PURE__ */ SlugSchema.check(
-  z.refine(
-    (slug) => !(DEPARTMENT_RESERVED_SLUGS as readonly string[]).includes(slug),
-    "this name is reserved for the municipality's own pages",
-  ),
-);

@@ -1,17 +1,14 @@
 import type { PageName } from '@amtsraum/shared';
 import { Suspense, useEffect, type ReactElement } from 'react';
-import { AdminPages } from '../features/admin';
-import { AccountsPage } from '../features/accounts';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
-import { AuditLogPage } from '../features/audit';
 import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
 import { InvitePage } from '../features/invites';
-import { AdminTextsPage, LegalPage } from '../features/legal';
+import { LegalPage } from '../features/legal';
 import { MailboxPage } from '../features/mailbox';
-import { StaffSecurityPage } from '../features/security';
-import { AdminAvailabilityPage, AdminServicesPage } from '../features/offer';
+import { lazyComponent } from '../lib/lazy-component';
+import type { StaffAreaPage } from './StaffArea';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
 
 /**
@@ -65,8 +62,8 @@ function Console() {
   );
 }
 
-/** The staff account pages (one lazy chunk; the page picks itself by the address). */
-const accounts = <AccountsPage />;
+/** The staff's account pages and the administration, one lazy entry for all (StaffArea.tsx). */
+const StaffArea = lazyComponent<{ page: StaffAreaPage }>(() => import('./StaffArea').then((m) => m.StaffArea), []);
 
 /**
  * What each page of the shared page table (`PAGES` in shared/src/pages.ts) shows. Pages that
@@ -90,20 +87,20 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   invite: <InvitePage />,
   staffHome: <StaffHomePage />,
   staffLogin: <StaffLoginPage />,
-  staffSecurity: <StaffSecurityPage />,
-  staffPassword: accounts,
-  staffProfile: accounts,
-  adminInstallation: accounts,
-  adminStaff: accounts,
+  staffSecurity: <StaffArea page="staffSecurity" />,
+  staffPassword: <StaffArea page="staffPassword" />,
+  staffProfile: <StaffArea page="staffProfile" />,
+  adminInstallation: <StaffArea page="adminInstallation" />,
+  adminStaff: <StaffArea page="adminStaff" />,
   console: <Console />,
-  adminServices: <AdminServicesPage />,
-  adminAvailability: <AdminAvailabilityPage />,
+  adminServices: <StaffArea page="adminServices" />,
+  adminAvailability: <StaffArea page="adminAvailability" />,
   call: <CallPage clerkTools={clerkCallTools} />,
   callEnded: <CallEndedPage />,
   mailbox: <MailboxPage />,
-  adminHome: <AdminPages />,
-  adminTenant: <AdminPages />,
-  adminDepartment: <AdminPages />,
-  adminAudit: <AuditLogPage />,
-  adminTexts: <AdminTextsPage />,
+  adminHome: <StaffArea page="adminHome" />,
+  adminTenant: <StaffArea page="adminTenant" />,
+  adminDepartment: <StaffArea page="adminDepartment" />,
+  adminAudit: <StaffArea page="adminAudit" />,
+  adminTexts: <StaffArea page="adminTexts" />,
 };
