@@ -59,7 +59,7 @@ test('legal pages from the door page’s footer, accessibility feedback to the m
 
   // Finding the right office on the municipality's page.
   await page.goto('/musterstadt');
-  await page.getByLabel(/Das richtige Amt finden/).fill('Perso');
+  await page.getByRole('searchbox', { name: /Das richtige Amt finden/ }).fill('Perso');
   await page.getByRole('button', { name: 'Suchen' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Ein Amt gefunden.' })).toBeVisible();
   const result = page.getByTestId('search-result-buergeramt');

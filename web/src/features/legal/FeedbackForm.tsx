@@ -4,7 +4,7 @@ import {
   type TenantSummary,
   type TenantTextResponse,
 } from '@amtsraum/shared';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
@@ -52,6 +52,10 @@ export function FeedbackForm({
   const summaryRef = useRef<HTMLDivElement>(null);
   const failureRef = useRef<HTMLParagraphElement>(null);
   const doneRef = useRef<HTMLDivElement>(null);
+  // Focus moves to the confirmation once it is on screen (a timer could run before the render).
+  useEffect(() => {
+    if (sentTo) doneRef.current?.focus();
+  }, [sentTo]);
 
   const set = (field: FieldName) => (event: { target: { value: string } }) => {
     setValues((previous) => ({ ...previous, [field]: event.target.value }));
@@ -89,7 +93,6 @@ export function FeedbackForm({
       });
       showErrors({}, null);
       setSentTo(answer.recipient);
-      window.setTimeout(() => doneRef.current?.focus(), 0);
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError.code === 'validation_failed') {
