@@ -109,11 +109,12 @@ export function doorStatus(
   const byPolicy = department.doorPolicy === 'manual' ? 'closed' : hours.openNow ? 'open' : 'closed';
   const state = department.archivedAt ? 'closed' : (override ?? byPolicy);
   // A manual door opens when a clerk opens it: no time to promise.
-  let nextOpening = department.doorPolicy === 'manual' || department.archivedAt ? null : hours.nextOpening;
+  const promises = department.doorPolicy !== 'manual' && !department.archivedAt;
+  let nextOpening = promises ? hours.nextOpening : null;
   const today = formatCivilDate(zonedParts(now, timeZone));
   const opensLaterToday =
     hours.nextOpening !== null && formatCivilDate(zonedParts(hours.nextOpening, timeZone)) === today;
-  if (override === 'closed' && nextOpening !== null && (hours.openNow || opensLaterToday)) {
+  if (override === 'closed' && promises && (hours.openNow || opensLaterToday)) {
     // Closed by a clerk for the rest of today: the next opening is on a later day.
     const tomorrow = startOfDay(addDays(zonedParts(now, timeZone), 1), timeZone);
     const later = openingStatus(department.openingHours, closureList, tomorrow, timeZone);
