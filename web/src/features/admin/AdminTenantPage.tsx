@@ -47,9 +47,6 @@ function AdminTenant({ settings, reload }: { settings: TenantSettings; reload: (
           <li>
             <Link to={`${base}/texts`}>{t('tenant.links.texts')}</Link>
           </li>
-          <li>
-            <Link to={`${base}/sign-in`}>{t('tenant.links.signIn')}</Link>
-          </li>
         </ul>
       </nav>
       <SettingsForm settings={settings} onSaved={reload} />
