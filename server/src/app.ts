@@ -10,7 +10,7 @@ import type { Config } from './config.js';
 import type { AppDeps } from './deps.js';
 import { appointmentsStaffRouter } from './features/appointments/appointments-staff.router.js';
 import { appointmentsRouter } from './features/appointments/appointments.router.js';
-import { departmentAuditRouter, tenantAuditRouter } from './features/audit/audit.router.js';
+import { departmentAuditRouter, tenantAuditRouter } from './features/audit-log/audit-log.router.js';
 import { callsRouter } from './features/calls/calls.router.js';
 import { livekitWebhookRouter } from './features/calls/livekit-webhook.router.js';
 import { consoleRouter } from './features/console/console.router.js';

@@ -7,7 +7,7 @@ import type { TestClient } from '../../test/client.js';
 import { databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeStaff, makeTenant, signedInAdmin, signedInClerk } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
-import { insertAudit } from './audit.repo.js';
+import { insertAudit } from '../audit/audit.repo.js';
 import { csvCell } from './audit-log.service.js';
 
 describe.each(databaseKinds)('audit log viewer on %s', (kind) => {
