@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { StateCodeSchema } from './organisation.api.js';
 import { LocaleSchema, LocalizedTextSchema } from './locales.js';
 
 /**
@@ -134,25 +135,6 @@ export type StaffListResponse = z.infer<typeof StaffListResponseSchema>;
 export const StaffMemberResponseSchema = z.object({ staff: StaffMemberSchema });
 
 // -- installation: /api/admin/installation/tenants ---------------------------------------------
-
-const StateCodeSchema = z.enum([
-  'BW',
-  'BY',
-  'BE',
-  'BB',
-  'HB',
-  'HH',
-  'HE',
-  'MV',
-  'NI',
-  'NW',
-  'RP',
-  'SL',
-  'SN',
-  'ST',
-  'SH',
-  'TH',
-]);
 
 /**
  * The slug's form; the names the application reserves (`TenantSlugSchema`) are checked by the

@@ -9,6 +9,7 @@ import {
   OpeningHoursSchema,
   OpeningIntervalSchema,
   personName,
+  STATE_CODES,
   WEEKDAY_KEYS,
   SlugSchema,
   TenantSlugSchema,
@@ -164,26 +165,6 @@ export const StaffInputSchema = z.object({
     .regex(/^[A-Z2-7]{16,64}$/, 'a base32 secret of 16 to 64 characters')
     .optional(),
 });
-
-/** The German states, whose public holidays the admin screens prefill. */
-export const STATE_CODES = [
-  'BW',
-  'BY',
-  'BE',
-  'BB',
-  'HB',
-  'HH',
-  'HE',
-  'MV',
-  'NI',
-  'NW',
-  'RP',
-  'SL',
-  'SN',
-  'ST',
-  'SH',
-  'TH',
-] as const;
 
 const FaqSchema = z.array(z.object({ question: LocalizedTextSchema, answer: LocalizedTextSchema })).max(100);
 

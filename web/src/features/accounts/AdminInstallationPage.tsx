@@ -1,4 +1,4 @@
-import { TenantCreateRequestSchema, type InstallationTenant } from '@amtsraum/shared';
+import { STATE_CODES, TenantCreateRequestSchema, type InstallationTenant } from '@amtsraum/shared';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
@@ -7,25 +7,6 @@ import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/
 import { PageHeading } from '../../ui/PageHeading';
 import { createMunicipality, setMunicipalityArchived, useMunicipalities } from './api';
 import { AdminLoad } from './parts';
-
-const STATES = [
-  'BW',
-  'BY',
-  'BE',
-  'BB',
-  'HB',
-  'HH',
-  'HE',
-  'MV',
-  'NI',
-  'NW',
-  'RP',
-  'SL',
-  'SN',
-  'ST',
-  'SH',
-  'TH',
-] as const;
 
 type FieldName = 'slug' | 'name' | 'timeZone' | 'adminName' | 'adminEmail';
 const FIELD_ORDER: FieldName[] = ['slug', 'name', 'timeZone', 'adminName', 'adminEmail'];
@@ -226,7 +207,7 @@ function CreateForm({ onCreated }: { onCreated: () => void }) {
             change({ stateCode: event.target.value });
           }}
         >
-          {STATES.map((code) => (
+          {STATE_CODES.map((code) => (
             <option key={code} value={code}>
               {t(`installation.states.${code}`)}
             </option>
