@@ -74,16 +74,24 @@ export const TenantSettingsSchema = z.object({
 });
 export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
 
-/** `PATCH /api/admin/tenants/:tenant`: what is given changes, the rest stays. */
-export const TenantSettingsUpdateSchema = z.object({
-  name: z.optional(z.string().check(z.trim(), z.minLength(2, 'at least two characters'), z.maxLength(120))),
-  logoUrl: z.optional(z.nullable(LogoUrlSchema)),
-  brandColor: z.optional(BrandColorSchema),
-  timeZone: z.optional(TimeZoneSchema),
-  locales: z.optional(OfferedLocalesSchema),
-  contact: z.optional(ContactSchema),
-  stateCode: z.optional(StateCodeSchema),
+/**
+ * A municipality's settings as written: by its admin (partly, `TenantSettingsUpdateSchema`) and by
+ * the installation file (whole, server/src/features/setup/installation.schema.ts derives from
+ * these fields), so that a field added here reaches both (issue 15, item 9).
+ */
+export const TenantSettingsFieldsSchema = z.object({
+  name: z.string().check(z.trim(), z.minLength(2, 'at least two characters'), z.maxLength(120)),
+  logoUrl: z.nullable(LogoUrlSchema),
+  brandColor: BrandColorSchema,
+  timeZone: TimeZoneSchema,
+  locales: OfferedLocalesSchema,
+  contact: ContactSchema,
+  stateCode: StateCodeSchema,
 });
+export type TenantSettingsFields = z.infer<typeof TenantSettingsFieldsSchema>;
+
+/** `PATCH /api/admin/tenants/:tenant`: what is given changes, the rest stays. */
+export const TenantSettingsUpdateSchema = z.partial(TenantSettingsFieldsSchema);
 export type TenantSettingsUpdate = z.infer<typeof TenantSettingsUpdateSchema>;
 
 /** Opening hours as an admin enters them: the ranges of one day must not overlap. */
@@ -144,7 +152,11 @@ export const DepartmentSlugSchema = SlugSchema.check(
 const HandlingMinutesSchema = z.int().check(z.gte(1, 'at least one minute'), z.lte(240, 'at most 240 minutes'));
 const QueueCapSchema = z.int().check(z.gte(1, 'at least one person'), z.lte(500, 'at most 500 people'));
 
-const departmentFields = {
+/**
+ * A department's own settings, as its admin writes them and as the installation file does (which
+ * derives its department from these fields: one list for both, issue 15, item 9).
+ */
+export const DepartmentFieldsSchema = z.object({
   name: LocalizedTextSchema,
   description: LocalizedTextSchema,
   nameForms: DepartmentNameFormsSchema,
@@ -153,14 +165,15 @@ const departmentFields = {
   doorPolicy: DoorPolicySchema,
   queueCap: QueueCapSchema,
   avgHandlingMinutes: HandlingMinutesSchema,
-};
+});
+export type DepartmentFields = z.infer<typeof DepartmentFieldsSchema>;
 
 /** `PATCH …/departments/:department`: what is given changes. */
-export const DepartmentUpdateSchema = z.partial(z.object(departmentFields));
+export const DepartmentUpdateSchema = z.partial(DepartmentFieldsSchema);
 export type DepartmentUpdate = z.infer<typeof DepartmentUpdateSchema>;
 
 /** `POST /api/admin/tenants/:tenant/departments`: a slug and a name; the rest has defaults. */
-export const DepartmentCreateSchema = z.extend(z.partial(z.object(departmentFields)), {
+export const DepartmentCreateSchema = z.extend(z.partial(DepartmentFieldsSchema), {
   slug: DepartmentSlugSchema,
   name: LocalizedTextSchema,
 });
@@ -209,14 +222,21 @@ export type ArchiveResult = z.infer<typeof ArchiveResultSchema>;
 
 const CivilDateSchema = z.iso.date('a date as YYYY-MM-DD');
 
+/** Days closed, inclusive: the fields of a closure as the admin and the installation file write it. */
+export const closureFields = {
+  from: CivilDateSchema,
+  to: CivilDateSchema,
+  reason: z.nullable(LocalizedTextSchema),
+};
+
+/** The check every closure passes, wherever it is written. */
+export const closureDaysInOrder = z.refine<{ from: string; to: string }>((c) => c.to >= c.from, {
+  message: 'the last day must not be before the first',
+  path: ['to'],
+});
+
 /** `POST …/closures` (tenant-wide or a department's): days closed, inclusive. */
-export const ClosureCreateSchema = z
-  .object({
-    from: CivilDateSchema,
-    to: CivilDateSchema,
-    reason: z.nullable(LocalizedTextSchema),
-  })
-  .check(z.refine((c) => c.to >= c.from, { message: 'the last day must not be before the first', path: ['to'] }));
+export const ClosureCreateSchema = z.object(closureFields).check(closureDaysInOrder);
 export type ClosureCreate = z.infer<typeof ClosureCreateSchema>;
 
 export const AdminClosureSchema = z.object({

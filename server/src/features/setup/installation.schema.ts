@@ -1,68 +1,67 @@
 import {
-  ClosureSchema,
-  ContactSchema,
-  DepartmentNameFormsSchema,
+  BookingRulesSchema as AdminBookingRulesSchema,
+  closureDaysInOrder,
+  closureFields,
+  DepartmentFieldsSchema,
   DepartmentSlugSchema,
-  isValidTimeZone,
+  FaqSchema,
   LocaleSchema,
-  LocalizedTextSchema,
-  OpeningHoursSchema,
   OpeningIntervalSchema,
+  PageTextSchema,
   personName,
-  STATE_CODES,
-  WEEKDAY_KEYS,
+  ServiceInputSchema as AdminServiceSchema,
   SlugSchema,
+  TenantSettingsFieldsSchema,
   TenantSlugSchema,
+  WEEKDAY_KEYS,
 } from '@amtsraum/shared';
 import { z } from 'zod';
 
 /**
  * The installation file an IT department writes to set up municipalities, departments,
- * services and staff without the demo seed (the admin screens come later). Parsed whole before
- * anything is written: a file with one mistake changes nothing.
+ * services and staff without the demo seed. Parsed whole before anything is written: a file with
+ * one mistake changes nothing.
+ *
+ * A municipality's settings, a department, its booking rules, closures, services and texts take
+ * their fields from the admin screens' schemas (shared/), with the defaults a file may rely on:
+ * a field added there reaches the file, and the file cannot say what the screens would refuse
+ * (issue 15, item 9). What only the file has (slugs as keys, lists in full, staff) is here.
  */
+const service = AdminServiceSchema.shape;
 export const ServiceInputSchema = z.object({
+  ...service,
   slug: SlugSchema,
-  name: LocalizedTextSchema,
-  description: z.optional(LocalizedTextSchema),
-  durationMinutes: z.number().int().min(1).max(480),
-  extraMinutesPerPerson: z.number().int().min(0).max(240).default(0),
-  documents: z.array(LocalizedTextSchema).max(30).default([]),
-  bookable: z.boolean().default(true),
-  knockable: z.boolean().default(true),
+  description: z._default(service.description, null),
+  extraMinutesPerPerson: z._default(service.extraMinutesPerPerson, 0),
+  documents: z._default(service.documents, []),
+  bookable: z._default(service.bookable, true),
+  knockable: z._default(service.knockable, true),
   /** Persons one booking of this service may bring; null: the department's limit. */
-  maxPersons: z.number().int().min(1).max(20).nullable().default(null),
+  maxPersons: z._default(service.maxPersons, null),
   /** The words citizens use for it, per language, for the search (issue 15, item 8). */
-  keywords: z
-    .record(
-      z.string().regex(/^[a-z]{2,3}$/, 'a language code such as de'),
-      z.array(z.string().trim().min(1).max(60)).max(40),
-    )
-    .default({}),
+  keywords: z._default(service.keywords, {}),
   /** The municipality's online application or payment for it. */
-  onlineUrl: z
-    .url({ protocol: /^https$/, error: 'an https address' })
-    .nullable()
-    .default(null),
+  onlineUrl: z._default(service.onlineUrl, null),
 });
 
-/** Booking rules of a department (issue 6); what is left out takes the default shown. */
+/**
+ * Booking rules of a department (issue 6); what is left out takes the default shown. The file
+ * says `maxPersons` where the screens say `maxPersonsPerBooking`, and has `clerksManageAbsences`
+ * on the department itself: the names of files already written stay.
+ */
+const rules = AdminBookingRulesSchema.shape;
 export const BookingRulesSchema = z.object({
   /** How many days ahead citizens can book. */
-  horizonDays: z.number().int().min(1).max(730).default(60),
+  horizonDays: z._default(rules.horizonDays, 60),
   /** The earliest slot is this many minutes from now. */
-  leadMinutes: z.number().int().min(0).max(20_160).default(120),
+  leadMinutes: z._default(rules.leadMinutes, 120),
   /** "HH:MM" (tenant zone) from which today's remaining slots can be booked; null: never the same day. */
-  sameDayReleaseTime: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24-hour clock)')
-    .nullable()
-    .default(null),
+  sameDayReleaseTime: z._default(rules.sameDayReleaseTime, null),
   /** The join link works this many minutes before the start. */
-  joinOpensMinutesBefore: z.number().int().min(0).max(240).default(10),
+  joinOpensMinutesBefore: z._default(rules.joinOpensMinutesBefore, 10),
   /** A clerk can mark a no-show this many minutes after the start. */
-  noShowGraceMinutes: z.number().int().min(0).max(240).default(10),
-  maxPersons: z.number().int().min(1).max(20).default(6),
+  noShowGraceMinutes: z._default(rules.noShowGraceMinutes, 10),
+  maxPersons: z._default(rules.maxPersonsPerBooking, 6),
 });
 
 /**
@@ -109,25 +108,23 @@ export const AbsenceInputSchema = z.union([WholeDaysAbsenceSchema, ExactAbsenceS
 export type AbsenceInput = z.infer<typeof AbsenceInputSchema>;
 
 /** A closure as the file writes it: the reason may be left out. */
-export const ClosureInputSchema = z.object({
-  ...ClosureSchema.shape,
-  reason: z.nullable(LocalizedTextSchema).default(null),
-});
+export const ClosureInputSchema = z
+  .object({ ...closureFields, reason: z._default(closureFields.reason, null) })
+  .check(closureDaysInOrder);
 
+const department = DepartmentFieldsSchema.shape;
 export const DepartmentInputSchema = z.object({
+  ...department,
   slug: DepartmentSlugSchema,
-  name: LocalizedTextSchema,
   /** How the name stands in a sentence: `{ "de": { "at": "beim Bürgeramt", "to": "zum Bürgeramt" } }`. */
-  nameForms: z._default(DepartmentNameFormsSchema, {}),
-  description: LocalizedTextSchema,
-  contact: z._default(ContactSchema, {}),
-  openingHours: OpeningHoursSchema,
-  queueCap: z.number().int().min(1).max(1000).default(30),
-  avgHandlingMinutes: z.number().int().min(1).max(480).default(10),
+  nameForms: z._default(department.nameForms, {}),
+  contact: z._default(department.contact, {}),
+  queueCap: z._default(department.queueCap, 30),
+  avgHandlingMinutes: z._default(department.avgHandlingMinutes, 10),
   /** `hours`: the door follows the opening hours (clerks may pause it); `manual`: only clerks open it. */
-  doorPolicy: z.enum(['hours', 'manual']).default('hours'),
+  doorPolicy: z._default(department.doorPolicy, 'hours'),
   /** Clerks may enter their own absences for this department. */
-  clerksManageAbsences: z.boolean().default(false),
+  clerksManageAbsences: z._default(rules.clerksManageAbsences, false),
   closures: z.array(ClosureInputSchema).default([]),
   services: z.array(ServiceInputSchema).default([]),
   booking: BookingRulesSchema.default(BookingRulesSchema.parse({})),
@@ -166,34 +163,34 @@ export const StaffInputSchema = z.object({
     .optional(),
 });
 
-const FaqSchema = z.array(z.object({ question: LocalizedTextSchema, answer: LocalizedTextSchema })).max(100);
-
 /**
- * The municipality's legal pages and FAQ. A kind left out stays as it is (a text edited on the
- * admin screens survives an older file); `null` removes it, and the page shows its default text.
+ * The municipality's legal pages and FAQ, as the admin screens write them. A kind left out stays
+ * as it is (a text edited on the admin screens survives an older file); `null` removes it, and the
+ * page shows its default text.
  */
 export const TenantTextsInputSchema = z
   .object({
-    imprint: z.optional(z.nullable(LocalizedTextSchema)),
-    privacy: z.optional(z.nullable(LocalizedTextSchema)),
-    accessibility: z.optional(z.nullable(LocalizedTextSchema)),
-    faq: FaqSchema.nullable().optional(),
+    imprint: z.optional(z.nullable(PageTextSchema)),
+    privacy: z.optional(z.nullable(PageTextSchema)),
+    accessibility: z.optional(z.nullable(PageTextSchema)),
+    faq: z.optional(z.nullable(FaqSchema)),
   })
   .strict();
 export type TenantTextsInput = z.infer<typeof TenantTextsInputSchema>;
 
+const settings = TenantSettingsFieldsSchema.shape;
 /** A municipality's own settings, apart from its departments and staff. */
 export const TenantSettingsInputSchema = z.object({
+  ...settings,
   slug: TenantSlugSchema,
-  name: z.string().trim().min(1).max(200),
-  timeZone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/Berlin').default('Europe/Berlin'),
+  timeZone: z._default(settings.timeZone, 'Europe/Berlin'),
   defaultLocale: z._default(LocaleSchema, 'de'),
-  brandColor: z
-    .string()
-    .regex(/^#[0-9a-f]{6}$/i)
-    .default('#1d4f91'),
-  logoUrl: z.string().max(500).nullable().default(null),
-  /** The languages offered to citizens; German is always among them. */
+  brandColor: z._default(settings.brandColor, '#1d4f91'),
+  logoUrl: z._default(settings.logoUrl, null),
+  /**
+   * The languages offered to citizens; German is always among them. Wider than the screens' list
+   * (the languages the interface speaks): a file may already offer texts in Turkish, say.
+   */
   locales: z
     .array(z.string().regex(/^[a-z]{2,3}$/, 'a language code such as de or en'))
     .min(1)
@@ -202,9 +199,9 @@ export const TenantSettingsInputSchema = z.object({
     .refine((list) => new Set(list).size === list.length, 'each language once')
     .default(['de', 'en']),
   /** The municipality's own contact (legal pages, accessibility feedback). */
-  contact: z._default(ContactSchema, {}),
+  contact: z._default(settings.contact, {}),
   /** The German state whose public holidays the admin screens prefill. */
-  stateCode: z.enum(STATE_CODES).default('NW'),
+  stateCode: z._default(settings.stateCode, 'NW'),
   texts: TenantTextsInputSchema.optional(),
 });
 export type TenantSettingsInput = z.infer<typeof TenantSettingsInputSchema>;
