@@ -1,4 +1,4 @@
-import type { FaqEntry, PageText, TenantTextKind } from '@amtsraum/shared';
+import type { TenantTextKind } from '@amtsraum/shared';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { tenantTexts } from '../../db/schema.js';
@@ -21,24 +21,4 @@ export async function findTenantText(
     .where(and(eq(tenantTexts.tenantId, tenantId), eq(tenantTexts.kind, kind)))
     .limit(1);
   return row;
-}
-
-export async function upsertTenantText(
-  db: Db,
-  values: { tenantId: string; kind: TenantTextKind; body: PageText | FaqEntry[]; updatedBy: string; now: Date },
-): Promise<void> {
-  const set = { body: values.body, updatedBy: values.updatedBy, updatedAt: values.now };
-  await db
-    .insert(tenantTexts)
-    .values({ tenantId: values.tenantId, kind: values.kind, ...set })
-    .onConflictDoUpdate({ target: [tenantTexts.tenantId, tenantTexts.kind], set });
-}
-
-/** Back to the default; whether there was a text to remove. */
-export async function deleteTenantText(db: Db, tenantId: string, kind: TenantTextKind): Promise<boolean> {
-  const rows = await db
-    .delete(tenantTexts)
-    .where(and(eq(tenantTexts.tenantId, tenantId), eq(tenantTexts.kind, kind)))
-    .returning({ kind: tenantTexts.kind });
-  return rows.length > 0;
 }

@@ -19,13 +19,8 @@ import { insertAudit } from '../audit/audit.repo.js';
 import { findTenantBySlug, type TenantRow } from '../directory/directory.repo.js';
 import { toTenantSummary } from '../directory/directory.service.js';
 import { defaultFaq, defaultPageText, defaultTextFacts } from './default-texts.js';
-import {
-  deleteTenantText,
-  findTenantText,
-  listTenantTexts,
-  upsertTenantText,
-  type TenantTextRow,
-} from './legal.repo.js';
+import { findTenantText, listTenantTexts, type TenantTextRow } from './legal.repo.js';
+import { writeTenantText } from './write-texts.js';
 
 /**
  * The municipality's own pages (issue 15, item 7): what its admin wrote, or else a default built
@@ -133,7 +128,7 @@ export async function updateTenantText(
     body = offeredOnly(text, tenant.locales, 'text');
   }
   await ctx.db.transaction(async (tx) => {
-    await upsertTenantText(tx, { tenantId: tenant.id, kind, body, updatedBy: options.staffId, now: ctx.now });
+    await writeTenantText(tx, { tenantId: tenant.id, kind }, body, { staffId: options.staffId, now: ctx.now });
     await insertAudit(tx, {
       tenantId: tenant.id,
       actorKind: 'staff',
@@ -149,7 +144,8 @@ export async function resetTenantText(
   options: { tenant: TenantRow; staffId: string; kind: TenantTextKind },
 ): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    if (!(await deleteTenantText(tx, options.tenant.id, options.kind))) return;
+    const target = { tenantId: options.tenant.id, kind: options.kind };
+    if (!(await writeTenantText(tx, target, null, { staffId: options.staffId }))) return;
     await insertAudit(tx, {
       tenantId: options.tenant.id,
       actorKind: 'staff',

@@ -1,8 +1,8 @@
 import type { BookingRules } from '@amtsraum/shared';
-import { eq } from 'drizzle-orm';
-import { departments } from '../../db/schema.js';
+import { AppError } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { DepartmentRow } from '../directory/directory.repo.js';
+import { writeDepartment } from '../organisation/write-organisation.js';
 import { announceOffer, type ActorId, type OfferCtx, type OfficeScope } from './services.service.js';
 
 /**
@@ -22,16 +22,6 @@ export function toBookingRules(department: DepartmentRow): BookingRules {
   };
 }
 
-const COLUMNS = {
-  horizonDays: 'bookingHorizonDays',
-  leadMinutes: 'bookingLeadMinutes',
-  sameDayReleaseTime: 'sameDayReleaseTime',
-  joinOpensMinutesBefore: 'joinOpensMinutesBefore',
-  noShowGraceMinutes: 'noShowGraceMinutes',
-  maxPersonsPerBooking: 'maxPersonsPerBooking',
-  clerksManageAbsences: 'clerksManageAbsences',
-} as const satisfies Record<keyof BookingRules, keyof DepartmentRow>;
-
 export async function updateBookingRules(
   ctx: OfferCtx,
   office: OfficeScope,
@@ -42,11 +32,12 @@ export async function updateBookingRules(
   const changed = (Object.keys(rules) as (keyof BookingRules)[]).filter((key) => rules[key] !== before[key]);
   if (changed.length === 0) return before;
   const row = await ctx.db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(departments)
-      .set(Object.fromEntries(changed.map((key) => [COLUMNS[key], rules[key]])))
-      .where(eq(departments.id, office.department.id))
-      .returning();
+    const updated = await writeDepartment(
+      tx,
+      { tenantId: office.tenant.id, id: office.department.id },
+      Object.fromEntries(changed.map((key) => [key, rules[key]])),
+    );
+    if (!updated) throw new AppError('conflict', { detail: 'archived' });
     await insertAudit(tx, {
       tenantId: office.tenant.id,
       departmentId: office.department.id,
@@ -56,7 +47,7 @@ export async function updateBookingRules(
       data: { fields: changed.join(',') },
       createdAt: ctx.now,
     });
-    return updated!;
+    return updated;
   });
   await announceOffer(ctx, office.department.id);
   return toBookingRules(row);

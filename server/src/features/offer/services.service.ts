@@ -2,11 +2,11 @@ import type { AdminService, AdminServicesResponse, CreateService, ServiceInput }
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Ctx } from '../../deps.js';
-import { sqlState } from '../../db/errors.js';
 import { services } from '../../db/schema.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { DepartmentRow, ServiceRow, TenantRow } from '../directory/directory.repo.js';
+import { writeService } from './write-service.js';
 
 /**
  * A department's services as its admin keeps them (issue 15, item 2). Plain functions over `ctx`
@@ -73,24 +73,10 @@ function checkLanguages(tenant: TenantRow, input: ServiceInput): void {
   if (input.maxPersons !== null && input.maxPersons > 20) throw invalidField('maxPersons', 'at most 20 persons');
 }
 
-const columns = (input: ServiceInput) => ({
-  name: input.name,
-  description: input.description,
-  durationMinutes: input.durationMinutes,
-  extraMinutesPerPerson: input.extraMinutesPerPerson,
-  documents: input.documents,
-  bookable: input.bookable,
-  knockable: input.knockable,
-  maxPersons: input.maxPersons,
-  keywords: input.keywords,
-  onlineUrl: input.onlineUrl,
-});
-
 /** Names of the fields that differ, for the audit entry (names only, never the texts). */
 function changedFields(before: ServiceRow, input: ServiceInput): string {
-  const after = columns(input);
-  return (Object.keys(after) as (keyof typeof after)[])
-    .filter((key) => JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null))
+  return (Object.keys(input) as (keyof ServiceInput)[])
+    .filter((key) => JSON.stringify(before[key] ?? null) !== JSON.stringify(input[key] ?? null))
     .join(',');
 }
 
@@ -106,37 +92,30 @@ export async function createService(
   actor: ActorId,
 ): Promise<AdminService> {
   checkLanguages(office.tenant, input);
-  const row = await ctx.db
-    .transaction(async (tx) => {
-      const [last] = await tx
-        .select({ max: sql<number | null>`max(${services.sortOrder})` })
-        .from(services)
-        .where(eq(services.departmentId, office.department.id));
-      const [created] = await tx
-        .insert(services)
-        .values({
-          departmentId: office.department.id,
-          slug: input.slug,
-          ...columns(input),
-          sortOrder: (last?.max ?? -1) + 1,
-          createdAt: ctx.now,
-        })
-        .returning();
-      await insertAudit(tx, {
-        tenantId: office.tenant.id,
-        departmentId: office.department.id,
-        actorKind: actor ? 'staff' : 'system',
-        actorStaffId: actor,
-        action: 'service.created',
-        data: { serviceId: created!.id },
-        createdAt: ctx.now,
-      });
-      return created!;
-    })
-    .catch((error: unknown) => {
-      if (sqlState(error) === '23505') throw invalidField('slug', 'another service already has this address');
-      throw error;
+  const { slug, ...values } = input;
+  const row = await ctx.db.transaction(async (tx) => {
+    const [last] = await tx
+      .select({ max: sql<number | null>`max(${services.sortOrder})` })
+      .from(services)
+      .where(eq(services.departmentId, office.department.id));
+    const created = await writeService(
+      tx,
+      { departmentId: office.department.id, slug, ifTaken: 'refuse' },
+      values,
+      { sortOrder: (last?.max ?? -1) + 1, createdAt: ctx.now },
+    );
+    if (!created) throw invalidField('slug', 'another service already has this address');
+    await insertAudit(tx, {
+      tenantId: office.tenant.id,
+      departmentId: office.department.id,
+      actorKind: actor ? 'staff' : 'system',
+      actorStaffId: actor,
+      action: 'service.created',
+      data: { serviceId: created.id },
+      createdAt: ctx.now,
     });
+    return created;
+  });
   await announceOffer(ctx, office.department.id);
   return toAdminService(row);
 }
@@ -161,11 +140,7 @@ export async function updateService(
   checkLanguages(office.tenant, input);
   const row = await ctx.db.transaction(async (tx) => {
     const before = await findService(tx, office.department.id, serviceId);
-    const [updated] = await tx
-      .update(services)
-      .set(columns(input))
-      .where(and(eq(services.id, serviceId), eq(services.departmentId, office.department.id)))
-      .returning();
+    const updated = await writeService(tx, { departmentId: office.department.id, id: serviceId }, input);
     await insertAudit(tx, {
       tenantId: office.tenant.id,
       departmentId: office.department.id,

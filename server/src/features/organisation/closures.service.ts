@@ -7,15 +7,10 @@ import {
 } from '@amtsraum/shared';
 import { AppError } from '../../lib/errors.js';
 import type { ClosureRow, TenantRow } from '../directory/directory.repo.js';
-import { stateHolidays } from '../setup/holidays.js';
+import { stateHolidays } from './holidays.js';
 import { announce, auditChange, type OrgActor, type OrgCtx } from './org-ctx.js';
-import {
-  deleteScopedClosure,
-  insertClosures,
-  listScopedClosures,
-  liveDepartmentIds,
-  lockTenant,
-} from './organisation.repo.js';
+import { deleteScopedClosure, listScopedClosures, liveDepartmentIds, lockTenant } from './organisation.repo.js';
+import { addClosures } from './write-organisation.js';
 
 /**
  * Days closed, for the whole municipality (`departmentId` null: public holidays, every
@@ -45,9 +40,7 @@ export async function addClosure(
   values: ClosureCreate,
 ): Promise<AdminClosure> {
   const [row] = await ctx.db.transaction(async (tx) => {
-    const rows = await insertClosures(tx, [
-      { tenantId: tenant.id, departmentId, startsOn: values.from, endsOn: values.to, reason: values.reason },
-    ]);
+    const rows = await addClosures(tx, tenant.id, departmentId, [values]);
     await auditChange(tx, ctx, actor, {
       tenantId: tenant.id,
       departmentId,
@@ -100,15 +93,11 @@ export async function prefillHolidays(
     const missing = stateHolidays(state, year)
       .map((holiday) => ({ day: formatCivilDate(holiday.date), name: holiday.name }))
       .filter(({ day }) => !covered(day));
-    const rows = await insertClosures(
+    const rows = await addClosures(
       tx,
-      missing.map(({ day, name }) => ({
-        tenantId: tenant.id,
-        departmentId: null,
-        startsOn: day,
-        endsOn: day,
-        reason: name,
-      })),
+      tenant.id,
+      null,
+      missing.map(({ day, name }) => ({ from: day, to: day, reason: name })),
     );
     if (rows.length > 0) {
       await auditChange(tx, ctx, actor, {

@@ -15,14 +15,14 @@ import type { DepartmentRow, TenantRow } from '../directory/directory.repo.js';
 import { decline } from '../visits/visit-states.js';
 import { announce, auditChange, changedFields, type OrgActor, type OrgCtx } from './org-ctx.js';
 import {
-  insertDepartment,
   listTenantDepartments,
   lockDepartment,
+  markDepartmentArchived,
   nextSortOrder,
   openAppointments,
-  updateLiveDepartment,
   waitingVisitIds,
 } from './organisation.repo.js';
+import { writeDepartment } from './write-organisation.js';
 
 export function toAdminDepartment(row: DepartmentRow): AdminDepartment {
   return {
@@ -56,19 +56,20 @@ export async function createDepartment(
   values: DepartmentCreate,
 ): Promise<AdminDepartment> {
   const row = await ctx.db.transaction(async (tx) => {
-    const inserted = await insertDepartment(tx, {
-      tenantId: tenant.id,
-      slug: values.slug,
-      name: values.name,
-      description: values.description ?? { de: values.name.de },
-      nameForms: values.nameForms ?? {},
-      contact: values.contact ?? {},
-      openingHours: values.openingHours ?? NO_HOURS,
-      doorPolicy: values.doorPolicy ?? 'hours',
-      queueCap: values.queueCap,
-      avgHandlingMinutes: values.avgHandlingMinutes,
-      sortOrder: await nextSortOrder(tx, tenant.id),
-    });
+    const { slug, ...fields } = values;
+    const inserted = await writeDepartment(
+      tx,
+      { tenantId: tenant.id, slug, ifTaken: 'refuse' },
+      {
+        ...fields,
+        description: values.description ?? { de: values.name.de },
+        nameForms: values.nameForms ?? {},
+        contact: values.contact ?? {},
+        openingHours: values.openingHours ?? NO_HOURS,
+        doorPolicy: values.doorPolicy ?? 'hours',
+      },
+      { sortOrder: await nextSortOrder(tx, tenant.id) },
+    );
     if (!inserted) return null;
     await auditChange(tx, ctx, actor, {
       tenantId: tenant.id,
@@ -97,7 +98,7 @@ export async function updateDepartment(
   const fields = changedFields(toAdminDepartment(department), values);
   if (fields.length === 0) return toAdminDepartment(department);
   const row = await ctx.db.transaction(async (tx) => {
-    const updated = await updateLiveDepartment(tx, tenant.id, department.id, values);
+    const updated = await writeDepartment(tx, { tenantId: tenant.id, id: department.id }, values);
     if (!updated) throw new AppError('conflict', { detail: 'archived' });
     await auditChange(tx, ctx, actor, {
       tenantId: tenant.id,
@@ -155,7 +156,7 @@ export async function archiveDepartment(
         errors: [{ path: 'confirmAffected', message: `${preview.affected} citizens are affected now` }],
       });
     }
-    await updateLiveDepartment(tx, tenant.id, department.id, { archivedAt: ctx.now });
+    await markDepartmentArchived(tx, tenant.id, department.id, ctx.now);
     await auditChange(tx, ctx, actor, {
       tenantId: tenant.id,
       departmentId: department.id,

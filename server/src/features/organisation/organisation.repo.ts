@@ -1,19 +1,11 @@
-import { and, asc, eq, gt, isNull, max, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, max } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { appointments, closures, departments, tenants, visits } from '../../db/schema.js';
-import type { ClosureRow, DepartmentRow, TenantRow } from '../directory/directory.repo.js';
+import type { ClosureRow, DepartmentRow } from '../directory/directory.repo.js';
 import { stateIn, WAITING } from '../visits/visit-states.js';
+import { closureScope } from './write-organisation.js';
 
 /** Queries of the municipality and department administration; the tenant is in every `where`. */
-
-export async function updateTenant(
-  db: Db,
-  tenantId: string,
-  values: Partial<typeof tenants.$inferInsert>,
-): Promise<TenantRow | undefined> {
-  const [row] = await db.update(tenants).set(values).where(eq(tenants.id, tenantId)).returning();
-  return row;
-}
 
 /** Every department of the tenant, archived ones last. */
 export async function listTenantDepartments(db: Db, tenantId: string): Promise<DepartmentRow[]> {
@@ -41,29 +33,19 @@ export async function nextSortOrder(db: Db, tenantId: string): Promise<number> {
   return (row?.n ?? -1) + 1;
 }
 
-/** Inserts the department; undefined when the tenant already has one with that slug. */
-export async function insertDepartment(
-  db: Db,
-  values: typeof departments.$inferInsert,
-): Promise<DepartmentRow | undefined> {
-  const [row] = await db
-    .insert(departments)
-    .values(values)
-    .onConflictDoNothing({ target: [departments.tenantId, departments.slug] })
-    .returning();
-  return row;
-}
-
-/** Updates a department of the tenant that is not archived. */
-export async function updateLiveDepartment(
+/**
+ * Marks a live department archived (its settings go through write-organisation.ts; archiving has
+ * its own rules in departments.service.ts); undefined when it is archived already.
+ */
+export async function markDepartmentArchived(
   db: Db,
   tenantId: string,
   departmentId: string,
-  values: Partial<typeof departments.$inferInsert>,
+  at: Date,
 ): Promise<DepartmentRow | undefined> {
   const [row] = await db
     .update(departments)
-    .set(values)
+    .set({ archivedAt: at })
     .where(and(eq(departments.id, departmentId), eq(departments.tenantId, tenantId), isNull(departments.archivedAt)))
     .returning();
   return row;
@@ -95,24 +77,12 @@ export async function openAppointments(db: Db, departmentId: string, now: Date) 
     .orderBy(asc(appointments.startsAt));
 }
 
-/** Closures of the tenant: tenant-wide (`departmentId` null) or of one department. */
-const closureScope = (tenantId: string, departmentId: string | null): SQL =>
-  and(
-    eq(closures.tenantId, tenantId),
-    departmentId === null ? isNull(closures.departmentId) : eq(closures.departmentId, departmentId),
-  )!;
-
 export async function listScopedClosures(db: Db, tenantId: string, departmentId: string | null): Promise<ClosureRow[]> {
   return db
     .select()
     .from(closures)
     .where(closureScope(tenantId, departmentId))
     .orderBy(asc(closures.startsOn), asc(closures.endsOn));
-}
-
-export async function insertClosures(db: Db, values: (typeof closures.$inferInsert)[]): Promise<ClosureRow[]> {
-  if (values.length === 0) return [];
-  return db.insert(closures).values(values).returning();
 }
 
 export async function deleteScopedClosure(

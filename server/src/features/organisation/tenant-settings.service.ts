@@ -2,7 +2,8 @@ import { StateCodeSchema, LocaleSchema, type TenantSettings, type TenantSettings
 import { AppError } from '../../lib/errors.js';
 import type { TenantRow } from '../directory/directory.repo.js';
 import { announce, auditChange, changedFields, type OrgActor, type OrgCtx } from './org-ctx.js';
-import { liveDepartmentIds, updateTenant } from './organisation.repo.js';
+import { liveDepartmentIds } from './organisation.repo.js';
+import { writeTenant } from './write-organisation.js';
 
 /** A municipality's settings as its admin edits them. */
 export function toTenantSettings(row: TenantRow): TenantSettings {
@@ -31,7 +32,7 @@ export async function updateTenantSettings(
   const fields = changedFields(toTenantSettings(tenant), values);
   if (fields.length === 0) return toTenantSettings(tenant);
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateTenant(tx, tenant.id, values);
+    const row = await writeTenant(tx, { id: tenant.id }, values);
     if (!row) throw new AppError('tenant_not_found');
     await auditChange(tx, ctx, actor, {
       tenantId: tenant.id,

@@ -6,7 +6,7 @@ import { verifyPassword } from '../../lib/passwords.js';
 import { createPostgresDatabase, createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
 import { killServers, spawnServer } from '../../test/processes.js';
 import { seedDemoIfEmpty } from './demo-seed.js';
-import { easterSunday, nrwHolidays } from './holidays.js';
+import { easterSunday, nrwHolidays } from '../organisation/holidays.js';
 
 /** Booking rules of the demo departments: two months ahead, two hours' notice, today's slots from 07:45. */
 const BOOKING_RULES = {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { formatCivilDate, pageUrl } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
 import demo from './demo.installation.json' with { type: 'json' };
-import { nrwHolidays } from './holidays.js';
+import { nrwHolidays } from '../organisation/holidays.js';
 import { InstallationFileSchema, type InstallationFile } from './installation.schema.js';
 import { applyInstallationIfEmpty } from './installation.service.js';
 

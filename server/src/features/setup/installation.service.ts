@@ -1,3 +1,4 @@
+import { TENANT_TEXT_KINDS } from '@amtsraum/shared';
 import { randomBytes } from 'node:crypto';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
@@ -7,16 +8,10 @@ import { hashPassword } from '../../lib/passwords.js';
 import { seal } from '../../lib/secret-box.js';
 import { TOTP_PURPOSE } from '../staff/second-factor.js';
 import type { InstallationFile } from './installation.schema.js';
-import {
-  replaceAbsences,
-  replaceAvailability,
-  replaceClosures,
-  upsertDepartment,
-  upsertService,
-  upsertStaff,
-  upsertTenant,
-  upsertTexts,
-} from './write-entities.js';
+import { writeTenantText } from '../legal/write-texts.js';
+import { writeService } from '../offer/write-service.js';
+import { replaceClosures, writeDepartment, writeTenant } from '../organisation/write-organisation.js';
+import { replaceAbsences, replaceAvailability, upsertStaff } from './write-entities.js';
 
 export interface NewLogin {
   email: string;
@@ -87,19 +82,34 @@ async function writeInstallation(
   const summary: string[] = [];
   for (const input of file.tenants) {
     const { slug, texts, closures: tenantClosures, departments: departmentInputs, staff: people, ...settings } = input;
-    const tenant = await upsertTenant(tx, slug, settings);
-    if (texts) await upsertTexts(tx, tenant.id, texts);
+    // The same writers as the admin screens' services; what is only the file's is here: matching
+    // by slug and e-mail, and lists given in full.
+    const tenant = await writeTenant(tx, { slug }, settings);
+    for (const kind of TENANT_TEXT_KINDS) {
+      const body = texts?.[kind];
+      // A kind left out stays as it is (edited on the screens, say); null removes it.
+      if (body !== undefined) await writeTenantText(tx, { tenantId: tenant.id, kind }, body, { staffId: null });
+    }
 
     const departmentIds = new Map<string, string>();
     const openingHours = new Map(departmentInputs.map((d) => [d.slug, d.openingHours]));
     for (const [
       index,
-      { slug: departmentSlug, closures: list, services: offered, ...department },
+      { slug: departmentSlug, closures: list, services: offered, booking, ...department },
     ] of departmentInputs.entries()) {
-      const departmentId = await upsertDepartment(tx, tenant.id, departmentSlug, department, index);
+      const { maxPersons: maxPersonsPerBooking, ...rules } = booking;
+      const row = await writeDepartment(
+        tx,
+        { tenantId: tenant.id, slug: departmentSlug, ifTaken: 'update' },
+        { ...department, ...rules, maxPersonsPerBooking },
+        { sortOrder: index },
+      );
+      const departmentId = row!.id;
       departmentIds.set(departmentSlug, departmentId);
-      for (const [serviceIndex, service] of offered.entries()) {
-        await upsertService(tx, departmentId, service, serviceIndex);
+      for (const [serviceIndex, { slug: serviceSlug, ...service }] of offered.entries()) {
+        await writeService(tx, { departmentId, slug: serviceSlug, ifTaken: 'update' }, service, {
+          sortOrder: serviceIndex,
+        });
       }
       await replaceClosures(tx, tenant.id, departmentId, list);
     }
