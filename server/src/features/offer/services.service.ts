@@ -98,12 +98,10 @@ export async function createService(
       .select({ max: sql<number | null>`max(${services.sortOrder})` })
       .from(services)
       .where(eq(services.departmentId, office.department.id));
-    const created = await writeService(
-      tx,
-      { departmentId: office.department.id, slug, ifTaken: 'refuse' },
-      values,
-      { sortOrder: (last?.max ?? -1) + 1, createdAt: ctx.now },
-    );
+    const created = await writeService(tx, { departmentId: office.department.id, slug, ifTaken: 'refuse' }, values, {
+      sortOrder: (last?.max ?? -1) + 1,
+      createdAt: ctx.now,
+    });
     if (!created) throw invalidField('slug', 'another service already has this address');
     await insertAudit(tx, {
       tenantId: office.tenant.id,

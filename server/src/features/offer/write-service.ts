@@ -47,9 +47,10 @@ export async function writeService(
     ...set,
     ...(options.createdAt ? { createdAt: options.createdAt } : {}),
   });
-  const [row] = await (target.ifTaken === 'update'
-    ? insert.onConflictDoUpdate({ target: [services.departmentId, services.slug], set })
-    : insert.onConflictDoNothing({ target: [services.departmentId, services.slug] })
+  const [row] = await (
+    target.ifTaken === 'update'
+      ? insert.onConflictDoUpdate({ target: [services.departmentId, services.slug], set })
+      : insert.onConflictDoNothing({ target: [services.departmentId, services.slug] })
   ).returning();
   return row;
 }

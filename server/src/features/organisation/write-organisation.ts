@@ -124,9 +124,10 @@ export async function writeDepartment(
   }
   const created = { tenantId: target.tenantId, slug: target.slug, ...(set as NewDepartmentValuesColumns) };
   const insert = db.insert(departments).values(created);
-  const [row] = await (target.ifTaken === 'update'
-    ? insert.onConflictDoUpdate({ target: [departments.tenantId, departments.slug], set })
-    : insert.onConflictDoNothing({ target: [departments.tenantId, departments.slug] })
+  const [row] = await (
+    target.ifTaken === 'update'
+      ? insert.onConflictDoUpdate({ target: [departments.tenantId, departments.slug], set })
+      : insert.onConflictDoNothing({ target: [departments.tenantId, departments.slug] })
   ).returning();
   return row;
 }

@@ -305,6 +305,106 @@ describe.each(databaseKinds)('export route on %s', (kind) => {
   });
 });
 
+describe.each(databaseKinds)('round trip of changes made on the admin screens on %s', (kind) => {
+  const { client, db } = useTestServer(kind);
+  let fresh: TestDatabase;
+  beforeAll(async () => {
+    fresh = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await fresh?.close();
+  });
+
+  it('exports what the admin changed, and a fresh installation set up from it exports the same', async () => {
+    const slug = `rundreise-${randomBytes(3).toString('hex')}`;
+    await applyInstallation(db(), InstallationFileSchema.parse(withoutTotp(fullFile(slug))));
+    const [tenant] = await db().select().from(tenants).where(eq(tenants.slug, slug));
+    const [buergeramt] = await db()
+      .select()
+      .from(departments)
+      .where(and(eq(departments.tenantId, tenant!.id), eq(departments.slug, 'buergeramt')));
+    const [clerk] = await db()
+      .select()
+      .from(staff)
+      .where(eq(staff.email, `sachbearbeitung.${slug}@test.example`));
+    const { browser } = await signedInAdmin(db(), client(), tenant!.id, {
+      values: { isTenantAdmin: true },
+      memberships: [{ departmentId: buergeramt!.id, role: 'admin' }],
+    });
+    const admin = `/api/admin/tenants/${slug}`;
+    const department = `${admin}/departments/buergeramt`;
+    const changes = [
+      await browser.request('PATCH', department, {
+        description: { de: 'Ausweise, Pässe und Meldewesen', en: 'Identity cards and registration' },
+        queueCap: 25,
+        openingHours: { ...HOURS, wed: [{ from: '13:00', to: '17:00' }] },
+      }),
+      await browser.put(`${department}/booking-rules`, {
+        horizonDays: 45,
+        leadMinutes: 30,
+        sameDayReleaseTime: null,
+        joinOpensMinutesBefore: 15,
+        noShowGraceMinutes: 5,
+        maxPersonsPerBooking: 5,
+        clerksManageAbsences: false,
+      }),
+      await browser.post(`${department}/services`, {
+        slug: 'fuehrungszeugnis',
+        name: { de: 'Führungszeugnis', en: 'Certificate of good conduct' },
+        description: null,
+        durationMinutes: 15,
+        extraMinutesPerPerson: 0,
+        documents: [{ de: 'Personalausweis' }],
+        bookable: true,
+        knockable: false,
+        maxPersons: 1,
+        keywords: { de: ['polizeiliches Führungszeugnis'] },
+        onlineUrl: 'https://www.bundesjustizamt.de/fuehrungszeugnis',
+      }),
+      await browser.put(`${department}/availability/${clerk!.id}`, {
+        ranges: [{ weekday: 3, startsAt: '13:00', endsAt: '16:00' }],
+      }),
+      await browser.post(`${department}/closures`, {
+        from: '2027-02-15',
+        to: '2027-02-16',
+        reason: { de: 'Umzug', en: 'Moving' },
+      }),
+      await browser.post(`${admin}/closures`, { from: '2027-01-01', to: '2027-01-01', reason: null }),
+      // Longer than any text of a department or service may be: a legal page may be that long.
+      await browser.put(`${admin}/texts/accessibility`, {
+        text: { de: `Erklärung zur Barrierefreiheit.\n\n${'Diese Seite ist barrierefrei. '.repeat(100)}` },
+      }),
+    ];
+    expect(changes.map((response) => response.status)).toEqual([200, 200, 201, 200, 201, 201, 204]);
+
+    const first = await browser.get(`${admin}/export`);
+    expect(first.status).toBe(200);
+    const exported = InstallationFileSchema.parse(first.json).tenants[0]!;
+    const office = exported.departments.find((d) => d.slug === 'buergeramt')!;
+    expect(office).toMatchObject({
+      description: { de: 'Ausweise, Pässe und Meldewesen', en: 'Identity cards and registration' },
+      queueCap: 25,
+      booking: { horizonDays: 45, leadMinutes: 30, sameDayReleaseTime: null, maxPersons: 5 },
+      clerksManageAbsences: false,
+    });
+    expect(office.openingHours.wed).toEqual([{ from: '13:00', to: '17:00' }]);
+    expect(office.services.map((s) => s.slug)).toEqual(['personalausweis', 'meldebescheinigung', 'fuehrungszeugnis']);
+    expect(office.closures).toContainEqual({
+      from: '2027-02-15',
+      to: '2027-02-16',
+      reason: { de: 'Umzug', en: 'Moving' },
+    });
+    expect(exported.closures).toContainEqual({ from: '2027-01-01', to: '2027-01-01', reason: null });
+    expect(exported.texts?.accessibility?.de.length).toBeGreaterThan(2000);
+    const person = exported.staff.find((s) => s.email === clerk!.email)!;
+    expect(person.availability.buergeramt).toEqual({ wed: [{ from: '13:00', to: '16:00' }] });
+
+    await applyInstallation(fresh.db, InstallationFileSchema.parse(first.json));
+    const second = await exportTenant(fresh.db, slug);
+    expect(JSON.stringify(second, null, 2)).toBe(JSON.stringify(first.json, null, 2));
+  });
+});
+
 function withoutTotp(file: ReturnType<typeof fullFile>) {
   for (const person of file.tenants[0]!.staff) delete (person as { totpSecret?: string }).totpSecret;
   return file;

@@ -88,7 +88,11 @@ export async function replaceAvailability(
   const wanted = [...hours].flatMap(([departmentId, weekly]) =>
     weeklyWindows(weekly).map((window) => ({ departmentId, ...window })),
   );
-  const { remove, add } = listDifference(stored, wanted, (w) => `${w.departmentId}:${w.weekday}:${w.startsAt}-${w.endsAt}`);
+  const { remove, add } = listDifference(
+    stored,
+    wanted,
+    (w) => `${w.departmentId}:${w.weekday}:${w.startsAt}-${w.endsAt}`,
+  );
   if (remove.length > 0) await tx.delete(staffAvailability).where(inArray(staffAvailability.id, remove));
   if (add.length > 0) await tx.insert(staffAvailability).values(add.map((w) => ({ staffId, ...w })));
 }
