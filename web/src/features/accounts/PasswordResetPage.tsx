@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { message, problemMessage } from '../../lib/message';
 import { Link } from '../../lib/router';
-import { EMAIL_INPUT, InputField, SubmitForm, useSubmitForm } from '../../ui/forms';
+import { EMAIL_INPUT, InputField, SubmitForm, useSubmitForm } from '../../ui/SubmitForm';
 import { PageHeading } from '../../ui/PageHeading';
 import { requestReset } from './api';
 

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { message, problemMessage } from '../../lib/message';
-import { InputField, SubmitForm, useSubmitForm } from '../../ui/forms';
+import { InputField, SubmitForm, useSubmitForm } from '../../ui/SubmitForm';
 import './security.css';
 
 const FIELDS = ['code'] as const;

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { message, problemMessage } from '../../lib/message';
-import { InputField, SubmitForm, useSubmitForm } from '../../ui/forms';
+import { InputField, SubmitForm, useSubmitForm } from '../../ui/SubmitForm';
 import { confirmSetup, startSetup } from './api';
 import { CodeForm } from './CodeForm';
 import { QrCode } from './QrCode';
