@@ -13,7 +13,7 @@ import { appointmentsRouter } from './features/appointments/appointments.router.
 import { departmentAuditRouter, tenantAuditRouter } from './features/audit-log/audit-log.router.js';
 import { callsRouter } from './features/calls/calls.router.js';
 import { livekitWebhookRouter } from './features/calls/livekit-webhook.router.js';
-import { consoleRouter } from './features/console/console.router.js';
+import { consoleRouter, formerClerkRouter } from './features/console/console.router.js';
 import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
@@ -122,6 +122,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(staffRouter(deps));
   api.use(oidcSignInRouter(deps));
   api.use(accountsRouter(deps));
+  // A clerk removed from a department during a call may still end that call (console.router.ts).
+  api.use(formerClerkRouter(deps));
   // One guard for everything a clerk does in a department: session, department id, membership.
   api.use(
     staffDepartmentRouter(deps, [

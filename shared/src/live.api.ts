@@ -124,5 +124,10 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call-ended'), visitId: z.uuid() }),
   /** You were removed from the call by the clerk (or your invite was withdrawn). */
   z.object({ type: z.literal('call-removed'), visitId: z.uuid() }),
+  /**
+   * This department's console is no longer sent to you: your role in it was taken away. The
+   * console says so and offers the way back to your offices; a call you are in goes on.
+   */
+  z.object({ type: z.literal('console-closed'), departmentId: z.uuid(), reason: z.literal('not_a_member') }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -18,7 +18,7 @@ async function checkAccessible(page: Page): Promise<void> {
   if (size) await page.setViewportSize(size);
 }
 
-test('an admin invites a clerk, who sets a password from the mail, is signed in, and is shut out once deactivated', async ({
+test('an admin invites a clerk, who sets a password from the mail, is signed in, loses a console with its role, and is shut out once deactivated', async ({
   browser,
 }) => {
   test.setTimeout(120_000);
@@ -83,9 +83,22 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   await again.page.getByRole('button', { name: 'Neuen Link anfordern' }).click();
   await expect(mainHeading(again.page)).toHaveText('Passwort vergessen');
 
-  // Amelie deactivates the new account: its next request is refused.
+  // Amelie takes the Terminbüro away while its console is open: the console says so at once.
+  await invitee.page.getByRole('link', { name: 'Terminbüro' }).click();
+  await expect(mainHeading(invitee.page)).toContainText('Terminbüro');
   await admin.goto('/admin/testhausen/staff');
   await expect(card.getByTestId('staff-status')).toHaveText('aktiv');
+  await card.getByRole('button', { name: `${name} bearbeiten` }).click();
+  const edit = card.getByRole('form', { name: `${name} bearbeiten` });
+  await edit.getByRole('combobox', { name: 'Terminbüro' }).selectOption('');
+  await edit.getByRole('button', { name: 'Speichern' }).click();
+  await expect(admin.getByTestId('staff-notice')).toContainText(name);
+  await expect(invitee.page.getByRole('alert')).toHaveText('Sie sind diesem Amt nicht mehr zugeordnet.');
+  await invitee.page.getByRole('link', { name: 'Ihre Ämter' }).click();
+  await expect(mainHeading(invitee.page)).toHaveText('Ihre Ämter');
+  expectNoBrowserErrors(invitee);
+
+  // Amelie deactivates the new account: its next request is refused.
   admin.once('dialog', (dialog) => void dialog.accept());
   await card.getByRole('button', { name: `${name} deaktivieren` }).click();
   await expect(card.getByTestId('staff-status')).toHaveText('deaktiviert');

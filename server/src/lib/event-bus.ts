@@ -47,7 +47,16 @@ export const SessionsEndedEventSchema = z.object({
 });
 export type SessionsEndedEvent = z.infer<typeof SessionsEndedEventSchema>;
 
-export const LiveEventSchema = z.union([DepartmentEventSchema, SessionsEndedEventSchema]);
+/**
+ * A staff member's roles were taken away or lowered (a department removed, admin to clerk, no
+ * longer municipality admin). Every process checks the consoles that person watches against the
+ * database and stops those of departments they no longer belong to. Admin routes need no event:
+ * their guard reads the roles on every request.
+ */
+export const RolesChangedEventSchema = z.object({ rolesChanged: z.object({ staffId: z.uuid() }) });
+export type RolesChangedEvent = z.infer<typeof RolesChangedEventSchema>;
+
+export const LiveEventSchema = z.union([DepartmentEventSchema, SessionsEndedEventSchema, RolesChangedEventSchema]);
 export type LiveEvent = z.infer<typeof LiveEventSchema>;
 
 export interface EventBus {

@@ -6,13 +6,13 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { AppDeps } from '../deps.js';
 import { addressGroup, clientAddress } from '../lib/client-address.js';
 import { AppError } from '../lib/errors.js';
-import type { DepartmentEvent, LiveEvent, SessionsEndedEvent } from '../lib/event-bus.js';
+import type { DepartmentEvent, LiveEvent, RolesChangedEvent, SessionsEndedEvent } from '../lib/event-bus.js';
 import { readCallerCookies, resolveCaller, type CallerCookies } from '../features/calls/caller.js';
 import { P2pRooms, type CallMember } from '../features/calls/p2p-rooms.js';
 import { findDepartmentBySlugs } from '../features/directory/directory.repo.js';
 import { hashToken } from '../features/staff/auth.service.js';
 import { clearPresence, markPresent, presenceKey, refreshPresence } from '../features/staff/presence.repo.js';
-import { findMembership } from '../features/staff/staff.repo.js';
+import { findMembership, listMemberships } from '../features/staff/staff.repo.js';
 import {
   stateFrom,
   toCitizenVisit,
@@ -717,6 +717,7 @@ export class LiveHub {
 
   private onEvent(event: LiveEvent) {
     if ('sessionsEnded' in event) return this.onSessionsEnded(event.sessionsEnded);
+    if ('rolesChanged' in event) return void this.onRolesChanged(event.rolesChanged);
     const { departmentId } = event;
     if (event.context) this.contexts.invalidate(departmentId);
     // From the queue as of the last change, taken before the version moves on.
@@ -744,6 +745,52 @@ export class LiveHub {
       if (tokenHash && connection.staffSession !== tokenHash) continue;
       this.endSession(connection);
     }
+  }
+
+  /**
+   * Roles taken away or lowered, in any process: the consoles of departments this person no
+   * longer belongs to stop here and now, and their pages are told (`console-closed`). The roles
+   * are read from the database, not from the event, so events crossing each other cannot leave a
+   * console open or close one wrongly. A call the clerk is in goes on: its grant is the admit,
+   * not the membership (features/calls/call-access.ts), so the citizen is not cut off mid-sentence
+   * and the clerk can still end it (console.router.ts); no new admit passes the department router.
+   */
+  private async onRolesChanged({ staffId }: RolesChangedEvent['rolesChanged']) {
+    const watching = [...this.connections].filter((c) => c.staffId === staffId && c.consoles.size > 0 && !c.closed);
+    if (watching.length === 0) return;
+    try {
+      const kept = new Set((await listMemberships(this.db, staffId)).map((m) => m.id));
+      const left = new Set<string>();
+      for (const connection of watching) {
+        for (const departmentId of [...connection.consoles]) {
+          if (kept.has(departmentId)) continue;
+          this.stopConsole(connection, departmentId);
+          this.send(connection, { type: 'console-closed', departmentId, reason: 'not_a_member' });
+          left.add(departmentId);
+        }
+      }
+      if (left.size === 0) return;
+      await clearPresence(
+        this.db,
+        watching.flatMap((c) => [...left].map((d) => presenceKey(c.id, d))),
+      );
+      // One clerk fewer on duty there: everyone's estimate and the door's attendance change.
+      for (const departmentId of left) {
+        this.contexts.invalidate(departmentId);
+        await this.deps.events.publish({ departmentId, context: true });
+      }
+    } catch (error) {
+      // The department router refuses every action and a reconnect's watch anyway; presence
+      // expires by itself.
+      this.deps.logger.warn({ err: error, staffId }, 'could not close consoles after a role change');
+    }
+  }
+
+  /** No more of the department's console on this socket (it stays open for its other watches). */
+  private stopConsole(connection: Connection, departmentId: string) {
+    connection.consoles.delete(departmentId);
+    connection.views?.delete(`console:${departmentId}`);
+    removeWatcher(this.consoleWatchers, departmentId, connection);
   }
 
   private resyncAll() {

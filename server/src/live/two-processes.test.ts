@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../db/client.js';
 import { TestClient } from '../test/client.js';
 import { createPostgresDatabase, databaseKinds } from '../test/databases.js';
-import { makeDepartment, makeStaff, makeTenant } from '../test/factories.js';
+import { makeDepartment, makeStaff, makeTenant, signedInAdmin } from '../test/factories.js';
 import { killServers, spawnServer } from '../test/processes.js';
 import { TEST_ORIGIN } from '../test/server.js';
 
@@ -78,5 +78,36 @@ describe.runIf(databaseKinds.includes('postgres'))('two server processes on one 
 
     console.close();
     waiting.close();
+  });
+
+  it('closes a console on B when an admin on A takes the clerk out of the department', async () => {
+    const tenant = await makeTenant(database.db);
+    const department = await makeDepartment(database.db, tenant.id);
+    const clerk = await makeStaff(database.db, tenant.id, {
+      memberships: [{ departmentId: department.id, role: 'clerk' }],
+    });
+    const { browser: adminOnA } = await signedInAdmin(
+      database.db,
+      new TestClient(urlA, { 'x-forwarded-for': '10.3.0.3' }),
+      tenant.id,
+      { values: { isTenantAdmin: true } },
+    );
+    const clerkOnB = new TestClient(urlB, { 'x-forwarded-for': '10.3.0.4' });
+    expect((await clerkOnB.post('/api/staff/login', { email: clerk.email, password: clerk.password })).status).toBe(
+      200,
+    );
+    const console = await clerkOnB.live();
+    const ready = console.next('console');
+    console.send({ type: 'watch-console', departmentId: department.id });
+    await ready;
+
+    const closed = console.next('console-closed');
+    const removed = await adminOnA.request('PATCH', `/api/admin/tenants/${tenant.slug}/staff/${clerk.id}`, {
+      roles: [],
+    });
+    expect(removed.status).toBe(200);
+    expect((await closed).departmentId).toBe(department.id);
+    expect((await clerkOnB.get(`/api/staff/departments/${department.id}/console`)).status).toBe(403);
+    console.close();
   });
 });

@@ -59,7 +59,9 @@ export function useLiveVisit(enabled = true): LiveVisit {
 export type LiveConsole =
   | { status: 'loading' }
   | { status: 'ready'; snapshot: ConsoleSnapshot }
-  | { status: 'error'; code: Extract<ServerMessage, { type: 'error' }>['code'] };
+  | { status: 'error'; code: Extract<ServerMessage, { type: 'error' }>['code'] }
+  /** Taken out of the department while the console was open: no more of it is sent. */
+  | { status: 'removed' };
 
 /** A clerk's console for one department, live. */
 export function useLiveConsole(departmentId: string): LiveConsole {
@@ -69,8 +71,15 @@ export function useLiveConsole(departmentId: string): LiveConsole {
     const off = client.on((message) => {
       if (message.type === 'console' && message.snapshot.department.id === departmentId) {
         setState({ id: departmentId, value: { status: 'ready', snapshot: message.snapshot } });
+      } else if (message.type === 'console-closed' && message.departmentId === departmentId) {
+        setState({ id: departmentId, value: { status: 'removed' } });
       } else if (message.type === 'error' && (message.code === 'unauthorized' || message.code === 'forbidden')) {
-        setState({ id: departmentId, value: { status: 'error', code: message.code } });
+        // A reconnect's watch is refused after a removal: the page keeps saying why.
+        setState((last) =>
+          last?.id === departmentId && last.value.status === 'removed'
+            ? last
+            : { id: departmentId, value: { status: 'error', code: message.code } },
+        );
       }
     });
     const unwatch = client.subscribe({ type: 'watch-console', departmentId });

@@ -73,7 +73,7 @@ export interface ControlProps {
   'aria-describedby': string | undefined;
 }
 
-interface FieldProps<F extends string> {
+export interface FieldProps<F extends string> {
   fields: FieldWiring<F>;
   field: F;
   label: string;
@@ -154,7 +154,7 @@ export function PrivacyConsent<F extends string>({
   );
 }
 
-interface ErrorSummaryProps<F extends string> {
+export interface ErrorSummaryProps<F extends string> {
   fields: FieldErrorsState<F>;
   /** What went wrong for the form as a whole (door closed, rate limit, …). */
   failure: Message | null;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, staff, staffTokens } from '../../db/schema.js';
+import { auditEvents, departments, staff, staffTokens } from '../../db/schema.js';
 import { mailsTo } from '../../test/booking-factories.js';
 import { settableClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
@@ -284,6 +284,103 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
       (row) => row.action,
     );
     expect(actions).toEqual(expect.arrayContaining(['staff.deactivated', 'staff.reactivated']));
+  });
+
+  it('takes a role away at once: the console stops, the page is told, a call goes on, the guards refuse', async () => {
+    const { admin, base, department, other, tenant } = await municipality();
+    await db()
+      .update(departments)
+      .set({ doorOverride: 'open', doorOverrideAt: clock.now() })
+      .where(eq(departments.id, department.id));
+    const { browser: clerk, person } = await signedInClerk(db(), client(), tenant.id, [department.id, other.id]);
+    const live = await clerk.live();
+    const watching = live.next('console', (m) => m.snapshot.department.id === department.id);
+    live.send({ type: 'watch-console', departmentId: department.id });
+    await watching;
+
+    // The clerk lets a citizen in, and another one waits.
+    const knock = (name: string) =>
+      client().post(`/api/tenants/${tenant.slug}/departments/${department.slug}/knock`, {
+        name,
+        concern: 'Ummeldung',
+        language: 'de',
+        consent: true,
+      });
+    expect((await knock('Im Gespräch')).status).toBe(201);
+    expect((await knock('Wartet noch')).status).toBe(201);
+    const staffPath = `/api/staff/departments/${department.id}`;
+    const admitted = await clerk.post(`${staffPath}/admit-next`);
+    expect(admitted.status).toBe(200);
+    const visitId = admitted.json.visitId as string;
+
+    // A role lowered from admin to clerk closes no console: clerks have one too.
+    for (const role of ['admin', 'clerk'] as const) {
+      const changed = await admin.request('PATCH', `${base}/${person.id}`, {
+        roles: [
+          { departmentId: department.id, role },
+          { departmentId: other.id, role: 'clerk' },
+        ],
+      });
+      expect(changed.json.staff.roles).toContainEqual({ departmentId: department.id, role });
+    }
+
+    const closed = live.next('console-closed');
+    const removed = await admin.request('PATCH', `${base}/${person.id}`, {
+      roles: [{ departmentId: other.id, role: 'clerk' }],
+    });
+    expect(removed.status).toBe(200);
+    expect(await closed).toEqual({ type: 'console-closed', departmentId: department.id, reason: 'not_a_member' });
+    // Nothing more of that department reaches the socket, which stays open for the offices left.
+    const before = live.received.length;
+    expect((await knock('Danach')).status).toBe(201);
+    const otherConsole = live.next('console', (m) => m.snapshot.department.id === other.id);
+    live.send({ type: 'watch-console', departmentId: other.id });
+    await otherConsole;
+    expect(
+      live.received.slice(before).filter((m) => m.type === 'console' && m.snapshot.department.id === department.id),
+    ).toEqual([]);
+    expect(live.received.filter((m) => m.type === 'console-closed')).toHaveLength(1);
+    // Watching it again, or acting in it, is refused.
+    const refused = live.next('error');
+    live.send({ type: 'watch-console', departmentId: department.id });
+    expect((await refused).code).toBe('forbidden');
+    expect((await clerk.post(`${staffPath}/admit-next`)).status).toBe(403);
+    expect((await clerk.get(`${staffPath}/console`)).status).toBe(403);
+
+    // The conversation under way ends normally, by the clerk; no other visit can be ended that way.
+    const stranger = (await knock('Fremd')).json.visit.id as string;
+    expect((await clerk.post(`${staffPath}/visits/${stranger}/finish`)).status).toBe(403);
+    expect((await clerk.post(`${staffPath}/visits/${visitId}/finish`)).status).toBe(204);
+    expect((await clerk.post(`${staffPath}/visits/${visitId}/finish`)).status).toBe(403);
+    const [audited] = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.visitId, visitId), eq(auditEvents.action, 'visit.finished')));
+    expect(audited).toMatchObject({ actorStaffId: person.id, departmentId: department.id });
+    live.close();
+  });
+
+  it('refuses admin routes on the next request once an admin role is taken away', async () => {
+    const { admin, base, department, tenant } = await municipality();
+    const { browser: departmentAdmin, person: head } = await signedInAdmin(db(), client(), tenant.id, {
+      memberships: [{ departmentId: department.id, role: 'admin' }],
+      now: clock.now(),
+    });
+    const { browser: colleague, person: deputy } = await signedInAdmin(db(), client(), tenant.id, {
+      values: { isTenantAdmin: true },
+      now: clock.now(),
+    });
+    const departmentAdminPath = `/api/admin/tenants/${tenant.slug}/departments/${department.slug}/audit`;
+    expect((await departmentAdmin.get(departmentAdminPath)).status).toBe(200);
+    expect((await colleague.get(base)).status).toBe(200);
+
+    await admin.request('PATCH', `${base}/${head.id}`, { roles: [{ departmentId: department.id, role: 'clerk' }] });
+    await admin.request('PATCH', `${base}/${deputy.id}`, { isTenantAdmin: false });
+    expect((await departmentAdmin.get(departmentAdminPath)).json.code).toBe('forbidden');
+    expect((await colleague.get(base)).json.code).toBe('forbidden');
+    expect((await colleague.get(departmentAdminPath)).status).toBe(403);
+    // Still signed in, with the console of the department kept.
+    expect((await departmentAdmin.get(`/api/staff/departments/${department.id}/console`)).status).toBe(200);
   });
 
   it('lets every staff member edit their profile and change their password with the current one', async () => {

@@ -12,6 +12,7 @@ import { departments, staff, staffMemberships } from '../../db/schema.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { TenantRow } from '../directory/directory.repo.js';
+import { insertStaff, writeMemberships, writeStaffFields, type StaffFields } from '../setup/write-entities.js';
 import { endSessions } from '../staff/auth.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { sendStaffLink } from './account-mail.js';
@@ -25,6 +26,9 @@ import { voidStaffTokens } from './staff-tokens.js';
  */
 
 type Roles = StaffInviteRequest['roles'];
+
+/** Department id → role: the writer's form (the schema refuses a department named twice). */
+const roleMap = (roles: Roles) => new Map(roles.map((role) => [role.departmentId, role.role]));
 
 export const LOCK_OUT = 'not for your own account: an admin cannot lock themself out';
 
@@ -130,28 +134,21 @@ export async function createInvitedStaff(
   const emailPath = options.emailPath ?? 'email';
   const [taken] = await db.select({ id: staff.id }).from(staff).where(eq(staff.email, request.email)).limit(1);
   if (taken) throw emailTaken(emailPath);
-  let row: StaffRow | undefined;
+  let person: StaffRow;
   try {
-    [row] = await db
-      .insert(staff)
-      .values({
-        tenantId: tenant.id,
-        email: request.email,
-        name: request.name,
-        passwordHash: null,
-        languages: [...new Set(request.languages)],
-        isTenantAdmin: request.isTenantAdmin,
-      })
-      .returning();
+    person = await insertStaff(db, tenant.id, {
+      email: request.email,
+      name: request.name,
+      passwordHash: null,
+      languages: [...new Set(request.languages)],
+      isTenantAdmin: request.isTenantAdmin,
+    });
   } catch (error) {
     // Two admins inviting one address at once: the unique index decides.
     if (isUniqueViolation(error)) throw emailTaken(emailPath);
     throw error;
   }
-  const person = row!;
-  if (request.roles.length) {
-    await db.insert(staffMemberships).values(request.roles.map((role) => ({ staffId: person.id, ...role })));
-  }
+  await writeMemberships(db, tenant.id, person.id, roleMap(request.roles));
   await sendStaffLink(ctx, db, { person, tenant, purpose: 'invite', createdBy: actor.id });
   await insertAudit(db, {
     tenantId: tenant.id,
@@ -174,8 +171,13 @@ export async function inviteStaff(
   return memberView(ctx.db, tenant, person);
 }
 
+/**
+ * Edits an account. A role taken away or lowered takes effect at once: the guards read roles on
+ * every request, and the live hub of every process closes the consoles of departments the person
+ * no longer belongs to (event `rolesChanged`).
+ */
 export async function updateStaff(
-  ctx: Pick<Ctx, 'db'>,
+  ctx: Pick<Ctx, 'db' | 'events'>,
   tenant: TenantRow,
   actor: StaffRow,
   staffId: string,
@@ -183,10 +185,10 @@ export async function updateStaff(
 ): Promise<StaffMember> {
   if (staffId === actor.id && request.isTenantAdmin === false) throw new AppError('forbidden', { detail: LOCK_OUT });
   if (request.roles) await checkRoles(ctx.db, tenant, request.roles);
-  const updated = await ctx.db.transaction(async (tx) => {
+  const { row, lost, departmentsLeft } = await ctx.db.transaction(async (tx) => {
     const before = await findMember(tx, tenant, staffId);
     const fields: string[] = [];
-    const values: Partial<typeof staff.$inferInsert> = {};
+    const values: StaffFields = {};
     if (request.name !== undefined && request.name !== before.name) {
       values.name = request.name;
       fields.push('name');
@@ -202,33 +204,10 @@ export async function updateStaff(
       values.isTenantAdmin = request.isTenantAdmin;
       fields.push('isTenantAdmin');
     }
-    const row = fields.length
-      ? (
-          await tx
-            .update(staff)
-            .set(values)
-            .where(and(eq(staff.id, staffId), eq(staff.tenantId, tenant.id)))
-            .returning()
-        )[0]!
-      : before;
-    if (request.roles) {
-      const current = (await rolesOf(tx, tenant.id, [staffId])).get(staffId) ?? [];
-      const key = (roles: Roles) =>
-        roles
-          .map((role) => `${role.departmentId}:${role.role}`)
-          .sort()
-          .join();
-      if (key(current) !== key(request.roles)) {
-        // Only this municipality's memberships are replaced (a person belongs to one anyway).
-        const mine = tx.select({ id: departments.id }).from(departments).where(eq(departments.tenantId, tenant.id));
-        await tx
-          .delete(staffMemberships)
-          .where(and(eq(staffMemberships.staffId, staffId), inArray(staffMemberships.departmentId, mine)));
-        if (request.roles.length) {
-          await tx.insert(staffMemberships).values(request.roles.map((role) => ({ staffId, ...role })));
-        }
-        fields.push('roles');
-      }
+    const row = fields.length ? ((await writeStaffFields(tx, tenant.id, staffId, values)) ?? before) : before;
+    const roles = request.roles ? await writeMemberships(tx, tenant.id, staffId, roleMap(request.roles)) : null;
+    if (roles && roles.added.length + roles.removed.length + roles.lowered.length + roles.raised.length > 0) {
+      fields.push('roles');
     }
     if (fields.length) {
       await insertAudit(tx, {
@@ -239,9 +218,18 @@ export async function updateStaff(
         data: { staffId, fields: fields.join(',') },
       });
     }
-    return row;
+    const lowered = (roles?.removed.length ?? 0) + (roles?.lowered.length ?? 0) > 0;
+    return {
+      row,
+      lost: lowered || (before.isTenantAdmin && row.isTenantAdmin === false),
+      departmentsLeft: roles?.removed ?? [],
+    };
   });
-  return memberView(ctx.db, tenant, updated);
+  // After the commit, so that every process reads the new roles when it hears of them.
+  if (lost) await ctx.events.publish({ rolesChanged: { staffId } });
+  // One clerk fewer in the department: who serves there, and its estimate, changed.
+  for (const departmentId of departmentsLeft) await ctx.events.publish({ departmentId, context: true });
+  return memberView(ctx.db, tenant, row);
 }
 
 /**

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
-import { currentClerk } from '../staff/require-staff.js';
-import { admit, decline, finish, getConsole, setDoor } from './console.service.js';
+import { currentClerk, requireStaff } from '../staff/require-staff.js';
+import { findMembership } from '../staff/staff.repo.js';
+import { admit, decline, finish, finishOwnVisit, getConsole, setDoor } from './console.service.js';
 
 const IdSchema = z.uuid();
 
@@ -48,5 +49,30 @@ export function consoleRouter(deps: AppDeps): Router {
     res.status(204).end();
   });
 
+  return router;
+}
+
+const FinishParamsSchema = z.object({ departmentId: z.uuid(), visitId: z.uuid() });
+
+/**
+ * Mounted before the staff department router. A clerk whose role in the department is taken away
+ * during a conversation may still end that conversation: the citizen is not cut off mid-sentence,
+ * and the call ends the ordinary way, with its audit entry and the citizen's closing page. Nothing
+ * else passes: no admit, no door, and only the visit this clerk let in (the finish query checks
+ * it). Members, and anything malformed, go on to the department router as before.
+ */
+export function formerClerkRouter(deps: AppDeps): Router {
+  const router = Router();
+  router.post('/staff/departments/:departmentId/visits/:visitId/finish', requireStaff(deps), async (req, res, next) => {
+    const params = FinishParamsSchema.safeParse(req.params);
+    const staff = req.staff!;
+    if (!params.success || (await findMembership(deps.database.db, staff.id, params.data.departmentId))) {
+      return next();
+    }
+    const clerk = { staff, departmentId: params.data.departmentId, role: 'clerk' as const };
+    if (!(await finishOwnVisit(ctxOf(deps), clerk, params.data.visitId))) throw new AppError('forbidden');
+    req.log.info({ visitId: params.data.visitId }, 'visit finished by a clerk no longer in its department');
+    res.status(204).end();
+  });
   return router;
 }

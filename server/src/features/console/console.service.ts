@@ -112,13 +112,21 @@ export async function decline(ctx: ConsoleCtx, clerk: Clerk, visitId: string, no
 
 /** The clerk finishes the visit they are in; its call ends for everyone. */
 export async function finish(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Promise<void> {
+  if (!(await finishOwnVisit(ctx, clerk, visitId))) throw await missingVisit(ctx, clerk, visitId);
+}
+
+/**
+ * Finishes the visit if this clerk let it in and it is still with them; false otherwise (the
+ * query is the check, so it also serves a clerk no longer in the department: console.router.ts).
+ */
+export async function finishOwnVisit(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Promise<boolean> {
   const row = await finishVisit(ctx.db, {
     departmentId: clerk.departmentId,
     visitId,
     staffId: clerk.staff.id,
     now: ctx.now,
   });
-  if (!row) throw await missingVisit(ctx, clerk, visitId);
+  if (!row) return false;
   await recordStaffAction(
     ctx,
     clerk,
@@ -130,4 +138,5 @@ export async function finish(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Pr
   await ctx.media
     .endCall(visitId)
     .catch((error: unknown) => ctx.logger.warn({ err: error, visitId }, 'could not end the call on the media server'));
+  return true;
 }

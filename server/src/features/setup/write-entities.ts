@@ -1,7 +1,7 @@
 import { dayRange, parseCivilDate, weeklyWindows } from '@amtsraum/shared';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { staff, staffAbsences, staffAvailability, staffMemberships } from '../../db/schema.js';
+import { departments, staff, staffAbsences, staffAvailability, staffMemberships } from '../../db/schema.js';
 import { listDifference } from '../../lib/list-difference.js';
 import type { AbsenceInput, StaffInput, WeeklyHours } from './installation.schema.js';
 
@@ -15,6 +15,90 @@ import type { AbsenceInput, StaffInput, WeeklyHours } from './installation.schem
 
 type StaffValues = Pick<StaffInput, 'email' | 'name' | 'languages' | 'tenantAdmin' | 'installationAdmin'>;
 
+type StaffRow = typeof staff.$inferSelect;
+type StaffInsert = typeof staff.$inferInsert;
+export type StaffRole = 'clerk' | 'admin';
+
+/** The fields of an account that the installation file and the admin screens both set. */
+export type StaffFields = Partial<Pick<StaffInsert, 'name' | 'languages' | 'isTenantAdmin' | 'isInstallationAdmin'>>;
+
+/** Inserts an account of the municipality; the caller decides what a taken e-mail address means. */
+export async function insertStaff(
+  tx: Db,
+  tenantId: string,
+  values: StaffFields & Pick<StaffInsert, 'email' | 'name' | 'passwordHash'>,
+): Promise<StaffRow> {
+  const [row] = await tx
+    .insert(staff)
+    .values({ tenantId, ...values })
+    .returning();
+  return row!;
+}
+
+/** Writes `values` to the municipality's account; undefined when it is not one of its accounts. */
+export async function writeStaffFields(
+  tx: Db,
+  tenantId: string,
+  staffId: string,
+  values: StaffFields,
+): Promise<StaffRow | undefined> {
+  const [row] = await tx
+    .update(staff)
+    .set(values)
+    .where(and(eq(staff.id, staffId), eq(staff.tenantId, tenantId)))
+    .returning();
+  return row;
+}
+
+/** What a role change did, by department id: callers audit it and tell whoever lost a right. */
+export interface MembershipChanges {
+  added: string[];
+  removed: string[];
+  /** Admin before, clerk now. */
+  lowered: string[];
+  /** Clerk before, admin now. */
+  raised: string[];
+}
+
+/**
+ * Sets a person's roles in the municipality's departments to `roles` (department id → role, the
+ * whole list); roles in other municipalities' departments are not touched (a person belongs to
+ * one anyway). A list written again unchanged keeps its rows.
+ */
+export async function writeMemberships(
+  tx: Db,
+  tenantId: string,
+  staffId: string,
+  roles: ReadonlyMap<string, StaffRole>,
+): Promise<MembershipChanges> {
+  const stored = await tx
+    .select({ departmentId: staffMemberships.departmentId, role: staffMemberships.role })
+    .from(staffMemberships)
+    .innerJoin(departments, eq(departments.id, staffMemberships.departmentId))
+    .where(and(eq(staffMemberships.staffId, staffId), eq(departments.tenantId, tenantId)));
+  const before = new Map(stored.map((m) => [m.departmentId, m.role]));
+  const changes: MembershipChanges = { added: [], removed: [], lowered: [], raised: [] };
+  for (const [departmentId, role] of before) {
+    const now = roles.get(departmentId);
+    if (now === undefined) changes.removed.push(departmentId);
+    else if (now !== role) (role === 'admin' ? changes.lowered : changes.raised).push(departmentId);
+  }
+  for (const departmentId of roles.keys()) if (!before.has(departmentId)) changes.added.push(departmentId);
+  const replaced = [...changes.removed, ...changes.lowered, ...changes.raised];
+  if (replaced.length > 0) {
+    await tx
+      .delete(staffMemberships)
+      .where(and(eq(staffMemberships.staffId, staffId), inArray(staffMemberships.departmentId, replaced)));
+  }
+  const insert = [...changes.added, ...changes.lowered, ...changes.raised];
+  if (insert.length > 0) {
+    await tx
+      .insert(staffMemberships)
+      .values(insert.map((departmentId) => ({ staffId, departmentId, role: roles.get(departmentId)! })));
+  }
+  return changes;
+}
+
 /**
  * Creates or updates a staff account by e-mail, with its roles (department id → role, the whole
  * list). A new account gets `passwordHash` (null: it signs in through an invitation or the
@@ -24,7 +108,7 @@ export async function upsertStaff(
   tx: Db,
   tenantId: string,
   input: StaffValues,
-  roles: ReadonlyMap<string, 'clerk' | 'admin'>,
+  roles: ReadonlyMap<string, StaffRole>,
   newPasswordHash: () => Promise<string | null>,
 ): Promise<{ id: string; created: boolean }> {
   const [existing] = await tx
@@ -40,32 +124,10 @@ export async function upsertStaff(
     isTenantAdmin: input.tenantAdmin,
     isInstallationAdmin: input.installationAdmin,
   };
-  let id = existing?.id;
-  if (id) {
-    await tx.update(staff).set(values).where(eq(staff.id, id));
-  } else {
-    const [row] = await tx
-      .insert(staff)
-      .values({ tenantId, email: input.email, passwordHash: await newPasswordHash(), ...values })
-      .returning({ id: staff.id });
-    id = row!.id;
-  }
-  const stored = await tx
-    .select({ departmentId: staffMemberships.departmentId, role: staffMemberships.role })
-    .from(staffMemberships)
-    .where(eq(staffMemberships.staffId, id));
-  const wanted = [...roles].map(([departmentId, role]) => ({ departmentId, role }));
-  const { remove, add } = listDifference(
-    stored.map((m) => ({ ...m, id: m.departmentId })),
-    wanted,
-    (m) => `${m.departmentId}:${m.role}`,
-  );
-  if (remove.length > 0) {
-    await tx
-      .delete(staffMemberships)
-      .where(and(eq(staffMemberships.staffId, id), inArray(staffMemberships.departmentId, remove)));
-  }
-  if (add.length > 0) await tx.insert(staffMemberships).values(add.map((m) => ({ staffId: id!, ...m })));
+  const id = existing
+    ? (await writeStaffFields(tx, tenantId, existing.id, values))!.id
+    : (await insertStaff(tx, tenantId, { email: input.email, passwordHash: await newPasswordHash(), ...values })).id;
+  await writeMemberships(tx, tenantId, id, roles);
   return { id, created: !existing };
 }
 

@@ -1,10 +1,10 @@
 import { pagePath, PasswordResetRequestSchema } from '@amtsraum/shared';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
-import { message, problemMessage, type Message } from '../../lib/message';
+import { message, problemMessage } from '../../lib/message';
 import { Link } from '../../lib/router';
-import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { EMAIL_INPUT, InputField, SubmitForm, useSubmitForm } from '../../ui/SubmitForm';
 import { PageHeading } from '../../ui/PageHeading';
 import { requestReset } from './api';
 
@@ -15,25 +15,14 @@ const EMAIL_INVALID = message((t) => t('accounts:reset.emailInvalid'));
 /** `/staff/password-reset`: asks for the e-mail address; the answer is the same for every address. */
 export function PasswordResetPage() {
   const { t } = useTranslation('accounts');
-  const fields = useFieldErrors(FIELD_ORDER);
-  const { setErrors } = fields;
+  const form = useSubmitForm(FIELD_ORDER);
+  const { show, setSubmitting } = form;
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
-  const [failure, setFailure] = useState<Message | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const summaryRef = useRef<HTMLDivElement>(null);
 
-  const show = (found: FieldErrors<FieldName>, formFailure: Message | null) => {
-    setErrors(found);
-    setFailure(formFailure);
-    window.setTimeout(() => summaryRef.current?.focus(), 0);
-  };
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (submitting) return;
+  const submit = async () => {
     const parsed = PasswordResetRequestSchema.safeParse({ email });
-    if (!parsed.success) return show({ email: EMAIL_INVALID }, null);
+    if (!parsed.success) return show({ email: EMAIL_INVALID });
     setSubmitting(true);
     try {
       await requestReset(parsed.data.email);
@@ -58,35 +47,25 @@ export function PasswordResetPage() {
       ) : (
         <>
           <p>{t('reset.intro')}</p>
-          <form className="panel login-form" aria-label={t('reset.label')} noValidate onSubmit={(e) => void submit(e)}>
-            <ErrorSummary
-              ref={summaryRef}
-              fields={fields}
-              failure={failure}
-              failureTestId="reset-failure"
-              title={t('reset.errorSummary')}
-              titleElement="h2"
+          <SubmitForm
+            form={form}
+            label={t('reset.label')}
+            className="login-form"
+            summaryTitle={t('reset.errorSummary')}
+            summaryTitleElement="h2"
+            failureTestId="reset-failure"
+            submitLabel={t('reset.submit')}
+            onSubmit={submit}
+          >
+            <InputField
+              fields={form.fields}
+              field="email"
+              label={t('reset.email')}
+              input={EMAIL_INPUT}
+              value={email}
+              onChange={setEmail}
             />
-            <Field fields={fields} field="email" label={t('reset.email')}>
-              {(control) => (
-                <input
-                  {...control}
-                  type="email"
-                  name="email"
-                  autoComplete="username"
-                  inputMode="email"
-                  spellCheck={false}
-                  value={email}
-                  onChange={(event) => {
-                    setEmail(event.target.value);
-                  }}
-                />
-              )}
-            </Field>
-            <button type="submit" className="button button--primary" aria-disabled={submitting || undefined}>
-              {t('reset.submit')}
-            </button>
-          </form>
+          </SubmitForm>
           <p>
             <Link to={pagePath('staffLogin')}>{t('reset.backToLogin')}</Link>
           </p>

@@ -1,11 +1,12 @@
 import { pagePath, SetPasswordRequestSchema } from '@amtsraum/shared';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { getLiveClient } from '../../lib/live-client';
-import { message, problemMessage, type Message } from '../../lib/message';
+import { message, problemMessage } from '../../lib/message';
 import { useNavigate } from '../../lib/router';
-import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import type { FieldErrors } from '../../ui/forms';
+import { InputField, SubmitForm, useSubmitForm } from '../../ui/SubmitForm';
 import { PageHeading } from '../../ui/PageHeading';
 import { setPassword } from './api';
 import { usePasswordHint } from './parts';
@@ -49,30 +50,19 @@ function SetPasswordForm({ token, onNewLink }: { token: string; onNewLink: () =>
   const { t } = useTranslation('accounts');
   const { t: tErrors } = useTranslation('errors');
   const navigate = useNavigate();
-  const fields = useFieldErrors(FIELD_ORDER);
-  const { setErrors } = fields;
+  const form = useSubmitForm(FIELD_ORDER);
+  const { fields, show, setSubmitting } = form;
   const [password, setPasswordText] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [failure, setFailure] = useState<Message | null>(null);
   const [linkProblem, setLinkProblem] = useState<'link_invalid' | 'link_expired' | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const summaryRef = useRef<HTMLDivElement>(null);
   const hint = usePasswordHint();
 
-  const show = (found: FieldErrors<FieldName>, formFailure: Message | null) => {
-    setErrors(found);
-    setFailure(formFailure);
-    window.setTimeout(() => summaryRef.current?.focus(), 0);
-  };
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (submitting) return;
+  const submit = async () => {
     const found: FieldErrors<FieldName> = {};
     const parsed = SetPasswordRequestSchema.safeParse({ token, password });
     if (!parsed.success) found.password = ERRORS.password;
     if (repeat !== password) found.repeat = ERRORS.repeat;
-    if (found.password || found.repeat || !parsed.success) return show(found, null);
+    if (found.password || found.repeat || !parsed.success) return show(found);
     setSubmitting(true);
     try {
       await setPassword(parsed.data);
@@ -114,47 +104,35 @@ function SetPasswordForm({ token, onNewLink }: { token: string; onNewLink: () =>
     <>
       <PageHeading title={t('password.title')}>{t('password.heading')}</PageHeading>
       <p>{t('password.intro')}</p>
-      <form className="panel login-form" aria-label={t('password.label')} noValidate onSubmit={(e) => void submit(e)}>
-        <ErrorSummary
-          ref={summaryRef}
+      <SubmitForm
+        form={form}
+        label={t('password.label')}
+        className="login-form"
+        summaryTitle={t('password.errorSummary')}
+        summaryTitleElement="h2"
+        failureTestId="password-failure"
+        submitLabel={t('password.submit')}
+        busyLabel={t('password.submitting')}
+        onSubmit={submit}
+      >
+        <InputField
           fields={fields}
-          failure={failure}
-          failureTestId="password-failure"
-          title={t('password.errorSummary')}
-          titleElement="h2"
+          field="password"
+          label={t('password.new')}
+          hint={hint}
+          input={{ type: 'password', name: 'new-password', autoComplete: 'new-password' }}
+          value={password}
+          onChange={setPasswordText}
         />
-        <Field fields={fields} field="password" label={t('password.new')} hint={hint}>
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              name="new-password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(event) => {
-                setPasswordText(event.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <Field fields={fields} field="repeat" label={t('password.repeat')}>
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              name="repeat-password"
-              autoComplete="new-password"
-              value={repeat}
-              onChange={(event) => {
-                setRepeat(event.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <button type="submit" className="button button--primary" aria-disabled={submitting || undefined}>
-          {submitting ? t('password.submitting') : t('password.submit')}
-        </button>
-      </form>
+        <InputField
+          fields={fields}
+          field="repeat"
+          label={t('password.repeat')}
+          input={{ type: 'password', name: 'repeat-password', autoComplete: 'new-password' }}
+          value={repeat}
+          onChange={setRepeat}
+        />
+      </SubmitForm>
     </>
   );
 }

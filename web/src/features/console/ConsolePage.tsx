@@ -49,11 +49,14 @@ function ConsoleGate({
   const { t } = useTranslation('console');
   const live = useLiveConsole(departmentId);
   const member = me.staff.departments.some((department) => department.id === departmentId);
-  if (!member || (live.status === 'error' && live.code === 'forbidden')) {
+  if (live.status === 'removed' || !member || (live.status === 'error' && live.code === 'forbidden')) {
     return (
       <>
         <PageHeading title={t('console.title')} />
-        <p>{t('console.accessDenied')}</p>
+        {/* Said at once, not only after a reload: the role was taken away while the page was open. */}
+        <p role={live.status === 'removed' ? 'alert' : undefined}>
+          {t(live.status === 'removed' ? 'console.removed' : 'console.accessDenied')}
+        </p>
         <p>
           <Link to={pagePath('staffHome')}>{t('console.back')}</Link>
         </p>

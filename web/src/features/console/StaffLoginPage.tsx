@@ -1,11 +1,12 @@
 import { LoginRequestSchema, pagePath } from '@amtsraum/shared';
-import { Suspense, useRef, useState, type FormEvent } from 'react';
+import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
 import { toApiError } from '../../lib/api';
 import { getLiveClient } from '../../lib/live-client';
-import { message, problemMessage, type Message } from '../../lib/message';
-import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { message, problemMessage } from '../../lib/message';
+import type { FieldErrors } from '../../ui/forms';
+import { EMAIL_INPUT, InputField, SubmitForm, useSubmitForm } from '../../ui/SubmitForm';
 import { PageHeading } from '../../ui/PageHeading';
 import { IdentityProviderSignIn } from '../security';
 import { login } from './api';
@@ -23,29 +24,18 @@ const ERRORS = {
 export function StaffLoginPage() {
   const { t } = useTranslation('console');
   const navigate = useNavigate();
-  const fields = useFieldErrors(FIELD_ORDER);
-  const { setErrors } = fields;
+  const form = useSubmitForm(FIELD_ORDER);
+  const { show, setSubmitting } = form;
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [failure, setFailure] = useState<Message | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const summaryRef = useRef<HTMLDivElement>(null);
 
-  const show = (fieldErrors: FieldErrors<FieldName>, formFailure: Message | null) => {
-    setErrors(fieldErrors);
-    setFailure(formFailure);
-    window.setTimeout(() => summaryRef.current?.focus(), 0);
-  };
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (submitting) return;
+  const submit = async () => {
     const found: FieldErrors<FieldName> = {};
     if (!email.trim()) found.email = ERRORS.email;
     if (!password) found.password = ERRORS.password;
-    if (found.email || found.password) return show(found, null);
+    if (found.email || found.password) return show(found);
     const parsed = LoginRequestSchema.safeParse({ email, password });
-    if (!parsed.success) return show({ email: ERRORS.emailInvalid }, null);
+    if (!parsed.success) return show({ email: ERRORS.emailInvalid });
     setSubmitting(true);
     try {
       await login(parsed.data);
@@ -73,49 +63,34 @@ export function StaffLoginPage() {
       <Suspense fallback={null}>
         <IdentityProviderSignIn />
       </Suspense>
-      <form className="panel login-form" aria-label={t('login.label')} noValidate onSubmit={(e) => void submit(e)}>
-        <ErrorSummary
-          ref={summaryRef}
-          fields={fields}
-          failure={failure}
-          failureTestId="login-failure"
-          title={t('login.errorSummary')}
-          titleElement="h2"
+      <SubmitForm
+        form={form}
+        label={t('login.label')}
+        className="login-form"
+        summaryTitle={t('login.errorSummary')}
+        summaryTitleElement="h2"
+        failureTestId="login-failure"
+        submitLabel={t('login.submit')}
+        busyLabel={t('login.submitting')}
+        onSubmit={submit}
+      >
+        <InputField
+          fields={form.fields}
+          field="email"
+          label={t('login.email')}
+          input={EMAIL_INPUT}
+          value={email}
+          onChange={setEmail}
         />
-        <Field fields={fields} field="email" label={t('login.email')}>
-          {(control) => (
-            <input
-              {...control}
-              type="email"
-              name="email"
-              autoComplete="username"
-              inputMode="email"
-              spellCheck={false}
-              value={email}
-              onChange={(event) => {
-                setEmail(event.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <Field fields={fields} field="password" label={t('login.password')}>
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              name="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(event) => {
-                setPassword(event.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <button type="submit" className="button button--primary" aria-disabled={submitting || undefined}>
-          {submitting ? t('login.submitting') : t('login.submit')}
-        </button>
-      </form>
+        <InputField
+          fields={form.fields}
+          field="password"
+          label={t('login.password')}
+          input={{ type: 'password', name: 'password', autoComplete: 'current-password' }}
+          value={password}
+          onChange={setPassword}
+        />
+      </SubmitForm>
       <p>
         <Link to={pagePath('staffPassword')}>{t('login.forgotPassword')}</Link>
       </p>

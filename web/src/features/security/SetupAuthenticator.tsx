@@ -1,15 +1,14 @@
 import type { SecondFactorSetup, StaffMe } from '@amtsraum/shared';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
-import { message, problemMessage, type Message } from '../../lib/message';
-import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { message, problemMessage } from '../../lib/message';
+import { InputField, SubmitForm, useSubmitForm } from '../../ui/SubmitForm';
 import { confirmSetup, startSetup } from './api';
 import { CodeForm } from './CodeForm';
 import { QrCode } from './QrCode';
 
 const FIELDS = ['password'] as const;
-type FieldName = (typeof FIELDS)[number];
 
 /** Groups of four, as authenticator apps ask for the key typed by hand. */
 const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
@@ -22,12 +21,9 @@ export function SetupAuthenticator({ me, onDone }: { me: StaffMe; onDone: (me: S
   const { t } = useTranslation('security');
   const replacing = me.staff.secondFactor.enrolled;
   const [setup, setSetup] = useState<SecondFactorSetup | null>(null);
-  const fields = useFieldErrors(FIELDS);
-  const { setErrors } = fields;
+  const form = useSubmitForm(FIELDS);
+  const { show, setSubmitting } = form;
   const [password, setPassword] = useState('');
-  const [failure, setFailure] = useState<Message | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const summaryRef = useRef<HTMLDivElement>(null);
   const secretRef = useRef<HTMLHeadingElement>(null);
 
   // The next step replaces the button that had focus: focus goes along to its heading.
@@ -35,29 +31,20 @@ export function SetupAuthenticator({ me, onDone }: { me: StaffMe; onDone: (me: S
     if (setup) secretRef.current?.focus();
   }, [setup]);
 
-  const show = (found: FieldErrors<FieldName>, formFailure: Message | null) => {
-    setErrors(found);
-    setFailure(formFailure);
-    window.setTimeout(() => summaryRef.current?.focus(), 0);
-  };
-
-  const start = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (submitting) return;
-    if (replacing && !password) return show({ password: message((tr) => tr('security:setup.passwordRequired')) }, null);
+  const start = async () => {
+    if (replacing && !password) return show({ password: message((tr) => tr('security:setup.passwordRequired')) });
     setSubmitting(true);
     try {
       const created = await startSetup(replacing ? { password } : {});
       setSubmitting(false);
       setPassword('');
-      setErrors({});
-      setFailure(null);
+      form.clear();
       setSetup(created);
     } catch (error) {
       const apiError = toApiError(error);
       setSubmitting(false);
       if (apiError.code === 'invalid_credentials') {
-        return show({ password: message((tr) => tr('security:setup.passwordWrong')) }, null);
+        return show({ password: message((tr) => tr('security:setup.passwordWrong')) });
       }
       show({}, problemMessage(apiError));
     }
@@ -96,35 +83,27 @@ export function SetupAuthenticator({ me, onDone }: { me: StaffMe; onDone: (me: S
   }
 
   return (
-    <form className="panel security-form" aria-label={t('setup.startLabel')} noValidate onSubmit={(e) => void start(e)}>
-      <ErrorSummary
-        ref={summaryRef}
-        fields={fields}
-        failure={failure}
-        failureTestId="setup-failure"
-        title={t('setup.errorSummary')}
-        titleElement="p"
-      />
+    <SubmitForm
+      form={form}
+      label={t('setup.startLabel')}
+      className="security-form"
+      summaryTitle={t('setup.errorSummary')}
+      summaryTitleElement="p"
+      failureTestId="setup-failure"
+      submitLabel={replacing ? t('setup.replace') : t('setup.start')}
+      onSubmit={start}
+    >
       <p>{replacing ? t('setup.replaceIntro') : t('setup.intro')}</p>
       {replacing && (
-        <Field fields={fields} field="password" label={t('setup.password')}>
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              name="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(event) => {
-                setPassword(event.target.value);
-              }}
-            />
-          )}
-        </Field>
+        <InputField
+          fields={form.fields}
+          field="password"
+          label={t('setup.password')}
+          input={{ type: 'password', name: 'password', autoComplete: 'current-password' }}
+          value={password}
+          onChange={setPassword}
+        />
       )}
-      <button type="submit" className="button button--primary" aria-disabled={submitting || undefined}>
-        {replacing ? t('setup.replace') : t('setup.start')}
-      </button>
-    </form>
+    </SubmitForm>
   );
 }
