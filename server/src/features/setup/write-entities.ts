@@ -237,6 +237,32 @@ export async function replaceAvailability(
   staffId: string,
   hours: ReadonlyMap<string, WeeklyHours>,
 ): Promise<void> {
+  const wanted = [...hours].flatMap(([departmentId, weekly]) =>
+    weeklyWindows(weekly).map((window) => ({ departmentId, ...window })),
+  );
+  await writeWindows(tx, staffId, wanted, null);
+}
+
+/**
+ * Replaces a person's weekly hours in one department only (the admin screen's change of one
+ * clerk's hours); their hours elsewhere stay.
+ */
+export async function replaceDepartmentAvailability(
+  tx: Db,
+  staffId: string,
+  departmentId: string,
+  ranges: readonly { weekday: number; startsAt: string; endsAt: string }[],
+): Promise<void> {
+  const wanted = ranges.map(({ weekday, startsAt, endsAt }) => ({ departmentId, weekday, startsAt, endsAt }));
+  await writeWindows(tx, staffId, wanted, departmentId);
+}
+
+async function writeWindows(
+  tx: Db,
+  staffId: string,
+  wanted: { departmentId: string; weekday: number; startsAt: string; endsAt: string }[],
+  onlyDepartmentId: string | null,
+): Promise<void> {
   const stored = await tx
     .select({
       id: staffAvailability.id,
@@ -246,13 +272,37 @@ export async function replaceAvailability(
       endsAt: staffAvailability.endsAt,
     })
     .from(staffAvailability)
-    .where(eq(staffAvailability.staffId, staffId));
-  const wanted = [...hours].flatMap(([departmentId, weekly]) =>
-    weeklyWindows(weekly).map((window) => ({ departmentId, ...window })),
-  );
+    .where(
+      and(
+        eq(staffAvailability.staffId, staffId),
+        onlyDepartmentId === null ? undefined : eq(staffAvailability.departmentId, onlyDepartmentId),
+      ),
+    );
   const { remove, add } = difference(stored, wanted, (w) => `${w.departmentId}:${w.weekday}:${w.startsAt}-${w.endsAt}`);
   if (remove.length > 0) await tx.delete(staffAvailability).where(inArray(staffAvailability.id, remove));
   if (add.length > 0) await tx.insert(staffAvailability).values(add.map((w) => ({ staffId, ...w })));
+}
+
+/** Adds one absence of a person (an admin screen's entry); returns the row. */
+export async function insertAbsence(
+  tx: Db,
+  staffId: string,
+  absence: { startsAt: Date; endsAt: Date; reason: string | null; createdAt?: Date },
+) {
+  const [row] = await tx
+    .insert(staffAbsences)
+    .values({ staffId, ...absence })
+    .returning();
+  return row!;
+}
+
+/** Removes one absence of this person; false when they have none with that id. */
+export async function deleteAbsence(tx: Db, staffId: string, absenceId: string): Promise<boolean> {
+  const rows = await tx
+    .delete(staffAbsences)
+    .where(and(eq(staffAbsences.id, absenceId), eq(staffAbsences.staffId, staffId)))
+    .returning({ id: staffAbsences.id });
+  return rows.length > 0;
 }
 
 /** Replaces a person's absences (the whole list); whole days are read in `timeZone`. */
@@ -284,7 +334,7 @@ export async function replaceAbsences(
     (a) => `${a.startsAt.toISOString()}/${a.endsAt.toISOString()}/${a.reason ?? ''}`,
   );
   if (remove.length > 0) await tx.delete(staffAbsences).where(inArray(staffAbsences.id, remove));
-  if (add.length > 0) await tx.insert(staffAbsences).values(add.map((a) => ({ staffId, ...a })));
+  for (const absence of add) await insertAbsence(tx, staffId, absence);
 }
 
 /**
