@@ -2,6 +2,7 @@ import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ContactSchema } from './directory.api.js';
 import { LocaleSchema, LocalizedTextSchema } from './locales.js';
+import { ResolutionSchema } from './offer.api.js';
 import { OpeningHoursSchema, WEEKDAY_KEYS, type OpeningHours } from './opening-hours.js';
 import { SlugSchema } from './slugs.js';
 import { isValidTimeZone } from './time-zone.js';
@@ -215,6 +216,8 @@ export const ClosureCreateSchema = z
     from: CivilDateSchema,
     to: CivilDateSchema,
     reason: z.nullable(LocalizedTextSchema),
+    /** Booked appointments on those days, each moved, cancelled or kept (as for a clerk's hours). */
+    resolutions: z.optional(z.record(z.uuid(), ResolutionSchema)),
   })
   .check(z.refine((c) => c.to >= c.from, { message: 'the last day must not be before the first', path: ['to'] }));
 export type ClosureCreate = z.infer<typeof ClosureCreateSchema>;

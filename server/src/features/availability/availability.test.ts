@@ -232,6 +232,24 @@ describe.each(databaseKinds)('clerks’ availability and collisions on %s', (kin
     }
   });
 
+  it('a closure over a booking is refused with the list, then added with the booking moved', async () => {
+    const o = await bookedOffice();
+    const closure = { from: '2026-11-24', to: '2026-11-24', reason: { de: 'Betriebsausflug' } };
+    const refused = await o.admin.post(`${o.path}/closures`, closure);
+    expect(refused.status).toBe(409);
+    expect(refused.json.collisions.map((c: Collision) => c.appointmentId)).toEqual([o.appointmentId]);
+    expect((await o.admin.get(`${o.path}/closures`)).json.closures).toEqual([]);
+
+    const added = await o.admin.post(`${o.path}/closures`, {
+      ...closure,
+      resolutions: { [o.appointmentId]: { action: 'move' } },
+    });
+    expect(added.status).toBe(201);
+    expect(await appointmentOf(o.appointmentId)).toMatchObject({ state: 'booked', startsAt: new Date(WEDNESDAY_0800) });
+    expect(await kindsOf(o.email)).toEqual(['appointment.confirmation', 'appointment.moved']);
+    expect((await o.admin.get(`${o.path}/closures`)).json.closures).toHaveLength(1);
+  });
+
   it('shows the week: hours minus absences, bookings, and the free capacity the slot search finds', async () => {
     const o = await bookedOffice();
     await o.admin.post(`${o.path}/availability/${o.clerk.id}/absences`, {
