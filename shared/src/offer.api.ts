@@ -179,6 +179,16 @@ export const CollisionSchema = z.object({
   citizenName: z.nullable(z.string()),
   /** Whether the requester may move or cancel it (else only keep). */
   resolvable: z.boolean(),
+  /**
+   * The next free slots of its length after the change (from its own time on, else from now),
+   * for the admin to move it to; only where `resolvable`.
+   */
+  moveChoices: z.optional(z.array(z.object({ startsAt: IsoInstantSchema, endsAt: IsoInstantSchema }))),
+  /**
+   * True when the move asked for found no free slot (or not the one chosen). Nothing of the change
+   * was stored: the admin chooses again for it (issue 15, all or nothing).
+   */
+  notMoved: z.optional(z.boolean()),
 });
 export type Collision = z.infer<typeof CollisionSchema>;
 

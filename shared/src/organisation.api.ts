@@ -2,6 +2,7 @@ import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ContactSchema } from './directory.api.js';
 import { LocaleSchema, LocalizedTextSchema } from './locales.js';
+import { ResolutionSchema } from './offer.api.js';
 import { OpeningHoursSchema, WEEKDAY_KEYS, type OpeningHours } from './opening-hours.js';
 import { SlugSchema } from './slugs.js';
 import { isValidTimeZone } from './time-zone.js';
@@ -236,7 +237,13 @@ export const closureDaysInOrder = z.refine<{ from: string; to: string }>((c) => 
 });
 
 /** `POST …/closures` (tenant-wide or a department's): days closed, inclusive. */
-export const ClosureCreateSchema = z.object(closureFields).check(closureDaysInOrder);
+export const ClosureCreateSchema = z
+  .object({
+    ...closureFields,
+    /** Booked appointments on those days, each moved, cancelled or kept (as for a clerk's hours). */
+    resolutions: z.optional(z.record(z.uuid(), ResolutionSchema)),
+  })
+  .check(closureDaysInOrder);
 export type ClosureCreate = z.infer<typeof ClosureCreateSchema>;
 
 export const AdminClosureSchema = z.object({

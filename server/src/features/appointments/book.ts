@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CitizenAppointment, StaffAppointment, StaffBookingRequest } from '@amtsraum/shared';
+import type { Db } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import { findDepartmentWithTenant } from '../directory/directory.repo.js';
@@ -14,6 +15,7 @@ import {
   type TenantRow,
 } from './appointments.repo.js';
 import { auditActor, MINUTE, type Actor, type BookingCtx } from './booking-ctx.js';
+import { lockSchedules } from './schedule-lock.js';
 import {
   appointmentMinutes,
   checkPersons,
@@ -68,7 +70,12 @@ export async function bookAppointment(
     await refuseKnownTaken(ctx.db, slot);
     let booked: AppointmentRow | null;
     try {
-      booked = await insertWithFirstFreeClerk(await freeClerksFor(ctx.db, slot));
+      booked = await ctx.db.transaction(async (tx) => {
+        // The free clerks are read under the department's schedule lock, so no change of hours,
+        // absence or closure can take the time away between this read and the insert (issue 15).
+        await lockSchedules(tx, [department.id]);
+        return insertWithFirstFreeClerk(tx, await freeClerksFor(tx, slot));
+      });
     } finally {
       // Booked, or found taken after all: the cache no longer holds; the next in line reads afresh.
       cache?.clear('schedules');
@@ -76,9 +83,11 @@ export async function bookAppointment(
     if (!booked) throw await slotTaken(ctx.db, slot);
     return booked;
   };
-  const insertWithFirstFreeClerk = (candidates: string[]) =>
+  // Each clerk in a savepoint: a refused insert (23P01, the clerk booked in another department
+  // meanwhile) undoes only itself, and the next clerk is tried under the same lock.
+  const insertWithFirstFreeClerk = (outer: Db, candidates: string[]) =>
     withFirstFreeClerk(candidates, (staffId) =>
-      ctx.db.transaction(async (tx) => {
+      outer.transaction(async (tx) => {
         const row = await insertAppointment(tx, {
           id,
           tenantId: tenant.id,

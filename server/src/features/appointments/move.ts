@@ -5,6 +5,7 @@ import { queueAppointmentMail } from './appointment-mail.js';
 import { findAppointment, updateBookedAppointment, type AppointmentRow } from './appointments.repo.js';
 import { auditActor, MINUTE, type Actor, type BookingCtx, type Found } from './booking-ctx.js';
 import { findByToken, findForStaff, notChangeable } from './manage.js';
+import { lockSchedules } from './schedule-lock.js';
 import { freeClerksFor, orderClerks, slotTaken, withFirstFreeClerk, type SlotRequest } from './slot-search.js';
 import { citizenMayChange, citizenView, toStaffAppointment } from './views.js';
 
@@ -30,45 +31,49 @@ async function move(
     actor: options.actor.kind,
     ignoreAppointmentId: appointment.id,
   };
-  const candidates = await orderClerks(
-    ctx.db,
-    await freeClerksFor(ctx.db, slot),
-    startsAt,
-    tenant.timeZone,
-    appointment.staffId,
-  );
   const endsAt = new Date(startsAt.getTime() + durationMinutes * MINUTE);
   let changedMeanwhile = false as boolean;
-  const moved = await withFirstFreeClerk(candidates, (staffId) =>
-    ctx.db.transaction(async (tx) => {
-      const row = await updateBookedAppointment(
-        tx,
-        appointment.id,
-        // A new time earns a new reminder, unless it is so close that the "moved" e-mail is one.
-        { staffId, startsAt, endsAt, reminderSentAt: reminderDueAfterMove(ctx, startsAt) ? null : ctx.now },
-        { startsAfter: options.onlyBeforeStart ? ctx.now : undefined },
-      );
-      if (!row) {
-        changedMeanwhile = true;
-        return null;
-      }
-      await insertAudit(tx, {
-        tenantId: tenant.id,
-        departmentId: department.id,
-        ...auditActor(options.actor),
-        action: 'appointment.moved',
-        data: {
-          appointmentId: row.id,
-          from: appointment.startsAt.toISOString(),
-          to: row.startsAt.toISOString(),
-          sameClerk: row.staffId === appointment.staffId,
-        },
-        createdAt: ctx.now,
-      });
-      await queueAppointmentMail(tx, { ...ctx, kind: 'moved', appointment: row, tenant, department });
-      return row;
-    }),
-  );
+  const moved = await ctx.db.transaction(async (locked) => {
+    // As a booking: the free clerks are read under the department's schedule lock (schedule-lock.ts).
+    await lockSchedules(locked, [department.id]);
+    const candidates = await orderClerks(
+      locked,
+      await freeClerksFor(locked, slot),
+      startsAt,
+      tenant.timeZone,
+      appointment.staffId,
+    );
+    return withFirstFreeClerk(candidates, (staffId) =>
+      locked.transaction(async (tx) => {
+        const row = await updateBookedAppointment(
+          tx,
+          appointment.id,
+          // A new time earns a new reminder, unless it is so close that the "moved" e-mail is one.
+          { staffId, startsAt, endsAt, reminderSentAt: reminderDueAfterMove(ctx, startsAt) ? null : ctx.now },
+          { startsAfter: options.onlyBeforeStart ? ctx.now : undefined },
+        );
+        if (!row) {
+          changedMeanwhile = true;
+          return null;
+        }
+        await insertAudit(tx, {
+          tenantId: tenant.id,
+          departmentId: department.id,
+          ...auditActor(options.actor),
+          action: 'appointment.moved',
+          data: {
+            appointmentId: row.id,
+            from: appointment.startsAt.toISOString(),
+            to: row.startsAt.toISOString(),
+            sameClerk: row.staffId === appointment.staffId,
+          },
+          createdAt: ctx.now,
+        });
+        await queueAppointmentMail(tx, { ...ctx, kind: 'moved', appointment: row, tenant, department });
+        return row;
+      }),
+    );
+  });
   if (changedMeanwhile || moved === null) {
     if (changedMeanwhile) {
       throw notChangeable((await findAppointment(ctx.db, appointment.id)) ?? appointment);

@@ -87,6 +87,26 @@ export function bookedAppointmentsOf(
     .orderBy(asc(appointments.startsAt));
 }
 
+/** Booked appointments (not arrived) of `departmentIds` starting in [from, to) and not before `now`: a closure's. */
+export function bookedAppointmentsIn(db: Db, departmentIds: string[], now: Date, range: { from: Date; to: Date }) {
+  if (departmentIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({ appointment: appointments, departmentSlug: departments.slug, clerkName: staff.name })
+    .from(appointments)
+    .innerJoin(departments, eq(departments.id, appointments.departmentId))
+    .innerJoin(staff, eq(staff.id, appointments.staffId))
+    .where(
+      and(
+        inArray(appointments.departmentId, departmentIds),
+        eq(appointments.state, 'booked'),
+        gte(appointments.startsAt, now),
+        gte(appointments.startsAt, range.from),
+        lt(appointments.startsAt, range.to),
+      ),
+    )
+    .orderBy(asc(appointments.startsAt));
+}
+
 /** Live appointments of the department in [from, to), for the week view. */
 export function departmentAppointments(db: Db, departmentId: string, range: { from: Date; to: Date }) {
   return db

@@ -13,18 +13,18 @@ import {
   type Resolved,
   type WeeklyRange,
 } from '@amtsraum/shared';
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { staffAbsences, staffAvailability } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { BookingCtx } from '../appointments/booking-ctx.js';
 import { cancelForAdmin } from '../appointments/cancel.js';
 import { findAppointmentWithContext, type AppointmentRow } from '../appointments/appointments.repo.js';
 import { moveForAdmin } from '../appointments/move.js';
+import { lockSchedules } from '../appointments/schedule-lock.js';
 import { loadSlotPlanner } from '../appointments/slot-search.js';
 import { civilDateAt } from '../appointments/slots.js';
-import type { OfficeScope } from '../offer/services.service.js';
+import type { OfficeScope } from '../directory/directory.repo.js';
+import { deleteAbsence, insertAbsence, replaceDepartmentAvailability } from './write-availability.js';
 import {
   bookedAppointmentsOf,
   departmentsOf,
@@ -101,7 +101,11 @@ export function fitsIn(ranges: WeeklyRange[], startsAt: Date, endsAt: Date, time
   });
 }
 
-type Hit = Awaited<ReturnType<typeof bookedAppointmentsOf>>[number];
+export type Hit = Awaited<ReturnType<typeof bookedAppointmentsOf>>[number];
+type Planned = { appointment: AppointmentRow; resolution: Resolution };
+
+/** How many free slots a collision offers to move it to (the dialog's select). */
+export const MOVE_CHOICES = 8;
 
 async function toCollisions(db: Db, hits: Hit[], changer: Changer): Promise<Collision[]> {
   const names = await serviceNames(db, [...new Set(hits.flatMap((hit) => hit.appointment.serviceIds))]);
@@ -120,36 +124,104 @@ async function toCollisions(db: Db, hits: Hit[], changer: Changer): Promise<Coll
   });
 }
 
-/**
- * Refuses with the collisions unless each has a resolution it may take; returns them with their
- * resolution, to be carried out once the change is stored.
- */
-async function checkResolutions(
-  db: Db,
-  hits: Hit[],
-  changer: Changer,
-  resolutions: Record<string, Resolution> | undefined,
-): Promise<{ appointment: AppointmentRow; resolution: Resolution }[]> {
-  if (hits.length === 0) return [];
-  const collisions = await toCollisions(db, hits, changer);
-  const unresolved = collisions.some((collision) => !resolutions?.[collision.appointmentId]);
-  if (unresolved || !changer.mayResolve) {
-    throw new AppError('availability_collision', { extra: { collisions } });
-  }
+/** A refusal that rolls the change back: 409 with the collisions, each resolvable one with its free slots. */
+async function collisionError(
+  ctx: AvailabilityCtx,
+  collisions: Collision[],
+  notMoved: ReadonlySet<string>,
+): Promise<AppError> {
+  const offered: Collision[] = [];
   for (const collision of collisions) {
-    if (!collision.resolvable && resolutions![collision.appointmentId]!.action !== 'keep') {
-      throw new AppError('forbidden', { internal: 'resolving an appointment of a department not administered' });
-    }
+    const found = collision.resolvable ? await findAppointmentWithContext(ctx.db, collision.appointmentId) : null;
+    offered.push({
+      ...collision,
+      ...(found ? { moveChoices: (await freeSlotsFor(ctx, found, MOVE_CHOICES)).map(toSlot) } : {}),
+      ...(notMoved.has(collision.appointmentId) ? { notMoved: true } : {}),
+    });
   }
-  return hits.map(({ appointment }) => ({ appointment, resolution: resolutions![appointment.id]! }));
+  return new AppError('availability_collision', { extra: { collisions: offered } });
 }
 
-/** Carries out the resolutions after the change: each on its own, so one refused move does not undo the rest. */
-async function resolve(
+const toSlot = (slot: { startsAt: Date; endsAt: Date }) => ({
+  startsAt: slot.startsAt.toISOString(),
+  endsAt: slot.endsAt.toISOString(),
+});
+
+/** Thrown inside the resolutions' savepoint to undo them all when one could not be carried out. */
+class ResolutionsFailed extends Error {
+  constructor(readonly notMoved: Set<string>) {
+    super('a move found no free slot');
+  }
+}
+
+/**
+ * A change that may leave booked appointments outside availability (a clerk's hours, an absence, a
+ * closure), all or nothing (issue 15, item 3). In one transaction, under the schedule lock of every
+ * department it bears on (schedule-lock.ts, so no booking can slip into a time it takes away): the
+ * appointments it hits are read, the change is written, and each hit is resolved as the request
+ * says: moved (to a chosen or the next free slot under the new availability), cancelled (both
+ * mail the citizen through move.ts and cancel.ts, whose outbox rows commit with the change) or kept.
+ * A hit without a resolution, or a move without a free slot, rolls everything back and answers
+ * 409 `availability_collision` with the list, each with the free slots it could move to, those
+ * that could not be moved marked `notMoved`.
+ */
+export async function changeSchedules<T>(
   ctx: AvailabilityCtx,
-  changer: Changer,
-  planned: { appointment: AppointmentRow; resolution: Resolution }[],
-): Promise<Resolved[]> {
+  options: {
+    /** The departments whose slots the change affects: locked, and told afterwards. */
+    departmentIds: string[];
+    /** The booked appointments the change would leave outside availability, read before `write`. */
+    hits: (tx: Db) => Promise<Hit[]>;
+    write: (tx: Db, hits: Hit[]) => Promise<T>;
+    changer: Changer;
+    resolutions: Record<string, Resolution> | undefined;
+  },
+): Promise<{ value: T; resolved: Resolved[] }> {
+  const { changer, resolutions } = options;
+  const outcome = await ctx.db.transaction(async (tx) => {
+    await lockSchedules(tx, options.departmentIds);
+    const hits = await options.hits(tx);
+    const collisions = await toCollisions(tx, hits, changer);
+    const unresolved =
+      collisions.length > 0 && (!changer.mayResolve || collisions.some((c) => !resolutions?.[c.appointmentId]));
+    if (!unresolved) {
+      for (const collision of collisions) {
+        if (!collision.resolvable && resolutions![collision.appointmentId]!.action !== 'keep') {
+          throw new AppError('forbidden', { internal: 'resolving an appointment of a department not administered' });
+        }
+      }
+    }
+    const value = await options.write(tx, hits);
+    // The moves and the free slots offered are read through the transaction: under the new
+    // availability, which a refusal rolls back. Their own events may reach pages before the
+    // commit; the announcement after it makes every page read again.
+    const inTx: AvailabilityCtx = { ...ctx, db: tx, slotCache: undefined };
+    if (unresolved) throw await collisionError(inTx, collisions, new Set());
+    const planned: Planned[] = hits.map(({ appointment }) => ({
+      appointment,
+      resolution: resolutions![appointment.id]!,
+    }));
+    try {
+      const resolved = await tx.transaction(async (savepoint) => {
+        const done = await resolve({ ...inTx, db: savepoint }, changer, planned);
+        const failed = done.filter((r) => r.outcome === 'not_moved').map((r) => r.appointmentId);
+        if (failed.length > 0) throw new ResolutionsFailed(new Set(failed));
+        return done;
+      });
+      return { value, resolved };
+    } catch (error) {
+      // The moves that worked are undone with the failed one; the slots are offered as they are
+      // with the change but without those moves.
+      if (error instanceof ResolutionsFailed) throw await collisionError(inTx, collisions, error.notMoved);
+      throw error;
+    }
+  });
+  ctx.slotCache?.clear('schedules');
+  return outcome;
+}
+
+/** Carries out the resolutions, inside the change's transaction; a move without a free slot is `not_moved`. */
+async function resolve(ctx: AvailabilityCtx, changer: Changer, planned: Planned[]): Promise<Resolved[]> {
   const resolved: Resolved[] = [];
   for (const { appointment, resolution } of planned) {
     if (resolution.action === 'keep') {
@@ -158,7 +230,11 @@ async function resolve(
     }
     const found = await findAppointmentWithContext(ctx.db, appointment.id);
     if (!found || found.appointment.state !== 'booked') {
-      resolved.push({ appointmentId: appointment.id, outcome: 'not_moved' });
+      // Cancelled by the citizen meanwhile (or begun): nothing left to resolve.
+      resolved.push({
+        appointmentId: appointment.id,
+        outcome: found?.appointment.state === 'cancelled' ? 'cancelled' : 'kept',
+      });
       continue;
     }
     if (resolution.action === 'cancel') {
@@ -166,8 +242,11 @@ async function resolve(
       resolved.push({ appointmentId: appointment.id, outcome: 'cancelled' });
       continue;
     }
-    const target = resolution.startsAt ? new Date(resolution.startsAt) : await nextFreeSlot(ctx, found);
-    if (!target) {
+    const target = resolution.startsAt
+      ? new Date(resolution.startsAt)
+      : (await freeSlotsFor(ctx, found, 1))[0]?.startsAt;
+    // Its own time is what the change takes away: staying there is no move.
+    if (!target || target.getTime() === found.appointment.startsAt.getTime()) {
       resolved.push({ appointmentId: appointment.id, outcome: 'not_moved' });
       continue;
     }
@@ -175,6 +254,7 @@ async function resolve(
       const moved = await moveForAdmin(ctx, found, target, changer.staffId);
       resolved.push({ appointmentId: appointment.id, outcome: 'moved', startsAt: moved.startsAt.toISOString() });
     } catch (error) {
+      // Not a slot, or taken (by another collision moved before it): the admin chooses again.
       if (!(error instanceof AppError)) throw error;
       resolved.push({ appointmentId: appointment.id, outcome: 'not_moved' });
     }
@@ -182,11 +262,15 @@ async function resolve(
   return resolved;
 }
 
-/** The first free slot of the same length with any clerk of its department, after its time (else from now). */
-async function nextFreeSlot(
+/**
+ * Up to `count` free slots of the appointment's length with any clerk of its department (staff
+ * rules): from its own time on, else from now.
+ */
+async function freeSlotsFor(
   ctx: AvailabilityCtx,
   found: NonNullable<Awaited<ReturnType<typeof findAppointmentWithContext>>>,
-): Promise<Date | null> {
+  count: number,
+): Promise<{ startsAt: Date; endsAt: Date }[]> {
   const { appointment, department, tenant } = found;
   const today = civilDateAt(ctx.now, tenant.timeZone);
   const planner = await loadSlotPlanner(ctx.db, {
@@ -199,8 +283,8 @@ async function nextFreeSlot(
     to: addDays(today, department.bookingHorizonDays),
     ignoreAppointmentId: appointment.id,
   });
-  const [slot] = planner.nextFree(appointment.startsAt, 1);
-  return (slot ?? planner.nextFree(ctx.now, 1)[0])?.startsAt ?? null;
+  const later = planner.nextFree(appointment.startsAt, count);
+  return later.length > 0 ? later : planner.nextFree(ctx.now, count);
 }
 
 async function announce(ctx: Pick<AvailabilityCtx, 'events'>, departmentIds: string[]) {
@@ -216,41 +300,39 @@ export async function setClerkHours(
   changer: Changer,
 ): Promise<{ resolved: Resolved[] }> {
   await memberOrNotFound(ctx.db, office.department.id, staffId);
-  const before = (await listRanges(ctx.db, office.department.id, [staffId])).map(({ weekday, startsAt, endsAt }) => ({
-    weekday,
-    startsAt,
-    endsAt,
-  }));
   const timeZone = office.tenant.timeZone;
-  // Only appointments the old hours held: one already kept as an exception is not asked about again.
-  const hits = (await bookedAppointmentsOf(ctx.db, staffId, ctx.now, { departmentId: office.department.id })).filter(
-    ({ appointment: a }) =>
-      fitsIn(before, a.startsAt, a.endsAt, timeZone) && !fitsIn(change.ranges, a.startsAt, a.endsAt, timeZone),
-  );
-  const planned = await checkResolutions(ctx.db, hits, changer, change.resolutions);
-  await ctx.db.transaction(async (tx) => {
-    await tx
-      .delete(staffAvailability)
-      .where(and(eq(staffAvailability.staffId, staffId), eq(staffAvailability.departmentId, office.department.id)));
-    if (change.ranges.length > 0) {
-      await tx
-        .insert(staffAvailability)
-        .values(
-          change.ranges.map((range) => ({ staffId, departmentId: office.department.id, ...range, createdAt: ctx.now })),
-        );
-    }
-    await insertAudit(tx, {
-      tenantId: office.tenant.id,
-      departmentId: office.department.id,
-      actorKind: 'staff',
-      actorStaffId: changer.staffId,
-      action: 'availability.updated',
-      data: { staffId, ranges: change.ranges.length, collisions: hits.length },
-      createdAt: ctx.now,
-    });
+  const departmentId = office.department.id;
+  const { resolved } = await changeSchedules(ctx, {
+    departmentIds: [departmentId],
+    changer,
+    resolutions: change.resolutions,
+    hits: async (tx) => {
+      const before = (await listRanges(tx, departmentId, [staffId])).map(({ weekday, startsAt, endsAt }) => ({
+        weekday,
+        startsAt,
+        endsAt,
+      }));
+      // Only appointments the old hours held: one already kept as an exception is not asked about again.
+      return (await bookedAppointmentsOf(tx, staffId, ctx.now, { departmentId })).filter(
+        ({ appointment: a }) =>
+          fitsIn(before, a.startsAt, a.endsAt, timeZone) && !fitsIn(change.ranges, a.startsAt, a.endsAt, timeZone),
+      );
+    },
+    write: async (tx, hits) => {
+      await replaceDepartmentAvailability(tx, staffId, departmentId, change.ranges);
+      await insertAudit(tx, {
+        tenantId: office.tenant.id,
+        departmentId,
+        actorKind: 'staff',
+        actorStaffId: changer.staffId,
+        action: 'availability.updated',
+        data: { staffId, ranges: change.ranges.length, collisions: hits.length },
+        createdAt: ctx.now,
+      });
+    },
   });
-  await announce(ctx, [office.department.id]);
-  return { resolved: await resolve(ctx, changer, planned) };
+  await announce(ctx, [departmentId]);
+  return { resolved };
 }
 
 /** The instants of an absence entered as dates (and times) in the municipality's zone. */
@@ -291,26 +373,28 @@ export async function addAbsence(
       errors: [{ path: 'endsOn', message: 'an absence must not be over already' }],
     });
   }
-  const hits = await bookedAppointmentsOf(ctx.db, staffId, ctx.now, { span });
-  const planned = await checkResolutions(ctx.db, hits, changer, input.resolutions);
-  const row = await ctx.db.transaction(async (tx) => {
-    const [inserted] = await tx
-      .insert(staffAbsences)
-      .values({ staffId, ...span, reason: input.reason || null, createdAt: ctx.now })
-      .returning();
-    await insertAudit(tx, {
-      tenantId: office.tenant.id,
-      departmentId: office.department.id,
-      actorKind: 'staff',
-      actorStaffId: changer.staffId,
-      action: 'absence.created',
-      data: { absenceId: inserted!.id, staffId, collisions: hits.length, own: changer.staffId === staffId },
-      createdAt: ctx.now,
-    });
-    return inserted!;
+  const { value: row, resolved } = await changeSchedules(ctx, {
+    // An absence is the person's: every department of theirs loses the time.
+    departmentIds: await departmentsOf(ctx.db, staffId),
+    changer,
+    resolutions: input.resolutions,
+    hits: (tx) => bookedAppointmentsOf(tx, staffId, ctx.now, { span }),
+    write: async (tx, hits) => {
+      const inserted = await insertAbsence(tx, staffId, { ...span, reason: input.reason || null, createdAt: ctx.now });
+      await insertAudit(tx, {
+        tenantId: office.tenant.id,
+        departmentId: office.department.id,
+        actorKind: 'staff',
+        actorStaffId: changer.staffId,
+        action: 'absence.created',
+        data: { absenceId: inserted.id, staffId, collisions: hits.length, own: changer.staffId === staffId },
+        createdAt: ctx.now,
+      });
+      return inserted;
+    },
   });
   await announce(ctx, await departmentsOf(ctx.db, staffId));
-  return { absence: toAbsence(row), resolved: await resolve(ctx, changer, planned) };
+  return { absence: toAbsence(row), resolved };
 }
 
 /** Removes an absence: more availability never collides with a booking. */
@@ -323,11 +407,7 @@ export async function removeAbsence(
 ): Promise<void> {
   await memberOrNotFound(ctx.db, office.department.id, staffId);
   const removed = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .delete(staffAbsences)
-      .where(and(eq(staffAbsences.id, absenceId), eq(staffAbsences.staffId, staffId)))
-      .returning({ id: staffAbsences.id });
-    if (!row) return false;
+    if (!(await deleteAbsence(tx, staffId, absenceId))) return false;
     await insertAudit(tx, {
       tenantId: office.tenant.id,
       departmentId: office.department.id,

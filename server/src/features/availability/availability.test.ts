@@ -1,4 +1,4 @@
-import { AvailabilityResponseSchema, CollisionSchema, WeekViewSchema } from '@amtsraum/shared';
+import { AvailabilityResponseSchema, CollisionSchema, WeekViewSchema, type Collision } from '@amtsraum/shared';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { appointments, auditEvents, staffAbsences, staffAvailability } from '../../db/schema.js';
@@ -148,6 +148,106 @@ describe.each(databaseKinds)('clerks’ availability and collisions on %s', (kin
     const row = await appointmentOf(o.appointmentId);
     expect(row).toMatchObject({ state: 'booked', startsAt: new Date(WEDNESDAY_0800) });
     expect(await kindsOf(o.email)).toEqual(['appointment.confirmation', 'appointment.moved']);
+  });
+
+  it('all or nothing: a move without a free slot stores nothing and lists it with the slots to choose from', async () => {
+    const o = await bookedOffice();
+    const second = bookingRequest(o, '2026-11-24T07:30:00.000Z');
+    const secondId = (await client().post(`${o.base}/appointments`, second)).json.appointment.id as string;
+    // The one to the next free slot would work; the other is asked onto 09:00, which the change removes.
+    const refused = await o.admin.put(`${o.path}/availability/${o.clerk.id}`, {
+      ranges: TUESDAY_ONLY_AFTERNOON,
+      resolutions: {
+        [o.appointmentId]: { action: 'move' },
+        [secondId]: { action: 'move', startsAt: '2026-11-24T08:00:00.000Z' },
+      },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.json.code).toBe('availability_collision');
+    const collisions = refused.json.collisions.map((c: unknown) => CollisionSchema.parse(c));
+    expect(collisions.map((c: Collision) => [c.appointmentId, c.notMoved ?? false])).toEqual([
+      [o.appointmentId, false],
+      [secondId, true],
+    ]);
+    // Nothing stored: the old hours, both appointments where they were, no "moved" e-mail.
+    const hours = await db().select().from(staffAvailability).where(eq(staffAvailability.staffId, o.clerk.id));
+    expect(hours.find((r) => r.weekday === 2)!.startsAt).toBe('08:00');
+    expect((await appointmentOf(o.appointmentId)).startsAt).toEqual(new Date(TUESDAY_0800));
+    expect((await appointmentOf(secondId)).startsAt).toEqual(new Date('2026-11-24T07:30:00.000Z'));
+    expect(await kindsOf(o.email)).toEqual(['appointment.confirmation']);
+    expect(await kindsOf(second.email)).toEqual(['appointment.confirmation']);
+
+    // The slots offered are those of the changed hours: Tuesday afternoon first.
+    const choices = collisions[1]!.moveChoices!;
+    expect(choices.length).toBeGreaterThan(1);
+    expect(choices[0]).toEqual({ startsAt: '2026-11-24T12:00:00.000Z', endsAt: '2026-11-24T12:30:00.000Z' });
+    // Not one the other appointment is moving into (13:00–13:30 Berlin).
+    const chosen = choices.find((c: { startsAt: string }) => c.startsAt >= '2026-11-24T12:30:00.000Z')!.startsAt;
+    const done = await o.admin.put(`${o.path}/availability/${o.clerk.id}`, {
+      ranges: TUESDAY_ONLY_AFTERNOON,
+      resolutions: { [o.appointmentId]: { action: 'move' }, [secondId]: { action: 'move', startsAt: chosen } },
+    });
+    expect(done.status).toBe(200);
+    expect(done.json.resolved).toEqual([
+      { appointmentId: o.appointmentId, outcome: 'moved', startsAt: '2026-11-24T12:00:00.000Z' },
+      { appointmentId: secondId, outcome: 'moved', startsAt: chosen },
+    ]);
+    expect(await kindsOf(second.email)).toEqual(['appointment.confirmation', 'appointment.moved']);
+  });
+
+  it('a booking and a change that removes its time, at once: never a booking outside availability', async () => {
+    for (let round = 0; round < 4; round++) {
+      const o = await bookedOffice();
+      const ninety = '2026-11-24T08:00:00.000Z';
+      const [booking, change] = await Promise.all([
+        client().post(`${o.base}/appointments`, bookingRequest(o, ninety)),
+        o.admin.put(`${o.path}/availability/${o.clerk.id}`, {
+          ranges: TUESDAY_ONLY_AFTERNOON,
+          resolutions: { [o.appointmentId]: { action: 'keep' } },
+        }),
+      ]);
+      if (booking.status === 201) {
+        // Booked first: the change did not see a resolution for it and changed nothing.
+        expect(change.status).toBe(409);
+        expect(change.json.collisions.map((c: Collision) => c.appointmentId)).toContain(booking.json.appointment.id);
+        const hours = await db().select().from(staffAvailability).where(eq(staffAvailability.staffId, o.clerk.id));
+        expect(hours.find((r) => r.weekday === 2)!.startsAt).toBe('08:00');
+      } else {
+        // Changed first: the time is gone, and the booking is refused.
+        expect(change.status).toBe(200);
+        expect([409, 422]).toContain(booking.status);
+      }
+      const absent = { startsOn: '2026-11-25', endsOn: '2026-11-25' };
+      const [late, absence] = await Promise.all([
+        client().post(`${o.base}/appointments`, bookingRequest(o, WEDNESDAY_0800)),
+        o.admin.post(`${o.path}/availability/${o.clerk.id}/absences`, absent),
+      ]);
+      if (late.status === 201) {
+        expect(absence.status).toBe(409);
+        expect(absence.json.collisions.map((c: Collision) => c.appointmentId)).toEqual([late.json.appointment.id]);
+      } else {
+        expect(absence.status).toBe(201);
+        expect([409, 422]).toContain(late.status);
+      }
+    }
+  });
+
+  it('a closure over a booking is refused with the list, then added with the booking moved', async () => {
+    const o = await bookedOffice();
+    const closure = { from: '2026-11-24', to: '2026-11-24', reason: { de: 'Betriebsausflug' } };
+    const refused = await o.admin.post(`${o.path}/closures`, closure);
+    expect(refused.status).toBe(409);
+    expect(refused.json.collisions.map((c: Collision) => c.appointmentId)).toEqual([o.appointmentId]);
+    expect((await o.admin.get(`${o.path}/closures`)).json.closures).toEqual([]);
+
+    const added = await o.admin.post(`${o.path}/closures`, {
+      ...closure,
+      resolutions: { [o.appointmentId]: { action: 'move' } },
+    });
+    expect(added.status).toBe(201);
+    expect(await appointmentOf(o.appointmentId)).toMatchObject({ state: 'booked', startsAt: new Date(WEDNESDAY_0800) });
+    expect(await kindsOf(o.email)).toEqual(['appointment.confirmation', 'appointment.moved']);
+    expect((await o.admin.get(`${o.path}/closures`)).json.closures).toHaveLength(1);
   });
 
   it('shows the week: hours minus absences, bookings, and the free capacity the slot search finds', async () => {

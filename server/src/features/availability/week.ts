@@ -11,7 +11,7 @@ import type { Db } from '../../db/client.js';
 import { loadSlotInputs } from '../appointments/schedules.repo.js';
 import { loadSlotPlanner } from '../appointments/slot-search.js';
 import { closedDateSet, SLOT_STEP_MINUTES } from '../appointments/slots.js';
-import type { OfficeScope } from '../offer/services.service.js';
+import type { OfficeScope } from '../directory/directory.repo.js';
 import { departmentAppointments, listMembers, serviceNames } from './availability.repo.js';
 
 const DAYS = 7;

@@ -107,3 +107,9 @@ export async function findDepartmentBySlugs(db: Db, tenantSlug: string, departme
 export function closuresFor(rows: ClosureRow[], departmentId: string): ClosureRow[] {
   return rows.filter((row) => row.departmentId === null || row.departmentId === departmentId);
 }
+
+/** A department with its municipality, as the admin and availability services receive it. */
+export interface OfficeScope {
+  tenant: TenantRow;
+  department: DepartmentRow;
+}

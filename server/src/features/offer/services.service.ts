@@ -5,7 +5,7 @@ import type { Ctx } from '../../deps.js';
 import { services } from '../../db/schema.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
-import type { DepartmentRow, ServiceRow, TenantRow } from '../directory/directory.repo.js';
+import type { ServiceRow, TenantRow } from '../directory/directory.repo.js';
 import { writeService } from './write-service.js';
 
 /**
@@ -19,10 +19,8 @@ export type OfferCtx = Pick<Ctx, 'db' | 'events' | 'now'>;
 /** Who changes it, for the audit trail; null: the installation file. */
 export type ActorId = string | null;
 
-export interface OfficeScope {
-  tenant: TenantRow;
-  department: DepartmentRow;
-}
+import type { OfficeScope } from '../directory/directory.repo.js';
+export type { OfficeScope };
 
 export function toAdminService(row: ServiceRow): AdminService {
   return {

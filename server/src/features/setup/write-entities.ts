@@ -1,8 +1,9 @@
 import { dayRange, parseCivilDate, weeklyWindows } from '@amtsraum/shared';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { departments, staff, staffAbsences, staffAvailability, staffMemberships } from '../../db/schema.js';
+import { departments, staff, staffAbsences, staffMemberships } from '../../db/schema.js';
 import { listDifference } from '../../lib/list-difference.js';
+import { insertAbsence, writeWindows } from '../availability/write-availability.js';
 import type { AbsenceInput, StaffInput, WeeklyHours } from './installation.schema.js';
 
 /**
@@ -137,26 +138,10 @@ export async function replaceAvailability(
   staffId: string,
   hours: ReadonlyMap<string, WeeklyHours>,
 ): Promise<void> {
-  const stored = await tx
-    .select({
-      id: staffAvailability.id,
-      departmentId: staffAvailability.departmentId,
-      weekday: staffAvailability.weekday,
-      startsAt: staffAvailability.startsAt,
-      endsAt: staffAvailability.endsAt,
-    })
-    .from(staffAvailability)
-    .where(eq(staffAvailability.staffId, staffId));
   const wanted = [...hours].flatMap(([departmentId, weekly]) =>
     weeklyWindows(weekly).map((window) => ({ departmentId, ...window })),
   );
-  const { remove, add } = listDifference(
-    stored,
-    wanted,
-    (w) => `${w.departmentId}:${w.weekday}:${w.startsAt}-${w.endsAt}`,
-  );
-  if (remove.length > 0) await tx.delete(staffAvailability).where(inArray(staffAvailability.id, remove));
-  if (add.length > 0) await tx.insert(staffAvailability).values(add.map((w) => ({ staffId, ...w })));
+  await writeWindows(tx, staffId, wanted, null);
 }
 
 /** Replaces a person's absences (the whole list); whole days are read in `timeZone`. */
@@ -188,5 +173,5 @@ export async function replaceAbsences(
     (a) => `${a.startsAt.toISOString()}/${a.endsAt.toISOString()}/${a.reason ?? ''}`,
   );
   if (remove.length > 0) await tx.delete(staffAbsences).where(inArray(staffAbsences.id, remove));
-  if (add.length > 0) await tx.insert(staffAbsences).values(add.map((a) => ({ staffId, ...a })));
+  for (const absence of add) await insertAbsence(tx, staffId, absence);
 }

@@ -169,8 +169,9 @@ function WeekDays({ week }: { week: WeekView }) {
 
 /**
  * The booked appointments a change would hit, each with the admin's choice: move (to the next free
- * slot), cancel (both e-mail the citizen), or keep as an exception. Applying sends the change again
- * with the choices.
+ * slot, or to one of the free slots the server offers under the change), cancel (both e-mail the
+ * citizen), or keep as an exception. Applying sends the change again with the choices; a move that
+ * found no free slot comes back marked, with nothing stored, to be chosen again.
  */
 function CollisionChoice({
   collisions,
@@ -190,12 +191,19 @@ function CollisionChoice({
   const [choices, setChoices] = useState<Record<string, Resolution['action']>>(() =>
     Object.fromEntries(collisions.map((c) => [c.appointmentId, c.resolvable ? 'move' : 'keep'])),
   );
+  // The chosen new start per appointment; "" (or none) is the next free slot.
+  const [targets, setTargets] = useState<Record<string, string>>({});
+  const at = (iso: string) =>
+    `${formatLongDate(new Date(iso), locale, timeZone)}, ${formatClock(new Date(iso), locale, timeZone)}`;
+  const resolutionOf = (appointmentId: string, action: Resolution['action']): Resolution =>
+    action === 'move' && targets[appointmentId] ? { action, startsAt: targets[appointmentId] } : { action };
   return (
     <div className="collisions" role="alert" aria-labelledby={`${id}-title`} data-testid="collisions">
       <h3 id={`${id}-title`}>{t('collisions.title', { count: collisions.length })}</h3>
       <p>{t('collisions.intro')}</p>
       {collisions.map((c) => {
-        const when = `${formatLongDate(new Date(c.startsAt), locale, timeZone)}, ${formatClock(new Date(c.startsAt), locale, timeZone)}`;
+        const moving = choices[c.appointmentId] === 'move';
+        const selectId = `${id}-${c.appointmentId}-to`;
         return (
           <fieldset
             key={c.appointmentId}
@@ -203,9 +211,10 @@ function CollisionChoice({
             data-testid={`collision-${c.appointmentId}`}
           >
             <legend>
-              {when} · {c.services.map((s) => localize(s).text).join(', ')} · {c.clerkName}
+              {at(c.startsAt)} · {c.services.map((s) => localize(s).text).join(', ')} · {c.clerkName}
               {c.citizenName && ` · ${c.citizenName}`}
             </legend>
+            {c.notMoved && <p className="notice notice--warning">{t('collisions.notMoved')}</p>}
             {(['move', 'cancel', 'keep'] as const)
               .filter((action) => c.resolvable || action === 'keep')
               .map((action) => (
@@ -220,6 +229,24 @@ function CollisionChoice({
                   {t(`collisions.${action}`)}
                 </label>
               ))}
+            {moving && c.moveChoices && c.moveChoices.length > 0 && (
+              <div className="collisions__target">
+                <label htmlFor={selectId}>{t('collisions.moveTo')}</label>
+                <select
+                  id={selectId}
+                  value={targets[c.appointmentId] ?? ''}
+                  onChange={(event) => setTargets((all) => ({ ...all, [c.appointmentId]: event.target.value }))}
+                >
+                  <option value="">{t('collisions.nextFree')}</option>
+                  {c.moveChoices.map((slot) => (
+                    <option key={slot.startsAt} value={slot.startsAt}>
+                      {at(slot.startsAt)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
+            {moving && c.moveChoices?.length === 0 && <p>{t('collisions.noFreeSlot')}</p>}
           </fieldset>
         );
       })}
@@ -230,7 +257,10 @@ function CollisionChoice({
           onClick={() =>
             onApply(
               Object.fromEntries(
-                Object.entries(choices).map(([appointmentId, action]) => [appointmentId, { action } as Resolution]),
+                Object.entries(choices).map(([appointmentId, action]) => [
+                  appointmentId,
+                  resolutionOf(appointmentId, action),
+                ]),
               ),
             )
           }
@@ -455,6 +485,8 @@ function ChangeOutcome({ change, timeZone }: { change: ReturnType<typeof useColl
     <>
       {change.collisions && (
         <CollisionChoice
+          // A new answer (some could not be moved) is chosen afresh: the slots offered changed.
+          key={change.collisions.map((c) => `${c.appointmentId}${c.notMoved ? '!' : ''}`).join(' ')}
           collisions={change.collisions}
           timeZone={timeZone}
           onApply={(resolutions) => void change.resolve(resolutions)}
