@@ -14,6 +14,8 @@ import { citizenMayChange, citizenView, toStaffAppointment } from './views.js';
  * is free the moment the new one is held, and the constraint refuses an overlap as for a booking.
  * The same clerk is kept when free; the manage token stays the same.
  */
+const unchanged = Symbol('unchanged');
+
 async function move(
   ctx: BookingCtx,
   found: Found,
@@ -21,7 +23,9 @@ async function move(
   options: { actor: Actor; onlyBeforeStart: boolean },
 ): Promise<AppointmentRow> {
   const { appointment, department, tenant } = found;
-  if (startsAt.getTime() === appointment.startsAt.getTime()) return appointment;
+  // The same time is no move while its clerk still has it; when an admin's change took that
+  // clerk away, the same time with another free clerk is the move that keeps the citizen's day.
+  const sameTime = startsAt.getTime() === appointment.startsAt.getTime();
   const durationMinutes = Math.round((appointment.endsAt.getTime() - appointment.startsAt.getTime()) / MINUTE);
   const slot: SlotRequest = {
     office: { department, tenant },
@@ -43,6 +47,7 @@ async function move(
       tenant.timeZone,
       appointment.staffId,
     );
+    if (sameTime && candidates.includes(appointment.staffId)) return unchanged;
     return withFirstFreeClerk(candidates, (staffId) =>
       locked.transaction(async (tx) => {
         const row = await updateBookedAppointment(
@@ -74,6 +79,7 @@ async function move(
       }),
     );
   });
+  if (moved === unchanged) return appointment;
   if (changedMeanwhile || moved === null) {
     if (changedMeanwhile) {
       throw notChangeable((await findAppointment(ctx.db, appointment.id)) ?? appointment);

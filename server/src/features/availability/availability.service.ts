@@ -245,13 +245,21 @@ async function resolve(ctx: AvailabilityCtx, changer: Changer, planned: Planned[
     const target = resolution.startsAt
       ? new Date(resolution.startsAt)
       : (await freeSlotsFor(ctx, found, 1))[0]?.startsAt;
-    // Its own time is what the change takes away: staying there is no move.
-    if (!target || target.getTime() === found.appointment.startsAt.getTime()) {
+    // Its own time stays a choice: with another clerk free then, the citizen's day is kept.
+    if (!target) {
       resolved.push({ appointmentId: appointment.id, outcome: 'not_moved' });
       continue;
     }
     try {
       const moved = await moveForAdmin(ctx, found, target, changer.staffId);
+      if (
+        moved.startsAt.getTime() === found.appointment.startsAt.getTime() &&
+        moved.staffId === found.appointment.staffId
+      ) {
+        // Its own clerk still has that time: nothing moved, so nothing was resolved.
+        resolved.push({ appointmentId: appointment.id, outcome: 'not_moved' });
+        continue;
+      }
       resolved.push({ appointmentId: appointment.id, outcome: 'moved', startsAt: moved.startsAt.toISOString() });
     } catch (error) {
       // Not a slot, or taken (by another collision moved before it): the admin chooses again.

@@ -150,6 +150,24 @@ describe.each(databaseKinds)('clerks’ availability and collisions on %s', (kin
     expect(await kindsOf(o.email)).toEqual(['appointment.confirmation', 'appointment.moved']);
   });
 
+  it('a move to the next free slot keeps the time when another clerk is free then, with the e-mail', async () => {
+    const o = await bookedOffice({ clerks: 2 });
+    const booked = await appointmentOf(o.appointmentId);
+    const other = o.clerks.find((c) => c.id !== booked.staffId)!;
+    const moved = await o.admin.put(`${o.path}/availability/${booked.staffId}`, {
+      ranges: TUESDAY_ONLY_AFTERNOON,
+      resolutions: { [o.appointmentId]: { action: 'move' } },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.json.resolved).toEqual([{ appointmentId: o.appointmentId, outcome: 'moved', startsAt: TUESDAY_0800 }]);
+    expect(await appointmentOf(o.appointmentId)).toMatchObject({
+      state: 'booked',
+      startsAt: new Date(TUESDAY_0800),
+      staffId: other.id,
+    });
+    expect(await kindsOf(o.email)).toEqual(['appointment.confirmation', 'appointment.moved']);
+  });
+
   it('all or nothing: a move without a free slot stores nothing and lists it with the slots to choose from', async () => {
     const o = await bookedOffice();
     const second = bookingRequest(o, '2026-11-24T07:30:00.000Z');

@@ -266,7 +266,8 @@ describe.each(databaseKinds)('administration of a municipality and its departmen
 
   it('adds and removes closures for the municipality and a department, each in its own scope', async () => {
     const { browser, admin, departmentAdmin, base, tenant, department } = await adminOffice();
-    const today = new Date().toISOString().slice(0, 10);
+    // Today where the municipality is (Berlin): the page lists closures from its today on.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: tenant.timeZone }).format(new Date());
     const bad = await browser.post(`${admin}/closures`, { from: '2026-12-05', to: '2026-12-01', reason: null });
     expect(bad.status).toBe(400);
     expect(bad.json.errors[0].path).toBe('to');
