@@ -798,7 +798,13 @@ export class LiveHub {
   }
 
   private doorMessage(state: DepartmentState): ServerMessage {
-    return { type: 'door', tenant: state.tenant.slug, department: state.department.slug, door: state.door };
+    return {
+      type: 'door',
+      tenant: state.tenant.slug,
+      department: state.department.slug,
+      door: state.door,
+      revision: state.setting.detailsRevision,
+    };
   }
 
   /**
