@@ -1,7 +1,7 @@
 import { DepartmentResponseSchema } from '@amtsraum/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client.js';
-import { TestClient, type LiveSocket } from '../test/client.js';
+import { TestClient } from '../test/client.js';
 import { testClock } from '../test/clock.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/databases.js';
 import { makeOffice, OFFICE_HOURS, signedInAdmin } from '../test/factories.js';
