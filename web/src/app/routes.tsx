@@ -63,7 +63,10 @@ function Console() {
 }
 
 /** The staff's account pages and the administration, one lazy entry for all (StaffArea.tsx). */
-const StaffArea = lazyComponent<{ page: StaffAreaPage }>(() => import('./StaffArea').then((m) => m.StaffArea), []);
+const StaffArea = lazyComponent<{ page: StaffAreaPage }>(
+  () => import('./StaffArea').then((m) => m.StaffArea),
+  ['moreErrors'],
+);
 
 /**
  * What each page of the shared page table (`PAGES` in shared/src/pages.ts) shows. Pages that

@@ -92,6 +92,9 @@ export function initI18n(): typeof i18next {
       supportedLngs: [...SUPPORTED_LOCALES],
       ns: [...START_NAMESPACES],
       defaultNS: 'common',
+      // `errors:codes.*` of the codes only later pages meet live in `moreErrors`, which those pages
+      // load (lazyComponent): the door page's first download carries only its own (issue 14).
+      fallbackNS: 'moreErrors',
       interpolation: { escapeValue: false }, // React escapes
       returnNull: false,
     });

@@ -6,10 +6,13 @@ export { clerkCallTools } from './clerk-call-tools';
 
 export const ConsolePage = lazyComponent(
   () => import('./ConsolePage').then((m) => m.ConsolePage),
-  ['console', 'appointments', 'invites'],
+  ['console', 'appointments', 'invites', 'moreErrors'],
 );
-export const StaffHomePage = lazyComponent(() => import('./StaffHomePage').then((m) => m.StaffHomePage), ['console']);
+export const StaffHomePage = lazyComponent(
+  () => import('./StaffHomePage').then((m) => m.StaffHomePage),
+  ['console', 'moreErrors'],
+);
 export const StaffLoginPage = lazyComponent(
   () => import('./StaffLoginPage').then((m) => m.StaffLoginPage),
-  ['console'],
+  ['console', 'moreErrors'],
 );
