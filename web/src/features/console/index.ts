@@ -2,7 +2,8 @@
 // appointments) and the tools a clerk has in a call. Pages load when opened (issue 14).
 import { lazyComponent } from '../../lib/lazy-component';
 
-export { clerkCallTools } from './clerk-call-tools';
+/** The clerk's tools in a call, loaded with the call page: not in every page's first download. */
+export const loadClerkCallTools = () => import('./clerk-call-tools').then((m) => m.clerkCallTools);
 
 export const ConsolePage = lazyComponent(
   () => import('./ConsolePage').then((m) => m.ConsolePage),

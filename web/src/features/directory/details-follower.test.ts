@@ -1,27 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import { DetailsFollower, REREAD_SPREAD_MS, type FollowerTimers } from './details-follower';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DetailsFollower, REREAD_SPREAD_MS } from './details-follower';
 
-class FakeTimers implements FollowerTimers {
-  pending = new Map<number, { callback: () => void; ms: number }>();
-  private next = 0;
-  setTimeout(callback: () => void, ms: number) {
-    this.pending.set(++this.next, { callback, ms });
-    return this.next;
-  }
-  clearTimeout(handle: unknown) {
-    this.pending.delete(handle as number);
-  }
-  fire() {
-    const due = [...this.pending.values()];
-    this.pending.clear();
-    for (const { callback } of due) callback();
-  }
-}
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Runs the pending delay and lets the read's promise settle. */
+const spreadPasses = () => vi.advanceTimersByTimeAsync(REREAD_SPREAD_MS);
 
-function follower(answers: (string | Error)[], random = () => 0.5) {
-  const timers = new FakeTimers();
+function follower(answers: (string | Error)[]) {
   const reads: AbortSignal[] = [];
   const shown: string[] = [];
   const f = new DetailsFollower<{ revision: string }>({
@@ -32,82 +23,75 @@ function follower(answers: (string | Error)[], random = () => 0.5) {
       return answer instanceof Error ? Promise.reject(answer) : Promise.resolve({ revision: answer });
     },
     onRead: (details) => shown.push(details.revision),
-    random,
-    timers,
   });
-  return { f, timers, reads, shown };
+  return { f, reads, shown };
 }
 
 describe('DetailsFollower', () => {
-  it('reads nothing while the door’s revision is the one shown, or absent', () => {
-    const { f, timers, reads } = follower([]);
+  it('reads nothing while the door’s revision is the one shown, or absent', async () => {
+    const { f, reads } = follower([]);
     for (const revision of ['r0', undefined, 'r0']) f.seen(revision);
-    timers.fire();
-    expect(timers.pending.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    await spreadPasses();
     expect(reads).toHaveLength(0);
   });
 
   it('reads once per new revision, after a random delay within the spread', async () => {
-    const { f, timers, reads, shown } = follower(['r1'], () => 0.999);
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const { f, reads, shown } = follower(['r1']);
     f.seen('r1');
     f.seen('r1');
-    expect([...timers.pending.values()].map((t) => t.ms)).toEqual([Math.floor(0.999 * REREAD_SPREAD_MS)]);
+    await vi.advanceTimersByTimeAsync(REREAD_SPREAD_MS / 2 - 1);
     expect(reads).toHaveLength(0);
-    timers.fire();
-    await settle();
+    await vi.advanceTimersByTimeAsync(1);
     expect(reads).toHaveLength(1);
     expect(shown).toEqual(['r1']);
     // Messages after the read (a knock) say r1 again: nothing more.
     f.seen('r1');
-    expect(timers.pending.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('does not read again and again when its read is a change ahead of (or behind) the door', async () => {
-    const { f, timers, reads, shown } = follower(['r2']);
+    const { f, reads, shown } = follower(['r2']);
     f.seen('r1');
-    timers.fire();
-    await settle();
+    await spreadPasses();
     expect(shown).toEqual(['r2']);
     f.seen('r1');
-    expect(timers.pending.size).toBe(0);
     // The door catches up with the page: still nothing to read.
     f.seen('r2');
-    expect(timers.pending.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
     expect(reads).toHaveLength(1);
   });
 
   it('reads only the newest of revisions coming fast, and drops a read overtaken by a newer one', async () => {
-    const { f, timers, reads, shown } = follower(['r2', 'r3']);
+    const { f, reads, shown } = follower(['r2', 'r3']);
     f.seen('r1');
     f.seen('r2');
-    expect(timers.pending.size).toBe(1);
-    timers.fire();
+    expect(vi.getTimerCount()).toBe(1);
+    vi.runOnlyPendingTimers();
+    expect(reads).toHaveLength(1);
     f.seen('r3');
     expect(reads[0]!.aborted).toBe(true);
-    await settle();
-    expect(shown).toEqual([]);
-    timers.fire();
-    await settle();
+    await spreadPasses();
     expect(shown).toEqual(['r3']);
   });
 
   it('keeps what it shows when a read fails, and tries again with the next message', async () => {
-    const { f, timers, shown } = follower([new Error('offline'), 'r1']);
+    const { f, shown } = follower([new Error('offline'), 'r1']);
     f.seen('r1');
-    timers.fire();
-    await settle();
+    await spreadPasses();
     expect(shown).toEqual([]);
     f.seen('r1');
-    timers.fire();
-    await settle();
+    await spreadPasses();
     expect(shown).toEqual(['r1']);
   });
 
-  it('stops: no read after the page is gone', () => {
-    const { f, timers, reads } = follower(['r1']);
+  it('stops: no read after the page is gone', async () => {
+    const { f, reads } = follower(['r1']);
     f.seen('r1');
     f.stop();
-    expect(timers.pending.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    await spreadPasses();
     expect(reads).toHaveLength(0);
   });
 });

@@ -7,21 +7,11 @@
  */
 export const REREAD_SPREAD_MS = 3000;
 
-export interface FollowerTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const browserTimers: FollowerTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 export class DetailsFollower<T extends { revision: string }> {
   private shown: string;
   /** The live revision a read was made for: a page whose read says otherwise (the hub is a change behind) does not read again for it. */
   private asked: string | null = null;
-  private timer: unknown = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   private controller: AbortController | null = null;
 
   constructor(
@@ -29,8 +19,6 @@ export class DetailsFollower<T extends { revision: string }> {
       shown: string;
       read: (signal: AbortSignal) => Promise<T>;
       onRead: (details: T) => void;
-      random?: () => number;
-      timers?: FollowerTimers;
     },
   ) {
     this.shown = options.shown;
@@ -41,11 +29,7 @@ export class DetailsFollower<T extends { revision: string }> {
     if (!revision || revision === this.shown || revision === this.asked) return;
     this.asked = revision;
     this.cancel();
-    const random = this.options.random ?? Math.random;
-    this.timer = (this.options.timers ?? browserTimers).setTimeout(
-      () => void this.read(),
-      Math.floor(random() * REREAD_SPREAD_MS),
-    );
+    this.timer = setTimeout(() => void this.read(), Math.random() * REREAD_SPREAD_MS);
   }
 
   stop(): void {
@@ -68,7 +52,7 @@ export class DetailsFollower<T extends { revision: string }> {
   }
 
   private cancel() {
-    if (this.timer !== null) (this.options.timers ?? browserTimers).clearTimeout(this.timer);
+    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.controller?.abort();
     this.controller = null;
