@@ -90,5 +90,10 @@ export const DepartmentResponseSchema = z.object({
     closures: z.array(ClosureSchema),
     services: z.array(ServiceSchema),
   }),
+  /**
+   * Names this state of everything above except the door; the live door message carries the
+   * current one, so an open page knows when to read the rest again.
+   */
+  revision: z.string(),
 });
 export type DepartmentResponse = z.infer<typeof DepartmentResponseSchema>;

@@ -92,7 +92,14 @@ export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
-  z.object({ type: z.literal('door'), tenant: z.string(), department: z.string(), door: DoorLiveSchema }),
+  z.object({
+    type: z.literal('door'),
+    tenant: z.string(),
+    department: z.string(),
+    door: DoorLiveSchema,
+    /** `DepartmentResponse.revision` as of this message: when it moves, the page's details changed. */
+    revision: z.optional(z.string()),
+  }),
   /** `visit` null: the cookie names no visit (gone, or never there). */
   z.object({ type: z.literal('visit'), visit: z.nullable(CitizenVisitSchema) }),
   z.object({ type: z.literal('console'), snapshot: ConsoleSnapshotSchema }),

@@ -51,6 +51,11 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   await page.goto(`/${TENANT}/${DEPARTMENT}`);
   const door = page.getByTestId('door-status');
   await expect(door).toHaveAttribute('data-state', 'open');
+  // Its details follow too: read again up to 3 s after the door's message says they changed.
+  const todaysHours = page.getByTestId('opening-hours').locator('tr[aria-current="date"] td');
+  const followed = { timeout: 10_000 };
+  // A mark on this document: a reload would lose it.
+  await page.evaluate(() => document.documentElement.setAttribute('data-opened-once', ''));
 
   // The admin finds the department from the staff home page, through the admin pages.
   await admin.page.goto('/staff');
@@ -75,6 +80,7 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   await admin.page.keyboard.press('Enter');
   await expect(admin.page.getByTestId('hours-saved')).toHaveText('Gespeichert.');
   await expect(door).toHaveAttribute('data-state', 'closed');
+  await expect(todaysHours).toHaveText('geschlossen', followed);
 
   // Back to the whole day, by keyboard: add a range, type its times, save.
   const add = hours.getByRole('button', { name: `Zeitraum am ${weekday} hinzufügen` });
@@ -97,6 +103,7 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   await tabTo(admin.page, save);
   await admin.page.keyboard.press('Enter');
   await expect(door).toHaveAttribute('data-state', 'open');
+  await expect(todaysHours).toHaveText('00:00 bis 23:59 Uhr', followed);
 
   // A closure today closes the door again.
   const closures = admin.page.getByRole('region', { name: 'Schließtage des Amts' });
@@ -106,6 +113,9 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   await expect(closures.getByTestId('closure-saved')).toHaveText('Schließtag eingetragen.');
   await expect(closures.getByTestId('closure-list').first()).toContainText('Betriebsausflug');
   await expect(door).toHaveAttribute('data-state', 'closed');
+  await expect(page.getByTestId('closures')).toContainText('Betriebsausflug', followed);
+  // All of it without a reload: the page is the one opened at the start.
+  await expect(page.locator('html[data-opened-once]')).toHaveCount(1);
 
   // Each admin page at 320 px: no violations there either, and no sideways scrolling.
   await admin.page.setViewportSize({ width: 320, height: 640 });

@@ -1,9 +1,12 @@
 import type { Db } from '../db/client.js';
-import { todayIn } from '../features/directory/directory.service.js';
+import { departmentRevision, todayIn } from '../features/directory/directory.service.js';
 import {
   findDepartmentsWithTenant,
   findDepartmentWithTenant,
   listClosures,
+  listServices,
+  listServicesOf,
+  type ServiceRow,
 } from '../features/directory/directory.repo.js';
 import { consoleRows, consoleRowsOf, PRESENCE_TTL_MS } from '../features/staff/presence.repo.js';
 import { stateFrom, type DepartmentSetting, type DepartmentState } from '../features/visits/queue.service.js';
@@ -17,7 +20,8 @@ import {
 
 /**
  * What every waiting citizen's message needs beside the queue (department and tenant, closures,
- * clerks at a console, the handling-time mean), kept per department so that a queue change costs
+ * clerks at a console, the handling-time mean, and the revision of the department page's details,
+ * read with its services), kept per department so that a queue change costs
  * the hub one read: the live visits, with the mean in the same statement (issue 14, item 2).
  *
  * Kept until an event with `context` says otherwise (published by whatever changes them, in any
@@ -69,12 +73,19 @@ export class DepartmentContexts {
     epoch: string,
     found: Kept['setting']['found'],
     closures: Kept['setting']['closures'],
+    services: ServiceRow[],
     rows: { staffId: string; seenAt: Date }[],
     now: Date,
   ): Kept {
     const oldestSeen = Math.min(...rows.map((row) => row.seenAt.getTime()));
     const fresh: Kept = {
-      setting: { found, closures, atConsole: [...new Set(rows.map((row) => row.staffId))] },
+      setting: {
+        found,
+        closures,
+        atConsole: [...new Set(rows.map((row) => row.staffId))],
+        // Issue 15: an open door page reads its hours, closures and services again when this moves.
+        detailsRevision: departmentRevision(found.tenant, found.department, services, closures),
+      },
       day: todayIn(found.tenant.timeZone, now),
       until: Math.min(now.getTime() + MAX_AGE_MS, oldestSeen + PRESENCE_TTL_MS),
     };
@@ -97,9 +108,10 @@ export class DepartmentContexts {
     }
     if (missing.length > 0) {
       const epochs = new Map(missing.map((id) => [id, this.epoch(id)]));
-      const [found, rows] = await Promise.all([
+      const [found, rows, services] = await Promise.all([
         findDepartmentsWithTenant(db, missing),
         consoleRowsOf(db, missing, now),
+        listServicesOf(db, missing),
       ]);
       const tenants = new Map(found.map((f) => [f.tenant.id, f.tenant]));
       const closures = new Map(
@@ -112,7 +124,8 @@ export class DepartmentContexts {
       for (const f of found) {
         const id = f.department.id;
         const own = rows.filter((row) => row.departmentId === id);
-        settings.set(id, this.keep(id, epochs.get(id)!, f, closures.get(f.tenant.id) ?? [], own, now));
+        const offered = services.filter((service) => service.departmentId === id);
+        settings.set(id, this.keep(id, epochs.get(id)!, f, closures.get(f.tenant.id) ?? [], offered, own, now));
       }
     }
     const ids = [...settings.keys()];
@@ -132,11 +145,12 @@ export class DepartmentContexts {
     const epoch = this.epoch(departmentId);
     const found = await findDepartmentWithTenant(this.db(), departmentId);
     if (!found) return null;
-    const [closures, rows] = await Promise.all([
+    const [closures, rows, services] = await Promise.all([
       listClosures(this.db(), found.tenant.id, todayIn(found.tenant.timeZone, now)),
       consoleRows(this.db(), departmentId, now),
+      listServices(this.db(), departmentId),
     ]);
-    return this.keep(departmentId, epoch, found, closures, rows, now);
+    return this.keep(departmentId, epoch, found, closures, services, rows, now);
   }
 
   /** The department's state at `now`: one read of its live visits when the rest is kept. */

@@ -845,7 +845,13 @@ export class LiveHub {
   }
 
   private doorMessage(state: DepartmentState): ServerMessage {
-    return { type: 'door', tenant: state.tenant.slug, department: state.department.slug, door: state.door };
+    return {
+      type: 'door',
+      tenant: state.tenant.slug,
+      department: state.department.slug,
+      door: state.door,
+      revision: state.setting.detailsRevision,
+    };
   }
 
   /**

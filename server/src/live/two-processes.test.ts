@@ -1,8 +1,9 @@
+import { DepartmentResponseSchema } from '@amtsraum/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../db/client.js';
 import { TestClient } from '../test/client.js';
 import { createPostgresDatabase, databaseKinds } from '../test/databases.js';
-import { makeDepartment, makeStaff, makeTenant, signedInAdmin } from '../test/factories.js';
+import { makeDepartment, makeStaff, makeTenant, OFFICE_HOURS, signedInAdmin } from '../test/factories.js';
 import { killServers, spawnServer } from '../test/processes.js';
 import { TEST_ORIGIN } from '../test/server.js';
 
@@ -109,5 +110,45 @@ describe.runIf(databaseKinds.includes('postgres'))('two server processes on one 
     expect((await closed).departmentId).toBe(department.id);
     expect((await clerkOnB.get(`/api/staff/departments/${department.id}/console`)).status).toBe(403);
     console.close();
+  });
+
+  it('tells door pages on A and B the same new revision when an admin on B changes the hours', async () => {
+    const tenant = await makeTenant(database.db);
+    const department = await makeDepartment(database.db, tenant.id);
+    const { browser: admin } = await signedInAdmin(
+      database.db,
+      new TestClient(urlB, { 'x-forwarded-for': '10.3.0.3' }),
+      tenant.id,
+      {
+        memberships: [{ departmentId: department.id, role: 'admin' }],
+      },
+    );
+    const watch = async (url: string, address: string) => {
+      const live = await new TestClient(url, { 'x-forwarded-for': address }).live();
+      const first = live.next('door');
+      live.send({ type: 'watch-door', tenant: tenant.slug, department: department.slug });
+      return { live, revision: (await first).revision };
+    };
+    const [onA, onB] = [await watch(urlA, '10.3.0.4'), await watch(urlB, '10.3.0.5')];
+    expect(onA.revision).toBeDefined();
+    expect(onB.revision).toBe(onA.revision);
+
+    const moved = [onA, onB].map(({ live }) => live.next('door', (m) => m.revision !== onA.revision));
+    const path = `/api/admin/tenants/${tenant.slug}/departments/${department.slug}`;
+    const saturday = [{ from: '09:00', to: '12:00' }];
+    expect((await admin.request('PATCH', path, { openingHours: { ...OFFICE_HOURS, sat: saturday } })).status).toBe(200);
+    const [onAMsg, onBMsg] = await Promise.all(moved);
+    expect(onBMsg!.revision).toBe(onAMsg!.revision);
+    const page = DepartmentResponseSchema.parse(
+      (
+        await new TestClient(urlA, { 'x-forwarded-for': '10.3.0.6' }).get(
+          `/api/tenants/${tenant.slug}/departments/${department.slug}`,
+        )
+      ).json,
+    );
+    expect(page.revision).toBe(onAMsg!.revision);
+    expect(page.department.openingHours.sat).toEqual(saturday);
+    onA.live.close();
+    onB.live.close();
   });
 });

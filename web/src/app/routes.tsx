@@ -2,7 +2,7 @@ import type { PageName } from '@amtsraum/shared';
 import { Suspense, useEffect, type ReactElement } from 'react';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
 import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
-import { clerkCallTools, ConsolePage, StaffHomePage, StaffLoginPage } from '../features/console';
+import { ConsolePage, loadClerkCallTools, StaffHomePage, StaffLoginPage } from '../features/console';
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
 import { InvitePage } from '../features/invites';
 import { LegalPage } from '../features/legal';
@@ -62,8 +62,21 @@ function Console() {
   );
 }
 
+/** The call page with the clerk's tools plugged in, both loading when a call opens (in parallel). */
+const Call = lazyComponent(
+  () =>
+    Promise.all([loadClerkCallTools(), CallPage.preload()]).then(([clerkTools]) => {
+      const CallWithTools = () => <CallPage clerkTools={clerkTools} />;
+      return CallWithTools;
+    }),
+  [],
+);
+
 /** The staff's account pages and the administration, one lazy entry for all (StaffArea.tsx). */
-const StaffArea = lazyComponent<{ page: StaffAreaPage }>(() => import('./StaffArea').then((m) => m.StaffArea), []);
+const StaffArea = lazyComponent<{ page: StaffAreaPage }>(
+  () => import('./StaffArea').then((m) => m.StaffArea),
+  ['moreErrors'],
+);
 
 /**
  * What each page of the shared page table (`PAGES` in shared/src/pages.ts) shows. Pages that
@@ -95,7 +108,7 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   console: <Console />,
   adminServices: <StaffArea page="adminServices" />,
   adminAvailability: <StaffArea page="adminAvailability" />,
-  call: <CallPage clerkTools={clerkCallTools} />,
+  call: <Call />,
   callEnded: <CallEndedPage />,
   mailbox: <MailboxPage />,
   adminHome: <StaffArea page="adminHome" />,

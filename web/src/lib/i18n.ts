@@ -3,7 +3,6 @@ import i18next, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import deCommon from '../locales/de/common.json';
 import deDirectory from '../locales/de/directory.json';
-import deErrors from '../locales/de/errors.json';
 import type { Namespace } from '../locales/namespaces';
 import { detectLocale } from './detect-locale';
 
@@ -11,7 +10,9 @@ const STORAGE_KEY = 'amtsraum.locale';
 
 /**
  * The namespaces of the first page: the layout and ui/ (`common`, `errors`) and the directory
- * (the door pages, which ship in the first download). Every other namespace loads with the
+ * (the door pages). German's `common` and `directory` ship in the first download; `errors` is
+ * fetched at start beside it, as the page needs it only when something fails (issue 14: the door
+ * page's budget; components that show an error wait for it in Suspense). Every other namespace loads with the
  * feature that uses it (`lazyPage`), so a language costs only what the visitor's pages need
  * (issue 14: the door page's JavaScript budget).
  */
@@ -83,7 +84,7 @@ export function initI18n(): typeof i18next {
     .init({
       // German, the default, comes with the first download for the first page; the rest of
       // German and every other language arrive as chunks (components wait in Suspense).
-      resources: { de: { common: deCommon, errors: deErrors, directory: deDirectory } },
+      resources: { de: { common: deCommon, directory: deDirectory } },
       partialBundledLanguages: true,
       // Synchronous where the strings are at hand (German's first page): no empty first frame.
       initAsync: false,
@@ -92,6 +93,9 @@ export function initI18n(): typeof i18next {
       supportedLngs: [...SUPPORTED_LOCALES],
       ns: [...START_NAMESPACES],
       defaultNS: 'common',
+      // `errors:codes.*` of the codes only later pages meet live in `moreErrors`, which those pages
+      // load (lazyComponent): the door page's first download carries only its own (issue 14).
+      fallbackNS: 'moreErrors',
       interpolation: { escapeValue: false }, // React escapes
       returnNull: false,
     });

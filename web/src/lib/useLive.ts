@@ -13,15 +13,21 @@ export function useLiveConnectionState(): ConnectionState {
   return useSyncExternalStore(subscribeState, readState);
 }
 
+/** A department's door as the last message told it, with the revision of the page's details then. */
+export interface LiveDoor {
+  door: DoorLive;
+  revision: string | undefined;
+}
+
 /** The live door of a department; null until the first message. */
-export function useLiveDoor(tenant: string, department: string): DoorLive | null {
+export function useLiveDoor(tenant: string, department: string): LiveDoor | null {
   const key = `${tenant}/${department}`;
-  const [door, setDoor] = useState<{ key: string; door: DoorLive } | null>(null);
+  const [door, setDoor] = useState<{ key: string; live: LiveDoor } | null>(null);
   useEffect(() => {
     const client = getLiveClient();
     const off = client.on((message) => {
       if (message.type === 'door' && message.tenant === tenant && message.department === department) {
-        setDoor({ key: `${tenant}/${department}`, door: message.door });
+        setDoor({ key: `${tenant}/${department}`, live: { door: message.door, revision: message.revision } });
       }
     });
     const unwatch = client.subscribe({ type: 'watch-door', tenant, department });
@@ -30,7 +36,7 @@ export function useLiveDoor(tenant: string, department: string): DoorLive | null
       unwatch();
     };
   }, [tenant, department]);
-  return door?.key === key ? door.door : null;
+  return door?.key === key ? door.live : null;
 }
 
 export type LiveVisit = { status: 'unknown' } | { status: 'known'; visit: CitizenVisit | null };

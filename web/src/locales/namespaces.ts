@@ -15,6 +15,7 @@ export const NAMESPACES = [
   'invites',
   'legal',
   'mailbox',
+  'moreErrors',
   'security',
   'offer',
   'visits',

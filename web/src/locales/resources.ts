@@ -11,6 +11,7 @@ import deErrors from './de/errors.json';
 import deInvites from './de/invites.json';
 import deLegal from './de/legal.json';
 import deMailbox from './de/mailbox.json';
+import deMoreErrors from './de/moreErrors.json';
 import deSecurity from './de/security.json';
 import deOffer from './de/offer.json';
 import deVisits from './de/visits.json';
@@ -27,6 +28,7 @@ import enErrors from './en/errors.json';
 import enInvites from './en/invites.json';
 import enLegal from './en/legal.json';
 import enMailbox from './en/mailbox.json';
+import enMoreErrors from './en/moreErrors.json';
 import enSecurity from './en/security.json';
 import enOffer from './en/offer.json';
 import enVisits from './en/visits.json';
@@ -34,7 +36,8 @@ import enWaiting from './en/waiting.json';
 
 /**
  * i18next resources, one namespace per feature (named like its folder under features/), plus
- * `common` and `errors` for the layout and the shared ui/. German is the reference every language
+ * `common` and `errors` for the layout and the shared ui/, and `moreErrors`: the texts of error
+ * codes only pages after the door page meet, kept out of its first download. German is the reference every language
  * must match.
  */
 export const resources = {
@@ -51,6 +54,7 @@ export const resources = {
     invites: deInvites,
     legal: deLegal,
     mailbox: deMailbox,
+    moreErrors: deMoreErrors,
     security: deSecurity,
     offer: deOffer,
     visits: deVisits,
@@ -69,6 +73,7 @@ export const resources = {
     invites: enInvites,
     legal: enLegal,
     mailbox: enMailbox,
+    moreErrors: enMoreErrors,
     security: enSecurity,
     offer: enOffer,
     visits: enVisits,

@@ -53,6 +53,16 @@ export async function listServices(db: Db, departmentId: string): Promise<Servic
   );
 }
 
+/** The offered services of several departments (as `listServices`), for the live hub's reads. */
+export async function listServicesOf(db: Db, departmentIds: string[]): Promise<ServiceRow[]> {
+  if (departmentIds.length === 0) return [];
+  return db
+    .select()
+    .from(services)
+    .where(and(inArray(services.departmentId, departmentIds), isNull(services.archivedAt)))
+    .orderBy(asc(services.sortOrder), asc(services.slug));
+}
+
 /**
  * Closures of the tenant that have not ended before `fromDate` (YYYY-MM-DD), for the given
  * departments plus the tenant-wide ones.

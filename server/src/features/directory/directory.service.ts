@@ -16,6 +16,7 @@ import {
 } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
+import { revisionOf } from '../../lib/revision.js';
 import {
   closuresFor,
   findDepartment,
@@ -181,14 +182,37 @@ export async function getDepartmentPage(
     listServices(db, department.id),
     listClosures(db, tenant.id, todayIn(tenant.timeZone, options.now)),
   ]);
-  const ownClosures = closuresFor(closureRows, department.id);
+  const details = departmentDetails(tenant, department, serviceRows, closureRows);
+  return {
+    tenant: details.tenant,
+    department: {
+      ...details.department,
+      door: doorStatus(department, closuresFor(closureRows, department.id), tenant.timeZone, options.now),
+    },
+    revision: revisionOf(details),
+  };
+}
+
+/**
+ * Everything the department page shows except its door, which changes by the minute and is
+ * pushed on its own. `closureRows`: the tenant's closures from today on.
+ */
+function departmentDetails(
+  tenant: TenantRow,
+  department: DepartmentRow,
+  serviceRows: ServiceRow[],
+  closureRows: ClosureRow[],
+) {
   return {
     tenant: toTenantSummary(tenant),
     department: {
-      ...toDepartmentSummary(department, ownClosures, tenant.timeZone, options.now),
+      slug: department.slug,
+      name: department.name,
+      nameForms: department.nameForms,
+      description: department.description,
       contact: department.contact,
       openingHours: department.openingHours,
-      closures: ownClosures.map(toClosure),
+      closures: closuresFor(closureRows, department.id).map(toClosure),
       services: serviceRows.map((service) => ({
         ...toBookableService(service),
         bookable: service.bookable,
@@ -196,6 +220,20 @@ export async function getDepartmentPage(
       })),
     },
   };
+}
+
+/**
+ * The revision of what the department page shows beside its door (`DepartmentResponse.revision`):
+ * the live hub sends it with every door message, and an open page reads its details again only when
+ * it differs. The same rows give the same revision in every process.
+ */
+export function departmentRevision(
+  tenant: TenantRow,
+  department: DepartmentRow,
+  serviceRows: ServiceRow[],
+  closureRows: ClosureRow[],
+): string {
+  return revisionOf(departmentDetails(tenant, department, serviceRows, closureRows));
 }
 
 /** Whether `/<tenant>` or `/<tenant>/<department>` names something, for the page's HTTP status. */

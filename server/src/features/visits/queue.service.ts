@@ -66,6 +66,11 @@ export interface DepartmentSetting {
   atConsole: string[];
   /** Mean handling minutes of recent visits; null until there are a few. */
   recentMean: number | null;
+  /**
+   * `DepartmentResponse.revision` of the same rows, when the reader also read the services (the
+   * live hub does, for its door messages).
+   */
+  detailsRevision?: string;
 }
 
 async function buildState(db: Db, found: FoundDepartment, now: Date) {

@@ -3,4 +3,7 @@
 // one of them is opened: each lazy entry costs the door page's first download (issue 14).
 import { lazyComponent } from '../../lib/lazy-component';
 
-export const AccountsPage = lazyComponent(() => import('./AccountsPage').then((m) => m.AccountsPage), ['accounts']);
+export const AccountsPage = lazyComponent(
+  () => import('./AccountsPage').then((m) => m.AccountsPage),
+  ['accounts', 'moreErrors'],
+);

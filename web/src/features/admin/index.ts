@@ -4,4 +4,4 @@
 import { lazyComponent } from '../../lib/lazy-component';
 
 /** Every admin page of the table (adminHome, adminTenant, adminDepartment): it picks by the route. */
-export const AdminPages = lazyComponent(() => import('./pages').then((m) => m.AdminPages), ['admin']);
+export const AdminPages = lazyComponent(() => import('./pages').then((m) => m.AdminPages), ['admin', 'moreErrors']);

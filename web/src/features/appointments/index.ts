@@ -8,6 +8,15 @@ export { BookingFlow, type BookingDraft, type BookingStep } from './BookingFlow'
 export { SlotPicker } from './SlotPicker';
 export { slotWords, useSlotName } from './useSlotName';
 
-export const BookingPage = lazyComponent(() => import('./BookingPage').then((m) => m.BookingPage), ['appointments']);
-export const JoinPage = lazyComponent(() => import('./JoinPage').then((m) => m.JoinPage), ['appointments']);
-export const ManagePage = lazyComponent(() => import('./ManagePage').then((m) => m.ManagePage), ['appointments']);
+export const BookingPage = lazyComponent(
+  () => import('./BookingPage').then((m) => m.BookingPage),
+  ['appointments', 'moreErrors'],
+);
+export const JoinPage = lazyComponent(
+  () => import('./JoinPage').then((m) => m.JoinPage),
+  ['appointments', 'moreErrors'],
+);
+export const ManagePage = lazyComponent(
+  () => import('./ManagePage').then((m) => m.ManagePage),
+  ['appointments', 'moreErrors'],
+);

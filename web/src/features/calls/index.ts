@@ -7,7 +7,13 @@ export type { CallPageProps } from './CallPage';
 export type { CallReadinessProps } from './CallReadiness';
 export type { ClerkCall, ClerkTools } from './clerk-tools';
 
-export const CallPage = lazyComponent(() => import('./CallPage').then((m) => m.CallPage), ['calls']);
-export const CallEndedPage = lazyComponent(() => import('./CallEndedPage').then((m) => m.CallEndedPage), ['calls']);
+export const CallPage = lazyComponent(() => import('./CallPage').then((m) => m.CallPage), ['calls', 'moreErrors']);
+export const CallEndedPage = lazyComponent(
+  () => import('./CallEndedPage').then((m) => m.CallEndedPage),
+  ['calls', 'moreErrors'],
+);
 /** The device check while waiting (waiting room, console): loads when a waiting page shows it. */
-export const CallReadiness = lazyComponent(() => import('./CallReadiness').then((m) => m.CallReadiness), ['calls']);
+export const CallReadiness = lazyComponent(
+  () => import('./CallReadiness').then((m) => m.CallReadiness),
+  ['calls', 'moreErrors'],
+);

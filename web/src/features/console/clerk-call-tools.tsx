@@ -3,8 +3,14 @@ import { lazyComponent } from '../../lib/lazy-component';
 import type { ClerkCall, ClerkTools } from '../calls';
 
 // The invite tools load with the clerk's call, not with every call page (issue 14).
-const LobbyNotice = lazyComponent(() => import('./ClerkCallPanels').then((m) => m.ClerkLobbyNotice), ['invites']);
-const InvitePanel = lazyComponent(() => import('./ClerkCallPanels').then((m) => m.ClerkInvitePanel), ['invites']);
+const LobbyNotice = lazyComponent(
+  () => import('./ClerkCallPanels').then((m) => m.ClerkLobbyNotice),
+  ['invites', 'moreErrors'],
+);
+const InvitePanel = lazyComponent(
+  () => import('./ClerkCallPanels').then((m) => m.ClerkInvitePanel),
+  ['invites', 'moreErrors'],
+);
 
 /**
  * The clerk's tools in the call: who waits in an invite's lobby, the invite panel, and ending

@@ -2,14 +2,18 @@
 // appointments) and the tools a clerk has in a call. Pages load when opened (issue 14).
 import { lazyComponent } from '../../lib/lazy-component';
 
-export { clerkCallTools } from './clerk-call-tools';
+/** The clerk's tools in a call, loaded with the call page: not in every page's first download. */
+export const loadClerkCallTools = () => import('./clerk-call-tools').then((m) => m.clerkCallTools);
 
 export const ConsolePage = lazyComponent(
   () => import('./ConsolePage').then((m) => m.ConsolePage),
-  ['console', 'appointments', 'invites'],
+  ['console', 'appointments', 'invites', 'moreErrors'],
 );
-export const StaffHomePage = lazyComponent(() => import('./StaffHomePage').then((m) => m.StaffHomePage), ['console']);
+export const StaffHomePage = lazyComponent(
+  () => import('./StaffHomePage').then((m) => m.StaffHomePage),
+  ['console', 'moreErrors'],
+);
 export const StaffLoginPage = lazyComponent(
   () => import('./StaffLoginPage').then((m) => m.StaffLoginPage),
-  ['console'],
+  ['console', 'moreErrors'],
 );

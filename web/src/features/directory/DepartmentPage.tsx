@@ -17,6 +17,7 @@ import { LiveDoorSummary } from './LiveDoorSummary';
 import { OpeningHoursTable } from './OpeningHoursTable';
 import { ServiceList } from './ServiceList';
 import { TenantBanner } from './TenantBanner';
+import { useFollowedDepartment } from './useFollowedDepartment';
 
 /** What the department page knows when it offers the way in (knocking is the visits feature's). */
 export interface DoorContext {
@@ -46,7 +47,7 @@ export function DepartmentPage({ renderEntry }: DepartmentPageProps) {
 }
 
 function DepartmentDetails({
-  data: { tenant, department },
+  data,
   renderEntry,
 }: {
   data: DepartmentResponse;
@@ -54,10 +55,14 @@ function DepartmentDetails({
 }) {
   const { t } = useTranslation('directory');
   const localize = useLocalize();
+  // The door as it is now, live; the page's own copy until the first message arrives.
+  const live = useLiveDoor(data.tenant.slug, data.department.slug);
+  const liveDoor = live?.door ?? null;
+  // Hours, closures, services, contact and description follow too, read again when the door's
+  // message says they changed (issue 15).
+  const { tenant, department } = useFollowedDepartment(data, live?.revision);
   const name = localize(department.name);
   const description = localize(department.description);
-  // The door as it is now, live; the page's own copy until the first message arrives.
-  const liveDoor = useLiveDoor(tenant.slug, department.slug);
 
   return (
     <>

@@ -7,4 +7,7 @@ export { InvitePanel } from './InvitePanel';
 export { LobbyNotice } from './LobbyNotice';
 export { QuickInterpreterInvite } from './QuickInterpreterInvite';
 
-export const InvitePage = lazyComponent(() => import('./InvitePage').then((m) => m.InvitePage), ['invites']);
+export const InvitePage = lazyComponent(
+  () => import('./InvitePage').then((m) => m.InvitePage),
+  ['invites', 'moreErrors'],
+);

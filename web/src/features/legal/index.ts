@@ -7,4 +7,7 @@ export const LegalPage = lazyComponent(() => import('./LegalPage').then((m) => m
  * room (issue 14).
  */
 export const LegalFooter = lazyComponent(() => import('./LegalPage').then((m) => m.LegalFooter), ['legal']);
-export const AdminTextsPage = lazyComponent(() => import('./AdminTextsPage').then((m) => m.AdminTextsPage), ['legal']);
+export const AdminTextsPage = lazyComponent(
+  () => import('./AdminTextsPage').then((m) => m.AdminTextsPage),
+  ['legal', 'moreErrors'],
+);

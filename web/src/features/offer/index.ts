@@ -3,5 +3,8 @@
 import { lazyComponent } from '../../lib/lazy-component';
 
 const pages = () => import('./pages');
-export const AdminServicesPage = lazyComponent(() => pages().then((m) => m.AdminServicesPage), ['offer']);
-export const AdminAvailabilityPage = lazyComponent(() => pages().then((m) => m.AdminAvailabilityPage), ['offer']);
+export const AdminServicesPage = lazyComponent(() => pages().then((m) => m.AdminServicesPage), ['offer', 'moreErrors']);
+export const AdminAvailabilityPage = lazyComponent(
+  () => pages().then((m) => m.AdminAvailabilityPage),
+  ['offer', 'moreErrors'],
+);

@@ -4,7 +4,7 @@ import { lazyComponent } from '../../lib/lazy-component';
 
 export const StaffSecurityPage = lazyComponent(
   () => import('./StaffSecurityPage').then((m) => m.StaffSecurityPage),
-  ['security'],
+  ['security', 'moreErrors'],
 );
 
 /**
@@ -14,12 +14,12 @@ export const StaffSecurityPage = lazyComponent(
  */
 export const SecondFactorGate = lazyComponent(
   () => import('./SecondFactorGate').then((m) => m.SecondFactorGate),
-  ['security'],
+  ['security', 'moreErrors'],
 );
 export type { SecondFactorGateProps } from './SecondFactorGate';
 
 /** On the staff sign-in page: "Anmelden mit …" for `?tenant=slug`, and why the last try failed (`?oidcError=`). */
 export const IdentityProviderSignIn = lazyComponent(
   () => import('./IdentityProviderSignIn').then((m) => m.IdentityProviderSignIn),
-  ['security'],
+  ['security', 'moreErrors'],
 );

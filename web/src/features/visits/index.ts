@@ -7,5 +7,5 @@ export { loadOwnVisit } from './api';
 export const KnockSection = lazyComponent(() => import('./KnockSection').then((m) => m.KnockSection), ['visits']);
 export const WaitingRoomPage = lazyComponent(
   () => import('./WaitingRoomPage').then((m) => m.WaitingRoomPage),
-  ['waiting'],
+  ['waiting', 'moreErrors'],
 );
