@@ -31,6 +31,8 @@ export default defineConfig({
         adminDepartment: ['src/features/admin/AdminDepartmentPage.tsx', de('admin')],
         staffSecurity: ['src/features/security/StaffSecurityPage.tsx', de('security')],
         adminOffer: ['src/features/offer/pages.ts', de('offer')],
+        adminSignIn: ['src/features/identity-provider/IdentityProviderPage.tsx', de('identity-provider')],
+        staffAbsences: ['src/features/absences/AbsencesPage.tsx', de('absences')],
       },
       // Issue 14: 120 kB. The door loads 119.7 kB: react-dom, react and scheduler 67,
       // i18next with react-i18next 17, zod/mini 11, the app's own code 25 (docs/decisions/020). A change that
