@@ -102,7 +102,6 @@ function ProviderPage({
       </p>
       <RedirectUri uri={settings.redirectUri} />
       <SettingsForm
-        key={provider?.updatedAt ?? 'new'}
         tenant={tenant}
         provider={provider}
         form={form}
