@@ -41,8 +41,10 @@ export default defineConfig({
       // admin pages), their page table entries and error codes, the legal footer and a service's
       // online link cost the door 0.7 kB, after the admin schemas were kept out of the shared chunk.
       // It loads 120.4 kB: 0.4 kB over issue 14's target, noted in the issue; the limit stops any
-      // further growth.
-      budget: { route: 'door', limitKb: 120.5 },
+      // further growth. The last two screens of issue 15 (adminSignIn, staffAbsences) cost the door
+      // their two page-table entries and routes, 47 bytes, and the limit moved by 0.1 kB for them:
+      // 120.53 kB. Pages cost the door their paths until the page table is split (lead's call).
+      budget: { route: 'door', limitKb: 120.6 },
       floorChunk: 'core',
     }),
   ],

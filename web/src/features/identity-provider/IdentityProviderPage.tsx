@@ -347,16 +347,17 @@ function SettingsForm({
             set('clientSecret', secret);
           }}
         />
-        <fieldset className="idp-fieldset" id={fields.fieldId('label')}>
+        <fieldset className="idp-fieldset">
           <legend>{t('form.label')}</legend>
           <p className="field__hint">{t('form.labelHint')}</p>
           {fields.fieldError('label')}
           <div className="field">
-            <label htmlFor={`${id}-label-de`}>{t('form.labelDe')}</label>
+            <label htmlFor={fields.fieldId('label')}>{t('form.labelDe')}</label>
             <input
-              id={`${id}-label-de`}
+              id={fields.fieldId('label')}
               type="text"
               aria-invalid={fields.invalid('label')}
+              aria-describedby={fields.describedBy('label')}
               value={form.labelDe}
               onChange={(event) => {
                 set('labelDe', event.target.value);
