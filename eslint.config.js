@@ -75,6 +75,8 @@ export default tseslint.config(
             offer: [],
             legal: [],
             accounts: [],
+            absences: [],
+            'identity-provider': [],
             invites: [],
             visits: ['directory'],
             appointments: ['directory'],

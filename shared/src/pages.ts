@@ -40,6 +40,10 @@ export const PAGES = {
   staffProfile: { path: '/staff/profile' },
   adminInstallation: { path: '/admin/installation' },
   adminStaff: { path: '/admin/:tenant/staff' },
+  // The screens of issue 15 that had an API only: the identity provider's settings, and a clerk's
+  // own absences (before `console`, whose `/staff/:departmentId` it extends; first match wins).
+  adminSignIn: { path: '/admin/:tenant/sign-in' },
+  staffAbsences: { path: '/staff/:departmentId/absences' },
   tenant: { path: '/:tenant', slugs: true },
   // The municipality's own pages (issue 15) before `department`: the router takes the first match.
   imprint: { path: '/:tenant/impressum', slugs: true },

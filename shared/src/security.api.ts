@@ -96,6 +96,17 @@ export const IdentityProviderSchema = z.object({
 });
 export type IdentityProvider = z.infer<typeof IdentityProviderSchema>;
 
+/**
+ * `GET /api/admin/tenants/:tenant/identity-provider`: the settings, or null before the first save.
+ * The redirect URI comes either way: the town hall's IT registers it with its provider before it
+ * gets the client id and secret to enter here.
+ */
+export const IdentityProviderSettingsSchema = z.object({
+  redirectUri: z.string(),
+  provider: z.nullable(IdentityProviderSchema),
+});
+export type IdentityProviderSettings = z.infer<typeof IdentityProviderSettingsSchema>;
+
 /** `GET /api/auth/oidc/:tenant`: whether the staff sign-in page offers the button, and its label. */
 export const SignInOptionsSchema = z.object({
   identityProvider: z.nullable(z.object({ label: LocalizedTextSchema, startUrl: z.string() })),

@@ -2,7 +2,9 @@ import type { PageName } from '@amtsraum/shared';
 import type { ReactElement } from 'react';
 import { AccountsPage } from '../features/accounts';
 import { AdminPages } from '../features/admin';
+import { AbsencesPage } from '../features/absences';
 import { AuditLogPage } from '../features/audit';
+import { IdentityProviderPage } from '../features/identity-provider';
 import { AdminTextsPage } from '../features/legal';
 import { AdminAvailabilityPage, AdminServicesPage } from '../features/offer';
 import { SecondFactorGate, StaffSecurityPage } from '../features/security';
@@ -31,6 +33,8 @@ const STAFF_AREA = {
   adminAvailability: gated(<AdminAvailabilityPage />),
   adminAudit: gated(<AuditLogPage />),
   adminTexts: gated(<AdminTextsPage />),
+  adminSignIn: gated(<IdentityProviderPage />),
+  staffAbsences: <AbsencesPage />,
 } satisfies Partial<Record<PageName, ReactElement>>;
 
 export type StaffAreaPage = keyof typeof STAFF_AREA;

@@ -116,4 +116,6 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   adminDepartment: <StaffArea page="adminDepartment" />,
   adminAudit: <StaffArea page="adminAudit" />,
   adminTexts: <StaffArea page="adminTexts" />,
+  adminSignIn: <StaffArea page="adminSignIn" />,
+  staffAbsences: <StaffArea page="staffAbsences" />,
 };

@@ -12,6 +12,8 @@ export const NAMESPACES = [
   'console',
   'directory',
   'errors',
+  'absences',
+  'identity-provider',
   'invites',
   'legal',
   'mailbox',

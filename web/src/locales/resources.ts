@@ -16,6 +16,8 @@ import deSecurity from './de/security.json';
 import deOffer from './de/offer.json';
 import deVisits from './de/visits.json';
 import deWaiting from './de/waiting.json';
+import deAbsences from './de/absences.json';
+import deIdentityProvider from './de/identity-provider.json';
 import enAdmin from './en/admin.json';
 import enAccounts from './en/accounts.json';
 import enAppointments from './en/appointments.json';
@@ -33,6 +35,8 @@ import enSecurity from './en/security.json';
 import enOffer from './en/offer.json';
 import enVisits from './en/visits.json';
 import enWaiting from './en/waiting.json';
+import enAbsences from './en/absences.json';
+import enIdentityProvider from './en/identity-provider.json';
 
 /**
  * i18next resources, one namespace per feature (named like its folder under features/), plus
@@ -59,6 +63,8 @@ export const resources = {
     offer: deOffer,
     visits: deVisits,
     waiting: deWaiting,
+    absences: deAbsences,
+    'identity-provider': deIdentityProvider,
   },
   en: {
     admin: enAdmin,
@@ -78,6 +84,8 @@ export const resources = {
     offer: enOffer,
     visits: enVisits,
     waiting: enWaiting,
+    absences: enAbsences,
+    'identity-provider': enIdentityProvider,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 

@@ -1,4 +1,4 @@
-import type { IdentityProvider, IdentityProviderInputSchema } from '@amtsraum/shared';
+import type { IdentityProvider, IdentityProviderInputSchema, IdentityProviderSettings } from '@amtsraum/shared';
 import type { z } from 'zod/mini';
 import type { Ctx } from '../../deps.js';
 import type { Config } from '../../config.js';
@@ -55,10 +55,16 @@ export function describeProvider(config: Config, tenant: TenantRow, row: Identit
   };
 }
 
-export async function getIdentityProvider(ctx: Pick<Ctx, 'db' | 'config'>, tenant: TenantRow) {
+/** The settings, or null before the first save; the redirect URI in both cases (security.api.ts). */
+export async function getIdentityProvider(
+  ctx: Pick<Ctx, 'db' | 'config'>,
+  tenant: TenantRow,
+): Promise<IdentityProviderSettings> {
   const row = await findIdentityProvider(ctx.db, tenant.id);
-  if (!row) throw new AppError('route_not_found', { internal: 'no identity provider configured' });
-  return describeProvider(ctx.config, tenant, row);
+  return {
+    redirectUri: redirectUri(ctx.config, tenant.slug),
+    provider: row ? describeProvider(ctx.config, tenant, row) : null,
+  };
 }
 
 const FIELDS = [

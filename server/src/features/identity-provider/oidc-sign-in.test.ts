@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   IdentityProviderSchema,
+  IdentityProviderSettingsSchema,
   SignInOptionsSchema,
   StaffMeSchema,
   type IdentityProviderInput,
@@ -254,7 +255,11 @@ describe.each(databaseKinds)('the municipality’s identity provider settings on
     await makeDepartment(db(), tenant.id, { slug: 'standesamt' });
     const { browser } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
     const path = `/api/admin/tenants/${tenant.slug}/identity-provider`;
-    expect((await browser.get(path)).status).toBe(404);
+    // Before the first save: no settings, but the redirect URI to register with the provider.
+    expect(IdentityProviderSettingsSchema.parse((await browser.get(path)).json)).toEqual({
+      redirectUri: `${TEST_ORIGIN}/api/auth/oidc/${tenant.slug}/callback`,
+      provider: null,
+    });
 
     const created = await browser.put(path, input());
     expect(created.status).toBe(200);
@@ -289,8 +294,12 @@ describe.each(databaseKinds)('the municipality’s identity provider settings on
       ['identity_provider.updated', { fields: 'roleMapping' }],
     ]);
 
+    const read = IdentityProviderSettingsSchema.parse((await browser.get(path)).json);
+    expect(read.provider).toEqual(IdentityProviderSchema.parse(changed.json));
+
     expect((await browser.request('DELETE', path)).status).toBe(204);
-    expect((await browser.get(path)).status).toBe(404);
+    expect(IdentityProviderSettingsSchema.parse((await browser.get(path)).json).provider).toBeNull();
+    expect((await browser.request('DELETE', path)).status).toBe(404);
     const [deleted] = await db()
       .select()
       .from(auditEvents)
@@ -316,7 +325,7 @@ describe.each(databaseKinds)('the municipality’s identity provider settings on
     ]);
     const noRole = await browser.put(path, input({ roleMapping: [{ value: 'x' }], scopes: 'email' }));
     expect(noRole.json.errors.map((error: { path: string }) => error.path).sort()).toEqual(['roleMapping.0', 'scopes']);
-    expect((await browser.get(path)).status).toBe(404);
+    expect(IdentityProviderSettingsSchema.parse((await browser.get(path)).json).provider).toBeNull();
   });
 
   it('is for the municipality’s own admins only', async () => {

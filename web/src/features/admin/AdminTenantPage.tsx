@@ -47,6 +47,9 @@ function AdminTenant({ settings, reload }: { settings: TenantSettings; reload: (
           <li>
             <Link to={`${base}/texts`}>{t('tenant.links.texts')}</Link>
           </li>
+          <li>
+            <Link to={pagePath('adminSignIn', { tenant: settings.slug })}>{t('tenant.links.signIn')}</Link>
+          </li>
         </ul>
       </nav>
       <SettingsForm settings={settings} onSaved={reload} />

@@ -44,6 +44,15 @@ function StaffHome({ me }: { me: StaffMe }) {
                 <p>
                   {department.tenantName} · {t(`home.role.${department.role}`)}
                 </p>
+                <p>
+                  <Link to={pagePath('staffAbsences', { departmentId: department.id })}>
+                    {t('home.absences')}
+                    <span className="visually-hidden" lang={name.lang}>
+                      {' '}
+                      ({name.text})
+                    </span>
+                  </Link>
+                </p>
               </li>
             );
           })}
