@@ -1,7 +1,7 @@
 import { pagePath, type ConsoleSnapshot, type DoorSetting, type QueueEntry, type StaffMe } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, useParams } from '../../lib/router';
+import { Link, useParams } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
@@ -63,9 +63,31 @@ function ConsoleGate({
       </>
     );
   }
-  if (live.status === 'error') return <Navigate to={pagePath('staffLogin')} replace />;
+  if (live.status === 'error') return <SessionEnded />;
   if (live.status === 'loading') return <LoadingState />;
   return <Console me={me} snapshot={live.snapshot} renderCallReadiness={renderCallReadiness} />;
+}
+
+/**
+ * The live connection ended with the session: signed out in another tab, expired, or the account
+ * deactivated by an admin (issue 15: "a clerk deactivated while signed in"). Said in place, at
+ * once, instead of a bare sign-in page that leaves a clerk in mid-work guessing why the queue went.
+ * Should the connection come back with a session (a new sign-in in another tab), the console
+ * returns by itself.
+ */
+function SessionEnded() {
+  const { t } = useTranslation('console');
+  return (
+    <>
+      <PageHeading title={t('console.sessionEnded.title')} />
+      <div className="notice notice--warning" role="alert" data-testid="session-ended">
+        <p>{t('console.sessionEnded.text')}</p>
+      </div>
+      <p>
+        <Link to={pagePath('staffLogin')}>{t('console.sessionEnded.signIn')}</Link>
+      </p>
+    </>
+  );
 }
 
 /** Ids in the queue not seen before, counted until the tab has focus again. */
