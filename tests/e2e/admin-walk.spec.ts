@@ -9,7 +9,7 @@ import { ADMINS, peoplePerTest, signInAsAdmin, type Person } from './support';
 // admin, who sets a password from the invitation, sets up an authenticator, creates a department
 // with two services, today's hours and a holiday, and invites two clerks who give themselves
 // passwords; they get weekly hours; a citizen books; an availability change collides with the
-// booking and the admin cancels it (the citizen gets the mail); a clerk signed in elsewhere is
+// booking and the admin moves it (the citizen gets the mail); a clerk signed in elsewhere is
 // deactivated and their console says so at once; a clerk signs in through a real OpenID provider.
 // CI runs this once per run on a fresh database: "walkstadt" is new there, nothing is tidied.
 
@@ -246,7 +246,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
     'Ihr Termin ist gebucht',
   );
 
-  // -- The admin sees it in the week, changes that clerk's hours, and cancels it----------------------
+  // -- The admin sees it in the week, changes that clerk's hours, and moves it-----------------------
   const bookedOn = walkDate(new Date(startsAt));
   await page.reload();
   if (mondayOf(bookedOn.date) !== mondayOf(today.date)) {
@@ -266,28 +266,32 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   const collision = collisions.getByRole('group').filter({ hasText: 'Erika Walk' });
   await expect(collision).toContainText('Ummeldung');
   await expectNoA11yViolations(page);
-  // Cancelled, not moved: "move" finds the same time with the other clerk, and the appointments'
-  // move (server/src/features/appointments/move.ts) returns early for an unchanged start, so the
-  // booking stays with the clerk who is no longer available, no mail goes out, and the admin is
-  // told "Verlegt: 1" (reported to the lead; the issue lets the admin move or cancel).
-  await collision.getByRole('radio', { name: 'Absagen' }).check();
+  // Moved to the next free slot: the same time with the other clerk, so the citizen keeps the day.
+  await collision.getByRole('radio', { name: 'Verlegen' }).check();
   await holderPanel.getByRole('button', { name: 'Änderung mit diesen Entscheidungen speichern' }).click();
-  await expect(holderPanel.getByTestId('change-done')).toContainText('abgesagt: 1');
+  await expect(holderPanel.getByTestId('change-done')).toContainText('Verlegt: 1, abgesagt: 0');
+  const otherClerk = clerks.find((clerk) => clerk.name !== holder)!;
+  await expect(
+    page.getByTestId(`week-${bookedOn.date}`).getByRole('row').filter({ hasText: 'Erika Walk' }).getByRole('rowheader'),
+  ).toHaveText(otherClerk.name);
 
   // The citizen's mail says so.
   await citizen.page.goto('/dev/mailbox');
-  const cancelled = citizen.page
+  const moved = citizen.page
     .getByTestId('mailbox-entry')
     .filter({ hasText: citizenEmail })
-    .filter({ hasText: 'appointment.cancelled' });
+    .filter({ hasText: 'appointment.moved' });
   await expect(async () => {
     await citizen.page.getByRole('button', { name: 'Neu laden' }).click();
-    await expect(cancelled).toHaveCount(1, { timeout: 1_000 });
+    await expect(moved).toHaveCount(1, { timeout: 1_000 });
   }).toPass({ timeout: 20_000 });
 
   // -- The clerk whose hours changed is deactivated while their console is open ---------------------
   const clerk = clerkPeople[holderIndex]!;
-  await clerk.page.getByTestId(`staff-department-${DEPARTMENT}`).getByRole('link').click();
+  await clerk.page
+    .getByTestId(`staff-department-${DEPARTMENT}`)
+    .getByRole('link', { name: 'Bürgerbüro', exact: true })
+    .click();
   await expect(mainHeading(clerk.page)).toHaveText('Bürgerbüro');
   await expect(clerk.page.getByTestId('queue-empty')).toBeVisible();
   await page.goto(`/admin/${TENANT}/staff`);
