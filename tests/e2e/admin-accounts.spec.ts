@@ -69,7 +69,7 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   await setForm.getByRole('button', { name: 'Passwort speichern und anmelden' }).click();
   await expect(invitee.page).toHaveURL(/\/staff$/);
   await expect(mainHeading(invitee.page)).toHaveText('Ihre Ämter');
-  await expect(invitee.page.getByRole('link', { name: 'Terminbüro' })).toBeVisible();
+  await expect(invitee.page.getByRole('link', { name: 'Terminbüro', exact: true })).toBeVisible();
   expectNoBrowserErrors(invitee);
 
   // The same link a second time: used up, with a way on.
@@ -84,7 +84,7 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   await expect(mainHeading(again.page)).toHaveText('Passwort vergessen');
 
   // Amelie takes the Terminbüro away while its console is open: the console says so at once.
-  await invitee.page.getByRole('link', { name: 'Terminbüro' }).click();
+  await invitee.page.getByRole('link', { name: 'Terminbüro', exact: true }).click();
   await expect(mainHeading(invitee.page)).toContainText('Terminbüro');
   await admin.goto('/admin/testhausen/staff');
   await expect(card.getByTestId('staff-status')).toHaveText('aktiv');

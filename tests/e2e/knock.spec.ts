@@ -193,8 +193,8 @@ test('staff sign in with the form, see their offices and sign out', async ({ bro
   await form.getByLabel('Passwort').fill('demo-passwort-e2e');
   await form.getByRole('button', { name: 'Anmelden' }).click();
   await expect(mainHeading(page)).toHaveText('Ihre Ämter');
-  await expect(page.getByRole('link', { name: 'Fundbüro' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Bürgeramt' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Fundbüro', exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Bürgeramt', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Abmelden' }).click();
   await expect(mainHeading(page)).toHaveText('Anmeldung für Mitarbeitende');
   expectNoBrowserErrors(person);
