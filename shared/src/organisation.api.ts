@@ -269,6 +269,8 @@ export type DepartmentClosureList = z.infer<typeof DepartmentClosureListSchema>;
 /** `POST /api/admin/tenants/:tenant/closures/holidays`: the state's public holidays of `year`. */
 export const HolidayPrefillSchema = z.object({
   year: z.int().check(z.gte(2000, 'a year from 2000'), z.lte(2100, 'a year up to 2100')),
+  /** Booked appointments on the holidays added, each moved, cancelled or kept (as for one closure). */
+  resolutions: z.optional(z.record(z.uuid(), ResolutionSchema)),
 });
 export type HolidayPrefill = z.infer<typeof HolidayPrefillSchema>;
 

@@ -60,15 +60,23 @@ export function listAbsences(db: Db, staffIds: string[], now: Date) {
 }
 
 /**
- * Booked appointments (not arrived, not over) of one clerk from `now` on: in `departmentId`, or
- * in any department overlapping `span` (an absence is the person's).
+ * Booked appointments (not arrived, not begun: starting at or after `now`) that a change of
+ * availability may hit, by filters that all apply: of one clerk (`staffId`), of some departments
+ * (`departmentIds`; empty finds none), overlapping `span` (an absence), or starting in one of
+ * `startingIn`'s [from, to) ranges (a closure's days; empty finds none).
  */
-export function bookedAppointmentsOf(
+export function bookedAppointments(
   db: Db,
-  staffId: string,
   now: Date,
-  where: { departmentId: string } | { span: { startsAt: Date; endsAt: Date } },
+  where: {
+    staffId?: string;
+    departmentIds?: string[];
+    span?: { startsAt: Date; endsAt: Date };
+    startingIn?: { from: Date; to: Date }[];
+  },
 ) {
+  const { staffId, departmentIds, span, startingIn } = where;
+  if (departmentIds?.length === 0 || startingIn?.length === 0) return Promise.resolve([]);
   return db
     .select({ appointment: appointments, departmentSlug: departments.slug, clerkName: staff.name })
     .from(appointments)
@@ -76,32 +84,18 @@ export function bookedAppointmentsOf(
     .innerJoin(staff, eq(staff.id, appointments.staffId))
     .where(
       and(
-        eq(appointments.staffId, staffId),
         eq(appointments.state, 'booked'),
         gte(appointments.startsAt, now),
-        'departmentId' in where
-          ? eq(appointments.departmentId, where.departmentId)
-          : and(lt(appointments.startsAt, where.span.endsAt), gt(appointments.endsAt, where.span.startsAt)),
-      ),
-    )
-    .orderBy(asc(appointments.startsAt));
-}
-
-/** Booked appointments (not arrived) of `departmentIds` starting in [from, to) and not before `now`: a closure's. */
-export function bookedAppointmentsIn(db: Db, departmentIds: string[], now: Date, range: { from: Date; to: Date }) {
-  if (departmentIds.length === 0) return Promise.resolve([]);
-  return db
-    .select({ appointment: appointments, departmentSlug: departments.slug, clerkName: staff.name })
-    .from(appointments)
-    .innerJoin(departments, eq(departments.id, appointments.departmentId))
-    .innerJoin(staff, eq(staff.id, appointments.staffId))
-    .where(
-      and(
-        inArray(appointments.departmentId, departmentIds),
-        eq(appointments.state, 'booked'),
-        gte(appointments.startsAt, now),
-        gte(appointments.startsAt, range.from),
-        lt(appointments.startsAt, range.to),
+        staffId ? eq(appointments.staffId, staffId) : undefined,
+        departmentIds ? inArray(appointments.departmentId, departmentIds) : undefined,
+        span ? and(lt(appointments.startsAt, span.endsAt), gt(appointments.endsAt, span.startsAt)) : undefined,
+        startingIn
+          ? or(
+              ...startingIn.map((range) =>
+                and(gte(appointments.startsAt, range.from), lt(appointments.startsAt, range.to)),
+              ),
+            )
+          : undefined,
       ),
     )
     .orderBy(asc(appointments.startsAt));

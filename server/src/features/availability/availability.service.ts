@@ -26,7 +26,7 @@ import { civilDateAt } from '../appointments/slots.js';
 import type { OfficeScope } from '../directory/directory.repo.js';
 import { deleteAbsence, insertAbsence, replaceDepartmentAvailability } from './write-availability.js';
 import {
-  bookedAppointmentsOf,
+  bookedAppointments,
   departmentsOf,
   findMember,
   listAbsences,
@@ -101,7 +101,7 @@ export function fitsIn(ranges: WeeklyRange[], startsAt: Date, endsAt: Date, time
   });
 }
 
-export type Hit = Awaited<ReturnType<typeof bookedAppointmentsOf>>[number];
+export type Hit = Awaited<ReturnType<typeof bookedAppointments>>[number];
 type Planned = { appointment: AppointmentRow; resolution: Resolution };
 
 /** How many free slots a collision offers to move it to (the dialog's select). */
@@ -321,7 +321,7 @@ export async function setClerkHours(
         endsAt,
       }));
       // Only appointments the old hours held: one already kept as an exception is not asked about again.
-      return (await bookedAppointmentsOf(tx, staffId, ctx.now, { departmentId })).filter(
+      return (await bookedAppointments(tx, ctx.now, { staffId, departmentIds: [departmentId] })).filter(
         ({ appointment: a }) =>
           fitsIn(before, a.startsAt, a.endsAt, timeZone) && !fitsIn(change.ranges, a.startsAt, a.endsAt, timeZone),
       );
@@ -386,7 +386,7 @@ export async function addAbsence(
     departmentIds: await departmentsOf(ctx.db, staffId),
     changer,
     resolutions: input.resolutions,
-    hits: (tx) => bookedAppointmentsOf(tx, staffId, ctx.now, { span }),
+    hits: (tx) => bookedAppointments(tx, ctx.now, { staffId, span }),
     write: async (tx, hits) => {
       const inserted = await insertAbsence(tx, staffId, { ...span, reason: input.reason || null, createdAt: ctx.now });
       await insertAudit(tx, {

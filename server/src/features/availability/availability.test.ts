@@ -1,13 +1,15 @@
 import { AvailabilityResponseSchema, CollisionSchema, WeekViewSchema, type Collision } from '@amtsraum/shared';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { appointments, auditEvents, staffAbsences, staffAvailability } from '../../db/schema.js';
+import { appointments, auditEvents, closures, staffAbsences, staffAvailability } from '../../db/schema.js';
 import { bookingRequest, BOOKING_NOW, mailsTo, TUESDAY_0800, WEEKDAY_MORNINGS } from '../../test/booking-factories.js';
 import { databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeStaff, signedInAdmin, signedInClerk } from '../../test/factories.js';
 import { useBookingServer } from '../../test/suite.js';
 
 const WEDNESDAY_0800 = '2026-11-25T07:00:00.000Z';
+/** Friday 25 December 2026, 08:00 in Berlin: a public holiday in every state. */
+const CHRISTMAS_0800 = '2026-12-25T07:00:00.000Z';
 const TUESDAY_ONLY_AFTERNOON = [
   ...WEEKDAY_MORNINGS.filter((w) => w.weekday !== 2),
   { weekday: 2, startsAt: '13:00', endsAt: '16:00' },
@@ -266,6 +268,74 @@ describe.each(databaseKinds)('clerks’ availability and collisions on %s', (kin
     expect(await appointmentOf(o.appointmentId)).toMatchObject({ state: 'booked', startsAt: new Date(WEDNESDAY_0800) });
     expect(await kindsOf(o.email)).toEqual(['appointment.confirmation', 'appointment.moved']);
     expect((await o.admin.get(`${o.path}/closures`)).json.closures).toHaveLength(1);
+  });
+
+  /** The office of `bookedOffice` with a booking on Christmas Day too, and its municipality's admin signed in. */
+  async function christmasOffice() {
+    const o = await bookedOffice();
+    const request = bookingRequest(o, CHRISTMAS_0800);
+    const booked = await client().post(`${o.base}/appointments`, request);
+    expect(booked.status).toBe(201);
+    const { browser } = await signedInAdmin(db(), client(), o.tenant.id, {
+      values: { isTenantAdmin: true },
+      now: clock.now(),
+    });
+    const prefill = `/api/admin/tenants/${o.tenant.slug}/closures/holidays`;
+    return {
+      ...o,
+      tenantAdmin: browser,
+      prefill,
+      holidayEmail: request.email,
+      holidayId: booked.json.appointment.id as string,
+    };
+  }
+  const holidayClosures = async (tenantId: string) =>
+    db()
+      .select()
+      .from(closures)
+      .where(and(eq(closures.tenantId, tenantId), isNull(closures.departmentId)));
+
+  it('the holiday prefill over a booking is refused with the list, then added with the booking moved to the chosen slot', async () => {
+    const o = await christmasOffice();
+    const refused = await o.tenantAdmin.post(o.prefill, { year: 2026 });
+    expect(refused.status).toBe(409);
+    expect(refused.json.code).toBe('availability_collision');
+    const collisions = refused.json.collisions.map((c: unknown) => CollisionSchema.parse(c));
+    // Only the booking on the holiday; the Tuesday one is on a working day.
+    expect(collisions.map((c: Collision) => c.appointmentId)).toEqual([o.holidayId]);
+    expect(collisions[0]).toMatchObject({ startsAt: CHRISTMAS_0800, resolvable: true });
+    expect(await holidayClosures(o.tenant.id)).toEqual([]);
+    expect(await kindsOf(o.holidayEmail)).toEqual(['appointment.confirmation']);
+
+    const chosen = collisions[0].moveChoices[1].startsAt as string;
+    const added = await o.tenantAdmin.post(o.prefill, {
+      year: 2026,
+      resolutions: { [o.holidayId]: { action: 'move', startsAt: chosen } },
+    });
+    expect(added.status).toBe(200);
+    expect(added.json.closures.map((c: { from: string }) => c.from)).toContain('2026-12-25');
+    expect((await holidayClosures(o.tenant.id)).length).toBe(added.json.added);
+    expect(await appointmentOf(o.holidayId)).toMatchObject({ state: 'booked', startsAt: new Date(chosen) });
+    expect(await kindsOf(o.holidayEmail)).toEqual(['appointment.confirmation', 'appointment.moved']);
+    expect((await appointmentOf(o.appointmentId)).state).toBe('booked');
+    expect(await kindsOf(o.email)).toEqual(['appointment.confirmation']);
+  });
+
+  it('the holiday prefill over a booking, with the booking cancelled and the e-mail to the citizen', async () => {
+    const o = await christmasOffice();
+    const done = await o.tenantAdmin.post(o.prefill, {
+      year: 2026,
+      resolutions: { [o.holidayId]: { action: 'cancel' } },
+    });
+    expect(done.status).toBe(200);
+    expect(done.json.closures.map((c: { from: string }) => c.from)).toContain('2026-12-25');
+    expect((await appointmentOf(o.holidayId)).state).toBe('cancelled');
+    expect(await kindsOf(o.holidayEmail)).toEqual(['appointment.confirmation', 'appointment.cancelled']);
+    const [audit] = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, o.tenant.id), eq(auditEvents.action, 'closure.holidays_prefilled')));
+    expect(audit!.data).toMatchObject({ year: 2026, collisions: 1 });
   });
 
   it('shows the week: hours minus absences, bookings, and the free capacity the slot search finds', async () => {

@@ -6,15 +6,19 @@ import {
   type AdminClosure,
   type ClosureCreate,
   type HolidayPrefillResult,
+  type LocalizedText,
+  type Resolution,
 } from '@amtsraum/shared';
 import { AppError } from '../../lib/errors.js';
-import { bookedAppointmentsIn } from '../availability/availability.repo.js';
+import { bookedAppointments } from '../availability/availability.repo.js';
 import { changeSchedules } from '../availability/availability.service.js';
 import type { ClosureRow, TenantRow } from '../directory/directory.repo.js';
 import { stateHolidays } from './holidays.js';
 import { announce, auditChange, type OrgActor, type OrgCtx } from './org-ctx.js';
 import { deleteScopedClosure, listScopedClosures, liveDepartmentIds, lockTenant } from './organisation.repo.js';
 import { addClosures } from './write-organisation.js';
+
+type Resolutions = Record<string, Resolution>;
 
 /**
  * Days closed, for the whole municipality (`departmentId` null: public holidays, every
@@ -61,7 +65,7 @@ export async function addClosure(
       mayResolve: actor.actorStaffId !== null,
     },
     resolutions: values.resolutions,
-    hits: (tx) => bookedAppointmentsIn(tx, closed, ctx.now, days),
+    hits: (tx) => bookedAppointments(tx, ctx.now, { departmentIds: closed, startingIn: [days] }),
     write: async (tx, hits) => {
       const [inserted] = await addClosures(tx, tenant.id, departmentId, [values]);
       await auditChange(tx, ctx, actor, {
@@ -101,37 +105,56 @@ export async function removeClosure(
 /**
  * Adds the public holidays of `year` in the municipality's state as tenant-wide closures. A day
  * already covered by a tenant-wide closure is left alone, so prefilling twice adds nothing and
- * a holiday the admin removed on purpose comes back only when they prefill again.
+ * a holiday the admin removed on purpose comes back only when they prefill again. Booked
+ * appointments on the holidays added are handled as for one closure (`addClosure`): 409 with
+ * their list unless `resolutions` says for each whether to move, cancel or keep it; all or nothing.
  */
 export async function prefillHolidays(
   ctx: OrgCtx,
   actor: OrgActor,
   tenant: TenantRow,
   year: number,
+  resolutions?: Resolutions,
 ): Promise<HolidayPrefillResult> {
   const state = StateCodeSchema.safeParse(tenant.stateCode).data ?? 'NW';
-  const added = await ctx.db.transaction(async (tx) => {
-    await lockTenant(tx, tenant.id);
-    const existing = await listScopedClosures(tx, tenant.id, null);
-    const covered = (day: string) => existing.some((c) => c.startsOn <= day && day <= c.endsOn);
-    const missing = stateHolidays(state, year)
-      .map((holiday) => ({ day: formatCivilDate(holiday.date), name: holiday.name }))
-      .filter(({ day }) => !covered(day));
-    const rows = await addClosures(
-      tx,
-      tenant.id,
-      null,
-      missing.map(({ day, name }) => ({ from: day, to: day, reason: name })),
-    );
-    if (rows.length > 0) {
-      await auditChange(tx, ctx, actor, {
-        tenantId: tenant.id,
-        action: 'closure.holidays_prefilled',
-        data: { year, stateCode: state, added: rows.length },
-      });
-    }
-    return rows;
+  const closed = await reach(ctx, tenant.id, null);
+  // The holidays not yet closed, read under the locks (in `hits`) and written in `write`.
+  let missing: { day: string; name: LocalizedText }[] = [];
+  const { value: added } = await changeSchedules(ctx, {
+    departmentIds: closed,
+    changer: {
+      staffId: actor.actorStaffId ?? '',
+      administered: new Set(closed),
+      mayResolve: actor.actorStaffId !== null,
+    },
+    resolutions,
+    hits: async (tx) => {
+      await lockTenant(tx, tenant.id);
+      const existing = await listScopedClosures(tx, tenant.id, null);
+      const covered = (day: string) => existing.some((c) => c.startsOn <= day && day <= c.endsOn);
+      missing = stateHolidays(state, year)
+        .map((holiday) => ({ day: formatCivilDate(holiday.date), name: holiday.name }))
+        .filter(({ day }) => !covered(day));
+      const days = missing.map(({ day }) => dayRange(parseCivilDate(day), parseCivilDate(day), tenant.timeZone));
+      return bookedAppointments(tx, ctx.now, { departmentIds: closed, startingIn: days });
+    },
+    write: async (tx, hits) => {
+      const rows = await addClosures(
+        tx,
+        tenant.id,
+        null,
+        missing.map(({ day, name }) => ({ from: day, to: day, reason: name })),
+      );
+      if (rows.length > 0) {
+        await auditChange(tx, ctx, actor, {
+          tenantId: tenant.id,
+          action: 'closure.holidays_prefilled',
+          data: { year, stateCode: state, added: rows.length, collisions: hits.length },
+        });
+      }
+      return rows;
+    },
   });
-  if (added.length > 0) await announce(ctx, await liveDepartmentIds(ctx.db, tenant.id));
+  if (added.length > 0) await announce(ctx, closed);
   return { added: added.length, closures: added.map(toAdminClosure) };
 }

@@ -63,8 +63,8 @@ export function tenantOrganisationRouter(deps: AppDeps): Router {
   });
 
   router.post('/closures/holidays', async (req, res) => {
-    const { year } = parseInput(HolidayPrefillSchema, req.body);
-    res.json(await prefillHolidays(ctxOf(deps), actorOf(req), adminTenant(req), year));
+    const { year, resolutions } = parseInput(HolidayPrefillSchema, req.body);
+    res.json(await prefillHolidays(ctxOf(deps), actorOf(req), adminTenant(req), year, resolutions));
   });
 
   router.delete('/closures/:closureId', async (req, res) => {
