@@ -8,6 +8,7 @@ export const NAMESPACES = [
   'appointments',
   'audit',
   'calls',
+  'collisions',
   'common',
   'console',
   'directory',

@@ -4,6 +4,7 @@ import deAccounts from './de/accounts.json';
 import deAppointments from './de/appointments.json';
 import deAudit from './de/audit.json';
 import deCalls from './de/calls.json';
+import deCollisions from './de/collisions.json';
 import deCommon from './de/common.json';
 import deConsole from './de/console.json';
 import deDirectory from './de/directory.json';
@@ -23,6 +24,7 @@ import enAccounts from './en/accounts.json';
 import enAppointments from './en/appointments.json';
 import enAudit from './en/audit.json';
 import enCalls from './en/calls.json';
+import enCollisions from './en/collisions.json';
 import enCommon from './en/common.json';
 import enConsole from './en/console.json';
 import enDirectory from './en/directory.json';
@@ -40,7 +42,8 @@ import enIdentityProvider from './en/identity-provider.json';
 
 /**
  * i18next resources, one namespace per feature (named like its folder under features/), plus
- * `common` and `errors` for the layout and the shared ui/, and `moreErrors`: the texts of error
+ * `common` and `errors` for the layout and the shared ui/, `collisions` for ui/CollisionChoice (the
+ * admin pages only), and `moreErrors`: the texts of error
  * codes only pages after the door page meet, kept out of its first download. German is the reference every language
  * must match.
  */
@@ -51,6 +54,7 @@ export const resources = {
     appointments: deAppointments,
     audit: deAudit,
     calls: deCalls,
+    collisions: deCollisions,
     common: deCommon,
     console: deConsole,
     directory: deDirectory,
@@ -72,6 +76,7 @@ export const resources = {
     appointments: enAppointments,
     audit: enAudit,
     calls: enCalls,
+    collisions: enCollisions,
     common: enCommon,
     console: enConsole,
     directory: enDirectory,

@@ -21,7 +21,8 @@ import {
   type AbsenceDraft,
   type AbsenceField,
 } from './absence-form';
-import { addOwnAbsence, CollisionError, removeOwnAbsence, useMe, useOwnAbsences } from './api';
+import { CollisionError } from '../../lib/collisions';
+import { addOwnAbsence, removeOwnAbsence, useMe, useOwnAbsences } from './api';
 import './absences.css';
 
 type Department = StaffMe['staff']['departments'][number];

@@ -56,7 +56,12 @@ function AdminTenant({ settings, reload }: { settings: TenantSettings; reload: (
       <Departments tenant={settings.slug} />
       <section className="admin-section" aria-labelledby="tenant-closures">
         <h2 id="tenant-closures">{t('closures.tenantHeading')}</h2>
-        <ClosuresEditor scope={tenantBase(settings.slug)} tenant={settings.slug} canPrefill />
+        <ClosuresEditor
+          scope={tenantBase(settings.slug)}
+          tenant={settings.slug}
+          canPrefill
+          timeZone={settings.timeZone}
+        />
       </section>
     </>
   );

@@ -1,36 +1,45 @@
-import type { AdminClosure } from '@amtsraum/shared';
+import type { AdminClosure, Collision } from '@amtsraum/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { message } from '../../lib/message';
 import { useLoad } from '../../lib/useLoad';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatCivilDate } from '../../ui/format';
+import { CollisionChoice, type Resolutions } from '../../ui/CollisionChoice';
 import { Field } from '../../ui/forms';
 import { AdminLoad } from './AdminGate';
 import { addClosure, prefillHolidays, removeClosure, tenantBase } from './api';
 import { getJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
-import { AdminClosureListSchema, DepartmentClosureListSchema } from '@amtsraum/shared';
+import { AdminClosureListSchema, DepartmentClosureListSchema, type ClosureCreate } from '@amtsraum/shared';
 import { FormSummary, SavedStatus, useAdminForm } from './useAdminForm';
 
 type ClosureField = 'from' | 'to' | 'reason';
 const CLOSURE_FIELDS: ClosureField[] = ['from', 'to', 'reason'];
 
+/** A closure or the prefill refused for the bookings it would hit, and how to send it again with the choices. */
+type Collided = { what: 'add' | 'prefill'; collisions: Collision[]; retry: (resolutions: Resolutions) => void };
+
 /**
  * The closures of one scope (`scope`: the municipality's or a department's admin path), to add and
  * remove; for a department also the municipality's (read-only), and the holiday prefill for
- * municipality admins.
+ * municipality admins. A closure or prefill over booked appointments shows them with the choice to
+ * move, cancel or keep each (issue 15, item 3), then is sent again with the choices.
  */
 export function ClosuresEditor({
   scope,
   tenant,
   canPrefill,
   department = false,
+  // The admin's own zone where the municipality's is not at hand: they are at the town hall.
+  timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone,
 }: {
   scope: string;
   tenant: string;
   canPrefill: boolean;
   department?: boolean;
+  /** The municipality's time zone, for the times of the appointments a change would hit. */
+  timeZone?: string;
 }) {
   const { t } = useTranslation('admin');
   const state = useLoad(`admin-closures:${scope}`, async (signal) => {
@@ -49,12 +58,17 @@ export function ClosuresEditor({
   const [reason, setReason] = useState('');
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const prefill = useAdminForm(['year'] as const);
+  const [collided, setCollided] = useState<Collided | null>(null);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const add = async (closure: ClosureCreate) => {
+    setCollided(null);
     const added = await form.run(
-      () => addClosure(scope, { from, to: to || from, reason: reason.trim() ? { de: reason.trim() } : null }),
+      () => addClosure(scope, closure),
       message((tr) => tr('admin:closures.added')),
+      {
+        onCollision: (collisions) =>
+          setCollided({ what: 'add', collisions, retry: (resolutions) => void add({ ...closure, resolutions }) }),
+      },
     );
     if (added) {
       setFrom('');
@@ -64,13 +78,35 @@ export function ClosuresEditor({
     }
   };
 
-  const runPrefill = async () => {
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void add({ from, to: to || from, reason: reason.trim() ? { de: reason.trim() } : null });
+  };
+
+  const runPrefill = async (chosen: number, resolutions?: Resolutions) => {
+    setCollided(null);
     const result = await prefill.run(
-      () => prefillHolidays(tenant, Number(year)),
+      () => prefillHolidays(tenant, chosen, resolutions),
       message((tr) => tr('admin:closures.prefilled')),
+      {
+        onCollision: (collisions) =>
+          setCollided({ what: 'prefill', collisions, retry: (choices) => void runPrefill(chosen, choices) }),
+      },
     );
     if (result) state.reload();
   };
+
+  const choice = (what: Collided['what']) =>
+    collided?.what === what && (
+      <CollisionChoice
+        // A new answer (some could not be moved) is chosen afresh: the slots offered changed.
+        key={collided.collisions.map((c) => `${c.appointmentId}${c.notMoved ? '!' : ''}`).join(' ')}
+        collisions={collided.collisions}
+        timeZone={timeZone}
+        onApply={collided.retry}
+        onCancel={() => setCollided(null)}
+      />
+    );
 
   return (
     <div data-testid="closures-editor">
@@ -114,6 +150,7 @@ export function ClosuresEditor({
         </button>
         <SavedStatus form={form} testId="closure-saved" />
       </form>
+      {choice('add')}
       {canPrefill && (
         <div className="panel">
           <h3>{t('closures.prefillHeading')}</h3>
@@ -127,9 +164,10 @@ export function ClosuresEditor({
               onChange={(e) => setYear(e.target.value)}
             />
           </div>
-          <button type="button" className="button" onClick={() => void runPrefill()}>
+          <button type="button" className="button" onClick={() => void runPrefill(Number(year))}>
             {t('closures.prefill')}
           </button>
+          {choice('prefill')}
           <SavedStatus form={prefill} testId="prefill-saved" />
         </div>
       )}

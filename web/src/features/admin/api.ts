@@ -11,11 +11,13 @@ import {
   TenantSettingsSchema,
   type ArchiveRequest,
   type ClosureCreate,
+  type Resolution,
   type DepartmentCreate,
   type DepartmentUpdate,
   type TenantSettingsUpdate,
 } from '@amtsraum/shared';
 import { getJson, sendForNothing, sendJson } from '../../lib/api';
+import { sendChange } from '../../lib/collisions';
 import { currentLocale } from '../../lib/i18n';
 import { useLoad } from '../../lib/useLoad';
 
@@ -52,12 +54,14 @@ export const useTenantClosures = (tenant: string) =>
     getJson(`${tenantBase(tenant)}/closures`, AdminClosureListSchema, { ...options(), signal }),
   );
 
-export const prefillHolidays = (tenant: string, year: number) =>
-  sendJson('POST', `${tenantBase(tenant)}/closures/holidays`, { year }, HolidayPrefillResultSchema, options());
+/** Refused with a CollisionError (lib/collisions.ts) while a holiday added has bookings without `resolutions`. */
+export const prefillHolidays = (tenant: string, year: number, resolutions?: Record<string, Resolution>) =>
+  sendChange('POST', `${tenantBase(tenant)}/closures/holidays`, { year, resolutions }, HolidayPrefillResultSchema);
 
 /** `scope`: the municipality's path (tenant-wide) or a department's. */
+/** Refused with a CollisionError (lib/collisions.ts) while its days have bookings without `body.resolutions`. */
 export const addClosure = (scope: string, body: ClosureCreate) =>
-  sendJson('POST', `${scope}/closures`, body, AdminClosureSchema, options());
+  sendChange('POST', `${scope}/closures`, body, AdminClosureSchema);
 
 export const removeClosure = (scope: string, closureId: string) =>
   sendForNothing('DELETE', `${scope}/closures/${segment(closureId)}`, undefined, options());

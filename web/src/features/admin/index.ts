@@ -4,4 +4,7 @@
 import { lazyComponent } from '../../lib/lazy-component';
 
 /** Every admin page of the table (adminHome, adminTenant, adminDepartment): it picks by the route. */
-export const AdminPages = lazyComponent(() => import('./pages').then((m) => m.AdminPages), ['admin', 'moreErrors']);
+export const AdminPages = lazyComponent(
+  () => import('./pages').then((m) => m.AdminPages),
+  ['admin', 'collisions', 'moreErrors'],
+);

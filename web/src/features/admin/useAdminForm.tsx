@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Collision } from '@amtsraum/shared';
 import { toApiError } from '../../lib/api';
+import { CollisionError } from '../../lib/collisions';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { ErrorSummary, useFieldErrors } from '../../ui/forms';
 import { SECURITY_PATH } from './AdminGate';
@@ -18,8 +20,15 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
   // Bumped at each failure: the summary takes focus (it holds the ref, not the form's state).
   const [failedAt, setFailedAt] = useState(0);
 
-  /** Runs `action`; on failure shows what went wrong and returns null. */
-  const run = async <T,>(action: () => Promise<T>, done: Message): Promise<T | null> => {
+  /**
+   * Runs `action`; on failure shows what went wrong and returns null. With `onCollision`, a change
+   * refused for the bookings it would hit is no failure: the caller shows their choice.
+   */
+  const run = async <T,>(
+    action: () => Promise<T>,
+    done: Message,
+    options: { onCollision?: (collisions: Collision[]) => void } = {},
+  ): Promise<T | null> => {
     if (busy) return null;
     setBusy(true);
     setSaved(null);
@@ -31,6 +40,12 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
       setSaved(done);
       return result;
     } catch (error) {
+      if (options.onCollision && error instanceof CollisionError) {
+        fields.setErrors({});
+        setFailure(null);
+        options.onCollision(error.collisions);
+        return null;
+      }
       const apiError = toApiError(error);
       // Keys built from the field's path, most specific first: i18next takes the first it has.
       const found = fields.fromServer(apiError, (field) =>

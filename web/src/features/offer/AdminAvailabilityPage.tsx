@@ -26,10 +26,11 @@ import { useLocalize } from '../../lib/useLocalize';
 import { formatClock, formatCivilDate, formatLongDate } from '../../ui/format';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
+import { CollisionChoice } from '../../ui/CollisionChoice';
+import { CollisionError } from '../../lib/collisions';
 import { AdminGate } from './AdminGate';
 import {
   addAbsence,
-  CollisionError,
   removeAbsence,
   saveBookingRules,
   saveHours,
@@ -167,114 +168,6 @@ function WeekDays({ week }: { week: WeekView }) {
 
 // -- collisions ----------------------------------------------------------------------------------
 
-/**
- * The booked appointments a change would hit, each with the admin's choice: move (to the next free
- * slot, or to one of the free slots the server offers under the change), cancel (both e-mail the
- * citizen), or keep as an exception. Applying sends the change again with the choices; a move that
- * found no free slot comes back marked, with nothing stored, to be chosen again.
- */
-function CollisionChoice({
-  collisions,
-  timeZone,
-  onApply,
-  onCancel,
-}: {
-  collisions: Collision[];
-  timeZone: string;
-  onApply: (resolutions: Record<string, Resolution>) => void;
-  onCancel: () => void;
-}) {
-  const { t } = useTranslation('offer');
-  const locale = useLocale();
-  const localize = useLocalize();
-  const id = useId();
-  const [choices, setChoices] = useState<Record<string, Resolution['action']>>(() =>
-    Object.fromEntries(collisions.map((c) => [c.appointmentId, c.resolvable ? 'move' : 'keep'])),
-  );
-  // The chosen new start per appointment; "" (or none) is the next free slot.
-  const [targets, setTargets] = useState<Record<string, string>>({});
-  const at = (iso: string) =>
-    `${formatLongDate(new Date(iso), locale, timeZone)}, ${formatClock(new Date(iso), locale, timeZone)}`;
-  const resolutionOf = (appointmentId: string, action: Resolution['action']): Resolution =>
-    action === 'move' && targets[appointmentId] ? { action, startsAt: targets[appointmentId] } : { action };
-  return (
-    <div className="collisions" role="alert" aria-labelledby={`${id}-title`} data-testid="collisions">
-      <h3 id={`${id}-title`}>{t('collisions.title', { count: collisions.length })}</h3>
-      <p>{t('collisions.intro')}</p>
-      {collisions.map((c) => {
-        const moving = choices[c.appointmentId] === 'move';
-        const selectId = `${id}-${c.appointmentId}-to`;
-        return (
-          <fieldset
-            key={c.appointmentId}
-            className="field collisions__item"
-            data-testid={`collision-${c.appointmentId}`}
-          >
-            <legend>
-              {at(c.startsAt)} · {c.services.map((s) => localize(s).text).join(', ')} · {c.clerkName}
-              {c.citizenName && ` · ${c.citizenName}`}
-            </legend>
-            {c.notMoved && <p className="notice notice--warning">{t('collisions.notMoved')}</p>}
-            {(['move', 'cancel', 'keep'] as const)
-              .filter((action) => c.resolvable || action === 'keep')
-              .map((action) => (
-                <label key={action} className="choice">
-                  <input
-                    type="radio"
-                    name={`${id}-${c.appointmentId}`}
-                    value={action}
-                    checked={choices[c.appointmentId] === action}
-                    onChange={() => setChoices((all) => ({ ...all, [c.appointmentId]: action }))}
-                  />
-                  {t(`collisions.${action}`)}
-                </label>
-              ))}
-            {moving && c.moveChoices && c.moveChoices.length > 0 && (
-              <div className="collisions__target">
-                <label htmlFor={selectId}>{t('collisions.moveTo')}</label>
-                <select
-                  id={selectId}
-                  value={targets[c.appointmentId] ?? ''}
-                  onChange={(event) => setTargets((all) => ({ ...all, [c.appointmentId]: event.target.value }))}
-                >
-                  <option value="">{t('collisions.nextFree')}</option>
-                  {c.moveChoices.map((slot) => (
-                    <option key={slot.startsAt} value={slot.startsAt}>
-                      {at(slot.startsAt)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            )}
-            {moving && c.moveChoices?.length === 0 && <p>{t('collisions.noFreeSlot')}</p>}
-          </fieldset>
-        );
-      })}
-      <div className="button-row">
-        <button
-          type="button"
-          className="button"
-          onClick={() =>
-            onApply(
-              Object.fromEntries(
-                Object.entries(choices).map(([appointmentId, action]) => [
-                  appointmentId,
-                  resolutionOf(appointmentId, action),
-                ]),
-              ),
-            )
-          }
-        >
-          {t('collisions.apply')}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          {t('collisions.back')}
-        </button>
-      </div>
-    </div>
-  );
-}
-
 /** Runs a change; on a collision shows the choice and runs it again with the resolutions. */
 function useCollidingChange(onDone: () => void) {
   const [collisions, setCollisions] = useState<Collision[] | null>(null);
@@ -296,7 +189,7 @@ function useCollidingChange(onDone: () => void) {
       const count = (outcome: string) => result.resolved.filter((r) => r.outcome === outcome).length;
       setDone(
         message((t) =>
-          t('offer:collisions.done', {
+          t('collisions:done', {
             moved: count('moved'),
             cancelled: count('cancelled'),
             kept: count('kept'),

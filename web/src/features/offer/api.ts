@@ -5,20 +5,17 @@ import {
   AvailabilityResponseSchema,
   BookingRulesSchema,
   ChangeResultSchema,
-  CollisionSchema,
-  PROBLEM_CONTENT_TYPE,
-  ProblemSchema,
   ResolvedSchema,
   WeekViewSchema,
   type AbsenceInput,
   type BookingRules,
-  type Collision,
   type CreateService,
   type HoursChange,
   type ServiceInput,
 } from '@amtsraum/shared';
-import { safeParse, z } from 'zod/mini';
-import { ApiError, getJson, sendForNothing, sendJson } from '../../lib/api';
+import { z } from 'zod/mini';
+import { getJson, sendForNothing, sendJson } from '../../lib/api';
+import { sendChange } from '../../lib/collisions';
 import { currentLocale } from '../../lib/i18n';
 import { useLoad } from '../../lib/useLoad';
 
@@ -64,58 +61,6 @@ export const useWeek = (ref: DepartmentRef, from: string, version: number) =>
   useLoad(`offer:week:${base(ref)}:${from}:${String(version)}`, (signal) =>
     getJson(`${base(ref)}/availability/week?from=${from}`, WeekViewSchema, { ...options(), signal }),
   );
-
-/** A change refused with 409 availability_collision: the appointments it would hit. */
-export class CollisionError extends Error {
-  constructor(readonly collisions: Collision[]) {
-    super('availability_collision');
-    this.name = 'CollisionError';
-  }
-}
-
-const CollisionProblemSchema = z.object({
-  code: z.literal('availability_collision'),
-  collisions: z.array(CollisionSchema),
-});
-
-/**
- * Sends a change that may collide with bookings. The collisions travel in the 409 problem beside
- * its code; they are read here rather than by lib/api.ts, whose problem schema is on the door
- * page's budget (issue 14).
- */
-async function sendChange<T>(
-  method: 'POST' | 'PUT',
-  path: string,
-  body: unknown,
-  schema: z.ZodMiniType<T>,
-): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: {
-        Accept: `application/json, ${PROBLEM_CONTENT_TYPE}`,
-        'Accept-Language': currentLocale(),
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify(body),
-    });
-  } catch (error) {
-    throw new ApiError('network_error', null, undefined, { cause: error });
-  }
-  const json: unknown = await response.json().catch(() => null);
-  if (response.ok) {
-    const parsed = safeParse(schema, json);
-    if (parsed.success) return parsed.data;
-    throw new ApiError('invalid_response', response.status);
-  }
-  const collision = safeParse(CollisionProblemSchema, json);
-  if (collision.success) throw new CollisionError(collision.data.collisions);
-  const problem = safeParse(ProblemSchema, json);
-  if (!problem.success) throw new ApiError('internal_error', response.status);
-  const { code, requestId, errors } = problem.data;
-  throw new ApiError(code, response.status, requestId, undefined, errors ? { fieldErrors: errors } : {});
-}
 
 export const saveHours = (ref: DepartmentRef, staffId: string, change: HoursChange) =>
   sendChange('PUT', `${base(ref)}/availability/${staffId}`, change, ChangeResultSchema);

@@ -3,8 +3,11 @@
 import { lazyComponent } from '../../lib/lazy-component';
 
 const pages = () => import('./pages');
-export const AdminServicesPage = lazyComponent(() => pages().then((m) => m.AdminServicesPage), ['offer', 'moreErrors']);
+export const AdminServicesPage = lazyComponent(
+  () => pages().then((m) => m.AdminServicesPage),
+  ['offer', 'collisions', 'moreErrors'],
+);
 export const AdminAvailabilityPage = lazyComponent(
   () => pages().then((m) => m.AdminAvailabilityPage),
-  ['offer', 'moreErrors'],
+  ['offer', 'collisions', 'moreErrors'],
 );
