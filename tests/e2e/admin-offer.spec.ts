@@ -1,6 +1,12 @@
-import { AvailabilityResponseSchema, MailboxListSchema, SlotsResponseSchema } from '@amtsraum/shared';
+import {
+  AvailabilityResponseSchema,
+  DepartmentClosureListSchema,
+  MailboxListSchema,
+  SlotsResponseSchema,
+  WeekViewSchema,
+} from '@amtsraum/shared';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
-import { ADMINS, peoplePerTest, signInAsAdmin } from './support';
+import { ADMINS, peoplePerTest, signInAsAdmin, tabTo } from './support';
 
 // Issue 15, items 2 to 4: a department admin adds a service with an online link, a citizen books,
 // an absence of the clerk collides with the booking and the admin cancels it; the citizen's
@@ -126,6 +132,93 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
   await expect(async () => {
     const mailbox = MailboxListSchema.parse(await (await amelie.request.get('/api/dev/mailbox')).json());
     expect(mailbox.messages.filter((m) => m.to === email).map((m) => m.kind)).toContain('appointment.cancelled');
+  }).toPass({ timeout: 10_000 });
+
+  // Chromium logs the 409 that brought the collision list; nothing else may go wrong.
+  expect(amelie.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);
+  expect(citizen.errors).toEqual([]);
+});
+
+test('a closure over a booking: the admin moves it, by keyboard, to the slot they choose', async ({ browser }) => {
+  const amelie = await people.open(browser);
+  await signInAsAdmin(amelie, ADMINS.amelie);
+  const page = amelie.page;
+  const suffix = Date.now().toString(36);
+  const day = dateIn(52);
+  // The closure goes again afterwards: the other specs expect the department bookable that day.
+  people.tidyWith(async () => {
+    const listed = DepartmentClosureListSchema.parse(await (await amelie.request.get(`${API}/closures`)).json());
+    for (const closure of listed.closures.filter((c) => c.from === day)) {
+      await amelie.request.delete(`${API}/closures/${closure.id}`);
+    }
+  });
+
+  // A citizen books "Beratung" on that day.
+  const citizen = await people.open(browser);
+  const slots = SlotsResponseSchema.parse(
+    await (await citizen.request.get(`${PUBLIC_API}/slots?services=beratung&from=${day}&days=1`)).json(),
+  );
+  const email = `closure.${suffix}@example.org`;
+  const booked = await citizen.request.post(`${PUBLIC_API}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt: slots.days[0]!.slots[0]!.startsAt,
+      name: 'Erika Mustermann',
+      email,
+      language: 'de',
+      consent: true,
+    },
+  });
+  expect(booked.status()).toBe(201);
+  const appointmentId = ((await booked.json()) as { appointment: { id: string } }).appointment.id;
+
+  // Amelie closes the department that day: the closures editor lists the booking.
+  await page.goto(ADMIN_BASE);
+  const closures = page.getByRole('region', { name: 'Schließtage des Amts' });
+  await closures.getByLabel('Erster Tag').fill(day);
+  await closures.getByLabel('Grund (wird Bürgerinnen und Bürgern gezeigt)').fill(`Umzug ${suffix}`);
+  await tabTo(page, closures.getByRole('button', { name: 'Eintragen' }));
+  await page.keyboard.press('Enter');
+  const dialog = closures.getByTestId('collisions');
+  await expect(dialog).toContainText(/Diese Änderung trifft (einen gebuchten Termin|\d+ gebuchte Termine)/);
+  const collision = dialog.getByTestId(`collision-${appointmentId}`);
+  await expect(collision).toContainText('Erika Mustermann');
+  await expect(collision).toContainText('Beratung');
+  // The list takes the focus; "Verlegen" is chosen, the slot picked from the offered ones by keyboard.
+  await expect(dialog.getByRole('heading', { level: 3 })).toBeFocused();
+  await expectNoA11yViolations(page);
+  await expect(collision.getByRole('radio', { name: 'Verlegen' })).toBeChecked();
+  const target = collision.getByRole('combobox', { name: 'Neuer Termin' });
+  await tabTo(page, target, 20);
+  const offered = await target
+    .locator('option')
+    .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+  // "Nächster freier Termin" first, then the slots offered: the second of them is chosen.
+  expect(offered.length).toBeGreaterThanOrEqual(3);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(target).toHaveValue(offered[2]!);
+  const chosen = offered[2]!;
+  await tabTo(page, dialog.getByRole('button', { name: 'Änderung mit diesen Entscheidungen speichern' }), 20);
+  await page.keyboard.press('Enter');
+  await expect(closures.getByTestId('closure-saved')).toHaveText('Schließtag eingetragen.');
+  await expect(dialog).toHaveCount(0);
+  await expect(closures.getByTestId('closure-list').first()).toContainText(`Umzug ${suffix}`);
+
+  // The closure is stored, and the appointment has exactly the time chosen (the admin's week).
+  const listed = DepartmentClosureListSchema.parse(await (await amelie.request.get(`${API}/closures`)).json());
+  expect(listed.closures.filter((c) => c.from === day && c.to === day)).toHaveLength(1);
+  const chosenDay = new Date(chosen).toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' });
+  const week = WeekViewSchema.parse(
+    await (await amelie.request.get(`${API}/availability/week?from=${chosenDay}`)).json(),
+  );
+  const moved = week.days.flatMap((d) => d.clerks.flatMap((c) => c.appointments)).find((a) => a.id === appointmentId);
+  expect(moved?.startsAt).toBe(chosen);
+  // The citizen is told in an e-mail.
+  await expect(async () => {
+    const mailbox = MailboxListSchema.parse(await (await amelie.request.get('/api/dev/mailbox')).json());
+    expect(mailbox.messages.filter((m) => m.to === email).map((m) => m.kind)).toContain('appointment.moved');
   }).toPass({ timeout: 10_000 });
 
   // Chromium logs the 409 that brought the collision list; nothing else may go wrong.
