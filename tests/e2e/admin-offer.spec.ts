@@ -188,6 +188,11 @@ test('a closure over a booking: the admin moves it, by keyboard, to the slot the
   // The list takes the focus; "Verlegen" is chosen, the slot picked from the offered ones by keyboard.
   await expect(dialog.getByRole('heading', { level: 3 })).toBeFocused();
   await expectNoA11yViolations(page);
+  // At 320 px too, without sideways scrolling.
+  await page.setViewportSize({ width: 320, height: 800 });
+  await expectNoA11yViolations(page);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 800 });
   await expect(collision.getByRole('radio', { name: 'Verlegen' })).toBeChecked();
   const target = collision.getByRole('combobox', { name: 'Neuer Termin' });
   await tabTo(page, target, 20);
