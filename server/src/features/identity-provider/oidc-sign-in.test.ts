@@ -135,7 +135,7 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
 
   it('closes the console open in another tab when the provider’s groups no longer give its department', async () => {
     await configure({
-      roleMapping: [...settings().roleMapping, { value: 'kasse', department: 'kasse', role: 'clerk' }],
+      roleMapping: [...(settings().roleMapping ?? []), { value: 'kasse', department: 'kasse', role: 'clerk' }],
     });
     // Signed in with a password in one tab, the console of the Bürgeramt open there.
     const { browser: tab, person } = await signedInClerk(db(), client(), tenant.id, [buergeramt.id]);
