@@ -1,9 +1,12 @@
+import { pagePath } from '@amtsraum/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
+import { useNavigate } from '../../lib/router';
+import { SESSION_ENDED } from '../../lib/session-ended';
 import { ErrorSummary, useFieldErrors } from '../../ui/forms';
-import { SECURITY_PATH } from './AdminGate';
+import { LostRight, SECURITY_PATH } from './AdminGate';
 
 /**
  * One admin form's state: field errors from the server's validation paths (each field's own
@@ -15,6 +18,9 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
   const [saved, setSaved] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
   const [secondFactor, setSecondFactor] = useState(false);
+  // The page loaded with the right, the action was refused: the right was taken meanwhile.
+  const [lostRight, setLostRight] = useState(false);
+  const navigate = useNavigate();
   // Bumped at each failure: the summary takes focus (it holds the ref, not the form's state).
   const [failedAt, setFailedAt] = useState(0);
 
@@ -32,6 +38,13 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
       return result;
     } catch (error) {
       const apiError = toApiError(error);
+      // The session ended meanwhile (signed out elsewhere, or the account deactivated): the
+      // sign-in page says so, rather than a form error nobody can act on.
+      if (apiError.code === 'unauthorized') {
+        void navigate(pagePath('staffLogin'), { replace: true, state: SESSION_ENDED });
+        return null;
+      }
+      setLostRight(apiError.code === 'forbidden');
       // Keys built from the field's path, most specific first: i18next takes the first it has.
       const found = fields.fromServer(apiError, (field) =>
         message((t) =>
@@ -44,7 +57,7 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
       );
       fields.setErrors(found);
       setSecondFactor(apiError.code === 'second_factor_required');
-      setFailure(Object.keys(found).length > 0 ? null : problemMessage(apiError));
+      setFailure(Object.keys(found).length > 0 || apiError.code === 'forbidden' ? null : problemMessage(apiError));
       setFailedAt((n) => n + 1);
       return null;
     } finally {
@@ -57,7 +70,7 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
     setFailedAt((n) => n + 1);
   };
 
-  return { fields, failure, saved, busy, run, failedAt, secondFactor, fail };
+  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail };
 }
 
 export type AdminForm<F extends string> = ReturnType<typeof useAdminForm<F>>;
@@ -70,6 +83,7 @@ export function FormSummary<F extends string>({ form }: { form: AdminForm<F> }) 
   useEffect(() => {
     if (failedAt > 0) ref.current?.focus();
   }, [failedAt]);
+  if (form.lostRight) return <LostRight ref={ref} />;
   return (
     <>
       <ErrorSummary
