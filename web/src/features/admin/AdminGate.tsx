@@ -1,5 +1,5 @@
 import { pagePath, type StaffMe } from '@amtsraum/shared';
-import type { ReactNode, Ref } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../lib/api';
 import { Link, Navigate } from '../../lib/router';
@@ -11,25 +11,6 @@ import { useAdminMe } from './api';
 
 /** Where staff set up their authenticator and prove it (the security page of the staff area). */
 export const SECURITY_PATH = '/staff/security';
-
-/**
- * An action refused because the admin right was taken away while the page was open (issue 15):
- * said in plain words, with the way on to the staff home. Focusable, so that the form's failure
- * moves focus here and screen readers read it.
- */
-export function LostRight({ ref }: { ref?: Ref<HTMLDivElement> }) {
-  const { t } = useTranslation('admin');
-  return (
-    <div ref={ref} tabIndex={-1} role="alert" className="notice notice--warning" data-testid="admin-lost-right">
-      <p>
-        <strong>{t('lostRight.title')}</strong> {t('lostRight.text')}
-      </p>
-      <p>
-        <Link to={pagePath('staffHome')}>{t('lostRight.link')}</Link>
-      </p>
-    </div>
-  );
-}
 
 /** The signed-in staff member; without a session, the sign-in page. */
 export function AdminGate({ children }: { children: (me: StaffMe) => ReactNode }) {

@@ -1,12 +1,10 @@
-import { pagePath } from '@amtsraum/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
-import { useNavigate } from '../../lib/router';
-import { SESSION_ENDED } from '../../lib/session-ended';
 import { ErrorSummary, useFieldErrors } from '../../ui/forms';
-import { LostRight, SECURITY_PATH } from './AdminGate';
+import { isLostRight, LostRight, useSessionEnded } from '../../ui/LostRight';
+import { SECURITY_PATH } from './AdminGate';
 
 /**
  * One admin form's state: field errors from the server's validation paths (each field's own
@@ -20,7 +18,7 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
   const [secondFactor, setSecondFactor] = useState(false);
   // The page loaded with the right, the action was refused: the right was taken meanwhile.
   const [lostRight, setLostRight] = useState(false);
-  const navigate = useNavigate();
+  const sessionEnded = useSessionEnded();
   // Bumped at each failure: the summary takes focus (it holds the ref, not the form's state).
   const [failedAt, setFailedAt] = useState(0);
 
@@ -40,11 +38,8 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
       const apiError = toApiError(error);
       // The session ended meanwhile (signed out elsewhere, or the account deactivated): the
       // sign-in page says so, rather than a form error nobody can act on.
-      if (apiError.code === 'unauthorized') {
-        void navigate(pagePath('staffLogin'), { replace: true, state: SESSION_ENDED });
-        return null;
-      }
-      setLostRight(apiError.code === 'forbidden');
+      if (sessionEnded(apiError)) return null;
+      setLostRight(isLostRight(apiError));
       // Keys built from the field's path, most specific first: i18next takes the first it has.
       const found = fields.fromServer(apiError, (field) =>
         message((t) =>
@@ -57,7 +52,7 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
       );
       fields.setErrors(found);
       setSecondFactor(apiError.code === 'second_factor_required');
-      setFailure(Object.keys(found).length > 0 || apiError.code === 'forbidden' ? null : problemMessage(apiError));
+      setFailure(Object.keys(found).length > 0 || isLostRight(apiError) ? null : problemMessage(apiError));
       setFailedAt((n) => n + 1);
       return null;
     } finally {
