@@ -108,8 +108,26 @@ test('an admin page whose right was taken says so at the next action, and an end
     'Sie haben nicht (mehr) das Recht, diese Seite zu verwalten.',
   );
 
-  // -- Admin again; then Amelie deactivates the account while the page is open.
-  expect((await amelie.request.patch(`${STAFF_API}/${staffId}`, { data: roles('admin'), headers })).status()).toBe(200);
+  // -- Municipality admin for a while: the staff page, whose right Amelie takes while it is open.
+  const raised = await amelie.request.patch(`${STAFF_API}/${staffId}`, {
+    data: { isTenantAdmin: true, ...roles('admin') },
+    headers,
+  });
+  expect(raised.status()).toBe(200);
+  await page.goto(`/admin/${TENANT}/staff`);
+  await expect(mainHeading(page)).toHaveText('Mitarbeitende der Kommune');
+  const clara = page.getByTestId('staff-member-clara.klein@testhausen.example');
+  await clara.getByRole('button', { name: 'Clara Klein bearbeiten' }).click();
+  const lowered = await amelie.request.patch(`${STAFF_API}/${staffId}`, { data: { isTenantAdmin: false }, headers });
+  expect(lowered.status()).toBe(200);
+  await clara.getByRole('form', { name: 'Clara Klein bearbeiten' }).getByRole('button', { name: 'Speichern' }).click();
+  const staffNotice = clara.getByTestId('admin-lost-right');
+  await expect(staffNotice).toContainText('Sie haben dieses Recht nicht mehr.');
+  await expect(staffNotice).toBeFocused();
+  await expect(clara.getByTestId('staff-failure')).toHaveCount(0);
+  await checkAccessible(page);
+
+  // -- Still admin of the department; Amelie deactivates the account while its page is open.
   await page.goto(departmentPage);
   await expect(mainHeading(page)).toContainText(termine.name.de);
   expect((await amelie.request.post(`${STAFF_API}/${staffId}/deactivate`, { headers })).status()).toBe(200);

@@ -1,5 +1,5 @@
 import { pagePath } from '@amtsraum/shared';
-import type { Ref } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../lib/api';
 import { Link, useNavigate } from '../lib/router';
@@ -15,11 +15,16 @@ export function isLostRight(error: ApiError): boolean {
 }
 
 /**
- * The refused action, said in plain words, with the way on to the staff home. Focusable, so a
- * form's failure moves focus here and screen readers read it.
+ * The refused action, said in plain words, with the way on to the staff home. It appears only
+ * as the answer to an action, and takes focus then, so screen readers read it and the next Tab
+ * reaches the link (give it a new `key` to announce it again).
  */
-export function LostRight({ ref }: { ref?: Ref<HTMLDivElement> }) {
+export function LostRight() {
   const { t } = useTranslation('errors');
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
   return (
     <div ref={ref} tabIndex={-1} role="alert" className="notice notice--warning" data-testid="admin-lost-right">
       <p>

@@ -91,11 +91,12 @@ export function StaffForm({
       await onSubmit(parsed.data);
       setErrors({});
       setFailure(null);
+      setLostRight(false);
     } catch (error) {
       const apiError = toApiError(error);
       if (sessionEnded(apiError)) return;
       setLostRight(isLostRight(apiError));
-      if (isLostRight(apiError)) show({}, null);
+      if (isLostRight(apiError)) setErrors({});
       else if (apiError.code === 'conflict' && apiError.extras.fieldErrors) show({ email: TAKEN }, null);
       else if (apiError.code === 'validation_failed')
         show(
@@ -113,7 +114,7 @@ export function StaffForm({
   return (
     <form className="panel staff-form" aria-label={label} noValidate onSubmit={(e) => void submit(e)}>
       {lostRight ? (
-        <LostRight ref={summaryRef} />
+        <LostRight />
       ) : (
         <ErrorSummary
           ref={summaryRef}

@@ -78,7 +78,7 @@ export function FormSummary<F extends string>({ form }: { form: AdminForm<F> }) 
   useEffect(() => {
     if (failedAt > 0) ref.current?.focus();
   }, [failedAt]);
-  if (form.lostRight) return <LostRight ref={ref} />;
+  if (form.lostRight) return <LostRight key={failedAt} />;
   return (
     <>
       <ErrorSummary
