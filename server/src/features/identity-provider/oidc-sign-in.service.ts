@@ -305,7 +305,15 @@ async function writeSignIn(
       actorKind: 'staff',
       actorStaffId: person.id,
       action: 'staff.signed_in',
-      data: { staffId: person.id, method: 'oidc', created, linked, rolesFromProvider: mapped !== null },
+      data: {
+        staffId: person.id,
+        method: 'oidc',
+        created,
+        linked,
+        rolesFromProvider: mapped !== null,
+        // The provider's groups took a role away: the audit shows why a console closed.
+        ...(lost ? { rolesLost: true } : {}),
+      },
     });
     return { signedIn: { token, staff: current!, created }, lost };
   });

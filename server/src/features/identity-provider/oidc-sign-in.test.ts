@@ -150,6 +150,13 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
     expect(new URL((await flow.browser.request(flow.callback)).location!).pathname).toBe('/staff');
     expect(await closed).toEqual({ type: 'console-closed', departmentId: buergeramt.id, reason: 'not_a_member' });
     expect(await me(flow.browser)).toMatchObject({ staff: { departments: [{ id: kasse.id, role: 'clerk' }] } });
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'staff.signed_in')));
+    expect(audit.filter((event) => event.data.staffId === person.id).map((event) => event.data.rolesLost)).toEqual([
+      true,
+    ]);
     live.close();
   });
 
