@@ -55,10 +55,11 @@ try {
   process.exit(1);
 }
 try {
-  const { logins, summary } = await applyInstallation(database.db, parsed.data, { secret: config.sessionSecret });
+  const result = await applyInstallation(database.db, parsed.data, { secret: config.sessionSecret });
+  const { logins, summary } = result;
   process.stdout.write(`Installation written:\n${summary.map((line) => `  ${line}`).join('\n')}\n`);
   // Running servers (on PostgreSQL; an embedded database is not open beside this command) show it at once.
-  await announceInstallation(database.db, createEventBus(database, createLogger('silent'))).catch(() =>
+  await announceInstallation(database.db, createEventBus(database, createLogger('silent')), result).catch(() =>
     process.stderr.write('Running servers could not be told; their pages show the changes within 5 minutes.\n'),
   );
   if (logins.length > 0) {

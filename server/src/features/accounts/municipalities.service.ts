@@ -6,6 +6,7 @@ import { departments, staff, tenants } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { TenantRow } from '../directory/directory.repo.js';
+import { writeTenant } from '../organisation/write-organisation.js';
 import { endSessions } from '../staff/auth.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { createInvitedStaff, LOCK_OUT } from './staff-admin.service.js';
@@ -51,24 +52,18 @@ export async function createMunicipality(
   actor: StaffRow,
   request: TenantCreateRequest,
 ): Promise<InstallationTenant> {
-  const [existing] = await ctx.db
-    .select({ id: tenants.id })
-    .from(tenants)
-    .where(eq(tenants.slug, request.slug))
-    .limit(1);
-  if (existing) throw slugTaken();
   const tenant = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(tenants)
-      .values({
-        slug: request.slug,
+    const row = await writeTenant(
+      tx,
+      { slug: request.slug, ifTaken: 'refuse' },
+      {
         name: request.name,
         timeZone: request.timeZone,
         stateCode: request.stateCode,
         defaultLocale: request.defaultLocale,
-      })
-      .onConflictDoNothing({ target: tenants.slug })
-      .returning();
+      },
+    );
+    // Taken, archived municipalities included: their old links must not lead somewhere new.
     if (!row) throw slugTaken();
     await insertAudit(tx, {
       tenantId: row.id,

@@ -1,14 +1,15 @@
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import type { OidcSignInError, RoleMappingRule } from '@amtsraum/shared';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import { z } from 'zod';
 import type { Ctx } from '../../deps.js';
 import type { Db } from '../../db/client.js';
-import { departments, staff, staffMemberships } from '../../db/schema.js';
+import { staff } from '../../db/schema.js';
 import { unseal } from '../../lib/secret-box.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { TenantRow } from '../directory/directory.repo.js';
+import { writeMemberships } from '../setup/write-entities.js';
 import { hashToken, SESSION_MAX_AGE_MS } from '../staff/auth.service.js';
 import { insertSession, type StaffRow } from '../staff/staff.repo.js';
 import { departmentIdsBySlug, findEnabledProviderBySlug, type IdentityProviderRow } from './identity-provider.repo.js';
@@ -139,7 +140,7 @@ export interface SignedIn {
  * through the provider. Throws `SignInRefused` with the reason the sign-in page shows.
  */
 export async function completeSignIn(
-  ctx: Pick<Ctx, 'db' | 'config' | 'now'>,
+  ctx: Pick<Ctx, 'db' | 'config' | 'now' | 'events'>,
   options: { slug: string; query: unknown; cookie: string | undefined },
 ): Promise<SignedIn> {
   const login = await readLoginCookie(ctx, options.cookie);
@@ -202,12 +203,32 @@ function displayName(claims: Record<string, unknown>, email: string): string {
   return (name || email.split('@')[0] || 'Staff').slice(0, 120);
 }
 
+/**
+ * Signs in with the verified claims; when the provider's groups took a role away (a department,
+ * admin to clerk, municipality admin), every process is told after the commit, so a console the
+ * person has open in another tab closes at once, as when an admin takes the role on the screen.
+ */
 async function signInWithClaims(
-  ctx: Pick<Ctx, 'db' | 'now'>,
+  ctx: Pick<Ctx, 'db' | 'now' | 'events'>,
   tenant: TenantRow,
   provider: IdentityProviderRow,
   claims: Record<string, unknown> & { sub: string },
 ): Promise<SignedIn> {
+  const { signedIn, lost } = await writeSignIn(ctx, tenant, provider, claims);
+  if (lost) {
+    await ctx.events.publish({ rolesChanged: { staffId: signedIn.staff.id } });
+    // One clerk fewer there: who serves in the department, and its estimate, changed.
+    for (const departmentId of lost.departmentsLeft) await ctx.events.publish({ departmentId, context: true });
+  }
+  return signedIn;
+}
+
+async function writeSignIn(
+  ctx: Pick<Ctx, 'db' | 'now'>,
+  tenant: TenantRow,
+  provider: IdentityProviderRow,
+  claims: Record<string, unknown> & { sub: string },
+): Promise<{ signedIn: SignedIn; lost: LostRoles | null }> {
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : null;
   const emailVerified = claims.email_verified === true && email !== null && email.length <= 254;
   // An empty mapping: the provider proves who someone is, roles stay with Amtsraum.
@@ -267,7 +288,7 @@ async function signInWithClaims(
         .returning();
     }
     const person = account!;
-    if (mapped) await replaceRoles(tx, tenant.id, person.id, mapped);
+    const lost = mapped ? await replaceRoles(tx, tenant.id, person, mapped) : null;
     const [current] = await tx.select().from(staff).where(eq(staff.id, person.id));
 
     const token = randomBytes(32).toString('base64url');
@@ -284,37 +305,49 @@ async function signInWithClaims(
       actorKind: 'staff',
       actorStaffId: person.id,
       action: 'staff.signed_in',
-      data: { staffId: person.id, method: 'oidc', created, linked, rolesFromProvider: mapped !== null },
+      data: {
+        staffId: person.id,
+        method: 'oidc',
+        created,
+        linked,
+        rolesFromProvider: mapped !== null,
+        // The provider's groups took a role away: the audit shows why a console closed.
+        ...(lost ? { rolesLost: true } : {}),
+      },
     });
-    return { token, staff: current!, created };
+    return { signedIn: { token, staff: current!, created }, lost };
   });
+}
+
+interface LostRoles {
+  departmentsLeft: string[];
 }
 
 /**
  * The provider's groups decide the roles of whoever signs in through it: the municipality admin
  * flag and the memberships in this municipality's departments are set to what the mapping gives
- * (decision 023). Installation admin is never given or taken here.
+ * (decision 023). Installation admin is never given or taken here. Returns what was taken away,
+ * null when nothing was.
  */
 async function replaceRoles(
   tx: Db,
   tenantId: string,
-  staffId: string,
+  person: StaffRow,
   mapped: { tenantAdmin: boolean; departments: Map<string, 'clerk' | 'admin'> },
-): Promise<void> {
-  await tx.update(staff).set({ isTenantAdmin: mapped.tenantAdmin }).where(eq(staff.id, staffId));
+): Promise<LostRoles | null> {
+  if (person.isTenantAdmin !== mapped.tenantAdmin) {
+    await tx.update(staff).set({ isTenantAdmin: mapped.tenantAdmin }).where(eq(staff.id, person.id));
+  }
   const ids = await departmentIdsBySlug(tx, tenantId, [...mapped.departments.keys()]);
-  const tenantDepartments = tx
-    .select({ id: departments.id })
-    .from(departments)
-    .where(eq(departments.tenantId, tenantId));
-  await tx
-    .delete(staffMemberships)
-    .where(and(eq(staffMemberships.staffId, staffId), inArray(staffMemberships.departmentId, tenantDepartments)));
-  const rows = [...mapped.departments].flatMap(([slug, role]) => {
-    const departmentId = ids.get(slug);
-    return departmentId ? [{ staffId, departmentId, role }] : [];
-  });
-  if (rows.length) await tx.insert(staffMemberships).values(rows);
+  const roles = new Map(
+    [...mapped.departments].flatMap(([slug, role]) => {
+      const departmentId = ids.get(slug);
+      return departmentId ? [[departmentId, role] as const] : [];
+    }),
+  );
+  const changes = await writeMemberships(tx, tenantId, person.id, roles);
+  const lost = changes.removed.length + changes.lowered.length > 0 || (person.isTenantAdmin && !mapped.tenantAdmin);
+  return lost ? { departmentsLeft: changes.removed } : null;
 }
 
 /** Records a refused sign-in (without personal data) where the municipality is known. */

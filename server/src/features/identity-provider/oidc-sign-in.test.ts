@@ -133,6 +133,33 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
     ]);
   });
 
+  it('closes the console open in another tab when the provider’s groups no longer give its department', async () => {
+    await configure({
+      roleMapping: [...(settings().roleMapping ?? []), { value: 'kasse', department: 'kasse', role: 'clerk' }],
+    });
+    // Signed in with a password in one tab, the console of the Bürgeramt open there.
+    const { browser: tab, person } = await signedInClerk(db(), client(), tenant.id, [buergeramt.id]);
+    const live = await tab.live();
+    const watching = live.next('console', (m) => m.snapshot.department.id === buergeramt.id);
+    live.send({ type: 'watch-console', departmentId: buergeramt.id });
+    await watching;
+
+    // In another, through the town hall's provider, whose groups now give only the Kasse.
+    const closed = live.next('console-closed');
+    const flow = await throughProvider(account({ email: person.email, groups: ['kasse'] }));
+    expect(new URL((await flow.browser.request(flow.callback)).location!).pathname).toBe('/staff');
+    expect(await closed).toEqual({ type: 'console-closed', departmentId: buergeramt.id, reason: 'not_a_member' });
+    expect(await me(flow.browser)).toMatchObject({ staff: { departments: [{ id: kasse.id, role: 'clerk' }] } });
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'staff.signed_in')));
+    expect(audit.filter((event) => event.data.staffId === person.id).map((event) => event.data.rolesLost)).toEqual([
+      true,
+    ]);
+    live.close();
+  });
+
   it('creates an account at the first sign-in when provisioning is on and the groups give a role', async () => {
     await configure({ provisionAccounts: true });
     const email = `neu-${randomBytes(3).toString('hex')}@test.example`;

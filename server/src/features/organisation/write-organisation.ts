@@ -21,17 +21,24 @@ export type TenantValues = Partial<Omit<TenantSettingsFields, 'locales'>> & {
 
 /**
  * `{ slug }` creates the municipality or updates the one with that slug (the installation file);
- * `{ id }` updates that one. Its archived flag is never touched.
+ * `{ slug, ifTaken: 'refuse' }` only creates it: undefined when the slug is taken, archived
+ * municipalities included (the installation admin's screen); `{ id }` updates that one. Its
+ * archived flag is never touched.
  */
 export async function writeTenant(
   db: Db,
-  target: { slug: string },
+  target: { slug: string; ifTaken?: 'update' },
   values: TenantValues & Pick<TenantSettingsFields, 'name'>,
 ): Promise<TenantRow>;
+export async function writeTenant(
+  db: Db,
+  target: { slug: string; ifTaken: 'refuse' },
+  values: TenantValues & Pick<TenantSettingsFields, 'name'>,
+): Promise<TenantRow | undefined>;
 export async function writeTenant(db: Db, target: { id: string }, values: TenantValues): Promise<TenantRow | undefined>;
 export async function writeTenant(
   db: Db,
-  target: { slug: string } | { id: string },
+  target: { slug: string; ifTaken?: 'update' | 'refuse' } | { id: string },
   values: TenantValues,
 ): Promise<TenantRow | undefined> {
   const set = givenOnly({
@@ -52,11 +59,12 @@ export async function writeTenant(
     const [row] = await db.update(tenants).set(set).where(eq(tenants.id, target.id)).returning();
     return row;
   }
-  const [row] = await db
-    .insert(tenants)
-    .values({ slug: target.slug, name: values.name!, ...set })
-    .onConflictDoUpdate({ target: tenants.slug, set })
-    .returning();
+  const insert = db.insert(tenants).values({ slug: target.slug, name: values.name!, ...set });
+  if (target.ifTaken === 'refuse') {
+    const [row] = await insert.onConflictDoNothing({ target: tenants.slug }).returning();
+    return row;
+  }
+  const [row] = await insert.onConflictDoUpdate({ target: tenants.slug, set }).returning();
   if (!row) throw new Error(`could not write tenant ${target.slug}`);
   return row;
 }

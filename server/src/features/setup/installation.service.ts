@@ -22,6 +22,8 @@ export interface NewLogin {
 export interface InstallationResult {
   logins: NewLogin[];
   summary: string[];
+  /** Staff whose roles the file took away or lowered: `announceInstallation` tells the running servers. */
+  rolesLost: string[];
 }
 
 // Any fixed number (the migrations hold 7_240_411): one writer of installation data at a time.
@@ -80,6 +82,7 @@ async function writeInstallation(
 ): Promise<InstallationResult> {
   const logins: NewLogin[] = [];
   const summary: string[] = [];
+  const rolesLost: string[] = [];
   for (const input of file.tenants) {
     const { slug, texts, closures: tenantClosures, departments: departmentInputs, staff: people, ...settings } = input;
     // The same writers as the admin screens' services; what is only the file's is here: matching
@@ -118,10 +121,15 @@ async function writeInstallation(
     for (const person of people) {
       const roles = new Map(Object.entries(person.departments).map(([slug, role]) => [departmentIds.get(slug)!, role]));
       let password: string | null = null;
-      const { id: staffId, created } = await upsertStaff(tx, tenant.id, person, roles, async () => {
+      const {
+        id: staffId,
+        created,
+        lostRoles,
+      } = await upsertStaff(tx, tenant.id, person, roles, async () => {
         password = person.password ?? randomBytes(12).toString('base64url');
         return hashPassword(password);
       });
+      if (lostRoles) rolesLost.push(staffId);
       if (created && password) logins.push({ email: person.email, name: person.name, password });
       if (person.totpSecret) {
         if (!options.secret) throw new Error(`${person.email}: a totpSecret needs the installation's SESSION_SECRET`);
@@ -142,14 +150,21 @@ async function writeInstallation(
     }
     summary.push(`${slug}: ${departmentInputs.length} departments, ${people.length} staff`);
   }
-  return { logins, summary };
+  return { logins, summary, rolesLost };
 }
 
 /**
  * After a file was applied beside running servers (hours, closures, door settings may have
  * changed): every department's live pages are told, and the live hubs read the departments again.
+ * Whoever lost a role (`rolesLost` of the result) is announced too, so that the consoles of
+ * departments they no longer belong to close at once, as after a change on the admin screen.
  */
-export async function announceInstallation(db: Db, events: Pick<EventBus, 'publish'>): Promise<void> {
+export async function announceInstallation(
+  db: Db,
+  events: Pick<EventBus, 'publish'>,
+  result: Pick<InstallationResult, 'rolesLost'> = { rolesLost: [] },
+): Promise<void> {
+  for (const staffId of result.rolesLost) await events.publish({ rolesChanged: { staffId } });
   const rows = await db.select({ id: departments.id }).from(departments);
   for (const { id } of rows) await events.publish({ departmentId: id, context: true });
 }

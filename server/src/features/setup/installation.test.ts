@@ -13,11 +13,15 @@ import {
   tenantTexts,
   tenants,
 } from '../../db/schema.js';
+import { openDatabase } from '../../db/client.js';
+import { createEventBus } from '../../lib/event-bus.js';
+import { createLogger } from '../../lib/logger.js';
 import { verifyPassword } from '../../lib/passwords.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
 import { makeTenant } from '../../test/factories.js';
+import { useTestServer } from '../../test/suite.js';
 import { InstallationFileSchema } from './installation.schema.js';
-import { applyInstallation } from './installation.service.js';
+import { announceInstallation, applyInstallation } from './installation.service.js';
 import { unseal } from '../../lib/secret-box.js';
 import { TOTP_PURPOSE } from '../staff/second-factor.js';
 
@@ -239,5 +243,48 @@ describe.each(databaseKinds)('installation file on %s', (kind) => {
     expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(
       expect.arrayContaining(['tenants.0.locales', 'tenants.0.stateCode', 'tenants.0.texts']),
     );
+  });
+});
+
+describe.each(databaseKinds)('the installation file beside running servers on %s', (kind) => {
+  const suite = useTestServer(kind);
+
+  it('closes the console of a department the file takes away from a clerk, in the running server', async () => {
+    const file = example();
+    const first = await applyInstallation(suite.db(), InstallationFileSchema.parse(file));
+    const email = 'sachbearbeitung@stadt-dormagen.example';
+    const clerk = suite.client();
+    const password = first.logins.find((login) => login.email === email)!.password;
+    expect((await clerk.post('/api/staff/login', { email, password })).status).toBe(200);
+    const [department] = await suite.db().select().from(departments).where(eq(departments.slug, 'buergerbuero'));
+    const live = await clerk.live();
+    const watching = live.next('console', (m) => m.snapshot.department.id === department!.id);
+    live.send({ type: 'watch-console', departmentId: department!.id });
+    await watching;
+
+    // Written again unchanged, the file takes nothing away.
+    expect((await applyInstallation(suite.db(), InstallationFileSchema.parse(file))).rolesLost).toEqual([]);
+
+    const people = file.tenants[0]!.staff as Record<string, unknown>[];
+    people[0] = { ...people[0], departments: {}, availability: {} };
+    const closed = live.next('console-closed');
+    const result = await applyInstallation(suite.db(), InstallationFileSchema.parse(file));
+    const [person] = await suite.db().select().from(staff).where(eq(staff.email, email));
+    expect(result.rolesLost).toEqual([person!.id]);
+
+    // What `npm run setup` does next: on PostgreSQL its own connection and bus tell the servers
+    // (LISTEN/NOTIFY); the embedded database is the server's own, so there its bus stands in.
+    if (kind === 'postgres') {
+      const command = await openDatabase({ kind: 'postgres', url: suite.server.database.url!, maxConnections: 2 });
+      try {
+        await announceInstallation(command.db, createEventBus(command, createLogger('silent')), result);
+      } finally {
+        await command.close();
+      }
+    } else {
+      await announceInstallation(suite.db(), suite.server.deps.events, result);
+    }
+    expect(await closed).toEqual({ type: 'console-closed', departmentId: department!.id, reason: 'not_a_member' });
+    live.close();
   });
 });

@@ -104,6 +104,8 @@ export async function writeMemberships(
  * Creates or updates a staff account by e-mail, with its roles (department id → role, the whole
  * list). A new account gets `passwordHash` (null: it signs in through an invitation or the
  * identity provider); an existing one keeps its password, second factor and active flag.
+ * `lostRoles`: a department taken away or lowered, or municipality admin no more; the caller
+ * tells the running servers, whose live hubs close the consoles concerned.
  */
 export async function upsertStaff(
   tx: Db,
@@ -111,9 +113,9 @@ export async function upsertStaff(
   input: StaffValues,
   roles: ReadonlyMap<string, StaffRole>,
   newPasswordHash: () => Promise<string | null>,
-): Promise<{ id: string; created: boolean }> {
+): Promise<{ id: string; created: boolean; lostRoles: boolean }> {
   const [existing] = await tx
-    .select({ id: staff.id, tenantId: staff.tenantId })
+    .select({ id: staff.id, tenantId: staff.tenantId, isTenantAdmin: staff.isTenantAdmin })
     .from(staff)
     .where(eq(staff.email, input.email));
   if (existing && existing.tenantId !== tenantId) {
@@ -128,8 +130,10 @@ export async function upsertStaff(
   const id = existing
     ? (await writeStaffFields(tx, tenantId, existing.id, values))!.id
     : (await insertStaff(tx, tenantId, { email: input.email, passwordHash: await newPasswordHash(), ...values })).id;
-  await writeMemberships(tx, tenantId, id, roles);
-  return { id, created: !existing };
+  const changes = await writeMemberships(tx, tenantId, id, roles);
+  const lostRoles =
+    changes.removed.length + changes.lowered.length > 0 || (existing?.isTenantAdmin === true && !input.tenantAdmin);
+  return { id, created: !existing, lostRoles };
 }
 
 /** Replaces a person's weekly bookable hours: department id → weekly hours (the whole list). */

@@ -6,6 +6,7 @@ import { problemMessage, useSay, type Message } from '../../lib/message';
 import { useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
 import { useLanguageName } from '../../ui/LanguageOptions';
+import { isLostRight, LostRight, useSessionEnded } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
 import { inviteStaff, resendInvitation, setStaffActive, updateStaff, useStaffList } from './api';
 import { AccountGate, AdminLoad } from './parts';
@@ -103,6 +104,8 @@ function StaffCard({
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Message | null>(null);
+  const [lostRight, setLostRight] = useState(false);
+  const sessionEnded = useSessionEnded();
   const departmentName = (id: string) => {
     const department = departments.find((d) => d.id === id);
     return department ? localize(department.name).text : id;
@@ -116,7 +119,10 @@ function StaffCard({
       await run();
       onChanged(note);
     } catch (error) {
-      setFailure(problemMessage(toApiError(error)));
+      const apiError = toApiError(error);
+      if (sessionEnded(apiError)) return;
+      setLostRight(isLostRight(apiError));
+      setFailure(isLostRight(apiError) ? null : problemMessage(apiError));
     } finally {
       setBusy(false);
     }
@@ -153,6 +159,7 @@ function StaffCard({
           {t('staff.languages')}: {member.languages.map(languageName).join(', ')}
         </p>
       )}
+      {lostRight && <LostRight />}
       {failure && (
         <p className="field__error" role="alert">
           {say(failure)}

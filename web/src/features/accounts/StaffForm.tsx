@@ -5,6 +5,7 @@ import { toApiError } from '../../lib/api';
 import { message, problemMessage, type Message } from '../../lib/message';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { isLostRight, LostRight, useSessionEnded } from '../../ui/LostRight';
 import { LanguageChecks } from './parts';
 
 type FieldName = 'name' | 'email' | 'roles';
@@ -60,6 +61,8 @@ export function StaffForm({
   });
   const [failure, setFailure] = useState<Message | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [lostRight, setLostRight] = useState(false);
+  const sessionEnded = useSessionEnded();
   const summaryRef = useRef<HTMLDivElement>(null);
   const change = (patch: Partial<StaffFormValues>) => {
     setValues((current) => ({ ...current, ...patch }));
@@ -88,9 +91,13 @@ export function StaffForm({
       await onSubmit(parsed.data);
       setErrors({});
       setFailure(null);
+      setLostRight(false);
     } catch (error) {
       const apiError = toApiError(error);
-      if (apiError.code === 'conflict' && apiError.extras.fieldErrors) show({ email: TAKEN }, null);
+      if (sessionEnded(apiError)) return;
+      setLostRight(isLostRight(apiError));
+      if (isLostRight(apiError)) setErrors({});
+      else if (apiError.code === 'conflict' && apiError.extras.fieldErrors) show({ email: TAKEN }, null);
       else if (apiError.code === 'validation_failed')
         show(
           fields.fromServer(apiError, (field) => ERRORS[field]),
@@ -106,14 +113,18 @@ export function StaffForm({
 
   return (
     <form className="panel staff-form" aria-label={label} noValidate onSubmit={(e) => void submit(e)}>
-      <ErrorSummary
-        ref={summaryRef}
-        fields={fields}
-        failure={failure}
-        failureTestId="staff-failure"
-        title={t('staff.form.errorSummary')}
-        titleElement="p"
-      />
+      {lostRight ? (
+        <LostRight />
+      ) : (
+        <ErrorSummary
+          ref={summaryRef}
+          fields={fields}
+          failure={failure}
+          failureTestId="staff-failure"
+          title={t('staff.form.errorSummary')}
+          titleElement="p"
+        />
+      )}
       <Field fields={fields} field="name" label={t('staff.form.name')} hint={t('staff.form.nameHint')}>
         {(control) => (
           <input

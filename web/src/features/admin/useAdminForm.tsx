@@ -5,6 +5,7 @@ import { toApiError } from '../../lib/api';
 import { CollisionError } from '../../lib/collisions';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { ErrorSummary, useFieldErrors } from '../../ui/forms';
+import { isLostRight, LostRight, useSessionEnded } from '../../ui/LostRight';
 import { SECURITY_PATH } from './AdminGate';
 
 /**
@@ -17,6 +18,9 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
   const [saved, setSaved] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
   const [secondFactor, setSecondFactor] = useState(false);
+  // The page loaded with the right, the action was refused: the right was taken meanwhile.
+  const [lostRight, setLostRight] = useState(false);
+  const sessionEnded = useSessionEnded();
   // Bumped at each failure: the summary takes focus (it holds the ref, not the form's state).
   const [failedAt, setFailedAt] = useState(0);
 
@@ -47,6 +51,10 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
         return null;
       }
       const apiError = toApiError(error);
+      // The session ended meanwhile (signed out elsewhere, or the account deactivated): the
+      // sign-in page says so, rather than a form error nobody can act on.
+      if (sessionEnded(apiError)) return null;
+      setLostRight(isLostRight(apiError));
       // Keys built from the field's path, most specific first: i18next takes the first it has.
       const found = fields.fromServer(apiError, (field) =>
         message((t) =>
@@ -59,7 +67,7 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
       );
       fields.setErrors(found);
       setSecondFactor(apiError.code === 'second_factor_required');
-      setFailure(Object.keys(found).length > 0 ? null : problemMessage(apiError));
+      setFailure(Object.keys(found).length > 0 || isLostRight(apiError) ? null : problemMessage(apiError));
       setFailedAt((n) => n + 1);
       return null;
     } finally {
@@ -72,7 +80,7 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
     setFailedAt((n) => n + 1);
   };
 
-  return { fields, failure, saved, busy, run, failedAt, secondFactor, fail };
+  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail };
 }
 
 export type AdminForm<F extends string> = ReturnType<typeof useAdminForm<F>>;
@@ -85,6 +93,7 @@ export function FormSummary<F extends string>({ form }: { form: AdminForm<F> }) 
   useEffect(() => {
     if (failedAt > 0) ref.current?.focus();
   }, [failedAt]);
+  if (form.lostRight) return <LostRight key={failedAt} />;
   return (
     <>
       <ErrorSummary

@@ -1,7 +1,8 @@
 import { LoginRequestSchema, pagePath } from '@amtsraum/shared';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from '../../lib/router';
+import { Link, useLocation, useNavigate } from '../../lib/router';
+import { isSessionEnded } from '../../lib/session-ended';
 import { toApiError } from '../../lib/api';
 import { getLiveClient } from '../../lib/live-client';
 import { message, problemMessage } from '../../lib/message';
@@ -28,6 +29,8 @@ export function StaffLoginPage() {
   const { show, setSubmitting } = form;
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  // Sent here by a page whose session ended meanwhile (an admin page's action, say).
+  const ended = isSessionEnded(useLocation().state);
 
   const submit = async () => {
     const found: FieldErrors<FieldName> = {};
@@ -58,6 +61,11 @@ export function StaffLoginPage() {
   return (
     <>
       <PageHeading title={t('login.title')}>{t('login.heading')}</PageHeading>
+      {ended && (
+        <p className="notice notice--info" role="status" data-testid="login-session-ended">
+          {t('login.sessionEnded')}
+        </p>
+      )}
       <p>{t('login.intro')}</p>
       {/* The municipality's identity provider, for /staff/login?tenant=slug (issue 15). */}
       <Suspense fallback={null}>

@@ -1,0 +1,144 @@
+import { StaffMeSchema } from '@amtsraum/shared';
+import type { Page } from '@playwright/test';
+import { totpCode, totpStep } from '../../server/src/lib/totp.js';
+import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { ADMINS, expectNoBrowserErrors, peoplePerTest, signInAsAdmin, type Person } from './support';
+
+// Issue 15: a right taken away while an admin page is open. Amelie (municipality admin of
+// Testhausen, tests/e2e/installation.e2e.json) makes a new person admin of the "termine"
+// department; while that person's admin page is open, she lowers them to clerk, and later
+// deactivates the account. Their next action meets a plain explanation with a way on, not a
+// generic error.
+
+const TENANT = 'testhausen';
+const STAFF_API = `/api/admin/tenants/${TENANT}/staff`;
+const PASSWORD = 'ein langer Satz als Passwort';
+
+const people = peoplePerTest();
+
+/** axe-core on a desktop and on a 320 px phone, without sideways scrolling there. */
+async function checkAccessible(page: Page): Promise<void> {
+  await expectNoA11yViolations(page);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoA11yViolations(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'sideways scrolling at 320 px').toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+/** An invited person's password from the invitation in the dev mailbox, and an authenticator: signed in with both. */
+async function acceptInvitation(person: Person, email: string): Promise<void> {
+  const headers = { 'X-Forwarded-For': person.address };
+  const list = (await (await person.request.get('/api/dev/mailbox')).json()) as {
+    messages: { id: string; kind: string; to: string }[];
+  };
+  const invitation = list.messages.find((m) => m.to === email && m.kind === 'staff.invite');
+  expect(invitation, `the invitation to ${email}`).toBeDefined();
+  const { text } = (await (await person.request.get(`/api/dev/mailbox/${invitation!.id}`)).json()) as { text: string };
+  const token = /\/staff\/password#([A-Za-z0-9_-]{43})/.exec(text)?.[1];
+  expect(token).toBeTruthy();
+  const set = await person.request.post('/api/staff/password', { data: { token, password: PASSWORD }, headers });
+  expect(set.status()).toBe(200);
+  const setup = await person.request.post('/api/staff/second-factor/setup', { data: {}, headers });
+  expect(setup.status()).toBe(200);
+  const { secret } = (await setup.json()) as { secret: string };
+  const confirmed = await person.request.post('/api/staff/second-factor/confirm', {
+    data: { code: totpCode(secret, totpStep(new Date())) },
+    headers,
+  });
+  expect(confirmed.status()).toBe(200);
+}
+
+test('an admin page whose right was taken says so at the next action, and an ended session goes to the sign-in page', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const amelie = await people.open(browser);
+  const amelieMe = await signInAsAdmin(amelie, ADMINS.amelie);
+  const termine = amelieMe.staff.departments.find((d) => d.slug === 'termine')!;
+  const headers = { 'X-Forwarded-For': amelie.address };
+
+  const email = `leitung.${String(Date.now())}@testhausen.example`;
+  const invited = await amelie.request.post(STAFF_API, {
+    data: {
+      name: 'Lena Leitung',
+      email,
+      languages: ['de'],
+      isTenantAdmin: false,
+      roles: [{ departmentId: termine.id, role: 'admin' }],
+    },
+    headers,
+  });
+  expect(invited.status()).toBe(201);
+  const staffId = ((await invited.json()) as { staff: { id: string } }).staff.id;
+  const roles = (role: 'admin' | 'clerk') => ({ roles: [{ departmentId: termine.id, role }] });
+  // Whatever happens, no admin of Testhausen is left behind for other specs.
+  people.tidyWith(async () => {
+    await amelie.request.post(`${STAFF_API}/${staffId}/deactivate`, { headers });
+  });
+
+  const lena = await people.open(browser);
+  await acceptInvitation(lena, email);
+  const page = lena.page;
+  const departmentPage = `/admin/${TENANT}/departments/termine`;
+  await page.goto(departmentPage);
+  await expect(mainHeading(page)).toContainText(termine.name.de);
+  const settings = page.getByRole('region', { name: 'Einstellungen des Amts' });
+
+  // -- Amelie lowers Lena to clerk while the page is open; Lena saves the settings.
+  expect((await amelie.request.patch(`${STAFF_API}/${staffId}`, { data: roles('clerk'), headers })).status()).toBe(200);
+  await settings.getByRole('button', { name: 'Speichern' }).click();
+  const notice = page.getByTestId('admin-lost-right');
+  await expect(notice).toContainText('Sie haben dieses Recht nicht mehr.');
+  await expect(notice).toContainText('Ihre Änderung wurde nicht gespeichert.');
+  await expect(notice).toBeFocused();
+  await expect(page.getByTestId('admin-failure')).toHaveCount(0);
+  await checkAccessible(page);
+  // The way on is the next stop of the keyboard.
+  await page.keyboard.press('Tab');
+  const home = notice.getByRole('link', { name: 'Zu Ihrer Startseite' });
+  await expect(home).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/staff$/);
+  await expect(mainHeading(page)).toHaveText('Ihre Ämter');
+
+  // Opened again without the right, the page says the same before any action.
+  await page.goto(departmentPage);
+  await expect(page.getByTestId('admin-forbidden')).toContainText(
+    'Sie haben nicht (mehr) das Recht, diese Seite zu verwalten.',
+  );
+
+  // -- Municipality admin for a while: the staff page, whose right Amelie takes while it is open.
+  const raised = await amelie.request.patch(`${STAFF_API}/${staffId}`, {
+    data: { isTenantAdmin: true, ...roles('admin') },
+    headers,
+  });
+  expect(raised.status()).toBe(200);
+  await page.goto(`/admin/${TENANT}/staff`);
+  await expect(mainHeading(page)).toHaveText('Mitarbeitende der Kommune');
+  const clara = page.getByTestId('staff-member-clara.klein@testhausen.example');
+  await clara.getByRole('button', { name: 'Clara Klein bearbeiten' }).click();
+  const lowered = await amelie.request.patch(`${STAFF_API}/${staffId}`, { data: { isTenantAdmin: false }, headers });
+  expect(lowered.status()).toBe(200);
+  await clara.getByRole('form', { name: 'Clara Klein bearbeiten' }).getByRole('button', { name: 'Speichern' }).click();
+  const staffNotice = clara.getByTestId('admin-lost-right');
+  await expect(staffNotice).toContainText('Sie haben dieses Recht nicht mehr.');
+  await expect(staffNotice).toBeFocused();
+  await expect(clara.getByTestId('staff-failure')).toHaveCount(0);
+  await checkAccessible(page);
+
+  // -- Still admin of the department; Amelie deactivates the account while its page is open.
+  await page.goto(departmentPage);
+  await expect(mainHeading(page)).toContainText(termine.name.de);
+  expect((await amelie.request.post(`${STAFF_API}/${staffId}/deactivate`, { headers })).status()).toBe(200);
+  await settings.getByRole('button', { name: 'Speichern' }).click();
+  await expect(page).toHaveURL(/\/staff\/login$/);
+  await expect(page.getByTestId('login-session-ended')).toHaveText(
+    'Ihre Sitzung wurde beendet. Bitte melden Sie sich erneut an.',
+  );
+  await checkAccessible(page);
+  const me = await lena.request.get('/api/staff/me', { headers: { 'X-Forwarded-For': lena.address } });
+  expect(me.status()).toBe(401);
+  expect(StaffMeSchema.safeParse(await me.json()).success).toBe(false);
+  expectNoBrowserErrors(amelie);
+});

@@ -1,0 +1,51 @@
+import { pagePath } from '@amtsraum/shared';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../lib/api';
+import { Link, useNavigate } from '../lib/router';
+import { SESSION_ENDED } from '../lib/session-ended';
+
+/**
+ * Whether an admin page's action was refused because the right it needs was taken away while the
+ * page was open (issue 15): forbidden, without a reason of its own (such as "not for your own
+ * account", which carries a `detail`). The page loaded with the right, so it was lost meanwhile.
+ */
+export function isLostRight(error: ApiError): boolean {
+  return error.code === 'forbidden' && !error.extras.detail;
+}
+
+/**
+ * The refused action, said in plain words, with the way on to the staff home. It appears only
+ * as the answer to an action, and takes focus then, so screen readers read it and the next Tab
+ * reaches the link (give it a new `key` to announce it again).
+ */
+export function LostRight() {
+  const { t } = useTranslation('errors');
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return (
+    <div ref={ref} tabIndex={-1} role="alert" className="notice notice--warning" data-testid="admin-lost-right">
+      <p>
+        <strong>{t('lostRight.title')}</strong> {t('lostRight.text')}
+      </p>
+      <p>
+        <Link to={pagePath('staffHome')}>{t('lostRight.link')}</Link>
+      </p>
+    </div>
+  );
+}
+
+/**
+ * For an action's failure on a staff page: a session ended meanwhile (signed out elsewhere, the
+ * account deactivated) goes to the sign-in page, which says so. True when that was the failure.
+ */
+export function useSessionEnded(): (error: ApiError) => boolean {
+  const navigate = useNavigate();
+  return (error) => {
+    if (error.code !== 'unauthorized') return false;
+    void navigate(pagePath('staffLogin'), { replace: true, state: SESSION_ENDED });
+    return true;
+  };
+}
