@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../app.js';
+import { bodyFor, fill, makeMunicipality, makeTarget, snapshot } from '../../test/admin-routes.js';
+import type { TestClient } from '../../test/client.js';
+import { databaseKinds } from '../../test/databases.js';
+import { signedInAdmin } from '../../test/factories.js';
+import { mountedRoutes, type MountedRoute } from '../../test/routes.js';
+import { useTestServer } from '../../test/suite.js';
+
+/**
+ * Bad input on every admin write route (issue 15), as a hostile or broken client sends it:
+ * malformed JSON, wrong types, oversize strings and arrays, bodies that are no object, too big a
+ * body. Each is a 400 (413 for the size) whose messages are German by default and English with
+ * `Accept-Language: en`, and changes nothing. The route list comes from the app itself.
+ */
+
+/** Routes whose numbers are a count the server compares, any size well-formed (409 when it differs). */
+const ANY_COUNT = new Set(['POST /api/admin/tenants/:tenant/departments/:department/archive']);
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Variants of `body` with one thing wrong each, named by where. */
+function spoiled(body: Json): { where: string; body: Json; sizeToo?: boolean }[] {
+  const out: { where: string; body: Json; sizeToo?: boolean }[] = [];
+  const visit = (value: Json, path: (string | number)[], replace: (next: Json) => Json) => {
+    const where = path.join('.') || '(body)';
+    if (typeof value === 'string') {
+      out.push({ where: `${where} as a number`, body: replace(12345) });
+      out.push({ where: `${where} 30 000 characters long`, body: replace('x'.repeat(30_000)) });
+    } else if (typeof value === 'number') {
+      out.push({ where: `${where} as a string`, body: replace(String(value)) });
+      out.push({ where: `${where} as 10^12`, body: replace(1e12) });
+    } else if (typeof value === 'boolean') {
+      out.push({ where: `${where} as a string`, body: replace(String(value)) });
+    } else if (value === null) {
+      out.push({ where: `${where} as a number`, body: replace(12345) });
+    } else if (Array.isArray(value)) {
+      out.push({ where: `${where} as a string`, body: replace('x') });
+      const item = value[0] ?? 'x';
+      out.push({ where: `${where} with 2 000 items`, body: replace(Array(2_000).fill(item)), sizeToo: true });
+      value.forEach((item, index) =>
+        visit(item, [...path, index], (next) => replace(value.map((old, i) => (i === index ? next : old)))),
+      );
+    } else {
+      if (path.length > 0) out.push({ where: `${where} as a string`, body: replace('x') });
+      for (const [key, item] of Object.entries(value)) {
+        visit(item, [...path, key], (next) => replace({ ...value, [key]: next }));
+      }
+    }
+  };
+  visit(body, [], (next) => next);
+  return out;
+}
+
+describe.each(databaseKinds)('admin write routes refuse bad input on %s', (kind) => {
+  const suite = useTestServer(kind);
+  const { client, db } = suite;
+
+  const writeRoutes = (): MountedRoute[] =>
+    mountedRoutes(createApp(suite.server.deps)).filter(
+      (route) => route.path.startsWith('/api/admin') && route.method !== 'GET',
+    );
+
+  /** The admin of a fresh municipality who may call every route of its trees (and the installation's). */
+  async function administrator() {
+    const x = await makeMunicipality(db());
+    const { browser } = await signedInAdmin(db(), client(), x.tenant.id, {
+      values: { isTenantAdmin: true, isInstallationAdmin: true },
+    });
+    return { x, browser };
+  }
+
+  /** Sends `body` in German (no Accept-Language) and in English; both must refuse it, each in its language. */
+  async function expectRefusedInBothLanguages(
+    browser: TestClient,
+    method: string,
+    path: string,
+    send: (headers: Record<string, string>) => Promise<{ status: number; json: any }>, // eslint-disable-line @typescript-eslint/no-explicit-any
+    statuses: number[],
+    where: string,
+  ) {
+    const de = await send({});
+    const en = await send({ 'accept-language': 'en' });
+    const label = `${method} ${path}: ${where}`;
+    expect({ label, status: de.status }).toEqual({ label, status: expect.toBeOneOf(statuses) });
+    expect({ label, status: en.status }).toEqual({ label, status: de.status });
+    expect({ label, differs: de.json.title !== en.json.title }).toEqual({ label, differs: true });
+    const messages = (answer: { json: { errors?: { path: string; message: string }[] } }) =>
+      (answer.json.errors ?? []).map((error) => error.message);
+    const untranslated = messages(de).filter((message, index) => message === messages(en)[index]);
+    expect({ label, untranslated }).toEqual({ label, untranslated: [] });
+    void browser;
+  }
+
+  it('refuses malformed JSON, a body that is no object, and too big a body on every write route', async () => {
+    const { x, browser } = await administrator();
+    const before = await snapshot(db());
+    for (const route of writeRoutes()) {
+      const path = fill(route, x.a);
+      const raw = (body: string) => (headers: Record<string, string>) =>
+        rawRequest(browser, route.method, path, body, headers);
+      await expectRefusedInBothLanguages(browser, route.method, path, raw('{"name": '), [400], 'malformed JSON');
+      await expectRefusedInBothLanguages(
+        browser,
+        route.method,
+        path,
+        raw(JSON.stringify({ padding: 'x'.repeat(70 * 1024) })),
+        [413],
+        'a body over 64 KB',
+      );
+    }
+    expect(await snapshot(db())).toEqual(before);
+  });
+
+  it('refuses wrong types, oversize strings and oversize arrays in every field', async () => {
+    const { x, browser } = await administrator();
+    const accepted: { route: string; status: number; errors: unknown }[] = [];
+    for (const route of writeRoutes()) {
+      const body = bodyFor(route, x.a) as Json | undefined;
+      if (!body || typeof body !== 'object' || Object.keys(body).length === 0) continue;
+      const path = fill(route, x.a);
+      const before = await snapshot(db());
+      const variants = [
+        { where: 'a list instead of an object', body: [body] as Json },
+        { where: 'a string instead of an object', body: 'x' as Json },
+        ...spoiled(body),
+      ].filter((variant) => !(variant.where.endsWith('10^12') && ANY_COUNT.has(`${route.method} ${route.path}`)));
+      for (const variant of variants) {
+        await expectRefusedInBothLanguages(
+          browser,
+          route.method,
+          path,
+          (headers) => browser.request(route.method, path, variant.body, headers),
+          variant.sizeToo ? [400, 413] : [400],
+          variant.where,
+        );
+      }
+      expect({ route: route.path, same: await snapshot(db()) }).toEqual({ route: route.path, same: before });
+      // The body itself is good: the refusals above are the spoiling's doing.
+      // (On a department of its own: the routes before may have changed this one's services.)
+      const fresh = await makeTarget(db(), x.tenant, x.a.tenantClosureId);
+      const good = await browser.request(route.method, fill(route, fresh), bodyFor(route, fresh));
+      accepted.push({ route: `${route.method} ${route.path}`, status: good.status, errors: good.json?.errors });
+    }
+    expect(accepted.filter((answer) => answer.status === 400 || answer.status >= 500)).toEqual([]);
+  });
+});
+
+async function rawRequest(
+  browser: TestClient,
+  method: string,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; json: any }> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
+  const response = await fetch(`${browser.baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', cookie: browser.cookieHeader(), ...headers },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : {} };
+}
