@@ -144,6 +144,114 @@ describe.each(databaseKinds)('admin write routes refuse bad input on %s', (kind)
     }
     expect(accepted.filter((answer) => answer.status === 400 || answer.status >= 500)).toEqual([]);
   });
+
+  it('refuses impossible dates, reversed ranges, negative durations and caps out of range', async () => {
+    const { x, browser } = await administrator();
+    const tenant = `/api/admin/tenants/${x.tenant.slug}`;
+    const department = `${tenant}/departments/${x.a.department}`;
+    const service = bodyFor(
+      { method: 'PUT', path: '/api/admin/tenants/:tenant/departments/:department/services/:serviceId' },
+      x.a,
+    ) as Record<string, unknown>;
+    const cases: [string, string, unknown][] = [
+      ['POST', `${tenant}/closures`, { from: '2026-02-30', to: '2026-03-01', reason: null }],
+      ['POST', `${tenant}/closures`, { from: '2026-12-05', to: '2026-12-01', reason: null }],
+      ['POST', `${tenant}/closures`, { from: '1.12.2026', to: '2026-12-01', reason: null }],
+      ['POST', `${tenant}/closures/holidays`, { year: 1_000_000 }],
+      ['POST', `${tenant}/closures/holidays`, { year: -2026 }],
+      ['POST', `${department}/closures`, { from: '2027-02-29', to: '2027-03-01', reason: null }],
+      ['POST', `${department}/closures`, { from: '2027-01-10', to: '2027-01-01', reason: null }],
+      ['PATCH', department, { queueCap: 0 }],
+      ['PATCH', department, { queueCap: -1 }],
+      ['PATCH', department, { queueCap: 1_000_000 }],
+      ['PATCH', department, { queueCap: 2.5 }],
+      ['PUT', `${department}/services/${x.a.serviceId}`, { ...service, durationMinutes: -15 }],
+      ['PUT', `${department}/services/${x.a.serviceId}`, { ...service, durationMinutes: 0 }],
+      ['PUT', `${department}/services/${x.a.serviceId}`, { ...service, extraMinutesPerPerson: -5 }],
+      ['PUT', `${department}/services/${x.a.serviceId}`, { ...service, maxPersons: 0 }],
+      ['PUT', `${department}/services/${x.a.serviceId}`, { ...service, onlineUrl: 'javascript:alert(1)' }],
+      ['PUT', `${department}/services/${x.a.serviceId}`, { ...service, onlineUrl: 'http://amt.example/antrag' }],
+      [
+        'PUT',
+        `${department}/booking-rules`,
+        {
+          ...(bodyFor(
+            { method: 'PUT', path: '/api/admin/tenants/:tenant/departments/:department/booking-rules' },
+            x.a,
+          ) as object),
+          leadMinutes: -30,
+        },
+      ],
+      [
+        'PUT',
+        `${department}/booking-rules`,
+        {
+          ...(bodyFor(
+            { method: 'PUT', path: '/api/admin/tenants/:tenant/departments/:department/booking-rules' },
+            x.a,
+          ) as object),
+          horizonDays: 0,
+        },
+      ],
+      ['POST', `${department}/availability/${x.a.staffId}/absences`, { startsOn: '2027-02-30', endsOn: '2027-03-01' }],
+      ['POST', `${department}/availability/${x.a.staffId}/absences`, { startsOn: '2027-03-05', endsOn: '2027-03-01' }],
+      [
+        'PUT',
+        `${department}/availability/${x.a.staffId}`,
+        { ranges: [{ weekday: 3, startsAt: '16:00', endsAt: '13:00' }] },
+      ],
+      [
+        'PUT',
+        `${department}/availability/${x.a.staffId}`,
+        { ranges: [{ weekday: 9, startsAt: '08:00', endsAt: '12:00' }] },
+      ],
+      [
+        'PUT',
+        `${department}/availability/${x.a.staffId}`,
+        { ranges: [{ weekday: 3, startsAt: '25:00', endsAt: '26:00' }] },
+      ],
+    ];
+    const before = await snapshot(db());
+    for (const [method, path, body] of cases) {
+      await expectRefusedInBothLanguages(
+        browser,
+        method,
+        path,
+        (headers) => browser.request(method, path, body, headers),
+        [400],
+        JSON.stringify(body).slice(0, 120),
+      );
+    }
+    expect(await snapshot(db())).toEqual(before);
+  });
+
+  it('answers an id that is not one as naming nothing (or nothing of theirs), never with a server error', async () => {
+    const { x, browser } = await administrator();
+    const before = await snapshot(db());
+    const withIds = writeRoutes()
+      .concat(
+        mountedRoutes(createApp(suite.server.deps)).filter(
+          (r) => r.method === 'GET' && r.path.startsWith('/api/admin'),
+        ),
+      )
+      .filter((route) => /:(staffId|serviceId|closureId|absenceId|tenantId|kind)\b/.test(route.path));
+    expect(withIds.length).toBeGreaterThan(10);
+    for (const route of withIds) {
+      for (const bad of ['not-a-uuid', '00000000-0000-0000-0000-00000000000g', "1' or '1'='1", '%00']) {
+        const path = fill(route, x.a).replace(
+          /(?<=\/)[0-9a-f-]{36}(?=\/|$)|(?<=texts\/)imprint$/g,
+          encodeURIComponent(bad),
+        );
+        const answer = await browser.request(route.method, path, bodyFor(route, x.a));
+        expect({ route: `${route.method} ${route.path}`, bad, status: answer.status }).toEqual({
+          route: `${route.method} ${route.path}`,
+          bad,
+          status: expect.toBeOneOf([400, 403, 404]),
+        });
+      }
+    }
+    expect(await snapshot(db())).toEqual(before);
+  });
 });
 
 async function rawRequest(
