@@ -1,4 +1,4 @@
-import { PERSON_NAME_MESSAGES, TAKEN_MESSAGES, type ErrorCode, type Locale } from '@amtsraum/shared';
+import { ONE_LINE_MESSAGE, PERSON_NAME_MESSAGES, TAKEN_MESSAGES, type ErrorCode, type Locale } from '@amtsraum/shared';
 
 /**
  * Titles of API errors in each interface language. The web client translates by `code` itself;
@@ -190,6 +190,10 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   [PERSON_NAME_MESSAGES.noVisible]: {
     de: 'Ein Name braucht sichtbare Buchstaben oder Ziffern.',
     en: 'A name needs visible letters or digits.',
+  },
+  [ONE_LINE_MESSAGE]: {
+    de: 'Bitte nur eine Zeile, ohne Steuerzeichen.',
+    en: 'One line only, without control characters.',
   },
   // Issue 15, services, booking rules and availability (offer.api.ts).
   'an address starting with https://': {
