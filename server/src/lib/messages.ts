@@ -195,6 +195,35 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     de: 'Bitte nur eine Zeile, ohne Steuerzeichen.',
     en: 'One line only, without control characters.',
   },
+  // Checks the services make themselves (issue 15): worded in English there, said in both here.
+  'this municipality does not offer this language': {
+    de: 'Diese Sprache bietet die Kommune nicht an.',
+    en: 'The municipality does not offer this language.',
+  },
+  'this address is already taken': {
+    de: 'Diese Adresse ist schon vergeben.',
+    en: 'This address is already taken.',
+  },
+  'a department of this municipality': {
+    de: 'Bitte nur Ämter dieser Kommune wählen.',
+    en: 'Please choose departments of this municipality only.',
+  },
+  'the current password is not correct': {
+    de: 'Das bisherige Passwort stimmt nicht.',
+    en: 'The current password is not correct.',
+  },
+  'must be in the future': {
+    de: 'Bitte einen Zeitpunkt in der Zukunft angeben.',
+    en: 'Please choose a time in the future.',
+  },
+  'this service cannot be booked here': {
+    de: 'Diese Leistung kann hier nicht gebucht werden.',
+    en: 'This service cannot be booked here.',
+  },
+  'this service cannot be handled by knocking here': {
+    de: 'Diese Leistung wird hier nicht beim Anklopfen angeboten.',
+    en: 'This service is not offered at the knock here.',
+  },
   // Issue 15, services, booking rules and availability (offer.api.ts).
   'an address starting with https://': {
     de: 'Bitte eine Adresse angeben, die mit https:// beginnt.',
