@@ -224,6 +224,75 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     de: 'Diese Leistung wird hier nicht beim Anklopfen angeboten.',
     en: 'This service is not offered at the knock here.',
   },
+  // Wordings of the shared schemas (issue 15: every refusal in the user's language).
+  'a language code like de, en, tr, ar, uk': {
+    de: 'Bitte ein Sprachkürzel wie de, en, tr, ar, uk angeben.',
+    en: 'Please enter a language code like de, en, tr, ar, uk.',
+  },
+  'a language code like de or en': {
+    de: 'Bitte ein Sprachkürzel wie de oder en angeben.',
+    en: 'Please enter a language code like de or en.',
+  },
+  'please enter your current password': {
+    de: 'Bitte geben Sie Ihr bisheriges Passwort ein.',
+    en: 'Please enter your current password.',
+  },
+  'one role per department': { de: 'Bitte nur eine Rolle je Amt.', en: 'One role per department only.' },
+  'lowercase letters, digits and single hyphens': {
+    de: 'Nur Kleinbuchstaben, Ziffern und einzelne Bindestriche.',
+    en: 'Lowercase letters, digits and single hyphens only.',
+  },
+  'an IANA time zone like Europe/Berlin': {
+    de: 'Bitte eine Zeitzone wie Europe/Berlin angeben.',
+    en: 'Please enter a time zone like Europe/Berlin.',
+  },
+  'an IANA time zone such as Europe/Berlin': {
+    de: 'Bitte eine Zeitzone wie Europe/Berlin angeben.',
+    en: 'Please enter a time zone such as Europe/Berlin.',
+  },
+  'please choose a service': { de: 'Bitte wählen Sie eine Leistung.', en: 'Please choose a service.' },
+  'digits, spaces and + ( ) / - only': {
+    de: 'Nur Ziffern, Leerzeichen und + ( ) / -.',
+    en: 'Digits, spaces and + ( ) / - only.',
+  },
+  'not a valid link': { de: 'Dieser Link ist nicht gültig.', en: 'This link is not valid.' },
+  'a time as HH:MM (24-hour clock)': {
+    de: 'Bitte eine Uhrzeit wie 08:30 angeben (24 Stunden).',
+    en: 'Please enter a time as HH:MM (24-hour clock).',
+  },
+  'an interval must end after it starts': {
+    de: 'Ein Zeitraum muss nach seinem Beginn enden.',
+    en: 'An interval must end after it starts.',
+  },
+  'an https address or a path on this server (starting with /)': {
+    de: 'Bitte eine https-Adresse oder einen Pfad auf diesem Server (beginnend mit /) angeben.',
+    en: 'Please enter an https address or a path on this server (starting with /).',
+  },
+  'a colour as #rrggbb': { de: 'Bitte eine Farbe wie #1a5fb4 angeben.', en: 'Please enter a colour like #1a5fb4.' },
+  'German is always offered': { de: 'Deutsch wird immer angeboten.', en: 'German is always offered.' },
+  'each language once': { de: 'Jede Sprache nur einmal.', en: 'Each language once only.' },
+  'at least two characters': { de: 'Mindestens zwei Zeichen.', en: 'At least two characters.' },
+  'the times of one day must not overlap': {
+    de: 'Die Zeiten eines Tages dürfen sich nicht überschneiden.',
+    en: 'The times of one day must not overlap.',
+  },
+  "this name is reserved for the municipality's own pages": {
+    de: 'Dieser Name ist für die eigenen Seiten der Kommune reserviert.',
+    en: "This name is reserved for the municipality's own pages.",
+  },
+  'this name is reserved by the application': {
+    de: 'Dieser Name ist von der Anwendung reserviert.',
+    en: 'This name is reserved by the application.',
+  },
+  'at least one minute': { de: 'Mindestens eine Minute.', en: 'At least one minute.' },
+  'at most 500 people': { de: 'Höchstens 500 Personen.', en: 'At most 500 people.' },
+  'a year from 2000': { de: 'Bitte ein Jahr ab 2000.', en: 'Please enter a year from 2000.' },
+  'a year up to 2100': { de: 'Bitte ein Jahr bis 2100.', en: 'Please enter a year up to 2100.' },
+  'contains control characters': { de: 'Bitte ohne Steuerzeichen.', en: 'Please leave out control characters.' },
+  'please describe your concern or choose a service': {
+    de: 'Bitte beschreiben Sie Ihr Anliegen oder wählen Sie eine Leistung.',
+    en: 'Please describe your concern or choose a service.',
+  },
   // Issue 15, services, booking rules and availability (offer.api.ts).
   'an address starting with https://': {
     de: 'Bitte eine Adresse angeben, die mit https:// beginnt.',
