@@ -130,6 +130,41 @@ describe.each(databaseKinds)('every admin route refuses whom it must on %s', (ki
     await expectRefused("municipality admin of X with Y's ids", browser, crossed, [403, 404]);
   });
 
+  it("refuses another municipality's or department's ids inside a body, and changes nothing", async () => {
+    const x = await makeMunicipality(db());
+    const y = await makeMunicipality(db());
+    const { browser } = await signedInAdmin(db(), client(), x.tenant.id, { values: { isTenantAdmin: true } });
+    const foreign = (await departmentId(y.a)).id;
+    const tenant = `/api/admin/tenants/${x.tenant.slug}`;
+    const before = await snapshot(db());
+    const attempts: [string, string, unknown][] = [
+      [
+        'POST',
+        `${tenant}/staff`,
+        {
+          name: 'Neu',
+          email: 'neu-fremd@test.example',
+          languages: ['de'],
+          isTenantAdmin: false,
+          roles: [{ departmentId: foreign, role: 'admin' }],
+        },
+      ],
+      ['PATCH', `${tenant}/staff/${x.a.staffId}`, { roles: [{ departmentId: foreign, role: 'admin' }] }],
+      // The order of A's services may not name B's.
+      ['PUT', `${tenant}/departments/${x.a.department}/services/order`, { ids: [x.a.serviceId, x.b.serviceId] }],
+      ['PUT', `${tenant}/departments/${x.a.department}/services/order`, { ids: [y.a.serviceId] }],
+    ];
+    for (const [method, path, body] of attempts) {
+      const answer = await browser.request(method, path, body);
+      expect({ method, path, status: answer.status }).toEqual({
+        method,
+        path,
+        status: expect.toBeOneOf([400, 403, 404]),
+      });
+    }
+    expect(await snapshot(db())).toEqual(before);
+  });
+
   /** The department row of a target (the factories return slugs in Target). */
   async function departmentId(target: Target) {
     const rows = await db().select().from(schema.departments);
