@@ -20,6 +20,10 @@ import { useTestServer } from '../../test/suite.js';
 /** Routes whose numbers are a count the server compares, any size well-formed (409 when it differs). */
 const ANY_COUNT = new Set(['POST /api/admin/tenants/:tenant/departments/:department/archive']);
 
+/** An answer as TestClient reads it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- problem bodies are read field by field
+type Answer = { status: number; json: any };
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Variants of `body` with one thing wrong each, named by where. */
@@ -78,7 +82,7 @@ describe.each(databaseKinds)('admin write routes refuse bad input on %s', (kind)
     browser: TestClient,
     method: string,
     path: string,
-    send: (headers: Record<string, string>) => Promise<{ status: number; json: any }>, // eslint-disable-line @typescript-eslint/no-explicit-any
+    send: (headers: Record<string, string>) => Promise<Answer>,
     statuses: number[],
     where: string,
   ) {
@@ -263,8 +267,7 @@ async function rawRequest(
   path: string,
   body: string,
   headers: Record<string, string>,
-): Promise<{ status: number; json: any }> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+): Promise<Answer> {
   const response = await fetch(`${browser.baseUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/json', cookie: browser.cookieHeader(), ...headers },
