@@ -7,6 +7,7 @@ import { signedInAdmin, signedInClerk } from '../../test/factories.js';
 import { mountedRoutes, type MountedRoute } from '../../test/routes.js';
 import { BODIES, bodyFor, fill, makeMunicipality, scopeOf, snapshot, type Target } from '../../test/admin-routes.js';
 import { useTestServer } from '../../test/suite.js';
+import { ADMIN_CHANGE_LIMITS } from './admin-access.js';
 
 /**
  * Every admin route the app mounts (read from the app itself, so tomorrow's route is in here too),
@@ -163,6 +164,25 @@ describe.each(databaseKinds)('every admin route refuses whom it must on %s', (ki
       });
     }
     expect(await snapshot(db())).toEqual(before);
+  });
+
+  it('limits the changes of one admin, not their reading, and a limited change changes nothing', async () => {
+    const x = await makeMunicipality(db());
+    const { browser, person } = await signedInAdmin(db(), client(), x.tenant.id, { values: { isTenantAdmin: true } });
+    const other = await signedInAdmin(db(), client(), x.tenant.id, { values: { isTenantAdmin: true } });
+    const department = `/api/admin/tenants/${x.tenant.slug}/departments/${x.a.department}`;
+    // The window filled up (as by a script), without sending thousands of requests here.
+    const changes = suite.server.deps.limits.limiter('admin-changes', ADMIN_CHANGE_LIMITS.perStaff);
+    for (let i = 0; i < ADMIN_CHANGE_LIMITS.perStaff.max; i++) await changes.hit(person.id);
+    const before = await snapshot(db());
+    const limited = await browser.request('PATCH', department, { queueCap: 3 }, { 'accept-language': 'en' });
+    expect(limited.status).toBe(429);
+    expect(limited.json.code).toBe('rate_limited');
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await snapshot(db())).toEqual(before);
+    expect((await browser.get(department)).status).toBe(200);
+    // Another admin of the same municipality is not held up.
+    expect((await other.browser.request('PATCH', department, { queueCap: 4 })).status).toBe(200);
   });
 
   /** The department row of a target (the factories return slugs in Target). */
