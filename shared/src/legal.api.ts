@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 import { ContactSchema, DepartmentSummarySchema, DoorStatusSchema, TenantSummarySchema } from './directory.api.js';
-import { LocalizedTextSchema } from './locales.js';
+import { isOneLine, LocalizedTextSchema, ONE_LINE_MESSAGE } from './locales.js';
 import { PERSON_NAME_MESSAGES, personNameProblem } from './person-name.js';
 import { SlugSchema } from './slugs.js';
 
@@ -79,10 +79,6 @@ function LocalizedTextSchemaLoose() {
 export const ACCESSIBILITY_FEEDBACK_MAX_LENGTH = 4000;
 
 /** `POST /api/tenants/:tenant/accessibility-feedback`. */
-/** Said when a one-line field of the feedback (the page) holds a line break or a control character. */
-export const ONE_LINE_MESSAGE = 'one line without control characters';
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export const AccessibilityFeedbackRequestSchema = z.object({
   /** Optional, but when given one line of visible text like every name (person-name.ts): it goes into a mail. */
@@ -99,13 +95,7 @@ export const AccessibilityFeedbackRequestSchema = z.object({
   email: z.optional(z.union([z.email(), z.literal('')])),
   message: z.string().check(z.trim(), z.minLength(1), z.maxLength(ACCESSIBILITY_FEEDBACK_MAX_LENGTH)),
   /** The page the feedback is about (an address or a description), one line. */
-  page: z.optional(
-    z.string().check(
-      z.trim(),
-      z.maxLength(500),
-      z.refine((text) => !NOT_ONE_LINE.test(text), ONE_LINE_MESSAGE),
-    ),
-  ),
+  page: z.optional(z.string().check(z.trim(), z.maxLength(500), z.refine(isOneLine, ONE_LINE_MESSAGE))),
 });
 export type AccessibilityFeedbackRequest = z.infer<typeof AccessibilityFeedbackRequestSchema>;
 

@@ -168,6 +168,11 @@ describe.each(databaseKinds)('admin write routes refuse bad input on %s', (kind)
       ['POST', `${tenant}/closures/holidays`, { year: -2026 }],
       ['POST', `${department}/closures`, { from: '2027-02-29', to: '2027-03-01', reason: null }],
       ['POST', `${department}/closures`, { from: '2027-01-10', to: '2027-01-01', reason: null }],
+      // Names go into mail subjects: one line each.
+      ['PATCH', tenant, { name: 'Stadt\r\nBcc: opfer@evil.example' }],
+      ['PATCH', department, { name: { de: 'Bürgeramt\nBcc: opfer@evil.example' } }],
+      ['PATCH', department, { name: { de: 'Bürgeramt', en: 'Citizens\u0000 office' } }],
+      ['POST', `${tenant}/departments`, { slug: 'zeilen', name: { de: 'Amt\r\nZwei' }, description: { de: 'Neu' } }],
       ['PATCH', department, { queueCap: 0 }],
       ['PATCH', department, { queueCap: -1 }],
       ['PATCH', department, { queueCap: 1_000_000 }],
