@@ -173,6 +173,12 @@ describe.each(databaseKinds)('admin write routes refuse bad input on %s', (kind)
       ['PATCH', department, { name: { de: 'Bürgeramt\nBcc: opfer@evil.example' } }],
       ['PATCH', department, { name: { de: 'Bürgeramt', en: 'Citizens\u0000 office' } }],
       ['POST', `${tenant}/departments`, { slug: 'zeilen', name: { de: 'Amt\r\nZwei' }, description: { de: 'Neu' } }],
+      ['PATCH', `${tenant}/staff/${x.a.staffId}`, { name: 'Erika\r\nMuster' }],
+      [
+        'POST',
+        `${tenant}/staff`,
+        { name: 'Erika\u0007', email: 'erika-neu@test.example', languages: ['de'], isTenantAdmin: false, roles: [] },
+      ],
       ['PATCH', department, { queueCap: 0 }],
       ['PATCH', department, { queueCap: -1 }],
       ['PATCH', department, { queueCap: 1_000_000 }],
