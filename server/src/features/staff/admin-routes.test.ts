@@ -113,6 +113,19 @@ describe.each(databaseKinds)('every admin route refuses whom it must on %s', (ki
         status: 200,
       });
     }
+    // The installation's own admin is let in there: the refusal below is the role's doing.
+    const installer = await signedInAdmin(db(), client(), x.tenant.id, { values: { isInstallationAdmin: true } });
+    for (const route of routes.filter((r) => r.method === 'GET' && scopeOf(r.path) === 'installation')) {
+      expect((await installer.browser.get(fill(route, y.a))).status).toBe(200);
+    }
+    await expectRefused(
+      'municipality admin of X on the installation',
+      browser,
+      routes
+        .filter((route) => scopeOf(route.path) === 'installation')
+        .map((route) => ({ route, path: fill(route, y.a), target: y.a })),
+      [403],
+    );
     await expectRefused(
       'municipality admin of X on Y and the installation',
       browser,
