@@ -24,6 +24,12 @@ const ANY_COUNT = new Set(['POST /api/admin/tenants/:tenant/departments/:departm
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- problem bodies are read field by field
 type Answer = { status: number; json: any };
 
+/** Write routes that may find nothing to do on a fresh department (and answer 404 or 409). */
+const NOTHING_TO_DO = new Set([
+  'POST /api/admin/tenants/:tenant/staff/:staffId/invitation',
+  'DELETE /api/admin/tenants/:tenant/identity-provider',
+]);
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Variants of `body` with one thing wrong each, named by where. */
@@ -122,6 +128,7 @@ describe.each(databaseKinds)('admin write routes refuse bad input on %s', (kind)
   it('refuses wrong types, oversize strings and oversize arrays in every field', async () => {
     const { x, browser } = await administrator();
     const accepted: { route: string; status: number; errors: unknown }[] = [];
+    const unaudited: string[] = [];
     for (const route of writeRoutes()) {
       const body = bodyFor(route, x.a) as Json | undefined;
       if (!body || typeof body !== 'object' || Object.keys(body).length === 0) continue;
@@ -146,10 +153,48 @@ describe.each(databaseKinds)('admin write routes refuse bad input on %s', (kind)
       // The body itself is good: the refusals above are the spoiling's doing.
       // (On a department of its own: the routes before may have changed this one's services.)
       const fresh = await makeTarget(db(), x.tenant, x.a.tenantClosureId);
+      const audited = (await db().select().from(schema.auditEvents)).length;
       const good = await browser.request(route.method, fill(route, fresh), bodyFor(route, fresh));
       accepted.push({ route: `${route.method} ${route.path}`, status: good.status, errors: good.json?.errors });
+      // Every change is audited (issue 15).
+      if (good.status < 300) {
+        const now = (await db().select().from(schema.auditEvents)).length;
+        if (now <= audited) unaudited.push(`${route.method} ${route.path}`);
+      }
     }
     expect(accepted.filter((answer) => answer.status === 400 || answer.status >= 500)).toEqual([]);
+    expect(unaudited).toEqual([]);
+  });
+
+  it('audits every change of the write routes without a body (deletions, archiving, resets)', async () => {
+    const { x, browser } = await administrator();
+    const unaudited: string[] = [];
+    for (const route of writeRoutes()) {
+      const body = bodyFor(route, x.a);
+      if (body && typeof body === 'object' && Object.keys(body).length > 0) continue;
+      if (route.path.startsWith('/api/admin/installation/')) continue;
+      const fresh = await makeTarget(db(), x.tenant, x.a.tenantClosureId);
+      if (route.path.endsWith('/reactivate') || route.path.endsWith('/restore')) {
+        // Undoing needs something done first.
+        const first = {
+          ...route,
+          path: route.path.replace(/reactivate$/, 'deactivate').replace(/restore$/, 'archive'),
+        };
+        expect((await browser.request(first.method, fill(first, fresh), {})).status).toBeLessThan(300);
+      }
+      if (route.method === 'DELETE' && route.path.endsWith('/texts/:kind')) {
+        const own = { ...route, method: 'PUT' };
+        expect((await browser.request('PUT', fill(own, fresh), bodyFor(own, fresh))).status).toBeLessThan(300);
+      }
+      const audited = (await db().select().from(schema.auditEvents)).length;
+      const answer = await browser.request(route.method, fill(route, fresh), body);
+      // Nothing to do (an invitation to someone signed in already, no provider to remove): nothing changes.
+      if (NOTHING_TO_DO.has(`${route.method} ${route.path}`) && [404, 409].includes(answer.status)) continue;
+      expect({ route: route.path, status: answer.status < 300 }).toEqual({ route: route.path, status: true });
+      if ((await db().select().from(schema.auditEvents)).length <= audited)
+        unaudited.push(`${route.method} ${route.path}`);
+    }
+    expect(unaudited).toEqual([]);
   });
 
   it('refuses impossible dates, reversed ranges, negative durations and caps out of range', async () => {
