@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import * as schema from '../../db/schema.js';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../app.js';
@@ -177,6 +178,49 @@ describe.each(databaseKinds)('every admin route refuses whom it must on %s', (ki
       });
     }
     expect(await snapshot(db())).toEqual(before);
+  });
+
+  it('never takes roles, ids or states a body smuggles in beside its fields', async () => {
+    const x = await makeMunicipality(db());
+    const y = await makeMunicipality(db());
+    const { browser, person } = await signedInAdmin(db(), client(), x.tenant.id, {
+      memberships: [{ departmentId: (await departmentId(x.a)).id, role: 'admin' }],
+    });
+    const municipalityAdmin = await signedInAdmin(db(), client(), x.tenant.id, { values: { isTenantAdmin: true } });
+    const department = `/api/admin/tenants/${x.tenant.slug}/departments/${x.a.department}`;
+    const tenant = `/api/admin/tenants/${x.tenant.slug}`;
+    // A department admin: extra fields on their own department's change.
+    await browser.request('PATCH', department, {
+      queueCap: 5,
+      tenantId: y.tenant.id,
+      slug: 'gekapert',
+      archivedAt: new Date().toISOString(),
+      isTenantAdmin: true,
+    });
+    // A municipality admin: extra fields on a staff member and on the municipality.
+    await municipalityAdmin.browser.request('PATCH', `${tenant}/staff/${x.a.staffId}`, {
+      name: 'Umbenannt',
+      isInstallationAdmin: true,
+      tenantId: y.tenant.id,
+    });
+    await municipalityAdmin.browser.request('PATCH', tenant, {
+      name: 'Umbenannt',
+      slug: 'gekapert',
+      archivedAt: null,
+      id: y.tenant.id,
+    });
+    const [me] = await db().select().from(schema.staff).where(eq(schema.staff.id, person.id));
+    expect(me!.isTenantAdmin).toBe(false);
+    expect(me!.isInstallationAdmin).toBe(false);
+    const [clerk] = await db().select().from(schema.staff).where(eq(schema.staff.id, x.a.staffId));
+    expect({ installation: clerk!.isInstallationAdmin, tenant: clerk!.tenantId }).toEqual({
+      installation: false,
+      tenant: x.tenant.id,
+    });
+    const row = await departmentId(x.a);
+    expect({ tenant: row.tenantId, archived: row.archivedAt }).toEqual({ tenant: x.tenant.id, archived: null });
+    const [municipality] = await db().select().from(schema.tenants).where(eq(schema.tenants.id, x.tenant.id));
+    expect(municipality!.slug).toBe(x.tenant.slug);
   });
 
   it('limits the changes of one admin, not their reading, and a limited change changes nothing', async () => {
