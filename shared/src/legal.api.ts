@@ -1,7 +1,6 @@
 import { z } from 'zod/mini';
 import { ContactSchema, DepartmentSummarySchema, DoorStatusSchema, TenantSummarySchema } from './directory.api.js';
-import { isOneLine, LocalizedTextSchema, ONE_LINE_MESSAGE } from './locales.js';
-import { PERSON_NAME_MESSAGES, personNameProblem } from './person-name.js';
+import { LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
 
 /**
@@ -79,23 +78,12 @@ function LocalizedTextSchemaLoose() {
 export const ACCESSIBILITY_FEEDBACK_MAX_LENGTH = 4000;
 
 /** `POST /api/tenants/:tenant/accessibility-feedback`. */
-
 export const AccessibilityFeedbackRequestSchema = z.object({
-  /** Optional, but when given one line of visible text like every name (person-name.ts): it goes into a mail. */
-  name: z.optional(
-    z.string().check(
-      z.trim(),
-      z.maxLength(120),
-      z.superRefine((text, ctx) => {
-        const problem = text === '' ? null : personNameProblem(text);
-        if (problem) ctx.addIssue({ code: 'custom', message: PERSON_NAME_MESSAGES[problem] });
-      }),
-    ),
-  ),
+  name: z.optional(z.string().check(z.trim(), z.maxLength(120))),
   email: z.optional(z.union([z.email(), z.literal('')])),
   message: z.string().check(z.trim(), z.minLength(1), z.maxLength(ACCESSIBILITY_FEEDBACK_MAX_LENGTH)),
-  /** The page the feedback is about (an address or a description), one line. */
-  page: z.optional(z.string().check(z.trim(), z.maxLength(500), z.refine(isOneLine, ONE_LINE_MESSAGE))),
+  /** The page the feedback is about (an address or a description). */
+  page: z.optional(z.string().check(z.trim(), z.maxLength(500))),
 });
 export type AccessibilityFeedbackRequest = z.infer<typeof AccessibilityFeedbackRequestSchema>;
 
