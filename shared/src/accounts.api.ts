@@ -39,7 +39,14 @@ const EmailSchema = z.pipe(
   z.email('please enter an e-mail address'),
 );
 
-const StaffNameSchema = z.string().check(z.trim(), z.minLength(1, 'please enter a name'), z.maxLength(120));
+/** One line without control characters: it is shown in consoles, mails and the audit log's CSV. */
+const StaffNameSchema = z.string().check(
+  z.trim(),
+  z.minLength(1, 'please enter a name'),
+  z.maxLength(120),
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  z.refine((name) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name), 'a name must fit on one line'),
+);
 
 // Local on purpose: every schema of another shared module used here must stay exported from the
 // chunk every page loads (issue 14: the door page's budget).

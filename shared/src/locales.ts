@@ -20,6 +20,19 @@ export const LocalizedTextSchema = z.catchall(
 );
 export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
 
+/** Said when a one-line field holds a line break or a control character. */
+export const ONE_LINE_MESSAGE = 'one line without control characters';
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** True when `text` is one line without control characters (a name that goes into a mail's subject). */
+export const isOneLine = (text: string) => !NOT_ONE_LINE.test(text);
+
+/** A name in one or more languages (a department's): like LocalizedTextSchema, one line each. */
+export const LocalizedNameSchema = z.catchall(
+  z.object({ de: z.string().check(z.minLength(1), z.maxLength(2000), z.refine(isOneLine, ONE_LINE_MESSAGE)) }),
+  z.string().check(z.maxLength(2000), z.refine(isOneLine, ONE_LINE_MESSAGE)),
+);
+
 /** Picks the text in `locale`, falling back to German, which every localized text has. */
 export function pickLocalized(text: LocalizedText, locale: string): string {
   const exact = text[locale];

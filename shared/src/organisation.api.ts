@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ContactSchema } from './directory.api.js';
-import { LocaleSchema, LocalizedTextSchema } from './locales.js';
+import { isOneLine, LocaleSchema, LocalizedNameSchema, LocalizedTextSchema, ONE_LINE_MESSAGE } from './locales.js';
 import { ResolutionSchema } from './offer.api.js';
 import { OpeningHoursSchema, WEEKDAY_KEYS, type OpeningHours } from './opening-hours.js';
 import { SlugSchema } from './slugs.js';
@@ -81,7 +81,14 @@ export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
  * these fields), so that a field added here reaches both (issue 15, item 9).
  */
 export const TenantSettingsFieldsSchema = z.object({
-  name: z.string().check(z.trim(), z.minLength(2, 'at least two characters'), z.maxLength(120)),
+  name: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(2, 'at least two characters'),
+      z.maxLength(120),
+      z.refine(isOneLine, ONE_LINE_MESSAGE),
+    ),
   logoUrl: z.nullable(LogoUrlSchema),
   brandColor: BrandColorSchema,
   timeZone: TimeZoneSchema,
@@ -158,7 +165,8 @@ const QueueCapSchema = z.int().check(z.gte(1, 'at least one person'), z.lte(500,
  * derives its department from these fields: one list for both, issue 15, item 9).
  */
 export const DepartmentFieldsSchema = z.object({
-  name: LocalizedTextSchema,
+  /** One line: it goes into the subject of every booking mail. */
+  name: LocalizedNameSchema,
   description: LocalizedTextSchema,
   nameForms: DepartmentNameFormsSchema,
   contact: ContactSchema,
@@ -176,7 +184,7 @@ export type DepartmentUpdate = z.infer<typeof DepartmentUpdateSchema>;
 /** `POST /api/admin/tenants/:tenant/departments`: a slug and a name; the rest has defaults. */
 export const DepartmentCreateSchema = z.extend(z.partial(DepartmentFieldsSchema), {
   slug: DepartmentSlugSchema,
-  name: LocalizedTextSchema,
+  name: LocalizedNameSchema,
 });
 export type DepartmentCreate = z.infer<typeof DepartmentCreateSchema>;
 

@@ -1,4 +1,11 @@
-import { ERROR_STATUS, type ErrorCode, type Problem } from '@amtsraum/shared';
+import { ERROR_STATUS, type ErrorCode, type Locale, type Problem } from '@amtsraum/shared';
+
+/** One field's failure: `message` as the schema words it, `localized` in each interface language. */
+export interface FieldError {
+  path: string;
+  message: string;
+  localized?: Record<Locale, string>;
+}
 
 /**
  * Extra problem members the client acts on: those of ProblemSchema, and the collisions of an
@@ -16,14 +23,14 @@ export class AppError extends Error {
   readonly status: number;
   readonly extra: ProblemExtra;
   readonly detail: string | undefined;
-  readonly errors: { path: string; message: string }[] | undefined;
+  readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
 
   constructor(
     public readonly code: ErrorCode,
     options: {
       detail?: string;
-      errors?: { path: string; message: string }[];
+      errors?: FieldError[];
       internal?: string;
       headers?: Record<string, string>;
       /** Extra problem members the client acts on (see ProblemSchema). */

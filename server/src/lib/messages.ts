@@ -1,4 +1,4 @@
-import { PERSON_NAME_MESSAGES, TAKEN_MESSAGES, type ErrorCode, type Locale } from '@amtsraum/shared';
+import { ONE_LINE_MESSAGE, PERSON_NAME_MESSAGES, TAKEN_MESSAGES, type ErrorCode, type Locale } from '@amtsraum/shared';
 
 /**
  * Titles of API errors in each interface language. The web client translates by `code` itself;
@@ -191,6 +191,108 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     de: 'Ein Name braucht sichtbare Buchstaben oder Ziffern.',
     en: 'A name needs visible letters or digits.',
   },
+  [ONE_LINE_MESSAGE]: {
+    de: 'Bitte nur eine Zeile, ohne Steuerzeichen.',
+    en: 'One line only, without control characters.',
+  },
+  // Checks the services make themselves (issue 15): worded in English there, said in both here.
+  'this municipality does not offer this language': {
+    de: 'Diese Sprache bietet die Kommune nicht an.',
+    en: 'The municipality does not offer this language.',
+  },
+  'this address is already taken': {
+    de: 'Diese Adresse ist schon vergeben.',
+    en: 'This address is already taken.',
+  },
+  'a department of this municipality': {
+    de: 'Bitte nur Ämter dieser Kommune wählen.',
+    en: 'Please choose departments of this municipality only.',
+  },
+  'the current password is not correct': {
+    de: 'Das bisherige Passwort stimmt nicht.',
+    en: 'The current password is not correct.',
+  },
+  'must be in the future': {
+    de: 'Bitte einen Zeitpunkt in der Zukunft angeben.',
+    en: 'Please choose a time in the future.',
+  },
+  'this service cannot be booked here': {
+    de: 'Diese Leistung kann hier nicht gebucht werden.',
+    en: 'This service cannot be booked here.',
+  },
+  'this service cannot be handled by knocking here': {
+    de: 'Diese Leistung wird hier nicht beim Anklopfen angeboten.',
+    en: 'This service is not offered at the knock here.',
+  },
+  // Wordings of the shared schemas (issue 15: every refusal in the user's language).
+  'a language code like de, en, tr, ar, uk': {
+    de: 'Bitte ein Sprachkürzel wie de, en, tr, ar, uk angeben.',
+    en: 'Please enter a language code like de, en, tr, ar, uk.',
+  },
+  'a language code like de or en': {
+    de: 'Bitte ein Sprachkürzel wie de oder en angeben.',
+    en: 'Please enter a language code like de or en.',
+  },
+  'please enter your current password': {
+    de: 'Bitte geben Sie Ihr bisheriges Passwort ein.',
+    en: 'Please enter your current password.',
+  },
+  'one role per department': { de: 'Bitte nur eine Rolle je Amt.', en: 'One role per department only.' },
+  'lowercase letters, digits and single hyphens': {
+    de: 'Nur Kleinbuchstaben, Ziffern und einzelne Bindestriche.',
+    en: 'Lowercase letters, digits and single hyphens only.',
+  },
+  'an IANA time zone like Europe/Berlin': {
+    de: 'Bitte eine Zeitzone wie Europe/Berlin angeben.',
+    en: 'Please enter a time zone like Europe/Berlin.',
+  },
+  'an IANA time zone such as Europe/Berlin': {
+    de: 'Bitte eine Zeitzone wie Europe/Berlin angeben.',
+    en: 'Please enter a time zone such as Europe/Berlin.',
+  },
+  'please choose a service': { de: 'Bitte wählen Sie eine Leistung.', en: 'Please choose a service.' },
+  'digits, spaces and + ( ) / - only': {
+    de: 'Nur Ziffern, Leerzeichen und + ( ) / -.',
+    en: 'Digits, spaces and + ( ) / - only.',
+  },
+  'not a valid link': { de: 'Dieser Link ist nicht gültig.', en: 'This link is not valid.' },
+  'a time as HH:MM (24-hour clock)': {
+    de: 'Bitte eine Uhrzeit wie 08:30 angeben (24 Stunden).',
+    en: 'Please enter a time as HH:MM (24-hour clock).',
+  },
+  'an interval must end after it starts': {
+    de: 'Ein Zeitraum muss nach seinem Beginn enden.',
+    en: 'An interval must end after it starts.',
+  },
+  'an https address or a path on this server (starting with /)': {
+    de: 'Bitte eine https-Adresse oder einen Pfad auf diesem Server (beginnend mit /) angeben.',
+    en: 'Please enter an https address or a path on this server (starting with /).',
+  },
+  'a colour as #rrggbb': { de: 'Bitte eine Farbe wie #1a5fb4 angeben.', en: 'Please enter a colour like #1a5fb4.' },
+  'German is always offered': { de: 'Deutsch wird immer angeboten.', en: 'German is always offered.' },
+  'each language once': { de: 'Jede Sprache nur einmal.', en: 'Each language once only.' },
+  'at least two characters': { de: 'Mindestens zwei Zeichen.', en: 'At least two characters.' },
+  'the times of one day must not overlap': {
+    de: 'Die Zeiten eines Tages dürfen sich nicht überschneiden.',
+    en: 'The times of one day must not overlap.',
+  },
+  "this name is reserved for the municipality's own pages": {
+    de: 'Dieser Name ist für die eigenen Seiten der Kommune reserviert.',
+    en: "This name is reserved for the municipality's own pages.",
+  },
+  'this name is reserved by the application': {
+    de: 'Dieser Name ist von der Anwendung reserviert.',
+    en: 'This name is reserved by the application.',
+  },
+  'at least one minute': { de: 'Mindestens eine Minute.', en: 'At least one minute.' },
+  'at most 500 people': { de: 'Höchstens 500 Personen.', en: 'At most 500 people.' },
+  'a year from 2000': { de: 'Bitte ein Jahr ab 2000.', en: 'Please enter a year from 2000.' },
+  'a year up to 2100': { de: 'Bitte ein Jahr bis 2100.', en: 'Please enter a year up to 2100.' },
+  'contains control characters': { de: 'Bitte ohne Steuerzeichen.', en: 'Please leave out control characters.' },
+  'please describe your concern or choose a service': {
+    de: 'Bitte beschreiben Sie Ihr Anliegen oder wählen Sie eine Leistung.',
+    en: 'Please describe your concern or choose a service.',
+  },
   // Issue 15, services, booking rules and availability (offer.api.ts).
   'an address starting with https://': {
     de: 'Bitte eine Adresse angeben, die mit https:// beginnt.',
@@ -304,3 +406,78 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     en: 'The last day must not be before the first.',
   },
 };
+
+/** What a schema's own check reports about one field (a zod issue, as far as we read it). */
+export interface FieldIssue {
+  code: string;
+  message: string;
+  origin?: string;
+  format?: string;
+  expected?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+}
+
+const both = (de: string, en: string): Record<Locale, string> => ({ de, en });
+const EXPECTED: Record<string, Record<Locale, string>> = {
+  string: both('ein Text', 'a text'),
+  number: both('eine Zahl', 'a number'),
+  int: both('eine ganze Zahl', 'a whole number'),
+  boolean: both('ja oder nein', 'yes or no'),
+  array: both('eine Liste', 'a list'),
+  object: both('eine Gruppe von Angaben', 'a group of entries'),
+};
+
+/**
+ * A field message in each interface language for a check the schemas word in English only (zod's
+ * own wording, "Too big: expected string to have <=120 characters"): nobody reads English by
+ * default (issue 15). Messages of FIELD_MESSAGES keep their own, more specific translation.
+ */
+export function fieldIssueMessages(issue: FieldIssue): Record<Locale, string> {
+  const known = FIELD_MESSAGES[issue.message];
+  if (known) return known;
+  const n = issue.maximum ?? issue.minimum;
+  const count = typeof n === 'bigint' ? n.toString() : n !== undefined ? n.toLocaleString('de-DE') : '';
+  const countEn = typeof n === 'bigint' ? n.toString() : n !== undefined ? n.toLocaleString('en-GB') : '';
+  const lengthy = issue.origin === 'string';
+  const listy = issue.origin === 'array' || issue.origin === 'set';
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (/received undefined/.test(issue.message))
+        return both('Bitte füllen Sie dieses Feld aus.', 'Please fill in this field.');
+      const expected = EXPECTED[issue.expected ?? ''];
+      return expected
+        ? both(`Hier wird ${expected.de} erwartet.`, `This must be ${expected.en}.`)
+        : both('Dieser Wert ist hier nicht gültig.', 'This value is not valid here.');
+    }
+    case 'too_big':
+      if (lengthy) return both(`Höchstens ${count} Zeichen.`, `At most ${countEn} characters.`);
+      if (listy) return both(`Höchstens ${count} Einträge.`, `At most ${countEn} entries.`);
+      return issue.inclusive === false
+        ? both(`Der Wert muss kleiner als ${count} sein.`, `The value must be less than ${countEn}.`)
+        : both(`Höchstens ${count}.`, `At most ${countEn}.`);
+    case 'too_small':
+      if (lengthy && Number(n) <= 1) return both('Bitte füllen Sie dieses Feld aus.', 'Please fill in this field.');
+      if (lengthy) return both(`Mindestens ${count} Zeichen.`, `At least ${countEn} characters.`);
+      if (listy && Number(n) === 1) return both('Mindestens ein Eintrag.', 'At least one entry.');
+      if (listy) return both(`Mindestens ${count} Einträge.`, `At least ${countEn} entries.`);
+      return issue.inclusive === false
+        ? both(`Der Wert muss größer als ${count} sein.`, `The value must be greater than ${countEn}.`)
+        : both(`Mindestens ${count}.`, `At least ${countEn}.`);
+    case 'invalid_format':
+      if (issue.format === 'email')
+        return both('Bitte geben Sie eine gültige E-Mail-Adresse an.', 'Please enter a valid email address.');
+      if (issue.format === 'date')
+        return both('Bitte geben Sie ein gültiges Datum an (JJJJ-MM-TT).', 'Please enter a valid date (YYYY-MM-DD).');
+      if (issue.format === 'uuid' || issue.format === 'guid')
+        return both('Diese Kennung ist nicht gültig.', 'This identifier is not valid.');
+      return both('Das Format stimmt nicht.', 'The format is not right.');
+    case 'invalid_value':
+      return both('Dieser Wert ist nicht zulässig.', 'This value is not allowed.');
+    case 'unrecognized_keys':
+      return both('Dieses Feld ist unbekannt.', 'This field is unknown.');
+    default:
+      return both('Dieser Wert ist nicht gültig.', 'This value is not valid.');
+  }
+}

@@ -14,9 +14,9 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
     ...(error.detail ? { detail: error.detail } : {}),
     ...(error.errors
       ? {
-          errors: error.errors.map(({ path, message }) => ({
+          errors: error.errors.map(({ path, message, localized }) => ({
             path,
-            message: FIELD_MESSAGES[message]?.[locale] ?? message,
+            message: localized?.[locale] ?? FIELD_MESSAGES[message]?.[locale] ?? message,
           })),
         }
       : {}),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors.js';
+import { fieldIssueMessages } from './messages.js';
 
 /**
  * Parses outside input with its schema; the parsed value replaces the raw one. Failures become
@@ -13,6 +14,7 @@ export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown)
     errors: result.error.issues.map((issue) => ({
       path: issue.path.map(String).join('.') || '(body)',
       message: issue.message,
+      localized: fieldIssueMessages(issue as Parameters<typeof fieldIssueMessages>[0]),
     })),
   });
 }

@@ -1,5 +1,14 @@
-import { AccessibilityFeedbackRequestSchema, TenantTextKindSchema, type InstallationLegal } from '@amtsraum/shared';
+import {
+  AccessibilityFeedbackRequestSchema,
+  isOneLine,
+  ONE_LINE_MESSAGE,
+  PERSON_NAME_MESSAGES,
+  personNameProblem,
+  TenantTextKindSchema,
+  type InstallationLegal,
+} from '@amtsraum/shared';
 import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { slugParam } from '../../lib/params.js';
@@ -16,6 +25,22 @@ import {
 
 /** Feedback messages per client address: a person reports a few barriers, a script many. */
 export const FEEDBACK_LIMITS = { perAddress: { max: 5, windowMs: 60 * 60_000 } };
+
+/**
+ * Name and page of a feedback go into the mail: one line each, like every name (person-name.ts).
+ * Checked here rather than in the shared schema, whose bytes the door page would carry (issue 14).
+ */
+const FeedbackLinesSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .superRefine((text, ctx) => {
+      const problem = text === '' ? null : personNameProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: PERSON_NAME_MESSAGES[problem] });
+    })
+    .optional(),
+  page: z.string().refine(isOneLine, ONE_LINE_MESSAGE).optional(),
+});
 
 const ctxOf = (deps: AppDeps): LegalContext => ({ db: deps.database.db, config: deps.config, now: deps.now() });
 
@@ -44,6 +69,7 @@ export function legalRouter(deps: AppDeps): Router {
     const tenantSlug = slugParam(req.params.tenant, 'tenant_not_found');
     await feedbackByAddress.hit(req.ip ?? 'unknown');
     const input = parseInput(AccessibilityFeedbackRequestSchema, req.body);
+    parseInput(FeedbackLinesSchema, input);
     res.status(202).json(await sendAccessibilityFeedback(ctxOf(deps), { tenantSlug, input }));
   });
 

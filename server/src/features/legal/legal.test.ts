@@ -184,6 +184,43 @@ describe.each(databaseKinds)('legal pages and accessibility feedback on %s', (ki
     expect((await client().post(feedback, { message: 'von anderswo' })).status).toBe(202);
   });
 
+  it('refuses line breaks and control characters in the one-line feedback fields, so nothing reaches a mail header', async () => {
+    const email = `kontakt-${Date.now()}@rathaus.test.example`;
+    const tenant = await makeTenant(db(), { name: 'Stadt Kopfzeile', contact: { email } });
+    const feedback = `/api/tenants/${tenant.slug}/accessibility-feedback`;
+    const attacks: [string, Record<string, string>][] = [
+      ['name', { name: 'Erika\r\nBcc: opfer@evil.example', message: 'Hallo' }],
+      ['name', { name: 'Erika\u0000', message: 'Hallo' }],
+      ['email', { email: 'erika@test.example\r\nBcc: opfer@evil.example', message: 'Hallo' }],
+      ['email', { email: 'erika@test.example\nSubject: Gewinn', message: 'Hallo' }],
+      ['page', { page: '/stadt\r\nBcc: opfer@evil.example', message: 'Hallo' }],
+    ];
+    for (const [field, body] of attacks) {
+      // Each from an address of its own: the per-address limit is not what refuses here.
+      const de = await client().post(feedback, body);
+      const en = await client().request('POST', feedback, body, { 'accept-language': 'en' });
+      expect({ field, status: de.status, paths: de.json.errors?.map((e: { path: string }) => e.path) }).toEqual({
+        field,
+        status: 400,
+        paths: [field],
+      });
+      expect(de.json.errors[0].message).not.toBe(en.json.errors[0].message);
+    }
+    expect(await mailsTo(db(), email)).toHaveLength(0);
+
+    // One line each, and the mail goes to the municipality alone, its subject fixed.
+    const sent = await client().post(feedback, {
+      name: 'Erika Muster',
+      email: 'erika@test.example',
+      page: '/stadt/amt',
+      message: 'Zeile eins\nBcc: keine Kopfzeile, nur Text',
+    });
+    expect(sent.status).toBe(202);
+    const [mail] = await mailsTo(db(), email);
+    expect(mail?.to).toBe(email);
+    expect(mail?.subject).toBe('Rückmeldung zur Barrierefreiheit – Stadt Kopfzeile');
+  });
+
   it('sends feedback of a municipality without a contact to the installation operator, and says so', async () => {
     const tenant = await makeTenant(db(), { contact: {} });
     const page = TenantTextResponseSchema.parse(

@@ -39,6 +39,9 @@ export interface AdminRouters {
   department?: Router[];
 }
 
+/** Changes per admin (any admin route but reads): far above work by hand; a script or a stolen session gets five a second. */
+export const ADMIN_CHANGE_LIMITS = { perStaff: { max: 3_000, windowMs: 10 * 60_000 } };
+
 /** The municipality `slug`, if `who` administers it (authorization in the query). */
 export async function findAdministeredTenant(db: Db, who: StaffRow, slug: string): Promise<TenantRow | undefined> {
   if (!who.isTenantAdmin) return undefined;
@@ -102,9 +105,15 @@ export function adminDepartment(req: Request): { tenant: TenantRow; department: 
  * forbidden; an unknown municipality or department is 403 too, so the answer does not tell which
  * exist). Routers given here use paths relative to their tree.
  */
-export function adminRouter(deps: Pick<AppDeps, 'database' | 'now'>, routers: AdminRouters): Router {
+export function adminRouter(deps: Pick<AppDeps, 'database' | 'now' | 'limits'>, routers: AdminRouters): Router {
   const db = deps.database.db;
   const signedIn = requireStaff(deps);
+  // Every route has a limit: an admin changes by hand, a script (or a stolen session) in bulk.
+  const changes = deps.limits.limiter('admin-changes', ADMIN_CHANGE_LIMITS.perStaff);
+  const limited = async (req: Request, _res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') await changes.hit(req.staff!.id);
+    next();
+  };
   const strong = (req: Request, _res: Response, next: NextFunction) => {
     if (req.staffSession?.authMethod === 'password') throw new AppError('second_factor_required');
     next();
@@ -141,7 +150,14 @@ export function adminRouter(deps: Pick<AppDeps, 'database' | 'now'>, routers: Ad
   // Departments first: their paths also lie below the municipality's, whose check would refuse a
   // department admin.
   return Router()
-    .use('/admin/tenants/:tenant/departments/:department', signedIn, strong, department, tree(routers.department))
-    .use('/admin/tenants/:tenant', signedIn, strong, tenant, tree(routers.tenant))
-    .use('/admin/installation', signedIn, strong, installation, tree(routers.installation));
+    .use(
+      '/admin/tenants/:tenant/departments/:department',
+      signedIn,
+      strong,
+      department,
+      limited,
+      tree(routers.department),
+    )
+    .use('/admin/tenants/:tenant', signedIn, strong, tenant, limited, tree(routers.tenant))
+    .use('/admin/installation', signedIn, strong, installation, limited, tree(routers.installation));
 }
