@@ -3,11 +3,13 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message } from '../../lib/message';
-import { Link, useParams } from '../../lib/router';
+import { Link, Navigate, useParams } from '../../lib/router';
+import { SESSION_ENDED } from '../../lib/session-ended';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { Field, useFieldErrors } from '../../ui/forms';
 import { LoadingState } from '../../ui/LoadingState';
+import { NoRight } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
 import { auditBase, auditQuery, EMPTY_FILTER, fetchAuditPage, useAuditPage, useStaffMe, type AuditFilter } from './api';
 import './audit.css';
@@ -319,6 +321,10 @@ function AuditProblem({ error, retry }: { error: ApiError; retry: () => void }) 
   if (error.code === 'validation_failed') {
     return <p className="notice notice--warning">{t('invalidFilter')}</p>;
   }
+  // The page was open with a session and the right (issue 15): an ended session goes to the
+  // sign-in page, which says so; a right taken meanwhile is said plainly, with the way on.
+  if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace state={SESSION_ENDED} />;
+  if (error.code === 'forbidden') return <NoRight reason="admin" testId="audit-error" />;
   return (
     <div className="notice notice--warning" role="alert" data-testid="audit-error">
       <p>{tErrors(`codes.${error.code}`)}</p>
