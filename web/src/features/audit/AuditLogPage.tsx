@@ -334,11 +334,9 @@ function AuditProblem({ error, retry }: { error: ApiError; retry: () => void }) 
           <Link to="/staff/security">{t('secondFactorLink')}</Link>
         </p>
       ) : (
-        error.code !== 'forbidden' && (
-          <button type="button" className="button" onClick={retry}>
-            {t('retry')}
-          </button>
-        )
+        <button type="button" className="button" onClick={retry}>
+          {t('retry')}
+        </button>
       )}
     </div>
   );

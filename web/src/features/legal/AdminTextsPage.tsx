@@ -42,7 +42,6 @@ function AdminLoadError({ error }: { error: ApiError }) {
         <p role="alert">{say(problemMessage(error))}</p>
       )}
       {error.code === 'second_factor_required' && <Link to="/staff/security">{t('admin.secondFactor')}</Link>}
-      {error.code === 'unauthorized' && <Link to={pagePath('staffLogin')}>{t('admin.signIn')}</Link>}
     </>
   );
 }
