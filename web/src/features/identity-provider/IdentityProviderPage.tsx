@@ -287,6 +287,7 @@ function SettingsForm({
       const saved = await saveProvider(tenant, input);
       fields.setErrors({});
       setFailure(null);
+      refusal.clear();
       onSaved(saved);
     } catch (error) {
       const apiError = toApiError(error);
