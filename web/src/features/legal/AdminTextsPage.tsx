@@ -87,12 +87,15 @@ function useSaving() {
       setStatus({ say: (translate, locale) => `${base.say(translate, locale)}${paths ? ` (${paths})` : ''}` });
     }
   };
+  const line = (
+    <p role={failed ? 'alert' : 'status'} className={status ? (failed ? 'form-failure' : 'notice') : 'visually-hidden'}>
+      {status && say(status)}
+    </p>
+  );
   const view = (
     <>
       {refusal.notice}
-      <p role={failed ? 'alert' : 'status'} className={status ? (failed ? 'form-failure' : 'notice') : 'visually-hidden'}>
-        {status && say(status)}
-      </p>
+      {line}
     </>
   );
   return { run, view };
