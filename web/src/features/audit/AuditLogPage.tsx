@@ -11,7 +11,16 @@ import { Field, useFieldErrors } from '../../ui/forms';
 import { LoadingState } from '../../ui/LoadingState';
 import { NoRight } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
-import { auditBase, auditQuery, EMPTY_FILTER, fetchAuditPage, useAuditPage, useStaffMe, type AuditFilter } from './api';
+import {
+  auditBase,
+  auditQuery,
+  EMPTY_FILTER,
+  fetchAuditPage,
+  saveAuditCsv,
+  useAuditPage,
+  useStaffMe,
+  type AuditFilter,
+} from './api';
 import './audit.css';
 
 /** The action groups the filter offers (the API matches `visit.` and the older `visit_` alike). */
@@ -143,6 +152,13 @@ function AuditLog({ tenant, wholeTenant, ownDepartments }: AuditLogProps) {
   };
 
   const csvHref = `${base}.csv?${auditQuery(applied, { lang: locale.startsWith('en') ? 'en' : 'de' })}`;
+  const [csvError, setCsvError] = useState<ApiError | null>(null);
+  const saveCsv = () => {
+    setCsvError(null);
+    saveAuditCsv(csvHref).catch((error: unknown) => {
+      setCsvError(toApiError(error));
+    });
+  };
   const departments = data?.departments ?? [];
 
   return (
@@ -231,10 +247,20 @@ function AuditLog({ tenant, wholeTenant, ownDepartments }: AuditLogProps) {
       <section aria-labelledby={`${id}-results`}>
         <h2 id={`${id}-results`}>{t('results.heading')}</h2>
         <p className="button-row">
-          <a className="button button--secondary" href={csvHref} download data-testid="audit-csv">
+          <a
+            className="button button--secondary"
+            href={csvHref}
+            download
+            data-testid="audit-csv"
+            onClick={(event) => {
+              event.preventDefault();
+              saveCsv();
+            }}
+          >
             {t('results.csv')}
           </a>
         </p>
+        {csvError && <AuditProblem error={csvError} retry={saveCsv} />}
         <p role="status" className="muted" data-testid="audit-count">
           {first.status === 'loading' ? t('results.loading') : data ? t('results.count', { count: rows.length }) : ''}
         </p>
