@@ -1,5 +1,5 @@
 import { StaffMeSchema } from '@amtsraum/shared';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { totpCode, totpStep } from '../../server/src/lib/totp.js';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
 import { ADMINS, expectNoBrowserErrors, peoplePerTest, signInAsAdmin, type Person } from './support';
@@ -140,5 +140,83 @@ test('an admin page whose right was taken says so at the next action, and an end
   const me = await lena.request.get('/api/staff/me', { headers: { 'X-Forwarded-For': lena.address } });
   expect(me.status()).toBe(401);
   expect(StaffMeSchema.safeParse(await me.json()).success).toBe(false);
+  expectNoBrowserErrors(amelie);
+});
+
+/** A new admin of Testhausen's "termine", signed in with password and authenticator; deactivated after the test. */
+async function newAdminOfTermine(browser: Browser, amelie: Person, termineId: string) {
+  const headers = { 'X-Forwarded-For': amelie.address };
+  const email = `leitung.${String(Date.now())}@testhausen.example`;
+  const invited = await amelie.request.post(STAFF_API, {
+    data: {
+      name: 'Lena Leitung',
+      email,
+      languages: ['de'],
+      isTenantAdmin: false,
+      roles: [{ departmentId: termineId, role: 'admin' }],
+    },
+    headers,
+  });
+  expect(invited.status()).toBe(201);
+  const staffId = ((await invited.json()) as { staff: { id: string } }).staff.id;
+  people.tidyWith(async () => {
+    await amelie.request.post(`${STAFF_API}/${staffId}/deactivate`, { headers });
+  });
+  const person = await people.open(browser);
+  await acceptInvitation(person, email);
+  return { person, staffId };
+}
+
+test('the services page says plainly that the right was taken when a service is saved, and changes nothing', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const amelie = await people.open(browser);
+  const amelieMe = await signInAsAdmin(amelie, ADMINS.amelie);
+  const termine = amelieMe.staff.departments.find((d) => d.slug === 'termine')!;
+  const headers = { 'X-Forwarded-For': amelie.address };
+  const { person: lena, staffId } = await newAdminOfTermine(browser, amelie, termine.id);
+  const page = lena.page;
+  const servicesPage = `/admin/${TENANT}/departments/termine/services`;
+  await page.goto(servicesPage);
+  await expect(mainHeading(page)).toHaveText('Leistungen');
+  await page.getByRole('button', { name: 'Leistung hinzufügen' }).click();
+  const form = page.getByTestId('service-form');
+  const slug = `entzogen-${Date.now().toString(36)}`;
+  await form.getByRole('textbox', { name: 'Name (Deutsch)' }).fill('Nicht mehr gespeichert');
+  await form.getByRole('textbox', { name: 'Adresse (Kurzname)' }).fill(slug);
+  await form.getByRole('textbox', { name: 'Name (Englisch)' }).fill('Not saved any more');
+  await form.getByRole('spinbutton', { name: 'Dauer in Minuten' }).fill('15');
+
+  // Amelie lowers Lena to clerk while the form is open; Lena saves.
+  const lowered = await amelie.request.patch(`${STAFF_API}/${staffId}`, {
+    data: { roles: [{ departmentId: termine.id, role: 'clerk' }] },
+    headers,
+  });
+  expect(lowered.status()).toBe(200);
+  await form.getByRole('button', { name: 'Speichern' }).click();
+  const notice = form.getByTestId('admin-lost-right');
+  await expect(notice).toContainText('Sie haben dieses Recht nicht mehr.');
+  await expect(notice).toContainText('Ihre Änderung wurde nicht gespeichert.');
+  await expect(notice).toBeFocused();
+  await expect(form.getByTestId('service-failure')).toHaveCount(0);
+  await checkAccessible(page);
+  const services = (await (
+    await amelie.request.get(`/api/admin/tenants/${TENANT}/departments/termine/services`, { headers })
+  ).json()) as { services: { slug: string }[] };
+  expect(services.services.map((s) => s.slug)).not.toContain(slug);
+
+  // The way on is the next stop of the keyboard.
+  await page.keyboard.press('Tab');
+  await expect(notice.getByRole('link', { name: 'Zu Ihrer Startseite' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/staff$/);
+
+  // Opened again without the right, the page says so at once, with the same way on.
+  await page.goto(servicesPage);
+  const refused = page.getByTestId('admin-forbidden');
+  await expect(refused).toContainText('Sie haben nicht (mehr) das Recht, diese Seite zu verwalten.');
+  await expect(refused.getByRole('link', { name: 'Zu Ihrer Startseite' })).toBeVisible();
+  await checkAccessible(page);
   expectNoBrowserErrors(amelie);
 });

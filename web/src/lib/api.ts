@@ -44,7 +44,8 @@ function codeForStatus(status: number): ErrorCode {
   return 'internal_error';
 }
 
-async function problemOf(response: Response): Promise<ApiError> {
+/** A failed response as an ApiError: the problem's stable `code` and extras, or one for its status. */
+export async function problemOf(response: Response): Promise<ApiError> {
   const type = response.headers.get('content-type') ?? '';
   if (type.includes(PROBLEM_CONTENT_TYPE) || type.includes('json')) {
     const problem = ProblemSchema.safeParse(await response.json().catch(() => null));

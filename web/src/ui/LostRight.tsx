@@ -1,5 +1,5 @@
 import { pagePath } from '@amtsraum/shared';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../lib/api';
 import { Link, useNavigate } from '../lib/router';
@@ -38,6 +38,22 @@ export function LostRight() {
 }
 
 /**
+ * At a page's load: the right it needs is not there, or no longer (an admin's right, or a clerk's
+ * place in the department), said plainly with the way on to the staff home.
+ */
+export function NoRight({ reason, testId }: { reason: 'admin' | 'department'; testId?: string }) {
+  const { t } = useTranslation('errors');
+  return (
+    <div className="notice notice--warning" data-testid={testId}>
+      <p>{t(`noRight.${reason}`)}</p>
+      <p>
+        <Link to={pagePath('staffHome')}>{t('lostRight.link')}</Link>
+      </p>
+    </div>
+  );
+}
+
+/**
  * For an action's failure on a staff page: a session ended meanwhile (signed out elsewhere, the
  * account deactivated) goes to the sign-in page, which says so. True when that was the failure.
  */
@@ -48,4 +64,31 @@ export function useSessionEnded(): (error: ApiError) => boolean {
     void navigate(pagePath('staffLogin'), { replace: true, state: SESSION_ENDED });
     return true;
   };
+}
+
+/** How issue 15 answers a refused action on a staff page: the session ended, the right was lost, or neither. */
+export function refusalOf(error: ApiError): 'sessionEnded' | 'lostRight' | null {
+  if (error.code === 'unauthorized') return 'sessionEnded';
+  return isLostRight(error) ? 'lostRight' : null;
+}
+
+/**
+ * An action's failure on an admin page, answered as issue 15 asks: an ended session goes to the
+ * sign-in page, a right taken meanwhile shows `notice` (`LostRight`, new and focused at each such
+ * refusal). `refused(error)` is true for these two, and then the caller shows nothing else; any
+ * other failure, or `clear()`, takes the notice away.
+ */
+export function useRefusal(): { refused: (error: ApiError) => boolean; clear: () => void; notice: ReactNode } {
+  const sessionEnded = useSessionEnded();
+  const [lost, setLost] = useState({ shown: false, at: 0 });
+  const refused = (error: ApiError) => {
+    if (sessionEnded(error)) return true;
+    const isLost = refusalOf(error) === 'lostRight';
+    setLost((was) => ({ shown: isLost, at: isLost ? was.at + 1 : was.at }));
+    return isLost;
+  };
+  const clear = () => {
+    setLost((was) => (was.shown ? { ...was, shown: false } : was));
+  };
+  return { refused, clear, notice: lost.shown ? <LostRight key={lost.at} /> : null };
 }

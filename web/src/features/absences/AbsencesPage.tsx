@@ -9,6 +9,7 @@ import { ErrorPage } from '../../ui/ErrorPage';
 import { formatClock, formatCivilDate, formatLongDate } from '../../ui/format';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LoadingState } from '../../ui/LoadingState';
+import { NoRight, useSessionEnded } from '../../ui/LostRight';
 import { NotFoundPage } from '../../ui/NotFoundPage';
 import { PageHeading } from '../../ui/PageHeading';
 import { ZoneNote } from '../../ui/ZoneNote';
@@ -58,8 +59,18 @@ export function AbsencesPage() {
 }
 
 function LoadProblem({ error, retry }: { error: ApiError; retry: () => void }) {
+  const { t } = useTranslation('absences');
   if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
-  if (error.code === 'forbidden' || error.code === 'department_not_found' || error.code === 'route_not_found') {
+  // Not (or no longer) in the department: the server refuses with 403 (issue 15).
+  if (error.code === 'forbidden') {
+    return (
+      <>
+        <PageHeading title={t('title')} />
+        <NoRight reason="department" testId="absences-forbidden" />
+      </>
+    );
+  }
+  if (error.code === 'department_not_found' || error.code === 'route_not_found') {
     return <NotFoundPage reason="route" />;
   }
   return <ErrorPage error={error} retry={retry} />;
@@ -113,6 +124,7 @@ function Absences({ department, data, onChange }: { department: Department; data
                 onFailed={(why) => {
                   setStatus(why);
                 }}
+                onRefused={onChange}
               />
             ))}
           </ul>
@@ -190,6 +202,7 @@ function AbsenceItem({
   departmentId,
   onRemoved,
   onFailed,
+  onRefused,
 }: {
   absence: Absence;
   timeZone: string;
@@ -197,8 +210,11 @@ function AbsenceItem({
   departmentId: string;
   onRemoved: () => void;
   onFailed: (why: Message) => void;
+  /** Refused (403): no longer in the department, or it stopped allowing it; the reload says which. */
+  onRefused: () => void;
 }) {
   const { t } = useTranslation('absences');
+  const sessionEnded = useSessionEnded();
   const text = useAbsenceText()(absence, timeZone);
   const [busy, setBusy] = useState(false);
   return (
@@ -221,7 +237,10 @@ function AbsenceItem({
               },
               (error: unknown) => {
                 setBusy(false);
-                onFailed(problemMessage(toApiError(error)));
+                const problem = toApiError(error);
+                if (sessionEnded(problem)) return;
+                if (problem.code === 'forbidden') onRefused();
+                else onFailed(problemMessage(problem));
               },
             );
           }}
@@ -243,10 +262,14 @@ function AddAbsence({
   department: Department;
   timeZone: string;
   onAdded: () => void;
-  /** The department stopped allowing it meanwhile: the page reloads and says so. */
+  /**
+   * Refused (403): the department stopped allowing it, or the clerk is no longer in it; the page
+   * reloads and says which.
+   */
   onRefused: () => void;
 }) {
   const { t, i18n } = useTranslation('absences');
+  const sessionEnded = useSessionEnded();
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const id = useId();
   const fields = useFieldErrors<AbsenceField>(ABSENCE_FIELDS);
@@ -296,9 +319,13 @@ function AddAbsence({
         return;
       }
       const apiError = toApiError(error);
+      if (sessionEnded(apiError)) return;
+      if (apiError.code === 'forbidden') {
+        onRefused();
+        return;
+      }
       const found = fields.fromServer(apiError, messageFor);
       fail(found, Object.keys(found).length > 0 ? null : problemMessage(apiError), null);
-      if (apiError.code === 'forbidden') onRefused();
     } finally {
       setBusy(false);
     }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { useRefusal } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
 import { createMunicipality, setMunicipalityArchived, useMunicipalities } from './api';
 import { AdminLoad } from './parts';
@@ -59,16 +60,19 @@ function TenantCard({ tenant, onChanged }: { tenant: InstallationTenant; onChang
   const say = useSay();
   const [failure, setFailure] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
+  const refusal = useRefusal();
   const toggle = async () => {
     if (busy) return;
     if (!tenant.archived && !window.confirm(t('installation.archiveConfirm', { name: tenant.name }))) return;
     setBusy(true);
+    refusal.clear();
     try {
       await setMunicipalityArchived(tenant.id, !tenant.archived);
       setFailure(null);
       onChanged();
     } catch (error) {
-      setFailure(problemMessage(toApiError(error)));
+      const problem = toApiError(error);
+      setFailure(refusal.refused(problem) ? null : problemMessage(problem));
     } finally {
       setBusy(false);
     }
@@ -81,6 +85,7 @@ function TenantCard({ tenant, onChanged }: { tenant: InstallationTenant; onChang
         {t('installation.staffCount', { count: tenant.staffCount })}
         {tenant.archived && ` · ${t('installation.archived')}`}
       </p>
+      {refusal.notice}
       {failure && (
         <p className="field__error" role="alert">
           {say(failure)}
@@ -117,8 +122,10 @@ function CreateForm({ onCreated }: { onCreated: () => void }) {
   const [values, setValues] = useState(empty);
   const [failure, setFailure] = useState<Message | null>(null);
   const [created, setCreated] = useState<string | null>(null);
+  const refusal = useRefusal();
   const summaryRef = useRef<HTMLDivElement>(null);
   const show = (found: FieldErrors<FieldName>, formFailure: Message | null) => {
+    refusal.clear();
     setErrors(found);
     setFailure(formFailure);
     window.setTimeout(() => summaryRef.current?.focus(), 0);
@@ -151,10 +158,16 @@ function CreateForm({ onCreated }: { onCreated: () => void }) {
       setValues(empty);
       setErrors({});
       setFailure(null);
+      refusal.clear();
       setCreated(t('installation.created', { name: parsed.data.name, email: parsed.data.admin.email }));
       onCreated();
     } catch (error) {
       const apiError = toApiError(error);
+      if (refusal.refused(apiError)) {
+        setErrors({});
+        setFailure(null);
+        return;
+      }
       if (apiError.code === 'conflict' && apiError.extras.fieldErrors) {
         const found: FieldErrors<FieldName> = {};
         for (const { path } of apiError.extras.fieldErrors) {
@@ -181,6 +194,7 @@ function CreateForm({ onCreated }: { onCreated: () => void }) {
 
   return (
     <form className="panel" aria-label={t('installation.createHeading')} noValidate onSubmit={(e) => void submit(e)}>
+      {refusal.notice}
       <ErrorSummary
         ref={summaryRef}
         fields={fields}

@@ -5,6 +5,7 @@ import { toApiError } from '../../lib/api';
 import { message, problemMessage, type Message } from '../../lib/message';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LoadStateView } from '../../ui/LoadStateView';
+import { useSessionEnded } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
 import { changePassword, saveProfile, useProfile } from './api';
 import { AccountGate, LanguageChecks, usePasswordHint } from './parts';
@@ -37,6 +38,7 @@ function ProfileForm({ initial }: { initial: Profile }) {
   const [values, setValues] = useState(initial);
   const [failure, setFailure] = useState<Message | null>(null);
   const [saved, setSaved] = useState(false);
+  const sessionEnded = useSessionEnded();
   const summaryRef = useRef<HTMLDivElement>(null);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -54,7 +56,10 @@ function ProfileForm({ initial }: { initial: Profile }) {
       setFailure(null);
       setSaved(true);
     } catch (error) {
-      setFailure(problemMessage(toApiError(error)));
+      const problem = toApiError(error);
+      // Signed out elsewhere or deactivated meanwhile: the sign-in page says so.
+      if (sessionEnded(problem)) return;
+      setFailure(problemMessage(problem));
       window.setTimeout(() => summaryRef.current?.focus(), 0);
     }
   };
@@ -111,6 +116,7 @@ function PasswordSection() {
   const [values, setValues] = useState({ currentPassword: '', password: '', repeat: '' });
   const [failure, setFailure] = useState<Message | null>(null);
   const [done, setDone] = useState(false);
+  const sessionEnded = useSessionEnded();
   const summaryRef = useRef<HTMLDivElement>(null);
   const show = (found: FieldErrors<PasswordField>, formFailure: Message | null) => {
     setErrors(found);
@@ -135,6 +141,7 @@ function PasswordSection() {
       setDone(true);
     } catch (error) {
       const apiError = toApiError(error);
+      if (sessionEnded(apiError)) return;
       if (apiError.code === 'validation_failed') {
         show(
           fields.fromServer(apiError, (field) =>

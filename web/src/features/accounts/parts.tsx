@@ -2,7 +2,7 @@ import { pagePath, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type StaffMe } from
 import { useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../lib/api';
-import { Navigate } from '../../lib/router';
+import { Link, Navigate } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { useLanguageName } from '../../ui/LanguageOptions';
@@ -48,8 +48,11 @@ export function AdminProblem({ error, retry }: { error: ApiError; retry: () => v
   }
   if (error.code === 'forbidden') {
     return (
-      <div className="panel" role="alert">
+      <div className="panel" role="alert" data-testid="admin-forbidden">
         <p>{t('admin.forbidden')}</p>
+        <p>
+          <Link to={pagePath('staffHome')}>{tErrors('lostRight.link')}</Link>
+        </p>
       </div>
     );
   }

@@ -3,13 +3,24 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message } from '../../lib/message';
-import { Link, useParams } from '../../lib/router';
+import { Link, Navigate, useParams } from '../../lib/router';
+import { SESSION_ENDED } from '../../lib/session-ended';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { Field, useFieldErrors } from '../../ui/forms';
 import { LoadingState } from '../../ui/LoadingState';
+import { NoRight } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
-import { auditBase, auditQuery, EMPTY_FILTER, fetchAuditPage, useAuditPage, useStaffMe, type AuditFilter } from './api';
+import {
+  auditBase,
+  auditQuery,
+  EMPTY_FILTER,
+  fetchAuditPage,
+  saveAuditCsv,
+  useAuditPage,
+  useStaffMe,
+  type AuditFilter,
+} from './api';
 import './audit.css';
 
 /** The action groups the filter offers (the API matches `visit.` and the older `visit_` alike). */
@@ -141,6 +152,13 @@ function AuditLog({ tenant, wholeTenant, ownDepartments }: AuditLogProps) {
   };
 
   const csvHref = `${base}.csv?${auditQuery(applied, { lang: locale.startsWith('en') ? 'en' : 'de' })}`;
+  const [csvError, setCsvError] = useState<ApiError | null>(null);
+  const saveCsv = () => {
+    setCsvError(null);
+    saveAuditCsv(csvHref).catch((error: unknown) => {
+      setCsvError(toApiError(error));
+    });
+  };
   const departments = data?.departments ?? [];
 
   return (
@@ -229,10 +247,20 @@ function AuditLog({ tenant, wholeTenant, ownDepartments }: AuditLogProps) {
       <section aria-labelledby={`${id}-results`}>
         <h2 id={`${id}-results`}>{t('results.heading')}</h2>
         <p className="button-row">
-          <a className="button button--secondary" href={csvHref} download data-testid="audit-csv">
+          <a
+            className="button button--secondary"
+            href={csvHref}
+            download
+            data-testid="audit-csv"
+            onClick={(event) => {
+              event.preventDefault();
+              saveCsv();
+            }}
+          >
             {t('results.csv')}
           </a>
         </p>
+        {csvError && <AuditProblem error={csvError} retry={saveCsv} />}
         <p role="status" className="muted" data-testid="audit-count">
           {first.status === 'loading' ? t('results.loading') : data ? t('results.count', { count: rows.length }) : ''}
         </p>
@@ -319,6 +347,10 @@ function AuditProblem({ error, retry }: { error: ApiError; retry: () => void }) 
   if (error.code === 'validation_failed') {
     return <p className="notice notice--warning">{t('invalidFilter')}</p>;
   }
+  // The page was open with a session and the right (issue 15): an ended session goes to the
+  // sign-in page, which says so; a right taken meanwhile is said plainly, with the way on.
+  if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace state={SESSION_ENDED} />;
+  if (error.code === 'forbidden') return <NoRight reason="admin" testId="audit-error" />;
   return (
     <div className="notice notice--warning" role="alert" data-testid="audit-error">
       <p>{tErrors(`codes.${error.code}`)}</p>
@@ -328,11 +360,9 @@ function AuditProblem({ error, retry }: { error: ApiError; retry: () => void }) 
           <Link to="/staff/security">{t('secondFactorLink')}</Link>
         </p>
       ) : (
-        error.code !== 'forbidden' && (
-          <button type="button" className="button" onClick={retry}>
-            {t('retry')}
-          </button>
-        )
+        <button type="button" className="button" onClick={retry}>
+          {t('retry')}
+        </button>
       )}
     </div>
   );

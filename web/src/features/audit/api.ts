@@ -1,5 +1,5 @@
 import { AuditPageSchema, StaffMeSchema, type AuditPage } from '@amtsraum/shared';
-import { getJson } from '../../lib/api';
+import { ApiError, getJson, problemOf } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 import { useLoad } from '../../lib/useLoad';
 
@@ -38,3 +38,28 @@ export const useAuditPage = (path: string) =>
 
 export const fetchAuditPage = (path: string): Promise<AuditPage> =>
   getJson(path, AuditPageSchema, { language: currentLocale() });
+
+/**
+ * Fetches the CSV export at `path` and hands it to the browser to save, under the server's name
+ * for it. Fetched rather than followed as a link, so that a refusal (the session ended, the right
+ * taken while the page was open) reaches the page as an ApiError instead of a saved error file.
+ */
+export async function saveAuditCsv(path: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: { 'Accept-Language': currentLocale() } });
+  } catch (error) {
+    throw new ApiError('network_error', null, undefined, { cause: error });
+  }
+  if (!response.ok) throw await problemOf(response);
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'audit.csv';
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  // The download has its own copy once it started.
+  window.setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 60_000);
+}

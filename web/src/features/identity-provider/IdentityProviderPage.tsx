@@ -9,6 +9,7 @@ import { useLocalize } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LoadingState } from '../../ui/LoadingState';
+import { useRefusal } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
 import { removeProvider, saveProvider, useDepartments, useProviderSettings } from './api';
 import {
@@ -225,6 +226,7 @@ function SettingsForm({
   const fields = useFieldErrors<ProviderField>(order);
   const [failure, setFailure] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
+  const refusal = useRefusal();
   const summaryRef = useRef<HTMLDivElement>(null);
   const [failedAt, setFailedAt] = useState(0);
   useEffect(() => {
@@ -264,6 +266,7 @@ function SettingsForm({
   };
 
   const fail = (found: FieldErrors<ProviderField>, whole: Message | null) => {
+    refusal.clear();
     fields.setErrors(found);
     setFailure(whole);
     setFailedAt((n) => n + 1);
@@ -284,9 +287,15 @@ function SettingsForm({
       const saved = await saveProvider(tenant, input);
       fields.setErrors({});
       setFailure(null);
+      refusal.clear();
       onSaved(saved);
     } catch (error) {
       const apiError = toApiError(error);
+      if (refusal.refused(apiError)) {
+        fields.setErrors({});
+        setFailure(null);
+        return;
+      }
       const found = errorsAt((apiError.extras.fieldErrors ?? []).map((field) => field.path));
       fail(found, Object.keys(found).length > 0 ? null : problemMessage(apiError));
     } finally {
@@ -299,6 +308,7 @@ function SettingsForm({
     <section className="idp-section" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>{t('form.heading')}</h2>
       <form className="panel" noValidate onSubmit={(event) => void submit(event)} data-testid="identity-provider-form">
+        {refusal.notice}
         <ErrorSummary
           ref={summaryRef}
           fields={fields}
@@ -606,6 +616,7 @@ function RemoveProvider({ tenant, onRemoved }: { tenant: string; onRemoved: () =
   const [asking, setAsking] = useState(false);
   const [failure, setFailure] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
+  const refusal = useRefusal();
   const questionRef = useRef<HTMLParagraphElement>(null);
   const startRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -648,7 +659,8 @@ function RemoveProvider({ tenant, onRemoved }: { tenant: string; onRemoved: () =
                   },
                   (error: unknown) => {
                     setBusy(false);
-                    setFailure(problemMessage(toApiError(error)));
+                    const problem = toApiError(error);
+                    if (!refusal.refused(problem)) setFailure(problemMessage(problem));
                   },
                 );
               }}
@@ -670,6 +682,7 @@ function RemoveProvider({ tenant, onRemoved }: { tenant: string; onRemoved: () =
           </div>
         </div>
       )}
+      {refusal.notice}
       {failure && (
         <p role="alert" className="form-failure">
           {say(failure)}

@@ -9,9 +9,10 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { problemMessage, useSay, type Message } from '../../lib/message';
-import { Link, useParams } from '../../lib/router';
+import { Link, Navigate, useParams } from '../../lib/router';
 import { useLoad } from '../../lib/useLoad';
 import { useLanguageName } from '../../ui/LanguageOptions';
+import { NoRight, useRefusal } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
 import { loadAdminTexts, resetText, saveText } from './api';
 import { PlainText } from './PlainText';
@@ -31,12 +32,16 @@ export function AdminTextsPage() {
 function AdminLoadError({ error }: { error: ApiError }) {
   const { t } = useTranslation('legal');
   const say = useSay();
+  if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
   return (
     <>
       <PageHeading title={t('admin.title')} />
-      <p role="alert">{say(problemMessage(error))}</p>
+      {error.code === 'forbidden' ? (
+        <NoRight reason="admin" testId="admin-forbidden" />
+      ) : (
+        <p role="alert">{say(problemMessage(error))}</p>
+      )}
       {error.code === 'second_factor_required' && <Link to="/staff/security">{t('admin.secondFactor')}</Link>}
-      {error.code === 'unauthorized' && <Link to={pagePath('staffLogin')}>{t('admin.signIn')}</Link>}
     </>
   );
 }
@@ -62,23 +67,36 @@ function useSaving() {
   const say = useSay();
   const [status, setStatus] = useState<Message | null>(null);
   const [failed, setFailed] = useState(false);
+  const refusal = useRefusal();
   const run = async (work: () => Promise<void>, done: Message) => {
+    refusal.clear();
     try {
       await work();
       setFailed(false);
       setStatus(done);
     } catch (error) {
       const apiError = toApiError(error);
+      if (refusal.refused(apiError)) {
+        setFailed(false);
+        setStatus(null);
+        return;
+      }
       setFailed(true);
       const paths = (apiError.extras.fieldErrors ?? []).map((field) => field.path).join(', ');
       const base = problemMessage(apiError);
       setStatus({ say: (translate, locale) => `${base.say(translate, locale)}${paths ? ` (${paths})` : ''}` });
     }
   };
-  const view = (
+  const line = (
     <p role={failed ? 'alert' : 'status'} className={status ? (failed ? 'form-failure' : 'notice') : 'visually-hidden'}>
       {status && say(status)}
     </p>
+  );
+  const view = (
+    <>
+      {refusal.notice}
+      {line}
+    </>
   );
   return { run, view };
 }

@@ -28,6 +28,7 @@ import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/
 import { PageHeading } from '../../ui/PageHeading';
 import { CollisionChoice } from '../../ui/CollisionChoice';
 import { CollisionError } from '../../lib/collisions';
+import { useRefusal } from '../../ui/LostRight';
 import { AdminGate } from './AdminGate';
 import {
   addAbsence,
@@ -173,6 +174,7 @@ function useCollidingChange(onDone: () => void) {
   const [collisions, setCollisions] = useState<Collision[] | null>(null);
   const [failure, setFailure] = useState<Message | null>(null);
   const [done, setDone] = useState<Message | null>(null);
+  const refusal = useRefusal();
   const lastRef = useRef<((r?: Record<string, Resolution>) => Promise<{ resolved: { outcome: string }[] }>) | null>(
     null,
   );
@@ -183,6 +185,7 @@ function useCollidingChange(onDone: () => void) {
     lastRef.current = change;
     setFailure(null);
     setDone(null);
+    refusal.clear();
     try {
       const result = await change(resolutions);
       setCollisions(null);
@@ -205,6 +208,10 @@ function useCollidingChange(onDone: () => void) {
         return null;
       }
       const problem = toApiError(error);
+      if (refusal.refused(problem)) {
+        setCollisions(null);
+        return null;
+      }
       setFailure(problemMessage(problem));
       return problem;
     }
@@ -212,6 +219,7 @@ function useCollidingChange(onDone: () => void) {
   return {
     collisions,
     failure,
+    notice: refusal.notice,
     done,
     run,
     resolve: (resolutions: Record<string, Resolution>) =>
@@ -386,6 +394,7 @@ function ChangeOutcome({ change, timeZone }: { change: ReturnType<typeof useColl
           onCancel={change.dismiss}
         />
       )}
+      {change.notice}
       {change.failure && (
         <p className="notice notice--warning" role="alert">
           {say(change.failure)}
@@ -534,12 +543,14 @@ function RulesForm({ refOf, rules }: { refOf: DepartmentRef; rules: BookingRules
   );
   const [failure, setFailure] = useState<Message | null>(null);
   const [saved, setSaved] = useState(false);
+  const refusal = useRefusal();
   const summaryRef = useRef<HTMLDivElement>(null);
   const messageFor = (field: RuleField): Message => message((tr) => tr(`offer:rules.errors.${field}`));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
+    refusal.clear();
     const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
     const input = {
       horizonDays: number(draft.horizonDays),
@@ -569,6 +580,11 @@ function RulesForm({ refOf, rules }: { refOf: DepartmentRef; rules: BookingRules
       setSaved(true);
     } catch (error) {
       const problem = toApiError(error);
+      if (refusal.refused(problem)) {
+        fields.setErrors({});
+        setFailure(null);
+        return;
+      }
       const errors = fields.fromServer(problem, messageFor);
       fields.setErrors(errors);
       setFailure(Object.keys(errors).length > 0 ? null : problemMessage(problem));
@@ -593,6 +609,7 @@ function RulesForm({ refOf, rules }: { refOf: DepartmentRef; rules: BookingRules
 
   return (
     <form noValidate onSubmit={(e) => void submit(e)} data-testid="rules-form">
+      {refusal.notice}
       <ErrorSummary
         ref={summaryRef}
         fields={fields}

@@ -1,8 +1,11 @@
+import { pagePath } from '@amtsraum/shared';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../lib/api';
+import { Navigate } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
 import { LoadStateView } from '../../ui/LoadStateView';
+import { NoRight } from '../../ui/LostRight';
 
 /**
  * An admin page's data, or why there is none: not signed in, the second factor not yet proved
@@ -18,6 +21,9 @@ export function AdminGate<T>({ state, children }: { state: LoadState<T>; childre
       : state;
   if (state.status === 'error') {
     const refusal = refusalOf(state.error);
+    // Without a session, the sign-in page; without the right, plainly that, with the way on.
+    if (refusal === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
+    if (refusal === 'forbidden') return <NoRight reason="admin" testId="admin-forbidden" />;
     if (refusal) return <AdminRefusal code={refusal} />;
   }
   return <LoadStateView state={shown}>{children}</LoadStateView>;

@@ -15,6 +15,7 @@ import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
+import { useRefusal } from '../../ui/LostRight';
 import { AdminGate } from './AdminGate';
 import { archiveService, createService, reorderServices, updateService, useServices, type DepartmentRef } from './api';
 import './offer.css';
@@ -42,15 +43,18 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
   const localize = useLocalize();
   const [editing, setEditing] = useState<AdminService | 'new' | null>(null);
   const [failure, setFailure] = useState<Message | null>(null);
+  const refusal = useRefusal();
   const live = data.services.filter((s) => !s.archivedAt);
 
   const act = async (work: () => Promise<unknown>) => {
     setFailure(null);
+    refusal.clear();
     try {
       await work();
       reload();
     } catch (error) {
-      setFailure(problemMessage(toApiError(error)));
+      const problem = toApiError(error);
+      if (!refusal.refused(problem)) setFailure(problemMessage(problem));
     }
   };
   const move = (index: number, by: number) => {
@@ -76,6 +80,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
   }
   return (
     <>
+      {refusal.notice}
       {failure && (
         <p className="notice notice--warning" role="alert">
           {say(failure)}
@@ -283,6 +288,7 @@ function ServiceForm({
   const [slugTouched, setSlugTouched] = useState(Boolean(service));
   const [failure, setFailure] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
+  const refusal = useRefusal();
   const summaryRef = useRef<HTMLDivElement>(null);
 
   const messageFor = (field: string): Message => {
@@ -290,6 +296,7 @@ function ServiceForm({
     return message((tr) => tr(`offer:service.errors.${key}`));
   };
   const show = (errors: FieldErrors<string>, problem: Message | null) => {
+    refusal.clear();
     fields.setErrors(errors);
     setFailure(problem);
     requestAnimationFrame(() => summaryRef.current?.focus());
@@ -315,6 +322,11 @@ function ServiceForm({
       onDone(true);
     } catch (error) {
       const problem = toApiError(error);
+      if (refusal.refused(problem)) {
+        fields.setErrors({});
+        setFailure(null);
+        return;
+      }
       const errors = fields.fromServer(problem, messageFor);
       show(errors, Object.keys(errors).length > 0 ? null : problemMessage(problem));
     } finally {
@@ -333,6 +345,7 @@ function ServiceForm({
   return (
     <form noValidate onSubmit={(e) => void submit(e)} className="offer-form" data-testid="service-form">
       <h2>{service ? t('service.editTitle') : t('service.newTitle')}</h2>
+      {refusal.notice}
       <ErrorSummary
         ref={summaryRef}
         fields={fields}
