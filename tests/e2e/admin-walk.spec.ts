@@ -110,7 +110,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   await fill(create, 'Name der Kommune', 'Stadt Walkstadt');
   await create.getByLabel('Bundesland (für die Feiertage)').selectOption('NI');
   await fill(create, 'Name der ersten Verwaltungsperson', admin.name);
-  await fill(create, /^Ihre E-Mail-Adresse/, admin.email);
+  await fill(create, /^E-Mail-Adresse der ersten Verwaltungsperson/, admin.email);
   await create.getByRole('button', { name: 'Kommune anlegen' }).click();
   await expect(create.getByRole('status')).toHaveText(
     `Stadt Walkstadt ist angelegt; die Einladung an ${admin.email} ist unterwegs.`,
