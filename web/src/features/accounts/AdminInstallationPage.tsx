@@ -1,4 +1,5 @@
-import { STATE_CODES, TenantCreateRequestSchema, type InstallationTenant } from '@amtsraum/shared';
+import { pagePath, STATE_CODES, TenantCreateRequestSchema, type InstallationTenant } from '@amtsraum/shared';
+import { Link } from '../../lib/router';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
@@ -36,6 +37,9 @@ export function AdminInstallationPage() {
   return (
     <>
       <PageHeading title={t('installation.title')}>{t('installation.heading')}</PageHeading>
+      <p>
+        <Link to={pagePath('adminHome')}>{t('installation.back')}</Link>
+      </p>
       <AdminLoad state={state}>
         {(data) => (
           <>

@@ -1,9 +1,9 @@
-import type { StaffListResponse, StaffMember, StaffMe } from '@amtsraum/shared';
+import { pagePath, type StaffListResponse, type StaffMember, type StaffMe } from '@amtsraum/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { problemMessage, useSay, type Message } from '../../lib/message';
-import { useParams } from '../../lib/router';
+import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
 import { useLanguageName } from '../../ui/LanguageOptions';
 import { PageHeading } from '../../ui/PageHeading';
@@ -23,6 +23,9 @@ function StaffAdministration({ tenant, me }: { tenant: string; me: StaffMe }) {
   return (
     <>
       <PageHeading title={t('staff.title')}>{t('staff.heading')}</PageHeading>
+      <p>
+        <Link to={pagePath('adminTenant', { tenant })}>{t('staff.back')}</Link>
+      </p>
       <AdminLoad state={state}>
         {(data) => <StaffLists tenant={tenant} me={me} data={data} reload={state.reload} />}
       </AdminLoad>

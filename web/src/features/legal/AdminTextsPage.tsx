@@ -11,7 +11,7 @@ import { toApiError, type ApiError } from '../../lib/api';
 import { problemMessage, useSay, type Message } from '../../lib/message';
 import { Link, useParams } from '../../lib/router';
 import { useLoad } from '../../lib/useLoad';
-import { useLanguageName } from '../../ui/LanguageOptions';
+import { useLanguageLabel } from '../../ui/LanguageOptions';
 import { PageHeading } from '../../ui/PageHeading';
 import { loadAdminTexts, resetText, saveText } from './api';
 import { PlainText } from './PlainText';
@@ -46,6 +46,9 @@ function AdminTexts({ tenant, data, reload }: { tenant: string; data: AdminTenan
   return (
     <>
       <PageHeading title={t('admin.title')} />
+      <p>
+        <Link to={pagePath('adminTenant', { tenant })}>{t('admin.back')}</Link>
+      </p>
       <p>{t('admin.intro')}</p>
       {data.texts.map((text) =>
         text.kind === 'faq' ? (
@@ -95,7 +98,7 @@ function PageEditor({
   reload: () => void;
 }) {
   const { t } = useTranslation('legal');
-  const languageName = useLanguageName();
+  const languageName = useLanguageLabel();
   const id = useId();
   const kind = text.kind as Exclude<TenantTextKind, 'faq'>;
   const [values, setValues] = useState<Texts>(() => ({ ...(text.text ?? {}) }));
@@ -176,7 +179,7 @@ function FaqEditor({
   reload: () => void;
 }) {
   const { t } = useTranslation('legal');
-  const languageName = useLanguageName();
+  const languageName = useLanguageLabel();
   const id = useId();
   const [entries, setEntries] = useState<FaqEntry[]>(() => text.faq ?? []);
   const { run, view } = useSaving();

@@ -29,6 +29,9 @@ export function AdminServicesPage() {
     <>
       <PageHeading title={t('services.title')} />
       <p>
+        <Link to={pagePath('adminDepartment', ref)}>{t('services.back')}</Link>
+      </p>
+      <p>
         <Link to={pagePath('adminAvailability', ref)}>{t('availability.title')}</Link>
       </p>
       <AdminGate state={state}>{(data) => <Services refOf={ref} data={data} reload={state.reload} />}</AdminGate>
