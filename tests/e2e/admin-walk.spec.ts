@@ -211,7 +211,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
 
   // Their weekly hours: every day, 08:00 to 18:00.
   await page.goto(`/admin/${TENANT}/departments/${DEPARTMENT}`);
-  await page.getByRole('link', { name: 'Buchungsregeln und Verfügbarkeit' }).click();
+  await page.getByRole('link', { name: 'Verfügbarkeit und Buchungsregeln' }).click();
   await expect(mainHeading(page)).toHaveText('Verfügbarkeit und Buchungsregeln');
   await checkPage(page);
   const weekdays = ['Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag', 'Sonntag'];
