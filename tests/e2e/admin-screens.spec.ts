@@ -237,7 +237,28 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
   const imprint = page.getByTestId('admin-text-imprint');
   await expect(imprint.getByRole('textbox', { name: 'Text (Englisch)' })).toBeVisible();
   await expect(page.getByText('(English)')).toHaveCount(0);
+  // A missing German text is named beside its field, which gets the focus; nothing is saved.
+  const german = imprint.getByRole('textbox', { name: 'Text (Deutsch)' });
+  await german.fill('');
+  await imprint.getByRole('button', { name: 'Impressum speichern' }).click();
+  await expect(german).toBeFocused();
+  await expect(german).toHaveAttribute('aria-invalid', 'true');
+  await expect(imprint.locator('.field__error')).toHaveText(
+    'Bitte geben Sie den Text auf Deutsch ein; er wird immer gebraucht.',
+  );
+  await expect(imprint.getByRole('alert')).toHaveText('Bitte prüfen Sie die markierten Felder.');
+  // A new question left empty: its German question and answer are named, not a schema path.
+  const faq = page.getByTestId('admin-text-faq');
+  await faq.getByRole('button', { name: 'Frage hinzufügen' }).click();
+  await faq.getByRole('button', { name: 'Häufige Fragen speichern' }).click();
+  await expect(faq.locator('.field__error')).toHaveText([
+    'Bitte geben Sie die Frage auf Deutsch ein.',
+    'Bitte geben Sie die Antwort auf Deutsch ein.',
+  ]);
+  await expect(faq.getByRole('alert')).not.toContainText('faq.');
   await checkAccessible(page);
+  await page.reload();
+  await expect(imprint.getByText('Zurzeit wird der Standardtext gezeigt.')).toBeVisible();
 
   const ines = await people.open(browser);
   await signInAsAdmin(ines, ADMINS.ines);
