@@ -38,6 +38,8 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   await form.getByRole('combobox', { name: 'Terminbüro' }).selectOption('clerk');
   await form.getByRole('button', { name: 'Einladung senden' }).click();
   await expect(admin.getByTestId('staff-notice')).toContainText(email);
+  // The invite form starts afresh: the focus is on what happened, not lost to the page's start.
+  await expect(admin.getByTestId('staff-notice')).toBeFocused();
   const card = admin.getByTestId(`staff-member-${email}`);
   await expect(card.getByTestId('staff-status')).toHaveText('eingeladen');
 
@@ -102,6 +104,7 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   admin.once('dialog', (dialog) => void dialog.accept());
   await card.getByRole('button', { name: `${name} deaktivieren` }).click();
   await expect(card.getByTestId('staff-status')).toHaveText('deaktiviert');
+  await expect(admin.getByTestId('staff-notice')).toBeFocused();
   const refused = await invitee.request.get('/api/staff/me', { headers: { 'X-Forwarded-For': invitee.address } });
   expect(refused.status()).toBe(401);
   expectNoBrowserErrors(amelie);

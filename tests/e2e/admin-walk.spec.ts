@@ -116,6 +116,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
     `Stadt Walkstadt ist angelegt; die Einladung an ${admin.email} ist unterwegs.`,
   );
   await expect(ines.page.getByTestId(`municipality-${TENANT}`)).toContainText('/walkstadt');
+  await expect(ines.page.getByTestId(`municipality-${TENANT}`)).toContainText('Niedersachsen');
 
   // -- The first admin: password from the mail, authenticator, administration ----------------------
   const wanda = await people.open(browser);

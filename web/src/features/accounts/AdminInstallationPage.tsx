@@ -81,7 +81,8 @@ function TenantCard({ tenant, onChanged }: { tenant: InstallationTenant; onChang
     <li className="card" data-testid={`municipality-${tenant.slug}`}>
       <h3 className="card__title">{tenant.name}</h3>
       <p>
-        /{tenant.slug} · {tenant.timeZone} · {tenant.stateCode} ·{' '}
+        /{tenant.slug} · {tenant.timeZone} ·{' '}
+        {t(`installation.states.${tenant.stateCode}`, { defaultValue: tenant.stateCode })} ·{' '}
         {t('installation.staffCount', { count: tenant.staffCount })}
         {tenant.archived && ` · ${t('installation.archived')}`}
       </p>

@@ -1,5 +1,5 @@
 import { pagePath, type StaffListResponse, type StaffMember, type StaffMe } from '@amtsraum/shared';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { problemMessage, useSay, type Message } from '../../lib/message';
@@ -47,9 +47,26 @@ function StaffLists({
   const { t } = useTranslation('accounts');
   const [invitedNote, setInvitedNote] = useState<string | null>(null);
   const [inviteKey, setInviteKey] = useState(0);
+  // The button pressed is gone after an action (a fresh invite form, "reactivate" in place of
+  // "deactivate"): the focus goes to the notice that says what happened, not to the page's start.
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const [noticeShown, setNoticeShown] = useState(0);
+  useEffect(() => {
+    if (noticeShown > 0) noticeRef.current?.focus();
+  }, [noticeShown]);
+  const notify = (note: string) => {
+    setInvitedNote(note);
+    setNoticeShown((n) => n + 1);
+  };
   return (
     <>
-      <div role="status" className={invitedNote ? 'panel notice' : 'visually-hidden'} data-testid="staff-notice">
+      <div
+        ref={noticeRef}
+        tabIndex={-1}
+        role="status"
+        className={invitedNote ? 'panel notice' : 'visually-hidden'}
+        data-testid="staff-notice"
+      >
         {invitedNote}
       </div>
       <h2>{t('staff.listHeading')}</h2>
@@ -62,7 +79,7 @@ function StaffLists({
             self={member.id === me.staff.id}
             departments={data.departments}
             onChanged={(note) => {
-              setInvitedNote(note);
+              notify(note);
               reload();
             }}
           />
@@ -77,8 +94,8 @@ function StaffLists({
         submitLabel={t('staff.form.invite')}
         onSubmit={async (values) => {
           const { staff } = await inviteStaff(tenant, values);
-          setInvitedNote(t('staff.invited', { email: staff.email }));
           setInviteKey((n) => n + 1);
+          notify(t('staff.invited', { email: staff.email }));
           reload();
         }}
       />
