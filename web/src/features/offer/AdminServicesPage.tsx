@@ -6,7 +6,7 @@ import {
   type AdminServicesResponse,
   type CreateService,
 } from '@amtsraum/shared';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { safeParse } from 'zod/mini';
 import { toApiError } from '../../lib/api';
@@ -46,6 +46,19 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
   const [editing, setEditing] = useState<AdminService | 'new' | null>(null);
   const [failure, setFailure] = useState<Message | null>(null);
   const live = data.services.filter((s) => !s.archivedAt);
+  // The form takes the list's place: once it closes, the focus goes back to the button that
+  // opened it ("add", or that service's "edit"), not to the page's start.
+  const listRef = useRef<HTMLDivElement>(null);
+  const openedBy = useRef<string | null>(null);
+  useEffect(() => {
+    if (editing || !openedBy.current) return;
+    listRef.current?.querySelector<HTMLElement>(`[data-opens="${openedBy.current}"]`)?.focus();
+    openedBy.current = null;
+  }, [editing]);
+  const open = (what: AdminService | 'new') => {
+    openedBy.current = what === 'new' ? 'new' : what.id;
+    setEditing(what);
+  };
 
   const act = async (work: () => Promise<unknown>) => {
     setFailure(null);
@@ -78,14 +91,14 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
     );
   }
   return (
-    <>
+    <div ref={listRef}>
       {failure && (
         <p className="notice notice--warning" role="alert">
           {say(failure)}
         </p>
       )}
       <div className="button-row">
-        <button type="button" className="button" onClick={() => setEditing('new')}>
+        <button type="button" className="button" data-opens="new" onClick={() => open('new')}>
           {t('services.add')}
         </button>
       </div>
@@ -113,7 +126,8 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
                   <button
                     type="button"
                     className="button button--small button--secondary"
-                    onClick={() => setEditing(service)}
+                    data-opens={service.id}
+                    onClick={() => open(service)}
                   >
                     {t('services.edit')}
                     <span className="visually-hidden"> {name.text}</span>
@@ -152,7 +166,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
           })}
         </ol>
       )}
-    </>
+    </div>
   );
 }
 
@@ -287,6 +301,11 @@ function ServiceForm({
   const [failure, setFailure] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
   const summaryRef = useRef<HTMLDivElement>(null);
+  // The form replaces the list where the focus was: it starts at the form's heading.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, []);
 
   const messageFor = (field: string): Message => {
     const key = (field.split(/[.-]/)[0] ?? 'form') as ServiceErrorKey;
@@ -335,7 +354,9 @@ function ServiceForm({
 
   return (
     <form noValidate onSubmit={(e) => void submit(e)} className="offer-form" data-testid="service-form">
-      <h2>{service ? t('service.editTitle') : t('service.newTitle')}</h2>
+      <h2 ref={headingRef} tabIndex={-1}>
+        {service ? t('service.editTitle') : t('service.newTitle')}
+      </h2>
       <ErrorSummary
         ref={summaryRef}
         fields={fields}
