@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
-import { ADMINS, expectNoBrowserErrors, peoplePerTest, signInAsAdmin } from './support';
+import { ADMINS, expectNoBrowserErrors, peoplePerTest, signInAsAdmin, tabTo } from './support';
 
 // Staff accounts (issue 15), against tests/e2e/installation.e2e.json: Amelie administers
 // Testhausen (with its "Terminbüro"); Ines administers the installation.
@@ -38,6 +38,8 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   await form.getByRole('combobox', { name: 'Terminbüro' }).selectOption('clerk');
   await form.getByRole('button', { name: 'Einladung senden' }).click();
   await expect(admin.getByTestId('staff-notice')).toContainText(email);
+  // The invite form starts afresh: the focus is on what happened, not lost to the page's start.
+  await expect(admin.getByTestId('staff-notice')).toBeFocused();
   const card = admin.getByTestId(`staff-member-${email}`);
   await expect(card.getByTestId('staff-status')).toHaveText('eingeladen');
 
@@ -102,6 +104,7 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   admin.once('dialog', (dialog) => void dialog.accept());
   await card.getByRole('button', { name: `${name} deaktivieren` }).click();
   await expect(card.getByTestId('staff-status')).toHaveText('deaktiviert');
+  await expect(admin.getByTestId('staff-notice')).toBeFocused();
   const refused = await invitee.request.get('/api/staff/me', { headers: { 'X-Forwarded-For': invitee.address } });
   expect(refused.status()).toBe(401);
   expectNoBrowserErrors(amelie);
@@ -125,9 +128,17 @@ test('the forgot-password, profile and installation pages work by keyboard and p
   await expect(ines.page.getByTestId('municipality-testhausen')).toBeVisible();
   await checkAccessible(ines.page);
 
-  await ines.page.goto('/staff/profile');
+  // The own profile and security pages are reached from the staff home page, by keyboard.
+  await ines.page.goto('/staff');
+  const profile = ines.page.getByTestId('staff-account-links').getByRole('link', { name: 'Ihr Profil' });
+  await tabTo(ines.page, profile);
+  await ines.page.keyboard.press('Enter');
   await expect(mainHeading(ines.page)).toHaveText('Ihr Profil');
   await expect(ines.page.getByRole('textbox', { name: 'Name' })).not.toHaveValue('');
   await checkAccessible(ines.page);
+  await ines.page.getByRole('link', { name: 'Zurück zu Ihren Ämtern' }).click();
+  await ines.page.getByTestId('staff-account-links').getByRole('link', { name: 'Sicherheit Ihres Zugangs' }).click();
+  await expect(mainHeading(ines.page)).toHaveText('Sicherheit Ihres Zugangs');
+  await expect(ines.page.getByRole('link', { name: 'Zu Ihren Ämtern' })).toBeVisible();
   expectNoBrowserErrors(visitor, ines);
 });

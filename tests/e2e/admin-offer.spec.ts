@@ -52,6 +52,8 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
   await expectNoA11yViolations(page);
   await page.getByRole('button', { name: 'Leistung hinzufügen' }).click();
   const form = page.getByTestId('service-form');
+  // The form takes the list's place and the focus; once saved, the focus is back on "add".
+  await expect(form.getByRole('heading', { name: 'Neue Leistung' })).toBeFocused();
   await form.getByRole('textbox', { name: 'Name (Deutsch)' }).fill(name);
   await expect(form.getByRole('textbox', { name: 'Adresse (Kurzname)' })).toHaveValue(slug);
   await form.getByRole('textbox', { name: 'Name (Englisch)' }).fill(`Certificate of good conduct ${suffix}`);
@@ -67,6 +69,7 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
   await form.getByRole('textbox', { name: /Link zum Online-Antrag/ }).fill(onlineUrl);
   await form.getByRole('button', { name: 'Speichern' }).click();
   await expect(page.getByTestId(`admin-service-${slug}`)).toContainText(name);
+  await expect(page.getByRole('button', { name: 'Leistung hinzufügen' })).toBeFocused();
   const services = (await (await amelie.request.get(`${API}/services`)).json()) as {
     services: { id: string; slug: string; keywords: Record<string, string[]> }[];
   };

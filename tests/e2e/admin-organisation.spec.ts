@@ -75,6 +75,8 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   const removeToday = hours.getByRole('button', { name: `Zeitraum 1 am ${weekday} entfernen` });
   await tabTo(admin.page, removeToday);
   await admin.page.keyboard.press('Enter');
+  // The removed range's button is gone: the focus is on the day's "add", not the page's start.
+  await expect(hours.getByRole('button', { name: `Zeitraum am ${weekday} hinzufügen` })).toBeFocused();
   const save = hours.getByRole('button', { name: 'Öffnungszeiten speichern' });
   await tabTo(admin.page, save);
   await admin.page.keyboard.press('Enter');
@@ -86,8 +88,8 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   const add = hours.getByRole('button', { name: `Zeitraum am ${weekday} hinzufügen` });
   await tabTo(admin.page, add);
   await admin.page.keyboard.press('Enter');
-  // The new range's controls come just before the button: Shift+Tab reaches them (a time input
-  // is a stop per part, hours and minutes).
+  // The new range takes the focus at its first time; Tab reaches the second (a time input is a
+  // stop per part, hours and minutes).
   const day = hours.getByRole('group', { name: weekday });
   const pressUntil = async (key: string, target: ReturnType<typeof day.getByLabel>) => {
     for (let i = 0; i < 4 && !(await target.evaluate((el) => el === document.activeElement)); i++) {
@@ -95,11 +97,10 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
     }
     await expect(target).toBeFocused();
   };
-  await pressUntil('Shift+Tab', day.getByRole('button', { name: `Zeitraum 1 am ${weekday} entfernen` }));
-  await pressUntil('Shift+Tab', day.getByLabel('Bis (Zeitraum 1)'));
-  await day.getByLabel('Bis (Zeitraum 1)').fill('23:59');
-  await pressUntil('Shift+Tab', day.getByLabel('Von (Zeitraum 1)'));
+  await expect(day.getByLabel('Von (Zeitraum 1)')).toBeFocused();
   await day.getByLabel('Von (Zeitraum 1)').fill('00:00');
+  await pressUntil('Tab', day.getByLabel('Bis (Zeitraum 1)'));
+  await day.getByLabel('Bis (Zeitraum 1)').fill('23:59');
   await tabTo(admin.page, save);
   await admin.page.keyboard.press('Enter');
   await expect(door).toHaveAttribute('data-state', 'open');
@@ -116,6 +117,21 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   await expect(page.getByTestId('closures')).toContainText('Betriebsausflug', followed);
   // All of it without a reload: the page is the one opened at the start.
   await expect(page.locator('html[data-opened-once]')).toHaveCount(1);
+
+  // Saving the department's settings keeps the page in place: "saved" is said, the focus stays.
+  const settings = admin.page.getByRole('region', { name: 'Einstellungen des Amts' });
+  const saveSettings = settings.getByRole('button', { name: 'Speichern' });
+  await saveSettings.focus();
+  await admin.page.keyboard.press('Enter');
+  await expect(admin.page.getByTestId('department-saved')).toHaveText('Gespeichert.');
+  await expect(saveSettings).toBeFocused();
+  // Preparing the archiving says who is affected, with the focus there; cancelling gives it back.
+  const archive = admin.page.getByRole('region', { name: 'Amt archivieren' });
+  await archive.getByRole('button', { name: 'Archivierung vorbereiten' }).focus();
+  await admin.page.keyboard.press('Enter');
+  await expect(archive.getByTestId('archive-preview')).toBeFocused();
+  await archive.getByRole('button', { name: 'Abbrechen' }).click();
+  await expect(archive.getByRole('button', { name: 'Archivierung vorbereiten' })).toBeFocused();
 
   // Each admin page at 320 px: no violations there either, and no sideways scrolling.
   await admin.page.setViewportSize({ width: 320, height: 640 });

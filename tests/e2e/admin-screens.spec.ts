@@ -210,3 +210,63 @@ test('the identity provider is set up by keyboard, and a clerk enters and remove
   expect(clara.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);
   expectNoBrowserErrors(amelie, citizen);
 });
+
+test('every admin page leads back where it came from, by keyboard; the legal texts are labelled in German', async ({
+  browser,
+}) => {
+  // Two admins' codes (each may wait for the next 30-second code) and two axe-core runs.
+  test.setTimeout(120_000);
+  const amelie = await people.open(browser);
+  await signInAsAdmin(amelie, ADMINS.amelie);
+  const { page } = amelie;
+  const back = async (from: string, link: string, to: string) => {
+    await page.goto(from);
+    const target = page.getByRole('main').getByRole('link', { name: link, exact: true });
+    await tabTo(page, target);
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(new RegExp(`${to}$`));
+  };
+  await back(`/admin/${TENANT}/staff`, 'Zurück zur Verwaltung der Kommune', `/admin/${TENANT}`);
+  await back(`/admin/${TENANT}/texts`, 'Zurück zur Verwaltung der Kommune', `/admin/${TENANT}`);
+  await back(`/admin/${TENANT}/audit`, 'Zurück zur Verwaltung der Kommune', `/admin/${TENANT}`);
+  await back(`/admin/${TENANT}/departments/termine/services`, 'Zurück zum Amt', `/admin/${TENANT}/departments/termine`);
+  await back('/staff/profile', 'Zurück zu Ihren Ämtern', '/staff');
+
+  // A field per language is named in the page's language, as on the services page.
+  await page.goto(`/admin/${TENANT}/texts`);
+  const imprint = page.getByTestId('admin-text-imprint');
+  await expect(imprint.getByRole('textbox', { name: 'Text (Englisch)' })).toBeVisible();
+  await expect(page.getByText('(English)')).toHaveCount(0);
+  // A missing German text is named beside its field, which gets the focus; nothing is saved.
+  const german = imprint.getByRole('textbox', { name: 'Text (Deutsch)' });
+  await german.fill('');
+  await imprint.getByRole('button', { name: 'Impressum speichern' }).click();
+  await expect(german).toBeFocused();
+  await expect(german).toHaveAttribute('aria-invalid', 'true');
+  await expect(imprint.locator('.field__error')).toHaveText(
+    'Bitte geben Sie den Text auf Deutsch ein; er wird immer gebraucht.',
+  );
+  await expect(imprint.getByRole('alert')).toHaveText('Bitte prüfen Sie die markierten Felder.');
+  // A new question left empty: its German question and answer are named, not a schema path.
+  const faq = page.getByTestId('admin-text-faq');
+  await faq.getByRole('button', { name: 'Frage hinzufügen' }).click();
+  await faq.getByRole('button', { name: 'Häufige Fragen speichern' }).click();
+  await expect(faq.locator('.field__error')).toHaveText([
+    'Bitte geben Sie die Frage auf Deutsch ein.',
+    'Bitte geben Sie die Antwort auf Deutsch ein.',
+  ]);
+  await expect(faq.getByRole('alert')).not.toContainText('faq.');
+  await checkAccessible(page);
+  await page.reload();
+  await expect(imprint.getByText('Zurzeit wird der Standardtext gezeigt.')).toBeVisible();
+
+  const ines = await people.open(browser);
+  await signInAsAdmin(ines, ADMINS.ines);
+  await ines.page.goto('/admin/installation');
+  const home = ines.page.getByRole('main').getByRole('link', { name: 'Zurück zur Verwaltung', exact: true });
+  await tabTo(ines.page, home);
+  await ines.page.keyboard.press('Enter');
+  await expect(ines.page).toHaveURL(/\/admin$/);
+  await expect(mainHeading(ines.page)).toHaveText('Verwaltung');
+  expectNoBrowserErrors(amelie, ines);
+});

@@ -5,7 +5,7 @@ const DEPARTMENTS = ['buergeramt', 'gewerbeamt', 'fundbuero'];
 test('a citizen finds a department, switches to English and opens it with the keyboard', async ({ page }) => {
   await page.goto('/');
   await expect(mainHeading(page)).toHaveText('Ihr virtuelles Bürgerbüro');
-  await expect(page).toHaveTitle('Gemeinden – Amtsraum');
+  await expect(page).toHaveTitle('Kommunen – Amtsraum');
 
   // The seed names it "Stadt Musterstadt"; the slug is what the tests rely on.
   await page.getByRole('link', { name: /Musterstadt/ }).click();

@@ -1,10 +1,10 @@
 import { HTTP_404_LOGGED, expect, mainHeading, switchLanguage, test } from './fixtures';
 
 const cases = [
-  { path: '/gibtsnicht', backDe: 'Zur Übersicht aller Gemeinden', backEn: 'Go to all municipalities', to: /\/$/ },
+  { path: '/gibtsnicht', backDe: 'Zur Übersicht aller Kommunen', backEn: 'Go to all municipalities', to: /\/$/ },
   {
     path: '/musterstadt/gibtsnicht',
-    backDe: 'Zu den Ämtern der Gemeinde',
+    backDe: 'Zu den Ämtern der Kommune',
     backEn: "Go to the municipality's offices",
     to: /\/musterstadt$/,
   },

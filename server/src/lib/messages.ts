@@ -61,8 +61,8 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     en: 'The e-mail address or password is not correct.',
   },
   second_factor_required: {
-    de: 'Für die Verwaltung bestätigen Sie bitte zuerst den Code aus Ihrer Authenticator-App.',
-    en: 'For administration, please first confirm the code from your authenticator app.',
+    de: 'Für die Verwaltung brauchen Sie einen zweiten Faktor: Bestätigen Sie Ihre Anmeldung mit dem Code Ihrer Authenticator-App, oder richten Sie zuerst eine ein.',
+    en: 'Administration needs a second factor: confirm your sign-in with the code from your authenticator app, or set one up first.',
   },
   second_factor_invalid: {
     de: 'Dieser Code stimmt nicht oder wurde schon benutzt. Bitte nehmen Sie den aktuellen Code.',

@@ -53,3 +53,15 @@ export function useLoad<T>(key: string, load: (signal: AbortSignal) => Promise<T
   if (result?.key !== current) return { status: 'loading', previous, reload };
   return result.settled.status === 'error' ? { ...result.settled, previous, reload } : { ...result.settled, reload };
 }
+
+/**
+ * The last data while a load runs again (a reload after a change): the page stays in place with
+ * its notices ("saved") and its focus, instead of blinking through "loading" and mounting afresh.
+ * A page whose forms start from the data keys them by what they show, so that another record
+ * arriving mounts them afresh.
+ */
+export function keepWhileReloading<T>(state: LoadState<T>): LoadState<T> {
+  return state.status === 'loading' && state.previous !== null
+    ? { status: 'success', data: state.previous, reload: state.reload }
+    : state;
+}

@@ -41,4 +41,20 @@ describe('locale resources', () => {
     expect(ERROR_CODES.filter((code) => !(code in codes))).toEqual([]);
     expect(Object.keys(resources.de.moreErrors.codes).filter((code) => code in resources.de.errors.codes)).toEqual([]);
   });
+
+  // One word for the municipality, so staff and citizens never wonder whether two things are meant:
+  // "Kommune" in German (it covers Stadt, Gemeinde and Kreis alike), "municipality" in English
+  // (the town hall is a building, and a file name in an example is no word for it).
+  it('names the municipality with one word in each language', () => {
+    const words = {
+      de: /\bGemeinde|\bStadt oder\b/,
+      en: /(?<![/\w])(towns?(?! hall)|communit(y|ies)|cities|city)\b/i,
+    } as const;
+    for (const [locale, word] of Object.entries(words)) {
+      const other = NAMESPACES.flatMap((ns) =>
+        leaves(resources[locale as keyof typeof words][ns], ns).filter(([, value]) => word.test(String(value))),
+      );
+      expect(other.map(([key]) => `${locale}:${key}`)).toEqual([]);
+    }
+  });
 });

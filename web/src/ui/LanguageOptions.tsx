@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { CONVERSATION_LANGUAGES } from './languages';
+import { CONVERSATION_LANGUAGES, languageLabel } from './languages';
 
 /** `<option>`s, each language named in itself and marked with its `lang`. */
 export function LanguageOptions() {
@@ -19,4 +19,11 @@ export function LanguageOptions() {
 export function useLanguageName(): (tag: string) => string {
   const { t } = useTranslation();
   return (tag) => (CONVERSATION_LANGUAGES.includes(tag as never) ? t(`languages.${tag as 'de'}`) : tag);
+}
+
+/** A language tag named in the interface's language, for labels such as "Text (Englisch)". */
+export function useLanguageLabel(): (tag: string) => string {
+  const { i18n } = useTranslation();
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  return (tag) => languageLabel(locale, tag);
 }

@@ -1,4 +1,5 @@
-import { STATE_CODES, TenantCreateRequestSchema, type InstallationTenant } from '@amtsraum/shared';
+import { pagePath, STATE_CODES, TenantCreateRequestSchema, type InstallationTenant } from '@amtsraum/shared';
+import { Link } from '../../lib/router';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
@@ -37,6 +38,9 @@ export function AdminInstallationPage() {
   return (
     <>
       <PageHeading title={t('installation.title')}>{t('installation.heading')}</PageHeading>
+      <p>
+        <Link to={pagePath('adminHome')}>{t('installation.back')}</Link>
+      </p>
       <AdminLoad state={state}>
         {(data) => (
           <>
@@ -81,7 +85,8 @@ function TenantCard({ tenant, onChanged }: { tenant: InstallationTenant; onChang
     <li className="card" data-testid={`municipality-${tenant.slug}`}>
       <h3 className="card__title">{tenant.name}</h3>
       <p>
-        /{tenant.slug} · {tenant.timeZone} · {tenant.stateCode} ·{' '}
+        /{tenant.slug} · {tenant.timeZone} ·{' '}
+        {t(`installation.states.${tenant.stateCode}`, { defaultValue: tenant.stateCode })} ·{' '}
         {t('installation.staffCount', { count: tenant.staffCount })}
         {tenant.archived && ` · ${t('installation.archived')}`}
       </p>

@@ -1,9 +1,9 @@
-import type { StaffListResponse, StaffMember, StaffMe } from '@amtsraum/shared';
-import { useState } from 'react';
+import { pagePath, type StaffListResponse, type StaffMember, type StaffMe } from '@amtsraum/shared';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { problemMessage, useSay, type Message } from '../../lib/message';
-import { useParams } from '../../lib/router';
+import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
 import { useLanguageName } from '../../ui/LanguageOptions';
 import { isLostRight, LostRight, useSessionEnded } from '../../ui/LostRight';
@@ -24,6 +24,9 @@ function StaffAdministration({ tenant, me }: { tenant: string; me: StaffMe }) {
   return (
     <>
       <PageHeading title={t('staff.title')}>{t('staff.heading')}</PageHeading>
+      <p>
+        <Link to={pagePath('adminTenant', { tenant })}>{t('staff.back')}</Link>
+      </p>
       <AdminLoad state={state}>
         {(data) => <StaffLists tenant={tenant} me={me} data={data} reload={state.reload} />}
       </AdminLoad>
@@ -45,9 +48,26 @@ function StaffLists({
   const { t } = useTranslation('accounts');
   const [invitedNote, setInvitedNote] = useState<string | null>(null);
   const [inviteKey, setInviteKey] = useState(0);
+  // The button pressed is gone after an action (a fresh invite form, "reactivate" in place of
+  // "deactivate"): the focus goes to the notice that says what happened, not to the page's start.
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const [noticeShown, setNoticeShown] = useState(0);
+  useEffect(() => {
+    if (noticeShown > 0) noticeRef.current?.focus();
+  }, [noticeShown]);
+  const notify = (note: string) => {
+    setInvitedNote(note);
+    setNoticeShown((n) => n + 1);
+  };
   return (
     <>
-      <div role="status" className={invitedNote ? 'panel notice' : 'visually-hidden'} data-testid="staff-notice">
+      <div
+        ref={noticeRef}
+        tabIndex={-1}
+        role="status"
+        className={invitedNote ? 'panel notice' : 'visually-hidden'}
+        data-testid="staff-notice"
+      >
         {invitedNote}
       </div>
       <h2>{t('staff.listHeading')}</h2>
@@ -60,7 +80,7 @@ function StaffLists({
             self={member.id === me.staff.id}
             departments={data.departments}
             onChanged={(note) => {
-              setInvitedNote(note);
+              notify(note);
               reload();
             }}
           />
@@ -75,8 +95,8 @@ function StaffLists({
         submitLabel={t('staff.form.invite')}
         onSubmit={async (values) => {
           const { staff } = await inviteStaff(tenant, values);
-          setInvitedNote(t('staff.invited', { email: staff.email }));
           setInviteKey((n) => n + 1);
+          notify(t('staff.invited', { email: staff.email }));
           reload();
         }}
       />

@@ -1,4 +1,5 @@
-import { ChangePasswordRequestSchema, ProfileSchema, type Profile } from '@amtsraum/shared';
+import { ChangePasswordRequestSchema, pagePath, ProfileSchema, type Profile } from '@amtsraum/shared';
+import { Link } from '../../lib/router';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
@@ -18,6 +19,9 @@ export function StaffProfilePage() {
       {() => (
         <>
           <PageHeading title={t('profile.title')}>{t('profile.heading')}</PageHeading>
+          <p>
+            <Link to={pagePath('staffHome')}>{t('profile.back')}</Link>
+          </p>
           <ProfileSection />
           <PasswordSection />
         </>

@@ -1,9 +1,10 @@
 import { pagePath, type AdminDepartment, type ArchivePreview, type DoorPolicy } from '@amtsraum/shared';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { message, useSay } from '../../lib/message';
 import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
+import { keepWhileReloading } from '../../lib/useLoad';
 import { formatClock, formatLongDate } from '../../ui/format';
 import { Field } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
@@ -22,9 +23,10 @@ export function AdminDepartmentPage() {
   return (
     <AdminGate>
       {(me) => (
-        <AdminLoad state={state}>
+        <AdminLoad state={keepWhileReloading(state)}>
           {(row) => (
             <AdminDepartmentView
+              key={row.id}
               tenant={tenant}
               department={row}
               isTenantAdmin={me.staff.isTenantAdmin && me.staff.tenantSlug === tenant}
@@ -281,13 +283,23 @@ function ArchiveSection({
   const [preview, setPreview] = useState<ArchivePreview | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const [note, setNote] = useState('');
+  // The button pressed gives way to the preview (and back): the focus follows, to what it says.
+  const previewRef = useRef<HTMLParagraphElement>(null);
+  const prepareRef = useRef<HTMLButtonElement>(null);
+  const follow = useRef(false);
+  useEffect(() => {
+    if (!follow.current) return;
+    follow.current = false;
+    (preview ? previewRef.current : prepareRef.current)?.focus();
+  }, [preview]);
 
-  const loadPreview = async () => {
+  const loadPreview = async (focus = false) => {
     const result = await form.run(
       () => getArchivePreview(tenant, department.slug),
       message(() => ''),
     );
     if (result) {
+      follow.current = focus;
       setPreview(result);
       setConfirmed(false);
     }
@@ -320,14 +332,14 @@ function ArchiveSection({
       {!preview ? (
         <>
           <FormSummary form={form} />
-          <button type="button" className="button" onClick={() => void loadPreview()}>
+          <button ref={prepareRef} type="button" className="button" onClick={() => void loadPreview(true)}>
             {t('archive.prepare')}
           </button>
         </>
       ) : (
         <form noValidate onSubmit={(e) => void archive(e)} data-testid="archive-form">
           <FormSummary form={form} />
-          <p data-testid="archive-preview">
+          <p ref={previewRef} tabIndex={-1} data-testid="archive-preview">
             {t('archive.waiting', { count: preview.waiting })}{' '}
             {t('archive.appointments', { count: preview.appointments.length })}
           </p>
@@ -362,7 +374,14 @@ function ArchiveSection({
             <button type="submit" className="button button--danger" aria-disabled={form.busy || undefined}>
               {t('archive.submit')}
             </button>
-            <button type="button" className="button button--secondary" onClick={() => setPreview(null)}>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => {
+                follow.current = true;
+                setPreview(null);
+              }}
+            >
               {t('archive.cancel')}
             </button>
           </div>

@@ -22,8 +22,12 @@ function AdminHome({ me }: { me: StaffMe }) {
       <PageHeading title={t('home.title')} />
       <p>{t('home.signedInAs', { name: staff.name })}</p>
       {!staff.secondFactor.proved && !nothing && (
+        // Without an authenticator there is no code to ask for: lead them to set one up first.
         <p className="admin-notice" data-testid="admin-second-factor-hint">
-          {t('secondFactor.text')} <a href={SECURITY_PATH}>{t('secondFactor.link')}</a>
+          {staff.secondFactor.enrolled ? t('secondFactor.text') : t('secondFactor.notEnrolled')}{' '}
+          <Link to={{ pathname: SECURITY_PATH, search: `?back=${encodeURIComponent(pagePath('adminHome'))}` }}>
+            {staff.secondFactor.enrolled ? t('secondFactor.link') : t('secondFactor.setUp')}
+          </Link>
         </p>
       )}
       {nothing && <p>{t('home.nothing')}</p>}

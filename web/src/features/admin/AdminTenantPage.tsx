@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { message } from '../../lib/message';
 import { Link, useNavigate, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
+import { keepWhileReloading } from '../../lib/useLoad';
 import { Field } from '../../ui/forms';
 import { useLanguageName } from '../../ui/LanguageOptions';
 import { PageHeading } from '../../ui/PageHeading';
@@ -24,7 +25,11 @@ import './admin.css';
 export function AdminTenantPage() {
   const { tenant = '' } = useParams();
   const state = useTenantSettings(tenant);
-  return <AdminLoad state={state}>{(settings) => <AdminTenant settings={settings} reload={state.reload} />}</AdminLoad>;
+  return (
+    <AdminLoad state={keepWhileReloading(state)}>
+      {(settings) => <AdminTenant key={settings.slug} settings={settings} reload={state.reload} />}
+    </AdminLoad>
+  );
 }
 
 function AdminTenant({ settings, reload }: { settings: TenantSettings; reload: () => void }) {

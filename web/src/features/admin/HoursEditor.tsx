@@ -1,5 +1,5 @@
 import { WEEKDAY_KEYS, type OpeningHours, type WeekdayKey } from '@amtsraum/shared';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { message } from '../../lib/message';
 import { FormSummary, SavedStatus, useAdminForm } from './useAdminForm';
@@ -23,6 +23,14 @@ export function HoursEditor({
   const { fields } = form;
   const [draft, setDraft] = useState<OpeningHours>(hours);
   const setDay = (day: WeekdayKey, ranges: OpeningHours[WeekdayKey]) => setDraft((d) => ({ ...d, [day]: ranges }));
+  // A removed range takes its button with it, and a new one wants typing: the focus moves on
+  // (to the day's "add", or to the new range's first time) instead of falling to the page's start.
+  const focusNext = useRef<string | null>(null);
+  useEffect(() => {
+    if (!focusNext.current) return;
+    document.getElementById(focusNext.current)?.focus();
+    focusNext.current = null;
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -96,12 +104,13 @@ export function HoursEditor({
                   type="button"
                   className="button button--secondary"
                   aria-label={t('hours.removeLabel', { day: dayName, n: index + 1 })}
-                  onClick={() =>
+                  onClick={() => {
+                    focusNext.current = `hours-${day}-add`;
                     setDay(
                       day,
                       ranges.filter((_, i) => i !== index),
-                    )
-                  }
+                    );
+                  }}
                 >
                   {t('hours.remove')}
                 </button>
@@ -111,8 +120,10 @@ export function HoursEditor({
               <button
                 type="button"
                 className="button"
+                id={`hours-${day}-add`}
                 aria-label={t('hours.addLabel', { day: dayName })}
                 onClick={() => {
+                  focusNext.current = `hours-${day}-${String(ranges.length)}-from`;
                   const last = ranges.at(-1);
                   setDay(day, [...ranges, last ? { from: last.to, to: last.to } : { from: '08:00', to: '12:00' }]);
                 }}

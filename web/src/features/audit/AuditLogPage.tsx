@@ -164,6 +164,13 @@ function AuditLog({ tenant, wholeTenant, ownDepartments }: AuditLogProps) {
   return (
     <>
       <PageHeading title={t('title')} />
+      <p>
+        {wholeTenant ? (
+          <Link to={pagePath('adminTenant', { tenant })}>{t('backTenant')}</Link>
+        ) : (
+          <Link to={pagePath('adminHome')}>{t('backHome')}</Link>
+        )}
+      </p>
       <p className="lead">{t('intro')}</p>
       <form className="audit-filter" onSubmit={submit} aria-labelledby={`${id}-filter`} noValidate>
         <h2 id={`${id}-filter`}>{t('filter.heading')}</h2>

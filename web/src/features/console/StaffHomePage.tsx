@@ -20,6 +20,17 @@ function StaffHome({ me }: { me: StaffMe }) {
         <p>{t('home.signedInAs', { name: me.staff.name })}</p>
         <SignOutButton />
       </div>
+      {/* One's own name, languages, password and authenticator: reachable from here, not by address alone. */}
+      <nav aria-label={t('home.account')} data-testid="staff-account-links">
+        <ul className="staff-links">
+          <li>
+            <Link to={pagePath('staffProfile')}>{t('home.profile')}</Link>
+          </li>
+          <li>
+            <Link to={pagePath('staffSecurity')}>{t('home.security')}</Link>
+          </li>
+        </ul>
+      </nav>
       {(me.staff.isInstallationAdmin ||
         me.staff.isTenantAdmin ||
         me.staff.departments.some((d) => d.role === 'admin')) && (

@@ -220,7 +220,6 @@ function SettingsForm({
   onFailed: () => void;
 }) {
   const { t } = useTranslation('identity-provider');
-  const localize = useLocalize();
   const id = useId();
   const order = fieldOrder(form);
   const fields = useFieldErrors<ProviderField>(order);
@@ -317,35 +316,26 @@ function SettingsForm({
           title={t('form.errorSummary')}
           titleElement="h3"
         />
-        <Field fields={fields} field="issuer" label={t('form.issuer')} hint={t('form.issuerHint')}>
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              inputMode="url"
-              autoComplete="off"
-              spellCheck={false}
-              value={form.issuer}
-              onChange={(event) => {
-                set('issuer', event.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <Field fields={fields} field="clientId" label={t('form.clientId')}>
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              value={form.clientId}
-              onChange={(event) => {
-                set('clientId', event.target.value);
-              }}
-            />
-          )}
-        </Field>
+        <TextField
+          fields={fields}
+          field="issuer"
+          label={t('form.issuer')}
+          hint={t('form.issuerHint')}
+          inputMode="url"
+          value={form.issuer}
+          onChange={(value) => {
+            set('issuer', value);
+          }}
+        />
+        <TextField
+          fields={fields}
+          field="clientId"
+          label={t('form.clientId')}
+          value={form.clientId}
+          onChange={(value) => {
+            set('clientId', value);
+          }}
+        />
         <ClientSecret
           fields={fields}
           stored={secretStored}
@@ -387,120 +377,51 @@ function SettingsForm({
             />
           </div>
         </fieldset>
-        <Field fields={fields} field="scopes" label={t('form.scopes')} hint={t('form.scopesHint')}>
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              value={form.scopes}
-              onChange={(event) => {
-                set('scopes', event.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <Field fields={fields} field="roleClaim" label={t('form.roleClaim')} hint={t('form.roleClaimHint')}>
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              value={form.roleClaim}
-              onChange={(event) => {
-                set('roleClaim', event.target.value);
-              }}
-            />
-          )}
-        </Field>
+        <TextField
+          fields={fields}
+          field="scopes"
+          label={t('form.scopes')}
+          hint={t('form.scopesHint')}
+          value={form.scopes}
+          onChange={(value) => {
+            set('scopes', value);
+          }}
+        />
+        <TextField
+          fields={fields}
+          field="roleClaim"
+          label={t('form.roleClaim')}
+          hint={t('form.roleClaimHint')}
+          value={form.roleClaim}
+          onChange={(value) => {
+            set('roleClaim', value);
+          }}
+        />
         <fieldset className="idp-fieldset" id={fields.fieldId('roleMapping')} data-testid="identity-provider-mapping">
           <legend>{t('mapping.legend')}</legend>
           <p className="field__hint">{t('mapping.hint', { claim: form.roleClaim.trim() || 'groups' })}</p>
           {fields.fieldError('roleMapping')}
           {form.mapping.length === 0 && <p>{t('mapping.none')}</p>}
           <ol className="idp-rules">
-            {form.mapping.map((row, index) => {
-              const field: ProviderField = `roleMapping.${index}`;
-              const number = index + 1;
-              return (
-                <li key={row.key} className="idp-rule" data-testid={`identity-provider-rule-${String(number)}`}>
-                  {fields.fieldError(field)}
-                  <div className="idp-rule__fields">
-                    <div className="field">
-                      <label htmlFor={fields.fieldId(field)}>{t('mapping.value', { number })}</label>
-                      <input
-                        id={fields.fieldId(field)}
-                        type="text"
-                        aria-invalid={fields.invalid(field)}
-                        aria-describedby={fields.describedBy(field)}
-                        autoComplete="off"
-                        spellCheck={false}
-                        value={row.value}
-                        onChange={(event) => {
-                          setRow(row.key, { value: event.target.value });
-                        }}
-                      />
-                    </div>
-                    <div className="field">
-                      <label htmlFor={`${id}-grant-${String(row.key)}`}>{t('mapping.grant', { number })}</label>
-                      <select
-                        id={`${id}-grant-${String(row.key)}`}
-                        value={row.grant}
-                        onChange={(event) => {
-                          setRow(row.key, { grant: event.target.value as Grant });
-                        }}
-                      >
-                        {GRANTS.map((grant) => (
-                          <option key={grant} value={grant}>
-                            {t(`mapping.grants.${grant}`)}
-                          </option>
-                        ))}
-                      </select>
-                    </div>
-                    {row.grant !== 'tenantAdmin' && (
-                      <div className="field">
-                        <label htmlFor={`${id}-department-${String(row.key)}`}>
-                          {t('mapping.department', { number })}
-                        </label>
-                        <select
-                          id={`${id}-department-${String(row.key)}`}
-                          value={row.department}
-                          aria-invalid={fields.invalid(field)}
-                          onChange={(event) => {
-                            setRow(row.key, { department: event.target.value });
-                          }}
-                        >
-                          <option value="">{t('mapping.chooseDepartment')}</option>
-                          {departments.map((department) => {
-                            const name = localize(department.name);
-                            return (
-                              <option key={department.id} value={department.slug} lang={name.lang}>
-                                {name.text}
-                              </option>
-                            );
-                          })}
-                        </select>
-                      </div>
-                    )}
-                  </div>
-                  <button
-                    type="button"
-                    className="button"
-                    onClick={() => {
-                      setForm((previous) => ({
-                        ...previous,
-                        mapping: previous.mapping.filter((other) => other.key !== row.key),
-                      }));
-                      fields.setErrors({});
-                    }}
-                  >
-                    {t('mapping.remove', { number })}
-                  </button>
-                </li>
-              );
-            })}
+            {form.mapping.map((row, index) => (
+              <MappingRule
+                key={row.key}
+                fields={fields}
+                row={row}
+                index={index}
+                departments={departments}
+                onChange={(change) => {
+                  setRow(row.key, change);
+                }}
+                onRemove={() => {
+                  setForm((previous) => ({
+                    ...previous,
+                    mapping: previous.mapping.filter((other) => other.key !== row.key),
+                  }));
+                  fields.setErrors({});
+                }}
+              />
+            ))}
           </ol>
           <button
             type="button"
@@ -512,38 +433,22 @@ function SettingsForm({
             {t('mapping.add')}
           </button>
         </fieldset>
-        <div className="field">
-          <label className="choice">
-            <input
-              type="checkbox"
-              checked={form.provisionAccounts}
-              aria-describedby={`${id}-provision-hint`}
-              onChange={(event) => {
-                set('provisionAccounts', event.target.checked);
-              }}
-            />
-            {t('form.provision')}
-          </label>
-          <p id={`${id}-provision-hint`} className="field__hint">
-            {t('form.provisionHint')}
-          </p>
-        </div>
-        <div className="field">
-          <label className="choice">
-            <input
-              type="checkbox"
-              checked={form.enabled}
-              aria-describedby={`${id}-enabled-hint`}
-              onChange={(event) => {
-                set('enabled', event.target.checked);
-              }}
-            />
-            {t('form.enabled')}
-          </label>
-          <p id={`${id}-enabled-hint`} className="field__hint">
-            {t('form.enabledHint')}
-          </p>
-        </div>
+        <Checkbox
+          label={t('form.provision')}
+          hint={t('form.provisionHint')}
+          checked={form.provisionAccounts}
+          onChange={(checked) => {
+            set('provisionAccounts', checked);
+          }}
+        />
+        <Checkbox
+          label={t('form.enabled')}
+          hint={t('form.enabledHint')}
+          checked={form.enabled}
+          onChange={(checked) => {
+            set('enabled', checked);
+          }}
+        />
         <div className="button-row">
           <button type="submit" className="button button--primary" aria-disabled={busy || undefined}>
             {t('form.save')}
@@ -554,6 +459,165 @@ function SettingsForm({
   );
 }
 
+type ProviderFields = ReturnType<typeof useFieldErrors<ProviderField>>;
+
+/** A one-line text setting of the provider, its error beside it. */
+function TextField({
+  fields,
+  field,
+  label,
+  hint,
+  inputMode,
+  value,
+  onChange,
+}: {
+  fields: ProviderFields;
+  field: 'issuer' | 'clientId' | 'scopes' | 'roleClaim';
+  label: string;
+  hint?: string;
+  inputMode?: 'url';
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field fields={fields} field={field} label={label} hint={hint}>
+      {(control) => (
+        <input
+          {...control}
+          type="text"
+          inputMode={inputMode}
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          onChange={(event) => {
+            onChange(event.target.value);
+          }}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A yes/no setting with the hint that says what it does. */
+function Checkbox({
+  label,
+  hint,
+  checked,
+  onChange,
+}: {
+  label: string;
+  hint: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label className="choice">
+        <input
+          type="checkbox"
+          checked={checked}
+          aria-describedby={`${id}-hint`}
+          onChange={(event) => {
+            onChange(event.target.checked);
+          }}
+        />
+        {label}
+      </label>
+      <p id={`${id}-hint`} className="field__hint">
+        {hint}
+      </p>
+    </div>
+  );
+}
+
+/** One rule of the mapping: a claim value, the role it grants and, for a department role, which department. */
+function MappingRule({
+  fields,
+  row,
+  index,
+  departments,
+  onChange,
+  onRemove,
+}: {
+  fields: ProviderFields;
+  row: MappingRow;
+  index: number;
+  departments: AdminDepartment[];
+  onChange: (change: Partial<MappingRow>) => void;
+  onRemove: () => void;
+}) {
+  const { t } = useTranslation('identity-provider');
+  const localize = useLocalize();
+  const id = useId();
+  const field: ProviderField = `roleMapping.${index}`;
+  const number = index + 1;
+  return (
+    <li className="idp-rule" data-testid={`identity-provider-rule-${String(number)}`}>
+      {fields.fieldError(field)}
+      <div className="idp-rule__fields">
+        <div className="field">
+          <label htmlFor={fields.fieldId(field)}>{t('mapping.value', { number })}</label>
+          <input
+            id={fields.fieldId(field)}
+            type="text"
+            aria-invalid={fields.invalid(field)}
+            aria-describedby={fields.describedBy(field)}
+            autoComplete="off"
+            spellCheck={false}
+            value={row.value}
+            onChange={(event) => {
+              onChange({ value: event.target.value });
+            }}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-grant`}>{t('mapping.grant', { number })}</label>
+          <select
+            id={`${id}-grant`}
+            value={row.grant}
+            onChange={(event) => {
+              onChange({ grant: event.target.value as Grant });
+            }}
+          >
+            {GRANTS.map((grant) => (
+              <option key={grant} value={grant}>
+                {t(`mapping.grants.${grant}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {row.grant !== 'tenantAdmin' && (
+          <div className="field">
+            <label htmlFor={`${id}-department`}>{t('mapping.department', { number })}</label>
+            <select
+              id={`${id}-department`}
+              value={row.department}
+              aria-invalid={fields.invalid(field)}
+              onChange={(event) => {
+                onChange({ department: event.target.value });
+              }}
+            >
+              <option value="">{t('mapping.chooseDepartment')}</option>
+              {departments.map((department) => {
+                const name = localize(department.name);
+                return (
+                  <option key={department.id} value={department.slug} lang={name.lang}>
+                    {name.text}
+                  </option>
+                );
+              })}
+            </select>
+          </div>
+        )}
+      </div>
+      <button type="button" className="button" onClick={onRemove}>
+        {t('mapping.remove', { number })}
+      </button>
+    </li>
+  );
+}
+
 function ClientSecret({
   fields,
   stored,
@@ -561,7 +625,7 @@ function ClientSecret({
   onAction,
   onSecret,
 }: {
-  fields: ReturnType<typeof useFieldErrors<ProviderField>>;
+  fields: ProviderFields;
   stored: boolean;
   form: ProviderForm;
   onAction: (action: ProviderForm['secretAction']) => void;

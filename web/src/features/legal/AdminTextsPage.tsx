@@ -1,5 +1,8 @@
 import {
+  LEGAL_TEXT_MAX_LENGTH,
   pagePath,
+  UpdateFaqRequestSchema,
+  UpdatePageTextRequestSchema,
   type AdminTenantText,
   type AdminTenantTextsResponse,
   type FaqEntry,
@@ -8,11 +11,12 @@ import {
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
-import { problemMessage, useSay, type Message } from '../../lib/message';
+import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { Link, Navigate, useParams } from '../../lib/router';
 import { useLoad } from '../../lib/useLoad';
-import { useLanguageName } from '../../ui/LanguageOptions';
+import { useLanguageLabel } from '../../ui/LanguageOptions';
 import { NoRight, useRefusal } from '../../ui/LostRight';
+import { useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { loadAdminTexts, resetText, saveText } from './api';
 import { PlainText } from './PlainText';
@@ -51,6 +55,9 @@ function AdminTexts({ tenant, data, reload }: { tenant: string; data: AdminTenan
   return (
     <>
       <PageHeading title={t('admin.title')} />
+      <p>
+        <Link to={pagePath('adminTenant', { tenant })}>{t('admin.back')}</Link>
+      </p>
       <p>{t('admin.intro')}</p>
       {data.texts.map((text) =>
         text.kind === 'faq' ? (
@@ -63,12 +70,52 @@ function AdminTexts({ tenant, data, reload }: { tenant: string; data: AdminTenan
   );
 }
 
+const checkFields = message((t) => t('legal:admin.checkFields'));
+const notValid = message((t) => t('errors:codes.validation_failed'));
+
+/** The most characters of each kind of field (shared/src/legal.api.ts). */
+const MAX_LENGTH = { text: LEGAL_TEXT_MAX_LENGTH, question: 300, answer: 4000 } as const;
+
+/**
+ * Errors next to the text fields, by their schema paths (`text.de`, `faq.0.question.en`), in the
+ * page's own words: German missing, or too long. `show` marks them, focuses the first and says
+ * whether any path was a field of this form.
+ */
+function useTextErrors(order: string[], valueAt: (field: string) => string) {
+  const fields = useFieldErrors<string>(order);
+  const show = (paths: string[]): boolean => {
+    const found: FieldErrors<string> = {};
+    for (const path of paths) {
+      const field = fields.fieldAt(path);
+      if (!field || found[field]) continue;
+      const part = (field.split('.').at(-2) ?? 'text') as keyof typeof MAX_LENGTH;
+      found[field] =
+        valueAt(field).trim() === ''
+          ? message((t) => t(`legal:admin.errors.${part}Required`))
+          : message((t) => t('legal:admin.errors.tooLong', { max: MAX_LENGTH[part] }));
+    }
+    fields.setErrors(found);
+    const first = order.find((field) => found[field]);
+    if (first) document.getElementById(fields.fieldId(first))?.focus();
+    return first !== undefined;
+  };
+  return { fields, show };
+}
+
+const issuePaths = (issues: readonly { path: readonly PropertyKey[] }[]) =>
+  issues.map((issue) => issue.path.map(String).join('.'));
+
 function useSaving() {
   const say = useSay();
   const [status, setStatus] = useState<Message | null>(null);
   const [failed, setFailed] = useState(false);
   const refusal = useRefusal();
-  const run = async (work: () => Promise<void>, done: Message) => {
+  const fail = (why: Message) => {
+    setFailed(true);
+    setStatus(why);
+  };
+  /** Saves; the server's complaints about single fields go to `onFields`, to show beside them. */
+  const run = async (work: () => Promise<void>, done: Message, onFields?: (paths: string[]) => boolean) => {
     refusal.clear();
     try {
       await work();
@@ -81,10 +128,8 @@ function useSaving() {
         setStatus(null);
         return;
       }
-      setFailed(true);
-      const paths = (apiError.extras.fieldErrors ?? []).map((field) => field.path).join(', ');
-      const base = problemMessage(apiError);
-      setStatus({ say: (translate, locale) => `${base.say(translate, locale)}${paths ? ` (${paths})` : ''}` });
+      const paths = (apiError.extras.fieldErrors ?? []).map((field) => field.path);
+      fail(paths.length > 0 && onFields?.(paths) ? checkFields : problemMessage(apiError));
     }
   };
   const line = (
@@ -98,7 +143,7 @@ function useSaving() {
       {line}
     </>
   );
-  return { run, view };
+  return { run, fail, view };
 }
 
 function PageEditor({
@@ -113,21 +158,39 @@ function PageEditor({
   reload: () => void;
 }) {
   const { t } = useTranslation('legal');
-  const languageName = useLanguageName();
+  const languageName = useLanguageLabel();
   const id = useId();
   const kind = text.kind as Exclude<TenantTextKind, 'faq'>;
   const [values, setValues] = useState<Texts>(() => ({ ...(text.text ?? {}) }));
-  const { run, view } = useSaving();
+  const { run, fail, view } = useSaving();
+  const { fields, show } = useTextErrors(
+    locales.map((locale) => `text.${locale}`),
+    (field) => values[field.slice('text.'.length)] ?? '',
+  );
   const title = t(`pages.${kind}.title`);
+  const save = () => {
+    const parsed = UpdatePageTextRequestSchema.safeParse({ text: { de: '', ...values } });
+    if (!parsed.success) {
+      fail(show(issuePaths(parsed.error.issues)) ? checkFields : notValid);
+      return;
+    }
+    fields.setErrors({});
+    void run(() => saveText(tenant, kind, parsed.data), savedMessage, show);
+  };
   return (
     <section aria-labelledby={`${id}-heading`} className="admin-text" data-testid={`admin-text-${kind}`}>
       <h2 id={`${id}-heading`}>{title}</h2>
       <p>{text.isDefault ? t('admin.isDefault') : t('admin.isOwn')}</p>
       {locales.map((locale) => (
         <div className="field" key={locale}>
-          <label htmlFor={`${id}-${locale}`}>{t('admin.textIn', { language: languageName(locale) })}</label>
+          <label htmlFor={fields.fieldId(`text.${locale}`)}>
+            {t('admin.textIn', { language: languageName(locale) })}
+          </label>
+          {fields.fieldError(`text.${locale}`)}
           <textarea
-            id={`${id}-${locale}`}
+            id={fields.fieldId(`text.${locale}`)}
+            aria-invalid={fields.invalid(`text.${locale}`)}
+            aria-describedby={fields.describedBy(`text.${locale}`)}
             rows={10}
             value={values[locale] ?? ''}
             onChange={(event) => {
@@ -138,11 +201,7 @@ function PageEditor({
       ))}
       <p className="field__hint">{t('admin.format')}</p>
       <div className="button-row">
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => void run(() => saveText(tenant, kind, { text: { de: '', ...values } }), savedMessage)}
-        >
+        <button type="button" className="button button--primary" onClick={save}>
           {t('admin.save', { title })}
         </button>
         <button
@@ -194,16 +253,37 @@ function FaqEditor({
   reload: () => void;
 }) {
   const { t } = useTranslation('legal');
-  const languageName = useLanguageName();
+  const languageName = useLanguageLabel();
   const id = useId();
   const [entries, setEntries] = useState<FaqEntry[]>(() => text.faq ?? []);
-  const { run, view } = useSaving();
+  const { run, fail, view } = useSaving();
+  const fieldOf = (index: number, part: 'question' | 'answer', locale: string) => `faq.${index}.${part}.${locale}`;
+  const { fields, show } = useTextErrors(
+    entries.flatMap((_entry, index) =>
+      locales.flatMap((locale) => [fieldOf(index, 'question', locale), fieldOf(index, 'answer', locale)]),
+    ),
+    (field) => {
+      const [, index, part, locale] = field.split('.') as [string, string, 'question' | 'answer', string];
+      return entries[Number(index)]?.[part][locale] ?? '';
+    },
+  );
+  const save = () => {
+    const parsed = UpdateFaqRequestSchema.safeParse({ faq: entries });
+    if (!parsed.success) {
+      fail(show(issuePaths(parsed.error.issues)) ? checkFields : notValid);
+      return;
+    }
+    fields.setErrors({});
+    void run(() => saveText(tenant, 'faq', parsed.data), savedMessage, show);
+  };
   const change = (index: number, part: 'question' | 'answer', locale: string, value: string) => {
     setEntries((previous) =>
       previous.map((entry, i) => (i === index ? { ...entry, [part]: { ...entry[part], [locale]: value } } : entry)),
     );
   };
   const move = (index: number, by: number) => {
+    // The marks follow the fields' places, not the entries: they would point at the wrong ones.
+    fields.setErrors({});
     setEntries((previous) => {
       const next = [...previous];
       const [entry] = next.splice(index, 1);
@@ -223,11 +303,14 @@ function FaqEditor({
               {locales.map((locale) => (
                 <div key={locale}>
                   <div className="field">
-                    <label htmlFor={`${id}-${index}-q-${locale}`}>
+                    <label htmlFor={fields.fieldId(fieldOf(index, 'question', locale))}>
                       {t('admin.question', { language: languageName(locale) })}
                     </label>
+                    {fields.fieldError(fieldOf(index, 'question', locale))}
                     <input
-                      id={`${id}-${index}-q-${locale}`}
+                      id={fields.fieldId(fieldOf(index, 'question', locale))}
+                      aria-invalid={fields.invalid(fieldOf(index, 'question', locale))}
+                      aria-describedby={fields.describedBy(fieldOf(index, 'question', locale))}
                       type="text"
                       maxLength={300}
                       value={entry.question[locale] ?? ''}
@@ -237,11 +320,14 @@ function FaqEditor({
                     />
                   </div>
                   <div className="field">
-                    <label htmlFor={`${id}-${index}-a-${locale}`}>
+                    <label htmlFor={fields.fieldId(fieldOf(index, 'answer', locale))}>
                       {t('admin.answer', { language: languageName(locale) })}
                     </label>
+                    {fields.fieldError(fieldOf(index, 'answer', locale))}
                     <textarea
-                      id={`${id}-${index}-a-${locale}`}
+                      id={fields.fieldId(fieldOf(index, 'answer', locale))}
+                      aria-invalid={fields.invalid(fieldOf(index, 'answer', locale))}
+                      aria-describedby={fields.describedBy(fieldOf(index, 'answer', locale))}
                       rows={4}
                       maxLength={4000}
                       value={entry.answer[locale] ?? ''}
@@ -268,6 +354,7 @@ function FaqEditor({
                   type="button"
                   className="button"
                   onClick={() => {
+                    fields.setErrors({});
                     setEntries((previous) => previous.filter((_entry, i) => i !== index));
                   }}
                 >
@@ -288,11 +375,7 @@ function FaqEditor({
         >
           {t('admin.add')}
         </button>
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => void run(() => saveText(tenant, 'faq', { faq: entries }), savedMessage)}
-        >
+        <button type="button" className="button button--primary" onClick={save}>
           {t('admin.save', { title: t('pages.faq.title') })}
         </button>
         {!text.isDefault && (

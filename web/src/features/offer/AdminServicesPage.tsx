@@ -6,7 +6,7 @@ import {
   type AdminServicesResponse,
   type CreateService,
 } from '@amtsraum/shared';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { safeParse } from 'zod/mini';
 import { toApiError } from '../../lib/api';
@@ -30,6 +30,9 @@ export function AdminServicesPage() {
     <>
       <PageHeading title={t('services.title')} />
       <p>
+        <Link to={pagePath('adminDepartment', ref)}>{t('services.back')}</Link>
+      </p>
+      <p>
         <Link to={pagePath('adminAvailability', ref)}>{t('availability.title')}</Link>
       </p>
       <AdminGate state={state}>{(data) => <Services refOf={ref} data={data} reload={state.reload} />}</AdminGate>
@@ -45,6 +48,19 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
   const [failure, setFailure] = useState<Message | null>(null);
   const refusal = useRefusal();
   const live = data.services.filter((s) => !s.archivedAt);
+  // The form takes the list's place: once it closes, the focus goes back to the button that
+  // opened it ("add", or that service's "edit"), not to the page's start.
+  const listRef = useRef<HTMLDivElement>(null);
+  const openedBy = useRef<string | null>(null);
+  useEffect(() => {
+    if (editing || !openedBy.current) return;
+    listRef.current?.querySelector<HTMLElement>(`[data-opens="${openedBy.current}"]`)?.focus();
+    openedBy.current = null;
+  }, [editing]);
+  const open = (what: AdminService | 'new') => {
+    openedBy.current = what === 'new' ? 'new' : what.id;
+    setEditing(what);
+  };
 
   const act = async (work: () => Promise<unknown>) => {
     setFailure(null);
@@ -79,7 +95,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
     );
   }
   return (
-    <>
+    <div ref={listRef}>
       {refusal.notice}
       {failure && (
         <p className="notice notice--warning" role="alert">
@@ -87,7 +103,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
         </p>
       )}
       <div className="button-row">
-        <button type="button" className="button" onClick={() => setEditing('new')}>
+        <button type="button" className="button" data-opens="new" onClick={() => open('new')}>
           {t('services.add')}
         </button>
       </div>
@@ -115,7 +131,8 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
                   <button
                     type="button"
                     className="button button--small button--secondary"
-                    onClick={() => setEditing(service)}
+                    data-opens={service.id}
+                    onClick={() => open(service)}
                   >
                     {t('services.edit')}
                     <span className="visually-hidden"> {name.text}</span>
@@ -154,7 +171,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
           })}
         </ol>
       )}
-    </>
+    </div>
   );
 }
 
@@ -290,6 +307,11 @@ function ServiceForm({
   const [busy, setBusy] = useState(false);
   const refusal = useRefusal();
   const summaryRef = useRef<HTMLDivElement>(null);
+  // The form replaces the list where the focus was: it starts at the form's heading.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, []);
 
   const messageFor = (field: string): Message => {
     const key = (field.split(/[.-]/)[0] ?? 'form') as ServiceErrorKey;
@@ -344,7 +366,9 @@ function ServiceForm({
 
   return (
     <form noValidate onSubmit={(e) => void submit(e)} className="offer-form" data-testid="service-form">
-      <h2>{service ? t('service.editTitle') : t('service.newTitle')}</h2>
+      <h2 ref={headingRef} tabIndex={-1}>
+        {service ? t('service.editTitle') : t('service.newTitle')}
+      </h2>
       {refusal.notice}
       <ErrorSummary
         ref={summaryRef}
