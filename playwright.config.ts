@@ -99,6 +99,8 @@ export default defineConfig<object, Pick<TransportOptions, 'transport'>>({
       LOG_LEVEL: 'warn',
       // Accessibility feedback of municipalities without a contact address (tests/e2e/legal-search.spec.ts).
       INSTALLATION_CONTACT_EMAIL: 'betrieb@amtsraum.example',
+      // The tests' OpenID provider (admin-walk.spec.ts) listens on 127.0.0.1 over http.
+      OIDC_ALLOW_INTERNAL_PROVIDERS: 'true',
     },
   },
 });

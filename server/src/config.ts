@@ -31,6 +31,41 @@ const IceServerSchema = z.object({
   credential: z.string().optional(),
 });
 
+/**
+ * One entry of OIDC_ALLOWED_ISSUERS: an origin (`https://login.kommune.de`, `http://10.1.2.3:8080`)
+ * or a host name, whose leading `*.` stands for any subdomain (`*.kommune.de`).
+ */
+export type OidcAllowedIssuer = { origin: string } | { host: string } | { suffix: string };
+
+const HOST_PATTERN = /^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+$/;
+
+const oidcAllowedText = z.string().transform((text, ctx) => {
+  const entries: OidcAllowedIssuer[] = [];
+  for (const item of text.split(/[\s,]+/).filter(Boolean)) {
+    const lower = item.toLowerCase();
+    if (/^https?:\/\//.test(lower)) {
+      try {
+        const url = new URL(lower);
+        if (url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password) {
+          entries.push({ origin: url.origin });
+          continue;
+        }
+      } catch {
+        // reported below
+      }
+    } else if (HOST_PATTERN.test(lower)) {
+      entries.push(lower.startsWith('*.') ? { suffix: lower.slice(1) } : { host: lower });
+      continue;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected origins (https://login.kommune.de) or host names (*.kommune.de), separated by commas; "${item}" is neither`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 const iceServersText = z.string().transform((text, ctx) => {
   try {
     return z.array(IceServerSchema).parse(JSON.parse(text));
@@ -95,6 +130,9 @@ const EnvSchema = z.object({
   INSTALLATION_PRIVACY_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
   INSTALLATION_ACCESSIBILITY_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
   INSTALLATION_CONTACT_EMAIL: z.email({ error: 'expected an e-mail address' }).optional(),
+  // Which OpenID providers municipalities may sign in through (decision 026).
+  OIDC_ALLOWED_ISSUERS: oidcAllowedText.default([]),
+  OIDC_ALLOW_INTERNAL_PROVIDERS: booleanText('OIDC_ALLOW_INTERNAL_PROVIDERS').default(false),
 });
 
 export type MediaMode = 'p2p' | 'livekit';
@@ -151,6 +189,12 @@ export interface Config {
     accessibilityUrl: string | null;
     contactEmail: string | null;
   };
+  /**
+   * Which OpenID providers a municipality admin may enter, and where the server may fetch from for
+   * them (decision 026): an empty list allows any public https provider; `allowInternal` also
+   * allows http and loopback, private and other non-public addresses (town halls' own networks).
+   */
+  oidcPolicy: { allowedIssuers: OidcAllowedIssuer[]; allowInternal: boolean };
 }
 
 export class ConfigError extends Error {
@@ -257,6 +301,7 @@ export function parseConfig(env: Env): Config {
       accessibilityUrl: e.INSTALLATION_ACCESSIBILITY_URL ?? null,
       contactEmail: e.INSTALLATION_CONTACT_EMAIL ?? null,
     },
+    oidcPolicy: { allowedIssuers: e.OIDC_ALLOWED_ISSUERS, allowInternal: e.OIDC_ALLOW_INTERNAL_PROVIDERS },
   };
 }
 

@@ -122,6 +122,11 @@ export const OIDC_SIGN_IN_ERRORS = [
   'expired',
   /** The provider refused, or its answer did not verify. */
   'failed',
+  /**
+   * The provider cannot be reached, answers too slowly, too much or with a redirect, or lies
+   * outside the installation's policy (decision 026): nothing the person can change.
+   */
+  'unreachable',
   /** The provider's groups give no role here. */
   'unmapped',
   /** No account here, and the municipality does not create accounts at sign-in. */

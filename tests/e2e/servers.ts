@@ -56,6 +56,8 @@ export async function startApp(env: Record<string, string>): Promise<AppServer> 
       SEED_DEMO_PASSWORD: DEMO_PASSWORD,
       TRUST_PROXY: '1',
       NODE_ENV: 'test',
+      // The tests' OpenID provider listens on 127.0.0.1 over http.
+      OIDC_ALLOW_INTERNAL_PROVIDERS: 'true',
       LOG_LEVEL: process.env.E2E_APP_LOG_LEVEL ?? 'warn',
       ...env,
     },

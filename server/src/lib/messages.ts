@@ -368,6 +368,10 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     de: 'Der Issuer muss eine https-Adresse sein.',
     en: 'The issuer must be an https address.',
   },
+  'this installation does not allow this issuer': {
+    de: 'Diese Issuer-URL ist in dieser Installation nicht freigegeben.',
+    en: 'This issuer URL is not allowed in this installation.',
+  },
   'please enter the client id': { de: 'Bitte geben Sie die Client-ID ein.', en: 'Please enter the client id.' },
   'scopes are separated by single spaces': {
     de: 'Scopes werden durch einzelne Leerzeichen getrennt.',

@@ -19,6 +19,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',
     PUBLIC_BASE_URL: TEST_ORIGIN,
+    // The tests' OpenID provider (test/oidc-provider.ts) listens on 127.0.0.1 over http.
+    OIDC_ALLOW_INTERNAL_PROVIDERS: 'true',
     // Files a test server writes (the e-mail outbox) go to a scratch folder, not the working copy's ./data.
     DATA_DIR: path.join(os.tmpdir(), `amtsraum-test-${String(process.pid)}`),
     ...env,

@@ -13,6 +13,7 @@ import {
   upsertIdentityProvider,
   type IdentityProviderRow,
 } from './identity-provider.repo.js';
+import { checkIssuerAtSave, PolicyRefused } from './oidc-policy.js';
 
 /** The secret box purpose of identity providers' client secrets (lib/secret-box.ts). */
 export const CLIENT_SECRET_PURPOSE = 'oidc-client-secret';
@@ -26,17 +27,19 @@ export function redirectUri(config: Config, tenantSlug: string): string {
 }
 
 /**
- * https only: the provider's answers carry who may administer the municipality. Plain http only
- * outside production and only on this machine (a provider started by a test or a developer).
+ * The issuer as the installation's policy allows it (decision 026): https and public addresses,
+ * unless the installation allows internal providers; only listed hosts when it lists any. The
+ * provider's answers carry who may administer the municipality, and the server fetches from it.
  */
-export function issuerAllowed(config: Config, issuer: string): boolean {
-  const url = new URL(issuer);
-  if (url.protocol === 'https:') return true;
-  return (
-    config.env !== 'production' &&
-    url.protocol === 'http:' &&
-    ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
-  );
+async function checkIssuer(config: Config, issuer: string): Promise<void> {
+  try {
+    await checkIssuerAtSave(config.oidcPolicy, issuer);
+  } catch (error) {
+    if (!(error instanceof PolicyRefused)) throw error;
+    throw error.problem === 'https'
+      ? invalidField('issuer', 'the issuer must be an https address')
+      : invalidField('issuer', 'this installation does not allow this issuer');
+  }
 }
 
 export function describeProvider(config: Config, tenant: TenantRow, row: IdentityProviderRow): IdentityProvider {
@@ -84,7 +87,7 @@ export async function saveIdentityProvider(
   options: { tenant: TenantRow; actorStaffId: string; input: Input },
 ): Promise<IdentityProvider> {
   const { tenant, input } = options;
-  if (!issuerAllowed(ctx.config, input.issuer)) throw invalidField('issuer', 'the issuer must be an https address');
+  await checkIssuer(ctx.config, input.issuer);
   const slugs = [...new Set(input.roleMapping.flatMap((rule) => (rule.department ? [rule.department] : [])))];
   const known = await departmentIdsBySlug(ctx.db, tenant.id, slugs);
   const unknown = input.roleMapping.findIndex((rule) => rule.department !== undefined && !known.has(rule.department));

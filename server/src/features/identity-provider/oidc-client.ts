@@ -1,12 +1,17 @@
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
+import { checkUrl, PolicyRefused, type OidcPolicy } from './oidc-policy.js';
 
 /**
  * The relying party's side of OpenID Connect, over fetch and jose (no client library): discovery,
  * the code exchange and the ID token's verification. Every answer of the provider is parsed.
+ * Every fetch passes the installation's policy first (oidc-policy.ts, decision 026), follows no
+ * redirect, and reads at most MAX_BYTES within TIMEOUT_MS.
  */
 
 const TIMEOUT_MS = 10_000;
+/** Discovery documents and key sets are a few kilobytes; more is a broken or hostile provider. */
+export const MAX_BYTES = 256 * 1024;
 /** Providers change their configuration rarely; keys rotate through the JWKS, which jose re-reads. */
 const DISCOVERY_TTL_MS = 60 * 60_000;
 
@@ -28,50 +33,159 @@ const TokenResponseSchema = z.object({
 });
 
 export class OidcError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The provider could not be reached, or answered in a way no provider should: not its user's fault. */
+    readonly unreachable = false,
+  ) {
     super(message);
     this.name = 'OidcError';
   }
 }
 
+/** The body, read up to `limit` bytes; more cancels the stream and fails. */
+async function readLimited(response: Response, what: string, limit = MAX_BYTES): Promise<string> {
+  const length = Number(response.headers.get('content-length'));
+  if (Number.isFinite(length) && length > limit) {
+    await response.body?.cancel();
+    throw new OidcError(`${what} is larger than ${String(limit)} bytes`, true);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new OidcError(`${what} is larger than ${String(limit)} bytes`, true);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * One request to the provider: the URL passes the policy, redirects are refused (a redirect could
+ * lead past the policy), the answer is size- and time-limited. Returns the status and the body.
+ */
+async function guardedFetch(
+  policy: OidcPolicy,
+  what: string,
+  url: string,
+  init: { method?: string; headers: Record<string, string>; body?: URLSearchParams; signal?: AbortSignal },
+): Promise<{ status: number; headers: Headers; text: string }> {
+  try {
+    await checkUrl(policy, new URL(url));
+  } catch (error) {
+    if (error instanceof PolicyRefused) throw new OidcError(`${what} refused by the policy: ${error.message}`, true);
+    throw new OidcError(`${what} does not resolve: ${error instanceof Error ? error.message : String(error)}`, true);
+  }
+  const signal = init.signal
+    ? AbortSignal.any([init.signal, AbortSignal.timeout(TIMEOUT_MS)])
+    : AbortSignal.timeout(TIMEOUT_MS);
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, redirect: 'manual', signal });
+  } catch (error) {
+    throw new OidcError(`${what} not reachable: ${error instanceof Error ? error.message : String(error)}`, true);
+  }
+  if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+    await response.body?.cancel();
+    throw new OidcError(
+      `${what} answered with a redirect (HTTP ${String(response.status)}), which is not followed`,
+      true,
+    );
+  }
+  try {
+    return { status: response.status, headers: response.headers, text: await readLimited(response, what) };
+  } catch (error) {
+    if (error instanceof OidcError) throw error;
+    throw new OidcError(`${what} not read: ${error instanceof Error ? error.message : String(error)}`, true);
+  }
+}
+
+function json(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 const discoveries = new Map<string, { at: number; value: Promise<Discovery> }>();
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+const cacheKey = (policy: OidcPolicy, url: string) => `${JSON.stringify(policy)} ${url}`;
 
-/** The provider's configuration, cached per issuer for an hour (a failure is not cached). */
-export function discover(issuer: string, now: Date): Promise<Discovery> {
-  const cached = discoveries.get(issuer);
+/** The provider's configuration, cached per issuer (and policy) for an hour (a failure is not cached). */
+export function discover(policy: OidcPolicy, issuer: string, now: Date): Promise<Discovery> {
+  const key = cacheKey(policy, issuer);
+  const cached = discoveries.get(key);
   if (cached && now.getTime() - cached.at < DISCOVERY_TTL_MS) return cached.value;
-  const value = fetchDiscovery(issuer);
-  discoveries.set(issuer, { at: now.getTime(), value });
-  value.catch(() => discoveries.delete(issuer));
+  const value = fetchDiscovery(policy, issuer);
+  discoveries.set(key, { at: now.getTime(), value });
+  value.catch(() => discoveries.delete(key));
   return value;
 }
 
-async function fetchDiscovery(issuer: string): Promise<Discovery> {
-  const response = await fetch(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, {
-    headers: { accept: 'application/json' },
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-  if (!response.ok) throw new OidcError(`discovery answered HTTP ${String(response.status)}`);
-  const parsed = DiscoverySchema.safeParse(await response.json());
-  if (!parsed.success) throw new OidcError('discovery document is not valid');
+async function fetchDiscovery(policy: OidcPolicy, issuer: string): Promise<Discovery> {
+  const response = await guardedFetch(
+    policy,
+    'discovery',
+    `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,
+    { headers: { accept: 'application/json' } },
+  );
+  if (response.status !== 200) throw new OidcError(`discovery answered HTTP ${String(response.status)}`, true);
+  const parsed = DiscoverySchema.safeParse(json(response.text));
+  if (!parsed.success) throw new OidcError('discovery document is not valid', true);
   // OpenID Connect Discovery 1.0, 4.3: the document's issuer is exactly the one asked for.
   if (parsed.data.issuer.replace(/\/+$/, '') !== issuer.replace(/\/+$/, '')) {
-    throw new OidcError('discovery names another issuer');
+    throw new OidcError('discovery names another issuer', true);
+  }
+  // Every endpoint the document names passes the same policy as the issuer: the browser is sent
+  // to the first, the server fetches the others.
+  const endpoints = {
+    authorization_endpoint: parsed.data.authorization_endpoint,
+    token_endpoint: parsed.data.token_endpoint,
+    jwks_uri: parsed.data.jwks_uri,
+    userinfo_endpoint: parsed.data.userinfo_endpoint,
+  };
+  for (const [name, url] of Object.entries(endpoints)) {
+    if (url === undefined) continue;
+    try {
+      await checkUrl(policy, new URL(url));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new OidcError(`discovery names a refused ${name}: ${reason}`, true);
+    }
   }
   return parsed.data;
 }
 
-function keySet(jwksUri: string) {
-  let set = keySets.get(jwksUri);
+function keySet(policy: OidcPolicy, jwksUri: string) {
+  const key = cacheKey(policy, jwksUri);
+  let set = keySets.get(key);
   if (!set) {
-    set = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: TIMEOUT_MS });
-    keySets.set(jwksUri, set);
+    set = createRemoteJWKSet(new URL(jwksUri), {
+      timeoutDuration: TIMEOUT_MS,
+      // jose's own reading of the key set, through the same guard as every other fetch.
+      [customFetch]: async (url: string, options: { headers: Headers; signal: AbortSignal }) => {
+        const response = await guardedFetch(policy, 'key set', url, {
+          headers: Object.fromEntries(new Headers(options.headers)),
+          signal: options.signal,
+        });
+        return new Response(response.text, { status: response.status, headers: response.headers });
+      },
+    });
+    keySets.set(key, set);
   }
   return set;
 }
 
 export interface CodeExchange {
+  policy: OidcPolicy;
   discovery: Discovery;
   clientId: string;
   clientSecret: string | null;
@@ -106,20 +220,23 @@ export async function exchangeCode(options: CodeExchange): Promise<z.infer<typeo
     const pair = `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`;
     headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
   }
-  const response = await fetch(options.discovery.token_endpoint, {
+  const response = await guardedFetch(options.policy, 'token endpoint', options.discovery.token_endpoint, {
     method: 'POST',
     headers,
     body,
-    signal: AbortSignal.timeout(TIMEOUT_MS),
   });
-  if (!response.ok) throw new OidcError(`token endpoint answered HTTP ${String(response.status)}`);
-  const parsed = TokenResponseSchema.safeParse(await response.json());
+  // A refused code (replayed, expired) is a 400 of the provider: the sign-in failed, the provider works.
+  if (response.status !== 200) {
+    throw new OidcError(`token endpoint answered HTTP ${String(response.status)}`, response.status >= 500);
+  }
+  const parsed = TokenResponseSchema.safeParse(json(response.text));
   if (!parsed.success) throw new OidcError('token response has no ID token');
   return parsed.data;
 }
 
 /** Checks the ID token's signature with the provider's keys, its issuer, audience, nonce and times. */
 export async function verifyIdToken(options: {
+  policy: OidcPolicy;
   discovery: Discovery;
   idToken: string;
   clientId: string;
@@ -128,7 +245,7 @@ export async function verifyIdToken(options: {
 }): Promise<JWTPayload & { sub: string }> {
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(options.idToken, keySet(options.discovery.jwks_uri), {
+    ({ payload } = await jwtVerify(options.idToken, keySet(options.policy, options.discovery.jwks_uri), {
       issuer: options.discovery.issuer,
       audience: options.clientId,
       currentDate: options.now,
@@ -136,6 +253,7 @@ export async function verifyIdToken(options: {
       requiredClaims: ['sub', 'exp', 'iat', 'nonce'],
     }));
   } catch (error) {
+    if (error instanceof OidcError) throw error;
     throw new OidcError(`ID token does not verify: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (payload.nonce !== options.nonce) throw new OidcError('ID token nonce does not match');
@@ -148,14 +266,17 @@ export async function verifyIdToken(options: {
 }
 
 /** The claims of the userinfo endpoint, when the provider puts scope claims there (most do for the code flow). */
-export async function fetchUserInfo(discovery: Discovery, accessToken: string): Promise<Record<string, unknown>> {
+export async function fetchUserInfo(
+  policy: OidcPolicy,
+  discovery: Discovery,
+  accessToken: string,
+): Promise<Record<string, unknown>> {
   if (!discovery.userinfo_endpoint) return {};
-  const response = await fetch(discovery.userinfo_endpoint, {
+  const response = await guardedFetch(policy, 'userinfo', discovery.userinfo_endpoint, {
     headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` },
-    signal: AbortSignal.timeout(TIMEOUT_MS),
   });
-  if (!response.ok) throw new OidcError(`userinfo answered HTTP ${String(response.status)}`);
-  const parsed = z.record(z.string(), z.unknown()).safeParse(await response.json());
+  if (response.status !== 200) throw new OidcError(`userinfo answered HTTP ${String(response.status)}`);
+  const parsed = z.record(z.string(), z.unknown()).safeParse(json(response.text));
   if (!parsed.success) throw new OidcError('userinfo is not a JSON object');
   return parsed.data;
 }

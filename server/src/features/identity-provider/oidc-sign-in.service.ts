@@ -63,8 +63,11 @@ export async function startSignIn(
   slug: string,
 ): Promise<{ location: string; cookie: string }> {
   const { provider } = await enabledProvider(ctx.db, slug);
-  const discovery = await discover(provider.issuer, ctx.now).catch((error: unknown) => {
-    throw new SignInRefused('failed', `discovery failed: ${String(error)}`);
+  const discovery = await discover(ctx.config.oidcPolicy, provider.issuer, ctx.now).catch((error: unknown) => {
+    throw new SignInRefused(
+      'unreachable',
+      `discovery failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
   const login = { tenant: slug, state: random(), nonce: random(), verifier: random() };
   const cookie = await new EncryptJWT(login)
@@ -164,7 +167,8 @@ async function verifiedClaims(
   login: z.infer<typeof LoginStateSchema>,
 ): Promise<Record<string, unknown> & { sub: string }> {
   try {
-    const discovery = await discover(provider.issuer, ctx.now);
+    const policy = ctx.config.oidcPolicy;
+    const discovery = await discover(policy, provider.issuer, ctx.now);
     // RFC 9207: a provider that names itself in the answer must name the one we asked.
     if (iss !== undefined && iss !== discovery.issuer)
       throw new OidcError('authorization response from another issuer');
@@ -173,6 +177,7 @@ async function verifiedClaims(
       : null;
     if (provider.clientSecretSealed && clientSecret === null) throw new OidcError('client secret does not unseal');
     const tokens = await exchangeCode({
+      policy,
       discovery,
       clientId: provider.clientId,
       clientSecret,
@@ -181,19 +186,21 @@ async function verifiedClaims(
       redirectUri: redirectUri(ctx.config, login.tenant),
     });
     const idToken = await verifyIdToken({
+      policy,
       discovery,
       idToken: tokens.id_token,
       clientId: provider.clientId,
       nonce: login.nonce,
       now: ctx.now,
     });
-    const userInfo = tokens.access_token ? await fetchUserInfo(discovery, tokens.access_token) : {};
+    const userInfo = tokens.access_token ? await fetchUserInfo(policy, discovery, tokens.access_token) : {};
     // Core 5.3.2: userinfo about someone else is thrown away, not merged.
     const extra = userInfo.sub === idToken.sub ? userInfo : {};
     return { ...extra, ...idToken };
   } catch (error) {
     if (error instanceof SignInRefused) throw error;
-    throw new SignInRefused('failed', error instanceof Error ? error.message : String(error));
+    const reason = error instanceof OidcError && error.unreachable ? 'unreachable' : 'failed';
+    throw new SignInRefused(reason, error instanceof Error ? error.message : String(error));
   }
 }
 

@@ -242,18 +242,25 @@ function SettingsForm({
     }));
   };
 
-  /** Each field's own words, whatever the schema or the server said (their language may differ). */
-  const errorsAt = (paths: string[]): FieldErrors<ProviderField> => {
+  /**
+   * Each field's own words, whatever the schema or the server said (their language may differ).
+   * An issuer the server refuses after the form's own check passed is one the installation does
+   * not allow (http, an internal address, or not on its list: decision 026).
+   */
+  const errorsAt = (paths: string[], fromServer = false): FieldErrors<ProviderField> => {
     const found: FieldErrors<ProviderField> = {};
     for (const path of paths) {
       const field = fields.fieldAt(path);
       if (!field || found[field]) continue;
       const group = field.split('.')[0] ?? field;
-      const detail = path.endsWith('.department')
-        ? 'roleMappingDepartment'
-        : path.endsWith('.value')
-          ? 'roleMappingValue'
-          : group;
+      const detail =
+        fromServer && field === 'issuer'
+          ? 'issuerPolicy'
+          : path.endsWith('.department')
+            ? 'roleMappingDepartment'
+            : path.endsWith('.value')
+              ? 'roleMappingValue'
+              : group;
       found[field] = message((tr) =>
         (tr as unknown as (keys: string[], options?: object) => string)(
           [`identity-provider:errors.${detail}`, `identity-provider:errors.${group}`, 'identity-provider:errors.field'],
@@ -295,7 +302,10 @@ function SettingsForm({
         setFailure(null);
         return;
       }
-      const found = errorsAt((apiError.extras.fieldErrors ?? []).map((field) => field.path));
+      const found = errorsAt(
+        (apiError.extras.fieldErrors ?? []).map((field) => field.path),
+        true,
+      );
       fail(found, Object.keys(found).length > 0 ? null : problemMessage(apiError));
     } finally {
       setBusy(false);
