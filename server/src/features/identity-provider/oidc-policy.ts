@@ -24,8 +24,12 @@ export class PolicyRefused extends Error {
   }
 }
 
-/** Addresses that are not on the public internet (RFC 6890 and its successors). */
-const NON_PUBLIC = new BlockList();
+/**
+ * Addresses that are not on the public internet (RFC 6890 and its successors). Two lists: a
+ * BlockList also matches IPv4 addresses against IPv4-mapped IPv6 rules.
+ */
+const NON_PUBLIC_V4 = new BlockList();
+const NON_PUBLIC_V6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], // "this network"
   ['10.0.0.0', 8], // private
@@ -43,7 +47,7 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
 ] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
+  NON_PUBLIC_V4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
   ['::', 128], // unspecified
@@ -61,17 +65,17 @@ for (const [network, prefix] of [
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
 ] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
+  NON_PUBLIC_V6.addSubnet(network, prefix, 'ipv6');
 }
 
 /** Whether an IP address is on the public internet (IPv6 only within 2000::/3, the global unicast). */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
-  if (family === 4) return !NON_PUBLIC.check(address, 'ipv4');
+  if (family === 4) return !NON_PUBLIC_V4.check(address, 'ipv4');
   if (family === 6) {
     const first = parseInt(address.split(':')[0] || '0', 16);
     if (address.startsWith('::') || first < 0x2000 || first > 0x3fff) return false;
-    return !NON_PUBLIC.check(address, 'ipv6');
+    return !NON_PUBLIC_V6.check(address, 'ipv6');
   }
   return false;
 }

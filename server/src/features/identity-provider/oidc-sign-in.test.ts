@@ -265,7 +265,8 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
 });
 
 describe.each(databaseKinds)('the municipality’s identity provider settings on %s', (kind) => {
-  const suite = useTestServer(kind);
+  // The installation's default policy (decision 026): https and public addresses only.
+  const suite = useTestServer(kind, { env: { OIDC_ALLOW_INTERNAL_PROVIDERS: 'false' } });
   const { client, db } = suite;
 
   const input = (overrides: Partial<IdentityProviderInput> = {}): IdentityProviderInput => ({
