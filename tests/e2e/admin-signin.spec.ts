@@ -1,6 +1,6 @@
 import { totpCode, totpStep } from '../../server/src/lib/totp.js';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
-import { ADMINS, peoplePerTest, signInAsStaff, TESTHAUSEN_PASSWORD, type Person } from './support';
+import { ADMINS, peoplePerTest, signInAsStaff, TESTHAUSEN_PASSWORD, unusedTotpCode, type Person } from './support';
 
 const people = peoplePerTest();
 
@@ -77,9 +77,7 @@ test('an admin signed in with the password steps up with the code', async ({ bro
 
   const form = page.getByTestId('step-up-form');
   for (let attempt = 1; ; attempt += 1) {
-    await form
-      .getByLabel('Code aus der Authenticator-App')
-      .fill(totpCode(ADMINS.amelie.totpSecret, totpStep(new Date())));
+    await form.getByLabel('Code aus der Authenticator-App').fill(await unusedTotpCode(ADMINS.amelie.totpSecret));
     await page.keyboard.press('Enter');
     const outcome = await Promise.race([
       page

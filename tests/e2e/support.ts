@@ -9,6 +9,9 @@ import {
   type StaffMe,
 } from '@amtsraum/shared';
 import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { totpCode, totpStep } from '../../server/src/lib/totp.js';
 import { expect, LIVEKIT_SERVER_ENDED_SESSION, test } from './fixtures';
 
@@ -139,6 +142,27 @@ export const ADMINS = {
 export const TESTHAUSEN_PASSWORD = 'testhausen-e2e-passwort';
 
 /**
+ * A code of this authenticator that no earlier test of this run has sent yet: a code works once,
+ * and every refused one counts against the account's five tries in 15 minutes, so with many
+ * specs signing the same admin in, sending a used code would lock the account (429). The run's
+ * data folder remembers the last 30-second step sent per secret, across Playwright's workers;
+ * when it is the current one, this waits for the next.
+ */
+export async function unusedTotpCode(secret: string): Promise<string> {
+  const folder = process.env.AMTSRAUM_E2E_DATA_DIR;
+  const file = folder
+    ? path.join(folder, `totp-${createHash('sha256').update(secret).digest('hex').slice(0, 16)}`)
+    : null;
+  const last = file && existsSync(file) ? Number(readFileSync(file, 'utf8')) : -1;
+  if (totpStep(new Date()) <= last) {
+    await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 200));
+  }
+  const step = totpStep(new Date());
+  if (file) writeFileSync(file, String(step));
+  return totpCode(secret, step);
+}
+
+/**
  * Signs an admin in and proves the second factor with their authenticator's current code, as
  * every admin route needs. A code works once: a second admin sign-in of the same person within
  * the same 30 seconds waits for the next code.
@@ -147,7 +171,7 @@ export async function signInAsAdmin(person: Person, admin: { email: string; totp
   await signInAsStaff(person, admin.email, TESTHAUSEN_PASSWORD);
   for (let attempt = 1; ; attempt += 1) {
     const response = await person.request.post('/api/staff/second-factor', {
-      data: { code: totpCode(admin.totpSecret, totpStep(new Date())) },
+      data: { code: await unusedTotpCode(admin.totpSecret) },
       headers: { 'X-Forwarded-For': person.address },
     });
     if (response.status() === 200) return StaffMeSchema.parse(await response.json());
