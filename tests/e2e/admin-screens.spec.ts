@@ -230,6 +230,11 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
   await back(`/admin/${TENANT}/texts`, 'Zurück zur Verwaltung der Kommune', `/admin/${TENANT}`);
   await back(`/admin/${TENANT}/audit`, 'Zurück zur Verwaltung der Kommune', `/admin/${TENANT}`);
   await back(`/admin/${TENANT}/departments/termine/services`, 'Zurück zum Amt', `/admin/${TENANT}/departments/termine`);
+  await back(
+    `/admin/${TENANT}/departments/termine/availability`,
+    'Zurück zum Amt',
+    `/admin/${TENANT}/departments/termine`,
+  );
   await back('/staff/profile', 'Zurück zu Ihren Ämtern', '/staff');
 
   // A field per language is named in the page's language, as on the services page.
