@@ -291,6 +291,16 @@ test('an admin page without the second factor names both ways and leads to the s
   await expect(mainHeading(page)).toHaveText('Sicherheit Ihres Zugangs');
   // Once the code is confirmed there, the security page offers the way back to this page.
   await expect(page).toHaveURL(new RegExp(`/staff/security\\?back=%2Fadmin%2F${TENANT}$`));
-  // Chromium logs the refused load that brought the notice; nothing else may go wrong.
+
+  // A department's page says the same, and leads back to itself too.
+  const services = `/admin/${TENANT}/departments/termine/services`;
+  await page.goto(services);
+  const refusal = page.getByTestId('admin-second_factor_required');
+  await expect(refusal).toContainText('oder richten Sie zuerst eine ein');
+  await expect(refusal.getByRole('link', { name: 'Zur Sicherheit Ihres Zugangs' })).toHaveAttribute(
+    'href',
+    `/staff/security?back=${encodeURIComponent(services)}`,
+  );
+  // Chromium logs the refused loads that brought the notices; nothing else may go wrong.
   expect(amelie.errors.filter((error) => !/status of 403/.test(error))).toEqual([]);
 });
