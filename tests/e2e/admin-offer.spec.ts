@@ -118,7 +118,10 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
   // The week names its staff as every admin page does, and free time in hours and minutes.
   const weekView = page.getByTestId('week-view');
   await expect(weekView.getByRole('columnheader', { name: 'Mitarbeitende', exact: true }).first()).toBeVisible();
-  const free = await weekView.getByRole('cell').filter({ hasText: / frei$/ }).allTextContents();
+  const free = await weekView
+    .getByRole('cell')
+    .filter({ hasText: / frei$/ })
+    .allTextContents();
   expect(free.length).toBeGreaterThan(0);
   for (const text of free) expect(text).toMatch(/^(?:\d+ Std\.(?: [1-5]?\d Min\.)?|[1-5]?\d Min\.) frei$/);
   const clara = page.getByTestId(`clerk-${claraId}`);

@@ -274,7 +274,10 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
     await expect(faq.getByRole('group')).toHaveCount(count - 1);
     await expect(
       count > 1
-        ? faq.getByRole('group', { name: `Frage ${String(count - 1)}`, exact: true }).getByRole('textbox').first()
+        ? faq
+            .getByRole('group', { name: `Frage ${String(count - 1)}`, exact: true })
+            .getByRole('textbox')
+            .first()
         : faq.getByRole('button', { name: 'Frage hinzufügen' }),
     ).toBeFocused();
   }

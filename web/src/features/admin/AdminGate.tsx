@@ -31,7 +31,7 @@ export function securityPathFrom(pathname: string) {
 }
 
 export function AdminProblem({ error, retry }: { error: ApiError; retry: () => void }) {
-  const { t } = useTranslation('admin');
+  const { t } = useTranslation(['admin', 'errors']);
   const { pathname } = useLocation();
   if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
   if (error.code === 'second_factor_required') {
