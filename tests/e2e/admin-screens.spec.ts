@@ -294,32 +294,3 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
   await expect(mainHeading(ines.page)).toHaveText('Verwaltung');
   expectNoBrowserErrors(amelie, ines);
 });
-
-test('an admin page without the second factor names both ways and leads to the security page and back', async ({
-  browser,
-}) => {
-  const amelie = await people.open(browser);
-  // Signed in with the password only: the second factor is not yet proved.
-  await signInAsStaff(amelie, ADMINS.amelie.email, TESTHAUSEN_PASSWORD);
-  const { page } = amelie;
-  await page.goto(`/admin/${TENANT}`);
-  const notice = page.getByTestId('admin-second-factor');
-  await expect(mainHeading(page)).toHaveText('Zweiter Faktor nötig');
-  await expect(notice).toContainText('oder richten Sie zuerst eine ein');
-  await notice.getByRole('link', { name: 'Zur Sicherheit Ihres Zugangs' }).click();
-  await expect(mainHeading(page)).toHaveText('Sicherheit Ihres Zugangs');
-  // Once the code is confirmed there, the security page offers the way back to this page.
-  await expect(page).toHaveURL(new RegExp(`/staff/security\\?back=%2Fadmin%2F${TENANT}$`));
-
-  // A department's page says the same, and leads back to itself too.
-  const services = `/admin/${TENANT}/departments/termine/services`;
-  await page.goto(services);
-  const refusal = page.getByTestId('admin-second_factor_required');
-  await expect(refusal).toContainText('oder richten Sie zuerst eine ein');
-  await expect(refusal.getByRole('link', { name: 'Zur Sicherheit Ihres Zugangs' })).toHaveAttribute(
-    'href',
-    `/staff/security?back=${encodeURIComponent(services)}`,
-  );
-  // Chromium logs the refused loads that brought the notices; nothing else may go wrong.
-  expect(amelie.errors.filter((error) => !/status of 403/.test(error))).toEqual([]);
-});

@@ -35,7 +35,8 @@ export function AdminProblem({ error, retry }: { error: ApiError; retry: () => v
   const { pathname } = useLocation();
   if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
   if (error.code === 'second_factor_required') {
-    // The API cannot tell whether an authenticator is set up: name both ways, as the admin home does.
+    // Behind SecondFactorGate, only if the API still asks for it. The answer does not say whether an
+    // authenticator is set up: name both ways, as the admin home does.
     return (
       <div data-testid="admin-second-factor">
         <PageHeading title={t('secondFactor.title')} />
