@@ -126,6 +126,12 @@ test('an admin page whose right was taken says so at the next action, and an end
   await expect(staffNotice).toBeFocused();
   await expect(clara.getByTestId('staff-failure')).toHaveCount(0);
   await checkAccessible(page);
+  // Refused again: the notice takes the focus again, so it is read again.
+  const claraForm = clara.getByRole('form', { name: 'Clara Klein bearbeiten' });
+  await claraForm.getByRole('button', { name: 'Speichern' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(staffNotice).toBeFocused();
+  await expect(clara.getByTestId('admin-lost-right')).toHaveCount(1);
 
   // -- Still admin of the department; Amelie deactivates the account while its page is open.
   await page.goto(departmentPage);

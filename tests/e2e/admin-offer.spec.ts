@@ -115,6 +115,15 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
   await expect(mainHeading(page)).toHaveText('Verfügbarkeit und Buchungsregeln');
   await expect(page.getByTestId('week-view')).toBeVisible();
   await expectNoA11yViolations(page);
+  // The week names its staff as every admin page does, and free time in hours and minutes.
+  const weekView = page.getByTestId('week-view');
+  await expect(weekView.getByRole('columnheader', { name: 'Mitarbeitende', exact: true }).first()).toBeVisible();
+  const free = await weekView
+    .getByRole('cell')
+    .filter({ hasText: / frei$/ })
+    .allTextContents();
+  expect(free.length).toBeGreaterThan(0);
+  for (const text of free) expect(text).toMatch(/^(?:\d+ Std\.(?: [1-5]?\d Min\.)?|[1-5]?\d Min\.) frei$/);
   const clara = page.getByTestId(`clerk-${claraId}`);
   await clara.getByLabel('Von (Datum)').fill(day);
   await clara.getByLabel('Bis (Datum)').fill(day);

@@ -230,6 +230,11 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
   await back(`/admin/${TENANT}/texts`, 'Zurück zur Verwaltung der Kommune', `/admin/${TENANT}`);
   await back(`/admin/${TENANT}/audit`, 'Zurück zur Verwaltung der Kommune', `/admin/${TENANT}`);
   await back(`/admin/${TENANT}/departments/termine/services`, 'Zurück zum Amt', `/admin/${TENANT}/departments/termine`);
+  await back(
+    `/admin/${TENANT}/departments/termine/availability`,
+    'Zurück zum Amt',
+    `/admin/${TENANT}/departments/termine`,
+  );
   await back('/staff/profile', 'Zurück zu Ihren Ämtern', '/staff');
 
   // A field per language is named in the page's language, as on the services page.
@@ -257,6 +262,25 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
   ]);
   await expect(faq.getByRole('alert')).not.toContainText('faq.');
   await checkAccessible(page);
+  // Removing the last question by keyboard leaves the focus on the question before it; removing
+  // every question, on "add question" (nothing saved: the page is reloaded below).
+  const questions = await faq.getByRole('group').count();
+  expect(questions).toBeGreaterThan(1);
+  for (let count = questions; count > 0; count -= 1) {
+    const remove = faq.getByRole('button', { name: `Frage ${String(count)} entfernen` });
+    // From the question before (where the last removal left the focus) on to its remove button.
+    await (count === questions ? remove.focus() : tabTo(page, remove));
+    await page.keyboard.press('Enter');
+    await expect(faq.getByRole('group')).toHaveCount(count - 1);
+    await expect(
+      count > 1
+        ? faq
+            .getByRole('group', { name: `Frage ${String(count - 1)}`, exact: true })
+            .getByRole('textbox')
+            .first()
+        : faq.getByRole('button', { name: 'Frage hinzufügen' }),
+    ).toBeFocused();
+  }
   await page.reload();
   await expect(imprint.getByText('Zurzeit wird der Standardtext gezeigt.')).toBeVisible();
 

@@ -217,7 +217,7 @@ function problemsOf(m: Measurement, expected: { people: number; share: boolean; 
 /** Follows an invitation up to the device check, where the person waits to join. */
 async function openInvite(person: Person, url: string, name: string): Promise<void> {
   await person.page.goto(url);
-  await person.page.getByLabel('Ihr Name (optional)').fill(name);
+  await person.page.getByLabel('Ihr Name (freiwillig)').fill(name);
   await person.page.getByRole('button', { name: 'Weiter', exact: true }).click();
   await person.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
 }

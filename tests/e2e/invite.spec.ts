@@ -117,7 +117,7 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     );
     expect(lobbyLink.status()).toBe(201);
     await carer.page.goto(CreatedInviteSchema.parse(await lobbyLink.json()).url);
-    await carer.page.getByLabel('Ihr Name (optional)').fill('Jana Berg');
+    await carer.page.getByLabel('Ihr Name (freiwillig)').fill('Jana Berg');
     await carer.page.getByRole('button', { name: 'Weiter', exact: true }).click();
     await expect(carer.page.getByTestId('invite-waiting')).toBeVisible();
     await expectNoA11yViolations(carer.page);
@@ -152,7 +152,7 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     // The link is still open for others: a second carer comes in by it.
     second = await newPerson(browser);
     await second.page.goto(carerUrl);
-    await second.page.getByLabel('Ihr Name (optional)').fill('Tom Berg');
+    await second.page.getByLabel('Ihr Name (freiwillig)').fill('Tom Berg');
     await second.page.getByRole('button', { name: 'Weiter', exact: true }).click();
     await notice.getByRole('button', { name: 'Tom Berg hereinlassen' }).click();
     await second.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();

@@ -57,4 +57,12 @@ describe('locale resources', () => {
       expect(other.map(([key]) => `${locale}:${key}`)).toEqual([]);
     }
   });
+
+  // A field that may stay empty says so with the plain German word, in citizens' and staff forms alike.
+  it('marks optional fields "freiwillig" in German, never "optional"', () => {
+    const optional = NAMESPACES.flatMap((ns) =>
+      leaves(resources.de[ns], ns).filter(([, value]) => /\boptional\b/i.test(String(value))),
+    );
+    expect(optional.map(([key]) => `de:${key}`)).toEqual([]);
+  });
 });

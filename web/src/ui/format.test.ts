@@ -4,6 +4,7 @@ import {
   formatClock,
   formatDay,
   formatLongDate,
+  formatMinutes,
   formatShortCivilDate,
   weekdayKeyAt,
   weekdayName,
@@ -27,5 +28,20 @@ describe('date and time formatting', () => {
     expect(formatCivilDate('2026-12-24', 'de')).toBe('Donnerstag, 24. Dezember 2026');
     expect(formatShortCivilDate('2026-12-24', 'de')).toBe('Do., 24. Dez.');
     expect(weekdayKeyAt(new Date('2026-11-22T23:30:00Z'), 'Europe/Berlin')).toBe('mon');
+  });
+});
+
+describe('formatMinutes', () => {
+  it('shows hours and minutes in the interface language', () => {
+    expect(formatMinutes(1095, 'de')).toBe('18 Std. 15 Min.');
+    expect(formatMinutes(1095, 'en')).toBe('18 h 15 min');
+    expect(formatMinutes(1095, 'en-GB')).toBe('18 h 15 min');
+  });
+
+  it('leaves out an empty part but never says nothing', () => {
+    expect(formatMinutes(45, 'de')).toBe('45 Min.');
+    expect(formatMinutes(120, 'de')).toBe('2 Std.');
+    expect(formatMinutes(0, 'de')).toBe('0 Min.');
+    expect(formatMinutes(0, 'en')).toBe('0 min');
   });
 });

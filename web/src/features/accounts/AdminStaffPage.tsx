@@ -6,7 +6,7 @@ import { problemMessage, useSay, type Message } from '../../lib/message';
 import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
 import { useLanguageName } from '../../ui/LanguageOptions';
-import { isLostRight, LostRight, useSessionEnded } from '../../ui/LostRight';
+import { useRefusal } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
 import { inviteStaff, resendInvitation, setStaffActive, updateStaff, useStaffList } from './api';
 import { AccountGate, AdminLoad } from './parts';
@@ -124,8 +124,8 @@ function StaffCard({
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Message | null>(null);
-  const [lostRight, setLostRight] = useState(false);
-  const sessionEnded = useSessionEnded();
+  // A refusal for a lost right is shown anew (and focused) at each refused action.
+  const refusal = useRefusal();
   const departmentName = (id: string) => {
     const department = departments.find((d) => d.id === id);
     return department ? localize(department.name).text : id;
@@ -140,9 +140,7 @@ function StaffCard({
       onChanged(note);
     } catch (error) {
       const apiError = toApiError(error);
-      if (sessionEnded(apiError)) return;
-      setLostRight(isLostRight(apiError));
-      setFailure(isLostRight(apiError) ? null : problemMessage(apiError));
+      setFailure(refusal.refused(apiError) ? null : problemMessage(apiError));
     } finally {
       setBusy(false);
     }
@@ -179,7 +177,7 @@ function StaffCard({
           {t('staff.languages')}: {member.languages.map(languageName).join(', ')}
         </p>
       )}
-      {lostRight && <LostRight />}
+      {refusal.notice}
       {failure && (
         <p className="field__error" role="alert">
           {say(failure)}

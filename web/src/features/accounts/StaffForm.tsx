@@ -5,7 +5,7 @@ import { toApiError } from '../../lib/api';
 import { message, problemMessage, type Message } from '../../lib/message';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
-import { isLostRight, LostRight, useSessionEnded } from '../../ui/LostRight';
+import { useRefusal } from '../../ui/LostRight';
 import { LanguageChecks } from './parts';
 
 type FieldName = 'name' | 'email' | 'roles';
@@ -61,8 +61,8 @@ export function StaffForm({
   });
   const [failure, setFailure] = useState<Message | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const [lostRight, setLostRight] = useState(false);
-  const sessionEnded = useSessionEnded();
+  // A refusal for a lost right is shown anew (and focused) at each refused save.
+  const refusal = useRefusal();
   const summaryRef = useRef<HTMLDivElement>(null);
   const change = (patch: Partial<StaffFormValues>) => {
     setValues((current) => ({ ...current, ...patch }));
@@ -91,12 +91,10 @@ export function StaffForm({
       await onSubmit(parsed.data);
       setErrors({});
       setFailure(null);
-      setLostRight(false);
+      refusal.clear();
     } catch (error) {
       const apiError = toApiError(error);
-      if (sessionEnded(apiError)) return;
-      setLostRight(isLostRight(apiError));
-      if (isLostRight(apiError)) setErrors({});
+      if (refusal.refused(apiError)) setErrors({});
       else if (apiError.code === 'conflict' && apiError.extras.fieldErrors) show({ email: TAKEN }, null);
       else if (apiError.code === 'validation_failed')
         show(
@@ -113,9 +111,7 @@ export function StaffForm({
 
   return (
     <form className="panel staff-form" aria-label={label} noValidate onSubmit={(e) => void submit(e)}>
-      {lostRight ? (
-        <LostRight />
-      ) : (
+      {refusal.notice ?? (
         <ErrorSummary
           ref={summaryRef}
           fields={fields}

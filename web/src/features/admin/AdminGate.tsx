@@ -2,7 +2,7 @@ import { pagePath, type StaffMe } from '@amtsraum/shared';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../lib/api';
-import { Link, Navigate } from '../../lib/router';
+import { Link, Navigate, useLocation } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';
@@ -25,16 +25,24 @@ export function AdminLoad<T>({ state, children }: { state: LoadState<T>; childre
   return <>{children(state.data)}</>;
 }
 
+/** The security page, with the way back to `pathname` once the second factor is done. */
+export function securityPathFrom(pathname: string) {
+  return { pathname: SECURITY_PATH, search: `?back=${encodeURIComponent(pathname)}` };
+}
+
 export function AdminProblem({ error, retry }: { error: ApiError; retry: () => void }) {
-  const { t } = useTranslation('admin');
+  const { t } = useTranslation(['admin', 'errors']);
+  const { pathname } = useLocation();
   if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
   if (error.code === 'second_factor_required') {
+    // Behind SecondFactorGate, only if the API still asks for it. The answer does not say whether an
+    // authenticator is set up: name both ways, as the admin home does.
     return (
       <div data-testid="admin-second-factor">
         <PageHeading title={t('secondFactor.title')} />
-        <p className="lead">{t('secondFactor.text')}</p>
+        <p className="lead">{t('errors:codes.second_factor_required')}</p>
         <p>
-          <a href={SECURITY_PATH}>{t('secondFactor.link')}</a>
+          <Link to={securityPathFrom(pathname)}>{t('secondFactor.link')}</Link>
         </p>
       </div>
     );

@@ -8,7 +8,7 @@ import {
   type FaqEntry,
   type TenantTextKind,
 } from '@amtsraum/shared';
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
@@ -256,6 +256,7 @@ function FaqEditor({
   const languageName = useLanguageLabel();
   const id = useId();
   const [entries, setEntries] = useState<FaqEntry[]>(() => text.faq ?? []);
+  const addRef = useRef<HTMLButtonElement>(null);
   const { run, fail, view } = useSaving();
   const fieldOf = (index: number, part: 'question' | 'answer', locale: string) => `faq.${index}.${part}.${locale}`;
   const { fields, show } = useTextErrors(
@@ -356,6 +357,14 @@ function FaqEditor({
                   onClick={() => {
                     fields.setErrors({});
                     setEntries((previous) => previous.filter((_entry, i) => i !== index));
+                    // The next question moves up under the focus; after the last one, the focus goes to
+                    // the question before it, or to "add question" once none is left.
+                    if (index === entries.length - 1) {
+                      const field = index > 0 ? fieldOf(index - 1, 'question', locales[0] ?? 'de') : null;
+                      requestAnimationFrame(() =>
+                        (field ? document.getElementById(fields.fieldId(field)) : addRef.current)?.focus(),
+                      );
+                    }
                   }}
                 >
                   {t('admin.remove', { number: index + 1 })}
@@ -367,6 +376,7 @@ function FaqEditor({
       </ol>
       <div className="button-row">
         <button
+          ref={addRef}
           type="button"
           className="button"
           onClick={() => {

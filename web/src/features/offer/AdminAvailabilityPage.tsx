@@ -23,7 +23,7 @@ import { toApiError, type ApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
-import { formatClock, formatCivilDate, formatLongDate } from '../../ui/format';
+import { formatClock, formatCivilDate, formatLongDate, formatMinutes } from '../../ui/format';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { CollisionChoice } from '../../ui/CollisionChoice';
@@ -58,6 +58,9 @@ export function AdminAvailabilityPage() {
   return (
     <>
       <PageHeading title={t('availability.title')} />
+      <p>
+        <Link to={pagePath('adminDepartment', ref)}>{t('services.back')}</Link>
+      </p>
       <p>
         <Link to={pagePath('adminServices', ref)}>{t('services.title')}</Link>
       </p>
@@ -155,7 +158,7 @@ function WeekDays({ week }: { week: WeekView }) {
                         </ul>
                       )}
                     </td>
-                    <td>{t('week.freeMinutes', { count: clerk.freeMinutes })}</td>
+                    <td>{t('week.freeTime', { time: formatMinutes(clerk.freeMinutes, locale) })}</td>
                   </tr>
                 ))}
               </tbody>

@@ -2,15 +2,14 @@ import { pagePath } from '@amtsraum/shared';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../lib/api';
-import { Navigate } from '../../lib/router';
+import { Link, Navigate, useLocation } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
 import { LoadStateView } from '../../ui/LoadStateView';
 import { NoRight } from '../../ui/LostRight';
 
 /**
  * An admin page's data, or why there is none: not signed in, the second factor not yet proved
- * (a link to the security page until the step-up component of web/src/features/security/ is
- * merged), not allowed, or any other failure as everywhere.
+ * (a link to the security page), not allowed, or any other failure as everywhere.
  */
 export function AdminGate<T>({ state, children }: { state: LoadState<T>; children: (data: T) => ReactNode }) {
   // While reloading after a change, the page stays as it was and keeps what it says about it
@@ -24,7 +23,7 @@ export function AdminGate<T>({ state, children }: { state: LoadState<T>; childre
     // Without a session, the sign-in page; without the right, plainly that, with the way on.
     if (refusal === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
     if (refusal === 'forbidden') return <NoRight reason="admin" testId="admin-forbidden" />;
-    if (refusal) return <AdminRefusal code={refusal} />;
+    if (refusal) return <SecondFactorRequired />;
   }
   return <LoadStateView state={shown}>{children}</LoadStateView>;
 }
@@ -37,13 +36,16 @@ function refusalOf(error: ApiError): Refusal | null {
     : null;
 }
 
-export function AdminRefusal({ code }: { code: Refusal }) {
+/** The second factor not yet proved: both ways named, and the security page with the way back here. */
+export function SecondFactorRequired() {
   const { t } = useTranslation(['offer', 'errors']);
+  const { pathname } = useLocation();
   return (
-    <div className="notice notice--warning" data-testid={`admin-${code}`}>
-      <p>{t(`errors:codes.${code}`)}</p>
-      {code === 'unauthorized' && <a href="/staff/login">{t('offer:gate.signIn')}</a>}
-      {code === 'second_factor_required' && <a href="/staff/security">{t('offer:gate.security')}</a>}
+    <div className="notice notice--warning" data-testid="admin-second_factor_required">
+      <p>{t('errors:codes.second_factor_required')}</p>
+      <Link to={{ pathname: '/staff/security', search: `?back=${encodeURIComponent(pathname)}` }}>
+        {t('offer:gate.security')}
+      </Link>
     </div>
   );
 }
