@@ -1,12 +1,16 @@
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
-import { checkUrl, PolicyRefused, type OidcPolicy } from './oidc-policy.js';
+import { checkedAddress, checkUrl, PolicyRefused, type OidcPolicy } from './oidc-policy.js';
 
 /**
- * The relying party's side of OpenID Connect, over fetch and jose (no client library): discovery,
- * the code exchange and the ID token's verification. Every answer of the provider is parsed.
- * Every fetch passes the installation's policy first (oidc-policy.ts, decision 026), follows no
- * redirect, and reads at most MAX_BYTES within TIMEOUT_MS.
+ * The relying party's side of OpenID Connect, over node:http(s) and jose (no client library):
+ * discovery, the code exchange and the ID token's verification. Every answer of the provider is parsed.
+ * Every request passes the installation's policy first (oidc-policy.ts, decision 026), connects
+ * to the address the policy checked, follows no redirect, and reads at most MAX_BYTES within
+ * TIMEOUT_MS.
  */
 
 const TIMEOUT_MS = 10_000;
@@ -43,33 +47,10 @@ export class OidcError extends Error {
   }
 }
 
-/** The body, read up to `limit` bytes; more cancels the stream and fails. */
-async function readLimited(response: Response, what: string, limit = MAX_BYTES): Promise<string> {
-  const length = Number(response.headers.get('content-length'));
-  if (Number.isFinite(length) && length > limit) {
-    await response.body?.cancel();
-    throw new OidcError(`${what} is larger than ${String(limit)} bytes`, true);
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new OidcError(`${what} is larger than ${String(limit)} bytes`, true);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
- * One request to the provider: the URL passes the policy, redirects are refused (a redirect could
- * lead past the policy), the answer is size- and time-limited. Returns the status and the body.
+ * One request to the provider: the URL passes the policy, the connection goes to the address the
+ * policy checked (the name is not resolved again), redirects are refused (a redirect could lead
+ * past the policy), the answer is size- and time-limited. Returns the status and the body.
  */
 async function guardedFetch(
   policy: OidcPolicy,
@@ -77,8 +58,10 @@ async function guardedFetch(
   url: string,
   init: { method?: string; headers: Record<string, string>; body?: URLSearchParams; signal?: AbortSignal },
 ): Promise<{ status: number; headers: Headers; text: string }> {
+  const target = new URL(url);
+  let pinned: { address: string; family: 4 | 6 };
   try {
-    await checkUrl(policy, new URL(url));
+    pinned = await checkedAddress(policy, target);
   } catch (error) {
     if (error instanceof PolicyRefused) throw new OidcError(`${what} refused by the policy: ${error.message}`, true);
     throw new OidcError(`${what} does not resolve: ${error instanceof Error ? error.message : String(error)}`, true);
@@ -86,25 +69,73 @@ async function guardedFetch(
   const signal = init.signal
     ? AbortSignal.any([init.signal, AbortSignal.timeout(TIMEOUT_MS)])
     : AbortSignal.timeout(TIMEOUT_MS);
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, redirect: 'manual', signal });
-  } catch (error) {
-    throw new OidcError(`${what} not reachable: ${error instanceof Error ? error.message : String(error)}`, true);
-  }
-  if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
-    await response.body?.cancel();
-    throw new OidcError(
-      `${what} answered with a redirect (HTTP ${String(response.status)}), which is not followed`,
-      true,
-    );
-  }
-  try {
-    return { status: response.status, headers: response.headers, text: await readLimited(response, what) };
-  } catch (error) {
-    if (error instanceof OidcError) throw error;
-    throw new OidcError(`${what} not read: ${error instanceof Error ? error.message : String(error)}`, true);
-  }
+  const body = init.body === undefined ? undefined : Buffer.from(init.body.toString());
+  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const options: RequestOptions = {
+    method: init.method ?? 'GET',
+    headers: body === undefined ? init.headers : { ...init.headers, 'content-length': String(body.byteLength) },
+    signal,
+    // No pooled sockets: each request connects to the address checked for it.
+    agent: false,
+    // The checked address, handed to the socket: no second resolution.
+    lookup: (_hostname, lookupOptions, callback) => {
+      if (lookupOptions.all) callback(null, [pinned]);
+      else callback(null, pinned.address, pinned.family);
+    },
+    // TLS verifies the certificate for the host name, not the address.
+    ...(isIP(host) ? {} : { servername: host }),
+  };
+  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const fail = (error: unknown) => {
+      if (error instanceof OidcError) return reject(error);
+      const reason = signal.aborted ? 'no answer in time' : error instanceof Error ? error.message : String(error);
+      reject(new OidcError(`${what} ${answered ? 'not read' : 'not reachable'}: ${reason}`, true));
+    };
+    const outgoing = request(target, options, (response) => {
+      answered = true;
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400) {
+        response.destroy();
+        fail(new OidcError(`${what} answered with a redirect (HTTP ${String(status)}), which is not followed`, true));
+        return;
+      }
+      const tooLarge = () => new OidcError(`${what} is larger than ${String(MAX_BYTES)} bytes`, true);
+      const length = Number(response.headers['content-length']);
+      if (Number.isFinite(length) && length > MAX_BYTES) {
+        response.destroy();
+        fail(tooLarge());
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.byteLength;
+        if (size > MAX_BYTES) {
+          response.destroy(tooLarge());
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on('error', fail);
+      // Settles the promise when the answer is cut off without an error (a no-op after 'end').
+      response.on('close', () => {
+        if (!response.complete) fail(new Error('the answer broke off'));
+      });
+      response.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+            headers.append(name, one);
+          }
+        }
+        resolve({ status, headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    outgoing.on('error', fail);
+    outgoing.end(body);
+  });
 }
 
 function json(text: string): unknown {

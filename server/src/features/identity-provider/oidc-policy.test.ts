@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { IdentityProviderInput } from '@amtsraum/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantIdentityProviders } from '../../db/schema.js';
@@ -179,6 +179,41 @@ describe('the installation’s policy on OpenID providers', () => {
       });
       // Neither the redirect's target nor the named token endpoint was asked.
       expect(bad.internalHits()).toEqual([]);
+    });
+
+    it('connects to the address it checked: a name that rebinds to 127.0.0.1 after the check reaches nothing there', async () => {
+      // Anything on 127.0.0.1, counting who connects.
+      let connections = 0;
+      const inner = net.createServer((socket) => {
+        connections += 1;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => inner.listen(0, '127.0.0.1', resolve));
+      const port = (inner.address() as AddressInfo).port;
+      try {
+        // A rebinding DNS server: a public address first, loopback from then on.
+        const asked: string[] = [];
+        const rebinding: OidcPolicy = {
+          ...DEFAULT_POLICY,
+          resolve: (host) => {
+            asked.push(host);
+            return Promise.resolve(asked.length === 1 ? ['93.184.215.14'] : ['127.0.0.1']);
+          },
+        };
+        // localhost: a second resolution by the system would lead to 127.0.0.1 as well.
+        const result = await failure(`https://localhost:${String(port)}/rebind`, rebinding);
+        expect(result).toEqual({ message: expect.stringMatching(/^discovery not reachable: /), unreachable: true });
+        expect(asked).toEqual(['localhost']);
+        expect(connections).toBe(0);
+        // Asked again, the same resolver now answers loopback, and the policy refuses it before connecting.
+        expect(await failure(`https://localhost:${String(port)}/again`, rebinding)).toEqual({
+          message: 'discovery refused by the policy: localhost resolves to 127.0.0.1, not a public address',
+          unreachable: true,
+        });
+        expect(connections).toBe(0);
+      } finally {
+        await new Promise<void>((resolve) => inner.close(() => resolve()));
+      }
     });
   });
 });

@@ -9,7 +9,14 @@ import type { Config } from '../../config.js';
  * allowed issuers, only hosts on it.
  */
 
-export type OidcPolicy = Config['oidcPolicy'];
+/** Every address a host name resolves to (IPv4 and IPv6); fails when it does not resolve. */
+export type Resolver = (host: string) => Promise<string[]>;
+
+/**
+ * The policy the config builds; `resolve` replaces the system's resolver (the tests give one that
+ * answers differently each time, as a rebinding DNS server would).
+ */
+export type OidcPolicy = Config['oidcPolicy'] & { resolve?: Resolver };
 
 /** Why a URL may not be fetched: `https` (plain http), `listed` (not on the list), `address` (not public). */
 export type PolicyProblem = 'https' | 'listed' | 'address';
@@ -111,7 +118,7 @@ export function checkUrlShape(policy: OidcPolicy, url: URL): void {
 const LOOKUP_TIMEOUT_MS = 5_000;
 
 /** Every address the host resolves to; fails when it does not resolve (in time). */
-async function resolve(host: string): Promise<string[]> {
+const systemResolve: Resolver = async (host) => {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`${host} did not resolve in time`)), LOOKUP_TIMEOUT_MS);
@@ -122,19 +129,39 @@ async function resolve(host: string): Promise<string[]> {
   } finally {
     clearTimeout(timer);
   }
-}
+};
 
 /**
- * The whole check before a fetch: the shape, then every address the host resolves to must be
- * public (unless internal providers are allowed). A host that does not resolve is refused too.
+ * The whole check of a URL: the shape, then every address the host resolves to must be public
+ * (unless internal providers are allowed). A host that does not resolve is refused too.
  */
 export async function checkUrl(policy: OidcPolicy, url: URL): Promise<void> {
   checkUrlShape(policy, url);
   const host = hostOf(url);
   if (policy.allowInternal || isIP(host)) return;
-  const addresses = await resolve(host);
+  refuseInner(host, await (policy.resolve ?? systemResolve)(host));
+}
+
+function refuseInner(host: string, addresses: string[]): void {
   const inner = addresses.find((address) => !isPublicAddress(address));
   if (inner !== undefined) throw new PolicyRefused('address', `${host} resolves to ${inner}, not a public address`);
+}
+
+/**
+ * The check right before a connection: like `checkUrl`, and returns the checked address the
+ * connection must use, so that the name is not resolved a second time (a rebinding DNS server
+ * could answer an inner address then).
+ */
+export async function checkedAddress(policy: OidcPolicy, url: URL): Promise<{ address: string; family: 4 | 6 }> {
+  checkUrlShape(policy, url);
+  const host = hostOf(url);
+  const literal = isIP(host);
+  if (literal === 4 || literal === 6) return { address: host, family: literal };
+  const addresses = await (policy.resolve ?? systemResolve)(host);
+  if (!policy.allowInternal) refuseInner(host, addresses);
+  const address = addresses.find((one) => isIP(one) !== 0);
+  if (address === undefined) throw new Error(`${host} resolves to no address`);
+  return { address, family: isIP(address) === 6 ? 6 : 4 };
 }
 
 /**
@@ -146,7 +173,5 @@ export async function checkIssuerAtSave(policy: OidcPolicy, issuer: string): Pro
   checkUrlShape(policy, url);
   const host = hostOf(url);
   if (policy.allowInternal || isIP(host)) return;
-  const addresses = await resolve(host).catch(() => []);
-  const inner = addresses.find((address) => !isPublicAddress(address));
-  if (inner !== undefined) throw new PolicyRefused('address', `${host} resolves to ${inner}, not a public address`);
+  refuseInner(host, await (policy.resolve ?? systemResolve)(host).catch(() => []));
 }
