@@ -181,38 +181,46 @@ describe('the installation’s policy on OpenID providers', () => {
       expect(bad.internalHits()).toEqual([]);
     });
 
-    it('connects to the address it checked: a name that rebinds to 127.0.0.1 after the check reaches nothing there', async () => {
-      // Anything on 127.0.0.1, counting who connects.
-      let connections = 0;
-      const inner = net.createServer((socket) => {
-        connections += 1;
-        socket.destroy();
-      });
-      await new Promise<void>((resolve) => inner.listen(0, '127.0.0.1', resolve));
-      const port = (inner.address() as AddressInfo).port;
+    it('connects to the address it checked: a name that rebinds to an inner address after the check reaches nothing there', async () => {
+      // Two listeners on one port, counting who connects: 127.0.0.2 plays a public address (the
+      // policy below says so; nothing leaves the machine), 127.0.0.1 the inner one.
+      const hits = { outer: 0, inner: 0 };
+      const listener = (side: keyof typeof hits) =>
+        net.createServer((socket) => {
+          hits[side] += 1;
+          socket.destroy();
+        });
+      const outer = listener('outer');
+      await new Promise<void>((resolve) => outer.listen(0, '127.0.0.2', resolve));
+      const port = (outer.address() as AddressInfo).port;
+      const inner = listener('inner');
+      await new Promise<void>((resolve) => inner.listen(port, '127.0.0.1', resolve));
       try {
-        // A rebinding DNS server: a public address first, loopback from then on.
+        // A rebinding DNS server: the "public" address first, the inner one from then on.
         const asked: string[] = [];
         const rebinding: OidcPolicy = {
           ...DEFAULT_POLICY,
+          isPublic: (address) => address === '127.0.0.2',
           resolve: (host) => {
             asked.push(host);
-            return Promise.resolve(asked.length === 1 ? ['93.184.215.14'] : ['127.0.0.1']);
+            return Promise.resolve(asked.length === 1 ? ['127.0.0.2'] : ['127.0.0.1']);
           },
         };
-        // localhost: a second resolution by the system would lead to 127.0.0.1 as well.
+        // localhost: a second resolution by the system would lead to 127.0.0.1.
         const result = await failure(`https://localhost:${String(port)}/rebind`, rebinding);
         expect(result).toEqual({ message: expect.stringMatching(/^discovery not reachable: /), unreachable: true });
         expect(asked).toEqual(['localhost']);
-        expect(connections).toBe(0);
-        // Asked again, the same resolver now answers loopback, and the policy refuses it before connecting.
+        expect(hits).toEqual({ outer: 1, inner: 0 });
+        // Asked again, the same resolver now answers the inner address, refused before connecting.
         expect(await failure(`https://localhost:${String(port)}/again`, rebinding)).toEqual({
           message: 'discovery refused by the policy: localhost resolves to 127.0.0.1, not a public address',
           unreachable: true,
         });
-        expect(connections).toBe(0);
+        expect(hits).toEqual({ outer: 1, inner: 0 });
       } finally {
-        await new Promise<void>((resolve) => inner.close(() => resolve()));
+        await Promise.all(
+          [outer, inner].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+        );
       }
     });
   });

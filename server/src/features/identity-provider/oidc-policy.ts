@@ -13,10 +13,12 @@ import type { Config } from '../../config.js';
 export type Resolver = (host: string) => Promise<string[]>;
 
 /**
- * The policy the config builds; `resolve` replaces the system's resolver (the tests give one that
- * answers differently each time, as a rebinding DNS server would).
+ * The policy the config builds. For tests only: `resolve` replaces the system's resolver (one
+ * that answers differently each time, as a rebinding DNS server would), and `isPublic` which
+ * addresses count as public (so that a test can play the public internet on a loopback address
+ * without sending anything off the machine).
  */
-export type OidcPolicy = Config['oidcPolicy'] & { resolve?: Resolver };
+export type OidcPolicy = Config['oidcPolicy'] & { resolve?: Resolver; isPublic?: (address: string) => boolean };
 
 /** Why a URL may not be fetched: `https` (plain http), `listed` (not on the list), `address` (not public). */
 export type PolicyProblem = 'https' | 'listed' | 'address';
@@ -110,7 +112,7 @@ export function checkUrlShape(policy: OidcPolicy, url: URL): void {
   if (url.username || url.password) throw new PolicyRefused('listed', 'the address carries credentials');
   if (!listed(policy, url)) throw new PolicyRefused('listed', `${url.host} is not in OIDC_ALLOWED_ISSUERS`);
   const host = hostOf(url);
-  if (isIP(host) && !policy.allowInternal && !isPublicAddress(host)) {
+  if (isIP(host) && !policy.allowInternal && !(policy.isPublic ?? isPublicAddress)(host)) {
     throw new PolicyRefused('address', `${host} is not a public address`);
   }
 }
@@ -139,11 +141,11 @@ export async function checkUrl(policy: OidcPolicy, url: URL): Promise<void> {
   checkUrlShape(policy, url);
   const host = hostOf(url);
   if (policy.allowInternal || isIP(host)) return;
-  refuseInner(host, await (policy.resolve ?? systemResolve)(host));
+  refuseInner(policy, host, await (policy.resolve ?? systemResolve)(host));
 }
 
-function refuseInner(host: string, addresses: string[]): void {
-  const inner = addresses.find((address) => !isPublicAddress(address));
+function refuseInner(policy: OidcPolicy, host: string, addresses: string[]): void {
+  const inner = addresses.find((address) => !(policy.isPublic ?? isPublicAddress)(address));
   if (inner !== undefined) throw new PolicyRefused('address', `${host} resolves to ${inner}, not a public address`);
 }
 
@@ -158,7 +160,7 @@ export async function checkedAddress(policy: OidcPolicy, url: URL): Promise<{ ad
   const literal = isIP(host);
   if (literal === 4 || literal === 6) return { address: host, family: literal };
   const addresses = await (policy.resolve ?? systemResolve)(host);
-  if (!policy.allowInternal) refuseInner(host, addresses);
+  if (!policy.allowInternal) refuseInner(policy, host, addresses);
   const address = addresses.find((one) => isIP(one) !== 0);
   if (address === undefined) throw new Error(`${host} resolves to no address`);
   return { address, family: isIP(address) === 6 ? 6 : 4 };
@@ -173,5 +175,5 @@ export async function checkIssuerAtSave(policy: OidcPolicy, issuer: string): Pro
   checkUrlShape(policy, url);
   const host = hostOf(url);
   if (policy.allowInternal || isIP(host)) return;
-  refuseInner(host, await (policy.resolve ?? systemResolve)(host).catch(() => []));
+  refuseInner(policy, host, await (policy.resolve ?? systemResolve)(host).catch(() => []));
 }
