@@ -97,7 +97,12 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
-async function send(
+/**
+ * Sends `body` (if any) as JSON and returns the answer whatever its status; a network failure is
+ * `network_error`. For callers that read a failed answer's own fields first (lib/collisions.ts),
+ * then leave the rest to `problemOf`.
+ */
+export async function request(
   method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body: unknown,
@@ -119,7 +124,6 @@ async function send(
     if (signal?.aborted) throw error;
     throw new ApiError('network_error', null, undefined, { cause: error });
   }
-  if (!response.ok) throw await problemOf(response);
   return response;
 }
 
@@ -131,7 +135,8 @@ export async function sendJson<T>(
   schema: core.$ZodType<T>,
   options: SendOptions,
 ): Promise<T> {
-  const response = await send(method, path, body, options);
+  const response = await request(method, path, body, options);
+  if (!response.ok) throw await problemOf(response);
   const parsed = safeParse(schema, await response.json().catch(() => undefined));
   if (!parsed.success) throw new ApiError('invalid_response', response.status, undefined, { cause: parsed.error });
   return parsed.data;
@@ -144,7 +149,8 @@ export async function sendForNothing(
   body: unknown,
   options: SendOptions,
 ): Promise<void> {
-  await send(method, path, body, options);
+  const response = await request(method, path, body, options);
+  if (!response.ok) throw await problemOf(response);
 }
 
 /** Any thrown value as an ApiError, so callers can translate by code. */

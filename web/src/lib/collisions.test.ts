@@ -87,4 +87,20 @@ describe('sendChange', () => {
       { path: 'to', message: 'the last day must not be before the first' },
     ]);
   });
+
+  it('reads every other failure as the rest of the app does: a refusal keeps its detail, a limit its wait', async () => {
+    respond(403, {
+      type: 'about:blank',
+      title: 'x',
+      status: 403,
+      code: 'forbidden',
+      detail: 'not for your own account',
+    });
+    expect(toApiError(await failure(addClosure())).extras.detail).toBe('not for your own account');
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(new Response('busy', { status: 429, headers: { 'retry-after': '30' } }))),
+    );
+    expect(toApiError(await failure(addClosure()))).toMatchObject({ code: 'rate_limited', status: 429 });
+  });
 });

@@ -1,6 +1,6 @@
-import { CollisionSchema, PROBLEM_CONTENT_TYPE, ProblemSchema, type Collision } from '@amtsraum/shared';
+import { CollisionSchema, type Collision } from '@amtsraum/shared';
 import { safeParse, z } from 'zod/mini';
-import { ApiError } from './api';
+import { ApiError, problemOf, request } from './api';
 import { currentLocale } from './i18n';
 
 /**
@@ -27,7 +27,7 @@ const CollisionProblemSchema = z.object({
 /**
  * Sends a change that may collide with bookings. The collisions travel in the 409 problem beside
  * its code; they are read here rather than by lib/api.ts, whose problem schema is on the door
- * page's budget (issue 14).
+ * page's budget (issue 14). Every other failure is read as everywhere (`problemOf`).
  */
 export async function sendChange<T>(
   method: 'POST' | 'PUT',
@@ -35,30 +35,19 @@ export async function sendChange<T>(
   body: unknown,
   schema: z.ZodMiniType<T>,
 ): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: {
-        Accept: `application/json, ${PROBLEM_CONTENT_TYPE}`,
-        'Accept-Language': currentLocale(),
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify(body),
-    });
-  } catch (error) {
-    throw new ApiError('network_error', null, undefined, { cause: error });
-  }
-  const json: unknown = await response.json().catch(() => null);
+  const response = await request(method, path, body, { language: currentLocale() });
   if (response.ok) {
-    const parsed = safeParse(schema, json);
+    const parsed = safeParse(schema, await response.json().catch(() => null));
     if (parsed.success) return parsed.data;
     throw new ApiError('invalid_response', response.status);
   }
-  const collision = safeParse(CollisionProblemSchema, json);
+  const collision = safeParse(
+    CollisionProblemSchema,
+    await response
+      .clone()
+      .json()
+      .catch(() => null),
+  );
   if (collision.success) throw new CollisionError(collision.data.collisions, collision.data.requestId);
-  const problem = safeParse(ProblemSchema, json);
-  if (!problem.success) throw new ApiError('internal_error', response.status);
-  const { code, requestId, errors } = problem.data;
-  throw new ApiError(code, response.status, requestId, undefined, errors ? { fieldErrors: errors } : {});
+  throw await problemOf(response);
 }
