@@ -1,22 +1,10 @@
-import type { Page } from '@playwright/test';
-import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { expect, expectAccessibleAlsoAt320, mainHeading, test } from './fixtures';
 import { ADMINS, expectNoBrowserErrors, peoplePerTest, signInAsAdmin, tabTo } from './support';
 
 // Staff accounts (issue 15), against tests/e2e/installation.e2e.json: Amelie administers
 // Testhausen (with its "Terminbüro"); Ines administers the installation.
 
 const people = peoplePerTest();
-
-/** axe-core on the page as it is, on a desktop and on a 320 px phone (no sideways scrolling). */
-async function checkAccessible(page: Page): Promise<void> {
-  await expectNoA11yViolations(page);
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 640 });
-  await expectNoA11yViolations(page);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, 'sideways scrolling at 320 px').toBeLessThanOrEqual(0);
-  if (size) await page.setViewportSize(size);
-}
 
 test('an admin invites a clerk, who sets a password from the mail, is signed in, loses a console with its role, and is shut out once deactivated', async ({
   browser,
@@ -27,7 +15,7 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   const admin = amelie.page;
   await admin.goto('/admin/testhausen/staff');
   await expect(mainHeading(admin)).toHaveText('Mitarbeitende der Kommune');
-  await checkAccessible(admin);
+  await expectAccessibleAlsoAt320(admin);
 
   const email = `neu.${String(Date.now())}@testhausen.example`;
   const name = `Nora Neu ${String(Date.now() % 10_000)}`;
@@ -59,7 +47,7 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   await expect(mainHeading(invitee.page)).toHaveText('Passwort festlegen');
   // The token has left the address bar.
   expect(new URL(invitee.page.url()).hash).toBe('');
-  await checkAccessible(invitee.page);
+  await expectAccessibleAlsoAt320(invitee.page);
   const password = 'ein Satz aus vielen Wörtern';
   const setForm = invitee.page.getByRole('form', { name: 'Passwort festlegen' });
   await setForm.getByLabel('Neues Passwort', { exact: true }).fill('zu kurz');
@@ -116,7 +104,7 @@ test('the forgot-password, profile and installation pages work by keyboard and p
   await visitor.page.goto('/staff/login');
   await visitor.page.getByRole('link', { name: 'Passwort vergessen?' }).click();
   await expect(mainHeading(visitor.page)).toHaveText('Passwort vergessen');
-  await checkAccessible(visitor.page);
+  await expectAccessibleAlsoAt320(visitor.page);
   await visitor.page.getByRole('textbox', { name: 'E-Mail-Adresse' }).fill(`niemand.${String(Date.now())}@example.org`);
   await visitor.page.keyboard.press('Enter');
   await expect(visitor.page.getByTestId('reset-sent')).toContainText('Wenn es zu dieser Adresse ein Konto gibt');
@@ -126,7 +114,7 @@ test('the forgot-password, profile and installation pages work by keyboard and p
   await ines.page.goto('/admin/installation');
   await expect(mainHeading(ines.page)).toHaveText('Kommunen der Installation');
   await expect(ines.page.getByTestId('municipality-testhausen')).toBeVisible();
-  await checkAccessible(ines.page);
+  await expectAccessibleAlsoAt320(ines.page);
 
   // The own profile and security pages are reached from the staff home page, by keyboard.
   await ines.page.goto('/staff');
@@ -135,7 +123,7 @@ test('the forgot-password, profile and installation pages work by keyboard and p
   await ines.page.keyboard.press('Enter');
   await expect(mainHeading(ines.page)).toHaveText('Ihr Profil');
   await expect(ines.page.getByRole('textbox', { name: 'Name' })).not.toHaveValue('');
-  await checkAccessible(ines.page);
+  await expectAccessibleAlsoAt320(ines.page);
   await ines.page.getByRole('link', { name: 'Zurück zu Ihren Ämtern' }).click();
   await ines.page.getByTestId('staff-account-links').getByRole('link', { name: 'Sicherheit Ihres Zugangs' }).click();
   await expect(mainHeading(ines.page)).toHaveText('Sicherheit Ihres Zugangs');

@@ -1,7 +1,7 @@
 import { StaffMeSchema } from '@amtsraum/shared';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { totpCode, totpStep } from '../../server/src/lib/totp.js';
-import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { expect, expectAccessibleAlsoAt320, mainHeading, test } from './fixtures';
 import { ADMINS, expectNoBrowserErrors, peoplePerTest, signInAsAdmin, type Person } from './support';
 
 // Issue 15: a right taken away while an admin page is open. Amelie (municipality admin of
@@ -15,16 +15,6 @@ const STAFF_API = `/api/admin/tenants/${TENANT}/staff`;
 const PASSWORD = 'ein langer Satz als Passwort';
 
 const people = peoplePerTest();
-
-/** axe-core on a desktop and on a 320 px phone, without sideways scrolling there. */
-async function checkAccessible(page: Page): Promise<void> {
-  await expectNoA11yViolations(page);
-  await page.setViewportSize({ width: 320, height: 640 });
-  await expectNoA11yViolations(page);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, 'sideways scrolling at 320 px').toBeLessThanOrEqual(0);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 /** An invited person's password from the invitation in the dev mailbox, and an authenticator: signed in with both. */
 async function acceptInvitation(person: Person, email: string): Promise<void> {
@@ -93,7 +83,7 @@ test('an admin page whose right was taken says so at the next action, and an end
   await expect(notice).toContainText('Ihre Änderung wurde nicht gespeichert.');
   await expect(notice).toBeFocused();
   await expect(page.getByTestId('admin-failure')).toHaveCount(0);
-  await checkAccessible(page);
+  await expectAccessibleAlsoAt320(page);
   // The way on is the next stop of the keyboard.
   await page.keyboard.press('Tab');
   const home = notice.getByRole('link', { name: 'Zu Ihrer Startseite' });
@@ -125,7 +115,7 @@ test('an admin page whose right was taken says so at the next action, and an end
   await expect(staffNotice).toContainText('Sie haben dieses Recht nicht mehr.');
   await expect(staffNotice).toBeFocused();
   await expect(clara.getByTestId('staff-failure')).toHaveCount(0);
-  await checkAccessible(page);
+  await expectAccessibleAlsoAt320(page);
   // Refused again: the notice takes the focus again, so it is read again.
   const claraForm = clara.getByRole('form', { name: 'Clara Klein bearbeiten' });
   await claraForm.getByRole('button', { name: 'Speichern' }).focus();
@@ -142,7 +132,7 @@ test('an admin page whose right was taken says so at the next action, and an end
   await expect(page.getByTestId('login-session-ended')).toHaveText(
     'Ihre Sitzung wurde beendet. Bitte melden Sie sich erneut an.',
   );
-  await checkAccessible(page);
+  await expectAccessibleAlsoAt320(page);
   const me = await lena.request.get('/api/staff/me', { headers: { 'X-Forwarded-For': lena.address } });
   expect(me.status()).toBe(401);
   expect(StaffMeSchema.safeParse(await me.json()).success).toBe(false);
@@ -206,7 +196,7 @@ test('the services page says plainly that the right was taken when a service is 
   await expect(notice).toContainText('Ihre Änderung wurde nicht gespeichert.');
   await expect(notice).toBeFocused();
   await expect(form.getByTestId('service-failure')).toHaveCount(0);
-  await checkAccessible(page);
+  await expectAccessibleAlsoAt320(page);
   const services = (await (
     await amelie.request.get(`/api/admin/tenants/${TENANT}/departments/termine/services`, { headers })
   ).json()) as { services: { slug: string }[] };
@@ -223,6 +213,6 @@ test('the services page says plainly that the right was taken when a service is 
   const refused = page.getByTestId('admin-forbidden');
   await expect(refused).toContainText('Sie haben nicht (mehr) das Recht, diese Seite zu verwalten.');
   await expect(refused.getByRole('link', { name: 'Zu Ihrer Startseite' })).toBeVisible();
-  await checkAccessible(page);
+  await expectAccessibleAlsoAt320(page);
   expectNoBrowserErrors(amelie);
 });

@@ -1,6 +1,5 @@
 import { BookingRulesSchema, OwnAbsencesSchema, SlotsResponseSchema } from '@amtsraum/shared';
-import type { Page } from '@playwright/test';
-import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { expect, expectAccessibleAlsoAt320, expectNoA11yViolations, mainHeading, test } from './fixtures';
 import {
   ADMINS,
   expectNoBrowserErrors,
@@ -23,17 +22,6 @@ const PUBLIC_API = `/api/tenants/${TENANT}/departments/termine`;
 const SECRET = 'sehr-geheimes-client-secret';
 
 const people = peoplePerTest();
-
-/** axe-core on a desktop and on a 320 px phone, without sideways scrolling there. */
-async function checkAccessible(page: Page): Promise<void> {
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await expectNoA11yViolations(page);
-  await page.setViewportSize({ width: 320, height: 640 });
-  await expectNoA11yViolations(page);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, 'sideways scrolling at 320 px').toBeLessThanOrEqual(0);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 /** A date (YYYY-MM-DD, Berlin) `days` from today: beyond the booking horizon (60 days), so no booking is hit. */
 function dateIn(days: number): string {
@@ -133,7 +121,7 @@ test('the identity provider is set up by keyboard, and a clerk enters and remove
   const values = await admin.locator('input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
   expect(values).not.toContain(SECRET);
   await expect(admin.locator('body')).not.toContainText(SECRET);
-  await checkAccessible(admin);
+  await expectAccessibleAlsoAt320(admin);
 
   // Removing asks once more; the answer moves the keyboard to the question.
   await admin.getByRole('button', { name: 'Entfernen …' }).focus();
@@ -168,7 +156,7 @@ test('the identity provider is set up by keyboard, and a clerk enters and remove
   await expect(page.getByTestId('absences-status')).toHaveText('Die Abwesenheit ist eingetragen.');
   await expect(page.getByTestId('absence')).toHaveCount(1);
   await expect(page.getByTestId('absence')).toContainText(/ganztägig \(Fortbildung\)/);
-  await checkAccessible(page);
+  await expectAccessibleAlsoAt320(page);
 
   await page
     .getByTestId('absence')
@@ -261,7 +249,7 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
     'Bitte geben Sie die Antwort auf Deutsch ein.',
   ]);
   await expect(faq.getByRole('alert')).not.toContainText('faq.');
-  await checkAccessible(page);
+  await expectAccessibleAlsoAt320(page);
   // Removing the last question by keyboard leaves the focus on the question before it; removing
   // every question, on "add question" (nothing saved: the page is reloaded below).
   const questions = await faq.getByRole('group').count();

@@ -85,6 +85,20 @@ export async function expectNoA11yViolations(page: Page): Promise<void> {
   expect(violations, `accessibility violations on ${page.url()}`).toEqual([]);
 }
 
+/**
+ * axe-core on the page as it is, then on a 320 px phone without sideways scrolling there; the
+ * viewport is given back afterwards.
+ */
+export async function expectAccessibleAlsoAt320(page: Page): Promise<void> {
+  await expectNoA11yViolations(page);
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoA11yViolations(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'sideways scrolling at 320 px').toBeLessThanOrEqual(0);
+  if (size) await page.setViewportSize(size);
+}
+
 export function mainHeading(page: Page): Locator {
   return page.getByRole('heading', { level: 1 });
 }
