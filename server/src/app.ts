@@ -14,6 +14,7 @@ import { departmentAuditRouter, tenantAuditRouter } from './features/audit-log/a
 import { callsRouter } from './features/calls/calls.router.js';
 import { livekitWebhookRouter } from './features/calls/livekit-webhook.router.js';
 import { consoleRouter, formerClerkRouter } from './features/console/console.router.js';
+import { devicesRouter } from './features/devices/devices.router.js';
 import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
 import { healthRouter } from './features/health/health.router.js';
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(visitsRouter(deps));
   api.use(appointmentsRouter(deps));
   api.use(invitesRouter(deps));
+  api.use(devicesRouter(deps));
   api.use(callsRouter(deps));
   api.use(livekitWebhookRouter(deps));
   api.use(staffRouter(deps));

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { LocalizedTextSchema } from './locales.js';
 
 /**
  * Stable error codes of the HTTP and WebSocket API. Clients translate by code; the server also
@@ -45,6 +46,19 @@ export const ERROR_CODES = [
   'invite_call_ended',
   'invite_call_not_started',
   'invite_waiting',
+  'device_not_paired',
+  'pairing_code_invalid',
+  'check_in_not_found',
+  'check_in_wrong_birth_date',
+  'check_in_locked',
+  'check_in_too_early',
+  'check_in_too_late',
+  'check_in_other_day',
+  'check_in_other_department',
+  'check_in_video_appointment',
+  'walk_ins_not_offered',
+  'channel_not_offered',
+  'counter_required',
   'database_unavailable',
   'media_unavailable',
   'internal_error',
@@ -103,6 +117,20 @@ export const ERROR_STATUS = {
   invite_call_ended: 410,
   invite_call_not_started: 409,
   invite_waiting: 409,
+  // The hybrid office (issue 16): devices, check-in, tickets, counters.
+  device_not_paired: 401,
+  pairing_code_invalid: 404,
+  check_in_not_found: 404,
+  check_in_wrong_birth_date: 400,
+  check_in_locked: 429,
+  check_in_too_early: 409,
+  check_in_too_late: 410,
+  check_in_other_day: 409,
+  check_in_other_department: 409,
+  check_in_video_appointment: 409,
+  walk_ins_not_offered: 409,
+  channel_not_offered: 422,
+  counter_required: 409,
   database_unavailable: 503,
   // The media server (LiveKit) cannot be reached: nothing changed, asking again later works.
   media_unavailable: 503,
@@ -122,6 +150,10 @@ export const ProblemSchema = z.object({
   alternatives: z.optional(z.array(z.object({ startsAt: z.string(), endsAt: z.string() }))),
   /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
   opensAt: z.optional(z.string()),
+  /** check_in_other_day, check_in_too_late: when the appointment is (UTC instant). */
+  startsAt: z.optional(z.string()),
+  /** check_in_other_department: where the appointment is, as the citizen reads it. */
+  departmentName: z.optional(LocalizedTextSchema),
   requestId: z.optional(z.string()),
 });
 export type Problem = z.infer<typeof ProblemSchema>;

@@ -23,3 +23,4 @@ export * from './offer.api.js';
 export * from './legal.api.js';
 export * from './legal-links.api.js';
 export * from './accounts.api.js';
+export * from './hybrid.api.js';

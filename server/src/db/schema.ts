@@ -2,10 +2,13 @@ import {
   APPOINTMENT_STATES,
   VISIT_STATES,
   type CallParticipant,
+  type Channel,
   type Contact,
   type DepartmentNameForms,
+  type DeviceKind,
   type LocalizedText,
   type OpeningHours,
+  type ServiceChannels,
 } from '@amtsraum/shared';
 import { sql } from 'drizzle-orm';
 import {
@@ -149,9 +152,19 @@ export const departments = pgTable(
     /** Archived by an admin: no door, no booking; the data stays for the retention period. */
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     sortOrder: integer('sort_order').notNull().default(0),
+    /**
+     * Hybrid office (issue 16): where on-site visitors go (building, room, address), per language;
+     * shown in the on-site confirmation, its calendar entry and the manage page.
+     */
+    onsiteLocation: jsonb('onsite_location').$type<LocalizedText>(),
+    /** The kiosk hands out walk-in tickets (while the door is open and the queue not full). */
+    kioskWalkIns: boolean('kiosk_walk_ins').notNull().default(false),
+    /** Check-in at the kiosk opens this many minutes before an on-site appointment. */
+    checkInOpensMinutesBefore: integer('check_in_opens_minutes_before').notNull().default(30),
     createdAt: createdAt(),
   },
   (table) => [
+    check('departments_check_in_opens_nonnegative', sql`${table.checkInOpensMinutesBefore} >= 0`),
     check('departments_door_policy', sql`${table.doorPolicy} in ('hours', 'manual')`),
     uniqueIndex('departments_tenant_slug_key').on(table.tenantId, table.slug),
     check('departments_queue_cap_positive', sql`${table.queueCap} > 0`),
@@ -203,11 +216,14 @@ export const services = pgTable(
     onlineUrl: text('online_url'),
     /** Persons one booking of this service may bring; null: the department's limit. */
     maxPersons: integer('max_persons'),
+    /** How it is given (issue 16): by video, on site at the counter, or both (the citizen chooses). */
+    channels: text('channels').$type<ServiceChannels>().notNull().default('video'),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     sortOrder: integer('sort_order').notNull().default(0),
     createdAt: createdAt(),
   },
   (table) => [
+    check('services_channels', sql`${table.channels} in ('video', 'onsite', 'both')`),
     uniqueIndex('services_department_slug_key').on(table.departmentId, table.slug),
     check('services_duration_positive', sql`${table.durationMinutes} > 0`),
     check('services_extra_nonnegative', sql`${table.extraMinutesPerPerson} >= 0`),
@@ -264,6 +280,8 @@ export const staffMemberships = pgTable(
       .notNull()
       .references(() => departments.id, { onDelete: 'cascade' }),
     role: staffRoleEnum('role').notNull(),
+    /** Where this clerk serves on site in this department ("Platz 3"), set by the clerk; called on the display. */
+    counterName: text('counter_name'),
   },
   (table) => [
     primaryKey({ columns: [table.staffId, table.departmentId] }),
@@ -364,8 +382,25 @@ export const visits = pgTable(
      * the visit ends (visit-states.ts).
      */
     callKey: text('call_key'),
+    /**
+     * Hybrid office (issue 16): `video` waits in a browser; `onsite` waits on a chair in the town
+     * hall (a kiosk check-in, a walk-in ticket, or a clerk's check-in at the counter). An on-site
+     * visit has no page to be seen by, so it is never expired for being unseen.
+     */
+    channel: text('channel').$type<Channel>().notNull().default('video'),
+    /** On-site visits: the ticket number called on the display, counted per department and day. */
+    ticketDay: date('ticket_day'),
+    ticketNumber: integer('ticket_number'),
+    /** On-site visits: when the clerk (last) called the ticket, and to which counter. */
+    calledAt: timestamp('called_at', { withTimezone: true }),
+    calledCounter: text('called_counter'),
   },
   (table) => [
+    check('visits_channel', sql`${table.channel} in ('video', 'onsite')`),
+    uniqueIndex('visits_ticket_key')
+      .on(table.departmentId, table.ticketDay, table.ticketNumber)
+      .where(sql`${table.ticketNumber} is not null`),
+    index('visits_called_idx').on(table.departmentId, table.calledAt),
     index('visits_queue_idx').on(table.departmentId, table.state, table.priority, table.createdAt),
     // A clerk is with one citizen at a time: the database says so, not only the code.
     uniqueIndex('visits_one_active_per_clerk')
@@ -524,9 +559,26 @@ export const appointments = pgTable(
     bookedByStaffId: uuid('booked_by_staff_id').references(() => staff.id, { onDelete: 'set null' }),
     reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** Video (the join link) or on site (check-in at the kiosk or the counter), chosen at booking (issue 16). */
+    channel: text('channel').$type<Channel>().notNull().default('video'),
+    /**
+     * On-site appointments: the short code the citizen types at the kiosk (also inside the QR code
+     * of the confirmation), unique in the installation; purged with the appointment's personal data.
+     */
+    bookingCode: text('booking_code'),
+    /**
+     * On-site appointments: HMAC of the date of birth bound to this appointment (lib/birth-date.ts),
+     * never the date itself; enough to verify it at check-in, and purged with the appointment.
+     */
+    birthDateHash: text('birth_date_hash'),
+    /** Wrong check-in tries in a row; three lock the check-in until `checkInLockedUntil`. */
+    checkInFailures: integer('check_in_failures').notNull().default(0),
+    checkInLockedUntil: timestamp('check_in_locked_until', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (table) => [
+    check('appointments_channel', sql`${table.channel} in ('video', 'onsite')`),
+    uniqueIndex('appointments_booking_code_key').on(table.bookingCode),
     uniqueIndex('appointments_manage_token_key').on(table.manageTokenHash),
     index('appointments_department_idx').on(table.departmentId, table.startsAt),
     index('appointments_staff_idx').on(table.staffId, table.startsAt),
@@ -638,4 +690,56 @@ export const rateLimitCounters = pgTable(
     resetAt: timestamp('reset_at', { withTimezone: true }).notNull(),
   },
   (table) => [index('rate_limit_counters_reset_idx').on(table.resetAt)],
+);
+
+/**
+ * The last ticket number drawn per department and day (issue 16): the next one is
+ * `update … set last = last + 1 returning last` in the drawing transaction, so concurrent draws get
+ * distinct numbers and a rolled-back draw leaves no gap.
+ */
+export const ticketCounters = pgTable(
+  'ticket_counters',
+  {
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    day: date('day').notNull(),
+    last: integer('last').notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.departmentId, table.day] })],
+);
+
+/**
+ * A kiosk or call display in a town hall, paired with one department by an admin (issue 16). The
+ * admin's screen shows a one-time pairing code (kept as SHA-256, valid for minutes); the device
+ * trades it once for its own token, kept in an httpOnly cookie (SHA-256 here). Revoking ends
+ * everything the device can do at its next request.
+ */
+export const devices = pgTable(
+  'devices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<DeviceKind>().notNull(),
+    label: text('label').notNull(),
+    pairingCodeHash: text('pairing_code_hash'),
+    pairingExpiresAt: timestamp('pairing_expires_at', { withTimezone: true }),
+    tokenHash: text('token_hash'),
+    pairedAt: timestamp('paired_at', { withTimezone: true }),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => staff.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    check('devices_kind', sql`${table.kind} in ('kiosk', 'display')`),
+    uniqueIndex('devices_token_key').on(table.tokenHash),
+    uniqueIndex('devices_pairing_code_key').on(table.pairingCodeHash),
+    index('devices_department_idx').on(table.departmentId),
+  ],
 );

@@ -6,6 +6,8 @@ export const STAFF_COOKIE = 'amtsraum_session';
 export const VISIT_COOKIE = 'amtsraum_visit';
 /** An invitee's seat in one call: the signed id of their invite_guests row. */
 export const INVITE_COOKIE = 'amtsraum_invite';
+/** A paired kiosk or call display (issue 16): a random token, only its SHA-256 stored. */
+export const DEVICE_COOKIE = 'amtsraum_device';
 
 /** Reads a Cookie header; used for HTTP requests and WebSocket upgrades alike. */
 export function parseCookies(header: string | undefined): Record<string, string> {

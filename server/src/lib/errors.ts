@@ -12,7 +12,9 @@ export interface FieldError {
  * availability change (offer.api.ts CollisionSchema), which only the admin pages read (they parse
  * them themselves, so that the door page's first chunk does not carry them, issue 14).
  */
-export type ProblemExtra = Pick<Problem, 'alternatives' | 'opensAt'> & { collisions?: unknown[] };
+export type ProblemExtra = Pick<Problem, 'alternatives' | 'opensAt' | 'startsAt' | 'departmentName'> & {
+  collisions?: unknown[];
+};
 
 /**
  * The one error type features throw. `code` is stable for clients and decides the HTTP status

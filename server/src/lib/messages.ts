@@ -144,6 +144,58 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Bitte warten Sie – Sie werden gleich hereingelassen.',
     en: 'Please wait – you will be let in shortly.',
   },
+  device_not_paired: {
+    de: 'Dieses Gerät ist nicht (mehr) gekoppelt. Bitte wenden Sie sich an das Personal.',
+    en: 'This device is not (or no longer) paired. Please ask the staff.',
+  },
+  pairing_code_invalid: {
+    de: 'Dieser Kopplungscode stimmt nicht oder ist abgelaufen. Bitte lassen Sie in der Verwaltung einen neuen erzeugen.',
+    en: 'This pairing code is wrong or has expired. Please create a new one in the administration.',
+  },
+  check_in_not_found: {
+    de: 'Zu diesem Buchungscode finden wir keinen Termin vor Ort. Bitte prüfen Sie den Code aus Ihrer Bestätigung oder fragen Sie am Empfang.',
+    en: 'We find no on-site appointment for this booking code. Please check the code in your confirmation or ask at the desk.',
+  },
+  check_in_wrong_birth_date: {
+    de: 'Das Geburtsdatum passt nicht zu diesem Termin. Bitte versuchen Sie es noch einmal.',
+    en: 'The date of birth does not match this appointment. Please try again.',
+  },
+  check_in_locked: {
+    de: 'Zu viele falsche Versuche. Die Anmeldung für diesen Termin ist für einige Minuten gesperrt. Bitte fragen Sie am Empfang.',
+    en: 'Too many wrong tries. Check-in for this appointment is locked for a few minutes. Please ask at the desk.',
+  },
+  check_in_too_early: {
+    de: 'Sie sind zu früh. Die Anmeldung für Ihren Termin öffnet kurz vorher.',
+    en: 'You are early. Check-in for your appointment opens shortly before it.',
+  },
+  check_in_too_late: {
+    de: 'Ihr Termin ist bereits vorbei. Bitte fragen Sie am Empfang oder buchen Sie einen neuen Termin.',
+    en: 'Your appointment is already over. Please ask at the desk or book a new appointment.',
+  },
+  check_in_other_day: {
+    de: 'Ihr Termin ist an einem anderen Tag.',
+    en: 'Your appointment is on another day.',
+  },
+  check_in_other_department: {
+    de: 'Ihr Termin ist bei einem anderen Amt.',
+    en: 'Your appointment is with another department.',
+  },
+  check_in_video_appointment: {
+    de: 'Dieser Termin ist ein Videotermin. Sie nehmen über den Link in Ihrer E-Mail teil.',
+    en: 'This is a video appointment. You join it through the link in your e-mail.',
+  },
+  walk_ins_not_offered: {
+    de: 'Hier gibt es gerade keine Wartenummern. Bitte fragen Sie am Empfang.',
+    en: 'No waiting tickets are handed out here right now. Please ask at the desk.',
+  },
+  channel_not_offered: {
+    de: 'Diese Leistung wird so nicht angeboten. Bitte wählen Sie Video oder vor Ort, wie angeboten.',
+    en: 'This service is not offered this way. Please choose video or on site, as offered.',
+  },
+  counter_required: {
+    de: 'Bitte geben Sie zuerst Ihren Platz an (zum Beispiel „Platz 3“), damit Personen vor Ort wissen, wohin sie gehen.',
+    en: 'Please set your counter first (for example "Desk 3"), so that people on site know where to go.',
+  },
   database_unavailable: {
     de: 'Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     en: 'The service is unavailable right now. Please try again shortly.',

@@ -1,8 +1,8 @@
-import type { VisitState } from '@amtsraum/shared';
-import { and, eq, inArray, isNotNull, lt, lte, notInArray, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { Channel, VisitState } from '@amtsraum/shared';
+import { and, eq, inArray, isNotNull, lt, lte, notInArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { appointments, departments, visits } from '../../db/schema.js';
+import { appointments, departments, ticketCounters, visits } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import { queueOrder } from './queue-order.js';
 
@@ -11,6 +11,7 @@ import { queueOrder } from './queue-order.js';
  * module of transitions), used by every feature and both call transports:
  *
  *   enqueue ─▶ waiting ─admit─▶ admitted ─enterCall─▶ in_call ─finish─▶ done
+ *                 │                 └─finish─▶ done (on site: called to a counter, then served)
  *                 ├─decline─▶ declined       │                  └─callOver─▶ done
  *                 ├─expire──▶ expired        │
  *                 ├─dropUnattended─▶ unattended (nobody on duty past the hold; walk-ins only)
@@ -75,41 +76,119 @@ export async function enqueue(
   return row.id;
 }
 
+/** An on-site visit (issue 16) is forgotten when it still waits this long after it came: the day is over. */
+export const ONSITE_WAIT_LIMIT_MS = 12 * 3600_000;
+
+/**
+ * An on-site visit enters the queue with the next ticket number of its department's `day` (the
+ * tenant's calendar day, `YYYY-MM-DD`): a kiosk check-in or walk-in ticket, or a clerk's check-in
+ * at the counter. The counter row is locked by its update until the transaction ends, so concurrent
+ * draws get consecutive, distinct numbers; a draw that rolls back returns its number.
+ */
+export async function enqueueOnsite(
+  db: Db,
+  values: Omit<typeof visits.$inferInsert, 'state' | 'id' | 'channel' | 'ticketDay' | 'ticketNumber'> & {
+    createdAt: Date;
+    day: string;
+  },
+): Promise<{ id: string; ticketNumber: number }> {
+  const { day, ...visit } = values;
+  return db.transaction(async (tx) => {
+    const [counter] = await tx
+      .insert(ticketCounters)
+      .values({ departmentId: visit.departmentId, day, last: 1 })
+      .onConflictDoUpdate({
+        target: [ticketCounters.departmentId, ticketCounters.day],
+        set: { last: sql`${ticketCounters.last} + 1` },
+      })
+      .returning({ last: ticketCounters.last });
+    if (!counter) throw new Error('ticket counter returned nothing');
+    const id = await enqueue(tx, { ...visit, channel: 'onsite', ticketDay: day, ticketNumber: counter.last });
+    return { id, ticketNumber: counter.last };
+  });
+}
+
 /**
  * A clerk lets one waiting visit in: the given one, or for `'next'` the first in queue order.
+ * A video visit is admitted into the call; an on-site visit is called to the clerk's `counter`
+ * (issue 16: one queue, one "next"), which it needs: without one, `counter_required`.
  * Of two clerks admitting the same person exactly one wins; two pressing "next" take two different
  * people (SKIP LOCKED); a clerk already with someone is refused by the database itself
  * (`visits_one_active_per_clerk`): `clerk_busy`.
  */
 export async function admit(
   db: Db,
-  options: { departmentId: string; visitId: string | 'next'; staffId: string; now: Date },
-): Promise<{ id: string; tenantId: string } | undefined> {
+  options: { departmentId: string; visitId: string | 'next'; staffId: string; now: Date; counter?: string | null },
+): Promise<{ id: string; tenantId: string; channel: Channel; ticketNumber: number | null } | undefined> {
   try {
     return await db.transaction(async (tx) => {
-      let visitId = options.visitId;
-      if (visitId === 'next') {
-        const [first] = await tx
-          .select({ id: visits.id })
-          .from(visits)
-          .where(and(eq(visits.departmentId, options.departmentId), stateIn(WAITING)))
-          .orderBy(...queueOrder(options.now))
-          .limit(1)
-          .for('update', { skipLocked: true });
-        if (!first) throw new AppError('queue_empty');
-        visitId = first.id;
+      const candidates = tx
+        .select({ id: visits.id, channel: visits.channel })
+        .from(visits)
+        .where(
+          and(
+            eq(visits.departmentId, options.departmentId),
+            stateIn(WAITING),
+            options.visitId === 'next' ? undefined : eq(visits.id, options.visitId),
+          ),
+        )
+        .orderBy(...queueOrder(options.now))
+        .limit(1);
+      // Two clerks pressing "next" take two different people; a named visit is waited for.
+      const [chosen] = await (options.visitId === 'next'
+        ? candidates.for('update', { skipLocked: true })
+        : candidates.for('update'));
+      if (!chosen) {
+        if (options.visitId === 'next') throw new AppError('queue_empty');
+        return undefined;
       }
+      const onsite = chosen.channel === 'onsite';
+      if (onsite && !options.counter) throw new AppError('counter_required');
       const [row] = await tx
         .update(visits)
-        .set({ state: 'admitted', admittedBy: options.staffId, admittedAt: options.now })
-        .where(and(eq(visits.id, visitId), eq(visits.departmentId, options.departmentId), stateIn(WAITING)))
-        .returning({ id: visits.id, tenantId: visits.tenantId });
+        .set({
+          state: 'admitted',
+          admittedBy: options.staffId,
+          admittedAt: options.now,
+          ...(onsite ? { calledAt: options.now, calledCounter: options.counter } : {}),
+        })
+        .where(and(eq(visits.id, chosen.id), eq(visits.departmentId, options.departmentId), stateIn(WAITING)))
+        .returning({
+          id: visits.id,
+          tenantId: visits.tenantId,
+          channel: visits.channel,
+          ticketNumber: visits.ticketNumber,
+        });
       return row;
     });
   } catch (error) {
     if (isUniqueViolation(error, 'visits_one_active_per_clerk')) throw new AppError('clerk_busy');
     throw error;
   }
+}
+
+/**
+ * The clerk calls their on-site visit again (the display shows it once more, with the gong): only
+ * the clerk who called it, only while it is with them. Undefined otherwise.
+ */
+export async function recall(
+  db: Db,
+  options: { departmentId: string; visitId: string; staffId: string; now: Date },
+): Promise<{ id: string; tenantId: string } | undefined> {
+  const [row] = await db
+    .update(visits)
+    .set({ calledAt: options.now })
+    .where(
+      and(
+        eq(visits.id, options.visitId),
+        eq(visits.departmentId, options.departmentId),
+        eq(visits.admittedBy, options.staffId),
+        eq(visits.channel, 'onsite'),
+        eq(visits.state, 'admitted'),
+      ),
+    )
+    .returning({ id: visits.id, tenantId: visits.tenantId });
+  return row;
 }
 
 /**
@@ -188,14 +267,26 @@ export async function leave(db: Db, options: { visitId: string; now: Date }): Pr
 }
 
 /**
- * Waiting citizens unseen since `cutoff` are dropped. Safe in several processes at once: the
- * conditional update hands each visit to exactly one of them.
+ * Waiting citizens unseen since `cutoff` are dropped. An on-site visit has no page to be seen by:
+ * it is dropped only when it still waits `ONSITE_WAIT_LIMIT_MS` after it came (the day is over).
+ * Safe in several processes at once: the conditional update hands each visit to exactly one of them.
  */
 export async function expireAbsent(db: Db, options: { cutoff: Date; now: Date }): Promise<ChangedVisit[]> {
   const expired = await db
     .update(visits)
     .set({ state: 'expired', endedAt: options.now })
-    .where(and(stateIn(WAITING), lt(visits.lastSeenAt, options.cutoff)))
+    .where(
+      and(
+        stateIn(WAITING),
+        or(
+          and(eq(visits.channel, 'video'), lt(visits.lastSeenAt, options.cutoff)),
+          and(
+            eq(visits.channel, 'onsite'),
+            lt(visits.createdAt, new Date(options.now.getTime() - ONSITE_WAIT_LIMIT_MS)),
+          ),
+        ),
+      ),
+    )
     .returning(changed);
   await settleArrivals(
     db,
@@ -224,6 +315,8 @@ export async function dropUnattended(
       and(
         stateIn(WAITING),
         eq(visits.kind, 'walk_in'),
+        // Somebody on a chair in the town hall is not sent home by a timer; staff see them.
+        eq(visits.channel, 'video'),
         lte(visits.createdAt, cutoff),
         inArray(
           visits.departmentId,

@@ -1,0 +1,69 @@
+import { PairingCodeSchema, type DeviceKind, type DeviceView } from '@amtsraum/shared';
+import { Router } from 'express';
+import { z } from 'zod/mini';
+import type { AppDeps } from '../../deps.js';
+import { clearCookie, cookieOptions, DEVICE_COOKIE } from '../../lib/cookies.js';
+import { AppError } from '../../lib/errors.js';
+import { parseInput } from '../../lib/validate.js';
+import { insertAudit } from '../audit/audit.repo.js';
+import { pairDevice, type PairedDevice } from './devices.repo.js';
+import { currentDevice, requireDevice } from './require-device.js';
+
+/** A paired device keeps its cookie this long (browsers cap cookies near 400 days); revoking ends it sooner. */
+const DEVICE_COOKIE_MAX_AGE_MS = 400 * 24 * 3600_000;
+
+/** Pairing codes are 45 bits and live 15 minutes; this keeps guessing hopeless from any one address. */
+const PAIR_LIMIT = { max: 10, windowMs: 15 * 60_000 };
+
+export const PairRequestSchema = z.object({ code: PairingCodeSchema });
+
+/** What a device learns about itself: enough to draw its page. */
+export function deviceView(device: PairedDevice): DeviceView {
+  return {
+    kind: device.kind,
+    label: device.label,
+    tenant: { slug: device.tenantSlug, name: device.tenantName, timeZone: device.timeZone },
+    department: { id: device.departmentId, slug: device.departmentSlug, name: device.departmentName },
+  };
+}
+
+/**
+ * Pairing a kiosk or call display (issue 16): the admin's screen shows a one-time code; typed on
+ * the device, it becomes the device's httpOnly cookie. `GET /api/devices/:kind/me` tells a page
+ * whether it is paired (401 `device_not_paired` when not, or no longer).
+ */
+export function devicesRouter(deps: AppDeps): Router {
+  const router = Router();
+  const byAddress = deps.limits.limiter('device-pair', PAIR_LIMIT);
+
+  router.post('/devices/pair', async (req, res) => {
+    await byAddress.hit(req.ip ?? 'unknown');
+    const { code } = parseInput(PairRequestSchema, req.body);
+    const paired = await pairDevice(deps.database.db, { pairingCode: code, now: deps.now() });
+    if (!paired) throw new AppError('pairing_code_invalid');
+    await insertAudit(deps.database.db, {
+      tenantId: paired.device.tenantId,
+      departmentId: paired.device.departmentId,
+      actorKind: 'device',
+      action: 'device.paired',
+      data: { deviceId: paired.device.id, kind: paired.device.kind },
+      createdAt: deps.now(),
+    });
+    res.cookie(DEVICE_COOKIE, paired.token, cookieOptions(deps.config, DEVICE_COOKIE_MAX_AGE_MS));
+    res.set('Cache-Control', 'no-store').json({ device: deviceView(paired.device) });
+  });
+
+  for (const kind of ['kiosk', 'display'] as const satisfies DeviceKind[]) {
+    router.get(`/devices/${kind}/me`, requireDevice(deps, kind), (req, res) => {
+      res.set('Cache-Control', 'no-store').json({ device: deviceView(currentDevice(req)) });
+    });
+  }
+
+  // Forgetting the pairing on this browser (the device stays listed until an admin revokes it).
+  router.post('/devices/forget', (_req, res) => {
+    clearCookie(res, deps.config, DEVICE_COOKIE);
+    res.status(204).end();
+  });
+
+  return router;
+}
