@@ -1,5 +1,4 @@
 import { z } from 'zod/mini';
-import { LocalizedTextSchema } from './locales.js';
 
 /**
  * Stable error codes of the HTTP and WebSocket API. Clients translate by code; the server also
@@ -150,10 +149,6 @@ export const ProblemSchema = z.object({
   alternatives: z.optional(z.array(z.object({ startsAt: z.string(), endsAt: z.string() }))),
   /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
   opensAt: z.optional(z.string()),
-  /** check_in_other_day, check_in_too_late: when the appointment is (UTC instant). */
-  startsAt: z.optional(z.string()),
-  /** check_in_other_department: where the appointment is, as the citizen reads it. */
-  departmentName: z.optional(LocalizedTextSchema),
   requestId: z.optional(z.string()),
 });
 export type Problem = z.infer<typeof ProblemSchema>;

@@ -44,6 +44,10 @@ export const PAGES = {
   // own absences (before `console`, whose `/staff/:departmentId` it extends; first match wins).
   adminSignIn: { path: '/admin/:tenant/sign-in' },
   staffAbsences: { path: '/staff/:departmentId/absences' },
+  // The hybrid office (issue 16): devices in the town hall, paired by a code, and their admin page.
+  kiosk: { path: '/kiosk' },
+  callDisplay: { path: '/anzeige' },
+  adminDevices: { path: '/admin/:tenant/departments/:department/devices' },
   tenant: { path: '/:tenant', slugs: true },
   // The municipality's own pages (issue 15) before `department`: the router takes the first match.
   imprint: { path: '/:tenant/impressum', slugs: true },

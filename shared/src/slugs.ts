@@ -18,6 +18,8 @@ export const RESERVED_SLUGS = [
   'call',
   'ws',
   'static',
+  'kiosk',
+  'anzeige',
   'favicon.ico',
   'robots.txt',
 ] as const;

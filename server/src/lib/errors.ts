@@ -8,12 +8,17 @@ export interface FieldError {
 }
 
 /**
- * Extra problem members the client acts on: those of ProblemSchema, and the collisions of an
- * availability change (offer.api.ts CollisionSchema), which only the admin pages read (they parse
- * them themselves, so that the door page's first chunk does not carry them, issue 14).
+ * Extra problem members the client acts on: those of ProblemSchema, and those only one kind of
+ * page reads and parses itself, so that the door page's first chunk does not carry them (issue
+ * 14): the collisions of an availability change (offer.api.ts CollisionSchema, the admin pages),
+ * and the kiosk's check-in facts (issue 16).
  */
-export type ProblemExtra = Pick<Problem, 'alternatives' | 'opensAt' | 'startsAt' | 'departmentName'> & {
+export type ProblemExtra = Pick<Problem, 'alternatives' | 'opensAt'> & {
   collisions?: unknown[];
+  /** check_in_other_day, check_in_too_late: when the appointment is (UTC instant); read by the kiosk only. */
+  startsAt?: string;
+  /** check_in_other_department: where the appointment is (LocalizedText); read by the kiosk only. */
+  departmentName?: Record<string, string>;
 };
 
 /**

@@ -4,6 +4,7 @@ import { AccountsPage } from '../features/accounts';
 import { AdminPages } from '../features/admin';
 import { AbsencesPage } from '../features/absences';
 import { AuditLogPage } from '../features/audit';
+import { AdminDevicesPage } from '../features/devices';
 import { IdentityProviderPage } from '../features/identity-provider';
 import { AdminTextsPage } from '../features/legal';
 import { AdminAvailabilityPage, AdminServicesPage } from '../features/offer';
@@ -35,6 +36,7 @@ const STAFF_AREA = {
   adminTexts: gated(<AdminTextsPage />),
   adminSignIn: gated(<IdentityProviderPage />),
   staffAbsences: <AbsencesPage />,
+  adminDevices: gated(<AdminDevicesPage />),
 } satisfies Partial<Record<PageName, ReactElement>>;
 
 export type StaffAreaPage = keyof typeof STAFF_AREA;

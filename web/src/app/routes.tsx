@@ -4,6 +4,8 @@ import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
 import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
 import { ConsolePage, loadClerkCallTools, StaffHomePage, StaffLoginPage } from '../features/console';
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
+import { CallDisplayPage } from '../features/display';
+import { KioskPage } from '../features/kiosk';
 import { InvitePage } from '../features/invites';
 import { LegalPage } from '../features/legal';
 import { MailboxPage } from '../features/mailbox';
@@ -118,4 +120,7 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   adminTexts: <StaffArea page="adminTexts" />,
   adminSignIn: <StaffArea page="adminSignIn" />,
   staffAbsences: <StaffArea page="staffAbsences" />,
+  kiosk: <KioskPage />,
+  callDisplay: <CallDisplayPage />,
+  adminDevices: <StaffArea page="adminDevices" />,
 };

@@ -23,5 +23,8 @@ export const NAMESPACES = [
   'offer',
   'visits',
   'waiting',
+  'kiosk',
+  'display',
+  'devices',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];

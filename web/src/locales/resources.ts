@@ -19,6 +19,9 @@ import deVisits from './de/visits.json';
 import deWaiting from './de/waiting.json';
 import deAbsences from './de/absences.json';
 import deIdentityProvider from './de/identity-provider.json';
+import deKiosk from './de/kiosk.json';
+import deDisplay from './de/display.json';
+import deDevices from './de/devices.json';
 import enAdmin from './en/admin.json';
 import enAccounts from './en/accounts.json';
 import enAppointments from './en/appointments.json';
@@ -39,6 +42,9 @@ import enVisits from './en/visits.json';
 import enWaiting from './en/waiting.json';
 import enAbsences from './en/absences.json';
 import enIdentityProvider from './en/identity-provider.json';
+import enKiosk from './en/kiosk.json';
+import enDisplay from './en/display.json';
+import enDevices from './en/devices.json';
 
 /**
  * i18next resources, one namespace per feature (named like its folder under features/), plus
@@ -69,6 +75,9 @@ export const resources = {
     waiting: deWaiting,
     absences: deAbsences,
     'identity-provider': deIdentityProvider,
+    kiosk: deKiosk,
+    display: deDisplay,
+    devices: deDevices,
   },
   en: {
     admin: enAdmin,
@@ -91,6 +100,9 @@ export const resources = {
     waiting: enWaiting,
     absences: enAbsences,
     'identity-provider': enIdentityProvider,
+    kiosk: enKiosk,
+    display: enDisplay,
+    devices: enDevices,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 

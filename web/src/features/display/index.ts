@@ -1,0 +1,7 @@
+// The call display in a town hall's waiting area (issue 16), in a chunk of its own.
+import { lazyComponent } from '../../lib/lazy-component';
+
+export const CallDisplayPage = lazyComponent(
+  () => import('./CallDisplayPage').then((m) => m.CallDisplayPage),
+  ['display', 'moreErrors'],
+);
