@@ -18,8 +18,17 @@ const STORAGE_KEY = 'amtsraum.locale';
  */
 const START_NAMESPACES = ['common', 'errors', 'directory'] as const satisfies readonly Namespace[];
 
-/** One chunk per language and namespace, fetched on first use. */
-const bundles = import.meta.glob<{ default: Record<string, unknown> }>('../locales/*/*.json');
+/**
+ * One chunk per language and namespace, fetched on first use. German's first-page namespaces are
+ * left out: they are in the first download (`resources` below; i18next asks the backend only for
+ * bundles it lacks), and a file both imported and in the glob would ship as a module object with
+ * a getter per key.
+ */
+const bundles = import.meta.glob<{ default: Record<string, unknown> }>([
+  '../locales/*/*.json',
+  '!../locales/de/common.json',
+  '!../locales/de/directory.json',
+]);
 
 const chunkBackend: BackendModule = {
   type: 'backend',
