@@ -46,7 +46,10 @@ export default defineConfig({
       // (adminSignIn, staffAbsences), 47 bytes more; one collision reader and choice for three
       // features (kept out of the shared chunk) and their `collisions` namespace, 119.6; the staff
       // pages' answer to a lost right or an ended session (ui/LostRight.tsx, kept out too), 119.7.
-      budget: { route: 'door', limitKb: 120.5 },
+      // Issue 16's foundation (page table entries, error codes): 120.3. Then, in one go (decision
+      // 020, addendum): unused zod schemas tree-shaken (the error code list with them), 119.7;
+      // German's first-page namespaces out of the locale glob, 119.5; hidden sourcemaps, 119.3.
+      budget: { route: 'door', limitKb: 120 },
       floorChunk: 'core',
     }),
   ],
@@ -68,8 +71,16 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
-    sourcemap: true,
+    // Written beside the chunks, without a `sourceMappingURL` comment in each: ~30 bytes gzip a
+    // chunk that every page paid (issue 14). Developer tools take a map when it is added by hand.
+    sourcemap: 'hidden',
     rolldownOptions: {
+      // A schema is built by calls (`z.object(…)`), which the bundler must otherwise keep in case
+      // they have effects: every schema of a shared module the door page touches came along, used
+      // or not (the whole list of error codes among them). zod's builders have none, so unused
+      // schemas drop out. A `z.…` call made for its effect would drop out too: lint refuses
+      // `z.config` (call `config` by name) and zod's registries in web/src and shared/src.
+      treeshake: { manualPureFunctions: ['z'] },
       output: {
         codeSplitting: {
           groups: [
