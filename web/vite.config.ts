@@ -48,11 +48,15 @@ export default defineConfig({
       // pages' answer to a lost right or an ended session (ui/LostRight.tsx, kept out too), 119.7.
       // Issue 16's foundation (page table entries, error codes): 120.3. Then, in one go (decision
       // 020, addendum): unused zod schemas tree-shaken (the error code list with them), 119.7;
-      // German's first-page namespaces out of the locale glob, 119.5; hidden sourcemaps, 119.3.
+      // German's first-page namespaces out of the locale glob, 119.5; hidden sourcemaps, 119.3;
+      // the shared schema helpers pure too, 118.6; translations without named exports, a shorter
+      // glob key, and lib/calendar.ts and lib/session-ended.ts (not the door's) out of `app`, 118.5.
       budget: { route: 'door', limitKb: 120 },
       floorChunk: 'core',
     }),
   ],
+  // Translations are read whole (`default`), never by key: no named export per top-level key.
+  json: { namedExports: false },
   resolve: {
     conditions: ['source'],
     alias: [
@@ -79,8 +83,9 @@ export default defineConfig({
       // they have effects: every schema of a shared module the door page touches came along, used
       // or not (the whole list of error codes among them). zod's builders have none, so unused
       // schemas drop out. A `z.…` call made for its effect would drop out too: lint refuses
-      // `z.config` (call `config` by name) and zod's registries in web/src and shared/src.
-      treeshake: { manualPureFunctions: ['z'] },
+      // `z.config` (call `config` by name) and zod's registries in web/src and shared/src. The
+      // shared helpers that build schemas (shared/src/person-name.ts, visits.api.ts) are as pure.
+      treeshake: { manualPureFunctions: ['z', 'personName', 'plainText'] },
       output: {
         codeSplitting: {
           groups: [
@@ -96,10 +101,11 @@ export default defineConfig({
             // only booking, the console, invites, the mailbox and the admin pages parse stay with those pages,
             // as do the staff pages' short forms (ui/SubmitForm.tsx) and the admin pages' collision
             // reader and choice (lib/collisions.ts, ui/CollisionChoice.tsx), and what staff pages say
-            // when a right was taken or a session ended (ui/LostRight.tsx).
+            // when a right was taken or a session ended (ui/LostRight.tsx, lib/session-ended.ts), and
+            // the calendar arithmetic of booking, the console and absences (lib/calendar.ts).
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit)\.api\.ts|SubmitForm\.tsx|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit)\.api\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx)/,
             },
           ],
         },

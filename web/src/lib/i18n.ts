@@ -24,17 +24,16 @@ const START_NAMESPACES = ['common', 'errors', 'directory'] as const satisfies re
  * bundles it lacks), and a file both imported and in the glob would ship as a module object with
  * a getter per key.
  */
-const bundles = import.meta.glob<{ default: Record<string, unknown> }>([
-  '../locales/*/*.json',
-  '!../locales/de/common.json',
-  '!../locales/de/directory.json',
-]);
+const bundles = import.meta.glob<{ default: Record<string, unknown> }>(
+  ['./*/*.json', '!./de/common.json', '!./de/directory.json'],
+  { base: '../locales' },
+);
 
 const chunkBackend: BackendModule = {
   type: 'backend',
   init() {},
   read(language, namespace, callback) {
-    const load = bundles[`../locales/${language}/${namespace}.json`];
+    const load = bundles[`./${language}/${namespace}.json`];
     if (!load) {
       callback(new Error(`no translations for ${language}/${namespace}`), false);
       return;
