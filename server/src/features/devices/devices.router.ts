@@ -2,11 +2,14 @@ import { PairingCodeSchema, type DeviceKind, type DeviceView } from '@amtsraum/s
 import { Router } from 'express';
 import { z } from 'zod/mini';
 import type { AppDeps } from '../../deps.js';
-import { clearCookie, cookieOptions, DEVICE_COOKIE } from '../../lib/cookies.js';
+import { clearCookie, cookieOptions, DEVICE_COOKIE, parseCookies } from '../../lib/cookies.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { insertAudit } from '../audit/audit.repo.js';
+import { hashToken } from '../staff/auth.service.js';
 import { pairDevice, type PairedDevice } from './devices.repo.js';
+import { readDisplayCalls } from './devices.service.js';
+import { displayStreamsOf } from './display-streams.js';
 import { currentDevice, requireDevice } from './require-device.js';
 
 /** A paired device keeps its cookie this long (browsers cap cookies near 400 days); revoking ends it sooner. */
@@ -58,6 +61,15 @@ export function devicesRouter(deps: AppDeps): Router {
       res.set('Cache-Control', 'no-store').json({ device: deviceView(currentDevice(req)) });
     });
   }
+
+  // The call display (issue 16): today's calls once, and live as Server-Sent Events.
+  router.get('/devices/display/calls', requireDevice(deps, 'display'), async (req, res) => {
+    res.json(await readDisplayCalls({ db: deps.database.db, now: deps.now() }, currentDevice(req)));
+  });
+  router.get('/devices/display/calls/stream', requireDevice(deps, 'display'), async (req, res) => {
+    const token = parseCookies(req.headers.cookie)[DEVICE_COOKIE] ?? '';
+    await displayStreamsOf(deps).open(req, res, currentDevice(req), hashToken(token));
+  });
 
   // Forgetting the pairing on this browser (the device stays listed until an admin revokes it).
   router.post('/devices/forget', (_req, res) => {
