@@ -85,10 +85,11 @@ export default defineConfig({
             // only booking, the console, invites, the mailbox and the admin pages parse stay with those pages,
             // as do the staff pages' short forms (ui/SubmitForm.tsx) and the admin pages' collision
             // reader and choice (lib/collisions.ts, ui/CollisionChoice.tsx), and what staff pages say
-            // when a right was taken or a session ended (ui/LostRight.tsx).
+            // when a right was taken or a session ended (ui/LostRight.tsx); the QR code (ui/QrCode.tsx,
+            // with its encoder) and the device schemas stay with the admin and device pages (issue 16).
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit)\.api\.ts|SubmitForm\.tsx|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices)\.api\.ts|SubmitForm\.tsx|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
             },
           ],
         },
