@@ -16,7 +16,7 @@ import { readDisplayCalls } from './devices.service.js';
 
 /** Streams one device may hold in one process: a display and a spare tab, not a flood. */
 export const STREAMS_PER_DEVICE = 3;
-/** A comment line this often keeps proxies from closing an idle stream; each beat also re-checks the device. */
+/** A beat this often keeps proxies from closing an idle stream and lets the page notice a dead one; each also re-checks the device. */
 const HEARTBEAT_MS = 25_000;
 /** How soon the browser reconnects after the stream drops. */
 const RETRY_MS = 2_000;
@@ -167,7 +167,7 @@ export class DisplayStreams {
         try {
           const still = await findPairedDevice(this.deps.database.db, { tokenHash: stream.tokenHash });
           if (!still) this.revoke(stream);
-          else if (!stream.closed) stream.res.write(': beat\n\n');
+          else if (!stream.closed) stream.res.write('event: beat\ndata: {}\n\n');
         } catch {
           // The database is away for a moment: keep the stream, check again next beat.
         }
