@@ -119,6 +119,7 @@ test('an admin pairs a call display by keyboard; it shows the called number at i
   const { a, b, sql } = servers!;
   let amelie: Person | null = null;
   let display: Person | null = null;
+  let scanned: Person | null = null;
   try {
     amelie = await newPerson(browser, { baseURL: a.url });
     await signInAsAdmin(amelie, ADMINS.amelie);
@@ -201,17 +202,34 @@ test('an admin pairs a call display by keyboard; it shows the called number at i
     await expect(page.getByTestId('devices-list')).toContainText('Gekoppelt am');
     await expect(page.getByTestId('devices-list')).toContainText('zuletzt aktiv am');
 
+    // A second display paired from the QR code's address: the code rides in the fragment, is
+    // taken out of the address at once, and the display shows the same calls.
+    const made = await amelie.request.post('/api/admin/tenants/testhausen/departments/termine/devices', {
+      data: { kind: 'display', label: 'Flur' },
+      headers: { 'X-Forwarded-For': amelie.address },
+    });
+    expect(made.status()).toBe(201);
+    const { pairingCode } = (await made.json()) as { pairingCode: string };
+    scanned = await newPerson(browser, { baseURL: a.url });
+    await scanned.page.goto(`/anzeige#pair=${pairingCode}`);
+    await expect(scanned.page.getByTestId('call-display-call').first()).toContainText('Platz 6');
+    expect(new URL(scanned.page.url()).hash).toBe('');
+    expectNoBrowserErrors(scanned);
+
     // Revoking, asked once more: the display shows the pairing form without a reload.
     await page.getByRole('button', { name: 'Entfernen Wartebereich 1. Stock' }).click();
     await expect(page.getByTestId('device-revoke-confirm')).toBeVisible();
     await page.getByRole('button', { name: 'Ja, entfernen' }).click();
     await expect(page.getByTestId('devices-status')).toHaveText('„Wartebereich 1. Stock“ wurde entfernt.');
-    await expect(page.getByTestId('devices-none')).toBeVisible();
+    await expect(page.getByTestId('devices-list')).not.toContainText('Wartebereich 1. Stock');
+    await expect(page.getByTestId('devices-list')).toContainText('Flur');
     await expect(mainHeading(display.page)).toHaveText('Aufrufanzeige koppeln');
     await expect(display.page.getByTestId('call-display')).toHaveCount(0);
     // A reload does not bring the calls back.
     await display.page.reload();
     await expect(mainHeading(display.page)).toHaveText('Aufrufanzeige koppeln');
+    // The other display goes on.
+    await expect(scanned.page.getByTestId('call-display-call').first()).toContainText('Platz 6');
     expectNoBrowserErrors(amelie);
     // Chromium logs what the display is expected to meet: the unpaired device's question (401),
     // and the stream the test cut off. Anything else fails.
@@ -221,6 +239,7 @@ test('an admin pairs a call display by keyboard; it shows the called number at i
     ];
     expect(display.errors.filter((error) => !expected.some((pattern) => pattern.test(error)))).toEqual([]);
   } finally {
+    await scanned?.context.close();
     await display?.context.close();
     await amelie?.context.close();
   }
