@@ -83,7 +83,7 @@ export async function renewPairing(
 /** Trades a valid pairing code, once, for the device's own token. Undefined for a wrong, used or old code. */
 export async function pairDevice(
   db: Db,
-  options: { pairingCode: string; now: Date },
+  options: { pairingCode: string; now: Date; kind?: DeviceKind },
 ): Promise<{ token: string; device: PairedDevice } | undefined> {
   const token = randomBytes(32).toString('base64url');
   const [row] = await db
@@ -100,6 +100,8 @@ export async function pairDevice(
         eq(devices.pairingCodeHash, hashToken(options.pairingCode)),
         gt(devices.pairingExpiresAt, options.now),
         isNull(devices.revokedAt),
+        // A kiosk's code typed on a display pairs nothing, and stays good for the kiosk.
+        options.kind ? eq(devices.kind, options.kind) : undefined,
       ),
     )
     .returning({ id: devices.id });

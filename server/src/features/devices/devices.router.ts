@@ -1,4 +1,4 @@
-import { PairingCodeSchema, type DeviceKind, type DeviceView } from '@amtsraum/shared';
+import { DeviceKindSchema, PairingCodeSchema, type DeviceKind, type DeviceView } from '@amtsraum/shared';
 import { Router } from 'express';
 import { z } from 'zod/mini';
 import type { AppDeps } from '../../deps.js';
@@ -18,7 +18,8 @@ const DEVICE_COOKIE_MAX_AGE_MS = 400 * 24 * 3600_000;
 /** Pairing codes are 45 bits and live 15 minutes; this keeps guessing hopeless from any one address. */
 const PAIR_LIMIT = { max: 10, windowMs: 15 * 60_000 };
 
-export const PairRequestSchema = z.object({ code: PairingCodeSchema });
+/** `kind`: the page asking (its code must be for that kind of device); without it, any. */
+export const PairRequestSchema = z.object({ code: PairingCodeSchema, kind: z.optional(DeviceKindSchema) });
 
 /** What a device learns about itself: enough to draw its page. */
 export function deviceView(device: PairedDevice): DeviceView {
@@ -41,8 +42,8 @@ export function devicesRouter(deps: AppDeps): Router {
 
   router.post('/devices/pair', async (req, res) => {
     await byAddress.hit(req.ip ?? 'unknown');
-    const { code } = parseInput(PairRequestSchema, req.body);
-    const paired = await pairDevice(deps.database.db, { pairingCode: code, now: deps.now() });
+    const { code, kind } = parseInput(PairRequestSchema, req.body);
+    const paired = await pairDevice(deps.database.db, { pairingCode: code, now: deps.now(), kind });
     if (!paired) throw new AppError('pairing_code_invalid');
     await insertAudit(deps.database.db, {
       tenantId: paired.device.tenantId,

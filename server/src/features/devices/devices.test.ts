@@ -178,6 +178,12 @@ describe.each(databaseKinds)('kiosks and call displays on %s', (kind) => {
     expect((await device.get('/api/devices/kiosk/me')).status).toBe(401);
     expect((await client().post('/api/devices/pair', { code })).status).toBe(404);
 
+    // Typed on the wrong kind of page, a code pairs nothing and stays good for its device.
+    const kioskCode = (await o.admin.post(o.path, { kind: 'kiosk', label: 'Eingang' })).json.pairingCode as string;
+    expect((await client().post('/api/devices/pair', { code: kioskCode, kind: 'display' })).status).toBe(404);
+    const kiosk = await client().post('/api/devices/pair', { code: kioskCode, kind: 'kiosk' });
+    expect(kiosk.json.device.kind).toBe('kiosk');
+
     const late = await o.admin.post(o.path, { kind: 'kiosk', label: 'Spät' });
     clock.jump(16 * 60_000);
     try {

@@ -48,8 +48,7 @@ export function DevicePairing({ kind, children }: DevicePairingProps) {
       work.then(
         ({ device }) => {
           if (controller.signal.aborted) return;
-          if (device.kind !== kind) setPairing({ status: 'form', failure: null });
-          else setPairing({ status: 'paired', device });
+          setPairing({ status: 'paired', device });
         },
         (error: unknown) => {
           if (controller.signal.aborted) return;
@@ -60,7 +59,7 @@ export function DevicePairing({ kind, children }: DevicePairingProps) {
           } else setPairing({ status: 'failed', error: problem });
         },
       );
-    void settle(fromFragment ? pairDevice(fromFragment) : fetchPairedDevice(kind, controller.signal));
+    void settle(fromFragment ? pairDevice(fromFragment, kind) : fetchPairedDevice(kind, controller.signal));
     return () => {
       controller.abort();
     };
@@ -125,7 +124,7 @@ function PairingForm({
       return;
     }
     setBusy(true);
-    pairDevice(code).then(
+    pairDevice(code, kind).then(
       ({ device }) => {
         setBusy(false);
         onPaired(device);

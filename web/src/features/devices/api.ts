@@ -40,8 +40,9 @@ export const revokeDevice = (ref: DepartmentRef, deviceId: string) =>
 export const fetchPairedDevice = (kind: DeviceKind, signal?: AbortSignal) =>
   getJson(`/api/devices/${kind}/me`, DeviceResponseSchema, { ...options(), ...(signal ? { signal } : {}) });
 
-export const pairDevice = (code: string) =>
-  sendJson('POST', '/api/devices/pair', { code }, DeviceResponseSchema, options());
+/** Pairs this browser as a device of `kind` (a code for another kind is refused, and stays good). */
+export const pairDevice = (code: string, kind: DeviceKind) =>
+  sendJson('POST', '/api/devices/pair', { code, kind }, DeviceResponseSchema, options());
 
 /** The page a device of `kind` shows, with its pairing code in the fragment (never sent to a server). */
 export const pairingUrl = (kind: DeviceKind, code: string, origin = window.location.origin) =>

@@ -5,7 +5,7 @@ import { toApiError } from '../../lib/api';
 import { useLocalize } from '../../lib/useLocalize';
 import { PageHeading } from '../../ui/PageHeading';
 import { DevicePairing, fetchPairedDevice } from '../devices';
-import { openCallsStream, type StreamState } from './calls-stream';
+import { callKey, freshCalls, openCallsStream, type StreamState } from './calls-stream';
 import { announcementText, playGong, soundReady, speak, unlockSound } from './gong';
 import './display.css';
 
@@ -20,8 +20,6 @@ export function CallDisplayPage() {
     </DevicePairing>
   );
 }
-
-const callKey = (call: DisplayCall) => `${String(call.ticketNumber)}@${call.calledAt}`;
 
 function CallBoard({ device, onUnpaired }: { device: DeviceView; onUnpaired: () => void }) {
   const { t } = useTranslation('display');
@@ -42,11 +40,8 @@ function CallBoard({ device, onUnpaired }: { device: DeviceView; onUnpaired: () 
       openCallsStream({
         onCalls: (next) => {
           setCalls(next);
-          const known = seen.current;
-          seen.current = new Set([...(known ?? []), ...next.map(callKey)]);
-          if (!known) return;
-          // Oldest first, so two calls at once are said in the order they were made.
-          const fresh = next.filter((call) => call.current && !known.has(callKey(call))).reverse();
+          const fresh = freshCalls(seen.current, next);
+          seen.current = new Set([...(seen.current ?? []), ...next.map(callKey)]);
           if (fresh.length === 0) return;
           const words = fresh.map((call) => announcementText(call.ticketNumber, call.counter));
           const gong = playGong();

@@ -1,6 +1,14 @@
 import type { DisplayCall } from '@amtsraum/shared';
 import { describe, expect, it } from 'vitest';
-import { openCallsStream, retryDelay, SILENCE_MS, type SourceLike, type StreamState } from './calls-stream';
+import {
+  callKey,
+  freshCalls,
+  openCallsStream,
+  retryDelay,
+  SILENCE_MS,
+  type SourceLike,
+  type StreamState,
+} from './calls-stream';
 
 class FakeSource implements SourceLike {
   readyState = 0;
@@ -152,5 +160,25 @@ describe('the call display’s stream', () => {
     expect(last().closed).toBe(true);
     timers.advance(10 * SILENCE_MS);
     expect(sources).toHaveLength(1);
+  });
+});
+
+describe('which calls the display sounds and says', () => {
+  const at = (ticketNumber: number, calledAt: string, current = true): DisplayCall => ({
+    ticketNumber,
+    counter: 'Platz 3',
+    calledAt,
+    current,
+  });
+
+  it('says nothing for the first list, then each new or repeated call once, oldest first', () => {
+    const first = [at(2, '2026-12-01T09:01:00Z'), at(1, '2026-12-01T09:00:00Z')];
+    expect(freshCalls(null, first)).toEqual([]);
+    const known = new Set(first.map(callKey));
+    const next = [at(4, '2026-12-01T09:03:00Z'), at(3, '2026-12-01T09:02:00Z'), ...first];
+    expect(freshCalls(known, next).map((call) => call.ticketNumber)).toEqual([3, 4]);
+    // Called again: a new time, said again; a number no longer current (served) is not.
+    expect(freshCalls(known, [at(1, '2026-12-01T09:05:00Z')]).map((call) => call.ticketNumber)).toEqual([1]);
+    expect(freshCalls(known, [at(5, '2026-12-01T09:06:00Z', false)])).toEqual([]);
   });
 });

@@ -137,3 +137,16 @@ export function openCallsStream(options: CallsStreamOptions): () => void {
   open();
   return stop;
 }
+
+/** A call's identity on the display: a number called again (a recall) is a new call. */
+export const callKey = (call: DisplayCall) => `${String(call.ticketNumber)}@${call.calledAt}`;
+
+/**
+ * The calls to sound and say: current ones not shown before, oldest first (said in the order
+ * they were made). Nothing for the first list a display gets (`known` null): a display that
+ * starts or reconnects does not call again what it already called.
+ */
+export function freshCalls(known: ReadonlySet<string> | null, next: DisplayCall[]): DisplayCall[] {
+  if (!known) return [];
+  return next.filter((call) => call.current && !known.has(callKey(call))).reverse();
+}
