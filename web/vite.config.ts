@@ -102,10 +102,12 @@ export default defineConfig({
             // as do the staff pages' short forms (ui/SubmitForm.tsx) and the admin pages' collision
             // reader and choice (lib/collisions.ts, ui/CollisionChoice.tsx), and what staff pages say
             // when a right was taken or a session ended (ui/LostRight.tsx, lib/session-ended.ts), and
-            // the calendar arithmetic of booking, the console and absences (lib/calendar.ts).
+            // the calendar arithmetic of booking, the console and absences (lib/calendar.ts); the QR
+            // code (ui/QrCode.tsx, with its encoder) and the hybrid office's schemas stay with the
+            // admin, booking and device pages (issue 16).
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit)\.api\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid)\.api\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
             },
           ],
         },
