@@ -1,6 +1,7 @@
 import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ServiceSchema } from './directory.api.js';
+import { BirthDateSchema, ChannelSchema } from './hybrid.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { personName } from './person-name.js';
 import { SlugSchema } from './slugs.js';
@@ -97,6 +98,10 @@ const BookingFieldsSchema = z.object({
   language: LanguageTagSchema,
   interpreterLanguage: z.optional(LanguageTagSchema),
   concern: z.optional(plainText(500)),
+  /** Video or on site, as the services offer (issue 16); left out: the one they offer, video when both. */
+  channel: z.optional(ChannelSchema),
+  /** On site: the date of birth asked again at the kiosk (required from citizens, optional for staff). */
+  birthDate: z.optional(BirthDateSchema),
 });
 
 const EmailSchema = z.pipe(
@@ -130,6 +135,7 @@ const AppointmentBaseSchema = z.object({
   email: z.nullable(z.string()),
   language: z.string(),
   interpreterLanguage: z.nullable(z.string()),
+  channel: ChannelSchema,
 });
 
 /** What the citizen sees of their appointment (manage page, booking confirmation). */
@@ -144,6 +150,9 @@ export const CitizenAppointmentSchema = z.extend(AppointmentBaseSchema, {
   /** The join link works from this instant (the door opens a few minutes before). */
   joinOpensAt: IsoInstantSchema,
   canCancel: z.boolean(),
+  /** On site (issue 16): where to go, and the code to check in with at the kiosk (`ABCD-EFGH` unformatted). */
+  onsiteLocation: z.optional(z.nullable(LocalizedTextSchema)),
+  bookingCode: z.optional(z.nullable(z.string())),
 });
 export type CitizenAppointment = z.infer<typeof CitizenAppointmentSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { LocaleSchema, LocalizedTextSchema } from './locales.js';
+import { ServiceChannelsSchema } from './hybrid.api.js';
 import { ClosureSchema, OpeningHoursSchema } from './opening-hours.js';
 
 /** Response schemas of the public directory: municipalities, their departments and services. */
@@ -63,6 +64,8 @@ export const ServiceSchema = z.object({
   documents: z.array(LocalizedTextSchema),
   bookable: z.boolean(),
   knockable: z.boolean(),
+  /** Video, on site or both (issue 16); left out by older servers: video. */
+  channels: z.optional(ServiceChannelsSchema),
   /** The municipality's online application or payment for it (https), opened on its own site. */
   onlineUrl: z.optional(z.nullable(z.string())),
   /** Persons one booking may bring, when the service limits it below the department. */

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { ServiceChannelsSchema } from './hybrid.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
 import { IsoInstantSchema, plainText } from './visits.api.js';
@@ -40,6 +41,11 @@ export const ServiceInputSchema = z.object({
   maxPersons: z.nullable(z.int().check(z.gte(1, 'at least one person'), z.lte(20, 'at most 20 persons'))),
   keywords: KeywordsSchema,
   onlineUrl: z.nullable(OnlineUrlSchema),
+  /**
+   * Video, on site or both (issue 16). Left out: unchanged (a new service: video). On site needs
+   * the department's on-site location first.
+   */
+  channels: z.optional(ServiceChannelsSchema),
 });
 export type ServiceInput = z.infer<typeof ServiceInputSchema>;
 
@@ -48,6 +54,7 @@ export const CreateServiceSchema = z.extend(ServiceInputSchema, { slug: SlugSche
 export type CreateService = z.infer<typeof CreateServiceSchema>;
 
 export const AdminServiceSchema = z.extend(ServiceInputSchema, {
+  channels: ServiceChannelsSchema,
   id: IdSchema,
   slug: z.string(),
   archivedAt: z.nullable(IsoInstantSchema),
