@@ -39,6 +39,8 @@ export const BookingInfoSchema = z.object({
   maxPersons: z.int().check(z.positive()),
   horizonDays: z.int().check(z.positive()),
   joinOpensMinutesBefore: z.int().check(z.nonnegative()),
+  /** Where on-site appointments take place (issue 16); null: none offered. */
+  onsiteLocation: z.optional(z.nullable(LocalizedTextSchema)),
 });
 export type BookingInfo = z.infer<typeof BookingInfoSchema>;
 

@@ -66,6 +66,8 @@ export type AdminService = z.infer<typeof AdminServiceSchema>;
 export const AdminServicesResponseSchema = z.object({
   locales: z.array(z.string()),
   departmentMaxPersons: z.int(),
+  /** Whether the department says where on site is: services may offer on site only then (issue 16). */
+  onsiteReady: z.optional(z.boolean()),
   services: z.array(AdminServiceSchema),
 });
 export type AdminServicesResponse = z.infer<typeof AdminServicesResponseSchema>;

@@ -57,6 +57,7 @@ export async function listAdminServices(db: Db, office: OfficeScope): Promise<Ad
   return {
     locales: office.tenant.locales,
     departmentMaxPersons: office.department.maxPersonsPerBooking,
+    onsiteReady: office.department.onsiteLocation !== null,
     services: rows.map(toAdminService),
   };
 }
