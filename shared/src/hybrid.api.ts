@@ -62,38 +62,6 @@ export const PairingCodeSchema = z.string().check(
   z.regex(new RegExp(`^[${CODE_ALPHABET}]{${PAIRING_CODE_LENGTH}}$`), 'a pairing code of 10 letters and digits'),
 );
 
-/** Said when a service would offer on site before its department says where (issue 16). */
-export const ONSITE_LOCATION_FIRST = 'enter the on-site location on the department page first';
-/** Said when the location would go while services still offer on site. */
-export const ONSITE_LOCATION_IN_USE = 'services still offer on site: switch them to video first';
-
-/** Field messages of the date of birth, translated by the server's FIELD_MESSAGES. */
-export const BIRTH_DATE_MESSAGES = {
-  format: 'a date of birth like 1980-04-23',
-  real: 'a real date of birth in the past',
-  required: 'on-site appointments need the date of birth for the check-in',
-} as const;
-
-/** A real calendar date (no 31 April) from 1900 until yesterday, as `YYYY-MM-DD`. */
-export function isPastBirthDate(text: string, now: Date = new Date()): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  return real && year >= 1900 && text < now.toISOString().slice(0, 10);
-}
-
-/**
- * The date of birth of an on-site booking (issue 16): asked once, kept only as a keyed hash bound
- * to the appointment (server lib/check-in-codes.ts), typed again at the kiosk.
- */
-export const BirthDateSchema = z.string().check(
-  z.trim(),
-  z.regex(/^\d{4}-\d{2}-\d{2}$/, BIRTH_DATE_MESSAGES.format),
-  z.refine((text) => isPastBirthDate(text), BIRTH_DATE_MESSAGES.real),
-);
-
 /** A ticket number as called and printed: at least three digits ("007"). */
 export const formatTicketNumber = (n: number): string => String(n).padStart(3, '0');
 

@@ -29,6 +29,13 @@ export const OnlineUrlSchema = z
     z.regex(/^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?([/?#][^\s]*)?$/i, 'an address starting with https://'),
   );
 
+// The hybrid office's two rules between a department's on-site location and its services (issue 16);
+// in this file rather than hybrid.api.ts, so that the door page's first download does not carry them.
+/** Said when a service would offer on site before its department says where (issue 16). */
+export const ONSITE_LOCATION_FIRST = 'enter the on-site location on the department page first';
+/** Said when the location would go while services still offer on site. */
+export const ONSITE_LOCATION_IN_USE = 'services still offer on site: switch them to video first';
+
 /** A service as the admin writes it (`POST …/services`, `PUT …/services/:serviceId`). */
 export const ServiceInputSchema = z.object({
   name: LocalizedTextSchema,

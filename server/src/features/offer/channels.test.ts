@@ -128,7 +128,7 @@ describe.each(databaseKinds)('appointment kinds in the admin screens on %s', (ki
     expect(department).toMatchObject({ onsiteLocation: LOCATION, kioskWalkIns: true, checkInOpensMinutesBefore: 20 });
     expect(department.services[0]!.channels).toBe('onsite');
     // A file offering on site without a location is refused whole.
-    const broken = structuredClone(file) as typeof file & { tenants: { departments: Record<string, unknown>[] }[] };
+    const broken = structuredClone(file) as unknown as { tenants: { departments: Record<string, unknown>[] }[] };
     delete broken.tenants[0]!.departments[0]!.onsiteLocation;
     expect(InstallationFileSchema.safeParse(broken).success).toBe(false);
   });
