@@ -318,6 +318,7 @@ export function DetailsStep({
                   <input
                     id={key === 'birthDay' ? fields.fieldId('birthDate') : `${id}-${part}`}
                     className={part === 'year' ? 'birth-date__year' : undefined}
+                    type="text"
                     inputMode="numeric"
                     pattern="[0-9]*"
                     maxLength={length}
