@@ -267,7 +267,11 @@ export function appointmentMail(
   const description = [
     services.join(', '),
     documents.length > 0 ? `${t.documents}\n${documents.map((d) => `- ${d}`).join('\n')}` : '',
-    cancelled ? '' : onsite ? `${t.where}: ${oneLine(onsite.location)}` : `${t.join(data.joinOpensMinutesBefore)}\n${joinUrl}`,
+    cancelled
+      ? ''
+      : onsite
+        ? `${t.where}: ${oneLine(onsite.location)}`
+        : `${t.join(data.joinOpensMinutesBefore)}\n${joinUrl}`,
     note ? `${t.note}: ${note}` : '',
   ]
     .filter(Boolean)

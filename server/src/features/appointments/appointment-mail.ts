@@ -99,7 +99,9 @@ export function appointmentMailData(options: {
           onsite: {
             location: department.onsiteLocation ? pickLocalized(department.onsiteLocation, locale) : '',
             bookingCode: appointment.bookingCode ? formatBookingCode(appointment.bookingCode) : null,
-            qrText: appointment.bookingCode ? checkInQrText(options.config.sessionSecret, appointment.bookingCode) : null,
+            qrText: appointment.bookingCode
+              ? checkInQrText(options.config.sessionSecret, appointment.bookingCode)
+              : null,
           },
         }
       : {}),

@@ -105,7 +105,9 @@ export async function updateDepartment(
   const row = await ctx.db.transaction(async (tx) => {
     // On-site services need somewhere to send people: the location stays until they are video only.
     if (values.onsiteLocation === null && (await countOnsiteServices(tx, department.id)) > 0) {
-      throw new AppError('validation_failed', { errors: [{ path: 'onsiteLocation', message: ONSITE_LOCATION_IN_USE }] });
+      throw new AppError('validation_failed', {
+        errors: [{ path: 'onsiteLocation', message: ONSITE_LOCATION_IN_USE }],
+      });
     }
     const updated = await writeDepartment(tx, { tenantId: tenant.id, id: department.id }, values);
     if (!updated) throw new AppError('conflict', { detail: 'archived' });
