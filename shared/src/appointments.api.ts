@@ -1,6 +1,7 @@
 import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ServiceSchema } from './directory.api.js';
+import { ChannelSchema } from './hybrid.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { personName } from './person-name.js';
 import { SlugSchema } from './slugs.js';
@@ -23,6 +24,35 @@ const SlugListSchema = z.pipe(
 
 const DateTextSchema = z.iso.date();
 
+// The date of birth lives here, not in hybrid.api.ts: only booking pages parse it, and the door page's
+// first download stays without it (issue 14).
+/** Field messages of the date of birth, translated by the server's FIELD_MESSAGES. */
+export const BIRTH_DATE_MESSAGES = {
+  format: 'a date of birth like 1980-04-23',
+  real: 'a real date of birth in the past',
+  required: 'on-site appointments need the date of birth for the check-in',
+} as const;
+
+/** A real calendar date (no 31 April) from 1900 until yesterday, as `YYYY-MM-DD`. */
+export function isPastBirthDate(text: string, now: Date = new Date()): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return real && year >= 1900 && text < now.toISOString().slice(0, 10);
+}
+
+/**
+ * The date of birth of an on-site booking (issue 16): asked once, kept only as a keyed hash bound
+ * to the appointment (server lib/check-in-codes.ts), typed again at the kiosk.
+ */
+export const BirthDateSchema = z.string().check(
+  z.trim(),
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, BIRTH_DATE_MESSAGES.format),
+  z.refine((text) => isPastBirthDate(text), BIRTH_DATE_MESSAGES.real),
+);
+
 /** A bookable service as the booking page shows it: the department page's, without the flags. */
 export const BookableServiceSchema = z.omit(ServiceSchema, { bookable: true, knockable: true });
 export type BookableService = z.infer<typeof BookableServiceSchema>;
@@ -38,6 +68,8 @@ export const BookingInfoSchema = z.object({
   maxPersons: z.int().check(z.positive()),
   horizonDays: z.int().check(z.positive()),
   joinOpensMinutesBefore: z.int().check(z.nonnegative()),
+  /** Where on-site appointments take place (issue 16); null: none offered. */
+  onsiteLocation: z.optional(z.nullable(LocalizedTextSchema)),
 });
 export type BookingInfo = z.infer<typeof BookingInfoSchema>;
 
@@ -97,6 +129,10 @@ const BookingFieldsSchema = z.object({
   language: LanguageTagSchema,
   interpreterLanguage: z.optional(LanguageTagSchema),
   concern: z.optional(plainText(500)),
+  /** Video or on site, as the services offer (issue 16); left out: the one they offer, video when both. */
+  channel: z.optional(ChannelSchema),
+  /** On site: the date of birth asked again at the kiosk (required from citizens, optional for staff). */
+  birthDate: z.optional(BirthDateSchema),
 });
 
 const EmailSchema = z.pipe(
@@ -130,6 +166,7 @@ const AppointmentBaseSchema = z.object({
   email: z.nullable(z.string()),
   language: z.string(),
   interpreterLanguage: z.nullable(z.string()),
+  channel: ChannelSchema,
 });
 
 /** What the citizen sees of their appointment (manage page, booking confirmation). */
@@ -144,6 +181,9 @@ export const CitizenAppointmentSchema = z.extend(AppointmentBaseSchema, {
   /** The join link works from this instant (the door opens a few minutes before). */
   joinOpensAt: IsoInstantSchema,
   canCancel: z.boolean(),
+  /** On site (issue 16): where to go, and the code to check in with at the kiosk (`ABCD-EFGH` unformatted). */
+  onsiteLocation: z.optional(z.nullable(LocalizedTextSchema)),
+  bookingCode: z.optional(z.nullable(z.string())),
 });
 export type CitizenAppointment = z.infer<typeof CitizenAppointmentSchema>;
 

@@ -63,6 +63,11 @@ export const ServiceSchema = z.object({
   documents: z.array(LocalizedTextSchema),
   bookable: z.boolean(),
   knockable: z.boolean(),
+  /**
+   * Video, on site or both (issue 16; ServiceChannelsSchema in hybrid.api.ts, spelled out here so
+   * that the door page does not load that file); left out by older servers: video.
+   */
+  channels: z.optional(z.enum(['video', 'onsite', 'both'])),
   /** The municipality's online application or payment for it (https), opened on its own site. */
   onlineUrl: z.optional(z.nullable(z.string())),
   /** Persons one booking may bring, when the service limits it below the department. */

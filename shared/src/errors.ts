@@ -58,6 +58,7 @@ export const ERROR_CODES = [
   'walk_ins_not_offered',
   'channel_not_offered',
   'counter_required',
+  'appointment_onsite',
   'database_unavailable',
   'media_unavailable',
   'internal_error',
@@ -139,6 +140,8 @@ export const ERROR_STATUS = {
   walk_ins_not_offered: 409,
   channel_not_offered: 422,
   counter_required: 409,
+  // An on-site appointment opened through the video join link: it is checked in at the kiosk.
+  appointment_onsite: 409,
   database_unavailable: 503,
   // The media server (LiveKit) cannot be reached: nothing changed, asking again later works.
   media_unavailable: 503,

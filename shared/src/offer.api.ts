@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { ServiceChannelsSchema } from './hybrid.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
 import { IsoInstantSchema, plainText } from './visits.api.js';
@@ -28,6 +29,13 @@ export const OnlineUrlSchema = z
     z.regex(/^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?([/?#][^\s]*)?$/i, 'an address starting with https://'),
   );
 
+// The hybrid office's two rules between a department's on-site location and its services (issue 16);
+// in this file rather than hybrid.api.ts, so that the door page's first download does not carry them.
+/** Said when a service would offer on site before its department says where (issue 16). */
+export const ONSITE_LOCATION_FIRST = 'enter the on-site location on the department page first';
+/** Said when the location would go while services still offer on site. */
+export const ONSITE_LOCATION_IN_USE = 'services still offer on site: switch them to video first';
+
 /** A service as the admin writes it (`POST …/services`, `PUT …/services/:serviceId`). */
 export const ServiceInputSchema = z.object({
   name: LocalizedTextSchema,
@@ -40,6 +48,11 @@ export const ServiceInputSchema = z.object({
   maxPersons: z.nullable(z.int().check(z.gte(1, 'at least one person'), z.lte(20, 'at most 20 persons'))),
   keywords: KeywordsSchema,
   onlineUrl: z.nullable(OnlineUrlSchema),
+  /**
+   * Video, on site or both (issue 16). Left out: unchanged (a new service: video). On site needs
+   * the department's on-site location first.
+   */
+  channels: z.optional(ServiceChannelsSchema),
 });
 export type ServiceInput = z.infer<typeof ServiceInputSchema>;
 
@@ -48,6 +61,7 @@ export const CreateServiceSchema = z.extend(ServiceInputSchema, { slug: SlugSche
 export type CreateService = z.infer<typeof CreateServiceSchema>;
 
 export const AdminServiceSchema = z.extend(ServiceInputSchema, {
+  channels: ServiceChannelsSchema,
   id: IdSchema,
   slug: z.string(),
   archivedAt: z.nullable(IsoInstantSchema),
@@ -59,6 +73,8 @@ export type AdminService = z.infer<typeof AdminServiceSchema>;
 export const AdminServicesResponseSchema = z.object({
   locales: z.array(z.string()),
   departmentMaxPersons: z.int(),
+  /** Whether the department says where on site is: services may offer on site only then (issue 16). */
+  onsiteReady: z.optional(z.boolean()),
   services: z.array(AdminServiceSchema),
 });
 export type AdminServicesResponse = z.infer<typeof AdminServicesResponseSchema>;

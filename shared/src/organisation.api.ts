@@ -174,6 +174,14 @@ export const DepartmentFieldsSchema = z.object({
   doorPolicy: DoorPolicySchema,
   queueCap: QueueCapSchema,
   avgHandlingMinutes: HandlingMinutesSchema,
+  /**
+   * The hybrid office (issue 16): where on-site appointments take place (building, room, address;
+   * null: no on-site service yet), whether the kiosk hands out walk-in tickets, and how early a
+   * booked citizen may check in there.
+   */
+  onsiteLocation: z.nullable(LocalizedTextSchema),
+  kioskWalkIns: z.boolean(),
+  checkInOpensMinutesBefore: z.int().check(z.gte(0), z.lte(240, 'at most 240 minutes')),
 });
 export type DepartmentFields = z.infer<typeof DepartmentFieldsSchema>;
 
@@ -199,6 +207,9 @@ export const AdminDepartmentSchema = z.object({
   doorPolicy: DoorPolicySchema,
   queueCap: z.int(),
   avgHandlingMinutes: z.int(),
+  onsiteLocation: z.nullable(LocalizedTextSchema),
+  kioskWalkIns: z.boolean(),
+  checkInOpensMinutesBefore: z.int(),
   archivedAt: z.nullable(z.string()),
 });
 export type AdminDepartment = z.infer<typeof AdminDepartmentSchema>;

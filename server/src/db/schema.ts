@@ -661,7 +661,7 @@ export const mailOutbox = pgTable(
     text: text('text').notNull(),
     html: text('html'),
     attachments: jsonb('attachments')
-      .$type<{ filename: string; contentType: string; content: string }[]>()
+      .$type<{ filename: string; contentType: string; content: string; cid?: string }[]>()
       .notNull()
       .default([]),
     state: mailStateEnum('state').notNull().default('pending'),

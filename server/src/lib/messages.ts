@@ -1,4 +1,13 @@
-import { ONE_LINE_MESSAGE, PERSON_NAME_MESSAGES, TAKEN_MESSAGES, type ErrorCode, type Locale } from '@amtsraum/shared';
+import {
+  BIRTH_DATE_MESSAGES,
+  ONE_LINE_MESSAGE,
+  ONSITE_LOCATION_FIRST,
+  ONSITE_LOCATION_IN_USE,
+  PERSON_NAME_MESSAGES,
+  TAKEN_MESSAGES,
+  type ErrorCode,
+  type Locale,
+} from '@amtsraum/shared';
 
 /**
  * Titles of API errors in each interface language. The web client translates by `code` itself;
@@ -196,6 +205,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Bitte geben Sie zuerst Ihren Platz an (zum Beispiel „Platz 3“), damit Personen vor Ort wissen, wohin sie gehen.',
     en: 'Please set your counter first (for example "Desk 3"), so that people on site know where to go.',
   },
+  appointment_onsite: {
+    de: 'Dieser Termin findet vor Ort statt, nicht per Video. Bitte melden Sie sich zur Terminzeit am Terminal im Eingangsbereich an.',
+    en: 'This appointment takes place on site, not by video. Please check in at the kiosk at the entrance at the time of your appointment.',
+  },
   database_unavailable: {
     de: 'Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     en: 'The service is unavailable right now. Please try again shortly.',
@@ -353,6 +366,27 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   'at least 5 minutes': { de: 'Mindestens 5 Minuten.', en: 'At least 5 minutes.' },
   'at most 480 minutes': { de: 'Höchstens 480 Minuten.', en: 'At most 480 minutes.' },
   'at most 240 minutes': { de: 'Höchstens 240 Minuten.', en: 'At most 240 minutes.' },
+  // The hybrid office (issue 16).
+  [BIRTH_DATE_MESSAGES.format]: {
+    de: 'Bitte geben Sie Ihr Geburtsdatum als Datum an (Tag, Monat, Jahr).',
+    en: 'Please enter your date of birth as a date (day, month, year).',
+  },
+  [BIRTH_DATE_MESSAGES.real]: {
+    de: 'Bitte geben Sie ein gültiges Geburtsdatum in der Vergangenheit an.',
+    en: 'Please enter a valid date of birth in the past.',
+  },
+  [BIRTH_DATE_MESSAGES.required]: {
+    de: 'Für einen Termin vor Ort brauchen wir Ihr Geburtsdatum: Sie geben es bei der Anmeldung am Terminal noch einmal ein.',
+    en: 'An on-site appointment needs your date of birth: you enter it again when you check in at the kiosk.',
+  },
+  [ONSITE_LOCATION_FIRST]: {
+    de: 'Bitte tragen Sie zuerst auf der Seite des Amtes ein, wo Termine vor Ort stattfinden (Gebäude, Raum, Adresse).',
+    en: 'Please first enter on the department page where on-site appointments take place (building, room, address).',
+  },
+  [ONSITE_LOCATION_IN_USE]: {
+    de: 'Leistungen bieten noch Termine vor Ort an. Stellen Sie diese zuerst auf „nur Video“ um.',
+    en: 'Services still offer on-site appointments. Switch them to video only first.',
+  },
   'at most 120 minutes': { de: 'Höchstens 120 Minuten.', en: 'At most 120 minutes.' },
   'at least one person': { de: 'Mindestens eine Person.', en: 'At least one person.' },
   'at most 20 persons': { de: 'Höchstens 20 Personen.', en: 'At most 20 persons.' },

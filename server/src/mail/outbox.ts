@@ -24,7 +24,7 @@ export interface OutboxMessage {
    * `content` is the attachment's bytes in base64 (what `appointmentMail` returns); give the
    * full content type, e.g. `text/calendar; charset=utf-8; method=REQUEST`.
    */
-  attachments?: { filename: string; contentType: string; content: string }[];
+  attachments?: { filename: string; contentType: string; content: string; cid?: string }[];
 }
 
 const OutboxMessageSchema = z.object({
@@ -53,6 +53,10 @@ const OutboxMessageSchema = z.object({
           .max(200)
           .regex(/^[^\r\n]+$/, 'one line'),
         content: z.base64(),
+        cid: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,60}@[A-Za-z0-9.-]{1,60}$/, 'a content id like qr@amtsraum')
+          .optional(),
       }),
     )
     .max(5)

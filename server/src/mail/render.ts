@@ -9,6 +9,8 @@ export interface MailAttachment {
   contentType: string;
   /** The bytes in base64 (as `enqueueMail` expects). */
   content: string;
+  /** Content-ID of an inline part the HTML shows as `<img src="cid:…">`. */
+  cid?: string;
 }
 
 export interface RenderedMail {
@@ -23,7 +25,9 @@ export type Block =
   | { type: 'paragraph'; text: string }
   | { type: 'facts'; rows: [label: string, value: string][] }
   | { type: 'list'; title: string; items: string[] }
-  | { type: 'link'; text: string; label: string; url: string };
+  | { type: 'link'; text: string; label: string; url: string }
+  /** An inline image attachment (`cid`); the plain text says `text` instead. */
+  | { type: 'image'; cid: string; alt: string; size: number; text: string };
 
 // ---------------------------------------------------------------------------------------------
 // Dates
@@ -96,6 +100,8 @@ function renderText(blocks: Block[]): string {
         return [block.title, ...block.items.map((item) => `- ${item}`)].join('\n');
       case 'link':
         return `${block.text}\n${block.url}`;
+      case 'image':
+        return block.text;
     }
   });
   return out.join('\n\n') + '\n';
@@ -131,6 +137,11 @@ function renderHtml(blocks: Block[], locale: Locale, title: string): string {
           `<p style="${P}">${escapeHtml(block.text)}<br>` +
           `<a href="${escapeHtml(block.url)}" style="color:#0b57a4;font-weight:bold">${escapeHtml(block.label)}</a>` +
           `<br><span style="font-size:13px;color:#555;word-break:break-all">${escapeHtml(block.url)}</span></p>`
+        );
+      case 'image':
+        return (
+          `<p style="${P}"><img src="cid:${escapeHtml(block.cid)}" alt="${escapeHtml(block.alt)}" ` +
+          `width="${block.size}" height="${block.size}" style="display:block;border:0"></p>`
         );
     }
   });

@@ -1,4 +1,5 @@
 import { buildIcs } from './ics.js';
+import { qrPng } from './qr-png.js';
 import {
   formatMailDateTime,
   httpUrl,
@@ -44,6 +45,11 @@ export interface AppointmentMailData {
   contact?: { phone?: string; email?: string };
   /** A note from the office (e.g. why it was cancelled or moved). */
   note?: string;
+  /**
+   * On-site appointments (issue 16): where to go (already in the mail's language), the booking
+   * code (`ABCD-EFGH`) and the QR code's text for the kiosk. Absent: a video appointment.
+   */
+  onsite?: { location: string; bookingCode: string | null; qrText: string | null };
   /**
    * iCalendar SEQUENCE: raise it with every change of the appointment, or calendars ignore the
    * update. Default: 0 for confirmation and reminder, 1 for moved and cancelled.
@@ -109,6 +115,19 @@ const APPOINTMENT_TEXT = {
     join: (minutes: number) =>
       `So nehmen Sie teil: Öffnen Sie zur Terminzeit diesen Link. Die Tür öffnet sich ${minutes} Minuten vor Beginn; ` +
       'dann können Sie Kamera und Mikrofon prüfen. Sie brauchen einen aktuellen Browser, eine Kamera und ein Mikrofon.',
+    onsiteIntro: {
+      confirmation: (place: string) => `Ihr Termin ${place} ist gebucht. Der Termin findet vor Ort statt.`,
+      reminder: (place: string) => `wir erinnern Sie an Ihren Termin ${place}. Der Termin findet vor Ort statt.`,
+    },
+    onsite: 'Vor Ort',
+    where: 'Wo',
+    bookingCode: 'Buchungscode',
+    checkIn:
+      'Bitte bringen Sie den QR-Code aus dieser E-Mail oder Ihren Buchungscode und Ihr Geburtsdatum mit. ' +
+      'Melden Sie sich bei Ihrer Ankunft am Terminal im Eingangsbereich an; dann werden Sie aufgerufen.',
+    qrAlt: (code: string) => `QR-Code zur Anmeldung vor Ort (Buchungscode ${code})`,
+    qrText: 'Den QR-Code zum Vorzeigen am Terminal finden Sie in der HTML-Ansicht dieser E-Mail.',
+    qrFile: 'anmelde-qr-code.png',
     joinLabel: 'Zum Videogespräch',
     manage: 'Sie können den Termin nicht wahrnehmen? Über diesen Link sagen Sie ihn ab oder buchen ihn um:',
     manageLabel: 'Termin absagen oder umbuchen',
@@ -147,6 +166,19 @@ const APPOINTMENT_TEXT = {
     join: (minutes: number) =>
       `How to join: open this link at the time of your appointment. The door opens ${minutes} minutes before the start, ` +
       'so you can check your camera and microphone. You need an up-to-date browser, a camera and a microphone.',
+    onsiteIntro: {
+      confirmation: (place: string) => `Your appointment ${place} is booked. It takes place on site.`,
+      reminder: (place: string) => `This is a reminder of your appointment ${place}. It takes place on site.`,
+    },
+    onsite: 'On site',
+    where: 'Where',
+    bookingCode: 'Booking code',
+    checkIn:
+      'Please bring the QR code from this e-mail, or your booking code and your date of birth. ' +
+      'Check in at the kiosk at the entrance when you arrive; you will then be called.',
+    qrAlt: (code: string) => `QR code for checking in on site (booking code ${code})`,
+    qrText: 'The QR code to show at the kiosk is in the HTML view of this e-mail.',
+    qrFile: 'check-in-qr-code.png',
     joinLabel: 'Join the video call',
     manage: 'Cannot make it? Use this link to cancel or rebook the appointment:',
     manageLabel: 'Cancel or rebook',
@@ -183,14 +215,21 @@ export function appointmentMail(
   const services = data.services.map((s) => s.trim()).filter(Boolean);
   const note = data.note?.trim();
 
+  const onsite = data.onsite;
   const facts: [string, string][] = [[t.when, rangeText(data.startsAt, data.endsAt, timeZone, locale)]];
   if (services.length > 0) facts.push([t.services, services.join(', ')]);
   if (data.persons > 1) facts.push([t.persons, String(data.persons)]);
-  if (!cancelled) facts.push([t.how, t.video]);
+  if (!cancelled) facts.push([t.how, onsite ? t.onsite : t.video]);
+  if (!cancelled && onsite) {
+    facts.push([t.where, oneLine(onsite.location)]);
+    if (onsite.bookingCode) facts.push([t.bookingCode, onsite.bookingCode]);
+  }
+  const qr = !cancelled && onsite?.qrText && onsite.bookingCode ? qrPng(onsite.qrText) : null;
 
+  const intro = onsite && (kind === 'confirmation' || kind === 'reminder') ? t.onsiteIntro[kind] : t.intro[kind];
   const blocks: Block[] = [
     { type: 'paragraph', text: t.greeting(data.citizenName) },
-    { type: 'paragraph', text: t.intro[kind](place) },
+    { type: 'paragraph', text: intro(place) },
     { type: 'facts', rows: facts },
   ];
   if (note) blocks.push({ type: 'paragraph', text: `${t.note}: ${note}` });
@@ -199,7 +238,20 @@ export function appointmentMail(
     blocks.push({ type: 'paragraph', text: t.calendarCancel });
   } else {
     if (documents.length > 0) blocks.push({ type: 'list', title: t.documents, items: documents });
-    blocks.push({ type: 'link', text: t.join(data.joinOpensMinutesBefore), label: t.joinLabel, url: joinUrl });
+    if (onsite) {
+      blocks.push({ type: 'paragraph', text: t.checkIn });
+      if (qr) {
+        blocks.push({
+          type: 'image',
+          cid: QR_CID,
+          alt: t.qrAlt(onsite.bookingCode!),
+          size: qrSize(qr),
+          text: t.qrText,
+        });
+      }
+    } else {
+      blocks.push({ type: 'link', text: t.join(data.joinOpensMinutesBefore), label: t.joinLabel, url: joinUrl });
+    }
     blocks.push({ type: 'link', text: t.manage, label: t.manageLabel, url: manageUrl });
     blocks.push({ type: 'paragraph', text: t.personal });
     blocks.push({ type: 'paragraph', text: t.calendar });
@@ -210,11 +262,16 @@ export function appointmentMail(
   blocks.push({ type: 'paragraph', text: t.automatic });
 
   // The calendar entry carries the join link (needed at the time), not the manage link:
-  // calendars are shared more often than mailboxes.
+  // calendars are shared more often than mailboxes. On site it says where to go instead, and
+  // leaves out the booking code and QR code, which check in.
   const description = [
     services.join(', '),
     documents.length > 0 ? `${t.documents}\n${documents.map((d) => `- ${d}`).join('\n')}` : '',
-    cancelled ? '' : `${t.join(data.joinOpensMinutesBefore)}\n${joinUrl}`,
+    cancelled
+      ? ''
+      : onsite
+        ? `${t.where}: ${oneLine(onsite.location)}`
+        : `${t.join(data.joinOpensMinutesBefore)}\n${joinUrl}`,
     note ? `${t.note}: ${note}` : '',
   ]
     .filter(Boolean)
@@ -226,7 +283,7 @@ export function appointmentMail(
     end: data.endsAt,
     summary: t.icsSummary(data.departmentName, data.tenantName),
     description,
-    ...(cancelled ? {} : { location: joinUrl, url: joinUrl }),
+    ...(cancelled ? {} : onsite ? { location: oneLine(onsite.location) } : { location: joinUrl, url: joinUrl }),
     method,
     organizer: data.organizer,
     attendee: { name: data.citizenName, email: data.citizenEmail },
@@ -242,8 +299,26 @@ export function appointmentMail(
         contentType: `text/calendar; charset=utf-8; method=${method}`,
         content: toBase64(ics),
       },
+      ...(qr ? [{ filename: t.qrFile, contentType: 'image/png', content: qr.toString('base64'), cid: QR_CID }] : []),
     ],
   };
+}
+
+/** The Content-ID of the on-site QR code: the HTML part shows it inline. */
+export const QR_CID = 'check-in-qr@amtsraum';
+
+/** An address entered on several lines, as one line ("Rathaus, Zimmer 12, Markt 1"). */
+function oneLine(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** A PNG's width in pixels (IHDR), shown at that size. */
+function qrSize(png: Buffer): number {
+  return png.readUInt32BE(16);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ export interface OutgoingMail {
   text: string;
   html: string | null;
   /** `content` in base64. */
-  attachments: { filename: string; contentType: string; content: string }[];
+  attachments: { filename: string; contentType: string; content: string; cid?: string }[];
   createdAt: Date;
 }
 
@@ -47,6 +47,8 @@ function mailOptions(config: Config, mail: OutgoingMail) {
       contentType: attachment.contentType,
       content: attachment.content,
       encoding: 'base64',
+      // An inline image the HTML part shows (the on-site QR code); nodemailer puts it into multipart/related.
+      ...(attachment.cid ? { cid: attachment.cid, contentDisposition: 'inline' as const } : {}),
     })),
     // The same Message-ID on every attempt: a receiver can drop a repeat after a crash mid-send.
     messageId: `<${mail.id}@${senderDomain(config)}>`,

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { departmentPhrase, pageUrl, pickLocalized, type Locale } from '@amtsraum/shared';
+import { departmentPhrase, formatBookingCode, pageUrl, pickLocalized, type Locale } from '@amtsraum/shared';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
+import { checkInQrText } from '../../lib/check-in-codes.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { appointmentMail, type AppointmentMailData } from '../../mail/templates.js';
 import { hashToken } from '../staff/auth.service.js';
@@ -93,6 +94,17 @@ export function appointmentMailData(options: {
     ...(contact.phone || contact.email ? { contact: { phone: contact.phone, email: contact.email } } : {}),
     ...(options.note ? { note: options.note } : {}),
     ...(options.sequence !== undefined ? { sequence: options.sequence } : {}),
+    ...(appointment.channel === 'onsite'
+      ? {
+          onsite: {
+            location: department.onsiteLocation ? pickLocalized(department.onsiteLocation, locale) : '',
+            bookingCode: appointment.bookingCode ? formatBookingCode(appointment.bookingCode) : null,
+            qrText: appointment.bookingCode
+              ? checkInQrText(options.config.sessionSecret, appointment.bookingCode)
+              : null,
+          },
+        }
+      : {}),
   };
 }
 

@@ -175,17 +175,28 @@ export async function markNoShow(
 }
 
 /**
- * Personal data of appointments (name, e-mail, phone, concern) is kept only for the retention
+ * Personal data of appointments (name, e-mail, phone, concern, and on site the booking code and
+ * the date of birth's hash) is kept only for the retention
  * period after the appointment's end; the row stays, anonymous, for statistics and the audit trail.
  */
 export async function purgeAppointmentPersonalData(db: Db, cutoff: Date): Promise<number> {
   const purged = await db
     .update(appointments)
-    .set({ citizenName: '', email: null, phone: null, concern: null })
+    .set({
+      citizenName: '',
+      email: null,
+      phone: null,
+      concern: null,
+      // What check-in needs goes with the rest (issue 16): a purged appointment's code checks in nowhere.
+      bookingCode: null,
+      birthDateHash: null,
+      checkInFailures: 0,
+      checkInLockedUntil: null,
+    })
     .where(
       and(
         lt(appointments.endsAt, cutoff),
-        sql`(${appointments.citizenName} <> '' or ${appointments.email} is not null or ${appointments.phone} is not null or ${appointments.concern} is not null)`,
+        sql`(${appointments.citizenName} <> '' or ${appointments.email} is not null or ${appointments.phone} is not null or ${appointments.concern} is not null or ${appointments.bookingCode} is not null or ${appointments.birthDateHash} is not null or ${appointments.checkInFailures} <> 0 or ${appointments.checkInLockedUntil} is not null)`,
       ),
     )
     .returning({ id: appointments.id });

@@ -24,6 +24,8 @@ export async function arrive(ctx: Pick<Ctx, 'db' | 'events' | 'now'>, token: str
   // A mistyped or foreign token and a purged one look the same: nothing to tell apart.
   if (!found) throw new AppError('appointment_not_found');
   const { department, tenant } = found;
+  // On site is checked in at the kiosk or the counter, never through the video door (issue 16).
+  if (found.appointment.channel === 'onsite') throw new AppError('appointment_onsite');
 
   const result = await ctx.db.transaction(async (tx) => {
     // Two devices arriving at once queue up on the appointment's row lock.

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { CitizenAppointment, StaffAppointment, StaffBookingRequest } from '@amtsraum/shared';
+import {
+  BIRTH_DATE_MESSAGES,
+  CHANNELS,
+  offersChannel,
+  type Channel,
+  type CitizenAppointment,
+  type StaffAppointment,
+  type StaffBookingRequest,
+} from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
-import { AppError } from '../../lib/errors.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { birthDateHash, newBookingCode } from '../../lib/check-in-codes.js';
+import { AppError, invalidField } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import { findDepartmentWithTenant } from '../directory/directory.repo.js';
 import { hashToken } from '../staff/auth.service.js';
@@ -54,6 +64,10 @@ export async function bookAppointment(
   const services = await resolveServices(ctx.db, department.id, request.services, ctx.slotCache);
   checkPersons(department, request.persons, services);
   const durationMinutes = appointmentMinutes(services, request.persons);
+  const channel = chooseChannel(department, services, request.channel);
+  if (channel === 'onsite' && actor.kind === 'citizen' && !request.birthDate) {
+    throw invalidField('birthDate', BIRTH_DATE_MESSAGES.required);
+  }
   const startsAt = new Date(request.startsAt);
   const cache = ctx.slotCache;
   const slot: SlotRequest = {
@@ -90,7 +104,7 @@ export async function bookAppointment(
     withFirstFreeClerk(candidates, (staffId) =>
       outer.transaction(async (tx) => {
         await lockClerkStart(tx, staffId, startsAt);
-        const row = await insertAppointment(tx, {
+        const row = await insertWithBookingCode(tx, channel, (bookingCode) => ({
           id,
           tenantId: tenant.id,
           departmentId: department.id,
@@ -108,7 +122,14 @@ export async function bookAppointment(
           manageTokenHash,
           bookedByStaffId: actor.kind === 'staff' ? actor.staffId : null,
           createdAt: ctx.now,
-        });
+          channel,
+          bookingCode,
+          // Only the keyed hash, bound to this appointment: the date itself is never stored (issue 16).
+          birthDateHash:
+            channel === 'onsite' && request.birthDate
+              ? birthDateHash(ctx.config.sessionSecret, id, request.birthDate)
+              : null,
+        }));
         await insertAudit(tx, {
           tenantId: tenant.id,
           departmentId: department.id,
@@ -120,6 +141,7 @@ export async function bookAppointment(
             services: services.length,
             language: row.language,
             interpreter: row.interpreterLanguage,
+            channel,
           },
           createdAt: ctx.now,
         });
@@ -139,6 +161,44 @@ export async function bookAppointment(
   const appointment = await (cache ? cache.serialise(`${department.id} ${startsAt.toISOString()}`, book) : book());
   await ctx.events.publish({ departmentId: department.id });
   return { appointment, services };
+}
+
+/**
+ * Video or on site, as every chosen service offers (issue 16); left out, video where offered.
+ * On site also needs the department's location (the admin screens keep both together).
+ */
+export function chooseChannel(
+  department: Pick<DepartmentRow, 'onsiteLocation'>,
+  services: Pick<ServiceRow, 'channels'>[],
+  asked: Channel | undefined,
+): Channel {
+  const offered = CHANNELS.filter(
+    (channel) =>
+      services.every((service) => offersChannel(service.channels, channel)) &&
+      (channel === 'video' || department.onsiteLocation !== null),
+  );
+  const channel = asked ?? offered[0];
+  if (!channel || !offered.includes(channel)) throw new AppError('channel_not_offered');
+  return channel;
+}
+
+/**
+ * Inserts with a fresh booking code for on-site appointments, each try in its own savepoint: a
+ * code another appointment holds (unlikely at 36 bits, but the unique index decides) draws anew.
+ */
+async function insertWithBookingCode(
+  db: Db,
+  channel: Channel,
+  values: (bookingCode: string | null) => Parameters<typeof insertAppointment>[1],
+): Promise<AppointmentRow> {
+  if (channel === 'video') return insertAppointment(db, values(null));
+  for (let tries = 1; ; tries++) {
+    try {
+      return await db.transaction((tx) => insertAppointment(tx, values(newBookingCode())));
+    } catch (error) {
+      if (tries >= 5 || !isUniqueViolation(error, 'appointments_booking_code_key')) throw error;
+    }
+  }
 }
 
 /** `POST /api/tenants/:tenant/departments/:department/appointments`: a citizen books. */

@@ -18,5 +18,6 @@ export async function getBookingInfo(db: Db, tenantSlug: string, departmentSlug:
     maxPersons: department.maxPersonsPerBooking,
     horizonDays: department.bookingHorizonDays,
     joinOpensMinutesBefore: department.joinOpensMinutesBefore,
+    onsiteLocation: department.onsiteLocation ?? null,
   };
 }

@@ -26,6 +26,7 @@ function appointmentBase(appointment: AppointmentRow, services: Pick<ServiceRow,
     email: appointment.email,
     language: appointment.language,
     interpreterLanguage: appointment.interpreterLanguage,
+    channel: appointment.channel,
   };
 }
 
@@ -52,6 +53,9 @@ export function toCitizenAppointment(options: {
     documents: [...documents.values()],
     joinOpensAt: new Date(appointment.startsAt.getTime() - department.joinOpensMinutesBefore * MINUTE).toISOString(),
     canCancel: citizenMayChange(appointment, options.now),
+    ...(appointment.channel === 'onsite'
+      ? { onsiteLocation: department.onsiteLocation ?? null, bookingCode: appointment.bookingCode }
+      : {}),
   };
 }
 

@@ -55,6 +55,7 @@ export function toBookableService(row: ServiceRow): BookableService {
     documents: row.documents,
     onlineUrl: row.onlineUrl,
     maxPersons: row.maxPersons,
+    channels: row.channels,
   };
 }
 

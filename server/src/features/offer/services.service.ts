@@ -1,11 +1,17 @@
-import type { AdminService, AdminServicesResponse, CreateService, ServiceInput } from '@amtsraum/shared';
+import {
+  ONSITE_LOCATION_FIRST,
+  type AdminService,
+  type AdminServicesResponse,
+  type CreateService,
+  type ServiceInput,
+} from '@amtsraum/shared';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Ctx } from '../../deps.js';
 import { services } from '../../db/schema.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
-import type { ServiceRow, TenantRow } from '../directory/directory.repo.js';
+import type { DepartmentRow, ServiceRow, TenantRow } from '../directory/directory.repo.js';
 import { writeService } from './write-service.js';
 
 /**
@@ -36,6 +42,7 @@ export function toAdminService(row: ServiceRow): AdminService {
     maxPersons: row.maxPersons,
     keywords: row.keywords as Record<string, string[]>,
     onlineUrl: row.onlineUrl,
+    channels: row.channels,
     archivedAt: row.archivedAt?.toISOString() ?? null,
     sortOrder: row.sortOrder,
   };
@@ -50,6 +57,7 @@ export async function listAdminServices(db: Db, office: OfficeScope): Promise<Ad
   return {
     locales: office.tenant.locales,
     departmentMaxPersons: office.department.maxPersonsPerBooking,
+    onsiteReady: office.department.onsiteLocation !== null,
     services: rows.map(toAdminService),
   };
 }
@@ -71,6 +79,13 @@ function checkLanguages(tenant: TenantRow, input: ServiceInput): void {
   if (input.maxPersons !== null && input.maxPersons > 20) throw invalidField('maxPersons', 'at most 20 persons');
 }
 
+/** On site needs somewhere to go: the department's on-site location comes first (issue 16). */
+export function checkOnsiteLocation(department: Pick<DepartmentRow, 'onsiteLocation'>, input: ServiceInput): void {
+  if (input.channels && input.channels !== 'video' && !department.onsiteLocation) {
+    throw invalidField('channels', ONSITE_LOCATION_FIRST);
+  }
+}
+
 /** Names of the fields that differ, for the audit entry (names only, never the texts). */
 function changedFields(before: ServiceRow, input: ServiceInput): string {
   return (Object.keys(input) as (keyof ServiceInput)[])
@@ -90,6 +105,7 @@ export async function createService(
   actor: ActorId,
 ): Promise<AdminService> {
   checkLanguages(office.tenant, input);
+  checkOnsiteLocation(office.department, input);
   const { slug, ...values } = input;
   const row = await ctx.db.transaction(async (tx) => {
     const [last] = await tx
@@ -134,6 +150,7 @@ export async function updateService(
   actor: ActorId,
 ): Promise<AdminService> {
   checkLanguages(office.tenant, input);
+  checkOnsiteLocation(office.department, input);
   const row = await ctx.db.transaction(async (tx) => {
     const before = await findService(tx, office.department.id, serviceId);
     const updated = await writeService(tx, { departmentId: office.department.id, id: serviceId }, input);

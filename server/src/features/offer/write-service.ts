@@ -31,6 +31,7 @@ export async function writeService(
     maxPersons: values.maxPersons,
     keywords: values.keywords,
     onlineUrl: values.onlineUrl,
+    ...(values.channels !== undefined ? { channels: values.channels } : {}),
     ...(options.sortOrder !== undefined ? { sortOrder: options.sortOrder } : {}),
   };
   if ('id' in target) {

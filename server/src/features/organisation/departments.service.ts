@@ -1,5 +1,6 @@
 import {
   DoorPolicySchema,
+  ONSITE_LOCATION_IN_USE,
   WEEKDAY_KEYS,
   type AdminDepartment,
   type ArchivePreview,
@@ -18,6 +19,7 @@ import {
   listTenantDepartments,
   lockDepartment,
   markDepartmentArchived,
+  countOnsiteServices,
   nextSortOrder,
   openAppointments,
   waitingVisitIds,
@@ -36,6 +38,9 @@ export function toAdminDepartment(row: DepartmentRow): AdminDepartment {
     doorPolicy: DoorPolicySchema.safeParse(row.doorPolicy).data ?? 'hours',
     queueCap: row.queueCap,
     avgHandlingMinutes: row.avgHandlingMinutes,
+    onsiteLocation: row.onsiteLocation ?? null,
+    kioskWalkIns: row.kioskWalkIns,
+    checkInOpensMinutesBefore: row.checkInOpensMinutesBefore,
     archivedAt: row.archivedAt?.toISOString() ?? null,
   };
 }
@@ -98,6 +103,12 @@ export async function updateDepartment(
   const fields = changedFields(toAdminDepartment(department), values);
   if (fields.length === 0) return toAdminDepartment(department);
   const row = await ctx.db.transaction(async (tx) => {
+    // On-site services need somewhere to send people: the location stays until they are video only.
+    if (values.onsiteLocation === null && (await countOnsiteServices(tx, department.id)) > 0) {
+      throw new AppError('validation_failed', {
+        errors: [{ path: 'onsiteLocation', message: ONSITE_LOCATION_IN_USE }],
+      });
+    }
     const updated = await writeDepartment(tx, { tenantId: tenant.id, id: department.id }, values);
     if (!updated) throw new AppError('conflict', { detail: 'archived' });
     await auditChange(tx, ctx, actor, {

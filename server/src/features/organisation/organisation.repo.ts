@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, isNull, max } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, max, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { appointments, closures, departments, tenants, visits } from '../../db/schema.js';
+import { appointments, closures, departments, services, tenants, visits } from '../../db/schema.js';
 import type { ClosureRow, DepartmentRow } from '../directory/directory.repo.js';
 import { stateIn, WAITING } from '../visits/visit-states.js';
 import { closureScope } from './write-organisation.js';
@@ -101,4 +101,13 @@ export async function deleteScopedClosure(
 /** Locks the tenant row until the transaction ends (two prefills at once add each holiday once). */
 export async function lockTenant(db: Db, tenantId: string): Promise<void> {
   await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('update');
+}
+
+/** The department's services (archived ones too: restoring one must not bring back a dangling on-site offer) that offer on site. */
+export async function countOnsiteServices(db: Db, departmentId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(services)
+    .where(and(eq(services.departmentId, departmentId), ne(services.channels, 'video')));
+  return row?.n ?? 0;
 }

@@ -170,6 +170,9 @@ export async function exportTenant(db: Db, slug: string): Promise<ExportedFile |
           avgHandlingMinutes: d.avgHandlingMinutes,
           doorPolicy: d.doorPolicy,
           clerksManageAbsences: d.clerksManageAbsences,
+          ...(d.onsiteLocation ? { onsiteLocation: d.onsiteLocation } : {}),
+          kioskWalkIns: d.kioskWalkIns,
+          checkInOpensMinutesBefore: d.checkInOpensMinutesBefore,
           booking: {
             horizonDays: d.bookingHorizonDays,
             leadMinutes: d.bookingLeadMinutes,
@@ -193,6 +196,7 @@ export async function exportTenant(db: Db, slug: string): Promise<ExportedFile |
               maxPersons: s.maxPersons,
               ...(Object.keys(s.keywords).length > 0 ? { keywords: s.keywords } : {}),
               ...(s.onlineUrl ? { onlineUrl: s.onlineUrl } : {}),
+              channels: s.channels,
             })),
         })),
         staff: people,

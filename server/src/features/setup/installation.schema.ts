@@ -6,6 +6,7 @@ import {
   DepartmentSlugSchema,
   FaqSchema,
   LocaleSchema,
+  ONSITE_LOCATION_FIRST,
   OpeningIntervalSchema,
   PageTextSchema,
   personName,
@@ -42,6 +43,8 @@ export const ServiceInputSchema = z.object({
   keywords: z._default(service.keywords, {}),
   /** The municipality's online application or payment for it. */
   onlineUrl: z._default(service.onlineUrl, null),
+  /** `video`, `onsite` or `both` (issue 16); on site needs the department's `onsiteLocation`. */
+  channels: z._default(service.channels, 'video'),
 });
 
 /**
@@ -113,22 +116,33 @@ export const ClosureInputSchema = z
   .check(closureDaysInOrder);
 
 const department = DepartmentFieldsSchema.shape;
-export const DepartmentInputSchema = z.object({
-  ...department,
-  slug: DepartmentSlugSchema,
-  /** How the name stands in a sentence: `{ "de": { "at": "beim Bürgeramt", "to": "zum Bürgeramt" } }`. */
-  nameForms: z._default(department.nameForms, {}),
-  contact: z._default(department.contact, {}),
-  queueCap: z._default(department.queueCap, 30),
-  avgHandlingMinutes: z._default(department.avgHandlingMinutes, 10),
-  /** `hours`: the door follows the opening hours (clerks may pause it); `manual`: only clerks open it. */
-  doorPolicy: z._default(department.doorPolicy, 'hours'),
-  /** Clerks may enter their own absences for this department. */
-  clerksManageAbsences: z._default(rules.clerksManageAbsences, false),
-  closures: z.array(ClosureInputSchema).default([]),
-  services: z.array(ServiceInputSchema).default([]),
-  booking: BookingRulesSchema.default(BookingRulesSchema.parse({})),
-});
+export const DepartmentInputSchema = z
+  .object({
+    ...department,
+    slug: DepartmentSlugSchema,
+    /** How the name stands in a sentence: `{ "de": { "at": "beim Bürgeramt", "to": "zum Bürgeramt" } }`. */
+    nameForms: z._default(department.nameForms, {}),
+    contact: z._default(department.contact, {}),
+    queueCap: z._default(department.queueCap, 30),
+    avgHandlingMinutes: z._default(department.avgHandlingMinutes, 10),
+    /** `hours`: the door follows the opening hours (clerks may pause it); `manual`: only clerks open it. */
+    doorPolicy: z._default(department.doorPolicy, 'hours'),
+    /** Clerks may enter their own absences for this department. */
+    clerksManageAbsences: z._default(rules.clerksManageAbsences, false),
+    /** Where on-site appointments take place: building, room, address, per language (issue 16). */
+    onsiteLocation: z._default(department.onsiteLocation, null),
+    /** The department's kiosk hands out walk-in tickets. */
+    kioskWalkIns: z._default(department.kioskWalkIns, false),
+    /** A booked citizen may check in at the kiosk this many minutes before the start. */
+    checkInOpensMinutesBefore: z._default(department.checkInOpensMinutesBefore, 30),
+    closures: z.array(ClosureInputSchema).default([]),
+    services: z.array(ServiceInputSchema).default([]),
+    booking: BookingRulesSchema.default(BookingRulesSchema.parse({})),
+  })
+  .refine((d) => d.onsiteLocation !== null || d.services.every((s) => s.channels === 'video'), {
+    message: ONSITE_LOCATION_FIRST,
+    path: ['onsiteLocation'],
+  });
 
 export const StaffInputSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email()),

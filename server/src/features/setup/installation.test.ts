@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   departments,
@@ -156,6 +156,8 @@ describe.each(databaseKinds)('installation file on %s', (kind) => {
       ['clara.klein@testhausen.example', 'testhausen-e2e-passwort'],
       ['amelie.admin@testhausen.example', 'testhausen-e2e-passwort'],
       ['ines.it@testhausen.example', 'testhausen-e2e-passwort'],
+      // The clerk of the on-site office (issue 16).
+      ['otto.ort@testhausen.example', 'testhausen-e2e-passwort'],
     ]);
     const [amelie] = await database.db.select().from(staff).where(eq(staff.email, 'amelie.admin@testhausen.example'));
     expect(amelie).toMatchObject({ isTenantAdmin: true, isInstallationAdmin: false });
@@ -166,7 +168,10 @@ describe.each(databaseKinds)('installation file on %s', (kind) => {
     const [clara] = await database.db.select().from(staff).where(eq(staff.email, 'clara.klein@testhausen.example'));
     expect(await verifyPassword(clara!.passwordHash, 'testhausen-e2e-passwort')).toBe(true);
     const [tenant] = await database.db.select().from(tenants).where(eq(tenants.slug, 'testhausen'));
-    const [department] = await database.db.select().from(departments).where(eq(departments.tenantId, tenant!.id));
+    const [department] = await database.db
+      .select()
+      .from(departments)
+      .where(and(eq(departments.tenantId, tenant!.id), eq(departments.slug, 'termine')));
     expect(department).toMatchObject({
       slug: 'termine',
       bookingLeadMinutes: 0,
@@ -176,6 +181,14 @@ describe.each(databaseKinds)('installation file on %s', (kind) => {
     const [service] = await database.db.select().from(services).where(eq(services.departmentId, department!.id));
     expect(service).toMatchObject({ slug: 'beratung', durationMinutes: 15, bookable: true });
     expect(service!.documents).toHaveLength(2);
+    // The on-site office offers its service both ways, with the place to go (issue 16).
+    const [onsite] = await database.db
+      .select()
+      .from(departments)
+      .where(and(eq(departments.tenantId, tenant!.id), eq(departments.slug, 'vor-ort')));
+    expect(onsite!.onsiteLocation?.de).toContain('Zimmer 12');
+    const [both] = await database.db.select().from(services).where(eq(services.departmentId, onsite!.id));
+    expect(both).toMatchObject({ slug: 'ausweis', channels: 'both' });
     const hours = await database.db.select().from(staffAvailability).where(eq(staffAvailability.staffId, clara!.id));
     expect(hours.map((h) => [h.weekday, h.startsAt, h.endsAt]).sort()).toEqual(
       [1, 2, 3, 4, 5, 6, 7].map((weekday) => [weekday, '00:00', '23:59']),

@@ -13,6 +13,7 @@ import { archiveDepartment, departmentBase, getArchivePreview, updateDepartment,
 import { ContactInputs } from './AdminTenantPage';
 import { ClosuresEditor } from './ClosuresEditor';
 import { HoursEditor } from './HoursEditor';
+import { OnsiteSettings } from './OnsiteSettings';
 import { FormSummary, SavedStatus, useAdminForm } from './useAdminForm';
 import './admin.css';
 
@@ -92,6 +93,7 @@ function AdminDepartmentView({
             </ul>
           </nav>
           <DepartmentSettings tenant={tenant} department={department} onSaved={reload} />
+          <OnsiteSettings tenant={tenant} department={department} onSaved={reload} />
           <HoursEditor
             hours={department.openingHours}
             onSave={(openingHours) => updateDepartment(tenant, department.slug, { openingHours })}

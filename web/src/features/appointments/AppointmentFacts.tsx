@@ -56,6 +56,9 @@ export function AppointmentFacts({ appointment }: { appointment: CitizenAppointm
         <Fact term={t('summary.services')}>
           <ServiceNames services={appointment.services} />
         </Fact>
+        <Fact term={t('summary.kind')} testId="appointment-kind">
+          {t(`channel.${appointment.channel}`)}
+        </Fact>
         <Fact term={t('summary.persons')}>{appointment.persons}</Fact>
         <Fact term={t('summary.name')}>{appointment.name}</Fact>
         <Fact term={t('summary.language')}>

@@ -1,4 +1,4 @@
-import type { BookingInfo, Slot } from '@amtsraum/shared';
+import { CHANNELS, offersChannel, type BookingInfo, type Channel, type Slot } from '@amtsraum/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLocale } from '../../lib/i18n';
@@ -6,7 +6,7 @@ import { formatClock, formatLongDate } from '../../ui/format';
 import { isConversationLanguage } from '../../ui/languages';
 import { Fact, ServiceNames } from './AppointmentFacts';
 import { documentsOf, durationOf } from './booking-rules';
-import { DetailsStep, type Details } from './DetailsStep';
+import { birthDateOf, DetailsStep, type Details } from './DetailsStep';
 import { ServiceStep, type ServiceChoice } from './ServiceStep';
 import { SlotPicker } from './SlotPicker';
 import { StepHeading } from './StepHeading';
@@ -25,6 +25,9 @@ export interface BookingDraft {
   language: string;
   interpreterLanguage?: string;
   concern?: string;
+  channel?: Channel;
+  /** On site: `YYYY-MM-DD`. */
+  birthDate?: string;
 }
 
 interface BookingFlowProps {
@@ -50,7 +53,16 @@ function initialDetails(): Details {
     interpreterLanguage: '',
     concern: '',
     consent: false,
+    channel: null,
+    birthDay: '',
+    birthMonth: '',
+    birthYear: '',
   };
+}
+
+/** The channels every chosen service offers (issue 16): the citizen chooses among them. */
+export function channelsOf(services: BookingInfo['services']): Channel[] {
+  return CHANNELS.filter((channel) => services.every((service) => offersChannel(service.channels ?? 'video', channel)));
 }
 
 /**
@@ -86,6 +98,13 @@ export function BookingFlow({ info, mode, headingLevel, step: askedStep, onStep,
 
   const chosenServices = info.services.filter((service) => choice.services.includes(service.slug));
   const minutes = durationOf(chosenServices, choice.persons);
+  const channels = channelsOf(chosenServices);
+  const channel =
+    details.channel && channels.includes(details.channel)
+      ? details.channel
+      : channels.length === 1
+        ? channels[0]
+        : undefined;
   const titles: Record<BookingStep, string> = {
     services: t('steps.services'),
     slot: t('steps.slot'),
@@ -125,6 +144,8 @@ export function BookingFlow({ info, mode, headingLevel, step: askedStep, onStep,
         ? { interpreterLanguage: details.interpreterLanguage }
         : {}),
       ...(concern ? { concern } : {}),
+      ...(channel ? { channel } : {}),
+      ...(channel === 'onsite' && birthDateOf(details) ? { birthDate: birthDateOf(details)! } : {}),
     });
   };
 
@@ -189,6 +210,9 @@ export function BookingFlow({ info, mode, headingLevel, step: askedStep, onStep,
           value={details}
           onChange={setDetails}
           timeZone={info.timeZone}
+          channels={channels}
+          channel={channel ?? null}
+          onsiteLocation={info.onsiteLocation ?? null}
           summary={summary}
           documents={documentsOf(chosenServices)}
           onBack={() => {

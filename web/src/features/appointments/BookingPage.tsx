@@ -73,21 +73,23 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
     setBooked(appointment);
   };
 
-  const title = booked ? t('confirmation.title') : t('page.title');
+  // Where a service can be booked on site, the page is not about video only (issue 16).
+  const page = info.services.some((service) => (service.channels ?? 'video') !== 'video') ? 'pageAnyKind' : 'page';
+  const title = booked ? t('confirmation.title') : t(`${page}.title`);
   return (
     <>
       <Breadcrumbs
         items={[
           { label: tenant.name, to: pagePath('tenant', { tenant: tenant.slug }) },
           { label: name.text, to: pagePath('department', { tenant: tenant.slug, department: department.slug }) },
-          { label: t('page.breadcrumb') },
+          { label: t(`${page}.breadcrumb`) },
         ]}
       />
       <TenantBanner tenant={tenant}>
         <p className="tenant-banner__kicker" lang={name.lang}>
           {name.text}
         </p>
-        <PageHeading title={`${title} – ${name.text}`}>{t('page.heading')}</PageHeading>
+        <PageHeading title={`${title} – ${name.text}`}>{t(`${page}.heading`)}</PageHeading>
       </TenantBanner>
 
       {info.services.length === 0 ? (

@@ -5,6 +5,7 @@ import { Link } from '../../lib/router';
 import { DocumentList } from '../../ui/DocumentList';
 import { formatClock, formatLongDate } from '../../ui/format';
 import { AppointmentFacts } from './AppointmentFacts';
+import { OnsiteInfo } from './OnsiteInfo';
 import { StepHeading } from './StepHeading';
 
 interface ConfirmationProps {
@@ -35,22 +36,26 @@ export function Confirmation({ appointment, onAnother }: ConfirmationProps) {
         <p data-testid="confirmation-email">{t('confirmation.email', { email: appointment.email })}</p>
       )}
 
-      <section aria-labelledby="confirmation-join" className="panel">
-        <h3 id="confirmation-join" className="panel__title">
-          {t('confirmation.joinHeading')}
-        </h3>
-        <ol className="steps-list">
-          <li>{t('confirmation.join1')}</li>
-          <li>
-            {t('confirmation.join2', {
-              count: minutesBefore,
-              date: formatLongDate(opens, locale, appointment.timeZone),
-              time: formatClock(opens, locale, appointment.timeZone),
-            })}
-          </li>
-          <li>{t('confirmation.join3')}</li>
-        </ol>
-      </section>
+      {appointment.channel === 'onsite' ? (
+        <OnsiteInfo appointment={appointment} headingLevel={3} />
+      ) : (
+        <section aria-labelledby="confirmation-join" className="panel">
+          <h3 id="confirmation-join" className="panel__title">
+            {t('confirmation.joinHeading')}
+          </h3>
+          <ol className="steps-list">
+            <li>{t('confirmation.join1')}</li>
+            <li>
+              {t('confirmation.join2', {
+                count: minutesBefore,
+                date: formatLongDate(opens, locale, appointment.timeZone),
+                time: formatClock(opens, locale, appointment.timeZone),
+              })}
+            </li>
+            <li>{t('confirmation.join3')}</li>
+          </ol>
+        </section>
+      )}
 
       <section aria-labelledby="confirmation-documents" className="booking-section">
         <h3 id="confirmation-documents">{t('confirmation.documentsHeading')}</h3>

@@ -1,4 +1,4 @@
-import type { LocalizedText, Slot } from '@amtsraum/shared';
+import { isPastBirthDate, type Channel, type LocalizedText, type Slot } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
@@ -6,6 +6,7 @@ import { message, problemMessage, type Message } from '../../lib/message';
 import { DocumentList } from '../../ui/DocumentList';
 import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LanguageFields } from '../../ui/LanguageFields';
+import { useLocalize } from '../../lib/useLocalize';
 import { AlternativeSlots } from './AlternativeSlots';
 import { EMAIL_PATTERN, PHONE_PATTERN } from './booking-rules';
 import { useSlotName } from './useSlotName';
@@ -19,10 +20,32 @@ export interface Details {
   interpreterLanguage: string;
   concern: string;
   consent: boolean;
+  /** Video or on site, when the services offer both; null until chosen. */
+  channel: Channel | null;
+  /** On site: the date of birth, as typed (day, month, year). */
+  birthDay: string;
+  birthMonth: string;
+  birthYear: string;
 }
 
-type FieldName = 'name' | 'email' | 'phone' | 'interpreterLanguage' | 'concern' | 'consent';
-const FIELD_ORDER: FieldName[] = ['name', 'email', 'phone', 'interpreterLanguage', 'concern', 'consent'];
+/** The date of birth as `YYYY-MM-DD`, or null when nothing was typed. */
+export function birthDateOf(value: Pick<Details, 'birthDay' | 'birthMonth' | 'birthYear'>): string | null {
+  const [day, month, year] = [value.birthDay.trim(), value.birthMonth.trim(), value.birthYear.trim()];
+  if (!day && !month && !year) return null;
+  return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+}
+
+type FieldName = 'channel' | 'birthDate' | 'name' | 'email' | 'phone' | 'interpreterLanguage' | 'concern' | 'consent';
+const FIELD_ORDER: FieldName[] = [
+  'channel',
+  'birthDate',
+  'name',
+  'email',
+  'phone',
+  'interpreterLanguage',
+  'concern',
+  'consent',
+];
 
 const ERRORS = {
   name: message((t) => t('appointments:details.errors.name')),
@@ -34,6 +57,9 @@ const ERRORS = {
   concern: message((t) => t('appointments:details.errors.concern')),
   concernTooLong: message((t) => t('appointments:details.errors.concernTooLong')),
   consent: message((t) => t('appointments:details.errors.consent')),
+  channel: message((t) => t('appointments:details.errors.channel')),
+  birthDate: message((t) => t('appointments:details.errors.birthDate')),
+  birthDateInvalid: message((t) => t('appointments:details.errors.birthDateInvalid')),
 };
 
 type Conflict = { kind: 'taken'; alternatives: Slot[] } | { kind: 'unavailable' } | null;
@@ -44,6 +70,12 @@ interface DetailsStepProps {
   value: Details;
   onChange: (value: Details) => void;
   timeZone: string;
+  /** What the chosen services offer (issue 16): a choice when both. */
+  channels: Channel[];
+  /** The channel that holds now: chosen, or the only one offered. */
+  channel: Channel | null;
+  /** Where on-site appointments take place. */
+  onsiteLocation: LocalizedText | null;
   /** What was chosen so far, shown above the form. */
   summary: ReactNode;
   documents: LocalizedText[];
@@ -60,6 +92,9 @@ export function DetailsStep({
   value,
   onChange,
   timeZone,
+  channels,
+  channel,
+  onsiteLocation,
   summary,
   documents,
   onBack,
@@ -67,6 +102,8 @@ export function DetailsStep({
   onPickAlternative,
 }: DetailsStepProps) {
   const { t } = useTranslation('appointments');
+  const localize = useLocalize();
+  const location = onsiteLocation ? localize(onsiteLocation) : null;
   const slotName = useSlotName(timeZone);
   const id = useId();
   const fields = useFieldErrors(FIELD_ORDER);
@@ -110,6 +147,14 @@ export function DetailsStep({
     if (value.needsInterpreter && !value.interpreterLanguage) found.interpreterLanguage = ERRORS.interpreterLanguage;
     if (value.concern.trim().length > 500) found.concern = ERRORS.concernTooLong;
     if (mode === 'citizen' && !value.consent) found.consent = ERRORS.consent;
+    if (channels.length > 1 && !channel) found.channel = ERRORS.channel;
+    if (channel === 'onsite') {
+      const birthDate = birthDateOf(value);
+      // Staff check callers in themselves: for them the date of birth may stay empty.
+      if (!birthDate) {
+        if (mode === 'citizen') found.birthDate = ERRORS.birthDate;
+      } else if (!isPastBirthDate(birthDate)) found.birthDate = ERRORS.birthDateInvalid;
+    }
     return found;
   };
 
@@ -150,7 +195,9 @@ export function DetailsStep({
         setConflict({ kind: 'unavailable' });
         focusOn('conflict');
       } else if (error.code === 'validation_failed') {
-        const fieldErrors = fields.fromServer(error, (field) => ERRORS[field]);
+        const fieldErrors = fields.fromServer(error, (field) =>
+          field === 'birthDate' ? ERRORS.birthDateInvalid : ERRORS[field],
+        );
         showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describe(error));
       } else {
         showErrors({}, describe(error));
@@ -207,6 +254,87 @@ export function DetailsStep({
         title={t('details.errorSummary')}
         titleElement="p"
       />
+
+      {channels.length > 1 && (
+        <fieldset
+          className="field"
+          id={fields.fieldId('channel')}
+          aria-describedby={fields.describedBy('channel', `${id}-channel-hint`)}
+          data-testid="channel-choice"
+        >
+          <legend>{mode === 'citizen' ? t('details.channel') : t('details.channelStaff')}</legend>
+          <p id={`${id}-channel-hint`} className="field__hint">
+            {t('details.channelHint')}
+          </p>
+          {fields.fieldError('channel')}
+          {channels.map((option) => (
+            <label key={option} className="choice">
+              <input
+                type="radio"
+                name={`${id}-channel`}
+                value={option}
+                checked={value.channel === option}
+                onChange={() => {
+                  set('channel', option);
+                }}
+              />{' '}
+              {t(`details.channelOption.${option}`)}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {channel === 'onsite' && (
+        <>
+          {location && (
+            <p className="notice notice--info" data-testid="onsite-where">
+              {t('details.onsiteWhere')}{' '}
+              <span lang={location.lang} className="onsite-location">
+                {location.text}
+              </span>
+            </p>
+          )}
+          <fieldset
+            className="field"
+            aria-describedby={fields.describedBy('birthDate', `${id}-birth-hint`)}
+            data-testid="birth-date"
+          >
+            <legend>{mode === 'citizen' ? t('details.birthDate') : t('details.birthDateStaff')}</legend>
+            <p id={`${id}-birth-hint`} className="field__hint">
+              {mode === 'citizen' ? t('details.birthDateHint') : t('details.birthDateHintStaff')}
+            </p>
+            {fields.fieldError('birthDate')}
+            <div className="birth-date">
+              {(
+                [
+                  ['birthDay', 'day', 2, 'bday-day'],
+                  ['birthMonth', 'month', 2, 'bday-month'],
+                  ['birthYear', 'year', 4, 'bday-year'],
+                ] as const
+              ).map(([key, part, length, autoComplete]) => (
+                <div key={key} className="field">
+                  <label htmlFor={key === 'birthDay' ? fields.fieldId('birthDate') : `${id}-${part}`}>
+                    {t(`details.birthDatePart.${part}`)}
+                  </label>
+                  <input
+                    id={key === 'birthDay' ? fields.fieldId('birthDate') : `${id}-${part}`}
+                    className={part === 'year' ? 'birth-date__year' : undefined}
+                    type="text"
+                    inputMode="numeric"
+                    pattern="[0-9]*"
+                    maxLength={length}
+                    autoComplete={mode === 'citizen' ? autoComplete : 'off'}
+                    aria-invalid={fields.invalid('birthDate')}
+                    value={value[key]}
+                    onChange={(event) => {
+                      set(key, event.target.value.replace(/\D/g, ''));
+                    }}
+                  />
+                </div>
+              ))}
+            </div>
+          </fieldset>
+        </>
+      )}
 
       <Field fields={fields} field="name" label={t('details.name')}>
         {(control) => (

@@ -43,6 +43,8 @@ function Join({ token }: { token: string }) {
       ) : (
         <ErrorPage error={state.error} retry={state.reload} />
       );
+    case 'appointment_onsite':
+      return <OnsiteNotVideo />;
     case 'appointment_cancelled':
     case 'appointment_over':
       return <Closed token={token} reason={state.error.code === 'appointment_cancelled' ? 'cancelled' : 'over'} />;
@@ -95,6 +97,22 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
           {t('join.toManage')}
         </Link>
       </div>
+    </div>
+  );
+}
+
+/** An on-site appointment has no video door (issue 16): the manage page says where to go. */
+function OnsiteNotVideo() {
+  const { t } = useTranslation('appointments');
+  return (
+    <div data-testid="join-onsite">
+      <PageHeading title={t('join.onsiteTitle')} />
+      <p className="lead">{t('join.onsiteText')}</p>
+      <p>
+        <Link className="button" to={pagePath('manageAppointment')}>
+          {t('join.toManage')}
+        </Link>
+      </p>
     </div>
   );
 }

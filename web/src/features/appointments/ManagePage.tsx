@@ -14,6 +14,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { AlternativeSlots } from './AlternativeSlots';
 import { arrive, cancelAppointment, rebook, useAppointment } from './api';
 import { AppointmentFacts } from './AppointmentFacts';
+import { OnsiteInfo } from './OnsiteInfo';
 import { SlotPicker } from './SlotPicker';
 import { useFragmentToken } from './useFragmentToken';
 import { useReached } from './useReached';
@@ -201,7 +202,11 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
         <AppointmentFacts appointment={appointment} />
       </div>
 
-      {appointment.state === 'booked' && !over && (
+      {appointment.channel === 'onsite' && appointment.state === 'booked' && !over && (
+        <OnsiteInfo appointment={appointment} headingLevel={2} />
+      )}
+
+      {appointment.channel !== 'onsite' && appointment.state === 'booked' && !over && (
         <section aria-labelledby={`${id}-join`} className="panel" data-testid="join-section">
           <h2 id={`${id}-join`}>{t('manage.joinHeading')}</h2>
           {joinOpen ? (
@@ -226,7 +231,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
         </section>
       )}
 
-      {appointment.state === 'arrived' && (
+      {appointment.state === 'arrived' && appointment.channel !== 'onsite' && (
         <p>
           <Link
             className="button"

@@ -82,6 +82,7 @@ export function ServiceStep({ services, maxPersons, value, onChange, onNext }: S
                 {t('services.duration', { count: service.durationMinutes })}
                 {service.extraMinutesPerPerson > 0 &&
                   ` ${t('services.extraPerPerson', { count: service.extraMinutesPerPerson })}`}
+                {` ${t(`services.kind.${service.channels ?? 'video'}`)}`}
               </p>
               {service.onlineUrl && (
                 <p className="field__hint">

@@ -5,6 +5,8 @@ import {
   type AdminService,
   type AdminServicesResponse,
   type CreateService,
+  type ServiceChannels,
+  SERVICE_CHANNELS,
 } from '@amtsraum/shared';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -86,6 +88,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
         refOf={refOf}
         locales={data.locales}
         departmentMaxPersons={data.departmentMaxPersons}
+        onsiteReady={data.onsiteReady ?? false}
         service={editing === 'new' ? null : editing}
         onDone={(saved) => {
           setEditing(null);
@@ -126,6 +129,8 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
                     .filter(Boolean)
                     .join(', ')}
                   {service.onlineUrl && ` · ${t('services.hasOnline')}`}
+                  {' · '}
+                  {t(`service.kind.${service.channels}`)}
                 </p>
                 <div className="button-row">
                   <button
@@ -186,7 +191,8 @@ type ServiceErrorKey =
   | 'bookable'
   | 'maxPersons'
   | 'keywords'
-  | 'onlineUrl';
+  | 'onlineUrl'
+  | 'channels';
 
 interface Draft {
   slug: string;
@@ -200,6 +206,7 @@ interface Draft {
   knockable: boolean;
   maxPersons: string;
   onlineUrl: string;
+  channels: ServiceChannels;
 }
 
 function draftOf(service: AdminService | null, locales: string[]): Draft {
@@ -216,6 +223,7 @@ function draftOf(service: AdminService | null, locales: string[]): Draft {
     knockable: service?.knockable ?? true,
     maxPersons: service?.maxPersons ? String(service.maxPersons) : '',
     onlineUrl: service?.onlineUrl ?? '',
+    channels: service?.channels ?? 'video',
   };
 }
 
@@ -254,6 +262,7 @@ function toInput(draft: Draft, locales: string[]): CreateService {
       }),
     ),
     onlineUrl: draft.onlineUrl.trim() === '' ? null : draft.onlineUrl.trim(),
+    channels: draft.channels,
   };
 }
 
@@ -275,12 +284,14 @@ function ServiceForm({
   refOf,
   locales,
   departmentMaxPersons,
+  onsiteReady,
   service,
   onDone,
 }: {
   refOf: DepartmentRef;
   locales: string[];
   departmentMaxPersons: number;
+  onsiteReady: boolean;
   service: AdminService | null;
   onDone: (saved: boolean) => void;
 }) {
@@ -295,6 +306,7 @@ function ServiceForm({
     'documents',
     ...locales.slice(1).map((l) => `documents-${l}`),
     'bookable',
+    'channels',
     'maxPersons',
     'keywords',
     ...locales.slice(1).map((l) => `keywords-${l}`),
@@ -495,6 +507,29 @@ function ServiceForm({
           />
           {t('service.knockable')}
         </label>
+      </fieldset>
+      <fieldset
+        className="field"
+        id={fields.fieldId('channels')}
+        aria-describedby={fields.describedBy('channels', 'service-kinds-hint')}
+      >
+        <legend>{t('service.kinds')}</legend>
+        <p id="service-kinds-hint" className="field__hint">
+          {onsiteReady ? t('service.kindsHint') : t('service.kindsNeedLocation')}
+        </p>
+        {fields.fieldError('channels')}
+        {SERVICE_CHANNELS.map((channels) => (
+          <label key={channels} className="choice">
+            <input
+              type="radio"
+              name="service-channels"
+              value={channels}
+              checked={draft.channels === channels}
+              onChange={() => setDraft((d) => ({ ...d, channels }))}
+            />{' '}
+            {t(`service.kind.${channels}`)}
+          </label>
+        ))}
       </fieldset>
       <Field
         fields={fields}
