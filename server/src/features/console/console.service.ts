@@ -1,4 +1,4 @@
-import type { ConsoleSnapshot, DoorSetting } from '@amtsraum/shared';
+import type { AdmitResponse, ConsoleSnapshot, DoorSetting } from '@amtsraum/shared';
 import { eq } from 'drizzle-orm';
 import { departments } from '../../db/schema.js';
 import type { Ctx } from '../../deps.js';
@@ -79,7 +79,7 @@ export async function setDoor(ctx: ConsoleCtx, clerk: Clerk, setting: DoorSettin
  * Admits one waiting visit (or the next). Of two clerks admitting the same person at once, exactly
  * one wins. An on-site visit is called to the clerk's counter instead (issue 16): no call opens.
  */
-export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'next'): Promise<{ visitId: string }> {
+export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'next'): Promise<AdmitResponse> {
   if (await isWithSomeone(ctx.db, clerk.staff.id)) throw new AppError('clerk_busy');
   const counter = await findCounterName(ctx.db, clerk.staff.id, clerk.departmentId);
   const admitted = await admitVisit(ctx.db, {
@@ -110,7 +110,7 @@ export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'ne
       },
     },
   );
-  return { visitId: admitted.id };
+  return { visitId: admitted.id, channel: admitted.channel };
 }
 
 /** Calls the clerk's on-site visit to their counter once more (the display repeats it). */
