@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 import { StaffAppointmentSchema } from './appointments.api.js';
-import { ChannelSchema } from './hybrid.api.js';
+import { ChannelSchema } from './channels.js';
 
 // Answers to clerks' actions in the console that no other file describes yet; the web client
 // parses them, and the server may use them to type its answers.
