@@ -150,6 +150,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
   const [counterSaved, setCounterSaved] = useState<string | null>(null);
   const counterName = counterSaved ?? (counterLoad.status === 'success' ? counterLoad.data.counterName : null);
   const [editingCounter, setEditingCounter] = useState(false);
+  const [counterFocus, setCounterFocus] = useState(0);
   const [ticket, setTicket] = useState<DrawnTicket | null>(null);
 
   useEffect(() => {
@@ -174,7 +175,10 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
     if (error.code === 'clerk_busy') return message((tr) => tr('console:console.clerkBusy'));
     if (error.code === 'queue_empty') return message((tr) => tr('console:console.queueEmpty'));
     // Said, and the field to set the counter opens, focused: the way out is where the eyes are.
-    if (error.code === 'counter_required') setEditingCounter(true);
+    if (error.code === 'counter_required') {
+      setEditingCounter(true);
+      setCounterFocus((n) => n + 1);
+    }
     return problemMessage(error);
   };
 
@@ -234,6 +238,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         departmentId={department.id}
         counterName={counterName}
         editing={editingCounter}
+        focusRequest={counterFocus}
         onEditing={setEditingCounter}
         onSaved={(saved) => {
           setCounterSaved(saved);

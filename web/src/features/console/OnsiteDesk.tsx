@@ -1,5 +1,5 @@
 import { formatTicketNumber, type QueueEntry, type StaffAppointment } from '@amtsraum/shared';
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { dateOf, todayIn } from '../../lib/calendar';
@@ -34,18 +34,31 @@ interface CounterFieldProps {
   departmentId: string;
   counterName: string | null;
   editing: boolean;
+  /** Raised when a call needed a counter: the field takes the focus, to be typed into at once. */
+  focusRequest: number;
   onEditing: (editing: boolean) => void;
   onSaved: (counterName: string) => void;
 }
 
 /** "Ihr Platz: Platz 3 — ändern", or the field to set it. */
-export function CounterField({ departmentId, counterName, editing, onEditing, onSaved }: CounterFieldProps) {
+export function CounterField({
+  departmentId,
+  counterName,
+  editing,
+  focusRequest,
+  onEditing,
+  onSaved,
+}: CounterFieldProps) {
   const { t } = useTranslation('console');
   const say = useSay();
   const id = useId();
   const [draft, setDraft] = useState(counterName ?? '');
   const [problem, setProblem] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (focusRequest > 0) input.current?.focus();
+  }, [focusRequest]);
 
   if (counterName && !editing) {
     return (
@@ -89,6 +102,7 @@ export function CounterField({ departmentId, counterName, editing, onEditing, on
           {counterName ? t('onsite.counterHint') : t('onsite.counterNone')}
         </p>
         <input
+          ref={input}
           id={`${id}-counter`}
           type="text"
           maxLength={30}
