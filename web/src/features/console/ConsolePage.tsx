@@ -328,7 +328,14 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
             {t('console.admitNext')}
           </button>
         </p>
-        <WalkInDesk departmentId={department.id} ticket={ticket} onTicket={setTicket} run={run} />
+        <WalkInDesk
+          departmentId={department.id}
+          tenantSlug={department.tenantSlug}
+          departmentSlug={department.slug}
+          ticket={ticket}
+          onTicket={setTicket}
+          run={run}
+        />
         {queue.length === 0 ? (
           <p data-testid="queue-empty">{t('console.empty')}</p>
         ) : (

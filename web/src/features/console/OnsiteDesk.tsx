@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { dateOf, todayIn } from '../../lib/calendar';
 import { problemMessage, useSay, type Message } from '../../lib/message';
+import { useLocalize } from '../../lib/useLocalize';
+import { useDepartment } from '../directory';
 import { counterActions } from './api';
 
 /**
@@ -187,27 +189,18 @@ export interface DrawnTicket {
 
 interface WalkInDeskProps {
   departmentId: string;
+  /** The department's public address, for its services to choose from. */
+  tenantSlug: string;
+  departmentSlug: string;
   ticket: DrawnTicket | null;
   onTicket: (ticket: DrawnTicket) => void;
   run: (action: () => Promise<unknown>) => Promise<void>;
 }
 
 /** "Person vor Ort einreihen": a walk-in ticket for someone at the counter, with an optional concern. */
-export function WalkInDesk({ departmentId, ticket, onTicket, run }: WalkInDeskProps) {
+export function WalkInDesk({ departmentId, tenantSlug, departmentSlug, ticket, onTicket, run }: WalkInDeskProps) {
   const { t } = useTranslation('console');
-  const id = useId();
   const [open, setOpen] = useState(false);
-  const [concern, setConcern] = useState('');
-
-  const draw = (event: FormEvent) => {
-    event.preventDefault();
-    void run(async () => {
-      const drawn = await counterActions.drawTicket(departmentId, concern.trim() ? { concern } : {});
-      setConcern('');
-      setOpen(false);
-      onTicket({ ticketNumber: drawn.ticketNumber, name: null });
-    });
-  };
 
   return (
     <>
@@ -222,36 +215,20 @@ export function WalkInDesk({ departmentId, ticket, onTicket, run }: WalkInDeskPr
         )}
       </div>
       {open ? (
-        <form onSubmit={draw} data-testid="walk-in-form">
-          <div className="field">
-            <label htmlFor={`${id}-concern`}>{t('onsite.walkInConcern')}</label>
-            <input
-              id={`${id}-concern`}
-              type="text"
-              maxLength={500}
-              autoComplete="off"
-              autoFocus
-              value={concern}
-              onChange={(event) => {
-                setConcern(event.target.value);
-              }}
-            />
-          </div>
-          <div className="button-row">
-            <button type="submit" className="button button--primary">
-              {t('onsite.walkInDraw')}
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                setOpen(false);
-              }}
-            >
-              {t('onsite.counterCancel')}
-            </button>
-          </div>
-        </form>
+        <WalkInForm
+          tenantSlug={tenantSlug}
+          departmentSlug={departmentSlug}
+          onClose={() => {
+            setOpen(false);
+          }}
+          onDraw={(body) =>
+            run(async () => {
+              const drawn = await counterActions.drawTicket(departmentId, body);
+              setOpen(false);
+              onTicket({ ticketNumber: drawn.ticketNumber, name: null });
+            })
+          }
+        />
       ) : (
         <p>
           <button
@@ -266,6 +243,84 @@ export function WalkInDesk({ departmentId, ticket, onTicket, run }: WalkInDeskPr
         </p>
       )}
     </>
+  );
+}
+
+/** What the clerk may note for the ticket: a service of the department and a concern, both optional. */
+function WalkInForm({
+  tenantSlug,
+  departmentSlug,
+  onClose,
+  onDraw,
+}: {
+  tenantSlug: string;
+  departmentSlug: string;
+  onClose: () => void;
+  onDraw: (body: { serviceSlug?: string; concern?: string }) => Promise<void>;
+}) {
+  const { t } = useTranslation('console');
+  const localize = useLocalize();
+  const id = useId();
+  const department = useDepartment(tenantSlug, departmentSlug);
+  const services = department.status === 'success' ? department.data.department.services : [];
+  const [serviceSlug, setServiceSlug] = useState('');
+  const [concern, setConcern] = useState('');
+
+  const draw = (event: FormEvent) => {
+    event.preventDefault();
+    void onDraw({
+      ...(serviceSlug ? { serviceSlug } : {}),
+      ...(concern.trim() ? { concern } : {}),
+    });
+  };
+
+  return (
+    <form onSubmit={draw} data-testid="walk-in-form">
+      {services.length > 0 && (
+        <div className="field">
+          <label htmlFor={`${id}-service`}>{t('onsite.walkInService')}</label>
+          <select
+            id={`${id}-service`}
+            value={serviceSlug}
+            onChange={(event) => {
+              setServiceSlug(event.target.value);
+            }}
+          >
+            <option value="">{t('onsite.walkInNoService')}</option>
+            {services.map((service) => {
+              const name = localize(service.name);
+              return (
+                <option key={service.slug} value={service.slug} lang={name.lang}>
+                  {name.text}
+                </option>
+              );
+            })}
+          </select>
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor={`${id}-concern`}>{t('onsite.walkInConcern')}</label>
+        <input
+          id={`${id}-concern`}
+          type="text"
+          maxLength={500}
+          autoComplete="off"
+          autoFocus
+          value={concern}
+          onChange={(event) => {
+            setConcern(event.target.value);
+          }}
+        />
+      </div>
+      <div className="button-row">
+        <button type="submit" className="button button--primary">
+          {t('onsite.walkInDraw')}
+        </button>
+        <button type="button" className="button" onClick={onClose}>
+          {t('onsite.counterCancel')}
+        </button>
+      </div>
+    </form>
   );
 }
 
