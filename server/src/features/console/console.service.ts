@@ -122,7 +122,8 @@ export async function recall(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Pr
     now: ctx.now,
   });
   if (!row) throw await missingVisit(ctx, clerk, visitId);
-  const counter = (await findCounterName(ctx.db, clerk.staff.id, clerk.departmentId)) ?? undefined;
+  // Called again to the counter it was called to, even if the clerk has renamed theirs since.
+  const counter = row.calledCounter ?? undefined;
   await recordStaffAction(
     ctx,
     clerk,

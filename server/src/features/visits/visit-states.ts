@@ -175,7 +175,7 @@ export async function admit(
 export async function recall(
   db: Db,
   options: { departmentId: string; visitId: string; staffId: string; now: Date },
-): Promise<{ id: string; tenantId: string } | undefined> {
+): Promise<{ id: string; tenantId: string; calledCounter: string | null } | undefined> {
   const [row] = await db
     .update(visits)
     .set({ calledAt: options.now })
@@ -188,7 +188,7 @@ export async function recall(
         eq(visits.state, 'admitted'),
       ),
     )
-    .returning({ id: visits.id, tenantId: visits.tenantId });
+    .returning({ id: visits.id, tenantId: visits.tenantId, calledCounter: visits.calledCounter });
   return row;
 }
 
