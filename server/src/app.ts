@@ -33,6 +33,7 @@ import { offerRouter } from './features/offer/offer.router.js';
 import { accountsRouter, municipalitiesRouter, staffAdminRouter } from './features/accounts/index.js';
 import { adminRouter } from './features/staff/admin-access.js';
 import { secondFactorAdminRouter } from './features/staff/second-factor-admin.router.js';
+import { counterRouter } from './features/staff/counter.router.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
@@ -131,6 +132,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(
     staffDepartmentRouter(deps, [
       consoleRouter(deps),
+      counterRouter(deps),
       appointmentsStaffRouter(deps),
       invitesStaffRouter(deps),
       ownAbsencesRouter(deps),

@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
+import { ChannelSchema } from './channels.js';
 import { ServiceSchema } from './directory.api.js';
 import { ChannelSchema } from './hybrid.api.js';
 import { LocalizedTextSchema } from './locales.js';
@@ -215,6 +216,8 @@ export const StaffAppointmentSchema = z.extend(AppointmentBaseSchema, {
   visitId: z.nullable(z.uuid()),
   /** No-show can be marked from this instant (start + grace). */
   noShowFrom: IsoInstantSchema,
+  /** Video or on site (issue 16): an on-site one is checked in at the kiosk or by a clerk. */
+  channel: ChannelSchema,
 });
 export type StaffAppointment = z.infer<typeof StaffAppointmentSchema>;
 

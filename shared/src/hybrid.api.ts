@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import type { Channel } from './channels.js';
 import { LocalizedTextSchema } from './locales.js';
 
 /**
@@ -7,9 +8,8 @@ import { LocalizedTextSchema } from './locales.js';
  * (`ServiceChannels`), the paired devices (`DeviceKind`), booking codes and ticket numbers.
  */
 
-export const CHANNELS = ['video', 'onsite'] as const;
-export const ChannelSchema = z.enum(CHANNELS);
-export type Channel = z.infer<typeof ChannelSchema>;
+// In a module of its own: the door page's live messages need the channel, not the rest of this file.
+export { CHANNELS, ChannelSchema, type Channel } from './channels.js';
 
 /** Per service: video only (the default), on site only, or both, with the citizen choosing at booking. */
 export const SERVICE_CHANNELS = ['video', 'onsite', 'both'] as const;

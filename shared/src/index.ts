@@ -25,3 +25,4 @@ export * from './legal-links.api.js';
 export * from './accounts.api.js';
 export * from './hybrid.api.js';
 export * from './devices.api.js';
+export * from './onsite-staff.api.js';

@@ -1,11 +1,13 @@
 import { z } from 'zod/mini';
 import { StaffAppointmentSchema } from './appointments.api.js';
+import { ChannelSchema } from './channels.js';
 
 // Answers to clerks' actions in the console that no other file describes yet; the web client
 // parses them, and the server may use them to type its answers.
 
 /** `POST /api/staff/departments/:departmentId/visits/:visitId/admit` and `…/admit-next`. */
-export const AdmitResponseSchema = z.object({ visitId: z.uuid() });
+/** `channel`: an on-site visit was called to the clerk's counter, a video one let into the call (issue 16). */
+export const AdmitResponseSchema = z.object({ visitId: z.uuid(), channel: ChannelSchema });
 export type AdmitResponse = z.infer<typeof AdmitResponseSchema>;
 
 /** A clerk's booking, move or cancellation of an appointment: the appointment as it is now. */

@@ -1,6 +1,7 @@
 import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { DoorStatusSchema } from './directory.api.js';
+import { ChannelSchema } from './channels.js';
 import { LocalizedTextSchema } from './locales.js';
 import { personName } from './person-name.js';
 import { SlugSchema } from './slugs.js';
@@ -116,6 +117,13 @@ export const QueueEntrySchema = z.object({
   kind: z.enum(['walk_in', 'appointment']),
   /** For appointment arrivals: the booked start and how many people come. */
   appointment: z.nullable(z.object({ id: z.uuid(), startsAt: IsoInstantSchema, persons: z.int().check(z.positive()) })),
+  /** In a browser (`video`) or in the town hall (`onsite`, issue 16). */
+  channel: ChannelSchema,
+  /** On site: the ticket number of the day, called on the display. */
+  ticketNumber: z.nullable(z.int().check(z.positive())),
+  /** On site, once called to a counter: when (last called, after a recall) and to which. */
+  calledAt: z.nullable(IsoInstantSchema),
+  calledCounter: z.nullable(z.string()),
 });
 export type QueueEntry = z.infer<typeof QueueEntrySchema>;
 

@@ -26,13 +26,18 @@ export const DepartmentEventSchema = z.object({
    * What happened to `visitId`, when that is the whole change: let in (`by` whom), in the call,
    * or gone from the queue and the call. A process that keeps the department's queue applies it
    * and tells everyone at once, before its read confirms it (decision 018, second addendum).
-   * Only ids, states and the clerk's name, which citizens see anyway: nothing a citizen wrote.
+   * Only ids, states, the clerk's name and counter, which citizens see anyway: nothing a citizen wrote.
    */
   moved: z
     .object({
       to: z.enum(VISIT_STATES),
       at: z.iso.datetime(),
       by: z.object({ id: z.uuid(), name: z.string().max(200) }).optional(),
+      /**
+       * An on-site visit called (or called again) to this counter, as the call display shows it
+       * (issue 16). A move to `admitted` of a visit already admitted is such a recall.
+       */
+      counter: z.string().max(30).optional(),
     })
     .optional(),
 });

@@ -871,14 +871,23 @@ export class LiveHub {
     const last = this.currentState(departmentId, now);
     const row = last?.rows.get(event.visitId!);
     if (!last || !row || (moved.to === 'admitted' && !moved.by)) return null;
+    const at = new Date(moved.at);
+    // An on-site visit is called to a counter when admitted, and may be called again (a recall:
+    // the move repeats `admitted`); the display and the console show when and where.
+    const called =
+      moved.to === 'admitted' && row.visit.channel === 'onsite' && moved.counter
+        ? { calledAt: at, calledCounter: moved.counter }
+        : {};
     const after: VisitWithContext =
-      moved.to === 'admitted'
-        ? {
-            ...row,
-            visit: { ...row.visit, state: moved.to, admittedBy: moved.by!.id, admittedAt: new Date(moved.at) },
-            admitterName: moved.by!.name,
-          }
-        : { ...row, visit: { ...row.visit, state: moved.to } };
+      moved.to !== 'admitted'
+        ? { ...row, visit: { ...row.visit, state: moved.to } }
+        : row.visit.state === 'admitted'
+          ? { ...row, visit: { ...row.visit, ...called } }
+          : {
+              ...row,
+              visit: { ...row.visit, ...called, state: moved.to, admittedBy: moved.by!.id, admittedAt: at },
+              admitterName: moved.by!.name,
+            };
     const stays = isActive(moved.to);
     const live = last.state.live.flatMap((r) => (r.visit.id !== row.visit.id ? [r] : stays ? [after] : []));
     const state = stateFrom(last.state.setting, live, now);

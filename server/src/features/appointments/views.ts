@@ -86,6 +86,7 @@ export function staffAppointmentView(
     clerk: { id: appointment.staffId, name: options.clerkName },
     visitId: options.visitId,
     noShowFrom: new Date(appointment.startsAt.getTime() + options.noShowGraceMinutes * MINUTE).toISOString(),
+    channel: appointment.channel,
   };
 }
 

@@ -1,4 +1,4 @@
-import { DeclineRequestSchema, DoorSettingSchema } from '@amtsraum/shared';
+import { DeclineRequestSchema, DoorSettingSchema, StaffWalkInRequestSchema } from '@amtsraum/shared';
 import { Router } from 'express';
 import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
@@ -6,13 +6,21 @@ import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { currentClerk, requireStaff } from '../staff/require-staff.js';
 import { findMembership } from '../staff/staff.repo.js';
-import { admit, decline, finish, finishOwnVisit, getConsole, setDoor } from './console.service.js';
+import { admit, decline, finish, finishOwnVisit, getConsole, noShow, recall, setDoor } from './console.service.js';
+import { checkInAppointment, drawAtCounter } from './counter-check-in.js';
+
+/**
+ * On-site actions per clerk (issue 16): a clerk at a counter checks people in and calls them by
+ * hand, a few a minute; a script with a stolen session would draw tickets in bulk.
+ */
+export const COUNTER_ACTION_LIMITS = { perStaff: { max: 60, windowMs: 60_000 } };
 
 const IdSchema = z.uuid();
 
 /** The clerk's console and door; mounted below the staff department router (`/staff/departments/:id`). */
 export function consoleRouter(deps: AppDeps): Router {
   const router = Router();
+  const counterActions = deps.limits.limiter('counter-actions', COUNTER_ACTION_LIMITS.perStaff);
   // A malformed id cannot name anything: answer as for an unknown one.
   const visitIdOf = (value: string | undefined) => {
     const parsed = IdSchema.safeParse(value);
@@ -47,6 +55,35 @@ export function consoleRouter(deps: AppDeps): Router {
   router.post('/visits/:visitId/finish', async (req, res) => {
     await finish(ctxOf(deps), currentClerk(req), visitIdOf(req.params.visitId));
     res.status(204).end();
+  });
+
+  router.post('/visits/:visitId/recall', async (req, res) => {
+    const clerk = currentClerk(req);
+    await counterActions.hit(clerk.staff.id);
+    await recall(ctxOf(deps), clerk, visitIdOf(req.params.visitId));
+    res.status(204).end();
+  });
+
+  router.post('/visits/:visitId/no-show', async (req, res) => {
+    const clerk = currentClerk(req);
+    await counterActions.hit(clerk.staff.id);
+    await noShow(ctxOf(deps), clerk, visitIdOf(req.params.visitId));
+    res.status(204).end();
+  });
+
+  router.post('/appointments/:appointmentId/check-in', async (req, res) => {
+    const clerk = currentClerk(req);
+    const appointmentId = IdSchema.safeParse(req.params.appointmentId);
+    if (!appointmentId.success) throw new AppError('appointment_not_found');
+    await counterActions.hit(clerk.staff.id);
+    res.json(await checkInAppointment(ctxOf(deps), clerk, appointmentId.data));
+  });
+
+  router.post('/onsite-tickets', async (req, res) => {
+    const clerk = currentClerk(req);
+    const body = parseInput(StaffWalkInRequestSchema, req.body ?? {});
+    await counterActions.hit(clerk.staff.id);
+    res.status(201).json(await drawAtCounter(ctxOf(deps), clerk, body));
   });
 
   return router;

@@ -1,4 +1,4 @@
-import type { ConsoleSnapshot, DoorSetting } from '@amtsraum/shared';
+import type { AdmitResponse, ConsoleSnapshot, DoorSetting } from '@amtsraum/shared';
 import { eq } from 'drizzle-orm';
 import { departments } from '../../db/schema.js';
 import type { Ctx } from '../../deps.js';
@@ -7,7 +7,14 @@ import type { DepartmentEvent } from '../../lib/event-bus.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { Clerk } from '../staff/require-staff.js';
 import { loadDepartmentState, toConsoleSnapshot } from '../visits/queue.service.js';
-import { admit as admitVisit, decline as declineVisit, finish as finishVisit } from '../visits/visit-states.js';
+import { findCounterName } from '../staff/staff.repo.js';
+import {
+  admit as admitVisit,
+  decline as declineVisit,
+  finish as finishVisit,
+  noShowCalled,
+  recall as recallVisit,
+} from '../visits/visit-states.js';
 import { findVisitInDepartment, isWithSomeone } from '../visits/visits.repo.js';
 
 /**
@@ -68,23 +75,85 @@ export async function setDoor(ctx: ConsoleCtx, clerk: Clerk, setting: DoorSettin
   );
 }
 
-/** Admits one waiting visit (or the next). Of two clerks admitting the same person at once, exactly one wins. */
-export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'next'): Promise<{ visitId: string }> {
+/**
+ * Admits one waiting visit (or the next). Of two clerks admitting the same person at once, exactly
+ * one wins. An on-site visit is called to the clerk's counter instead (issue 16): no call opens.
+ */
+export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'next'): Promise<AdmitResponse> {
   if (await isWithSomeone(ctx.db, clerk.staff.id)) throw new AppError('clerk_busy');
+  const counter = await findCounterName(ctx.db, clerk.staff.id, clerk.departmentId);
   const admitted = await admitVisit(ctx.db, {
     departmentId: clerk.departmentId,
     visitId,
     staffId: clerk.staff.id,
     now: ctx.now,
+    counter,
   });
   if (!admitted) throw await missingVisit(ctx, clerk, visitId);
+  const onsite = admitted.channel === 'onsite' && counter !== null;
   await recordStaffAction(
     ctx,
     clerk,
-    { tenantId: admitted.tenantId, visitId: admitted.id, action: 'visit.admitted' },
-    { moved: { to: 'admitted', at: ctx.now.toISOString(), by: { id: clerk.staff.id, name: clerk.staff.name } } },
+    {
+      tenantId: admitted.tenantId,
+      visitId: admitted.id,
+      action: 'visit.admitted',
+      // The counter is the clerk's, not the citizen's: fine in the audit trail.
+      ...(onsite ? { data: { channel: 'onsite', counter } } : {}),
+    },
+    {
+      moved: {
+        to: 'admitted',
+        at: ctx.now.toISOString(),
+        by: { id: clerk.staff.id, name: clerk.staff.name },
+        ...(onsite ? { counter } : {}),
+      },
+    },
   );
-  return { visitId: admitted.id };
+  return { visitId: admitted.id, channel: admitted.channel };
+}
+
+/** Calls the clerk's on-site visit to their counter once more (the display repeats it). */
+export async function recall(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Promise<void> {
+  const row = await recallVisit(ctx.db, {
+    departmentId: clerk.departmentId,
+    visitId,
+    staffId: clerk.staff.id,
+    now: ctx.now,
+  });
+  if (!row) throw await missingVisit(ctx, clerk, visitId);
+  // Called again to the counter it was called to, even if the clerk has renamed theirs since.
+  const counter = row.calledCounter ?? undefined;
+  await recordStaffAction(
+    ctx,
+    clerk,
+    { tenantId: row.tenantId, visitId, action: 'visit.recalled' },
+    {
+      moved: {
+        to: 'admitted',
+        at: ctx.now.toISOString(),
+        by: { id: clerk.staff.id, name: clerk.staff.name },
+        ...(counter ? { counter } : {}),
+      },
+    },
+  );
+}
+
+/** The person called to the clerk's counter did not come: the visit ends as `no_show`. */
+export async function noShow(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Promise<void> {
+  const row = await noShowCalled(ctx.db, {
+    departmentId: clerk.departmentId,
+    visitId,
+    staffId: clerk.staff.id,
+    now: ctx.now,
+  });
+  if (!row) throw await missingVisit(ctx, clerk, visitId);
+  await recordStaffAction(
+    ctx,
+    clerk,
+    { tenantId: row.tenantId, visitId, action: 'visit.no_show' },
+    { moved: { to: 'no_show', at: ctx.now.toISOString() } },
+  );
 }
 
 /** Why a visit could not be acted on: gone from this department (404) or taken meanwhile (409). */

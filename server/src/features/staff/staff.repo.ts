@@ -85,3 +85,23 @@ export async function findMembership(db: Db, staffId: string, departmentId: stri
     .limit(1);
   return row;
 }
+
+/** The clerk's counter in the department ("Platz 3"), null until set or when not a member. */
+export async function findCounterName(db: Db, staffId: string, departmentId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ counterName: staffMemberships.counterName })
+    .from(staffMemberships)
+    .where(and(eq(staffMemberships.staffId, staffId), eq(staffMemberships.departmentId, departmentId)))
+    .limit(1);
+  return row?.counterName ?? null;
+}
+
+/** Sets the clerk's counter in the department; false when they are not a member (any more). */
+export async function setCounterName(db: Db, staffId: string, departmentId: string, counterName: string) {
+  const rows = await db
+    .update(staffMemberships)
+    .set({ counterName })
+    .where(and(eq(staffMemberships.staffId, staffId), eq(staffMemberships.departmentId, departmentId)))
+    .returning({ staffId: staffMemberships.staffId });
+  return rows.length > 0;
+}

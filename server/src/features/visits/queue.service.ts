@@ -156,6 +156,10 @@ export function toQueueEntry(row: VisitWithContext): QueueEntry {
             persons: row.appointmentPersons ?? 1,
           }
         : null,
+    channel: visit.channel,
+    ticketNumber: visit.ticketNumber,
+    calledAt: visit.calledAt?.toISOString() ?? null,
+    calledCounter: visit.calledCounter,
   };
 }
 

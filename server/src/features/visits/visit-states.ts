@@ -11,7 +11,8 @@ import { queueOrder } from './queue-order.js';
  * module of transitions), used by every feature and both call transports:
  *
  *   enqueue ─▶ waiting ─admit─▶ admitted ─enterCall─▶ in_call ─finish─▶ done
- *                 │                 └─finish─▶ done (on site: called to a counter, then served)
+ *                 │                 ├─finish─▶ done (on site: called to a counter, then served)
+ *                 │                 ├─noShowCalled─▶ no_show (on site: called, nobody came)
  *                 ├─decline─▶ declined       │                  └─callOver─▶ done
  *                 ├─expire──▶ expired        │
  *                 ├─dropUnattended─▶ unattended (nobody on duty past the hold; walk-ins only)
@@ -30,7 +31,7 @@ export const WAITING = ['waiting'] as const satisfies readonly VisitState[];
 export const WITH_CLERK = ['admitted', 'in_call'] as const satisfies readonly VisitState[];
 /** In the queue or with a clerk: what the door, the console and the citizen's page show. */
 export const ACTIVE = [...WAITING, ...WITH_CLERK] as const satisfies readonly VisitState[];
-/** Over, one way or another. (`no_show` is in the list of states, but appointments are what miss.) */
+/** Over, one way or another (`no_show`: called to a counter, nobody came; issue 16). */
 export const ENDED = [
   'done',
   'declined',
@@ -174,7 +175,7 @@ export async function admit(
 export async function recall(
   db: Db,
   options: { departmentId: string; visitId: string; staffId: string; now: Date },
-): Promise<{ id: string; tenantId: string } | undefined> {
+): Promise<{ id: string; tenantId: string; calledCounter: string | null } | undefined> {
   const [row] = await db
     .update(visits)
     .set({ calledAt: options.now })
@@ -187,7 +188,32 @@ export async function recall(
         eq(visits.state, 'admitted'),
       ),
     )
-    .returning({ id: visits.id, tenantId: visits.tenantId });
+    .returning({ id: visits.id, tenantId: visits.tenantId, calledCounter: visits.calledCounter });
+  return row;
+}
+
+/**
+ * The person called to the counter did not come (issue 16): only the clerk who called them, only
+ * an on-site visit still called. It ends as `no_show`; an appointment it came for is missed too.
+ */
+export async function noShowCalled(
+  db: Db,
+  options: { departmentId: string; visitId: string; staffId: string; now: Date },
+): Promise<ChangedVisit | undefined> {
+  const [row] = await db
+    .update(visits)
+    .set({ state: 'no_show', endedAt: options.now })
+    .where(
+      and(
+        eq(visits.id, options.visitId),
+        eq(visits.departmentId, options.departmentId),
+        eq(visits.admittedBy, options.staffId),
+        eq(visits.channel, 'onsite'),
+        eq(visits.state, 'admitted'),
+      ),
+    )
+    .returning(changed);
+  if (row) await settleArrivals(db, [row.appointmentId], 'no_show');
   return row;
 }
 
@@ -336,18 +362,19 @@ export async function dropUnattended(
  * can forget it (the appointments feature depends on visits, never the other way round; this
  * writes the appointment's state column and nothing else). Served: `done`. Not served (the citizen
  * left, was gone past the grace period, or was declined): back to `booked`, so the join link lets
- * them in again until the appointment's end; after that a clerk can mark a no-show.
+ * them in again until the appointment's end; after that a clerk can mark a no-show. No show (called
+ * to a counter, nobody came): the appointment is missed, `no_show`.
  */
 async function settleArrivals(
   db: Db,
   appointmentIds: (string | null)[],
-  outcome: 'served' | 'not_served',
+  outcome: 'served' | 'not_served' | 'no_show',
 ): Promise<void> {
   const ids = appointmentIds.filter((id): id is string => id !== null);
   if (ids.length === 0) return;
   await db
     .update(appointments)
-    .set({ state: outcome === 'served' ? 'done' : 'booked' })
+    .set({ state: outcome === 'served' ? 'done' : outcome === 'no_show' ? 'no_show' : 'booked' })
     .where(
       and(
         inArray(appointments.id, ids),

@@ -63,6 +63,11 @@ export function AppointmentRow({
         <span className="appointments-table__contact">
           {t('appointments.withClerk', { clerk: appointment.clerk.name })}
         </span>
+        {appointment.channel === 'onsite' && (
+          <span className="appointments-table__contact" data-testid="appointment-onsite">
+            {t('onsite.appointmentOnsite')}
+          </span>
+        )}
       </th>
       <td>
         <ServiceNames services={appointment.services} />

@@ -14,9 +14,19 @@ import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { DoorStatus, LiveDoorSummary } from '../directory';
 import { AppointmentInvites, QuickInterpreterInvite } from '../invites';
-import { admit as admitVisit, decline, finishVisit, setDoor } from './api';
+import { admit as admitVisit, counterActions, decline, finishVisit, setDoor, useCounter } from './api';
 import { AppointmentsPanel } from './AppointmentsPanel';
 import { NoteDialog } from './NoteDialog';
+import {
+  CalledVisit,
+  ChannelLabel,
+  CheckInButton,
+  CounterField,
+  isToday,
+  useVisitName,
+  WalkInDesk,
+  type DrawnTicket,
+} from './OnsiteDesk';
 import { SignOutButton, StaffGate } from './StaffGate';
 import { useMinuteClock } from './useMinuteClock';
 
@@ -134,6 +144,14 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
   const [problem, setProblem] = useState<Message | null>(null);
   const say = useSay();
   const [declining, setDeclining] = useState<QueueEntry | null>(null);
+  const visitName = useVisitName();
+  // The clerk's counter (issue 16): read once, then what they saved here.
+  const counterLoad = useCounter(department.id, 0);
+  const [counterSaved, setCounterSaved] = useState<string | null>(null);
+  const counterName = counterSaved ?? (counterLoad.status === 'success' ? counterLoad.data.counterName : null);
+  const [editingCounter, setEditingCounter] = useState(false);
+  const [counterFocus, setCounterFocus] = useState(0);
+  const [ticket, setTicket] = useState<DrawnTicket | null>(null);
 
   useEffect(() => {
     primeAudio();
@@ -145,7 +163,9 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
   const [mineAtOpen] = useState(() => mine?.id ?? null);
   // The admit's answer names the visit before the live snapshot does: the call opens sooner.
   const [admittedNow, setAdmittedNow] = useState<string | null>(null);
-  const admittedHere = admittedNow ?? (mine && mine.id !== mineAtOpen ? mine.id : undefined);
+  // Only a video visit has a call to get ready for; an on-site one comes to the counter.
+  const admittedHere =
+    admittedNow ?? (mine && mine.channel === 'video' && mine.id !== mineAtOpen ? mine.id : undefined);
   const others = active.filter((entry) => entry !== mine);
   // The clerk's choice shows at once; the live snapshot (also other clerks' changes) confirms it.
   const setting = chosen ?? snapshot.doorSetting;
@@ -154,6 +174,11 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
     if (error.code === 'visit_taken') return message((tr) => tr('console:console.visitTaken'));
     if (error.code === 'clerk_busy') return message((tr) => tr('console:console.clerkBusy'));
     if (error.code === 'queue_empty') return message((tr) => tr('console:console.queueEmpty'));
+    // Said, and the field to set the counter opens, focused: the way out is where the eyes are.
+    if (error.code === 'counter_required') {
+      setEditingCounter(true);
+      setCounterFocus((n) => n + 1);
+    }
     return problemMessage(error);
   };
 
@@ -177,10 +202,11 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
     });
   const admit = (entry: QueueEntry | 'next') =>
     run(async () => {
-      const { visitId } = await admitVisit(department.id, entry === 'next' ? 'next' : entry.id);
-      setAdmittedNow(visitId);
+      const { visitId, channel } = await admitVisit(department.id, entry === 'next' ? 'next' : entry.id);
+      if (channel === 'video') setAdmittedNow(visitId);
     });
   const finish = (entry: QueueEntry) => run(() => finishVisit(department.id, entry.id));
+  const clockOf = (iso: string) => formatClock(new Date(iso), locale, department.timeZone);
 
   const waited = (entry: QueueEntry) => {
     const minutes = Math.floor((now - new Date(entry.createdAt).getTime()) / 60_000);
@@ -207,6 +233,18 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         </p>
         <SignOutButton />
       </div>
+      <CounterField
+        key={counterName ?? ''}
+        departmentId={department.id}
+        counterName={counterName}
+        editing={editingCounter}
+        focusRequest={counterFocus}
+        onEditing={setEditingCounter}
+        onSaved={(saved) => {
+          setCounterSaved(saved);
+          setProblem(null);
+        }}
+      />
       <LiveStatus />
       <div className="visually-hidden" aria-live="polite">
         {unseen > 0 ? t('console.newKnocks', { count: unseen }) : ''}
@@ -242,7 +280,15 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
 
       <section aria-labelledby={`${id}-current`} className="panel" data-testid="current-visit">
         <h2 id={`${id}-current`}>{t('console.currentHeading')}</h2>
-        {mine ? (
+        {mine?.channel === 'onsite' ? (
+          <CalledVisit
+            entry={mine}
+            clock={clockOf}
+            onRecall={() => void run(() => counterActions.recall(department.id, mine.id))}
+            onDone={() => void finish(mine)}
+            onNoShow={() => void run(() => counterActions.noShow(department.id, mine.id))}
+          />
+        ) : mine ? (
           <>
             <p>{t('console.currentWith', { name: mine.name, time: since(mine) })}</p>
             <div className="button-row">
@@ -282,6 +328,14 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
             {t('console.admitNext')}
           </button>
         </p>
+        <WalkInDesk
+          departmentId={department.id}
+          tenantSlug={department.tenantSlug}
+          departmentSlug={department.slug}
+          ticket={ticket}
+          onTicket={setTicket}
+          run={run}
+        />
         {queue.length === 0 ? (
           <p data-testid="queue-empty">{t('console.empty')}</p>
         ) : (
@@ -304,7 +358,8 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
                   return (
                     <tr key={entry.id} data-testid={`queue-entry-${entry.id}`}>
                       <th scope="row">
-                        {entry.name}
+                        {visitName(entry)}
+                        <ChannelLabel entry={entry} />
                         {entry.appointment && (
                           <span className="queue-table__appointment" data-testid="queue-appointment">
                             {t('console.appointmentAt', {
@@ -327,7 +382,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
                           <button
                             type="button"
                             className="button button--small"
-                            aria-label={t('console.admitPerson', { name: entry.name })}
+                            aria-label={t('console.admitPerson', { name: visitName(entry) })}
                             onClick={() => void admit(entry)}
                           >
                             {t('console.admit')}
@@ -335,7 +390,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
                           <button
                             type="button"
                             className="button button--small"
-                            aria-label={t('console.declinePerson', { name: entry.name })}
+                            aria-label={t('console.declinePerson', { name: visitName(entry) })}
                             onClick={() => {
                               setDeclining(entry);
                             }}
@@ -357,11 +412,23 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         snapshot={snapshot}
         renderActions={(appointment) =>
           appointment.state === 'booked' || appointment.state === 'arrived' ? (
-            <AppointmentInvites
-              departmentId={department.id}
-              appointmentId={appointment.id}
-              interpreterLanguage={appointment.interpreterLanguage}
-            />
+            <>
+              {appointment.channel === 'onsite' &&
+                appointment.state === 'booked' &&
+                isToday(appointment, department.timeZone) && (
+                  <CheckInButton
+                    departmentId={department.id}
+                    appointment={appointment}
+                    onTicket={setTicket}
+                    run={run}
+                  />
+                )}
+              <AppointmentInvites
+                departmentId={department.id}
+                appointmentId={appointment.id}
+                interpreterLanguage={appointment.interpreterLanguage}
+              />
+            </>
           ) : null
         }
       />
@@ -374,7 +441,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
               <li key={entry.id}>
                 {t('console.otherEntry', {
                   clerk: entry.admittedBy?.name ?? '–',
-                  name: entry.name,
+                  name: visitName(entry),
                   time: since(entry),
                 })}
               </li>

@@ -1,12 +1,15 @@
 import {
   AdmitResponseSchema,
   ConsoleSnapshotSchema,
+  CounterResponseSchema,
+  OnsiteTicketResponseSchema,
   StaffAppointmentResponseSchema,
   StaffAppointmentsResponseSchema,
   StaffMeSchema,
   type DoorSetting,
   type LoginRequest,
   type StaffBookingRequest,
+  type StaffWalkInRequest,
 } from '@amtsraum/shared';
 import { getJson, sendForNothing, sendJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
@@ -53,6 +56,37 @@ export function decline(departmentId: string, visitId: string, note: string): Pr
 export function finishVisit(departmentId: string, visitId: string): Promise<void> {
   return sendForNothing('POST', visitPath(departmentId, visitId, 'finish'), undefined, options());
 }
+
+// The hybrid office at the counter (issue 16)
+
+/** This clerk's counter in the department; `version` reloads it after a change. */
+export const useCounter = (departmentId: string, version: number) =>
+  useLoad(`counter:${departmentId}:${String(version)}`, (signal) =>
+    getJson(`${departmentBase(departmentId)}/counter`, CounterResponseSchema, { ...options(), signal }),
+  );
+
+export const counterActions = {
+  setCounter: (departmentId: string, counterName: string) =>
+    sendJson('PUT', `${departmentBase(departmentId)}/counter`, { counterName }, CounterResponseSchema, options()),
+  /** Calls the clerk's on-site visit to their counter again. Answers 204. */
+  recall: (departmentId: string, visitId: string) =>
+    sendForNothing('POST', visitPath(departmentId, visitId, 'recall'), undefined, options()),
+  /** The person called did not come. Answers 204. */
+  noShow: (departmentId: string, visitId: string) =>
+    sendForNothing('POST', visitPath(departmentId, visitId, 'no-show'), undefined, options()),
+  /** "Ist da — einreihen": today's on-site appointment, its person at the counter, joins the queue. */
+  checkIn: (departmentId: string, appointmentId: string) =>
+    sendJson(
+      'POST',
+      `${departmentBase(departmentId)}/appointments/${segment(appointmentId)}/check-in`,
+      undefined,
+      OnsiteTicketResponseSchema,
+      options(),
+    ),
+  /** A walk-in ticket for someone at the counter. */
+  drawTicket: (departmentId: string, body: StaffWalkInRequest) =>
+    sendJson('POST', `${departmentBase(departmentId)}/onsite-tickets`, body, OnsiteTicketResponseSchema, options()),
+};
 
 // Appointments of one department
 
