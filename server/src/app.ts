@@ -17,6 +17,7 @@ import { consoleRouter, formerClerkRouter } from './features/console/console.rou
 import { devicesRouter } from './features/devices/devices.router.js';
 import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
+import { kioskRouter } from './features/kiosk/kiosk.router.js';
 import { healthRouter } from './features/health/health.router.js';
 import {
   identityProviderAdminRouter,
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(appointmentsRouter(deps));
   api.use(invitesRouter(deps));
   api.use(devicesRouter(deps));
+  api.use(kioskRouter(deps));
   api.use(callsRouter(deps));
   api.use(livekitWebhookRouter(deps));
   api.use(staffRouter(deps));

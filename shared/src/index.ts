@@ -24,3 +24,4 @@ export * from './legal.api.js';
 export * from './legal-links.api.js';
 export * from './accounts.api.js';
 export * from './hybrid.api.js';
+export * from './kiosk.api.js';
