@@ -82,13 +82,13 @@ export default defineConfig({
             // The app's own shared code (lib/, ui/, the shared schemas) in one chunk: the door page
             // used to load it as some twenty small chunks, which compress ~5 kB worse than one, and
             // the few kB in it the door does not use cost less than the split (issue 14). The schemas
-            // only booking, the console, invites, the mailbox and the admin pages parse stay with those pages,
+            // only booking, the console, invites, the mailbox, the hybrid office (kiosk, display) and the admin pages parse stay with those pages,
             // as do the staff pages' short forms (ui/SubmitForm.tsx) and the admin pages' collision
             // reader and choice (lib/collisions.ts, ui/CollisionChoice.tsx), and what staff pages say
             // when a right was taken or a session ended (ui/LostRight.tsx).
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit)\.api\.ts|SubmitForm\.tsx|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|hybrid|kiosk)\.api\.ts|SubmitForm\.tsx|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx)/,
             },
           ],
         },

@@ -2,6 +2,7 @@ import {
   BirthDateSchema,
   BookingCodeSchema,
   formatTicketNumber,
+  SUPPORTED_LOCALES,
   type DeviceView,
   type KioskState,
   type KioskTicket,
@@ -36,14 +37,20 @@ export function KioskPage() {
   const device = useLoad(`kiosk-device:${String(attempt)}`, (signal) => fetchPairedKiosk(currentLocale(), signal));
   const [paired, setPaired] = useState<DeviceView | null>(null);
 
-  // The site's header, footer and language switcher are not for a kiosk (kiosk.css hides them).
+  // Once, when the kiosk opens (react-i18next hands out a new `i18n` on each language change,
+  // and a switch to English must not run this again): German first, the site's header, footer
+  // and language switcher hidden (kiosk.css), the other languages' texts fetched ahead so that a
+  // flag switches at once instead of blanking the screen.
+  const i18nRef = useRef(i18n);
   useEffect(() => {
+    const instance = i18nRef.current;
     document.body.classList.add('kiosk-mode');
-    if (i18n.resolvedLanguage !== 'de') void i18n.changeLanguage('de');
+    if (instance.resolvedLanguage !== 'de') void instance.changeLanguage('de');
+    void instance.loadLanguages(SUPPORTED_LOCALES.filter((locale) => locale !== 'de'));
     return () => {
       document.body.classList.remove('kiosk-mode');
     };
-  }, [i18n]);
+  }, []);
 
   if (device.status === 'loading') return <LoadingState />;
   if (device.status === 'error') {
