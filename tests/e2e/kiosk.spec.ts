@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser } from '@playwright/test';
 import postgres from 'postgres';
 import { encode } from 'uqr';
 import { birthDateHash, checkInQrText } from '../../server/src/lib/check-in-codes.js';
