@@ -128,16 +128,18 @@ export async function checkIn(ctx: KioskCtx, device: PairedDevice, request: Kios
             maxFailures: CHECK_IN_MAX_FAILURES,
             lockedUntil: until,
           });
-          if (!locks) return { error: new AppError('check_in_wrong_birth_date') };
+          // Each wrong try is on the record (never the date typed), the lock as well.
           await insertAudit(tx, {
             tenantId: appointment.tenantId,
             departmentId: appointment.departmentId,
             actorKind: 'device',
-            action: 'appointment.check_in_locked',
-            data: { appointmentId: appointment.id, deviceId: device.id, minutes: CHECK_IN_LOCK_MS / MINUTE },
+            action: locks ? 'appointment.check_in_locked' : 'appointment.check_in_failed',
+            data: locks
+              ? { appointmentId: appointment.id, deviceId: device.id, minutes: CHECK_IN_LOCK_MS / MINUTE }
+              : { appointmentId: appointment.id, deviceId: device.id },
             createdAt: now,
           });
-          return { error: lockedError(until, now) };
+          return { error: locks ? lockedError(until, now) : new AppError('check_in_wrong_birth_date') };
         }
       }
       // Proven (the right date of birth, or the QR code): earlier wrong tries are forgotten.

@@ -261,6 +261,11 @@ describe.each(databaseKinds)('the kiosk on %s', (kind) => {
       .from(auditEvents)
       .where(and(eq(auditEvents.departmentId, department.id), eq(auditEvents.action, 'appointment.check_in_locked')));
     expect(lockAudit).toHaveLength(1);
+    const failedAudit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.departmentId, department.id), eq(auditEvents.action, 'appointment.check_in_failed')));
+    expect(failedAudit.filter((a) => a.data.appointmentId === made.row.id)).toHaveLength(2);
     expect(JSON.stringify(lockAudit)).not.toContain(BIRTH_DATE);
 
     // Ten minutes later the right date checks in, and the count is gone.

@@ -101,6 +101,8 @@ interface CodeForm {
   year: string;
 }
 const EMPTY_FORM: CodeForm = { code: '', day: '', month: '', year: '' };
+/** How often the start screen asks whether walk-in tickets can be drawn. */
+const STATE_REFRESH_MS = 60_000;
 
 function KioskScreens({ device, onUnpaired }: { device: DeviceView; onUnpaired: () => void }) {
   const { t, i18n } = useTranslation('kiosk');
@@ -118,6 +120,18 @@ function KioskScreens({ device, onUnpaired }: { device: DeviceView; onUnpaired: 
     setStateKey((n) => n + 1);
     if (i18n.resolvedLanguage !== 'de') void i18n.changeLanguage('de');
   }, [i18n]);
+
+  // The start screen follows the door through the day (opened, closed, the queue full).
+  const onStart = screen.name === 'start';
+  useEffect(() => {
+    if (!onStart) return;
+    const timer = window.setInterval(() => {
+      setStateKey((n) => n + 1);
+    }, STATE_REFRESH_MS);
+    return () => {
+      window.clearInterval(timer);
+    };
+  }, [onStart]);
 
   const secondsLeft = useIdleReset(screen.name !== 'start' || locale !== 'de', startOver);
 
