@@ -275,10 +275,17 @@ test('a walk-in ticket is drawn for a service, and the kiosk starts over by itse
     // English by its flag and name; the choice does not outlive the person.
     await page.getByRole('button', { name: 'English' }).click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-    await page.getByRole('button', { name: 'Take a waiting number' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'What is it about?' })).toBeVisible();
+    // By keyboard alone: from the first choice to the third, then into the service list.
+    await page.getByRole('button', { name: 'Appointment: scan QR code' }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: 'Take a waiting number' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { level: 1, name: 'What is it about?' })).toBeFocused();
     await expectAccessibleAlsoAt320(page);
-    await page.getByRole('button', { name: 'Certificate of residence' }).click();
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: 'Certificate of residence' })).toBeFocused();
+    await page.keyboard.press('Enter');
     await expect(page.getByRole('heading', { level: 1, name: 'Your waiting number' })).toBeVisible();
     await expect(page.getByTestId('kiosk-ticket-number')).toHaveText('001');
     await expectNoA11yViolations(page);
