@@ -54,6 +54,14 @@ export default tseslint.config(
           ],
         },
       ],
+      // The web build takes every `z.…` call for pure, so an unused schema drops out of the door
+      // page (web/vite.config.ts); a call made for its effect would drop out too.
+      'no-restricted-properties': [
+        'error',
+        { object: 'z', property: 'config', message: "Call `config` imported from 'zod/mini' (docs/decisions/020)." },
+        { object: 'z', property: 'globalRegistry', message: 'The web build drops `z.…` calls whose result is unused.' },
+        { object: 'z', property: 'registry', message: 'The web build drops `z.…` calls whose result is unused.' },
+      ],
     },
   },
   // Web client layers (docs/decisions/010-web-layout.md): app → features → ui → lib, features
@@ -77,9 +85,9 @@ export default tseslint.config(
             accounts: [],
             absences: [],
             'identity-provider': [],
-            kiosk: [],
-            display: [],
             devices: [],
+            kiosk: ['devices'],
+            display: ['devices'],
             invites: [],
             visits: ['directory'],
             appointments: ['directory'],

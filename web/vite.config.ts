@@ -46,10 +46,17 @@ export default defineConfig({
       // (adminSignIn, staffAbsences), 47 bytes more; one collision reader and choice for three
       // features (kept out of the shared chunk) and their `collisions` namespace, 119.6; the staff
       // pages' answer to a lost right or an ended session (ui/LostRight.tsx, kept out too), 119.7.
-      budget: { route: 'door', limitKb: 120.5 },
+      // Issue 16's foundation (page table entries, error codes): 120.3. Then, in one go (decision
+      // 020, addendum): unused zod schemas tree-shaken (the error code list with them), 119.7;
+      // German's first-page namespaces out of the locale glob, 119.5; hidden sourcemaps, 119.3;
+      // the shared schema helpers pure too, 118.6; translations without named exports, a shorter
+      // glob key, and lib/calendar.ts and lib/session-ended.ts (not the door's) out of `app`, 118.5.
+      budget: { route: 'door', limitKb: 120 },
       floorChunk: 'core',
     }),
   ],
+  // Translations are read whole (`default`), never by key: no named export per top-level key.
+  json: { namedExports: false },
   resolve: {
     conditions: ['source'],
     alias: [
@@ -68,8 +75,17 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
-    sourcemap: true,
+    // Written beside the chunks, without a `sourceMappingURL` comment in each: ~30 bytes gzip a
+    // chunk that every page paid (issue 14). Developer tools take a map when it is added by hand.
+    sourcemap: 'hidden',
     rolldownOptions: {
+      // A schema is built by calls (`z.object(…)`), which the bundler must otherwise keep in case
+      // they have effects: every schema of a shared module the door page touches came along, used
+      // or not (the whole list of error codes among them). zod's builders have none, so unused
+      // schemas drop out. A `z.…` call made for its effect would drop out too: lint refuses
+      // `z.config` (call `config` by name) and zod's registries in web/src and shared/src. The
+      // shared helpers that build schemas (shared/src/person-name.ts, visits.api.ts) are as pure.
+      treeshake: { manualPureFunctions: ['z', 'personName', 'plainText'] },
       output: {
         codeSplitting: {
           groups: [
@@ -82,13 +98,16 @@ export default defineConfig({
             // The app's own shared code (lib/, ui/, the shared schemas) in one chunk: the door page
             // used to load it as some twenty small chunks, which compress ~5 kB worse than one, and
             // the few kB in it the door does not use cost less than the split (issue 14). The schemas
-            // only booking, the console, invites, the mailbox, the hybrid office (kiosk, display) and the admin pages parse stay with those pages,
+            // only booking, the console, invites, the mailbox and the admin pages parse stay with those pages,
             // as do the staff pages' short forms (ui/SubmitForm.tsx) and the admin pages' collision
             // reader and choice (lib/collisions.ts, ui/CollisionChoice.tsx), and what staff pages say
-            // when a right was taken or a session ended (ui/LostRight.tsx).
+            // when a right was taken or a session ended (ui/LostRight.tsx, lib/session-ended.ts), and
+            // the calendar arithmetic of booking, the console and absences (lib/calendar.ts); the QR
+            // code (ui/QrCode.tsx, with its encoder) and the hybrid office's schemas stay with the
+            // admin, booking, device and kiosk pages (issue 16).
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|hybrid|kiosk)\.api\.ts|SubmitForm\.tsx|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|kiosk)\.api\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
             },
           ],
         },

@@ -14,6 +14,7 @@ import { departmentAuditRouter, tenantAuditRouter } from './features/audit-log/a
 import { callsRouter } from './features/calls/calls.router.js';
 import { livekitWebhookRouter } from './features/calls/livekit-webhook.router.js';
 import { consoleRouter, formerClerkRouter } from './features/console/console.router.js';
+import { devicesAdminRouter } from './features/devices/devices-admin.router.js';
 import { devicesRouter } from './features/devices/devices.router.js';
 import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
@@ -155,6 +156,7 @@ export function createApp(deps: AppDeps): Express {
         departmentAuditRouter(deps),
         offerRouter(deps),
         availabilityRouter(deps),
+        devicesAdminRouter(deps),
       ],
     }),
   );

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { allowedOriginsFor, createApp, findWebDist } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
+import { closeDisplayStreams } from './features/devices/display-streams.js';
 import { formatDemoLogins, seedDemoIfEmpty } from './features/setup/demo-seed.js';
 import type { AppDeps } from './deps.js';
 import { serverJobs, type JobIntervals } from './jobs/jobs.js';
@@ -124,6 +125,8 @@ export async function startServer(
         // The rounds in progress finish first (an expiry in flight publishes its event).
         await scheduler.stop();
         await hub.stop();
+        // Open display streams would hold the close until the grace ends; they reconnect elsewhere.
+        closeDisplayStreams(deps);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -67,6 +67,15 @@ export const ErrorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 /**
+ * An error code as clients read it from an answer: a string, typed as a code of the list, not
+ * checked against it. The server sends only codes of the list (its throw sites are typed) and
+ * clients look their texts up by code, so the check would only put the whole list into every
+ * page's first download (issue 14: the door page's budget). The list is checked where it is
+ * written: the server's types and the locale test (every code has a text).
+ */
+export const SentErrorCodeSchema = z.custom<ErrorCode>((value) => typeof value === 'string');
+
+/**
  * The HTTP status of each error code, written once: the server's throw sites name the code only,
  * and a client may read the status a code comes with.
  */
@@ -141,7 +150,7 @@ export const ProblemSchema = z.object({
   type: z.string(),
   title: z.string(),
   status: z.int(),
-  code: ErrorCodeSchema,
+  code: SentErrorCodeSchema,
   detail: z.optional(z.string()),
   /** For validation failures: which field, and why, in the requester's language. */
   errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),

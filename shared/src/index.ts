@@ -24,4 +24,5 @@ export * from './legal.api.js';
 export * from './legal-links.api.js';
 export * from './accounts.api.js';
 export * from './hybrid.api.js';
+export * from './devices.api.js';
 export * from './kiosk.api.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 import { CallRoleSchema } from './calls.api.js';
-import { ErrorCodeSchema } from './errors.js';
+import { SentErrorCodeSchema } from './errors.js';
 import { SlugSchema } from './slugs.js';
 import { CitizenVisitSchema, ConsoleSnapshotSchema, DoorLiveSchema } from './visits.api.js';
 
@@ -105,7 +105,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('console'), snapshot: ConsoleSnapshotSchema }),
   z.object({
     type: z.literal('error'),
-    code: z.union([ErrorCodeSchema, z.literal('invalid_message')]),
+    code: z.union([SentErrorCodeSchema, z.literal('invalid_message')]),
     message: z.string(),
   }),
   /** You are in: who you are and who else is there. Sent again after every (re)join. */

@@ -159,7 +159,7 @@ async function pairedKiosk(browser: Browser, office: Awaited<ReturnType<typeof m
   });
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto('/kiosk');
-  await expect(page.getByRole('heading', { level: 1, name: 'Dieses Gerät als Kiosk einrichten' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Kiosk koppeln' })).toBeVisible();
   await expectNoA11yViolations(page);
   await page.getByLabel('Kopplungscode').fill(office.pairingCode);
   await page.getByRole('button', { name: 'Koppeln' }).click();

@@ -56,7 +56,19 @@ export type SessionsEndedEvent = z.infer<typeof SessionsEndedEventSchema>;
 export const RolesChangedEventSchema = z.object({ rolesChanged: z.object({ staffId: z.uuid() }) });
 export type RolesChangedEvent = z.infer<typeof RolesChangedEventSchema>;
 
-export const LiveEventSchema = z.union([DepartmentEventSchema, SessionsEndedEventSchema, RolesChangedEventSchema]);
+/**
+ * A kiosk or call display was revoked (or paired anew): every process closes the live streams
+ * opened with its old token at once (issue 16).
+ */
+export const DeviceRevokedEventSchema = z.object({ deviceRevoked: z.object({ deviceId: z.uuid() }) });
+export type DeviceRevokedEvent = z.infer<typeof DeviceRevokedEventSchema>;
+
+export const LiveEventSchema = z.union([
+  DepartmentEventSchema,
+  SessionsEndedEventSchema,
+  RolesChangedEventSchema,
+  DeviceRevokedEventSchema,
+]);
 export type LiveEvent = z.infer<typeof LiveEventSchema>;
 
 export interface EventBus {

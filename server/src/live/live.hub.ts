@@ -718,6 +718,8 @@ export class LiveHub {
   private onEvent(event: LiveEvent) {
     if ('sessionsEnded' in event) return this.onSessionsEnded(event.sessionsEnded);
     if ('rolesChanged' in event) return void this.onRolesChanged(event.rolesChanged);
+    // Devices have their own stream (features/devices/display-streams.ts), not this hub.
+    if ('deviceRevoked' in event) return;
     const { departmentId } = event;
     if (event.context) this.contexts.invalidate(departmentId);
     // From the queue as of the last change, taken before the version moves on.

@@ -125,6 +125,10 @@ export const BODIES: Record<string, unknown | ((target: Target) => unknown)> = {
   },
   'POST /api/admin/tenants/:tenant/departments/:department/services/:serviceId/archive': {},
   'POST /api/admin/tenants/:tenant/departments/:department/services/:serviceId/restore': {},
+  'GET /api/admin/tenants/:tenant/departments/:department/devices': undefined,
+  'POST /api/admin/tenants/:tenant/departments/:department/devices': { kind: 'display', label: 'Übernommen' },
+  'POST /api/admin/tenants/:tenant/departments/:department/devices/:deviceId/pairing': {},
+  'POST /api/admin/tenants/:tenant/departments/:department/devices/:deviceId/revoke': {},
 };
 
 /** What to send to `route` when its parameters are `target`'s. */
@@ -156,6 +160,8 @@ export interface Target {
   departmentClosureId: string;
   tenantClosureId: string;
   absenceId: string;
+  /** A call display of the department (issue 16). */
+  deviceId: string;
 }
 
 export function fill(route: MountedRoute, target: Target): string {
@@ -168,6 +174,7 @@ export function fill(route: MountedRoute, target: Target): string {
     serviceId: target.serviceId,
     closureId: closure,
     absenceId: target.absenceId,
+    deviceId: target.deviceId,
     kind: 'imprint',
   };
   const path = route.path.replace(/:(\w+)/g, (_, name: string) => {
@@ -232,6 +239,10 @@ export async function makeTarget(
       endsAt: new Date('2026-12-28T12:00:00Z'),
     })
     .returning();
+  const [device] = await db
+    .insert(schema.devices)
+    .values({ tenantId: tenant.id, departmentId: row.id, kind: 'display', label: 'Anzeige Flur' })
+    .returning();
   return {
     tenant: tenant.slug,
     tenantId: tenant.id,
@@ -241,5 +252,6 @@ export async function makeTarget(
     departmentClosureId: closure.id,
     tenantClosureId,
     absenceId: absence!.id,
+    deviceId: device!.id,
   };
 }

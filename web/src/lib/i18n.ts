@@ -18,14 +18,22 @@ const STORAGE_KEY = 'amtsraum.locale';
  */
 const START_NAMESPACES = ['common', 'errors', 'directory'] as const satisfies readonly Namespace[];
 
-/** One chunk per language and namespace, fetched on first use. */
-const bundles = import.meta.glob<{ default: Record<string, unknown> }>('../locales/*/*.json');
+/**
+ * One chunk per language and namespace, fetched on first use. German's first-page namespaces are
+ * left out: they are in the first download (`resources` below; i18next asks the backend only for
+ * bundles it lacks), and a file both imported and in the glob would ship as a module object with
+ * a getter per key.
+ */
+const bundles = import.meta.glob<{ default: Record<string, unknown> }>(
+  ['./*/*.json', '!./de/common.json', '!./de/directory.json'],
+  { base: '../locales' },
+);
 
 const chunkBackend: BackendModule = {
   type: 'backend',
   init() {},
   read(language, namespace, callback) {
-    const load = bundles[`../locales/${language}/${namespace}.json`];
+    const load = bundles[`./${language}/${namespace}.json`];
     if (!load) {
       callback(new Error(`no translations for ${language}/${namespace}`), false);
       return;

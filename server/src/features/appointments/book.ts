@@ -15,7 +15,7 @@ import {
   type TenantRow,
 } from './appointments.repo.js';
 import { auditActor, MINUTE, type Actor, type BookingCtx } from './booking-ctx.js';
-import { lockSchedules } from './schedule-lock.js';
+import { lockClerkStart, lockScheduleForBooking } from './schedule-lock.js';
 import {
   appointmentMinutes,
   checkPersons,
@@ -71,9 +71,10 @@ export async function bookAppointment(
     let booked: AppointmentRow | null;
     try {
       booked = await ctx.db.transaction(async (tx) => {
-        // The free clerks are read under the department's schedule lock, so no change of hours,
-        // absence or closure can take the time away between this read and the insert (issue 15).
-        await lockSchedules(tx, [department.id]);
+        // The free clerks are read under the department's schedule lock (shared: bookings run side
+        // by side), so no change of hours, absence or closure can take the time away between this
+        // read and the insert (issue 15).
+        await lockScheduleForBooking(tx, department.id);
         return insertWithFirstFreeClerk(tx, await freeClerksFor(tx, slot));
       });
     } finally {
@@ -88,6 +89,7 @@ export async function bookAppointment(
   const insertWithFirstFreeClerk = (outer: Db, candidates: string[]) =>
     withFirstFreeClerk(candidates, (staffId) =>
       outer.transaction(async (tx) => {
+        await lockClerkStart(tx, staffId, startsAt);
         const row = await insertAppointment(tx, {
           id,
           tenantId: tenant.id,

@@ -5,7 +5,7 @@ import { queueAppointmentMail } from './appointment-mail.js';
 import { findAppointment, updateBookedAppointment, type AppointmentRow } from './appointments.repo.js';
 import { auditActor, MINUTE, type Actor, type BookingCtx, type Found } from './booking-ctx.js';
 import { findByToken, findForStaff, notChangeable } from './manage.js';
-import { lockSchedules } from './schedule-lock.js';
+import { lockClerkStart, lockScheduleForBooking } from './schedule-lock.js';
 import { freeClerksFor, orderClerks, slotTaken, withFirstFreeClerk, type SlotRequest } from './slot-search.js';
 import { citizenMayChange, citizenView, toStaffAppointment } from './views.js';
 
@@ -39,7 +39,7 @@ async function move(
   let changedMeanwhile = false as boolean;
   const moved = await ctx.db.transaction(async (locked) => {
     // As a booking: the free clerks are read under the department's schedule lock (schedule-lock.ts).
-    await lockSchedules(locked, [department.id]);
+    await lockScheduleForBooking(locked, department.id);
     const candidates = await orderClerks(
       locked,
       await freeClerksFor(locked, slot),
@@ -50,6 +50,7 @@ async function move(
     if (sameTime && candidates.includes(appointment.staffId)) return unchanged;
     return withFirstFreeClerk(candidates, (staffId) =>
       locked.transaction(async (tx) => {
+        await lockClerkStart(tx, staffId, startsAt);
         const row = await updateBookedAppointment(
           tx,
           appointment.id,

@@ -1,8 +1,8 @@
 import type { DeviceKind, LocalizedText } from '@amtsraum/shared';
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { departments, devices, tenants } from '../../db/schema.js';
+import { departments, devices, tenants, visits } from '../../db/schema.js';
 import { newPairingCode } from '../../lib/check-in-codes.js';
 import { hashToken } from '../staff/auth.service.js';
 
@@ -83,7 +83,7 @@ export async function renewPairing(
 /** Trades a valid pairing code, once, for the device's own token. Undefined for a wrong, used or old code. */
 export async function pairDevice(
   db: Db,
-  options: { pairingCode: string; now: Date },
+  options: { pairingCode: string; now: Date; kind?: DeviceKind },
 ): Promise<{ token: string; device: PairedDevice } | undefined> {
   const token = randomBytes(32).toString('base64url');
   const [row] = await db
@@ -100,6 +100,8 @@ export async function pairDevice(
         eq(devices.pairingCodeHash, hashToken(options.pairingCode)),
         gt(devices.pairingExpiresAt, options.now),
         isNull(devices.revokedAt),
+        // A kiosk's code typed on a display pairs nothing, and stays good for the kiosk.
+        options.kind ? eq(devices.kind, options.kind) : undefined,
       ),
     )
     .returning({ id: devices.id });
@@ -165,4 +167,33 @@ export async function listDevices(db: Db, departmentId: string) {
     .from(devices)
     .where(and(eq(devices.departmentId, departmentId), isNull(devices.revokedAt)))
     .orderBy(asc(devices.createdAt), asc(devices.id));
+}
+
+/** Calls the display shows at most: the current ones and the last few before them. */
+export const DISPLAY_CALLS_MAX = 10;
+
+/**
+ * Today's calls of a department for its call display, newest first: ticket number and counter
+ * only (issue 16: never a name or a concern). `day` is the tenant's calendar day.
+ */
+export async function listDisplayCalls(db: Db, options: { departmentId: string; day: string }) {
+  return db
+    .select({
+      ticketNumber: visits.ticketNumber,
+      counter: visits.calledCounter,
+      calledAt: visits.calledAt,
+      state: visits.state,
+    })
+    .from(visits)
+    .where(
+      and(
+        eq(visits.departmentId, options.departmentId),
+        eq(visits.channel, 'onsite'),
+        eq(visits.ticketDay, options.day),
+        isNotNull(visits.calledAt),
+        isNotNull(visits.ticketNumber),
+      ),
+    )
+    .orderBy(desc(visits.calledAt), desc(visits.ticketNumber))
+    .limit(DISPLAY_CALLS_MAX);
 }

@@ -1,12 +1,15 @@
-import { PairingCodeSchema, type DeviceKind, type DeviceView } from '@amtsraum/shared';
+import { DeviceKindSchema, PairingCodeSchema, type DeviceKind, type DeviceView } from '@amtsraum/shared';
 import { Router } from 'express';
 import { z } from 'zod/mini';
 import type { AppDeps } from '../../deps.js';
-import { clearCookie, cookieOptions, DEVICE_COOKIE } from '../../lib/cookies.js';
+import { clearCookie, cookieOptions, DEVICE_COOKIE, parseCookies } from '../../lib/cookies.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { insertAudit } from '../audit/audit.repo.js';
+import { hashToken } from '../staff/auth.service.js';
 import { pairDevice, type PairedDevice } from './devices.repo.js';
+import { readDisplayCalls } from './devices.service.js';
+import { displayStreamsOf } from './display-streams.js';
 import { currentDevice, requireDevice } from './require-device.js';
 
 /** A paired device keeps its cookie this long (browsers cap cookies near 400 days); revoking ends it sooner. */
@@ -15,7 +18,8 @@ const DEVICE_COOKIE_MAX_AGE_MS = 400 * 24 * 3600_000;
 /** Pairing codes are 45 bits and live 15 minutes; this keeps guessing hopeless from any one address. */
 const PAIR_LIMIT = { max: 10, windowMs: 15 * 60_000 };
 
-export const PairRequestSchema = z.object({ code: PairingCodeSchema });
+/** `kind`: the page asking (its code must be for that kind of device); without it, any. */
+export const PairRequestSchema = z.object({ code: PairingCodeSchema, kind: z.optional(DeviceKindSchema) });
 
 /** What a device learns about itself: enough to draw its page. */
 export function deviceView(device: PairedDevice): DeviceView {
@@ -38,8 +42,8 @@ export function devicesRouter(deps: AppDeps): Router {
 
   router.post('/devices/pair', async (req, res) => {
     await byAddress.hit(req.ip ?? 'unknown');
-    const { code } = parseInput(PairRequestSchema, req.body);
-    const paired = await pairDevice(deps.database.db, { pairingCode: code, now: deps.now() });
+    const { code, kind } = parseInput(PairRequestSchema, req.body);
+    const paired = await pairDevice(deps.database.db, { pairingCode: code, now: deps.now(), kind });
     if (!paired) throw new AppError('pairing_code_invalid');
     await insertAudit(deps.database.db, {
       tenantId: paired.device.tenantId,
@@ -58,6 +62,15 @@ export function devicesRouter(deps: AppDeps): Router {
       res.set('Cache-Control', 'no-store').json({ device: deviceView(currentDevice(req)) });
     });
   }
+
+  // The call display (issue 16): today's calls once, and live as Server-Sent Events.
+  router.get('/devices/display/calls', requireDevice(deps, 'display'), async (req, res) => {
+    res.json(await readDisplayCalls({ db: deps.database.db, now: deps.now() }, currentDevice(req)));
+  });
+  router.get('/devices/display/calls/stream', requireDevice(deps, 'display'), async (req, res) => {
+    const token = parseCookies(req.headers.cookie)[DEVICE_COOKIE] ?? '';
+    await displayStreamsOf(deps).open(req, res, currentDevice(req), hashToken(token));
+  });
 
   // Forgetting the pairing on this browser (the device stays listed until an admin revokes it).
   router.post('/devices/forget', (_req, res) => {

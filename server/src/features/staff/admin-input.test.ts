@@ -297,7 +297,7 @@ describe.each(databaseKinds)('admin write routes refuse bad input on %s', (kind)
           (r) => r.method === 'GET' && r.path.startsWith('/api/admin'),
         ),
       )
-      .filter((route) => /:(staffId|serviceId|closureId|absenceId|tenantId|kind)\b/.test(route.path));
+      .filter((route) => /:(staffId|serviceId|closureId|absenceId|tenantId|kind|deviceId)\b/.test(route.path));
     expect(withIds.length).toBeGreaterThan(10);
     for (const route of withIds) {
       for (const bad of ['not-a-uuid', '00000000-0000-0000-0000-00000000000g', "1' or '1'='1", '%00']) {

@@ -94,7 +94,7 @@ describe.each(databaseKinds)('every admin route refuses whom it must on %s', (ki
     );
     // Their own department's path with B's clerk, service, closure and absence.
     const crossed = own
-      .filter((route) => /:(staffId|serviceId|closureId|absenceId)/.test(route.path))
+      .filter((route) => /:(staffId|serviceId|closureId|absenceId|deviceId)/.test(route.path))
       .map((route) => {
         const target = { ...x.b, tenant: x.a.tenant, department: x.a.department };
         return { route, path: fill(route, target), target };
@@ -136,7 +136,7 @@ describe.each(databaseKinds)('every admin route refuses whom it must on %s', (ki
     // Their own municipality's paths with Y's staff, services, closures and absences.
     const crossed = routes
       .filter((route) => scopeOf(route.path) !== 'installation')
-      .filter((route) => /:(staffId|serviceId|closureId|absenceId)/.test(route.path))
+      .filter((route) => /:(staffId|serviceId|closureId|absenceId|deviceId)/.test(route.path))
       .map((route) => {
         const target = { ...y.a, tenant: x.a.tenant, department: x.a.department };
         return { route, path: fill(route, target), target };

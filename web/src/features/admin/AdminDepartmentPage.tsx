@@ -82,6 +82,9 @@ function AdminDepartmentView({
                 <Link to={`${base}/availability`}>{t('department.links.availability')}</Link>
               </li>
               <li>
+                <Link to={`${base}/devices`}>{t('department.links.devices')}</Link>
+              </li>
+              <li>
                 <a href={pagePath('department', { tenant, department: department.slug })}>
                   {t('department.links.door')}
                 </a>

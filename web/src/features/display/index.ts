@@ -3,5 +3,5 @@ import { lazyComponent } from '../../lib/lazy-component';
 
 export const CallDisplayPage = lazyComponent(
   () => import('./CallDisplayPage').then((m) => m.CallDisplayPage),
-  ['display', 'moreErrors'],
+  ['display', 'devices', 'moreErrors'],
 );

@@ -15,9 +15,8 @@ import { useLoad } from '../../lib/useLoad';
 import { useLocalize } from '../../lib/useLocalize';
 import { usePageTitle } from '../../lib/usePageTitle';
 import { formatClock, formatLongDate } from '../../ui/format';
-import { LoadingState } from '../../ui/LoadingState';
-import { checkIn, drawTicket, fetchKioskState, fetchPairedKiosk, KioskRefusal } from './api';
-import { KioskPairing } from './KioskPairing';
+import { DevicePairing } from '../devices';
+import { checkIn, drawTicket, fetchKioskState, KioskRefusal } from './api';
 import { LanguageFlags } from './LanguageFlags';
 import { QrScanner } from './QrScanner';
 import { useIdleReset } from './useIdleReset';
@@ -31,11 +30,7 @@ import './kiosk.css';
  */
 export function KioskPage() {
   const { t, i18n } = useTranslation('kiosk');
-  const { t: te } = useTranslation('errors');
   usePageTitle(t('title'));
-  const [attempt, setAttempt] = useState(0);
-  const device = useLoad(`kiosk-device:${String(attempt)}`, (signal) => fetchPairedKiosk(currentLocale(), signal));
-  const [paired, setPaired] = useState<DeviceView | null>(null);
 
   // Once, when the kiosk opens (react-i18next hands out a new `i18n` on each language change,
   // and a switch to English must not run this again): German first, the site's header, footer
@@ -52,36 +47,12 @@ export function KioskPage() {
     };
   }, []);
 
-  if (device.status === 'loading') return <LoadingState />;
-  if (device.status === 'error') {
-    return (
-      <div className="kiosk">
-        <h1 className="kiosk-heading">{t('title')}</h1>
-        <p className="kiosk-error" role="alert">
-          {te(`codes.${device.error.code}`)}
-        </p>
-        <button type="button" className="kiosk-button" onClick={device.reload}>
-          {t('retry')}
-        </button>
-      </div>
-    );
-  }
-  const current = paired ?? device.data;
-  if (!current) {
-    return (
-      <div className="kiosk">
-        <KioskPairing onPaired={setPaired} />
-      </div>
-    );
-  }
   return (
-    <KioskScreens
-      device={current}
-      onUnpaired={() => {
-        setPaired(null);
-        setAttempt((n) => n + 1);
-      }}
-    />
+    <div className="kiosk-root">
+      <DevicePairing kind="kiosk">
+        {(device, unpaired) => <KioskScreens device={device} onUnpaired={unpaired} />}
+      </DevicePairing>
+    </div>
   );
 }
 

@@ -1,9 +1,7 @@
 import {
-  DeviceResponseSchema,
   KioskProblemSchema,
   KioskStateResponseSchema,
   KioskTicketResponseSchema,
-  type DeviceView,
   type KioskCheckInRequest,
   type KioskProblem,
   type KioskState,
@@ -12,32 +10,9 @@ import {
   type Locale,
 } from '@amtsraum/shared';
 import { safeParse } from 'zod/mini';
-import { ApiError, getJson, problemOf, request } from '../../lib/api';
+import { getJson, request } from '../../lib/api';
 
 /** The kiosk's calls to the server (issue 16). Each sends the kiosk's chosen language. */
-
-/** This browser's pairing: the device, or null when it is not (or no longer) a paired kiosk. */
-export async function fetchPairedKiosk(language: Locale, signal?: AbortSignal): Promise<DeviceView | null> {
-  try {
-    const { device } = await getJson('/api/devices/kiosk/me', DeviceResponseSchema, { language, signal });
-    return device;
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'device_not_paired') return null;
-    throw error;
-  }
-}
-
-/**
- * Pairs this browser by the admin's one-time code. A minimal stand-in until the devices feature's
- * own pairing form (another part of issue 16) is reconciled with this page.
- */
-export async function pairKiosk(code: string, language: Locale): Promise<DeviceView> {
-  const response = await request('POST', '/api/devices/pair', { code }, { language });
-  if (!response.ok) throw await problemOf(response);
-  const parsed = safeParse(DeviceResponseSchema, await response.json().catch(() => undefined));
-  if (!parsed.success) throw new ApiError('invalid_response', response.status);
-  return parsed.data.device;
-}
 
 export async function fetchKioskState(language: Locale, signal?: AbortSignal): Promise<KioskState> {
   return (await getJson('/api/kiosk', KioskStateResponseSchema, { language, signal })).kiosk;

@@ -6,7 +6,7 @@ import { message, problemMessage } from '../../lib/message';
 import { InputField, SubmitForm, useSubmitForm } from '../../ui/SubmitForm';
 import { confirmSetup, startSetup } from './api';
 import { CodeForm } from './CodeForm';
-import { QrCode } from './QrCode';
+import { QrCode } from '../../ui/QrCode';
 
 const FIELDS = ['password'] as const;
 
