@@ -15,9 +15,9 @@ import { startApp, TEST_DATABASE_URL, type AppServer } from './servers';
  * of birth, and hands out walk-in tickets. Chromium plays a generated video of the QR code as its
  * camera (`--use-file-for-fake-video-capture`), so this spec launches a browser of its own.
  *
- * Until the admin's device screens and the on-site booking land, the spec makes the department,
- * the device's pairing code and the appointments in the database of an app of its own (on the
- * run's PostgreSQL), the way those features will.
+ * The spec makes the department, the kiosk's pairing code and the on-site appointments in the
+ * database of an app of its own (on the run's PostgreSQL), as the admin's device page and the
+ * on-site booking do; the kiosk is then paired through its page's own pairing form.
  */
 
 const SECRET = 'kiosk-e2e-session-secret-of-enough-length-0123456789';
