@@ -104,11 +104,11 @@ export default defineConfig({
             // when a right was taken or a session ended (ui/LostRight.tsx, lib/session-ended.ts), and
             // the calendar arithmetic of booking, the console and absences (lib/calendar.ts); the QR
             // code (ui/QrCode.tsx, with its encoder) and the hybrid office's schemas stay with the
-            // admin, booking and device pages (issue 16), the counter's (onsite-staff.api) with the
-            // console; the door needs only the channel (channels.ts).
+            // admin, booking, device and kiosk pages (issue 16), the counter's (onsite-staff.api) with
+            // the console; the door needs only the channel (channels.ts).
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff)\.api\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk)\.api\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
             },
           ],
         },

@@ -18,6 +18,7 @@ import { devicesAdminRouter } from './features/devices/devices-admin.router.js';
 import { devicesRouter } from './features/devices/devices.router.js';
 import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
+import { kioskRouter } from './features/kiosk/kiosk.router.js';
 import { healthRouter } from './features/health/health.router.js';
 import {
   identityProviderAdminRouter,
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(appointmentsRouter(deps));
   api.use(invitesRouter(deps));
   api.use(devicesRouter(deps));
+  api.use(kioskRouter(deps));
   api.use(callsRouter(deps));
   api.use(livekitWebhookRouter(deps));
   api.use(staffRouter(deps));

@@ -2,7 +2,6 @@ import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ChannelSchema } from './channels.js';
 import { ServiceSchema } from './directory.api.js';
-import { ChannelSchema } from './hybrid.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { personName } from './person-name.js';
 import { SlugSchema } from './slugs.js';

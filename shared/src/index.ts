@@ -26,3 +26,4 @@ export * from './accounts.api.js';
 export * from './hybrid.api.js';
 export * from './devices.api.js';
 export * from './onsite-staff.api.js';
+export * from './kiosk.api.js';

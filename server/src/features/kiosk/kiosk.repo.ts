@@ -1,0 +1,85 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { appointments, departments, services, visits } from '../../db/schema.js';
+import { ACTIVE, stateIn, WAITING } from '../visits/visit-states.js';
+
+/** The appointment a booking code names, anywhere in the installation, with where it is. */
+export async function findAppointmentByBookingCode(db: Db, bookingCode: string) {
+  const [row] = await db
+    .select({
+      id: appointments.id,
+      departmentId: appointments.departmentId,
+      departmentName: departments.name,
+    })
+    .from(appointments)
+    .innerJoin(departments, eq(departments.id, appointments.departmentId))
+    .where(eq(appointments.bookingCode, bookingCode))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Counts a wrong date of birth on a locked appointment row; the `maxFailures`-th in a row locks
+ * the check-in until `lockedUntil` and starts the count afresh. Returns whether it locked.
+ */
+export async function recordCheckInFailure(
+  db: Db,
+  options: { appointmentId: string; failuresBefore: number; maxFailures: number; lockedUntil: Date },
+): Promise<boolean> {
+  const failures = options.failuresBefore + 1;
+  const locks = failures >= options.maxFailures;
+  await db
+    .update(appointments)
+    .set(locks ? { checkInFailures: 0, checkInLockedUntil: options.lockedUntil } : { checkInFailures: failures })
+    .where(eq(appointments.id, options.appointmentId));
+  return locks;
+}
+
+/** A successful check-in forgets earlier wrong tries. */
+export async function resetCheckInFailures(db: Db, appointmentId: string): Promise<void> {
+  await db
+    .update(appointments)
+    .set({ checkInFailures: 0, checkInLockedUntil: null })
+    .where(eq(appointments.id, appointmentId));
+}
+
+/** Services a walk-in ticket may name: given on site and handled without appointment. */
+export async function listWalkInServices(db: Db, departmentId: string) {
+  return db
+    .select({ id: services.id, slug: services.slug, name: services.name })
+    .from(services)
+    .where(
+      and(
+        eq(services.departmentId, departmentId),
+        eq(services.knockable, true),
+        inArray(services.channels, ['onsite', 'both']),
+        isNull(services.archivedAt),
+      ),
+    )
+    .orderBy(asc(services.sortOrder), asc(services.slug));
+}
+
+/** The live on-site visit of an appointment that checked in already, with its ticket. */
+export async function findLiveOnsiteArrival(db: Db, appointmentId: string) {
+  const [row] = await db
+    .select({ id: visits.id, ticketNumber: visits.ticketNumber, createdAt: visits.createdAt })
+    .from(visits)
+    .where(and(eq(visits.appointmentId, appointmentId), eq(visits.channel, 'onsite'), stateIn(ACTIVE)))
+    .orderBy(desc(visits.createdAt))
+    .limit(1);
+  return row;
+}
+
+/** Waiting visits of a department, counted inside the caller's transaction (after it locked the department). */
+export async function countWaiting(db: Db, departmentId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(visits)
+    .where(and(eq(visits.departmentId, departmentId), stateIn(WAITING)));
+  return row?.n ?? 0;
+}
+
+/** Locks a department's row until the transaction ends: "count, then insert" stays atomic. */
+export async function lockDepartment(db: Db, departmentId: string): Promise<void> {
+  await db.select({ id: departments.id }).from(departments).where(eq(departments.id, departmentId)).for('update');
+}

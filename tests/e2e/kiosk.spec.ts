@@ -1,0 +1,311 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, expect, test, type Browser } from '@playwright/test';
+import postgres from 'postgres';
+import { encode } from 'uqr';
+import { birthDateHash, checkInQrText } from '../../server/src/lib/check-in-codes.js';
+import { expectAccessibleAlsoAt320, expectNoA11yViolations } from './fixtures';
+import { startApp, TEST_DATABASE_URL, type AppServer } from './servers';
+
+/**
+ * The kiosk at a town hall's entrance (issue 16): paired by the admin's one-time code, it checks a
+ * citizen in by the QR code of the confirmation, shown to its camera, or by booking code and date
+ * of birth, and hands out walk-in tickets. Chromium plays a generated video of the QR code as its
+ * camera (`--use-file-for-fake-video-capture`), so this spec launches a browser of its own.
+ *
+ * The spec makes the department, the kiosk's pairing code and the on-site appointments in the
+ * database of an app of its own (on the run's PostgreSQL), as the admin's device page and the
+ * on-site booking do; the kiosk is then paired through its page's own pairing form.
+ */
+
+const SECRET = 'kiosk-e2e-session-secret-of-enough-length-0123456789';
+const BIRTH_DATE = '1975-06-30';
+const CODE_ALPHABET = 'ACDEFGHJKMNPQRTWXY34679';
+
+test.skip(!TEST_DATABASE_URL, 'the kiosk spec writes its fixtures into PostgreSQL (TEST_DATABASE_URL)');
+
+const randomCode = (length: number) =>
+  Array.from({ length }, () => CODE_ALPHABET[Math.floor(Math.random() * CODE_ALPHABET.length)]).join('');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+
+/**
+ * A Y4M video (the raw format Chromium's fake camera reads) of a still QR code: black modules on
+ * white, 8 px each, in the middle of a 640×480 frame, a few identical frames (it loops).
+ */
+function qrVideo(text: string): string {
+  const qr = encode(text, { ecc: 'M', border: 4 });
+  const width = 640;
+  const height = 480;
+  const scale = 8;
+  const size = qr.size * scale;
+  const left = Math.floor((width - size) / 2);
+  const top = Math.floor((height - size) / 2);
+  const luma = Buffer.alloc(width * height, 235);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      if (qr.data[Math.floor(y / scale)]?.[Math.floor(x / scale)]) luma[(top + y) * width + left + x] = 16;
+    }
+  }
+  const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma, chroma]);
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-kiosk-')), 'qr.y4m');
+  fs.writeFileSync(file, Buffer.concat([header, ...Array.from({ length: 10 }, () => frame)]));
+  return file;
+}
+
+let app: AppServer;
+let sql: postgres.Sql;
+let databaseName: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(150_000);
+  databaseName = `amtsraum_t_kiosk_${Math.random().toString(16).slice(2, 10)}`;
+  const admin = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${databaseName}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(TEST_DATABASE_URL!);
+  url.pathname = `/${databaseName}`;
+  app = await startApp({ DATABASE_URL: url.toString(), SESSION_SECRET: SECRET, SEED_DEMO: 'false' });
+  sql = postgres(url.toString(), { max: 2, onnotice: () => {} });
+});
+
+test.afterAll(async () => {
+  await sql?.end();
+  await app?.stop();
+  const drop = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+  try {
+    await drop.unsafe(`drop database if exists "${databaseName}" with (force)`);
+  } finally {
+    await drop.end();
+  }
+});
+
+/** A department open now (a clerk's setting for today), handing out walk-in tickets, with a kiosk to pair. */
+async function makeOffice() {
+  const suffix = Math.random().toString(16).slice(2, 8);
+  const [tenant] = await sql`insert into tenants (slug, name) values (${`kiosk-${suffix}`}, 'Kioskstadt') returning id`;
+  const name = { de: `Bürgerbüro ${suffix}`, en: `Citizens' office ${suffix}` };
+  const [department] = await sql`
+    insert into departments (tenant_id, slug, name, description, opening_hours, kiosk_walk_ins, door_override, door_override_at)
+    values (${tenant!.id}, ${`buero-${suffix}`}, ${sql.json(name)}, ${sql.json({ de: 'Vor Ort', en: 'On site' })},
+      ${sql.json({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] })}, true, 'open', now())
+    returning id`;
+  const [clerk] = await sql`
+    insert into staff (tenant_id, email, name) values (${tenant!.id}, ${`clerk-${suffix}@kiosk.example`}, 'Kim Clerk')
+    returning id`;
+  const pairingCode = randomCode(10);
+  await sql`
+    insert into devices (tenant_id, department_id, kind, label, pairing_code_hash, pairing_expires_at)
+    values (${tenant!.id}, ${department!.id}, 'kiosk', 'Eingang', ${sha256(pairingCode)}, now() + interval '15 minutes')`;
+  return {
+    tenantId: tenant!.id as string,
+    departmentId: department!.id as string,
+    clerkId: clerk!.id as string,
+    pairingCode,
+    name,
+  };
+}
+
+/** An on-site appointment starting in a few minutes, as the booking will make it. */
+async function makeAppointment(office: Awaited<ReturnType<typeof makeOffice>>) {
+  const id = randomUUID();
+  const bookingCode = randomCode(8);
+  await sql`
+    insert into appointments (id, tenant_id, department_id, staff_id, service_ids, starts_at, ends_at, citizen_name,
+      language, manage_token_hash, channel, booking_code, birth_date_hash)
+    values (${id}, ${office.tenantId}, ${office.departmentId}, ${office.clerkId}, ${sql.array([], 2950)},
+      now() + interval '5 minutes', now() + interval '35 minutes', 'Erika Mustermann', 'de', ${sha256(randomUUID())},
+      'onsite', ${bookingCode}, ${birthDateHash(SECRET, id, BIRTH_DATE)})`;
+  return { id, bookingCode, qr: checkInQrText(SECRET, bookingCode) };
+}
+
+/** A browser whose camera shows `video`, or Chromium's own test pattern without one. */
+async function launch(video?: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      ...(video ? [`--use-file-for-fake-video-capture=${video}`] : []),
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * A kiosk page, paired through its own form. Errors in the browser fail the test, except the
+ * console lines Chromium writes for the answers the kiosk expects (not paired yet, a refusal).
+ */
+async function pairedKiosk(browser: Browser, office: Awaited<ReturnType<typeof makeOffice>>) {
+  const context = await browser.newContext({
+    baseURL: app.url,
+    locale: 'de-DE',
+    viewport: { width: 1024, height: 768 },
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    if (/Failed to load resource: the server responded with a status of (400|401|409|429)/.test(message.text())) return;
+    errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto('/kiosk');
+  await expect(page.getByRole('heading', { level: 1, name: 'Kiosk koppeln' })).toBeVisible();
+  await expectNoA11yViolations(page);
+  await page.getByLabel('Kopplungscode').fill(office.pairingCode);
+  await page.getByRole('button', { name: 'Koppeln' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Willkommen! Was möchten Sie tun?' })).toBeVisible();
+  return { page, context, errors };
+}
+
+async function visitsOf(departmentId: string) {
+  return sql`select kind, channel, ticket_number, appointment_id, citizen_name from visits
+    where department_id = ${departmentId} order by ticket_number`;
+}
+
+test('a citizen checks in by showing the QR code of the confirmation to the kiosk camera', async () => {
+  const office = await makeOffice();
+  const appointment = await makeAppointment(office);
+  const browser = await launch(qrVideo(appointment.qr));
+  try {
+    const { page, errors } = await pairedKiosk(browser, office);
+    await expect(page.getByText(office.name.de)).toBeVisible();
+    await expectAccessibleAlsoAt320(page);
+
+    await page.getByRole('button', { name: 'Termin: QR-Code scannen' }).click();
+    const ticket = page.getByTestId('kiosk-ticket');
+    await expect(ticket).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByRole('heading', { level: 1, name: 'Sie sind angemeldet.' })).toBeVisible();
+    await expect(page.getByTestId('kiosk-ticket-number')).toHaveText('001');
+    await expect(ticket).toContainText('Bitte nehmen Sie Platz. Wir rufen Ihre Nummer auf.');
+    await expect(ticket).not.toContainText('Mustermann');
+    await expectAccessibleAlsoAt320(page);
+    // The camera is off once the scanning screen is gone.
+    expect(await page.locator('video').count()).toBe(0);
+
+    // The printout is the ticket only.
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('.kiosk-bar')).toBeHidden();
+    await expect(page.getByRole('button', { name: 'Drucken' })).toBeHidden();
+    await expect(page.getByTestId('kiosk-ticket-number')).toBeVisible();
+    await page.emulateMedia({ media: 'screen' });
+
+    const visits = await visitsOf(office.departmentId);
+    expect(visits).toEqual([
+      {
+        kind: 'appointment',
+        channel: 'onsite',
+        ticket_number: 1,
+        appointment_id: appointment.id,
+        citizen_name: 'Erika Mustermann',
+      },
+    ]);
+    const [stored] = await sql`select state from appointments where id = ${appointment.id}`;
+    expect(stored!.state).toBe('arrived');
+
+    await page.getByRole('button', { name: 'Fertig' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Willkommen! Was möchten Sie tun?' })).toBeVisible();
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('three wrong dates of birth lock the check-in; the kiosk sends the citizen to the desk', async () => {
+  const office = await makeOffice();
+  const appointment = await makeAppointment(office);
+  const browser = await launch();
+  try {
+    const { page, errors } = await pairedKiosk(browser, office);
+    await page.getByRole('button', { name: 'Termin: Buchungscode eingeben' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Buchungscode und Geburtsdatum eingeben' })).toBeVisible();
+    await expectAccessibleAlsoAt320(page);
+
+    // By keyboard: the code, then day, month and year, then Enter.
+    await page
+      .getByLabel('Buchungscode')
+      .fill(`${appointment.bookingCode.slice(0, 4).toLowerCase()}-${appointment.bookingCode.slice(4)}`);
+    for (const [attempt, year] of ['1976', '1977', '1978'].entries()) {
+      await page.getByLabel('Tag').fill('30');
+      await page.getByLabel('Monat').fill('06');
+      await page.getByLabel('Jahr').fill(year);
+      await page.getByLabel('Jahr').press('Enter');
+      const refusal = page.getByTestId('kiosk-refusal');
+      if (attempt < 2) {
+        await expect(refusal).toHaveAttribute('data-code', 'check_in_wrong_birth_date');
+        await expectNoA11yViolations(page);
+        await page.getByRole('button', { name: 'Noch einmal versuchen' }).click();
+        // The code is kept for the next try; the date is typed afresh.
+        await expect(page.getByLabel('Buchungscode')).not.toHaveValue('');
+        await expect(page.getByLabel('Jahr')).toHaveValue('');
+      } else {
+        await expect(refusal).toHaveAttribute('data-code', 'check_in_locked');
+        await expect(refusal).toContainText('Bitte wenden Sie sich an den Empfang.');
+        await expect(page.getByRole('button', { name: 'Noch einmal versuchen' })).toHaveCount(0);
+        await expectAccessibleAlsoAt320(page);
+      }
+    }
+    const [stored] =
+      await sql`select check_in_locked_until > now() as locked from appointments where id = ${appointment.id}`;
+    expect(stored!.locked).toBe(true);
+    expect(await visitsOf(office.departmentId)).toEqual([]);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a walk-in ticket is drawn for a service, and the kiosk starts over by itself after a minute', async () => {
+  const office = await makeOffice();
+  await sql`insert into services (department_id, slug, name, duration_minutes, channels)
+    values (${office.departmentId}, 'meldebescheinigung', ${sql.json({ de: 'Meldebescheinigung', en: 'Certificate of residence' })}, 10, 'both')`;
+  const browser = await launch();
+  try {
+    const { page, errors } = await pairedKiosk(browser, office);
+
+    // English by its flag and name; the choice does not outlive the person.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    // By keyboard alone: from the first choice to the third, then into the service list.
+    await page.getByRole('button', { name: 'Appointment: scan QR code' }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: 'Take a waiting number' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { level: 1, name: 'What is it about?' })).toBeFocused();
+    await expectAccessibleAlsoAt320(page);
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: 'Certificate of residence' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { level: 1, name: 'Your waiting number' })).toBeVisible();
+    await expect(page.getByTestId('kiosk-ticket-number')).toHaveText('001');
+    await expectNoA11yViolations(page);
+    const visits = await visitsOf(office.departmentId);
+    expect(visits).toEqual([
+      { kind: 'walk_in', channel: 'onsite', ticket_number: 1, appointment_id: null, citizen_name: '' },
+    ]);
+
+    // Nobody touches it: the last ten seconds count down, then the start comes back in German.
+    await page.clock.install();
+    await page.clock.fastForward(51_000);
+    await expect(page.getByRole('alert')).toContainText(/starts over in \d+ seconds?/);
+    await expectNoA11yViolations(page);
+    await page.clock.fastForward(10_000);
+    await expect(page.getByRole('heading', { level: 1, name: 'Willkommen! Was möchten Sie tun?' })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+    await expect(page.getByTestId('kiosk-ticket')).toHaveCount(0);
+    await expect(page.getByText('001')).toHaveCount(0);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+});
