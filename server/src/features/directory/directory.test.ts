@@ -124,6 +124,7 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
         knockable: false,
         onlineUrl: null,
         maxPersons: null,
+        channels: 'video',
       },
     ]);
   });
