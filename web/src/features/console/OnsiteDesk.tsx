@@ -262,7 +262,13 @@ function WalkInForm({
   const localize = useLocalize();
   const id = useId();
   const department = useDepartment(tenantSlug, departmentSlug);
-  const services = department.status === 'success' ? department.data.department.services : [];
+  // Only what is given on site: a ticket for a video-only service would send the person nowhere.
+  const services =
+    department.status === 'success'
+      ? department.data.department.services.filter(
+          (service) => service.channels === 'onsite' || service.channels === 'both',
+        )
+      : [];
   const [serviceSlug, setServiceSlug] = useState('');
   const [concern, setConcern] = useState('');
 
