@@ -1,5 +1,5 @@
 import type { ConsoleSnapshot, StaffAppointment, StaffAppointmentsResponse } from '@amtsraum/shared';
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { dateOf, shiftDate, todayIn } from '../../lib/calendar';
@@ -65,6 +65,11 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
   // A no-show cannot be undone (the join link stops working): one more click to confirm.
   const [confirmingNoShow, setConfirmingNoShow] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  // Once the booking form is gone: the next step, when there is one (e.g. "Jetzt einreihen"),
+  // else the panel's heading.
+  useEffect(() => {
+    if (justBooked) (bookedActionsRef.current?.querySelector<HTMLElement>('button') ?? headingRef.current)?.focus();
+  }, [justBooked]);
   const openerRef = useRef<HTMLElement | null>(null);
 
   const state = useStaffAppointments(department.id, date, String(snapshotId(snapshot)));
@@ -315,11 +320,6 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
             setPanel({ kind: 'none' });
             setDate(dateOf(new Date(draft.startsAt), timeZone));
             reload();
-            // The next step, when there is one (e.g. "Jetzt einreihen"), else the panel's heading.
-            window.setTimeout(
-              () => (bookedActionsRef.current?.querySelector<HTMLElement>('button') ?? headingRef.current)?.focus(),
-              0,
-            );
           }}
         />
       )}
