@@ -141,7 +141,9 @@ test('a clerk books an on-site appointment for a person at the counter and check
   const row = page.getByTestId('queue').locator('tbody tr').filter({ hasText: 'Hanna Hilfe' });
   await expect(row).toContainText(`Vor Ort · Nr. ${number}`);
   const snapshot = await getConsole(clerk, departmentId);
-  expect(snapshot.queue.filter((entry) => entry.channel === 'onsite' && entry.ticketNumber === Number(number))).toHaveLength(1);
+  expect(
+    snapshot.queue.filter((entry) => entry.channel === 'onsite' && entry.ticketNumber === Number(number)),
+  ).toHaveLength(1);
 
   // Her confirmation's manage link: checked in, and still where to go and her code.
   await page.goto('/dev/mailbox');

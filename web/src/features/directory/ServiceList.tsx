@@ -7,7 +7,13 @@ import { DocumentList } from '../../ui/DocumentList';
  * Services with their duration and, for each, the documents to bring; for on-site services
  * (issue 16) also where to come. `onsiteLocation`: the department's place, if it has one.
  */
-export function ServiceList({ services, onsiteLocation }: { services: Service[]; onsiteLocation?: LocalizedText | null }) {
+export function ServiceList({
+  services,
+  onsiteLocation,
+}: {
+  services: Service[];
+  onsiteLocation?: LocalizedText | null;
+}) {
   const { t } = useTranslation('directory');
   const localize = useLocalize();
 
