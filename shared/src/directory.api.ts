@@ -94,6 +94,8 @@ export const DepartmentResponseSchema = z.object({
     /** Closures from today on, soonest first. */
     closures: z.array(ClosureSchema),
     services: z.array(ServiceSchema),
+    /** Where on-site services are given (room, address; issue 16); null or left out: nowhere. */
+    onsiteLocation: z.optional(z.nullable(LocalizedTextSchema)),
   }),
   /**
    * Names this state of everything above except the door; the live door message carries the

@@ -129,3 +129,20 @@ test('a citizen books an on-site appointment by keyboard; confirmation and mail 
   expect(Buffer.from(png.content, 'base64').subarray(1, 4).toString('latin1')).toBe('PNG');
   expect(message.html).toContain('src="cid:');
 });
+
+test("the department's door says per service whether it is by video or on site, where, and offers booking of both kinds", async ({
+  page,
+}) => {
+  await page.goto('/testhausen/vor-ort');
+  const service = page.getByTestId('service-ausweis');
+  await expect(service).toContainText('mit Termin per Video oder vor Ort');
+  await expect(service.getByTestId('service-place')).toContainText(`Vor Ort: ${PLACE_LINE}`);
+  const offer = page.getByTestId('booking-offer');
+  await expect(offer.getByRole('heading', { level: 2 })).toHaveText('Termin per Video oder vor Ort');
+  // Not "Videotermin buchen" where on site is offered too.
+  const link = offer.getByRole('link', { name: 'Termin buchen', exact: true });
+  await tabTo(page, link);
+  await expectAccessibleAlsoAt320(page);
+  await page.keyboard.press('Enter');
+  await expect(mainHeading(page)).toHaveText('Termin buchen');
+});

@@ -1,11 +1,13 @@
 import { expect, expectAccessibleAlsoAt320, mainHeading, test } from './fixtures';
 import {
   STAFF,
+  TESTHAUSEN_PASSWORD,
   expectNoBrowserErrors,
   getConsole,
   knockViaApi,
   openDoorAsClerk,
   peoplePerTest,
+  signInAsStaff,
   tabTo,
   tidyDepartment,
 } from './support';
@@ -31,6 +33,8 @@ test('a clerk queues a person at the counter, sets the counter when a call needs
   await page.keyboard.press('Enter');
   const concern = page.getByRole('textbox', { name: 'Anliegen (freiwillig)' });
   await expect(concern).toBeFocused();
+  // The Gewerbeamt gives its services by video only: none to note for a ticket at the counter.
+  await expect(page.getByRole('combobox', { name: 'Leistung (freiwillig)' })).toHaveCount(0);
   await page.keyboard.type('Gewerbe anmelden');
   await page.keyboard.press('Enter');
   const drawn = page.getByTestId('drawn-ticket');
@@ -96,4 +100,69 @@ test('a clerk queues a person at the counter, sets the counter when a call needs
   // Chromium logs the one refusal the test asked for (409 counter_required); nothing else.
   expect(clerk.errors.filter((error) => !/status of 409 .*\/admit-next$/.test(error))).toEqual([]);
   expectNoBrowserErrors(vera);
+});
+
+test('a clerk books an on-site appointment for a person at the counter and checks them in at once; their manage page keeps saying where to go', async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  // Testhausen's "Bürgerbüro vor Ort" (tests/e2e/installation.e2e.json): on site in room 12, its
+  // clerk bookable around the clock, so today's first free slot is within check-in's half hour.
+  const clerk = await people.open(browser);
+  const me = await signInAsStaff(clerk, 'otto.ort@testhausen.example', TESTHAUSEN_PASSWORD);
+  const departmentId = me.staff.departments.find((d) => d.slug === 'vor-ort')?.id;
+  if (!departmentId) throw new Error('Otto is no member of the Bürgerbüro vor Ort');
+  people.tidyWith(() => tidyDepartment(clerk, departmentId));
+  const { page } = clerk;
+  await page.goto(`/staff/${departmentId}`);
+  const panel = page.getByTestId('appointments-panel');
+  await panel.getByRole('button', { name: 'Termin für Anrufende buchen' }).click();
+  const booking = panel.getByTestId('caller-booking');
+  await booking.getByRole('button', { name: 'Weiter' }).click();
+  await booking.getByTestId('slot-list').getByRole('button').first().click();
+  await expect(booking.getByTestId('step-heading')).toHaveText('Schritt 3 von 3: Ihre Angaben');
+  await booking.getByRole('radio', { name: 'Vor Ort im Amt' }).check();
+  const email = `hanna.hilfe.${String(Date.now())}@example.org`;
+  await booking.getByRole('textbox', { name: 'Name' }).fill('Hanna Hilfe');
+  await booking.getByRole('textbox', { name: 'E-Mail-Adresse (freiwillig)' }).fill(email);
+  await booking.getByRole('button', { name: 'Termin buchen' }).click();
+  await expect(panel.getByTestId('appointments-message')).toContainText('Termin für Hanna Hilfe gebucht');
+
+  // The next step has the focus: into the queue now, by keyboard; the number to tell her.
+  const now = panel.getByRole('button', { name: 'Jetzt einreihen: Hanna Hilfe' });
+  await expect(now).toBeFocused();
+  await expectAccessibleAlsoAt320(page);
+  await page.keyboard.press('Enter');
+  const drawn = page.getByTestId('drawn-ticket');
+  await expect(drawn).toContainText('Wartenummer für Hanna Hilfe');
+  await expect(now).toHaveCount(0);
+  const number = (await drawn.locator('.drawn-ticket__number').textContent()) ?? '';
+  expect(number).toMatch(/^\d{3}$/);
+  const row = page.getByTestId('queue').locator('tbody tr').filter({ hasText: 'Hanna Hilfe' });
+  await expect(row).toContainText(`Vor Ort · Nr. ${number}`);
+  const snapshot = await getConsole(clerk, departmentId);
+  expect(
+    snapshot.queue.filter((entry) => entry.channel === 'onsite' && entry.ticketNumber === Number(number)),
+  ).toHaveLength(1);
+
+  // Her confirmation's manage link: checked in, and still where to go and her code.
+  await page.goto('/dev/mailbox');
+  const mail = page
+    .getByTestId('mailbox-entry')
+    .filter({ hasText: email })
+    .filter({ hasText: 'appointment.confirmation' });
+  await expect(mail).toHaveCount(1);
+  await mail.getByRole('link').click();
+  const manageUrl = await page.locator('a[href*="/termin#"]').first().getAttribute('href');
+  expect(manageUrl).toBeTruthy();
+  await page.goto(manageUrl!);
+  await expect(page.getByTestId('appointment-state')).toHaveText(
+    'Sie sind vor Ort angemeldet. Bitte warten Sie, bis Ihre Wartenummer auf der Anzeige aufgerufen wird.',
+  );
+  await expect(page.getByTestId('onsite-location')).toContainText('Rathaus Testhausen, Zimmer 12');
+  await expect(page.getByTestId('booking-code')).toHaveText(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  await expect(page.getByTestId('onsite-info')).not.toContainText('Terminal im Eingangsbereich');
+  await expect(page.getByText('Warteraum')).toHaveCount(0);
+  await expectAccessibleAlsoAt320(page);
+  expectNoBrowserErrors(clerk);
 });

@@ -1,5 +1,5 @@
 import type { OnsiteTicketResponse, StaffWalkInRequest } from '@amtsraum/shared';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { appointments, departments, services, tenants, visits } from '../../db/schema.js';
 import type { Ctx } from '../../deps.js';
@@ -117,11 +117,13 @@ export async function drawAtCounter(
         and(
           eq(services.departmentId, clerk.departmentId),
           eq(services.slug, request.serviceSlug),
+          // As at the kiosk: a service given by video only is not one to queue for at the counter.
+          inArray(services.channels, ['onsite', 'both']),
           isNull(services.archivedAt),
         ),
       )
       .limit(1);
-    if (!service) throw invalidField('serviceSlug', 'no such service in this department');
+    if (!service) throw invalidField('serviceSlug', 'no such on-site service in this department');
     serviceId = service.id;
   }
   const ticket = await ctx.db.transaction(async (tx) => {

@@ -6,7 +6,7 @@ import { makeAppointmentOffice } from '../../test/booking-factories.js';
 import type { TestClient } from '../../test/client.js';
 import { settableClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
-import { makeStaff, signedInClerk } from '../../test/factories.js';
+import { makeService, makeStaff, signedInClerk } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
 
 // Issue 16, items 3 and 5: one queue for the virtual door and the town hall, as the clerk works it.
@@ -264,6 +264,11 @@ describe.each(databaseKinds)('the one queue at the counter on %s', (kind) => {
     // A walk-in's service must be the department's; bad input changes nothing.
     const badService = await o.clerk.post(`${o.staffPath}/onsite-tickets`, { serviceSlug: 'gibt-es-nicht' });
     expect(badService.status).toBe(400);
+    // Nor one given by video only: nobody is served for it at the counter.
+    const videoOnly = await makeService(db(), o.department.id, { channels: 'video' });
+    const videoService = await o.clerk.post(`${o.staffPath}/onsite-tickets`, { serviceSlug: videoOnly.slug });
+    expect(videoService.status).toBe(400);
+    expect(videoService.json.code).toBe('validation_failed');
     const badConcern = await o.clerk.post(`${o.staffPath}/onsite-tickets`, { concern: 'x'.repeat(501) });
     expect(badConcern.status).toBe(400);
     expect((await o.snapshot()).queue).toHaveLength(1);

@@ -219,6 +219,7 @@ function departmentDetails(
         bookable: service.bookable,
         knockable: service.knockable,
       })),
+      onsiteLocation: department.onsiteLocation ?? null,
     },
   };
 }

@@ -129,6 +129,31 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
     ]);
   });
 
+  it('tells per service whether it is given by video, on site or both, and where on site (issue 16)', async () => {
+    const db = server.database.db;
+    const tenant = await makeTenant(db);
+    const place = { de: 'Rathaus, Raum 12', en: 'Town hall, room 12' };
+    const department = await makeDepartment(db, tenant.id, { onsiteLocation: place });
+    await makeService(db, department.id, { slug: 'a-video', sortOrder: 1 });
+    await makeService(db, department.id, { slug: 'b-vor-ort', sortOrder: 2, channels: 'onsite' });
+    await makeService(db, department.id, { slug: 'c-beides', sortOrder: 3, channels: 'both' });
+    const videoOnly = await makeDepartment(db, tenant.id);
+
+    const body = DepartmentResponseSchema.parse(
+      await (await get(`/api/tenants/${tenant.slug}/departments/${department.slug}`)).json(),
+    );
+    expect(body.department.services.map((s) => [s.slug, s.channels])).toEqual([
+      ['a-video', 'video'],
+      ['b-vor-ort', 'onsite'],
+      ['c-beides', 'both'],
+    ]);
+    expect(body.department.onsiteLocation).toEqual(place);
+    const plain = DepartmentResponseSchema.parse(
+      await (await get(`/api/tenants/${tenant.slug}/departments/${videoOnly.slug}`)).json(),
+    );
+    expect(plain.department.onsiteLocation).toBeNull();
+  });
+
   it('tells how the name stands in a sentence, as the municipality wrote it (issue 13: "Zurück zu Bürgeramt")', async () => {
     const db = server.database.db;
     const tenant = await makeTenant(db);

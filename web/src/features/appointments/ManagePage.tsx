@@ -176,7 +176,8 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   const stateText: Record<CitizenAppointment['state'], string> = {
     booked: t('manage.state.booked'),
     cancelled: t('manage.state.cancelled'),
-    arrived: t('manage.state.arrived'),
+    // On site, "arrived" means checked in at the town hall, not waiting in the virtual room.
+    arrived: t('manage.state.arrived', { context: appointment.channel === 'onsite' ? 'onsite' : undefined }),
     done: t('manage.state.done'),
     no_show: t('manage.state.no_show'),
   };
@@ -204,6 +205,10 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
 
       {appointment.channel === 'onsite' && appointment.state === 'booked' && !over && (
         <OnsiteInfo appointment={appointment} headingLevel={2} />
+      )}
+      {/* Checked in, the person is still somewhere in the building: keep saying where. */}
+      {appointment.channel === 'onsite' && appointment.state === 'arrived' && (
+        <OnsiteInfo appointment={appointment} headingLevel={2} arrived />
       )}
 
       {appointment.channel !== 'onsite' && appointment.state === 'booked' && !over && (

@@ -6,7 +6,16 @@ import { useLocalize } from '../../lib/useLocalize';
  * Where to go and how to check in, for an on-site appointment (issue 16): the department's place,
  * the booking code to type at the kiosk, and what to bring. On the confirmation and the manage page.
  */
-export function OnsiteInfo({ appointment, headingLevel }: { appointment: CitizenAppointment; headingLevel: 2 | 3 }) {
+export function OnsiteInfo({
+  appointment,
+  headingLevel,
+  arrived = false,
+}: {
+  appointment: CitizenAppointment;
+  headingLevel: 2 | 3;
+  /** Checked in already: what to bring and where to check in no longer apply. */
+  arrived?: boolean;
+}) {
   const { t } = useTranslation('appointments');
   const localize = useLocalize();
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
@@ -34,8 +43,14 @@ export function OnsiteInfo({ appointment, headingLevel }: { appointment: Citizen
           </div>
         )}
       </dl>
-      <p>{t('onsite.bring')}</p>
-      <p>{t('onsite.checkIn')}</p>
+      {arrived ? (
+        <p>{t('onsite.waitForCall')}</p>
+      ) : (
+        <>
+          <p>{t('onsite.bring')}</p>
+          <p>{t('onsite.checkIn')}</p>
+        </>
+      )}
     </section>
   );
 }

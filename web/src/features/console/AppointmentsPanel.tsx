@@ -1,5 +1,5 @@
 import type { ConsoleSnapshot, StaffAppointment, StaffAppointmentsResponse } from '@amtsraum/shared';
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { dateOf, shiftDate, todayIn } from '../../lib/calendar';
@@ -23,6 +23,11 @@ export interface AppointmentsPanelProps {
   snapshot: ConsoleSnapshot;
   /** Extra buttons in each appointment's row (e.g. inviting an interpreter). */
   renderActions?: (appointment: StaffAppointment) => ReactNode;
+  /**
+   * Buttons beside the message that an appointment was just booked for a caller (e.g. checking a
+   * person at the counter in at once); `done` takes the message's buttons away.
+   */
+  renderBookedActions?: (appointment: StaffAppointment, done: () => void) => ReactNode;
 }
 
 // Each snapshot object gets a number, so "the snapshot changed" can be part of the load key.
@@ -40,7 +45,7 @@ function snapshotId(snapshot: object): number {
 type Panel = { kind: 'none' } | { kind: 'book' } | { kind: 'move'; appointment: StaffAppointment };
 
 /** Today's (or another day's) appointments of a department beside the walk-in queue (issue 6). */
-export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanelProps) {
+export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions }: AppointmentsPanelProps) {
   const { t, i18n } = useTranslation('console');
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const { department } = snapshot;
@@ -52,11 +57,19 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
   const [date, setDate] = useState(today);
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
   const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: Message } | null>(null);
+  // The appointment just booked, with the notice saying so: its actions last as long as that notice.
+  const [justBooked, setJustBooked] = useState<{ appointment: StaffAppointment; notice: object } | null>(null);
+  const bookedActionsRef = useRef<HTMLDivElement>(null);
   const sayNow = useSay();
   const [cancelling, setCancelling] = useState<StaffAppointment | null>(null);
   // A no-show cannot be undone (the join link stops working): one more click to confirm.
   const [confirmingNoShow, setConfirmingNoShow] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  // Once the booking form is gone: the next step, when there is one (e.g. "Jetzt einreihen"),
+  // else the panel's heading.
+  useEffect(() => {
+    if (justBooked) (bookedActionsRef.current?.querySelector<HTMLElement>('button') ?? headingRef.current)?.focus();
+  }, [justBooked]);
   const openerRef = useRef<HTMLElement | null>(null);
 
   const state = useStaffAppointments(department.id, date, String(snapshotId(snapshot)));
@@ -167,6 +180,13 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
           </p>
         )}
       </div>
+      {justBooked && justBooked.notice === notice && renderBookedActions && (
+        <div ref={bookedActionsRef} className="button-row" data-testid="booked-actions">
+          {renderBookedActions(justBooked.appointment, () => {
+            setJustBooked(null);
+          })}
+        </div>
+      )}
 
       {state.status === 'error' && (
         <div className="notice notice--warning" role="alert">
@@ -285,20 +305,21 @@ export function AppointmentsPanel({ snapshot, renderActions }: AppointmentsPanel
             setPanel({ kind: 'none' });
             restoreFocus();
           }}
-          onBooked={(draft) => {
-            say(
-              'success',
-              message((tr, locale) =>
+          onBooked={(draft, appointment) => {
+            const booked = {
+              kind: 'success' as const,
+              text: message((tr, locale) =>
                 tr('console:appointments.booked', {
                   name: draft.name,
                   slot: slotWords(tr, locale, timeZone, draft.startsAt),
                 }),
               ),
-            );
+            };
+            setNotice(booked);
+            setJustBooked({ appointment, notice: booked });
             setPanel({ kind: 'none' });
             setDate(dateOf(new Date(draft.startsAt), timeZone));
             reload();
-            window.setTimeout(() => headingRef.current?.focus(), 0);
           }}
         />
       )}

@@ -1,4 +1,4 @@
-import type { ConsoleSnapshot } from '@amtsraum/shared';
+import type { ConsoleSnapshot, StaffAppointment } from '@amtsraum/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BookingFlow, useBookingInfo, type BookingDraft, type BookingStep } from '../appointments';
@@ -7,7 +7,7 @@ import { appointmentActions } from './api';
 interface CallerBookingProps {
   department: ConsoleSnapshot['department'];
   onClose: () => void;
-  onBooked: (draft: BookingDraft) => void;
+  onBooked: (draft: BookingDraft, appointment: StaffAppointment) => void;
 }
 
 /** A clerk books an appointment for someone who called: the citizen's booking steps, for staff. */
@@ -46,8 +46,8 @@ export function CallerBooking({ department, onClose, onBooked }: CallerBookingPr
             step={step}
             onStep={setStep}
             onSubmit={async (draft) => {
-              await appointmentActions.book(department.id, draft);
-              onBooked(draft);
+              const booked = await appointmentActions.book(department.id, draft);
+              onBooked(draft, booked.appointment);
             }}
           />
         ))}

@@ -410,6 +410,22 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
 
       <AppointmentsPanel
         snapshot={snapshot}
+        renderBookedActions={(appointment, done) =>
+          appointment.channel === 'onsite' &&
+          appointment.state === 'booked' &&
+          isToday(appointment, department.timeZone) && (
+            <CheckInButton
+              departmentId={department.id}
+              appointment={appointment}
+              onTicket={(ticket) => {
+                setTicket(ticket);
+                done();
+              }}
+              run={run}
+              now
+            />
+          )
+        }
         renderActions={(appointment) =>
           appointment.state === 'booked' || appointment.state === 'arrived' ? (
             <>

@@ -262,7 +262,13 @@ function WalkInForm({
   const localize = useLocalize();
   const id = useId();
   const department = useDepartment(tenantSlug, departmentSlug);
-  const services = department.status === 'success' ? department.data.department.services : [];
+  // Only what is given on site: a ticket for a video-only service would send the person nowhere.
+  const services =
+    department.status === 'success'
+      ? department.data.department.services.filter(
+          (service) => service.channels === 'onsite' || service.channels === 'both',
+        )
+      : [];
   const [serviceSlug, setServiceSlug] = useState('');
   const [concern, setConcern] = useState('');
 
@@ -329,24 +335,29 @@ export function isToday(appointment: StaffAppointment, timeZone: string): boolea
   return dateOf(new Date(appointment.startsAt), timeZone) === todayIn(timeZone);
 }
 
-/** "Ist da — einreihen" for today's booked on-site appointment. */
+/**
+ * "Ist da — einreihen" for today's booked on-site appointment; `now`: "Jetzt einreihen", right
+ * after a clerk booked it for the person at the counter (issue 16, item 5).
+ */
 export function CheckInButton({
   departmentId,
   appointment,
   onTicket,
   run,
+  now = false,
 }: {
   departmentId: string;
   appointment: StaffAppointment;
   onTicket: (ticket: DrawnTicket) => void;
   run: (action: () => Promise<unknown>) => Promise<void>;
+  now?: boolean;
 }) {
   const { t } = useTranslation('console');
   return (
     <button
       type="button"
-      className="button button--small button--primary"
-      aria-label={t('onsite.checkInFor', { name: appointment.name })}
+      className={now ? 'button button--primary' : 'button button--small button--primary'}
+      aria-label={t(now ? 'onsite.checkInNowFor' : 'onsite.checkInFor', { name: appointment.name })}
       onClick={() =>
         void run(async () => {
           const drawn = await counterActions.checkIn(departmentId, appointment.id);
@@ -354,7 +365,7 @@ export function CheckInButton({
         })
       }
     >
-      {t('onsite.checkIn')}
+      {t(now ? 'onsite.checkInNow' : 'onsite.checkIn')}
     </button>
   );
 }

@@ -63,6 +63,7 @@ function DepartmentDetails({
   const { tenant, department } = useFollowedDepartment(data, live?.revision);
   const name = localize(department.name);
   const description = localize(department.description);
+  const bookingKind = bookingKindOf(department.services);
 
   return (
     <>
@@ -98,13 +99,13 @@ function DepartmentDetails({
         contact: department.contact,
       })}
 
-      {department.services.some((service) => service.bookable) && (
+      {bookingKind && (
         <section aria-labelledby="booking-heading" className="panel" data-testid="booking-offer">
-          <h2 id="booking-heading">{t('department.booking.heading')}</h2>
-          <p>{t('department.booking.text')}</p>
+          <h2 id="booking-heading">{t('department.booking.heading', { context: bookingKind })}</h2>
+          <p>{t('department.booking.text', { context: bookingKind })}</p>
           <p>
             <Link className="button" to={pagePath('booking', { tenant: tenant.slug, department: department.slug })}>
-              {t('department.booking.link')}
+              {t('department.booking.link', { context: bookingKind })}
             </Link>
           </p>
         </section>
@@ -113,7 +114,7 @@ function DepartmentDetails({
       <div className="department-grid">
         <section aria-labelledby="services-heading" className="department-grid__main">
           <h2 id="services-heading">{t('department.servicesHeading')}</h2>
-          <ServiceList services={department.services} />
+          <ServiceList services={department.services} onsiteLocation={department.onsiteLocation} />
         </section>
 
         <div className="department-grid__side">
@@ -133,4 +134,20 @@ function DepartmentDetails({
       </div>
     </>
   );
+}
+
+/**
+ * Which appointments the booking offer speaks of (issue 16): video, on site or both, over the
+ * bookable services (older servers leave the kind out: video); null when none is bookable.
+ */
+function bookingKindOf(services: Service[]): 'video' | 'onsite' | 'both' | null {
+  let video = false;
+  let onsite = false;
+  for (const service of services) {
+    if (!service.bookable) continue;
+    const kind = service.channels ?? 'video';
+    video ||= kind !== 'onsite';
+    onsite ||= kind !== 'video';
+  }
+  return video && onsite ? 'both' : onsite ? 'onsite' : video ? 'video' : null;
 }

@@ -1,10 +1,19 @@
-import type { Service } from '@amtsraum/shared';
+import type { LocalizedText, Service } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
 
-/** Services with their duration and, for each, the documents to bring. */
-export function ServiceList({ services }: { services: Service[] }) {
+/**
+ * Services with their duration and, for each, the documents to bring; for on-site services
+ * (issue 16) also where to come. `onsiteLocation`: the department's place, if it has one.
+ */
+export function ServiceList({
+  services,
+  onsiteLocation,
+}: {
+  services: Service[];
+  onsiteLocation?: LocalizedText | null;
+}) {
   const { t } = useTranslation('directory');
   const localize = useLocalize();
 
@@ -14,9 +23,12 @@ export function ServiceList({ services }: { services: Service[] }) {
       {services.map((service) => {
         const name = localize(service.name);
         const description = service.description ? localize(service.description) : null;
+        // Older servers leave the kind out: video, as before issue 16.
+        const kind = service.channels ?? 'video';
+        const place = kind !== 'video' && onsiteLocation ? localize(onsiteLocation) : null;
         const channels = [
           service.knockable ? t('department.knockable') : null,
-          service.bookable ? t('department.bookable') : null,
+          service.bookable ? t('department.bookable', { context: kind }) : null,
         ].filter((channel) => channel !== null);
         return (
           <li key={service.slug} className="service" data-testid={`service-${service.slug}`}>
@@ -30,6 +42,11 @@ export function ServiceList({ services }: { services: Service[] }) {
             {channels.length > 0 && (
               <p className="service__meta">
                 {t('department.channels')}: {channels.join(', ')}
+              </p>
+            )}
+            {place && (
+              <p className="service__meta" data-testid="service-place">
+                {t('department.onsitePlace')}: <span lang={place.lang}>{place.text}</span>
               </p>
             )}
             {service.onlineUrl && (
