@@ -211,6 +211,10 @@ test('the hybrid office: booked on site, checked in by the mail’s QR code at t
     await expect(current.getByTestId('called-visit')).toContainText(`Nr. ${walkInNumber} aufgerufen an ${COUNTER}`);
     await expect(calls.first()).toContainText(walkInNumber);
     await expect(calls.first()).toContainText(COUNTER);
+    // The finished appointment is no longer called; it stays below, among the last few calls.
+    await expect(display.page.getByTestId('call-display-earlier').getByRole('listitem')).toContainText([
+      `${appointmentNumber} ${COUNTER}`,
+    ]);
     await expect(rows).toHaveCount(0);
   } finally {
     await camera?.close();
