@@ -1,12 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, expect, test, type Browser } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import postgres from 'postgres';
-import { encode } from 'uqr';
 import { birthDateHash, checkInQrText } from '../../server/src/lib/check-in-codes.js';
 import { expectAccessibleAlsoAt320, expectNoA11yViolations } from './fixtures';
+import { launchWithCamera as launch, qrVideo } from './hybrid-support';
 import { startApp, TEST_DATABASE_URL, type AppServer } from './servers';
 
 /**
@@ -29,32 +26,6 @@ test.skip(!TEST_DATABASE_URL, 'the kiosk spec writes its fixtures into PostgreSQ
 const randomCode = (length: number) =>
   Array.from({ length }, () => CODE_ALPHABET[Math.floor(Math.random() * CODE_ALPHABET.length)]).join('');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
-
-/**
- * A Y4M video (the raw format Chromium's fake camera reads) of a still QR code: black modules on
- * white, 8 px each, in the middle of a 640×480 frame, a few identical frames (it loops).
- */
-function qrVideo(text: string): string {
-  const qr = encode(text, { ecc: 'M', border: 4 });
-  const width = 640;
-  const height = 480;
-  const scale = 8;
-  const size = qr.size * scale;
-  const left = Math.floor((width - size) / 2);
-  const top = Math.floor((height - size) / 2);
-  const luma = Buffer.alloc(width * height, 235);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      if (qr.data[Math.floor(y / scale)]?.[Math.floor(x / scale)]) luma[(top + y) * width + left + x] = 16;
-    }
-  }
-  const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma, chroma]);
-  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-kiosk-')), 'qr.y4m');
-  fs.writeFileSync(file, Buffer.concat([header, ...Array.from({ length: 10 }, () => frame)]));
-  return file;
-}
 
 let app: AppServer;
 let sql: postgres.Sql;
@@ -123,21 +94,6 @@ async function makeAppointment(office: Awaited<ReturnType<typeof makeOffice>>) {
       now() + interval '5 minutes', now() + interval '35 minutes', 'Erika Mustermann', 'de', ${sha256(randomUUID())},
       'onsite', ${bookingCode}, ${birthDateHash(SECRET, id, BIRTH_DATE)})`;
   return { id, bookingCode, qr: checkInQrText(SECRET, bookingCode) };
-}
-
-/** A browser whose camera shows `video`, or Chromium's own test pattern without one. */
-async function launch(video?: string): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      ...(video ? [`--use-file-for-fake-video-capture=${video}`] : []),
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-    ],
-  });
 }
 
 /**
