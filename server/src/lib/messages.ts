@@ -281,6 +281,14 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     de: 'Bitte einen Zeitpunkt in der Zukunft angeben.',
     en: 'Please choose a time in the future.',
   },
+  'no such on-site service in this department': {
+    de: 'Diese Leistung wird in diesem Amt nicht vor Ort angeboten.',
+    en: 'This service is not offered on site in this department.',
+  },
+  'this service has no walk-in tickets here': {
+    de: 'Für diese Leistung gibt es hier keine Wartenummern.',
+    en: 'There are no waiting tickets for this service here.',
+  },
   'this service cannot be booked here': {
     de: 'Diese Leistung kann hier nicht gebucht werden.',
     en: 'This service cannot be booked here.',
