@@ -107,7 +107,8 @@ test('a clerk books an on-site appointment for a person at the counter and check
 }) => {
   test.setTimeout(90_000);
   // Testhausen's "Bürgerbüro vor Ort" (tests/e2e/installation.e2e.json): on site in room 12, its
-  // clerk bookable around the clock, so today's first free slot is within check-in's half hour.
+  // clerk bookable around the clock, and check-in opening four hours ahead there, so today's first
+  // free slot can be checked in at once even after the other specs of the run booked theirs.
   const clerk = await people.open(browser);
   const me = await signInAsStaff(clerk, 'otto.ort@testhausen.example', TESTHAUSEN_PASSWORD);
   const departmentId = me.staff.departments.find((d) => d.slug === 'vor-ort')?.id;

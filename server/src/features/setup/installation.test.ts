@@ -187,6 +187,9 @@ describe.each(databaseKinds)('installation file on %s', (kind) => {
       .from(departments)
       .where(and(eq(departments.tenantId, tenant!.id), eq(departments.slug, 'vor-ort')));
     expect(onsite!.onsiteLocation?.de).toContain('Zimmer 12');
+    // Check-in opens 4 hours ahead there: the browser specs book several on-site slots in one run,
+    // and each must still be checked in today at once.
+    expect(onsite!.checkInOpensMinutesBefore).toBe(240);
     const [both] = await database.db.select().from(services).where(eq(services.departmentId, onsite!.id));
     expect(both).toMatchObject({ slug: 'ausweis', channels: 'both' });
     const hours = await database.db.select().from(staffAvailability).where(eq(staffAvailability.staffId, clara!.id));
