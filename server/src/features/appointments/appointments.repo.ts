@@ -104,8 +104,25 @@ export async function insertAppointment(db: Db, values: typeof appointments.$inf
 }
 
 /** Locks the appointment row for the rest of the transaction: two devices arriving at once queue up here. */
-export async function lockAppointment(db: Db, appointmentId: string): Promise<AppointmentRow | undefined> {
-  const [row] = await db.select().from(appointments).where(eq(appointments.id, appointmentId)).for('update');
+/**
+ * Locks an appointment's row for the caller's transaction. With `departmentId` (a clerk's), an
+ * appointment of another department is not found, and not locked.
+ */
+export async function lockAppointment(
+  db: Db,
+  appointmentId: string,
+  departmentId?: string,
+): Promise<AppointmentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.id, appointmentId),
+        departmentId === undefined ? undefined : eq(appointments.departmentId, departmentId),
+      ),
+    )
+    .for('update');
   return row;
 }
 

@@ -1,13 +1,14 @@
 import type { OnsiteTicketResponse, StaffWalkInRequest } from '@amtsraum/shared';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { appointments, departments, services, tenants, visits } from '../../db/schema.js';
+import { departments, services, tenants } from '../../db/schema.js';
 import type { Ctx } from '../../deps.js';
 import { AppError, invalidField } from '../../lib/errors.js';
+import { checkInOnsite, lockAppointment } from '../appointments/index.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import { todayIn } from '../directory/directory.service.js';
 import type { Clerk } from '../staff/require-staff.js';
-import { ACTIVE, enqueueOnsite, stateIn } from '../visits/visit-states.js';
+import { enqueueOnsite } from '../visits/visit-states.js';
 
 /**
  * Staff check-in for people without internet (issue 16, item 5; Dorsten's "we help you"): a clerk
@@ -16,8 +17,6 @@ import { ACTIVE, enqueueOnsite, stateIn } from '../visits/visit-states.js';
  */
 
 type CounterCtx = Pick<Ctx, 'db' | 'events' | 'now'>;
-
-const MINUTE = 60_000;
 
 async function officeOf(db: Db, departmentId: string) {
   const [row] = await db
@@ -43,56 +42,19 @@ export async function checkInAppointment(
   appointmentId: string,
 ): Promise<OnsiteTicketResponse> {
   const { department, tenant } = await officeOf(ctx.db, clerk.departmentId);
-  const day = todayIn(tenant.timeZone, ctx.now);
   const result = await ctx.db.transaction(async (tx) => {
     // The department is part of the lock's query: another department's appointment is not found.
-    const [appointment] = await tx
-      .select()
-      .from(appointments)
-      .where(and(eq(appointments.id, appointmentId), eq(appointments.departmentId, clerk.departmentId)))
-      .for('update');
+    const appointment = await lockAppointment(tx, appointmentId, clerk.departmentId);
     if (!appointment) throw new AppError('appointment_not_found');
-    const [live] = await tx
-      .select({ id: visits.id, ticketNumber: visits.ticketNumber })
-      .from(visits)
-      .where(and(eq(visits.appointmentId, appointment.id), stateIn(ACTIVE)))
-      .limit(1);
-    if (live?.ticketNumber) return { visitId: live.id, ticketNumber: live.ticketNumber, created: false };
-    if (live) throw new AppError('conflict', { detail: 'arrived-by-video' });
-
     if (appointment.channel !== 'onsite') throw new AppError('check_in_video_appointment');
-    if (appointment.state === 'cancelled') throw new AppError('appointment_cancelled');
-    if (appointment.state === 'done' || appointment.state === 'no_show') throw new AppError('appointment_over');
-    if (todayIn(tenant.timeZone, appointment.startsAt) !== day) throw new AppError('check_in_other_day');
-    if (ctx.now >= appointment.endsAt) throw new AppError('check_in_too_late');
-    const opensAt = new Date(appointment.startsAt.getTime() - department.checkInOpensMinutesBefore * MINUTE);
-    if (ctx.now < opensAt) throw new AppError('check_in_too_early', { extra: { opensAt: opensAt.toISOString() } });
-
-    const ticket = await enqueueOnsite(tx, {
-      tenantId: appointment.tenantId,
-      departmentId: appointment.departmentId,
-      kind: 'appointment',
-      appointmentId: appointment.id,
-      citizenName: appointment.citizenName,
-      concern: appointment.concern,
-      serviceId: appointment.serviceIds[0] ?? null,
-      language: appointment.language,
-      interpreterLanguage: appointment.interpreterLanguage,
-      createdAt: ctx.now,
-      day,
+    const arrival = await checkInOnsite(tx, appointment, {
+      actor: { kind: 'staff', staffId: clerk.staff.id },
+      timeZone: tenant.timeZone,
+      opensMinutesBefore: department.checkInOpensMinutesBefore,
+      now: ctx.now,
     });
-    await tx.update(appointments).set({ state: 'arrived' }).where(eq(appointments.id, appointment.id));
-    await insertAudit(tx, {
-      tenantId: appointment.tenantId,
-      departmentId: appointment.departmentId,
-      visitId: ticket.id,
-      actorKind: 'staff',
-      actorStaffId: clerk.staff.id,
-      action: 'appointment_checked_in_at_counter',
-      data: { appointmentId: appointment.id },
-      createdAt: ctx.now,
-    });
-    return { visitId: ticket.id, ticketNumber: ticket.ticketNumber, created: true };
+    if ('refusal' in arrival) throw arrival.refusal;
+    return arrival;
   });
   if (result.created) await ctx.events.publish({ departmentId: clerk.departmentId, visitId: result.visitId });
   return { visitId: result.visitId, ticketNumber: result.ticketNumber };

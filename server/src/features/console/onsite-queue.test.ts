@@ -233,6 +233,9 @@ describe.each(databaseKinds)('the one queue at the counter on %s', (kind) => {
       state: 'cancelled',
     });
     await refuse(cancelled.appointment.id, 'appointment_cancelled', 410);
+    // Served already (a second "Ist da"): the kiosk's answer, as for one over by the clock.
+    const served = await o.book(new Date(NOW.getTime() + 15 * MINUTE), { ...onsite, minutes: 5, state: 'done' });
+    await refuse(served.appointment.id, 'check_in_too_late', 410);
     const tomorrow = await o.book(new Date(NOW.getTime() + 24 * 60 * MINUTE), onsite);
     await refuse(tomorrow.appointment.id, 'check_in_other_day', 409);
     const later = await o.book(new Date(NOW.getTime() + 2 * 60 * MINUTE), onsite);

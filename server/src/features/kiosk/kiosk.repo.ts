@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { appointments, departments, services, visits } from '../../db/schema.js';
-import { ACTIVE, stateIn, WAITING } from '../visits/visit-states.js';
+import { stateIn, WAITING } from '../visits/visit-states.js';
 
 /** The appointment a booking code names, anywhere in the installation, with where it is. */
 export async function findAppointmentByBookingCode(db: Db, bookingCode: string) {
@@ -57,17 +57,6 @@ export async function listWalkInServices(db: Db, departmentId: string) {
       ),
     )
     .orderBy(asc(services.sortOrder), asc(services.slug));
-}
-
-/** The live on-site visit of an appointment that checked in already, with its ticket. */
-export async function findLiveOnsiteArrival(db: Db, appointmentId: string) {
-  const [row] = await db
-    .select({ id: visits.id, ticketNumber: visits.ticketNumber, createdAt: visits.createdAt })
-    .from(visits)
-    .where(and(eq(visits.appointmentId, appointmentId), eq(visits.channel, 'onsite'), stateIn(ACTIVE)))
-    .orderBy(desc(visits.createdAt))
-    .limit(1);
-  return row;
 }
 
 /** Waiting visits of a department, counted inside the caller's transaction (after it locked the department). */

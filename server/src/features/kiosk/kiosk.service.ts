@@ -2,7 +2,7 @@ import type { KioskCheckInRequest, KioskState, KioskTicket, KioskTicketRequest, 
 import type { Ctx } from '../../deps.js';
 import { birthDateMatches, bookingCodeFromQr } from '../../lib/check-in-codes.js';
 import { AppError, invalidField } from '../../lib/errors.js';
-import { lockAppointment, setAppointmentState, type AppointmentRow } from '../appointments/appointments.repo.js';
+import { checkInOnsite, lockAppointment } from '../appointments/index.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { PairedDevice } from '../devices/devices.repo.js';
 import { todayIn } from '../directory/directory.service.js';
@@ -12,7 +12,6 @@ import { enqueueOnsite } from '../visits/visit-states.js';
 import {
   countWaiting,
   findAppointmentByBookingCode,
-  findLiveOnsiteArrival,
   listWalkInServices,
   lockDepartment,
   recordCheckInFailure,
@@ -61,25 +60,6 @@ export async function kioskState(ctx: KioskCtx, device: PairedDevice): Promise<K
     walkIns: { available: refusal === null, refusal },
     services: refusal === 'not_offered' ? [] : offered.map(({ slug, name }) => ({ slug, name })),
   };
-}
-
-/** Why this appointment cannot check in at this kiosk now, or null when it can. */
-function checkInRefusal(
-  appointment: AppointmentRow,
-  options: { opensMinutesBefore: number; timeZone: string; now: Date },
-): AppError | null {
-  const startsAt = appointment.startsAt.toISOString();
-  if (appointment.state === 'cancelled') return new AppError('appointment_cancelled');
-  if (appointment.state === 'done' || appointment.state === 'no_show') {
-    return new AppError('check_in_too_late', { extra: { startsAt } });
-  }
-  if (todayIn(options.timeZone, appointment.startsAt) !== todayIn(options.timeZone, options.now)) {
-    return new AppError('check_in_other_day', { extra: { startsAt } });
-  }
-  const opensAt = new Date(appointment.startsAt.getTime() - options.opensMinutesBefore * MINUTE);
-  if (options.now < opensAt) return new AppError('check_in_too_early', { extra: { opensAt: opensAt.toISOString() } });
-  if (options.now >= appointment.endsAt) return new AppError('check_in_too_late', { extra: { startsAt } });
-  return null;
 }
 
 function lockedError(until: Date, now: Date): AppError {
@@ -153,63 +133,20 @@ export async function checkIn(ctx: KioskCtx, device: PairedDevice, request: Kios
           error: new AppError('check_in_other_department', { extra: { departmentName: found.departmentName } }),
         };
       }
-      const live = await findLiveOnsiteArrival(tx, appointment.id);
-      if (live?.ticketNumber != null) {
-        return {
-          visitId: live.id,
-          created: false,
-          ticket: {
-            kind: 'appointment',
-            ticketNumber: live.ticketNumber,
-            issuedAt: live.createdAt.toISOString(),
-            appointmentStartsAt: appointment.startsAt.toISOString(),
-          },
-        };
-      }
-      const refusal = checkInRefusal(appointment, {
-        opensMinutesBefore: kiosk.department.checkInOpensMinutesBefore,
+      const arrival = await checkInOnsite(tx, appointment, {
+        actor: { kind: 'device', deviceId: device.id, method },
         timeZone: kiosk.tenant.timeZone,
+        opensMinutesBefore: kiosk.department.checkInOpensMinutesBefore,
         now,
       });
-      if (refusal) return { error: refusal };
-
-      const { id: visitId, ticketNumber } = await enqueueOnsite(tx, {
-        tenantId: appointment.tenantId,
-        departmentId: appointment.departmentId,
-        kind: 'appointment',
-        appointmentId: appointment.id,
-        citizenName: appointment.citizenName,
-        concern: appointment.concern,
-        serviceId: appointment.serviceIds[0] ?? null,
-        language: appointment.language,
-        interpreterLanguage: appointment.interpreterLanguage,
-        createdAt: now,
-        day: todayIn(kiosk.tenant.timeZone, now),
-      });
-      await setAppointmentState(tx, appointment.id, 'arrived');
-      await insertAudit(tx, {
-        tenantId: appointment.tenantId,
-        departmentId: appointment.departmentId,
-        visitId,
-        actorKind: 'device',
-        action: 'appointment_arrived',
-        data: {
-          appointmentId: appointment.id,
-          deviceId: device.id,
-          channel: 'onsite',
-          method,
-          ticketNumber,
-          minutesBeforeStart: Math.round((appointment.startsAt.getTime() - now.getTime()) / MINUTE),
-        },
-        createdAt: now,
-      });
+      if ('refusal' in arrival) return { error: arrival.refusal };
       return {
-        visitId,
-        created: true,
+        visitId: arrival.visitId,
+        created: arrival.created,
         ticket: {
           kind: 'appointment',
-          ticketNumber,
-          issuedAt: now.toISOString(),
+          ticketNumber: arrival.ticketNumber,
+          issuedAt: arrival.issuedAt.toISOString(),
           appointmentStartsAt: appointment.startsAt.toISOString(),
         },
       };

@@ -228,10 +228,16 @@ export async function visitIdsInCall(db: Db): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
-/** The latest visit of an appointment (its arrival), in `group` when given. */
+/** The latest visit of an appointment (its arrival), in `group` when given; on site with its ticket. */
 export async function findArrival(db: Db, appointmentId: string, group?: readonly VisitState[]) {
   const [row] = await db
-    .select({ id: visits.id, departmentId: visits.departmentId, state: visits.state })
+    .select({
+      id: visits.id,
+      departmentId: visits.departmentId,
+      state: visits.state,
+      ticketNumber: visits.ticketNumber,
+      createdAt: visits.createdAt,
+    })
     .from(visits)
     .where(and(eq(visits.appointmentId, appointmentId), group ? stateIn(group) : undefined))
     .orderBy(desc(visits.createdAt))
