@@ -4,75 +4,50 @@
  * start audio only after a user gesture on the page, so the display shows a button that
  * `unlockSound()` answers (a display started with Chromium's
  * `--autoplay-policy=no-user-gesture-required` sounds without it). Where an API is missing the
- * display stays silent and still shows and announces the call in its live region.
+ * display stays silent and still shows and announces the call in its live region. The tones are
+ * played by the chime's code (`lib/chime.ts`), with the display's own tone list.
  */
 
-let context: AudioContext | null = null;
+import { audioReady, playTone, resumeAudio, type ToneList } from '../../lib/chime';
 
-function audioContext(): AudioContext | null {
-  if (context) return context;
-  const Constructor = window.AudioContext as typeof AudioContext | undefined;
-  if (!Constructor) return null;
-  try {
-    context = new Constructor();
-  } catch {
-    return null;
-  }
-  return context;
-}
+/** A bell-like "ding-dong": E5 then C5, each with two faint overtones, dying away slowly. */
+const GONG: ToneList = {
+  wave: 'sine',
+  notes: [
+    { frequency: 659.25, at: 0 },
+    { frequency: 523.25, at: 0.55 },
+  ],
+  partials: [
+    [1, 0.3],
+    [2.01, 0.08],
+    [3.02, 0.04],
+  ],
+  lead: 0.02,
+  attack: 0.01,
+  length: 1.4,
+  tail: 0.1,
+};
+/** When the announcement starts after the gong: over the second tone's fading, not after it. */
+const GONG_SECONDS = 1.6;
 
 /** Whether the display can sound now (the context runs). */
-export function soundReady(): boolean {
-  return audioContext()?.state === 'running';
-}
+export const soundReady = audioReady;
 
 /** From a click or key press: lets the display sound from now on. Resolves whether it can. */
 export async function unlockSound(): Promise<boolean> {
-  const ctx = audioContext();
-  if (!ctx) return false;
-  try {
-    if (ctx.state === 'suspended') await ctx.resume();
-  } catch {
-    return false;
-  }
+  if (!(await resumeAudio())) return false;
   // Speech is unlocked by speaking once inside the gesture too (silently).
   if ('speechSynthesis' in window) {
     const silent = new SpeechSynthesisUtterance('');
     silent.volume = 0;
     window.speechSynthesis.speak(silent);
   }
-  return ctx.state === 'running';
+  return audioReady();
 }
 
-/** A bell-like "ding-dong": a few partials per tone, each dying away. Returns its length in seconds. */
+/** Sounds the gong; returns how long to wait before speaking (0 when silent). */
 export function playGong(): number {
-  const ctx = context;
-  if (!ctx || ctx.state !== 'running') return 0;
-  const start = ctx.currentTime + 0.02;
-  const tones = [
-    { frequency: 659.25, at: 0 }, // E5
-    { frequency: 523.25, at: 0.55 }, // C5
-  ];
-  for (const tone of tones) {
-    for (const [ratio, level] of [
-      [1, 0.3],
-      [2.01, 0.08],
-      [3.02, 0.04],
-    ] as const) {
-      const oscillator = ctx.createOscillator();
-      const gain = ctx.createGain();
-      oscillator.type = 'sine';
-      oscillator.frequency.value = tone.frequency * ratio;
-      const t0 = start + tone.at;
-      gain.gain.setValueAtTime(0.0001, t0);
-      gain.gain.exponentialRampToValueAtTime(level, t0 + 0.01);
-      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + 1.4);
-      oscillator.connect(gain).connect(ctx.destination);
-      oscillator.start(t0);
-      oscillator.stop(t0 + 1.5);
-    }
-  }
-  return 1.6;
+  return playTone(GONG) ? GONG_SECONDS : 0;
 }
 
 /** "Nummer 17, bitte zu Platz 3": the words the display says (and its live region shows). */

@@ -1,6 +1,6 @@
-import { SUPPORTED_LOCALES, type Locale } from '@amtsraum/shared';
-import { useId, type ReactElement } from 'react';
-import { useTranslation } from 'react-i18next';
+import type { Locale } from '@amtsraum/shared';
+import type { ReactElement } from 'react';
+import { LanguageButtons } from '../../ui/LanguageSwitcher';
 
 /** Flags drawn here (no emoji: tablets without a flag font show two letters instead). */
 const FLAGS: Record<Locale, ReactElement> = {
@@ -22,34 +22,23 @@ const FLAGS: Record<Locale, ReactElement> = {
   ),
 };
 
+const FLAG_CLASSES = { group: 'kiosk-languages', label: 'visually-hidden', option: 'kiosk-language' };
+
 /**
  * The kiosk's language choice: a flag and the language's name in itself, as big buttons. The
  * choice is not remembered: the next person starts in German again.
  */
 export function LanguageFlags({ onChoose }: { onChoose: (locale: Locale) => void }) {
-  const { t, i18n } = useTranslation();
-  const labelId = useId();
-  const current = i18n.resolvedLanguage;
   return (
-    <div className="kiosk-languages" role="group" aria-labelledby={labelId}>
-      <span id={labelId} className="visually-hidden">
-        {t('language.label')}
-      </span>
-      {SUPPORTED_LOCALES.map((locale) => (
-        <button
-          key={locale}
-          type="button"
-          lang={locale}
-          aria-pressed={current === locale}
-          className="kiosk-language"
-          onClick={() => {
-            onChoose(locale);
-          }}
-        >
+    <LanguageButtons
+      classes={FLAG_CLASSES}
+      onChoose={onChoose}
+      content={(locale, name) => (
+        <>
           {FLAGS[locale]}
-          <span>{t(`languages.${locale}`)}</span>
-        </button>
-      ))}
-    </div>
+          <span>{name}</span>
+        </>
+      )}
+    />
   );
 }
