@@ -10,7 +10,8 @@ type Tone = 'admitted' | 'knock';
 let context: AudioContext | null = null;
 let primed = false;
 
-function audioContext(): AudioContext | null {
+/** The page's one audio context, made on first use; null where Web Audio is missing. */
+export function audioContext(): AudioContext | null {
   if (context) return context;
   const Constructor = window.AudioContext as typeof AudioContext | undefined;
   if (!Constructor) return null;
@@ -23,32 +24,13 @@ function audioContext(): AudioContext | null {
 }
 
 /**
- * Resumes the audio context; inside a gesture's handler this lets the page sound from now on.
- * Resolves whether it can (false where Web Audio is missing or the browser refuses).
- */
-export async function resumeAudio(): Promise<boolean> {
-  const ctx = audioContext();
-  if (!ctx) return false;
-  try {
-    if (ctx.state === 'suspended') await ctx.resume();
-  } catch {
-    return false;
-  }
-  return ctx.state === 'running';
-}
-
-/** Whether a tone would sound now (the context runs). */
-export function audioReady(): boolean {
-  return audioContext()?.state === 'running';
-}
-
-/**
  * Creates (or resumes) the audio context now. Only works inside a user gesture's handler, e.g.
  * a form's submit: a keyboard user who knocks with Enter may never press a key again before
  * being called in, so waiting for the next gesture would leave them without the tone.
  */
 export function unlockAudio(): void {
-  void resumeAudio();
+  const ctx = audioContext();
+  if (ctx?.state === 'suspended') void ctx.resume().catch(() => {});
 }
 
 /** Resumes audio on the next user gesture; call once from a page that may need to sound. */
@@ -65,20 +47,16 @@ export function primeAudio(): void {
 }
 
 /**
- * A sound as a list of notes (seconds after the start), each played with its partials
- * ([frequency ratio, peak gain]; one partial is a plain tone) that rise in `attack` and die away
- * by `length`. The call display's gong is one of these too, kept in its own lazy chunk.
+ * A sound as data: notes as [frequency in Hz, seconds after the first], each played with its
+ * partials as [frequency ratio, peak gain] (one partial is a plain tone), and the times in
+ * seconds: to the first note, to a note's peak, to its silence, and on until its oscillator stops.
+ * The call display's gong is one of these, kept in its own lazy chunk (the door page loads this).
  */
 export interface ToneList {
   wave: OscillatorType;
-  notes: readonly { frequency: number; at: number }[];
+  notes: readonly (readonly [frequency: number, at: number])[];
   partials: readonly (readonly [ratio: number, peak: number])[];
-  /** Seconds from now to the first note. */
-  lead: number;
-  attack: number;
-  length: number;
-  /** How long each oscillator runs on after it went quiet. */
-  tail: number;
+  times: readonly [lead: number, attack: number, length: number, tail: number];
 }
 
 const TONES: Record<Tone, ToneList> = {
@@ -86,27 +64,21 @@ const TONES: Record<Tone, ToneList> = {
   admitted: {
     wave: 'sine',
     notes: [
-      { frequency: 660, at: 0 },
-      { frequency: 880, at: 0.18 },
+      [660, 0],
+      [880, 0.18],
     ],
     partials: [[1, 0.25]],
-    lead: 0.01,
-    attack: 0.02,
-    length: 0.25,
-    tail: 0.02,
+    times: [0.01, 0.02, 0.25, 0.02],
   },
   // Two low taps: "someone knocks".
   knock: {
     wave: 'triangle',
     notes: [
-      { frequency: 220, at: 0 },
-      { frequency: 220, at: 0.14 },
+      [220, 0],
+      [220, 0.14],
     ],
     partials: [[1, 0.25]],
-    lead: 0.01,
-    attack: 0.02,
-    length: 0.09,
-    tail: 0.02,
+    times: [0.01, 0.02, 0.09, 0.02],
   },
 };
 
@@ -115,15 +87,16 @@ export function playTone(tone: Tone | ToneList): boolean {
   // Only a context made during a gesture can sound; creating one here would just be suspended.
   const ctx = context;
   if (!ctx || ctx.state !== 'running') return false;
-  const { wave, notes, partials, lead, attack, length, tail } = typeof tone === 'string' ? TONES[tone] : tone;
+  const { wave, notes, partials, times } = typeof tone === 'string' ? TONES[tone] : tone;
+  const [lead, attack, length, tail] = times;
   const start = ctx.currentTime + lead;
-  for (const note of notes) {
-    const t0 = start + note.at;
+  for (const [frequency, at] of notes) {
+    const t0 = start + at;
     for (const [ratio, peak] of partials) {
       const oscillator = ctx.createOscillator();
       const gain = ctx.createGain();
       oscillator.type = wave;
-      oscillator.frequency.value = note.frequency * ratio;
+      oscillator.frequency.value = frequency * ratio;
       gain.gain.setValueAtTime(0.0001, t0);
       gain.gain.exponentialRampToValueAtTime(peak, t0 + attack);
       gain.gain.exponentialRampToValueAtTime(0.0001, t0 + length);

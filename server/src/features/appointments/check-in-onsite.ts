@@ -9,12 +9,10 @@ import { MINUTE } from './booking-ctx.js';
 
 /** Who checks a person in: the kiosk they used (and how), or the clerk at the counter. */
 export type CheckInActor =
-  | { kind: 'device'; deviceId: string; method: 'qr' | 'code' }
-  | { kind: 'staff'; staffId: string };
+  { kind: 'device'; deviceId: string; method: 'qr' | 'code' } | { kind: 'staff'; staffId: string };
 
 export type OnsiteCheckIn =
-  | { refusal: AppError }
-  | { visitId: string; ticketNumber: number; issuedAt: Date; created: boolean };
+  { refusal: AppError } | { visitId: string; ticketNumber: number; issuedAt: Date; created: boolean };
 
 /** Why this on-site appointment cannot check in now, or null when it can (issue 16's kiosk rules). */
 function checkInRefusal(

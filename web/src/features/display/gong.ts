@@ -8,41 +8,46 @@
  * played by the chime's code (`lib/chime.ts`), with the display's own tone list.
  */
 
-import { audioReady, playTone, resumeAudio, type ToneList } from '../../lib/chime';
+import { audioContext, playTone, type ToneList } from '../../lib/chime';
 
 /** A bell-like "ding-dong": E5 then C5, each with two faint overtones, dying away slowly. */
 const GONG: ToneList = {
   wave: 'sine',
   notes: [
-    { frequency: 659.25, at: 0 },
-    { frequency: 523.25, at: 0.55 },
+    [659.25, 0],
+    [523.25, 0.55],
   ],
   partials: [
     [1, 0.3],
     [2.01, 0.08],
     [3.02, 0.04],
   ],
-  lead: 0.02,
-  attack: 0.01,
-  length: 1.4,
-  tail: 0.1,
+  times: [0.02, 0.01, 1.4, 0.1],
 };
 /** When the announcement starts after the gong: over the second tone's fading, not after it. */
 const GONG_SECONDS = 1.6;
 
 /** Whether the display can sound now (the context runs). */
-export const soundReady = audioReady;
+export function soundReady(): boolean {
+  return audioContext()?.state === 'running';
+}
 
 /** From a click or key press: lets the display sound from now on. Resolves whether it can. */
 export async function unlockSound(): Promise<boolean> {
-  if (!(await resumeAudio())) return false;
+  const ctx = audioContext();
+  if (!ctx) return false;
+  try {
+    if (ctx.state === 'suspended') await ctx.resume();
+  } catch {
+    return false;
+  }
   // Speech is unlocked by speaking once inside the gesture too (silently).
   if ('speechSynthesis' in window) {
     const silent = new SpeechSynthesisUtterance('');
     silent.volume = 0;
     window.speechSynthesis.speak(silent);
   }
-  return audioReady();
+  return ctx.state === 'running';
 }
 
 /** Sounds the gong; returns how long to wait before speaking (0 when silent). */
