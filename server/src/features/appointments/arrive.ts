@@ -4,8 +4,29 @@ import { insertAudit } from '../audit/audit.repo.js';
 import { hashToken } from '../staff/auth.service.js';
 import { ACTIVE, enqueue } from '../visits/visit-states.js';
 import { findArrival } from '../visits/visits.repo.js';
-import { findAppointmentByTokenHash, lockAppointment, setAppointmentState } from './appointments.repo.js';
+import {
+  findAppointmentByTokenHash,
+  lockAppointment,
+  setAppointmentState,
+  type AppointmentRow,
+} from './appointments.repo.js';
 import { MINUTE } from './booking-ctx.js';
+
+/** The visit an arriving appointment becomes, by video or on site: who, why, in which language. */
+export function appointmentVisit(appointment: AppointmentRow, now: Date) {
+  return {
+    tenantId: appointment.tenantId,
+    departmentId: appointment.departmentId,
+    kind: 'appointment' as const,
+    appointmentId: appointment.id,
+    citizenName: appointment.citizenName,
+    concern: appointment.concern,
+    serviceId: appointment.serviceIds[0] ?? null,
+    language: appointment.language,
+    interpreterLanguage: appointment.interpreterLanguage,
+    createdAt: now,
+  };
+}
 
 export interface Arrival {
   visitId: string;
@@ -43,18 +64,7 @@ export async function arrive(ctx: Pick<Ctx, 'db' | 'events' | 'now'>, token: str
     }
     if (ctx.now >= appointment.endsAt) throw new AppError('appointment_over');
 
-    const visitId = await enqueue(tx, {
-      tenantId: appointment.tenantId,
-      departmentId: appointment.departmentId,
-      kind: 'appointment',
-      appointmentId: appointment.id,
-      citizenName: appointment.citizenName,
-      concern: appointment.concern,
-      serviceId: appointment.serviceIds[0] ?? null,
-      language: appointment.language,
-      interpreterLanguage: appointment.interpreterLanguage,
-      createdAt: ctx.now,
-    });
+    const visitId = await enqueue(tx, appointmentVisit(appointment, ctx.now));
     await setAppointmentState(tx, appointment.id, 'arrived');
     await insertAudit(tx, {
       tenantId: appointment.tenantId,

@@ -5,6 +5,7 @@ import { todayIn } from '../directory/directory.service.js';
 import { ACTIVE, enqueueOnsite } from '../visits/visit-states.js';
 import { findArrival } from '../visits/visits.repo.js';
 import { setAppointmentState, type AppointmentRow } from './appointments.repo.js';
+import { appointmentVisit } from './arrive.js';
 import { MINUTE } from './booking-ctx.js';
 
 /** Who checks a person in: the kiosk they used (and how), or the clerk at the counter. */
@@ -85,16 +86,7 @@ export async function checkInOnsite(
   if (refusal) return { refusal };
 
   const { id: visitId, ticketNumber } = await enqueueOnsite(tx, {
-    tenantId: appointment.tenantId,
-    departmentId: appointment.departmentId,
-    kind: 'appointment',
-    appointmentId: appointment.id,
-    citizenName: appointment.citizenName,
-    concern: appointment.concern,
-    serviceId: appointment.serviceIds[0] ?? null,
-    language: appointment.language,
-    interpreterLanguage: appointment.interpreterLanguage,
-    createdAt: now,
+    ...appointmentVisit(appointment, now),
     day: todayIn(timeZone, now),
   });
   await setAppointmentState(tx, appointment.id, 'arrived');

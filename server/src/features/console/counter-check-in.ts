@@ -1,11 +1,12 @@
 import type { OnsiteTicketResponse, StaffWalkInRequest } from '@amtsraum/shared';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { departments, services, tenants } from '../../db/schema.js';
+import { services } from '../../db/schema.js';
 import type { Ctx } from '../../deps.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { checkInOnsite, lockAppointment } from '../appointments/index.js';
 import { insertAudit } from '../audit/audit.repo.js';
+import { findDepartmentWithTenant } from '../directory/directory.repo.js';
 import { todayIn } from '../directory/directory.service.js';
 import type { Clerk } from '../staff/require-staff.js';
 import { enqueueOnsite } from '../visits/visit-states.js';
@@ -19,12 +20,7 @@ import { enqueueOnsite } from '../visits/visit-states.js';
 type CounterCtx = Pick<Ctx, 'db' | 'events' | 'now'>;
 
 async function officeOf(db: Db, departmentId: string) {
-  const [row] = await db
-    .select({ department: departments, tenant: tenants })
-    .from(departments)
-    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
-    .where(eq(departments.id, departmentId))
-    .limit(1);
+  const row = await findDepartmentWithTenant(db, departmentId);
   if (!row) throw new AppError('department_not_found');
   return row;
 }
