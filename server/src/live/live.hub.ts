@@ -113,6 +113,8 @@ const VISIT_BATCHES_IN_FLIGHT = 2;
  * the department came: a storm's batches then share it. Events make it stale at once (versions).
  */
 const STATE_REUSE_MS = 60_000;
+/** How long consoles' notice of appointment changes waits for more of them (onAppointmentChanged). */
+const APPOINTMENT_NUDGE_MS = 150;
 
 interface StateRead {
   version: number;
@@ -751,7 +753,8 @@ export class LiveHub {
    * while the department's kept state is current and none of its visits belongs to this
    * appointment, doors and waiting citizens would be sent what they have: no read, no message, and
    * the version stays (what is kept stays right). Consoles reload the day's appointments on each
-   * message, so they get their last one again, once for all such events arriving together.
+   * message, so they get their last one again, once for all such events within APPOINTMENT_NUDGE_MS
+   * (a rush's bookings arrive one NOTIFY at a time, and each message costs every console a reload).
    * False when the usual refresh decides (no current state here, or a visit of that appointment).
    */
   private onAppointmentChanged(event: DepartmentEvent): boolean {
@@ -760,7 +763,7 @@ export class LiveHub {
     const last = this.currentState(departmentId, this.deps.now());
     if (!last || last.state.live.some((row) => row.visit.appointmentId === appointmentId)) return false;
     if (!this.consoleWatchers.has(departmentId)) return true;
-    if (this.appointmentNudges.size === 0) setImmediate(() => this.nudgeConsoles());
+    if (this.appointmentNudges.size === 0) setTimeout(() => this.nudgeConsoles(), APPOINTMENT_NUDGE_MS).unref();
     this.appointmentNudges.add(departmentId);
     return true;
   }
@@ -768,6 +771,7 @@ export class LiveHub {
   private nudgeConsoles() {
     const departments = [...this.appointmentNudges];
     this.appointmentNudges.clear();
+    if (this.stopped) return;
     for (const departmentId of departments) {
       const consoles = this.consoleWatchers.get(departmentId);
       if (!consoles) continue;
