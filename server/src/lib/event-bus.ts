@@ -23,6 +23,14 @@ export const DepartmentEventSchema = z.object({
    */
   context: z.literal(true).optional(),
   /**
+   * This appointment was booked, cancelled or moved, and that is the whole change: no visit,
+   * setting or presence changed with it. The live hub then re-reads nothing and re-sends nothing
+   * to waiting citizens (their queue is made of visits), only the consoles, whose appointment
+   * lists reload on each message (issue 14, item 4). Slot searches drop their schedules as on
+   * any department event. Never together with `visitId`, `context` or `moved`.
+   */
+  appointmentId: z.uuid().optional(),
+  /**
    * What happened to `visitId`, when that is the whole change: let in (`by` whom), in the call,
    * or gone from the queue and the call. A process that keeps the department's queue applies it
    * and tells everyone at once, before its read confirms it (decision 018, second addendum).

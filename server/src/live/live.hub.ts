@@ -113,6 +113,8 @@ const VISIT_BATCHES_IN_FLIGHT = 2;
  * the department came: a storm's batches then share it. Events make it stale at once (versions).
  */
 const STATE_REUSE_MS = 60_000;
+/** How long consoles' notice of appointment changes waits for more of them (onAppointmentChanged). */
+const APPOINTMENT_NUDGE_MS = 150;
 
 interface StateRead {
   version: number;
@@ -185,6 +187,8 @@ export class LiveHub {
    * department: a read begun before it is older than what everyone was told, and is not sent.
    */
   private readonly movedAt = new Map<string, number>();
+  /** Departments whose consoles are told an appointment changed, at the next turn (onAppointmentChanged). */
+  private readonly appointmentNudges = new Set<string>();
   /** Department of each live visit in `states`: a first watch of a known visit needs no read. */
   private readonly visitDepartments = new Map<string, string>();
   private visitBatch: VisitWatch[] = [];
@@ -721,6 +725,7 @@ export class LiveHub {
     // Devices have their own stream (features/devices/display-streams.ts), not this hub.
     if ('deviceRevoked' in event) return;
     const { departmentId } = event;
+    if (this.onAppointmentChanged(event)) return;
     if (event.context) this.contexts.invalidate(departmentId);
     // From the queue as of the last change, taken before the version moves on.
     const moved = event.moved && event.visitId && !event.context ? this.afterMove(departmentId, event) : null;
@@ -738,6 +743,51 @@ export class LiveHub {
     this.flushScheduled = true;
     // Events arriving together for one department cost one read.
     setImmediate(() => void this.flush());
+  }
+
+  /**
+   * An event saying only that an appointment was booked, cancelled or moved (DepartmentEventSchema,
+   * `appointmentId`), as every booking of a rush does (issue 14, item 4). What this hub sends is
+   * made of the live visits and the department's setting; appointments enter it only as the live
+   * visits' own (queue order once due, the console's appointment column, the citizen's start). So
+   * while the department's kept state is current and none of its visits belongs to this
+   * appointment, doors and waiting citizens would be sent what they have: no read, no message, and
+   * the version stays (what is kept stays right). Consoles reload the day's appointments on each
+   * message, so they get their last one again, once for all such events within APPOINTMENT_NUDGE_MS
+   * (a rush's bookings arrive one NOTIFY at a time, and each message costs every console a reload).
+   * False when the usual refresh decides (no current state here, or a visit of that appointment).
+   */
+  private onAppointmentChanged(event: DepartmentEvent): boolean {
+    const { departmentId, appointmentId } = event;
+    if (!appointmentId || event.visitId || event.context || event.moved) return false;
+    const last = this.currentState(departmentId, this.deps.now());
+    if (!last || last.state.live.some((row) => row.visit.appointmentId === appointmentId)) return false;
+    if (!this.consoleWatchers.has(departmentId)) return true;
+    if (this.appointmentNudges.size === 0) setTimeout(() => this.nudgeConsoles(), APPOINTMENT_NUDGE_MS).unref();
+    this.appointmentNudges.add(departmentId);
+    return true;
+  }
+
+  private nudgeConsoles() {
+    const departments = [...this.appointmentNudges];
+    this.appointmentNudges.clear();
+    if (this.stopped) return;
+    for (const departmentId of departments) {
+      const consoles = this.consoleWatchers.get(departmentId);
+      if (!consoles) continue;
+      // An event since then (a refresh on its way sends consoles anyway), or no console message
+      // kept: the usual refresh, which tells everyone.
+      const text = this.answers.recall('console', departmentId);
+      if (text) {
+        for (const connection of consoles) this.sendView(connection, `console:${departmentId}`, text);
+        continue;
+      }
+      this.pending.add(departmentId);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    }
   }
 
   /** Sign-out or deactivation, in any process: the sockets opened with those sessions close now. */

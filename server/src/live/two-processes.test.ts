@@ -1,9 +1,17 @@
-import { DepartmentResponseSchema } from '@amtsraum/shared';
+import { DepartmentResponseSchema, SlotsResponseSchema, type ServerMessage } from '@amtsraum/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../db/client.js';
 import { TestClient } from '../test/client.js';
+import { bookingRequest, makeBookingOffice } from '../test/booking-factories.js';
 import { createPostgresDatabase, databaseKinds } from '../test/databases.js';
-import { makeDepartment, makeStaff, makeTenant, OFFICE_HOURS, signedInAdmin } from '../test/factories.js';
+import {
+  makeDepartment,
+  makeStaff,
+  makeTenant,
+  OFFICE_HOURS,
+  signedInAdmin,
+  signedInClerk,
+} from '../test/factories.js';
 import { killServers, spawnServer } from '../test/processes.js';
 import { TEST_ORIGIN } from '../test/server.js';
 
@@ -150,5 +158,69 @@ describe.runIf(databaseKinds.includes('postgres'))('two server processes on one 
     expect(page.department.openingHours.sat).toEqual(saturday);
     onA.live.close();
     onB.live.close();
+  });
+  it('tells a console on B of a booking, a move and a cancel on A, and the citizen waiting on A only of queue changes', async () => {
+    // The hub decides from the event (`appointmentId`) that no visit changed: both processes must agree.
+    const o = await makeBookingOffice(database.db, {
+      department: { doorOverride: 'open', doorOverrideAt: new Date() },
+    });
+    const { browser: clerkOnB } = await signedInClerk(
+      database.db,
+      new TestClient(urlB, { 'x-forwarded-for': '10.3.1.1' }),
+      o.tenant.id,
+      [o.department.id],
+    );
+    const console = await clerkOnB.live();
+    const onDuty = console.next('console', (m) => m.snapshot.door.clerksOnDuty === 1);
+    console.send({ type: 'watch-console', departmentId: o.department.id });
+    await onDuty;
+
+    const [first, second] = [1, 2].map((n) => new TestClient(urlA, { 'x-forwarded-for': `10.3.1.${String(n + 1)}` }));
+    const queued = console.next('console', (m) => m.snapshot.queue.length === 2);
+    for (const [client, name] of [
+      [first!, 'Erste'],
+      [second!, 'Zweite'],
+    ] as const) {
+      const knock = await client.post(`${o.base}/knock`, { name, concern: 'Test', language: 'de', consent: true });
+      expect(knock.status).toBe(201);
+    }
+    await queued;
+    const waiting = await second!.live();
+    const placed = waiting.next('visit');
+    waiting.send({ type: 'watch-visit' });
+    expect((await placed).visit?.position).toBe(2);
+    const pong = waiting.next('pong');
+    waiting.send({ type: 'ping' });
+    await pong;
+    const positions = () =>
+      waiting.received.flatMap((m: ServerMessage) => (m.type === 'visit' ? [m.visit?.position ?? null] : []));
+    const before = positions().length;
+
+    const citizenOnA = new TestClient(urlA, { 'x-forwarded-for': '10.3.1.9' });
+    const today = new Date().toISOString().slice(0, 10);
+    const slots = SlotsResponseSchema.parse(
+      (await citizenOnA.get(`${o.base}/slots?services=${o.services[0]!.slug}&from=${today}&days=7`)).json,
+    ).days.flatMap((day) => day.slots.map((slot) => slot.startsAt));
+    expect(slots.length).toBeGreaterThan(4);
+    let told = console.next('console');
+    const booked = await citizenOnA.post(`${o.base}/appointments`, bookingRequest(o, slots[0]!));
+    expect(booked.status).toBe(201);
+    const id = booked.json.appointment.id as string;
+    await told;
+    told = console.next('console');
+    expect((await clerkOnB.post(`${o.console}/${id}/move`, { startsAt: slots[4]! })).status).toBe(200);
+    await told;
+    told = console.next('console');
+    expect((await clerkOnB.post(`${o.console}/${id}/cancel`, {})).status).toBe(200);
+    expect((await told).snapshot.queue).toHaveLength(2);
+
+    // The first in line leaves on A: the second is told their new place, and was told nothing in between.
+    const changed = console.next('console', (m) => m.snapshot.queue.length === 1);
+    const movedUp = waiting.next('visit', (m) => m.visit?.position === 1);
+    expect((await first!.post('/api/visit/leave')).status).toBe(200);
+    await Promise.all([changed, movedUp]);
+    expect(positions().slice(before)).toEqual([1]);
+    console.close();
+    waiting.close();
   });
 });

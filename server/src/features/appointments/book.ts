@@ -159,7 +159,8 @@ export async function bookAppointment(
   // Most of a rush's bookings are for a slot someone just got: refused here, before the line.
   await refuseKnownTaken(ctx.db, slot);
   const appointment = await (cache ? cache.serialise(`${department.id} ${startsAt.toISOString()}`, book) : book());
-  await ctx.events.publish({ departmentId: department.id });
+  // Only the appointment changed: the live hub tells consoles, not every waiting citizen.
+  await ctx.events.publish({ departmentId: department.id, appointmentId: appointment.id });
   return { appointment, services };
 }
 

@@ -57,7 +57,8 @@ async function cancel(
     throw notChangeable(now ?? appointment);
   }
   ctx.slotCache?.clear('schedules');
-  await ctx.events.publish({ departmentId: department.id });
+  // Only the appointment changed: the live hub tells consoles, not every waiting citizen.
+  await ctx.events.publish({ departmentId: department.id, appointmentId: cancelled.id });
   return cancelled;
 }
 

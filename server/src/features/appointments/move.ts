@@ -88,7 +88,8 @@ async function move(
     throw await slotTaken(ctx.db, slot);
   }
   ctx.slotCache?.clear('schedules');
-  await ctx.events.publish({ departmentId: department.id });
+  // Only the appointment changed: the live hub tells consoles, not every waiting citizen.
+  await ctx.events.publish({ departmentId: department.id, appointmentId: moved.id });
   return moved;
 }
 
