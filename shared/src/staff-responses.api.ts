@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { StaffAppointmentSchema } from './appointments.api.js';
+import { CallJoinResponseSchema } from './calls.api.js';
 import { ChannelSchema } from './channels.js';
 
 // Answers to clerks' actions in the console that no other file describes yet; the web client
@@ -7,7 +8,16 @@ import { ChannelSchema } from './channels.js';
 
 /** `POST /api/staff/departments/:departmentId/visits/:visitId/admit` and `…/admit-next`. */
 /** `channel`: an on-site visit was called to the clerk's counter, a video one let into the call (issue 16). */
-export const AdmitResponseSchema = z.object({ visitId: z.uuid(), channel: ChannelSchema });
+/**
+ * `call`: for a video visit, the admitting clerk's own join answer (`POST /api/calls/:visitId/join`),
+ * so that their side of the call starts without another request (issue 14); absent when it could
+ * not be had at once (the page then asks as before).
+ */
+export const AdmitResponseSchema = z.object({
+  visitId: z.uuid(),
+  channel: ChannelSchema,
+  call: z.optional(CallJoinResponseSchema),
+});
 export type AdmitResponse = z.infer<typeof AdmitResponseSchema>;
 
 /** A clerk's booking, move or cancellation of an appointment: the appointment as it is now. */

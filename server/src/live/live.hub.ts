@@ -425,8 +425,10 @@ export class LiveHub {
       case 'call-allow-screen':
         // Reads and writes the database: in the sender's turn, and for a clerk with a live session.
         await this.lookup(connection, async () => {
-          if (connection.staffId && !(await this.sessionLive(connection))) return;
-          await this.calls.handle(connection.call, message);
+          // The session read once: the join goes on with the caller it found (issue 14).
+          const caller = await resolveCaller(this.db, connection.cookies, this.deps.now());
+          if (connection.staffId && caller.staff?.id !== connection.staffId) return this.endSession(connection);
+          await this.calls.handle(connection.call, message, caller);
         });
         return;
       case 'call-leave':

@@ -55,9 +55,14 @@ function WaitingRoom() {
 function Console() {
   return (
     <ConsolePage
-      renderCallReadiness={(admittedVisitId) => (
+      renderCallReadiness={(admittedVisitId, grant) => (
         <Suspense fallback={null}>
-          <CallReadiness role="clerk" visitId={admittedVisitId} admitted={admittedVisitId !== undefined} />
+          <CallReadiness
+            role="clerk"
+            visitId={admittedVisitId}
+            admitted={admittedVisitId !== undefined}
+            {...(grant ? { grant } : {})}
+          />
         </Suspense>
       )}
     />

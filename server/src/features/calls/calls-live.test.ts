@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callMembers } from '../../db/schema.js';
+import { callMembers, staffSessions } from '../../db/schema.js';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
@@ -57,7 +57,6 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     expect(joined.self).toMatchObject({ role: 'citizen', canShareScreen: false, media: { screen: false } });
     expect(joined.participants.map((p) => p.role)).toEqual(['clerk']);
     const citizenIdentity = (await seenByClerk).participant.identity;
-    expect((await citizen.get('/api/visit')).json.visit.state).toBe('in_call');
 
     // Signalling goes to the named participant only, marked with who sent it.
     const offer = citizenLive.next('call-signal');
@@ -104,6 +103,35 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     expect((await endedForCitizen).visitId).toBe(visitId);
     clerkLive.close();
     citizenLive.close();
+  });
+
+  it('answers the first one in before the visit is marked, and the mark follows: everyone watching sees "in call"', async () => {
+    const { clerk, citizen, visitId } = await admitted();
+    const citizenLive = await citizen.live();
+    const admittedSeen = citizenLive.next('visit', (m) => m.visit?.state === 'admitted');
+    citizenLive.send({ type: 'watch-visit' });
+    await admittedSeen;
+
+    const clerkLive = await clerk.live();
+    const inCall = citizenLive.next('visit', (m) => m.visit?.state === 'in_call');
+    const clerkJoined = clerkLive.next('call-joined');
+    clerkLive.send({ type: 'call-join', visitId, media: camera });
+    expect((await clerkJoined).participants).toEqual([]);
+    // The move to "in call" is not lost by answering first: the citizen's page hears of it.
+    expect((await inCall).visit).toMatchObject({ id: visitId, state: 'in_call' });
+    expect((await citizen.get('/api/visit')).json.visit.state).toBe('in_call');
+  });
+
+  it('refuses the call-join of a clerk whose session ended unannounced, and takes no place for them', async () => {
+    const { clerk, visitId } = await admitted();
+    const clerkLive = await clerk.live();
+    // Ended in the database, without an event (as an expiry would): only the join's own read sees it.
+    await server.database.db.delete(staffSessions);
+    const refused = clerkLive.next('error');
+    clerkLive.send({ type: 'call-join', visitId, media: camera });
+    expect(await refused).toMatchObject({ code: 'unauthorized' });
+    const members = await server.database.db.select().from(callMembers).where(eq(callMembers.visitId, visitId));
+    expect(members).toEqual([]);
   });
 
   it('replaces a participant who joins again (a reload), and tells the others when someone drops', async () => {

@@ -133,6 +133,28 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     expect((await preview(citizen)).status).toBe(403); // over
   });
 
+  it("gives the admitting clerk's own join answer with the admit (peer-to-peer), not the citizen's, never cached", async () => {
+    const { clerk, colleague, visitId, departmentId } = await admittedVisit(p2p);
+    const admit = await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+    expect(admit.status).toBe(200);
+    expect(admit.headers.get('cache-control')).toBe('no-store');
+    const joined = CallJoinResponseSchema.parse((await clerk.post(`/api/calls/${visitId}/join`)).json);
+    expect(admit.json).toEqual({ visitId, channel: 'video', call: joined });
+    expect(joined.self).toMatchObject({ role: 'clerk', name: 'Anna Schmidt' });
+    // A colleague's admit of the same visit fails and carries nothing.
+    const again = await colleague.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+    expect(again.status).toBe(409);
+    expect(again.json.call).toBeUndefined();
+  });
+
+  it('gives no LiveKit token with the admit: the room opens when the clerk joins', async () => {
+    const { clerk, visitId, departmentId } = await admittedVisit(livekit);
+    rooms.requests.length = 0;
+    const admit = await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+    expect(admit.json).toEqual({ visitId, channel: 'video' });
+    expect(rooms.requests).toEqual([]);
+  });
+
   it('previews a LiveKit call without a token and without opening its room', async () => {
     const { citizen, visitId } = await admittedVisit(livekit);
     rooms.requests.length = 0;

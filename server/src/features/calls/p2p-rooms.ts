@@ -25,7 +25,7 @@ import {
   sweepCallMembers,
   touchCallMembers,
 } from './call-members.repo.js';
-import { resolveCaller, type CallerCookies } from './caller.js';
+import { resolveCaller, type Caller, type CallerCookies } from './caller.js';
 
 /**
  * Peer-to-peer calls: the server only relays signalling between the participants of one visit's
@@ -118,10 +118,14 @@ export class P2pRooms {
       .map(([visitId]) => visitId);
   }
 
-  async handle(member: CallMember, message: CallMessage): Promise<void> {
+  /**
+   * `caller`: who the member is now, when the hub has just read it (its session check); otherwise
+   * read here. Never older than this message.
+   */
+  async handle(member: CallMember, message: CallMessage, caller?: Caller): Promise<void> {
     switch (message.type) {
       case 'call-join':
-        return this.join(member, message.visitId, message.media);
+        return this.join(member, message.visitId, message.media, caller);
       case 'call-leave':
         return this.leave(member, message.visitId);
       case 'call-signal': {
@@ -181,12 +185,12 @@ export class P2pRooms {
     }
   }
 
-  private async join(member: CallMember, visitId: string, media: MediaState): Promise<void> {
+  private async join(member: CallMember, visitId: string, media: MediaState, known?: Caller): Promise<void> {
     const { db } = this.options;
     // A media server carries this installation's calls: nothing to relay here.
     const signalling = this.options.media.signalling;
     if (!signalling) throw new AppError('forbidden', { detail: 'calls here do not run peer-to-peer' });
-    const caller = await resolveCaller(db, member.cookies, this.options.now());
+    const caller = known ?? (await resolveCaller(db, member.cookies, this.options.now()));
     const grant = await grantFor(db, caller, visitId, this.options.now());
 
     const { others, otherConnections, previous, participant } = await joinCallMembers(db, {
@@ -218,8 +222,6 @@ export class P2pRooms {
       role: grant.role,
       name: grant.name,
     });
-    await markInCall({ db, events: this.options.events }, visitId);
-    if (this.localOf(member, visitId)?.identity !== grant.identity) return; // gone again meanwhile
     // Queued in this order before anything the newcomer sends after `call-joined`, so every
     // process hears of the newcomer before their first signal.
     const told: Promise<void>[] = [];
@@ -239,7 +241,11 @@ export class P2pRooms {
       local.held = null;
       for (const message of held) member.send(message);
     }
-    await Promise.all(told);
+    // The visit's move to "in call" (a write and an event to every watcher) after the answer, not
+    // before it: the newcomer's offer does not wait for it (issue 14: the clerk's join is what the
+    // citizen's first frame waits for). Who may join was decided above (`grantFor`), and the call
+    // ends as before when the visit leaves its clerk, whichever state it is in.
+    await Promise.all([...told, markInCall({ db, events: this.options.events }, visitId)]);
   }
 
   private async leave(member: CallMember, visitId: string): Promise<void> {

@@ -39,11 +39,14 @@ export function consoleRouter(deps: AppDeps): Router {
   });
 
   router.post('/admit-next', async (req, res) => {
-    res.json(await admit(ctxOf(deps), currentClerk(req), 'next'));
+    // no-store: the answer carries the clerk's call grant (a LiveKit token, like the join's).
+    res.set('Cache-Control', 'no-store').json(await admit(ctxOf(deps), currentClerk(req), 'next'));
   });
 
   router.post('/visits/:visitId/admit', async (req, res) => {
-    res.json(await admit(ctxOf(deps), currentClerk(req), visitIdOf(req.params.visitId)));
+    res
+      .set('Cache-Control', 'no-store')
+      .json(await admit(ctxOf(deps), currentClerk(req), visitIdOf(req.params.visitId)));
   });
 
   router.post('/visits/:visitId/decline', async (req, res) => {

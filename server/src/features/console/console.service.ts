@@ -5,6 +5,7 @@ import type { Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import type { DepartmentEvent } from '../../lib/event-bus.js';
 import { insertAudit } from '../audit/audit.repo.js';
+import { joinCall } from '../calls/call-access.js';
 import type { Clerk } from '../staff/require-staff.js';
 import { loadDepartmentState, toConsoleSnapshot } from '../visits/queue.service.js';
 import { findCounterName } from '../staff/staff.repo.js';
@@ -110,7 +111,26 @@ export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'ne
       },
     },
   );
-  return { visitId: admitted.id, channel: admitted.channel };
+  if (admitted.channel !== 'video') return { visitId: admitted.id, channel: admitted.channel };
+  return { visitId: admitted.id, channel: admitted.channel, ...(await clerksJoin(ctx, clerk, admitted.id)) };
+}
+
+/**
+ * The admitting clerk's join answer, given with the admit (issue 14: the clerk's side is what the
+ * citizen's first frame waits for): the same `joinCall` the call page would ask for next, with
+ * the same checks. A media server that cannot answer now costs the admit nothing: the page asks.
+ */
+async function clerksJoin(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Promise<Pick<AdmitResponse, 'call'>> {
+  // Peer-to-peer only: its grant is a name and ICE servers. LiveKit's join opens the room on the
+  // media server, a request of its own the admit should not wait for (nor open a room for a clerk
+  // who goes to the call later).
+  if (!ctx.media.signalling) return {};
+  try {
+    return { call: await joinCall(ctx, { staff: clerk.staff, visitId: null, inviteGuestId: null }, visitId) };
+  } catch (error) {
+    ctx.logger.warn({ err: error, visitId }, 'no call grant with the admit');
+    return {};
+  }
 }
 
 /** Calls the clerk's on-site visit to their counter once more (the display repeats it). */

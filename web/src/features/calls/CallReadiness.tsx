@@ -1,4 +1,4 @@
-import { pagePath } from '@amtsraum/shared';
+import { pagePath, type CallJoinResponse } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getLiveClient } from '../../lib/live-client';
@@ -31,6 +31,8 @@ export interface CallReadinessProps {
   /** The citizen's visit: once `admitted`, the call opens by itself with the prepared devices. */
   visitId?: string;
   admitted?: boolean;
+  /** The clerk's join answer that came with their admit: their side of the call asks nothing more. */
+  grant?: CallJoinResponse;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface CallReadinessProps {
  * asks, since a wait can be long. A citizen goes into the call by themselves once let in; the
  * console's call starts when its clerk lets someone in (`startCallAhead`).
  */
-export function CallReadiness({ role, visitId, admitted = false }: CallReadinessProps) {
+export function CallReadiness({ role, visitId, admitted = false, grant }: CallReadinessProps) {
   const { t } = useTranslation('calls');
   const [on, setOn] = useState(rememberedOn);
   const id = useId();
@@ -63,7 +65,7 @@ export function CallReadiness({ role, visitId, admitted = false }: CallReadiness
           {on ? t('ready.stop') : t('ready.start')}
         </button>
       </p>
-      {on && <PreparedDevices id={id} role={role} visitId={visitId} admitted={admitted} />}
+      {on && <PreparedDevices id={id} role={role} visitId={visitId} admitted={admitted} grant={grant} />}
     </section>
   );
 }
@@ -73,11 +75,13 @@ function PreparedDevices({
   role,
   visitId,
   admitted,
+  grant,
 }: {
   id: string;
   role: 'citizen' | 'clerk';
   visitId: string | undefined;
   admitted: boolean;
+  grant: CallJoinResponse | undefined;
 }) {
   const { t } = useTranslation('calls');
   const choice = useDeviceChoice();
@@ -118,9 +122,9 @@ function PreparedDevices({
   // The clerk's admit answer (and a citizen's page whose message came before the devices were ready).
   useEffect(() => {
     if (!admitted || !visitId || !ready) return;
-    if (!startCallAhead(visitId)) return;
+    if (!startCallAhead(visitId, { ...(grant ? { granted: grant } : {}) })) return;
     void navigate(pagePath('call', { visitId }));
-  }, [admitted, visitId, ready, navigate]);
+  }, [admitted, visitId, ready, navigate, grant]);
 
   return (
     <>

@@ -49,7 +49,7 @@ afterEach(async () => {
 describe('the call started ahead', () => {
   it('starts nothing when no devices are prepared: the call page goes the usual way', () => {
     const { deps } = fakes();
-    expect(startCallAhead(VISIT, deps)).toBe(false);
+    expect(startCallAhead(VISIT, { deps })).toBe(false);
     expect(deps.ask).not.toHaveBeenCalled();
     expect(callAheadFor(VISIT)).toBeNull();
   });
@@ -57,7 +57,7 @@ describe('the call started ahead', () => {
   it('asks for the grant, builds the transport from it and joins with the prepared devices at once', async () => {
     const local = prepare();
     const { deps, transport, channel } = fakes();
-    expect(startCallAhead(VISIT, deps)).toBe(true);
+    expect(startCallAhead(VISIT, { deps })).toBe(true);
     expect(deps.ask).toHaveBeenCalledWith(VISIT);
     expect(callAheadFor(OTHER)).toBeNull();
 
@@ -79,7 +79,7 @@ describe('the call started ahead', () => {
     const local = prepare();
     const refusal = Object.assign(new Error('forbidden'), { code: 'forbidden' });
     const { deps } = fakes({ ask: () => Promise.reject(refusal) });
-    startCallAhead(VISIT, deps);
+    startCallAhead(VISIT, { deps });
     await settle(); // no unhandled rejection meanwhile
     await expect(callAheadFor(VISIT)!).rejects.toBe(refusal);
     expect(local.video.stop).toHaveBeenCalled();
@@ -92,7 +92,7 @@ describe('the call started ahead', () => {
     const failure = new Error('could not connect');
     const { deps, transport } = fakes();
     transport.join.mockImplementation(() => Promise.reject(failure));
-    startCallAhead(VISIT, deps);
+    startCallAhead(VISIT, { deps });
     const call = await callAheadFor(VISIT)!;
     await expect(call.joined).rejects.toBe(failure);
     expect(local.video.stop).toHaveBeenCalled();
@@ -102,7 +102,7 @@ describe('the call started ahead', () => {
     vi.useFakeTimers();
     prepare();
     const { deps, transport, channel } = fakes();
-    startCallAhead(VISIT, deps);
+    startCallAhead(VISIT, { deps });
     await vi.advanceTimersByTimeAsync(30_000);
     expect(callAheadFor(VISIT)).toBeNull();
     expect(transport.dispose).toHaveBeenCalled();
@@ -112,11 +112,11 @@ describe('the call started ahead', () => {
   it('a newer visit let in replaces a call nobody adopted', async () => {
     prepare();
     const first = fakes();
-    startCallAhead(VISIT, first.deps);
+    startCallAhead(VISIT, { deps: first.deps });
     await callAheadFor(VISIT);
     prepare();
     const second = fakes();
-    startCallAhead(OTHER, second.deps);
+    startCallAhead(OTHER, { deps: second.deps });
     await settle();
     expect(first.transport.dispose).toHaveBeenCalled();
     expect(callAheadFor(VISIT)).toBeNull();
@@ -131,11 +131,28 @@ describe('the call started ahead', () => {
     expect(ask).toHaveBeenCalledTimes(1);
     prepare();
     const { deps } = fakes();
-    startCallAhead(WAITING, deps);
+    startCallAhead(WAITING, { deps });
     const call = await callAheadFor(WAITING)!;
     expect(call.grant).toBe(previewed);
     expect(deps.ask).not.toHaveBeenCalled();
     expect(deps.build).toHaveBeenCalledWith(WAITING, previewed);
+  });
+
+  it("takes the grant that came with the clerk's admit: no request, and only for that visit", async () => {
+    prepare();
+    const { deps } = fakes();
+    startCallAhead(VISIT, { deps, granted: grant });
+    const call = await callAheadFor(VISIT)!;
+    expect(call.grant).toBe(grant);
+    expect(deps.ask).not.toHaveBeenCalled();
+    expect(deps.build).toHaveBeenCalledWith(VISIT, grant);
+    adoptCallAhead(callAheadFor(VISIT)!);
+
+    prepare();
+    const other = fakes();
+    startCallAhead(OTHER, { deps: other.deps, granted: grant }); // the grant names VISIT
+    await callAheadFor(OTHER);
+    expect(other.deps.ask).toHaveBeenCalledWith(OTHER);
   });
 
   it('asks for the grant after the admit when the preview has none (LiveKit), failed, or is for another visit', async () => {
@@ -146,14 +163,14 @@ describe('the call started ahead', () => {
       await settle();
       prepare();
       const { deps } = fakes();
-      startCallAhead(WAITING, deps);
+      startCallAhead(WAITING, { deps });
       await callAheadFor(WAITING);
       expect(deps.ask).toHaveBeenCalledWith(WAITING);
       adoptCallAhead(callAheadFor(WAITING)!);
     }
     prepare();
     const { deps } = fakes();
-    startCallAhead(VISIT, deps); // the preview is WAITING's
+    startCallAhead(VISIT, { deps }); // the preview is WAITING's
     await callAheadFor(VISIT);
     expect(deps.ask).toHaveBeenCalledWith(VISIT);
   });

@@ -81,8 +81,16 @@ export function previewCallAhead(visitId: string, ask: (visitId: string) => Prom
   );
 }
 
-/** The grant for this visit's call: from the preview when it had one, else asked for now. */
-async function grantOf(visitId: string, ask: CallAheadDeps['ask']): Promise<CallJoinResponse> {
+/**
+ * The grant for this visit's call: the one that came with the clerk's admit, or from the preview
+ * when it had one, else asked for now.
+ */
+async function grantOf(
+  visitId: string,
+  ask: CallAheadDeps['ask'],
+  granted: CallJoinResponse | undefined,
+): Promise<CallJoinResponse> {
+  if (granted?.visitId === visitId) return granted;
   if (preview?.visitId === visitId) {
     const previewed = await preview.answer.catch(() => null);
     if (previewed?.transport === 'p2p') return previewed.grant;
@@ -110,16 +118,20 @@ function dispose(call: Promise<CallUnderWay>): void {
 
 /**
  * Starts the call of `visitId` with the devices prepared on this page; false (and nothing
- * started) when nothing is prepared or ready: the call page then goes the usual way.
+ * started) when nothing is prepared or ready: the call page then goes the usual way. `granted`:
+ * the join answer already in hand (the clerk's came with their admit).
  */
-export function startCallAhead(visitId: string, deps: CallAheadDeps = defaults): boolean {
+export function startCallAhead(
+  visitId: string,
+  { granted, deps = defaults }: { granted?: CallJoinResponse; deps?: CallAheadDeps } = {},
+): boolean {
   if (!handOverPreparedCall(visitId)) return false;
   if (ahead && !ahead.adopted) dispose(ahead.call);
   const call = (async (): Promise<CallUnderWay> => {
     const devices = deps.claimDevices(visitId);
     let grant: CallJoinResponse;
     try {
-      grant = await grantOf(visitId, deps.ask);
+      grant = await grantOf(visitId, deps.ask, granted);
     } catch (error) {
       // Refused (the visit ended a moment ago): the camera goes off with it.
       const local = await devices;

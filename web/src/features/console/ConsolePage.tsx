@@ -1,4 +1,11 @@
-import { pagePath, type ConsoleSnapshot, type DoorSetting, type QueueEntry, type StaffMe } from '@amtsraum/shared';
+import {
+  pagePath,
+  type CallJoinResponse,
+  type ConsoleSnapshot,
+  type DoorSetting,
+  type QueueEntry,
+  type StaffMe,
+} from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from '../../lib/router';
@@ -36,9 +43,10 @@ export interface ConsolePageProps {
   /**
    * Getting ready for calls while serving the queue (the calls feature's device check, plugged in
    * by the route). `admittedVisitId` is the visit this clerk let in while the console was open:
-   * the readiness then takes its devices into that call.
+   * the readiness then takes its devices into that call. `grant`: the clerk's join answer that
+   * came with the admit, so that the call needs no request of its own.
    */
-  renderCallReadiness?: (admittedVisitId: string | undefined) => ReactNode;
+  renderCallReadiness?: (admittedVisitId: string | undefined, grant?: CallJoinResponse) => ReactNode;
 }
 
 /** `/staff/:departmentId`: door, queue and conversations of one department, live. */
@@ -162,10 +170,10 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
   // something up) is not walked into again by itself.
   const [mineAtOpen] = useState(() => mine?.id ?? null);
   // The admit's answer names the visit before the live snapshot does: the call opens sooner.
-  const [admittedNow, setAdmittedNow] = useState<string | null>(null);
+  const [admittedNow, setAdmittedNow] = useState<{ visitId: string; grant?: CallJoinResponse } | null>(null);
   // Only a video visit has a call to get ready for; an on-site one comes to the counter.
   const admittedHere =
-    admittedNow ?? (mine && mine.channel === 'video' && mine.id !== mineAtOpen ? mine.id : undefined);
+    admittedNow?.visitId ?? (mine && mine.channel === 'video' && mine.id !== mineAtOpen ? mine.id : undefined);
   const others = active.filter((entry) => entry !== mine);
   // The clerk's choice shows at once; the live snapshot (also other clerks' changes) confirms it.
   const setting = chosen ?? snapshot.doorSetting;
@@ -202,8 +210,8 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
     });
   const admit = (entry: QueueEntry | 'next') =>
     run(async () => {
-      const { visitId, channel } = await admitVisit(department.id, entry === 'next' ? 'next' : entry.id);
-      if (channel === 'video') setAdmittedNow(visitId);
+      const { visitId, channel, call } = await admitVisit(department.id, entry === 'next' ? 'next' : entry.id);
+      if (channel === 'video') setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
     });
   const finish = (entry: QueueEntry) => run(() => finishVisit(department.id, entry.id));
   const clockOf = (iso: string) => formatClock(new Date(iso), locale, department.timeZone);
@@ -312,7 +320,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
           <p>{t('console.currentNone')}</p>
         )}
       </section>
-      {renderCallReadiness?.(admittedHere)}
+      {renderCallReadiness?.(admittedHere, admittedNow?.visitId === admittedHere ? admittedNow?.grant : undefined)}
 
       <section aria-labelledby={`${id}-queue`} className="panel">
         <h2 id={`${id}-queue`}>{t('console.queueHeading')}</h2>
