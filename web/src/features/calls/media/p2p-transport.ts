@@ -47,10 +47,7 @@ function preferCodecs(transceiver: RTCRtpTransceiver) {
 }
 
 interface Peer {
-  /** Whom it connects to; null while it is the spare, made before anyone is known. */
-  identity: string | null;
-  /** Signals of the spare, sent once it is somebody's (its offer, its first candidates). */
-  unsent: SignalData[];
+  identity: string;
   pc: RTCPeerConnection;
   polite: boolean;
   makingOffer: boolean;
@@ -84,12 +81,6 @@ export class P2pTransport implements CallTransport {
   readonly kind = 'p2p' as const;
   private readonly store: SnapshotStore;
   private readonly peers = new Map<string, Peer>();
-  /**
-   * An offering connection made while our `call-join` is on its way (issue 14): its offer and
-   * first ICE candidates are ready when `call-joined` names whom to offer to, instead of being made
-   * only then. Whoever joins second offers, so the side the first frame waits for starts at once.
-   */
-  private spare: Peer | null = null;
   private readonly remoteMedia = new Map<string, MediaState>();
   /** Our own camera+microphone stream and screen stream: their ids are what others see. */
   private readonly cameraStream = new MediaStream();
@@ -172,7 +163,6 @@ export class P2pTransport implements CallTransport {
 
   private sendJoin() {
     this.send({ type: 'call-join', visitId: this.options.visitId, media: this.media() });
-    if (!this.spare && !this.disposed) this.spare = this.openPeer(null, true);
   }
 
   private announceMedia() {
@@ -196,8 +186,6 @@ export class P2pTransport implements CallTransport {
           this.upsertRemote(participant);
           this.createPeer(participant.identity, true);
         }
-        // First in: the others offer to us. Nobody takes the spare now; it goes.
-        this.dropSpare();
         this.refreshConnection();
         return;
       }
@@ -296,38 +284,11 @@ export class P2pTransport implements CallTransport {
    * answers with its own tracks on the same transceivers. One round trip, three media sections.
    */
   private createPeer(identity: string, offer: boolean): Peer {
-    const spare = offer ? this.spare : null;
-    if (spare && spare.pc.signalingState !== 'closed') {
-      // The spare becomes this participant's: what it signalled meanwhile goes out now, in order.
-      this.spare = null;
-      spare.identity = identity;
-      spare.polite = isPolite(this.options.self.identity, identity);
-      this.peers.set(identity, spare);
-      for (const data of spare.unsent.splice(0)) this.sendSignal(identity, data);
-      return spare;
-    }
-    const peer = this.openPeer(identity, offer);
-    this.peers.set(identity, peer);
-    return peer;
-  }
-
-  private sendSignal(to: string, data: SignalData) {
-    this.send({ type: 'call-signal', visitId: this.options.visitId, to, data });
-  }
-
-  private dropSpare() {
-    const spare = this.spare;
-    this.spare = null;
-    if (spare) this.detach(spare);
-  }
-
-  private openPeer(identity: string | null, offer: boolean): Peer {
     const pc = new RTCPeerConnection({ iceServers: this.options.iceServers });
     const peer: Peer = {
       identity,
-      unsent: [],
       pc,
-      polite: identity === null ? false : isPolite(this.options.self.identity, identity),
+      polite: isPolite(this.options.self.identity, identity),
       makingOffer: false,
       ignoreOffer: false,
       settingRemoteAnswer: false,
@@ -337,6 +298,7 @@ export class P2pTransport implements CallTransport {
       restartTimer: null,
       everConnected: false,
     };
+    this.peers.set(identity, peer);
     if (offer) {
       const init = (stream: MediaStream): RTCRtpTransceiverInit => ({ direction: 'sendrecv', streams: [stream] });
       const transceivers = [
@@ -349,12 +311,8 @@ export class P2pTransport implements CallTransport {
     }
 
     const signal = (data: SignalData) => {
-      if (peer.identity === null) {
-        if (this.spare === peer) peer.unsent.push(data);
-        return;
-      }
-      if (this.peers.get(peer.identity) !== peer) return;
-      this.sendSignal(peer.identity, data);
+      if (this.peers.get(identity) !== peer) return;
+      this.send({ type: 'call-signal', visitId: this.options.visitId, to: identity, data });
     };
     pc.onnegotiationneeded = async () => {
       try {
@@ -376,7 +334,7 @@ export class P2pTransport implements CallTransport {
       const known = peer.incoming.get(stream.id);
       if (known && !known.getTracks().includes(track)) known.addTrack(track);
       else if (!known) peer.incoming.set(stream.id, stream);
-      if (peer.identity !== null) this.refreshRemoteStreams(peer.identity);
+      this.refreshRemoteStreams(identity);
     };
     pc.oniceconnectionstatechange = () => {
       this.onIceState(peer);
@@ -395,7 +353,7 @@ export class P2pTransport implements CallTransport {
     if (peer.restartTimer) clearTimeout(peer.restartTimer);
     peer.restartTimer = null;
     const check = () => {
-      if (peer.identity === null || this.peers.get(peer.identity) !== peer) return;
+      if (this.peers.get(peer.identity) !== peer) return;
       const since = peer.disconnectedSince === null ? 0 : Date.now() - peer.disconnectedSince;
       if (needsIceRestart(peer.pc.iceConnectionState, since)) peer.pc.restartIce();
     };
@@ -482,12 +440,6 @@ export class P2pTransport implements CallTransport {
     const peer = this.peers.get(identity);
     if (!peer) return;
     this.peers.delete(identity);
-    this.detach(peer);
-    this.levels.unwatch(identity);
-    this.store.updateRemote(identity, { cameraStream: null, screenStream: null, audioStream: null, speaking: false });
-  }
-
-  private detach(peer: Peer) {
     if (peer.restartTimer) clearTimeout(peer.restartTimer);
     peer.pc.onnegotiationneeded = null;
     peer.pc.onicecandidate = null;
@@ -495,6 +447,8 @@ export class P2pTransport implements CallTransport {
     peer.pc.oniceconnectionstatechange = null;
     peer.pc.onconnectionstatechange = null;
     peer.pc.close();
+    this.levels.unwatch(identity);
+    this.store.updateRemote(identity, { cameraStream: null, screenStream: null, audioStream: null, speaking: false });
   }
 
   /** Re-derives a remote's camera, screen and audio streams from what arrived and what it announced. */
@@ -560,7 +514,7 @@ export class P2pTransport implements CallTransport {
 
   private async replaceEverywhere(kind: 'audio' | 'camera' | 'screen', track: MediaStreamTrack | null) {
     await Promise.all(
-      [...this.peers.values(), ...(this.spare ? [this.spare] : [])].map((peer) =>
+      [...this.peers.values()].map((peer) =>
         (peer.senders?.[kind].replaceTrack(track) ?? Promise.resolve()).catch((error: unknown) => {
           this.warn(`could not replace the ${kind} track`, error);
         }),
@@ -695,7 +649,6 @@ export class P2pTransport implements CallTransport {
     if (this.disposed) return;
     this.disposed = true;
     for (const identity of [...this.peers.keys()]) this.closePeer(identity);
-    this.dropSpare();
     for (const track of [this.audioTrack, this.videoTrack, this.screenTrack]) track?.stop();
     this.audioTrack = this.videoTrack = this.screenTrack = null;
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
