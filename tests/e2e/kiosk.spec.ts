@@ -231,6 +231,9 @@ test('a walk-in ticket is drawn for a service, and the kiosk starts over by itse
     // English by its flag and name; the choice does not outlive the person.
     await page.getByRole('button', { name: 'English' }).click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    // The keyboard walk starts on the English start screen: a screen that appears focuses its
+    // heading, and under load the English one came after the first focus below.
+    await expect(page.getByRole('heading', { level: 1, name: 'Welcome! What would you like to do?' })).toBeVisible();
     // By keyboard alone: from the first choice to the third, then into the service list.
     await page.getByRole('button', { name: 'Appointment: scan QR code' }).focus();
     await page.keyboard.press('Tab');
