@@ -133,10 +133,10 @@ const RECENT_SIGHTING_MS = 30_000;
 const TOUCH_MAX = 1000;
 /**
  * Visits marked present per statement by the heartbeat. The embedded database runs a statement
- * without yielding: 500 rows held every other message up some 50 ms, 100 some 5 ms (with 10,000
- * waiting), which a queue change arriving meanwhile waited for; 25 keep it to one or two.
+ * without yielding: 500 rows held every other message up some 50 ms; 100 keep it to a few. (Fewer
+ * rows do not help a queue change: its statements each wait behind one, and the writes last longer.)
  */
-const PRESENCE_CHUNK = 25;
+const PRESENCE_CHUNK = 100;
 /**
  * Departments read together when many changed at once (a job's round, a resync). Each chunk's
  * reads run without yielding on the embedded database: 20 departments of 20 waiting keep that to
