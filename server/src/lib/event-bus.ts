@@ -237,6 +237,11 @@ class PostgresBus implements EventBus {
     });
   }
   async publish(event: LiveEvent) {
+    // Access ended (sessions, roles): this process stops honouring it now, not when its own NOTIFY
+    // comes back, so a request right behind the sign-out is refused here too (the kept sessions of
+    // features/staff/staff-access.ts). Its listeners take the event twice, here and from NOTIFY;
+    // ending access twice changes nothing. (Not a device's: it may be paired anew in between.)
+    if ('sessionsEnded' in event || 'rolesChanged' in event) void this.local.publish(event);
     await this.pubsub.notify(CHANNEL, JSON.stringify(event));
   }
   subscribe(onEvent: (event: LiveEvent) => void, onResync?: () => void) {

@@ -5,7 +5,7 @@ import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { currentClerk, requireStaff } from '../staff/require-staff.js';
-import { findMembership } from '../staff/staff.repo.js';
+import { staffAccessOf } from '../staff/staff-access.js';
 import { admit, decline, finish, finishOwnVisit, getConsole, noShow, recall, setDoor } from './console.service.js';
 import { checkInAppointment, drawAtCounter } from './counter-check-in.js';
 
@@ -103,16 +103,22 @@ const FinishParamsSchema = z.object({ departmentId: z.uuid(), visitId: z.uuid() 
  */
 export function formerClerkRouter(deps: AppDeps): Router {
   const router = Router();
-  router.post('/staff/departments/:departmentId/visits/:visitId/finish', requireStaff(deps), async (req, res, next) => {
-    const params = FinishParamsSchema.safeParse(req.params);
-    const staff = req.staff!;
-    if (!params.success || (await findMembership(deps.database.db, staff.id, params.data.departmentId))) {
-      return next();
-    }
-    const clerk = { staff, departmentId: params.data.departmentId, role: 'clerk' as const };
-    if (!(await finishOwnVisit(ctxOf(deps), clerk, params.data.visitId))) throw new AppError('forbidden');
-    req.log.info({ visitId: params.data.visitId }, 'visit finished by a clerk no longer in its department');
-    res.status(204).end();
-  });
+  // The session and membership as the department router checks them next (kept, staff-access.ts).
+  const access = staffAccessOf(deps.events);
+  router.post(
+    '/staff/departments/:departmentId/visits/:visitId/finish',
+    requireStaff(deps, { kept: true }),
+    async (req, res, next) => {
+      const params = FinishParamsSchema.safeParse(req.params);
+      const staff = req.staff!;
+      if (!params.success || (await access.membership(deps.database.db, staff.id, params.data.departmentId))) {
+        return next();
+      }
+      const clerk = { staff, departmentId: params.data.departmentId, role: 'clerk' as const };
+      if (!(await finishOwnVisit(ctxOf(deps), clerk, params.data.visitId))) throw new AppError('forbidden');
+      req.log.info({ visitId: params.data.visitId }, 'visit finished by a clerk no longer in its department');
+      res.status(204).end();
+    },
+  );
   return router;
 }

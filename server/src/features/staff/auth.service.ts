@@ -55,12 +55,32 @@ export interface StaffSession {
 }
 
 export async function resolveStaffSession(db: Db, token: string | undefined, now: Date): Promise<StaffSession | null> {
+  return (await lookupStaffSession(db, token, now))?.session ?? null;
+}
+
+/**
+ * The live session of `token`, and when it ends by itself if nothing else ends it first (its
+ * expiry, or its idle time from the last sighting): what a cache of it may not outlive.
+ */
+export async function lookupStaffSession(
+  db: Db,
+  token: string | undefined,
+  now: Date,
+): Promise<{ session: StaffSession; endsAt: Date } | null> {
   if (!token || token.length > 100) return null;
   const tokenHash = hashToken(token);
   const found = await findSessionStaff(db, tokenHash, now, new Date(now.getTime() - SESSION_IDLE_MS));
   if (!found) return null;
-  if (now.getTime() - found.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) await touchSession(db, tokenHash, now);
-  return { staff: found.staff, tokenHash, authMethod: found.session.authMethod as AuthMethod };
+  let lastSeenAt = found.session.lastSeenAt;
+  if (now.getTime() - lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await touchSession(db, tokenHash, now);
+    lastSeenAt = now;
+  }
+  const endsAt = Math.min(found.session.expiresAt.getTime(), lastSeenAt.getTime() + SESSION_IDLE_MS);
+  return {
+    session: { staff: found.staff, tokenHash, authMethod: found.session.authMethod as AuthMethod },
+    endsAt: new Date(endsAt),
+  };
 }
 
 export async function resolveSession(db: Db, token: string | undefined, now: Date): Promise<StaffRow | null> {

@@ -1,8 +1,9 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../deps.js';
 import { parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
 import { AppError } from '../../lib/errors.js';
 import { resolveStaffSession, type StaffSession } from './auth.service.js';
+import { staffAccessOf } from './staff-access.js';
 import type { StaffRow } from './staff.repo.js';
 
 declare module 'express-serve-static-core' {
@@ -20,11 +21,26 @@ export interface Clerk {
   role: 'clerk' | 'admin';
 }
 
-/** Lets the request through only with a valid staff session; the staff row rides on `req.staff`. */
-export function requireStaff(deps: Pick<AppDeps, 'database' | 'now'>) {
+/**
+ * Lets the request through only with a valid staff session; the staff row rides on `req.staff`.
+ * `kept`: the session may come from the process's staff access cache (staff-access.ts), for the
+ * department routes a clerk calls one after another; every other route reads it each time.
+ */
+export function requireStaff(deps: Pick<AppDeps, 'database' | 'now'>): RequestHandler;
+export function requireStaff(
+  deps: Pick<AppDeps, 'database' | 'now' | 'events'>,
+  options: { kept: true },
+): RequestHandler;
+export function requireStaff(
+  deps: Pick<AppDeps, 'database' | 'now'> & Partial<Pick<AppDeps, 'events'>>,
+  options: { kept?: true } = {},
+): RequestHandler {
+  const access = options.kept && deps.events ? staffAccessOf(deps.events) : null;
   return async (req: Request, _res: Response, next: NextFunction) => {
     const token = parseCookies(req.headers.cookie)[STAFF_COOKIE];
-    const session = await resolveStaffSession(deps.database.db, token, deps.now());
+    const session = access
+      ? await access.session(deps.database.db, token, deps.now())
+      : await resolveStaffSession(deps.database.db, token, deps.now());
     if (!session) throw new AppError('unauthorized');
     req.staff = session.staff;
     req.staffSession = session;
