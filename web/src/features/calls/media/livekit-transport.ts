@@ -66,6 +66,25 @@ function quietLateEncryptionStatus(worker: Worker): void {
   });
 }
 
+function encryptionWorker(): Worker {
+  const worker = new Worker(new URL('livekit-client/e2ee-worker', import.meta.url), { type: 'module' });
+  quietLateEncryptionStatus(worker);
+  return worker;
+}
+
+/**
+ * A worker started before the call, while a LiveKit call is near (`warmUpLivekit`): its ~100 kB of
+ * code is fetched and evaluated while people wait, not after the admit (issue 14). It holds no
+ * key until a call takes it; one at most, and the call that takes it terminates it.
+ */
+let spareWorker: Worker | null = null;
+
+/** Gets the encryption worker ready ahead of a call, where the browser can encrypt at all. */
+export function warmUpLivekit(): void {
+  if (spareWorker || !isE2EESupported()) return;
+  spareWorker = encryptionWorker();
+}
+
 /**
  * End-to-end encryption as livekit-client does it: frames are encrypted in a worker before they
  * leave the browser (Vite bundles the worker from the package, same origin, so the CSP's
@@ -78,8 +97,8 @@ function encryptionFor(key: string | null): {
 } {
   if (!key) return { options: undefined, setKey: () => Promise.resolve(), worker: null };
   const keyProvider = new ExternalE2EEKeyProvider();
-  const worker = new Worker(new URL('livekit-client/e2ee-worker', import.meta.url), { type: 'module' });
-  quietLateEncryptionStatus(worker);
+  const worker = spareWorker ?? encryptionWorker();
+  spareWorker = null;
   return { options: { keyProvider, worker }, setKey: () => keyProvider.setKey(key), worker };
 }
 
