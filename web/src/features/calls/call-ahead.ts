@@ -73,16 +73,16 @@ function preloadLivekit(): void {
   );
 }
 
-let clerkPreload: Promise<unknown> | null = null;
+let clerkTransport: Promise<'p2p' | 'livekit'> | null = null;
 
 /**
  * A clerk with devices ready in the console: the installation's transport asked once, and when it
- * is LiveKit, its code loaded when the browser is idle (the console stays responsive meanwhile).
+ * is LiveKit, its code loaded and a worker started when the browser is idle (the console stays
+ * responsive meanwhile); again on each device check, since each call takes the spare worker.
  */
 export function preloadClerkCall(transport: () => Promise<'p2p' | 'livekit'> = mediaTransport): void {
-  if (clerkPreload) return;
-  const asked = transport();
-  clerkPreload = asked;
+  const asked = clerkTransport ?? transport();
+  clerkTransport = asked;
   asked.then(
     (kind) => {
       if (kind !== 'livekit') return;
@@ -91,7 +91,7 @@ export function preloadClerkCall(transport: () => Promise<'p2p' | 'livekit'> = m
     },
     () => {
       // asked again by the next device check; the call loads the code when it starts otherwise
-      if (clerkPreload === asked) clerkPreload = null;
+      if (clerkTransport === asked) clerkTransport = null;
     },
   );
 }
