@@ -126,3 +126,65 @@ test('with LiveKit down when the call starts, both people are told in their lang
   }
   expectNoBrowserErrors(citizen, clerk);
 });
+
+test("LiveKit's code loads while a call is near: in the waiting room and the console before the admit, never on the door page", async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  // What each page fetched of LiveKit's code, and any connection it opened to the media server.
+  const loaded = (page: Page) => {
+    const seen = { transport: false, worker: false, mediaServer: [] as string[] };
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (/\/assets\/livekit-transport-[^/]*\.js$/.test(path)) seen.transport = true;
+      if (/\/assets\/livekit-client\.e2ee\.worker-[^/]*\.js$/.test(path)) seen.worker = true;
+    });
+    page.on('websocket', (socket) => {
+      if (!new URL(socket.url()).pathname.startsWith('/ws')) seen.mediaServer.push(socket.url());
+    });
+    return seen;
+  };
+  const citizenLoads = loaded(citizen.page);
+  const clerkLoads = loaded(clerk.page);
+  try {
+    // The door page: nothing of LiveKit, however long one stays.
+    await citizen.page.goto('/musterstadt/buergeramt');
+    await expect(citizen.page.getByRole('heading', { level: 1 })).toBeVisible();
+    await citizen.page.waitForLoadState('networkidle');
+    expect(citizenLoads.transport).toBe(false);
+    expect(citizenLoads.worker).toBe(false);
+
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Lena Vorab', concern: 'Ummeldung' });
+    await citizen.page.goto('/musterstadt/buergeramt/wait');
+    await expect(citizen.page.getByTestId('position')).toBeVisible();
+    const readiness = citizen.page.getByTestId('call-readiness');
+    await readiness.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' }).click();
+    await expect(citizen.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
+
+    await clerk.page.goto(`/staff/${clerk.departmentId}`);
+    await clerk.page.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' }).click();
+    await expect(clerk.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
+
+    // Both have LiveKit's code and its encryption worker before anyone is let in, and neither
+    // has spoken to the media server: no token exists yet (decision 012).
+    await expect.poll(() => citizenLoads.transport && citizenLoads.worker).toBe(true);
+    await expect.poll(() => clerkLoads.transport && clerkLoads.worker).toBe(true);
+    expect(citizenLoads.mediaServer).toEqual([]);
+    expect(clerkLoads.mediaServer).toEqual([]);
+
+    // The call they go into uses what was loaded: both see each other.
+    await clerk.page.getByRole('button', { name: 'Lena Vorab hereinbitten' }).click();
+    for (const page of [citizen.page, clerk.page]) {
+      await expect(page).toHaveURL(new RegExp(`/call/${visit.id}$`));
+    }
+    await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk');
+    await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen');
+    await expect(citizen.page.getByTestId('encryption')).toHaveText('Ende-zu-Ende-verschlüsselt');
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk);
+});

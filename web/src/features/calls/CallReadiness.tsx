@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { getLiveClient } from '../../lib/live-client';
 import { useNavigate } from '../../lib/router';
 import { DeviceFields, DevicePreview, useDeviceChoice, type DeviceChoice } from './DeviceChoice';
-import { previewCallAhead, startCallAhead } from './call-ahead';
+import { preloadClerkCall, previewCallAhead, startCallAhead } from './call-ahead';
 import { registerPreparation } from './prepared-call';
 
 const STORAGE_KEY = 'amtsraum.call.prepare';
@@ -108,6 +108,10 @@ function PreparedDevices({
   }, []);
 
   const ready = choice.ready && !choice.hasProblem;
+  // The clerk's next call starts with an admit click: LiveKit's code is loaded before it.
+  useEffect(() => {
+    if (role === 'clerk' && ready) preloadClerkCall();
+  }, [role, ready]);
   // Whoever will go into the call at once learns what it runs on while waiting, and starts it the
   // moment the live message says they are let in, not after the waiting room has rendered it.
   useEffect(() => {

@@ -1,5 +1,11 @@
-import { CallJoinResponseSchema, CallPreviewSchema, type CallJoinResponse, type CallPreview } from '@amtsraum/shared';
-import { sendForNothing, sendJson } from '../../lib/api';
+import {
+  CallJoinResponseSchema,
+  CallPreviewSchema,
+  HealthResponseSchema,
+  type CallJoinResponse,
+  type CallPreview,
+} from '@amtsraum/shared';
+import { getJson, sendForNothing, sendJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 
 const segment = encodeURIComponent;
@@ -18,4 +24,12 @@ export function allowCitizenScreenShare(visitId: string, allowed: boolean): Prom
 /** For a citizen still waiting: what their call will run on (peer-to-peer: its grant; never a token). */
 export function previewCall(visitId: string): Promise<CallPreview> {
   return sendJson('POST', `/api/calls/${segment(visitId)}/preview`, undefined, CallPreviewSchema, options());
+}
+
+/**
+ * What this installation's calls run on, from the public health answer (the transport is the
+ * installation's, not a visit's): lets the console load LiveKit's code before a call is near.
+ */
+export async function mediaTransport(): Promise<'p2p' | 'livekit'> {
+  return (await getJson('/api/health', HealthResponseSchema, options())).media.mode;
 }

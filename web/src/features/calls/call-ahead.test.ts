@@ -1,6 +1,13 @@
 import type { CallJoinResponse } from '@amtsraum/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { adoptCallAhead, callAheadFor, previewCallAhead, startCallAhead, type CallAheadDeps } from './call-ahead';
+import {
+  adoptCallAhead,
+  callAheadFor,
+  preloadClerkCall,
+  previewCallAhead,
+  startCallAhead,
+  type CallAheadDeps,
+} from './call-ahead';
 import type { CallTransport, LocalMedia } from './media/transport';
 import { claimPreparedCall, registerPreparation } from './prepared-call';
 
@@ -173,5 +180,20 @@ describe('the call started ahead', () => {
     startCallAhead(VISIT, { deps }); // the preview is WAITING's
     await callAheadFor(VISIT);
     expect(deps.ask).toHaveBeenCalledWith(VISIT);
+  });
+});
+
+describe("the clerk's LiveKit preload", () => {
+  it('asks for the transport once while it is known, and again after asking failed', async () => {
+    const failing = vi.fn(() => Promise.reject(new Error('offline')));
+    preloadClerkCall(failing);
+    await settle();
+    const asking = vi.fn(() => Promise.resolve('p2p' as const));
+    preloadClerkCall(asking); // the failure is forgotten: asked again
+    preloadClerkCall(asking); // a console rendering again asks nothing more
+    await settle();
+    preloadClerkCall(asking);
+    expect(failing).toHaveBeenCalledTimes(1);
+    expect(asking).toHaveBeenCalledTimes(1);
   });
 });

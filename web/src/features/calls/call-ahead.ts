@@ -1,5 +1,5 @@
 import type { CallJoinResponse, CallPreview } from '@amtsraum/shared';
-import { joinCall, previewCall } from './api';
+import { joinCall, mediaTransport, previewCall } from './api';
 import { openCallChannel } from './media/channel';
 import { P2pTransport } from './media/p2p-transport';
 import type { SignallingChannel } from './media/signalling';
@@ -58,6 +58,45 @@ const defaults: CallAheadDeps = { ask: joinCall, claimDevices: claimPreparedCall
 let preview: { visitId: string; answer: Promise<CallPreview> } | null = null;
 
 /**
+ * LiveKit's code (the transport chunk, ~140 kB gzip) and its encryption worker, loaded and started
+ * while a LiveKit call is near, so that the admit waits for neither (issue 14). Never from the door
+ * page: only the waiting room's and the console's device check call it. Nothing goes to LiveKit.
+ */
+function preloadLivekit(): void {
+  void import('./media/livekit-transport').then(
+    ({ warmUpLivekit }) => {
+      warmUpLivekit();
+    },
+    () => {
+      // offline for a moment: the call loads it when it starts
+    },
+  );
+}
+
+let clerkTransport: Promise<'p2p' | 'livekit'> | null = null;
+
+/**
+ * A clerk with devices ready in the console: the installation's transport asked once, and when it
+ * is LiveKit, its code loaded and a worker started when the browser is idle (the console stays
+ * responsive meanwhile); again on each device check, since each call takes the spare worker.
+ */
+export function preloadClerkCall(transport: () => Promise<'p2p' | 'livekit'> = mediaTransport): void {
+  const asked = clerkTransport ?? transport();
+  clerkTransport = asked;
+  asked.then(
+    (kind) => {
+      if (kind !== 'livekit') return;
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(preloadLivekit, { timeout: 2_000 });
+      else setTimeout(preloadLivekit, 0);
+    },
+    () => {
+      // asked again by the next device check; the call loads the code when it starts otherwise
+      if (clerkTransport === asked) clerkTransport = null;
+    },
+  );
+}
+
+/**
  * While a prepared citizen waits: what their call will run on, asked once. Peer-to-peer, the
  * grant comes with it, and the call starts without a request when they are let in; LiveKit's
  * code loads meanwhile (its token only after the admit: decision 012, addendum).
@@ -68,11 +107,7 @@ export function previewCallAhead(visitId: string, ask: (visitId: string) => Prom
   preview = { visitId, answer };
   answer.then(
     (previewed) => {
-      if (previewed.transport === 'livekit') {
-        void import('./media/livekit-transport').catch(() => {
-          // offline for a moment: the call loads it when it starts
-        });
-      }
+      if (previewed.transport === 'livekit') preloadLivekit();
     },
     () => {
       // nothing known ahead: the call asks for its grant as before

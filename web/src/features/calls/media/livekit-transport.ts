@@ -66,6 +66,25 @@ function quietLateEncryptionStatus(worker: Worker): void {
   });
 }
 
+function encryptionWorker(): Worker {
+  const worker = new Worker(new URL('livekit-client/e2ee-worker', import.meta.url), { type: 'module' });
+  quietLateEncryptionStatus(worker);
+  return worker;
+}
+
+/**
+ * A worker started before the call, while a LiveKit call is near (`warmUpLivekit`): its ~100 kB of
+ * code is fetched and evaluated while people wait, not after the admit (issue 14). It holds no
+ * key until a call takes it; one at most, and the call that takes it terminates it.
+ */
+let spareWorker: Worker | null = null;
+
+/** Gets the encryption worker ready ahead of a call, where the browser can encrypt at all. */
+export function warmUpLivekit(): void {
+  if (spareWorker || !isE2EESupported()) return;
+  spareWorker = encryptionWorker();
+}
+
 /**
  * End-to-end encryption as livekit-client does it: frames are encrypted in a worker before they
  * leave the browser (Vite bundles the worker from the package, same origin, so the CSP's
@@ -78,8 +97,8 @@ function encryptionFor(key: string | null): {
 } {
   if (!key) return { options: undefined, setKey: () => Promise.resolve(), worker: null };
   const keyProvider = new ExternalE2EEKeyProvider();
-  const worker = new Worker(new URL('livekit-client/e2ee-worker', import.meta.url), { type: 'module' });
-  quietLateEncryptionStatus(worker);
+  const worker = spareWorker ?? encryptionWorker();
+  spareWorker = null;
   return { options: { keyProvider, worker }, setKey: () => keyProvider.setKey(key), worker };
 }
 
@@ -191,11 +210,13 @@ export class LivekitTransport implements CallTransport {
     if (local.videoDeviceId) await room.switchActiveDevice('videoinput', local.videoDeviceId);
     await this.encryption.setKey();
     if (this.encryption.options) await room.setE2EEEnabled(true);
-    await room.connect(this.options.url, this.options.token);
-    // Both at once, as LiveKit's own enableCameraAndMicrophone does: the picture need not wait for
-    // the microphone's publication round trip (issue 14: admit → first frame).
+    const connected = room.connect(this.options.url, this.options.token);
+    // Published while connecting, not after: livekit-client holds a publication until its signal
+    // connection is up and sends it with the first offer, instead of after the connection's first
+    // round of negotiation and ICE (issue 14: admit → first frame). Both at once, as LiveKit's own
+    // enableCameraAndMicrophone does: the picture need not wait for the microphone's round trip.
     const audio = local.audio;
-    await Promise.all([
+    const published = Promise.all([
       audio &&
         (async () => {
           await room.localParticipant.publishTrack(audio, { source: Track.Source.Microphone });
@@ -203,6 +224,12 @@ export class LivekitTransport implements CallTransport {
         })(),
       local.video && room.localParticipant.publishTrack(local.video, { source: Track.Source.Camera }),
     ]);
+    published.catch(() => {
+      // Told below once connected; when connecting fails, the held publications are given up with it
+      // (livekit-client stops them after its timeout; the failed join has stopped the tracks already).
+    });
+    await connected;
+    await published;
     this.sync();
   }
 
