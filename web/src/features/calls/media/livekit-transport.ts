@@ -210,13 +210,11 @@ export class LivekitTransport implements CallTransport {
     if (local.videoDeviceId) await room.switchActiveDevice('videoinput', local.videoDeviceId);
     await this.encryption.setKey();
     if (this.encryption.options) await room.setE2EEEnabled(true);
-    const connected = room.connect(this.options.url, this.options.token);
-    // Published while connecting, not after: livekit-client holds a publication until its signal
-    // connection is up and sends it with the first offer, instead of after the connection's first
-    // round of negotiation and ICE (issue 14: admit → first frame). Both at once, as LiveKit's own
-    // enableCameraAndMicrophone does: the picture need not wait for the microphone's round trip.
+    await room.connect(this.options.url, this.options.token);
+    // Both at once, as LiveKit's own enableCameraAndMicrophone does: the picture need not wait for
+    // the microphone's publication round trip (issue 14: admit → first frame).
     const audio = local.audio;
-    const published = Promise.all([
+    await Promise.all([
       audio &&
         (async () => {
           await room.localParticipant.publishTrack(audio, { source: Track.Source.Microphone });
@@ -224,12 +222,6 @@ export class LivekitTransport implements CallTransport {
         })(),
       local.video && room.localParticipant.publishTrack(local.video, { source: Track.Source.Camera }),
     ]);
-    published.catch(() => {
-      // Told below once connected; when connecting fails, the held publications are given up with it
-      // (livekit-client stops them after its timeout; the failed join has stopped the tracks already).
-    });
-    await connected;
-    await published;
     this.sync();
   }
 
