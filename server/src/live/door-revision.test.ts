@@ -1,11 +1,10 @@
 import { DepartmentResponseSchema } from '@amtsraum/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/client.js';
 import { TestClient } from '../test/client.js';
 import { testClock } from '../test/clock.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/databases.js';
+import { createTestDatabase, databaseKinds } from '../test/databases.js';
 import { makeOffice, OFFICE_HOURS, signedInAdmin } from '../test/factories.js';
-import { startTestServer, type TestServer } from '../test/server.js';
+import { startSecondServer, startTestServer, type TestServer } from '../test/server.js';
 
 // Issue 15: "a door's hours changed → the door page updates". Every door message carries the
 // revision of what the department page shows beside the door; an open page reads its details
@@ -42,12 +41,7 @@ describe.each(databaseKinds)('the door page’s revision on %s', (kind) => {
 
   beforeAll(async () => {
     a = await startTestServer(await createTestDatabase(kind), { now: clock.now, env: { TRUST_PROXY: '1' } });
-    b = a;
-    if (kind === 'postgres') {
-      const second = await openDatabase({ kind: 'postgres', url: a.database.url!, maxConnections: 3 });
-      const database: TestDatabase = Object.assign(second, { url: a.database.url });
-      b = await startTestServer(database, { now: clock.now, env: { TRUST_PROXY: '1' } });
-    }
+    b = await startSecondServer(a, { now: clock.now, env: { TRUST_PROXY: '1' } });
   }, 180_000);
   afterAll(async () => {
     if (b !== a) await b.stop();

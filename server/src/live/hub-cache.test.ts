@@ -1,13 +1,12 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/client.js';
 import { departments, visits } from '../db/schema.js';
 import { announceInstallation } from '../features/setup/installation.service.js';
 import { TestClient, type LiveSocket } from '../test/client.js';
 import { testClock } from '../test/clock.js';
-import { createTestDatabase, databaseKinds, type DatabaseKind, type TestDatabase } from '../test/databases.js';
+import { createTestDatabase, databaseKinds, type DatabaseKind } from '../test/databases.js';
 import { makeClosure, makeOffice, makeStaff, OFFICE_HOURS } from '../test/factories.js';
-import { startTestServer, type TestServer } from '../test/server.js';
+import { startSecondServer, startTestServer, type TestServer } from '../test/server.js';
 
 // Issue 14, items 2 and 3: the hub keeps each department's setting between queue changes and
 // answers a burst of first watches from a few reads. These tests prove that what it keeps is
@@ -23,15 +22,7 @@ async function servers(kind: DatabaseKind, clock: ReturnType<typeof testClock>) 
     now: clock.now,
     env: { TRUST_PROXY: '1' },
   });
-  // Process B: a second server with its own pool and its own listener on the same PostgreSQL.
-  // PGlite is one process by design: there "B" is the same server, and the events still go
-  // through its bus.
-  let b: TestServer = a;
-  if (kind === 'postgres') {
-    const second = await openDatabase({ kind: 'postgres', url: a.database.url!, maxConnections: 3 });
-    const database: TestDatabase = Object.assign(second, { url: a.database.url });
-    b = await startTestServer(database, { now: clock.now, env: { TRUST_PROXY: '1' } });
-  }
+  const b = await startSecondServer(a, { now: clock.now, env: { TRUST_PROXY: '1' } });
   return { a, b, statements };
 }
 

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/client.js';
 import { TestClient } from '../test/client.js';
 import { settableClock } from '../test/clock.js';
-import { createTestDatabase, databaseKinds, type DatabaseKind, type TestDatabase } from '../test/databases.js';
+import { createTestDatabase, databaseKinds, type DatabaseKind } from '../test/databases.js';
 import { makeOffice, makeService, makeStaff } from '../test/factories.js';
-import { startTestServer, type TestServer } from '../test/server.js';
+import { startSecondServer, startTestServer, type TestServer } from '../test/server.js';
 
 // Issue 16, item 3: on-site visits in the live hub's kept queue (decision 018). They have no
 // socket of their own, yet they count in the door's `waiting`, in the estimate and in the
@@ -18,13 +17,7 @@ const knockBody = (name: string) => ({ name, concern: 'Anliegen', language: 'de'
 
 async function servers(kind: DatabaseKind, now: () => Date) {
   const a = await startTestServer(await createTestDatabase(kind), { now, env: { TRUST_PROXY: '1' } });
-  // On PostgreSQL, B is a second process with its own pool and listener; PGlite is one process.
-  let b: TestServer = a;
-  if (kind === 'postgres') {
-    const second = await openDatabase({ kind: 'postgres', url: a.database.url!, maxConnections: 3 });
-    const database: TestDatabase = Object.assign(second, { url: a.database.url });
-    b = await startTestServer(database, { now, env: { TRUST_PROXY: '1' } });
-  }
+  const b = await startSecondServer(a, { now, env: { TRUST_PROXY: '1' } });
   return { a, b };
 }
 

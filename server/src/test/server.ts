@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfig, type Config } from '../config.js';
+import { openDatabase } from '../db/client.js';
 import type { JobIntervals } from '../jobs/jobs.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { startServer, type RunningServer } from '../server.js';
@@ -43,17 +44,16 @@ export interface TestServer extends RunningServer {
   database: TestDatabase;
 }
 
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  now?: () => Date;
+  logger?: Logger;
+  webDistDir?: string | null;
+  jobs?: JobIntervals;
+}
+
 /** Starts the real HTTP server on a free port over the given test database. */
-export async function startTestServer(
-  database: TestDatabase,
-  options: {
-    env?: Record<string, string>;
-    now?: () => Date;
-    logger?: Logger;
-    webDistDir?: string | null;
-    jobs?: JobIntervals;
-  } = {},
-): Promise<TestServer> {
+export async function startTestServer(database: TestDatabase, options: TestServerOptions = {}): Promise<TestServer> {
   const running = await startServer(testConfig(options.env), options.logger ?? createLogger('silent'), {
     database,
     now: options.now,
@@ -63,4 +63,15 @@ export async function startTestServer(
     jobs: { attendanceMs: null, ...options.jobs },
   });
   return Object.assign(running, { database });
+}
+
+/**
+ * Process B of a test across processes: on PostgreSQL a second server with its own pool and its
+ * own listener on A's database. PGlite is one process by design: there B is A itself, and the
+ * events still go through its bus. Stop B only when it is not A.
+ */
+export async function startSecondServer(a: TestServer, options: TestServerOptions = {}): Promise<TestServer> {
+  if (a.database.kind !== 'postgres') return a;
+  const second = await openDatabase({ kind: 'postgres', url: a.database.url!, maxConnections: 3 });
+  return startTestServer(Object.assign(second, { url: a.database.url }), options);
 }

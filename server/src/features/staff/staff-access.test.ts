@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.js';
 import { TestClient, type LiveSocket } from '../../test/client.js';
-import { createTestDatabase, databaseKinds, type DatabaseKind, type TestDatabase } from '../../test/databases.js';
+import { createTestDatabase, databaseKinds, type DatabaseKind } from '../../test/databases.js';
 import { makeDepartment, makeStaff, makeTenant, signedInAdmin } from '../../test/factories.js';
-import { startTestServer, type TestServer } from '../../test/server.js';
+import { startSecondServer, startTestServer, type TestServer } from '../../test/server.js';
 
 // Issue 14, item 2: a clerk's session and membership are kept for a few seconds per process
 // (staff-access.ts). These tests prove that they are kept (the statements a second request costs),
@@ -19,13 +18,7 @@ async function servers(kind: DatabaseKind) {
   const a = await startTestServer(await createTestDatabase(kind, { onQuery: (query) => statements.push(query) }), {
     env: { TRUST_PROXY: '1' },
   });
-  // PGlite is one process by design: there "B" is the same server.
-  let b: TestServer = a;
-  if (kind === 'postgres') {
-    const second = await openDatabase({ kind: 'postgres', url: a.database.url!, maxConnections: 3 });
-    const database: TestDatabase = Object.assign(second, { url: a.database.url });
-    b = await startTestServer(database, { env: { TRUST_PROXY: '1' } });
-  }
+  const b = await startSecondServer(a, { env: { TRUST_PROXY: '1' } });
   return { a, b, statements };
 }
 
