@@ -54,7 +54,7 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     expect(HealthResponseSchema.parse(await response.json())).toMatchObject({
       status: 'ok',
       database: { kind, reachable: true },
-      media: { mode: 'p2p' },
+      media: { mode: 'p2p', e2ee: false },
     });
   });
 

@@ -399,21 +399,23 @@ test('book, join at the time, the clerk admits, the call starts with frames arri
   const clerk = await clerkOnDuty(browser);
   const { departmentId } = clerk;
 
-  // The citizen books today's first free slot: within the hour, so the waiting room is open.
+  // The citizen books the first free slot: within the hour, so the waiting room is open. Late in
+  // the evening that is tomorrow's first (the Terminbüro books around the clock).
   const citizen = await people.open(browser);
   const { page } = citizen;
   await page.goto(BOOKING_PAGE);
   await toSlots(page);
-  const { button } = await firstSlot(page);
+  const { button, startsAt } = await firstSlot(page);
   await button.click();
   const email = uniqueEmail('clemens');
   await fillDetails(page, { name: 'Clemens Call', email });
   await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
   await expect(page.getByTestId('booking-confirmation')).toBeVisible();
 
-  // The clerk sees it among today's appointments.
+  // The clerk sees it among the appointments of its day (today's, but for a slot after midnight).
   await clerk.page.goto(`/staff/${departmentId}`);
   await expect(mainHeading(clerk.page)).toHaveText('Terminbüro');
+  await clerk.page.getByTestId('appointments-panel').getByLabel('Datum').fill(berlinDate(startsAt));
   const row = clerk.page.getByTestId('appointments').getByRole('row', { name: /Clemens Call/ });
   await expect(row.getByTestId('appointment-state')).toHaveText('Gebucht');
   await expect(row).toContainText('Beratung');

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
+import { berlinDay, clearOfBerlinMidnight } from './berlin-day';
 import { expect, expectAccessibleAlsoAt320, expectNoA11yViolations, mainHeading, test } from './fixtures';
-import { startApp, TEST_DATABASE_URL, type AppServer } from './servers';
+import { MOVED_CLOCK, startApp, TEST_DATABASE_URL, type AppServer } from './servers';
 import { ADMINS, expectNoBrowserErrors, newPerson, signInAsAdmin, type Person } from './support';
 
 // Issue 16, the call display: an admin adds a display by keyboard, a second browser pairs with its
@@ -36,7 +37,14 @@ test.beforeAll(async () => {
   // Testhausen and its admin with an authenticator (installation.e2e.json), before the apps start.
   await run(process.execPath, [path.join(ROOT, 'server/dist/cli/setup.js'), 'tests/e2e/installation.e2e.json'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', SEED_DEMO: 'false', ...env },
+    env: {
+      ...MOVED_CLOCK,
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      ...env,
+    },
   });
   const [a, b] = await Promise.all([startApp(env), startApp(env)]);
   const sql = postgres(url.toString(), { max: 2, onnotice: () => {} });
@@ -93,21 +101,26 @@ test.afterAll(() => {
   for (const server of proxies) server.close();
 });
 
-/** A ticket of today drawn and called to `counter` (what the kiosk and the clerk's "next" do), announced on the bus. */
+/**
+ * A ticket of today drawn and called to `counter` (what the kiosk and the clerk's "next" do),
+ * announced on the bus. Today and now by the runner's clock, as the app's (Testhausen is in Berlin).
+ */
 async function callTicket(sql: postgres.Sql, departmentSlug: string, counter: string): Promise<number> {
-  const [department] = await sql<{ id: string; tenant_id: string; time_zone: string }[]>`
-    select d.id, d.tenant_id, t.time_zone from departments d join tenants t on t.id = d.tenant_id
+  const now = new Date();
+  const day = berlinDay(now);
+  const [department] = await sql<{ id: string; tenant_id: string }[]>`
+    select d.id, d.tenant_id from departments d join tenants t on t.id = d.tenant_id
     where d.slug = ${departmentSlug} and t.slug = 'testhausen'`;
   const [ticket] = await sql<{ last: number }[]>`
     insert into ticket_counters (department_id, day, last)
-    values (${department!.id}, (now() at time zone ${department!.time_zone})::date, 1)
+    values (${department!.id}, ${day}, 1)
     on conflict (department_id, day) do update set last = ticket_counters.last + 1
     returning last`;
   const [visit] = await sql<{ id: string }[]>`
     insert into visits (tenant_id, department_id, state, citizen_name, concern, language, channel,
       ticket_day, ticket_number, admitted_at, called_at, called_counter)
     values (${department!.tenant_id}, ${department!.id}, 'admitted', 'Erika Vorort', 'Reisepass', 'de', 'onsite',
-      (now() at time zone ${department!.time_zone})::date, ${ticket!.last}, now(), now(), ${counter})
+      ${day}, ${ticket!.last}, ${now}, ${now}, ${counter})
     returning id`;
   await sql.notify('amtsraum_live', JSON.stringify({ departmentId: department!.id, visitId: visit!.id }));
   return ticket!.last;
@@ -116,6 +129,9 @@ async function callTicket(sql: postgres.Sql, departmentSlug: string, counter: st
 test('an admin pairs a call display by keyboard; it shows the called number at its counter, and revoking unpairs it', async ({
   browser,
 }) => {
+  // The display shows today's tickets: late in the evening the walk waits for the day to turn first.
+  test.setTimeout(test.info().timeout + 120_000);
+  await clearOfBerlinMidnight(120_000);
   const { a, b, sql } = servers!;
   let amelie: Person | null = null;
   let display: Person | null = null;

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { expect, test, type Browser } from '@playwright/test';
 import postgres from 'postgres';
 import { birthDateHash, checkInQrText } from '../../server/src/lib/check-in-codes.js';
+import { clearOfBerlinMidnight, msLeftInBerlinDay } from './berlin-day';
 import { expectAccessibleAlsoAt320, expectNoA11yViolations } from './fixtures';
 import { launchWithCamera as launch, qrVideo } from './hybrid-support';
 import { startApp, TEST_DATABASE_URL, type AppServer } from './servers';
@@ -20,6 +21,7 @@ import { startApp, TEST_DATABASE_URL, type AppServer } from './servers';
 const SECRET = 'kiosk-e2e-session-secret-of-enough-length-0123456789';
 const BIRTH_DATE = '1975-06-30';
 const CODE_ALPHABET = 'ACDEFGHJKMNPQRTWXY34679';
+const MINUTE = 60_000;
 
 test.skip(!TEST_DATABASE_URL, 'the kiosk spec writes its fixtures into PostgreSQL (TEST_DATABASE_URL)');
 
@@ -57,6 +59,13 @@ test.afterAll(async () => {
   }
 });
 
+// Each test's steps on one Berlin day (an appointment's check-in, today's tickets): late in the
+// evening it waits for the day to turn first.
+test.beforeEach(async () => {
+  test.setTimeout(test.info().timeout + 2 * MINUTE);
+  await clearOfBerlinMidnight(2 * MINUTE);
+});
+
 /** A department open now (a clerk's setting for today), handing out walk-in tickets, with a kiosk to pair. */
 async function makeOffice() {
   const suffix = Math.random().toString(16).slice(2, 8);
@@ -65,7 +74,7 @@ async function makeOffice() {
   const [department] = await sql`
     insert into departments (tenant_id, slug, name, description, opening_hours, kiosk_walk_ins, door_override, door_override_at)
     values (${tenant!.id}, ${`buero-${suffix}`}, ${sql.json(name)}, ${sql.json({ de: 'Vor Ort', en: 'On site' })},
-      ${sql.json({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] })}, true, 'open', now())
+      ${sql.json({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] })}, true, 'open', ${new Date()})
     returning id`;
   const [clerk] = await sql`
     insert into staff (tenant_id, email, name) values (${tenant!.id}, ${`clerk-${suffix}@kiosk.example`}, 'Kim Clerk')
@@ -73,7 +82,7 @@ async function makeOffice() {
   const pairingCode = randomCode(10);
   await sql`
     insert into devices (tenant_id, department_id, kind, label, pairing_code_hash, pairing_expires_at)
-    values (${tenant!.id}, ${department!.id}, 'kiosk', 'Eingang', ${sha256(pairingCode)}, now() + interval '15 minutes')`;
+    values (${tenant!.id}, ${department!.id}, 'kiosk', 'Eingang', ${sha256(pairingCode)}, ${new Date(Date.now() + 15 * MINUTE)})`;
   return {
     tenantId: tenant!.id as string,
     departmentId: department!.id as string,
@@ -83,15 +92,22 @@ async function makeOffice() {
   };
 }
 
-/** An on-site appointment starting in a few minutes, as the booking will make it. */
+/**
+ * An on-site appointment starting in a few minutes, as the booking will make it; late in the
+ * evening one that started a little earlier today, so that it can be checked in today (a check-in
+ * on another day than the appointment's is refused). Tests call `clearOfBerlinMidnight` first, so
+ * that the day does not turn under them.
+ */
 async function makeAppointment(office: Awaited<ReturnType<typeof makeOffice>>) {
   const id = randomUUID();
   const bookingCode = randomCode(8);
+  const startsAt = new Date(Date.now() + Math.min(5 * MINUTE, msLeftInBerlinDay() - 15 * MINUTE));
+  const endsAt = new Date(startsAt.getTime() + 30 * MINUTE);
   await sql`
     insert into appointments (id, tenant_id, department_id, staff_id, service_ids, starts_at, ends_at, citizen_name,
       language, manage_token_hash, channel, booking_code, birth_date_hash)
     values (${id}, ${office.tenantId}, ${office.departmentId}, ${office.clerkId}, ${sql.array([], 2950)},
-      now() + interval '5 minutes', now() + interval '35 minutes', 'Erika Mustermann', 'de', ${sha256(randomUUID())},
+      ${startsAt}, ${endsAt}, 'Erika Mustermann', 'de', ${sha256(randomUUID())},
       'onsite', ${bookingCode}, ${birthDateHash(SECRET, id, BIRTH_DATE)})`;
   return { id, bookingCode, qr: checkInQrText(SECRET, bookingCode) };
 }
@@ -211,7 +227,7 @@ test('three wrong dates of birth lock the check-in; the kiosk sends the citizen 
       }
     }
     const [stored] =
-      await sql`select check_in_locked_until > now() as locked from appointments where id = ${appointment.id}`;
+      await sql`select check_in_locked_until > ${new Date()} as locked from appointments where id = ${appointment.id}`;
     expect(stored!.locked).toBe(true);
     expect(await visitsOf(office.departmentId)).toEqual([]);
     expect(errors).toEqual([]);

@@ -34,6 +34,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * A run whose clock is moved (`faketime -f +Ns npx playwright test …`, to walk the specs at 23:50
+ * in Berlin: tests/e2e/berlin-day.ts) moves the apps' clock with it: libfaketime's settings pass
+ * on to them. Empty otherwise.
+ */
+export const MOVED_CLOCK: Record<string, string> = Object.fromEntries(
+  Object.entries(process.env).filter(
+    (entry): entry is [string, string] => /^(FAKETIME.*|LD_PRELOAD)$/.test(entry[0]) && entry[1] !== undefined,
+  ),
+);
+
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
@@ -47,6 +58,7 @@ export async function startApp(env: Record<string, string>): Promise<AppServer> 
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: {
+      ...MOVED_CLOCK,
       PATH: process.env.PATH ?? '',
       PORT: String(port),
       HOST: '127.0.0.1',

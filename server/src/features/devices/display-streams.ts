@@ -11,7 +11,7 @@ import { readDisplayCalls } from './devices.service.js';
  * and again whenever its department changes; the browser's EventSource reconnects by itself
  * after a network drop or a server restart and so reads the full list again. A revoked device's
  * streams close at once (the `deviceRevoked` event), and the heartbeat checks the token against
- * the database too, in case that event was lost.
+ * the database too, in case that event was lost. Appointment changes alone are not read for.
  */
 
 /** Streams one device may hold in one process: a display and a spare tab, not a flood. */
@@ -83,7 +83,13 @@ export class DisplayStreams {
       }
       return;
     }
-    if ('departmentId' in event && this.byDepartment.has(event.departmentId)) this.schedule(event.departmentId);
+    if (!('departmentId' in event) || !this.byDepartment.has(event.departmentId)) return;
+    // An appointment booked, cancelled or moved, and nothing else (the event's `appointmentId`,
+    // never with a visit, a setting or a move: event-bus.ts): the display shows visits called to a
+    // counter, and no column of an appointment, so the list cannot have changed. In the 07:45
+    // rush that is a read per booking saved (issue 14, item 4; decision 028, addendum).
+    if (event.appointmentId && !event.visitId && !event.context && !event.moved) return;
+    this.schedule(event.departmentId);
   }
 
   private schedule(departmentId: string) {

@@ -10,7 +10,10 @@ export function healthRouter(deps: AppDeps): Router {
     const body: HealthResponse = {
       status: reachable ? 'ok' : 'degraded',
       database: { kind: deps.database.kind, reachable },
-      media: { mode: deps.media.transport },
+      media: {
+        mode: deps.media.transport,
+        e2ee: deps.media.transport === 'livekit' && (deps.config.media.livekit?.e2ee ?? false),
+      },
       version: deps.version,
     };
     res

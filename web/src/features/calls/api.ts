@@ -4,9 +4,12 @@ import {
   HealthResponseSchema,
   type CallJoinResponse,
   type CallPreview,
+  type HealthResponse,
 } from '@amtsraum/shared';
 import { getJson, sendForNothing, sendJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
+
+export type MediaSetup = HealthResponse['media'];
 
 const segment = encodeURIComponent;
 const options = () => ({ language: currentLocale() });
@@ -27,9 +30,10 @@ export function previewCall(visitId: string): Promise<CallPreview> {
 }
 
 /**
- * What this installation's calls run on, from the public health answer (the transport is the
- * installation's, not a visit's): lets the console load LiveKit's code before a call is near.
+ * What this installation's calls run on, and whether LiveKit's are end-to-end encrypted, from the
+ * public health answer (both are the installation's, not a visit's): lets a page load LiveKit's
+ * code, and its encryption worker where calls are encrypted, before a call is near.
  */
-export async function mediaTransport(): Promise<'p2p' | 'livekit'> {
-  return (await getJson('/api/health', HealthResponseSchema, options())).media.mode;
+export async function mediaSetup(): Promise<MediaSetup> {
+  return (await getJson('/api/health', HealthResponseSchema, options())).media;
 }

@@ -188,7 +188,7 @@ describe("the clerk's LiveKit preload", () => {
     const failing = vi.fn(() => Promise.reject(new Error('offline')));
     preloadClerkCall(failing);
     await settle();
-    const asking = vi.fn(() => Promise.resolve('p2p' as const));
+    const asking = vi.fn(() => Promise.resolve({ mode: 'p2p' as const, e2ee: false }));
     preloadClerkCall(asking); // the failure is forgotten: asked again
     preloadClerkCall(asking); // a console rendering again asks nothing more
     await settle();

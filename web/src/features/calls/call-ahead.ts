@@ -1,5 +1,5 @@
 import type { CallJoinResponse, CallPreview } from '@amtsraum/shared';
-import { joinCall, mediaTransport, previewCall } from './api';
+import { joinCall, mediaSetup, previewCall, type MediaSetup } from './api';
 import { openCallChannel } from './media/channel';
 import { P2pTransport } from './media/p2p-transport';
 import type { SignallingChannel } from './media/signalling';
@@ -58,14 +58,16 @@ const defaults: CallAheadDeps = { ask: joinCall, claimDevices: claimPreparedCall
 let preview: { visitId: string; answer: Promise<CallPreview> } | null = null;
 
 /**
- * LiveKit's code (the transport chunk, ~140 kB gzip) and its encryption worker, loaded and started
- * while a LiveKit call is near, so that the admit waits for neither (issue 14). Never from the door
- * page: only the waiting room's and the console's device check call it. Nothing goes to LiveKit.
+ * LiveKit's code (the transport chunk, ~140 kB gzip) and, where calls are end-to-end encrypted,
+ * its encryption worker, loaded and started while a LiveKit call is near, so that the admit waits
+ * for neither (issue 14). Without encryption no call would take the worker: none is started.
+ * Never from the door page: only the waiting room's and the console's device check call it.
+ * Nothing goes to LiveKit.
  */
-function preloadLivekit(): void {
+function preloadLivekit(encrypted: boolean): void {
   void import('./media/livekit-transport').then(
     ({ warmUpLivekit }) => {
-      warmUpLivekit();
+      if (encrypted) warmUpLivekit();
     },
     () => {
       // offline for a moment: the call loads it when it starts
@@ -73,25 +75,34 @@ function preloadLivekit(): void {
   );
 }
 
-let clerkTransport: Promise<'p2p' | 'livekit'> | null = null;
+let installation: Promise<MediaSetup> | null = null;
+
+/** The installation's media setup, asked once per page while it is known (again after a failure). */
+function installationMedia(ask: () => Promise<MediaSetup>): Promise<MediaSetup> {
+  const asked = installation ?? ask();
+  installation = asked;
+  asked.catch(() => {
+    if (installation === asked) installation = null;
+  });
+  return asked;
+}
 
 /**
  * A clerk with devices ready in the console: the installation's transport asked once, and when it
- * is LiveKit, its code loaded and a worker started when the browser is idle (the console stays
- * responsive meanwhile); again on each device check, since each call takes the spare worker.
+ * is LiveKit, its code loaded (and a worker started, where calls are encrypted) when the browser
+ * is idle (the console stays responsive meanwhile); again on each device check, since each call
+ * takes the spare worker.
  */
-export function preloadClerkCall(transport: () => Promise<'p2p' | 'livekit'> = mediaTransport): void {
-  const asked = clerkTransport ?? transport();
-  clerkTransport = asked;
-  asked.then(
-    (kind) => {
-      if (kind !== 'livekit') return;
-      if (typeof requestIdleCallback === 'function') requestIdleCallback(preloadLivekit, { timeout: 2_000 });
-      else setTimeout(preloadLivekit, 0);
+export function preloadClerkCall(setup: () => Promise<MediaSetup> = mediaSetup): void {
+  installationMedia(setup).then(
+    ({ mode, e2ee }) => {
+      if (mode !== 'livekit') return;
+      const preload = () => preloadLivekit(e2ee);
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(preload, { timeout: 2_000 });
+      else setTimeout(preload, 0);
     },
     () => {
       // asked again by the next device check; the call loads the code when it starts otherwise
-      if (clerkTransport === asked) clerkTransport = null;
     },
   );
 }
@@ -101,13 +112,22 @@ export function preloadClerkCall(transport: () => Promise<'p2p' | 'livekit'> = m
  * grant comes with it, and the call starts without a request when they are let in; LiveKit's
  * code loads meanwhile (its token only after the admit: decision 012, addendum).
  */
-export function previewCallAhead(visitId: string, ask: (visitId: string) => Promise<CallPreview> = previewCall): void {
+export function previewCallAhead(
+  visitId: string,
+  ask: (visitId: string) => Promise<CallPreview> = previewCall,
+  setup: () => Promise<MediaSetup> = mediaSetup,
+): void {
   if (preview?.visitId === visitId) return;
   const answer = ask(visitId);
   preview = { visitId, answer };
   answer.then(
     (previewed) => {
-      if (previewed.transport === 'livekit') preloadLivekit();
+      if (previewed.transport !== 'livekit') return;
+      // Whether its calls are encrypted is the installation's: not known, no spare worker.
+      installationMedia(setup).then(
+        ({ e2ee }) => preloadLivekit(e2ee),
+        () => preloadLivekit(false),
+      );
     },
     () => {
       // nothing known ahead: the call asks for its grant as before
