@@ -1,7 +1,8 @@
-// A citizen's booking counts two limits, its address and its e-mail address (issue 14, the rush).
-// With PostgreSQL the counters are shared by every process; here, that both are counted in one
-// statement, and still refuse: the flood tests are in booking.test.ts.
+// What a citizen's booking costs the database (issue 14, the 07:45 rush), and that it still does
+// all of it: the flood and content tests are in booking.test.ts.
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { auditEvents, mailOutbox } from '../../db/schema.js';
 import {
   BOOKING_NOW,
   bookingRequest,
@@ -13,6 +14,40 @@ import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { startTestServer } from '../../test/server.js';
 import { BOOKING_LIMITS } from './appointments.router.js';
+
+describe.each(databaseKinds)('a booking’s statements on %s', (kind) => {
+  it('writes its audit entry and its e-mail in one statement, and both commit with it', async () => {
+    const statements: string[] = [];
+    const database = await createTestDatabase(kind, { onQuery: (query) => statements.push(query) });
+    const server = await startTestServer(database, { now: () => BOOKING_NOW, env: { TRUST_PROXY: '1' } });
+    try {
+      const o = await makeBookingOffice(database.db);
+      const client = new TestClient(server.url, { 'x-forwarded-for': '10.7.0.1' });
+      statements.length = 0;
+      const request = bookingRequest(o, TUESDAY_0800);
+      const booked = await client.post(`${o.base}/appointments`, request);
+      expect(booked.status).toBe(201);
+      const writes = statements.filter((q) => /insert into "(audit_events|mail_outbox)"/.test(q));
+      expect(writes).toHaveLength(1);
+      expect(writes[0]).toMatch(
+        /insert into "audit_events"[\s\S]*pg_notify|pg_notify[\s\S]*insert into "audit_events"/,
+      );
+      const [mail] = await database.db
+        .select()
+        .from(mailOutbox)
+        .where(and(eq(mailOutbox.to, request.email), eq(mailOutbox.kind, 'appointment.confirmation')));
+      expect(mail?.subject).toBeTruthy();
+      const audit = await database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.departmentId, o.department.id), eq(auditEvents.action, 'appointment.booked')));
+      expect(audit).toHaveLength(1);
+    } finally {
+      await server.stop();
+      await database.close();
+    }
+  }, 120_000);
+});
 
 describe.runIf(databaseKinds.includes('postgres'))('booking limits on PostgreSQL', () => {
   it('counts the address and the e-mail of a booking in one statement, and refuses either over its limit', async () => {
