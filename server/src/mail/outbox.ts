@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { sql } from 'drizzle-orm';
+import { sql, type SQLWrapper } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { mailOutbox } from '../db/schema.js';
@@ -77,13 +77,22 @@ export const MAIL_NOTIFY_CHANNEL = 'amtsraum_mail';
  */
 export const mailWake = new EventEmitter().setMaxListeners(0);
 
+/** `execute`'s rows: an array with postgres.js, `{ rows }` with PGlite. */
+function rowsOf(result: unknown): unknown[] {
+  return Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
+}
+
 /**
  * Queues one message. `db` may be a transaction handle: the row then commits or rolls back
  * with the caller's change. Throws (a programming error) when the message is malformed.
  */
-export async function enqueueMail(db: Db, message: OutboxMessage): Promise<void> {
+export async function enqueueMail(
+  db: Db,
+  message: OutboxMessage,
+  options: { alongside?: SQLWrapper } = {},
+): Promise<void> {
   const parsed = OutboxMessageSchema.parse(message);
-  const inserted = await db
+  const insert = db
     .insert(mailOutbox)
     .values({
       tenantId: parsed.tenantId ?? null,
@@ -97,7 +106,16 @@ export async function enqueueMail(db: Db, message: OutboxMessage): Promise<void>
     })
     .onConflictDoNothing({ target: mailOutbox.dedupeKey })
     .returning({ id: mailOutbox.id });
-  if (inserted.length === 0) return;
-  await db.execute(sql`select pg_notify(${MAIL_NOTIFY_CHANNEL}, '')`);
+  // The row, the wake-up of every process's worker and `alongside` (a statement of the same
+  // transaction, say its audit entry) in one statement: each statement is a round trip, and with
+  // PGlite a turn of the one thread (issue 14, the rush: a booking's last three became one). A
+  // data-modifying WITH part runs whether or not the rest reads it. (`getSQL`: a query embedded
+  // as such is put in parentheses, which WITH does not take.)
+  const alongside = options.alongside ? sql`, alongside as (${options.alongside.getSQL()})` : sql``;
+  // One row per message queued: none when the dedupe key was taken (nothing to wake then).
+  const notified = await db.execute(
+    sql`with mail as (${insert.getSQL()})${alongside} select pg_notify(${MAIL_NOTIFY_CHANNEL}, '') from mail`,
+  );
+  if (rowsOf(notified).length === 0) return;
   setImmediate(() => mailWake.emit('queued'));
 }

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { SQLWrapper } from 'drizzle-orm';
 import { departmentPhrase, formatBookingCode, pageUrl, pickLocalized, type Locale } from '@amtsraum/shared';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
@@ -134,22 +135,31 @@ export async function queueAppointmentMail(
     services?: ServiceRow[];
     now: Date;
     note?: string;
+    /** Sent in the same statement as the e-mail's row (`enqueueMail`), and also without an e-mail. */
+    alongside?: SQLWrapper & PromiseLike<unknown>;
   },
 ): Promise<void> {
   const { appointment, kind, now } = options;
-  if (!appointment.email) return;
+  if (!appointment.email) {
+    await options.alongside;
+    return;
+  }
   const locale = mailLocale(appointment.language);
   const sequence = kind === 'confirmation' ? 0 : mailSequence(appointment, now);
   const services = options.services ?? (await findServicesByIds(db, appointment.serviceIds));
   const data = appointmentMailData({ ...options, services, locale, sequence });
   const message = appointmentMail(kind, data, locale, now);
-  await enqueueMail(db, {
-    tenantId: appointment.tenantId,
-    kind: `appointment.${kind}`,
-    dedupeKey: `appointment:${appointment.id}:${kind}${kind === 'moved' ? `:${sequence}` : ''}`,
-    to: appointment.email,
-    ...message,
-  });
+  await enqueueMail(
+    db,
+    {
+      tenantId: appointment.tenantId,
+      kind: `appointment.${kind}`,
+      dedupeKey: `appointment:${appointment.id}:${kind}${kind === 'moved' ? `:${sequence}` : ''}`,
+      to: appointment.email,
+      ...message,
+    },
+    { alongside: options.alongside },
+  );
 }
 
 /**

@@ -82,9 +82,22 @@ export function appointmentsRouter(deps: AppDeps): Router {
   });
 
   router.post('/tenants/:tenant/departments/:department/appointments', async (req, res) => {
-    await byAddress.hit(address(req));
-    const request = parseInput(BookingRequestSchema, req.body);
-    await byEmail.hit(request.email);
+    // Both limits counted together: with PostgreSQL the two hits go in one upsert and one round
+    // trip (rate-limit.ts groups the hits of one turn), not one after the other (issue 14, the
+    // rush). As before, every request counts against its address, a malformed one too, and 429
+    // of the address wins over any other answer; an address known over its limit counts nothing.
+    byAddress.refuseKnown(address(req));
+    const addressCounted = byAddress.hit(address(req));
+    let request;
+    try {
+      request = parseInput(BookingRequestSchema, req.body);
+    } catch (error) {
+      await addressCounted;
+      throw error;
+    }
+    const [byItsAddress, byItsEmail] = await Promise.allSettled([addressCounted, byEmail.hit(request.email)]);
+    if (byItsAddress.status === 'rejected') throw byItsAddress.reason;
+    if (byItsEmail.status === 'rejected') throw byItsEmail.reason;
     const appointment: CitizenAppointment = await bookAsCitizen(ctx(), { ...officeParams(req), request });
     res.status(201).json({ appointment });
   });

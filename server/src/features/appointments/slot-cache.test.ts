@@ -145,6 +145,53 @@ describe.each(databaseKinds)('the slot cache on %s', (kind) => {
     expect(rows.map((row) => row.staffId).sort()).toEqual(o.clerks.map((c) => c.id).sort());
   });
 
+  it('adds A’s own booking to A’s cache and keeps the rest, over its own event and queue moves; B reads afresh', async () => {
+    const o = await makeBookingOffice(database.db);
+    const before = await tuesdayOn(a, o);
+    expect(await tuesdayOn(b, o)).toEqual(before);
+    // An hour later, clear of the booking below.
+    const second = '2026-11-24T08:00:00.000Z';
+    expect(before).toContain(TUESDAY_0800);
+    expect(before).toContain(second);
+
+    const onA = eventOn(a, o.department.id);
+    const onB = eventOn(b, o.department.id);
+    expect((await client(a).post(`${o.base}/appointments`, bookingRequest(o, TUESDAY_0800))).status).toBe(201);
+    await Promise.all([onA, onB]);
+    // Written beside the application, announcing nothing: only a fresh read shows it. A kept its
+    // read (with its own booking added), so it still shows this slot; B dropped its read on A's event.
+    await makeAppointment(database.db, {
+      tenantId: o.tenant.id,
+      departmentId: o.department.id,
+      staffId: o.clerks[0]!.id,
+      serviceIds: [o.services[0]!.id],
+      startsAt: new Date(second),
+      minutes: 30,
+    });
+    const onA2 = eventOn(a, o.department.id);
+    // A queue move (another process's), which reads no appointments: A keeps its read.
+    await b.deps.events.publish({
+      departmentId: o.department.id,
+      visitId: '00000000-0000-4000-8000-0000000000aa',
+      moved: { to: 'left', at: BOOKING_NOW.toISOString() },
+    });
+    await onA2;
+    const onA3 = await tuesdayOn(a, o);
+    expect(onA3).not.toContain(TUESDAY_0800);
+    expect(onA3).toContain(second);
+    if (b !== a) {
+      expect(await tuesdayOn(b, o)).not.toContain(second);
+    }
+    // A's own booking's event counted once: a later event with its id (a cancellation) drops A's read.
+    const [booked] = await live(o.department.id).then((rows) =>
+      rows.filter((row) => row.startsAt.toISOString() === TUESDAY_0800),
+    );
+    const onA4 = eventOn(a, o.department.id);
+    await b.deps.events.publish({ departmentId: o.department.id, appointmentId: booked!.id });
+    await onA4;
+    expect(await tuesdayOn(a, o)).not.toContain(second);
+  });
+
   it('keeps the department’s rules until a settings event, then shows the change on A', async () => {
     const o = await makeBookingOffice(database.db);
     expect(await tuesdayOn(a, o)).toContain(TUESDAY_0800);
@@ -199,6 +246,38 @@ describe('SlotCache', () => {
     expect(await cache.get('settings', 'office', load)).toBe(2);
     events.resync();
     expect(await cache.get('settings', 'office', load)).toBe(3);
+  });
+
+  it('keeps schedules over a queue move, and amends them with its own booking, skipping that event once', async () => {
+    const events = bus();
+    const cache = new SlotCache(events);
+    let reads = 0;
+    let release!: () => void;
+    const loaded = cache.get('schedule', 'k', async () => [++reads]);
+    const loading = cache.get(
+      'schedule',
+      'slow',
+      () => new Promise<number[]>((resolve) => (release = () => resolve([++reads]))),
+    );
+    await loaded;
+    events.emit({ departmentId: department, visitId: department, moved: { to: 'left', at: '2026-11-23T06:00:00Z' } });
+    expect(await cache.get('schedule', 'k', async () => [++reads])).toEqual([1]);
+
+    const appointmentId = '00000000-0000-4000-8000-0000000000b1';
+    cache.amend(appointmentId, (value) => [...(value as number[]), 0]);
+    release();
+    // Both the entry loaded and the one still loading get the booking.
+    expect(await cache.get('schedule', 'k', async () => [++reads])).toEqual([1, 0]);
+    expect(await loading).toEqual([2]);
+    expect(await cache.get('schedule', 'slow', async () => [++reads])).toEqual([2, 0]);
+    events.emit({ departmentId: department, appointmentId });
+    expect(await cache.get('schedule', 'k', async () => [++reads])).toEqual([1, 0]);
+    // The same appointment again (cancelled, say): dropped as any event drops it.
+    events.emit({ departmentId: department, appointmentId });
+    expect(await cache.get('schedule', 'k', async () => [++reads])).toEqual([3]);
+    // Another process's booking, never amended here: dropped.
+    events.emit({ departmentId: department, appointmentId: '00000000-0000-4000-8000-0000000000b2' });
+    expect(await cache.get('schedule', 'k', async () => [++reads])).toEqual([4]);
   });
 
   it('does not keep a failed read or a read older than its age limit', async () => {

@@ -11,8 +11,9 @@ import type { EventBus } from '../../lib/event-bus.js';
  * meets 409 with alternatives, as after any race) but never let a booking through.
  *
  * Two kinds of entries. Schedules (hours, absences, appointments, closures) are kept until any
- * department event (every booking, cancellation, move, no-show, queue change, in any process
- * through the event bus) drops them all: not just the event's department's, as a clerk working
+ * department event (every booking, cancellation, move, no-show, in any process through the event
+ * bus; not a visit's move in the queue, and not this process's own booking, which `amend` has
+ * added already) drops them all: not just the event's department's, as a clerk working
  * in two departments is busy in both, and the events say which department changed, not which
  * clerk. Settings (the department with its tenant, its services) change only with an event that
  * says so (`context`: the installation file applied, the door changed). A resync of the bus drops
@@ -26,6 +27,8 @@ import type { EventBus } from '../../lib/event-bus.js';
 export class SlotCache {
   private readonly entries = { schedule: new Map<string, Entry>(), settings: new Map<string, Entry>() };
   private readonly lines = new Map<string, Promise<void>>();
+  /** Appointments this process amended its entries with, whose own event is still to come. */
+  private readonly amended = new Set<string>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -38,7 +41,17 @@ export class SlotCache {
   ) {
     this.unsubscribe = events.subscribe(
       (event) => {
-        if ('departmentId' in event) this.clear(event.context ? 'all' : 'schedules');
+        if (!('departmentId' in event)) return;
+        if (event.context) return this.clear('all');
+        // A visit moved, and that is the whole change (the event's contract): the slot search
+        // reads no visits, and the appointment states a visit's end writes (arrived, booked,
+        // done, no_show) all keep the slot busy alike; only `cancelled` frees it. During a rush
+        // the queue moves every second, and each move used to cost every search a new read.
+        if (event.moved) return;
+        // This process's own booking, already added to its entries by `amend`: once only, so a
+        // later event of the same appointment (cancelled, moved) drops the schedules as ever.
+        if (event.appointmentId && this.amended.delete(event.appointmentId)) return;
+        this.clear('schedules');
       },
       () => this.clear('all'),
     );
@@ -79,6 +92,29 @@ export class SlotCache {
       if (this.lines.get(key) === tail) this.lines.delete(key);
     });
     return result;
+  }
+
+  /**
+   * This process has committed a booking (`appointmentId`): every schedule entry gets it through
+   * `patch` instead of being dropped, and the booking's own event, when it comes back through the
+   * bus, drops nothing. In a rush each booking used to cost the next searches, the next losers'
+   * refusals and their alternatives a read each (three statements per booking, on the one thread
+   * that also serves the bookings); now a search stays without the database from the release
+   * until the day is booked up. An entry still loading gets the patch when it arrives (a read
+   * made after the commit already holds the booking: `patch` must then change nothing).
+   *
+   * Only for a change that adds to what is busy: an entry that missed it could show a slot free
+   * that is not, which the database refuses anyway. Anything that frees a slot clears.
+   */
+  amend(appointmentId: string, patch: (value: unknown) => unknown): void {
+    // Bounded: an id forgotten here only costs one more clear when its event comes.
+    if (this.amended.size >= 1_000) this.amended.clear();
+    this.amended.add(appointmentId);
+    for (const entry of this.entries.schedule.values()) {
+      entry.value = entry.value.then(patch);
+      // A failed read already took its entry out (`get`); this copy of the failure is not news.
+      entry.value.catch(() => {});
+    }
   }
 
   /**

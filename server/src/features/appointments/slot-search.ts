@@ -12,7 +12,7 @@ import type { Db } from '../../db/client.js';
 import { sqlState } from '../../db/errors.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { findDepartmentBySlugs } from '../directory/directory.repo.js';
-import { listBookableServices, type DepartmentRow, type ServiceRow } from './appointments.repo.js';
+import { listBookableServices, type AppointmentRow, type DepartmentRow, type ServiceRow } from './appointments.repo.js';
 import type { Office } from './booking-ctx.js';
 import type { SlotCache } from './slot-cache.js';
 import { countAppointmentsByClerk, loadSlotInputs } from './schedules.repo.js';
@@ -137,9 +137,13 @@ export async function loadSlotPlanner(db: Db, options: SlotSearchOptions): Promi
   const { cache } = options;
   // Cached prepared, so that the timelines are built and the days computed once per change, not
   // per search.
-  const readPrepared = async () => {
+  const readPrepared = async (): Promise<CachedSchedules> => {
     const inputs = await read();
-    return { clerks: new PreparedSchedules(inputs.clerks), closures: inputs.closures };
+    return {
+      clerks: new PreparedSchedules(inputs.clerks),
+      closures: inputs.closures,
+      range: dayRange(from, to, timeZone),
+    };
   };
   const { clerks, closures } = !bookable
     ? { clerks: [], closures: [] }
@@ -158,6 +162,30 @@ export async function loadSlotPlanner(db: Db, options: SlotSearchOptions): Promi
     durationMinutes: options.durationMinutes,
     closedDates: closedDateSet(closures, from, to),
     clerks,
+  });
+}
+
+/** A schedule entry of the slot cache: what `loadSlotInputs` read for `range`, prepared. */
+interface CachedSchedules {
+  clerks: PreparedSchedules;
+  closures: { startsOn: string; endsOn: string }[];
+  range: { from: Date; to: Date };
+}
+
+/**
+ * After this process committed `appointment`: the cached schedules with it (`SlotCache.amend`),
+ * in every entry whose read would have found it (a live appointment of one of its clerks
+ * overlapping its span, in any department, as `loadSlotInputs` reads them).
+ */
+export function amendSlotCache(
+  cache: SlotCache,
+  appointment: Pick<AppointmentRow, 'id' | 'staffId' | 'startsAt' | 'endsAt'>,
+): void {
+  const span = { startsAt: appointment.startsAt, endsAt: appointment.endsAt };
+  cache.amend(appointment.id, (value) => {
+    const entry = value as CachedSchedules;
+    if (span.startsAt >= entry.range.to || span.endsAt <= entry.range.from) return entry;
+    return { ...entry, clerks: entry.clerks.withAppointment(appointment.staffId, span) };
   });
 }
 

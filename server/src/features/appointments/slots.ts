@@ -228,6 +228,26 @@ export class PreparedSchedules {
     });
   }
 
+  /**
+   * These schedules with one more appointment of `staffId` (a booking this process committed):
+   * new, as the days computed here are shared. Unchanged (`this`) when the clerk is not among
+   * them or already has exactly that span (a read made after the commit): two live appointments
+   * of one clerk never overlap, so an equal span is that appointment.
+   */
+  withAppointment(staffId: string, span: Interval): PreparedSchedules {
+    const clerk = this.schedules.find((schedule) => schedule.staffId === staffId);
+    const start = span.startsAt.getTime();
+    const end = span.endsAt.getTime();
+    if (!clerk || clerk.appointments.some((a) => a.startsAt.getTime() === start && a.endsAt.getTime() === end)) {
+      return this;
+    }
+    return new PreparedSchedules(
+      this.schedules.map((schedule) =>
+        schedule === clerk ? { ...schedule, appointments: [...schedule.appointments, span] } : schedule,
+      ),
+    );
+  }
+
   /** The day under `key`, computed once. Its slots are shared: callers must not change them. */
   day(key: string, compute: () => DaySlots): DaySlots {
     let day = this.days.get(key);

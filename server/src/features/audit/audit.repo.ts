@@ -9,5 +9,10 @@ import { auditEvents } from '../../db/schema.js';
 export type AuditEntry = typeof auditEvents.$inferInsert;
 
 export async function insertAudit(db: Db, entry: AuditEntry): Promise<void> {
-  await db.insert(auditEvents).values(entry);
+  await auditInsert(db, entry);
+}
+
+/** The insert of `entry`, unsent: to send on its own (await it) or inside another statement. */
+export function auditInsert(db: Db, entry: AuditEntry) {
+  return db.insert(auditEvents).values(entry);
 }
