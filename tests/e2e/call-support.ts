@@ -23,9 +23,7 @@ export async function expectFrames(video: Locator, what: string): Promise<void> 
   // subscription the client switched off after its first frames showed a still picture).
   const decoded = () => video.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
   const first = await decoded();
-  await expect
-    .poll(decoded, { message: `${what}: frames keep coming`, timeout: 10_000 })
-    .toBeGreaterThan(first + 10);
+  await expect.poll(decoded, { message: `${what}: frames keep coming`, timeout: 10_000 }).toBeGreaterThan(first + 10);
 }
 
 export const remoteCamera = (page: Page) =>

@@ -129,7 +129,13 @@ export function livekitRooms(settings: LivekitSettings): LivekitRooms {
       const underWay = opening.get(visitId);
       if (underWay) {
         // Its failure is the first caller's to report; this one asks for itself.
-        if (await underWay.then(() => true, () => false)) return;
+        if (
+          await underWay.then(
+            () => true,
+            () => false,
+          )
+        )
+          return;
       }
       // Timeouts and size limits come from infra/livekit.yaml (room:), the one place to tune them.
       const open = client.createRoom({ name: roomNameFor(visitId) }).then(() => undefined);
