@@ -19,6 +19,11 @@ export async function expectFrames(video: Locator, what: string): Promise<void> 
       timeout: 10_000,
     })
     .toBeGreaterThan(before + 0.5);
+  // The time of a stream runs on without new pictures too: frames must keep being decoded (a
+  // subscription the client switched off after its first frames showed a still picture).
+  const decoded = () => video.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+  const first = await decoded();
+  await expect.poll(decoded, { message: `${what}: frames keep coming`, timeout: 10_000 }).toBeGreaterThan(first + 10);
 }
 
 export const remoteCamera = (page: Page) =>

@@ -73,7 +73,8 @@ async function tokenFor(browser: TestClient, visitId: string) {
   return body;
 }
 
-async function admittedVisit() {
+/** A department with a signed-in clerk and a citizen knocking, not yet let in. */
+async function waitingVisit() {
   const db = app.database.db;
   const tenant = await makeTenant(db);
   const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
@@ -86,9 +87,17 @@ async function admittedVisit() {
     consent: true,
   });
   const visitId = knock.json.visit.id as string;
-  expect((await clerk.post(`/api/staff/departments/${department.id}/visits/${visitId}/admit`)).status).toBe(200);
-  const { url, token } = await tokenFor(citizen, visitId);
-  return { clerk, citizen, visitId, departmentId: department.id, url, token };
+  return { clerk, citizen, visitId, departmentId: department.id };
+}
+
+const admit = (visit: Awaited<ReturnType<typeof waitingVisit>>) =>
+  visit.clerk.post(`/api/staff/departments/${visit.departmentId}/visits/${visit.visitId}/admit`);
+
+async function admittedVisit() {
+  const visit = await waitingVisit();
+  expect((await admit(visit)).status).toBe(200);
+  const { url, token } = await tokenFor(visit.citizen, visit.visitId);
+  return { ...visit, url, token };
 }
 
 /** The citizen's cookie, sent to whichever app process now runs. */
@@ -212,6 +221,47 @@ describe('a LiveKit token is no key back into a call our server closed to its ho
     await expect(joinLivekit(visit.url, visit.token)).rejects.toThrow();
     expect((await rooms().listRooms()).some((room) => room.name === roomOf(visit.visitId))).toBe(false);
   });
+});
+
+describe('the admit opens the call (issue 14)', () => {
+  it("opens the room before anyone joins, and the clerk's token from the admit's answer gets in", async () => {
+    const visit = await waitingVisit();
+    expect((await rooms().listRooms([roomOf(visit.visitId)])).length).toBe(0); // nothing before the admit
+    const admitted = await admit(visit);
+    expect(admitted.status).toBe(200);
+    const call = CallJoinResponseSchema.parse(admitted.json.call);
+    if (call.transport !== 'livekit') throw new Error('expected LiveKit');
+    expect(call.self.role).toBe('clerk');
+    // Open on LiveKit with nobody in it: whoever joins first finds it there.
+    expect((await rooms().listRooms([roomOf(visit.visitId)])).map((room) => room.name)).toEqual([
+      roomOf(visit.visitId),
+    ]);
+    const clerk = await joinLivekit(call.url, call.token);
+    participants.push(clerk);
+    const citizen = await tokenFor(visit.citizen, visit.visitId);
+    participants.push(await joinLivekit(citizen.url, citizen.token));
+    await eventually(async () => (await stateOf(visit.citizen)) === 'in_call', 'the visit in the call');
+    expect((await rooms().listParticipants(roomOf(visit.visitId))).map((p) => p.identity).sort()).toEqual(
+      [`citizen-${visit.visitId}`, call.self.identity].sort(),
+    );
+  });
+
+  it('admits while LiveKit is down, without a token, and the join opens the room itself once LiveKit is back', async () => {
+    const visit = await waitingVisit();
+    await livekit.stop();
+    try {
+      const admitted = await admit(visit);
+      expect(admitted.status).toBe(200);
+      expect(admitted.json).toEqual({ visitId: visit.visitId, channel: 'video' });
+      expect(await stateOf(visit.citizen)).toBe('admitted');
+    } finally {
+      livekit = await planned.start({ webhookUrls: [tap.url] });
+    }
+    expect((await rooms().listRooms([roomOf(visit.visitId)])).length).toBe(0);
+    const citizen = await tokenFor(visit.citizen, visit.visitId);
+    participants.push(await joinLivekit(citizen.url, citizen.token));
+    await eventually(async () => (await stateOf(visit.citizen)) === 'in_call', 'the visit in the call');
+  }, 60_000);
 });
 
 describe('a LiveKit server that is down when a call starts', () => {

@@ -117,10 +117,34 @@ export function livekitRooms(settings: LivekitSettings): LivekitRooms {
   const client = new RoomServiceClient(settings.apiUrl, settings.apiKey, settings.apiSecret, {
     requestTimeout: REQUEST_TIMEOUT_SECONDS,
   });
+  // Opens under way in this process. The admit opens the room and the citizen's join follows it
+  // by a few hundred milliseconds (issue 14): a join that comes while the open is still under way
+  // waits for that one instead of asking LiveKit again. Only while it is under way: once
+  // answered, the next join asks again, since the room may have closed since (an operator, the
+  // empty timeout, another process ending the call) and a join must never hand out a token for a
+  // room it merely believes open (`room.auto_create: false` would refuse the connection).
+  const opening = new Map<string, Promise<void>>();
   return {
     async openRoom(visitId) {
+      const underWay = opening.get(visitId);
+      if (underWay) {
+        // Its failure is the first caller's to report; this one asks for itself.
+        if (
+          await underWay.then(
+            () => true,
+            () => false,
+          )
+        )
+          return;
+      }
       // Timeouts and size limits come from infra/livekit.yaml (room:), the one place to tune them.
-      await client.createRoom({ name: roomNameFor(visitId) });
+      const open = client.createRoom({ name: roomNameFor(visitId) }).then(() => undefined);
+      opening.set(visitId, open);
+      try {
+        await open;
+      } finally {
+        if (opening.get(visitId) === open) opening.delete(visitId);
+      }
     },
     async removeParticipant(visitId, identity) {
       await client.removeParticipant(roomNameFor(visitId), identity);
@@ -173,6 +197,13 @@ export function createLivekitMedia(settings: LivekitSettings): CallMedia {
     },
     calls: { list: () => rooms.listCalls(), isOpen: (visitId) => rooms.isOpen(visitId) },
     async connect(grant, callKey) {
+      // Signing needs nothing but the grant, so it runs beside the key's read and the room's open
+      // (issue 14: the join is on the way to the first frame). The room opens only once the key
+      // says the visit still has a call, as before.
+      const token = mintLivekitToken(settings, grant);
+      token.catch(() => {
+        // reported below, if it comes to that
+      });
       const e2eeKey = settings.e2ee ? await callKey() : null;
       try {
         await rooms.openRoom(grant.visitId);
@@ -180,12 +211,7 @@ export function createLivekitMedia(settings: LivekitSettings): CallMedia {
         // The visit keeps its place: nothing changed, and asking again works once LiveKit is back.
         throw new AppError('media_unavailable', { internal: `LiveKit did not open the room: ${String(error)}` });
       }
-      return {
-        transport: 'livekit',
-        url: settings.url,
-        token: await mintLivekitToken(settings, grant),
-        e2eeKey,
-      };
+      return { transport: 'livekit', url: settings.url, token: await token, e2eeKey };
     },
     endCall: (visitId) => rooms.closeRoom(visitId),
     removeParticipant: (visitId, identity) => rooms.removeParticipant(visitId, identity),

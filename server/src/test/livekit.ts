@@ -13,6 +13,8 @@ export interface RoomServiceStub {
   env: Record<string, string>;
   /** Every request so far, oldest first (a test may empty it). */
   requests: { path: string; body: string }[];
+  /** Milliseconds each answer is held back (a slow LiveKit); 0 unless a test sets it. */
+  delayMs: number;
   stop(): Promise<void>;
 }
 
@@ -29,16 +31,22 @@ export async function startRoomService(): Promise<RoomServiceStub> {
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       requests.push({ path: req.url ?? '', body });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), stub.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const stub: RoomServiceStub = {
     env: { ...LIVEKIT_ENV, LIVEKIT_API_URL: apiUrl },
     requests,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    delayMs: 0,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
+  return stub;
 }
 
 /** Job intervals for a server whose LiveKit is the stub: it lists no rooms, so no reconciling mid-test. */

@@ -147,12 +147,49 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     expect(again.json.call).toBeUndefined();
   });
 
-  it('gives no LiveKit token with the admit: the room opens when the clerk joins', async () => {
-    const { clerk, visitId, departmentId } = await admittedVisit(livekit);
+  it("gives the admitting clerk's LiveKit join with the admit, its room opened once, and the citizen's join then opens it again", async () => {
+    const { clerk, citizen, colleague, visitId, departmentId } = await admittedVisit(livekit);
     rooms.requests.length = 0;
     const admit = await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
-    expect(admit.json).toEqual({ visitId, channel: 'video' });
-    expect(rooms.requests).toEqual([]);
+    expect(admit.status).toBe(200);
+    expect(admit.headers.get('cache-control')).toBe('no-store');
+    const call = CallJoinResponseSchema.parse(admit.json.call);
+    if (call.transport !== 'livekit') throw new Error('expected LiveKit');
+    expect(call.self).toMatchObject({ role: 'clerk', name: 'Anna Schmidt' });
+    expect(decodeJwt(call.token).video).toMatchObject({ room: `visit-${visitId}`, roomJoin: true, roomCreate: false });
+    expect(rooms.requests.map((r) => [r.path, JSON.parse(r.body)])).toEqual([
+      ['/twirp/livekit.RoomService/CreateRoom', { name: `visit-${visitId}` }],
+    ]);
+    // Once answered, an open is no proof the room is still there: the next join asks LiveKit again.
+    expect((await citizen.post(`/api/calls/${visitId}/join`)).status).toBe(200);
+    expect(rooms.requests.map((r) => r.path)).toEqual([
+      '/twirp/livekit.RoomService/CreateRoom',
+      '/twirp/livekit.RoomService/CreateRoom',
+    ]);
+    // A colleague's admit of the same visit fails, opens nothing and carries nothing.
+    const again = await colleague.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+    expect(again.status).toBe(409);
+    expect(again.json.call).toBeUndefined();
+    expect(rooms.requests).toHaveLength(2);
+  });
+
+  it('admits without the grant when LiveKit is slow, and a join meanwhile waits for the open under way', async () => {
+    const { clerk, citizen, visitId, departmentId } = await admittedVisit(livekit);
+    rooms.requests.length = 0;
+    rooms.delayMs = 2_500; // longer than the admit waits for the clerk's join
+    try {
+      const admit = await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+      expect(admit.status).toBe(200);
+      expect(admit.json).toEqual({ visitId, channel: 'video' });
+      expect((await citizen.get('/api/visit')).json.visit.state).toBe('admitted');
+      // The admit's open is still under way: the citizen's join waits for it, no second request.
+      const joined = await citizen.post(`/api/calls/${visitId}/join`);
+      expect(joined.status).toBe(200);
+      expect(CallJoinResponseSchema.parse(joined.json).self.role).toBe('citizen');
+      expect(rooms.requests.map((r) => r.path)).toEqual(['/twirp/livekit.RoomService/CreateRoom']);
+    } finally {
+      rooms.delayMs = 0;
+    }
   });
 
   it('previews a LiveKit call without a token and without opening its room', async () => {

@@ -92,6 +92,9 @@ export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'ne
   });
   if (!admitted) throw await missingVisit(ctx, clerk, visitId);
   const onsite = admitted.channel === 'onsite' && counter !== null;
+  // The clerk's join starts with the commit, beside the audit entry and the event (for LiveKit it
+  // opens the room on the media server, which the citizen's join then finds open or opening).
+  const call = admitted.channel === 'video' ? clerksJoin(ctx, clerk, admitted.id) : null;
   await recordStaffAction(
     ctx,
     clerk,
@@ -111,25 +114,45 @@ export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'ne
       },
     },
   );
-  if (admitted.channel !== 'video') return { visitId: admitted.id, channel: admitted.channel };
-  return { visitId: admitted.id, channel: admitted.channel, ...(await clerksJoin(ctx, clerk, admitted.id)) };
+  if (!call) return { visitId: admitted.id, channel: admitted.channel };
+  return { visitId: admitted.id, channel: admitted.channel, ...(await call) };
 }
+
+/**
+ * How long the admit's answer waits for the clerk's join at most. Over LiveKit the join opens the
+ * room, a request to the media server (its own timeout is 5 s): a LiveKit that is slow or down
+ * must not hold up the admit; the clerk's page then asks for its join itself.
+ */
+const ADMIT_JOIN_WAIT_MS = 1_000;
 
 /**
  * The admitting clerk's join answer, given with the admit (issue 14: the clerk's side is what the
  * citizen's first frame waits for): the same `joinCall` the call page would ask for next, with
  * the same checks. A media server that cannot answer now costs the admit nothing: the page asks.
+ * Never throws.
  */
 async function clerksJoin(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Promise<Pick<AdmitResponse, 'call'>> {
-  // Peer-to-peer only: its grant is a name and ICE servers. LiveKit's join opens the room on the
-  // media server, a request of its own the admit should not wait for (nor open a room for a clerk
-  // who goes to the call later).
-  if (!ctx.media.signalling) return {};
+  // Peer-to-peer: a name and ICE servers. LiveKit: the room opened and a token for it, valid two
+  // minutes (the admit is the decision: decision 012); a clerk who goes to the call later asks
+  // anew, and the room waits for them (empty_timeout, infra/livekit.yaml).
+  const join = joinCall(ctx, { staff: clerk.staff, visitId: null, inviteGuestId: null }, visitId).then(
+    (call) => ({ call }),
+    (error: unknown) => {
+      ctx.logger.warn({ err: error, visitId }, 'no call grant with the admit');
+      return {};
+    },
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Pick<AdmitResponse, 'call'>>((resolve) => {
+    timer = setTimeout(() => {
+      ctx.logger.warn({ visitId }, 'the call grant was not ready in time for the admit');
+      resolve({});
+    }, ADMIT_JOIN_WAIT_MS);
+  });
   try {
-    return { call: await joinCall(ctx, { staff: clerk.staff, visitId: null, inviteGuestId: null }, visitId) };
-  } catch (error) {
-    ctx.logger.warn({ err: error, visitId }, 'no call grant with the admit');
-    return {};
+    return await Promise.race([join, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -102,6 +102,25 @@ function encryptionFor(key: string | null): {
   return { options: { keyProvider, worker }, setKey: () => keyProvider.setKey(key), worker };
 }
 
+/**
+ * How a visit's call publishes and receives (issue 14: admit → first frame, on machines with two
+ * cores). A call is a handful of people: the clerk, the citizen, perhaps an interpreter or a guest.
+ * - One video layer, no simulcast: the camera is encoded (and encrypted, frame by frame, in the
+ *   worker) once instead of three times, and the first key frame the other side needs is that
+ *   one layer's. Simulcast serves rooms where subscribers need different sizes; here everyone
+ *   sees everyone large.
+ * - No dynacast: with one layer it could only pause the camera while nobody watches, and resuming
+ *   it costs the newcomer a round trip to the publisher before the first frame.
+ * - No adaptive stream: it picks layers from the size of elements given to LiveKit's `attach`,
+ *   which our tiles do not use (they take the MediaStreamTrack), so it held every subscriber on
+ *   the lowest layer; with one layer there is nothing to pick.
+ */
+const CALL_ROOM_OPTIONS = {
+  adaptiveStream: false,
+  dynacast: false,
+  publishDefaults: { simulcast: false },
+} satisfies RoomOptions;
+
 /** LiveKit's connection states in the call UI's words. */
 export function connectionOf(state: LkConnectionState): ConnectionState {
   switch (state) {
@@ -145,7 +164,7 @@ export class LivekitTransport implements CallTransport {
     this.store = new SnapshotStore(options.self, options.e2eeKey ? 'e2ee' : 'transport');
     // Without support no worker is started: join() says so and stays out of the call.
     this.encryption = options.e2eeKey && !isE2EESupported() ? null : encryptionFor(options.e2eeKey);
-    this.room = new Room({ adaptiveStream: true, dynacast: true, encryption: this.encryption?.options });
+    this.room = new Room({ ...CALL_ROOM_OPTIONS, encryption: this.encryption?.options });
   }
 
   getSnapshot = (): CallSnapshot => this.store.get();
