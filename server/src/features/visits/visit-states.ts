@@ -2,7 +2,7 @@ import type { Channel, VisitState } from '@amtsraum/shared';
 import { and, eq, inArray, isNotNull, lt, lte, notInArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { appointments, departments, ticketCounters, visits } from '../../db/schema.js';
+import { appointments, departments, staffMemberships, ticketCounters, visits } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import { queueOrder } from './queue-order.js';
 
@@ -111,61 +111,101 @@ export async function enqueueOnsite(
 
 /**
  * A clerk lets one waiting visit in: the given one, or for `'next'` the first in queue order.
- * A video visit is admitted into the call; an on-site visit is called to the clerk's `counter`
- * (issue 16: one queue, one "next"), which it needs: without one, `counter_required`.
+ * A video visit is admitted into the call; an on-site visit is called to the clerk's counter
+ * (issue 16: one queue, one "next"), which it needs: without one, `counter_required`. The counter
+ * is the clerk's in the department (`staff_memberships.counter_name`), read by the statement
+ * itself, unless `counter` is given.
  * Of two clerks admitting the same person exactly one wins; two pressing "next" take two different
  * people (SKIP LOCKED); a clerk already with someone is refused by the database itself
  * (`visits_one_active_per_clerk`): `clerk_busy`.
+ *
+ * One statement (issue 14, item 2): the candidate, the counter and the busy check are all in the
+ * `UPDATE`, because everyone waiting hears of the admit only after it, and on the embedded database
+ * each statement before it held up the fan-out of the change before as well. Only when nothing was
+ * admitted is it read why (busy, empty, no counter), in the order the checks always had.
  */
 export async function admit(
   db: Db,
   options: { departmentId: string; visitId: string | 'next'; staffId: string; now: Date; counter?: string | null },
-): Promise<{ id: string; tenantId: string; channel: Channel; ticketNumber: number | null } | undefined> {
+): Promise<
+  | { id: string; tenantId: string; channel: Channel; ticketNumber: number | null; calledCounter: string | null }
+  | undefined
+> {
+  const next = options.visitId === 'next';
+  const candidate = db
+    .select({ id: visits.id })
+    .from(visits)
+    .where(
+      and(
+        eq(visits.departmentId, options.departmentId),
+        stateIn(WAITING),
+        next ? undefined : eq(visits.id, options.visitId),
+      ),
+    )
+    .orderBy(...queueOrder(options.now))
+    .limit(1)
+    // Two clerks pressing "next" take two different people; a named visit is waited for.
+    .for('update', next ? { skipLocked: true } : undefined);
+  const counter =
+    options.counter === undefined
+      ? sql`(select ${staffMemberships.counterName} from ${staffMemberships} where ${staffMemberships.staffId} = ${options.staffId} and ${staffMemberships.departmentId} = ${options.departmentId})`
+      : sql`${options.counter}::text`;
+  const onsite = sql`${visits.channel} = 'onsite'`;
+  let row;
   try {
-    return await db.transaction(async (tx) => {
-      const candidates = tx
-        .select({ id: visits.id, channel: visits.channel })
-        .from(visits)
-        .where(
-          and(
-            eq(visits.departmentId, options.departmentId),
-            stateIn(WAITING),
-            options.visitId === 'next' ? undefined : eq(visits.id, options.visitId),
-          ),
-        )
-        .orderBy(...queueOrder(options.now))
-        .limit(1);
-      // Two clerks pressing "next" take two different people; a named visit is waited for.
-      const [chosen] = await (options.visitId === 'next'
-        ? candidates.for('update', { skipLocked: true })
-        : candidates.for('update'));
-      if (!chosen) {
-        if (options.visitId === 'next') throw new AppError('queue_empty');
-        return undefined;
-      }
-      const onsite = chosen.channel === 'onsite';
-      if (onsite && !options.counter) throw new AppError('counter_required');
-      const [row] = await tx
-        .update(visits)
-        .set({
-          state: 'admitted',
-          admittedBy: options.staffId,
-          admittedAt: options.now,
-          ...(onsite ? { calledAt: options.now, calledCounter: options.counter } : {}),
-        })
-        .where(and(eq(visits.id, chosen.id), eq(visits.departmentId, options.departmentId), stateIn(WAITING)))
-        .returning({
-          id: visits.id,
-          tenantId: visits.tenantId,
-          channel: visits.channel,
-          ticketNumber: visits.ticketNumber,
-        });
-      return row;
-    });
+    [row] = await db
+      .update(visits)
+      .set({
+        state: 'admitted',
+        admittedBy: options.staffId,
+        admittedAt: options.now,
+        calledAt: sql`case when ${onsite} then ${options.now.toISOString()}::timestamptz else ${visits.calledAt} end`,
+        calledCounter: sql`case when ${onsite} then ${counter} else ${visits.calledCounter} end`,
+      })
+      .where(
+        and(
+          sql`${visits.id} = ${candidate}`,
+          eq(visits.departmentId, options.departmentId),
+          stateIn(WAITING),
+          sql`(not ${onsite} or ${counter} is not null)`,
+        ),
+      )
+      .returning({
+        id: visits.id,
+        tenantId: visits.tenantId,
+        channel: visits.channel,
+        ticketNumber: visits.ticketNumber,
+        calledCounter: visits.calledCounter,
+      });
   } catch (error) {
     if (isUniqueViolation(error, 'visits_one_active_per_clerk')) throw new AppError('clerk_busy');
     throw error;
   }
+  if (row) return row;
+  // Nothing admitted: why, as the checks before the statement used to say it.
+  const [busy] = await db
+    .select({ id: visits.id })
+    .from(visits)
+    .where(and(eq(visits.admittedBy, options.staffId), stateIn(WITH_CLERK)))
+    .limit(1);
+  if (busy) throw new AppError('clerk_busy');
+  const [first] = await db
+    .select({ channel: visits.channel, counter: sql<string | null>`${counter}` })
+    .from(visits)
+    .where(
+      and(
+        eq(visits.departmentId, options.departmentId),
+        stateIn(WAITING),
+        next ? undefined : eq(visits.id, options.visitId),
+      ),
+    )
+    .orderBy(...queueOrder(options.now))
+    .limit(1);
+  if (first?.channel === 'onsite' && first.counter === null) throw new AppError('counter_required');
+  // "Next" found nobody it could take (the rest being taken by other clerks right now, as before).
+  if (next) throw new AppError('queue_empty');
+  // Taken by another clerk meanwhile, or not waiting in this department.
+  return undefined;
 }
 
 /**

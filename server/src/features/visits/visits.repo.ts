@@ -162,16 +162,6 @@ export async function clampFutureSightings(db: Db, now: Date, after: Date): Prom
     .where(and(gt(visits.lastSeenAt, after), stateIn(ACTIVE)));
 }
 
-/** Whether the clerk is with someone (admitted or in a call): a clerk serves one citizen at a time. */
-export async function isWithSomeone(db: Db, staffId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: visits.id })
-    .from(visits)
-    .where(and(eq(visits.admittedBy, staffId), stateIn(WITH_CLERK)))
-    .limit(1);
-  return row !== undefined;
-}
-
 /** A visit of the department, whatever its state: the department is part of the lookup. */
 export async function findVisitInDepartment(db: Db, departmentId: string, visitId: string) {
   const [row] = await db
