@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { appointments, departments, staffMemberships, ticketCounters, visits } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
+import { prepared } from '../../db/prepared.js';
 import { queueOrder } from './queue-order.js';
 
 /**
@@ -109,6 +110,66 @@ export async function enqueueOnsite(
   });
 }
 
+/** The clerk's counter in the department, as a scalar subquery (null without one). */
+function membershipCounter(staffId: SQLWrapper | string, departmentId: SQLWrapper | string): SQL {
+  return sql`(select ${staffMemberships.counterName} from ${staffMemberships} where ${staffMemberships.staffId} = ${staffId}::uuid and ${staffMemberships.departmentId} = ${departmentId}::uuid)`;
+}
+
+/**
+ * The admit's one statement, built once per database (db/prepared.ts): for "next" (SKIP LOCKED) or
+ * a named visit (waited for), with the counter given or the clerk's own.
+ */
+function admitStatement(db: Db, next: boolean, given: boolean) {
+  const name = `visit_admit_${next ? 'next' : 'named'}${given ? '_counter' : ''}`;
+  return prepared(db, name, () => {
+    const departmentId = sql`${sql.placeholder('departmentId')}::uuid`;
+    const now = sql`${sql.placeholder('now')}::timestamptz`;
+    const candidate = db
+      .select({ id: visits.id })
+      .from(visits)
+      .where(
+        and(
+          eq(visits.departmentId, departmentId),
+          stateIn(WAITING),
+          next ? undefined : eq(visits.id, sql`${sql.placeholder('visitId')}::uuid`),
+        ),
+      )
+      .orderBy(...queueOrder(now))
+      .limit(1)
+      // Two clerks pressing "next" take two different people; a named visit is waited for.
+      .for('update', next ? { skipLocked: true } : undefined);
+    const counter = given
+      ? sql`${sql.placeholder('counter')}::text`
+      : membershipCounter(sql.placeholder('staffId'), sql.placeholder('departmentId'));
+    const onsite = sql`${visits.channel} = 'onsite'`;
+    return db
+      .update(visits)
+      .set({
+        state: 'admitted',
+        admittedBy: sql`${sql.placeholder('staffId')}::uuid`,
+        admittedAt: now,
+        calledAt: sql`case when ${onsite} then ${now} else ${visits.calledAt} end`,
+        calledCounter: sql`case when ${onsite} then ${counter} else ${visits.calledCounter} end`,
+      })
+      .where(
+        and(
+          sql`${visits.id} = ${candidate}`,
+          eq(visits.departmentId, departmentId),
+          stateIn(WAITING),
+          sql`(not ${onsite} or ${counter} is not null)`,
+        ),
+      )
+      .returning({
+        id: visits.id,
+        tenantId: visits.tenantId,
+        channel: visits.channel,
+        ticketNumber: visits.ticketNumber,
+        calledCounter: visits.calledCounter,
+      })
+      .prepare(name);
+  });
+}
+
 /**
  * A clerk lets one waiting visit in: the given one, or for `'next'` the first in queue order.
  * A video visit is admitted into the call; an on-site visit is called to the clerk's counter
@@ -132,57 +193,25 @@ export async function admit(
   | undefined
 > {
   const next = options.visitId === 'next';
-  const candidate = db
-    .select({ id: visits.id })
-    .from(visits)
-    .where(
-      and(
-        eq(visits.departmentId, options.departmentId),
-        stateIn(WAITING),
-        next ? undefined : eq(visits.id, options.visitId),
-      ),
-    )
-    .orderBy(...queueOrder(options.now))
-    .limit(1)
-    // Two clerks pressing "next" take two different people; a named visit is waited for.
-    .for('update', next ? { skipLocked: true } : undefined);
-  const counter =
-    options.counter === undefined
-      ? sql`(select ${staffMemberships.counterName} from ${staffMemberships} where ${staffMemberships.staffId} = ${options.staffId} and ${staffMemberships.departmentId} = ${options.departmentId})`
-      : sql`${options.counter}::text`;
-  const onsite = sql`${visits.channel} = 'onsite'`;
+  const given = options.counter !== undefined;
   let row;
   try {
-    [row] = await db
-      .update(visits)
-      .set({
-        state: 'admitted',
-        admittedBy: options.staffId,
-        admittedAt: options.now,
-        calledAt: sql`case when ${onsite} then ${options.now.toISOString()}::timestamptz else ${visits.calledAt} end`,
-        calledCounter: sql`case when ${onsite} then ${counter} else ${visits.calledCounter} end`,
-      })
-      .where(
-        and(
-          sql`${visits.id} = ${candidate}`,
-          eq(visits.departmentId, options.departmentId),
-          stateIn(WAITING),
-          sql`(not ${onsite} or ${counter} is not null)`,
-        ),
-      )
-      .returning({
-        id: visits.id,
-        tenantId: visits.tenantId,
-        channel: visits.channel,
-        ticketNumber: visits.ticketNumber,
-        calledCounter: visits.calledCounter,
-      });
+    [row] = await admitStatement(db, next, given).execute({
+      departmentId: options.departmentId,
+      visitId: next ? null : options.visitId,
+      staffId: options.staffId,
+      now: options.now.toISOString(),
+      counter: options.counter ?? null,
+    });
   } catch (error) {
     if (isUniqueViolation(error, 'visits_one_active_per_clerk')) throw new AppError('clerk_busy');
     throw error;
   }
   if (row) return row;
   // Nothing admitted: why, as the checks before the statement used to say it.
+  const counter = given
+    ? sql`${options.counter ?? null}::text`
+    : membershipCounter(options.staffId, options.departmentId);
   const [busy] = await db
     .select({ id: visits.id })
     .from(visits)
@@ -275,18 +304,27 @@ export async function finish(
   db: Db,
   options: { departmentId: string; visitId: string; staffId: string; now: Date },
 ): Promise<ChangedVisit | undefined> {
-  const [row] = await db
-    .update(visits)
-    .set({ state: 'done', endedAt: options.now, callKey: null })
-    .where(
-      and(
-        eq(visits.id, options.visitId),
-        eq(visits.departmentId, options.departmentId),
-        eq(visits.admittedBy, options.staffId),
-        stateIn(WITH_CLERK),
-      ),
-    )
-    .returning(changed);
+  const statement = prepared(db, 'visit_finish', () =>
+    db
+      .update(visits)
+      .set({ state: 'done', endedAt: sql`${sql.placeholder('now')}::timestamptz`, callKey: null })
+      .where(
+        and(
+          eq(visits.id, sql.placeholder('visitId')),
+          eq(visits.departmentId, sql.placeholder('departmentId')),
+          eq(visits.admittedBy, sql.placeholder('staffId')),
+          stateIn(WITH_CLERK),
+        ),
+      )
+      .returning(changed)
+      .prepare('visit_finish'),
+  );
+  const [row] = await statement.execute({
+    visitId: options.visitId,
+    departmentId: options.departmentId,
+    staffId: options.staffId,
+    now: options.now.toISOString(),
+  });
   if (row) await settleArrivals(db, [row.appointmentId], 'served');
   return row;
 }
@@ -323,11 +361,15 @@ export async function decline(
 
 /** The citizen leaves the queue, or an admission they no longer want. */
 export async function leave(db: Db, options: { visitId: string; now: Date }): Promise<ChangedVisit | undefined> {
-  const [row] = await db
-    .update(visits)
-    .set({ state: 'left', endedAt: options.now, callKey: null })
-    .where(and(eq(visits.id, options.visitId), stateIn(LEAVABLE)))
-    .returning(changed);
+  const statement = prepared(db, 'visit_leave', () =>
+    db
+      .update(visits)
+      .set({ state: 'left', endedAt: sql`${sql.placeholder('now')}::timestamptz`, callKey: null })
+      .where(and(eq(visits.id, sql.placeholder('visitId')), stateIn(LEAVABLE)))
+      .returning(changed)
+      .prepare('visit_leave'),
+  );
+  const [row] = await statement.execute({ visitId: options.visitId, now: options.now.toISOString() });
   if (row) await settleArrivals(db, [row.appointmentId], 'not_served');
   return row;
 }
