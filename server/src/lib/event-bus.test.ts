@@ -1,6 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/databases.js';
-import { createEventBus, RELAY_PART_BYTES, RelayAssembler, relayParts, splitUtf8 } from './event-bus.js';
+import {
+  createEventBus,
+  type LiveEvent,
+  RELAY_PART_BYTES,
+  RelayAssembler,
+  relayParts,
+  splitUtf8,
+} from './event-bus.js';
 import { createLogger } from './logger.js';
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
@@ -73,6 +81,53 @@ describe.each(databaseKinds)('the event bus relay on %s', (kind) => {
       expect(seen).toEqual(['eins', long, 'drei']);
       expect(other).toEqual([]);
       await expect(a.relay('Bad Topic', 'x')).rejects.toThrow();
+    } finally {
+      await a.stop();
+      if (b !== a) await b.stop();
+    }
+  });
+});
+
+describe.each(databaseKinds)('department events on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database.close());
+
+  // Issue 14, item 2: the publishing process's listeners (the live hub) take a department event
+  // as soon as it is published, not when its NOTIFY comes back; and only once, its return skipped.
+  it('reaches the publisher’s listeners before publish returns, and every listener exactly once', async () => {
+    const logger = createLogger('silent');
+    const a = createEventBus(database, logger);
+    const b = kind === 'postgres' ? createEventBus(database, logger) : a;
+    await a.start();
+    if (b !== a) await b.start();
+    const first = { departmentId: randomUUID(), visitId: randomUUID() };
+    const second = { departmentId: randomUUID(), context: true as const };
+    try {
+      const onA: LiveEvent[] = [];
+      const onB: LiveEvent[] = [];
+      const waiters: { has: () => boolean; resolve: () => void }[] = [];
+      const until = (has: () => boolean) =>
+        has() ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ has, resolve }));
+      const listen = (list: LiveEvent[]) => (event: LiveEvent) => {
+        list.push(event);
+        for (const waiter of waiters.filter((w) => w.has())) waiter.resolve();
+      };
+      a.subscribe(listen(onA));
+      if (b !== a) b.subscribe(listen(onB));
+      const heard = b !== a ? onB : onA;
+
+      await a.publish(first);
+      expect(onA).toEqual([first]);
+      // B hears it, and answers with an event of its own: A's listener connection gets that after
+      // A's own NOTIFY (commit order), so had A taken its own event back, it would be in by then.
+      await until(() => heard.length === 1);
+      await b.publish(second);
+      await until(() => onA.length === 2 && heard.length === 2);
+      expect(onA).toEqual([first, second]);
+      expect(heard).toEqual([first, second]);
     } finally {
       await a.stop();
       if (b !== a) await b.stop();

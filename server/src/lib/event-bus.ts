@@ -203,6 +203,8 @@ class PostgresBus implements EventBus {
   private relaySubscription: { unlisten(): Promise<void> } | null = null;
   private connects = 0;
   private readonly processId = randomUUID().slice(0, 8);
+  /** Marks this process's department events on the wire: they were delivered here already. */
+  private readonly origin = randomUUID();
   private sequence = 0;
   /** Relays leave one after another: NOTIFYs arrive in the order their transactions commit. */
   private sending: Promise<unknown> = Promise.resolve();
@@ -219,7 +221,10 @@ class PostgresBus implements EventBus {
       (payload) => {
         let event: LiveEvent;
         try {
-          event = LiveEventSchema.parse(JSON.parse(payload));
+          const raw: unknown = JSON.parse(payload);
+          // Our own department event coming back: its listeners here have had it (publish).
+          if ((raw as { origin?: unknown } | null)?.origin === this.origin) return;
+          event = LiveEventSchema.parse(raw);
         } catch {
           this.logger.warn('ignored a malformed live event');
           return;
@@ -237,6 +242,16 @@ class PostgresBus implements EventBus {
     });
   }
   async publish(event: LiveEvent) {
+    // A department event reaches this process's listeners now, as on the in-process bus, and not
+    // when its NOTIFY comes back (issue 14, item 2): the live hub tells everyone of a move right
+    // after the transition's commit instead of after a second commit and the listener's delivery.
+    // On the wire it carries our origin, so that its return is skipped here (other processes'
+    // schemas drop the field): every listener takes it once.
+    if ('departmentId' in event) {
+      void this.local.publish(event);
+      await this.pubsub.notify(CHANNEL, JSON.stringify({ ...event, origin: this.origin }));
+      return;
+    }
     // Access ended (sessions, roles): this process stops honouring it now, not when its own NOTIFY
     // comes back, so a request right behind the sign-out is refused here too (the kept sessions of
     // features/staff/staff-access.ts). Its listeners take the event twice, here and from NOTIFY;

@@ -8,7 +8,6 @@ import { insertAudit } from '../audit/audit.repo.js';
 import { joinCall } from '../calls/call-access.js';
 import type { Clerk } from '../staff/require-staff.js';
 import { loadDepartmentState, toConsoleSnapshot } from '../visits/queue.service.js';
-import { findCounterName } from '../staff/staff.repo.js';
 import {
   admit as admitVisit,
   decline as declineVisit,
@@ -16,7 +15,7 @@ import {
   noShowCalled,
   recall as recallVisit,
 } from '../visits/visit-states.js';
-import { findVisitInDepartment, isWithSomeone } from '../visits/visits.repo.js';
+import { findVisitInDepartment } from '../visits/visits.repo.js';
 
 /**
  * The clerk's side of the door. Every action is in the clerk's department, whose membership the
@@ -81,17 +80,15 @@ export async function setDoor(ctx: ConsoleCtx, clerk: Clerk, setting: DoorSettin
  * one wins. An on-site visit is called to the clerk's counter instead (issue 16): no call opens.
  */
 export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'next'): Promise<AdmitResponse> {
-  if (await isWithSomeone(ctx.db, clerk.staff.id)) throw new AppError('clerk_busy');
-  const counter = await findCounterName(ctx.db, clerk.staff.id, clerk.departmentId);
+  // One statement: the busy check, the clerk's counter and the candidate are in it (visit-states.ts).
   const admitted = await admitVisit(ctx.db, {
     departmentId: clerk.departmentId,
     visitId,
     staffId: clerk.staff.id,
     now: ctx.now,
-    counter,
   });
   if (!admitted) throw await missingVisit(ctx, clerk, visitId);
-  const onsite = admitted.channel === 'onsite' && counter !== null;
+  const counter = admitted.channel === 'onsite' ? admitted.calledCounter : null;
   // The clerk's join starts with the commit, beside the audit entry and the event (for LiveKit it
   // opens the room on the media server, which the citizen's join then finds open or opening).
   const call = admitted.channel === 'video' ? clerksJoin(ctx, clerk, admitted.id) : null;
@@ -103,14 +100,14 @@ export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'ne
       visitId: admitted.id,
       action: 'visit.admitted',
       // The counter is the clerk's, not the citizen's: fine in the audit trail.
-      ...(onsite ? { data: { channel: 'onsite', counter } } : {}),
+      ...(counter !== null ? { data: { channel: 'onsite', counter } } : {}),
     },
     {
       moved: {
         to: 'admitted',
         at: ctx.now.toISOString(),
         by: { id: clerk.staff.id, name: clerk.staff.name },
-        ...(onsite ? { counter } : {}),
+        ...(counter !== null ? { counter } : {}),
       },
     },
   );

@@ -2,8 +2,9 @@ import type { Channel, VisitState } from '@amtsraum/shared';
 import { and, eq, inArray, isNotNull, lt, lte, notInArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { appointments, departments, ticketCounters, visits } from '../../db/schema.js';
+import { appointments, departments, staffMemberships, ticketCounters, visits } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
+import { prepared } from '../../db/prepared.js';
 import { queueOrder } from './queue-order.js';
 
 /**
@@ -109,63 +110,131 @@ export async function enqueueOnsite(
   });
 }
 
+/** The clerk's counter in the department, as a scalar subquery (null without one). */
+function membershipCounter(staffId: SQLWrapper | string, departmentId: SQLWrapper | string): SQL {
+  return sql`(select ${staffMemberships.counterName} from ${staffMemberships} where ${staffMemberships.staffId} = ${staffId}::uuid and ${staffMemberships.departmentId} = ${departmentId}::uuid)`;
+}
+
+/**
+ * The admit's one statement, built once per database (db/prepared.ts): for "next" (SKIP LOCKED) or
+ * a named visit (waited for), with the counter given or the clerk's own.
+ */
+function admitStatement(db: Db, next: boolean, given: boolean) {
+  const name = `visit_admit_${next ? 'next' : 'named'}${given ? '_counter' : ''}`;
+  return prepared(db, name, () => {
+    const departmentId = sql`${sql.placeholder('departmentId')}::uuid`;
+    const now = sql`${sql.placeholder('now')}::timestamptz`;
+    const candidate = db
+      .select({ id: visits.id })
+      .from(visits)
+      .where(
+        and(
+          eq(visits.departmentId, departmentId),
+          stateIn(WAITING),
+          next ? undefined : eq(visits.id, sql`${sql.placeholder('visitId')}::uuid`),
+        ),
+      )
+      .orderBy(...queueOrder(now))
+      .limit(1)
+      // Two clerks pressing "next" take two different people; a named visit is waited for.
+      .for('update', next ? { skipLocked: true } : undefined);
+    const counter = given
+      ? sql`${sql.placeholder('counter')}::text`
+      : membershipCounter(sql.placeholder('staffId'), sql.placeholder('departmentId'));
+    const onsite = sql`${visits.channel} = 'onsite'`;
+    return db
+      .update(visits)
+      .set({
+        state: 'admitted',
+        admittedBy: sql`${sql.placeholder('staffId')}::uuid`,
+        admittedAt: now,
+        calledAt: sql`case when ${onsite} then ${now} else ${visits.calledAt} end`,
+        calledCounter: sql`case when ${onsite} then ${counter} else ${visits.calledCounter} end`,
+      })
+      .where(
+        and(
+          sql`${visits.id} = ${candidate}`,
+          eq(visits.departmentId, departmentId),
+          stateIn(WAITING),
+          sql`(not ${onsite} or ${counter} is not null)`,
+        ),
+      )
+      .returning({
+        id: visits.id,
+        tenantId: visits.tenantId,
+        channel: visits.channel,
+        ticketNumber: visits.ticketNumber,
+        calledCounter: visits.calledCounter,
+      })
+      .prepare(name);
+  });
+}
+
 /**
  * A clerk lets one waiting visit in: the given one, or for `'next'` the first in queue order.
- * A video visit is admitted into the call; an on-site visit is called to the clerk's `counter`
- * (issue 16: one queue, one "next"), which it needs: without one, `counter_required`.
+ * A video visit is admitted into the call; an on-site visit is called to the clerk's counter
+ * (issue 16: one queue, one "next"), which it needs: without one, `counter_required`. The counter
+ * is the clerk's in the department (`staff_memberships.counter_name`), read by the statement
+ * itself, unless `counter` is given.
  * Of two clerks admitting the same person exactly one wins; two pressing "next" take two different
  * people (SKIP LOCKED); a clerk already with someone is refused by the database itself
  * (`visits_one_active_per_clerk`): `clerk_busy`.
+ *
+ * One statement (issue 14, item 2): the candidate, the counter and the busy check are all in the
+ * `UPDATE`, because everyone waiting hears of the admit only after it, and on the embedded database
+ * each statement before it held up the fan-out of the change before as well. Only when nothing was
+ * admitted is it read why (busy, empty, no counter), in the order the checks always had.
  */
 export async function admit(
   db: Db,
   options: { departmentId: string; visitId: string | 'next'; staffId: string; now: Date; counter?: string | null },
-): Promise<{ id: string; tenantId: string; channel: Channel; ticketNumber: number | null } | undefined> {
+): Promise<
+  | { id: string; tenantId: string; channel: Channel; ticketNumber: number | null; calledCounter: string | null }
+  | undefined
+> {
+  const next = options.visitId === 'next';
+  const given = options.counter !== undefined;
+  let row;
   try {
-    return await db.transaction(async (tx) => {
-      const candidates = tx
-        .select({ id: visits.id, channel: visits.channel })
-        .from(visits)
-        .where(
-          and(
-            eq(visits.departmentId, options.departmentId),
-            stateIn(WAITING),
-            options.visitId === 'next' ? undefined : eq(visits.id, options.visitId),
-          ),
-        )
-        .orderBy(...queueOrder(options.now))
-        .limit(1);
-      // Two clerks pressing "next" take two different people; a named visit is waited for.
-      const [chosen] = await (options.visitId === 'next'
-        ? candidates.for('update', { skipLocked: true })
-        : candidates.for('update'));
-      if (!chosen) {
-        if (options.visitId === 'next') throw new AppError('queue_empty');
-        return undefined;
-      }
-      const onsite = chosen.channel === 'onsite';
-      if (onsite && !options.counter) throw new AppError('counter_required');
-      const [row] = await tx
-        .update(visits)
-        .set({
-          state: 'admitted',
-          admittedBy: options.staffId,
-          admittedAt: options.now,
-          ...(onsite ? { calledAt: options.now, calledCounter: options.counter } : {}),
-        })
-        .where(and(eq(visits.id, chosen.id), eq(visits.departmentId, options.departmentId), stateIn(WAITING)))
-        .returning({
-          id: visits.id,
-          tenantId: visits.tenantId,
-          channel: visits.channel,
-          ticketNumber: visits.ticketNumber,
-        });
-      return row;
+    [row] = await admitStatement(db, next, given).execute({
+      departmentId: options.departmentId,
+      visitId: next ? null : options.visitId,
+      staffId: options.staffId,
+      now: options.now.toISOString(),
+      counter: options.counter ?? null,
     });
   } catch (error) {
     if (isUniqueViolation(error, 'visits_one_active_per_clerk')) throw new AppError('clerk_busy');
     throw error;
   }
+  if (row) return row;
+  // Nothing admitted: why, as the checks before the statement used to say it.
+  const counter = given
+    ? sql`${options.counter ?? null}::text`
+    : membershipCounter(options.staffId, options.departmentId);
+  const [busy] = await db
+    .select({ id: visits.id })
+    .from(visits)
+    .where(and(eq(visits.admittedBy, options.staffId), stateIn(WITH_CLERK)))
+    .limit(1);
+  if (busy) throw new AppError('clerk_busy');
+  const [first] = await db
+    .select({ channel: visits.channel, counter: sql<string | null>`${counter}` })
+    .from(visits)
+    .where(
+      and(
+        eq(visits.departmentId, options.departmentId),
+        stateIn(WAITING),
+        next ? undefined : eq(visits.id, options.visitId),
+      ),
+    )
+    .orderBy(...queueOrder(options.now))
+    .limit(1);
+  if (first?.channel === 'onsite' && first.counter === null) throw new AppError('counter_required');
+  // "Next" found nobody it could take (the rest being taken by other clerks right now, as before).
+  if (next) throw new AppError('queue_empty');
+  // Taken by another clerk meanwhile, or not waiting in this department.
+  return undefined;
 }
 
 /**
@@ -235,18 +304,27 @@ export async function finish(
   db: Db,
   options: { departmentId: string; visitId: string; staffId: string; now: Date },
 ): Promise<ChangedVisit | undefined> {
-  const [row] = await db
-    .update(visits)
-    .set({ state: 'done', endedAt: options.now, callKey: null })
-    .where(
-      and(
-        eq(visits.id, options.visitId),
-        eq(visits.departmentId, options.departmentId),
-        eq(visits.admittedBy, options.staffId),
-        stateIn(WITH_CLERK),
-      ),
-    )
-    .returning(changed);
+  const statement = prepared(db, 'visit_finish', () =>
+    db
+      .update(visits)
+      .set({ state: 'done', endedAt: sql`${sql.placeholder('now')}::timestamptz`, callKey: null })
+      .where(
+        and(
+          eq(visits.id, sql.placeholder('visitId')),
+          eq(visits.departmentId, sql.placeholder('departmentId')),
+          eq(visits.admittedBy, sql.placeholder('staffId')),
+          stateIn(WITH_CLERK),
+        ),
+      )
+      .returning(changed)
+      .prepare('visit_finish'),
+  );
+  const [row] = await statement.execute({
+    visitId: options.visitId,
+    departmentId: options.departmentId,
+    staffId: options.staffId,
+    now: options.now.toISOString(),
+  });
   if (row) await settleArrivals(db, [row.appointmentId], 'served');
   return row;
 }
@@ -283,11 +361,15 @@ export async function decline(
 
 /** The citizen leaves the queue, or an admission they no longer want. */
 export async function leave(db: Db, options: { visitId: string; now: Date }): Promise<ChangedVisit | undefined> {
-  const [row] = await db
-    .update(visits)
-    .set({ state: 'left', endedAt: options.now, callKey: null })
-    .where(and(eq(visits.id, options.visitId), stateIn(LEAVABLE)))
-    .returning(changed);
+  const statement = prepared(db, 'visit_leave', () =>
+    db
+      .update(visits)
+      .set({ state: 'left', endedAt: sql`${sql.placeholder('now')}::timestamptz`, callKey: null })
+      .where(and(eq(visits.id, sql.placeholder('visitId')), stateIn(LEAVABLE)))
+      .returning(changed)
+      .prepare('visit_leave'),
+  );
+  const [row] = await statement.execute({ visitId: options.visitId, now: options.now.toISOString() });
   if (row) await settleArrivals(db, [row.appointmentId], 'not_served');
   return row;
 }

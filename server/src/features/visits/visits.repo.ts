@@ -1,8 +1,9 @@
 import type { VisitState } from '@amtsraum/shared';
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { appointments, services, staff, visits } from '../../db/schema.js';
 import { queueOrder } from './queue-order.js';
 import { ACTIVE, stateIn, WITH_CLERK } from './visit-states.js';
@@ -57,11 +58,20 @@ export async function listLiveVisits(db: Db, departmentId: string, now: Date): P
  * A department without any such visit has no row.
  */
 function recentMeansSql(departmentIds: string[], now: Date) {
-  const since = new Date(now.getTime() - 30 * 24 * 3600_000).toISOString();
   const ids = sql.join(
     departmentIds.map((id) => sql`${id}::uuid`),
     sql`, `,
   );
+  return recentMeansOf(ids, sql`${handlingSince(now)}::timestamptz`);
+}
+
+/** The oldest end of a visit the handling-time mean counts. */
+function handlingSince(now: Date): string {
+  return new Date(now.getTime() - 30 * 24 * 3600_000).toISOString();
+}
+
+/** `recentMeansSql` for the department ids `ids` (a list), counting visits ended after `since`. */
+function recentMeansOf(ids: SQL, since: SQL) {
   return sql`
     select recent.department_id, case when count(*) >= 3 then avg(least(greatest(recent.seconds, 60), 7200)) end as mean
     from (
@@ -69,7 +79,7 @@ function recentMeansSql(departmentIds: string[], now: Date) {
         row_number() over (partition by done.department_id order by done.ended_at desc) as n
       from ${visits} as done
       where done.department_id in (${ids}) and done.state = 'done' and done.admitted_at is not null
-        and done.ended_at > ${since}::timestamptz
+        and done.ended_at > ${since}
     ) as recent
     where recent.n <= 30
     group by recent.department_id`;
@@ -86,15 +96,23 @@ export async function listLiveVisitsWithMean(
   departmentId: string,
   now: Date,
 ): Promise<{ live: VisitWithContext[]; recentMean: number | null | undefined }> {
-  const mean = sql<string | number | null>`(select means.mean from (${recentMeansSql([departmentId], now)}) as means)`;
-  const rows = await db
-    .select({ ...visitColumns, recentMean: mean })
-    .from(visits)
-    .leftJoin(services, eq(services.id, visits.serviceId))
-    .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
-    .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
-    .where(and(eq(visits.departmentId, departmentId), stateIn(ACTIVE)))
-    .orderBy(...queueOrder(now));
+  // Built once per database (db/prepared.ts): it runs after every queue change.
+  const statement = prepared(db, 'live_visits_with_mean', () => {
+    const department = sql`${sql.placeholder('departmentId')}::uuid`;
+    const mean = sql<
+      string | number | null
+    >`(select means.mean from (${recentMeansOf(department, sql`${sql.placeholder('since')}::timestamptz`)}) as means)`;
+    return db
+      .select({ ...visitColumns, recentMean: mean })
+      .from(visits)
+      .leftJoin(services, eq(services.id, visits.serviceId))
+      .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
+      .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
+      .where(and(eq(visits.departmentId, department), stateIn(ACTIVE)))
+      .orderBy(...queueOrder(sql`${sql.placeholder('now')}::timestamptz`))
+      .prepare('live_visits_with_mean');
+  });
+  const rows = await statement.execute({ departmentId, now: now.toISOString(), since: handlingSince(now) });
   if (rows.length === 0) return { live: [], recentMean: undefined };
   const first = rows[0]!.recentMean;
   const live = rows.map(({ recentMean: _mean, ...row }) => row);
@@ -160,16 +178,6 @@ export async function clampFutureSightings(db: Db, now: Date, after: Date): Prom
     .update(visits)
     .set({ lastSeenAt: now })
     .where(and(gt(visits.lastSeenAt, after), stateIn(ACTIVE)));
-}
-
-/** Whether the clerk is with someone (admitted or in a call): a clerk serves one citizen at a time. */
-export async function isWithSomeone(db: Db, staffId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: visits.id })
-    .from(visits)
-    .where(and(eq(visits.admittedBy, staffId), stateIn(WITH_CLERK)))
-    .limit(1);
-  return row !== undefined;
 }
 
 /** A visit of the department, whatever its state: the department is part of the lookup. */
