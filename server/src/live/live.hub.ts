@@ -194,6 +194,12 @@ export class LiveHub {
    * department: a read begun before it is older than what everyone was told, and is not sent.
    */
   private readonly movedAt = new Map<string, number>();
+  /**
+   * The version of the newest read sent per department. Two reads of one department can be in
+   * flight at once (a job's or a resync's, and the one a change asked for meanwhile; on PostgreSQL
+   * on two connections) and the older can finish last: it is then not sent.
+   */
+  private readonly readSentAt = new Map<string, number>();
   /** Departments whose consoles are told an appointment changed, at the next turn (onAppointmentChanged). */
   private readonly appointmentNudges = new Set<string>();
   /** Department of each live visit in `states`: a first watch of a known visit needs no read. */
@@ -1011,6 +1017,8 @@ export class LiveHub {
     // A move sent after this read began is newer than it; the read that move asked for follows.
     const moved = this.movedAt.get(departmentId) ?? 0;
     if (moved > version) return;
+    if ((this.readSentAt.get(departmentId) ?? 0) > version) return;
+    this.readSentAt.set(departmentId, version);
     const confirming = moved === version;
     // Everyone still in the queue or the call first; the few whose visit just ended (left,
     // declined, finished) after that, with one read for all of them.
@@ -1022,6 +1030,8 @@ export class LiveHub {
       const rows = await findVisitsWithContext(this.db, [...new Set(ended.map((c) => c.cookies.visitId!))]);
       const byId = new Map(rows.map((row) => [row.visit.id, row]));
       for (const connection of ended) {
+        // Told by a newer read or move while this one read their visits.
+        if ((connection.visitAnswer?.version ?? 0) > version) continue;
         const row = byId.get(connection.cookies.visitId!);
         const visit = row ? toCitizenVisit(row, state) : null;
         this.sendVisit(connection, version, { type: 'visit', visit }, confirming);
