@@ -139,6 +139,8 @@ const TOUCH_MAX = 1000;
  * rows do not help a queue change: its statements each wait behind one, and the writes last longer.)
  */
 const PRESENCE_CHUNK = 100;
+/** Sockets pinged per turn of the event loop by the heartbeat. */
+const PING_CHUNK = 250;
 /**
  * Departments read together when many changed at once (a job's round, a resync). Each chunk's
  * reads run without yielding on the embedded database: 20 departments of 20 waiting keep that to
@@ -1042,14 +1044,23 @@ export class LiveHub {
   // -- housekeeping (run by the jobs scheduler) -------------------------------------------
 
   /** Pings every connection; one that did not answer the last ping is gone. */
-  heartbeat(): void {
-    for (const connection of this.connections) {
-      if (!connection.alive) {
-        connection.socket.terminate();
-        continue;
+  async heartbeat(): Promise<void> {
+    // In chunks with a turn of the event loop between: 10,000 pings in one go held up a queue
+    // change that arrived meanwhile by tens of milliseconds (issue 14, item 2), and so did their
+    // pongs coming back all at once.
+    const connections = [...this.connections];
+    for (let i = 0; i < connections.length; i += PING_CHUNK) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.stopped) return;
+      for (const connection of connections.slice(i, i + PING_CHUNK)) {
+        if (!this.connections.has(connection)) continue; // gone since the beat began
+        if (!connection.alive) {
+          connection.socket.terminate();
+          continue;
+        }
+        connection.alive = false;
+        connection.socket.ping();
       }
-      connection.alive = false;
-      connection.socket.ping();
     }
   }
 
