@@ -17,6 +17,44 @@ describe('zonedParts', () => {
       weekday: 1,
     });
   });
+
+  it('reads every instant as Intl does, kept readings and zones apart, and hands out copies', () => {
+    const intl = (instant: Date, timeZone: string) => {
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      }).formatToParts(instant);
+      const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+      return {
+        year: part('year'),
+        month: part('month'),
+        day: part('day'),
+        hour: part('hour'),
+        minute: part('minute'),
+        second: part('second'),
+      };
+    };
+    // More instants than are kept, twice over, in two zones, across the autumn change, and the
+    // same second read again with other milliseconds.
+    const from = new Date('2026-10-25T00:59:58.250Z').getTime();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1_500; i++) {
+        const instant = new Date(from + i * 997);
+        for (const zone of [BERLIN, 'America/New_York']) {
+          expect(zonedParts(instant, zone)).toMatchObject(intl(instant, zone));
+        }
+      }
+    }
+    const mine = zonedParts(new Date('2026-11-23T09:00:00.100Z'), BERLIN);
+    mine.hour = 23;
+    expect(zonedParts(new Date('2026-11-23T09:00:00.900Z'), BERLIN).hour).toBe(10);
+  });
 });
 
 describe('zonedToInstant', () => {

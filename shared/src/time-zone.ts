@@ -53,19 +53,35 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * Readings already made, per zone and whole second (all a reading shows): a door's state, a
+ * citizen's estimate and a day of slots ask for the same few instants again and again, and
+ * `formatToParts` is the slow part (issue 14). A handful of zones and seconds: cleared when full.
+ */
+const readings = new Map<string, ZonedParts>();
+const READINGS_KEPT = 1_024;
+
 /** The wall-clock reading of `instant` in `timeZone`. */
 export function zonedParts(instant: Date, timeZone: string): ZonedParts {
-  const parts: Record<string, string> = {};
-  for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-    weekday: WEEKDAYS[parts.weekday ?? ''] ?? 0,
-  };
+  const key = `${timeZone}\0${Math.floor(instant.getTime() / 1000)}`;
+  let reading = readings.get(key);
+  if (!reading) {
+    const parts: Record<string, string> = {};
+    for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+    reading = {
+      year: Number(parts.year),
+      month: Number(parts.month),
+      day: Number(parts.day),
+      hour: Number(parts.hour),
+      minute: Number(parts.minute),
+      second: Number(parts.second),
+      weekday: WEEKDAYS[parts.weekday ?? ''] ?? 0,
+    };
+    if (readings.size >= READINGS_KEPT) readings.clear();
+    readings.set(key, reading);
+  }
+  // A copy: callers may change theirs.
+  return { ...reading };
 }
 
 /** Offset of `timeZone` from UTC at `instant`, in milliseconds (Berlin in winter: +3,600,000). */
