@@ -146,6 +146,19 @@ function instrument(prepare: boolean) {
   }
   window.WebSocket = WatchedSocket as typeof WebSocket;
 
+  // The join request (`--verbose` shows when it left and was answered: most of LiveKit's "page").
+  const originalFetch = window.fetch.bind(window);
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const join = /\/api\/calls\/[^/]+\/join/.test(url);
+    if (join) once('join sent');
+    try {
+      return await originalFetch(input, init);
+    } finally {
+      if (join) once('join answered');
+    }
+  };
+
   const devices = navigator.mediaDevices;
   if (devices) {
     const getUserMedia = devices.getUserMedia.bind(devices);

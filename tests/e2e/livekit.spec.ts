@@ -147,6 +147,11 @@ test("LiveKit's code loads while a call is near: in the waiting room and the con
   };
   const citizenLoads = loaded(citizen.page);
   const clerkLoads = loaded(clerk.page);
+  // The clerk's grant comes with the admit's answer: their page asks for no join of its own.
+  const clerkJoins: string[] = [];
+  clerk.page.on('request', (request) => {
+    if (/\/api\/calls\/[^/]+\/join$/.test(new URL(request.url()).pathname)) clerkJoins.push(request.url());
+  });
   try {
     // The door page: nothing of LiveKit, however long one stays.
     await citizen.page.goto('/musterstadt/buergeramt');
@@ -181,6 +186,7 @@ test("LiveKit's code loads while a call is near: in the waiting room and the con
     await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk');
     await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen');
     await expect(citizen.page.getByTestId('encryption')).toHaveText('Ende-zu-Ende-verschlüsselt');
+    expect(clerkJoins).toEqual([]);
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     await citizen.context.close();

@@ -169,11 +169,17 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
   // A conversation under way when the console opened (the clerk came back from it to look
   // something up) is not walked into again by itself.
   const [mineAtOpen] = useState(() => mine?.id ?? null);
-  // The admit's answer names the visit before the live snapshot does: the call opens sooner.
+  // The admit's answer names the visit, and carries the clerk's grant for its call.
   const [admittedNow, setAdmittedNow] = useState<{ visitId: string; grant?: CallJoinResponse } | null>(null);
+  // While this console's own admit is on its way, its answer starts the call, not the live
+  // snapshot that may come first: the answer waits for the call's room to open (LiveKit) and
+  // brings the grant, and a call started from the snapshot asked for a second join meanwhile,
+  // which opened the room again (issue 14). Another tab's admit still comes by the snapshot.
+  const [admitting, setAdmitting] = useState(false);
   // Only a video visit has a call to get ready for; an on-site one comes to the counter.
   const admittedHere =
-    admittedNow?.visitId ?? (mine && mine.channel === 'video' && mine.id !== mineAtOpen ? mine.id : undefined);
+    admittedNow?.visitId ??
+    (!admitting && mine && mine.channel === 'video' && mine.id !== mineAtOpen ? mine.id : undefined);
   const others = active.filter((entry) => entry !== mine);
   // The clerk's choice shows at once; the live snapshot (also other clerks' changes) confirms it.
   const setting = chosen ?? snapshot.doorSetting;
@@ -208,11 +214,13 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         setChosen(null);
       }
     });
-  const admit = (entry: QueueEntry | 'next') =>
-    run(async () => {
+  const admit = (entry: QueueEntry | 'next') => {
+    setAdmitting(true);
+    return run(async () => {
       const { visitId, channel, call } = await admitVisit(department.id, entry === 'next' ? 'next' : entry.id);
       if (channel === 'video') setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
-    });
+    }).finally(() => setAdmitting(false));
+  };
   const finish = (entry: QueueEntry) => run(() => finishVisit(department.id, entry.id));
   const clockOf = (iso: string) => formatClock(new Date(iso), locale, department.timeZone);
 
