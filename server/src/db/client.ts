@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { acquireDataDirLock, type DataDirLock } from '../lib/data-dir-lock.js';
+import { createPgliteForDrizzle } from './pglite-client.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -132,16 +133,17 @@ async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQu
   let lock: DataDirLock | null = null;
   if (dataDir) lock = acquireDataDirLock(path.dirname(dataDir));
   let client: PGlite;
+  let forDrizzle: PGlite;
   try {
     // btree_gist: the appointments' exclusion constraint (no double booking) compares uuids in a GiST index.
-    client = await PGlite.create(dataDir ?? undefined, { extensions: { btree_gist } });
-    const db = drizzlePglite({ client, schema });
+    ({ client, forDrizzle } = await createPgliteForDrizzle(dataDir ?? undefined, { extensions: { btree_gist } }));
+    const db = drizzlePglite({ client: forDrizzle, schema });
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (error) {
     lock?.release();
     throw error;
   }
-  const db = drizzlePglite({ client, schema, ...queryLogger(onQuery) });
+  const db = drizzlePglite({ client: forDrizzle, schema, ...queryLogger(onQuery) });
   let closed = false;
   return {
     kind: 'pglite',
