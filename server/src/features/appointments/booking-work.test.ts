@@ -50,6 +50,37 @@ describe.each(databaseKinds)('a booking’s statements on %s', (kind) => {
   }, 120_000);
 });
 
+describe.each(databaseKinds)('losers of a slot on %s', (kind) => {
+  it('those who waited behind the winner in this process are refused from the cache, without a transaction', async () => {
+    const statements: string[] = [];
+    const database = await createTestDatabase(kind, { onQuery: (query) => statements.push(query) });
+    const server = await startTestServer(database, { now: () => BOOKING_NOW, env: { TRUST_PROXY: '1' } });
+    try {
+      const o = await makeBookingOffice(database.db);
+      statements.length = 0;
+      // All ask at once: the cache knows the slot free to each, and they queue behind one another
+      // (on PostgreSQL they do; on PGlite the winner often commits before the others arrive).
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          new TestClient(server.url, { 'x-forwarded-for': `10.7.1.${String(i)}` }).post(
+            `${o.base}/appointments`,
+            bookingRequest(o, TUESDAY_0800),
+          ),
+        ),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, ...Array<number>(9).fill(409)]);
+      const count = (pattern: RegExp) => statements.filter((q) => pattern.test(q)).length;
+      // One insert, and the schedules read three times at most (the cache's day, the winner's
+      // read in its transaction, the alternatives' range), not once more per loser.
+      expect(count(/^insert into "appointments"/)).toBe(1);
+      expect(count(/json_agg\(json_build_array\(a\.staff_id/)).toBeLessThanOrEqual(3);
+    } finally {
+      await server.stop();
+      await database.close();
+    }
+  }, 120_000);
+});
+
 describe.each(databaseKinds)('a booking’s locks on %s', (kind) => {
   it('PostgreSQL takes the schedule lock, the clerk’s start lock and a savepoint per clerk; PGlite, one transaction at a time, none of them', async () => {
     const statements: string[] = [];
