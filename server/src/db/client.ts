@@ -2,9 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import type { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { is, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePglite, PgliteDatabase, PgliteTransaction } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
@@ -49,6 +49,17 @@ export type DatabaseOptions = (
   /** Told every statement the query builder sends (tests count the live hub's reads with it). */
   onQuery?: (query: string) => void;
 };
+
+/**
+ * True when `db` (a handle or a transaction of it) is PGlite's: it holds its one connection for a
+ * whole transaction (every other statement, inside a transaction or not, waits for the commit),
+ * in the one process its data directory lock allows. So nothing another transaction writes can
+ * appear between two statements of one transaction, and what PostgreSQL needs advisory locks for
+ * is already given there (issue 14, the rush: each statement costs PGlite's one thread 1–3 ms).
+ */
+export function transactionsRunAlone(db: Db): boolean {
+  return is(db, PgliteDatabase) || is(db, PgliteTransaction);
+}
 
 const queryLogger = (onQuery: DatabaseOptions['onQuery']) =>
   onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {};

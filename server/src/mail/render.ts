@@ -34,22 +34,39 @@ export type Block =
 
 const INTL_LOCALE: Record<Locale, string> = { de: 'de-DE', en: 'en-GB' };
 
+const DATE_STYLES = {
+  date: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
+  clock: { hour: '2-digit', minute: '2-digit' },
+  zone: { timeZoneName: 'short' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+/**
+ * Formatters, built once per style, locale and time zone: building one costs far more than
+ * formatting with it, and a confirmation built four (issue 14, the rush: the e-mail is rendered
+ * in the booking's request). Time zones are the tenants' own, so the map stays small.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(style: keyof typeof DATE_STYLES, timeZone: string, locale: Locale): Intl.DateTimeFormat {
+  const key = `${style} ${locale} ${timeZone}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone, ...DATE_STYLES[style] });
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 function dateText(date: Date, timeZone: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(date);
+  return formatter('date', timeZone, locale).format(date);
 }
 
 function clockText(date: Date, timeZone: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone, hour: '2-digit', minute: '2-digit' }).format(date);
+  return formatter('clock', timeZone, locale).format(date);
 }
 
 function zoneText(date: Date, timeZone: string, locale: Locale): string {
-  const parts = new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone, timeZoneName: 'short' }).formatToParts(date);
+  const parts = formatter('zone', timeZone, locale).formatToParts(date);
   return parts.find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
 }
 

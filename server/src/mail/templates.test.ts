@@ -67,6 +67,16 @@ describe('appointment e-mails', () => {
     expect(mail.text).toContain('10:00 bis 10:15 Uhr (MESZ)');
   });
 
+  it('writes each time in its own zone and language, one e-mail after another', () => {
+    // The formatters are kept between e-mails (render.ts): each zone and language its own.
+    const at = (timeZone: string, locale: 'de' | 'en') =>
+      appointmentMail('confirmation', sampleAppointmentMail({ timeZone }), locale, NOW).text;
+    expect(at('Europe/Berlin', 'de')).toContain('Montag, 23. November 2026, 10:30 bis 10:45 Uhr (MEZ)');
+    expect(at('Europe/London', 'de')).toContain('Montag, 23. November 2026, 09:30 bis 09:45 Uhr (GMT+0)');
+    expect(at('Europe/London', 'en')).toContain('Monday, 23 November 2026, 09:30 to 09:45 (GMT)');
+    expect(at('Europe/Berlin', 'en')).toContain('Monday, 23 November 2026, 10:30 to 10:45 (CET)');
+  });
+
   it('moves with a REQUEST of a higher sequence, and cancels with a CANCEL of the same UID', () => {
     const moved = appointmentMail('moved', sampleAppointmentMail({ sequence: 3, note: 'Krankheitsfall' }), 'de', NOW);
     expect(moved.subject).toMatch(/^Termin verschoben: Bürgeramt, neu am Montag/);

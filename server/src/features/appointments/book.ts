@@ -8,8 +8,8 @@ import {
   type StaffAppointment,
   type StaffBookingRequest,
 } from '@amtsraum/shared';
-import type { Db } from '../../db/client.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { transactionsRunAlone, type Db } from '../../db/client.js';
+import { isUniqueViolation, sqlState } from '../../db/errors.js';
 import { birthDateHash, newBookingCode } from '../../lib/check-in-codes.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { auditInsert } from '../audit/audit.repo.js';
@@ -81,16 +81,89 @@ export async function bookAppointment(
   };
   const id = randomUUID();
   const manageTokenHash = hashToken(appointmentToken(ctx.config.sessionSecret, id));
+  const alone = transactionsRunAlone(ctx.db);
+  // One clerk's appointment, its audit entry and its e-mail, in the transaction `tx`.
+  const insertFor = async (tx: Db, staffId: string): Promise<AppointmentRow> => {
+    await lockClerkStart(tx, staffId, startsAt);
+    const row = await insertWithBookingCode(tx, channel, (bookingCode) => ({
+      id,
+      tenantId: tenant.id,
+      departmentId: department.id,
+      staffId,
+      serviceIds: services.map((service) => service.id),
+      persons: request.persons,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + durationMinutes * MINUTE),
+      citizenName: request.name,
+      email: request.email ?? null,
+      phone: request.phone || null,
+      language: request.language,
+      interpreterLanguage: request.interpreterLanguage ?? null,
+      concern: request.concern || null,
+      manageTokenHash,
+      bookedByStaffId: actor.kind === 'staff' ? actor.staffId : null,
+      createdAt: ctx.now,
+      channel,
+      bookingCode,
+      // Only the keyed hash, bound to this appointment: the date itself is never stored (issue 16).
+      birthDateHash:
+        channel === 'onsite' && request.birthDate
+          ? birthDateHash(ctx.config.sessionSecret, id, request.birthDate)
+          : null,
+    }));
+    // The audit entry goes in the e-mail's statement (one round trip instead of three).
+    const audit = auditInsert(tx, {
+      tenantId: tenant.id,
+      departmentId: department.id,
+      ...auditActor(actor),
+      action: 'appointment.booked',
+      data: {
+        appointmentId: row.id,
+        persons: row.persons,
+        services: services.length,
+        language: row.language,
+        interpreter: row.interpreterLanguage,
+        channel,
+      },
+      createdAt: ctx.now,
+    });
+    await queueAppointmentMail(tx, {
+      ...ctx,
+      kind: 'confirmation',
+      appointment: row,
+      tenant,
+      department,
+      services,
+      alongside: audit,
+    });
+    return row;
+  };
+  // Each clerk in a savepoint: a refused insert (23P01, the clerk booked in another department
+  // meanwhile) undoes only itself, and the next clerk is tried under the same lock.
+  const insertWithFirstFreeClerk = (outer: Db, candidates: string[]) =>
+    withFirstFreeClerk(candidates, (staffId) => outer.transaction((tx) => insertFor(tx, staffId)));
+  // `direct`: the first free clerk, without a savepoint. Only on PGlite, whose transactions run
+  // one at a time: the free clerks just read are free at the insert, so the savepoint pair would
+  // only cost the one thread two more turns (issue 14, the rush).
+  const bookInTransaction = (direct: boolean) =>
+    ctx.db.transaction(async (tx) => {
+      // The free clerks are read under the department's schedule lock (shared: bookings run side
+      // by side), so no change of hours, absence or closure can take the time away between this
+      // read and the insert (issue 15). On PGlite the transaction itself is that lock.
+      await lockScheduleForBooking(tx, department.id);
+      const candidates = await freeClerksFor(tx, slot);
+      return direct ? insertFor(tx, candidates[0]!) : insertWithFirstFreeClerk(tx, candidates);
+    });
   const book = async () => {
     await refuseKnownTaken(ctx.db, slot);
     let booked: AppointmentRow | null = null;
     try {
-      booked = await ctx.db.transaction(async (tx) => {
-        // The free clerks are read under the department's schedule lock (shared: bookings run side
-        // by side), so no change of hours, absence or closure can take the time away between this
-        // read and the insert (issue 15).
-        await lockScheduleForBooking(tx, department.id);
-        return insertWithFirstFreeClerk(tx, await freeClerksFor(tx, slot));
+      booked = await bookInTransaction(alone).catch((error: unknown) => {
+        // The database refused what the read found free (an overlap the read does not see, such
+        // as an appointment longer than the longest it looks back for): the transaction is gone,
+        // so again, each clerk in a savepoint.
+        if (alone && sqlState(error) === '23P01') return bookInTransaction(false);
+        throw error;
       });
     } finally {
       // Booked: the cache gets the appointment (and ignores its event), so the next in line is
@@ -101,66 +174,6 @@ export async function bookAppointment(
     if (!booked) throw await slotTaken(ctx.db, slot);
     return booked;
   };
-  // Each clerk in a savepoint: a refused insert (23P01, the clerk booked in another department
-  // meanwhile) undoes only itself, and the next clerk is tried under the same lock.
-  const insertWithFirstFreeClerk = (outer: Db, candidates: string[]) =>
-    withFirstFreeClerk(candidates, (staffId) =>
-      outer.transaction(async (tx) => {
-        await lockClerkStart(tx, staffId, startsAt);
-        const row = await insertWithBookingCode(tx, channel, (bookingCode) => ({
-          id,
-          tenantId: tenant.id,
-          departmentId: department.id,
-          staffId,
-          serviceIds: services.map((service) => service.id),
-          persons: request.persons,
-          startsAt,
-          endsAt: new Date(startsAt.getTime() + durationMinutes * MINUTE),
-          citizenName: request.name,
-          email: request.email ?? null,
-          phone: request.phone || null,
-          language: request.language,
-          interpreterLanguage: request.interpreterLanguage ?? null,
-          concern: request.concern || null,
-          manageTokenHash,
-          bookedByStaffId: actor.kind === 'staff' ? actor.staffId : null,
-          createdAt: ctx.now,
-          channel,
-          bookingCode,
-          // Only the keyed hash, bound to this appointment: the date itself is never stored (issue 16).
-          birthDateHash:
-            channel === 'onsite' && request.birthDate
-              ? birthDateHash(ctx.config.sessionSecret, id, request.birthDate)
-              : null,
-        }));
-        // The audit entry goes in the e-mail's statement (one round trip instead of three).
-        const audit = auditInsert(tx, {
-          tenantId: tenant.id,
-          departmentId: department.id,
-          ...auditActor(actor),
-          action: 'appointment.booked',
-          data: {
-            appointmentId: row.id,
-            persons: row.persons,
-            services: services.length,
-            language: row.language,
-            interpreter: row.interpreterLanguage,
-            channel,
-          },
-          createdAt: ctx.now,
-        });
-        await queueAppointmentMail(tx, {
-          ...ctx,
-          kind: 'confirmation',
-          appointment: row,
-          tenant,
-          department,
-          services,
-          alongside: audit,
-        });
-        return row;
-      }),
-    );
   // Most of a rush's bookings are for a slot someone just got: refused here, before the line.
   await refuseKnownTaken(ctx.db, slot);
   const appointment = await (cache ? cache.serialise(`${department.id} ${startsAt.toISOString()}`, book) : book());

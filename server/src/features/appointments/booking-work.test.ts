@@ -2,11 +2,12 @@
 // all of it: the flood and content tests are in booking.test.ts.
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, mailOutbox } from '../../db/schema.js';
+import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
 import {
   BOOKING_NOW,
   bookingRequest,
   citizenEmail,
+  makeAppointment,
   makeBookingOffice,
   TUESDAY_0800,
 } from '../../test/booking-factories.js';
@@ -42,6 +43,126 @@ describe.each(databaseKinds)('a booking’s statements on %s', (kind) => {
         .from(auditEvents)
         .where(and(eq(auditEvents.departmentId, o.department.id), eq(auditEvents.action, 'appointment.booked')));
       expect(audit).toHaveLength(1);
+    } finally {
+      await server.stop();
+      await database.close();
+    }
+  }, 120_000);
+});
+
+describe.each(databaseKinds)('losers of a slot on %s', (kind) => {
+  it('those who waited behind the winner in this process are refused from the cache, without a transaction', async () => {
+    const statements: string[] = [];
+    const database = await createTestDatabase(kind, { onQuery: (query) => statements.push(query) });
+    const server = await startTestServer(database, { now: () => BOOKING_NOW, env: { TRUST_PROXY: '1' } });
+    try {
+      const o = await makeBookingOffice(database.db);
+      statements.length = 0;
+      // All ask at once: the cache knows the slot free to each, and they queue behind one another
+      // (on PostgreSQL they do; on PGlite the winner often commits before the others arrive).
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          new TestClient(server.url, { 'x-forwarded-for': `10.7.1.${String(i)}` }).post(
+            `${o.base}/appointments`,
+            bookingRequest(o, TUESDAY_0800),
+          ),
+        ),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, ...Array<number>(9).fill(409)]);
+      const count = (pattern: RegExp) => statements.filter((q) => pattern.test(q)).length;
+      // One insert, and the schedules read three times at most (the cache's day, the winner's
+      // read in its transaction, the alternatives' range), not once more per loser.
+      expect(count(/^insert into "appointments"/)).toBe(1);
+      expect(count(/json_agg\(json_build_array\(a\.staff_id/)).toBeLessThanOrEqual(3);
+    } finally {
+      await server.stop();
+      await database.close();
+    }
+  }, 120_000);
+});
+
+describe.each(databaseKinds)('a booking’s locks on %s', (kind) => {
+  it('PostgreSQL takes the schedule lock, the clerk’s start lock and a savepoint per clerk; PGlite, one transaction at a time, none of them', async () => {
+    const statements: string[] = [];
+    const database = await createTestDatabase(kind, { onQuery: (query) => statements.push(query) });
+    const server = await startTestServer(database, { now: () => BOOKING_NOW, env: { TRUST_PROXY: '1' } });
+    try {
+      const o = await makeBookingOffice(database.db, { clerks: 2 });
+      const client = new TestClient(server.url, { 'x-forwarded-for': '10.7.0.2' });
+      statements.length = 0;
+      const booked = await client.post(`${o.base}/appointments`, bookingRequest(o, TUESDAY_0800));
+      expect(booked.status).toBe(201);
+      const count = (pattern: RegExp) => statements.filter((q) => pattern.test(q)).length;
+      const locks = { schedule: count(/pg_advisory_xact_lock_shared\(/), clerkStart: count(/pg_advisory_xact_lock\(/) };
+      expect(locks).toEqual(kind === 'postgres' ? { schedule: 1, clerkStart: 1 } : { schedule: 0, clerkStart: 0 });
+      // postgres.js opens its savepoints itself, past drizzle's logger: counted on PGlite only.
+      if (kind === 'pglite') expect(count(/savepoint /)).toBe(0);
+    } finally {
+      await server.stop();
+      await database.close();
+    }
+  }, 120_000);
+
+  it('a clerk the read finds free but the database refuses: the next clerk gets the booking', async () => {
+    const database = await createTestDatabase(kind);
+    const server = await startTestServer(database, { now: () => BOOKING_NOW, env: { TRUST_PROXY: '1' } });
+    try {
+      const o = await makeBookingOffice(database.db, { clerks: 2 });
+      // Free clerks are tried by their count of the day's appointments, then by id: `first` first.
+      const [first, second] = [...o.clerks].sort((a, b) => (a.id < b.id ? -1 : 1));
+      // Longer than the longest appointment the read looks back for (48 hours): the read does not
+      // see it, the exclusion constraint does. On PGlite the insert without a savepoint fails, and
+      // the whole transaction runs again with one per clerk.
+      await makeAppointment(database.db, {
+        tenantId: o.tenant.id,
+        departmentId: o.department.id,
+        staffId: first!.id,
+        serviceIds: [o.services[0]!.id],
+        startsAt: new Date('2026-11-21T22:00:00.000Z'),
+        minutes: (2 * 24 + 9.5) * 60,
+      });
+      const client = new TestClient(server.url, { 'x-forwarded-for': '10.7.0.3' });
+      const booked = await client.post(`${o.base}/appointments`, bookingRequest(o, TUESDAY_0800));
+      expect(booked.status).toBe(201);
+      const rows = await database.db
+        .select({ staffId: appointments.staffId })
+        .from(appointments)
+        .where(eq(appointments.startsAt, new Date(TUESDAY_0800)));
+      expect(rows).toEqual([{ staffId: second!.id }]);
+    } finally {
+      await server.stop();
+      await database.close();
+    }
+  }, 120_000);
+});
+
+describe.each(databaseKinds)('a slot the cache still shows free on %s', (kind) => {
+  it('when the read under the transaction finds nobody free, the booking is told “taken” with alternatives', async () => {
+    const database = await createTestDatabase(kind);
+    const server = await startTestServer(database, { now: () => BOOKING_NOW, env: { TRUST_PROXY: '1' } });
+    try {
+      const o = await makeBookingOffice(database.db, { clerks: 1 });
+      const client = new TestClient(server.url, { 'x-forwarded-for': '10.7.0.4' });
+      // A search fills the slot cache; then the only clerk's time goes behind its back (no event).
+      const search = await client.get(`${o.base}/slots?services=${o.services[0]!.slug}&from=2026-11-24&days=1`);
+      expect(search.status).toBe(200);
+      await makeAppointment(database.db, {
+        tenantId: o.tenant.id,
+        departmentId: o.department.id,
+        staffId: o.clerks[0]!.id,
+        serviceIds: [o.services[0]!.id],
+        startsAt: new Date(TUESDAY_0800),
+        minutes: 30,
+      });
+      const lost = await client.post(`${o.base}/appointments`, bookingRequest(o, TUESDAY_0800));
+      expect(lost.status).toBe(409);
+      expect(lost.json).toMatchObject({ code: 'slot_taken' });
+      expect((lost.json as { alternatives: unknown[] }).alternatives.length).toBeGreaterThan(0);
+      const rows = await database.db
+        .select({ id: appointments.id })
+        .from(appointments)
+        .where(eq(appointments.startsAt, new Date(TUESDAY_0800)));
+      expect(rows).toHaveLength(1);
     } finally {
       await server.stop();
       await database.close();

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { transactionsRunAlone, type Db } from '../../db/client.js';
 
 /** Any fixed number: the advisory-lock class of departments' schedules (the second key names the department). */
 const SCHEDULE_LOCK_CLASS = 7_240_415;
@@ -29,8 +29,15 @@ export async function lockSchedules(tx: Db, departmentIds: Iterable<string>): Pr
   }
 }
 
-/** A booking's or a move's share of the department's schedule lock (see `lockSchedules`). */
+/**
+ * A booking's or a move's share of the department's schedule lock (see `lockSchedules`). Not sent
+ * on PGlite: its transactions run one at a time (`transactionsRunAlone`), so a change can never
+ * come between a booking's read and its insert there, and the statement would only cost the one
+ * thread a turn (issue 14, the rush; decision 025's second addendum). A change still takes its
+ * exclusive lock there: it is rare, and the same code runs on both.
+ */
 export async function lockScheduleForBooking(tx: Db, departmentId: string): Promise<void> {
+  if (transactionsRunAlone(tx)) return;
   await tx.execute(
     sql`select pg_advisory_xact_lock_shared(${SCHEDULE_LOCK_CLASS}::int4, hashtext(${departmentId}::text))`,
   );
@@ -45,9 +52,11 @@ export async function lockScheduleForBooking(tx: Db, departmentId: string): Prom
  * clerk and start, so it only ever waits where the constraint would wait anyway (two rows of one
  * clerk with one start always overlap) and adds no new way to deadlock; overlaps with another
  * start are left to the constraint and the retry in `withFirstFreeClerk`. A refused attempt's
- * savepoint rollback releases it.
+ * savepoint rollback releases it. Not sent on PGlite, where no other transaction's row can be
+ * uncommitted while this one runs (see `lockScheduleForBooking`).
  */
 export async function lockClerkStart(tx: Db, staffId: string, startsAt: Date): Promise<void> {
+  if (transactionsRunAlone(tx)) return;
   const key = `${staffId} ${startsAt.toISOString()}`;
   await tx.execute(sql`select pg_advisory_xact_lock(${CLERK_SLOT_LOCK_CLASS}::int4, hashtext(${key}::text))`);
 }

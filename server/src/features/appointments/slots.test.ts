@@ -256,7 +256,7 @@ describe('slot rules', () => {
     expect(computeSlots(sundayNight, monday, 1)[0]!.slots.map((s) => wall(s.startsAt, BERLIN))[0]).toBe('09:30');
   });
 
-  it('keeps the days computed on prepared schedules, except those the clock cuts', () => {
+  it('keeps the days computed on prepared schedules, those the clock cuts per minute', () => {
     const prepared = new PreparedSchedules([clerk('a', 1, '08:00', '12:00')]);
     const rules = { horizonDays: 30, leadMinutes: 120, sameDayReleaseTime: '07:30' };
     const planner = (now: string, durationMinutes = 15, leadMinutes = rules.leadMinutes) =>
@@ -274,8 +274,16 @@ describe('slot rules', () => {
       planner('2026-11-20T12:00:00Z').day(parseCivilDate(monday)),
     );
     expect(first('2026-11-20T12:00:00Z', 30)).toEqual(['08:00-08:30', '08:15-08:45']);
-    // Sunday 23:30 with a ten-hour lead, and Monday itself: the clock cuts the day, never kept.
+    // Sunday 23:30 with a ten-hour lead, and Monday itself: the clock cuts the day.
     expect(first('2026-11-22T22:30:00Z', 15, 600)).toEqual(['09:30-09:45', '09:45-10:00']);
+    // Kept for the searches of one minute (Monday, 15 minutes' notice): 09:44:30 and 09:45:00
+    // both reach 10:00 first; a millisecond later 10:00 is gone.
+    const at = (now: string) => planner(now).day(parseCivilDate(monday));
+    expect(at('2026-11-23T08:45:00.000Z')).toBe(at('2026-11-23T08:44:30.000Z'));
+    expect(first('2026-11-23T08:44:30.000Z')).toEqual(['10:00-10:15', '10:15-10:30']);
+    expect(first('2026-11-23T08:45:00.000Z')).toEqual(['10:00-10:15', '10:15-10:30']);
+    expect(first('2026-11-23T08:45:00.001Z')).toEqual(['10:15-10:30', '10:30-10:45']);
+    expect(at('2026-11-23T08:45:00.001Z')).not.toBe(at('2026-11-23T08:45:00.000Z'));
     expect(first('2026-11-23T06:40:00Z')).toEqual(['08:00-08:15', '08:15-08:30']);
     expect(first('2026-11-23T08:50:00Z')).toEqual(['10:15-10:30', '10:30-10:45']);
     expect(first('2026-11-20T12:00:00Z')).toEqual(['08:00-08:15', '08:15-08:30']);

@@ -335,12 +335,17 @@ export class SlotPlanner {
     const earliest = this.earliestStart(date);
     if (earliest === null) return { date: formatCivilDate(date), slots: [] };
     // Hours begin at midnight or later, so a day whose earliest start is not after its midnight
-    // does not depend on the clock: computed once per length until the schedules change. A day
-    // cut by the clock (today, the lead time) is computed for each search.
-    if (earliest > this.instant(date, MIDNIGHT)) return this.computeDay(date, earliest);
-    return this.prepared.day(`${this.input.timeZone} ${this.durationMs} ${formatCivilDate(date)}`, () =>
-      this.computeDay(date, earliest),
-    );
+    // does not depend on the clock: computed once per length until the schedules change.
+    const midnight = this.instant(date, MIDNIGHT);
+    const key = `${this.input.timeZone} ${this.durationMs} ${formatCivilDate(date)}`;
+    if (earliest <= midnight) return this.prepared.day(key, () => this.computeDay(date, earliest));
+    // A day cut by the clock (today, the lead time): hours and the grid's steps are whole minutes
+    // from a whole-minute midnight, so every earliest start within one minute lets the same starts
+    // through as the next whole minute does. Kept per that minute, not computed for each search
+    // (issue 14, the rush: two thousand searches of today within a minute).
+    if (midnight % MINUTE !== 0) return this.computeDay(date, earliest);
+    const from = Math.ceil(earliest / MINUTE) * MINUTE;
+    return this.prepared.day(`${key} from ${String(from)}`, () => this.computeDay(date, from));
   }
 
   private computeDay(date: CivilDate, earliest: number): DaySlots {
