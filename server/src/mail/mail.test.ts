@@ -306,3 +306,30 @@ describe.each(databaseKinds)('e-mail outbox on %s', (kind) => {
     }
   });
 });
+
+describe.each(databaseKinds)('the outbox worker’s statements on %s', (kind) => {
+  it('renews the lease only for the messages after the first of a batch', async () => {
+    const statements: string[] = [];
+    const database = await createTestDatabase(kind, { onQuery: (query) => statements.push(query) });
+    try {
+      const transport = memoryMailTransport();
+      const now = testClock(NOW).now;
+      const mailer = new MailWorker({ database, config: testConfig(), logger: createLogger('silent'), now, transport });
+      const renewals = () =>
+        statements.filter((q) => /^update "mail_outbox" set "next_attempt_at" = \$1 where/.test(q));
+      // One message (a booking's confirmation in a rush): claimed, sent, marked; no renewal.
+      await enqueueMail(database.db, confirmation(recipient()));
+      statements.length = 0;
+      expect(await mailer.runOnce()).toMatchObject({ sent: 1 });
+      expect(renewals()).toHaveLength(0);
+      // Three in one batch: the second and third are renewed before they go, as sends take time.
+      for (let i = 0; i < 3; i++) await enqueueMail(database.db, confirmation(recipient()));
+      statements.length = 0;
+      expect(await mailer.runOnce()).toMatchObject({ sent: 3 });
+      expect(renewals()).toHaveLength(2);
+      expect(transport.sent).toHaveLength(4);
+    } finally {
+      await database.close();
+    }
+  });
+});
