@@ -332,4 +332,32 @@ describe.each(databaseKinds)('the outbox worker’s statements on %s', (kind) =>
       await database.close();
     }
   });
+
+  it('gathers the wake-ups of a burst of bookings into one look, claiming their e-mails together', async () => {
+    const statements: string[] = [];
+    const database = await createTestDatabase(kind, { onQuery: (query) => statements.push(query) });
+    const transport = memoryMailTransport();
+    const now = testClock(NOW).now;
+    const mailer = new MailWorker({ database, config: testConfig(), logger: createLogger('silent'), now, transport });
+    try {
+      await mailer.start();
+      await vi.waitFor(() =>
+        expect(statements.some((q) => /"attempts" = "mail_outbox"\."attempts" \+ 1/.test(q))).toBe(true),
+      );
+      statements.length = 0;
+      // Five bookings 20 ms apart, each waking the worker as it queues its e-mail.
+      const to = Array.from({ length: 5 }, () => recipient());
+      for (const address of to) {
+        await enqueueMail(database.db, confirmation(address));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await vi.waitFor(() => expect(transport.sent).toHaveLength(5), { timeout: 5_000, interval: 20 });
+      const claims = statements.filter((q) => /"attempts" = "mail_outbox"\."attempts" \+ 1/.test(q));
+      // One claim took all five (and one more found nothing left), not one round per e-mail.
+      expect(claims.length).toBeLessThanOrEqual(2);
+    } finally {
+      await mailer.stop();
+      await database.close();
+    }
+  });
 });
