@@ -308,26 +308,35 @@ describe.each(databaseKinds)('e-mail outbox on %s', (kind) => {
 });
 
 describe.each(databaseKinds)('the outbox worker’s statements on %s', (kind) => {
-  it('renews the lease only for the messages after the first of a batch', async () => {
+  it('renews the lease of a batch’s next message only once a quarter of it has passed since the claim', async () => {
     const statements: string[] = [];
     const database = await createTestDatabase(kind, { onQuery: (query) => statements.push(query) });
     try {
+      const clock = testClock(NOW);
+      const config = testConfig();
+      const leaseMs = 2 * config.mail.sendTimeoutMs;
       const transport = memoryMailTransport();
-      const now = testClock(NOW).now;
-      const mailer = new MailWorker({ database, config: testConfig(), logger: createLogger('silent'), now, transport });
+      const mailer = new MailWorker({ database, config, logger: createLogger('silent'), now: clock.now, transport });
       const renewals = () =>
         statements.filter((q) => /^update "mail_outbox" set "next_attempt_at" = \$1 where/.test(q));
-      // One message (a booking's confirmation in a rush): claimed, sent, marked; no renewal.
-      await enqueueMail(database.db, confirmation(recipient()));
-      statements.length = 0;
-      expect(await mailer.runOnce()).toMatchObject({ sent: 1 });
+      const queue = async (count: number) => {
+        for (let i = 0; i < count; i++) await enqueueMail(database.db, confirmation(recipient()));
+        statements.length = 0;
+      };
+      // Quick sends (a rush's e-mails to a nearby server): the claim's lease covers the batch.
+      await queue(3);
+      expect(await mailer.runOnce()).toMatchObject({ sent: 3 });
       expect(renewals()).toHaveLength(0);
-      // Three in one batch: the second and third are renewed before they go, as sends take time.
-      for (let i = 0; i < 3; i++) await enqueueMail(database.db, confirmation(recipient()));
-      statements.length = 0;
+      // Slow sends, a third of the lease each: the second and third are renewed before they go.
+      const send = transport.send.bind(transport);
+      transport.send = async (mail) => {
+        clock.advance(leaseMs / 3);
+        await send(mail);
+      };
+      await queue(3);
       expect(await mailer.runOnce()).toMatchObject({ sent: 3 });
       expect(renewals()).toHaveLength(2);
-      expect(transport.sent).toHaveLength(4);
+      expect(transport.sent).toHaveLength(6);
     } finally {
       await database.close();
     }

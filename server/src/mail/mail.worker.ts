@@ -70,9 +70,10 @@ export class MailWorker {
   private readonly batchSize: number;
   /**
    * A claimed row is not due again for this long: the longest one send may take (transport.ts
-   * stops it at SMTP_TIMEOUT_SECONDS) and as long again for marking it, renewed before each
-   * send of a batch. So two workers never send the same row, and when a process dies mid-send
-   * another one sends the row minutes later, not after a quarter of an hour (issue 11, item 7).
+   * stops it at SMTP_TIMEOUT_SECONDS) and as long again for marking it, renewed before a send of
+   * a batch once a quarter of it has passed. So two workers never send the same row, and when a
+   * process dies mid-send another one sends the row minutes later, not after a quarter of an hour
+   * (issue 11, item 7).
    */
   private readonly leaseMs: number;
   private running: Promise<void> | null = null;
@@ -156,10 +157,9 @@ export class MailWorker {
     const result: MailRunResult = { sent: 0, retrying: 0, failed: 0 };
     await this.purgeIfDue();
     for (;;) {
+      const claimedAt = this.options.now().getTime();
       const batch = await this.claim();
-      // The first of a batch goes out under the lease its claim took a moment ago: renewing it
-      // would only cost a statement (each booking's e-mail is a batch of its own in a rush).
-      for (const [i, row] of batch.entries()) await this.deliver(row, result, i > 0);
+      for (const row of batch) await this.deliver(row, result, claimedAt);
       if (batch.length < this.batchSize || this.stopping) break;
     }
     return result;
@@ -197,9 +197,13 @@ export class MailWorker {
     return renewed.length > 0;
   }
 
-  private async deliver(row: typeof mailOutbox.$inferSelect, result: MailRunResult, renew: boolean): Promise<void> {
+  private async deliver(row: typeof mailOutbox.$inferSelect, result: MailRunResult, claimedAt: number): Promise<void> {
     const { db } = this.options.database;
     const { logger } = this.options;
+    // Renewed once the sends before it took a quarter of the lease: until then what is left of the
+    // claim's lease still covers this send and as much again (a rush's e-mails go out without a
+    // statement each for it), and the row is still ours.
+    const renew = this.options.now().getTime() - claimedAt > this.leaseMs / 4;
     if (renew && !(await this.renewLease(row))) return;
     try {
       await this.transport.send({
