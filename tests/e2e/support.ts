@@ -252,6 +252,11 @@ export async function finishViaApi(person: Person, departmentIdValue: string, vi
   expect(response.status(), 'finish').toBe(204);
 }
 
+/** Each person's page leaves whatever it shows (a call included), as a closed tab does. */
+export async function leaveCalls(...people: Person[]): Promise<void> {
+  await Promise.all(people.map((person) => person.page.goto('about:blank').catch(() => undefined)));
+}
+
 /**
  * Leaves a department as a spec found it: declines who still waits, finishes what is still
  * open, and gives the door back to the opening hours. Needs a staff member of the department.
