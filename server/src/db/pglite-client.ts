@@ -4,7 +4,7 @@ import { PGlite, types, type PGliteOptions, type QueryOptions, type Transaction 
  * The value parsers drizzle hands PGlite with every statement (drizzle-orm/pglite/session.js):
  * dates, times and intervals stay text, and drizzle's column types make them `Date`s or strings.
  */
-export const DRIZZLE_PARSERS: NonNullable<PGliteOptions['parsers']> = Object.fromEntries(
+const DRIZZLE_PARSERS: NonNullable<PGliteOptions['parsers']> = Object.fromEntries(
   [
     types.TIMESTAMP,
     types.TIMESTAMPTZ,
@@ -43,7 +43,7 @@ export async function createPgliteForDrizzle(
 }
 
 /** `client` for drizzle: statements (also in transactions) without their own `parsers`. */
-export function withoutStatementParsers(client: DrizzleClient): DrizzleClient {
+function withoutStatementParsers(client: DrizzleClient): DrizzleClient {
   return {
     query: (text, params, options) => client.query(text, params, stripParsers(options)),
     transaction: (work) => client.transaction((tx) => work(transactionWithoutParsers(tx))),

@@ -136,40 +136,6 @@ describe.each(databaseKinds)('a booking’s locks on %s', (kind) => {
   }, 120_000);
 });
 
-describe.each(databaseKinds)('a slot the cache still shows free on %s', (kind) => {
-  it('when the read under the transaction finds nobody free, the booking is told “taken” with alternatives', async () => {
-    const database = await createTestDatabase(kind);
-    const server = await startTestServer(database, { now: () => BOOKING_NOW, env: { TRUST_PROXY: '1' } });
-    try {
-      const o = await makeBookingOffice(database.db, { clerks: 1 });
-      const client = new TestClient(server.url, { 'x-forwarded-for': '10.7.0.4' });
-      // A search fills the slot cache; then the only clerk's time goes behind its back (no event).
-      const search = await client.get(`${o.base}/slots?services=${o.services[0]!.slug}&from=2026-11-24&days=1`);
-      expect(search.status).toBe(200);
-      await makeAppointment(database.db, {
-        tenantId: o.tenant.id,
-        departmentId: o.department.id,
-        staffId: o.clerks[0]!.id,
-        serviceIds: [o.services[0]!.id],
-        startsAt: new Date(TUESDAY_0800),
-        minutes: 30,
-      });
-      const lost = await client.post(`${o.base}/appointments`, bookingRequest(o, TUESDAY_0800));
-      expect(lost.status).toBe(409);
-      expect(lost.json).toMatchObject({ code: 'slot_taken' });
-      expect((lost.json as { alternatives: unknown[] }).alternatives.length).toBeGreaterThan(0);
-      const rows = await database.db
-        .select({ id: appointments.id })
-        .from(appointments)
-        .where(eq(appointments.startsAt, new Date(TUESDAY_0800)));
-      expect(rows).toHaveLength(1);
-    } finally {
-      await server.stop();
-      await database.close();
-    }
-  }, 120_000);
-});
-
 describe.runIf(databaseKinds.includes('postgres'))('booking limits on PostgreSQL', () => {
   it('counts the address and the e-mail of a booking in one statement, and refuses either over its limit', async () => {
     const statements: string[] = [];
