@@ -35,3 +35,13 @@ export async function clearOfBerlinMidnight(ms: number): Promise<void> {
 export function berlinDay(at = new Date()): string {
   return at.toLocaleDateString('sv-SE', { timeZone: ZONE });
 }
+
+/**
+ * How long before Berlin midnight a spec that books today's first free slot at Testhausen's
+ * "Bürgerbüro vor Ort" and then checks it in (which only works on the appointment's own day:
+ * hybrid-office.spec.ts, onsite-queue.spec.ts) waits for the next day instead. The department is
+ * bookable until 23:59 in quarter hours, so its last slot of a day starts at 23:30; its three
+ * bookable clerks (tests/e2e/installation.e2e.json) leave room in that slot for all the run's
+ * bookings there, and five minutes cover the spec's own steps.
+ */
+export const TODAY_SLOT_MARGIN = 35 * 60_000;
