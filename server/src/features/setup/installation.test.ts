@@ -156,8 +156,11 @@ describe.each(databaseKinds)('installation file on %s', (kind) => {
       ['clara.klein@testhausen.example', 'testhausen-e2e-passwort'],
       ['amelie.admin@testhausen.example', 'testhausen-e2e-passwort'],
       ['ines.it@testhausen.example', 'testhausen-e2e-passwort'],
-      // The clerk of the on-site office (issue 16).
+      // The clerks of the on-site office (issue 16): three, so that all the bookings of one run
+      // fit into its last slot of a day (tests/e2e/berlin-day.ts, TODAY_SLOT_MARGIN).
       ['otto.ort@testhausen.example', 'testhausen-e2e-passwort'],
+      ['olga.ort@testhausen.example', 'testhausen-e2e-passwort'],
+      ['oskar.ort@testhausen.example', 'testhausen-e2e-passwort'],
     ]);
     const [amelie] = await database.db.select().from(staff).where(eq(staff.email, 'amelie.admin@testhausen.example'));
     expect(amelie).toMatchObject({ isTenantAdmin: true, isInstallationAdmin: false });
