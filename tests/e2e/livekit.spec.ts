@@ -74,10 +74,7 @@ test('a participant with another key gets no decodable picture, and both sides a
     await expect(citizen.page.getByTestId('undecryptable')).toHaveCount(0);
     await expect(clerk.page.getByTestId('undecryptable')).toHaveCount(0);
   } finally {
-    // The pages leave their call first, as people close the tab: ended from here instead, LiveKit
-    // may close a page's signal connection before the page heard the visit is over, and its
-    // client logs that as an error (a race of the test's teardown, not what a person sees).
-    await leaveCalls(citizen, clerk);
+    await leaveCalls(citizen, clerk); // before the teardown ends the visits
     await tidyDepartment(clerk, clerk.departmentId);
     await citizen.context.close();
     await clerk.context.close();
@@ -125,10 +122,7 @@ test('with LiveKit down when the call starts, both people are told in their lang
     await clerk.page.getByRole('button', { name: 'Join the call' }).click();
     await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk after the retry');
   } finally {
-    // The pages leave their call first, as people close the tab: ended from here instead, LiveKit
-    // may close a page's signal connection before the page heard the visit is over, and its
-    // client logs that as an error (a race of the test's teardown, not what a person sees).
-    await leaveCalls(citizen, clerk);
+    await leaveCalls(citizen, clerk); // before the teardown ends the visits
     await tidyDepartment(clerk, clerk.departmentId);
     await citizen.context.close();
     await clerk.context.close();
@@ -197,10 +191,7 @@ test("LiveKit's code loads while a call is near: in the waiting room and the con
     await expect(citizen.page.getByTestId('encryption')).toHaveText('Ende-zu-Ende-verschlüsselt');
     expect(clerkJoins).toEqual([]);
   } finally {
-    // The pages leave their call first, as people close the tab: ended from here instead, LiveKit
-    // may close a page's signal connection before the page heard the visit is over, and its
-    // client logs that as an error (a race of the test's teardown, not what a person sees).
-    await leaveCalls(citizen, clerk);
+    await leaveCalls(citizen, clerk); // before the teardown ends the visits
     await tidyDepartment(clerk, clerk.departmentId);
     await citizen.context.close();
     await clerk.context.close();
