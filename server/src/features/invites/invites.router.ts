@@ -99,7 +99,7 @@ export function invitesRouter(deps: AppDeps): Router {
   const seatOf = (req: Request) => inviteGuestIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
   router.post('/invites/check', async (req, res) => {
-    redeems.hit(req.ip ?? 'unknown');
+    await redeems.hit(req.ip ?? 'unknown');
     const body = parseInput(CheckInviteRequestSchema, req.body);
     const preview = await checkInvite(ctxOf(deps), { token: body.token, currentGuestId: seatOf(req) });
     res.set('Cache-Control', 'no-store').json(preview);

@@ -364,6 +364,23 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect((await first.post('/api/invites/check', { token })).json.code).toBe('invite_call_ended');
   });
 
+  it('refuses a guessing script its 31st look at a link, and goes on serving (the refusal once went unawaited)', async () => {
+    const guesser = new TestClient(server.url, { 'x-forwarded-for': '10.8.31.31' });
+    const guess = (n: number) => ({ token: `guess-${String(n)}`.padEnd(24, 'x') });
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await guesser.post('/api/invites/check', guess(i))).status);
+    expect(statuses).toEqual([...Array<number>(30).fill(404), 429]);
+    const refused = await guesser.post('/api/invites/check', guess(31));
+    expect(refused.json.code).toBe('rate_limited');
+    expect(refused.headers.get('retry-after')).toBe('600');
+    // The same count as redeeming: a guesser cannot switch to the other door.
+    expect((await guesser.post('/api/invites/redeem', guess(32))).status).toBe(429);
+    // Another address is served as before; the process is up.
+    const other = new TestClient(server.url, { 'x-forwarded-for': '10.8.31.32' });
+    expect((await other.post('/api/invites/check', guess(0))).status).toBe(404);
+    expect((await guesser.get('/api/health')).status).toBe(200);
+  });
+
   it('limits the invite e-mails a clerk sends, per recipient and in all (issue 11, item 7)', async () => {
     const { create, clerk, department } = await admitted();
     const created = await create();
