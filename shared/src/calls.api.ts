@@ -62,3 +62,11 @@ export const CallPreviewSchema = z.discriminatedUnion('transport', [
   z.object({ transport: z.literal('p2p'), grant: P2pGrantSchema }),
 ]);
 export type CallPreview = z.infer<typeof CallPreviewSchema>;
+
+/**
+ * Whether the caller's call still runs, asked by a call page that lost its media connection: the
+ * media server's own word that the call was closed can be lost in the same moment (a LiveKit room
+ * closed while the page's connection to it breaks). `ended`: over, or not the caller's any more.
+ */
+export const CallStatusSchema = z.object({ status: z.enum(['on', 'ended']) });
+export type CallStatus = z.infer<typeof CallStatusSchema>;

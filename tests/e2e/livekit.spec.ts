@@ -6,6 +6,7 @@ import {
   STAFF,
   admitViaApi,
   expectNoBrowserErrors,
+  finishViaApi,
   knockViaApi,
   newPerson,
   openDoorAsClerk,
@@ -123,6 +124,48 @@ test('with LiveKit down when the call starts, both people are told in their lang
     await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk after the retry');
   } finally {
     await leaveCalls(citizen, clerk); // before the teardown ends the visits
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk);
+});
+
+test('a call ended while LiveKit is out of reach still ends for both: the pages ask the app, and say so', async ({
+  browser,
+  callApp,
+}) => {
+  // Stop 28: LiveKit closed the room, the citizen's connection broke in the same moment, and their
+  // page said "Verbindung unterbrochen" for good. With LiveKit gone, no "room closed" can arrive:
+  // only the app can tell the pages the call is over.
+  const livekit = callApp.livekit!;
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  let stopped = false;
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Mila Abbruch', concern: 'Ausweis' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+    await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+    await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk');
+
+    await livekit.livekit.stop();
+    stopped = true;
+    for (const page of [citizen.page, clerk.page]) {
+      await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'reconnecting');
+    }
+    // The clerk ends the visit from elsewhere (another tab, the console): LiveKit cannot be told.
+    await finishViaApi(clerk, clerk.departmentId, visit.id);
+    await expect(mainHeading(citizen.page)).toHaveText('Das Gespräch ist beendet');
+    await expect(citizen.page).toHaveURL(new RegExp(`/call/${visit.id}/ended$`));
+    await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+    await expectNoA11yViolations(citizen.page);
+    // livekit-client logs its lost signal connection and failed reconnects: expected here.
+    citizen.errors.splice(0);
+    clerk.errors.splice(0);
+  } finally {
+    if (stopped) await livekit.restartLivekit();
+    await leaveCalls(citizen, clerk);
     await tidyDepartment(clerk, clerk.departmentId);
     await citizen.context.close();
     await clerk.context.close();

@@ -1,4 +1,4 @@
-import type { CallJoinResponse, CallPreview } from '@amtsraum/shared';
+import type { CallJoinResponse, CallPreview, CallStatus } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
 import type { CallGrant, Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
@@ -85,6 +85,21 @@ export async function joinCall(
     ...joined(grant, transport),
     ...(grant.role === 'clerk' ? { interpreterLanguage: grant.interpreterLanguage ?? null } : {}),
   };
+}
+
+/**
+ * `GET /api/calls/:visitId/status`: whether the caller may still be in the call, with the same
+ * checks as the join. It says nothing beyond that: for anyone not in the call it is `ended`, as for
+ * a call that is over.
+ */
+export async function callStatus(ctx: Pick<Ctx, 'db' | 'now'>, caller: Caller, visitId: string): Promise<CallStatus> {
+  try {
+    await grantFor(ctx.db, caller, visitId, ctx.now);
+    return { status: 'on' };
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'forbidden') return { status: 'ended' };
+    throw error;
+  }
 }
 
 /**

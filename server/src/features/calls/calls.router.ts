@@ -3,11 +3,22 @@ import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
-import { allowCitizenScreenShare, joinCall, previewCall } from './call-access.js';
+import { allowCitizenScreenShare, callStatus, joinCall, previewCall } from './call-access.js';
 import { readCallerCookies, resolveCaller } from './caller.js';
+
+/**
+ * Per address, a minute. A page joins a few times per call (a retry, a reload), and asks for the
+ * status while its media connection is lost, at most every 15 s after the first few seconds
+ * (useCall.ts). A town hall's clerks share one address: room for many pages at once. A script in a
+ * loop is stopped before it makes LiveKit open rooms or the database read grants at its pace.
+ */
+export const CALL_REQUEST_LIMIT = { max: 120, windowMs: 60_000 };
+export const CALL_STATUS_LIMIT = CALL_REQUEST_LIMIT;
 
 export function callsRouter(deps: AppDeps): Router {
   const router = Router();
+  const requests = deps.limits.limiter('call-requests', CALL_REQUEST_LIMIT);
+  const statusChecks = deps.limits.limiter('call-status', CALL_STATUS_LIMIT);
   const callOf = async (req: Request<{ visitId: string }>) => {
     // A malformed id names no call anyone may enter.
     const visitId = z.uuid().safeParse(req.params.visitId);
@@ -18,17 +29,26 @@ export function callsRouter(deps: AppDeps): Router {
 
   // POST, not GET: a token is minted, and the answer must never be cached or prefetched.
   router.post('/calls/:visitId/join', async (req, res) => {
+    await requests.hit(req.ip ?? 'unknown');
     const { visitId, caller } = await callOf(req);
     res.set('Cache-Control', 'no-store').json(await joinCall(ctxOf(deps), caller, visitId));
   });
 
+  router.get('/calls/:visitId/status', async (req, res) => {
+    await statusChecks.hit(req.ip ?? 'unknown');
+    const { visitId, caller } = await callOf(req);
+    res.set('Cache-Control', 'no-store').json(await callStatus(ctxOf(deps), caller, visitId));
+  });
+
   // POST like the join: personal, never cached, never prefetched.
   router.post('/calls/:visitId/preview', async (req, res) => {
+    await requests.hit(req.ip ?? 'unknown');
     const { visitId, caller } = await callOf(req);
     res.set('Cache-Control', 'no-store').json(await previewCall(ctxOf(deps), caller, visitId));
   });
 
   router.post('/calls/:visitId/screen-share', async (req, res) => {
+    await requests.hit(req.ip ?? 'unknown');
     const { visitId, caller } = await callOf(req);
     const body = parseInput(z.object({ allowed: z.boolean() }), req.body);
     await allowCitizenScreenShare(ctxOf(deps), caller, visitId, body.allowed);

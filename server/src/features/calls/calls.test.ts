@@ -1,4 +1,4 @@
-import { CallJoinResponseSchema, CallPreviewSchema } from '@amtsraum/shared';
+import { CallJoinResponseSchema, CallPreviewSchema, CallStatusSchema } from '@amtsraum/shared';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
@@ -10,6 +10,7 @@ import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.
 import { LIVEKIT_ENV, startRoomService, STUB_JOBS, type RoomServiceStub } from '../../test/livekit.js';
 import { captureLogger, startTestServer, type TestServer } from '../../test/server.js';
 import { visits } from '../../db/schema.js';
+import { CALL_REQUEST_LIMIT, CALL_STATUS_LIMIT } from './calls.router.js';
 
 describe.each(databaseKinds)('joining a call on %s', (kind) => {
   let p2p: TestServer;
@@ -96,6 +97,60 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
 
     await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`);
     expect((await join(citizen)).status).toBe(403); // the call is over
+  });
+
+  it('tells a page whose media connection broke whether its call still runs, and nobody else anything (stop 28: a closed LiveKit room went unnoticed)', async () => {
+    const { clerk, colleague, citizen, other, visitId, departmentId, client } = await admittedVisit(livekit);
+    const status = async (browser: TestClient, id = visitId) => {
+      const answer = await browser.get(`/api/calls/${id}/status`);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      return answer.status === 200 ? CallStatusSchema.parse(answer.json).status : answer.status;
+    };
+    expect(await status(citizen)).toBe('ended'); // still waiting: no call for anyone yet
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+    rooms.requests.length = 0;
+
+    expect(await status(clerk)).toBe('on');
+    expect(await status(citizen)).toBe('on');
+    // Everybody else hears what they would hear of a call that is over: nothing about this one.
+    for (const stranger of [colleague, other, client()]) expect(await status(stranger)).toBe('ended');
+    expect(await status(clerk, '00000000-0000-4000-8000-000000000000')).toBe('ended');
+    expect(await status(clerk, 'visit-room-name')).toBe(403);
+    expect(rooms.requests).toEqual([]); // LiveKit is not asked: the answer is the visit's
+
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`);
+    expect(await status(citizen)).toBe('ended');
+    expect(await status(clerk)).toBe('ended');
+
+    // Limited per address, like every route a script could call in a loop.
+    const flood = client();
+    const answers: number[] = [];
+    for (let i = 0; i <= CALL_STATUS_LIMIT.max; i++)
+      answers.push((await flood.get(`/api/calls/${visitId}/status`)).status);
+    expect(answers).toEqual([...Array<number>(CALL_STATUS_LIMIT.max).fill(200), 429]);
+    expect(await status(citizen)).toBe('ended'); // another address: served
+  });
+
+  it('stops a script that joins, previews or switches screen sharing in a loop, before LiveKit hears of it', async () => {
+    const { clerk, citizen, visitId, departmentId } = await admittedVisit(livekit);
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+    rooms.requests.length = 0;
+    // The citizen's own browser in a loop: each join would ask LiveKit to open the room.
+    const tries = [
+      () => citizen.post(`/api/calls/${visitId}/join`),
+      () => citizen.post(`/api/calls/${visitId}/preview`),
+      () => citizen.post(`/api/calls/${visitId}/screen-share`, { allowed: true }),
+    ];
+    const answers: number[] = [];
+    for (let i = 0; i < CALL_REQUEST_LIMIT.max; i++) answers.push((await tries[i % 3]!()).status);
+    expect(answers.slice(0, 3)).toEqual([200, 200, 403]); // joined, previewed, not the clerk's switch
+    const joins = CALL_REQUEST_LIMIT.max / 3;
+    expect(rooms.requests).toHaveLength(joins);
+    // One count for all three: the script cannot switch to the next route, and LiveKit hears no more.
+    for (const again of tries) expect((await again()).json.code).toBe('rate_limited');
+    expect(rooms.requests).toHaveLength(joins);
+    // The clerk, at their own address, goes on.
+    expect((await clerk.post(`/api/calls/${visitId}/join`)).status).toBe(200);
   });
 
   it('previews the call to its own waiting citizen only: peer-to-peer the grant, that still admits nothing', async () => {

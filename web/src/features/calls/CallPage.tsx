@@ -18,7 +18,7 @@ import { P2pTransport } from './media/p2p-transport';
 import type { SignallingChannel } from './media/signalling';
 import { claimPreparedCall, hasPreparedCall } from './prepared-call';
 import type { CallTransport, LocalMedia } from './media/transport';
-import { useCallSnapshot, useDisposeOnUnmount } from './useCall';
+import { useCallOverWhileLost, useCallSnapshot, useDisposeOnUnmount } from './useCall';
 import './call.css';
 
 /** A grant younger than this still carries a usable LiveKit token (they live ten minutes). */
@@ -248,10 +248,16 @@ function ActiveCall({
     if (role === 'clerk') void navigate(pagePath('console', { departmentId }), { replace: true });
     else void navigate(pagePath('callEnded', { visitId }), { replace: true, state: { role } satisfies CallEndedState });
   }, [role, navigate, departmentId, visitId]);
-  const ended = snapshot.ended;
   const left = snapshot.left;
   const removed = snapshot.error === 'removed';
   const forbidden = snapshot.error === 'forbidden' || removed;
+  // Connection lost: the app is asked whether the call goes on (the media's "ended" may be lost too).
+  const lost =
+    (snapshot.connection === 'reconnecting' || snapshot.connection === 'disconnected') &&
+    !snapshot.ended &&
+    !left &&
+    !snapshot.error;
+  const ended = useCallOverWhileLost(visitId, lost) || snapshot.ended;
   const handled = useRef(false);
   useEffect(() => {
     if (!ended || handled.current) return;

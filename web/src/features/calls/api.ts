@@ -1,9 +1,11 @@
 import {
   CallJoinResponseSchema,
   CallPreviewSchema,
+  CallStatusSchema,
   HealthResponseSchema,
   type CallJoinResponse,
   type CallPreview,
+  type CallStatus,
   type HealthResponse,
 } from '@amtsraum/shared';
 import { getJson, sendForNothing, sendJson } from '../../lib/api';
@@ -17,6 +19,11 @@ const options = () => ({ language: currentLocale() });
 /** The server's grant for this visit's call, and the transport it chose. 403 `forbidden` otherwise. */
 export function joinCall(visitId: string): Promise<CallJoinResponse> {
   return sendJson('POST', `/api/calls/${segment(visitId)}/join`, undefined, CallJoinResponseSchema, options());
+}
+
+/** Whether this browser's call still runs: asked when its media connection is lost (`useCallOverWhileLost`). */
+export function callStatus(visitId: string): Promise<CallStatus> {
+  return getJson(`/api/calls/${segment(visitId)}/status`, CallStatusSchema, options());
 }
 
 /** LiveKit calls: the clerk lets the citizen share their screen, or stops them. */

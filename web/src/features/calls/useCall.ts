@@ -1,4 +1,5 @@
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { callStatus } from './api';
 import type { CallSnapshot, CallTransport } from './media/transport';
 
 /** The call's current state; re-renders on every change the transport reports. */
@@ -21,4 +22,40 @@ export function useDisposeOnUnmount(transport: CallTransport): void {
       }, 0);
     };
   }, [transport]);
+}
+
+/** Waits before asking again, from the second question on: 1, 2, 4, 8 s, then every 15 s. */
+export const statusRetryDelay = (asked: number): number => Math.min(15_000, 1_000 * 2 ** (asked - 1));
+
+/**
+ * True once the server says the call is over, asked while `lost` (the media connection broke). The
+ * media server's own word that it closed the call can be lost in that very moment: a LiveKit room
+ * closed for everyone while the page's signal connection breaks (stop 28), or a peer-to-peer
+ * `call-ended` sent while the socket reconnects. Without this the page would try to reconnect to a
+ * call that is over, saying "Verbindung unterbrochen", with no way on.
+ */
+export function useCallOverWhileLost(visitId: string, lost: boolean): boolean {
+  const [over, setOver] = useState(false);
+  useEffect(() => {
+    if (!lost) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ask = (asked: number) => {
+      const again = () => {
+        if (!stopped) timer = setTimeout(() => ask(asked + 1), statusRetryDelay(asked + 1));
+      };
+      // A failed question (offline, the server restarting) is asked again like an "on".
+      callStatus(visitId).then((answer) => {
+        if (stopped) return;
+        if (answer.status === 'ended') setOver(true);
+        else again();
+      }, again);
+    };
+    ask(0);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [visitId, lost]);
+  return over;
 }
