@@ -1,6 +1,7 @@
 import { KnockRequestSchema, type DoorLive } from '@amtsraum/shared';
 import { Router, type Request } from 'express';
 import { ctxOf, type AppDeps } from '../../deps.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { AppError } from '../../lib/errors.js';
 import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
@@ -37,7 +38,7 @@ export function visitsRouter(deps: AppDeps): Router {
   router.post('/tenants/:tenant/departments/:department/knock', async (req, res) => {
     const currentVisitId = visitOf(req);
     if (currentVisitId) await byBrowser.hit(currentVisitId);
-    await byAddress.hit(req.ip ?? 'unknown');
+    await byAddress.hit(requestAddressGroup(req));
     const { tenantSlug, departmentSlug } = officeParams(req);
     const request = parseInput(KnockRequestSchema, req.body);
     const { visit, created } = await knock(ctxOf(deps), { tenantSlug, departmentSlug, request, currentVisitId });
