@@ -6,7 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
 import { touchVisits } from './visits.repo.js';
-import { loadCitizenVisit, loadDepartmentStateBySlugs } from './queue.service.js';
+import { loadCitizenVisitSeen, loadDepartmentStateBySlugs } from './queue.service.js';
 import { knock, leave } from './visits.service.js';
 import { setVisitCookie, visitIdFromCookie } from './visit-cookie.js';
 
@@ -47,11 +47,21 @@ export function visitsRouter(deps: AppDeps): Router {
   });
 
   // "No visit" is an ordinary answer here (a page asking whether this browser waits), not an error.
+  // Asking marks the visit present, unless it was marked moments ago: written on every request, a
+  // script holding one knock's cookie had the database commit a write per request, unlimited. The
+  // live hub's rule (live.hub.ts, recentSightingMs): a sighting is never older than 30 s, nor a
+  // quarter of the grace period, when the next one is written.
+  const recentSightingMs = Math.min(30_000, (deps.config.visitGraceSeconds * 1000) / 4);
   router.get('/visit', async (req, res) => {
     const visitId = visitOf(req);
-    const visit = visitId ? await loadCitizenVisit(deps.database.db, visitId, deps.now()) : null;
-    if (visitId && visit) await touchVisits(deps.database.db, [visitId], deps.now());
-    res.json({ visit });
+    const now = deps.now();
+    const found = visitId ? await loadCitizenVisitSeen(deps.database.db, visitId, now) : null;
+    const seenAgo = found ? now.getTime() - found.lastSeenAt.getTime() : 0;
+    // A sighting the clock now puts in the future (it jumped back) counts as old, as in the hub.
+    if (visitId && found && (seenAgo < 0 || seenAgo >= recentSightingMs)) {
+      await touchVisits(deps.database.db, [visitId], now);
+    }
+    res.json({ visit: found?.visit ?? null });
   });
 
   router.post('/visit/leave', async (req, res) => {
