@@ -20,19 +20,30 @@ export const KNOCK_LIMITS = {
   perAddress: { max: 30, windowMs: 10 * 60_000 },
 };
 
+/**
+ * Reads of the public door per address: a municipality's page asking every few seconds for each
+ * of its visitors behind one address is far below it; a script asking as fast as it can is not.
+ */
+export const DOOR_READ_LIMITS = { perAddress: { max: 600, windowMs: 10 * 60_000 } };
+
 export function visitsRouter(deps: AppDeps): Router {
   const router = Router();
   const byBrowser = deps.limits.limiter('knock-browser', KNOCK_LIMITS.perBrowser);
   const byAddress = deps.limits.limiter('knock-address', KNOCK_LIMITS.perAddress);
+  const doorReads = deps.limits.limiter('door-read', DOOR_READ_LIMITS.perAddress);
   const visitOf = (req: Request) => visitIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
-  // Public and read-only, so a municipality's own website may show the door (CORS open).
+  // Public and read-only, so a municipality's own website may show the door (CORS open). Each
+  // read builds the department's whole state (five statements, in the server's own thread on the
+  // embedded database), so it counts per address, as the searches do.
   router.get('/tenants/:tenant/departments/:department/door', async (req, res) => {
+    res.set('Access-Control-Allow-Origin', '*');
+    await doorReads.hit(requestAddressGroup(req));
     const { tenantSlug, departmentSlug } = officeParams(req);
     const state = await loadDepartmentStateBySlugs(deps.database.db, tenantSlug, departmentSlug, deps.now());
     if (!state) throw new AppError('department_not_found');
     const body: { door: DoorLive } = { door: state.door };
-    res.set('Access-Control-Allow-Origin', '*').json(body);
+    res.json(body);
   });
 
   router.post('/tenants/:tenant/departments/:department/knock', async (req, res) => {
