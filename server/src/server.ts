@@ -38,6 +38,8 @@ export async function startServer(
     webDistDir?: string | null;
     /** How often the scheduled jobs run (tests shorten them). */
     jobs?: JobIntervals;
+    /** How long a request may take to arrive whole, headers and body (tests shorten it). */
+    requestTimeoutMs?: number;
     /** E-mail worker settings, or false to leave the outbox unsent (it stays queued). */
     mail?: Pick<MailWorkerOptions, 'transport'> | false;
   } = {},
@@ -81,13 +83,24 @@ export async function startServer(
     webDistDir: options.webDistDir === undefined ? findWebDist() : options.webDistDir,
   };
   const app = createApp(deps);
-  const server = http.createServer(app);
+  // A request arrives whole, body included, within the header timeout: Node's default gave a body
+  // 300 s to trickle in (a request's deadline is the later of the two), and a client dribbling
+  // bodies held a connection and up to 64 kB of buffered body each for five minutes. Checked
+  // every few seconds, not every 30 s (Node's default), so the deadline is about what it says.
+  const requestTimeout = options.requestTimeoutMs ?? 66_000;
+  const server = http.createServer(
+    {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.min(5_000, Math.ceil(requestTimeout / 4)),
+    },
+    app,
+  );
   // An idle keep-alive connection stays open longer than the reverse proxy's (nginx keeps its
   // upstream connections 60 s): otherwise the server closes one just as a request goes out on it,
   // and that request fails with a reset (seen from the browser tests' request client too). The
   // header timeout must exceed it, or a slow first request on a reused connection races it.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
   const hub = new LiveHub(deps, { allowedOrigins: allowedOriginsFor(config) });
   hub.start(server);
 

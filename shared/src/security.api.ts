@@ -134,6 +134,8 @@ export const OIDC_SIGN_IN_ERRORS = [
   'deactivated',
   /** The municipality offers no such sign-in (any more). */
   'unavailable',
+  /** Too many sign-ins through the provider failed from this network lately: wait a while. */
+  'too_many_tries',
 ] as const;
 export const OidcSignInErrorSchema = z.enum(OIDC_SIGN_IN_ERRORS);
 export type OidcSignInError = z.infer<typeof OidcSignInErrorSchema>;

@@ -39,3 +39,12 @@ export function addressGroup(address: string): string {
     .map((group) => Number.parseInt(group || '0', 16).toString(16))
     .join(':')}::/64`;
 }
+
+/**
+ * What an HTTP route's per-address limits count: the address group of the client Express names
+ * (`req.ip`, by the same TRUST_PROXY rule). Counted by the bare address, a host with an IPv6 /64
+ * had some 2^64 addresses to rotate through, and so no limit at all.
+ */
+export function requestAddressGroup(req: { ip?: string | undefined }): string {
+  return addressGroup(req.ip ?? 'unknown');
+}

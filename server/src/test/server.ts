@@ -50,6 +50,7 @@ export interface TestServerOptions {
   logger?: Logger;
   webDistDir?: string | null;
   jobs?: JobIntervals;
+  requestTimeoutMs?: number;
 }
 
 /** Starts the real HTTP server on a free port over the given test database. */
@@ -58,6 +59,7 @@ export async function startTestServer(database: TestDatabase, options: TestServe
     database,
     now: options.now,
     webDistDir: options.webDistDir ?? null,
+    requestTimeoutMs: options.requestTimeoutMs,
     // Test clocks jump by hours; a door left to the attendance job would turn unattended under a
     // test's feet. Tests of attendance run the job's rounds themselves.
     jobs: { attendanceMs: null, ...options.jobs },

@@ -6,6 +6,7 @@ import {
 } from '@amtsraum/shared';
 import { Router } from 'express';
 import { ctxOf, type AppDeps } from '../../deps.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { cookieOptions, STAFF_COOKIE } from '../../lib/cookies.js';
 import { parseInput } from '../../lib/validate.js';
 import { describeStaff, SESSION_MAX_AGE_MS } from '../staff/auth.service.js';
@@ -32,7 +33,7 @@ export function accountsRouter(deps: AppDeps): Router {
 
   router.post('/staff/password-reset', async (req, res) => {
     const body = parseInput(PasswordResetRequestSchema, req.body);
-    await resetsPerAddress.hit(req.ip ?? 'unknown');
+    await resetsPerAddress.hit(requestAddressGroup(req));
     await resetsPerEmail.hit(body.email);
     await requestPasswordReset(ctxOf(deps), body.email);
     res.status(202).json({ accepted: true });

@@ -11,6 +11,7 @@ import {
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
 import { setVisitCookie } from '../visits/visit-cookie.js';
@@ -51,7 +52,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
   const manage = deps.limits.limiter('manage-link', BOOKING_LIMITS.manage);
   const searches = deps.limits.limiter('slot-search', BOOKING_LIMITS.slots);
   const arrivals = deps.limits.limiter('appointment-arrival', BOOKING_LIMITS.arrivals);
-  const address = (req: Request) => req.ip ?? 'unknown';
+  const address = (req: Request) => requestAddressGroup(req);
   // One per app: searches read through it, and this app's own bookings, cancellations and moves
   // clear it at once; everything else reaches it through the event bus (slot-cache.ts).
   const slotCache = new SlotCache(deps.events);

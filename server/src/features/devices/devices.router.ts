@@ -2,6 +2,7 @@ import { DeviceKindSchema, PairingCodeSchema, type DeviceKind, type DeviceView }
 import { Router } from 'express';
 import { z } from 'zod/mini';
 import type { AppDeps } from '../../deps.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { clearCookie, cookieOptions, DEVICE_COOKIE, parseCookies } from '../../lib/cookies.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
@@ -41,7 +42,7 @@ export function devicesRouter(deps: AppDeps): Router {
   const byAddress = deps.limits.limiter('device-pair', PAIR_LIMIT);
 
   router.post('/devices/pair', async (req, res) => {
-    await byAddress.hit(req.ip ?? 'unknown');
+    await byAddress.hit(requestAddressGroup(req));
     const { code, kind } = parseInput(PairRequestSchema, req.body);
     const paired = await pairDevice(deps.database.db, { pairingCode: code, now: deps.now(), kind });
     if (!paired) throw new AppError('pairing_code_invalid');

@@ -48,6 +48,9 @@ export class DisplayStreams {
 
   /** Opens a stream for a paired display; the first message is the full current list. */
   async open(req: Request, res: Response, device: PairedDevice, tokenHash: string): Promise<void> {
+    // Gone while the device was looked up: its 'close' has come and gone, and would never free
+    // the place taken below (three such drops refused the display its stream until a restart).
+    if (req.destroyed || res.destroyed) return;
     const held = this.perDevice.get(device.id) ?? 0;
     if (held >= STREAMS_PER_DEVICE) throw new AppError('rate_limited', { headers: { 'Retry-After': '30' } });
     this.perDevice.set(device.id, held + 1);

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../deps.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { officeParams, slugParam } from '../../lib/params.js';
 import { SearchQuerySchema } from '@amtsraum/shared';
 import { parseInput } from '../../lib/validate.js';
@@ -26,7 +27,7 @@ export function directoryRouter(deps: AppDeps): Router {
   // service of the installation. The query is never logged (pino-http logs paths only).
   const searches = deps.limits.limiter('office-search', SEARCH_LIMITS.perAddress);
   router.get('/search', async (req, res) => {
-    await searches.hit(req.ip ?? 'unknown');
+    await searches.hit(requestAddressGroup(req));
     const query = parseInput(SearchQuerySchema, req.query);
     res.json(await searchOffices(deps.database.db, { query, now: deps.now() }));
   });

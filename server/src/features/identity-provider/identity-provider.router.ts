@@ -1,7 +1,9 @@
 import { IdentityProviderInputSchema, pagePath, type SignInOptions } from '@amtsraum/shared';
 import { Router, type Response } from 'express';
 import { ctxOf, type AppDeps } from '../../deps.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { cookieOptions, parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
+import { AppError } from '../../lib/errors.js';
 import { isSlug } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
 import { adminTenant, currentAdmin } from '../staff/admin-access.js';
@@ -17,6 +19,9 @@ import {
   SignInRefused,
   startSignIn,
 } from './oidc-sign-in.service.js';
+
+/** Failed sign-ins through the provider per address group: a few dozen mistyped passwords, no flood. */
+const OIDC_SIGN_IN_LIMIT = { max: 30, windowMs: 15 * 60_000 };
 
 /** Below `/api/admin/tenants/:tenant` (the `tenant` list of adminRouter): the municipality's provider. */
 export function identityProviderAdminRouter(deps: AppDeps): Router {
@@ -48,6 +53,22 @@ export function identityProviderAdminRouter(deps: AppDeps): Router {
 export function oidcSignInRouter(deps: AppDeps): Router {
   const router = Router();
   const config = deps.config;
+  // Each refused callback writes an audit event and may ask the provider's token endpoint, and a
+  // start asks an unreachable provider again each time: without a limit, anyone could fill the
+  // audit log and keep the server calling the town hall's provider. A try that signs in (or a
+  // start that reaches the provider) gives its count back, so a town hall's clerks behind one
+  // address never add up; only failures do.
+  const tries = deps.limits.limiter('oidc-sign-in', OIDC_SIGN_IN_LIMIT);
+  const countTry = (address: string) =>
+    tries.hit(address).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'rate_limited') {
+        throw new SignInRefused(
+          'too_many_tries',
+          `too many failed sign-ins from this address (${String(error.detail)})`,
+        );
+      }
+      throw error;
+    });
   const base = config.publicBaseUrl.href.endsWith('/') ? config.publicBaseUrl.href : `${config.publicBaseUrl.href}/`;
   const page = (path: string, search = '') => new URL(path.replace(/^\//, '') + search, base).href;
   const loginCookie = () => ({ ...cookieOptions(config, LOGIN_TTL_MS), path: LOGIN_COOKIE_PATH });
@@ -72,8 +93,11 @@ export function oidcSignInRouter(deps: AppDeps): Router {
   router.get('/auth/oidc/:tenant/start', async (req, res) => {
     const slug = req.params.tenant;
     if (!isSlug(slug)) return refuse(res, '', new SignInRefused('unavailable', 'not a slug'));
+    const address = requestAddressGroup(req);
     try {
+      await countTry(address);
       const { location, cookie } = await startSignIn(ctxOf(deps), slug);
+      await tries.undo(address);
       res.cookie(LOGIN_COOKIE, cookie, loginCookie());
       res.redirect(303, location);
     } catch (error) {
@@ -86,12 +110,15 @@ export function oidcSignInRouter(deps: AppDeps): Router {
   router.get('/auth/oidc/:tenant/callback', async (req, res) => {
     const slug = req.params.tenant;
     if (!isSlug(slug)) return refuse(res, '', new SignInRefused('unavailable', 'not a slug'));
+    const address = requestAddressGroup(req);
     try {
+      await countTry(address);
       const signedIn = await completeSignIn(ctxOf(deps), {
         slug,
         query: req.query,
         cookie: parseCookies(req.headers.cookie)[LOGIN_COOKIE],
       });
+      await tries.undo(address);
       res.clearCookie(LOGIN_COOKIE, { ...loginCookie(), maxAge: undefined });
       res.cookie(STAFF_COOKIE, signedIn.token, cookieOptions(config, SESSION_MAX_AGE_MS));
       req.log.info({ staffId: signedIn.staff.id, created: signedIn.created }, 'staff signed in through oidc');
@@ -102,7 +129,8 @@ export function oidcSignInRouter(deps: AppDeps): Router {
     } catch (error) {
       if (!(error instanceof SignInRefused)) throw error;
       req.log.warn({ tenant: slug, reason: error.reason, detail: error.message }, 'oidc sign-in refused');
-      await auditRefusal(ctxOf(deps), slug, error);
+      // The flood the limit stops is not written down either, one event per request.
+      if (error.reason !== 'too_many_tries') await auditRefusal(ctxOf(deps), slug, error);
       await refuse(res, slug, error);
     }
   });

@@ -64,8 +64,7 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
   };
 
   /** Start at our server, through the provider's pages, up to (not into) our callback. */
-  async function throughProvider(accountId: string) {
-    const browser = new Browser();
+  async function throughProvider(accountId: string, browser = new Browser()) {
     const start = await browser.request(`${suite.server.url}/api/auth/oidc/${slug}/start`);
     expect(start.status).toBe(303);
     const authorization = new URL(start.location!);
@@ -239,6 +238,36 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
     // Without the cookie (another browser) it is the same.
     const elsewhere = await throughProvider(id);
     refusedWith(await new Browser().request(elsewhere.callback), 'expired');
+  });
+
+  it('refuses a flood of forged answers after thirty, writing no audit event each, and counts no sign-in that worked', async () => {
+    await configure();
+    const person = await makeStaff(db(), tenant.id);
+    const id = account({ email: person.email, groups: ['buergeramt'] });
+    const refusals = async () =>
+      (
+        await db()
+          .select()
+          .from(auditEvents)
+          .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'staff.sign_in_refused')))
+      ).length;
+    const before = await refusals();
+    // No cookie, no provider: one GET per forged answer, each once an audit event.
+    const flooder = new Browser({ 'x-forwarded-for': '203.0.113.71' });
+    const forged = (n: number) => `${suite.server.url}/api/auth/oidc/${slug}/callback?state=s${String(n)}&code=c`;
+    for (let i = 0; i < 30; i++) refusedWith(await flooder.request(forged(i)), 'expired');
+    refusedWith(await flooder.request(forged(30)), 'too_many_tries');
+    refusedWith(await flooder.request(`${suite.server.url}/api/auth/oidc/${slug}/start`), 'too_many_tries');
+    expect(await refusals()).toBe(before + 30);
+
+    // A clerk behind one address: the sign-ins that work give their counts back, failures add up.
+    const office = new Browser({ 'x-forwarded-for': '203.0.113.72' });
+    for (let i = 0; i < 29; i++) refusedWith(await office.request(forged(i)), 'expired');
+    const flow = await throughProvider(id, office);
+    expect((await office.request(flow.callback)).status).toBe(303);
+    expect(await me(office)).toMatchObject({ staff: { id: person.id } });
+    refusedWith(await new Browser({ 'x-forwarded-for': '203.0.113.72' }).request(forged(29)), 'expired');
+    refusedWith(await new Browser({ 'x-forwarded-for': '203.0.113.72' }).request(forged(30)), 'too_many_tries');
   });
 
   it('offers the button only for a municipality with an enabled provider', async () => {

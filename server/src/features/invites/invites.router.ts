@@ -9,6 +9,7 @@ import {
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { currentClerk } from '../staff/require-staff.js';
@@ -99,14 +100,14 @@ export function invitesRouter(deps: AppDeps): Router {
   const seatOf = (req: Request) => inviteGuestIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
   router.post('/invites/check', async (req, res) => {
-    await redeems.hit(req.ip ?? 'unknown');
+    await redeems.hit(requestAddressGroup(req));
     const body = parseInput(CheckInviteRequestSchema, req.body);
     const preview = await checkInvite(ctxOf(deps), { token: body.token, currentGuestId: seatOf(req) });
     res.set('Cache-Control', 'no-store').json(preview);
   });
 
   router.post('/invites/redeem', async (req, res) => {
-    await redeems.hit(req.ip ?? 'unknown');
+    await redeems.hit(requestAddressGroup(req));
     const body = parseInput(RedeemInviteRequestSchema, req.body);
     const redeemed = await redeemInvite(ctxOf(deps), {
       token: body.token,

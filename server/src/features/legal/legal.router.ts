@@ -10,6 +10,7 @@ import {
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { AppError } from '../../lib/errors.js';
 import { slugParam } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
@@ -67,7 +68,7 @@ export function legalRouter(deps: AppDeps): Router {
 
   router.post('/tenants/:tenant/accessibility-feedback', async (req: Request<{ tenant: string }>, res) => {
     const tenantSlug = slugParam(req.params.tenant, 'tenant_not_found');
-    await feedbackByAddress.hit(req.ip ?? 'unknown');
+    await feedbackByAddress.hit(requestAddressGroup(req));
     const input = parseInput(AccessibilityFeedbackRequestSchema, req.body);
     parseInput(FeedbackLinesSchema, input);
     res.status(202).json(await sendAccessibilityFeedback(ctxOf(deps), { tenantSlug, input }));

@@ -1,6 +1,7 @@
 import { LoginRequestSchema, SecondFactorRequestSchema, SecondFactorSetupRequestSchema } from '@amtsraum/shared';
 import { Router } from 'express';
 import { ctxOf, type AppDeps } from '../../deps.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { clearCookie, cookieOptions, parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
 import type { RateLimiter } from '../../lib/rate-limit.js';
 import { parseInput } from '../../lib/validate.js';
@@ -27,7 +28,7 @@ export function staffRouter(deps: AppDeps): Router {
     const counted: [RateLimiter, string][] = knowsAccount(secret, device, body.email)
       ? [[byDevice, device.id]]
       : [
-          [byAddress, req.ip ?? 'unknown'],
+          [byAddress, requestAddressGroup(req)],
           [byAccount, body.email],
         ];
     // Counted before the password is checked, so parallel guesses cannot slip past the limit.

@@ -9,7 +9,7 @@ import { makeOffice, makeService } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
 import { purgePersonalData } from '../../jobs/retention.js';
 import { expireAbsentVisits } from './visits.service.js';
-import { KNOCK_LIMITS } from './visits.router.js';
+import { DOOR_READ_LIMITS, KNOCK_LIMITS } from './visits.router.js';
 
 // Monday 23 November 2026, 10:00 in Berlin: open by the factory's office hours.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -53,6 +53,20 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     const response = await citizen().get(`${base}/door`);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect((await citizen().get('/api/tenants/nirgendwo/departments/nichts/door')).status).toBe(404);
+  });
+
+  it('serves the door 600 times in ten minutes to one address, then refuses it readably for other websites', async () => {
+    const { base } = await office();
+    const script = citizen();
+    const statuses = new Set<number>();
+    for (let i = 0; i < DOOR_READ_LIMITS.perAddress.max; i++) statuses.add((await script.get(`${base}/door`)).status);
+    expect([...statuses]).toEqual([200]);
+    const refused = await script.get(`${base}/door`);
+    expect(refused.status).toBe(429);
+    expect(refused.json.code).toBe('rate_limited');
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    // Every other address is served as before.
+    expect((await citizen().get(`${base}/door`)).status).toBe(200);
   });
 
   it('refuses knocks at a closed or paused door, with the next opening time', async () => {

@@ -223,14 +223,24 @@ function citizenVisit(
 
 /** One visit as its citizen sees it, read fresh. */
 export async function loadCitizenVisit(db: Db, visitId: string, now: Date): Promise<CitizenVisit | null> {
+  return (await loadCitizenVisitSeen(db, visitId, now))?.visit ?? null;
+}
+
+/** As `loadCitizenVisit`, with when the visit was last marked present (`GET /api/visit`). */
+export async function loadCitizenVisitSeen(
+  db: Db,
+  visitId: string,
+  now: Date,
+): Promise<{ visit: CitizenVisit; lastSeenAt: Date } | null> {
   const row = await findVisitWithContext(db, visitId);
   if (!row) return null;
+  const seen = (visit: CitizenVisit | null) => (visit ? { visit, lastSeenAt: row.visit.lastSeenAt } : null);
   if (!isWaiting(row.visit.state)) {
     // No place in the queue to tell: the department's name is all it needs (one read, not the
     // queue's five; a change's answer then leaves the database to the live update).
     const found = await findDepartmentWithTenant(db, row.visit.departmentId);
-    return found ? citizenVisit(row, found, null) : null;
+    return seen(found ? citizenVisit(row, found, null) : null);
   }
   const state = await loadDepartmentState(db, row.visit.departmentId, now);
-  return state ? toCitizenVisit(row, state) : null;
+  return seen(state ? toCitizenVisit(row, state) : null);
 }

@@ -1,11 +1,12 @@
 import { KnockRequestSchema, type DoorLive } from '@amtsraum/shared';
 import { Router, type Request } from 'express';
 import { ctxOf, type AppDeps } from '../../deps.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { AppError } from '../../lib/errors.js';
 import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
 import { touchVisits } from './visits.repo.js';
-import { loadCitizenVisit, loadDepartmentStateBySlugs } from './queue.service.js';
+import { loadCitizenVisitSeen, loadDepartmentStateBySlugs } from './queue.service.js';
 import { knock, leave } from './visits.service.js';
 import { setVisitCookie, visitIdFromCookie } from './visit-cookie.js';
 
@@ -19,25 +20,36 @@ export const KNOCK_LIMITS = {
   perAddress: { max: 30, windowMs: 10 * 60_000 },
 };
 
+/**
+ * Reads of the public door per address: a municipality's page asking every few seconds for each
+ * of its visitors behind one address is far below it; a script asking as fast as it can is not.
+ */
+export const DOOR_READ_LIMITS = { perAddress: { max: 600, windowMs: 10 * 60_000 } };
+
 export function visitsRouter(deps: AppDeps): Router {
   const router = Router();
   const byBrowser = deps.limits.limiter('knock-browser', KNOCK_LIMITS.perBrowser);
   const byAddress = deps.limits.limiter('knock-address', KNOCK_LIMITS.perAddress);
+  const doorReads = deps.limits.limiter('door-read', DOOR_READ_LIMITS.perAddress);
   const visitOf = (req: Request) => visitIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
-  // Public and read-only, so a municipality's own website may show the door (CORS open).
+  // Public and read-only, so a municipality's own website may show the door (CORS open). Each
+  // read builds the department's whole state (five statements, in the server's own thread on the
+  // embedded database), so it counts per address, as the searches do.
   router.get('/tenants/:tenant/departments/:department/door', async (req, res) => {
+    res.set('Access-Control-Allow-Origin', '*');
+    await doorReads.hit(requestAddressGroup(req));
     const { tenantSlug, departmentSlug } = officeParams(req);
     const state = await loadDepartmentStateBySlugs(deps.database.db, tenantSlug, departmentSlug, deps.now());
     if (!state) throw new AppError('department_not_found');
     const body: { door: DoorLive } = { door: state.door };
-    res.set('Access-Control-Allow-Origin', '*').json(body);
+    res.json(body);
   });
 
   router.post('/tenants/:tenant/departments/:department/knock', async (req, res) => {
     const currentVisitId = visitOf(req);
     if (currentVisitId) await byBrowser.hit(currentVisitId);
-    await byAddress.hit(req.ip ?? 'unknown');
+    await byAddress.hit(requestAddressGroup(req));
     const { tenantSlug, departmentSlug } = officeParams(req);
     const request = parseInput(KnockRequestSchema, req.body);
     const { visit, created } = await knock(ctxOf(deps), { tenantSlug, departmentSlug, request, currentVisitId });
@@ -46,11 +58,21 @@ export function visitsRouter(deps: AppDeps): Router {
   });
 
   // "No visit" is an ordinary answer here (a page asking whether this browser waits), not an error.
+  // Asking marks the visit present, unless it was marked moments ago: written on every request, a
+  // script holding one knock's cookie had the database commit a write per request, unlimited. The
+  // live hub's rule (live.hub.ts, recentSightingMs): a sighting is never older than 30 s, nor a
+  // quarter of the grace period, when the next one is written.
+  const recentSightingMs = Math.min(30_000, (deps.config.visitGraceSeconds * 1000) / 4);
   router.get('/visit', async (req, res) => {
     const visitId = visitOf(req);
-    const visit = visitId ? await loadCitizenVisit(deps.database.db, visitId, deps.now()) : null;
-    if (visitId && visit) await touchVisits(deps.database.db, [visitId], deps.now());
-    res.json({ visit });
+    const now = deps.now();
+    const found = visitId ? await loadCitizenVisitSeen(deps.database.db, visitId, now) : null;
+    const seenAgo = found ? now.getTime() - found.lastSeenAt.getTime() : 0;
+    // A sighting the clock now puts in the future (it jumped back) counts as old, as in the hub.
+    if (visitId && found && (seenAgo < 0 || seenAgo >= recentSightingMs)) {
+      await touchVisits(deps.database.db, [visitId], now);
+    }
+    res.json({ visit: found?.visit ?? null });
   });
 
   router.post('/visit/leave', async (req, res) => {
