@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { allowCitizenScreenShare, callStatus, joinCall, previewCall } from './call-access.js';
@@ -29,26 +30,26 @@ export function callsRouter(deps: AppDeps): Router {
 
   // POST, not GET: a token is minted, and the answer must never be cached or prefetched.
   router.post('/calls/:visitId/join', async (req, res) => {
-    await requests.hit(req.ip ?? 'unknown');
+    await requests.hit(requestAddressGroup(req));
     const { visitId, caller } = await callOf(req);
     res.set('Cache-Control', 'no-store').json(await joinCall(ctxOf(deps), caller, visitId));
   });
 
   router.get('/calls/:visitId/status', async (req, res) => {
-    await statusChecks.hit(req.ip ?? 'unknown');
+    await statusChecks.hit(requestAddressGroup(req));
     const { visitId, caller } = await callOf(req);
     res.set('Cache-Control', 'no-store').json(await callStatus(ctxOf(deps), caller, visitId));
   });
 
   // POST like the join: personal, never cached, never prefetched.
   router.post('/calls/:visitId/preview', async (req, res) => {
-    await requests.hit(req.ip ?? 'unknown');
+    await requests.hit(requestAddressGroup(req));
     const { visitId, caller } = await callOf(req);
     res.set('Cache-Control', 'no-store').json(await previewCall(ctxOf(deps), caller, visitId));
   });
 
   router.post('/calls/:visitId/screen-share', async (req, res) => {
-    await requests.hit(req.ip ?? 'unknown');
+    await requests.hit(requestAddressGroup(req));
     const { visitId, caller } = await callOf(req);
     const body = parseInput(z.object({ allowed: z.boolean() }), req.body);
     await allowCitizenScreenShare(ctxOf(deps), caller, visitId, body.allowed);
