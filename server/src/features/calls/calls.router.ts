@@ -14,12 +14,11 @@ import { readCallerCookies, resolveCaller } from './caller.js';
  * loop is stopped before it makes LiveKit open rooms or the database read grants at its pace.
  */
 export const CALL_REQUEST_LIMIT = { max: 120, windowMs: 60_000 };
-export const CALL_STATUS_LIMIT = CALL_REQUEST_LIMIT;
 
 export function callsRouter(deps: AppDeps): Router {
   const router = Router();
   const requests = deps.limits.limiter('call-requests', CALL_REQUEST_LIMIT);
-  const statusChecks = deps.limits.limiter('call-status', CALL_STATUS_LIMIT);
+  const statusChecks = deps.limits.limiter('call-status', CALL_REQUEST_LIMIT);
   const callOf = async (req: Request<{ visitId: string }>) => {
     // A malformed id names no call anyone may enter.
     const visitId = z.uuid().safeParse(req.params.visitId);

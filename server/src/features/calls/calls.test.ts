@@ -10,7 +10,7 @@ import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.
 import { LIVEKIT_ENV, startRoomService, STUB_JOBS, type RoomServiceStub } from '../../test/livekit.js';
 import { captureLogger, startTestServer, type TestServer } from '../../test/server.js';
 import { visits } from '../../db/schema.js';
-import { CALL_REQUEST_LIMIT, CALL_STATUS_LIMIT } from './calls.router.js';
+import { CALL_REQUEST_LIMIT } from './calls.router.js';
 
 describe.each(databaseKinds)('joining a call on %s', (kind) => {
   let p2p: TestServer;
@@ -125,9 +125,9 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     // Limited per address, like every route a script could call in a loop.
     const flood = client();
     const answers: number[] = [];
-    for (let i = 0; i <= CALL_STATUS_LIMIT.max; i++)
+    for (let i = 0; i <= CALL_REQUEST_LIMIT.max; i++)
       answers.push((await flood.get(`/api/calls/${visitId}/status`)).status);
-    expect(answers).toEqual([...Array<number>(CALL_STATUS_LIMIT.max).fill(200), 429]);
+    expect(answers).toEqual([...Array<number>(CALL_REQUEST_LIMIT.max).fill(200), 429]);
     expect(await status(citizen)).toBe('ended'); // another address: served
   });
 

@@ -25,7 +25,7 @@ export function useDisposeOnUnmount(transport: CallTransport): void {
 }
 
 /** Waits before asking again, from the second question on: 1, 2, 4, 8 s, then every 15 s. */
-export const statusRetryDelay = (asked: number): number => Math.min(15_000, 1_000 * 2 ** (asked - 1));
+const statusRetryDelay = (asked: number): number => Math.min(15_000, 1_000 * 2 ** (asked - 1));
 
 /**
  * True once the server says the call is over, asked while `lost` (the media connection broke). The
