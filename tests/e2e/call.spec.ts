@@ -120,7 +120,13 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
     await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen after the reload');
     await expectFrames(citizen.page.getByTestId('screen-video'), 'the shared screen after the reload');
 
-    // The clerk ends the call for everyone; the citizen gets the closing page.
+    // The clerk ends the call for everyone; the citizen gets the closing page. The clerk's page
+    // takes its own end for no lost connection: it does not ask the app whether the call goes on.
+    const clerkStatusQuestions: string[] = [];
+    clerk.page.on('request', (request) => {
+      if (/\/api\/calls\/[^/]+\/status$/.test(new URL(request.url()).pathname))
+        clerkStatusQuestions.push(request.url());
+    });
     await clerk.page.getByRole('button', { name: 'Gespräch für alle beenden' }).click();
     await clerk.page.getByRole('button', { name: 'Ja, für alle beenden' }).click();
     await expect(mainHeading(citizen.page)).toHaveText('Das Gespräch ist beendet');
@@ -130,6 +136,7 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
     await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
     await expect(mainHeading(clerk.page)).toHaveText('Bürgeramt');
     await expect(clerk.page.getByTestId('queue-empty')).toBeVisible();
+    expect(clerkStatusQuestions, 'the clerk page asked whether its own ended call goes on').toEqual([]);
     await expectNoA11yViolations(citizen.page);
     await citizen.page.screenshot({ path: testInfo.outputPath('ended-citizen-360.png'), fullPage: true });
 

@@ -1,5 +1,5 @@
 import { CallJoinResponseSchema } from '@amtsraum/shared';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { expectFrames, passDeviceCheck, remoteCamera, remoteTile } from './call-support';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import {
@@ -12,6 +12,7 @@ import {
   openDoorAsClerk,
   tidyDepartment,
   leaveCalls,
+  type Person,
 } from './support';
 
 // What only a call through LiveKit has: its end-to-end encryption, and a media server that can be down.
@@ -29,17 +30,49 @@ async function giveWrongKey(page: Page) {
   });
 }
 
-test('a participant with another key gets no decodable picture, and both sides are told whose media fails', async ({
-  browser,
-}) => {
+type Clerk = Awaited<ReturnType<typeof openDoorAsClerk>>;
+
+/**
+ * Anna at the Bürgeramt's door and a citizen in a browser of their own, for one test: `walk` gets
+ * both. Afterwards both leave their calls (before the teardown ends the visits), the department is
+ * tidied, and neither browser may have logged an error the walk did not take back.
+ */
+async function withClerkAndCitizen(browser: Browser, walk: (clerk: Clerk, citizen: Person) => Promise<void>) {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
   const citizen = await newPerson(browser);
   try {
-    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Erika Mustermann', concern: 'Ummeldung' });
-    await admitViaApi(clerk, clerk.departmentId, visit.id);
-    await giveWrongKey(citizen.page);
-    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
-    await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+    await walk(clerk, citizen);
+  } finally {
+    await leaveCalls(citizen, clerk);
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk);
+}
+
+/** The citizen knocks and is let in; `beforeOpening` runs, then both open the call and pass the device check. */
+async function intoTheCall(
+  clerk: Clerk,
+  citizen: Person,
+  knock: { name: string; concern: string },
+  beforeOpening: () => Promise<void> = async () => {},
+) {
+  const visit = await knockViaApi(citizen, 'buergeramt', knock);
+  await admitViaApi(clerk, clerk.departmentId, visit.id);
+  await beforeOpening();
+  await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+  await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+  return visit;
+}
+
+test('a participant with another key gets no decodable picture, and both sides are told whose media fails', async ({
+  browser,
+}) => {
+  await withClerkAndCitizen(browser, async (clerk, citizen) => {
+    await intoTheCall(clerk, citizen, { name: 'Erika Mustermann', concern: 'Ummeldung' }, () =>
+      giveWrongKey(citizen.page),
+    );
 
     // Each side learns that the other's picture and sound do not decrypt, by name.
     await expect(citizen.page.getByTestId('undecryptable')).toContainText(
@@ -74,13 +107,7 @@ test('a participant with another key gets no decodable picture, and both sides a
     await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen again');
     await expect(citizen.page.getByTestId('undecryptable')).toHaveCount(0);
     await expect(clerk.page.getByTestId('undecryptable')).toHaveCount(0);
-  } finally {
-    await leaveCalls(citizen, clerk); // before the teardown ends the visits
-    await tidyDepartment(clerk, clerk.departmentId);
-    await citizen.context.close();
-    await clerk.context.close();
-  }
-  expectNoBrowserErrors(citizen, clerk);
+  });
 });
 
 test('with LiveKit down when the call starts, both people are told in their language, keep their place, and the retry works', async ({
@@ -88,9 +115,7 @@ test('with LiveKit down when the call starts, both people are told in their lang
   callApp,
 }) => {
   const livekit = callApp.livekit!;
-  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
-  const citizen = await newPerson(browser);
-  try {
+  await withClerkAndCitizen(browser, async (clerk, citizen) => {
     const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ausweis' });
     await admitViaApi(clerk, clerk.departmentId, visit.id);
     await livekit.livekit.stop();
@@ -122,13 +147,7 @@ test('with LiveKit down when the call starts, both people are told in their lang
     await passDeviceCheck(citizen);
     await clerk.page.getByRole('button', { name: 'Join the call' }).click();
     await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk after the retry');
-  } finally {
-    await leaveCalls(citizen, clerk); // before the teardown ends the visits
-    await tidyDepartment(clerk, clerk.departmentId);
-    await citizen.context.close();
-    await clerk.context.close();
-  }
-  expectNoBrowserErrors(citizen, clerk);
+  });
 });
 
 test('a call ended while LiveKit is out of reach still ends for both: the pages ask the app, and say so', async ({
@@ -139,66 +158,54 @@ test('a call ended while LiveKit is out of reach still ends for both: the pages 
   // page said "Verbindung unterbrochen" for good. With LiveKit gone, no "room closed" can arrive:
   // only the app can tell the pages the call is over.
   const livekit = callApp.livekit!;
-  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
-  const citizen = await newPerson(browser);
-  let stopped = false;
-  try {
-    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Mila Abbruch', concern: 'Ausweis' });
-    await admitViaApi(clerk, clerk.departmentId, visit.id);
-    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
-    await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+  await withClerkAndCitizen(browser, async (clerk, citizen) => {
+    const visit = await intoTheCall(clerk, citizen, { name: 'Mila Abbruch', concern: 'Ausweis' });
     await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk');
 
     await livekit.livekit.stop();
-    stopped = true;
-    for (const page of [citizen.page, clerk.page]) {
-      await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'reconnecting');
+    try {
+      for (const page of [citizen.page, clerk.page]) {
+        await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'reconnecting');
+      }
+      // The clerk ends the visit from elsewhere (another tab, the console): LiveKit cannot be told.
+      await finishViaApi(clerk, clerk.departmentId, visit.id);
+      await expect(mainHeading(citizen.page)).toHaveText('Das Gespräch ist beendet');
+      await expect(citizen.page).toHaveURL(new RegExp(`/call/${visit.id}/ended$`));
+      await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+      await expectNoA11yViolations(citizen.page);
+      // livekit-client logs its lost signal connection and failed reconnects: expected here.
+      citizen.errors.splice(0);
+      clerk.errors.splice(0);
+    } finally {
+      await livekit.restartLivekit();
     }
-    // The clerk ends the visit from elsewhere (another tab, the console): LiveKit cannot be told.
-    await finishViaApi(clerk, clerk.departmentId, visit.id);
-    await expect(mainHeading(citizen.page)).toHaveText('Das Gespräch ist beendet');
-    await expect(citizen.page).toHaveURL(new RegExp(`/call/${visit.id}/ended$`));
-    await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
-    await expectNoA11yViolations(citizen.page);
-    // livekit-client logs its lost signal connection and failed reconnects: expected here.
-    citizen.errors.splice(0);
-    clerk.errors.splice(0);
-  } finally {
-    if (stopped) await livekit.restartLivekit();
-    await leaveCalls(citizen, clerk);
-    await tidyDepartment(clerk, clerk.departmentId);
-    await citizen.context.close();
-    await clerk.context.close();
-  }
-  expectNoBrowserErrors(citizen, clerk);
+  });
 });
 
 test("LiveKit's code loads while a call is near: in the waiting room and the console before the admit, never on the door page", async ({
   browser,
 }) => {
-  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
-  const citizen = await newPerson(browser);
-  // What each page fetched of LiveKit's code, and any connection it opened to the media server.
-  const loaded = (page: Page) => {
-    const seen = { transport: false, worker: false, mediaServer: [] as string[] };
-    page.on('request', (request) => {
-      const path = new URL(request.url()).pathname;
-      if (/\/assets\/livekit-transport-[^/]*\.js$/.test(path)) seen.transport = true;
-      if (/\/assets\/livekit-client\.e2ee\.worker-[^/]*\.js$/.test(path)) seen.worker = true;
+  await withClerkAndCitizen(browser, async (clerk, citizen) => {
+    // What each page fetched of LiveKit's code, and any connection it opened to the media server.
+    const loaded = (page: Page) => {
+      const seen = { transport: false, worker: false, mediaServer: [] as string[] };
+      page.on('request', (request) => {
+        const path = new URL(request.url()).pathname;
+        if (/\/assets\/livekit-transport-[^/]*\.js$/.test(path)) seen.transport = true;
+        if (/\/assets\/livekit-client\.e2ee\.worker-[^/]*\.js$/.test(path)) seen.worker = true;
+      });
+      page.on('websocket', (socket) => {
+        if (!new URL(socket.url()).pathname.startsWith('/ws')) seen.mediaServer.push(socket.url());
+      });
+      return seen;
+    };
+    const citizenLoads = loaded(citizen.page);
+    const clerkLoads = loaded(clerk.page);
+    // The clerk's grant comes with the admit's answer: their page asks for no join of its own.
+    const clerkJoins: string[] = [];
+    clerk.page.on('request', (request) => {
+      if (/\/api\/calls\/[^/]+\/join$/.test(new URL(request.url()).pathname)) clerkJoins.push(request.url());
     });
-    page.on('websocket', (socket) => {
-      if (!new URL(socket.url()).pathname.startsWith('/ws')) seen.mediaServer.push(socket.url());
-    });
-    return seen;
-  };
-  const citizenLoads = loaded(citizen.page);
-  const clerkLoads = loaded(clerk.page);
-  // The clerk's grant comes with the admit's answer: their page asks for no join of its own.
-  const clerkJoins: string[] = [];
-  clerk.page.on('request', (request) => {
-    if (/\/api\/calls\/[^/]+\/join$/.test(new URL(request.url()).pathname)) clerkJoins.push(request.url());
-  });
-  try {
     // The door page: nothing of LiveKit, however long one stays.
     await citizen.page.goto('/musterstadt/buergeramt');
     await expect(citizen.page.getByRole('heading', { level: 1 })).toBeVisible();
@@ -233,11 +240,5 @@ test("LiveKit's code loads while a call is near: in the waiting room and the con
     await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen');
     await expect(citizen.page.getByTestId('encryption')).toHaveText('Ende-zu-Ende-verschlüsselt');
     expect(clerkJoins).toEqual([]);
-  } finally {
-    await leaveCalls(citizen, clerk); // before the teardown ends the visits
-    await tidyDepartment(clerk, clerk.departmentId);
-    await citizen.context.close();
-    await clerk.context.close();
-  }
-  expectNoBrowserErrors(citizen, clerk);
+  });
 });
