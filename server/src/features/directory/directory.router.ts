@@ -9,17 +9,23 @@ import { searchOffices } from './search.js';
 
 export function directoryRouter(deps: AppDeps): Router {
   const router = Router();
+  const tenantReads = deps.limits.limiter('tenant-page-read', PAGE_READ_LIMITS.perAddress);
+  const departmentReads = deps.limits.limiter('department-page-read', PAGE_READ_LIMITS.perAddress);
 
   router.get('/tenants', async (_req, res) => {
     res.json(await getInstallation(deps.database.db));
   });
 
+  // The office pages' own reads, counted per address as the door's are (each reads the tenant, its
+  // departments or a department's services and hours from the database).
   router.get('/tenants/:tenant', async (req, res) => {
+    await tenantReads.hit(requestAddressGroup(req));
     const tenantSlug = slugParam(req.params.tenant, 'tenant_not_found');
     res.json(await getTenantPage(deps.database.db, { tenantSlug, now: deps.now() }));
   });
 
   router.get('/tenants/:tenant/departments/:department', async (req, res) => {
+    await departmentReads.hit(requestAddressGroup(req));
     res.json(await getDepartmentPage(deps.database.db, { ...officeParams(req), now: deps.now() }));
   });
 
@@ -34,5 +40,13 @@ export function directoryRouter(deps: AppDeps): Router {
 
   return router;
 }
+
+/**
+ * Reads of a public page's data per address group, each kind of page on its own: 600 in ten
+ * minutes, as the door's (visits.router.ts). A page opened (or re-read after its details changed)
+ * costs one; a library's 50 public PCs behind one address may open one page a second between them
+ * for ten minutes, while a script asking as fast as it can is stopped within seconds.
+ */
+export const PAGE_READ_LIMITS = { perAddress: { max: 600, windowMs: 10 * 60_000 } };
 
 export const SEARCH_LIMITS = { perAddress: { max: 120, windowMs: 10 * 60_000 } };
