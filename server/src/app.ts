@@ -16,7 +16,7 @@ import { livekitWebhookRouter } from './features/calls/livekit-webhook.router.js
 import { consoleRouter, formerClerkRouter } from './features/console/console.router.js';
 import { devicesAdminRouter } from './features/devices/devices-admin.router.js';
 import { devicesRouter } from './features/devices/devices.router.js';
-import { directoryRouter, PAGE_READ_LIMITS } from './features/directory/directory.router.js';
+import { directoryRouter } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
 import { kioskRouter } from './features/kiosk/kiosk.router.js';
 import { healthRouter } from './features/health/health.router.js';
@@ -43,6 +43,7 @@ import { AppError } from './lib/errors.js';
 import { isSlug } from './lib/params.js';
 import { precompressedAssets } from './lib/precompressed.js';
 import { apiNotFound, errorHandler, sendProblem } from './lib/problem.js';
+import { PAGE_READ_LIMITS } from './lib/rate-limit.js';
 
 const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAGE_READ_LIMITS } from '../features/directory/directory.router.js';
+import { PAGE_READ_LIMITS } from '../lib/rate-limit.js';
 import { INVITE_STATUS_LIMITS } from '../features/invites/invites.router.js';
 import { LOGOUT_LIMITS } from '../features/staff/staff.router.js';
 import { STAFF_COOKIE } from '../lib/cookies.js';
@@ -53,6 +53,9 @@ describe.each(databaseKinds)('limits on the public pages’ reads on %s', (kind)
     ['tenant page', (base: string) => base.replace(/\/departments\/.*$/, '')],
     ['department page', (base: string) => base],
     ['booking page', (base: string) => `${base}/booking`],
+    ['home page', () => '/api/tenants'],
+    ['imprint page', (base: string) => `${base.replace(/\/departments\/.*$/, '')}/texts/imprint`],
+    ['sign-in page', (base: string) => base.replace(/\/api\/tenants\/([^/]+)\/.*$/, '/api/auth/oidc/$1')],
   ])('serves the %s’s read 600 times in ten minutes to one address, then refuses it', async (_name, pathOf) => {
     const { base } = await makeOffice(server.database.db);
     const url = pathOf(base);

@@ -5,7 +5,7 @@ import { createPostgresDatabase, databaseKinds } from '../test/databases.js';
 import { makeDepartment, makeStaff, makeTenant } from '../test/factories.js';
 import { killServers, spawnServer } from '../test/processes.js';
 import { TEST_ORIGIN } from '../test/server.js';
-import { PAGE_READ_LIMITS } from '../features/directory/directory.router.js';
+import { PAGE_READ_LIMITS } from '../lib/rate-limit.js';
 
 // Issue 11, item 6: two app processes on one PostgreSQL act as one limiter. (PGlite is one
 // process by design and counts in memory; its limits are covered by the feature tests.)
