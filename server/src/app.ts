@@ -38,10 +38,12 @@ import { counterRouter } from './features/staff/counter.router.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
+import { requestAddressGroup } from './lib/client-address.js';
 import { AppError } from './lib/errors.js';
 import { isSlug } from './lib/params.js';
 import { precompressedAssets } from './lib/precompressed.js';
 import { apiNotFound, errorHandler, sendProblem } from './lib/problem.js';
+import { PAGE_READ_LIMITS } from './lib/rate-limit.js';
 
 const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -119,6 +121,13 @@ export function createApp(deps: AppDeps): Express {
   api.use(directoryRouter(deps));
   api.use(legalRouter(deps));
   api.use(visitsRouter(deps));
+  // The booking page's first read (the department's bookable services) counts like the other
+  // public pages' reads (directory.router.ts).
+  const bookingReads = deps.limits.limiter('booking-page-read', PAGE_READ_LIMITS.perAddress);
+  api.get('/tenants/:tenant/departments/:department/booking', async (req, _res, next) => {
+    await bookingReads.hit(requestAddressGroup(req));
+    next();
+  });
   api.use(appointmentsRouter(deps));
   api.use(invitesRouter(deps));
   api.use(devicesRouter(deps));
@@ -194,6 +203,7 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
   );
   app.use(express.static(webDistDir, { index: false, maxAge: '1h' }));
 
+  const slugChecks = deps.limits.limiter('page-shell-check', PAGE_READ_LIMITS.perAddress);
   const sendShell = (res: Response, status: number) => {
     res.status(status).set('Cache-Control', 'no-cache').type('html').send(indexHtml);
   };
@@ -210,13 +220,20 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
       // A token rides in the fragment: nothing of the address may leave the page in a Referer.
       if (page.tokenInFragment) res.set('Referrer-Policy', 'no-referrer');
       const { tenant, department } = req.params;
+      if (!page.slugs) return sendShell(res, 200);
       // A slug that is not well formed names nothing and never reaches a query (issue 11, item 5).
-      const found =
-        !page.slugs ||
-        (isSlug(tenant) &&
-          (department === undefined || isSlug(department)) &&
-          (await pathExists(deps.database.db, tenant, department)));
-      sendShell(res, found ? 200 : 404);
+      if (!isSlug(tenant) || (department !== undefined && !isSlug(department))) return sendShell(res, 404);
+      // The query counts per address, as the page's own reads do. Over the limit the shell still
+      // goes out, unchecked, as 429 with Retry-After: the page's reads then say in the reader's
+      // language whether they are refused too (a browser shows any status's page).
+      try {
+        await slugChecks.hit(requestAddressGroup(req));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        res.set(error.headers);
+        return sendShell(res, error.status);
+      }
+      sendShell(res, (await pathExists(deps.database.db, tenant, department)) ? 200 : 404);
     });
   }
   app.use((req: Request, res: Response) => {

@@ -40,6 +40,8 @@ export async function startServer(
     jobs?: JobIntervals;
     /** How long a request may take to arrive whole, headers and body (tests shorten it). */
     requestTimeoutMs?: number;
+    /** How long a connection may go without reading or writing anything (tests shorten it). */
+    idleTimeoutMs?: number;
     /** E-mail worker settings, or false to leave the outbox unsent (it stays queued). */
     mail?: Pick<MailWorkerOptions, 'transport'> | false;
   } = {},
@@ -101,6 +103,11 @@ export async function startServer(
   // and that request fails with a reset (seen from the browser tests' request client too). The
   // header timeout must exceed it, or a slow first request on a reused connection races it.
   server.keepAliveTimeout = 65_000;
+  // A connection on which nothing moves for two minutes while a request is answered (a client that
+  // stopped reading: the answer's rest waits in memory, an asset's file stays open) is let go;
+  // otherwise it was held for ever. The call display's event stream, quiet between its heartbeats,
+  // takes itself out (display-streams.ts), and WebSockets are out once upgraded (ws clears it).
+  server.timeout = options.idleTimeoutMs ?? 120_000;
   const hub = new LiveHub(deps, { allowedOrigins: allowedOriginsFor(config) });
   hub.start(server);
 

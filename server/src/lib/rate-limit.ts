@@ -16,6 +16,14 @@ export interface RateLimitStore {
   undo(key: string): Promise<void>;
 }
 
+/**
+ * Reads of a public page's data per address group, each kind of page on its own: 600 in ten
+ * minutes, as the door's (visits.router.ts). A page opened (or re-read after its details changed)
+ * costs one; a library's 50 public PCs behind one address may open one page a second between them
+ * for ten minutes, while a script asking as fast as it can is stopped within seconds.
+ */
+export const PAGE_READ_LIMITS = { perAddress: { max: 600, windowMs: 10 * 60_000 } };
+
 /** Makes the limits of one app: every limiter counts in one store, by one clock. */
 export class RateLimits {
   constructor(

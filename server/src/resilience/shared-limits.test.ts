@@ -5,6 +5,7 @@ import { createPostgresDatabase, databaseKinds } from '../test/databases.js';
 import { makeDepartment, makeStaff, makeTenant } from '../test/factories.js';
 import { killServers, spawnServer } from '../test/processes.js';
 import { TEST_ORIGIN } from '../test/server.js';
+import { PAGE_READ_LIMITS } from '../lib/rate-limit.js';
 
 // Issue 11, item 6: two app processes on one PostgreSQL act as one limiter. (PGlite is one
 // process by design and counts in memory; its limits are covered by the feature tests.)
@@ -71,5 +72,17 @@ describe.runIf(databaseKinds.includes('postgres'))('rate limits across two app p
     expect((await ownOnB.post('/api/staff/login', { email: person.email, password: person.password })).status).toBe(
       200,
     );
+  });
+
+  it('counts a department page’s reads from one address on both processes together', async () => {
+    const tenant = await makeTenant(database.db);
+    const department = await makeDepartment(database.db, tenant.id);
+    const url = `/api/tenants/${tenant.slug}/departments/${department.slug}`;
+    const [a, b] = urls.map((base) => new TestClient(base, { 'x-forwarded-for': '198.51.100.40' }));
+    const statuses = new Set<number>();
+    for (let i = 0; i < PAGE_READ_LIMITS.perAddress.max; i++) statuses.add((await (i % 2 ? b! : a!).get(url)).status);
+    expect([...statuses]).toEqual([200]);
+    expect((await a!.get(url)).status).toBe(429);
+    expect((await b!.get(url)).status).toBe(429);
   });
 });

@@ -51,6 +51,7 @@ export interface TestServerOptions {
   webDistDir?: string | null;
   jobs?: JobIntervals;
   requestTimeoutMs?: number;
+  idleTimeoutMs?: number;
 }
 
 /** Starts the real HTTP server on a free port over the given test database. */
@@ -60,6 +61,7 @@ export async function startTestServer(database: TestDatabase, options: TestServe
     now: options.now,
     webDistDir: options.webDistDir ?? null,
     requestTimeoutMs: options.requestTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs,
     // Test clocks jump by hours; a door left to the attendance job would turn unattended under a
     // test's feet. Tests of attendance run the job's rounds themselves.
     jobs: { attendanceMs: null, ...options.jobs },

@@ -6,6 +6,7 @@ import {
   type MediaState,
   type ServerMessage,
 } from '@amtsraum/shared';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import type { CallMedia } from '../../deps.js';
@@ -68,6 +69,8 @@ interface Local {
   identity: string;
   role: CallParticipant['role'];
   name: string;
+  /** Their camera and microphone switches on their way to the database (`publishMedia`). */
+  media: { next: MediaState | null; busy: boolean; lastWriteAt: number };
 }
 
 /** What one process tells the others about a call. */
@@ -94,6 +97,12 @@ const RelayedSchema = z.discriminatedUnion('kind', [
 type Relayed = z.infer<typeof RelayedSchema>;
 
 const TOPIC = 'p2p-calls';
+
+/**
+ * The least time between two writes of one participant's camera and microphone state: at most
+ * four a second, however fast they switch (the socket's budget allows 30 messages a second).
+ */
+export const MEDIA_WRITE_SPACING_MS = 250;
 
 /** A place whose process has not vouched for it this long is given up (heartbeat: 15 s). */
 export const MEMBER_TIMEOUT_MS = 60_000;
@@ -142,17 +151,7 @@ export class P2pRooms {
       case 'call-media': {
         const self = this.localOf(member, message.visitId);
         if (!self) throw new AppError('forbidden');
-        const participant = await setMemberMedia(
-          this.options.db,
-          { visitId: message.visitId, identity: self.identity, connectionId: member.connectionId },
-          message.media,
-        );
-        if (!participant) throw new AppError('forbidden');
-        return this.toCall(message.visitId, {
-          type: 'call-participant-updated',
-          visitId: message.visitId,
-          participant,
-        });
+        return this.publishMedia(self, message.visitId, message.media);
       }
       case 'call-chat': {
         const self = this.localOf(member, message.visitId);
@@ -221,6 +220,7 @@ export class P2pRooms {
       identity: grant.identity,
       role: grant.role,
       name: grant.name,
+      media: { next: null, busy: false, lastWriteAt: -Infinity },
     });
     // Queued in this order before anything the newcomer sends after `call-joined`, so every
     // process hears of the newcomer before their first signal.
@@ -246,6 +246,45 @@ export class P2pRooms {
     // citizen's first frame waits for). Who may join was decided above (`grantFor`), and the call
     // ends as before when the visit leaves its clerk, whichever state it is in.
     await Promise.all([...told, markInCall({ db, events: this.options.events }, visitId)]);
+  }
+
+  /**
+   * A participant's camera, microphone or screen switched. Each switch was a database write and a
+   * message to every process, up to the socket's 30 messages a second: a participant flicking
+   * their camera (or a script doing so) kept the database and every process busy. Now one write
+   * at a time per participant, and the next no sooner than MEDIA_WRITE_SPACING_MS after the last
+   * began; a switch meanwhile only replaces the state waiting to be written. The first switch
+   * after a quiet while goes out at once; a burst costs a few writes a second, the last carrying
+   * its last state (a switch is the whole state, not a change, so nothing in between is needed).
+   */
+  private async publishMedia(self: Local, visitId: string, media: MediaState): Promise<void> {
+    const publishing = self.media;
+    publishing.next = media;
+    // The write under way (or waiting for its turn) takes this state along.
+    if (publishing.busy) return;
+    publishing.busy = true;
+    try {
+      while (publishing.next) {
+        const wait = publishing.lastWriteAt + MEDIA_WRITE_SPACING_MS - performance.now();
+        if (wait > 0) await sleep(wait);
+        // The latest state, after the wait.
+        const next = publishing.next;
+        publishing.next = null;
+        // Left (or replaced by a reload) meanwhile: nothing of theirs is written any more.
+        if (this.locals.get(visitId)?.get(self.identity) !== self) return;
+        publishing.lastWriteAt = performance.now();
+        const participant = await setMemberMedia(
+          this.options.db,
+          { visitId, identity: self.identity, connectionId: self.member.connectionId },
+          next,
+        );
+        if (!participant) throw new AppError('forbidden');
+        await this.toCall(visitId, { type: 'call-participant-updated', visitId, participant });
+      }
+    } finally {
+      publishing.next = null;
+      publishing.busy = false;
+    }
   }
 
   private async leave(member: CallMember, visitId: string): Promise<void> {

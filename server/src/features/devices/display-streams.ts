@@ -59,6 +59,8 @@ export class DisplayStreams {
     if (!set) this.byDepartment.set(device.departmentId, (set = new Set()));
     set.add(stream);
     req.on('close', () => this.remove(stream));
+    // Open for as long as the display is (the server lets go of connections idle for two minutes).
+    req.socket.setTimeout(0);
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../deps.js';
 import { requestAddressGroup } from '../../lib/client-address.js';
+import { PAGE_READ_LIMITS } from '../../lib/rate-limit.js';
 import { officeParams, slugParam } from '../../lib/params.js';
 import { SearchQuerySchema } from '@amtsraum/shared';
 import { parseInput } from '../../lib/validate.js';
@@ -9,17 +10,25 @@ import { searchOffices } from './search.js';
 
 export function directoryRouter(deps: AppDeps): Router {
   const router = Router();
+  const installationReads = deps.limits.limiter('installation-page-read', PAGE_READ_LIMITS.perAddress);
+  const tenantReads = deps.limits.limiter('tenant-page-read', PAGE_READ_LIMITS.perAddress);
+  const departmentReads = deps.limits.limiter('department-page-read', PAGE_READ_LIMITS.perAddress);
 
-  router.get('/tenants', async (_req, res) => {
+  // The public pages' own reads, counted per address as the door's are (each reads municipalities,
+  // departments, or a department's services and hours from the database).
+  router.get('/tenants', async (req, res) => {
+    await installationReads.hit(requestAddressGroup(req));
     res.json(await getInstallation(deps.database.db));
   });
 
   router.get('/tenants/:tenant', async (req, res) => {
+    await tenantReads.hit(requestAddressGroup(req));
     const tenantSlug = slugParam(req.params.tenant, 'tenant_not_found');
     res.json(await getTenantPage(deps.database.db, { tenantSlug, now: deps.now() }));
   });
 
   router.get('/tenants/:tenant/departments/:department', async (req, res) => {
+    await departmentReads.hit(requestAddressGroup(req));
     res.json(await getDepartmentPage(deps.database.db, { ...officeParams(req), now: deps.now() }));
   });
 

@@ -5,6 +5,7 @@ import { requestAddressGroup } from '../../lib/client-address.js';
 import { cookieOptions, parseCookies, STAFF_COOKIE } from '../../lib/cookies.js';
 import { AppError } from '../../lib/errors.js';
 import { isSlug } from '../../lib/params.js';
+import { PAGE_READ_LIMITS } from '../../lib/rate-limit.js';
 import { parseInput } from '../../lib/validate.js';
 import { adminTenant, currentAdmin } from '../staff/admin-access.js';
 import { describeStaff, SESSION_MAX_AGE_MS } from '../staff/auth.service.js';
@@ -78,7 +79,10 @@ export function oidcSignInRouter(deps: AppDeps): Router {
     res.redirect(303, page(pagePath('staffLogin'), `?${search.toString()}`));
   };
 
+  // The sign-in page's read (is there a provider to offer?), counted like the public pages' reads.
+  const optionReads = deps.limits.limiter('sign-in-options-read', PAGE_READ_LIMITS.perAddress);
   router.get('/auth/oidc/:tenant', async (req, res) => {
+    await optionReads.hit(requestAddressGroup(req));
     const found = isSlug(req.params.tenant)
       ? await findEnabledProviderBySlug(deps.database.db, req.params.tenant)
       : undefined;

@@ -92,11 +92,19 @@ export function invitesStaffRouter(deps: AppDeps): Router {
   return router;
 }
 
+/**
+ * How the call stands, asked by an invitee's page every 3 s while they wait to be let in (200 in
+ * ten minutes): six invitees waiting behind one address at once (an interpreting service's
+ * office) fit; a script asking as fast as it can does not.
+ */
+export const INVITE_STATUS_LIMITS = { perAddress: { max: 1200, windowMs: 10 * 60_000 } };
+
 /** The invitee's side: exchanging the link's token for a seat, and asking how the call stands. */
 export function invitesRouter(deps: AppDeps): Router {
   const router = Router();
   // A guessing script gets nowhere (tokens are signed) but should not get far either.
   const redeems = deps.limits.limiter('invite-redeem', { max: 30, windowMs: 10 * 60_000 });
+  const statusReads = deps.limits.limiter('invite-status', INVITE_STATUS_LIMITS.perAddress);
   const seatOf = (req: Request) => inviteGuestIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
   router.post('/invites/check', async (req, res) => {
@@ -120,6 +128,7 @@ export function invitesRouter(deps: AppDeps): Router {
   });
 
   router.post('/invites/status', async (req, res) => {
+    await statusReads.hit(requestAddressGroup(req));
     res.set('Cache-Control', 'no-store').json(await inviteeStatus(ctxOf(deps), seatOf(req)));
   });
 

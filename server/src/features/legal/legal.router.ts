@@ -13,6 +13,7 @@ import type { AppDeps } from '../../deps.js';
 import { requestAddressGroup } from '../../lib/client-address.js';
 import { AppError } from '../../lib/errors.js';
 import { slugParam } from '../../lib/params.js';
+import { PAGE_READ_LIMITS } from '../../lib/rate-limit.js';
 import { parseInput } from '../../lib/validate.js';
 import { adminTenant, currentAdmin } from '../staff/admin-access.js';
 import {
@@ -61,7 +62,10 @@ export function legalRouter(deps: AppDeps): Router {
     res.json({ imprintUrl, privacyUrl, accessibilityUrl } satisfies InstallationLegal);
   });
 
+  // A page's read like the office pages' (directory.router.ts): one query per request.
+  const textReads = deps.limits.limiter('tenant-text-read', PAGE_READ_LIMITS.perAddress);
   router.get('/tenants/:tenant/texts/:kind', async (req, res) => {
+    await textReads.hit(requestAddressGroup(req));
     const tenantSlug = slugParam(req.params.tenant, 'tenant_not_found');
     res.json(await getTenantText(ctxOf(deps), { tenantSlug, kind: kindParam(req.params.kind) }));
   });
