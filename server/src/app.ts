@@ -121,13 +121,6 @@ export function createApp(deps: AppDeps): Express {
   api.use(directoryRouter(deps));
   api.use(legalRouter(deps));
   api.use(visitsRouter(deps));
-  // The booking page's first read (the department's bookable services) counts like the other
-  // public pages' reads (directory.router.ts).
-  const bookingReads = deps.limits.limiter('booking-page-read', PAGE_READ_LIMITS.perAddress);
-  api.get('/tenants/:tenant/departments/:department/booking', async (req, _res, next) => {
-    await bookingReads.hit(requestAddressGroup(req));
-    next();
-  });
   api.use(appointmentsRouter(deps));
   api.use(invitesRouter(deps));
   api.use(devicesRouter(deps));

@@ -12,6 +12,7 @@ import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { requestAddressGroup } from '../../lib/client-address.js';
+import { PAGE_READ_LIMITS } from '../../lib/rate-limit.js';
 import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
 import { setVisitCookie } from '../visits/visit-cookie.js';
@@ -52,6 +53,8 @@ export function appointmentsRouter(deps: AppDeps): Router {
   const manage = deps.limits.limiter('manage-link', BOOKING_LIMITS.manage);
   const searches = deps.limits.limiter('slot-search', BOOKING_LIMITS.slots);
   const arrivals = deps.limits.limiter('appointment-arrival', BOOKING_LIMITS.arrivals);
+  // The booking page's first read counts like the other public pages' reads (directory.router.ts).
+  const pageReads = deps.limits.limiter('booking-page-read', PAGE_READ_LIMITS.perAddress);
   const address = (req: Request) => requestAddressGroup(req);
   // One per app: searches read through it, and this app's own bookings, cancellations and moves
   // clear it at once; everything else reaches it through the event bus (slot-cache.ts).
@@ -59,6 +62,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
   const ctx = () => ({ ...ctxOf(deps), slotCache });
 
   router.get('/tenants/:tenant/departments/:department/booking', async (req, res) => {
+    await pageReads.hit(address(req));
     const { tenantSlug, departmentSlug } = officeParams(req);
     const info: BookingInfo = await getBookingInfo(deps.database.db, tenantSlug, departmentSlug);
     res.json(info);
