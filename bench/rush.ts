@@ -6,7 +6,7 @@
  * bench/README.md.
  *
  *   npm run bench:rush -- [--db pglite|postgres] [--citizens 2000] [--clerks 5] [--waiting 500]
- *                         [--window 60] [--json]
+ *                         [--window 60] [--json] [--timeline] [--cpu-prof]
  *
  * Each citizen, at its moment: `GET …/slots` for today; when today shows free slots, books one of
  * them at random (`POST …/appointments`); a 409 must carry alternatives. Floors, measured in the
@@ -33,13 +33,14 @@ const { values: args } = parseArgs({
     window: { type: 'string', default: '60' },
     json: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    timeline: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 helpRequested(
   args.help,
   'usage: npm run bench:rush -- [--db pglite|postgres] [--citizens N=2000] [--clerks C=5] [--waiting W=500]\n' +
-    '                             [--window SECONDS=60] [--json] [--cpu-prof]',
+    '                             [--window SECONDS=60] [--json] [--timeline] [--cpu-prof]',
 );
 const citizenCount = integer('citizens', args.citizens, 10, 20_000);
 const clerks = integer('clerks', args.clerks, 1, 50);
@@ -247,6 +248,7 @@ async function main() {
     };
     const search: number[] = [];
     const booking: number[] = [];
+    const timeline: { at: number; kind: 'search' | 'booked' | 'refused'; ms: number }[] = [];
     const others: string[] = [];
     const failed: string[] = [];
     const citizen = async (i: number) => {
@@ -264,6 +266,7 @@ async function main() {
       let t0 = clock();
       const today = (await slotsOf(address)).days[0]!;
       search.push(clock() - t0);
+      timeline.push({ at: t0 - release, kind: 'search', ms: clock() - t0 });
       if (today.slots.length === 0) {
         outcome.sawFull++;
         return;
@@ -274,6 +277,7 @@ async function main() {
       // Errors are problem documents (RFC 9457) with our `code` and, for a taken slot, `alternatives`.
       const body = (await response.json()) as { code?: string; alternatives?: unknown[] };
       booking.push(clock() - t0);
+      timeline.push({ at: t0 - release, kind: response.status === 201 ? 'booked' : 'refused', ms: clock() - t0 });
       if (response.status === 201) outcome.booked++;
       else if (response.status === 409 && body.code === 'slot_taken') {
         if ((body.alternatives?.length ?? 0) > 0) outcome.toldWithAlternatives++;
@@ -369,6 +373,7 @@ async function main() {
     ];
     console.log('');
     for (const [label, ok] of checks) console.log(`${ok ? 'ok  ' : 'MISS'} ${label}`);
+    if (args.timeline) printTimeline(timeline);
     if (args.json) console.log(JSON.stringify({ db: dbChoice.kind, outcome, verdict, lost, ...f }));
     process.exitCode = checks.slice(0, 4).every(([, ok]) => ok) ? 0 : 1;
   } finally {
@@ -379,6 +384,28 @@ async function main() {
     }
     await fresh?.drop();
     if (profileDir) console.log(`server CPU profile (open in Chrome DevTools): ${profileDir}`);
+  }
+}
+
+/**
+ * Where in the rush the slow answers were: per 250 ms after the release (by the request's start),
+ * how many requests of each kind started, their median and their slowest answer. Only the first five seconds,
+ * where the early arrivals are.
+ */
+function printTimeline(entries: { at: number; kind: 'search' | 'booked' | 'refused'; ms: number }[]) {
+  console.log('\ntimeline (request start after the release; count: median / slowest answer, per kind)');
+  console.log(`${'from'.padStart(8)}${'searches'.padStart(22)}${'booked'.padStart(22)}${'refused'.padStart(22)}`);
+  for (let from = 0; from < 5_000; from += 250) {
+    const cell = (kind: string) => {
+      const here = entries.filter((e) => e.kind === kind && e.at >= from && e.at < from + 250);
+      const ms = here.map((e) => e.ms).sort((a, b) => a - b);
+      return ms.length === 0
+        ? ''
+        : `${String(ms.length)}: ${percentile(ms, 50).toFixed(0)} / ${ms[ms.length - 1]!.toFixed(0)} ms`;
+    };
+    console.log(
+      `${String(from).padStart(6)}ms${cell('search').padStart(22)}${cell('booked').padStart(22)}${cell('refused').padStart(22)}`,
+    );
   }
 }
 
