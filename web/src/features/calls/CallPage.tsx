@@ -252,8 +252,12 @@ function ActiveCall({
   const removed = snapshot.error === 'removed';
   const forbidden = snapshot.error === 'forbidden' || removed;
   // Connection lost: the app is asked whether the call goes on (the media's "ended" may be lost too).
+  // Not while the clerk's own "end for everyone" takes the call down: the media server may close
+  // the page's connection before the app's answer is back, and that is no lost connection (CI).
+  const [closing, setClosing] = useState(false);
   const lost =
     (snapshot.connection === 'reconnecting' || snapshot.connection === 'disconnected') &&
+    !closing &&
     !snapshot.ended &&
     !left &&
     !snapshot.error;
@@ -279,7 +283,13 @@ function ActiveCall({
   const endForEveryone = async () => {
     if (!finish) return;
     handled.current = true;
-    await finish();
+    setClosing(true);
+    try {
+      await finish();
+    } catch (error) {
+      setClosing(false);
+      throw error;
+    }
     // The server tells everybody (us too) with `call-ended`; the clerk need not wait for it.
     transport.dispose();
     onDispose();
