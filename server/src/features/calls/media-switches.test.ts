@@ -143,9 +143,7 @@ describe.each(databaseKinds)('camera and microphone switches in a peer-to-peer c
     const final = await clerkLive.next('call-participant-updated', (m) => !m.participant.media.microphone);
     expect(final.participant).toMatchObject({ identity: citizenSeen.participant.identity, media: last });
     // The first write did fail (the trigger fired), and nothing else reached the clerk.
-    const [counted] = await db
-      .select({ changes: sql<string>`last_value` })
-      .from(sql`participant_changes`);
+    const [counted] = await db.select({ changes: sql<string>`last_value` }).from(sql`participant_changes`);
     expect(Number(counted!.changes)).toBe(2);
     const updates = clerkLive.received.filter((m) => m.type === 'call-participant-updated').slice(updatesBefore);
     expect(updates.map((m) => m.participant.media)).toEqual([last]);
