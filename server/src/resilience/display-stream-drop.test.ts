@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAMS_PER_DEVICE } from '../features/devices/display-streams.js';
-import { TestClient } from '../test/client.js';
+import type { TestClient } from '../test/client.js';
 import { createTestDatabase, databaseKinds } from '../test/databases.js';
 import { displayStreamRequest, openDisplayStream, pairedDisplay } from '../test/display-stream.js';
 import { captureLogger, startTestServer, type TestServer } from '../test/server.js';

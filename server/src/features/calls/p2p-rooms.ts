@@ -277,7 +277,7 @@ export class P2pRooms {
         const wait = publishing.lastWriteAt + spacing - performance.now();
         if (wait > 0) await sleep(wait);
         // The latest state, after the wait.
-        const next = publishing.next;
+        const next: MediaState = publishing.next;
         publishing.next = null;
         // Left (or replaced by a reload) meanwhile: nothing of theirs is written any more.
         if (this.locals.get(visitId)?.get(self.identity) !== self) return;
