@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/client.js';
 import { callMembers } from '../../db/schema.js';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
@@ -86,15 +87,23 @@ describe.each(databaseKinds)('camera and microphone switches in a peer-to-peer c
     expect(writes).toBeLessThanOrEqual(Math.ceil(elapsed / MEDIA_WRITE_SPACING_MS) + 1);
     expect(writes).toBeLessThan(switches.length / 4);
     expect(updates.length).toBe(writes);
-    const [row] = await db
-      .select({ participant: callMembers.participant })
-      .from(callMembers)
-      .where(and(eq(callMembers.visitId, visitId), eq(callMembers.identity, updates[0]!.participant.identity)));
-    expect(row!.participant.media).toMatchObject({ camera: last.camera, microphone: last.microphone });
+    expect(await storedMedia(visitId, updates[0]!.participant.identity)).toMatchObject({
+      camera: last.camera,
+      microphone: last.microphone,
+    });
 
     citizenLive.close();
     clerkLive.close();
   }, 30_000);
+
+  /** The camera and microphone of `identity` as the database has them. */
+  async function storedMedia(visitId: string, identity: string) {
+    const [row] = await a.database.db
+      .select({ participant: callMembers.participant })
+      .from(callMembers)
+      .where(and(eq(callMembers.visitId, visitId), eq(callMembers.identity, identity)));
+    return row!.participant.media;
+  }
 
   it('writes the last state after a write that failed: the clerk ends on the citizen’s last switch', async () => {
     const db = a.database.db;
@@ -102,20 +111,7 @@ describe.each(databaseKinds)('camera and microphone switches in a peer-to-peer c
       clerk: client(b),
       citizen: client(a),
     });
-    // The database refuses the next change of a participant once, as a transient error would (a
-    // serialisation failure): a sequence counts the changes, outside the transaction it rolls back.
-    await db.execute(sql`create sequence participant_changes`);
-    await db.execute(
-      sql.raw(`create function fail_first_change() returns trigger language plpgsql as $$
-        begin
-          if nextval('participant_changes') = 1 then
-            raise exception 'could not serialize access' using errcode = '40001';
-          end if;
-          return new;
-        end $$`),
-    );
-    await db.execute(sql`create trigger fail_first_change before update on call_members for each row
-      when (old.participant is distinct from new.participant) execute function fail_first_change()`);
+    const failing = await failNextChange(db);
 
     // The citizen switches twice while the database is slow: the first write waits on the call's
     // rows (then fails), the second switch waits for its turn behind it.
@@ -142,20 +138,65 @@ describe.each(databaseKinds)('camera and microphone switches in a peer-to-peer c
 
     const final = await clerkLive.next('call-participant-updated', (m) => !m.participant.media.microphone);
     expect(final.participant).toMatchObject({ identity: citizenSeen.participant.identity, media: last });
-    // The first write did fail (the trigger fired), and nothing else reached the clerk.
-    const [counted] = await db.select({ changes: sql<string>`last_value` }).from(sql`participant_changes`);
-    expect(Number(counted!.changes)).toBe(2);
+    // The first write did fail, the second went through, and nothing else reached the clerk.
+    expect(await failing.changes()).toBe(2);
     const updates = clerkLive.received.filter((m) => m.type === 'call-participant-updated').slice(updatesBefore);
     expect(updates.map((m) => m.participant.media)).toEqual([last]);
     expect(citizenLive.received.filter((m) => m.type === 'error')).toEqual([]);
-    const [row] = await db
-      .select({ participant: callMembers.participant })
-      .from(callMembers)
-      .where(and(eq(callMembers.visitId, visitId), eq(callMembers.identity, citizenSeen.participant.identity)));
-    expect(row!.participant.media).toEqual(last);
+    expect(await storedMedia(visitId, citizenSeen.participant.identity)).toEqual(last);
 
-    await db.execute(sql`drop trigger fail_first_change on call_members`);
+    await failing.disarm();
+    citizenLive.close();
+    clerkLive.close();
+  }, 30_000);
+
+  it('writes a switch again whose own write failed, with no switch after it', async () => {
+    const db = a.database.db;
+    const { visitId, clerkLive, citizenLive, citizenSeen } = await twoInP2pCall(db, {
+      clerk: client(b),
+      citizen: client(a),
+    });
+    const failing = await failNextChange(db);
+
+    const off = { ...camera, camera: false };
+    const seen = clerkLive.next('call-participant-updated');
+    citizenLive.send({ type: 'call-media', visitId, media: off });
+    expect((await seen).participant.media).toEqual(off);
+    expect(await failing.changes()).toBe(2);
+    expect(citizenLive.received.filter((m) => m.type === 'error')).toEqual([]);
+    expect(await storedMedia(visitId, citizenSeen.participant.identity)).toEqual(off);
+
+    await failing.disarm();
     citizenLive.close();
     clerkLive.close();
   }, 30_000);
 });
+
+/**
+ * The database refuses the next change of a participant's state, once, with the error a transient
+ * conflict gives (a serialisation failure). A sequence counts the changes tried: it is not rolled
+ * back with the transaction the error ends.
+ */
+async function failNextChange(db: Db) {
+  await db.execute(sql`create sequence if not exists participant_changes`);
+  await db.execute(sql`select setval('participant_changes', 1, false)`);
+  await db.execute(
+    sql.raw(`create or replace function fail_first_change() returns trigger language plpgsql as $$
+      begin
+        if nextval('participant_changes') = 1 then
+          raise exception 'could not serialize access' using errcode = '40001';
+        end if;
+        return new;
+      end $$`),
+  );
+  await db.execute(sql`create or replace trigger fail_first_change before update on call_members for each row
+    when (old.participant is distinct from new.participant) execute function fail_first_change()`);
+  return {
+    /** Changes tried since, the refused one included. */
+    async changes() {
+      const [counted] = await db.select({ changes: sql<string>`last_value` }).from(sql`participant_changes`);
+      return Number(counted!.changes);
+    },
+    disarm: () => db.execute(sql`drop trigger fail_first_change on call_members`),
+  };
+}
