@@ -1,3 +1,4 @@
+import type { MediaState } from '@amtsraum/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.js';
@@ -105,13 +106,28 @@ describe.each(databaseKinds)('camera and microphone switches in a peer-to-peer c
     return row!.participant.media;
   }
 
-  it('writes the last state after a write that failed: the clerk ends on the citizen’s last switch', async () => {
+  /** A call between a clerk on B and a citizen on A whose next change of a participant the database refuses. */
+  async function callWithAFailingWrite() {
     const db = a.database.db;
-    const { visitId, clerkLive, citizenLive, citizenSeen } = await twoInP2pCall(db, {
-      clerk: client(b),
-      citizen: client(a),
-    });
+    const call = await twoInP2pCall(db, { clerk: client(b), citizen: client(a) });
     const failing = await failNextChange(db);
+    return {
+      ...call,
+      db,
+      /** The failed write and one more were tried, the citizen was told of no error, and `media` is stored. */
+      async endsOn(media: MediaState) {
+        expect(await failing.changes()).toBe(2);
+        expect(call.citizenLive.received.filter((m) => m.type === 'error')).toEqual([]);
+        expect(await storedMedia(call.visitId, call.citizenSeen.participant.identity)).toEqual(media);
+        await failing.disarm();
+        call.citizenLive.close();
+        call.clerkLive.close();
+      },
+    };
+  }
+
+  it('writes the last state after a write that failed: the clerk ends on the citizen’s last switch', async () => {
+    const { db, visitId, clerkLive, citizenLive, citizenSeen, endsOn } = await callWithAFailingWrite();
 
     // The citizen switches twice while the database is slow: the first write waits on the call's
     // rows (then fails), the second switch waits for its turn behind it.
@@ -138,37 +154,19 @@ describe.each(databaseKinds)('camera and microphone switches in a peer-to-peer c
 
     const final = await clerkLive.next('call-participant-updated', (m) => !m.participant.media.microphone);
     expect(final.participant).toMatchObject({ identity: citizenSeen.participant.identity, media: last });
-    // The first write did fail, the second went through, and nothing else reached the clerk.
-    expect(await failing.changes()).toBe(2);
+    // Nothing but the last state reached the clerk.
     const updates = clerkLive.received.filter((m) => m.type === 'call-participant-updated').slice(updatesBefore);
     expect(updates.map((m) => m.participant.media)).toEqual([last]);
-    expect(citizenLive.received.filter((m) => m.type === 'error')).toEqual([]);
-    expect(await storedMedia(visitId, citizenSeen.participant.identity)).toEqual(last);
-
-    await failing.disarm();
-    citizenLive.close();
-    clerkLive.close();
+    await endsOn(last);
   }, 30_000);
 
   it('writes a switch again whose own write failed, with no switch after it', async () => {
-    const db = a.database.db;
-    const { visitId, clerkLive, citizenLive, citizenSeen } = await twoInP2pCall(db, {
-      clerk: client(b),
-      citizen: client(a),
-    });
-    const failing = await failNextChange(db);
-
+    const { visitId, clerkLive, citizenLive, endsOn } = await callWithAFailingWrite();
     const off = { ...camera, camera: false };
     const seen = clerkLive.next('call-participant-updated');
     citizenLive.send({ type: 'call-media', visitId, media: off });
     expect((await seen).participant.media).toEqual(off);
-    expect(await failing.changes()).toBe(2);
-    expect(citizenLive.received.filter((m) => m.type === 'error')).toEqual([]);
-    expect(await storedMedia(visitId, citizenSeen.participant.identity)).toEqual(off);
-
-    await failing.disarm();
-    citizenLive.close();
-    clerkLive.close();
+    await endsOn(off);
   }, 30_000);
 });
 
