@@ -3,10 +3,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevice } from '../features/devices/devices.repo.js';
 import { TestClient } from '../test/client.js';
 import { createTestDatabase } from '../test/databases.js';
-import { makeDepartment, makeStaff, makeTenant } from '../test/factories.js';
+import { openDisplayStream, pairedDisplay } from '../test/display-stream.js';
 import { startTestServer, type TestServer } from '../test/server.js';
 
 // A client that asks for something large and never reads the answer held its connection for ever:
@@ -68,41 +67,18 @@ describe('a client that does not read its answers', () => {
   it('keeps a WebSocket and a call display’s event stream open through quiet times', async () => {
     const live = await new TestClient(server.url, { 'x-forwarded-for': '10.204.0.1' }).live();
 
-    const db = server.database.db;
-    const tenant = await makeTenant(db);
-    const department = await makeDepartment(db, tenant.id);
-    const admin = await makeStaff(db, tenant.id, { memberships: [{ departmentId: department.id, role: 'admin' }] });
-    const made = await createDevice(db, {
-      tenantId: tenant.id,
-      departmentId: department.id,
-      kind: 'display',
-      label: 'Wartebereich',
-      createdBy: admin.id,
-      now: new Date(),
-    });
-    const display = new TestClient(server.url, { 'x-forwarded-for': '10.204.0.2' });
-    expect((await display.post('/api/devices/pair', { code: made.pairingCode })).status).toBe(200);
-    const abort = new AbortController();
-    const response = await fetch(`${server.url}/api/devices/display/calls/stream`, {
-      headers: { cookie: display.cookieHeader(), 'x-forwarded-for': '10.204.0.2' },
-      signal: abort.signal,
-    });
-    expect(response.status).toBe(200);
-    const reader = response.body!.getReader();
-    let ended = false;
-    const readAll = (async () => {
-      while (!(await reader.read().catch(() => ({ done: true }))).done);
-      ended = true;
-    })();
+    const { display } = await pairedDisplay(server, { address: '10.204.0.2' });
+    const stream = await openDisplayStream(display, '10.204.0.2');
+    expect(stream.status).toBe(200);
 
     await pause(3_000);
     // The stream is still there, and the socket still answers.
-    expect(ended).toBe(false);
+    expect(stream.isEnded()).toBe(false);
     const pong = live.next('pong');
     live.send({ type: 'ping' });
     await pong;
-    abort.abort();
-    await readAll;
+    stream.close();
+    await stream.ended();
     live.close();
   });
 });

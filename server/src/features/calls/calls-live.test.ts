@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callMembers, staffSessions } from '../../db/schema.js';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
-import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
+import { signedInClerk } from '../../test/factories.js';
+import { admittedVisit, cameraOn as camera } from '../../test/p2p-call.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
 import { MEMBER_TIMEOUT_MS } from './p2p-rooms.js';
-
-const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
 
 describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
   let server: TestServer;
@@ -21,23 +20,10 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
 
   async function admitted() {
     const db = server.database.db;
-    const tenant = await makeTenant(db);
-    const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
-    const signIn = async (name: string) =>
-      (await signedInClerk(db, client(), tenant.id, [department.id], { name })).browser;
-    const clerk = await signIn('Anna Schmidt');
-    const colleague = await signIn('Kollegin');
-    const citizen = client();
-    const { visit } = (
-      await citizen.post(`/api/tenants/${tenant.slug}/departments/${department.slug}/knock`, {
-        name: 'Ayşe',
-        concern: 'Ausweis',
-        language: 'tr',
-        consent: true,
-      })
-    ).json;
-    await clerk.post(`/api/staff/departments/${department.id}/visits/${visit.id}/admit`);
-    return { clerk, colleague, citizen, visitId: visit.id as string, departmentId: department.id };
+    const visit = await admittedVisit(db, { clerk: client(), citizen: client(), clerkName: 'Anna Schmidt' });
+    const colleague = (await signedInClerk(db, client(), visit.tenant.id, [visit.department.id], { name: 'Kollegin' }))
+      .browser;
+    return { ...visit, colleague, departmentId: visit.department.id };
   }
 
   it('lets the two people of a visit meet, relays signals, state and chat, and ends the call for everyone', async () => {

@@ -3,11 +3,9 @@ import { openDatabase, type Database } from '../../db/client.js';
 import { callMembers } from '../../db/schema.js';
 import { TestClient } from '../../test/client.js';
 import { createPostgresDatabase, databaseKinds } from '../../test/databases.js';
-import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
+import { cameraOn as camera, twoInP2pCall } from '../../test/p2p-call.js';
 import { killServers, spawnServer } from '../../test/processes.js';
 import { TEST_ORIGIN } from '../../test/server.js';
-
-const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
 
 /**
  * Decision 012: a peer-to-peer call whose two people reached two app processes on one PostgreSQL,
@@ -44,35 +42,18 @@ describe.runIf(databaseKinds.includes('postgres'))('a peer-to-peer call across t
   it('relays join, long offers, state, chat, a reload and the end between a citizen on A and a clerk on B', async () => {
     const db = database.db;
     const client = (url: string) => new TestClient(url, { 'x-forwarded-for': `10.15.0.${String(++address)}` });
-    const tenant = await makeTenant(db);
-    const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
-    const clerk = (await signedInClerk(db, client(urlB), tenant.id, [department.id], { name: 'Prozess B' })).browser;
-    const citizen = client(urlA);
-    const { visit } = (
-      await citizen.post(`/api/tenants/${tenant.slug}/departments/${department.slug}/knock`, {
-        name: 'Ayşe über A',
-        concern: 'Ausweis',
-        language: 'tr',
-        consent: true,
-      })
-    ).json;
-    const visitId = visit.id as string;
-    expect((await clerk.post(`/api/staff/departments/${department.id}/visits/${visitId}/admit`)).status).toBe(200);
-
-    const clerkLive = await clerk.live();
-    const clerkJoined = clerkLive.next('call-joined');
-    clerkLive.send({ type: 'call-join', visitId, media: camera });
-    expect((await clerkJoined).participants).toEqual([]);
-
+    const { department, clerk, citizen, visitId, clerkLive, citizenLive, clerkJoined, citizenJoined, citizenSeen } =
+      await twoInP2pCall(db, {
+        clerk: client(urlB),
+        citizen: client(urlA),
+        clerkName: 'Prozess B',
+        knock: { name: 'Ayşe über A', concern: 'Ausweis', language: 'tr' },
+      });
+    expect(clerkJoined.participants).toEqual([]);
     // The citizen on A finds the clerk on B in the call; the clerk hears of the citizen.
-    const citizenLive = await citizen.live();
-    const seenByClerk = clerkLive.next('call-participant-joined');
-    const citizenJoined = citizenLive.next('call-joined');
-    citizenLive.send({ type: 'call-join', visitId, media: camera });
-    const joined = await citizenJoined;
-    expect(joined.participants.map((p) => [p.role, p.name])).toEqual([['clerk', 'Prozess B']]);
-    const citizenId = (await seenByClerk).participant.identity;
-    const clerkId = joined.participants[0]!.identity;
+    expect(citizenJoined.participants.map((p) => [p.role, p.name])).toEqual([['clerk', 'Prozess B']]);
+    const citizenId = citizenSeen.participant.identity;
+    const clerkId = citizenJoined.participants[0]!.identity;
 
     // An offer far longer than NOTIFY's 8,000 bytes, with letters of several bytes, arrives whole.
     const sdp = `v=0\r\n${'a=candidate:ü€𝄞 1 udp 2122260223 192.0.2.1 54400 typ host\r\n'.repeat(420)}`.slice(

@@ -1,20 +1,14 @@
-import { and, eq } from 'drizzle-orm';
 import type { MediaState } from '@amtsraum/shared';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/client.js';
 import { callMembers } from '../../db/schema.js';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
-import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
+import { cameraOn as camera, twoInP2pCall } from '../../test/p2p-call.js';
 import { startSecondServer, startTestServer, type TestServer } from '../../test/server.js';
 import { MEDIA_WRITE_SPACING_MS } from './p2p-rooms.js';
 
-const camera: MediaState = {
-  camera: true,
-  microphone: true,
-  screen: false,
-  cameraStreamId: 'cam-1',
-  screenStreamId: null,
-};
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -47,28 +41,11 @@ describe.each(databaseKinds)('camera and microphone switches in a peer-to-peer c
 
   it('writes a burst of 200 switches a few times a second, and the clerk on the other process ends up with the last state', async () => {
     const db = a.database.db;
-    const tenant = await makeTenant(db);
-    const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
-    const clerk = (await signedInClerk(db, client(b), tenant.id, [department.id], { name: 'Anna Schmidt' })).browser;
-    const citizen = client(a);
-    const { visit } = (
-      await citizen.post(`/api/tenants/${tenant.slug}/departments/${department.slug}/knock`, {
-        name: 'Ayşe',
-        concern: 'Ausweis',
-        language: 'tr',
-        consent: true,
-      })
-    ).json;
-    const visitId = visit.id as string;
-    expect((await clerk.post(`/api/staff/departments/${department.id}/visits/${visitId}/admit`)).status).toBe(200);
-    const clerkLive = await clerk.live();
-    const clerkJoined = clerkLive.next('call-joined');
-    clerkLive.send({ type: 'call-join', visitId, media: camera });
-    await clerkJoined;
-    const citizenLive = await citizen.live();
-    const citizenJoined = citizenLive.next('call-joined');
-    citizenLive.send({ type: 'call-join', visitId, media: camera });
-    await citizenJoined;
+    const { visitId, clerkLive, citizenLive } = await twoInP2pCall(db, {
+      clerk: client(b),
+      citizen: client(a),
+      clerkName: 'Anna Schmidt',
+    });
 
     // A single switch reaches the clerk, and so does one right after it.
     let seen = clerkLive.next('call-participant-updated', (m) => !m.participant.media.camera);
@@ -111,13 +88,113 @@ describe.each(databaseKinds)('camera and microphone switches in a peer-to-peer c
     expect(writes).toBeLessThanOrEqual(Math.ceil(elapsed / MEDIA_WRITE_SPACING_MS) + 1);
     expect(writes).toBeLessThan(switches.length / 4);
     expect(updates.length).toBe(writes);
-    const [row] = await db
-      .select({ participant: callMembers.participant })
-      .from(callMembers)
-      .where(and(eq(callMembers.visitId, visitId), eq(callMembers.identity, updates[0]!.participant.identity)));
-    expect(row!.participant.media).toMatchObject({ camera: last.camera, microphone: last.microphone });
+    expect(await storedMedia(visitId, updates[0]!.participant.identity)).toMatchObject({
+      camera: last.camera,
+      microphone: last.microphone,
+    });
 
     citizenLive.close();
     clerkLive.close();
   }, 30_000);
+
+  /** The camera and microphone of `identity` as the database has them. */
+  async function storedMedia(visitId: string, identity: string) {
+    const [row] = await a.database.db
+      .select({ participant: callMembers.participant })
+      .from(callMembers)
+      .where(and(eq(callMembers.visitId, visitId), eq(callMembers.identity, identity)));
+    return row!.participant.media;
+  }
+
+  /** A call between a clerk on B and a citizen on A whose next change of a participant the database refuses. */
+  async function callWithAFailingWrite() {
+    const db = a.database.db;
+    const call = await twoInP2pCall(db, { clerk: client(b), citizen: client(a) });
+    const failing = await failNextChange(db);
+    return {
+      ...call,
+      db,
+      /** The failed write and one more were tried, the citizen was told of no error, and `media` is stored. */
+      async endsOn(media: MediaState) {
+        expect(await failing.changes()).toBe(2);
+        expect(call.citizenLive.received.filter((m) => m.type === 'error')).toEqual([]);
+        expect(await storedMedia(call.visitId, call.citizenSeen.participant.identity)).toEqual(media);
+        await failing.disarm();
+        call.citizenLive.close();
+        call.clerkLive.close();
+      },
+    };
+  }
+
+  it('writes the last state after a write that failed: the clerk ends on the citizen’s last switch', async () => {
+    const { db, visitId, clerkLive, citizenLive, citizenSeen, endsOn } = await callWithAFailingWrite();
+
+    // The citizen switches twice while the database is slow: the first write waits on the call's
+    // rows (then fails), the second switch waits for its turn behind it.
+    const off = { ...camera, camera: false };
+    const last = { ...camera, camera: false, microphone: false };
+    let locked!: () => void;
+    let release!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holding = db.transaction(async (tx) => {
+      await tx.execute(sql`select 1 from call_members where visit_id = ${visitId} for update`);
+      locked();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await lockTaken;
+    const updatesBefore = clerkLive.received.filter((m) => m.type === 'call-participant-updated').length;
+    citizenLive.send({ type: 'call-media', visitId, media: off });
+    citizenLive.send({ type: 'call-media', visitId, media: last });
+    // A socket's messages are handled in order: once the pong is back, both switches reached the call.
+    const pong = citizenLive.next('pong');
+    citizenLive.send({ type: 'ping' });
+    await pong;
+    release();
+    await holding;
+
+    const final = await clerkLive.next('call-participant-updated', (m) => !m.participant.media.microphone);
+    expect(final.participant).toMatchObject({ identity: citizenSeen.participant.identity, media: last });
+    // Nothing but the last state reached the clerk.
+    const updates = clerkLive.received.filter((m) => m.type === 'call-participant-updated').slice(updatesBefore);
+    expect(updates.map((m) => m.participant.media)).toEqual([last]);
+    await endsOn(last);
+  }, 30_000);
+
+  it('writes a switch again whose own write failed, with no switch after it', async () => {
+    const { visitId, clerkLive, citizenLive, endsOn } = await callWithAFailingWrite();
+    const off = { ...camera, camera: false };
+    const seen = clerkLive.next('call-participant-updated');
+    citizenLive.send({ type: 'call-media', visitId, media: off });
+    expect((await seen).participant.media).toEqual(off);
+    await endsOn(off);
+  }, 30_000);
 });
+
+/**
+ * The database refuses the next change of a participant's state, once, with the error a transient
+ * conflict gives (a serialisation failure). A sequence counts the changes tried: it is not rolled
+ * back with the transaction the error ends.
+ */
+async function failNextChange(db: Db) {
+  await db.execute(sql`create sequence if not exists participant_changes`);
+  await db.execute(sql`select setval('participant_changes', 1, false)`);
+  await db.execute(
+    sql.raw(`create or replace function fail_first_change() returns trigger language plpgsql as $$
+      begin
+        if nextval('participant_changes') = 1 then
+          raise exception 'could not serialize access' using errcode = '40001';
+        end if;
+        return new;
+      end $$`),
+  );
+  await db.execute(sql`create or replace trigger fail_first_change before update on call_members for each row
+    when (old.participant is distinct from new.participant) execute function fail_first_change()`);
+  return {
+    /** Changes tried since, the refused one included. */
+    async changes() {
+      const [counted] = await db.select({ changes: sql<string>`last_value` }).from(sql`participant_changes`);
+      return Number(counted!.changes);
+    },
+    disarm: () => db.execute(sql`drop trigger fail_first_change on call_members`),
+  };
+}

@@ -5,11 +5,9 @@ import { STAFF_COOKIE } from '../../lib/cookies.js';
 import type { EventBus, LiveEvent } from '../../lib/event-bus.js';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
-import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
+import { admittedVisit, cameraOn as camera } from '../../test/p2p-call.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
 import { P2pRooms, type CallMember } from './p2p-rooms.js';
-
-const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
 
 /**
  * The relay between two app processes as the event bus carries it, with the delivery in the
@@ -68,22 +66,13 @@ describe.each(databaseKinds)('peer-to-peer joins whose notices arrive late, on %
   });
   afterAll(() => server.stop());
 
-  async function admittedVisit() {
-    const db = server.database.db;
-    const tenant = await makeTenant(db);
-    const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
-    const clerk = (await signedInClerk(db, client(), tenant.id, [department.id], { name: 'Anna' })).browser;
-    const citizen = client();
-    const { visit } = (
-      await citizen.post(`/api/tenants/${tenant.slug}/departments/${department.slug}/knock`, {
-        name: 'Erika',
-        concern: 'Ummeldung',
-        language: 'de',
-        consent: true,
-      })
-    ).json;
-    const visitId = visit.id as string;
-    expect((await clerk.post(`/api/staff/departments/${department.id}/visits/${visitId}/admit`)).status).toBe(200);
+  async function admitted() {
+    const { visitId, clerk } = await admittedVisit(server.database.db, {
+      clerk: client(),
+      citizen: client(),
+      clerkName: 'Anna',
+      knock: { name: 'Erika', concern: 'Ummeldung', language: 'de' },
+    });
     return { visitId, staffToken: clerk.cookies.get(STAFF_COOKIE)! };
   }
 
@@ -102,7 +91,7 @@ describe.each(databaseKinds)('peer-to-peer joins whose notices arrive late, on %
     received.filter((m) => m.type === 'call-participant-joined').map((m) => m.participant.role);
 
   it('does not tell the later of two people that the earlier joined: the later one already offers', async () => {
-    const { visitId, staffToken } = await admittedVisit();
+    const { visitId, staffToken } = await admitted();
     const { relay, a, b } = twoProcesses();
     const citizen = member('citizen-on-a', { staffToken: null, visitId, inviteGuestId: null });
     const clerk = member('clerk-on-b', { staffToken, visitId: null, inviteGuestId: null });
@@ -123,7 +112,7 @@ describe.each(databaseKinds)('peer-to-peer joins whose notices arrive late, on %
   });
 
   it('holds what reaches a newcomer before their own `call-joined`, and hands it on after', async () => {
-    const { visitId, staffToken } = await admittedVisit();
+    const { visitId, staffToken } = await admitted();
     const { relay, a, b } = twoProcesses();
     relay.held = false;
     const citizen = member('citizen-on-a', { staffToken: null, visitId, inviteGuestId: null });

@@ -69,8 +69,11 @@ interface Local {
   identity: string;
   role: CallParticipant['role'];
   name: string;
-  /** Their camera and microphone switches on their way to the database (`publishMedia`). */
-  media: { next: MediaState | null; busy: boolean; lastWriteAt: number };
+  /**
+   * Their camera and microphone switches on their way to the database (`publishMedia`);
+   * `failures`: writes in a row that did not go through.
+   */
+  media: { next: MediaState | null; busy: boolean; lastWriteAt: number; failures: number };
 }
 
 /** What one process tells the others about a call. */
@@ -220,7 +223,7 @@ export class P2pRooms {
       identity: grant.identity,
       role: grant.role,
       name: grant.name,
-      media: { next: null, busy: false, lastWriteAt: -Infinity },
+      media: { next: null, busy: false, lastWriteAt: -Infinity, failures: 0 },
     });
     // Queued in this order before anything the newcomer sends after `call-joined`, so every
     // process hears of the newcomer before their first signal.
@@ -256,6 +259,9 @@ export class P2pRooms {
    * began; a switch meanwhile only replaces the state waiting to be written. The first switch
    * after a quiet while goes out at once; a burst costs a few writes a second, the last carrying
    * its last state (a switch is the whole state, not a change, so nothing in between is needed).
+   * A write (or its message) that fails is tried again with the latest state, further apart each
+   * time: the other side must end on the participant's last state, not on one before a transient
+   * database error. Only a participant who is gone (left, replaced, refused by the database) stops it.
    */
   private async publishMedia(self: Local, visitId: string, media: MediaState): Promise<void> {
     const publishing = self.media;
@@ -265,21 +271,35 @@ export class P2pRooms {
     publishing.busy = true;
     try {
       while (publishing.next) {
-        const wait = publishing.lastWriteAt + MEDIA_WRITE_SPACING_MS - performance.now();
+        // After failures up to 16 spacings (4 s) apart: a database that is down is not asked four
+        // times a second per participant for as long as it is down.
+        const spacing = MEDIA_WRITE_SPACING_MS * 2 ** Math.min(publishing.failures, 4);
+        const wait = publishing.lastWriteAt + spacing - performance.now();
         if (wait > 0) await sleep(wait);
         // The latest state, after the wait.
-        const next = publishing.next;
+        const next: MediaState = publishing.next;
         publishing.next = null;
         // Left (or replaced by a reload) meanwhile: nothing of theirs is written any more.
         if (this.locals.get(visitId)?.get(self.identity) !== self) return;
         publishing.lastWriteAt = performance.now();
-        const participant = await setMemberMedia(
-          this.options.db,
-          { visitId, identity: self.identity, connectionId: self.member.connectionId },
-          next,
-        );
+        let participant: CallParticipant | undefined;
+        try {
+          participant = await setMemberMedia(
+            this.options.db,
+            { visitId, identity: self.identity, connectionId: self.member.connectionId },
+            next,
+          );
+          if (participant) await this.toCall(visitId, { type: 'call-participant-updated', visitId, participant });
+        } catch (error) {
+          // Not written, or written but not told: again, with a switch made meanwhile if any.
+          publishing.next ??= next;
+          publishing.failures += 1;
+          this.options.logger?.warn({ err: error, visitId }, 'could not publish a call media state; trying again');
+          continue;
+        }
+        publishing.failures = 0;
+        // The database has no place of theirs (they left, or a reload took it): nothing more to write.
         if (!participant) throw new AppError('forbidden');
-        await this.toCall(visitId, { type: 'call-participant-updated', visitId, participant });
       }
     } finally {
       publishing.next = null;

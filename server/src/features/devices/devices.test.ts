@@ -1,10 +1,11 @@
-import { DisplayCallsSchema, type DisplayCalls } from '@amtsraum/shared';
+import { DisplayCallsSchema } from '@amtsraum/shared';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.js';
 import type { TestClient } from '../../test/client.js';
 import { jumpableClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
+import { openDisplayStream } from '../../test/display-stream.js';
 import { makeDepartment, makeStaff, makeTenant, signedInAdmin, signedInClerk } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
 import { todayIn } from '../directory/directory.service.js';
@@ -12,59 +13,7 @@ import { admit, enqueueOnsite, finish, recall } from '../visits/visit-states.js'
 import { STREAMS_PER_DEVICE } from './display-streams.js';
 
 /** A display's Server-Sent Events stream as a test reads it: events by name, waited for by predicate. */
-async function openStream(browser: TestClient) {
-  const abort = new AbortController();
-  const response = await fetch(`${browser.baseUrl}/api/devices/display/calls/stream`, {
-    headers: { cookie: browser.cookieHeader(), 'x-forwarded-for': '10.200.0.1' },
-    signal: abort.signal,
-  });
-  const events: { event: string; data: unknown }[] = [];
-  let ended = false;
-  let waiters: (() => void)[] = [];
-  const wake = () => {
-    const now = waiters;
-    waiters = [];
-    for (const waiter of now) waiter();
-  };
-  if (response.ok && response.body) {
-    void (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let split;
-          while ((split = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, split);
-            buffer = buffer.slice(split + 2);
-            const event = /^event: (.*)$/m.exec(block)?.[1];
-            const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (event && data !== undefined) events.push({ event, data: JSON.parse(data) });
-          }
-          wake();
-        }
-      } catch {
-        // aborted by the test
-      }
-      ended = true;
-      wake();
-    })();
-  }
-  const until = async (check: () => boolean) => {
-    while (!check()) {
-      if (ended) throw new Error(`stream ended; events: ${JSON.stringify(events)}`);
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  };
-  return {
-    status: response.status,
-    events,
-    lastCalls: () => [...events].reverse().find((e) => e.event === 'calls')?.data as DisplayCalls | undefined,
-    until,
-    ended: () => until(() => false).catch(() => undefined),
-    close: () => abort.abort(),
-  };
-}
+const openStream = (browser: TestClient) => openDisplayStream(browser, '10.200.0.1');
 
 describe.each(databaseKinds)('kiosks and call displays on %s', (kind) => {
   const clock = jumpableClock();
