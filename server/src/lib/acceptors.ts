@@ -116,9 +116,7 @@ export function addAcceptors(
     async close() {
       closed = true;
       await done;
-      await Promise.all(
-        listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))),
-      );
+      await Promise.all(listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
     },
   };
 }
