@@ -13,11 +13,11 @@ import { addAcceptors, type Acceptors } from './acceptors.js';
 const CLIENT = `
 const net = require('node:net');
 const [port, count] = process.argv.slice(1).map(Number);
-let connected = 0, answered = 0;
-for (let i = 0; i < count; i++) {
+let answered = 0;
+process.send('ready');
+process.once('message', () => { for (let i = 0; i < count; i++) {
   const socket = net.connect(port, '127.0.0.1', () => {
     socket.write('GET / HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n');
-    if (++connected === count) process.send('connected');
   });
   let text = '';
   socket.on('data', (chunk) => { text += chunk; });
@@ -26,18 +26,32 @@ for (let i = 0; i < count; i++) {
     if (answered === count) process.send({ answered }, () => process.exit(0));
   });
   socket.on('error', () => {});
-}`;
+} });`;
 
 function runClient(port: number, count: number) {
   const child = spawn(process.execPath, ['-e', CLIENT, String(port), String(count)], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  const connected = new Promise<void>((resolve) => child.on('message', (m) => m === 'connected' && resolve()));
+  const ready = new Promise<void>((resolve) => child.on('message', (m) => m === 'ready' && resolve()));
+  /** Lets the client connect while this thread stands still: the connections wait in the kernel. */
+  const connectWhileBlocked = async () => {
+    await ready;
+    await new Promise<void>((resolve) =>
+      child.send('go', () => {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_000);
+        resolve();
+      }),
+    );
+  };
   const answered = new Promise<number>((resolve, reject) => {
     child.on('message', (m) => typeof m === 'object' && resolve((m as { answered: number }).answered));
-    child.on('exit', (code) => code !== 0 && reject(new Error(`client exited with ${String(code)}`)));
+    // Killed by the test's cleanup: not a failure of its own.
+    child.on(
+      'exit',
+      (code, signal) => signal === null && code !== 0 && reject(new Error(`client exited with ${String(code)}`)),
+    );
   });
-  return { connected, answered, child };
+  return { connectWhileBlocked, answered, child };
 }
 
 const waitUntil = async (check: () => boolean) => {
@@ -69,8 +83,9 @@ describe('extra listeners on the listening socket', () => {
     await waitUntil(() => acceptors.count === 7);
     const client = runClient(port, 24);
     cleanup.push(async () => void client.child.kill());
-    await client.connected; // all 24 wait in the kernel's queue now (the handshake needs no accept)
-    // Count what each turn of the loop took in, from the next turn on.
+    // All 24 connect while the loop stands still, and wait in the kernel's queue (the handshake
+    // needs no accept); from here on, count what each turn of the loop takes in.
+    await client.connectWhileBlocked();
     const perTurn: number[] = [];
     let before = accepted.length;
     await new Promise<void>((resolve) => {
@@ -96,6 +111,7 @@ describe('extra listeners on the listening socket', () => {
     expect(logs.text()).toContain('extra listeners not all set up');
     const client = runClient(port, 3);
     cleanup.push(async () => void client.child.kill());
+    await client.connectWhileBlocked();
     expect(await client.answered).toBe(3);
   });
 
