@@ -54,10 +54,6 @@ function runClient(port: number, count: number) {
   return { connectWhileBlocked, answered, child };
 }
 
-const waitUntil = async (check: () => boolean) => {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
-};
-
 describe('extra listeners on the listening socket', () => {
   const cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -80,7 +76,8 @@ describe('extra listeners on the listening socket', () => {
 
   it('takes in several new connections per turn of a busy event loop, and serves them all', async () => {
     const { accepted, acceptors, port } = await plainServer(7);
-    await waitUntil(() => acceptors.count === 7);
+    await acceptors.ready();
+    expect(acceptors.count).toBe(7);
     const client = runClient(port, 24);
     cleanup.push(async () => void client.child.kill());
     // All 24 connect while the loop stands still, and wait in the kernel's queue (the handshake

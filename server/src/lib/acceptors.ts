@@ -81,7 +81,13 @@ export function addAcceptors(
       }
       resolve();
     };
-    child.on('exit', settle);
+    // Gone, and its channel read to the end: 'exit' alone can come before the last answers.
+    let ends = 0;
+    const ended = () => {
+      if (++ends === 2) settle();
+    };
+    child.on('exit', ended);
+    child.on('disconnect', ended);
     // Could not start at all: no exit follows.
     child.on('error', (error) => {
       problem ??= error.message;
