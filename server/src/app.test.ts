@@ -87,6 +87,28 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('tags the page shell for revalidation and no API answer, which is never stored', async () => {
+    const db = server.database.db;
+    const tenant = await makeTenant(db);
+    const api = await fetch(`${server.url}/api/tenants/${tenant.slug}`);
+    expect(api.status).toBe(200);
+    expect(api.headers.get('cache-control')).toBe('no-store');
+    expect(api.headers.get('etag')).toBeNull();
+
+    const shell = await rawGet(`${server.url}/${tenant.slug}`, { accept: 'text/html' });
+    expect(shell.status).toBe(200);
+    const tag = shell.headers.etag;
+    expect(tag).toMatch(/^"[\w-]{27}"$/);
+    // Every page is the one shell: one tag, and a browser holding it gets 304 without a body.
+    expect((await rawGet(`${server.url}/staff`, { accept: 'text/html' })).headers.etag).toBe(tag);
+    const again = await rawGet(`${server.url}/${tenant.slug}`, { accept: 'text/html', 'if-none-match': tag! });
+    expect(again.status).toBe(304);
+    expect(again.body).toHaveLength(0);
+    // A page that names nothing is still 404, whatever the browser holds.
+    const missing = await rawGet(`${server.url}/gibtsnicht`, { accept: 'text/html', 'if-none-match': tag! });
+    expect(missing.status).toBe(404);
+  });
+
   it('serves the client shell with 200 for real pages and 404 for unknown slugs', async () => {
     const db = server.database.db;
     const tenant = await makeTenant(db);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,10 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
+  // No ETag computed over every answer: the API's answers are never stored (no-store), so the
+  // hash over each body was work for nothing, which in the 07:45 rush every search paid (issue 14).
+  // The page shell keeps its own, computed once (serveWebClient); files have theirs from serve-static.
+  app.set('etag', false);
 
   app.use(
     pinoHttp({
@@ -188,6 +192,7 @@ export function allowedOriginsFor(config: Config): Set<string> {
 /** Serves the built client: hashed assets cached for good, the page shell never cached. */
 function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
   const indexHtml = fs.readFileSync(path.join(webDistDir, 'index.html'), 'utf8');
+  const shellTag = `"${createHash('sha256').update(indexHtml).digest('base64url').slice(0, 27)}"`;
   const assets = path.join(webDistDir, 'assets');
   app.use(
     '/assets',
@@ -198,7 +203,8 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
 
   const slugChecks = deps.limits.limiter('page-shell-check', PAGE_READ_LIMITS.perAddress);
   const sendShell = (res: Response, status: number) => {
-    res.status(status).set('Cache-Control', 'no-cache').type('html').send(indexHtml);
+    // With the ETag set, `send` answers 304 to a browser that has this shell already.
+    res.status(status).set({ 'Cache-Control': 'no-cache', ETag: shellTag }).type('html').send(indexHtml);
   };
 
   // Client routes (one table, PAGES in shared/): the shell, with 404 when the slugs name nothing,

@@ -13,9 +13,9 @@ import { makeTenant } from '../test/factories.js';
 import { confirmationMessage as confirmation } from '../test/mail-factories.js';
 import { startSmtp } from '../test/smtp.js';
 import { captureLogger, testConfig } from '../test/server.js';
-import { MAIL_MAX_ATTEMPTS, MailWorker } from './mail.worker.js';
+import { MAIL_BUSY_DEFER_MAX_MS, MAIL_MAX_ATTEMPTS, MAIL_WAKE_GATHER_MS, MailWorker } from './mail.worker.js';
 import { enqueueMail } from './outbox.js';
-import { memoryMailTransport } from './transport.js';
+import { memoryMailTransport, type OutgoingMail } from './transport.js';
 
 const NOW = new Date('2026-11-02T08:00:00Z');
 
@@ -341,6 +341,71 @@ describe.each(databaseKinds)('the outbox worker’s statements on %s', (kind) =>
       await database.close();
     }
   });
+
+  it('holds e-mails back while the process is busy, and sends them once it is calm', async () => {
+    const database = await createTestDatabase(kind);
+    const memory = memoryMailTransport();
+    let onSend: (() => void) | undefined;
+    const transport = { ...memory, send: async (mail: OutgoingMail) => (await memory.send(mail), onSend?.()) };
+    let busy = true;
+    const asked: number[] = [];
+    const mailer = new MailWorker({
+      database,
+      config: testConfig(),
+      logger: createLogger('silent'),
+      now: testClock(NOW).now,
+      transport,
+      batchSize: 5,
+      busy: () => (asked.push(performance.now()), busy),
+    });
+    try {
+      await mailer.start();
+      for (let i = 0; i < 7; i++) await enqueueMail(database.db, confirmation(recipient()));
+      await new Promise((resolve) => setTimeout(resolve, 5 * MAIL_WAKE_GATHER_MS));
+      expect(transport.sent).toHaveLength(0);
+      expect(asked.length).toBeGreaterThanOrEqual(3);
+      // Calm: the first batch goes; busy again before the second, which waits.
+      onSend = () => {
+        busy = true;
+      };
+      busy = false;
+      await vi.waitFor(() => expect(transport.sent).toHaveLength(5), { timeout: 5_000, interval: 20 });
+      await new Promise((resolve) => setTimeout(resolve, 3 * MAIL_WAKE_GATHER_MS));
+      expect(transport.sent).toHaveLength(5);
+      onSend = undefined;
+      busy = false;
+      await vi.waitFor(() => expect(transport.sent).toHaveLength(7), { timeout: 5_000, interval: 20 });
+    } finally {
+      await mailer.stop();
+      await database.close();
+    }
+  });
+
+  it('sends e-mails held back by a busy process after MAIL_BUSY_DEFER_MAX_MS at the latest', async () => {
+    const database = await createTestDatabase(kind);
+    const transport = memoryMailTransport();
+    const mailer = new MailWorker({
+      database,
+      config: testConfig(),
+      logger: createLogger('silent'),
+      now: testClock(NOW).now,
+      transport,
+      busy: () => true,
+    });
+    try {
+      await mailer.start();
+      // The start's own look, held back too, finds nothing; then the e-mail comes.
+      await new Promise((resolve) => setTimeout(resolve, MAIL_BUSY_DEFER_MAX_MS + MAIL_WAKE_GATHER_MS));
+      await enqueueMail(database.db, confirmation(recipient()));
+      await new Promise((resolve) => setTimeout(resolve, MAIL_BUSY_DEFER_MAX_MS - 2 * MAIL_WAKE_GATHER_MS));
+      expect(transport.sent).toHaveLength(0);
+      // Then it goes, busy or not.
+      await vi.waitFor(() => expect(transport.sent).toHaveLength(1), { timeout: 3_000, interval: 20 });
+    } finally {
+      await mailer.stop();
+      await database.close();
+    }
+  }, 20_000);
 
   it('gathers the wake-ups of a burst of bookings into one look, claiming their e-mails together', async () => {
     const statements: string[] = [];

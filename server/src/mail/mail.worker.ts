@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { mailOutbox } from '../db/schema.js';
 import type { Logger } from '../lib/logger.js';
+import { LoopLoad } from '../lib/loop-load.js';
 import { MAIL_NOTIFY_CHANNEL, mailWake } from './outbox.js';
 import { createMailTransport, type MailTransport } from './transport.js';
 
@@ -17,6 +18,13 @@ const PURGE_EVERY_MS = 3_600_000;
  * round each on the database the bookings need. A confirmation leaves a fifth of a second later.
  */
 export const MAIL_WAKE_GATHER_MS = 200;
+/**
+ * While the process is busy (its event loop worked more than 80 % of the last gathering), the
+ * worker waits another gathering before it claims, renders and sends, for at most this long
+ * after it was woken: in the 07:45 rush the citizens still booking come first, and their
+ * confirmations leave a few seconds later (issue 14). A message is never held longer than this.
+ */
+export const MAIL_BUSY_DEFER_MAX_MS = 5_000;
 
 export interface MailWorkerOptions {
   database: Database;
@@ -27,6 +35,8 @@ export interface MailWorkerOptions {
   transport?: MailTransport;
   /** Rows claimed per round. Default 5. */
   batchSize?: number;
+  /** Whether the process was busy since the last question. Default: its event loop's load. */
+  busy?: () => boolean;
 }
 
 export interface MailRunResult {
@@ -84,10 +94,16 @@ export class MailWorker {
   private lastPurge: number | null = null;
   private readonly onWake = () => this.wake();
   private gathering: NodeJS.Timeout | null = null;
+  private readonly busy: () => boolean;
 
   constructor(private readonly options: MailWorkerOptions) {
     this.transport = options.transport ?? createMailTransport(options.config);
     this.batchSize = options.batchSize ?? 5;
+    if (options.busy) this.busy = options.busy;
+    else {
+      const load = new LoopLoad();
+      this.busy = () => load.busy();
+    }
     this.leaseMs = 2 * options.config.mail.sendTimeoutMs;
   }
 
@@ -116,7 +132,10 @@ export class MailWorker {
     this.transport.close();
   }
 
-  /** Looks for due messages shortly (MAIL_WAKE_GATHER_MS), or right after the round in progress. */
+  /**
+   * Looks for due messages shortly (MAIL_WAKE_GATHER_MS), or right after the round in progress;
+   * while the process is busy, up to MAIL_BUSY_DEFER_MAX_MS later.
+   */
   wake(): void {
     if (!this.started || this.stopping) return;
     if (this.running) {
@@ -124,15 +143,24 @@ export class MailWorker {
       return;
     }
     if (this.gathering) return;
-    this.gathering = setTimeout(() => {
-      this.gathering = null;
-      this.look();
-    }, MAIL_WAKE_GATHER_MS);
+    const wokenAt = performance.now();
+    this.busy(); // the span asked about next starts now
+    const gather = () => {
+      this.gathering = setTimeout(() => {
+        if (this.busy() && performance.now() - wokenAt + MAIL_WAKE_GATHER_MS <= MAIL_BUSY_DEFER_MAX_MS) {
+          gather();
+          return;
+        }
+        this.gathering = null;
+        this.look(wokenAt);
+      }, MAIL_WAKE_GATHER_MS);
+    };
+    gather();
   }
 
-  private look(): void {
+  private look(wokenAt: number): void {
     if (this.stopping) return;
-    this.running = this.round().finally(() => {
+    this.running = this.round(wokenAt).finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;
@@ -141,9 +169,9 @@ export class MailWorker {
     });
   }
 
-  private async round(): Promise<void> {
+  private async round(wokenAt: number): Promise<void> {
     try {
-      await this.runOnce();
+      await this.runOnce({ wokenAt });
     } catch (error) {
       this.options.logger.error({ error: describeMailError(error) }, 'mail outbox round failed');
     }
@@ -151,18 +179,30 @@ export class MailWorker {
 
   /**
    * Sends every message due now, in batches, and purges old ones once an hour. Tests call this
-   * directly with a fake clock instead of starting the worker.
+   * directly with a fake clock instead of starting the worker. A round of the started worker
+   * (`wokenAt`) also waits before each further batch while the process is busy, as `wake` does.
    */
-  async runOnce(): Promise<MailRunResult> {
+  async runOnce(round?: { wokenAt: number }): Promise<MailRunResult> {
     const result: MailRunResult = { sent: 0, retrying: 0, failed: 0 };
     await this.purgeIfDue();
-    for (;;) {
+    for (let batches = 0; ; batches++) {
+      if (round && batches > 0) await this.whileBusy(round.wokenAt);
       const claimedAt = this.options.now().getTime();
       const batch = await this.claim();
       for (const row of batch) await this.deliver(row, result, claimedAt);
       if (batch.length < this.batchSize || this.stopping) break;
     }
     return result;
+  }
+
+  /**
+   * While the process was busy since the last look (the batch just sent included), waits a
+   * gathering at a time, until MAIL_BUSY_DEFER_MAX_MS after `since`.
+   */
+  private async whileBusy(since: number): Promise<void> {
+    while (!this.stopping && this.busy() && performance.now() - since + MAIL_WAKE_GATHER_MS <= MAIL_BUSY_DEFER_MAX_MS) {
+      await new Promise((resolve) => setTimeout(resolve, MAIL_WAKE_GATHER_MS));
+    }
   }
 
   private async claim() {
@@ -177,10 +217,13 @@ export class MailWorker {
       .orderBy(asc(mailOutbox.nextAttemptAt))
       .limit(this.batchSize)
       .for('update', { skipLocked: true });
+    // `= any(array(…))`, not `in (…)`: the array is read once, before the update. A subquery under
+    // `in` may run again for each row, and each run skips the rows this update just took (their
+    // re-check fails), so it claimed every due row instead of `batchSize`.
     return db
       .update(mailOutbox)
       .set({ attempts: sql`${mailOutbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + this.leaseMs) })
-      .where(and(inArray(mailOutbox.id, due), eq(mailOutbox.state, 'pending')))
+      .where(and(sql`${mailOutbox.id} = any(array(${due}))`, eq(mailOutbox.state, 'pending')))
       .returning();
   }
 
