@@ -6,7 +6,7 @@
  * bench/README.md.
  *
  *   npm run bench:rush -- [--db pglite|postgres] [--citizens 2000] [--clerks 5] [--waiting 500]
- *                         [--window 60] [--json] [--timeline] [--cpu-prof]
+ *                         [--window 60] [--seed N] [--json] [--timeline] [--cpu-prof]
  *
  * Each citizen, at its moment: `GET …/slots` for today; when today shows free slots, books one of
  * them at random (`POST …/appointments`); a 409 must carry alternatives. Floors, measured in the
@@ -34,19 +34,26 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     timeline: { type: 'boolean', default: false },
+    seed: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 helpRequested(
   args.help,
   'usage: npm run bench:rush -- [--db pglite|postgres] [--citizens N=2000] [--clerks C=5] [--waiting W=500]\n' +
-    '                             [--window SECONDS=60] [--json] [--timeline] [--cpu-prof]',
+    '                             [--window SECONDS=60] [--seed N] [--json] [--timeline] [--cpu-prof]',
 );
 const citizenCount = integer('citizens', args.citizens, 10, 20_000);
 const clerks = integer('clerks', args.clerks, 1, 50);
 const waitingCount = integer('waiting', args.waiting, 120, 5_000);
 const windowSeconds = integer('window', args.window, 5, 600);
 const dbChoice = databaseOption(args.db);
+/**
+ * When each citizen comes and which of the offered slots they take are drawn from this seed, so
+ * that two builds can be compared on the same rush (printed; a new one per run unless given).
+ */
+const seed = args.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : integer('seed', args.seed, 0, 2 ** 31 - 1);
+const random = seededRandom(seed);
 
 /** Booking p99 during the rush, and fan-out p99 during the rush (issue 14). */
 const BOOKING_P99_TARGET_MS = 250;
@@ -55,6 +62,18 @@ const FANOUT_P99_TARGET_MS = 100;
 const EARLY_SHARE = 0.4;
 const FLOOR_BOOKINGS = 30;
 const QUIET_CHANGES = 20;
+
+/** Numbers in [0, 1) from a 32-bit seed (mulberry32): the same seed, the same sequence. */
+function seededRandom(start: number): () => number {
+  let state = start >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const clock = () => performance.now();
@@ -120,7 +139,8 @@ interface Waiting {
 async function main() {
   console.log(
     `07:45 rush: ${citizenCount} citizens, ${clerks * 10} slots, ${waitingCount} waiting, ` +
-      `${windowSeconds} s, ${dbChoice.kind}; load ${os.loadavg()[0]!.toFixed(1)}, ${os.cpus().length} cores`,
+      `${windowSeconds} s, ${dbChoice.kind}, seed ${String(seed)}; load ${os.loadavg()[0]!.toFixed(1)}, ` +
+      `${os.cpus().length} cores`,
   );
   const fresh = dbChoice.kind === 'postgres' ? await createBenchDatabase(dbChoice.adminUrl) : null;
   const profileDir = args['cpu-prof'] ? path.join(os.tmpdir(), `amtsraum-rush-prof-${String(process.pid)}`) : null;
@@ -236,7 +256,7 @@ async function main() {
     await child.ask({ type: 'arm', releaseInMs: 2_000 }, 'armed');
     const release = clock() + 2_000;
     const startAt = Array.from({ length: citizenCount }, (_, i) =>
-      i < citizenCount * EARLY_SHARE ? Math.random() * 5_000 : Math.random() * windowSeconds * 1_000,
+      i < citizenCount * EARLY_SHARE ? random() * 5_000 : random() * windowSeconds * 1_000,
     );
     const outcome = {
       booked: 0,
@@ -271,7 +291,7 @@ async function main() {
         outcome.sawFull++;
         return;
       }
-      const slot = today.slots[Math.floor(Math.random() * today.slots.length)]!;
+      const slot = today.slots[Math.floor(random() * today.slots.length)]!;
       t0 = clock();
       const response = await book(i, slot.startsAt);
       // Errors are problem documents (RFC 9457) with our `code` and, for a taken slot, `alternatives`.
@@ -374,7 +394,7 @@ async function main() {
     console.log('');
     for (const [label, ok] of checks) console.log(`${ok ? 'ok  ' : 'MISS'} ${label}`);
     if (args.timeline) printTimeline(timeline);
-    if (args.json) console.log(JSON.stringify({ db: dbChoice.kind, outcome, verdict, lost, ...f }));
+    if (args.json) console.log(JSON.stringify({ db: dbChoice.kind, seed, outcome, verdict, lost, ...f }));
     process.exitCode = checks.slice(0, 4).every(([, ok]) => ok) ? 0 : 1;
   } finally {
     if (child.process.exitCode === null) {
