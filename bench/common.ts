@@ -1,4 +1,4 @@
-/** What the benchmarks share: option checks, a fresh PostgreSQL database, percentiles. */
+/** What the benchmarks share: option checks, a fresh PostgreSQL database, percentiles, seeded numbers. */
 import { createPostgresDatabase } from '../server/src/test/databases.js';
 
 /** A bad option: the message, and exit status 2. */
@@ -51,4 +51,16 @@ export function createBenchDatabase(adminUrl: string): Promise<{ url: string; dr
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Numbers in [0, 1) from a 32-bit seed (mulberry32): the same seed, the same sequence. */
+export function seededRandom(start: number): () => number {
+  let state = start >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }

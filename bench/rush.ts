@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { TEST_ORIGIN } from '../server/src/test/server.js';
-import { createBenchDatabase, databaseOption, helpRequested, integer, percentile } from './common.js';
+import { createBenchDatabase, databaseOption, helpRequested, integer, percentile, seededRandom } from './common.js';
 import type { RushChildOptions, RushChildReply, RushParentRequest, RushVerdict } from './rush-app.js';
 
 const { values: args } = parseArgs({
@@ -62,18 +62,6 @@ const FANOUT_P99_TARGET_MS = 100;
 const EARLY_SHARE = 0.4;
 const FLOOR_BOOKINGS = 30;
 const QUIET_CHANGES = 20;
-
-/** Numbers in [0, 1) from a 32-bit seed (mulberry32): the same seed, the same sequence. */
-function seededRandom(start: number): () => number {
-  let state = start >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const clock = () => performance.now();

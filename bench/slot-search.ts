@@ -40,7 +40,7 @@ import { startServer } from '../server/src/server.js';
 import { makeAvailability } from '../server/src/test/booking-factories.js';
 import { makeDepartment, makeService, makeStaff, makeTenant } from '../server/src/test/factories.js';
 import { testConfig } from '../server/src/test/server.js';
-import { createBenchDatabase, databaseOption, helpRequested, integer, percentile } from './common.js';
+import { createBenchDatabase, databaseOption, helpRequested, integer, percentile, seededRandom } from './common.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -88,18 +88,6 @@ const HOURS: WeeklyWindow[] = [
 const cleanups: (() => Promise<void>)[] = [];
 const clock = () => performance.now();
 
-/** A small deterministic generator (mulberry32), so every run seeds the same bookings. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function figures(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
@@ -145,7 +133,7 @@ async function seed(database: Database) {
   // Candidate bookings: every clerk's hours on every date of the horizon, filled at random with
   // 15/30/45-minute appointments back to back or with gaps; then a random 5,000 of them are kept,
   // so the bookings spread evenly over the horizon and the clerks.
-  const next = random(6);
+  const next = seededRandom(6);
   const candidates: { staffId: string; startsAt: Date; endsAt: Date; serviceId: string }[] = [];
   const today = zonedParts(NOW, TIME_ZONE) as CivilDate;
   for (let d = 1; d <= horizonDays; d++) {

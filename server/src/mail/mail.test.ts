@@ -15,7 +15,7 @@ import { startSmtp } from '../test/smtp.js';
 import { captureLogger, testConfig } from '../test/server.js';
 import { MAIL_BUSY_DEFER_MAX_MS, MAIL_MAX_ATTEMPTS, MAIL_WAKE_GATHER_MS, MailWorker } from './mail.worker.js';
 import { enqueueMail } from './outbox.js';
-import { memoryMailTransport, type OutgoingMail } from './transport.js';
+import { memoryMailTransport, type MailTransport, type OutgoingMail } from './transport.js';
 
 const NOW = new Date('2026-11-02T08:00:00Z');
 
@@ -345,6 +345,18 @@ describe.each(databaseKinds)('the outbox worker’s statements on %s', (kind) =>
     }
   });
 
+  /** A worker (batches of five) that asks `busy` whether the process is busy. */
+  const workerAsked = (database: TestDatabase, transport: MailTransport, busy: () => boolean) =>
+    new MailWorker({
+      database,
+      config: testConfig(),
+      logger: createLogger('silent'),
+      now: testClock(NOW).now,
+      transport,
+      batchSize: 5,
+      busy,
+    });
+
   it('holds e-mails back while the process is busy, and sends them once it is calm', async () => {
     const database = await createTestDatabase(kind);
     const memory = memoryMailTransport();
@@ -352,15 +364,7 @@ describe.each(databaseKinds)('the outbox worker’s statements on %s', (kind) =>
     const transport = { ...memory, send: async (mail: OutgoingMail) => (await memory.send(mail), onSend?.()) };
     let busy = true;
     const asked: number[] = [];
-    const mailer = new MailWorker({
-      database,
-      config: testConfig(),
-      logger: createLogger('silent'),
-      now: testClock(NOW).now,
-      transport,
-      batchSize: 5,
-      busy: () => (asked.push(performance.now()), busy),
-    });
+    const mailer = workerAsked(database, transport, () => (asked.push(performance.now()), busy));
     try {
       await mailer.start();
       for (let i = 0; i < 7; i++) await enqueueMail(database.db, confirmation(recipient()));
@@ -388,14 +392,7 @@ describe.each(databaseKinds)('the outbox worker’s statements on %s', (kind) =>
     const database = await createTestDatabase(kind);
     const transport = memoryMailTransport();
     let busy = false;
-    const mailer = new MailWorker({
-      database,
-      config: testConfig(),
-      logger: createLogger('silent'),
-      now: testClock(NOW).now,
-      transport,
-      busy: () => busy,
-    });
+    const mailer = workerAsked(database, transport, () => busy);
     try {
       await mailer.start();
       // The start's own look finds nothing; then the process is busy for good, and the e-mail comes.

@@ -134,7 +134,7 @@ export class MailWorker {
 
   /**
    * Looks for due messages shortly (MAIL_WAKE_GATHER_MS), or right after the round in progress;
-   * while the process is busy, up to MAIL_BUSY_DEFER_MAX_MS later.
+   * while the process is busy, up to MAIL_BUSY_DEFER_MAX_MS later (`runOnce`).
    */
   wake(): void {
     if (!this.started || this.stopping) return;
@@ -144,18 +144,11 @@ export class MailWorker {
     }
     if (this.gathering) return;
     const wokenAt = performance.now();
-    this.busy(); // the span asked about next starts now
-    const gather = () => {
-      this.gathering = setTimeout(() => {
-        if (this.busy() && performance.now() - wokenAt + MAIL_WAKE_GATHER_MS <= MAIL_BUSY_DEFER_MAX_MS) {
-          gather();
-          return;
-        }
-        this.gathering = null;
-        this.look(wokenAt);
-      }, MAIL_WAKE_GATHER_MS);
-    };
-    gather();
+    this.busy(); // the span asked about first starts now
+    this.gathering = setTimeout(() => {
+      this.gathering = null;
+      this.look(wokenAt);
+    }, MAIL_WAKE_GATHER_MS);
   }
 
   private look(wokenAt: number): void {
@@ -180,13 +173,14 @@ export class MailWorker {
   /**
    * Sends every message due now, in batches, and purges old ones once an hour. Tests call this
    * directly with a fake clock instead of starting the worker. A round of the started worker
-   * (`wokenAt`) also waits before each further batch while the process is busy, as `wake` does.
+   * (`wokenAt`) first waits, before each batch, while the process is busy.
    */
   async runOnce(round?: { wokenAt: number }): Promise<MailRunResult> {
     const result: MailRunResult = { sent: 0, retrying: 0, failed: 0 };
     await this.purgeIfDue();
-    for (let batches = 0; ; batches++) {
-      if (round && batches > 0) await this.whileBusy(round.wokenAt);
+    for (;;) {
+      if (round) await this.whileBusy(round.wokenAt);
+      if (this.stopping) break;
       const claimedAt = this.options.now().getTime();
       const batch = await this.claim();
       for (const row of batch) await this.deliver(row, result, claimedAt);
@@ -196,8 +190,8 @@ export class MailWorker {
   }
 
   /**
-   * While the process was busy since the last look (the batch just sent included), waits a
-   * gathering at a time, until MAIL_BUSY_DEFER_MAX_MS after `since`.
+   * While the process was busy since the worker last asked (the gathering, or the batch just
+   * sent), waits a gathering at a time, until MAIL_BUSY_DEFER_MAX_MS after `since`.
    */
   private async whileBusy(since: number): Promise<void> {
     while (!this.stopping && this.busy() && performance.now() - since + MAIL_WAKE_GATHER_MS <= MAIL_BUSY_DEFER_MAX_MS) {
