@@ -5,8 +5,10 @@ import path from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { HealthResponseSchema, ProblemSchema } from '@amtsraum/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from './app.js';
 import { createTestDatabase, databaseKinds } from './test/databases.js';
 import { makeDepartment, makeTenant } from './test/factories.js';
+import { mountedRoutes, type MountedRoute } from './test/routes.js';
 import { captureLogger, startTestServer, type TestServer } from './test/server.js';
 
 const BIG_SCRIPT = `export const words = ${JSON.stringify('Bürgeramt '.repeat(500))};`;
@@ -62,6 +64,38 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     const response = await fetch(`${server.url}/api/nothing-here`);
     expect(response.status).toBe(404);
     expect(ProblemSchema.parse(await response.json()).code).toBe('route_not_found');
+  });
+
+  it('serves each API path from one router only, so their order is free (the clerk and rush routes come first)', () => {
+    // The API's routers, by their place in it: two that could both match one request would depend
+    // on their order, which app.ts chooses for speed (issue 14).
+    const routes = mountedRoutes(createApp(server.deps), { twice: true }).filter((route) =>
+      route.path.startsWith('/api/'),
+    );
+    const segments = (route: MountedRoute) => route.path.split('/');
+    const overlap = (a: MountedRoute, b: MountedRoute) =>
+      a.method === b.method &&
+      segments(a).length === segments(b).length &&
+      segments(a).every((part, i) => {
+        const other = segments(b)[i]!;
+        return part === other || part.startsWith(':') || other.startsWith(':');
+      });
+    expect(routes.every((route) => !/[*?{(]/.test(route.path))).toBe(true);
+    const shared = routes.flatMap((a, i) =>
+      routes
+        .slice(i + 1)
+        .flatMap((b) => (a.mount?.[1] !== b.mount?.[1] && overlap(a, b) ? [`${a.path} ${b.path}`] : [])),
+    );
+    // The one intended: a clerk no longer in the department may still end their call; members go on.
+    const finish = '/api/staff/departments/:departmentId/visits/:visitId/finish';
+    expect(shared).toEqual([`${finish} ${finish}`]);
+    const place = (path: string, method: string) =>
+      routes.find((route) => route.path === path && route.method === method)!.mount![1]!;
+    expect(place(finish, 'POST')).toBeLessThan(place('/api/staff/departments/:departmentId/admit-next', 'POST'));
+    expect(place('/api/visit/leave', 'POST')).toBeLessThan(place('/api/health', 'GET'));
+    expect(place('/api/tenants/:tenant/departments/:department/slots', 'GET')).toBeLessThan(
+      place('/api/tenants/:tenant/departments/:department', 'GET'),
+    );
   });
 
   it('answers malformed JSON with 400 and oversized bodies with 413', async () => {
