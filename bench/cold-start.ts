@@ -106,14 +106,16 @@ async function main() {
       },
     });
     let sink = 0;
-    let next = 0;
+    // Each leave takes the next visit; the messages count apart, and never use one up.
+    let left = 0;
+    let built = 0;
     const work = {
       statement: async () => {
-        await leave(db, { visitId: ids[next++]!, now: new Date() });
+        await leave(db, { visitId: ids[left++]!, now: new Date() });
       },
       messages: async () => {
-        for (let i = 0; i < 20; i++) sink += JSON.stringify(message(next + i)).length;
-        next += 1;
+        for (let i = 0; i < 20; i++) sink += JSON.stringify(message(built + i)).length;
+        built += 1;
       },
     };
 
