@@ -5,7 +5,7 @@ import { ServiceSchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { personName } from './person-name.js';
 import { SlugSchema } from './slugs.js';
-import { IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js';
+import { CONSENT_MESSAGE, IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js';
 
 /**
  * Reserved video appointments: booking without an account, the manage link from the e-mail,
@@ -143,7 +143,7 @@ const EmailSchema = z.pipe(
 /** `POST /api/tenants/:tenant/departments/:department/appointments` (a citizen books). */
 export const BookingRequestSchema = z.extend(BookingFieldsSchema, {
   email: EmailSchema,
-  consent: z.literal(true, 'please agree to the privacy notice'),
+  consent: z.literal(true, CONSENT_MESSAGE),
 });
 export type BookingRequest = z.infer<typeof BookingRequestSchema>;
 

@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'origin_not_allowed',
   'call_full',
   'slot_taken',
+  'booking_limit_reached',
+  'already_booked',
   'availability_collision',
   'slot_unavailable',
   'appointment_not_found',
@@ -109,6 +111,10 @@ export const ERROR_STATUS = {
   origin_not_allowed: 403,
   call_full: 409,
   slot_taken: 409,
+  // Bookings per e-mail address and day (only bookings made count).
+  booking_limit_reached: 429,
+  // The same e-mail address already has an appointment at this time in this department.
+  already_booked: 409,
   // A change of hours or an absence would leave booked appointments outside availability.
   availability_collision: 409,
   slot_unavailable: 422,

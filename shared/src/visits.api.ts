@@ -6,6 +6,9 @@ import { LocalizedTextSchema } from './locales.js';
 import { personName } from './person-name.js';
 import { SlugSchema } from './slugs.js';
 
+/** The schemas' message for a consent not given (knock, booking), translated by the server's FIELD_MESSAGES. */
+export const CONSENT_MESSAGE = 'please agree to the privacy notice';
+
 /** Knocking, waiting and the clerk console: HTTP bodies and views shared by client and server. */
 
 export const IsoInstantSchema = z.iso.datetime({ offset: true });
@@ -31,7 +34,7 @@ export const KnockRequestSchema = z
     serviceSlug: z.optional(SlugSchema),
     language: LanguageTagSchema,
     interpreterLanguage: z.optional(LanguageTagSchema),
-    consent: z.literal(true, 'please agree to the privacy notice'),
+    consent: z.literal(true, CONSENT_MESSAGE),
   })
   .check(
     z.refine((knock) => Boolean(knock.concern) || Boolean(knock.serviceSlug), {

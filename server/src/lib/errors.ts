@@ -57,5 +57,5 @@ export class AppError extends Error {
 }
 
 /** 400 validation_failed for one field, as `parseInput` reports a schema failure. */
-export const invalidField = (path: string, message: string) =>
-  new AppError('validation_failed', { errors: [{ path, message }] });
+export const invalidField = (path: string, message: string, localized?: Record<Locale, string>) =>
+  new AppError('validation_failed', { errors: [{ path, message, ...(localized ? { localized } : {}) }] });

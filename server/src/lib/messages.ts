@@ -1,5 +1,6 @@
 import {
   BIRTH_DATE_MESSAGES,
+  CONSENT_MESSAGE,
   ONE_LINE_MESSAGE,
   ONSITE_LOCATION_FIRST,
   ONSITE_LOCATION_IN_USE,
@@ -100,6 +101,14 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
   slot_taken: {
     de: 'Dieser Termin wurde gerade vergeben. Bitte wählen Sie einen anderen.',
     en: 'This slot was just taken. Please choose another one.',
+  },
+  booking_limit_reached: {
+    de: 'Mit dieser E-Mail-Adresse wurden heute schon mehrere Termine gebucht. Bitte versuchen Sie es morgen wieder oder rufen Sie uns an.',
+    en: 'Several appointments have already been booked with this e-mail address today. Please try again tomorrow or call us.',
+  },
+  already_booked: {
+    de: 'Für diese E-Mail-Adresse ist zu dieser Zeit schon ein Termin gebucht. Die Bestätigung finden Sie in Ihrem Postfach.',
+    en: 'An appointment at this time is already booked for this e-mail address. You will find the confirmation in your inbox.',
   },
   slot_unavailable: {
     de: 'Dieser Termin kann nicht gebucht werden. Bitte wählen Sie einen freien Termin aus der Liste.',
@@ -228,6 +237,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
  * shared schemas. Messages not listed here go out as the schemas word them.
  */
 export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
+  [CONSENT_MESSAGE]: {
+    de: 'Bitte stimmen Sie dem Datenschutzhinweis zu.',
+    en: 'Please agree to the privacy notice.',
+  },
   [TAKEN_MESSAGES.email]: {
     de: 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.',
     en: 'There is already an account with this email address.',

@@ -32,7 +32,10 @@ export class RateLimits {
   ) {}
 
   /** A named limit; limiters of the same name share their counters. */
-  limiter(name: string, options: { max: number; windowMs: number }): RateLimiter {
+  limiter(
+    name: string,
+    options: { max: number; windowMs: number; code?: 'rate_limited' | 'booking_limit_reached' },
+  ): RateLimiter {
     return new RateLimiter(this.store, name, { ...options, now: this.now });
   }
 }
@@ -211,7 +214,13 @@ export class RateLimiter {
   constructor(
     private readonly store: RateLimitStore,
     private readonly name: string,
-    private readonly options: { max: number; windowMs: number; now?: () => Date },
+    private readonly options: {
+      max: number;
+      windowMs: number;
+      now?: () => Date;
+      /** The code of the refusal: 429 either way, `rate_limited` unless a limit has words of its own. */
+      code?: 'rate_limited' | 'booking_limit_reached';
+    },
   ) {}
 
   private key(value: string): string {
@@ -225,7 +234,7 @@ export class RateLimiter {
   refuseKnown(value: string): void {
     const now = (this.options.now?.() ?? new Date()).getTime();
     const until = this.blocked.get(this.key(value));
-    if (until !== undefined && until > now) throw limited(until, now);
+    if (until !== undefined && until > now) throw limited(until, now, this.options.code);
   }
 
   /** Counts a hit; throws 429 `rate_limited` with a Retry-After when over the limit. */
@@ -233,14 +242,14 @@ export class RateLimiter {
     const key = this.key(value);
     const now = (this.options.now?.() ?? new Date()).getTime();
     const until = this.blocked.get(key);
-    if (until !== undefined && until > now) throw limited(until, now);
+    if (until !== undefined && until > now) throw limited(until, now, this.options.code);
     const { hits, resetAt } = await this.store.hit(key, this.options.windowMs);
     if (hits <= this.options.max) return;
     if (this.blocked.size > 10_000) {
       for (const [k, end] of this.blocked) if (end <= now) this.blocked.delete(k);
     }
     this.blocked.set(key, resetAt);
-    throw limited(resetAt, now);
+    throw limited(resetAt, now, this.options.code);
   }
 
   /** Gives back the hit of an attempt that turned out legitimate (a right password). */
@@ -249,9 +258,13 @@ export class RateLimiter {
   }
 }
 
-function limited(resetAt: number, now: number): AppError {
+function limited(
+  resetAt: number,
+  now: number,
+  code: 'rate_limited' | 'booking_limit_reached' = 'rate_limited',
+): AppError {
   const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000));
-  return new AppError('rate_limited', {
+  return new AppError(code, {
     headers: { 'Retry-After': String(retryAfter) },
     detail: `retry-after=${retryAfter}`,
   });

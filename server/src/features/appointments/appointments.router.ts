@@ -31,8 +31,11 @@ const HOUR = 3600_000;
 export const BOOKING_LIMITS = {
   /** Bookings per client address: a family or an office behind one address books a few, a script many. */
   perAddress: { max: 10, windowMs: HOUR },
-  /** Bookings per e-mail address: one person rarely needs more than a handful a day. */
-  perEmail: { max: 5, windowMs: 24 * HOUR },
+  /**
+   * Bookings made per e-mail address: one person rarely needs more than a handful a day. A refused
+   * booking gives its count back, so nobody can use up a stranger's address with bad requests.
+   */
+  perEmail: { max: 5, windowMs: 24 * HOUR, code: 'booking_limit_reached' as const },
   /** Manage-link requests per address: 256-bit tokens cannot be guessed; this spares the database. */
   manage: { max: 60, windowMs: 10 * 60_000 },
   /** Slot searches per address. */
@@ -103,7 +106,17 @@ export function appointmentsRouter(deps: AppDeps): Router {
     const [byItsAddress, byItsEmail] = await Promise.allSettled([addressCounted, byEmail.hit(request.email)]);
     if (byItsAddress.status === 'rejected') throw byItsAddress.reason;
     if (byItsEmail.status === 'rejected') throw byItsEmail.reason;
-    const appointment: CitizenAppointment = await bookAsCitizen(ctx(), { ...officeParams(req), request });
+    let appointment: CitizenAppointment;
+    try {
+      appointment = await bookAsCitizen(ctx(), { ...officeParams(req), request });
+    } catch (error) {
+      // Only bookings made count against the e-mail address (a taken slot, a wrong time, a full
+      // day cost the address nothing). Not awaited: the refusal need not wait for the count.
+      byEmail.undo(request.email).catch((undoFailed: unknown) => {
+        req.log.warn({ err: undoFailed }, 'could not give back a refused booking’s count');
+      });
+      throw error;
+    }
     res.status(201).json({ appointment });
   });
 

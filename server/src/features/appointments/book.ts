@@ -25,7 +25,8 @@ import {
   type TenantRow,
 } from './appointments.repo.js';
 import { auditActor, MINUTE, type Actor, type BookingCtx } from './booking-ctx.js';
-import { lockClerkStart, lockScheduleForBooking } from './schedule-lock.js';
+import { lockBooker, lockClerkStart, lockScheduleForBooking } from './schedule-lock.js';
+import { emailBookedDuring } from './schedules.repo.js';
 import {
   amendSlotCache,
   appointmentMinutes,
@@ -151,6 +152,14 @@ export async function bookAppointment(
       // by side), so no change of hours, absence or closure can take the time away between this
       // read and the insert (issue 15). On PGlite the transaction itself is that lock.
       await lockScheduleForBooking(tx, department.id);
+      if (request.email) {
+        // One person, one appointment at a time here: a second click, or the same booking from a
+        // second tab, is refused instead of taking a second clerk.
+        await lockBooker(tx, department.id, request.email);
+        const endsAt = new Date(startsAt.getTime() + durationMinutes * MINUTE);
+        const during = { departmentId: department.id, email: request.email, from: startsAt, to: endsAt };
+        if (await emailBookedDuring(tx, during)) throw new AppError('already_booked');
+      }
       const candidates = await freeClerksFor(tx, slot);
       return direct ? insertFor(tx, candidates[0]!) : insertWithFirstFreeClerk(tx, candidates);
     });

@@ -429,6 +429,39 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(await liveAppointments(o.department.id)).toEqual([]);
   });
 
+  it('words the department’s persons limit and a missing consent in German, and in English when asked', async () => {
+    const o = await office();
+    const messages = async (change: Record<string, unknown>, language?: string) => {
+      const asker = client();
+      const headers: Record<string, string> = language ? { 'accept-language': language } : {};
+      const answers = [
+        await asker.request('POST', `${o.base}/appointments`, booking(o, TUESDAY_0800, change), headers),
+        ...('persons' in change
+          ? [
+              await asker.request(
+                'GET',
+                `${o.base}/slots?services=${o.services[0]!.slug}&persons=${String(change.persons)}`,
+                undefined,
+                headers,
+              ),
+            ]
+          : []),
+      ];
+      return answers.map((answer) => (answer.json.errors as { message: string }[]).map((e) => e.message));
+    };
+    // The test office takes 4 persons.
+    expect(await messages({ persons: 5 })).toEqual([
+      ['Höchstens 4 Personen pro Termin.'],
+      ['Höchstens 4 Personen pro Termin.'],
+    ]);
+    expect(await messages({ persons: 5 }, 'en')).toEqual([
+      ['At most 4 persons per appointment.'],
+      ['At most 4 persons per appointment.'],
+    ]);
+    expect(await messages({ consent: false })).toEqual([['Bitte stimmen Sie dem Datenschutzhinweis zu.']]);
+    expect(await messages({ consent: undefined }, 'en-GB')).toEqual([['Please agree to the privacy notice.']]);
+  });
+
   it('limits slot searches per client address with 429 and Retry-After; bad queries count too', async () => {
     const o = await office();
     const flood = client();
@@ -462,20 +495,60 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
 
     const address = citizenEmail();
-    for (let i = 0; i < BOOKING_LIMITS.perEmail.max; i++) {
+    // Refused bookings cost the e-mail address nothing: a stranger cannot use it up with bad tries.
+    for (let i = 0; i < BOOKING_LIMITS.perEmail.max + 1; i++) {
       const response = await client().post(
         `${o.base}/appointments`,
         booking(o, '2026-11-28T08:00:00.000Z', { email: address }),
       );
       expect(response.status).toBe(422);
     }
-    // The same address in other letters is the same address.
-    const again = await client().post(
-      `${o.base}/appointments`,
-      booking(o, TUESDAY_0800, { email: address.toUpperCase() }),
-    );
-    expect(again.status).toBe(429);
-    expect(again.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await liveAppointments(o.department.id)).toEqual([]);
+    // Bookings made count, the same address in other letters as the same address.
+    for (let i = 0; i < BOOKING_LIMITS.perEmail.max; i++) {
+      const [free] = (await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-24&days=1`)).days[0]!.slots;
+      const email = i % 2 === 0 ? address : address.toUpperCase();
+      const made = await client().post(`${o.base}/appointments`, booking(o, free!.startsAt, { email }));
+      expect(made.status).toBe(201);
+    }
+    const [free] = (await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-24&days=1`)).days[0]!.slots;
+    const again = await client().post(`${o.base}/appointments`, booking(o, free!.startsAt, { email: address }));
+    expect(again.status).toBe(429);
+    expect(again.json.code).toBe('booking_limit_reached');
+    expect(again.json.title).toBe(
+      'Mit dieser E-Mail-Adresse wurden heute schon mehrere Termine gebucht. Bitte versuchen Sie es morgen wieder oder rufen Sie uns an.',
+    );
+    expect(again.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await liveAppointments(o.department.id)).toHaveLength(BOOKING_LIMITS.perEmail.max);
+  });
+
+  it('refuses a second booking of the same person at the same time, sent again or at once, in any letters', async () => {
+    const o = await office({ clerks: 3 });
+    const first = booking(o, TUESDAY_0800);
+    expect((await client().post(`${o.base}/appointments`, first)).status).toBe(201);
+    for (const email of [first.email, first.email.toUpperCase()]) {
+      // The same time, and a time that overlaps it (15 minutes later, 30 minutes long).
+      for (const startsAt of [TUESDAY_0800, '2026-11-24T07:15:00.000Z']) {
+        const twice = await client().post(`${o.base}/appointments`, { ...first, email, startsAt });
+        expect(twice.status).toBe(409);
+        expect(twice.json.code).toBe('already_booked');
+        expect(twice.json.title).toBe(
+          'Für diese E-Mail-Adresse ist zu dieser Zeit schon ein Termin gebucht. Die Bestätigung finden Sie in Ihrem Postfach.',
+        );
+      }
+    }
+    expect(await liveAppointments(o.department.id)).toHaveLength(1);
+    expect(await mailsTo(db(), first.email)).toHaveLength(1);
+    // Sent at once: one of them books.
+    const second = booking(o, '2026-11-24T08:00:00.000Z');
+    const both = await Promise.all([0, 1].map(() => client().post(`${o.base}/appointments`, second)));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(both.find((r) => r.status === 409)!.json.code).toBe('already_booked');
+    expect(await liveAppointments(o.department.id)).toHaveLength(2);
+    // A time after it, and someone else at the same time, are booked as ever.
+    expect(
+      (await client().post(`${o.base}/appointments`, { ...first, startsAt: '2026-11-24T07:30:00.000Z' })).status,
+    ).toBe(201);
+    expect((await client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800))).status).toBe(201);
   });
 });

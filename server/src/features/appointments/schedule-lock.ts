@@ -5,6 +5,8 @@ import { transactionsRunAlone, type Db } from '../../db/client.js';
 const SCHEDULE_LOCK_CLASS = 7_240_415;
 /** The class of one clerk's start time (the second key hashes clerk and start). */
 const CLERK_SLOT_LOCK_CLASS = 7_240_416;
+/** The class of one e-mail address in one department (the second key hashes both). */
+const BOOKER_LOCK_CLASS = 7_240_417;
 
 /**
  * Serialises, per department, what decides whether a time can be booked against what is booked
@@ -59,4 +61,15 @@ export async function lockClerkStart(tx: Db, staffId: string, startsAt: Date): P
   if (transactionsRunAlone(tx)) return;
   const key = `${staffId} ${startsAt.toISOString()}`;
   await tx.execute(sql`select pg_advisory_xact_lock(${CLERK_SLOT_LOCK_CLASS}::int4, hashtext(${key}::text))`);
+}
+
+/**
+ * Taken before a booking looks for the same e-mail address's appointments at the same time
+ * (`emailBookedDuring`), so that two bookings of one person sent at once, to two processes, do not
+ * both find none. Not sent on PGlite, whose transactions run one at a time.
+ */
+export async function lockBooker(tx: Db, departmentId: string, email: string): Promise<void> {
+  if (transactionsRunAlone(tx)) return;
+  const key = `${departmentId} ${email.toLowerCase()}`;
+  await tx.execute(sql`select pg_advisory_xact_lock(${BOOKER_LOCK_CLASS}::int4, hashtext(${key}::text))`);
 }

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, count, eq, gt, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { appointments, departments } from '../../db/schema.js';
 import type { ClerkSchedule } from './slots.js';
@@ -133,4 +133,31 @@ export async function countAppointmentsByClerk(
     )
     .groupBy(appointments.staffId);
   return new Map(rows.map((row) => [row.staffId, Number(row.n)]));
+}
+
+/**
+ * Whether `email` (any case) has a live appointment in the department overlapping [from, to): the
+ * same person booking the same time twice, by a second click or a second tab, would block two
+ * clerks for one conversation.
+ */
+export async function emailBookedDuring(
+  db: Db,
+  query: { departmentId: string; email: string; from: Date; to: Date },
+): Promise<boolean> {
+  const rows = await db
+    .select({ id: appointments.id })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.departmentId, query.departmentId),
+        // Bounded from below, so the index's range is the span's days, not the department's past.
+        gt(appointments.startsAt, new Date(query.from.getTime() - LONGEST_APPOINTMENT_MS)),
+        lt(appointments.startsAt, query.to),
+        gt(appointments.endsAt, query.from),
+        ne(appointments.state, 'cancelled'),
+        sql`lower(${appointments.email}) = lower(${query.email})`,
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
 }

@@ -82,7 +82,10 @@ export function checkPersons(
 ): void {
   const limit = Math.min(department.maxPersonsPerBooking, ...services.map((s) => s.maxPersons ?? Infinity));
   if (persons > limit) {
-    throw invalidField('persons', `at most ${limit} persons per appointment`);
+    throw invalidField('persons', `at most ${limit} persons per appointment`, {
+      de: `Höchstens ${limit} Personen pro Termin.`,
+      en: `At most ${limit} persons per appointment.`,
+    });
   }
 }
 
