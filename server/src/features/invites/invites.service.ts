@@ -59,7 +59,7 @@ function toView(invite: InviteRow, guests: GuestRow[], now: Date): InviteView {
 
 async function findTarget(ctx: InvitesCtx, clerk: Clerk, target: InviteTarget) {
   const found = await findTargetInDepartment(ctx.db, clerk.departmentId, target);
-  if (!found) throw new AppError('visit' in target ? 'visit_not_found' : 'appointment_not_found');
+  if (!found) throw new AppError('visitId' in target ? 'visit_not_found' : 'appointment_not_found');
   return found;
 }
 

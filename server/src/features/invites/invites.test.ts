@@ -423,6 +423,12 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect(
       (await outsider.browser.get(`/api/staff/departments/${elsewhere.id}/visits/${visitId}/invites`)).status,
     ).toBe(404);
+    // Naming the visit through their own department finds no visit, and says so (it once said "appointment").
+    const foreign = await outsider.browser.post(`/api/staff/departments/${elsewhere.id}/visits/${visitId}/invites`, {
+      role: 'guest',
+      label: 'x',
+    });
+    expect([foreign.status, foreign.json.code]).toEqual([404, 'visit_not_found']);
 
     await clerk.browser.post(`/api/staff/departments/${department.id}/visits/${visitId}/finish`);
     const late = await client().post('/api/invites/redeem', { token: tokenOf(created.url) });
