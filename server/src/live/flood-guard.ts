@@ -53,6 +53,33 @@ export class AddressSlots {
   }
 }
 
+/**
+ * A budget per address group, for work a client can have done by opening fresh sockets (each
+ * socket's own budget starts full). The least recently seen groups are forgotten past `maxGroups`,
+ * which starts them over: an attacker with that many addresses has a budget each anyway.
+ */
+export class AddressBudgets {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly perSecond: number,
+    private readonly maxGroups = 10_000,
+    private readonly now: () => number = monotonic,
+  ) {}
+
+  /** Takes one token of `group`'s budget; false when it is spent. */
+  take(group: string): boolean {
+    let bucket = this.buckets.get(group);
+    if (bucket) this.buckets.delete(group);
+    else bucket = new TokenBucket(this.capacity, this.perSecond, this.now);
+    // Last in the map's order: the most recently seen.
+    this.buckets.set(group, bucket);
+    if (this.buckets.size > this.maxGroups) this.buckets.delete(this.buckets.keys().next().value!);
+    return bucket.take();
+  }
+}
+
 interface Queued {
   run: () => Promise<void>;
 }

@@ -23,7 +23,7 @@ import { isActive, isWaiting } from '../features/visits/visit-states.js';
 import { findVisitsWithContext, touchVisits, type VisitWithContext } from '../features/visits/visits.repo.js';
 import { DepartmentAnswers } from './answers.js';
 import { DepartmentContexts } from './department-context.js';
-import { AddressSlots, FairQueue, TokenBucket } from './flood-guard.js';
+import { AddressBudgets, AddressSlots, FairQueue, TokenBucket } from './flood-guard.js';
 
 /**
  * The one WebSocket endpoint: upgrade and authentication, subscriptions, and fan-out. Connections
@@ -113,6 +113,17 @@ const VISIT_BATCHES_IN_FLIGHT = 2;
  * the department came: a storm's batches then share it. Events make it stale at once (versions).
  */
 const STATE_REUSE_MS = 60_000;
+/**
+ * Doors whose slugs are not known here (findDoor) an address may look up: a page needs one, a
+ * town hall's shared address a few dozen a minute. Per address and not per socket: a socket's
+ * budget starts full, and a script that opens a fresh socket per watch would read freely.
+ */
+const DOOR_LOOKUPS = { burst: 20, perSecond: 1 };
+/**
+ * How long a door's slugs answer for its department without a read. Renames and archivals publish
+ * `context` events, which drop it at once (in every process); this bounds writers that do not.
+ */
+const DOOR_ID_REUSE_MS = 5 * 60_000;
 /** How long consoles' notice of appointment changes waits for more of them (onAppointmentChanged). */
 const APPOINTMENT_NUDGE_MS = 150;
 
@@ -211,6 +222,19 @@ export class LiveHub {
   private visitBatchesRunning = 0;
   private readonly slots: AddressSlots;
   private readonly lookupQueue = new FairQueue(LOOKUP_CONCURRENCY);
+  /**
+   * Door slugs (`tenant/department`) → department id, for every socket: a fresh socket's first
+   * watch of a known door costs no read while its answer is kept. Found doors only, so no larger
+   * than the installation's departments.
+   */
+  private readonly doorIds = new Map<string, { departmentId: string; until: number }>();
+  /** Bumped whenever `doorIds` may be wrong: a slug read in flight meanwhile is not kept. */
+  private doorIdsEpoch = 0;
+  /** Slug reads in flight, shared by every watch of the same door meanwhile. */
+  private readonly doorLookups = new Map<string, Promise<string | null>>();
+  /** Door state reads in flight, shared by every first watch of that department at that version. */
+  private readonly doorReads = new Map<string, { version: number; text: Promise<string | null> }>();
+  private readonly doorLookupBudgets = new AddressBudgets(DOOR_LOOKUPS.burst, DOOR_LOOKUPS.perSecond);
 
   constructor(
     private readonly deps: AppDeps,
@@ -464,24 +488,99 @@ export class LiveHub {
     }
   }
 
+  /**
+   * A door's first watch on a socket, or a repeat. Answered from what is kept whenever it can be:
+   * a script that opens socket after socket to watch a door (or guesses doors) must cost the
+   * database nothing or next to nothing, and its own address the wait (issue 11, item 2).
+   */
   private async watchDoor(connection: Connection, tenant: string, department: string) {
-    const watched = connection.doors.get(`${tenant}/${department}`);
-    const kept = watched && this.answers.recall('door', watched);
-    if (kept) return this.send(connection, kept);
+    const key = `${tenant}/${department}`;
+    const known = connection.doors.get(key) ?? this.knownDoor(key);
+    const kept = known && this.answers.recall('door', known);
+    if (kept && connection.doors.has(key)) return this.send(connection, kept);
+    if (kept) {
+      this.startWatchingDoor(connection, key, known);
+      return this.sendView(connection, `door:${known}`, kept);
+    }
+    if (!known && !this.doorLookups.has(key) && !this.doorLookupBudgets.take(connection.group)) {
+      return this.sendError(connection, 'rate_limited', 'too many doors looked up from this address: slow down');
+    }
     await this.lookup(connection, async () => {
       const now = this.deps.now();
-      const found = await findDepartmentBySlugs(this.db, tenant, department);
-      if (!found) return this.sendError(connection, 'department_not_found', 'no such department');
-      const departmentId = found.department.id;
-      connection.doors.set(`${tenant}/${department}`, departmentId);
-      addWatcher(this.doorWatchers, departmentId, connection);
-      const version = this.answers.version(departmentId);
-      const state = await this.contexts.state(departmentId, now);
-      if (!state) return;
-      const text = JSON.stringify(this.doorMessage(state));
-      this.answers.keep('door', departmentId, version, text);
-      this.sendView(connection, `door:${departmentId}`, text);
+      const departmentId = known ?? this.knownDoor(key) ?? (await this.findDoor(key, tenant, department));
+      if (!departmentId) return this.sendError(connection, 'department_not_found', 'no such department');
+      this.startWatchingDoor(connection, key, departmentId);
+      const text = await this.doorAnswer(departmentId, now);
+      if (text) this.sendView(connection, `door:${departmentId}`, text);
     });
+  }
+
+  private startWatchingDoor(connection: Connection, key: string, departmentId: string) {
+    if (connection.doors.get(key) === departmentId) return;
+    const before = connection.doors.get(key);
+    if (before) removeWatcher(this.doorWatchers, before, connection);
+    connection.doors.set(key, departmentId);
+    addWatcher(this.doorWatchers, departmentId, connection);
+  }
+
+  private knownDoor(key: string): string | undefined {
+    const known = this.doorIds.get(key);
+    if (!known) return undefined;
+    if (performance.now() < known.until) return known.departmentId;
+    this.doorIds.delete(key);
+    return undefined;
+  }
+
+  /** The department behind a door's slugs: one read for all watches asking at once. */
+  private findDoor(key: string, tenant: string, department: string): Promise<string | null> {
+    const inFlight = this.doorLookups.get(key);
+    if (inFlight) return inFlight;
+    const epoch = this.doorIdsEpoch;
+    const lookup = findDepartmentBySlugs(this.db, tenant, department)
+      .then((found) => {
+        if (!found) return null;
+        const departmentId = found.department.id;
+        if (epoch === this.doorIdsEpoch) {
+          this.doorIds.set(key, { departmentId, until: performance.now() + DOOR_ID_REUSE_MS });
+        }
+        return departmentId;
+      })
+      .finally(() => this.doorLookups.delete(key));
+    this.doorLookups.set(key, lookup);
+    return lookup;
+  }
+
+  /** The door message now: kept, or one read shared by every first watch meanwhile. */
+  private doorAnswer(departmentId: string, now: Date): Promise<string | null> {
+    const kept = this.answers.recall('door', departmentId);
+    if (kept) return Promise.resolve(kept);
+    const version = this.answers.version(departmentId);
+    const inFlight = this.doorReads.get(departmentId);
+    // A read begun before the last change is not handed on: its answer would be stale.
+    if (inFlight?.version === version) return inFlight.text;
+    const read = { version, text: this.readDoor(departmentId, version, now) };
+    this.doorReads.set(departmentId, read);
+    void read.text
+      .finally(() => {
+        if (this.doorReads.get(departmentId) === read) this.doorReads.delete(departmentId);
+      })
+      .catch(() => {});
+    return read.text;
+  }
+
+  private async readDoor(departmentId: string, version: number, now: Date): Promise<string | null> {
+    const state = await this.contexts.state(departmentId, now);
+    if (!state) return null;
+    const text = JSON.stringify(this.doorMessage(state));
+    this.answers.keep('door', departmentId, version, text);
+    return text;
+  }
+
+  /** Door slugs may now lead elsewhere or nowhere (a rename, an archival): read them again. */
+  private forgetDoors(departmentId?: string) {
+    this.doorIdsEpoch += 1;
+    if (departmentId === undefined) return this.doorIds.clear();
+    for (const [key, known] of this.doorIds) if (known.departmentId === departmentId) this.doorIds.delete(key);
   }
 
   private async watchVisit(connection: Connection) {
@@ -743,7 +842,10 @@ export class LiveHub {
     if ('deviceRevoked' in event) return;
     const { departmentId } = event;
     if (this.onAppointmentChanged(event)) return;
-    if (event.context) this.contexts.invalidate(departmentId);
+    if (event.context) {
+      this.contexts.invalidate(departmentId);
+      this.forgetDoors(departmentId);
+    }
     // From the queue as of the last change, taken before the version moves on.
     const moved = event.moved && event.visitId && !event.context ? this.afterMove(departmentId, event) : null;
     this.answers.changed(departmentId);
@@ -865,6 +967,7 @@ export class LiveHub {
   private resyncAll() {
     this.answers.changedAll();
     this.contexts.invalidateAll();
+    this.forgetDoors();
     for (const key of [...this.doorWatchers.keys(), ...this.consoleWatchers.keys(), ...this.visitWatchers.keys()]) {
       this.pending.add(key);
     }
