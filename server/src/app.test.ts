@@ -28,6 +28,25 @@ function rawGet(url: string, headers: Record<string, string>) {
   });
 }
 
+/** A POST with exactly these headers and bytes (fetch would not send a body it cannot describe). */
+function rawPost(url: string, headers: Record<string, string>, body: Buffer) {
+  return new Promise<{ status: number; json: unknown }>((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: 'POST', headers: { 'content-length': String(body.length), ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
   let server: TestServer;
   let webDir: string;
@@ -107,6 +126,54 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     const huge = await post(JSON.stringify({ text: 'x'.repeat(200_000) }));
     expect(huge.status).toBe(413);
     expect(ProblemSchema.parse(await huge.json()).code).toBe('payload_too_large');
+  });
+
+  it('answers a body it cannot read with 400, and one of another type or encoding with 415', async () => {
+    const db = server.database.db;
+    const tenant = await makeTenant(db);
+    const department = await makeDepartment(db, tenant.id);
+    const knock = `${server.url}/api/tenants/${tenant.slug}/departments/${department.slug}/knock`;
+    const json = 'application/json';
+    const problem = (response: { json: unknown }) => ProblemSchema.parse(response.json);
+
+    const corrupt = await rawPost(knock, { 'content-type': json, 'content-encoding': 'gzip' }, Buffer.from('garbage'));
+    expect([corrupt.status, problem(corrupt).code]).toEqual([400, 'invalid_json']);
+    expect(problem(corrupt).title).toBe('Der Inhalt der Anfrage ist nicht lesbar oder kein gültiges JSON.');
+    const truncated = gzipSync(JSON.stringify({ name: 'Alex' })).subarray(0, 12);
+    const cut = await rawPost(
+      knock,
+      { 'content-type': json, 'content-encoding': 'gzip', 'accept-language': 'en' },
+      truncated,
+    );
+    expect([cut.status, problem(cut).code, problem(cut).title]).toEqual([
+      400,
+      'invalid_json',
+      'The request body cannot be read or is not valid JSON.',
+    ]);
+
+    for (const encoding of ['compress', 'x-unknown', 'gzip, gzip']) {
+      const response = await rawPost(knock, { 'content-type': json, 'content-encoding': encoding }, Buffer.from('{}'));
+      expect([encoding, response.status, problem(response).code]).toEqual([encoding, 415, 'unsupported_media_type']);
+    }
+    const body = Buffer.from(JSON.stringify({ name: 'Alex', concern: 'Ausweis', language: 'de', consent: true }));
+    for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded']) {
+      const response = await rawPost(knock, { 'content-type': type }, body);
+      expect([type, response.status, problem(response).code]).toEqual([type, 415, 'unsupported_media_type']);
+    }
+    const untyped = await rawPost(knock, {}, body);
+    expect([untyped.status, problem(untyped).code]).toEqual([415, 'unsupported_media_type']);
+
+    // A gzipped JSON body is read as before: here its one wrong field is named.
+    const nameless = Buffer.from(JSON.stringify({ name: ' ', concern: 'Ausweis', language: 'de', consent: true }));
+    const gzipped = await rawPost(knock, { 'content-type': json, 'content-encoding': 'gzip' }, gzipSync(nameless));
+    expect([gzipped.status, problem(gzipped).code, problem(gzipped).errors?.map((error) => error.path)]).toEqual([
+      400,
+      'validation_failed',
+      ['name'],
+    ]);
+    // A POST without a body needs no type.
+    const empty = await rawPost(`${server.url}/api/visit/leave`, {}, Buffer.alloc(0));
+    expect(problem(empty).code).toBe('visit_not_found');
   });
 
   it('sends security headers with a Content-Security-Policy', async () => {

@@ -16,7 +16,7 @@ import { livekitWebhookRouter } from './features/calls/livekit-webhook.router.js
 import { consoleRouter, formerClerkRouter } from './features/console/console.router.js';
 import { devicesAdminRouter } from './features/devices/devices-admin.router.js';
 import { devicesRouter } from './features/devices/devices.router.js';
-import { directoryRouter } from './features/directory/directory.router.js';
+import { directoryRouter, unknownTenantOverDepartment } from './features/directory/directory.router.js';
 import { pathExists } from './features/directory/directory.service.js';
 import { kioskRouter } from './features/kiosk/kiosk.router.js';
 import { healthRouter } from './features/health/health.router.js';
@@ -40,6 +40,7 @@ import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
 import { requestAddressGroup } from './lib/client-address.js';
 import { AppError } from './lib/errors.js';
+import { jsonBody } from './lib/json-body.js';
 import { isSlug } from './lib/params.js';
 import { precompressedAssets } from './lib/precompressed.js';
 import { apiNotFound, errorHandler, sendProblem } from './lib/problem.js';
@@ -116,7 +117,7 @@ export function createApp(deps: AppDeps): Express {
     }
     next();
   });
-  api.use(express.json({ limit: '64kb', strict: true }));
+  api.use(jsonBody({ limit: '64kb' }));
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
@@ -174,6 +175,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   api.use(mailboxRouter(deps));
+  api.use('/tenants/:tenant', unknownTenantOverDepartment(deps));
   api.use(apiNotFound);
   app.use('/api', api);
 

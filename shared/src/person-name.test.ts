@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { personName, personNameProblem } from './person-name.js';
+import { hasHiddenCharacters, hasVisibleCharacters, personName, personNameProblem } from './person-name.js';
 
 describe('person names', () => {
   const schema = personName(80, 'please enter a name');
@@ -19,6 +19,22 @@ describe('person names', () => {
       'क्\u200dष',
       'Kim 🙂',
       'Dolmetscherin Türkisch (Frau A.)',
+      // Combining marks as real scripts use them, decomposed (NFD) Latin, Devanagari, Thai, Vietnamese.
+      'Rene\u0301e Mu\u0308ller',
+      'देवनागरी',
+      'สมชาย',
+      'Nguyê\u0303n',
+      'Çağrı Öztürk',
+      'İlkay Gündoğan',
+      'José-María Núñez',
+      'D’Angelo',
+      '김민준',
+      '山田 太郎',
+      'عبد الله',
+      // The one visible use of tag characters: a subdivision flag (Scotland).
+      'Kim \u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}',
+      // Braille patterns with dots show; only the blank one (U+2800) does not.
+      '\u2801\u2803',
     ]) {
       expect([name, personNameProblem(name)]).toEqual([name, null]);
       expect(schema.parse(`  ${name}  `)).toBe(name);
@@ -43,6 +59,19 @@ describe('person names', () => {
       ['\u202eannA', 'direction'],
       ['Anna \u2067B\u2069', 'direction'],
       ['Anna\u200f', 'direction'],
+      // Blank or hidden though not "whitespace": the braille blank, tag characters (which hide an
+      // ASCII text: here "AB"), the object replacement character.
+      ['\u2800', 'invisible'],
+      ['\u2800\u2800\u2800', 'invisible'],
+      ['An\u2800na', 'invisible'],
+      ['\u{e0041}', 'invisible'],
+      ['Anna\u{e0041}\u{e0042}', 'invisible'],
+      ['\u{e0001}Anna', 'invisible'],
+      ['Anna \u{1f3f4}\u{e0067}\u{e0062}', 'invisible'],
+      ['\ufffc', 'invisible'],
+      ['Anna\ufffc', 'invisible'],
+      ['\ufff9Anna\ufffaB\ufffb', 'invisible'],
+      ['\u206aAnna', 'invisible'],
     ];
     for (const [name, problem] of cases) expect([name, personNameProblem(name)]).toEqual([name, problem]);
   });
@@ -54,5 +83,23 @@ describe('person names', () => {
     expect(message('\u202eX')).toBe('a name must not contain characters that change the writing direction');
     expect(message('A\nB')).toBe('a name must fit on one line');
     expect(message('x'.repeat(81))).toBe('at most 80 characters');
+    expect(message('\u2800')).toBe('a name must not contain invisible characters');
+    expect(message(' \u{e0041}\u{e0042} ')).toBe('a name must not contain invisible characters');
+    expect(message('\ufffc')).toBe('a name must not contain invisible characters');
+  });
+
+  it('tells free text that hides text or shows nothing from text that only carries a pasted soft hyphen', () => {
+    for (const text of ['\u2800', 'Frage\u{e0041}', '\ufffc', 'Pass\u2800verlängern']) {
+      expect([text, hasHiddenCharacters(text)]).toEqual([text, true]);
+    }
+    for (const text of [
+      'Reise\u00adpass',
+      'Pass\u200bverlängern',
+      'Kim 🙂',
+      'Flagge \u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}',
+    ]) {
+      expect([text, hasHiddenCharacters(text), hasVisibleCharacters(text)]).toEqual([text, false, true]);
+    }
+    expect(hasVisibleCharacters('\u200b\u00ad')).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { DepartmentNameFormsSchema } from './department-names.js';
 import { DoorStatusSchema } from './directory.api.js';
 import { ChannelSchema } from './channels.js';
 import { LocalizedTextSchema } from './locales.js';
-import { personName } from './person-name.js';
+import { hasHiddenCharacters, hasVisibleCharacters, INVISIBLE_TEXT_MESSAGE, personName } from './person-name.js';
 import { SlugSchema } from './slugs.js';
 
 /** The schemas' message for a consent not given (knock, booking), translated by the server's FIELD_MESSAGES. */
@@ -18,13 +18,21 @@ export const LanguageTagSchema = z
   .string()
   .check(z.trim(), z.toLowerCase(), z.regex(/^[a-z]{2,3}$/, 'a language code like de, en, tr, ar, uk'));
 
-/** Free text from citizens: trimmed, without control characters; shown as plain text, never as HTML. */
+/**
+ * Free text from citizens: trimmed, without control characters, and without characters that hide
+ * text or show nothing (person-name.ts); shown as plain text, never as HTML. Soft hyphens and
+ * zero-width spaces, which pasted text carries, stay allowed, as long as something is visible.
+ */
 export const plainText = (max: number) =>
   z.string().check(
     z.trim(),
     z.maxLength(max, `at most ${max} characters`),
     // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
     z.refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text), 'contains control characters'),
+    z.refine(
+      (text) => text === '' || (!hasHiddenCharacters(text) && hasVisibleCharacters(text)),
+      INVISIBLE_TEXT_MESSAGE,
+    ),
   );
 
 export const KnockRequestSchema = z

@@ -1,6 +1,7 @@
 import {
   BIRTH_DATE_MESSAGES,
   CONSENT_MESSAGE,
+  INVISIBLE_TEXT_MESSAGE,
   ONE_LINE_MESSAGE,
   ONSITE_LOCATION_FIRST,
   ONSITE_LOCATION_IN_USE,
@@ -19,8 +20,8 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
   tenant_not_found: { de: 'Diese Kommune gibt es hier nicht.', en: 'This municipality does not exist here.' },
   department_not_found: { de: 'Dieses Amt gibt es hier nicht.', en: 'This department does not exist here.' },
   invalid_json: {
-    de: 'Die Anfrage enthält kein gültiges JSON.',
-    en: 'The request does not contain valid JSON.',
+    de: 'Der Inhalt der Anfrage ist nicht lesbar oder kein gültiges JSON.',
+    en: 'The request body cannot be read or is not valid JSON.',
   },
   payload_too_large: { de: 'Die Anfrage ist zu groß.', en: 'The request is too large.' },
   unsupported_media_type: {
@@ -290,6 +291,14 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     de: 'Das bisherige Passwort stimmt nicht.',
     en: 'The current password is not correct.',
   },
+  'not for your own account: an admin cannot lock themself out': {
+    de: 'Nicht für Ihr eigenes Konto: Sie würden sich selbst aussperren.',
+    en: 'Not for your own account: you would lock yourself out.',
+  },
+  'not for your own municipality: an admin cannot lock themself out': {
+    de: 'Nicht für Ihre eigene Kommune: Sie würden sich selbst aussperren.',
+    en: 'Not for your own municipality: you would lock yourself out.',
+  },
   'must be in the future': {
     de: 'Bitte einen Zeitpunkt in der Zukunft angeben.',
     en: 'Please choose a time in the future.',
@@ -375,6 +384,7 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   'a year from 2000': { de: 'Bitte ein Jahr ab 2000.', en: 'Please enter a year from 2000.' },
   'a year up to 2100': { de: 'Bitte ein Jahr bis 2100.', en: 'Please enter a year up to 2100.' },
   'contains control characters': { de: 'Bitte ohne Steuerzeichen.', en: 'Please leave out control characters.' },
+  [INVISIBLE_TEXT_MESSAGE]: { de: 'Bitte ohne unsichtbare Zeichen.', en: 'Please leave out invisible characters.' },
   'please describe your concern or choose a service': {
     de: 'Bitte beschreiben Sie Ihr Anliegen oder wählen Sie eine Leistung.',
     en: 'Please describe your concern or choose a service.',

@@ -1,6 +1,7 @@
-import { negotiateLocale, PROBLEM_CONTENT_TYPE, type ErrorCode, type Problem } from '@amtsraum/shared';
+import { negotiateLocale, PROBLEM_CONTENT_TYPE, type Problem } from '@amtsraum/shared';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError } from './errors.js';
+import { BODY_ERROR_CODES } from './json-body.js';
 import { ERROR_TITLES, FIELD_MESSAGES } from './messages.js';
 
 /** Writes an RFC 9457 problem response in the requester's language. */
@@ -44,13 +45,8 @@ interface HttpError {
 
 /** Maps body-parser's error types, and what is wrong with the URL itself, to our stable codes. */
 function fromHttpError(error: HttpError): AppError | null {
-  const byType: Record<string, ErrorCode> = {
-    'entity.parse.failed': 'invalid_json',
-    'entity.too.large': 'payload_too_large',
-    'encoding.unsupported': 'unsupported_media_type',
-    'charset.unsupported': 'unsupported_media_type',
-  };
-  const known = error.type ? byType[error.type] : undefined;
+  // The API's own reader names its errors itself (json-body.ts); this is for a route's own reader.
+  const known = error.type ? BODY_ERROR_CODES[error.type] : undefined;
   if (known) return new AppError(known);
   const status = error.status ?? error.statusCode ?? 500;
   // The router's "Failed to decode param" (a path like /%ff), and serve-static refusing a path that

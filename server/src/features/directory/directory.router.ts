@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import { Router, type ErrorRequestHandler } from 'express';
 import type { AppDeps } from '../../deps.js';
 import { requestAddressGroup } from '../../lib/client-address.js';
+import { AppError } from '../../lib/errors.js';
 import { PAGE_READ_LIMITS } from '../../lib/rate-limit.js';
-import { officeParams, slugParam } from '../../lib/params.js';
+import { isSlug, officeParams, slugParam } from '../../lib/params.js';
 import { SearchQuerySchema } from '@amtsraum/shared';
 import { parseInput } from '../../lib/validate.js';
-import { getDepartmentPage, getInstallation, getTenantPage } from './directory.service.js';
+import { getDepartmentPage, getInstallation, getTenantPage, pathExists } from './directory.service.js';
 import { searchOffices } from './search.js';
 
 export function directoryRouter(deps: AppDeps): Router {
@@ -42,6 +43,28 @@ export function directoryRouter(deps: AppDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * For the routes below `/tenants/:tenant` (mount it there, after them): a department not found
+ * where the municipality is not found either is answered `tenant_not_found`. The door, the knock,
+ * the booking page and the slot search find a department by both slugs in one query and cannot
+ * tell the two apart; asking here, only once nothing was found, keeps that second query off the
+ * path of every request that finds its department.
+ */
+export function unknownTenantOverDepartment(deps: AppDeps): ErrorRequestHandler {
+  return async (error: unknown, req, _res, next) => {
+    if (!(error instanceof AppError) || error.code !== 'department_not_found') return next(error);
+    const slug: unknown = req.params.tenant;
+    let tenantFound: boolean;
+    try {
+      tenantFound = isSlug(slug) && (await pathExists(deps.database.db, slug));
+    } catch {
+      // Unasked, the department's answer stands (and a database gone since has its own answer next time).
+      return next(error);
+    }
+    next(tenantFound ? error : new AppError('tenant_not_found'));
+  };
 }
 
 export const SEARCH_LIMITS = { perAddress: { max: 120, windowMs: 10 * 60_000 } };

@@ -211,6 +211,48 @@ describe.each(databaseKinds)('directory API on %s', (kind) => {
       title: 'This department does not exist here.',
     });
   });
+
+  it("says the municipality is unknown, not the department, on a department's citizen routes", async () => {
+    const db = server.database.db;
+    const tenant = await makeTenant(db);
+    const department = await makeDepartment(db, tenant.id);
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'accept-language': 'en' },
+        body: JSON.stringify(body),
+      });
+    const name = { name: 'Alex', language: 'de', consent: true };
+    const booking = { ...name, services: ['pass'], persons: 1, startsAt: NOW.toISOString(), email: 'a@example.org' };
+    const routes = (base: string) => [
+      get(base),
+      get(`${base}/door`),
+      get(`${base}/booking`),
+      get(`${base}/slots?services=pass`),
+      post(`${base}/knock`, { ...name, concern: 'Ausweis' }),
+      post(`${base}/appointments`, booking),
+    ];
+    const codes = async (base: string) =>
+      Promise.all(
+        routes(base).map(async (answer) => {
+          const response = await answer;
+          return `${response.status} ${ProblemSchema.parse(await response.json()).code}`;
+        }),
+      );
+
+    for (const base of [
+      `/api/tenants/gibt-es-nicht/departments/${department.slug}`,
+      '/api/tenants/gibt-es-nicht/departments/auch-nicht',
+    ]) {
+      expect([base, await codes(base)]).toEqual([base, Array(6).fill('404 tenant_not_found')]);
+    }
+    const missing = `/api/tenants/${tenant.slug}/departments/gibt-es-nicht`;
+    expect([missing, await codes(missing)]).toEqual([missing, Array(6).fill('404 department_not_found')]);
+    const english = await get(`/api/tenants/gibt-es-nicht/departments/${department.slug}/door`, {
+      'accept-language': 'en',
+    });
+    expect(ProblemSchema.parse(await english.json()).title).toBe('This municipality does not exist here.');
+  });
 });
 
 describe('doorStatus', () => {

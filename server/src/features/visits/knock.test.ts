@@ -125,6 +125,52 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     expect(rows).toHaveLength(0);
   });
 
+  it('refuses names and concerns of invisible characters, saying so in the user language, and stores nothing', async () => {
+    const { base, department } = await office();
+    const tags = '\u{e0041}\u{e0042}'; // "AB" in tag characters, invisible
+    for (const name of ['\u2800', '\u2800\u2800', `Alex${tags}`, tags, '\ufffc', 'Al\ufffcex', 'A\u2800lex']) {
+      const german = await citizen().post(`${base}/knock`, knockBody(name));
+      expect([name, german.status, german.json.code]).toEqual([name, 400, 'validation_failed']);
+      expect(german.json.errors).toEqual([
+        { path: 'name', message: 'Ein Name darf keine unsichtbaren Zeichen enthalten.' },
+      ]);
+      const english = await citizen().request('POST', `${base}/knock`, knockBody(name), { 'accept-language': 'en' });
+      expect(english.json.errors).toEqual([{ path: 'name', message: 'A name must not contain invisible characters.' }]);
+      // The booking's name is the same check.
+      const booking = await citizen().post(`${base}/appointments`, {
+        services: ['pass'],
+        persons: 1,
+        startsAt: NOW.toISOString(),
+        name,
+        language: 'de',
+        email: 'alex@example.org',
+        consent: true,
+      });
+      expect(booking.json.errors).toEqual([
+        { path: 'name', message: 'Ein Name darf keine unsichtbaren Zeichen enthalten.' },
+      ]);
+    }
+    for (const concern of ['\u2800\u2800', `Ausweis${tags}`, '\ufffc']) {
+      const response = await citizen().request(
+        'POST',
+        `${base}/knock`,
+        { ...knockBody(), concern },
+        { 'accept-language': 'en' },
+      );
+      expect([concern, response.status, response.json.errors]).toEqual([
+        concern,
+        400,
+        [{ path: 'concern', message: 'Please leave out invisible characters.' }],
+      ]);
+    }
+    expect(await suite.db().select().from(visits).where(eq(visits.departmentId, department.id))).toHaveLength(0);
+    // Real names and a concern pasted with a soft hyphen still get in.
+    for (const name of ['İlkay Gündoğan', 'Rene\u0301e', "Siobhán O'Brien-Müller", 'عبد الله', '山田 太郎']) {
+      const response = await citizen().post(`${base}/knock`, { ...knockBody(name), concern: 'Reise\u00adpass' });
+      expect([name, response.status]).toEqual([name, 201]);
+    }
+  });
+
   it('keeps HTML in names and concerns as plain text', async () => {
     const { base } = await office();
     const html = '<img src=x onerror=alert(1)>';

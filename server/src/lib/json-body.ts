@@ -1,0 +1,49 @@
+import type { ErrorCode } from '@amtsraum/shared';
+import express, { type RequestHandler } from 'express';
+import { AppError } from './errors.js';
+
+/** body-parser's error types (and raw-body's, which it passes on) that say what a client sent wrong. */
+export const BODY_ERROR_CODES: Record<string, ErrorCode> = {
+  'entity.parse.failed': 'invalid_json',
+  'entity.too.large': 'payload_too_large',
+  'encoding.unsupported': 'unsupported_media_type',
+  'charset.unsupported': 'unsupported_media_type',
+};
+
+/** Media types the API reads: JSON, and JSON-based types such as LiveKit's application/webhook+json. */
+const JSON_TYPES = ['application/json', '+json'];
+
+/**
+ * The API's body reader: JSON only. A body of another type (text/plain, a form) is refused with
+ * 415 instead of reaching a handler as no body, and one that cannot be read (gzip that does not
+ * inflate, a length that does not match) is a 400: left unnamed, body-parser's errors used to come
+ * out of the error handler's catch-all for client errors as 404 route_not_found.
+ */
+export function jsonBody(options: { limit: string }): RequestHandler {
+  const read = express.json({ limit: options.limit, strict: true });
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && hasContent(req.headers) && !req.is(JSON_TYPES)) {
+      next(new AppError('unsupported_media_type'));
+      return;
+    }
+    read(req, res, (error?: unknown) => next(error === undefined ? undefined : bodyError(error)));
+  };
+}
+
+/** A body with at least one byte: a POST without one (content-length 0) needs no type. */
+function hasContent(headers: { 'transfer-encoding'?: string; 'content-length'?: string }): boolean {
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
+function bodyError(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null) return error;
+  const { type, status } = error as { type?: unknown; status?: unknown };
+  const known = typeof type === 'string' ? BODY_ERROR_CODES[type] : undefined;
+  if (known) return new AppError(known);
+  // What the reader could not decode (zlib's errors carry no type) or read to its end: the body is
+  // unreadable. Errors of the server's own (5xx, such as a stream already read) go on unchanged.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError('invalid_json', { internal: `unreadable request body: ${String(error)}` });
+  }
+  return error;
+}
