@@ -14,8 +14,9 @@ import { startTestServer, type TestServer } from '../test/server.js';
 const SHELL = '<!doctype html><title>Amtsraum</title><div id="root"></div>';
 
 // The last public routes without a limit (decision 016): the office pages' reads, the page shell's
-// slug check, the invitee's status and the sign-out. Each counts per address group, and past its
-// limit answers 429 with Retry-After, while other addresses go on as before.
+// slug check, the invitee's status and the sign-out (only those that ended no session). Each
+// counts per address group, and past its limit answers 429 with Retry-After, while other
+// addresses go on as before.
 describe.each(databaseKinds)('limits on the public pages’ reads on %s', (kind) => {
   let server: TestServer;
   let webDir: string;
@@ -97,18 +98,44 @@ describe.each(databaseKinds)('limits on the public pages’ reads on %s', (kind)
     expect((await client().request('POST', '/api/invites/status')).status).toBe(404);
   });
 
-  it('signs out 120 times in ten minutes from one address; past that the browser still loses its session cookie', async () => {
+  it('answers sign-outs without a cookie uncounted: a clerk behind the same address still signs out', async () => {
     const { tenant, department } = await makeOffice(server.database.db);
     const at = nextAddress();
     const script = client(at);
-    expect(await send(script, 'POST', '/api/staff/logout', LOGOUT_LIMITS.perAddress.max)).toEqual([204]);
-    // A clerk behind the same address: refused, but the cookie is cleared in the browser.
+    expect(await send(script, 'POST', '/api/staff/logout', LOGOUT_LIMITS.perAddress.max + 5)).toEqual([204]);
     const clerk = client(at);
     await signedInClerk(server.database.db, clerk, tenant.id, [department.id]);
-    expect(clerk.cookies.has(STAFF_COOKIE)).toBe(true);
-    const refused = await clerk.post('/api/staff/logout');
-    expectRefused(refused);
+    const cookie = clerk.cookies.get(STAFF_COOKIE)!;
+    expect((await clerk.post('/api/staff/logout')).status).toBe(204);
     expect(clerk.cookies.has(STAFF_COOKIE)).toBe(false);
+    const sameCookie = client(at);
+    sameCookie.cookies.set(STAFF_COOKIE, cookie);
+    expect((await sameCookie.get('/api/staff/me')).status).toBe(401);
+  });
+
+  it('refuses made-up session cookies after 120 sign-outs from one address, yet ends a clerk’s session there', async () => {
+    const { tenant, department } = await makeOffice(server.database.db);
+    const at = nextAddress();
+    const script = client(at);
+    const madeUp = () => {
+      script.cookies.set(STAFF_COOKIE, `made-up-${Math.random()}`);
+      return script.post('/api/staff/logout');
+    };
+    const statuses = new Set<number>();
+    for (let i = 0; i < LOGOUT_LIMITS.perAddress.max; i++) statuses.add((await madeUp()).status);
+    expect([...statuses]).toEqual([204]);
+    const refused = await madeUp();
+    expectRefused(refused);
+    expect(script.cookies.has(STAFF_COOKIE)).toBe(false);
+    // A clerk behind the same address: signed out, the session ended, not only the cookie cleared.
+    const clerk = client(at);
+    await signedInClerk(server.database.db, clerk, tenant.id, [department.id]);
+    const cookie = clerk.cookies.get(STAFF_COOKIE)!;
+    expect((await clerk.post('/api/staff/logout')).status).toBe(204);
+    expect(clerk.cookies.has(STAFF_COOKIE)).toBe(false);
+    const sameCookie = client(at);
+    sameCookie.cookies.set(STAFF_COOKIE, cookie);
+    expect((await sameCookie.get('/api/staff/me')).status).toBe(401);
     // Elsewhere signing out goes on.
     const elsewhere = client();
     await signedInClerk(server.database.db, elsewhere, tenant.id, [department.id]);

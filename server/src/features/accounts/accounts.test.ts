@@ -222,11 +222,51 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     // No lock-out.
     const selfOff = await a.admin.post(`${a.base}/${a.person.id}/deactivate`);
     expect(selfOff.status).toBe(403);
-    expect(selfOff.json.detail).toMatch(/lock themself out/);
+    expect(selfOff.json.detail).toBe('lock-out');
     const selfDemoted = await a.admin.request('PATCH', `${a.base}/${a.person.id}`, { isTenantAdmin: false });
-    expect(selfDemoted.json.detail).toMatch(/lock themself out/);
+    expect(selfDemoted.json.detail).toBe('lock-out');
     const [stillAdmin] = await db().select().from(staff).where(eq(staff.id, a.person.id));
     expect(stillAdmin).toMatchObject({ active: true, isTenantAdmin: true });
+  });
+
+  it('says why an admin cannot lock themself out, in German by default and in English on request', async () => {
+    const { admin, base, person } = await municipality();
+    const en = { 'accept-language': 'en' };
+    const demoted = await admin.request('PATCH', `${base}/${person.id}`, { isTenantAdmin: false });
+    expect(demoted.status).toBe(403);
+    expect(demoted.json).toMatchObject({ code: 'forbidden', detail: 'lock-out' });
+    expect(demoted.json.errors).toEqual([
+      { path: 'isTenantAdmin', message: 'Nicht für Ihr eigenes Konto: Sie würden sich selbst aussperren.' },
+    ]);
+    const demotedEn = await admin.request('PATCH', `${base}/${person.id}`, { isTenantAdmin: false }, en);
+    expect(demotedEn.json.errors).toEqual([
+      { path: 'isTenantAdmin', message: 'Not for your own account: you would lock yourself out.' },
+    ]);
+    const off = await admin.request('POST', `${base}/${person.id}/deactivate`, undefined, en);
+    expect(off.status).toBe(403);
+    expect(off.json.errors).toEqual([
+      { path: 'staffId', message: 'Not for your own account: you would lock yourself out.' },
+    ]);
+    const [still] = await db().select().from(staff).where(eq(staff.id, person.id));
+    expect(still).toMatchObject({ active: true, isTenantAdmin: true });
+  });
+
+  it('says that an e-mail address is in use already, in German by default and in English on request', async () => {
+    const { invite, admin, base, person } = await municipality();
+    const taken = await invite({ email: person.email.toUpperCase() });
+    expect(taken.status).toBe(409);
+    expect(taken.json).toMatchObject({ code: 'conflict', detail: 'email-taken' });
+    expect(taken.json.errors).toEqual([
+      { path: 'email', message: 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.' },
+    ]);
+    const body = { name: 'Neue Kollegin', email: person.email, languages: ['de'], isTenantAdmin: false, roles: [] };
+    const takenEn = await admin.request('POST', base, body, { 'accept-language': 'en' });
+    expect(takenEn.status).toBe(409);
+    expect(takenEn.json).toMatchObject({ code: 'conflict', detail: 'email-taken' });
+    expect(takenEn.json.errors).toEqual([
+      { path: 'email', message: 'There is already an account with this email address.' },
+    ]);
+    expect(await db().select().from(staff).where(eq(staff.email, person.email))).toHaveLength(1);
   });
 
   it('edits roles and languages, audited with the changed field names', async () => {
@@ -475,7 +515,19 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     // Not one's own municipality.
     const ownArchived = await installer.post(`/api/admin/installation/tenants/${home.id}/archive`);
     expect(ownArchived.status).toBe(403);
-    expect(ownArchived.json.detail).toMatch(/lock themself out/);
+    expect(ownArchived.json).toMatchObject({ detail: 'lock-out', errors: [{ path: 'tenantId' }] });
+    expect(ownArchived.json.errors[0].message).toBe(
+      'Nicht für Ihre eigene Kommune: Sie würden sich selbst aussperren.',
+    );
+    const ownArchivedEn = await installer.request(
+      'POST',
+      `/api/admin/installation/tenants/${home.id}/archive`,
+      undefined,
+      { 'accept-language': 'en' },
+    );
+    expect(ownArchivedEn.json.errors).toEqual([
+      { path: 'tenantId', message: 'Not for your own municipality: you would lock yourself out.' },
+    ]);
 
     expect((await installer.post(`/api/admin/installation/tenants/${tenantId}/unarchive`)).json.tenant.archived).toBe(
       false,

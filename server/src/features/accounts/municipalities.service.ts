@@ -9,7 +9,7 @@ import type { TenantRow } from '../directory/directory.repo.js';
 import { writeTenant } from '../organisation/write-organisation.js';
 import { endSessions } from '../staff/auth.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
-import { createInvitedStaff, LOCK_OUT } from './staff-admin.service.js';
+import { createInvitedStaff, LOCK_OUT, lockOut } from './staff-admin.service.js';
 
 /**
  * The installation admin's municipalities (issue 15): a regional IT provider creates one with its
@@ -94,7 +94,7 @@ export async function setMunicipalityArchived(
   tenantId: string,
   archived: boolean,
 ): Promise<InstallationTenant> {
-  if (archived && tenantId === actor.tenantId) throw new AppError('forbidden', { detail: LOCK_OUT });
+  if (archived && tenantId === actor.tenantId) throw lockOut('tenantId', LOCK_OUT.municipality);
   const row = await ctx.db.transaction(async (tx) => {
     const [updated] = await tx
       .update(tenants)

@@ -30,7 +30,18 @@ type Roles = StaffInviteRequest['roles'];
 /** Department id → role: the writer's form (the schema refuses a department named twice). */
 const roleMap = (roles: Roles) => new Map(roles.map((role) => [role.departmentId, role.role]));
 
-export const LOCK_OUT = 'not for your own account: an admin cannot lock themself out';
+export const LOCK_OUT = {
+  account: 'not for your own account: an admin cannot lock themself out',
+  municipality: 'not for your own municipality: an admin cannot lock themself out',
+} as const;
+
+/**
+ * 403 for an admin's change that would shut themself out. Why goes out as a field error, which
+ * the problem writer says in the reader's language (lib/messages.ts); the detail is only a stable
+ * token, as other refusals' details are (an English sentence there reached German readers).
+ */
+export const lockOut = (path: string, message: string = LOCK_OUT.account) =>
+  new AppError('forbidden', { detail: 'lock-out', errors: [{ path, message }] });
 
 function toMember(row: StaffRow, roles: StaffMember['roles']): StaffMember {
   return {
@@ -110,9 +121,13 @@ async function memberView(db: Db, tenant: TenantRow, row: StaffRow): Promise<Sta
   return toMember(row, (await rolesOf(db, tenant.id, [row.id])).get(row.id) ?? []);
 }
 
-/** 409 with the field that is in use, so the form can say so next to it. */
+/**
+ * 409 with the field that is in use, so the form can say so next to it, in the reader's language
+ * (lib/messages.ts); the detail tells a script which conflict it is, as the title ("this has just
+ * changed") cannot.
+ */
 export const emailTaken = (path: string) =>
-  new AppError('conflict', { errors: [{ path, message: TAKEN_MESSAGES.email }] });
+  new AppError('conflict', { detail: 'email-taken', errors: [{ path, message: TAKEN_MESSAGES.email }] });
 
 const isUniqueViolation = (error: unknown) => {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
@@ -183,7 +198,7 @@ export async function updateStaff(
   staffId: string,
   request: StaffUpdateRequest,
 ): Promise<StaffMember> {
-  if (staffId === actor.id && request.isTenantAdmin === false) throw new AppError('forbidden', { detail: LOCK_OUT });
+  if (staffId === actor.id && request.isTenantAdmin === false) throw lockOut('isTenantAdmin');
   if (request.roles) await checkRoles(ctx.db, tenant, request.roles);
   const { row, lost, departmentsLeft } = await ctx.db.transaction(async (tx) => {
     const before = await findMember(tx, tenant, staffId);
@@ -243,7 +258,7 @@ export async function setStaffActive(
   staffId: string,
   active: boolean,
 ): Promise<StaffMember> {
-  if (staffId === actor.id && !active) throw new AppError('forbidden', { detail: LOCK_OUT });
+  if (staffId === actor.id && !active) throw lockOut('staffId');
   const row = await ctx.db.transaction(async (tx) => {
     const before = await findMember(tx, tenant, staffId);
     if (before.active === active) return before;

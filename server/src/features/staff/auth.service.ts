@@ -87,8 +87,10 @@ export async function resolveSession(db: Db, token: string | undefined, now: Dat
   return (await resolveStaffSession(db, token, now))?.staff ?? null;
 }
 
-export async function signOut(ctx: Pick<Ctx, 'db' | 'events'>, token: string | undefined): Promise<void> {
-  if (token && token.length <= 100) await endSessions(ctx, { tokenHash: hashToken(token) });
+/** Ends the session of `token`; tells whether there was one to end. */
+export async function signOut(ctx: Pick<Ctx, 'db' | 'events'>, token: string | undefined): Promise<boolean> {
+  if (!token || token.length > 100) return false;
+  return (await endSessions(ctx, { tokenHash: hashToken(token) })) > 0;
 }
 
 /**
@@ -99,13 +101,14 @@ export async function signOut(ctx: Pick<Ctx, 'db' | 'events'>, token: string | u
 export async function endSessions(
   ctx: Pick<Ctx, 'db' | 'events'>,
   which: { tokenHash: string } | { staffId: string },
-): Promise<void> {
+): Promise<number> {
   const ended = await deleteSessions(ctx.db, which);
   if ('staffId' in which) {
     await ctx.events.publish({ sessionsEnded: { staffId: which.staffId } });
-    return;
+    return ended.length;
   }
   for (const session of ended) await ctx.events.publish({ sessionsEnded: session });
+  return ended.length;
 }
 
 export async function describeStaff(db: Db, row: StaffRow, authMethod: AuthMethod): Promise<StaffMe> {

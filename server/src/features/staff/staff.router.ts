@@ -12,7 +12,10 @@ import { confirmSecondFactor, proveSecondFactor, startSecondFactorSetup } from '
 
 const LOGIN_WINDOW_MS = 15 * 60_000;
 
-/** Sign-outs per address group: a town hall's 50 clerks behind one address signing out at 16:00 use 50. */
+/**
+ * Sign-outs that ended no session, per address group (a clerk's own sign-out is not counted, and
+ * one without a cookie neither): a script's made-up cookies are refused after 120.
+ */
 export const LOGOUT_LIMITS = { perAddress: { max: 120, windowMs: 10 * 60_000 } };
 
 export function staffRouter(deps: AppDeps): Router {
@@ -80,14 +83,17 @@ export function staffRouter(deps: AppDeps): Router {
     res.json({ staff: { ...me.staff, secondFactor: { enrolled: true, proved: true } } });
   });
 
-  // Each sign-out with a cookie is a delete in the database: counted per address. The cookie is
-  // cleared first, so that a browser over the limit is signed out all the same (its session row
-  // then ends with its time).
+  // A sign-out is never refused while its session lives: the session is ended first, whatever
+  // the limit (a clerk's sign-out refused behind a town hall's one address left the session
+  // alive on the desk). Only sign-outs that ended nothing count per address: one without a cookie
+  // costs no query and is answered at once, one with a made-up cookie costs a delete by the
+  // token's hash, as a forged cookie on any staff route costs a lookup, and is counted, so that
+  // neither a script's empty sign-outs nor its made-up ones use up the clerks' real ones.
   const signOuts = deps.limits.limiter('logout-address', LOGOUT_LIMITS.perAddress);
   router.post('/staff/logout', async (req, res) => {
     clearCookie(res, deps.config, STAFF_COOKIE);
-    await signOuts.hit(requestAddressGroup(req));
-    await signOut(ctxOf(deps), parseCookies(req.headers.cookie)[STAFF_COOKIE]);
+    const token = parseCookies(req.headers.cookie)[STAFF_COOKIE];
+    if (token !== undefined && !(await signOut(ctxOf(deps), token))) await signOuts.hit(requestAddressGroup(req));
     res.status(204).end();
   });
 
