@@ -1,10 +1,12 @@
 import { z } from 'zod/mini';
+import { CalendarDateSchema } from './calendar-dates.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ChannelSchema } from './channels.js';
 import { ServiceSchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { personName } from './person-name.js';
 import { SlugSchema } from './slugs.js';
+import { utcTime } from './time-zone.js';
 import { CONSENT_MESSAGE, IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js';
 
 /**
@@ -14,14 +16,30 @@ import { CONSENT_MESSAGE, IsoInstantSchema, LanguageTagSchema, plainText } from 
  */
 
 const ServiceSlugsSchema = z.array(SlugSchema).check(z.minLength(1, 'please choose a service'), z.maxLength(5));
+
+/** What the server says of a slug no bookable service has (slot-search.ts resolveServices). */
+const NOT_BOOKABLE_HERE = 'this service cannot be booked here';
+const isSlug = (text: string) => z.safeParse(SlugSchema, text).success;
+
+/**
+ * `services=a,b` of the slot search: one error on `services` for whatever is wrong with it. A
+ * part that cannot be a slug names no service here either, so it is said as of an unknown one,
+ * not as a slug's own checks ("at least 2 characters" and "lowercase letters…" on `services.0`).
+ * Anything but one text (a repeated parameter, or none) asks to choose a service.
+ */
 const SlugListSchema = z.pipe(
   z.pipe(
-    z.string().check(z.maxLength(400)),
+    z.string('please choose a service').check(z.maxLength(400)),
     z.transform((text) => text.split(',').filter(Boolean)),
   ),
-  ServiceSlugsSchema,
+  z.array(z.string()).check(
+    z.minLength(1, 'please choose a service'),
+    z.maxLength(5),
+    z.refine((slugs) => slugs.length > 5 || slugs.every(isSlug), NOT_BOOKABLE_HERE),
+  ),
 );
 
+/** Dates of answers: any real date (a month of slots may run past the window of calendar-dates.ts). */
 const DateTextSchema = z.iso.date();
 
 // The date of birth lives here, not in hybrid.api.ts: only booking pages parse it, and the door page's
@@ -38,7 +56,7 @@ export function isPastBirthDate(text: string, now: Date = new Date()): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
+  const date = new Date(utcTime(year, month - 1, day));
   const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
   return real && year >= 1900 && text < now.toISOString().slice(0, 10);
 }
@@ -80,8 +98,8 @@ export const SlotQuerySchema = z.object({
     z.coerce.number().check(z.int(), z.gte(1, 'at least one person'), z.lte(20, 'at most 20 persons')),
     1,
   ),
-  /** First day (tenant zone); default today. */
-  from: z.optional(DateTextSchema),
+  /** First day (tenant zone); default today. Within 2000–2100 (calendar-dates.ts). */
+  from: z.optional(CalendarDateSchema),
   days: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(31)), 7),
 });
 export type SlotQuery = z.infer<typeof SlotQuerySchema>;
@@ -227,6 +245,6 @@ export const StaffAppointmentsResponseSchema = z.object({
 });
 export type StaffAppointmentsResponse = z.infer<typeof StaffAppointmentsResponseSchema>;
 
-export const StaffAppointmentsQuerySchema = z.object({ date: z.optional(DateTextSchema) });
+export const StaffAppointmentsQuerySchema = z.object({ date: z.optional(CalendarDateSchema) });
 export const MoveAppointmentRequestSchema = z.object({ startsAt: IsoInstantSchema });
 export const CancelAppointmentRequestSchema = z.object({ note: z.optional(plainText(300)) });

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { calendarDate } from './calendar-dates.js';
 import { LocalizedTextSchema, LocaleSchema } from './locales.js';
 import { IsoInstantSchema } from './visits.api.js';
 
@@ -61,8 +62,8 @@ const blankAsMissing = <T extends z.ZodMiniType>(schema: T) =>
 export const AuditQuerySchema = /* @__PURE__ */ z
   .object({
     /** First and last day (inclusive), in the municipality's time zone. */
-    from: /* @__PURE__ */ blankAsMissing(z.iso.date('a date as YYYY-MM-DD')),
-    to: /* @__PURE__ */ blankAsMissing(z.iso.date('a date as YYYY-MM-DD')),
+    from: /* @__PURE__ */ blankAsMissing(calendarDate('a date as YYYY-MM-DD')),
+    to: /* @__PURE__ */ blankAsMissing(calendarDate('a date as YYYY-MM-DD')),
     /** An action or the start of one: `visit.` finds every visit action. */
     action: /* @__PURE__ */ blankAsMissing(
       z.string().check(z.regex(/^[a-z][a-z0-9_.]{0,59}$/, 'an action such as visit. or staff.')),

@@ -4,6 +4,7 @@ export * from './slugs.js';
 export * from './person-name.js';
 export * from './errors.js';
 export * from './time-zone.js';
+export * from './calendar-dates.js';
 export * from './opening-hours.js';
 export * from './directory.api.js';
 export * from './visits.api.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { CalendarDateSchema } from './calendar-dates.js';
 import { ServiceChannelsSchema } from './hybrid.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
@@ -12,6 +13,7 @@ import { IsoInstantSchema, plainText } from './visits.api.js';
 
 const IdSchema = z.uuid();
 const ClockSchema = z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time like 08:30'));
+/** Dates of answers (the week view's days); requests take CalendarDateSchema. */
 const DateSchema = z.iso.date();
 
 /** Keywords per language: the words citizens use ("Führungszeugnis", "Ummeldung"). */
@@ -143,8 +145,8 @@ function overlapping(ranges: WeeklyRange[]): boolean {
  */
 export const AbsenceInputSchema = z
   .object({
-    startsOn: DateSchema,
-    endsOn: DateSchema,
+    startsOn: CalendarDateSchema,
+    endsOn: CalendarDateSchema,
     startsAtTime: z.optional(ClockSchema),
     endsAtTime: z.optional(ClockSchema),
     reason: z.optional(plainText(120)),
@@ -218,7 +220,8 @@ export type Resolved = z.infer<typeof ResolvedSchema>;
 
 export const ChangeResultSchema = z.object({ resolved: z.array(ResolvedSchema) });
 
-export const WeekQuerySchema = z.object({ from: DateSchema });
+/** `from` within 2000–2100 (calendar-dates.ts): a week from 9999-12-27 would end in year 10000. */
+export const WeekQuerySchema = z.object({ from: CalendarDateSchema });
 
 export const WeekAppointmentSchema = z.object({
   id: IdSchema,

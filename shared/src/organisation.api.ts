@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { calendarDate } from './calendar-dates.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ContactSchema } from './directory.api.js';
 import { isOneLine, LocaleSchema, LocalizedNameSchema, LocalizedTextSchema, ONE_LINE_MESSAGE } from './locales.js';
@@ -240,7 +241,7 @@ export type ArchiveRequest = z.infer<typeof ArchiveRequestSchema>;
 export const ArchiveResultSchema = z.object({ declined: z.int(), cancelled: z.int() });
 export type ArchiveResult = z.infer<typeof ArchiveResultSchema>;
 
-const CivilDateSchema = z.iso.date('a date as YYYY-MM-DD');
+const CivilDateSchema = calendarDate('a date as YYYY-MM-DD');
 
 /** Days closed, inclusive: the fields of a closure as the admin and the installation file write it. */
 export const closureFields = {

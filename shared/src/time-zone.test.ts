@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayRange, startOfDay, weekdayOf, zonedParts, zonedToInstant, zoneOffsetMs } from './time-zone.js';
+import {
+  addDays,
+  dayRange,
+  formatCivilDate,
+  startOfDay,
+  utcTime,
+  weekdayOf,
+  zonedParts,
+  zonedToInstant,
+  zoneOffsetMs,
+} from './time-zone.js';
 
 const BERLIN = 'Europe/Berlin';
 
@@ -116,5 +126,25 @@ describe('days as instants', () => {
     expect(
       dayRange({ year: 2026, month: 11, day: 23 }, { year: 2026, month: 11, day: 29 }, BERLIN).to.toISOString(),
     ).toBe('2026-11-29T23:00:00.000Z');
+  });
+});
+
+describe('civil dates of early years', () => {
+  it('keeps the years 0–99 as they are, where Date.UTC reads them as 1900–1999', () => {
+    expect(new Date(utcTime(50, 0, 5)).toISOString()).toBe('0050-01-05T00:00:00.000Z');
+    expect(new Date(utcTime(99, 11, 31, 23, 59, 60)).toISOString()).toBe('0100-01-01T00:00:00.000Z');
+    expect(utcTime(2026, 10, 23, 7, 30)).toBe(Date.UTC(2026, 10, 23, 7, 30));
+    expect(addDays({ year: 50, month: 1, day: 5 }, 7)).toEqual({ year: 50, month: 1, day: 12 });
+    expect(addDays({ year: 99, month: 12, day: 31 }, 1)).toEqual({ year: 100, month: 1, day: 1 });
+    // 0050-01-05 was a Wednesday (proleptic Gregorian); 1950-01-05 a Thursday.
+    expect(weekdayOf({ year: 50, month: 1, day: 5 })).toBe(3);
+    expect(zonedToInstant({ year: 50, month: 1, day: 5, hour: 12, minute: 0 }, 'UTC').toISOString()).toBe(
+      '0050-01-05T12:00:00.000Z',
+    );
+  });
+
+  it('writes four-digit years', () => {
+    expect(formatCivilDate({ year: 100, month: 1, day: 1 })).toBe('0100-01-01');
+    expect(formatCivilDate({ year: 2026, month: 11, day: 23 })).toBe('2026-11-23');
   });
 });

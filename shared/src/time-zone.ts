@@ -42,6 +42,18 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/**
+ * `Date.UTC` without its one surprise: it reads the years 0–99 as 1900–1999, so a date of the
+ * year 50 would silently become 1950. Requests only bring dates of 2000–2100 (calendar-dates.ts);
+ * this keeps the arithmetic right for any year it is handed all the same.
+ */
+export function utcTime(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0): number {
+  if (year < 0 || year > 99) return Date.UTC(year, monthIndex, day, hour, minute, second);
+  const time = new Date(0);
+  time.setUTCFullYear(year, monthIndex, day);
+  return time.setUTCHours(hour, minute, second, 0);
+}
+
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 export function isValidTimeZone(timeZone: string): boolean {
@@ -87,7 +99,7 @@ export function zonedParts(instant: Date, timeZone: string): ZonedParts {
 /** Offset of `timeZone` from UTC at `instant`, in milliseconds (Berlin in winter: +3,600,000). */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
   const p = zonedParts(instant, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  const asUtc = utcTime(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
@@ -97,7 +109,7 @@ export function zoneOffsetMs(instant: Date, timeZone: string): number {
  * its first occurrence.
  */
 export function zonedToInstant(local: CivilDateTime, timeZone: string): Date {
-  const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
+  const wall = utcTime(local.year, local.month - 1, local.day, local.hour, local.minute);
   const firstGuess = wall - zoneOffsetMs(new Date(wall), timeZone);
   const offset = zoneOffsetMs(new Date(firstGuess), timeZone);
   const candidate = wall - offset;
@@ -126,19 +138,20 @@ export function dayRange(first: CivilDate, last: CivilDate, timeZone: string): {
 }
 
 export function addDays(date: CivilDate, days: number): CivilDate {
-  const t = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  const t = new Date(utcTime(date.year, date.month - 1, date.day + days));
   return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
 }
 
 /** ISO weekday (1 = Monday) of a civil date, independent of any zone. */
 export function weekdayOf(date: CivilDate): number {
-  const d = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+  const d = new Date(utcTime(date.year, date.month - 1, date.day)).getUTCDay();
   return d === 0 ? 7 : d;
 }
 
 export function formatCivilDate(date: CivilDate): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.year}-${pad(date.month)}-${pad(date.day)}`;
+  // Four digits, so the year 100 reads 0100 (and compares as text) rather than "100-01-01".
+  return `${String(date.year).padStart(4, '0')}-${pad(date.month)}-${pad(date.day)}`;
 }
 
 export function parseCivilDate(text: string): CivilDate {

@@ -226,6 +226,9 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
     expect(later.appointments[0]!.visitId).toBeNull();
 
     expect((await console.get(`${path}?date=23.11.2026`)).status).toBe(400);
+    // Outside 2000–2100 (calendar-dates.ts): 0050-01-05 was read as 1950-01-05.
+    const early = await console.get(`${path}?date=0050-01-05`);
+    expect([early.status, early.json.errors]).toEqual([400, [{ path: 'date', message: 'Bitte ein Jahr ab 2000.' }]]);
     expect((await console.get(`/api/staff/departments/${other.department.id}/appointments`)).status).toBe(403);
     expect((await other.console.get(path)).status).toBe(403);
     expect((await browser().get(path)).status).toBe(401);

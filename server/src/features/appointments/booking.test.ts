@@ -85,10 +85,10 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(byDefault.days.map((d) => d.date)).toEqual(week.days.map((d) => d.date));
 
     // Far outside the horizon: empty days, and still the next free day.
-    const past = await slotsOf(o, `services=${o.services[0]!.slug}&from=1900-01-01&days=2`);
+    const past = await slotsOf(o, `services=${o.services[0]!.slug}&from=2000-01-01&days=2`);
     expect(past.days).toEqual([
-      { date: '1900-01-01', slots: [], status: 'none', releasesAt: null },
-      { date: '1900-01-02', slots: [], status: 'none', releasesAt: null },
+      { date: '2000-01-01', slots: [], status: 'none', releasesAt: null },
+      { date: '2000-01-02', slots: [], status: 'none', releasesAt: null },
     ]);
     expect(past.nextFreeDate).toBe('2026-11-24');
     const future = await slotsOf(o, `services=${o.services[0]!.slug}&from=2027-06-01&days=1`);
@@ -226,6 +226,69 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
       const response = await client().get(`${o.base}/slots?${query}`);
       expect([query, response.status, response.json.code]).toEqual([query, 400, 'validation_failed']);
     }
+  });
+
+  it('refuses a first day outside 2000–2100 naming `from`, in German and in English when asked', async () => {
+    const o = await office();
+    const service = `services=${o.services[0]!.slug}`;
+    const errorsOf = async (query: string, language?: string) => {
+      const headers: Record<string, string> = language ? { 'accept-language': language } : {};
+      const response = await client().request('GET', `${o.base}/slots?${service}&${query}`, undefined, headers);
+      return [query, response.status, response.json.code, response.json.errors];
+    };
+    // 0001 was read as 1901, 0100 answered as "100-01-01", 9999-12-31 ran into "10000-01-01".
+    for (const from of ['0001-01-01', '0050-01-05', '0100-01-01', '1999-12-31']) {
+      expect(await errorsOf(`from=${from}`)).toEqual([
+        `from=${from}`,
+        400,
+        'validation_failed',
+        [{ path: 'from', message: 'Bitte ein Jahr ab 2000.' }],
+      ]);
+    }
+    for (const from of ['2101-01-01', '9999-12-31']) {
+      expect(await errorsOf(`from=${from}`, 'en')).toEqual([
+        `from=${from}`,
+        400,
+        'validation_failed',
+        [{ path: 'from', message: 'Please enter a year up to 2100.' }],
+      ]);
+    }
+    // The window's last day, and a month from it: the answer keeps its own schema.
+    const last = await slotsOf(o, `${service}&from=2100-12-31&days=31`);
+    expect([last.days[0]!.date, last.days.at(-1)!.date]).toEqual(['2100-12-31', '2101-01-30']);
+  });
+
+  it('answers a bad `services` parameter with one clear error on `services`', async () => {
+    const o = await office();
+    const errorsOf = async (query: string, language?: string) => {
+      const headers: Record<string, string> = language ? { 'accept-language': language } : {};
+      const response = await client().request('GET', `${o.base}/slots?${query}`, undefined, headers);
+      return [query, response.status, response.json.errors];
+    };
+    const notHere = [{ path: 'services', message: 'Diese Leistung kann hier nicht gebucht werden.' }];
+    // Not a slug: was "Mindestens 2 Zeichen." and "Nur Kleinbuchstaben…" on `services.0`.
+    for (const query of [
+      'services=X',
+      'services=Personalausweis%20beantragen',
+      `services=${o.services[0]!.slug},A_b`,
+    ]) {
+      expect(await errorsOf(query)).toEqual([query, 400, notHere]);
+    }
+    expect(await errorsOf('services=X', 'en')).toEqual([
+      'services=X',
+      400,
+      [{ path: 'services', message: 'This service cannot be booked here.' }],
+    ]);
+    // Not one text (a repeated parameter), or none at all.
+    const choose = [{ path: 'services', message: 'Bitte wählen Sie eine Leistung.' }];
+    for (const query of ['services=ab&services=cd', 'days=1', 'services=,']) {
+      expect(await errorsOf(query)).toEqual([query, 400, choose]);
+    }
+    expect(await errorsOf('services=a,b,c,d,e,f')).toEqual([
+      'services=a,b,c,d,e,f',
+      400,
+      [{ path: 'services', message: 'Höchstens 5 Einträge.' }],
+    ]);
   });
 
   it('books a slot: the e-mail carries the only copy of the token, in the booking language', async () => {

@@ -210,6 +210,15 @@ describe.each(databaseKinds)('audit log viewer on %s', (kind) => {
     );
     expect((await browser.get(`${m.base}/audit?actor=nobody`)).json.errors[0].path).toBe('actor');
     expect((await browser.get(`${m.base}/audit?cursor=2026-11-23`)).status).toBe(400);
+    // Outside 2000–2100 (calendar-dates.ts): 0050-01-01 was read as 1950-01-01.
+    const early = await browser.get(`${m.base}/audit?from=0050-01-01&to=9999-12-31`);
+    expect([early.status, early.json.errors]).toEqual([
+      400,
+      [
+        { path: 'from', message: 'Bitte ein Jahr ab 2000.' },
+        { path: 'to', message: 'Bitte ein Jahr bis 2100.' },
+      ],
+    ]);
   });
 
   it('pages stably through rows of the same instant, and new rows do not shift the pages', async () => {

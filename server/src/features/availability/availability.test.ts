@@ -370,6 +370,57 @@ describe.each(databaseKinds)('clerks’ availability and collisions on %s', (kin
     expect((await o.admin.get(`${o.path}/availability/week?from=23.11.2026`)).status).toBe(400);
   });
 
+  it('refuses week and absence dates outside 2000–2100 with a field error, stores nothing', async () => {
+    const o = await bookedOffice();
+    const weekOf = (from: string, language?: string) =>
+      o.admin.request(
+        'GET',
+        `${o.path}/availability/week?from=${from}`,
+        undefined,
+        language ? { 'accept-language': language } : {},
+      );
+    // 9999-12-27 ran into the year 10000 (500); 0050-01-05 was read as 1950.
+    for (const [from, message] of [
+      ['9999-12-27', 'Bitte ein Jahr bis 2100.'],
+      ['2101-01-01', 'Bitte ein Jahr bis 2100.'],
+      ['0050-01-05', 'Bitte ein Jahr ab 2000.'],
+      ['1999-12-27', 'Bitte ein Jahr ab 2000.'],
+    ] as const) {
+      const refused = await weekOf(from);
+      expect([from, refused.status, refused.json.code, refused.json.errors]).toEqual([
+        from,
+        400,
+        'validation_failed',
+        [{ path: 'from', message }],
+      ]);
+    }
+    expect((await weekOf('9999-12-27', 'en')).json.errors).toEqual([
+      { path: 'from', message: 'Please enter a year up to 2100.' },
+    ]);
+    // The window's last week still answers, into the next year.
+    const last = WeekViewSchema.parse((await weekOf('2100-12-27')).json);
+    expect(last.days.map((d) => d.date).at(-1)).toBe('2101-01-02');
+
+    // Absences: 0050-01-05 was stored as 1950-01-05.
+    const absences = `${o.path}/availability/${o.clerk.id}/absences`;
+    const early = await o.admin.post(absences, { startsOn: '0050-01-05', endsOn: '2026-12-31' });
+    expect([early.status, early.json.errors]).toEqual([
+      400,
+      [{ path: 'startsOn', message: 'Bitte ein Jahr ab 2000.' }],
+    ]);
+    const late = await o.admin.request(
+      'POST',
+      absences,
+      { startsOn: '2026-12-28', endsOn: '9999-12-31' },
+      { 'accept-language': 'en' },
+    );
+    expect([late.status, late.json.errors]).toEqual([
+      400,
+      [{ path: 'endsOn', message: 'Please enter a year up to 2100.' }],
+    ]);
+    expect(await db().select().from(staffAbsences).where(eq(staffAbsences.staffId, o.clerk.id))).toEqual([]);
+  });
+
   it('clerks enter their own absences only where allowed, and none that hits a booking', async () => {
     const o = await bookedOffice();
     const { browser: clerk, person } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);

@@ -271,6 +271,9 @@ describe.each(databaseKinds)('administration of a municipality and its departmen
     const bad = await browser.post(`${admin}/closures`, { from: '2026-12-05', to: '2026-12-01', reason: null });
     expect(bad.status).toBe(400);
     expect(bad.json.errors[0].path).toBe('to');
+    // Outside 2000–2100 (calendar-dates.ts): 0050 was stored as 1950.
+    const early = await browser.post(`${admin}/closures`, { from: '0050-01-05', to: '2026-12-01', reason: null });
+    expect([early.status, early.json.errors]).toEqual([400, [{ path: 'from', message: 'Bitte ein Jahr ab 2000.' }]]);
 
     let own!: Awaited<ReturnType<typeof browser.get>>;
     const events = await eventsDuring(async () => {

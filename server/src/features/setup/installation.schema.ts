@@ -1,5 +1,6 @@
 import {
   BookingRulesSchema as AdminBookingRulesSchema,
+  CalendarDateSchema,
   closureDaysInOrder,
   closureFields,
   DepartmentFieldsSchema,
@@ -87,8 +88,9 @@ const AvailabilityInputSchema = z.union([z.literal('openingHours'), WeeklyHoursS
  */
 const WholeDaysAbsenceSchema = z
   .object({
-    from: z.iso.date(),
-    to: z.iso.date(),
+    // The window of every date the API takes (calendar-dates.ts), as the admin screens would have it.
+    from: CalendarDateSchema,
+    to: CalendarDateSchema,
     reason: z.string().trim().max(200).optional(),
   })
   .strict()
