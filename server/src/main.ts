@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
 import { startServer } from './server.js';
@@ -17,6 +18,7 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
+guardAgainstLostTypesReads(logger);
 
 let running;
 try {
