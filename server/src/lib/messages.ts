@@ -50,6 +50,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Gerade ist niemand im Dienst, der Sie hereinbitten könnte. Bitte versuchen Sie es später oder buchen Sie einen Termin.',
     en: 'Nobody is on duty to let you in right now. Please try later or book an appointment.',
   },
+  already_waiting: {
+    de: 'Sie warten bereits in einem anderen Amt. Bitte verlassen Sie zuerst diese Warteschlange, dann können Sie hier anklopfen.',
+    en: 'You are already waiting at another department. Please leave that queue first, then you can knock here.',
+  },
   queue_full: {
     de: 'Der Warteraum ist gerade voll. Bitte versuchen Sie es später oder buchen Sie einen Termin.',
     en: 'The waiting room is full right now. Please try later or book an appointment.',

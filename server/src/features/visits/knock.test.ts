@@ -251,6 +251,31 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('keeps a browser waiting in one queue: a knock elsewhere is refused and its first place kept', async () => {
+    const first = await office();
+    const second = await office();
+    const alex = citizen();
+    const { visit } = (await alex.post(`${first.base}/knock`, knockBody())).json;
+    const cookie = alex.cookies.get('amtsraum_visit');
+
+    const elsewhere = await alex.post(`${second.base}/knock`, knockBody());
+    expect(elsewhere.status).toBe(409);
+    const problem = ProblemSchema.parse(elsewhere.json);
+    expect(problem.code).toBe('already_waiting');
+    expect(problem.title).toMatch(/bereits in einem anderen Amt/);
+    expect(elsewhere.headers.getSetCookie()).toEqual([]);
+    expect(alex.cookies.get('amtsraum_visit')).toBe(cookie);
+    expect((await alex.get('/api/visit')).json.visit).toMatchObject({ id: visit.id, state: 'waiting', position: 1 });
+    const door = DoorLiveSchema.parse((await citizen().get(`${second.base}/door`)).json.door);
+    expect(door.waiting).toBe(0);
+
+    // Having left the first queue, the same browser knocks at the second.
+    expect((await alex.post('/api/visit/leave')).status).toBe(200);
+    const there = await alex.post(`${second.base}/knock`, knockBody());
+    expect(there.status).toBe(201);
+    expect(there.json.visit.id).not.toBe(visit.id);
+  });
+
   it('ignores forged and tampered visit cookies; a cookie only ever names its own visit', async () => {
     const { base } = await office();
     const alex = citizen();

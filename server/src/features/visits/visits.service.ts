@@ -15,7 +15,7 @@ type VisitsCtx = Pick<Ctx, 'db' | 'events' | 'now'>;
 
 /**
  * A knock. From a browser already in this department's queue (or call), the place it has is
- * answered again (`created: false`) instead of a second place.
+ * answered again (`created: false`) instead of a second place; from one waiting elsewhere, refused.
  */
 export async function knock(
   ctx: VisitsCtx,
@@ -23,13 +23,15 @@ export async function knock(
 ): Promise<{ visit: CitizenVisit; created: boolean }> {
   if (options.currentVisitId) {
     const existing = await loadCitizenVisit(ctx.db, options.currentVisitId, ctx.now);
-    if (
-      existing &&
-      isActive(existing.state) &&
-      existing.tenantSlug === options.tenantSlug &&
-      existing.departmentSlug === options.departmentSlug
-    ) {
-      return { visit: existing, created: false };
+    if (existing && isActive(existing.state)) {
+      if (existing.tenantSlug === options.tenantSlug && existing.departmentSlug === options.departmentSlug) {
+        return { visit: existing, created: false };
+      }
+      // One active visit per browser: a knock elsewhere would replace its cookie and leave the
+      // first place in a queue nobody watches, a ghost the clerk there calls in vain.
+      throw new AppError('already_waiting', {
+        detail: `waiting-at=${existing.tenantSlug}/${existing.departmentSlug}`,
+      });
     }
   }
 
