@@ -86,6 +86,18 @@ describe.each(databaseKinds)('fresh sockets watching doors, on %s', (kind) => {
     for (const live of sockets) live.close();
   });
 
+  it('names the wrong part of a door not found: the municipality, or its department', async () => {
+    const office = await makeOffice(server.database.db, { openAt: clock.now() });
+    expect(await watchOnce('10.35.0.1', 'nirgendwo', office.department.slug)).toMatchObject({
+      type: 'error',
+      code: 'tenant_not_found',
+    });
+    expect(await watchOnce('10.35.0.1', office.tenant.slug, 'nirgendwo')).toMatchObject({
+      type: 'error',
+      code: 'department_not_found',
+    });
+  });
+
   it('lets one address look up a limited number of unknown doors, and others still theirs', async () => {
     const office = await makeOffice(server.database.db, { openAt: clock.now() });
     const since = statements.length;

@@ -9,7 +9,7 @@ import { AppError } from '../lib/errors.js';
 import type { DepartmentEvent, LiveEvent, RolesChangedEvent, SessionsEndedEvent } from '../lib/event-bus.js';
 import { readCallerCookies, resolveCaller, type CallerCookies } from '../features/calls/caller.js';
 import { P2pRooms, type CallMember } from '../features/calls/p2p-rooms.js';
-import { findDepartmentBySlugs } from '../features/directory/directory.repo.js';
+import { findDepartmentBySlugs, findTenantBySlug } from '../features/directory/directory.repo.js';
 import { hashToken } from '../features/staff/auth.service.js';
 import { clearPresence, markPresent, presenceKey, refreshPresence } from '../features/staff/presence.repo.js';
 import { findMembership, listMemberships } from '../features/staff/staff.repo.js';
@@ -231,7 +231,7 @@ export class LiveHub {
   /** Bumped whenever `doorIds` may be wrong: a slug read in flight meanwhile is not kept. */
   private doorIdsEpoch = 0;
   /** Slug reads in flight, shared by every watch of the same door meanwhile. */
-  private readonly doorLookups = new Map<string, Promise<string | null>>();
+  private readonly doorLookups = new Map<string, Promise<string | 'tenant_not_found' | 'department_not_found'>>();
   /** Door state reads in flight, shared by every first watch of that department at that version. */
   private readonly doorReads = new Map<string, { version: number; text: Promise<string | null> }>();
   private readonly doorLookupBudgets = new AddressBudgets(DOOR_LOOKUPS.burst, DOOR_LOOKUPS.perSecond);
@@ -507,8 +507,10 @@ export class LiveHub {
     }
     await this.lookup(connection, async () => {
       const now = this.deps.now();
-      const departmentId = known ?? this.knownDoor(key) ?? (await this.findDoor(key, tenant, department));
-      if (!departmentId) return this.sendError(connection, 'department_not_found', 'no such department');
+      const found = known ?? this.knownDoor(key) ?? (await this.findDoor(key, tenant, department));
+      if (found === 'tenant_not_found') return this.sendError(connection, found, 'no such municipality');
+      if (found === 'department_not_found') return this.sendError(connection, found, 'no such department');
+      const departmentId = found;
       this.startWatchingDoor(connection, key, departmentId);
       const text = await this.doorAnswer(departmentId, now);
       if (text) this.sendView(connection, `door:${departmentId}`, text);
@@ -531,14 +533,21 @@ export class LiveHub {
     return undefined;
   }
 
-  /** The department behind a door's slugs: one read for all watches asking at once. */
-  private findDoor(key: string, tenant: string, department: string): Promise<string | null> {
+  /**
+   * The department behind a door's slugs: one read for all watches asking at once. A door not
+   * found costs a second read, to say which part of the address is wrong (as HTTP does).
+   */
+  private findDoor(
+    key: string,
+    tenant: string,
+    department: string,
+  ): Promise<string | 'tenant_not_found' | 'department_not_found'> {
     const inFlight = this.doorLookups.get(key);
     if (inFlight) return inFlight;
     const epoch = this.doorIdsEpoch;
     const lookup = findDepartmentBySlugs(this.db, tenant, department)
-      .then((found) => {
-        if (!found) return null;
+      .then(async (found) => {
+        if (!found) return (await findTenantBySlug(this.db, tenant)) ? 'department_not_found' : 'tenant_not_found';
         const departmentId = found.department.id;
         if (epoch === this.doorIdsEpoch) {
           this.doorIds.set(key, { departmentId, until: performance.now() + DOOR_ID_REUSE_MS });
