@@ -20,12 +20,19 @@ const JSON_TYPES = ['application/json', '+json'];
  * out of the error handler's catch-all for client errors as 404 route_not_found.
  */
 export function jsonBody(options: { limit: string }): RequestHandler {
-  const read = express.json({ limit: options.limit, strict: true });
+  const read = namingBodyErrors(express.json({ limit: options.limit, strict: true }));
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && hasContent(req.headers) && !req.is(JSON_TYPES)) {
       next(new AppError('unsupported_media_type'));
       return;
     }
+    read(req, res, next);
+  };
+}
+
+/** A body-parser reader whose failures come out as the problems above (also LiveKit's webhook reader). */
+export function namingBodyErrors(read: RequestHandler): RequestHandler {
+  return (req, res, next) => {
     read(req, res, (error?: unknown) => next(error === undefined ? undefined : bodyError(error)));
   };
 }

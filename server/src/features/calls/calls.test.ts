@@ -300,6 +300,19 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     expect(rooms.requests).toEqual([]);
   });
 
+  it('reads a webhook body like any other: unreadable is 400, too large 413, never a missing route', async () => {
+    const post = (headers: Record<string, string>, body: Buffer | string) =>
+      fetch(`${livekit.url}/api/media/livekit/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/webhook+json', ...headers },
+        body,
+      });
+    const corrupt = await post({ 'content-encoding': 'gzip' }, Buffer.from('not gzip at all'));
+    expect([corrupt.status, ((await corrupt.json()) as { code: string }).code]).toEqual([400, 'invalid_json']);
+    const large = await post({}, 'x'.repeat(70_000));
+    expect([large.status, ((await large.json()) as { code: string }).code]).toEqual([413, 'payload_too_large']);
+  });
+
   it('has no webhook endpoint without LiveKit', async () => {
     expect((await webhook(p2p, '{}')).status).toBe(404);
   });

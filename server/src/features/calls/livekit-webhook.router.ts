@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
+import { namingBodyErrors } from '../../lib/json-body.js';
 import type { MediaEvent } from '../../deps.js';
 import { onMediaEvent } from './media-events.js';
 
@@ -12,7 +13,7 @@ export function livekitWebhookRouter(deps: AppDeps): Router {
   const router = Router();
   router.post(
     '/media/livekit/webhook',
-    express.text({ type: ['application/webhook+json', 'application/json'], limit: '64kb' }),
+    namingBodyErrors(express.text({ type: ['application/webhook+json', 'application/json'], limit: '64kb' })),
     async (req, res) => {
       const webhook = deps.media.webhook;
       if (!webhook) throw new AppError('route_not_found');
