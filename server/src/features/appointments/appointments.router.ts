@@ -15,7 +15,8 @@ import { requestAddressGroup } from '../../lib/client-address.js';
 import { PAGE_READ_LIMITS } from '../../lib/rate-limit.js';
 import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
-import { setVisitCookie } from '../visits/visit-cookie.js';
+import { setVisitCookie, visitIdFromCookie } from '../visits/visit-cookie.js';
+import { givePlaceUp } from '../visits/visits.service.js';
 import { arrive } from './arrive.js';
 import { bookAsCitizen } from './book.js';
 import { getBookingInfo } from './booking-info.js';
@@ -143,6 +144,10 @@ export function appointmentsRouter(deps: AppDeps): Router {
     await arrivals.hit(address(req));
     const { token } = parseInput(ManageRequestSchema, req.body);
     const arrival = await arrive(ctxOf(deps), token);
+    // One queue per browser (visits.service.ts, knock): the appointment is the place kept, and a
+    // walk-in place this browser still held elsewhere is given up, not left behind as a ghost.
+    const before = visitIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
+    if (before && before !== arrival.visitId) await givePlaceUp(ctxOf(deps), before);
     setVisitCookie(res, deps.config, arrival.visitId);
     res.json(arrival satisfies z.infer<typeof ArriveResponseSchema>);
   });

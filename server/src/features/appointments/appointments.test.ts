@@ -109,6 +109,20 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
     expect(rows).toHaveLength(1);
   });
 
+  it('gives up a walk-in place the browser held elsewhere when it arrives for its appointment', async () => {
+    const walkIn = await office();
+    const booked = await office();
+    const { citizen, visitId } = await knock(walkIn.base, 'Alex');
+    const { token } = await booked.book(inMinutes(5));
+    const { response } = await arrive(token, citizen);
+    expect(response.status).toBe(200);
+    const arrival = ArriveResponseSchema.parse(response.json);
+    expect((await citizen.get('/api/visit')).json.visit).toMatchObject({ id: arrival.visitId, state: 'waiting' });
+    const [left] = await suite.db().select().from(visits).where(eq(visits.id, visitId));
+    expect(left?.state).toBe('left');
+    expect((await browser().get(`${walkIn.base}/door`)).json.door.waiting).toBe(0);
+  });
+
   it('answers a closed door, a full walk-in queue, an ended, cancelled or unknown appointment', async () => {
     // The door is closed and the walk-in queue is full: the appointment was promised all the same.
     const closed = await office({ doorOverride: 'closed', queueCap: 1 });

@@ -101,6 +101,14 @@ async function knockableService(db: Db, departmentId: string, slug: string): Pro
 
 /** The citizen leaves the queue (or an admission they no longer want). */
 export async function leave(ctx: VisitsCtx, visitId: string): Promise<CitizenVisit> {
+  await givePlaceUp(ctx, visitId);
+  const view = await loadCitizenVisit(ctx.db, visitId, ctx.now);
+  if (!view) throw new AppError('visit_not_found');
+  return view;
+}
+
+/** The citizen leaves `visitId` if it still waits (or was admitted): those behind move up. */
+export async function givePlaceUp(ctx: VisitsCtx, visitId: string): Promise<void> {
   const row = await leaveVisit(ctx.db, { visitId, now: ctx.now });
   if (row) {
     // Those behind move up first; the record of it follows.
@@ -118,9 +126,6 @@ export async function leave(ctx: VisitsCtx, visitId: string): Promise<CitizenVis
       createdAt: ctx.now,
     });
   }
-  const view = await loadCitizenVisit(ctx.db, visitId, ctx.now);
-  if (!view) throw new AppError('visit_not_found');
-  return view;
 }
 
 /**
