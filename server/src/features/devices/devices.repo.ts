@@ -1,6 +1,6 @@
 import type { DeviceKind, LocalizedText } from '@amtsraum/shared';
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, gt, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gt, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { departments, devices, tenants, visits } from '../../db/schema.js';
 import { newPairingCode } from '../../lib/check-in-codes.js';
@@ -102,6 +102,17 @@ export async function pairDevice(
         isNull(devices.revokedAt),
         // A kiosk's code typed on a display pairs nothing, and stays good for the kiosk.
         options.kind ? eq(devices.kind, options.kind) : undefined,
+        // A device of an archived department or municipality is refused without using its code up
+        // (it was paired, yet its every request refused, and the admin's list called it paired).
+        exists(
+          db
+            .select({ id: departments.id })
+            .from(departments)
+            .innerJoin(tenants, eq(tenants.id, departments.tenantId))
+            .where(
+              and(eq(departments.id, devices.departmentId), isNull(departments.archivedAt), isNull(tenants.archivedAt)),
+            ),
+        ),
       ),
     )
     .returning({ id: devices.id });

@@ -2,7 +2,7 @@ import { DisplayCallsSchema } from '@amtsraum/shared';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.js';
-import type { TestClient } from '../../test/client.js';
+import { TestClient } from '../../test/client.js';
 import { jumpableClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
 import { openDisplayStream } from '../../test/display-stream.js';
@@ -10,6 +10,8 @@ import { makeDepartment, makeStaff, makeTenant, signedInAdmin, signedInClerk } f
 import { useTestServer } from '../../test/suite.js';
 import { todayIn } from '../directory/directory.service.js';
 import { admit, enqueueOnsite, finish, recall } from '../visits/visit-states.js';
+import { createDevice } from './devices.repo.js';
+import { DEVICE_READ_LIMIT } from './devices.router.js';
 import { STREAMS_PER_DEVICE } from './display-streams.js';
 
 /** A display's Server-Sent Events stream as a test reads it: events by name, waited for by predicate. */
@@ -156,6 +158,90 @@ describe.each(databaseKinds)('kiosks and call displays on %s', (kind) => {
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     // The limited try used nothing up: the display pairs from its own address.
     expect((await client().post('/api/devices/pair', { code: made.json.pairingCode })).status).toBe(200);
+  });
+
+  it('counts only failed pairings per address: a town hall pairs more than ten devices from its one address', async () => {
+    const o = await office();
+    const townHall = new TestClient(suite.server.url, { 'x-forwarded-for': '10.250.0.7' });
+    for (let i = 0; i < 12; i++) {
+      const made = await createDevice(db(), {
+        tenantId: o.tenant.id,
+        departmentId: o.department.id,
+        kind: i % 2 ? 'kiosk' : 'display',
+        label: `Gerät ${String(i)}`,
+        createdBy: o.adminId,
+        now: clock.now(),
+      });
+      expect((await townHall.post('/api/devices/pair', { code: made.pairingCode })).status, `device ${i}`).toBe(200);
+    }
+    // Guessing is limited as before.
+    for (let i = 0; i < 10; i++) {
+      expect((await townHall.post('/api/devices/pair', { code: 'ACDEFGHJKM' })).status).toBe(404);
+    }
+    const limited = await townHall.post('/api/devices/pair', { code: 'ACDEFGHJKM' });
+    expect([limited.status, limited.json.code]).toEqual([429, 'rate_limited']);
+  });
+
+  it('refuses the code of a device whose department or municipality is archived, and leaves it unused', async () => {
+    const o = await office();
+    const made = await o.admin.post(o.path, { kind: 'display', label: 'Flur' });
+    const id: string = made.json.device.id;
+    const setArchived = async (
+      table: typeof schema.departments | typeof schema.tenants,
+      rowId: string,
+      at: Date | null,
+    ) => db().update(table).set({ archivedAt: at }).where(eq(table.id, rowId));
+    for (const [table, rowId] of [
+      [schema.departments, o.department.id],
+      [schema.tenants, o.tenant.id],
+    ] as const) {
+      await setArchived(table, rowId, clock.now());
+      const device = client();
+      const refused = await device.post('/api/devices/pair', { code: made.json.pairingCode });
+      expect([refused.status, refused.json.code]).toEqual([404, 'pairing_code_invalid']);
+      expect(device.cookies.size).toBe(0);
+      const [row] = await db().select().from(schema.devices).where(eq(schema.devices.id, id));
+      expect(row).toMatchObject({ pairedAt: null, tokenHash: null });
+      expect(row!.pairingCodeHash).not.toBeNull();
+      await setArchived(table, rowId, null);
+    }
+    // Taken out of the archive, the department's device pairs with the code it was given.
+    expect((await client().post('/api/devices/pair', { code: made.json.pairingCode })).status).toBe(200);
+    const audit = await db()
+      .select()
+      .from(schema.auditEvents)
+      .where(eq(schema.auditEvents.departmentId, o.department.id));
+    expect(audit.filter((row) => row.action === 'device.paired')).toHaveLength(1);
+  });
+
+  it('limits each paired display’s reads of itself, of its calls and of its stream, per device', async () => {
+    const o = await office();
+    const { device, id } = await pairedDisplay(o);
+    const neighbour = await pairedDisplay(o);
+    const routes = [
+      ['device-self-read', '/api/devices/display/me'],
+      ['display-calls-read', '/api/devices/display/calls'],
+      ['display-stream-open', '/api/devices/display/calls/stream'],
+    ] as const;
+    for (const [name] of routes) {
+      const limiter = suite.server.deps.limits.limiter(name, DEVICE_READ_LIMIT);
+      await Promise.all(Array.from({ length: DEVICE_READ_LIMIT.max }, () => limiter.hit(id)));
+    }
+    for (const [, path] of routes) {
+      const answer = await device.get(path);
+      expect({ path, status: answer.status, code: answer.json?.code }).toEqual({
+        path,
+        status: 429,
+        code: 'rate_limited',
+      });
+      expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
+    }
+    // Another display of the same office reads on.
+    expect((await neighbour.device.get('/api/devices/display/me')).status).toBe(200);
+    expect((await neighbour.device.get('/api/devices/display/calls')).status).toBe(200);
+    const stream = await openStream(neighbour.device);
+    expect(stream.status).toBe(200);
+    stream.close();
   });
 
   it('shuts a revoked display out of every device route and closes its live stream at once', async () => {

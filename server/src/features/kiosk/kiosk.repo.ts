@@ -20,7 +20,9 @@ export async function findAppointmentByBookingCode(db: Db, bookingCode: string) 
 
 /**
  * Counts a wrong date of birth on a locked appointment row; the `maxFailures`-th in a row locks
- * the check-in until `lockedUntil` and starts the count afresh. Returns whether it locked.
+ * the check-in until `lockedUntil` and starts the count afresh. Returns whether it locked. Only
+ * called while no lock holds, so a lock that ran out is cleared with the count: left in place, it
+ * made the caller start from zero on every try, and no lock came again.
  */
 export async function recordCheckInFailure(
   db: Db,
@@ -30,7 +32,11 @@ export async function recordCheckInFailure(
   const locks = failures >= options.maxFailures;
   await db
     .update(appointments)
-    .set(locks ? { checkInFailures: 0, checkInLockedUntil: options.lockedUntil } : { checkInFailures: failures })
+    .set(
+      locks
+        ? { checkInFailures: 0, checkInLockedUntil: options.lockedUntil }
+        : { checkInFailures: failures, checkInLockedUntil: null },
+    )
     .where(eq(appointments.id, options.appointmentId));
   return locks;
 }

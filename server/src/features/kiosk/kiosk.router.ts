@@ -14,6 +14,8 @@ export const KIOSK_LIMITS = {
   checkInPerDevice: { max: 60, windowMs: 10 * 60_000 },
   checkInPerBookingCode: { max: 10, windowMs: 10 * 60_000 },
   ticketsPerDevice: { max: 120, windowMs: 10 * 60_000 },
+  /** The start screen reads once a minute and after each check-in or ticket. */
+  stateReadsPerDevice: { max: 600, windowMs: 10 * 60_000 },
 };
 
 /** The kiosk's routes (issue 16, item 2), for a paired kiosk only (`device_not_paired` otherwise). */
@@ -23,9 +25,12 @@ export function kioskRouter(deps: AppDeps): Router {
   const checkInsByDevice = deps.limits.limiter('kiosk-check-in-device', KIOSK_LIMITS.checkInPerDevice);
   const checkInsByCode = deps.limits.limiter('kiosk-check-in-code', KIOSK_LIMITS.checkInPerBookingCode);
   const ticketsByDevice = deps.limits.limiter('kiosk-ticket-device', KIOSK_LIMITS.ticketsPerDevice);
+  const stateReadsByDevice = deps.limits.limiter('kiosk-state-device', KIOSK_LIMITS.stateReadsPerDevice);
 
   router.get('/kiosk', kiosk, async (req, res) => {
-    const state = await kioskState(ctxOf(deps), currentDevice(req));
+    const device = currentDevice(req);
+    await stateReadsByDevice.hit(device.id);
+    const state = await kioskState(ctxOf(deps), device);
     res.set('Cache-Control', 'no-store').json({ kiosk: state });
   });
 

@@ -15,6 +15,7 @@ import { databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeOffice, makeService, makeStaff } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
 import { createDevice, revokeDevice } from '../devices/devices.repo.js';
+import { KIOSK_LIMITS } from './kiosk.router.js';
 import { hashToken } from '../staff/auth.service.js';
 
 // Monday 23 November 2026, 10:00 in Berlin: open by the factory's office hours.
@@ -275,6 +276,27 @@ describe.each(databaseKinds)('the kiosk on %s', (kind) => {
     expect(after).toMatchObject({ checkInFailures: 0, checkInLockedUntil: null, state: 'arrived' });
   });
 
+  it('locks again after three more wrong dates once a lock has run out, and again after that', async () => {
+    const { kiosk, tenant, department, admin } = await office();
+    const made = await appointment({ tenantId: tenant.id, departmentId: department.id, staffId: admin.id });
+    const tryDate = (birthDate: string) =>
+      kiosk.post('/api/kiosk/check-in', { bookingCode: made.bookingCode, birthDate });
+    for (const [round, at] of ['2026-11-23T09:00:00Z', '2026-11-23T09:10:00Z', '2026-11-23T09:20:00Z'].entries()) {
+      clock.set(at);
+      problem(await tryDate(`1980-0${String(round + 1)}-01`), 'check_in_wrong_birth_date', 400);
+      problem(await tryDate(`1980-0${String(round + 1)}-02`), 'check_in_wrong_birth_date', 400);
+      const third = await tryDate(`1980-0${String(round + 1)}-03`);
+      expect([round, third.status, third.json.code]).toEqual([round, 429, 'check_in_locked']);
+      problem(await tryDate(BIRTH_DATE), 'check_in_locked', 429);
+    }
+    expect(await onsiteVisits(department.id)).toHaveLength(0);
+    const locks = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.departmentId, department.id), eq(auditEvents.action, 'appointment.check_in_locked')));
+    expect(locks).toHaveLength(3);
+  });
+
   it('lets the QR code in while typed tries are locked (the QR code cannot be guessed)', async () => {
     const { kiosk, tenant, department, admin } = await office();
     const made = await appointment(
@@ -393,6 +415,17 @@ describe.each(databaseKinds)('the kiosk on %s', (kind) => {
     expect(await onsiteVisits(department.id)).toHaveLength(0);
     const [stored] = await db().select().from(appointments).where(eq(appointments.id, made.row.id));
     expect(stored!.state).toBe('booked');
+  });
+
+  it('limits reads of the start screen per kiosk', async () => {
+    const { kiosk, kioskId, tenant, department, admin } = await office();
+    const other = await pairedDevice(tenant.id, department.id, admin.id, 'kiosk');
+    const limiter = suite.server.deps.limits.limiter('kiosk-state-device', KIOSK_LIMITS.stateReadsPerDevice);
+    await Promise.all(Array.from({ length: KIOSK_LIMITS.stateReadsPerDevice.max }, () => limiter.hit(kioskId)));
+    const refused = await kiosk.get('/api/kiosk');
+    problem(refused, 'rate_limited', 429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await other.browser.get('/api/kiosk')).status).toBe(200);
   });
 
   it('has limits per kiosk and per booking code', async () => {
