@@ -3,8 +3,14 @@ import type { Db } from '../../db/client.js';
 import { appointments, departments, services, visits } from '../../db/schema.js';
 import { stateIn, WAITING } from '../visits/visit-states.js';
 
-/** The appointment a booking code names, anywhere in the installation, with where it is. */
-export async function findAppointmentByBookingCode(db: Db, bookingCode: string) {
+/**
+ * The appointment a booking code names, with its department: in the municipality `tenantId`, or
+ * anywhere in the installation when null (a QR code only this installation can make, from a
+ * citizen at the wrong town hall, is told where to go). A typed code is looked up in the kiosk's
+ * municipality only: a kiosk must not tell which codes exist elsewhere, nor count wrong dates of
+ * birth (and lock) on other municipalities' appointments.
+ */
+export async function findAppointmentByBookingCode(db: Db, bookingCode: string, tenantId: string | null) {
   const [row] = await db
     .select({
       id: appointments.id,
@@ -13,7 +19,7 @@ export async function findAppointmentByBookingCode(db: Db, bookingCode: string) 
     })
     .from(appointments)
     .innerJoin(departments, eq(departments.id, appointments.departmentId))
-    .where(eq(appointments.bookingCode, bookingCode))
+    .where(and(eq(appointments.bookingCode, bookingCode), tenantId ? eq(appointments.tenantId, tenantId) : undefined))
     .limit(1);
   return row;
 }

@@ -82,7 +82,7 @@ export async function checkIn(ctx: KioskCtx, device: PairedDevice, request: Kios
   const method = 'qr' in request ? 'qr' : 'code';
   const bookingCode = 'qr' in request ? bookingCodeFromQr(secret, request.qr) : request.bookingCode;
   if (!bookingCode) throw new AppError('check_in_not_found');
-  const found = await findAppointmentByBookingCode(ctx.db, bookingCode);
+  const found = await findAppointmentByBookingCode(ctx.db, bookingCode, method === 'qr' ? null : device.tenantId);
   if (!found) throw new AppError('check_in_not_found');
   const kiosk = await findDepartmentWithTenant(ctx.db, device.departmentId);
   if (!kiosk) throw new AppError('device_not_paired');

@@ -185,6 +185,33 @@ describe.each(databaseKinds)('the kiosk on %s', (kind) => {
     expect(await onsiteVisits(department.id)).toHaveLength(0);
   });
 
+  it('knows only its own municipality’s typed codes: another’s are not found, and no wrong date counts on them', async () => {
+    const { kiosk } = await office();
+    const elsewhere = await office();
+    const { row, bookingCode, qr } = await appointment({
+      tenantId: elsewhere.tenant.id,
+      departmentId: elsewhere.department.id,
+    });
+    for (let i = 0; i < 4; i++) {
+      problem(
+        await kiosk.post('/api/kiosk/check-in', { bookingCode, birthDate: '1990-01-01' }),
+        'check_in_not_found',
+        404,
+      );
+    }
+    problem(await kiosk.post('/api/kiosk/check-in', { bookingCode, birthDate: BIRTH_DATE }), 'check_in_not_found', 404);
+    // Its QR code (which nobody can guess) is told where to go.
+    problem(await kiosk.post('/api/kiosk/check-in', { qr }), 'check_in_other_department', 409);
+    const [after] = await db().select().from(appointments).where(eq(appointments.id, row.id));
+    expect([after?.checkInFailures, after?.checkInLockedUntil]).toEqual([0, null]);
+    const audit = await db().select().from(auditEvents).where(eq(auditEvents.tenantId, elsewhere.tenant.id));
+    expect(audit.map((entry) => entry.action)).not.toContain('appointment.check_in_failed');
+    // Its own kiosk still checks it in.
+    expect((await elsewhere.kiosk.post('/api/kiosk/check-in', { bookingCode, birthDate: BIRTH_DATE })).status).toBe(
+      200,
+    );
+  });
+
   it('tells a video appointment, another department, another day, too early, too late and cancelled apart', async () => {
     const { kiosk, tenant, department, admin } = await office({ checkInOpensMinutesBefore: 30 });
     const where = { tenantId: tenant.id, departmentId: department.id, staffId: admin.id };
