@@ -135,6 +135,8 @@ export async function allowCitizenScreenShare(
   visitId: string,
   allowed: boolean,
 ): Promise<void> {
+  // Only a clerk may: an invitee still in the lobby heard "please wait" here, as if they could.
+  if (!caller.staff) throw refusal(caller);
   const grant = await grantFor(ctx.db, caller, visitId, ctx.now);
   if (grant.role !== 'clerk') throw new AppError('forbidden');
   await setCitizenScreenShare(ctx.db, grant.visitId, allowed);

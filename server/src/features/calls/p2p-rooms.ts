@@ -16,7 +16,7 @@ import type { Logger } from '../../lib/logger.js';
 import { guestIdFromIdentity } from '../invites/invite-links.js';
 import { seatsGone } from '../invites/invitee.service.js';
 import { setCitizenScreenShare } from '../visits/visits.repo.js';
-import { grantFor, markInCall } from './call-access.js';
+import { citizenIdentity, grantFor, markInCall } from './call-access.js';
 import {
   clearCallMembers,
   joinCallMembers,
@@ -177,7 +177,9 @@ export class P2pRooms {
           message.allowed,
         );
         if (!participant) throw new AppError('forbidden');
-        await setCitizenScreenShare(this.options.db, message.visitId, message.allowed);
+        // The visit keeps the citizen's permission only: allowing an invitee gave it to the citizen too.
+        if (message.identity === citizenIdentity(message.visitId))
+          await setCitizenScreenShare(this.options.db, message.visitId, message.allowed);
         return this.toCall(message.visitId, {
           type: 'call-participant-updated',
           visitId: message.visitId,

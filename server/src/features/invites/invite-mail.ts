@@ -6,6 +6,7 @@ import { inviteMail } from '../../mail/templates.js';
 import type { Clerk } from '../staff/require-staff.js';
 import { findDepartmentContext, findInvitedAppointment } from './invites.repo.js';
 import { inviteLink, inviteState } from './invite-links.js';
+import { callOf } from './invitee.service.js';
 import { recordInviteAction, requireInvite } from './invites.service.js';
 
 /**
@@ -18,10 +19,15 @@ export async function emailInvite(
   clerk: Clerk,
   inviteId: string,
   message: { to: string; locale: Locale },
+  options: { count?: () => Promise<void> } = {},
 ): Promise<void> {
   const invite = await requireInvite(ctx, clerk, inviteId);
   const state = inviteState(invite, ctx.now);
   if (state !== 'active') throw new AppError(`invite_${state}`);
+  // A link into a call that is over is no use to anyone.
+  await callOf(ctx.db, invite);
+  // Only a mail that goes out counts against the limits: a refused one must not use up a recipient's.
+  await options.count?.();
   const context = await findDepartmentContext(ctx.db, clerk.departmentId);
   if (!context) throw new AppError('department_not_found');
   const appointment = invite.appointmentId ? await findInvitedAppointment(ctx.db, invite.appointmentId) : undefined;

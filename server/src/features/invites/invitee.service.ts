@@ -36,12 +36,17 @@ type PublicCtx = Pick<Ctx, 'db' | 'events' | 'config' | 'now'>;
 async function loadSeat(db: Db, guestId: string, now: Date) {
   const row = await findSeat(db, guestId);
   if (!row) throw new AppError('invite_invalid');
+  requireSeatGood(row, now);
+  return row;
+}
+
+/** Throws why a seat is no good any more (removed, its link withdrawn or expired); the clerk's checks too. */
+export function requireSeatGood(row: { guest: GuestRow; invite: InviteRow }, now: Date): void {
   const { removedAt } = row.guest;
   const { revokedAt } = row.invite;
   if (removedAt && (!revokedAt || removedAt < revokedAt)) throw new AppError('invite_removed');
   if (revokedAt) throw new AppError('invite_revoked');
   if (row.invite.expiresAt && row.invite.expiresAt <= now) throw new AppError('invite_expired');
-  return row;
 }
 
 /** Appointment states in which no call will come any more. */
@@ -51,7 +56,7 @@ const APPOINTMENT_OVER = ['cancelled', 'done', 'no_show'];
  * Where the invite leads now: the live visit of its call, or when that call opens (appointment
  * links before the citizen is in). A call that is over ends the invite: `invite_call_ended`.
  */
-async function callOf(db: Db, invite: InviteRow): Promise<{ visitId: string | null; opensAt: Date | null }> {
+export async function callOf(db: Db, invite: InviteRow): Promise<{ visitId: string | null; opensAt: Date | null }> {
   if (invite.visitId) {
     const visit = await liveVisitFor(db, invite);
     if (!visit || isEnded(visit.state)) throw new AppError('invite_call_ended');

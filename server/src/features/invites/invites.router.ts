@@ -38,11 +38,32 @@ export const INVITE_MAIL_LIMITS = {
   perClerk: { max: 20, windowMs: 60 * 60_000 },
 };
 
+/**
+ * The clerk's invite work, per clerk and ten minutes. Changes (make, withdraw, let in, remove,
+ * e-mail): a few per visit, a busy day's hour has some dozens; a script with a stolen session
+ * would write invite rows and audit entries without end. Reads: each open invite list asks every
+ * 4 s (useInviteList.ts), 150 in ten minutes; room for ten lists open at once (tabs, appointments).
+ */
+export const INVITE_STAFF_LIMITS = {
+  changesPerClerk: { max: 300, windowMs: 10 * 60_000 },
+  readsPerClerk: { max: 1_500, windowMs: 10 * 60_000 },
+};
+
 /** The clerk's invite links; mounted below the staff department router (`/staff/departments/:id`). */
 export function invitesStaffRouter(deps: AppDeps): Router {
   const router = Router();
   const mailsToRecipient = deps.limits.limiter('invite-mail-recipient', INVITE_MAIL_LIMITS.perRecipient);
   const mailsByClerk = deps.limits.limiter('invite-mail-clerk', INVITE_MAIL_LIMITS.perClerk);
+  const changes = deps.limits.limiter('invite-changes', INVITE_STAFF_LIMITS.changesPerClerk);
+  const reads = deps.limits.limiter('invite-reads', INVITE_STAFF_LIMITS.readsPerClerk);
+  // Counted before anything is read or parsed: a flood starts no work.
+  const counted = (limiter: typeof changes) => async (req: Request) => {
+    const clerk = currentClerk(req);
+    await limiter.hit(clerk.staff.id);
+    return clerk;
+  };
+  const changing = counted(changes);
+  const reading = counted(reads);
   const targets: [string, (req: Request) => InviteTarget][] = [
     ['/visits/:visitId/invites', (req) => ({ visitId: idOf(req.params.visitId, 'visit_not_found') })],
     [
@@ -52,40 +73,44 @@ export function invitesStaffRouter(deps: AppDeps): Router {
   ];
   for (const [path, targetOf] of targets) {
     router.post(path, async (req, res) => {
+      const clerk = await changing(req);
       const body = parseInput(CreateInviteRequestSchema, req.body);
-      const created = await createInvite(ctxOf(deps), currentClerk(req), targetOf(req), body);
+      const created = await createInvite(ctxOf(deps), clerk, targetOf(req), body);
       res
         .status(201)
         .set('Cache-Control', 'no-store')
         .json(created satisfies CreatedInvite);
     });
     router.get(path, async (req, res) => {
-      const list = await listInvites(ctxOf(deps), currentClerk(req), targetOf(req));
+      const list = await listInvites(ctxOf(deps), await reading(req), targetOf(req));
       res.set('Cache-Control', 'no-store').json({ invites: list } satisfies InviteList);
     });
   }
 
   router.post('/invites/:inviteId/revoke', async (req, res) => {
-    await revokeInvite(ctxOf(deps), currentClerk(req), idOf(req.params.inviteId, 'invite_invalid'));
+    await revokeInvite(ctxOf(deps), await changing(req), idOf(req.params.inviteId, 'invite_invalid'));
     res.status(204).end();
   });
 
   router.post('/invites/guests/:guestId/remove', async (req, res) => {
-    await removeGuest(ctxOf(deps), currentClerk(req), idOf(req.params.guestId, 'invite_invalid'));
+    await removeGuest(ctxOf(deps), await changing(req), idOf(req.params.guestId, 'invite_invalid'));
     res.status(204).end();
   });
 
   router.post('/invites/guests/:guestId/admit', async (req, res) => {
-    await admitGuest(ctxOf(deps), currentClerk(req), idOf(req.params.guestId, 'invite_invalid'));
+    await admitGuest(ctxOf(deps), await changing(req), idOf(req.params.guestId, 'invite_invalid'));
     res.status(204).end();
   });
 
   router.post('/invites/:inviteId/email', async (req, res) => {
+    const clerk = await changing(req);
     const body = parseInput(EmailInviteRequestSchema, req.body);
-    const clerk = currentClerk(req);
-    await mailsToRecipient.hit(body.to);
-    await mailsByClerk.hit(clerk.staff.id);
-    await emailInvite(ctxOf(deps), clerk, idOf(req.params.inviteId, 'invite_invalid'), body);
+    await emailInvite(ctxOf(deps), clerk, idOf(req.params.inviteId, 'invite_invalid'), body, {
+      count: async () => {
+        await mailsToRecipient.hit(body.to);
+        await mailsByClerk.hit(clerk.staff.id);
+      },
+    });
     res.status(202).end();
   });
 

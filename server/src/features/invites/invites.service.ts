@@ -21,6 +21,7 @@ import {
   type InviteTarget,
 } from './invites.repo.js';
 import { inviteeIdentity, inviteLink, inviteState } from './invite-links.js';
+import { callOf, requireSeatGood } from './invitee.service.js';
 
 /**
  * Invite links into a visit's call, the clerk's side: create, list, revoke, and remove or let in
@@ -68,8 +69,13 @@ export async function createInvite(ctx: InvitesCtx, clerk: Clerk, target: Invite
   const latest = new Date(ctx.now.getTime() + ctx.config.inviteMaxDays * 24 * 3600_000);
   let expiresAt: Date | null = body.validUntil ? new Date(body.validUntil) : null;
   if (expiresAt && expiresAt <= ctx.now) throw invalidField('validUntil', 'must be in the future');
-  if (expiresAt && expiresAt > latest)
-    throw invalidField('validUntil', `at most ${ctx.config.inviteMaxDays} days ahead`);
+  if (expiresAt && expiresAt > latest) {
+    const days = ctx.config.inviteMaxDays;
+    throw invalidField('validUntil', `at most ${days} days ahead`, {
+      de: `Höchstens ${days} Tage im Voraus.`,
+      en: `At most ${days} days ahead.`,
+    });
+  }
   if (found.kind === 'visit' && isEnded(found.visit.state)) throw new AppError('invite_call_ended');
   if (found.kind === 'appointment') {
     if (found.appointment.state !== 'booked' && found.appointment.state !== 'arrived')
@@ -167,21 +173,26 @@ async function leaveCall(ctx: InvitesCtx, visitId: string | null, guestIds: stri
 /** The link stops working, and everyone who came in by it leaves the call at once. */
 export async function revokeInvite(ctx: InvitesCtx, clerk: Clerk, inviteId: string): Promise<void> {
   const invite = await requireInvite(ctx, clerk, inviteId);
+  // Withdrawn already (a second click): nothing changes, and the audit does not say it twice.
+  if (invite.revokedAt) return;
   const updated = await revoke(ctx.db, invite.id, ctx.now);
   const guestIds = await removeAllGuests(ctx.db, invite.id, ctx.now);
   const visitId = await recordInviteAction(ctx, clerk, updated ?? invite, 'invite_revoked');
   await leaveCall(ctx, visitId, guestIds);
 }
 
+/** A seat of the clerk's department; another department's is unknown here, as its invites are. */
 async function requireSeat(ctx: InvitesCtx, clerk: Clerk, guestId: string) {
   const seat = await findSeat(ctx.db, guestId, clerk.departmentId);
-  if (!seat) throw new AppError('forbidden');
+  if (!seat) throw new AppError('invite_invalid');
   return seat;
 }
 
 /** One person out of the call; their seat cannot come back (a new link can). */
 export async function removeGuest(ctx: InvitesCtx, clerk: Clerk, guestId: string): Promise<void> {
   const { guest, invite } = await requireSeat(ctx, clerk, guestId);
+  // Out already (removed, or their link withdrawn): nothing changes, and the audit does not say it twice.
+  if (guest.removedAt) return;
   await removeSeat(ctx.db, guest.id, ctx.now);
   const visitId = await recordInviteAction(ctx, clerk, invite, 'invite_guest_removed', { guestId: guest.id });
   await leaveCall(ctx, visitId, [guest.id]);
@@ -190,7 +201,9 @@ export async function removeGuest(ctx: InvitesCtx, clerk: Clerk, guestId: string
 /** Lets a waiting invitee (a link with the lobby option) into the call. */
 export async function admitGuest(ctx: InvitesCtx, clerk: Clerk, guestId: string): Promise<void> {
   const { guest, invite } = await requireSeat(ctx, clerk, guestId);
-  if (guest.removedAt || invite.revokedAt) throw new AppError('invite_revoked');
+  // Nobody is let into a call they could not join: removed, the link withdrawn or expired, the call over.
+  requireSeatGood({ guest, invite }, ctx.now);
+  await callOf(ctx.db, invite);
   await admitSeat(ctx.db, guest.id, ctx.now);
   await recordInviteAction(ctx, clerk, invite, 'invite_guest_admitted', { guestId: guest.id });
 }

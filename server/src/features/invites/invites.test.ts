@@ -1,7 +1,7 @@
 // One file on purpose, though over 400 lines: its tests share a peer-to-peer and a LiveKit
 // server per database, and a second file would start four more on a machine where tests compete
 // for two cores.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   CallJoinResponseSchema,
   CreatedInviteSchema,
@@ -12,14 +12,14 @@ import {
 import { eq, like } from 'drizzle-orm';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
+import { appointments, auditEvents, mailOutbox, visits } from '../../db/schema.js';
 import { TestClient } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
 import { startRoomService, STUB_JOBS, type RoomServiceStub } from '../../test/livekit.js';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/server.js';
-import { INVITE_MAIL_LIMITS } from './invites.router.js';
+import { INVITE_MAIL_LIMITS, INVITE_STAFF_LIMITS } from './invites.router.js';
 
 const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
 
@@ -219,15 +219,14 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect(
       (await clerk.browser.post(invites, { role: 'guest', label: 'x', validUntil: '2020-01-01T00:00:00Z' })).status,
     ).toBe(400);
-    expect(
-      (
-        await clerk.browser.post(invites, {
-          role: 'guest',
-          label: 'x',
-          validUntil: new Date(clock.now().getTime() + 40 * 86_400_000).toISOString(),
-        })
-      ).json.errors[0].path,
-    ).toBe('validUntil');
+    const tooFar = await clerk.browser.request(
+      'POST',
+      invites,
+      { role: 'guest', label: 'x', validUntil: new Date(clock.now().getTime() + 40 * 86_400_000).toISOString() },
+      { 'accept-language': 'de' },
+    );
+    // In the reader's language, as the title is (it once came in English under a German title).
+    expect(tooFar.json.errors).toEqual([{ path: 'validUntil', message: 'Höchstens 30 Tage im Voraus.' }]);
 
     const created = await create({ multiUse: true });
     const interpreter = client();
@@ -248,6 +247,17 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const corrected = clerkLive.next('call-participant-updated');
     interpreterLive.send({ type: 'call-media', visitId, media: { ...camera, screen: true, screenStreamId: 's' } });
     expect((await corrected).participant).toMatchObject({ role: 'interpreter', media: { screen: false } });
+    // Letting the interpreter share their screen lets only them: the citizen's stored permission
+    // (what their next join is granted) stays as it was (it once followed every participant's box).
+    const interpreterIdentity = (await corrected).participant.identity;
+    const allowed = clerkLive.next('call-participant-updated', (m) => m.participant.canShareScreen);
+    clerkLive.send({ type: 'call-allow-screen', visitId, identity: interpreterIdentity, allowed: true });
+    expect((await allowed).participant).toMatchObject({ identity: interpreterIdentity, canShareScreen: true });
+    const [stored] = await server.database.db
+      .select({ citizenScreenShare: visits.citizenScreenShare })
+      .from(visits)
+      .where(eq(visits.id, visitId));
+    expect(stored).toEqual({ citizenScreenShare: false });
 
     const removed = interpreterLive.next('call-removed');
     const goneForClerk = clerkLive.next('call-participant-left', (m) => m.identity.startsWith('invitee-'));
@@ -283,6 +293,9 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const early = await guest.post(`/api/calls/${visitId}/join`);
     expect(early.status).toBe(409);
     expect(early.json.code).toBe('invite_waiting');
+    // Screen sharing is the clerk's to allow: refused as such, not with "please wait" (as if it would come).
+    const asClerk = await guest.post(`/api/calls/${visitId}/screen-share`, { allowed: true });
+    expect([asClerk.status, asClerk.json.code]).toEqual([403, 'forbidden']);
 
     const listed = InviteListSchema.parse((await clerk.browser.get(invites)).json).invites[0]!;
     expect(listed.guests).toEqual([expect.objectContaining({ name: 'Frau Berg', state: 'waiting' })]);
@@ -409,7 +422,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
   });
 
   it('keeps invites inside their department and ends them with the visit', async () => {
-    const { create, client, visitId, clerk, outsider, department, elsewhere } = await admitted();
+    const { create, client, visitId, clerk, outsider, department, elsewhere, invites } = await admitted();
     const created = await create();
     // Another department's clerk can neither revoke nor list, even naming their own department.
     expect(
@@ -423,6 +436,23 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect(
       (await outsider.browser.get(`/api/staff/departments/${elsewhere.id}/visits/${visitId}/invites`)).status,
     ).toBe(404);
+    // Nor let in or remove its people: a seat of another department is unknown there, as an
+    // unknown or malformed seat id is (they once answered 403, 403 and 404).
+    const seatLink = await create({ role: 'guest', label: 'Gast', multiUse: true });
+    const seated = client();
+    await seated.post('/api/invites/redeem', { token: tokenOf(seatLink.url) });
+    const guestId = InviteListSchema.parse((await clerk.browser.get(invites)).json).invites[0]!.guests[0]!.id;
+    for (const [browser, departmentId, id] of [
+      [outsider.browser, elsewhere.id, guestId],
+      [clerk.browser, department.id, '00000000-0000-4000-8000-000000000000'],
+      [clerk.browser, department.id, 'not-a-seat'],
+    ] as const) {
+      for (const action of ['admit', 'remove']) {
+        const answer = await browser.post(`/api/staff/departments/${departmentId}/invites/guests/${id}/${action}`);
+        expect([answer.status, answer.json.code], `${action} ${id}`).toEqual([404, 'invite_invalid']);
+      }
+    }
+    expect((await seated.post('/api/invites/status')).json.state).toBe('ready');
     // Naming the visit through their own department finds no visit, and says so (it once said "appointment").
     const foreign = await outsider.browser.post(`/api/staff/departments/${elsewhere.id}/visits/${visitId}/invites`, {
       role: 'guest',
@@ -442,6 +472,120 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
         })
       ).json.code,
     ).toBe('invite_call_ended');
+  });
+
+  it('lets in nobody whose seat is gone or whose call is over, and mails no link into a call that ended', async () => {
+    const { create, client, visitId, clerk, department, invites } = await admitted();
+    const staff = `/api/staff/departments/${department.id}`;
+    const lobby = await create({ role: 'guest', label: 'Angehörige', lobby: true, multiUse: true });
+    const waiting = async () => {
+      const guest = client();
+      await guest.post('/api/invites/redeem', { token: tokenOf(lobby.url) });
+      const listed = InviteListSchema.parse((await clerk.browser.get(invites)).json).invites;
+      return { guest, id: listed.find((invite) => invite.id === lobby.invite.id)!.guests.at(-1)!.id };
+    };
+    const admit = (guestId: string) => clerk.browser.post(`${staff}/invites/guests/${guestId}/admit`);
+
+    // Removed: said as such (it once said "withdrawn", a link the clerk had not withdrawn).
+    const removed = await waiting();
+    // A second click changes nothing (it once wrote a second removal into the audit).
+    for (let i = 0; i < 2; i++) {
+      expect((await clerk.browser.post(`${staff}/invites/guests/${removed.id}/remove`)).status).toBe(204);
+    }
+    const again = await admit(removed.id);
+    expect([again.status, again.json.code]).toEqual([410, 'invite_removed']);
+
+    // Expired: not let in.
+    const short = await create({
+      role: 'guest',
+      label: 'Kurz',
+      lobby: true,
+      validUntil: new Date(clock.now().getTime() + 60_000).toISOString(),
+    });
+    const late = client();
+    await late.post('/api/invites/redeem', { token: tokenOf(short.url) });
+    const lateId = InviteListSchema.parse((await clerk.browser.get(invites)).json).invites.find(
+      (invite) => invite.id === short.invite.id,
+    )!.guests[0]!.id;
+    clock.advance(120_000);
+    expect((await admit(lateId)).json.code).toBe('invite_expired');
+    for (let i = 0; i < 2; i++) {
+      expect((await clerk.browser.post(`${staff}/invites/${short.invite.id}/revoke`)).status).toBe(204);
+    }
+
+    // The call is over: nobody is let into it (it once answered 204 and wrote the admission),
+    // and no e-mail carries its link (it once queued one).
+    const stranded = await waiting();
+    await clerk.browser.post(`${staff}/visits/${visitId}/finish`);
+    const refused = await admit(stranded.id);
+    expect([refused.status, refused.json.code]).toEqual([410, 'invite_call_ended']);
+    const mailed = await clerk.browser.post(`${staff}/invites/${lobby.invite.id}/email`, {
+      to: `late-${visitId}@example.org`,
+    });
+    expect([mailed.status, mailed.json.code]).toEqual([410, 'invite_call_ended']);
+    const listed = InviteListSchema.parse((await clerk.browser.get(invites)).json).invites;
+    expect(listed.find((invite) => invite.id === lobby.invite.id)!.guests.map((guest) => guest.state)).toEqual([
+      'removed',
+      'waiting',
+    ]);
+    expect(
+      await server.database.db
+        .select()
+        .from(mailOutbox)
+        .where(eq(mailOutbox.to, `late-${visitId}@example.org`)),
+    ).toEqual([]);
+    const actions = (await server.database.db.select().from(auditEvents).where(eq(auditEvents.visitId, visitId))).map(
+      (event) => event.action,
+    );
+    expect(actions).not.toContain('invite_guest_admitted');
+    expect(actions).not.toContain('invite_emailed');
+    expect(actions.filter((action) => action === 'invite_guest_removed')).toHaveLength(1);
+    expect(actions.filter((action) => action === 'invite_revoked')).toHaveLength(1);
+  });
+
+  it('counts against the e-mail limits only the mails that go out', async () => {
+    const { create, clerk, department } = await admitted();
+    const staff = `/api/staff/departments/${department.id}`;
+    const to = `refused-${randomBytes(4).toString('hex')}@example.org`;
+    const revoked = await create();
+    await clerk.browser.post(`${staff}/invites/${revoked.invite.id}/revoke`);
+    // Refused mails, more than the recipient's limit: a link withdrawn, an invite nobody has.
+    for (let i = 0; i < INVITE_MAIL_LIMITS.perRecipient.max; i++) {
+      expect((await clerk.browser.post(`${staff}/invites/${revoked.invite.id}/email`, { to })).status).toBe(410);
+      expect((await clerk.browser.post(`${staff}/invites/${randomUUID()}/email`, { to })).status).toBe(404);
+    }
+    const good = await create();
+    expect((await clerk.browser.post(`${staff}/invites/${good.invite.id}/email`, { to })).status).toBe(202);
+    expect(await server.database.db.select().from(mailOutbox).where(eq(mailOutbox.to, to))).toHaveLength(1);
+  });
+
+  it('limits the invite changes and reads of a clerk, as every route is limited', async () => {
+    const { clerk, department, invites } = await admitted();
+    const staff = `/api/staff/departments/${department.id}`;
+    const { changesPerClerk, readsPerClerk } = INVITE_STAFF_LIMITS;
+    // The cheapest change there is (an invite nobody has) counts as any other.
+    const changes: number[] = [];
+    for (let i = 0; i <= changesPerClerk.max; i++) {
+      changes.push((await clerk.browser.post(`${staff}/invites/${randomUUID()}/revoke`)).status);
+    }
+    expect(changes).toEqual([...Array<number>(changesPerClerk.max).fill(404), 429]);
+    const refused = await clerk.browser.post(invites, { role: 'guest', label: 'x' });
+    expect([refused.status, refused.json.code]).toEqual([429, 'rate_limited']);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Reads have a count of their own: a clerk over the change limit still sees the invites.
+    expect((await clerk.browser.get(invites)).status).toBe(200);
+    // Up to the read limit (the cheapest read, a malformed id, counts as any other; many at a time).
+    const reads: number[] = [];
+    for (let sent = 1; sent < readsPerClerk.max; sent += 100) {
+      const batch = Math.min(100, readsPerClerk.max - sent);
+      const answers = await Promise.all(
+        Array.from({ length: batch }, () => clerk.browser.get(`${staff}/appointments/none/invites`)),
+      );
+      reads.push(...answers.map((answer) => answer.status));
+    }
+    expect(new Set(reads)).toEqual(new Set([404]));
+    const over = await clerk.browser.get(invites);
+    expect([over.status, over.json.code]).toEqual([429, 'rate_limited']);
   });
 
   it('fills a peer-to-peer call up to its cap and refuses the next person with call_full', async () => {
