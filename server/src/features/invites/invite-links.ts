@@ -6,7 +6,7 @@ import { signInviteToken } from './invite-token.js';
 /** What an invite link is worth now, and the identities of the people who came by one. */
 
 /** A link "until the visit ends" still needs a token expiry (and the seat cookie one): no visit lasts a day. */
-const UNTIL_VISIT_ENDS_MS = 24 * 3600_000;
+export const UNTIL_VISIT_ENDS_MS = 24 * 3600_000;
 
 /** Until when the link's token, and a seat redeemed from it, are good: the invite's validity, or a day. */
 export function linkExpiry(invite: InviteRow, now: Date): Date {

@@ -20,7 +20,7 @@ import {
   type InviteRow,
   type InviteTarget,
 } from './invites.repo.js';
-import { inviteeIdentity, inviteLink, inviteState } from './invite-links.js';
+import { inviteeIdentity, inviteLink, inviteState, UNTIL_VISIT_ENDS_MS } from './invite-links.js';
 import { callOf, requireSeatGood } from './invitee.service.js';
 
 /**
@@ -80,8 +80,11 @@ export async function createInvite(ctx: InvitesCtx, clerk: Clerk, target: Invite
   if (found.kind === 'appointment') {
     if (found.appointment.state !== 'booked' && found.appointment.state !== 'arrived')
       throw new AppError('invite_call_ended');
-    // "Until the visit ends" for an appointment: until its booked end.
-    expiresAt ??= found.appointment.endsAt;
+    // "Until the visit ends" for an appointment: it ends with the appointment (done, cancelled, a
+    // no-show; callOf). The stored expiry only bounds the token and the seat: a day past the booked
+    // end, so an appointment running late or over keeps its interpreter (the booked end itself
+    // made links of a late appointment expired at birth, and threw invitees out of a long call).
+    expiresAt ??= new Date(found.appointment.endsAt.getTime() + UNTIL_VISIT_ENDS_MS);
   }
   const tenantId = found.kind === 'visit' ? found.visit.tenantId : found.appointment.tenantId;
   const invite = await insertInvite(ctx.db, {

@@ -633,13 +633,45 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const created = CreatedInviteSchema.parse(
       (await clerk.browser.post(path, { role: 'interpreter', label: 'Türkisch' })).json,
     );
-    expect(created.invite.expiresAt).toBe(new Date(startsAt.getTime() + 30 * 60_000).toISOString());
+    // A day past the booked end: the link ends with the appointment, not at its booked end.
+    expect(created.invite.expiresAt).toBe(new Date(startsAt.getTime() + 30 * 60_000 + 86_400_000).toISOString());
     const interpreter = client();
     const status = InviteeStatusSchema.parse(
       (await interpreter.post('/api/invites/redeem', { token: tokenOf(created.url) })).json,
     );
     expect(status).toMatchObject({ state: 'not_started', visitId: null, opensAt: startsAt.toISOString() });
     expect(InviteListSchema.parse((await clerk.browser.get(path)).json).invites).toHaveLength(1);
+  });
+
+  it('makes working links for an appointment running late, past its booked end', async () => {
+    const { tenant, department, clerk, client } = await admitted();
+    const db = server.database.db;
+    // Booked 09:00–09:30 an hour ago; the citizen is not in yet, the clerk runs late.
+    const startsAt = new Date(clock.now().getTime() - 60 * 60_000);
+    const [appointment] = await db
+      .insert(appointments)
+      .values({
+        tenantId: tenant.id,
+        departmentId: department.id,
+        staffId: clerk.id,
+        serviceIds: [],
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 30 * 60_000),
+        citizenName: 'Ayşe',
+        email: 'ayse-late@example.org',
+        language: 'tr',
+        interpreterLanguage: 'tr',
+        manageTokenHash: createHash('sha256').update(randomBytes(32)).digest('base64url'),
+      })
+      .returning();
+    const path = `/api/staff/departments/${department.id}/appointments/${appointment!.id}/invites`;
+    const made = await clerk.browser.post(path, { role: 'interpreter', label: 'Türkisch' });
+    expect(made.status).toBe(201);
+    const created = CreatedInviteSchema.parse(made.json);
+    expect(created.invite.state).toBe('active');
+    const redeemed = await client().post('/api/invites/redeem', { token: tokenOf(created.url) });
+    expect(redeemed.status).toBe(200);
+    expect(InviteeStatusSchema.parse(redeemed.json)).toMatchObject({ state: 'not_started', visitId: null });
   });
 
   it('removes invitees from LiveKit rooms through RoomService, with exact grants in their tokens', async () => {
