@@ -157,7 +157,7 @@ describe('invite e-mails', () => {
     );
     expect(mail.subject).toBe('Invitation to a video call at the Citizens’ Office');
     expect(mail.text).toContain('as a guest');
-    expect(mail.text).toContain('valid until the office withdraws it');
+    expect(mail.text).toContain('valid until the call ends or the office withdraws it');
     expect(mail.text).not.toContain('When:');
   });
 });

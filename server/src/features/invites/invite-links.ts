@@ -8,6 +8,11 @@ import { signInviteToken } from './invite-token.js';
 /** A link "until the visit ends" still needs a token expiry (and the seat cookie one): no visit lasts a day. */
 export const UNTIL_VISIT_ENDS_MS = 24 * 3600_000;
 
+/** Whether an appointment's invite has the default expiry (createInvite): it ends with the appointment. */
+export function endsWithAppointment(invite: InviteRow, appointmentEndsAt: Date): boolean {
+  return invite.expiresAt?.getTime() === appointmentEndsAt.getTime() + UNTIL_VISIT_ENDS_MS;
+}
+
 /** Until when the link's token, and a seat redeemed from it, are good: the invite's validity, or a day. */
 export function linkExpiry(invite: InviteRow, now: Date): Date {
   return invite.expiresAt ?? new Date(now.getTime() + UNTIL_VISIT_ENDS_MS);

@@ -5,7 +5,7 @@ import { enqueueMail } from '../../mail/outbox.js';
 import { inviteMail } from '../../mail/templates.js';
 import type { Clerk } from '../staff/require-staff.js';
 import { findDepartmentContext, findInvitedAppointment } from './invites.repo.js';
-import { inviteLink, inviteState } from './invite-links.js';
+import { endsWithAppointment, inviteLink, inviteState } from './invite-links.js';
 import { callOf } from './invitee.service.js';
 import { recordInviteAction, requireInvite } from './invites.service.js';
 
@@ -44,7 +44,8 @@ export async function emailInvite(
       label: invite.label,
       role: invite.role,
       url: await inviteLink(ctx.config, invite, ctx.now),
-      expiresAt: invite.expiresAt,
+      // An appointment's link without a date of its own ends with the call, as a visit's does.
+      expiresAt: appointment && endsWithAppointment(invite, appointment.endsAt) ? null : invite.expiresAt,
       timeZone: context.timeZone,
       startsAt: appointment?.startsAt ?? null,
     },

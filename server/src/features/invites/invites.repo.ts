@@ -34,7 +34,7 @@ export async function findTargetInDepartment(db: Db, departmentId: string, targe
 /** An appointment's state and start, for an invite made for it. */
 export async function findInvitedAppointment(db: Db, appointmentId: string) {
   const [row] = await db
-    .select({ state: appointments.state, startsAt: appointments.startsAt })
+    .select({ state: appointments.state, startsAt: appointments.startsAt, endsAt: appointments.endsAt })
     .from(appointments)
     .where(eq(appointments.id, appointmentId))
     .limit(1);

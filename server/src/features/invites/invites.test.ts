@@ -669,6 +669,16 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect(made.status).toBe(201);
     const created = CreatedInviteSchema.parse(made.json);
     expect(created.invite.state).toBe('active');
+    // Its e-mail says it ends with the call, not at the token's expiry a day later.
+    const to = `late-appointment-${appointment!.id}@example.org`;
+    const mailed = await clerk.browser.post(
+      `/api/staff/departments/${department.id}/invites/${created.invite.id}/email`,
+      { to, locale: 'de' },
+    );
+    expect(mailed.status).toBe(202);
+    const [mail] = await db.select().from(mailOutbox).where(eq(mailOutbox.to, to));
+    expect(mail!.text).toContain('Der Link gilt, bis das Gespräch endet oder die Behörde ihn zurückzieht.');
+    expect(mail!.text).not.toContain('Der Link gilt bis');
     const redeemed = await client().post('/api/invites/redeem', { token: tokenOf(created.url) });
     expect(redeemed.status).toBe(200);
     expect(InviteeStatusSchema.parse(redeemed.json)).toMatchObject({ state: 'not_started', visitId: null });
