@@ -112,8 +112,9 @@ export function appointmentsRouter(deps: AppDeps): Router {
       appointment = await bookAsCitizen(ctx(), { ...officeParams(req), request });
     } catch (error) {
       // Only bookings made count against the e-mail address (a taken slot, a wrong time, a full
-      // day cost the address nothing). Not awaited: the refusal need not wait for the count.
-      byEmail.undo(request.email).catch((undoFailed: unknown) => {
+      // day cost the address nothing). Awaited: the citizen's next try, right after the refusal,
+      // must find the count given back (not awaited, it raced the next hit and refused it).
+      await byEmail.undo(request.email).catch((undoFailed: unknown) => {
         req.log.warn({ err: undoFailed }, 'could not give back a refused booking’s count');
       });
       throw error;
