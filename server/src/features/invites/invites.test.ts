@@ -609,27 +609,35 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     for (const live of sockets) live.close();
   });
 
-  it('makes links for an upcoming appointment that open when its call starts', async () => {
-    const { tenant, department, clerk, client } = await admitted();
-    const db = server.database.db;
-    const startsAt = new Date(clock.now().getTime() + 2 * 86_400_000);
-    const [appointment] = await db
+  /** A half-hour video appointment at `startsAt` of a Turkish speaker, and its invites' path. */
+  async function interpretedAppointment(
+    where: { tenant: { id: string }; department: { id: string }; clerk: { id: string } },
+    startsAt: Date,
+  ) {
+    const [appointment] = await server.database.db
       .insert(appointments)
       .values({
-        tenantId: tenant.id,
-        departmentId: department.id,
-        staffId: clerk.id,
+        tenantId: where.tenant.id,
+        departmentId: where.department.id,
+        staffId: where.clerk.id,
         serviceIds: [],
         startsAt,
         endsAt: new Date(startsAt.getTime() + 30 * 60_000),
         citizenName: 'Ayşe',
-        email: 'ayse@example.org',
+        email: `ayse-${startsAt.getTime()}@example.org`,
         language: 'tr',
         interpreterLanguage: 'tr',
         manageTokenHash: createHash('sha256').update(randomBytes(32)).digest('base64url'),
       })
       .returning();
-    const path = `/api/staff/departments/${department.id}/appointments/${appointment!.id}/invites`;
+    const path = `/api/staff/departments/${where.department.id}/appointments/${appointment!.id}/invites`;
+    return { appointment: appointment!, path };
+  }
+
+  it('makes links for an upcoming appointment that open when its call starts', async () => {
+    const { tenant, department, clerk, client } = await admitted();
+    const startsAt = new Date(clock.now().getTime() + 2 * 86_400_000);
+    const { path } = await interpretedAppointment({ tenant, department, clerk }, startsAt);
     const created = CreatedInviteSchema.parse(
       (await clerk.browser.post(path, { role: 'interpreter', label: 'Türkisch' })).json,
     );
@@ -648,23 +656,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const db = server.database.db;
     // Booked 09:00–09:30 an hour ago; the citizen is not in yet, the clerk runs late.
     const startsAt = new Date(clock.now().getTime() - 60 * 60_000);
-    const [appointment] = await db
-      .insert(appointments)
-      .values({
-        tenantId: tenant.id,
-        departmentId: department.id,
-        staffId: clerk.id,
-        serviceIds: [],
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 30 * 60_000),
-        citizenName: 'Ayşe',
-        email: 'ayse-late@example.org',
-        language: 'tr',
-        interpreterLanguage: 'tr',
-        manageTokenHash: createHash('sha256').update(randomBytes(32)).digest('base64url'),
-      })
-      .returning();
-    const path = `/api/staff/departments/${department.id}/appointments/${appointment!.id}/invites`;
+    const { appointment, path } = await interpretedAppointment({ tenant, department, clerk }, startsAt);
     const made = await clerk.browser.post(path, { role: 'interpreter', label: 'Türkisch' });
     expect(made.status).toBe(201);
     const created = CreatedInviteSchema.parse(made.json);
