@@ -8,8 +8,9 @@ import {
   type StaffAppointment,
   type StaffBookingRequest,
 } from '@amtsraum/shared';
-import { transactionsRunAlone, type Db } from '../../db/client.js';
+import { type Db } from '../../db/client.js';
 import { isUniqueViolation, sqlState } from '../../db/errors.js';
+import { inOrder } from '../../db/pipeline.js';
 import { birthDateHash, newBookingCode } from '../../lib/check-in-codes.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { auditInsert } from '../audit/audit.repo.js';
@@ -40,6 +41,16 @@ import {
   type SlotRequest,
 } from './slot-search.js';
 import { toCitizenAppointment, toStaffAppointment } from './views.js';
+
+/** Refusals of a booking's insert that a second try, with a savepoint per clerk, can get past. */
+const REFUSED_INSERT = new Set(['23P01', '40P01', '40001']);
+
+type Settled<T> = { value: T } | { error: unknown };
+const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 /**
  * Books an appointment: checks the request against the department's rules, picks a free clerk
@@ -82,11 +93,11 @@ export async function bookAppointment(
   };
   const id = randomUUID();
   const manageTokenHash = hashToken(appointmentToken(ctx.config.sessionSecret, id));
-  const alone = transactionsRunAlone(ctx.db);
   // One clerk's appointment, its audit entry and its e-mail, in the transaction `tx`.
   const insertFor = async (tx: Db, staffId: string): Promise<AppointmentRow> => {
-    await lockClerkStart(tx, staffId, startsAt);
-    const row = await insertWithBookingCode(tx, channel, (bookingCode) => ({
+    // The clerk's start lock and the insert behind it go out together (db/pipeline.ts).
+    const locked = lockClerkStart(tx, staffId, startsAt);
+    const inserted = insertWithBookingCode(tx, channel, (bookingCode) => ({
       id,
       tenantId: tenant.id,
       departmentId: department.id,
@@ -112,6 +123,7 @@ export async function bookAppointment(
           ? birthDateHash(ctx.config.sessionSecret, id, request.birthDate)
           : null,
     }));
+    const [, row] = await inOrder<[void, AppointmentRow]>([locked, inserted]);
     // The audit entry goes in the e-mail's statement (one round trip instead of three).
     const audit = auditInsert(tx, {
       tenantId: tenant.id,
@@ -143,35 +155,44 @@ export async function bookAppointment(
   // meanwhile) undoes only itself, and the next clerk is tried under the same lock.
   const insertWithFirstFreeClerk = (outer: Db, candidates: string[]) =>
     withFirstFreeClerk(candidates, (staffId) => outer.transaction((tx) => insertFor(tx, staffId)));
-  // `direct`: the first free clerk, without a savepoint. Only on PGlite, whose transactions run
-  // one at a time: the free clerks just read are free at the insert, so the savepoint pair would
-  // only cost the one thread two more turns (issue 14, the rush).
+  // `direct`: the first free clerk, without a savepoint (two round trips fewer on PostgreSQL, two
+  // turns fewer of PGlite's one thread: issue 14, the rush). On PGlite, whose transactions run one
+  // at a time, the free clerks just read are free at the insert. On PostgreSQL another process or
+  // department can take the clerk meanwhile; the insert is then refused (23P01, or 40P01 when two
+  // inserts checked each other's row), the transaction is gone, and `book` runs it again with a
+  // savepoint per clerk (`insertWithFirstFreeClerk`).
   const bookInTransaction = (direct: boolean) =>
     ctx.db.transaction(async (tx) => {
       // The free clerks are read under the department's schedule lock (shared: bookings run side
       // by side), so no change of hours, absence or closure can take the time away between this
-      // read and the insert (issue 15). On PGlite the transaction itself is that lock.
-      await lockScheduleForBooking(tx, department.id);
-      if (request.email) {
-        // One person, one appointment at a time here: a second click, or the same booking from a
-        // second tab, is refused instead of taking a second clerk.
-        await lockBooker(tx, department.id, request.email);
-        const endsAt = new Date(startsAt.getTime() + durationMinutes * MINUTE);
-        const during = { departmentId: department.id, email: request.email, from: startsAt, to: endsAt };
-        if (await emailBookedDuring(tx, during)) throw new AppError('already_booked');
-      }
-      const candidates = await freeClerksFor(tx, slot);
-      return direct ? insertFor(tx, candidates[0]!) : insertWithFirstFreeClerk(tx, candidates);
+      // read and the insert (issue 15). On PGlite the transaction itself is that lock. One person,
+      // one appointment at a time here: with an e-mail address, a second click or the same booking
+      // from a second tab is refused instead of taking a second clerk. The locks and the reads
+      // behind them go out together and run in this order (db/pipeline.ts): one round trip.
+      const endsAt = new Date(startsAt.getTime() + durationMinutes * MINUTE);
+      const [, , bookedAlready, free] = await inOrder<[void, void, boolean, Settled<string[]>]>([
+        lockScheduleForBooking(tx, department.id),
+        request.email ? lockBooker(tx, department.id, request.email) : Promise.resolve(),
+        request.email
+          ? emailBookedDuring(tx, { departmentId: department.id, email: request.email, from: startsAt, to: endsAt })
+          : Promise.resolve(false),
+        // Settled, so that the same person's second booking is told `already_booked` first.
+        settle(freeClerksFor(tx, slot)),
+      ]);
+      if (bookedAlready) throw new AppError('already_booked');
+      if ('error' in free) throw free.error;
+      return direct ? insertFor(tx, free.value[0]!) : insertWithFirstFreeClerk(tx, free.value);
     });
   const book = async () => {
     await refuseKnownTaken(ctx.db, slot);
     let booked: AppointmentRow | null = null;
     try {
-      booked = await bookInTransaction(alone).catch((error: unknown) => {
-        // The database refused what the read found free (an overlap the read does not see, such
-        // as an appointment longer than the longest it looks back for): the transaction is gone,
-        // so again, each clerk in a savepoint.
-        if (alone && sqlState(error) === '23P01') return bookInTransaction(false);
+      booked = await bookInTransaction(true).catch((error: unknown) => {
+        // The database refused what the read found free (another process's or department's
+        // booking of the clerk; on PGlite an overlap the read does not see, such as an appointment
+        // longer than the longest it looks back for): the transaction is gone, so again, each
+        // clerk in a savepoint.
+        if (REFUSED_INSERT.has(sqlState(error) ?? '')) return bookInTransaction(false);
         throw error;
       });
     } finally {

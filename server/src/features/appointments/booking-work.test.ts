@@ -1,6 +1,6 @@
 // What a citizen's booking costs the database (issue 14, the 07:45 rush), and that it still does
 // all of it: the flood and content tests are in booking.test.ts.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
 import {
@@ -82,7 +82,7 @@ describe.each(databaseKinds)('losers of a slot on %s', (kind) => {
 });
 
 describe.each(databaseKinds)('a booking’s locks on %s', (kind) => {
-  it('PostgreSQL takes the schedule lock, the clerk’s start lock and a savepoint per clerk; PGlite, one transaction at a time, none of them', async () => {
+  it('PostgreSQL takes the schedule lock, the booker’s and the clerk’s start lock; PGlite, one transaction at a time, none of them; no savepoint there', async () => {
     const statements: string[] = [];
     const database = await createTestDatabase(kind, { onQuery: (query) => statements.push(query) });
     const server = await startTestServer(database, { now: () => BOOKING_NOW, env: { TRUST_PROXY: '1' } });
@@ -131,6 +131,48 @@ describe.each(databaseKinds)('a booking’s locks on %s', (kind) => {
         .where(eq(appointments.startsAt, new Date(TUESDAY_0800)));
       expect(rows).toEqual([{ staffId: second!.id }]);
     } finally {
+      await server.stop();
+      await database.close();
+    }
+  }, 120_000);
+});
+
+describe.runIf(databaseKinds.includes('postgres'))('a booking’s round trips on PostgreSQL', () => {
+  it('sends the locks and the reads behind them together: while it waits for its booker’s lock, its reads are already sent', async () => {
+    const statements: string[] = [];
+    const database = await createTestDatabase('postgres', { onQuery: (query) => statements.push(query) });
+    const server = await startTestServer(database, { now: () => BOOKING_NOW, env: { TRUST_PROXY: '1' } });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holder: Promise<unknown> = Promise.resolve();
+    try {
+      const o = await makeBookingOffice(database.db, { clerks: 2 });
+      const request = bookingRequest(o, TUESDAY_0800);
+      // Another connection holds the lock of this person's bookings in this department
+      // (schedule-lock.ts: class 7240417, keyed by department and address).
+      let holds!: () => void;
+      const held = new Promise<void>((resolve) => (holds = resolve));
+      holder = database.db.transaction(async (tx) => {
+        const key = `${o.department.id} ${request.email.toLowerCase()}`;
+        await tx.execute(sql`select pg_advisory_xact_lock(7240417::int4, hashtext(${key}::text))`);
+        holds();
+        await released;
+      });
+      await held;
+      statements.length = 0;
+      const client = new TestClient(server.url, { 'x-forwarded-for': '10.7.0.4' });
+      const booking = client.post(`${o.base}/appointments`, request);
+      while (!statements.some((q) => q.includes('pg_advisory_xact_lock('))) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Waiting for the lock, and yet the address's bookings and the clerks' schedules are asked for.
+      expect(statements.some((q) => /lower\("appointments"\."email"\) = lower/.test(q))).toBe(true);
+      expect(statements.some((q) => q.includes('json_agg'))).toBe(true);
+      expect(statements.some((q) => q.startsWith('insert into "appointments"'))).toBe(false);
+      release();
+      expect((await booking).status).toBe(201);
+    } finally {
+      release();
+      await holder;
       await server.stop();
       await database.close();
     }
