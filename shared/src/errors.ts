@@ -6,6 +6,7 @@ import { z } from 'zod/mini';
  */
 export const ERROR_CODES = [
   'route_not_found',
+  'entry_not_found',
   'tenant_not_found',
   'department_not_found',
   'invalid_json',
@@ -85,6 +86,7 @@ export const SentErrorCodeSchema = z.custom<ErrorCode>((value) => typeof value =
  */
 export const ERROR_STATUS = {
   route_not_found: 404,
+  entry_not_found: 404,
   tenant_not_found: 404,
   department_not_found: 404,
   invalid_json: 400,

@@ -17,6 +17,10 @@ import {
  */
 export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
   route_not_found: { de: 'Diese Adresse gibt es nicht.', en: 'This address does not exist.' },
+  entry_not_found: {
+    de: 'Diesen Eintrag gibt es nicht oder nicht mehr. Vielleicht hat ihn gerade jemand anderes entfernt; bitte laden Sie die Seite neu.',
+    en: 'This entry does not exist or no longer exists. Someone may have just removed it; please reload the page.',
+  },
   tenant_not_found: { de: 'Diese Kommune gibt es hier nicht.', en: 'This municipality does not exist here.' },
   department_not_found: { de: 'Dieses Amt gibt es hier nicht.', en: 'This department does not exist here.' },
   invalid_json: {

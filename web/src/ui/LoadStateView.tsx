@@ -21,6 +21,7 @@ export function LoadStateView<T>({ state, tenantSlug, children }: LoadStateViewP
     case 'department_not_found':
       return <NotFoundPage reason="department" {...(tenantSlug ? { tenantSlug } : {})} />;
     case 'route_not_found':
+    case 'entry_not_found':
       return <NotFoundPage reason="route" />;
     default:
       return <ErrorPage error={state.error} retry={state.reload} />;

@@ -83,7 +83,7 @@ export async function getAvailability(db: Db, office: OfficeScope, now: Date): P
 
 async function memberOrNotFound(db: Db, departmentId: string, staffId: string) {
   const member = await findMember(db, departmentId, staffId);
-  if (!member) throw new AppError('route_not_found', { internal: 'not a member of this department' });
+  if (!member) throw new AppError('entry_not_found', { internal: 'not a member of this department' });
   return member;
 }
 
@@ -427,6 +427,6 @@ export async function removeAbsence(
     });
     return true;
   });
-  if (!removed) throw new AppError('route_not_found', { internal: 'no such absence of this clerk' });
+  if (!removed) throw new AppError('entry_not_found', { internal: 'no such absence of this clerk' });
   await announce(ctx, await departmentsOf(ctx.db, staffId));
 }

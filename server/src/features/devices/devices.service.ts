@@ -44,7 +44,7 @@ export async function listOfficeDevices(ctx: Pick<Ctx, 'db' | 'now'>, office: De
 
 async function deviceOf(ctx: Pick<Ctx, 'db' | 'now'>, office: DeviceOffice, deviceId: string): Promise<AdminDevice> {
   const device = (await listOfficeDevices(ctx, office)).find((row) => row.id === deviceId);
-  if (!device) throw new AppError('route_not_found');
+  if (!device) throw new AppError('entry_not_found');
   return device;
 }
 
@@ -90,7 +90,7 @@ export async function renewDevicePairing(
   staffId: string,
 ): Promise<DevicePairing> {
   const renewed = await renewPairing(ctx.db, { deviceId, departmentId: office.department.id, now: ctx.now });
-  if (!renewed) throw new AppError('route_not_found');
+  if (!renewed) throw new AppError('entry_not_found');
   await insertAudit(ctx.db, {
     tenantId: office.tenant.id,
     departmentId: office.department.id,
@@ -116,7 +116,7 @@ export async function revokeOfficeDevice(
   staffId: string,
 ): Promise<void> {
   const revoked = await revokeDevice(ctx.db, { deviceId, departmentId: office.department.id, now: ctx.now });
-  if (!revoked) throw new AppError('route_not_found');
+  if (!revoked) throw new AppError('entry_not_found');
   await insertAudit(ctx.db, {
     tenantId: office.tenant.id,
     departmentId: office.department.id,

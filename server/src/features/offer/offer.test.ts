@@ -206,6 +206,7 @@ describe.each(databaseKinds)('services and booking rules on %s', (kind) => {
     expect((await mayor.get(`${path}/services`)).status).toBe(200);
     // A service of another department cannot be reached through this one.
     const { path: otherPath, browser: otherAdmin } = await adminOf({ ...o, department: other });
-    expect((await otherAdmin.put(`${otherPath}/services/${o.services[0]!.id}`, { ...SERVICE })).status).toBe(404);
+    const reached = await otherAdmin.put(`${otherPath}/services/${o.services[0]!.id}`, { ...SERVICE });
+    expect([reached.status, reached.json.code]).toEqual([404, 'entry_not_found']);
   });
 });

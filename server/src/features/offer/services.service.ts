@@ -138,7 +138,7 @@ async function findService(db: Db, departmentId: string, serviceId: string): Pro
     .from(services)
     .where(and(eq(services.id, serviceId), eq(services.departmentId, departmentId)))
     .limit(1);
-  if (!row) throw new AppError('route_not_found', { internal: 'service not in this department' });
+  if (!row) throw new AppError('entry_not_found', { internal: 'service not in this department' });
   return row;
 }
 

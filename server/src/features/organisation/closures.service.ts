@@ -91,7 +91,7 @@ export async function removeClosure(
 ): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const row = await deleteScopedClosure(tx, tenant.id, departmentId, closureId);
-    if (!row) throw new AppError('route_not_found');
+    if (!row) throw new AppError('entry_not_found');
     await auditChange(tx, ctx, actor, {
       tenantId: tenant.id,
       departmentId,

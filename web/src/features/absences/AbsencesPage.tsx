@@ -70,7 +70,7 @@ function LoadProblem({ error, retry }: { error: ApiError; retry: () => void }) {
       </>
     );
   }
-  if (error.code === 'department_not_found' || error.code === 'route_not_found') {
+  if (error.code === 'department_not_found' || error.code === 'route_not_found' || error.code === 'entry_not_found') {
     return <NotFoundPage reason="route" />;
   }
   return <ErrorPage error={error} retry={retry} />;
