@@ -188,8 +188,8 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     en: 'The date of birth does not match this appointment. Please try again.',
   },
   check_in_locked: {
-    de: 'Zu viele falsche Versuche. Die Anmeldung für diesen Termin ist für einige Minuten gesperrt. Bitte fragen Sie am Empfang.',
-    en: 'Too many wrong tries. Check-in for this appointment is locked for a few minutes. Please ask at the desk.',
+    de: 'Zu viele falsche Versuche. Die Anmeldung mit dem Buchungscode ist für diesen Termin vorerst gesperrt. Bitte fragen Sie am Empfang.',
+    en: 'Too many wrong tries. Check-in with the booking code is locked for this appointment for now. Please ask at the desk.',
   },
   check_in_too_early: {
     de: 'Sie sind zu früh. Die Anmeldung für Ihren Termin öffnet kurz vorher.',

@@ -25,26 +25,19 @@ export async function findAppointmentByBookingCode(db: Db, bookingCode: string, 
 }
 
 /**
- * Counts a wrong date of birth on a locked appointment row; the `maxFailures`-th in a row locks
- * the check-in until `lockedUntil` and starts the count afresh. Returns whether it locked. Only
- * called while no lock holds, so a lock that ran out is cleared with the count: left in place, it
- * made the caller start from zero on every try, and no lock came again.
+ * Stores the count of wrong dates of birth since the last right one on a locked appointment row,
+ * and the check-in lock they earned (`lockedUntil`), or none. Only called while no lock holds, so a
+ * lock that ran out is cleared here; the count goes on across locks (each lock lasts longer:
+ * kiosk.service.ts) and only a right date or the QR code resets it.
  */
 export async function recordCheckInFailure(
   db: Db,
-  options: { appointmentId: string; failuresBefore: number; maxFailures: number; lockedUntil: Date },
-): Promise<boolean> {
-  const failures = options.failuresBefore + 1;
-  const locks = failures >= options.maxFailures;
+  options: { appointmentId: string; failures: number; lockedUntil: Date | null },
+): Promise<void> {
   await db
     .update(appointments)
-    .set(
-      locks
-        ? { checkInFailures: 0, checkInLockedUntil: options.lockedUntil }
-        : { checkInFailures: failures, checkInLockedUntil: null },
-    )
+    .set({ checkInFailures: options.failures, checkInLockedUntil: options.lockedUntil })
     .where(eq(appointments.id, options.appointmentId));
-  return locks;
 }
 
 /** A successful check-in forgets earlier wrong tries. */

@@ -28,9 +28,22 @@ import {
 type KioskCtx = Pick<Ctx, 'db' | 'events' | 'now' | 'config'>;
 
 const MINUTE = 60_000;
-/** Wrong dates of birth in a row that lock a booking's typed check-in, and for how long. */
+/** Wrong dates of birth in a row that lock a booking's typed check-in, and for how long at first. */
 export const CHECK_IN_MAX_FAILURES = 3;
 export const CHECK_IN_LOCK_MS = 10 * MINUTE;
+/** The longest lock: every lock after the first lasts twice the one before, up to a day. */
+export const CHECK_IN_LONGEST_LOCK_MS = 24 * 60 * MINUTE;
+
+/**
+ * How long the typed check-in is locked after `failures` wrong dates of birth since the last right
+ * one (or the QR code): 10 minutes at the third, 20 at the sixth, 40 at the ninth, … at most a day.
+ * Without the doubling, three tries every ten minutes were 432 a day against one booking code; now
+ * a day allows 21, and every day after that 3.
+ */
+export function checkInLockMs(failures: number): number {
+  const lock = Math.floor(failures / CHECK_IN_MAX_FAILURES);
+  return Math.min(CHECK_IN_LOCK_MS * 2 ** Math.min(lock - 1, 16), CHECK_IN_LONGEST_LOCK_MS);
+}
 
 /** Why walk-in tickets cannot be drawn now, or null when they can. */
 function walkInRefusal(state: DepartmentState): KioskState['walkIns']['refusal'] {
@@ -101,12 +114,15 @@ export async function checkIn(ctx: KioskCtx, device: PairedDevice, request: Kios
           appointment.birthDateHash !== null &&
           birthDateMatches(secret, appointment.id, request.birthDate, appointment.birthDateHash);
         if (!matches) {
-          const until = new Date(now.getTime() + CHECK_IN_LOCK_MS);
-          const locks = await recordCheckInFailure(tx, {
+          // Counted since the last right date, across locks: each lock lasts twice the last.
+          const failures = appointment.checkInFailures + 1;
+          const locks = failures % CHECK_IN_MAX_FAILURES === 0;
+          const lockMs = checkInLockMs(failures);
+          const until = new Date(now.getTime() + lockMs);
+          await recordCheckInFailure(tx, {
             appointmentId: appointment.id,
-            failuresBefore: lockedUntil ? 0 : appointment.checkInFailures,
-            maxFailures: CHECK_IN_MAX_FAILURES,
-            lockedUntil: until,
+            failures,
+            lockedUntil: locks ? until : null,
           });
           // Each wrong try is on the record (never the date typed), the lock as well.
           await insertAudit(tx, {
@@ -115,7 +131,7 @@ export async function checkIn(ctx: KioskCtx, device: PairedDevice, request: Kios
             actorKind: 'device',
             action: locks ? 'appointment.check_in_locked' : 'appointment.check_in_failed',
             data: locks
-              ? { appointmentId: appointment.id, deviceId: device.id, minutes: CHECK_IN_LOCK_MS / MINUTE }
+              ? { appointmentId: appointment.id, deviceId: device.id, minutes: lockMs / MINUTE }
               : { appointmentId: appointment.id, deviceId: device.id },
             createdAt: now,
           });

@@ -303,25 +303,51 @@ describe.each(databaseKinds)('the kiosk on %s', (kind) => {
     expect(after).toMatchObject({ checkInFailures: 0, checkInLockedUntil: null, state: 'arrived' });
   });
 
-  it('locks again after three more wrong dates once a lock has run out, and again after that', async () => {
+  it('locks again after three more wrong dates once a lock has run out, each lock twice as long as the last', async () => {
     const { kiosk, tenant, department, admin } = await office();
     const made = await appointment({ tenantId: tenant.id, departmentId: department.id, staffId: admin.id });
     const tryDate = (birthDate: string) =>
       kiosk.post('/api/kiosk/check-in', { bookingCode: made.bookingCode, birthDate });
-    for (const [round, at] of ['2026-11-23T09:00:00Z', '2026-11-23T09:10:00Z', '2026-11-23T09:20:00Z'].entries()) {
+    const rounds = [
+      { at: '2026-11-23T09:00:00Z', minutes: 10 },
+      { at: '2026-11-23T09:10:00Z', minutes: 20 },
+      { at: '2026-11-23T09:30:00Z', minutes: 40 },
+    ];
+    for (const [round, { at, minutes }] of rounds.entries()) {
       clock.set(at);
       problem(await tryDate(`1980-0${String(round + 1)}-01`), 'check_in_wrong_birth_date', 400);
       problem(await tryDate(`1980-0${String(round + 1)}-02`), 'check_in_wrong_birth_date', 400);
       const third = await tryDate(`1980-0${String(round + 1)}-03`);
       expect([round, third.status, third.json.code]).toEqual([round, 429, 'check_in_locked']);
+      expect(third.headers.get('retry-after')).toBe(String(minutes * 60));
       problem(await tryDate(BIRTH_DATE), 'check_in_locked', 429);
     }
+    // Still locked a minute before the third lock ends: trying early earns nothing.
+    clock.set('2026-11-23T10:09:00Z');
+    problem(await tryDate(BIRTH_DATE), 'check_in_locked', 429);
     expect(await onsiteVisits(department.id)).toHaveLength(0);
     const locks = await db()
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.departmentId, department.id), eq(auditEvents.action, 'appointment.check_in_locked')));
-    expect(locks).toHaveLength(3);
+    expect(locks.map((lock) => lock.data.minutes)).toEqual([10, 20, 40]);
+    // The right date once the lock ends is taken (the appointment itself is over by then), and the
+    // count is gone.
+    clock.set('2026-11-23T10:10:00Z');
+    problem(await tryDate(BIRTH_DATE), 'check_in_too_late', 410);
+    const [after] = await db().select().from(appointments).where(eq(appointments.id, made.row.id));
+    expect(after).toMatchObject({ checkInFailures: 0, checkInLockedUntil: null });
+  });
+
+  it('never locks for longer than a day, however many tries came before', async () => {
+    const { kiosk, tenant, department, admin } = await office();
+    const made = await appointment(
+      { tenantId: tenant.id, departmentId: department.id, staffId: admin.id },
+      { checkInFailures: 3 * 40 + 2 },
+    );
+    const wrong = await kiosk.post('/api/kiosk/check-in', { bookingCode: made.bookingCode, birthDate: '1980-01-01' });
+    problem(wrong, 'check_in_locked', 429);
+    expect(wrong.headers.get('retry-after')).toBe(String(24 * 60 * 60));
   });
 
   it('lets the QR code in while typed tries are locked (the QR code cannot be guessed)', async () => {
