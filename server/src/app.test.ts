@@ -9,7 +9,7 @@ import { createApp } from './app.js';
 import { createTestDatabase, databaseKinds } from './test/databases.js';
 import { makeDepartment, makeTenant } from './test/factories.js';
 import { mountedRoutes, type MountedRoute } from './test/routes.js';
-import { captureLogger, startTestServer, type TestServer } from './test/server.js';
+import { captureLogger, startTestServer, TEST_ORIGIN, type TestServer } from './test/server.js';
 
 const BIG_SCRIPT = `export const words = ${JSON.stringify('Bürgeramt '.repeat(500))};`;
 
@@ -83,6 +83,26 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     const response = await fetch(`${server.url}/api/nothing-here`);
     expect(response.status).toBe(404);
     expect(ProblemSchema.parse(await response.json()).code).toBe('route_not_found');
+  });
+
+  it('answers a real address asked with the wrong method with 405 and the methods it takes, in German and English', async () => {
+    const leave = await fetch(`${server.url}/api/visit/leave`, { method: 'PUT', headers: { Origin: TEST_ORIGIN } });
+    expect(leave.status).toBe(405);
+    expect(leave.headers.get('allow')).toBe('POST');
+    const problem = ProblemSchema.parse(await leave.json());
+    expect(problem.code).toBe('method_not_allowed');
+    expect(problem.title).toMatch(/Adresse gibt es, aber/);
+    // Through routers mounted under parameters (the tenant's public page), and in English.
+    const tenant = await fetch(`${server.url}/api/tenants/musterstadt`, {
+      method: 'DELETE',
+      headers: { Origin: TEST_ORIGIN, 'Accept-Language': 'en' },
+    });
+    expect(tenant.status).toBe(405);
+    expect(tenant.headers.get('allow')).toBe('GET, HEAD');
+    expect(ProblemSchema.parse(await tenant.json()).title).toMatch(/address exists, but/);
+    // Unknown with any method: still 404.
+    const nothing = await fetch(`${server.url}/api/nothing-here`, { method: 'POST', headers: { Origin: TEST_ORIGIN } });
+    expect([nothing.status, nothing.headers.get('allow')]).toEqual([404, null]);
   });
 
   it('serves each API path from one router only, so their order is free (the clerk and rush routes come first)', () => {

@@ -43,7 +43,7 @@ import { AppError } from './lib/errors.js';
 import { jsonBody } from './lib/json-body.js';
 import { isSlug } from './lib/params.js';
 import { precompressedAssets } from './lib/precompressed.js';
-import { apiNotFound, errorHandler, sendProblem } from './lib/problem.js';
+import { errorHandler, notFoundIn, notRouted, sendProblem } from './lib/problem.js';
 import { PAGE_READ_LIMITS } from './lib/rate-limit.js';
 
 const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -176,11 +176,11 @@ export function createApp(deps: AppDeps): Express {
   );
   api.use(mailboxRouter(deps));
   api.use('/tenants/:tenant', unknownTenantOverDepartment(deps));
-  api.use(apiNotFound);
+  api.use(notFoundIn(api));
   app.use('/api', api);
 
   if (deps.webDistDir) serveWebClient(app, deps, deps.webDistDir);
-  else app.use(apiNotFound);
+  else app.use(notFoundIn(app.router));
 
   app.use(errorHandler(() => deps.database.ping(1_000)));
   return app;
@@ -244,6 +244,6 @@ function serveWebClient(app: Express, deps: AppDeps, webDistDir: string): void {
   }
   app.use((req: Request, res: Response) => {
     if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts('html')) sendShell(res, 404);
-    else sendProblem(req, res, new AppError('route_not_found'));
+    else sendProblem(req, res, notRouted(req, app.router));
   });
 }

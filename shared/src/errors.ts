@@ -7,6 +7,7 @@ import { z } from 'zod/mini';
 export const ERROR_CODES = [
   'route_not_found',
   'entry_not_found',
+  'method_not_allowed',
   'tenant_not_found',
   'department_not_found',
   'invalid_json',
@@ -87,6 +88,7 @@ export const SentErrorCodeSchema = z.custom<ErrorCode>((value) => typeof value =
 export const ERROR_STATUS = {
   route_not_found: 404,
   entry_not_found: 404,
+  method_not_allowed: 405,
   tenant_not_found: 404,
   department_not_found: 404,
   invalid_json: 400,

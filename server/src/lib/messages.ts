@@ -21,6 +21,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Diesen Eintrag gibt es nicht oder nicht mehr. Vielleicht hat ihn gerade jemand anderes entfernt; bitte laden Sie die Seite neu.',
     en: 'This entry does not exist or no longer exists. Someone may have just removed it; please reload the page.',
   },
+  method_not_allowed: {
+    de: 'Diese Adresse gibt es, aber nicht für diese Art von Anfrage.',
+    en: 'This address exists, but not for this kind of request.',
+  },
   tenant_not_found: { de: 'Diese Kommune gibt es hier nicht.', en: 'This municipality does not exist here.' },
   department_not_found: { de: 'Dieses Amt gibt es hier nicht.', en: 'This department does not exist here.' },
   invalid_json: {

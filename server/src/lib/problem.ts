@@ -1,5 +1,6 @@
 import { negotiateLocale, PROBLEM_CONTENT_TYPE, type Problem } from '@amtsraum/shared';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { allowedMethods } from './allowed-methods.js';
 import { AppError } from './errors.js';
 import { BODY_ERROR_CODES } from './json-body.js';
 import { ERROR_TITLES, FIELD_MESSAGES } from './messages.js';
@@ -32,9 +33,23 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
     .send(JSON.stringify(body));
 }
 
-export const apiNotFound: RequestHandler = (_req, _res, next) => {
-  next(new AppError('route_not_found'));
-};
+/**
+ * No route of `router` took the request: 405 with `Allow` when its address is served there with
+ * other methods, else 404. `req.path` is relative to the router the caller runs in.
+ */
+export function notRouted(req: Request, router: { stack?: unknown }): AppError {
+  const allowed = allowedMethods(router.stack, req.path, req.method);
+  return allowed.length > 0
+    ? new AppError('method_not_allowed', { headers: { Allow: allowed.join(', ') } })
+    : new AppError('route_not_found');
+}
+
+/** The last handler of `router`: whatever reaches it was not routed (see `notRouted`). */
+export function notFoundIn(router: { stack?: unknown }): RequestHandler {
+  return (req, _res, next) => {
+    next(notRouted(req, router));
+  };
+}
 
 interface HttpError {
   type?: string;
