@@ -7,7 +7,7 @@
  */
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { performance } from 'node:perf_hooks';
-import { openDatabase } from '../server/src/db/client.js';
+import { openDatabase, type Db } from '../server/src/db/client.js';
 import { appointments, visits } from '../server/src/db/schema.js';
 import type { WeeklyWindow } from '../server/src/features/appointments/slots.js';
 import { signValue } from '../server/src/lib/cookies.js';
@@ -21,6 +21,11 @@ export interface RushChildOptions {
   clerks: number;
   waiting: number;
   database: { kind: 'pglite' } | { kind: 'postgres'; url: string };
+  /**
+   * False for a second (third, …) app process on the same PostgreSQL database: it seeds nothing,
+   * answers `ready` with its address only, and its verdict counts only its own work.
+   */
+  seed?: boolean;
 }
 
 export type RushParentRequest = { type: 'arm'; releaseInMs: number } | { type: 'verify' } | { type: 'stop' };
@@ -97,6 +102,80 @@ async function main() {
   );
   const db = database.db;
   const now = () => new Date(Date.now() + offset);
+  const seeded = options.seed === false ? null : await seedOffice(db, config.sessionSecret, now);
+
+  // The attendance job would close a door whose clerks have no console open: the rush is about
+  // bookings and fan-out, not about who is on duty.
+  running = await startServer(config, createLogger('silent'), {
+    database,
+    now,
+    webDistDir: null,
+    jobs: { attendanceMs: null },
+  });
+  send({
+    type: 'ready',
+    url: running.url,
+    tenantSlug: seeded?.tenantSlug ?? '',
+    departmentSlug: seeded?.departmentSlug ?? '',
+    serviceSlug: seeded?.serviceSlug ?? '',
+    cookies: seeded?.cookies ?? [],
+    seedMs: performance.now() - startedAt,
+  });
+
+  process.on('message', (message: RushParentRequest) => {
+    if (message.type === 'arm') {
+      offset = RELEASE - (Date.now() + message.releaseInMs);
+      setTimeout(() => {
+        counting = true;
+        cpuAtRelease = process.cpuUsage();
+      }, message.releaseInMs).unref();
+      send({ type: 'armed', releaseAt: new Date(RELEASE).toISOString() });
+    } else if (message.type === 'verify') {
+      void verify().then(send, (error: unknown) => send({ type: 'error', message: String(error) }));
+    } else void stop(0);
+  });
+
+  async function verify(): Promise<RushVerdict> {
+    counting = false;
+    const cpu = process.cpuUsage(cpuAtRelease);
+    const work = {
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      statements: [...statementKinds.values()].reduce((a, b) => a + b, 0),
+      statementKinds: [...statementKinds].sort((a, b) => b[1] - a[1]).slice(0, 12),
+    };
+    if (!seeded) return { type: 'verdict', bookedToday: 0, bookedLater: 0, overlaps: 0, ...work };
+    const onDay = and(eq(appointments.departmentId, seeded.departmentId), eq(appointments.state, 'booked'));
+    const [today] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(appointments)
+      .where(and(onDay, gte(appointments.startsAt, DAY_START), lt(appointments.startsAt, DAY_END)));
+    const [later] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(appointments)
+      .where(and(onDay, gte(appointments.startsAt, DAY_END)));
+    // Read independently of the database's own exclusion: two rows of one clerk that overlap.
+    const rows = await db
+      .select({ staffId: appointments.staffId, startsAt: appointments.startsAt, endsAt: appointments.endsAt })
+      .from(appointments)
+      .where(onDay);
+    let overlaps = 0;
+    rows.forEach((a, i) => {
+      for (const b of rows.slice(i + 1)) {
+        if (a.staffId === b.staffId && a.startsAt < b.endsAt && b.startsAt < a.endsAt) overlaps++;
+      }
+    });
+    return {
+      type: 'verdict',
+      bookedToday: today?.n ?? 0,
+      bookedLater: later?.n ?? 0,
+      overlaps,
+      ...work,
+    };
+  }
+}
+
+/** One tenant with the rush's department, its service, clerks and hours, and its waiting citizens. */
+async function seedOffice(db: Db, sessionSecret: string, now: () => Date) {
   const tenant = await makeTenant(db, { timeZone: TIME_ZONE });
   const department = await makeDepartment(db, tenant.id, {
     queueCap: options.waiting + 100,
@@ -131,73 +210,15 @@ async function main() {
       });
     }
     const inserted = await db.insert(visits).values(rows).returning({ id: visits.id });
-    for (const row of inserted) cookies.push(signValue(config.sessionSecret, 'visit', row.id));
+    for (const row of inserted) cookies.push(signValue(sessionSecret, 'visit', row.id));
   }
-
-  // The attendance job would close a door whose clerks have no console open: the rush is about
-  // bookings and fan-out, not about who is on duty.
-  running = await startServer(config, createLogger('silent'), {
-    database,
-    now,
-    webDistDir: null,
-    jobs: { attendanceMs: null },
-  });
-  send({
-    type: 'ready',
-    url: running.url,
+  return {
     tenantSlug: tenant.slug,
     departmentSlug: department.slug,
+    departmentId: department.id,
     serviceSlug: service.slug,
     cookies,
-    seedMs: performance.now() - startedAt,
-  });
-
-  process.on('message', (message: RushParentRequest) => {
-    if (message.type === 'arm') {
-      offset = RELEASE - (Date.now() + message.releaseInMs);
-      setTimeout(() => {
-        counting = true;
-        cpuAtRelease = process.cpuUsage();
-      }, message.releaseInMs).unref();
-      send({ type: 'armed', releaseAt: new Date(RELEASE).toISOString() });
-    } else if (message.type === 'verify') {
-      void verify().then(send, (error: unknown) => send({ type: 'error', message: String(error) }));
-    } else void stop(0);
-  });
-
-  async function verify(): Promise<RushVerdict> {
-    counting = false;
-    const cpu = process.cpuUsage(cpuAtRelease);
-    const onDay = and(eq(appointments.departmentId, department.id), eq(appointments.state, 'booked'));
-    const [today] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(appointments)
-      .where(and(onDay, gte(appointments.startsAt, DAY_START), lt(appointments.startsAt, DAY_END)));
-    const [later] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(appointments)
-      .where(and(onDay, gte(appointments.startsAt, DAY_END)));
-    // Read independently of the database's own exclusion: two rows of one clerk that overlap.
-    const rows = await db
-      .select({ staffId: appointments.staffId, startsAt: appointments.startsAt, endsAt: appointments.endsAt })
-      .from(appointments)
-      .where(onDay);
-    let overlaps = 0;
-    rows.forEach((a, i) => {
-      for (const b of rows.slice(i + 1)) {
-        if (a.staffId === b.staffId && a.startsAt < b.endsAt && b.startsAt < a.endsAt) overlaps++;
-      }
-    });
-    return {
-      type: 'verdict',
-      bookedToday: today?.n ?? 0,
-      bookedLater: later?.n ?? 0,
-      overlaps,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      statements: [...statementKinds.values()].reduce((a, b) => a + b, 0),
-      statementKinds: [...statementKinds].sort((a, b) => b[1] - a[1]).slice(0, 12),
-    };
-  }
+  };
 }
 
 async function stop(code: number) {

@@ -6,7 +6,7 @@
  * bench/README.md.
  *
  *   npm run bench:rush -- [--db pglite|postgres] [--citizens 2000] [--clerks 5] [--waiting 500]
- *                         [--window 60] [--seed N] [--json] [--timeline] [--cpu-prof]
+ *                         [--window 60] [--seed N] [--processes 1] [--json] [--timeline] [--cpu-prof]
  *
  * Each citizen, at its moment: `GET …/slots` for today; when today shows free slots, books one of
  * them at random (`POST …/appointments`); a 409 must carry alternatives. Floors, measured in the
@@ -35,19 +35,29 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     timeline: { type: 'boolean', default: false },
     seed: { type: 'string' },
+    processes: { type: 'string', default: '1' },
     help: { type: 'boolean', default: false },
   },
 });
 helpRequested(
   args.help,
   'usage: npm run bench:rush -- [--db pglite|postgres] [--citizens N=2000] [--clerks C=5] [--waiting W=500]\n' +
-    '                             [--window SECONDS=60] [--seed N] [--json] [--timeline] [--cpu-prof]',
+    '                             [--window SECONDS=60] [--seed N] [--processes P=1] [--json] [--timeline] [--cpu-prof]',
 );
 const citizenCount = integer('citizens', args.citizens, 10, 20_000);
 const clerks = integer('clerks', args.clerks, 1, 50);
 const waitingCount = integer('waiting', args.waiting, 120, 5_000);
 const windowSeconds = integer('window', args.window, 5, 600);
 const dbChoice = databaseOption(args.db);
+/**
+ * App processes on one PostgreSQL database, as a town hall runs several behind its reverse proxy:
+ * each simulated person (waiting or booking) talks to one of them, in turn by their number.
+ */
+const processCount = integer('processes', args.processes, 1, 4);
+if (processCount > 1 && dbChoice.kind !== 'postgres') {
+  console.error('--processes above 1 needs --db postgres: PGlite runs in one process');
+  process.exit(2);
+}
 /**
  * When each citizen comes and which of the offered slots they take are drawn from this seed, so
  * that two builds can be compared on the same rush (printed; a new one per run unless given).
@@ -127,18 +137,30 @@ interface Waiting {
 async function main() {
   console.log(
     `07:45 rush: ${citizenCount} citizens, ${clerks * 10} slots, ${waitingCount} waiting, ` +
-      `${windowSeconds} s, ${dbChoice.kind}, seed ${String(seed)}; load ${os.loadavg()[0]!.toFixed(1)}, ` +
+      `${windowSeconds} s, ${dbChoice.kind}${processCount > 1 ? ` × ${String(processCount)} app processes` : ''}, ` +
+      `seed ${String(seed)}; load ${os.loadavg()[0]!.toFixed(1)}, ` +
       `${os.cpus().length} cores`,
   );
   const fresh = dbChoice.kind === 'postgres' ? await createBenchDatabase(dbChoice.adminUrl) : null;
   const profileDir = args['cpu-prof'] ? path.join(os.tmpdir(), `amtsraum-rush-prof-${String(process.pid)}`) : null;
-  const child = new RushChild(
-    { clerks, waiting: waitingCount, database: fresh ? { kind: 'postgres', url: fresh.url } : { kind: 'pglite' } },
-    profileDir,
-  );
+  const childOptions = {
+    clerks,
+    waiting: waitingCount,
+    database: fresh ? { kind: 'postgres' as const, url: fresh.url } : { kind: 'pglite' as const },
+  };
+  // The first seeds the database; the others start on it once it is there.
+  const children = [new RushChild(childOptions, profileDir)];
   try {
-    const ready = await child.ask(null, 'ready');
-    const office = `${ready.url}/api/tenants/${ready.tenantSlug}/departments/${ready.departmentSlug}`;
+    const ready = await children[0]!.ask(null, 'ready');
+    const urls = [ready.url];
+    for (let p = 1; p < processCount; p++) {
+      const child = new RushChild({ ...childOptions, seed: false }, profileDir);
+      children.push(child);
+      urls.push((await child.ask(null, 'ready')).url);
+    }
+    /** The app process person `i` talks to. */
+    const urlOf = (i: number) => urls[i % urls.length]!;
+    const officeOf = (i: number) => `${urlOf(i)}/api/tenants/${ready.tenantSlug}/departments/${ready.departmentSlug}`;
     const headers = (address: string, cookie?: string) => ({
       origin: TEST_ORIGIN,
       'content-type': 'application/json',
@@ -153,7 +175,7 @@ async function main() {
       waiting.map(
         (citizen, i) =>
           new Promise<void>((resolve, reject) => {
-            const socket = new WebSocket(`${ready.url.replace(/^http/, 'ws')}/ws`, {
+            const socket = new WebSocket(`${urlOf(i).replace(/^http/, 'ws')}/ws`, {
               headers: headers(addressOf(20, i), citizen.cookie),
               perMessageDeflate: false,
             });
@@ -187,7 +209,7 @@ async function main() {
       for (const [offset, citizen] of waiting.slice(head).entries()) citizen.expected = offset + 1;
       const current = { t0: clock(), pending, delays: [] as number[] };
       inFlight = current;
-      const response = await fetch(`${ready.url}/api/visit/leave`, {
+      const response = await fetch(`${urlOf(head)}/api/visit/leave`, {
         method: 'POST',
         headers: headers(addressOf(21, head), leaving.cookie),
         body: '{}',
@@ -206,7 +228,7 @@ async function main() {
 
     // Floor 2: bookings one at a time, on a later day (tomorrow's slots are bookable before 07:45).
     const book = (i: number, startsAt: string) =>
-      fetch(`${office}/appointments`, {
+      fetch(`${officeOf(i)}/appointments`, {
         method: 'POST',
         headers: headers(addressOf(30 + Math.floor(i / 65_536), i % 65_536), undefined),
         body: JSON.stringify({
@@ -219,9 +241,9 @@ async function main() {
           consent: true,
         }),
       });
-    const slotsOf = async (address: string, from?: string) => {
+    const slotsOf = async (i: number, address: string, from?: string) => {
       const response = await fetch(
-        `${office}/slots?services=${ready.serviceSlug}&days=1${from ? `&from=${from}` : ''}`,
+        `${officeOf(i)}/slots?services=${ready.serviceSlug}&days=1${from ? `&from=${from}` : ''}`,
         { headers: headers(address) },
       );
       if (!response.ok) throw new Error(`slot search failed: HTTP ${String(response.status)}`);
@@ -229,7 +251,7 @@ async function main() {
         days: { date: string; status: string; slots: { startsAt: string }[] }[];
       };
     };
-    const tomorrow = (await slotsOf(addressOf(29, 0), '2026-11-24')).days[0]!.slots;
+    const tomorrow = (await slotsOf(0, addressOf(29, 0), '2026-11-24')).days[0]!.slots;
     const floorBooking: number[] = [];
     for (let i = 0; i < FLOOR_BOOKINGS; i++) {
       const t0 = clock();
@@ -241,7 +263,7 @@ async function main() {
     }
 
     // The rush. The server's clock is set so that 07:45 comes two seconds from now.
-    await child.ask({ type: 'arm', releaseInMs: 2_000 }, 'armed');
+    await Promise.all(children.map((child) => child.ask({ type: 'arm', releaseInMs: 2_000 }, 'armed')));
     const release = clock() + 2_000;
     const startAt = Array.from({ length: citizenCount }, (_, i) =>
       i < citizenCount * EARLY_SHARE ? random() * 5_000 : random() * windowSeconds * 1_000,
@@ -272,7 +294,7 @@ async function main() {
     const attempt = async (i: number) => {
       const address = addressOf(40 + Math.floor(i / 65_536), i % 65_536);
       let t0 = clock();
-      const today = (await slotsOf(address)).days[0]!;
+      const today = (await slotsOf(i, address)).days[0]!;
       search.push(clock() - t0);
       timeline.push({ at: t0 - release, kind: 'search', ms: clock() - t0 });
       if (today.slots.length === 0) {
@@ -313,7 +335,18 @@ async function main() {
     const rushSeconds = (clock() - rushStart) / 1_000;
     ownLag.disable();
     const generatorCpu = process.cpuUsage(ownCpu);
-    const verdict: RushVerdict = await child.ask({ type: 'verify' }, 'verdict');
+    const verdicts: RushVerdict[] = await Promise.all(
+      children.map((child) => child.ask({ type: 'verify' }, 'verdict')),
+    );
+    // The database's figures from the first process; the work of all of them together.
+    const kinds = new Map<string, number>();
+    for (const [kind, n] of verdicts.flatMap((v) => v.statementKinds)) kinds.set(kind, (kinds.get(kind) ?? 0) + n);
+    const verdict: RushVerdict = {
+      ...verdicts[0]!,
+      cpuMs: verdicts.reduce((sum, v) => sum + v.cpuMs, 0),
+      statements: verdicts.reduce((sum, v) => sum + v.statements, 0),
+      statementKinds: [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 12),
+    };
     for (const person of waiting) person.socket?.terminate();
 
     // Figures.
@@ -357,7 +390,8 @@ async function main() {
     );
     // The server's own work, which a busy machine stretches in time but does not change.
     console.log(
-      `server work from the release to the verdict: ${(verdict.cpuMs / 1000).toFixed(1)} s CPU, ` +
+      `server work from the release to the verdict${processCount > 1 ? ` (${String(processCount)} processes together)` : ''}: ` +
+        `${(verdict.cpuMs / 1000).toFixed(1)} s CPU, ` +
         `${String(verdict.statements)} SQL statements ` +
         `(${(verdict.statements / citizenCount).toFixed(1)} per citizen)`,
     );
@@ -382,14 +416,19 @@ async function main() {
     console.log('');
     for (const [label, ok] of checks) console.log(`${ok ? 'ok  ' : 'MISS'} ${label}`);
     if (args.timeline) printTimeline(timeline);
-    if (args.json) console.log(JSON.stringify({ db: dbChoice.kind, seed, outcome, verdict, lost, ...f }));
+    if (args.json) {
+      console.log(JSON.stringify({ db: dbChoice.kind, processes: processCount, seed, outcome, verdict, lost, ...f }));
+    }
     process.exitCode = checks.slice(0, 4).every(([, ok]) => ok) ? 0 : 1;
   } finally {
-    if (child.process.exitCode === null) {
-      const exited = new Promise((resolve) => child.process.once('exit', resolve));
-      child.stop();
-      await exited;
-    }
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.process.exitCode !== null) return;
+        const exited = new Promise((resolve) => child.process.once('exit', resolve));
+        child.stop();
+        await exited;
+      }),
+    );
     await fresh?.drop();
     if (profileDir) console.log(`server CPU profile (open in Chrome DevTools): ${profileDir}`);
   }
