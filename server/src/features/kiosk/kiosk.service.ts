@@ -36,12 +36,13 @@ export const CHECK_IN_LONGEST_LOCK_MS = 24 * 60 * MINUTE;
 
 /**
  * How long the typed check-in is locked after `failures` wrong dates of birth since the last right
- * one (or the QR code): 10 minutes at the third, 20 at the sixth, 40 at the ninth, … at most a day.
- * Without the doubling, three tries every ten minutes were 432 a day against one booking code; now
- * a day allows 21, and every day after that 3.
+ * one (or the QR code), or null when this one earns no lock: 10 minutes at the third, 20 at the
+ * sixth, 40 at the ninth, … at most a day. Without the doubling, three tries every ten minutes were
+ * 432 a day against one booking code; now a day allows 21, and every day after that 3.
  */
-export function checkInLockMs(failures: number): number {
-  const lock = Math.floor(failures / CHECK_IN_MAX_FAILURES);
+function checkInLockMs(failures: number): number | null {
+  if (failures % CHECK_IN_MAX_FAILURES !== 0) return null;
+  const lock = failures / CHECK_IN_MAX_FAILURES;
   return Math.min(CHECK_IN_LOCK_MS * 2 ** Math.min(lock - 1, 16), CHECK_IN_LONGEST_LOCK_MS);
 }
 
@@ -116,26 +117,22 @@ export async function checkIn(ctx: KioskCtx, device: PairedDevice, request: Kios
         if (!matches) {
           // Counted since the last right date, across locks: each lock lasts twice the last.
           const failures = appointment.checkInFailures + 1;
-          const locks = failures % CHECK_IN_MAX_FAILURES === 0;
           const lockMs = checkInLockMs(failures);
-          const until = new Date(now.getTime() + lockMs);
-          await recordCheckInFailure(tx, {
-            appointmentId: appointment.id,
-            failures,
-            lockedUntil: locks ? until : null,
-          });
+          const until = lockMs === null ? null : new Date(now.getTime() + lockMs);
+          await recordCheckInFailure(tx, { appointmentId: appointment.id, failures, lockedUntil: until });
           // Each wrong try is on the record (never the date typed), the lock as well.
           await insertAudit(tx, {
             tenantId: appointment.tenantId,
             departmentId: appointment.departmentId,
             actorKind: 'device',
-            action: locks ? 'appointment.check_in_locked' : 'appointment.check_in_failed',
-            data: locks
-              ? { appointmentId: appointment.id, deviceId: device.id, minutes: lockMs / MINUTE }
-              : { appointmentId: appointment.id, deviceId: device.id },
+            action: until ? 'appointment.check_in_locked' : 'appointment.check_in_failed',
+            data:
+              lockMs !== null
+                ? { appointmentId: appointment.id, deviceId: device.id, minutes: lockMs / MINUTE }
+                : { appointmentId: appointment.id, deviceId: device.id },
             createdAt: now,
           });
-          return { error: locks ? lockedError(until, now) : new AppError('check_in_wrong_birth_date') };
+          return { error: until ? lockedError(until, now) : new AppError('check_in_wrong_birth_date') };
         }
       }
       // Proven (the right date of birth, or the QR code): earlier wrong tries are forgotten.
