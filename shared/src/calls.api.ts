@@ -70,3 +70,14 @@ export type CallPreview = z.infer<typeof CallPreviewSchema>;
  */
 export const CallStatusSchema = z.object({ status: z.enum(['on', 'ended']) });
 export type CallStatus = z.infer<typeof CallStatusSchema>;
+
+/**
+ * `POST /api/calls/:visitId/screen-share`, by the clerk of the call: screen sharing allowed or
+ * withdrawn for `identity`, the citizen (`citizen-…`, also when left out) or an invitee
+ * (`invitee-…`) in the call.
+ */
+export const ScreenShareRequestSchema = z.object({
+  allowed: z.boolean(),
+  identity: z.optional(z.string().check(z.regex(/^(citizen|invitee)-[0-9a-f-]{36}$/, 'a participant of the call'))),
+});
+export type ScreenShareRequest = z.infer<typeof ScreenShareRequestSchema>;

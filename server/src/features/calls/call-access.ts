@@ -7,6 +7,7 @@ import { inviteeGrant } from '../invites/invitee.service.js';
 import { ACTIVE, enterCall } from '../visits/visit-states.js';
 import { callKeyOf, findVisitWithClerk, setCitizenScreenShare } from '../visits/visits.repo.js';
 import type { Caller } from './caller.js';
+import { setMemberScreenShare } from './call-members.repo.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -125,22 +126,35 @@ export async function previewCall(
 }
 
 /**
- * The clerk allows or withdraws the citizen's screen sharing; it holds for the rest of the visit,
- * and the media hears of it at once (for peer-to-peer, the clerk's `call-allow-screen` message
- * tells the room).
+ * The clerk allows or withdraws screen sharing for the citizen (the default) or an invitee in the
+ * call, and the media hears of it at once (for peer-to-peer, the clerk's `call-allow-screen`
+ * message tells the room). The citizen's permission holds for the rest of the visit; an
+ * invitee's holds while they are in the call (a new LiveKit token starts without it, as a
+ * peer-to-peer rejoin after leaving does).
  */
-export async function allowCitizenScreenShare(
+export async function allowScreenShare(
   ctx: Pick<Ctx, 'db' | 'media' | 'now'>,
   caller: Caller,
   visitId: string,
-  allowed: boolean,
+  change: { allowed: boolean; identity?: string | undefined },
 ): Promise<void> {
   // Only a clerk may: an invitee still in the lobby heard "please wait" here, as if they could.
   if (!caller.staff) throw refusal(caller);
   const grant = await grantFor(ctx.db, caller, visitId, ctx.now);
   if (grant.role !== 'clerk') throw new AppError('forbidden');
-  await setCitizenScreenShare(ctx.db, grant.visitId, allowed);
-  await ctx.media.setScreenShare(grant.visitId, citizenIdentity(grant.visitId), allowed);
+  const identity = change.identity ?? citizenIdentity(grant.visitId);
+  if (identity === citizenIdentity(grant.visitId)) {
+    await setCitizenScreenShare(ctx.db, grant.visitId, change.allowed);
+  } else {
+    // An invitee of this call, let in and with a seat still valid; not the clerk, not anyone else.
+    if (!guestIdFromIdentity(identity) || !(await identityMayJoin(ctx.db, grant.visitId, identity, ctx.now))) {
+      throw new AppError('forbidden', { detail: 'not a participant of this call' });
+    }
+    // Peer-to-peer: the stored member, for the room's next join or reload (the live socket's
+    // message is what tells the room at once).
+    if (ctx.media.signalling) await setMemberScreenShare(ctx.db, { visitId: grant.visitId, identity }, change.allowed);
+  }
+  await ctx.media.setScreenShare(grant.visitId, identity, change.allowed);
 }
 
 /**

@@ -1,10 +1,11 @@
 import { Router, type Request } from 'express';
+import { ScreenShareRequestSchema, type CallStatus } from '@amtsraum/shared';
 import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { requestAddressGroup } from '../../lib/client-address.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
-import { allowCitizenScreenShare, callStatus, joinCall, previewCall } from './call-access.js';
+import { allowScreenShare, callStatus, joinCall, previewCall } from './call-access.js';
 import { readCallerCookies, resolveCaller } from './caller.js';
 
 /**
@@ -34,10 +35,15 @@ export function callsRouter(deps: AppDeps): Router {
     res.set('Cache-Control', 'no-store').json(await joinCall(ctxOf(deps), caller, visitId));
   });
 
+  // The answer for a call the caller may not enter is `ended`, whatever the reason: not theirs,
+  // unknown, over, or a name no call can have. One answer for all, so that it tells nobody which
+  // ids exist, and a page asking with a broken link hears the same as with an old one.
   router.get('/calls/:visitId/status', async (req, res) => {
     await statusChecks.hit(requestAddressGroup(req));
+    res.set('Cache-Control', 'no-store');
+    if (!z.uuid().safeParse(req.params.visitId).success) return void res.json({ status: 'ended' } satisfies CallStatus);
     const { visitId, caller } = await callOf(req);
-    res.set('Cache-Control', 'no-store').json(await callStatus(ctxOf(deps), caller, visitId));
+    res.json(await callStatus(ctxOf(deps), caller, visitId));
   });
 
   // POST like the join: personal, never cached, never prefetched.
@@ -50,8 +56,7 @@ export function callsRouter(deps: AppDeps): Router {
   router.post('/calls/:visitId/screen-share', async (req, res) => {
     await requests.hit(requestAddressGroup(req));
     const { visitId, caller } = await callOf(req);
-    const body = parseInput(z.object({ allowed: z.boolean() }), req.body);
-    await allowCitizenScreenShare(ctxOf(deps), caller, visitId, body.allowed);
+    await allowScreenShare(ctxOf(deps), caller, visitId, parseInput(ScreenShareRequestSchema, req.body));
     res.status(204).end();
   });
 

@@ -701,4 +701,41 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
       identity: join.self.identity,
     });
   });
+
+  it('lets the clerk allow an invitee in a LiveKit call to share the screen, and nobody outside the call (found by walking: the box did nothing)', async () => {
+    const { create, client, visitId, otherVisitId, clerk, outsider, citizen } = await admitted(livekit);
+    const interpreter = client();
+    await interpreter.post('/api/invites/redeem', { token: tokenOf((await create()).url) });
+    const join = CallJoinResponseSchema.parse((await interpreter.post(`/api/calls/${visitId}/join`)).json);
+    const identity = join.self.identity;
+    const share = (browser: TestClient, body: Record<string, unknown>, id = visitId) =>
+      browser.post(`/api/calls/${id}/screen-share`, body);
+
+    rooms.requests.length = 0;
+    expect((await share(clerk.browser, { allowed: true, identity })).status).toBe(204);
+    expect(rooms.requests.map((request) => request.path)).toEqual(['/twirp/livekit.RoomService/UpdateParticipant']);
+    expect(JSON.parse(rooms.requests[0]!.body)).toMatchObject({
+      room: `visit-${visitId}`,
+      identity,
+      permission: { canPublishSources: ['CAMERA', 'MICROPHONE', 'SCREEN_SHARE', 'SCREEN_SHARE_AUDIO'] },
+    });
+    expect((await share(clerk.browser, { allowed: false, identity })).status).toBe(204);
+    expect(JSON.parse(rooms.requests[1]!.body)).toMatchObject({
+      identity,
+      permission: { canPublishSources: ['CAMERA', 'MICROPHONE'] },
+    });
+
+    // Refused, and LiveKit never asked: the invitee themselves, the citizen, a clerk of another
+    // department, an invitee who is not in this call, a name no participant has.
+    rooms.requests.length = 0;
+    expect((await share(interpreter, { allowed: true, identity })).status).toBe(403);
+    expect((await share(citizen, { allowed: true, identity })).status).toBe(403);
+    expect((await share(outsider.browser, { allowed: true, identity })).status).toBe(403);
+    expect((await share(clerk.browser, { allowed: true, identity: `invitee-${randomUUID()}` })).status).toBe(403);
+    expect((await share(clerk.browser, { allowed: true, identity: `clerk-${clerk.id}` })).json.code).toBe(
+      'validation_failed',
+    );
+    expect((await share(clerk.browser, { allowed: true, identity }, otherVisitId)).status).toBe(403);
+    expect(rooms.requests).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@ import {
   type CallPreview,
   type CallStatus,
   type HealthResponse,
+  type ScreenShareRequest,
 } from '@amtsraum/shared';
 import { getJson, sendForNothing, sendJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
@@ -27,8 +28,10 @@ export function callStatus(visitId: string): Promise<CallStatus> {
 }
 
 /** LiveKit calls: the clerk lets the citizen share their screen, or stops them. */
-export function allowCitizenScreenShare(visitId: string, allowed: boolean): Promise<void> {
-  return sendForNothing('POST', `/api/calls/${segment(visitId)}/screen-share`, { allowed }, options());
+/** The clerk allows or withdraws screen sharing for the citizen or an invitee in the call. */
+export function allowScreenShare(visitId: string, identity: string, allowed: boolean): Promise<void> {
+  const body: ScreenShareRequest = { allowed, identity };
+  return sendForNothing('POST', `/api/calls/${segment(visitId)}/screen-share`, body, options());
 }
 
 /** For a citizen still waiting: what their call will run on (peer-to-peer: its grant; never a token). */

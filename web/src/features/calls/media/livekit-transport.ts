@@ -11,7 +11,7 @@ import {
   type RoomOptions,
   type TextStreamReader,
 } from 'livekit-client';
-import { allowCitizenScreenShare } from '../api';
+import { allowScreenShare } from '../api';
 import {
   SnapshotStore,
   type CallSnapshot,
@@ -343,8 +343,7 @@ export class LivekitTransport implements CallTransport {
 
   /** The grant lives in LiveKit: the server changes it (UpdateParticipant); the Room reports it back. */
   allowScreenShare(identity: string, allowed: boolean): void {
-    if (!identity.startsWith('citizen-')) return;
-    void allowCitizenScreenShare(this.options.visitId, allowed).catch(() => {
+    void allowScreenShare(this.options.visitId, identity, allowed).catch(() => {
       this.store.update({ error: 'signalling_failed' });
     });
   }
