@@ -13,7 +13,10 @@ const DepartmentIdSchema = z.uuid();
  * can name a department (404 otherwise, as for an unknown one), membership in it (403). The
  * feature routers given here use paths below the department and read `currentClerk(req)`.
  */
-export function staffDepartmentRouter(deps: Pick<AppDeps, 'database' | 'now' | 'events'>, routers: Router[]): Router {
+export function staffDepartmentRouter(
+  deps: Pick<AppDeps, 'database' | 'now' | 'events' | 'limits'>,
+  routers: Router[],
+): Router {
   // A clerk's session and membership are kept for a few seconds, dropped by every event that ends
   // them (staff-access.ts): admitting and finishing one citizen after another cost a read each.
   const signedIn = requireStaff(deps, { kept: true });
