@@ -22,10 +22,16 @@ export function accountsRouter(deps: AppDeps): Router {
   const resetsPerEmail = deps.limits.limiter('password-reset-email', { max: 3, windowMs: HOUR_MS });
   const resetsPerAddress = deps.limits.limiter('password-reset-address', { max: 10, windowMs: HOUR_MS });
   const passwordChanges = deps.limits.limiter('password-change', { max: 5, windowMs: HOUR_MS / 4 });
+  // Each try looks its token up: tries with a link that is not (or no longer) valid count per
+  // address. A link that works gives its count back, so a town hall's clerks setting their
+  // passwords one after another from one address are not held up.
+  const passwordLinks = deps.limits.limiter('password-link-address', { max: 30, windowMs: HOUR_MS / 6 });
 
   router.post('/staff/password', async (req, res) => {
+    await passwordLinks.hit(requestAddressGroup(req));
     const body = parseInput(SetPasswordRequestSchema, req.body);
     const { sessionToken, staff } = await setPasswordWithToken(ctxOf(deps), body);
+    await passwordLinks.undo(requestAddressGroup(req));
     res.cookie(STAFF_COOKIE, sessionToken, cookieOptions(deps.config, SESSION_MAX_AGE_MS));
     req.log.info({ staffId: staff.id }, 'staff set a password from a link');
     res.json(await describeStaff(deps.database.db, staff, 'password'));

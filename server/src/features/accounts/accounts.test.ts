@@ -183,6 +183,22 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     expect((await client().post('/api/staff/password-reset', { email: 'kein-at' })).status).toBe(400);
   });
 
+  it('limits tries with set-password links that do not work, per address', async () => {
+    const script = client();
+    const answers: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      answers.push(
+        (await script.post('/api/staff/password', { token: `falsch-${i}`.padEnd(43, 'x'), password: GOOD_PASSWORD }))
+          .status,
+      );
+    }
+    expect(new Set(answers.slice(0, 30)).has(429)).toBe(false);
+    expect(answers[30]).toBe(429);
+    expect((await script.post('/api/staff/password', { token: 'x', password: GOOD_PASSWORD })).json.code).toBe(
+      'rate_limited',
+    );
+  });
+
   it('keeps staff administration to the municipality admin of that municipality', async () => {
     const a = await municipality();
     const b = await municipality();

@@ -9,7 +9,7 @@ import { makeOffice, makeService } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
 import { purgePersonalData } from '../../jobs/retention.js';
 import { expireAbsentVisits } from './visits.service.js';
-import { DOOR_READ_LIMITS, KNOCK_LIMITS } from './visits.router.js';
+import { DOOR_READ_LIMITS, KNOCK_LIMITS, OWN_VISIT_LIMITS } from './visits.router.js';
 
 // Monday 23 November 2026, 10:00 in Berlin: open by the factory's office hours.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -296,6 +296,33 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     expect(await none()).toBe(true);
     expect((await forger.post('/api/visit/leave')).status).toBe(404);
     expect((await alex.get('/api/visit')).json.visit.state).toBe('waiting');
+  });
+
+  it('answers a browser about its own visit within limits per visit cookie; others are served meanwhile', async () => {
+    const { base } = await office();
+    const [script, neighbour] = [citizen(), citizen()];
+    const scripted = (await script.post(`${base}/knock`, knockBody('Skript'))).json.visit.id as string;
+    await neighbour.post(`${base}/knock`, knockBody('Nachbar'));
+    const reads = new Set<number>();
+    for (let i = 0; i < OWN_VISIT_LIMITS.readsPerVisit.max; i++) reads.add((await script.get('/api/visit')).status);
+    expect([...reads]).toEqual([200]);
+    const refused = await script.get('/api/visit');
+    expect(refused.status).toBe(429);
+    expect(ProblemSchema.parse(refused.json).code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await neighbour.get('/api/visit')).json.visit.position).toBe(2);
+    // A browser without a visit reads nothing and is never refused for it.
+    const stranger = citizen();
+    for (let i = 0; i < 5; i++) expect((await stranger.get('/api/visit')).json).toEqual({ visit: null });
+
+    // Leaving is counted too: a script repeating it is stopped, and the leave itself stood.
+    const leaves: number[] = [];
+    for (let i = 0; i <= OWN_VISIT_LIMITS.leavesPerVisit.max; i++)
+      leaves.push((await neighbour.post('/api/visit/leave')).status);
+    expect(leaves.slice(0, -1).every((status) => status === 200)).toBe(true);
+    expect(leaves.at(-1)).toBe(429);
+    const [still] = await suite.db().select({ state: visits.state }).from(visits).where(eq(visits.id, scripted));
+    expect(still!.state).toBe('waiting');
   });
 
   it('moves everyone up when someone leaves, and records it without the concern', async () => {

@@ -26,11 +26,24 @@ export const KNOCK_LIMITS = {
  */
 export const DOOR_READ_LIMITS = { perAddress: { max: 600, windowMs: 10 * 60_000 } };
 
+/**
+ * A browser's own visit, per visit (its signed cookie): the waiting page reads it when opened and
+ * hears the rest over the live socket, so a page reloaded every second for ten minutes stays
+ * below the limit of reads; a visit is left once (again after a rejoin), so a few leaves suffice.
+ * A request without a visit cookie reads nothing and counts nothing.
+ */
+export const OWN_VISIT_LIMITS = {
+  readsPerVisit: { max: 600, windowMs: 10 * 60_000 },
+  leavesPerVisit: { max: 30, windowMs: 10 * 60_000 },
+};
+
 export function visitsRouter(deps: AppDeps): Router {
   const router = Router();
   const byBrowser = deps.limits.limiter('knock-browser', KNOCK_LIMITS.perBrowser);
   const byAddress = deps.limits.limiter('knock-address', KNOCK_LIMITS.perAddress);
   const doorReads = deps.limits.limiter('door-read', DOOR_READ_LIMITS.perAddress);
+  const visitReads = deps.limits.limiter('own-visit-read', OWN_VISIT_LIMITS.readsPerVisit);
+  const visitLeaves = deps.limits.limiter('own-visit-leave', OWN_VISIT_LIMITS.leavesPerVisit);
   const visitOf = (req: Request) => visitIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
   // Public and read-only, so a municipality's own website may show the door (CORS open). Each
@@ -65,6 +78,7 @@ export function visitsRouter(deps: AppDeps): Router {
   const recentSightingMs = Math.min(30_000, (deps.config.visitGraceSeconds * 1000) / 4);
   router.get('/visit', async (req, res) => {
     const visitId = visitOf(req);
+    if (visitId) await visitReads.hit(visitId);
     const now = deps.now();
     const found = visitId ? await loadCitizenVisitSeen(deps.database.db, visitId, now) : null;
     const seenAgo = found ? now.getTime() - found.lastSeenAt.getTime() : 0;
@@ -78,6 +92,7 @@ export function visitsRouter(deps: AppDeps): Router {
   router.post('/visit/leave', async (req, res) => {
     const visitId = visitOf(req);
     if (!visitId) throw new AppError('visit_not_found');
+    await visitLeaves.hit(visitId);
     res.json({ visit: await leave(ctxOf(deps), visitId) });
   });
 
