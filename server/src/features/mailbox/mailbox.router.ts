@@ -5,16 +5,25 @@ import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
 import type { Config } from '../../config.js';
 import { mailOutbox } from '../../db/schema.js';
+import { requestAddressGroup } from '../../lib/client-address.js';
 import { AppError } from '../../lib/errors.js';
+import { PAGE_READ_LIMITS } from '../../lib/rate-limit.js';
 
 const LIST_LIMIT = 100;
 
 /**
  * The development mailbox (issue 6): what the embedded mode "sent", read from the outbox.
- * It shows every address and link, so it exists only without SMTP and outside production.
+ * It shows every address and link (a password link lets its reader into the staff account), so
+ * it exists only without SMTP, outside production, and while the server listens on a loopback
+ * address only (the default `HOST`): a trial opened to the network with `HOST=0.0.0.0` has none.
  */
 export function mailboxEnabled(config: Config): boolean {
-  return config.mail.smtpUrl === null && config.env !== 'production';
+  return config.mail.smtpUrl === null && config.env !== 'production' && isLoopbackHost(config.host);
+}
+
+function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
 }
 
 const entryColumns = {
@@ -28,8 +37,11 @@ const entryColumns = {
 
 export function mailboxRouter(deps: AppDeps): Router {
   const router = Router();
-  const enabled: RequestHandler = (_req, res, next) => {
+  // Counted like a public page's reads: the mailbox page lists, then opens a message now and then.
+  const reads = deps.limits.limiter('dev-mailbox-read', PAGE_READ_LIMITS.perAddress);
+  const enabled: RequestHandler = async (req, res, next) => {
     if (!mailboxEnabled(deps.config)) throw new AppError('route_not_found');
+    await reads.hit(requestAddressGroup(req));
     res.set('Cache-Control', 'no-store');
     next();
   };

@@ -89,4 +89,14 @@ describe('mailbox availability', () => {
     expect(mailboxEnabled(testConfig())).toBe(true);
     expect(mailboxEnabled(testConfig({ SMTP_URL: 'smtp://mail.example.de:587' }))).toBe(false);
   });
+
+  it('is off when the server listens beyond this machine: its password links would let anyone in', () => {
+    expect(mailboxEnabled(testConfig({ HOST: '0.0.0.0' }))).toBe(false);
+    expect(mailboxEnabled(testConfig({ HOST: '192.168.1.20' }))).toBe(false);
+    expect(mailboxEnabled(testConfig({ HOST: '::' }))).toBe(false);
+    expect(mailboxEnabled(testConfig({ HOST: '127.0.0.1' }))).toBe(true);
+    expect(mailboxEnabled(testConfig({ HOST: '127.0.1.1' }))).toBe(true);
+    expect(mailboxEnabled(testConfig({ HOST: 'localhost' }))).toBe(true);
+    expect(mailboxEnabled(testConfig({ HOST: '::1' }))).toBe(true);
+  });
 });
