@@ -124,6 +124,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VISIT_GRACE_SECONDS: integerText(10, 3600).default(120),
   WS_CONNECTIONS_PER_ADDRESS: integerText(1, 1_000_000).default(200),
+  WS_MAX_CONNECTIONS: integerText(1, 1_000_000).default(15_000),
   REMINDER_HOURS: integerText(0, 336).default(24),
   // The operator's own legal pages (issue 15), linked from pages of no municipality (home, staff).
   INSTALLATION_IMPRINT_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
@@ -145,6 +146,8 @@ export interface Config {
   trustProxy: boolean | number;
   /** Open WebSockets one client address (IPv4, or IPv6 /64) may hold in one process. */
   wsConnectionsPerAddress: number;
+  /** Live connections this process holds at most, from all addresses together. */
+  wsMaxConnections: number;
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   media: {
@@ -271,6 +274,7 @@ export function parseConfig(env: Env): Config {
     publicBaseUrl,
     trustProxy: e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : Number(e.TRUST_PROXY),
     wsConnectionsPerAddress: e.WS_CONNECTIONS_PER_ADDRESS,
+    wsMaxConnections: e.WS_MAX_CONNECTIONS,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },

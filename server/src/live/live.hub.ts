@@ -160,6 +160,13 @@ const PING_CHUNK = 250;
 const FLUSH_CHUNK = 20;
 /** Visits remembered for first watches (`visitDepartments`), at most; past it they start over. */
 const KNOWN_VISITS_MAX = 100_000;
+/**
+ * Doors one socket watches at most. A page shows one door, and the protocol has no "unwatch": a
+ * browser moving from department to department in one tab adds each to its socket. Past this,
+ * the door watched longest ago is dropped (no page of the tab shows it any more); a script
+ * watching every door of the installation on one socket gets only the last few.
+ */
+export const MAX_DOORS_PER_SOCKET = 16;
 
 interface VisitWatch {
   connection: Connection;
@@ -221,6 +228,10 @@ export class LiveHub {
   private visitBatchTimer: NodeJS.Timeout | null = null;
   private visitBatchesRunning = 0;
   private readonly slots: AddressSlots;
+  /** Connections holding a slot (from the upgrade request on, until their TCP connection closes). */
+  private upgrades = 0;
+  /** Bumped by every role change heard: a console watch whose membership read began before one reads again. */
+  private rolesEpoch = 0;
   private readonly lookupQueue = new FairQueue(LOOKUP_CONCURRENCY);
   /**
    * Door slugs (`tenant/department`) → department id, for every socket: a fresh socket's first
@@ -297,10 +308,18 @@ export class LiveHub {
     const origin = req.headers.origin;
     if (!origin || !this.options.allowedOrigins.has(origin)) return refuse(403, 'Forbidden');
 
-    // The slot is the TCP connection's for as long as it lives, whichever way it ends.
+    // The slot is the TCP connection's for as long as it lives, whichever way it ends. Past the
+    // process's cap (from all addresses together: WS_MAX_CONNECTIONS) a new one waits outside.
     const group = addressGroup(clientAddress(req, this.deps.config.trustProxy));
+    if (this.upgrades >= this.deps.config.wsMaxConnections) {
+      return refuse(503, 'Service Unavailable', ['Retry-After: 30']);
+    }
     if (!this.slots.take(group)) return refuse(429, 'Too Many Requests', ['Retry-After: 30']);
-    socket.once('close', () => this.slots.release(group));
+    this.upgrades += 1;
+    socket.once('close', () => {
+      this.upgrades -= 1;
+      this.slots.release(group);
+    });
 
     const read = readCallerCookies(this.deps.config.sessionSecret, req.headers.cookie);
     let staffId: string | null = null;
@@ -518,11 +537,25 @@ export class LiveHub {
   }
 
   private startWatchingDoor(connection: Connection, key: string, departmentId: string) {
-    if (connection.doors.get(key) === departmentId) return;
     const before = connection.doors.get(key);
-    if (before) removeWatcher(this.doorWatchers, before, connection);
+    // Last in the map's order: the door watched most recently is the last to be dropped.
+    connection.doors.delete(key);
     connection.doors.set(key, departmentId);
+    if (before === departmentId) return;
+    if (before) this.stopWatchingDoor(connection, before);
     addWatcher(this.doorWatchers, departmentId, connection);
+    if (connection.doors.size > MAX_DOORS_PER_SOCKET) {
+      const [oldestKey, oldest] = connection.doors.entries().next().value!;
+      connection.doors.delete(oldestKey);
+      this.stopWatchingDoor(connection, oldest);
+    }
+  }
+
+  /** Off the door's list, unless the socket still watches it under another name (slug). */
+  private stopWatchingDoor(connection: Connection, departmentId: string) {
+    for (const watched of connection.doors.values()) if (watched === departmentId) return;
+    removeWatcher(this.doorWatchers, departmentId, connection);
+    connection.views?.delete(`door:${departmentId}`);
   }
 
   private knownDoor(key: string): string | undefined {
@@ -799,9 +832,16 @@ export class LiveHub {
     await this.lookup(connection, async () => {
       // Names and concerns of waiting citizens: every time, for a live session and a member only.
       if (!(await this.sessionLive(connection))) return;
-      if (!(await findMembership(this.db, staffId, departmentId))) {
-        return this.sendError(connection, 'forbidden', 'not a member of this department');
-      }
+      // A role change heard while the membership is read may not have seen this watch (it is not
+      // on the lists yet): then the membership is read again, until no change came in between.
+      let epoch: number;
+      do {
+        epoch = this.rolesEpoch;
+        if (!(await findMembership(this.db, staffId, departmentId))) {
+          if (connection.consoles.has(departmentId)) this.stopConsole(connection, departmentId);
+          return this.sendError(connection, 'forbidden', 'not a member of this department');
+        }
+      } while (epoch !== this.rolesEpoch);
       if (connection.consoles.has(departmentId)) {
         const kept = this.answers.recall('console', departmentId);
         if (kept) return this.send(connection, kept);
@@ -936,6 +976,7 @@ export class LiveHub {
    * and the clerk can still end it (console.router.ts); no new admit passes the department router.
    */
   private async onRolesChanged({ staffId }: RolesChangedEvent['rolesChanged']) {
+    this.rolesEpoch += 1;
     const watching = [...this.connections].filter((c) => c.staffId === staffId && c.consoles.size > 0 && !c.closed);
     if (watching.length === 0) return;
     try {
