@@ -3,7 +3,7 @@ import { AuditQuerySchema, negotiateLocale } from '@amtsraum/shared';
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../deps.js';
 import { parseInput } from '../../lib/validate.js';
-import { adminDepartment, adminTenant } from '../staff/admin-access.js';
+import { adminDepartment, adminDownloadLimiter, adminTenant, currentAdmin } from '../staff/admin-access.js';
 import { listAudit, writeAuditCsv, type AuditScope } from './audit-log.service.js';
 
 /**
@@ -12,11 +12,12 @@ import { listAudit, writeAuditCsv, type AuditScope } from './audit-log.service.j
  * department (its admins: that department only). The scope comes from the guard, never the query.
  */
 function auditRoutes(
-  deps: Pick<AppDeps, 'database'>,
+  deps: Pick<AppDeps, 'database' | 'limits'>,
   scopeOf: (req: Request) => AuditScope & { name: string },
 ): Router {
   const db = deps.database.db;
   const router = Router();
+  const downloads = adminDownloadLimiter(deps);
 
   router.get('/audit', async (req, res) => {
     const query = parseInput(AuditQuerySchema, req.query);
@@ -25,6 +26,7 @@ function auditRoutes(
 
   router.get('/audit.csv', async (req, res: Response) => {
     const query = parseInput(AuditQuerySchema, req.query);
+    await downloads.hit(currentAdmin(req).staff.id);
     const scope = scopeOf(req);
     const locale = query.lang ?? negotiateLocale(req.get('accept-language'));
     res.status(200).set({
@@ -40,14 +42,14 @@ function auditRoutes(
   return router;
 }
 
-export function tenantAuditRouter(deps: Pick<AppDeps, 'database'>): Router {
+export function tenantAuditRouter(deps: Pick<AppDeps, 'database' | 'limits'>): Router {
   return auditRoutes(deps, (req) => {
     const tenant = adminTenant(req);
     return { tenantId: tenant.id, timeZone: tenant.timeZone, name: tenant.slug };
   });
 }
 
-export function departmentAuditRouter(deps: Pick<AppDeps, 'database'>): Router {
+export function departmentAuditRouter(deps: Pick<AppDeps, 'database' | 'limits'>): Router {
   return auditRoutes(deps, (req) => {
     const { tenant, department } = adminDepartment(req);
     return {

@@ -7,6 +7,7 @@ import type { TestClient } from '../../test/client.js';
 import { databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeStaff, makeTenant, signedInAdmin, signedInClerk } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
+import { ADMIN_DOWNLOAD_LIMITS } from '../staff/admin-access.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import { csvCell } from './audit-log.service.js';
 
@@ -328,6 +329,27 @@ describe.each(databaseKinds)('audit log viewer on %s', (kind) => {
     expect(lines).toHaveLength(1 + 1203);
     expect(new Set(lines).size).toBe(lines.length);
     expect(lines.at(-1)).toContain('"2026-11-23 09:39:57"');
+  });
+
+  it('counts the CSV and the export of an admin together, and refuses the download past the limit', async () => {
+    const tenant = await makeTenant(db());
+    const { browser } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+    const statuses = new Set<number>();
+    for (let i = 0; i < ADMIN_DOWNLOAD_LIMITS.perStaff.max; i++) {
+      const path = i % 2 ? 'export' : 'audit.csv';
+      statuses.add((await csv(browser, `/api/admin/tenants/${tenant.slug}/${path}`)).status);
+    }
+    expect([...statuses]).toEqual([200]);
+    for (const path of ['audit.csv', 'export']) {
+      const refused = await browser.get(`/api/admin/tenants/${tenant.slug}/${path}`);
+      expect(refused.status).toBe(429);
+      expect(refused.json.code).toBe('rate_limited');
+    }
+    // Reading the log page by page is not a download.
+    expect((await browser.get(`/api/admin/tenants/${tenant.slug}/audit`)).status).toBe(200);
+    // Another admin of the municipality downloads as before.
+    const { browser: colleague } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+    expect((await csv(colleague, `/api/admin/tenants/${tenant.slug}/audit.csv`)).status).toBe(200);
   });
 });
 

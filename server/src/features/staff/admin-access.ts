@@ -42,6 +42,18 @@ export interface AdminRouters {
 /** Changes per admin (any admin route but reads): far above work by hand; a script or a stolen session gets five a second. */
 export const ADMIN_CHANGE_LIMITS = { perStaff: { max: 3_000, windowMs: 10 * 60_000 } };
 
+/**
+ * Downloads per admin (the audit log as CSV, the municipality's export): each reads a whole log or
+ * a whole municipality, so a script repeating them would keep the database busy; an admin at work
+ * downloads a few a day.
+ */
+export const ADMIN_DOWNLOAD_LIMITS = { perStaff: { max: 60, windowMs: 10 * 60_000 } };
+
+/** The app's limiter of admin downloads (one name: the audit CSV and the export count together). */
+export function adminDownloadLimiter(deps: Pick<AppDeps, 'limits'>) {
+  return deps.limits.limiter('admin-downloads', ADMIN_DOWNLOAD_LIMITS.perStaff);
+}
+
 /** The municipality `slug`, if `who` administers it (authorization in the query). */
 export async function findAdministeredTenant(db: Db, who: StaffRow, slug: string): Promise<TenantRow | undefined> {
   if (!who.isTenantAdmin) return undefined;
