@@ -2,6 +2,7 @@ import { z } from 'zod/mini';
 import { CalendarDateSchema } from './calendar-dates.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ChannelSchema } from './channels.js';
+import { queryWholeNumber } from './query-numbers.js';
 import { ServiceSchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { personName } from './person-name.js';
@@ -94,13 +95,10 @@ export type BookingInfo = z.infer<typeof BookingInfoSchema>;
 /** `GET …/slots?services=a,b&persons=2&from=2026-11-23&days=7` */
 export const SlotQuerySchema = z.object({
   services: SlugListSchema,
-  persons: z._default(
-    z.coerce.number().check(z.int(), z.gte(1, 'at least one person'), z.lte(20, 'at most 20 persons')),
-    1,
-  ),
+  persons: z._default(queryWholeNumber(1, 20, 'at most 20 persons'), 1),
   /** First day (tenant zone); default today. Within 2000–2100 (calendar-dates.ts). */
   from: z.optional(CalendarDateSchema),
-  days: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(31)), 7),
+  days: z._default(queryWholeNumber(1, 31), 7),
 });
 export type SlotQuery = z.infer<typeof SlotQuerySchema>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod/mini';
 import { calendarDate } from './calendar-dates.js';
 import { LocalizedTextSchema, LocaleSchema } from './locales.js';
+import { queryWholeNumber } from './query-numbers.js';
 import { IsoInstantSchema } from './visits.api.js';
 
 /**
@@ -75,10 +76,7 @@ export const AuditQuerySchema = /* @__PURE__ */ z
     visit: /* @__PURE__ */ blankAsMissing(z.uuid('a visit id')),
     /** Where the previous page ended (its `next`). */
     cursor: /* @__PURE__ */ blankAsMissing(z.string().check(z.regex(CURSOR, 'a cursor from the previous page'))),
-    limit: z._default(
-      z.coerce.number().check(z.int(), z.gte(1), z.lte(AUDIT_PAGE_MAX, `at most ${AUDIT_PAGE_MAX} rows`)),
-      50,
-    ),
+    limit: z._default(queryWholeNumber(1, AUDIT_PAGE_MAX, `at most ${AUDIT_PAGE_MAX} rows`), 50),
     /** Language of the CSV's header and actor names (default: the browser's). */
     lang: /* @__PURE__ */ blankAsMissing(LocaleSchema),
   })

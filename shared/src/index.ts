@@ -1,6 +1,7 @@
 export * from './locales.js';
 export * from './department-names.js';
 export * from './slugs.js';
+export * from './query-numbers.js';
 export * from './person-name.js';
 export * from './errors.js';
 export * from './time-zone.js';

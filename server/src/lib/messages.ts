@@ -345,6 +345,10 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     en: 'Please enter your current password.',
   },
   'one role per department': { de: 'Bitte nur eine Rolle je Amt.', en: 'One role per department only.' },
+  'a whole number in digits': {
+    de: 'Bitte eine ganze Zahl aus Ziffern angeben.',
+    en: 'Please give a whole number in digits.',
+  },
   'lowercase letters, digits and single hyphens': {
     de: 'Nur Kleinbuchstaben, Ziffern und einzelne Bindestriche.',
     en: 'Lowercase letters, digits and single hyphens only.',

@@ -222,6 +222,11 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
       `services=${o.services[0]!.slug}&persons=0`,
       `services=${o.services[0]!.slug}&from=23.11.2026`,
       `services=${o.services[0]!.slug}&days=32`,
+      // Number() reads these as 3, 10, 0 and 2: a link that did not write a number gets none.
+      `services=${o.services[0]!.slug}&persons=0x3`,
+      `services=${o.services[0]!.slug}&days=1e1`,
+      `services=${o.services[0]!.slug}&days=`,
+      `services=${o.services[0]!.slug}&persons=1&persons=2`,
     ]) {
       const response = await client().get(`${o.base}/slots?${query}`);
       expect([query, response.status, response.json.code]).toEqual([query, 400, 'validation_failed']);
