@@ -8,6 +8,26 @@ import { useSay, type Message } from '../lib/message';
  */
 export type FieldErrors<F extends string> = Partial<Record<F, Message>>;
 
+/** One field error of a `validation_failed` problem: its path and the server's words. */
+export type ServerFieldError = NonNullable<ApiError['extras']['fieldErrors']>[number];
+
+/**
+ * The server's field errors on a form's fields (the first per field), each worded by the form;
+ * paths the form has no field for are left to the caller's form-level failure.
+ */
+export function serverFieldErrors<F extends string>(
+  error: ApiError,
+  fieldAt: (path: string) => F | undefined,
+  messageFor: (field: F, refused: ServerFieldError) => Message,
+): FieldErrors<F> {
+  const found: FieldErrors<F> = {};
+  for (const refused of error.extras.fieldErrors ?? []) {
+    const field = fieldAt(refused.path);
+    if (field && !found[field]) found[field] = messageFor(field, refused);
+  }
+  return found;
+}
+
 /**
  * A form's field errors and their wiring: each field's id, `aria-invalid`, `aria-describedby`
  * (hint and error) and the error text above the control. `order` is the order of the fields on
@@ -35,15 +55,11 @@ export function useFieldErrors<F extends string>(order: readonly F[]) {
     /**
      * The server's field errors on this form's fields, by their paths: each field gets the form's
      * own message for it (the server's words are in the language of the request, not of now).
+     * `messageFor` learns what the server said, so it can tell "missing" from "invalid" (see
+     * `refusedProblem` in field-checks.ts): a refused field with text in it is not empty.
      */
-    fromServer: (error: ApiError, messageFor: (field: F) => Message): FieldErrors<F> => {
-      const found: FieldErrors<F> = {};
-      for (const { path } of error.extras.fieldErrors ?? []) {
-        const field = fieldAt(path);
-        if (field && !found[field]) found[field] = messageFor(field);
-      }
-      return found;
-    },
+    fromServer: (error: ApiError, messageFor: (field: F, refused: ServerFieldError) => Message): FieldErrors<F> =>
+      serverFieldErrors(error, fieldAt, messageFor),
     invalid: (field: F) => (errors[field] ? true : undefined),
     describedBy: (field: F, hint?: string) =>
       [hint, errors[field] ? errorId(field) : undefined].filter(Boolean).join(' ') || undefined,

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message, problemMessage, type Message } from '../../lib/message';
 import { DocumentList } from '../../ui/DocumentList';
+import { freeTextProblem, nameProblem, refusedProblem, type TextProblem } from '../../ui/field-checks';
 import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LanguageFields } from '../../ui/LanguageFields';
 import { useLocalize } from '../../lib/useLocalize';
@@ -50,16 +51,29 @@ const FIELD_ORDER: FieldName[] = [
 const ERRORS = {
   name: message((t) => t('appointments:details.errors.name')),
   nameTooLong: message((t) => t('appointments:details.errors.nameTooLong')),
+  nameInvalid: message((t) => t('appointments:details.errors.nameInvalid')),
   email: message((t) => t('appointments:details.errors.email')),
   emailInvalid: message((t) => t('appointments:details.errors.emailInvalid')),
   phone: message((t) => t('appointments:details.errors.phone')),
   interpreterLanguage: message((t) => t('appointments:details.errors.interpreterLanguage')),
-  concern: message((t) => t('appointments:details.errors.concern')),
   concernTooLong: message((t) => t('appointments:details.errors.concernTooLong')),
+  concernInvalid: message((t) => t('appointments:details.errors.concernInvalid')),
   consent: message((t) => t('appointments:details.errors.consent')),
   channel: message((t) => t('appointments:details.errors.channel')),
   birthDate: message((t) => t('appointments:details.errors.birthDate')),
   birthDateInvalid: message((t) => t('appointments:details.errors.birthDateInvalid')),
+};
+
+const NAME_MESSAGES: Record<TextProblem, Message> = {
+  missing: ERRORS.name,
+  tooLong: ERRORS.nameTooLong,
+  invalid: ERRORS.nameInvalid,
+};
+/** The concern is optional: nothing in it is never its problem. */
+const CONCERN_MESSAGES: Record<TextProblem, Message> = {
+  missing: ERRORS.concernInvalid,
+  tooLong: ERRORS.concernTooLong,
+  invalid: ERRORS.concernInvalid,
 };
 
 type Conflict = { kind: 'taken'; alternatives: Slot[] } | { kind: 'unavailable' } | null;
@@ -136,16 +150,17 @@ export function DetailsStep({
 
   const validate = (): FieldErrors<FieldName> => {
     const found: FieldErrors<FieldName> = {};
-    const name = value.name.trim();
-    if (!name) found.name = ERRORS.name;
-    else if (name.length > 80) found.name = ERRORS.nameTooLong;
+    // The server's own rules (shared person-name.ts, plainText), so its refusal has words here.
+    const nameIssue = nameProblem(value.name, { max: 80, required: true });
+    if (nameIssue) found.name = NAME_MESSAGES[nameIssue];
     const email = value.email.trim();
     if (mode === 'citizen' && !email) found.email = ERRORS.email;
     else if (email && (!EMAIL_PATTERN.test(email) || email.length > 254)) found.email = ERRORS.emailInvalid;
     const phone = value.phone.trim();
     if (phone && (!PHONE_PATTERN.test(phone) || phone.length > 40)) found.phone = ERRORS.phone;
     if (value.needsInterpreter && !value.interpreterLanguage) found.interpreterLanguage = ERRORS.interpreterLanguage;
-    if (value.concern.trim().length > 500) found.concern = ERRORS.concernTooLong;
+    const concernIssue = freeTextProblem(value.concern, { max: 500, required: false });
+    if (concernIssue) found.concern = CONCERN_MESSAGES[concernIssue];
     if (mode === 'citizen' && !value.consent) found.consent = ERRORS.consent;
     if (channels.length > 1 && !channel) found.channel = ERRORS.channel;
     if (channel === 'onsite') {
@@ -195,9 +210,14 @@ export function DetailsStep({
         setConflict({ kind: 'unavailable' });
         focusOn('conflict');
       } else if (error.code === 'validation_failed') {
-        const fieldErrors = fields.fromServer(error, (field) =>
-          field === 'birthDate' ? ERRORS.birthDateInvalid : ERRORS[field],
-        );
+        // A field with text in it that the server still refuses is invalid, not missing.
+        const fieldErrors = fields.fromServer(error, (field) => {
+          if (field === 'birthDate') return ERRORS.birthDateInvalid;
+          if (field === 'name') return NAME_MESSAGES[refusedProblem(value.name, 80)];
+          if (field === 'concern') return CONCERN_MESSAGES[refusedProblem(value.concern, 500)];
+          if (field === 'email' && value.email.trim()) return ERRORS.emailInvalid;
+          return ERRORS[field];
+        });
         showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describe(error));
       } else {
         showErrors({}, describe(error));

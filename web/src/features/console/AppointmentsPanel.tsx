@@ -102,6 +102,19 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
       reload();
     }
   };
+  /** Like `run`, for a dialog: what went wrong goes back to it, which stays open with the note. */
+  const attempt = async (action: () => Promise<unknown>, success: Message): Promise<Message | null> => {
+    setNotice(null);
+    try {
+      await action();
+      say('success', success);
+      return null;
+    } catch (error) {
+      return problemMessage(toApiError(error));
+    } finally {
+      reload();
+    }
+  };
 
   const waiting = new Set(snapshot.queue.map((entry) => entry.id));
   const inCall = new Set(snapshot.active.map((entry) => entry.id));
@@ -336,7 +349,7 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
             setCancelling(null);
           }}
           onConfirm={(note) =>
-            run(
+            attempt(
               () => appointmentActions.cancel(department.id, cancelling.id, note),
               message((tr) => tr('console:appointments.cancelled', { name: cancelling.name })),
             )

@@ -204,6 +204,16 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
       setProblem(explain(toApiError(error)));
     }
   };
+  /** Like `run`, for a dialog: what went wrong goes back to it, which stays open with the note. */
+  const attempt = async (action: () => Promise<unknown>): Promise<Message | null> => {
+    setProblem(null);
+    try {
+      await action();
+      return null;
+    } catch (error) {
+      return explain(toApiError(error));
+    }
+  };
 
   const chooseDoor = (state: DoorChoice) =>
     run(async () => {
@@ -492,7 +502,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
           onClose={() => {
             setDeclining(null);
           }}
-          onConfirm={(note) => run(() => decline(department.id, declining.id, note))}
+          onConfirm={(note) => attempt(() => decline(department.id, declining.id, note))}
         />
       )}
     </>

@@ -1,4 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useSay, type Message } from '../../lib/message';
+import { noteConfirmer, type ConfirmOutcome } from './note-confirm';
 
 interface NoteDialogProps {
   title: string;
@@ -10,8 +12,11 @@ interface NoteDialogProps {
   abortLabel: string;
   /** Takes focus on close when the button that opened the dialog is gone; else the page's h1. */
   fallbackFocus?: RefObject<HTMLElement | null>;
-  /** Called with the trimmed note (possibly empty); the dialog closes when it settles. */
-  onConfirm: (note: string) => Promise<unknown>;
+  /**
+   * Called with the trimmed note (possibly empty). Resolves with null when done (the dialog
+   * closes), or with what went wrong: the dialog then stays open with the note and says it.
+   */
+  onConfirm: (note: string) => Promise<ConfirmOutcome>;
   onClose: () => void;
 }
 
@@ -35,6 +40,11 @@ export function NoteDialog({
   const ref = useRef<HTMLDialogElement>(null);
   const noteRef = useRef<HTMLTextAreaElement>(null);
   const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Message | null>(null);
+  const say = useSay();
+  // One per dialog: it ignores a second press while the first is on its way.
+  const [confirm] = useState(noteConfirmer);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -56,11 +66,29 @@ export function NoteDialog({
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          void onConfirm(note.trim()).finally(onClose);
+          void confirm(note, {
+            onConfirm,
+            setBusy,
+            setFailure: (next) => {
+              setFailure(next);
+              // Said at once (role=alert); focus goes back to the note, which is kept.
+              if (next) noteRef.current?.focus();
+            },
+            close: onClose,
+          });
         }}
+        aria-busy={busy || undefined}
       >
         <h2 id={`${id}-title`}>{title}</h2>
         {children}
+        <p
+          id={`${id}-failure`}
+          role="alert"
+          className={failure ? 'notice notice--warning' : 'visually-hidden'}
+          data-testid="note-dialog-failure"
+        >
+          {failure && say(failure)}
+        </p>
         <div className="field">
           <label htmlFor={`${id}-note`}>{noteLabel}</label>
           <p id={`${id}-hint`} className="field__hint">
@@ -72,14 +100,14 @@ export function NoteDialog({
             rows={3}
             maxLength={300}
             value={note}
-            aria-describedby={`${id}-hint`}
+            aria-describedby={failure ? `${id}-hint ${id}-failure` : `${id}-hint`}
             onChange={(event) => {
               setNote(event.target.value);
             }}
           />
         </div>
         <div className="button-row">
-          <button type="submit" className="button button--danger">
+          <button type="submit" className="button button--danger" aria-disabled={busy || undefined}>
             {confirmLabel}
           </button>
           <button type="button" className="button button--secondary" onClick={onClose}>

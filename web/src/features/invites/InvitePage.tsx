@@ -1,27 +1,20 @@
 import { pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
+import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { usePageFocus } from '../../lib/page-focus';
 import { useDepartmentPhrase } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
+import { nameProblem } from '../../ui/field-checks';
+import { ErrorSummary, Field, useFieldErrors } from '../../ui/forms';
 import { formatClock, formatDay } from '../../ui/format';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { checkInvite, inviteeStatus, redeemInvite } from './api';
-
-const PROBLEM_CODES = [
-  'invite_invalid',
-  'invite_expired',
-  'invite_revoked',
-  'invite_removed',
-  'invite_used_up',
-  'invite_call_ended',
-] as const;
-type ProblemCode = (typeof PROBLEM_CODES)[number];
-const isProblemCode = (code: string): code is ProblemCode => (PROBLEM_CODES as readonly string[]).includes(code);
+import { isProblemCode, redeemRefusal, startPhase, type ProblemCode, type RedeemRefusal } from './invite-page-state';
 
 /** How often a waiting invitee's page asks whether they may enter. */
 const POLL_MS = { waiting: 3_000, not_started: 30_000 };
@@ -50,11 +43,10 @@ function dropFragment(): void {
  */
 export function InvitePage() {
   const { t } = useTranslation('invites');
-  const [phase, setPhase] = useState<Phase>(() => {
-    const token = readToken();
-    return token ? { status: 'checking', token } : { status: 'loading' };
-  });
-  // Out of the address bar, the history and screenshots at once; the token lives in state now.
+  // Out of the address bar, the history and screenshots at once; the token lives in state now,
+  // also for "try again" after a failure.
+  const [token] = useState(readToken);
+  const [phase, setPhase] = useState<Phase>(() => startPhase(token));
   useEffect(dropFragment, []);
   const { requestFocus } = usePageFocus();
   const failed = (error: unknown) => {
@@ -89,19 +81,24 @@ export function InvitePage() {
   }, [checking]);
 
   // Without a token: a reload after redeeming (the seat cookie answers), or an incomplete link.
-  const started = useRef(false);
+  // Runs again each time the page comes back to loading ("try again" without a token).
+  const loading = phase.status === 'loading';
   useEffect(() => {
-    if (phase.status !== 'loading' || started.current) return;
-    started.current = true;
+    if (!loading) return;
+    let cancelled = false;
     inviteeStatus().then(
-      (invitee) => setPhase({ status: 'invitee', invitee }),
+      (invitee) => !cancelled && setPhase({ status: 'invitee', invitee }),
       (error: unknown) => {
+        if (cancelled) return;
         if (toApiError(error).code === 'invite_invalid') setPhase({ status: 'missing' });
         else failed(error);
       },
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once
-  }, [phase.status]);
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- failed is stable enough
+  }, [loading]);
 
   // Waiting to be let in, or for the call to start: ask again now and then.
   const invitee = phase.status === 'invitee' ? phase.invitee : null;
@@ -135,7 +132,8 @@ export function InvitePage() {
         </div>
       );
     case 'error':
-      return <ErrorPage error={phase.error} retry={() => setPhase({ status: 'loading' })} />;
+      // The same link again: the token was kept when it left the address bar.
+      return <ErrorPage error={phase.error} retry={() => setPhase(startPhase(token))} />;
     case 'intro':
       return (
         <IntroForm
@@ -145,8 +143,13 @@ export function InvitePage() {
               const next = await redeemInvite(phase.token, name);
               requestFocus();
               setPhase({ status: 'invitee', invitee: next });
+              return null;
             } catch (error) {
-              failed(error);
+              const apiError = toApiError(error);
+              const refusal = redeemRefusal(apiError);
+              // Only a problem with the link leaves the form; the name stays for anything else.
+              if (refusal.kind === 'problem') failed(apiError);
+              return { refusal, error: apiError };
             }
           }}
         />
@@ -156,20 +159,51 @@ export function InvitePage() {
   }
 }
 
-function IntroForm({ preview, onContinue }: { preview: InvitePreview; onContinue: (name: string) => Promise<void> }) {
+/** Why a name was not taken: the refusal as the page sorted it, and the server's error. */
+interface Refused {
+  refusal: RedeemRefusal;
+  error: ApiError;
+}
+
+const NAME_INVALID = message((t) => t('invites:page.nameInvalid'));
+
+function IntroForm({
+  preview,
+  onContinue,
+}: {
+  preview: InvitePreview;
+  /** Resolves with null when the invitee is in, or with why not (the form stays, with the name). */
+  onContinue: (name: string) => Promise<Refused | null>;
+}) {
   const { t } = useTranslation('invites');
+  const say = useSay();
   const details = useInviteDetails(preview);
-  const id = useId();
+  const fields = useFieldErrors(['name'] as const);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Message | null>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const failureRef = useRef<HTMLParagraphElement>(null);
+
+  const show = (nameError: Message | null, formFailure: Message | null) => {
+    fields.setErrors(nameError ? { name: nameError } : {});
+    setFailure(formFailure);
+    // After React rendered it: move focus to the problem, so it is read out first.
+    const target = nameError ? summaryRef : failureRef;
+    window.setTimeout(() => target.current?.focus(), 0);
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (busy) return;
+    // The server's rules for a name (shared person-name.ts); empty is fine: the invite's label.
+    if (nameProblem(name, { max: 80, required: false })) return show(NAME_INVALID, null);
     setBusy(true);
-    try {
-      await onContinue(name.trim());
-    } finally {
-      setBusy(false);
-    }
+    const refused = await onContinue(name.trim());
+    if (!refused || refused.refusal.kind === 'problem') return;
+    setBusy(false);
+    if (refused.refusal.kind === 'name') show(NAME_INVALID, null);
+    else show(null, problemMessage(refused.error));
   };
   return (
     <div data-testid="invite-intro">
@@ -178,22 +212,36 @@ function IntroForm({ preview, onContinue }: { preview: InvitePreview; onContinue
         {t('page.invited', details)}
       </p>
       <p>{t('page.intro')}</p>
-      <form onSubmit={(event) => void submit(event)} className="invite-intro">
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{t('page.name')}</label>
-          <p id={`${id}-name-hint`} className="field__hint">
-            {t('page.nameHint')}
-          </p>
-          <input
-            id={`${id}-name`}
-            aria-describedby={`${id}-name-hint`}
-            autoComplete="name"
-            maxLength={80}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
-        </div>
-        <button type="submit" className="button button--primary" disabled={busy}>
+      <form onSubmit={(event) => void submit(event)} className="invite-intro" noValidate>
+        <p
+          ref={failureRef}
+          tabIndex={-1}
+          role="alert"
+          className={failure ? 'form-failure' : 'visually-hidden'}
+          data-testid="invite-failure"
+        >
+          {failure && say(failure)}
+        </p>
+        <ErrorSummary
+          ref={summaryRef}
+          fields={fields}
+          failure={null}
+          failureTestId="invite-failure-in-summary"
+          title={t('page.errorSummary')}
+          titleElement="h2"
+        />
+        <Field fields={fields} field="name" label={t('page.name')} hint={t('page.nameHint')}>
+          {(control) => (
+            <input
+              {...control}
+              autoComplete="name"
+              maxLength={80}
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+            />
+          )}
+        </Field>
+        <button type="submit" className="button button--primary" aria-disabled={busy || undefined}>
           {busy ? t('page.checking') : t('page.continue')}
         </button>
       </form>

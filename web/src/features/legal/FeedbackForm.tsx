@@ -8,6 +8,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
+import { lineProblem, nameProblem, refusedProblem } from '../../ui/field-checks';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { sendAccessibilityFeedback } from './api';
 
@@ -19,6 +20,11 @@ const ERRORS: Record<FieldName, Message> = {
   email: message((t) => t('legal:feedback.errors.email')),
   page: message((t) => t('legal:feedback.errors.page')),
   message: message((t) => t('legal:feedback.errors.message')),
+};
+/** Name and page go into the mail (the server checks them as one line each, names like every name). */
+const INVALID = {
+  name: message((t) => t('legal:feedback.errors.nameInvalid')),
+  page: message((t) => t('legal:feedback.errors.pageInvalid')),
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -63,9 +69,11 @@ export function FeedbackForm({
 
   const validate = (): FieldErrors<FieldName> => {
     const found: FieldErrors<FieldName> = {};
-    if (values.name.trim().length > 120) found.name = ERRORS.name;
+    const nameIssue = nameProblem(values.name, { max: 120, required: false });
+    if (nameIssue) found.name = nameIssue === 'invalid' ? INVALID.name : ERRORS.name;
     if (values.email.trim() && !EMAIL.test(values.email.trim())) found.email = ERRORS.email;
-    if (values.page.trim().length > 500) found.page = ERRORS.page;
+    const pageIssue = lineProblem(values.page, { max: 500, required: false });
+    if (pageIssue) found.page = pageIssue === 'invalid' ? INVALID.page : ERRORS.page;
     const text = values.message.trim();
     if (!text || text.length > ACCESSIBILITY_FEEDBACK_MAX_LENGTH) found.message = ERRORS.message;
     return found;
@@ -96,7 +104,13 @@ export function FeedbackForm({
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError.code === 'validation_failed') {
-        const fromServer = fields.fromServer(apiError, (field) => ERRORS[field]);
+        // A name or page the server still refuses is invalid unless it is too long.
+        const fromServer = fields.fromServer(apiError, (field) =>
+          (field === 'name' || field === 'page') &&
+          refusedProblem(values[field], field === 'name' ? 120 : 500) === 'invalid'
+            ? INVALID[field]
+            : ERRORS[field],
+        );
         showErrors(fromServer, Object.keys(fromServer).length > 0 ? null : problemMessage(apiError));
       } else {
         showErrors({}, problemMessage(apiError));

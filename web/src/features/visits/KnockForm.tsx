@@ -9,6 +9,7 @@ import { message, useSay, type Message } from '../../lib/message';
 import { getLiveClient } from '../../lib/live-client';
 import { useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
+import { freeTextProblem, nameProblem, refusedProblem, type TextProblem } from '../../ui/field-checks';
 import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LanguageFields, type LanguageChoice } from '../../ui/LanguageFields';
 import { isConversationLanguage } from '../../ui/languages';
@@ -29,11 +30,24 @@ const FIELD_ORDER: FieldName[] = ['name', 'concern', 'serviceSlug', 'interpreter
 const ERRORS = {
   name: message((t) => t('visits:form.errors.name')),
   nameTooLong: message((t) => t('visits:form.errors.nameTooLong')),
+  nameInvalid: message((t) => t('visits:form.errors.nameInvalid')),
   concern: message((t) => t('visits:form.errors.concern')),
   concernTooLong: message((t) => t('visits:form.errors.concernTooLong')),
+  concernInvalid: message((t) => t('visits:form.errors.concernInvalid')),
   serviceSlug: message((t) => t('visits:form.errors.service')),
   interpreterLanguage: message((t) => t('visits:form.errors.interpreterLanguage')),
   consent: message((t) => t('visits:form.errors.consent')),
+};
+
+const NAME_MESSAGES: Record<TextProblem, Message> = {
+  missing: ERRORS.name,
+  tooLong: ERRORS.nameTooLong,
+  invalid: ERRORS.nameInvalid,
+};
+const CONCERN_MESSAGES: Record<TextProblem, Message> = {
+  missing: ERRORS.concern,
+  tooLong: ERRORS.concernTooLong,
+  invalid: ERRORS.concernInvalid,
 };
 
 export function KnockForm({ tenantSlug, departmentSlug, services, describeFailure }: KnockFormProps) {
@@ -69,11 +83,12 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
 
   const validate = (): FieldErrors<FieldName> => {
     const found: FieldErrors<FieldName> = {};
-    if (!name.trim()) found.name = ERRORS.name;
-    else if (name.trim().length > 80) found.name = ERRORS.nameTooLong;
+    // The server's own rules (shared person-name.ts, plainText), so its refusal has words here.
+    const nameIssue = nameProblem(name, { max: 80, required: true });
+    if (nameIssue) found.name = NAME_MESSAGES[nameIssue];
     if (mode === 'text') {
-      if (!concern.trim()) found.concern = ERRORS.concern;
-      else if (concern.trim().length > 500) found.concern = ERRORS.concernTooLong;
+      const concernIssue = freeTextProblem(concern, { max: 500, required: true });
+      if (concernIssue) found.concern = CONCERN_MESSAGES[concernIssue];
     } else if (!serviceSlug) {
       found.serviceSlug = ERRORS.serviceSlug;
     }
@@ -122,7 +137,12 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       const apiError = toApiError(error);
       setSubmitting(false);
       if (apiError.code === 'validation_failed') {
-        const fieldErrors = fields.fromServer(apiError, (field) => ERRORS[field]);
+        // A field with text in it that the server still refuses is invalid, not missing.
+        const fieldErrors = fields.fromServer(apiError, (field) => {
+          if (field === 'name') return NAME_MESSAGES[refusedProblem(name, 80)];
+          if (field === 'concern') return CONCERN_MESSAGES[refusedProblem(concern, 500)];
+          return ERRORS[field];
+        });
         showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describe(apiError));
       } else {
         showErrors({}, describe(apiError));

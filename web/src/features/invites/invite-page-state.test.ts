@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../lib/api';
+import { redeemRefusal, startPhase } from './invite-page-state';
+
+const refused = (code: ConstructorParameters<typeof ApiError>[0], fieldErrors?: { path: string; message: string }[]) =>
+  new ApiError(code, code === 'network_error' ? null : 400, undefined, undefined, fieldErrors ? { fieldErrors } : {});
+
+describe('an invitee whose name is refused', () => {
+  it('stays on the form with a field error when the server refuses the name', () => {
+    expect(redeemRefusal(refused('validation_failed', [{ path: 'name', message: 'unsichtbare Zeichen' }]))).toEqual({
+      kind: 'name',
+    });
+  });
+
+  it('stays on the form for failures a second try may mend', () => {
+    expect(redeemRefusal(refused('validation_failed', [{ path: 'token', message: 'x' }]))).toEqual({
+      kind: 'failure',
+    });
+    expect(redeemRefusal(refused('rate_limited'))).toEqual({ kind: 'failure' });
+    expect(redeemRefusal(refused('network_error'))).toEqual({ kind: 'failure' });
+  });
+
+  it('leaves the form only for a problem with the link', () => {
+    expect(redeemRefusal(refused('invite_expired'))).toEqual({ kind: 'problem', code: 'invite_expired' });
+    expect(redeemRefusal(refused('invite_used_up'))).toEqual({ kind: 'problem', code: 'invite_used_up' });
+  });
+});
+
+describe('trying an invite link again', () => {
+  it('checks the same token again, though it is gone from the address bar', () => {
+    expect(startPhase('abc123')).toEqual({ status: 'checking', token: 'abc123' });
+  });
+
+  it('asks for a held seat when the link brought no token', () => {
+    expect(startPhase(null)).toEqual({ status: 'loading' });
+  });
+});

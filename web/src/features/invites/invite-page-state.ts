@@ -1,0 +1,37 @@
+import type { ApiError } from '../../lib/api';
+
+/** Link problems: each has its own page (`invites:problem.*`); nothing typed can fix them. */
+export const PROBLEM_CODES = [
+  'invite_invalid',
+  'invite_expired',
+  'invite_revoked',
+  'invite_removed',
+  'invite_used_up',
+  'invite_call_ended',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+export const isProblemCode = (code: string): code is ProblemCode => (PROBLEM_CODES as readonly string[]).includes(code);
+
+/** What the first load of the page does: check the link's token, or ask whether a seat is held. */
+export type StartPhase = { status: 'checking'; token: string } | { status: 'loading' };
+
+/**
+ * Where the page starts, and starts again on "try again": with the token the link brought (kept
+ * by the page once it is out of the address bar), or without one (a reload after redeeming).
+ */
+export function startPhase(token: string | null): StartPhase {
+  return token ? { status: 'checking', token } : { status: 'loading' };
+}
+
+/**
+ * What a refused redeem means for the invitee: a link problem (its own page), a name to correct
+ * (the form stays, with what was typed), or a failure to show at the form, to send again.
+ */
+export type RedeemRefusal = { kind: 'problem'; code: ProblemCode } | { kind: 'name' } | { kind: 'failure' };
+
+export function redeemRefusal(error: ApiError): RedeemRefusal {
+  if (isProblemCode(error.code)) return { kind: 'problem', code: error.code };
+  const atName = (error.extras.fieldErrors ?? []).some(({ path }) => path === 'name' || path.startsWith('name.'));
+  if (error.code === 'validation_failed' && atName) return { kind: 'name' };
+  return { kind: 'failure' };
+}
