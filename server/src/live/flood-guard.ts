@@ -21,13 +21,13 @@ export class TokenBucket {
     this.last = now();
   }
 
-  /** Takes one token; false when the budget is spent. */
-  take(): boolean {
+  /** Takes `cost` tokens (one by default); false, and nothing taken, when the budget has fewer. */
+  take(cost = 1): boolean {
     const now = this.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
     return true;
   }
 }

@@ -4,7 +4,8 @@ import { callMembers, staffSessions } from '../../db/schema.js';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { signedInClerk } from '../../test/factories.js';
-import { admittedVisit, cameraOn as camera } from '../../test/p2p-call.js';
+import { admittedVisit, cameraOn as camera, twoInP2pCall } from '../../test/p2p-call.js';
+import { RELAYED_CHARACTERS } from '../../live/live.hub.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
 import { MEMBER_TIMEOUT_MS } from './p2p-rooms.js';
 
@@ -89,6 +90,43 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     expect((await endedForCitizen).visitId).toBe(visitId);
     clerkLive.close();
     citizenLive.close();
+  });
+
+  it('keeps a participant from flooding another with signals: past its budget of characters, signals are dropped and the receiver stays', async () => {
+    const db = server.database.db;
+    const { clerkLive, citizenLive, visitId, clerkJoined } = await twoInP2pCall(db, {
+      clerk: client(),
+      citizen: client(),
+    });
+    const clerkIdentity = clerkJoined.self.identity;
+    const sdp = `v=0\r\n${'a=x'.repeat(9_000)}`; // about 27 KB, under the schema's 30,000
+    const signal = JSON.stringify({
+      type: 'call-signal',
+      visitId,
+      to: clerkIdentity,
+      data: { description: { type: 'offer', sdp } },
+    });
+    const refused = citizenLive.next('error', (m) => m.code === 'rate_limited', 10_000);
+    let arrived = 0;
+    clerkLive.socket.on('message', (data) => {
+      if ((JSON.parse(data.toString()) as { type: string }).type === 'call-signal') arrived += 1;
+    });
+    // 30 a second is within the socket's message budget; 800 KB a second is not within its characters.
+    for (let i = 0; i < 30; i++) citizenLive.socket.send(signal);
+    expect((await refused).message).toMatch(/call data/);
+    const expected = Math.floor(RELAYED_CHARACTERS.burst / signal.length);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(arrived).toBeGreaterThanOrEqual(expected - 1);
+    expect(arrived).toBeLessThanOrEqual(expected + 1);
+    // The clerk is still connected and served; the citizen too, with small messages.
+    const pong = clerkLive.next('pong');
+    clerkLive.send({ type: 'ping' });
+    await pong;
+    expect(clerkLive.socket.readyState).toBe(clerkLive.socket.OPEN);
+    const chat = clerkLive.next('call-chat');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    citizenLive.send({ type: 'call-chat', visitId, text: 'Hallo' });
+    expect((await chat).text).toBe('Hallo');
   });
 
   it('answers the first one in before the visit is marked, and the mark follows: everyone watching sees "in call"', async () => {
