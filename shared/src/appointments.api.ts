@@ -93,12 +93,12 @@ export const BookingInfoSchema = z.object({
 export type BookingInfo = z.infer<typeof BookingInfoSchema>;
 
 /** `GET …/slots?services=a,b&persons=2&from=2026-11-23&days=7` */
-export const SlotQuerySchema = z.object({
+export const SlotQuerySchema = /* @__PURE__ */ z.object({
   services: SlugListSchema,
-  persons: z._default(queryWholeNumber(1, 20, 'at most 20 persons'), 1),
+  persons: /* @__PURE__ */ z._default(/* @__PURE__ */ queryWholeNumber(1, 20, 'at most 20 persons'), 1),
   /** First day (tenant zone); default today. Within 2000–2100 (calendar-dates.ts). */
-  from: z.optional(CalendarDateSchema),
-  days: z._default(queryWholeNumber(1, 31), 7),
+  from: /* @__PURE__ */ z.optional(CalendarDateSchema),
+  days: /* @__PURE__ */ z._default(/* @__PURE__ */ queryWholeNumber(1, 31), 7),
 });
 export type SlotQuery = z.infer<typeof SlotQuerySchema>;
 

@@ -76,7 +76,10 @@ export const AuditQuerySchema = /* @__PURE__ */ z
     visit: /* @__PURE__ */ blankAsMissing(z.uuid('a visit id')),
     /** Where the previous page ended (its `next`). */
     cursor: /* @__PURE__ */ blankAsMissing(z.string().check(z.regex(CURSOR, 'a cursor from the previous page'))),
-    limit: z._default(queryWholeNumber(1, AUDIT_PAGE_MAX, `at most ${AUDIT_PAGE_MAX} rows`), 50),
+    limit: /* @__PURE__ */ z._default(
+      /* @__PURE__ */ queryWholeNumber(1, AUDIT_PAGE_MAX, `at most ${AUDIT_PAGE_MAX} rows`),
+      50,
+    ),
     /** Language of the CSV's header and actor names (default: the browser's). */
     lang: /* @__PURE__ */ blankAsMissing(LocaleSchema),
   })

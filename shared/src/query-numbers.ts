@@ -5,6 +5,7 @@ import { z } from 'zod/mini';
  * `Number()` alone also reads "0x3", "1e1", " 2 " and "" (as 0); a link or a script sending those
  * gets 400 like any other bad value, not an answer for a number it did not write.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function queryWholeNumber(min: number, max: number, tooLarge?: string) {
   return z.pipe(
     z.string().check(z.regex(/^[0-9]{1,9}$/, 'a whole number in digits')),

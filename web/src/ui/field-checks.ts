@@ -1,10 +1,8 @@
 import { hasHiddenCharacters, hasVisibleCharacters, isOneLine, personNameProblem } from '@amtsraum/shared';
 
-/**
- * What is wrong with a typed value, in the words a form has for it: nothing typed, too long, or
- * refused by a rule the server checks too (an invisible or direction-changing character, …).
- */
-export type TextProblem = 'missing' | 'tooLong' | 'invalid';
+import type { TextProblem } from './refused-field';
+
+export { refusedProblem, type TextProblem } from './refused-field';
 
 interface TextRule {
   max: number;
@@ -37,15 +35,4 @@ export function lineProblem(value: string, { max, required }: TextRule): TextPro
   if (!text) return required ? 'missing' : null;
   if (text.length > max) return 'tooLong';
   return isOneLine(text) ? null : 'invalid';
-}
-
-/**
- * Why the server refused a field, told from what was typed in it: empty is missing, longer than
- * allowed is too long, and anything else broke a rule the client did not know (never "please
- * enter …" for a field that has something in it).
- */
-export function refusedProblem(value: string, max: number): TextProblem {
-  const text = value.trim();
-  if (!text) return 'missing';
-  return text.length > max ? 'tooLong' : 'invalid';
 }

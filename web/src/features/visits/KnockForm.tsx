@@ -9,7 +9,7 @@ import { message, useSay, type Message } from '../../lib/message';
 import { getLiveClient } from '../../lib/live-client';
 import { useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
-import { freeTextProblem, nameProblem, refusedProblem, type TextProblem } from '../../ui/field-checks';
+import { refusedProblem, type TextProblem } from '../../ui/refused-field';
 import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LanguageFields, type LanguageChoice } from '../../ui/LanguageFields';
 import { isConversationLanguage } from '../../ui/languages';
@@ -83,12 +83,13 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
 
   const validate = (): FieldErrors<FieldName> => {
     const found: FieldErrors<FieldName> = {};
-    // The server's own rules (shared person-name.ts, plainText), so its refusal has words here.
-    const nameIssue = nameProblem(name, { max: 80, required: true });
-    if (nameIssue) found.name = NAME_MESSAGES[nameIssue];
+    // Empty and too long here; the server's finer rules (invisible characters, …) come back as
+    // its refusal, worded below: the door page's JavaScript budget has no room for them.
+    if (!name.trim()) found.name = ERRORS.name;
+    else if (name.trim().length > 80) found.name = ERRORS.nameTooLong;
     if (mode === 'text') {
-      const concernIssue = freeTextProblem(concern, { max: 500, required: true });
-      if (concernIssue) found.concern = CONCERN_MESSAGES[concernIssue];
+      if (!concern.trim()) found.concern = ERRORS.concern;
+      else if (concern.trim().length > 500) found.concern = ERRORS.concernTooLong;
     } else if (!serviceSlug) {
       found.serviceSlug = ERRORS.serviceSlug;
     }
