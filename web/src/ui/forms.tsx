@@ -170,6 +170,33 @@ export function PrivacyConsent<F extends string>({
   );
 }
 
+/**
+ * What went wrong for a form as a whole that no field can fix (a limit, the network, a closed
+ * door): announced at once, focusable, and apart from the error summary's "please check".
+ */
+export function FormFailure({
+  failure,
+  testId,
+  ref,
+}: {
+  failure: Message | null;
+  testId?: string;
+  ref?: Ref<HTMLParagraphElement>;
+}) {
+  const say = useSay();
+  return (
+    <p
+      ref={ref}
+      tabIndex={-1}
+      role="alert"
+      className={failure ? 'form-failure' : 'visually-hidden'}
+      data-testid={testId}
+    >
+      {failure && say(failure)}
+    </p>
+  );
+}
+
 export interface ErrorSummaryProps<F extends string> {
   fields: FieldErrorsState<F>;
   /** What went wrong for the form as a whole (door closed, rate limit, …). */

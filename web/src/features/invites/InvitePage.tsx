@@ -4,12 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
-import { message, problemMessage, useSay, type Message } from '../../lib/message';
+import { message, problemMessage, type Message } from '../../lib/message';
 import { usePageFocus } from '../../lib/page-focus';
 import { useDepartmentPhrase } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { nameProblem } from '../../ui/field-checks';
-import { ErrorSummary, Field, useFieldErrors } from '../../ui/forms';
+import { ErrorSummary, Field, FormFailure, useFieldErrors } from '../../ui/forms';
 import { formatClock, formatDay } from '../../ui/format';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
@@ -176,7 +176,6 @@ function IntroForm({
   onContinue: (name: string) => Promise<Refused | null>;
 }) {
   const { t } = useTranslation('invites');
-  const say = useSay();
   const details = useInviteDetails(preview);
   const fields = useFieldErrors(['name'] as const);
   const [name, setName] = useState('');
@@ -213,15 +212,7 @@ function IntroForm({
       </p>
       <p>{t('page.intro')}</p>
       <form onSubmit={(event) => void submit(event)} className="invite-intro" noValidate>
-        <p
-          ref={failureRef}
-          tabIndex={-1}
-          role="alert"
-          className={failure ? 'form-failure' : 'visually-hidden'}
-          data-testid="invite-failure"
-        >
-          {failure && say(failure)}
-        </p>
+        <FormFailure ref={failureRef} failure={failure} testId="invite-failure" />
         <ErrorSummary
           ref={summaryRef}
           fields={fields}

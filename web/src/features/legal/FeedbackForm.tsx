@@ -7,9 +7,9 @@ import {
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
-import { message, problemMessage, useSay, type Message } from '../../lib/message';
+import { message, problemMessage, type Message } from '../../lib/message';
 import { lineProblem, nameProblem, refusedProblem } from '../../ui/field-checks';
-import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { ErrorSummary, Field, FormFailure, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { sendAccessibilityFeedback } from './api';
 
 const FIELDS = ['name', 'email', 'page', 'message'] as const;
@@ -49,7 +49,6 @@ export function FeedbackForm({
 }) {
   const { t } = useTranslation('legal');
   const id = useId();
-  const say = useSay();
   const fields = useFieldErrors(FIELDS);
   const [values, setValues] = useState({ name: '', email: '', page: referringPage(), message: '' });
   const [failure, setFailure] = useState<Message | null>(null);
@@ -160,9 +159,7 @@ export function FeedbackForm({
           ? t('feedback.introMunicipality', { tenant: tenant.name, email: feedback.email })
           : t('feedback.introInstallation', { tenant: tenant.name, email: feedback.email })}
       </p>
-      <p ref={failureRef} tabIndex={-1} role="alert" className={failure ? 'form-failure' : 'visually-hidden'}>
-        {failure && say(failure)}
-      </p>
+      <FormFailure ref={failureRef} failure={failure} />
       <ErrorSummary
         ref={summaryRef}
         fields={fields}

@@ -5,12 +5,12 @@ import { useNavigate } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { primeAudio, unlockAudio } from '../../lib/chime';
 import { currentLocale } from '../../lib/i18n';
-import { message, useSay, type Message } from '../../lib/message';
+import { message, type Message } from '../../lib/message';
 import { getLiveClient } from '../../lib/live-client';
 import { useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
 import { refusedProblem, type TextProblem } from '../../ui/refused-field';
-import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
+import { ErrorSummary, Field, FormFailure, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LanguageFields, type LanguageChoice } from '../../ui/LanguageFields';
 import { isConversationLanguage } from '../../ui/languages';
 import { knock } from './api';
@@ -74,7 +74,6 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   const { language, needsInterpreter, interpreterLanguage } = languages;
   const [consent, setConsent] = useState(false);
   const [failure, setFailure] = useState<Message | null>(null);
-  const say = useSay();
   const [submitting, setSubmitting] = useState(false);
   const summaryRef = useRef<HTMLDivElement>(null);
   const failureRef = useRef<HTMLParagraphElement>(null);
@@ -163,15 +162,7 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       <p>{t('form.intro')}</p>
 
       {/* Not under "please check your entries": nothing in the fields is wrong (issue 13, item 4). */}
-      <p
-        ref={failureRef}
-        tabIndex={-1}
-        role="alert"
-        className={failure ? 'form-failure' : 'visually-hidden'}
-        data-testid="knock-failure"
-      >
-        {failure && say(failure)}
-      </p>
+      <FormFailure ref={failureRef} failure={failure} testId="knock-failure" />
       <ErrorSummary
         ref={summaryRef}
         fields={fields}
