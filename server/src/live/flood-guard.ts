@@ -32,24 +32,38 @@ export class TokenBucket {
   }
 }
 
-/** Open (and opening) WebSockets per address group, up to a cap. */
+/**
+ * Open (and opening) WebSockets per address group, up to `cap` each, and `totalCap` from all
+ * groups together (the process's open files: many groups each within their cap could use them up).
+ */
 export class AddressSlots {
   private readonly open = new Map<string, number>();
+  private total = 0;
 
-  constructor(readonly cap: number) {}
+  constructor(
+    readonly cap: number,
+    readonly totalCap: number = Infinity,
+  ) {}
 
-  /** Takes a slot for `group`; false at the cap. Every true must be paired with one `release`. */
-  take(group: string): boolean {
+  /**
+   * Takes a slot for `group`: `taken`, or why not (`group_full`, `all_full`). Every `taken` must
+   * be paired with one `release`.
+   */
+  take(group: string): 'taken' | 'group_full' | 'all_full' {
+    if (this.total >= this.totalCap) return 'all_full';
     const count = this.open.get(group) ?? 0;
-    if (count >= this.cap) return false;
+    if (count >= this.cap) return 'group_full';
     this.open.set(group, count + 1);
-    return true;
+    this.total += 1;
+    return 'taken';
   }
 
   release(group: string): void {
-    const count = (this.open.get(group) ?? 0) - 1;
-    if (count <= 0) this.open.delete(group);
-    else this.open.set(group, count);
+    const count = this.open.get(group);
+    if (count === undefined) return;
+    this.total -= 1;
+    if (count <= 1) this.open.delete(group);
+    else this.open.set(group, count - 1);
   }
 }
 

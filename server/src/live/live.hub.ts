@@ -238,8 +238,6 @@ export class LiveHub {
   private visitBatchTimer: NodeJS.Timeout | null = null;
   private visitBatchesRunning = 0;
   private readonly slots: AddressSlots;
-  /** Connections holding a slot (from the upgrade request on, until their TCP connection closes). */
-  private upgrades = 0;
   /** Bumped by every role change heard: a console watch whose membership read began before one reads again. */
   private rolesEpoch = 0;
   private readonly lookupQueue = new FairQueue(LOOKUP_CONCURRENCY);
@@ -262,7 +260,7 @@ export class LiveHub {
     private readonly options: LiveHubOptions,
   ) {
     this.calls = new P2pRooms({ ...deps, db: deps.database.db });
-    this.slots = new AddressSlots(deps.config.wsConnectionsPerAddress);
+    this.slots = new AddressSlots(deps.config.wsConnectionsPerAddress, deps.config.wsMaxConnections);
   }
 
   private get db() {
@@ -321,15 +319,10 @@ export class LiveHub {
     // The slot is the TCP connection's for as long as it lives, whichever way it ends. Past the
     // process's cap (from all addresses together: WS_MAX_CONNECTIONS) a new one waits outside.
     const group = addressGroup(clientAddress(req, this.deps.config.trustProxy));
-    if (this.upgrades >= this.deps.config.wsMaxConnections) {
-      return refuse(503, 'Service Unavailable', ['Retry-After: 30']);
-    }
-    if (!this.slots.take(group)) return refuse(429, 'Too Many Requests', ['Retry-After: 30']);
-    this.upgrades += 1;
-    socket.once('close', () => {
-      this.upgrades -= 1;
-      this.slots.release(group);
-    });
+    const slot = this.slots.take(group);
+    if (slot === 'all_full') return refuse(503, 'Service Unavailable', ['Retry-After: 30']);
+    if (slot === 'group_full') return refuse(429, 'Too Many Requests', ['Retry-After: 30']);
+    socket.once('close', () => this.slots.release(group));
 
     const read = readCallerCookies(this.deps.config.sessionSecret, req.headers.cookie);
     let staffId: string | null = null;
