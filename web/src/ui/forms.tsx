@@ -56,7 +56,7 @@ export function useFieldErrors<F extends string>(order: readonly F[]) {
      * The server's field errors on this form's fields, by their paths: each field gets the form's
      * own message for it (the server's words are in the language of the request, not of now).
      * `messageFor` learns what the server said, so it can tell "missing" from "invalid" (see
-     * `refusedProblem` in field-checks.ts): a refused field with text in it is not empty.
+     * `refusedProblem` in refused-field.ts): a refused field with text in it is not empty.
      */
     fromServer: (error: ApiError, messageFor: (field: F, refused: ServerFieldError) => Message): FieldErrors<F> =>
       serverFieldErrors(error, fieldAt, messageFor),
