@@ -13,7 +13,8 @@ import {
 import { openDatabase } from '../db/client.js';
 import { TestClient } from '../test/client.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../test/factories.js';
-import { eventually, joinLivekit, type Participant } from '../test/livekit-participant.js';
+import { eventually } from '../test/eventually.js';
+import { joinLivekit, type Participant } from '../test/livekit-participant.js';
 import { startWebhookTap, type WebhookTap } from '../test/livekit-webhook-tap.js';
 import { startTestServer, type TestServer } from '../test/server.js';
 

@@ -7,13 +7,8 @@ import { planLivekitServer, type LivekitServer } from '../../../tests/livekit/li
 import { TestClient } from '../test/client.js';
 import { createTestDatabase, databaseKinds } from '../test/databases.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../test/factories.js';
-import {
-  DisconnectReason,
-  eventually,
-  joinLivekit,
-  TrackSource,
-  type Participant,
-} from '../test/livekit-participant.js';
+import { DisconnectReason, joinLivekit, TrackSource, type Participant } from '../test/livekit-participant.js';
+import { eventually } from '../test/eventually.js';
 import { startWebhookTap, type WebhookTap } from '../test/livekit-webhook-tap.js';
 import { startTestServer, type TestServer } from '../test/server.js';
 import type { CallGrant } from '../deps.js';
