@@ -125,6 +125,7 @@ const EnvSchema = z.object({
   VISIT_GRACE_SECONDS: integerText(10, 3600).default(120),
   WS_CONNECTIONS_PER_ADDRESS: integerText(1, 1_000_000).default(200),
   WS_MAX_CONNECTIONS: integerText(1, 1_000_000).default(15_000),
+  BOOKING_CONCURRENCY: integerText(1, 64).default(4),
   REMINDER_HOURS: integerText(0, 336).default(24),
   // The operator's own legal pages (issue 15), linked from pages of no municipality (home, staff).
   INSTALLATION_IMPRINT_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
@@ -148,6 +149,8 @@ export interface Config {
   wsConnectionsPerAddress: number;
   /** Live connections this process holds at most, from all addresses together. */
   wsMaxConnections: number;
+  /** Slot searches and bookings this process works on at once; the rest wait in line (lib/work-gate.ts). */
+  bookingConcurrency: number;
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   media: {
@@ -275,6 +278,7 @@ export function parseConfig(env: Env): Config {
     trustProxy: e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : Number(e.TRUST_PROXY),
     wsConnectionsPerAddress: e.WS_CONNECTIONS_PER_ADDRESS,
     wsMaxConnections: e.WS_MAX_CONNECTIONS,
+    bookingConcurrency: e.BOOKING_CONCURRENCY,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },

@@ -4,6 +4,7 @@ import type { Database, Db } from './db/client.js';
 import type { EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
 import type { RateLimits } from './lib/rate-limit.js';
+import type { WorkGate } from './lib/work-gate.js';
 
 /**
  * What the features depend on, as interfaces: the application's dependencies (`AppDeps`) and the
@@ -21,12 +22,18 @@ export interface AppDeps {
   logger: Logger;
   /** Rate limits, shared by every process on one PostgreSQL. */
   limits: RateLimits;
+  /** The line citizens' slot searches and bookings wait in when many come at once (the 07:45 rush). */
+  bookingGate: WorkGate<BookingLane>;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   version: string;
   /** Built web client to serve; null serves the API only (the Vite dev server serves the client). */
   webDistDir: string | null;
 }
+
+/** Bookings first: a booking finishes what a citizen began, and makes the next searches true. */
+export const BOOKING_LANES = ['booking', 'search'] as const;
+export type BookingLane = (typeof BOOKING_LANES)[number];
 
 /**
  * What one service call works with: the clock is read once, so a request sees one instant.

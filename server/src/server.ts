@@ -6,13 +6,14 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { closeDisplayStreams } from './features/devices/display-streams.js';
 import { formatDemoLogins, seedDemoIfEmpty } from './features/setup/demo-seed.js';
-import type { AppDeps } from './deps.js';
+import { BOOKING_LANES, type AppDeps } from './deps.js';
 import { serverJobs, type JobIntervals } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { addAcceptors, type Acceptors } from './lib/acceptors.js';
 import { createEventBus, type EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
 import { createRateLimits } from './lib/rate-limit.js';
+import { BOOKING_LINE, WorkGate } from './lib/work-gate.js';
 import { LiveHub } from './live/live.hub.js';
 import { MailWorker, type MailWorkerOptions } from './mail/mail.worker.js';
 import { createCallMedia } from './media/call-media.js';
@@ -91,6 +92,7 @@ export async function startServer(
     media: createCallMedia(config),
     logger,
     limits: createRateLimits(database, now),
+    bookingGate: new WorkGate(BOOKING_LANES, { running: config.bookingConcurrency, ...BOOKING_LINE }),
     now,
     version,
     webDistDir: options.webDistDir === undefined ? findWebDist() : options.webDistDir,

@@ -65,6 +65,7 @@ export const ERROR_CODES = [
   'counter_required',
   'appointment_onsite',
   'database_unavailable',
+  'office_busy',
   'media_unavailable',
   'internal_error',
 ] as const;
@@ -155,6 +156,8 @@ export const ERROR_STATUS = {
   // An on-site appointment opened through the video join link: it is checked in at the kiosk.
   appointment_onsite: 409,
   database_unavailable: 503,
+  // Too many at once want the same kind of work (the 07:45 rush): nothing changed, asking again works.
+  office_busy: 503,
   // The media server (LiveKit) cannot be reached: nothing changed, asking again later works.
   media_unavailable: 503,
   internal_error: 500,

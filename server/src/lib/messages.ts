@@ -235,6 +235,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     en: 'The service is unavailable right now. Please try again shortly.',
   },
+  office_busy: {
+    de: 'Gerade möchten sehr viele Menschen gleichzeitig einen Termin. Bitte versuchen Sie es in wenigen Sekunden noch einmal; Ihre Angaben bleiben erhalten.',
+    en: 'A great many people want an appointment right now. Please try again in a few seconds; what you entered is kept.',
+  },
   media_unavailable: {
     de: 'Die Videoverbindung kann gerade nicht aufgebaut werden. Ihr Platz bleibt erhalten: Bitte versuchen Sie es in einem Moment noch einmal.',
     en: 'The video connection cannot be set up right now. You keep your place: please try again in a moment.',

@@ -5,12 +5,11 @@ import {
   SlotQuerySchema,
   type ArriveResponseSchema,
   type BookingInfo,
-  type CitizenAppointment,
   type SlotsResponse,
 } from '@amtsraum/shared';
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
-import { ctxOf, type AppDeps } from '../../deps.js';
+import { ctxOf, type AppDeps, type BookingLane } from '../../deps.js';
 import { requestAddressGroup } from '../../lib/client-address.js';
 import { PAGE_READ_LIMITS } from '../../lib/rate-limit.js';
 import { officeParams } from '../../lib/params.js';
@@ -64,6 +63,12 @@ export function appointmentsRouter(deps: AppDeps): Router {
   // clear it at once; everything else reaches it through the event bus (slot-cache.ts).
   const slotCache = new SlotCache(deps.events);
   const ctx = () => ({ ...ctxOf(deps), slotCache });
+  // A few searches and bookings at a time, bookings first, the rest in line (lib/work-gate.ts:
+  // the 07:45 rush), a few places per address. What waits has cost nothing yet, not even its
+  // count (an address known over its limit is refused before the line); a requester gone before
+  // its turn is not worked for.
+  const inLine = <T>(lane: BookingLane, req: Request, work: () => Promise<T>) =>
+    deps.bookingGate.run(lane, address(req), work, () => req.socket.destroyed);
 
   router.get('/tenants/:tenant/departments/:department/booking', async (req, res) => {
     await pageReads.hit(address(req));
@@ -73,21 +78,23 @@ export function appointmentsRouter(deps: AppDeps): Router {
   });
 
   router.get('/tenants/:tenant/departments/:department/slots', async (req, res) => {
-    // Counted beside the search, not before it: the search only reads, and with PostgreSQL the
-    // counter's commit would add its wait to every search (issue 14: slot search p99). The answer
-    // still waits for the count, and 429 wins over any other answer, as if counted first; an
-    // address already over the limit starts no search.
     searches.refuseKnown(address(req));
-    const [counted, searched] = await Promise.allSettled([
-      searches.hit(address(req)),
-      (async (): Promise<SlotsResponse> => {
-        const query = parseInput(SlotQuerySchema, req.query);
-        return findSlots(ctx(), { ...officeParams(req), query });
-      })(),
-    ]);
-    if (counted.status === 'rejected') throw counted.reason;
-    if (searched.status === 'rejected') throw searched.reason;
-    res.json(searched.value);
+    // Counted beside the search, not before it: the search only reads, and with PostgreSQL the
+    // count's round trip would add its wait to every search (issue 14: slot search p99). The answer
+    // still waits for the count, and 429 wins over any other answer, as if counted first.
+    const found = await inLine('search', req, async () => {
+      const [counted, searched] = await Promise.allSettled([
+        searches.hit(address(req)),
+        (async (): Promise<SlotsResponse> => {
+          const query = parseInput(SlotQuerySchema, req.query);
+          return findSlots(ctx(), { ...officeParams(req), query });
+        })(),
+      ]);
+      if (counted.status === 'rejected') throw counted.reason;
+      if (searched.status === 'rejected') throw searched.reason;
+      return searched.value;
+    });
+    if (found) res.json(found);
   });
 
   router.post('/tenants/:tenant/departments/:department/appointments', async (req, res) => {
@@ -96,29 +103,32 @@ export function appointmentsRouter(deps: AppDeps): Router {
     // rush). As before, every request counts against its address, a malformed one too, and 429
     // of the address wins over any other answer; an address known over its limit counts nothing.
     byAddress.refuseKnown(address(req));
-    const addressCounted = byAddress.hit(address(req));
-    let request;
-    try {
-      request = parseInput(BookingRequestSchema, req.body);
-    } catch (error) {
-      await addressCounted;
-      throw error;
-    }
-    const [byItsAddress, byItsEmail] = await Promise.allSettled([addressCounted, byEmail.hit(request.email)]);
-    if (byItsAddress.status === 'rejected') throw byItsAddress.reason;
-    if (byItsEmail.status === 'rejected') throw byItsEmail.reason;
-    let appointment: CitizenAppointment;
-    try {
-      appointment = await bookAsCitizen(ctx(), { ...officeParams(req), request });
-    } catch (error) {
-      // Only bookings made count against the e-mail address (a taken slot, a wrong time, a full
-      // day cost the address nothing). Awaited: the citizen's next try, right after the refusal,
-      // must find the count given back (not awaited, it raced the next hit and refused it).
-      await byEmail.undo(request.email).catch((undoFailed: unknown) => {
-        req.log.warn({ err: undoFailed }, 'could not give back a refused booking’s count');
-      });
-      throw error;
-    }
+    const appointment = await inLine('booking', req, async () => {
+      const addressCounted = byAddress.hit(address(req));
+      let request;
+      try {
+        request = parseInput(BookingRequestSchema, req.body);
+      } catch (error) {
+        await addressCounted;
+        throw error;
+      }
+      const [byItsAddress, byItsEmail] = await Promise.allSettled([addressCounted, byEmail.hit(request.email)]);
+      if (byItsAddress.status === 'rejected') throw byItsAddress.reason;
+      if (byItsEmail.status === 'rejected') throw byItsEmail.reason;
+      try {
+        return await bookAsCitizen(ctx(), { ...officeParams(req), request });
+      } catch (error) {
+        // Only bookings made count against the e-mail address (a taken slot, a wrong time, a full
+        // day cost the address nothing). Awaited: the citizen's next try, right after the refusal,
+        // must find the count given back (not awaited, it raced the next hit and refused it).
+        await byEmail.undo(request.email).catch((undoFailed: unknown) => {
+          req.log.warn({ err: undoFailed }, 'could not give back a refused booking’s count');
+        });
+        throw error;
+      }
+    });
+    // Gone before its turn: nothing was counted or booked, and nobody is there to answer.
+    if (!appointment) return;
     res.status(201).json({ appointment });
   });
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { BookingInfoSchema, BookingResponseSchema, ProblemSchema, SlotsResponseSchema } from '@amtsraum/shared';
 import { and, eq, ne } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
 import type { LiveEvent } from '../../lib/event-bus.js';
 import {
@@ -17,7 +17,9 @@ import {
   mailsTo,
   tokenFromMail,
 } from '../../test/booking-factories.js';
+import { BOOKING_LINE } from '../../lib/work-gate.js';
 import { databaseKinds } from '../../test/databases.js';
+import { eventually } from '../../test/eventually.js';
 import { makeClosure, makeService } from '../../test/factories.js';
 import { useBookingServer } from '../../test/suite.js';
 import { hashToken } from '../staff/auth.service.js';
@@ -588,6 +590,89 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     );
     expect(again.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await liveAppointments(o.department.id)).toHaveLength(BOOKING_LIMITS.perEmail.max);
+  });
+
+  it('lets searches and bookings wait in line while the server is busy: bookings first, a few per address', async () => {
+    const o = await office();
+    const gate = suite.server.deps.bookingGate;
+    const tuesday = `${o.base}/slots?services=${o.services[0]!.slug}&from=2026-11-24&days=1`;
+    // Every place taken, as in a rush.
+    const releases: (() => void)[] = [];
+    const holders = Array.from({ length: suite.server.deps.config.bookingConcurrency }, (_, i) =>
+      gate.run('search', `holder ${i}`, () => new Promise<void>((resolve) => releases.push(resolve))),
+    );
+    onTestFinished(() => releases.forEach((release) => release()));
+    const searcher = client();
+    const searched = searcher.get(tuesday);
+    const booked = client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800));
+    await eventually(() => gate.waiting === 2 || undefined, 'the search and the booking in line');
+    // One address holds a few places; more of its requests are refused at once, not kept waiting.
+    const more = Array.from({ length: BOOKING_LINE.waitingPerKey - 1 }, () => searcher.get(tuesday));
+    await eventually(() => gate.waiting === BOOKING_LINE.waitingPerKey + 1 || undefined, 'the address’s places');
+    const refused = await searcher.get(tuesday);
+    expect([refused.status, refused.json.code]).toEqual([429, 'rate_limited']);
+    expect(refused.headers.get('retry-after')).toBe(String(BOOKING_LINE.retryAfterSeconds));
+    expect(gate.waiting).toBe(BOOKING_LINE.waitingPerKey + 1);
+    expect(await liveAppointments(o.department.id)).toEqual([]);
+
+    // One place comes free: the booking takes it, ahead of the searches that came before it, and
+    // the searches follow one by one in that place, each seeing the booked time taken.
+    releases[0]!();
+    expect((await booked).status).toBe(201);
+    for (const answer of await Promise.all([searched, ...more])) {
+      expect(answer.status).toBe(200);
+      const slots = SlotsResponseSchema.parse(answer.json).days[0]!.slots;
+      expect(slots.map((slot) => slot.startsAt)).not.toContain(TUESDAY_0800);
+      expect(slots).toHaveLength(13); // 15 before, less 08:00 and 08:15
+    }
+    for (const release of releases) release();
+    await Promise.all(holders);
+    expect([gate.active, gate.waiting]).toEqual([0, 0]);
+  });
+
+  it('refuses with 503 office_busy in the citizen’s language when the line is full, and books nothing for one who left it', async () => {
+    const o = await office();
+    const gate = suite.server.deps.bookingGate;
+    let release!: () => void;
+    const busy = new Promise<void>((resolve) => (release = resolve));
+    const holders = Array.from({ length: suite.server.deps.config.bookingConcurrency }, (_, i) =>
+      gate.run('booking', `holder ${i}`, () => busy),
+    );
+    onTestFinished(() => release());
+    // A citizen who gives up while in line (closes the tab): their booking is never made.
+    const leaving = new AbortController();
+    const left = fetch(`${suite.server.url}${o.base}/appointments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.250.0.1' },
+      body: JSON.stringify(booking(o, TUESDAY_0800)),
+      signal: leaving.signal,
+    }).catch(() => 'left');
+    await eventually(() => gate.waiting === 1 || undefined, 'the booking in line');
+    leaving.abort();
+    expect(await left).toBe('left');
+    // The line full (the rest of its places taken here directly, as thousands of citizens would).
+    const waiting = Array.from({ length: BOOKING_LINE.waiting - 1 }, (_, i) =>
+      gate.run('search', `citizen ${i}`, () => Promise.resolve()),
+    );
+    expect(gate.waiting).toBe(BOOKING_LINE.waiting);
+    for (const language of ['de', 'en']) {
+      const full = await client().request('POST', `${o.base}/appointments`, booking(o, TUESDAY_0800), {
+        'accept-language': language,
+      });
+      expect(ProblemSchema.parse(full.json)).toMatchObject({ status: 503, code: 'office_busy' });
+      expect(full.headers.get('retry-after')).toBe(String(BOOKING_LINE.retryAfterSeconds));
+      expect(full.json.title).toBe(
+        language === 'de'
+          ? 'Gerade möchten sehr viele Menschen gleichzeitig einen Termin. Bitte versuchen Sie es in wenigen Sekunden noch einmal; Ihre Angaben bleiben erhalten.'
+          : 'A great many people want an appointment right now. Please try again in a few seconds; what you entered is kept.',
+      );
+    }
+    release();
+    await Promise.all([...holders, ...waiting]);
+    await eventually(() => (gate.active === 0 && gate.waiting === 0) || undefined, 'the line empty');
+    expect(await liveAppointments(o.department.id)).toEqual([]);
+    // And the same time is still free for the next citizen.
+    expect((await client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800))).status).toBe(201);
   });
 
   it('refuses a second booking of the same person at the same time, sent again or at once, in any letters', async () => {
