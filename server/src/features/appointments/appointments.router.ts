@@ -17,7 +17,7 @@ import { parseInput } from '../../lib/validate.js';
 import { setVisitCookie, visitIdFromCookie } from '../visits/visit-cookie.js';
 import { givePlaceUp } from '../visits/visits.service.js';
 import { arrive } from './arrive.js';
-import { bookAsCitizen } from './book.js';
+import { bookAsCitizen, refuseKnownTakenEarly } from './book.js';
 import { getBookingInfo } from './booking-info.js';
 import { cancelByToken } from './cancel.js';
 import { manageByToken } from './manage.js';
@@ -103,6 +103,17 @@ export function appointmentsRouter(deps: AppDeps): Router {
     // rush). As before, every request counts against its address, a malformed one too, and 429
     // of the address wins over any other answer; an address known over its limit counts nothing.
     byAddress.refuseKnown(address(req));
+    // A time the slot cache already knows taken is refused at once, counted against the address
+    // as every try is, and not against the e-mail address (a refusal costs it nothing).
+    const asked = BookingRequestSchema.safeParse(req.body);
+    if (asked.success) {
+      await refuseKnownTakenEarly(ctx(), { ...officeParams(req), request: asked.data }).catch(
+        async (refusal: unknown) => {
+          await byAddress.hit(address(req));
+          throw refusal;
+        },
+      );
+    }
     const appointment = await inLine('booking', req, async () => {
       const addressCounted = byAddress.hit(address(req));
       let request;

@@ -73,24 +73,8 @@ export async function bookAppointment(
   options: { department: DepartmentRow; tenant: TenantRow; request: StaffBookingRequest; actor: Actor },
 ): Promise<{ appointment: AppointmentRow; services: ServiceRow[] }> {
   const { department, tenant, request, actor } = options;
-  checkPersons(department, request.persons);
-  const services = await resolveServices(ctx.db, department.id, request.services, ctx.slotCache);
-  checkPersons(department, request.persons, services);
-  const durationMinutes = appointmentMinutes(services, request.persons);
-  const channel = chooseChannel(department, services, request.channel);
-  if (channel === 'onsite' && actor.kind === 'citizen' && !request.birthDate) {
-    throw invalidField('birthDate', BIRTH_DATE_MESSAGES.required);
-  }
-  const startsAt = new Date(request.startsAt);
+  const { services, durationMinutes, channel, startsAt, slot } = await bookingSlot(ctx, options);
   const cache = ctx.slotCache;
-  const slot: SlotRequest = {
-    office: { department, tenant },
-    startsAt,
-    durationMinutes,
-    now: ctx.now,
-    actor: actor.kind,
-    cache,
-  };
   const id = randomUUID();
   const manageTokenHash = hashToken(appointmentToken(ctx.config.sessionSecret, id));
   // One clerk's appointment, its audit entry and its e-mail, in the transaction `tx`.
@@ -210,6 +194,53 @@ export async function bookAppointment(
   // Only the appointment changed: the live hub tells consoles, not every waiting citizen.
   await ctx.events.publish({ departmentId: department.id, appointmentId: appointment.id });
   return { appointment, services };
+}
+
+/** What a booking request asks for, checked against the department's rules and services. */
+async function bookingSlot(
+  ctx: BookingCtx,
+  options: { department: DepartmentRow; tenant: TenantRow; request: StaffBookingRequest; actor: Actor },
+) {
+  const { department, tenant, request, actor } = options;
+  checkPersons(department, request.persons);
+  const services = await resolveServices(ctx.db, department.id, request.services, ctx.slotCache);
+  checkPersons(department, request.persons, services);
+  const durationMinutes = appointmentMinutes(services, request.persons);
+  const channel = chooseChannel(department, services, request.channel);
+  if (channel === 'onsite' && actor.kind === 'citizen' && !request.birthDate) {
+    throw invalidField('birthDate', BIRTH_DATE_MESSAGES.required);
+  }
+  const startsAt = new Date(request.startsAt);
+  const slot: SlotRequest = {
+    office: { department, tenant },
+    startsAt,
+    durationMinutes,
+    now: ctx.now,
+    actor: actor.kind,
+    cache: ctx.slotCache,
+  };
+  return { services, durationMinutes, channel, startsAt, slot };
+}
+
+/**
+ * 409 slot_taken with alternatives when the slot cache alone already knows the time is taken,
+ * without a round trip to the database: a rush's bookings of a slot someone just got are refused
+ * before they wait in line behind real bookings (decision 030). Anything else (nothing kept, a
+ * request the rules refuse, a time the cache thinks free) returns, and the booking in line decides.
+ */
+export async function refuseKnownTakenEarly(
+  ctx: BookingCtx,
+  options: { tenantSlug: string; departmentSlug: string; request: StaffBookingRequest },
+): Promise<void> {
+  if (!ctx.slotCache) return;
+  const cached = { ...ctx, slotCache: ctx.slotCache.withoutReads() };
+  try {
+    const office = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug, cached.slotCache);
+    const { slot } = await bookingSlot(cached, { ...office, request: options.request, actor: { kind: 'citizen' } });
+    await refuseKnownTaken(ctx.db, slot);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'slot_taken') throw error;
+  }
 }
 
 /**

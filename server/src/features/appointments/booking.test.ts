@@ -36,6 +36,23 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(response.status).toBe(200);
     return SlotsResponseSchema.parse(response.json);
   };
+  /** Takes every place of the booking line, as a rush would, until the test lets go. */
+  const holdEveryPlace = () => {
+    const gate = suite.server.deps.bookingGate;
+    let release!: () => void;
+    const busy = new Promise<void>((resolve) => (release = resolve));
+    const holders = Array.from({ length: suite.server.deps.config.bookingConcurrency }, (_, i) =>
+      gate.run('booking', `holder ${i}`, () => busy),
+    );
+    onTestFinished(() => release());
+    return {
+      gate,
+      releaseAll: async () => {
+        release();
+        await Promise.all(holders);
+      },
+    };
+  };
   const liveAppointments = (departmentId: string) =>
     db()
       .select()
@@ -630,15 +647,24 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect([gate.active, gate.waiting]).toEqual([0, 0]);
   });
 
+  it('refuses a time the slot cache knows taken at once, without waiting in line', async () => {
+    const o = await office();
+    expect((await client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800))).status).toBe(201);
+    // A first refusal in line reads what its alternatives need; the cache keeps it, as in a rush.
+    expect((await client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800))).status).toBe(409);
+    const { gate, releaseAll } = holdEveryPlace();
+    // Every place taken: the refusal comes all the same, with alternatives, and nothing waits.
+    const taken = await client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800));
+    expect([taken.status, taken.json.code]).toEqual([409, 'slot_taken']);
+    expect(taken.json.alternatives.length).toBeGreaterThan(0);
+    expect(gate.waiting).toBe(0);
+    await releaseAll();
+    expect(await liveAppointments(o.department.id)).toHaveLength(1);
+  });
+
   it('refuses with 503 office_busy in the citizen’s language when the line is full, and books nothing for one who left it', async () => {
     const o = await office();
-    const gate = suite.server.deps.bookingGate;
-    let release!: () => void;
-    const busy = new Promise<void>((resolve) => (release = resolve));
-    const holders = Array.from({ length: suite.server.deps.config.bookingConcurrency }, (_, i) =>
-      gate.run('booking', `holder ${i}`, () => busy),
-    );
-    onTestFinished(() => release());
+    const { gate, releaseAll } = holdEveryPlace();
     // A citizen who gives up while in line (closes the tab): their booking is never made.
     const leaving = new AbortController();
     const left = fetch(`${suite.server.url}${o.base}/appointments`, {
@@ -667,8 +693,7 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
           : 'A great many people want an appointment right now. Please try again in a few seconds; what you entered is kept.',
       );
     }
-    release();
-    await Promise.all([...holders, ...waiting]);
+    await Promise.all([releaseAll(), ...waiting]);
     await eventually(() => (gate.active === 0 && gate.waiting === 0) || undefined, 'the line empty');
     expect(await liveAppointments(o.department.id)).toEqual([]);
     // And the same time is still free for the next citizen.

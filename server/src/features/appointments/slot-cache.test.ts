@@ -20,7 +20,7 @@ import {
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
-import { SlotCache } from './slot-cache.js';
+import { NotCached, SlotCache } from './slot-cache.js';
 
 describe.each(databaseKinds)('the slot cache on %s', (kind) => {
   let database: TestDatabase;
@@ -278,6 +278,20 @@ describe('SlotCache', () => {
     // Another process's booking, never amended here: dropped.
     events.emit({ departmentId: department, appointmentId: '00000000-0000-4000-8000-0000000000b2' });
     expect(await cache.get('schedule', 'k', async () => [++reads])).toEqual([4]);
+  });
+
+  it('without reads, answers only what it keeps and reads nothing', async () => {
+    let now = 0;
+    const cache = new SlotCache(bus(), { maxAgeMs: 1_000, maxEntries: 10, clock: () => now });
+    const view = cache.withoutReads();
+    let reads = 0;
+    const load = async () => ++reads;
+    await expect(view.get('schedule', 'k', load)).rejects.toBeInstanceOf(NotCached);
+    expect(await cache.get('schedule', 'k', load)).toBe(1);
+    expect(await view.get('schedule', 'k', load)).toBe(1);
+    now = 1_001;
+    await expect(view.get('schedule', 'k', load)).rejects.toBeInstanceOf(NotCached);
+    expect(reads).toBe(1);
   });
 
   it('does not keep a failed read or a read older than its age limit', async () => {

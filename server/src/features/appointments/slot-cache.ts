@@ -1,5 +1,13 @@
 import type { EventBus } from '../../lib/event-bus.js';
 
+/** What a cache `withoutReads` answers for something it does not keep. */
+export class NotCached extends Error {
+  constructor() {
+    super('not in the slot cache');
+    this.name = 'NotCached';
+  }
+}
+
 /**
  * What the slot search reads, kept in this process between changes (issue 14: the 07:45 rush and
  * slot search p99). Two thousand people asking for the same department's free slots within a
@@ -72,6 +80,21 @@ export class SlotCache {
       if (entries.get(key) === stored) entries.delete(key);
     });
     return value;
+  }
+
+  /**
+   * This cache without the database: `get` answers what is kept (or being loaded) and rejects
+   * with `NotCached` otherwise, reading nothing. For answers that must cost no round trip, such as
+   * refusing a booking of a slot already known taken before it waits in line (decision 030).
+   */
+  withoutReads(): SlotCache {
+    const view = Object.create(this) as SlotCache;
+    view.get = <T>(kind: 'schedule' | 'settings', key: string) => {
+      const entry = this.entries[kind].get(key);
+      if (entry && this.options.clock() - entry.loadedAt < this.options.maxAgeMs) return entry.value as Promise<T>;
+      return Promise.reject(new NotCached());
+    };
+    return view;
   }
 
   /**
