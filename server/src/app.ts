@@ -39,6 +39,7 @@ import { staffDepartmentRouter } from './features/staff/staff-department.router.
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
 import { requestAddressGroup } from './lib/client-address.js';
+import { ForwardedCheck } from './lib/forwarded-check.js';
 import { AppError } from './lib/errors.js';
 import { jsonBody } from './lib/json-body.js';
 import { isSlug } from './lib/params.js';
@@ -66,6 +67,12 @@ export function createApp(deps: AppDeps): Express {
   // The page shell keeps its own, computed once (serveWebClient); files have theirs from serve-static.
   app.set('etag', false);
 
+  // An installation behind a proxy with TRUST_PROXY unset: said once in the log and in /api/health.
+  const forwarded = new ForwardedCheck(config.trustProxy, deps.logger);
+  app.use((req, _res, next) => {
+    forwarded.see(req);
+    next();
+  });
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -141,7 +148,7 @@ export function createApp(deps: AppDeps): Express {
   // Then the citizen's busiest routes: leaving the queue, and the searches and bookings of a rush.
   api.use(visitsRouter(deps));
   api.use(appointmentsRouter(deps));
-  api.use(healthRouter(deps));
+  api.use(healthRouter(deps, forwarded));
   api.use(directoryRouter(deps));
   api.use(legalRouter(deps));
   api.use(invitesRouter(deps));

@@ -13,5 +13,11 @@ export const HealthResponseSchema = z.object({
     e2ee: z.boolean(),
   }),
   version: z.string(),
+  /**
+   * What the installation's IT staff should change; none of it makes the app unready.
+   * `forwarded_without_trust_proxy`: requests come through a reverse proxy but TRUST_PROXY is not
+   * set, so every citizen counts as the proxy's address for the per-address limits.
+   */
+  warnings: z.array(z.enum(['forwarded_without_trust_proxy'])),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;

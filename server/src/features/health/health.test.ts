@@ -2,7 +2,7 @@ import { HealthResponseSchema } from '@amtsraum/shared';
 import { describe, expect, it, vi } from 'vitest';
 import { LIVEKIT_ENV, STUB_JOBS } from '../../test/livekit.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
-import { startTestServer } from '../../test/server.js';
+import { captureLogger, startTestServer } from '../../test/server.js';
 import { HEALTH_PING_REUSE_MS } from './health.router.js';
 
 // Pages start LiveKit's encryption worker ahead of a call only where calls are end-to-end
@@ -26,6 +26,54 @@ describe('the health answer’s media', () => {
     });
     expect(await mediaOf({ MEDIA_MODE: 'p2p', ...LIVEKIT_ENV })).toEqual({ mode: 'p2p', e2ee: false });
   }, 120_000);
+});
+
+// Behind a reverse proxy with TRUST_PROXY unset every citizen would count as the proxy's address:
+// the IT staff hear of it once in the log, and monitoring sees it in the health answer.
+describe('the health answer’s warnings', () => {
+  const serve = (env: Record<string, string>) => {
+    const capture = captureLogger('warn');
+    return createTestDatabase('pglite').then(async (database) => ({
+      capture,
+      server: await startTestServer(database, { env, jobs: STUB_JOBS, logger: capture.logger }),
+    }));
+  };
+  const health = async (url: string, headers: Record<string, string> = {}) =>
+    HealthResponseSchema.parse(await (await fetch(`${url}/api/health`, { headers })).json());
+  const warningLines = (text: string) => text.split('\n').filter((line) => line.includes('TRUST_PROXY is not set'));
+
+  it('names a proxy that TRUST_PROXY does not, once, without the citizen’s address', async () => {
+    const { capture, server } = await serve({ TRUST_PROXY: 'false' });
+    try {
+      // Straight from a browser (or a health check on the machine): nothing to say.
+      expect((await health(server.url)).warnings).toEqual([]);
+      expect(warningLines(capture.text())).toEqual([]);
+
+      // Through a proxy on the same machine: said at once, and once only.
+      const answer = await health(server.url, { 'x-forwarded-for': '203.0.113.7' });
+      expect(answer.warnings).toEqual(['forwarded_without_trust_proxy']);
+      expect(answer.status).toBe('ok');
+      await health(server.url, { forwarded: 'for=198.51.100.9' });
+      expect((await health(server.url)).warnings).toEqual(['forwarded_without_trust_proxy']);
+      const lines = warningLines(capture.text());
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, proxy: '127.0.0.1' });
+      expect(capture.text()).not.toContain('203.0.113.7');
+      expect(capture.text()).not.toContain('198.51.100.9');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('stays quiet where the proxy is trusted', async () => {
+    const { capture, server } = await serve({ TRUST_PROXY: '1' });
+    try {
+      expect((await health(server.url, { 'x-forwarded-for': '203.0.113.7' })).warnings).toEqual([]);
+      expect(warningLines(capture.text())).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
 });
 
 describe.each(databaseKinds)('the health answer on %s', (kind) => {
