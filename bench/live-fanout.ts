@@ -48,6 +48,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '5' },
     timeout: { type: 'string', default: '900' },
     'cpu-prof': { type: 'boolean', default: false },
+    'node-option': { type: 'string', multiple: true, default: [] },
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -57,7 +58,8 @@ const { values: args } = parseArgs({
 helpRequested(
   args.help,
   'usage: npm run bench -- [--clients N=2000] [--departments D=N/20] [--changes C=50] [--db pglite|postgres]\n' +
-    '                        [--change leave|admit|mixed] [--warmup W=5] [--timeout SECONDS=900] [--cpu-prof] [--json] [--verbose]',
+    '                        [--change leave|admit|mixed] [--warmup W=5] [--timeout SECONDS=900] [--cpu-prof]\n' +
+    '                        [--node-option=--trace-gc ...] [--json] [--verbose]',
 );
 
 const clients = integer('clients', args.clients, 2, 10_000);
@@ -73,6 +75,14 @@ const timeoutSeconds = integer('timeout', args.timeout, 10, 24 * 3600);
 const dbChoice = databaseOption(args.db);
 const dbKind = dbChoice.kind;
 const changeMode = oneOf('change', args.change, ['leave', 'admit', 'mixed'] as const);
+/** Options for the server children's node and V8, e.g. `--node-option=--trace-gc-nvp` (one each). */
+const nodeOptions = args['node-option'].map((option) => {
+  if (!/^--[a-z0-9][a-z0-9_-]*(=[\w.,/:-]+)?$/.test(option)) {
+    console.error(`--node-option: expected one option like --trace-gc or --max-semi-space-size=32, got ${option}`);
+    process.exit(2);
+  }
+  return option;
+});
 
 // -- the change schedule -----------------------------------------------------------
 
@@ -121,6 +131,7 @@ class Child<Ready extends ChildReply> {
         'tsx',
         '--conditions=source',
         '--expose-gc',
+        ...nodeOptions,
         ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
       ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
