@@ -12,6 +12,12 @@ import { readDisplayCalls } from './devices.service.js';
  * after a network drop or a server restart and so reads the full list again. A revoked device's
  * streams close at once (the `deviceRevoked` event), and the heartbeat checks the token against
  * the database too, in case that event was lost. Appointment changes alone are not read for.
+ *
+ * A display that stops reading (a frozen browser, a network gone quiet without closing) gets no
+ * pile of lists: once its socket holds more than it takes (`writableNeedDrain`), lists are not
+ * queued but kept as the newest, and that one goes out when the socket drains. Each list is all
+ * the display shows, so skipping those in between loses nothing; what one stream holds unsent stays
+ * within the socket's buffer and one list. Beats are not queued behind either.
  */
 
 /** Streams one device may hold in one process: a display and a spare tab, not a flood. */
@@ -27,6 +33,8 @@ interface Stream {
   res: Response;
   last: string | null;
   closed: boolean;
+  /** The socket does not take more: `last` goes out when it drains. */
+  behind: boolean;
 }
 
 export class DisplayStreams {
@@ -54,7 +62,7 @@ export class DisplayStreams {
     const held = this.perDevice.get(device.id) ?? 0;
     if (held >= STREAMS_PER_DEVICE) throw new AppError('rate_limited', { headers: { 'Retry-After': '30' } });
     this.perDevice.set(device.id, held + 1);
-    const stream: Stream = { device, tokenHash, res, last: null, closed: false };
+    const stream: Stream = { device, tokenHash, res, last: null, closed: false, behind: false };
     let set = this.byDepartment.get(device.departmentId);
     if (!set) this.byDepartment.set(device.departmentId, (set = new Set()));
     set.add(stream);
@@ -132,9 +140,25 @@ export class DisplayStreams {
     }
   }
 
+  /** What the streams of this process hold unsent in their sockets' buffers, in bytes. */
+  unsentBytes(): number {
+    let bytes = 0;
+    for (const set of this.byDepartment.values()) for (const stream of set) bytes += stream.res.writableLength;
+    return bytes;
+  }
+
   private write(stream: Stream, text: string) {
     if (stream.closed || stream.last === text) return;
     stream.last = text;
+    if (stream.behind) return;
+    if (stream.res.writableNeedDrain) {
+      stream.behind = true;
+      stream.res.once('drain', () => {
+        stream.behind = false;
+        if (!stream.closed && stream.last !== null) stream.res.write(`event: calls\ndata: ${stream.last}\n\n`);
+      });
+      return;
+    }
     stream.res.write(`event: calls\ndata: ${text}\n\n`);
   }
 
@@ -178,7 +202,9 @@ export class DisplayStreams {
         try {
           const still = await findPairedDevice(this.deps.database.db, { tokenHash: stream.tokenHash });
           if (!still) this.revoke(stream);
-          else if (!stream.closed) stream.res.write('event: beat\ndata: {}\n\n');
+          else if (!stream.closed && !stream.behind && !stream.res.writableNeedDrain) {
+            stream.res.write('event: beat\ndata: {}\n\n');
+          }
         } catch {
           // The database is away for a moment: keep the stream, check again next beat.
         }
