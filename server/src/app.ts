@@ -39,7 +39,6 @@ import { staffDepartmentRouter } from './features/staff/staff-department.router.
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
 import { requestAddressGroup } from './lib/client-address.js';
-import { ForwardedCheck } from './lib/forwarded-check.js';
 import { AppError } from './lib/errors.js';
 import { jsonBody } from './lib/json-body.js';
 import { isSlug } from './lib/params.js';
@@ -68,9 +67,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
 
   // An installation behind a proxy with TRUST_PROXY unset: said once in the log and in /api/health.
-  const forwarded = new ForwardedCheck(config.trustProxy, deps.logger);
   app.use((req, _res, next) => {
-    forwarded.see(req);
+    deps.warnings.seeRequest(req);
     next();
   });
   app.use(
@@ -120,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   api.use((req, _res, next) => {
     const origin = req.get('origin');
     if (req.method !== 'GET' && req.method !== 'HEAD' && origin && !allowedOrigins.has(origin)) {
+      deps.warnings.seeRefusedOrigin(req, origin);
       throw new AppError('origin_not_allowed');
     }
     next();
@@ -148,7 +147,7 @@ export function createApp(deps: AppDeps): Express {
   // Then the citizen's busiest routes: leaving the queue, and the searches and bookings of a rush.
   api.use(visitsRouter(deps));
   api.use(appointmentsRouter(deps));
-  api.use(healthRouter(deps, forwarded));
+  api.use(healthRouter(deps));
   api.use(directoryRouter(deps));
   api.use(legalRouter(deps));
   api.use(invitesRouter(deps));

@@ -2,6 +2,7 @@ import type { CallJoinResponse, CallRoleName } from '@amtsraum/shared';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { EventBus } from './lib/event-bus.js';
+import type { InstallationWarnings } from './lib/installation-warnings.js';
 import type { Logger } from './lib/logger.js';
 import type { RateLimits } from './lib/rate-limit.js';
 import type { WorkGate } from './lib/work-gate.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
   /** The line citizens' slot searches and bookings wait in when many come at once (the 07:45 rush). */
   bookingGate: WorkGate<BookingLane>;
   /** The clock; tests pass a fixed one. */
+  /** Settings noticed wrong from the requests (TRUST_PROXY, PUBLIC_BASE_URL): logged once, in /api/health. */
+  warnings: InstallationWarnings;
   now: () => Date;
   version: string;
   /** Built web client to serve; null serves the API only (the Vite dev server serves the client). */

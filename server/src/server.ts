@@ -11,6 +11,7 @@ import { serverJobs, type JobIntervals } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { addAcceptors, type Acceptors } from './lib/acceptors.js';
 import { createEventBus, type EventBus } from './lib/event-bus.js';
+import { InstallationWarnings } from './lib/installation-warnings.js';
 import type { Logger } from './lib/logger.js';
 import { createRateLimits } from './lib/rate-limit.js';
 import { BOOKING_LINE, WorkGate } from './lib/work-gate.js';
@@ -93,6 +94,7 @@ export async function startServer(
     logger,
     limits: createRateLimits(database, now),
     bookingGate: new WorkGate(BOOKING_LANES, { running: config.bookingConcurrency, ...BOOKING_LINE }),
+    warnings: new InstallationWarnings(config, logger),
     now,
     version,
     webDistDir: options.webDistDir === undefined ? findWebDist() : options.webDistDir,

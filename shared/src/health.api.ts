@@ -17,7 +17,9 @@ export const HealthResponseSchema = z.object({
    * What the installation's IT staff should change; none of it makes the app unready.
    * `forwarded_without_trust_proxy`: requests come through a reverse proxy but TRUST_PROXY is not
    * set, so every citizen counts as the proxy's address for the per-address limits.
+   * `public_base_url_differs`: pages of this installation are opened at another address than
+   * PUBLIC_BASE_URL, so citizens' changes and live updates from there are refused.
    */
-  warnings: z.array(z.enum(['forwarded_without_trust_proxy'])),
+  warnings: z.array(z.enum(['forwarded_without_trust_proxy', 'public_base_url_differs'])),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;

@@ -314,7 +314,10 @@ export class LiveHub {
     if (this.stopped) return refuse(503, 'Service Unavailable');
     // Browsers always send Origin on WebSocket upgrades; another site's page must not ride our cookies.
     const origin = req.headers.origin;
-    if (!origin || !this.options.allowedOrigins.has(origin)) return refuse(403, 'Forbidden');
+    if (!origin || !this.options.allowedOrigins.has(origin)) {
+      if (origin) this.deps.warnings.seeRefusedOrigin(req, origin);
+      return refuse(403, 'Forbidden');
+    }
 
     // The slot is the TCP connection's for as long as it lives, whichever way it ends. Past the
     // process's cap (from all addresses together: WS_MAX_CONNECTIONS) a new one waits outside.

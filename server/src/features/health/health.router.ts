@@ -1,7 +1,6 @@
 import type { HealthResponse } from '@amtsraum/shared';
 import { Router } from 'express';
 import type { AppDeps } from '../../deps.js';
-import { FORWARDED_WITHOUT_TRUST_PROXY, type ForwardedCheck } from '../../lib/forwarded-check.js';
 
 /**
  * How long one answer of the database stands for every health request. Monitoring asks every few
@@ -14,7 +13,7 @@ export const HEALTH_PING_REUSE_MS = 1_000;
  * Liveness and readiness in one: 200 when the database answers, 503 when it does not. Beside it,
  * what the IT staff should change (`warnings`), which does not make the app unready.
  */
-export function healthRouter(deps: AppDeps, forwarded: Pick<ForwardedCheck, 'untrustedProxy'>): Router {
+export function healthRouter(deps: AppDeps): Router {
   const router = Router();
   // One ping at a time, its answer shared by the requests of the next second (also while it
   // runs: a database that hangs is asked once, not once per request piling up).
@@ -34,7 +33,7 @@ export function healthRouter(deps: AppDeps, forwarded: Pick<ForwardedCheck, 'unt
         e2ee: deps.media.transport === 'livekit' && (deps.config.media.livekit?.e2ee ?? false),
       },
       version: deps.version,
-      warnings: forwarded.untrustedProxy ? [FORWARDED_WITHOUT_TRUST_PROXY] : [],
+      warnings: deps.warnings.list(),
     };
     res
       .status(database ? 200 : 503)

@@ -1,8 +1,9 @@
 import { HealthResponseSchema } from '@amtsraum/shared';
 import { describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import { LIVEKIT_ENV, STUB_JOBS } from '../../test/livekit.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
-import { captureLogger, startTestServer } from '../../test/server.js';
+import { captureLogger, startTestServer, TEST_ORIGIN } from '../../test/server.js';
 import { HEALTH_PING_REUSE_MS } from './health.router.js';
 
 // Pages start LiveKit's encryption worker ahead of a call only where calls are end-to-end
@@ -62,6 +63,45 @@ describe('the health answer’s warnings', () => {
       expect(capture.text()).not.toContain('198.51.100.9');
     } finally {
       await server.stop();
+    }
+  });
+
+  it('names the address the pages are opened at when PUBLIC_BASE_URL differs, over HTTP and the live socket', async () => {
+    const differs = (text: string) => text.split('\n').filter((line) => line.includes('but PUBLIC_BASE_URL is'));
+    for (const way of ['http', 'socket'] as const) {
+      const { capture, server } = await serve({ TRUST_PROXY: '1' });
+      try {
+        const own = new URL(server.url).origin; // PUBLIC_BASE_URL is TEST_ORIGIN, another address
+        const knock = (origin: string) =>
+          fetch(`${server.url}/api/visit/leave`, { method: 'POST', headers: { origin }, body: '{}' });
+        const upgrade = (origin: string) =>
+          new Promise<number>((resolve) => {
+            const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws`, { headers: { origin } });
+            socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+            socket.on('open', () => resolve(101));
+            socket.on('error', () => undefined);
+          });
+        const refuse = way === 'http' ? async (origin: string) => (await knock(origin)).status : upgrade;
+
+        // Another site's page is refused and is no sign of a wrong setting.
+        expect(await refuse('https://elsewhere.example')).toBe(403);
+        expect((await health(server.url)).warnings).toEqual([]);
+
+        // A page of this installation, opened at the address the request was sent to.
+        expect(await refuse(own)).toBe(403);
+        expect(await refuse(own)).toBe(403);
+        expect((await health(server.url)).warnings).toEqual(['public_base_url_differs']);
+        const lines = differs(capture.text());
+        expect(lines).toHaveLength(1);
+        expect(JSON.parse(lines[0]!)).toMatchObject({
+          level: 40,
+          warning: 'public_base_url_differs',
+          opened: own,
+          publicBaseUrl: TEST_ORIGIN,
+        });
+      } finally {
+        await server.stop();
+      }
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLocalNetworkAddress } from './forwarded-check.js';
+import { isLocalNetworkAddress } from './installation-warnings.js';
 
 describe('where a reverse proxy sits', () => {
   it('counts loopback and private networks, IPv4-mapped ones too, and nothing public', () => {

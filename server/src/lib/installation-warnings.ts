@@ -1,0 +1,112 @@
+import type { IncomingMessage } from 'node:http';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import type { Logger } from './logger.js';
+
+/**
+ * Where a reverse proxy in front of the app usually sits: the same machine, or the town hall's
+ * own network. A request with forwarding headers from such an address came through a proxy; one
+ * from a public address more likely wrote them itself.
+ */
+const LOCAL_NETWORKS = (() => {
+  const list = new BlockList();
+  list.addSubnet('127.0.0.0', 8, 'ipv4');
+  list.addSubnet('10.0.0.0', 8, 'ipv4');
+  list.addSubnet('172.16.0.0', 12, 'ipv4');
+  list.addSubnet('192.168.0.0', 16, 'ipv4');
+  list.addSubnet('169.254.0.0', 16, 'ipv4');
+  list.addSubnet('100.64.0.0', 10, 'ipv4');
+  list.addAddress('::1', 'ipv6');
+  list.addSubnet('fc00::', 7, 'ipv6');
+  list.addSubnet('fe80::', 10, 'ipv6');
+  return list;
+})();
+
+/** Whether `address` (as a socket reports it, IPv4-mapped IPv6 included) is loopback or private. */
+export function isLocalNetworkAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  const plain = mapped ? mapped[1]! : address;
+  if (isIPv4(plain)) return LOCAL_NETWORKS.check(plain, 'ipv4');
+  return isIPv6(plain) && LOCAL_NETWORKS.check(plain, 'ipv6');
+}
+
+/**
+ * What `/api/health` lists for the installation's IT staff once it was noticed (and the log said
+ * once): settings that let the app run but refuse citizens. Shared with the health answer's schema.
+ */
+export type InstallationWarning = 'forwarded_without_trust_proxy' | 'public_base_url_differs';
+
+/**
+ * Notices, from the requests themselves, two settings an installation gets wrong on its first day.
+ * Each is logged once per process, as a warning, and stays in the health answer until a restart:
+ * a client writing such headers itself can cause no more than that one line and that flag.
+ *
+ * - `forwarded_without_trust_proxy`: behind a reverse proxy with `TRUST_PROXY` unset, every
+ *   citizen counts as the proxy's one address, so the per-address limits of the door, the knock,
+ *   the booking line and the WebSockets are shared by the whole town and soon refuse everyone.
+ *   Noticed on a request with `X-Forwarded-For` or `Forwarded` from a loopback or private address
+ *   (the proxy's address is logged, never the forwarded one: that is a citizen's).
+ * - `public_base_url_differs`: the pages are opened at another address than `PUBLIC_BASE_URL`
+ *   (`www.` or not, another host, http for https), so every change a citizen makes and every live
+ *   connection is refused by the Origin check. Noticed on a refused Origin whose host is the one
+ *   the request was sent to (`Host`, or `X-Forwarded-Host` from a proxy): a page of this very
+ *   installation, not another site's.
+ */
+export class InstallationWarnings {
+  private readonly raised = new Set<InstallationWarning>();
+
+  constructor(
+    private readonly config: { trustProxy: boolean | number; publicBaseUrl: URL },
+    private readonly logger: Logger,
+  ) {}
+
+  /** What was noticed, in a fixed order. */
+  list(): InstallationWarning[] {
+    return (['forwarded_without_trust_proxy', 'public_base_url_differs'] as const).filter((w) => this.raised.has(w));
+  }
+
+  /** Looks at every request (HTTP; the WebSocket upgrade follows a page's requests). */
+  seeRequest(req: IncomingMessage): void {
+    if (this.raised.has('forwarded_without_trust_proxy')) return;
+    if (this.config.trustProxy !== false && this.config.trustProxy !== 0) return;
+    if (req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined) return;
+    const proxy = req.socket.remoteAddress;
+    if (!isLocalNetworkAddress(proxy)) return;
+    this.raise(
+      'forwarded_without_trust_proxy',
+      { proxy },
+      'requests come through a reverse proxy, but TRUST_PROXY is not set: every citizen counts as the ' +
+        "proxy's address, so the per-address limits are shared by all and will refuse them. Set " +
+        'TRUST_PROXY to the number of proxies in front of the app (usually 1) and restart.',
+    );
+  }
+
+  /** Told of an `Origin` the app refused (a change over HTTP, or a WebSocket upgrade). */
+  seeRefusedOrigin(req: IncomingMessage, origin: string): void {
+    if (this.raised.has('public_base_url_differs')) return;
+    let opened: URL;
+    try {
+      opened = new URL(origin);
+    } catch {
+      return;
+    }
+    const forwardedHost = req.headers['x-forwarded-host'];
+    const hosts = [req.headers.host, ...(Array.isArray(forwardedHost) ? forwardedHost : [forwardedHost])]
+      .flatMap((value) => (value ?? '').split(','))
+      .map((value) => value.trim().toLowerCase())
+      .filter((value) => value !== '');
+    if (!hosts.includes(opened.host)) return;
+    this.raise(
+      'public_base_url_differs',
+      { opened: opened.origin, publicBaseUrl: this.config.publicBaseUrl.origin },
+      `the pages are opened at ${opened.origin}, but PUBLIC_BASE_URL is ${this.config.publicBaseUrl.origin}: ` +
+        'every change citizens make there and their live updates are refused. Set PUBLIC_BASE_URL to ' +
+        'the exact address citizens open and restart.',
+    );
+  }
+
+  private raise(warning: InstallationWarning, fields: Record<string, unknown>, message: string) {
+    this.raised.add(warning);
+    this.logger.warn({ warning, ...fields }, message);
+  }
+}
