@@ -25,9 +25,9 @@ export interface AppDeps {
   limits: RateLimits;
   /** The line citizens' slot searches and bookings wait in when many come at once (the 07:45 rush). */
   bookingGate: WorkGate<BookingLane>;
-  /** The clock; tests pass a fixed one. */
   /** Settings noticed wrong from the requests (TRUST_PROXY, PUBLIC_BASE_URL): logged once, in /api/health. */
   warnings: InstallationWarnings;
+  /** The clock; tests pass a fixed one. */
   now: () => Date;
   version: string;
   /** Built web client to serve; null serves the API only (the Vite dev server serves the client). */

@@ -1,6 +1,17 @@
 import { z } from 'zod/mini';
 
 /** `GET /api/health`: liveness and readiness in one, for load balancers and monitoring. */
+/**
+ * What the installation's IT staff should change; none of it makes the app unready. Each is
+ * noticed from requests and logged once (server/src/lib/installation-warnings.ts).
+ * `forwarded_without_trust_proxy`: requests come through a reverse proxy but TRUST_PROXY is not
+ * set, so every citizen counts as the proxy's address for the per-address limits.
+ * `public_base_url_differs`: pages of this installation are opened at another address than
+ * PUBLIC_BASE_URL, so citizens' changes and live updates from there are refused.
+ */
+export const INSTALLATION_WARNINGS = ['forwarded_without_trust_proxy', 'public_base_url_differs'] as const;
+export type InstallationWarning = (typeof INSTALLATION_WARNINGS)[number];
+
 export const HealthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   database: z.object({ kind: z.enum(['pglite', 'postgres']), reachable: z.boolean() }),
@@ -13,13 +24,7 @@ export const HealthResponseSchema = z.object({
     e2ee: z.boolean(),
   }),
   version: z.string(),
-  /**
-   * What the installation's IT staff should change; none of it makes the app unready.
-   * `forwarded_without_trust_proxy`: requests come through a reverse proxy but TRUST_PROXY is not
-   * set, so every citizen counts as the proxy's address for the per-address limits.
-   * `public_base_url_differs`: pages of this installation are opened at another address than
-   * PUBLIC_BASE_URL, so citizens' changes and live updates from there are refused.
-   */
-  warnings: z.array(z.enum(['forwarded_without_trust_proxy', 'public_base_url_differs'])),
+  /** INSTALLATION_WARNINGS noticed since the process started, in that order. */
+  warnings: z.array(z.enum(INSTALLATION_WARNINGS)),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;

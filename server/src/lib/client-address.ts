@@ -20,13 +20,19 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean | number
   return chain[Math.min(hops, chain.length - 1)]!;
 }
 
+/** An IPv4 address as an IPv6 socket reports it (`::ffff:10.0.0.1`), written as IPv4; others as they are. */
+export function unmapIPv4(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped ? mapped[1]! : address;
+}
+
 /**
  * What counts as one client for per-address limits: an IPv4 address, or an IPv6 /64 (one
  * household's or one device's prefix: a single IPv6 host can use any address in it).
  */
 export function addressGroup(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
+  const plain = unmapIPv4(address);
+  if (plain !== address) return plain;
   if (isIPv4(address) || !isIPv6(address)) return address;
   const [head = '', tail = ''] = address.split('::');
   const left = head ? head.split(':') : [];

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { INSTALLATION_WARNINGS, type InstallationWarning } from '@amtsraum/shared';
+import { unmapIPv4 } from './client-address.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -24,17 +26,10 @@ const LOCAL_NETWORKS = (() => {
 /** Whether `address` (as a socket reports it, IPv4-mapped IPv6 included) is loopback or private. */
 export function isLocalNetworkAddress(address: string | undefined): boolean {
   if (!address) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  const plain = mapped ? mapped[1]! : address;
+  const plain = unmapIPv4(address);
   if (isIPv4(plain)) return LOCAL_NETWORKS.check(plain, 'ipv4');
   return isIPv6(plain) && LOCAL_NETWORKS.check(plain, 'ipv6');
 }
-
-/**
- * What `/api/health` lists for the installation's IT staff once it was noticed (and the log said
- * once): settings that let the app run but refuse citizens. Shared with the health answer's schema.
- */
-export type InstallationWarning = 'forwarded_without_trust_proxy' | 'public_base_url_differs';
 
 /**
  * Notices, from the requests themselves, two settings an installation gets wrong on its first day.
@@ -62,7 +57,7 @@ export class InstallationWarnings {
 
   /** What was noticed, in a fixed order. */
   list(): InstallationWarning[] {
-    return (['forwarded_without_trust_proxy', 'public_base_url_differs'] as const).filter((w) => this.raised.has(w));
+    return INSTALLATION_WARNINGS.filter((warning) => this.raised.has(warning));
   }
 
   /** Looks at every request (HTTP; the WebSocket upgrade follows a page's requests). */

@@ -155,11 +155,16 @@ export class DisplayStreams {
       stream.behind = true;
       stream.res.once('drain', () => {
         stream.behind = false;
-        if (!stream.closed && stream.last !== null) stream.res.write(`event: calls\ndata: ${stream.last}\n\n`);
+        if (!stream.closed) this.sendList(stream);
       });
       return;
     }
-    stream.res.write(`event: calls\ndata: ${text}\n\n`);
+    this.sendList(stream);
+  }
+
+  /** Writes the stream's newest list. */
+  private sendList(stream: Stream) {
+    stream.res.write(`event: calls\ndata: ${stream.last ?? ''}\n\n`);
   }
 
   /** Tells the page before closing, so it shows the pairing form without a reconnect round. */
