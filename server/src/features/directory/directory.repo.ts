@@ -1,5 +1,6 @@
-import { and, asc, eq, gte, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { closures, departments, services, tenants } from '../../db/schema.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
@@ -77,12 +78,17 @@ export async function listClosures(db: Db, tenantId: string, fromDate: string): 
 
 /** A department with its tenant, by id. */
 export async function findDepartmentWithTenant(db: Db, departmentId: string) {
-  const [row] = await db
-    .select({ department: departments, tenant: tenants })
-    .from(departments)
-    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
-    .where(eq(departments.id, departmentId))
-    .limit(1);
+  // Built once per database: a citizen's leave answers with it, and clerks' pages read it often.
+  const statement = prepared(db, 'department_with_tenant', () =>
+    db
+      .select({ department: departments, tenant: tenants })
+      .from(departments)
+      .innerJoin(tenants, eq(tenants.id, departments.tenantId))
+      .where(eq(departments.id, sql.placeholder('departmentId')))
+      .limit(1)
+      .prepare('department_with_tenant'),
+  );
+  const [row] = await statement.execute({ departmentId });
   return row;
 }
 

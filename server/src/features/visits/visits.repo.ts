@@ -146,7 +146,14 @@ export async function recentHandlingMinutesOf(
 }
 
 export async function findVisitWithContext(db: Db, visitId: string): Promise<VisitWithContext | undefined> {
-  const [row] = await selectWithContext(db).where(eq(visits.id, visitId)).limit(1);
+  // Built once per database: a citizen's leave answers with it.
+  const statement = prepared(db, 'visit_with_context', () =>
+    selectWithContext(db)
+      .where(eq(visits.id, sql.placeholder('visitId')))
+      .limit(1)
+      .prepare('visit_with_context'),
+  );
+  const [row] = await statement.execute({ visitId });
   return row;
 }
 
@@ -214,19 +221,25 @@ export async function callKeyOf(db: Db, visitId: string): Promise<string | undef
  * (a citizen's call is prepared while still waiting).
  */
 export async function findVisitWithClerk(db: Db, visitId: string, group: readonly VisitState[] = WITH_CLERK) {
-  const [row] = await db
-    .select({
-      id: visits.id,
-      departmentId: visits.departmentId,
-      admittedBy: visits.admittedBy,
-      citizenName: visits.citizenName,
-      citizenScreenShare: visits.citizenScreenShare,
-      appointmentId: visits.appointmentId,
-      interpreterLanguage: visits.interpreterLanguage,
-    })
-    .from(visits)
-    .where(and(eq(visits.id, visitId), stateIn(group)))
-    .limit(1);
+  // Built once per database and group: every join of a call reads it, the admitting clerk's too.
+  const name = `visit_with_clerk_${group.join('_')}`;
+  const statement = prepared(db, name, () =>
+    db
+      .select({
+        id: visits.id,
+        departmentId: visits.departmentId,
+        admittedBy: visits.admittedBy,
+        citizenName: visits.citizenName,
+        citizenScreenShare: visits.citizenScreenShare,
+        appointmentId: visits.appointmentId,
+        interpreterLanguage: visits.interpreterLanguage,
+      })
+      .from(visits)
+      .where(and(eq(visits.id, sql.placeholder('visitId')), stateIn(group)))
+      .limit(1)
+      .prepare(name),
+  );
+  const [row] = await statement.execute({ visitId });
   return row;
 }
 
