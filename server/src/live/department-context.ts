@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../db/client.js';
 import { departmentRevision, todayIn } from '../features/directory/directory.service.js';
 import {
@@ -32,6 +33,25 @@ import {
  * An empty queue carries no mean in its read, so it costs a second read for the mean.
  */
 const MAX_AGE_MS = 5 * 60_000;
+
+/** A department's visits as last kept by the caller, by visit id (see `reuse`). */
+export type KeptRows = (departmentId: string) => ReadonlyMap<string, VisitWithContext> | undefined;
+
+/**
+ * `read` with every row that equals the one the caller keeps replaced by that one (issue 14,
+ * item 2). A queue change's read returns the department's visits as new objects, nearly all equal
+ * to those kept from the read before, and the caller keeps the new ones until the department's
+ * next change. So each change left some tens of kilobytes to outlive the young generation, and
+ * each of its collections, which hold up every change in flight, had them to copy. Rows are never
+ * changed in place (a move makes a new one), so an equal kept row can stand for the new one.
+ */
+function reuse(read: VisitWithContext[], kept: ReadonlyMap<string, VisitWithContext> | undefined) {
+  if (!kept || kept.size === 0) return read;
+  return read.map((row) => {
+    const old = kept.get(row.visit.id);
+    return old && isDeepStrictEqual(old, row) ? old : row;
+  });
+}
 
 interface Kept {
   setting: Omit<DepartmentSetting, 'recentMean'>;
@@ -97,7 +117,7 @@ export class DepartmentContexts {
    * The states of several departments from a handful of reads whatever their number (a burst of
    * first watches spans many departments): settings not kept, live visits, handling means.
    */
-  async statesOf(departmentIds: string[], now: Date): Promise<Map<string, DepartmentState>> {
+  async statesOf(departmentIds: string[], now: Date, keptRows?: KeptRows): Promise<Map<string, DepartmentState>> {
     const db = this.db();
     const settings = new Map<string, Kept>();
     const missing: string[] = [];
@@ -134,7 +154,8 @@ export class DepartmentContexts {
     for (const row of live) byDepartment.get(row.visit.departmentId)?.push(row);
     const states = new Map<string, DepartmentState>();
     for (const [id, kept] of settings) {
-      states.set(id, stateFrom({ ...kept.setting, recentMean: means.get(id) ?? null }, byDepartment.get(id)!, now));
+      const live = reuse(byDepartment.get(id)!, keptRows?.(id));
+      states.set(id, stateFrom({ ...kept.setting, recentMean: means.get(id) ?? null }, live, now));
     }
     return states;
   }
@@ -154,13 +175,13 @@ export class DepartmentContexts {
   }
 
   /** The department's state at `now`: one read of its live visits when the rest is kept. */
-  async state(departmentId: string, now: Date): Promise<DepartmentState | null> {
+  async state(departmentId: string, now: Date, keptRows?: KeptRows): Promise<DepartmentState | null> {
     const kept = await this.setting(departmentId, now);
     if (!kept) return null;
     const db = this.db();
     const read = await listLiveVisitsWithMean(db, departmentId, now);
     const recentMean =
       read.recentMean === undefined ? await recentHandlingMinutes(db, departmentId, now) : read.recentMean;
-    return stateFrom({ ...kept.setting, recentMean }, read.live, now);
+    return stateFrom({ ...kept.setting, recentMean }, reuse(read.live, keptRows?.(departmentId)), now);
   }
 }

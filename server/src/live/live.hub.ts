@@ -826,9 +826,15 @@ export class LiveHub {
    */
   private sendVisit(connection: Connection, version: number, message: ServerMessage, unlessSent = false) {
     const text = JSON.stringify(message);
-    const same = connection.visitAnswer?.text === text;
+    const kept = connection.visitAnswer;
+    if (kept?.text === text) {
+      // The text kept, not its copy: the copy dies young (see department-context.ts, `reuse`).
+      kept.version = version;
+      if (!unlessSent) this.send(connection, kept.text);
+      return;
+    }
     connection.visitAnswer = { version, text };
-    if (!(unlessSent && same)) this.send(connection, text);
+    this.send(connection, text);
   }
 
   /** A door or console message; `unlessSent` as for `sendVisit`. */
@@ -1066,10 +1072,12 @@ export class LiveHub {
     const versions = new Map(departments.map((id) => [id, this.answers.version(id)]));
     const now = this.deps.now();
     try {
+      // Rows equal to those kept from the last read are kept, not the read's copies of them.
+      const keptRows = (departmentId: string) => this.states.get(departmentId)?.rows;
       const states =
         departments.length === 1
-          ? new Map([[departments[0]!, await this.contexts.state(departments[0]!, now)]])
-          : await this.contexts.statesOf(departments, now);
+          ? new Map([[departments[0]!, await this.contexts.state(departments[0]!, now, keptRows)]])
+          : await this.contexts.statesOf(departments, now, keptRows);
       // First watches arriving next are answered from this read, as long as nothing changed since.
       for (const [departmentId, state] of states) {
         if (state) this.keepState(departmentId, versions.get(departmentId)!, state, now);

@@ -1,0 +1,108 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/client.js';
+import { visits } from '../db/schema.js';
+import type { VisitWithContext } from '../features/visits/visits.repo.js';
+import { createTestDatabase, databaseKinds } from '../test/databases.js';
+import { makeOffice } from '../test/factories.js';
+import { DepartmentContexts } from './department-context.js';
+
+// Issue 14, item 2: the hub keeps each department's last read until the department's next change.
+// A read returns every visit as a new object, nearly all equal to those kept; keeping the equal
+// ones kept lets the read's copies die young, so the young generation's collections, which hold up
+// every change in flight, have less to copy. Here: equal rows are the kept objects, changed and new
+// rows are the read's, on one department's read and on the read of many at once.
+
+const NOW = new Date('2026-11-23T09:00:00Z'); // Monday, 10:00 in Berlin
+
+describe.each(databaseKinds)('a department read keeping equal rows on %s', (kind) => {
+  let database: Database;
+  let contexts: DepartmentContexts;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    contexts = new DepartmentContexts(() => database.db);
+  }, 180_000);
+  afterAll(() => database.close());
+
+  const byId = (rows: VisitWithContext[]) => new Map(rows.map((row) => [row.visit.id, row]));
+
+  async function waitingIn(names: string[]) {
+    const office = await makeOffice(database.db, { openAt: NOW });
+    const rows = await database.db
+      .insert(visits)
+      .values(
+        names.map((citizenName, i) => ({
+          tenantId: office.tenant.id,
+          departmentId: office.department.id,
+          state: 'waiting' as const,
+          citizenName,
+          concern: 'Anliegen',
+          language: 'de',
+          createdAt: new Date(NOW.getTime() - 60_000 + i * 1_000),
+          lastSeenAt: NOW,
+        })),
+      )
+      .returning({ id: visits.id });
+    return { ...office, ids: rows.map((row) => row.id) };
+  }
+
+  it('gives back the kept object for every row that did not change, the read’s for the others', async () => {
+    const { department, ids } = await waitingIn(['Anna', 'Ben', 'Cem']);
+    const first = (await contexts.state(department.id, NOW))!;
+    expect(first.live.map((row) => row.visit.citizenName)).toEqual(['Anna', 'Ben', 'Cem']);
+    const kept = byId(first.live);
+
+    // Nothing changed: every row is the kept one.
+    const same = (await contexts.state(department.id, NOW, () => kept))!;
+    same.live.forEach((row, i) => expect(row).toBe(first.live[i]));
+
+    // Ben's visit changed, and a fourth citizen came: those two are the read's, equal to nothing kept.
+    await database.db.update(visits).set({ citizenName: 'Ben B.' }).where(eq(visits.id, ids[1]!));
+    await database.db.insert(visits).values({
+      tenantId: first.tenant.id,
+      departmentId: department.id,
+      state: 'waiting',
+      citizenName: 'Dana',
+      concern: 'Anliegen',
+      language: 'de',
+      createdAt: NOW,
+      lastSeenAt: NOW,
+    });
+    const changed = (await contexts.state(department.id, NOW, () => kept))!;
+    expect(changed.live.map((row) => row.visit.citizenName)).toEqual(['Anna', 'Ben B.', 'Cem', 'Dana']);
+    expect(changed.live[0]).toBe(first.live[0]);
+    expect(changed.live[1]).not.toBe(first.live[1]);
+    expect(changed.live[2]).toBe(first.live[2]);
+    expect(kept.has(changed.live[3]!.visit.id)).toBe(false);
+    // The positions and the door are of the read: four waiting.
+    expect(changed.door.waiting).toBe(4);
+    expect(changed.positions.get(changed.live[3]!.visit.id)).toBe(4);
+
+    // A row kept from before that is now different by a time alone is not taken for equal.
+    await database.db
+      .update(visits)
+      .set({ lastSeenAt: new Date(NOW.getTime() + 5_000) })
+      .where(eq(visits.id, ids[0]!));
+    const later = (await contexts.state(department.id, NOW, () => byId(changed.live)))!;
+    expect(later.live[0]).not.toBe(changed.live[0]);
+    expect(later.live[0]!.visit.lastSeenAt).toEqual(new Date(NOW.getTime() + 5_000));
+    expect(later.live[2]).toBe(first.live[2]);
+  });
+
+  it('does the same for many departments read at once, each with its own kept rows', async () => {
+    const one = await waitingIn(['Erik', 'Fatma']);
+    const two = await waitingIn(['Gül']);
+    const first = await contexts.statesOf([one.department.id, two.department.id], NOW);
+    const kept = new Map([...first].map(([id, state]) => [id, byId(state!.live)]));
+    await database.db.update(visits).set({ concern: 'Führerschein' }).where(eq(visits.id, one.ids[1]!));
+
+    const again = await contexts.statesOf([one.department.id, two.department.id], NOW, (id) => kept.get(id));
+    const oneBefore = first.get(one.department.id)!.live;
+    const oneNow = again.get(one.department.id)!.live;
+    expect(oneNow[0]).toBe(oneBefore[0]);
+    expect(oneNow[1]).not.toBe(oneBefore[1]);
+    expect(oneNow[1]!.visit.concern).toBe('Führerschein');
+    expect(again.get(two.department.id)!.live[0]).toBe(first.get(two.department.id)!.live[0]);
+  });
+});
