@@ -3,7 +3,7 @@
  *
  *   node --import tsx --conditions=source bench/live-fanout.ts [--clients N] [--departments D]
  *        [--changes C] [--db pglite|postgres] [--change leave|admit|mixed] [--warmup W]
- *        [--timeout SECONDS] [--cpu-prof] [--json] [--verbose]
+ *        [--timeout SECONDS] [--cpu-prof] [--alloc-prof] [--json] [--verbose]
  *
  * Two phases in one run, each with its own server child and the same N simulated citizens in the
  * same D department groups, driven through the same schedule of C changes, one at a time:
@@ -18,6 +18,7 @@
  * in this process with performance.timeOrigin + performance.now().
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '5' },
     timeout: { type: 'string', default: '900' },
     'cpu-prof': { type: 'boolean', default: false },
+    'alloc-prof': { type: 'boolean', default: false },
     'node-option': { type: 'string', multiple: true, default: [] },
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -59,7 +61,7 @@ helpRequested(
   args.help,
   'usage: npm run bench -- [--clients N=2000] [--departments D=N/20] [--changes C=50] [--db pglite|postgres]\n' +
     '                        [--change leave|admit|mixed] [--warmup W=5] [--timeout SECONDS=900] [--cpu-prof]\n' +
-    '                        [--node-option=--trace-gc ...] [--json] [--verbose]',
+    '                        [--alloc-prof] [--node-option=--trace-gc ...] [--json] [--verbose]',
 );
 
 const clients = integer('clients', args.clients, 2, 10_000);
@@ -148,7 +150,7 @@ class Child<Ready extends ChildReply> {
     });
   }
 
-  private next<T extends ChildReply['type']>(type: T, timeoutMs: number): Promise<Extract<ChildReply, { type: T }>> {
+  next<T extends ChildReply['type']>(type: T, timeoutMs: number): Promise<Extract<ChildReply, { type: T }>> {
     return new Promise((resolve, reject) => {
       const done = (error: Error | null, message?: ChildReply) => {
         clearTimeout(timer);
@@ -194,6 +196,18 @@ class Child<Ready extends ChildReply> {
     await this.exited;
     clearTimeout(timer);
   }
+}
+
+interface SamplingNode {
+  selfSize: number;
+  children: SamplingNode[];
+}
+
+/** The bytes a sampling heap profile (written by the app child) counts in all. */
+async function sampledBytes(file: string): Promise<number> {
+  const { head } = JSON.parse(await readFile(file, 'utf8')) as { head: SamplingNode };
+  const sum = (node: SamplingNode): number => node.children.reduce((total, child) => total + sum(child), node.selfSize);
+  return sum(head);
 }
 
 let cleaningUp: Promise<void> | null = null;
@@ -277,6 +291,8 @@ interface Target {
   hello: string | null;
   checkPositions: boolean;
   trigger: (change: Change, subject: Citizen) => Promise<Response>;
+  /** Ask the child to profile its allocations from the first change on (`--alloc-prof`). */
+  profileChanges?: boolean;
 }
 
 /** Citizen i's own address, as the reverse proxy in front of the app would report it. */
@@ -345,6 +361,11 @@ async function runPhase(target: Target, citizens: Citizen[], plan: Change[]): Pr
     );
   }
   if (sample && target.name === 'app') lastAppSample = sample;
+  if (target.profileChanges) {
+    const started = target.child.next('profiling', 60_000);
+    target.child.send({ type: 'profile' });
+    await started;
+  }
 
   // The queue model: who waits where, in order, and who is with the clerk.
   const queues: Citizen[][] = Array.from({ length: departments }, () => []);
@@ -614,7 +635,15 @@ async function main() {
     dbChoice.kind === 'postgres'
       ? { kind: 'postgres', url: await createPostgresDatabase(dbChoice.adminUrl) }
       : { kind: 'pglite' };
-  const appOptions: AppChildOptions = { clients, departments, database };
+  const appOptions: AppChildOptions = {
+    clients,
+    departments,
+    database,
+    allocationProfile: args['alloc-prof']
+      ? path.join(PROFILE_DIR, `changes-${new Date().toISOString().replace(/[:.]/g, '-')}.heapprofile`)
+      : null,
+  };
+  if (appOptions.allocationProfile) await mkdir(PROFILE_DIR, { recursive: true });
   const app = new Child<AppReady>('fanout-app.ts', [JSON.stringify(appOptions)], args['cpu-prof']);
   cleanups.push(() => app.stop());
   process.stdout.write(
@@ -651,6 +680,7 @@ async function main() {
       headers: (c) => ({ origin: ORIGIN, cookie: `amtsraum_visit=${c.cookie}`, 'x-forwarded-for': citizenAddress(c) }),
       hello: JSON.stringify({ type: 'watch-visit' }),
       checkPositions: true,
+      profileChanges: args['alloc-prof'],
       trigger: (change, subject) => {
         const department = `${ready.url}/api/staff/departments/${ready.departmentIds[change.group]}`;
         if (change.kind === 'leave') {
@@ -702,6 +732,13 @@ async function main() {
     );
   }
   if (args['cpu-prof']) console.log(`app server CPU profile: ${PROFILE_DIR}/ (newest .cpuprofile)`);
+  if (appOptions.allocationProfile) {
+    const kb = (await sampledBytes(appOptions.allocationProfile)) / plan.length / 1000;
+    console.log(
+      `app server allocations during the changes: ~${kb.toFixed(0)} KB per change (sampled, warm-up included)`,
+    );
+    console.log(`  profile: ${appOptions.allocationProfile} (Chrome DevTools, Memory, "Load profile")`);
+  }
   if (args.json) {
     console.log(
       JSON.stringify({

@@ -30,11 +30,17 @@ export interface FloorReady {
 }
 
 export type ChildReply =
-  AppReady | FloorReady | ({ type: 'memory' } & MemoryFigures) | { type: 'error'; message: string };
+  | AppReady
+  | FloorReady
+  | ({ type: 'memory' } & MemoryFigures)
+  | { type: 'profiling' }
+  | { type: 'error'; message: string };
 
 export type ParentRequest =
   | { type: 'memory' }
   | { type: 'stop' }
+  /** App only, with `allocationProfile`: sample allocations from now until it stops. */
+  | { type: 'profile' }
   /** Floor only: a real `visit` message from the app, to send messages of the same shape and size. */
   | { type: 'template'; text: string };
 
@@ -42,6 +48,8 @@ export interface AppChildOptions {
   clients: number;
   departments: number;
   database: { kind: 'pglite' } | { kind: 'postgres'; url: string };
+  /** Where to write the allocation profile of the changes (`--alloc-prof`), or null. */
+  allocationProfile: string | null;
 }
 
 /**
