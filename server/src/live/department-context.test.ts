@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../db/client.js';
 import { visits } from '../db/schema.js';
+import type * as VisitsRepo from '../features/visits/visits.repo.js';
 import type { VisitWithContext } from '../features/visits/visits.repo.js';
 import { createTestDatabase, databaseKinds } from '../test/databases.js';
 import { makeOffice } from '../test/factories.js';
@@ -15,14 +16,43 @@ import { DepartmentContexts } from './department-context.js';
 
 const NOW = new Date('2026-11-23T09:00:00Z'); // Monday, 10:00 in Berlin
 
+/** Run once right after the next read of ids and fingerprints: a change between the two reads. */
+const hold: { afterNextPrints: (() => Promise<void>) | null } = { afterNextPrints: null };
+vi.mock('../features/visits/visits.repo.js', async (importOriginal) => {
+  const real = await importOriginal<typeof VisitsRepo>();
+  return {
+    ...real,
+    listLivePrintsWithMean: async (...args: Parameters<typeof real.listLivePrintsWithMean>) => {
+      const read = await real.listLivePrintsWithMean(...args);
+      const then = hold.afterNextPrints;
+      hold.afterNextPrints = null;
+      if (then) await then();
+      return read;
+    },
+  };
+});
+
 describe.each(databaseKinds)('a department read keeping equal rows on %s', (kind) => {
   let database: Database;
   let contexts: DepartmentContexts;
+  const statements: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
+    database = await createTestDatabase(kind, { onQuery: (query) => statements.push(query) });
     contexts = new DepartmentContexts(() => database.db);
   }, 180_000);
+
+  /** The reads of visits `work` costs: 'full' (every column), 'prints' (ids and fingerprints), 'rows' (by id). */
+  async function visitReads(work: () => Promise<unknown>) {
+    const from = statements.length;
+    await work();
+    return statements
+      .slice(from)
+      .filter((query) => /^select .* from "visits"/s.test(query))
+      .map((query) =>
+        /"visits"\."id" = any\(/.test(query) ? 'rows' : /^select "visits"\."id", md5\(/.test(query) ? 'prints' : 'full',
+      );
+  }
   afterAll(() => database.close());
 
   const byId = (rows: VisitWithContext[]) => new Map(rows.map((row) => [row.visit.id, row]));
@@ -104,5 +134,48 @@ describe.each(databaseKinds)('a department read keeping equal rows on %s', (kind
     expect(oneNow[1]).not.toBe(oneBefore[1]);
     expect(oneNow[1]!.visit.concern).toBe('Führerschein');
     expect(again.get(two.department.id)!.live[0]).toBe(first.get(two.department.id)!.live[0]);
+  });
+
+  it('reads only ids and fingerprints when rows are kept, in full only those that differ', async () => {
+    const { department, ids } = await waitingIn(['Hans', 'Ida', 'Jan']);
+    let state = await contexts.state(department.id, NOW); // the first read: in full
+    const rows = () => state!.live.map((row) => [row.visit.citizenName, row.visit.state]);
+    expect(await visitReads(async () => (state = await contexts.state(department.id, NOW)))).toEqual(['prints']);
+    expect(rows()).toEqual([
+      ['Hans', 'waiting'],
+      ['Ida', 'waiting'],
+      ['Jan', 'waiting'],
+    ]);
+
+    // Ida is admitted, Hans leaves: one row read in full, and the order is the database's (by arrival).
+    await database.db.update(visits).set({ state: 'admitted', admittedAt: NOW }).where(eq(visits.id, ids[1]!));
+    await database.db.update(visits).set({ state: 'left', endedAt: NOW }).where(eq(visits.id, ids[0]!));
+    expect(await visitReads(async () => (state = await contexts.state(department.id, NOW)))).toEqual([
+      'prints',
+      'rows',
+    ]);
+    expect(rows()).toEqual([
+      ['Ida', 'admitted'],
+      ['Jan', 'waiting'],
+    ]);
+    expect(state!.door.waiting).toBe(1);
+
+    // Ida's row changes again between the two reads: the row read in full is not the one the
+    // fingerprints were read of, so the department is read in full, in one statement.
+    await database.db.update(visits).set({ concern: 'Reisepass' }).where(eq(visits.id, ids[1]!));
+    hold.afterNextPrints = async () => {
+      await database.db.update(visits).set({ citizenName: 'Ida I.' }).where(eq(visits.id, ids[1]!));
+    };
+    expect(await visitReads(async () => (state = await contexts.state(department.id, NOW)))).toEqual([
+      'prints',
+      'rows',
+      'full',
+    ]);
+    expect(rows()).toEqual([
+      ['Ida I.', 'admitted'],
+      ['Jan', 'waiting'],
+    ]);
+    expect(state!.live[0]!.visit.concern).toBe('Reisepass');
+    expect(await visitReads(async () => (state = await contexts.state(department.id, NOW)))).toEqual(['prints']);
   });
 });

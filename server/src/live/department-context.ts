@@ -12,10 +12,13 @@ import {
 import { consoleRows, consoleRowsOf, PRESENCE_TTL_MS } from '../features/staff/presence.repo.js';
 import { stateFrom, type DepartmentSetting, type DepartmentState } from '../features/visits/queue.service.js';
 import {
+  findLivePrinted,
+  listLivePrintsWithMean,
   listLiveVisitsOf,
   listLiveVisitsWithMean,
   recentHandlingMinutes,
   recentHandlingMinutesOf,
+  type PrintedVisit,
   type VisitWithContext,
 } from '../features/visits/visits.repo.js';
 
@@ -34,6 +37,9 @@ import {
  */
 const MAX_AGE_MS = 5 * 60_000;
 
+/** Departments whose last read rows are kept with their fingerprints; past it, all are dropped. */
+const PRINTED_MAX = 10_000;
+
 /** A department's visits as last kept by the caller, by visit id (see `reuse`). */
 export type KeptRows = (departmentId: string) => ReadonlyMap<string, VisitWithContext> | undefined;
 
@@ -45,11 +51,11 @@ export type KeptRows = (departmentId: string) => ReadonlyMap<string, VisitWithCo
  * each of its collections, which hold up every change in flight, had them to copy. Rows are never
  * changed in place (a move makes a new one), so an equal kept row can stand for the new one.
  */
-function reuse(read: VisitWithContext[], kept: ReadonlyMap<string, VisitWithContext> | undefined) {
+function reuse(read: PrintedVisit[], kept: ReadonlyMap<string, VisitWithContext> | undefined) {
   if (!kept || kept.size === 0) return read;
-  return read.map((row) => {
-    const old = kept.get(row.visit.id);
-    return old && isDeepStrictEqual(old, row) ? old : row;
+  return read.map((printed) => {
+    const old = kept.get(printed.row.visit.id);
+    return old && old !== printed.row && isDeepStrictEqual(old, printed.row) ? { ...printed, row: old } : printed;
   });
 }
 
@@ -64,6 +70,8 @@ export class DepartmentContexts {
   /** Bumped per department by every invalidation, so a read in flight meanwhile is not kept. */
   private readonly epochs = new Map<string, number>();
   private epochAll = 0;
+  /** Per department, the rows of its last read here by visit id, with their fingerprints. */
+  private readonly printed = new Map<string, Map<string, PrintedVisit>>();
 
   constructor(private readonly db: () => Db) {}
 
@@ -150,12 +158,12 @@ export class DepartmentContexts {
     }
     const ids = [...settings.keys()];
     const [live, means] = await Promise.all([listLiveVisitsOf(db, ids, now), recentHandlingMinutesOf(db, ids, now)]);
-    const byDepartment = new Map<string, VisitWithContext[]>(ids.map((id) => [id, []]));
-    for (const row of live) byDepartment.get(row.visit.departmentId)?.push(row);
+    const byDepartment = new Map<string, PrintedVisit[]>(ids.map((id) => [id, []]));
+    for (const printed of live) byDepartment.get(printed.row.visit.departmentId)?.push(printed);
     const states = new Map<string, DepartmentState>();
     for (const [id, kept] of settings) {
-      const live = reuse(byDepartment.get(id)!, keptRows?.(id));
-      states.set(id, stateFrom({ ...kept.setting, recentMean: means.get(id) ?? null }, live, now));
+      const rows = this.remember(id, reuse(byDepartment.get(id)!, keptRows?.(id)));
+      states.set(id, stateFrom({ ...kept.setting, recentMean: means.get(id) ?? null }, rows, now));
     }
     return states;
   }
@@ -179,9 +187,47 @@ export class DepartmentContexts {
     const kept = await this.setting(departmentId, now);
     if (!kept) return null;
     const db = this.db();
-    const read = await listLiveVisitsWithMean(db, departmentId, now);
+    const read = await this.liveRows(db, departmentId, now);
+    const live = this.remember(departmentId, reuse(read.live, keptRows?.(departmentId)));
     const recentMean =
       read.recentMean === undefined ? await recentHandlingMinutes(db, departmentId, now) : read.recentMean;
-    return stateFrom({ ...kept.setting, recentMean }, reuse(read.live, keptRows?.(departmentId)), now);
+    return stateFrom({ ...kept.setting, recentMean }, live, now);
+  }
+
+  /** Keeps the department's rows as just read, with their fingerprints; returns the rows. */
+  private remember(departmentId: string, live: PrintedVisit[]): VisitWithContext[] {
+    if (this.printed.size >= PRINTED_MAX && !this.printed.has(departmentId)) this.printed.clear();
+    this.printed.set(departmentId, new Map(live.map((printed) => [printed.row.visit.id, printed])));
+    return live.map((printed) => printed.row);
+  }
+
+  /**
+   * The department's live rows and handling mean (issue 14, item 2). With the rows of the last
+   * read here kept, a queue change's read asks only for each row's id and fingerprint, then in full
+   * for the rows whose fingerprint is not a kept one (a moved visit, a new one): a full row was
+   * most of what a change allocated, and nearly all are as they were. Every row then is as the
+   * first read found it (a kept one by its fingerprint, a new one as well); if one changed or left
+   * between the two reads, the department is read in full, in one statement, as without kept rows.
+   */
+  private async liveRows(
+    db: Db,
+    departmentId: string,
+    now: Date,
+  ): Promise<{ live: PrintedVisit[]; recentMean: number | null | undefined }> {
+    const known = this.printed.get(departmentId);
+    if (known) {
+      const prints = await listLivePrintsWithMean(db, departmentId, now);
+      const same = (id: string, fingerprint: string) => known.get(id)?.fingerprint === fingerprint;
+      const differ = prints.live.filter((print) => !same(print.id, print.fingerprint)).map((print) => print.id);
+      const fetched = new Map((await findLivePrinted(db, differ)).map((printed) => [printed.row.visit.id, printed]));
+      const live: PrintedVisit[] = [];
+      for (const print of prints.live) {
+        const row = same(print.id, print.fingerprint) ? known.get(print.id) : fetched.get(print.id);
+        if (row?.fingerprint !== print.fingerprint) break;
+        live.push(row);
+      }
+      if (live.length === prints.live.length) return { live, recentMean: prints.recentMean };
+    }
+    return listLiveVisitsWithMean(db, departmentId, now);
   }
 }

@@ -3,7 +3,12 @@ import type { Database } from '../../db/client.js';
 import { visits } from '../../db/schema.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant } from '../../test/factories.js';
-import { listLiveVisitsWithMean, recentHandlingMinutes, recentHandlingMinutesOf } from './visits.repo.js';
+import {
+  listLivePrintsWithMean,
+  listLiveVisitsWithMean,
+  recentHandlingMinutes,
+  recentHandlingMinutesOf,
+} from './visits.repo.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const MINUTE = 60_000;
@@ -68,10 +73,15 @@ describe.each(databaseKinds)('the recent handling time on %s', (kind) => {
     const db = database.db;
     const waiting = await departmentWith([10, 20, 30], { waiting: true });
     const read = await listLiveVisitsWithMean(db, waiting, NOW);
-    expect(read.live.map((v) => v.visit.citizenName)).toEqual(['Wartend']);
+    expect(read.live.map((v) => v.row.visit.citizenName)).toEqual(['Wartend']);
     expect(read.recentMean).toBeCloseTo(20);
+    // The read of ids and fingerprints alone carries the same.
+    const prints = await listLivePrintsWithMean(db, waiting, NOW);
+    expect(prints.live).toEqual(read.live.map((v) => ({ id: v.row.visit.id, fingerprint: v.fingerprint })));
+    expect(prints.recentMean).toBeCloseTo(20);
     const empty = await departmentWith([10, 20, 30]);
     expect(await listLiveVisitsWithMean(db, empty, NOW)).toEqual({ live: [], recentMean: undefined });
+    expect(await listLivePrintsWithMean(db, empty, NOW)).toEqual({ live: [], recentMean: undefined });
     const fewWaiting = await departmentWith([10], { waiting: true });
     expect((await listLiveVisitsWithMean(db, fewWaiting, NOW)).recentMean).toBeNull();
   });

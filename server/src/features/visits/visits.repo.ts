@@ -1,7 +1,7 @@
 import type { VisitState } from '@amtsraum/shared';
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { alias, type PgSelect } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { prepared } from '../../db/prepared.js';
 import { appointments, services, staff, visits } from '../../db/schema.js';
@@ -95,36 +95,110 @@ export async function listLiveVisitsWithMean(
   db: Db,
   departmentId: string,
   now: Date,
-): Promise<{ live: VisitWithContext[]; recentMean: number | null | undefined }> {
+): Promise<{ live: PrintedVisit[]; recentMean: number | null | undefined }> {
   // Built once per database (db/prepared.ts): it runs after every queue change.
-  const statement = prepared(db, 'live_visits_with_mean', () => {
-    const department = sql`${sql.placeholder('departmentId')}::uuid`;
-    const mean = sql<
-      string | number | null
-    >`(select means.mean from (${recentMeansOf(department, sql`${sql.placeholder('since')}::timestamptz`)}) as means)`;
-    return db
-      .select({ ...visitColumns, recentMean: mean })
+  const statement = prepared(db, 'live_visits_with_mean', () =>
+    liveOfDepartment(
+      db
+        .select({ ...visitColumns, fingerprint, recentMean: recentMeanOfDepartment })
+        .from(visits)
+        .leftJoin(services, eq(services.id, visits.serviceId))
+        .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
+        .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
+        .$dynamic(),
+    ).prepare('live_visits_with_mean'),
+  );
+  const rows = await statement.execute({ departmentId, now: now.toISOString(), since: handlingSince(now) });
+  const live = rows.map(({ recentMean: _mean, fingerprint: print, ...row }) => ({ row, fingerprint: print }));
+  return { live, recentMean: meanOf(rows) };
+}
+
+/**
+ * What a live row carries (the visit and what is joined to it), as a digest: a read that only
+ * confirms what is kept compares these and reads in full only the rows that differ (issue 14,
+ * item 2: the full rows of a department were most of what a queue change allocated).
+ */
+const fingerprint = sql<string>`md5(row(${visits}.*, ${services.slug}, ${services.name}, ${services.documents}, ${admitter.name}, ${appointments.startsAt}, ${appointments.persons})::text)`;
+
+/** A live row with its fingerprint. */
+export interface PrintedVisit {
+  row: VisitWithContext;
+  fingerprint: string;
+}
+
+/** The department's recent handling mean (seconds) as a column of its live rows; placeholders `departmentId`, `since`. */
+const recentMeanOfDepartment = sql<
+  string | number | null
+>`(select means.mean from (${recentMeansOf(sql`${sql.placeholder('departmentId')}::uuid`, sql`${sql.placeholder('since')}::timestamptz`)}) as means)`;
+
+function meanOf(rows: { recentMean: string | number | null }[]): number | null | undefined {
+  if (rows.length === 0) return undefined;
+  const first = rows[0]!.recentMean;
+  return first === null ? null : Number(first) / 60;
+}
+
+/** `query` narrowed to the department's live visits in queue order; placeholders `departmentId`, `now`. */
+function liveOfDepartment<T extends PgSelect>(query: T) {
+  return query
+    .where(and(eq(visits.departmentId, sql`${sql.placeholder('departmentId')}::uuid`), stateIn(ACTIVE)))
+    .orderBy(...queueOrder(sql`${sql.placeholder('now')}::timestamptz`));
+}
+
+/**
+ * `listLiveVisitsWithMean` with only each row's id and fingerprint: what the hub reads after a
+ * change when it keeps the department's rows from its read before.
+ */
+export async function listLivePrintsWithMean(
+  db: Db,
+  departmentId: string,
+  now: Date,
+): Promise<{ live: { id: string; fingerprint: string }[]; recentMean: number | null | undefined }> {
+  // The same joins and order as the full read: the fingerprint covers the joined columns.
+  const statement = prepared(db, 'live_prints_with_mean', () =>
+    liveOfDepartment(
+      db
+        .select({ id: visits.id, fingerprint, recentMean: recentMeanOfDepartment })
+        .from(visits)
+        .leftJoin(services, eq(services.id, visits.serviceId))
+        .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
+        .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
+        .$dynamic(),
+    ).prepare('live_prints_with_mean'),
+  );
+  const rows = await statement.execute({ departmentId, now: now.toISOString(), since: handlingSince(now) });
+  return { live: rows.map(({ id, fingerprint: print }) => ({ id, fingerprint: print })), recentMean: meanOf(rows) };
+}
+
+/** Live visits by id, in full with their fingerprints (those no longer live are left out). */
+export async function findLivePrinted(db: Db, visitIds: string[]): Promise<PrintedVisit[]> {
+  if (visitIds.length === 0) return [];
+  const statement = prepared(db, 'live_printed_by_id', () =>
+    db
+      .select({ ...visitColumns, fingerprint })
       .from(visits)
       .leftJoin(services, eq(services.id, visits.serviceId))
       .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
       .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
-      .where(and(eq(visits.departmentId, department), stateIn(ACTIVE)))
-      .orderBy(...queueOrder(sql`${sql.placeholder('now')}::timestamptz`))
-      .prepare('live_visits_with_mean');
-  });
-  const rows = await statement.execute({ departmentId, now: now.toISOString(), since: handlingSince(now) });
-  if (rows.length === 0) return { live: [], recentMean: undefined };
-  const first = rows[0]!.recentMean;
-  const live = rows.map(({ recentMean: _mean, ...row }) => row);
-  return { live, recentMean: first === null ? null : Number(first) / 60 };
+      .where(and(sql`${visits.id} = any(${sql.placeholder('ids')}::uuid[])`, stateIn(ACTIVE)))
+      .prepare('live_printed_by_id'),
+  );
+  // Uuids as an array literal: the same text on both drivers.
+  const rows = await statement.execute({ ids: `{${visitIds.join(',')}}` });
+  return rows.map(({ fingerprint: print, ...row }) => ({ row, fingerprint: print }));
 }
 
 /** Live visits of several departments (each department's in queue order at `now`), for bursts of first watches. */
-export async function listLiveVisitsOf(db: Db, departmentIds: string[], now: Date): Promise<VisitWithContext[]> {
+export async function listLiveVisitsOf(db: Db, departmentIds: string[], now: Date): Promise<PrintedVisit[]> {
   if (departmentIds.length === 0) return [];
-  return selectWithContext(db)
+  const rows = await db
+    .select({ ...visitColumns, fingerprint })
+    .from(visits)
+    .leftJoin(services, eq(services.id, visits.serviceId))
+    .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
+    .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
     .where(and(inArray(visits.departmentId, departmentIds), stateIn(ACTIVE)))
     .orderBy(visits.departmentId, ...queueOrder(now));
+  return rows.map(({ fingerprint: print, ...row }) => ({ row, fingerprint: print }));
 }
 
 /** `recentHandlingMinutes` for several departments in one statement (null where there are too few). */
