@@ -26,7 +26,8 @@ import {
  * What every waiting citizen's message needs beside the queue (department and tenant, closures,
  * clerks at a console, the handling-time mean, and the revision of the department page's details,
  * read with its services), kept per department so that a queue change costs
- * the hub one read: the live visits, with the mean in the same statement (issue 14, item 2).
+ * the hub one read: the live visits, with the mean in the same statement (issue 14, item 2); of
+ * the visits, only what differs from the rows kept from the read before is read in full (`liveRows`).
  *
  * Kept until an event with `context` says otherwise (published by whatever changes them, in any
  * process), and never past:
