@@ -37,9 +37,12 @@ export type VisitWithContext = {
 
 /** Visits with their service, admitting clerk and appointment joined: the rows every screen reads. */
 function selectWithContext(db: Db) {
-  return db
-    .select(visitColumns)
-    .from(visits)
+  return withContext(db.select(visitColumns).from(visits).$dynamic());
+}
+
+/** `query` (of visits) with the service, the admitting clerk and the appointment joined. */
+function withContext<T extends PgSelect>(query: T) {
+  return query
     .leftJoin(services, eq(services.id, visits.serviceId))
     .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
     .leftJoin(appointments, eq(appointments.id, visits.appointmentId));
@@ -99,18 +102,16 @@ export async function listLiveVisitsWithMean(
   // Built once per database (db/prepared.ts): it runs after every queue change.
   const statement = prepared(db, 'live_visits_with_mean', () =>
     liveOfDepartment(
-      db
-        .select({ ...visitColumns, fingerprint, recentMean: recentMeanOfDepartment })
-        .from(visits)
-        .leftJoin(services, eq(services.id, visits.serviceId))
-        .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
-        .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
-        .$dynamic(),
+      withContext(
+        db
+          .select({ ...visitColumns, fingerprint, recentMean: recentMeanOfDepartment })
+          .from(visits)
+          .$dynamic(),
+      ),
     ).prepare('live_visits_with_mean'),
   );
   const rows = await statement.execute({ departmentId, now: now.toISOString(), since: handlingSince(now) });
-  const live = rows.map(({ recentMean: _mean, fingerprint: print, ...row }) => ({ row, fingerprint: print }));
-  return { live, recentMean: meanOf(rows) };
+  return { live: rows.map(({ recentMean: _mean, ...row }) => printedOf(row)), recentMean: meanOf(rows) };
 }
 
 /**
@@ -125,6 +126,11 @@ export interface PrintedVisit {
   row: VisitWithContext;
   fingerprint: string;
 }
+
+const printedOf = ({ fingerprint: print, ...row }: VisitWithContext & { fingerprint: string }): PrintedVisit => ({
+  row,
+  fingerprint: print,
+});
 
 /** The department's recent handling mean (seconds) as a column of its live rows; placeholders `departmentId`, `since`. */
 const recentMeanOfDepartment = sql<
@@ -156,13 +162,9 @@ export async function listLivePrintsWithMean(
   // The same joins and order as the full read: the fingerprint covers the joined columns.
   const statement = prepared(db, 'live_prints_with_mean', () =>
     liveOfDepartment(
-      db
-        .select({ id: visits.id, fingerprint, recentMean: recentMeanOfDepartment })
-        .from(visits)
-        .leftJoin(services, eq(services.id, visits.serviceId))
-        .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
-        .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
-        .$dynamic(),
+      withContext(
+        db.select({ id: visits.id, fingerprint, recentMean: recentMeanOfDepartment }).from(visits).$dynamic(),
+      ),
     ).prepare('live_prints_with_mean'),
   );
   const rows = await statement.execute({ departmentId, now: now.toISOString(), since: handlingSince(now) });
@@ -173,32 +175,32 @@ export async function listLivePrintsWithMean(
 export async function findLivePrinted(db: Db, visitIds: string[]): Promise<PrintedVisit[]> {
   if (visitIds.length === 0) return [];
   const statement = prepared(db, 'live_printed_by_id', () =>
-    db
-      .select({ ...visitColumns, fingerprint })
-      .from(visits)
-      .leftJoin(services, eq(services.id, visits.serviceId))
-      .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
-      .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
+    withContext(
+      db
+        .select({ ...visitColumns, fingerprint })
+        .from(visits)
+        .$dynamic(),
+    )
       .where(and(sql`${visits.id} = any(${sql.placeholder('ids')}::uuid[])`, stateIn(ACTIVE)))
       .prepare('live_printed_by_id'),
   );
   // Uuids as an array literal: the same text on both drivers.
   const rows = await statement.execute({ ids: `{${visitIds.join(',')}}` });
-  return rows.map(({ fingerprint: print, ...row }) => ({ row, fingerprint: print }));
+  return rows.map(printedOf);
 }
 
 /** Live visits of several departments (each department's in queue order at `now`), for bursts of first watches. */
 export async function listLiveVisitsOf(db: Db, departmentIds: string[], now: Date): Promise<PrintedVisit[]> {
   if (departmentIds.length === 0) return [];
-  const rows = await db
-    .select({ ...visitColumns, fingerprint })
-    .from(visits)
-    .leftJoin(services, eq(services.id, visits.serviceId))
-    .leftJoin(admitter, eq(admitter.id, visits.admittedBy))
-    .leftJoin(appointments, eq(appointments.id, visits.appointmentId))
+  const rows = await withContext(
+    db
+      .select({ ...visitColumns, fingerprint })
+      .from(visits)
+      .$dynamic(),
+  )
     .where(and(inArray(visits.departmentId, departmentIds), stateIn(ACTIVE)))
     .orderBy(visits.departmentId, ...queueOrder(now));
-  return rows.map(({ fingerprint: print, ...row }) => ({ row, fingerprint: print }));
+  return rows.map(printedOf);
 }
 
 /** `recentHandlingMinutes` for several departments in one statement (null where there are too few). */
