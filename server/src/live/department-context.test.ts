@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../db/client.js';
 import { visits } from '../db/schema.js';
 import type * as VisitsRepo from '../features/visits/visits.repo.js';
-import type { VisitWithContext } from '../features/visits/visits.repo.js';
+import { touchVisits, type VisitWithContext } from '../features/visits/visits.repo.js';
 import { createTestDatabase, databaseKinds } from '../test/databases.js';
 import { makeOffice } from '../test/factories.js';
 import { DepartmentContexts } from './department-context.js';
@@ -112,11 +112,11 @@ describe.each(databaseKinds)('a department read keeping equal rows on %s', (kind
     // A row kept from before that is now different by a time alone is not taken for equal.
     await database.db
       .update(visits)
-      .set({ lastSeenAt: new Date(NOW.getTime() + 5_000) })
+      .set({ admittedAt: new Date(NOW.getTime() + 5_000) })
       .where(eq(visits.id, ids[0]!));
     const later = (await contexts.state(department.id, NOW, () => byId(changed.live)))!;
     expect(later.live[0]).not.toBe(changed.live[0]);
-    expect(later.live[0]!.visit.lastSeenAt).toEqual(new Date(NOW.getTime() + 5_000));
+    expect(later.live[0]!.visit.admittedAt).toEqual(new Date(NOW.getTime() + 5_000));
     expect(later.live[2]).toBe(first.live[2]);
   });
 
@@ -140,6 +140,9 @@ describe.each(databaseKinds)('a department read keeping equal rows on %s', (kind
     const { department, ids } = await waitingIn(['Hans', 'Ida', 'Jan']);
     let state = await contexts.state(department.id, NOW); // the first read: in full
     const rows = () => state!.live.map((row) => [row.visit.citizenName, row.visit.state]);
+    expect(await visitReads(async () => (state = await contexts.state(department.id, NOW)))).toEqual(['prints']);
+    // The heartbeat's sighting of every citizen (every 30 s) changes no fingerprint: still prints alone.
+    await touchVisits(database.db, ids, new Date(NOW.getTime() + 30_000));
     expect(await visitReads(async () => (state = await contexts.state(department.id, NOW)))).toEqual(['prints']);
     expect(rows()).toEqual([
       ['Hans', 'waiting'],

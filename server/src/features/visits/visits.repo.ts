@@ -1,6 +1,6 @@
 import type { VisitState } from '@amtsraum/shared';
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { alias, type PgSelect } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { prepared } from '../../db/prepared.js';
@@ -118,8 +118,19 @@ export async function listLiveVisitsWithMean(
  * What a live row carries (the visit and what is joined to it), as a digest: a read that only
  * confirms what is kept compares these and reads in full only the rows that differ (issue 14,
  * item 2: the full rows of a department were most of what a queue change allocated).
+ *
+ * Every column of the visit but `last_seen_at`: the heartbeat writes it for every watched citizen
+ * every other beat (30 s), so with it each department's next change would find every fingerprint
+ * changed and read all its rows again. Nothing the hub tells depends on it. A kept row carries it
+ * as of the row's last full read, so older, never newer: a first watch then at worst writes a
+ * sighting once more (live.hub.ts, `lastSighting`); the expiry and the citizen's own read take it
+ * from the table.
  */
-const fingerprint = sql<string>`md5(row(${visits}.*, ${services.slug}, ${services.name}, ${services.documents}, ${admitter.name}, ${appointments.startsAt}, ${appointments.persons})::text)`;
+const PRINTED_VISIT_COLUMNS = Object.entries(getTableColumns(visits))
+  .filter(([key]) => key !== ('lastSeenAt' satisfies keyof VisitRow))
+  .map(([, column]) => column);
+
+const fingerprint = sql<string>`md5(row(${sql.join(PRINTED_VISIT_COLUMNS, sql`, `)}, ${services.slug}, ${services.name}, ${services.documents}, ${admitter.name}, ${appointments.startsAt}, ${appointments.persons})::text)`;
 
 /** A live row with its fingerprint. */
 export interface PrintedVisit {
