@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { INSTALLATION_WARNINGS, type InstallationWarning } from '@amtsraum/shared';
-import { unmapIPv4 } from './client-address.js';
+import { addressGroup, clientAddress, unmapIPv4 } from './client-address.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -31,6 +31,11 @@ export function isLocalNetworkAddress(address: string | undefined): boolean {
   return isIPv6(plain) && LOCAL_NETWORKS.check(plain, 'ipv6');
 }
 
+/** How many different client addresses must be refused at one origin before it is a warning. */
+export const REFUSED_ORIGIN_WITNESSES = 3;
+/** Refused origins counted at once (each with at most `REFUSED_ORIGIN_WITNESSES` addresses). */
+const REFUSED_ORIGINS_KEPT = 100;
+
 /**
  * Notices, from the requests themselves, two settings an installation gets wrong on its first day.
  * Each is logged once per process, as a warning, and stays in the health answer until a restart:
@@ -45,10 +50,15 @@ export function isLocalNetworkAddress(address: string | undefined): boolean {
  *   (`www.` or not, another host, http for https), so every change a citizen makes and every live
  *   connection is refused by the Origin check. Noticed on a refused Origin whose host is the one
  *   the request was sent to (`Host`, or `X-Forwarded-Host` from a proxy): a page of this very
- *   installation, not another site's.
+ *   installation, not another site's. Both headers are the client's to write, so one client could
+ *   name any address it likes and have the IT staff told to move the installation there: the
+ *   warning waits until `REFUSED_ORIGIN_WITNESSES` different addresses (as the per-address limits
+ *   count them) were refused at that same origin, which every citizen of a wrong setting soon is.
  */
 export class InstallationWarnings {
   private readonly raised = new Set<InstallationWarning>();
+  /** Refused origins of this installation's host, each with the address groups it was seen from. */
+  private readonly refusedOrigins = new Map<string, Set<string>>();
 
   constructor(
     private readonly config: { trustProxy: boolean | number; publicBaseUrl: URL },
@@ -85,12 +95,16 @@ export class InstallationWarnings {
     } catch {
       return;
     }
+    // Browsers send an origin exactly: scheme, host and port, no path (not even a slash).
+    if (opened.origin !== origin || !['http:', 'https:'].includes(opened.protocol)) return;
     const forwardedHost = req.headers['x-forwarded-host'];
     const hosts = [req.headers.host, ...(Array.isArray(forwardedHost) ? forwardedHost : [forwardedHost])]
       .flatMap((value) => (value ?? '').split(','))
       .map((value) => value.trim().toLowerCase())
       .filter((value) => value !== '');
     if (!hosts.includes(opened.host)) return;
+    if (!this.witnessed(opened.origin, addressGroup(clientAddress(req, this.config.trustProxy)))) return;
+    this.refusedOrigins.clear();
     this.raise(
       'public_base_url_differs',
       { opened: opened.origin, publicBaseUrl: this.config.publicBaseUrl.origin },
@@ -98,6 +112,20 @@ export class InstallationWarnings {
         'every change citizens make there and their live updates are refused. Set PUBLIC_BASE_URL to ' +
         'the exact address citizens open and restart.',
     );
+  }
+
+  /** Counts `group` as refused at `origin`; true once enough different ones were. */
+  private witnessed(origin: string, group: string): boolean {
+    let groups = this.refusedOrigins.get(origin);
+    if (!groups) {
+      // Made-up origins cost a client nothing: past this many, the oldest are forgotten.
+      if (this.refusedOrigins.size >= REFUSED_ORIGINS_KEPT) {
+        this.refusedOrigins.delete(this.refusedOrigins.keys().next().value!);
+      }
+      this.refusedOrigins.set(origin, (groups = new Set()));
+    }
+    groups.add(group);
+    return groups.size >= REFUSED_ORIGIN_WITNESSES;
   }
 
   private raise(warning: InstallationWarning, fields: Record<string, unknown>, message: string) {

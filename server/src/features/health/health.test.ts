@@ -72,24 +72,41 @@ describe('the health answer’s warnings', () => {
       const { capture, server } = await serve({ TRUST_PROXY: '1' });
       try {
         const own = new URL(server.url).origin; // PUBLIC_BASE_URL is TEST_ORIGIN, another address
-        const knock = (origin: string) =>
-          fetch(`${server.url}/api/visit/leave`, { method: 'POST', headers: { origin }, body: '{}' });
-        const upgrade = (origin: string) =>
+        // Each citizen from an address of their own, as the trusted proxy reports it.
+        const knock = (origin: string, from: string) =>
+          fetch(`${server.url}/api/visit/leave`, {
+            method: 'POST',
+            headers: { origin, 'x-forwarded-for': from },
+            body: '{}',
+          });
+        const upgrade = (origin: string, from: string) =>
           new Promise<number>((resolve) => {
-            const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws`, { headers: { origin } });
+            const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws`, {
+              headers: { origin, 'x-forwarded-for': from },
+            });
             socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
             socket.on('open', () => resolve(101));
             socket.on('error', () => undefined);
           });
-        const refuse = way === 'http' ? async (origin: string) => (await knock(origin)).status : upgrade;
+        const refuse =
+          way === 'http' ? async (origin: string, from: string) => (await knock(origin, from)).status : upgrade;
 
         // Another site's page is refused and is no sign of a wrong setting.
-        expect(await refuse('https://elsewhere.example')).toBe(403);
+        for (const from of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) {
+          expect(await refuse('https://elsewhere.example', from)).toBe(403);
+        }
         expect((await health(server.url)).warnings).toEqual([]);
 
-        // A page of this installation, opened at the address the request was sent to.
-        expect(await refuse(own)).toBe(403);
-        expect(await refuse(own)).toBe(403);
+        // A page of this installation, opened at the address the request was sent to. One client,
+        // however often, is no proof (it writes Host and Origin itself); nor is an origin with a path.
+        for (let i = 0; i < 5; i++) expect(await refuse(own, '203.0.113.7')).toBe(403);
+        expect(await refuse(`${own}/`, '203.0.113.8')).toBe(403);
+        expect(await refuse(`${own}/`, '203.0.113.9')).toBe(403);
+        expect((await health(server.url)).warnings).toEqual([]);
+        // The third citizen refused there is.
+        expect(await refuse(own, '203.0.113.8')).toBe(403);
+        expect((await health(server.url)).warnings).toEqual([]);
+        expect(await refuse(own, '2001:db8:1:2::7')).toBe(403);
         expect((await health(server.url)).warnings).toEqual(['public_base_url_differs']);
         const lines = differs(capture.text());
         expect(lines).toHaveLength(1);
