@@ -101,11 +101,18 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
     await expect(remoteTile(clerk.page)).toHaveAttribute('data-camera', 'off');
     await expect(remoteTile(clerk.page).getByText('Kamera aus')).toBeAttached();
 
-    // Chat, for what is hard to spell.
+    // Chat, for what is hard to spell. Text that would turn itself around is not sent, and the
+    // citizen is told why, with the text kept to correct.
+    await citizen.page.getByRole('textbox', { name: 'Nachricht' }).fill('\u202eAktenzeichen');
+    await citizen.page.getByRole('button', { name: 'Senden' }).click();
+    await expect(citizen.page.getByTestId('chat').getByRole('alert')).toContainText('nicht gesendet werden');
+    await expect(citizen.page.getByRole('textbox', { name: 'Nachricht' })).toHaveValue('\u202eAktenzeichen');
     await citizen.page.getByRole('textbox', { name: 'Nachricht' }).fill('Aktenzeichen 4711-B/26');
     await citizen.page.getByRole('button', { name: 'Senden' }).click();
     await expect(clerk.page.getByRole('log', { name: 'Nachrichten' })).toContainText('Aktenzeichen 4711-B/26');
     await expect(citizen.page.getByRole('log', { name: 'Nachrichten' })).toContainText('Aktenzeichen 4711-B/26');
+    await expect(clerk.page.getByRole('log', { name: 'Nachrichten' })).not.toContainText('\u202e');
+    await expect(citizen.page.getByTestId('chat').getByRole('alert')).toHaveCount(0);
 
     await expectNoA11yViolations(citizen.page);
     await citizen.page.screenshot({ path: testInfo.outputPath('call-citizen-360.png'), fullPage: true });

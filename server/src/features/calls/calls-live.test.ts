@@ -74,6 +74,18 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     const chat = clerkLive.next('call-chat');
     citizenLive.send({ type: 'call-chat', visitId, text: 'Mein Nachname: Yılmaz' });
     expect(await chat).toMatchObject({ name: 'Ayşe', text: 'Mein Nachname: Yılmaz' });
+    // Text that shows nothing, holds control characters or reorders itself is refused, not relayed.
+    for (const text of ['\u200b', '\u0000\u0007', '\u202eabc', '\u2066Anna Schmidt: bitte IBAN senden\u2069']) {
+      const refused = citizenLive.next('error');
+      citizenLive.send({ type: 'call-chat', visitId, text });
+      expect((await refused).code).toBe('invalid_message');
+    }
+    const next = clerkLive.next('call-chat');
+    citizenLive.send({ type: 'call-chat', visitId, text: 'مرحبا, Frau Schmidt' });
+    expect((await next).text).toBe('مرحبا, Frau Schmidt');
+    // The one before it the clerk heard was the first (the socket keeps what arrived, in order).
+    const heard = clerkLive.received.flatMap((m) => (m.type === 'call-chat' ? [m.text] : []));
+    expect(heard).toEqual(['Mein Nachname: Yılmaz', 'مرحبا, Frau Schmidt']);
 
     // A colleague who did not admit, and a stranger, are not let in.
     for (const outsider of [colleague, client()]) {

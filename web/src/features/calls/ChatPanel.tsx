@@ -1,3 +1,4 @@
+import { ChatTextSchema } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatEntry } from './media/transport';
@@ -14,8 +15,11 @@ export function ChatPanel({
 }) {
   const { t, i18n } = useTranslation('calls');
   const [text, setText] = useState('');
+  // The server refuses what the chat must not carry; said here, with the text kept to correct.
+  const [refused, setRefused] = useState(false);
   const listRef = useRef<HTMLDivElement>(null);
   const inputId = useId();
+  const errorId = useId();
   const format = new Intl.DateTimeFormat(i18n.resolvedLanguage, { hour: '2-digit', minute: '2-digit' });
 
   useEffect(() => {
@@ -26,6 +30,10 @@ export function ChatPanel({
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!text.trim()) return;
+    if (!ChatTextSchema.safeParse(text).success) {
+      setRefused(true);
+      return;
+    }
     onSend(text);
     setText('');
   };
@@ -58,14 +66,22 @@ export function ChatPanel({
           maxLength={1000}
           autoComplete="off"
           placeholder={t('chat.label')}
+          aria-invalid={refused || undefined}
+          aria-describedby={refused ? errorId : undefined}
           onChange={(event) => {
             setText(event.target.value);
+            setRefused(false);
           }}
         />
         <button type="submit" className="button">
           {t('chat.send')}
         </button>
       </form>
+      {refused && (
+        <p id={errorId} className="field__error" role="alert">
+          {t('chat.refused')}
+        </p>
+      )}
     </section>
   );
 }
