@@ -143,18 +143,27 @@ export async function allowScreenShare(
   const grant = await grantFor(ctx.db, caller, visitId, ctx.now);
   if (grant.role !== 'clerk') throw new AppError('forbidden');
   const identity = change.identity ?? citizenIdentity(grant.visitId);
+  if (!(await mayBeLetShare(ctx.db, grant.visitId, identity, ctx.now))) {
+    throw new AppError('forbidden', { detail: 'not a participant of this call' });
+  }
   if (identity === citizenIdentity(grant.visitId)) {
     await setCitizenScreenShare(ctx.db, grant.visitId, change.allowed);
   } else {
-    // An invitee of this call, let in and with a seat still valid; not the clerk, not anyone else.
-    if (!guestIdFromIdentity(identity) || !(await identityMayJoin(ctx.db, grant.visitId, identity, ctx.now))) {
-      throw new AppError('forbidden', { detail: 'not a participant of this call' });
-    }
     // Peer-to-peer: the stored member, for the room's next join or reload (the live socket's
     // message is what tells the room at once).
     if (ctx.media.signalling) await setMemberScreenShare(ctx.db, { visitId: grant.visitId, identity }, change.allowed);
   }
   await ctx.media.setScreenShare(grant.visitId, identity, change.allowed);
+}
+
+/**
+ * Whether the clerk may let `identity` share their screen in the visit's call (or stop them): the
+ * citizen, or an invitee of this call let in and with a seat still valid; not the clerk, not
+ * anyone else. The one rule for the HTTP route and the live socket's message.
+ */
+export async function mayBeLetShare(db: Db, visitId: string, identity: string, now: Date): Promise<boolean> {
+  if (identity === citizenIdentity(visitId)) return true;
+  return guestIdFromIdentity(identity) !== null && (await identityMayJoin(db, visitId, identity, now));
 }
 
 /**

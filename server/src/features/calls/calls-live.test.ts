@@ -70,6 +70,16 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     const allowed = citizenLive.next('call-participant-updated', (m) => m.participant.canShareScreen);
     clerkLive.send({ type: 'call-allow-screen', visitId, identity: citizenIdentity, allowed: true });
     await allowed;
+    // Over the socket as over HTTP: only the citizen or an invitee is let or not let; the clerk
+    // cannot take their own sharing away (it would survive a rejoin), nor name someone unknown.
+    const clerkIdentity = joined.participants[0]!.identity;
+    for (const identity of [clerkIdentity, 'invitee-00000000-0000-4000-8000-000000000000', 'nobody']) {
+      const notThem = clerkLive.next('error');
+      clerkLive.send({ type: 'call-allow-screen', visitId, identity, allowed: false });
+      expect((await notThem).code).toBe('forbidden');
+    }
+    const rows = await server.database.db.select().from(callMembers).where(eq(callMembers.visitId, visitId));
+    expect(rows.find((row) => row.identity === clerkIdentity)?.participant.canShareScreen).toBe(true);
 
     const chat = clerkLive.next('call-chat');
     citizenLive.send({ type: 'call-chat', visitId, text: 'Mein Nachname: Yılmaz' });

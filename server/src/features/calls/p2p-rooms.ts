@@ -16,7 +16,7 @@ import type { Logger } from '../../lib/logger.js';
 import { guestIdFromIdentity } from '../invites/invite-links.js';
 import { seatsGone } from '../invites/invitee.service.js';
 import { setCitizenScreenShare } from '../visits/visits.repo.js';
-import { citizenIdentity, grantFor, markInCall } from './call-access.js';
+import { citizenIdentity, grantFor, markInCall, mayBeLetShare } from './call-access.js';
 import {
   clearCallMembers,
   joinCallMembers,
@@ -171,6 +171,9 @@ export class P2pRooms {
       case 'call-allow-screen': {
         const self = this.localOf(member, message.visitId);
         if (!self || self.role !== 'clerk') throw new AppError('forbidden');
+        if (!(await mayBeLetShare(this.options.db, message.visitId, message.identity, this.options.now()))) {
+          throw new AppError('forbidden');
+        }
         const participant = await setMemberScreenShare(
           this.options.db,
           { visitId: message.visitId, identity: message.identity },
