@@ -64,7 +64,7 @@ interface Connection {
   messages: TokenBucket;
   /** Dropped messages spend from this; a socket that keeps flooding is closed. */
   strikes: TokenBucket;
-  /** Characters of call messages relayed to others (signals, chat): RELAYED_CHARACTERS. */
+  /** Bytes of call messages relayed to others (signals, chat): RELAYED_BYTES. */
   relayed: TokenBucket;
   /** Messages that need the database spend from this as well. */
   lookups: TokenBucket;
@@ -91,13 +91,14 @@ const STRIKES = { burst: 300, perSecond: 10 };
 /** Messages that need a database read (a first watch, a call join): a page needs a handful. */
 const LOOKUPS = { burst: 10, perSecond: 2 };
 /**
- * Characters of call messages a socket may have relayed to the others of its call (signals and
- * chat). Starting a call takes some 10-50 KB (offers and answers of a few KB, candidates of a few
- * hundred bytes); past the budget a socket sends 32 KB a second. Counted by messages alone, 30
- * signals a second of 30 KB each filled the receiver's send buffer within a second, and the hub
- * hung up on the receiver (MAX_BUFFERED_BYTES): a participant could cut the clerk off.
+ * Bytes (UTF-8, as they are sent on) of call messages a socket may have relayed to the others of
+ * its call (signals and chat). Starting a call takes some 10-50 KB (offers and answers of a few
+ * KB, candidates of a few hundred bytes); past the budget a socket sends 32 KB a second. Counted
+ * by messages alone, 30 signals a second of 30 KB each filled the receiver's send buffer within a
+ * second, and the hub hung up on the receiver (MAX_BUFFERED_BYTES): a participant could cut the
+ * clerk off. Counted in characters, text of three-byte characters (€) filled it three times as fast.
  */
-export const RELAYED_CHARACTERS = { burst: 256 * 1024, perSecond: 32 * 1024 };
+export const RELAYED_BYTES = { burst: 256 * 1024, perSecond: 32 * 1024 };
 const MAX_PENDING_LOOKUPS = 4;
 /**
  * Database work for messages at once, for all sockets; the rest waits its turn (FairQueue). Most of
@@ -363,7 +364,7 @@ export class LiveHub {
         views: null,
         messages: new TokenBucket(MESSAGES.burst, MESSAGES.perSecond),
         strikes: new TokenBucket(STRIKES.burst, STRIKES.perSecond),
-        relayed: new TokenBucket(RELAYED_CHARACTERS.burst, RELAYED_CHARACTERS.perSecond),
+        relayed: new TokenBucket(RELAYED_BYTES.burst, RELAYED_BYTES.perSecond),
         lookups: new TokenBucket(LOOKUPS.burst, LOOKUPS.perSecond),
         pendingLookups: 0,
         toldToSlowDown: false,
@@ -476,7 +477,7 @@ export class LiveHub {
       return;
     }
     const relayedType = result.data.type === 'call-signal' || result.data.type === 'call-chat';
-    if (relayedType && !connection.relayed.take(text!.length)) {
+    if (relayedType && !connection.relayed.take(Buffer.byteLength(text!))) {
       this.sendError(connection, 'rate_limited', 'too much call data on this connection: slow down');
       return;
     }

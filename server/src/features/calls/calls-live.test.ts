@@ -5,7 +5,7 @@ import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { signedInClerk } from '../../test/factories.js';
 import { admittedVisit, cameraOn as camera, twoInP2pCall } from '../../test/p2p-call.js';
-import { RELAYED_CHARACTERS } from '../../live/live.hub.js';
+import { RELAYED_BYTES } from '../../live/live.hub.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
 import { MEMBER_TIMEOUT_MS } from './p2p-rooms.js';
 
@@ -57,6 +57,16 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
       from: joined.participants[0]!.identity,
       data: { description: { type: 'offer' } },
     });
+    // Not to oneself: refused, not echoed back.
+    const toSelf = citizenLive.next('error');
+    citizenLive.send({
+      type: 'call-signal',
+      visitId,
+      to: citizenIdentity,
+      data: { description: { type: 'offer', sdp: 'v=0' } },
+    });
+    expect((await toSelf).code).toBe('forbidden');
+    expect(citizenLive.received.filter((m) => m.type === 'call-signal')).toHaveLength(1);
 
     // Camera off is seen by the other side.
     const update = clerkLive.next('call-participant-updated');
@@ -114,14 +124,16 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     citizenLive.close();
   });
 
-  it('keeps a participant from flooding another with signals: past its budget of characters, signals are dropped and the receiver stays', async () => {
+  it('keeps a participant from flooding another with signals: past its budget of bytes, signals are dropped and the receiver stays', async () => {
     const db = server.database.db;
     const { clerkLive, citizenLive, visitId, clerkJoined } = await twoInP2pCall(db, {
       clerk: client(),
       citizen: client(),
     });
     const clerkIdentity = clerkJoined.self.identity;
-    const sdp = `v=0\r\n${'a=x'.repeat(9_000)}`; // about 27 KB, under the schema's 30,000
+    // About 9,000 characters (under the schema's 30,000) and 15 KB: counted in characters, almost
+    // twice as many would pass.
+    const sdp = `v=0\r\n${'a=€'.repeat(3_000)}`;
     const signal = JSON.stringify({
       type: 'call-signal',
       visitId,
@@ -133,10 +145,10 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     clerkLive.socket.on('message', (data) => {
       if ((JSON.parse(data.toString()) as { type: string }).type === 'call-signal') arrived += 1;
     });
-    // 30 a second is within the socket's message budget; 800 KB a second is not within its characters.
+    // 30 a second is within the socket's message budget; 450 KB a second is not within its bytes.
     for (let i = 0; i < 30; i++) citizenLive.socket.send(signal);
     expect((await refused).message).toMatch(/call data/);
-    const expected = Math.floor(RELAYED_CHARACTERS.burst / signal.length);
+    const expected = Math.floor(RELAYED_BYTES.burst / Buffer.byteLength(signal));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(arrived).toBeGreaterThanOrEqual(expected - 1);
     expect(arrived).toBeLessThanOrEqual(expected + 1);

@@ -143,6 +143,9 @@ export class P2pRooms {
       case 'call-signal': {
         const self = this.localOf(member, message.visitId);
         if (!self) throw new AppError('forbidden');
+        // Nobody negotiates with themselves: echoed back, it would only confuse their own page.
+        if (message.to === self.identity)
+          throw new AppError('forbidden', { detail: 'a signal goes to another participant' });
         // Whichever process holds the named participant hands it over; nobody else has them.
         return this.relay({
           kind: 'one',
