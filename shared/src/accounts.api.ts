@@ -1,6 +1,7 @@
 import { z } from 'zod/mini';
-import { StateCodeSchema } from './organisation.api.js';
+import { StateCodeSchema, TenantNameSchema } from './organisation.api.js';
 import { LocaleSchema, LocalizedTextSchema } from './locales.js';
+import { personName } from './person-name.js';
 
 /**
  * Staff accounts (issue 15): setting a password from an e-mailed link, the password reset, one's
@@ -39,14 +40,11 @@ const EmailSchema = z.pipe(
   z.email('please enter an e-mail address'),
 );
 
-/** One line without control characters: it is shown in consoles, mails and the audit log's CSV. */
-const StaffNameSchema = z.string().check(
-  z.trim(),
-  z.minLength(1, 'please enter a name'),
-  z.maxLength(120),
-  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-  z.refine((name) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name), 'a name must fit on one line'),
-);
+/**
+ * A staff member's name: citizens read it as who admitted them, so it follows a person's name's
+ * rules (person-name.ts): one line of visible text, nothing that hides or reorders it.
+ */
+const StaffNameSchema = personName(120, 'please enter a name');
 
 // Local on purpose: every schema of another shared module used here must stay exported from the
 // chunk every page loads (issue 14: the door page's budget).
@@ -157,7 +155,7 @@ const NewSlugSchema = z
 
 export const TenantCreateRequestSchema = z.object({
   slug: NewSlugSchema,
-  name: z.string().check(z.trim(), z.minLength(2, 'please enter a name'), z.maxLength(120)),
+  name: TenantNameSchema,
   timeZone: z.string().check(z.refine(isTimeZone, 'an IANA time zone like Europe/Berlin')),
   stateCode: StateCodeSchema,
   defaultLocale: LocaleSchema,

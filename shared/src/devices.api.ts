@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { DeviceKindSchema } from './hybrid.api.js';
+import { personName } from './person-name.js';
 
 /**
  * A department admin's kiosks and call displays (issue 16), and what a paired call display reads.
@@ -11,13 +12,8 @@ const InstantSchema = z.iso.datetime({ offset: true });
 /** `POST …/devices`: a new kiosk or display, named so staff know which screen is which. */
 export const DeviceInputSchema = z.object({
   kind: DeviceKindSchema,
-  label: z.string().check(
-    z.trim(),
-    z.minLength(1, 'please name the device'),
-    z.maxLength(60, 'at most 60 characters'),
-    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-    z.refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'contains control characters'),
-  ),
+  /** Read by staff choosing the screen: a name by a person's name's rules (person-name.ts). */
+  label: personName(60, 'please name the device'),
 });
 export type DeviceInput = z.infer<typeof DeviceInputSchema>;
 

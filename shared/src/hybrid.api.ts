@@ -1,6 +1,7 @@
 import { z } from 'zod/mini';
 import type { Channel } from './channels.js';
 import { LocalizedTextSchema } from './locales.js';
+import { personName } from './person-name.js';
 
 /**
  * The hybrid office (issue 16): one queue for the virtual door and the town hall. The names every
@@ -65,14 +66,11 @@ export const PairingCodeSchema = z.string().check(
 /** A ticket number as called and printed: at least three digits ("007"). */
 export const formatTicketNumber = (n: number): string => String(n).padStart(3, '0');
 
-/** A counter name a clerk sets for themselves ("Platz 3", "Zimmer 12"). */
-export const CounterNameSchema = z.string().check(
-  z.trim(),
-  z.minLength(1, 'please name your counter'),
-  z.maxLength(30, 'at most 30 characters'),
-  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-  z.refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'contains control characters'),
-);
+/**
+ * A counter name a clerk sets for themselves ("Platz 3", "Zimmer 12"): the call display shows it
+ * to the waiting room, so it follows a person's name's rules (person-name.ts).
+ */
+export const CounterNameSchema = personName(30, 'please name your counter');
 
 /** `POST /api/devices/pair`, `GET /api/devices/:kind/me`: what a paired device knows of itself. */
 export const DeviceViewSchema = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod/mini';
 import { ContactSchema, DepartmentSummarySchema, DoorStatusSchema, TenantSummarySchema } from './directory.api.js';
-import { LocalizedTextSchema } from './locales.js';
+import { localizedWith, LocalizedTextSchema } from './locales.js';
+import { officeText, TEXT_REQUIRED_MESSAGE } from './person-name.js';
 import { SlugSchema } from './slugs.js';
 
 /**
@@ -28,21 +29,21 @@ export const FAQ_MAX_ENTRIES = 50;
  * A page's text per language: plain text, paragraphs separated by an empty line; web addresses
  * and e-mail addresses become links when shown. Never HTML. German is required.
  */
-export const PageTextSchema = z.catchall(
-  z.object({ de: z.string().check(z.trim(), z.minLength(1), z.maxLength(LEGAL_TEXT_MAX_LENGTH)) }),
-  z.string().check(z.trim(), z.maxLength(LEGAL_TEXT_MAX_LENGTH)),
-);
+export const PageTextSchema = /* @__PURE__ */ legalText(LEGAL_TEXT_MAX_LENGTH);
 export type PageText = z.infer<typeof PageTextSchema>;
 
-const FaqTextSchema = (max: number) =>
-  z.catchall(
-    z.object({ de: z.string().check(z.trim(), z.minLength(1), z.maxLength(max)) }),
-    z.string().check(z.trim(), z.maxLength(max)),
-  );
+/**
+ * A text of the municipality's own pages by officeText's rules (nothing hidden, nothing
+ * reordering it), German required. Other languages may be sent empty: the text screen sends
+ * every offered language, filled in or not.
+ */
+function legalText(max: number) {
+  return localizedWith(officeText(max, TEXT_REQUIRED_MESSAGE), officeText(max));
+}
 
 export const FaqEntrySchema = z.object({
-  question: FaqTextSchema(300),
-  answer: FaqTextSchema(4000),
+  question: legalText(300),
+  answer: legalText(4000),
 });
 export type FaqEntry = z.infer<typeof FaqEntrySchema>;
 

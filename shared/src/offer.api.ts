@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
 import { CalendarDateSchema } from './calendar-dates.js';
 import { ServiceChannelsSchema } from './hybrid.api.js';
-import { LocalizedTextSchema } from './locales.js';
+import { LocalizedNameSchema, LocalizedTextInputSchema, LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
 import { IsoInstantSchema, plainText } from './visits.api.js';
 
@@ -40,11 +40,12 @@ export const ONSITE_LOCATION_IN_USE = 'services still offer on site: switch them
 
 /** A service as the admin writes it (`POST …/services`, `PUT …/services/:serviceId`). */
 export const ServiceInputSchema = z.object({
-  name: LocalizedTextSchema,
-  description: z.nullable(LocalizedTextSchema),
+  name: LocalizedNameSchema,
+  description: z.nullable(LocalizedTextInputSchema),
   durationMinutes: z.int().check(z.gte(5, 'at least 5 minutes'), z.lte(480, 'at most 480 minutes')),
   extraMinutesPerPerson: z.int().check(z.gte(0), z.lte(240, 'at most 240 minutes')),
-  documents: z.array(LocalizedTextSchema).check(z.maxLength(20)),
+  /** One line each: the web form takes one document a line. */
+  documents: z.array(LocalizedNameSchema).check(z.maxLength(20)),
   bookable: z.boolean(),
   knockable: z.boolean(),
   maxPersons: z.nullable(z.int().check(z.gte(1, 'at least one person'), z.lte(20, 'at most 20 persons'))),

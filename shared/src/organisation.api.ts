@@ -2,8 +2,9 @@ import { z } from 'zod/mini';
 import { calendarDate } from './calendar-dates.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ContactSchema } from './directory.api.js';
-import { isOneLine, LocaleSchema, LocalizedNameSchema, LocalizedTextSchema, ONE_LINE_MESSAGE } from './locales.js';
+import { LocaleSchema, LocalizedNameSchema, LocalizedTextInputSchema, LocalizedTextSchema } from './locales.js';
 import { ResolutionSchema } from './offer.api.js';
+import { officeText, personName } from './person-name.js';
 import { OpeningHoursSchema, WEEKDAY_KEYS, type OpeningHours } from './opening-hours.js';
 import { SlugSchema } from './slugs.js';
 import { isValidTimeZone } from './time-zone.js';
@@ -77,19 +78,18 @@ export const TenantSettingsSchema = z.object({
 export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
 
 /**
+ * A municipality's name, as its admin and the installation admin write it: a name by a person's
+ * rules (person-name.ts), since it heads every page and mail, and two characters at least.
+ */
+export const TenantNameSchema = personName(120, 'please enter a name').check(z.minLength(2, 'at least two characters'));
+
+/**
  * A municipality's settings as written: by its admin (partly, `TenantSettingsUpdateSchema`) and by
  * the installation file (whole, server/src/features/setup/installation.schema.ts derives from
  * these fields), so that a field added here reaches both (issue 15, item 9).
  */
 export const TenantSettingsFieldsSchema = z.object({
-  name: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(2, 'at least two characters'),
-      z.maxLength(120),
-      z.refine(isOneLine, ONE_LINE_MESSAGE),
-    ),
+  name: TenantNameSchema,
   logoUrl: z.nullable(LogoUrlSchema),
   brandColor: BrandColorSchema,
   timeZone: TimeZoneSchema,
@@ -168,7 +168,7 @@ const QueueCapSchema = z.int().check(z.gte(1, 'at least one person'), z.lte(500,
 export const DepartmentFieldsSchema = z.object({
   /** One line: it goes into the subject of every booking mail. */
   name: LocalizedNameSchema,
-  description: LocalizedTextSchema,
+  description: LocalizedTextInputSchema,
   nameForms: DepartmentNameFormsSchema,
   contact: ContactSchema,
   openingHours: AdminOpeningHoursSchema,
@@ -180,7 +180,7 @@ export const DepartmentFieldsSchema = z.object({
    * null: no on-site service yet), whether the kiosk hands out walk-in tickets, and how early a
    * booked citizen may check in there.
    */
-  onsiteLocation: z.nullable(LocalizedTextSchema),
+  onsiteLocation: z.nullable(LocalizedTextInputSchema),
   kioskWalkIns: z.boolean(),
   checkInOpensMinutesBefore: z.int().check(z.gte(0), z.lte(240, 'at most 240 minutes')),
 });
@@ -234,7 +234,7 @@ export const ArchiveRequestSchema = z.object({
   /** The `affected` number of the preview the admin saw: a different number now refuses. */
   confirmAffected: z.int().check(z.nonnegative()),
   /** What the waiting citizens and the cancellation e-mails say (optional). */
-  note: z.optional(z.string().check(z.trim(), z.maxLength(500))),
+  note: z.optional(officeText(500)),
 });
 export type ArchiveRequest = z.infer<typeof ArchiveRequestSchema>;
 
@@ -247,7 +247,7 @@ const CivilDateSchema = calendarDate('a date as YYYY-MM-DD');
 export const closureFields = {
   from: CivilDateSchema,
   to: CivilDateSchema,
-  reason: z.nullable(LocalizedTextSchema),
+  reason: z.nullable(LocalizedTextInputSchema),
 };
 
 /** The check every closure passes, wherever it is written. */

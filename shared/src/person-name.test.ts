@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { hasHiddenCharacters, hasVisibleCharacters, personName, personNameProblem } from './person-name.js';
+import { DeviceInputSchema } from './devices.api.js';
+import { CounterNameSchema } from './hybrid.api.js';
+import { TenantNameSchema } from './organisation.api.js';
+import { ProfileSchema, StaffInviteRequestSchema, TenantCreateRequestSchema } from './accounts.api.js';
+import { hasHiddenCharacters, hasVisibleCharacters, officeText, personName, personNameProblem } from './person-name.js';
 
 describe('person names', () => {
   const schema = personName(80, 'please enter a name');
@@ -101,5 +105,73 @@ describe('person names', () => {
       expect([text, hasHiddenCharacters(text), hasVisibleCharacters(text)]).toEqual([text, false, true]);
     }
     expect(hasVisibleCharacters('\u200b\u00ad')).toBe(false);
+  });
+});
+
+describe('names admins write', () => {
+  // Staff names, the municipality's name, device labels and counter names are read by citizens
+  // and staff as who or what they are: a person's name's rules, not just "one line".
+  const names = {
+    staff: (name: string) => ProfileSchema.safeParse({ name, languages: [] }),
+    invite: (name: string) =>
+      StaffInviteRequestSchema.safeParse({
+        name,
+        email: 'a@example.org',
+        languages: [],
+        isTenantAdmin: false,
+        roles: [],
+      }),
+    tenant: (name: string) => TenantNameSchema.safeParse(name),
+    newTenant: (name: string) =>
+      TenantCreateRequestSchema.safeParse({
+        slug: 'neustadt',
+        name,
+        timeZone: 'Europe/Berlin',
+        stateCode: 'BY',
+        defaultLocale: 'de',
+        admin: { name: 'Anna Schmidt', email: 'a@example.org' },
+      }),
+    device: (label: string) => DeviceInputSchema.safeParse({ kind: 'display', label }),
+    counter: (name: string) => CounterNameSchema.safeParse(name),
+  };
+
+  it('refuses blank, invisible and direction-changing names in each', () => {
+    for (const [kind, parse] of Object.entries(names)) {
+      for (const bad of ['\u200b\u200b', '   ', 'Anna\u202eSchmidt', '\u2066Kiosk\u2069', '\u2800', 'Platz\n3']) {
+        expect([kind, bad, parse(bad).success]).toEqual([kind, bad, false]);
+      }
+      const good = parse('  Zimmer 12 ');
+      expect([kind, good.success]).toEqual([kind, true]);
+    }
+    expect(names.tenant('Stadt \u202eMusterstadt').error?.issues[0]?.message).toBe(
+      'a name must not contain characters that change the writing direction',
+    );
+    expect(names.tenant('X').error?.issues[0]?.message).toBe('at least two characters');
+    expect(names.device(' ').error?.issues[0]?.message).toBe('please name the device');
+  });
+});
+
+describe('texts admins write', () => {
+  const required = officeText(100, 'please enter a text');
+  const message = (value: string) => required.safeParse(value).error?.issues[0]?.message;
+
+  it('keeps paragraphs, tabs, soft hyphens and direction marks', () => {
+    expect(required.parse('  Wegen Umbau geschlossen.\n\n\tBitte Reise\u00adpass mitbringen.\r\n ')).toBe(
+      'Wegen Umbau geschlossen.\n\n\tBitte Reise\u00adpass mitbringen.',
+    );
+    expect(required.parse('Arabic: \u0645\u0631\u062d\u0628\u0627\u200f!')).toContain('\u200f');
+    expect(officeText(100).parse('  ')).toBe('');
+  });
+
+  it('refuses blank, hidden, reordering and control characters', () => {
+    expect(message('   ')).toBe('please enter a text');
+    expect(message('\u200b')).toBe('contains invisible characters');
+    expect(message('\u2800\n\u2800')).toBe('contains invisible characters');
+    expect(message('Geschlossen\u{e0041}')).toBe('contains invisible characters');
+    expect(message('Grund: \u202eNIAR')).toBe('contains characters that change the writing direction');
+    expect(message('a \u2067b\u2069')).toBe('contains characters that change the writing direction');
+    expect(message('a\u0000b')).toBe('contains control characters');
+    expect(message('a\u001bb')).toBe('contains control characters');
+    expect(message('x'.repeat(101))).toBe('at most 100 characters');
   });
 });

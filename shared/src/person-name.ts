@@ -76,3 +76,45 @@ export function personName(max: number, required: string) {
     }),
   );
 }
+
+/** Said when text holds characters that reorder what follows them (officeText). */
+export const DIRECTION_TEXT_MESSAGE = 'contains characters that change the writing direction';
+/** Said when officeText is required and empty. */
+export const TEXT_REQUIRED_MESSAGE = 'please enter a text';
+
+// Tab, line feed and carriage return stay: a description or an Impressum has paragraphs.
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/;
+/**
+ * Embeddings, overrides and isolates: they reorder the text after them, so a closure's reason or
+ * a description could show citizens something other than what it says. The invisible marks
+ * (U+200E, U+200F) stay allowed in text: they only nudge punctuation between scripts.
+ */
+const DIRECTION_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * Text an office writes for citizens to read, on one or more lines (a description, a closure's
+ * reason, the Impressum): the rules of a citizen's free text (visits.api.ts plainText), and no
+ * characters that reorder it either, as names have none. Empty is allowed unless `required`
+ * is the message to give then.
+ */
+export function officeText(max: number, required?: string) {
+  return z.string().check(
+    z.trim(),
+    z.maxLength(max, `at most ${max} characters`),
+    z.superRefine((text, ctx) => {
+      if (text === '') {
+        if (required) ctx.addIssue({ code: 'custom', message: required });
+        return;
+      }
+      const message = TEXT_CONTROL.test(text)
+        ? 'contains control characters'
+        : DIRECTION_OVERRIDE.test(text)
+          ? DIRECTION_TEXT_MESSAGE
+          : hasHiddenCharacters(text) || !hasVisibleCharacters(text)
+            ? INVISIBLE_TEXT_MESSAGE
+            : null;
+      if (message) ctx.addIssue({ code: 'custom', message });
+    }),
+  );
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { LocalizedTextSchema } from './locales.js';
+import { LocalizedNameSchema, LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
 
 /** The second factor (TOTP) and sign-in through a municipality's identity provider (issue 15). */
@@ -61,8 +61,8 @@ export const IdentityProviderInputSchema = z.object({
   issuer: IssuerSchema,
   clientId: z.string().check(z.trim(), z.minLength(1, 'please enter the client id'), z.maxLength(200)),
   clientSecret: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(500)))),
-  /** What the sign-in button says after "Anmelden mit" / "Sign in with", per language. */
-  label: LocalizedTextSchema,
+  /** What the sign-in button says after "Anmelden mit" / "Sign in with", per language: a name. */
+  label: LocalizedNameSchema,
   scopes: z._default(
     z.string().check(
       z.trim(),

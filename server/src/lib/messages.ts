@@ -1,12 +1,15 @@
 import {
   BIRTH_DATE_MESSAGES,
   CONSENT_MESSAGE,
+  DIRECTION_TEXT_MESSAGE,
   INVISIBLE_TEXT_MESSAGE,
   ONE_LINE_MESSAGE,
   ONSITE_LOCATION_FIRST,
   ONSITE_LOCATION_IN_USE,
   PERSON_NAME_MESSAGES,
   TAKEN_MESSAGES,
+  TEXT_REQUIRED_MESSAGE,
+  UNKNOWN_LOCALE_MESSAGE,
   type ErrorCode,
   type Locale,
 } from '@amtsraum/shared';
@@ -405,6 +408,24 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   'a year up to 2100': { de: 'Bitte ein Jahr bis 2100.', en: 'Please enter a year up to 2100.' },
   'contains control characters': { de: 'Bitte ohne Steuerzeichen.', en: 'Please leave out control characters.' },
   [INVISIBLE_TEXT_MESSAGE]: { de: 'Bitte ohne unsichtbare Zeichen.', en: 'Please leave out invisible characters.' },
+  // Names and texts admins write (person-name.ts officeText, locales.ts localizedWith).
+  [DIRECTION_TEXT_MESSAGE]: {
+    de: 'Bitte ohne Zeichen, die die Schreibrichtung umkehren.',
+    en: 'Please leave out characters that change the writing direction.',
+  },
+  [TEXT_REQUIRED_MESSAGE]: { de: 'Bitte geben Sie einen Text ein.', en: 'Please enter a text.' },
+  [UNKNOWN_LOCALE_MESSAGE]: {
+    de: 'Texte gibt es nur in den Sprachen der Anwendung (de, en).',
+    en: 'Texts exist only in the languages of the application (de, en).',
+  },
+  'please name the device': {
+    de: 'Bitte geben Sie dem Gerät einen Namen.',
+    en: 'Please give the device a name.',
+  },
+  'please name your counter': {
+    de: 'Bitte geben Sie Ihrem Platz einen Namen.',
+    en: 'Please name your counter.',
+  },
   'please describe your concern or choose a service': {
     de: 'Bitte beschreiben Sie Ihr Anliegen oder wählen Sie eine Leistung.',
     en: 'Please describe your concern or choose a service.',

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.js';
 import { createApp } from '../../app.js';
-import { bodyFor, fill, makeMunicipality, makeTarget, snapshot } from '../../test/admin-routes.js';
+import { BODIES, bodyFor, fill, makeMunicipality, makeTarget, snapshot } from '../../test/admin-routes.js';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { signedInAdmin } from '../../test/factories.js';
@@ -195,6 +195,92 @@ describe.each(databaseKinds)('admin write routes refuse bad input on %s', (kind)
         unaudited.push(`${route.method} ${route.path}`);
     }
     expect(unaudited).toEqual([]);
+  });
+
+  it('refuses blank, invisible and direction-changing names and texts, and made-up languages, naming the field', async () => {
+    // Found by attacking the API: admins could save names citizens read ("who admitted you", the
+    // department on the door) that were blank, invisible or reversed, which citizens' own names
+    // may not be. Each case: the route, a body with one such value, and the field it is in.
+    const { x, browser } = await administrator();
+    const tenant = BODIES['POST /api/admin/installation/tenants'] as Record<string, unknown>;
+    const service = BODIES['PUT /api/admin/tenants/:tenant/departments/:department/services/:serviceId'] as Record<
+      string,
+      unknown
+    >;
+    const newService = BODIES['POST /api/admin/tenants/:tenant/departments/:department/services'] as Record<
+      string,
+      unknown
+    >;
+    const provider = BODIES['PUT /api/admin/tenants/:tenant/identity-provider'] as Record<string, unknown>;
+    const t = '/api/admin/tenants/:tenant';
+    const d = `${t}/departments/:department`;
+    const cases: [method: string, path: string, body: Json, field: string][] = [
+      ['PATCH', t, { name: 'Stadt \u202eMusterstadt' }, 'name'],
+      ['PATCH', t, { name: '\u200b\u200b' }, 'name'],
+      ['POST', '/api/admin/installation/tenants', { ...tenant, name: '\u2800\u2800' } as Json, 'name'],
+      [
+        'POST',
+        '/api/admin/installation/tenants',
+        { ...tenant, admin: { name: 'Anna\u202eSchmidt', email: 'x@test.example' } } as Json,
+        'admin.name',
+      ],
+      [
+        'POST',
+        `${t}/staff`,
+        { name: '\u200b\u200b', email: 'n@test.example', languages: [], isTenantAdmin: false, roles: [] },
+        'name',
+      ],
+      ['PATCH', `${t}/staff/:staffId`, { name: '\u200b\u200b' }, 'name'],
+      ['PATCH', `${t}/staff/:staffId`, { name: 'Anna\u202eSchmidt' }, 'name'],
+      ['POST', `${t}/departments`, { slug: 'leer', name: { de: '   ' } }, 'name.de'],
+      ['POST', `${t}/departments`, { slug: 'leer', name: { de: '\u200b' } }, 'name.de'],
+      [
+        'POST',
+        `${t}/departments`,
+        { slug: 'leer', name: { de: 'Amt' }, description: { de: 'Amt', xx: 'x' } },
+        'description.xx',
+      ],
+      ['PATCH', d, { description: { de: 'Umbau \u2066x\u2069' } }, 'description.de'],
+      ['PATCH', d, { onsiteLocation: { de: '\u200b' } }, 'onsiteLocation.de'],
+      [
+        'POST',
+        `${t}/closures`,
+        { from: '2026-12-01', to: '2026-12-01', reason: { de: 'Test', xx: '<script>alert(1)</script>' } },
+        'reason.xx',
+      ],
+      ['POST', `${d}/closures`, { from: '2026-12-01', to: '2026-12-01', reason: { de: '\u202eTest' } }, 'reason.de'],
+      ['POST', `${d}/services`, { ...newService, slug: 'leer', name: { de: '\u200b' } } as Json, 'name.de'],
+      ['PUT', `${d}/services/:serviceId`, { ...service, documents: [{ de: 'Foto\u202e' }] } as Json, 'documents.0.de'],
+      ['PUT', `${d}/services/:serviceId`, { ...service, description: { de: '   ' } } as Json, 'description.de'],
+      ['POST', `${d}/devices`, { kind: 'display', label: '\u202eKiosk' }, 'label'],
+      ['PUT', `${t}/identity-provider`, { ...provider, label: { de: '\u200b' } } as Json, 'label.de'],
+      ['PUT', `${t}/texts/:kind`, { text: { de: 'Impressum', xx: 'x' } }, 'text.xx'],
+      ['POST', `${d}/archive`, { confirmAffected: 0, note: 'Geschlossen \u202e' }, 'note'],
+    ];
+    const before = await snapshot(db());
+    const answers = [];
+    for (const [method, pattern, body] of cases) {
+      const path = fill({ method, path: pattern }, x.a);
+      const de = (await browser.request(method, path, body)) as Answer;
+      const en = (await browser.request(method, path, body, { 'accept-language': 'en' })) as Answer;
+      const errors = (answer: Answer): { path: string; message: string }[] => answer.json?.errors ?? [];
+      answers.push({
+        route: `${method} ${pattern}`,
+        status: de.status,
+        fields: errors(de).map((error) => error.path),
+        // Said in each language, not in the schema's English.
+        translated: errors(de).length > 0 && errors(de)[0]!.message !== errors(en)[0]?.message,
+      });
+    }
+    expect(answers).toEqual(
+      cases.map(([method, pattern, , field]) => ({
+        route: `${method} ${pattern}`,
+        status: 400,
+        fields: [field],
+        translated: true,
+      })),
+    );
+    expect(await snapshot(db())).toEqual(before);
   });
 
   it('refuses impossible dates, reversed ranges, negative durations and caps out of range', async () => {
