@@ -2,20 +2,15 @@ import { z } from 'zod/mini';
 import { CallRoleSchema } from './calls.api.js';
 import { SentErrorCodeSchema } from './errors.js';
 import { SlugSchema } from './slugs.js';
-import { CitizenVisitSchema, ConsoleSnapshotSchema, DoorLiveSchema, plainText } from './visits.api.js';
-
-/** Bidi embeddings, overrides and isolates (the plain direction marks stay: mixed scripts use them). */
-const DIRECTION_CHANGE = /[\u202a-\u202e\u2066-\u2069]/;
+import { officeText } from './person-name.js';
+import { CitizenVisitSchema, ConsoleSnapshotSchema, DoorLiveSchema } from './visits.api.js';
 
 /**
  * A line of the in-call chat: free text by the rules of every other text citizens write (no
  * control or hidden characters, something visible), and no characters that reorder what follows
- * them: inside a chat line they could make it read as the other person's words.
+ * them (officeText): inside a chat line they could make it read as the other person's words.
  */
-export const ChatTextSchema = plainText(1_000).check(
-  z.minLength(1),
-  z.refine((text) => !DIRECTION_CHANGE.test(text), 'contains characters that change the writing direction'),
-);
+export const ChatTextSchema = officeText(1_000, 'please write something');
 
 /**
  * Messages on the one WebSocket endpoint, `/ws`. Identity comes from cookies at the upgrade,
