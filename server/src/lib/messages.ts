@@ -311,6 +311,10 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     de: 'Nicht für Ihr eigenes Konto: Sie würden sich selbst aussperren.',
     en: 'Not for your own account: you would lock yourself out.',
   },
+  'not for your own account: replace your own authenticator on your security page': {
+    de: 'Nicht für Ihr eigenes Konto: Eine neue Authenticator-App richten Sie selbst unter „Sicherheit“ ein, mit Ihrem Passwort.',
+    en: 'Not for your own account: set up a new authenticator app yourself under “Security”, with your password.',
+  },
   'not for your own municipality: an admin cannot lock themself out': {
     de: 'Nicht für Ihre eigene Kommune: Sie würden sich selbst aussperren.',
     en: 'Not for your own municipality: you would lock yourself out.',
