@@ -163,6 +163,18 @@ export const ERROR_STATUS = {
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 
+/**
+ * How long a 429 asks to wait, in the words a refusal uses: none up to about a minute and a half
+ * ("wait a moment" is true then), else whole minutes (rounded up) below two hours, else hours.
+ * Server titles and web texts both say it from the Retry-After, so they name the same wait (the
+ * accessibility feedback's hour was once announced as "a moment").
+ */
+export function retryWait(retryAfterSeconds: number): { unit: 'minutes' | 'hours'; count: number } | null {
+  if (!(retryAfterSeconds > 90)) return null;
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return minutes < 120 ? { unit: 'minutes', count: minutes } : { unit: 'hours', count: Math.round(minutes / 60) };
+}
+
 /** RFC 9457 problem details, as every error response of the API carries them. */
 export const ProblemSchema = z.object({
   type: z.string(),

@@ -6,6 +6,7 @@ import {
   ONSITE_LOCATION_FIRST,
   ONSITE_LOCATION_IN_USE,
   PERSON_NAME_MESSAGES,
+  retryWait,
   TAKEN_MESSAGES,
   type ErrorCode,
   type Locale,
@@ -248,6 +249,27 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     en: 'An unexpected error occurred. Please try again.',
   },
 };
+
+const WAIT_UNITS = {
+  minutes: { de: ['Minute', 'Minuten'], en: ['minute', 'minutes'] },
+  hours: { de: ['Stunde', 'Stunden'], en: ['hour', 'hours'] },
+} as const satisfies Record<string, Record<Locale, readonly [string, string]>>;
+const RATE_LIMITED_FOR: Record<Locale, (wait: string) => string> = {
+  de: (wait) => `Zu viele Anfragen. Bitte versuchen Sie es in etwa ${wait} erneut.`,
+  en: (wait) => `Too many requests. Please try again in about ${wait}.`,
+};
+
+/**
+ * The title of an error in `locale`. A `rate_limited` refusal with a wait longer than about a
+ * minute says how long, from its Retry-After: "wait a moment" before an hour's wait (the
+ * accessibility feedback's limit) sent people back to a form that refused them again.
+ */
+export function errorTitle(code: ErrorCode, locale: Locale, retryAfterSeconds?: number): string {
+  const wait = code === 'rate_limited' && retryAfterSeconds !== undefined ? retryWait(retryAfterSeconds) : null;
+  if (!wait) return ERROR_TITLES[code][locale];
+  const unit = WAIT_UNITS[wait.unit][locale][wait.count === 1 ? 0 : 1];
+  return RATE_LIMITED_FOR[locale](`${String(wait.count)} ${unit}`);
+}
 
 /**
  * Field messages of validation failures, in each interface language, keyed by the wording of the
