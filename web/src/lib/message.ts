@@ -1,3 +1,4 @@
+import { retryWait } from '@amtsraum/shared';
 import type { TFunction } from 'i18next';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,8 +27,14 @@ export function useSay(): (text: Message) => string {
   return useCallback((text: Message) => text.say(t, locale), [t, locale]);
 }
 
-/** What an API error means for the person, by its stable code (`errors:codes.*`). */
+/**
+ * What an API error means for the person, by its stable code (`errors:codes.*`). A refusal for too
+ * many requests says how long to wait when that is longer than about a minute (the server's
+ * Retry-After): "wait a moment" before an hour's wait sent people back to be refused again.
+ */
 export function problemMessage(error: ApiError): Message {
   const { code } = error;
+  const wait = code === 'rate_limited' && error.extras.retryAfter ? retryWait(error.extras.retryAfter) : null;
+  if (wait) return message((t) => t(`errors:rateLimitedFor.${wait.unit}`, { count: wait.count }));
   return message((t) => t(`errors:codes.${code}`));
 }
