@@ -68,6 +68,9 @@ export const ERROR_CODES = [
   'office_busy',
   'media_unavailable',
   'internal_error',
+  'no_show_too_early',
+  'staff_already_active',
+  'email_taken',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
@@ -161,6 +164,12 @@ export const ERROR_STATUS = {
   // The media server (LiveKit) cannot be reached: nothing changed, asking again later works.
   media_unavailable: 503,
   internal_error: 500,
+  // A no-show marked before the appointment's start plus the department's grace: nothing to reload.
+  no_show_too_early: 409,
+  // An invitation asked for an account that already has a password: there is nobody to invite.
+  staff_already_active: 409,
+  // Another account of the installation has this e-mail address (the field error says where).
+  email_taken: 409,
 } as const satisfies Record<ErrorCode, number>;
 
 /**
@@ -186,7 +195,10 @@ export const ProblemSchema = z.object({
   errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
   /** slot_taken: the next free slots to offer instead. */
   alternatives: z.optional(z.array(z.object({ startsAt: z.string(), endsAt: z.string() }))),
-  /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
+  /**
+   * appointment_not_open_yet, invite_call_not_started: when it opens; no_show_too_early: from when
+   * the no-show can be marked (UTC instant).
+   */
   opensAt: z.optional(z.string()),
   requestId: z.optional(z.string()),
 });

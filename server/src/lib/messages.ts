@@ -248,6 +248,18 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es noch einmal.',
     en: 'An unexpected error occurred. Please try again.',
   },
+  no_show_too_early: {
+    de: 'Dieser Termin hat noch nicht begonnen. Als nicht erschienen markieren können Sie ihn erst einige Minuten nach Terminbeginn (wie für das Amt eingestellt).',
+    en: 'This appointment has not begun yet. You can mark it a no-show only some minutes after it starts (as set for the department).',
+  },
+  staff_already_active: {
+    de: 'Dieses Konto ist bereits aktiv: Die Person hat ein Passwort, es gibt nichts einzuladen. Hat sie es vergessen, kann sie auf der Anmeldeseite ein neues anfordern.',
+    en: 'This account is already active: the person has a password, so there is nothing to invite. If they forgot it, they can ask for a new one on the sign-in page.',
+  },
+  email_taken: {
+    de: 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.',
+    en: 'There is already an account with this email address.',
+  },
 };
 
 const WAIT_UNITS = {

@@ -257,7 +257,15 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
     const noShow = (id: string, c = console, dept = department.id) =>
       c.post(`/api/staff/departments/${dept}/appointments/${id}/no-show`);
 
-    expect((await noShow(absent.appointment.id)).json).toMatchObject({ status: 409, code: 'conflict' });
+    // Not begun yet: words of its own (reloading would not help) and from when it can be marked.
+    const early = await noShow(absent.appointment.id);
+    expect(early.json).toMatchObject({
+      status: 409,
+      code: 'no_show_too_early',
+      opensAt: new Date(new Date(absent.appointment.startsAt).getTime() + 10 * MINUTE).toISOString(),
+    });
+    expect(early.json.title).toMatch(/^Dieser Termin hat noch nicht begonnen\./);
+    expect(early.json.detail).toBeUndefined();
     clock.advance(12 * MINUTE + 1000); // start + grace has passed
     expect((await arrive(present.token)).response.status).toBe(200);
     expect((await noShow(absent.appointment.id, other.console)).status).toBe(403);
