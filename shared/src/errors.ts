@@ -173,6 +173,20 @@ export const ERROR_STATUS = {
 } as const satisfies Record<ErrorCode, number>;
 
 /**
+ * Codes a citizen and a clerk both meet, with words for each: the citizen's ("check the link from
+ * your e-mail", "you can knock again") misled clerks acting on another department's visit. Which
+ * words a reader gets follows the route: answers of the staff and admin API are worded for staff.
+ */
+export const STAFF_WORDED_CODES = ['visit_not_found', 'appointment_not_found', 'invite_invalid'] as const;
+export type StaffWordedCode = (typeof STAFF_WORDED_CODES)[number];
+
+export const isStaffWordedCode = (code: string): code is StaffWordedCode =>
+  (STAFF_WORDED_CODES as readonly string[]).includes(code);
+
+/** Whether an API path (no origin) is of the staff or admin API, whose readers are staff. */
+export const isStaffApiPath = (path: string): boolean => /^\/api\/(staff|admin)\//.test(path);
+
+/**
  * How long a 429 asks to wait, in the words a refusal uses: none up to about a minute and a half
  * ("wait a moment" is true then), else whole minutes (rounded up) below two hours, else hours.
  * Server titles and web texts both say it from the Retry-After, so they name the same wait (the

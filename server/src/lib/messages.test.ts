@@ -67,19 +67,23 @@ describe('field messages', () => {
 
 describe('rate limit titles', () => {
   it('say how long to wait when it is longer than about a minute, in both languages', () => {
-    expect(errorTitle('rate_limited', 'de', 30)).toBe('Zu viele Anfragen. Bitte warten Sie einen Moment.');
+    expect(errorTitle('rate_limited', 'de', { retryAfterSeconds: 30 })).toBe(
+      'Zu viele Anfragen. Bitte warten Sie einen Moment.',
+    );
     expect(errorTitle('rate_limited', 'de')).toBe('Zu viele Anfragen. Bitte warten Sie einen Moment.');
-    expect(errorTitle('rate_limited', 'de', 3400)).toBe(
+    expect(errorTitle('rate_limited', 'de', { retryAfterSeconds: 3400 })).toBe(
       'Zu viele Anfragen. Bitte versuchen Sie es in etwa 57 Minuten erneut.',
     );
-    expect(errorTitle('rate_limited', 'en', 3400)).toBe('Too many requests. Please try again in about 57 minutes.');
-    expect(errorTitle('rate_limited', 'de', 91)).toBe(
+    expect(errorTitle('rate_limited', 'en', { retryAfterSeconds: 3400 })).toBe(
+      'Too many requests. Please try again in about 57 minutes.',
+    );
+    expect(errorTitle('rate_limited', 'de', { retryAfterSeconds: 91 })).toBe(
       'Zu viele Anfragen. Bitte versuchen Sie es in etwa 2 Minuten erneut.',
     );
-    expect(errorTitle('rate_limited', 'de', 3 * 3600)).toBe(
+    expect(errorTitle('rate_limited', 'de', { retryAfterSeconds: 3 * 3600 })).toBe(
       'Zu viele Anfragen. Bitte versuchen Sie es in etwa 3 Stunden erneut.',
     );
     // Other codes keep their own words, whatever the wait.
-    expect(errorTitle('office_busy', 'en', 600)).toMatch(/^A great many people/);
+    expect(errorTitle('office_busy', 'en', { retryAfterSeconds: 600 })).toMatch(/^A great many people/);
   });
 });

@@ -6,10 +6,12 @@ import {
   ONSITE_LOCATION_FIRST,
   ONSITE_LOCATION_IN_USE,
   PERSON_NAME_MESSAGES,
+  isStaffWordedCode,
   retryWait,
   TAKEN_MESSAGES,
   type ErrorCode,
   type Locale,
+  type StaffWordedCode,
 } from '@amtsraum/shared';
 
 /**
@@ -262,6 +264,22 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
   },
 };
 
+/** Titles of codes both citizens and staff meet, as staff read them (STAFF_WORDED_CODES). */
+export const STAFF_TITLES: Record<StaffWordedCode, Record<Locale, string>> = {
+  visit_not_found: {
+    de: 'Diesen Besuch gibt es in diesem Amt nicht (mehr).',
+    en: 'This visit does not exist in this department (any more).',
+  },
+  appointment_not_found: {
+    de: 'Diesen Termin gibt es in diesem Amt nicht (mehr).',
+    en: 'This appointment does not exist in this department (any more).',
+  },
+  invite_invalid: {
+    de: 'Diese Einladung gibt es in diesem Amt nicht (mehr).',
+    en: 'This invitation does not exist in this department (any more).',
+  },
+};
+
 const WAIT_UNITS = {
   minutes: { de: ['Minute', 'Minuten'], en: ['minute', 'minutes'] },
   hours: { de: ['Stunde', 'Stunden'], en: ['hour', 'hours'] },
@@ -272,11 +290,18 @@ const RATE_LIMITED_FOR: Record<Locale, (wait: string) => string> = {
 };
 
 /**
- * The title of an error in `locale`. A `rate_limited` refusal with a wait longer than about a
+ * The title of an error in `locale`; for `staff` (a staff or admin route), in staff's words where
+ * the citizen's would mislead (STAFF_TITLES). A `rate_limited` refusal with a wait longer than about a
  * minute says how long, from its Retry-After: "wait a moment" before an hour's wait (the
  * accessibility feedback's limit) sent people back to a form that refused them again.
  */
-export function errorTitle(code: ErrorCode, locale: Locale, retryAfterSeconds?: number): string {
+export function errorTitle(
+  code: ErrorCode,
+  locale: Locale,
+  options: { retryAfterSeconds?: number | undefined; staff?: boolean } = {},
+): string {
+  const { retryAfterSeconds, staff = false } = options;
+  if (staff && isStaffWordedCode(code)) return STAFF_TITLES[code][locale];
   const wait = code === 'rate_limited' && retryAfterSeconds !== undefined ? retryWait(retryAfterSeconds) : null;
   if (!wait) return ERROR_TITLES[code][locale];
   const unit = WAIT_UNITS[wait.unit][locale][wait.count === 1 ? 0 : 1];

@@ -1,4 +1,4 @@
-import { negotiateLocale, PROBLEM_CONTENT_TYPE, type Problem } from '@amtsraum/shared';
+import { isStaffApiPath, negotiateLocale, PROBLEM_CONTENT_TYPE, type Problem } from '@amtsraum/shared';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { allowedMethods } from './allowed-methods.js';
 import { AppError } from './errors.js';
@@ -10,7 +10,10 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
   const locale = negotiateLocale(req.get('accept-language'));
   const body: Problem = {
     type: `about:blank#${error.code}`,
-    title: errorTitle(error.code, locale, Number(error.headers['Retry-After']) || undefined),
+    title: errorTitle(error.code, locale, {
+      retryAfterSeconds: Number(error.headers['Retry-After']) || undefined,
+      staff: isStaffApiPath(req.originalUrl),
+    }),
     status: error.status,
     code: error.code,
     ...(error.detail ? { detail: error.detail } : {}),

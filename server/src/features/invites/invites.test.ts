@@ -456,6 +456,8 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
       for (const action of ['admit', 'remove']) {
         const answer = await browser.post(`/api/staff/departments/${departmentId}/invites/guests/${id}/${action}`);
         expect([answer.status, answer.json.code], `${action} ${id}`).toEqual([404, 'invite_invalid']);
+        // Worded for the clerk, not as the invitee's "please ask for a new link".
+        expect(answer.json.title).toBe('Diese Einladung gibt es in diesem Amt nicht (mehr).');
       }
     }
     expect((await seated.post('/api/invites/status')).json.state).toBe('ready');
@@ -465,6 +467,15 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
       label: 'x',
     });
     expect([foreign.status, foreign.json.code]).toEqual([404, 'visit_not_found']);
+    // Worded for staff, not as the citizen's "you can knock again".
+    expect(foreign.json.title).toBe('Diesen Besuch gibt es in diesem Amt nicht (mehr).');
+    const foreignEn = await outsider.browser.request(
+      'POST',
+      `/api/staff/departments/${elsewhere.id}/visits/${visitId}/invites`,
+      { role: 'guest', label: 'x' },
+      { 'accept-language': 'en' },
+    );
+    expect(foreignEn.json.title).toBe('This visit does not exist in this department (any more).');
 
     await clerk.browser.post(`/api/staff/departments/${department.id}/visits/${visitId}/finish`);
     const late = await client().post('/api/invites/redeem', { token: tokenOf(created.url) });
