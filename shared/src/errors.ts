@@ -68,6 +68,9 @@ export const ERROR_CODES = [
   'office_busy',
   'media_unavailable',
   'internal_error',
+  'no_show_too_early',
+  'staff_already_active',
+  'email_taken',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
@@ -161,7 +164,39 @@ export const ERROR_STATUS = {
   // The media server (LiveKit) cannot be reached: nothing changed, asking again later works.
   media_unavailable: 503,
   internal_error: 500,
+  // A no-show marked before the appointment's start plus the department's grace: nothing to reload.
+  no_show_too_early: 409,
+  // An invitation asked for an account that already has a password: there is nobody to invite.
+  staff_already_active: 409,
+  // Another account of the installation has this e-mail address (the field error says where).
+  email_taken: 409,
 } as const satisfies Record<ErrorCode, number>;
+
+/**
+ * Codes a citizen and a clerk both meet, with words for each: the citizen's ("check the link from
+ * your e-mail", "you can knock again") misled clerks acting on another department's visit. Which
+ * words a reader gets follows the route: answers of the staff and admin API are worded for staff.
+ */
+export const STAFF_WORDED_CODES = ['visit_not_found', 'appointment_not_found', 'invite_invalid'] as const;
+export type StaffWordedCode = (typeof STAFF_WORDED_CODES)[number];
+
+export const isStaffWordedCode = (code: string): code is StaffWordedCode =>
+  (STAFF_WORDED_CODES as readonly string[]).includes(code);
+
+/** Whether an API path (no origin) is of the staff or admin API, whose readers are staff. */
+export const isStaffApiPath = (path: string): boolean => /^\/api\/(staff|admin)\//.test(path);
+
+/**
+ * How long a 429 asks to wait, in the words a refusal uses: none up to about a minute and a half
+ * ("wait a moment" is true then), else whole minutes (rounded up) below two hours, else hours.
+ * Server titles and web texts both say it from the Retry-After, so they name the same wait (the
+ * accessibility feedback's hour was once announced as "a moment").
+ */
+export function retryWait(retryAfterSeconds: number): { unit: 'minutes' | 'hours'; count: number } | null {
+  if (!(retryAfterSeconds > 90)) return null;
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return minutes < 120 ? { unit: 'minutes', count: minutes } : { unit: 'hours', count: Math.round(minutes / 60) };
+}
 
 /** RFC 9457 problem details, as every error response of the API carries them. */
 export const ProblemSchema = z.object({
@@ -174,7 +209,10 @@ export const ProblemSchema = z.object({
   errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
   /** slot_taken: the next free slots to offer instead. */
   alternatives: z.optional(z.array(z.object({ startsAt: z.string(), endsAt: z.string() }))),
-  /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
+  /**
+   * appointment_not_open_yet, invite_call_not_started: when it opens; no_show_too_early: from when
+   * the no-show can be marked (UTC instant).
+   */
   opensAt: z.optional(z.string()),
   requestId: z.optional(z.string()),
 });

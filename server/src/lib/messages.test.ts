@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fieldIssueMessages, FIELD_MESSAGES } from './messages.js';
+import { errorTitle, fieldIssueMessages, FIELD_MESSAGES } from './messages.js';
 
 const SERVER_SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -62,5 +62,28 @@ describe('field messages', () => {
     );
     // A message with its own translation keeps it.
     expect(fieldIssueMessages({ code: 'custom', message: 'at least 5 minutes' }).de).toBe('Mindestens 5 Minuten.');
+  });
+});
+
+describe('rate limit titles', () => {
+  it('say how long to wait when it is longer than about a minute, in both languages', () => {
+    expect(errorTitle('rate_limited', 'de', { retryAfterSeconds: 30 })).toBe(
+      'Zu viele Anfragen. Bitte warten Sie einen Moment.',
+    );
+    expect(errorTitle('rate_limited', 'de')).toBe('Zu viele Anfragen. Bitte warten Sie einen Moment.');
+    expect(errorTitle('rate_limited', 'de', { retryAfterSeconds: 3400 })).toBe(
+      'Zu viele Anfragen. Bitte versuchen Sie es in etwa 57 Minuten erneut.',
+    );
+    expect(errorTitle('rate_limited', 'en', { retryAfterSeconds: 3400 })).toBe(
+      'Too many requests. Please try again in about 57 minutes.',
+    );
+    expect(errorTitle('rate_limited', 'de', { retryAfterSeconds: 91 })).toBe(
+      'Zu viele Anfragen. Bitte versuchen Sie es in etwa 2 Minuten erneut.',
+    );
+    expect(errorTitle('rate_limited', 'de', { retryAfterSeconds: 3 * 3600 })).toBe(
+      'Zu viele Anfragen. Bitte versuchen Sie es in etwa 3 Stunden erneut.',
+    );
+    // Other codes keep their own words, whatever the wait.
+    expect(errorTitle('office_busy', 'en', { retryAfterSeconds: 600 })).toMatch(/^A great many people/);
   });
 });

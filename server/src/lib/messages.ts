@@ -7,11 +7,14 @@ import {
   ONSITE_LOCATION_FIRST,
   ONSITE_LOCATION_IN_USE,
   PERSON_NAME_MESSAGES,
+  isStaffWordedCode,
+  retryWait,
   TAKEN_MESSAGES,
   TEXT_REQUIRED_MESSAGE,
   UNKNOWN_LOCALE_MESSAGE,
   type ErrorCode,
   type Locale,
+  type StaffWordedCode,
 } from '@amtsraum/shared';
 
 /**
@@ -250,7 +253,63 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es noch einmal.',
     en: 'An unexpected error occurred. Please try again.',
   },
+  no_show_too_early: {
+    de: 'Dieser Termin hat noch nicht begonnen. Als nicht erschienen markieren können Sie ihn erst einige Minuten nach Terminbeginn (wie für das Amt eingestellt).',
+    en: 'This appointment has not begun yet. You can mark it a no-show only some minutes after it starts (as set for the department).',
+  },
+  staff_already_active: {
+    de: 'Dieses Konto ist bereits aktiv: Die Person hat ein Passwort, es gibt nichts einzuladen. Hat sie es vergessen, kann sie auf der Anmeldeseite ein neues anfordern.',
+    en: 'This account is already active: the person has a password, so there is nothing to invite. If they forgot it, they can ask for a new one on the sign-in page.',
+  },
+  email_taken: {
+    de: 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.',
+    en: 'There is already an account with this email address.',
+  },
 };
+
+/** Titles of codes both citizens and staff meet, as staff read them (STAFF_WORDED_CODES). */
+export const STAFF_TITLES: Record<StaffWordedCode, Record<Locale, string>> = {
+  visit_not_found: {
+    de: 'Diesen Besuch gibt es in diesem Amt nicht (mehr).',
+    en: 'This visit does not exist in this department (any more).',
+  },
+  appointment_not_found: {
+    de: 'Diesen Termin gibt es in diesem Amt nicht (mehr).',
+    en: 'This appointment does not exist in this department (any more).',
+  },
+  invite_invalid: {
+    de: 'Diese Einladung gibt es in diesem Amt nicht (mehr).',
+    en: 'This invitation does not exist in this department (any more).',
+  },
+};
+
+const WAIT_UNITS = {
+  minutes: { de: ['Minute', 'Minuten'], en: ['minute', 'minutes'] },
+  hours: { de: ['Stunde', 'Stunden'], en: ['hour', 'hours'] },
+} as const satisfies Record<string, Record<Locale, readonly [string, string]>>;
+const RATE_LIMITED_FOR: Record<Locale, (wait: string) => string> = {
+  de: (wait) => `Zu viele Anfragen. Bitte versuchen Sie es in etwa ${wait} erneut.`,
+  en: (wait) => `Too many requests. Please try again in about ${wait}.`,
+};
+
+/**
+ * The title of an error in `locale`; for `staff` (a staff or admin route), in staff's words where
+ * the citizen's would mislead (STAFF_TITLES). A `rate_limited` refusal with a wait longer than about a
+ * minute says how long, from its Retry-After: "wait a moment" before an hour's wait (the
+ * accessibility feedback's limit) sent people back to a form that refused them again.
+ */
+export function errorTitle(
+  code: ErrorCode,
+  locale: Locale,
+  options: { retryAfterSeconds?: number | undefined; staff?: boolean } = {},
+): string {
+  const { retryAfterSeconds, staff = false } = options;
+  if (staff && isStaffWordedCode(code)) return STAFF_TITLES[code][locale];
+  const wait = code === 'rate_limited' && retryAfterSeconds !== undefined ? retryWait(retryAfterSeconds) : null;
+  if (!wait) return ERROR_TITLES[code][locale];
+  const unit = WAIT_UNITS[wait.unit][locale][wait.count === 1 ? 0 : 1];
+  return RATE_LIMITED_FOR[locale](`${String(wait.count)} ${unit}`);
+}
 
 /**
  * Field messages of validation failures, in each interface language, keyed by the wording of the
@@ -313,6 +372,10 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   'not for your own account: an admin cannot lock themself out': {
     de: 'Nicht für Ihr eigenes Konto: Sie würden sich selbst aussperren.',
     en: 'Not for your own account: you would lock yourself out.',
+  },
+  'not for your own account: replace your own authenticator on your security page': {
+    de: 'Nicht für Ihr eigenes Konto: Eine neue Authenticator-App richten Sie selbst unter „Sicherheit“ ein, mit Ihrem Passwort.',
+    en: 'Not for your own account: set up a new authenticator app yourself under “Security”, with your password.',
   },
   'not for your own municipality: an admin cannot lock themself out': {
     de: 'Nicht für Ihre eigene Kommune: Sie würden sich selbst aussperren.',

@@ -1,16 +1,19 @@
-import { negotiateLocale, PROBLEM_CONTENT_TYPE, type Problem } from '@amtsraum/shared';
+import { isStaffApiPath, negotiateLocale, PROBLEM_CONTENT_TYPE, type Problem } from '@amtsraum/shared';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { allowedMethods } from './allowed-methods.js';
 import { AppError } from './errors.js';
 import { BODY_ERROR_CODES } from './json-body.js';
-import { ERROR_TITLES, FIELD_MESSAGES } from './messages.js';
+import { errorTitle, FIELD_MESSAGES } from './messages.js';
 
 /** Writes an RFC 9457 problem response in the requester's language. */
 export function sendProblem(req: Request, res: Response, error: AppError): void {
   const locale = negotiateLocale(req.get('accept-language'));
   const body: Problem = {
     type: `about:blank#${error.code}`,
-    title: ERROR_TITLES[error.code][locale],
+    title: errorTitle(error.code, locale, {
+      retryAfterSeconds: Number(error.headers['Retry-After']) || undefined,
+      staff: isStaffApiPath(req.originalUrl),
+    }),
     status: error.status,
     code: error.code,
     ...(error.detail ? { detail: error.detail } : {}),

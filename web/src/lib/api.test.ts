@@ -59,6 +59,17 @@ describe('sendJson', () => {
     expect((await failure(knock())).nextOpening).toBeNull();
   });
 
+  it('marks the answers of staff and admin routes, whose codes are said in staff words', async () => {
+    const staffAnswer = problem(404, { code: 'visit_not_found' });
+    Object.defineProperty(staffAnswer, 'url', { value: 'http://localhost/api/staff/departments/d/visits/v/admit' });
+    answer(staffAnswer);
+    expect((await failure(knock())).extras.forStaff).toBe(true);
+    const citizenAnswer = problem(404, { code: 'visit_not_found' });
+    Object.defineProperty(citizenAnswer, 'url', { value: 'http://localhost/api/visit/leave' });
+    answer(citizenAnswer);
+    expect((await failure(knock())).extras.forStaff).toBeUndefined();
+  });
+
   it('keeps field errors of validation_failed and the Retry-After of rate_limited', async () => {
     answer(problem(400, { code: 'validation_failed', errors: [{ path: 'name', message: 'too long' }] }));
     expect((await failure(knock())).extras.fieldErrors).toEqual([{ path: 'name', message: 'too long' }]);

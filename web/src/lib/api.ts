@@ -1,4 +1,4 @@
-import { PROBLEM_CONTENT_TYPE, ProblemSchema, type ErrorCode } from '@amtsraum/shared';
+import { isStaffApiPath, PROBLEM_CONTENT_TYPE, ProblemSchema, type ErrorCode } from '@amtsraum/shared';
 import { safeParse, type core } from 'zod/mini';
 
 /** API error codes plus the two only a client can see. Each has a text in `errors:codes`. */
@@ -14,6 +14,8 @@ export interface ProblemExtras {
   alternatives?: { startsAt: string; endsAt: string }[];
   /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
   opensAt?: string;
+  /** The answer of a staff or admin route: codes citizens meet too are said in staff's words. */
+  forStaff?: boolean;
 }
 
 export class ApiError extends Error {
@@ -52,7 +54,9 @@ export async function problemOf(response: Response): Promise<ApiError> {
     if (problem.success) {
       const { code, requestId, detail, errors, alternatives, opensAt } = problem.data;
       const retryAfter = Number(response.headers.get('retry-after'));
+      const forStaff = response.url !== '' && isStaffApiPath(new URL(response.url).pathname);
       return new ApiError(code, response.status, requestId, undefined, {
+        ...(forStaff ? { forStaff } : {}),
         ...(detail ? { detail } : {}),
         ...(errors ? { fieldErrors: errors } : {}),
         ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}),

@@ -1,3 +1,4 @@
+import { isStaffWordedCode, retryWait } from '@amtsraum/shared';
 import type { TFunction } from 'i18next';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,8 +27,17 @@ export function useSay(): (text: Message) => string {
   return useCallback((text: Message) => text.say(t, locale), [t, locale]);
 }
 
-/** What an API error means for the person, by its stable code (`errors:codes.*`). */
+/**
+ * What an API error means for the person, by its stable code (`errors:codes.*`). A refusal for too
+ * many requests says how long to wait when that is longer than about a minute (the server's
+ * Retry-After): "wait a moment" before an hour's wait sent people back to be refused again. Codes
+ * citizens and staff both meet are said in staff's words on answers of staff routes.
+ */
 export function problemMessage(error: ApiError): Message {
   const { code } = error;
+  const wait = code === 'rate_limited' && error.extras.retryAfter ? retryWait(error.extras.retryAfter) : null;
+  if (wait) return message((t) => t(`errors:rateLimitedFor.${wait.unit}`, { count: wait.count }));
+  // On staff pages, in staff's words ("this visit is not in this department"), not the citizen's.
+  if (error.extras.forStaff && isStaffWordedCode(code)) return message((t) => t(`moreErrors:staffCodes.${code}`));
   return message((t) => t(`errors:codes.${code}`));
 }

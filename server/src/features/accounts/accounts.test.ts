@@ -123,6 +123,11 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
       ),
     );
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 404]);
+    // The password is set: there is nobody to invite, and the answer says so (not "reload").
+    const active = await admin.post(`${base}/${staffId}/invitation`);
+    expect(active.status).toBe(409);
+    expect(active.json).toMatchObject({ code: 'staff_already_active' });
+    expect(active.json.title).toMatch(/^Dieses Konto ist bereits aktiv/);
 
     // A week and a bit later a fresh invitation has expired.
     const later = email();
@@ -271,14 +276,20 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     const { invite, admin, base, person } = await municipality();
     const taken = await invite({ email: person.email.toUpperCase() });
     expect(taken.status).toBe(409);
-    expect(taken.json).toMatchObject({ code: 'conflict', detail: 'email-taken' });
+    expect(taken.json).toMatchObject({
+      code: 'email_taken',
+      title: 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.',
+    });
     expect(taken.json.errors).toEqual([
       { path: 'email', message: 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.' },
     ]);
     const body = { name: 'Neue Kollegin', email: person.email, languages: ['de'], isTenantAdmin: false, roles: [] };
     const takenEn = await admin.request('POST', base, body, { 'accept-language': 'en' });
     expect(takenEn.status).toBe(409);
-    expect(takenEn.json).toMatchObject({ code: 'conflict', detail: 'email-taken' });
+    expect(takenEn.json).toMatchObject({
+      code: 'email_taken',
+      title: 'There is already an account with this email address.',
+    });
     expect(takenEn.json.errors).toEqual([
       { path: 'email', message: 'There is already an account with this email address.' },
     ]);

@@ -123,11 +123,11 @@ async function memberView(db: Db, tenant: TenantRow, row: StaffRow): Promise<Sta
 
 /**
  * 409 with the field that is in use, so the form can say so next to it, in the reader's language
- * (lib/messages.ts); the detail tells a script which conflict it is, as the title ("this has just
- * changed") cannot.
+ * (lib/messages.ts), under a title of its own (the generic conflict's "this has just changed,
+ * reload" sent admins to reload a form that would be refused again).
  */
 export const emailTaken = (path: string) =>
-  new AppError('conflict', { detail: 'email-taken', errors: [{ path, message: TAKEN_MESSAGES.email }] });
+  new AppError('email_taken', { errors: [{ path, message: TAKEN_MESSAGES.email }] });
 
 const isUniqueViolation = (error: unknown) => {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
@@ -290,7 +290,10 @@ export async function resendInvitation(
 ): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const person = await findMember(tx, tenant, staffId);
-    if (!person.active || person.passwordHash !== null) throw new AppError('conflict');
+    // Someone with a password has nothing to be invited to (a forgotten one is reset from the
+    // sign-in page); a deactivated account is reactivated first.
+    if (person.active && person.passwordHash !== null) throw new AppError('staff_already_active');
+    if (!person.active) throw new AppError('conflict');
     await sendStaffLink(ctx, tx, { person, tenant, purpose: 'invite', createdBy: actor.id });
     await insertAudit(tx, {
       tenantId: tenant.id,

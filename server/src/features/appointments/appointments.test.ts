@@ -153,6 +153,10 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
     const { token } = await book(inMinutes(30));
     const unknown = await arrive('A'.repeat(43));
     expect(unknown.response.json).toMatchObject({ status: 404, code: 'appointment_not_found' });
+    // The citizen keeps the citizen's words (staff routes have their own).
+    expect(unknown.response.json.title).toBe(
+      'Dieser Termin wurde nicht gefunden. Bitte prüfen Sie den Link aus Ihrer E-Mail.',
+    );
     const tampered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
     expect((await arrive(tampered)).response.json.code).toBe('appointment_not_found');
     const malformed = await arrive('kurz');
@@ -257,11 +261,20 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
     const noShow = (id: string, c = console, dept = department.id) =>
       c.post(`/api/staff/departments/${dept}/appointments/${id}/no-show`);
 
-    expect((await noShow(absent.appointment.id)).json).toMatchObject({ status: 409, code: 'conflict' });
+    // Not begun yet: words of its own (reloading would not help) and from when it can be marked.
+    const early = await noShow(absent.appointment.id);
+    expect(early.json).toMatchObject({
+      status: 409,
+      code: 'no_show_too_early',
+      opensAt: new Date(new Date(absent.appointment.startsAt).getTime() + 10 * MINUTE).toISOString(),
+    });
+    expect(early.json.title).toMatch(/^Dieser Termin hat noch nicht begonnen\./);
+    expect(early.json.detail).toBeUndefined();
     clock.advance(12 * MINUTE + 1000); // start + grace has passed
     expect((await arrive(present.token)).response.status).toBe(200);
     expect((await noShow(absent.appointment.id, other.console)).status).toBe(403);
-    expect((await noShow(absent.appointment.id, other.console, other.department.id)).status).toBe(404);
+    const foreign = await noShow(absent.appointment.id, other.console, other.department.id);
+    expect([foreign.status, foreign.json.title]).toEqual([404, 'Diesen Termin gibt es in diesem Amt nicht (mehr).']);
     expect((await noShow('00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await noShow(absent.appointment.id)).status).toBe(204);
     expect((await noShow(absent.appointment.id)).status).toBe(409);

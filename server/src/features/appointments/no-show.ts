@@ -16,13 +16,13 @@ export async function markAppointmentNoShow(
   if (!marked) {
     const found = await findAppointmentForStaff(ctx.db, clerk.staff.id, departmentId, appointmentId);
     if (!found) throw new AppError('appointment_not_found');
+    // Changed meanwhile (arrived, cancelled, marked): reloading shows it.
+    if (found.appointment.state !== 'booked') {
+      throw new AppError('conflict', { detail: `state=${found.appointment.state}` });
+    }
+    // Too early: reloading would not help, so it has words of its own, and when it can be marked.
     const from = new Date(found.appointment.startsAt.getTime() + found.department.noShowGraceMinutes * MINUTE);
-    throw new AppError('conflict', {
-      detail:
-        found.appointment.state !== 'booked'
-          ? `state=${found.appointment.state}`
-          : `no-show-from=${from.toISOString()}`,
-    });
+    throw new AppError('no_show_too_early', { extra: { opensAt: from.toISOString() } });
   }
   await insertAudit(ctx.db, {
     tenantId: marked.tenantId,

@@ -132,16 +132,19 @@ export function invitesRouter(deps: AppDeps): Router {
   const statusReads = deps.limits.limiter('invite-status', INVITE_STATUS_LIMITS.perAddress);
   const seatOf = (req: Request) => inviteGuestIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
 
+  // Counted after the body's shape is checked, as every token that could be right is a guess and
+  // counts, wrong ones too; a body refused by its shape looks nothing up. (An invitee's name with
+  // a typo, counted before, used up the address's tries meant for guessers.)
   router.post('/invites/check', async (req, res) => {
-    await redeems.hit(requestAddressGroup(req));
     const body = parseInput(CheckInviteRequestSchema, req.body);
+    await redeems.hit(requestAddressGroup(req));
     const preview = await checkInvite(ctxOf(deps), { token: body.token, currentGuestId: seatOf(req) });
     res.set('Cache-Control', 'no-store').json(preview);
   });
 
   router.post('/invites/redeem', async (req, res) => {
-    await redeems.hit(requestAddressGroup(req));
     const body = parseInput(RedeemInviteRequestSchema, req.body);
+    await redeems.hit(requestAddressGroup(req));
     const redeemed = await redeemInvite(ctxOf(deps), {
       token: body.token,
       name: body.name,

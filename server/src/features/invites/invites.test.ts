@@ -380,12 +380,18 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
   it('refuses a guessing script its 31st look at a link, and goes on serving (the refusal once went unawaited)', async () => {
     const guesser = new TestClient(server.url, { 'x-forwarded-for': '10.8.31.31' });
     const guess = (n: number) => ({ token: `guess-${String(n)}`.padEnd(24, 'x') });
+    // Bodies refused by their shape look nothing up and are not counted; every token that could be
+    // right is a guess and counts, wrong ones included.
+    for (let i = 0; i < 40; i++) {
+      expect((await guesser.post('/api/invites/redeem', { token: 'short', name: 'Erika' })).status).toBe(400);
+    }
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++) statuses.push((await guesser.post('/api/invites/check', guess(i))).status);
     expect(statuses).toEqual([...Array<number>(30).fill(404), 429]);
     const refused = await guesser.post('/api/invites/check', guess(31));
     expect(refused.json.code).toBe('rate_limited');
     expect(refused.headers.get('retry-after')).toBe('600');
+    expect(refused.json.title).toBe('Zu viele Anfragen. Bitte versuchen Sie es in etwa 10 Minuten erneut.');
     // The same count as redeeming: a guesser cannot switch to the other door.
     expect((await guesser.post('/api/invites/redeem', guess(32))).status).toBe(429);
     // Another address is served as before; the process is up.
@@ -450,6 +456,8 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
       for (const action of ['admit', 'remove']) {
         const answer = await browser.post(`/api/staff/departments/${departmentId}/invites/guests/${id}/${action}`);
         expect([answer.status, answer.json.code], `${action} ${id}`).toEqual([404, 'invite_invalid']);
+        // Worded for the clerk, not as the invitee's "please ask for a new link".
+        expect(answer.json.title).toBe('Diese Einladung gibt es in diesem Amt nicht (mehr).');
       }
     }
     expect((await seated.post('/api/invites/status')).json.state).toBe('ready');
@@ -459,6 +467,15 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
       label: 'x',
     });
     expect([foreign.status, foreign.json.code]).toEqual([404, 'visit_not_found']);
+    // Worded for staff, not as the citizen's "you can knock again".
+    expect(foreign.json.title).toBe('Diesen Besuch gibt es in diesem Amt nicht (mehr).');
+    const foreignEn = await outsider.browser.request(
+      'POST',
+      `/api/staff/departments/${elsewhere.id}/visits/${visitId}/invites`,
+      { role: 'guest', label: 'x' },
+      { 'accept-language': 'en' },
+    );
+    expect(foreignEn.json.title).toBe('This visit does not exist in this department (any more).');
 
     await clerk.browser.post(`/api/staff/departments/${department.id}/visits/${visitId}/finish`);
     const late = await client().post('/api/invites/redeem', { token: tokenOf(created.url) });

@@ -72,9 +72,12 @@ export function legalRouter(deps: AppDeps): Router {
 
   router.post('/tenants/:tenant/accessibility-feedback', async (req: Request<{ tenant: string }>, res) => {
     const tenantSlug = slugParam(req.params.tenant, 'tenant_not_found');
-    await feedbackByAddress.hit(requestAddressGroup(req));
     const input = parseInput(AccessibilityFeedbackRequestSchema, req.body);
     parseInput(FeedbackLinesSchema, input);
+    // Counted once the form is valid: a refused form sends no mail, and counted before, five
+    // empty tries behind a library's or a town hall's one address kept everyone there from
+    // sending real feedback for an hour.
+    await feedbackByAddress.hit(requestAddressGroup(req));
     res.status(202).json(await sendAccessibilityFeedback(ctxOf(deps), { tenantSlug, input }));
   });
 

@@ -174,14 +174,40 @@ describe.each(databaseKinds)('legal pages and accessibility feedback on %s', (ki
     expect(mail?.text).toContain('Der Kontrast der Schaltfläche ist zu schwach.');
     expect(mail?.text).toContain('erika@test.example');
 
-    // The refused attempt counted too: junk is limited like mail.
-    for (let i = 2; i < FEEDBACK_LIMITS.perAddress.max; i++) {
+    // Only sent feedback counts (the refused form above did not): five mails an hour per address.
+    for (let i = 1; i < FEEDBACK_LIMITS.perAddress.max; i++) {
       expect((await browser.post(feedback, { message: `Nummer ${i}` })).status).toBe(202);
     }
     const limited = await browser.post(feedback, { message: 'eine zu viel' });
     expect(limited.status).toBe(429);
-    expect(await mailsTo(db(), email)).toHaveLength(FEEDBACK_LIMITS.perAddress.max - 1);
+    expect(await mailsTo(db(), email)).toHaveLength(FEEDBACK_LIMITS.perAddress.max);
     expect((await client().post(feedback, { message: 'von anderswo' })).status).toBe(202);
+  });
+
+  it('counts only valid feedback, so empty tries behind one address do not block real feedback, and says how long to wait', async () => {
+    const email = `kontakt-${Date.now()}@rathaus.test.example`;
+    const tenant = await makeTenant(db(), { name: 'Stadt Bibliothek', contact: { email } });
+    const feedback = `/api/tenants/${tenant.slug}/accessibility-feedback`;
+    const library = client();
+
+    for (let i = 0; i < FEEDBACK_LIMITS.perAddress.max * 2; i++) {
+      expect((await library.post(feedback, { message: '' })).status).toBe(400);
+    }
+    for (let i = 0; i < FEEDBACK_LIMITS.perAddress.max; i++) {
+      expect((await library.post(feedback, { message: `Barriere ${i}` })).status).toBe(202);
+    }
+    expect(await mailsTo(db(), email)).toHaveLength(FEEDBACK_LIMITS.perAddress.max);
+
+    // The sixth within the hour is refused, with the wait in words, not "a moment".
+    const limited = await library.post(feedback, { message: 'eine zu viel' });
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(59 * 60);
+    expect(limited.json.title).toBe(
+      `Zu viele Anfragen. Bitte versuchen Sie es in etwa ${Math.ceil(retryAfter / 60)} Minuten erneut.`,
+    );
+    const limitedEn = await library.request('POST', feedback, { message: 'one too many' }, { 'accept-language': 'en' });
+    expect(limitedEn.json.title).toMatch(/^Too many requests\. Please try again in about \d+ minutes\.$/);
   });
 
   it('refuses line breaks and control characters in the one-line feedback fields, so nothing reaches a mail header', async () => {

@@ -175,6 +175,45 @@ describe.each(databaseKinds)('second factor (TOTP) on %s', (kind) => {
     expect((await again.post('/api/staff/second-factor/setup', {})).status).toBe(200);
   });
 
+  it("refuses an admin's reset of their own authenticator, which would leave the password alone to enrol a new one", async () => {
+    const tenant = await makeTenant(db());
+    const { browser: admin, person } = await signedInAdmin(db(), client(), tenant.id, {
+      now: clock.now(),
+      values: { isTenantAdmin: true },
+    });
+
+    const own = await admin.post(adminPath(tenant.slug, person.id));
+    expect(own.status).toBe(403);
+    expect(own.json).toMatchObject({ code: 'forbidden', detail: 'lock-out' });
+    expect(own.json.errors).toEqual([
+      {
+        path: 'staffId',
+        message:
+          'Nicht für Ihr eigenes Konto: Eine neue Authenticator-App richten Sie selbst unter „Sicherheit“ ein, mit Ihrem Passwort.',
+      },
+    ]);
+    const ownEn = await admin.request('POST', adminPath(tenant.slug, person.id), undefined, {
+      'accept-language': 'en',
+    });
+    expect(ownEn.json.errors).toEqual([
+      {
+        path: 'staffId',
+        message:
+          'Not for your own account: set up a new authenticator app yourself under “Security”, with your password.',
+      },
+    ]);
+
+    // Nothing changed: the factor stays, the session lives on, nothing is audited.
+    expect((await admin.get('/api/staff/me')).status).toBe(200);
+    const [row] = await db().select().from(staff).where(eq(staff.id, person.id));
+    expect(row!.totpConfirmedAt).not.toBeNull();
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'staff.second_factor_reset')));
+    expect(audit).toEqual([]);
+  });
+
   it('refuses the reset to admins of another municipality, clerks, department admins and password-only sessions', async () => {
     const tenant = await makeTenant(db());
     const { person } = await signedInAdmin(db(), client(), tenant.id, { now: clock.now() });

@@ -113,6 +113,9 @@ export async function confirmSecondFactor(
   });
 }
 
+/** Why an admin cannot reset their own authenticator (said in both languages in lib/messages.ts). */
+export const OWN_SECOND_FACTOR = 'not for your own account: replace your own authenticator on your security page';
+
 /**
  * A municipality admin removes a staff member's authenticator (a lost phone): the person sets up
  * a new one at their next sign-in, and every session of theirs ends now, so one proved with the
@@ -122,6 +125,17 @@ export async function resetSecondFactor(
   ctx: Pick<Ctx, 'db' | 'events'>,
   options: { tenantId: string; staffId: string; actorStaffId: string },
 ): Promise<void> {
+  // Not one's own: the reset ends the admin's sessions and lets the password alone enrol a new
+  // authenticator at the next sign-in, so a stolen password plus a signed-in desk would be enough
+  // to take the account over. An admin replaces their own app on the security page, with the
+  // password, while the old factor still holds. Worded as the other lock-out refusals (detail
+  // `lock-out`, why as a field error in the reader's language).
+  if (options.staffId === options.actorStaffId) {
+    throw new AppError('forbidden', {
+      detail: 'lock-out',
+      errors: [{ path: 'staffId', message: OWN_SECOND_FACTOR }],
+    });
+  }
   await ctx.db.transaction(async (tx) => {
     const [reset] = await tx
       .update(staff)

@@ -249,6 +249,20 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     expect(statuses.slice(-2)).toEqual([429, 429]);
     expect(last!.json.code).toBe('rate_limited');
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Ten minutes' window: the title says how long, not "a moment".
+    expect(last!.json.title).toMatch(/^Zu viele Anfragen\. Bitte versuchen Sie es in etwa (9|10) Minuten erneut\.$/);
+  });
+
+  it('counts only knocks whose form is valid, so typos behind one address do not use up its knocks', async () => {
+    const { base } = await office({ queueCap: 100 });
+    const townHall = new TestClient(suite.server.url, { 'x-forwarded-for': '10.9.9.10' });
+    for (let i = 0; i < KNOCK_LIMITS.perAddress.max + 5; i++) {
+      townHall.cookies.clear();
+      const typo = await townHall.post(`${base}/knock`, { ...knockBody(`T${i}`), consent: false });
+      expect(typo.status).toBe(400);
+    }
+    townHall.cookies.clear();
+    expect((await townHall.post(`${base}/knock`, knockBody('Richtig'))).status).toBe(201);
   });
 
   it('keeps a browser waiting in one queue: a knock elsewhere is refused and its first place kept', async () => {

@@ -60,11 +60,13 @@ export function visitsRouter(deps: AppDeps): Router {
   });
 
   router.post('/tenants/:tenant/departments/:department/knock', async (req, res) => {
+    const { tenantSlug, departmentSlug } = officeParams(req);
+    const request = parseInput(KnockRequestSchema, req.body);
+    // Counted once the form is valid: a refused form queues nobody and costs no query, and
+    // counted before, a few typos behind a town hall's one address used up everyone's knocks.
     const currentVisitId = visitOf(req);
     if (currentVisitId) await byBrowser.hit(currentVisitId);
     await byAddress.hit(requestAddressGroup(req));
-    const { tenantSlug, departmentSlug } = officeParams(req);
-    const request = parseInput(KnockRequestSchema, req.body);
     const { visit, created } = await knock(ctxOf(deps), { tenantSlug, departmentSlug, request, currentVisitId });
     if (created) setVisitCookie(res, deps.config, visit.id);
     res.status(created ? 201 : 200).json({ visit });

@@ -173,7 +173,8 @@ function CreateForm({ onCreated }: { onCreated: () => void }) {
         setFailure(null);
         return;
       }
-      if (apiError.code === 'conflict' && apiError.extras.fieldErrors) {
+      // A taken address (conflict, with the slug) or e-mail address (email_taken): said at its field.
+      if ((apiError.code === 'conflict' || apiError.code === 'email_taken') && apiError.extras.fieldErrors) {
         const found: FieldErrors<FieldName> = {};
         for (const { path } of apiError.extras.fieldErrors) {
           const field = fieldOfPath(path);

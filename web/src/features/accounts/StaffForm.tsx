@@ -95,7 +95,7 @@ export function StaffForm({
     } catch (error) {
       const apiError = toApiError(error);
       if (refusal.refused(apiError)) setErrors({});
-      else if (apiError.code === 'conflict' && apiError.extras.fieldErrors) show({ email: TAKEN }, null);
+      else if (apiError.code === 'email_taken') show({ email: TAKEN }, null);
       else if (apiError.code === 'validation_failed')
         show(
           fields.fromServer(apiError, (field) => ERRORS[field]),

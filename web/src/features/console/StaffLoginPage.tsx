@@ -51,7 +51,8 @@ export function StaffLoginPage() {
       const retryAfter = apiError.extras.retryAfter;
       show(
         {},
-        apiError.code === 'rate_limited' && retryAfter
+        // Seconds only for a short wait; a longer one is said in minutes by problemMessage.
+        apiError.code === 'rate_limited' && retryAfter && retryAfter <= 90
           ? message((tr) => tr('console:login.rateLimited', { count: retryAfter }))
           : problemMessage(apiError),
       );
