@@ -14,7 +14,7 @@ import { requestAddressGroup } from '../../lib/client-address.js';
 import { PAGE_READ_LIMITS } from '../../lib/rate-limit.js';
 import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
-import { setVisitCookie, visitIdFromCookie } from '../visits/visit-cookie.js';
+import { setVisitCookie, visitCookieOf } from '../visits/visit-cookie.js';
 import { givePlaceUp } from '../visits/visits.service.js';
 import { arrive } from './arrive.js';
 import { bookAsCitizen, refuseKnownTakenEarly } from './book.js';
@@ -168,9 +168,9 @@ export function appointmentsRouter(deps: AppDeps): Router {
     const arrival = await arrive(ctxOf(deps), token);
     // One queue per browser (visits.service.ts, knock): the appointment is the place kept, and a
     // walk-in place this browser still held elsewhere is given up, not left behind as a ghost.
-    const before = visitIdFromCookie(deps.config.sessionSecret, req.headers.cookie);
-    if (before && before !== arrival.visitId) await givePlaceUp(ctxOf(deps), before);
-    setVisitCookie(res, deps.config, arrival.visitId);
+    const before = visitCookieOf(deps.config.sessionSecret, req.headers.cookie);
+    if (before && before.visitId !== arrival.visitId) await givePlaceUp(ctxOf(deps), before.visitId);
+    setVisitCookie(res, deps.config, arrival.visitId, before?.browserKey);
     res.json(arrival satisfies z.infer<typeof ArriveResponseSchema>);
   });
 

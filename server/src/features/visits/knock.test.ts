@@ -2,6 +2,7 @@ import { CitizenVisitResponseSchema, DoorLiveSchema, ProblemSchema } from '@amts
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, departments, visits } from '../../db/schema.js';
+import { signValue, VISIT_COOKIE } from '../../lib/cookies.js';
 import { TestClient } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
@@ -226,13 +227,47 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
       statuses.push(last.status);
     }
     // The first knock queues and brings the cookie; the next ones find the same place, until the
-    // browser's limit (six knocks under its cookie in ten minutes).
-    expect(statuses).toEqual([201, 200, 200, 200, 200, 200, 200, 429, 429]);
+    // browser's limit (six knocks in ten minutes, the first one counted).
+    expect(statuses).toEqual([201, 200, 200, 200, 200, 200, 429, 429, 429]);
     expect(last!.json.code).toBe('rate_limited');
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
     // Others behind the same address still knock.
     const neighbour = new TestClient(suite.server.url, { 'x-forwarded-for': '10.9.8.6' });
     expect((await neighbour.post(`${base}/knock`, knockBody('Nachbar'))).status).toBe(201);
+  });
+
+  it('counts a browser that knocks, leaves and knocks again by the key its cookies hand on, not per visit', async () => {
+    const { base } = await office({ queueCap: 100 });
+    const alex = new TestClient(suite.server.url, { 'x-forwarded-for': '10.9.8.5' });
+    const statuses: number[] = [];
+    const visits = new Set<string>();
+    for (let i = 0; i < KNOCK_LIMITS.perBrowser.max + 2; i++) {
+      const knocked = await alex.post(`${base}/knock`, knockBody(`Alex ${i}`));
+      statuses.push(knocked.status);
+      if (knocked.status !== 201) continue;
+      visits.add(knocked.json.visit.id);
+      expect((await alex.post('/api/visit/leave', {})).status).toBe(200);
+    }
+    // Each knock was a new visit with a new cookie; the browser's limit held all the same.
+    expect(visits.size).toBe(KNOCK_LIMITS.perBrowser.max);
+    expect(statuses).toEqual([...Array<number>(KNOCK_LIMITS.perBrowser.max).fill(201), 429, 429]);
+    // Its neighbour behind the same address is not affected.
+    const neighbour = new TestClient(suite.server.url, { 'x-forwarded-for': '10.9.8.5' });
+    expect((await neighbour.post(`${base}/knock`, knockBody('Nachbarin'))).status).toBe(201);
+  });
+
+  it('still knows a visit cookie of the earlier form (the visit alone), and counts it by that visit', async () => {
+    const { base } = await office({ queueCap: 100 });
+    const first = new TestClient(suite.server.url, { 'x-forwarded-for': '10.9.8.4' });
+    const knocked = await first.post(`${base}/knock`, knockBody('Berta'));
+    const visitId = knocked.json.visit.id as string;
+    // A browser holding a cookie issued before the knock key (its value: the signed visit id).
+    const earlier = new TestClient(suite.server.url, { 'x-forwarded-for': '10.9.8.4' });
+    earlier.cookies.set(VISIT_COOKIE, signValue(suite.server.deps.config.sessionSecret, 'visit', visitId));
+    expect((await earlier.get('/api/visit')).json.visit.id).toBe(visitId);
+    // Knocking again finds the same place, and the cookie it gets hands on the visit as its key.
+    expect((await earlier.post(`${base}/knock`, knockBody('Berta'))).json.visit.id).toBe(visitId);
+    expect((await earlier.post('/api/visit/leave', {})).json.visit.state).toBe('left');
   });
 
   it('keeps a loose limit per address against floods from scripts that drop their cookies', async () => {

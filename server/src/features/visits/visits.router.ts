@@ -8,12 +8,13 @@ import { parseInput } from '../../lib/validate.js';
 import { touchVisits } from './visits.repo.js';
 import { loadCitizenVisitSeen, loadDepartmentStateBySlugs } from './queue.service.js';
 import { knock, leave } from './visits.service.js';
-import { setVisitCookie, visitIdFromCookie } from './visit-cookie.js';
+import { newBrowserKey, setVisitCookie, visitCookieOf, visitIdFromCookie } from './visit-cookie.js';
 
 /**
- * Knocks count per browser (its visit cookie: one active visit per browser), so a family, a
- * shelter or a library behind one address is not locked out; the address keeps a loose limit
- * against scripts that drop their cookies (issue 13, item 4).
+ * Knocks count per browser (the knock key its visit cookie hands on from knock to knock: one
+ * active visit per browser), so a family, a shelter or a library behind one address is not
+ * locked out; the address keeps a loose limit against scripts that drop their cookies (issue 13,
+ * item 4).
  */
 export const KNOCK_LIMITS = {
   perBrowser: { max: 6, windowMs: 10 * 60_000 },
@@ -64,11 +65,14 @@ export function visitsRouter(deps: AppDeps): Router {
     const request = parseInput(KnockRequestSchema, req.body);
     // Counted once the form is valid: a refused form queues nobody and costs no query, and
     // counted before, a few typos behind a town hall's one address used up everyone's knocks.
-    const currentVisitId = visitOf(req);
-    if (currentVisitId) await byBrowser.hit(currentVisitId);
+    const cookie = visitCookieOf(deps.config.sessionSecret, req.headers.cookie);
+    // A browser's first knock starts its key: counted from the first, not the second.
+    const browserKey = cookie?.browserKey ?? newBrowserKey();
+    await byBrowser.hit(browserKey);
     await byAddress.hit(requestAddressGroup(req));
+    const currentVisitId = cookie?.visitId ?? null;
     const { visit, created } = await knock(ctxOf(deps), { tenantSlug, departmentSlug, request, currentVisitId });
-    if (created) setVisitCookie(res, deps.config, visit.id);
+    if (created) setVisitCookie(res, deps.config, visit.id, browserKey);
     res.status(created ? 201 : 200).json({ visit });
   });
 
