@@ -8,6 +8,19 @@ export const DEFAULT_LOCALE = 'de';
 export const LocaleSchema = z.enum(SUPPORTED_LOCALES);
 export type Locale = z.infer<typeof LocaleSchema>;
 
+/**
+ * The regional form dates and numbers are written in per locale: English as in Britain and
+ * Ireland ("Saturday, 5 December 2026", a 24-hour clock), as a German office writes it, not the
+ * American "Saturday, December 5, 2026" that plain `en` gives. Web pages and e-mails use the same.
+ */
+export const INTL_LOCALE: Record<Locale, string> = { de: 'de-DE', en: 'en-GB' };
+
+/** The `Intl` locale for an interface language (a supported one, or a tag such as `en-US`). */
+export function intlLocale(locale: string | undefined): string {
+  const base = (locale ?? DEFAULT_LOCALE).split('-')[0] as Locale;
+  return INTL_LOCALE[base] ?? INTL_LOCALE[DEFAULT_LOCALE];
+}
+
 /** Writing direction per locale, for `<html dir>`; right-to-left languages join this table. */
 export const LOCALE_DIRECTION: Record<Locale, 'ltr' | 'rtl'> = { de: 'ltr', en: 'ltr' };
 

@@ -3,6 +3,7 @@
  * with every value escaped; dates and times in the tenant's time zone. The texts themselves are
  * in templates.ts.
  */
+import { INTL_LOCALE } from '@amtsraum/shared';
 
 export interface MailAttachment {
   filename: string;
@@ -31,8 +32,6 @@ export type Block =
 
 // ---------------------------------------------------------------------------------------------
 // Dates
-
-const INTL_LOCALE: Record<Locale, string> = { de: 'de-DE', en: 'en-GB' };
 
 const DATE_STYLES = {
   date: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },

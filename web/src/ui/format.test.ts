@@ -18,7 +18,7 @@ describe('date and time formatting', () => {
     expect(formatDay(instant, 'de', 'Europe/Berlin')).toBe('Montag, 23. November');
     expect(formatClock(instant, 'de', 'Europe/Berlin')).toBe('08:00');
     expect(formatClock(instant, 'en', 'Europe/Berlin')).toBe('08:00');
-    expect(formatDay(new Date('2026-11-22T23:30:00Z'), 'en', 'Europe/Berlin')).toBe('Monday, November 23');
+    expect(formatDay(new Date('2026-11-22T23:30:00Z'), 'en', 'Europe/Berlin')).toBe('Monday 23 November');
     expect(formatLongDate(new Date('2026-11-22T23:30:00Z'), 'de', 'Europe/Berlin')).toBe('Montag, 23. November 2026');
   });
 
@@ -26,6 +26,9 @@ describe('date and time formatting', () => {
     expect(weekdayName('mon', 'de')).toBe('Montag');
     expect(weekdayName('sun', 'en')).toBe('Sunday');
     expect(formatCivilDate('2026-12-24', 'de')).toBe('Donnerstag, 24. Dezember 2026');
+    // English as the e-mails write it (en-GB), not the American month-first order.
+    expect(formatCivilDate('2026-12-05', 'en')).toBe('Saturday, 5 December 2026');
+    expect(formatLongDate(new Date('2026-12-05T08:00:00Z'), 'en', 'Europe/Berlin')).toBe('Saturday, 5 December 2026');
     expect(formatShortCivilDate('2026-12-24', 'de')).toBe('Do., 24. Dez.');
     expect(weekdayKeyAt(new Date('2026-11-22T23:30:00Z'), 'Europe/Berlin')).toBe('mon');
   });

@@ -1,4 +1,4 @@
-import { WEEKDAY_KEYS, parseCivilDate, zonedParts, type WeekdayKey } from '@amtsraum/shared';
+import { WEEKDAY_KEYS, intlLocale, parseCivilDate, zonedParts, type WeekdayKey } from '@amtsraum/shared';
 
 // Instants arrive in UTC; every reading is in the tenant's zone, never the browser's.
 
@@ -8,13 +8,13 @@ function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.Da
   const key = `${locale}|${JSON.stringify(options)}`;
   let cached = formatters.get(key);
   if (!cached) {
-    cached = new Intl.DateTimeFormat(locale, options);
+    cached = new Intl.DateTimeFormat(intlLocale(locale), options);
     formatters.set(key, cached);
   }
   return cached;
 }
 
-/** "Montag, 23. November" / "Monday, November 23". */
+/** "Montag, 23. November" / "Monday 23 November". */
 export function formatDay(instant: Date, locale: string, timeZone: string): string {
   return formatter(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(instant);
 }

@@ -1,4 +1,4 @@
-import { pagePath, type AuditPage, type AuditRow, type StaffMe } from '@amtsraum/shared';
+import { pagePath, type AuditPage, type AuditRow, type StaffMe, intlLocale } from '@amtsraum/shared';
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
@@ -388,7 +388,7 @@ function AuditTable({ rows, timeZone, caption }: { rows: AuditRow[]; timeZone: s
   const label = useActionLabel();
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const time = useMemo(
-    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', timeZone }),
+    () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'medium', timeZone }),
     [locale, timeZone],
   );
   const actor = (row: AuditRow) =>

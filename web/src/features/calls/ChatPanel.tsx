@@ -1,4 +1,4 @@
-import { ChatTextSchema } from '@amtsraum/shared';
+import { ChatTextSchema, intlLocale } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatEntry } from './media/transport';
@@ -20,7 +20,7 @@ export function ChatPanel({
   const listRef = useRef<HTMLDivElement>(null);
   const inputId = useId();
   const errorId = useId();
-  const format = new Intl.DateTimeFormat(i18n.resolvedLanguage, { hour: '2-digit', minute: '2-digit' });
+  const format = new Intl.DateTimeFormat(intlLocale(i18n.resolvedLanguage), { hour: '2-digit', minute: '2-digit' });
 
   useEffect(() => {
     const list = listRef.current;

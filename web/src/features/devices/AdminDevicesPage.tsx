@@ -1,4 +1,4 @@
-import { pagePath, type AdminDevice, type DeviceKind, type DevicePairing } from '@amtsraum/shared';
+import { pagePath, type AdminDevice, type DeviceKind, type DevicePairing, intlLocale } from '@amtsraum/shared';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
@@ -228,7 +228,7 @@ function PairingCode({ pairing, onDone }: { pairing: DevicePairing; onDone: () =
     headingRef.current?.focus();
   }, [pairing]);
   const url = pairingUrl(pairing.device.kind, pairing.pairingCode);
-  const until = new Intl.DateTimeFormat(i18n.resolvedLanguage ?? 'de', { timeStyle: 'short' }).format(
+  const until = new Intl.DateTimeFormat(intlLocale(i18n.resolvedLanguage), { timeStyle: 'short' }).format(
     new Date(pairing.pairingExpiresAt),
   );
   // Read in two halves, like a booking code: "ACDEF-GHJKM".
@@ -278,7 +278,7 @@ function DeviceItem({
     if (asking) questionRef.current?.focus();
   }, [asking]);
   const when = (iso: string) =>
-    new Intl.DateTimeFormat(i18n.resolvedLanguage ?? 'de', { dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Intl.DateTimeFormat(intlLocale(i18n.resolvedLanguage), { dateStyle: 'medium', timeStyle: 'short' }).format(
       new Date(iso),
     );
   const run = (work: () => Promise<boolean>) => {

@@ -1,4 +1,4 @@
-import { pagePath, type MailboxMessage } from '@amtsraum/shared';
+import { pagePath, type MailboxMessage, intlLocale } from '@amtsraum/shared';
 import { useId, useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from '../../lib/router';
@@ -52,7 +52,7 @@ function useDateTime(): (iso: string) => string {
   const { i18n } = useTranslation();
   const locale = i18n.resolvedLanguage ?? i18n.language;
   return useMemo(() => {
-    const format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
+    const format = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'medium' });
     return (iso: string) => format.format(new Date(iso));
   }, [locale]);
 }
