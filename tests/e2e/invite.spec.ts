@@ -24,6 +24,7 @@ test('an interpreter joins by link, all three see each other, revoking removes t
   const interpreter = await newPerson(browser);
   const carer = await newPerson(browser);
   let second: Awaited<ReturnType<typeof newPerson>> | null = null;
+  let third: Awaited<ReturnType<typeof newPerson>> | null = null;
   try {
     const visit = await knockViaApi(citizen, 'buergeramt', {
       name: 'Ayşe Yılmaz',
@@ -161,6 +162,14 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     await second.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
     await passDeviceCheck(second);
 
+    // A third is let in but has not gone on to the call when it ends: their page will say so.
+    third = await newPerson(browser);
+    await third.page.goto(carerUrl);
+    await third.page.getByLabel('Ihr Name (freiwillig)').fill('Uli Berg');
+    await third.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+    await notice.getByRole('button', { name: 'Uli Berg hereinlassen' }).click();
+    await expect(third.page.getByTestId('invite-ready')).toBeVisible();
+
     // The clerk ends the call for everyone: the guest gets a short goodbye, not the citizen's follow-up.
     await clerk.page.getByRole('button', { name: 'Gespräch für alle beenden' }).click();
     await clerk.page.getByRole('button', { name: 'Ja, für alle beenden' }).click();
@@ -168,12 +177,16 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     await expect(second.page.getByText('Vielen Dank, dass Sie dabei waren.')).toBeVisible();
     await expect(citizen.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'citizen');
     await expectNoA11yViolations(second.page);
+    // The page of the one who had not gone on yet asks again now and then, and says it is over.
+    await expect(third.page.getByTestId('invite-problem-invite_call_ended')).toBeVisible({ timeout: 20_000 });
+    await expectNoA11yViolations(third.page);
+    third.errors.splice(0); // the refused status (410) is logged by Chromium, and expected
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
-    for (const person of [citizen, interpreter, carer, clerk, ...(second ? [second] : [])])
+    for (const person of [citizen, interpreter, carer, clerk, ...(second ? [second] : []), ...(third ? [third] : [])])
       await person.context.close();
   }
-  expectNoBrowserErrors(citizen, clerk, interpreter, carer, ...(second ? [second] : []));
+  expectNoBrowserErrors(citizen, clerk, interpreter, carer, ...(second ? [second] : []), ...(third ? [third] : []));
 });
 
 test('an expired invitation link says so, in the invitee’s language', async ({ browser }) => {

@@ -17,7 +17,12 @@ import { checkInvite, inviteeStatus, redeemInvite } from './api';
 import { isProblemCode, redeemRefusal, startPhase, type ProblemCode, type RedeemRefusal } from './invite-page-state';
 
 /** How often a waiting invitee's page asks whether they may enter. */
-const POLL_MS = { waiting: 3_000, not_started: 30_000 };
+/**
+ * How often the page asks again, per state. Ready too: until the invitee goes to the call, the
+ * call can end (the clerk finishes the visit), and the page then says so instead of offering a
+ * way into a call that refuses them.
+ */
+const POLL_MS = { waiting: 3_000, not_started: 30_000, ready: 10_000 };
 
 type Phase =
   | { status: 'checking'; token: string }
@@ -100,10 +105,10 @@ export function InvitePage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- failed is stable enough
   }, [loading]);
 
-  // Waiting to be let in, or for the call to start: ask again now and then.
+  // Waiting to be let in, for the call to start, or to go to it: ask again now and then.
   const invitee = phase.status === 'invitee' ? phase.invitee : null;
   useEffect(() => {
-    if (!invitee || invitee.state === 'ready') return;
+    if (!invitee) return;
     const timer = setTimeout(() => {
       inviteeStatus().then((next) => setPhase({ status: 'invitee', invitee: next }), failed);
     }, POLL_MS[invitee.state]);
