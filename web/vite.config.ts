@@ -78,6 +78,11 @@ export default defineConfig({
     // Written beside the chunks, without a `sourceMappingURL` comment in each: ~30 bytes gzip a
     // chunk that every page paid (issue 14). Developer tools take a map when it is added by hand.
     sourcemap: 'hidden',
+    // No polyfill for `<link rel="modulepreload">` (0.3 kB gzip on every page): every browser
+    // since 2023 preloads modules itself, and one without (Safari before 17) still loads every
+    // chunk, it only finds a lazy page's own imports one round trip later (issue 14: the door's
+    // budget, after the twenty-eighth session's error wording and input rules).
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       // A schema is built by calls (`z.object(…)`), which the bundler must otherwise keep in case
       // they have effects: every schema of a shared module the door page touches came along, used
@@ -85,7 +90,7 @@ export default defineConfig({
       // schemas drop out. A `z.…` call made for its effect would drop out too: lint refuses
       // `z.config` (call `config` by name) and zod's registries in web/src and shared/src. The
       // shared helpers that build schemas (shared/src/person-name.ts, visits.api.ts) are as pure.
-      treeshake: { manualPureFunctions: ['z', 'personName', 'plainText'] },
+      treeshake: { manualPureFunctions: ['z', 'personName', 'plainText', 'officeText', 'localizedWith'] },
       output: {
         codeSplitting: {
           groups: [
@@ -105,10 +110,13 @@ export default defineConfig({
             // the calendar arithmetic of booking, the console and absences (lib/calendar.ts); the QR
             // code (ui/QrCode.tsx, with its encoder) and the hybrid office's schemas stay with the
             // admin, booking, device and kiosk pages (issue 16), the counter's (onsite-staff.api) with
-            // the console; the door needs only the channel (channels.ts).
+            // the console; the door needs only the channel (channels.ts). The rules for text staff
+            // write and the chat (office-text.ts) and what clients send (live-client.api.ts, which
+            // only the server parses, like the knock's request in knock.api.ts) stay out too: in
+            // `app`, they cost the door 0.7 kB.
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk)\.api\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk|live-client|knock)\.api\.ts|office-text\.ts|person-name-schema\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
             },
           ],
         },

@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
+import { personName } from './person-name-schema.js';
 import { StateCodeSchema, TenantNameSchema } from './organisation.api.js';
 import { LocaleSchema, LocalizedTextSchema } from './locales.js';
-import { personName } from './person-name.js';
 
 /**
  * Staff accounts (issue 15): setting a password from an e-mailed link, the password reset, one's

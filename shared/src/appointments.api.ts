@@ -1,11 +1,11 @@
 import { z } from 'zod/mini';
+import { personName } from './person-name-schema.js';
 import { CalendarDateSchema } from './calendar-dates.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ChannelSchema } from './channels.js';
 import { queryWholeNumber } from './query-numbers.js';
 import { ServiceSchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
-import { personName } from './person-name.js';
 import { SlugSchema } from './slugs.js';
 import { utcTime } from './time-zone.js';
 import { CONSENT_MESSAGE, IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js';

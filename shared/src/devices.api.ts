@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
+import { personName } from './person-name-schema.js';
 import { DeviceKindSchema } from './hybrid.api.js';
-import { personName } from './person-name.js';
 
 /**
  * A department admin's kiosks and call displays (issue 16), and what a paired call display reads.

@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
+import { personName } from './person-name-schema.js';
 import type { Channel } from './channels.js';
 import { LocalizedTextSchema } from './locales.js';
-import { personName } from './person-name.js';
 
 /**
  * The hybrid office (issue 16): one queue for the virtual door and the town hall. The names every

@@ -1,8 +1,8 @@
 import { z } from 'zod/mini';
+import { personName } from './person-name-schema.js';
 import { CallRoleSchema } from './calls.api.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { LocalizedTextSchema } from './locales.js';
-import { personName } from './person-name.js';
 import { IsoInstantSchema, LanguageTagSchema } from './visits.api.js';
 
 /**

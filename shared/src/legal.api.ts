@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
+import { localizedWith, officeText, TEXT_REQUIRED_MESSAGE } from './office-text.js';
 import { ContactSchema, DepartmentSummarySchema, DoorStatusSchema, TenantSummarySchema } from './directory.api.js';
-import { localizedWith, LocalizedTextSchema } from './locales.js';
-import { officeText, TEXT_REQUIRED_MESSAGE } from './person-name.js';
+import { LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
 
 /**

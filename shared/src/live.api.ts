@@ -2,15 +2,7 @@ import { z } from 'zod/mini';
 import { CallRoleSchema } from './calls.api.js';
 import { SentErrorCodeSchema } from './errors.js';
 import { SlugSchema } from './slugs.js';
-import { officeText } from './person-name.js';
 import { CitizenVisitSchema, ConsoleSnapshotSchema, DoorLiveSchema } from './visits.api.js';
-
-/**
- * A line of the in-call chat: free text by the rules of every other text citizens write (no
- * control or hidden characters, something visible), and no characters that reorder what follows
- * them (officeText): inside a chat line they could make it read as the other person's words.
- */
-export const ChatTextSchema = officeText(1_000, 'please write something');
 
 /**
  * Messages on the one WebSocket endpoint, `/ws`. Identity comes from cookies at the upgrade,
@@ -60,39 +52,6 @@ export const CallParticipantSchema = z.object({
   media: MediaStateSchema,
 });
 export type CallParticipant = z.infer<typeof CallParticipantSchema>;
-
-const VisitIdSchema = z.uuid();
-
-export const ClientMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ping') }),
-  /** Public: the live door of one department. */
-  z.object({ type: z.literal('watch-door'), tenant: SlugSchema, department: SlugSchema }),
-  /** The citizen's own visit (from the visit cookie). */
-  z.object({ type: z.literal('watch-visit') }),
-  /** A clerk's console for one of their departments. */
-  z.object({ type: z.literal('watch-console'), departmentId: z.uuid() }),
-  /** Peer-to-peer calls: enter the visit's call (the server checks the grant from the cookies). */
-  z.object({ type: z.literal('call-join'), visitId: VisitIdSchema, media: MediaStateSchema }),
-  z.object({ type: z.literal('call-leave'), visitId: VisitIdSchema }),
-  /** Relayed to one other participant of the same call. */
-  z.object({
-    type: z.literal('call-signal'),
-    visitId: VisitIdSchema,
-    to: z.string().check(z.maxLength(100)),
-    data: SignalDataSchema,
-  }),
-  z.object({ type: z.literal('call-media'), visitId: VisitIdSchema, media: MediaStateSchema }),
-  /** In-call text chat: relayed, never stored. */
-  z.object({ type: z.literal('call-chat'), visitId: VisitIdSchema, text: ChatTextSchema }),
-  /** The clerk lets a participant share their screen, or stops them. */
-  z.object({
-    type: z.literal('call-allow-screen'),
-    visitId: VisitIdSchema,
-    identity: z.string().check(z.maxLength(100)),
-    allowed: z.boolean(),
-  }),
-]);
-export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),

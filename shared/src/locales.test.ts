@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LocalizedNameSchema, LocalizedTextInputSchema, negotiateLocale, pickLocalized } from './locales.js';
+import { LocalizedNameSchema, LocalizedTextInputSchema } from './office-text.js';
+import { negotiateLocale, pickLocalized } from './locales.js';
 import { ClosureCreateSchema, DepartmentUpdateSchema } from './organisation.api.js';
 import { ServiceInputSchema } from './offer.api.js';
 import { PageTextSchema } from './legal.api.js';

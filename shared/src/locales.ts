@@ -1,5 +1,4 @@
 import { z } from 'zod/mini';
-import { officeText, personName, TEXT_REQUIRED_MESSAGE } from './person-name.js';
 
 /** Languages the interface ships in. German is the default; the order is the switcher's order. */
 export const SUPPORTED_LOCALES = ['de', 'en'] as const;
@@ -34,39 +33,6 @@ export const LocalizedTextSchema = z.catchall(
   z.string().check(z.maxLength(2000)),
 );
 export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
-
-/** Said of a language key the application has no interface for ("xx"). */
-export const UNKNOWN_LOCALE_MESSAGE = `only these languages: ${SUPPORTED_LOCALES.join(', ')}`;
-
-/**
- * One text per language: German checked by `german` (required), the other languages of
- * SUPPORTED_LOCALES by `other` (optional), and no other keys. Nothing reads a text under a
- * made-up key, so such a key could only smuggle content into exports and the audit log.
- */
-export function localizedWith(german: z.ZodMiniType<string, string>, other = german) {
-  return z.catchall(z.object({ de: german }), other).check(
-    z.superRefine((value, ctx) => {
-      for (const key of Object.keys(value)) {
-        if (!(SUPPORTED_LOCALES as readonly string[]).includes(key))
-          ctx.addIssue({ code: 'custom', message: UNKNOWN_LOCALE_MESSAGE, path: [key], input: value });
-      }
-    }),
-  );
-}
-
-/**
- * A name others read in one or more languages (a department's, a service's, a document's): each
- * a person's name by its rules (person-name.ts), one line of visible text, since it stands in
- * mail subjects, on the door page and in the kiosk, and must not pass for another or for nothing.
- */
-export const LocalizedNameSchema = /* @__PURE__ */ localizedWith(personName(2000, 'please enter a name'));
-
-/**
- * Text an admin writes in one or more languages (a description, a closure's reason, the on-site
- * location): lines of visible text without hidden or reordering characters (officeText). A
- * language left out is left out, not sent empty: the admin screens send no empty texts.
- */
-export const LocalizedTextInputSchema = /* @__PURE__ */ localizedWith(officeText(2000, TEXT_REQUIRED_MESSAGE));
 
 /** Said when a one-line field holds a line break or a control character. */
 export const ONE_LINE_MESSAGE = 'one line without control characters';

@@ -1,7 +1,8 @@
 import { z } from 'zod/mini';
+import { LocalizedNameSchema, LocalizedTextInputSchema } from './office-text.js';
 import { CalendarDateSchema } from './calendar-dates.js';
 import { ServiceChannelsSchema } from './hybrid.api.js';
-import { LocalizedNameSchema, LocalizedTextInputSchema, LocalizedTextSchema } from './locales.js';
+import { LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
 import { IsoInstantSchema, plainText } from './visits.api.js';
 

@@ -1,10 +1,11 @@
 import { z } from 'zod/mini';
+import { personName } from './person-name-schema.js';
+import { LocalizedNameSchema, LocalizedTextInputSchema, officeText } from './office-text.js';
 import { calendarDate } from './calendar-dates.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ContactSchema } from './directory.api.js';
-import { LocaleSchema, LocalizedNameSchema, LocalizedTextInputSchema, LocalizedTextSchema } from './locales.js';
+import { LocaleSchema, LocalizedTextSchema } from './locales.js';
 import { ResolutionSchema } from './offer.api.js';
-import { officeText, personName } from './person-name.js';
 import { OpeningHoursSchema, WEEKDAY_KEYS, type OpeningHours } from './opening-hours.js';
 import { SlugSchema } from './slugs.js';
 import { isValidTimeZone } from './time-zone.js';

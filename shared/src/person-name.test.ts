@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { personName } from './person-name-schema.js';
+import { officeText } from './office-text.js';
 import { DeviceInputSchema } from './devices.api.js';
 import { CounterNameSchema } from './hybrid.api.js';
 import { TenantNameSchema } from './organisation.api.js';
 import { ProfileSchema, StaffInviteRequestSchema, TenantCreateRequestSchema } from './accounts.api.js';
-import { hasHiddenCharacters, hasVisibleCharacters, officeText, personName, personNameProblem } from './person-name.js';
+import { hasHiddenCharacters, hasVisibleCharacters, personNameProblem } from './person-name.js';
 
 describe('person names', () => {
   const schema = personName(80, 'please enter a name');

@@ -1,5 +1,3 @@
-import { z } from 'zod/mini';
-
 /**
  * Names people give and labels others will read (a citizen's name in the console, an invitee's
  * name in the call, an invite's label, a clerk's name): one line of visible text. Refused, so that
@@ -7,14 +5,7 @@ import { z } from 'zod/mini';
  * characters, characters that flip the writing direction, invisible padding, and names with
  * nothing visible in them. Zero-width (non-)joiners stay allowed: Persian and Indic names need them.
  */
-export const PERSON_NAME_MESSAGES = {
-  lineBreak: 'a name must fit on one line',
-  control: 'a name must not contain control characters',
-  direction: 'a name must not contain characters that change the writing direction',
-  invisible: 'a name must not contain invisible characters',
-  noVisible: 'a name needs visible letters or digits',
-} as const;
-export type PersonNameProblem = keyof typeof PERSON_NAME_MESSAGES;
+export type PersonNameProblem = 'lineBreak' | 'control' | 'direction' | 'invisible' | 'noVisible';
 
 /** Free text (a concern, a phone number) with hidden characters or nothing visible (visits.api.ts plainText). */
 export const INVISIBLE_TEXT_MESSAGE = 'contains invisible characters';
@@ -59,62 +50,4 @@ export function personNameProblem(text: string): PersonNameProblem | null {
   if (INVISIBLE.test(text) || hasHiddenCharacters(text)) return 'invisible';
   if (!hasVisibleCharacters(text)) return 'noVisible';
   return null;
-}
-
-/** A required name or label of at most `max` characters; `required` is the message when it is empty. */
-export function personName(max: number, required: string) {
-  return z.string().check(
-    z.trim(),
-    z.maxLength(max, `at most ${max} characters`),
-    z.superRefine((text, ctx) => {
-      if (text === '') {
-        ctx.addIssue({ code: 'custom', message: required });
-        return;
-      }
-      const problem = personNameProblem(text);
-      if (problem) ctx.addIssue({ code: 'custom', message: PERSON_NAME_MESSAGES[problem] });
-    }),
-  );
-}
-
-/** Said when text holds characters that reorder what follows them (officeText). */
-export const DIRECTION_TEXT_MESSAGE = 'contains characters that change the writing direction';
-/** Said when officeText is required and empty. */
-export const TEXT_REQUIRED_MESSAGE = 'please enter a text';
-
-// Tab, line feed and carriage return stay: a description or an Impressum has paragraphs.
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/;
-/**
- * Embeddings, overrides and isolates: they reorder the text after them, so a closure's reason or
- * a description could show citizens something other than what it says. The invisible marks
- * (U+200E, U+200F) stay allowed in text: they only nudge punctuation between scripts.
- */
-const DIRECTION_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/;
-
-/**
- * Text an office writes for citizens to read, on one or more lines (a description, a closure's
- * reason, the Impressum): the rules of a citizen's free text (visits.api.ts plainText), and no
- * characters that reorder it either, as names have none. Empty is allowed unless `required`
- * is the message to give then.
- */
-export function officeText(max: number, required?: string) {
-  return z.string().check(
-    z.trim(),
-    z.maxLength(max, `at most ${max} characters`),
-    z.superRefine((text, ctx) => {
-      if (text === '') {
-        if (required) ctx.addIssue({ code: 'custom', message: required });
-        return;
-      }
-      const message = TEXT_CONTROL.test(text)
-        ? 'contains control characters'
-        : DIRECTION_OVERRIDE.test(text)
-          ? DIRECTION_TEXT_MESSAGE
-          : hasHiddenCharacters(text) || !hasVisibleCharacters(text)
-            ? INVISIBLE_TEXT_MESSAGE
-            : null;
-      if (message) ctx.addIssue({ code: 'custom', message });
-    }),
-  );
 }

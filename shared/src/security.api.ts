@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
-import { LocalizedNameSchema, LocalizedTextSchema } from './locales.js';
+import { LocalizedNameSchema } from './office-text.js';
+import { LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
 
 /** The second factor (TOTP) and sign-in through a municipality's identity provider (issue 15). */

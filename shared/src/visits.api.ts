@@ -3,7 +3,7 @@ import { DepartmentNameFormsSchema } from './department-names.js';
 import { DoorStatusSchema } from './directory.api.js';
 import { ChannelSchema } from './channels.js';
 import { LocalizedTextSchema } from './locales.js';
-import { hasHiddenCharacters, hasVisibleCharacters, INVISIBLE_TEXT_MESSAGE, personName } from './person-name.js';
+import { hasHiddenCharacters, hasVisibleCharacters, INVISIBLE_TEXT_MESSAGE } from './person-name.js';
 import { SlugSchema } from './slugs.js';
 
 /** The schemas' message for a consent not given (knock, booking), translated by the server's FIELD_MESSAGES. */
@@ -34,23 +34,6 @@ export const plainText = (max: number) =>
       INVISIBLE_TEXT_MESSAGE,
     ),
   );
-
-export const KnockRequestSchema = z
-  .object({
-    name: personName(80, 'please enter a name (a first name or pseudonym is fine)'),
-    concern: z.optional(plainText(500)),
-    serviceSlug: z.optional(SlugSchema),
-    language: LanguageTagSchema,
-    interpreterLanguage: z.optional(LanguageTagSchema),
-    consent: z.literal(true, CONSENT_MESSAGE),
-  })
-  .check(
-    z.refine((knock) => Boolean(knock.concern) || Boolean(knock.serviceSlug), {
-      message: 'please describe your concern or choose a service',
-      path: ['concern'],
-    }),
-  );
-export type KnockRequest = z.infer<typeof KnockRequestSchema>;
 
 export const VISIT_STATES = [
   'waiting',

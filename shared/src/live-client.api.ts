@@ -1,0 +1,43 @@
+import { z } from 'zod/mini';
+import { ChatTextSchema } from './office-text.js';
+import { SlugSchema } from './slugs.js';
+import { MediaStateSchema, SignalDataSchema } from './live.api.js';
+
+/*
+ * What a client may send over the live socket. Only the server parses it: a module of its own,
+ * outside the web's shared chunk (web/vite.config.ts), so the chat's text rule stays off pages
+ * that never chat.
+ */
+
+const VisitIdSchema = z.uuid();
+
+export const ClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ping') }),
+  /** Public: the live door of one department. */
+  z.object({ type: z.literal('watch-door'), tenant: SlugSchema, department: SlugSchema }),
+  /** The citizen's own visit (from the visit cookie). */
+  z.object({ type: z.literal('watch-visit') }),
+  /** A clerk's console for one of their departments. */
+  z.object({ type: z.literal('watch-console'), departmentId: z.uuid() }),
+  /** Peer-to-peer calls: enter the visit's call (the server checks the grant from the cookies). */
+  z.object({ type: z.literal('call-join'), visitId: VisitIdSchema, media: MediaStateSchema }),
+  z.object({ type: z.literal('call-leave'), visitId: VisitIdSchema }),
+  /** Relayed to one other participant of the same call. */
+  z.object({
+    type: z.literal('call-signal'),
+    visitId: VisitIdSchema,
+    to: z.string().check(z.maxLength(100)),
+    data: SignalDataSchema,
+  }),
+  z.object({ type: z.literal('call-media'), visitId: VisitIdSchema, media: MediaStateSchema }),
+  /** In-call text chat: relayed, never stored. */
+  z.object({ type: z.literal('call-chat'), visitId: VisitIdSchema, text: ChatTextSchema }),
+  /** The clerk lets a participant share their screen, or stops them. */
+  z.object({
+    type: z.literal('call-allow-screen'),
+    visitId: VisitIdSchema,
+    identity: z.string().check(z.maxLength(100)),
+    allowed: z.boolean(),
+  }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
