@@ -106,6 +106,17 @@ export function mainHeading(page: Page): Locator {
   return page.getByRole('heading', { level: 1 });
 }
 
+/**
+ * Once a page has loaded, the document title names it as its h1 does (WCAG 2.4.2): a loading
+ * placeholder inside the page once left "Wird geladen …" there.
+ */
+export async function expectTitleOfLoadedPage(page: Page): Promise<void> {
+  await expect(page.getByTestId('loading')).toHaveCount(0);
+  const heading = (await mainHeading(page).textContent()) ?? '';
+  expect(heading).not.toBe('');
+  await expect(page).toHaveTitle(`${heading} – Amtsraum`);
+}
+
 /** Switches the interface language with the header's switcher and waits for <html lang>. */
 export async function switchLanguage(page: Page, to: 'de' | 'en'): Promise<void> {
   const button = page.getByRole('button', { name: to === 'de' ? 'Deutsch' : 'English', exact: true });
