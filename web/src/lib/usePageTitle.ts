@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageTitles } from './page-title';
+import { pageTitles } from './page-title';
 
-const titles = new PageTitles((title) => {
+const claimTitle = pageTitles((title) => {
   document.title = title;
 });
 
@@ -13,5 +13,5 @@ const titles = new PageTitles((title) => {
 export function usePageTitle(page: string, { placeholder = false } = {}): void {
   const { t } = useTranslation();
   const title = t('pageTitle', { page });
-  useEffect(() => titles.claim(title, placeholder), [title, placeholder]);
+  useEffect(() => claimTitle(title, placeholder), [title, placeholder]);
 }
