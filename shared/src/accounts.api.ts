@@ -63,12 +63,22 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** A set-password link's token, as the page reads it from the link's fragment. */
+const StaffLinkTokenSchema = z.string().check(z.minLength(1), z.maxLength(100));
+
 /** `POST /api/staff/password`: the token from the link's fragment and the new password. */
 export const SetPasswordRequestSchema = z.object({
-  token: z.string().check(z.minLength(1), z.maxLength(100)),
+  token: StaffLinkTokenSchema,
   password: NewPasswordSchema,
 });
 export type SetPasswordRequest = z.infer<typeof SetPasswordRequestSchema>;
+
+/**
+ * `POST /api/staff/password/check`: whether a set-password link can still be used, asked when its
+ * page opens; answered 204, or `link_invalid` / `link_expired`. The link stays unused.
+ */
+export const CheckStaffLinkRequestSchema = z.object({ token: StaffLinkTokenSchema });
+export type CheckStaffLinkRequest = z.infer<typeof CheckStaffLinkRequestSchema>;
 
 /** `POST /api/staff/password-reset`: always answered 202, whether the address has an account or not. */
 export const PasswordResetRequestSchema = z.object({ email: EmailSchema });

@@ -41,14 +41,20 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   const href = await link.getAttribute('href');
   expect(href).toMatch(/\/staff\/password#[A-Za-z0-9_-]{43}$/);
 
-  // The invitee, in a browser of their own.
+  // The invitee, in a browser of their own; the page checks the link before showing the form.
   const invitee = await people.open(browser);
   await invitee.page.goto(href!);
   await expect(mainHeading(invitee.page)).toHaveText('Passwort festlegen');
+  await expect(invitee.page).toHaveTitle('Passwort festlegen – Amtsraum');
   // The token has left the address bar.
   expect(new URL(invitee.page.url()).hash).toBe('');
   await expectAccessibleAlsoAt320(invitee.page);
   const password = 'ein Satz aus vielen Wörtern';
+  // A second browser opens the same link meanwhile: the check leaves it unused.
+  const again = await people.open(browser);
+  await again.page.goto(href!);
+  const againForm = again.page.getByRole('form', { name: 'Passwort festlegen' });
+  await expect(againForm).toBeVisible();
   const setForm = invitee.page.getByRole('form', { name: 'Passwort festlegen' });
   await setForm.getByLabel('Neues Passwort', { exact: true }).fill('zu kurz');
   await setForm.getByLabel('Neues Passwort wiederholen').fill('zu kurz');
@@ -59,19 +65,30 @@ test('an admin invites a clerk, who sets a password from the mail, is signed in,
   await setForm.getByRole('button', { name: 'Passwort speichern und anmelden' }).click();
   await expect(invitee.page).toHaveURL(/\/staff$/);
   await expect(mainHeading(invitee.page)).toHaveText('Ihre Ämter');
+  await expect(mainHeading(invitee.page)).toBeFocused(); // a new page: its heading, not <body>
   await expect(invitee.page.getByRole('link', { name: 'Terminbüro', exact: true })).toBeVisible();
   expectNoBrowserErrors(invitee);
 
-  // The same link a second time: used up, with a way on.
-  const again = await people.open(browser);
-  await again.page.goto(href!);
-  const againForm = again.page.getByRole('form', { name: 'Passwort festlegen' });
+  // The same link a second time, from the form shown before it was used: used up, with a way on.
+  // The form is gone with the focus in it: the message takes the focus, then the new page's heading.
   await againForm.getByLabel('Neues Passwort', { exact: true }).fill(password);
   await againForm.getByLabel('Neues Passwort wiederholen').fill(password);
   await againForm.getByRole('button', { name: 'Passwort speichern und anmelden' }).click();
   await expect(again.page.getByTestId('link-problem')).toContainText('schon benutzt');
+  await expect(again.page.getByTestId('link-problem')).toBeFocused();
   await again.page.getByRole('button', { name: 'Neuen Link anfordern' }).click();
   await expect(mainHeading(again.page)).toHaveText('Passwort vergessen');
+  await expect(mainHeading(again.page)).toBeFocused();
+  // Opened now, the used link and a made-up one are said at once: no password to type first.
+  for (const [link, problem] of [
+    [href!, 'schon benutzt'],
+    [`/staff/password#${'x'.repeat(43)}`, 'ungültig'],
+  ] as const) {
+    await again.page.goto('/staff/login');
+    await again.page.goto(link);
+    await expect(again.page.getByTestId('link-problem')).toContainText(problem);
+    await expect(againForm).toHaveCount(0);
+  }
 
   // Amelie takes the Terminbüro away while its console is open: the console says so at once.
   await invitee.page.getByRole('link', { name: 'Terminbüro', exact: true }).click();
@@ -108,6 +125,7 @@ test('the forgot-password, profile and installation pages work by keyboard and p
   await visitor.page.getByRole('textbox', { name: 'E-Mail-Adresse' }).fill(`niemand.${String(Date.now())}@example.org`);
   await visitor.page.keyboard.press('Enter');
   await expect(visitor.page.getByTestId('reset-sent')).toContainText('Wenn es zu dieser Adresse ein Konto gibt');
+  await expect(visitor.page.getByTestId('reset-sent')).toBeFocused(); // the form is gone: not <body>
 
   const ines = await people.open(browser);
   await signInAsAdmin(ines, ADMINS.ines);

@@ -143,4 +143,13 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
     const overflow = await admin.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
   }
+
+  // A mistyped municipality or department is not found, not a missing right (Amelie administers
+  // every department of Testhausen).
+  for (const path of ['/admin/nixda', `/admin/${TENANT}/departments/nixda`]) {
+    await admin.page.goto(path);
+    await expect(admin.page.getByTestId('not-found')).toBeVisible();
+    await expect(mainHeading(admin.page)).toHaveText('Seite nicht gefunden');
+    await expect(admin.page.getByTestId('admin-forbidden')).toHaveCount(0);
+  }
 });

@@ -1,5 +1,12 @@
 import { BookingRulesSchema, OwnAbsencesSchema, SlotsResponseSchema } from '@amtsraum/shared';
-import { expect, expectAccessibleAlsoAt320, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import {
+  expect,
+  expectAccessibleAlsoAt320,
+  expectNoA11yViolations,
+  expectTitleOfLoadedPage,
+  mainHeading,
+  test,
+} from './fixtures';
 import {
   ADMINS,
   expectNoBrowserErrors,
@@ -207,12 +214,15 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
   const amelie = await people.open(browser);
   await signInAsAdmin(amelie, ADMINS.amelie);
   const { page } = amelie;
+  // Both ends of each way back are loaded pages whose title must name them.
   const back = async (from: string, link: string, to: string) => {
     await page.goto(from);
+    await expectTitleOfLoadedPage(page);
     const target = page.getByRole('main').getByRole('link', { name: link, exact: true });
     await tabTo(page, target);
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(new RegExp(`${to}$`));
+    await expectTitleOfLoadedPage(page);
   };
   await back(`/admin/${TENANT}/staff`, 'Zurück zur Verwaltung der Kommune', `/admin/${TENANT}`);
   await back(`/admin/${TENANT}/texts`, 'Zurück zur Verwaltung der Kommune', `/admin/${TENANT}`);
@@ -223,6 +233,7 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
     'Zurück zum Amt',
     `/admin/${TENANT}/departments/termine`,
   );
+  await back(`/admin/${TENANT}/departments/termine/devices`, 'Zurück zum Amt', `/admin/${TENANT}/departments/termine`);
   await back('/staff/profile', 'Zurück zu Ihren Ämtern', '/staff');
 
   // A field per language is named in the page's language, as on the services page.
@@ -275,6 +286,7 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
   const ines = await people.open(browser);
   await signInAsAdmin(ines, ADMINS.ines);
   await ines.page.goto('/admin/installation');
+  await expectTitleOfLoadedPage(ines.page);
   const home = ines.page.getByRole('main').getByRole('link', { name: 'Zurück zur Verwaltung', exact: true });
   await tabTo(ines.page, home);
   await ines.page.keyboard.press('Enter');

@@ -56,6 +56,8 @@ test('a staff member sets up an authenticator app on /staff/security, by keyboar
   await page.getByLabel('Code from the authenticator app').fill(totpCode(secret, totpStep(new Date())));
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('second-factor-done')).toHaveText(/set up and this sign-in is confirmed/);
+  // The code form went away with the focus in it: the outcome takes the focus, not <body>.
+  await expect(page.getByTestId('second-factor-done')).toBeFocused();
   await expect(page.getByTestId('second-factor-status')).toHaveText(
     'Authenticator app set up. This sign-in is confirmed.',
   );
@@ -97,6 +99,7 @@ test('an admin signed in with the password steps up with the code', async ({ bro
   await expect(page.getByTestId('second-factor-status')).toHaveText(
     'Authenticator-App eingerichtet. Diese Anmeldung ist bestätigt.',
   );
+  await expect(page.getByTestId('second-factor-done')).toBeFocused();
   await expectNoA11yViolations(page);
   expectOnlyRefusedCodes(person);
 });

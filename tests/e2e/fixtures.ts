@@ -106,6 +106,18 @@ export function mainHeading(page: Page): Locator {
   return page.getByRole('heading', { level: 1 });
 }
 
+/**
+ * Once a page has loaded (its h1 shown), the document title names it, not the loading state
+ * (WCAG 2.4.2): a loading placeholder inside the page once left "Wird geladen …" there. (A page's
+ * title may be shorter than its heading, "Mitarbeitende" for "Mitarbeitende der Kommune".)
+ */
+export async function expectTitleOfLoadedPage(page: Page): Promise<void> {
+  await expect(page.getByTestId('loading')).toHaveCount(0);
+  await expect(mainHeading(page)).toBeVisible();
+  await expect(page).toHaveTitle(/^.+ – Amtsraum$/);
+  await expect(page).not.toHaveTitle(/^(Wird geladen|Loading) …/);
+}
+
 /** Switches the interface language with the header's switcher and waits for <html lang>. */
 export async function switchLanguage(page: Page, to: 'de' | 'en'): Promise<void> {
   const button = page.getByRole('button', { name: to === 'de' ? 'Deutsch' : 'English', exact: true });

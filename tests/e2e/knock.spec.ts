@@ -44,6 +44,9 @@ test('a citizen knocks, the clerk sees it live and lets them in, then finishes',
 
   await expect(mainHeading(anna.page)).toHaveText('Sie sind dran!');
   await expect(anna.page).toHaveTitle('Sie sind dran! – Amtsraum');
+  // The new heading takes the focus (it was on <body>), and the change is read out.
+  await expect(mainHeading(anna.page)).toBeFocused();
+  await expect(anna.page.getByTestId('announcer')).toHaveText('Sie sind dran! – Amtsraum');
   await expect(anna.page.getByTestId('admitted')).toContainText('Mehmet Yılmaz hat Sie hereingebeten');
   await expect(anna.page.getByRole('link', { name: 'Zum Gespräch' })).toHaveAttribute('href', `/call/${visit.id}`);
 
@@ -105,6 +108,7 @@ test('the third in the queue moves up when the first leaves', async ({ browser }
   await expect(first.page.getByText('Möchten Sie die Warteschlange wirklich verlassen?')).toBeFocused();
   await first.page.getByRole('button', { name: 'Ja, verlassen' }).click();
   await expect(mainHeading(first.page)).toHaveText('Ihr Besuch ist beendet');
+  await expect(mainHeading(first.page)).toBeFocused(); // not <body>: the pressed button is gone
 
   await expect(third.page.getByTestId('position')).toHaveText('Sie sind auf Platz 2');
   expectNoBrowserErrors(clerk, first, second, third);

@@ -86,7 +86,7 @@ export function Layout() {
           <p>{t('footer.about')}</p>
         </div>
       </footer>
-      <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+      <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
         {announcement}
       </div>
     </PageFocusContext.Provider>

@@ -1,5 +1,6 @@
 import {
   ChangePasswordRequestSchema,
+  CheckStaffLinkRequestSchema,
   PasswordResetRequestSchema,
   ProfileSchema,
   SetPasswordRequestSchema,
@@ -11,7 +12,13 @@ import { cookieOptions, STAFF_COOKIE } from '../../lib/cookies.js';
 import { parseInput } from '../../lib/validate.js';
 import { describeStaff, SESSION_MAX_AGE_MS } from '../staff/auth.service.js';
 import { currentSession, requireStaff } from '../staff/require-staff.js';
-import { changeOwnPassword, requestPasswordReset, setPasswordWithToken, updateProfile } from './passwords.service.js';
+import {
+  changeOwnPassword,
+  checkPasswordLink,
+  requestPasswordReset,
+  setPasswordWithToken,
+  updateProfile,
+} from './passwords.service.js';
 
 const HOUR_MS = 60 * 60_000;
 
@@ -35,6 +42,17 @@ export function accountsRouter(deps: AppDeps): Router {
     res.cookie(STAFF_COOKIE, sessionToken, cookieOptions(deps.config, SESSION_MAX_AGE_MS));
     req.log.info({ staffId: staff.id }, 'staff set a password from a link');
     res.json(await describeStaff(deps.database.db, staff, 'password'));
+  });
+
+  // The page asks when it opens, so a dead link is said before anyone types a password twice.
+  // The same count as setting the password, so checking gives a guesser no extra tries; a body
+  // refused by its shape looks nothing up and is not counted.
+  router.post('/staff/password/check', async (req, res) => {
+    const body = parseInput(CheckStaffLinkRequestSchema, req.body);
+    await passwordLinks.hit(requestAddressGroup(req));
+    await checkPasswordLink(ctxOf(deps), body.token);
+    await passwordLinks.undo(requestAddressGroup(req));
+    res.set('Cache-Control', 'no-store').status(204).end();
   });
 
   router.post('/staff/password-reset', async (req, res) => {

@@ -188,6 +188,53 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     expect((await client().post('/api/staff/password-reset', { email: 'kein-at' })).status).toBe(400);
   });
 
+  it('checks a set-password link without using it, and counts checks with the tries', async () => {
+    const { invite } = await municipality();
+    const address = email('pruefen');
+    await invite({ email: address });
+    const { token } = await linkTokenFor(db(), address);
+    const page = client();
+
+    const fine = await page.post('/api/staff/password/check', { token });
+    expect(fine.status).toBe(204);
+    expect(fine.headers.get('cache-control')).toBe('no-store');
+    // Checked twice (a reload): still unused, and the password can be set with it.
+    expect((await page.post('/api/staff/password/check', { token })).status).toBe(204);
+    expect((await page.post('/api/staff/password', { token, password: GOOD_PASSWORD })).status).toBe(200);
+    const used = await page.post('/api/staff/password/check', { token });
+    expect(used.status).toBe(404);
+    expect(used.json.code).toBe('link_invalid');
+
+    const forged = await client().post('/api/staff/password/check', { token: randomBytes(32).toString('base64url') });
+    expect(forged.json.code).toBe('link_invalid');
+    expect((await client().post('/api/staff/password/check', { token: '' })).status).toBe(400);
+
+    const later = email('spaet');
+    await invite({ email: later });
+    const stale = await linkTokenFor(db(), later);
+    clock.set(new Date(NOW.getTime() + 7 * 24 * 60 * 60 * 1000 + 1000));
+    const expired = await client().post('/api/staff/password/check', { token: stale.token });
+    expect(expired.status).toBe(410);
+    expect(expired.json.code).toBe('link_expired');
+    clock.reset();
+
+    // A guesser gets no more tries by checking than by setting: the same 30 per address.
+    const script = client();
+    for (let i = 0; i < 20; i++) {
+      await script.post('/api/staff/password/check', { token: `falsch-${i}`.padEnd(43, 'x') });
+    }
+    const answers: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      answers.push(
+        (await script.post('/api/staff/password', { token: `falsch-${i}`.padEnd(43, 'y'), password: GOOD_PASSWORD }))
+          .status,
+      );
+    }
+    expect(answers.slice(0, 10)).not.toContain(429);
+    expect(answers[10]).toBe(429);
+    expect((await script.post('/api/staff/password/check', { token })).json.code).toBe('rate_limited');
+  });
+
   it('limits tries with set-password links that do not work, per address', async () => {
     const script = client();
     const answers: number[] = [];

@@ -56,6 +56,11 @@ export async function setPasswordWithToken(
   return { sessionToken, staff: updated };
 }
 
+/** Whether a set-password link can still be used (`link_invalid`, `link_expired` if not); it stays unused. */
+export async function checkPasswordLink(ctx: Pick<Ctx, 'db' | 'now'>, token: string): Promise<void> {
+  await peekStaffToken(ctx.db, token, ctx.now);
+}
+
 /**
  * "Forgot password?": a reset link to an active account of a municipality that is not archived,
  * nothing otherwise. The caller answers the same either way (no account enumeration).

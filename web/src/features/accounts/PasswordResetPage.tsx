@@ -1,5 +1,5 @@
 import { pagePath, PasswordResetRequestSchema } from '@amtsraum/shared';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { message, problemMessage } from '../../lib/message';
@@ -19,6 +19,11 @@ export function PasswordResetPage() {
   const { show, setSubmitting } = form;
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
+  // The form goes away once sent, taking the focus with it: the answer takes it.
+  const sentRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (sent) sentRef.current?.focus();
+  }, [sent]);
 
   const submit = async () => {
     const parsed = PasswordResetRequestSchema.safeParse({ email });
@@ -38,7 +43,7 @@ export function PasswordResetPage() {
     <>
       <PageHeading title={t('reset.title')}>{t('reset.heading')}</PageHeading>
       {sent ? (
-        <div className="panel" role="status" data-testid="reset-sent">
+        <div ref={sentRef} tabIndex={-1} className="panel" role="status" data-testid="reset-sent">
           <p>{t('reset.sent')}</p>
           <p>
             <Link to={pagePath('staffLogin')}>{t('reset.backToLogin')}</Link>

@@ -6,6 +6,7 @@ import {
   StaffMemberResponseSchema,
   StaffMeSchema,
   type ChangePasswordRequest,
+  type CheckStaffLinkRequest,
   type Profile,
   type SetPasswordRequest,
   type StaffInviteRequest,
@@ -26,6 +27,11 @@ export const useMe = () =>
 
 export function setPassword(body: SetPasswordRequest) {
   return sendJson('POST', '/api/staff/password', body, StaffMeSchema, options());
+}
+
+/** Whether a set-password link still works (`link_invalid`, `link_expired` if not); it stays unused. */
+export function checkPasswordLink(token: string): Promise<void> {
+  return sendForNothing('POST', '/api/staff/password/check', { token } satisfies CheckStaffLinkRequest, options());
 }
 
 export function requestReset(email: string): Promise<void> {

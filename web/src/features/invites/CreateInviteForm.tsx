@@ -1,6 +1,7 @@
 import type { InviteRole } from '@amtsraum/shared';
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSay, type Message } from '../../lib/message';
 import { LanguageOptions, useLanguageName } from '../../ui/LanguageOptions';
 
 export interface CreateFormValues {
@@ -15,12 +16,16 @@ export interface CreateFormValues {
 /** Role, language, label, validity, single or multiple use, and whether invitees wait in a lobby. */
 export function CreateInviteForm({
   interpreterLanguage,
+  untilError,
   onCreate,
 }: {
   interpreterLanguage: string | null;
+  /** The server refused the validity: said at its field, which takes focus to read it out. */
+  untilError: Message | null;
   onCreate: (body: CreateFormValues) => Promise<void>;
 }) {
   const { t } = useTranslation('invites');
+  const say = useSay();
   const languageName = useLanguageName();
   const id = useId();
   const [role, setRole] = useState<InviteRole>('interpreter');
@@ -32,6 +37,11 @@ export function CreateInviteForm({
   const [multiUse, setMultiUse] = useState(false);
   const [lobby, setLobby] = useState(false);
   const [busy, setBusy] = useState(false);
+  const untilRef = useRef<HTMLInputElement>(null);
+  // The button is disabled while sending, which drops the focus: a refusal brings it to the field.
+  useEffect(() => {
+    if (untilError) untilRef.current?.focus();
+  }, [untilError]);
   const suggested =
     role === 'interpreter' && language ? t('panel.interpreterLabel', { language: languageName(language) }) : '';
   const label = typed ?? suggested;
@@ -87,10 +97,17 @@ export function CreateInviteForm({
         <p id={`${id}-until-hint`} className="field__hint">
           {t('form.untilHint')}
         </p>
+        {untilError && (
+          <p id={`${id}-until-error`} className="field__error">
+            {say(untilError)}
+          </p>
+        )}
         <input
+          ref={untilRef}
           id={`${id}-until`}
           type="datetime-local"
-          aria-describedby={`${id}-until-hint`}
+          aria-invalid={untilError ? true : undefined}
+          aria-describedby={untilError ? `${id}-until-hint ${id}-until-error` : `${id}-until-hint`}
           value={until}
           onChange={(event) => setUntil(event.target.value)}
         />

@@ -1,11 +1,19 @@
 import type { CreatedInvite } from '@amtsraum/shared';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-/** A new link, to copy or to send by e-mail. */
+/**
+ * A new link, to copy or to send by e-mail. It takes focus when it appears (selected, ready to
+ * copy): the button that made it was disabled while sending or is gone, and focus would fall to
+ * <body>. Shown once per link (keyed by it), so each new link takes focus again.
+ */
 export function CreatedLink({ created, onEmail }: { created: CreatedInvite; onEmail: (to: string) => Promise<void> }) {
   const { t } = useTranslation('invites');
   const id = useId();
+  const urlRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    urlRef.current?.focus();
+  }, []);
   const [copied, setCopied] = useState(false);
   const [to, setTo] = useState('');
   return (
@@ -13,6 +21,7 @@ export function CreatedLink({ created, onEmail }: { created: CreatedInvite; onEm
       <div className="field">
         <label htmlFor={`${id}-url`}>{t('created.link', { label: created.invite.label })}</label>
         <input
+          ref={urlRef}
           id={`${id}-url`}
           readOnly
           value={created.url}

@@ -39,6 +39,8 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
   const [created, setCreated] = useState<CreatedInvite | null>(null);
   const [status, setStatus] = useState<Message | null>(null);
   const [actionError, setError] = useState<Message | null>(null);
+  const [untilError, setUntilError] = useState<Message | null>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
   const [removing, setRemoving] = useState<Removing | null>(null);
   /** After removing someone from a link that others may still use: that link, to offer withdrawing it. */
   const [stillOpen, setStillOpen] = useState<InviteView | null>(null);
@@ -93,18 +95,25 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
       )}
       <CreateInviteForm
         interpreterLanguage={interpreterLanguage ?? null}
+        untilError={untilError}
         onCreate={async (body) => {
           setError(null);
+          setUntilError(null);
           try {
             const result = await createInvite(departmentId, target, body);
-            setCreated(result);
+            setCreated(result); // the new link takes focus (CreatedLink)
             setStatus(message((tr) => tr('invites:panel.created')));
             await refresh();
           } catch (caught) {
             // The form leaves only the validity open to mistakes: past, or beyond the allowed days.
             const apiError = toApiError(caught);
-            const untilWrong = apiError.extras.fieldErrors?.some((field) => field.path === 'validUntil');
-            setError(untilWrong ? message((tr) => tr('invites:form.untilInvalid')) : problemMessage(apiError));
+            if (apiError.extras.fieldErrors?.some((field) => field.path === 'validUntil')) {
+              setUntilError(message((tr) => tr('invites:form.untilInvalid')));
+              return;
+            }
+            setError(problemMessage(apiError));
+            // After React rendered it: the disabled button dropped the focus, the failure takes it.
+            window.setTimeout(() => errorRef.current?.focus(), 0);
           }
         }}
       />
@@ -134,7 +143,7 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
         </p>
       )}
       {error && (
-        <p role="alert" className="callout callout--warning">
+        <p ref={errorRef} tabIndex={-1} role="alert" className="callout callout--warning">
           {say(error)}
         </p>
       )}

@@ -1,5 +1,5 @@
 import { pagePath, type StaffMe } from '@amtsraum/shared';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from '../../lib/router';
 import { ErrorPage } from '../../ui/ErrorPage';
@@ -22,6 +22,11 @@ export function StaffSecurityPage() {
   const [searchParams] = useSearchParams();
   const back = backTarget(searchParams.get('back'));
   const [done, setDone] = useState<'confirmed' | 'proved' | null>(null);
+  // The code form goes away with a right code, taking the focus with it: the outcome takes it.
+  const doneRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (done) doneRef.current?.focus();
+  }, [done]);
 
   if (state.status === 'loading' && !state.previous) return <LoadingState />;
   if (state.status === 'error') {
@@ -43,7 +48,7 @@ export function StaffSecurityPage() {
         {enrolled ? (proved ? t('page.statusProved') : t('page.statusEnrolled')) : t('page.statusNone')}
       </p>
       {done && (
-        <div className="notice" role="status" data-testid="second-factor-done">
+        <div ref={doneRef} tabIndex={-1} className="notice" role="status" data-testid="second-factor-done">
           <p>{done === 'confirmed' ? t('page.confirmed') : t('page.proved')}</p>
           {back && (
             <p>

@@ -1,6 +1,7 @@
 import { pagePath, type CitizenVisit } from '@amtsraum/shared';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { usePageFocus } from '../../lib/page-focus';
 import { Link, useParams } from '../../lib/router';
 import { toApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
@@ -74,6 +75,7 @@ function VisitView({
   const department = localize(visit.departmentName);
   const called = visit.state === 'admitted' || visit.state === 'in_call';
   useCallIn(visit, department.text);
+  useFocusOnNewView(called ? 'called' : visit.state);
 
   // The same three places while waiting and once let in, so the readiness in the middle stays.
   if (called) {
@@ -340,6 +342,23 @@ function NotifyButton() {
       </button>
     </p>
   );
+}
+
+/**
+ * When the visit changes while the page is open (let in, declined, left, ended), a new heading
+ * replaces the old one and the button that was pressed, if any, is gone: focus would fall to
+ * <body> and the change would go unsaid. As after a navigation, the new heading takes focus and
+ * the layout's live region reads the new title. A layout effect, because it must ask before the
+ * new heading's own (passive) effect looks whether to take focus.
+ */
+function useFocusOnNewView(view: string) {
+  const { requestFocus } = usePageFocus();
+  const shown = useRef(view);
+  useLayoutEffect(() => {
+    if (shown.current === view) return;
+    shown.current = view;
+    requestFocus();
+  }, [view, requestFocus]);
 }
 
 /**
