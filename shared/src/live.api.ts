@@ -1,7 +1,6 @@
 import { z } from 'zod/mini';
 import { CallRoleSchema } from './calls.api.js';
 import { SentErrorCodeSchema } from './errors.js';
-import { SlugSchema } from './slugs.js';
 import { CitizenVisitSchema, ConsoleSnapshotSchema, DoorLiveSchema } from './visits.api.js';
 
 /**

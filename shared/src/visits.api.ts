@@ -4,7 +4,6 @@ import { DoorStatusSchema } from './directory.api.js';
 import { ChannelSchema } from './channels.js';
 import { LocalizedTextSchema } from './locales.js';
 import { hasHiddenCharacters, hasVisibleCharacters, INVISIBLE_TEXT_MESSAGE } from './person-name.js';
-import { SlugSchema } from './slugs.js';
 
 /** The schemas' message for a consent not given (knock, booking), translated by the server's FIELD_MESSAGES. */
 export const CONSENT_MESSAGE = 'please agree to the privacy notice';

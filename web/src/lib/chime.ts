@@ -5,52 +5,17 @@
  * change and notification still call the person.
  */
 
+import { currentAudioContext } from './audio-unlock';
+
+export { audioContext, primeAudio, unlockAudio } from './audio-unlock';
+
 type Tone = 'admitted' | 'knock';
-
-let context: AudioContext | null = null;
-let primed = false;
-
-/** The page's one audio context, made on first use; null where Web Audio is missing. */
-export function audioContext(): AudioContext | null {
-  if (context) return context;
-  const Constructor = window.AudioContext as typeof AudioContext | undefined;
-  if (!Constructor) return null;
-  try {
-    context = new Constructor();
-  } catch {
-    return null;
-  }
-  return context;
-}
-
-/**
- * Creates (or resumes) the audio context now. Only works inside a user gesture's handler, e.g.
- * a form's submit: a keyboard user who knocks with Enter may never press a key again before
- * being called in, so waiting for the next gesture would leave them without the tone.
- */
-export function unlockAudio(): void {
-  const ctx = audioContext();
-  if (ctx?.state === 'suspended') void ctx.resume().catch(() => {});
-}
-
-/** Resumes audio on the next user gesture; call once from a page that may need to sound. */
-export function primeAudio(): void {
-  if (primed) return;
-  primed = true;
-  const unlock = () => {
-    window.removeEventListener('pointerdown', unlock);
-    window.removeEventListener('keydown', unlock);
-    unlockAudio();
-  };
-  window.addEventListener('pointerdown', unlock);
-  window.addEventListener('keydown', unlock);
-}
 
 /**
  * A sound as data: notes as [frequency in Hz, seconds after the first], each played with its
  * partials as [frequency ratio, peak gain] (one partial is a plain tone), and the times in
  * seconds: to the first note, to a note's peak, to its silence, and on until its oscillator stops.
- * The call display's gong is one of these, kept in its own lazy chunk (the door page loads this).
+ * The call display's gong is one of these, kept in its own lazy chunk.
  */
 export interface ToneList {
   wave: OscillatorType;
@@ -85,7 +50,7 @@ const TONES: Record<Tone, ToneList> = {
 /** Plays a tone by name or list; returns whether it sounded. */
 export function playTone(tone: Tone | ToneList): boolean {
   // Only a context made during a gesture can sound; creating one here would just be suspended.
-  const ctx = context;
+  const ctx = currentAudioContext();
   if (!ctx || ctx.state !== 'running') return false;
   const { wave, notes, partials, times } = typeof tone === 'string' ? TONES[tone] : tone;
   const [lead, attack, length, tail] = times;

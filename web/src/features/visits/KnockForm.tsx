@@ -3,7 +3,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
-import { primeAudio, unlockAudio } from '../../lib/chime';
+import { primeAudio, unlockAudio } from '../../lib/audio-unlock';
 import { currentLocale } from '../../lib/i18n';
 import { message, type Message } from '../../lib/message';
 import { getLiveClient } from '../../lib/live-client';
