@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 import { DepartmentNameFormsSchema } from './department-names.js';
-import { DoorStatusSchema } from './directory.api.js';
+import { DoorStateSchema, DoorStatusSchema } from './directory.api.js';
 import { ChannelSchema } from './channels.js';
 import { LocalizedTextSchema } from './locales.js';
 import { hasHiddenCharacters, hasVisibleCharacters, INVISIBLE_TEXT_MESSAGE } from './person-name.js';
@@ -49,6 +49,12 @@ export const VISIT_STATES = [
 export const VisitStateSchema = z.enum(VISIT_STATES);
 export type VisitState = z.infer<typeof VisitStateSchema>;
 
+/**
+ * How long walk-ins waiting keep their place once nobody is on duty (issue 13; decision 017):
+ * the attendance job ends their visit after it, and the waiting room says so beforehand.
+ */
+export const PLACE_HOLD_MINUTES = 15;
+
 /** The live door of a department, as the public sees it. */
 export const DoorLiveSchema = z.extend(DoorStatusSchema, {
   /** Open and nobody waiting with a clerk available: "free"; otherwise "busy". */
@@ -75,6 +81,7 @@ export const CitizenVisitSchema = z.object({
   language: z.string(),
   /** 1-based, while waiting. */
   position: z.nullable(z.int().check(z.positive())),
+  /** While waiting: the wait once somebody can let people in; `door` says whether anybody can now. */
   estimatedWaitMinutes: z.nullable(z.int().check(z.nonnegative())),
   admittedBy: z.nullable(z.string()),
   declineNote: z.nullable(z.string()),
@@ -84,10 +91,18 @@ export const CitizenVisitSchema = z.object({
   kind: z.enum(['walk_in', 'appointment']),
   appointmentStartsAt: z.nullable(IsoInstantSchema),
   /**
-   * Waiting while nobody is on duty: the place is kept until this instant, then the visit ends
-   * (`unattended`). Null while somebody is on duty, and for appointment arrivals.
+   * Waiting while nobody is on duty, at an open or a closed door: the place is kept until this
+   * instant, then the visit ends (`unattended`). Null while somebody is on duty, for appointment
+   * arrivals, and in the moments before the attendance job has noted that nobody is there.
    */
   placeHeldUntil: z.nullable(IsoInstantSchema),
+  /**
+   * While waiting: whether anybody can let this person in now, so that the page says why it
+   * cannot promise a wait. `state` is the door (a clerk's setting or the opening hours); closed or
+   * paused, it takes no new knocks, but whoever waits keeps their place and may still be let in.
+   * `onDuty`: a clerk has the console open or is with a citizen. Null once not waiting.
+   */
+  door: z.nullable(z.object({ state: DoorStateSchema, onDuty: z.boolean() })),
 });
 export type CitizenVisit = z.infer<typeof CitizenVisitSchema>;
 

@@ -9,6 +9,7 @@ import {
   openDoorAsClerk,
   openWaitingRoom,
   peoplePerTest,
+  setDoor,
   tidyDepartment,
 } from './support';
 
@@ -112,6 +113,43 @@ test('the third in the queue moves up when the first leaves', async ({ browser }
 
   await expect(third.page.getByTestId('position')).toHaveText('Sie sind auf Platz 2');
   expectNoBrowserErrors(clerk, first, second, third);
+});
+
+// A citizen waiting kept reading "Es kann jeden Moment so weit sein" after the clerk closed the door.
+test('a citizen waiting is told when the door closes, keeps the place after a reload, and hears when it opens', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const wera = await citizen(browser);
+  const { page } = wera;
+  await knockViaApi(wera, 'gewerbeamt', { name: 'Wera Wartend' });
+  await openWaitingRoom(wera, 'gewerbeamt');
+  const estimate = page.getByTestId('estimate');
+  await expect(estimate).toHaveText('Es kann jeden Moment so weit sein.');
+  const notice = page.getByTestId('door-notice');
+  await expect(notice).toHaveCount(0);
+
+  // Live, without a reload.
+  await setDoor(clerk, clerk.departmentId, 'closed');
+  await expect(notice).toHaveAttribute('data-reason', 'closed');
+  await expect(notice.getByRole('heading', { level: 2 })).toHaveText('Das Amt hat gerade geschlossen');
+  await expect(notice).toContainText('Neue Anliegen werden gerade nicht angenommen. Ihr Platz bleibt erhalten');
+  await expect(notice).toContainText('Ist niemand mehr im Dienst, bleibt Ihr Platz noch 15 Minuten erhalten');
+  await expect(estimate).toHaveText('Wartezeit: ungewiss, solange das Amt geschlossen ist');
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  await expectNoA11yViolations(page);
+
+  await page.reload();
+  await expect(notice).toHaveAttribute('data-reason', 'closed');
+  await expect(estimate).toHaveText('Wartezeit: ungewiss, solange das Amt geschlossen ist');
+  await switchLanguage(page, 'en');
+  await expect(notice.getByRole('heading', { level: 2 })).toHaveText('The office is closed right now');
+  await expect(estimate).toHaveText('Waiting time: uncertain while the office is closed');
+
+  await setDoor(clerk, clerk.departmentId, 'open');
+  await expect(notice).toHaveCount(0);
+  await expect(estimate).toHaveText('It may be your turn any moment.');
+  expectNoBrowserErrors(clerk, wera);
 });
 
 test('the knock pages have no WCAG 2.1 AA violations', async ({ browser }) => {

@@ -28,7 +28,7 @@ test('a door nobody attends says so, takes no knocks, tells the people waiting, 
 
   await knockViaApi(waiting, 'gewerbeamt', { name: 'Wera Wartend', concern: 'Gewerbe ummelden' });
   await openWaitingRoom(waiting, 'gewerbeamt');
-  await expect(waiting.page.getByTestId('unattended')).toHaveCount(0);
+  await expect(waiting.page.getByTestId('door-notice')).toHaveCount(0);
   await visitor.page.goto(`/${TENANT}/gewerbeamt`);
   await expect(visitor.page.getByRole('form', { name: 'Anklopfen' })).toBeVisible();
 
@@ -51,7 +51,8 @@ test('a door nobody attends says so, takes no knocks, tells the people waiting, 
   await expectNoA11yViolations(visitor.page);
 
   // The person waiting is told, keeps the place until a time, and is offered an appointment.
-  const notice = waiting.page.getByTestId('unattended');
+  const notice = waiting.page.getByTestId('door-notice');
+  await expect(notice).toHaveAttribute('data-reason', 'unattended');
   await expect(notice).toContainText('Gerade ist niemand im Dienst');
   await expect(notice).toContainText(/Ihr Platz bleibt bis \d\d:\d\d\sUhr erhalten/);
   await expect(notice.getByTestId('book-instead')).toHaveAttribute('href', `/${TENANT}/gewerbeamt/termin`);

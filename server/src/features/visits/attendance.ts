@@ -1,3 +1,4 @@
+import { PLACE_HOLD_MINUTES } from '@amtsraum/shared';
 import { and, gt, inArray, isNotNull, isNull, lte, notInArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { consolePresence, departments, visits } from '../../db/schema.js';
@@ -15,8 +16,8 @@ import { dropUnattended, stateIn, WITH_CLERK } from './visit-states.js';
  * ends as `unattended`, with the booking link offered.
  */
 
-/** How long people waiting keep their place at a door nobody attends. */
-export const PLACE_HOLD_MS = 15 * 60_000;
+/** How long people waiting keep their place at a door nobody attends (shared: the waiting room says it). */
+export const PLACE_HOLD_MS = PLACE_HOLD_MINUTES * 60_000;
 
 /** Departments somebody attends at `now`, as subqueries (each a list of department ids). */
 function attendedNow(db: Db, now: Date) {

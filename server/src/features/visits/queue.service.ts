@@ -179,21 +179,28 @@ export function toConsoleSnapshot(state: DepartmentState): ConsoleSnapshot {
   };
 }
 
-/** The citizen's view of their visit; position and estimate only while waiting. */
+/**
+ * The citizen's view of their visit; position, estimate and door only while waiting. Derived from
+ * `state` alone: the live hub builds one per waiting citizen on every change (issue 14).
+ */
 export function toCitizenVisit(row: VisitWithContext, state: DepartmentState): CitizenVisit {
   const position = isWaiting(row.visit.state) ? (state.positions.get(row.visit.id) ?? null) : null;
   if (position === null) return citizenVisit(row, state, null);
+  const onDuty = state.door.clerksOnDuty > 0;
+  const since = state.department.unattendedSince;
+  // The same walk-ins `dropUnattended` ends, whatever the door says: a closed door nobody attends
+  // ends them too, so they are told the time as well. From the attendance job's stamp on (at most
+  // one round after the last clerk left); before it, the page says nobody is on duty, without a time.
+  const held = row.visit.kind === 'walk_in' && row.visit.channel === 'video' && !onDuty && since !== null;
   return citizenVisit(row, state, {
     position,
     estimatedWaitMinutes: state.estimateFor(position),
-    placeHeldUntil:
-      row.visit.kind === 'walk_in' && state.door.unattended && state.department.unattendedSince
-        ? placeHeldUntil(state.department.unattendedSince, row.visit.createdAt).toISOString()
-        : null,
+    placeHeldUntil: held ? placeHeldUntil(since, row.visit.createdAt).toISOString() : null,
+    door: { state: state.door.state, onDuty },
   });
 }
 
-type Place = Pick<CitizenVisit, 'position' | 'estimatedWaitMinutes' | 'placeHeldUntil'>;
+type Place = Pick<CitizenVisit, 'position' | 'estimatedWaitMinutes' | 'placeHeldUntil' | 'door'>;
 
 function citizenVisit(
   row: VisitWithContext,
@@ -218,6 +225,7 @@ function citizenVisit(
     kind: row.visit.kind,
     appointmentStartsAt: row.appointmentStartsAt?.toISOString() ?? null,
     placeHeldUntil: place?.placeHeldUntil ?? null,
+    door: place?.door ?? null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { pagePath, type CitizenVisit } from '@amtsraum/shared';
+import { pagePath, PLACE_HOLD_MINUTES, type CitizenVisit } from '@amtsraum/shared';
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePageFocus } from '../../lib/page-focus';
@@ -154,8 +154,21 @@ function VisitView({
   );
 }
 
+/**
+ * Why nobody can let this person in now, if so: the door closed or paused (a clerk's setting or
+ * the opening hours), else nobody on duty. The estimate then would promise what nobody keeps.
+ */
+type Blocked = 'closed' | 'paused' | 'unattended';
+
+function blockedBy(visit: CitizenVisit): Blocked | null {
+  if (!visit.door) return null;
+  if (visit.door.state !== 'open') return visit.door.state;
+  return visit.door.onDuty ? null : 'unattended';
+}
+
 function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentName: string }) {
   const { t } = useTranslation('waiting');
+  const blocked = blockedBy(visit);
   return (
     <>
       <PageHeading title={`${t('wait.title')} – ${departmentName}`}>{t('wait.heading')}</PageHeading>
@@ -172,14 +185,14 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
             : t('wait.position', { position: visit.position ?? '–' })}
         </p>
         <p data-testid="estimate">
-          {visit.placeHeldUntil
-            ? t('wait.estimateUnknown')
+          {blocked
+            ? t(`wait.estimateWhile.${blocked}`)
             : visit.estimatedWaitMinutes
               ? t('wait.estimate', { count: visit.estimatedWaitMinutes })
               : t('wait.estimateNone')}
         </p>
       </div>
-      {visit.placeHeldUntil && <Unattended visit={visit} heldUntil={visit.placeHeldUntil} />}
+      {blocked && <DoorNotice visit={visit} reason={blocked} />}
       <LiveStatus />
       <p>{t('wait.keepOpen')}</p>
       <NotifyButton />
@@ -263,19 +276,36 @@ function WaitingActions({ visit }: { visit: CitizenVisit }) {
 }
 
 /**
- * Nobody on duty while this person waits (issue 13): they are told, keep their place until
- * `heldUntil`, and are offered an appointment instead.
+ * What happens to the place while nobody can let this person in, as the server handles it: a
+ * closed or paused door takes no new knocks but keeps the queue, and clerks on duty may still
+ * admit; with nobody on duty, a walk-in's place is held (`placeHeldUntil`, issue 13) and then
+ * ends, so an appointment is offered. Appointment arrivals are never ended for it.
  */
-function Unattended({ visit, heldUntil }: { visit: CitizenVisit; heldUntil: string }) {
+function DoorNotice({ visit, reason }: { visit: CitizenVisit; reason: Blocked }) {
   const { t, i18n } = useTranslation('waiting');
   const department = useDepartment(visit.tenantSlug, visit.departmentSlug);
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const timeZone = department.status === 'success' ? department.data.tenant.timeZone : null;
+  const onDuty = visit.door?.onDuty ?? false;
+  const walkIn = visit.kind === 'walk_in';
+  const minutes = PLACE_HOLD_MINUTES;
+  let place: string | null;
+  if (onDuty) place = walkIn ? t('wait.holdIfNobody', { minutes }) : null;
+  else if (!walkIn) place = t('wait.unattendedAppointment');
+  else if (!visit.placeHeldUntil) place = t('wait.unattendedSoon', { minutes });
+  else
+    place = timeZone && t('wait.unattended', { time: formatClock(new Date(visit.placeHeldUntil), locale, timeZone) });
   return (
-    <section className="panel panel--notice" aria-labelledby="wait-unattended" data-testid="unattended">
-      <h2 id="wait-unattended">{t('wait.unattendedHeading')}</h2>
-      {timeZone && <p>{t('wait.unattended', { time: formatClock(new Date(heldUntil), locale, timeZone) })}</p>}
-      <BookingOffer visit={visit} department={department} />
+    <section
+      className="panel panel--notice"
+      aria-labelledby="wait-door-notice"
+      data-testid="door-notice"
+      data-reason={reason}
+    >
+      <h2 id="wait-door-notice">{t(`wait.blockedHeading.${reason}`)}</h2>
+      {reason !== 'unattended' && <p>{t(`wait.doorKeepsPlace.${reason}`)}</p>}
+      {place && <p>{place}</p>}
+      {walkIn && !onDuty && <BookingOffer visit={visit} department={department} />}
     </section>
   );
 }
