@@ -137,7 +137,7 @@ const DOOR_TEXT = {
   en: {
     open: /^Open now(\. Open until \d\d:\d\d)?$/,
     paused: /^On a short break(\. Open until \d\d:\d\d)?$/,
-    closed: /^Closed\. (Opens \S+, \S+ \d{1,2} at \d\d:\d\d|No opening hours announced at the moment)$/,
+    closed: /^Closed\. (Opens \S+,? \d{1,2} \S+ at \d\d:\d\d|No opening hours announced at the moment)$/,
     unattended: /^Nobody on duty right now(\. Open until \d\d:\d\d)?$/,
   },
 } as const;
