@@ -89,7 +89,7 @@ export default defineConfig({
       // or not (the whole list of error codes among them). zod's builders have none, so unused
       // schemas drop out. A `z.…` call made for its effect would drop out too: lint refuses
       // `z.config` (call `config` by name) and zod's registries in web/src and shared/src. The
-      // shared helpers that build schemas (shared/src/person-name.ts, visits.api.ts) are as pure.
+      // shared helpers that build schemas (shared/src/person-name-schema.ts, office-text.ts, visits.api.ts) are as pure.
       treeshake: { manualPureFunctions: ['z', 'personName', 'plainText', 'officeText', 'localizedWith'] },
       output: {
         codeSplitting: {

@@ -471,7 +471,7 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   'a year up to 2100': { de: 'Bitte ein Jahr bis 2100.', en: 'Please enter a year up to 2100.' },
   'contains control characters': { de: 'Bitte ohne Steuerzeichen.', en: 'Please leave out control characters.' },
   [INVISIBLE_TEXT_MESSAGE]: { de: 'Bitte ohne unsichtbare Zeichen.', en: 'Please leave out invisible characters.' },
-  // Names and texts admins write (person-name.ts officeText, locales.ts localizedWith).
+  // Names and texts admins write (shared office-text.ts: officeText, localizedWith).
   [DIRECTION_TEXT_MESSAGE]: {
     de: 'Bitte ohne Zeichen, die die Schreibrichtung umkehren.',
     en: 'Please leave out characters that change the writing direction.',

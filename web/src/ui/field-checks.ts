@@ -10,7 +10,7 @@ interface TextRule {
   required: boolean;
 }
 
-/** A name as the server's `personName` checks it (shared person-name.ts), after trimming. */
+/** A name as the server's `personName` checks it (shared person-name-schema.ts), after trimming. */
 export function nameProblem(value: string, { max, required }: TextRule): TextProblem | null {
   const text = value.trim();
   if (!text) return required ? 'missing' : null;
