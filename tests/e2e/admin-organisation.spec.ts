@@ -146,9 +146,12 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
 
   // A mistyped municipality or department is not found, not a missing right (Amelie administers
   // every department of Testhausen).
-  for (const path of ['/admin/nixda', `/admin/${TENANT}/departments/nixda`]) {
+  const department = `/admin/${TENANT}/departments/nixda`;
+  const tenantPages = ['', '/audit', '/texts', '/staff', '/sign-in'].map((page) => `/admin/nixda${page}`);
+  const departmentPages = ['', '/services', '/availability', '/devices'].map((page) => `${department}${page}`);
+  for (const path of [...tenantPages, ...departmentPages]) {
     await admin.page.goto(path);
-    await expect(admin.page.getByTestId('not-found')).toBeVisible();
+    await expect(admin.page.getByTestId('not-found'), path).toBeVisible();
     await expect(mainHeading(admin.page)).toHaveText('Seite nicht gefunden');
     await expect(admin.page.getByTestId('admin-forbidden')).toHaveCount(0);
   }

@@ -2,6 +2,7 @@ import { pagePath } from '@amtsraum/shared';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../lib/api';
+import type { LoadState } from '../lib/useLoad';
 import { Link, useNavigate } from '../lib/router';
 import { SESSION_ENDED } from '../lib/session-ended';
 
@@ -12,6 +13,14 @@ import { SESSION_ENDED } from '../lib/session-ended';
  */
 export function isLostRight(error: ApiError): boolean {
   return error.code === 'forbidden' && !error.extras.detail;
+}
+
+/**
+ * Whether a page's load was refused: without the right, or (the admin API says the same) at an
+ * address naming a municipality or department that does not exist (`NotFoundOr` tells them apart).
+ */
+export function isRefused(state: LoadState<unknown>): boolean {
+  return state.status === 'error' && state.error.code === 'forbidden';
 }
 
 /**

@@ -6,8 +6,9 @@ import { problemMessage, useSay, type Message } from '../../lib/message';
 import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
 import { useLanguageName } from '../../ui/LanguageOptions';
-import { useRefusal } from '../../ui/LostRight';
+import { isRefused, useRefusal } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
+import { NotFoundOr } from '../directory';
 import { inviteStaff, resendInvitation, setStaffActive, updateStaff, useStaffList } from './api';
 import { AccountGate, AdminLoad } from './parts';
 import { StaffForm } from './StaffForm';
@@ -22,7 +23,7 @@ function StaffAdministration({ tenant, me }: { tenant: string; me: StaffMe }) {
   const { t } = useTranslation('accounts');
   const state = useStaffList(tenant);
   return (
-    <>
+    <NotFoundOr refused={isRefused(state)}>
       <PageHeading title={t('staff.title')}>{t('staff.heading')}</PageHeading>
       <p>
         <Link to={pagePath('adminTenant', { tenant })}>{t('staff.back')}</Link>
@@ -30,7 +31,7 @@ function StaffAdministration({ tenant, me }: { tenant: string; me: StaffMe }) {
       <AdminLoad state={state}>
         {(data) => <StaffLists tenant={tenant} me={me} data={data} reload={state.reload} />}
       </AdminLoad>
-    </>
+    </NotFoundOr>
   );
 }
 

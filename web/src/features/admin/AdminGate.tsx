@@ -2,13 +2,12 @@ import { pagePath, type StaffMe } from '@amtsraum/shared';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../lib/api';
-import { Link, Navigate, useLocation, useParams } from '../../lib/router';
+import { Link, Navigate, useLocation } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';
-import { NotFoundPage } from '../../ui/NotFoundPage';
 import { PageHeading } from '../../ui/PageHeading';
-import { useDepartment, useTenant } from '../directory';
+import { NotFoundOr } from '../directory';
 import { useAdminMe } from './api';
 
 /** Where staff set up their authenticator and prove it (the security page of the staff area). */
@@ -49,37 +48,14 @@ export function AdminProblem({ error, retry }: { error: ApiError; retry: () => v
       </div>
     );
   }
-  if (error.code === 'forbidden') return <Refused />;
+  if (error.code === 'forbidden') {
+    return (
+      <NotFoundOr>
+        <Forbidden />
+      </NotFoundOr>
+    );
+  }
   return <ErrorPage error={error} retry={retry} />;
-}
-
-/**
- * A refused admin page. The admin API refuses an unknown municipality or department as it does a
- * known one without the right, so that it does not tell which exist (adminRouter on the server).
- * The public directory tells that anyway: asked here, a mistyped address says "not found" instead
- * of "no right".
- */
-function Refused() {
-  const { tenant, department } = useParams();
-  if (!tenant) return <Forbidden />;
-  return department ? <DepartmentRefused tenant={tenant} department={department} /> : <TenantRefused tenant={tenant} />;
-}
-
-function TenantRefused({ tenant }: { tenant: string }) {
-  return <ForbiddenUnlessUnknown state={useTenant(tenant)} />;
-}
-
-function DepartmentRefused({ tenant, department }: { tenant: string; department: string }) {
-  return <ForbiddenUnlessUnknown state={useDepartment(tenant, department)} tenantSlug={tenant} />;
-}
-
-function ForbiddenUnlessUnknown({ state, tenantSlug }: { state: LoadState<unknown>; tenantSlug?: string }) {
-  if (state.status === 'loading') return <LoadingState />;
-  const code = state.status === 'error' ? state.error.code : null;
-  if (code === 'tenant_not_found') return <NotFoundPage reason="tenant" />;
-  if (code === 'department_not_found')
-    return <NotFoundPage reason="department" {...(tenantSlug ? { tenantSlug } : {})} />;
-  return <Forbidden />;
 }
 
 function Forbidden() {

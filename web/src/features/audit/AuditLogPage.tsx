@@ -21,6 +21,7 @@ import {
   useStaffMe,
   type AuditFilter,
 } from './api';
+import { NotFoundOr } from '../directory';
 import './audit.css';
 
 /** The action groups the filter offers (the API matches `visit.` and the older `visit_` alike). */
@@ -72,13 +73,14 @@ export function AuditLogPage() {
   const wholeTenant = staff.isTenantAdmin && staff.tenantSlug === tenant;
   const ownDepartments = staff.departments.filter((d) => d.role === 'admin' && d.tenantSlug === tenant);
   if (!wholeTenant && ownDepartments.length === 0) {
+    // Also at a mistyped municipality's address: the directory tells it apart.
     return (
-      <>
+      <NotFoundOr>
         <PageHeading title={t('title')} />
         <p className="panel panel--notice" data-testid="audit-forbidden">
           {t('forbidden')}
         </p>
-      </>
+      </NotFoundOr>
     );
   }
   return <AuditLog tenant={tenant} wholeTenant={wholeTenant} ownDepartments={ownDepartments} />;

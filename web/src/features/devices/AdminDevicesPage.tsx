@@ -6,9 +6,10 @@ import { message, problemMessage, useSay, type Message } from '../../lib/message
 import { Link, Navigate, useParams } from '../../lib/router';
 import { keepWhileReloading } from '../../lib/useLoad';
 import { LoadStateView } from '../../ui/LoadStateView';
-import { NoRight, useRefusal } from '../../ui/LostRight';
+import { NoRight, isRefused, useRefusal } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
 import { QrCode } from '../../ui/QrCode';
+import { NotFoundOr } from '../directory';
 import { addDevice, pairingUrl, renewPairing, revokeDevice, useDevices, type DepartmentRef } from './api';
 import './devices.css';
 
@@ -26,20 +27,20 @@ export function AdminDevicesPage() {
     return <Navigate to={pagePath('staffLogin')} replace />;
   }
   return (
-    <>
+    <NotFoundOr refused={isRefused(state)}>
       <PageHeading title={t('title')} />
       <p>
         <Link to={pagePath('adminDepartment', ref)}>{t('back')}</Link>
       </p>
       <p className="lead">{t('intro')}</p>
-      {state.status === 'error' && state.error.code === 'forbidden' ? (
+      {isRefused(state) ? (
         <NoRight reason="admin" testId="admin-forbidden" />
       ) : (
         <LoadStateView state={state}>
           {(data) => <Devices refOf={ref} devices={data.devices} reload={state.reload} />}
         </LoadStateView>
       )}
-    </>
+    </NotFoundOr>
   );
 }
 

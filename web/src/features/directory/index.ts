@@ -15,4 +15,5 @@ export { ContactDetails } from './ContactDetails';
 export { DepartmentPage, type DoorContext } from './DepartmentPage';
 export { DoorStatus } from './DoorStatus';
 export { LiveDoorSummary } from './LiveDoorSummary';
+export { NotFoundOr } from './NotFoundOr';
 export { TenantBanner } from './TenantBanner';

@@ -23,6 +23,7 @@ import {
   type ProviderField,
   type ProviderForm,
 } from './provider-form';
+import { NotFoundOr } from '../directory';
 import './identity-provider.css';
 
 /**
@@ -53,15 +54,17 @@ function LoadProblem({ error, retry }: { error: ApiError; retry: LoadState<unkno
     return <ErrorPage error={error} retry={retry} />;
   }
   return (
-    <div data-testid={`identity-provider-${error.code}`}>
-      <PageHeading title={t('title')} />
-      <p className="lead">{t(error.code === 'forbidden' ? 'refused.forbidden' : 'refused.secondFactor')}</p>
-      <p>
-        <Link to={error.code === 'forbidden' ? pagePath('staffHome') : pagePath('staffSecurity')}>
-          {t(error.code === 'forbidden' ? 'refused.back' : 'refused.security')}
-        </Link>
-      </p>
-    </div>
+    <NotFoundOr refused={error.code === 'forbidden'}>
+      <div data-testid={`identity-provider-${error.code}`}>
+        <PageHeading title={t('title')} />
+        <p className="lead">{t(error.code === 'forbidden' ? 'refused.forbidden' : 'refused.secondFactor')}</p>
+        <p>
+          <Link to={error.code === 'forbidden' ? pagePath('staffHome') : pagePath('staffSecurity')}>
+            {t(error.code === 'forbidden' ? 'refused.back' : 'refused.security')}
+          </Link>
+        </p>
+      </div>
+    </NotFoundOr>
   );
 }
 

@@ -18,6 +18,7 @@ import { useLanguageLabel } from '../../ui/LanguageOptions';
 import { NoRight, useRefusal } from '../../ui/LostRight';
 import { useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
+import { NotFoundOr } from '../directory';
 import { loadAdminTexts, resetText, saveText } from './api';
 import { PlainText } from './PlainText';
 
@@ -38,7 +39,7 @@ function AdminLoadError({ error }: { error: ApiError }) {
   const say = useSay();
   if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
   return (
-    <>
+    <NotFoundOr refused={error.code === 'forbidden'}>
       <PageHeading title={t('admin.title')} />
       {error.code === 'forbidden' ? (
         <NoRight reason="admin" testId="admin-forbidden" />
@@ -46,7 +47,7 @@ function AdminLoadError({ error }: { error: ApiError }) {
         <p role="alert">{say(problemMessage(error))}</p>
       )}
       {error.code === 'second_factor_required' && <Link to="/staff/security">{t('admin.secondFactor')}</Link>}
-    </>
+    </NotFoundOr>
   );
 }
 

@@ -28,7 +28,8 @@ import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/
 import { PageHeading } from '../../ui/PageHeading';
 import { CollisionChoice } from '../../ui/CollisionChoice';
 import { CollisionError } from '../../lib/collisions';
-import { useRefusal } from '../../ui/LostRight';
+import { isRefused, useRefusal } from '../../ui/LostRight';
+import { NotFoundOr } from '../directory';
 import { AdminGate } from './AdminGate';
 import {
   addAbsence,
@@ -56,7 +57,7 @@ export function AdminAvailabilityPage() {
   const changed = () => setVersion((v) => v + 1);
   const availability = useAvailability(ref, version);
   return (
-    <>
+    <NotFoundOr refused={isRefused(availability)}>
       <PageHeading title={t('availability.title')} />
       <p>
         <Link to={pagePath('adminDepartment', ref)}>{t('services.back')}</Link>
@@ -73,7 +74,7 @@ export function AdminAvailabilityPage() {
           </>
         )}
       </AdminGate>
-    </>
+    </NotFoundOr>
   );
 }
 

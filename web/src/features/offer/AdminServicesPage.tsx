@@ -17,7 +17,8 @@ import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
-import { useRefusal } from '../../ui/LostRight';
+import { isRefused, useRefusal } from '../../ui/LostRight';
+import { NotFoundOr } from '../directory';
 import { AdminGate } from './AdminGate';
 import { archiveService, createService, reorderServices, updateService, useServices, type DepartmentRef } from './api';
 import './offer.css';
@@ -29,7 +30,7 @@ export function AdminServicesPage() {
   const ref: DepartmentRef = { tenant: params.tenant ?? '', department: params.department ?? '' };
   const state = useServices(ref);
   return (
-    <>
+    <NotFoundOr refused={isRefused(state)}>
       <PageHeading title={t('services.title')} />
       <p>
         <Link to={pagePath('adminDepartment', ref)}>{t('services.back')}</Link>
@@ -38,7 +39,7 @@ export function AdminServicesPage() {
         <Link to={pagePath('adminAvailability', ref)}>{t('availability.title')}</Link>
       </p>
       <AdminGate state={state}>{(data) => <Services refOf={ref} data={data} reload={state.reload} />}</AdminGate>
-    </>
+    </NotFoundOr>
   );
 }
 
