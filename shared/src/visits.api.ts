@@ -100,7 +100,9 @@ export const CitizenVisitSchema = z.object({
    * While waiting: whether anybody can let this person in now, so that the page says why it
    * cannot promise a wait. `state` is the door (a clerk's setting or the opening hours); closed or
    * paused, it takes no new knocks, but whoever waits keeps their place and may still be let in.
-   * `onDuty`: a clerk has the console open or is with a citizen. Null once not waiting.
+   * `onDuty`: false once no clerk has had the console open or been with a citizen for the door's
+   * grace minute (as the door page says "unattended"); then `placeHeldUntil` is set for a
+   * walk-in. Null once not waiting.
    */
   door: z.nullable(z.object({ state: DoorStateSchema, onDuty: z.boolean() })),
 });

@@ -42,6 +42,18 @@ describe.each(databaseKinds)('the door as a waiting citizen hears of it, on %s',
     return { ...office, clerk, consoleLive, visitLive, ownVisit };
   }
 
+  /** Closes the clerk's console, and waits until the door says nobody is at a console. */
+  async function closeConsole(office: { tenant: { slug: string }; department: { slug: string } }, consoleLive: { close(): void }) {
+    const doorLive = await client().live();
+    const first = doorLive.next('door');
+    doorLive.send({ type: 'watch-door', tenant: office.tenant.slug, department: office.department.slug });
+    await first;
+    const left = doorLive.next('door', (m) => m.door.clerksOnDuty === 0);
+    consoleLive.close();
+    await left;
+    doorLive.close();
+  }
+
   it('says closed and paused when the clerk sets the door, also on a reload, and open again', async () => {
     const { staffPath, clerk, consoleLive, visitLive, ownVisit } = await waitingWithClerk();
 
@@ -68,20 +80,26 @@ describe.each(databaseKinds)('the door as a waiting citizen hears of it, on %s',
     visitLive.close();
   });
 
-  it('says nobody is on duty when the last console closes, then the time the place is held, and on duty when one is back', async () => {
-    const { department, clerk, consoleLive, visitLive, ownVisit } = await waitingWithClerk();
+  it('says nobody is on duty once the door’s grace minute has passed, with the time the place is held, and on duty when one is back', async () => {
+    const office = await waitingWithClerk();
+    const { department, clerk, consoleLive, visitLive, ownVisit } = office;
 
+    await closeConsole(office, consoleLive);
+    // The job's round notes since when nobody is there; the door page still says nothing for the
+    // grace minute, and neither does the waiting room.
+    const noted = new Date(NOW.getTime() + MINUTE / 4);
+    clock.set(noted);
+    await followAttendance({ db: db(), events: suite.server.deps.events, now: noted }, NOW);
+    expect(await ownVisit()).toMatchObject({ door: { state: 'open', onDuty: true }, placeHeldUntil: null });
+
+    // The round after the grace minute tells the pages: now nobody is on duty, and the place has a time.
+    const later = new Date(noted.getTime() + MINUTE);
+    clock.set(later);
     const gone = visitLive.next('visit', (m) => m.visit?.door?.onDuty === false);
-    consoleLive.close();
-    // At once (the hub's close publishes the change), before the attendance job has noted anything.
-    expect((await gone).visit).toMatchObject({ door: { state: 'open', onDuty: false }, placeHeldUntil: null });
-
-    // The job's round notes since when nobody is there: from then the place has a time.
-    clock.set(new Date(NOW.getTime() + MINUTE / 4));
-    const timed = visitLive.next('visit', (m) => m.visit?.placeHeldUntil != null);
-    await followAttendance({ db: db(), events: suite.server.deps.events, now: clock.now() }, NOW);
-    expect((await timed).visit?.placeHeldUntil).toBe(new Date(clock.now().getTime() + HOLD_MS).toISOString());
-    expect((await ownVisit()).placeHeldUntil).toBe(new Date(clock.now().getTime() + HOLD_MS).toISOString());
+    await followAttendance({ db: db(), events: suite.server.deps.events, now: later }, noted);
+    const heldUntil = new Date(noted.getTime() + HOLD_MS).toISOString();
+    expect((await gone).visit).toMatchObject({ door: { state: 'open', onDuty: false }, placeHeldUntil: heldUntil });
+    expect(await ownVisit()).toMatchObject({ door: { state: 'open', onDuty: false }, placeHeldUntil: heldUntil });
 
     const back = visitLive.next('visit', (m) => m.visit?.door?.onDuty === true);
     const again = await clerk.live();
@@ -91,19 +109,38 @@ describe.each(databaseKinds)('the door as a waiting citizen hears of it, on %s',
     visitLive.close();
   });
 
+  it('never says nobody is on duty while a clerk reloads the console', async () => {
+    const office = await waitingWithClerk();
+    const { department, clerk, consoleLive, visitLive, ownVisit } = office;
+    const seen = visitLive.received.length;
+    // The page's old socket is gone (the hub has noted it); the reloaded page's watches again.
+    await closeConsole(office, consoleLive);
+    const reloaded = await clerk.live();
+    const watching = reloaded.next('console', (m) => m.snapshot.door.clerksOnDuty === 1);
+    reloaded.send({ type: 'watch-console', departmentId: department.id });
+    await watching;
+    expect(await ownVisit()).toMatchObject({ door: { state: 'open', onDuty: true }, placeHeldUntil: null });
+    const told = visitLive.received.slice(seen).flatMap((m) => (m.type === 'visit' ? [m.visit?.door] : []));
+    expect(told.every((door) => door?.onDuty === true)).toBe(true);
+    reloaded.close();
+    visitLive.close();
+  });
+
   it('tells the time a closed door nobody attends ends the place at, and ends it then', async () => {
-    const { staffPath, clerk, consoleLive, visitLive, ownVisit } = await waitingWithClerk();
+    const office = await waitingWithClerk();
+    const { staffPath, clerk, consoleLive, visitLive, ownVisit } = office;
     const closed = visitLive.next('visit', (m) => m.visit?.door?.state === 'closed');
     expect((await clerk.put(`${staffPath}/door`, { state: 'closed' })).status).toBe(200);
     await closed;
 
-    const gone = visitLive.next('visit', (m) => m.visit?.door?.onDuty === false);
-    consoleLive.close();
-    await gone;
+    await closeConsole(office, consoleLive);
     const noted = new Date(NOW.getTime() + MINUTE / 4);
     clock.set(noted);
-    const timed = visitLive.next('visit', (m) => m.visit?.placeHeldUntil != null);
     await followAttendance({ db: db(), events: suite.server.deps.events, now: noted }, NOW);
+    const later = new Date(noted.getTime() + MINUTE);
+    clock.set(later);
+    const timed = visitLive.next('visit', (m) => m.visit?.placeHeldUntil != null);
+    await followAttendance({ db: db(), events: suite.server.deps.events, now: later }, noted);
     const heldUntil = new Date(noted.getTime() + HOLD_MS);
     // The attendance job ends walk-ins at a closed door too: the citizen hears when beforehand.
     expect((await timed).visit).toMatchObject({
@@ -113,7 +150,7 @@ describe.each(databaseKinds)('the door as a waiting citizen hears of it, on %s',
 
     clock.set(heldUntil);
     const ended = visitLive.next('visit', (m) => m.visit?.state === 'unattended');
-    await followAttendance({ db: db(), events: suite.server.deps.events, now: heldUntil }, noted);
+    await followAttendance({ db: db(), events: suite.server.deps.events, now: heldUntil }, later);
     expect((await ended).visit).toMatchObject({ door: null, placeHeldUntil: null, position: null });
     expect((await ownVisit()).state).toBe('unattended');
     visitLive.close();

@@ -1,6 +1,6 @@
 import type { CitizenVisit, ConsoleSnapshot, DoorLive, QueueEntry } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
-import { activeDoorOverride, doorStatus, todayIn } from '../directory/directory.service.js';
+import { activeDoorOverride, doorStatus, isUnattended, todayIn } from '../directory/directory.service.js';
 import {
   closuresFor,
   type ClosureRow,
@@ -186,11 +186,14 @@ export function toConsoleSnapshot(state: DepartmentState): ConsoleSnapshot {
 export function toCitizenVisit(row: VisitWithContext, state: DepartmentState): CitizenVisit {
   const position = isWaiting(row.visit.state) ? (state.positions.get(row.visit.id) ?? null) : null;
   if (position === null) return citizenVisit(row, state, null);
-  const onDuty = state.door.clerksOnDuty > 0;
+  // Nobody on duty as the door page says it: once nobody has attended for the grace minute after
+  // the attendance job's stamp, so a clerk who reloads the console (or steps from one citizen to
+  // the next) does not show the people waiting "nobody on duty" for a moment; a clerk back ends it
+  // at once. Whatever the door says: a closed door nobody attends is said the same way.
+  const onDuty = !isUnattended(state.department, state.now, state.door.clerksOnDuty);
   const since = state.department.unattendedSince;
-  // The same walk-ins `dropUnattended` ends, whatever the door says: a closed door nobody attends
-  // ends them too, so they are told the time as well. From the attendance job's stamp on (at most
-  // one round after the last clerk left); before it, the page says nobody is on duty, without a time.
+  // The same walk-ins `dropUnattended` ends, whatever the door says, so they are told the time
+  // (from the stamp, which nobody on duty implies).
   const held = row.visit.kind === 'walk_in' && row.visit.channel === 'video' && !onDuty && since !== null;
   return citizenVisit(row, state, {
     position,
