@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { personName } from './person-name-schema.js';
+import { phoneNumber } from './office-text.js';
 import { CalendarDateSchema } from './calendar-dates.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ChannelSchema } from './channels.js';
@@ -139,9 +140,7 @@ const BookingFieldsSchema = z.object({
   persons: z.int().check(z.gte(1, 'at least one person'), z.lte(20, 'at most 20 persons')),
   startsAt: IsoInstantSchema,
   name: personName(80, 'please enter your name'),
-  phone: z.optional(
-    z.pipe(plainText(40), z.string().check(z.regex(/^[+()0-9 /-]*$/, 'digits, spaces and + ( ) / - only'))),
-  ),
+  phone: z.optional(phoneNumber(40)),
   language: LanguageTagSchema,
   interpreterLanguage: z.optional(LanguageTagSchema),
   concern: z.optional(plainText(500)),

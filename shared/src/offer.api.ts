@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { LocalizedNameSchema, LocalizedTextInputSchema } from './office-text.js';
+import { LocalizedNameSchema, LocalizedTextInputSchema, officeText } from './office-text.js';
 import { CalendarDateSchema } from './calendar-dates.js';
 import { ServiceChannelsSchema } from './hybrid.api.js';
 import { LocalizedTextSchema } from './locales.js';
@@ -20,7 +20,7 @@ const DateSchema = z.iso.date();
 /** Keywords per language: the words citizens use ("Führungszeugnis", "Ummeldung"). */
 export const KeywordsSchema = z.record(
   z.string().check(z.regex(/^[a-z]{2,3}$/)),
-  z.array(plainText(60).check(z.minLength(1))).check(z.maxLength(40)),
+  z.array(officeText(60).check(z.minLength(1))).check(z.maxLength(40)),
 );
 
 // A pattern rather than z.url(): every zod/mini check used anywhere lands in the door page's

@@ -52,6 +52,20 @@ export function officeText(max: number, required?: string) {
   );
 }
 
+/**
+ * A phone number as people write it (a citizen's for a booking, an office's for its page):
+ * digits, spaces and + ( ) / - only, nothing that hides or reorders; empty is allowed.
+ */
+export function phoneNumber(max: number) {
+  return z
+    .string()
+    .check(
+      z.trim(),
+      z.maxLength(max, `at most ${max} characters`),
+      z.regex(/^[+()0-9 /-]*$/, 'digits, spaces and + ( ) / - only'),
+    );
+}
+
 /** Said of a language key the application has no interface for ("xx"). */
 export const UNKNOWN_LOCALE_MESSAGE = `only these languages: ${SUPPORTED_LOCALES.join(', ')}`;
 

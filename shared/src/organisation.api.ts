@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 import { personName } from './person-name-schema.js';
-import { LocalizedNameSchema, LocalizedTextInputSchema, officeText } from './office-text.js';
+import { LocalizedNameSchema, LocalizedTextInputSchema, officeText, phoneNumber } from './office-text.js';
 import { calendarDate } from './calendar-dates.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
 import { ContactSchema } from './directory.api.js';
@@ -66,6 +66,18 @@ export const OfferedLocalesSchema = z.array(LocaleSchema).check(
   z.refine((list) => new Set(list).size === list.length, 'each language once'),
 );
 
+/**
+ * Contact details as an admin writes them, for citizens to read and call: the office's text rules
+ * (office-text.ts), and a phone number as citizens give theirs, which the page's call link
+ * (`tel:`, its digits) can dial.
+ */
+export const ContactInputSchema = z.object({
+  phone: z.optional(phoneNumber(60)),
+  email: z.optional(z.email()),
+  address: z.optional(officeText(300)),
+  room: z.optional(officeText(120)),
+});
+
 export const TenantSettingsSchema = z.object({
   slug: z.string(),
   name: z.string(),
@@ -95,7 +107,7 @@ export const TenantSettingsFieldsSchema = z.object({
   brandColor: BrandColorSchema,
   timeZone: TimeZoneSchema,
   locales: OfferedLocalesSchema,
-  contact: ContactSchema,
+  contact: ContactInputSchema,
   stateCode: StateCodeSchema,
 });
 export type TenantSettingsFields = z.infer<typeof TenantSettingsFieldsSchema>;
@@ -171,7 +183,7 @@ export const DepartmentFieldsSchema = z.object({
   name: LocalizedNameSchema,
   description: LocalizedTextInputSchema,
   nameForms: DepartmentNameFormsSchema,
-  contact: ContactSchema,
+  contact: ContactInputSchema,
   openingHours: AdminOpeningHoursSchema,
   doorPolicy: DoorPolicySchema,
   queueCap: QueueCapSchema,

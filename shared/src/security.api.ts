@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { LocalizedNameSchema } from './office-text.js';
+import { LocalizedNameSchema, officeText } from './office-text.js';
 import { LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
 
@@ -28,7 +28,8 @@ const MAPPING_VALUE_MESSAGE = 'please enter the value of the claim (e.g. the gro
 /** One rule: a value of the role claim (a group) gives municipality admin, or a role in a department. */
 export const RoleMappingRuleSchema = z
   .object({
-    value: z.string().check(z.trim(), z.minLength(1, MAPPING_VALUE_MESSAGE), z.maxLength(200)),
+    // Shown to admins in the list of rules: the text rules of what staff write (office-text.ts).
+    value: officeText(200, MAPPING_VALUE_MESSAGE),
     tenantAdmin: z.optional(z.boolean()),
     department: z.optional(SlugSchema),
     role: z.optional(z.enum(['clerk', 'admin'])),

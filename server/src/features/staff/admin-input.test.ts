@@ -256,6 +256,17 @@ describe.each(databaseKinds)('admin write routes refuse bad input on %s', (kind)
       ['PUT', `${t}/identity-provider`, { ...provider, label: { de: '\u200b' } } as Json, 'label.de'],
       ['PUT', `${t}/texts/:kind`, { text: { de: 'Impressum', xx: 'x' } }, 'text.xx'],
       ['POST', `${d}/archive`, { confirmAffected: 0, note: 'Geschlossen \u202e' }, 'note'],
+      // Contact details on the door page and in the legal texts, and what only admins read.
+      ['PATCH', d, { contact: { phone: 'Ruf mich an' } }, 'contact.phone'],
+      ['PATCH', d, { contact: { room: 'Zimmer \u202e12' } }, 'contact.room'],
+      ['PATCH', t, { contact: { address: 'Markt\u00001' } }, 'contact.address'],
+      ['PUT', `${d}/services/:serviceId`, { ...service, keywords: { de: ['Pass\u2066'] } } as Json, 'keywords.de.0'],
+      [
+        'PUT',
+        `${t}/identity-provider`,
+        { ...provider, roleMapping: [{ value: '\u200b', tenantAdmin: true }] } as Json,
+        'roleMapping.0.value',
+      ],
     ];
     const before = await snapshot(db());
     const answers = [];
