@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
-import { exportTenantAudited } from '../features/setup/export.service.js';
+import { exportedFileProblems, exportTenantAudited } from '../features/setup/export.service.js';
 
 // `npm run export -- <tenant-slug> [> file.json]`: writes a municipality as an installation file
 // on stdout (no passwords, no second-factor or identity-provider secrets), which `npm run setup`
@@ -41,6 +41,15 @@ try {
     process.exitCode = 1;
   } else {
     process.stdout.write(`${JSON.stringify(file, null, 2)}\n`);
+    const problems = exportedFileProblems(file);
+    if (problems.length > 0) {
+      process.stderr.write(
+        `Written, but npm run setup will refuse ${String(problems.length)} value(s) saved before today's rules ` +
+          `until they are corrected (in the admin pages, or in the file):\n` +
+          problems.map((line) => `  - ${line}`).join('\n') +
+          '\n',
+      );
+    }
   }
 } catch (error) {
   process.stderr.write(`Export failed: ${(error as Error).message}\n`);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
+import { describeFileIssues } from '../features/setup/export.service.js';
 import { InstallationFileSchema } from '../features/setup/installation.schema.js';
 import { announceInstallation, applyInstallation } from '../features/setup/installation.service.js';
 import { createEventBus } from '../lib/event-bus.js';
@@ -37,7 +38,9 @@ const parsed = InstallationFileSchema.safeParse(raw);
 if (!parsed.success) {
   process.stderr.write(
     `${file} is not a valid installation file; nothing was changed:\n` +
-      parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(file)'}: ${issue.message}`).join('\n') +
+      describeFileIssues(parsed.error.issues)
+        .map((line) => `  - ${line}`)
+        .join('\n') +
       '\n',
   );
   process.exit(1);

@@ -21,7 +21,7 @@ import {
   tenants,
 } from '../../db/schema.js';
 import { insertAudit } from '../audit/audit.repo.js';
-import type { AbsenceInput, WeeklyHours } from './installation.schema.js';
+import { InstallationFileSchema, type AbsenceInput, type WeeklyHours } from './installation.schema.js';
 
 /**
  * A municipality written as an installation file (issue 15, item 9), which `npm run setup` (or
@@ -203,6 +203,22 @@ export async function exportTenant(db: Db, slug: string): Promise<ExportedFile |
       },
     ],
   };
+}
+
+/**
+ * What `npm run setup` would refuse in `file`, one line per value (`path: rule`), as it says it:
+ * values saved before a rule came in (a phone number with words in it, a name with a character
+ * that reverses it). The export keeps them as they are; the lines say what to correct, in the
+ * admin pages or in the file, before the file sets anything up. Empty when it would load.
+ */
+export function exportedFileProblems(file: ExportedFile): string[] {
+  const parsed = InstallationFileSchema.safeParse(file);
+  return parsed.success ? [] : describeFileIssues(parsed.error.issues);
+}
+
+/** An installation file's refused values, one line each, as `npm run setup` and `npm run export` print them. */
+export function describeFileIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
+  return issues.map((issue) => `${issue.path.map(String).join('.') || '(file)'}: ${issue.message}`);
 }
 
 /** The export, audited as `tenant.exported` (by a staff member, or by the system for the CLI). */

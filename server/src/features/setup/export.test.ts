@@ -18,7 +18,7 @@ import type { Db } from '../../db/client.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
 import { signedInAdmin, signedInClerk } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
-import { exportTenant } from './export.service.js';
+import { exportedFileProblems, exportTenant } from './export.service.js';
 import { InstallationFileSchema } from './installation.schema.js';
 import { applyInstallation } from './installation.service.js';
 
@@ -208,6 +208,26 @@ describe.each(databaseKinds)('installation export on %s', (kind) => {
     expect(created.logins.map((login) => login.email).sort()).toEqual(exported.staff.map((s) => s.email).sort());
     const second = await exportTenant(fresh.db, slug);
     expect(JSON.stringify(second, null, 2)).toBe(JSON.stringify(first, null, 2));
+  });
+
+  it('names the values saved before today’s rules that setup would refuse, and exports them unchanged', async () => {
+    const slug = `rundreise-${randomBytes(3).toString('hex')}`;
+    await applyInstallation(original.db, InstallationFileSchema.parse(fullFile(slug)), { secret: SECRET });
+    expect(exportedFileProblems((await exportTenant(original.db, slug))!)).toEqual([]);
+    // Saved when contact details had no rules (before the twenty-ninth session).
+    const [tenant] = await original.db.select().from(tenants).where(eq(tenants.slug, slug));
+    await original.db
+      .update(departments)
+      .set({ contact: { phone: 'Zentrale: 0123 456', room: 'Zimmer \u202e12' } })
+      .where(and(eq(departments.tenantId, tenant!.id), eq(departments.slug, 'buergeramt')));
+    const file = (await exportTenant(original.db, slug))!;
+    const exported = file.tenants[0] as { departments: { slug: string; contact: unknown }[] };
+    const at = exported.departments.findIndex((department) => department.slug === 'buergeramt');
+    expect(exported.departments[at]!.contact).toEqual({ phone: 'Zentrale: 0123 456', room: 'Zimmer \u202e12' });
+    expect(exportedFileProblems(file)).toEqual([
+      `tenants.0.departments.${String(at)}.contact.phone: digits, spaces and + ( ) / - only`,
+      `tenants.0.departments.${String(at)}.contact.room: contains characters that change the writing direction`,
+    ]);
   });
 
   it('applied to the database it came from, the export changes nothing', async () => {
