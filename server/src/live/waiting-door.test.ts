@@ -43,7 +43,10 @@ describe.each(databaseKinds)('the door as a waiting citizen hears of it, on %s',
   }
 
   /** Closes the clerk's console, and waits until the door says nobody is at a console. */
-  async function closeConsole(office: { tenant: { slug: string }; department: { slug: string } }, consoleLive: { close(): void }) {
+  async function closeConsole(
+    office: { tenant: { slug: string }; department: { slug: string } },
+    consoleLive: { close(): void },
+  ) {
     const doorLive = await client().live();
     const first = doorLive.next('door');
     doorLive.send({ type: 'watch-door', tenant: office.tenant.slug, department: office.department.slug });

@@ -28,7 +28,15 @@ function TenantKnown({ tenant, children }: { tenant: string; children: ReactNode
   return <KnownOr state={useTenant(tenant)}>{children}</KnownOr>;
 }
 
-function DepartmentKnown({ tenant, department, children }: { tenant: string; department: string; children: ReactNode }) {
+function DepartmentKnown({
+  tenant,
+  department,
+  children,
+}: {
+  tenant: string;
+  department: string;
+  children: ReactNode;
+}) {
   return (
     <KnownOr state={useDepartment(tenant, department)} tenantSlug={tenant}>
       {children}
@@ -36,10 +44,19 @@ function DepartmentKnown({ tenant, department, children }: { tenant: string; dep
   );
 }
 
-function KnownOr({ state, tenantSlug, children }: { state: LoadState<unknown>; tenantSlug?: string; children: ReactNode }) {
+function KnownOr({
+  state,
+  tenantSlug,
+  children,
+}: {
+  state: LoadState<unknown>;
+  tenantSlug?: string;
+  children: ReactNode;
+}) {
   if (state.status === 'loading') return <LoadingState />;
   const code = state.status === 'error' ? state.error.code : null;
   if (code === 'tenant_not_found') return <NotFoundPage reason="tenant" />;
-  if (code === 'department_not_found') return <NotFoundPage reason="department" {...(tenantSlug ? { tenantSlug } : {})} />;
+  if (code === 'department_not_found')
+    return <NotFoundPage reason="department" {...(tenantSlug ? { tenantSlug } : {})} />;
   return <>{children}</>;
 }
