@@ -70,6 +70,20 @@ describe('parseConfig', () => {
     ).toHaveLength(1);
   });
 
+  it('wants PUBLIC_BASE_URL as scheme, host and port only: the app is served at the root of its host', () => {
+    expect(parseConfig({ PUBLIC_BASE_URL: 'https://buergerbuero.example.de/' }).publicBaseUrl.pathname).toBe('/');
+    expect(parseConfig({ PUBLIC_BASE_URL: 'http://10.1.2.3:8080' }).publicBaseUrl.port).toBe('8080');
+    for (const wrong of [
+      'https://buergerbuero.example.de/amtsraum',
+      'https://buergerbuero.example.de/?x=1',
+      'https://user:pw@buergerbuero.example.de',
+    ]) {
+      expect(problemsOf({ PUBLIC_BASE_URL: wrong })).toEqual([
+        expect.stringMatching(/^PUBLIC_BASE_URL: expected only scheme, host and port, like https:\/\/buergerbuero/),
+      ]);
+    }
+  });
+
   it('wants all three LiveKit settings, and picks LiveKit in auto mode when they are there', () => {
     expect(problemsOf({ LIVEKIT_URL: 'wss://lk.example.de' })[0]).toMatch(/all three are needed/);
     expect(problemsOf({ MEDIA_MODE: 'livekit' })[0]).toMatch(/MEDIA_MODE=livekit/);

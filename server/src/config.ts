@@ -91,6 +91,10 @@ const EnvSchema = z.object({
   PORT: integerText(0, 65535).default(3000),
   PUBLIC_BASE_URL: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL like https://buergerbuero.example.de' })
+    .refine((text) => {
+      const url = new URL(text);
+      return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    }, 'expected only scheme, host and port, like https://buergerbuero.example.de (Amtsraum is served at the root of its host name, never under a path)')
     .optional(),
   TRUST_PROXY: z
     .string()
