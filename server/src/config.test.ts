@@ -84,6 +84,25 @@ describe('parseConfig', () => {
     }
   });
 
+  it('wants a sender address with SMTP in production, and MAIL_FROM to hold an e-mail address', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_BASE_URL: 'https://b.example.de' };
+    // Half set: the relay would get mail from no-reply@localhost, which it (or the citizen's mailbox) refuses.
+    expect(problemsOf({ ...production, SMTP_URL: 'smtp://mail.example.de:587' })).toEqual([
+      expect.stringMatching(/^MAIL_FROM: must be set with SMTP_URL in production/),
+    ]);
+    const from = 'Bürgerbüro Musterstadt <no-reply@b.example.de>';
+    expect(parseConfig({ ...production, SMTP_URL: 'smtp://mail.example.de:587', MAIL_FROM: from }).mail.from).toBe(
+      from,
+    );
+    expect(parseConfig({ MAIL_FROM: 'no-reply@b.example.de' }).mail.from).toBe('no-reply@b.example.de');
+    expect(parseConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).mail.smtpUrl).toBe('smtp://127.0.0.1:2525');
+    for (const wrong of ['Bürgerbüro Musterstadt', 'no-reply', 'Amt <no-reply>']) {
+      expect(problemsOf({ MAIL_FROM: wrong })).toEqual([
+        expect.stringMatching(/^MAIL_FROM: expected an e-mail address, or a name and one in angle brackets/),
+      ]);
+    }
+  });
+
   it('wants all three LiveKit settings, and picks LiveKit in auto mode when they are there', () => {
     expect(problemsOf({ LIVEKIT_URL: 'wss://lk.example.de' })[0]).toMatch(/all three are needed/);
     expect(problemsOf({ MEDIA_MODE: 'livekit' })[0]).toMatch(/MEDIA_MODE=livekit/);

@@ -116,7 +116,13 @@ const EnvSchema = z.object({
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: 'expected a URL like smtp://user:password@mail.example.de:587' })
     .optional(),
-  MAIL_FROM: z.string().min(3).default('Amtsraum <no-reply@localhost>'),
+  MAIL_FROM: z
+    .string()
+    .regex(
+      /^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/,
+      "expected an e-mail address, or a name and one in angle brackets: 'Bürgerbüro Musterstadt <no-reply@buergerbuero.example.de>'",
+    )
+    .default('Amtsraum <no-reply@localhost>'),
   SMTP_TIMEOUT_SECONDS: integerText(1, 600).default(60),
   SESSION_SECRET: z
     .string()
@@ -248,6 +254,11 @@ export function parseConfig(env: Env): Config {
   if (cleaned.NODE_ENV === 'production' && cleaned.LIVEKIT_API_SECRET === DEVELOPMENT_LIVEKIT_SECRET) {
     problems.push(
       'LIVEKIT_API_SECRET: the development secret of infra/livekit.local.yaml is public; set a secret of your own in production (openssl rand -hex 32)',
+    );
+  }
+  if (cleaned.NODE_ENV === 'production' && cleaned.SMTP_URL && !cleaned.MAIL_FROM) {
+    problems.push(
+      "MAIL_FROM: must be set with SMTP_URL in production, to the sender citizens see, e.g. 'Bürgerbüro Musterstadt <no-reply@buergerbuero.example.de>'",
     );
   }
   const livekitParts = [cleaned.LIVEKIT_URL, cleaned.LIVEKIT_API_KEY, cleaned.LIVEKIT_API_SECRET];
