@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
-import { startServer } from './server.js';
+import { DatabaseUnavailableError, startServer } from './server.js';
 
 // Listening and shutting down only; everything else is in server.ts and app.ts.
 
@@ -26,6 +26,10 @@ try {
 } catch (error) {
   if (error instanceof DataDirInUseError) {
     process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  if (error instanceof DatabaseUnavailableError) {
+    process.stderr.write(`${error.message}\nSee infra/.env.example for every variable and its form.\n`);
     process.exit(1);
   }
   logger.fatal({ err: error }, 'start failed');

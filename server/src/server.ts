@@ -39,6 +39,36 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** PostgreSQL at DATABASE_URL could not be opened: named plainly at the start, without a stack or the password. */
+export class DatabaseUnavailableError extends Error {
+  constructor(url: string, cause: unknown) {
+    let where = 'the address in it';
+    try {
+      const parsed = new URL(url);
+      where =
+        `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}` +
+        (parsed.username ? ` as ${decodeURIComponent(parsed.username)}` : '');
+    } catch {
+      // the configuration has already checked the form
+    }
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `DATABASE_URL: cannot open the PostgreSQL database at ${where} (${reason}). ` +
+        'Check host, port, user, password and database name, and that the server accepts connections from here.',
+    );
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+async function openConfiguredDatabase(config: Config): Promise<Database> {
+  if (config.database.kind === 'pglite') return openDatabase({ kind: 'pglite', dataDir: config.database.dataDir });
+  try {
+    return await openDatabase(config.database);
+  } catch (error) {
+    throw new DatabaseUnavailableError(config.database.url, error);
+  }
+}
+
 /** Opens the database, seeds demo data if asked, and listens. Used by main.ts and by tests. */
 export async function startServer(
   config: Config,
@@ -59,11 +89,7 @@ export async function startServer(
     extraAcceptors?: number;
   } = {},
 ): Promise<RunningServer> {
-  const database =
-    options.database ??
-    (await openDatabase(
-      config.database.kind === 'postgres' ? config.database : { kind: 'pglite', dataDir: config.database.dataDir },
-    ));
+  const database = options.database ?? (await openConfiguredDatabase(config));
   const now = options.now ?? (() => new Date());
 
   try {
