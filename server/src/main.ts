@@ -1,8 +1,9 @@
 import { ConfigError, loadConfig } from './config.js';
+import { DatabaseUnavailableError } from './db/client.js';
 import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
-import { DatabaseUnavailableError, startServer } from './server.js';
+import { startServer } from './server.js';
 
 // Listening and shutting down only; everything else is in server.ts and app.ts.
 

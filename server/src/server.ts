@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { allowedOriginsFor, createApp, findWebDist } from './app.js';
 import type { Config } from './config.js';
-import { openDatabase, type Database } from './db/client.js';
+import { DatabaseUnavailableError, openDatabase, type Database } from './db/client.js';
 import { closeDisplayStreams } from './features/devices/display-streams.js';
 import { formatDemoLogins, seedDemoIfEmpty } from './features/setup/demo-seed.js';
 import { BOOKING_LANES, type AppDeps } from './deps.js';
@@ -37,27 +37,6 @@ export interface RunningServer {
   acceptors: Acceptors;
   /** Stops accepting, lets requests in flight finish (up to `graceMs`), closes the database. */
   stop(graceMs?: number): Promise<void>;
-}
-
-/** PostgreSQL at DATABASE_URL could not be opened: named plainly at the start, without a stack or the password. */
-export class DatabaseUnavailableError extends Error {
-  constructor(url: string, cause: unknown) {
-    let where = 'the address in it';
-    try {
-      const parsed = new URL(url);
-      where =
-        `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}` +
-        (parsed.username ? ` as ${decodeURIComponent(parsed.username)}` : '');
-    } catch {
-      // the configuration has already checked the form
-    }
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    super(
-      `DATABASE_URL: cannot open the PostgreSQL database at ${where} (${reason}). ` +
-        'Check host, port, user, password and database name, and that the server accepts connections from here.',
-    );
-    this.name = 'DatabaseUnavailableError';
-  }
 }
 
 async function openConfiguredDatabase(config: Config): Promise<Database> {

@@ -15,10 +15,10 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(name: 'setup' | 'export', args: string[], dataDir: string) {
+function cli(name: 'setup' | 'export', args: string[], dataDir: string, env: Record<string, string> = {}) {
   return exec(process.execPath, ['--import', 'tsx', '--conditions=source', path.join(here, `${name}.ts`), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', SEED_DEMO: 'false', DATA_DIR: dataDir },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', SEED_DEMO: 'false', DATA_DIR: dataDir, ...env },
   });
 }
 
@@ -39,4 +39,20 @@ describe('npm run export', () => {
     const again = await cli('setup', [file], dataDir);
     expect(again.stdout).toContain('dormagen: 1 departments, 2 staff');
   }, 120_000);
+
+  it('names DATABASE_URL plainly, without the password, when PostgreSQL cannot be reached (setup too)', async () => {
+    const env = { DATABASE_URL: 'postgres://amtsraum:geheim-pw@127.0.0.1:1/amtsraum' };
+    for (const [name, args] of [
+      ['export', ['dormagen']],
+      ['setup', ['infra/installation.example.json']],
+    ] as const) {
+      const failed = await cli(name, [...args], os.tmpdir(), env).then(
+        () => null,
+        (error: unknown) => error as { code: number; stderr: string },
+      );
+      expect(failed?.code).toBe(1);
+      expect(failed?.stderr).toContain('DATABASE_URL: cannot open the PostgreSQL database at 127.0.0.1:1/amtsraum');
+      expect(failed?.stderr).not.toContain('geheim-pw');
+    }
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
+import { DatabaseUnavailableError, openDatabase } from '../db/client.js';
 import { exportedFileProblems, exportTenantAudited } from '../features/setup/export.service.js';
 
 // `npm run export -- <tenant-slug> [file.json]`: writes a municipality as an installation file to
@@ -33,7 +33,9 @@ try {
   );
 } catch (error) {
   // Most often: the embedded data directory is in use by the running server (stop it first).
-  process.stderr.write(`${(error as Error).message}\n`);
+  const problem =
+    config.database.kind === 'postgres' ? new DatabaseUnavailableError(config.database.url, error) : (error as Error);
+  process.stderr.write(`${problem.message}\n`);
   process.exit(1);
 }
 try {
