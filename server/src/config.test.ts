@@ -42,6 +42,9 @@ describe('parseConfig', () => {
         'RETENTION_DAYS: expected at least 1 (got "0")',
       ]),
     );
+    expect(problemsOf({ LOG_LEVEL: 'verbose' })).toEqual([
+      'LOG_LEVEL: expected fatal, error, warn, info, debug, trace or silent (got "verbose")',
+    ]);
   });
 
   it('never echoes secrets or URLs with credentials into the message', () => {

@@ -131,7 +131,11 @@ const EnvSchema = z.object({
   RETENTION_DAYS: integerText(1, 3650).default(30),
   SEED_DEMO: booleanText('SEED_DEMO').optional(),
   SEED_DEMO_PASSWORD: z.string().min(8, 'expected at least 8 characters').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected fatal, error, warn, info, debug, trace or silent',
+    })
+    .default('info'),
   VISIT_GRACE_SECONDS: integerText(10, 3600).default(120),
   WS_CONNECTIONS_PER_ADDRESS: integerText(1, 1_000_000).default(200),
   WS_MAX_CONNECTIONS: integerText(1, 1_000_000).default(15_000),
