@@ -42,6 +42,9 @@ describe('parseConfig', () => {
         'RETENTION_DAYS: expected at least 1 (got "0")',
       ]),
     );
+    expect(problemsOf({ LOG_LEVEL: 'verbose' })).toEqual([
+      'LOG_LEVEL: expected fatal, error, warn, info, debug, trace or silent (got "verbose")',
+    ]);
   });
 
   it('never echoes secrets or URLs with credentials into the message', () => {
@@ -68,6 +71,39 @@ describe('parseConfig', () => {
     expect(
       problemsOf({ NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_BASE_URL: 'http://rathaus.local' }),
     ).toHaveLength(1);
+  });
+
+  it('wants PUBLIC_BASE_URL as scheme, host and port only: the app is served at the root of its host', () => {
+    expect(parseConfig({ PUBLIC_BASE_URL: 'https://buergerbuero.example.de/' }).publicBaseUrl.pathname).toBe('/');
+    expect(parseConfig({ PUBLIC_BASE_URL: 'http://10.1.2.3:8080' }).publicBaseUrl.port).toBe('8080');
+    for (const wrong of [
+      'https://buergerbuero.example.de/amtsraum',
+      'https://buergerbuero.example.de/?x=1',
+      'https://user:pw@buergerbuero.example.de',
+    ]) {
+      expect(problemsOf({ PUBLIC_BASE_URL: wrong })).toEqual([
+        expect.stringMatching(/^PUBLIC_BASE_URL: expected only scheme, host and port, like https:\/\/buergerbuero/),
+      ]);
+    }
+  });
+
+  it('wants a sender address with SMTP in production, and MAIL_FROM to hold an e-mail address', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_BASE_URL: 'https://b.example.de' };
+    // Half set: the relay would get mail from no-reply@localhost, which it (or the citizen's mailbox) refuses.
+    expect(problemsOf({ ...production, SMTP_URL: 'smtp://mail.example.de:587' })).toEqual([
+      expect.stringMatching(/^MAIL_FROM: must be set with SMTP_URL in production/),
+    ]);
+    const from = 'Bürgerbüro Musterstadt <no-reply@b.example.de>';
+    expect(parseConfig({ ...production, SMTP_URL: 'smtp://mail.example.de:587', MAIL_FROM: from }).mail.from).toBe(
+      from,
+    );
+    expect(parseConfig({ MAIL_FROM: 'no-reply@b.example.de' }).mail.from).toBe('no-reply@b.example.de');
+    expect(parseConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).mail.smtpUrl).toBe('smtp://127.0.0.1:2525');
+    for (const wrong of ['Bürgerbüro Musterstadt', 'no-reply', 'Amt <no-reply>']) {
+      expect(problemsOf({ MAIL_FROM: wrong })).toEqual([
+        expect.stringMatching(/^MAIL_FROM: expected an e-mail address, or a name and one in angle brackets/),
+      ]);
+    }
   });
 
   it('wants all three LiveKit settings, and picks LiveKit in auto mode when they are there', () => {

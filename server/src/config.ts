@@ -91,6 +91,10 @@ const EnvSchema = z.object({
   PORT: integerText(0, 65535).default(3000),
   PUBLIC_BASE_URL: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL like https://buergerbuero.example.de' })
+    .refine((text) => {
+      const url = new URL(text);
+      return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    }, 'expected only scheme, host and port, like https://buergerbuero.example.de (Amtsraum is served at the root of its host name, never under a path)')
     .optional(),
   TRUST_PROXY: z
     .string()
@@ -112,7 +116,13 @@ const EnvSchema = z.object({
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: 'expected a URL like smtp://user:password@mail.example.de:587' })
     .optional(),
-  MAIL_FROM: z.string().min(3).default('Amtsraum <no-reply@localhost>'),
+  MAIL_FROM: z
+    .string()
+    .regex(
+      /^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/,
+      "expected an e-mail address, or a name and one in angle brackets: 'Bürgerbüro Musterstadt <no-reply@buergerbuero.example.de>'",
+    )
+    .default('Amtsraum <no-reply@localhost>'),
   SMTP_TIMEOUT_SECONDS: integerText(1, 600).default(60),
   SESSION_SECRET: z
     .string()
@@ -121,7 +131,11 @@ const EnvSchema = z.object({
   RETENTION_DAYS: integerText(1, 3650).default(30),
   SEED_DEMO: booleanText('SEED_DEMO').optional(),
   SEED_DEMO_PASSWORD: z.string().min(8, 'expected at least 8 characters').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected fatal, error, warn, info, debug, trace or silent',
+    })
+    .default('info'),
   VISIT_GRACE_SECONDS: integerText(10, 3600).default(120),
   WS_CONNECTIONS_PER_ADDRESS: integerText(1, 1_000_000).default(200),
   WS_MAX_CONNECTIONS: integerText(1, 1_000_000).default(15_000),
@@ -244,6 +258,11 @@ export function parseConfig(env: Env): Config {
   if (cleaned.NODE_ENV === 'production' && cleaned.LIVEKIT_API_SECRET === DEVELOPMENT_LIVEKIT_SECRET) {
     problems.push(
       'LIVEKIT_API_SECRET: the development secret of infra/livekit.local.yaml is public; set a secret of your own in production (openssl rand -hex 32)',
+    );
+  }
+  if (cleaned.NODE_ENV === 'production' && cleaned.SMTP_URL && !cleaned.MAIL_FROM) {
+    problems.push(
+      "MAIL_FROM: must be set with SMTP_URL in production, to the sender citizens see, e.g. 'Bürgerbüro Musterstadt <no-reply@buergerbuero.example.de>'",
     );
   }
   const livekitParts = [cleaned.LIVEKIT_URL, cleaned.LIVEKIT_API_KEY, cleaned.LIVEKIT_API_SECRET];

@@ -25,6 +25,16 @@ describe('the server process', () => {
     expect(child.stderr()).toContain('SESSION_SECRET: must be set in production');
   });
 
+  it('names DATABASE_URL plainly, without a stack or the password, when PostgreSQL cannot be reached', async () => {
+    const child = run({ DATABASE_URL: 'postgres://amtsraum:geheim-pw@127.0.0.1:1/amtsraum', DATA_DIR: tempDir() });
+    expect(await child.exited).toBe(1);
+    const said = child.stderr() + child.stdout();
+    expect(said).toContain('DATABASE_URL: cannot open the PostgreSQL database at 127.0.0.1:1/amtsraum as amtsraum');
+    expect(said).toContain('ECONNREFUSED');
+    expect(said).not.toContain('geheim-pw');
+    expect(said).not.toMatch(/\n\s+at |"stack"/);
+  });
+
   it('seeds once, keeps a second server off its data directory, and shuts down cleanly', async () => {
     const dataDir = tempDir();
     const env = { DATA_DIR: dataDir, SEED_DEMO: 'true', SEED_DEMO_PASSWORD: 'demo-passwort-123' };

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { DatabaseUnavailableError } from './db/client.js';
 import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
@@ -26,6 +27,10 @@ try {
 } catch (error) {
   if (error instanceof DataDirInUseError) {
     process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  if (error instanceof DatabaseUnavailableError) {
+    process.stderr.write(`${error.message}\nSee infra/.env.example for every variable and its form.\n`);
     process.exit(1);
   }
   logger.fatal({ err: error }, 'start failed');

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { allowedOriginsFor, createApp, findWebDist } from './app.js';
 import type { Config } from './config.js';
-import { openDatabase, type Database } from './db/client.js';
+import { DatabaseUnavailableError, openDatabase, type Database } from './db/client.js';
 import { closeDisplayStreams } from './features/devices/display-streams.js';
 import { formatDemoLogins, seedDemoIfEmpty } from './features/setup/demo-seed.js';
 import { BOOKING_LANES, type AppDeps } from './deps.js';
@@ -39,6 +39,15 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+async function openConfiguredDatabase(config: Config): Promise<Database> {
+  if (config.database.kind === 'pglite') return openDatabase({ kind: 'pglite', dataDir: config.database.dataDir });
+  try {
+    return await openDatabase(config.database);
+  } catch (error) {
+    throw new DatabaseUnavailableError(config.database.url, error);
+  }
+}
+
 /** Opens the database, seeds demo data if asked, and listens. Used by main.ts and by tests. */
 export async function startServer(
   config: Config,
@@ -59,11 +68,7 @@ export async function startServer(
     extraAcceptors?: number;
   } = {},
 ): Promise<RunningServer> {
-  const database =
-    options.database ??
-    (await openDatabase(
-      config.database.kind === 'postgres' ? config.database : { kind: 'pglite', dataDir: config.database.dataDir },
-    ));
+  const database = options.database ?? (await openConfiguredDatabase(config));
   const now = options.now ?? (() => new Date());
 
   try {

@@ -133,6 +133,17 @@ test('the forgot-password, profile and installation pages work by keyboard and p
   await expect(mainHeading(ines.page)).toHaveText('Kommunen der Installation');
   await expect(ines.page.getByTestId('municipality-testhausen')).toBeVisible();
   await expectAccessibleAlsoAt320(ines.page);
+  // A name the application reserves (only the server checks them) is refused at its field, saying so.
+  const slug = ines.page.getByLabel('Adresse (Kurzname)');
+  await slug.fill('kiosk');
+  await ines.page.getByLabel('Name der Kommune').fill('Stadt Kiosk');
+  await ines.page.getByLabel('Name der ersten Verwaltungsperson').fill('Ines Kiosk');
+  await ines.page.getByLabel('E-Mail-Adresse der ersten Verwaltungsperson').fill('ines@kiosk.example');
+  await ines.page.keyboard.press('Enter');
+  await expect(slug).toHaveAttribute('aria-invalid', 'true');
+  await expect(slug).toHaveAccessibleDescription(/manche Namen sind für die Anwendung reserviert/);
+  await expect(ines.page.getByTestId('municipality-kiosk')).toHaveCount(0);
+  ines.errors.splice(0, ines.errors.length, ...ines.errors.filter((error) => !/status of 400/.test(error)));
 
   // The own profile and security pages are reached from the staff home page, by keyboard.
   await ines.page.goto('/staff');

@@ -1,14 +1,17 @@
+import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
+import { DatabaseUnavailableError, openDatabase } from '../db/client.js';
 import { exportedFileProblems, exportTenantAudited } from '../features/setup/export.service.js';
 
-// `npm run export -- <tenant-slug> [> file.json]`: writes a municipality as an installation file
-// on stdout (no passwords, no second-factor or identity-provider secrets), which `npm run setup`
-// reads back. Uses the same configuration as the server; audited as `tenant.exported`.
+// `npm run export -- <tenant-slug> [file.json]`: writes a municipality as an installation file to
+// the file, or to stdout without one (no passwords, no second-factor or identity-provider secrets),
+// which `npm run setup` reads back. Uses the same configuration as the server; audited as `tenant.exported`.
 
-const slug = process.argv[2];
+// A file of its own: `npm run export -- slug > file.json` would put npm's own "> amtsraum export" lines
+// into the file, which setup then refuses (npm run --silent leaves them out).
+const [slug, outFile] = process.argv.slice(2);
 if (!slug) {
-  process.stderr.write('Usage: npm run export -- <tenant-slug> > installation.json\n');
+  process.stderr.write('Usage: npm run export -- <tenant-slug> <installation.json>\n');
   process.exit(2);
 }
 
@@ -30,7 +33,9 @@ try {
   );
 } catch (error) {
   // Most often: the embedded data directory is in use by the running server (stop it first).
-  process.stderr.write(`${(error as Error).message}\n`);
+  const problem =
+    config.database.kind === 'postgres' ? new DatabaseUnavailableError(config.database.url, error) : (error as Error);
+  process.stderr.write(`${problem.message}\n`);
   process.exit(1);
 }
 try {
@@ -40,7 +45,13 @@ try {
     process.stderr.write(`No municipality "${slug}" in this installation.\n`);
     process.exitCode = 1;
   } else {
-    process.stdout.write(`${JSON.stringify(file, null, 2)}\n`);
+    const text = `${JSON.stringify(file, null, 2)}\n`;
+    if (outFile) {
+      fs.writeFileSync(outFile, text);
+      process.stderr.write(`Municipality "${slug}" written to ${outFile}.\n`);
+    } else {
+      process.stdout.write(text);
+    }
     const problems = exportedFileProblems(file);
     if (problems.length > 0) {
       process.stderr.write(

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
+import { DatabaseUnavailableError, openDatabase } from '../db/client.js';
 import { describeFileIssues } from '../features/setup/export.service.js';
 import { InstallationFileSchema } from '../features/setup/installation.schema.js';
 import { announceInstallation, applyInstallation } from '../features/setup/installation.service.js';
@@ -53,8 +53,9 @@ try {
   );
 } catch (error) {
   // Most often: the embedded data directory is in use by the running server (stop it first).
-  process.stderr.write(`${(error as Error).message}
-`);
+  const problem =
+    config.database.kind === 'postgres' ? new DatabaseUnavailableError(config.database.url, error) : (error as Error);
+  process.stderr.write(`${problem.message}\n`);
   process.exit(1);
 }
 try {

@@ -86,6 +86,27 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+/** PostgreSQL at DATABASE_URL could not be opened: named plainly at the start, without a stack or the password. */
+export class DatabaseUnavailableError extends Error {
+  constructor(url: string, cause: unknown) {
+    let where = 'the address in it';
+    try {
+      const parsed = new URL(url);
+      where =
+        `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}` +
+        (parsed.username ? ` as ${decodeURIComponent(parsed.username)}` : '');
+    } catch {
+      // the configuration has already checked the form
+    }
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `DATABASE_URL: cannot open the PostgreSQL database at ${where} (${reason}). ` +
+        'Check host, port, user, password and database name, and that the server accepts connections from here.',
+    );
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') return openPostgres(options.url, options.maxConnections ?? 10, options.onQuery);

@@ -58,6 +58,18 @@ describe('locale resources', () => {
     }
   });
 
+  // The audit log's actions on a municipality (tenant.*) name the municipality, not the installation.
+  it('names the municipality in the audit actions on one (tenant.*)', () => {
+    const word = { de: /\bKommune\b/, en: /\bMunicipality\b/ } as const;
+    for (const [locale, expected] of Object.entries(word)) {
+      const actions = resources[locale as keyof typeof word].audit.actions as Record<string, string>;
+      const wrong = Object.entries(actions).filter(
+        ([key, value]) => key.startsWith('tenant.') && !expected.test(value),
+      );
+      expect(wrong.map(([key, value]) => `${locale}:${key}: ${value}`)).toEqual([]);
+    }
+  });
+
   // A field that may stay empty says so with the plain German word, in citizens' and staff forms alike.
   it('marks optional fields "freiwillig" in German, never "optional"', () => {
     const optional = NAMESPACES.flatMap((ns) =>

@@ -181,6 +181,14 @@ function CreateForm({ onCreated }: { onCreated: () => void }) {
           if (field) found[field] = field === 'slug' ? TAKEN.slugTaken : TAKEN.emailTaken;
         }
         show(found, null);
+      } else if (apiError.code === 'validation_failed' && apiError.extras.fieldErrors) {
+        // What only the server checks (a name the application reserves, e.g. "admin"): at its field.
+        const found: FieldErrors<FieldName> = {};
+        for (const { path } of apiError.extras.fieldErrors) {
+          const field = fieldOfPath(path);
+          if (field) found[field] = ERRORS[field];
+        }
+        show(found, Object.keys(found).length > 0 ? null : problemMessage(apiError));
       } else show({}, problemMessage(apiError));
     }
   };

@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(here, '../../..');
+const exec = promisify(execFile);
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(name: 'setup' | 'export', args: string[], dataDir: string, env: Record<string, string> = {}) {
+  return exec(process.execPath, ['--import', 'tsx', '--conditions=source', path.join(here, `${name}.ts`), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', SEED_DEMO: 'false', DATA_DIR: dataDir, ...env },
+  });
+}
+
+describe('npm run export', () => {
+  it('writes the file given after the slug, which npm run setup reads back (no npm lines in it)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-export-'));
+    dirs.push(dir);
+    const dataDir = path.join(dir, 'data');
+    await cli('setup', ['infra/installation.example.json'], dataDir);
+    const file = path.join(dir, 'dormagen.json');
+
+    const exported = await cli('export', ['dormagen', file], dataDir);
+    expect(exported.stdout).toBe('');
+    expect(exported.stderr).toContain(`Municipality "dormagen" written to ${file}.`);
+    const written = JSON.parse(fs.readFileSync(file, 'utf8')) as { tenants: { slug: string }[] };
+    expect(written.tenants.map((tenant) => tenant.slug)).toEqual(['dormagen']);
+
+    const again = await cli('setup', [file], dataDir);
+    expect(again.stdout).toContain('dormagen: 1 departments, 2 staff');
+  }, 120_000);
+
+  it('names DATABASE_URL plainly, without the password, when PostgreSQL cannot be reached (setup too)', async () => {
+    const env = { DATABASE_URL: 'postgres://amtsraum:geheim-pw@127.0.0.1:1/amtsraum' };
+    for (const [name, args] of [
+      ['export', ['dormagen']],
+      ['setup', ['infra/installation.example.json']],
+    ] as const) {
+      const failed = await cli(name, [...args], os.tmpdir(), env).then(
+        () => null,
+        (error: unknown) => error as { code: number; stderr: string },
+      );
+      expect(failed?.code).toBe(1);
+      expect(failed?.stderr).toContain('DATABASE_URL: cannot open the PostgreSQL database at 127.0.0.1:1/amtsraum');
+      expect(failed?.stderr).not.toContain('geheim-pw');
+    }
+  }, 60_000);
+});
