@@ -10,8 +10,16 @@ export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown)
   // The shared schemas are zod/mini ones (docs/decisions/020-the-door-page-under-120-kb.md).
   const result = z.safeParse(schema, value);
   if (result.success) return result.data;
+  // A field of the wrong kind says only that: zod/mini still runs the schema's checks on it, and
+  // `services: "ausweis"` drew "At most 5 characters" beside "This must be a list".
+  const wrongKind = new Set(
+    result.error.issues.filter((issue) => issue.code === 'invalid_type').map((issue) => issue.path.join('\u0000')),
+  );
+  const issues = result.error.issues.filter(
+    (issue) => issue.code === 'invalid_type' || !wrongKind.has(issue.path.join('\u0000')),
+  );
   throw new AppError('validation_failed', {
-    errors: result.error.issues.map((issue) => ({
+    errors: issues.map((issue) => ({
       path: issue.path.map(String).join('.') || '(body)',
       message: issue.message,
       localized: fieldIssueMessages(issue as Parameters<typeof fieldIssueMessages>[0]),

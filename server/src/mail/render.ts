@@ -115,7 +115,8 @@ function renderText(blocks: Block[]): string {
       case 'list':
         return [block.title, ...block.items.map((item) => `- ${item}`)].join('\n');
       case 'link':
-        return `${block.text}\n${block.url}`;
+        // The label too: pages name the link by it ("open the link “Join the appointment”").
+        return `${block.text}\n${block.label}: ${block.url}`;
       case 'image':
         return block.text;
     }

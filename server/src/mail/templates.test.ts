@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { sampleAppointmentMail } from '../test/mail-factories.js';
@@ -111,6 +112,22 @@ describe('appointment e-mails', () => {
     expect(mail.html).toContain('A &amp; B');
     // The plain-text part is plain text.
     expect(mail.text).toContain('Guten Tag <script>alert("x")</script>,');
+  });
+
+  it('names the join link as the confirmation and manage pages call it, in the HTML and the text part', () => {
+    // The pages say "open the link “Zum Termin” from the e-mail"; a link called otherwise is not found.
+    for (const locale of ['de', 'en'] as const) {
+      const pages = JSON.parse(
+        readFileSync(new URL(`../../../web/src/locales/${locale}/appointments.json`, import.meta.url), 'utf8'),
+      ) as { confirmation: { join1: string }; manage: { joinLater: string } };
+      const named = [pages.confirmation.join1, pages.manage.joinLater].map((text) => /[„“]([^“”]+)[“”]/.exec(text)?.[1]);
+      const mail = appointmentMail('confirmation', sampleAppointmentMail(), locale, NOW);
+      for (const label of named) {
+        expect(label).toBeTruthy();
+        expect(mail.html).toContain(`>${label!}</a>`);
+        expect(mail.text).toContain(`${label!}: https://amtsraum.test/termin/beitreten#join-token`);
+      }
+    }
   });
 
   it('refuses links that are not http(s)', () => {
