@@ -40,9 +40,12 @@ describe('appointment e-mails', () => {
     expect(event.startDate.toJSDate().toISOString()).toBe('2026-11-23T09:30:00.000Z');
     expect(event.summary).toBe('Termin: Bürgeramt, Stadt Musterstadt');
     expect(event.description).toContain('Biometrisches Passfoto');
-    // The calendar gets the join link, not the manage link (calendars are often shared).
-    expect(event.description).toContain('#join-token');
-    expect(event.description).not.toContain('#manage-token');
+    // The calendar gets no link: calendars are often shared, and the join link's token also
+    // manages the appointment (cancel, move). It says where the link is instead.
+    const ics = Buffer.from(attachment.content, 'base64').toString('utf8');
+    expect(ics).not.toMatch(/join-token|manage-token|termin\/|^URL/m);
+    expect(event.location).toBe('Videogespräch im Browser');
+    expect(event.description).toContain('Den Link „Zum Termin“ finden Sie in Ihrer E-Mail zu diesem Termin.');
   });
 
   it('confirms in English', () => {
@@ -120,7 +123,9 @@ describe('appointment e-mails', () => {
       const pages = JSON.parse(
         readFileSync(new URL(`../../../web/src/locales/${locale}/appointments.json`, import.meta.url), 'utf8'),
       ) as { confirmation: { join1: string }; manage: { joinLater: string } };
-      const named = [pages.confirmation.join1, pages.manage.joinLater].map((text) => /[„“]([^“”]+)[“”]/.exec(text)?.[1]);
+      const named = [pages.confirmation.join1, pages.manage.joinLater].map(
+        (text) => /[„“]([^“”]+)[“”]/.exec(text)?.[1],
+      );
       const mail = appointmentMail('confirmation', sampleAppointmentMail(), locale, NOW);
       for (const label of named) {
         expect(label).toBeTruthy();

@@ -129,6 +129,7 @@ const APPOINTMENT_TEXT = {
     qrText: 'Den QR-Code zum Vorzeigen am Terminal finden Sie in der HTML-Ansicht dieser E-Mail.',
     qrFile: 'anmelde-qr-code.png',
     joinLabel: 'Zum Termin',
+    icsJoin: 'Den Link „Zum Termin“ finden Sie in Ihrer E-Mail zu diesem Termin.',
     manage: 'Sie können den Termin nicht wahrnehmen? Über diesen Link sagen Sie ihn ab oder buchen ihn um:',
     manageLabel: 'Termin absagen oder umbuchen',
     personal: 'Diese Links gelten nur für Sie. Bitte geben Sie sie nicht weiter.',
@@ -180,6 +181,7 @@ const APPOINTMENT_TEXT = {
     qrText: 'The QR code to show at the kiosk is in the HTML view of this e-mail.',
     qrFile: 'check-in-qr-code.png',
     joinLabel: 'Join the appointment',
+    icsJoin: 'The link “Join the appointment” is in your e-mail about this appointment.',
     manage: 'Cannot make it? Use this link to cancel or rebook the appointment:',
     manageLabel: 'Cancel or rebook',
     personal: 'These links are personal. Please do not share them.',
@@ -261,17 +263,14 @@ export function appointmentMail(
   blocks.push({ type: 'paragraph', text: `${t.closing}\n${data.departmentName}\n${data.tenantName}` });
   blocks.push({ type: 'paragraph', text: t.automatic });
 
-  // The calendar entry carries the join link (needed at the time), not the manage link:
-  // calendars are shared more often than mailboxes. On site it says where to go instead, and
-  // leaves out the booking code and QR code, which check in.
+  // The calendar entry carries no link: calendars are shared more often than mailboxes, and the
+  // join link's token is the manage link's too (whoever holds it may cancel or move the
+  // appointment), so it says where the link is. On site it says where to go instead, and leaves
+  // out the booking code and QR code, which check in.
   const description = [
     services.join(', '),
     documents.length > 0 ? `${t.documents}\n${documents.map((d) => `- ${d}`).join('\n')}` : '',
-    cancelled
-      ? ''
-      : onsite
-        ? `${t.where}: ${oneLine(onsite.location)}`
-        : `${t.join(data.joinOpensMinutesBefore)}\n${joinUrl}`,
+    cancelled ? '' : onsite ? `${t.where}: ${oneLine(onsite.location)}` : `${t.video}. ${t.icsJoin}`,
     note ? `${t.note}: ${note}` : '',
   ]
     .filter(Boolean)
@@ -283,7 +282,7 @@ export function appointmentMail(
     end: data.endsAt,
     summary: t.icsSummary(data.departmentName, data.tenantName),
     description,
-    ...(cancelled ? {} : onsite ? { location: oneLine(onsite.location) } : { location: joinUrl, url: joinUrl }),
+    ...(cancelled ? {} : { location: onsite ? oneLine(onsite.location) : t.video }),
     method,
     organizer: data.organizer,
     attendee: { name: data.citizenName, email: data.citizenEmail },
