@@ -93,6 +93,28 @@ test('a declined citizen reads the clerk’s note; a refresh keeps the place', a
   expectNoBrowserErrors(clerk, ben);
 });
 
+test('a clerk declining someone who has just left is told so, not that a colleague let them in; the note stays', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const ben = await citizen(browser);
+  await knockViaApi(ben, 'gewerbeamt', { name: 'Ben Beispiel', concern: 'Frage zur Anmeldung' });
+
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  await clerk.page.getByRole('button', { name: 'Ben Beispiel ablehnen' }).click();
+  const dialog = clerk.page.getByRole('dialog', { name: 'Ben Beispiel ablehnen' });
+  const note = dialog.getByRole('textbox', { name: 'Nachricht an die Person (freiwillig)' });
+  await note.fill('Bitte kommen Sie ins Rathaus.');
+  // Ben gives up while the clerk writes.
+  expect((await ben.request.post('/api/visit/leave')).status()).toBe(200);
+  await dialog.getByRole('button', { name: 'Ablehnen' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(
+    'Diese Person wurde gerade von jemand anderem hereingebeten oder hat den Warteraum verlassen.',
+  );
+  await expect(note).toHaveValue('Bitte kommen Sie ins Rathaus.');
+  expect(clerk.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);
+});
+
 test('the third in the queue moves up when the first leaves', async ({ browser }) => {
   const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
   const [first, second, third] = [await citizen(browser), await citizen(browser), await citizen(browser)];
