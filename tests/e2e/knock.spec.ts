@@ -3,6 +3,7 @@ import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } fro
 import {
   STAFF,
   TENANT,
+  admitViaApi,
   expectNoBrowserErrors,
   knockViaApi,
   knockViaForm,
@@ -113,6 +114,24 @@ test('a clerk declining someone who has just left is told so, not that a colleag
   );
   await expect(note).toHaveValue('Bitte kommen Sie ins Rathaus.');
   expect(clerk.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);
+});
+
+test('a clerk who finishes a conversation from the console is taken to the next person, not to the top of the page', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const ben = await citizen(browser);
+  const visit = await knockViaApi(ben, 'gewerbeamt', { name: 'Ben Beispiel', concern: 'Frage zur Anmeldung' });
+  await admitViaApi(clerk, clerk.departmentId, visit.id);
+
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const current = clerk.page.getByTestId('current-visit');
+  await expect(current).toContainText('Sie sind bei Ben Beispiel');
+  await current.getByRole('button', { name: 'Beenden' }).focus();
+  await clerk.page.keyboard.press('Enter');
+  await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
+  await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+  expectNoBrowserErrors(clerk);
 });
 
 test('the third in the queue moves up when the first leaves', async ({ browser }) => {

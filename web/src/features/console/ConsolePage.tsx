@@ -231,7 +231,15 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
       if (channel === 'video') setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
     }).finally(() => setAdmitting(false));
   };
-  const finish = (entry: QueueEntry) => run(() => finishVisit(department.id, entry.id));
+  // The finished conversation's buttons go with it; the focus goes on to the next person rather
+  // than to the top of the page, where a keyboard user would start over.
+  const admitNextButton = useRef<HTMLButtonElement>(null);
+  const thenNext = (action: () => Promise<unknown>) =>
+    run(async () => {
+      await action();
+      admitNextButton.current?.focus();
+    });
+  const finish = (entry: QueueEntry) => thenNext(() => finishVisit(department.id, entry.id));
   const clockOf = (iso: string) => formatClock(new Date(iso), locale, department.timeZone);
 
   const waited = (entry: QueueEntry) => {
@@ -312,7 +320,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
             clock={clockOf}
             onRecall={() => void run(() => counterActions.recall(department.id, mine.id))}
             onDone={() => void finish(mine)}
-            onNoShow={() => void run(() => counterActions.noShow(department.id, mine.id))}
+            onNoShow={() => void thenNext(() => counterActions.noShow(department.id, mine.id))}
           />
         ) : mine ? (
           <>
@@ -344,6 +352,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         <h2 id={`${id}-queue`}>{t('console.queueHeading')}</h2>
         <p>
           <button
+            ref={admitNextButton}
             type="button"
             className="button button--primary"
             aria-disabled={queue.length === 0 || undefined}
