@@ -4,6 +4,7 @@ import {
   STAFF,
   TENANT,
   admitViaApi,
+  getConsole,
   expectNoBrowserErrors,
   knockViaApi,
   knockViaForm,
@@ -131,6 +132,38 @@ test('a clerk who finishes a conversation from the console is taken to the next 
   await clerk.page.keyboard.press('Enter');
   await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
   await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+  expectNoBrowserErrors(clerk);
+});
+
+test('walking the door’s choices with the arrow keys changes the door once, where the clerk stops', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const doorChanges: string[] = [];
+  clerk.page.on('request', (request) => {
+    if (request.method() === 'PUT' && request.url().endsWith('/door')) doorChanges.push(request.postData() ?? '');
+  });
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const open = clerk.page.getByRole('radio', { name: 'Geöffnet' });
+  const paused = clerk.page.getByRole('radio', { name: 'Pause' });
+  const closed = clerk.page.getByRole('radio', { name: 'Geschlossen' });
+  await expect(open).toBeChecked();
+  await open.focus();
+  // On the way to "Nach Öffnungszeiten", a keyboard passes "Pause" and "Geschlossen": the people
+  // waiting must not be told the office paused and closed.
+  await clerk.page.keyboard.press('ArrowRight');
+  await expect(paused).toBeChecked();
+  await clerk.page.keyboard.press('ArrowRight');
+  await expect(closed).toBeChecked();
+  await clerk.page.keyboard.press('ArrowRight');
+  await expect(clerk.page.getByRole('radio', { name: 'Nach Öffnungszeiten' })).toBeChecked();
+  await expect.poll(async () => (await getConsole(clerk, clerk.departmentId)).doorSetting).toBe('auto');
+  expect(doorChanges).toEqual(['{"state":"auto"}']);
+
+  // A click still sets the door.
+  await paused.click();
+  await expect.poll(async () => (await getConsole(clerk, clerk.departmentId)).doorSetting).toBe('paused');
+  await expect(paused).toBeChecked();
   expectNoBrowserErrors(clerk);
 });
 

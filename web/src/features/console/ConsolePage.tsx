@@ -39,6 +39,9 @@ import { useMinuteClock } from './useMinuteClock';
 
 type DoorChoice = DoorSetting['state'];
 
+/** How long a door choice rests before it is sent (arrow keys pass the choices in between). */
+const DOOR_CHOICE_REST_MS = 700;
+
 export interface ConsolePageProps {
   /**
    * Getting ready for calls while serving the queue (the calls feature's device check, plugged in
@@ -215,15 +218,43 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
     }
   };
 
-  const chooseDoor = (state: DoorChoice) =>
+  // The choice shows at once and is sent when it rests: a keyboard moves through a radio group
+  // with the arrow keys, checking each choice on the way, and the people waiting would otherwise
+  // be told "paused" and "closed" on the way from "open" to "by opening hours".
+  const pendingDoor = useRef<{ state: DoorChoice; timer: ReturnType<typeof setTimeout> } | null>(null);
+  const sendDoor = (state: DoorChoice) =>
     run(async () => {
-      setChosen(state);
       try {
         await setDoor(department.id, state);
       } finally {
-        setChosen(null);
+        if (!pendingDoor.current) setChosen(null);
       }
     });
+  const chooseDoor = (state: DoorChoice) => {
+    setChosen(state);
+    if (pendingDoor.current) clearTimeout(pendingDoor.current.timer);
+    pendingDoor.current = {
+      state,
+      timer: setTimeout(() => {
+        pendingDoor.current = null;
+        void sendDoor(state);
+      }, DOOR_CHOICE_REST_MS),
+    };
+  };
+  // Leaving the console right after a choice still sets the door.
+  const departmentIdForDoor = department.id;
+  useEffect(
+    () => () => {
+      const pending = pendingDoor.current;
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      pendingDoor.current = null;
+      void setDoor(departmentIdForDoor, pending.state).catch(() => {
+        // The page is gone: nobody is left to tell; the console shows the door when opened again.
+      });
+    },
+    [departmentIdForDoor],
+  );
   const admit = (entry: QueueEntry | 'next') => {
     setAdmitting(true);
     return run(async () => {
@@ -300,7 +331,9 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
                 name={`${id}-door-setting`}
                 value={choice.value}
                 checked={setting === choice.value}
-                onChange={() => void chooseDoor(choice.value)}
+                onChange={() => {
+                  chooseDoor(choice.value);
+                }}
               />
               {choice.label}
             </label>
