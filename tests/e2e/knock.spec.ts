@@ -1,6 +1,7 @@
 import type { Browser } from '@playwright/test';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import {
+  DEMO_PASSWORD,
   STAFF,
   TENANT,
   admitViaApi,
@@ -314,6 +315,19 @@ test('staff sign in with the form, see their offices and sign out', async ({ bro
   await page.getByRole('button', { name: 'Abmelden' }).click();
   await expect(mainHeading(page)).toHaveText('Anmeldung für Mitarbeitende');
   expectNoBrowserErrors(person);
+});
+
+test('a clerk who opens their console without a session comes back to it after signing in', async ({ browser }) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const later = await citizen(browser);
+  await later.page.goto(`/staff/${clerk.departmentId}`);
+  await expect(later.page).toHaveURL(/\/staff\/login$/);
+  await later.page.getByLabel('E-Mail-Adresse').fill(STAFF.petra);
+  await later.page.getByLabel('Passwort', { exact: true }).fill(DEMO_PASSWORD);
+  await later.page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+  await expect(later.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+  await expect(mainHeading(later.page)).toHaveText('Gewerbeamt');
+  expect(later.errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
 });
 
 test('every message on screen follows a language switch, the server’s too (issue 13)', async ({ browser }) => {

@@ -8,7 +8,8 @@ import {
 } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from '../../lib/router';
+import { Link, useLocation, useParams } from '../../lib/router';
+import { returnTo } from '../../lib/session-ended';
 import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
@@ -98,6 +99,7 @@ function ConsoleGate({
  */
 function SessionEnded() {
   const { t } = useTranslation('console');
+  const { pathname } = useLocation();
   return (
     <>
       <PageHeading title={t('console.sessionEnded.title')} />
@@ -105,7 +107,9 @@ function SessionEnded() {
         <p>{t('console.sessionEnded.text')}</p>
       </div>
       <p>
-        <Link to={pagePath('staffLogin')}>{t('console.sessionEnded.signIn')}</Link>
+        <Link to={pagePath('staffLogin')} state={returnTo(pathname)}>
+          {t('console.sessionEnded.signIn')}
+        </Link>
       </p>
     </>
   );
