@@ -1,8 +1,11 @@
 import type { Browser } from '@playwright/test';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import {
+  DEMO_PASSWORD,
   STAFF,
   TENANT,
+  admitViaApi,
+  getConsole,
   expectNoBrowserErrors,
   knockViaApi,
   knockViaForm,
@@ -91,6 +94,78 @@ test('a declined citizen reads the clerk’s note; a refresh keeps the place', a
     `/${TENANT}/gewerbeamt`,
   );
   expectNoBrowserErrors(clerk, ben);
+});
+
+test('a clerk declining someone who has just left is told so, not that a colleague let them in; the note stays', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const ben = await citizen(browser);
+  await knockViaApi(ben, 'gewerbeamt', { name: 'Ben Beispiel', concern: 'Frage zur Anmeldung' });
+
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  await clerk.page.getByRole('button', { name: 'Ben Beispiel ablehnen' }).click();
+  const dialog = clerk.page.getByRole('dialog', { name: 'Ben Beispiel ablehnen' });
+  const note = dialog.getByRole('textbox', { name: 'Nachricht an die Person (freiwillig)' });
+  await note.fill('Bitte kommen Sie ins Rathaus.');
+  // Ben gives up while the clerk writes.
+  expect((await ben.request.post('/api/visit/leave')).status()).toBe(200);
+  await dialog.getByRole('button', { name: 'Ablehnen' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(
+    'Diese Person wurde gerade von jemand anderem hereingebeten oder hat den Warteraum verlassen.',
+  );
+  await expect(note).toHaveValue('Bitte kommen Sie ins Rathaus.');
+  expect(clerk.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);
+});
+
+test('a clerk who finishes a conversation from the console is taken to the next person, not to the top of the page', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const ben = await citizen(browser);
+  const visit = await knockViaApi(ben, 'gewerbeamt', { name: 'Ben Beispiel', concern: 'Frage zur Anmeldung' });
+  await admitViaApi(clerk, clerk.departmentId, visit.id);
+
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const current = clerk.page.getByTestId('current-visit');
+  await expect(current).toContainText('Sie sind bei Ben Beispiel');
+  await current.getByRole('button', { name: 'Beenden' }).focus();
+  await clerk.page.keyboard.press('Enter');
+  await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
+  await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+  expectNoBrowserErrors(clerk);
+});
+
+test('walking the door’s choices with the arrow keys changes the door once, where the clerk stops', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const doorChanges: string[] = [];
+  clerk.page.on('request', (request) => {
+    if (request.method() === 'PUT' && request.url().endsWith('/door')) doorChanges.push(request.postData() ?? '');
+  });
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const open = clerk.page.getByRole('radio', { name: 'Geöffnet' });
+  const paused = clerk.page.getByRole('radio', { name: 'Pause' });
+  const closed = clerk.page.getByRole('radio', { name: 'Geschlossen' });
+  await expect(open).toBeChecked();
+  await open.focus();
+  // On the way to "Nach Öffnungszeiten", a keyboard passes "Pause" and "Geschlossen": the people
+  // waiting must not be told the office paused and closed.
+  await clerk.page.keyboard.press('ArrowRight');
+  await expect(paused).toBeChecked();
+  await clerk.page.keyboard.press('ArrowRight');
+  await expect(closed).toBeChecked();
+  await clerk.page.keyboard.press('ArrowRight');
+  await expect(clerk.page.getByRole('radio', { name: 'Nach Öffnungszeiten' })).toBeChecked();
+  await expect.poll(async () => (await getConsole(clerk, clerk.departmentId)).doorSetting).toBe('auto');
+  expect(doorChanges).toEqual(['{"state":"auto"}']);
+
+  // A click still sets the door.
+  await paused.click();
+  await expect.poll(async () => (await getConsole(clerk, clerk.departmentId)).doorSetting).toBe('paused');
+  await expect(paused).toBeChecked();
+  expectNoBrowserErrors(clerk);
 });
 
 test('the third in the queue moves up when the first leaves', async ({ browser }) => {
@@ -240,6 +315,19 @@ test('staff sign in with the form, see their offices and sign out', async ({ bro
   await page.getByRole('button', { name: 'Abmelden' }).click();
   await expect(mainHeading(page)).toHaveText('Anmeldung für Mitarbeitende');
   expectNoBrowserErrors(person);
+});
+
+test('a clerk who opens their console without a session comes back to it after signing in', async ({ browser }) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const later = await citizen(browser);
+  await later.page.goto(`/staff/${clerk.departmentId}`);
+  await expect(later.page).toHaveURL(/\/staff\/login$/);
+  await later.page.getByLabel('E-Mail-Adresse').fill(STAFF.petra);
+  await later.page.getByLabel('Passwort', { exact: true }).fill(DEMO_PASSWORD);
+  await later.page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+  await expect(later.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+  await expect(mainHeading(later.page)).toHaveText('Gewerbeamt');
+  expect(later.errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
 });
 
 test('every message on screen follows a language switch, the server’s too (issue 13)', async ({ browser }) => {

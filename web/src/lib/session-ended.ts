@@ -9,3 +9,20 @@ export const SESSION_ENDED = { sessionEnded: true } as const;
 export function isSessionEnded(state: unknown): boolean {
   return typeof state === 'object' && state !== null && (state as { sessionEnded?: unknown }).sessionEnded === true;
 }
+
+/**
+ * The history state with which a staff page sends someone without a session to the sign-in page,
+ * naming itself: signed in, they come back to it (a bookmarked console, a session that ended
+ * overnight) instead of to the list of their offices.
+ */
+export function returnTo(pathname: string): { returnTo: string } {
+  return { returnTo: pathname };
+}
+
+/** The in-app path a history entry's state asks to return to after signing in; null for none. */
+export function returnPathOf(state: unknown): string | null {
+  if (typeof state !== 'object' || state === null) return null;
+  const path = (state as { returnTo?: unknown }).returnTo;
+  // A path of this site only, never another's (`//host`, `/\\host`).
+  return typeof path === 'string' && /^\/(?![/\\])/.test(path) ? path : null;
+}

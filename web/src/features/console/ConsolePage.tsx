@@ -8,7 +8,8 @@ import {
 } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from '../../lib/router';
+import { Link, useLocation, useParams } from '../../lib/router';
+import { returnTo } from '../../lib/session-ended';
 import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
@@ -38,6 +39,9 @@ import { SignOutButton, StaffGate } from './StaffGate';
 import { useMinuteClock } from './useMinuteClock';
 
 type DoorChoice = DoorSetting['state'];
+
+/** How long a door choice rests before it is sent (arrow keys pass the choices in between). */
+const DOOR_CHOICE_REST_MS = 700;
 
 export interface ConsolePageProps {
   /**
@@ -95,6 +99,7 @@ function ConsoleGate({
  */
 function SessionEnded() {
   const { t } = useTranslation('console');
+  const { pathname } = useLocation();
   return (
     <>
       <PageHeading title={t('console.sessionEnded.title')} />
@@ -102,7 +107,9 @@ function SessionEnded() {
         <p>{t('console.sessionEnded.text')}</p>
       </div>
       <p>
-        <Link to={pagePath('staffLogin')}>{t('console.sessionEnded.signIn')}</Link>
+        <Link to={pagePath('staffLogin')} state={returnTo(pathname)}>
+          {t('console.sessionEnded.signIn')}
+        </Link>
       </p>
     </>
   );
@@ -215,15 +222,43 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
     }
   };
 
-  const chooseDoor = (state: DoorChoice) =>
+  // The choice shows at once and is sent when it rests: a keyboard moves through a radio group
+  // with the arrow keys, checking each choice on the way, and the people waiting would otherwise
+  // be told "paused" and "closed" on the way from "open" to "by opening hours".
+  const pendingDoor = useRef<{ state: DoorChoice; timer: ReturnType<typeof setTimeout> } | null>(null);
+  const sendDoor = (state: DoorChoice) =>
     run(async () => {
-      setChosen(state);
       try {
         await setDoor(department.id, state);
       } finally {
-        setChosen(null);
+        if (!pendingDoor.current) setChosen(null);
       }
     });
+  const chooseDoor = (state: DoorChoice) => {
+    setChosen(state);
+    if (pendingDoor.current) clearTimeout(pendingDoor.current.timer);
+    pendingDoor.current = {
+      state,
+      timer: setTimeout(() => {
+        pendingDoor.current = null;
+        void sendDoor(state);
+      }, DOOR_CHOICE_REST_MS),
+    };
+  };
+  // Leaving the console right after a choice still sets the door.
+  const departmentIdForDoor = department.id;
+  useEffect(
+    () => () => {
+      const pending = pendingDoor.current;
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      pendingDoor.current = null;
+      void setDoor(departmentIdForDoor, pending.state).catch(() => {
+        // The page is gone: nobody is left to tell; the console shows the door when opened again.
+      });
+    },
+    [departmentIdForDoor],
+  );
   const admit = (entry: QueueEntry | 'next') => {
     setAdmitting(true);
     return run(async () => {
@@ -231,7 +266,15 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
       if (channel === 'video') setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
     }).finally(() => setAdmitting(false));
   };
-  const finish = (entry: QueueEntry) => run(() => finishVisit(department.id, entry.id));
+  // The finished conversation's buttons go with it; the focus goes on to the next person rather
+  // than to the top of the page, where a keyboard user would start over.
+  const admitNextButton = useRef<HTMLButtonElement>(null);
+  const thenNext = (action: () => Promise<unknown>) =>
+    run(async () => {
+      await action();
+      admitNextButton.current?.focus();
+    });
+  const finish = (entry: QueueEntry) => thenNext(() => finishVisit(department.id, entry.id));
   const clockOf = (iso: string) => formatClock(new Date(iso), locale, department.timeZone);
 
   const waited = (entry: QueueEntry) => {
@@ -292,7 +335,9 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
                 name={`${id}-door-setting`}
                 value={choice.value}
                 checked={setting === choice.value}
-                onChange={() => void chooseDoor(choice.value)}
+                onChange={() => {
+                  chooseDoor(choice.value);
+                }}
               />
               {choice.label}
             </label>
@@ -312,7 +357,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
             clock={clockOf}
             onRecall={() => void run(() => counterActions.recall(department.id, mine.id))}
             onDone={() => void finish(mine)}
-            onNoShow={() => void run(() => counterActions.noShow(department.id, mine.id))}
+            onNoShow={() => void thenNext(() => counterActions.noShow(department.id, mine.id))}
           />
         ) : mine ? (
           <>
@@ -344,6 +389,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         <h2 id={`${id}-queue`}>{t('console.queueHeading')}</h2>
         <p>
           <button
+            ref={admitNextButton}
             type="button"
             className="button button--primary"
             aria-disabled={queue.length === 0 || undefined}

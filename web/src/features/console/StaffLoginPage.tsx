@@ -2,7 +2,7 @@ import { LoginRequestSchema, pagePath } from '@amtsraum/shared';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from '../../lib/router';
-import { isSessionEnded } from '../../lib/session-ended';
+import { isSessionEnded, returnPathOf } from '../../lib/session-ended';
 import { toApiError } from '../../lib/api';
 import { getLiveClient } from '../../lib/live-client';
 import { message, problemMessage } from '../../lib/message';
@@ -30,7 +30,9 @@ export function StaffLoginPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   // Sent here by a page whose session ended meanwhile (an admin page's action, say).
-  const ended = isSessionEnded(useLocation().state);
+  const { state } = useLocation();
+  const ended = isSessionEnded(state);
+  const back = returnPathOf(state);
 
   const submit = async () => {
     const found: FieldErrors<FieldName> = {};
@@ -44,7 +46,7 @@ export function StaffLoginPage() {
       await login(parsed.data);
       // The live connection learns about the new session cookie only at a new upgrade.
       getLiveClient().reconnectNow();
-      void navigate(pagePath('staffHome'));
+      void navigate(back ?? pagePath('staffHome'));
     } catch (error) {
       const apiError = toApiError(error);
       setSubmitting(false);
