@@ -23,7 +23,9 @@ describe('parseInput', () => {
   });
 
   it('keeps every check of a field of the right kind', () => {
-    const services = errorsOf({ services: ['a', 'b', 'c', 'd', 'e', 'f'] }).filter((error) => error.path === 'services');
+    const services = errorsOf({ services: ['a', 'b', 'c', 'd', 'e', 'f'] }).filter(
+      (error) => error.path === 'services',
+    );
     expect(services.length).toBeGreaterThan(0);
   });
 });
