@@ -41,7 +41,7 @@ export function accountsRouter(deps: AppDeps): Router {
     await passwordLinks.undo(requestAddressGroup(req));
     res.cookie(STAFF_COOKIE, sessionToken, cookieOptions(deps.config, SESSION_MAX_AGE_MS));
     req.log.info({ staffId: staff.id }, 'staff set a password from a link');
-    res.json(await describeStaff(deps.database.db, staff, 'password'));
+    res.json(await describeStaff(deps.database.db, staff, 'password', deps.config.sessionSecret));
   });
 
   // The page asks when it opens, so a dead link is said before anyone types a password twice.

@@ -126,7 +126,7 @@ export function oidcSignInRouter(deps: AppDeps): Router {
       res.clearCookie(LOGIN_COOKIE, { ...loginCookie(), maxAge: undefined });
       res.cookie(STAFF_COOKIE, signedIn.token, cookieOptions(config, SESSION_MAX_AGE_MS));
       req.log.info({ staffId: signedIn.staff.id, created: signedIn.created }, 'staff signed in through oidc');
-      const me = await describeStaff(deps.database.db, signedIn.staff, 'oidc');
+      const me = await describeStaff(deps.database.db, signedIn.staff, 'oidc', deps.config.sessionSecret);
       // Admins land in the administration, everyone else with their departments.
       const admin = me.staff.isTenantAdmin || me.staff.isInstallationAdmin;
       res.redirect(303, page(admin ? '/admin' : pagePath('staffHome')));

@@ -6,7 +6,7 @@ import { departments, staff, tenants } from '../../db/schema.js';
 import type { EventBus } from '../../lib/event-bus.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { seal } from '../../lib/secret-box.js';
-import { TOTP_PURPOSE } from '../staff/second-factor.js';
+import { TOTP_PURPOSE } from '../staff/authenticator.js';
 import type { InstallationFile } from './installation.schema.js';
 import { writeTenantText } from '../legal/write-texts.js';
 import { writeService } from '../offer/write-service.js';

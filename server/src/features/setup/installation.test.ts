@@ -23,7 +23,7 @@ import { useTestServer } from '../../test/suite.js';
 import { InstallationFileSchema } from './installation.schema.js';
 import { announceInstallation, applyInstallation } from './installation.service.js';
 import { unseal } from '../../lib/secret-box.js';
-import { TOTP_PURPOSE } from '../staff/second-factor.js';
+import { TOTP_PURPOSE } from '../staff/authenticator.js';
 
 const SECRET = 'installation-test-secret-of-32-characters';
 

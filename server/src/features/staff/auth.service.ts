@@ -6,6 +6,7 @@ import { tenants } from '../../db/schema.js';
 import type { Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
+import { hasAuthenticator } from './authenticator.js';
 import {
   deleteSessions,
   deleteStaleSessions,
@@ -111,7 +112,12 @@ export async function endSessions(
   return ended.length;
 }
 
-export async function describeStaff(db: Db, row: StaffRow, authMethod: AuthMethod): Promise<StaffMe> {
+export async function describeStaff(
+  db: Db,
+  row: StaffRow,
+  authMethod: AuthMethod,
+  sessionSecret: string,
+): Promise<StaffMe> {
   const [tenant] = await db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, row.tenantId)).limit(1);
   return {
     staff: {
@@ -122,7 +128,7 @@ export async function describeStaff(db: Db, row: StaffRow, authMethod: AuthMetho
       tenantSlug: tenant?.slug ?? '',
       isTenantAdmin: row.isTenantAdmin,
       isInstallationAdmin: row.isInstallationAdmin,
-      secondFactor: { enrolled: row.totpConfirmedAt !== null, proved: authMethod !== 'password' },
+      secondFactor: { enrolled: hasAuthenticator(sessionSecret, row), proved: authMethod !== 'password' },
       departments: await listMemberships(db, row.id),
     },
   };

@@ -2,7 +2,9 @@ import { SecondFactorSetupSchema, StaffMeSchema } from '@amtsraum/shared';
 import { and, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, staff } from '../../db/schema.js';
+import { seal } from '../../lib/secret-box.js';
 import { totpCode, totpStep } from '../../lib/totp.js';
+import { TOTP_PURPOSE } from './authenticator.js';
 import { settableClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeStaff, makeTenant, signedInAdmin } from '../../test/factories.js';
@@ -146,6 +148,29 @@ describe.each(databaseKinds)('second factor (TOTP) on %s', (kind) => {
       401,
     );
     expect((await browser.post('/api/staff/second-factor/confirm', { code: codeAt(setup.secret) })).status).toBe(200);
+  });
+
+  it('after SESSION_SECRET was changed, lets each person set up an authenticator again as at the first sign-in', async () => {
+    // Found by walking the installation: a changed secret opens no sealed authenticator, so every
+    // code was refused and setting up a new one asked for one: every admin was locked out, though
+    // infra/.env.example says each authenticator is set up again.
+    const tenant = await makeTenant(db());
+    const { person } = await signedInAdmin(db(), client(), tenant.id, { now: clock.now() });
+    const earlier = seal('an-earlier-session-secret-of-32-characters', TOTP_PURPOSE, person.totpSecret);
+    await db().update(staff).set({ totpSecretSealed: earlier }).where(eq(staff.id, person.id));
+
+    const browser = client();
+    await browser.post('/api/staff/login', { email: person.email, password: person.password });
+    expect(StaffMeSchema.parse((await browser.get('/api/staff/me')).json).staff.secondFactor).toEqual({
+      enrolled: false,
+      proved: false,
+    });
+    // The old app's code proves nothing and is not counted as a wrong guess: set one up.
+    const old = await browser.post('/api/staff/second-factor', { code: codeAt(person.totpSecret) });
+    expect(old.json.code).toBe('second_factor_required');
+    const setup = SecondFactorSetupSchema.parse((await browser.post('/api/staff/second-factor/setup', {})).json);
+    const confirmed = await browser.post('/api/staff/second-factor/confirm', { code: codeAt(setup.secret) });
+    expect(StaffMeSchema.parse(confirmed.json).staff.secondFactor).toEqual({ enrolled: true, proved: true });
   });
 
   it('lets a municipality admin reset the authenticator of their own staff, ending their sessions', async () => {

@@ -7,9 +7,7 @@ import { seal, unseal } from '../../lib/secret-box.js';
 import { newTotpSecret, otpauthUri, verifyTotp } from '../../lib/totp.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import { endSessions, type StaffSession } from './auth.service.js';
-
-/** The secret box purpose of TOTP secrets (lib/secret-box.ts). */
-export const TOTP_PURPOSE = 'totp';
+import { hasAuthenticator, TOTP_PURPOSE } from './authenticator.js';
 
 /**
  * Proves the session's person with their authenticator's code (issue 15: admin roles need a
@@ -23,9 +21,12 @@ export async function proveSecondFactor(
   code: string,
 ): Promise<void> {
   const person = session.staff;
-  if (!person.totpSecretSealed || !person.totpConfirmedAt) throw new AppError('second_factor_required');
-  const secret = unseal(ctx.config.sessionSecret, TOTP_PURPOSE, person.totpSecretSealed);
-  if (secret === null) throw new AppError('second_factor_invalid', { internal: 'TOTP secret does not unseal' });
+  // None set up, or sealed under an earlier SESSION_SECRET: set one up (hasAuthenticator).
+  const secret =
+    person.totpSecretSealed && person.totpConfirmedAt
+      ? unseal(ctx.config.sessionSecret, TOTP_PURPOSE, person.totpSecretSealed)
+      : null;
+  if (secret === null) throw new AppError('second_factor_required');
   const step = verifyTotp(secret, code, ctx.now, person.totpLastStep);
   if (step === null) throw new AppError('second_factor_invalid');
   await ctx.db.transaction(async (tx) => {
@@ -59,7 +60,7 @@ export async function startSecondFactorSetup(
   password: string | undefined,
 ): Promise<{ secret: string; otpauthUri: string }> {
   const person = session.staff;
-  if (person.totpConfirmedAt) {
+  if (hasAuthenticator(ctx.config.sessionSecret, person)) {
     if (session.authMethod === 'password') throw new AppError('second_factor_required');
     if (!password) throw invalidField('password', 'please enter your password');
     if (!person.passwordHash || !(await verifyPassword(person.passwordHash, password))) {

@@ -8,6 +8,7 @@ import { parseInput } from '../../lib/validate.js';
 import { describeStaff, SESSION_MAX_AGE_MS, signIn, signOut } from './auth.service.js';
 import { DEVICE_COOKIE, deviceCookieOptions, knowsAccount, readKnownDevice, rememberAccount } from './known-device.js';
 import { currentSession, requireStaff } from './require-staff.js';
+import { hasAuthenticator } from './authenticator.js';
 import { confirmSecondFactor, proveSecondFactor, startSecondFactorSetup } from './second-factor.js';
 
 const LOGIN_WINDOW_MS = 15 * 60_000;
@@ -45,7 +46,7 @@ export function staffRouter(deps: AppDeps): Router {
     res.cookie(STAFF_COOKIE, token, cookieOptions(deps.config, SESSION_MAX_AGE_MS));
     res.cookie(DEVICE_COOKIE, rememberAccount(secret, device, body.email), deviceCookieOptions(deps.config));
     req.log.info({ staffId: staff.id }, 'staff signed in');
-    res.json(await describeStaff(deps.database.db, staff, 'password'));
+    res.json(await describeStaff(deps.database.db, staff, 'password', deps.config.sessionSecret));
   });
 
   // Guessing six digits: 5 tries per 15 minutes per account, whatever the device.
@@ -57,14 +58,14 @@ export function staffRouter(deps: AppDeps): Router {
     await proveSecondFactor(ctxOf(deps), session, body.code);
     await secondFactorTries.undo(session.staff.id);
     req.log.info({ staffId: session.staff.id }, 'staff proved second factor');
-    res.json(await describeStaff(deps.database.db, session.staff, 'totp'));
+    res.json(await describeStaff(deps.database.db, session.staff, 'totp', deps.config.sessionSecret));
   });
 
   // The password of a replacement is guessed like a code: the same five tries.
   router.post('/staff/second-factor/setup', requireStaff(deps), async (req, res) => {
     const body = parseInput(SecondFactorSetupRequestSchema, req.body);
     const session = currentSession(req);
-    const replacing = session.staff.totpConfirmedAt !== null;
+    const replacing = hasAuthenticator(deps.config.sessionSecret, session.staff);
     if (replacing) await secondFactorTries.hit(session.staff.id);
     const setup = await startSecondFactorSetup(ctxOf(deps), session, body.password);
     if (replacing) await secondFactorTries.undo(session.staff.id);
@@ -79,7 +80,7 @@ export function staffRouter(deps: AppDeps): Router {
     await confirmSecondFactor(ctxOf(deps), session, body.code);
     await secondFactorTries.undo(session.staff.id);
     req.log.info({ staffId: session.staff.id }, 'staff confirmed authenticator');
-    const me = await describeStaff(deps.database.db, session.staff, 'totp');
+    const me = await describeStaff(deps.database.db, session.staff, 'totp', deps.config.sessionSecret);
     res.json({ staff: { ...me.staff, secondFactor: { enrolled: true, proved: true } } });
   });
 
@@ -99,7 +100,7 @@ export function staffRouter(deps: AppDeps): Router {
 
   router.get('/staff/me', requireStaff(deps), async (req, res) => {
     const session = currentSession(req);
-    res.json(await describeStaff(deps.database.db, session.staff, session.authMethod));
+    res.json(await describeStaff(deps.database.db, session.staff, session.authMethod, deps.config.sessionSecret));
   });
 
   return router;
