@@ -90,6 +90,9 @@ describe('appointment e-mails', () => {
     const cancelled = appointmentMail('cancelled', sampleAppointmentMail(), 'en', NOW);
     expect(cancelled.subject).toBe('Appointment cancelled: Bürgeramt, Monday, 23 November 2026, 10:30');
     expect(cancelled.text).not.toContain('#join-token');
+    // The way on: the department's booking page, not only "please book a new one".
+    expect(cancelled.text).toContain('Book a new appointment: https://amtsraum.test/musterstadt/buergeramt/termin');
+    expect(cancelled.html).toContain('href="https://amtsraum.test/musterstadt/buergeramt/termin"');
     expect(cancelled.text).not.toContain('documents');
     const { attachment, calendar, event } = calendarOf(cancelled);
     expect(attachment.contentType).toBe('text/calendar; charset=utf-8; method=CANCEL');

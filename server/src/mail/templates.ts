@@ -41,6 +41,8 @@ export interface AppointmentMailData {
   manageUrl: string;
   /** Where the citizen joins the video call. */
   joinUrl: string;
+  /** The department's booking page: where a cancelled appointment is booked anew. */
+  bookingUrl: string;
   joinOpensMinutesBefore: number;
   contact?: { phone?: string; email?: string };
   /** A note from the office (e.g. why it was cancelled or moved). */
@@ -136,6 +138,7 @@ const APPOINTMENT_TEXT = {
     calendar: 'Im Anhang finden Sie den Termin für Ihren Kalender.',
     calendarCancel: 'Mit dem Anhang können Sie den Termin aus Ihrem Kalender entfernen.',
     rebook: 'Wenn Sie weiterhin einen Termin brauchen, buchen Sie bitte einen neuen.',
+    rebookLabel: 'Neuen Termin buchen',
     closing: 'Mit freundlichen Grüßen',
     automatic: 'Diese E-Mail wurde automatisch erstellt. Bitte antworten Sie nicht darauf.',
     icsSummary: (department: string, tenant: string) => `Termin: ${department}, ${tenant}`,
@@ -188,6 +191,7 @@ const APPOINTMENT_TEXT = {
     calendar: 'The attached file adds the appointment to your calendar.',
     calendarCancel: 'The attached file removes the appointment from your calendar.',
     rebook: 'If you still need an appointment, please book a new one.',
+    rebookLabel: 'Book a new appointment',
     closing: 'Kind regards',
     automatic: 'This e-mail was sent automatically. Please do not reply to it.',
     icsSummary: (department: string, tenant: string) => `Appointment: ${department}, ${tenant}`,
@@ -236,7 +240,7 @@ export function appointmentMail(
   ];
   if (note) blocks.push({ type: 'paragraph', text: `${t.note}: ${note}` });
   if (cancelled) {
-    blocks.push({ type: 'paragraph', text: t.rebook });
+    blocks.push({ type: 'link', text: t.rebook, label: t.rebookLabel, url: httpUrl(data.bookingUrl) });
     blocks.push({ type: 'paragraph', text: t.calendarCancel });
   } else {
     if (documents.length > 0) blocks.push({ type: 'list', title: t.documents, items: documents });

@@ -19,6 +19,7 @@ export function sampleAppointmentMail(values: Partial<AppointmentMailData> = {})
     documents: ['Alter Personalausweis', 'Biometrisches Passfoto'],
     manageUrl: 'https://amtsraum.test/termin#manage-token',
     joinUrl: 'https://amtsraum.test/termin/beitreten#join-token',
+    bookingUrl: 'https://amtsraum.test/musterstadt/buergeramt/termin',
     joinOpensMinutesBefore: 10,
     contact: { phone: '+49 30 1234', email: 'buergeramt@musterstadt.example' },
     ...values,

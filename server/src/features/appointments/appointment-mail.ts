@@ -91,6 +91,9 @@ export function appointmentMailData(options: {
     citizenName: appointment.citizenName,
     documents: [...documents],
     ...appointmentUrls(options.config.publicBaseUrl, token),
+    bookingUrl: pageUrl(options.config.publicBaseUrl, 'booking', [
+      { tenant: tenant.slug, department: department.slug },
+    ]),
     joinOpensMinutesBefore: department.joinOpensMinutesBefore,
     ...(contact.phone || contact.email ? { contact: { phone: contact.phone, email: contact.email } } : {}),
     ...(options.note ? { note: options.note } : {}),

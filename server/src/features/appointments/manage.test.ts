@@ -233,6 +233,10 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
     const mail = (await mailsTo(db(), first.email)).find((m) => m.kind === 'appointment.cancelled')!;
     expect(mail.subject).toMatch(/^Appointment cancelled/);
     expect(mail.text).toContain('Die Sachbearbeiterin ist erkrankt.');
+    // With the way on: the department's own booking page.
+    expect(mail.text).toContain(
+      `Book a new appointment: http://amtsraum.test/${o.tenant.slug}/${o.department.slug}/termin`,
+    );
     expect((await browser.post(`${o.console}/${first.id}/cancel`, {})).status).toBe(200); // again: no change
     const moveCancelled = await browser.post(`${o.console}/${first.id}/move`, { startsAt: TUESDAY_0900 });
     expect([moveCancelled.status, moveCancelled.json.code]).toEqual([409, 'appointment_cancelled']);
