@@ -174,7 +174,8 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   };
 
   const stateText: Record<CitizenAppointment['state'], string> = {
-    booked: t('manage.state.booked'),
+    // Still "booked" once its time has passed (until a clerk records how it went): not "is booked".
+    booked: t(over ? 'manage.state.bookedOver' : 'manage.state.booked'),
     cancelled: t('manage.state.cancelled'),
     // On site, "arrived" means checked in at the town hall, not waiting in the virtual room.
     arrived: t('manage.state.arrived', { context: appointment.channel === 'onsite' ? 'onsite' : undefined }),
@@ -197,7 +198,12 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
       )}
 
       <div className={appointment.state === 'cancelled' ? 'panel' : 'panel panel--notice'}>
-        <p className="appointment-state" data-testid="appointment-state" data-state={appointment.state}>
+        <p
+          className="appointment-state"
+          data-testid="appointment-state"
+          data-state={appointment.state}
+          data-over={over || undefined}
+        >
           {stateText[appointment.state]}
         </p>
         <AppointmentFacts appointment={appointment} />
@@ -361,7 +367,8 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
 
       {appointment.state === 'booked' && !appointment.canCancel && <p>{t('manage.cannotCancel')}</p>}
 
-      {appointment.state !== 'booked' && appointment.state !== 'arrived' && (
+      {((appointment.state !== 'booked' && appointment.state !== 'arrived') ||
+        (appointment.state === 'booked' && over)) && (
         <p>
           <Link to={bookAgain}>{t('manage.bookAgain')}</Link>
         </p>
