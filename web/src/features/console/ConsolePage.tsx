@@ -549,6 +549,11 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
             setDeclining(null);
           }}
           onConfirm={(note) => attempt(() => decline(department.id, declining.id, note))}
+          gone={
+            queue.some((entry) => entry.id === declining.id)
+              ? undefined
+              : t('console.declineGone', { name: declining.name })
+          }
         />
       )}
     </>

@@ -18,6 +18,11 @@ interface NoteDialogProps {
    */
   onConfirm: (note: string) => Promise<ConfirmOutcome>;
   onClose: () => void;
+  /**
+   * Said while the dialog is open when there is nothing left to confirm (the person left the
+   * queue or was let in meanwhile): the confirmation is off, the way out stays.
+   */
+  gone?: string;
 }
 
 /**
@@ -35,6 +40,7 @@ export function NoteDialog({
   fallbackFocus,
   onConfirm,
   onClose,
+  gone,
 }: NoteDialogProps) {
   const id = useId();
   const ref = useRef<HTMLDialogElement>(null);
@@ -45,6 +51,8 @@ export function NoteDialog({
   const say = useSay();
   // One per dialog: it ignores a second press while the first is on its way.
   const [confirm] = useState(noteConfirmer);
+  // Not while a confirmation is on its way: its own success takes the person off the list too.
+  const nothingLeft = gone && !busy ? gone : null;
 
   useEffect(() => {
     const dialog = ref.current;
@@ -66,6 +74,7 @@ export function NoteDialog({
       <form
         onSubmit={(event) => {
           event.preventDefault();
+          if (nothingLeft) return;
           void confirm(note, {
             onConfirm,
             setBusy,
@@ -84,10 +93,10 @@ export function NoteDialog({
         <p
           id={`${id}-failure`}
           role="alert"
-          className={failure ? 'notice notice--warning' : 'visually-hidden'}
+          className={failure || nothingLeft ? 'notice notice--warning' : 'visually-hidden'}
           data-testid="note-dialog-failure"
         >
-          {failure && say(failure)}
+          {failure ? say(failure) : nothingLeft}
         </p>
         <div className="field">
           <label htmlFor={`${id}-note`}>{noteLabel}</label>
@@ -107,7 +116,7 @@ export function NoteDialog({
           />
         </div>
         <div className="button-row">
-          <button type="submit" className="button button--danger" aria-disabled={busy || undefined}>
+          <button type="submit" className="button button--danger" aria-disabled={busy || !!nothingLeft || undefined}>
             {confirmLabel}
           </button>
           <button type="button" className="button button--secondary" onClick={onClose}>
