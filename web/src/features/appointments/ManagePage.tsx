@@ -367,8 +367,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
 
       {appointment.state === 'booked' && !appointment.canCancel && <p>{t('manage.cannotCancel')}</p>}
 
-      {((appointment.state !== 'booked' && appointment.state !== 'arrived') ||
-        (appointment.state === 'booked' && over)) && (
+      {appointment.state !== 'arrived' && (appointment.state !== 'booked' || over) && (
         <p>
           <Link to={bookAgain}>{t('manage.bookAgain')}</Link>
         </p>
