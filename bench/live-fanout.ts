@@ -258,6 +258,8 @@ interface InFlight {
   /** App only: the position each citizen must now see (null: no longer waiting). */
   expected: Map<Citizen, number | null> | null;
   wrong: number;
+  /** The first wrong message of this change, as received (printed with `--verbose`). */
+  firstWrong?: string;
   done: () => void;
 }
 
@@ -343,7 +345,10 @@ async function runPhase(target: Target, citizens: Citizen[], plan: Change[]): Pr
         change.delays.push(at - change.t0);
         if (change.expected) {
           const message = JSON.parse(text) as { type: string; visit?: { position: number | null } | null };
-          if (message.type !== 'visit' || message.visit?.position !== change.expected.get(citizen)) change.wrong++;
+          if (message.type !== 'visit' || message.visit?.position !== change.expected.get(citizen)) {
+            change.wrong++;
+            change.firstWrong ??= `expected ${String(change.expected.get(citizen))}, got ${text.slice(0, 300)}`;
+          }
         }
         if (change.waiting.size === 0) change.done();
       });
@@ -440,6 +445,7 @@ async function runPhase(target: Target, citizens: Citizen[], plan: Change[]): Pr
           `${sorted.length}/${size} in ${sorted[0]?.toFixed(1)}–${sorted.at(-1)?.toFixed(1)} ms, request ${ms?.toFixed(1)} ms, ` +
           `t+${((current.t0 - performance.timeOrigin) / 1000).toFixed(2)} s${pinged ? ' (heartbeat pings arrived meanwhile)' : ''}`,
       );
+      if (current.firstWrong) console.log(`  ${current.wrong} wrong; the first: ${current.firstWrong}`);
     }
     if (i < warmup) continue;
     if (pinged) pingedChanges++;
