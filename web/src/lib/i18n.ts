@@ -18,34 +18,52 @@ const STORAGE_KEY = 'amtsraum.locale';
  */
 const START_NAMESPACES = ['common', 'errors', 'directory'] as const satisfies readonly Namespace[];
 
+type Bundles = Record<string, () => Promise<{ default: Record<string, unknown> }>>;
+
 /**
- * One chunk per language and namespace, fetched on first use. German's first-page namespaces are
- * left out: they are in the first download (`resources` below; i18next asks the backend only for
+ * German's namespaces, one chunk each, fetched on first use. Its first-page namespaces are left
+ * out: they are in the first download (`resources` below; i18next asks the backend only for
  * bundles it lacks), and a file both imported and in the glob would ship as a module object with
- * a getter per key.
+ * a getter per key. The other languages' chunks are listed in a module of their own, loaded when
+ * a visitor first needs one of them (locales/other-languages.ts).
  */
-const bundles = import.meta.glob<{ default: Record<string, unknown> }>(
-  ['./*/*.json', '!./de/common.json', '!./de/directory.json'],
+const germanBundles: Bundles = import.meta.glob<{ default: Record<string, unknown> }>(
+  ['./de/*.json', '!./de/common.json', '!./de/directory.json'],
   { base: '../locales' },
 );
 
-const chunkBackend: BackendModule = {
+let otherBundles: Promise<Bundles> | undefined;
+
+function bundlesOf(language: string): Promise<Bundles> {
+  if (language === 'de') return Promise.resolve(germanBundles);
+  otherBundles ??= import('../locales/other-languages').then(
+    (module) => module.default,
+    (error: unknown) => {
+      otherBundles = undefined; // asked again on the next read: a lost download is not final
+      throw error;
+    },
+  );
+  return otherBundles;
+}
+
+export const chunkBackend: BackendModule = {
   type: 'backend',
   init() {},
   read(language, namespace, callback) {
-    const load = bundles[`./${language}/${namespace}.json`];
-    if (!load) {
-      callback(new Error(`no translations for ${language}/${namespace}`), false);
-      return;
-    }
-    load().then(
-      (module) => {
-        callback(null, module.default);
-      },
-      (error: unknown) => {
-        callback(error instanceof Error ? error : new Error(String(error)), false);
-      },
-    );
+    bundlesOf(language)
+      .then((bundles) => {
+        const load = bundles[`./${language}/${namespace}.json`];
+        if (!load) throw new Error(`no translations for ${language}/${namespace}`);
+        return load();
+      })
+      .then(
+        (module) => {
+          callback(null, module.default);
+        },
+        (error: unknown) => {
+          callback(error instanceof Error ? error : new Error(String(error)), false);
+        },
+      );
   },
 };
 
