@@ -206,13 +206,36 @@ export type CitizenAppointment = z.infer<typeof CitizenAppointmentSchema>;
 export const BookingResponseSchema = z.object({ appointment: CitizenAppointmentSchema });
 
 /**
- * The manage/join token from the e-mail link's fragment (`/termin#<token>`), sent in a POST body:
- * `POST /api/appointments/manage` (read), `/cancel`, `/rebook` (with `startsAt`), `/arrive`.
+ * The manage or join-only token from the e-mail link's fragment (`/termin#<token>`), sent in a
+ * POST body: `POST /api/appointments/manage` (read), `/cancel`, `/rebook` (with `startsAt`) take
+ * the manage token; `/arrive` and `/join-view` either.
  */
 export const ManageTokenSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'not a valid link'));
 export const ManageRequestSchema = z.object({ token: ManageTokenSchema });
 export const RebookRequestSchema = z.object({ token: ManageTokenSchema, startsAt: IsoInstantSchema });
 export const ManageResponseSchema = z.object({ appointment: CitizenAppointmentSchema });
+
+/**
+ * `POST /api/appointments/join-view` (body `{ token }`): what the join page shows while the door is
+ * not open, or after the appointment: the time and the office, never the citizen's data. The token
+ * is the join-only token of the calendar entry or the manage token; `manages` says which, and only
+ * then does the page lead on to the manage page.
+ */
+export const JoinViewSchema = z.object({
+  state: AppointmentStateSchema,
+  startsAt: IsoInstantSchema,
+  endsAt: IsoInstantSchema,
+  channel: ChannelSchema,
+  tenantSlug: z.string(),
+  tenantName: z.string(),
+  departmentSlug: z.string(),
+  departmentName: LocalizedTextSchema,
+  timeZone: z.string(),
+  joinOpensAt: IsoInstantSchema,
+  manages: z.boolean(),
+});
+export type JoinView = z.infer<typeof JoinViewSchema>;
+export const JoinViewResponseSchema = z.object({ appointment: JoinViewSchema });
 
 /** `POST /api/appointments/arrive`: the visit cookie is set; the page goes to the waiting room. */
 export const ArriveResponseSchema = z.object({

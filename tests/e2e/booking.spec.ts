@@ -336,6 +336,10 @@ test('a slot taken meanwhile offers alternatives and keeps the details; bad link
     /^Der Warteraum öffnet am \S+, \d{1,2}\. \S+ \d{4} um \d\d:\d\d\sUhr\.$/,
   );
   await expect(page).toHaveURL(/\/termin\/beitreten$/);
+  // The e-mail's join link only joins (the calendar entry carries it too): it leads nowhere to
+  // manage the appointment, and says where that link is.
+  await expect(page.getByText(/über den Link „Termin absagen oder umbuchen“ in Ihrer E-Mail/)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Termin ansehen' })).toHaveCount(0);
   await expectNoA11yViolations(page);
 });
 

@@ -554,8 +554,14 @@ export const appointments = pgTable(
     language: text('language').notNull(),
     interpreterLanguage: text('interpreter_language'),
     concern: text('concern'),
-    /** SHA-256 of the manage/join token sent by e-mail; the token itself is never stored. */
+    /** SHA-256 of the manage token sent by e-mail (it joins too); the token itself is never stored. */
     manageTokenHash: text('manage_token_hash').notNull(),
+    /**
+     * SHA-256 of the join-only token (the calendar entry's link, and the e-mail's "Zum Termin"): it
+     * joins and shows the time, but neither manages nor shows personal data. Null for appointments
+     * booked before it existed: their e-mails keep joining with the manage token.
+     */
+    joinTokenHash: text('join_token_hash'),
     bookedByStaffId: uuid('booked_by_staff_id').references(() => staff.id, { onDelete: 'set null' }),
     reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
@@ -580,6 +586,7 @@ export const appointments = pgTable(
     check('appointments_channel', sql`${table.channel} in ('video', 'onsite')`),
     uniqueIndex('appointments_booking_code_key').on(table.bookingCode),
     uniqueIndex('appointments_manage_token_key').on(table.manageTokenHash),
+    uniqueIndex('appointments_join_token_key').on(table.joinTokenHash),
     index('appointments_department_idx').on(table.departmentId, table.startsAt),
     index('appointments_staff_idx').on(table.staffId, table.startsAt),
     check('appointments_range', sql`${table.endsAt} > ${table.startsAt}`),

@@ -41,6 +41,12 @@ export interface AppointmentMailData {
   manageUrl: string;
   /** Where the citizen joins the video call. */
   joinUrl: string;
+  /**
+   * The join link when its token only joins (decision 008, addendum): the calendar entry carries
+   * it. Absent when the join link's token is the manage token (appointments booked before
+   * join-only links): the entry then says where the link is.
+   */
+  calendarJoinUrl?: string;
   /** The department's booking page: where a cancelled appointment is booked anew. */
   bookingUrl: string;
   joinOpensMinutesBefore: number;
@@ -267,14 +273,21 @@ export function appointmentMail(
   blocks.push({ type: 'paragraph', text: `${t.closing}\n${data.departmentName}\n${data.tenantName}` });
   blocks.push({ type: 'paragraph', text: t.automatic });
 
-  // The calendar entry carries no link: calendars are shared more often than mailboxes, and the
-  // join link's token is the manage link's too (whoever holds it may cancel or move the
-  // appointment), so it says where the link is. On site it says where to go instead, and leaves
-  // out the booking code and QR code, which check in.
+  // Calendars are shared more often than mailboxes: the entry carries only a join-only link
+  // (it joins and shows the time; it neither cancels nor moves, nor shows the citizen's data). An
+  // appointment whose join link is its manage link gets no link; the entry says where it is. On
+  // site it says where to go instead, and leaves out the booking code and QR code, which check in.
+  const calendarJoinUrl = !cancelled && !onsite && data.calendarJoinUrl ? httpUrl(data.calendarJoinUrl) : null;
   const description = [
     services.join(', '),
     documents.length > 0 ? `${t.documents}\n${documents.map((d) => `- ${d}`).join('\n')}` : '',
-    cancelled ? '' : onsite ? `${t.where}: ${oneLine(onsite.location)}` : `${t.video}. ${t.icsJoin}`,
+    cancelled
+      ? ''
+      : onsite
+        ? `${t.where}: ${oneLine(onsite.location)}`
+        : calendarJoinUrl
+          ? `${t.video}. ${t.joinLabel}: ${calendarJoinUrl}`
+          : `${t.video}. ${t.icsJoin}`,
     note ? `${t.note}: ${note}` : '',
   ]
     .filter(Boolean)
@@ -287,6 +300,7 @@ export function appointmentMail(
     summary: t.icsSummary(data.departmentName, data.tenantName),
     description,
     ...(cancelled ? {} : { location: onsite ? oneLine(onsite.location) : t.video }),
+    ...(calendarJoinUrl ? { url: calendarJoinUrl } : {}),
     method,
     organizer: data.organizer,
     attendee: { name: data.citizenName, email: data.citizenEmail },

@@ -209,3 +209,10 @@ export function tokenFromMail(text: string): string {
   if (!match) throw new Error('no manage link in the e-mail');
   return match[1]!;
 }
+
+/** The token of the join link (`/termin/beitreten#<token>`) in an e-mail's text. */
+export function joinTokenFromMail(text: string): string {
+  const match = /\/termin\/beitreten#([A-Za-z0-9_-]{43})/.exec(text);
+  if (!match) throw new Error('no join link in the e-mail');
+  return match[1]!;
+}

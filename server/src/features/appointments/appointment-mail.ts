@@ -32,6 +32,32 @@ export function appointmentToken(secret: string, appointmentId: string): string 
   return createHmac('sha256', secret).update(`amtsraum:appointment-link:${appointmentId}`).digest('base64url');
 }
 
+/**
+ * The join-only token of an appointment (decision 008, addendum): derived and stored (as
+ * `join_token_hash`) like the manage token, under its own label, so neither leads to the other.
+ * It joins the call and shows the time, and so may travel in the calendar entry; it neither
+ * manages the appointment nor shows the citizen's personal data.
+ */
+export function appointmentJoinToken(secret: string, appointmentId: string): string {
+  return createHmac('sha256', secret).update(`amtsraum:appointment-join:${appointmentId}`).digest('base64url');
+}
+
+/**
+ * The token of the e-mail's join link: the join-only token where the appointment has one that
+ * still matches (booked since it existed, SESSION_SECRET unchanged), else the manage token, which
+ * joins too. `joinOnly` says which.
+ */
+export function joinLinkToken(
+  secret: string,
+  appointment: Pick<AppointmentRow, 'id' | 'joinTokenHash'>,
+): { token: string; joinOnly: boolean } {
+  const joinToken = appointmentJoinToken(secret, appointment.id);
+  if (appointment.joinTokenHash !== null && hashToken(joinToken) === appointment.joinTokenHash) {
+    return { token: joinToken, joinOnly: true };
+  }
+  return { token: appointmentToken(secret, appointment.id), joinOnly: false };
+}
+
 type LinkConfig = Pick<Config, 'publicBaseUrl' | 'sessionSecret' | 'mail'>;
 
 /** The address part of a sender like `Bürgerbüro Musterstadt <no-reply@example.de>`. */
@@ -39,11 +65,26 @@ function addressOf(sender: string): string {
   return /<([^>]+)>/.exec(sender)?.[1]?.trim() ?? sender.trim();
 }
 
-/** The manage page (`…/termin#<token>`) and the join page (`…/termin/beitreten#<token>`), under the public base URL. */
-export function appointmentUrls(publicBaseUrl: URL, token: string): { manageUrl: string; joinUrl: string } {
+/**
+ * The manage page (`…/termin#<token>`) and the join page (`…/termin/beitreten#<token>`), under the
+ * public base URL; the join page with the join-only token where there is one, which the calendar
+ * entry may then carry (`calendarJoinUrl`).
+ */
+export function appointmentUrls(
+  config: Pick<Config, 'publicBaseUrl' | 'sessionSecret'>,
+  appointment: Pick<AppointmentRow, 'id' | 'joinTokenHash'>,
+): { manageUrl: string; joinUrl: string; calendarJoinUrl?: string } {
+  const join = joinLinkToken(config.sessionSecret, appointment);
+  const joinUrl = pageUrl(config.publicBaseUrl, 'joinAppointment', [], join.token);
   return {
-    manageUrl: pageUrl(publicBaseUrl, 'manageAppointment', [], token),
-    joinUrl: pageUrl(publicBaseUrl, 'joinAppointment', [], token),
+    manageUrl: pageUrl(
+      config.publicBaseUrl,
+      'manageAppointment',
+      [],
+      appointmentToken(config.sessionSecret, appointment.id),
+    ),
+    joinUrl,
+    ...(join.joinOnly ? { calendarJoinUrl: joinUrl } : {}),
   };
 }
 
@@ -67,7 +108,6 @@ export function appointmentMailData(options: {
   sequence?: number;
 }): AppointmentMailData {
   const { appointment, tenant, department, locale } = options;
-  const token = appointmentToken(options.config.sessionSecret, appointment.id);
   const documents = new Set<string>();
   for (const service of options.services) {
     for (const document of service.documents) documents.add(pickLocalized(document, locale));
@@ -90,7 +130,7 @@ export function appointmentMailData(options: {
     persons: appointment.persons,
     citizenName: appointment.citizenName,
     documents: [...documents],
-    ...appointmentUrls(options.config.publicBaseUrl, token),
+    ...appointmentUrls(options.config, appointment),
     bookingUrl: pageUrl(options.config.publicBaseUrl, 'booking', [
       { tenant: tenant.slug, department: department.slug },
     ]),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { appointments, departments, services, staff, staffMemberships, tenants, visits } from '../../db/schema.js';
 import type { ServiceRow } from '../directory/directory.repo.js';
@@ -37,9 +37,21 @@ async function findAppointmentInOffice(db: Db, where: SQL | undefined) {
   return row;
 }
 
-/** The appointment a manage/join token names (by its SHA-256), with its department and tenant. */
+/** The appointment a manage token names (by its SHA-256), with its department and tenant. */
 export function findAppointmentByTokenHash(db: Db, tokenHash: string) {
   return findAppointmentInOffice(db, eq(appointments.manageTokenHash, tokenHash));
+}
+
+/**
+ * The appointment a token that joins names: its join-only token or its manage token (by SHA-256),
+ * with its department and tenant, and whether the token also manages it.
+ */
+export async function findAppointmentToJoin(db: Db, tokenHash: string) {
+  const found = await findAppointmentInOffice(
+    db,
+    or(eq(appointments.manageTokenHash, tokenHash), eq(appointments.joinTokenHash, tokenHash)),
+  );
+  return found && { ...found, manages: found.appointment.manageTokenHash === tokenHash };
 }
 
 export function findAppointmentWithContext(db: Db, appointmentId: string) {

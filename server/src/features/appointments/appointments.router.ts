@@ -5,6 +5,7 @@ import {
   SlotQuerySchema,
   type ArriveResponseSchema,
   type BookingInfo,
+  type JoinViewResponseSchema,
   type SlotsResponse,
 } from '@amtsraum/shared';
 import { Router, type Request } from 'express';
@@ -16,7 +17,7 @@ import { officeParams } from '../../lib/params.js';
 import { parseInput } from '../../lib/validate.js';
 import { setVisitCookie, visitCookieOf } from '../visits/visit-cookie.js';
 import { givePlaceUp } from '../visits/visits.service.js';
-import { arrive } from './arrive.js';
+import { arrive, joinView } from './arrive.js';
 import { bookAsCitizen, refuseKnownTakenEarly } from './book.js';
 import { getBookingInfo } from './booking-info.js';
 import { cancelByToken } from './cancel.js';
@@ -159,6 +160,13 @@ export function appointmentsRouter(deps: AppDeps): Router {
     await manage.hit(address(req));
     const { token, startsAt } = parseInput(RebookRequestSchema, req.body);
     res.json({ appointment: await rebookByToken(ctx(), token, new Date(startsAt)) });
+  });
+
+  // The join page's view of the appointment while the door is not open, or after it.
+  router.post('/appointments/join-view', async (req, res) => {
+    await manage.hit(address(req));
+    const { token } = parseInput(ManageRequestSchema, req.body);
+    res.json({ appointment: await joinView(ctxOf(deps), token) } satisfies z.infer<typeof JoinViewResponseSchema>);
   });
 
   // The token comes from the e-mail link's fragment, in the body: never in a URL or a log.

@@ -1,3 +1,4 @@
+import type { JoinView } from '@amtsraum/shared';
 import type { Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
@@ -5,7 +6,7 @@ import { hashToken } from '../staff/auth.service.js';
 import { ACTIVE, enqueue } from '../visits/visit-states.js';
 import { findArrival } from '../visits/visits.repo.js';
 import {
-  findAppointmentByTokenHash,
+  findAppointmentToJoin,
   lockAppointment,
   setAppointmentState,
   type AppointmentRow,
@@ -28,6 +29,30 @@ export function appointmentVisit(appointment: AppointmentRow, now: Date) {
   };
 }
 
+/**
+ * What the join page shows of the appointment behind a join-only or manage token: its time and
+ * office, and whether the token also manages it. No personal data: the join-only token travels in
+ * calendar entries, which are shared more often than mailboxes.
+ */
+export async function joinView(ctx: Pick<Ctx, 'db'>, token: string): Promise<JoinView> {
+  const found = await findAppointmentToJoin(ctx.db, hashToken(token));
+  if (!found) throw new AppError('appointment_not_found');
+  const { appointment, department, tenant } = found;
+  return {
+    state: appointment.state,
+    startsAt: appointment.startsAt.toISOString(),
+    endsAt: appointment.endsAt.toISOString(),
+    channel: appointment.channel,
+    tenantSlug: tenant.slug,
+    tenantName: tenant.name,
+    departmentSlug: department.slug,
+    departmentName: department.name,
+    timeZone: tenant.timeZone,
+    joinOpensAt: new Date(appointment.startsAt.getTime() - department.joinOpensMinutesBefore * MINUTE).toISOString(),
+    manages: found.manages,
+  };
+}
+
 export interface Arrival {
   visitId: string;
   tenantSlug: string;
@@ -41,7 +66,8 @@ export interface Arrival {
  * promised. A second device, or a reload, gets the same visit back, never a second one.
  */
 export async function arrive(ctx: Pick<Ctx, 'db' | 'events' | 'now'>, token: string): Promise<Arrival> {
-  const found = await findAppointmentByTokenHash(ctx.db, hashToken(token));
+  // The join-only token (the calendar's link) or the manage token: both join.
+  const found = await findAppointmentToJoin(ctx.db, hashToken(token));
   // A mistyped or foreign token and a purged one look the same: nothing to tell apart.
   if (!found) throw new AppError('appointment_not_found');
   const { department, tenant } = found;

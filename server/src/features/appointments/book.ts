@@ -17,7 +17,7 @@ import { auditInsert } from '../audit/audit.repo.js';
 import { findDepartmentWithTenant } from '../directory/directory.repo.js';
 import { hashToken } from '../staff/auth.service.js';
 import type { Clerk } from '../staff/require-staff.js';
-import { appointmentToken, queueAppointmentMail } from './appointment-mail.js';
+import { appointmentJoinToken, appointmentToken, queueAppointmentMail } from './appointment-mail.js';
 import {
   insertAppointment,
   type AppointmentRow,
@@ -77,6 +77,7 @@ export async function bookAppointment(
   const cache = ctx.slotCache;
   const id = randomUUID();
   const manageTokenHash = hashToken(appointmentToken(ctx.config.sessionSecret, id));
+  const joinTokenHash = hashToken(appointmentJoinToken(ctx.config.sessionSecret, id));
   // One clerk's appointment, its audit entry and its e-mail, in the transaction `tx`.
   const insertFor = async (tx: Db, staffId: string): Promise<AppointmentRow> => {
     // The clerk's start lock and the insert behind it go out together (db/pipeline.ts).
@@ -97,6 +98,7 @@ export async function bookAppointment(
       interpreterLanguage: request.interpreterLanguage ?? null,
       concern: request.concern || null,
       manageTokenHash,
+      joinTokenHash,
       bookedByStaffId: actor.kind === 'staff' ? actor.staffId : null,
       createdAt: ctx.now,
       channel,

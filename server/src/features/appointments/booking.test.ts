@@ -15,6 +15,7 @@ import {
   BOOKING_NOW,
   TUESDAY_0800,
   mailsTo,
+  joinTokenFromMail,
   tokenFromMail,
 } from '../../test/booking-factories.js';
 import { BOOKING_LINE } from '../../lib/work-gate.js';
@@ -23,7 +24,7 @@ import { eventually } from '../../test/eventually.js';
 import { makeClosure, makeService } from '../../test/factories.js';
 import { useBookingServer } from '../../test/suite.js';
 import { hashToken } from '../staff/auth.service.js';
-import { appointmentToken } from './appointment-mail.js';
+import { appointmentJoinToken, appointmentToken } from './appointment-mail.js';
 import { BOOKING_LIMITS } from './appointments.router.js';
 
 describe.each(databaseKinds)('booking on %s', (kind) => {
@@ -354,12 +355,18 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(mails[0]!.subject).toMatch(/^Appointment confirmed/);
     expect(mails[0]!.tenantId).toBe(o.tenant.id);
     const token = tokenFromMail(mails[0]!.text);
-    expect(mails[0]!.text).toContain(`http://amtsraum.test/termin/beitreten#${token}`);
+    const joinToken = joinTokenFromMail(mails[0]!.text);
+    expect(mails[0]!.text).toContain(`http://amtsraum.test/termin/beitreten#${joinToken}`);
     expect(mails[0]!.text).toContain(`http://amtsraum.test/termin#${token}`);
-    // Stored only as its hash, never in the answer.
+    // Two tokens: the join link's only joins (decision 008, addendum), so neither leads to the other.
+    expect(joinToken).not.toBe(token);
+    // Stored only as their hashes, never in the answer.
     expect(row!.manageTokenHash).toBe(hashToken(token));
+    expect(row!.joinTokenHash).toBe(hashToken(joinToken));
     expect(token).toBe(appointmentToken(suite.server.deps.config.sessionSecret, appointment.id));
+    expect(joinToken).toBe(appointmentJoinToken(suite.server.deps.config.sessionSecret, appointment.id));
     expect(JSON.stringify(response.json)).not.toContain(token);
+    expect(JSON.stringify(response.json)).not.toContain(joinToken);
 
     const audit = await db().select().from(auditEvents).where(eq(auditEvents.departmentId, o.department.id));
     expect(audit).toMatchObject([{ action: 'appointment.booked', actorKind: 'citizen', actorStaffId: null }]);

@@ -8,7 +8,7 @@ import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { RetryButton } from '../../ui/RetryButton';
 import { ZoneNote } from '../../ui/ZoneNote';
-import { useAppointment, useArrival } from './api';
+import { useArrival, useJoinView } from './api';
 import { AppointmentNotFound, useOpensText } from './ManagePage';
 import { useFragmentToken } from './useFragmentToken';
 
@@ -44,7 +44,7 @@ function Join({ token }: { token: string }) {
         <ErrorPage error={state.error} retry={state.reload} />
       );
     case 'appointment_onsite':
-      return <OnsiteNotVideo />;
+      return <OnsiteNotVideo token={token} />;
     case 'appointment_cancelled':
     case 'appointment_over':
       return <Closed token={token} reason={state.error.code === 'appointment_cancelled' ? 'cancelled' : 'over'} />;
@@ -56,7 +56,7 @@ function Join({ token }: { token: string }) {
 function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string; retry: () => void }) {
   const { t } = useTranslation('appointments');
   const opensText = useOpensText();
-  const appointment = useAppointment(token);
+  const appointment = useJoinView(token);
   const timeZone =
     appointment.status === 'success' ? appointment.data.timeZone : Intl.DateTimeFormat().resolvedOptions().timeZone;
   const retryRef = useRef(retry);
@@ -91,28 +91,37 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
         </>
       )}
       <p>{t('join.keepOpen')}</p>
+      {appointment.status === 'success' && !appointment.data.manages && <p>{t('join.manageInMail')}</p>}
       <div className="button-row">
         <RetryButton onClick={retry}>{t('join.retry')}</RetryButton>
-        <Link className="button button--secondary" to={pagePath('manageAppointment')}>
-          {t('join.toManage')}
-        </Link>
+        {appointment.status === 'success' && appointment.data.manages && (
+          <Link className="button button--secondary" to={pagePath('manageAppointment')}>
+            {t('join.toManage')}
+          </Link>
+        )}
       </div>
     </div>
   );
 }
 
-/** An on-site appointment has no video door (issue 16): the manage page says where to go. */
-function OnsiteNotVideo() {
+/**
+ * An on-site appointment has no video door (issue 16): the manage page says where to go, when
+ * the token opens it (a join-only token does not).
+ */
+function OnsiteNotVideo({ token }: { token: string }) {
   const { t } = useTranslation('appointments');
+  const appointment = useJoinView(token);
   return (
     <div data-testid="join-onsite">
       <PageHeading title={t('join.onsiteTitle')} />
       <p className="lead">{t('join.onsiteText')}</p>
-      <p>
-        <Link className="button" to={pagePath('manageAppointment')}>
-          {t('join.toManage')}
-        </Link>
-      </p>
+      {appointment.status === 'success' && appointment.data.manages && (
+        <p>
+          <Link className="button" to={pagePath('manageAppointment')}>
+            {t('join.toManage')}
+          </Link>
+        </p>
+      )}
     </div>
   );
 }
@@ -120,7 +129,7 @@ function OnsiteNotVideo() {
 function Closed({ token, reason }: { token: string; reason: 'cancelled' | 'over' }) {
   const { t } = useTranslation('appointments');
   // The error says nothing about the office; the appointment itself tells where to book again.
-  const appointment = useAppointment(token);
+  const appointment = useJoinView(token);
   return (
     <div data-testid={`join-${reason}`}>
       <PageHeading title={t(`join.${reason}Title`)} />

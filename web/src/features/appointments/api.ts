@@ -2,6 +2,7 @@ import {
   ArriveResponseSchema,
   BookingInfoSchema,
   BookingResponseSchema,
+  JoinViewResponseSchema,
   ManageResponseSchema,
   SlotsResponseSchema,
   type BookingRequest,
@@ -74,6 +75,17 @@ export function arrive(token: string) {
 
 /** The appointment behind a manage link: a POST, so the token never goes into an address. */
 export const useAppointment = (token: string) => useLoad(`manage:${token}`, () => manage(token));
+
+/**
+ * The join page's view of the appointment behind its token (join-only or manage): the time and the
+ * office, and whether the token also opens the manage page.
+ */
+export const useJoinView = (token: string) =>
+  useLoad(
+    `join-view:${token}`,
+    async () =>
+      (await sendJson('POST', '/api/appointments/join-view', { token }, JoinViewResponseSchema, options())).appointment,
+  );
 
 /** Arrives for the appointment behind a join link: from the door's opening, a place in the queue. */
 export const useArrival = (token: string) => useLoad(`arrive:${token}`, () => arrive(token));
