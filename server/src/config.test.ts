@@ -107,8 +107,14 @@ describe('parseConfig', () => {
   });
 
   it('wants all three LiveKit settings, and picks LiveKit in auto mode when they are there', () => {
-    expect(problemsOf({ LIVEKIT_URL: 'wss://lk.example.de' })[0]).toMatch(/all three are needed/);
-    expect(problemsOf({ MEDIA_MODE: 'livekit' })[0]).toMatch(/MEDIA_MODE=livekit/);
+    expect(problemsOf({ LIVEKIT_URL: 'wss://lk.example.de' })).toEqual([
+      expect.stringMatching(
+        /^LIVEKIT_API_KEY, LIVEKIT_API_SECRET: missing; LiveKit needs LIVEKIT_URL, LIVEKIT_API_KEY/,
+      ),
+    ]);
+    expect(problemsOf({ MEDIA_MODE: 'livekit' })).toEqual([
+      expect.stringMatching(/^LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: missing; .*MEDIA_MODE=livekit is set/),
+    ]);
     const livekit = { LIVEKIT_URL: 'wss://lk.example.de', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: secret };
     const config = parseConfig(livekit);
     expect(config.media.mode).toBe('livekit');
@@ -118,6 +124,28 @@ describe('parseConfig', () => {
     expect(config.media.livekit?.e2ee).toBe(true);
     expect(parseConfig({ ...livekit, LIVEKIT_E2EE: 'false' }).media.livekit?.e2ee).toBe(false);
     expect(problemsOf({ ...livekit, LIVEKIT_E2EE: 'sometimes' })[0]).toMatch(/^LIVEKIT_E2EE: expected true or false/);
+  });
+
+  it('stops on a half-configured LiveKit, naming what is missing, instead of running peer-to-peer unnoticed', () => {
+    // Town-hall IT set only the internal API address: the app used to start peer-to-peer without a word.
+    expect(problemsOf({ LIVEKIT_API_URL: 'http://livekit:7880' })).toEqual([
+      'LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: missing; LiveKit needs LIVEKIT_URL, LIVEKIT_API_KEY and ' +
+        'LIVEKIT_API_SECRET together, and LIVEKIT_API_URL is set. Set the missing ones, or remove LIVEKIT_API_URL ' +
+        'to use the built-in peer-to-peer calls',
+    ]);
+    expect(problemsOf({ LIVEKIT_E2EE: 'false' })).toEqual([expect.stringMatching(/LIVEKIT_E2EE is set/)]);
+    const problems = problemsOf({
+      MEDIA_MODE: 'p2p',
+      LIVEKIT_URL: 'wss://lk.example.de',
+      LIVEKIT_API_URL: 'http://livekit:7880',
+      LIVEKIT_API_SECRET: secret,
+    });
+    expect(problems).toEqual([expect.stringMatching(/^LIVEKIT_API_KEY: missing; .*Set the missing one, or remove/)]);
+    // One plain line, and the secret stays out of it.
+    expect(problems[0]).not.toContain('\n');
+    expect(problems[0]).not.toContain(secret);
+    // An empty value is unset, as everywhere: nothing LiveKit is given, so peer-to-peer it is.
+    expect(parseConfig({ LIVEKIT_API_URL: '', LIVEKIT_E2EE: '' }).media.mode).toBe('p2p');
   });
 
   it('refuses the public LiveKit secret of infra/livekit.local.yaml in production, without echoing it', () => {

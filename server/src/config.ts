@@ -151,6 +151,15 @@ const EnvSchema = z.object({
   OIDC_ALLOW_INTERNAL_PROVIDERS: booleanText('OIDC_ALLOW_INTERNAL_PROVIDERS').default(false),
 });
 
+/** The variables LiveKit cannot run without; the others only refine it. */
+const LIVEKIT_REQUIRED = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
+const LIVEKIT_VARIABLES = [...LIVEKIT_REQUIRED, 'LIVEKIT_API_URL', 'LIVEKIT_E2EE'] as const;
+
+/** "A", "A and B", "A, B and C". */
+function listed(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 export type MediaMode = 'p2p' | 'livekit';
 
 export interface Config {
@@ -265,12 +274,19 @@ export function parseConfig(env: Env): Config {
       "MAIL_FROM: must be set with SMTP_URL in production, to the sender citizens see, e.g. 'Bürgerbüro Musterstadt <no-reply@buergerbuero.example.de>'",
     );
   }
-  const livekitParts = [cleaned.LIVEKIT_URL, cleaned.LIVEKIT_API_KEY, cleaned.LIVEKIT_API_SECRET];
-  const livekitConfigured = livekitParts.every(Boolean);
-  if (!livekitConfigured && (livekitParts.some(Boolean) || cleaned.MEDIA_MODE === 'livekit')) {
+  // Any LiveKit variable says the operator meant LiveKit: half of it must stop the start, not fall
+  // back to peer-to-peer unnoticed (LIVEKIT_API_URL alone was once ignored that way).
+  const livekitMissing = LIVEKIT_REQUIRED.filter((name) => !cleaned[name]);
+  const livekitConfigured = livekitMissing.length === 0;
+  const livekitGiven = LIVEKIT_VARIABLES.filter((name) => cleaned[name]);
+  if (!livekitConfigured && (livekitGiven.length > 0 || cleaned.MEDIA_MODE === 'livekit')) {
+    const modeSet = cleaned.MEDIA_MODE === 'livekit';
+    const given = [...livekitGiven, ...(modeSet ? ['MEDIA_MODE=livekit'] : [])];
+    const remove = [...livekitGiven, ...(modeSet ? ['MEDIA_MODE'] : [])];
     problems.push(
-      'LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: all three are needed for LiveKit' +
-        (cleaned.MEDIA_MODE === 'livekit' ? ' (MEDIA_MODE=livekit)' : ''),
+      `${livekitMissing.join(', ')}: missing; LiveKit needs ${listed(LIVEKIT_REQUIRED)} together, ` +
+        `and ${listed(given)} ${given.length === 1 ? 'is' : 'are'} set. ` +
+        `Set the missing ${livekitMissing.length === 1 ? 'one' : 'ones'}, or remove ${listed(remove)} to use the built-in peer-to-peer calls`,
     );
   }
   if (!result.success || problems.length > 0) throw new ConfigError(problems);

@@ -198,22 +198,43 @@ export function retryWait(retryAfterSeconds: number): { unit: 'minutes' | 'hours
   return minutes < 120 ? { unit: 'minutes', count: minutes } : { unit: 'hours', count: Math.round(minutes / 60) };
 }
 
-/** RFC 9457 problem details, as every error response of the API carries them. */
+/**
+ * RFC 9457 problem details, as every error response of the API carries them. A client acts on
+ * `code` and the typed members below, never on `detail`.
+ */
 export const ProblemSchema = z.object({
   type: z.string(),
   title: z.string(),
   status: z.int(),
   code: SentErrorCodeSchema,
+  /**
+   * For a developer's eyes: a plain English sentence, never parsed, never an internal identifier,
+   * state, query or stack (server/src/lib/errors.ts). Most answers have none; `title` is the
+   * requester's language.
+   */
   detail: z.optional(z.string()),
   /** For validation failures: which field, and why, in the requester's language. */
   errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
   /** slot_taken: the next free slots to offer instead. */
   alternatives: z.optional(z.array(z.object({ startsAt: z.string(), endsAt: z.string() }))),
   /**
-   * appointment_not_open_yet, invite_call_not_started: when it opens; no_show_too_early: from when
-   * the no-show can be marked (UTC instant).
+   * When it opens (UTC instant). appointment_not_open_yet, invite_call_not_started: the call;
+   * door_closed, queue_full: the door's next opening, absent when none is planned;
+   * no_show_too_early: from when the no-show can be marked.
    */
   opensAt: z.optional(z.string()),
+  /**
+   * forbidden by a call (join, preview, screen sharing): whether the caller is signed in as staff,
+   * so the refusal offers the way back to their offices, or to the start for everybody else.
+   */
+  caller: z.optional(z.enum(['staff', 'public'])),
+  /**
+   * Why, where one code has a reason a client acts on. forbidden `lock_out`: the change would shut
+   * the admin out (their own account, municipality or authenticator), said in `errors`; it is not
+   * a right lost meanwhile. conflict `no_feedback_address`: the municipality has no address for
+   * accessibility feedback (its page shows no form).
+   */
+  reason: z.optional(z.enum(['lock_out', 'no_feedback_address'])),
   requestId: z.optional(z.string()),
 });
 export type Problem = z.infer<typeof ProblemSchema>;

@@ -1,6 +1,5 @@
 import { z } from 'zod/mini';
 
-/** `GET /api/health`: liveness and readiness in one, for load balancers and monitoring. */
 /**
  * What the installation's IT staff should change; none of it makes the app unready. Each is
  * noticed from requests and logged once (server/src/lib/installation-warnings.ts).
@@ -12,6 +11,10 @@ import { z } from 'zod/mini';
 export const INSTALLATION_WARNINGS = ['forwarded_without_trust_proxy', 'public_base_url_differs'] as const;
 export type InstallationWarning = (typeof INSTALLATION_WARNINGS)[number];
 
+/**
+ * `GET /api/health/ready` (and `GET /api/health`, its older name): readiness, for load balancers
+ * and monitoring. 200 with status `ok` when the database answers, 503 `degraded` when it does not.
+ */
 export const HealthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   database: z.object({ kind: z.enum(['pglite', 'postgres']), reachable: z.boolean() }),
@@ -28,3 +31,10 @@ export const HealthResponseSchema = z.object({
   warnings: z.array(z.enum(INSTALLATION_WARNINGS)),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
+
+/**
+ * `GET /api/health/live`: liveness. 200 whenever the process answers at all; the database is not
+ * asked, so a probe that restarts on failure does not restart a process waiting for its database.
+ */
+export const HealthLiveResponseSchema = z.object({ status: z.literal('ok') });
+export type HealthLiveResponse = z.infer<typeof HealthLiveResponseSchema>;

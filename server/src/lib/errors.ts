@@ -13,7 +13,7 @@ export interface FieldError {
  * 14): the collisions of an availability change (offer.api.ts CollisionSchema, the admin pages),
  * and the kiosk's check-in facts (issue 16).
  */
-export type ProblemExtra = Pick<Problem, 'alternatives' | 'opensAt'> & {
+export type ProblemExtra = Pick<Problem, 'alternatives' | 'opensAt' | 'caller' | 'reason'> & {
   collisions?: unknown[];
   /** check_in_other_day, check_in_too_late: when the appointment is (UTC instant); read by the kiosk only. */
   startsAt?: string;
@@ -25,6 +25,11 @@ export type ProblemExtra = Pick<Problem, 'alternatives' | 'opensAt'> & {
  * The one error type features throw. `code` is stable for clients and decides the HTTP status
  * (`ERROR_STATUS` in shared/); the user-facing title comes from the message catalogue in the
  * requester's language; `internal` is logged, never sent.
+ *
+ * `detail` goes out (the problem's `detail`, the live socket's error message): a plain English
+ * sentence for a developer, or nothing. Never a token a client would parse, an internal identifier,
+ * a row's state, a query or a stack: what a client acts on is a typed member of ProblemSchema
+ * (`extra`), what only we need is `internal`.
  */
 export class AppError extends Error {
   readonly status: number;
@@ -36,6 +41,7 @@ export class AppError extends Error {
   constructor(
     public readonly code: ErrorCode,
     options: {
+      /** A plain English sentence for developers; see above. */
       detail?: string;
       errors?: FieldError[];
       internal?: string;

@@ -264,8 +264,6 @@ function limited(
   code: 'rate_limited' | 'booking_limit_reached' = 'rate_limited',
 ): AppError {
   const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000));
-  return new AppError(code, {
-    headers: { 'Retry-After': String(retryAfter) },
-    detail: `retry-after=${retryAfter}`,
-  });
+  // The wait is the Retry-After header's, and the title says it in words (lib/messages.ts).
+  return new AppError(code, { headers: { 'Retry-After': String(retryAfter) } });
 }

@@ -45,18 +45,32 @@ describe('sendJson', () => {
     expect(init.headers).toMatchObject({ 'Accept-Language': 'de', 'Content-Type': 'application/json' });
   });
 
-  it('reads the next opening from a door_closed problem', async () => {
-    answer(problem(409, { code: 'door_closed', detail: 'next-opening=2026-11-23T07:00:00.000Z' }));
+  it('reads the next opening from a door_closed problem’s opensAt', async () => {
+    answer(problem(409, { code: 'door_closed', opensAt: '2026-11-23T07:00:00.000Z' }));
     const error = await failure(knock());
     expect(error.code).toBe('door_closed');
     expect(error.nextOpening?.toISOString()).toBe('2026-11-23T07:00:00.000Z');
   });
 
-  it('has no next opening when the detail says none or something else', async () => {
+  it('has no next opening when the problem names none or no instant, and never reads `detail`', async () => {
     answer(problem(409, { code: 'queue_full' }));
     expect((await failure(knock())).nextOpening).toBeNull();
-    answer(problem(409, { code: 'door_closed', detail: 'next-opening=soon' }));
+    answer(problem(409, { code: 'door_closed', opensAt: 'soon' }));
     expect((await failure(knock())).nextOpening).toBeNull();
+    // The old token form: a detail is for developers' eyes, nothing parses it.
+    answer(problem(409, { code: 'door_closed', detail: 'next-opening=2026-11-23T07:00:00.000Z' }));
+    const old = await failure(knock());
+    expect([old.nextOpening, old.extras]).toEqual([null, {}]);
+  });
+
+  it('carries the typed reason and caller of a refusal', async () => {
+    answer(problem(403, { code: 'forbidden', caller: 'staff' }));
+    expect((await failure(knock())).extras).toEqual({ caller: 'staff' });
+    answer(problem(403, { code: 'forbidden', reason: 'lock_out', errors: [{ path: 'active', message: 'x' }] }));
+    expect((await failure(knock())).extras).toEqual({
+      reason: 'lock_out',
+      fieldErrors: [{ path: 'active', message: 'x' }],
+    });
   });
 
   it('marks the answers of staff and admin routes, whose codes are said in staff words', async () => {

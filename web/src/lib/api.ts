@@ -4,16 +4,19 @@ import { safeParse, type core } from 'zod/mini';
 /** API error codes plus the two only a client can see. Each has a text in `errors:codes`. */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'invalid_response';
 
-/** What a problem says beyond its code: field errors, the `detail` hint, a retry delay. */
+/** What a problem says beyond its code: its typed members (ProblemSchema) and a retry delay. */
 export interface ProblemExtras {
-  detail?: string;
   fieldErrors?: { path: string; message: string }[];
   /** Seconds, from a 429's Retry-After header. */
   retryAfter?: number;
   /** slot_taken: free slots to offer instead. */
   alternatives?: { startsAt: string; endsAt: string }[];
-  /** appointment_not_open_yet, invite_call_not_started: when it opens (UTC instant). */
+  /** When it opens (UTC instant); for which codes, see ProblemSchema. */
   opensAt?: string;
+  /** forbidden by a call: whether the caller is staff (the way back the refusal offers). */
+  caller?: 'staff' | 'public';
+  /** Why, where one code has a reason (ProblemSchema): `lock_out`, `no_feedback_address`. */
+  reason?: 'lock_out' | 'no_feedback_address';
   /** The answer of a staff or admin route: codes citizens meet too are said in staff's words. */
   forStaff?: boolean;
 }
@@ -31,11 +34,10 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The next opening time a 409 door_closed / queue_full carries as `next-opening=<ISO>`. */
+  /** The next opening time a 409 door_closed / queue_full carries as `opensAt`. */
   get nextOpening(): Date | null {
-    const match = /^next-opening=(.+)$/.exec(this.extras.detail ?? '');
-    const date = match?.[1] ? new Date(match[1]) : null;
-    return date && !Number.isNaN(date.getTime()) ? date : null;
+    const date = new Date(this.extras.opensAt ?? NaN);
+    return Number.isNaN(date.getTime()) ? null : date;
   }
 }
 
@@ -52,16 +54,17 @@ export async function problemOf(response: Response): Promise<ApiError> {
   if (type.includes(PROBLEM_CONTENT_TYPE) || type.includes('json')) {
     const problem = ProblemSchema.safeParse(await response.json().catch(() => null));
     if (problem.success) {
-      const { code, requestId, detail, errors, alternatives, opensAt } = problem.data;
+      const { code, requestId, errors, alternatives, opensAt, caller, reason } = problem.data;
       const retryAfter = Number(response.headers.get('retry-after'));
       const forStaff = response.url !== '' && isStaffApiPath(new URL(response.url).pathname);
       return new ApiError(code, response.status, requestId, undefined, {
         ...(forStaff ? { forStaff } : {}),
-        ...(detail ? { detail } : {}),
         ...(errors ? { fieldErrors: errors } : {}),
         ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}),
         ...(alternatives ? { alternatives } : {}),
         ...(opensAt ? { opensAt } : {}),
+        ...(caller ? { caller } : {}),
+        ...(reason ? { reason } : {}),
       });
     }
   }

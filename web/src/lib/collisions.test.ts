@@ -88,15 +88,15 @@ describe('sendChange', () => {
     ]);
   });
 
-  it('reads every other failure as the rest of the app does: a refusal keeps its detail, a limit its wait', async () => {
+  it('reads every other failure as the rest of the app does: a refusal keeps its reason, a limit its wait', async () => {
     respond(403, {
       type: 'about:blank',
       title: 'x',
       status: 403,
       code: 'forbidden',
-      detail: 'not for your own account',
+      reason: 'lock_out',
     });
-    expect(toApiError(await failure(addClosure())).extras.detail).toBe('not for your own account');
+    expect(toApiError(await failure(addClosure())).extras.reason).toBe('lock_out');
     vi.stubGlobal(
       'fetch',
       vi.fn(() => Promise.resolve(new Response('busy', { status: 429, headers: { 'retry-after': '30' } }))),

@@ -17,7 +17,7 @@ describe('refusalOf', () => {
   });
 
   it('leaves a 403 with a reason of its own to the page', () => {
-    const error = new ApiError('forbidden', 403, undefined, undefined, { detail: 'not for your own account' });
+    const error = new ApiError('forbidden', 403, undefined, undefined, { reason: 'lock_out' });
     expect(isLostRight(error)).toBe(false);
     expect(refusalOf(error)).toBeNull();
   });

@@ -9,10 +9,10 @@ import { SESSION_ENDED } from '../lib/session-ended';
 /**
  * Whether an admin page's action was refused because the right it needs was taken away while the
  * page was open (issue 15): forbidden, without a reason of its own (such as "not for your own
- * account", which carries a `detail`). The page loaded with the right, so it was lost meanwhile.
+ * account", `reason` lock_out). The page loaded with the right, so it was lost meanwhile.
  */
 export function isLostRight(error: ApiError): boolean {
-  return error.code === 'forbidden' && !error.extras.detail;
+  return error.code === 'forbidden' && !error.extras.reason;
 }
 
 /**

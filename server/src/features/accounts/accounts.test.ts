@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { ProblemSchema } from '@amtsraum/shared';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, departments, staff, staffTokens } from '../../db/schema.js';
 import { mailsTo } from '../../test/booking-factories.js';
@@ -290,9 +291,9 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     // No lock-out.
     const selfOff = await a.admin.post(`${a.base}/${a.person.id}/deactivate`);
     expect(selfOff.status).toBe(403);
-    expect(selfOff.json.detail).toBe('lock-out');
+    expect(selfOff.json.reason).toBe('lock_out');
     const selfDemoted = await a.admin.request('PATCH', `${a.base}/${a.person.id}`, { isTenantAdmin: false });
-    expect(selfDemoted.json.detail).toBe('lock-out');
+    expect(selfDemoted.json.reason).toBe('lock_out');
     const [stillAdmin] = await db().select().from(staff).where(eq(staff.id, a.person.id));
     expect(stillAdmin).toMatchObject({ active: true, isTenantAdmin: true });
   });
@@ -302,7 +303,8 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     const en = { 'accept-language': 'en' };
     const demoted = await admin.request('PATCH', `${base}/${person.id}`, { isTenantAdmin: false });
     expect(demoted.status).toBe(403);
-    expect(demoted.json).toMatchObject({ code: 'forbidden', detail: 'lock-out' });
+    expect(ProblemSchema.parse(demoted.json)).toMatchObject({ code: 'forbidden', reason: 'lock_out' });
+    expect(demoted.json.detail).toBeUndefined();
     expect(demoted.json.errors).toEqual([
       { path: 'isTenantAdmin', message: 'Nicht für Ihr eigenes Konto: Sie würden sich selbst aussperren.' },
     ]);
@@ -589,7 +591,7 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     // Not one's own municipality.
     const ownArchived = await installer.post(`/api/admin/installation/tenants/${home.id}/archive`);
     expect(ownArchived.status).toBe(403);
-    expect(ownArchived.json).toMatchObject({ detail: 'lock-out', errors: [{ path: 'tenantId' }] });
+    expect(ownArchived.json).toMatchObject({ reason: 'lock_out', errors: [{ path: 'tenantId' }] });
     expect(ownArchived.json.errors[0].message).toBe(
       'Nicht für Ihre eigene Kommune: Sie würden sich selbst aussperren.',
     );

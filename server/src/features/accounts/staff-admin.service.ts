@@ -37,11 +37,11 @@ export const LOCK_OUT = {
 
 /**
  * 403 for an admin's change that would shut themself out. Why goes out as a field error, which
- * the problem writer says in the reader's language (lib/messages.ts); the detail is only a stable
- * token, as other refusals' details are (an English sentence there reached German readers).
+ * the problem writer says in the reader's language (lib/messages.ts); the typed `reason` tells the
+ * page it is no right lost meanwhile (an English sentence in `detail` once reached German readers).
  */
 export const lockOut = (path: string, message: string = LOCK_OUT.account) =>
-  new AppError('forbidden', { detail: 'lock-out', errors: [{ path, message }] });
+  new AppError('forbidden', { extra: { reason: 'lock_out' }, errors: [{ path, message }] });
 
 function toMember(row: StaffRow, roles: StaffMember['roles']): StaffMember {
   return {

@@ -80,7 +80,7 @@ export async function checkInOnsite(
     return { visitId: live.id, ticketNumber: live.ticketNumber, issuedAt: live.createdAt, created: false };
   }
   // An on-site appointment cannot arrive by video (arrive.ts refuses it): never a second visit beside one.
-  if (live) return { refusal: new AppError('conflict', { detail: 'arrived-by-video' }) };
+  if (live) return { refusal: new AppError('conflict', { internal: 'arrived by video' }) };
 
   const refusal = checkInRefusal(appointment, { opensMinutesBefore: options.opensMinutesBefore, timeZone, now });
   if (refusal) return { refusal };

@@ -18,7 +18,7 @@ export async function markAppointmentNoShow(
     if (!found) throw new AppError('appointment_not_found');
     // Changed meanwhile (arrived, cancelled, marked): reloading shows it.
     if (found.appointment.state !== 'booked') {
-      throw new AppError('conflict', { detail: `state=${found.appointment.state}` });
+      throw new AppError('conflict', { internal: `appointment ${found.appointment.state}` });
     }
     // Too early: reloading would not help, so it has words of its own, and when it can be marked.
     const from = new Date(found.appointment.startsAt.getTime() + found.department.noShowGraceMinutes * MINUTE);

@@ -57,7 +57,7 @@ function citizenGrant(visit: NonNullable<Awaited<ReturnType<typeof findVisitWith
  * (issue 13: citizens were offered the staff link). Says only what the caller is themselves.
  */
 function refusal(caller: Caller): AppError {
-  return new AppError('forbidden', { detail: caller.staff ? 'caller=staff' : 'caller=public' });
+  return new AppError('forbidden', { extra: { caller: caller.staff ? 'staff' : 'public' } });
 }
 
 /** Who the caller is in the call, beside how to reach its media. */

@@ -1,4 +1,4 @@
-import { CallJoinResponseSchema, CallPreviewSchema, CallStatusSchema } from '@amtsraum/shared';
+import { CallJoinResponseSchema, CallPreviewSchema, CallStatusSchema, ProblemSchema } from '@amtsraum/shared';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
@@ -92,8 +92,11 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     expect((await join(clerk, '00000000-0000-4000-8000-000000000000')).status).toBe(403);
     expect((await join(clerk, 'visit-room-name')).status).toBe(403);
     // The refusal says whether the caller is staff, so the page offers citizens no staff link (issue 13).
-    expect((await join(colleague)).json.detail).toBe('caller=staff');
-    expect((await join(other)).json.detail).toBe('caller=public');
+    // A typed member, not a token in `detail` (which is for developers' eyes only).
+    const staffRefusal = ProblemSchema.parse((await join(colleague)).json);
+    expect([staffRefusal.caller, staffRefusal.detail]).toEqual(['staff', undefined]);
+    const publicRefusal = ProblemSchema.parse((await join(other)).json);
+    expect([publicRefusal.caller, publicRefusal.detail]).toEqual(['public', undefined]);
 
     await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`);
     expect((await join(citizen)).status).toBe(403); // the call is over
@@ -176,8 +179,8 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     // Forbidden paths: another citizen, staff (they are no citizen of it), nobody, guessed ids.
     expect((await preview(other)).status).toBe(403);
     expect((await preview(clerk)).status).toBe(403);
-    expect((await preview(colleague)).json.detail).toBe('caller=staff');
-    expect((await preview(client())).json.detail).toBe('caller=public');
+    expect((await preview(colleague)).json).toMatchObject({ code: 'forbidden', caller: 'staff' });
+    expect((await preview(client())).json).toMatchObject({ code: 'forbidden', caller: 'public' });
     expect((await preview(citizen, '00000000-0000-4000-8000-000000000000')).status).toBe(403);
     expect((await preview(citizen, 'visit-room-name')).status).toBe(403);
 

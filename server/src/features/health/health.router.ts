@@ -1,5 +1,5 @@
-import type { HealthResponse } from '@amtsraum/shared';
-import { Router } from 'express';
+import type { HealthLiveResponse, HealthResponse } from '@amtsraum/shared';
+import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../deps.js';
 
 /**
@@ -10,8 +10,13 @@ import type { AppDeps } from '../../deps.js';
 export const HEALTH_PING_REUSE_MS = 1_000;
 
 /**
- * Liveness and readiness in one: 200 when the database answers, 503 when it does not. Beside it,
- * what the IT staff should change (`warnings`), which does not make the app unready.
+ * Three answers for three kinds of asker (infra/README.md):
+ * - `GET /api/health/live`: liveness. The process answers; the database is not asked, so a
+ *   Kubernetes liveness probe (or Docker's healthcheck) never restarts a process that is only
+ *   waiting for its database, which it reconnects to by itself.
+ * - `GET /api/health/ready`: readiness. 200 when the database answers, 503 when it does not;
+ *   beside it, what the IT staff should change (`warnings`), which does not make the app unready.
+ * - `GET /api/health`: the readiness answer, as before both existed (monitoring and pages use it).
  */
 export function healthRouter(deps: AppDeps): Router {
   const router = Router();
@@ -23,7 +28,7 @@ export function healthRouter(deps: AppDeps): Router {
     if (!last || now - last.at >= HEALTH_PING_REUSE_MS) last = { at: now, reachable: deps.database.ping() };
     return last.reachable;
   };
-  router.get('/health', async (_req, res) => {
+  const ready = async (_req: Request, res: Response) => {
     const database = await reachable();
     const body: HealthResponse = {
       status: database ? 'ok' : 'degraded',
@@ -39,6 +44,12 @@ export function healthRouter(deps: AppDeps): Router {
       .status(database ? 200 : 503)
       .set('Cache-Control', 'no-store')
       .json(body);
+  };
+  router.get('/health', ready);
+  router.get('/health/ready', ready);
+  router.get('/health/live', (_req, res) => {
+    const body: HealthLiveResponse = { status: 'ok' };
+    res.status(200).set('Cache-Control', 'no-store').json(body);
   });
   return router;
 }

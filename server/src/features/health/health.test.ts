@@ -1,5 +1,10 @@
-import { HealthResponseSchema } from '@amtsraum/shared';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HealthLiveResponseSchema, HealthResponseSchema } from '@amtsraum/shared';
 import { describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
 import { WebSocket } from 'ws';
 import { LIVEKIT_ENV, STUB_JOBS } from '../../test/livekit.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
@@ -166,6 +171,100 @@ describe.each(databaseKinds)('the health answer on %s', (kind) => {
       const answers = await waiting;
       expect(answers.map((answer) => answer.status)).toEqual(Array<number>(20).fill(503));
       expect(pings).toBe(2);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+});
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+/** The probe docker-compose.yml's app service runs, pointed at `url` instead of port 3000. */
+function composeProbe(url: string): string {
+  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+    services: { app: { healthcheck: { test: string[] } } };
+  };
+  const [cmd, node, flag, script] = compose.services.app.healthcheck.test;
+  expect([cmd, node, flag]).toEqual(['CMD', 'node', '-e']);
+  expect(script).toContain('http://127.0.0.1:3000/');
+  return script!.replace('http://127.0.0.1:3000', url);
+}
+
+/** The probe of infra/Dockerfile's HEALTHCHECK (it reads PORT, as the app does). */
+function dockerfileProbe(): string {
+  const lines = fs.readFileSync(path.join(ROOT, 'infra/Dockerfile'), 'utf8').split('\n');
+  const at = lines.findIndex((line) => line.startsWith('HEALTHCHECK '));
+  const command = JSON.parse(lines[at + 1]!.trim().replace(/^CMD /, '')) as string[];
+  expect(command.slice(0, 2)).toEqual(['node', '-e']);
+  return command[2]!;
+}
+
+/** Runs a probe as Docker would, and gives its exit code (0: healthy). */
+function runProbe(script: string, env: Record<string, string> = {}): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+}
+
+// A liveness probe that asked the database would restart a healthy process during a database
+// outage, which the app rides out by itself (resilience/postgres-restart.test.ts): liveness and
+// readiness are two answers.
+describe.each(databaseKinds)('liveness and readiness on %s', (kind) => {
+  it('answers live without asking the database, and ready with its checks', async () => {
+    const server = await startTestServer(await createTestDatabase(kind), { jobs: STUB_JOBS });
+    try {
+      const { database } = server;
+      const real = database.ping.bind(database);
+      let pings = 0;
+      database.ping = (timeoutMs?: number) => {
+        pings++;
+        return real(timeoutMs);
+      };
+      const live = await fetch(`${server.url}/api/health/live`);
+      expect([live.status, live.headers.get('cache-control')]).toEqual([200, 'no-store']);
+      expect(HealthLiveResponseSchema.parse(await live.json())).toEqual({ status: 'ok' });
+      expect(pings).toBe(0);
+
+      const ready = await fetch(`${server.url}/api/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(HealthResponseSchema.parse(await ready.json())).toMatchObject({
+        status: 'ok',
+        database: { kind, reachable: true },
+      });
+      expect(pings).toBe(1);
+      // The old address answers as before.
+      const old = await fetch(`${server.url}/api/health`);
+      expect(old.status).toBe(200);
+      expect(HealthResponseSchema.parse(await old.json()).status).toBe('ok');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('stays live while the database is unreachable; ready and the old address say 503', async () => {
+    const server = await startTestServer(await createTestDatabase(kind), { jobs: STUB_JOBS });
+    try {
+      await server.database.close();
+      const live = await fetch(`${server.url}/api/health/live`);
+      expect(live.status).toBe(200);
+      expect(HealthLiveResponseSchema.parse(await live.json())).toEqual({ status: 'ok' });
+      for (const address of ['/api/health/ready', '/api/health']) {
+        const answer = await fetch(`${server.url}${address}`);
+        expect([address, answer.status]).toEqual([address, 503]);
+        expect(HealthResponseSchema.parse(await answer.json())).toMatchObject({
+          status: 'degraded',
+          database: { kind, reachable: false },
+        });
+      }
+
+      // Docker's healthchecks (compose and the image's own) probe liveness: the container stays
+      // healthy, and nothing that restarts unhealthy containers restarts it for the database.
+      expect(await runProbe(composeProbe(server.url))).toBe(0);
+      expect(await runProbe(dockerfileProbe(), { PORT: new URL(server.url).port })).toBe(0);
+      // The same probe on the readiness address would fail, so the test sees which one they ask.
+      expect(await runProbe(composeProbe(server.url).replace('/api/health/live', '/api/health/ready'))).toBe(1);
     } finally {
       await server.stop();
     }

@@ -65,7 +65,7 @@ export function oidcSignInRouter(deps: AppDeps): Router {
       if (error instanceof AppError && error.code === 'rate_limited') {
         throw new SignInRefused(
           'too_many_tries',
-          `too many failed sign-ins from this address (${String(error.detail)})`,
+          `too many failed sign-ins from this address (retry after ${error.headers['Retry-After'] ?? '?'} s)`,
         );
       }
       throw error;

@@ -184,9 +184,9 @@ export async function drawTicket(
   const state = await departmentState(ctx, device);
   const { department, tenant } = state;
   const refusal = walkInRefusal(state);
-  const detail = state.door.nextOpening ? `next-opening=${state.door.nextOpening}` : undefined;
+  const opens = state.door.nextOpening ? { extra: { opensAt: state.door.nextOpening } } : {};
   if (refusal === 'not_offered') throw new AppError('walk_ins_not_offered');
-  if (refusal === 'closed') throw new AppError('door_closed', { detail });
+  if (refusal === 'closed') throw new AppError('door_closed', opens);
   if (refusal === 'unattended') throw new AppError('door_unattended');
 
   let serviceId: string | null = null;
@@ -201,7 +201,7 @@ export async function drawTicket(
 
   const drawn = await ctx.db.transaction(async (tx) => {
     await lockDepartment(tx, department.id);
-    if ((await countWaiting(tx, department.id)) >= department.queueCap) throw new AppError('queue_full', { detail });
+    if ((await countWaiting(tx, department.id)) >= department.queueCap) throw new AppError('queue_full', opens);
     const visit = await enqueueOnsite(tx, {
       tenantId: tenant.id,
       departmentId: department.id,

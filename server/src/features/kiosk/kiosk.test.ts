@@ -96,6 +96,8 @@ describe.each(databaseKinds)('the kiosk on %s', (kind) => {
     if (status !== undefined) expect(response.status).toBe(status);
     const parsed = ProblemSchema.parse(response.json);
     expect(parsed.code).toBe(code);
+    // What the kiosk acts on is typed (opensAt, startsAt, …); no refusal carries a token in `detail`.
+    expect(parsed.detail).toBeUndefined();
     return parsed;
   };
 

@@ -168,7 +168,7 @@ export async function sendAccessibilityFeedback(
   const target = feedbackTarget(ctx.config, tenant);
   // The page says so and shows no form (feedback: null); a new error code would cost the door
   // page's first download its last bytes (issue 14), so an API client gets 409 with the reason.
-  if (!target) throw new AppError('conflict', { detail: 'no-feedback-address' });
+  if (!target) throw new AppError('conflict', { extra: { reason: 'no_feedback_address' } });
   const { name, email, page, message } = options.input;
   const lines = [
     `Rückmeldung zur Barrierefreiheit des virtuellen Bürgerbüros von ${tenant.name}`,

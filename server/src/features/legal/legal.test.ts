@@ -1,4 +1,4 @@
-import { AdminTenantTextsResponseSchema, TenantTextResponseSchema } from '@amtsraum/shared';
+import { AdminTenantTextsResponseSchema, ProblemSchema, TenantTextResponseSchema } from '@amtsraum/shared';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditEvents } from '../../db/schema.js';
@@ -271,7 +271,8 @@ describe.each(databaseKinds)('accessibility feedback with nowhere to go on %s', 
     const tenant = await makeTenant(db(), { contact: {} });
     const answer = await client().post(`/api/tenants/${tenant.slug}/accessibility-feedback`, { message: 'Hallo' });
     expect(answer.status).toBe(409);
-    expect(answer.json.detail).toBe('no-feedback-address');
+    expect(ProblemSchema.parse(answer.json)).toMatchObject({ code: 'conflict', reason: 'no_feedback_address' });
+    expect(answer.json.detail).toBeUndefined();
     const page = await client().get(`/api/tenants/${tenant.slug}/texts/accessibility`);
     expect(page.json.feedback).toBeNull();
   });

@@ -37,7 +37,7 @@ export async function updateBookingRules(
       { tenantId: office.tenant.id, id: office.department.id },
       Object.fromEntries(changed.map((key) => [key, rules[key]])),
     );
-    if (!updated) throw new AppError('conflict', { detail: 'archived' });
+    if (!updated) throw new AppError('conflict', { internal: 'department archived' });
     await insertAudit(tx, {
       tenantId: office.tenant.id,
       departmentId: office.department.id,

@@ -99,7 +99,7 @@ export async function updateDepartment(
   values: DepartmentUpdate,
 ): Promise<AdminDepartment> {
   const { tenant, department } = found;
-  if (department.archivedAt) throw new AppError('conflict', { detail: 'archived' });
+  if (department.archivedAt) throw new AppError('conflict', { internal: 'department archived' });
   const fields = changedFields(toAdminDepartment(department), values);
   if (fields.length === 0) return toAdminDepartment(department);
   const row = await ctx.db.transaction(async (tx) => {
@@ -110,7 +110,7 @@ export async function updateDepartment(
       });
     }
     const updated = await writeDepartment(tx, { tenantId: tenant.id, id: department.id }, values);
-    if (!updated) throw new AppError('conflict', { detail: 'archived' });
+    if (!updated) throw new AppError('conflict', { internal: 'department archived' });
     await auditChange(tx, ctx, actor, {
       tenantId: tenant.id,
       departmentId: department.id,
@@ -159,11 +159,11 @@ export async function archiveDepartment(
   const { tenant, department } = found;
   await ctx.db.transaction(async (tx) => {
     const locked = await lockDepartment(tx, department.id);
-    if (!locked || locked.archivedAt) throw new AppError('conflict', { detail: 'archived' });
+    if (!locked || locked.archivedAt) throw new AppError('conflict', { internal: 'department archived' });
     const preview = await archivePreview({ db: tx, now: ctx.now }, locked);
     if (preview.affected !== request.confirmAffected) {
       throw new AppError('conflict', {
-        detail: `affected:${preview.affected}`,
+        internal: `${preview.affected} affected, ${request.confirmAffected} confirmed`,
         errors: [{ path: 'confirmAffected', message: `${preview.affected} citizens are affected now` }],
       });
     }

@@ -226,6 +226,9 @@ describe.each(databaseKinds)('administration of a municipality and its departmen
 
     const wrong = await browser.post(`${departmentAdmin}/archive`, { confirmAffected: 1 });
     expect(wrong.status).toBe(409);
+    // How many are affected now is said in the field error, in the reader's words, not as a token.
+    expect(wrong.json).toMatchObject({ code: 'conflict', errors: [{ path: 'confirmAffected' }] });
+    expect(wrong.json.detail).toBeUndefined();
     expect((await client().get(base)).status).toBe(200);
 
     const archived = await browser.post(`${departmentAdmin}/archive`, {
@@ -255,7 +258,12 @@ describe.each(databaseKinds)('administration of a municipality and its departmen
     expect(me.staff.departments).toEqual([]);
     expect((await clerkBrowser.get(`/api/staff/departments/${department.id}/console`)).status).toBe(403);
     expect(AdminDepartmentSchema.parse((await browser.get(departmentAdmin)).json).archivedAt).not.toBeNull();
-    expect((await browser.request('PATCH', departmentAdmin, { queueCap: 5 })).status).toBe(409);
+    const archivedChange = await browser.request('PATCH', departmentAdmin, { queueCap: 5 });
+    expect([archivedChange.status, archivedChange.json.code, archivedChange.json.detail]).toEqual([
+      409,
+      'conflict',
+      undefined,
+    ]);
     expect((await browser.post(`${departmentAdmin}/archive`, { confirmAffected: 0 })).status).toBe(409);
     const [audit] = await auditOf(tenant.id, 'department.archived');
     expect(audit).toMatchObject({

@@ -209,7 +209,8 @@ describe.each(databaseKinds)('second factor (TOTP) on %s', (kind) => {
 
     const own = await admin.post(adminPath(tenant.slug, person.id));
     expect(own.status).toBe(403);
-    expect(own.json).toMatchObject({ code: 'forbidden', detail: 'lock-out' });
+    expect(own.json).toMatchObject({ code: 'forbidden', reason: 'lock_out' });
+    expect(own.json.detail).toBeUndefined();
     expect(own.json.errors).toEqual([
       {
         path: 'staffId',

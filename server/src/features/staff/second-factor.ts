@@ -129,11 +129,11 @@ export async function resetSecondFactor(
   // Not one's own: the reset ends the admin's sessions and lets the password alone enrol a new
   // authenticator at the next sign-in, so a stolen password plus a signed-in desk would be enough
   // to take the account over. An admin replaces their own app on the security page, with the
-  // password, while the old factor still holds. Worded as the other lock-out refusals (detail
-  // `lock-out`, why as a field error in the reader's language).
+  // password, while the old factor still holds. Worded as the other lock-out refusals (reason
+  // `lock_out`, why as a field error in the reader's language).
   if (options.staffId === options.actorStaffId) {
     throw new AppError('forbidden', {
-      detail: 'lock-out',
+      extra: { reason: 'lock_out' },
       errors: [{ path: 'staffId', message: OWN_SECOND_FACTOR }],
     });
   }

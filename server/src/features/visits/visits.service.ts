@@ -30,7 +30,7 @@ export async function knock(
       // One active visit per browser: a knock elsewhere would replace its cookie and leave the
       // first place in a queue nobody watches, a ghost the clerk there calls in vain.
       throw new AppError('already_waiting', {
-        detail: `waiting-at=${existing.tenantSlug}/${existing.departmentSlug}`,
+        internal: `already waiting at ${existing.tenantSlug}/${existing.departmentSlug}`,
       });
     }
   }
@@ -38,8 +38,8 @@ export async function knock(
   const state = await loadDepartmentStateBySlugs(ctx.db, options.tenantSlug, options.departmentSlug, ctx.now);
   if (!state) throw new AppError('department_not_found');
   const { department, tenant } = state;
-  const detail = state.door.nextOpening ? `next-opening=${state.door.nextOpening}` : undefined;
-  if (state.door.state !== 'open') throw new AppError('door_closed', { detail });
+  const opens = state.door.nextOpening ? { extra: { opensAt: state.door.nextOpening } } : {};
+  if (state.door.state !== 'open') throw new AppError('door_closed', opens);
   if (state.door.unattended) throw new AppError('door_unattended');
 
   const serviceId = options.request.serviceSlug
@@ -53,7 +53,7 @@ export async function knock(
       .select({ n: sql<number>`count(*)::int` })
       .from(visits)
       .where(and(eq(visits.departmentId, department.id), stateIn(WAITING)));
-    if ((waiting?.n ?? 0) >= department.queueCap) throw new AppError('queue_full', { detail });
+    if ((waiting?.n ?? 0) >= department.queueCap) throw new AppError('queue_full', opens);
     const id = await enqueue(tx, {
       tenantId: tenant.id,
       departmentId: department.id,

@@ -45,7 +45,7 @@ export interface CallPageProps {
 function phaseOfError(error: unknown): Phase {
   const apiError = toApiError(error);
   return apiError.code === 'forbidden'
-    ? { status: 'forbidden', staff: apiError.extras.detail === 'caller=staff' }
+    ? { status: 'forbidden', staff: apiError.extras.caller === 'staff' }
     : { status: 'error', error: apiError };
 }
 
