@@ -485,3 +485,63 @@ test('the calendar says why a day has no slot: closed days read "geschlossen", n
   );
   await expectNoA11yViolations(page);
 });
+
+test('at the booking limit of an e-mail address, the refusal gives the office’s phone to call, in German and English', async ({
+  browser,
+}) => {
+  // Its own client address: five bookings plus the refused one stay under the per-address limit.
+  const citizen = await people.open(browser);
+  const { page } = citizen;
+  await page.setViewportSize({ width: 320, height: 800 });
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const email = uniqueEmail('lena');
+  // Five bookings with one e-mail address (the most a day), three weeks ahead, clear of the other tests.
+  const date = berlinDate(new Date(Date.now() + 21 * 24 * 3600_000).toISOString());
+  const free = await freeSlotsOn(page, date);
+  expect(free.length).toBeGreaterThanOrEqual(5);
+  for (const startsAt of free.slice(0, 5)) {
+    const made = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+      data: { services: ['beratung'], persons: 1, startsAt, name: 'Lena Limit', email, language: 'de', consent: true },
+    });
+    expect(made.status()).toBe(201);
+  }
+
+  // The sixth, through the page.
+  await page.goto(BOOKING_PAGE);
+  await toSlots(page);
+  await laterWeek(page);
+  const { button } = await firstSlot(page);
+  await button.click();
+  await fillDetails(page, { name: 'Lena Limit', email });
+  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+
+  await expect(page.getByTestId('error-summary')).toBeFocused();
+  await expect(page.getByTestId('booking-failure')).toHaveText(
+    'Mit dieser E-Mail-Adresse wurden heute schon mehrere Termine gebucht. Bitte versuchen Sie es morgen wieder oder wenden Sie sich direkt an das Amt.',
+  );
+  // The refusal says to contact the office: the office's phone is right there, a link to dial.
+  const contact = page.getByTestId('booking-limit-contact');
+  await expect(contact).toContainText('Telefonisch erreichen Sie das Amt unter +49 1234 000-0');
+  await expect(contact.getByRole('link', { name: '+49 1234 000-0' })).toHaveAttribute('href', 'tel:+4912340000');
+  await expect(contact.getByRole('link', { name: 'termine@testhausen.example' })).toHaveAttribute(
+    'href',
+    'mailto:termine@testhausen.example',
+  );
+  await expect(contact.getByRole('link', { name: 'Zur Seite des Amts' })).toHaveAttribute(
+    'href',
+    `/${TENANT}/${DEPARTMENT}`,
+  );
+  await expectNoA11yViolations(page);
+  expect(await overflow(), 'the refusal at 320 px').toBeLessThanOrEqual(0);
+
+  await switchLanguage(page, 'en');
+  await expect(page.getByTestId('booking-failure')).toHaveText(
+    'Several appointments have already been booked with this e-mail address today. Please try again tomorrow or contact the office directly.',
+  );
+  await expect(contact).toContainText('You can reach the office by phone on +49 1234 000-0');
+  await expect(contact.getByRole('link', { name: '+49 1234 000-0' })).toHaveAttribute('href', 'tel:+4912340000');
+  await expectNoA11yViolations(page);
+
+  // Nothing else went wrong in the browser; the 429 itself is expected.
+  expect(citizen.errors.filter((error) => !/status of 429/.test(error))).toEqual([]);
+});

@@ -608,7 +608,7 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(again.status).toBe(429);
     expect(again.json.code).toBe('booking_limit_reached');
     expect(again.json.title).toBe(
-      'Mit dieser E-Mail-Adresse wurden heute schon mehrere Termine gebucht. Bitte versuchen Sie es morgen wieder oder rufen Sie uns an.',
+      'Mit dieser E-Mail-Adresse wurden heute schon mehrere Termine gebucht. Bitte versuchen Sie es morgen wieder oder wenden Sie sich direkt an das Amt.',
     );
     expect(again.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await liveAppointments(o.department.id)).toHaveLength(BOOKING_LIMITS.perEmail.max);
