@@ -489,3 +489,149 @@ test('the calendar says why a day has no slot: closed days read "geschlossen", n
   );
   await expectNoA11yViolations(page);
 });
+
+test('at the booking limit of an e-mail address, the refusal gives the office’s phone to call, in German and English', async ({
+  browser,
+}) => {
+  // Its own client address: five bookings plus the refused one stay under the per-address limit.
+  const citizen = await people.open(browser);
+  const { page } = citizen;
+  await page.setViewportSize({ width: 320, height: 800 });
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const email = uniqueEmail('lena');
+  // Five bookings with one e-mail address (the most a day), three weeks ahead, clear of the other tests.
+  const date = berlinDate(new Date(Date.now() + 21 * 24 * 3600_000).toISOString());
+  const free = await freeSlotsOn(page, date);
+  expect(free.length).toBeGreaterThanOrEqual(5);
+  for (const startsAt of free.slice(0, 5)) {
+    const made = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+      data: { services: ['beratung'], persons: 1, startsAt, name: 'Lena Limit', email, language: 'de', consent: true },
+    });
+    expect(made.status()).toBe(201);
+  }
+
+  // The sixth, through the page.
+  await page.goto(BOOKING_PAGE);
+  await toSlots(page);
+  await laterWeek(page);
+  const { button } = await firstSlot(page);
+  await button.click();
+  await fillDetails(page, { name: 'Lena Limit', email });
+  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+
+  await expect(page.getByTestId('error-summary')).toBeFocused();
+  await expect(page.getByTestId('booking-failure')).toHaveText(
+    'Mit dieser E-Mail-Adresse wurden heute schon mehrere Termine gebucht. Bitte versuchen Sie es morgen wieder oder wenden Sie sich direkt an das Amt.',
+  );
+  // The refusal says to contact the office: the office's phone is right there, a link to dial.
+  const contact = page.getByTestId('booking-limit-contact');
+  await expect(contact).toContainText('Telefonisch erreichen Sie das Amt unter +49 1234 000-0');
+  await expect(contact.getByRole('link', { name: '+49 1234 000-0' })).toHaveAttribute('href', 'tel:+4912340000');
+  await expect(contact.getByRole('link', { name: 'termine@testhausen.example' })).toHaveAttribute(
+    'href',
+    'mailto:termine@testhausen.example',
+  );
+  await expect(contact.getByRole('link', { name: 'Zur Seite des Amts' })).toHaveAttribute(
+    'href',
+    `/${TENANT}/${DEPARTMENT}`,
+  );
+  await expectNoA11yViolations(page);
+  expect(await overflow(), 'the refusal at 320 px').toBeLessThanOrEqual(0);
+
+  await switchLanguage(page, 'en');
+  await expect(page.getByTestId('booking-failure')).toHaveText(
+    'Several appointments have already been booked with this e-mail address today. Please try again tomorrow or contact the office directly.',
+  );
+  await expect(contact).toContainText('You can reach the office by phone on +49 1234 000-0');
+  await expect(contact.getByRole('link', { name: '+49 1234 000-0' })).toHaveAttribute('href', 'tel:+4912340000');
+  await expectNoA11yViolations(page);
+
+  // Nothing else went wrong in the browser; the 429 itself is expected.
+  expect(citizen.errors.filter((error) => !/status of 429/.test(error))).toEqual([]);
+});
+
+test('moving an appointment on its manage page shows the current and the new time, and moves only on "Termin verschieben"', async ({
+  browser,
+}, testInfo) => {
+  const citizen = await people.open(browser);
+  const { page } = citizen;
+  await page.setViewportSize({ width: 320, height: 800 });
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  // A time as the review names it: "10:15 Uhr, Montag, 28. Dezember 2026" holds both parts.
+  const parts = (instant: string) =>
+    [
+      { hour: '2-digit', minute: '2-digit' },
+      { day: 'numeric', month: 'long', year: 'numeric' },
+    ].map((options) =>
+      new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', ...options } as Intl.DateTimeFormatOptions).format(
+        new Date(instant),
+      ),
+    );
+  const expectTime = async (where: Locator, instant: string) => {
+    for (const part of parts(instant)) await expect(where).toContainText(part);
+  };
+
+  // Booked through the API for 24 days ahead; its manage link from the confirmation.
+  const email = uniqueEmail('mia');
+  const [startsAt] = await freeSlotsOn(page, berlinDate(new Date(Date.now() + 24 * 24 * 3600_000).toISOString()));
+  if (!startsAt) throw new Error('no free slot in 24 days');
+  const made = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: { services: ['beratung'], persons: 1, startsAt, name: 'Mia Umzug', email, language: 'de', consent: true },
+  });
+  expect(made.status()).toBe(201);
+  const mails = MailboxListSchema.parse(await (await page.request.get('/api/dev/mailbox')).json());
+  const mine = mails.messages.find((message) => message.to === email && message.kind === 'appointment.confirmation');
+  if (!mine) throw new Error('no confirmation for Mia');
+  const message = MailboxMessageSchema.parse(await (await page.request.get(`/api/dev/mailbox/${mine.id}`)).json());
+  const manage = /https?:\/\/\S+\/termin#[A-Za-z0-9_-]{43}/.exec(message.text)?.[0];
+  if (!manage) throw new Error('no manage link in the confirmation');
+  await page.goto(new URL(manage).pathname + new URL(manage).hash);
+  await expect(mainHeading(page)).toHaveText('Ihr Termin');
+
+  // Choosing a new time moves nothing yet: old and new time are shown for review.
+  await page.getByRole('button', { name: 'Termin verschieben' }).click();
+  await expect(page.getByTestId('rebook').getByRole('heading', { name: 'Neuen Termin wählen' })).toBeFocused();
+  await laterWeek(page);
+  const first = await firstSlot(page);
+  await first.button.click();
+  const review = page.getByTestId('rebook-review');
+  await expect(review.getByRole('heading', { level: 3 })).toHaveText('Neue Zeit prüfen');
+  await expect(review.getByRole('heading', { level: 3 })).toBeFocused();
+  await expectTime(page.getByTestId('rebook-from'), startsAt);
+  await expectTime(page.getByTestId('rebook-to'), first.startsAt);
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'booked');
+  expect(await freeSlotsOn(page, berlinDate(first.startsAt))).toContain(first.startsAt);
+  expect(await freeSlotsOn(page, berlinDate(startsAt))).not.toContain(startsAt);
+  await expectNoA11yViolations(page);
+  expect(await overflow(), 'the review at 320 px').toBeLessThanOrEqual(0);
+  await page.screenshot({ path: testInfo.outputPath('manage-rebook-review.png'), fullPage: true });
+  await switchLanguage(page, 'en');
+  await expect(review.getByRole('heading', { level: 3 })).toHaveText('Check the new time');
+  await expect(review.getByRole('button', { name: 'Move the appointment' })).toBeVisible();
+  await expectNoA11yViolations(page);
+  await switchLanguage(page, 'de');
+
+  // The way back: the picker again, the chosen time marked, still nothing moved.
+  await review.getByRole('button', { name: 'Andere Zeit wählen' }).click();
+  await expect(page.getByTestId('rebook').getByRole('heading', { name: 'Neuen Termin wählen' })).toBeFocused();
+  await expect(page.locator(`[data-starts-at="${first.startsAt}"]`)).toHaveAccessibleName(/, ausgewählt$/);
+  expect(await freeSlotsOn(page, berlinDate(startsAt))).not.toContain(startsAt);
+
+  // Another time, confirmed by keyboard alone.
+  const second = page.getByTestId('slot-list').getByRole('button').nth(3);
+  const newStart = (await second.getAttribute('data-starts-at'))!;
+  await tabTo(page, second);
+  await page.keyboard.press('Enter');
+  await expect(review.getByRole('heading', { level: 3 })).toBeFocused();
+  await expectTime(page.getByTestId('rebook-to'), newStart);
+  await tabTo(page, review.getByRole('button', { name: 'Termin verschieben' }));
+  await page.keyboard.press('Enter');
+  const notice = page.getByTestId('manage-message');
+  await expect(notice).toHaveText(/^Ihr Termin ist verschoben auf /);
+  await expect(notice).toBeFocused();
+  await expect(page.getByTestId('rebook-review')).toHaveCount(0);
+  expect(await freeSlotsOn(page, berlinDate(startsAt))).toContain(startsAt);
+  expect(await freeSlotsOn(page, berlinDate(newStart))).not.toContain(newStart);
+  await expectNoA11yViolations(page);
+  expect(citizen.errors).toEqual([]);
+});

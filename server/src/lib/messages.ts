@@ -122,8 +122,8 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     en: 'This slot was just taken. Please choose another one.',
   },
   booking_limit_reached: {
-    de: 'Mit dieser E-Mail-Adresse wurden heute schon mehrere Termine gebucht. Bitte versuchen Sie es morgen wieder oder rufen Sie uns an.',
-    en: 'Several appointments have already been booked with this e-mail address today. Please try again tomorrow or call us.',
+    de: 'Mit dieser E-Mail-Adresse wurden heute schon mehrere Termine gebucht. Bitte versuchen Sie es morgen wieder oder wenden Sie sich direkt an das Amt.',
+    en: 'Several appointments have already been booked with this e-mail address today. Please try again tomorrow or contact the office directly.',
   },
   already_booked: {
     de: 'Für diese E-Mail-Adresse ist zu dieser Zeit schon ein Termin gebucht. Die Bestätigung finden Sie in Ihrem Postfach.',

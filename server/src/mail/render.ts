@@ -85,6 +85,15 @@ export function rangeText(start: Date, end: Date, timeZone: string, locale: Loca
     : `${dateText(start, timeZone, locale)}, ${from} to ${to} (${zone})`;
 }
 
+/** A language named in the mail's language: "Türkisch" / "Turkish"; the tag itself when unknown. */
+export function languageName(tag: string, locale: Locale): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rendering
 

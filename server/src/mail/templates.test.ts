@@ -60,6 +60,24 @@ describe('appointment e-mails', () => {
     expect(calendarOf(mail).attachment.filename).toBe('appointment.ics');
   });
 
+  // The citizen asked for an interpreter when booking: the confirmation says for which language,
+  // so a wrong choice is seen before the day (and the reminder and a move repeat it).
+  it('confirms the interpreter language asked for, in both parts and both languages', () => {
+    const de = appointmentMail('confirmation', sampleAppointmentMail({ interpreterLanguage: 'Türkisch' }), 'de', NOW);
+    expect(de.text).toMatch(/Verdolmetschung:\s+Türkisch/);
+    expect(de.html).toMatch(/Verdolmetschung[\s\S]{0,200}Türkisch/);
+    const en = appointmentMail('confirmation', sampleAppointmentMail({ interpreterLanguage: 'Turkish' }), 'en', NOW);
+    expect(en.text).toMatch(/Interpreter:\s+Turkish/);
+    expect(en.html).toMatch(/Interpreter[\s\S]{0,200}Turkish/);
+    for (const kind of ['reminder', 'moved'] as const) {
+      expect(appointmentMail(kind, sampleAppointmentMail({ interpreterLanguage: 'Turkish' }), 'en', NOW).text).toMatch(
+        /Interpreter:\s+Turkish/,
+      );
+    }
+    // Without one, no such line.
+    expect(appointmentMail('confirmation', sampleAppointmentMail(), 'de', NOW).text).not.toContain('Verdolmetschung');
+  });
+
   it('shows summer time in summer', () => {
     const mail = appointmentMail(
       'reminder',

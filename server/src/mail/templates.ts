@@ -34,6 +34,8 @@ export interface AppointmentMailData {
   /** Service names, already in the mail's language. */
   services: string[];
   persons: number;
+  /** The language the citizen asked an interpreter for, already named in the mail's language. */
+  interpreterLanguage?: string;
   citizenName: string;
   /** Documents to bring, already in the mail's language. */
   documents: string[];
@@ -116,6 +118,7 @@ const APPOINTMENT_TEXT = {
     when: 'Wann',
     services: 'Anliegen',
     persons: 'Personen',
+    interpreter: 'Verdolmetschung',
     how: 'Wie',
     video: 'Videogespräch im Browser',
     note: 'Hinweis',
@@ -169,6 +172,7 @@ const APPOINTMENT_TEXT = {
     when: 'When',
     services: 'Concern',
     persons: 'People',
+    interpreter: 'Interpreter',
     how: 'How',
     video: 'Video call in your browser',
     note: 'Note',
@@ -231,6 +235,8 @@ export function appointmentMail(
   const facts: [string, string][] = [[t.when, rangeText(data.startsAt, data.endsAt, timeZone, locale)]];
   if (services.length > 0) facts.push([t.services, services.join(', ')]);
   if (data.persons > 1) facts.push([t.persons, String(data.persons)]);
+  const interpreter = data.interpreterLanguage?.trim();
+  if (!cancelled && interpreter) facts.push([t.interpreter, interpreter]);
   if (!cancelled) facts.push([t.how, onsite ? t.onsite : t.video]);
   if (!cancelled && onsite) {
     facts.push([t.where, oneLine(onsite.location)]);

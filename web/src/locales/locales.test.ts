@@ -70,6 +70,18 @@ describe('locale resources', () => {
     }
   });
 
+  // The slot picker's short day labels stand alone on a button: a bare "none" or "free" says
+  // nothing (German says "keine Termine"), and "chosen" is not how English marks a selection.
+  it('labels the days and slots of the English slot picker with phrases, not bare words', () => {
+    const slots = resources.en.appointments.slots as Record<string, string>;
+    const labels = Object.entries(slots).filter(
+      ([key]) => (key.startsWith('day') && !key.startsWith('dayEmpty')) || key === 'chosen',
+    );
+    const terse = labels.filter(([, value]) => /^(\{\{count\}\} )?(none|free|chosen|not online)$/i.test(value));
+    expect(terse.map(([key, value]) => `en:slots.${key}: ${value}`)).toEqual([]);
+    expect(slots.dayNoneLeft).toMatch(/\bappointments\b/);
+  });
+
   // A field that may stay empty says so with the plain German word, in citizens' and staff forms alike.
   it('marks optional fields "freiwillig" in German, never "optional"', () => {
     const optional = NAMESPACES.flatMap((ns) =>

@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { checkInQrText } from '../../lib/check-in-codes.js';
 import { enqueueMail } from '../../mail/outbox.js';
+import { languageName } from '../../mail/render.js';
 import { appointmentMail, type AppointmentMailData } from '../../mail/templates.js';
 import { hashToken } from '../staff/auth.service.js';
 import {
@@ -128,6 +129,9 @@ export function appointmentMailData(options: {
     endsAt: appointment.endsAt,
     services: options.services.map((service) => pickLocalized(service.name, locale)),
     persons: appointment.persons,
+    ...(appointment.interpreterLanguage
+      ? { interpreterLanguage: languageName(appointment.interpreterLanguage, locale) }
+      : {}),
     citizenName: appointment.citizenName,
     documents: [...documents],
     ...appointmentUrls(options.config, appointment),

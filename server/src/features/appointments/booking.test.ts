@@ -354,6 +354,9 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(mails.map((m) => m.kind)).toEqual(['appointment.confirmation']);
     expect(mails[0]!.subject).toMatch(/^Appointment confirmed/);
     expect(mails[0]!.tenantId).toBe(o.tenant.id);
+    // The interpreter asked for, named in the mail's language, in the text and the HTML part.
+    expect(mails[0]!.text).toMatch(/Interpreter:\s+Turkish/);
+    expect(mails[0]!.html).toContain('Turkish');
     const token = tokenFromMail(mails[0]!.text);
     const joinToken = joinTokenFromMail(mails[0]!.text);
     expect(mails[0]!.text).toContain(`http://amtsraum.test/termin/beitreten#${joinToken}`);
@@ -389,10 +392,12 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
       ['de', '2026-11-24T08:00:00.000Z'],
       ['ar', '2026-11-24T09:00:00.000Z'],
     ] as const) {
-      const body = booking(o, start, { language });
+      const body = booking(o, start, { language, ...(language === 'ar' ? { interpreterLanguage: 'ar' } : {}) });
       expect((await client().post(`${o.base}/appointments`, body)).status).toBe(201);
       const [mail] = await mailsTo(db(), body.email);
       expect(mail!.subject).toMatch(/^Terminbestätigung: Testamt, /);
+      if (language === 'ar') expect(mail!.text).toMatch(/Verdolmetschung:\s+Arabisch/);
+      else expect(mail!.text).not.toContain('Verdolmetschung');
     }
   });
 
@@ -610,7 +615,7 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(again.status).toBe(429);
     expect(again.json.code).toBe('booking_limit_reached');
     expect(again.json.title).toBe(
-      'Mit dieser E-Mail-Adresse wurden heute schon mehrere Termine gebucht. Bitte versuchen Sie es morgen wieder oder rufen Sie uns an.',
+      'Mit dieser E-Mail-Adresse wurden heute schon mehrere Termine gebucht. Bitte versuchen Sie es morgen wieder oder wenden Sie sich direkt an das Amt.',
     );
     expect(again.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await liveAppointments(o.department.id)).toHaveLength(BOOKING_LIMITS.perEmail.max);

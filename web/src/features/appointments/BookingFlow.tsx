@@ -1,4 +1,4 @@
-import { CHANNELS, offersChannel, type BookingInfo, type Channel, type Slot } from '@amtsraum/shared';
+import { CHANNELS, offersChannel, type BookingInfo, type Channel, type Contact, type Slot } from '@amtsraum/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLocale } from '../../lib/i18n';
@@ -40,6 +40,8 @@ interface BookingFlowProps {
   onStep: (step: BookingStep) => void;
   /** Sends the booking; rejects with the API's error, which the details step shows. */
   onSubmit: (draft: BookingDraft) => Promise<void>;
+  /** The office's contact, for a citizen refused at the booking limit. */
+  contact?: Contact;
 }
 
 function initialDetails(): Details {
@@ -69,7 +71,15 @@ export function channelsOf(services: BookingInfo['services']): Channel[] {
  * Service(s) and persons → a free slot → the person's details (issue 6). Every choice is kept
  * when going back; focus moves to each step's heading.
  */
-export function BookingFlow({ info, mode, headingLevel, step: askedStep, onStep, onSubmit }: BookingFlowProps) {
+export function BookingFlow({
+  info,
+  mode,
+  headingLevel,
+  step: askedStep,
+  onStep,
+  onSubmit,
+  contact,
+}: BookingFlowProps) {
   const { t, i18n } = useTranslation('appointments');
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const [choice, setChoice] = useState<ServiceChoice>(() => ({
@@ -220,6 +230,9 @@ export function BookingFlow({ info, mode, headingLevel, step: askedStep, onStep,
           }}
           onSubmit={submit}
           onPickAlternative={setSlot}
+          {...(contact
+            ? { office: { contact, tenantSlug: info.tenantSlug, departmentSlug: info.departmentSlug } }
+            : {})}
         />
       )}
     </div>

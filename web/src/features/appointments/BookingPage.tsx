@@ -121,6 +121,7 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
             step={step}
             onStep={setStep}
             onSubmit={submit}
+            contact={department.contact}
           />
         </>
       )}

@@ -1,15 +1,16 @@
-import { isPastBirthDate, type Channel, type LocalizedText, type Slot } from '@amtsraum/shared';
+import { isPastBirthDate, pagePath, type Channel, type Contact, type LocalizedText, type Slot } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message, problemMessage, type Message } from '../../lib/message';
+import { Link } from '../../lib/router';
 import { DocumentList } from '../../ui/DocumentList';
 import { freeTextProblem, nameProblem, refusedProblem, type TextProblem } from '../../ui/field-checks';
 import { ErrorSummary, Field, PrivacyConsent, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LanguageFields } from '../../ui/LanguageFields';
 import { useLocalize } from '../../lib/useLocalize';
 import { AlternativeSlots } from './AlternativeSlots';
-import { EMAIL_PATTERN, PHONE_PATTERN } from './booking-rules';
+import { EMAIL_PATTERN, officeContactWay, PHONE_PATTERN } from './booking-rules';
 import { useSlotName } from './useSlotName';
 
 export interface Details {
@@ -98,6 +99,11 @@ interface DetailsStepProps {
   onSubmit: () => Promise<void>;
   /** A free slot offered after the chosen one was taken. */
   onPickAlternative: (slot: Slot) => void;
+  /**
+   * The office's contact and page, shown to a citizen refused at the booking limit (the refusal
+   * says to contact the office). Left out for clerks, who are the office.
+   */
+  office?: { contact: Contact; tenantSlug: string; departmentSlug: string };
 }
 
 /** Step 3: who comes, how to reach them, the documents to bring, and the binding booking. */
@@ -114,6 +120,7 @@ export function DetailsStep({
   onBack,
   onSubmit,
   onPickAlternative,
+  office,
 }: DetailsStepProps) {
   const { t } = useTranslation('appointments');
   const localize = useLocalize();
@@ -127,6 +134,8 @@ export function DetailsStep({
   /** The alternative slot taken instead (its start), announced until the next submit. */
   const [picked, setPicked] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  /** Refused at the per-address booking limit: the office's contact shows below the refusal. */
+  const [limitReached, setLimitReached] = useState(false);
   const summaryRef = useRef<HTMLDivElement>(null);
   const conflictRef = useRef<HTMLDivElement>(null);
   const pickedRef = useRef<HTMLParagraphElement>(null);
@@ -191,6 +200,7 @@ export function DetailsStep({
     if (submitting) return;
     setConflict(null);
     setPicked(null);
+    setLimitReached(false);
     const found = validate();
     if (Object.keys(found).length > 0) return showErrors(found, null);
     setSubmitting(true);
@@ -220,6 +230,7 @@ export function DetailsStep({
         });
         showErrors(fieldErrors, Object.keys(fieldErrors).length > 0 ? null : describe(error));
       } else {
+        setLimitReached(error.code === 'booking_limit_reached');
         showErrors({}, describe(error));
       }
     }
@@ -274,6 +285,7 @@ export function DetailsStep({
         title={t('details.errorSummary')}
         titleElement="p"
       />
+      {limitReached && office && <OfficeContact {...office} />}
 
       {channels.length > 1 && (
         <fieldset
@@ -473,5 +485,38 @@ export function DetailsStep({
         </button>
       </div>
     </form>
+  );
+}
+
+/** How to reach the office instead of booking online, for a citizen at the booking limit. */
+function OfficeContact({ contact, tenantSlug, departmentSlug }: NonNullable<DetailsStepProps['office']>) {
+  const { t } = useTranslation('appointments');
+  const way = officeContactWay(contact);
+  return (
+    <div className="panel panel--notice" data-testid="booking-limit-contact">
+      {way.kind === 'phone' && (
+        <>
+          <p>
+            {t('details.limitPhone')} <a href={way.tel}>{way.phone}</a>
+          </p>
+          {way.email && (
+            <p>
+              {t('details.limitAlsoEmail')} <a href={`mailto:${way.email}`}>{way.email}</a>
+            </p>
+          )}
+        </>
+      )}
+      {way.kind === 'email' && (
+        <p>
+          {t('details.limitEmail')} <a href={`mailto:${way.email}`}>{way.email}</a>
+        </p>
+      )}
+      {way.kind === 'none' && <p>{t('details.limitNoContact')}</p>}
+      <p>
+        <Link to={pagePath('department', { tenant: tenantSlug, department: departmentSlug })}>
+          {t('details.limitOfficePage')}
+        </Link>
+      </p>
+    </div>
   );
 }

@@ -13,7 +13,7 @@ import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { AlternativeSlots } from './AlternativeSlots';
 import { arrive, cancelAppointment, rebook, useAppointment } from './api';
-import { AppointmentFacts } from './AppointmentFacts';
+import { AppointmentFacts, Fact } from './AppointmentFacts';
 import { OnsiteInfo } from './OnsiteInfo';
 import { SlotPicker } from './SlotPicker';
 import { useFragmentToken } from './useFragmentToken';
@@ -72,7 +72,8 @@ export function useOpensText(): (opensAt: Date, timeZone: string) => string {
   return (opensAt, timeZone) => say(message((t, locale) => opensWords(t, locale, opensAt, timeZone)));
 }
 
-type Mode = 'view' | 'confirmCancel' | 'rebook';
+/** `review`: a new time is chosen, old and new shown side by side; nothing moves before its button. */
+type Mode = 'view' | 'confirmCancel' | 'rebook' | 'review';
 
 function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }) {
   const { t } = useTranslation('appointments');
@@ -84,10 +85,13 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: Message; n: number } | null>(null);
   const say = useSay();
   const [alternatives, setAlternatives] = useState<Slot[]>([]);
+  /** The new time chosen for a move, under review (and marked in the picker when going back). */
+  const [chosen, setChosen] = useState<Slot | null>(null);
   const [busy, setBusy] = useState(false);
   const messageRef = useRef<HTMLParagraphElement>(null);
   const confirmRef = useRef<HTMLParagraphElement>(null);
   const rebookRef = useRef<HTMLHeadingElement>(null);
+  const reviewRef = useRef<HTMLHeadingElement>(null);
   const cancelButtonRef = useRef<HTMLButtonElement>(null);
   const rebookButtonRef = useRef<HTMLButtonElement>(null);
 
@@ -97,14 +101,16 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   const slotText = useSlotName(timeZone);
   const bookAgain = pagePath('booking', { tenant: appointment.tenantSlug, department: appointment.departmentSlug });
 
-  // A new message is read first: focus moves there once it is rendered.
-  useEffect(() => {
-    if (notice) messageRef.current?.focus();
-  }, [notice]);
   useEffect(() => {
     if (mode === 'confirmCancel') confirmRef.current?.focus();
     if (mode === 'rebook') rebookRef.current?.focus();
+    if (mode === 'review') reviewRef.current?.focus();
   }, [mode]);
+  // A new message is read first: focus moves there once it is rendered, also when the mode
+  // changed with it (a time taken during the review goes back to the picker with a warning).
+  useEffect(() => {
+    if (notice) messageRef.current?.focus();
+  }, [notice]);
 
   const tell = (kind: 'success' | 'warning', text: Message) => {
     setNotice((previous) => ({ kind, text, n: (previous?.n ?? 0) + 1 }));
@@ -127,12 +133,21 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
     }
   };
 
+  /** A new time chosen (in the picker or among the alternatives): shown for review first. */
+  const choose = (slot: Slot) => {
+    if (busy) return;
+    setNotice(null);
+    setChosen(slot);
+    setMode('review');
+  };
+
   const moveTo = async (slot: Slot) => {
     setBusy(true);
     try {
       setAppointment(await rebook(token, slot.startsAt));
       setMode('view');
       setAlternatives([]);
+      setChosen(null);
       tell(
         'success',
         message((tr, locale) =>
@@ -143,6 +158,8 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
       const error = toApiError(caught);
       if (error.code === 'slot_taken') {
         setAlternatives(error.extras.alternatives ?? []);
+        setChosen(null);
+        setMode('rebook');
         tell(
           'warning',
           message((tr) => tr('appointments:details.taken')),
@@ -328,13 +345,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
               <p>{t('manage.rebookIntro')}</p>
               {alternatives.length > 0 && (
                 <div className="panel panel--notice" data-testid="alternatives">
-                  <AlternativeSlots
-                    slots={alternatives}
-                    timeZone={timeZone}
-                    onPick={(slot) => {
-                      if (!busy) void moveTo(slot);
-                    }}
-                  />
+                  <AlternativeSlots slots={alternatives} timeZone={timeZone} onPick={choose} />
                 </div>
               )}
               <SlotPicker
@@ -345,7 +356,8 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                 persons={appointment.persons}
                 headingLevel={4}
                 busy={busy}
-                onChoose={(slot) => void moveTo(slot)}
+                chosen={chosen?.startsAt ?? null}
+                onChoose={choose}
               />
               <div className="button-row booking-flow__back">
                 <button
@@ -354,10 +366,50 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                   onClick={() => {
                     setMode('view');
                     setAlternatives([]);
+                    setChosen(null);
                     window.setTimeout(() => rebookButtonRef.current?.focus(), 0);
                   }}
                 >
                   {t('manage.rebookAbort')}
+                </button>
+              </div>
+            </div>
+          )}
+
+          {mode === 'review' && chosen && (
+            <div className="panel panel--notice" data-testid="rebook-review">
+              <h3 ref={reviewRef} tabIndex={-1}>
+                {t('manage.reviewHeading')}
+              </h3>
+              <dl className="facts rebook-review">
+                <Fact term={t('manage.reviewFrom')} testId="rebook-from">
+                  {slotText(appointment.startsAt)}
+                </Fact>
+                <Fact term={t('manage.reviewTo')} testId="rebook-to">
+                  <span aria-hidden="true">→ </span>
+                  {slotText(chosen.startsAt)}
+                </Fact>
+              </dl>
+              <p>{t('manage.reviewHint')}</p>
+              <div className="button-row">
+                <button
+                  type="button"
+                  className="button"
+                  aria-disabled={busy || undefined}
+                  onClick={() => {
+                    if (!busy) void moveTo(chosen);
+                  }}
+                >
+                  {busy ? t('manage.reviewMoving') : t('manage.reviewConfirm')}
+                </button>
+                <button
+                  type="button"
+                  className="button button--secondary"
+                  onClick={() => {
+                    if (!busy) setMode('rebook');
+                  }}
+                >
+                  {t('manage.reviewBack')}
                 </button>
               </div>
             </div>
