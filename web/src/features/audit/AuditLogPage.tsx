@@ -3,13 +3,13 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message } from '../../lib/message';
-import { Link, Navigate, useParams } from '../../lib/router';
-import { SESSION_ENDED } from '../../lib/session-ended';
+import { Link, useLocation, useParams } from '../../lib/router';
+import { signInState } from '../../lib/session-ended';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { Field, useFieldErrors } from '../../ui/forms';
 import { LoadingState } from '../../ui/LoadingState';
-import { NoRight } from '../../ui/LostRight';
+import { NoRight, ToSignIn } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
 import {
   auditBase,
@@ -47,6 +47,7 @@ type FilterField = (typeof FIELDS)[number];
 export function AuditLogPage() {
   const { t } = useTranslation('audit');
   const { tenant = '' } = useParams();
+  const location = useLocation();
   const me = useStaffMe();
   if (me.status === 'loading') {
     return (
@@ -62,7 +63,10 @@ export function AuditLogPage() {
         <>
           <PageHeading title={t('title')} />
           <p className="panel panel--notice">
-            {t('signIn')} <Link to={pagePath('staffLogin')}>{t('signInLink')}</Link>
+            {t('signIn')}{' '}
+            <Link to={pagePath('staffLogin')} state={signInState(location)}>
+              {t('signInLink')}
+            </Link>
           </p>
         </>
       );
@@ -358,7 +362,7 @@ function AuditProblem({ error, retry }: { error: ApiError; retry: () => void }) 
   }
   // The page was open with a session and the right (issue 15): an ended session goes to the
   // sign-in page, which says so; a right taken meanwhile is said plainly, with the way on.
-  if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace state={SESSION_ENDED} />;
+  if (error.code === 'unauthorized') return <ToSignIn ended />;
   if (error.code === 'forbidden') return <NoRight reason="admin" testId="audit-error" />;
   return (
     <div className="notice notice--warning" role="alert" data-testid="audit-error">
