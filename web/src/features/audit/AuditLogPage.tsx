@@ -10,6 +10,7 @@ import { ErrorPage } from '../../ui/ErrorPage';
 import { Field, useFieldErrors } from '../../ui/forms';
 import { LoadingState } from '../../ui/LoadingState';
 import { NoRight, ToSignIn } from '../../ui/LostRight';
+import { useLanguageName } from '../../ui/LanguageOptions';
 import { PageHeading } from '../../ui/PageHeading';
 import {
   auditBase,
@@ -22,6 +23,7 @@ import {
   type AuditFilter,
 } from './api';
 import { NotFoundOr } from '../directory';
+import { auditDetails, type DetailContext, type DetailTexts } from './audit-details';
 import './audit.css';
 
 /** The action groups the filter offers (the API matches `visit.` and the older `visit_` alike). */
@@ -280,7 +282,12 @@ function AuditLog({ tenant, wholeTenant, ownDepartments }: AuditLogProps) {
         {firstError && <AuditProblem error={firstError} retry={first.reload} />}
         {!firstError && data && rows.length === 0 && <p>{t('results.none')}</p>}
         {!firstError && rows.length > 0 && data && (
-          <AuditTable rows={rows} timeZone={data.timeZone} caption={t('results.caption')} />
+          <AuditTable
+            rows={rows}
+            timeZone={data.timeZone}
+            departments={data.departments}
+            caption={t('results.caption')}
+          />
         )}
         {extra.error && <AuditProblem error={extra.error} retry={loadMore} />}
         {!firstError && next && (
@@ -388,11 +395,29 @@ function useActionLabel(): (action: string) => string {
   return (action) => labels[action] ?? action;
 }
 
-function AuditTable({ rows, timeZone, caption }: { rows: AuditRow[]; timeZone: string; caption: string }) {
+interface AuditTableProps {
+  rows: AuditRow[];
+  timeZone: string;
+  departments: AuditPage['departments'];
+  caption: string;
+}
+
+function AuditTable({ rows, timeZone, departments, caption }: AuditTableProps) {
   const { t, i18n } = useTranslation('audit');
   const localize = useLocalize();
   const label = useActionLabel();
+  const languageName = useLanguageName();
   const locale = i18n.resolvedLanguage ?? i18n.language;
+  const detailContext: DetailContext = {
+    texts: t('details', { returnObjects: true }) as DetailTexts,
+    locale,
+    timeZone,
+    languageName,
+    departmentName: (id) => {
+      const department = departments.find((d) => d.id === id);
+      return department ? localize(department.name).text : null;
+    },
+  };
   const time = useMemo(
     () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'medium', timeZone }),
     [locale, timeZone],
@@ -421,7 +446,7 @@ function AuditTable({ rows, timeZone, caption }: { rows: AuditRow[]; timeZone: s
       <tbody>
         {rows.map((row) => {
           const department = row.department ? localize(row.department.name) : null;
-          const details = Object.entries(row.data);
+          const details = auditDetails(row.data, detailContext);
           return (
             <tr key={row.id} data-testid="audit-row" data-action={row.action}>
               <td data-label={columns.time}>
@@ -445,9 +470,11 @@ function AuditTable({ rows, timeZone, caption }: { rows: AuditRow[]; timeZone: s
                         {t('visit')}: <code>{row.visitId}</code>
                       </li>
                     )}
-                    {details.map(([key, value]) => (
-                      <li key={key}>
-                        {key}: <code>{String(value)}</code>
+                    {details.map((detail) => (
+                      <li key={detail.key} data-key={detail.key}>
+                        {detail.label}: {detail.text}
+                        {detail.text !== null && detail.code !== null && ' '}
+                        {detail.code !== null && <code>{detail.code}</code>}
                       </li>
                     ))}
                   </ul>
