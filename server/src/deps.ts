@@ -82,7 +82,7 @@ export interface CallGrant {
 }
 
 type TransportPart<T> = T extends unknown
-  ? Omit<T, 'visitId' | 'departmentId' | 'self' | 'interpreterLanguage'>
+  ? Omit<T, 'visitId' | 'departmentId' | 'self' | 'interpreterLanguage' | 'timeZone'>
   : never;
 
 /** What the browser needs to reach the call's media: a LiveKit URL and token, or ICE servers. */

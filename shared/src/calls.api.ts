@@ -22,6 +22,7 @@ const P2pGrantSchema = z.object({
   transport: z.literal('p2p'),
   visitId: z.uuid(),
   departmentId: z.uuid(),
+  timeZone: z.string(),
   self: CallSelfSchema,
   interpreterLanguage: z.optional(z.nullable(z.string())),
   iceServers: z.array(IceServerSchema),
@@ -34,6 +35,8 @@ export const CallJoinResponseSchema = z.discriminatedUnion('transport', [
     visitId: z.uuid(),
     /** For the clerk's "end call for everyone" (finishing the visit in its department). */
     departmentId: z.uuid(),
+    /** The municipality's time zone: the call's clocks (chat times) read it, as the console's do. */
+    timeZone: z.string(),
     self: CallSelfSchema,
     /** Clerk only: the interpreter language the citizen asked for. */
     interpreterLanguage: z.optional(z.nullable(z.string())),

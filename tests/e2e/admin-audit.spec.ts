@@ -34,7 +34,9 @@ test('a municipality admin reads, filters and downloads the audit log, also at 3
     .toEqual(new Set(['door.changed']));
   await expect(rows.first()).toContainText('Tür umgestellt');
   await expect(rows.first()).toContainText('Amelie Admin');
-  await expect(rows.first()).toContainText('state: auto');
+  // The details in the page's language: the door's new state in words, no internal key or code.
+  const details = rows.first().getByRole('cell').last();
+  await expect(details).toHaveText('Tür: Nach Öffnungszeiten');
 
   // A wrong visit id is explained next to its field.
   await page.getByLabel('Besuchs-ID').fill('kein-besuch');
@@ -58,6 +60,7 @@ test('a municipality admin reads, filters and downloads the audit log, also at 3
   await switchLanguage(page, 'en');
   await expect(mainHeading(page)).toHaveText('Audit log');
   await expect(rows.first()).toContainText('Door changed');
+  await expect(details).toHaveText('Door: By opening hours');
 
   await page.setViewportSize({ width: 320, height: 720 });
   await expect(rows.first()).toBeVisible();

@@ -35,7 +35,8 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
   transport,
 }, testInfo) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
-  const citizen = await newPerson(browser);
+  // Abroad, with the browser's clock in another zone than the municipality's (and the clerk's).
+  const citizen = await newPerson(browser, { timezoneId: 'America/New_York' });
   await citizen.page.setViewportSize({ width: 360, height: 740 }); // a phone, upright
   await clerk.page.setViewportSize({ width: 1280, height: 800 });
   const errors = [...[]] as string[];
@@ -112,6 +113,13 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
     await expect(clerk.page.getByRole('log', { name: 'Nachrichten' })).toContainText('Aktenzeichen 4711-B/26');
     await expect(citizen.page.getByRole('log', { name: 'Nachrichten' })).toContainText('Aktenzeichen 4711-B/26');
     await expect(clerk.page.getByRole('log', { name: 'Nachrichten' })).not.toContainText('\u202e');
+    // Both read the message's time on the municipality's clock, as the console does, wherever they are.
+    const sentAt = async (page: Page) => {
+      const meta = await page.getByTestId('chat').locator('.chat__meta').last().textContent();
+      return /\d\d:\d\d/.exec(meta ?? '')?.[0];
+    };
+    expect(await sentAt(citizen.page)).toBeDefined();
+    expect(await sentAt(citizen.page)).toBe(await sentAt(clerk.page));
     await expect(citizen.page.getByTestId('chat').getByRole('alert')).toHaveCount(0);
 
     await expectNoA11yViolations(citizen.page);

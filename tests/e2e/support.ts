@@ -69,13 +69,18 @@ export function expectNoBrowserErrors(...people: Person[]): void {
 /** A new browser context (one person) with its own client address and one page. */
 export async function newPerson(
   browser: Browser,
-  options: { locale?: string; /** Another app process than the test's. */ baseURL?: string } = {},
+  options: {
+    locale?: string;
+    /** Another app process than the test's. */ baseURL?: string;
+    /** The browser's own clock zone (someone abroad), e.g. `America/New_York`. */ timezoneId?: string;
+  } = {},
 ): Promise<Person> {
   const address = nextClientAddress();
   const context = await browser.newContext({
     extraHTTPHeaders: { 'X-Forwarded-For': address },
     ...(options.locale ? { locale: options.locale } : {}),
     ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   const page = await context.newPage();
   const errors: string[] = [];

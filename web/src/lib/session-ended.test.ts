@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { returnPathOf, returnTo } from './session-ended';
+import { isSessionEnded, returnPathOf, returnTo, signInState } from './session-ended';
 
 describe('returnPathOf', () => {
   it('gives back the staff page that sent someone to sign in', () => {
@@ -12,5 +12,15 @@ describe('returnPathOf', () => {
     }
     expect(returnPathOf(null)).toBeNull();
     expect(returnPathOf({ sessionEnded: true })).toBeNull();
+  });
+});
+
+describe('signInState', () => {
+  it('names the page with its query, and says whether a session ended there', () => {
+    const page = { pathname: '/admin/testhausen/staff', search: '?q=1' };
+    expect(returnPathOf(signInState(page))).toBe('/admin/testhausen/staff?q=1');
+    expect(isSessionEnded(signInState(page))).toBe(false);
+    expect(isSessionEnded(signInState(page, true))).toBe(true);
+    expect(returnPathOf(signInState(page, true))).toBe('/admin/testhausen/staff?q=1');
   });
 });

@@ -19,6 +19,19 @@ export function returnTo(pathname: string): { returnTo: string } {
   return { returnTo: pathname };
 }
 
+/**
+ * The state with which any staff or admin page sends someone to the sign-in page: the page itself
+ * (with its query, such as the audit log's filters) to come back to, and, when a session ended
+ * while the page was open, `SESSION_ENDED` too, so the sign-in page says so.
+ */
+export function signInState(
+  location: { pathname: string; search?: string },
+  ended = false,
+): { returnTo: string; sessionEnded?: true } {
+  const back = returnTo(location.pathname + (location.search ?? ''));
+  return ended ? { ...back, ...SESSION_ENDED } : back;
+}
+
 /** The in-app path a history entry's state asks to return to after signing in; null for none. */
 export function returnPathOf(state: unknown): string | null {
   if (typeof state !== 'object' || state === null) return null;

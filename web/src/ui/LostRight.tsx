@@ -3,8 +3,8 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../lib/api';
 import type { LoadState } from '../lib/useLoad';
-import { Link, useNavigate } from '../lib/router';
-import { SESSION_ENDED } from '../lib/session-ended';
+import { Link, Navigate, useLocation, useNavigate } from '../lib/router';
+import { signInState } from '../lib/session-ended';
 
 /**
  * Whether an admin page's action was refused because the right it needs was taken away while the
@@ -63,14 +63,26 @@ export function NoRight({ reason, testId }: { reason: 'admin' | 'department'; te
 }
 
 /**
+ * Every staff and admin page's way to the sign-in page without a session: signed in again, the
+ * person comes back to this page (its path and query), as to the console, not to the staff home.
+ * `ended`: the session ended while the page was open, and the sign-in page says so.
+ */
+export function ToSignIn({ ended = false }: { ended?: boolean }) {
+  const location = useLocation();
+  return <Navigate to={pagePath('staffLogin')} replace state={signInState(location, ended)} />;
+}
+
+/**
  * For an action's failure on a staff page: a session ended meanwhile (signed out elsewhere, the
- * account deactivated) goes to the sign-in page, which says so. True when that was the failure.
+ * account deactivated) goes to the sign-in page, which says so, and back to this page after it.
+ * True when that was the failure.
  */
 export function useSessionEnded(): (error: ApiError) => boolean {
   const navigate = useNavigate();
+  const location = useLocation();
   return (error) => {
     if (error.code !== 'unauthorized') return false;
-    void navigate(pagePath('staffLogin'), { replace: true, state: SESSION_ENDED });
+    void navigate(pagePath('staffLogin'), { replace: true, state: signInState(location, true) });
     return true;
   };
 }

@@ -20,7 +20,10 @@ export const citizenIdentity = (visitId: string) => `citizen-${visitId}`;
  * it, and invitees whose seat cookie names an invite for it, while the visit is admitted or in
  * the call. Everybody else gets nothing, whatever room name they guess.
  */
-export async function grantFor(db: Db, caller: Caller, visitId: string, now: Date): Promise<CallGrant> {
+/** A grant with the municipality's time zone, which every clock in the call reads (as the console's do). */
+type ZonedGrant = CallGrant & { timeZone: string };
+
+export async function grantFor(db: Db, caller: Caller, visitId: string, now: Date): Promise<ZonedGrant> {
   const visit = await findVisitWithClerk(db, visitId);
   if (caller.staff && visit?.admittedBy === caller.staff.id) {
     return {
@@ -31,17 +34,18 @@ export async function grantFor(db: Db, caller: Caller, visitId: string, now: Dat
       name: caller.staff.name,
       canShareScreen: true,
       interpreterLanguage: visit.interpreterLanguage,
+      timeZone: visit.timeZone,
     };
   }
   if (visit && caller.visitId === visit.id) return citizenGrant(visit);
   if (visit && caller.inviteGuestId) {
     const grant = await inviteeGrant(db, { guestId: caller.inviteGuestId, visit, now });
-    if (grant) return grant;
+    if (grant) return { ...grant, timeZone: visit.timeZone };
   }
   throw refusal(caller);
 }
 
-function citizenGrant(visit: NonNullable<Awaited<ReturnType<typeof findVisitWithClerk>>>): CallGrant {
+function citizenGrant(visit: NonNullable<Awaited<ReturnType<typeof findVisitWithClerk>>>): ZonedGrant {
   return {
     visitId: visit.id,
     departmentId: visit.departmentId,
@@ -49,6 +53,7 @@ function citizenGrant(visit: NonNullable<Awaited<ReturnType<typeof findVisitWith
     identity: citizenIdentity(visit.id),
     name: visit.citizenName,
     canShareScreen: visit.citizenScreenShare,
+    timeZone: visit.timeZone,
   };
 }
 
@@ -61,11 +66,12 @@ function refusal(caller: Caller): AppError {
 }
 
 /** Who the caller is in the call, beside how to reach its media. */
-function joined<T extends object>(grant: CallGrant, transport: T) {
+function joined<T extends object>(grant: ZonedGrant, transport: T) {
   return {
     ...transport,
     visitId: grant.visitId,
     departmentId: grant.departmentId,
+    timeZone: grant.timeZone,
     self: { identity: grant.identity, name: grant.name, role: grant.role, canShareScreen: grant.canShareScreen },
   };
 }

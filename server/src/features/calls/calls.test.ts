@@ -43,10 +43,10 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
   }
 
   /** A department with two clerks and a citizen admitted by the first. */
-  async function admittedVisit(server: TestServer) {
+  async function admittedVisit(server: TestServer, tenantValues: { timeZone?: string } = {}) {
     const db = server.database.db;
     const client = () => new TestClient(server.url, { 'x-forwarded-for': `10.4.0.${++address}` });
-    const tenant = await makeTenant(db);
+    const tenant = await makeTenant(db, tenantValues);
     const department = await makeDepartment(db, tenant.id, { doorOverride: 'open', doorOverrideAt: new Date() });
     const signIn = async (name: string) =>
       (await signedInClerk(db, client(), tenant.id, [department.id], { name })).browser;
@@ -100,6 +100,17 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
 
     await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/finish`);
     expect((await join(citizen)).status).toBe(403); // the call is over
+  });
+
+  it("gives everyone in the call the municipality's time zone, which the chat's times read, as the console does", async () => {
+    const { clerk, citizen, visitId, departmentId } = await admittedVisit(p2p, { timeZone: 'America/Sao_Paulo' });
+    await clerk.post(`/api/staff/departments/${departmentId}/visits/${visitId}/admit`);
+    for (const person of [clerk, citizen]) {
+      const joined = CallJoinResponseSchema.parse((await person.post(`/api/calls/${visitId}/join`)).json);
+      expect(joined.timeZone).toBe('America/Sao_Paulo');
+    }
+    const preview = CallPreviewSchema.parse((await citizen.post(`/api/calls/${visitId}/preview`)).json);
+    expect(preview.transport === 'p2p' && preview.grant.timeZone).toBe('America/Sao_Paulo');
   });
 
   it('tells a page whose media connection broke whether its call still runs, and nobody else anything (stop 28: a closed LiveKit room went unnoticed)', async () => {

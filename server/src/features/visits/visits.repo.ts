@@ -4,7 +4,7 @@ import { and, desc, eq, getTableColumns, gt, inArray, lt, sql, type SQL } from '
 import { alias, type PgSelect } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { prepared } from '../../db/prepared.js';
-import { appointments, services, staff, visits } from '../../db/schema.js';
+import { appointments, departments, services, staff, tenants, visits } from '../../db/schema.js';
 import { queueOrder } from './queue-order.js';
 import { ACTIVE, stateIn, WITH_CLERK } from './visit-states.js';
 
@@ -320,8 +320,12 @@ export async function findVisitWithClerk(db: Db, visitId: string, group: readonl
         citizenScreenShare: visits.citizenScreenShare,
         appointmentId: visits.appointmentId,
         interpreterLanguage: visits.interpreterLanguage,
+        // The call's clocks (chat times) follow the municipality's, as the console's do.
+        timeZone: tenants.timeZone,
       })
       .from(visits)
+      .innerJoin(departments, eq(departments.id, visits.departmentId))
+      .innerJoin(tenants, eq(tenants.id, departments.tenantId))
       .where(and(eq(visits.id, sql.placeholder('visitId')), stateIn(group)))
       .limit(1)
       .prepare(name),

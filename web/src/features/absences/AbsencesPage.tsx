@@ -3,13 +3,13 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
-import { Link, Navigate, useParams } from '../../lib/router';
+import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { formatClock, formatCivilDate, formatLongDate } from '../../ui/format';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LoadingState } from '../../ui/LoadingState';
-import { NoRight, useSessionEnded } from '../../ui/LostRight';
+import { NoRight, ToSignIn, useSessionEnded } from '../../ui/LostRight';
 import { NotFoundPage } from '../../ui/NotFoundPage';
 import { PageHeading } from '../../ui/PageHeading';
 import { ZoneNote } from '../../ui/ZoneNote';
@@ -60,7 +60,7 @@ export function AbsencesPage() {
 
 function LoadProblem({ error, retry }: { error: ApiError; retry: () => void }) {
   const { t } = useTranslation('absences');
-  if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
+  if (error.code === 'unauthorized') return <ToSignIn />;
   // Not (or no longer) in the department: the server refuses with 403 (issue 15).
   if (error.code === 'forbidden') {
     return (

@@ -2,13 +2,14 @@ import { pagePath, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type StaffMe } from
 import { useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../lib/api';
-import { Link, Navigate } from '../../lib/router';
+import { Link } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { useLanguageName } from '../../ui/LanguageOptions';
 import { CONVERSATION_LANGUAGES } from '../../ui/languages';
 import { LoadingState } from '../../ui/LoadingState';
 import { useMe } from './api';
+import { ToSignIn } from '../../ui/LostRight';
 
 /** Where an admin page sends someone whose session still needs the second factor (the security area's page). */
 const SECURITY_PATH = '/staff/security';
@@ -18,7 +19,7 @@ export function AccountGate({ children }: { children: (me: StaffMe) => ReactNode
   const state = useMe();
   if (state.status === 'loading') return <LoadingState />;
   if (state.status === 'error') {
-    if (state.error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
+    if (state.error.code === 'unauthorized') return <ToSignIn />;
     return <ErrorPage error={state.error} retry={state.reload} />;
   }
   return <>{children(state.data)}</>;
@@ -35,7 +36,7 @@ export function AdminLoad<T>({ state, children }: { state: LoadState<T>; childre
 export function AdminProblem({ error, retry }: { error: ApiError; retry: () => void }) {
   const { t } = useTranslation('accounts');
   const { t: tErrors } = useTranslation('errors');
-  if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
+  if (error.code === 'unauthorized') return <ToSignIn />;
   if (error.code === 'second_factor_required') {
     return (
       <div className="panel" role="alert" data-testid="second-factor-required">

@@ -2,13 +2,14 @@ import { pagePath, type StaffMe } from '@amtsraum/shared';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../lib/api';
-import { Link, Navigate, useLocation } from '../../lib/router';
+import { Link, useLocation } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { NotFoundOr } from '../directory';
 import { useAdminMe } from './api';
+import { ToSignIn } from '../../ui/LostRight';
 
 /** Where staff set up their authenticator and prove it (the security page of the staff area). */
 export const SECURITY_PATH = '/staff/security';
@@ -34,7 +35,7 @@ export function securityPathFrom(pathname: string) {
 export function AdminProblem({ error, retry }: { error: ApiError; retry: () => void }) {
   const { t } = useTranslation(['admin', 'errors']);
   const { pathname } = useLocation();
-  if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
+  if (error.code === 'unauthorized') return <ToSignIn />;
   if (error.code === 'second_factor_required') {
     // Behind SecondFactorGate, only if the API still asks for it. The answer does not say whether an
     // authenticator is set up: name both ways, as the admin home does.

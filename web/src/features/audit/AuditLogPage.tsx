@@ -3,13 +3,14 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message } from '../../lib/message';
-import { Link, Navigate, useParams } from '../../lib/router';
-import { SESSION_ENDED } from '../../lib/session-ended';
+import { Link, useLocation, useParams } from '../../lib/router';
+import { signInState } from '../../lib/session-ended';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { Field, useFieldErrors } from '../../ui/forms';
 import { LoadingState } from '../../ui/LoadingState';
-import { NoRight } from '../../ui/LostRight';
+import { NoRight, ToSignIn } from '../../ui/LostRight';
+import { useLanguageName } from '../../ui/LanguageOptions';
 import { PageHeading } from '../../ui/PageHeading';
 import {
   auditBase,
@@ -22,6 +23,7 @@ import {
   type AuditFilter,
 } from './api';
 import { NotFoundOr } from '../directory';
+import { auditDetails, type DetailContext, type DetailTexts } from './audit-details';
 import './audit.css';
 
 /** The action groups the filter offers (the API matches `visit.` and the older `visit_` alike). */
@@ -47,6 +49,7 @@ type FilterField = (typeof FIELDS)[number];
 export function AuditLogPage() {
   const { t } = useTranslation('audit');
   const { tenant = '' } = useParams();
+  const location = useLocation();
   const me = useStaffMe();
   if (me.status === 'loading') {
     return (
@@ -62,7 +65,10 @@ export function AuditLogPage() {
         <>
           <PageHeading title={t('title')} />
           <p className="panel panel--notice">
-            {t('signIn')} <Link to={pagePath('staffLogin')}>{t('signInLink')}</Link>
+            {t('signIn')}{' '}
+            <Link to={pagePath('staffLogin')} state={signInState(location)}>
+              {t('signInLink')}
+            </Link>
           </p>
         </>
       );
@@ -276,7 +282,12 @@ function AuditLog({ tenant, wholeTenant, ownDepartments }: AuditLogProps) {
         {firstError && <AuditProblem error={firstError} retry={first.reload} />}
         {!firstError && data && rows.length === 0 && <p>{t('results.none')}</p>}
         {!firstError && rows.length > 0 && data && (
-          <AuditTable rows={rows} timeZone={data.timeZone} caption={t('results.caption')} />
+          <AuditTable
+            rows={rows}
+            timeZone={data.timeZone}
+            departments={data.departments}
+            caption={t('results.caption')}
+          />
         )}
         {extra.error && <AuditProblem error={extra.error} retry={loadMore} />}
         {!firstError && next && (
@@ -358,7 +369,7 @@ function AuditProblem({ error, retry }: { error: ApiError; retry: () => void }) 
   }
   // The page was open with a session and the right (issue 15): an ended session goes to the
   // sign-in page, which says so; a right taken meanwhile is said plainly, with the way on.
-  if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace state={SESSION_ENDED} />;
+  if (error.code === 'unauthorized') return <ToSignIn ended />;
   if (error.code === 'forbidden') return <NoRight reason="admin" testId="audit-error" />;
   return (
     <div className="notice notice--warning" role="alert" data-testid="audit-error">
@@ -384,11 +395,29 @@ function useActionLabel(): (action: string) => string {
   return (action) => labels[action] ?? action;
 }
 
-function AuditTable({ rows, timeZone, caption }: { rows: AuditRow[]; timeZone: string; caption: string }) {
+interface AuditTableProps {
+  rows: AuditRow[];
+  timeZone: string;
+  departments: AuditPage['departments'];
+  caption: string;
+}
+
+function AuditTable({ rows, timeZone, departments, caption }: AuditTableProps) {
   const { t, i18n } = useTranslation('audit');
   const localize = useLocalize();
   const label = useActionLabel();
+  const languageName = useLanguageName();
   const locale = i18n.resolvedLanguage ?? i18n.language;
+  const detailContext: DetailContext = {
+    texts: t('details', { returnObjects: true }) as DetailTexts,
+    locale,
+    timeZone,
+    languageName,
+    departmentName: (id) => {
+      const department = departments.find((d) => d.id === id);
+      return department ? localize(department.name).text : null;
+    },
+  };
   const time = useMemo(
     () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'medium', timeZone }),
     [locale, timeZone],
@@ -417,7 +446,7 @@ function AuditTable({ rows, timeZone, caption }: { rows: AuditRow[]; timeZone: s
       <tbody>
         {rows.map((row) => {
           const department = row.department ? localize(row.department.name) : null;
-          const details = Object.entries(row.data);
+          const details = auditDetails(row.data, detailContext);
           return (
             <tr key={row.id} data-testid="audit-row" data-action={row.action}>
               <td data-label={columns.time}>
@@ -441,9 +470,11 @@ function AuditTable({ rows, timeZone, caption }: { rows: AuditRow[]; timeZone: s
                         {t('visit')}: <code>{row.visitId}</code>
                       </li>
                     )}
-                    {details.map(([key, value]) => (
-                      <li key={key}>
-                        {key}: <code>{String(value)}</code>
+                    {details.map((detail) => (
+                      <li key={detail.key} data-key={detail.key}>
+                        {detail.label}: {detail.text}
+                        {detail.text !== null && detail.code !== null && ' '}
+                        {detail.code !== null && <code>{detail.code}</code>}
                       </li>
                     ))}
                   </ul>

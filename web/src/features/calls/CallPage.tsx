@@ -194,6 +194,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
           transport={phase.transport}
           role={phase.grant.self.role}
           departmentId={phase.grant.departmentId}
+          timeZone={phase.grant.timeZone}
           interpreterLanguage={phase.grant.interpreterLanguage ?? null}
           clerkTools={clerkTools}
           onLeft={() => {
@@ -220,6 +221,7 @@ function ActiveCall({
   transport,
   role,
   departmentId,
+  timeZone,
   interpreterLanguage,
   clerkTools,
   onLeft,
@@ -230,6 +232,8 @@ function ActiveCall({
   transport: CallTransport;
   role: CallEndedState['role'];
   departmentId: string;
+  /** The municipality's, from the grant: the call's clocks read it, as the console's do. */
+  timeZone: string;
   interpreterLanguage: string | null;
   clerkTools: CallPageProps['clerkTools'];
   onLeft: () => void;
@@ -297,7 +301,14 @@ function ActiveCall({
     leaveEndedCall();
   };
 
-  return <CallView transport={transport} tools={tools} onEndForEveryone={finish ? endForEveryone : undefined} />;
+  return (
+    <CallView
+      transport={transport}
+      timeZone={timeZone}
+      tools={tools}
+      onEndForEveryone={finish ? endForEveryone : undefined}
+    />
+  );
 }
 
 function CallForbidden({ staff }: { staff: boolean }) {

@@ -29,6 +29,8 @@ import { useDeviceList } from './useLocalDevices';
 
 interface CallViewProps {
   transport: CallTransport;
+  /** The municipality's time zone: chat times read it, as the console's clocks do. */
+  timeZone: string;
   /** Clerk only: ends the call for everyone (and leaves the page). */
   onEndForEveryone?: () => Promise<void>;
   /** Clerk only: the tools the hosting page plugs in (lobby notice, invite panel). */
@@ -104,7 +106,7 @@ function useRevealWhenOpened(open: boolean, id: string) {
   }, [open, id]);
 }
 
-export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) {
+export function CallView({ transport, timeZone, onEndForEveryone, tools }: CallViewProps) {
   const { t } = useTranslation('calls');
   const snapshot = useCallSnapshot(transport);
   const { self, remotes } = snapshot;
@@ -234,6 +236,7 @@ export function CallView({ transport, onEndForEveryone, tools }: CallViewProps) 
           <ChatPanel
             id={`${id}-chat`}
             messages={snapshot.chat}
+            timeZone={timeZone}
             onSend={(text) => {
               transport.sendChat(text);
             }}

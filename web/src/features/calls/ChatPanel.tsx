@@ -1,15 +1,22 @@
-import { ChatTextSchema, intlLocale } from '@amtsraum/shared';
+import { ChatTextSchema } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatClock } from '../../ui/format';
 import type { ChatEntry } from './media/transport';
 
-/** In-call text chat: relayed, never stored. New messages are read out politely (role="log"). */
+/**
+ * In-call text chat: relayed, never stored. New messages are read out politely (role="log").
+ * Times read the municipality's clock, as the console's do: an interpreter abroad and the clerk
+ * see the same time beside a message.
+ */
 export function ChatPanel({
   messages,
+  timeZone,
   onSend,
   id,
 }: {
   messages: ChatEntry[];
+  timeZone: string;
   onSend: (text: string) => void;
   id: string;
 }) {
@@ -20,7 +27,7 @@ export function ChatPanel({
   const listRef = useRef<HTMLDivElement>(null);
   const inputId = useId();
   const errorId = useId();
-  const format = new Intl.DateTimeFormat(intlLocale(i18n.resolvedLanguage), { hour: '2-digit', minute: '2-digit' });
+  const locale = i18n.resolvedLanguage ?? i18n.language;
 
   useEffect(() => {
     const list = listRef.current;
@@ -48,7 +55,7 @@ export function ChatPanel({
           {messages.map((message) => (
             <li key={message.id} className={`chat__message${message.isSelf ? ' chat__message--self' : ''}`}>
               <span className="chat__meta">
-                {t('chat.meta', { name: message.name, time: format.format(new Date(message.at)) })}
+                {t('chat.meta', { name: message.name, time: formatClock(new Date(message.at), locale, timeZone) })}
               </span>
               <span className="chat__text">{message.text}</span>
             </li>

@@ -1,21 +1,19 @@
 import { pagePath, type StaffMe } from '@amtsraum/shared';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation, useNavigate } from '../../lib/router';
-import { returnTo } from '../../lib/session-ended';
+import { useNavigate } from '../../lib/router';
 import { getLiveClient } from '../../lib/live-client';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';
 import { logout, useStaffMe } from './api';
+import { ToSignIn } from '../../ui/LostRight';
 
 /** Loads the signed-in staff member; without a session, goes to the sign-in page. */
 export function StaffGate({ children }: { children: (me: StaffMe) => ReactNode }) {
   const state = useStaffMe();
-  const { pathname } = useLocation();
   if (state.status === 'loading') return <LoadingState />;
   if (state.status === 'error') {
-    if (state.error.code === 'unauthorized')
-      return <Navigate to={pagePath('staffLogin')} replace state={returnTo(pathname)} />;
+    if (state.error.code === 'unauthorized') return <ToSignIn />;
     return <ErrorPage error={state.error} retry={state.reload} />;
   }
   return <>{children(state.data)}</>;

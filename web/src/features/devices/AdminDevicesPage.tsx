@@ -3,10 +3,10 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
-import { Link, Navigate, useParams } from '../../lib/router';
+import { Link, useParams } from '../../lib/router';
 import { keepWhileReloading } from '../../lib/useLoad';
 import { LoadStateView } from '../../ui/LoadStateView';
-import { NoRight, isRefused, useRefusal } from '../../ui/LostRight';
+import { isRefused, NoRight, ToSignIn, useRefusal } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
 import { QrCode } from '../../ui/QrCode';
 import { NotFoundOr } from '../directory';
@@ -24,7 +24,7 @@ export function AdminDevicesPage() {
   const ref: DepartmentRef = { tenant: params.tenant ?? '', department: params.department ?? '' };
   const state = keepWhileReloading(useDevices(ref));
   if (state.status === 'error' && state.error.code === 'unauthorized') {
-    return <Navigate to={pagePath('staffLogin')} replace />;
+    return <ToSignIn />;
   }
   return (
     <NotFoundOr refused={isRefused(state)}>

@@ -3,13 +3,13 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
-import { Link, Navigate, useParams } from '../../lib/router';
+import { Link, useParams } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { LoadingState } from '../../ui/LoadingState';
-import { useRefusal } from '../../ui/LostRight';
+import { ToSignIn, useRefusal } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
 import { removeProvider, saveProvider, useDepartments, useProviderSettings } from './api';
 import {
@@ -49,7 +49,7 @@ export function IdentityProviderPage() {
 
 function LoadProblem({ error, retry }: { error: ApiError; retry: LoadState<unknown>['reload'] }) {
   const { t } = useTranslation('identity-provider');
-  if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
+  if (error.code === 'unauthorized') return <ToSignIn />;
   if (error.code !== 'forbidden' && error.code !== 'second_factor_required') {
     return <ErrorPage error={error} retry={retry} />;
   }

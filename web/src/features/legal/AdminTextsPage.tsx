@@ -12,10 +12,10 @@ import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
-import { Link, Navigate, useParams } from '../../lib/router';
+import { Link, useParams } from '../../lib/router';
 import { useLoad } from '../../lib/useLoad';
 import { useLanguageLabel } from '../../ui/LanguageOptions';
-import { NoRight, useRefusal } from '../../ui/LostRight';
+import { NoRight, ToSignIn, useRefusal } from '../../ui/LostRight';
 import { useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { NotFoundOr } from '../directory';
@@ -37,7 +37,7 @@ export function AdminTextsPage() {
 function AdminLoadError({ error }: { error: ApiError }) {
   const { t } = useTranslation('legal');
   const say = useSay();
-  if (error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
+  if (error.code === 'unauthorized') return <ToSignIn />;
   return (
     <NotFoundOr refused={error.code === 'forbidden'}>
       <PageHeading title={t('admin.title')} />

@@ -1,11 +1,10 @@
-import { pagePath } from '@amtsraum/shared';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../lib/api';
-import { Link, Navigate, useLocation } from '../../lib/router';
+import { Link, useLocation } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
 import { LoadStateView } from '../../ui/LoadStateView';
-import { NoRight } from '../../ui/LostRight';
+import { NoRight, ToSignIn } from '../../ui/LostRight';
 
 /**
  * An admin page's data, or why there is none: not signed in, the second factor not yet proved
@@ -21,7 +20,7 @@ export function AdminGate<T>({ state, children }: { state: LoadState<T>; childre
   if (state.status === 'error') {
     const refusal = refusalOf(state.error);
     // Without a session, the sign-in page; without the right, plainly that, with the way on.
-    if (refusal === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
+    if (refusal === 'unauthorized') return <ToSignIn />;
     if (refusal === 'forbidden') return <NoRight reason="admin" testId="admin-forbidden" />;
     if (refusal) return <SecondFactorRequired />;
   }

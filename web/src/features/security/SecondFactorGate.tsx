@@ -1,12 +1,13 @@
 import { pagePath, type StaffMe } from '@amtsraum/shared';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate } from '../../lib/router';
+import { Link } from '../../lib/router';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { proveSecondFactor, useStaffMe } from './api';
 import { CodeForm } from './CodeForm';
+import { ToSignIn } from '../../ui/LostRight';
 
 export interface SecondFactorGateProps {
   /** The admin page, rendered once the session is proved; a function gets who is signed in. */
@@ -31,7 +32,7 @@ export function SecondFactorGate({ children, version = 0 }: SecondFactorGateProp
   if (proved?.version === version) return render(proved.me);
   if (state.status === 'loading') return <LoadingState />;
   if (state.status === 'error') {
-    if (state.error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
+    if (state.error.code === 'unauthorized') return <ToSignIn />;
     return <ErrorPage error={state.error} retry={state.reload} />;
   }
   const me = state.data;

@@ -1,13 +1,14 @@
 import { pagePath, type StaffMe } from '@amtsraum/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, useSearchParams } from '../../lib/router';
+import { Link, useSearchParams } from '../../lib/router';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { proveSecondFactor, useStaffMe } from './api';
 import { CodeForm } from './CodeForm';
 import { SetupAuthenticator } from './SetupAuthenticator';
+import { ToSignIn } from '../../ui/LostRight';
 
 /** Only our own admin and staff pages are places to go back to (no open redirect). */
 function backTarget(raw: string | null): string | null {
@@ -30,7 +31,7 @@ export function StaffSecurityPage() {
 
   if (state.status === 'loading' && !state.previous) return <LoadingState />;
   if (state.status === 'error') {
-    if (state.error.code === 'unauthorized') return <Navigate to={pagePath('staffLogin')} replace />;
+    if (state.error.code === 'unauthorized') return <ToSignIn />;
     return <ErrorPage error={state.error} retry={state.reload} />;
   }
   const me: StaffMe = state.status === 'success' ? state.data : state.previous!;

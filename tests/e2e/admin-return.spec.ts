@@ -1,0 +1,67 @@
+import { expect, expectAccessibleAlsoAt320, mainHeading, test } from './fixtures';
+import { ADMINS, peoplePerTest, signInAsAdmin, TESTHAUSEN_PASSWORD, unusedTotpCode, type Person } from './support';
+
+// Signed in again, an admin comes back to the admin page they were on, as a clerk does to their
+// console: not to the staff home (tests/e2e/installation.e2e.json: Amelie administers Testhausen).
+
+const TENANT = 'testhausen';
+const DEPARTMENT_PAGE = `/admin/${TENANT}/departments/termine`;
+
+const people = peoplePerTest();
+
+/** The page's own 401 (no session, or no longer) is what sends it to sign in; nothing else may fail. */
+function expectNoErrorsBut401(person: Person): void {
+  expect(person.errors.filter((error) => !error.includes('status of 401 (Unauthorized)'))).toEqual([]);
+}
+
+test('an admin page opened without a session comes back after signing in, also through the second factor', async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const amelie = await people.open(browser);
+  const { page } = amelie;
+  const services = `${DEPARTMENT_PAGE}/services`;
+  await page.goto(services);
+  await expect(page).toHaveURL(/\/staff\/login$/);
+  // Nothing ended: the page had no session to begin with.
+  await expect(page.getByTestId('login-session-ended')).toHaveCount(0);
+  await page.getByLabel('E-Mail-Adresse').fill(ADMINS.amelie.email);
+  await page.getByLabel('Passwort', { exact: true }).fill(TESTHAUSEN_PASSWORD);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+
+  await expect(page).toHaveURL(services);
+  await expect(page.getByTestId('second-factor-gate')).toBeVisible();
+  await page.getByLabel('Code aus der Authenticator-App').fill(await unusedTotpCode(ADMINS.amelie.totpSecret));
+  await page.getByRole('button', { name: 'Bestätigen' }).click();
+  await expect(mainHeading(page)).toHaveText('Leistungen');
+  await expect(page).toHaveURL(services);
+  expectNoErrorsBut401(amelie);
+});
+
+test('an admin page whose session ended meanwhile comes back after signing in again', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const amelie = await people.open(browser);
+  const me = await signInAsAdmin(amelie, ADMINS.amelie);
+  const termine = me.staff.departments.find((d) => d.slug === 'termine' && d.tenantSlug === TENANT)!;
+  const { page } = amelie;
+  await page.goto(DEPARTMENT_PAGE);
+  await expect(mainHeading(page)).toContainText(termine.name.de);
+
+  // Signed out elsewhere (another tab): the page's next action meets the ended session.
+  const out = await amelie.request.post('/api/staff/logout', { headers: { 'X-Forwarded-For': amelie.address } });
+  expect(out.ok()).toBe(true);
+  await page.getByRole('region', { name: 'Einstellungen des Amts' }).getByRole('button', { name: 'Speichern' }).click();
+  await expect(page).toHaveURL(/\/staff\/login$/);
+  await expect(page.getByTestId('login-session-ended')).toHaveText(
+    'Ihre Sitzung wurde beendet. Bitte melden Sie sich erneut an.',
+  );
+  await expectAccessibleAlsoAt320(page);
+  await page.getByLabel('E-Mail-Adresse').fill(ADMINS.amelie.email);
+  await page.getByLabel('Passwort', { exact: true }).fill(TESTHAUSEN_PASSWORD);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+
+  // Back at the department's page, which asks for the new session's second factor.
+  await expect(page).toHaveURL(DEPARTMENT_PAGE);
+  await expect(page.getByTestId('second-factor-gate')).toBeVisible();
+  expectNoErrorsBut401(amelie);
+});

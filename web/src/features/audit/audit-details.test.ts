@@ -1,0 +1,72 @@
+import { AUDIT_DATA_KEYS } from '@amtsraum/shared';
+import { describe, expect, it } from 'vitest';
+import de from '../../locales/de/audit.json';
+import en from '../../locales/en/audit.json';
+import { auditDetails, type DetailContext, type DetailTexts } from './audit-details';
+
+const BUERGERAMT = '0a1b2c3d-4e5f-4789-abcd-ef0123456789';
+
+function context(texts: DetailTexts, locale: string): DetailContext {
+  const names: Record<string, string> = locale === 'de' ? { tr: 'Türkisch' } : { tr: 'Turkish' };
+  return {
+    texts,
+    locale,
+    timeZone: 'Europe/Berlin',
+    languageName: (tag) => names[tag] ?? tag,
+    departmentName: (id) => (id === BUERGERAMT ? 'Bürgeramt' : null),
+  };
+}
+
+const say = (data: Record<string, string | number | boolean | null>, texts: DetailTexts, locale: string) =>
+  auditDetails(data, context(texts, locale)).map(({ label, text, code }) => [label, text, code]);
+
+describe('auditDetails', () => {
+  it('says a department change in German words, the department by name with its id kept', () => {
+    expect(say({ departmentId: BUERGERAMT, fields: 'openingHours,queueCap' }, de.details, 'de')).toEqual([
+      ['Amt', 'Bürgeramt', BUERGERAMT],
+      ['Geänderte Angaben', 'Öffnungszeiten, Höchstzahl Wartender', null],
+    ]);
+    expect(say({ departmentId: BUERGERAMT, fields: 'openingHours,queueCap' }, en.details, 'en')).toEqual([
+      ['Department', 'Bürgeramt', BUERGERAMT],
+      ['Changed settings', 'Opening hours, Most people waiting', null],
+    ]);
+  });
+
+  it('translates known codes, flags and languages, and reads times in the municipality’s zone', () => {
+    expect(say({ state: 'auto' }, de.details, 'de')).toEqual([['Tür', 'Nach Öffnungszeiten', null]]);
+    expect(say({ state: 'paused' }, en.details, 'en')).toEqual([['Door', 'Break', null]]);
+    expect(say({ role: 'interpreter', lobby: true, multiUse: false }, de.details, 'de')).toEqual([
+      ['Rolle', 'Dolmetscherin/Dolmetscher', null],
+      ['Wartet auf Einlass', 'ja', null],
+      ['Mehrfach nutzbar', 'nein', null],
+    ]);
+    expect(say({ language: 'tr', interpreter: null, persons: 2 }, de.details, 'de')).toEqual([
+      ['Sprache', 'Türkisch', null],
+      ['Dolmetschen', 'keine', null],
+      ['Personen', '2', null],
+    ]);
+    // 08:30 UTC is 09:30 in Berlin in winter, whatever the viewer's zone.
+    const [moved] = auditDetails({ from: '2026-12-01T08:30:00.000Z' }, context(de.details, 'de'));
+    expect(moved?.text).toContain('09:30');
+    expect(say({ from: '2026-12-24' }, de.details, 'de')).toEqual([['Von', 'Donnerstag, 24. Dezember 2026', null]]);
+  });
+
+  it('keeps ids labelled, and an unknown key or code as it came instead of leaving it out', () => {
+    const appointment = '1a1b2c3d-4e5f-4789-abcd-ef0123456789';
+    expect(say({ appointmentId: appointment }, de.details, 'de')).toEqual([['Termin (ID)', null, appointment]]);
+    expect(say({ somethingNew: 'x1', state: 'storm' }, de.details, 'de')).toEqual([
+      ['somethingNew', null, 'x1'],
+      ['Tür', null, 'storm'],
+    ]);
+    expect(say({ fields: 'name,somethingNew' }, en.details, 'en')).toEqual([
+      ['Changed settings', 'Name, somethingNew', null],
+    ]);
+  });
+
+  it('has a label in German and English for every key the API shows', () => {
+    for (const key of AUDIT_DATA_KEYS) {
+      expect(de.details.labels, key).toHaveProperty([key]);
+      expect(en.details.labels, key).toHaveProperty([key]);
+    }
+  });
+});
