@@ -1,4 +1,4 @@
-import { CreatedInviteSchema } from '@amtsraum/shared';
+import { CreatedInviteSchema, InviteListSchema } from '@amtsraum/shared';
 import { expectFrames, passDeviceCheck, remoteCameraOf, remoteTile } from './call-support';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import {
@@ -228,6 +228,58 @@ test('an expired invitation link says so, in the invitee’s language', async ({
     await expect(mainHeading(guest.page)).toHaveText('This invitation link has expired');
     await expectNoA11yViolations(guest.page);
     guest.errors.splice(0); // the 410 of the check is logged by Chromium, and expected
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, guest, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, guest);
+});
+
+test('a corrected link opened in the same tab is read, and a guest let in from the lobby hears of it', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const guest = await newPerson(browser);
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    const response = await clerk.request.post(
+      `/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`,
+      { data: { role: 'guest', label: 'Betreuerin', lobby: true } },
+    );
+    expect(response.status()).toBe(201);
+    const { url } = CreatedInviteSchema.parse(await response.json());
+
+    // A link with a typo: not valid. The right link, pasted into the same tab, differs only after
+    // the "#", so the browser does not load the page again: the page reads it itself. (It kept
+    // saying "not valid", with the token left in the address bar.)
+    await guest.page.goto(`${url.slice(0, -4)}AAAA`);
+    await expect(guest.page.getByTestId('invite-problem-invite_invalid')).toBeVisible();
+    await guest.page.goto(url);
+    await expect(guest.page.getByTestId('invite-intro')).toBeVisible();
+    await expect(guest.page).toHaveURL(/\/einladung$/);
+    guest.errors.splice(0); // the refused check (404) of the mistyped link is logged by Chromium, and expected
+
+    // In the lobby, the tab says so; let in, the page takes focus and the tab's title changes,
+    // for a guest in another tab or with a screen reader (it changed silently, under "Einladung").
+    await guest.page.getByLabel('Ihr Name (freiwillig)').fill('Jana Berg');
+    await guest.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+    await expect(guest.page.getByTestId('invite-waiting')).toBeVisible();
+    await expect(guest.page).toHaveTitle('Bitte warten Sie – Amtsraum');
+    const list = InviteListSchema.parse(
+      await (await clerk.request.get(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`)).json(),
+    );
+    const seat = list.invites[0]!.guests[0]!;
+    const admitted = await clerk.request.post(
+      `/api/staff/departments/${clerk.departmentId}/invites/guests/${seat.id}/admit`,
+    );
+    expect(admitted.status()).toBe(204);
+    await expect(mainHeading(guest.page)).toHaveText('Sie können jetzt eintreten');
+    await expect(mainHeading(guest.page)).toBeFocused();
+    await expect(guest.page).toHaveTitle('Sie können jetzt eintreten – Amtsraum');
+    await expect(guest.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' })).toBeVisible();
+    await expectNoA11yViolations(guest.page);
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     for (const person of [citizen, guest, clerk]) await person.context.close();
