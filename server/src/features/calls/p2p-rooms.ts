@@ -377,7 +377,9 @@ export class P2pRooms {
 
   /**
    * The heartbeat (jobs/): this process's places are kept, and places whose process stopped
-   * vouching for them are given up, with the others told.
+   * vouching for them are given up, with the others told. Invitees whose link ran out leave too:
+   * nothing happens in the department at the moment a link expires, so without this look they
+   * stayed in the call until the next knock or admit (LiveKit's reconcile removes them likewise).
    */
   async refresh(): Promise<void> {
     const now = this.options.now();
@@ -389,6 +391,7 @@ export class P2pRooms {
     for (const { visitId, identity } of gone) {
       await this.toCall(visitId, { type: 'call-participant-left', visitId, identity });
     }
+    for (const visitId of [...this.locals.keys()]) await this.revalidate(visitId);
   }
 
   /** Stops listening to the other processes. */
