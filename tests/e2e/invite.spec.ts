@@ -235,7 +235,7 @@ test('an expired invitation link says so, in the invitee’s language', async ({
   expectNoBrowserErrors(citizen, clerk, guest);
 });
 
-test('a corrected link opened in the same tab is read, and a guest let in from the lobby hears of it', async ({
+test('a corrected link opened in the same tab is read, a guest let in from the lobby hears of it, and a second tab takes the call over', async ({
   browser,
 }) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
@@ -278,8 +278,23 @@ test('a corrected link opened in the same tab is read, and a guest let in from t
     await expect(mainHeading(guest.page)).toHaveText('Sie können jetzt eintreten');
     await expect(mainHeading(guest.page)).toBeFocused();
     await expect(guest.page).toHaveTitle('Sie können jetzt eintreten – Amtsraum');
-    await expect(guest.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' })).toBeVisible();
     await expectNoA11yViolations(guest.page);
+
+    // In the call, the guest opens it again in a second tab: the first one says where the call
+    // went and lets go (it went on showing "connected", its camera on, with nobody receiving it).
+    await guest.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
+    await passDeviceCheck(guest);
+    const secondTab = await guest.context.newPage();
+    await secondTab.goto(`/call/${visit.id}`);
+    await passDeviceCheck({ ...guest, page: secondTab });
+    await expect(guest.page.getByTestId('call-elsewhere')).toBeVisible();
+    await expect(mainHeading(guest.page)).toHaveText('Das Gespräch geht in einem anderen Fenster weiter');
+    await expect(mainHeading(guest.page)).toBeFocused();
+    await expectNoA11yViolations(guest.page);
+    // And takes it back: now the second tab lets go.
+    await guest.page.getByRole('button', { name: 'Hier weitermachen' }).click();
+    await passDeviceCheck(guest);
+    await expect(secondTab.getByTestId('call-elsewhere')).toBeVisible();
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     for (const person of [citizen, guest, clerk]) await person.context.close();
