@@ -301,3 +301,38 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
   }
   expectNoBrowserErrors(citizen, clerk, guest);
 });
+
+test('the clerk picks the language of the invite e-mail, whatever their own screen shows', async ({ browser }) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', {
+      name: 'Ayşe Yılmaz',
+      concern: 'Anmeldung',
+      language: 'tr',
+      interpreterLanguage: 'tr',
+    });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await clerk.page.goto(`/staff/${clerk.departmentId}`);
+    await clerk.page.getByRole('button', { name: 'Dolmetscherin oder Dolmetscher für Türkçe einladen' }).click();
+    const quick = clerk.page.getByTestId('quick-interpreter-invite');
+    // No e-mail in Turkish: the clerk's language is offered, and English can be chosen (the mail
+    // always went out in the language of the clerk's screen).
+    const language = quick.getByRole('combobox', { name: 'Sprache der E-Mail' });
+    await expect(language).toHaveValue('de');
+    await language.selectOption('en');
+    await quick.getByLabel('Per E-Mail senden an').fill('dolmetsch@example.org');
+    await quick.getByRole('button', { name: 'E-Mail senden' }).click();
+    await expect(quick.getByRole('status')).toHaveText('Die Einladung geht per E-Mail an dolmetsch@example.org.');
+    await expectNoA11yViolations(clerk.page);
+    const mailbox = await clerk.request.get('/api/dev/mailbox');
+    const { messages } = (await mailbox.json()) as { messages: { to: string; subject: string }[] };
+    expect(messages.find((mail) => mail.to === 'dolmetsch@example.org')?.subject).toBe(
+      'Invitation to interpret: video call at the Citizens’ Office',
+    );
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk);
+});

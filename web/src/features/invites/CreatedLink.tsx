@@ -1,14 +1,31 @@
-import type { CreatedInvite } from '@amtsraum/shared';
+import { SUPPORTED_LOCALES, type CreatedInvite, type Locale } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { currentLocale } from '../../lib/i18n';
+import { useLanguageName } from '../../ui/LanguageOptions';
+
+/** The invite's language when the e-mail can be written in it, else the clerk's own. */
+function mailLocaleOf(created: CreatedInvite): Locale {
+  const language = created.invite.language;
+  return SUPPORTED_LOCALES.find((locale) => locale === language) ?? currentLocale();
+}
 
 /**
  * A new link, to copy or to send by e-mail. It takes focus when it appears (selected, ready to
  * copy): the button that made it was disabled while sending or is gone, and focus would fall to
  * <body>. Shown once per link (keyed by it), so each new link takes focus again.
  */
-export function CreatedLink({ created, onEmail }: { created: CreatedInvite; onEmail: (to: string) => Promise<void> }) {
+export function CreatedLink({
+  created,
+  onEmail,
+}: {
+  created: CreatedInvite;
+  onEmail: (to: string, locale: Locale) => Promise<void>;
+}) {
   const { t } = useTranslation('invites');
+  const languageName = useLanguageName();
+  // The e-mail's language is the recipient's, not the clerk's screen: it was always the latter.
+  const [locale, setLocale] = useState<Locale>(() => mailLocaleOf(created));
   const id = useId();
   const urlRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -45,7 +62,7 @@ export function CreatedLink({ created, onEmail }: { created: CreatedInvite; onEm
         className="invite-email"
         onSubmit={(event) => {
           event.preventDefault();
-          if (to.trim()) void onEmail(to.trim());
+          if (to.trim()) void onEmail(to.trim(), locale);
         }}
       >
         <div className="field">
@@ -57,6 +74,16 @@ export function CreatedLink({ created, onEmail }: { created: CreatedInvite; onEm
             value={to}
             onChange={(event) => setTo(event.target.value)}
           />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-locale`}>{t('created.emailLanguage')}</label>
+          <select id={`${id}-locale`} value={locale} onChange={(event) => setLocale(event.target.value as Locale)}>
+            {SUPPORTED_LOCALES.map((option) => (
+              <option key={option} value={option} lang={option}>
+                {languageName(option)}
+              </option>
+            ))}
+          </select>
         </div>
         <button type="submit" className="button">
           {t('created.send')}
