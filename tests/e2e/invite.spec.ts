@@ -302,7 +302,9 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
   expectNoBrowserErrors(citizen, clerk, guest);
 });
 
-test('the clerk picks the language of the invite e-mail, whatever their own screen shows', async ({ browser }) => {
+test('the clerk picks the language of the invite e-mail, and a wrong address is said at its field', async ({
+  browser,
+}) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
   const citizen = await newPerson(browser);
   try {
@@ -321,8 +323,21 @@ test('the clerk picks the language of the invite e-mail, whatever their own scre
     const language = quick.getByRole('combobox', { name: 'Sprache der E-Mail' });
     await expect(language).toHaveValue('de');
     await language.selectOption('en');
-    await quick.getByLabel('Per E-Mail senden an').fill('dolmetsch@example.org');
-    await quick.getByRole('button', { name: 'E-Mail senden' }).click();
+    // An empty or wrong address is said at the field, in the page's language (empty did nothing,
+    // a wrong one got the browser's own bubble).
+    const address = quick.getByLabel('Per E-Mail senden an');
+    const send = quick.getByRole('button', { name: 'E-Mail senden' });
+    for (const wrong of ['', 'dolmetsch@']) {
+      await address.fill(wrong);
+      await send.click();
+      await expect(address).toBeFocused();
+      await expect(address).toHaveAttribute('aria-invalid', 'true');
+      await expect(address).toHaveAccessibleDescription(/Bitte geben Sie eine gültige E-Mail-Adresse ein/);
+    }
+    await expectNoA11yViolations(clerk.page);
+    await address.fill('dolmetsch@example.org');
+    await send.click();
+    await expect(address).not.toHaveAttribute('aria-invalid', 'true');
     await expect(quick.getByRole('status')).toHaveText('Die Einladung geht per E-Mail an dolmetsch@example.org.');
     await expectNoA11yViolations(clerk.page);
     const mailbox = await clerk.request.get('/api/dev/mailbox');

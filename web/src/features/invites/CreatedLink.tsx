@@ -1,8 +1,12 @@
-import { SUPPORTED_LOCALES, type CreatedInvite, type Locale } from '@amtsraum/shared';
+import { EmailInviteRequestSchema, SUPPORTED_LOCALES, type CreatedInvite, type Locale } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLocale } from '../../lib/i18n';
+import { message } from '../../lib/message';
+import { Field, useFieldErrors } from '../../ui/forms';
 import { useLanguageName } from '../../ui/LanguageOptions';
+
+const EMAIL_INVALID = message((t) => t('invites:created.emailInvalid'));
 
 /** The invite's language when the e-mail can be written in it, else the clerk's own. */
 function mailLocaleOf(created: CreatedInvite): Locale {
@@ -33,6 +37,8 @@ export function CreatedLink({
   }, []);
   const [copied, setCopied] = useState(false);
   const [to, setTo] = useState('');
+  const fields = useFieldErrors(['to'] as const);
+  const toRef = useRef<HTMLInputElement>(null);
   return (
     <div className="invite-created" data-testid="invite-created">
       <div className="field">
@@ -60,21 +66,33 @@ export function CreatedLink({
       </button>
       <form
         className="invite-email"
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          if (to.trim()) void onEmail(to.trim(), locale);
+          // Checked by the server's own rule, said at the field in the page's language: an empty
+          // address did nothing at all, a wrong one got the browser's bubble, in the browser's.
+          const parsed = EmailInviteRequestSchema.safeParse({ to, locale });
+          if (!parsed.success) {
+            fields.setErrors({ to: EMAIL_INVALID });
+            toRef.current?.focus();
+            return;
+          }
+          fields.setErrors({});
+          void onEmail(parsed.data.to, parsed.data.locale);
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-email`}>{t('created.email')}</label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            autoComplete="off"
-            value={to}
-            onChange={(event) => setTo(event.target.value)}
-          />
-        </div>
+        <Field fields={fields} field="to" label={t('created.email')}>
+          {(control) => (
+            <input
+              {...control}
+              ref={toRef}
+              type="email"
+              autoComplete="off"
+              value={to}
+              onChange={(event) => setTo(event.target.value)}
+            />
+          )}
+        </Field>
         <div className="field">
           <label htmlFor={`${id}-locale`}>{t('created.emailLanguage')}</label>
           <select id={`${id}-locale`} value={locale} onChange={(event) => setLocale(event.target.value as Locale)}>
