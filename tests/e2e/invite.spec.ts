@@ -351,3 +351,34 @@ test('the clerk picks the language of the invite e-mail, and a wrong address is 
   }
   expectNoBrowserErrors(citizen, clerk);
 });
+
+test('a guest whose link runs out during the call leaves it, and the page says why', async ({ browser }) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const guest = await newPerson(browser, { locale: 'en-GB' });
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    const response = await clerk.request.post(
+      `/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`,
+      { data: { role: 'guest', label: 'Betreuer', validUntil: new Date(Date.now() + 15_000).toISOString() } },
+    );
+    expect(response.status()).toBe(201);
+    const { url } = CreatedInviteSchema.parse(await response.json());
+    await guest.page.goto(url);
+    await guest.page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await guest.page.getByRole('button', { name: 'Continue to the device check' }).click();
+    await guest.page.getByRole('button', { name: 'Join the call' }).click();
+    await expect(guest.page.getByTestId('call')).toBeVisible({ timeout: 20_000 });
+    // Nothing else happens in the department: the server's heartbeat (every 15 s) finds the link
+    // ran out. The guest stayed in the call until the next knock or admit.
+    await expect(guest.page.getByTestId('call-removed')).toBeVisible({ timeout: 45_000 });
+    await expect(guest.page.getByText(/or the invitation has expired/)).toBeVisible();
+    await expectNoA11yViolations(guest.page);
+    guest.errors.splice(0); // a refused status check after the removal (403/410) is logged by Chromium, and expected
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, guest, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, guest);
+});
