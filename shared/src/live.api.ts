@@ -93,6 +93,8 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call-ended'), visitId: z.uuid() }),
   /** You were removed from the call by the clerk (or your invite was withdrawn). */
   z.object({ type: z.literal('call-removed'), visitId: z.uuid() }),
+  /** You joined this call again on another connection (a second tab or device): this one is out. */
+  z.object({ type: z.literal('call-replaced'), visitId: z.uuid() }),
   /**
    * This department's console is no longer sent to you: your role in it was taken away. The
    * console says so and offers the way back to your offices; a call you are in goes on.

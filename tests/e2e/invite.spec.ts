@@ -1,4 +1,4 @@
-import { CreatedInviteSchema } from '@amtsraum/shared';
+import { CreatedInviteSchema, InviteListSchema } from '@amtsraum/shared';
 import { expectFrames, passDeviceCheck, remoteCameraOf, remoteTile } from './call-support';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import {
@@ -228,6 +228,155 @@ test('an expired invitation link says so, in the invitee’s language', async ({
     await expect(mainHeading(guest.page)).toHaveText('This invitation link has expired');
     await expectNoA11yViolations(guest.page);
     guest.errors.splice(0); // the 410 of the check is logged by Chromium, and expected
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, guest, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, guest);
+});
+
+test('a corrected link opened in the same tab is read, a guest let in from the lobby hears of it, and a second tab takes the call over', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const guest = await newPerson(browser);
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    const response = await clerk.request.post(
+      `/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`,
+      { data: { role: 'guest', label: 'Betreuerin', lobby: true } },
+    );
+    expect(response.status()).toBe(201);
+    const { url } = CreatedInviteSchema.parse(await response.json());
+
+    // A link with a typo: not valid. The right link, pasted into the same tab, differs only after
+    // the "#", so the browser does not load the page again: the page reads it itself. (It kept
+    // saying "not valid", with the token left in the address bar.)
+    await guest.page.goto(`${url.slice(0, -4)}AAAA`);
+    await expect(guest.page.getByTestId('invite-problem-invite_invalid')).toBeVisible();
+    await guest.page.goto(url);
+    await expect(guest.page.getByTestId('invite-intro')).toBeVisible();
+    await expect(guest.page).toHaveURL(/\/einladung$/);
+    guest.errors.splice(0); // the refused check (404) of the mistyped link is logged by Chromium, and expected
+
+    // In the lobby, the tab says so; let in, the page takes focus and the tab's title changes,
+    // for a guest in another tab or with a screen reader (it changed silently, under "Einladung").
+    await guest.page.getByLabel('Ihr Name (freiwillig)').fill('Jana Berg');
+    await guest.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+    await expect(guest.page.getByTestId('invite-waiting')).toBeVisible();
+    await expect(guest.page).toHaveTitle('Bitte warten Sie – Amtsraum');
+    const list = InviteListSchema.parse(
+      await (await clerk.request.get(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`)).json(),
+    );
+    const seat = list.invites[0]!.guests[0]!;
+    const admitted = await clerk.request.post(
+      `/api/staff/departments/${clerk.departmentId}/invites/guests/${seat.id}/admit`,
+    );
+    expect(admitted.status()).toBe(204);
+    await expect(mainHeading(guest.page)).toHaveText('Sie können jetzt eintreten');
+    await expect(mainHeading(guest.page)).toBeFocused();
+    await expect(guest.page).toHaveTitle('Sie können jetzt eintreten – Amtsraum');
+    await expectNoA11yViolations(guest.page);
+
+    // In the call, the guest opens it again in a second tab: the first one says where the call
+    // went and lets go (it went on showing "connected", its camera on, with nobody receiving it).
+    await guest.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
+    await passDeviceCheck(guest);
+    const secondTab = await guest.context.newPage();
+    await secondTab.goto(`/call/${visit.id}`);
+    await passDeviceCheck({ ...guest, page: secondTab });
+    await expect(guest.page.getByTestId('call-elsewhere')).toBeVisible();
+    await expect(mainHeading(guest.page)).toHaveText('Das Gespräch geht in einem anderen Fenster weiter');
+    await expect(mainHeading(guest.page)).toBeFocused();
+    await expectNoA11yViolations(guest.page);
+    // And takes it back: now the second tab lets go.
+    await guest.page.getByRole('button', { name: 'Hier weitermachen' }).click();
+    await passDeviceCheck(guest);
+    await expect(secondTab.getByTestId('call-elsewhere')).toBeVisible();
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, guest, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, guest);
+});
+
+test('the clerk picks the language of the invite e-mail, and a wrong address is said at its field', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', {
+      name: 'Ayşe Yılmaz',
+      concern: 'Anmeldung',
+      language: 'tr',
+      interpreterLanguage: 'tr',
+    });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await clerk.page.goto(`/staff/${clerk.departmentId}`);
+    await clerk.page.getByRole('button', { name: 'Dolmetscherin oder Dolmetscher für Türkçe einladen' }).click();
+    const quick = clerk.page.getByTestId('quick-interpreter-invite');
+    // No e-mail in Turkish: the clerk's language is offered, and English can be chosen (the mail
+    // always went out in the language of the clerk's screen).
+    const language = quick.getByRole('combobox', { name: 'Sprache der E-Mail' });
+    await expect(language).toHaveValue('de');
+    await language.selectOption('en');
+    // An empty or wrong address is said at the field, in the page's language (empty did nothing,
+    // a wrong one got the browser's own bubble).
+    const address = quick.getByLabel('Per E-Mail senden an');
+    const send = quick.getByRole('button', { name: 'E-Mail senden' });
+    for (const wrong of ['', 'dolmetsch@']) {
+      await address.fill(wrong);
+      await send.click();
+      await expect(address).toBeFocused();
+      await expect(address).toHaveAttribute('aria-invalid', 'true');
+      await expect(address).toHaveAccessibleDescription(/Bitte geben Sie eine gültige E-Mail-Adresse ein/);
+    }
+    await expectNoA11yViolations(clerk.page);
+    await address.fill('dolmetsch@example.org');
+    await send.click();
+    await expect(address).not.toHaveAttribute('aria-invalid', 'true');
+    await expect(quick.getByRole('status')).toHaveText('Die Einladung geht per E-Mail an dolmetsch@example.org.');
+    await expectNoA11yViolations(clerk.page);
+    const mailbox = await clerk.request.get('/api/dev/mailbox');
+    const { messages } = (await mailbox.json()) as { messages: { to: string; subject: string }[] };
+    expect(messages.find((mail) => mail.to === 'dolmetsch@example.org')?.subject).toBe(
+      'Invitation to interpret: video call at the Citizens’ Office',
+    );
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk);
+});
+
+test('a guest whose link runs out during the call leaves it, and the page says why', async ({ browser }) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const guest = await newPerson(browser, { locale: 'en-GB' });
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    const response = await clerk.request.post(
+      `/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`,
+      { data: { role: 'guest', label: 'Betreuer', validUntil: new Date(Date.now() + 15_000).toISOString() } },
+    );
+    expect(response.status()).toBe(201);
+    const { url } = CreatedInviteSchema.parse(await response.json());
+    await guest.page.goto(url);
+    await guest.page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await guest.page.getByRole('button', { name: 'Continue to the device check' }).click();
+    await guest.page.getByRole('button', { name: 'Join the call' }).click();
+    await expect(guest.page.getByTestId('call')).toBeVisible({ timeout: 20_000 });
+    // Nothing else happens in the department: the server's heartbeat (every 15 s; LiveKit's
+    // reconcile, every 30 s) finds the link ran out. Peer-to-peer, the guest stayed in the call
+    // until the next knock or admit.
+    await expect(guest.page.getByTestId('call-removed')).toBeVisible({ timeout: 60_000 });
+    await expect(guest.page.getByText(/or the invitation has expired/)).toBeVisible();
+    await expectNoA11yViolations(guest.page);
+    guest.errors.splice(0); // a refused status check after the removal (403/410) is logged by Chromium, and expected
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     for (const person of [citizen, guest, clerk]) await person.context.close();

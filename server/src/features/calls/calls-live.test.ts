@@ -204,12 +204,16 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     first.send({ type: 'call-join', visitId, media: camera });
     const identity = (await firstJoined).participant.identity;
 
-    const second = await citizen.live(); // the reloaded page
+    const second = await citizen.live(); // the reloaded page, or a second tab
     const left = clerkLive.next('call-participant-left');
     const rejoined = clerkLive.next('call-participant-joined');
+    // A first page still open (a second tab) hears that it is out, and stops: it went on showing
+    // the call as connected, its camera on, with nobody receiving it.
+    const replaced = first.next('call-replaced');
     second.send({ type: 'call-join', visitId, media: camera });
     expect((await left).identity).toBe(identity);
     expect((await rejoined).participant.identity).toBe(identity);
+    expect(await replaced).toEqual({ type: 'call-replaced', visitId });
 
     const gone = clerkLive.next('call-participant-left');
     second.close();

@@ -86,7 +86,10 @@ describe.runIf(databaseKinds.includes('postgres'))('a peer-to-peer call across t
     const left = clerkLive.next('call-participant-left');
     const rejoined = clerkLive.next('call-participant-joined');
     const rejoinedSelf = reloaded.next('call-joined');
+    // The old page on A, still open (a second tab), hears that it is out.
+    const replaced = citizenLive.next('call-replaced');
     reloaded.send({ type: 'call-join', visitId, media: camera });
+    expect(await replaced).toEqual({ type: 'call-replaced', visitId });
     expect((await left).identity).toBe(citizenId);
     expect((await rejoined).participant).toMatchObject({ identity: citizenId, canShareScreen: true });
     expect((await rejoinedSelf).participants.map((p) => p.identity)).toEqual([clerkId]);

@@ -223,6 +223,7 @@ export class P2pRooms {
     // Here from now on, so that a connection closing at once is seen leaving.
     let call = this.locals.get(visitId);
     if (!call) this.locals.set(visitId, (call = new Map()));
+    const before = call.get(grant.identity);
     call.set(grant.identity, {
       member,
       held: [],
@@ -233,6 +234,11 @@ export class P2pRooms {
       name: grant.name,
       media: { next: null, busy: false, lastWriteAt: -Infinity, failures: 0 },
     });
+    // The same person's page before, in this process (a second tab): told it is out (the relay
+    // below tells the other processes'), as it went on showing the call, its camera on.
+    if (before && before.member.connectionId !== member.connectionId) {
+      before.member.send({ type: 'call-replaced', visitId });
+    }
     // Queued in this order before anything the newcomer sends after `call-joined`, so every
     // process hears of the newcomer before their first signal.
     const told: Promise<void>[] = [];
@@ -377,7 +383,9 @@ export class P2pRooms {
 
   /**
    * The heartbeat (jobs/): this process's places are kept, and places whose process stopped
-   * vouching for them are given up, with the others told.
+   * vouching for them are given up, with the others told. Invitees whose link ran out leave too:
+   * nothing happens in the department at the moment a link expires, so without this look they
+   * stayed in the call until the next knock or admit (LiveKit's reconcile removes them likewise).
    */
   async refresh(): Promise<void> {
     const now = this.options.now();
@@ -389,6 +397,7 @@ export class P2pRooms {
     for (const { visitId, identity } of gone) {
       await this.toCall(visitId, { type: 'call-participant-left', visitId, identity });
     }
+    for (const visitId of [...this.locals.keys()]) await this.revalidate(visitId);
   }
 
   /** Stops listening to the other processes. */
@@ -456,7 +465,11 @@ export class P2pRooms {
       }
       case 'replaced': {
         const local = call.get(relayed.identity);
-        if (local && local.member.connectionId !== relayed.keep) this.forget(relayed.visitId, relayed.identity);
+        if (local && local.member.connectionId !== relayed.keep) {
+          this.forget(relayed.visitId, relayed.identity);
+          // A second tab (on another process) took the place: the first one is told, and stops.
+          local.member.send({ type: 'call-replaced', visitId: relayed.visitId });
+        }
         return;
       }
     }

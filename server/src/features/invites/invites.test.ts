@@ -284,6 +284,30 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect(actions).toEqual(expect.arrayContaining(['invite_created', 'invite_used', 'invite_revoked']));
   });
 
+  it('takes an invitee out of a peer-to-peer call when their link runs out, in a department where nothing else happens', async () => {
+    const { create, client, visitId, clerk, citizen } = await admitted();
+    const created = await create({ validUntil: new Date(clock.now().getTime() + 60_000).toISOString() });
+    const interpreter = client();
+    await interpreter.post('/api/invites/redeem', { token: tokenOf(created.url) });
+    const clerkLive = await clerk.browser.live();
+    const citizenLive = await citizen.live();
+    const interpreterLive = await interpreter.live();
+    for (const live of [clerkLive, citizenLive, interpreterLive]) {
+      const joined = live.next('call-joined');
+      live.send({ type: 'call-join', visitId, media: camera });
+      await joined;
+    }
+    // Past the link's end, with no event in the department (the only time the seats were looked at
+    // again): the heartbeat looks, and the interpreter leaves, with the others told. They stayed.
+    const removed = interpreterLive.next('call-removed');
+    const goneForClerk = clerkLive.next('call-participant-left', (m) => m.identity.startsWith('invitee-'));
+    clock.advance(120_000);
+    await server.hub.calls.refresh();
+    await Promise.all([removed, goneForClerk]);
+    expect((await interpreter.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+    for (const live of [clerkLive, citizenLive, interpreterLive]) live.close();
+  });
+
   it('keeps a lobby invitee waiting until the clerk lets them in, and removes one person on request', async () => {
     const { create, client, visitId, clerk, department, invites } = await admitted();
     const created = await create({ role: 'guest', label: 'Betreuerin', lobby: true, multiUse: true });

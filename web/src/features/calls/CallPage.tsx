@@ -28,6 +28,7 @@ type Phase =
   | { status: 'loading' }
   | { status: 'forbidden'; staff: boolean }
   | { status: 'removed' }
+  | { status: 'elsewhere' }
   | { status: 'error'; error: ApiError }
   | { status: 'check'; grant: CallJoinResponse }
   | { status: 'call'; grant: CallJoinResponse; transport: CallTransport }
@@ -184,6 +185,8 @@ export function CallPage({ clerkTools }: CallPageProps) {
       return <ErrorPage error={phase.error} retry={retry} />;
     case 'left':
       return <CallLeft onRejoin={retry} />;
+    case 'elsewhere':
+      return <CallElsewhere onHere={retry} />;
     case 'check':
       return prepared ? <LoadingState /> : <DeviceCheck onJoin={(local) => void join(local)} joining={joining} />;
     case 'call':
@@ -207,6 +210,10 @@ export function CallPage({ clerkTools }: CallPageProps) {
               removed ? { status: 'removed' } : { status: 'forbidden', staff: phase.grant.self.role === 'clerk' },
             );
           }}
+          onElsewhere={() => {
+            requestFocus();
+            setPhase({ status: 'elsewhere' });
+          }}
           onDispose={() => {
             channel.current?.close();
             channel.current = null;
@@ -226,6 +233,7 @@ function ActiveCall({
   clerkTools,
   onLeft,
   onForbidden,
+  onElsewhere,
   onDispose,
 }: {
   visitId: string;
@@ -239,6 +247,8 @@ function ActiveCall({
   onLeft: () => void;
   /** Refused, or (`removed`) taken out of the call by the clerk. */
   onForbidden: (removed: boolean) => void;
+  /** The same person joined on another tab or device: the call goes on there. */
+  onElsewhere: () => void;
   onDispose: () => void;
 }) {
   const snapshot = useCallSnapshot(transport);
@@ -255,6 +265,7 @@ function ActiveCall({
   const left = snapshot.left;
   const removed = snapshot.error === 'removed';
   const forbidden = snapshot.error === 'forbidden' || removed;
+  const elsewhere = snapshot.error === 'elsewhere';
   // Connection lost: the app is asked whether the call goes on (the media's "ended" may be lost too).
   // Not while the clerk's own "end for everyone" takes the call down: the media server may close
   // the page's connection before the app's answer is back, and that is no lost connection (CI).
@@ -275,12 +286,13 @@ function ActiveCall({
     leaveEndedCall();
   }, [ended, leaveEndedCall, onDispose, requestFocus]);
   useEffect(() => {
-    if (!(left || forbidden) || handled.current) return;
+    if (!(left || forbidden || elsewhere) || handled.current) return;
     handled.current = true;
     onDispose();
     if (forbidden) onForbidden(removed);
+    else if (elsewhere) onElsewhere();
     else onLeft();
-  }, [left, forbidden, removed, onLeft, onForbidden, onDispose]);
+  }, [left, forbidden, removed, elsewhere, onLeft, onForbidden, onElsewhere, onDispose]);
 
   const tools = role === 'clerk' ? clerkTools?.({ departmentId, visitId, interpreterLanguage }) : undefined;
   const finish = tools?.endForEveryone;
@@ -342,6 +354,20 @@ function CallRemoved() {
           <Link to={pagePath('home')}>{t('forbidden.home')}</Link>
         </li>
       </ul>
+    </div>
+  );
+}
+
+/** Joined again in another tab (or on another device): this page let go, and can take the call back. */
+function CallElsewhere({ onHere }: { onHere: () => void }) {
+  const { t } = useTranslation('calls');
+  return (
+    <div data-testid="call-elsewhere">
+      <PageHeading title={t('elsewhere.title')}>{t('elsewhere.heading')}</PageHeading>
+      <p className="lead">{t('elsewhere.text')}</p>
+      <RetryButton className="button button--primary" onClick={onHere}>
+        {t('elsewhere.here')}
+      </RetryButton>
     </div>
   );
 }

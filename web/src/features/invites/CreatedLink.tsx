@@ -1,14 +1,35 @@
-import type { CreatedInvite } from '@amtsraum/shared';
+import { EmailInviteRequestSchema, SUPPORTED_LOCALES, type CreatedInvite, type Locale } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { currentLocale } from '../../lib/i18n';
+import { message } from '../../lib/message';
+import { Field, useFieldErrors } from '../../ui/forms';
+import { useLanguageName } from '../../ui/LanguageOptions';
+
+const EMAIL_INVALID = message((t) => t('invites:created.emailInvalid'));
+
+/** The invite's language when the e-mail can be written in it, else the clerk's own. */
+function mailLocaleOf(created: CreatedInvite): Locale {
+  const language = created.invite.language;
+  return SUPPORTED_LOCALES.find((locale) => locale === language) ?? currentLocale();
+}
 
 /**
  * A new link, to copy or to send by e-mail. It takes focus when it appears (selected, ready to
  * copy): the button that made it was disabled while sending or is gone, and focus would fall to
  * <body>. Shown once per link (keyed by it), so each new link takes focus again.
  */
-export function CreatedLink({ created, onEmail }: { created: CreatedInvite; onEmail: (to: string) => Promise<void> }) {
+export function CreatedLink({
+  created,
+  onEmail,
+}: {
+  created: CreatedInvite;
+  onEmail: (to: string, locale: Locale) => Promise<void>;
+}) {
   const { t } = useTranslation('invites');
+  const languageName = useLanguageName();
+  // The e-mail's language is the recipient's, not the clerk's screen: it was always the latter.
+  const [locale, setLocale] = useState<Locale>(() => mailLocaleOf(created));
   const id = useId();
   const urlRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -16,6 +37,8 @@ export function CreatedLink({ created, onEmail }: { created: CreatedInvite; onEm
   }, []);
   const [copied, setCopied] = useState(false);
   const [to, setTo] = useState('');
+  const fields = useFieldErrors(['to'] as const);
+  const toRef = useRef<HTMLInputElement>(null);
   return (
     <div className="invite-created" data-testid="invite-created">
       <div className="field">
@@ -43,20 +66,42 @@ export function CreatedLink({ created, onEmail }: { created: CreatedInvite; onEm
       </button>
       <form
         className="invite-email"
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          if (to.trim()) void onEmail(to.trim());
+          // Checked by the server's own rule, said at the field in the page's language: an empty
+          // address did nothing at all, a wrong one got the browser's bubble, in the browser's.
+          const parsed = EmailInviteRequestSchema.safeParse({ to, locale });
+          if (!parsed.success) {
+            fields.setErrors({ to: EMAIL_INVALID });
+            toRef.current?.focus();
+            return;
+          }
+          fields.setErrors({});
+          void onEmail(parsed.data.to, parsed.data.locale);
         }}
       >
+        <Field fields={fields} field="to" label={t('created.email')}>
+          {(control) => (
+            <input
+              {...control}
+              ref={toRef}
+              type="email"
+              autoComplete="off"
+              value={to}
+              onChange={(event) => setTo(event.target.value)}
+            />
+          )}
+        </Field>
         <div className="field">
-          <label htmlFor={`${id}-email`}>{t('created.email')}</label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            autoComplete="off"
-            value={to}
-            onChange={(event) => setTo(event.target.value)}
-          />
+          <label htmlFor={`${id}-locale`}>{t('created.emailLanguage')}</label>
+          <select id={`${id}-locale`} value={locale} onChange={(event) => setLocale(event.target.value as Locale)}>
+            {SUPPORTED_LOCALES.map((option) => (
+              <option key={option} value={option} lang={option}>
+                {languageName(option)}
+              </option>
+            ))}
+          </select>
         </div>
         <button type="submit" className="button">
           {t('created.send')}

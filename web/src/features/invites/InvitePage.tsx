@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
+import { playTone, primeAudio, unlockAudio } from '../../lib/chime';
 import { currentLocale } from '../../lib/i18n';
 import { message, problemMessage, type Message } from '../../lib/message';
 import { usePageFocus } from '../../lib/page-focus';
@@ -29,7 +30,8 @@ type Phase =
   | { status: 'intro'; token: string; preview: InvitePreview }
   | { status: 'loading' }
   | { status: 'missing' }
-  | { status: 'invitee'; invitee: InviteeStatus }
+  /** `calledIn`: this page saw the clerk let them in from the lobby (it says so, and sounds). */
+  | { status: 'invitee'; invitee: InviteeStatus; calledIn?: boolean }
   | { status: 'problem'; code: ProblemCode }
   | { status: 'error'; error: ApiError };
 
@@ -50,10 +52,26 @@ export function InvitePage() {
   const { t } = useTranslation('invites');
   // Out of the address bar, the history and screenshots at once; the token lives in state now,
   // also for "try again" after a failure.
-  const [token] = useState(readToken);
+  const [token, setToken] = useState(readToken);
   const [phase, setPhase] = useState<Phase>(() => startPhase(token));
-  useEffect(dropFragment, []);
   const { requestFocus } = usePageFocus();
+  useEffect(() => {
+    dropFragment();
+    // Another link opened in this tab (a corrected one pasted after "not valid", a new one after
+    // "withdrawn") changes only the fragment: the browser does not load the page again, so the
+    // page takes the new token itself. It showed the old answer, with the token left in the address bar.
+    const onHashChange = () => {
+      const next = readToken();
+      if (!next) return;
+      dropFragment();
+      requestFocus();
+      setToken(next);
+      setPhase(startPhase(next));
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- requestFocus is stable enough
+  }, []);
   const failed = (error: unknown) => {
     const apiError = toApiError(error);
     requestFocus();
@@ -110,7 +128,20 @@ export function InvitePage() {
   useEffect(() => {
     if (!invitee) return;
     const timer = setTimeout(() => {
-      inviteeStatus().then((next) => setPhase({ status: 'invitee', invitee: next }), failed);
+      inviteeStatus().then((next) => {
+        // Let in from the lobby: the new page takes focus and is read out, the tab's title says so
+        // and a tone sounds, as for a citizen called in (it changed silently, under the same title).
+        const letIn = invitee.state === 'waiting' && next.state === 'ready';
+        if (letIn) {
+          requestFocus();
+          playTone('admitted');
+        }
+        setPhase((previous) => ({
+          status: 'invitee',
+          invitee: next,
+          calledIn: letIn || (previous.status === 'invitee' && previous.calledIn === true && next.state === 'ready'),
+        }));
+      }, failed);
     }, POLL_MS[invitee.state]);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- failed is stable enough
@@ -160,7 +191,8 @@ export function InvitePage() {
         />
       );
     case 'invitee':
-      return <InviteeView invitee={phase.invitee} />;
+      // A view per state, mounted afresh when the state changes, so its heading can take focus.
+      return <InviteeView key={phase.invitee.state} invitee={phase.invitee} calledIn={phase.calledIn === true} />;
   }
 }
 
@@ -203,6 +235,8 @@ function IntroForm({
     // The server's rules for a name (shared person-name.ts); empty is fine: the invite's label.
     if (nameProblem(name, { max: 80, required: false })) return show(NAME_INVALID, null);
     setBusy(true);
+    // A gesture: from now on the page may sound when the clerk lets them in from a lobby.
+    unlockAudio();
     const refused = await onContinue(name.trim());
     if (!refused || refused.refusal.kind === 'problem') return;
     setBusy(false);
@@ -245,6 +279,12 @@ function IntroForm({
   );
 }
 
+/** After a reload into the lobby: the next click or key press lets the page sound when they are let in. */
+function PrimeAudio() {
+  useEffect(primeAudio, []);
+  return null;
+}
+
 /** Role, label and place of an invitation, as the page's sentences use them: "als Gast", "beim Bürgeramt". */
 function useInviteDetails(
   invite: Pick<InvitePreview, 'role' | 'label' | 'tenantName' | 'departmentName' | 'departmentNameForms'>,
@@ -259,7 +299,7 @@ function useInviteDetails(
   };
 }
 
-function InviteeView({ invitee }: { invitee: InviteeStatus }) {
+function InviteeView({ invitee, calledIn }: { invitee: InviteeStatus; calledIn: boolean }) {
   const { t } = useTranslation('invites');
   const navigate = useNavigate();
   const locale = currentLocale();
@@ -268,7 +308,11 @@ function InviteeView({ invitee }: { invitee: InviteeStatus }) {
     const visitId = invitee.visitId;
     return (
       <div data-testid="invite-ready">
-        <PageHeading title={t('page.title')}>{t('page.readyHeading')}</PageHeading>
+        {calledIn ? (
+          <PageHeading title={t('page.letInHeading')} />
+        ) : (
+          <PageHeading title={t('page.title')}>{t('page.readyHeading')}</PageHeading>
+        )}
         <p className="lead">{t('page.ready', details)}</p>
         <button
           type="button"
@@ -283,7 +327,8 @@ function InviteeView({ invitee }: { invitee: InviteeStatus }) {
   if (invitee.state === 'waiting') {
     return (
       <div data-testid="invite-waiting">
-        <PageHeading title={t('page.title')}>{t('page.waitingHeading')}</PageHeading>
+        <PrimeAudio />
+        <PageHeading title={t('page.waitingHeading')} />
         <p className="lead" role="status">
           {t('page.waiting', details)}
         </p>

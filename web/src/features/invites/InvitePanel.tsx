@@ -121,9 +121,9 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
         <CreatedLink
           key={created.invite.id}
           created={created}
-          onEmail={async (to) => {
+          onEmail={async (to, locale) => {
             await act(
-              () => emailInvite(departmentId, created.invite.id, to),
+              () => emailInvite(departmentId, created.invite.id, to, locale),
               message((tr) => tr('invites:panel.emailed', { to })),
             );
           }}

@@ -54,9 +54,9 @@ export function QuickInterpreterInvite({
       {created && (
         <CreatedLink
           created={created}
-          onEmail={async (to) => {
+          onEmail={async (to, locale) => {
             try {
-              await emailInvite(departmentId, created.invite.id, to);
+              await emailInvite(departmentId, created.invite.id, to, locale);
               setStatus(message((tr) => tr('invites:panel.emailed', { to })));
             } catch (caught) {
               setError(problemMessage(toApiError(caught)));

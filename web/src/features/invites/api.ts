@@ -8,6 +8,7 @@ import {
   type InvitePreview,
   type InviteeStatus,
   type InviteList,
+  type Locale,
 } from '@amtsraum/shared';
 import { getJson, sendForNothing, sendJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
@@ -43,13 +44,8 @@ export function revokeInvite(departmentId: string, inviteId: string): Promise<vo
   return sendForNothing('POST', staffPath(departmentId, `${segment(inviteId)}/revoke`), undefined, options());
 }
 
-export function emailInvite(departmentId: string, inviteId: string, to: string): Promise<void> {
-  return sendForNothing(
-    'POST',
-    staffPath(departmentId, `${segment(inviteId)}/email`),
-    { to, locale: currentLocale() },
-    options(),
-  );
+export function emailInvite(departmentId: string, inviteId: string, to: string, locale: Locale): Promise<void> {
+  return sendForNothing('POST', staffPath(departmentId, `${segment(inviteId)}/email`), { to, locale }, options());
 }
 
 export function admitInvitee(departmentId: string, guestId: string): Promise<void> {

@@ -201,6 +201,8 @@ export class LivekitTransport implements CallTransport {
     room.on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
       if (reason === DisconnectReason.ROOM_DELETED) this.store.update({ ended: true, connection: 'disconnected' });
       else if (reason === DisconnectReason.PARTICIPANT_REMOVED) this.store.update({ error: 'removed' });
+      // The same person joined on another tab or device: the room goes on there.
+      else if (reason === DisconnectReason.DUPLICATE_IDENTITY) this.store.update({ error: 'elsewhere' });
       this.sync();
     });
     // The one sign of a key mismatch: frames from this participant do not decrypt. (LiveKit's

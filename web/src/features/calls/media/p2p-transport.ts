@@ -246,6 +246,9 @@ export class P2pTransport implements CallTransport {
       case 'call-removed':
         this.fail('removed');
         return;
+      case 'call-replaced':
+        this.fail('elsewhere');
+        return;
       case 'error':
         if (message.code === 'call_full' || message.code === 'forbidden') {
           this.fail(message.code);

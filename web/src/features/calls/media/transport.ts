@@ -13,7 +13,14 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'dis
 
 /** Why a call could not go on; each has a text in `call:errors`. */
 export type CallErrorCode =
-  'call_full' | 'forbidden' | 'removed' | 'media_failed' | 'signalling_failed' | 'screen_failed' | 'e2ee_unsupported';
+  | 'call_full'
+  | 'forbidden'
+  | 'removed'
+  | 'elsewhere'
+  | 'media_failed'
+  | 'signalling_failed'
+  | 'screen_failed'
+  | 'e2ee_unsupported';
 
 /**
  * How picture and sound are protected. `e2ee`: only the people in the call can decrypt them
