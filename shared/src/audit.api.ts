@@ -91,7 +91,8 @@ export const AuditQuerySchema = /* @__PURE__ */ z
   );
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
-export const AuditActorKindSchema = z.enum(['staff', 'citizen', 'invitee', 'system']);
+/** Who acted: `device` is an office's kiosk or call display (issue 16), e.g. a check-in at the kiosk. */
+export const AuditActorKindSchema = z.enum(['staff', 'citizen', 'invitee', 'device', 'system']);
 export type AuditActorKind = z.infer<typeof AuditActorKindSchema>;
 
 export const AuditDataValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);

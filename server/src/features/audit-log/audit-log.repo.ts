@@ -1,4 +1,11 @@
-import { dayRange, parseCivilDate, visibleAuditData, type AuditQuery, type AuditRow } from '@amtsraum/shared';
+import {
+  AuditActorKindSchema,
+  dayRange,
+  parseCivilDate,
+  visibleAuditData,
+  type AuditQuery,
+  type AuditRow,
+} from '@amtsraum/shared';
 import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { auditEvents, departments, staff, staffMemberships } from '../../db/schema.js';
@@ -79,7 +86,7 @@ export async function findAuditPage(
       id: row.id,
       at: row.createdAt.toISOString(),
       actor: {
-        kind: (['staff', 'citizen', 'invitee', 'system'] as const).find((kind) => kind === row.actorKind) ?? 'system',
+        kind: AuditActorKindSchema.options.find((kind) => kind === row.actorKind) ?? 'system',
         staffId: row.actorStaffId,
         name: row.actorName,
       },

@@ -17,6 +17,7 @@ const CSV_TEXT = {
     header: ['Zeit', 'Person', 'Aktion', 'Amt', 'Besuch', 'Daten'],
     citizen: 'Bürger/in',
     invitee: 'Eingeladene Person',
+    device: 'Gerät vor Ort',
     system: 'System',
     removed: 'Gelöschtes Konto',
   },
@@ -24,6 +25,7 @@ const CSV_TEXT = {
     header: ['Time', 'Actor', 'Action', 'Department', 'Visit', 'Data'],
     citizen: 'Citizen',
     invitee: 'Invited person',
+    device: 'On-site device',
     system: 'System',
     removed: 'Deleted account',
   },
@@ -51,7 +53,9 @@ function csvLine(row: AuditRow, timeZone: string, locale: Locale): string {
         ? text.citizen
         : row.actor.kind === 'invitee'
           ? text.invitee
-          : text.system;
+          : row.actor.kind === 'device'
+            ? text.device
+            : text.system;
   const department = row.department ? (row.department.name[locale] ?? row.department.name.de) : '';
   const data = Object.entries(row.data)
     .map(([key, value]) => `${key}=${String(value)}`)

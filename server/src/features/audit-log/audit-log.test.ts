@@ -167,6 +167,22 @@ describe.each(databaseKinds)('audit log viewer on %s', (kind) => {
     expect(found.rows.map((row) => [row.action, row.visitId])).toEqual([['visit.left', visitId]]);
   });
 
+  it('names an office device (a kiosk check-in) as the actor, on the page and in the file', async () => {
+    const m = await municipality();
+    await insertAudit(db(), {
+      tenantId: m.tenant.id,
+      departmentId: m.first.id,
+      actorKind: 'device',
+      action: 'appointment.check_in_failed',
+      createdAt: new Date('2026-11-23T11:00:00Z'),
+    });
+    const { browser } = await signedInAdmin(db(), client(), m.tenant.id, { values: { isTenantAdmin: true } });
+    const found = await page(browser, `${m.base}/audit?action=appointment.check_in_failed`);
+    expect(found.rows.map((row) => row.actor)).toEqual([{ kind: 'device', staffId: null, name: null }]);
+    const file = await csv(browser, `${m.base}/audit.csv?action=appointment.check_in_failed&lang=de`);
+    expect(new TextDecoder().decode(file.bytes)).toContain('"Gerät vor Ort";"appointment.check_in_failed"');
+  });
+
   it('shows a department admin only their department, and refuses the rest', async () => {
     const m = await municipality();
     const { browser } = await signedInAdmin(db(), client(), m.tenant.id, {
