@@ -12,6 +12,7 @@ import {
   type AppointmentRow,
 } from './appointments.repo.js';
 import { MINUTE } from './booking-ctx.js';
+import { joinOpensAt } from './views.js';
 
 /** The visit an arriving appointment becomes, by video or on site: who, why, in which language. */
 export function appointmentVisit(appointment: AppointmentRow, now: Date) {
@@ -48,7 +49,7 @@ export async function joinView(ctx: Pick<Ctx, 'db'>, token: string): Promise<Joi
     departmentSlug: department.slug,
     departmentName: department.name,
     timeZone: tenant.timeZone,
-    joinOpensAt: new Date(appointment.startsAt.getTime() - department.joinOpensMinutesBefore * MINUTE).toISOString(),
+    joinOpensAt: joinOpensAt(appointment, department).toISOString(),
     manages: found.manages,
   };
 }
@@ -84,7 +85,7 @@ export async function arrive(ctx: Pick<Ctx, 'db' | 'events' | 'now'>, token: str
 
     if (appointment.state === 'cancelled') throw new AppError('appointment_cancelled');
     if (appointment.state === 'done' || appointment.state === 'no_show') throw new AppError('appointment_over');
-    const opensAt = new Date(appointment.startsAt.getTime() - department.joinOpensMinutesBefore * MINUTE);
+    const opensAt = joinOpensAt(appointment, department);
     if (ctx.now < opensAt) {
       throw new AppError('appointment_not_open_yet', { extra: { opensAt: opensAt.toISOString() } });
     }

@@ -51,7 +51,7 @@ export function toCitizenAppointment(options: {
     departmentNameForms: department.nameForms,
     timeZone: tenant.timeZone,
     documents: [...documents.values()],
-    joinOpensAt: new Date(appointment.startsAt.getTime() - department.joinOpensMinutesBefore * MINUTE).toISOString(),
+    joinOpensAt: joinOpensAt(appointment, department).toISOString(),
     canCancel: citizenMayChange(appointment, options.now),
     ...(appointment.channel === 'onsite'
       ? { onsiteLocation: department.onsiteLocation ?? null, bookingCode: appointment.bookingCode }
@@ -109,6 +109,14 @@ export async function toStaffAppointment(
 }
 
 /** Citizens may cancel or rebook a booked appointment until it starts. */
+/** From when the join link lets the citizen in: the department's minutes before the start. */
+export function joinOpensAt(
+  appointment: Pick<AppointmentRow, 'startsAt'>,
+  department: Pick<DepartmentRow, 'joinOpensMinutesBefore'>,
+): Date {
+  return new Date(appointment.startsAt.getTime() - department.joinOpensMinutesBefore * MINUTE);
+}
+
 export function citizenMayChange(appointment: Pick<AppointmentRow, 'state' | 'startsAt'>, now: Date): boolean {
   return appointment.state === 'booked' && appointment.startsAt.getTime() > now.getTime();
 }
