@@ -16,6 +16,24 @@ import {
 // The long walk (five people in turn, axe on four pages) took 150–190 s on a busy machine.
 test.describe.configure({ timeout: 300_000 });
 
+type Clerk = Awaited<ReturnType<typeof openDoorAsClerk>>;
+type Citizen = Awaited<ReturnType<typeof newPerson>>;
+
+/** Jonas knocks and is let in; the clerk makes a guest link for his call with `invite`'s settings. */
+async function guestLinkInCall(
+  clerk: Clerk,
+  citizen: Citizen,
+  invite: Record<string, unknown>,
+): Promise<{ visitId: string; url: string }> {
+  const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
+  await admitViaApi(clerk, clerk.departmentId, visit.id);
+  const response = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
+    data: { role: 'guest', ...invite },
+  });
+  expect(response.status()).toBe(201);
+  return { visitId: visit.id, url: CreatedInviteSchema.parse(await response.json()).url };
+}
+
 test('an interpreter joins by link, all three see each other, revoking removes them for good, and a lobby guest waits to be let in', async ({
   browser,
 }) => {
@@ -209,14 +227,10 @@ test('an expired invitation link says so, in the invitee’s language', async ({
   const citizen = await newPerson(browser);
   const guest = await newPerson(browser, { locale: 'en-GB' });
   try {
-    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
-    await admitViaApi(clerk, clerk.departmentId, visit.id);
-    const response = await clerk.request.post(
-      `/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`,
-      { data: { role: 'guest', label: 'Betreuer', validUntil: new Date(Date.now() + 2_000).toISOString() } },
-    );
-    expect(response.status()).toBe(201);
-    const { url } = CreatedInviteSchema.parse(await response.json());
+    const { url } = await guestLinkInCall(clerk, citizen, {
+      label: 'Betreuer',
+      validUntil: new Date(Date.now() + 2_000).toISOString(),
+    });
     await guest.page.waitForTimeout(2_500); // past its validity
 
     // Said at once, with no name asked for first (issue 13: only after "Continue").
@@ -242,14 +256,7 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
   const citizen = await newPerson(browser);
   const guest = await newPerson(browser);
   try {
-    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
-    await admitViaApi(clerk, clerk.departmentId, visit.id);
-    const response = await clerk.request.post(
-      `/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`,
-      { data: { role: 'guest', label: 'Betreuerin', lobby: true } },
-    );
-    expect(response.status()).toBe(201);
-    const { url } = CreatedInviteSchema.parse(await response.json());
+    const { visitId, url } = await guestLinkInCall(clerk, citizen, { label: 'Betreuerin', lobby: true });
 
     // A link with a typo: not valid. The right link, pasted into the same tab, differs only after
     // the "#", so the browser does not load the page again: the page reads it itself. (It kept
@@ -268,7 +275,7 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
     await expect(guest.page.getByTestId('invite-waiting')).toBeVisible();
     await expect(guest.page).toHaveTitle('Bitte warten Sie – Amtsraum');
     const list = InviteListSchema.parse(
-      await (await clerk.request.get(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`)).json(),
+      await (await clerk.request.get(`/api/staff/departments/${clerk.departmentId}/visits/${visitId}/invites`)).json(),
     );
     const seat = list.invites[0]!.guests[0]!;
     const admitted = await clerk.request.post(
@@ -285,7 +292,7 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
     await guest.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
     await passDeviceCheck(guest);
     const secondTab = await guest.context.newPage();
-    await secondTab.goto(`/call/${visit.id}`);
+    await secondTab.goto(`/call/${visitId}`);
     await passDeviceCheck({ ...guest, page: secondTab });
     await expect(guest.page.getByTestId('call-elsewhere')).toBeVisible();
     await expect(mainHeading(guest.page)).toHaveText('Das Gespräch geht in einem anderen Fenster weiter');
@@ -357,14 +364,10 @@ test('a guest whose link runs out during the call leaves it, and the page says w
   const citizen = await newPerson(browser);
   const guest = await newPerson(browser, { locale: 'en-GB' });
   try {
-    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
-    await admitViaApi(clerk, clerk.departmentId, visit.id);
-    const response = await clerk.request.post(
-      `/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`,
-      { data: { role: 'guest', label: 'Betreuer', validUntil: new Date(Date.now() + 15_000).toISOString() } },
-    );
-    expect(response.status()).toBe(201);
-    const { url } = CreatedInviteSchema.parse(await response.json());
+    const { url } = await guestLinkInCall(clerk, citizen, {
+      label: 'Betreuer',
+      validUntil: new Date(Date.now() + 15_000).toISOString(),
+    });
     await guest.page.goto(url);
     await guest.page.getByRole('button', { name: 'Continue', exact: true }).click();
     await guest.page.getByRole('button', { name: 'Continue to the device check' }).click();

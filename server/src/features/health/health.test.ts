@@ -138,39 +138,45 @@ describe('the health answer’s warnings', () => {
   });
 });
 
+/** Counts the database's pings from now on; `pings` can be raised by a later replacement too. */
+function countPings(database: { ping: (timeoutMs?: number) => Promise<boolean> }) {
+  const real = database.ping.bind(database);
+  const counted = { pings: 0 };
+  database.ping = (timeoutMs?: number) => {
+    counted.pings++;
+    return real(timeoutMs);
+  };
+  return counted;
+}
+
 describe.each(databaseKinds)('the health answer on %s', (kind) => {
   it('asks the database once for a flood of health requests, and once while it hangs', async () => {
     const server = await startTestServer(await createTestDatabase(kind), { jobs: STUB_JOBS });
     try {
       const { database } = server;
-      const real = database.ping.bind(database);
-      let pings = 0;
-      database.ping = (timeoutMs?: number) => {
-        pings++;
-        return real(timeoutMs);
-      };
+      const counted = countPings(database);
       const flood = async () => {
         const answers = await Promise.all(Array.from({ length: 50 }, () => fetch(`${server.url}/api/health`)));
         return Promise.all(answers.map(async (answer) => HealthResponseSchema.parse(await answer.json()).status));
       };
       expect(await flood()).toEqual(Array<string>(50).fill('ok'));
-      expect(pings).toBe(1);
+      expect(counted.pings).toBe(1);
 
       // Later than the answer stands for: asked again. A database that hangs is asked once, and
       // everybody hears "degraded" once it gives up.
       await new Promise((resolve) => setTimeout(resolve, HEALTH_PING_REUSE_MS + 50));
       let giveUp = (_reachable: boolean) => {};
       database.ping = () => {
-        pings++;
+        counted.pings++;
         return new Promise<boolean>((resolve) => (giveUp = resolve));
       };
       const waiting = Promise.all(Array.from({ length: 20 }, () => fetch(`${server.url}/api/health`)));
-      await vi.waitFor(() => expect(pings).toBe(2));
+      await vi.waitFor(() => expect(counted.pings).toBe(2));
       await new Promise((resolve) => setTimeout(resolve, 100)); // all 20 in, none asking again
       giveUp(false);
       const answers = await waiting;
       expect(answers.map((answer) => answer.status)).toEqual(Array<number>(20).fill(503));
-      expect(pings).toBe(2);
+      expect(counted.pings).toBe(2);
     } finally {
       await server.stop();
     }
@@ -216,16 +222,11 @@ describe.each(databaseKinds)('liveness and readiness on %s', (kind) => {
     const server = await startTestServer(await createTestDatabase(kind), { jobs: STUB_JOBS });
     try {
       const { database } = server;
-      const real = database.ping.bind(database);
-      let pings = 0;
-      database.ping = (timeoutMs?: number) => {
-        pings++;
-        return real(timeoutMs);
-      };
+      const counted = countPings(database);
       const live = await fetch(`${server.url}/api/health/live`);
       expect([live.status, live.headers.get('cache-control')]).toEqual([200, 'no-store']);
       expect(HealthLiveResponseSchema.parse(await live.json())).toEqual({ status: 'ok' });
-      expect(pings).toBe(0);
+      expect(counted.pings).toBe(0);
 
       const ready = await fetch(`${server.url}/api/health/ready`);
       expect(ready.status).toBe(200);
@@ -233,7 +234,7 @@ describe.each(databaseKinds)('liveness and readiness on %s', (kind) => {
         status: 'ok',
         database: { kind, reachable: true },
       });
-      expect(pings).toBe(1);
+      expect(counted.pings).toBe(1);
       // The old address answers as before.
       const old = await fetch(`${server.url}/api/health`);
       expect(old.status).toBe(200);

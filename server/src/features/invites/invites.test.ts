@@ -13,7 +13,7 @@ import { eq, like } from 'drizzle-orm';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments, auditEvents, mailOutbox, visits } from '../../db/schema.js';
-import { TestClient } from '../../test/client.js';
+import { TestClient, type LiveSocket } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInClerk } from '../../test/factories.js';
@@ -22,6 +22,21 @@ import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/server
 import { INVITE_MAIL_LIMITS, INVITE_STAFF_LIMITS } from './invites.router.js';
 
 const camera = { camera: true, microphone: true, screen: false, cameraStreamId: 'cam-1', screenStreamId: null };
+
+/** Each client opens its live connection; then they join the visit's call, one after the other. */
+async function joinCall<T extends TestClient[]>(
+  visitId: string,
+  clients: [...T],
+): Promise<{ [K in keyof T]: LiveSocket }> {
+  const lives: LiveSocket[] = [];
+  for (const client of clients) lives.push(await client.live());
+  for (const live of lives) {
+    const joined = live.next('call-joined');
+    live.send({ type: 'call-join', visitId, media: camera });
+    await joined;
+  }
+  return lives as { [K in keyof T]: LiveSocket };
+}
 
 /** The token from an invite link: it sits in the fragment, never in the path or query. */
 function tokenOf(url: string): string {
@@ -232,14 +247,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const interpreter = client();
     await interpreter.post('/api/invites/redeem', { token: tokenOf(created.url) });
 
-    const clerkLive = await clerk.browser.live();
-    const citizenLive = await citizen.live();
-    const interpreterLive = await interpreter.live();
-    for (const live of [clerkLive, citizenLive, interpreterLive]) {
-      const joined = live.next('call-joined');
-      live.send({ type: 'call-join', visitId, media: camera });
-      await joined;
-    }
+    const [clerkLive, citizenLive, interpreterLive] = await joinCall(visitId, [clerk.browser, citizen, interpreter]);
     // An invitee cannot hand out screen sharing or claim it.
     const refused = interpreterLive.next('error');
     interpreterLive.send({ type: 'call-allow-screen', visitId, identity: `citizen-${visitId}`, allowed: true });
@@ -289,14 +297,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const created = await create({ validUntil: new Date(clock.now().getTime() + 60_000).toISOString() });
     const interpreter = client();
     await interpreter.post('/api/invites/redeem', { token: tokenOf(created.url) });
-    const clerkLive = await clerk.browser.live();
-    const citizenLive = await citizen.live();
-    const interpreterLive = await interpreter.live();
-    for (const live of [clerkLive, citizenLive, interpreterLive]) {
-      const joined = live.next('call-joined');
-      live.send({ type: 'call-join', visitId, media: camera });
-      await joined;
-    }
+    const [clerkLive, citizenLive, interpreterLive] = await joinCall(visitId, [clerk.browser, citizen, interpreter]);
     // Past the link's end, with no event in the department (the only time the seats were looked at
     // again): the heartbeat looks, and the interpreter leaves, with the others told. They stayed.
     const removed = interpreterLive.next('call-removed');
