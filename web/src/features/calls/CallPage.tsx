@@ -184,9 +184,9 @@ export function CallPage({ clerkTools }: CallPageProps) {
     case 'error':
       return <ErrorPage error={phase.error} retry={retry} />;
     case 'left':
-      return <CallLeft onRejoin={retry} />;
+      return <OutOfCall why="left" onBack={retry} />;
     case 'elsewhere':
-      return <CallElsewhere onHere={retry} />;
+      return <OutOfCall why="elsewhere" onBack={retry} />;
     case 'check':
       return prepared ? <LoadingState /> : <DeviceCheck onJoin={(local) => void join(local)} joining={joining} />;
     case 'call':
@@ -358,28 +358,18 @@ function CallRemoved() {
   );
 }
 
-/** Joined again in another tab (or on another device): this page let go, and can take the call back. */
-function CallElsewhere({ onHere }: { onHere: () => void }) {
+/**
+ * This page is out of the call, and can go back in: the person left it (`left`), or joined again
+ * in another tab or on another device, so this page let go (`elsewhere`).
+ */
+function OutOfCall({ why, onBack }: { why: 'left' | 'elsewhere'; onBack: () => void }) {
   const { t } = useTranslation('calls');
   return (
-    <div data-testid="call-elsewhere">
-      <PageHeading title={t('elsewhere.title')}>{t('elsewhere.heading')}</PageHeading>
-      <p className="lead">{t('elsewhere.text')}</p>
-      <RetryButton className="button button--primary" onClick={onHere}>
-        {t('elsewhere.here')}
-      </RetryButton>
-    </div>
-  );
-}
-
-function CallLeft({ onRejoin }: { onRejoin: () => void }) {
-  const { t } = useTranslation('calls');
-  return (
-    <div data-testid="call-left">
-      <PageHeading title={t('left.title')}>{t('left.heading')}</PageHeading>
-      <p className="lead">{t('left.text')}</p>
-      <RetryButton className="button button--primary" onClick={onRejoin}>
-        {t('left.rejoin')}
+    <div data-testid={`call-${why}`}>
+      <PageHeading title={t(`${why}.title`)}>{t(`${why}.heading`)}</PageHeading>
+      <p className="lead">{t(`${why}.text`)}</p>
+      <RetryButton className="button button--primary" onClick={onBack}>
+        {t(`${why}.back`)}
       </RetryButton>
     </div>
   );
