@@ -11,6 +11,7 @@ import { hashToken } from '../staff/auth.service.js';
 import {
   findAppointmentWithContext,
   findServicesByIds,
+  setMissingJoinTokenHash,
   type AppointmentRow,
   type DepartmentRow,
   type ServiceRow,
@@ -57,6 +58,22 @@ export function joinLinkToken(
     return { token: joinToken, joinOnly: true };
   }
   return { token: appointmentToken(secret, appointment.id), joinOnly: false };
+}
+
+/**
+ * An appointment booked before join-only tokens existed gets one when the next e-mail about it is
+ * written (its reminder, a move), if SESSION_SECRET still matches its manage link: from then on its
+ * e-mails and calendar entries carry the join-only link, and the links already sent keep working.
+ * The row as it is afterwards (unchanged when it had a token or the secret has changed).
+ */
+export async function withJoinToken(db: Db, secret: string, appointment: AppointmentRow): Promise<AppointmentRow> {
+  if (appointment.joinTokenHash !== null) return appointment;
+  if (hashToken(appointmentToken(secret, appointment.id)) !== appointment.manageTokenHash) return appointment;
+  // Given one meanwhile by another process's e-mail, the row keeps that one: the same token, derived
+  // the same way.
+  const joinTokenHash = hashToken(appointmentJoinToken(secret, appointment.id));
+  await setMissingJoinTokenHash(db, appointment.id, joinTokenHash);
+  return { ...appointment, joinTokenHash };
 }
 
 type LinkConfig = Pick<Config, 'publicBaseUrl' | 'sessionSecret' | 'mail'>;
@@ -186,15 +203,19 @@ export async function queueAppointmentMail(
     alongside?: SQLWrapper & PromiseLike<unknown>;
   },
 ): Promise<void> {
-  const { appointment, kind, now } = options;
-  if (!appointment.email) {
+  const { kind, now } = options;
+  if (!options.appointment.email) {
     await options.alongside;
     return;
   }
+  const appointment =
+    kind === 'cancelled'
+      ? options.appointment
+      : await withJoinToken(db, options.config.sessionSecret, options.appointment);
   const locale = mailLocale(appointment.language);
   const sequence = kind === 'confirmation' ? 0 : mailSequence(appointment, now);
   const services = options.services ?? (await findServicesByIds(db, appointment.serviceIds));
-  const data = appointmentMailData({ ...options, services, locale, sequence });
+  const data = appointmentMailData({ ...options, appointment, services, locale, sequence });
   const message = appointmentMail(kind, data, locale, now);
   await enqueueMail(
     db,
@@ -227,8 +248,9 @@ export async function loadAppointmentMailData(
   tenantId: string;
   linksValid: boolean;
 } | null> {
-  const found = await findAppointmentWithContext(db, appointmentId);
-  if (!found) return null;
+  const context = await findAppointmentWithContext(db, appointmentId);
+  if (!context) return null;
+  const found = { ...context, appointment: await withJoinToken(db, config.sessionSecret, context.appointment) };
   const locale = mailLocale(found.appointment.language);
   const services = await findServicesByIds(db, found.appointment.serviceIds);
   return {

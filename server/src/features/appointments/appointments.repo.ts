@@ -54,6 +54,14 @@ export async function findAppointmentToJoin(db: Db, tokenHash: string) {
   return found && { ...found, manages: found.appointment.manageTokenHash === tokenHash };
 }
 
+/** Stores `joinTokenHash` for an appointment that has none yet (one that has keeps it). */
+export async function setMissingJoinTokenHash(db: Db, appointmentId: string, joinTokenHash: string): Promise<void> {
+  await db
+    .update(appointments)
+    .set({ joinTokenHash })
+    .where(and(eq(appointments.id, appointmentId), isNull(appointments.joinTokenHash)));
+}
+
 export function findAppointmentWithContext(db: Db, appointmentId: string) {
   return findAppointmentInOffice(db, eq(appointments.id, appointmentId));
 }

@@ -106,22 +106,62 @@ describe.each(databaseKinds)('the join-only link on %s', (kind) => {
     expect(again.json.visitId).toBe(arrived.json.visitId);
   });
 
-  it('an appointment without a join-only token keeps joining by its manage link, and its calendar has no link', async () => {
+  /** An appointment inserted as bookings were made before join-only tokens: a manage link only. */
+  async function bookedBeforeJoinLinks(linkSecret = suite.server.deps.config.sessionSecret) {
     const o = await office();
-    const secret = suite.server.deps.config.sessionSecret;
     const { appointment, token } = await makeAppointment(db(), {
       tenantId: o.tenant.id,
       departmentId: o.department.id,
       staffId: o.clerks[0]!.id,
       serviceIds: [o.services[0]!.id],
       startsAt: new Date(TUESDAY_0800),
-      linkSecret: secret,
+      linkSecret,
     });
     expect(appointment.joinTokenHash).toBeNull();
+    return { o, appointment, manageToken: token };
+  }
+
+  const joinHashOf = async (id: string) =>
+    (await db().select().from(appointments).where(eq(appointments.id, id)))[0]!.joinTokenHash;
+
+  it('an appointment booked before join-only links gets one with its next e-mail, and its manage link keeps working', async () => {
+    const { appointment, manageToken } = await bookedBeforeJoinLinks();
     const loaded = await loadAppointmentMailData(db(), suite.server.deps.config, appointment.id);
-    expect(loaded!.data.joinUrl).toBe(`http://amtsraum.test/termin/beitreten#${token}`);
+    const joinUrl = loaded!.data.joinUrl;
+    const joinToken = joinUrl.split('#')[1]!;
+    expect(joinUrl).toMatch(/^http:\/\/amtsraum\.test\/termin\/beitreten#/);
+    expect(joinToken).not.toBe(manageToken);
+    expect(loaded!.data.calendarJoinUrl).toBe(joinUrl);
+    expect(await joinHashOf(appointment.id)).not.toBeNull();
+
+    // The new link only joins; the one sent before still manages.
+    const byJoin = JoinViewResponseSchema.parse((await post('join-view', { token: joinToken })).json);
+    expect(byJoin.appointment.manages).toBe(false);
+    expect((await post('manage', { token: joinToken })).status).toBe(404);
+    expect((await post('manage', { token: manageToken })).status).toBe(200);
+    // A second e-mail carries the same link.
+    const again = await loadAppointmentMailData(db(), suite.server.deps.config, appointment.id);
+    expect(again!.data.joinUrl).toBe(joinUrl);
+  });
+
+  it('moving such an appointment sends the join-only link in the e-mail and its calendar entry', async () => {
+    const { appointment, manageToken } = await bookedBeforeJoinLinks();
+    const moved = await post('rebook', { token: manageToken, startsAt: '2026-11-24T07:15:00.000Z' });
+    expect(moved.status).toBe(200);
+    const mail = (await mailsTo(db(), appointment.email!)).find((row) => row.kind === 'appointment.moved');
+    const joinToken = joinTokenFromMail(mail!.text);
+    expect(joinToken).not.toBe(manageToken);
+    expect(icsOf(mail!)).toContain(`URL:http://amtsraum.test/termin/beitreten#${joinToken}`);
+    expect(icsOf(mail!)).not.toContain(manageToken);
+  });
+
+  it('after a SESSION_SECRET change such an appointment gets none, and its calendar has no link', async () => {
+    const { appointment, manageToken } = await bookedBeforeJoinLinks('ein anderes Geheimnis von früher, lang genug');
+    const loaded = await loadAppointmentMailData(db(), suite.server.deps.config, appointment.id);
+    expect(loaded!.linksValid).toBe(false);
     expect(loaded!.data.calendarJoinUrl).toBeUndefined();
-    const view = JoinViewResponseSchema.parse((await post('join-view', { token })).json);
+    expect(await joinHashOf(appointment.id)).toBeNull();
+    const view = JoinViewResponseSchema.parse((await post('join-view', { token: manageToken })).json);
     expect(view.appointment.manages).toBe(true);
   });
 

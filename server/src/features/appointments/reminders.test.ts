@@ -8,6 +8,7 @@ import { dueArrivalsJob } from '../../jobs/jobs.js';
 import { Scheduler } from '../../jobs/scheduler.js';
 import { makeAppointmentOffice } from '../../test/booking-factories.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
+import { appointmentJoinToken } from './appointment-mail.js';
 import { sendDueReminders } from './reminders.js';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -62,7 +63,10 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
     expect(remindedIds(mails)).toEqual([due.appointment.id]);
     expect(mails[0]).toMatchObject({ kind: 'appointment.reminder', to: 'erika@test.example', state: 'pending' });
     expect(mails[0]!.subject).toMatch(/Erinnerung/);
-    expect(mails[0]!.text).toContain(`http://amtsraum.test/termin/beitreten#${due.token}`);
+    // Booked (here: inserted) with a manage link only, it is given its join-only link now.
+    expect(mails[0]!.text).toContain(`http://amtsraum.test/termin#${due.token}`);
+    const joinToken = appointmentJoinToken(config.sessionSecret, due.appointment.id);
+    expect(mails[0]!.text).toContain(`http://amtsraum.test/termin/beitreten#${joinToken}`);
     expect(mails[0]!.text).toContain('Reisepass');
     expect(await reminded(due.appointment.id)).toEqual(NOW);
     for (const other of [beyond, cancelled, bookedLate, withoutEmail, past, arrived]) {
