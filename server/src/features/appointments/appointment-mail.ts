@@ -204,7 +204,8 @@ export async function queueAppointmentMail(
   },
 ): Promise<void> {
   const { kind, now } = options;
-  if (!options.appointment.email) {
+  const to = options.appointment.email;
+  if (!to) {
     await options.alongside;
     return;
   }
@@ -223,7 +224,7 @@ export async function queueAppointmentMail(
       tenantId: appointment.tenantId,
       kind: `appointment.${kind}`,
       dedupeKey: `appointment:${appointment.id}:${kind}${kind === 'moved' ? `:${sequence}` : ''}`,
-      to: appointment.email,
+      to,
       ...message,
     },
     { alongside: options.alongside },
