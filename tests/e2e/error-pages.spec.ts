@@ -76,3 +76,21 @@ test('when the API fails, the error page says why and its retry recovers', async
   await expect(mainHeading(page)).toHaveText(/Musterstadt/);
   await expect(mainHeading(page)).toBeFocused();
 });
+
+test('an invite link cut short says it is not valid, not that something went wrong', async ({
+  page,
+  browserErrors,
+}) => {
+  // The token is checked at once; the server cannot read this one (400).
+  browserErrors.allow(/the server responded with a status of 400/);
+  await page.goto('/einladung#kurz');
+  await expect(mainHeading(page)).toHaveText('Dieser Einladungslink ist ungültig');
+  await expect(page.getByText('Der Link ist unvollständig oder verändert.', { exact: false })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Erneut versuchen' })).toHaveCount(0);
+  await expect(page).toHaveURL(/\/einladung$/); // the token left the address bar all the same
+
+  await switchLanguage(page, 'en');
+  await expect(mainHeading(page)).toHaveText('This invitation link is not valid');
+  await page.getByRole('link', { name: 'To the start page' }).click();
+  await expect(page).toHaveURL(/\/$/);
+});

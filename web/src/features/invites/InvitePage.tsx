@@ -15,7 +15,14 @@ import { formatClock, formatDay } from '../../ui/format';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { checkInvite, inviteeStatus, redeemInvite } from './api';
-import { isProblemCode, redeemRefusal, startPhase, type ProblemCode, type RedeemRefusal } from './invite-page-state';
+import {
+  checkProblem,
+  linkProblem,
+  redeemRefusal,
+  startPhase,
+  type ProblemCode,
+  type RedeemRefusal,
+} from './invite-page-state';
 
 /** How often a waiting invitee's page asks whether they may enter. */
 /**
@@ -72,12 +79,11 @@ export function InvitePage() {
     return () => window.removeEventListener('hashchange', onHashChange);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- requestFocus is stable enough
   }, []);
-  const failed = (error: unknown) => {
+  const failed = (error: unknown, problemOf: (error: ApiError) => ProblemCode | null = linkProblem) => {
     const apiError = toApiError(error);
+    const code = problemOf(apiError);
     requestFocus();
-    setPhase(
-      isProblemCode(apiError.code) ? { status: 'problem', code: apiError.code } : { status: 'error', error: apiError },
-    );
+    setPhase(code ? { status: 'problem', code } : { status: 'error', error: apiError });
   };
 
   // With a token: is it any good? Said at once, before a name is asked for (issue 13). A browser
@@ -95,7 +101,7 @@ export function InvitePage() {
           (error: unknown) => !cancelled && failed(error),
         );
       },
-      (error: unknown) => !cancelled && failed(error),
+      (error: unknown) => !cancelled && failed(error, checkProblem),
     );
     return () => {
       cancelled = true;

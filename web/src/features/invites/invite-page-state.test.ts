@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api';
-import { redeemRefusal, startPhase } from './invite-page-state';
+import { checkProblem, redeemRefusal, startPhase } from './invite-page-state';
 
 const refused = (code: ConstructorParameters<typeof ApiError>[0], fieldErrors?: { path: string; message: string }[]) =>
   new ApiError(code, code === 'network_error' ? null : 400, undefined, undefined, fieldErrors ? { fieldErrors } : {});
@@ -33,5 +33,18 @@ describe('trying an invite link again', () => {
 
   it('asks for a held seat when the link brought no token', () => {
     expect(startPhase(null)).toEqual({ status: 'loading' });
+  });
+});
+
+describe('checking the link when the page opens', () => {
+  it('calls a token the server cannot read "not valid", as an unknown one, not an error to try again', () => {
+    expect(checkProblem(refused('validation_failed', [{ path: 'token', message: 'x' }]))).toBe('invite_invalid');
+    expect(checkProblem(refused('invite_invalid'))).toBe('invite_invalid');
+    expect(checkProblem(refused('invite_revoked'))).toBe('invite_revoked');
+  });
+
+  it('leaves a failure a second try may mend to the error page with its retry', () => {
+    expect(checkProblem(refused('network_error'))).toBeNull();
+    expect(checkProblem(refused('rate_limited'))).toBeNull();
   });
 });

@@ -12,6 +12,21 @@ export const PROBLEM_CODES = [
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 export const isProblemCode = (code: string): code is ProblemCode => (PROBLEM_CODES as readonly string[]).includes(code);
 
+/**
+ * What a refused check of the link's token means: a link problem has its own page. A token the
+ * server cannot even read (a link cut short or changed in a mail program: `validation_failed`) is
+ * the same to the invitee as an unknown one, "not valid", and no error page with "try again". Null
+ * for a failure a second try may mend.
+ */
+export function checkProblem(error: ApiError): ProblemCode | null {
+  return linkProblem(error) ?? (error.code === 'validation_failed' ? 'invite_invalid' : null);
+}
+
+/** The link problem a refusal names (its own page), or null. */
+export function linkProblem(error: ApiError): ProblemCode | null {
+  return isProblemCode(error.code) ? error.code : null;
+}
+
 /** What the first load of the page does: check the link's token, or ask whether a seat is held. */
 export type StartPhase = { status: 'checking'; token: string } | { status: 'loading' };
 
