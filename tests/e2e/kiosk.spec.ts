@@ -284,3 +284,24 @@ test('a walk-in ticket is drawn for a service, and the kiosk starts over by itse
     await browser.close();
   }
 });
+
+test('a pairing code of the wrong form, typed or from a garbled QR link, is said to be one', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: app.url, locale: 'de-DE' });
+  const page = await context.newPage();
+  const malformed = /Das ist kein Kopplungscode: Er hat 10 Buchstaben und Ziffern/;
+  // The link from the QR code, cut and changed on the way: tried, said, and out of the address.
+  await page.goto('/kiosk#pair=ACD%20EF!');
+  await expect(page.getByRole('heading', { level: 1, name: 'Kiosk koppeln' })).toBeVisible();
+  await expect(page.getByText(malformed)).toBeVisible();
+  await expect(page).toHaveURL(/\/kiosk$/);
+  // Typed: a B is not in any code (the code alphabet leaves out letters easily mistaken).
+  await page.getByLabel('Kopplungscode').fill('ABCDE-FGHJK');
+  await page.getByRole('button', { name: 'Koppeln' }).click();
+  await expect(page.getByText(malformed)).toBeFocused();
+  // A code of the right form that no device was given: that it is wrong or has expired.
+  await page.getByLabel('Kopplungscode').fill('ACDEF-GHJKM');
+  await page.getByRole('button', { name: 'Koppeln' }).click();
+  await expect(page.getByText(/Dieser Kopplungscode stimmt nicht oder ist abgelaufen/)).toBeVisible();
+  await expectNoA11yViolations(page);
+  await context.close();
+});

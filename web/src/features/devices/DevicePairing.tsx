@@ -15,12 +15,25 @@ type Pairing =
   | { status: 'failed'; error: ApiError }
   | { status: 'paired'; device: DeviceView };
 
-/** `#pair=CODE` from the admin's QR code, taken out of the address at once (it is a one-time secret). */
+/**
+ * `#pair=CODE` from the admin's QR code, taken out of the address at once (it is a one-time
+ * secret). Whatever follows `pair=` is tried, so that a code garbled on the way is said to be wrong
+ * rather than passed over in silence (and left in the address).
+ */
 function takeCodeFromFragment(): string | null {
-  const match = /^#pair=([A-Za-z0-9-]{1,40})$/.exec(window.location.hash);
-  if (!match?.[1]) return null;
+  const match = /^#pair=(.*)$/s.exec(window.location.hash);
+  if (!match) return null;
   window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
-  return match[1];
+  return match[1]!.slice(0, 100);
+}
+
+/**
+ * Why a code did not pair, in words: a code of the wrong form (`validation_failed`) is said to be
+ * one, with what a code looks like, instead of "some entries are not valid" on a form of one field.
+ */
+export function pairingFailure(problem: ApiError): Message {
+  if (problem.code === 'validation_failed') return message((tr) => tr('devices:pairing.malformed'));
+  return problemMessage(problem);
 }
 
 export interface DevicePairingProps {
@@ -55,7 +68,7 @@ export function DevicePairing({ kind, children }: DevicePairingProps) {
           const problem = toApiError(error);
           if (problem.code === 'device_not_paired') setPairing({ status: 'form', failure: null });
           else if (problem.code === 'pairing_code_invalid' || problem.code === 'validation_failed') {
-            setPairing({ status: 'form', failure: problemMessage(problem) });
+            setPairing({ status: 'form', failure: pairingFailure(problem) });
           } else setPairing({ status: 'failed', error: problem });
         },
       );
@@ -131,7 +144,7 @@ function PairingForm({
       },
       (error: unknown) => {
         setBusy(false);
-        setFailure(problemMessage(toApiError(error)));
+        setFailure(pairingFailure(toApiError(error)));
         setFailures((n) => n + 1);
       },
     );
