@@ -31,7 +31,7 @@ function takeCodeFromFragment(): string | null {
  * Why a code did not pair, in words: a code of the wrong form (`validation_failed`) is said to be
  * one, with what a code looks like, instead of "some entries are not valid" on a form of one field.
  */
-export function pairingFailure(problem: ApiError): Message {
+function pairingFailure(problem: ApiError): Message {
   if (problem.code === 'validation_failed') return message((tr) => tr('devices:pairing.malformed'));
   return problemMessage(problem);
 }
