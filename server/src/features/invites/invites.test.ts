@@ -292,6 +292,58 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect(actions).toEqual(expect.arrayContaining(['invite_created', 'invite_used', 'invite_revoked']));
   });
 
+  it('makes a link the only valid one of its kind only when the clerk was shown the one it replaces, which stops at once (found by walking: after a console reload, the one-click link made a second)', async () => {
+    const { create, client, visitId, invites, clerk, citizen } = await admitted();
+    const first = await create();
+    const interpreter = client();
+    await interpreter.post('/api/invites/redeem', { token: tokenOf(first.url), name: 'Elif' });
+    // Not of the same kind: a guest's link, and an interpreter's for another language.
+    const guest = await create({ role: 'guest', label: 'Betreuer', language: undefined });
+    const arabic = await create({ label: 'Dolmetscher Arabisch', language: 'ar' });
+    const [clerkLive, citizenLive, interpreterLive] = await joinCall(visitId, [clerk.browser, citizen, interpreter]);
+
+    // A page that did not know of the link is refused, and nothing is made: used up (single use), it
+    // is still in force while Elif may be in the call by it.
+    const blind = await clerk.browser.post(invites, {
+      role: 'interpreter',
+      label: 'Dolmetscherin Türkisch',
+      language: 'tr',
+      replacing: [],
+    });
+    expect([blind.status, blind.json.code]).toEqual([409, 'conflict']);
+    expect(InviteListSchema.parse((await clerk.browser.get(invites)).json).invites).toHaveLength(3);
+    expect((await clerk.browser.post(invites, { role: 'guest', label: 'x', replacing: ['nope'] })).status).toBe(400);
+
+    // Knowing it, the clerk replaces it: the old link stops, and its interpreter leaves the call at once.
+    const removed = interpreterLive.next('call-removed');
+    const second = await create({ replacing: [first.invite.id] });
+    await removed;
+    expect((await interpreter.post('/api/invites/status')).json.code).toBe('invite_revoked');
+    expect((await interpreter.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+    expect((await client().post('/api/invites/redeem', { token: tokenOf(first.url) })).json.code).toBe(
+      'invite_revoked',
+    );
+    const states = Object.fromEntries(
+      InviteListSchema.parse((await clerk.browser.get(invites)).json).invites.map((invite) => [
+        invite.id,
+        invite.state,
+      ]),
+    );
+    expect(states).toEqual({
+      [first.invite.id]: 'revoked',
+      [second.invite.id]: 'active',
+      [guest.invite.id]: 'active',
+      [arabic.invite.id]: 'active',
+    });
+    expect((await client().post('/api/invites/redeem', { token: tokenOf(second.url) })).status).toBe(200);
+    for (const live of [clerkLive, citizenLive, interpreterLive]) live.close();
+
+    const revoked = await server.database.db.select().from(auditEvents).where(eq(auditEvents.visitId, visitId));
+    expect(revoked.filter((event) => event.action === 'invite_revoked').map((event) => event.data)).toEqual([
+      { inviteId: first.invite.id, replacedBy: second.invite.id },
+    ]);
+  });
+
   it('takes an invitee out of a peer-to-peer call when their link runs out, in a department where nothing else happens', async () => {
     const { create, client, visitId, clerk, citizen } = await admitted();
     const created = await create({ validUntil: new Date(clock.now().getTime() + 60_000).toISOString() });
