@@ -49,6 +49,7 @@ export const InviteViewSchema = z.object({
   multiUse: z.boolean(),
   lobby: z.boolean(),
   uses: z.int().check(z.nonnegative()),
+  /** Null: until the visit ends (for an appointment's link too, though its token has a bound). */
   expiresAt: z.nullable(IsoInstantSchema),
   state: z.enum(['active', 'expired', 'revoked', 'used_up']),
   createdAt: IsoInstantSchema,

@@ -9,6 +9,7 @@ import { isEnded } from '../visits/visit-states.js';
 import {
   admitGuest as admitSeat,
   findInviteInDepartment,
+  findInvitedAppointment,
   findSeat,
   findTargetInDepartment,
   insertInvite,
@@ -22,7 +23,7 @@ import {
   type InviteRow,
   type InviteTarget,
 } from './invites.repo.js';
-import { inviteeIdentity, inviteLink, inviteState, UNTIL_VISIT_ENDS_MS } from './invite-links.js';
+import { endsWithAppointment, inviteeIdentity, inviteLink, inviteState, UNTIL_VISIT_ENDS_MS } from './invite-links.js';
 import { callOf, requireSeatGood } from './invitee.service.js';
 
 /**
@@ -39,7 +40,13 @@ function guestState(invite: InviteRow, guest: GuestRow) {
   return invite.lobby && !guest.admittedAt ? ('waiting' as const) : ('admitted' as const);
 }
 
-function toView(invite: InviteRow, guests: GuestRow[], now: Date): InviteView {
+/**
+ * `appointmentEndsAt`: the end of the appointment the invite was made for, if any. Its default
+ * expiry (a day past that end, createInvite) reads as what it is, "until the visit ends" (null), not
+ * as a time the next day.
+ */
+function toView(invite: InviteRow, guests: GuestRow[], now: Date, appointmentEndsAt?: Date): InviteView {
+  const untilVisitEnds = appointmentEndsAt !== undefined && endsWithAppointment(invite, appointmentEndsAt);
   return {
     id: invite.id,
     role: invite.role,
@@ -48,7 +55,7 @@ function toView(invite: InviteRow, guests: GuestRow[], now: Date): InviteView {
     multiUse: invite.maxUses === null,
     lobby: invite.lobby,
     uses: invite.uses,
-    expiresAt: invite.expiresAt?.toISOString() ?? null,
+    expiresAt: untilVisitEnds ? null : (invite.expiresAt?.toISOString() ?? null),
     state: inviteState(invite, now),
     createdAt: invite.createdAt.toISOString(),
     guests: guests.map((guest) => ({
@@ -184,7 +191,8 @@ export async function createInvite(ctx: InvitesCtx, clerk: Clerk, target: Invite
     await ctx.events.publish({ departmentId: clerk.departmentId, ...(visit ? { visitId: visit.id } : {}) });
     await leaveCall(ctx, visit?.id ?? null, removedGuestIds);
   }
-  return { invite: toView(invite, [], ctx.now), url: await inviteLink(ctx.config, invite, ctx.now) };
+  const endsAt = found.kind === 'appointment' ? found.appointment.endsAt : undefined;
+  return { invite: toView(invite, [], ctx.now, endsAt), url: await inviteLink(ctx.config, invite, ctx.now) };
 }
 
 /**
@@ -194,7 +202,14 @@ export async function createInvite(ctx: InvitesCtx, clerk: Clerk, target: Invite
 export async function listInvites(ctx: InvitesCtx, clerk: Clerk, target: InviteTarget): Promise<InviteView[]> {
   const found = await findTarget(ctx, clerk, target);
   const rows = await listInvitesWithGuests(ctx.db, clerk.departmentId, listedFor(found));
-  return rows.map(({ invite, guests }) => toView(invite, guests, ctx.now));
+  const appointmentId = found.kind === 'visit' ? found.visit.appointmentId : found.appointment.id;
+  const endsAt =
+    found.kind === 'appointment'
+      ? found.appointment.endsAt
+      : appointmentId
+        ? (await findInvitedAppointment(ctx.db, appointmentId))?.endsAt
+        : undefined;
+  return rows.map(({ invite, guests }) => toView(invite, guests, ctx.now, invite.appointmentId ? endsAt : undefined));
 }
 
 export async function requireInvite(ctx: Pick<Ctx, 'db'>, clerk: Clerk, inviteId: string): Promise<InviteRow> {
