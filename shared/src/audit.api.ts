@@ -19,6 +19,8 @@ export const AUDIT_PAGE_MAX = 200;
 export const AUDIT_DATA_KEYS = [
   'appointmentId',
   'inviteId',
+  /** A link withdrawn because the clerk made a new one in its place (invites.service.ts `replacing`). */
+  'replacedBy',
   'guestId',
   'serviceId',
   'staffId',

@@ -24,6 +24,12 @@ export const CreateInviteRequestSchema = z.object({
   multiUse: z._default(z.boolean(), false),
   /** The invitee waits until the clerk lets them in. */
   lobby: z._default(z.boolean(), false),
+  /**
+   * Given (even empty): the new link is to be the call's only valid one of its role and language,
+   * and these are the valid ones the clerk was shown, withdrawn with it. Another valid one the clerk
+   * was not shown refuses the request (409 `conflict`): no second link stays valid unknown to them.
+   */
+  replacing: z.optional(z.array(z.uuid()).check(z.maxLength(20))),
 });
 export type CreateInviteRequest = z.input<typeof CreateInviteRequestSchema>;
 
@@ -43,6 +49,7 @@ export const InviteViewSchema = z.object({
   multiUse: z.boolean(),
   lobby: z.boolean(),
   uses: z.int().check(z.nonnegative()),
+  /** Null: until the visit ends (for an appointment's link too, though its token has a bound). */
   expiresAt: z.nullable(IsoInstantSchema),
   state: z.enum(['active', 'expired', 'revoked', 'used_up']),
   createdAt: IsoInstantSchema,

@@ -1,6 +1,13 @@
 import { CreatedInviteSchema, InviteListSchema } from '@amtsraum/shared';
 import { expectFrames, passDeviceCheck, remoteCameraOf, remoteTile } from './call-support';
-import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
+import {
+  expect,
+  expectAccessibleAlsoAt320,
+  expectNoA11yViolations,
+  mainHeading,
+  switchLanguage,
+  test,
+} from './fixtures';
 import {
   STAFF,
   admitViaApi,
@@ -220,6 +227,116 @@ test('an interpreter joins by link, all three see each other, revoking removes t
       await person.context.close();
   }
   expectNoBrowserErrors(citizen, clerk, interpreter, carer, ...(second ? [second] : []), ...(third ? [third] : []));
+});
+
+test('after a reload the console shows the links still valid and asks before a second interpreter link; a guest in a lobby is seen there and let in', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const interpreter = await newPerson(browser);
+  const guest = await newPerson(browser);
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', {
+      name: 'Ayşe Yılmaz',
+      concern: 'Anmeldung',
+      language: 'tr',
+      interpreterLanguage: 'tr',
+    });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await clerk.page.goto(`/staff/${clerk.departmentId}`);
+    const quick = clerk.page.getByTestId('quick-interpreter-invite');
+    const quickButton = quick.getByRole('button', { name: 'Dolmetscherin oder Dolmetscher für Türkçe einladen' });
+    await quickButton.click();
+    const first = await quick.getByTestId('invite-url').inputValue();
+
+    // After a reload the link cannot be shown again (only its hash is kept), but the console says
+    // it is there, until when, and that nobody uses it yet. (It said nothing.)
+    await clerk.page.reload();
+    const links = clerk.page.getByTestId('links-in-force');
+    await expect(links.getByTestId('link-in-force')).toHaveCount(1);
+    await expect(links.getByTestId('link-in-force')).toContainText(
+      'Verdolmetschung Türkçe · Dolmetscherin/Dolmetscher · Türkçe · gültig bis zum Ende des Gesprächs · noch nicht benutzt',
+    );
+    await expectAccessibleAlsoAt320(clerk.page);
+
+    // The one click asks first (it made a second valid link, unknown to the clerk); keeping the old
+    // link makes nothing and gives the focus back to the button.
+    await quickButton.click();
+    const question = quick.getByTestId('quick-invite-question');
+    await expect(question).toHaveText(
+      'Es gibt schon einen gültigen Dolmetsch-Link (gültig bis zum Ende des Gesprächs). Neuen Link erstellen? Der alte wird ungültig.',
+    );
+    await expect(question).toBeFocused();
+    await expectAccessibleAlsoAt320(clerk.page);
+    await quick.getByRole('button', { name: 'Alten Link behalten' }).click();
+    await expect(quickButton).toBeFocused();
+    await expect(links.getByTestId('link-in-force')).toHaveCount(1);
+
+    // By keyboard this time: the new link replaces the old, which stops working.
+    await clerk.page.keyboard.press('Enter');
+    await expect(question).toBeFocused();
+    await tabTo(clerk.page, quick.getByRole('button', { name: 'Neuen Link erstellen' }));
+    await clerk.page.keyboard.press('Enter');
+    await expect(quick.getByRole('status')).toHaveText(
+      'Der neue Einladungslink ist erstellt. Der alte gilt nicht mehr.',
+    );
+    const second = await quick.getByTestId('invite-url').inputValue();
+    expect(second).not.toBe(first);
+    await expect(links.getByTestId('link-in-force')).toHaveCount(1);
+    await interpreter.page.goto(first);
+    await expect(interpreter.page.getByTestId('invite-problem-invite_revoked')).toBeVisible();
+    interpreter.errors.splice(0); // the refused check (410) is logged by Chromium, and expected
+
+    // A guest with a lobby link waits: the console says so (it was only said on the call page),
+    // with their link in the list, and lets them in.
+    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
+      data: {
+        role: 'guest',
+        label: 'Betreuerin',
+        lobby: true,
+        validUntil: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    expect(made.status()).toBe(201);
+    await guest.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    await guest.page.getByLabel('Ihr Name (freiwillig)').fill('Jana Berg');
+    await guest.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+    await expect(guest.page.getByTestId('invite-waiting')).toBeVisible();
+    const lobby = clerk.page.getByTestId('console-lobby');
+    await expect(lobby).toContainText('Jana Berg („Betreuerin“) wartet auf Einlass.');
+    const carerLink = links.getByTestId('link-in-force').filter({ hasText: 'Betreuerin' });
+    await expect(carerLink).toContainText(/· Gast · gültig bis (.+, )?\d\d:\d\d\sUhr · benutzt von Jana Berg/);
+    await expectAccessibleAlsoAt320(clerk.page);
+    await lobby.getByRole('button', { name: 'Jana Berg hereinlassen' }).click();
+    await expect(lobby).toBeEmpty();
+    await expect(mainHeading(guest.page)).toHaveText('Sie können jetzt eintreten');
+
+    // Withdrawn from the console, the link ends the guest's seat: their page says so.
+    await carerLink.getByRole('button', { name: 'Einladung „Betreuerin“ zurückziehen' }).click();
+    await expect(clerk.page.getByTestId('visit-invites-status')).toHaveText(
+      'Die Einladung „Betreuerin“ ist zurückgezogen.',
+    );
+    await expect(carerLink).toHaveCount(0);
+    await expect(guest.page.getByTestId('invite-problem-invite_revoked')).toBeVisible({ timeout: 20_000 });
+    guest.errors.splice(0); // the refused status (410) is logged by Chromium, and expected
+
+    // In English too, after another reload.
+    await switchLanguage(clerk.page, 'en');
+    await clerk.page.reload();
+    await expect(links.getByTestId('link-in-force')).toContainText(
+      'Verdolmetschung Türkçe · Interpreter · Türkçe · valid until the end of the call · not used yet',
+    );
+    await quick.getByRole('button', { name: 'Invite an interpreter (Türkçe)' }).click();
+    await expect(question).toHaveText(
+      'There is already a valid interpreter link (valid until the end of the call). Create a new link? The old one will stop working.',
+    );
+    await expectNoA11yViolations(clerk.page);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, interpreter, guest, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, interpreter, guest);
 });
 
 test('an expired invitation link says so, in the invitee’s language', async ({ browser }) => {

@@ -1,7 +1,7 @@
 import type { VisitState } from '@amtsraum/shared';
 import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { appointments, departments, inviteGuests, invites, tenants } from '../../db/schema.js';
+import { appointments, departments, inviteGuests, invites, tenants, visits } from '../../db/schema.js';
 import { WITH_CLERK } from '../visits/visit-states.js';
 import { findArrival, findVisitInDepartment, findVisitState } from '../visits/visits.repo.js';
 
@@ -39,6 +39,22 @@ export async function findInvitedAppointment(db: Db, appointmentId: string) {
     .where(eq(appointments.id, appointmentId))
     .limit(1);
   return row;
+}
+
+/**
+ * Holds the row of the visit or appointment an invite is made for until the transaction ends: two
+ * links made at once, each to be the only valid one (`replacing`), are made one after the other.
+ */
+export async function lockTarget(db: Db, target: InviteTarget): Promise<void> {
+  if ('visitId' in target) {
+    await db.select({ id: visits.id }).from(visits).where(eq(visits.id, target.visitId)).for('update');
+  } else {
+    await db
+      .select({ id: appointments.id })
+      .from(appointments)
+      .where(eq(appointments.id, target.appointmentId))
+      .for('update');
+  }
 }
 
 export async function insertInvite(db: Db, values: typeof invites.$inferInsert): Promise<InviteRow> {

@@ -1,5 +1,6 @@
 import type { CreateInviteRequestSchema, InviteView } from '@amtsraum/shared';
 import type { z } from 'zod';
+import type { Db } from '../../db/client.js';
 import type { Ctx } from '../../deps.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { insertAudit } from '../audit/audit.repo.js';
@@ -8,11 +9,13 @@ import { isEnded } from '../visits/visit-states.js';
 import {
   admitGuest as admitSeat,
   findInviteInDepartment,
+  findInvitedAppointment,
   findSeat,
   findTargetInDepartment,
   insertInvite,
   listInvitesWithGuests,
   liveVisitFor,
+  lockTarget,
   removeAllGuests,
   removeGuest as removeSeat,
   revoke,
@@ -20,7 +23,7 @@ import {
   type InviteRow,
   type InviteTarget,
 } from './invites.repo.js';
-import { inviteeIdentity, inviteLink, inviteState, UNTIL_VISIT_ENDS_MS } from './invite-links.js';
+import { endsWithAppointment, inviteeIdentity, inviteLink, inviteState, UNTIL_VISIT_ENDS_MS } from './invite-links.js';
 import { callOf, requireSeatGood } from './invitee.service.js';
 
 /**
@@ -37,7 +40,13 @@ function guestState(invite: InviteRow, guest: GuestRow) {
   return invite.lobby && !guest.admittedAt ? ('waiting' as const) : ('admitted' as const);
 }
 
-function toView(invite: InviteRow, guests: GuestRow[], now: Date): InviteView {
+/**
+ * `appointmentEndsAt`: the end of the appointment the invite was made for, if any. Its default
+ * expiry (a day past that end, createInvite) reads as what it is, "until the visit ends" (null), not
+ * as a time the next day.
+ */
+function toView(invite: InviteRow, guests: GuestRow[], now: Date, appointmentEndsAt?: Date): InviteView {
+  const untilVisitEnds = appointmentEndsAt !== undefined && endsWithAppointment(invite, appointmentEndsAt);
   return {
     id: invite.id,
     role: invite.role,
@@ -46,7 +55,7 @@ function toView(invite: InviteRow, guests: GuestRow[], now: Date): InviteView {
     multiUse: invite.maxUses === null,
     lobby: invite.lobby,
     uses: invite.uses,
-    expiresAt: invite.expiresAt?.toISOString() ?? null,
+    expiresAt: untilVisitEnds ? null : (invite.expiresAt?.toISOString() ?? null),
     state: inviteState(invite, now),
     createdAt: invite.createdAt.toISOString(),
     guests: guests.map((guest) => ({
@@ -62,6 +71,52 @@ async function findTarget(ctx: InvitesCtx, clerk: Clerk, target: InviteTarget) {
   const found = await findTargetInDepartment(ctx.db, clerk.departmentId, target);
   if (!found) throw new AppError('visitId' in target ? 'visit_not_found' : 'appointment_not_found');
   return found;
+}
+
+/** Where a visit's invites are: its own, and those made for its appointment before the citizen arrived. */
+function listedFor(found: NonNullable<Awaited<ReturnType<typeof findTargetInDepartment>>>) {
+  return found.kind === 'visit'
+    ? { visitId: found.visit.id, appointmentId: found.visit.appointmentId }
+    : { appointmentId: found.appointment.id };
+}
+
+/**
+ * For a link that is to be the call's only valid one of its role and language (`replacing`): the
+ * ones in force there are, all of which the clerk must have been shown, else `conflict` (issue: a
+ * console reload, and the one-click interpreter link made a second valid link nobody knew of).
+ */
+async function validOnesReplaced(
+  db: Db,
+  clerk: Clerk,
+  found: NonNullable<Awaited<ReturnType<typeof findTargetInDepartment>>>,
+  body: CreateInvite,
+  now: Date,
+): Promise<InviteRow[]> {
+  await lockTarget(db, found.kind === 'visit' ? { visitId: found.visit.id } : { appointmentId: found.appointment.id });
+  const rows = await listInvitesWithGuests(db, clerk.departmentId, listedFor(found));
+  // In force: a link still to be used, or used up by someone who may still be in the call.
+  const valid = rows
+    .filter(({ invite, guests }) => {
+      const state = inviteState(invite, now);
+      const inForce = state === 'active' || (state === 'used_up' && guests.some((guest) => !guest.removedAt));
+      return inForce && invite.role === body.role && invite.language === (body.language ?? null);
+    })
+    .map(({ invite }) => invite);
+  if (valid.some((invite) => !body.replacing?.includes(invite.id))) {
+    throw new AppError('conflict', {
+      errors: [
+        {
+          path: 'replacing',
+          message: 'another valid link of this role and language exists',
+          localized: {
+            de: 'Es gibt inzwischen einen weiteren gültigen Link dieser Art. Bitte prüfen Sie die Liste der Links.',
+            en: 'Meanwhile there is another valid link of this kind. Please check the list of links.',
+          },
+        },
+      ],
+    });
+  }
+  return valid;
 }
 
 export async function createInvite(ctx: InvitesCtx, clerk: Clerk, target: InviteTarget, body: CreateInvite) {
@@ -87,31 +142,57 @@ export async function createInvite(ctx: InvitesCtx, clerk: Clerk, target: Invite
     expiresAt ??= new Date(found.appointment.endsAt.getTime() + UNTIL_VISIT_ENDS_MS);
   }
   const tenantId = found.kind === 'visit' ? found.visit.tenantId : found.appointment.tenantId;
-  const invite = await insertInvite(ctx.db, {
-    tenantId,
-    departmentId: clerk.departmentId,
-    visitId: found.kind === 'visit' ? found.visit.id : null,
-    appointmentId: found.kind === 'appointment' ? found.appointment.id : null,
-    role: body.role,
-    label: body.label,
-    language: body.language ?? null,
-    maxUses: body.multiUse ? null : 1,
-    lobby: body.lobby,
-    expiresAt,
-    createdBy: clerk.staff.id,
-    createdAt: ctx.now,
+  const { invite, replaced, removedGuestIds } = await ctx.db.transaction(async (tx) => {
+    const replaced = body.replacing ? await validOnesReplaced(tx, clerk, found, body, ctx.now) : [];
+    const invite = await insertInvite(tx, {
+      tenantId,
+      departmentId: clerk.departmentId,
+      visitId: found.kind === 'visit' ? found.visit.id : null,
+      appointmentId: found.kind === 'appointment' ? found.appointment.id : null,
+      role: body.role,
+      label: body.label,
+      language: body.language ?? null,
+      maxUses: body.multiUse ? null : 1,
+      lobby: body.lobby,
+      expiresAt,
+      createdBy: clerk.staff.id,
+      createdAt: ctx.now,
+    });
+    await insertAudit(tx, {
+      tenantId,
+      departmentId: clerk.departmentId,
+      visitId: invite.visitId,
+      actorKind: 'staff',
+      actorStaffId: clerk.staff.id,
+      action: 'invite_created',
+      data: { inviteId: invite.id, role: invite.role, lobby: invite.lobby, multiUse: invite.maxUses === null },
+      createdAt: ctx.now,
+    });
+    // Withdrawn as the clerk's "withdraw" does (revokeInvite), in the same transaction as the new one.
+    const removedGuestIds: string[] = [];
+    for (const old of replaced) {
+      await revoke(tx, old.id, ctx.now);
+      removedGuestIds.push(...(await removeAllGuests(tx, old.id, ctx.now)));
+      await insertAudit(tx, {
+        tenantId: old.tenantId,
+        departmentId: old.departmentId,
+        visitId: (await liveVisitFor(tx, old))?.id ?? old.visitId,
+        actorKind: 'staff',
+        actorStaffId: clerk.staff.id,
+        action: 'invite_revoked',
+        data: { inviteId: old.id, replacedBy: invite.id },
+        createdAt: ctx.now,
+      });
+    }
+    return { invite, replaced, removedGuestIds };
   });
-  await insertAudit(ctx.db, {
-    tenantId,
-    departmentId: clerk.departmentId,
-    visitId: invite.visitId,
-    actorKind: 'staff',
-    actorStaffId: clerk.staff.id,
-    action: 'invite_created',
-    data: { inviteId: invite.id, role: invite.role, lobby: invite.lobby, multiUse: invite.maxUses === null },
-    createdAt: ctx.now,
-  });
-  return { invite: toView(invite, [], ctx.now), url: await inviteLink(ctx.config, invite, ctx.now) };
+  if (replaced.length > 0) {
+    const visit = await liveVisitFor(ctx.db, invite);
+    await ctx.events.publish({ departmentId: clerk.departmentId, ...(visit ? { visitId: visit.id } : {}) });
+    await leaveCall(ctx, visit?.id ?? null, removedGuestIds);
+  }
+  const endsAt = found.kind === 'appointment' ? found.appointment.endsAt : undefined;
+  return { invite: toView(invite, [], ctx.now, endsAt), url: await inviteLink(ctx.config, invite, ctx.now) };
 }
 
 /**
@@ -120,14 +201,15 @@ export async function createInvite(ctx: InvitesCtx, clerk: Clerk, target: Invite
  */
 export async function listInvites(ctx: InvitesCtx, clerk: Clerk, target: InviteTarget): Promise<InviteView[]> {
   const found = await findTarget(ctx, clerk, target);
-  const rows = await listInvitesWithGuests(
-    ctx.db,
-    clerk.departmentId,
-    found.kind === 'visit'
-      ? { visitId: found.visit.id, appointmentId: found.visit.appointmentId }
-      : { appointmentId: found.appointment.id },
-  );
-  return rows.map(({ invite, guests }) => toView(invite, guests, ctx.now));
+  const rows = await listInvitesWithGuests(ctx.db, clerk.departmentId, listedFor(found));
+  const appointmentId = found.kind === 'visit' ? found.visit.appointmentId : found.appointment.id;
+  const endsAt =
+    found.kind === 'appointment'
+      ? found.appointment.endsAt
+      : appointmentId
+        ? (await findInvitedAppointment(ctx.db, appointmentId))?.endsAt
+        : undefined;
+  return rows.map(({ invite, guests }) => toView(invite, guests, ctx.now, invite.appointmentId ? endsAt : undefined));
 }
 
 export async function requireInvite(ctx: Pick<Ctx, 'db'>, clerk: Clerk, inviteId: string): Promise<InviteRow> {

@@ -12,7 +12,7 @@ import {
 import { eq, like } from 'drizzle-orm';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appointments, auditEvents, mailOutbox, visits } from '../../db/schema.js';
+import { appointments, auditEvents, invites as inviteRows, mailOutbox, visits } from '../../db/schema.js';
 import { TestClient, type LiveSocket } from '../../test/client.js';
 import { testClock } from '../../test/clock.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
@@ -290,6 +290,58 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
       (event) => event.action,
     );
     expect(actions).toEqual(expect.arrayContaining(['invite_created', 'invite_used', 'invite_revoked']));
+  });
+
+  it('makes a link the only valid one of its kind only when the clerk was shown the one it replaces, which stops at once (found by walking: after a console reload, the one-click link made a second)', async () => {
+    const { create, client, visitId, invites, clerk, citizen } = await admitted();
+    const first = await create();
+    const interpreter = client();
+    await interpreter.post('/api/invites/redeem', { token: tokenOf(first.url), name: 'Elif' });
+    // Not of the same kind: a guest's link, and an interpreter's for another language.
+    const guest = await create({ role: 'guest', label: 'Betreuer', language: undefined });
+    const arabic = await create({ label: 'Dolmetscher Arabisch', language: 'ar' });
+    const [clerkLive, citizenLive, interpreterLive] = await joinCall(visitId, [clerk.browser, citizen, interpreter]);
+
+    // A page that did not know of the link is refused, and nothing is made: used up (single use), it
+    // is still in force while Elif may be in the call by it.
+    const blind = await clerk.browser.post(invites, {
+      role: 'interpreter',
+      label: 'Dolmetscherin Türkisch',
+      language: 'tr',
+      replacing: [],
+    });
+    expect([blind.status, blind.json.code]).toEqual([409, 'conflict']);
+    expect(InviteListSchema.parse((await clerk.browser.get(invites)).json).invites).toHaveLength(3);
+    expect((await clerk.browser.post(invites, { role: 'guest', label: 'x', replacing: ['nope'] })).status).toBe(400);
+
+    // Knowing it, the clerk replaces it: the old link stops, and its interpreter leaves the call at once.
+    const removed = interpreterLive.next('call-removed');
+    const second = await create({ replacing: [first.invite.id] });
+    await removed;
+    expect((await interpreter.post('/api/invites/status')).json.code).toBe('invite_revoked');
+    expect((await interpreter.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+    expect((await client().post('/api/invites/redeem', { token: tokenOf(first.url) })).json.code).toBe(
+      'invite_revoked',
+    );
+    const states = Object.fromEntries(
+      InviteListSchema.parse((await clerk.browser.get(invites)).json).invites.map((invite) => [
+        invite.id,
+        invite.state,
+      ]),
+    );
+    expect(states).toEqual({
+      [first.invite.id]: 'revoked',
+      [second.invite.id]: 'active',
+      [guest.invite.id]: 'active',
+      [arabic.invite.id]: 'active',
+    });
+    expect((await client().post('/api/invites/redeem', { token: tokenOf(second.url) })).status).toBe(200);
+    for (const live of [clerkLive, citizenLive, interpreterLive]) live.close();
+
+    const revoked = await server.database.db.select().from(auditEvents).where(eq(auditEvents.visitId, visitId));
+    expect(revoked.filter((event) => event.action === 'invite_revoked').map((event) => event.data)).toEqual([
+      { inviteId: first.invite.id, replacedBy: second.invite.id },
+    ]);
   });
 
   it('takes an invitee out of a peer-to-peer call when their link runs out, in a department where nothing else happens', async () => {
@@ -683,14 +735,22 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const created = CreatedInviteSchema.parse(
       (await clerk.browser.post(path, { role: 'interpreter', label: 'Türkisch' })).json,
     );
-    // A day past the booked end: the link ends with the appointment, not at its booked end.
-    expect(created.invite.expiresAt).toBe(new Date(startsAt.getTime() + 30 * 60_000 + 86_400_000).toISOString());
+    // A day past the booked end: the link ends with the appointment, not at its booked end; the
+    // clerk reads "until the visit ends" (null), not a time the next day.
+    const [stored] = await server.database.db
+      .select({ expiresAt: inviteRows.expiresAt })
+      .from(inviteRows)
+      .where(eq(inviteRows.id, created.invite.id));
+    expect(stored!.expiresAt).toEqual(new Date(startsAt.getTime() + 30 * 60_000 + 86_400_000));
+    expect(created.invite.expiresAt).toBeNull();
     const interpreter = client();
     const status = InviteeStatusSchema.parse(
       (await interpreter.post('/api/invites/redeem', { token: tokenOf(created.url) })).json,
     );
     expect(status).toMatchObject({ state: 'not_started', visitId: null, opensAt: startsAt.toISOString() });
-    expect(InviteListSchema.parse((await clerk.browser.get(path)).json).invites).toHaveLength(1);
+    expect(InviteListSchema.parse((await clerk.browser.get(path)).json).invites).toEqual([
+      expect.objectContaining({ id: created.invite.id, expiresAt: null }),
+    ]);
   });
 
   it('makes working links for an appointment running late, past its booked end', async () => {

@@ -21,7 +21,7 @@ import { LiveStatus } from '../../ui/LiveStatus';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { DoorStatus, LiveDoorSummary } from '../directory';
-import { AppointmentInvites, QuickInterpreterInvite } from '../invites';
+import { AppointmentInvites, VisitInvites } from '../invites';
 import { admit as admitVisit, counterActions, decline, finishVisit, setDoor, useCounter } from './api';
 import { AppointmentsPanel } from './AppointmentsPanel';
 import { NoteDialog } from './NoteDialog';
@@ -370,14 +370,13 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
                 {t('console.finish')}
               </button>
             </div>
-            {mine.interpreterLanguage && (
-              <QuickInterpreterInvite
-                key={mine.id}
-                departmentId={department.id}
-                target={{ visitId: mine.id }}
-                language={mine.interpreterLanguage}
-              />
-            )}
+            <VisitInvites
+              key={mine.id}
+              departmentId={department.id}
+              visitId={mine.id}
+              interpreterLanguage={mine.interpreterLanguage}
+              timeZone={department.timeZone}
+            />
           </>
         ) : (
           <p>{t('console.currentNone')}</p>
@@ -515,6 +514,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
                 departmentId={department.id}
                 appointmentId={appointment.id}
                 interpreterLanguage={appointment.interpreterLanguage}
+                timeZone={department.timeZone}
               />
             </>
           ) : null

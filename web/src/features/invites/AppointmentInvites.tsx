@@ -8,10 +8,12 @@ export function AppointmentInvites({
   departmentId,
   appointmentId,
   interpreterLanguage,
+  timeZone,
 }: {
   departmentId: string;
   appointmentId: string;
   interpreterLanguage: string | null;
+  timeZone: string;
 }) {
   const { t } = useTranslation('invites');
   const id = useId();
@@ -20,7 +22,12 @@ export function AppointmentInvites({
   return (
     <div className="appointment-invites">
       {interpreterLanguage && (
-        <QuickInterpreterInvite departmentId={departmentId} target={target} language={interpreterLanguage} />
+        <QuickInterpreterInvite
+          departmentId={departmentId}
+          target={target}
+          language={interpreterLanguage}
+          timeZone={timeZone}
+        />
       )}
       <button
         type="button"

@@ -5,7 +5,7 @@ import { lazyComponent } from '../../lib/lazy-component';
 export { AppointmentInvites } from './AppointmentInvites';
 export { InvitePanel } from './InvitePanel';
 export { LobbyNotice } from './LobbyNotice';
-export { QuickInterpreterInvite } from './QuickInterpreterInvite';
+export { VisitInvites } from './VisitInvites';
 
 export const InvitePage = lazyComponent(
   () => import('./InvitePage').then((m) => m.InvitePage),
