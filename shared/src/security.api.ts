@@ -115,6 +115,27 @@ export const SignInOptionsSchema = z.object({
 });
 export type SignInOptions = z.infer<typeof SignInOptionsSchema>;
 
+/** The longest page address a sign-in carries back (an audit log's filters fit many times over). */
+export const STAFF_RETURN_PATH_MAX = 1000;
+
+// A path segment's characters (RFC 3986 pchar), percent-escapes but those of `.`, `/` and `\`, which
+// a browser may turn back into a dot segment or a separator; the query may hold any escape.
+const RETURN_PATH =
+  /^\/(?:staff|admin)(?:\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%(?!2[EeFf]|5[Cc])[0-9A-Fa-f]{2})*)?(?:\?(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/;
+
+/**
+ * The staff or admin page to come back to after signing in through the identity provider
+ * (`/api/auth/oidc/:tenant/start?returnTo=…`), as a password sign-in does: a path with its query
+ * below `/staff` or `/admin` of this app, nothing else. Never another site (`//host`, `/\host`, a
+ * full address), no escaped slash, backslash or dot, no empty or dot segment, no fragment, no
+ * whitespace; the server falls back to the staff home for anything else.
+ */
+export const StaffReturnPathSchema = z.string().check(
+  z.maxLength(STAFF_RETURN_PATH_MAX),
+  z.regex(RETURN_PATH),
+  z.refine((path) => !/\/\/|\/\.\.?(?:\/|$)/.test(path.split('?')[0]!), 'no empty or dot segments'),
+);
+
 /**
  * Why a sign-in through the identity provider ended on the sign-in page instead of signed in
  * (`/staff/login?tenant=…&oidcError=…`); the page explains each.

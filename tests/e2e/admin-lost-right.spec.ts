@@ -128,7 +128,7 @@ test('an admin page whose right was taken says so at the next action, and an end
   await expect(mainHeading(page)).toContainText(termine.name.de);
   expect((await amelie.request.post(`${STAFF_API}/${staffId}/deactivate`, { headers })).status()).toBe(200);
   await settings.getByRole('button', { name: 'Speichern' }).click();
-  await expect(page).toHaveURL(/\/staff\/login$/);
+  await expect(page).toHaveURL(/\/staff\/login\?tenant=testhausen$/);
   await expect(page.getByTestId('login-session-ended')).toHaveText(
     'Ihre Sitzung wurde beendet. Bitte melden Sie sich erneut an.',
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSessionEnded, returnPathOf, returnTo, signInState } from './session-ended';
+import { isSessionEnded, returnPathOf, returnTo, signInPage, signInState } from './session-ended';
 
 describe('returnPathOf', () => {
   it('gives back the staff page that sent someone to sign in', () => {
@@ -22,5 +22,21 @@ describe('signInState', () => {
     expect(isSessionEnded(signInState(page))).toBe(false);
     expect(isSessionEnded(signInState(page, true))).toBe(true);
     expect(returnPathOf(signInState(page, true))).toBe('/admin/testhausen/staff?q=1');
+  });
+});
+
+describe('signInPage', () => {
+  it('names the municipality of an administration page, so its identity provider is offered', () => {
+    expect(signInPage('/admin/testhausen/departments/termine/services')).toEqual({
+      pathname: '/staff/login',
+      search: '?tenant=testhausen',
+    });
+    expect(signInPage('/admin/testhausen')).toEqual({ pathname: '/staff/login', search: '?tenant=testhausen' });
+  });
+
+  it('names none for the other staff pages and the installation', () => {
+    for (const path of ['/staff/4b1f', '/admin', '/admin/installation', '/admin/Testhausen/x']) {
+      expect(signInPage(path)).toEqual({ pathname: '/staff/login', search: '' });
+    }
   });
 });

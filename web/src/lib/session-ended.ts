@@ -1,3 +1,5 @@
+import { pagePath } from '@amtsraum/shared';
+
 /**
  * The history state with which a page sends someone whose session ended meanwhile (signed out
  * elsewhere, the account deactivated) to the sign-in page, which then says so (issue 15). A page
@@ -38,4 +40,16 @@ export function returnPathOf(state: unknown): string | null {
   const path = (state as { returnTo?: unknown }).returnTo;
   // A path of this site only, never another's (`//host`, `/\\host`).
   return typeof path === 'string' && /^\/(?![/\\])/.test(path) ? path : null;
+}
+
+/**
+ * The sign-in page a staff or admin page sends someone to: for a page of one municipality's
+ * administration (`/admin/<tenant>/…`) with `?tenant=`, so it offers that municipality's identity
+ * provider beside the password (accounts it created have none), and the provider's sign-in comes
+ * back to the page too.
+ */
+export function signInPage(pathname: string): { pathname: string; search: string } {
+  const tenant = /^\/admin\/([a-z0-9-]{1,63})(?:\/|$)/.exec(pathname)?.[1];
+  const search = tenant && tenant !== 'installation' ? `?tenant=${tenant}` : '';
+  return { pathname: pagePath('staffLogin'), search };
 }

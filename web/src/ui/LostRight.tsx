@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../lib/api';
 import type { LoadState } from '../lib/useLoad';
 import { Link, Navigate, useLocation, useNavigate } from '../lib/router';
-import { signInState } from '../lib/session-ended';
+import { signInPage, signInState } from '../lib/session-ended';
 
 /**
  * Whether an admin page's action was refused because the right it needs was taken away while the
@@ -69,7 +69,7 @@ export function NoRight({ reason, testId }: { reason: 'admin' | 'department'; te
  */
 export function ToSignIn({ ended = false }: { ended?: boolean }) {
   const location = useLocation();
-  return <Navigate to={pagePath('staffLogin')} replace state={signInState(location, ended)} />;
+  return <Navigate to={signInPage(location.pathname)} replace state={signInState(location, ended)} />;
 }
 
 /**
@@ -82,7 +82,7 @@ export function useSessionEnded(): (error: ApiError) => boolean {
   const location = useLocation();
   return (error) => {
     if (error.code !== 'unauthorized') return false;
-    void navigate(pagePath('staffLogin'), { replace: true, state: signInState(location, true) });
+    void navigate(signInPage(location.pathname), { replace: true, state: signInState(location, true) });
     return true;
   };
 }

@@ -17,6 +17,7 @@ import {
   LOGIN_COOKIE,
   LOGIN_COOKIE_PATH,
   LOGIN_TTL_MS,
+  returnPathOf,
   SignInRefused,
   startSignIn,
 } from './oidc-sign-in.service.js';
@@ -48,8 +49,8 @@ export function identityProviderAdminRouter(deps: AppDeps): Router {
 
 /**
  * `/api/auth/oidc/:tenant…`: the sign-in page's question whether there is a provider, the start
- * (a redirect to the provider) and the callback (a redirect to the staff pages, or back to the
- * sign-in page with the reason). Browsers navigate here; nothing answers with JSON but the first.
+ * (a redirect to the provider; `?returnTo=` the staff page to come back to) and the callback (a
+ * redirect to that page or the staff pages, or back to the sign-in page with the reason). Browsers navigate here; nothing answers with JSON but the first.
  */
 export function oidcSignInRouter(deps: AppDeps): Router {
   const router = Router();
@@ -100,7 +101,9 @@ export function oidcSignInRouter(deps: AppDeps): Router {
     const address = requestAddressGroup(req);
     try {
       await countTry(address);
-      const { location, cookie } = await startSignIn(ctxOf(deps), slug);
+      // The staff or admin page that sent the person to sign in (`?returnTo=`, a same-site path);
+      // a bad value is dropped, not refused: it only loses the way back.
+      const { location, cookie } = await startSignIn(ctxOf(deps), slug, returnPathOf(req.query.returnTo));
       await tries.undo(address);
       res.cookie(LOGIN_COOKIE, cookie, loginCookie());
       res.redirect(303, location);
@@ -127,9 +130,10 @@ export function oidcSignInRouter(deps: AppDeps): Router {
       res.cookie(STAFF_COOKIE, signedIn.token, cookieOptions(config, SESSION_MAX_AGE_MS));
       req.log.info({ staffId: signedIn.staff.id, created: signedIn.created }, 'staff signed in through oidc');
       const me = await describeStaff(deps.database.db, signedIn.staff, 'oidc', deps.config.sessionSecret);
-      // Admins land in the administration, everyone else with their departments.
+      // Back to the page that sent them to sign in, as after a password; without one, admins land
+      // in the administration, everyone else with their departments.
       const admin = me.staff.isTenantAdmin || me.staff.isInstallationAdmin;
-      res.redirect(303, page(admin ? '/admin' : pagePath('staffHome')));
+      res.redirect(303, page(signedIn.returnTo ?? (admin ? '/admin' : pagePath('staffHome'))));
     } catch (error) {
       if (!(error instanceof SignInRefused)) throw error;
       req.log.warn({ tenant: slug, reason: error.reason, detail: error.message }, 'oidc sign-in refused');

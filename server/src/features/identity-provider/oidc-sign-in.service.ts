@@ -1,5 +1,5 @@
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
-import type { OidcSignInError, RoleMappingRule } from '@amtsraum/shared';
+import { StaffReturnPathSchema, type OidcSignInError, type RoleMappingRule } from '@amtsraum/shared';
 import { and, eq, isNull } from 'drizzle-orm';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import { z } from 'zod';
@@ -39,7 +39,14 @@ export class SignInRefused extends Error {
   }
 }
 
-const LoginStateSchema = z.object({ tenant: z.string(), state: z.string(), nonce: z.string(), verifier: z.string() });
+const LoginStateSchema = z.object({
+  tenant: z.string(),
+  state: z.string(),
+  nonce: z.string(),
+  verifier: z.string(),
+  /** The page to come back to, checked again on the way back (a cookie of an older build may lack it). */
+  returnTo: z.optional(StaffReturnPathSchema),
+});
 
 function cookieKey(secret: string): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', secret, 'amtsraum-oidc-login', 'login-state', 32));
@@ -54,13 +61,25 @@ async function enabledProvider(db: Db, slug: string) {
 }
 
 /**
+ * The page a sign-in was started from asks to come back to (`?returnTo=`), when it is one of this
+ * app's staff or admin pages (`StaffReturnPathSchema`); anything else, or none, is null: the staff
+ * home, as before. Never a refusal: a bad value only loses the way back.
+ */
+export function returnPathOf(value: unknown): string | null {
+  const parsed = StaffReturnPathSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
  * Where to send the browser (the provider's authorization endpoint) and the login cookie to set:
- * state, nonce and the PKCE verifier, encrypted and authenticated under the installation's secret,
- * valid for ten minutes and bound to this municipality.
+ * state, nonce, the PKCE verifier and the page to come back to (`returnTo`, already checked with
+ * `returnPathOf`), encrypted and authenticated under the installation's secret, valid for ten
+ * minutes and bound to this municipality: the way back travels with this browser's sign-in only.
  */
 export async function startSignIn(
   ctx: Pick<Ctx, 'db' | 'config' | 'now'>,
   slug: string,
+  returnTo: string | null = null,
 ): Promise<{ location: string; cookie: string }> {
   const { provider } = await enabledProvider(ctx.db, slug);
   const discovery = await discover(ctx.config.oidcPolicy, provider.issuer, ctx.now).catch((error: unknown) => {
@@ -69,7 +88,13 @@ export async function startSignIn(
       `discovery failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   });
-  const login = { tenant: slug, state: random(), nonce: random(), verifier: random() };
+  const login = {
+    tenant: slug,
+    state: random(),
+    nonce: random(),
+    verifier: random(),
+    ...(returnTo === null ? {} : { returnTo }),
+  };
   const cookie = await new EncryptJWT(login)
     .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
     .setIssuedAt(Math.floor(ctx.now.getTime() / 1000))
@@ -137,15 +162,20 @@ export interface SignedIn {
   created: boolean;
 }
 
+/** A sign-in through the provider, with the page to come back to (null: the staff home). */
+export interface CompletedSignIn extends SignedIn {
+  returnTo: string | null;
+}
+
 /**
  * The provider's answer: checks the login cookie (same municipality, state), trades the code,
  * verifies the ID token, then finds, links or creates the account and opens a session proved
- * through the provider. Throws `SignInRefused` with the reason the sign-in page shows.
+ * through the provider; with the page the cookie says to come back to. Throws `SignInRefused` with the reason the sign-in page shows.
  */
 export async function completeSignIn(
   ctx: Pick<Ctx, 'db' | 'config' | 'now' | 'events'>,
   options: { slug: string; query: unknown; cookie: string | undefined },
-): Promise<SignedIn> {
+): Promise<CompletedSignIn> {
   const login = await readLoginCookie(ctx, options.cookie);
   const query = CallbackQuerySchema.safeParse(options.query);
   if (!query.success || login.tenant !== options.slug || query.data.state !== login.state) {
@@ -156,7 +186,8 @@ export async function completeSignIn(
     throw new SignInRefused('failed', `provider answered ${query.data.error ?? 'without a code'}`);
   }
   const claims = await verifiedClaims(ctx, provider, query.data.code, query.data.iss, login);
-  return signInWithClaims(ctx, tenant, provider, claims);
+  const signedIn = await signInWithClaims(ctx, tenant, provider, claims);
+  return { ...signedIn, returnTo: login.returnTo ?? null };
 }
 
 async function verifiedClaims(

@@ -63,9 +63,12 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
     return id;
   };
 
-  /** Start at our server, through the provider's pages, up to (not into) our callback. */
-  async function throughProvider(accountId: string, browser = new Browser()) {
-    const start = await browser.request(`${suite.server.url}/api/auth/oidc/${slug}/start`);
+  /**
+   * Start at our server, through the provider's pages, up to (not into) our callback. `search`:
+   * the start's query as the sign-in page's button sends it (`?returnTo=…`).
+   */
+  async function throughProvider(accountId: string, browser = new Browser(), search = '') {
+    const start = await browser.request(`${suite.server.url}/api/auth/oidc/${slug}/start${search}`);
     expect(start.status).toBe(303);
     const authorization = new URL(start.location!);
     expect(authorization.origin).toBe(provider.issuer);
@@ -130,6 +133,72 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
       true,
       false,
     ]);
+  });
+
+  it('comes back to the staff or admin page that sent the person to sign in, and to the staff home for any other address', async () => {
+    await configure();
+    const person = await makeStaff(db(), tenant.id);
+    const id = account({ email: person.email, groups: ['buergeramt'] });
+    const returnTo = (path: string) => `?${new URLSearchParams({ returnTo: path }).toString()}`;
+    const landing = async (search: string) => {
+      const flow = await throughProvider(id, new Browser(), search);
+      const done = await flow.browser.request(flow.callback);
+      expect(done.status).toBe(303);
+      // Signed in all the same: the way back changes nothing else.
+      expect(await me(flow.browser)).toMatchObject({ staff: { id: person.id } });
+      const to = new URL(done.location!);
+      expect(to.origin).toBe(TEST_ORIGIN);
+      return `${to.pathname}${to.search}`;
+    };
+
+    const services = `/admin/${slug}/departments/buergeramt/services`;
+    expect(await landing(returnTo(services))).toBe(services);
+    const audit = `/admin/${slug}/audit?from=2026-01-01&q=M%C3%BCller`;
+    expect(await landing(returnTo(audit))).toBe(audit);
+    expect(await landing(returnTo(`/staff/${buergeramt.id}`))).toBe(`/staff/${buergeramt.id}`);
+
+    // Another site, another kind of page, or what a browser could make one of: the staff home.
+    for (const hostile of [
+      '//evil.example',
+      '//evil.example/staff',
+      'https://evil.example/',
+      '/\\evil.example',
+      '/staff\\..\\..\\evil.example',
+      '/staff//evil.example',
+      '/staff/../..//evil.example',
+      '/staff/%2F%2Fevil.example',
+      '/staff/%5Cevil.example',
+      '/staff/%2e%2e/%2e%2e/evil',
+      '%2F%2Fevil.example',
+      '/staff/x\r\nLocation: https://evil.example',
+      '/staff#https://evil.example',
+      'javascript:alert(1)',
+      '/api/staff/logout',
+      `/admin/${'a'.repeat(1000)}`,
+    ]) {
+      expect(await landing(returnTo(hostile)), JSON.stringify(hostile)).toBe('/staff');
+    }
+    // Escaped twice, given twice, or not given: the staff home too.
+    expect(await landing('?returnTo=%252F%252Fevil.example')).toBe('/staff');
+    expect(await landing(`?returnTo=${encodeURIComponent(services)}&returnTo=%2F%2Fevil.example`)).toBe('/staff');
+    expect(await landing('')).toBe('/staff');
+  });
+
+  it('keeps the way back bound to the sign-in it was started with', async () => {
+    await configure();
+    const person = await makeStaff(db(), tenant.id);
+    const id = account({ email: person.email, groups: ['buergeramt'] });
+    const search = `?${new URLSearchParams({ returnTo: `/admin/${slug}/staff` }).toString()}`;
+    // The provider's answer to a sign-in started without a way back, with another start's
+    // cookie: the state differs, refused as any answer that belongs to another sign-in.
+    const plain = await throughProvider(id);
+    const other = await throughProvider(id, new Browser(), search);
+    const mixed = new Browser();
+    mixed.jar(suite.server.url).set('amtsraum_oidc', other.loginCookie);
+    refusedWith(await mixed.request(plain.callback), 'expired');
+    expect(mixed.jar(suite.server.url).has('amtsraum_session')).toBe(false);
+    // Its own answer comes back to the page.
+    expect(new URL((await other.browser.request(other.callback)).location!).pathname).toBe(`/admin/${slug}/staff`);
   });
 
   it('closes the console open in another tab when the provider’s groups no longer give its department', async () => {

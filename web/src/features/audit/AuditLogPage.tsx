@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message } from '../../lib/message';
 import { Link, useLocation, useParams } from '../../lib/router';
-import { signInState } from '../../lib/session-ended';
+import { signInPage, signInState } from '../../lib/session-ended';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { Field, useFieldErrors } from '../../ui/forms';
@@ -66,7 +66,7 @@ export function AuditLogPage() {
           <PageHeading title={t('title')} />
           <p className="panel panel--notice">
             {t('signIn')}{' '}
-            <Link to={pagePath('staffLogin')} state={signInState(location)}>
+            <Link to={signInPage(location.pathname)} state={signInState(location)}>
               {t('signInLink')}
             </Link>
           </p>

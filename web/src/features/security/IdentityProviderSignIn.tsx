@@ -1,13 +1,17 @@
 import { OidcSignInErrorSchema } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from '../../lib/router';
+import { useLocation, useSearchParams } from '../../lib/router';
+import { returnPathOf } from '../../lib/session-ended';
 import { useLocalize } from '../../lib/useLocalize';
 import { useSignInOptions } from './api';
+import { providerStartHref } from './provider-start';
 
 /**
  * On the staff sign-in page opened for a municipality (`/staff/login?tenant=slug`, the link its
  * IT staff hand out): "Anmelden mit <label>" when the municipality has an identity provider, and
  * why the last attempt through it did not sign in (`oidcError`, set by the server's callback).
+ * Signed in through it, the person comes back to the page that sent them here (`returnTo` in the
+ * history entry's state), as after the password.
  */
 export function IdentityProviderSignIn() {
   const [searchParams] = useSearchParams();
@@ -35,13 +39,14 @@ function ProviderButton({ tenant }: { tenant: string }) {
   const { t } = useTranslation('security');
   const localize = useLocalize();
   const state = useSignInOptions(tenant);
+  const back = returnPathOf(useLocation().state);
   if (state.status !== 'success' || !state.data.identityProvider) return null;
   const { label, startUrl } = state.data.identityProvider;
   const text = localize(label);
   return (
     <div className="panel security-provider">
       {/* A full navigation: the provider's pages follow, then the server's callback. */}
-      <a className="button button--primary" href={startUrl} data-testid="oidc-sign-in">
+      <a className="button button--primary" href={providerStartHref(startUrl, back)} data-testid="oidc-sign-in">
         {t('oidc.signInWith')} <span lang={text.lang}>{text.text}</span>
       </a>
       <p>{t('oidc.or')}</p>
