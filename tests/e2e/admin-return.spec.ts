@@ -117,6 +117,13 @@ test('an admin page opened without a session comes back after signing in through
   await expect(page).toHaveURL(services, { timeout: 15_000 });
   await expect(mainHeading(page)).toHaveText('Leistungen');
   await expect(page.getByTestId('second-factor-gate')).toHaveCount(0);
+
+  // Her session ends on a page whose address names no municipality (a console's, the staff home):
+  // the sign-in page still offers the provider this browser signed in through.
+  const out = await later.request.post('/api/staff/logout', { headers: { 'X-Forwarded-For': later.address } });
+  expect(out.ok()).toBe(true);
+  await page.goto('/staff/login');
+  await expect(page.getByTestId('oidc-sign-in')).toHaveText('Anmelden mit Rathaus-Konto');
   // The provider's development pages are not ours: they load a web font from the internet and
   // ask for a favicon they lack.
   const providerOrigin = provider.issuer;

@@ -4,23 +4,24 @@ import { useLocation, useSearchParams } from '../../lib/router';
 import { returnPathOf } from '../../lib/session-ended';
 import { useLocalize } from '../../lib/useLocalize';
 import { useSignInOptions } from './api';
-import { providerStartHref } from './provider-start';
+import { providerStartHref, rememberSignInTenant, signInTenant } from './provider-start';
 
 /**
  * On the staff sign-in page opened for a municipality (`/staff/login?tenant=slug`, the link its
- * IT staff hand out): "Anmelden mit <label>" when the municipality has an identity provider, and
+ * IT staff hand out), or in a browser that signed in through its provider before (`signInTenant`):
+ * "Anmelden mit <label>" when the municipality has an identity provider, and
  * why the last attempt through it did not sign in (`oidcError`, set by the server's callback).
  * Signed in through it, the person comes back to the page that sent them here (`returnTo` in the
  * history entry's state), as after the password.
  */
 export function IdentityProviderSignIn() {
   const [searchParams] = useSearchParams();
-  const tenant = searchParams.get('tenant') ?? '';
+  const tenant = signInTenant(searchParams.get('tenant'));
   const reason = OidcSignInErrorSchema.safeParse(searchParams.get('oidcError'));
   return (
     <>
       {reason.success && <SignInError reason={reason.data} />}
-      {/^[a-z0-9-]{1,63}$/.test(tenant) && <ProviderButton tenant={tenant} />}
+      {tenant !== null && <ProviderButton tenant={tenant} />}
     </>
   );
 }
@@ -46,7 +47,12 @@ function ProviderButton({ tenant }: { tenant: string }) {
   return (
     <div className="panel security-provider">
       {/* A full navigation: the provider's pages follow, then the server's callback. */}
-      <a className="button button--primary" href={providerStartHref(startUrl, back)} data-testid="oidc-sign-in">
+      <a
+        className="button button--primary"
+        href={providerStartHref(startUrl, back)}
+        onClick={() => rememberSignInTenant(tenant)}
+        data-testid="oidc-sign-in"
+      >
         {t('oidc.signInWith')} <span lang={text.lang}>{text.text}</span>
       </a>
       <p>{t('oidc.or')}</p>

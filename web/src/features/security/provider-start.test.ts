@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { returnPathOf, signInState } from '../../lib/session-ended';
-import { providerStartHref } from './provider-start';
+import { providerStartHref, rememberSignInTenant, signInTenant } from './provider-start';
 
 const START = '/api/auth/oidc/testhausen/start';
 
@@ -17,5 +17,47 @@ describe('providerStartHref', () => {
     for (const back of ['/elsewhere', '/staff/%2F%2Fevil.example', '/staff/../x', `/staff/${'a'.repeat(1000)}`]) {
       expect(providerStartHref(START, back)).toBe(START);
     }
+  });
+});
+
+describe('the municipality whose provider the sign-in page offers', () => {
+  const memory = () => {
+    const kept = new Map<string, string>();
+    return {
+      getItem: (key: string) => kept.get(key) ?? null,
+      setItem: (key: string, value: string) => void kept.set(key, value),
+    };
+  };
+
+  it('is the one the address names, else the one this browser last signed in through', () => {
+    const store = memory();
+    expect(signInTenant(null, store)).toBeNull();
+    rememberSignInTenant('testhausen', store);
+    // A console's session ended: /staff/login without ?tenant= still offers Testhausen's provider.
+    expect(signInTenant(null, store)).toBe('testhausen');
+    expect(signInTenant('musterstadt', store)).toBe('musterstadt');
+  });
+
+  it('takes only a slug, from the address or from storage', () => {
+    const store = memory();
+    rememberSignInTenant('../evil', store);
+    expect(signInTenant(null, store)).toBeNull();
+    store.setItem('amtsraum.signIn.tenant', 'Not A Slug');
+    expect(signInTenant(null, store)).toBeNull();
+    expect(signInTenant('a/b', store)).toBeNull();
+  });
+
+  it('works without storage (privacy settings) from the address alone', () => {
+    const refusing = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('SecurityError');
+      },
+    };
+    expect(() => rememberSignInTenant('testhausen', refusing)).not.toThrow();
+    expect(signInTenant(null, refusing)).toBeNull();
+    expect(signInTenant('testhausen', null)).toBe('testhausen');
   });
 });
