@@ -1,4 +1,12 @@
-import { AUDIT_DATA_CODES, AUDIT_DATA_KEYS } from '@amtsraum/shared';
+import {
+  AUDIT_DATA_CODES,
+  AUDIT_DATA_KEYS,
+  BookingRulesSchema,
+  DepartmentUpdateSchema,
+  IdentityProviderInputSchema,
+  ServiceInputSchema,
+  TenantSettingsUpdateSchema,
+} from '@amtsraum/shared';
 import { describe, expect, it } from 'vitest';
 import de from '../../locales/de/audit.json';
 import en from '../../locales/en/audit.json';
@@ -77,6 +85,22 @@ describe('auditDetails', () => {
         expect(en.details.values, `${key}: ${code}`).toHaveProperty([key, code]);
       }
     }
+  });
+
+  it('has words in German and English for every field name a change lists', () => {
+    // `fields` names what an admin changed: the keys of the change's request (settings, department,
+    // service, booking rules, sign-in provider with its secret) or a staff account's own fields.
+    const names = [
+      ...Object.keys(TenantSettingsUpdateSchema.shape),
+      ...Object.keys(DepartmentUpdateSchema.shape),
+      ...Object.keys(ServiceInputSchema.shape),
+      ...Object.keys(BookingRulesSchema.shape),
+      ...Object.keys(IdentityProviderInputSchema.shape),
+      ...['name', 'languages', 'isTenantAdmin', 'roles', 'active'],
+    ];
+    const missing = (texts: DetailTexts) => [...new Set(names)].filter((name) => !(name in texts.fields));
+    expect(missing(de.details)).toEqual([]);
+    expect(missing(en.details)).toEqual([]);
   });
 
   it('says why a sign-in was refused, and the rest of the keys written since the list began, in words', () => {
