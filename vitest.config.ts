@@ -21,7 +21,10 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      { extends: true, test: { name: 'web', include: ['web/src/**/*.test.ts', 'web/eslint/**/*.test.js'] } },
+      {
+        extends: true,
+        test: { name: 'web', include: ['web/src/**/*.test.ts', 'web/vite/**/*.test.ts', 'web/eslint/**/*.test.js'] },
+      },
     ],
   },
 });

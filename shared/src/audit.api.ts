@@ -15,7 +15,12 @@ import { IsoInstantSchema } from './visits.api.js';
 /** Page size of the viewer: 50 by default, at most 200. */
 export const AUDIT_PAGE_MAX = 200;
 
-/** The data keys the viewer shows (ids, counts, flags, field names); every other key is left out. */
+/**
+ * The data keys the viewer shows (ids, counts, flags, field names, codes); every other key is left
+ * out. Every key a server feature writes is here, each with a label in German and English
+ * (`details.labels` in web/src/locales/de/audit.json and en/audit.json): server/src/features/audit/audit-data-keys.test.ts
+ * reads the server's audit writes and fails on a key missing here.
+ */
 export const AUDIT_DATA_KEYS = [
   'appointmentId',
   'inviteId',
@@ -26,30 +31,94 @@ export const AUDIT_DATA_KEYS = [
   'staffId',
   'departmentId',
   'closureId',
+  'absenceId',
+  'deviceId',
+  'visitId',
+  'tenantId',
   'role',
   'roles',
   'lobby',
   'multiUse',
   'persons',
   'services',
+  'service',
   'language',
   'interpreter',
+  'channel',
   'from',
   'to',
   'sameClerk',
   'withNote',
   'minutesBeforeStart',
   'holdMinutes',
+  'minutes',
+  'graceSeconds',
   'state',
   'fields',
   'count',
   'kind',
   'method',
+  'reason',
   'active',
   'departments',
   'people',
   'via',
+  'isTenantAdmin',
+  'own',
+  'ranges',
+  'collisions',
+  'added',
+  'waiting',
+  'appointments',
+  'year',
+  'stateCode',
+  'ticketNumber',
+  'counter',
+  'counterName',
+  'reset',
+  'departmentArchived',
+  'created',
+  'linked',
+  'rolesFromProvider',
+  'rolesLost',
 ] as const;
+export type AuditDataKey = (typeof AUDIT_DATA_KEYS)[number];
+
+/**
+ * The keys whose value is one of a known set of codes, and the set: the viewer says each code in
+ * words (`details.values.<key>` in both languages; web/src/features/audit/audit-details.test.ts
+ * checks every code has them). A code not listed still shows, as written. Written out rather than
+ * imported from the schemas that own them, so the viewer's chunk depends on no other API module
+ * (each dependency costs every page's entry a few bytes); audit.api.test.ts checks they match.
+ */
+export const AUDIT_DATA_CODES = {
+  /** A door set by a clerk. */
+  state: ['open', 'paused', 'closed', 'auto'],
+  /** A staff member's role in a department, or an invitation's. */
+  role: ['clerk', 'admin', 'interpreter', 'guest'],
+  /** An on-site device, or a municipality's page. */
+  kind: ['kiosk', 'display', 'imprint', 'privacy', 'accessibility', 'faq'],
+  /** How someone signed in, or how a visitor checked in at the kiosk. */
+  method: ['oidc', 'password', 'qr', 'code'],
+  /** Why a sign-in through the town hall's provider was refused. */
+  reason: [
+    'expired',
+    'failed',
+    'unreachable',
+    'unmapped',
+    'no_account',
+    'deactivated',
+    'unavailable',
+    'too_many_tries',
+  ],
+  /** Video or on site. */
+  channel: ['video', 'onsite'],
+  /** The state whose holidays were taken as closures. */
+  stateCode: ['BW', 'BY', 'BE', 'BB', 'HB', 'HH', 'HE', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH'],
+  /** Where an export was started. */
+  via: ['cli', 'admin'],
+} as const satisfies Partial<Record<AuditDataKey, readonly string[]>>;
+export type AuditCodedKey = keyof typeof AUDIT_DATA_CODES;
 
 const CURSOR = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z~[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

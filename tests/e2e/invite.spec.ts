@@ -374,6 +374,23 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
   const guest = await newPerson(browser);
   try {
     const { visitId, url } = await guestLinkInCall(clerk, citizen, { label: 'Betreuerin', lobby: true });
+    // Every tone the page sounds, by its notes' pitches; and every script it downloads.
+    await guest.page.addInitScript(() => {
+      const tones: number[] = [];
+      Object.assign(window, { tones });
+      const start = OscillatorNode.prototype.start;
+      OscillatorNode.prototype.start = function (this: OscillatorNode, ...args: Parameters<typeof start>) {
+        tones.push(this.frequency.value);
+        start.apply(this, args);
+      };
+    });
+    const scripts: string[] = [];
+    guest.page.on('request', (request) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.endsWith('.js')) scripts.push(pathname);
+    });
+    const tones = () => guest.page.evaluate(() => (window as unknown as { tones: number[] }).tones);
+    const chimeScript = /\/assets\/(chime|lobby-tone)-/;
 
     // A link with a typo: not valid. The right link, pasted into the same tab, differs only after
     // the "#", so the browser does not load the page again: the page reads it itself. (It kept
@@ -383,6 +400,8 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
     await guest.page.goto(url);
     await expect(guest.page.getByTestId('invite-intro')).toBeVisible();
     await expect(guest.page).toHaveURL(/\/einladung$/);
+    // The tones are not in the page's first download (its budget, web/vite.config.ts): only the lobby needs them.
+    expect(scripts.filter((script) => chimeScript.test(script))).toEqual([]);
     guest.errors.splice(0); // the refused check (404) of the mistyped link is logged by Chromium, and expected
 
     // In the lobby, the tab says so; let in, the page takes focus and the tab's title changes,
@@ -402,6 +421,9 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
     await expect(mainHeading(guest.page)).toHaveText('Sie können jetzt eintreten');
     await expect(mainHeading(guest.page)).toBeFocused();
     await expect(guest.page).toHaveTitle('Sie können jetzt eintreten – Amtsraum');
+    // And the rising two-note tone sounds (the "Weiter" click unlocked audio), fetched with the lobby.
+    await expect.poll(tones).toEqual([660, 880]);
+    expect(scripts.filter((script) => chimeScript.test(script))).not.toEqual([]);
     await expectNoA11yViolations(guest.page);
 
     // In the call, the guest opens it again in a second tab: the first one says where the call

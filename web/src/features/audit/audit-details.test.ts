@@ -1,4 +1,12 @@
-import { AUDIT_DATA_KEYS } from '@amtsraum/shared';
+import {
+  AUDIT_DATA_CODES,
+  AUDIT_DATA_KEYS,
+  BookingRulesSchema,
+  DepartmentUpdateSchema,
+  IdentityProviderInputSchema,
+  ServiceInputSchema,
+  TenantSettingsUpdateSchema,
+} from '@amtsraum/shared';
 import { describe, expect, it } from 'vitest';
 import de from '../../locales/de/audit.json';
 import en from '../../locales/en/audit.json';
@@ -68,5 +76,53 @@ describe('auditDetails', () => {
       expect(de.details.labels, key).toHaveProperty([key]);
       expect(en.details.labels, key).toHaveProperty([key]);
     }
+  });
+
+  it('has words in German and English for every code of every coded key', () => {
+    for (const [key, codes] of Object.entries(AUDIT_DATA_CODES)) {
+      for (const code of codes) {
+        expect(de.details.values, `${key}: ${code}`).toHaveProperty([key, code]);
+        expect(en.details.values, `${key}: ${code}`).toHaveProperty([key, code]);
+      }
+    }
+  });
+
+  it('has words in German and English for every field name a change lists', () => {
+    // `fields` names what an admin changed: the keys of the change's request (settings, department,
+    // service, booking rules, sign-in provider with its secret) or a staff account's own fields.
+    const names = [
+      ...Object.keys(TenantSettingsUpdateSchema.shape),
+      ...Object.keys(DepartmentUpdateSchema.shape),
+      ...Object.keys(ServiceInputSchema.shape),
+      ...Object.keys(BookingRulesSchema.shape),
+      ...Object.keys(IdentityProviderInputSchema.shape),
+      ...['name', 'languages', 'isTenantAdmin', 'roles', 'active'],
+    ];
+    const missing = (texts: DetailTexts) => [...new Set(names)].filter((name) => !(name in texts.fields));
+    expect(missing(de.details)).toEqual([]);
+    expect(missing(en.details)).toEqual([]);
+  });
+
+  it('says why a sign-in was refused, and the rest of the keys written since the list began, in words', () => {
+    // A refused sign-in's reason was left out of the page: its key was not on the list.
+    expect(say({ method: 'oidc', reason: 'unmapped' }, de.details, 'de')).toEqual([
+      ['Verfahren', 'Identitätsanbieter der Kommune', null],
+      ['Grund', 'Keine Rolle in dieser Kommune', null],
+    ]);
+    expect(say({ reason: 'too_many_tries' }, en.details, 'en')).toEqual([['Reason', 'Too many tries', null]]);
+    expect(say({ channel: 'onsite', ticketNumber: 1024, minutes: 30 }, de.details, 'de')).toEqual([
+      ['Video oder vor Ort', 'Vor Ort', null],
+      ['Wartenummer', '1024', null],
+      ['Gesperrt für', expect.stringContaining('30') as string, null],
+    ]);
+    expect(say({ year: 2026, stateCode: 'BY', added: 12 }, en.details, 'en')).toEqual([
+      ['Year', '2026', null],
+      ['State', 'Bavaria', null],
+      ['Added', '12', null],
+    ]);
+    expect(say({ counterName: 'Schalter 3', rolesLost: true }, de.details, 'de')).toEqual([
+      ['Schalter', 'Schalter 3', null],
+      ['Rollen entzogen', 'ja', null],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { intlLocale, type AuditRow } from '@amtsraum/shared';
+import { AUDIT_DATA_CODES, intlLocale, type AuditRow } from '@amtsraum/shared';
 import { formatCivilDate, formatMinutes } from '../../ui/format';
 
 /** The `details` texts of the `audit` namespace: labels of data keys and words for known codes. */
@@ -35,14 +35,18 @@ export interface AuditDetail {
   code: string | null;
 }
 
-/** Keys whose values are one of a known set of codes, and the set's name in `values`. */
-const CODED: Record<string, string> = { state: 'state', role: 'role', kind: 'kind', method: 'method', via: 'via' };
+/** Keys whose values are one of a known set of codes (shared `AUDIT_DATA_CODES`): words in `values.<key>`. */
+const isCoded = (key: string) => Object.prototype.hasOwnProperty.call(AUDIT_DATA_CODES, key);
 /** Keys whose values are comma-separated codes. */
 const LISTS: Record<string, (texts: DetailTexts) => Record<string, string>> = {
   fields: (texts) => texts.fields,
   roles: (texts) => texts.values.role ?? {},
 };
-const MINUTES = new Set(['minutesBeforeStart', 'holdMinutes']);
+const MINUTES = new Set(['minutesBeforeStart', 'holdMinutes', 'minutes']);
+/** Numbers read as names, without a thousands separator: the year 2026, ticket 1024. */
+const NUMBERS_AS_NAMES = new Set(['year', 'ticketNumber']);
+/** Words someone wrote (a counter's name as called aloud), shown as text rather than as a code. */
+const WORDS = new Set(['counter', 'counterName']);
 const CIVIL_DATE = /^\d{4}-\d\d-\d\d$/;
 const INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/;
 
@@ -70,6 +74,7 @@ function describe(
       const minutes = formatMinutes(Math.abs(value), locale);
       return { text: value < 0 ? `−${minutes}` : minutes, code: null };
     }
+    if (NUMBERS_AS_NAMES.has(key)) return { text: String(value), code: null };
     return { text: new Intl.NumberFormat(intlLocale(locale)).format(value), code: null };
   }
   if (key === 'departmentId') return { text: context.departmentName(value), code: value };
@@ -78,9 +83,9 @@ function describe(
     const name = context.languageName(value);
     return name === value ? { text: null, code: value } : { text: name, code: null };
   }
-  const set = CODED[key];
-  if (set !== undefined) {
-    const words = texts.values[set];
+  if (WORDS.has(key)) return { text: value, code: null };
+  if (isCoded(key)) {
+    const words = texts.values[key];
     return has(words, value) ? { text: words[value]!, code: null } : { text: null, code: value };
   }
   const list = LISTS[key];

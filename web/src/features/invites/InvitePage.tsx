@@ -3,7 +3,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
-import { playTone, primeAudio, unlockAudio } from '../../lib/chime';
+import { primeAudio, unlockAudio } from '../../lib/audio-unlock';
+import type { playLetIn } from './lobby-tone';
 import { currentLocale } from '../../lib/i18n';
 import { message, problemMessage, type Message } from '../../lib/message';
 import { usePageFocus } from '../../lib/page-focus';
@@ -24,7 +25,23 @@ import {
   type RedeemRefusal,
 } from './invite-page-state';
 
-/** How often a waiting invitee's page asks whether they may enter. */
+/**
+ * The tones' code (lib/chime.ts), fetched when the lobby shows, not with the page: only an
+ * invitee who waits in a lobby hears one, and every invitee's first download had carried it
+ * (issue 14, the citizen pages' budgets in web/vite.config.ts). Tried again after a failed download.
+ */
+let chime: Promise<typeof playLetIn> | null = null;
+function loadChime() {
+  chime ??= import('./lobby-tone').then(
+    ({ playLetIn }) => playLetIn,
+    (error: unknown) => {
+      chime = null;
+      throw error;
+    },
+  );
+  return chime;
+}
+
 /**
  * How often the page asks again, per state. Ready too: until the invitee goes to the call, the
  * call can end (the clerk finishes the visit), and the page then says so instead of offering a
@@ -140,7 +157,11 @@ export function InvitePage() {
         const letIn = invitee.state === 'waiting' && next.state === 'ready';
         if (letIn) {
           requestFocus();
-          playTone('admitted');
+          // Fetched with the lobby; offline, the focus and the title still call them.
+          void loadChime().then(
+            (play) => play(),
+            () => {},
+          );
         }
         setPhase((previous) => ({
           status: 'invitee',
@@ -285,9 +306,17 @@ function IntroForm({
   );
 }
 
-/** After a reload into the lobby: the next click or key press lets the page sound when they are let in. */
+/**
+ * In the lobby: the tone's code is fetched, and after a reload into it, the next click or key
+ * press lets the page sound when they are let in.
+ */
 function PrimeAudio() {
-  useEffect(primeAudio, []);
+  useEffect(() => {
+    primeAudio();
+    void loadChime().catch(() => {
+      // Offline for a moment: the admit asks again.
+    });
+  }, []);
   return null;
 }
 
