@@ -1,8 +1,9 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { precompress } from './vite/precompress';
-import { routeBudget } from './vite/route-budget';
+// With their extensions: Vite's coming native config loader (Node's own TypeScript) needs them.
+import { precompress } from './vite/precompress.ts';
+import { routeBudget } from './vite/route-budget.ts';
 
 // In development the Vite server serves the client and hands /api and /ws to the app server;
 // in production the app server serves the built files itself (one process, one port).
@@ -103,6 +104,11 @@ export default defineConfig({
     // Written beside the chunks, without a `sourceMappingURL` comment in each: ~30 bytes gzip a
     // chunk that every page paid (issue 14). Developer tools take a map when it is added by hand.
     sourcemap: 'hidden',
+    // Vite's general warning starts at 500 kB; the one chunk above it is the LiveKit client
+    // (livekit-transport, about 540 kB, 140 kB gzip), loaded only when a call runs over LiveKit.
+    // What a page may load is held by the budgets above, per page and compressed; the warning
+    // only told every `npm start` to split a chunk that no page loads first.
+    chunkSizeWarningLimit: 600,
     // No polyfill for `<link rel="modulepreload">` (0.3 kB gzip on every page): every browser
     // since 2023 preloads modules itself, and one without (Safari before 17) still loads every
     // chunk, it only finds a lazy page's own imports one round trip later (issue 14: the door's
@@ -116,6 +122,9 @@ export default defineConfig({
       // `z.config` (call `config` by name) and zod's registries in web/src and shared/src. The
       // shared helpers that build schemas (shared/src/person-name-schema.ts, office-text.ts, visits.api.ts) are as pure.
       treeshake: { manualPureFunctions: ['z', 'personName', 'plainText', 'officeText', 'localizedWith'] },
+      // Rolldown's note that plugins took most of the build: they do, on purpose (precompress packs
+      // every file at the highest levels once, so no request pays for it); said once here instead.
+      checks: { bundlerTimings: false },
       output: {
         codeSplitting: {
           groups: [
