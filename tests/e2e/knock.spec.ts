@@ -142,6 +142,32 @@ test('a clerk who finishes a conversation from the console is taken to the next 
   expectNoBrowserErrors(clerk);
 });
 
+test('a clerk who declines someone or lets someone in from the list keeps the focus where the work goes on', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const ben = await citizen(browser);
+  const clara = await citizen(browser);
+  await knockViaApi(ben, 'gewerbeamt', { name: 'Ben Beispiel', concern: 'Frage zur Anmeldung' });
+  const visit = await knockViaApi(clara, 'gewerbeamt', { name: 'Clara Muster', concern: 'Gewerbe ummelden' });
+
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  await clerk.page.getByRole('button', { name: 'Ben Beispiel ablehnen' }).click();
+  const dialog = clerk.page.getByRole('dialog', { name: 'Ben Beispiel ablehnen' });
+  await dialog.getByRole('button', { name: 'Ablehnen' }).click();
+  await expect(dialog).toHaveCount(0);
+  // Before, the focus went to the page's heading, a whole page away from the next person.
+  await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+
+  await clerk.page.getByRole('button', { name: 'Clara Muster hereinbitten' }).click();
+  const current = clerk.page.getByTestId('current-visit');
+  await expect(current).toContainText('Sie sind bei Clara Muster');
+  // Before, the focus fell to the page with the row that held it.
+  await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toBeFocused();
+  await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toHaveAttribute('href', `/call/${visit.id}`);
+  expectNoBrowserErrors(clerk);
+});
+
 test('walking the door’s choices with the arrow keys changes the door once, where the clerk stops', async ({
   browser,
 }) => {

@@ -263,9 +263,22 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
     setAdmitting(true);
     return run(async () => {
       const { visitId, channel, call } = await admitVisit(department.id, entry === 'next' ? 'next' : entry.id);
-      if (channel === 'video') setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
+      if (channel === 'video') {
+        setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
+        setFocusCallOf(visitId);
+      }
     }).finally(() => setAdmitting(false));
   };
+  // A person let in from the queue: the way into the call takes the focus once it shows (the
+  // row's button is gone with the row, and the focus fell to the page; unless the devices were
+  // ready, which walks the clerk into the call at once).
+  const [focusCallOf, setFocusCallOf] = useState<string | null>(null);
+  const currentButtons = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!focusCallOf || mine?.id !== focusCallOf) return;
+    setFocusCallOf(null);
+    currentButtons.current?.querySelector<HTMLElement>('a')?.focus();
+  }, [focusCallOf, mine?.id]);
   // The finished conversation's buttons go with it; the focus goes on to the next person rather
   // than to the top of the page, where a keyboard user would start over.
   const admitNextButton = useRef<HTMLButtonElement>(null);
@@ -362,7 +375,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         ) : mine ? (
           <>
             <p>{t('console.currentWith', { name: mine.name, time: since(mine) })}</p>
-            <div className="button-row">
+            <div className="button-row" ref={currentButtons}>
               <Link className="button button--primary" to={pagePath('call', { visitId: mine.id })}>
                 {t('console.toCall')}
               </Link>
@@ -545,6 +558,8 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
           noteHint={t('console.declineNoteHint')}
           confirmLabel={t('console.declineConfirm')}
           abortLabel={t('console.cancel')}
+          // The declined row is gone with its button: on to the next person, as after finishing.
+          fallbackFocus={admitNextButton}
           onClose={() => {
             setDeclining(null);
           }}
