@@ -1,6 +1,7 @@
 import { pagePath, type CallJoinResponse } from '@amtsraum/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AFTER_CALL } from '../../lib/after-call';
 import { Link, useNavigate, useParams } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { usePageFocus } from '../../lib/page-focus';
@@ -259,7 +260,7 @@ function ActiveCall({
   // After the call the clerk goes back to the queue, where people wait (issue 13: they landed two
   // clicks away); everybody else gets the closing page.
   const leaveEndedCall = useCallback(() => {
-    if (role === 'clerk') void navigate(pagePath('console', { departmentId }), { replace: true });
+    if (role === 'clerk') void navigate(pagePath('console', { departmentId }), { replace: true, state: AFTER_CALL });
     else void navigate(pagePath('callEnded', { visitId }), { replace: true, state: { role } satisfies CallEndedState });
   }, [role, navigate, departmentId, visitId]);
   const left = snapshot.left;

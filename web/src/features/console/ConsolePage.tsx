@@ -9,6 +9,7 @@ import {
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from '../../lib/router';
+import { cameFromCall } from '../../lib/after-call';
 import { returnTo } from '../../lib/session-ended';
 import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
@@ -288,6 +289,12 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
       admitNextButton.current?.focus();
     });
   const finish = (entry: QueueEntry) => thenNext(() => finishVisit(department.id, entry.id));
+  // Back from a call the clerk ended: on to the next person, as after finishing here.
+  const { state: arrival } = useLocation();
+  const [afterCall] = useState(() => cameFromCall(arrival));
+  useEffect(() => {
+    if (afterCall) admitNextButton.current?.focus();
+  }, [afterCall]);
   const clockOf = (iso: string) => formatClock(new Date(iso), locale, department.timeZone);
 
   const waited = (entry: QueueEntry) => {
