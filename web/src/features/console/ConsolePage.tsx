@@ -320,7 +320,8 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         <p>
           <Link to={pagePath('staffHome')}>{t('console.back')}</Link>
         </p>
-        <SignOutButton />
+        {/* Nobody else on duty (this console counts): signing out leaves the people waiting alone. */}
+        <SignOutButton waiting={door.clerksOnDuty <= 1 ? queue.length : 0} />
       </div>
       <CounterField
         key={counterName ?? ''}
