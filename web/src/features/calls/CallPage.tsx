@@ -1,7 +1,6 @@
 import { pagePath, type CallJoinResponse } from '@amtsraum/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AFTER_CALL } from '../../lib/after-call';
 import { Link, useNavigate, useParams } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { usePageFocus } from '../../lib/page-focus';
@@ -258,9 +257,12 @@ function ActiveCall({
   useDisposeOnUnmount(transport);
 
   // After the call the clerk goes back to the queue, where people wait (issue 13: they landed two
-  // clicks away); everybody else gets the closing page.
+  // clicks away), which then focuses "let the next person in" (`afterCall`, read by the console;
+  // written out here, not shared: a module shared by the two pages lands in the door page's
+  // eager chunk); everybody else gets the closing page.
   const leaveEndedCall = useCallback(() => {
-    if (role === 'clerk') void navigate(pagePath('console', { departmentId }), { replace: true, state: AFTER_CALL });
+    if (role === 'clerk')
+      void navigate(pagePath('console', { departmentId }), { replace: true, state: { afterCall: true } });
     else void navigate(pagePath('callEnded', { visitId }), { replace: true, state: { role } satisfies CallEndedState });
   }, [role, navigate, departmentId, visitId]);
   const left = snapshot.left;

@@ -9,7 +9,6 @@ import {
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from '../../lib/router';
-import { cameFromCall } from '../../lib/after-call';
 import { returnTo } from '../../lib/session-ended';
 import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
@@ -114,6 +113,15 @@ function SessionEnded() {
       </p>
     </>
   );
+}
+
+/**
+ * Whether the console was reached from a call the clerk ended (the call page's history state):
+ * the focus then goes to "let the next person in", as after finishing here, instead of to the
+ * page's heading, a dozen Tab presses away from the next person, after every call.
+ */
+function cameFromCall(state: unknown): boolean {
+  return typeof state === 'object' && state !== null && (state as { afterCall?: unknown }).afterCall === true;
 }
 
 /** Ids in the queue not seen before, counted until the tab has focus again. */
