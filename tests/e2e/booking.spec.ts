@@ -413,6 +413,31 @@ test('the clerk books for a caller, moves the appointment and cancels it with a 
   expectNoBrowserErrors(clerk);
 });
 
+test('a console left open overnight shows the new day’s appointments as today’s the next morning', async ({
+  browser,
+}) => {
+  const clerk = await clerkOnDuty(browser);
+  const { page } = clerk;
+  const berlinDay = (instant: number) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', dateStyle: 'short' }).format(instant);
+  const start = Date.now();
+  await page.clock.install({ time: start });
+  await page.goto(`/staff/${clerk.departmentId}`);
+  const panel = page.getByTestId('appointments-panel');
+  const day = panel.getByTestId('appointments-day');
+  await expect(day).toHaveText(/^Heute, /);
+  await expect(panel.getByRole('textbox', { name: 'Datum' })).toHaveValue(berlinDay(start));
+  const yesterday = await day.textContent();
+
+  // The next morning (the console's clock reads the time every half minute).
+  await page.clock.fastForward('24:00:00');
+  await expect(panel.getByRole('textbox', { name: 'Datum' })).toHaveValue(berlinDay(start + 24 * 3_600_000));
+  await expect(day).toHaveText(/^Heute, /);
+  await expect(day).not.toHaveText(yesterday ?? '');
+  await expect(panel.getByRole('button', { name: 'Heute' })).toHaveAttribute('aria-disabled', 'true');
+  expectNoBrowserErrors(clerk);
+});
+
 test('book, join at the time, the clerk admits, the call starts with frames arriving', async ({ browser }) => {
   const clerk = await clerkOnDuty(browser);
   const { departmentId } = clerk;

@@ -153,6 +153,9 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
     await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
     await expect(mainHeading(clerk.page)).toHaveText('Bürgeramt');
     await expect(clerk.page.getByTestId('queue-empty')).toBeVisible();
+    // With the focus on the next person, as after finishing from the console (it was on the
+    // page's heading, a dozen Tab presses away, each time).
+    await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
     expect(clerkStatusQuestions, 'the clerk page asked whether its own ended call goes on').toEqual([]);
     await expectNoA11yViolations(citizen.page);
     await citizen.page.screenshot({ path: testInfo.outputPath('ended-citizen-360.png'), fullPage: true });

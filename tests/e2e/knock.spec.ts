@@ -13,6 +13,7 @@ import {
   openWaitingRoom,
   peoplePerTest,
   setDoor,
+  signInAsStaff,
   tidyDepartment,
 } from './support';
 
@@ -139,6 +140,32 @@ test('a clerk who finishes a conversation from the console is taken to the next 
   await clerk.page.keyboard.press('Enter');
   await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
   await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+  expectNoBrowserErrors(clerk);
+});
+
+test('a clerk who declines someone or lets someone in from the list keeps the focus where the work goes on', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const ben = await citizen(browser);
+  const clara = await citizen(browser);
+  await knockViaApi(ben, 'gewerbeamt', { name: 'Ben Beispiel', concern: 'Frage zur Anmeldung' });
+  const visit = await knockViaApi(clara, 'gewerbeamt', { name: 'Clara Muster', concern: 'Gewerbe ummelden' });
+
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  await clerk.page.getByRole('button', { name: 'Ben Beispiel ablehnen' }).click();
+  const dialog = clerk.page.getByRole('dialog', { name: 'Ben Beispiel ablehnen' });
+  await dialog.getByRole('button', { name: 'Ablehnen' }).click();
+  await expect(dialog).toHaveCount(0);
+  // Before, the focus went to the page's heading, a whole page away from the next person.
+  await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+
+  await clerk.page.getByRole('button', { name: 'Clara Muster hereinbitten' }).click();
+  const current = clerk.page.getByTestId('current-visit');
+  await expect(current).toContainText('Sie sind bei Clara Muster');
+  // Before, the focus fell to the page with the row that held it.
+  await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toBeFocused();
+  await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toHaveAttribute('href', `/call/${visit.id}`);
   expectNoBrowserErrors(clerk);
 });
 
@@ -321,6 +348,36 @@ test('staff sign in with the form, see their offices and sign out', async ({ bro
   await page.getByRole('button', { name: 'Abmelden' }).click();
   await expect(mainHeading(page)).toHaveText('Anmeldung für Mitarbeitende');
   expectNoBrowserErrors(person);
+});
+
+test('a clerk signing out of the console while people wait and nobody else is on duty is asked first', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const ben = await citizen(browser);
+  await knockViaApi(ben, 'fundbuero', { name: 'Ben Beispiel', concern: 'Schirm verloren' });
+  const { page } = clerk;
+  await page.goto(`/staff/${clerk.departmentId}`);
+  await expect(page.getByRole('row', { name: /Ben Beispiel/ })).toBeVisible();
+
+  // Before, the end of the day's "Abmelden" left Ben waiting with nobody to let him in, unsaid.
+  await page.getByRole('button', { name: 'Abmelden' }).click();
+  const ask = page.getByTestId('sign-out-confirm');
+  await expect(ask.getByRole('alert')).toHaveText(
+    'Es wartet noch 1 Person, und außer Ihnen ist niemand im Dienst. Wirklich abmelden?',
+  );
+  await expect(ask.getByRole('button', { name: 'Angemeldet bleiben' })).toBeFocused();
+  await expect(page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+  await expectNoA11yViolations(page);
+  await ask.getByRole('button', { name: 'Angemeldet bleiben' }).click();
+  await expect(ask).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Abmelden' })).toBeFocused();
+
+  await page.getByRole('button', { name: 'Abmelden' }).click();
+  await ask.getByRole('button', { name: 'Trotzdem abmelden' }).click();
+  await expect(mainHeading(page)).toHaveText('Anmeldung für Mitarbeitende');
+  expect(clerk.errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
+  await signInAsStaff(clerk, STAFF.mehmet); // for the tidying up
 });
 
 test('a clerk who opens their console without a session comes back to it after signing in', async ({ browser }) => {

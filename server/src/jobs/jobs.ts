@@ -1,5 +1,6 @@
 import { ctxOf, type AppDeps } from '../deps.js';
 import { announceDueArrivals } from '../features/appointments/due-arrivals.js';
+import { announceDoorTurns } from '../features/directory/door-turns.js';
 import { sendDueReminders } from '../features/appointments/reminders.js';
 import { reconcileCalls } from '../features/calls/media-events.js';
 import { followAttendance } from '../features/visits/attendance.js';
@@ -27,6 +28,12 @@ export interface JobIntervals {
    * servers, whose clocks jump: they run `followAttendance` themselves when they test it).
    */
   attendanceMs?: number | null;
+  /**
+   * Doors that open or close by the clock (opening hours, closures, a clerk's setting lapsing at
+   * midnight). Default 15 s; null: not run (test servers, whose clocks jump by hours: they call
+   * `announceDoorTurns` themselves when they test it).
+   */
+  doorTurnsMs?: number | null;
 }
 
 /**
@@ -76,6 +83,7 @@ export function serverJobs(
     },
     dueArrivalsJob(deps, appointmentsMs),
     ...(intervals.attendanceMs === null ? [] : [attendanceJob(deps, intervals.attendanceMs ?? sweepMs)]),
+    ...(intervals.doorTurnsMs === null ? [] : [doorTurnsJob(deps, intervals.doorTurnsMs ?? sweepMs)]),
     {
       name: 'appointments.reminders',
       everyMs: appointmentsMs,
@@ -114,6 +122,20 @@ export function dueArrivalsJob(deps: Pick<AppDeps, 'database' | 'events' | 'now'
     async run() {
       const now = deps.now();
       await announceDueArrivals({ db: deps.database.db, events: deps.events, now }, since);
+      since = now;
+    },
+  };
+}
+
+/** Tells the live hub about departments whose door turned by the clock since the last round. */
+export function doorTurnsJob(deps: Pick<AppDeps, 'database' | 'events' | 'now'>, everyMs: number): Job {
+  let since = deps.now();
+  return {
+    name: 'doors.turns',
+    everyMs,
+    async run() {
+      const now = deps.now();
+      await announceDoorTurns({ db: deps.database.db, events: deps.events, now }, since);
       since = now;
     },
   };

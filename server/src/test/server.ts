@@ -63,8 +63,8 @@ export async function startTestServer(database: TestDatabase, options: TestServe
     requestTimeoutMs: options.requestTimeoutMs,
     idleTimeoutMs: options.idleTimeoutMs,
     // Test clocks jump by hours; a door left to the attendance job would turn unattended under a
-    // test's feet. Tests of attendance run the job's rounds themselves.
-    jobs: { attendanceMs: null, ...options.jobs },
+    // test's feet, and every jump would turn doors by the clock. Tests of these run the rounds themselves.
+    jobs: { attendanceMs: null, doorTurnsMs: null, ...options.jobs },
   });
   return Object.assign(running, { database });
 }

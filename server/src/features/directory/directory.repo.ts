@@ -129,3 +129,17 @@ export interface OfficeScope {
   tenant: TenantRow;
   department: DepartmentRow;
 }
+
+/** Every open department of every open municipality, with the municipality's time zone. */
+export async function listDoorsEverywhere(db: Db): Promise<{ department: DepartmentRow; timeZone: string }[]> {
+  return db
+    .select({ department: departments, timeZone: tenants.timeZone })
+    .from(departments)
+    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
+    .where(and(isNull(departments.archivedAt), isNull(tenants.archivedAt)));
+}
+
+/** Closures of every municipality ending on `fromDate` or later. */
+export async function listClosuresEverywhere(db: Db, fromDate: string): Promise<ClosureRow[]> {
+  return db.select().from(closures).where(gte(closures.endsOn, fromDate));
+}

@@ -257,9 +257,12 @@ function ActiveCall({
   useDisposeOnUnmount(transport);
 
   // After the call the clerk goes back to the queue, where people wait (issue 13: they landed two
-  // clicks away); everybody else gets the closing page.
+  // clicks away), which then focuses "let the next person in" (`afterCall`, read by the console;
+  // written out here, not shared: a module shared by the two pages lands in the door page's
+  // eager chunk); everybody else gets the closing page.
   const leaveEndedCall = useCallback(() => {
-    if (role === 'clerk') void navigate(pagePath('console', { departmentId }), { replace: true });
+    if (role === 'clerk')
+      void navigate(pagePath('console', { departmentId }), { replace: true, state: { afterCall: true } });
     else void navigate(pagePath('callEnded', { visitId }), { replace: true, state: { role } satisfies CallEndedState });
   }, [role, navigate, departmentId, visitId]);
   const left = snapshot.left;

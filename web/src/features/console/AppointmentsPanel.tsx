@@ -53,8 +53,15 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
   const when = useSlotName(timeZone);
   const id = useId();
   const now = useMinuteClock();
-  const [today] = useState(() => todayIn(timeZone));
+  const today = todayIn(timeZone, new Date(now));
   const [date, setDate] = useState(today);
+  // A console stays open overnight: at midnight the day shown moves on with "today" (it stayed on
+  // yesterday, still called "Heute"), unless the clerk is looking at another day.
+  const [shownToday, setShownToday] = useState(today);
+  if (shownToday !== today) {
+    setShownToday(today);
+    if (date === shownToday) setDate(today);
+  }
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
   const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: Message } | null>(null);
   // The appointment just booked, with the notice saying so: its actions last as long as that notice.

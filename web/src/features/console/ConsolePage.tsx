@@ -115,6 +115,15 @@ function SessionEnded() {
   );
 }
 
+/**
+ * Whether the console was reached from a call the clerk ended (the call page's history state):
+ * the focus then goes to "let the next person in", as after finishing here, instead of to the
+ * page's heading, a dozen Tab presses away from the next person, after every call.
+ */
+function cameFromCall(state: unknown): boolean {
+  return typeof state === 'object' && state !== null && (state as { afterCall?: unknown }).afterCall === true;
+}
+
 /** Ids in the queue not seen before, counted until the tab has focus again. */
 function useNewKnocks(queue: QueueEntry[]): number {
   const seen = useRef<Set<string> | null>(null);
@@ -263,9 +272,22 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
     setAdmitting(true);
     return run(async () => {
       const { visitId, channel, call } = await admitVisit(department.id, entry === 'next' ? 'next' : entry.id);
-      if (channel === 'video') setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
+      if (channel === 'video') {
+        setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
+        setFocusCallOf(visitId);
+      }
     }).finally(() => setAdmitting(false));
   };
+  // A person let in from the queue: the way into the call takes the focus once it shows (the
+  // row's button is gone with the row, and the focus fell to the page; unless the devices were
+  // ready, which walks the clerk into the call at once).
+  const [focusCallOf, setFocusCallOf] = useState<string | null>(null);
+  const currentButtons = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!focusCallOf || mine?.id !== focusCallOf) return;
+    setFocusCallOf(null);
+    currentButtons.current?.querySelector<HTMLElement>('a')?.focus();
+  }, [focusCallOf, mine?.id]);
   // The finished conversation's buttons go with it; the focus goes on to the next person rather
   // than to the top of the page, where a keyboard user would start over.
   const admitNextButton = useRef<HTMLButtonElement>(null);
@@ -275,6 +297,12 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
       admitNextButton.current?.focus();
     });
   const finish = (entry: QueueEntry) => thenNext(() => finishVisit(department.id, entry.id));
+  // Back from a call the clerk ended: on to the next person, as after finishing here.
+  const { state: arrival } = useLocation();
+  const [afterCall] = useState(() => cameFromCall(arrival));
+  useEffect(() => {
+    if (afterCall) admitNextButton.current?.focus();
+  }, [afterCall]);
   const clockOf = (iso: string) => formatClock(new Date(iso), locale, department.timeZone);
 
   const waited = (entry: QueueEntry) => {
@@ -300,7 +328,8 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         <p>
           <Link to={pagePath('staffHome')}>{t('console.back')}</Link>
         </p>
-        <SignOutButton />
+        {/* Nobody else on duty (this console counts): signing out leaves the people waiting alone. */}
+        <SignOutButton waiting={door.clerksOnDuty <= 1 ? queue.length : 0} />
       </div>
       <CounterField
         key={counterName ?? ''}
@@ -362,7 +391,7 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         ) : mine ? (
           <>
             <p>{t('console.currentWith', { name: mine.name, time: since(mine) })}</p>
-            <div className="button-row">
+            <div className="button-row" ref={currentButtons}>
               <Link className="button button--primary" to={pagePath('call', { visitId: mine.id })}>
                 {t('console.toCall')}
               </Link>
@@ -545,6 +574,8 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
           noteHint={t('console.declineNoteHint')}
           confirmLabel={t('console.declineConfirm')}
           abortLabel={t('console.cancel')}
+          // The declined row is gone with its button: on to the next person, as after finishing.
+          fallbackFocus={admitNextButton}
           onClose={() => {
             setDeclining(null);
           }}

@@ -1,5 +1,5 @@
 import { pagePath, type StaffMe } from '@amtsraum/shared';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from '../../lib/router';
 import { getLiveClient } from '../../lib/live-client';
@@ -19,27 +19,68 @@ export function StaffGate({ children }: { children: (me: StaffMe) => ReactNode }
   return <>{children(state.data)}</>;
 }
 
-export function SignOutButton() {
+/**
+ * Signs out. `waiting`: the people left waiting with nobody else on duty (the console knows): then
+ * the first press asks first, as a clerk signing out at the end of the day with people still in
+ * the queue was told nothing, and nobody let them in.
+ */
+export function SignOutButton({ waiting = 0 }: { waiting?: number }) {
   const { t } = useTranslation('console');
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState(false);
+  const stay = useRef<HTMLButtonElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (asking) stay.current?.focus();
+  }, [asking]);
+  const signOut = () => {
+    if (busy) return;
+    setBusy(true);
+    void logout()
+      .catch(() => {})
+      .finally(() => {
+        getLiveClient().reconnectNow();
+        void navigate(pagePath('staffLogin'));
+      });
+  };
+  const confirming = asking && waiting > 0;
   return (
-    <button
-      type="button"
-      className="button"
-      aria-disabled={busy || undefined}
-      onClick={() => {
-        if (busy) return;
-        setBusy(true);
-        void logout()
-          .catch(() => {})
-          .finally(() => {
-            getLiveClient().reconnectNow();
-            void navigate(pagePath('staffLogin'));
-          });
-      }}
-    >
-      {t('home.signOut')}
-    </button>
+    <>
+      <button
+        ref={button}
+        type="button"
+        className="button"
+        aria-disabled={busy || undefined}
+        aria-expanded={waiting > 0 ? confirming : undefined}
+        onClick={() => {
+          if (waiting > 0 && !asking) setAsking(true);
+          else signOut();
+        }}
+      >
+        {t('home.signOut')}
+      </button>
+      {confirming && (
+        <div className="notice notice--warning sign-out-confirm" data-testid="sign-out-confirm">
+          <p role="alert">{t('console.signOutWaiting', { count: waiting })}</p>
+          <div className="button-row">
+            <button type="button" className="button button--danger" aria-disabled={busy || undefined} onClick={signOut}>
+              {t('console.signOutAnyway')}
+            </button>
+            <button
+              ref={stay}
+              type="button"
+              className="button button--secondary"
+              onClick={() => {
+                setAsking(false);
+                button.current?.focus();
+              }}
+            >
+              {t('console.signOutStay')}
+            </button>
+          </div>
+        </div>
+      )}
+    </>
   );
 }
