@@ -143,6 +143,24 @@ test('a clerk who finishes a conversation from the console is taken to the next 
   expectNoBrowserErrors(clerk);
 });
 
+test('a citizen let in who never joins is marked as not come, not as served, and reads so', async ({ browser }) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const cem = await citizen(browser);
+  const visit = await knockViaApi(cem, 'gewerbeamt', { name: 'Cem Abwesend', concern: 'Frage zur Anmeldung' });
+  await openWaitingRoom(cem, 'gewerbeamt');
+  await admitViaApi(clerk, clerk.departmentId, visit.id);
+
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const current = clerk.page.getByTestId('current-visit');
+  await expect(current).toContainText('Sie sind bei Cem Abwesend');
+  await current.getByRole('button', { name: 'Nicht erschienen' }).click();
+  await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
+  await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+  // The citizen's page, still open, says what happened (the text of a no-show, not of a visit served).
+  await expect(cem.page.getByText('Sie sind nicht ins Gespräch gekommen; der Besuch wurde beendet.')).toBeVisible();
+  expectNoBrowserErrors(clerk);
+});
+
 test('a clerk who declines someone or lets someone in from the list keeps the focus where the work goes on', async ({
   browser,
 }) => {

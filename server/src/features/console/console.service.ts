@@ -179,7 +179,10 @@ export async function recall(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Pr
   );
 }
 
-/** The person called to the clerk's counter did not come: the visit ends as `no_show`. */
+/**
+ * The person called to the clerk's counter, or let in by video, did not come: the visit ends as
+ * `no_show`, and a video call the clerk waited in ends as a finished one does.
+ */
 export async function noShow(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Promise<void> {
   const row = await noShowCalled(ctx.db, {
     departmentId: clerk.departmentId,
@@ -194,6 +197,14 @@ export async function noShow(ctx: ConsoleCtx, clerk: Clerk, visitId: string): Pr
     { tenantId: row.tenantId, visitId, action: 'visit.no_show' },
     { moved: { to: 'no_show', at: ctx.now.toISOString() } },
   );
+  await endMediaCall(ctx, visitId);
+}
+
+/** The visit is over whatever the media server says: its answer only decides how fast the browsers learn it. */
+async function endMediaCall(ctx: ConsoleCtx, visitId: string): Promise<void> {
+  await ctx.media
+    .endCall(visitId)
+    .catch((error: unknown) => ctx.logger.warn({ err: error, visitId }, 'could not end the call on the media server'));
 }
 
 /** Why a visit could not be acted on: gone from this department (404) or taken meanwhile (409). */
@@ -242,10 +253,7 @@ export async function finishOwnVisit(ctx: ConsoleCtx, clerk: Clerk, visitId: str
     { tenantId: row.tenantId, visitId, action: 'visit.finished' },
     { moved: { to: 'done', at: ctx.now.toISOString() } },
   );
-  // The visit is over whatever the media server says: its answer only decides how fast the
-  // browsers learn it (they also do from the event just published).
-  await ctx.media
-    .endCall(visitId)
-    .catch((error: unknown) => ctx.logger.warn({ err: error, visitId }, 'could not end the call on the media server'));
+  // The browsers also learn it from the event just published.
+  await endMediaCall(ctx, visitId);
   return true;
 }

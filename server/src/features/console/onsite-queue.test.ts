@@ -201,15 +201,33 @@ describe.each(databaseKinds)('the one queue at the counter on %s', (kind) => {
     expect((await o.clerk.post(`${o.staffPath}/visits/${ticket.visitId}/no-show`)).status).toBe(409);
     expect((await o.clerk.post(`${o.staffPath}/visits/${ticket.visitId}/recall`)).status).toBe(409);
 
-    // A video visit is not called to a counter: no recall, no no-show; finish as before.
-    const citizen = client();
-    const knocked = await citizen.post(`${o.base}/knock`, knockBody('Video'));
-    const videoId = knocked.json.visit.id as string;
-    expect((await o.clerk.post(`${o.staffPath}/visits/${videoId}/admit`)).status).toBe(200);
+    // A video visit is not called to a counter: no recall; finish as before.
+    const knockByVideo = async (name: string) => {
+      const knocked = await client().post(`${o.base}/knock`, knockBody(name));
+      const id = knocked.json.visit.id as string;
+      expect((await o.clerk.post(`${o.staffPath}/visits/${id}/admit`)).status).toBe(200);
+      return id;
+    };
+    const videoId = await knockByVideo('Video');
     expect((await o.snapshot()).active[0]).toMatchObject({ channel: 'video', calledAt: null, calledCounter: null });
     expect((await o.clerk.post(`${o.staffPath}/visits/${videoId}/recall`)).status).toBe(409);
-    expect((await o.clerk.post(`${o.staffPath}/visits/${videoId}/no-show`)).status).toBe(409);
     expect((await o.clerk.post(`${o.staffPath}/visits/${videoId}/finish`)).status).toBe(204);
+
+    // Let in by video and never come: a no-show, not served, also once the clerk waits in the call
+    // alone; only the clerk who let them in says so, and finish then has nothing left to end.
+    const absentId = await knockByVideo('Nie gekommen');
+    await db().update(visits).set({ state: 'in_call' }).where(eq(visits.id, absentId)); // the clerk's join
+    expect((await colleague.post(`${o.staffPath}/visits/${absentId}/no-show`)).status).toBe(409);
+    expect((await o.clerk.post(`${o.staffPath}/visits/${absentId}/no-show`)).status).toBe(204);
+    const [absent] = await db().select().from(visits).where(eq(visits.id, absentId));
+    expect(absent).toMatchObject({ state: 'no_show', callKey: null });
+    expect(await auditActions(absentId)).toEqual(expect.arrayContaining(['visit.admitted', 'visit.no_show']));
+    expect((await o.clerk.post(`${o.staffPath}/visits/${absentId}/finish`)).status).toBe(409);
+    expect((await o.snapshot()).active.map((entry) => entry.id)).not.toContain(absentId);
+    // A video visit still waiting is not a no-show: it is declined, or it expires.
+    const waiting = (await client().post(`${o.base}/knock`, knockBody('Wartet'))).json.visit.id as string;
+    expect((await o.clerk.post(`${o.staffPath}/visits/${waiting}/no-show`)).status).toBe(409);
+    expect((await o.clerk.post(`${o.staffPath}/visits/${waiting}/decline`, {})).status).toBe(204);
 
     // Served at the counter: finish ends it as done, and its appointment too.
     const walkIn = await walkInTicket(o.clerk, o.staffPath);

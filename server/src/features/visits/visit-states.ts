@@ -13,7 +13,8 @@ import { queueOrder } from './queue-order.js';
  *
  *   enqueue ─▶ waiting ─admit─▶ admitted ─enterCall─▶ in_call ─finish─▶ done
  *                 │                 ├─finish─▶ done (on site: called to a counter, then served)
- *                 │                 ├─noShowCalled─▶ no_show (on site: called, nobody came)
+ *                 │                 ├─noShowCalled─▶ no_show (called or let in, nobody came;
+ *                 │                 │                 by video also from in_call)
  *                 ├─decline─▶ declined       │                  └─callOver─▶ done
  *                 ├─expire──▶ expired        │
  *                 ├─dropUnattended─▶ unattended (nobody on duty past the hold; walk-ins only)
@@ -262,8 +263,11 @@ export async function recall(
 }
 
 /**
- * The person called to the counter did not come (issue 16): only the clerk who called them, only
- * an on-site visit still called. It ends as `no_show`; an appointment it came for is missed too.
+ * The person called to the counter (issue 16), or let in by video, did not come: only the clerk
+ * who let them in; on site a visit still called, by video one admitted or in the call (the clerk
+ * waited in it alone: a visit let in by video and then only ended was counted as served, in the
+ * statistics and in the handling time behind every wait estimate). It ends as `no_show`; an
+ * appointment it came for is missed too.
  */
 export async function noShowCalled(
   db: Db,
@@ -271,14 +275,17 @@ export async function noShowCalled(
 ): Promise<ChangedVisit | undefined> {
   const [row] = await db
     .update(visits)
-    .set({ state: 'no_show', endedAt: options.now })
+    .set({ state: 'no_show', endedAt: options.now, callKey: null })
     .where(
       and(
         eq(visits.id, options.visitId),
         eq(visits.departmentId, options.departmentId),
         eq(visits.admittedBy, options.staffId),
-        eq(visits.channel, 'onsite'),
-        eq(visits.state, 'admitted'),
+        or(
+          and(eq(visits.channel, 'onsite'), eq(visits.state, 'admitted')),
+          // Let in by video and never come: the clerk may be in the call already, waiting alone.
+          and(eq(visits.channel, 'video'), stateIn(WITH_CLERK)),
+        ),
       ),
     )
     .returning(changed);

@@ -398,6 +398,14 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
               <button type="button" className="button" onClick={() => void finish(mine)}>
                 {t('console.finish')}
               </button>
+              {/* Let in, never came: not counted as served, nor in the handling time behind the estimates. */}
+              <button
+                type="button"
+                className="button"
+                onClick={() => void thenNext(() => counterActions.noShow(department.id, mine.id))}
+              >
+                {t('console.noShowVideo')}
+              </button>
             </div>
             <VisitInvites
               key={mine.id}
