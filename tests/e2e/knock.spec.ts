@@ -368,6 +368,23 @@ test('staff sign in with the form, see their offices and sign out', async ({ bro
   expectNoBrowserErrors(person);
 });
 
+test('a clerk’s list of offices shows how many wait in each, live', async ({ browser }) => {
+  const clerk = await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  await clerk.page.goto('/staff');
+  await expect(mainHeading(clerk.page)).toHaveText('Ihre Ämter');
+  const fundbuero = clerk.page.getByTestId('staff-department-fundbuero');
+  await expect(fundbuero.getByTestId('staff-department-waiting')).toHaveText('Niemand wartet');
+  // Mehmet's other office has its own line.
+  await expect(
+    clerk.page.getByTestId('staff-department-buergeramt').getByTestId('staff-department-waiting'),
+  ).toBeVisible();
+
+  await knockViaApi(await citizen(browser), 'fundbuero', { name: 'Dana Dort', concern: 'Schlüssel verloren' });
+  await expect(fundbuero.getByTestId('staff-department-waiting')).toHaveText('1 Person wartet');
+  await expectNoA11yViolations(clerk.page);
+  expectNoBrowserErrors(clerk);
+});
+
 test('a clerk signing out of the console while people wait and nobody else is on duty is asked first', async ({
   browser,
 }) => {

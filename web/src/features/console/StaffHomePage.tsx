@@ -1,11 +1,18 @@
 import { pagePath, type StaffMe } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../lib/router';
+import { useLiveDoor } from '../../lib/useLive';
 import { useLocalize } from '../../lib/useLocalize';
 import { PageHeading } from '../../ui/PageHeading';
 import { SignOutButton, StaffGate } from './StaffGate';
 
-/** `/staff`: the departments of the signed-in staff member. */
+/**
+ * Live lines for the first departments only: the hub watches at most 16 doors per connection
+ * (MAX_DOORS_PER_SOCKET), and a page must not run into that limit.
+ */
+const LIVE_DEPARTMENTS = 12;
+
+/** `/staff`: the departments of the signed-in staff member, each with who waits there now. */
 export function StaffHomePage() {
   return <StaffGate>{(me) => <StaffHome me={me} />}</StaffGate>;
 }
@@ -43,7 +50,7 @@ function StaffHome({ me }: { me: StaffMe }) {
         <p>{t('home.none')}</p>
       ) : (
         <ul className="card-list">
-          {me.staff.departments.map((department) => {
+          {me.staff.departments.map((department, index) => {
             const name = localize(department.name);
             return (
               <li key={department.id} className="card" data-testid={`staff-department-${department.slug}`}>
@@ -55,6 +62,10 @@ function StaffHome({ me }: { me: StaffMe }) {
                 <p>
                   {department.tenantName} · {t(`home.role.${department.role}`)}
                 </p>
+                {/* Where people wait, without opening each console (a clerk of two departments). */}
+                {index < LIVE_DEPARTMENTS && (
+                  <WaitingThere tenant={department.tenantSlug} department={department.slug} />
+                )}
                 <p>
                   <Link to={pagePath('staffAbsences', { departmentId: department.id })}>
                     {t('home.absences')}
@@ -70,5 +81,18 @@ function StaffHome({ me }: { me: StaffMe }) {
         </ul>
       )}
     </>
+  );
+}
+
+/** How many wait in the department now, live (the door's own count, as its page shows it). */
+function WaitingThere({ tenant, department }: { tenant: string; department: string }) {
+  const { t } = useTranslation('directory');
+  const live = useLiveDoor(tenant, department);
+  if (!live) return null;
+  const { waiting } = live.door;
+  return (
+    <p className="staff-waiting" data-testid="staff-department-waiting">
+      {waiting > 0 ? t('liveDoor.waiting', { count: waiting }) : t('liveDoor.nobodyWaiting')}
+    </p>
   );
 }
