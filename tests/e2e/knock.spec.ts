@@ -187,6 +187,37 @@ test('a clerk who declines someone or lets someone in from the list keeps the fo
   expectNoBrowserErrors(clerk);
 });
 
+test('on a 320 px phone the queue’s buttons are in view without scrolling sideways, the name too', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const visit = await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Ida Schmal', concern: 'Anmeldung' });
+  await clerk.page.setViewportSize({ width: 320, height: 640 });
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const row = clerk.page.getByTestId(`queue-entry-${visit.id}`);
+  const admit = row.getByRole('button', { name: 'Ida Schmal hereinbitten' });
+  const decline = row.getByRole('button', { name: 'Ida Schmal ablehnen' });
+  for (const button of [admit, decline]) {
+    await expect(button).toBeVisible();
+    const box = (await button.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(320);
+  }
+  // The name is not under the buttons: what is drawn at its middle is the name's own cell.
+  const name = row.getByRole('rowheader');
+  await row.evaluate((element) => element.scrollIntoView({ block: 'center', inline: 'nearest' }));
+  const nameBox = (await name.boundingBox())!;
+  const drawn = await clerk.page.evaluate(
+    ([x, y]) => document.elementFromPoint(x!, y!)?.closest('th')?.textContent ?? null,
+    [Math.min(nameBox.x + 20, 300), nameBox.y + 10],
+  );
+  expect(drawn).toContain('Ida Schmal');
+  expect(await clerk.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await admit.click();
+  await expect(clerk.page.getByTestId('current-visit')).toContainText('Sie sind bei Ida Schmal');
+  expectNoBrowserErrors(clerk);
+});
+
 test('walking the door’s choices with the arrow keys changes the door once, where the clerk stops', async ({
   browser,
 }) => {
