@@ -1,3 +1,4 @@
+import type { InviteView } from '@amtsraum/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
@@ -10,40 +11,52 @@ import { useInviteList } from './useInviteList';
  * invite panel is open.
  */
 export function LobbyNotice({ departmentId, visitId }: { departmentId: string; visitId: string }) {
-  const { t } = useTranslation('invites');
   const say = useSay();
   const { invites, refresh } = useInviteList(departmentId, { visitId });
   const [error, setError] = useState<Message | null>(null);
-  const waiting = invites.flatMap((invite) =>
-    invite.guests.filter((guest) => guest.state === 'waiting').map((guest) => ({ invite, guest })),
-  );
   return (
     <div role="status" data-testid="lobby-notice">
-      {waiting.length > 0 && (
-        <div className="callout lobby-notice">
-          <ul className="plain-list">
-            {waiting.map(({ invite, guest }) => (
-              <li key={guest.id}>
-                {t('lobby.waiting', { name: guest.name, label: invite.label })}{' '}
-                <button
-                  type="button"
-                  className="button button--primary button--small"
-                  onClick={() => {
-                    setError(null);
-                    admitInvitee(departmentId, guest.id).then(
-                      () => refresh(),
-                      (caught: unknown) => setError(problemMessage(toApiError(caught))),
-                    );
-                  }}
-                >
-                  {t('panel.admit', { name: guest.name })}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <LobbyWaiting
+        waiting={waitingInLobbies(invites)}
+        onAdmit={(guest) => {
+          setError(null);
+          admitInvitee(departmentId, guest.id).then(
+            () => refresh(),
+            (caught: unknown) => setError(problemMessage(toApiError(caught))),
+          );
+        }}
+      />
       {error && <p className="callout callout--warning">{say(error)}</p>}
+    </div>
+  );
+}
+
+type Guest = InviteView['guests'][number];
+export type LobbyGuest = { invite: InviteView; guest: Guest };
+
+/** Everyone waiting in a lobby of these invites, with the invite they came by. */
+export function waitingInLobbies(invites: InviteView[]): LobbyGuest[] {
+  return invites.flatMap((invite) =>
+    invite.guests.filter((guest) => guest.state === 'waiting').map((guest) => ({ invite, guest })),
+  );
+}
+
+/** "<name> („<label>“) wartet auf Einlass." with a button to let each in: the call page's and the console's. */
+export function LobbyWaiting({ waiting, onAdmit }: { waiting: LobbyGuest[]; onAdmit: (guest: Guest) => void }) {
+  const { t } = useTranslation('invites');
+  if (waiting.length === 0) return null;
+  return (
+    <div className="callout lobby-notice">
+      <ul className="plain-list">
+        {waiting.map(({ invite, guest }) => (
+          <li key={guest.id}>
+            {t('lobby.waiting', { name: guest.name, label: invite.label })}{' '}
+            <button type="button" className="button button--primary button--small" onClick={() => onAdmit(guest)}>
+              {t('panel.admit', { name: guest.name })}
+            </button>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { message, problemMessage, useSay, type Message } from '../../lib/message
 import { useLanguageName } from '../../ui/LanguageOptions';
 import { admitInvitee, revokeInvite } from './api';
 import { inForce, useValidity } from './links-in-force';
+import { LobbyWaiting, waitingInLobbies } from './LobbyNotice';
 import { QuickInterpreterInvite } from './QuickInterpreterInvite';
 import { useInviteList } from './useInviteList';
 
@@ -35,9 +36,7 @@ export function VisitInvites({
   const { invites, refresh } = useInviteList(departmentId, { visitId });
   const [status, setStatus] = useState<Message | null>(null);
   const [error, setError] = useState<Message | null>(null);
-  const waiting = invites.flatMap((invite) =>
-    invite.guests.filter((guest) => guest.state === 'waiting').map((guest) => ({ invite, guest })),
-  );
+  const waiting = waitingInLobbies(invites);
   const links = invites.filter(inForce);
   useNewcomerTone(waiting.map(({ guest }) => guest.id));
 
@@ -61,30 +60,15 @@ export function VisitInvites({
   return (
     <div className="visit-invites" data-testid="visit-invites">
       <div role="status" data-testid="console-lobby">
-        {waiting.length > 0 && (
-          <div className="callout lobby-notice">
-            <ul className="plain-list">
-              {waiting.map(({ invite, guest }) => (
-                <li key={guest.id}>
-                  {t('lobby.waiting', { name: guest.name, label: invite.label })}{' '}
-                  <button
-                    type="button"
-                    className="button button--primary button--small"
-                    onClick={() => {
-                      const { name } = guest;
-                      void act(
-                        () => admitInvitee(departmentId, guest.id),
-                        message((tr) => tr('invites:panel.admitted', { name })),
-                      );
-                    }}
-                  >
-                    {t('panel.admit', { name: guest.name })}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        <LobbyWaiting
+          waiting={waiting}
+          onAdmit={({ id: guestId, name }) => {
+            void act(
+              () => admitInvitee(departmentId, guestId),
+              message((tr) => tr('invites:panel.admitted', { name })),
+            );
+          }}
+        />
       </div>
       {interpreterLanguage && (
         <QuickInterpreterInvite
