@@ -16,8 +16,9 @@ import {
   listLivePrintsWithMean,
   listLiveVisitsOf,
   listLiveVisitsWithMean,
-  recentHandlingMinutes,
-  recentHandlingMinutesOf,
+  recentHandling,
+  recentHandlingOf,
+  type RecentHandling,
   type PrintedVisit,
   type VisitWithContext,
 } from '../features/visits/visits.repo.js';
@@ -61,7 +62,7 @@ function reuse(read: PrintedVisit[], kept: ReadonlyMap<string, VisitWithContext>
 }
 
 interface Kept {
-  setting: Omit<DepartmentSetting, 'recentMean'>;
+  setting: Omit<DepartmentSetting, 'recent'>;
   day: string;
   until: number;
 }
@@ -158,13 +159,13 @@ export class DepartmentContexts {
       }
     }
     const ids = [...settings.keys()];
-    const [live, means] = await Promise.all([listLiveVisitsOf(db, ids, now), recentHandlingMinutesOf(db, ids, now)]);
+    const [live, samples] = await Promise.all([listLiveVisitsOf(db, ids, now), recentHandlingOf(db, ids, now)]);
     const byDepartment = new Map<string, PrintedVisit[]>(ids.map((id) => [id, []]));
     for (const printed of live) byDepartment.get(printed.row.visit.departmentId)?.push(printed);
     const states = new Map<string, DepartmentState>();
     for (const [id, kept] of settings) {
       const rows = this.remember(id, reuse(byDepartment.get(id)!, keptRows?.(id)));
-      states.set(id, stateFrom({ ...kept.setting, recentMean: means.get(id) ?? null }, rows, now));
+      states.set(id, stateFrom({ ...kept.setting, recent: samples.get(id) ?? null }, rows, now));
     }
     return states;
   }
@@ -190,9 +191,8 @@ export class DepartmentContexts {
     const db = this.db();
     const read = await this.liveRows(db, departmentId, now);
     const live = this.remember(departmentId, reuse(read.live, keptRows?.(departmentId)));
-    const recentMean =
-      read.recentMean === undefined ? await recentHandlingMinutes(db, departmentId, now) : read.recentMean;
-    return stateFrom({ ...kept.setting, recentMean }, live, now);
+    const recent = read.recent === undefined ? await recentHandling(db, departmentId, now) : read.recent;
+    return stateFrom({ ...kept.setting, recent }, live, now);
   }
 
   /** Keeps the department's rows as just read, with their fingerprints; returns the rows. */
@@ -214,7 +214,7 @@ export class DepartmentContexts {
     db: Db,
     departmentId: string,
     now: Date,
-  ): Promise<{ live: PrintedVisit[]; recentMean: number | null | undefined }> {
+  ): Promise<{ live: PrintedVisit[]; recent: RecentHandling | null | undefined }> {
     const known = this.printed.get(departmentId);
     if (known) {
       const prints = await listLivePrintsWithMean(db, departmentId, now);
@@ -227,7 +227,7 @@ export class DepartmentContexts {
         if (row?.fingerprint !== print.fingerprint) break;
         live.push(row);
       }
-      if (live.length === prints.live.length) return { live, recentMean: prints.recentMean };
+      if (live.length === prints.live.length) return { live, recent: prints.recent };
     }
     return listLiveVisitsWithMean(db, departmentId, now);
   }

@@ -44,6 +44,8 @@ export async function findInvitedAppointment(db: Db, appointmentId: string) {
 /**
  * Holds the row of the visit or appointment an invite is made for until the transaction ends: two
  * links made at once, each to be the only valid one (`replacing`), are made one after the other.
+ * One call, one row: for an appointment's arrival the caller passes the appointment, whichever
+ * path the link comes by (`lockedFor` in invites.service.ts).
  */
 export async function lockTarget(db: Db, target: InviteTarget): Promise<void> {
   if ('visitId' in target) {
@@ -63,11 +65,14 @@ export async function insertInvite(db: Db, values: typeof invites.$inferInsert):
   return row;
 }
 
-/** Invites of a department for a visit or an appointment (`or`: both), newest first, with their seats. */
+/**
+ * Invites of a department for a visit or an appointment (`or`: both), newest first, with their
+ * seats; with `arrivalsOf`, also those made for the visits of that appointment (its arrival).
+ */
 export async function listInvitesWithGuests(
   db: Db,
   departmentId: string,
-  target: { visitId?: string | null; appointmentId?: string | null },
+  target: { visitId?: string | null; appointmentId?: string | null; arrivalsOf?: string },
 ): Promise<{ invite: InviteRow; guests: GuestRow[] }[]> {
   const rows = await db
     .select()
@@ -78,6 +83,12 @@ export async function listInvitesWithGuests(
         or(
           target.visitId ? eq(invites.visitId, target.visitId) : undefined,
           target.appointmentId ? eq(invites.appointmentId, target.appointmentId) : undefined,
+          target.arrivalsOf
+            ? inArray(
+                invites.visitId,
+                db.select({ id: visits.id }).from(visits).where(eq(visits.appointmentId, target.arrivalsOf)),
+              )
+            : undefined,
         ),
       ),
     )

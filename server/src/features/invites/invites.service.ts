@@ -73,11 +73,27 @@ async function findTarget(ctx: InvitesCtx, clerk: Clerk, target: InviteTarget) {
   return found;
 }
 
-/** Where a visit's invites are: its own, and those made for its appointment before the citizen arrived. */
-function listedFor(found: NonNullable<Awaited<ReturnType<typeof findTargetInDepartment>>>) {
+type Found = NonNullable<Awaited<ReturnType<typeof findTargetInDepartment>>>;
+
+/**
+ * Where a call's invites are. A visit's: its own, and those made for its appointment before the
+ * citizen arrived. An appointment's: its own, and those made for its arrival's visit (a console
+ * still showing the appointment after the arrival makes links for the same call).
+ */
+function listedFor(found: Found) {
   return found.kind === 'visit'
     ? { visitId: found.visit.id, appointmentId: found.visit.appointmentId }
-    : { appointmentId: found.appointment.id };
+    : { appointmentId: found.appointment.id, arrivalsOf: found.appointment.id };
+}
+
+/**
+ * The row that serializes the making of a call's links: the appointment's for an appointment and
+ * for its arrival's visit alike (each path locking its own row let a link made from the
+ * appointment and one made from its visit at the same moment both stand), else the visit's.
+ */
+function lockedFor(found: Found): InviteTarget {
+  if (found.kind === 'appointment') return { appointmentId: found.appointment.id };
+  return found.visit.appointmentId ? { appointmentId: found.visit.appointmentId } : { visitId: found.visit.id };
 }
 
 /**
@@ -88,11 +104,11 @@ function listedFor(found: NonNullable<Awaited<ReturnType<typeof findTargetInDepa
 async function validOnesReplaced(
   db: Db,
   clerk: Clerk,
-  found: NonNullable<Awaited<ReturnType<typeof findTargetInDepartment>>>,
+  found: Found,
   body: CreateInvite,
   now: Date,
 ): Promise<InviteRow[]> {
-  await lockTarget(db, found.kind === 'visit' ? { visitId: found.visit.id } : { appointmentId: found.appointment.id });
+  await lockTarget(db, lockedFor(found));
   const rows = await listInvitesWithGuests(db, clerk.departmentId, listedFor(found));
   // In force: a link still to be used, or used up by someone who may still be in the call.
   const valid = rows
@@ -197,7 +213,7 @@ export async function createInvite(ctx: InvitesCtx, clerk: Clerk, target: Invite
 
 /**
  * The invites for a visit, including those made for its appointment before the citizen arrived;
- * or the invites for an appointment.
+ * or the invites for an appointment, including those made for its arrival's visit.
  */
 export async function listInvites(ctx: InvitesCtx, clerk: Clerk, target: InviteTarget): Promise<InviteView[]> {
   const found = await findTarget(ctx, clerk, target);

@@ -11,6 +11,7 @@ import {
 } from '@amtsraum/shared';
 import { eq, like } from 'drizzle-orm';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments, auditEvents, invites as inviteRows, mailOutbox, visits } from '../../db/schema.js';
 import { TestClient, type LiveSocket } from '../../test/client.js';
@@ -777,6 +778,86 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect(redeemed.status).toBe(200);
     expect(InviteeStatusSchema.parse(redeemed.json)).toMatchObject({ state: 'not_started', visitId: null });
   });
+
+  /** An appointment whose citizen has arrived (a visit waits for it), with both paths to its call's invites. */
+  async function arrivedAppointment() {
+    const { tenant, department, clerk } = await admitted();
+    const db = server.database.db;
+    const { appointment, path } = await interpretedAppointment({ tenant, department, clerk }, clock.now());
+    await db.update(appointments).set({ state: 'arrived' }).where(eq(appointments.id, appointment.id));
+    const [visit] = await db
+      .insert(visits)
+      .values({
+        tenantId: tenant.id,
+        departmentId: department.id,
+        appointmentId: appointment.id,
+        state: 'waiting',
+        citizenName: 'Ayşe',
+        language: 'tr',
+      })
+      .returning();
+    const visitPath = `/api/staff/departments/${department.id}/visits/${visit!.id}/invites`;
+    const link = { role: 'interpreter', label: 'Dolmetscherin Türkisch', language: 'tr' };
+    return { clerk, appointmentPath: path, visitPath, link };
+  }
+
+  it('counts a link made from an appointment’s arrival when one is made from the appointment, and the other way round', async () => {
+    const { clerk, appointmentPath, visitPath, link } = await arrivedAppointment();
+    const fromVisit = await clerk.browser.post(visitPath, { ...link, replacing: [] });
+    expect(fromVisit.status).toBe(201);
+    const visitLink = CreatedInviteSchema.parse(fromVisit.json).invite.id;
+    // A console still showing the appointment did not know of it: refused, nothing made.
+    const blind = await clerk.browser.post(appointmentPath, { ...link, replacing: [] });
+    expect([blind.status, blind.json.code]).toEqual([409, 'conflict']);
+    // The appointment's list shows it, so the clerk can replace it from there.
+    const listed = InviteListSchema.parse((await clerk.browser.get(appointmentPath)).json).invites;
+    expect(listed.map((invite) => [invite.id, invite.state])).toEqual([[visitLink, 'active']]);
+    const replaced = await clerk.browser.post(appointmentPath, { ...link, replacing: [visitLink] });
+    expect(replaced.status).toBe(201);
+    const appointmentLink = CreatedInviteSchema.parse(replaced.json).invite.id;
+    // And the visit's path knows the appointment's link.
+    expect((await clerk.browser.post(visitPath, { ...link, replacing: [] })).status).toBe(409);
+    const states = InviteListSchema.parse((await clerk.browser.get(visitPath)).json).invites.map((invite) => [
+      invite.id,
+      invite.state,
+    ]);
+    expect(states).toEqual([
+      [appointmentLink, 'active'],
+      [visitLink, 'revoked'],
+    ]);
+  });
+
+  // Real concurrency needs a second connection: PGlite runs one statement at a time anyway.
+  it.runIf(kind === 'postgres')(
+    'lets exactly one of two links made at the same moment from an appointment and from its arrival stand',
+    async () => {
+      const { clerk, appointmentPath, visitPath, link } = await arrivedAppointment();
+      const connection = postgres(server.database.url!, { max: 2, onnotice: () => {} });
+      try {
+        // Hold every insert of an invite back until both makings are under way: each then has
+        // checked for links in force, or waits for the other's lock.
+        const holder = await connection.reserve();
+        await holder`begin`;
+        await holder`lock table invites in share mode`;
+        const made = [visitPath, appointmentPath].map((path) => clerk.browser.post(path, { ...link, replacing: [] }));
+        const waiting = async () => {
+          const [row] = await connection<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`;
+          return row!.n;
+        };
+        while ((await waiting()) < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+        await holder`commit`;
+        holder.release();
+        const answers = await Promise.all(made);
+        expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+        expect(answers.find((answer) => answer.status === 409)!.json.code).toBe('conflict');
+        const listed = InviteListSchema.parse((await clerk.browser.get(visitPath)).json).invites;
+        expect(listed.filter((invite) => invite.state === 'active')).toHaveLength(1);
+      } finally {
+        await connection.end();
+      }
+    },
+  );
 
   it('removes invitees from LiveKit rooms through RoomService, with exact grants in their tokens', async () => {
     const { create, client, visitId, clerk, department } = await admitted(livekit);

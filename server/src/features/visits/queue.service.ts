@@ -11,7 +11,13 @@ import {
 import { clerksAtConsole } from '../staff/presence.repo.js';
 import { placeHeldUntil } from './attendance.js';
 import { isWaiting } from './visit-states.js';
-import { findVisitWithContext, listLiveVisits, recentHandlingMinutes, type VisitWithContext } from './visits.repo.js';
+import {
+  findVisitWithContext,
+  listLiveVisits,
+  recentHandling,
+  type RecentHandling,
+  type VisitWithContext,
+} from './visits.repo.js';
 
 /**
  * Everything live about one department, derived from the database alone: the door, the queue,
@@ -36,8 +42,26 @@ export interface DepartmentState {
 }
 
 /**
- * The wait estimate: mean handling time of recent visits (the configured average until there are
- * a few), spread over the clerks on duty; a free clerk takes the first in line at once.
+ * How many visits of the configured average the handling mean counts beside the recent ones: a few
+ * short (or long) calls move the estimate a little, a day's worth of them moves it most of the way
+ * (docs/decisions/017-a-door-nobody-attends.md, addendum).
+ */
+export const CONFIGURED_VISITS = 10;
+
+/**
+ * The handling minutes an estimate uses: the recent visits' mean shrunk towards the department's
+ * configured average by `CONFIGURED_VISITS` visits of that average, (total + k × configured) /
+ * (visits + k). Without a recent visit, the configured average itself.
+ */
+export function handlingMeanMinutes(recent: RecentHandling | null, configuredMinutes: number): number {
+  const visits = recent?.visits ?? 0;
+  const minutes = recent?.minutes ?? 0;
+  return (minutes + CONFIGURED_VISITS * configuredMinutes) / (visits + CONFIGURED_VISITS);
+}
+
+/**
+ * The wait estimate: the handling mean (`handlingMeanMinutes`) spread over the clerks on duty; a
+ * free clerk takes the first in line at once.
  */
 export function estimateMinutes(options: {
   position: number;
@@ -64,8 +88,8 @@ export interface DepartmentSetting {
   closures: ClosureRow[];
   /** Clerks with the department's console open. */
   atConsole: string[];
-  /** Mean handling minutes of recent visits; null until there are a few. */
-  recentMean: number | null;
+  /** The handling times of recent finished visits; null without any. */
+  recent: RecentHandling | null;
   /**
    * `DepartmentResponse.revision` of the same rows, when the reader also read the services (the
    * live hub does, for its door messages).
@@ -75,13 +99,13 @@ export interface DepartmentSetting {
 
 async function buildState(db: Db, found: FoundDepartment, now: Date) {
   const { department, tenant } = found;
-  const [closureRows, live, recentMean, atConsole] = await Promise.all([
+  const [closureRows, live, recent, atConsole] = await Promise.all([
     listClosures(db, tenant.id, todayIn(tenant.timeZone, now)),
     listLiveVisits(db, department.id, now),
-    recentHandlingMinutes(db, department.id, now),
+    recentHandling(db, department.id, now),
     clerksAtConsole(db, department.id, now),
   ]);
-  return stateFrom({ found, closures: closureRows, atConsole, recentMean }, live, now);
+  return stateFrom({ found, closures: closureRows, atConsole, recent }, live, now);
 }
 
 /** The department's state from its setting and its live visits (in queue order), read at `now`. */
@@ -94,7 +118,7 @@ export function stateFrom(setting: DepartmentSetting, live: VisitWithContext[], 
     ...setting.atConsole,
     ...active.flatMap((row) => (row.visit.admittedBy ? [row.visit.admittedBy] : [])),
   ]).size;
-  const meanMinutes = setting.recentMean ?? department.avgHandlingMinutes;
+  const meanMinutes = handlingMeanMinutes(setting.recent, department.avgHandlingMinutes);
   const estimateFor = (position: number) =>
     estimateMinutes({ position, meanMinutes, clerksOnDuty, busyClerks: active.length });
   const base = doorStatus(department, closuresFor(setting.closures, department.id), tenant.timeZone, now, clerksOnDuty);

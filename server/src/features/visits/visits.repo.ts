@@ -56,16 +56,17 @@ export async function listLiveVisits(db: Db, departmentId: string, now: Date): P
 }
 
 /**
- * The handling-time rule, written once: per department, the last 30 visits finished in the last
- * 30 days, each counted between 1 and 120 minutes; fewer than 3 give no mean (null). Seconds.
- * A department without any such visit has no row.
+ * The handling-time sample, written once: per department, the last 30 visits finished in the last
+ * 30 days, each counted between 1 and 120 minutes; their number (`visits`) and total (`seconds`).
+ * A department without any such visit has no row. The mean an estimate uses weighs this against
+ * the configured average (`handlingMeanMinutes` in queue.service.ts), which the caller keeps.
  */
-function recentMeansSql(departmentIds: string[], now: Date) {
+function recentSamplesSql(departmentIds: string[], now: Date) {
   const ids = sql.join(
     departmentIds.map((id) => sql`${id}::uuid`),
     sql`, `,
   );
-  return recentMeansOf(ids, sql`${handlingSince(now)}::timestamptz`);
+  return recentSamplesOf(ids, sql`${handlingSince(now)}::timestamptz`);
 }
 
 /** The oldest end of a visit the handling-time mean counts. */
@@ -73,10 +74,10 @@ function handlingSince(now: Date): string {
   return new Date(now.getTime() - 30 * 24 * 3600_000).toISOString();
 }
 
-/** `recentMeansSql` for the department ids `ids` (a list), counting visits ended after `since`. */
-function recentMeansOf(ids: SQL, since: SQL) {
+/** `recentSamplesSql` for the department ids `ids` (a list), counting visits ended after `since`. */
+function recentSamplesOf(ids: SQL, since: SQL) {
   return sql`
-    select recent.department_id, case when count(*) >= 3 then avg(least(greatest(recent.seconds, 60), 7200)) end as mean
+    select recent.department_id, count(*) as visits, sum(least(greatest(recent.seconds, 60), 7200)) as seconds
     from (
       select done.department_id, extract(epoch from done.ended_at - done.admitted_at) as seconds,
         row_number() over (partition by done.department_id order by done.ended_at desc) as n
@@ -90,28 +91,28 @@ function recentMeansOf(ids: SQL, since: SQL) {
 
 /**
  * The department's live visits as `listLiveVisits` reads them, and the recent handling time as
- * `recentHandlingMinutes` computes it, in one statement: the live hub's read per queue change.
- * The mean rides along as an uncorrelated subquery (evaluated once); with no live visit there is
- * no row to carry it, and `recentMean` is undefined.
+ * `recentHandling` reads it, in one statement: the live hub's read per queue change. The sample
+ * rides along as an uncorrelated subquery (evaluated once); with no live visit there is no row to
+ * carry it, and `recent` is undefined.
  */
 export async function listLiveVisitsWithMean(
   db: Db,
   departmentId: string,
   now: Date,
-): Promise<{ live: PrintedVisit[]; recentMean: number | null | undefined }> {
+): Promise<{ live: PrintedVisit[]; recent: RecentHandling | null | undefined }> {
   // Built once per database (db/prepared.ts): it runs after every queue change.
   const statement = prepared(db, 'live_visits_with_mean', () =>
     liveOfDepartment(
       withContext(
         db
-          .select({ ...visitColumns, fingerprint, recentMean: recentMeanOfDepartment })
+          .select({ ...visitColumns, fingerprint, recent: recentOfDepartment })
           .from(visits)
           .$dynamic(),
       ),
     ).prepare('live_visits_with_mean'),
   );
   const rows = await statement.execute({ departmentId, now: now.toISOString(), since: handlingSince(now) });
-  return { live: rows.map(({ recentMean: _mean, ...row }) => printedOf(row)), recentMean: meanOf(rows) };
+  return { live: rows.map(({ recent: _recent, ...row }) => printedOf(row)), recent: recentOf(rows) };
 }
 
 /**
@@ -143,15 +144,33 @@ const printedOf = ({ fingerprint: print, ...row }: VisitWithContext & { fingerpr
   fingerprint: print,
 });
 
-/** The department's recent handling mean (seconds) as a column of its live rows; placeholders `departmentId`, `since`. */
-const recentMeanOfDepartment = sql<
-  string | number | null
->`(select means.mean from (${recentMeansOf(sql`${sql.placeholder('departmentId')}::uuid`, sql`${sql.placeholder('since')}::timestamptz`)}) as means)`;
+/**
+ * The department's recent handling sample as a column of its live rows, as text "visits seconds"
+ * (a scalar subquery has one column); placeholders `departmentId`, `since`.
+ */
+const recentOfDepartment = sql<
+  string | null
+>`(select sample.visits || ' ' || sample.seconds from (${recentSamplesOf(sql`${sql.placeholder('departmentId')}::uuid`, sql`${sql.placeholder('since')}::timestamptz`)}) as sample)`;
 
-function meanOf(rows: { recentMean: string | number | null }[]): number | null | undefined {
+function recentOf(rows: { recent: string | null }[]): RecentHandling | null | undefined {
   if (rows.length === 0) return undefined;
-  const first = rows[0]!.recentMean;
-  return first === null ? null : Number(first) / 60;
+  const first = rows[0]!.recent;
+  if (first === null) return null;
+  const [visits, seconds] = first.split(' ');
+  return sampleOf(visits!, seconds!);
+}
+
+/**
+ * The handling times of a department's recent finished visits: how many count (`visits`, at most
+ * 30) and their total in minutes, each counted between 1 and 120.
+ */
+export interface RecentHandling {
+  visits: number;
+  minutes: number;
+}
+
+function sampleOf(visits: string | number, seconds: string | number): RecentHandling {
+  return { visits: Number(visits), minutes: Number(seconds) / 60 };
 }
 
 /** `query` narrowed to the department's live visits in queue order; placeholders `departmentId`, `now`. */
@@ -169,17 +188,15 @@ export async function listLivePrintsWithMean(
   db: Db,
   departmentId: string,
   now: Date,
-): Promise<{ live: { id: string; fingerprint: string }[]; recentMean: number | null | undefined }> {
+): Promise<{ live: { id: string; fingerprint: string }[]; recent: RecentHandling | null | undefined }> {
   // The same joins and order as the full read: the fingerprint covers the joined columns.
   const statement = prepared(db, 'live_prints_with_mean', () =>
     liveOfDepartment(
-      withContext(
-        db.select({ id: visits.id, fingerprint, recentMean: recentMeanOfDepartment }).from(visits).$dynamic(),
-      ),
+      withContext(db.select({ id: visits.id, fingerprint, recent: recentOfDepartment }).from(visits).$dynamic()),
     ).prepare('live_prints_with_mean'),
   );
   const rows = await statement.execute({ departmentId, now: now.toISOString(), since: handlingSince(now) });
-  return { live: rows.map(({ id, fingerprint: print }) => ({ id, fingerprint: print })), recentMean: meanOf(rows) };
+  return { live: rows.map(({ id, fingerprint: print }) => ({ id, fingerprint: print })), recent: recentOf(rows) };
 }
 
 /** Live visits by id, in full with their fingerprints (those no longer live are left out). */
@@ -214,22 +231,19 @@ export async function listLiveVisitsOf(db: Db, departmentIds: string[], now: Dat
   return rows.map(printedOf);
 }
 
-/** `recentHandlingMinutes` for several departments in one statement (null where there are too few). */
-export async function recentHandlingMinutesOf(
+/** `recentHandling` for several departments in one statement (null where none counts). */
+export async function recentHandlingOf(
   db: Db,
   departmentIds: string[],
   now: Date,
-): Promise<Map<string, number | null>> {
-  const means = new Map<string, number | null>(departmentIds.map((id) => [id, null]));
-  if (departmentIds.length === 0) return means;
-  const rows = await db.execute<{ department_id: string; mean: string | number | null }>(
-    recentMeansSql(departmentIds, now),
-  );
+): Promise<Map<string, RecentHandling | null>> {
+  const samples = new Map<string, RecentHandling | null>(departmentIds.map((id) => [id, null]));
+  if (departmentIds.length === 0) return samples;
+  type Row = { department_id: string; visits: string | number; seconds: string | number };
+  const rows = await db.execute<Row>(recentSamplesSql(departmentIds, now));
   const list = Array.isArray(rows) ? rows : (rows as unknown as { rows: typeof rows }).rows;
-  for (const row of list as { department_id: string; mean: string | number | null }[]) {
-    means.set(row.department_id, row.mean === null ? null : Number(row.mean) / 60);
-  }
-  return means;
+  for (const row of list as Row[]) samples.set(row.department_id, sampleOf(row.visits, row.seconds));
+  return samples;
 }
 
 export async function findVisitWithContext(db: Db, visitId: string): Promise<VisitWithContext | undefined> {
@@ -249,9 +263,9 @@ export async function findVisitsWithContext(db: Db, visitIds: string[]): Promise
   return selectWithContext(db).where(inArray(visits.id, visitIds));
 }
 
-/** Mean minutes from admission to the end of the department's last 30 finished visits (30 days). */
-export async function recentHandlingMinutes(db: Db, departmentId: string, now: Date): Promise<number | null> {
-  return (await recentHandlingMinutesOf(db, [departmentId], now)).get(departmentId) ?? null;
+/** Minutes from admission to the end of the department's last 30 finished visits (30 days); null without any. */
+export async function recentHandling(db: Db, departmentId: string, now: Date): Promise<RecentHandling | null> {
+  return (await recentHandlingOf(db, [departmentId], now)).get(departmentId) ?? null;
 }
 
 /** Marks citizens' pages as present; a waiting visit unseen for the grace period expires. */
