@@ -69,7 +69,7 @@ test('an admin page whose session ended meanwhile comes back after signing in ag
   expectNoErrorsBut401(amelie);
 });
 
-test('an admin page opened without a session comes back after signing in through the town hall’s provider', async ({
+test('an admin page opened without a session comes back after signing in through the town hall’s provider, also after cancelling there once', async ({
   browser,
   baseURL,
 }) => {
@@ -106,7 +106,15 @@ test('an admin page opened without a session comes back after signing in through
   await page.goto(services);
   await expect(page).toHaveURL(SIGN_IN);
   await page.getByTestId('oidc-sign-in').click();
-  // The provider's own development pages stand in for the town hall's sign-in form.
+  // The provider's own development pages stand in for the town hall's sign-in form. Cancelled
+  // there first: back on the sign-in page with the reason, still on the way back to the page.
+  await expect(page).toHaveURL((url) => url.origin === provider!.issuer);
+  await page.getByRole('link', { name: '[ Cancel ]' }).click();
+  await expect(page.getByTestId('oidc-error')).toContainText('hat die Anmeldung nicht bestätigt');
+  await expect(page).toHaveURL(
+    (url) => url.pathname === '/staff/login' && url.searchParams.get('returnTo') === services,
+  );
+  await page.getByTestId('oidc-sign-in').click();
   await expect(page).toHaveURL((url) => url.origin === provider!.issuer);
   await page.getByPlaceholder('Enter any login').fill('amelie');
   await page.getByPlaceholder('and password').fill('any');

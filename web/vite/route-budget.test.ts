@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { build, createLogger, type Logger } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAGE_BUDGETS, PAGE_ROUTES } from '../vite.config';
 import { routeBudget } from './route-budget';
 
 // The budgets in web/vite.config.ts hold only if the build really fails over one. These build a
@@ -30,7 +31,13 @@ beforeAll(async () => {
   );
   await fs.writeFile(
     path.join(root, 'main.js'),
-    "document.body.dataset.page = location.hash;\nvoid (location.hash === '#big' ? import('./big.js') : import('./small.js')).then((m) => m.show());\n",
+    "document.body.dataset.page = location.hash;\nvoid (location.hash === '#big' ? import('./big.js') : import('./small.js')).then((m) => m.show());\n" +
+      // Every page fetches it at start, as the app its German `errors`, and waits for it only when needed.
+      "void import('./at-start.js').then((m) => m.keep());\n",
+  );
+  await fs.writeFile(
+    path.join(root, 'at-start.js'),
+    `export function keep() { document.body.dataset.words = ${JSON.stringify(noise(3_000))}; }\n`,
   );
   await fs.writeFile(path.join(root, 'small.js'), "export function show() { document.title = 'small'; }\n");
   await fs.writeFile(
@@ -44,7 +51,10 @@ afterAll(async () => {
 });
 
 /** Builds the tiny app with these budgets; what the plugin printed, and the build's error if any. */
-async function buildWith(budgets: Record<string, number>): Promise<{ printed: string; error: Error | null }> {
+async function buildWith(
+  budgets: Record<string, number>,
+  atStart?: string[],
+): Promise<{ printed: string; error: Error | null }> {
   const lines: string[] = [];
   const base = createLogger('info', { allowClearScreen: false });
   const logger: Logger = { ...base, info: (message) => lines.push(message), warn: (message) => lines.push(message) };
@@ -60,6 +70,7 @@ async function buildWith(budgets: Record<string, number>): Promise<{ printed: st
           routes: { small: ['small.js'], big: ['big.js'] },
           budgets,
           floorChunk: 'index',
+          ...(atStart ? { atStart } : {}),
         }),
       ],
       build: { write: false, minify: false, reportCompressedSize: false },
@@ -91,9 +102,54 @@ describe('route budgets', () => {
     expect(error?.message).toContain('route budget: no route named door');
   });
 
+  it('prints what every page fetches at start but does not wait for apart, outside the pages’ figures', async () => {
+    const { printed, error } = await buildWith({ small: 3, big: 10 }, ['at-start.js']);
+    expect(error).toBeNull();
+    expect(printed).toMatch(/also fetched at start by every page.*: at-start\.js [12]\.\d kB/);
+    // The budget holds the page's own figure; the column beside it adds the start's fetch.
+    expect(printed).toMatch(/ {2}small +[12]\.\d kB gzip .* with start +[345]\.\d kB {2}budget +3\.0 kB\n/);
+  });
+
   it('leaves a page without a budget unchecked', async () => {
     const { printed, error } = await buildWith({ small: 3 });
     expect(error).toBeNull();
     expect(printed).toMatch(/ {2}big +[45]\.\d kB gzip +[\d.]+ kB +\d+ chunks\n/);
+  });
+});
+
+describe('the pages measured in web/vite.config.ts', () => {
+  const web = path.resolve(import.meta.dirname, '..');
+  /** German's namespaces in the first download (`resources` in src/lib/i18n.ts): in the entry already. */
+  const IN_FIRST_DOWNLOAD = ['common', 'directory'];
+
+  /** The namespaces the page's lazy component waits for: `lazyComponent(() => import('./Page')…, [ … ])` in its feature's index.ts. */
+  async function awaitedNamespaces(pageModule: string): Promise<string[] | null> {
+    const page = path.basename(pageModule).replace(/\.tsx?$/, '');
+    const index = await fs.readFile(path.join(web, path.dirname(pageModule), 'index.ts'), 'utf8');
+    const declaration = new RegExp(
+      `lazyComponent\\(\\s*\\(\\) => import\\('\\./${page}'\\)\\.then\\(\\(m\\) => m\\.${page}\\),\\s*\\[([^\\]]*)\\]`,
+    ).exec(index);
+    if (!declaration) return null;
+    return [...declaration[1]!.matchAll(/'([^']+)'/g)].map((match) => match[1]!);
+  }
+
+  it('count every translation namespace a page waits for before it shows, not only its own', async () => {
+    const missing: string[] = [];
+    for (const [name, modules] of Object.entries(PAGE_ROUTES)) {
+      const namespaces = await awaitedNamespaces(modules[0]!);
+      // Every budgeted page is one feature's lazy page; the staff area's pages are checked where they are.
+      if (name in PAGE_BUDGETS) expect(namespaces, `${name}: no lazyComponent for ${modules[0]!}`).not.toBeNull();
+      for (const namespace of namespaces ?? []) {
+        if (IN_FIRST_DOWNLOAD.includes(namespace)) continue;
+        if (!modules.includes(`src/locales/de/${namespace}.json`)) missing.push(`${name}: ${namespace}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('read the namespaces the pages wait for, as the check above needs', async () => {
+    // The waiting room waits for `moreErrors` beside its own `waiting` (features/visits/index.ts).
+    expect(await awaitedNamespaces('src/features/visits/WaitingRoomPage.tsx')).toEqual(['waiting', 'moreErrors']);
+    expect(await awaitedNamespaces('src/features/visits/KnockSection.tsx')).toEqual(['visits']);
   });
 });

@@ -20,6 +20,11 @@ export interface RouteBudgetOptions {
   budgets: Record<string, number>;
   /** The chunk of the libraries every page needs (a `codeSplitting` group): the floor, printed. */
   floorChunk: string;
+  /**
+   * Source modules every page fetches at start beside the first download but waits for only to
+   * show an error (German `errors`): printed with their size, not in the pages' figures.
+   */
+  atStart?: string[];
 }
 
 export function routeBudget(options: RouteBudgetOptions): Plugin {
@@ -40,9 +45,29 @@ export function routeBudget(options: RouteBudgetOptions): Plugin {
       );
       if (!floor) this.error(`route budget: no chunk named ${options.floorChunk}`);
       const floorGzip = gzipSync(floor.code, { level: 9 }).length;
+      const atStart = options.atStart ?? [];
+      const startSizes = atStart.map((module) => {
+        const chunk = chunkOfModule(bundle, root, module);
+        if (!chunk) this.error(`route budget: ${module} (at start) is in no chunk`);
+        return `${path.basename(module)} ${kb(gzipSync(chunk.code, { level: 9 }).length)} kB`;
+      });
+      // The same pages with what every page also fetches at start (each chunk counted once).
+      const withStart =
+        atStart.length > 0
+          ? measureRoutes(
+              bundle,
+              root,
+              Object.fromEntries(
+                Object.entries(options.routes).map(([name, modules]) => [name, [...modules, ...atStart]]),
+              ),
+            )
+          : undefined;
       this.info(
-        `JavaScript per page before it is interactive (gzip -9):\n${budgetTable(report, options.budgets)}\n` +
-          `  floor: the libraries alone (${options.floorChunk} chunk) ${kb(floorGzip)} kB`,
+        `JavaScript per page before it is interactive (gzip -9):\n${budgetTable(report, options.budgets, withStart)}\n` +
+          `  floor: the libraries alone (${options.floorChunk} chunk) ${kb(floorGzip)} kB` +
+          (startSizes.length > 0
+            ? `\n  also fetched at start by every page, not waited for (in "with start" only): ${startSizes.join(', ')}`
+            : ''),
       );
       const over = overBudget(report, options.budgets);
       if (over.length > 0) {
@@ -63,14 +88,19 @@ export function routeBudget(options: RouteBudgetOptions): Plugin {
 
 const kb = (bytes: number) => (bytes / 1000).toFixed(1);
 
-/** One line per page: its size, raw size and chunks, and its budget where it has one. */
-export function budgetTable(report: RouteSize[], budgets: Record<string, number>): string {
+/**
+ * One line per page: its size, raw size and chunks, its budget where it has one, and, given
+ * `withStart`, its size with what every page also fetches at start.
+ */
+export function budgetTable(report: RouteSize[], budgets: Record<string, number>, withStart?: RouteSize[]): string {
   return report
     .map((route) => {
       const limit = budgets[route.name];
+      const started = withStart?.find((other) => other.name === route.name);
       const line =
         `  ${route.name.padEnd(15)} ${kb(route.gzip).padStart(6)} kB gzip ` +
-        `${kb(route.raw).padStart(8)} kB  ${String(route.chunks.length).padStart(3)} chunks`;
+        `${kb(route.raw).padStart(8)} kB  ${String(route.chunks.length).padStart(3)} chunks` +
+        (started ? `  with start ${kb(started.gzip).padStart(6)} kB` : '');
       if (limit === undefined) return line;
       return `${line}  budget ${limit.toFixed(1).padStart(5)} kB${route.gzip > limit * 1000 ? '  OVER' : ''}`;
     })
@@ -90,6 +120,14 @@ export interface RouteSize {
   gzip: number;
   raw: number;
   chunks: string[];
+}
+
+/** The chunk that holds a source module (relative to the root), if any. */
+function chunkOfModule(bundle: OutputBundle, root: string, module: string): OutputChunk | undefined {
+  const wanted = path.resolve(root, module);
+  return Object.values(bundle).find(
+    (item): item is OutputChunk => item.type === 'chunk' && item.moduleIds.some((id) => path.normalize(id) === wanted),
+  );
 }
 
 /** The chunks each route loads first, and their sizes. */

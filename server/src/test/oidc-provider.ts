@@ -141,3 +141,26 @@ export async function signInAt(browser: Browser, authorizationUrl: string, accou
   }
   throw new Error('the provider did not send the browser back');
 }
+
+/**
+ * Goes to the provider's login page from its authorization URL and cancels there ("[ Cancel ]",
+ * as a person who changed their mind), following its redirects until it sends the browser back
+ * to `returnOrigin` (with `error=access_denied`); returns that callback URL.
+ */
+export async function cancelAt(browser: Browser, authorizationUrl: string, returnOrigin: string) {
+  let url = authorizationUrl;
+  for (let hop = 0; hop < 20; hop++) {
+    if (url.startsWith(returnOrigin)) return url;
+    const page = await browser.request(url);
+    if (page.location) {
+      url = page.location;
+      continue;
+    }
+    const abort = /<a href="([^"]+\/abort)"/.exec(page.text)?.[1];
+    if (page.status !== 200 || !abort) {
+      throw new Error(`the provider answered ${String(page.status)} without a cancel link: ${page.text.slice(0, 300)}`);
+    }
+    url = new URL(abort.replace(/&amp;/g, '&'), url).href;
+  }
+  throw new Error('the provider did not send the browser back');
+}

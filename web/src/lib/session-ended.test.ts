@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSessionEnded, returnPathOf, returnTo, signInPage, signInState } from './session-ended';
+import { isSessionEnded, returnPathOf, returnTo, signInPage, signInReturnPath, signInState } from './session-ended';
 
 describe('returnPathOf', () => {
   it('gives back the staff page that sent someone to sign in', () => {
@@ -12,6 +12,30 @@ describe('returnPathOf', () => {
     }
     expect(returnPathOf(null)).toBeNull();
     expect(returnPathOf({ sessionEnded: true })).toBeNull();
+  });
+});
+
+describe('signInReturnPath', () => {
+  const search = (returnTo: string) => new URLSearchParams({ tenant: 'testhausen', oidcError: 'failed', returnTo });
+
+  it('takes the page from the history state, else from a refused provider sign-in’s address', () => {
+    expect(signInReturnPath(returnTo('/staff/4b1f'), search('/admin/testhausen/audit'))).toBe('/staff/4b1f');
+    expect(signInReturnPath(null, search('/admin/testhausen/audit?q=M%C3%BCller'))).toBe(
+      '/admin/testhausen/audit?q=M%C3%BCller',
+    );
+    expect(signInReturnPath(null, new URLSearchParams())).toBeNull();
+  });
+
+  it('takes from the address only a staff or admin page of this site', () => {
+    for (const path of [
+      '//evil.example',
+      '/\\evil.example',
+      'https://evil.example/staff',
+      '/elsewhere',
+      '/staff/%2F%2Fx',
+    ]) {
+      expect(signInReturnPath(null, search(path)), path).toBeNull();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { pagePath } from '@amtsraum/shared';
+import { pagePath, StaffReturnPathSchema } from '@amtsraum/shared';
 
 /**
  * The history state with which a page sends someone whose session ended meanwhile (signed out
@@ -40,6 +40,19 @@ export function returnPathOf(state: unknown): string | null {
   const path = (state as { returnTo?: unknown }).returnTo;
   // A path of this site only, never another's (`//host`, `/\\host`).
   return typeof path === 'string' && /^\/(?![/\\])/.test(path) ? path : null;
+}
+
+/**
+ * The page the sign-in page returns to once signed in, by password or through the provider: the
+ * history state's `returnTo` (a staff or admin page sent the person here), else the address's
+ * `?returnTo=`, which the server sets when a sign-in through the provider was refused or failed, and
+ * only when it is one of the staff or admin pages (`StaffReturnPathSchema`); null for the staff home.
+ */
+export function signInReturnPath(state: unknown, search: URLSearchParams): string | null {
+  const fromState = returnPathOf(state);
+  if (fromState !== null) return fromState;
+  const parsed = StaffReturnPathSchema.safeParse(search.get('returnTo'));
+  return parsed.success ? parsed.data : null;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   LOGIN_COOKIE,
   LOGIN_COOKIE_PATH,
   LOGIN_TTL_MS,
+  loginReturnPath,
   returnPathOf,
   SignInRefused,
   startSignIn,
@@ -74,9 +75,16 @@ export function oidcSignInRouter(deps: AppDeps): Router {
   const base = config.publicBaseUrl.href.endsWith('/') ? config.publicBaseUrl.href : `${config.publicBaseUrl.href}/`;
   const page = (path: string, search = '') => new URL(path.replace(/^\//, '') + search, base).href;
   const loginCookie = () => ({ ...cookieOptions(config, LOGIN_TTL_MS), path: LOGIN_COOKIE_PATH });
-  const refuse = async (res: Response, slug: string, refusal: SignInRefused) => {
+  // Back on the sign-in page with the reason, and with the page to come back to (`returnTo`, checked
+  // once more) when the sign-in had one: the next try, by provider or password, still goes there.
+  const refuse = async (res: Response, slug: string, refusal: SignInRefused, back: string | null = null) => {
     res.clearCookie(LOGIN_COOKIE, { ...loginCookie(), maxAge: undefined });
-    const search = new URLSearchParams({ tenant: slug, oidcError: refusal.reason });
+    const returnTo = returnPathOf(back);
+    const search = new URLSearchParams({
+      tenant: slug,
+      oidcError: refusal.reason,
+      ...(returnTo === null ? {} : { returnTo }),
+    });
     res.redirect(303, page(pagePath('staffLogin'), `?${search.toString()}`));
   };
 
@@ -99,18 +107,19 @@ export function oidcSignInRouter(deps: AppDeps): Router {
     const slug = req.params.tenant;
     if (!isSlug(slug)) return refuse(res, '', new SignInRefused('unavailable', 'not a slug'));
     const address = requestAddressGroup(req);
+    // The staff or admin page that sent the person to sign in (`?returnTo=`, a same-site path);
+    // a bad value is dropped, not refused: it only loses the way back.
+    const back = returnPathOf(req.query.returnTo);
     try {
       await countTry(address);
-      // The staff or admin page that sent the person to sign in (`?returnTo=`, a same-site path);
-      // a bad value is dropped, not refused: it only loses the way back.
-      const { location, cookie } = await startSignIn(ctxOf(deps), slug, returnPathOf(req.query.returnTo));
+      const { location, cookie } = await startSignIn(ctxOf(deps), slug, back);
       await tries.undo(address);
       res.cookie(LOGIN_COOKIE, cookie, loginCookie());
       res.redirect(303, location);
     } catch (error) {
       if (!(error instanceof SignInRefused)) throw error;
       req.log.warn({ tenant: slug, reason: error.reason, detail: error.message }, 'oidc sign-in not started');
-      await refuse(res, slug, error);
+      await refuse(res, slug, error, back);
     }
   });
 
@@ -118,13 +127,10 @@ export function oidcSignInRouter(deps: AppDeps): Router {
     const slug = req.params.tenant;
     if (!isSlug(slug)) return refuse(res, '', new SignInRefused('unavailable', 'not a slug'));
     const address = requestAddressGroup(req);
+    const cookie = parseCookies(req.headers.cookie)[LOGIN_COOKIE];
     try {
       await countTry(address);
-      const signedIn = await completeSignIn(ctxOf(deps), {
-        slug,
-        query: req.query,
-        cookie: parseCookies(req.headers.cookie)[LOGIN_COOKIE],
-      });
+      const signedIn = await completeSignIn(ctxOf(deps), { slug, query: req.query, cookie });
       await tries.undo(address);
       res.clearCookie(LOGIN_COOKIE, { ...loginCookie(), maxAge: undefined });
       res.cookie(STAFF_COOKIE, signedIn.token, cookieOptions(config, SESSION_MAX_AGE_MS));
@@ -139,7 +145,9 @@ export function oidcSignInRouter(deps: AppDeps): Router {
       req.log.warn({ tenant: slug, reason: error.reason, detail: error.message }, 'oidc sign-in refused');
       // The flood the limit stops is not written down either, one event per request.
       if (error.reason !== 'too_many_tries') await auditRefusal(ctxOf(deps), slug, error);
-      await refuse(res, slug, error);
+      // Refused at the provider (cancelled there), by us, or the answer belongs to another sign-in:
+      // this browser's own cookie still says where it wanted to go back to.
+      await refuse(res, slug, error, await loginReturnPath(ctxOf(deps), cookie));
     }
   });
   return router;

@@ -112,6 +112,23 @@ export async function startSignIn(
   return { location: url.href, cookie };
 }
 
+/**
+ * The page to come back to that this browser's login cookie holds, when the cookie is still good
+ * (checked with `StaffReturnPathSchema` again); null for none. A refused or failed sign-in sends it on
+ * to the sign-in page (`?returnTo=`), so the next try, through the provider or by password, comes
+ * back there too.
+ */
+export async function loginReturnPath(
+  ctx: Pick<Ctx, 'config' | 'now'>,
+  cookie: string | undefined,
+): Promise<string | null> {
+  try {
+    return returnPathOf((await readLoginCookie(ctx, cookie)).returnTo);
+  } catch {
+    return null;
+  }
+}
+
 async function readLoginCookie(ctx: Pick<Ctx, 'config' | 'now'>, cookie: string | undefined) {
   if (!cookie) throw new SignInRefused('expired', 'no login cookie');
   try {

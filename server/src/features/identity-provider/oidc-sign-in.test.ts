@@ -12,7 +12,7 @@ import { auditEvents, staff, staffMemberships, tenantIdentityProviders } from '.
 import { jumpableClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeStaff, makeTenant, signedInAdmin, signedInClerk } from '../../test/factories.js';
-import { Browser, signInAt, startTestProvider, type TestProvider } from '../../test/oidc-provider.js';
+import { Browser, cancelAt, signInAt, startTestProvider, type TestProvider } from '../../test/oidc-provider.js';
 import { TEST_ORIGIN } from '../../test/server.js';
 import { useTestServer } from '../../test/suite.js';
 
@@ -87,11 +87,22 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
     return answer.status === 200 ? StaffMeSchema.parse(JSON.parse(answer.text)) : answer.status;
   }
 
-  const refusedWith = (answer: { status: number; location: string | null }, reason: string, tenantSlug = slug) => {
+  /** Back on the sign-in page with the reason, and with the page to come back to when `returnTo` is given. */
+  const refusedWith = (
+    answer: { status: number; location: string | null },
+    reason: string,
+    tenantSlug = slug,
+    returnTo?: string,
+  ) => {
     expect(answer.status).toBe(303);
     const to = new URL(answer.location!);
+    expect(to.origin).toBe(TEST_ORIGIN);
     expect(to.pathname).toBe('/staff/login');
-    expect(Object.fromEntries(to.searchParams)).toEqual({ tenant: tenantSlug, oidcError: reason });
+    expect(Object.fromEntries(to.searchParams)).toEqual({
+      tenant: tenantSlug,
+      oidcError: reason,
+      ...(returnTo === undefined ? {} : { returnTo }),
+    });
   };
 
   it('signs an existing account in by its verified e-mail, links it, sets its roles, and proves the session', async () => {
@@ -195,10 +206,50 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
     const other = await throughProvider(id, new Browser(), search);
     const mixed = new Browser();
     mixed.jar(suite.server.url).set('amtsraum_oidc', other.loginCookie);
-    refusedWith(await mixed.request(plain.callback), 'expired');
+    // On the sign-in page, still with the way back this browser's own sign-in was started with.
+    refusedWith(await mixed.request(plain.callback), 'expired', slug, `/admin/${slug}/staff`);
     expect(mixed.jar(suite.server.url).has('amtsraum_session')).toBe(false);
     // Its own answer comes back to the page.
     expect(new URL((await other.browser.request(other.callback)).location!).pathname).toBe(`/admin/${slug}/staff`);
+  });
+
+  it('keeps the page to come back to when the person cancels at the provider, so the next sign-in comes back there', async () => {
+    await configure();
+    const person = await makeStaff(db(), tenant.id);
+    const id = account({ email: person.email, groups: ['buergeramt'] });
+    const services = `/admin/${slug}/departments/buergeramt/services?tab=2`;
+    const start = (browser: Browser, search: string) =>
+      browser.request(`${suite.server.url}/api/auth/oidc/${slug}/start${search}`);
+    const cancelled = async (search: string) => {
+      const browser = new Browser();
+      const started = await start(browser, search);
+      const back = new URL(await cancelAt(browser, started.location!, TEST_ORIGIN));
+      expect(back.searchParams.get('error')).toBe('access_denied');
+      return { browser, refused: await browser.request(`${suite.server.url}${back.pathname}${back.search}`) };
+    };
+
+    const { browser, refused } = await cancelled(`?${new URLSearchParams({ returnTo: services }).toString()}`);
+    refusedWith(refused, 'failed', slug, services);
+    expect(browser.jar(suite.server.url).has('amtsraum_session')).toBe(false);
+    expect(browser.jar(suite.server.url).has('amtsraum_oidc')).toBe(false);
+    // The sign-in page's button starts the next try with the `returnTo` it was given: back there.
+    const again = await start(
+      browser,
+      `?${new URLSearchParams({ returnTo: new URL(refused.location!).searchParams.get('returnTo')! }).toString()}`,
+    );
+    const callback = new URL(await signInAt(browser, again.location!, id, TEST_ORIGIN));
+    const done = await browser.request(`${suite.server.url}${callback.pathname}${callback.search}`);
+    expect(new URL(done.location!).pathname + new URL(done.location!).search).toBe(services);
+    expect(await me(browser)).toMatchObject({ staff: { id: person.id } });
+
+    // A hostile way back is dropped at the start and never comes back on the sign-in page.
+    for (const hostile of ['//evil.example', '/staff/%2F%2Fevil.example', 'https://evil.example/staff']) {
+      refusedWith((await cancelled(`?${new URLSearchParams({ returnTo: hostile }).toString()}`)).refused, 'failed');
+    }
+    // A start the provider cannot take keeps the way back too.
+    await configure({ issuer: 'http://127.0.0.1:9/unreachable' });
+    refusedWith(await start(new Browser(), `?returnTo=${encodeURIComponent(services)}`), 'unreachable', slug, services);
+    await configure();
   });
 
   it('closes the console open in another tab when the provider’s groups no longer give its department', async () => {

@@ -1,8 +1,8 @@
 import { LoginRequestSchema, pagePath } from '@amtsraum/shared';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate } from '../../lib/router';
-import { isSessionEnded, returnPathOf } from '../../lib/session-ended';
+import { Link, useLocation, useNavigate, useSearchParams } from '../../lib/router';
+import { isSessionEnded, signInReturnPath } from '../../lib/session-ended';
 import { toApiError } from '../../lib/api';
 import { getLiveClient } from '../../lib/live-client';
 import { message, problemMessage } from '../../lib/message';
@@ -31,8 +31,10 @@ export function StaffLoginPage() {
   const [password, setPassword] = useState('');
   // Sent here by a page whose session ended meanwhile (an admin page's action, say).
   const { state } = useLocation();
+  const [searchParams] = useSearchParams();
   const ended = isSessionEnded(state);
-  const back = returnPathOf(state);
+  // Or sent back here by a refused sign-in through the provider, with the page it was for.
+  const back = signInReturnPath(state, searchParams);
 
   const submit = async () => {
     const found: FieldErrors<FieldName> = {};

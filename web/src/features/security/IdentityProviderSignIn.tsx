@@ -1,7 +1,7 @@
 import { OidcSignInErrorSchema } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useSearchParams } from '../../lib/router';
-import { returnPathOf } from '../../lib/session-ended';
+import { signInReturnPath } from '../../lib/session-ended';
 import { useLocalize } from '../../lib/useLocalize';
 import { useSignInOptions } from './api';
 import { providerStartHref, rememberSignInTenant, signInTenant } from './provider-start';
@@ -12,7 +12,7 @@ import { providerStartHref, rememberSignInTenant, signInTenant } from './provide
  * "Anmelden mit <label>" when the municipality has an identity provider, and
  * why the last attempt through it did not sign in (`oidcError`, set by the server's callback).
  * Signed in through it, the person comes back to the page that sent them here (`returnTo` in the
- * history entry's state), as after the password.
+ * history entry's state, or in the address after a refused try), as after the password.
  */
 export function IdentityProviderSignIn() {
   const [searchParams] = useSearchParams();
@@ -40,7 +40,7 @@ function ProviderButton({ tenant }: { tenant: string }) {
   const { t } = useTranslation('security');
   const localize = useLocalize();
   const state = useSignInOptions(tenant);
-  const back = returnPathOf(useLocation().state);
+  const back = signInReturnPath(useLocation().state, useSearchParams()[0]);
   if (state.status !== 'success' || !state.data.identityProvider) return null;
   const { label, startUrl } = state.data.identityProvider;
   const text = localize(label);
