@@ -15,15 +15,23 @@ test('legal pages from the door page’s footer, accessibility feedback to the m
   page,
 }) => {
   test.setTimeout(120_000); // eight axe runs on four pages at two widths
-  // The footer of a door page links to its municipality's pages.
+  // The footer of a door page links to its municipality's pages, from a chunk of its own with its
+  // words in `common`: the legal pages' code and words load only when one is opened (issue 14).
+  const legalChunks: string[] = [];
+  page.on('request', (request) => {
+    if (/\/assets\/(LegalPage|legal)-[^/]*\.js$/.test(request.url())) legalChunks.push(request.url());
+  });
   await page.goto('/musterstadt/buergeramt');
   const footer = page.getByTestId('legal-footer');
   await expect(footer.getByRole('link')).toHaveText(['Impressum', 'Datenschutz', 'Barrierefreiheit', 'Häufige Fragen']);
+  await page.waitForLoadState('networkidle');
+  expect(legalChunks).toEqual([]);
 
   // The default privacy text tells the configured retention (RETENTION_DAYS, 30 by default).
   await footer.getByRole('link', { name: 'Datenschutz' }).click();
   await expect(page).toHaveURL(/\/musterstadt\/datenschutz$/);
   await expect(mainHeading(page)).toHaveText('Datenschutzerklärung');
+  expect(legalChunks.length).toBeGreaterThan(0);
   await expect(page.getByTestId('legal-privacy')).toContainText('30 Tage nach dem Ende Ihres Besuchs gelöscht');
   await expect(page.getByTestId('legal-privacy')).toContainText('nicht aufgezeichnet');
   await checkBothWidths(page);

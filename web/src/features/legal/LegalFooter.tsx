@@ -16,7 +16,7 @@ export function LegalFooter() {
 }
 
 function TenantLinks({ tenant }: { tenant: string }) {
-  const { t } = useTranslation('legal');
+  const { t } = useTranslation();
   const links = [
     ['imprint', pagePath('imprint', { tenant })],
     ['privacy', pagePath('privacy', { tenant })],
@@ -37,7 +37,7 @@ function TenantLinks({ tenant }: { tenant: string }) {
 }
 
 function InstallationLinks() {
-  const { t } = useTranslation('legal');
+  const { t } = useTranslation();
   const state = useLoad('installation-legal', (signal) =>
     getJson('/api/installation/legal', InstallationLegalSchema, { language: currentLocale(), signal }),
   );

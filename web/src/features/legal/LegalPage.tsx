@@ -9,8 +9,6 @@ import { useTenantText } from './api';
 import { FeedbackForm } from './FeedbackForm';
 import { PlainText } from './PlainText';
 
-export { LegalFooter } from './LegalFooter';
-
 /** A municipality's Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit or FAQ. */
 export function LegalPage({ kind }: { kind: TenantTextKind }) {
   const { tenant = '' } = useParams();

@@ -3,10 +3,11 @@ import { lazyComponent } from '../../lib/lazy-component';
 
 export const LegalPage = lazyComponent(() => import('./LegalPage').then((m) => m.LegalPage), ['legal']);
 /**
- * The footer's legal links load after the page, in the pages' chunk: the door page's budget has no
- * room (issue 14).
+ * The footer's legal links load after the page, from a chunk of their own with their words in
+ * `common`: the door page's budget has no room for them (issue 14), and every page fetches them
+ * at start, so the legal pages' chunk and words wait until a legal page is opened.
  */
-export const LegalFooter = lazyComponent(() => import('./LegalPage').then((m) => m.LegalFooter), ['legal']);
+export const LegalFooter = lazyComponent(() => import('./LegalFooter').then((m) => m.LegalFooter), []);
 export const AdminTextsPage = lazyComponent(
   () => import('./AdminTextsPage').then((m) => m.AdminTextsPage),
   ['legal', 'moreErrors'],
