@@ -213,6 +213,14 @@ test('on a 320 px phone the queue’s buttons are in view without scrolling side
   );
   expect(drawn).toContain('Ida Schmal');
   expect(await clerk.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  // The table's name wraps within the screen, with the region scrolled back to its start or not.
+  await row.evaluate((element) => element.closest('[role="region"]')!.scrollTo({ left: 0 }));
+  const caption = clerk.page.getByTestId('queue-caption');
+  await expect(caption).toBeVisible();
+  await expect(clerk.page.getByRole('table', { name: /Wartende Personen in der Reihenfolge/ })).toBeVisible();
+  const captionBox = (await caption.boundingBox())!;
+  expect(captionBox.x).toBeGreaterThanOrEqual(0);
+  expect(captionBox.x + captionBox.width).toBeLessThanOrEqual(320);
   await admit.click();
   await expect(clerk.page.getByTestId('current-visit')).toContainText('Sie sind bei Ida Schmal');
   expectNoBrowserErrors(clerk);

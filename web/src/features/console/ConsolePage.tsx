@@ -447,72 +447,78 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         {queue.length === 0 ? (
           <p data-testid="queue-empty">{t('console.empty')}</p>
         ) : (
-          <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
-            <table className="queue-table" data-testid="queue">
-              <caption id={`${id}-caption`}>{t('console.queueCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('console.colName')}</th>
-                  <th scope="col">{t('console.colConcern')}</th>
-                  <th scope="col">{t('console.colLanguage')}</th>
-                  <th scope="col">{t('console.colInterpreter')}</th>
-                  <th scope="col">{t('console.colWaited')}</th>
-                  <th scope="col">{t('console.colActions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {queue.map((entry) => {
-                  const service = entry.service ? localize(entry.service.name) : null;
-                  return (
-                    <tr key={entry.id} data-testid={`queue-entry-${entry.id}`}>
-                      <th scope="row">
-                        {visitName(entry)}
-                        <ChannelLabel entry={entry} />
-                        {entry.appointment && (
-                          <span className="queue-table__appointment" data-testid="queue-appointment">
-                            {t('console.appointmentAt', {
-                              time: formatClock(new Date(entry.appointment.startsAt), locale, department.timeZone),
-                              count: entry.appointment.persons,
-                            })}
-                          </span>
-                        )}
-                      </th>
-                      <td>{service ? <span lang={service.lang}>{service.text}</span> : entry.concern}</td>
-                      <td lang={entry.language}>{languageName(entry.language)}</td>
-                      <td>
-                        {entry.interpreterLanguage
-                          ? t('console.interpreterNeeded', { language: languageName(entry.interpreterLanguage) })
-                          : t('console.interpreterNone')}
-                      </td>
-                      <td>{waited(entry)}</td>
-                      <td>
-                        <div className="button-row">
-                          <button
-                            type="button"
-                            className="button button--small"
-                            aria-label={t('console.admitPerson', { name: visitName(entry) })}
-                            onClick={() => void admit(entry)}
-                          >
-                            {t('console.admit')}
-                          </button>
-                          <button
-                            type="button"
-                            className="button button--small"
-                            aria-label={t('console.declinePerson', { name: visitName(entry) })}
-                            onClick={() => {
-                              setDeclining(entry);
-                            }}
-                          >
-                            {t('console.decline')}
-                          </button>
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <>
+            {/* Above the region, not a caption inside it: a caption is as wide as its table, and at
+                320 px it ran off the right edge until the table was scrolled. */}
+            <p id={`${id}-caption`} className="queue-caption" data-testid="queue-caption">
+              {t('console.queueCaption')}
+            </p>
+            <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
+              <table className="queue-table" data-testid="queue" aria-labelledby={`${id}-caption`}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('console.colName')}</th>
+                    <th scope="col">{t('console.colConcern')}</th>
+                    <th scope="col">{t('console.colLanguage')}</th>
+                    <th scope="col">{t('console.colInterpreter')}</th>
+                    <th scope="col">{t('console.colWaited')}</th>
+                    <th scope="col">{t('console.colActions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {queue.map((entry) => {
+                    const service = entry.service ? localize(entry.service.name) : null;
+                    return (
+                      <tr key={entry.id} data-testid={`queue-entry-${entry.id}`}>
+                        <th scope="row">
+                          {visitName(entry)}
+                          <ChannelLabel entry={entry} />
+                          {entry.appointment && (
+                            <span className="queue-table__appointment" data-testid="queue-appointment">
+                              {t('console.appointmentAt', {
+                                time: formatClock(new Date(entry.appointment.startsAt), locale, department.timeZone),
+                                count: entry.appointment.persons,
+                              })}
+                            </span>
+                          )}
+                        </th>
+                        <td>{service ? <span lang={service.lang}>{service.text}</span> : entry.concern}</td>
+                        <td lang={entry.language}>{languageName(entry.language)}</td>
+                        <td>
+                          {entry.interpreterLanguage
+                            ? t('console.interpreterNeeded', { language: languageName(entry.interpreterLanguage) })
+                            : t('console.interpreterNone')}
+                        </td>
+                        <td>{waited(entry)}</td>
+                        <td>
+                          <div className="button-row">
+                            <button
+                              type="button"
+                              className="button button--small"
+                              aria-label={t('console.admitPerson', { name: visitName(entry) })}
+                              onClick={() => void admit(entry)}
+                            >
+                              {t('console.admit')}
+                            </button>
+                            <button
+                              type="button"
+                              className="button button--small"
+                              aria-label={t('console.declinePerson', { name: visitName(entry) })}
+                              onClick={() => {
+                                setDeclining(entry);
+                              }}
+                            >
+                              {t('console.decline')}
+                            </button>
+                          </div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </>
         )}
       </section>
 
