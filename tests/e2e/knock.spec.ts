@@ -226,6 +226,30 @@ test('on a 320 px phone the queue’s buttons are in view without scrolling side
   expectNoBrowserErrors(clerk);
 });
 
+test('a waiting citizen whose page closed is marked in the clerk’s queue, until they come back', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const ida = await citizen(browser);
+  const visit = await knockViaApi(ida, 'gewerbeamt', { name: 'Ida Weg' });
+  await openWaitingRoom(ida, 'gewerbeamt');
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const row = clerk.page.getByTestId(`queue-entry-${visit.id}`);
+  await expect(row).toContainText('Ida Weg');
+  await expect(row.getByTestId('connection-lost')).toHaveCount(0);
+
+  // The tab closes: a few seconds later the row says so, in its row header (read with the name).
+  await ida.page.close();
+  await expect(row.getByRole('rowheader')).toContainText('Verbindung unterbrochen', { timeout: 15_000 });
+  await expectNoA11yViolations(clerk.page);
+
+  // The citizen opens the waiting room again: the mark goes.
+  ida.page = await ida.context.newPage();
+  await openWaitingRoom(ida, 'gewerbeamt');
+  await expect(row.getByTestId('connection-lost')).toHaveCount(0);
+  expectNoBrowserErrors(clerk);
+});
+
 test('walking the door’s choices with the arrow keys changes the door once, where the clerk stops', async ({
   browser,
 }) => {

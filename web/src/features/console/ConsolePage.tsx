@@ -14,6 +14,7 @@ import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveConsole } from '../../lib/useLive';
+import { useLostCitizens } from './useLostCitizens';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatClock } from '../../ui/format';
 import { useLanguageName } from '../../ui/LanguageOptions';
@@ -70,6 +71,8 @@ function ConsoleGate({
 }: ConsolePageProps & { me: StaffMe; departmentId: string }) {
   const { t } = useTranslation('console');
   const live = useLiveConsole(departmentId);
+  // Listening from the start: the message follows the console's first one at once.
+  const lost = useLostCitizens(departmentId);
   const member = me.staff.departments.some((department) => department.id === departmentId);
   if (live.status === 'removed' || !member || (live.status === 'error' && live.code === 'forbidden')) {
     return (
@@ -87,7 +90,7 @@ function ConsoleGate({
   }
   if (live.status === 'error') return <SessionEnded />;
   if (live.status === 'loading') return <LoadingState />;
-  return <Console me={me} snapshot={live.snapshot} renderCallReadiness={renderCallReadiness} />;
+  return <Console me={me} snapshot={live.snapshot} lost={lost} renderCallReadiness={renderCallReadiness} />;
 }
 
 /**
@@ -154,7 +157,12 @@ function useNewKnocks(queue: QueueEntry[]): number {
   return unseen;
 }
 
-function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me: StaffMe; snapshot: ConsoleSnapshot }) {
+function Console({
+  me,
+  snapshot,
+  lost,
+  renderCallReadiness,
+}: ConsolePageProps & { me: StaffMe; snapshot: ConsoleSnapshot; lost: ReadonlySet<string> }) {
   const { t, i18n } = useTranslation('console');
   const localize = useLocalize();
   const languageName = useLanguageName();
@@ -473,6 +481,11 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
                         <th scope="row">
                           {visitName(entry)}
                           <ChannelLabel entry={entry} />
+                          {lost.has(entry.id) && (
+                            <span className="badge badge--lost" data-testid="connection-lost">
+                              {t('console.connectionLost')}
+                            </span>
+                          )}
                           {entry.appointment && (
                             <span className="queue-table__appointment" data-testid="queue-appointment">
                               {t('console.appointmentAt', {
