@@ -100,5 +100,10 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
    * console says so and offers the way back to your offices; a call you are in goes on.
    */
   z.object({ type: z.literal('console-closed'), departmentId: z.uuid(), reason: z.literal('not_a_member') }),
+  /**
+   * The department's waiting citizens whose page is not connected now (closed, or its network
+   * dropped, for a few seconds): after a console's first `console`, and whenever that changes.
+   */
+  z.object({ type: z.literal('console-connections'), departmentId: z.uuid(), lost: z.array(z.uuid()) }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -213,8 +213,40 @@ test('on a 320 px phone the queue’s buttons are in view without scrolling side
   );
   expect(drawn).toContain('Ida Schmal');
   expect(await clerk.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  // The table's name wraps within the screen, with the region scrolled back to its start or not.
+  await row.evaluate((element) => element.closest('[role="region"]')!.scrollTo({ left: 0 }));
+  const caption = clerk.page.getByTestId('queue-caption');
+  await expect(caption).toBeVisible();
+  await expect(clerk.page.getByRole('table', { name: /Wartende Personen in der Reihenfolge/ })).toBeVisible();
+  const captionBox = (await caption.boundingBox())!;
+  expect(captionBox.x).toBeGreaterThanOrEqual(0);
+  expect(captionBox.x + captionBox.width).toBeLessThanOrEqual(320);
   await admit.click();
   await expect(clerk.page.getByTestId('current-visit')).toContainText('Sie sind bei Ida Schmal');
+  expectNoBrowserErrors(clerk);
+});
+
+test('a waiting citizen whose page closed is marked in the clerk’s queue, until they come back', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const ida = await citizen(browser);
+  const visit = await knockViaApi(ida, 'gewerbeamt', { name: 'Ida Weg' });
+  await openWaitingRoom(ida, 'gewerbeamt');
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const row = clerk.page.getByTestId(`queue-entry-${visit.id}`);
+  await expect(row).toContainText('Ida Weg');
+  await expect(row.getByTestId('connection-lost')).toHaveCount(0);
+
+  // The tab closes: a few seconds later the row says so, in its row header (read with the name).
+  await ida.page.close();
+  await expect(row.getByRole('rowheader')).toContainText('Verbindung unterbrochen', { timeout: 15_000 });
+  await expectNoA11yViolations(clerk.page);
+
+  // The citizen opens the waiting room again: the mark goes.
+  ida.page = await ida.context.newPage();
+  await openWaitingRoom(ida, 'gewerbeamt');
+  await expect(row.getByTestId('connection-lost')).toHaveCount(0);
   expectNoBrowserErrors(clerk);
 });
 

@@ -20,8 +20,14 @@ import {
   type DepartmentState,
 } from '../features/visits/queue.service.js';
 import { isActive, isWaiting } from '../features/visits/visit-states.js';
-import { findVisitsWithContext, touchVisits, type VisitWithContext } from '../features/visits/visits.repo.js';
+import {
+  findVisitsWithContext,
+  touchVisits,
+  waitingSightingsOf,
+  type VisitWithContext,
+} from '../features/visits/visits.repo.js';
 import { DepartmentAnswers } from './answers.js';
+import { CitizenPresence, PRESENCE_TOPIC, STALE_MARGIN_MS, type PresenceNews } from './citizen-presence.js';
 import { DepartmentContexts } from './department-context.js';
 import { AddressBudgets, AddressSlots, FairQueue, TokenBucket } from './flood-guard.js';
 
@@ -137,6 +143,11 @@ const DOOR_LOOKUPS = { burst: 20, perSecond: 1 };
 const DOOR_ID_REUSE_MS = 5 * 60_000;
 /** How long consoles' notice of appointment changes waits for more of them (onAppointmentChanged). */
 const APPOINTMENT_NUDGE_MS = 150;
+/**
+ * How long news of citizens' sockets (closed, watching again) waits for more before it is relayed
+ * to every process in one text (citizen-presence.ts): a reconnect storm costs a few relays.
+ */
+const PRESENCE_NEWS_MS = 200;
 
 interface StateRead {
   version: number;
@@ -255,6 +266,17 @@ export class LiveHub {
   /** Door state reads in flight, shared by every first watch of that department at that version. */
   private readonly doorReads = new Map<string, { version: number; text: Promise<string | null> }>();
   private readonly doorLookupBudgets = new AddressBudgets(DOOR_LOOKUPS.burst, DOOR_LOOKUPS.perSecond);
+  /** Which waiting citizens' pages are not connected, heard from every process; told to consoles. */
+  private readonly citizenPresence = new CitizenPresence((departmentId) => this.tellConnections(departmentId));
+  /** The last `console-connections` text sent to the department's consoles here. */
+  private readonly toldConnections = new Map<string, string>();
+  /** Citizens' sockets closed and watching again here, to relay (PRESENCE_NEWS_MS). */
+  private presenceNews: { lost: Map<string, [string, number]>; back: Map<string, number> } = {
+    lost: new Map(),
+    back: new Map(),
+  };
+  private presenceNewsTimer: NodeJS.Timeout | null = null;
+  private offPresence: (() => void) | null = null;
 
   constructor(
     private readonly deps: AppDeps,
@@ -287,11 +309,15 @@ export class LiveHub {
       (event) => this.onEvent(event),
       () => this.resyncAll(),
     );
+    this.offPresence = this.deps.events.onRelay(PRESENCE_TOPIC, (text) => this.citizenPresence.hear(text));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    this.offPresence?.();
+    this.citizenPresence.stop();
+    if (this.presenceNewsTimer) clearTimeout(this.presenceNewsTimer);
     if (this.visitBatchTimer) clearTimeout(this.visitBatchTimer);
     const presence = [...this.connections].flatMap((c) => [...c.consoles].map((d) => presenceKey(c.id, d)));
     for (const connection of this.connections) connection.socket.close(1001, 'server shutting down');
@@ -715,6 +741,8 @@ export class LiveHub {
       }
       // Watching from here on: an event arriving while the state is read reaches this socket too.
       const departmentId = row.visit.departmentId;
+      // Connected (again): consoles showing the citizen as gone are told, in every process.
+      if (!connection.visitDepartment) this.presenceNewsOf(row.visit.id, null, now.getTime());
       if (connection.visitDepartment) removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
       connection.visitDepartment = departmentId;
       addWatcher(this.visitWatchers, departmentId, connection);
@@ -879,7 +907,53 @@ export class LiveHub {
       const text = JSON.stringify({ type: 'console', snapshot: toConsoleSnapshot(state) } satisfies ServerMessage);
       this.answers.keep('console', departmentId, version, text);
       this.sendView(connection, `console:${departmentId}`, text);
+      this.send(connection, this.connectionsMessage(departmentId));
     });
+  }
+
+  /** Which waiting citizens of the department are not connected now, as a `console-connections` text. */
+  private connectionsMessage(departmentId: string): string {
+    const lost = this.citizenPresence.lostIn(departmentId);
+    return JSON.stringify({ type: 'console-connections', departmentId, lost } satisfies ServerMessage);
+  }
+
+  /** The department's consoles here are told who is not connected, when that changed. */
+  private tellConnections(departmentId: string) {
+    const consoles = this.consoleWatchers.get(departmentId);
+    if (!consoles || this.stopped) return void this.toldConnections.delete(departmentId);
+    const text = this.connectionsMessage(departmentId);
+    if (this.toldConnections.get(departmentId) === text) return;
+    this.toldConnections.set(departmentId, text);
+    for (const connection of consoles) this.send(connection, text);
+  }
+
+  /**
+   * A citizen's socket here closed (`departmentId` given) or watches their visit (null): relayed to
+   * every process with others of the moment (citizen-presence.ts).
+   */
+  private presenceNewsOf(visitId: string, departmentId: string | null, at: number) {
+    const news = this.presenceNews;
+    if (departmentId) {
+      news.back.delete(visitId);
+      news.lost.set(visitId, [departmentId, at]);
+    } else {
+      news.lost.delete(visitId);
+      news.back.set(visitId, at);
+    }
+    this.presenceNewsTimer ??= setTimeout(() => {
+      this.presenceNewsTimer = null;
+      const { lost, back } = this.presenceNews;
+      this.presenceNews = { lost: new Map(), back: new Map() };
+      if (this.stopped) return;
+      const text = JSON.stringify({
+        lost: [...lost].map(([id, [department, when]]) => [id, department, when]),
+        back: [...back],
+      } satisfies PresenceNews);
+      this.deps.events.relay(PRESENCE_TOPIC, text).catch((error: unknown) => {
+        // The heartbeat's check of sightings corrects the consoles within a minute.
+        this.deps.logger.warn({ err: error }, 'could not relay citizens’ connections');
+      });
+    }, PRESENCE_NEWS_MS);
   }
 
   private async onClose(connection: Connection) {
@@ -887,7 +961,16 @@ export class LiveHub {
     this.connections.delete(connection);
     if (!this.stopped) this.calls.disconnect(connection.call);
     for (const departmentId of connection.doors.values()) removeWatcher(this.doorWatchers, departmentId, connection);
-    if (connection.visitDepartment) removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
+    if (connection.visitDepartment) {
+      removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
+      // The citizen's page went, unless another of their tabs here still watches the visit (a
+      // process shutting down says nothing: its citizens reconnect elsewhere).
+      const visitId = connection.cookies.visitId;
+      const others = this.visitWatchers.get(connection.visitDepartment);
+      if (visitId && !this.stopped && ![...(others ?? [])].some((c) => c.cookies.visitId === visitId)) {
+        this.presenceNewsOf(visitId, connection.visitDepartment, this.deps.now().getTime());
+      }
+    }
     for (const departmentId of connection.consoles) {
       removeWatcher(this.consoleWatchers, departmentId, connection);
       if (this.stopped) continue;
@@ -1274,5 +1357,16 @@ export class LiveHub {
       consoles.flatMap((c) => [...c.consoles].map((d) => presenceKey(c.id, d))),
       now,
     );
+    await this.checkCitizenSightings(now);
+  }
+
+  /**
+   * Which waiting citizens of the departments whose consoles are open here nobody has seen for a
+   * while: their socket's process may have died without a word (citizen-presence.ts). One read a beat.
+   */
+  private async checkCitizenSightings(now: Date) {
+    const departments = [...this.consoleWatchers.keys()];
+    const rows = await waitingSightingsOf(this.db, departments);
+    this.citizenPresence.checked(departments, rows, now, this.recentSightingMs() + STALE_MARGIN_MS);
   }
 }

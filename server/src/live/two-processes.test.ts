@@ -89,6 +89,54 @@ describe.runIf(databaseKinds.includes('postgres'))('two server processes on one 
     waiting.close();
   });
 
+  it('tells a console on B that a citizen waiting on A lost the connection, and that they are back on B', async () => {
+    const tenant = await makeTenant(database.db);
+    const department = await makeDepartment(database.db, tenant.id, {
+      doorOverride: 'open',
+      doorOverrideAt: new Date(),
+    });
+    const { browser: clerkOnB } = await signedInClerk(
+      database.db,
+      new TestClient(urlB, { 'x-forwarded-for': '10.3.2.1' }),
+      tenant.id,
+      [department.id],
+    );
+    const citizenOnA = new TestClient(urlA, { 'x-forwarded-for': '10.3.2.2' });
+    const knock = await citizenOnA.post(`/api/tenants/${tenant.slug}/departments/${department.slug}/knock`, {
+      name: 'Wackelig',
+      concern: 'Test',
+      language: 'de',
+      consent: true,
+    });
+    expect(knock.status).toBe(201);
+    const watch = async (client: TestClient) => {
+      const live = await client.live();
+      const seen = live.next('visit');
+      live.send({ type: 'watch-visit' });
+      return { live, visitId: (await seen).visit!.id };
+    };
+    const onA = await watch(citizenOnA);
+    const console = await clerkOnB.live();
+    const first = console.next('console-connections');
+    console.send({ type: 'watch-console', departmentId: department.id });
+    expect((await first).lost).toEqual([]);
+
+    // The citizen's socket on A closes: the console on B is told, a few seconds later.
+    const lost = console.next('console-connections', (m) => m.lost.length > 0, 10_000);
+    onA.live.close();
+    expect((await lost).lost).toEqual([onA.visitId]);
+
+    // The page reconnects, to B this time: connected again.
+    const citizenOnB = new TestClient(urlB, { 'x-forwarded-for': '10.3.2.2' });
+    for (const [name, value] of citizenOnA.cookies) citizenOnB.cookies.set(name, value);
+    const back = console.next('console-connections', (m) => m.lost.length === 0);
+    const onB = await watch(citizenOnB);
+    expect(onB.visitId).toBe(onA.visitId);
+    await back;
+    console.close();
+    onB.live.close();
+  }, 30_000);
+
   it('closes a console on B when an admin on A takes the clerk out of the department', async () => {
     const tenant = await makeTenant(database.db);
     const department = await makeDepartment(database.db, tenant.id);

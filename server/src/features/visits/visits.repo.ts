@@ -278,6 +278,22 @@ export async function touchVisits(db: Db, visitIds: string[], now: Date): Promis
 }
 
 /**
+ * The waiting video visits of the departments with when each citizen's page was last seen: the
+ * live hub's check of who is connected (live/citizen-presence.ts), every heartbeat, for the
+ * departments whose console is open there. Not on a queue change's path.
+ */
+export async function waitingSightingsOf(
+  db: Db,
+  departmentIds: string[],
+): Promise<{ id: string; departmentId: string; lastSeenAt: Date }[]> {
+  if (departmentIds.length === 0) return [];
+  return db
+    .select({ id: visits.id, departmentId: visits.departmentId, lastSeenAt: visits.lastSeenAt })
+    .from(visits)
+    .where(and(inArray(visits.departmentId, departmentIds), eq(visits.state, 'waiting'), eq(visits.channel, 'video')));
+}
+
+/**
  * Sightings later than `after` (written before the clock jumped back) become `now`: otherwise a
  * citizen who has gone would keep their place for the size of the jump.
  */

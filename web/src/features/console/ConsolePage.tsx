@@ -14,6 +14,7 @@ import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveConsole } from '../../lib/useLive';
+import { useLostCitizens } from './useLostCitizens';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatClock } from '../../ui/format';
 import { useLanguageName } from '../../ui/LanguageOptions';
@@ -70,6 +71,8 @@ function ConsoleGate({
 }: ConsolePageProps & { me: StaffMe; departmentId: string }) {
   const { t } = useTranslation('console');
   const live = useLiveConsole(departmentId);
+  // Listening from the start: the message follows the console's first one at once.
+  const lost = useLostCitizens(departmentId);
   const member = me.staff.departments.some((department) => department.id === departmentId);
   if (live.status === 'removed' || !member || (live.status === 'error' && live.code === 'forbidden')) {
     return (
@@ -87,7 +90,7 @@ function ConsoleGate({
   }
   if (live.status === 'error') return <SessionEnded />;
   if (live.status === 'loading') return <LoadingState />;
-  return <Console me={me} snapshot={live.snapshot} renderCallReadiness={renderCallReadiness} />;
+  return <Console me={me} snapshot={live.snapshot} lost={lost} renderCallReadiness={renderCallReadiness} />;
 }
 
 /**
@@ -154,7 +157,12 @@ function useNewKnocks(queue: QueueEntry[]): number {
   return unseen;
 }
 
-function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me: StaffMe; snapshot: ConsoleSnapshot }) {
+function Console({
+  me,
+  snapshot,
+  lost,
+  renderCallReadiness,
+}: ConsolePageProps & { me: StaffMe; snapshot: ConsoleSnapshot; lost: ReadonlySet<string> }) {
   const { t, i18n } = useTranslation('console');
   const localize = useLocalize();
   const languageName = useLanguageName();
@@ -447,72 +455,83 @@ function Console({ me, snapshot, renderCallReadiness }: ConsolePageProps & { me:
         {queue.length === 0 ? (
           <p data-testid="queue-empty">{t('console.empty')}</p>
         ) : (
-          <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
-            <table className="queue-table" data-testid="queue">
-              <caption id={`${id}-caption`}>{t('console.queueCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('console.colName')}</th>
-                  <th scope="col">{t('console.colConcern')}</th>
-                  <th scope="col">{t('console.colLanguage')}</th>
-                  <th scope="col">{t('console.colInterpreter')}</th>
-                  <th scope="col">{t('console.colWaited')}</th>
-                  <th scope="col">{t('console.colActions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {queue.map((entry) => {
-                  const service = entry.service ? localize(entry.service.name) : null;
-                  return (
-                    <tr key={entry.id} data-testid={`queue-entry-${entry.id}`}>
-                      <th scope="row">
-                        {visitName(entry)}
-                        <ChannelLabel entry={entry} />
-                        {entry.appointment && (
-                          <span className="queue-table__appointment" data-testid="queue-appointment">
-                            {t('console.appointmentAt', {
-                              time: formatClock(new Date(entry.appointment.startsAt), locale, department.timeZone),
-                              count: entry.appointment.persons,
-                            })}
-                          </span>
-                        )}
-                      </th>
-                      <td>{service ? <span lang={service.lang}>{service.text}</span> : entry.concern}</td>
-                      <td lang={entry.language}>{languageName(entry.language)}</td>
-                      <td>
-                        {entry.interpreterLanguage
-                          ? t('console.interpreterNeeded', { language: languageName(entry.interpreterLanguage) })
-                          : t('console.interpreterNone')}
-                      </td>
-                      <td>{waited(entry)}</td>
-                      <td>
-                        <div className="button-row">
-                          <button
-                            type="button"
-                            className="button button--small"
-                            aria-label={t('console.admitPerson', { name: visitName(entry) })}
-                            onClick={() => void admit(entry)}
-                          >
-                            {t('console.admit')}
-                          </button>
-                          <button
-                            type="button"
-                            className="button button--small"
-                            aria-label={t('console.declinePerson', { name: visitName(entry) })}
-                            onClick={() => {
-                              setDeclining(entry);
-                            }}
-                          >
-                            {t('console.decline')}
-                          </button>
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <>
+            {/* Above the region, not a caption inside it: a caption is as wide as its table, and at
+                320 px it ran off the right edge until the table was scrolled. */}
+            <p id={`${id}-caption`} className="queue-caption" data-testid="queue-caption">
+              {t('console.queueCaption')}
+            </p>
+            <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
+              <table className="queue-table" data-testid="queue" aria-labelledby={`${id}-caption`}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('console.colName')}</th>
+                    <th scope="col">{t('console.colConcern')}</th>
+                    <th scope="col">{t('console.colLanguage')}</th>
+                    <th scope="col">{t('console.colInterpreter')}</th>
+                    <th scope="col">{t('console.colWaited')}</th>
+                    <th scope="col">{t('console.colActions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {queue.map((entry) => {
+                    const service = entry.service ? localize(entry.service.name) : null;
+                    return (
+                      <tr key={entry.id} data-testid={`queue-entry-${entry.id}`}>
+                        <th scope="row">
+                          {visitName(entry)}
+                          <ChannelLabel entry={entry} />
+                          {lost.has(entry.id) && (
+                            <span className="badge badge--lost" data-testid="connection-lost">
+                              {t('console.connectionLost')}
+                            </span>
+                          )}
+                          {entry.appointment && (
+                            <span className="queue-table__appointment" data-testid="queue-appointment">
+                              {t('console.appointmentAt', {
+                                time: formatClock(new Date(entry.appointment.startsAt), locale, department.timeZone),
+                                count: entry.appointment.persons,
+                              })}
+                            </span>
+                          )}
+                        </th>
+                        <td>{service ? <span lang={service.lang}>{service.text}</span> : entry.concern}</td>
+                        <td lang={entry.language}>{languageName(entry.language)}</td>
+                        <td>
+                          {entry.interpreterLanguage
+                            ? t('console.interpreterNeeded', { language: languageName(entry.interpreterLanguage) })
+                            : t('console.interpreterNone')}
+                        </td>
+                        <td>{waited(entry)}</td>
+                        <td>
+                          <div className="button-row">
+                            <button
+                              type="button"
+                              className="button button--small"
+                              aria-label={t('console.admitPerson', { name: visitName(entry) })}
+                              onClick={() => void admit(entry)}
+                            >
+                              {t('console.admit')}
+                            </button>
+                            <button
+                              type="button"
+                              className="button button--small"
+                              aria-label={t('console.declinePerson', { name: visitName(entry) })}
+                              onClick={() => {
+                                setDeclining(entry);
+                              }}
+                            >
+                              {t('console.decline')}
+                            </button>
+                          </div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </>
         )}
       </section>
 
