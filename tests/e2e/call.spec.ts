@@ -1,7 +1,15 @@
 import type { Page } from '@playwright/test';
 import { expectFrames, passDeviceCheck, remoteCamera, remoteTile } from './call-support';
 import { expect, expectNoA11yViolations, LIVEKIT_SERVER_ENDED_SESSION, mainHeading, test } from './fixtures';
-import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepartment } from './support';
+import {
+  STAFF,
+  admitViaApi,
+  knockViaApi,
+  newPerson,
+  openDoorAsClerk,
+  openWaitingRoom,
+  tidyDepartment,
+} from './support';
 
 // Two people, two browsers' worth of fake camera video on two cores: one long test, not many.
 // Over LiveKit with end-to-end encryption its whole walk took 1.5–2.0 min on this machine (a CI
@@ -82,6 +90,8 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
     await expect(remoteTile(citizen.page).getByTestId('role')).toHaveText('Sachbearbeitung');
     await expect(remoteTile(clerk.page).getByTestId('role')).toHaveText('Bürgerin/Bürger');
     await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+    // The citizen came: "did not join" is not offered to the clerk.
+    await expect(clerk.page.getByTestId('call-not-joined')).toHaveCount(0);
     // Both transports encrypt end to end: WebRTC between the browsers, livekit-client's E2EE through LiveKit.
     for (const page of [citizen.page, clerk.page]) {
       await expect(page.getByTestId('encryption')).toHaveText('Ende-zu-Ende-verschlüsselt');
@@ -240,4 +250,41 @@ test('devices checked while waiting: once let in, both are in the call at once, 
     await clerk.context.close();
   }
   expect([...citizenErrors, ...clerkErrors], 'unexpected errors in the browsers').toEqual([]);
+});
+
+test('a clerk waiting in the call for someone who never joins says so there, and is back at the queue to let the next in', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const clerkErrors = watchErrors(clerk.page, 'clerk');
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Cem Abwesend', concern: 'Ummeldung' });
+    await openWaitingRoom(citizen, 'buergeramt');
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    // The clerk goes to the call and waits; the citizen never comes.
+    await clerk.page.goto(`/call/${visit.id}`);
+    await passDeviceCheck(clerk);
+    const notJoined = clerk.page.getByTestId('call-not-joined');
+    await expect(notJoined).toContainText('noch nicht im Gespräch');
+    await expectNoA11yViolations(clerk.page);
+    // By keyboard, as on the console (which asks no confirmation either).
+    await notJoined.getByRole('button', { name: 'Nicht erschienen' }).focus();
+    await clerk.page.keyboard.press('Enter');
+
+    // Back at the queue, the focus where the next step is, as after ending a call.
+    await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+    await expect(clerk.page.getByTestId('current-visit')).toContainText('Sie sind gerade in keinem Gespräch.');
+    await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+    // The visit ended as not come (the citizen's page reads so), not as served.
+    await expect(
+      citizen.page.getByText('Sie sind nicht ins Gespräch gekommen; der Besuch wurde beendet.'),
+    ).toBeVisible();
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+  expect(clerkErrors, 'unexpected errors in the browser').toEqual([]);
 });

@@ -299,13 +299,15 @@ function ActiveCall({
 
   const tools = role === 'clerk' ? clerkTools?.({ departmentId, visitId, interpreterLanguage }) : undefined;
   const finish = tools?.endForEveryone;
-  const endForEveryone = async () => {
-    if (!finish) return;
+  const noShow = tools?.noShow;
+  // Either ends the visit, and with it the call: the clerk goes back to the queue at once.
+  const endVisit = async (action: () => Promise<void>) => {
     handled.current = true;
     setClosing(true);
     try {
-      await finish();
+      await action();
     } catch (error) {
+      handled.current = false;
       setClosing(false);
       throw error;
     }
@@ -321,7 +323,8 @@ function ActiveCall({
       transport={transport}
       timeZone={timeZone}
       tools={tools}
-      onEndForEveryone={finish ? endForEveryone : undefined}
+      onEndForEveryone={finish ? () => endVisit(finish) : undefined}
+      onNoShow={noShow ? () => endVisit(noShow) : undefined}
     />
   );
 }

@@ -33,6 +33,8 @@ interface CallViewProps {
   timeZone: string;
   /** Clerk only: ends the call for everyone (and leaves the page). */
   onEndForEveryone?: () => Promise<void>;
+  /** Clerk only: the citizen never joined; ends the visit as a no-show (and leaves the page). */
+  onNoShow?: () => Promise<void>;
   /** Clerk only: the tools the hosting page plugs in (lobby notice, invite panel). */
   tools?: ClerkTools;
 }
@@ -106,7 +108,7 @@ function useRevealWhenOpened(open: boolean, id: string) {
   }, [open, id]);
 }
 
-export function CallView({ transport, timeZone, onEndForEveryone, tools }: CallViewProps) {
+export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, tools }: CallViewProps) {
   const { t } = useTranslation('calls');
   const snapshot = useCallSnapshot(transport);
   const { self, remotes } = snapshot;
@@ -147,6 +149,10 @@ export function CallView({ transport, timeZone, onEndForEveryone, tools }: CallV
 
   const isClerk = self.role === 'clerk';
   const error = snapshot.error ?? actionError;
+  // Once the citizen was here, they came: a reload or a lost connection of theirs is no no-show.
+  const citizenHere = remotes.some((participant) => participant.role === 'citizen');
+  const [citizenCame, setCitizenCame] = useState(false);
+  if (citizenHere && !citizenCame) setCitizenCame(true);
 
   return (
     <div
@@ -184,6 +190,8 @@ export function CallView({ transport, timeZone, onEndForEveryone, tools }: CallV
 
       {/* Above the stage, so the clerk sees who waits in a lobby without scrolling. */}
       {tools?.notice}
+      {/* The clerk waits here for the citizen they let in: if nobody comes, the next person is let in. */}
+      {isClerk && onNoShow && !citizenHere && !citizenCame && <NotJoined onNoShow={onNoShow} />}
 
       <div className={`call__body${chatOpen ? ' call__body--chat' : ''}`}>
         <div
@@ -418,6 +426,31 @@ function EndForEveryone({ onEnd }: { onEnd: () => Promise<void> }) {
         setStage('idle');
       }}
     />
+  );
+}
+
+function NotJoined({ onNoShow }: { onNoShow: () => Promise<void> }) {
+  const { t } = useTranslation('calls');
+  const [stage, setStage] = useState<'idle' | 'marking' | 'failed'>('idle');
+  return (
+    <div className="callout call__not-joined" data-testid="call-not-joined">
+      <p>{t('noShow.waiting')}</p>
+      <button
+        type="button"
+        className="button"
+        aria-disabled={stage === 'marking' || undefined}
+        onClick={() => {
+          if (stage === 'marking') return;
+          setStage('marking');
+          onNoShow().catch(() => {
+            setStage('failed');
+          });
+        }}
+      >
+        {stage === 'marking' ? t('noShow.marking') : t('noShow.action')}
+      </button>
+      {stage === 'failed' && <p role="alert">{t('noShow.failed')}</p>}
+    </div>
   );
 }
 
