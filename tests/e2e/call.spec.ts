@@ -138,14 +138,55 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
     const overflow = await citizen.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, 'horizontal overflow on a phone').toBeLessThanOrEqual(0);
 
-    // A reload: the citizen is back in the call, with frames both ways.
+    // A reload: the citizen is back in the call at once, with the devices and switches of before
+    // (the camera they turned off stays off), and never sees the device check they passed.
+    const kept = await citizen.page.evaluate(() => JSON.parse(sessionStorage.getItem('amtsraum.call.kept') ?? 'null'));
+    // Device ids and switches only: nothing about the person.
+    expect(Object.keys(kept as object).sort()).toEqual([
+      'audioDeviceId',
+      'camera',
+      'microphone',
+      'videoDeviceId',
+      'visitId',
+    ]);
+    await citizen.page.addInitScript(() => {
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="device-check"]'))
+          (window as unknown as { sawDeviceCheck: boolean }).sawDeviceCheck = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await citizen.page.reload();
+    await expect(citizen.page.getByTestId('call')).toBeVisible({ timeout: 20_000 });
+    await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+    expect(await citizen.page.evaluate(() => (window as unknown as { sawDeviceCheck?: boolean }).sawDeviceCheck)).toBe(
+      undefined,
+    );
+    await expect(camera).toHaveAttribute('aria-pressed', 'false');
+    await expect(citizen.page.getByRole('button', { name: 'Mikrofon', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk after the reload');
+    await expectFrames(citizen.page.getByTestId('screen-video'), 'the shared screen after the reload');
+    // The clerk still has the citizen, camera off as they left it; on again, the picture comes.
+    await expect(remoteTile(clerk.page)).toHaveAttribute('data-camera', 'off');
+    await expect(remoteTile(clerk.page).getByTestId('role')).toHaveText('Bürgerin/Bürger');
+    await camera.click();
+    await expect(camera).toHaveAttribute('aria-pressed', 'true');
+    await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen after the reload');
+    // The citizen came: a reload of theirs does not offer "did not join" to the clerk.
+    await expect(clerk.page.getByTestId('call-not-joined')).toHaveCount(0);
+
+    // A kept camera that is gone by the next reload: the device check, as before.
+    await citizen.page.evaluate(() => {
+      const kept = JSON.parse(sessionStorage.getItem('amtsraum.call.kept')!) as object;
+      sessionStorage.setItem('amtsraum.call.kept', JSON.stringify({ ...kept, videoDeviceId: 'a-camera-unplugged' }));
+    });
     await citizen.page.reload();
     await expect(citizen.page.getByTestId('device-check')).toBeVisible();
     await expectNoA11yViolations(citizen.page);
     await passDeviceCheck(citizen);
-    await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk after the reload');
-    await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen after the reload');
-    await expectFrames(citizen.page.getByTestId('screen-video'), 'the shared screen after the reload');
+    await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen after the device check');
 
     // The clerk ends the call for everyone; the citizen gets the closing page. The clerk's page
     // takes its own end for no lost connection: it does not ask the app whether the call goes on.

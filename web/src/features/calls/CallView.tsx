@@ -1,4 +1,5 @@
 import {
+  Suspense,
   useCallback,
   useEffect,
   useId,
@@ -9,6 +10,7 @@ import {
   type RefObject,
 } from 'react';
 import { useTranslation } from 'react-i18next';
+import { lazyComponent } from '../../lib/lazy-component';
 import { PageHeading } from '../../ui/PageHeading';
 import { ChatPanel } from './ChatPanel';
 import { EncryptionNotice } from './EncryptionNotice';
@@ -27,6 +29,10 @@ import { ParticipantTile } from './ParticipantTile';
 import { useCallSnapshot } from './useCall';
 import { useDeviceList } from './useLocalDevices';
 
+// The clerk's only, with the console's texts (the clerk comes from the console, which has them):
+// not in every citizen's call page (its budget, web/vite.config.ts).
+const NotJoined = lazyComponent(() => import('./NotJoined').then((m) => m.NotJoined), ['console']);
+
 interface CallViewProps {
   transport: CallTransport;
   /** The municipality's time zone: chat times read it, as the console's clocks do. */
@@ -35,6 +41,8 @@ interface CallViewProps {
   onEndForEveryone?: () => Promise<void>;
   /** Clerk only: the citizen never joined; ends the visit as a no-show (and leaves the page). */
   onNoShow?: () => Promise<void>;
+  /** Another camera or microphone was chosen in the call. */
+  onDeviceSwitched?: (kind: 'audioinput' | 'videoinput', deviceId: string) => void;
   /** Clerk only: the tools the hosting page plugs in (lobby notice, invite panel). */
   tools?: ClerkTools;
 }
@@ -108,7 +116,7 @@ function useRevealWhenOpened(open: boolean, id: string) {
   }, [open, id]);
 }
 
-export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, tools }: CallViewProps) {
+export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDeviceSwitched, tools }: CallViewProps) {
   const { t } = useTranslation('calls');
   const snapshot = useCallSnapshot(transport);
   const { self, remotes } = snapshot;
@@ -191,7 +199,11 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, tool
       {/* Above the stage, so the clerk sees who waits in a lobby without scrolling. */}
       {tools?.notice}
       {/* The clerk waits here for the citizen they let in: if nobody comes, the next person is let in. */}
-      {isClerk && onNoShow && !citizenHere && !citizenCame && <NotJoined onNoShow={onNoShow} />}
+      {isClerk && onNoShow && !citizenHere && !citizenCame && (
+        <Suspense fallback={null}>
+          <NotJoined onNoShow={onNoShow} />
+        </Suspense>
+      )}
 
       <div className={`call__body${chatOpen ? ' call__body--chat' : ''}`}>
         <div
@@ -252,7 +264,7 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, tool
         )}
       </div>
 
-      {devicesOpen && <DevicePanel id={`${id}-devices`} transport={transport} />}
+      {devicesOpen && <DevicePanel id={`${id}-devices`} transport={transport} onSwitched={onDeviceSwitched} />}
 
       {tools?.invitePanel && invitesOpen && <div id={`${id}-invites`}>{tools.invitePanel}</div>}
 
@@ -429,31 +441,6 @@ function EndForEveryone({ onEnd }: { onEnd: () => Promise<void> }) {
   );
 }
 
-function NotJoined({ onNoShow }: { onNoShow: () => Promise<void> }) {
-  const { t } = useTranslation('calls');
-  const [stage, setStage] = useState<'idle' | 'marking' | 'failed'>('idle');
-  return (
-    <div className="callout call__not-joined" data-testid="call-not-joined">
-      <p>{t('noShow.waiting')}</p>
-      <button
-        type="button"
-        className="button"
-        aria-disabled={stage === 'marking' || undefined}
-        onClick={() => {
-          if (stage === 'marking') return;
-          setStage('marking');
-          onNoShow().catch(() => {
-            setStage('failed');
-          });
-        }}
-      >
-        {stage === 'marking' ? t('noShow.marking') : t('noShow.action')}
-      </button>
-      {stage === 'failed' && <p role="alert">{t('noShow.failed')}</p>}
-    </div>
-  );
-}
-
 function ConfirmEnd({ ending, onYes, onNo }: { ending: boolean; onYes: () => void; onNo: () => void }) {
   const { t } = useTranslation('calls');
   const yes = useRef<HTMLButtonElement>(null);
@@ -474,7 +461,15 @@ function ConfirmEnd({ ending, onYes, onNo }: { ending: boolean; onYes: () => voi
   );
 }
 
-function DevicePanel({ id, transport }: { id: string; transport: CallTransport }) {
+function DevicePanel({
+  id,
+  transport,
+  onSwitched,
+}: {
+  id: string;
+  transport: CallTransport;
+  onSwitched?: CallViewProps['onDeviceSwitched'];
+}) {
   const { t } = useTranslation('calls');
   const devices = useDeviceList(id);
   const [chosen, setChosen] = useState<{ audioinput?: string; videoinput?: string }>({});
@@ -497,7 +492,10 @@ function DevicePanel({ id, transport }: { id: string; transport: CallTransport }
               onChange={(event) => {
                 const deviceId = event.target.value;
                 setChosen((current) => ({ ...current, [kind]: deviceId }));
-                void transport.switchDevice(kind, deviceId).catch(() => {});
+                void transport.switchDevice(kind, deviceId).then(
+                  () => onSwitched?.(kind, deviceId),
+                  () => {},
+                );
               }}
             >
               <option value="" disabled>
