@@ -71,6 +71,7 @@ export const ERROR_CODES = [
   'no_show_too_early',
   'staff_already_active',
   'email_taken',
+  'call_participant_not_found',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
@@ -170,6 +171,8 @@ export const ERROR_STATUS = {
   staff_already_active: 409,
   // Another account of the installation has this e-mail address (the field error says where).
   email_taken: 409,
+  // A peer-to-peer call signal named nobody of the sender's call (they left meanwhile, or never were).
+  call_participant_not_found: 404,
 } as const satisfies Record<ErrorCode, number>;
 
 /**

@@ -1,7 +1,15 @@
 import type { Page } from '@playwright/test';
 import { expectFrames, passDeviceCheck, remoteCamera, remoteTile } from './call-support';
 import { expect, expectNoA11yViolations, LIVEKIT_SERVER_ENDED_SESSION, mainHeading, test } from './fixtures';
-import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepartment } from './support';
+import {
+  STAFF,
+  admitViaApi,
+  knockViaApi,
+  newPerson,
+  openDoorAsClerk,
+  openWaitingRoom,
+  tidyDepartment,
+} from './support';
 
 // Two people, two browsers' worth of fake camera video on two cores: one long test, not many.
 // Over LiveKit with end-to-end encryption its whole walk took 1.5–2.0 min on this machine (a CI
@@ -82,6 +90,8 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
     await expect(remoteTile(citizen.page).getByTestId('role')).toHaveText('Sachbearbeitung');
     await expect(remoteTile(clerk.page).getByTestId('role')).toHaveText('Bürgerin/Bürger');
     await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+    // The citizen came: "did not join" is not offered to the clerk.
+    await expect(clerk.page.getByTestId('call-not-joined')).toHaveCount(0);
     // Both transports encrypt end to end: WebRTC between the browsers, livekit-client's E2EE through LiveKit.
     for (const page of [citizen.page, clerk.page]) {
       await expect(page.getByTestId('encryption')).toHaveText('Ende-zu-Ende-verschlüsselt');
@@ -128,14 +138,55 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
     const overflow = await citizen.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, 'horizontal overflow on a phone').toBeLessThanOrEqual(0);
 
-    // A reload: the citizen is back in the call, with frames both ways.
+    // A reload: the citizen is back in the call at once, with the devices and switches of before
+    // (the camera they turned off stays off), and never sees the device check they passed.
+    const kept = await citizen.page.evaluate(() => JSON.parse(sessionStorage.getItem('amtsraum.call.kept') ?? 'null'));
+    // Device ids and switches only: nothing about the person.
+    expect(Object.keys(kept as object).sort()).toEqual([
+      'audioDeviceId',
+      'camera',
+      'microphone',
+      'videoDeviceId',
+      'visitId',
+    ]);
+    await citizen.page.addInitScript(() => {
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="device-check"]'))
+          (window as unknown as { sawDeviceCheck: boolean }).sawDeviceCheck = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await citizen.page.reload();
+    await expect(citizen.page.getByTestId('call')).toBeVisible({ timeout: 20_000 });
+    await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+    expect(await citizen.page.evaluate(() => (window as unknown as { sawDeviceCheck?: boolean }).sawDeviceCheck)).toBe(
+      undefined,
+    );
+    await expect(camera).toHaveAttribute('aria-pressed', 'false');
+    await expect(citizen.page.getByRole('button', { name: 'Mikrofon', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk after the reload');
+    await expectFrames(citizen.page.getByTestId('screen-video'), 'the shared screen after the reload');
+    // The clerk still has the citizen, camera off as they left it; on again, the picture comes.
+    await expect(remoteTile(clerk.page)).toHaveAttribute('data-camera', 'off');
+    await expect(remoteTile(clerk.page).getByTestId('role')).toHaveText('Bürgerin/Bürger');
+    await camera.click();
+    await expect(camera).toHaveAttribute('aria-pressed', 'true');
+    await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen after the reload');
+    // The citizen came: a reload of theirs does not offer "did not join" to the clerk.
+    await expect(clerk.page.getByTestId('call-not-joined')).toHaveCount(0);
+
+    // A kept camera that is gone by the next reload: the device check, as before.
+    await citizen.page.evaluate(() => {
+      const kept = JSON.parse(sessionStorage.getItem('amtsraum.call.kept')!) as object;
+      sessionStorage.setItem('amtsraum.call.kept', JSON.stringify({ ...kept, videoDeviceId: 'a-camera-unplugged' }));
+    });
     await citizen.page.reload();
     await expect(citizen.page.getByTestId('device-check')).toBeVisible();
     await expectNoA11yViolations(citizen.page);
     await passDeviceCheck(citizen);
-    await expectFrames(remoteCamera(citizen.page), 'citizen sees the clerk after the reload');
-    await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen after the reload');
-    await expectFrames(citizen.page.getByTestId('screen-video'), 'the shared screen after the reload');
+    await expectFrames(remoteCamera(clerk.page), 'clerk sees the citizen after the device check');
 
     // The clerk ends the call for everyone; the citizen gets the closing page. The clerk's page
     // takes its own end for no lost connection: it does not ask the app whether the call goes on.
@@ -240,4 +291,41 @@ test('devices checked while waiting: once let in, both are in the call at once, 
     await clerk.context.close();
   }
   expect([...citizenErrors, ...clerkErrors], 'unexpected errors in the browsers').toEqual([]);
+});
+
+test('a clerk waiting in the call for someone who never joins says so there, and is back at the queue to let the next in', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const clerkErrors = watchErrors(clerk.page, 'clerk');
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Cem Abwesend', concern: 'Ummeldung' });
+    await openWaitingRoom(citizen, 'buergeramt');
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    // The clerk goes to the call and waits; the citizen never comes.
+    await clerk.page.goto(`/call/${visit.id}`);
+    await passDeviceCheck(clerk);
+    const notJoined = clerk.page.getByTestId('call-not-joined');
+    await expect(notJoined).toContainText('noch nicht im Gespräch');
+    await expectNoA11yViolations(clerk.page);
+    // By keyboard, as on the console (which asks no confirmation either).
+    await notJoined.getByRole('button', { name: 'Nicht erschienen' }).focus();
+    await clerk.page.keyboard.press('Enter');
+
+    // Back at the queue, the focus where the next step is, as after ending a call.
+    await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+    await expect(clerk.page.getByTestId('current-visit')).toContainText('Sie sind gerade in keinem Gespräch.');
+    await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+    // The visit ended as not come (the citizen's page reads so), not as served.
+    await expect(
+      citizen.page.getByText('Sie sind nicht ins Gespräch gekommen; der Besuch wurde beendet.'),
+    ).toBeVisible();
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+  expect(clerkErrors, 'unexpected errors in the browser').toEqual([]);
 });

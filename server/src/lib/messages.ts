@@ -265,6 +265,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.',
     en: 'There is already an account with this email address.',
   },
+  call_participant_not_found: {
+    de: 'Diese Person ist nicht (mehr) in diesem Gespräch.',
+    en: 'This person is not (or no longer) in this call.',
+  },
 };
 
 /** Titles of codes both citizens and staff meet, as staff read them (STAFF_WORDED_CODES). */

@@ -163,6 +163,71 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     expect((await chat).text).toBe('Hallo');
   });
 
+  it('answers a signal to someone not in the call with call_participant_not_found, relays nothing, and tells nothing of other calls', async () => {
+    const db = server.database.db;
+    const { clerkLive, citizenLive, visitId, citizenSeen, citizen, clerkJoined } = await twoInP2pCall(db, {
+      clerk: client(),
+      citizen: client(),
+    });
+    const citizenId = citizenSeen.participant.identity;
+    // Another call, running meanwhile: its people are not reachable from this one, nor named.
+    const other = await twoInP2pCall(db, { clerk: client(), citizen: client() });
+    const otherIds = [other.clerkJoined.self.identity, other.citizenJoined.self.identity];
+    const data = { description: { type: 'offer' as const, sdp: 'v=0' } };
+    const answers: unknown[] = [];
+    for (const to of ['nobody', ...otherIds, `citizen-${other.visitId}`]) {
+      const answer = clerkLive.next('error');
+      clerkLive.send({ type: 'call-signal', visitId, to, data });
+      answers.push(await answer);
+    }
+    // The same answer whoever was named: nothing in it tells one call's people from nobody.
+    for (const answer of answers) {
+      expect(answer).toEqual({
+        type: 'error',
+        code: 'call_participant_not_found',
+        message: 'nobody in this call has that identity',
+      });
+    }
+    // The call goes on: a signal to the citizen still arrives, and only it.
+    const offer = citizenLive.next('call-signal');
+    clerkLive.send({ type: 'call-signal', visitId, to: citizenId, data });
+    expect((await offer).from).toBe(clerkJoined.self.identity);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(citizenLive.received.filter((m) => m.type === 'call-signal')).toHaveLength(1);
+    for (const live of [other.clerkLive, other.citizenLive]) {
+      expect(live.received.filter((m) => m.type === 'call-signal' || m.type === 'error')).toEqual([]);
+    }
+
+    // Someone who left is no longer reachable; back again (a reload), they are.
+    const left = clerkLive.next('call-participant-left');
+    citizenLive.close();
+    await left;
+    const gone = clerkLive.next('error');
+    clerkLive.send({ type: 'call-signal', visitId, to: citizenId, data });
+    expect((await gone).code).toBe('call_participant_not_found');
+    const back = await citizen.live();
+    const rejoined = clerkLive.next('call-participant-joined');
+    const backJoined = back.next('call-joined');
+    back.send({ type: 'call-join', visitId, media: camera });
+    await Promise.all([rejoined, backJoined]);
+    const again = back.next('call-signal');
+    clerkLive.send({ type: 'call-signal', visitId, to: citizenId, data });
+    await again;
+
+    // A flood of such signals is answered within the socket's budget only: past it, dropped with
+    // one rate_limited, not an answer each.
+    const notFound = () =>
+      clerkLive.received.filter((m) => m.type === 'error' && m.code === 'call_participant_not_found').length;
+    const before = notFound();
+    const limited = clerkLive.next('error', (m) => m.code === 'rate_limited');
+    for (let i = 0; i < 200; i++) clerkLive.send({ type: 'call-signal', visitId, to: 'nobody', data });
+    await limited;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(notFound() - before).toBeLessThan(100);
+    expect(clerkLive.socket.readyState).toBe(clerkLive.socket.OPEN);
+    for (const live of [clerkLive, back, other.clerkLive, other.citizenLive]) live.close();
+  });
+
   it('answers the first one in before the visit is marked, and the mark follows: everyone watching sees "in call"', async () => {
     const { clerk, citizen, visitId } = await admitted();
     const citizenLive = await citizen.live();

@@ -65,6 +65,13 @@ interface Local {
    * someone who waits too. Only a newer connection of theirs (a reload) is news.
    */
   known: Map<string, string>;
+  /**
+   * Who this participant's page was told is in the call with them: `call-joined`'s list, then the
+   * `call-participant-joined` and `-left` notices, kept as they pass this process. A signal goes to
+   * one of them or is answered `call_participant_not_found`: only this call's people are looked
+   * at, so the answer says nothing about any other call.
+   */
+  roster: Set<string>;
   departmentId: string;
   identity: string;
   role: CallParticipant['role'];
@@ -146,6 +153,10 @@ export class P2pRooms {
         // Nobody negotiates with themselves: echoed back, it would only confuse their own page.
         if (message.to === self.identity)
           throw new AppError('forbidden', { detail: 'a signal goes to another participant' });
+        // To someone not (or no longer) in this call: it went nowhere, and the sender is told so
+        // (the offer of a page that missed a departure). Nothing is relayed, nothing changes.
+        if (!self.roster.has(message.to))
+          throw new AppError('call_participant_not_found', { detail: 'nobody in this call has that identity' });
         // Whichever process holds the named participant hands it over; nobody else has them.
         return this.relay({
           kind: 'one',
@@ -228,6 +239,7 @@ export class P2pRooms {
       member,
       held: [],
       known: otherConnections,
+      roster: new Set(others.map((other) => other.identity)),
       departmentId: grant.departmentId,
       identity: grant.identity,
       role: grant.role,
@@ -447,13 +459,18 @@ export class P2pRooms {
     if (!call) return;
     switch (relayed.kind) {
       case 'call':
-        for (const local of call.values()) if (local.identity !== relayed.except) hand(local, relayed.message);
+        for (const local of call.values()) {
+          if (local.identity === relayed.except) continue;
+          if (relayed.message.type === 'call-participant-left') local.roster.delete(relayed.message.identity);
+          hand(local, relayed.message);
+        }
         return;
       case 'joined': {
         const { participant, connectionId, visitId } = relayed;
         for (const local of call.values()) {
-          if (local.identity === participant.identity || local.known.get(participant.identity) === connectionId)
-            continue;
+          if (local.identity === participant.identity) continue;
+          local.roster.add(participant.identity);
+          if (local.known.get(participant.identity) === connectionId) continue;
           hand(local, { type: 'call-participant-joined', visitId, participant });
         }
         return;

@@ -16,10 +16,17 @@ import { adoptCallAhead, callAheadFor } from './call-ahead';
 import { openCallChannel } from './media/channel';
 import { P2pTransport } from './media/p2p-transport';
 import type { SignallingChannel } from './media/signalling';
+import type * as KeptDevicesModule from './kept-devices';
+import { mayHaveKeptDevices } from './kept-devices-key';
 import { claimPreparedCall, hasPreparedCall } from './prepared-call';
 import type { CallTransport, LocalMedia } from './media/transport';
 import { useCallOverWhileLost, useCallSnapshot, useDisposeOnUnmount } from './useCall';
 import './call.css';
+
+/** The devices kept for a reload during the call: loaded when used, not with the page. */
+const withKept = (use: (keeper: typeof KeptDevicesModule) => void) => {
+  import('./kept-devices').then(use, () => {});
+};
 
 /** A grant younger than this still carries a usable LiveKit token (they live ten minutes). */
 const FRESH_GRANT_MS = 60_000;
@@ -78,6 +85,9 @@ export function CallPage({ clerkTools }: CallPageProps) {
         if (cancelled) return;
         adoptCallAhead(ahead);
         channel.current = call.channel;
+        withKept((keeper) => {
+          keeper.keepDevices({ visitId, ...call.devices });
+        });
         focusRequest.current(); // the call's heading replaces the waiting page's
         setSession({ key: request, phase: { status: 'call', grant: call.grant, transport: call.transport } });
         call.joined.catch((error: unknown) => {
@@ -143,6 +153,16 @@ export function CallPage({ clerkTools }: CallPageProps) {
       }
       requestFocus(); // the call's heading replaces the device check's
       setPhase({ status: 'call', grant, transport });
+      // For a reload during the call: back in with these, without the check (kept-devices.ts).
+      withKept((keeper) => {
+        keeper.keepDevices({
+          visitId,
+          audioDeviceId: local.audioDeviceId,
+          videoDeviceId: local.videoDeviceId,
+          camera: local.video !== null,
+          microphone: local.audio !== null,
+        });
+      });
       await transport.join(local);
     } catch (error) {
       for (const track of [local.audio, local.video]) track?.stop();
@@ -155,6 +175,10 @@ export function CallPage({ clerkTools }: CallPageProps) {
   // Devices prepared while waiting (CallReadiness): no device check, straight into the call.
   const [usePrepared, setUsePrepared] = useState(() => hasPreparedCall(visitId));
   const prepared = phase.status === 'check' && usePrepared;
+  // Or kept by this tab for this call: the page was reloaded during it (kept-devices.ts). Only on
+  // the page's first try: "join again" after leaving checks the devices again.
+  const [kept, setKept] = useState(() => mayHaveKeptDevices(visitId));
+  const rejoin = phase.status === 'check' && attempt === 0 && !usePrepared && kept;
   const joinPrepared = useRef(join);
   useEffect(() => {
     joinPrepared.current = join;
@@ -169,6 +193,18 @@ export function CallPage({ clerkTools }: CallPageProps) {
       else setUsePrepared(false); // taken already (a rejoin): the device check as usual
     });
   }, [prepared, visitId]);
+  useEffect(() => {
+    if (!rejoin || claiming.current) return;
+    claiming.current = true;
+    void import('./kept-devices')
+      .then((keeper) => keeper.reopenKeptDevices(visitId))
+      .catch(() => null)
+      .then((local) => {
+        claiming.current = false;
+        if (local) void joinPrepared.current(local);
+        else setKept(false); // gone, or no longer allowed: the device check as usual
+      });
+  }, [rejoin, visitId]);
 
   const retry = useCallback(() => {
     setAttempt((n) => n + 1);
@@ -188,7 +224,11 @@ export function CallPage({ clerkTools }: CallPageProps) {
     case 'elsewhere':
       return <OutOfCall why="elsewhere" onBack={retry} />;
     case 'check':
-      return prepared ? <LoadingState /> : <DeviceCheck onJoin={(local) => void join(local)} joining={joining} />;
+      return prepared || rejoin ? (
+        <LoadingState />
+      ) : (
+        <DeviceCheck onJoin={(local) => void join(local)} joining={joining} />
+      );
     case 'call':
       return (
         <ActiveCall
@@ -280,7 +320,23 @@ function ActiveCall({
     !left &&
     !snapshot.error;
   const ended = useCallOverWhileLost(visitId, lost) || snapshot.ended;
+  // What a reload keeps (kept-devices.ts) follows the switches: a camera turned off stays off.
+  const { camera, microphone } = snapshot.self;
+  const joinedOnce = snapshot.connection === 'connected';
+  useEffect(() => {
+    if (joinedOnce)
+      withKept((keeper) => {
+        keeper.updateKeptDevices(visitId, { camera, microphone });
+      });
+  }, [visitId, camera, microphone, joinedOnce]);
   const handled = useRef(false);
+  // Out of the call, whichever way: a reload of this page is no rejoin any more.
+  useEffect(() => {
+    if (ended || left || forbidden || elsewhere)
+      withKept((keeper) => {
+        keeper.forgetKeptDevices(visitId);
+      });
+  }, [visitId, ended, left, forbidden, elsewhere]);
   useEffect(() => {
     if (!ended || handled.current) return;
     handled.current = true;
@@ -299,13 +355,18 @@ function ActiveCall({
 
   const tools = role === 'clerk' ? clerkTools?.({ departmentId, visitId, interpreterLanguage }) : undefined;
   const finish = tools?.endForEveryone;
-  const endForEveryone = async () => {
-    if (!finish) return;
+  const noShow = tools?.noShow;
+  // Either ends the visit, and with it the call: the clerk goes back to the queue at once.
+  const endVisit = async (action: () => Promise<void>) => {
     handled.current = true;
     setClosing(true);
     try {
-      await finish();
+      await action();
+      withKept((keeper) => {
+        keeper.forgetKeptDevices(visitId);
+      });
     } catch (error) {
+      handled.current = false;
       setClosing(false);
       throw error;
     }
@@ -321,7 +382,16 @@ function ActiveCall({
       transport={transport}
       timeZone={timeZone}
       tools={tools}
-      onEndForEveryone={finish ? endForEveryone : undefined}
+      onEndForEveryone={finish ? () => endVisit(finish) : undefined}
+      onNoShow={noShow ? () => endVisit(noShow) : undefined}
+      onDeviceSwitched={(kind, deviceId) => {
+        withKept((keeper) => {
+          keeper.updateKeptDevices(
+            visitId,
+            kind === 'audioinput' ? { audioDeviceId: deviceId } : { videoDeviceId: deviceId },
+          );
+        });
+      }}
     />
   );
 }

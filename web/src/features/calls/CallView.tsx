@@ -1,4 +1,5 @@
 import {
+  Suspense,
   useCallback,
   useEffect,
   useId,
@@ -9,6 +10,7 @@ import {
   type RefObject,
 } from 'react';
 import { useTranslation } from 'react-i18next';
+import { lazyComponent } from '../../lib/lazy-component';
 import { PageHeading } from '../../ui/PageHeading';
 import { ChatPanel } from './ChatPanel';
 import { EncryptionNotice } from './EncryptionNotice';
@@ -27,12 +29,20 @@ import { ParticipantTile } from './ParticipantTile';
 import { useCallSnapshot } from './useCall';
 import { useDeviceList } from './useLocalDevices';
 
+// The clerk's only, with the console's texts (the clerk comes from the console, which has them):
+// not in every citizen's call page (its budget, web/vite.config.ts).
+const NotJoined = lazyComponent(() => import('./NotJoined').then((m) => m.NotJoined), ['console']);
+
 interface CallViewProps {
   transport: CallTransport;
   /** The municipality's time zone: chat times read it, as the console's clocks do. */
   timeZone: string;
   /** Clerk only: ends the call for everyone (and leaves the page). */
   onEndForEveryone?: () => Promise<void>;
+  /** Clerk only: the citizen never joined; ends the visit as a no-show (and leaves the page). */
+  onNoShow?: () => Promise<void>;
+  /** Another camera or microphone was chosen in the call. */
+  onDeviceSwitched?: (kind: 'audioinput' | 'videoinput', deviceId: string) => void;
   /** Clerk only: the tools the hosting page plugs in (lobby notice, invite panel). */
   tools?: ClerkTools;
 }
@@ -106,7 +116,7 @@ function useRevealWhenOpened(open: boolean, id: string) {
   }, [open, id]);
 }
 
-export function CallView({ transport, timeZone, onEndForEveryone, tools }: CallViewProps) {
+export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDeviceSwitched, tools }: CallViewProps) {
   const { t } = useTranslation('calls');
   const snapshot = useCallSnapshot(transport);
   const { self, remotes } = snapshot;
@@ -147,6 +157,10 @@ export function CallView({ transport, timeZone, onEndForEveryone, tools }: CallV
 
   const isClerk = self.role === 'clerk';
   const error = snapshot.error ?? actionError;
+  // Once the citizen was here, they came: a reload or a lost connection of theirs is no no-show.
+  const citizenHere = remotes.some((participant) => participant.role === 'citizen');
+  const [citizenCame, setCitizenCame] = useState(false);
+  if (citizenHere && !citizenCame) setCitizenCame(true);
 
   return (
     <div
@@ -184,6 +198,12 @@ export function CallView({ transport, timeZone, onEndForEveryone, tools }: CallV
 
       {/* Above the stage, so the clerk sees who waits in a lobby without scrolling. */}
       {tools?.notice}
+      {/* The clerk waits here for the citizen they let in: if nobody comes, the next person is let in. */}
+      {isClerk && onNoShow && !citizenHere && !citizenCame && (
+        <Suspense fallback={null}>
+          <NotJoined onNoShow={onNoShow} />
+        </Suspense>
+      )}
 
       <div className={`call__body${chatOpen ? ' call__body--chat' : ''}`}>
         <div
@@ -244,7 +264,7 @@ export function CallView({ transport, timeZone, onEndForEveryone, tools }: CallV
         )}
       </div>
 
-      {devicesOpen && <DevicePanel id={`${id}-devices`} transport={transport} />}
+      {devicesOpen && <DevicePanel id={`${id}-devices`} transport={transport} onSwitched={onDeviceSwitched} />}
 
       {tools?.invitePanel && invitesOpen && <div id={`${id}-invites`}>{tools.invitePanel}</div>}
 
@@ -441,7 +461,15 @@ function ConfirmEnd({ ending, onYes, onNo }: { ending: boolean; onYes: () => voi
   );
 }
 
-function DevicePanel({ id, transport }: { id: string; transport: CallTransport }) {
+function DevicePanel({
+  id,
+  transport,
+  onSwitched,
+}: {
+  id: string;
+  transport: CallTransport;
+  onSwitched?: CallViewProps['onDeviceSwitched'];
+}) {
   const { t } = useTranslation('calls');
   const devices = useDeviceList(id);
   const [chosen, setChosen] = useState<{ audioinput?: string; videoinput?: string }>({});
@@ -464,7 +492,10 @@ function DevicePanel({ id, transport }: { id: string; transport: CallTransport }
               onChange={(event) => {
                 const deviceId = event.target.value;
                 setChosen((current) => ({ ...current, [kind]: deviceId }));
-                void transport.switchDevice(kind, deviceId).catch(() => {});
+                void transport.switchDevice(kind, deviceId).then(
+                  () => onSwitched?.(kind, deviceId),
+                  () => {},
+                );
               }}
             >
               <option value="" disabled>

@@ -22,12 +22,14 @@ export interface CallUnderWay {
   channel: (SignallingChannel & { close(): void }) | null;
   /** Settles when the transport has joined; rejects when joining failed (tracks stopped then). */
   joined: Promise<void>;
+  /** The devices it joined with, as a reload during the call reopens them (kept-devices.ts). */
+  devices: { audioDeviceId: string | null; videoDeviceId: string | null; camera: boolean; microphone: boolean };
 }
 
 export interface CallAheadDeps {
   ask: (visitId: string) => Promise<CallJoinResponse>;
   claimDevices: (visitId: string) => Promise<LocalMedia | null>;
-  build: (visitId: string, grant: CallJoinResponse) => Promise<Omit<CallUnderWay, 'grant' | 'joined'>>;
+  build: (visitId: string, grant: CallJoinResponse) => Promise<Omit<CallUnderWay, 'grant' | 'joined' | 'devices'>>;
 }
 
 /** A call nobody adopts (the call page failed to open) must not keep camera and connection. */
@@ -36,7 +38,7 @@ const UNADOPTED_MS = 30_000;
 async function buildTransport(
   visitId: string,
   grant: CallJoinResponse,
-): Promise<Omit<CallUnderWay, 'grant' | 'joined'>> {
+): Promise<Omit<CallUnderWay, 'grant' | 'joined' | 'devices'>> {
   if (grant.transport === 'p2p') {
     const channel = openCallChannel();
     const transport = new P2pTransport({ visitId, self: grant.self, iceServers: grant.iceServers, channel });
@@ -195,7 +197,7 @@ export function startCallAhead(
     }
     const local = await devices;
     if (!local) throw new Error('the prepared devices were taken');
-    let built: Omit<CallUnderWay, 'grant' | 'joined'>;
+    let built: Omit<CallUnderWay, 'grant' | 'joined' | 'devices'>;
     try {
       built = await deps.build(visitId, grant);
     } catch (error) {
@@ -209,7 +211,13 @@ export function startCallAhead(
     joined.catch(() => {
       // told to the page that adopts the call
     });
-    return { grant, ...built, joined };
+    const kept = {
+      audioDeviceId: local.audioDeviceId,
+      videoDeviceId: local.videoDeviceId,
+      camera: local.video !== null,
+      microphone: local.audio !== null,
+    };
+    return { grant, ...built, joined, devices: kept };
   })();
   const entry = { visitId, call, adopted: false };
   ahead = entry;

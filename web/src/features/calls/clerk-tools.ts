@@ -19,4 +19,9 @@ export interface ClerkTools {
   invitePanel?: ReactNode;
   /** Finishes the visit, which ends the call for everyone. */
   endForEveryone?: () => Promise<void>;
+  /**
+   * The citizen let in never joined: the visit ends as a no-show (its call ends, an appointment it
+   * came for is missed). Offered while the citizen is not in the call.
+   */
+  noShow?: () => Promise<void>;
 }

@@ -13,8 +13,8 @@ const InvitePanel = lazyComponent(
 );
 
 /**
- * The clerk's tools in the call: who waits in an invite's lobby, the invite panel, and ending
- * the visit for everyone. The call page gets them from the route (app/routes.tsx).
+ * The clerk's tools in the call: who waits in an invite's lobby, the invite panel, ending
+ * the visit for everyone, and ending it as a no-show while the citizen has not joined. The call page gets them from the route (app/routes.tsx).
  */
 export function clerkCallTools({ departmentId, visitId, interpreterLanguage }: ClerkCall): ClerkTools {
   return {
@@ -30,5 +30,7 @@ export function clerkCallTools({ departmentId, visitId, interpreterLanguage }: C
     ),
     // The console's API (and the schemas it parses) stays out of every page's first download.
     endForEveryone: () => import('./api').then((api) => api.finishVisit(departmentId, visitId)),
+    // The console's "Nicht erschienen", on the page where the clerk waits for the citizen.
+    noShow: () => import('./api').then((api) => api.counterActions.noShow(departmentId, visitId)),
   };
 }

@@ -250,6 +250,8 @@ export class P2pTransport implements CallTransport {
         this.fail('elsewhere');
         return;
       case 'error':
+        // call_participant_not_found: a signal to someone who left meanwhile (their departure
+        // notice came or follows): nothing to do, the call goes on.
         if (message.code === 'call_full' || message.code === 'forbidden') {
           this.fail(message.code);
         } else if (!this.joined && message.code === 'unauthorized') {
