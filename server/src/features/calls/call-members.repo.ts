@@ -6,7 +6,8 @@ import { AppError } from '../../lib/errors.js';
 
 /**
  * Who is in which peer-to-peer call, for every app process (decision 012): a row per person,
- * written by the process that holds their WebSocket connection.
+ * written by the process that holds their WebSocket connection. Its `connectionId` is the place
+ * of one join on that connection (P2pRooms: the connection's id and the join's number).
  */
 
 export interface Joined {
@@ -154,9 +155,13 @@ export async function touchCallMembers(db: Db, connectionIds: string[], now: Dat
  * Places whose process has not vouched for them since `cutoff` (it stopped or died): given up.
  * Each row goes to exactly one of the processes sweeping at once.
  */
-export async function sweepCallMembers(db: Db, cutoff: Date): Promise<{ visitId: string; identity: string }[]> {
-  return db
-    .delete(callMembers)
-    .where(lt(callMembers.seenAt, cutoff))
-    .returning({ visitId: callMembers.visitId, identity: callMembers.identity });
+export async function sweepCallMembers(
+  db: Db,
+  cutoff: Date,
+): Promise<{ visitId: string; identity: string; connectionId: string }[]> {
+  return db.delete(callMembers).where(lt(callMembers.seenAt, cutoff)).returning({
+    visitId: callMembers.visitId,
+    identity: callMembers.identity,
+    connectionId: callMembers.connectionId,
+  });
 }
