@@ -3,6 +3,7 @@ import { and, eq, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { callMembers, visits } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
+import { stateIn, WITH_CLERK } from '../visits/visit-states.js';
 
 /**
  * Who is in which peer-to-peer call, for every app process (decision 012): a row per person,
@@ -39,7 +40,15 @@ export async function joinCallMembers(
   },
 ): Promise<Joined> {
   return db.transaction(async (tx) => {
-    await tx.select({ id: visits.id }).from(visits).where(eq(visits.id, options.visitId)).for('update');
+    // Still with its clerk, read under the lock: a finish that took the row first (after this join's
+    // `grantFor`) has been told to every process already, whose calls ended before this place
+    // existed; the place would stay, its page alone in a call that is over (decision 012).
+    const [open] = await tx
+      .select({ id: visits.id })
+      .from(visits)
+      .where(and(eq(visits.id, options.visitId), stateIn(WITH_CLERK)))
+      .for('update');
+    if (!open) throw new AppError('forbidden', { detail: 'the visit is no longer with its clerk' });
     const rows = await tx
       .select()
       .from(callMembers)

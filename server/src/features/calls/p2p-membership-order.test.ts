@@ -1,8 +1,11 @@
 import type { ServerMessage } from '@amtsraum/shared';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callMembers, visits } from '../../db/schema.js';
 import type { EventBus } from '../../lib/event-bus.js';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
+import { eventually } from '../../test/eventually.js';
 import { cameraOn as camera, twoInP2pCall } from '../../test/p2p-call.js';
 import { startSecondServer, startTestServer, type TestServer } from '../../test/server.js';
 
@@ -143,5 +146,48 @@ describe.runIf(databaseKinds.includes('postgres'))('peer-to-peer membership noti
     expect(membership).toEqual(['call-participant-joined', 'call-participant-joined']);
     expect(present(clerkLive.received)).toEqual([citizenId]);
     for (const live of [clerkLive, citizenLive, second, third]) live.close();
+  });
+
+  it('refuses a join whose visit the clerk finished between its check and its place', async () => {
+    const db = a.database.db;
+    const { visitId, citizen, clerkLive, citizenLive } = await twoInP2pCall(db, {
+      clerk: client(a),
+      citizen: client(a),
+      clerkName: 'Anna',
+    });
+    const places = async () =>
+      (await db.select().from(callMembers).where(eq(callMembers.visitId, visitId))).map((row) => row.connectionId);
+    const before = await places();
+
+    // The citizen reloads onto B; B has let them in (the visit was with its clerk) and waits for
+    // the visit's row to take their place. Meanwhile the clerk's finish takes the row first, and
+    // every process ends the call: there is no place of the citizen's on B yet.
+    let finish!: () => void;
+    const finishing = new Promise<void>((resolve) => (finish = resolve));
+    const held = db.transaction(async (tx) => {
+      await tx.select({ id: visits.id }).from(visits).where(eq(visits.id, visitId)).for('update');
+      await finishing;
+      // As the visit module's `finish` writes it.
+      await tx.update(visits).set({ state: 'done', endedAt: new Date(), callKey: null }).where(eq(visits.id, visitId));
+    });
+    const again = await movedTo(b, citizen).live();
+    const answer = again.next('error');
+    again.send({ type: 'call-join', visitId, media: camera });
+    await eventually(async () => {
+      // postgres.js: the rows themselves.
+      const rows = (await b.database.db.execute(
+        sql`select count(*)::int as waiting from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+      )) as unknown as { waiting: number }[];
+      return rows[0]!.waiting > 0;
+    }, 'the join waiting for the visit');
+    finish();
+    await held;
+
+    // Refused as a join after the finish is: no `call-joined`, and no place taken (the places
+    // there were go with the finish's end of the call).
+    expect(await answer).toMatchObject({ code: 'forbidden' });
+    expect(again.received.map((m) => m.type)).not.toContain('call-joined');
+    expect((await places()).sort()).toEqual(before.sort());
+    for (const live of [clerkLive, citizenLive, again]) live.close();
   });
 });
