@@ -3,10 +3,12 @@ import { and, eq, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { callMembers, visits } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
+import { stateIn, WITH_CLERK } from '../visits/visit-states.js';
 
 /**
  * Who is in which peer-to-peer call, for every app process (decision 012): a row per person,
- * written by the process that holds their WebSocket connection.
+ * written by the process that holds their WebSocket connection. Its `connectionId` is the place
+ * of one join on that connection (P2pRooms: the connection's id and the join's number).
  */
 
 export interface Joined {
@@ -38,7 +40,15 @@ export async function joinCallMembers(
   },
 ): Promise<Joined> {
   return db.transaction(async (tx) => {
-    await tx.select({ id: visits.id }).from(visits).where(eq(visits.id, options.visitId)).for('update');
+    // Still with its clerk, read under the lock: a finish that took the row first (after this join's
+    // `grantFor`) has been told to every process already, whose calls ended before this place
+    // existed; the place would stay, its page alone in a call that is over (decision 012).
+    const [open] = await tx
+      .select({ id: visits.id })
+      .from(visits)
+      .where(and(eq(visits.id, options.visitId), stateIn(WITH_CLERK)))
+      .for('update');
+    if (!open) throw new AppError('forbidden', { detail: 'the visit is no longer with its clerk' });
     const rows = await tx
       .select()
       .from(callMembers)
@@ -154,9 +164,13 @@ export async function touchCallMembers(db: Db, connectionIds: string[], now: Dat
  * Places whose process has not vouched for them since `cutoff` (it stopped or died): given up.
  * Each row goes to exactly one of the processes sweeping at once.
  */
-export async function sweepCallMembers(db: Db, cutoff: Date): Promise<{ visitId: string; identity: string }[]> {
-  return db
-    .delete(callMembers)
-    .where(lt(callMembers.seenAt, cutoff))
-    .returning({ visitId: callMembers.visitId, identity: callMembers.identity });
+export async function sweepCallMembers(
+  db: Db,
+  cutoff: Date,
+): Promise<{ visitId: string; identity: string; connectionId: string }[]> {
+  return db.delete(callMembers).where(lt(callMembers.seenAt, cutoff)).returning({
+    visitId: callMembers.visitId,
+    identity: callMembers.identity,
+    connectionId: callMembers.connectionId,
+  });
 }

@@ -58,20 +58,27 @@ interface Local {
    */
   held: ServerMessage[] | null;
   /**
-   * The others as their `call-joined` listed them: identity → connection. The notice that one of
-   * them joined can reach this process after this participant's own join read them from the
-   * database (joins are serialised in the database, the notices travel on the bus); handed on,
-   * it would make the client drop the connection it is offering and wait for an offer from
-   * someone who waits too. Only a newer connection of theirs (a reload) is news.
+   * This join's place in the call: the connection's id and the join's number in this process, as
+   * call_members keeps it. A connection that leaves and joins again (the page's "try again") has
+   * a new place, so a late notice about its earlier one cannot be taken for news about this one.
+   */
+  place: string;
+  /**
+   * Who this participant's page was told is in the call with them, and in which place:
+   * `call-joined`'s list (identity → place), then the joined and left notices handed on.
+   *
+   * The notices travel on the bus, the list is read from the database: a notice of a change the
+   * list already shows can arrive after it. "X joined" on the connection the page knows, handed
+   * on, would make the client drop the connection it is offering and wait for an offer from
+   * someone who waits too; "X left" from a place the page never knew (X's older one, gone in a
+   * reload the list already shows) would make it drop X for good, as X's "joined" is then not
+   * news. So a notice is handed on only if it changes what the page knows: a departure from the
+   * place it knows, an arrival in another place that is not already gone.
+   *
+   * A signal goes to one of these or is answered `call_participant_not_found`: only this call's
+   * people are looked at, so the answer says nothing about any other call.
    */
   known: Map<string, string>;
-  /**
-   * Who this participant's page was told is in the call with them: `call-joined`'s list, then the
-   * `call-participant-joined` and `-left` notices, kept as they pass this process. A signal goes to
-   * one of them or is answered `call_participant_not_found`: only this call's people are looked
-   * at, so the answer says nothing about any other call.
-   */
-  roster: Set<string>;
   departmentId: string;
   identity: string;
   role: CallParticipant['role'];
@@ -92,17 +99,22 @@ const RelayedSchema = z.discriminatedUnion('kind', [
     except: z.string().nullable(),
     message: ServerMessageSchema,
   }),
-  /** Someone took a place in the call (`connectionId`): to everyone who does not know them so. */
+  /** Someone took a place in the call (`place`, see Local): to everyone who does not know them so. */
   z.object({
     kind: z.literal('joined'),
     visitId: z.uuid(),
-    connectionId: z.string(),
+    place: z.string(),
     participant: CallParticipantSchema,
   }),
+  /** Someone's place (`place`) is given up: to everyone who knows them in it. */
+  z.object({ kind: z.literal('left'), visitId: z.uuid(), identity: z.string(), place: z.string() }),
   /** To one participant. */
   z.object({ kind: z.literal('one'), visitId: z.uuid(), identity: z.string(), message: ServerMessageSchema }),
-  /** The person's place went to a newer connection (`keep`): the older one is out. */
-  z.object({ kind: z.literal('replaced'), visitId: z.uuid(), identity: z.string(), keep: z.string() }),
+  /**
+   * The person's place `drop` went to a newer one: `drop`'s page is out. Named, not "whoever is
+   * not the newer one": a late notice of one reload must not put out the page of the next.
+   */
+  z.object({ kind: z.literal('replaced'), visitId: z.uuid(), identity: z.string(), drop: z.string() }),
 ]);
 type Relayed = z.infer<typeof RelayedSchema>;
 
@@ -122,6 +134,14 @@ type CallMessage = Extract<ClientMessage, { type: `call-${string}` }>;
 export class P2pRooms {
   /** This process's participants: visit → identity → connection. */
   private readonly locals = new Map<string, Map<string, Local>>();
+  /**
+   * Per call with participants here, places heard given up, newest last (at most GONE_KEPT): a
+   * late "joined" in one of them (a reload told by another process after the next reload) is not
+   * news.
+   */
+  private readonly gone = new Map<string, Set<string>>();
+  /** Joins in this process so far: numbers their places. */
+  private joins = 0;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -155,7 +175,7 @@ export class P2pRooms {
           throw new AppError('forbidden', { detail: 'a signal goes to another participant' });
         // To someone not (or no longer) in this call: it went nowhere, and the sender is told so
         // (the offer of a page that missed a departure). Nothing is relayed, nothing changes.
-        if (!self.roster.has(message.to))
+        if (!self.known.has(message.to))
           throw new AppError('call_participant_not_found', { detail: 'nobody in this call has that identity' });
         // Whichever process holds the named participant hands it over; nobody else has them.
         return this.relay({
@@ -213,10 +233,11 @@ export class P2pRooms {
     if (!signalling) throw new AppError('forbidden', { detail: 'calls here do not run peer-to-peer' });
     const caller = known ?? (await resolveCaller(db, member.cookies, this.options.now()));
     const grant = await grantFor(db, caller, visitId, this.options.now());
+    const place = `${member.connectionId}#${String(++this.joins)}`;
 
     const { others, otherConnections, previous, participant } = await joinCallMembers(db, {
       visitId,
-      connectionId: member.connectionId,
+      connectionId: place,
       maxParticipants: signalling.maxParticipants,
       now: this.options.now(),
       identity: grant.identity,
@@ -238,8 +259,8 @@ export class P2pRooms {
     call.set(grant.identity, {
       member,
       held: [],
+      place,
       known: otherConnections,
-      roster: new Set(others.map((other) => other.identity)),
       departmentId: grant.departmentId,
       identity: grant.identity,
       role: grant.role,
@@ -257,12 +278,10 @@ export class P2pRooms {
     if (previous) {
       // The same person again (a reload, a second tab): the old connection gives way, and the
       // others start afresh with the new one.
-      told.push(this.relay({ kind: 'replaced', visitId, identity: grant.identity, keep: member.connectionId }));
-      told.push(
-        this.toCall(visitId, { type: 'call-participant-left', visitId, identity: grant.identity }, grant.identity),
-      );
+      told.push(this.relay({ kind: 'replaced', visitId, identity: grant.identity, drop: previous.connectionId }));
+      told.push(this.left(visitId, grant.identity, previous.connectionId));
     }
-    told.push(this.relay({ kind: 'joined', visitId, connectionId: member.connectionId, participant }));
+    told.push(this.relay({ kind: 'joined', visitId, place, participant }));
     member.send({ type: 'call-joined', visitId, self: participant, participants: others });
     const local = this.localOf(member, visitId);
     if (local?.held) {
@@ -312,7 +331,7 @@ export class P2pRooms {
         try {
           participant = await setMemberMedia(
             this.options.db,
-            { visitId, identity: self.identity, connectionId: self.member.connectionId },
+            { visitId, identity: self.identity, connectionId: self.place },
             next,
           );
           if (participant) await this.toCall(visitId, { type: 'call-participant-updated', visitId, participant });
@@ -340,9 +359,9 @@ export class P2pRooms {
     const left = await leaveCallMembers(this.options.db, {
       visitId,
       identity: self.identity,
-      connectionId: member.connectionId,
+      connectionId: self.place,
     });
-    if (left) await this.toCall(visitId, { type: 'call-participant-left', visitId, identity: self.identity });
+    if (left) await this.left(visitId, self.identity, self.place);
   }
 
   /**
@@ -366,9 +385,9 @@ export class P2pRooms {
       await leaveCallMembers(this.options.db, {
         visitId,
         identity: local.identity,
-        connectionId: local.member.connectionId,
+        connectionId: local.place,
       });
-      await this.toCall(visitId, { type: 'call-participant-left', visitId, identity: local.identity });
+      await this.left(visitId, local.identity, local.place);
     }
   }
 
@@ -401,14 +420,10 @@ export class P2pRooms {
    */
   async refresh(): Promise<void> {
     const now = this.options.now();
-    const connections = [...this.locals.values()].flatMap((call) =>
-      [...call.values()].map((local) => local.member.connectionId),
-    );
-    await touchCallMembers(this.options.db, connections, now);
+    const places = [...this.locals.values()].flatMap((call) => [...call.values()].map((local) => local.place));
+    await touchCallMembers(this.options.db, places, now);
     const gone = await sweepCallMembers(this.options.db, new Date(now.getTime() - MEMBER_TIMEOUT_MS));
-    for (const { visitId, identity } of gone) {
-      await this.toCall(visitId, { type: 'call-participant-left', visitId, identity });
-    }
+    for (const { visitId, identity, connectionId: place } of gone) await this.left(visitId, identity, place);
     for (const visitId of [...this.locals.keys()]) await this.revalidate(visitId);
   }
 
@@ -422,6 +437,7 @@ export class P2pRooms {
     const call = this.locals.get(visitId);
     if (!call) return;
     this.locals.delete(visitId);
+    this.gone.delete(visitId);
     for (const local of call.values()) local.member.send({ type: 'call-ended', visitId });
     await clearCallMembers(this.options.db, visitId);
   }
@@ -429,7 +445,22 @@ export class P2pRooms {
   private forget(visitId: string, identity: string): void {
     const call = this.locals.get(visitId);
     call?.delete(identity);
-    if (call?.size === 0) this.locals.delete(visitId);
+    if (call?.size === 0) {
+      this.locals.delete(visitId);
+      this.gone.delete(visitId);
+    }
+  }
+
+  /** Tells everyone in the call who knows `identity` in `place` that they left. */
+  private left(visitId: string, identity: string, place: string): Promise<void> {
+    return this.relay({ kind: 'left', visitId, identity, place });
+  }
+
+  private markGone(visitId: string, place: string): void {
+    let gone = this.gone.get(visitId);
+    if (!gone) this.gone.set(visitId, (gone = new Set()));
+    gone.add(place);
+    if (gone.size > GONE_KEPT) gone.delete(gone.values().next().value!);
   }
 
   private localOf(member: CallMember, visitId: string): Local | undefined {
@@ -460,18 +491,27 @@ export class P2pRooms {
     switch (relayed.kind) {
       case 'call':
         for (const local of call.values()) {
-          if (local.identity === relayed.except) continue;
-          if (relayed.message.type === 'call-participant-left') local.roster.delete(relayed.message.identity);
-          hand(local, relayed.message);
+          if (local.identity !== relayed.except) hand(local, relayed.message);
         }
         return;
       case 'joined': {
-        const { participant, connectionId, visitId } = relayed;
+        const { participant, place, visitId } = relayed;
+        if (this.gone.get(visitId)?.has(place)) return;
         for (const local of call.values()) {
           if (local.identity === participant.identity) continue;
-          local.roster.add(participant.identity);
-          if (local.known.get(participant.identity) === connectionId) continue;
+          if (local.known.get(participant.identity) === place) continue;
+          local.known.set(participant.identity, place);
           hand(local, { type: 'call-participant-joined', visitId, participant });
+        }
+        return;
+      }
+      case 'left': {
+        const { identity, place, visitId } = relayed;
+        this.markGone(visitId, place);
+        for (const local of call.values()) {
+          if (local.known.get(identity) !== place) continue;
+          local.known.delete(identity);
+          hand(local, { type: 'call-participant-left', visitId, identity });
         }
         return;
       }
@@ -482,7 +522,8 @@ export class P2pRooms {
       }
       case 'replaced': {
         const local = call.get(relayed.identity);
-        if (local && local.member.connectionId !== relayed.keep) {
+        this.markGone(relayed.visitId, relayed.drop);
+        if (local && local.place === relayed.drop) {
           this.forget(relayed.visitId, relayed.identity);
           // A second tab (on another process) took the place: the first one is told, and stops.
           local.member.send({ type: 'call-replaced', visitId: relayed.visitId });
@@ -501,3 +542,6 @@ function hand(local: Local, message: ServerMessage): void {
 }
 
 const MAX_HELD = 256;
+
+/** Connections remembered as gone per call: a call has a few people, each reloading now and then. */
+const GONE_KEPT = 64;
