@@ -491,6 +491,41 @@ test('book, join at the time, the clerk admits, the call starts with frames arri
   expectNoBrowserErrors(clerk, citizen);
 });
 
+test('leaving the waiting room of an appointment says it stays booked, and the join link brings the citizen back', async ({
+  page,
+}) => {
+  await page.goto(BOOKING_PAGE);
+  await toSlots(page);
+  const { button } = await firstSlot(page);
+  await button.click();
+  const email = uniqueEmail('lea');
+  await fillDetails(page, { name: 'Lea Leave', email });
+  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+  await expect(page.getByTestId('booking-confirmation')).toBeVisible();
+  await openMail(page, email, 'appointment.confirmation');
+  const join = (await mailLink(page, 'join').getAttribute('href')) ?? '';
+  await page.goto(join);
+  await expect(page).toHaveURL(new RegExp(`/${TENANT}/${DEPARTMENT}/wait$`));
+
+  // Not "the queue" and "you lose your place": the appointment is not lost by leaving.
+  await switchLanguage(page, 'en');
+  await page.getByRole('button', { name: 'Leave the waiting room' }).click();
+  await expect(page.getByTestId('leave-confirm')).toContainText('Your appointment stays booked');
+  await page.getByRole('button', { name: 'Yes, leave' }).click();
+  await expect(page.getByTestId('ended')).toHaveText(
+    'You have left the waiting room. Your appointment stays booked: until its time is over, you can come back with the link “Join the appointment” in your e-mail. To cancel it, use the link “Cancel or rebook”.',
+  );
+  await expectNoA11yViolations(page);
+
+  // … and it is true: the link leads back into the waiting room.
+  await page.goto(join);
+  await expect(page).toHaveURL(new RegExp(`/${TENANT}/${DEPARTMENT}/wait$`));
+  await expect(page.getByTestId('appointment-time')).toHaveText(/^Your appointment at \d\d:\d\d$/);
+  await page.getByRole('button', { name: 'Leave the waiting room' }).click();
+  await page.getByRole('button', { name: 'Yes, leave' }).click();
+  await expect(page.getByTestId('ended')).toBeVisible();
+});
+
 test('the calendar says why a day has no slot: closed days read "geschlossen", not "ausgebucht" (issue 13)', async ({
   page,
 }) => {
