@@ -645,8 +645,25 @@ test('moving an appointment on its manage page shows the current and the new tim
   const message = MailboxMessageSchema.parse(await (await page.request.get(`/api/dev/mailbox/${mine.id}`)).json());
   const manage = /https?:\/\/\S+\/termin#[A-Za-z0-9_-]{43}/.exec(message.text)?.[0];
   if (!manage) throw new Error('no manage link in the confirmation');
+  // The appointment's pages name no municipality in their address; their footer still leads to
+  // its privacy notice and accessibility statement (it linked to nothing here).
+  const join = /https?:\/\/\S+\/termin\/beitreten#[A-Za-z0-9_-]{43}/.exec(message.text)?.[0];
+  if (!join) throw new Error('no join link in the confirmation');
+  await page.goto(new URL(join).pathname + new URL(join).hash);
+  await expect(mainHeading(page)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+  const legal = page.getByTestId('legal-footer');
+  await expect(legal.getByRole('link', { name: 'Barrierefreiheit' })).toHaveAttribute(
+    'href',
+    `/${TENANT}/barrierefreiheit`,
+  );
+  citizen.errors.splice(0); // the refused arrival (409, not open yet) is logged by Chromium, and expected
   await page.goto(new URL(manage).pathname + new URL(manage).hash);
   await expect(mainHeading(page)).toHaveText('Ihr Termin');
+  await expect(legal.getByRole('link', { name: 'Datenschutz' })).toHaveAttribute('href', `/${TENANT}/datenschutz`);
+  await expect(legal.getByRole('link', { name: 'Barrierefreiheit' })).toHaveAttribute(
+    'href',
+    `/${TENANT}/barrierefreiheit`,
+  );
 
   // Choosing a new time moves nothing yet: old and new time are shown for review.
   await page.getByRole('button', { name: 'Termin verschieben' }).click();
