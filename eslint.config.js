@@ -100,7 +100,7 @@ export default tseslint.config(
             display: ['devices'],
             invites: [],
             visits: ['directory'],
-            appointments: ['directory'],
+            appointments: ['directory', 'legal'], // an appointment's pages name their municipality for the footer's legal links
             calls: ['directory', 'visits'],
             console: ['directory', 'appointments', 'invites', 'calls', 'security'],
           },

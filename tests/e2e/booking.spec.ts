@@ -491,6 +491,41 @@ test('book, join at the time, the clerk admits, the call starts with frames arri
   expectNoBrowserErrors(clerk, citizen);
 });
 
+test('leaving the waiting room of an appointment says it stays booked, and the join link brings the citizen back', async ({
+  page,
+}) => {
+  await page.goto(BOOKING_PAGE);
+  await toSlots(page);
+  const { button } = await firstSlot(page);
+  await button.click();
+  const email = uniqueEmail('lea');
+  await fillDetails(page, { name: 'Lea Leave', email });
+  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+  await expect(page.getByTestId('booking-confirmation')).toBeVisible();
+  await openMail(page, email, 'appointment.confirmation');
+  const join = (await mailLink(page, 'join').getAttribute('href')) ?? '';
+  await page.goto(join);
+  await expect(page).toHaveURL(new RegExp(`/${TENANT}/${DEPARTMENT}/wait$`));
+
+  // Not "the queue" and "you lose your place": the appointment is not lost by leaving.
+  await switchLanguage(page, 'en');
+  await page.getByRole('button', { name: 'Leave the waiting room' }).click();
+  await expect(page.getByTestId('leave-confirm')).toContainText('Your appointment stays booked');
+  await page.getByRole('button', { name: 'Yes, leave' }).click();
+  await expect(page.getByTestId('ended')).toHaveText(
+    'You have left the waiting room. Your appointment stays booked: until its time is over, you can come back with the link “Join the appointment” in your e-mail. To cancel it, use the link “Cancel or rebook”.',
+  );
+  await expectNoA11yViolations(page);
+
+  // … and it is true: the link leads back into the waiting room.
+  await page.goto(join);
+  await expect(page).toHaveURL(new RegExp(`/${TENANT}/${DEPARTMENT}/wait$`));
+  await expect(page.getByTestId('appointment-time')).toHaveText(/^Your appointment at \d\d:\d\d$/);
+  await page.getByRole('button', { name: 'Leave the waiting room' }).click();
+  await page.getByRole('button', { name: 'Yes, leave' }).click();
+  await expect(page.getByTestId('ended')).toBeVisible();
+});
+
 test('the calendar says why a day has no slot: closed days read "geschlossen", not "ausgebucht" (issue 13)', async ({
   page,
 }) => {
@@ -610,8 +645,25 @@ test('moving an appointment on its manage page shows the current and the new tim
   const message = MailboxMessageSchema.parse(await (await page.request.get(`/api/dev/mailbox/${mine.id}`)).json());
   const manage = /https?:\/\/\S+\/termin#[A-Za-z0-9_-]{43}/.exec(message.text)?.[0];
   if (!manage) throw new Error('no manage link in the confirmation');
+  // The appointment's pages name no municipality in their address; their footer still leads to
+  // its privacy notice and accessibility statement (it linked to nothing here).
+  const join = /https?:\/\/\S+\/termin\/beitreten#[A-Za-z0-9_-]{43}/.exec(message.text)?.[0];
+  if (!join) throw new Error('no join link in the confirmation');
+  await page.goto(new URL(join).pathname + new URL(join).hash);
+  await expect(mainHeading(page)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+  const legal = page.getByTestId('legal-footer');
+  await expect(legal.getByRole('link', { name: 'Barrierefreiheit' })).toHaveAttribute(
+    'href',
+    `/${TENANT}/barrierefreiheit`,
+  );
+  citizen.errors.splice(0); // the refused arrival (409, not open yet) is logged by Chromium, and expected
   await page.goto(new URL(manage).pathname + new URL(manage).hash);
   await expect(mainHeading(page)).toHaveText('Ihr Termin');
+  await expect(legal.getByRole('link', { name: 'Datenschutz' })).toHaveAttribute('href', `/${TENANT}/datenschutz`);
+  await expect(legal.getByRole('link', { name: 'Barrierefreiheit' })).toHaveAttribute(
+    'href',
+    `/${TENANT}/barrierefreiheit`,
+  );
 
   // Choosing a new time moves nothing yet: old and new time are shown for review.
   await page.getByRole('button', { name: 'Termin verschieben' }).click();

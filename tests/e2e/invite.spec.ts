@@ -357,6 +357,8 @@ test('an expired invitation link says so, in the invitee’s language', async ({
     // The way on is reachable by keyboard.
     await tabTo(guest.page, guest.page.getByRole('link', { name: 'To the start page' }));
     await expect(mainHeading(guest.page)).toHaveText('This invitation link has expired');
+    // The tab's title (and what a screen reader announces) says so too, not only "Invitation".
+    await expect(guest.page).toHaveTitle('This invitation link has expired – Amtsraum');
     await expectNoA11yViolations(guest.page);
     guest.errors.splice(0); // the 410 of the check is logged by Chromium, and expected
   } finally {
@@ -397,6 +399,7 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
     // saying "not valid", with the token left in the address bar.)
     await guest.page.goto(`${url.slice(0, -4)}AAAA`);
     await expect(guest.page.getByTestId('invite-problem-invite_invalid')).toBeVisible();
+    await expect(guest.page).toHaveTitle('Dieser Einladungslink ist ungültig – Amtsraum');
     await guest.page.goto(url);
     await expect(guest.page.getByTestId('invite-intro')).toBeVisible();
     await expect(guest.page).toHaveURL(/\/einladung$/);

@@ -341,6 +341,25 @@ test('a citizen waiting is told when the door closes, keeps the place after a re
   expectNoBrowserErrors(clerk, wera);
 });
 
+// A closed door offered "Lieber zu einer festen Zeit? Buchen Sie einen Videotermin. Videotermin
+// buchen": the same offer twice in a row, read out twice.
+test('a closed door offers a video appointment once, in a question and its link', async ({ browser }) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const visitor = await citizen(browser);
+  await setDoor(clerk, clerk.departmentId, 'closed');
+  await visitor.page.goto(`/${TENANT}/gewerbeamt`);
+  const unavailable = visitor.page.getByTestId('knock-unavailable');
+  await expect(unavailable).toHaveAttribute('data-reason', 'closed');
+  const link = visitor.page.getByRole('link', { name: 'Videotermin buchen' });
+  await expect(unavailable.locator('p', { has: link })).toHaveText('Lieber zu einer festen Zeit? Videotermin buchen');
+  await switchLanguage(visitor.page, 'en');
+  await expect(unavailable.locator('p', { has: visitor.page.getByRole('link') })).toHaveText(
+    'Rather at a fixed time? Book a video appointment',
+  );
+  await tidyDepartment(clerk, clerk.departmentId);
+  expectNoBrowserErrors(clerk, visitor);
+});
+
 test('the knock pages have no WCAG 2.1 AA violations', async ({ browser }) => {
   const clerk = await clerkAt(browser, STAFF.mehmet, 'fundbuero');
   const erika = await citizen(browser);

@@ -11,6 +11,7 @@ import { ZoneNote } from '../../ui/ZoneNote';
 import { useArrival, useJoinView } from './api';
 import { AppointmentNotFound, useOpensText } from './ManagePage';
 import { useFragmentToken } from './useFragmentToken';
+import { useFooterTenant } from '../legal';
 
 /** `/termin/beitreten#<token>`: the join link from the e-mail; on time it leads into the waiting room. */
 export function JoinPage() {
@@ -57,6 +58,7 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
   const { t } = useTranslation('appointments');
   const opensText = useOpensText();
   const appointment = useJoinView(token);
+  useFooterTenant(appointment.status === 'success' ? appointment.data.tenantSlug : null);
   const timeZone =
     appointment.status === 'success' ? appointment.data.timeZone : Intl.DateTimeFormat().resolvedOptions().timeZone;
   const retryRef = useRef(retry);

@@ -19,6 +19,7 @@ import { SlotPicker } from './SlotPicker';
 import { useFragmentToken } from './useFragmentToken';
 import { useReached } from './useReached';
 import { slotWords, useSlotName } from './useSlotName';
+import { useFooterTenant } from '../legal';
 
 /** `/termin#<token>`: the citizen's own appointment from the e-mail link: see, rebook, cancel, join. */
 export function ManagePage() {
@@ -81,6 +82,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   const id = useId();
   const opensText = useOpensText();
   const [appointment, setAppointment] = useState(loaded);
+  useFooterTenant(appointment.tenantSlug);
   const [mode, setMode] = useState<Mode>('view');
   const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: Message; n: number } | null>(null);
   const say = useSay();

@@ -181,7 +181,7 @@ export function InvitePage() {
     case 'missing':
       return (
         <div data-testid="invite-missing">
-          <PageHeading title={t('page.title')}>{t('problem.invite_invalid.heading')}</PageHeading>
+          <PageHeading title={t('problem.invite_invalid.heading')} />
           <p className="lead">{t('page.missing')}</p>
           <Link to={pagePath('home')}>{t('home')}</Link>
         </div>
@@ -189,7 +189,8 @@ export function InvitePage() {
     case 'problem':
       return (
         <div data-testid={`invite-problem-${phase.code}`}>
-          <PageHeading title={t('page.title')}>{t(`problem.${phase.code}.heading`)}</PageHeading>
+          {/* The tab and the screen reader's announcement say what is wrong, not only "Invitation". */}
+          <PageHeading title={t(`problem.${phase.code}.heading`)} />
           <p className="lead">{t(`problem.${phase.code}.text`)}</p>
           <Link to={pagePath('home')}>{t('home')}</Link>
         </div>
@@ -373,7 +374,7 @@ function InviteeView({ invitee, calledIn }: { invitee: InviteeStatus; calledIn: 
   const opensAt = invitee.opensAt ? new Date(invitee.opensAt) : null;
   return (
     <div data-testid="invite-not-started">
-      <PageHeading title={t('page.title')}>{t('page.notStartedHeading')}</PageHeading>
+      <PageHeading title={t('page.notStartedHeading')} />
       <p className="lead" role="status">
         {opensAt
           ? t('page.notStarted', {

@@ -4,6 +4,7 @@ import { getJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 import { Link, useParams } from '../../lib/router';
 import { useLoad } from '../../lib/useLoad';
+import { useNamedFooterTenant } from './footer-tenant';
 
 /**
  * The legal links every page carries (issue 15, item 7): a municipality's own pages under its
@@ -11,7 +12,10 @@ import { useLoad } from '../../lib/useLoad';
  * words are in `common`, so the door page loads nothing more for it.
  */
 export function LegalFooter() {
-  const { tenant } = useParams();
+  const { tenant: inAddress } = useParams();
+  // An appointment's pages (`/termin#…`) name their municipality once the appointment is read.
+  const named = useNamedFooterTenant();
+  const tenant = inAddress ?? named;
   return tenant ? <TenantLinks tenant={tenant} /> : <InstallationLinks />;
 }
 

@@ -12,3 +12,5 @@ export const AdminTextsPage = lazyComponent(
   () => import('./AdminTextsPage').then((m) => m.AdminTextsPage),
   ['legal', 'moreErrors'],
 );
+/** A page whose address names no municipality (an appointment's) names it for the footer's links. */
+export { useFooterTenant } from './footer-tenant';

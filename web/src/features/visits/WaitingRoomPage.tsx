@@ -139,7 +139,9 @@ function VisitView({
     return (
       <>
         <PageHeading title={t('wait.endedTitle')} />
-        <p data-testid="ended">{t(`wait.${reason}`)}</p>
+        <p data-testid="ended">
+          {t(reason === 'left' && visit.kind === 'appointment' ? 'wait.leftAppointment' : `wait.${reason}`)}
+        </p>
         <BackLink visit={visit} />
       </>
     );
@@ -208,6 +210,8 @@ function WaitingActions({ visit }: { visit: CitizenVisit }) {
   const [leaveError, setLeaveError] = useState<Message | null>(null);
   const confirmRef = useRef<HTMLParagraphElement>(null);
   const leaveButtonRef = useRef<HTMLButtonElement>(null);
+  // An appointment is not lost by leaving: its join link brings the citizen back until its end.
+  const appointment = visit.kind === 'appointment';
 
   useEffect(() => {
     if (confirming) confirmRef.current?.focus();
@@ -235,7 +239,7 @@ function WaitingActions({ visit }: { visit: CitizenVisit }) {
         {confirming ? (
           <div className="leave__confirm" data-testid="leave-confirm">
             <p ref={confirmRef} tabIndex={-1}>
-              {t('wait.leaveConfirm')}
+              {t(appointment ? 'wait.leaveConfirmAppointment' : 'wait.leaveConfirm')}
             </p>
             <div className="button-row">
               <button type="button" className="button button--danger" onClick={() => void leave()}>
@@ -262,7 +266,7 @@ function WaitingActions({ visit }: { visit: CitizenVisit }) {
               setConfirming(true);
             }}
           >
-            {t('wait.leave')}
+            {t(appointment ? 'wait.leaveAppointment' : 'wait.leave')}
           </button>
         )}
         {leaveError && (
