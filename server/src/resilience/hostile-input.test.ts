@@ -50,38 +50,49 @@ const USUAL: Record<string, unknown> = {
   label: 'Test',
   role: 'guest',
   state: 'open',
+  message: 'Die Schrift ist zu klein.',
+  page: '/stadt/amt',
 };
 
 const deep = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
 /** Bodies sent to every route that takes one, with the media type each goes out with. */
-function hostileBodies(): { name: string; text: string; type?: string }[] {
+function hostileBodies(): { name: string; text: string; type?: string; refusedEverywhere?: boolean }[] {
   const spoilt = (value: unknown) =>
     JSON.stringify(
       Object.fromEntries(Object.entries(USUAL).map(([key, v]) => [key, typeof v === 'string' ? value : v])),
     );
   return [
-    { name: 'invalid JSON', text: '{"name": ' },
+    { name: 'invalid JSON', text: '{"name": ', refusedEverywhere: true },
     { name: 'an array', text: JSON.stringify([USUAL]) },
-    { name: 'a string', text: '"x"' },
-    { name: 'null', text: 'null' },
+    { name: 'a string', text: '"x"', refusedEverywhere: true },
+    { name: 'null', text: 'null', refusedEverywhere: true },
     { name: 'nested 1 000 deep', text: deep(1_000) },
     { name: 'nested 1 000 deep in an array', text: `${'['.repeat(1_000)}${']'.repeat(1_000)}` },
     {
       name: '__proto__ and constructor keys',
       text: `{"__proto__":{"isTenantAdmin":true,"isInstallationAdmin":true},"constructor":{"prototype":{"polluted":1}},${JSON.stringify(USUAL).slice(1)}`,
     },
-    { name: 'a string 100 000 characters long', text: JSON.stringify({ ...USUAL, name: 'x'.repeat(100_000) }) },
+    {
+      name: 'a string 100 000 characters long',
+      text: JSON.stringify({ ...USUAL, name: 'x'.repeat(100_000) }),
+      refusedEverywhere: true,
+    },
     { name: 'NUL bytes in every string', text: spoilt('Erika\u0000Mustermann') },
-    { name: 'lone surrogates in every string', text: spoilt('Erika \ud800 Mustermann') },
-    { name: 'a lone low surrogate in every string', text: spoilt('\udfff') },
+    { name: 'lone surrogates in every string', text: spoilt('Erika \ud800 Mustermann'), refusedEverywhere: true },
+    { name: 'a lone low surrogate in every string', text: spoilt('\udfff'), refusedEverywhere: true },
     {
       name: 'numbers as strings',
       text: JSON.stringify({ ...USUAL, persons: '2', consent: 'true', queueCap: '3', durationMinutes: '20' }),
     },
-    { name: 'text/plain', text: JSON.stringify(USUAL), type: 'text/plain' },
-    { name: 'a form', text: 'name=Erika&consent=true', type: 'application/x-www-form-urlencoded' },
-    { name: 'JSON that says it is XML', text: JSON.stringify(USUAL), type: 'application/xml' },
+    { name: 'text/plain', text: JSON.stringify(USUAL), type: 'text/plain', refusedEverywhere: true },
+    {
+      name: 'a form',
+      text: 'name=Erika&consent=true',
+      type: 'application/x-www-form-urlencoded',
+      refusedEverywhere: true,
+    },
+    { name: 'JSON that says it is XML', text: JSON.stringify(USUAL), type: 'application/xml', refusedEverywhere: true },
   ];
 }
 
@@ -235,7 +246,11 @@ describe('every route answers hostile input with a 4xx problem in the requesterâ
           'x-forwarded-for': `10.78.${(++address >> 8) & 255}.${address & 255}`,
           ...(cookie ? { cookie } : {}),
         };
-        const attempts: { what: string; path: string; body?: { text: string; type?: string } }[] = [];
+        const attempts: {
+          what: string;
+          path: string;
+          body?: { text: string; type?: string; refusedEverywhere?: boolean };
+        }[] = [];
         if (route.path.includes(':'))
           for (const odd of NOT_AN_ID)
             attempts.push({ what: `parameter ${odd.slice(0, 20)}`, path: fillPath(route, own, odd) });
@@ -263,6 +278,8 @@ describe('every route answers hostile input with a 4xx problem in the requesterâ
             continue;
           }
           if (de.status < 400) {
+            // What no route can take (the body reader refuses it before any route runs).
+            if (attempt.body?.refusedEverywhere) failures.push(`${label} â†’ ${de.status}, taken`);
             refusedAll = false;
             continue;
           }
@@ -319,4 +336,37 @@ describe('every route answers hostile input with a 4xx problem in the requesterâ
     expect({ failures, changed, errors }).toEqual({ failures: [], changed: [], errors: [] });
     expect(sent).toBeGreaterThan(1_000);
   }, 300_000);
+
+  it('refuses half a character (a lone surrogate) anywhere in a body, naming the field, and stores nothing', async () => {
+    const db = server.database.db;
+    const office = await makeBookingOffice(db, {
+      department: { doorOverride: 'open', doorOverrideAt: new Date(), queueCap: 100 },
+    });
+    const citizen = new TestClient(server.url, { 'x-forwarded-for': '10.79.0.1', origin: TEST_ORIGIN });
+    const before = await snapshot(db);
+    for (const [knock, path] of [
+      [{ name: 'Erika \ud800 Mustermann', concern: 'Ummeldung', language: 'de', consent: true }, 'name'],
+      [{ name: 'Erika Mustermann', concern: 'Ummeldung \udfff', language: 'de', consent: true }, 'concern'],
+    ] as const) {
+      const de = await citizen.post(`${office.base}/knock`, knock);
+      const en = await citizen.request('POST', `${office.base}/knock`, knock, { 'accept-language': 'en' });
+      expect([de.status, de.json.code, de.json.errors]).toEqual([
+        400,
+        'validation_failed',
+        [{ path, message: 'Dieser Text enthÃ¤lt ein unvollstÃ¤ndiges Zeichen. Bitte geben Sie ihn noch einmal ein.' }],
+      ]);
+      expect(en.json.errors).toEqual([
+        { path, message: 'This text contains a broken character. Please enter it again.' },
+      ]);
+    }
+    expect(await snapshot(db)).toEqual(before);
+    // A whole character from outside the basic plane (two halves together) is text like any other.
+    const whole = await citizen.post(`${office.base}/knock`, {
+      name: 'Erika ðŸ˜€',
+      concern: 'Ummeldung',
+      language: 'de',
+      consent: true,
+    });
+    expect(whole.status).toBe(201);
+  });
 });
