@@ -1,7 +1,9 @@
 import http from 'node:http';
+import { eq } from 'drizzle-orm';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '@amtsraum/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
+import * as schema from '../db/schema.js';
 import { bodyFor, fill as fillAdmin, makeTarget, snapshot } from '../test/admin-routes.js';
 import { makeBookingOffice } from '../test/booking-factories.js';
 import { TestClient } from '../test/client.js';
@@ -54,6 +56,11 @@ const USUAL: Record<string, unknown> = {
   page: '/stadt/amt',
 };
 
+/** Fields of USUAL a person writes freely: spoilt alone, so that the other fields pass. */
+const FREE_TEXT = ['concern', 'text', 'reason', 'note', 'message'];
+/** Fields of USUAL that name someone or something: by other rules than free text, so spoilt apart. */
+const NAMES = ['name', 'label'];
+
 const deep = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
 /** Bodies sent to every route that takes one, with the media type each goes out with. */
@@ -79,6 +86,20 @@ function hostileBodies(): { name: string; text: string; type?: string; refusedEv
       refusedEverywhere: true,
     },
     { name: 'NUL bytes in every string', text: spoilt('Erika\u0000Mustermann') },
+    {
+      name: 'NUL bytes in the free text',
+      text: JSON.stringify({
+        ...USUAL,
+        ...Object.fromEntries(FREE_TEXT.map((key) => [key, `${String(USUAL[key])}\u0000`])),
+      }),
+    },
+    {
+      name: 'NUL bytes in the names',
+      text: JSON.stringify({
+        ...USUAL,
+        ...Object.fromEntries(NAMES.map((key) => [key, `${String(USUAL[key])}\u0000`])),
+      }),
+    },
     { name: 'lone surrogates in every string', text: spoilt('Erika \ud800 Mustermann'), refusedEverywhere: true },
     { name: 'a lone low surrogate in every string', text: spoilt('\udfff'), refusedEverywhere: true },
     {
@@ -172,6 +193,11 @@ describe('every route answers hostile input with a 4xx problem in the requesterâ
     const office = await makeBookingOffice(db, {
       department: { doorOverride: 'open', doorOverrideAt: new Date(), queueCap: 10_000 },
     });
+    // A contact address, so that the accessibility feedback gets as far as its mail.
+    await db
+      .update(schema.tenants)
+      .set({ contact: { ...office.tenant.contact, email: 'rathaus@test.example' } })
+      .where(eq(schema.tenants.id, office.tenant.id));
     const closure = await makeClosure(db, { tenantId: office.tenant.id, startsOn: '2026-12-24', endsOn: '2026-12-24' });
     const target = await makeTarget(db, office.tenant, closure.id);
     let address = 0;
