@@ -1,3 +1,4 @@
+import { answerClientErrors } from './lib/client-errors.js';
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -118,6 +119,7 @@ export async function startServer(
     },
     app,
   );
+  answerClientErrors(server);
   // An idle keep-alive connection stays open longer than the reverse proxy's (nginx keeps its
   // upstream connections 60 s): otherwise the server closes one just as a request goes out on it,
   // and that request fails with a reset (seen from the browser tests' request client too). The

@@ -26,8 +26,42 @@ export function jsonBody(options: { limit: string }): RequestHandler {
       next(new AppError('unsupported_media_type'));
       return;
     }
-    read(req, res, next);
+    read(req, res, (error?: unknown) => {
+      if (error !== undefined) {
+        next(error);
+        return;
+      }
+      const broken = brokenTextAt(req.body as unknown);
+      next(
+        broken === null
+          ? undefined
+          : new AppError('validation_failed', { errors: [{ path: broken, message: BROKEN_TEXT_MESSAGE }] }),
+      );
+    });
   };
+}
+
+/** Said of text with half a character in it (messages.ts has it in each language). */
+export const BROKEN_TEXT_MESSAGE = 'contains a broken character';
+
+/** Half of a UTF-16 surrogate pair alone: JSON may write one as `\ud800`, no text has one. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Where in a parsed body a string (or a key) holds half a character, or null. Refused for every
+ * route at once: stored, such text came back as "�" (the database's UTF-8 cannot hold it), so a
+ * knock's name or concern was silently not what was sent.
+ */
+export function brokenTextAt(value: unknown, path: string[] = []): string | null {
+  const where = () => path.join('.') || '(body)';
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? where() : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (LONE_SURROGATE.test(key)) return where();
+    const found = brokenTextAt(item, [...path, key]);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /** A body-parser reader whose failures come out as the problems above (also LiveKit's webhook reader). */

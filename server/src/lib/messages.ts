@@ -16,6 +16,7 @@ import {
   type Locale,
   type StaffWordedCode,
 } from '@amtsraum/shared';
+import { BROKEN_TEXT_MESSAGE } from './json-body.js';
 
 /**
  * Titles of API errors in each interface language. The web client translates by `code` itself;
@@ -474,6 +475,10 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   'a year from 2000': { de: 'Bitte ein Jahr ab 2000.', en: 'Please enter a year from 2000.' },
   'a year up to 2100': { de: 'Bitte ein Jahr bis 2100.', en: 'Please enter a year up to 2100.' },
   'contains control characters': { de: 'Bitte ohne Steuerzeichen.', en: 'Please leave out control characters.' },
+  [BROKEN_TEXT_MESSAGE]: {
+    de: 'Dieser Text enthält ein unvollständiges Zeichen. Bitte geben Sie ihn noch einmal ein.',
+    en: 'This text contains a broken character. Please enter it again.',
+  },
   [INVISIBLE_TEXT_MESSAGE]: { de: 'Bitte ohne unsichtbare Zeichen.', en: 'Please leave out invisible characters.' },
   // Names and texts admins write (shared office-text.ts: officeText, localizedWith).
   [DIRECTION_TEXT_MESSAGE]: {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ProblemSchema } from '@amtsraum/shared';
@@ -181,6 +182,36 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
       const login = JSON.stringify({ email: 'niemand@test.example', password: 'x' });
       expect((await raw(server.url, 'POST', '/api/staff/login', { headers, body: login })).status).toBe(401);
     }
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('answers a request Node itself refuses (headers over 16 kB, a malformed request line) with a problem in the requester’s language', async () => {
+    const long = `/api/visit?q=${'x'.repeat(20_000)}`;
+    const de = await raw(server.url, 'GET', long);
+    const en = await raw(server.url, 'GET', long, { headers: { 'accept-language': 'en' } });
+    expect([de.status, ProblemSchema.parse(JSON.parse(de.body))]).toEqual([
+      431,
+      {
+        type: 'about:blank#payload_too_large',
+        title: 'Die Anfrage ist zu groß.',
+        status: 431,
+        code: 'payload_too_large',
+      },
+    ]);
+    expect([en.status, ProblemSchema.parse(JSON.parse(en.body)).title]).toEqual([431, 'The request is too large.']);
+    const { hostname, port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), hostname, () => socket.end('NOT A REQUEST\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(ProblemSchema.parse(JSON.parse(answer.split('\r\n\r\n')[1]!))).toMatchObject({
+      status: 400,
+      code: 'invalid_json',
+    });
     expect(errorLines()).toEqual([]);
   });
 

@@ -1,9 +1,11 @@
 import {
+  ACCESSIBILITY_FEEDBACK_MAX_LENGTH,
   AccessibilityFeedbackRequestSchema,
   isOneLine,
   ONE_LINE_MESSAGE,
   PERSON_NAME_MESSAGES,
   personNameProblem,
+  plainText,
   TenantTextKindSchema,
   type InstallationLegal,
 } from '@amtsraum/shared';
@@ -42,6 +44,9 @@ const FeedbackLinesSchema = z.object({
     })
     .optional(),
   page: z.string().refine(isOneLine, ONE_LINE_MESSAGE).optional(),
+  // The message's text by the rules of a citizen's concern: a NUL byte in it made the outbox's
+  // insert fail with a 500, and control or hidden characters have no place in a mail either.
+  message: plainText(ACCESSIBILITY_FEEDBACK_MAX_LENGTH),
 });
 
 const ctxOf = (deps: AppDeps): LegalContext => ({ db: deps.database.db, config: deps.config, now: deps.now() });

@@ -220,6 +220,11 @@ describe.each(databaseKinds)('legal pages and accessibility feedback on %s', (ki
       ['email', { email: 'erika@test.example\r\nBcc: opfer@evil.example', message: 'Hallo' }],
       ['email', { email: 'erika@test.example\nSubject: Gewinn', message: 'Hallo' }],
       ['page', { page: '/stadt\r\nBcc: opfer@evil.example', message: 'Hallo' }],
+      // The message may have lines, but no NUL byte (the outbox's insert failed with a 500) and no
+      // other control or hidden character.
+      ['message', { message: 'Hallo\u0000Welt' }],
+      ['message', { message: 'Hallo\u0007Welt' }],
+      ['message', { message: 'Hallo\u{e0041}Welt' }],
     ];
     for (const [field, body] of attacks) {
       // Each from an address of its own: the per-address limit is not what refuses here.
