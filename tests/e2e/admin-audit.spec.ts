@@ -17,10 +17,13 @@ test('a municipality admin reads, filters and downloads the audit log, also at 3
   expect(door.status()).toBe(200);
 
   const { page } = amelie;
-  await page.goto('/admin/testhausen/audit');
+  // Reached by its link, the log has the focus on its heading once loaded (it fell to <body>).
+  await page.goto('/admin/testhausen');
+  await page.getByRole('link', { name: 'Protokoll', exact: true }).click();
   await expect(mainHeading(page)).toHaveText('Protokoll');
   const rows = page.getByTestId('audit-row');
   await expect(rows.first()).toBeVisible();
+  await expect(mainHeading(page)).toBeFocused();
   await expectNoA11yViolations(page);
 
   // Filter by keyboard: the kind of action and the person, then Enter in the form.
