@@ -69,4 +69,14 @@ test('a municipality admin reads, filters and downloads the audit log, also at 3
   await expect(rows.first()).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
   await expectNoA11yViolations(page);
+
+  // The municipality as an installation file, from its admin page (only an API address before).
+  await page.goto('/admin/testhausen');
+  const [exported] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download the municipality as an installation file (JSON)' }).click(),
+  ]);
+  expect(exported.suggestedFilename()).toBe('testhausen.installation.json');
+  const file = JSON.parse(await fs.readFile(await exported.path(), 'utf8')) as { tenants: { slug: string }[] };
+  expect(file.tenants[0]?.slug).toBe('testhausen');
 });
