@@ -129,9 +129,13 @@ test('the forgot-password, profile and installation pages work by keyboard and p
 
   const ines = await people.open(browser);
   await signInAsAdmin(ines, ADMINS.ines);
-  await ines.page.goto('/admin/installation');
+  // Reached by a link, the page keeps the focus on its heading once the list is there (it fell to
+  // <body> when the page's messages waited for their translations after the heading had it).
+  await ines.page.goto('/admin');
+  await ines.page.getByRole('link', { name: 'Installation: Kommunen verwalten' }).click();
   await expect(mainHeading(ines.page)).toHaveText('Kommunen der Installation');
   await expect(ines.page.getByTestId('municipality-testhausen')).toBeVisible();
+  await expect(mainHeading(ines.page)).toBeFocused();
   await expectAccessibleAlsoAt320(ines.page);
   // A name the application reserves (only the server checks them) is refused at its field, saying so.
   const slug = ines.page.getByLabel('Adresse (Kurzname)');

@@ -17,10 +17,13 @@ test('a municipality admin reads, filters and downloads the audit log, also at 3
   expect(door.status()).toBe(200);
 
   const { page } = amelie;
-  await page.goto('/admin/testhausen/audit');
+  // Reached by its link, the log has the focus on its heading once loaded (it fell to <body>).
+  await page.goto('/admin/testhausen');
+  await page.getByRole('link', { name: 'Protokoll', exact: true }).click();
   await expect(mainHeading(page)).toHaveText('Protokoll');
   const rows = page.getByTestId('audit-row');
   await expect(rows.first()).toBeVisible();
+  await expect(mainHeading(page)).toBeFocused();
   await expectNoA11yViolations(page);
 
   // Filter by keyboard: the kind of action and the person, then Enter in the form.
@@ -66,4 +69,14 @@ test('a municipality admin reads, filters and downloads the audit log, also at 3
   await expect(rows.first()).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
   await expectNoA11yViolations(page);
+
+  // The municipality as an installation file, from its admin page (only an API address before).
+  await page.goto('/admin/testhausen');
+  const [exported] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download the municipality as an installation file (JSON)' }).click(),
+  ]);
+  expect(exported.suggestedFilename()).toBe('testhausen.installation.json');
+  const file = JSON.parse(await fs.readFile(await exported.path(), 'utf8')) as { tenants: { slug: string }[] };
+  expect(file.tenants[0]?.slug).toBe('testhausen');
 });

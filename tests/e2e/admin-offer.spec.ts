@@ -70,6 +70,8 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
   await form.getByRole('button', { name: 'Speichern' }).click();
   await expect(page.getByTestId(`admin-service-${slug}`)).toContainText(name);
   await expect(page.getByRole('button', { name: 'Leistung hinzufügen' })).toBeFocused();
+  // The save is said where the focus is back, not only by the form closing.
+  await expect(page.getByRole('status').filter({ hasText: 'gespeichert' })).toHaveText(`„${name}“ ist gespeichert.`);
   const services = (await (await amelie.request.get(`${API}/services`)).json()) as {
     services: { id: string; slug: string; keywords: Record<string, string[]> }[];
   };

@@ -282,6 +282,21 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
   }
   await page.reload();
   await expect(imprint.getByText('Zurzeit wird der Standardtext gezeigt.')).toBeVisible();
+  // Saving says so, the line above the text follows at once and the focus stays; so does resetting
+  // (the page blinked through "loading", losing the notice and the focus, or said "Standardtext"
+  // after a save until a reload).
+  await imprint.getByRole('textbox', { name: 'Text (Deutsch)' }).fill('Gemeinde Testhausen, Rathausplatz 1.');
+  const saveImprint = imprint.getByRole('button', { name: 'Impressum speichern' });
+  await saveImprint.focus();
+  await page.keyboard.press('Enter');
+  await expect(imprint.getByText('Zurzeit wird Ihr eigener Text gezeigt.')).toBeVisible();
+  await expect(imprint.getByRole('status')).toHaveText('Gespeichert.');
+  await expect(saveImprint).toBeFocused();
+  await imprint.getByRole('button', { name: 'Impressum: auf Standardtext zurücksetzen' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(imprint.getByText('Zurzeit wird der Standardtext gezeigt.')).toBeVisible();
+  await expect(imprint.getByRole('status')).toHaveText('Auf den Standardtext zurückgesetzt.');
+  await expect(saveImprint).toBeFocused();
 
   const ines = await people.open(browser);
   await signInAsAdmin(ines, ADMINS.ines);

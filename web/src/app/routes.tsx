@@ -10,6 +10,7 @@ import { InvitePage } from '../features/invites';
 import { LegalPage } from '../features/legal';
 import { MailboxPage } from '../features/mailbox';
 import { lazyComponent } from '../lib/lazy-component';
+import { NAMESPACES } from '../locales/namespaces';
 import type { StaffAreaPage } from './StaffArea';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
 
@@ -80,9 +81,12 @@ const Call = lazyComponent(
 );
 
 /** The staff's account pages and the administration, one lazy entry for all (StaffArea.tsx). */
+// With every namespace: their messages (`useSay`) need them all, and a page that waited for them
+// after its heading had taken focus was hidden by Suspense for a moment, leaving the keyboard focus
+// on <body>. Loaded beside the chunk, they make the pages render once, whole.
 const StaffArea = lazyComponent<{ page: StaffAreaPage }>(
   () => import('./StaffArea').then((m) => m.StaffArea),
-  ['moreErrors'],
+  NAMESPACES,
 );
 
 /**

@@ -210,6 +210,28 @@ describe.each(databaseKinds)('installation export on %s', (kind) => {
     expect(JSON.stringify(second, null, 2)).toBe(JSON.stringify(first, null, 2));
   });
 
+  it('sets up and exports a municipality without departments yet, as an installation admin’s own', async () => {
+    const slug = `kreis-it-${randomBytes(3).toString('hex')}`;
+    const file = {
+      tenants: [
+        {
+          slug,
+          name: 'Kreis-IT',
+          staff: [
+            { email: `ines.${slug}@test.example`, name: 'Ines Admin', installationAdmin: true, tenantAdmin: true },
+          ],
+        },
+      ],
+    };
+    const created = await applyInstallation(original.db, InstallationFileSchema.parse(file));
+    expect(created.logins.map((login) => login.email)).toEqual([`ines.${slug}@test.example`]);
+    const exported = await exportTenant(original.db, slug);
+    expect(exportedFileProblems(exported!)).toEqual([]);
+    const again = await applyInstallation(fresh.db, InstallationFileSchema.parse(exported));
+    expect(again.logins).toHaveLength(1);
+    expect(JSON.stringify(await exportTenant(fresh.db, slug))).toBe(JSON.stringify(exported));
+  });
+
   it('names the values saved before today’s rules that setup would refuse, and exports them unchanged', async () => {
     const slug = `rundreise-${randomBytes(3).toString('hex')}`;
     await applyInstallation(original.db, InstallationFileSchema.parse(fullFile(slug)), { secret: SECRET });

@@ -227,7 +227,12 @@ const TenantInputSchema = z
     ...TenantSettingsInputSchema.shape,
     /** Tenant-wide closures (public holidays). */
     closures: z.array(ClosureInputSchema).default([]),
-    departments: z.array(DepartmentInputSchema).min(1),
+    /**
+     * None yet is fine: an IT provider's first installation admin may belong to a municipality
+     * without offices, and a municipality created on the screens exports with none until its
+     * admin adds one.
+     */
+    departments: z.array(DepartmentInputSchema).default([]),
     staff: z.array(StaffInputSchema).default([]),
   })
   .superRefine((tenant, ctx) => {

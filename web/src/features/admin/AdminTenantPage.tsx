@@ -55,6 +55,12 @@ function AdminTenant({ settings, reload }: { settings: TenantSettings; reload: (
           <li>
             <Link to={pagePath('adminSignIn', { tenant: settings.slug })}>{t('tenant.links.signIn')}</Link>
           </li>
+          <li>
+            {/* The installation file `npm run setup` reads (README, "Export"): a download, not a page. */}
+            <a href={`/api/admin/tenants/${encodeURIComponent(settings.slug)}/export`} download>
+              {t('tenant.links.export')}
+            </a>
+          </li>
         </ul>
       </nav>
       <SettingsForm settings={settings} onSaved={reload} />

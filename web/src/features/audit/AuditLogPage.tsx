@@ -51,14 +51,9 @@ export function AuditLogPage() {
   const { tenant = '' } = useParams();
   const location = useLocation();
   const me = useStaffMe();
-  if (me.status === 'loading') {
-    return (
-      <>
-        <PageHeading title={t('title')} />
-        <LoadingState />
-      </>
-    );
-  }
+  // No heading while loading: the log's own heading, mounted in another place, would then find the
+  // focus already taken by this one, which goes, and the focus fell to <body>.
+  if (me.status === 'loading') return <LoadingState />;
   if (me.status === 'error') {
     if (me.error.code === 'unauthorized') {
       return (

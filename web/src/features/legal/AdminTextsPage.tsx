@@ -13,7 +13,7 @@ import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { Link, useParams } from '../../lib/router';
-import { useLoad } from '../../lib/useLoad';
+import { keepWhileReloading, useLoad } from '../../lib/useLoad';
 import { useLanguageLabel } from '../../ui/LanguageOptions';
 import { NoRight, ToSignIn, useRefusal } from '../../ui/LostRight';
 import { useFieldErrors, type FieldErrors } from '../../ui/forms';
@@ -28,7 +28,9 @@ type Texts = Record<string, string>;
 export function AdminTextsPage() {
   const { tenant = '' } = useParams();
   const { t } = useTranslation('legal');
-  const state = useLoad(`admin-texts:${tenant}`, (signal) => loadAdminTexts(tenant, signal));
+  // Kept on screen while a save or reset reloads: the "saved" notice and the focus stay, and the
+  // line above each text says whose text the citizens now see.
+  const state = keepWhileReloading(useLoad(`admin-texts:${tenant}`, (signal) => loadAdminTexts(tenant, signal)));
   if (state.status === 'loading') return <p>{t('admin.loading')}</p>;
   if (state.status === 'error') return <AdminLoadError error={state.error} />;
   return <AdminTexts tenant={tenant} data={state.data} reload={state.reload} />;
@@ -163,6 +165,7 @@ function PageEditor({
   const id = useId();
   const kind = text.kind as Exclude<TenantTextKind, 'faq'>;
   const [values, setValues] = useState<Texts>(() => ({ ...(text.text ?? {}) }));
+  const saveRef = useRef<HTMLButtonElement>(null);
   const { run, fail, view } = useSaving();
   const { fields, show } = useTextErrors(
     locales.map((locale) => `text.${locale}`),
@@ -176,7 +179,14 @@ function PageEditor({
       return;
     }
     fields.setErrors({});
-    void run(() => saveText(tenant, kind, parsed.data), savedMessage, show);
+    void run(
+      async () => {
+        await saveText(tenant, kind, parsed.data);
+        reload();
+      },
+      savedMessage,
+      show,
+    );
   };
   return (
     <section aria-labelledby={`${id}-heading`} className="admin-text" data-testid={`admin-text-${kind}`}>
@@ -202,7 +212,7 @@ function PageEditor({
       ))}
       <p className="field__hint">{t('admin.format')}</p>
       <div className="button-row">
-        <button type="button" className="button button--primary" onClick={save}>
+        <button ref={saveRef} type="button" className="button button--primary" onClick={save}>
           {t('admin.save', { title })}
         </button>
         <button
@@ -222,6 +232,7 @@ function PageEditor({
               void run(async () => {
                 await resetText(tenant, kind);
                 setValues({ ...(text.defaultText ?? {}) });
+                saveRef.current?.focus(); // the reset button goes: not <body>
                 reload();
               }, resetMessage)
             }
@@ -258,6 +269,7 @@ function FaqEditor({
   const id = useId();
   const [entries, setEntries] = useState<FaqEntry[]>(() => text.faq ?? []);
   const addRef = useRef<HTMLButtonElement>(null);
+  const saveRef = useRef<HTMLButtonElement>(null);
   const { run, fail, view } = useSaving();
   const fieldOf = (index: number, part: 'question' | 'answer', locale: string) => `faq.${index}.${part}.${locale}`;
   const { fields, show } = useTextErrors(
@@ -276,7 +288,14 @@ function FaqEditor({
       return;
     }
     fields.setErrors({});
-    void run(() => saveText(tenant, 'faq', parsed.data), savedMessage, show);
+    void run(
+      async () => {
+        await saveText(tenant, 'faq', parsed.data);
+        reload();
+      },
+      savedMessage,
+      show,
+    );
   };
   const change = (index: number, part: 'question' | 'answer', locale: string, value: string) => {
     setEntries((previous) =>
@@ -386,7 +405,7 @@ function FaqEditor({
         >
           {t('admin.add')}
         </button>
-        <button type="button" className="button button--primary" onClick={save}>
+        <button ref={saveRef} type="button" className="button button--primary" onClick={save}>
           {t('admin.save', { title: t('pages.faq.title') })}
         </button>
         {!text.isDefault && (
@@ -397,6 +416,7 @@ function FaqEditor({
               void run(async () => {
                 await resetText(tenant, 'faq');
                 setEntries(text.defaultFaq ?? []);
+                saveRef.current?.focus(); // the reset button goes: not <body>
                 reload();
               }, resetMessage)
             }

@@ -5,6 +5,7 @@ import {
   type AdminService,
   type AdminServicesResponse,
   type CreateService,
+  type LocalizedText,
   type ServiceChannels,
   SERVICE_CHANNELS,
 } from '@amtsraum/shared';
@@ -49,6 +50,9 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
   const localize = useLocalize();
   const [editing, setEditing] = useState<AdminService | 'new' | null>(null);
   const [failure, setFailure] = useState<Message | null>(null);
+  // The saved service's name, said above the list where the focus returns: the form closing and a
+  // new line in the list was all an admin saw of a save.
+  const [saved, setSaved] = useState<LocalizedText | null>(null);
   const refusal = useRefusal();
   const live = data.services.filter((s) => !s.archivedAt);
   // The form takes the list's place: once it closes, the focus goes back to the button that
@@ -67,6 +71,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
 
   const act = async (work: () => Promise<unknown>) => {
     setFailure(null);
+    setSaved(null);
     refusal.clear();
     try {
       await work();
@@ -93,6 +98,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
         service={editing === 'new' ? null : editing}
         onDone={(saved) => {
           setEditing(null);
+          setSaved(saved);
           if (saved) reload();
         }}
       />
@@ -101,6 +107,9 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
   return (
     <div ref={listRef}>
       {refusal.notice}
+      <p role="status" className={saved ? 'notice' : 'visually-hidden'} data-testid="service-saved">
+        {saved && t('services.saved', { name: localize(saved).text })}
+      </p>
       {failure && (
         <p className="notice notice--warning" role="alert">
           {say(failure)}
@@ -294,7 +303,8 @@ function ServiceForm({
   departmentMaxPersons: number;
   onsiteReady: boolean;
   service: AdminService | null;
-  onDone: (saved: boolean) => void;
+  /** Closes the form: with the saved service's name, or `null` when nothing was saved. */
+  onDone: (saved: LocalizedText | null) => void;
 }) {
   const { t } = useTranslation('offer');
   const languageName = (l: string) => t(`languages.${l}`, { defaultValue: l });
@@ -354,7 +364,7 @@ function ServiceForm({
     try {
       if (service) await updateService(refOf, service.id, input);
       else await createService(refOf, input);
-      onDone(true);
+      onDone(input.name);
     } catch (error) {
       const problem = toApiError(error);
       if (refusal.refused(problem)) {
@@ -584,7 +594,7 @@ function ServiceForm({
         <button type="submit" className="button" disabled={busy}>
           {t('service.save')}
         </button>
-        <button type="button" className="button button--secondary" onClick={() => onDone(false)}>
+        <button type="button" className="button button--secondary" onClick={() => onDone(null)}>
           {t('service.cancel')}
         </button>
       </div>
