@@ -23,7 +23,7 @@ describe('appointment e-mails', () => {
     expect(mail.text).toContain('Montag, 23. November 2026, 10:30 bis 10:45 Uhr (MEZ)');
     expect(mail.text).toContain('Personalausweis beantragen');
     expect(mail.text).toContain('- Alter Personalausweis\n- Biometrisches Passfoto');
-    expect(mail.text).toContain('Die Tür öffnet sich 10 Minuten vor Beginn');
+    expect(mail.text).toContain('Der Warteraum öffnet 10 Minuten vor Beginn');
     expect(mail.text).toContain('https://amtsraum.test/termin/beitreten#join-token');
     expect(mail.text).toContain('https://amtsraum.test/termin#manage-token');
     expect(mail.text).toContain('sagen Sie ihn ab oder buchen ihn um');
@@ -54,7 +54,7 @@ describe('appointment e-mails', () => {
     expect(mail.text).toContain('Dear Erika Mustermann,');
     expect(mail.text).toContain('Monday, 23 November 2026, 10:30 to 10:45 (CET)');
     expect(mail.text).toMatch(/People:\s+2/);
-    expect(mail.text).toContain('The door opens 10 minutes before the start');
+    expect(mail.text).toContain('The waiting room opens 10 minutes before the start');
     expect(mail.text).toContain('These links are personal');
     expect(mail.html).toContain('<html lang="en">');
     expect(calendarOf(mail).attachment.filename).toBe('appointment.ics');

@@ -124,7 +124,7 @@ const APPOINTMENT_TEXT = {
     note: 'Hinweis',
     documents: 'Bitte halten Sie diese Unterlagen bereit:',
     join: (minutes: number) =>
-      `So nehmen Sie teil: Öffnen Sie zur Terminzeit diesen Link. Die Tür öffnet sich ${minutes} Minuten vor Beginn; ` +
+      `So nehmen Sie teil: Öffnen Sie zur Terminzeit diesen Link. Der Warteraum öffnet ${minutes} Minuten vor Beginn; ` +
       'dann können Sie Kamera und Mikrofon prüfen. Sie brauchen einen aktuellen Browser, eine Kamera und ein Mikrofon.',
     onsiteIntro: {
       confirmation: (place: string) => `Ihr Termin ${place} ist gebucht. Der Termin findet vor Ort statt.`,
@@ -178,7 +178,7 @@ const APPOINTMENT_TEXT = {
     note: 'Note',
     documents: 'Please have these documents ready:',
     join: (minutes: number) =>
-      `How to join: open this link at the time of your appointment. The door opens ${minutes} minutes before the start, ` +
+      `How to join: open this link at the time of your appointment. The waiting room opens ${minutes} minutes before the start, ` +
       'so you can check your camera and microphone. You need an up-to-date browser, a camera and a microphone.',
     onsiteIntro: {
       confirmation: (place: string) => `Your appointment ${place} is booked. It takes place on site.`,
