@@ -651,6 +651,8 @@ test('moving an appointment on its manage page shows the current and the new tim
   if (!join) throw new Error('no join link in the confirmation');
   await page.goto(new URL(join).pathname + new URL(join).hash);
   await expect(mainHeading(page)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+  // Not a dead end while the waiting room is shut: the office's page is a link away.
+  await expect(page.getByTestId('join-office')).toHaveAttribute('href', `/${TENANT}/${DEPARTMENT}`);
   const legal = page.getByTestId('legal-footer');
   await expect(legal.getByRole('link', { name: 'Barrierefreiheit' })).toHaveAttribute(
     'href',
@@ -659,6 +661,7 @@ test('moving an appointment on its manage page shows the current and the new tim
   citizen.errors.splice(0); // the refused arrival (409, not open yet) is logged by Chromium, and expected
   await page.goto(new URL(manage).pathname + new URL(manage).hash);
   await expect(mainHeading(page)).toHaveText('Ihr Termin');
+  await expect(page.getByTestId('appointment-office')).toHaveAttribute('href', `/${TENANT}/${DEPARTMENT}`);
   await expect(legal.getByRole('link', { name: 'Datenschutz' })).toHaveAttribute('href', `/${TENANT}/datenschutz`);
   await expect(legal.getByRole('link', { name: 'Barrierefreiheit' })).toHaveAttribute(
     'href',

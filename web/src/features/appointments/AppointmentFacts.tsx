@@ -1,6 +1,7 @@
-import type { CitizenAppointment, LocalizedText } from '@amtsraum/shared';
+import { pagePath, type CitizenAppointment, type LocalizedText } from '@amtsraum/shared';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatClock, formatLongDate } from '../../ui/format';
 import { useLanguageName } from '../../ui/LanguageOptions';
@@ -51,7 +52,15 @@ export function AppointmentFacts({ appointment }: { appointment: CitizenAppointm
           })}
         </Fact>
         <Fact term={t('summary.office')}>
-          <span lang={department.lang}>{department.text}</span>, {appointment.tenantName}
+          {/* The way back to the office's page (its door, its bookings), from the manage page too. */}
+          <Link
+            to={pagePath('department', { tenant: appointment.tenantSlug, department: appointment.departmentSlug })}
+            lang={department.lang}
+            data-testid="appointment-office"
+          >
+            {department.text}
+          </Link>
+          , {appointment.tenantName}
         </Fact>
         <Fact term={t('summary.services')}>
           <ServiceNames services={appointment.services} />

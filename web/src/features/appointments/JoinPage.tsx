@@ -1,8 +1,9 @@
-import { pagePath } from '@amtsraum/shared';
+import { pagePath, type JoinView } from '@amtsraum/shared';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
 import { getLiveClient } from '../../lib/live-client';
+import { useLocalize } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
@@ -93,6 +94,7 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
         </>
       )}
       <p>{t('join.keepOpen')}</p>
+      {appointment.status === 'success' && <OfficeLine appointment={appointment.data} />}
       {appointment.status === 'success' && !appointment.data.manages && <p>{t('join.manageInMail')}</p>}
       <div className="button-row">
         <RetryButton onClick={retry}>{t('join.retry')}</RetryButton>
@@ -103,6 +105,25 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
         )}
       </div>
     </div>
+  );
+}
+
+/** The office the appointment is with, as the way to its page while the waiting room is still shut. */
+function OfficeLine({ appointment }: { appointment: JoinView }) {
+  const { t } = useTranslation('appointments');
+  const office = useLocalize()(appointment.departmentName);
+  return (
+    <p>
+      {t('join.office')}{' '}
+      <Link
+        to={pagePath('department', { tenant: appointment.tenantSlug, department: appointment.departmentSlug })}
+        lang={office.lang}
+        data-testid="join-office"
+      >
+        {office.text}
+      </Link>
+      , {appointment.tenantName}
+    </p>
   );
 }
 
