@@ -26,6 +26,7 @@ import {
   waitingSightingsOf,
   type VisitWithContext,
 } from '../features/visits/visits.repo.js';
+import { brokenTextAt } from '../lib/json-body.js';
 import { DepartmentAnswers } from './answers.js';
 import { CitizenPresence, PRESENCE_TOPIC, STALE_MARGIN_MS, type PresenceNews } from './citizen-presence.js';
 import { DepartmentContexts } from './department-context.js';
@@ -498,7 +499,9 @@ export class LiveHub {
       parsed = undefined;
     }
     const result = ClientMessageSchema.safeParse(parsed);
-    if (!result.success) {
+    // Half a character (a lone surrogate, as JSON may write `\ud800`) is no text: refused as over
+    // HTTP (lib/json-body.ts), not relayed to show up as "�" in another person's chat.
+    if (!result.success || brokenTextAt(result.data) !== null) {
       this.sendError(connection, 'invalid_message', 'message does not match the schema');
       return;
     }

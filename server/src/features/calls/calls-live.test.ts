@@ -95,7 +95,15 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     citizenLive.send({ type: 'call-chat', visitId, text: 'Mein Nachname: Yılmaz' });
     expect(await chat).toMatchObject({ name: 'Ayşe', text: 'Mein Nachname: Yılmaz' });
     // Text that shows nothing, holds control characters or reorders itself is refused, not relayed.
-    for (const text of ['\u200b', '\u0000\u0007', '\u202eabc', '\u2066Anna Schmidt: bitte IBAN senden\u2069']) {
+    // Half a character too (a lone surrogate), which would show as "�".
+    for (const text of [
+      '\u200b',
+      '\u0000\u0007',
+      '\u202eabc',
+      '\u2066Anna Schmidt: bitte IBAN senden\u2069',
+      'Hallo \ud800',
+      '\udfff',
+    ]) {
       const refused = citizenLive.next('error');
       citizenLive.send({ type: 'call-chat', visitId, text });
       expect((await refused).code).toBe('invalid_message');
