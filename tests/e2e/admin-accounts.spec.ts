@@ -151,6 +151,11 @@ test('the forgot-password, profile and installation pages work by keyboard and p
 
   // The own profile and security pages are reached from the staff home page, by keyboard.
   await ines.page.goto('/staff');
+  // Ines works in no office: her home page says where her work is, not only "not assigned yet".
+  await expect(ines.page.getByTestId('staff-no-office')).toHaveText(
+    'Sie arbeiten selbst in keinem Amt. Ämter und ihre Mitarbeitenden richten Sie unter „Verwaltung“ ein.',
+  );
+  await expect(ines.page.getByTestId('staff-admin-link').getByRole('link', { name: 'Verwaltung' })).toBeVisible();
   const profile = ines.page.getByTestId('staff-account-links').getByRole('link', { name: 'Ihr Profil' });
   await tabTo(ines.page, profile);
   await ines.page.keyboard.press('Enter');

@@ -20,6 +20,8 @@ export function StaffHomePage() {
 function StaffHome({ me }: { me: StaffMe }) {
   const { t } = useTranslation('console');
   const localize = useLocalize();
+  const administers =
+    me.staff.isInstallationAdmin || me.staff.isTenantAdmin || me.staff.departments.some((d) => d.role === 'admin');
   return (
     <>
       <PageHeading title={t('home.title')}>{t('home.heading')}</PageHeading>
@@ -38,16 +40,14 @@ function StaffHome({ me }: { me: StaffMe }) {
           </li>
         </ul>
       </nav>
-      {(me.staff.isInstallationAdmin ||
-        me.staff.isTenantAdmin ||
-        me.staff.departments.some((d) => d.role === 'admin')) && (
+      {administers && (
         <p data-testid="staff-admin-link">
           <Link to={pagePath('adminHome')}>{t('home.administration')}</Link>
         </p>
       )}
       <h2>{t('home.departmentsHeading')}</h2>
       {me.staff.departments.length === 0 ? (
-        <p>{t('home.none')}</p>
+        <p data-testid="staff-no-office">{t(administers ? 'home.noneAdmin' : 'home.none')}</p>
       ) : (
         <ul className="card-list">
           {me.staff.departments.map((department, index) => {
