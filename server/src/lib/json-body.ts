@@ -52,14 +52,33 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
  * route at once: stored, such text came back as "�" (the database's UTF-8 cannot hold it), so a
  * knock's name or concern was silently not what was sent.
  */
-export function brokenTextAt(value: unknown, path: string[] = []): string | null {
-  const where = () => path.join('.') || '(body)';
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? where() : null;
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [key, item] of Object.entries(value)) {
-    if (LONE_SURROGATE.test(key)) return where();
-    const found = brokenTextAt(item, [...path, key]);
-    if (found !== null) return found;
+export function brokenTextAt(value: unknown): string | null {
+  // Walked with a list of its own, not by recursion: a 64 kB body can nest 32,000 deep, past the
+  // call stack (a RangeError here used to turn a client's mistake into a 500).
+  interface Step {
+    value: unknown;
+    key: string | null;
+    parent: Step | null;
+  }
+  const where = (step: Step) => {
+    const path: string[] = [];
+    for (let at: Step | null = step; at?.key != null; at = at.parent) path.unshift(at.key);
+    return path.join('.') || '(body)';
+  };
+  const todo: Step[] = [{ value, key: null, parent: null }];
+  for (let step = todo.pop(); step; step = todo.pop()) {
+    if (typeof step.value === 'string') {
+      if (LONE_SURROGATE.test(step.value)) return where(step);
+      continue;
+    }
+    if (typeof step.value !== 'object' || step.value === null) continue;
+    // In reverse onto the list, so that the first broken text in the body's order is named.
+    const entries = Object.entries(step.value);
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [key, item] = entries[index]!;
+      if (LONE_SURROGATE.test(key)) return where(step);
+      todo.push({ value: item, key, parent: step });
+    }
   }
   return null;
 }

@@ -85,6 +85,8 @@ function hostileBodies(): { name: string; text: string; type?: string; refusedEv
     { name: 'null', text: 'null', refusedEverywhere: true },
     { name: 'nested 1 000 deep', text: deep(1_000) },
     { name: 'nested 1 000 deep in an array', text: `${'['.repeat(1_000)}${']'.repeat(1_000)}` },
+    // As deep as the 64 kB limit lets a body go: past the call stack of anything that recurses.
+    { name: 'nested 30 000 deep in an array', text: `${'['.repeat(30_000)}${']'.repeat(30_000)}` },
     {
       name: '__proto__ and constructor keys',
       text: `{"__proto__":{"isTenantAdmin":true,"isInstallationAdmin":true},"constructor":{"prototype":{"polluted":1}},${JSON.stringify(USUAL).slice(1)}`,
