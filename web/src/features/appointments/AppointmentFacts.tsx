@@ -31,15 +31,39 @@ export function ServiceNames({ services }: { services: { slug: string; name: Loc
   });
 }
 
+/**
+ * The office an appointment is with and its municipality, the office as a link to its page (its
+ * door, its bookings): the way back from the appointment's own pages, whose address names neither.
+ */
+export function OfficeLink({
+  appointment,
+  testId,
+}: {
+  appointment: Pick<CitizenAppointment, 'tenantSlug' | 'tenantName' | 'departmentSlug' | 'departmentName'>;
+  testId: string;
+}) {
+  const office = useLocalize()(appointment.departmentName);
+  return (
+    <>
+      <Link
+        to={pagePath('department', { tenant: appointment.tenantSlug, department: appointment.departmentSlug })}
+        lang={office.lang}
+        data-testid={testId}
+      >
+        {office.text}
+      </Link>
+      , {appointment.tenantName}
+    </>
+  );
+}
+
 /** Date and time (in the municipality's zone), office, services, persons and language of an appointment. */
 export function AppointmentFacts({ appointment }: { appointment: CitizenAppointment }) {
   const { t, i18n } = useTranslation('appointments');
   const locale = i18n.resolvedLanguage ?? i18n.language;
-  const localize = useLocalize();
   const languageName = useLanguageName();
   const start = new Date(appointment.startsAt);
   const end = new Date(appointment.endsAt);
-  const department = localize(appointment.departmentName);
 
   return (
     <>
@@ -52,15 +76,7 @@ export function AppointmentFacts({ appointment }: { appointment: CitizenAppointm
           })}
         </Fact>
         <Fact term={t('summary.office')}>
-          {/* The way back to the office's page (its door, its bookings), from the manage page too. */}
-          <Link
-            to={pagePath('department', { tenant: appointment.tenantSlug, department: appointment.departmentSlug })}
-            lang={department.lang}
-            data-testid="appointment-office"
-          >
-            {department.text}
-          </Link>
-          , {appointment.tenantName}
+          <OfficeLink appointment={appointment} testId="appointment-office" />
         </Fact>
         <Fact term={t('summary.services')}>
           <ServiceNames services={appointment.services} />

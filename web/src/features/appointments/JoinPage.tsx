@@ -3,13 +3,13 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
 import { getLiveClient } from '../../lib/live-client';
-import { useLocalize } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { RetryButton } from '../../ui/RetryButton';
 import { ZoneNote } from '../../ui/ZoneNote';
 import { useArrival, useJoinView } from './api';
+import { OfficeLink } from './AppointmentFacts';
 import { AppointmentNotFound, useOpensText } from './ManagePage';
 import { useFragmentToken } from './useFragmentToken';
 import { useFooterTenant } from '../legal';
@@ -111,18 +111,9 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
 /** The office the appointment is with, as the way to its page while the waiting room is still shut. */
 function OfficeLine({ appointment }: { appointment: JoinView }) {
   const { t } = useTranslation('appointments');
-  const office = useLocalize()(appointment.departmentName);
   return (
     <p>
-      {t('join.office')}{' '}
-      <Link
-        to={pagePath('department', { tenant: appointment.tenantSlug, department: appointment.departmentSlug })}
-        lang={office.lang}
-        data-testid="join-office"
-      >
-        {office.text}
-      </Link>
-      , {appointment.tenantName}
+      {t('join.office')} <OfficeLink appointment={appointment} testId="join-office" />
     </p>
   );
 }
