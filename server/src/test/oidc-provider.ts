@@ -115,19 +115,31 @@ export class Browser {
 }
 
 /**
+ * Follows the provider's pages from `url` until it sends the browser back to `returnOrigin`, and
+ * returns that callback URL: redirects are followed, and each page the provider shows is answered
+ * by `answer`, which returns where the browser goes next.
+ */
+async function walkProvider(
+  browser: Browser,
+  url: string,
+  returnOrigin: string,
+  answer: (page: { status: number; text: string }, url: string) => Promise<string>,
+) {
+  for (let hop = 0; hop < 20; hop++) {
+    if (url.startsWith(returnOrigin)) return url;
+    const page = await browser.request(url);
+    url = page.location ?? (await answer(page, url));
+  }
+  throw new Error('the provider did not send the browser back');
+}
+
+/**
  * Goes through the provider's pages from its authorization URL as `accountId` (login, then
  * consent), following its redirects, until it sends the browser back to `returnOrigin`; returns
  * that callback URL.
  */
-export async function signInAt(browser: Browser, authorizationUrl: string, accountId: string, returnOrigin: string) {
-  let url = authorizationUrl;
-  for (let hop = 0; hop < 20; hop++) {
-    if (url.startsWith(returnOrigin)) return url;
-    const page = await browser.request(url);
-    if (page.location) {
-      url = page.location;
-      continue;
-    }
+export function signInAt(browser: Browser, authorizationUrl: string, accountId: string, returnOrigin: string) {
+  return walkProvider(browser, authorizationUrl, returnOrigin, async (page, url) => {
     const action = /<form[^>]*action="([^"]+)"/.exec(page.text)?.[1];
     const prompt = /name="prompt" value="([a-z]+)"/.exec(page.text)?.[1];
     if (page.status !== 200 || !action || !prompt) {
@@ -137,9 +149,8 @@ export async function signInAt(browser: Browser, authorizationUrl: string, accou
       prompt === 'login' ? { prompt, login: accountId, password: 'any' } : { prompt };
     const posted = await browser.request(new URL(action.replace(/&amp;/g, '&'), url).href, { form });
     if (!posted.location) throw new Error(`posting the ${prompt} form answered ${String(posted.status)}`);
-    url = posted.location;
-  }
-  throw new Error('the provider did not send the browser back');
+    return posted.location;
+  });
 }
 
 /**
@@ -147,20 +158,12 @@ export async function signInAt(browser: Browser, authorizationUrl: string, accou
  * as a person who changed their mind), following its redirects until it sends the browser back
  * to `returnOrigin` (with `error=access_denied`); returns that callback URL.
  */
-export async function cancelAt(browser: Browser, authorizationUrl: string, returnOrigin: string) {
-  let url = authorizationUrl;
-  for (let hop = 0; hop < 20; hop++) {
-    if (url.startsWith(returnOrigin)) return url;
-    const page = await browser.request(url);
-    if (page.location) {
-      url = page.location;
-      continue;
-    }
+export function cancelAt(browser: Browser, authorizationUrl: string, returnOrigin: string) {
+  return walkProvider(browser, authorizationUrl, returnOrigin, (page, url) => {
     const abort = /<a href="([^"]+\/abort)"/.exec(page.text)?.[1];
     if (page.status !== 200 || !abort) {
       throw new Error(`the provider answered ${String(page.status)} without a cancel link: ${page.text.slice(0, 300)}`);
     }
-    url = new URL(abort.replace(/&amp;/g, '&'), url).href;
-  }
-  throw new Error('the provider did not send the browser back');
+    return Promise.resolve(new URL(abort.replace(/&amp;/g, '&'), url).href);
+  });
 }
