@@ -201,7 +201,18 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    // Nothing from elsewhere: no https stylesheet or font may be pulled in.
+    expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).toContain("font-src 'self'");
+    expect(csp).not.toMatch(/https:/);
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    // The camera, microphone and screen for our own pages only; what no page needs, for nobody.
+    const permissions = response.headers.get('permissions-policy') ?? '';
+    expect(permissions).toContain('camera=(self)');
+    expect(permissions).toContain('microphone=(self)');
+    expect(permissions).toContain('display-capture=(self)');
+    expect(permissions).toContain('geolocation=()');
     expect(csp).not.toContain('upgrade-insecure-requests'); // plain http here
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-powered-by')).toBeNull();

@@ -55,6 +55,24 @@ export function findWebDist(): string | null {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * Camera, microphone and screen sharing for the call, the kiosk's QR reader and the clerk's
+ * forms; full screen and sound for the call display; every other powerful feature for nobody.
+ */
+const PERMISSIONS_POLICY = [
+  'camera=(self)',
+  'microphone=(self)',
+  'display-capture=(self)',
+  'fullscreen=(self)',
+  'autoplay=(self)',
+  'geolocation=()',
+  'payment=()',
+  'usb=()',
+  'serial=()',
+  'hid=()',
+  'bluetooth=()',
+].join(', ');
+
 /** Builds the HTTP application without listening, so tests can drive it with a fresh database. */
 export function createApp(deps: AppDeps): Express {
   const { config } = deps;
@@ -103,13 +121,27 @@ export function createApp(deps: AppDeps): Express {
           'connect-src': ["'self'", ...deps.media.connectSources],
           'media-src': ["'self'", 'blob:'],
           'img-src': ["'self'", 'data:', 'blob:'],
+          // Nothing is loaded from elsewhere: helmet's default lets any https stylesheet or font in.
+          // Inline styles stay allowed (React's style attributes, the call's layout).
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'font-src': ["'self'"],
+          // Nobody frames a page of ours, not even another of ours (a framed page could be
+          // clicked through by a page on top of it).
+          'frame-ancestors': ["'none'"],
           'upgrade-insecure-requests': https ? [] : null,
         },
       },
+      xFrameOptions: { action: 'deny' },
       strictTransportSecurity: https ? { maxAge: 15_552_000, includeSubDomains: false } : false,
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+  // The browser's powerful features only for our own pages: a script smuggled into a frame or a
+  // page elsewhere cannot reach the camera, the microphone or the screen through us.
+  app.use((_req, res, next) => {
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    next();
+  });
 
   const allowedOrigins = allowedOriginsFor(config);
   const api = express.Router();
