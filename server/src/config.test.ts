@@ -173,6 +173,12 @@ describe('parseConfig', () => {
     ]);
     expect(problemsOf({ ICE_SERVERS: '{"urls":1}' })[0]).toMatch(/^ICE_SERVERS: expected a JSON array of RTCIceServer/);
     expect(problemsOf({ ICE_SERVERS: '[{"urls":"http://x"}]' })[0]).toMatch(/^ICE_SERVERS/);
+    // A TURN password in a broken list is not echoed back into the terminal or a log.
+    const broken = problemsOf({
+      ICE_SERVERS: '[{"urls":"turn:t.example.de","username":"u","credential":"turn-pw-42"},]',
+    });
+    expect(broken[0]).toMatch(/^ICE_SERVERS: expected a JSON array/);
+    expect(broken.join('\n')).not.toContain('turn-pw-42');
   });
 
   it('reads booleans and treats an empty value as unset', () => {

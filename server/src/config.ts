@@ -245,7 +245,7 @@ export function parseConfig(env: Env): Config {
     : result.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const given = cleaned[name];
-        const shown = given === undefined || /SECRET|PASSWORD|URL/.test(name) ? '' : ` (got "${given}")`;
+        const shown = given === undefined || /SECRET|PASSWORD|URL|ICE_SERVERS/.test(name) ? '' : ` (got "${given}")`;
         const message = issue.message.startsWith(`${name}:`)
           ? issue.message.slice(name.length + 1).trim()
           : issue.message;
