@@ -89,8 +89,22 @@ export function createApp(deps: AppDeps): Express {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
+      // 503 is a state the answer names (database away, too busy, shutting down), not a fault of
+      // this request: a warning, so readiness probes every few seconds fill no log with errors.
       customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+        error
+          ? 'error'
+          : res.statusCode === 503
+            ? 'warn'
+            : res.statusCode >= 500
+              ? 'error'
+              : res.statusCode >= 400
+                ? 'info'
+                : 'debug',
+      // For a 5xx without an error, pino-http makes one up ("failed with status code 503") with a
+      // stack of its own internals; the error handler has logged the real one already.
+      customErrorObject: (_req, res, error, value: Record<string, unknown>) =>
+        error.message === `failed with status code ${String(res.statusCode)}` ? { ...value, err: undefined } : value,
     }),
   );
 
