@@ -38,6 +38,7 @@ import { counterRouter } from './features/staff/counter.router.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
+import { serializeError } from './lib/logger.js';
 import { requestAddressGroup } from './lib/client-address.js';
 import { AppError } from './lib/errors.js';
 import { jsonBody } from './lib/json-body.js';
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
           path: req.url.split('?')[0],
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: serializeError,
       },
       // 503 is a state the answer names (database away, too busy, shutting down), not a fault of
       // this request: a warning, so readiness probes every few seconds fill no log with errors.

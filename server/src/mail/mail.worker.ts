@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { mailOutbox } from '../db/schema.js';
-import type { Logger } from '../lib/logger.js';
+import { hideQueryParameters, type Logger } from '../lib/logger.js';
 import { LoopLoad } from '../lib/loop-load.js';
 import { MAIL_NOTIFY_CHANNEL, mailWake } from './outbox.js';
 import { createMailTransport, type MailTransport } from './transport.js';
@@ -55,7 +55,7 @@ export function describeMailError(error: unknown): string {
     if (typeof code === 'string') parts.push(code);
     if (typeof responseCode === 'number') parts.push(String(responseCode));
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = hideQueryParameters(error instanceof Error ? error.message : String(error), error);
   parts.push(message.replace(ADDRESS, '<address>').replace(/\s+/g, ' ').trim());
   return parts.join(' ').slice(0, 500);
 }
