@@ -9,7 +9,12 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { acquireDataDirLock, type DataDirLock } from '../lib/data-dir-lock.js';
+import {
+  acquireDataDirLock,
+  DataDirUnwritableError,
+  ensureWritableDir,
+  type DataDirLock,
+} from '../lib/data-dir-lock.js';
 import { createPgliteForDrizzle } from './pglite-client.js';
 import * as schema from './schema.js';
 
@@ -167,12 +172,18 @@ async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQu
   let client: PGlite;
   let forDrizzle: PGlite;
   try {
+    // Its folder left by a start as another user (root, say) is said plainly, not as PGlite's
+    // bare `ErrnoError` from its file system layer.
+    if (dataDir) ensureWritableDir(dataDir);
     // btree_gist: the appointments' exclusion constraint (no double booking) compares uuids in a GiST index.
     ({ client, forDrizzle } = await createPgliteForDrizzle(dataDir ?? undefined, { extensions: { btree_gist } }));
     const db = drizzlePglite({ client: forDrizzle, schema });
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (error) {
     lock?.release();
+    if (dataDir && (error as { name?: unknown } | null)?.name === 'ErrnoError') {
+      throw new DataDirUnwritableError(dataDir, new Error('a file in it cannot be read or written by this user'));
+    }
     throw error;
   }
   const db = drizzlePglite({ client: forDrizzle, schema, ...queryLogger(onQuery) });
