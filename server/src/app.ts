@@ -38,6 +38,7 @@ import { counterRouter } from './features/staff/counter.router.js';
 import { staffDepartmentRouter } from './features/staff/staff-department.router.js';
 import { staffRouter } from './features/staff/staff.router.js';
 import { visitsRouter } from './features/visits/visits.router.js';
+import { serializeError } from './lib/logger.js';
 import { requestAddressGroup } from './lib/client-address.js';
 import { AppError } from './lib/errors.js';
 import { jsonBody } from './lib/json-body.js';
@@ -106,9 +107,24 @@ export function createApp(deps: AppDeps): Express {
           path: req.url.split('?')[0],
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: serializeError,
       },
+      // 503 is a state the answer names (database away, too busy, shutting down), not a fault of
+      // this request: a warning, so readiness probes every few seconds fill no log with errors.
       customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+        error
+          ? 'error'
+          : res.statusCode === 503
+            ? 'warn'
+            : res.statusCode >= 500
+              ? 'error'
+              : res.statusCode >= 400
+                ? 'info'
+                : 'debug',
+      // For a 5xx without an error, pino-http makes one up ("failed with status code 503") with a
+      // stack of its own internals; the error handler has logged the real one already.
+      customErrorObject: (_req, res, error, value: Record<string, unknown>) =>
+        error.message === `failed with status code ${String(res.statusCode)}` ? { ...value, err: undefined } : value,
     }),
   );
 

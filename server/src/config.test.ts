@@ -27,6 +27,23 @@ describe('parseConfig', () => {
     expect(config.visitGraceSeconds).toBe(120);
   });
 
+  it('says how to write a password with special characters into DATABASE_URL and SMTP_URL, never showing it', () => {
+    const problems = problemsOf({
+      DATABASE_URL: 'postgres://amtsraum:50%rabatt@db:5432/amtsraum',
+      SMTP_URL: 'smtp://mailer:ge/heim@mail.example.de:587',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^DATABASE_URL: user or password cannot be read; percent-encode special characters .*% as %25/,
+      ),
+      expect.stringMatching(/^SMTP_URL: expected a URL like smtp:.*; percent-encode special characters .*\/ as %2F/),
+    ]);
+    expect(problems.join('\n')).not.toMatch(/rabatt|heim/);
+    expect(parseConfig({ DATABASE_URL: 'postgres://amtsraum:50%25rabatt@db:5432/amtsraum' }).database.kind).toBe(
+      'postgres',
+    );
+  });
+
   it('uses PostgreSQL when DATABASE_URL is set', () => {
     const config = parseConfig({ DATABASE_URL: 'postgres://a:b@db:5432/amtsraum' });
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://a:b@db:5432/amtsraum' });
@@ -173,6 +190,12 @@ describe('parseConfig', () => {
     ]);
     expect(problemsOf({ ICE_SERVERS: '{"urls":1}' })[0]).toMatch(/^ICE_SERVERS: expected a JSON array of RTCIceServer/);
     expect(problemsOf({ ICE_SERVERS: '[{"urls":"http://x"}]' })[0]).toMatch(/^ICE_SERVERS/);
+    // A TURN password in a broken list is not echoed back into the terminal or a log.
+    const broken = problemsOf({
+      ICE_SERVERS: '[{"urls":"turn:t.example.de","username":"u","credential":"turn-pw-42"},]',
+    });
+    expect(broken[0]).toMatch(/^ICE_SERVERS: expected a JSON array/);
+    expect(broken.join('\n')).not.toContain('turn-pw-42');
   });
 
   it('reads booleans and treats an empty value as unset', () => {

@@ -79,8 +79,31 @@ const iceServersText = z.string().transform((text, ctx) => {
   }
 });
 
+/** User and password in a URL must decode: a `%` not followed by two hex digits does not. */
+function credentialsDecode(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return true; // not a URL at all: said once, by the URL check
+  }
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const PERCENT_ENCODE =
+  'percent-encode special characters in user and password (% as %25, @ as %40, / as %2F, # as %23, : as %3A)';
+
 const postgresUrl = z
-  .url({ protocol: /^postgres(ql)?$/, error: 'expected a URL like postgres://user:password@host:5432/database' })
+  .url({
+    protocol: /^postgres(ql)?$/,
+    error: `expected a URL like postgres://user:password@host:5432/database; ${PERCENT_ENCODE}`,
+  })
+  .refine(credentialsDecode, `user or password cannot be read; ${PERCENT_ENCODE}`)
   .optional();
 
 const EnvSchema = z.object({
@@ -114,7 +137,11 @@ const EnvSchema = z.object({
   INVITE_MAX_DAYS: integerText(1, 365).default(30),
   ICE_SERVERS: iceServersText.default([]),
   SMTP_URL: z
-    .url({ protocol: /^smtps?$/, error: 'expected a URL like smtp://user:password@mail.example.de:587' })
+    .url({
+      protocol: /^smtps?$/,
+      error: `expected a URL like smtp://user:password@mail.example.de:587; ${PERCENT_ENCODE}`,
+    })
+    .refine(credentialsDecode, `user or password cannot be read; ${PERCENT_ENCODE}`)
     .optional(),
   MAIL_FROM: z
     .string()
@@ -245,7 +272,7 @@ export function parseConfig(env: Env): Config {
     : result.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const given = cleaned[name];
-        const shown = given === undefined || /SECRET|PASSWORD|URL/.test(name) ? '' : ` (got "${given}")`;
+        const shown = given === undefined || /SECRET|PASSWORD|URL|ICE_SERVERS/.test(name) ? '' : ` (got "${given}")`;
         const message = issue.message.startsWith(`${name}:`)
           ? issue.message.slice(name.length + 1).trim()
           : issue.message;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,6 +35,32 @@ describe('the server process', () => {
     expect(said).not.toContain('geheim-pw');
     expect(said).not.toMatch(/\n\s+at |"stack"/);
   });
+
+  it('names PORT when the port is taken, and DATA_DIR when it cannot be written, without a stack', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const child = run({ PORT: String(port), DATA_DIR: tempDir(), SEED_DEMO: 'false' });
+      expect(await child.exited).toBe(1);
+      expect(child.stderr()).toContain(`PORT: 127.0.0.1:${String(port)} is already in use by another program`);
+      expect(child.stderr() + child.stdout()).not.toMatch(/\n\s+at |"stack"/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+
+    // A file where the folder should be (as root, permissions would not stop the test).
+    const inTheWay = path.join(tempDir(), 'data');
+    fs.writeFileSync(inTheWay, '');
+    const child = run({ DATA_DIR: inTheWay, SEED_DEMO: 'false' });
+    expect(await child.exited).toBe(1);
+    expect(child.stderr()).toContain(`DATA_DIR: cannot write to the folder ${inTheWay}`);
+    expect(child.stderr() + child.stdout()).not.toMatch(/\n\s+at |"stack"/);
+
+    const host = run({ HOST: 'no-such-host.invalid', DATA_DIR: tempDir(), SEED_DEMO: 'false' });
+    expect(await host.exited).toBe(1);
+    expect(host.stderr()).toContain('HOST: the name no-such-host.invalid cannot be resolved');
+  }, 60_000);
 
   it('seeds once, keeps a second server off its data directory, and shuts down cleanly', async () => {
     const dataDir = tempDir();

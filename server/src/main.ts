@@ -1,9 +1,9 @@
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUnavailableError } from './db/client.js';
 import { guardAgainstLostTypesReads } from './db/driver-guard.js';
-import { DataDirInUseError } from './lib/data-dir-lock.js';
+import { DataDirInUseError, DataDirUnwritableError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
-import { startServer } from './server.js';
+import { CannotListenError, startServer } from './server.js';
 
 // Listening and shutting down only; everything else is in server.ts and app.ts.
 
@@ -29,7 +29,11 @@ try {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  if (error instanceof DatabaseUnavailableError) {
+  if (
+    error instanceof DatabaseUnavailableError ||
+    error instanceof DataDirUnwritableError ||
+    error instanceof CannotListenError
+  ) {
     process.stderr.write(`${error.message}\nSee infra/.env.example for every variable and its form.\n`);
     process.exit(1);
   }

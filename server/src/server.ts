@@ -1,6 +1,7 @@
 import { answerClientErrors } from './lib/client-errors.js';
 import { createRequire } from 'node:module';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { allowedOriginsFor, createApp, findWebDist } from './app.js';
 import type { Config } from './config.js';
@@ -11,6 +12,7 @@ import { BOOKING_LANES, type AppDeps } from './deps.js';
 import { serverJobs, type JobIntervals } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { addAcceptors, type Acceptors } from './lib/acceptors.js';
+import { ensureWritableDir } from './lib/data-dir-lock.js';
 import { createEventBus, type EventBus } from './lib/event-bus.js';
 import { InstallationWarnings } from './lib/installation-warnings.js';
 import type { Logger } from './lib/logger.js';
@@ -27,6 +29,44 @@ import { createCallMedia } from './media/call-media.js';
 const EXTRA_ACCEPTORS = 7;
 
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+/** The port or address cannot be listened on: named at the start with what to do, without a stack. */
+export class CannotListenError extends Error {
+  constructor(host: string, port: number, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException | null)?.code;
+    const where = `${host}:${String(port)}`;
+    super(
+      code === 'EADDRINUSE'
+        ? `PORT: ${where} is already in use by another program (perhaps another Amtsraum server). ` +
+            'Stop that program, or set PORT to a free port.'
+        : code === 'EACCES' || code === 'EPERM'
+          ? `PORT: this user may not listen on ${where}; ports below 1024 need privileges. ` +
+            'Set PORT to 1024 or above (e.g. 3000) and let the reverse proxy take 80 and 443.'
+          : code === 'EADDRNOTAVAIL'
+            ? `HOST: ${host} is not an address of this machine. ` +
+              'Set HOST to one of its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (all).'
+            : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+              ? `HOST: the name ${host} cannot be resolved to an address of this machine. ` +
+                'Set HOST to an IP address, 127.0.0.1 (this machine only) or 0.0.0.0 (all).'
+              : `HOST, PORT: cannot listen on ${where} (${cause instanceof Error ? cause.message : String(cause)}).`,
+    );
+    this.name = 'CannotListenError';
+  }
+}
+
+/** Listens on `host:port` and closes again at once; throws `CannotListenError` if it cannot. */
+async function listenOnce(host: string, port: number): Promise<void> {
+  const probe = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ host, port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw new CannotListenError(host, port, error);
+  }
+  await new Promise((resolve) => probe.close(resolve));
+}
 
 export interface RunningServer {
   url: string;
@@ -69,6 +109,12 @@ export async function startServer(
     extraAcceptors?: number;
   } = {},
 ): Promise<RunningServer> {
+  // A port taken or a HOST that is no address here is said at once, not after the database's
+  // migrations and the demo seed (the real listen below reports the same should it change since).
+  await listenOnce(config.host, config.port);
+  // The mail outbox folder, when mail goes there: a folder nobody may write to is said at the
+  // start, not at the first booking's confirmation (with PGlite the data directory lock says it).
+  if (options.mail === undefined && !config.mail.smtpUrl) ensureWritableDir(config.mail.outboxDir);
   const database = options.database ?? (await openConfiguredDatabase(config));
   const now = options.now ?? (() => new Date());
 
@@ -143,13 +189,21 @@ export async function startServer(
     throw error;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await mailWorker?.stop();
+    await hub.stop();
+    await events.stop();
+    await database.close();
+    throw new CannotListenError(config.host, config.port, error);
+  }
   // Set up beside the first requests: until they are there, the server's own listener takes all.
   const acceptors = addAcceptors(server, { extra: options.extraAcceptors ?? EXTRA_ACCEPTORS, logger });
   const scheduler = new Scheduler(serverJobs(deps, { hub, mailWorker }, options.jobs), logger);

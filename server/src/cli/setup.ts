@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { DatabaseUnavailableError, openDatabase } from '../db/client.js';
-import { describeFileIssues } from '../features/setup/export.service.js';
+import { describeFileIssues, describeJsonSyntaxError } from '../features/setup/export.service.js';
 import { InstallationFileSchema } from '../features/setup/installation.schema.js';
 import { announceInstallation, applyInstallation } from '../features/setup/installation.service.js';
 import { createEventBus } from '../lib/event-bus.js';
@@ -27,11 +27,21 @@ try {
   throw error;
 }
 
+let text: string;
+try {
+  text = fs.readFileSync(file, 'utf8');
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (error as Error).message;
+  process.stderr.write(`Cannot read ${file}: ${reason}; nothing was changed.\n`);
+  process.exit(1);
+}
 let raw: unknown;
 try {
-  raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  raw = JSON.parse(text);
 } catch (error) {
-  process.stderr.write(`Cannot read ${file} as JSON: ${(error as Error).message}\n`);
+  process.stderr.write(`${file} is not valid JSON; nothing was changed: ${describeJsonSyntaxError(text, error)}\n`);
   process.exit(1);
 }
 const parsed = InstallationFileSchema.safeParse(raw);

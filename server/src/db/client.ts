@@ -9,7 +9,12 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { acquireDataDirLock, type DataDirLock } from '../lib/data-dir-lock.js';
+import {
+  acquireDataDirLock,
+  DataDirUnwritableError,
+  ensureWritableDir,
+  type DataDirLock,
+} from '../lib/data-dir-lock.js';
 import { createPgliteForDrizzle } from './pglite-client.js';
 import * as schema from './schema.js';
 
@@ -90,18 +95,31 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export class DatabaseUnavailableError extends Error {
   constructor(url: string, cause: unknown) {
     let where = 'the address in it';
+    let names = { database: '<database>', user: '<user>' };
     try {
       const parsed = new URL(url);
       where =
         `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}` +
         (parsed.username ? ` as ${decodeURIComponent(parsed.username)}` : '');
+      names = {
+        database: decodeURIComponent(parsed.pathname.slice(1)) || names.database,
+        user: decodeURIComponent(parsed.username) || names.user,
+      };
     } catch {
       // the configuration has already checked the form
     }
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    // A failed statement (drizzle's error) says its query; the database's own reason is its cause.
+    let inner = cause;
+    while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+    const reason = inner instanceof Error ? inner.message : String(inner);
+    // Connected, but not allowed to create the schema (the migrations run at every start).
+    const privileges = (inner as { code?: unknown } | null)?.code === '42501';
     super(
-      `DATABASE_URL: cannot open the PostgreSQL database at ${where} (${reason}). ` +
-        'Check host, port, user, password and database name, and that the server accepts connections from here.',
+      privileges
+        ? `DATABASE_URL: connected to the PostgreSQL database at ${where}, but its tables cannot be created or updated there (${reason}). ` +
+            `Make the user the owner of the database (ALTER DATABASE "${names.database}" OWNER TO "${names.user}"), or grant it CREATE on the database and on schema public.`
+        : `DATABASE_URL: cannot open the PostgreSQL database at ${where} (${reason}). ` +
+            'Check host, port, user, password and database name, and that the server accepts connections from here.',
     );
     this.name = 'DatabaseUnavailableError';
   }
@@ -167,12 +185,18 @@ async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQu
   let client: PGlite;
   let forDrizzle: PGlite;
   try {
+    // Its folder left by a start as another user (root, say) is said plainly, not as PGlite's
+    // bare `ErrnoError` from its file system layer.
+    if (dataDir) ensureWritableDir(dataDir);
     // btree_gist: the appointments' exclusion constraint (no double booking) compares uuids in a GiST index.
     ({ client, forDrizzle } = await createPgliteForDrizzle(dataDir ?? undefined, { extensions: { btree_gist } }));
     const db = drizzlePglite({ client: forDrizzle, schema });
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (error) {
     lock?.release();
+    if (dataDir && (error as { name?: unknown } | null)?.name === 'ErrnoError') {
+      throw new DataDirUnwritableError(dataDir, new Error('a file in it cannot be read or written by this user'));
+    }
     throw error;
   }
   const db = drizzlePglite({ client: forDrizzle, schema, ...queryLogger(onQuery) });

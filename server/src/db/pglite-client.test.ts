@@ -6,6 +6,7 @@ import { PGlite, type QueryOptions } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from './client.js';
 import { isUniqueViolation, sqlState } from './errors.js';
 import { createPgliteForDrizzle, PreparedStatements } from './pglite-client.js';
 
@@ -207,5 +208,21 @@ describe('PGlite for drizzle: statements sent again run prepared (issue 14)', ()
       }
     }
     expect(few.size).toBe(2);
+  });
+});
+
+describe('the embedded database in a DATA_DIR it cannot use', () => {
+  it('names DATA_DIR and the folder, and leaves the lock free', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-pglite-dir-'));
+    try {
+      // Left by another start as another user, or by hand: the database's folder is not one.
+      fs.writeFileSync(path.join(dataDir, 'pglite'), '');
+      await expect(openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') })).rejects.toThrow(
+        /^DATA_DIR: cannot write to the folder .*pglite \(a file is in the way/,
+      );
+      expect(fs.existsSync(path.join(dataDir, 'amtsraum.lock'))).toBe(false);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireDataDirLock, DataDirInUseError, processStart } from './data-dir-lock.js';
+import {
+  acquireDataDirLock,
+  DataDirInUseError,
+  DataDirUnwritableError,
+  ensureWritableDir,
+  processStart,
+} from './data-dir-lock.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -76,5 +82,17 @@ describe.runIf(fs.existsSync('/proc/sys/kernel/random/boot_id'))('acquireDataDir
     const dir = tempDir();
     lockNaming(dir, { bootId: bootId(), start: processStart(process.ppid) });
     expect(() => acquireDataDirLock(dir)).toThrow(DataDirInUseError);
+  });
+});
+
+describe('ensureWritableDir', () => {
+  it('creates the folder, leaves nothing in it, and names DATA_DIR when a file is in the way', () => {
+    const dir = path.join(tempDir(), 'a', 'b');
+    ensureWritableDir(dir);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    const file = path.join(tempDir(), 'file');
+    fs.writeFileSync(file, '');
+    expect(() => ensureWritableDir(path.join(file, 'outbox'))).toThrow(DataDirUnwritableError);
+    expect(() => acquireDataDirLock(file)).toThrow(/^DATA_DIR: cannot write to the folder .*a file is in the way/);
   });
 });

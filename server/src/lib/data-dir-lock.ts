@@ -23,6 +23,49 @@ export class DataDirInUseError extends Error {
   }
 }
 
+/**
+ * DATA_DIR (or a folder in it) cannot be created or written: named at the start with what to do,
+ * instead of a stack trace (or, with PostgreSQL, a mail outbox that fails at its first message).
+ */
+export class DataDirUnwritableError extends Error {
+  constructor(
+    public readonly dir: string,
+    cause: unknown,
+  ) {
+    const code = (cause as NodeJS.ErrnoException | null)?.code;
+    const reason =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'a file is in the way where a folder must be'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EROFS'
+            ? 'read-only file system'
+            : code === 'ENOSPC'
+              ? 'no space left on the device'
+              : cause instanceof Error
+                ? cause.message
+                : String(cause);
+    const uid = typeof process.getuid === 'function' ? ` (uid ${String(process.getuid())})` : '';
+    super(
+      `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
+        `Make it a writable folder for the user running Amtsraum${uid}, or set DATA_DIR to one.`,
+    );
+    this.name = 'DataDirUnwritableError';
+  }
+}
+
+/** Creates `dir` if needed and proves it writable with a file written and removed again. */
+export function ensureWritableDir(dir: string): void {
+  const probe = path.join(dir, `.amtsraum-write-test-${String(process.pid)}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+  } catch (error) {
+    throw new DataDirUnwritableError(dir, error);
+  }
+}
+
 export interface DataDirLock {
   release(): void;
 }
@@ -80,7 +123,7 @@ function ownerRuns(owner: LockOwner, pid: number): boolean {
 }
 
 export function acquireDataDirLock(dataDir: string): DataDirLock {
-  fs.mkdirSync(dataDir, { recursive: true });
+  ensureWritableDir(dataDir);
   const lockPath = path.join(dataDir, LOCK_NAME);
   const content = JSON.stringify({
     pid: process.pid,

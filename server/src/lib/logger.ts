@@ -1,4 +1,27 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
+
+/**
+ * A failed statement's error (drizzle's DrizzleQueryError) carries the statement's parameters, in
+ * its message ("params: …") and as a field: a knock's or a booking's name, concern and e-mail
+ * address. The log keeps the statement and the database's reason, never the parameters.
+ */
+export function hideQueryParameters(text: string, error: unknown): string {
+  const params = (error as { params?: unknown } | null)?.params;
+  if (!Array.isArray(params) || params.length === 0) return text;
+  return text.split(`\nparams: ${params.join(',')}`).join(`\nparams: (${String(params.length)} not logged)`);
+}
+
+/** pino's error serializer, without a statement's parameters (`hideQueryParameters`). */
+export function serializeError(error: Error): ReturnType<typeof stdSerializers.err> {
+  const serialized = stdSerializers.err(error);
+  if (!Array.isArray((error as { params?: unknown }).params)) return serialized;
+  const { params: _params, ...rest } = serialized as typeof serialized & { params?: unknown };
+  return {
+    ...rest,
+    message: hideQueryParameters(serialized.message, error),
+    stack: hideQueryParameters(serialized.stack, error),
+  } as ReturnType<typeof stdSerializers.err>;
+}
 
 /**
  * Structured JSON logs. Cookies, authorization headers and anything named like a secret or
@@ -8,6 +31,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   const options = {
     level,
     base: { service: 'amtsraum' },
+    serializers: { err: serializeError },
     redact: {
       paths: [
         'req.headers.cookie',

@@ -11,6 +11,7 @@ import { testClock } from '../test/clock.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/databases.js';
 import { makeTenant } from '../test/factories.js';
 import { confirmationMessage as confirmation } from '../test/mail-factories.js';
+import { eventually } from '../test/eventually.js';
 import { startSmtp } from '../test/smtp.js';
 import { captureLogger, testConfig } from '../test/server.js';
 import { MAIL_BUSY_DEFER_MAX_MS, MAIL_MAX_ATTEMPTS, MAIL_WAKE_GATHER_MS, MailWorker } from './mail.worker.js';
@@ -127,6 +128,30 @@ describe.each(databaseKinds)('e-mail outbox on %s', (kind) => {
     } finally {
       await flaky.close();
     }
+  });
+
+  it('says at the start, as a warning without user or password, when the mail server cannot be reached', async () => {
+    const probe = await startSmtp();
+    const { port } = probe;
+    await probe.close();
+    const { logger, text } = captureLogger('info');
+    const down = worker({ SMTP_URL: `smtp://mailer:geheimes-pw@127.0.0.1:${String(port)}` }, logger);
+    await down.start();
+    await eventually(() => text().includes('SMTP_URL: the mail server cannot be used'), 'the warning');
+    const line = JSON.parse(
+      text()
+        .split('\n')
+        .find((l) => l.includes('SMTP_URL:'))!,
+    ) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 40, smtp: `smtp://127.0.0.1:${String(port)}` });
+    expect(String(line.error)).toMatch(/ECONNREFUSED|ECONNECTION/);
+    expect(text()).not.toContain('geheimes-pw');
+    expect(text()).not.toContain('mailer');
+
+    const up = captureLogger('info');
+    await worker({ SMTP_URL: smtp.url }, up.logger).start();
+    await eventually(() => up.text().includes('the mail server answers'), 'the good word');
+    expect(up.text()).not.toContain('SMTP_URL:');
   });
 
   it('waits for a mail server that is down, and loses nothing', async () => {

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { mailOutbox } from '../db/schema.js';
-import type { Logger } from '../lib/logger.js';
+import { hideQueryParameters, type Logger } from '../lib/logger.js';
 import { LoopLoad } from '../lib/loop-load.js';
 import { MAIL_NOTIFY_CHANNEL, mailWake } from './outbox.js';
 import { createMailTransport, type MailTransport } from './transport.js';
@@ -55,7 +55,7 @@ export function describeMailError(error: unknown): string {
     if (typeof code === 'string') parts.push(code);
     if (typeof responseCode === 'number') parts.push(String(responseCode));
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = hideQueryParameters(error instanceof Error ? error.message : String(error), error);
   parts.push(message.replace(ADDRESS, '<address>').replace(/\s+/g, ' ').trim());
   return parts.join(' ').slice(0, 500);
 }
@@ -117,6 +117,30 @@ export class MailWorker {
       this.subscription = await pubsub.listen(MAIL_NOTIFY_CHANNEL, this.onWake, this.onWake);
     }
     this.wake();
+    void this.checkMailServer();
+  }
+
+  /**
+   * Says once at the start, as a warning, when the mail server named by SMTP_URL cannot be reached
+   * or refuses the sign-in: otherwise the IT staff would learn of a wrong host, port or password
+   * only from the first citizen whose confirmation does not come. The app runs on (messages wait in
+   * the outbox); the address is named without user or password.
+   */
+  private async checkMailServer(): Promise<void> {
+    const { smtpUrl } = this.options.config.mail;
+    if (!smtpUrl || !this.transport.check) return;
+    try {
+      await this.transport.check();
+      this.options.logger.info('the mail server answers and takes the sign-in');
+    } catch (error) {
+      if (this.stopping) return;
+      const url = new URL(smtpUrl);
+      const server = `${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'smtps:' ? '465' : '587')}`;
+      this.options.logger.warn(
+        { smtp: server, error: describeMailError(error) },
+        'SMTP_URL: the mail server cannot be used; e-mails wait in the outbox until it can. Check host, port, user and password',
+      );
+    }
   }
 
   /** Lets the round in progress finish (its claimed messages are sent), then stops. */

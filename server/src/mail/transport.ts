@@ -21,6 +21,8 @@ export interface MailTransport {
   send(mail: OutgoingMail): Promise<void>;
   /** Forgets messages the database purged (the file outbox deletes their .eml files). */
   forget(mails: { id: string; createdAt: Date }[]): Promise<void>;
+  /** SMTP only: connects and signs in once, without sending, to say at the start whether it works. */
+  check?(): Promise<void>;
   close(): void;
 }
 
@@ -84,6 +86,9 @@ function smtpTransport(config: Config, smtpUrl: string): MailTransport {
       }
     },
     async forget() {},
+    async check() {
+      await transporter.verify();
+    },
     close() {
       transporter.close();
     },

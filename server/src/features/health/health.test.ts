@@ -245,7 +245,8 @@ describe.each(databaseKinds)('liveness and readiness on %s', (kind) => {
   });
 
   it('stays live while the database is unreachable; ready and the old address say 503', async () => {
-    const server = await startTestServer(await createTestDatabase(kind), { jobs: STUB_JOBS });
+    const capture = captureLogger('info');
+    const server = await startTestServer(await createTestDatabase(kind), { jobs: STUB_JOBS, logger: capture.logger });
     try {
       await server.database.close();
       const live = await fetch(`${server.url}/api/health/live`);
@@ -266,6 +267,18 @@ describe.each(databaseKinds)('liveness and readiness on %s', (kind) => {
       expect(await runProbe(dockerfileProbe(), { PORT: new URL(server.url).port })).toBe(0);
       // The same probe on the readiness address would fail, so the test sees which one they ask.
       expect(await runProbe(composeProbe(server.url).replace('/api/health/live', '/api/health/ready'))).toBe(1);
+
+      // A load balancer asking every few seconds fills no log with errors and made-up stacks: each
+      // 503 is one warning line with its path and status, the database's state said by the answer.
+      const lines = capture
+        .text()
+        .split('\n')
+        .filter((line) => line.includes('/api/health'))
+        .map((line) => JSON.parse(line) as { level: number; res?: { statusCode: number }; err?: unknown });
+      const unready = lines.filter((line) => line.res?.statusCode === 503);
+      expect(unready.length).toBeGreaterThanOrEqual(3);
+      for (const line of unready) expect(line).toMatchObject({ level: 40 });
+      expect(unready.filter((line) => line.err !== undefined)).toEqual([]);
     } finally {
       await server.stop();
     }

@@ -218,7 +218,33 @@ export function exportedFileProblems(file: ExportedFile): string[] {
 
 /** An installation file's refused values, one line each, as `npm run setup` and `npm run export` print them. */
 export function describeFileIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
-  return issues.map((issue) => `${issue.path.map(String).join('.') || '(file)'}: ${issue.message}`);
+  return issues.map((issue) => {
+    // zod says a missing field as "Invalid input: expected string, received undefined".
+    const missing = /^Invalid input: expected (.+), received undefined$/.exec(issue.message);
+    const message = missing ? `missing (expected ${missing[1] ?? 'a value'})` : issue.message;
+    return `${issue.path.map(String).join('.') || '(file)'}: ${message}`;
+  });
+}
+
+/**
+ * A file that is no JSON, said with the line and column of the mistake (Node 20's JSON.parse
+ * names only a character position), and a hint when it looks like YAML, which setup does not read.
+ */
+export function describeJsonSyntaxError(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/\(line \d+ column \d+\)/.test(message)) return message;
+  const position = /at position (\d+)/.exec(message);
+  let where = '';
+  if (position) {
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    where = ` (line ${String(line)}, column ${String(column)})`;
+  } else if (text.trim() === '') {
+    return 'the file is empty';
+  }
+  const yaml = /^\s*[\w-]+\s*:/.test(text) ? '; it looks like YAML, but the installation file is JSON' : '';
+  return `${message.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*$/s, '')}${where}${yaml}`;
 }
 
 /** The export, audited as `tenant.exported` (by a staff member, or by the system for the CLI). */

@@ -30,7 +30,7 @@ import { z } from 'zod';
  * (issue 15, item 9). What only the file has (slugs as keys, lists in full, staff) is here.
  */
 const service = AdminServiceSchema.shape;
-export const ServiceInputSchema = z.object({
+export const ServiceInputSchema = z.strictObject({
   ...service,
   slug: SlugSchema,
   description: z._default(service.description, null),
@@ -47,6 +47,13 @@ export const ServiceInputSchema = z.object({
   /** `video`, `onsite` or `both` (issue 16); on site needs the department's `onsiteLocation`. */
   channels: z._default(service.channels, 'video'),
 });
+/** Where a list repeats a value given before it: the repeat's index and its first index. */
+function repeats(values: readonly string[]): { index: number; first: number; value: string }[] {
+  return values.flatMap((value, index) => {
+    const first = values.indexOf(value);
+    return first === index ? [] : [{ index, first, value }];
+  });
+}
 
 /**
  * Booking rules of a department (issue 6); what is left out takes the default shown. The file
@@ -54,7 +61,7 @@ export const ServiceInputSchema = z.object({
  * on the department itself: the names of files already written stay.
  */
 const rules = AdminBookingRulesSchema.shape;
-export const BookingRulesSchema = z.object({
+export const BookingRulesSchema = z.strictObject({
   /** How many days ahead citizens can book. */
   horizonDays: z._default(rules.horizonDays, 60),
   /** The earliest slot is this many minutes from now. */
@@ -114,12 +121,12 @@ export type AbsenceInput = z.infer<typeof AbsenceInputSchema>;
 
 /** A closure as the file writes it: the reason may be left out. */
 export const ClosureInputSchema = z
-  .object({ ...closureFields, reason: z._default(closureFields.reason, null) })
+  .strictObject({ ...closureFields, reason: z._default(closureFields.reason, null) })
   .check(closureDaysInOrder);
 
 const department = DepartmentFieldsSchema.shape;
 export const DepartmentInputSchema = z
-  .object({
+  .strictObject({
     ...department,
     slug: DepartmentSlugSchema,
     /** How the name stands in a sentence: `{ "de": { "at": "beim Bürgeramt", "to": "zum Bürgeramt" } }`. */
@@ -144,9 +151,18 @@ export const DepartmentInputSchema = z
   .refine((d) => d.onsiteLocation !== null || d.services.every((s) => s.channels === 'video'), {
     message: ONSITE_LOCATION_FIRST,
     path: ['onsiteLocation'],
+  })
+  .superRefine((d, ctx) => {
+    // Two services of one slug would be written one over the other, the first silently lost.
+    for (const { index, first, value } of repeats(d.services.map((s) => s.slug)))
+      ctx.addIssue({
+        code: 'custom',
+        message: `service slug "${value}" is given already at services.${String(first)}`,
+        path: ['services', index, 'slug'],
+      });
   });
 
-export const StaffInputSchema = z.object({
+export const StaffInputSchema = z.strictObject({
   email: z.string().trim().toLowerCase().pipe(z.email()),
   name: personName(120, 'a name for the staff member'),
   languages: z.array(z.string().regex(/^[a-z]{2,3}$/)).default(['de']),
@@ -196,7 +212,7 @@ export type TenantTextsInput = z.infer<typeof TenantTextsInputSchema>;
 
 const settings = TenantSettingsFieldsSchema.shape;
 /** A municipality's own settings, apart from its departments and staff. */
-export const TenantSettingsInputSchema = z.object({
+export const TenantSettingsInputSchema = z.strictObject({
   ...settings,
   slug: TenantSlugSchema,
   timeZone: z._default(settings.timeZone, 'Europe/Berlin'),
@@ -223,7 +239,7 @@ export const TenantSettingsInputSchema = z.object({
 export type TenantSettingsInput = z.infer<typeof TenantSettingsInputSchema>;
 
 const TenantInputSchema = z
-  .object({
+  .strictObject({
     ...TenantSettingsInputSchema.shape,
     /** Tenant-wide closures (public holidays). */
     closures: z.array(ClosureInputSchema).default([]),
@@ -237,8 +253,12 @@ const TenantInputSchema = z
   })
   .superRefine((tenant, ctx) => {
     const slugs = new Set(tenant.departments.map((d) => d.slug));
-    if (slugs.size !== tenant.departments.length)
-      ctx.addIssue({ code: 'custom', message: 'department slugs must be unique', path: ['departments'] });
+    for (const { index, first, value } of repeats(tenant.departments.map((d) => d.slug)))
+      ctx.addIssue({
+        code: 'custom',
+        message: `department slugs must be unique: "${value}" is given already at departments.${String(first)}`,
+        path: ['departments', index, 'slug'],
+      });
     tenant.staff.forEach((person, index) => {
       for (const slug of Object.keys(person.departments)) {
         if (!slugs.has(slug)) {
@@ -261,7 +281,31 @@ const TenantInputSchema = z
     });
   });
 
-export const InstallationFileSchema = z.object({ tenants: z.array(TenantInputSchema).min(1) });
+/**
+ * Every object of the file names only keys it knows: a misspelt one ("departmnts", "queueCapp")
+ * is refused with its place in the file, not ignored while the rest is written.
+ */
+export const InstallationFileSchema = z
+  .strictObject({ tenants: z.array(TenantInputSchema).min(1) })
+  .superRefine((file, ctx) => {
+    // A municipality twice would be written twice, the second over the first; a person twice
+    // (addresses are one account in the whole installation) likewise, or moved between them.
+    for (const { index, first, value } of repeats(file.tenants.map((t) => t.slug)))
+      ctx.addIssue({
+        code: 'custom',
+        message: `municipality slug "${value}" is given already at tenants.${String(first)}`,
+        path: ['tenants', index, 'slug'],
+      });
+    const people = file.tenants.flatMap((t, ti) => t.staff.map((person, si) => ({ email: person.email, ti, si })));
+    for (const { index, first, value } of repeats(people.map((person) => person.email))) {
+      const [at, before] = [people[index]!, people[first]!];
+      ctx.addIssue({
+        code: 'custom',
+        message: `staff address "${value}" is given already at tenants.${String(before.ti)}.staff.${String(before.si)}`,
+        path: ['tenants', at.ti, 'staff', at.si, 'email'],
+      });
+    }
+  });
 export type InstallationFile = z.infer<typeof InstallationFileSchema>;
 export type TenantInput = z.infer<typeof TenantInputSchema>;
 export type DepartmentInput = z.infer<typeof DepartmentInputSchema>;

@@ -20,6 +20,7 @@ import { verifyPassword } from '../../lib/passwords.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
 import { makeTenant } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
+import { describeFileIssues, describeJsonSyntaxError } from './export.service.js';
 import { InstallationFileSchema } from './installation.schema.js';
 import { announceInstallation, applyInstallation } from './installation.service.js';
 import { unseal } from '../../lib/secret-box.js';
@@ -305,5 +306,76 @@ describe.each(databaseKinds)('the installation file beside running servers on %s
     }
     expect(await closed).toEqual({ type: 'console-closed', departmentId: department!.id, reason: 'not_a_member' });
     live.close();
+  });
+});
+
+describe('a broken installation file', () => {
+  const issuesOf = (file: unknown) => {
+    const result = InstallationFileSchema.safeParse(file);
+    expect(result.success).toBe(false);
+    return describeFileIssues(result.error!.issues);
+  };
+
+  it('names a misspelt key with its place instead of ignoring it', () => {
+    const file = example();
+    const tenant = file.tenants[0] as { departments: Record<string, unknown>[] };
+    tenant.departments[0] = { ...tenant.departments[0], queueCapp: 5 };
+    file.tenants[0] = { ...file.tenants[0], departmnts: [] };
+    expect(issuesOf(file)).toEqual(
+      expect.arrayContaining([
+        'tenants.0: Unrecognized key: "departmnts"',
+        'tenants.0.departments.0: Unrecognized key: "queueCapp"',
+      ]),
+    );
+  });
+
+  it('names a municipality, department, service or person given twice, at the repeat', () => {
+    const file = example();
+    const tenant = file.tenants[0] as { departments: { services: unknown[] }[] };
+    const department = tenant.departments[0]!;
+    department.services.push(structuredClone(department.services[0]));
+    tenant.departments.push(structuredClone(department));
+    file.tenants.push(structuredClone(file.tenants[0]!));
+    const issues = issuesOf(file);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^tenants\.0\.departments\.0\.services\.1\.slug: service slug "\w+" is given already at services\.0$/,
+        ),
+        expect.stringMatching(
+          /^tenants\.0\.departments\.1\.slug: department slugs must be unique: "\w+" is given already at departments\.0$/,
+        ),
+        'tenants.1.slug: municipality slug "dormagen" is given already at tenants.0',
+        'tenants.1.staff.0.email: staff address "sachbearbeitung@stadt-dormagen.example" is given already at tenants.0.staff.0',
+      ]),
+    );
+  });
+
+  it('says a missing field is missing', () => {
+    const file = example();
+    const tenant = file.tenants[0] as { departments: Record<string, unknown>[] };
+    delete tenant.departments[0]!.name;
+    expect(issuesOf(file)).toEqual(['tenants.0.departments.0.name: missing (expected object)']);
+  });
+
+  it('says where the JSON breaks, by line and column, and that YAML is not read', () => {
+    const text = '{"tenants": [\n  {"slug": "a",\n   "name": "A"\n  ]\n}\n';
+    const error = (() => {
+      try {
+        JSON.parse(text);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(describeJsonSyntaxError(text, error)).toMatch(/\(line 4, column 3\)$/);
+    const yaml = 'tenants:\n  - slug: a\n';
+    const yamlError = (() => {
+      try {
+        JSON.parse(yaml);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(describeJsonSyntaxError(yaml, yamlError)).toMatch(/it looks like YAML, but the installation file is JSON$/);
   });
 });
