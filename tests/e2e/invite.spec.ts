@@ -547,7 +547,7 @@ test('a guest checks camera and microphone in the lobby, by keyboard, and is in 
   expectNoBrowserErrors(citizen, clerk, guest);
 });
 
-test('a guest whose browser refuses camera and microphone is told so in the lobby, in English, and can still join without them', async ({
+test('a guest whose browser refuses camera and microphone is told so in the lobby, in English at 320 px by keyboard, and can still join without them', async ({
   browser,
   playwright,
 }) => {
@@ -566,12 +566,20 @@ test('a guest whose browser refuses camera and microphone is told so in the lobb
   try {
     const { visitId, url } = await guestLinkInCall(clerk, citizen, { label: 'Betreuer', lobby: true });
     guest = await newPerson(refusing, { locale: 'en-GB', baseURL: new URL(url).origin });
+    // On a phone, by keyboard.
+    await guest.page.setViewportSize({ width: 320, height: 640 });
     await guest.page.goto(url);
-    await guest.page.getByRole('button', { name: 'Continue', exact: true }).click();
+    const name = guest.page.getByLabel('Your name (optional)');
+    await tabTo(guest.page, name);
+    // A field as large as every other (it had no type, so the fields' style missed it: 21 px high).
+    expect((await name.boundingBox())?.height).toBeGreaterThanOrEqual(44);
+    await guest.page.keyboard.type('Kai Berg');
+    await guest.page.keyboard.press('Enter');
     await expect(guest.page.getByTestId('invite-waiting')).toBeVisible();
     const readiness = guest.page.getByTestId('call-readiness');
     await expect(readiness).toContainText('As soon as you can enter, the conversation then starts right away');
-    await readiness.getByRole('button', { name: 'Check camera and microphone now' }).click();
+    await tabTo(guest.page, readiness.getByRole('button', { name: 'Check camera and microphone now' }));
+    await guest.page.keyboard.press('Enter');
     const cameraProblem = readiness.getByTestId('device-problem-camera');
     const microphoneProblem = readiness.getByTestId('device-problem-microphone');
     await expect(cameraProblem).toHaveAttribute('data-problem', 'denied');
@@ -583,9 +591,11 @@ test('a guest whose browser refuses camera and microphone is told so in the lobb
     await expectAccessibleAlsoAt320(guest.page);
 
     // Without them: ready all the same, and in the call once let in, to listen and write.
-    await readiness.getByRole('checkbox', { name: 'Join with camera on' }).uncheck();
+    await tabTo(guest.page, readiness.getByRole('checkbox', { name: 'Join with camera on' }));
+    await guest.page.keyboard.press('Space');
     await expect(cameraProblem).toHaveCount(0);
-    await readiness.getByRole('checkbox', { name: 'Join with microphone on' }).uncheck();
+    await tabTo(guest.page, readiness.getByRole('checkbox', { name: 'Join with microphone on' }));
+    await guest.page.keyboard.press('Space');
     await expect(microphoneProblem).toHaveCount(0);
     await expect(guest.page.getByTestId('call-ready')).toHaveText(
       'All set. As soon as you can enter, the conversation starts right away.',

@@ -316,6 +316,8 @@ function IntroForm({
           {(control) => (
             <input
               {...control}
+              // A text field, so the fields' style takes it (without a type it was 21 px high).
+              type="text"
               autoComplete="name"
               maxLength={80}
               value={name}
