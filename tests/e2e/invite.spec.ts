@@ -451,6 +451,172 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
   expectNoBrowserErrors(citizen, clerk, guest);
 });
 
+/** Lets the clerk in from `visitId`'s lobby the first guest waiting there, as the lobby notice's button does. */
+async function admitFromLobby(clerk: Clerk, visitId: string): Promise<void> {
+  const list = InviteListSchema.parse(
+    await (await clerk.request.get(`/api/staff/departments/${clerk.departmentId}/visits/${visitId}/invites`)).json(),
+  );
+  const seat = list.invites.flatMap((invite) => invite.guests).find((guest) => guest.state === 'waiting');
+  expect(seat, 'a guest waiting in the lobby').toBeDefined();
+  const admitted = await clerk.request.post(
+    `/api/staff/departments/${clerk.departmentId}/invites/guests/${seat!.id}/admit`,
+  );
+  expect(admitted.status()).toBe(204);
+}
+
+test('a guest checks camera and microphone in the lobby, by keyboard, and is in the call with what was chosen there once let in, without a second check', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const guest = await newPerson(browser);
+  try {
+    const { visitId, url } = await guestLinkInCall(clerk, citizen, { label: 'Betreuerin', lobby: true });
+    await clerk.page.goto(`/call/${visitId}`);
+    await passDeviceCheck(clerk);
+
+    await guest.page.goto(url);
+    await guest.page.getByLabel('Ihr Name (freiwillig)').fill('Jana Berg');
+    await guest.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+    await expect(guest.page.getByTestId('invite-waiting')).toBeVisible();
+
+    // While the lobby waits, the waiting room's device check, by keyboard: a live preview, a
+    // microphone of their choice with its level, and the camera turned off. (The lobby had
+    // nothing: the devices were first asked for after being let in.)
+    const readiness = guest.page.getByTestId('call-readiness');
+    await expect(readiness).toContainText('Sobald Sie eintreten können, beginnt das Gespräch dann sofort');
+    await tabTo(guest.page, readiness.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' }));
+    await guest.page.keyboard.press('Enter');
+    await expectFrames(readiness.getByTestId('preview'), 'the preview in the lobby');
+    const microphone = readiness.getByRole('combobox', { name: 'Mikrofon' });
+    await expect(microphone.locator('option')).not.toHaveCount(0);
+    const options = await microphone
+      .locator('option')
+      .evaluateAll((all) => all.map((option) => (option as HTMLOptionElement).value));
+    const chosen = options.at(-1)!;
+    await microphone.selectOption(chosen);
+    await expect(microphone).toHaveValue(chosen);
+    await expect
+      .poll(() => readiness.getByTestId('level-meter').evaluate((meter: HTMLMeterElement) => meter.value), {
+        message: 'the microphone level moves',
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
+    const cameraOn = readiness.getByRole('checkbox', { name: 'Mit eingeschalteter Kamera eintreten' });
+    await tabTo(guest.page, cameraOn);
+    await guest.page.keyboard.press('Space');
+    await expect(cameraOn).not.toBeChecked();
+    await expect(readiness.getByTestId('preview')).toHaveCount(0);
+    await expect(readiness).toContainText('Kamera ist aus');
+    await expect(guest.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
+    await expect(guest.page.getByTestId('call-ready')).toHaveText(
+      'Alles bereit. Sobald Sie eintreten können, beginnt das Gespräch sofort.',
+    );
+    await expectAccessibleAlsoAt320(guest.page);
+
+    // Let in: the guest is in the call at once, on the same page, with the camera off and the
+    // microphone they chose.
+    await guest.page.evaluate(() => {
+      (window as unknown as { samePage: boolean }).samePage = true;
+    });
+    await admitFromLobby(clerk, visitId);
+    await expect(guest.page).toHaveURL(new RegExp(`/call/${visitId}$`), { timeout: 20_000 });
+    await expect(guest.page.getByTestId('call')).toBeVisible({ timeout: 20_000 });
+    await expect(guest.page.getByTestId('device-check')).toHaveCount(0);
+    expect(await guest.page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
+    await expect(guest.page.getByRole('button', { name: 'Kamera', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
+    await expect(guest.page.getByRole('button', { name: 'Mikrofon', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    const guestTile = remoteTile(clerk.page).filter({ hasText: 'Jana Berg' });
+    await expect(guestTile).toHaveAttribute('data-camera', 'off', { timeout: 15_000 });
+    await expect(guestTile).toHaveAttribute('data-microphone', 'on');
+    // The microphone chosen in the lobby is the one in the call (what a reload reopens).
+    const kept = await guest.page.evaluate(() => window.sessionStorage.getItem('amtsraum.call.kept'));
+    expect(JSON.parse(kept ?? '{}')).toMatchObject({ visitId, audioDeviceId: chosen, camera: false, microphone: true });
+    await expectFrames(remoteCameraOf(guest.page, 'Sachbearbeitung'), 'the guest sees the clerk');
+    await expectNoA11yViolations(guest.page);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, guest, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, guest);
+});
+
+test('a guest whose browser refuses camera and microphone is told so in the lobby, in English at 320 px by keyboard, and can still join without them', async ({
+  browser,
+  playwright,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  // A browser that says no, as one whose person clicked "block": the tests' own allows everything.
+  const { launchOptions } = test.info().project.use;
+  const refusing = await playwright.chromium.launch({
+    ...launchOptions,
+    args: [
+      ...(launchOptions?.args ?? []).filter((arg) => arg !== '--use-fake-ui-for-media-stream'),
+      '--use-fake-ui-for-media-stream=deny',
+    ],
+  });
+  let guest: Citizen | null = null;
+  try {
+    const { visitId, url } = await guestLinkInCall(clerk, citizen, { label: 'Betreuer', lobby: true });
+    guest = await newPerson(refusing, { locale: 'en-GB', baseURL: new URL(url).origin });
+    // On a phone, by keyboard.
+    await guest.page.setViewportSize({ width: 320, height: 640 });
+    await guest.page.goto(url);
+    const name = guest.page.getByLabel('Your name (optional)');
+    await tabTo(guest.page, name);
+    // A field as large as every other (it had no type, so the fields' style missed it: 21 px high).
+    expect((await name.boundingBox())?.height).toBeGreaterThanOrEqual(44);
+    await guest.page.keyboard.type('Kai Berg');
+    await guest.page.keyboard.press('Enter');
+    await expect(guest.page.getByTestId('invite-waiting')).toBeVisible();
+    const readiness = guest.page.getByTestId('call-readiness');
+    await expect(readiness).toContainText('As soon as you can enter, the conversation then starts right away');
+    await tabTo(guest.page, readiness.getByRole('button', { name: 'Check camera and microphone now' }));
+    await guest.page.keyboard.press('Enter');
+    const cameraProblem = readiness.getByTestId('device-problem-camera');
+    const microphoneProblem = readiness.getByTestId('device-problem-microphone');
+    await expect(cameraProblem).toHaveAttribute('data-problem', 'denied');
+    await expect(cameraProblem).toContainText('Your browser does not allow this page to use the camera.');
+    await expect(microphoneProblem).toHaveAttribute('data-problem', 'denied');
+    await expect(microphoneProblem).toContainText('Your browser does not allow this page to use the microphone.');
+    await expect(readiness.getByRole('button', { name: 'Check again' })).toBeVisible();
+    await expect(guest.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'false');
+    await expectAccessibleAlsoAt320(guest.page);
+
+    // Without them: ready all the same, and in the call once let in, to listen and write.
+    await tabTo(guest.page, readiness.getByRole('checkbox', { name: 'Join with camera on' }));
+    await guest.page.keyboard.press('Space');
+    await expect(cameraProblem).toHaveCount(0);
+    await tabTo(guest.page, readiness.getByRole('checkbox', { name: 'Join with microphone on' }));
+    await guest.page.keyboard.press('Space');
+    await expect(microphoneProblem).toHaveCount(0);
+    await expect(guest.page.getByTestId('call-ready')).toHaveText(
+      'All set. As soon as you can enter, the conversation starts right away.',
+    );
+    await admitFromLobby(clerk, visitId);
+    await expect(guest.page.getByTestId('call')).toBeVisible({ timeout: 20_000 });
+    await expect(guest.page.getByTestId('device-check')).toHaveCount(0);
+    for (const device of ['Camera', 'Microphone'])
+      await expect(guest.page.getByRole('button', { name: device, exact: true })).toHaveAttribute(
+        'aria-pressed',
+        'false',
+      );
+    await expectNoA11yViolations(guest.page);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, clerk, ...(guest ? [guest] : [])]) await person.context.close();
+    await refusing.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, ...(guest ? [guest] : []));
+});
+
 test('the clerk picks the language of the invite e-mail, and a wrong address is said at its field', async ({
   browser,
 }) => {

@@ -108,7 +108,7 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   booking: <BookingPage />,
   manageAppointment: <ManagePage />,
   joinAppointment: <JoinPage />,
-  invite: <InvitePage />,
+  invite: <InvitePage CallReadiness={CallReadiness} />,
   staffHome: <StaffHomePage />,
   staffLogin: <StaffLoginPage />,
   staffSecurity: <StaffArea page="staffSecurity" />,

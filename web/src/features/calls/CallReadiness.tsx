@@ -25,10 +25,16 @@ function remember(on: boolean): void {
   }
 }
 
+const INTRO = { citizen: 'ready.intro', clerk: 'ready.introClerk', invitee: 'ready.introInvitee' } as const;
+const READY = { citizen: 'ready.ready', clerk: 'ready.readyClerk', invitee: 'ready.readyInvitee' } as const;
+
 export interface CallReadinessProps {
-  /** A citizen's waiting room, or a clerk's console. */
-  role: 'citizen' | 'clerk';
-  /** The citizen's visit: once `admitted`, the call opens by itself with the prepared devices. */
+  /** A citizen's waiting room, a clerk's console, or an invitee's page (lobby, call not started yet). */
+  role: 'citizen' | 'clerk' | 'invitee';
+  /**
+   * The citizen's visit (or the call an invitee may enter): once `admitted`, the call opens by
+   * itself with the prepared devices.
+   */
   visitId?: string;
   admitted?: boolean;
   /** The clerk's join answer that came with their admit: their side of the call asks nothing more. */
@@ -51,7 +57,7 @@ export function CallReadiness({ role, visitId, admitted = false, grant }: CallRe
   return (
     <section className="panel call-readiness" aria-labelledby={`${id}-heading`} data-testid="call-readiness">
       <h2 id={`${id}-heading`}>{t('ready.heading')}</h2>
-      {!on && <p>{role === 'clerk' ? t('ready.introClerk') : t('ready.intro')}</p>}
+      {!on && <p>{t(INTRO[role])}</p>}
       <p>
         <button
           type="button"
@@ -78,7 +84,7 @@ function PreparedDevices({
   grant,
 }: {
   id: string;
-  role: 'citizen' | 'clerk';
+  role: CallReadinessProps['role'];
   visitId: string | undefined;
   admitted: boolean;
   grant: CallJoinResponse | undefined;
@@ -108,9 +114,10 @@ function PreparedDevices({
   }, []);
 
   const ready = choice.ready && !choice.hasProblem;
-  // The clerk's next call starts with an admit click: LiveKit's code is loaded before it.
+  // The clerk's next call starts with an admit click, an invitee's when the page hears they may
+  // enter: LiveKit's code is loaded before it. (A citizen's waiting room asks its visit's preview.)
   useEffect(() => {
-    if (role === 'clerk' && ready) preloadClerkCall();
+    if (role !== 'citizen' && ready) preloadClerkCall();
   }, [role, ready]);
   // Whoever will go into the call at once learns what it runs on while waiting, and starts it the
   // moment the live message says they are let in, not after the waiting room has rendered it.
@@ -139,7 +146,7 @@ function PreparedDevices({
         </div>
       </div>
       <p role="status" className="call-readiness__status" data-testid="call-ready" data-ready={ready}>
-        {ready ? (role === 'clerk' ? t('ready.readyClerk') : t('ready.ready')) : choice.ready ? '' : t('ready.opening')}
+        {ready ? t(READY[role]) : choice.ready ? '' : t('ready.opening')}
       </p>
     </>
   );

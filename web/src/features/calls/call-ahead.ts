@@ -63,7 +63,8 @@ let preview: { visitId: string; answer: Promise<CallPreview> } | null = null;
  * LiveKit's code (the transport chunk, ~140 kB gzip) and, where calls are end-to-end encrypted,
  * its encryption worker, loaded and started while a LiveKit call is near, so that the admit waits
  * for neither (issue 14). Without encryption no call would take the worker: none is started.
- * Never from the door page: only the waiting room's and the console's device check call it.
+ * Never from the door page: only the device check while waiting (waiting room, console, invite
+ * page) calls it.
  * Nothing goes to LiveKit.
  */
 function preloadLivekit(encrypted: boolean): void {
@@ -90,7 +91,8 @@ function installationMedia(ask: () => Promise<MediaSetup>): Promise<MediaSetup> 
 }
 
 /**
- * A clerk with devices ready in the console: the installation's transport asked once, and when it
+ * A clerk with devices ready in the console (or an invitee in their lobby, whose call starts when
+ * they may enter): the installation's transport asked once, and when it
  * is LiveKit, its code loaded (and a worker started, where calls are encrypted) when the browser
  * is idle (the console stays responsive meanwhile); again on each device check, since each call
  * takes the spare worker.

@@ -1,5 +1,5 @@
 import { pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Suspense, useEffect, useRef, useState, type ComponentType, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
@@ -68,11 +68,21 @@ function dropFragment(): void {
   if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname);
 }
 
+export interface InvitePageProps {
+  /**
+   * Getting ready for the call while the lobby waits or the call has not started: the calls
+   * feature's device check, plugged in by the route as in the citizen's waiting room (the
+   * component itself, not a function around it, which the door page's first download would
+   * carry). Kept mounted from waiting to being let in, so what it opened goes into the call.
+   */
+  CallReadiness?: ComponentType<{ role: 'invitee'; visitId?: string; admitted: boolean }>;
+}
+
 /**
  * `/einladung#<token>`: an interpreter or guest opens their link, picks a language, and goes on
  * to the device check of the one call the link is for. Reloading keeps the seat (a cookie).
  */
-export function InvitePage() {
+export function InvitePage({ CallReadiness }: InvitePageProps) {
   const { t } = useTranslation('invites');
   // Out of the address bar, the history and screenshots at once; the token lives in state now,
   // also for "try again" after a failure.
@@ -219,8 +229,22 @@ export function InvitePage() {
         />
       );
     case 'invitee':
-      // A view per state, mounted afresh when the state changes, so its heading can take focus.
-      return <InviteeView key={phase.invitee.state} invitee={phase.invitee} calledIn={phase.calledIn === true} />;
+      // A view per state, mounted afresh when the state changes, so its heading can take focus;
+      // the device check beside it stays, with what it opened.
+      return (
+        <>
+          <InviteeView key={phase.invitee.state} invitee={phase.invitee} calledIn={phase.calledIn === true} />
+          {CallReadiness && (
+            <Suspense fallback={null}>
+              <CallReadiness
+                role="invitee"
+                visitId={phase.invitee.visitId ?? undefined}
+                admitted={phase.invitee.state === 'ready' && phase.invitee.visitId !== null}
+              />
+            </Suspense>
+          )}
+        </>
+      );
   }
 }
 
@@ -292,6 +316,8 @@ function IntroForm({
           {(control) => (
             <input
               {...control}
+              // A text field, so the fields' style takes it (without a type it was 21 px high).
+              type="text"
               autoComplete="name"
               maxLength={80}
               value={name}
