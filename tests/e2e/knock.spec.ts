@@ -241,12 +241,18 @@ test('a waiting citizen whose page closed is marked in the clerk’s queue, unti
   // The tab closes: a few seconds later the row says so, in its row header (read with the name).
   await ida.page.close();
   await expect(row.getByRole('rowheader')).toContainText('Verbindung unterbrochen', { timeout: 15_000 });
+  // Said too, politely: a clerk with a screen reader heard nothing of the mark until they read
+  // the table again.
+  const said = clerk.page.getByTestId('connection-announcement');
+  await expect(said).toHaveAttribute('aria-live', 'polite');
+  await expect(said).toHaveText('Verbindung unterbrochen: Ida Weg.');
   await expectNoA11yViolations(clerk.page);
 
-  // The citizen opens the waiting room again: the mark goes.
+  // The citizen opens the waiting room again: the mark goes, and that is said as well.
   ida.page = await ida.context.newPage();
   await openWaitingRoom(ida, 'gewerbeamt');
   await expect(row.getByTestId('connection-lost')).toHaveCount(0);
+  await expect(said).toHaveText('Wieder verbunden: Ida Weg.');
   expectNoBrowserErrors(clerk);
 });
 
