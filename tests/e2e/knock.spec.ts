@@ -161,6 +161,25 @@ test('a citizen let in who never joins is marked as not come, not as served, and
   expectNoBrowserErrors(clerk);
 });
 
+test('a clerk who lets someone in from the console and marks them as not come gets the device check back for the next', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const dora = await citizen(browser);
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const check = clerk.page.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' });
+  await expect(check).toBeVisible();
+  await knockViaApi(dora, 'gewerbeamt', { name: 'Dora Fern', concern: 'Frage zur Anmeldung' });
+  await clerk.page.getByRole('button', { name: 'Dora Fern hereinbitten' }).click();
+  const current = clerk.page.getByTestId('current-visit');
+  await expect(current).toContainText('Sie sind bei Dora Fern');
+  await current.getByRole('button', { name: 'Nicht erschienen' }).click();
+  await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
+  // The device check stayed hidden ("taken into Dora's call") until the page was reloaded.
+  await expect(check).toBeVisible();
+  expectNoBrowserErrors(clerk);
+});
+
 test('a clerk who declines someone or lets someone in from the list keeps the focus where the work goes on', async ({
   browser,
 }) => {

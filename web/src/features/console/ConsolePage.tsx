@@ -205,6 +205,18 @@ function Console({
   const admittedHere =
     admittedNow?.visitId ??
     (!admitting && mine && mine.channel === 'video' && mine.id !== mineAtOpen ? mine.id : undefined);
+  // The visit let in here ended without its call (not come, finished, left): the readiness is
+  // for the next person again. It stayed "taken into that call" and hid the device check until a
+  // reload.
+  const admittedSeen = useRef<string | null>(null);
+  useEffect(() => {
+    if (!admittedNow) return;
+    if (mine?.id === admittedNow.visitId) admittedSeen.current = admittedNow.visitId;
+    else if (admittedSeen.current === admittedNow.visitId) {
+      admittedSeen.current = null;
+      setAdmittedNow(null);
+    }
+  }, [admittedNow, mine?.id]);
   const others = active.filter((entry) => entry !== mine);
   // The clerk's choice shows at once; the live snapshot (also other clerks' changes) confirms it.
   const setting = chosen ?? snapshot.doorSetting;
