@@ -266,6 +266,17 @@ test('a waiting citizen whose page closed is marked in the clerk’s queue, unti
   await expect(said).toHaveAttribute('aria-live', 'polite');
   await expect(said).toHaveText('Verbindung unterbrochen: Ida Weg.');
   await expectNoA11yViolations(clerk.page);
+  // On a 320 px phone the mark is beside the actions, not under them (it slid under the sticky
+  // "Hereinbitten"/"Ablehnen" column, cut to "Verbindu… unterbro…").
+  await clerk.page.setViewportSize({ width: 320, height: 640 });
+  await row.evaluate((element) => element.closest('[role="region"]')!.scrollTo({ left: 0 }));
+  const actionsLeft = (await row.locator('td').last().boundingBox())!.x;
+  for (const part of [row.getByTestId('connection-lost'), row.getByRole('rowheader')]) {
+    const box = (await part.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(actionsLeft);
+  }
+  await clerk.page.setViewportSize({ width: 1280, height: 720 });
 
   // The citizen opens the waiting room again: the mark goes, and that is said as well.
   ida.page = await ida.context.newPage();
