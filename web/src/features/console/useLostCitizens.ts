@@ -35,17 +35,21 @@ export function useLostAnnouncement(lost: ReadonlySet<string> | null, queue: Que
   const visitName = useVisitName();
   const [said, setSaid] = useState('');
   const latest = useRef({ queue, t, visitName, locale: i18n.resolvedLanguage ?? i18n.language });
-  latest.current = { queue, t, visitName, locale: i18n.resolvedLanguage ?? i18n.language };
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  // Read when an announcement is due (after a rest): the names and language of then.
+  useEffect(() => {
+    latest.current = { queue, t, visitName, locale };
+  });
   const announcer = useRef<LostAnnouncer | null>(null);
   useEffect(() => {
     const made = new LostAnnouncer((news: LostNews) => {
-      const { queue: entries, t: tr, visitName: nameOf, locale } = latest.current;
+      const { queue: entries, t: tr, visitName: nameOf, locale: language } = latest.current;
       const names = (ids: string[]) => {
         const list = ids.flatMap((id) => {
           const entry = entries.find((candidate) => candidate.id === id);
           return entry ? [nameOf(entry)] : [];
         });
-        return new Intl.ListFormat(locale, { type: 'conjunction' }).format(list);
+        return new Intl.ListFormat(language, { type: 'conjunction' }).format(list);
       };
       const parts: string[] = [];
       if (news.lost.length > NAMES_SAID_MAX) parts.push(tr('console.lostSaidCount', { count: news.lost.length }));
