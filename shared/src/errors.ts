@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'department_not_found',
   'invalid_json',
   'payload_too_large',
+  'headers_too_large',
   'unsupported_media_type',
   'validation_failed',
   'rate_limited',
@@ -98,6 +99,8 @@ export const ERROR_STATUS = {
   department_not_found: 404,
   invalid_json: 400,
   payload_too_large: 413,
+  // The request's headers (its address with the query string, its cookies) over Node's 16 kB.
+  headers_too_large: 431,
   unsupported_media_type: 415,
   validation_failed: 400,
   rate_limited: 429,

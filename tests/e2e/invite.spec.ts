@@ -694,3 +694,37 @@ test('a guest whose link runs out during the call leaves it, and the page says w
   }
   expectNoBrowserErrors(citizen, clerk, guest);
 });
+
+test('on a 320 px phone, the call’s invite panel lists a link made without a label once by its role, its withdraw button on screen', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await clerk.page.setViewportSize({ width: 320, height: 640 });
+    await clerk.page.goto(`/call/${visit.id}`);
+    await passDeviceCheck(clerk);
+    await clerk.page.getByRole('button', { name: 'Einladen' }).click();
+    const panel = clerk.page.getByTestId('invite-panel');
+    await panel.getByRole('button', { name: 'Einladungslink erstellen' }).click();
+    await expect(panel.getByTestId('invite-status')).toHaveText('Der Einladungslink ist erstellt.');
+    // No label given: the role is the label, said once ("Dolmetscherin/Dolmetscher ·
+    // Dolmetscherin/Dolmetscher · …" before).
+    const item = panel.getByTestId('invite-item');
+    await expect(item.getByRole('paragraph')).toHaveText('Dolmetscherin/Dolmetscher · für eine Person · gültig');
+    // The withdraw button's long word wraps inside it: it ran 30 px past the screen's edge, and
+    // the whole call page scrolled sideways.
+    const withdraw = item.getByRole('button', { name: 'Einladung „Dolmetscherin/Dolmetscher“ zurückziehen' });
+    await withdraw.scrollIntoViewIfNeeded();
+    const box = (await withdraw.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(320);
+    await expectAccessibleAlsoAt320(clerk.page);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk);
+});

@@ -161,6 +161,25 @@ test('a citizen let in who never joins is marked as not come, not as served, and
   expectNoBrowserErrors(clerk);
 });
 
+test('a clerk who lets someone in from the console and marks them as not come gets the device check back for the next', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const dora = await citizen(browser);
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const check = clerk.page.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' });
+  await expect(check).toBeVisible();
+  await knockViaApi(dora, 'gewerbeamt', { name: 'Dora Fern', concern: 'Frage zur Anmeldung' });
+  await clerk.page.getByRole('button', { name: 'Dora Fern hereinbitten' }).click();
+  const current = clerk.page.getByTestId('current-visit');
+  await expect(current).toContainText('Sie sind bei Dora Fern');
+  await current.getByRole('button', { name: 'Nicht erschienen' }).click();
+  await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
+  // The device check stayed hidden ("taken into Dora's call") until the page was reloaded.
+  await expect(check).toBeVisible();
+  expectNoBrowserErrors(clerk);
+});
+
 test('a clerk who declines someone or lets someone in from the list keeps the focus where the work goes on', async ({
   browser,
 }) => {
@@ -241,12 +260,29 @@ test('a waiting citizen whose page closed is marked in the clerk’s queue, unti
   // The tab closes: a few seconds later the row says so, in its row header (read with the name).
   await ida.page.close();
   await expect(row.getByRole('rowheader')).toContainText('Verbindung unterbrochen', { timeout: 15_000 });
+  // Said too, politely: a clerk with a screen reader heard nothing of the mark until they read
+  // the table again.
+  const said = clerk.page.getByTestId('connection-announcement');
+  await expect(said).toHaveAttribute('aria-live', 'polite');
+  await expect(said).toHaveText('Verbindung unterbrochen: Ida Weg.');
   await expectNoA11yViolations(clerk.page);
+  // On a 320 px phone the mark is beside the actions, not under them (it slid under the sticky
+  // "Hereinbitten"/"Ablehnen" column, cut to "Verbindu… unterbro…").
+  await clerk.page.setViewportSize({ width: 320, height: 640 });
+  await row.evaluate((element) => element.closest('[role="region"]')!.scrollTo({ left: 0 }));
+  const actionsLeft = (await row.locator('td').last().boundingBox())!.x;
+  for (const part of [row.getByTestId('connection-lost'), row.getByRole('rowheader')]) {
+    const box = (await part.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(actionsLeft);
+  }
+  await clerk.page.setViewportSize({ width: 1280, height: 720 });
 
-  // The citizen opens the waiting room again: the mark goes.
+  // The citizen opens the waiting room again: the mark goes, and that is said as well.
   ida.page = await ida.context.newPage();
   await openWaitingRoom(ida, 'gewerbeamt');
   await expect(row.getByTestId('connection-lost')).toHaveCount(0);
+  await expect(said).toHaveText('Wieder verbunden: Ida Weg.');
   expectNoBrowserErrors(clerk);
 });
 

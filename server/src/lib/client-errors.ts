@@ -6,7 +6,7 @@ import { errorTitle } from './messages.js';
 /** Said to Node's HTTP parser's refusals, by its error code: the status, and our code for it. */
 const REFUSALS: Record<string, [number, string, ErrorCode]> = {
   // Headers (the address with its query string, cookies) over Node's 16 kB.
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'payload_too_large'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large'],
   HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'payload_too_large'],
 };
 

@@ -39,6 +39,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     en: 'The request body cannot be read or is not valid JSON.',
   },
   payload_too_large: { de: 'Die Anfrage ist zu groß.', en: 'The request is too large.' },
+  headers_too_large: {
+    de: 'Die Adresse oder die Cookies dieser Anfrage sind zu lang. Bitte kürzen Sie die Adresse oder löschen Sie die Cookies dieser Seite.',
+    en: 'The address or the cookies of this request are too long. Please shorten the address or delete this site’s cookies.',
+  },
   unsupported_media_type: {
     de: 'Dieses Datenformat wird nicht angenommen.',
     en: 'This content type is not accepted.',

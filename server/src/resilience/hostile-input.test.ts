@@ -287,6 +287,10 @@ describe('every route answers hostile input with a 4xx problem in the requesterâ
           what: string;
           path: string;
           body?: { text: string; type?: string; refusedEverywhere?: boolean };
+          /** Sent beside the browser's own (replacing one of the same name). */
+          headers?: Record<string, string>;
+          /** The refusal's code, where only one is right. */
+          code?: string;
         }[] = [];
         if (route.path.includes(':'))
           for (const odd of NOT_AN_ID)
@@ -298,6 +302,23 @@ describe('every route answers hostile input with a 4xx problem in the requesterâ
         });
         if (route.method !== 'GET' && route.method !== 'HEAD')
           for (const body of hostileBodies()) attempts.push({ what: body.name, path: plain, body });
+        // Headers over Node's 16 kB (an address with a long query string, a cookie grown too big):
+        // refused by Node's parser before any route runs, with a code of their own (not "too large
+        // a body", which sent people looking for a file they never sent).
+        const overlong = 'x'.repeat(20_000);
+        attempts.push(
+          {
+            what: 'a query string over 16 kB',
+            path: `${plain}${plain.includes('?') ? '&' : '?'}q=${overlong}`,
+            code: 'headers_too_large',
+          },
+          {
+            what: 'a cookie over 16 kB',
+            path: plain,
+            headers: { cookie: `${cookie ? `${cookie}; ` : ''}crumbs=${overlong}` },
+            code: 'headers_too_large',
+          },
+        );
         // An admin route's own good body with a NUL byte in each of its strings: no text takes one.
         const good = route.path.startsWith('/api/admin') ? bodyFor(route, target) : undefined;
         const nul = good === undefined ? undefined : JSON.stringify(withNul(good));
@@ -312,7 +333,8 @@ describe('every route answers hostile input with a 4xx problem in the requesterâ
         for (const attempt of attempts) {
           sent++;
           const label = `${who} ${route.method} ${route.path} with ${attempt.what}`;
-          const de = await send(server.url, route.method, attempt.path, headers, attempt.body).catch(
+          const sentHeaders = { ...headers, ...attempt.headers };
+          const de = await send(server.url, route.method, attempt.path, sentHeaders, attempt.body).catch(
             (error: Error) => ({
               status: 0,
               type: '',
@@ -325,7 +347,7 @@ describe('every route answers hostile input with a 4xx problem in the requesterâ
           }
           if (de.status < 400) {
             // What no route can take (the body reader refuses it before any route runs).
-            if (attempt.body?.refusedEverywhere) failures.push(`${label} â†’ ${de.status}, taken`);
+            if (attempt.body?.refusedEverywhere || attempt.code) failures.push(`${label} â†’ ${de.status}, taken`);
             refusedAll = false;
             continue;
           }
@@ -344,11 +366,16 @@ describe('every route answers hostile input with a 4xx problem in the requesterâ
           }
           if (problem.data.status !== de.status)
             failures.push(`${label} â†’ ${de.status} but says ${problem.data.status}`);
+          if (
+            attempt.code &&
+            (problem.data.code !== attempt.code || problem.data.type !== `about:blank#${attempt.code}`)
+          )
+            failures.push(`${label} â†’ ${de.status} ${problem.data.code}, not ${attempt.code}`);
           const en = await send(
             server.url,
             route.method,
             attempt.path,
-            { ...headers, 'accept-language': 'en' },
+            { ...sentHeaders, 'accept-language': 'en' },
             attempt.body,
           );
           // The limit of a route (second-factor tries) may be reached by the second asking: fine.

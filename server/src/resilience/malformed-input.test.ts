@@ -192,13 +192,17 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
     expect([de.status, ProblemSchema.parse(JSON.parse(de.body))]).toEqual([
       431,
       {
-        type: 'about:blank#payload_too_large',
-        title: 'Die Anfrage ist zu groß.',
+        type: 'about:blank#headers_too_large',
+        title:
+          'Die Adresse oder die Cookies dieser Anfrage sind zu lang. Bitte kürzen Sie die Adresse oder löschen Sie die Cookies dieser Seite.',
         status: 431,
-        code: 'payload_too_large',
+        code: 'headers_too_large',
       },
     ]);
-    expect([en.status, ProblemSchema.parse(JSON.parse(en.body)).title]).toEqual([431, 'The request is too large.']);
+    expect([en.status, ProblemSchema.parse(JSON.parse(en.body)).title]).toEqual([
+      431,
+      'The address or the cookies of this request are too long. Please shorten the address or delete this site’s cookies.',
+    ]);
     const { hostname, port } = new URL(server.url);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(Number(port), hostname, () => socket.end('NOT A REQUEST\r\n\r\n'));

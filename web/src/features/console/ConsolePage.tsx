@@ -14,7 +14,7 @@ import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveConsole } from '../../lib/useLive';
-import { useLostCitizens } from './useLostCitizens';
+import { useLostAnnouncement, useLostCitizens } from './useLostCitizens';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatClock } from '../../ui/format';
 import { useLanguageName } from '../../ui/LanguageOptions';
@@ -162,7 +162,7 @@ function Console({
   snapshot,
   lost,
   renderCallReadiness,
-}: ConsolePageProps & { me: StaffMe; snapshot: ConsoleSnapshot; lost: ReadonlySet<string> }) {
+}: ConsolePageProps & { me: StaffMe; snapshot: ConsoleSnapshot; lost: ReadonlySet<string> | null }) {
   const { t, i18n } = useTranslation('console');
   const localize = useLocalize();
   const languageName = useLanguageName();
@@ -172,6 +172,7 @@ function Console({
   const id = useId();
   const now = useMinuteClock();
   const unseen = useNewKnocks(queue);
+  const lostSaid = useLostAnnouncement(lost, queue);
   const [chosen, setChosen] = useState<DoorChoice | null>(null);
   const [problem, setProblem] = useState<Message | null>(null);
   const say = useSay();
@@ -204,6 +205,18 @@ function Console({
   const admittedHere =
     admittedNow?.visitId ??
     (!admitting && mine && mine.channel === 'video' && mine.id !== mineAtOpen ? mine.id : undefined);
+  // The visit let in here ended without its call (not come, finished, left): the readiness is
+  // for the next person again. It stayed "taken into that call" and hid the device check until a
+  // reload.
+  const admittedSeen = useRef<string | null>(null);
+  useEffect(() => {
+    if (!admittedNow) return;
+    if (mine?.id === admittedNow.visitId) admittedSeen.current = admittedNow.visitId;
+    else if (admittedSeen.current === admittedNow.visitId) {
+      admittedSeen.current = null;
+      setAdmittedNow(null);
+    }
+  }, [admittedNow, mine?.id]);
   const others = active.filter((entry) => entry !== mine);
   // The clerk's choice shows at once; the live snapshot (also other clerks' changes) confirms it.
   const setting = chosen ?? snapshot.doorSetting;
@@ -355,6 +368,10 @@ function Console({
       <div className="visually-hidden" aria-live="polite">
         {unseen > 0 ? t('console.newKnocks', { count: unseen }) : ''}
       </div>
+      {/* Apart from the knocks' region: one would replace the other's words before they were read. */}
+      <div className="visually-hidden" aria-live="polite" data-testid="connection-announcement">
+        {lostSaid}
+      </div>
       {problem && (
         <p role="alert" className="notice notice--warning" data-testid="console-message">
           {say(problem)}
@@ -481,7 +498,7 @@ function Console({
                         <th scope="row">
                           {visitName(entry)}
                           <ChannelLabel entry={entry} />
-                          {lost.has(entry.id) && (
+                          {lost?.has(entry.id) && (
                             <span className="badge badge--lost" data-testid="connection-lost">
                               {t('console.connectionLost')}
                             </span>

@@ -155,7 +155,9 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
           {invites.map((invite) => (
             <li key={invite.id} className="invite-list__item" data-testid="invite-item">
               <p>
-                <strong>{invite.label}</strong> · {t(`roles.${invite.role}`)}
+                {/* A link made without a label is labelled with its role: said once, not twice. */}
+                <strong>{invite.label}</strong>
+                {invite.label === t(`roles.${invite.role}`) ? '' : ` · ${t(`roles.${invite.role}`)}`}
                 {invite.language ? ` · ${languageName(invite.language)}` : ''} ·{' '}
                 {invite.multiUse ? t('panel.multiUse') : t('panel.singleUse')} ·{' '}
                 <span data-testid="invite-state">{t(`state.${invite.state}`)}</span>
