@@ -15,11 +15,6 @@ import type { Job } from './scheduler.js';
 export interface JobIntervals {
   /** WebSocket pings and console presence. Default 15 s. */
   heartbeatMs?: number;
-  /**
-   * Pings of the sockets watching a visit, between heartbeats: a citizen whose network dropped is
-   * noticed (and their row in the console marked) within seconds, not half a minute. Default 5 s.
-   */
-  citizenPingMs?: number;
   /** Retention purge and the expiry of citizens gone past the grace period. Default 15 s. */
   sweepMs?: number;
   /** Arrivals whose start has come, and reminder e-mails. Default one minute. */
@@ -60,7 +55,6 @@ export function serverJobs(
   elapsed.sample();
   const jobs: Job[] = [
     { name: 'live.heartbeat', everyMs: heartbeatMs, run: () => parts.hub.heartbeat() },
-    { name: 'live.citizen-ping', everyMs: intervals.citizenPingMs ?? 5_000, run: () => parts.hub.citizenPing() },
     { name: 'live.presence', everyMs: heartbeatMs, run: () => parts.hub.refreshPresence() },
     // Places in peer-to-peer calls: kept while their connection lives, given up a minute after
     // their process stopped (safe in every process: each stale place goes to one of them).

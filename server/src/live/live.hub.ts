@@ -48,10 +48,7 @@ import { AddressBudgets, AddressSlots, FairQueue, TokenBucket } from './flood-gu
 interface Connection {
   id: string;
   socket: WebSocket;
-  /** Answered (a pong, a message) since the heartbeat's last ping. */
   alive: boolean;
-  /** Answered since the citizens' ping's last ping (citizenPing): its own flag, its own cadence. */
-  answered: boolean;
   /** The client's address group (flood-guard.ts): whose turn its database work takes. */
   group: string;
   /** Who connected, from the upgrade's cookies (the staff session is checked again where it matters). */
@@ -382,7 +379,6 @@ export class LiveHub {
         id,
         socket: ws,
         alive: true,
-        answered: true,
         group,
         cookies,
         staffId,
@@ -402,13 +398,9 @@ export class LiveHub {
         call: { connectionId: id, cookies, send: (message) => this.send(connection, message) },
       };
       this.connections.add(connection);
-      ws.on('pong', () => {
-        connection.alive = true;
-        connection.answered = true;
-      });
+      ws.on('pong', () => (connection.alive = true));
       ws.on('message', (data, isBinary) => {
         connection.alive = true;
-        connection.answered = true;
         if (!this.withinBudget(connection)) return;
         void this.onMessage(connection, isBinary ? null : data.toString());
       });
@@ -1327,32 +1319,6 @@ export class LiveHub {
           continue;
         }
         connection.alive = false;
-        connection.socket.ping();
-      }
-    }
-  }
-
-  /**
-   * Pings the sockets watching a visit (waiting citizens, mostly) between heartbeats; one that did
-   * not answer this job's last ping is gone. A citizen whose network dropped sends no close: the
-   * heartbeat alone noticed it after 15–30 s, and the clerk's console said "Verbindung
-   * unterbrochen" only after up to ~35 s. At this job's cadence (jobs.ts, 5 s) it says so within
-   * about 14 s (two pings, then LOST_AFTER_MS). Own flag (`answered`): a ping of one job that is
-   * still on its way never counts as unanswered for the other. Work on ping and close only, none
-   * per queue change; a waiting citizen costs one ping frame and its pong every 5 s instead of 15.
-   */
-  async citizenPing(): Promise<void> {
-    const citizens = [...this.connections].filter((connection) => connection.visitDepartment !== null);
-    for (let i = 0; i < citizens.length; i += PING_CHUNK) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      if (this.stopped) return;
-      for (const connection of citizens.slice(i, i + PING_CHUNK)) {
-        if (!this.connections.has(connection)) continue; // gone since the round began
-        if (!connection.answered) {
-          connection.socket.terminate();
-          continue;
-        }
-        connection.answered = false;
         connection.socket.ping();
       }
     }
