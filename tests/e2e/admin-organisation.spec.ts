@@ -1,5 +1,5 @@
 import { AdminDepartmentSchema } from '@amtsraum/shared';
-import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import { ADMINS, peoplePerTest, signInAsAdmin, tabTo } from './support';
 
 const TENANT = 'testhausen';
@@ -109,7 +109,14 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   // A closure today closes the door again.
   const closures = admin.page.getByRole('region', { name: 'Schließtage des Amts' });
   await closures.getByLabel('Erster Tag').fill(date);
-  await closures.getByLabel('Grund (wird Bürgerinnen und Bürgern gezeigt)').fill('Betriebsausflug');
+  // An English reason alone is said at the German field, and nothing is added.
+  await closures.getByLabel('Grund auf Englisch').fill('Staff outing');
+  await closures.getByRole('button', { name: 'Eintragen' }).click();
+  const germanReason = closures.getByLabel('Grund auf Deutsch (wird Bürgerinnen und Bürgern gezeigt)');
+  await expect(germanReason).toHaveAttribute('aria-invalid', 'true');
+  await expect(germanReason).toHaveAccessibleDescription(/Bitte geben Sie den Grund auch auf Deutsch an/);
+  await expect(closures.getByTestId('closure-saved')).toHaveText('');
+  await germanReason.fill('Betriebsausflug');
   await closures.getByRole('button', { name: 'Eintragen' }).click();
   await expect(closures.getByTestId('closure-saved')).toHaveText('Schließtag eingetragen.');
   await expect(closures.getByTestId('closure-list').first()).toContainText('Betriebsausflug');
@@ -117,6 +124,12 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   await expect(page.getByTestId('closures')).toContainText('Betriebsausflug', followed);
   // All of it without a reload: the page is the one opened at the start.
   await expect(page.locator('html[data-opened-once]')).toHaveCount(1);
+  // In English, the door page gives the English reason.
+  const visitor = await people.open(browser);
+  await visitor.page.goto(`/${TENANT}/${DEPARTMENT}`);
+  await switchLanguage(visitor.page, 'en');
+  await expect(visitor.page.getByTestId('closures')).toContainText('Staff outing');
+  await expect(visitor.page.getByTestId('closures')).not.toContainText('Betriebsausflug');
 
   // Saving the department's settings keeps the page in place: "saved" is said, the focus stays.
   const settings = admin.page.getByRole('region', { name: 'Einstellungen des Amts' });
