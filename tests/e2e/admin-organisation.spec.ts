@@ -101,6 +101,30 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   await day.getByLabel('Von (Zeitraum 1)').fill('00:00');
   await pressUntil('Tab', day.getByLabel('Bis (Zeitraum 1)'));
   await day.getByLabel('Bis (Zeitraum 1)').fill('23:59');
+  // A second range inside the first is named at its start once the admin leaves it, before
+  // anything is sent; saving sends nothing while it stands, and an emptied time is named as typed.
+  await hours.getByRole('button', { name: `Zeitraum am ${weekday} hinzufügen` }).click();
+  const secondFrom = day.getByLabel('Von (Zeitraum 2)');
+  await expect(secondFrom).toBeFocused();
+  await secondFrom.fill('10:00');
+  await day.getByLabel('Bis (Zeitraum 2)').fill('11:00');
+  await expect(secondFrom).toHaveAttribute('aria-invalid', 'true');
+  await expect(secondFrom).toHaveAccessibleDescription(
+    'Dieser Zeitraum überschneidet sich mit Zeitraum 1 desselben Tages.',
+  );
+  await tabTo(admin.page, save);
+  await admin.page.keyboard.press('Enter');
+  await expect(
+    hours.getByRole('link', { name: 'Dieser Zeitraum überschneidet sich mit Zeitraum 1 desselben Tages.' }),
+  ).toBeVisible();
+  await expect(admin.page.getByTestId('hours-saved')).toHaveText('');
+  await day.getByLabel('Bis (Zeitraum 2)').fill('');
+  await expect(day.getByLabel('Bis (Zeitraum 2)')).toHaveAccessibleDescription(
+    'Bitte eine Uhrzeit eingeben (Stunden und Minuten), oder den Zeitraum entfernen.',
+  );
+  await expect(door).toHaveAttribute('data-state', 'closed');
+  await hours.getByRole('button', { name: `Zeitraum 2 am ${weekday} entfernen` }).click();
+  await expect(day.locator('[aria-invalid="true"]')).toHaveCount(0);
   await tabTo(admin.page, save);
   await admin.page.keyboard.press('Enter');
   await expect(door).toHaveAttribute('data-state', 'open');
