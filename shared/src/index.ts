@@ -24,6 +24,7 @@ export * from './pages.js';
 export * from './staff-responses.api.js';
 export * from './organisation.api.js';
 export * from './audit.api.js';
+export * from './audit-actions.js';
 export * from './security.api.js';
 export * from './offer.api.js';
 export * from './legal.api.js';

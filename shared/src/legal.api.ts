@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { localizedWith, officeText, TEXT_REQUIRED_MESSAGE } from './office-text.js';
+import { localizedOptional, localizedWith, officeText, TEXT_REQUIRED_MESSAGE } from './office-text.js';
 import { ContactSchema, DepartmentSummarySchema, DoorStatusSchema, TenantSummarySchema } from './directory.api.js';
 import { LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
@@ -40,6 +40,14 @@ export type PageText = z.infer<typeof PageTextSchema>;
 function legalText(max: number) {
   return localizedWith(officeText(max, TEXT_REQUIRED_MESSAGE), officeText(max));
 }
+
+/**
+ * What a municipality wrote itself for a page, per language: every language optional, empty as
+ * good as left out. A language it did not write shows the default text, and follows the
+ * default's changes (the retention days in the privacy text, say) until someone writes it.
+ */
+export const OwnPageTextSchema = /* @__PURE__ */ localizedOptional(officeText(LEGAL_TEXT_MAX_LENGTH));
+export type OwnPageText = z.infer<typeof OwnPageTextSchema>;
 
 export const FaqEntrySchema = z.object({
   question: legalText(300),
@@ -93,12 +101,16 @@ export const AccessibilityFeedbackResponseSchema = z.object({
 });
 export type AccessibilityFeedbackResponse = z.infer<typeof AccessibilityFeedbackResponseSchema>;
 
-/** `GET /api/admin/tenants/:tenant/texts`: every kind, as written and as the default. */
+/**
+ * `GET /api/admin/tenants/:tenant/texts`: every kind, as written and as the default. For the
+ * pages, `text` holds only the languages the municipality wrote itself (null: none); the others
+ * show `defaultText`. The FAQ is one list: `faq` is the municipality's, or else the default.
+ */
 export const AdminTenantTextSchema = z.object({
   kind: TenantTextKindSchema,
   isDefault: z.boolean(),
   updatedAt: z.nullable(z.iso.datetime({ offset: true })),
-  text: z.nullable(LocalizedTextSchemaLoose()),
+  text: z.nullable(z.record(z.string(), z.string())),
   faq: z.nullable(z.array(FaqEntrySchema)),
   defaultText: z.nullable(LocalizedTextSchemaLoose()),
   defaultFaq: z.nullable(z.array(FaqEntrySchema)),
@@ -112,8 +124,12 @@ export const AdminTenantTextsResponseSchema = z.object({
 });
 export type AdminTenantTextsResponse = z.infer<typeof AdminTenantTextsResponseSchema>;
 
-/** `PUT /api/admin/tenants/:tenant/texts/:kind` for imprint, privacy, accessibility. */
-export const UpdatePageTextRequestSchema = z.object({ text: PageTextSchema });
+/**
+ * `PUT /api/admin/tenants/:tenant/texts/:kind` for imprint, privacy, accessibility: the languages
+ * the municipality writes itself, each replacing what it wrote before. A language left out, sent
+ * empty or sent as the unchanged default text shows (and follows) the default.
+ */
+export const UpdatePageTextRequestSchema = z.object({ text: OwnPageTextSchema });
 /** `PUT /api/admin/tenants/:tenant/texts/faq`. */
 export const UpdateFaqRequestSchema = z.object({ faq: FaqSchema });
 

@@ -75,14 +75,19 @@ export const UNKNOWN_LOCALE_MESSAGE = `only these languages: ${SUPPORTED_LOCALES
  * made-up key, so such a key could only smuggle content into exports and the audit log.
  */
 export function localizedWith(german: z.ZodMiniType<string, string>, other = german) {
-  return z.catchall(z.object({ de: german }), other).check(
-    z.superRefine((value, ctx) => {
-      for (const key of Object.keys(value)) {
-        if (!(SUPPORTED_LOCALES as readonly string[]).includes(key))
-          ctx.addIssue({ code: 'custom', message: UNKNOWN_LOCALE_MESSAGE, path: [key], input: value });
-      }
-    }),
-  );
+  return z.catchall(z.object({ de: german }), other).check(z.superRefine(onlyKnownLocales));
+}
+
+/** As localizedWith, with every language optional, German too. */
+export function localizedOptional(text: z.ZodMiniType<string, string>) {
+  return z.catchall(z.object({ de: z.optional(text) }), text).check(z.superRefine(onlyKnownLocales));
+}
+
+function onlyKnownLocales(value: Record<string, unknown>, ctx: z.core.$RefinementCtx<Record<string, unknown>>) {
+  for (const key of Object.keys(value)) {
+    if (!(SUPPORTED_LOCALES as readonly string[]).includes(key))
+      ctx.addIssue({ code: 'custom', message: UNKNOWN_LOCALE_MESSAGE, path: [key], input: value });
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { DepartmentNameFormsSchema } from './department-names.js';
 import { ContactSchema } from './directory.api.js';
 import { LocaleSchema, LocalizedTextSchema } from './locales.js';
 import { ResolutionSchema } from './offer.api.js';
-import { OpeningHoursSchema, WEEKDAY_KEYS, type OpeningHours } from './opening-hours.js';
+import { OpeningHoursSchema, WEEKDAY_KEYS, type OpeningHours, type WeekdayKey } from './opening-hours.js';
 import { SlugSchema } from './slugs.js';
 import { isValidTimeZone } from './time-zone.js';
 
@@ -116,22 +116,55 @@ export type TenantSettingsFields = z.infer<typeof TenantSettingsFieldsSchema>;
 export const TenantSettingsUpdateSchema = z.partial(TenantSettingsFieldsSchema);
 export type TenantSettingsUpdate = z.infer<typeof TenantSettingsUpdateSchema>;
 
-/** Opening hours as an admin enters them: the ranges of one day must not overlap. */
+/** What can be wrong with one time of an opening range, as the hours editor names it. */
+export type OpeningRangeProblem = 'empty' | 'order' | 'overlap';
+
+/**
+ * The rule of an admin's opening hours, for the form (as the admin types and saves) and the
+ * server alike: each range has both times (HH:MM), ends after it starts, and overlaps no other
+ * range of its day. Each problem names the time it is about: an empty or malformed time itself,
+ * the end of a range that ends too early, the start of a range that begins inside an earlier one
+ * (`other`: that range's index).
+ */
+export function openingHoursProblems(
+  hours: Record<WeekdayKey, readonly { from: string; to: string }[]>,
+): { day: WeekdayKey; index: number; time: 'from' | 'to'; problem: OpeningRangeProblem; other?: number }[] {
+  const found: ReturnType<typeof openingHoursProblems> = [];
+  const isTime = (value: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
+  for (const day of WEEKDAY_KEYS) {
+    const ranges = hours[day] ?? [];
+    ranges.forEach((range, index) => {
+      if (!isTime(range.from)) found.push({ day, index, time: 'from', problem: 'empty' });
+      if (!isTime(range.to)) found.push({ day, index, time: 'to', problem: 'empty' });
+      if (isTime(range.from) && isTime(range.to) && range.from >= range.to)
+        found.push({ day, index, time: 'to', problem: 'order' });
+    });
+    const usable = ranges
+      .map((range, index) => ({ ...range, index }))
+      .filter((range) => isTime(range.from) && isTime(range.to) && range.from < range.to)
+      .sort((a, b) => a.from.localeCompare(b.from) || a.index - b.index);
+    for (let i = 1; i < usable.length; i++) {
+      const earlier = usable.slice(0, i).find((range) => usable[i]!.from < range.to);
+      if (earlier) found.push({ day, index: usable[i]!.index, time: 'from', problem: 'overlap', other: earlier.index });
+    }
+  }
+  return found;
+}
+
+/**
+ * Opening hours as an admin enters them: the ranges of one day must not overlap
+ * (openingHoursProblems; the times themselves are OpeningHoursSchema's). A day's overlap is
+ * named by the day's path, as before the form checked it itself.
+ */
 export const AdminOpeningHoursSchema = OpeningHoursSchema.check(
   z.superRefine((hours: OpeningHours, ctx) => {
-    for (const day of WEEKDAY_KEYS) {
-      const sorted = [...hours[day]].sort((a, b) => a.from.localeCompare(b.from));
-      for (let i = 1; i < sorted.length; i++) {
-        if (sorted[i]!.from < sorted[i - 1]!.to) {
-          ctx.issues.push({
-            code: 'custom',
-            input: hours,
-            path: [day],
-            message: 'the times of one day must not overlap',
-          });
-          break;
-        }
-      }
+    const days = new Set(
+      openingHoursProblems(hours)
+        .filter((p) => p.problem === 'overlap')
+        .map((p) => p.day),
+    );
+    for (const day of days) {
+      ctx.issues.push({ code: 'custom', input: hours, path: [day], message: 'the times of one day must not overlap' });
     }
   }),
 );

@@ -57,13 +57,23 @@ test('a municipality admin reads, filters and downloads the audit log, also at 3
   const csv = await fs.readFile(await download.path());
   expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const lines = csv.subarray(3).toString('utf8').split('\r\n');
-  expect(lines[0]).toBe('"Zeit";"Person";"Aktion";"Amt";"Besuch";"Daten"');
-  expect(lines[1]).toMatch(/^"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d";"Amelie Admin";"door\.changed";"[^"]+";"";"state=auto"$/);
+  // The action in words for people, and its code beside it for filters and scripts.
+  expect(lines[0]).toBe('"Zeit";"Person";"Aktion";"Code der Aktion";"Amt";"Besuch";"Daten"');
+  expect(lines[1]).toMatch(
+    /^"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d";"Amelie Admin";"Tür umgestellt";"door\.changed";"[^"]+";"";"state=auto"$/,
+  );
 
   await switchLanguage(page, 'en');
   await expect(mainHeading(page)).toHaveText('Audit log');
   await expect(rows.first()).toContainText('Door changed');
   await expect(details).toHaveText('Door: By opening hours');
+  const [downloadEn] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download as CSV (Excel)' }).click(),
+  ]);
+  const linesEn = (await fs.readFile(await downloadEn.path())).subarray(3).toString('utf8').split('\r\n');
+  expect(linesEn[0]).toBe('"Time";"Actor";"Action";"Action code";"Department";"Visit";"Data"');
+  expect(linesEn[1]).toContain('"Amelie Admin";"Door changed";"door.changed";');
 
   await page.setViewportSize({ width: 320, height: 720 });
   await expect(rows.first()).toBeVisible();

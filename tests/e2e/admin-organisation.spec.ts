@@ -1,5 +1,5 @@
 import { AdminDepartmentSchema } from '@amtsraum/shared';
-import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import { ADMINS, peoplePerTest, signInAsAdmin, tabTo } from './support';
 
 const TENANT = 'testhausen';
@@ -101,6 +101,30 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   await day.getByLabel('Von (Zeitraum 1)').fill('00:00');
   await pressUntil('Tab', day.getByLabel('Bis (Zeitraum 1)'));
   await day.getByLabel('Bis (Zeitraum 1)').fill('23:59');
+  // A second range inside the first is named at its start once the admin leaves it, before
+  // anything is sent; saving sends nothing while it stands, and an emptied time is named as typed.
+  await hours.getByRole('button', { name: `Zeitraum am ${weekday} hinzufügen` }).click();
+  const secondFrom = day.getByLabel('Von (Zeitraum 2)');
+  await expect(secondFrom).toBeFocused();
+  await secondFrom.fill('10:00');
+  await day.getByLabel('Bis (Zeitraum 2)').fill('11:00');
+  await expect(secondFrom).toHaveAttribute('aria-invalid', 'true');
+  await expect(secondFrom).toHaveAccessibleDescription(
+    'Dieser Zeitraum überschneidet sich mit Zeitraum 1 desselben Tages.',
+  );
+  await tabTo(admin.page, save);
+  await admin.page.keyboard.press('Enter');
+  await expect(
+    hours.getByRole('link', { name: 'Dieser Zeitraum überschneidet sich mit Zeitraum 1 desselben Tages.' }),
+  ).toBeVisible();
+  await expect(admin.page.getByTestId('hours-saved')).toHaveText('');
+  await day.getByLabel('Bis (Zeitraum 2)').fill('');
+  await expect(day.getByLabel('Bis (Zeitraum 2)')).toHaveAccessibleDescription(
+    'Bitte eine Uhrzeit eingeben (Stunden und Minuten), oder den Zeitraum entfernen.',
+  );
+  await expect(door).toHaveAttribute('data-state', 'closed');
+  await hours.getByRole('button', { name: `Zeitraum 2 am ${weekday} entfernen` }).click();
+  await expect(day.locator('[aria-invalid="true"]')).toHaveCount(0);
   await tabTo(admin.page, save);
   await admin.page.keyboard.press('Enter');
   await expect(door).toHaveAttribute('data-state', 'open');
@@ -109,7 +133,14 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   // A closure today closes the door again.
   const closures = admin.page.getByRole('region', { name: 'Schließtage des Amts' });
   await closures.getByLabel('Erster Tag').fill(date);
-  await closures.getByLabel('Grund (wird Bürgerinnen und Bürgern gezeigt)').fill('Betriebsausflug');
+  // An English reason alone is said at the German field, and nothing is added.
+  await closures.getByLabel('Grund auf Englisch').fill('Staff outing');
+  await closures.getByRole('button', { name: 'Eintragen' }).click();
+  const germanReason = closures.getByLabel('Grund auf Deutsch (wird Bürgerinnen und Bürgern gezeigt)');
+  await expect(germanReason).toHaveAttribute('aria-invalid', 'true');
+  await expect(germanReason).toHaveAccessibleDescription(/Bitte geben Sie den Grund auch auf Deutsch an/);
+  await expect(closures.getByTestId('closure-saved')).toHaveText('');
+  await germanReason.fill('Betriebsausflug');
   await closures.getByRole('button', { name: 'Eintragen' }).click();
   await expect(closures.getByTestId('closure-saved')).toHaveText('Schließtag eingetragen.');
   await expect(closures.getByTestId('closure-list').first()).toContainText('Betriebsausflug');
@@ -117,6 +148,12 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   await expect(page.getByTestId('closures')).toContainText('Betriebsausflug', followed);
   // All of it without a reload: the page is the one opened at the start.
   await expect(page.locator('html[data-opened-once]')).toHaveCount(1);
+  // In English, the door page gives the English reason.
+  const visitor = await people.open(browser);
+  await visitor.page.goto(`/${TENANT}/${DEPARTMENT}`);
+  await switchLanguage(visitor.page, 'en');
+  await expect(visitor.page.getByTestId('closures')).toContainText('Staff outing');
+  await expect(visitor.page.getByTestId('closures')).not.toContainText('Betriebsausflug');
 
   // Saving the department's settings keeps the page in place: "saved" is said, the focus stays.
   const settings = admin.page.getByRole('region', { name: 'Einstellungen des Amts' });

@@ -248,7 +248,7 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
   await expect(german).toBeFocused();
   await expect(german).toHaveAttribute('aria-invalid', 'true');
   await expect(imprint.locator('.field__error')).toHaveText(
-    'Bitte geben Sie den Text auf Deutsch ein; er wird immer gebraucht.',
+    'Dieses Feld ist leer. Bitte schreiben Sie Ihren Text, oder verwenden Sie den Standardtext.',
   );
   await expect(imprint.getByRole('alert')).toHaveText('Bitte prüfen Sie die markierten Felder.');
   // A new question left empty: its German question and answer are named, not a schema path.
@@ -281,20 +281,47 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
     ).toBeFocused();
   }
   await page.reload();
-  await expect(imprint.getByText('Zurzeit wird der Standardtext gezeigt.')).toBeVisible();
+  await expect(imprint.getByText('Zurzeit wird in allen Sprachen der Standardtext gezeigt.')).toBeVisible();
+  // Each field says whether it holds the default or the municipality's own text, and its
+  // textbox is described by that line.
+  const germanState = 'Deutsch: Standardtext. Er folgt den Änderungen des Standards, bis Sie ihn bearbeiten.';
+  const englishState = 'Englisch: Standardtext. Er folgt den Änderungen des Standards, bis Sie ihn bearbeiten.';
+  await expect(imprint.getByRole('textbox', { name: 'Text (Deutsch)' })).toHaveAccessibleDescription(germanState);
+  await expect(imprint.getByRole('textbox', { name: 'Text (Englisch)' })).toHaveAccessibleDescription(englishState);
+  const englishDefault = await imprint.getByRole('textbox', { name: 'Text (Englisch)' }).inputValue();
   // Saving says so, the line above the text follows at once and the focus stays; so does resetting
   // (the page blinked through "loading", losing the notice and the focus, or said "Standardtext"
   // after a save until a reload).
   await imprint.getByRole('textbox', { name: 'Text (Deutsch)' }).fill('Gemeinde Testhausen, Rathausplatz 1.');
+  await expect(imprint.getByRole('textbox', { name: 'Text (Deutsch)' })).toHaveAccessibleDescription(
+    'Deutsch: Ihr eigener Text.',
+  );
   const saveImprint = imprint.getByRole('button', { name: 'Impressum speichern' });
   await saveImprint.focus();
   await page.keyboard.press('Enter');
-  await expect(imprint.getByText('Zurzeit wird Ihr eigener Text gezeigt.')).toBeVisible();
+  await expect(
+    imprint.getByText('Zurzeit wird Ihr eigener Text gezeigt, in den Sprachen, die Sie geschrieben haben.'),
+  ).toBeVisible();
   await expect(imprint.getByRole('status')).toHaveText('Gespeichert.');
   await expect(saveImprint).toBeFocused();
+  // Only German was written: English was not stored as if the admin had written the default.
+  const stored = (await (await page.request.get(`/api/admin/tenants/${TENANT}/texts`)).json()) as {
+    texts: { kind: string; text: Record<string, string> | null }[];
+  };
+  expect(stored.texts.find((text) => text.kind === 'imprint')?.text).toEqual({
+    de: 'Gemeinde Testhausen, Rathausplatz 1.',
+  });
+  await page.reload();
+  await expect(imprint.getByRole('textbox', { name: 'Text (Englisch)' })).toHaveAccessibleDescription(englishState);
+  await expect(imprint.getByRole('textbox', { name: 'Text (Englisch)' })).toHaveValue(englishDefault);
+  // A language edited and then given back to the default by its button is the default again.
+  await imprint.getByRole('textbox', { name: 'Text (Englisch)' }).fill('Own English');
+  await imprint.getByRole('button', { name: 'Englisch: Standardtext verwenden' }).click();
+  await expect(imprint.getByRole('textbox', { name: 'Text (Englisch)' })).toHaveValue(englishDefault);
+  await expect(imprint.getByRole('textbox', { name: 'Text (Englisch)' })).toHaveAccessibleDescription(englishState);
   await imprint.getByRole('button', { name: 'Impressum: auf Standardtext zurücksetzen' }).focus();
   await page.keyboard.press('Enter');
-  await expect(imprint.getByText('Zurzeit wird der Standardtext gezeigt.')).toBeVisible();
+  await expect(imprint.getByText('Zurzeit wird in allen Sprachen der Standardtext gezeigt.')).toBeVisible();
   await expect(imprint.getByRole('status')).toHaveText('Auf den Standardtext zurückgesetzt.');
   await expect(saveImprint).toBeFocused();
 

@@ -1,4 +1,4 @@
-import { ERROR_CODES, SUPPORTED_LOCALES } from '@amtsraum/shared';
+import { AUDIT_ACTION_NAMES, ERROR_CODES, SUPPORTED_LOCALES } from '@amtsraum/shared';
 import { describe, expect, it } from 'vitest';
 import { NAMESPACES, resources } from './resources';
 
@@ -54,6 +54,12 @@ describe('locale resources', () => {
       const other = NAMESPACES.flatMap((ns) =>
         leaves(resources[locale as keyof typeof words][ns], ns).filter(([, value]) => word.test(String(value))),
       );
+      // The audit actions' names live in shared (the CSV export names them too).
+      other.push(
+        ...leaves(AUDIT_ACTION_NAMES[locale as keyof typeof words], 'auditActions').filter(([, value]) =>
+          word.test(String(value)),
+        ),
+      );
       expect(other.map(([key]) => `${locale}:${key}`)).toEqual([]);
     }
   });
@@ -62,11 +68,19 @@ describe('locale resources', () => {
   it('names the municipality in the audit actions on one (tenant.*)', () => {
     const word = { de: /\bKommune\b/, en: /\bMunicipality\b/ } as const;
     for (const [locale, expected] of Object.entries(word)) {
-      const actions = resources[locale as keyof typeof word].audit.actions as Record<string, string>;
+      const actions = AUDIT_ACTION_NAMES[locale as keyof typeof word];
       const wrong = Object.entries(actions).filter(
         ([key, value]) => key.startsWith('tenant.') && !expected.test(value),
       );
       expect(wrong.map(([key, value]) => `${locale}:${key}: ${value}`)).toEqual([]);
+    }
+  });
+
+  it('names every audit action in every language', () => {
+    const reference = Object.keys(AUDIT_ACTION_NAMES.de).sort();
+    for (const locale of SUPPORTED_LOCALES) {
+      expect(Object.keys(AUDIT_ACTION_NAMES[locale]).sort()).toEqual(reference);
+      expect(Object.values(AUDIT_ACTION_NAMES[locale]).filter((name) => name.trim() === '')).toEqual([]);
     }
   });
 

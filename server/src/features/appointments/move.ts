@@ -20,7 +20,7 @@ async function move(
   ctx: BookingCtx,
   found: Found,
   startsAt: Date,
-  options: { actor: Actor; onlyBeforeStart: boolean },
+  options: { actor: Actor; onlyBeforeStart: boolean; note?: string },
 ): Promise<AppointmentRow> {
   const { appointment, department, tenant } = found;
   // The same time is no move while its clerk still has it; when an admin's change took that
@@ -75,7 +75,14 @@ async function move(
           },
           createdAt: ctx.now,
         });
-        await queueAppointmentMail(tx, { ...ctx, kind: 'moved', appointment: row, tenant, department });
+        await queueAppointmentMail(tx, {
+          ...ctx,
+          kind: 'moved',
+          appointment: row,
+          tenant,
+          department,
+          note: options.note,
+        });
         return row;
       }),
     );
@@ -130,7 +137,13 @@ function reminderDueAfterMove(ctx: BookingCtx, startsAt: Date): boolean {
  * An admin resolving a collision of an availability change (issue 15): to `startsAt` under the
  * staff rules; the citizen gets the "moved" e-mail.
  */
-export function moveForAdmin(ctx: BookingCtx, found: Found, startsAt: Date, staffId: string): Promise<AppointmentRow> {
+export function moveForAdmin(
+  ctx: BookingCtx,
+  found: Found,
+  startsAt: Date,
+  staffId: string,
+  note?: string,
+): Promise<AppointmentRow> {
   if (found.appointment.state !== 'booked') throw notChangeable(found.appointment);
-  return move(ctx, found, startsAt, { actor: { kind: 'staff', staffId }, onlyBeforeStart: false });
+  return move(ctx, found, startsAt, { actor: { kind: 'staff', staffId }, onlyBeforeStart: false, note });
 }

@@ -1,4 +1,11 @@
-import { zonedParts, type AuditPage, type AuditQuery, type AuditRow, type Locale } from '@amtsraum/shared';
+import {
+  auditActionName,
+  zonedParts,
+  type AuditPage,
+  type AuditQuery,
+  type AuditRow,
+  type Locale,
+} from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
 import { findAuditChoices, findAuditPage, type AuditScope } from './audit-log.repo.js';
 
@@ -14,7 +21,7 @@ export const CSV_BATCH = 500;
 
 const CSV_TEXT = {
   de: {
-    header: ['Zeit', 'Person', 'Aktion', 'Amt', 'Besuch', 'Daten'],
+    header: ['Zeit', 'Person', 'Aktion', 'Code der Aktion', 'Amt', 'Besuch', 'Daten'],
     citizen: 'Bürger/in',
     invitee: 'Eingeladene Person',
     device: 'Gerät vor Ort',
@@ -22,7 +29,7 @@ const CSV_TEXT = {
     removed: 'Gelöschtes Konto',
   },
   en: {
-    header: ['Time', 'Actor', 'Action', 'Department', 'Visit', 'Data'],
+    header: ['Time', 'Actor', 'Action', 'Action code', 'Department', 'Visit', 'Data'],
     citizen: 'Citizen',
     invitee: 'Invited person',
     device: 'On-site device',
@@ -63,6 +70,8 @@ function csvLine(row: AuditRow, timeZone: string, locale: Locale): string {
   return [
     `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`,
     actor,
+    // In words for people, and as its code for filters and scripts (the page's filter takes it).
+    auditActionName(row.action, locale),
     row.action,
     department,
     row.visitId ?? '',

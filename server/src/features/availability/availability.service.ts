@@ -1,6 +1,7 @@
 import {
   addDays,
   parseCivilDate,
+  pickLocalized,
   weekdayOf,
   zonedParts,
   zonedToInstant,
@@ -9,6 +10,7 @@ import {
   type AvailabilityResponse,
   type Collision,
   type HoursChange,
+  type LocalizedText,
   type Resolution,
   type Resolved,
   type WeeklyRange,
@@ -175,6 +177,12 @@ export async function changeSchedules<T>(
     write: (tx: Db, hits: Hit[]) => Promise<T>;
     changer: Changer;
     resolutions: Record<string, Resolution> | undefined;
+    /**
+     * Why, for the e-mails of the appointments moved or cancelled (a closure's reason), picked in
+     * each booking's language with German as the fallback; an admin's own note for a cancellation
+     * goes first.
+     */
+    reasonFor?: (appointment: AppointmentRow) => LocalizedText | null;
   },
 ): Promise<{ value: T; resolved: Resolved[] }> {
   const { changer, resolutions } = options;
@@ -203,7 +211,7 @@ export async function changeSchedules<T>(
     }));
     try {
       const resolved = await tx.transaction(async (savepoint) => {
-        const done = await resolve({ ...inTx, db: savepoint }, changer, planned);
+        const done = await resolve({ ...inTx, db: savepoint }, changer, planned, options.reasonFor);
         const failed = done.filter((r) => r.outcome === 'not_moved').map((r) => r.appointmentId);
         if (failed.length > 0) throw new ResolutionsFailed(new Set(failed));
         return done;
@@ -221,9 +229,16 @@ export async function changeSchedules<T>(
 }
 
 /** Carries out the resolutions, inside the change's transaction; a move without a free slot is `not_moved`. */
-async function resolve(ctx: AvailabilityCtx, changer: Changer, planned: Planned[]): Promise<Resolved[]> {
+async function resolve(
+  ctx: AvailabilityCtx,
+  changer: Changer,
+  planned: Planned[],
+  reasonFor: ((appointment: AppointmentRow) => LocalizedText | null) | undefined,
+): Promise<Resolved[]> {
   const resolved: Resolved[] = [];
   for (const { appointment, resolution } of planned) {
+    const reason = reasonFor?.(appointment);
+    const why = reason ? pickLocalized(reason, appointment.language) : undefined;
     if (resolution.action === 'keep') {
       resolved.push({ appointmentId: appointment.id, outcome: 'kept' });
       continue;
@@ -238,7 +253,7 @@ async function resolve(ctx: AvailabilityCtx, changer: Changer, planned: Planned[
       continue;
     }
     if (resolution.action === 'cancel') {
-      await cancelForAdmin(ctx, found, changer.staffId, resolution.note);
+      await cancelForAdmin(ctx, found, changer.staffId, resolution.note || why);
       resolved.push({ appointmentId: appointment.id, outcome: 'cancelled' });
       continue;
     }
@@ -251,7 +266,7 @@ async function resolve(ctx: AvailabilityCtx, changer: Changer, planned: Planned[
       continue;
     }
     try {
-      const moved = await moveForAdmin(ctx, found, target, changer.staffId);
+      const moved = await moveForAdmin(ctx, found, target, changer.staffId, why);
       if (
         moved.startsAt.getTime() === found.appointment.startsAt.getTime() &&
         moved.staffId === found.appointment.staffId

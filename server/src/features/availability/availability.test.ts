@@ -254,7 +254,7 @@ describe.each(databaseKinds)('clerks’ availability and collisions on %s', (kin
 
   it('a closure over a booking is refused with the list, then added with the booking moved', async () => {
     const o = await bookedOffice();
-    const closure = { from: '2026-11-24', to: '2026-11-24', reason: { de: 'Betriebsausflug' } };
+    const closure = { from: '2026-11-24', to: '2026-11-24', reason: { de: 'Betriebsausflug', en: 'Staff outing' } };
     const refused = await o.admin.post(`${o.path}/closures`, closure);
     expect(refused.status).toBe(409);
     expect(refused.json.collisions.map((c: Collision) => c.appointmentId)).toEqual([o.appointmentId]);
@@ -267,7 +267,45 @@ describe.each(databaseKinds)('clerks’ availability and collisions on %s', (kin
     expect(added.status).toBe(201);
     expect(await appointmentOf(o.appointmentId)).toMatchObject({ state: 'booked', startsAt: new Date(WEDNESDAY_0800) });
     expect(await kindsOf(o.email)).toEqual(['appointment.confirmation', 'appointment.moved']);
+    // The e-mail says why, in the booking's language.
+    expect((await mailsTo(db(), o.email))[1]!.text).toContain('Betriebsausflug');
     expect((await o.admin.get(`${o.path}/closures`)).json.closures).toHaveLength(1);
+  });
+
+  it('a closure’s reason reaches an English booking’s e-mail in English, and in German without an English one', async () => {
+    const o = await bookedOffice();
+    const english = bookingRequest(o, WEDNESDAY_0800, { language: 'en' });
+    const booked = await client().post(`${o.base}/appointments`, english);
+    expect(booked.status).toBe(201);
+    const cancelBoth = {
+      [o.appointmentId]: { action: 'cancel' },
+      [booked.json.appointment.id as string]: { action: 'cancel' },
+    };
+    const added = await o.admin.post(`${o.path}/closures`, {
+      from: '2026-11-24',
+      to: '2026-11-25',
+      reason: { de: 'Umzug des Amts', en: 'The office is moving' },
+      resolutions: cancelBoth,
+    });
+    expect(added.status).toBe(201);
+    const [, cancelledEn] = await mailsTo(db(), english.email);
+    expect(cancelledEn!.kind).toBe('appointment.cancelled');
+    expect(cancelledEn!.text).toContain('The office is moving');
+    expect(cancelledEn!.text).not.toContain('Umzug');
+    expect((await mailsTo(db(), o.email))[1]!.text).toContain('Umzug des Amts');
+
+    // German only: the English booking's e-mail falls back to German.
+    const later = bookingRequest(o, '2026-12-01T07:00:00.000Z', { language: 'en' });
+    const laterBooked = await client().post(`${o.base}/appointments`, later);
+    expect(laterBooked.status).toBe(201);
+    const second = await o.admin.post(`${o.path}/closures`, {
+      from: '2026-12-01',
+      to: '2026-12-01',
+      reason: { de: 'Personalversammlung' },
+      resolutions: { [laterBooked.json.appointment.id as string]: { action: 'cancel' } },
+    });
+    expect(second.status).toBe(201);
+    expect((await mailsTo(db(), later.email))[1]!.text).toContain('Personalversammlung');
   });
 
   /** The office of `bookedOffice` with a booking on Christmas Day too, and its municipality's admin signed in. */
@@ -331,6 +369,8 @@ describe.each(databaseKinds)('clerks’ availability and collisions on %s', (kin
     expect(done.json.closures.map((c: { from: string }) => c.from)).toContain('2026-12-25');
     expect((await appointmentOf(o.holidayId)).state).toBe('cancelled');
     expect(await kindsOf(o.holidayEmail)).toEqual(['appointment.confirmation', 'appointment.cancelled']);
+    // The holiday of that day is named as the reason.
+    expect((await mailsTo(db(), o.holidayEmail))[1]!.text).toContain('1. Weihnachtstag');
     const [audit] = await db()
       .select()
       .from(auditEvents)

@@ -6,6 +6,7 @@ import {
   type AdminTenantText,
   type AdminTenantTextsResponse,
   type FaqEntry,
+  type OwnPageText,
   type PageText,
   type TenantTextKind,
   type TenantTextResponse,
@@ -55,8 +56,34 @@ function defaultsOf(ctx: LegalContext, tenant: TenantRow, kind: TenantTextKind) 
   return kind === 'faq' ? { text: null, faq: defaultFaq(facts) } : { text: defaultPageText(kind, facts), faq: null };
 }
 
-function writtenOf(row: TenantTextRow) {
-  return row.kind === 'faq' ? { text: null, faq: row.body as FaqEntry[] } : { text: row.body as PageText, faq: null };
+/**
+ * The languages of a page the municipality wrote itself. A language stored as the default's very
+ * text counts as the default (an earlier editor saved the defaults of languages nobody touched).
+ */
+function ownLanguages(body: Record<string, string>, defaults: Record<string, string> | null): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(body).filter(([language, text]) => text.trim() !== '' && !isDefaultText(text, defaults, language)),
+  );
+}
+
+const isDefaultText = (text: string, defaults: Record<string, string> | null, language: string) =>
+  defaults?.[language] !== undefined && text.replace(/\r\n?/g, '\n').trim() === defaults[language].trim();
+
+/** A page as citizens see it: per language the municipality's text, else the default's. */
+function shownOf(ctx: LegalContext, tenant: TenantRow, kind: TenantTextKind, row: TenantTextRow | undefined) {
+  const defaults = defaultsOf(ctx, tenant, kind);
+  if (kind === 'faq') {
+    return { isDefault: !row, text: null, faq: row ? (row.body as FaqEntry[]) : defaults.faq, defaults };
+  }
+  const own = row ? ownLanguages(row.body as Record<string, string>, defaults.text) : {};
+  const isDefault = Object.keys(own).length === 0;
+  return {
+    isDefault,
+    text: { ...defaults.text, ...own } as PageText,
+    faq: null,
+    own: isDefault ? null : own,
+    defaults,
+  };
 }
 
 async function requirePublicTenant(db: Db, slug: string): Promise<TenantRow> {
@@ -71,13 +98,15 @@ export async function getTenantText(
 ): Promise<TenantTextResponse> {
   const tenant = await requirePublicTenant(ctx.db, options.tenantSlug);
   const row = await findTenantText(ctx.db, tenant.id, options.kind);
+  const shown = shownOf(ctx, tenant, options.kind, row);
   return {
     tenant: toTenantSummary(tenant),
     contact: tenant.contact,
     kind: options.kind,
-    isDefault: !row,
-    updatedAt: row?.updatedAt.toISOString() ?? null,
-    ...(row ? writtenOf(row) : defaultsOf(ctx, tenant, options.kind)),
+    isDefault: shown.isDefault,
+    updatedAt: shown.isDefault ? null : (row?.updatedAt.toISOString() ?? null),
+    text: shown.text,
+    faq: shown.faq,
     feedback: options.kind === 'accessibility' ? feedbackTarget(ctx.config, tenant) : null,
   };
 }
@@ -86,29 +115,39 @@ export async function listTextsForAdmin(ctx: LegalContext, tenant: TenantRow): P
   const rows = await listTenantTexts(ctx.db, tenant.id);
   const texts = (['imprint', 'privacy', 'accessibility', 'faq'] as const).map((kind): AdminTenantText => {
     const row = rows.find((r) => r.kind === kind);
-    const defaults = defaultsOf(ctx, tenant, kind);
+    const shown = shownOf(ctx, tenant, kind, row);
     return {
       kind,
-      isDefault: !row,
-      updatedAt: row?.updatedAt.toISOString() ?? null,
-      ...(row ? writtenOf(row) : defaults),
-      defaultText: defaults.text,
-      defaultFaq: defaults.faq,
+      isDefault: shown.isDefault,
+      updatedAt: shown.isDefault ? null : (row?.updatedAt.toISOString() ?? null),
+      text: kind === 'faq' ? null : (shown.own ?? null),
+      faq: shown.faq,
+      defaultText: shown.defaults.text,
+      defaultFaq: shown.defaults.faq,
     };
   });
   return { locales: tenant.locales, texts };
 }
 
-/** Only the municipality's languages; an empty field of a language other than German is dropped. */
-function offeredOnly(text: Record<string, string>, locales: string[], path: string): PageText {
+/**
+ * Only the municipality's languages; an empty field of a language other than German is dropped,
+ * and so is a text that is the language's default word for word (`defaults`): what it did not
+ * write goes on following the default, however a client sent it.
+ */
+function offeredOnly(
+  text: Record<string, string>,
+  locales: string[],
+  path: string,
+  defaults: Record<string, string> | null = null,
+): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [language, value] of Object.entries(text)) {
     if (language !== 'de' && !locales.includes(language)) {
       throw invalidField(`${path}.${language}`, 'this municipality does not offer this language');
     }
-    if (value !== '') kept[language] = value;
+    if (value !== '' && !isDefaultText(value, defaults, language)) kept[language] = value;
   }
-  return kept as PageText;
+  return kept;
 }
 
 export async function updateTenantText(
@@ -116,25 +155,29 @@ export async function updateTenantText(
   options: { tenant: TenantRow; staffId: string; kind: TenantTextKind; input: unknown },
 ): Promise<void> {
   const { tenant, kind } = options;
-  let body: PageText | FaqEntry[];
+  let body: OwnPageText | FaqEntry[] | null;
   if (kind === 'faq') {
     const { faq } = parseInput(UpdateFaqRequestSchema, options.input);
     body = faq.map((entry, index) => ({
-      question: offeredOnly(entry.question, tenant.locales, `faq.${index}.question`),
-      answer: offeredOnly(entry.answer, tenant.locales, `faq.${index}.answer`),
+      question: offeredOnly(entry.question, tenant.locales, `faq.${index}.question`) as PageText,
+      answer: offeredOnly(entry.answer, tenant.locales, `faq.${index}.answer`) as PageText,
     }));
   } else {
     const { text } = parseInput(UpdatePageTextRequestSchema, options.input);
-    body = offeredOnly(text, tenant.locales, 'text');
+    const own = offeredOnly(text, tenant.locales, 'text', defaultsOf(ctx, tenant, kind).text);
+    // Nothing of its own left: the page is the default again, as after a reset.
+    body = Object.keys(own).length > 0 ? own : null;
   }
   await ctx.db.transaction(async (tx) => {
-    await writeTenantText(tx, { tenantId: tenant.id, kind }, body, { staffId: options.staffId, now: ctx.now });
+    const target = { tenantId: tenant.id, kind };
+    const changed = await writeTenantText(tx, target, body, { staffId: options.staffId, now: ctx.now });
+    if (body === null && !changed) return;
     await insertAudit(tx, {
       tenantId: tenant.id,
       actorKind: 'staff',
       actorStaffId: options.staffId,
       action: 'texts.updated',
-      data: { kind, reset: false },
+      data: { kind, reset: body === null },
     });
   });
 }

@@ -1,7 +1,7 @@
 import { AdminTenantTextsResponseSchema, ProblemSchema, TenantTextResponseSchema } from '@amtsraum/shared';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents } from '../../db/schema.js';
+import { auditEvents, tenants } from '../../db/schema.js';
 import { mailsTo } from '../../test/booking-factories.js';
 import { databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInAdmin, signedInClerk } from '../../test/factories.js';
@@ -73,7 +73,8 @@ describe.each(databaseKinds)('legal pages and accessibility feedback on %s', (ki
       (await client().get(`/api/tenants/${tenant.slug}/texts/imprint`)).json,
     );
     expect(shown.isDefault).toBe(false);
-    expect(shown.text).toEqual({ de: text.de });
+    // English, left empty, shows the default.
+    expect(shown.text).toEqual({ de: text.de, en: listed.texts[0]!.defaultText?.en });
 
     const faq = [
       { question: { de: 'Zweite?' }, answer: { de: 'B' } },
@@ -101,6 +102,58 @@ describe.each(databaseKinds)('legal pages and accessibility feedback on %s', (ki
       ]),
     );
     expect(JSON.stringify(audit.map((event) => event.data))).not.toContain('Herausgeber');
+  });
+
+  it('stores only the languages the admin wrote; the others follow the default and its later changes', async () => {
+    const tenant = await makeTenant(db(), { locales: ['de', 'en'], contact: { phone: '0111 111' } });
+    const { browser } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+    const listImprint = async () =>
+      AdminTenantTextsResponseSchema.parse((await browser.get(texts(tenant.slug))).json).texts[0]!;
+    const shownIn = async (language: string) =>
+      TenantTextResponseSchema.parse(
+        (
+          await client().request('GET', `/api/tenants/${tenant.slug}/texts/imprint`, undefined, {
+            'accept-language': language,
+          })
+        ).json,
+      );
+    const before = await listImprint();
+    expect(before.text).toBeNull();
+    const defaults = before.defaultText!;
+    expect(defaults.en).toContain('0111 111');
+
+    // The screen sent the English default with the German the admin wrote: only German is theirs.
+    const german = 'Herausgeberin: Gemeinde Eigenheim, Rathausplatz 1';
+    const put = await browser.put(`${texts(tenant.slug)}/imprint`, { text: { de: german, en: defaults.en } });
+    expect(put.status).toBe(204);
+    const after = await listImprint();
+    expect(after.isDefault).toBe(false);
+    expect(after.text).toEqual({ de: german });
+    expect((await shownIn('en')).text?.en).toBe(defaults.en);
+
+    // The default changes with the municipality's contact: English follows it, German stays.
+    await db()
+      .update(tenants)
+      .set({ contact: { phone: '0222 222' } })
+      .where(eq(tenants.id, tenant.id));
+    const followed = await shownIn('en');
+    expect(followed.text?.en).toContain('0222 222');
+    expect(followed.text?.de).toBe(german);
+
+    // English alone may be written; German then follows the default.
+    expect((await browser.put(`${texts(tenant.slug)}/imprint`, { text: { en: 'Own English' } })).status).toBe(204);
+    const english = await listImprint();
+    expect(english.text).toEqual({ en: 'Own English' });
+    expect((await shownIn('de')).text?.de).toContain('0222 222');
+
+    // Every language sent as its unchanged default (line endings as a browser's form sends them):
+    // nothing of the municipality's is left, and the page is the default again.
+    const current = (await listImprint()).defaultText!;
+    const unchanged = { de: current.de.replace(/\n/g, '\r\n'), en: `${current.en}\n` };
+    expect((await browser.put(`${texts(tenant.slug)}/imprint`, { text: unchanged })).status).toBe(204);
+    const back = await listImprint();
+    expect([back.isDefault, back.text, back.updatedAt]).toEqual([true, null, null]);
+    expect((await shownIn('en')).isDefault).toBe(true);
   });
 
   it('refuses bad texts with the field named, and changes nothing', async () => {

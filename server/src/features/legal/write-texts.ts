@@ -1,4 +1,4 @@
-import type { FaqEntry, PageText, TenantTextKind } from '@amtsraum/shared';
+import type { FaqEntry, OwnPageText, TenantTextKind } from '@amtsraum/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { tenantTexts } from '../../db/schema.js';
@@ -6,16 +6,18 @@ import { tenantTexts } from '../../db/schema.js';
 /**
  * The one way a municipality's legal page or FAQ is written (issue 15, item 9): the admin screens
  * and the installation file (whose texts derive from the shared PageTextSchema and FaqSchema).
- * `null` removes the text (the page shows its default again). A text written again unchanged keeps
+ * `null` removes the text (the page shows its default again); so does a page without a language
+ * written (empty fields are left out: such a language shows the default). A text written again unchanged keeps
  * when and by whom it was last changed: applying the same file twice changes nothing. Whether a
  * row was removed or written is returned; never audits (the caller knows who acted).
  */
 export async function writeTenantText(
   db: Db,
   target: { tenantId: string; kind: TenantTextKind },
-  body: PageText | FaqEntry[] | null,
+  given: OwnPageText | FaqEntry[] | null,
   by: { staffId: string | null; now?: Date },
 ): Promise<boolean> {
+  const body = given === null || Array.isArray(given) ? given : writtenLanguages(given);
   const scope = and(eq(tenantTexts.tenantId, target.tenantId), eq(tenantTexts.kind, target.kind));
   if (body === null) {
     const rows = await db.delete(tenantTexts).where(scope).returning({ kind: tenantTexts.kind });
@@ -35,4 +37,9 @@ export async function writeTenantText(
     })
     .returning({ kind: tenantTexts.kind });
   return rows.length > 0;
+}
+
+function writtenLanguages(text: OwnPageText): Record<string, string> | null {
+  const written = Object.entries(text).filter(([, value]) => value !== undefined && value !== '');
+  return written.length > 0 ? Object.fromEntries(written) : null;
 }

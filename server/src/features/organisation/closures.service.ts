@@ -3,6 +3,7 @@ import {
   formatCivilDate,
   parseCivilDate,
   StateCodeSchema,
+  zonedParts,
   type AdminClosure,
   type ClosureCreate,
   type HolidayPrefillResult,
@@ -65,6 +66,7 @@ export async function addClosure(
       mayResolve: actor.actorStaffId !== null,
     },
     resolutions: values.resolutions,
+    reasonFor: () => values.reason,
     hits: (tx) => bookedAppointments(tx, ctx.now, { departmentIds: closed, startingIn: [days] }),
     write: async (tx, hits) => {
       const [inserted] = await addClosures(tx, tenant.id, departmentId, [values]);
@@ -128,6 +130,10 @@ export async function prefillHolidays(
       mayResolve: actor.actorStaffId !== null,
     },
     resolutions,
+    // The holiday of the appointment's day, in the municipality's time zone.
+    reasonFor: (appointment) =>
+      missing.find(({ day }) => day === formatCivilDate(zonedParts(appointment.startsAt, tenant.timeZone)))?.name ??
+      null,
     hits: async (tx) => {
       await lockTenant(tx, tenant.id);
       const existing = await listScopedClosures(tx, tenant.id, null);

@@ -9,7 +9,7 @@ import {
   LocaleSchema,
   ONSITE_LOCATION_FIRST,
   OpeningIntervalSchema,
-  PageTextSchema,
+  OwnPageTextSchema,
   personName,
   ServiceInputSchema as AdminServiceSchema,
   SlugSchema,
@@ -198,13 +198,13 @@ export const StaffInputSchema = z.strictObject({
 /**
  * The municipality's legal pages and FAQ, as the admin screens write them. A kind left out stays
  * as it is (a text edited on the admin screens survives an older file); `null` removes it, and the
- * page shows its default text.
+ * page shows its default text. A language left out of a page shows (and follows) the default too.
  */
 export const TenantTextsInputSchema = z
   .object({
-    imprint: z.optional(z.nullable(PageTextSchema)),
-    privacy: z.optional(z.nullable(PageTextSchema)),
-    accessibility: z.optional(z.nullable(PageTextSchema)),
+    imprint: z.optional(z.nullable(OwnPageTextSchema)),
+    privacy: z.optional(z.nullable(OwnPageTextSchema)),
+    accessibility: z.optional(z.nullable(OwnPageTextSchema)),
     faq: z.optional(z.nullable(FaqSchema)),
   })
   .strict();

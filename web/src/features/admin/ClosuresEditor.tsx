@@ -14,8 +14,9 @@ import { currentLocale } from '../../lib/i18n';
 import { AdminClosureListSchema, DepartmentClosureListSchema, type ClosureCreate } from '@amtsraum/shared';
 import { FormSummary, SavedStatus, useAdminForm } from './useAdminForm';
 
-type ClosureField = 'from' | 'to' | 'reason';
-const CLOSURE_FIELDS: ClosureField[] = ['from', 'to', 'reason'];
+// The reason per language, by the server's paths (`reason.de`, `reason.en`): each error at its field.
+type ClosureField = 'from' | 'to' | 'reason.de' | 'reason.en' | 'reason';
+const CLOSURE_FIELDS: ClosureField[] = ['from', 'to', 'reason.de', 'reason.en', 'reason'];
 
 /** A closure or the prefill refused for the bookings it would hit, and how to send it again with the choices. */
 type Collided = { what: 'add' | 'prefill'; collisions: Collision[]; retry: (resolutions: Resolutions) => void };
@@ -56,6 +57,7 @@ export function ClosuresEditor({
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
+  const [reasonEn, setReasonEn] = useState('');
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const prefill = useAdminForm(['year'] as const);
   const [collided, setCollided] = useState<Collided | null>(null);
@@ -74,13 +76,22 @@ export function ClosuresEditor({
       setFrom('');
       setTo('');
       setReason('');
+      setReasonEn('');
       state.reload();
     }
   };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void add({ from, to: to || from, reason: reason.trim() ? { de: reason.trim() } : null });
+    const de = reason.trim();
+    const en = reasonEn.trim();
+    // German is the office's language and every citizen's fallback: an English reason alone is
+    // said at the German field, before anything is sent.
+    if (en && !de) {
+      form.reject({ 'reason.de': message((tr) => tr('admin:closures.reasonGermanMissing')) });
+      return;
+    }
+    void add({ from, to: to || from, reason: de ? { de, ...(en ? { en } : {}) } : null });
   };
 
   const runPrefill = async (chosen: number, resolutions?: Resolutions) => {
@@ -142,8 +153,11 @@ export function ClosuresEditor({
         <Field fields={fields} field="to" label={t('closures.to')} hint={t('closures.toHint')}>
           {(control) => <input {...control} type="date" value={to} onChange={(e) => setTo(e.target.value)} />}
         </Field>
-        <Field fields={fields} field="reason" label={t('closures.reason')}>
+        <Field fields={fields} field="reason.de" label={t('closures.reason')} hint={t('closures.reasonHint')}>
           {(control) => <input {...control} value={reason} onChange={(e) => setReason(e.target.value)} />}
+        </Field>
+        <Field fields={fields} field="reason.en" label={t('closures.reasonEn')}>
+          {(control) => <input {...control} value={reasonEn} onChange={(e) => setReasonEn(e.target.value)} />}
         </Field>
         <button type="submit" className="button button--primary" aria-disabled={form.busy || undefined}>
           {t('closures.add')}

@@ -80,7 +80,15 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
     setFailedAt((n) => n + 1);
   };
 
-  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail };
+  /** The form's own check found these fields wrong: marked and summed up as the server's would be. */
+  const reject = (found: Partial<Record<F, Message>>) => {
+    fields.setErrors(found);
+    setFailure(null);
+    setSaved(null);
+    setFailedAt((n) => n + 1);
+  };
+
+  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail, reject };
 }
 
 export type AdminForm<F extends string> = ReturnType<typeof useAdminForm<F>>;

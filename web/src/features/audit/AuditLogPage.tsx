@@ -1,4 +1,4 @@
-import { pagePath, type AuditPage, type AuditRow, type StaffMe, intlLocale } from '@amtsraum/shared';
+import { auditActionName, pagePath, type AuditPage, type AuditRow, type StaffMe, intlLocale } from '@amtsraum/shared';
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
@@ -385,9 +385,9 @@ function AuditProblem({ error, retry }: { error: ApiError; retry: () => void }) 
 
 /** The action's label in the interface language; an action not known here shows its code. */
 function useActionLabel(): (action: string) => string {
-  const { t } = useTranslation('audit');
-  const labels = t('actions', { returnObjects: true }) as Record<string, string>;
-  return (action) => labels[action] ?? action;
+  const { i18n } = useTranslation('audit');
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  return (action) => auditActionName(action, locale);
 }
 
 interface AuditTableProps {

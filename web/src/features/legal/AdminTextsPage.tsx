@@ -20,7 +20,6 @@ import { useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { NotFoundOr } from '../directory';
 import { loadAdminTexts, resetText, saveText } from './api';
-import { PlainText } from './PlainText';
 
 type Texts = Record<string, string>;
 
@@ -149,6 +148,11 @@ function useSaving() {
   return { run, fail, view };
 }
 
+/**
+ * One page's text per language. A language the municipality has not written shows the default in
+ * its field, and stays the default (following the default's later changes) until the admin
+ * changes that field: saving sends only the languages that differ from the default.
+ */
 function PageEditor({
   tenant,
   text,
@@ -164,7 +168,9 @@ function PageEditor({
   const languageName = useLanguageLabel();
   const id = useId();
   const kind = text.kind as Exclude<TenantTextKind, 'faq'>;
-  const [values, setValues] = useState<Texts>(() => ({ ...(text.text ?? {}) }));
+  const defaults: Texts = text.defaultText ?? {};
+  const [values, setValues] = useState<Texts>(() => ({ ...defaults, ...(text.text ?? {}) }));
+  const isOwn = (locale: string) => (values[locale] ?? '') !== (defaults[locale] ?? '');
   const saveRef = useRef<HTMLButtonElement>(null);
   const { run, fail, view } = useSaving();
   const { fields, show } = useTextErrors(
@@ -173,9 +179,16 @@ function PageEditor({
   );
   const title = t(`pages.${kind}.title`);
   const save = () => {
-    const parsed = UpdatePageTextRequestSchema.safeParse({ text: { de: '', ...values } });
-    if (!parsed.success) {
-      fail(show(issuePaths(parsed.error.issues)) ? checkFields : notValid);
+    const own = Object.fromEntries(locales.filter(isOwn).map((locale) => [locale, values[locale] ?? '']));
+    // An own field left empty would show the default after saving, unasked: said at the field.
+    const empty = locales.filter((locale) => isOwn(locale) && (values[locale] ?? '').trim() === '');
+    const parsed = UpdatePageTextRequestSchema.safeParse({ text: own });
+    if (empty.length > 0 || !parsed.success) {
+      const paths = [
+        ...empty.map((locale) => `text.${locale}`),
+        ...(parsed.error ? issuePaths(parsed.error.issues) : []),
+      ];
+      fail(show(paths) ? checkFields : notValid);
       return;
     }
     fields.setErrors({});
@@ -192,37 +205,46 @@ function PageEditor({
     <section aria-labelledby={`${id}-heading`} className="admin-text" data-testid={`admin-text-${kind}`}>
       <h2 id={`${id}-heading`}>{title}</h2>
       <p>{text.isDefault ? t('admin.isDefault') : t('admin.isOwn')}</p>
-      {locales.map((locale) => (
-        <div className="field" key={locale}>
-          <label htmlFor={fields.fieldId(`text.${locale}`)}>
-            {t('admin.textIn', { language: languageName(locale) })}
-          </label>
-          {fields.fieldError(`text.${locale}`)}
-          <textarea
-            id={fields.fieldId(`text.${locale}`)}
-            aria-invalid={fields.invalid(`text.${locale}`)}
-            aria-describedby={fields.describedBy(`text.${locale}`)}
-            rows={10}
-            value={values[locale] ?? ''}
-            onChange={(event) => {
-              setValues((previous) => ({ ...previous, [locale]: event.target.value }));
-            }}
-          />
-        </div>
-      ))}
+      {locales.map((locale) => {
+        const field = `text.${locale}`;
+        const language = languageName(locale);
+        const stateId = `${id}-${locale}-state`;
+        return (
+          <div className="field" key={locale} data-testid={`admin-text-${kind}-${locale}`}>
+            <label htmlFor={fields.fieldId(field)}>{t('admin.textIn', { language })}</label>
+            <p id={stateId} className="field__hint">
+              {isOwn(locale) ? t('admin.languageOwn', { language }) : t('admin.languageDefault', { language })}
+            </p>
+            {fields.fieldError(field)}
+            <textarea
+              id={fields.fieldId(field)}
+              aria-invalid={fields.invalid(field)}
+              aria-describedby={fields.describedBy(field, stateId)}
+              rows={10}
+              value={values[locale] ?? ''}
+              onChange={(event) => {
+                setValues((previous) => ({ ...previous, [locale]: event.target.value }));
+              }}
+            />
+            {isOwn(locale) && defaults[locale] !== undefined && (
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  setValues((previous) => ({ ...previous, [locale]: defaults[locale] ?? '' }));
+                  fields.setErrors({});
+                }}
+              >
+                {t('admin.useDefaultIn', { language })}
+              </button>
+            )}
+          </div>
+        );
+      })}
       <p className="field__hint">{t('admin.format')}</p>
       <div className="button-row">
         <button ref={saveRef} type="button" className="button button--primary" onClick={save}>
           {t('admin.save', { title })}
-        </button>
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            setValues({ ...(text.defaultText ?? {}) });
-          }}
-        >
-          {t('admin.useDefault')}
         </button>
         {!text.isDefault && (
           <button
@@ -231,7 +253,7 @@ function PageEditor({
             onClick={() =>
               void run(async () => {
                 await resetText(tenant, kind);
-                setValues({ ...(text.defaultText ?? {}) });
+                setValues({ ...defaults });
                 saveRef.current?.focus(); // the reset button goes: not <body>
                 reload();
               }, resetMessage)
@@ -242,10 +264,6 @@ function PageEditor({
         )}
       </div>
       {view}
-      <details>
-        <summary>{t('admin.showDefault')}</summary>
-        <PlainText text={text.defaultText?.de ?? ''} lang="de" />
-      </details>
     </section>
   );
 }

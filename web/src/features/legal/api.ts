@@ -4,7 +4,7 @@ import {
   TenantTextResponseSchema,
   type AccessibilityFeedbackRequest,
   type FaqEntry,
-  type PageText,
+  type OwnPageText,
   type TenantTextKind,
 } from '@amtsraum/shared';
 import { getJson, sendForNothing, sendJson } from '../../lib/api';
@@ -36,7 +36,7 @@ const adminTexts = (tenant: string) => `/api/admin/tenants/${segment(tenant)}/te
 export const loadAdminTexts = (tenant: string, signal?: AbortSignal) =>
   getJson(adminTexts(tenant), AdminTenantTextsResponseSchema, { language: currentLocale(), signal });
 
-export function saveText(tenant: string, kind: TenantTextKind, body: { text: PageText } | { faq: FaqEntry[] }) {
+export function saveText(tenant: string, kind: TenantTextKind, body: { text: OwnPageText } | { faq: FaqEntry[] }) {
   return sendForNothing('PUT', `${adminTexts(tenant)}/${kind}`, body, { language: currentLocale() });
 }
 
