@@ -74,6 +74,22 @@ export default tseslint.config(
       ],
     },
   },
+  // A field's look comes from its type (`.field input[type='text']` in styles.css): an input without
+  // one was 21 px high and thin-bordered beside every other field. One with a class of its own
+  // (the kiosk's, a device's pairing code) is styled by it.
+  {
+    files: ['web/src/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "JSXOpeningElement[name.name='input']:not(:has(JSXAttribute[name.name='type'])):not(:has(JSXAttribute[name.name='className']))",
+          message: 'Give the input its type (type="text" for a text field), or a class of its own.',
+        },
+      ],
+    },
+  },
   // Web client layers (docs/decisions/010-web-layout.md): app → features → ui → lib, features
   // used through their index.ts only, and only downward along this table of who may use whom.
   {

@@ -134,6 +134,7 @@ export function InputField<F extends string>({ input, value, onChange, ...field 
     <Field {...field}>
       {(control) => (
         <input
+          type="text"
           {...input}
           {...control}
           value={value}

@@ -197,6 +197,7 @@ function CreateForm({ onCreated }: { onCreated: () => void }) {
     (key: keyof typeof empty, extra: object = {}) =>
     (control: object) => (
       <input
+        type="text"
         {...control}
         {...extra}
         value={values[key]}

@@ -186,7 +186,7 @@ function DepartmentSettings({
   const text = (id: string, label: string, value: string, set: (v: string) => void) => (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} value={value} onChange={(e) => set(e.target.value)} />
+      <input type="text" id={id} value={value} onChange={(e) => set(e.target.value)} />
     </div>
   );
 
@@ -196,7 +196,7 @@ function DepartmentSettings({
       <form className="panel" noValidate onSubmit={(e) => void submit(e)}>
         <FormSummary form={form} />
         <Field fields={fields} field="name" label={t('department.nameDe')}>
-          {(control) => <input {...control} value={nameDe} onChange={(e) => setNameDe(e.target.value)} />}
+          {(control) => <input type="text" {...control} value={nameDe} onChange={(e) => setNameDe(e.target.value)} />}
         </Field>
         {text('department-name-en', t('department.nameEn'), nameEn, setNameEn)}
         <Field fields={fields} field="description" label={t('department.descriptionDe')}>
@@ -250,7 +250,13 @@ function DepartmentSettings({
         </fieldset>
         <Field fields={fields} field="queueCap" label={t('department.queueCap')} hint={t('department.queueCapHint')}>
           {(control) => (
-            <input {...control} inputMode="numeric" value={queueCap} onChange={(e) => setQueueCap(e.target.value)} />
+            <input
+              type="text"
+              {...control}
+              inputMode="numeric"
+              value={queueCap}
+              onChange={(e) => setQueueCap(e.target.value)}
+            />
           )}
         </Field>
         <Field
@@ -259,7 +265,9 @@ function DepartmentSettings({
           label={t('department.avgHandlingMinutes')}
           hint={t('department.avgHandlingMinutesHint')}
         >
-          {(control) => <input {...control} inputMode="numeric" value={avg} onChange={(e) => setAvg(e.target.value)} />}
+          {(control) => (
+            <input type="text" {...control} inputMode="numeric" value={avg} onChange={(e) => setAvg(e.target.value)} />
+          )}
         </Field>
         <button type="submit" className="button button--primary" aria-disabled={form.busy || undefined}>
           {t('form.save')}

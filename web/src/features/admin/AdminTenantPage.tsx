@@ -132,16 +132,20 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
       <form className="panel" noValidate onSubmit={(e) => void submit(e)} data-testid="tenant-settings">
         <FormSummary form={form} />
         <Field fields={fields} field="name" label={t('tenant.name')}>
-          {(control) => <input {...control} value={name} onChange={(e) => setName(e.target.value)} />}
+          {(control) => <input type="text" {...control} value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
         <Field fields={fields} field="logoUrl" label={t('tenant.logoUrl')} hint={t('tenant.logoUrlHint')}>
           {(control) => <input {...control} type="url" value={logoUrl} onChange={(e) => setLogoUrl(e.target.value)} />}
         </Field>
         <Field fields={fields} field="brandColor" label={t('tenant.brandColor')} hint={t('tenant.brandColorHint')}>
-          {(control) => <input {...control} value={brandColor} onChange={(e) => setBrandColor(e.target.value)} />}
+          {(control) => (
+            <input type="text" {...control} value={brandColor} onChange={(e) => setBrandColor(e.target.value)} />
+          )}
         </Field>
         <Field fields={fields} field="timeZone" label={t('tenant.timeZone')} hint={t('tenant.timeZoneHint')}>
-          {(control) => <input {...control} value={timeZone} onChange={(e) => setTimeZone(e.target.value)} />}
+          {(control) => (
+            <input type="text" {...control} value={timeZone} onChange={(e) => setTimeZone(e.target.value)} />
+          )}
         </Field>
         <fieldset className="admin-fieldset" id={fields.fieldId('locales')}>
           <legend>{t('tenant.locales')}</legend>
@@ -294,14 +298,16 @@ function CreateDepartment({ tenant }: { tenant: string }) {
       <h3 id="create-department">{t('tenant.createHeading')}</h3>
       <FormSummary form={form} />
       <Field fields={fields} field="slug" label={t('tenant.slug')} hint={t('tenant.slugHint')}>
-        {(control) => <input {...control} value={slug} spellCheck={false} onChange={(e) => setSlug(e.target.value)} />}
+        {(control) => (
+          <input type="text" {...control} value={slug} spellCheck={false} onChange={(e) => setSlug(e.target.value)} />
+        )}
       </Field>
       <Field fields={fields} field="name" label={t('department.nameDe')}>
-        {(control) => <input {...control} value={nameDe} onChange={(e) => setNameDe(e.target.value)} />}
+        {(control) => <input type="text" {...control} value={nameDe} onChange={(e) => setNameDe(e.target.value)} />}
       </Field>
       <div className="field">
         <label htmlFor="create-department-name-en">{t('department.nameEn')}</label>
-        <input id="create-department-name-en" value={nameEn} onChange={(e) => setNameEn(e.target.value)} />
+        <input type="text" id="create-department-name-en" value={nameEn} onChange={(e) => setNameEn(e.target.value)} />
       </div>
       <Field fields={fields} field="description" label={t('department.descriptionDe')}>
         {(control) => (

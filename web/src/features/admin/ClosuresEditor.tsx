@@ -154,10 +154,12 @@ export function ClosuresEditor({
           {(control) => <input {...control} type="date" value={to} onChange={(e) => setTo(e.target.value)} />}
         </Field>
         <Field fields={fields} field="reason.de" label={t('closures.reason')} hint={t('closures.reasonHint')}>
-          {(control) => <input {...control} value={reason} onChange={(e) => setReason(e.target.value)} />}
+          {(control) => <input type="text" {...control} value={reason} onChange={(e) => setReason(e.target.value)} />}
         </Field>
         <Field fields={fields} field="reason.en" label={t('closures.reasonEn')}>
-          {(control) => <input {...control} value={reasonEn} onChange={(e) => setReasonEn(e.target.value)} />}
+          {(control) => (
+            <input type="text" {...control} value={reasonEn} onChange={(e) => setReasonEn(e.target.value)} />
+          )}
         </Field>
         <button type="submit" className="button button--primary" aria-disabled={form.busy || undefined}>
           {t('closures.add')}
@@ -172,6 +174,7 @@ export function ClosuresEditor({
           <div className="field">
             <label htmlFor={`${scope}-prefill-year`}>{t('closures.year')}</label>
             <input
+              type="text"
               id={`${scope}-prefill-year`}
               inputMode="numeric"
               value={year}

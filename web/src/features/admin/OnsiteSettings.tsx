@@ -81,7 +81,13 @@ export function OnsiteSettings({
           hint={t('onsite.checkInOpensHint')}
         >
           {(control) => (
-            <input {...control} inputMode="numeric" value={opens} onChange={(e) => setOpens(e.target.value)} />
+            <input
+              type="text"
+              {...control}
+              inputMode="numeric"
+              value={opens}
+              onChange={(e) => setOpens(e.target.value)}
+            />
           )}
         </Field>
         <button type="submit" className="button button--primary" aria-disabled={form.busy || undefined}>

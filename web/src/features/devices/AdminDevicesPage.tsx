@@ -200,6 +200,7 @@ function AddDevice({
           </p>
         )}
         <input
+          type="text"
           ref={inputRef}
           id="device-label"
           value={label}

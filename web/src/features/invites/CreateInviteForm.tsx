@@ -85,6 +85,7 @@ export function CreateInviteForm({
           {t('form.labelHint')}
         </p>
         <input
+          type="text"
           id={`${id}-label`}
           aria-describedby={`${id}-label-hint`}
           value={label}

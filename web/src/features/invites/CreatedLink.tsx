@@ -44,6 +44,7 @@ export function CreatedLink({
       <div className="field">
         <label htmlFor={`${id}-url`}>{t('created.link', { label: created.invite.label })}</label>
         <input
+          type="text"
           ref={urlRef}
           id={`${id}-url`}
           readOnly
