@@ -608,6 +608,23 @@ test('a guest whose browser refuses camera and microphone is told so in the lobb
         'aria-pressed',
         'false',
       );
+    // Every control's words stand whole at 320 px: "Microphone" broke as "Microphon/e".
+    const brokenWords = await guest.page.$$eval('.call__controls .control__label', (labels) =>
+      labels.flatMap((label) => {
+        const text = label.firstChild;
+        if (!text) return [];
+        const broken: string[] = [];
+        for (const word of (text.textContent ?? '').matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(text, word.index);
+          range.setEnd(text, word.index + word[0].length);
+          if (new Set(Array.from(range.getClientRects(), (rect) => Math.round(rect.top))).size > 1)
+            broken.push(word[0]);
+        }
+        return broken;
+      }),
+    );
+    expect(brokenWords).toEqual([]);
     await expectNoA11yViolations(guest.page);
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
