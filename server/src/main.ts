@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { DatabaseUnavailableError } from './db/client.js';
+import { DatabaseNewerThanCodeError, DatabaseUnavailableError } from './db/client.js';
 import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError, DataDirUnwritableError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
@@ -25,7 +25,7 @@ let running;
 try {
   running = await startServer(config, logger);
 } catch (error) {
-  if (error instanceof DataDirInUseError) {
+  if (error instanceof DataDirInUseError || error instanceof DatabaseNewerThanCodeError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }

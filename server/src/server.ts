@@ -5,7 +5,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { allowedOriginsFor, createApp, findWebDist } from './app.js';
 import type { Config } from './config.js';
-import { DatabaseUnavailableError, openDatabase, type Database } from './db/client.js';
+import { DatabaseNewerThanCodeError, DatabaseUnavailableError, openDatabase, type Database } from './db/client.js';
 import { closeDisplayStreams } from './features/devices/display-streams.js';
 import { formatDemoLogins, seedDemoIfEmpty } from './features/setup/demo-seed.js';
 import { BOOKING_LANES, type AppDeps } from './deps.js';
@@ -85,6 +85,7 @@ async function openConfiguredDatabase(config: Config): Promise<Database> {
   try {
     return await openDatabase(config.database);
   } catch (error) {
+    if (error instanceof DatabaseNewerThanCodeError) throw error;
     throw new DatabaseUnavailableError(config.database.url, error);
   }
 }

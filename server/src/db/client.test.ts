@@ -1,8 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase } from '../test/databases.js';
-import { DatabaseUnavailableError, openDatabase } from './client.js';
+import { killServers, spawnServer } from '../test/processes.js';
+import {
+  DatabaseNewerThanCodeError,
+  DatabaseUnavailableError,
+  lastMigrationAt,
+  openDatabase,
+  type Database,
+} from './client.js';
+import { createPgliteForDrizzle } from './pglite-client.js';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
 
@@ -35,4 +48,78 @@ describe.skipIf(!TEST_DATABASE_URL)('a PostgreSQL user that may connect but not 
       await admin.end();
     }
   });
+});
+
+/** As a newer release's start leaves it: one migration more, recorded a day after this code's last. */
+async function migrateByANewerRelease(database: Database): Promise<void> {
+  await database.db.execute(
+    sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('a-newer-release', ${lastMigrationAt() + 86_400_000})`,
+  );
+  await database.close();
+}
+
+async function migrationCount(database: Database): Promise<number> {
+  const result = (await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)) as
+    { rows: { n: number }[] } | { n: number }[];
+  return (Array.isArray(result) ? result : result.rows)[0]!.n;
+}
+
+// An update rolled back to the older release, or an older process started beside newer ones:
+// drizzle's migrator would skip every migration and run on tables it does not know.
+describe('a database migrated by a newer release', () => {
+  afterEach(killServers);
+
+  it('is refused by this one on PGlite, saying what to do, and left as it was', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-newer-'));
+    try {
+      const dataDir = path.join(dir, 'pglite');
+      await migrateByANewerRelease(await openDatabase({ kind: 'pglite', dataDir }));
+      const failure = await openDatabase({ kind: 'pglite', dataDir }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(DatabaseNewerThanCodeError);
+      expect((failure as Error).message).toContain('updated by a newer Amtsraum release');
+      expect((failure as Error).message).toContain('restore the backup');
+      // The folder is free again (its lock released), and the newer release's record is still there.
+      const { client } = await createPgliteForDrizzle(dataDir, { extensions: { btree_gist } });
+      const rows = await client.query<{ hash: string }>(
+        'select hash from drizzle.__drizzle_migrations order by created_at desc limit 1',
+      );
+      expect(rows.rows[0]?.hash).toBe('a-newer-release');
+      await client.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!TEST_DATABASE_URL)(
+    'is refused on PostgreSQL by the server process in one line, without a stack, and nothing is migrated',
+    async () => {
+      const fresh = await createPostgresDatabase();
+      try {
+        const first = await openDatabase({ kind: 'postgres', url: fresh.url });
+        const before = await migrationCount(first);
+        await migrateByANewerRelease(first);
+        const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-newer-'));
+        try {
+          const child = spawnServer({ DATABASE_URL: fresh.url, DATA_DIR: dataDir, SEED_DEMO: 'false' });
+          expect(await child.exited).toBe(1);
+          expect(child.stderr()).toContain('The database was updated by a newer Amtsraum release');
+          expect(child.stderr() + child.stdout()).not.toMatch(/\n\s+at |"stack"|cannot open the PostgreSQL/);
+        } finally {
+          fs.rmSync(dataDir, { recursive: true, force: true });
+        }
+        const after = await openDatabase({ kind: 'postgres', url: fresh.url }).catch(() => null);
+        expect(after).toBeNull();
+        const admin = postgres(fresh.url, { max: 1, onnotice: () => {} });
+        const [{ n }] = await admin<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
+        expect(n).toBe(before + 1);
+        await admin.end();
+      } finally {
+        await fresh.drop();
+      }
+    },
+    60_000,
+  );
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
@@ -125,6 +126,47 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+/**
+ * The database holds a schema this code does not know: a newer Amtsraum migrated it (an update
+ * rolled back to an older release, or an older process started beside newer ones). Drizzle's
+ * migrator would skip every migration and start on tables it does not know; the start is refused.
+ */
+export class DatabaseNewerThanCodeError extends Error {
+  constructor(
+    readonly databaseSchemaAt: Date,
+    readonly codeSchemaAt: Date,
+  ) {
+    super(
+      `The database was updated by a newer Amtsraum release (its schema dates from ${databaseSchemaAt.toISOString()}; ` +
+        `this release knows it up to ${codeSchemaAt.toISOString()}). Start that newer release again, ` +
+        'or restore the backup of the database taken before the update to run this one. Nothing was changed.',
+    );
+    this.name = 'DatabaseNewerThanCodeError';
+  }
+}
+
+/** The time of this code's last migration, as drizzle records it (`when` in the journal). */
+export function lastMigrationAt(folder = MIGRATIONS_FOLDER): number {
+  const journal = JSON.parse(readFileSync(path.join(folder, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { when: number }[];
+  };
+  return Math.max(...journal.entries.map((entry) => entry.when));
+}
+
+/** Refuses a database migrated past this code (see `DatabaseNewerThanCodeError`). */
+async function refuseNewerSchema(db: { execute: (query: ReturnType<typeof sql>) => Promise<unknown> }) {
+  const rowsOf = (result: unknown) =>
+    (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as { at: string | null }[];
+  // A new database has no record yet (the table is named only once it exists).
+  const table = rowsOf(await db.execute(sql`select to_regclass('drizzle.__drizzle_migrations')::text as "at"`));
+  if (table[0]?.at == null) return;
+  const at = rowsOf(await db.execute(sql`select max(created_at)::text as "at" from drizzle.__drizzle_migrations`))[0]
+    ?.at;
+  if (at == null) return;
+  const known = lastMigrationAt();
+  if (Number(at) > known) throw new DatabaseNewerThanCodeError(new Date(Number(at)), new Date(known));
+}
+
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') return openPostgres(options.url, options.maxConnections ?? 10, options.onQuery);
@@ -138,6 +180,7 @@ async function openPostgres(url: string, max: number, onQuery: DatabaseOptions['
   try {
     await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {
+      await refuseNewerSchema(db);
       await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
     } finally {
       await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
@@ -191,6 +234,12 @@ async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQu
     // btree_gist: the appointments' exclusion constraint (no double booking) compares uuids in a GiST index.
     ({ client, forDrizzle } = await createPgliteForDrizzle(dataDir ?? undefined, { extensions: { btree_gist } }));
     const db = drizzlePglite({ client: forDrizzle, schema });
+    try {
+      await refuseNewerSchema(db);
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (error) {
     lock?.release();
