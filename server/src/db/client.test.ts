@@ -113,8 +113,8 @@ describe('a database migrated by a newer release', () => {
         const after = await openDatabase({ kind: 'postgres', url: fresh.url }).catch(() => null);
         expect(after).toBeNull();
         const admin = postgres(fresh.url, { max: 1, onnotice: () => {} });
-        const [{ n }] = await admin<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
-        expect(n).toBe(before + 1);
+        const counted = await admin<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
+        expect(counted[0]?.n).toBe(before + 1);
         await admin.end();
       } finally {
         await fresh.drop();
