@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { DatabaseNewerThanCodeError, DatabaseUnavailableError } from './db/client.js';
+import { DatabaseNewerThanCodeError, DatabaseUnavailableError, DataDirDamagedError } from './db/client.js';
 import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError, DataDirUnwritableError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
@@ -25,7 +25,11 @@ let running;
 try {
   running = await startServer(config, logger);
 } catch (error) {
-  if (error instanceof DataDirInUseError || error instanceof DatabaseNewerThanCodeError) {
+  if (
+    error instanceof DataDirInUseError ||
+    error instanceof DatabaseNewerThanCodeError ||
+    error instanceof DataDirDamagedError
+  ) {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase } from '../test/databases.js';
 import { killServers, spawnServer } from '../test/processes.js';
 import {
+  DataDirDamagedError,
   DatabaseNewerThanCodeError,
   DatabaseUnavailableError,
   lastMigrationAt,
@@ -122,4 +123,33 @@ describe('a database migrated by a newer release', () => {
     },
     60_000,
   );
+});
+
+describe('an embedded database folder that is damaged', () => {
+  afterEach(killServers);
+
+  it('is named as DATA_DIR with what to do, in one line without a stack, and the folder stays free', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-damaged-'));
+    try {
+      const dataDir = path.join(dir, 'pglite');
+      await (await openDatabase({ kind: 'pglite', dataDir })).close();
+      // A disk that lost the cluster's control file (or a copy cut short).
+      fs.writeFileSync(path.join(dataDir, 'global', 'pg_control'), Buffer.alloc(8192, 7));
+      const failure = await openDatabase({ kind: 'pglite', dataDir }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(DataDirDamagedError);
+      expect((failure as Error).message).toContain(`DATA_DIR: the embedded database in ${dataDir} cannot be opened`);
+      expect((failure as Error).message).toContain('Restore the folder from your backup');
+
+      // The process says it in one line, and its lock on the folder was given back (no "in use").
+      const child = spawnServer({ DATA_DIR: dir, SEED_DEMO: 'false' });
+      expect(await child.exited).toBe(1);
+      expect(child.stderr()).toContain('DATA_DIR: the embedded database in');
+      expect(child.stderr() + child.stdout()).not.toMatch(/\n\s+at |"stack"|in use/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

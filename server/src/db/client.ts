@@ -145,6 +145,18 @@ export class DatabaseNewerThanCodeError extends Error {
   }
 }
 
+/** The embedded database's folder cannot be opened: damaged files, or not a database at all. */
+export class DataDirDamagedError extends Error {
+  constructor(readonly dataDir: string) {
+    super(
+      `DATA_DIR: the embedded database in ${dataDir} cannot be opened: its files are damaged or are not an ` +
+        'Amtsraum database (PGlite failed to initialise). Restore the folder from your backup, or move it ' +
+        'aside to start with an empty database.',
+    );
+    this.name = 'DataDirDamagedError';
+  }
+}
+
 /** The time of this code's last migration, as drizzle records it (`when` in the journal). */
 export function lastMigrationAt(folder = MIGRATIONS_FOLDER): number {
   const journal = JSON.parse(readFileSync(path.join(folder, 'meta', '_journal.json'), 'utf8')) as {
@@ -245,6 +257,10 @@ async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQu
     lock?.release();
     if (dataDir && (error as { name?: unknown } | null)?.name === 'ErrnoError') {
       throw new DataDirUnwritableError(dataDir, new Error('a file in it cannot be read or written by this user'));
+    }
+    // PGlite's only word for a folder whose files are damaged, cut short or not a database.
+    if (dataDir && error instanceof Error && /failed to initiali[sz]e/i.test(error.message)) {
+      throw new DataDirDamagedError(dataDir);
     }
     throw error;
   }
