@@ -106,4 +106,29 @@ describe('the server process', () => {
     third.process.kill('SIGINT');
     expect(await third.exited).toBe(0);
   }, 90_000);
+
+  it('stopped while it starts, finishes the start first and then stops cleanly (the database not cut off)', async () => {
+    const dataDir = tempDir();
+    const env = { DATA_DIR: dataDir, SEED_DEMO: 'true', SEED_DEMO_PASSWORD: 'demo-passwort-123' };
+    const first = run(env);
+    // The lock is taken when the database opens: the migrations and the seed are under way.
+    const lock = path.join(dataDir, 'amtsraum.lock');
+    for (let i = 0; i < 600 && !fs.existsSync(lock); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(fs.existsSync(lock)).toBe(true);
+    first.process.kill('SIGTERM');
+    // Before, the default action ended it at once: exit code null (killed), the seed half written.
+    expect(await first.exited).toBe(0);
+    expect(first.stderr() + first.stdout()).not.toMatch(/\n\s+at |"stack"/);
+    expect(first.stdout()).toContain('stopping once the start is done');
+    expect(fs.existsSync(lock)).toBe(false);
+
+    // The start it finished is whole: the next one finds the demo seeded, and seeds nothing again.
+    const second = run(env);
+    const url = await second.url();
+    expect(second.stdout()).not.toContain('anna.schmidt@musterstadt.example');
+    const tenants = (await (await fetch(`${url}/api/tenants`)).json()) as { tenants: { slug: string }[] };
+    expect(tenants.tenants.map((t) => t.slug).sort()).toEqual(['beispielheim', 'musterstadt']);
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 90_000);
 });

@@ -3,7 +3,7 @@ import { DatabaseNewerThanCodeError, DatabaseUnavailableError, DataDirDamagedErr
 import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError, DataDirUnwritableError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
-import { CannotListenError, startServer } from './server.js';
+import { CannotListenError, startServer, type RunningServer } from './server.js';
 
 // Listening and shutting down only; everything else is in server.ts and app.ts.
 
@@ -20,6 +20,33 @@ try {
 
 const logger = createLogger(config.logLevel);
 guardAgainstLostTypesReads(logger);
+
+// Signals count from here, not only once the server listens: a stop (docker stop, systemd, Ctrl-C)
+// during the start waits for it, so the database is never cut off mid-migration or mid-seed. A
+// second Ctrl-C stops at once.
+let server: RunningServer | null = null;
+let signalled = false;
+function shutDown(signal: string, running: RunningServer) {
+  logger.info({ signal }, 'shutting down');
+  running.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+}
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (server && !signalled) shutDown(signal, server);
+    else if (!server && signalled && signal === 'SIGINT') process.exit(130);
+    else if (!server) {
+      logger.info({ signal }, 'stopping once the start is done; the database is not cut off mid-update');
+      if (config.env !== 'test' && signal === 'SIGINT') process.stderr.write('Press Ctrl-C again to stop now.\n');
+    }
+    signalled = true;
+  });
+}
 
 let running;
 try {
@@ -54,23 +81,9 @@ logger.info(
   },
   'Amtsraum is listening',
 );
-if (config.env !== 'test') {
+if (config.env !== 'test' && !signalled) {
   process.stdout.write(`Amtsraum läuft / is running: ${config.publicBaseUrl.toString()}\n`);
 }
 
-const server = running;
-let signalled = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (signalled) return;
-    signalled = true;
-    logger.info({ signal }, 'shutting down');
-    server.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+server = running;
+if (signalled) shutDown('SIGTERM', running);
