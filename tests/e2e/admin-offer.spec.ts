@@ -191,7 +191,7 @@ test('a closure over a booking: the admin moves it, by keyboard, to the slot the
   await page.goto(ADMIN_BASE);
   const closures = page.getByRole('region', { name: 'Schließtage des Amts' });
   await closures.getByLabel('Erster Tag').fill(day);
-  await closures.getByLabel('Grund (wird Bürgerinnen und Bürgern gezeigt)').fill(`Umzug ${suffix}`);
+  await closures.getByLabel('Grund auf Deutsch (wird Bürgerinnen und Bürgern gezeigt)').fill(`Umzug ${suffix}`);
   await tabTo(page, closures.getByRole('button', { name: 'Eintragen' }));
   await page.keyboard.press('Enter');
   const dialog = closures.getByTestId('collisions');

@@ -147,7 +147,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   // A holiday of the municipality, the day after tomorrow: no appointments that day.
   const closures = page.getByRole('region', { name: 'Feiertage und Schließtage der Kommune' });
   await fill(closures, 'Erster Tag', holiday.date);
-  await fill(closures, 'Grund (wird Bürgerinnen und Bürgern gezeigt)', 'Stadtfest');
+  await fill(closures, 'Grund auf Deutsch (wird Bürgerinnen und Bürgern gezeigt)', 'Stadtfest');
   await closures.getByRole('button', { name: 'Eintragen' }).click();
   await expect(closures.getByTestId('closure-saved')).toHaveText('Schließtag eingetragen.');
   await expect(closures.getByText('Stadtfest')).toBeVisible();
