@@ -14,6 +14,7 @@ import {
   DatabaseUnavailableError,
   lastMigrationAt,
   openDatabase,
+  rowsOf,
   type Database,
 } from './client.js';
 import { createPgliteForDrizzle } from './pglite-client.js';
@@ -60,9 +61,8 @@ async function migrateByANewerRelease(database: Database): Promise<void> {
 }
 
 async function migrationCount(database: Database): Promise<number> {
-  const result = (await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)) as
-    { rows: { n: number }[] } | { n: number }[];
-  return (Array.isArray(result) ? result : result.rows)[0]!.n;
+  const result = await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return rowsOf<{ n: number }>(result)[0]!.n;
 }
 
 // An update rolled back to the older release, or an older process started beside newer ones:

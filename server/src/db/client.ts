@@ -157,6 +157,11 @@ export class DataDirDamagedError extends Error {
   }
 }
 
+/** `execute`'s rows: an array with postgres.js, `{ rows }` with PGlite. */
+export function rowsOf<Row = unknown>(result: unknown): Row[] {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[];
+}
+
 /** The time of this code's last migration, as drizzle records it (`when` in the journal). */
 export function lastMigrationAt(folder = MIGRATIONS_FOLDER): number {
   const journal = JSON.parse(readFileSync(path.join(folder, 'meta', '_journal.json'), 'utf8')) as {
@@ -167,13 +172,13 @@ export function lastMigrationAt(folder = MIGRATIONS_FOLDER): number {
 
 /** Refuses a database migrated past this code (see `DatabaseNewerThanCodeError`). */
 async function refuseNewerSchema(db: { execute: (query: ReturnType<typeof sql>) => Promise<unknown> }) {
-  const rowsOf = (result: unknown) =>
-    (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as { at: string | null }[];
+  type At = { at: string | null };
   // A new database has no record yet (the table is named only once it exists).
-  const table = rowsOf(await db.execute(sql`select to_regclass('drizzle.__drizzle_migrations')::text as "at"`));
+  const table = rowsOf<At>(await db.execute(sql`select to_regclass('drizzle.__drizzle_migrations')::text as "at"`));
   if (table[0]?.at == null) return;
-  const at = rowsOf(await db.execute(sql`select max(created_at)::text as "at" from drizzle.__drizzle_migrations`))[0]
-    ?.at;
+  const at = rowsOf<At>(
+    await db.execute(sql`select max(created_at)::text as "at" from drizzle.__drizzle_migrations`),
+  )[0]?.at;
   if (at == null) return;
   const known = lastMigrationAt();
   if (Number(at) > known) throw new DatabaseNewerThanCodeError(new Date(Number(at)), new Date(known));

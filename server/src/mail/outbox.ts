@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql, type SQLWrapper } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import { rowsOf, type Db } from '../db/client.js';
 import { mailOutbox } from '../db/schema.js';
 
 /**
@@ -76,11 +76,6 @@ export const MAIL_NOTIFY_CHANNEL = 'amtsraum_mail';
  * Missed wake-ups cost nothing but time: the jobs scheduler wakes the worker every few seconds too.
  */
 export const mailWake = new EventEmitter().setMaxListeners(0);
-
-/** `execute`'s rows: an array with postgres.js, `{ rows }` with PGlite. */
-function rowsOf(result: unknown): unknown[] {
-  return Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
-}
 
 /**
  * Queues one message. `db` may be a transaction handle: the row then commits or rolls back

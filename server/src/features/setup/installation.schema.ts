@@ -56,6 +56,19 @@ function repeats(values: readonly string[]): { index: number; first: number; val
 }
 
 /**
+ * Names each slug of `list` given before in it, at the repeat's own place: two entries of one slug
+ * would be written one over the other, the first silently lost.
+ */
+function refuseRepeatedSlugs(ctx: z.RefinementCtx, what: string, key: string, list: readonly { slug: string }[]) {
+  for (const { index, first, value } of repeats(list.map((entry) => entry.slug)))
+    ctx.addIssue({
+      code: 'custom',
+      message: `${what} slug "${value}" is given already at ${key}.${String(first)}`,
+      path: [key, index, 'slug'],
+    });
+}
+
+/**
  * Booking rules of a department (issue 6); what is left out takes the default shown. The file
  * says `maxPersons` where the screens say `maxPersonsPerBooking`, and has `clerksManageAbsences`
  * on the department itself: the names of files already written stay.
@@ -152,15 +165,7 @@ export const DepartmentInputSchema = z
     message: ONSITE_LOCATION_FIRST,
     path: ['onsiteLocation'],
   })
-  .superRefine((d, ctx) => {
-    // Two services of one slug would be written one over the other, the first silently lost.
-    for (const { index, first, value } of repeats(d.services.map((s) => s.slug)))
-      ctx.addIssue({
-        code: 'custom',
-        message: `service slug "${value}" is given already at services.${String(first)}`,
-        path: ['services', index, 'slug'],
-      });
-  });
+  .superRefine((d, ctx) => refuseRepeatedSlugs(ctx, 'service', 'services', d.services));
 
 export const StaffInputSchema = z.strictObject({
   email: z.string().trim().toLowerCase().pipe(z.email()),
@@ -253,12 +258,7 @@ const TenantInputSchema = z
   })
   .superRefine((tenant, ctx) => {
     const slugs = new Set(tenant.departments.map((d) => d.slug));
-    for (const { index, first, value } of repeats(tenant.departments.map((d) => d.slug)))
-      ctx.addIssue({
-        code: 'custom',
-        message: `department slugs must be unique: "${value}" is given already at departments.${String(first)}`,
-        path: ['departments', index, 'slug'],
-      });
+    refuseRepeatedSlugs(ctx, 'department', 'departments', tenant.departments);
     tenant.staff.forEach((person, index) => {
       for (const slug of Object.keys(person.departments)) {
         if (!slugs.has(slug)) {
@@ -290,12 +290,7 @@ export const InstallationFileSchema = z
   .superRefine((file, ctx) => {
     // A municipality twice would be written twice, the second over the first; a person twice
     // (addresses are one account in the whole installation) likewise, or moved between them.
-    for (const { index, first, value } of repeats(file.tenants.map((t) => t.slug)))
-      ctx.addIssue({
-        code: 'custom',
-        message: `municipality slug "${value}" is given already at tenants.${String(first)}`,
-        path: ['tenants', index, 'slug'],
-      });
+    refuseRepeatedSlugs(ctx, 'municipality', 'tenants', file.tenants);
     const people = file.tenants.flatMap((t, ti) => t.staff.map((person, si) => ({ email: person.email, ti, si })));
     for (const { index, first, value } of repeats(people.map((person) => person.email))) {
       const [at, before] = [people[index]!, people[first]!];

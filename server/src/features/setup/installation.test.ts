@@ -343,7 +343,7 @@ describe('a broken installation file', () => {
           /^tenants\.0\.departments\.0\.services\.1\.slug: service slug "\w+" is given already at services\.0$/,
         ),
         expect.stringMatching(
-          /^tenants\.0\.departments\.1\.slug: department slugs must be unique: "\w+" is given already at departments\.0$/,
+          /^tenants\.0\.departments\.1\.slug: department slug "\w+" is given already at departments\.0$/,
         ),
         'tenants.1.slug: municipality slug "dormagen" is given already at tenants.0',
         'tenants.1.staff.0.email: staff address "sachbearbeitung@stadt-dormagen.example" is given already at tenants.0.staff.0',
