@@ -189,22 +189,19 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
     case 'checking':
       return <LoadingState />;
     case 'missing':
+    case 'problem': {
+      // An incomplete link is an invalid one, with its own words on what to do.
+      const missing = phase.status === 'missing';
+      const code = missing ? 'invite_invalid' : phase.code;
       return (
-        <div data-testid="invite-missing">
-          <PageHeading title={t('problem.invite_invalid.heading')} />
-          <p className="lead">{t('page.missing')}</p>
-          <Link to={pagePath('home')}>{t('home')}</Link>
-        </div>
-      );
-    case 'problem':
-      return (
-        <div data-testid={`invite-problem-${phase.code}`}>
+        <div data-testid={missing ? 'invite-missing' : `invite-problem-${code}`}>
           {/* The tab and the screen reader's announcement say what is wrong, not only "Invitation". */}
-          <PageHeading title={t(`problem.${phase.code}.heading`)} />
-          <p className="lead">{t(`problem.${phase.code}.text`)}</p>
+          <PageHeading title={t(`problem.${code}.heading`)} />
+          <p className="lead">{t(missing ? 'page.missing' : `problem.${code}.text`)}</p>
           <Link to={pagePath('home')}>{t('home')}</Link>
         </div>
       );
+    }
     case 'error':
       // The same link again: the token was kept when it left the address bar.
       return <ErrorPage error={phase.error} retry={() => setPhase(startPhase(token))} />;
