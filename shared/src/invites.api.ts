@@ -107,8 +107,12 @@ export const InviteeStatusSchema = z.object({
   departmentName: LocalizedTextSchema,
   departmentNameForms: DepartmentNameFormsSchema,
   timeZone: z.string(),
-  /** ready: join now; waiting: the clerk lets you in; not_started: the appointment is at `opensAt`. */
-  state: z.enum(['ready', 'waiting', 'not_started']),
+  /**
+   * ready: join now; waiting: the clerk lets you in; not_started: the appointment is at `opensAt`;
+   * ended: the call is over (only `POST /api/invites/status` says so: a page left open asks how the
+   * call stands, and "over" is an answer, not a refused request; the redeem refuses with 410).
+   */
+  state: z.enum(['ready', 'waiting', 'not_started', 'ended']),
   visitId: z.nullable(z.uuid()),
   opensAt: z.nullable(IsoInstantSchema),
 });

@@ -68,20 +68,33 @@ export async function callOf(db: Db, invite: InviteRow): Promise<{ visitId: stri
   return { visitId, opensAt: visitId ? null : appointment.startsAt };
 }
 
-async function statusOf(db: Db, invite: InviteRow, guest: GuestRow): Promise<InviteeStatus> {
+/**
+ * How the call stands for a seat. `endedIsAnswer`: a call that is over is said as state `ended`
+ * (the status a page left open asks for), not refused with `invite_call_ended` (410), which the
+ * browser logs as a failed load.
+ */
+async function statusOf(
+  db: Db,
+  invite: InviteRow,
+  guest: GuestRow,
+  options: { endedIsAnswer?: boolean } = {},
+): Promise<InviteeStatus> {
   const context = await findDepartmentContext(db, invite.departmentId);
   if (!context) throw new AppError('invite_invalid');
-  const { visitId, opensAt } = await callOf(db, invite);
-  const base = {
-    role: invite.role,
-    label: invite.label,
-    name: guest.name ?? invite.label,
-    ...context,
-    visitId,
-    opensAt: opensAt?.toISOString() ?? null,
-  };
-  if (!visitId) return { ...base, state: 'not_started' };
-  return { ...base, state: invite.lobby && !guest.admittedAt ? 'waiting' : 'ready' };
+  const base = { role: invite.role, label: invite.label, name: guest.name ?? invite.label, ...context };
+  let call: Awaited<ReturnType<typeof callOf>>;
+  try {
+    call = await callOf(db, invite);
+  } catch (error) {
+    if (options.endedIsAnswer && error instanceof AppError && error.code === 'invite_call_ended') {
+      return { ...base, visitId: null, opensAt: null, state: 'ended' };
+    }
+    throw error;
+  }
+  const { visitId, opensAt } = call;
+  const at = { visitId, opensAt: opensAt?.toISOString() ?? null };
+  if (!visitId) return { ...base, ...at, state: 'not_started' };
+  return { ...base, ...at, state: invite.lobby && !guest.admittedAt ? 'waiting' : 'ready' };
 }
 
 async function previewOf(db: Db, invite: InviteRow, seated: boolean): Promise<InvitePreview> {
@@ -182,7 +195,7 @@ export async function redeemInvite(
 export async function inviteeStatus(ctx: PublicCtx, guestId: string | null): Promise<InviteeStatus> {
   if (!guestId) throw new AppError('invite_invalid');
   const seat = await loadSeat(ctx.db, guestId, ctx.now);
-  return statusOf(ctx.db, seat.invite, seat.guest);
+  return statusOf(ctx.db, seat.invite, seat.guest, { endedIsAnswer: true });
 }
 
 /** The grant of an invitee's seat in one call; anything else about the request is ignored. */

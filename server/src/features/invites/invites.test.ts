@@ -556,6 +556,14 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect(foreignEn.json.title).toBe('This visit does not exist in this department (any more).');
 
     await clerk.browser.post(`/api/staff/departments/${department.id}/visits/${visitId}/finish`);
+    // The seated invitee's page, left open, asks how the call stands: over, said as an answer
+    // (a 410 here was logged by the browser as a failed load), with nothing to enter.
+    const over = await seated.post('/api/invites/status');
+    expect([over.status, over.json.state, over.json.visitId]).toEqual([200, 'ended', null]);
+    // Their link itself is refused: nobody takes a seat in a call that is over.
+    expect((await seated.post('/api/invites/redeem', { token: tokenOf(seatLink.url) })).json.code).toBe(
+      'invite_call_ended',
+    );
     const late = await client().post('/api/invites/redeem', { token: tokenOf(created.url) });
     expect(late.status).toBe(410);
     expect(late.json.code).toBe('invite_call_ended');

@@ -55,9 +55,19 @@ type Phase =
   | { status: 'loading' }
   | { status: 'missing' }
   /** `calledIn`: this page saw the clerk let them in from the lobby (it says so, and sounds). */
-  | { status: 'invitee'; invitee: InviteeStatus; calledIn?: boolean }
+  | { status: 'invitee'; invitee: OpenStatus; calledIn?: boolean }
   | { status: 'problem'; code: ProblemCode }
   | { status: 'error'; error: ApiError };
+
+/** How a call stands that is not over. */
+type OpenStatus = InviteeStatus & { state: Exclude<InviteeStatus['state'], 'ended'> };
+
+/** The page for how the call stands: a call that is over has the same page as a link refused for it. */
+function inviteePhase(invitee: InviteeStatus): Phase {
+  return invitee.state === 'ended'
+    ? { status: 'problem', code: 'invite_call_ended' }
+    : { status: 'invitee', invitee: invitee as OpenStatus };
+}
 
 /** The token from the link's fragment (read only; `dropFragment` removes it from the address bar). */
 function readToken(): string | null {
@@ -124,7 +134,7 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
         if (cancelled) return;
         if (!preview.seated) return setPhase({ status: 'intro', token: checking, preview });
         redeemInvite(checking).then(
-          (invitee) => !cancelled && setPhase({ status: 'invitee', invitee }),
+          (invitee) => !cancelled && setPhase(inviteePhase(invitee)),
           (error: unknown) => !cancelled && failed(error),
         );
       },
@@ -143,7 +153,7 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
     if (!loading) return;
     let cancelled = false;
     inviteeStatus().then(
-      (invitee) => !cancelled && setPhase({ status: 'invitee', invitee }),
+      (invitee) => !cancelled && setPhase(inviteePhase(invitee)),
       (error: unknown) => {
         if (cancelled) return;
         if (toApiError(error).code === 'invite_invalid') setPhase({ status: 'missing' });
@@ -162,6 +172,11 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
     if (!invitee) return;
     const timer = setTimeout(() => {
       inviteeStatus().then((next) => {
+        // The call ended meanwhile: said as the answer it is, the page's own heading taking focus.
+        if (next.state === 'ended') {
+          requestFocus();
+          return setPhase(inviteePhase(next));
+        }
         // Let in from the lobby: the new page takes focus and is read out, the tab's title says so
         // and a tone sounds, as for a citizen called in (it changed silently, under the same title).
         const letIn = invitee.state === 'waiting' && next.state === 'ready';
@@ -175,7 +190,7 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
         }
         setPhase((previous) => ({
           status: 'invitee',
-          invitee: next,
+          invitee: next as OpenStatus,
           calledIn: letIn || (previous.status === 'invitee' && previous.calledIn === true && next.state === 'ready'),
         }));
       }, failed);
