@@ -218,8 +218,9 @@ function problemsOf(m: Measurement, expected: { people: number; share: boolean; 
 async function openInvite(person: Person, url: string, name: string): Promise<void> {
   await person.page.goto(url);
   await person.page.getByLabel('Ihr Name (freiwillig)').fill(name);
+  // No lobby: the name leads straight to the call's device check.
   await person.page.getByRole('button', { name: 'Weiter', exact: true }).click();
-  await person.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
+  await expect(person.page.getByTestId('device-check')).toBeVisible();
 }
 
 test('the citizen sees the clerk and the interpreter big, their own picture small, and nothing under the controls', async ({

@@ -99,6 +99,7 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
   const [token, setToken] = useState(readToken);
   const [phase, setPhase] = useState<Phase>(() => startPhase(token));
   const { requestFocus } = usePageFocus();
+  const navigate = useNavigate();
   useEffect(() => {
     dropFragment();
     // Another link opened in this tab (a corrected one pasted after "not valid", a new one after
@@ -228,7 +229,10 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
             try {
               const next = await redeemInvite(phase.token, name);
               requestFocus();
-              setPhase({ status: 'invitee', invitee: next });
+              // In at once (a link without a lobby): the name was the one step before the call's
+              // device check, with no page between that only said "go on".
+              if (next.state === 'ready' && next.visitId) void navigate(pagePath('call', { visitId: next.visitId }));
+              else setPhase(inviteePhase(next));
               return null;
             } catch (error) {
               const apiError = toApiError(error);
