@@ -712,11 +712,12 @@ test('a guest whose link runs out during the call leaves it, and the page says w
   expectNoBrowserErrors(citizen, clerk, guest);
 });
 
-test('on a 320 px phone, the call’s invite panel lists a link made without a label once by its role, its withdraw button on screen', async ({
+test('on a 320 px phone, a link made without a label is named once by its role, in the call’s invite panel (its withdraw button on screen) and on the invitee’s page', async ({
   browser,
 }) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
   const citizen = await newPerson(browser);
+  const interpreter = await newPerson(browser);
   try {
     const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
     await admitViaApi(clerk, clerk.departmentId, visit.id);
@@ -739,9 +740,29 @@ test('on a 320 px phone, the call’s invite panel lists a link made without a l
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(320);
     await expectAccessibleAlsoAt320(clerk.page);
+
+    // The invitee's page says the role once too, in either language ("als Dolmetscherin oder
+    // Dolmetscher („Dolmetscherin/Dolmetscher“)" before), and by keyboard the name leads straight
+    // to the call's device check.
+    const url = await panel.getByTestId('invite-url').inputValue();
+    await interpreter.page.setViewportSize({ width: 320, height: 640 });
+    await interpreter.page.goto(url);
+    const details = interpreter.page.getByTestId('invite-details');
+    await expect(details).toHaveText(
+      'Sie sind als Dolmetscherin oder Dolmetscher zu einem Videogespräch beim Bürgeramt (Stadt Musterstadt) eingeladen.',
+    );
+    await switchLanguage(interpreter.page, 'en');
+    await expect(details).toHaveText(/^You are invited as an interpreter to a video call at /);
+    await expect(details).not.toContainText('Interpreter');
+    await expectAccessibleAlsoAt320(interpreter.page);
+    await tabTo(interpreter.page, interpreter.page.getByLabel('Your name (optional)'));
+    await interpreter.page.keyboard.type('Elif Demir');
+    await interpreter.page.keyboard.press('Enter');
+    await expect(interpreter.page.getByTestId('device-check')).toBeVisible();
+    await expectAccessibleAlsoAt320(interpreter.page);
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
-    for (const person of [citizen, clerk]) await person.context.close();
+    for (const person of [citizen, interpreter, clerk]) await person.context.close();
   }
-  expectNoBrowserErrors(citizen, clerk);
+  expectNoBrowserErrors(citizen, interpreter, clerk);
 });

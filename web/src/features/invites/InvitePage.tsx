@@ -1,4 +1,4 @@
-import { pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
+import { SUPPORTED_LOCALES, pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
 import { Suspense, useEffect, useRef, useState, type ComponentType, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
@@ -363,15 +363,24 @@ function PrimeAudio() {
   return null;
 }
 
-/** Role, label and place of an invitation, as the page's sentences use them: "als Gast", "beim Bürgeramt". */
+/**
+ * Role, label and place of an invitation, as the page's sentences use them: "als Gast („Betreuer“)",
+ * "beim Bürgeramt"; the role alone for a link made without a label ("als Gast").
+ */
 function useInviteDetails(
   invite: Pick<InvitePreview, 'role' | 'label' | 'tenantName' | 'departmentName' | 'departmentNameForms'>,
 ) {
-  const { t } = useTranslation('invites');
+  const { t, i18n } = useTranslation('invites');
   const phrase = useDepartmentPhrase();
+  const as = t(`rolesAs.${invite.role}`);
+  // A link made without a label is labelled with its role's name in the clerk's language
+  // (CreateInviteForm): the role is then said once, not "als Dolmetscherin oder Dolmetscher
+  // („Dolmetscherin/Dolmetscher“)". Compared with the name in each language whose words are here.
+  const unlabelled = SUPPORTED_LOCALES.some(
+    (locale) => i18n.getResource(locale, 'invites', `roles.${invite.role}`) === invite.label,
+  );
   return {
-    as: t(`rolesAs.${invite.role}`),
-    label: invite.label,
+    as: unlabelled ? as : t('page.asLabelled', { as, label: invite.label }),
     at: phrase({ name: invite.departmentName, nameForms: invite.departmentNameForms }, 'at'),
     tenant: invite.tenantName,
   };
