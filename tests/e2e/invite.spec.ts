@@ -635,6 +635,77 @@ test('a guest whose browser refuses camera and microphone is told so in the lobb
   expectNoBrowserErrors(citizen, clerk, ...(guest ? [guest] : []));
 });
 
+test('a guest whose computer has no camera and no microphone at all is told so in the lobby, and joins to listen and write once let in', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const guest = await newPerson(browser);
+  try {
+    // Chromium's fake-device flags cannot take the devices away (they only add fake ones, or deny
+    // permission, as the test above does), so this browser's media devices are replaced before any
+    // page script runs: no device listed, and opening one fails as a computer without any does.
+    await guest.context.addInitScript(() => {
+      const devices = MediaDevices.prototype;
+      Object.defineProperty(devices, 'enumerateDevices', { value: () => Promise.resolve([]) });
+      Object.defineProperty(devices, 'getUserMedia', {
+        value: () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError')),
+      });
+    });
+    const { visitId, url } = await guestLinkInCall(clerk, citizen, { label: 'Betreuer', lobby: true });
+    await guest.page.goto(url);
+    await tabTo(guest.page, guest.page.getByLabel('Ihr Name (freiwillig)'));
+    await guest.page.keyboard.type('Kai Berg');
+    await guest.page.keyboard.press('Enter');
+    await expect(guest.page.getByTestId('invite-waiting')).toBeVisible();
+    const readiness = guest.page.getByTestId('call-readiness');
+    await tabTo(guest.page, readiness.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' }));
+    await guest.page.keyboard.press('Enter');
+    const cameraProblem = readiness.getByTestId('device-problem-camera');
+    const microphoneProblem = readiness.getByTestId('device-problem-microphone');
+    await expect(cameraProblem).toHaveAttribute('data-problem', 'notFound');
+    await expect(cameraProblem).toHaveText(
+      'Wir finden keine Kamera. Schließen Sie eine Kamera an oder treten Sie ohne Bild bei: Sie sehen und hören die Sachbearbeitung trotzdem.',
+    );
+    await expect(microphoneProblem).toHaveAttribute('data-problem', 'notFound');
+    await expect(microphoneProblem).toHaveText(
+      'Wir finden kein Mikrofon. Schließen Sie ein Headset an oder treten Sie ohne Mikrofon bei und schreiben Sie im Chat.',
+    );
+    // Nothing to pick: each list says so, and is not offered as a choice.
+    for (const device of ['Kamera', 'Mikrofon']) {
+      const list = readiness.getByRole('combobox', { name: device, exact: true });
+      await expect(list).toBeDisabled();
+      await expect(list).toHaveText('Kein Gerät gefunden');
+    }
+    await expect(guest.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'false');
+    await expectAccessibleAlsoAt320(guest.page);
+
+    // Without them: ready all the same, and in the call once let in, camera and microphone off.
+    await tabTo(guest.page, readiness.getByRole('checkbox', { name: 'Mit eingeschalteter Kamera eintreten' }));
+    await guest.page.keyboard.press('Space');
+    await tabTo(guest.page, readiness.getByRole('checkbox', { name: 'Mit eingeschaltetem Mikrofon eintreten' }));
+    await guest.page.keyboard.press('Space');
+    await expect(cameraProblem).toHaveCount(0);
+    await expect(microphoneProblem).toHaveCount(0);
+    await expect(guest.page.getByTestId('call-ready')).toHaveText(
+      'Alles bereit. Sobald Sie eintreten können, beginnt das Gespräch sofort.',
+    );
+    await admitFromLobby(clerk, visitId);
+    await expect(guest.page.getByTestId('call')).toBeVisible({ timeout: 20_000 });
+    await expect(guest.page.getByTestId('device-check')).toHaveCount(0);
+    for (const device of ['Kamera', 'Mikrofon'])
+      await expect(guest.page.getByRole('button', { name: device, exact: true })).toHaveAttribute(
+        'aria-pressed',
+        'false',
+      );
+    await expectNoA11yViolations(guest.page);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, guest, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, guest);
+});
+
 test('the clerk picks the language of the invite e-mail, and a wrong address is said at its field', async ({
   browser,
 }) => {
