@@ -239,6 +239,10 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   // The week starts today: the holiday, two days on, is closed.
   const days = citizen.page.getByRole('list', { name: 'Tag wählen' }).getByRole('button');
   await expect(days.nth(2).getByTestId('day-status')).toHaveAttribute('data-status', 'closed');
+  // … with its reason, in words a screen reader reads with the day, and under the day's heading.
+  await expect(days.nth(2)).toHaveAccessibleName(/geschlossen\s*Stadtfest$/);
+  await days.nth(2).click();
+  await expect(citizen.page.getByText('Grund: Stadtfest')).toBeVisible();
   await checkPage(citizen.page);
   await days.nth(1).click();
   const slot = citizen.page.getByTestId('slot-list').getByRole('button').first();
