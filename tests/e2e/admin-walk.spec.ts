@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { totpCode, totpStep } from '../../server/src/lib/totp.js';
 import { startTestProvider, type TestProvider } from '../../server/src/test/oidc-provider.js';
-import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import { ADMINS, peoplePerTest, signInAsAdmin, type Person } from './support';
 
 // Issue 15, "How it will be checked", as one walk through the screens: a new municipality set up
@@ -243,6 +243,11 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   await expect(days.nth(2)).toHaveAccessibleName(/geschlossen\s*Stadtfest$/);
   await days.nth(2).click();
   await expect(citizen.page.getByText('Grund: Stadtfest')).toBeVisible();
+  // In English: written in German only, the reason is shown in German and marked so.
+  await switchLanguage(citizen.page, 'en');
+  await expect(citizen.page.getByText('Reason: Stadtfest')).toBeVisible();
+  await expect(citizen.page.getByTestId('day-reason').first()).toHaveAttribute('lang', 'de');
+  await switchLanguage(citizen.page, 'de');
   await checkPage(citizen.page);
   await days.nth(1).click();
   const slot = citizen.page.getByTestId('slot-list').getByRole('button').first();
