@@ -128,6 +128,8 @@ export const SlotsResponseSchema = z.object({
       status: SlotDayStatusSchema,
       /** `not_released`: when today's slots open. */
       releasesAt: z.nullable(IsoInstantSchema),
+      /** `closed` by a closure or a public holiday: its reason or the holiday's name, if it has one. */
+      reason: z.nullable(LocalizedTextSchema),
     }),
   ),
   /** The first day after the range with a free slot, to offer "next free day". */

@@ -18,7 +18,7 @@ export const AUDIT_PAGE_MAX = 200;
 /**
  * The data keys the viewer shows (ids, counts, flags, field names, codes); every other key is left
  * out. Every key a server feature writes is here, each with a label in German and English
- * (`details.labels` in web/src/locales/de/audit.json and en/audit.json): server/src/features/audit/audit-data-keys.test.ts
+ * (`labels` in AUDIT_DETAIL_WORDS, shared/src/audit-details.ts): server/src/features/audit/audit-data-keys.test.ts
  * reads the server's audit writes and fails on a key missing here.
  */
 export const AUDIT_DATA_KEYS = [
@@ -86,7 +86,7 @@ export type AuditDataKey = (typeof AUDIT_DATA_KEYS)[number];
 
 /**
  * The keys whose value is one of a known set of codes, and the set: the viewer says each code in
- * words (`details.values.<key>` in both languages; web/src/features/audit/audit-details.test.ts
+ * words (`values.<key>` of AUDIT_DETAIL_WORDS in both languages; web/src/features/audit/audit-details.test.ts
  * checks every code has them). A code not listed still shows, as written. Written out rather than
  * imported from the schemas that own them, so the viewer's chunk depends on no other API module
  * (each dependency costs every page's entry a few bytes); audit.api.test.ts checks they match.

@@ -25,6 +25,7 @@ export * from './staff-responses.api.js';
 export * from './organisation.api.js';
 export * from './audit.api.js';
 export * from './audit-actions.js';
+export * from './audit-details.js';
 export * from './security.api.js';
 export * from './offer.api.js';
 export * from './legal.api.js';

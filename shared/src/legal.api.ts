@@ -49,6 +49,10 @@ function legalText(max: number) {
 export const OwnPageTextSchema = /* @__PURE__ */ localizedOptional(officeText(LEGAL_TEXT_MAX_LENGTH));
 export type OwnPageText = z.infer<typeof OwnPageTextSchema>;
 
+/**
+ * An FAQ entry with its question and answer in several languages: how the FAQ was stored before
+ * each language had its own list, still read from older installation files and rows.
+ */
 export const FaqEntrySchema = z.object({
   question: legalText(300),
   answer: legalText(4000),
@@ -56,6 +60,42 @@ export const FaqEntrySchema = z.object({
 export type FaqEntry = z.infer<typeof FaqEntrySchema>;
 
 export const FaqSchema = z.array(FaqEntrySchema).check(z.maxLength(FAQ_MAX_ENTRIES));
+
+/** A question and its answer in one language. */
+export const FaqItemSchema = z.object({
+  question: officeText(300, TEXT_REQUIRED_MESSAGE),
+  answer: officeText(4000, TEXT_REQUIRED_MESSAGE),
+});
+export type FaqItem = z.infer<typeof FaqItemSchema>;
+
+export const FaqListSchema = z.array(FaqItemSchema).check(z.maxLength(FAQ_MAX_ENTRIES));
+
+/**
+ * The FAQ a municipality wrote itself, a list per language, every language optional: a language
+ * it did not write shows the default FAQ of that language, and follows its changes (the retention
+ * days in an answer, say) until someone writes it, as a page's text does (OwnPageTextSchema).
+ * An empty list is a language written as having no questions.
+ */
+export const OwnFaqSchema = /* @__PURE__ */ localizedOptional(FaqListSchema);
+export type OwnFaq = z.infer<typeof OwnFaqSchema>;
+
+/** The FAQ's list of each language, as read back (leniently, like texts). */
+const FaqListsLooseSchema = z.record(z.string(), z.array(z.object({ question: z.string(), answer: z.string() })));
+
+/**
+ * The old form (one list of entries, each in several languages) as a list per language: a
+ * language an entry does not have leaves that entry out of the language's list.
+ */
+export function faqListsOf(entries: readonly FaqEntry[]): Record<string, FaqItem[]> {
+  const lists: Record<string, FaqItem[]> = {};
+  for (const entry of entries) {
+    for (const [language, question] of Object.entries(entry.question)) {
+      const answer = entry.answer[language];
+      if (question && answer) (lists[language] ??= []).push({ question, answer });
+    }
+  }
+  return lists;
+}
 
 /** Where accessibility feedback goes: the municipality's contact, or else the installation operator. */
 export const FeedbackRecipientSchema = z.enum(['municipality', 'installation']);
@@ -72,8 +112,8 @@ export const TenantTextResponseSchema = z.object({
   updatedAt: z.nullable(z.iso.datetime({ offset: true })),
   /** For imprint, privacy, accessibility. */
   text: z.nullable(LocalizedTextSchemaLoose()),
-  /** For the FAQ. */
-  faq: z.nullable(z.array(FaqEntrySchema)),
+  /** For the FAQ: the list of each language (the municipality's, or else the default's). */
+  faq: z.nullable(FaqListsLooseSchema),
   /** For accessibility: where the feedback form's messages go (null: nowhere configured). */
   feedback: z.nullable(z.object({ recipient: FeedbackRecipientSchema, email: z.string() })),
 });
@@ -104,16 +144,17 @@ export type AccessibilityFeedbackResponse = z.infer<typeof AccessibilityFeedback
 /**
  * `GET /api/admin/tenants/:tenant/texts`: every kind, as written and as the default. For the
  * pages, `text` holds only the languages the municipality wrote itself (null: none); the others
- * show `defaultText`. The FAQ is one list: `faq` is the municipality's, or else the default.
+ * show `defaultText`. So for the FAQ: `faq` holds the lists of the languages the municipality
+ * wrote itself (null: none), the others show `defaultFaq`'s.
  */
 export const AdminTenantTextSchema = z.object({
   kind: TenantTextKindSchema,
   isDefault: z.boolean(),
   updatedAt: z.nullable(z.iso.datetime({ offset: true })),
   text: z.nullable(z.record(z.string(), z.string())),
-  faq: z.nullable(z.array(FaqEntrySchema)),
+  faq: z.nullable(FaqListsLooseSchema),
   defaultText: z.nullable(LocalizedTextSchemaLoose()),
-  defaultFaq: z.nullable(z.array(FaqEntrySchema)),
+  defaultFaq: z.nullable(FaqListsLooseSchema),
 });
 export type AdminTenantText = z.infer<typeof AdminTenantTextSchema>;
 
@@ -130,8 +171,12 @@ export type AdminTenantTextsResponse = z.infer<typeof AdminTenantTextsResponseSc
  * empty or sent as the unchanged default text shows (and follows) the default.
  */
 export const UpdatePageTextRequestSchema = z.object({ text: OwnPageTextSchema });
-/** `PUT /api/admin/tenants/:tenant/texts/faq`. */
-export const UpdateFaqRequestSchema = z.object({ faq: FaqSchema });
+/**
+ * `PUT /api/admin/tenants/:tenant/texts/faq`: the lists of the languages the municipality writes
+ * itself, each replacing what it wrote before. A language left out, or sent as the unchanged
+ * default list, shows (and follows) the default.
+ */
+export const UpdateFaqRequestSchema = z.object({ faq: OwnFaqSchema });
 
 export const SEARCH_QUERY_MAX_LENGTH = 100;
 

@@ -78,8 +78,8 @@ export function localizedWith(german: z.ZodMiniType<string, string>, other = ger
   return z.catchall(z.object({ de: german }), other).check(z.superRefine(onlyKnownLocales));
 }
 
-/** As localizedWith, with every language optional, German too. */
-export function localizedOptional(text: z.ZodMiniType<string, string>) {
+/** As localizedWith, with every language optional, German too (a text, or a list per language). */
+export function localizedOptional<T extends z.ZodMiniType>(text: T) {
   return z.catchall(z.object({ de: z.optional(text) }), text).check(z.superRefine(onlyKnownLocales));
 }
 

@@ -57,10 +57,10 @@ test('a municipality admin reads, filters and downloads the audit log, also at 3
   const csv = await fs.readFile(await download.path());
   expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const lines = csv.subarray(3).toString('utf8').split('\r\n');
-  // The action in words for people, and its code beside it for filters and scripts.
-  expect(lines[0]).toBe('"Zeit";"Person";"Aktion";"Code der Aktion";"Amt";"Besuch";"Daten"');
+  // The action and its data in words for people, and their codes beside them for filters and scripts.
+  expect(lines[0]).toBe('"Zeit";"Person";"Aktion";"Code der Aktion";"Amt";"Besuch";"Daten";"Daten als Codes"');
   expect(lines[1]).toMatch(
-    /^"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d";"Amelie Admin";"Tür umgestellt";"door\.changed";"[^"]+";"";"state=auto"$/,
+    /^"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d";"Amelie Admin";"Tür umgestellt";"door\.changed";"[^"]+";"";"Tür: Nach Öffnungszeiten";"state=auto"$/,
   );
 
   await switchLanguage(page, 'en');
@@ -72,8 +72,9 @@ test('a municipality admin reads, filters and downloads the audit log, also at 3
     page.getByRole('link', { name: 'Download as CSV (Excel)' }).click(),
   ]);
   const linesEn = (await fs.readFile(await downloadEn.path())).subarray(3).toString('utf8').split('\r\n');
-  expect(linesEn[0]).toBe('"Time";"Actor";"Action";"Action code";"Department";"Visit";"Data"');
+  expect(linesEn[0]).toBe('"Time";"Actor";"Action";"Action code";"Department";"Visit";"Data";"Data as codes"');
   expect(linesEn[1]).toContain('"Amelie Admin";"Door changed";"door.changed";');
+  expect(linesEn[1]).toMatch(/;"Door: By opening hours";"state=auto"$/);
 
   await page.setViewportSize({ width: 320, height: 720 });
   await expect(rows.first()).toBeVisible();

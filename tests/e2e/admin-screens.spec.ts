@@ -5,6 +5,7 @@ import {
   expectNoA11yViolations,
   expectTitleOfLoadedPage,
   mainHeading,
+  switchLanguage,
   test,
 } from './fixtures';
 import {
@@ -251,33 +252,35 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
     'Dieses Feld ist leer. Bitte schreiben Sie Ihren Text, oder verwenden Sie den Standardtext.',
   );
   await expect(imprint.getByRole('alert')).toHaveText('Bitte prüfen Sie die markierten Felder.');
-  // A new question left empty: its German question and answer are named, not a schema path.
+  // The FAQ is a list per language. A new German question left empty: its question and answer are
+  // named, not a schema path.
   const faq = page.getByTestId('admin-text-faq');
-  await faq.getByRole('button', { name: 'Frage hinzufügen' }).click();
+  const faqGerman = faq.getByRole('region', { name: 'Fragen und Antworten (Deutsch)' });
+  await faqGerman.getByRole('button', { name: 'Frage hinzufügen (Deutsch)' }).click();
   await faq.getByRole('button', { name: 'Häufige Fragen speichern' }).click();
   await expect(faq.locator('.field__error')).toHaveText([
-    'Bitte geben Sie die Frage auf Deutsch ein.',
-    'Bitte geben Sie die Antwort auf Deutsch ein.',
+    'Bitte geben Sie die Frage ein.',
+    'Bitte geben Sie die Antwort ein.',
   ]);
   await expect(faq.getByRole('alert')).not.toContainText('faq.');
   await expectAccessibleAlsoAt320(page);
   // Removing the last question by keyboard leaves the focus on the question before it; removing
   // every question, on "add question" (nothing saved: the page is reloaded below).
-  const questions = await faq.getByRole('group').count();
+  const questions = await faqGerman.getByRole('group').count();
   expect(questions).toBeGreaterThan(1);
   for (let count = questions; count > 0; count -= 1) {
-    const remove = faq.getByRole('button', { name: `Frage ${String(count)} entfernen` });
+    const remove = faqGerman.getByRole('button', { name: `Frage ${String(count)} (Deutsch) entfernen` });
     // From the question before (where the last removal left the focus) on to its remove button.
     await (count === questions ? remove.focus() : tabTo(page, remove));
     await page.keyboard.press('Enter');
-    await expect(faq.getByRole('group')).toHaveCount(count - 1);
+    await expect(faqGerman.getByRole('group')).toHaveCount(count - 1);
     await expect(
       count > 1
-        ? faq
-            .getByRole('group', { name: `Frage ${String(count - 1)}`, exact: true })
+        ? faqGerman
+            .getByRole('group', { name: `Frage ${String(count - 1)} (Deutsch)`, exact: true })
             .getByRole('textbox')
             .first()
-        : faq.getByRole('button', { name: 'Frage hinzufügen' }),
+        : faqGerman.getByRole('button', { name: 'Frage hinzufügen (Deutsch)' }),
     ).toBeFocused();
   }
   await page.reload();
@@ -324,6 +327,42 @@ test('every admin page leads back where it came from, by keyboard; the legal tex
   await expect(imprint.getByText('Zurzeit wird in allen Sprachen der Standardtext gezeigt.')).toBeVisible();
   await expect(imprint.getByRole('status')).toHaveText('Auf den Standardtext zurückgesetzt.');
   await expect(saveImprint).toBeFocused();
+
+  // The FAQ in German alone: English is not stored beside it and goes on showing its default.
+  const faqEnglish = faq.getByRole('region', { name: 'Fragen und Antworten (Englisch)' });
+  const englishFaqState = 'Englisch: Standardtext. Er folgt den Änderungen des Standards, bis Sie ihn bearbeiten.';
+  await expect(faqEnglish).toHaveAccessibleDescription(englishFaqState);
+  const firstGerman = faqGerman.getByRole('group', { name: 'Frage 1 (Deutsch)', exact: true });
+  await firstGerman.getByRole('textbox', { name: 'Frage' }).fill('Was ist das virtuelle Bürgerbüro in Testhausen?');
+  await expect(faqGerman).toHaveAccessibleDescription('Deutsch: Ihr eigener Text.');
+  await faq.getByRole('button', { name: 'Häufige Fragen speichern' }).click();
+  await expect(faq.getByRole('status')).toHaveText('Gespeichert.');
+  const storedFaq = (await (await page.request.get(`/api/admin/tenants/${TENANT}/texts`)).json()) as {
+    texts: { kind: string; faq: Record<string, { question: string }[]> | null }[];
+  };
+  const ownFaq = storedFaq.texts.find((text) => text.kind === 'faq')?.faq;
+  expect(Object.keys(ownFaq ?? {})).toEqual(['de']);
+  expect(ownFaq?.de?.[0]?.question).toBe('Was ist das virtuelle Bürgerbüro in Testhausen?');
+  await expect(faqEnglish).toHaveAccessibleDescription(englishFaqState);
+  // The public page: German readers see the municipality's questions, English readers the default.
+  const citizenPage = await page.context().newPage();
+  await citizenPage.goto(`/${TENANT}/fragen`);
+  await expect(citizenPage.getByRole('main').getByRole('heading', { level: 2 }).first()).toHaveText(
+    'Was ist das virtuelle Bürgerbüro in Testhausen?',
+  );
+  await switchLanguage(citizenPage, 'en');
+  await expect(citizenPage.getByRole('main').getByRole('heading', { level: 2 }).first()).toHaveText(
+    'What is the virtual citizen office?',
+  );
+  await switchLanguage(citizenPage, 'de');
+  await citizenPage.close();
+  // Back to the default by the language's button: saving leaves nothing of the municipality's.
+  await faqGerman.getByRole('button', { name: 'Deutsch: Standardtext verwenden' }).click();
+  await expect(faqGerman).toHaveAccessibleDescription(
+    'Deutsch: Standardtext. Er folgt den Änderungen des Standards, bis Sie ihn bearbeiten.',
+  );
+  await faq.getByRole('button', { name: 'Häufige Fragen speichern' }).click();
+  await expect(faq.getByText('Zurzeit wird in allen Sprachen der Standardtext gezeigt.')).toBeVisible();
 
   const ines = await people.open(browser);
   await signInAsAdmin(ines, ADMINS.ines);

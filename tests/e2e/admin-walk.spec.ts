@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { totpCode, totpStep } from '../../server/src/lib/totp.js';
 import { startTestProvider, type TestProvider } from '../../server/src/test/oidc-provider.js';
-import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import { ADMINS, peoplePerTest, signInAsAdmin, type Person } from './support';
 
 // Issue 15, "How it will be checked", as one walk through the screens: a new municipality set up
@@ -239,6 +239,15 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   // The week starts today: the holiday, two days on, is closed.
   const days = citizen.page.getByRole('list', { name: 'Tag wählen' }).getByRole('button');
   await expect(days.nth(2).getByTestId('day-status')).toHaveAttribute('data-status', 'closed');
+  // … with its reason, in words a screen reader reads with the day, and under the day's heading.
+  await expect(days.nth(2)).toHaveAccessibleName(/geschlossen\s*Stadtfest$/);
+  await days.nth(2).click();
+  await expect(citizen.page.getByText('Grund: Stadtfest')).toBeVisible();
+  // In English: written in German only, the reason is shown in German and marked so.
+  await switchLanguage(citizen.page, 'en');
+  await expect(citizen.page.getByText('Reason: Stadtfest')).toBeVisible();
+  await expect(citizen.page.getByTestId('day-reason').first()).toHaveAttribute('lang', 'de');
+  await switchLanguage(citizen.page, 'de');
   await checkPage(citizen.page);
   await days.nth(1).click();
   const slot = citizen.page.getByTestId('slot-list').getByRole('button').first();

@@ -64,9 +64,10 @@ export const tenants = pgTable('tenants', {
 
 /**
  * The municipality's own texts (issue 15): the legal pages every German public website needs and
- * the FAQ about the virtual office. `body` is localized text for a page, a list of localized
- * questions and answers for the FAQ. A page never written shows a default text; so does each
- * language a page's `body` leaves out (German too: a page may hold English alone).
+ * the FAQ about the virtual office. `body` is localized text for a page, a list of questions and
+ * answers per language for the FAQ (older rows: one list of localized entries, read per language).
+ * A page never written shows a default text; so does each language a page's `body` leaves out
+ * (German too: a page may hold English alone), and each language the FAQ's leaves out.
  */
 export const tenantTextKindEnum = pgEnum('tenant_text_kind', ['imprint', 'privacy', 'accessibility', 'faq']);
 export const tenantTexts = pgTable(
@@ -77,7 +78,11 @@ export const tenantTexts = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     kind: tenantTextKindEnum('kind').notNull(),
     body: jsonb('body')
-      .$type<Partial<Record<string, string>> | { question: LocalizedText; answer: LocalizedText }[]>()
+      .$type<
+        | Partial<Record<string, string>>
+        | Partial<Record<string, { question: string; answer: string }[]>>
+        | { question: LocalizedText; answer: LocalizedText }[]
+      >()
       .notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     updatedBy: uuid('updated_by'),

@@ -107,8 +107,8 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     // Far outside the horizon: empty days, and still the next free day.
     const past = await slotsOf(o, `services=${o.services[0]!.slug}&from=2000-01-01&days=2`);
     expect(past.days).toEqual([
-      { date: '2000-01-01', slots: [], status: 'none', releasesAt: null },
-      { date: '2000-01-02', slots: [], status: 'none', releasesAt: null },
+      { date: '2000-01-01', slots: [], status: 'none', releasesAt: null, reason: null },
+      { date: '2000-01-02', slots: [], status: 'none', releasesAt: null, reason: null },
     ]);
     expect(past.nextFreeDate).toBe('2026-11-24');
     const future = await slotsOf(o, `services=${o.services[0]!.slug}&from=2027-06-01&days=1`);
@@ -211,6 +211,44 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     clock.set('2026-11-23T09:20:00Z'); // 10:20: from 10:35 on
     const later = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-23&days=1`);
     expect(later.days[0]!.slots.map((s) => s.startsAt.slice(11, 16))).toEqual(['09:45', '10:00', '10:15', '10:30']);
+  });
+
+  it("says why a day is closed: a holiday's name, a closure's reason, the department's own first", async () => {
+    const o = await office();
+    const holiday = { de: 'Buß- und Bettag', en: 'Day of Prayer and Repentance' };
+    await makeClosure(db(), {
+      tenantId: o.tenant.id,
+      departmentId: null,
+      startsOn: '2026-11-24',
+      endsOn: '2026-11-25',
+      reason: holiday,
+    });
+    // The department's own closure over the holiday's second day: its reason is the one shown.
+    await makeClosure(db(), {
+      tenantId: o.tenant.id,
+      departmentId: o.department.id,
+      startsOn: '2026-11-25',
+      endsOn: '2026-11-26',
+      reason: { de: 'Betriebsausflug' },
+    });
+    await makeClosure(db(), {
+      tenantId: o.tenant.id,
+      departmentId: o.department.id,
+      startsOn: '2026-11-27',
+      endsOn: '2026-11-27',
+    });
+    const result = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-24&days=6`);
+    expect(result.days.map((d) => [d.date, d.status, d.reason])).toEqual([
+      ['2026-11-24', 'closed', holiday],
+      ['2026-11-25', 'closed', { de: 'Betriebsausflug' }],
+      ['2026-11-26', 'closed', { de: 'Betriebsausflug' }],
+      ['2026-11-27', 'closed', null], // a closure without a reason
+      ['2026-11-28', 'closed', null], // Saturday: nobody's hours
+      ['2026-11-29', 'closed', null],
+    ]);
+    // Asked again (from the cache), the same.
+    const again = await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-24&days=1`);
+    expect(again.days[0]!.reason).toEqual(holiday);
   });
 
   it('finds the next free day weeks after the days asked for, past a long absence', async () => {

@@ -1,6 +1,7 @@
 import { and, count, eq, gt, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { appointments, departments } from '../../db/schema.js';
+import type { LocalizedText } from '@amtsraum/shared';
 import type { ClerkSchedule } from './slots.js';
 
 /** What the slot search reads: the clerks' weekly hours, absences and appointments, and closures. */
@@ -18,8 +19,11 @@ const liveAppointmentsOf = (staffIds: string[]) =>
 
 export interface SlotInputs {
   clerks: ClerkSchedule[];
-  /** Closures of the department and tenant-wide holidays touching the dates, YYYY-MM-DD. */
-  closures: { startsOn: string; endsOn: string }[];
+  /**
+   * Closures of the department and tenant-wide holidays touching the dates, YYYY-MM-DD, with the
+   * reason the calendar shows (a holiday's name); the department's own first.
+   */
+  closures: { startsOn: string; endsOn: string; reason: LocalizedText | null }[];
 }
 
 type WindowRow = [staffId: string, weekday: number, startsAt: string, endsAt: string];
@@ -87,8 +91,9 @@ export async function loadSlotInputs(
             and p.ends_at > ${from}::timestamptz ${ignore}
           group by p.staff_id) busy)`,
       closures: sql<
-        [startsOn: string, endsOn: string][]
-      >`(select coalesce(json_agg(json_build_array(c.starts_on, c.ends_on)), '[]')
+        [startsOn: string, endsOn: string, reason: LocalizedText | null][]
+      >`(select coalesce(json_agg(json_build_array(c.starts_on, c.ends_on, c.reason)
+          order by c.department_id nulls last, c.starts_on), '[]')
         from closures c
         where c.tenant_id = ${query.tenantId}::uuid
           and (c.department_id is null or c.department_id = ${query.departmentId}::uuid)
@@ -114,7 +119,7 @@ export async function loadSlotInputs(
   }
   return {
     clerks: [...schedules.values()],
-    closures: row.closures.map(([startsOn, endsOn]) => ({ startsOn, endsOn })),
+    closures: row.closures.map(([startsOn, endsOn, reason]) => ({ startsOn, endsOn, reason })),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   parseCivilDate,
   zonedParts,
   type CivilDate,
+  type LocalizedText,
   type SlotQuery,
   type SlotsResponse,
 } from '@amtsraum/shared';
@@ -19,6 +20,7 @@ import { countAppointmentsByClerk, loadSlotInputs } from './schedules.repo.js';
 import {
   civilDateAt,
   closedDateSet,
+  closedReasonMap,
   PreparedSchedules,
   SlotPlanner,
   type BookingActor,
@@ -164,6 +166,7 @@ export async function loadSlotPlanner(db: Db, options: SlotSearchOptions): Promi
     actor: options.actor,
     durationMinutes: options.durationMinutes,
     closedDates: closedDateSet(closures, from, to),
+    closedReasons: closedReasonMap(closures, from, to),
     clerks,
   });
 }
@@ -171,7 +174,7 @@ export async function loadSlotPlanner(db: Db, options: SlotSearchOptions): Promi
 /** A schedule entry of the slot cache: what `loadSlotInputs` read for `range`, prepared. */
 interface CachedSchedules {
   clerks: PreparedSchedules;
-  closures: { startsOn: string; endsOn: string }[];
+  closures: { startsOn: string; endsOn: string; reason: LocalizedText | null }[];
   range: { from: Date; to: Date };
 }
 
@@ -274,6 +277,7 @@ export async function findSlots(
       slots: answerSlots(day.slots),
       status: day.status,
       releasesAt: day.releasesAt?.toISOString() ?? null,
+      reason: day.reason,
     })),
     nextFreeDate: result.nextFreeDate,
   };

@@ -6,6 +6,7 @@ import {
   zonedParts,
   zonedToInstant,
   type CivilDate,
+  type LocalizedText,
   type SlotDayStatus,
 } from '@amtsraum/shared';
 
@@ -74,6 +75,8 @@ export interface SlotSearchInput {
   durationMinutes: number;
   /** Closed dates, "YYYY-MM-DD" in the tenant zone. */
   closedDates: ReadonlySet<string>;
+  /** Why a closed date is closed (the closure's reason, a holiday's name), where one is given. */
+  closedReasons?: ReadonlyMap<string, LocalizedText>;
   /** The schedules, or the same prepared once for many searches (with the days computed from them). */
   clerks: ClerkSchedule[] | PreparedSchedules;
 }
@@ -93,6 +96,8 @@ export interface ExplainedDay extends DaySlots {
   status: SlotDayStatus;
   /** `not_released`: when today's slots open. */
   releasesAt: Date | null;
+  /** `closed` by a closure or a holiday: its reason or name, if it has one. */
+  reason: LocalizedText | null;
 }
 
 /** What the grid says about one requested start. */
@@ -385,7 +390,9 @@ export class SlotPlanner {
     return Array.from({ length: days }, (_, i) => {
       const date = addDays(from, i);
       const day = this.day(date);
-      return { ...day, ...this.statusOf(date, day.slots.length) };
+      const explained = this.statusOf(date, day.slots.length);
+      const reason = explained.status === 'closed' ? this.input.closedReasons?.get(formatCivilDate(date)) : undefined;
+      return { ...day, ...explained, reason: reason ?? null };
     });
   }
 
@@ -455,6 +462,24 @@ export class SlotPlanner {
 /** Convenience for tests and callers that want all days at once. */
 export function computeSlots(input: SlotSearchInput, from: string, days: number): ExplainedDay[] {
   return new SlotPlanner(input).range(parseCivilDate(from), days);
+}
+
+/**
+ * The reason of each closed date in [from, to] that has one ("YYYY-MM-DD" → text): the first
+ * closure with a reason covering it, in the order given.
+ */
+export function closedReasonMap(
+  closures: { startsOn: string; endsOn: string; reason: LocalizedText | null }[],
+  from: CivilDate,
+  to: CivilDate,
+): Map<string, LocalizedText> {
+  const reasons = new Map<string, LocalizedText>();
+  for (const closure of closures) {
+    const { reason } = closure;
+    if (!reason) continue;
+    for (const date of closedDateSet([closure], from, to)) if (!reasons.has(date)) reasons.set(date, reason);
+  }
+  return reasons;
 }
 
 /** Closed dates ("YYYY-MM-DD") of closures overlapping [from, to]. */

@@ -1,5 +1,7 @@
 import {
+  AUDIT_DETAIL_WORDS,
   auditActionName,
+  auditDetails,
   zonedParts,
   type AuditPage,
   type AuditQuery,
@@ -21,7 +23,7 @@ export const CSV_BATCH = 500;
 
 const CSV_TEXT = {
   de: {
-    header: ['Zeit', 'Person', 'Aktion', 'Code der Aktion', 'Amt', 'Besuch', 'Daten'],
+    header: ['Zeit', 'Person', 'Aktion', 'Code der Aktion', 'Amt', 'Besuch', 'Daten', 'Daten als Codes'],
     citizen: 'Bürger/in',
     invitee: 'Eingeladene Person',
     device: 'Gerät vor Ort',
@@ -29,7 +31,7 @@ const CSV_TEXT = {
     removed: 'Gelöschtes Konto',
   },
   en: {
-    header: ['Time', 'Actor', 'Action', 'Action code', 'Department', 'Visit', 'Data'],
+    header: ['Time', 'Actor', 'Action', 'Action code', 'Department', 'Visit', 'Data', 'Data as codes'],
     citizen: 'Citizen',
     invitee: 'Invited person',
     device: 'On-site device',
@@ -49,6 +51,41 @@ export function csvCell(value: string): string {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
+
+const languageNames = new Map<Locale, Intl.DisplayNames>();
+/** A language tag's name in `locale` ("Türkisch"); the tag itself where the runtime has none. */
+function languageName(tag: string, locale: Locale): string {
+  let names = languageNames.get(locale);
+  if (!names)
+    languageNames.set(locale, (names = new Intl.DisplayNames([locale], { type: 'language', fallback: 'code' })));
+  try {
+    return names.of(tag) ?? tag;
+  } catch {
+    return tag; // not a well-formed tag
+  }
+}
+
+/**
+ * A row's data in the administrator's language, as the audit page says it (shared/src/audit-details.ts):
+ * "Rolle: Sachbearbeitung; Grund: Zu viele Versuche"; an id or a code without words as written, and
+ * beside the words where people may need it (a department's id).
+ */
+function dataInWords(row: AuditRow, timeZone: string, locale: Locale): string {
+  const details = auditDetails(row.data, {
+    texts: AUDIT_DETAIL_WORDS[locale],
+    locale,
+    timeZone,
+    languageName: (tag) => languageName(tag, locale),
+    departmentName: (id) =>
+      row.department?.id === id ? (row.department.name[locale] ?? row.department.name.de) : null,
+  });
+  return details
+    .map(({ label, text, code }) => {
+      const value = text !== null && code !== null ? `${text} (${code})` : (text ?? code ?? '');
+      return `${label}: ${value}`;
+    })
+    .join('; ');
+}
 
 function csvLine(row: AuditRow, timeZone: string, locale: Locale): string {
   const text = CSV_TEXT[locale];
@@ -75,6 +112,8 @@ function csvLine(row: AuditRow, timeZone: string, locale: Locale): string {
     row.action,
     department,
     row.visitId ?? '',
+    dataInWords(row, timeZone, locale),
+    // As stored, for filters and scripts.
     data,
   ]
     .map(csvCell)

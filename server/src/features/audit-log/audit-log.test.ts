@@ -299,6 +299,22 @@ describe.each(databaseKinds)('audit log viewer on %s', (kind) => {
       data: { withNote: true },
       createdAt: new Date('2026-11-23T09:00:00Z'),
     });
+    // Codes in the data: said in words in the data column, kept as written in the one beside it.
+    await insertAudit(db(), {
+      tenantId: tenant.id,
+      departmentId: department.id,
+      actorKind: 'staff',
+      actorStaffId: tricky.id,
+      action: 'visit.admitted',
+      data: {
+        departmentId: department.id,
+        roles: 'clerk,admin',
+        reason: 'too_many_tries',
+        language: 'tr',
+        minutes: 75,
+      },
+      createdAt: new Date('2026-11-23T08:30:00Z'),
+    });
     await insertAudit(db(), {
       tenantId: tenant.id,
       actorKind: 'citizen',
@@ -318,16 +334,24 @@ describe.each(databaseKinds)('audit log viewer on %s', (kind) => {
     expect(file.type).toBe('text/csv; charset=utf-8');
     expect([...file.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(file.bytes.slice(3)).split('\r\n');
+    const hyperlink = `"'=HYPERLINK(""http://x.example"";""klick"")"`;
     expect(lines).toEqual([
-      '"Zeit";"Person";"Aktion";"Code der Aktion";"Amt";"Besuch";"Daten"',
-      `"2026-11-23 10:00:00";"'=HYPERLINK(""http://x.example"";""klick"")";"${auditActionName('visit.declined', 'de')}";"visit.declined";"Amt; ""Süd""";"";"withNote=true"`,
-      `"2026-11-23 09:00:00";"Bürger/in";"${auditActionName('visit.left', 'de')}";"visit.left";"";"";""`,
+      '"Zeit";"Person";"Aktion";"Code der Aktion";"Amt";"Besuch";"Daten";"Daten als Codes"',
+      `"2026-11-23 10:00:00";${hyperlink};"${auditActionName('visit.declined', 'de')}";"visit.declined";"Amt; ""Süd""";"";"Mit Nachricht: ja";"withNote=true"`,
+      `"2026-11-23 09:30:00";${hyperlink};"${auditActionName('visit.admitted', 'de')}";"visit.admitted";"Amt; ""Süd""";"";` +
+        `"Amt: Amt; ""Süd"" (${department.id}); Rollen: Sachbearbeitung, Verwaltung des Amts; Sprache: Türkisch; Gesperrt für: 1 Std. 15 Min.; Grund: Zu viele Versuche";` +
+        `"departmentId=${department.id}, roles=clerk,admin, language=tr, minutes=75, reason=too_many_tries"`,
+      `"2026-11-23 09:00:00";"Bürger/in";"${auditActionName('visit.left', 'de')}";"visit.left";"";"";"";""`,
       '',
     ]);
+    const admitted = await csv(browser, `/api/admin/tenants/${tenant.slug}/audit.csv?action=visit.admitted&lang=en`);
+    expect(new TextDecoder().decode(admitted.bytes.slice(3)).split('\r\n')[1]).toContain(
+      `"Department: Office South (${department.id}); Roles: Clerk, Department admin; Language: Turkish; Locked for: 1 h 15 min; Reason: Too many tries"`,
+    );
     const english = await csv(browser, `/api/admin/tenants/${tenant.slug}/audit.csv?action=door.&lang=en`);
     expect(new TextDecoder().decode(english.bytes.slice(3)).split('\r\n')).toEqual([
-      '"Time";"Actor";"Action";"Action code";"Department";"Visit";"Data"',
-      `"2026-11-23 08:00:00";"System";"${auditActionName('door.changed', 'en')}";"door.changed";"";"";""`,
+      '"Time";"Actor";"Action";"Action code";"Department";"Visit";"Data";"Data as codes"',
+      `"2026-11-23 08:00:00";"System";"${auditActionName('door.changed', 'en')}";"door.changed";"";"";"";""`,
       '',
     ]);
   });

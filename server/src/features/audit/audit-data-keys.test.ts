@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 // The audit log viewer shows only the data keys on `AUDIT_DATA_KEYS` (shared/src/audit.api.ts), each
-// with a label in German and English (web/src/features/audit). A key a feature writes and the list
+// with a label in German and English (shared/src/audit-details.ts). A key a feature writes and the list
 // does not know is left out of the page and the CSV: a refused sign-in's reason went unseen. This
 // reads every audit write in server/src (with TypeScript's parser, no type checking: fast) and
 // collects the keys its `data` can have, following the few helpers that pass data on: a spread of a

@@ -1,4 +1,11 @@
-import type { Contact, FaqEntry, PageText, TenantTextKind } from '@amtsraum/shared';
+import {
+  faqListsOf,
+  type Contact,
+  type FaqEntry,
+  type FaqItem,
+  type PageText,
+  type TenantTextKind,
+} from '@amtsraum/shared';
 import type { Config } from '../../config.js';
 import { SESSION_IDLE_MS, SESSION_MAX_AGE_MS } from '../staff/auth.service.js';
 import { VISIT_COOKIE_MAX_AGE_MS } from '../visits/visit-cookie.js';
@@ -171,6 +178,7 @@ export function defaultPageText(kind: Exclude<TenantTextKind, 'faq'>, facts: Def
   return accessibility(facts);
 }
 
-export function defaultFaq(facts: DefaultTextFacts): FaqEntry[] {
-  return faq(facts);
+/** The default FAQ, a list per language. */
+export function defaultFaq(facts: DefaultTextFacts): Record<string, FaqItem[]> {
+  return faqListsOf(faq(facts));
 }

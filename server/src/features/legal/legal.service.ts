@@ -5,7 +5,10 @@ import {
   type AccessibilityFeedbackResponse,
   type AdminTenantText,
   type AdminTenantTextsResponse,
+  faqListsOf,
   type FaqEntry,
+  type FaqItem,
+  type OwnFaq,
   type OwnPageText,
   type PageText,
   type TenantTextKind,
@@ -66,14 +69,40 @@ function ownLanguages(body: Record<string, string>, defaults: Record<string, str
   );
 }
 
+const sameText = (text: string, other: string) => text.replace(/\r\n?/g, '\n').trim() === other.trim();
+
 const isDefaultText = (text: string, defaults: Record<string, string> | null, language: string) =>
-  defaults?.[language] !== undefined && text.replace(/\r\n?/g, '\n').trim() === defaults[language].trim();
+  defaults?.[language] !== undefined && sameText(text, defaults[language]);
+
+/** Whether an FAQ list is the language's default list, question for question. */
+function isDefaultFaq(list: readonly FaqItem[], defaults: Record<string, FaqItem[]>, language: string): boolean {
+  const given = defaults[language];
+  return (
+    given !== undefined &&
+    given.length === list.length &&
+    list.every((item, i) => sameText(item.question, given[i]!.question) && sameText(item.answer, given[i]!.answer))
+  );
+}
+
+/**
+ * The FAQ lists the municipality wrote itself. A row of the older form (one list of entries in
+ * several languages) is read as a list per language; a language's list that is the default's
+ * counts as the default (the older editor saved the default entries of languages nobody touched).
+ */
+function ownFaqLists(body: unknown, defaults: Record<string, FaqItem[]>): Record<string, FaqItem[]> {
+  const lists = Array.isArray(body) ? faqListsOf(body as FaqEntry[]) : (body as Record<string, FaqItem[]>);
+  return Object.fromEntries(
+    Object.entries(lists).filter(([language, list]) => !isDefaultFaq(list, defaults, language)),
+  );
+}
 
 /** A page as citizens see it: per language the municipality's text, else the default's. */
 function shownOf(ctx: LegalContext, tenant: TenantRow, kind: TenantTextKind, row: TenantTextRow | undefined) {
   const defaults = defaultsOf(ctx, tenant, kind);
   if (kind === 'faq') {
-    return { isDefault: !row, text: null, faq: row ? (row.body as FaqEntry[]) : defaults.faq, defaults };
+    const own = row ? ownFaqLists(row.body, defaults.faq!) : {};
+    const isDefault = Object.keys(own).length === 0;
+    return { isDefault, text: null, faq: { ...defaults.faq, ...own }, ownFaq: isDefault ? null : own, defaults };
   }
   const own = row ? ownLanguages(row.body as Record<string, string>, defaults.text) : {};
   const isDefault = Object.keys(own).length === 0;
@@ -121,7 +150,7 @@ export async function listTextsForAdmin(ctx: LegalContext, tenant: TenantRow): P
       isDefault: shown.isDefault,
       updatedAt: shown.isDefault ? null : (row?.updatedAt.toISOString() ?? null),
       text: kind === 'faq' ? null : (shown.own ?? null),
-      faq: shown.faq,
+      faq: kind === 'faq' ? (shown.ownFaq ?? null) : null,
       defaultText: shown.defaults.text,
       defaultFaq: shown.defaults.faq,
     };
@@ -155,13 +184,20 @@ export async function updateTenantText(
   options: { tenant: TenantRow; staffId: string; kind: TenantTextKind; input: unknown },
 ): Promise<void> {
   const { tenant, kind } = options;
-  let body: OwnPageText | FaqEntry[] | null;
+  let body: OwnPageText | OwnFaq | null;
   if (kind === 'faq') {
     const { faq } = parseInput(UpdateFaqRequestSchema, options.input);
-    body = faq.map((entry, index) => ({
-      question: offeredOnly(entry.question, tenant.locales, `faq.${index}.question`) as PageText,
-      answer: offeredOnly(entry.answer, tenant.locales, `faq.${index}.answer`) as PageText,
-    }));
+    const defaults = defaultsOf(ctx, tenant, kind).faq!;
+    const own: Record<string, FaqItem[]> = {};
+    for (const [language, list] of Object.entries(faq)) {
+      if (list === undefined) continue;
+      if (language !== 'de' && !tenant.locales.includes(language)) {
+        throw invalidField(`faq.${language}`, 'this municipality does not offer this language');
+      }
+      // Sent as the default's list: the language goes on following the default.
+      if (!isDefaultFaq(list, defaults, language)) own[language] = list;
+    }
+    body = Object.keys(own).length > 0 ? own : null;
   } else {
     const { text } = parseInput(UpdatePageTextRequestSchema, options.input);
     const own = offeredOnly(text, tenant.locales, 'text', defaultsOf(ctx, tenant, kind).text);

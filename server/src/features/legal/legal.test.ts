@@ -1,7 +1,7 @@
 import { AdminTenantTextsResponseSchema, ProblemSchema, TenantTextResponseSchema } from '@amtsraum/shared';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, tenants } from '../../db/schema.js';
+import { auditEvents, tenants, tenantTexts } from '../../db/schema.js';
 import { mailsTo } from '../../test/booking-factories.js';
 import { databaseKinds } from '../../test/databases.js';
 import { makeDepartment, makeTenant, signedInAdmin, signedInClerk } from '../../test/factories.js';
@@ -46,7 +46,8 @@ describe.each(databaseKinds)('legal pages and accessibility feedback on %s', (ki
     expect(accessibility.feedback).toEqual({ recipient: 'municipality', email: 'rathaus@rechtsheim.test.example' });
 
     const faq = TenantTextResponseSchema.parse((await browser.get(`/api/tenants/${tenant.slug}/texts/faq`)).json);
-    expect(faq.faq?.length).toBeGreaterThan(2);
+    expect(faq.faq?.de?.length).toBeGreaterThan(2);
+    expect(faq.faq?.en?.length).toBe(faq.faq?.de?.length);
     expect(faq.text).toBeNull();
 
     expect((await browser.get(`/api/tenants/${tenant.slug}/texts/agb`)).status).toBe(404);
@@ -76,13 +77,17 @@ describe.each(databaseKinds)('legal pages and accessibility feedback on %s', (ki
     // English, left empty, shows the default.
     expect(shown.text).toEqual({ de: text.de, en: listed.texts[0]!.defaultText?.en });
 
-    const faq = [
-      { question: { de: 'Zweite?' }, answer: { de: 'B' } },
-      { question: { de: 'Erste?', en: 'First?' }, answer: { de: 'A', en: 'A' } },
-    ];
+    const faq = {
+      de: [
+        { question: 'Zweite?', answer: 'B' },
+        { question: 'Erste?', answer: 'A' },
+      ],
+      en: [{ question: 'First?', answer: 'A' }],
+    };
     expect((await browser.put(`${texts(tenant.slug)}/faq`, { faq })).status).toBe(204);
     const faqShown = TenantTextResponseSchema.parse((await client().get(`/api/tenants/${tenant.slug}/texts/faq`)).json);
-    expect(faqShown.faq?.map((entry) => entry.question.de)).toEqual(['Zweite?', 'Erste?']);
+    expect(faqShown.faq?.de?.map((entry) => entry.question)).toEqual(['Zweite?', 'Erste?']);
+    expect(faqShown.faq?.en?.map((entry) => entry.question)).toEqual(['First?']);
 
     expect((await browser.request('DELETE', `${texts(tenant.slug)}/imprint`)).status).toBe(204);
     const reset = TenantTextResponseSchema.parse(
@@ -156,6 +161,53 @@ describe.each(databaseKinds)('legal pages and accessibility feedback on %s', (ki
     expect((await shownIn('en')).isDefault).toBe(true);
   });
 
+  it('stores each language of the FAQ on its own; one not written follows the default, also from an older row', async () => {
+    const tenant = await makeTenant(db(), { locales: ['de', 'en'], contact: { phone: '0111 111' } });
+    const { browser } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+    const listFaq = async () =>
+      AdminTenantTextsResponseSchema.parse((await browser.get(texts(tenant.slug))).json).texts[3]!;
+    const shown = async () =>
+      TenantTextResponseSchema.parse((await client().get(`/api/tenants/${tenant.slug}/texts/faq`)).json);
+    const before = await listFaq();
+    expect([before.kind, before.isDefault, before.faq]).toEqual(['faq', true, null]);
+    const defaults = before.defaultFaq!;
+    expect(defaults.en?.[0]?.question).toBe('What is the virtual citizen office?');
+
+    // The editor sent the English default beside the German the admin wrote: only German is theirs.
+    const german = [...defaults.de!, { question: 'Wo parke ich?', answer: 'Am Rathaus.' }];
+    const enSent = defaults.en!.map((item) => ({ ...item, answer: `${item.answer.replace(/\n/g, '\r\n')}\n` }));
+    expect((await browser.put(`${texts(tenant.slug)}/faq`, { faq: { de: german, en: enSent } })).status).toBe(204);
+    const after = await listFaq();
+    expect([after.isDefault, after.faq]).toEqual([false, { de: german }]);
+    const [row] = await db().select().from(tenantTexts).where(eq(tenantTexts.tenantId, tenant.id));
+    expect(row!.body).toEqual({ de: german });
+    expect((await shown()).faq).toEqual({ de: german, en: defaults.en });
+
+    const older = [
+      { question: { de: 'Alt?', en: defaults.en![0]!.question }, answer: { de: 'Ja.', en: defaults.en![0]!.answer } },
+      ...defaults.de!.slice(1).map((item, i) => ({
+        question: { de: item.question, en: defaults.en![i + 1]!.question },
+        answer: { de: item.answer, en: defaults.en![i + 1]!.answer },
+      })),
+    ];
+    // A row of the older form, German edited and English the default's: read as German alone.
+    await db().update(tenantTexts).set({ body: older }).where(eq(tenantTexts.tenantId, tenant.id));
+    const fromOlder = await listFaq();
+    expect(fromOlder.faq).toEqual({
+      de: [{ question: 'Alt?', answer: 'Ja.' }, ...defaults.de!.slice(1)],
+    });
+    expect((await shown()).faq?.en).toEqual(defaults.en);
+
+    // English alone, and then nothing but the defaults: the FAQ is the default again.
+    const english = [{ question: 'Parking?', answer: 'At the town hall.' }];
+    expect((await browser.put(`${texts(tenant.slug)}/faq`, { faq: { en: english } })).status).toBe(204);
+    expect((await listFaq()).faq).toEqual({ en: english });
+    expect((await shown()).faq).toEqual({ de: defaults.de, en: english });
+    const unchanged = { faq: { de: defaults.de, en: defaults.en } };
+    expect((await browser.put(`${texts(tenant.slug)}/faq`, unchanged)).status).toBe(204);
+    expect(await listFaq()).toMatchObject({ isDefault: true, faq: null, updatedAt: null });
+  });
+
   it('refuses bad texts with the field named, and changes nothing', async () => {
     const tenant = await makeTenant(db(), { locales: ['de'] });
     const { browser } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
@@ -163,7 +215,9 @@ describe.each(databaseKinds)('legal pages and accessibility feedback on %s', (ki
       { text: { en: 'no German' } },
       { text: { de: 'x'.repeat(20_001) } },
       { text: { de: 'Gut', en: 'not offered here' } },
-      { faq: [{ question: { de: '' }, answer: { de: 'A' } }] },
+      { faq: { de: [{ question: '', answer: 'A' }] } },
+      { faq: { en: [{ question: 'Not offered here?', answer: 'No.' }] } },
+      { faq: { xx: [] } },
     ];
     for (const body of bad) {
       const kind = 'faq' in body ? 'faq' : 'privacy';

@@ -185,7 +185,10 @@ describe.each(databaseKinds)('installation export on %s', (kind) => {
     const exported = parsed.tenants[0]!;
     expect(exported.locales).toEqual(['de', 'en', 'tr']);
     expect(exported.stateCode).toBe('BY');
-    expect(exported.texts?.faq).toHaveLength(1);
+    // The file's FAQ (one list of entries, the older form) comes back as a list per language.
+    expect(exported.texts?.faq).toEqual({
+      de: [{ question: 'Brauche ich eine Kamera?', answer: 'Nein, Ton genügt.' }],
+    });
     expect(exported.texts?.accessibility).toBeUndefined();
     expect(exported.departments[0]!.doorPolicy).toBe('manual');
     expect(exported.departments[0]!.clerksManageAbsences).toBe(true);

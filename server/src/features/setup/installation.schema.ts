@@ -6,6 +6,7 @@ import {
   DepartmentFieldsSchema,
   DepartmentSlugSchema,
   FaqSchema,
+  OwnFaqSchema,
   LocaleSchema,
   ONSITE_LOCATION_FIRST,
   OpeningIntervalSchema,
@@ -210,7 +211,9 @@ export const TenantTextsInputSchema = z
     imprint: z.optional(z.nullable(OwnPageTextSchema)),
     privacy: z.optional(z.nullable(OwnPageTextSchema)),
     accessibility: z.optional(z.nullable(OwnPageTextSchema)),
-    faq: z.optional(z.nullable(FaqSchema)),
+    // A list per language (as the admin screens write it), or the older one list of entries in
+    // several languages, stored as a list per language.
+    faq: z.optional(z.nullable(z.union([OwnFaqSchema, FaqSchema]))),
   })
   .strict();
 export type TenantTextsInput = z.infer<typeof TenantTextsInputSchema>;

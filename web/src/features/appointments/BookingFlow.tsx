@@ -8,7 +8,7 @@ import { Fact, ServiceNames } from './AppointmentFacts';
 import { documentsOf, durationOf } from './booking-rules';
 import { birthDateOf, DetailsStep, type Details } from './DetailsStep';
 import { ServiceStep, type ServiceChoice } from './ServiceStep';
-import { SlotPicker } from './SlotPicker';
+import { LazySlotPicker, usePreloadedSlotPicker } from './LazySlotPicker';
 import { StepHeading } from './StepHeading';
 
 export const BOOKING_STEPS = ['services', 'slot', 'details'] as const;
@@ -89,6 +89,7 @@ export function BookingFlow({
   const [slot, setSlot] = useState<Slot | null>(null);
   const [details, setDetails] = useState<Details>(initialDetails);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  usePreloadedSlotPicker();
 
   // A later step needs the earlier ones: after a reload the history may ask for step 3 alone.
   const step: BookingStep =
@@ -187,7 +188,7 @@ export function BookingFlow({
       {step === 'slot' && (
         <>
           <p>{t('slots.intro', { count: minutes })}</p>
-          <SlotPicker
+          <LazySlotPicker
             tenantSlug={info.tenantSlug}
             departmentSlug={info.departmentSlug}
             timeZone={info.timeZone}

@@ -14,8 +14,8 @@ import { PageHeading } from '../../ui/PageHeading';
 import { AlternativeSlots } from './AlternativeSlots';
 import { arrive, cancelAppointment, rebook, useAppointment } from './api';
 import { AppointmentFacts, Fact } from './AppointmentFacts';
+import { LazySlotPicker, usePreloadedSlotPicker } from './LazySlotPicker';
 import { OnsiteInfo } from './OnsiteInfo';
-import { SlotPicker } from './SlotPicker';
 import { useFragmentToken } from './useFragmentToken';
 import { useReached } from './useReached';
 import { slotWords, useSlotName } from './useSlotName';
@@ -103,6 +103,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   const slotText = useSlotName(timeZone);
   const bookAgain = pagePath('booking', { tenant: appointment.tenantSlug, department: appointment.departmentSlug });
 
+  usePreloadedSlotPicker();
   useEffect(() => {
     if (mode === 'confirmCancel') confirmRef.current?.focus();
     if (mode === 'rebook') rebookRef.current?.focus();
@@ -350,7 +351,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                   <AlternativeSlots slots={alternatives} timeZone={timeZone} onPick={choose} />
                 </div>
               )}
-              <SlotPicker
+              <LazySlotPicker
                 tenantSlug={appointment.tenantSlug}
                 departmentSlug={appointment.departmentSlug}
                 timeZone={timeZone}

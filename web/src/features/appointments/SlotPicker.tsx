@@ -2,6 +2,7 @@ import type { Slot, SlotsResponse } from '@amtsraum/shared';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { dateOf, shiftDate, todayIn } from '../../lib/calendar';
+import { useLocalize } from '../../lib/useLocalize';
 import { formatCivilDate, formatClock, formatShortCivilDate } from '../../ui/format';
 import { ZoneNote } from '../../ui/ZoneNote';
 import { useSlots } from './api';
@@ -44,6 +45,7 @@ export function SlotPicker({
   const { t, i18n } = useTranslation('appointments');
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const nameOf = useSlotName(timeZone);
+  const localize = useLocalize();
   const id = useId();
   const [today] = useState(() => todayIn(timeZone));
   const [view, setView] = useState<{ from: string; day: string | null }>(() => {
@@ -83,6 +85,20 @@ export function SlotPicker({
       case 'none':
         return { count: t('slots.dayNoneLeft'), text: t('slots.dayEmptyNoneLeft') };
     }
+  };
+
+  // A closure's reason or a holiday's name, in the citizen's language (German where none is
+  // written in theirs, marked with `lang`): words in the day's button and under its heading, so it
+  // is read out and seen, not told by colour.
+  const reasonOf = (day: SlotsResponse['days'][number]) => {
+    const reason = day.status === 'closed' && day.reason ? localize(day.reason) : null;
+    return (
+      reason && (
+        <span className="day-picker__reason" lang={reason.lang} data-testid="day-reason">
+          {reason.text}
+        </span>
+      )
+    );
   };
 
   const slotName = (slot: Slot) => {
@@ -182,6 +198,7 @@ export function SlotPicker({
                   <span className="day-picker__count" data-testid="day-status" data-status={day.status}>
                     {dayWords(day).count}
                   </span>
+                  {reasonOf(day)}
                 </button>
               </li>
             ))}
@@ -190,7 +207,14 @@ export function SlotPicker({
           <section id={`${id}-day`} aria-labelledby={`${id}-day-heading`} className="slot-day">
             <Heading id={`${id}-day-heading`}>{formatCivilDate(selectedDay.date, locale)}</Heading>
             {selectedDay.slots.length === 0 ? (
-              <p data-testid="day-empty">{dayWords(selectedDay).text}</p>
+              <>
+                {selectedDay.status === 'closed' && selectedDay.reason && (
+                  <p>
+                    {t('slots.closedReason')} {reasonOf(selectedDay)}
+                  </p>
+                )}
+                <p data-testid="day-empty">{dayWords(selectedDay).text}</p>
+              </>
             ) : (
               <ul className="slot-list" data-testid="slot-list">
                 {selectedDay.slots.map((slot) => (

@@ -1,4 +1,13 @@
-import { auditActionName, pagePath, type AuditPage, type AuditRow, type StaffMe, intlLocale } from '@amtsraum/shared';
+import {
+  AUDIT_DETAIL_WORDS,
+  auditActionName,
+  pagePath,
+  type AuditPage,
+  type AuditRow,
+  type Locale,
+  type StaffMe,
+  intlLocale,
+} from '@amtsraum/shared';
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
@@ -23,7 +32,7 @@ import {
   type AuditFilter,
 } from './api';
 import { NotFoundOr } from '../directory';
-import { auditDetails, type DetailContext, type DetailTexts } from './audit-details';
+import { auditDetails, type DetailContext } from './audit-details';
 import './audit.css';
 
 /** The action groups the filter offers (the API matches `visit.` and the older `visit_` alike). */
@@ -404,7 +413,7 @@ function AuditTable({ rows, timeZone, departments, caption }: AuditTableProps) {
   const languageName = useLanguageName();
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const detailContext: DetailContext = {
-    texts: t('details', { returnObjects: true }) as DetailTexts,
+    texts: AUDIT_DETAIL_WORDS[locale as Locale] ?? AUDIT_DETAIL_WORDS.de,
     locale,
     timeZone,
     languageName,

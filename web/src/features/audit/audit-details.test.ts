@@ -1,5 +1,6 @@
 import {
   AUDIT_DATA_CODES,
+  AUDIT_DETAIL_WORDS,
   AUDIT_DATA_KEYS,
   BookingRulesSchema,
   DepartmentUpdateSchema,
@@ -8,9 +9,10 @@ import {
   TenantSettingsUpdateSchema,
 } from '@amtsraum/shared';
 import { describe, expect, it } from 'vitest';
-import de from '../../locales/de/audit.json';
-import en from '../../locales/en/audit.json';
 import { auditDetails, type DetailContext, type DetailTexts } from './audit-details';
+
+const de = { details: AUDIT_DETAIL_WORDS.de };
+const en = { details: AUDIT_DETAIL_WORDS.en };
 
 const BUERGERAMT = '0a1b2c3d-4e5f-4789-abcd-ef0123456789';
 

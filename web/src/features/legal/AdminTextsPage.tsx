@@ -5,7 +5,7 @@ import {
   UpdatePageTextRequestSchema,
   type AdminTenantText,
   type AdminTenantTextsResponse,
-  type FaqEntry,
+  type FaqItem,
   type TenantTextKind,
 } from '@amtsraum/shared';
 import { useId, useRef, useState } from 'react';
@@ -79,7 +79,7 @@ const notValid = message((t) => t('errors:codes.validation_failed'));
 const MAX_LENGTH = { text: LEGAL_TEXT_MAX_LENGTH, question: 300, answer: 4000 } as const;
 
 /**
- * Errors next to the text fields, by their schema paths (`text.de`, `faq.0.question.en`), in the
+ * Errors next to the text fields, by their schema paths (`text.de`, `faq.en.0.question`), in the
  * page's own words: German missing, or too long. `show` marks them, focuses the first and says
  * whether any path was a field of this form.
  */
@@ -90,7 +90,7 @@ function useTextErrors(order: string[], valueAt: (field: string) => string) {
     for (const path of paths) {
       const field = fields.fieldAt(path);
       if (!field || found[field]) continue;
-      const part = (field.split('.').at(-2) ?? 'text') as keyof typeof MAX_LENGTH;
+      const part = (field.split('.').find((name) => name in MAX_LENGTH) ?? 'text') as keyof typeof MAX_LENGTH;
       found[field] =
         valueAt(field).trim() === ''
           ? message((t) => t(`legal:admin.errors.${part}Required`))
@@ -271,6 +271,20 @@ function PageEditor({
 const savedMessage: Message = { say: (t) => t('legal:admin.saved') };
 const resetMessage: Message = { say: (t) => t('legal:admin.wasReset') };
 
+/** The FAQ of each language, as a list of questions and answers. */
+type FaqLists = Record<string, FaqItem[]>;
+
+const sameText = (a: string, b: string) => a.replace(/\r\n?/g, '\n').trim() === b.trim();
+const sameList = (list: readonly FaqItem[], other: readonly FaqItem[] | undefined) =>
+  other !== undefined &&
+  list.length === other.length &&
+  list.every((item, i) => sameText(item.question, other[i]!.question) && sameText(item.answer, other[i]!.answer));
+
+/**
+ * The FAQ, a list of questions per language. A language the municipality has not written shows
+ * the default list, and stays the default (following the default's later changes) until the admin
+ * changes it: saving sends only the languages whose list differs from the default's.
+ */
 function FaqEditor({
   tenant,
   text,
@@ -285,22 +299,31 @@ function FaqEditor({
   const { t } = useTranslation('legal');
   const languageName = useLanguageLabel();
   const id = useId();
-  const [entries, setEntries] = useState<FaqEntry[]>(() => text.faq ?? []);
-  const addRef = useRef<HTMLButtonElement>(null);
+  const defaults: FaqLists = text.defaultFaq ?? {};
+  const [lists, setLists] = useState<FaqLists>(() => ({ ...defaults, ...(text.faq ?? {}) }));
+  const isOwn = (locale: string) => !sameList(lists[locale] ?? [], defaults[locale]);
+  const addRefs = useRef<Record<string, HTMLButtonElement | null>>({});
   const saveRef = useRef<HTMLButtonElement>(null);
   const { run, fail, view } = useSaving();
-  const fieldOf = (index: number, part: 'question' | 'answer', locale: string) => `faq.${index}.${part}.${locale}`;
+  const fieldOf = (locale: string, index: number, part: 'question' | 'answer') => `faq.${locale}.${index}.${part}`;
   const { fields, show } = useTextErrors(
-    entries.flatMap((_entry, index) =>
-      locales.flatMap((locale) => [fieldOf(index, 'question', locale), fieldOf(index, 'answer', locale)]),
+    locales.flatMap((locale) =>
+      (lists[locale] ?? []).flatMap((_item, index) => [
+        fieldOf(locale, index, 'question'),
+        fieldOf(locale, index, 'answer'),
+      ]),
     ),
     (field) => {
-      const [, index, part, locale] = field.split('.') as [string, string, 'question' | 'answer', string];
-      return entries[Number(index)]?.[part][locale] ?? '';
+      const [, locale = '', index, part] = field.split('.') as [string, string, string, 'question' | 'answer'];
+      return lists[locale]?.[Number(index)]?.[part] ?? '';
     },
   );
+  const setList = (locale: string, change: (list: FaqItem[]) => FaqItem[]) => {
+    setLists((previous) => ({ ...previous, [locale]: change(previous[locale] ?? []) }));
+  };
   const save = () => {
-    const parsed = UpdateFaqRequestSchema.safeParse({ faq: entries });
+    const own = Object.fromEntries(locales.filter(isOwn).map((locale) => [locale, lists[locale] ?? []]));
+    const parsed = UpdateFaqRequestSchema.safeParse({ faq: own });
     if (!parsed.success) {
       fail(show(issuePaths(parsed.error.issues)) ? checkFields : notValid);
       return;
@@ -315,18 +338,16 @@ function FaqEditor({
       show,
     );
   };
-  const change = (index: number, part: 'question' | 'answer', locale: string, value: string) => {
-    setEntries((previous) =>
-      previous.map((entry, i) => (i === index ? { ...entry, [part]: { ...entry[part], [locale]: value } } : entry)),
-    );
+  const change = (locale: string, index: number, part: 'question' | 'answer', value: string) => {
+    setList(locale, (list) => list.map((item, i) => (i === index ? { ...item, [part]: value } : item)));
   };
-  const move = (index: number, by: number) => {
+  const move = (locale: string, index: number, by: number) => {
     // The marks follow the fields' places, not the entries: they would point at the wrong ones.
     fields.setErrors({});
-    setEntries((previous) => {
-      const next = [...previous];
-      const [entry] = next.splice(index, 1);
-      if (entry) next.splice(index + by, 0, entry);
+    setList(locale, (list) => {
+      const next = [...list];
+      const [item] = next.splice(index, 1);
+      if (item) next.splice(index + by, 0, item);
       return next;
     });
   };
@@ -334,95 +355,134 @@ function FaqEditor({
     <section aria-labelledby={`${id}-heading`} className="admin-text" data-testid="admin-text-faq">
       <h2 id={`${id}-heading`}>{t('pages.faq.title')}</h2>
       <p>{text.isDefault ? t('admin.isDefault') : t('admin.isOwn')}</p>
-      <ol>
-        {entries.map((entry, index) => (
-          <li key={index}>
-            <fieldset>
-              <legend>{t('admin.faqEntry', { number: index + 1 })}</legend>
-              {locales.map((locale) => (
-                <div key={locale}>
-                  <div className="field">
-                    <label htmlFor={fields.fieldId(fieldOf(index, 'question', locale))}>
-                      {t('admin.question', { language: languageName(locale) })}
-                    </label>
-                    {fields.fieldError(fieldOf(index, 'question', locale))}
-                    <input
-                      id={fields.fieldId(fieldOf(index, 'question', locale))}
-                      aria-invalid={fields.invalid(fieldOf(index, 'question', locale))}
-                      aria-describedby={fields.describedBy(fieldOf(index, 'question', locale))}
-                      type="text"
-                      maxLength={300}
-                      value={entry.question[locale] ?? ''}
-                      onChange={(event) => {
-                        change(index, 'question', locale, event.target.value);
-                      }}
-                    />
-                  </div>
-                  <div className="field">
-                    <label htmlFor={fields.fieldId(fieldOf(index, 'answer', locale))}>
-                      {t('admin.answer', { language: languageName(locale) })}
-                    </label>
-                    {fields.fieldError(fieldOf(index, 'answer', locale))}
-                    <textarea
-                      id={fields.fieldId(fieldOf(index, 'answer', locale))}
-                      aria-invalid={fields.invalid(fieldOf(index, 'answer', locale))}
-                      aria-describedby={fields.describedBy(fieldOf(index, 'answer', locale))}
-                      rows={4}
-                      maxLength={4000}
-                      value={entry.answer[locale] ?? ''}
-                      onChange={(event) => {
-                        change(index, 'answer', locale, event.target.value);
-                      }}
-                    />
-                  </div>
-                </div>
-              ))}
-              <div className="button-row">
-                <button type="button" className="button" disabled={index === 0} onClick={() => move(index, -1)}>
-                  {t('admin.up', { number: index + 1 })}
-                </button>
-                <button
-                  type="button"
-                  className="button"
-                  disabled={index === entries.length - 1}
-                  onClick={() => move(index, 1)}
-                >
-                  {t('admin.down', { number: index + 1 })}
-                </button>
+      {locales.map((locale) => {
+        const language = languageName(locale);
+        const list = lists[locale] ?? [];
+        const stateId = `${id}-${locale}-state`;
+        return (
+          <section
+            key={locale}
+            aria-labelledby={`${id}-${locale}-heading`}
+            aria-describedby={stateId}
+            data-testid={`admin-text-faq-${locale}`}
+          >
+            <h3 id={`${id}-${locale}-heading`}>{t('admin.faqIn', { language })}</h3>
+            <p id={stateId} className="field__hint">
+              {isOwn(locale) ? t('admin.languageOwn', { language }) : t('admin.languageDefault', { language })}
+            </p>
+            <ol>
+              {list.map((item, index) => {
+                const entry = { number: index + 1, language };
+                return (
+                  <li key={index}>
+                    <fieldset>
+                      <legend>{t('admin.faqEntry', entry)}</legend>
+                      <div className="field">
+                        <label htmlFor={fields.fieldId(fieldOf(locale, index, 'question'))}>
+                          {t('admin.question')}
+                        </label>
+                        {fields.fieldError(fieldOf(locale, index, 'question'))}
+                        <input
+                          id={fields.fieldId(fieldOf(locale, index, 'question'))}
+                          aria-invalid={fields.invalid(fieldOf(locale, index, 'question'))}
+                          aria-describedby={fields.describedBy(fieldOf(locale, index, 'question'))}
+                          type="text"
+                          maxLength={300}
+                          value={item.question}
+                          onChange={(event) => {
+                            change(locale, index, 'question', event.target.value);
+                          }}
+                        />
+                      </div>
+                      <div className="field">
+                        <label htmlFor={fields.fieldId(fieldOf(locale, index, 'answer'))}>{t('admin.answer')}</label>
+                        {fields.fieldError(fieldOf(locale, index, 'answer'))}
+                        <textarea
+                          id={fields.fieldId(fieldOf(locale, index, 'answer'))}
+                          aria-invalid={fields.invalid(fieldOf(locale, index, 'answer'))}
+                          aria-describedby={fields.describedBy(fieldOf(locale, index, 'answer'))}
+                          rows={4}
+                          maxLength={4000}
+                          value={item.answer}
+                          onChange={(event) => {
+                            change(locale, index, 'answer', event.target.value);
+                          }}
+                        />
+                      </div>
+                      <div className="button-row">
+                        <button
+                          type="button"
+                          className="button"
+                          disabled={index === 0}
+                          onClick={() => move(locale, index, -1)}
+                        >
+                          {t('admin.up', entry)}
+                        </button>
+                        <button
+                          type="button"
+                          className="button"
+                          disabled={index === list.length - 1}
+                          onClick={() => move(locale, index, 1)}
+                        >
+                          {t('admin.down', entry)}
+                        </button>
+                        <button
+                          type="button"
+                          className="button"
+                          onClick={() => {
+                            fields.setErrors({});
+                            setList(locale, (previous) => previous.filter((_item, i) => i !== index));
+                            // The next question moves up under the focus; after the last one, the focus goes to
+                            // the question before it, or to "add question" once none is left.
+                            if (index === list.length - 1) {
+                              const field = index > 0 ? fieldOf(locale, index - 1, 'question') : null;
+                              requestAnimationFrame(() =>
+                                (field
+                                  ? document.getElementById(fields.fieldId(field))
+                                  : addRefs.current[locale]
+                                )?.focus(),
+                              );
+                            }
+                          }}
+                        >
+                          {t('admin.remove', entry)}
+                        </button>
+                      </div>
+                    </fieldset>
+                  </li>
+                );
+              })}
+            </ol>
+            <div className="button-row">
+              <button
+                ref={(button) => {
+                  addRefs.current[locale] = button;
+                }}
+                type="button"
+                className="button"
+                onClick={() => {
+                  setList(locale, (previous) => [...previous, { question: '', answer: '' }]);
+                }}
+              >
+                {t('admin.add', { language })}
+              </button>
+              {isOwn(locale) && defaults[locale] !== undefined && (
                 <button
                   type="button"
                   className="button"
                   onClick={() => {
                     fields.setErrors({});
-                    setEntries((previous) => previous.filter((_entry, i) => i !== index));
-                    // The next question moves up under the focus; after the last one, the focus goes to
-                    // the question before it, or to "add question" once none is left.
-                    if (index === entries.length - 1) {
-                      const field = index > 0 ? fieldOf(index - 1, 'question', locales[0] ?? 'de') : null;
-                      requestAnimationFrame(() =>
-                        (field ? document.getElementById(fields.fieldId(field)) : addRef.current)?.focus(),
-                      );
-                    }
+                    setLists((previous) => ({ ...previous, [locale]: defaults[locale] ?? [] }));
                   }}
                 >
-                  {t('admin.remove', { number: index + 1 })}
+                  {t('admin.useDefaultIn', { language })}
                 </button>
-              </div>
-            </fieldset>
-          </li>
-        ))}
-      </ol>
+              )}
+            </div>
+          </section>
+        );
+      })}
       <div className="button-row">
-        <button
-          ref={addRef}
-          type="button"
-          className="button"
-          onClick={() => {
-            setEntries((previous) => [...previous, { question: { de: '' }, answer: { de: '' } }]);
-          }}
-        >
-          {t('admin.add')}
-        </button>
         <button ref={saveRef} type="button" className="button button--primary" onClick={save}>
           {t('admin.save', { title: t('pages.faq.title') })}
         </button>
@@ -433,7 +493,7 @@ function FaqEditor({
             onClick={() =>
               void run(async () => {
                 await resetText(tenant, 'faq');
-                setEntries(text.defaultFaq ?? []);
+                setLists({ ...defaults });
                 saveRef.current?.focus(); // the reset button goes: not <body>
                 reload();
               }, resetMessage)

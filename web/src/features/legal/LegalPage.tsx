@@ -17,10 +17,14 @@ export function LegalPage({ kind }: { kind: TenantTextKind }) {
 }
 
 function LegalContent({ data }: { data: TenantTextResponse }) {
-  const { t } = useTranslation('legal');
+  const { t, i18n } = useTranslation('legal');
   const localize = useLocalize();
   const title = t(`pages.${data.kind}.title`);
   const body = data.text ? localize(data.text) : null;
+  // The FAQ of the visitor's language, each language its own list; German where theirs has none.
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const own = data.faq?.[locale];
+  const faq = data.faq ? { items: own ?? data.faq.de ?? [], lang: own ? undefined : 'de' } : null;
   return (
     <article className="legal-page" data-testid={`legal-${data.kind}`}>
       <Breadcrumbs
@@ -29,22 +33,18 @@ function LegalContent({ data }: { data: TenantTextResponse }) {
       <PageHeading title={`${title} – ${data.tenant.name}`}>{title}</PageHeading>
       <p className="legal-page__tenant">{data.tenant.name}</p>
       {body && <PlainText text={body.text} lang={body.lang} />}
-      {data.faq &&
-        (data.faq.length === 0 ? (
+      {faq &&
+        (faq.items.length === 0 ? (
           <p>{t('faq.empty')}</p>
         ) : (
-          data.faq.map((entry, index) => {
-            const question = localize(entry.question);
-            const answer = localize(entry.answer);
-            return (
-              <section key={index} aria-labelledby={`faq-${index}`} className="faq-entry">
-                <h2 id={`faq-${index}`} lang={question.lang}>
-                  {question.text}
-                </h2>
-                <PlainText text={answer.text} lang={answer.lang} />
-              </section>
-            );
-          })
+          faq.items.map((entry, index) => (
+            <section key={index} aria-labelledby={`faq-${index}`} className="faq-entry">
+              <h2 id={`faq-${index}`} lang={faq.lang}>
+                {entry.question}
+              </h2>
+              <PlainText text={entry.answer} lang={faq.lang} />
+            </section>
+          ))
         ))}
       {data.kind === 'accessibility' && <FeedbackForm tenant={data.tenant} feedback={data.feedback} />}
     </article>

@@ -3,7 +3,7 @@ import {
   AdminTenantTextsResponseSchema,
   TenantTextResponseSchema,
   type AccessibilityFeedbackRequest,
-  type FaqEntry,
+  type OwnFaq,
   type OwnPageText,
   type TenantTextKind,
 } from '@amtsraum/shared';
@@ -36,7 +36,7 @@ const adminTexts = (tenant: string) => `/api/admin/tenants/${segment(tenant)}/te
 export const loadAdminTexts = (tenant: string, signal?: AbortSignal) =>
   getJson(adminTexts(tenant), AdminTenantTextsResponseSchema, { language: currentLocale(), signal });
 
-export function saveText(tenant: string, kind: TenantTextKind, body: { text: OwnPageText } | { faq: FaqEntry[] }) {
+export function saveText(tenant: string, kind: TenantTextKind, body: { text: OwnPageText } | { faq: OwnFaq }) {
   return sendForNothing('PUT', `${adminTexts(tenant)}/${kind}`, body, { language: currentLocale() });
 }
 
