@@ -263,6 +263,37 @@ test('a whole booking works with the keyboard alone', async ({ page }) => {
   await expect(confirmation.getByRole('heading', { level: 2 })).toBeFocused();
 });
 
+test('the confirmation stays on a reload and comes back with Back after booking another', async ({ page }) => {
+  await page.goto(BOOKING_PAGE);
+  await toSlots(page);
+  await laterWeek(page);
+  await laterWeek(page);
+  await laterWeek(page);
+  const { button } = await firstSlot(page);
+  await button.click();
+  await fillDetails(page, { name: 'Rita Reload', email: uniqueEmail('rita') });
+  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+  const confirmation = page.getByTestId('booking-confirmation');
+  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
+  const when = (await page.getByTestId('appointment-when').textContent()) ?? '';
+  expect(when).not.toBe('');
+
+  // A reload (or a browser restoring the tab) shows what was booked, not step 2 of a new booking.
+  await page.reload();
+  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
+  await expect(page.getByTestId('appointment-when')).toHaveText(when);
+  await expect(page.getByTestId('confirmation-email')).toContainText('rita.');
+  await expect(page).toHaveTitle('Termin gebucht – Terminbüro – Amtsraum');
+  await expect(page.getByTestId('slot-list')).toHaveCount(0);
+  await expectNoA11yViolations(page);
+
+  // Another booking starts at step 1; Back returns to the confirmation.
+  await page.getByRole('button', { name: 'Weiteren Termin buchen' }).click();
+  await expect(stepHeading(page)).toHaveText('Schritt 1 von 3: Leistung wählen');
+  await page.goBack();
+  await expect(page.getByTestId('appointment-when')).toHaveText(when);
+});
+
 test('a slot taken meanwhile offers alternatives and keeps the details; bad links find nothing', async ({
   page,
   browserErrors,

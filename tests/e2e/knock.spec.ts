@@ -14,6 +14,7 @@ import {
   peoplePerTest,
   setDoor,
   signInAsStaff,
+  tabTo,
   tidyDepartment,
 } from './support';
 
@@ -585,4 +586,49 @@ test('every message on screen follows a language switch, the server’s too (iss
   await expect(loginSummary).not.toContainText('Passwort');
   visitor.errors.splice(0); // Chromium logs the 401 of the failed attempt
   expectNoBrowserErrors(erika, visitor);
+});
+
+test('the answer to asking for notifications takes the focus of the button it replaces', async ({ browser }) => {
+  await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const nora = await citizen(browser);
+  await knockViaForm(nora, 'fundbuero', { name: 'Nora Notiz' });
+  const { page } = nora;
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  // By keyboard: headless Chromium answers "blocked" at once; the button is gone then.
+  await tabTo(page, page.getByRole('button', { name: 'Benachrichtigung einschalten' }));
+  await page.keyboard.press('Enter');
+  const answer = page.getByText(/^Benachrichtigungen sind/);
+  await expect(answer).toBeVisible();
+  await expect(answer).toBeFocused();
+  expectNoBrowserErrors(nora);
+});
+
+test('a second tab that showed the visit ended follows a new knock from the first one when shown again', async ({
+  browser,
+}) => {
+  await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const hilde = await citizen(browser);
+  await knockViaForm(hilde, 'fundbuero', { name: 'Hilde Zweitab' });
+  const first = hilde.page;
+  await expect(first.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+
+  const second = await hilde.context.newPage();
+  await second.goto(`/${TENANT}/fundbuero/wait`);
+  await expect(second.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+
+  // Leaving in the first tab ends the visit in both.
+  await first.getByRole('button', { name: 'Warteschlange verlassen' }).click();
+  await first.getByRole('button', { name: 'Ja, verlassen' }).click();
+  await expect(mainHeading(first)).toHaveText('Ihr Besuch ist beendet');
+  await expect(mainHeading(second)).toHaveText('Ihr Besuch ist beendet');
+
+  // Knocking again in the first tab: the second learns it once it is shown again.
+  await knockViaForm(hilde, 'fundbuero', { name: 'Hilde Zweitab', concern: 'Doch noch eine Frage' });
+  await expect(first.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  await second.bringToFront();
+  await second.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await expect(mainHeading(second)).toHaveText('Wartebereich');
+  await expect(second.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  await second.close();
+  expectNoBrowserErrors(hilde);
 });

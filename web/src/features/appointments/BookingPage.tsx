@@ -1,4 +1,10 @@
-import { pagePath, type BookingInfo, type CitizenAppointment, type DepartmentResponse } from '@amtsraum/shared';
+import {
+  BookingResponseSchema,
+  pagePath,
+  type BookingInfo,
+  type CitizenAppointment,
+  type DepartmentResponse,
+} from '@amtsraum/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from '../../lib/router';
@@ -38,6 +44,18 @@ function isStep(value: unknown): value is BookingStep {
   return typeof value === 'string' && (BOOKING_STEPS as readonly string[]).includes(value);
 }
 
+/**
+ * The appointment booked in this history entry, if any. The confirmation is kept in the entry, so a
+ * reload shows it again instead of step 2 of a booking that seems never to have happened (and
+ * invites a second one). It stays with this tab's history, like the manage link's token in
+ * sessionStorage (useFragmentToken), and is read through the API's schema as anything kept is.
+ */
+function bookedIn(state: unknown): CitizenAppointment | null {
+  if (!state || typeof state !== 'object' || !('booked' in state)) return null;
+  const parsed = BookingResponseSchema.safeParse(state.booked);
+  return parsed.success ? parsed.data.appointment : null;
+}
+
 /** The step lives in the history entry, so the browser's Back button goes back a step. */
 function useHistoryStep(): [BookingStep, (step: BookingStep) => void] {
   const location = useLocation();
@@ -60,8 +78,12 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
   const localize = useLocalize();
   const phrase = useDepartmentPhrase();
   const name = localize(department.name);
+  const location = useLocation();
+  const navigate = useNavigate();
   const [step, setStep] = useHistoryStep();
-  const [booked, setBooked] = useState<CitizenAppointment | null>(null);
+  // Booked on this page: the confirmation stays through Back too, until "book another".
+  const [bookedHere, setBookedHere] = useState<CitizenAppointment | null>(null);
+  const booked = bookedHere ?? bookedIn(location.state);
   const [round, setRound] = useState(0);
 
   const submit = async (draft: BookingDraft) => {
@@ -70,7 +92,11 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
       email: draft.email ?? '',
       consent: true,
     });
-    setBooked(appointment);
+    setBookedHere(appointment);
+    void navigate(
+      { pathname: location.pathname, search: location.search },
+      { replace: true, state: { bookingStep: step, booked: { appointment } } },
+    );
   };
 
   // Where a service can be booked on site, the page is not about video only (issue 16).
@@ -105,7 +131,7 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
         <Confirmation
           appointment={booked}
           onAnother={() => {
-            setBooked(null);
+            setBookedHere(null);
             setRound((n) => n + 1);
             setStep('services');
           }}

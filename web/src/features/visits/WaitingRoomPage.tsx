@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { usePageFocus } from '../../lib/page-focus';
 import { Link, useParams } from '../../lib/router';
 import { toApiError } from '../../lib/api';
+import { getLiveClient } from '../../lib/live-client';
 import { playTone, primeAudio } from '../../lib/chime';
 import { problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';
@@ -30,8 +31,32 @@ export function WaitingRoomPage({ renderCallReadiness }: WaitingRoomPageProps) {
   useEffect(() => {
     primeAudio();
   }, []);
+  useAskAgainWhenShown(live.status === 'known' && !(live.visit && OWN_PLACE.has(live.visit.state)));
   if (live.status === 'unknown') return <LoadingState />;
   return live.visit ? <VisitView visit={live.visit} renderCallReadiness={renderCallReadiness} /> : <NoVisit />;
+}
+
+/** The states in which this browser has a place (waiting) or is being let in. */
+const OWN_PLACE = new Set<CitizenVisit['state']>(['waiting', 'admitted', 'in_call']);
+
+/**
+ * A page saying "not waiting" or "ended" may be out of date: the person knocked again (or joined
+ * an appointment) in another tab, whose new visit cookie this tab's live connection never saw, so
+ * it kept saying "Ihr Besuch ist beendet" while they waited. When the tab is shown again, its
+ * connection is opened anew and reads the cookie as it is now. Only on these pages and only when
+ * shown: nothing per queue change (issue 14).
+ */
+function useAskAgainWhenShown(enabled: boolean) {
+  useEffect(() => {
+    if (!enabled) return;
+    const onShown = () => {
+      if (document.visibilityState === 'visible') getLiveClient().reconnectNow();
+    };
+    document.addEventListener('visibilitychange', onShown);
+    return () => {
+      document.removeEventListener('visibilitychange', onShown);
+    };
+  }, [enabled]);
 }
 
 function BackLink({ visit }: { visit?: CitizenVisit }) {
@@ -358,15 +383,26 @@ function notificationPermission(): NotificationPermission | 'unsupported' {
 function NotifyButton() {
   const { t } = useTranslation('waiting');
   const [permission, setPermission] = useState(notificationPermission);
+  // The answer replaces the button that was pressed: it takes the focus, else focus falls to <body>.
+  const [asked, setAsked] = useState(false);
+  const answer = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (asked) answer.current?.focus();
+  }, [asked, permission]);
   if (permission === 'unsupported') return null;
-  if (permission === 'granted') return <p>{t('wait.notifyOn')}</p>;
-  if (permission === 'denied') return <p>{t('wait.notifyDenied')}</p>;
+  if (permission === 'granted' || permission === 'denied')
+    return (
+      <p ref={answer} tabIndex={-1} data-testid="notify-answer">
+        {t(permission === 'granted' ? 'wait.notifyOn' : 'wait.notifyDenied')}
+      </p>
+    );
   return (
     <p>
       <button
         type="button"
         className="button"
         onClick={() => {
+          setAsked(true);
           void Notification.requestPermission().then(setPermission, () => {
             setPermission(notificationPermission());
           });
