@@ -42,6 +42,8 @@ async function toSlots(page: Page): Promise<void> {
   await expect(page.getByTestId('booking-duration')).toHaveText('Ihr Termin dauert etwa 15 Minuten.');
   await page.getByRole('button', { name: 'Weiter' }).click();
   await expect(stepHeading(page)).toHaveText('Schritt 2 von 3: Termin wählen');
+  // What a screen reader says on the focus: no space before the colon.
+  await expect(stepHeading(page)).toHaveAccessibleName('Schritt 2 von 3: Termin wählen');
   await expect(stepHeading(page)).toBeFocused();
   await expect(page.getByTestId('slot-list')).toBeVisible();
 }

@@ -74,8 +74,8 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     en: 'You are already waiting at another department. Please leave that queue first, then you can knock here.',
   },
   queue_full: {
-    de: 'Der Warteraum ist gerade voll. Bitte versuchen Sie es später oder buchen Sie einen Termin.',
-    en: 'The waiting room is full right now. Please try later or book an appointment.',
+    de: 'Die Warteschlange ist gerade voll. Bitte versuchen Sie es später noch einmal oder buchen Sie einen Termin.',
+    en: 'The queue is full right now. Please try again later or book an appointment.',
   },
   visit_not_found: {
     de: 'Wir finden Ihren Besuch nicht (mehr). Sie können erneut anklopfen.',

@@ -20,7 +20,7 @@ export function StepHeading({ level, step, total, title, id, ref }: StepHeadingP
       {step !== undefined && total !== undefined && (
         <span className="step-heading__count">
           {t('steps.count', { step, total })}
-          <span className="visually-hidden">: </span>
+          <span className="step-heading__colon">: </span>
         </span>
       )}
       <span className="step-heading__title">{title}</span>
