@@ -1,4 +1,4 @@
-import { SUPPORTED_LOCALES, pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
+import { pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
 import { Suspense, useEffect, useRef, useState, type ComponentType, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
@@ -16,6 +16,7 @@ import { formatClock, formatDay } from '../../ui/format';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { checkInvite, inviteeStatus, redeemInvite } from './api';
+import { isRoleName } from './role-label';
 import {
   checkProblem,
   linkProblem,
@@ -373,14 +374,10 @@ function useInviteDetails(
   const { t, i18n } = useTranslation('invites');
   const phrase = useDepartmentPhrase();
   const as = t(`rolesAs.${invite.role}`);
-  // A link made without a label is labelled with its role's name in the clerk's language
-  // (CreateInviteForm): the role is then said once, not "als Dolmetscherin oder Dolmetscher
-  // („Dolmetscherin/Dolmetscher“)". Compared with the name in each language whose words are here.
-  const unlabelled = SUPPORTED_LOCALES.some(
-    (locale) => i18n.getResource(locale, 'invites', `roles.${invite.role}`) === invite.label,
-  );
+  // A link made without a label: the role is said once, not "als Dolmetscherin oder Dolmetscher
+  // („Dolmetscherin/Dolmetscher“)".
   return {
-    as: unlabelled ? as : t('page.asLabelled', { as, label: invite.label }),
+    as: isRoleName(i18n, invite.role, invite.label) ? as : t('page.asLabelled', { as, label: invite.label }),
     at: phrase({ name: invite.departmentName, nameForms: invite.departmentNameForms }, 'at'),
     tenant: invite.tenantName,
   };
