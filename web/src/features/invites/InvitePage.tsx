@@ -19,9 +19,11 @@ import { checkInvite, inviteeStatus, redeemInvite } from './api';
 import { isRoleName } from './role-label';
 import {
   checkProblem,
+  closedProblem,
   linkProblem,
   redeemRefusal,
   startPhase,
+  type ClosedState,
   type ProblemCode,
   type RedeemRefusal,
 } from './invite-page-state';
@@ -60,14 +62,16 @@ type Phase =
   | { status: 'problem'; code: ProblemCode }
   | { status: 'error'; error: ApiError };
 
-/** How a call stands that is not over. */
-type OpenStatus = InviteeStatus & { state: Exclude<InviteeStatus['state'], 'ended'> };
+/** How a seat stands that is still good, in a call not over. */
+type OpenStatus = InviteeStatus & { state: Exclude<InviteeStatus['state'], ClosedState> };
 
-/** The page for how the call stands: a call that is over has the same page as a link refused for it. */
+/**
+ * The page for how the seat stands: a call that is over, a person removed, a link withdrawn or run
+ * out has the same page as a link refused for it.
+ */
 function inviteePhase(invitee: InviteeStatus): Phase {
-  return invitee.state === 'ended'
-    ? { status: 'problem', code: 'invite_call_ended' }
-    : { status: 'invitee', invitee: invitee as OpenStatus };
+  const code = closedProblem(invitee.state);
+  return code ? { status: 'problem', code } : { status: 'invitee', invitee: invitee as OpenStatus };
 }
 
 /** The token from the link's fragment (read only; `dropFragment` removes it from the address bar). */
@@ -174,8 +178,9 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
     if (!invitee) return;
     const timer = setTimeout(() => {
       inviteeStatus().then((next) => {
-        // The call ended meanwhile: said as the answer it is, the page's own heading taking focus.
-        if (next.state === 'ended') {
+        // The call ended meanwhile, the person was removed, the link withdrawn or run out: said as
+        // the answer it is, the page's own heading taking focus.
+        if (closedProblem(next.state)) {
           requestFocus();
           return setPhase(inviteePhase(next));
         }
