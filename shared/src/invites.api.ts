@@ -108,11 +108,13 @@ export const InviteeStatusSchema = z.object({
   departmentNameForms: DepartmentNameFormsSchema,
   timeZone: z.string(),
   /**
-   * ready: join now; waiting: the clerk lets you in; not_started: the appointment is at `opensAt`;
-   * ended: the call is over (only `POST /api/invites/status` says so: a page left open asks how the
-   * call stands, and "over" is an answer, not a refused request; the redeem refuses with 410).
+   * ready: join now; waiting: the clerk lets you in; not_started: the appointment is at `opensAt`.
+   * Only `POST /api/invites/status` says the rest (a page left open asks how the seat stands, and
+   * these are answers, not refused requests; check and redeem refuse them with the `invite_<state>`
+   * code): ended: the call is over; removed: the clerk took this person out; revoked: the link was
+   * withdrawn; expired: the link ran out. `visitId` and `opensAt` are then null.
    */
-  state: z.enum(['ready', 'waiting', 'not_started', 'ended']),
+  state: z.enum(['ready', 'waiting', 'not_started', 'ended', 'removed', 'revoked', 'expired']),
   visitId: z.nullable(z.uuid()),
   opensAt: z.nullable(IsoInstantSchema),
 });

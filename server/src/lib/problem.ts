@@ -75,6 +75,16 @@ function fromHttpError(error: HttpError): AppError | null {
   return null;
 }
 
+/** What a client that hung up leaves behind: `res.sendFile`'s "Request aborted", a reset, a body cut off. */
+const HANG_UP_CODES = new Set(['ECONNABORTED', 'ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+function hangUpCode(error: unknown): string | null {
+  if (typeof error !== 'object' || !error) return null;
+  const { code, type } = error as { code?: unknown; type?: unknown };
+  if (type === 'request.aborted') return 'request.aborted';
+  return typeof code === 'string' && HANG_UP_CODES.has(code) ? code : null;
+}
+
 /**
  * The one error middleware. `databaseReachable` is asked only about errors nothing else explains:
  * while the database is down or restarting, those get 503 `database_unavailable` with a
@@ -82,6 +92,15 @@ function fromHttpError(error: HttpError): AppError | null {
  */
 export function errorHandler(databaseReachable: () => Promise<boolean> = async () => true): ErrorRequestHandler {
   return async (error: unknown, req, res, next) => {
+    // The client hung up (a browser leaving a page while its assets load): nobody to answer, and
+    // its hanging up is no fault of the server's, so no error with a stack. A fault of ours that
+    // meets a closed connection is still one.
+    if (res.destroyed || req.socket.destroyed) {
+      const code = hangUpCode(error);
+      if (code) req.log.debug({ code }, 'client hung up before the answer');
+      else if (!(error instanceof AppError && error.status < 500)) req.log.error({ err: error }, 'unexpected error');
+      return;
+    }
     if (res.headersSent) {
       next(error);
       return;

@@ -68,27 +68,41 @@ export async function callOf(db: Db, invite: InviteRow): Promise<{ visitId: stri
   return { visitId, opensAt: visitId ? null : appointment.startsAt };
 }
 
+/** Refusals the status of a seat says as its state: a page left open asks, and these are answers. */
+const ANSWERED_STATES = {
+  invite_call_ended: 'ended',
+  invite_removed: 'removed',
+  invite_revoked: 'revoked',
+  invite_expired: 'expired',
+} as const satisfies Partial<Record<AppError['code'], InviteeStatus['state']>>;
+
+function answeredState(error: unknown): InviteeStatus['state'] | null {
+  if (!(error instanceof AppError) || !Object.hasOwn(ANSWERED_STATES, error.code)) return null;
+  return ANSWERED_STATES[error.code as keyof typeof ANSWERED_STATES];
+}
+
 /**
- * How the call stands for a seat. `endedIsAnswer`: a call that is over is said as state `ended`
- * (the status a page left open asks for), not refused with `invite_call_ended` (410), which the
- * browser logs as a failed load.
+ * How the call stands for a seat. `answer` (the status a page left open asks for): a seat that is
+ * no good any more (removed, its link withdrawn or run out) or a call that is over is said as that
+ * state (`removed`, `revoked`, `expired`, `ended`), not refused (403/410), which the browser logs
+ * as a failed load. Without it, the caller has checked the seat, and an ended call is refused.
  */
 async function statusOf(
   db: Db,
   invite: InviteRow,
   guest: GuestRow,
-  options: { endedIsAnswer?: boolean } = {},
+  answer: { now: Date } | null = null,
 ): Promise<InviteeStatus> {
   const context = await findDepartmentContext(db, invite.departmentId);
   if (!context) throw new AppError('invite_invalid');
   const base = { role: invite.role, label: invite.label, name: guest.name ?? invite.label, ...context };
   let call: Awaited<ReturnType<typeof callOf>>;
   try {
+    if (answer) requireSeatGood({ invite, guest }, answer.now);
     call = await callOf(db, invite);
   } catch (error) {
-    if (options.endedIsAnswer && error instanceof AppError && error.code === 'invite_call_ended') {
-      return { ...base, visitId: null, opensAt: null, state: 'ended' };
-    }
+    const state = answer && answeredState(error);
+    if (state) return { ...base, visitId: null, opensAt: null, state };
     throw error;
   }
   const { visitId, opensAt } = call;
@@ -194,8 +208,9 @@ export async function redeemInvite(
 
 export async function inviteeStatus(ctx: PublicCtx, guestId: string | null): Promise<InviteeStatus> {
   if (!guestId) throw new AppError('invite_invalid');
-  const seat = await loadSeat(ctx.db, guestId, ctx.now);
-  return statusOf(ctx.db, seat.invite, seat.guest, { endedIsAnswer: true });
+  const seat = await findSeat(ctx.db, guestId);
+  if (!seat) throw new AppError('invite_invalid');
+  return statusOf(ctx.db, seat.invite, seat.guest, { now: ctx.now });
 }
 
 /** The grant of an invitee's seat in one call; anything else about the request is ignored. */

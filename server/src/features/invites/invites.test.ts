@@ -281,7 +281,13 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     interpreterLive.send({ type: 'call-join', visitId, media: camera });
     expect((await rejoin).code).toBe('forbidden');
     expect((await interpreter.post(`/api/calls/${visitId}/join`)).status).toBe(403);
-    expect((await interpreter.post('/api/invites/status')).json.code).toBe('invite_revoked');
+    // Their page, left open, asks how the seat stands: withdrawn, said as an answer (a 410 here was
+    // logged by the browser as a failed load), with no call to go to; the link itself is refused.
+    const withdrawn = await interpreter.post('/api/invites/status');
+    expect([withdrawn.status, withdrawn.json.state, withdrawn.json.visitId]).toEqual([200, 'revoked', null]);
+    expect((await interpreter.post('/api/invites/check', { token: tokenOf(created.url) })).json.code).toBe(
+      'invite_revoked',
+    );
     expect((await client().post('/api/invites/redeem', { token: tokenOf(created.url) })).json.code).toBe(
       'invite_revoked',
     );
@@ -319,7 +325,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const removed = interpreterLive.next('call-removed');
     const second = await create({ replacing: [first.invite.id] });
     await removed;
-    expect((await interpreter.post('/api/invites/status')).json.code).toBe('invite_revoked');
+    expect((await interpreter.post('/api/invites/status')).json.state).toBe('revoked');
     expect((await interpreter.post(`/api/calls/${visitId}/join`)).status).toBe(403);
     expect((await client().post('/api/invites/redeem', { token: tokenOf(first.url) })).json.code).toBe(
       'invite_revoked',
@@ -413,8 +419,10 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     ).toBe(204);
     expect((await guest.post(`/api/calls/${visitId}/join`)).status).toBe(403);
     expect((await client().post('/api/invites/redeem', { token: tokenOf(created.url) })).json.state).toBe('waiting');
-    // The removed person reads that they were removed, not that the link was withdrawn (issue 13).
-    expect((await guest.post('/api/invites/status')).json.code).toBe('invite_removed');
+    // The removed person reads that they were removed, not that the link was withdrawn (issue 13);
+    // their page left open hears it as an answer (200), not a refusal (403).
+    const gone = await guest.post('/api/invites/status');
+    expect([gone.status, gone.json.state, gone.json.visitId]).toEqual([200, 'removed', null]);
     expect((await guest.post('/api/invites/check', { token: tokenOf(created.url) })).json.code).toBe('invite_removed');
     expect((await guest.post('/api/invites/redeem', { token: tokenOf(created.url) })).json.code).toBe('invite_removed');
   });
@@ -612,6 +620,10 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     )!.guests[0]!.id;
     clock.advance(120_000);
     expect((await admit(lateId)).json.code).toBe('invite_expired');
+    // Their page, left open, hears that the link ran out as an answer, not a refusal (410).
+    const ranOut = await late.post('/api/invites/status');
+    expect([ranOut.status, ranOut.json.state, ranOut.json.opensAt]).toEqual([200, 'expired', null]);
+    expect((await late.post('/api/invites/redeem', { token: tokenOf(short.url) })).json.code).toBe('invite_expired');
     for (let i = 0; i < 2; i++) {
       expect((await clerk.browser.post(`${staff}/invites/${short.invite.id}/revoke`)).status).toBe(204);
     }

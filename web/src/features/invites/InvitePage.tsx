@@ -1,4 +1,4 @@
-import { SUPPORTED_LOCALES, pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
+import { pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
 import { Suspense, useEffect, useRef, useState, type ComponentType, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
@@ -16,11 +16,14 @@ import { formatClock, formatDay } from '../../ui/format';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { checkInvite, inviteeStatus, redeemInvite } from './api';
+import { isRoleName } from './role-label';
 import {
   checkProblem,
+  closedProblem,
   linkProblem,
   redeemRefusal,
   startPhase,
+  type ClosedState,
   type ProblemCode,
   type RedeemRefusal,
 } from './invite-page-state';
@@ -59,14 +62,16 @@ type Phase =
   | { status: 'problem'; code: ProblemCode }
   | { status: 'error'; error: ApiError };
 
-/** How a call stands that is not over. */
-type OpenStatus = InviteeStatus & { state: Exclude<InviteeStatus['state'], 'ended'> };
+/** How a seat stands that is still good, in a call not over. */
+type OpenStatus = InviteeStatus & { state: Exclude<InviteeStatus['state'], ClosedState> };
 
-/** The page for how the call stands: a call that is over has the same page as a link refused for it. */
+/**
+ * The page for how the seat stands: a call that is over, a person removed, a link withdrawn or run
+ * out has the same page as a link refused for it.
+ */
 function inviteePhase(invitee: InviteeStatus): Phase {
-  return invitee.state === 'ended'
-    ? { status: 'problem', code: 'invite_call_ended' }
-    : { status: 'invitee', invitee: invitee as OpenStatus };
+  const code = closedProblem(invitee.state);
+  return code ? { status: 'problem', code } : { status: 'invitee', invitee: invitee as OpenStatus };
 }
 
 /** The token from the link's fragment (read only; `dropFragment` removes it from the address bar). */
@@ -173,8 +178,9 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
     if (!invitee) return;
     const timer = setTimeout(() => {
       inviteeStatus().then((next) => {
-        // The call ended meanwhile: said as the answer it is, the page's own heading taking focus.
-        if (next.state === 'ended') {
+        // The call ended meanwhile, the person was removed, the link withdrawn or run out: said as
+        // the answer it is, the page's own heading taking focus.
+        if (closedProblem(next.state)) {
           requestFocus();
           return setPhase(inviteePhase(next));
         }
@@ -373,14 +379,10 @@ function useInviteDetails(
   const { t, i18n } = useTranslation('invites');
   const phrase = useDepartmentPhrase();
   const as = t(`rolesAs.${invite.role}`);
-  // A link made without a label is labelled with its role's name in the clerk's language
-  // (CreateInviteForm): the role is then said once, not "als Dolmetscherin oder Dolmetscher
-  // („Dolmetscherin/Dolmetscher“)". Compared with the name in each language whose words are here.
-  const unlabelled = SUPPORTED_LOCALES.some(
-    (locale) => i18n.getResource(locale, 'invites', `roles.${invite.role}`) === invite.label,
-  );
+  // A link made without a label: the role is said once, not "als Dolmetscherin oder Dolmetscher
+  // („Dolmetscherin/Dolmetscher“)".
   return {
-    as: unlabelled ? as : t('page.asLabelled', { as, label: invite.label }),
+    as: isRoleName(i18n, invite.role, invite.label) ? as : t('page.asLabelled', { as, label: invite.label }),
     at: phrase({ name: invite.departmentName, nameForms: invite.departmentNameForms }, 'at'),
     tenant: invite.tenantName,
   };

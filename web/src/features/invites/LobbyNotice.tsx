@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { toApiError } from '../../lib/api';
 import { problemMessage, useSay, type Message } from '../../lib/message';
 import { admitInvitee } from './api';
+import { lobbyGuestNames } from './role-label';
 import { useInviteList } from './useInviteList';
 
 /**
@@ -41,21 +42,31 @@ export function waitingInLobbies(invites: InviteView[]): LobbyGuest[] {
   );
 }
 
-/** "<name> („<label>“) wartet auf Einlass." with a button to let each in: the call page's and the console's. */
+/**
+ * "<name> („<label>“) wartet auf Einlass." with a button to let each in: the call page's and the
+ * console's; each thing said once (`lobbyGuestNames`).
+ */
 export function LobbyWaiting({ waiting, onAdmit }: { waiting: LobbyGuest[]; onAdmit: (guest: Guest) => void }) {
-  const { t } = useTranslation('invites');
+  const { t, i18n } = useTranslation('invites');
   if (waiting.length === 0) return null;
   return (
     <div className="callout lobby-notice">
       <ul className="plain-list">
-        {waiting.map(({ invite, guest }) => (
-          <li key={guest.id}>
-            {t('lobby.waiting', { name: guest.name, label: invite.label })}{' '}
-            <button type="button" className="button button--primary button--small" onClick={() => onAdmit(guest)}>
-              {t('panel.admit', { name: guest.name })}
-            </button>
-          </li>
-        ))}
+        {waiting.map(({ invite, guest }) => {
+          const { who, name } = lobbyGuestNames(i18n, invite, guest);
+          return (
+            <li key={guest.id}>
+              {t('lobby.waiting', { who })}{' '}
+              <button
+                type="button"
+                className="button button--primary button--small"
+                onClick={() => onAdmit({ ...guest, name })}
+              >
+                {t('panel.admit', { name })}
+              </button>
+            </li>
+          );
+        })}
       </ul>
     </div>
   );

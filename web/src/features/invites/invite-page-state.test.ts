@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api';
-import { checkProblem, redeemRefusal, startPhase } from './invite-page-state';
+import { checkProblem, closedProblem, redeemRefusal, startPhase } from './invite-page-state';
 
 const refused = (code: ConstructorParameters<typeof ApiError>[0], fieldErrors?: { path: string; message: string }[]) =>
   new ApiError(code, code === 'network_error' ? null : 400, undefined, undefined, fieldErrors ? { fieldErrors } : {});
@@ -46,5 +46,18 @@ describe('checking the link when the page opens', () => {
   it('leaves a failure a second try may mend to the error page with its retry', () => {
     expect(checkProblem(refused('network_error'))).toBeNull();
     expect(checkProblem(refused('rate_limited'))).toBeNull();
+  });
+});
+
+describe('an invite page left open whose seat ends', () => {
+  it('shows the page of a link refused for the same reason, for each state that ends the seat', () => {
+    expect(closedProblem('ended')).toBe('invite_call_ended');
+    expect(closedProblem('removed')).toBe('invite_removed');
+    expect(closedProblem('revoked')).toBe('invite_revoked');
+    expect(closedProblem('expired')).toBe('invite_expired');
+  });
+
+  it('stays on the invitee’s page while the seat is good', () => {
+    for (const state of ['ready', 'waiting', 'not_started'] as const) expect(closedProblem(state)).toBeNull();
   });
 });

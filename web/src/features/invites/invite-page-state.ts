@@ -1,3 +1,4 @@
+import type { InviteeStatus } from '@amtsraum/shared';
 import type { ApiError } from '../../lib/api';
 
 /** Link problems: each has its own page (`invites:problem.*`); nothing typed can fix them. */
@@ -11,6 +12,23 @@ export const PROBLEM_CODES = [
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 export const isProblemCode = (code: string): code is ProblemCode => (PROBLEM_CODES as readonly string[]).includes(code);
+
+/** States of a seat that end it: said by the status a page left open asks for, not refused. */
+const CLOSED_STATES = {
+  ended: 'invite_call_ended',
+  removed: 'invite_removed',
+  revoked: 'invite_revoked',
+  expired: 'invite_expired',
+} as const satisfies Partial<Record<InviteeStatus['state'], ProblemCode>>;
+export type ClosedState = keyof typeof CLOSED_STATES;
+
+/**
+ * The page a seat's state has when it ends the seat (the call is over, the person removed, the link
+ * withdrawn or run out): the same as a link refused for it. Null while the seat is good.
+ */
+export function closedProblem(state: InviteeStatus['state']): ProblemCode | null {
+  return Object.hasOwn(CLOSED_STATES, state) ? CLOSED_STATES[state as ClosedState] : null;
+}
 
 /**
  * What a refused check of the link's token means: a link problem has its own page. A token the

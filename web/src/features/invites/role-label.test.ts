@@ -1,0 +1,70 @@
+import i18next from 'i18next';
+import { beforeAll, describe, expect, it } from 'vitest';
+import deInvites from '../../locales/de/invites.json';
+import enInvites from '../../locales/en/invites.json';
+import { lobbyGuestNames } from './role-label';
+
+const i18n = i18next.createInstance();
+
+beforeAll(async () => {
+  await i18n.init({
+    lng: 'de',
+    fallbackLng: 'de',
+    resources: { de: { invites: deInvites }, en: { invites: enInvites } },
+    interpolation: { escapeValue: false },
+  });
+});
+
+/** The clerk's lobby line, as the console and the call page show it. */
+function line(invite: { role: 'interpreter' | 'guest'; label: string }, name: string) {
+  const { who, name: short } = lobbyGuestNames(i18n, invite, { name });
+  return [i18n.t('invites:lobby.waiting', { who }), i18n.t('invites:panel.admit', { name: short })];
+}
+
+describe('a guest waiting in a lobby, as the clerk reads it', () => {
+  it('names the guest and the link’s label', async () => {
+    await i18n.changeLanguage('de');
+    expect(line({ role: 'guest', label: 'Betreuerin' }, 'Jana Berg')).toEqual([
+      'Jana Berg („Betreuerin“) wartet auf Einlass.',
+      'Jana Berg hereinlassen',
+    ]);
+  });
+
+  it('says the role once for a link without a label and a guest without a name', async () => {
+    await i18n.changeLanguage('de');
+    // It said "Dolmetscherin/Dolmetscher („Dolmetscherin/Dolmetscher“) wartet auf Einlass."
+    expect(line({ role: 'interpreter', label: 'Dolmetscherin/Dolmetscher' }, 'Dolmetscherin/Dolmetscher')).toEqual([
+      'Dolmetscherin/Dolmetscher wartet auf Einlass.',
+      'Dolmetscherin/Dolmetscher hereinlassen',
+    ]);
+    await i18n.changeLanguage('en');
+    // Made by a clerk in German, read in English: the role in English, once.
+    expect(line({ role: 'interpreter', label: 'Dolmetscherin/Dolmetscher' }, 'Dolmetscherin/Dolmetscher')).toEqual([
+      'Interpreter is waiting to be let in.',
+      'Let Interpreter in',
+    ]);
+    expect(line({ role: 'guest', label: 'Guest' }, 'Guest')).toEqual([
+      'Guest is waiting to be let in.',
+      'Let Guest in',
+    ]);
+  });
+
+  it('names a guest without a name by the link’s label once', async () => {
+    await i18n.changeLanguage('de');
+    expect(line({ role: 'guest', label: 'Betreuerin' }, 'Betreuerin')).toEqual([
+      'Betreuerin wartet auf Einlass.',
+      'Betreuerin hereinlassen',
+    ]);
+  });
+
+  it('names a guest of a link without a label by name and role, in either language', async () => {
+    await i18n.changeLanguage('de');
+    expect(line({ role: 'interpreter', label: 'Dolmetscherin/Dolmetscher' }, 'Elif Demir')[0]).toBe(
+      'Elif Demir (Dolmetscherin/Dolmetscher) wartet auf Einlass.',
+    );
+    await i18n.changeLanguage('en');
+    expect(line({ role: 'interpreter', label: 'Dolmetscherin/Dolmetscher' }, 'Elif Demir')[0]).toBe(
+      'Elif Demir (Interpreter) is waiting to be let in.',
+    );
+  });
+});
