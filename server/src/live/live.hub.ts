@@ -91,7 +91,7 @@ export interface LiveHubOptions {
   allowedOrigins: Set<string>;
 }
 
-const MAX_BUFFERED_BYTES = 1 << 20;
+export const MAX_BUFFERED_BYTES = 1 << 20;
 
 /**
  * Budgets per socket. A page sends a few watches and a ping every half minute; a call's signalling
