@@ -467,12 +467,22 @@ describe.each(databaseKinds)('the outbox worker’s statements on %s', (kind) =>
       // clock, not the machine's: on a loaded machine the five inserts alone took longer than a
       // gathering, and the look came in the middle of the burst. The gathering's timer is held
       // until the clock is moved on (the database's own timers stay real).
+      // Each e-mail wakes the worker in this process, and on PostgreSQL by NOTIFY too: all of a
+      // booking's wake-ups are in before the clock moves on (a NOTIFY late after the look would
+      // start a round of its own).
+      let wakes = 0;
+      const wake = mailer.wake.bind(mailer);
+      mailer.wake = () => {
+        wakes++;
+        wake();
+      };
+      const perMail = database.pubsub ? 2 : 1;
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
       try {
         const to = Array.from({ length: 5 }, () => recipient());
-        for (const address of to) {
+        for (const [i, address] of to.entries()) {
           await enqueueMail(database.db, confirmation(address));
-          await new Promise((resolve) => setImmediate(resolve)); // its wake-up (outbox.ts)
+          await vi.waitFor(() => expect(wakes).toBe((i + 1) * perMail), { timeout: 10_000, interval: 5 });
           vi.advanceTimersByTime(20);
         }
         vi.advanceTimersByTime(MAIL_WAKE_GATHER_MS);
