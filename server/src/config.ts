@@ -165,6 +165,7 @@ const EnvSchema = z.object({
     .default('info'),
   VISIT_GRACE_SECONDS: integerText(10, 3600).default(120),
   WS_CONNECTIONS_PER_ADDRESS: integerText(1, 1_000_000).default(200),
+  HTTP_CONNECTIONS_PER_ADDRESS: integerText(1, 1_000_000).default(1_000),
   WS_MAX_CONNECTIONS: integerText(1, 1_000_000).default(15_000),
   BOOKING_CONCURRENCY: integerText(1, 64).default(4),
   REMINDER_HOURS: integerText(0, 336).default(24),
@@ -197,6 +198,8 @@ export interface Config {
   trustProxy: boolean | number;
   /** Open WebSockets one client address (IPv4, or IPv6 /64) may hold in one process. */
   wsConnectionsPerAddress: number;
+  /** Open TCP connections (requests and live sockets) per client address; not applied behind TRUST_PROXY. */
+  httpConnectionsPerAddress: number;
   /** Live connections this process holds at most, from all addresses together. */
   wsMaxConnections: number;
   /** Slot searches and bookings this process works on at once; the rest wait in line (lib/work-gate.ts). */
@@ -339,6 +342,7 @@ export function parseConfig(env: Env): Config {
     publicBaseUrl,
     trustProxy: e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : Number(e.TRUST_PROXY),
     wsConnectionsPerAddress: e.WS_CONNECTIONS_PER_ADDRESS,
+    httpConnectionsPerAddress: e.HTTP_CONNECTIONS_PER_ADDRESS,
     wsMaxConnections: e.WS_MAX_CONNECTIONS,
     bookingConcurrency: e.BOOKING_CONCURRENCY,
     database: e.DATABASE_URL

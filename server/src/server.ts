@@ -12,6 +12,7 @@ import { BOOKING_LANES, type AppDeps } from './deps.js';
 import { serverJobs, type JobIntervals } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { addAcceptors, type Acceptors } from './lib/acceptors.js';
+import { capConnectionsPerAddress } from './lib/connection-cap.js';
 import { ensureWritableDir } from './lib/data-dir-lock.js';
 import { createEventBus, type EventBus } from './lib/event-bus.js';
 import { InstallationWarnings } from './lib/installation-warnings.js';
@@ -167,6 +168,9 @@ export async function startServer(
     app,
   );
   answerClientErrors(server);
+  if (config.trustProxy === false || config.trustProxy === 0) {
+    capConnectionsPerAddress(server, config.httpConnectionsPerAddress);
+  }
   // An idle keep-alive connection stays open longer than the reverse proxy's (nginx keeps its
   // upstream connections 60 s): otherwise the server closes one just as a request goes out on it,
   // and that request fails with a reset (seen from the browser tests' request client too). The

@@ -13,11 +13,21 @@ export type InstallationWarning = (typeof INSTALLATION_WARNINGS)[number];
 
 /**
  * `GET /api/health/ready` (and `GET /api/health`, its older name): readiness, for load balancers
- * and monitoring. 200 with status `ok` when the database answers, 503 `degraded` when it does not.
+ * and monitoring. 200 with status `ok` when the database answers with this release's schema, 503
+ * `degraded` when it does not answer or its schema is missing or another release's.
  */
 export const HealthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
-  database: z.object({ kind: z.enum(['pglite', 'postgres']), reachable: z.boolean() }),
+  database: z.object({
+    kind: z.enum(['pglite', 'postgres']),
+    reachable: z.boolean(),
+    /**
+     * When it answers: whether it holds the schema this release migrated it to (`current`), none
+     * (`missing`: dropped and created again under the running app), an older one (`behind`) or a
+     * newer release's (`newer`). Anything but `current` is not ready.
+     */
+    schema: z.optional(z.enum(['current', 'missing', 'behind', 'newer'])),
+  }),
   media: z.object({
     mode: z.enum(['p2p', 'livekit']),
     /**

@@ -27,6 +27,11 @@ export interface Database {
   db: Db;
   /** True when a trivial query answers within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * Readiness: whether the database answers within `timeoutMs` and holds the schema this code
+   * migrated it to (`SchemaState`). One statement, as cheap as `ping`'s.
+   */
+  schemaState(timeoutMs?: number): Promise<SchemaState | 'unreachable'>;
   close(): Promise<void>;
   /**
    * PostgreSQL LISTEN/NOTIFY, for events between server processes. Null for embedded PGlite,
@@ -170,6 +175,48 @@ export function lastMigrationAt(folder = MIGRATIONS_FOLDER): number {
   return Math.max(...journal.entries.map((entry) => entry.when));
 }
 
+let knownMigrationAt: number | null = null;
+
+/**
+ * What the database holds, against what this code migrated it to:
+ * - `current`: this code's last migration is the database's last, and the tables are there;
+ * - `missing`: no tables (the database was dropped and created again, or its schema emptied,
+ *   under the running app: every query fails until a start runs the migrations again);
+ * - `behind`: an older schema (restored from a backup taken before an update);
+ * - `newer`: a newer release migrated it (`DatabaseNewerThanCodeError` at a start).
+ */
+export type SchemaState = 'current' | 'missing' | 'behind' | 'newer';
+
+/**
+ * The readiness probe's one statement: the last migration's time and whether a table every
+ * request needs is there (resolved like the app's own queries, through the search path).
+ */
+const SCHEMA_PROBE =
+  'select (select max(created_at) from drizzle.__drizzle_migrations)::text as "at", ' +
+  `to_regclass('visits') is not null as "tables"`;
+
+/** The database's own codes for "no such table" and "no such schema": it answers, the schema is gone. */
+const SCHEMA_GONE = new Set(['42P01', '3F000']);
+
+async function probeSchema(
+  run: (statement: string) => Promise<unknown>,
+  timeoutMs: number,
+): Promise<SchemaState | 'unreachable'> {
+  try {
+    const [row] = rowsOf<{ at: string | null; tables: boolean }>(await withTimeout(run(SCHEMA_PROBE), timeoutMs));
+    if (!row?.tables || row.at == null) return 'missing';
+    knownMigrationAt ??= lastMigrationAt();
+    const at = Number(row.at);
+    return at === knownMigrationAt ? 'current' : at < knownMigrationAt ? 'behind' : 'newer';
+  } catch (error) {
+    // A failed statement's reason is its innermost cause (drizzle wraps the driver's error).
+    for (let inner: unknown = error; inner instanceof Error; inner = inner.cause) {
+      if (SCHEMA_GONE.has(String((inner as { code?: unknown }).code))) return 'missing';
+    }
+    return 'unreachable';
+  }
+}
+
 /** Refuses a database migrated past this code (see `DatabaseNewerThanCodeError`). */
 async function refuseNewerSchema(db: { execute: (query: ReturnType<typeof sql>) => Promise<unknown> }) {
   type At = { at: string | null };
@@ -218,6 +265,9 @@ async function openPostgres(url: string, max: number, onQuery: DatabaseOptions['
       } catch {
         return false;
       }
+    },
+    schemaState(timeoutMs = 2000) {
+      return probeSchema((statement) => client.unsafe(statement), timeoutMs);
     },
     async close() {
       await client.end({ timeout: 5 });
@@ -282,6 +332,10 @@ async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQu
       } catch {
         return false;
       }
+    },
+    async schemaState(timeoutMs = 2000) {
+      if (closed) return 'unreachable';
+      return probeSchema((statement) => client.query(statement), timeoutMs);
     },
     async close() {
       if (closed) return;

@@ -49,6 +49,11 @@ interface Connection {
   id: string;
   socket: WebSocket;
   alive: boolean;
+  /**
+   * Heartbeats since the upgrade while the client has sent nothing, or null once it has sent a
+   * message (a page sends its watch at once, and its own ping every 20 s). SILENT_BEATS.
+   */
+  silentBeats: number | null;
   /** The client's address group (flood-guard.ts): whose turn its database work takes. */
   group: string;
   /** Who connected, from the upgrade's cookies (the staff session is checked again where it matters). */
@@ -86,7 +91,7 @@ export interface LiveHubOptions {
   allowedOrigins: Set<string>;
 }
 
-const MAX_BUFFERED_BYTES = 1 << 20;
+export const MAX_BUFFERED_BYTES = 1 << 20;
 
 /**
  * Budgets per socket. A page sends a few watches and a ping every half minute; a call's signalling
@@ -175,6 +180,14 @@ const TOUCH_MAX = 1000;
 const PRESENCE_CHUNK = 100;
 /** Sockets pinged per turn of the event loop by the heartbeat. */
 const PING_CHUNK = 250;
+/**
+ * A socket whose client has sent no message at all by this many heartbeats (15 s apart: 75 to
+ * 90 s) is closed. It answers pings (the browser's WebSocket does so by itself) but watches
+ * nothing: opened by a script only to hold one of its address's and the process's slots
+ * (WS_CONNECTIONS_PER_ADDRESS, WS_MAX_CONNECTIONS), which it did for ever. A page sends its watch
+ * as it connects and a ping every 20 s (a minute in a background tab); closed, it reconnects.
+ */
+export const SILENT_BEATS = 6;
 /**
  * Departments read together when many changed at once (a job's round, a resync). Each chunk's
  * reads run without yielding on the embedded database: 20 departments of 20 waiting keep that to
@@ -379,6 +392,7 @@ export class LiveHub {
         id,
         socket: ws,
         alive: true,
+        silentBeats: 0,
         group,
         cookies,
         staffId,
@@ -401,6 +415,7 @@ export class LiveHub {
       ws.on('pong', () => (connection.alive = true));
       ws.on('message', (data, isBinary) => {
         connection.alive = true;
+        connection.silentBeats = null;
         if (!this.withinBudget(connection)) return;
         void this.onMessage(connection, isBinary ? null : data.toString());
       });
@@ -1316,6 +1331,10 @@ export class LiveHub {
         if (!this.connections.has(connection)) continue; // gone since the beat began
         if (!connection.alive) {
           connection.socket.terminate();
+          continue;
+        }
+        if (connection.silentBeats !== null && ++connection.silentBeats >= SILENT_BEATS) {
+          this.closeConnection(connection, 4408, 'nothing sent');
           continue;
         }
         connection.alive = false;
