@@ -98,13 +98,16 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
     setNotice({ kind, text });
   };
   const explain = (error: ApiError) => sayNow(problemMessage(error));
-  const run = async (action: () => Promise<unknown>, success: Message) => {
+  /** True when `action` succeeded. */
+  const run = async (action: () => Promise<unknown>, success: Message): Promise<boolean> => {
     setNotice(null);
     try {
       await action();
       say('success', success);
+      return true;
     } catch (error) {
       say('warning', problemMessage(toApiError(error)));
+      return false;
     } finally {
       reload();
     }
@@ -266,7 +269,11 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
                     void run(
                       () => appointmentActions.noShow(department.id, appointment.id),
                       message((tr) => tr('console:appointments.noShowDone', { name: appointment.name })),
-                    );
+                    ).then((marked) => {
+                      // The row's buttons go with its marking: the focus to the panel's heading.
+                      // Refused, the row keeps them, and the focus stays on its "no-show" button.
+                      if (marked) headingRef.current?.focus();
+                    });
                   }}
                   onAbortNoShow={() => {
                     setConfirmingNoShow(null);
