@@ -460,6 +460,63 @@ test('the no-show question, answered by keyboard, gives the focus back to the ro
   expectNoBrowserErrors(clerk);
 });
 
+test('the clerk cancels a booking made in English: the dialog says the e-mail goes in English, which carries the note', async ({
+  browser,
+}) => {
+  const clerk = await clerkOnDuty(browser);
+  const { page } = clerk;
+  const tomorrow = berlinDate(new Date(Date.now() + 24 * 3_600_000).toISOString());
+  const [startsAt] = await freeSlotsOn(page, tomorrow);
+  if (!startsAt) throw new Error(`no free slot on ${tomorrow}`);
+  const email = uniqueEmail('emma');
+  const booked = await page.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt,
+      name: 'Emma English',
+      email,
+      language: 'en',
+      consent: true,
+    } satisfies BookingRequest,
+    headers: { 'X-Forwarded-For': '10.9.9.12' },
+  });
+  expect(booked.status()).toBe(201);
+
+  await page.goto(`/staff/${clerk.departmentId}`);
+  const panel = page.getByTestId('appointments-panel');
+  await panel.getByLabel('Datum').fill(berlinDate(startsAt));
+  const row = panel.getByTestId('appointments').getByRole('row', { name: /Emma English/ });
+  await row.getByRole('button', { name: 'Termin von Emma English absagen' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Termin von Emma English absagen' });
+  const note = dialog.getByRole('textbox', { name: 'Nachricht an die Person (freiwillig)' });
+  await expect(note).toHaveAccessibleDescription(/^Steht in der Absage-E-Mail, die auf Englisch geht:/);
+  // In English (the page behind the dialog is inert: closed first).
+  await dialog.getByRole('button', { name: 'Nicht absagen' }).click();
+  await expect(dialog).toBeHidden();
+  await switchLanguage(page, 'en');
+  await row.getByRole('button', { name: 'Cancel the appointment of Emma English' }).click();
+  const englishDialog = page.getByRole('dialog', { name: 'Cancel the appointment of Emma English' });
+  const englishNote = englishDialog.getByRole('textbox', { name: 'Message to the person (optional)' });
+  await expect(englishNote).toHaveAccessibleDescription(
+    /^Goes into the cancellation e-mail, which is written in English:/,
+  );
+  await expectNoA11yViolations(page);
+  await englishNote.fill('Please call us on 030 1234 for a new time.');
+  await englishDialog.getByRole('button', { name: 'Yes, cancel the appointment' }).click();
+  await expect(englishDialog).toBeHidden();
+  await expect(row.getByTestId('appointment-state')).toHaveText('Cancelled');
+
+  // The e-mail: in English, with the note.
+  const mails = MailboxListSchema.parse(await (await page.request.get('/api/dev/mailbox')).json());
+  const cancelled = mails.messages.find((m) => m.to === email && m.kind === 'appointment.cancelled');
+  if (!cancelled) throw new Error('no cancellation for Emma');
+  const mail = MailboxMessageSchema.parse(await (await page.request.get(`/api/dev/mailbox/${cancelled.id}`)).json());
+  expect(mail.subject).toMatch(/^Appointment cancelled: /);
+  expect(mail.text).toContain('Please call us on 030 1234 for a new time.');
+  expectNoBrowserErrors(clerk);
+});
+
 test('a console left open overnight shows the new day’s appointments as today’s the next morning', async ({
   browser,
 }) => {

@@ -1,10 +1,16 @@
-import type { ConsoleSnapshot, StaffAppointment, StaffAppointmentsResponse } from '@amtsraum/shared';
+import {
+  mailLocale,
+  type ConsoleSnapshot,
+  type StaffAppointment,
+  type StaffAppointmentsResponse,
+} from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { dateOf, shiftDate, todayIn } from '../../lib/calendar';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { formatCivilDate, formatClock } from '../../ui/format';
+import { useLanguageLabel } from '../../ui/LanguageOptions';
 import { ZoneNote } from '../../ui/ZoneNote';
 import { slotWords, useSlotName } from '../appointments';
 import { appointmentActions, useStaffAppointments } from './api';
@@ -68,6 +74,8 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
   const [justBooked, setJustBooked] = useState<{ appointment: StaffAppointment; notice: object } | null>(null);
   const bookedActionsRef = useRef<HTMLDivElement>(null);
   const sayNow = useSay();
+  // "Englisch" in the console's language (the language list names each in its own).
+  const languageLabel = useLanguageLabel();
   const [cancelling, setCancelling] = useState<StaffAppointment | null>(null);
   // A no-show cannot be undone (the join link stops working): one more click to confirm.
   const [confirmingNoShow, setConfirmingNoShow] = useState<string | null>(null);
@@ -355,7 +363,11 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
         <NoteDialog
           title={t('appointments.cancelTitle', { name: cancelling.name })}
           noteLabel={t('appointments.cancelNote')}
-          noteHint={cancelling.email ? t('appointments.cancelNoteHint') : t('appointments.cancelNoteHintNoEmail')}
+          noteHint={
+            cancelling.email
+              ? t('appointments.cancelNoteHint', { language: languageLabel(mailLocale(cancelling.language)) })
+              : t('appointments.cancelNoteHintNoEmail')
+          }
           confirmLabel={t('appointments.cancelConfirm')}
           abortLabel={t('appointments.cancelAbort')}
           fallbackFocus={headingRef}
