@@ -12,6 +12,14 @@ export type Locale = z.infer<typeof LocaleSchema>;
  * Ireland ("Saturday, 5 December 2026", a 24-hour clock), as a German office writes it, not the
  * American "Saturday, December 5, 2026" that plain `en` gives. Web pages and e-mails use the same.
  */
+/**
+ * The language of an appointment's e-mails: the booking language when we write it, else German.
+ * The console says it where a clerk writes into such an e-mail (a cancellation's note).
+ */
+export function mailLocale(language: string): Locale {
+  return (SUPPORTED_LOCALES as readonly string[]).includes(language) ? (language as Locale) : DEFAULT_LOCALE;
+}
+
 export const INTL_LOCALE: Record<Locale, string> = { de: 'de-DE', en: 'en-GB' };
 
 /** The `Intl` locale for an interface language (a supported one, or a tag such as `en-US`). */

@@ -446,6 +446,110 @@ test('the clerk books for a caller, moves the appointment and cancels it with a 
   expectNoBrowserErrors(clerk);
 });
 
+test('the no-show question, answered by keyboard, gives the focus back to the row’s button, also when the office refuses it', async ({
+  browser,
+}) => {
+  const clerk = await clerkOnDuty(browser);
+  const { page } = clerk;
+  // The console's clock runs ahead (the server's does not): the console offers the no-show, the server refuses it yet.
+  await page.clock.install({ time: Date.now() });
+  await page.goto(`/staff/${clerk.departmentId}`);
+  const panel = page.getByTestId('appointments-panel');
+  await panel.getByRole('button', { name: 'Termin für Anrufende buchen' }).click();
+  const booking = panel.getByTestId('caller-booking');
+  await booking.getByRole('button', { name: 'Weiter' }).click();
+  await booking.getByRole('list', { name: 'Tag wählen' }).getByRole('button').nth(1).click(); // tomorrow
+  await booking.getByTestId('slot-list').getByRole('button').first().click();
+  await booking.getByRole('textbox', { name: 'Name' }).fill('Nora Nichtda');
+  await booking.getByRole('button', { name: 'Termin buchen' }).click();
+  await expect(panel.getByTestId('appointments-message')).toContainText('Termin für Nora Nichtda gebucht');
+  const row = panel.getByTestId('appointments').getByRole('row', { name: /Nora Nichtda/ });
+  const ask = row.getByRole('button', { name: 'Nora Nichtda: nicht erschienen' });
+  await expect(ask).toHaveAttribute('aria-disabled', 'true');
+
+  await page.clock.fastForward('48:00:00');
+  await expect(ask).not.toHaveAttribute('aria-disabled');
+  await ask.focus();
+  await page.keyboard.press('Enter');
+  const question = row.getByRole('group', { name: /Nora Nichtda wirklich als nicht erschienen vermerken/ });
+  await expect(question.getByRole('button', { name: 'Ja, nicht erschienen' })).toBeFocused();
+  await expectNoA11yViolations(page);
+  // "Abbrechen": the question goes, the focus is back where it was asked.
+  await page.keyboard.press('Tab');
+  await expect(question.getByRole('button', { name: 'Abbrechen' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(question).toHaveCount(0);
+  await expect(ask).toBeFocused();
+
+  // "Ja", refused (too early for the server): the row stays, and so does the focus.
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await expect(panel.getByTestId('appointments-message')).toContainText('Dieser Termin hat noch nicht begonnen.');
+  await expect(row.getByTestId('appointment-state')).toHaveText('Gebucht');
+  await expect(ask).toBeFocused();
+  // The refusal's status, which the browser logs; nothing else.
+  const refused = clerk.errors.findIndex((error) => /status of 4\d\d/.test(error));
+  if (refused >= 0) clerk.errors.splice(refused, 1);
+  expectNoBrowserErrors(clerk);
+});
+
+test('the clerk cancels a booking made in English: the dialog says the e-mail goes in English, which carries the note', async ({
+  browser,
+}) => {
+  const clerk = await clerkOnDuty(browser);
+  const { page } = clerk;
+  const tomorrow = berlinDate(new Date(Date.now() + 24 * 3_600_000).toISOString());
+  const [startsAt] = await freeSlotsOn(page, tomorrow);
+  if (!startsAt) throw new Error(`no free slot on ${tomorrow}`);
+  const email = uniqueEmail('emma');
+  const booked = await page.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt,
+      name: 'Emma English',
+      email,
+      language: 'en',
+      consent: true,
+    } satisfies BookingRequest,
+    headers: { 'X-Forwarded-For': '10.9.9.12' },
+  });
+  expect(booked.status()).toBe(201);
+
+  await page.goto(`/staff/${clerk.departmentId}`);
+  const panel = page.getByTestId('appointments-panel');
+  await panel.getByLabel('Datum').fill(berlinDate(startsAt));
+  const row = panel.getByTestId('appointments').getByRole('row', { name: /Emma English/ });
+  await row.getByRole('button', { name: 'Termin von Emma English absagen' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Termin von Emma English absagen' });
+  const note = dialog.getByRole('textbox', { name: 'Nachricht an die Person (freiwillig)' });
+  await expect(note).toHaveAccessibleDescription(/^Steht in der Absage-E-Mail, die auf Englisch geht:/);
+  // In English (the page behind the dialog is inert: closed first).
+  await dialog.getByRole('button', { name: 'Nicht absagen' }).click();
+  await expect(dialog).toBeHidden();
+  await switchLanguage(page, 'en');
+  await row.getByRole('button', { name: 'Cancel the appointment of Emma English' }).click();
+  const englishDialog = page.getByRole('dialog', { name: 'Cancel the appointment of Emma English' });
+  const englishNote = englishDialog.getByRole('textbox', { name: 'Message to the person (optional)' });
+  await expect(englishNote).toHaveAccessibleDescription(
+    /^Goes into the cancellation e-mail, which is written in English:/,
+  );
+  await expectNoA11yViolations(page);
+  await englishNote.fill('Please call us on 030 1234 for a new time.');
+  await englishDialog.getByRole('button', { name: 'Yes, cancel the appointment' }).click();
+  await expect(englishDialog).toBeHidden();
+  await expect(row.getByTestId('appointment-state')).toHaveText('Cancelled');
+
+  // The e-mail: in English, with the note.
+  const mails = MailboxListSchema.parse(await (await page.request.get('/api/dev/mailbox')).json());
+  const cancelled = mails.messages.find((m) => m.to === email && m.kind === 'appointment.cancelled');
+  if (!cancelled) throw new Error('no cancellation for Emma');
+  const mail = MailboxMessageSchema.parse(await (await page.request.get(`/api/dev/mailbox/${cancelled.id}`)).json());
+  expect(mail.subject).toMatch(/^Appointment cancelled: /);
+  expect(mail.text).toContain('Please call us on 030 1234 for a new time.');
+  expectNoBrowserErrors(clerk);
+});
+
 test('a console left open overnight shows the new day’s appointments as today’s the next morning', async ({
   browser,
 }) => {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { SQLWrapper } from 'drizzle-orm';
-import { departmentPhrase, formatBookingCode, pageUrl, pickLocalized, type Locale } from '@amtsraum/shared';
+import { departmentPhrase, formatBookingCode, mailLocale, pageUrl, pickLocalized, type Locale } from '@amtsraum/shared';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { checkInQrText } from '../../lib/check-in-codes.js';
@@ -104,11 +104,6 @@ export function appointmentUrls(
     joinUrl,
     ...(join.joinOnly ? { calendarJoinUrl: joinUrl } : {}),
   };
-}
-
-/** The language of an appointment's e-mails: the booking language when we write it, else German. */
-export function mailLocale(language: string): Locale {
-  return language === 'en' ? 'en' : 'de';
 }
 
 /** Everything `appointmentMail` needs, from the rows, in `locale`. */

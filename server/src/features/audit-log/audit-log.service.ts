@@ -1,5 +1,6 @@
 import {
   AUDIT_DETAIL_WORDS,
+  type LocalizedText,
   auditActionName,
   auditDetails,
   zonedParts,
@@ -70,14 +71,18 @@ function languageName(tag: string, locale: Locale): string {
  * "Rolle: Sachbearbeitung; Grund: Zu viele Versuche"; an id or a code without words as written, and
  * beside the words where people may need it (a department's id).
  */
-function dataInWords(row: AuditRow, timeZone: string, locale: Locale): string {
+function dataInWords(row: AuditRow, context: CsvContext): string {
+  const { timeZone, locale, departments } = context;
   const details = auditDetails(row.data, {
     texts: AUDIT_DETAIL_WORDS[locale],
     locale,
     timeZone,
     languageName: (tag) => languageName(tag, locale),
-    departmentName: (id) =>
-      row.department?.id === id ? (row.department.name[locale] ?? row.department.name.de) : null,
+    // Any department in the viewer's scope, as the page names it: not only the row's own.
+    departmentName: (id) => {
+      const name = departments.get(id);
+      return name ? (name[locale] ?? name.de) : null;
+    },
   });
   return details
     .map(({ label, text, code }) => {
@@ -87,7 +92,15 @@ function dataInWords(row: AuditRow, timeZone: string, locale: Locale): string {
     .join('; ');
 }
 
-function csvLine(row: AuditRow, timeZone: string, locale: Locale): string {
+/** What every line of one export needs: the zone, the language, the scope's departments by id. */
+interface CsvContext {
+  timeZone: string;
+  locale: Locale;
+  departments: ReadonlyMap<string, LocalizedText>;
+}
+
+function csvLine(row: AuditRow, context: CsvContext): string {
+  const { timeZone, locale } = context;
   const text = CSV_TEXT[locale];
   const p = zonedParts(new Date(row.at), timeZone);
   const actor =
@@ -112,7 +125,7 @@ function csvLine(row: AuditRow, timeZone: string, locale: Locale): string {
     row.action,
     department,
     row.visitId ?? '',
-    dataInWords(row, timeZone, locale),
+    dataInWords(row, context),
     // As stored, for filters and scripts.
     data,
   ]
@@ -132,13 +145,19 @@ export async function writeAuditCsv(
   locale: Locale,
   write: (chunk: string) => Promise<void>,
 ): Promise<number> {
+  const { departments } = await findAuditChoices(db, scope);
+  const context: CsvContext = {
+    timeZone: scope.timeZone,
+    locale,
+    departments: new Map(departments.map((d) => [d.id, d.name])),
+  };
   await write(`\uFEFF${CSV_TEXT[locale].header.map(csvCell).join(';')}\r\n`);
   let cursor = query.cursor;
   let count = 0;
   for (;;) {
     const page = await findAuditPage(db, scope, { ...query, cursor, limit: CSV_BATCH });
     if (page.rows.length > 0) {
-      await write(page.rows.map((row) => `${csvLine(row, scope.timeZone, locale)}\r\n`).join(''));
+      await write(page.rows.map((row) => `${csvLine(row, context)}\r\n`).join(''));
       count += page.rows.length;
     }
     if (!page.next) return count;

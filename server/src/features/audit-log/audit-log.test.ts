@@ -356,6 +356,50 @@ describe.each(databaseKinds)('audit log viewer on %s', (kind) => {
     ]);
   });
 
+  it('names in the CSV a department of the data that is not the row’s own, within the viewer’s scope', async () => {
+    const tenant = await makeTenant(db());
+    const north = await makeDepartment(db(), tenant.id, { name: { de: 'Amt Nord', en: 'North Office' } });
+    const south = await makeDepartment(db(), tenant.id, { name: { de: 'Amt Süd', en: 'South Office' } });
+    // A municipality's own row about a department, and one department's row naming the other.
+    await insertAudit(db(), {
+      tenantId: tenant.id,
+      actorKind: 'system',
+      action: 'staff.changed',
+      data: { departmentId: north.id },
+      createdAt: new Date('2026-11-23T09:00:00Z'),
+    });
+    await insertAudit(db(), {
+      tenantId: tenant.id,
+      departmentId: south.id,
+      actorKind: 'system',
+      action: 'staff.moved',
+      data: { departmentId: north.id },
+      createdAt: new Date('2026-11-23T08:00:00Z'),
+    });
+    const dataColumn = async (browser: TestClient, path: string) =>
+      new TextDecoder()
+        .decode((await csv(browser, path)).bytes.slice(3))
+        .split('\r\n')
+        .slice(1, -1)
+        .map((line) => line.split('";"')[6]);
+
+    const { browser } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+    expect(await dataColumn(browser, `/api/admin/tenants/${tenant.slug}/audit.csv?lang=en`)).toEqual([
+      `Department: North Office (${north.id})`,
+      `Department: North Office (${north.id})`,
+    ]);
+    // A department admin sees the other department's id alone, as on their page.
+    const southAdmin = await signedInAdmin(db(), client(), tenant.id, {
+      memberships: [{ departmentId: south.id, role: 'admin' }],
+    });
+    expect(
+      await dataColumn(
+        southAdmin.browser,
+        `/api/admin/tenants/${tenant.slug}/departments/${south.slug}/audit.csv?lang=de`,
+      ),
+    ).toEqual([`Amt: ${north.id}`]);
+  });
+
   it('names an action in the administrator’s language, or by its code when it has no name', () => {
     expect(auditActionName('visit.declined', 'de')).not.toBe('visit.declined');
     expect(auditActionName('visit.declined', 'en')).not.toBe(auditActionName('visit.declined', 'de'));

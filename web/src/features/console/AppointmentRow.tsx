@@ -1,5 +1,5 @@
 import type { StaffAppointment } from '@amtsraum/shared';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLanguageName } from '../../ui/LanguageOptions';
 import { ServiceNames } from '../appointments';
@@ -44,6 +44,14 @@ export function AppointmentRow({
   const languageName = useLanguageName();
   const open = appointment.state === 'booked';
   const noShowHint = `${idPrefix}-${appointment.id}-noshow`;
+  // The question's buttons vanish once answered: the focus goes back to the button that asked it
+  // (after a "yes" the panel moves it on once the appointment is marked).
+  const askNoShowRef = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(confirmingNoShow);
+  useEffect(() => {
+    if (wasConfirming.current && !confirmingNoShow) askNoShowRef.current?.focus();
+    wasConfirming.current = confirmingNoShow;
+  }, [confirmingNoShow]);
   return (
     <tr
       data-testid={`appointment-${appointment.id}`}
@@ -126,6 +134,7 @@ export function AppointmentRow({
                 </span>
               ) : (
                 <button
+                  ref={askNoShowRef}
                   type="button"
                   className="button button--small"
                   aria-label={t('appointments.noShowFor', { name: appointment.name })}

@@ -1,10 +1,16 @@
-import type { ConsoleSnapshot, StaffAppointment, StaffAppointmentsResponse } from '@amtsraum/shared';
+import {
+  mailLocale,
+  type ConsoleSnapshot,
+  type StaffAppointment,
+  type StaffAppointmentsResponse,
+} from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { dateOf, shiftDate, todayIn } from '../../lib/calendar';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { formatCivilDate, formatClock } from '../../ui/format';
+import { useLanguageLabel } from '../../ui/LanguageOptions';
 import { ZoneNote } from '../../ui/ZoneNote';
 import { slotWords, useSlotName } from '../appointments';
 import { appointmentActions, useStaffAppointments } from './api';
@@ -68,6 +74,8 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
   const [justBooked, setJustBooked] = useState<{ appointment: StaffAppointment; notice: object } | null>(null);
   const bookedActionsRef = useRef<HTMLDivElement>(null);
   const sayNow = useSay();
+  // "Englisch" in the console's language (the language list names each in its own).
+  const languageLabel = useLanguageLabel();
   const [cancelling, setCancelling] = useState<StaffAppointment | null>(null);
   // A no-show cannot be undone (the join link stops working): one more click to confirm.
   const [confirmingNoShow, setConfirmingNoShow] = useState<string | null>(null);
@@ -98,13 +106,16 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
     setNotice({ kind, text });
   };
   const explain = (error: ApiError) => sayNow(problemMessage(error));
-  const run = async (action: () => Promise<unknown>, success: Message) => {
+  /** True when `action` succeeded. */
+  const run = async (action: () => Promise<unknown>, success: Message): Promise<boolean> => {
     setNotice(null);
     try {
       await action();
       say('success', success);
+      return true;
     } catch (error) {
       say('warning', problemMessage(toApiError(error)));
+      return false;
     } finally {
       reload();
     }
@@ -266,7 +277,11 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
                     void run(
                       () => appointmentActions.noShow(department.id, appointment.id),
                       message((tr) => tr('console:appointments.noShowDone', { name: appointment.name })),
-                    );
+                    ).then((marked) => {
+                      // The row's buttons go with its marking: the focus to the panel's heading.
+                      // Refused, the row keeps them, and the focus stays on its "no-show" button.
+                      if (marked) headingRef.current?.focus();
+                    });
                   }}
                   onAbortNoShow={() => {
                     setConfirmingNoShow(null);
@@ -348,7 +363,11 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
         <NoteDialog
           title={t('appointments.cancelTitle', { name: cancelling.name })}
           noteLabel={t('appointments.cancelNote')}
-          noteHint={cancelling.email ? t('appointments.cancelNoteHint') : t('appointments.cancelNoteHintNoEmail')}
+          noteHint={
+            cancelling.email
+              ? t('appointments.cancelNoteHint', { language: languageLabel(mailLocale(cancelling.language)) })
+              : t('appointments.cancelNoteHintNoEmail')
+          }
           confirmLabel={t('appointments.cancelConfirm')}
           abortLabel={t('appointments.cancelAbort')}
           fallbackFocus={headingRef}
