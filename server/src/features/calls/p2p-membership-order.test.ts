@@ -164,12 +164,18 @@ describe.runIf(databaseKinds.includes('postgres'))('peer-to-peer membership noti
     // every process ends the call: there is no place of the citizen's on B yet.
     let finish!: () => void;
     const finishing = new Promise<void>((resolve) => (finish = resolve));
+    let locked!: () => void;
+    const taken = new Promise<void>((resolve) => (locked = resolve));
     const held = db.transaction(async (tx) => {
       await tx.select({ id: visits.id }).from(visits).where(eq(visits.id, visitId)).for('update');
+      locked();
       await finishing;
       // As the visit module's `finish` writes it.
       await tx.update(visits).set({ state: 'done', endedAt: new Date(), callKey: null }).where(eq(visits.id, visitId));
     });
+    // The finish has the row before the join is sent (on a loaded machine the join could
+    // otherwise take its place first and be let in, which is another case).
+    await taken;
     const again = await movedTo(b, citizen).live();
     const answer = again.next('error');
     again.send({ type: 'call-join', visitId, media: camera });
