@@ -1,4 +1,4 @@
-import { intlLocale, type Locale } from './locales.js';
+import { formatMinutes, intlLocale, type Locale } from './locales.js';
 import { parseCivilDate } from './time-zone.js';
 import { AUDIT_DATA_CODES, type AuditRow } from './audit.api.js';
 
@@ -60,23 +60,6 @@ const INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/;
 
 const has = (record: Record<string, string> | undefined, key: string): record is Record<string, string> =>
   record !== undefined && Object.prototype.hasOwnProperty.call(record, key);
-
-const UNITS: Record<string, { hours: string; minutes: string }> = {
-  de: { hours: 'Std.', minutes: 'Min.' },
-  en: { hours: 'h', minutes: 'min' },
-};
-
-/** "18 Std. 15 Min." / "18 h 15 min", as the pages say a span (web/src/ui/format.ts). */
-function formatMinutes(total: number, locale: string): string {
-  const units = UNITS[locale.split('-')[0] ?? ''] ?? UNITS.en!;
-  const number = (value: number) => new Intl.NumberFormat(intlLocale(locale)).format(value);
-  const hours = Math.floor(total / 60);
-  const minutes = total % 60;
-  const parts: string[] = [];
-  if (hours > 0) parts.push(`${number(hours)} ${units.hours}`);
-  if (minutes > 0 || hours === 0) parts.push(`${number(minutes)} ${units.minutes}`);
-  return parts.join(' ');
-}
 
 /** "Donnerstag, 24. Dezember 2026" for a civil date (no zone). */
 function formatCivilDate(text: string, locale: string): string {

@@ -28,6 +28,27 @@ export function intlLocale(locale: string | undefined): string {
   return INTL_LOCALE[base] ?? INTL_LOCALE[DEFAULT_LOCALE];
 }
 
+const DURATION_UNITS: Record<string, { hours: string; minutes: string }> = {
+  de: { hours: 'Std.', minutes: 'Min.' },
+  en: { hours: 'h', minutes: 'min' },
+};
+
+/**
+ * A span of minutes as "18 Std. 15 Min." / "18 h 15 min", "45 Min.", "2 Std.": short units of our
+ * own, since the runtimes' ICU data name them differently ("hr", "h", "Std."). The pages and the
+ * audit CSV say a span with it.
+ */
+export function formatMinutes(total: number, locale: string): string {
+  const units = DURATION_UNITS[locale.split('-')[0] ?? ''] ?? DURATION_UNITS.en!;
+  const number = (value: number) => new Intl.NumberFormat(intlLocale(locale)).format(value);
+  const hours = Math.floor(total / 60);
+  const minutes = total % 60;
+  const parts: string[] = [];
+  if (hours > 0) parts.push(`${number(hours)} ${units.hours}`);
+  if (minutes > 0 || hours === 0) parts.push(`${number(minutes)} ${units.minutes}`);
+  return parts.join(' ');
+}
+
 /** Writing direction per locale, for `<html dir>`; right-to-left languages join this table. */
 export const LOCALE_DIRECTION: Record<Locale, 'ltr' | 'rtl'> = { de: 'ltr', en: 'ltr' };
 

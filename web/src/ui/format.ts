@@ -62,22 +62,5 @@ export function isForeignZone(timeZone: string): boolean {
   return Intl.DateTimeFormat().resolvedOptions().timeZone !== timeZone;
 }
 
-const DURATION_UNITS: Record<string, { hours: string; minutes: string }> = {
-  de: { hours: 'Std.', minutes: 'Min.' },
-  en: { hours: 'h', minutes: 'min' },
-};
-
-/**
- * A span of minutes as "18 Std. 15 Min." / "18 h 15 min", "45 Min.", "2 Std.": short units of our
- * own, since the runtimes' ICU data name them differently ("hr", "h", "Std.").
- */
-export function formatMinutes(total: number, locale: string): string {
-  const units = DURATION_UNITS[locale.split('-')[0] ?? ''] ?? DURATION_UNITS.en!;
-  const number = (value: number) => new Intl.NumberFormat(locale).format(value);
-  const hours = Math.floor(total / 60);
-  const minutes = total % 60;
-  const parts: string[] = [];
-  if (hours > 0) parts.push(`${number(hours)} ${units.hours}`);
-  if (minutes > 0 || hours === 0) parts.push(`${number(minutes)} ${units.minutes}`);
-  return parts.join(' ');
-}
+/** "18 Std. 15 Min." / "18 h 15 min": one function for the pages and the audit CSV. */
+export { formatMinutes } from '@amtsraum/shared';
