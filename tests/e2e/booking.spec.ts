@@ -296,6 +296,61 @@ test('the confirmation stays on a reload and comes back with Back after booking 
   await expect(page.getByTestId('appointment-when')).toHaveText(when);
 });
 
+test('a reload at step 3 keeps the chosen time, not the details typed; a time taken meanwhile is said, with the way back to another', async ({
+  page,
+}) => {
+  await page.goto(BOOKING_PAGE);
+  await toSlots(page);
+  for (let week = 0; week < 5; week += 1) await laterWeek(page);
+  const { button, startsAt } = await firstSlot(page);
+  await button.click();
+  await expect(stepHeading(page)).toHaveText('Schritt 3 von 3: Ihre Angaben');
+  const when = (await page.getByTestId('summary-when').textContent()) ?? '';
+  expect(when).not.toBe('');
+  const name = page.getByRole('form', { name: 'Ihre Angaben' }).getByRole('textbox', { name: 'Name' });
+  await name.fill('Rolf Reload');
+
+  // The reload shows step 3 with the same time; what was typed is kept nowhere, so it is gone.
+  await page.reload();
+  await expect(stepHeading(page)).toHaveText('Schritt 3 von 3: Ihre Angaben');
+  await expect(page.getByTestId('summary-when')).toHaveText(when);
+  await expect(name).toHaveValue('');
+  await expect(page.getByTestId('slot-conflict')).toHaveCount(0);
+  await expectNoA11yViolations(page);
+
+  // Someone else books that time; the next reload says it is no longer free.
+  const other: BookingRequest = {
+    services: ['beratung'],
+    persons: 1,
+    startsAt,
+    name: 'Schneller',
+    email: uniqueEmail('schneller'),
+    language: 'de',
+    consent: true,
+  };
+  const taken = await page.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: other,
+    headers: { 'X-Forwarded-For': '10.9.9.12' },
+  });
+  expect(taken.status()).toBe(201);
+  await page.reload();
+  await expect(stepHeading(page)).toHaveText('Schritt 3 von 3: Ihre Angaben');
+  const conflict = page.getByTestId('slot-conflict');
+  await expect(conflict).toHaveText(
+    /^Der gewählte Termin ist inzwischen nicht mehr frei\. Bitte wählen Sie einen anderen\./,
+  );
+  await expect(conflict).toBeFocused();
+  await expectNoA11yViolations(page);
+  await switchLanguage(page, 'en');
+  await expect(conflict).toContainText('The time you chose is no longer free. Please choose another one.');
+  await switchLanguage(page, 'de');
+
+  // The way back: step 2, where the time is no longer offered.
+  await conflict.getByRole('button', { name: 'Anderen Termin wählen' }).click();
+  await expect(stepHeading(page)).toHaveText('Schritt 2 von 3: Termin wählen');
+  await expect(page.getByTestId('slot-list')).toBeVisible();
+});
+
 test('a slot taken meanwhile offers alternatives and keeps the details; bad links find nothing', async ({
   page,
   browserErrors,

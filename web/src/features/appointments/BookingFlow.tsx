@@ -1,5 +1,6 @@
 import { CHANNELS, offersChannel, type BookingInfo, type Channel, type Contact, type Slot } from '@amtsraum/shared';
 import { useEffect, useRef, useState } from 'react';
+import { freeSlotsOn } from './api';
 import { useTranslation } from 'react-i18next';
 import { currentLocale } from '../../lib/i18n';
 import { formatClock, formatLongDate } from '../../ui/format';
@@ -30,6 +31,16 @@ export interface BookingDraft {
   birthDate?: string;
 }
 
+/**
+ * What a history entry keeps of the flow, so a reload stays at its step: the choice and, from
+ * step 3, the slot. Never the person's details, which stay out of any storage.
+ */
+export interface KeptBooking {
+  services: string[];
+  persons: number;
+  slot?: Slot | undefined;
+}
+
 interface BookingFlowProps {
   info: BookingInfo;
   mode: 'citizen' | 'staff';
@@ -37,7 +48,10 @@ interface BookingFlowProps {
   headingLevel: 2 | 3;
   /** The step asked for (e.g. from the browser history); the flow falls back to the first one not yet done. */
   step: BookingStep;
-  onStep: (step: BookingStep) => void;
+  /** What the history entry kept (after a reload); null for a fresh start. */
+  kept?: KeptBooking | null;
+  /** A step to go to, with what its entry keeps; the step shown with `kept` replaces what its entry keeps. */
+  onStep: (step: BookingStep, kept?: KeptBooking) => void;
   /** Sends the booking; rejects with the API's error, which the details step shows. */
   onSubmit: (draft: BookingDraft) => Promise<void>;
   /** The office's contact, for a citizen refused at the booking limit. */
@@ -76,17 +90,33 @@ export function BookingFlow({
   mode,
   headingLevel,
   step: askedStep,
+  kept = null,
   onStep,
   onSubmit,
   contact,
 }: BookingFlowProps) {
   const { t, i18n } = useTranslation('appointments');
   const locale = i18n.resolvedLanguage ?? i18n.language;
-  const [choice, setChoice] = useState<ServiceChoice>(() => ({
-    services: info.services.length === 1 && info.services[0] ? [info.services[0].slug] : [],
-    persons: 1,
-  }));
-  const [slot, setSlot] = useState<Slot | null>(null);
+  // Kept by the history entry, as long as the office still offers it.
+  const restored =
+    kept &&
+    kept.services.length > 0 &&
+    kept.services.every((slug) => info.services.some((service) => service.slug === slug)) &&
+    kept.persons >= 1 &&
+    kept.persons <= info.maxPersons
+      ? kept
+      : null;
+  const [choice, setChoice] = useState<ServiceChoice>(() =>
+    restored
+      ? { services: restored.services, persons: restored.persons }
+      : {
+          services: info.services.length === 1 && info.services[0] ? [info.services[0].slug] : [],
+          persons: 1,
+        },
+  );
+  const [slot, setSlot] = useState<Slot | null>(restored?.slot ?? null);
+  /** The slot kept through a reload was taken (or passed) meanwhile: step 3 says so. */
+  const [slotGone, setSlotGone] = useState(false);
   const [details, setDetails] = useState<Details>(initialDetails);
   const headingRef = useRef<HTMLHeadingElement>(null);
   usePreloadedSlotPicker();
@@ -99,6 +129,26 @@ export function BookingFlow({
         ? 'slot'
         : askedStep;
   const index = BOOKING_STEPS.indexOf(step);
+
+  // After a reload at step 3, the slot kept may have been booked by someone else meanwhile.
+  const reloadedSlot = useRef(askedStep === 'details' ? (restored?.slot ?? null) : null);
+  useEffect(() => {
+    const kept = reloadedSlot.current;
+    if (!kept) return;
+    const controller = new AbortController();
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: info.timeZone }).format(new Date(kept.startsAt));
+    freeSlotsOn(info.tenantSlug, info.departmentSlug, { ...choice, from: day, days: 1 }, controller.signal).then(
+      (free) => {
+        if (!free.some((other) => other.startsAt === kept.startsAt)) setSlotGone(true);
+      },
+      () => undefined, // unknown: booking it tells, with other slots to choose
+    );
+    return () => {
+      controller.abort();
+    };
+    // Once, for the slot the page was reloaded with.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const shown = useRef(step);
   useEffect(() => {
@@ -180,7 +230,7 @@ export function BookingFlow({
             setSlot(null); // another duration: the slot may no longer fit
           }}
           onNext={() => {
-            onStep('slot');
+            onStep('slot', choice);
           }}
         />
       )}
@@ -198,7 +248,8 @@ export function BookingFlow({
             headingLevel={headingLevel === 2 ? 3 : 4}
             onChoose={(next) => {
               setSlot(next);
-              onStep('details');
+              setSlotGone(false);
+              onStep('details', { ...choice, slot: next });
             }}
           />
           <div className="button-row booking-flow__back">
@@ -230,7 +281,12 @@ export function BookingFlow({
             onStep('slot');
           }}
           onSubmit={submit}
-          onPickAlternative={setSlot}
+          slotGone={slotGone}
+          onPickAlternative={(next) => {
+            setSlot(next);
+            setSlotGone(false);
+            onStep('details', { ...choice, slot: next });
+          }}
           {...(contact
             ? { office: { contact, tenantSlug: info.tenantSlug, departmentSlug: info.departmentSlug } }
             : {})}

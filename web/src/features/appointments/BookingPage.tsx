@@ -1,11 +1,13 @@
 import {
   BookingResponseSchema,
   pagePath,
+  SlotSchema,
   type BookingInfo,
   type CitizenAppointment,
   type DepartmentResponse,
 } from '@amtsraum/shared';
 import { useState } from 'react';
+import { z } from 'zod/mini';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
@@ -15,7 +17,7 @@ import { LoadStateView } from '../../ui/LoadStateView';
 import { PageHeading } from '../../ui/PageHeading';
 import { TenantBanner, useDepartment } from '../directory';
 import { book, useBookingInfo } from './api';
-import { BOOKING_STEPS, BookingFlow, type BookingDraft, type BookingStep } from './BookingFlow';
+import { BOOKING_STEPS, BookingFlow, type BookingDraft, type BookingStep, type KeptBooking } from './BookingFlow';
 import { Confirmation } from './Confirmation';
 
 /** Both requests as one state: the page shows once the directory entry and the booking rules are there. */
@@ -56,21 +58,41 @@ function bookedIn(state: unknown): CitizenAppointment | null {
   return parsed.success ? parsed.data.appointment : null;
 }
 
-/** The step lives in the history entry, so the browser's Back button goes back a step. */
-function useHistoryStep(): [BookingStep, (step: BookingStep) => void] {
+/** What an entry keeps of the flow (BookingFlow's KeptBooking), read through a schema as anything kept is. */
+const KeptBookingSchema = z.object({
+  services: z.array(z.string()),
+  persons: z.int(),
+  slot: z.optional(SlotSchema),
+});
+
+function keptIn(state: unknown): KeptBooking | null {
+  if (!state || typeof state !== 'object' || !('kept' in state)) return null;
+  const parsed = KeptBookingSchema.safeParse(state.kept);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * The step lives in the history entry, so the browser's Back button goes back a step; so does
+ * what the flow chose up to it (the slot at step 3), so a reload stays at that step.
+ */
+function useHistoryStep(): [BookingStep, KeptBooking | null, (step: BookingStep, kept?: KeptBooking) => void] {
   const location = useLocation();
   const navigate = useNavigate();
   const state: unknown = location.state;
   const asked = state && typeof state === 'object' && 'bookingStep' in state ? state.bookingStep : undefined;
   const step = isStep(asked) ? asked : 'services';
-  const go = (next: BookingStep) => {
-    if (next === step) return;
+  const go = (next: BookingStep, kept?: KeptBooking) => {
     const target = { pathname: location.pathname, search: location.search };
+    if (next === step) {
+      // Another slot at step 3 (one offered instead of a taken one): the entry keeps that one.
+      if (kept && isStep(asked)) void navigate(target, { replace: true, state: { bookingStep: step, kept } });
+      return;
+    }
     // One step back is the previous history entry: go there, so Back and Forward stay in step.
     if (BOOKING_STEPS.indexOf(next) === BOOKING_STEPS.indexOf(step) - 1 && isStep(asked)) void navigate(-1);
-    else void navigate(target, { state: { bookingStep: next } });
+    else void navigate(target, { state: { bookingStep: next, ...(kept ? { kept } : {}) } });
   };
-  return [step, go];
+  return [step, keptIn(state), go];
 }
 
 function Booking({ directory: { tenant, department }, info }: { directory: DepartmentResponse; info: BookingInfo }) {
@@ -80,7 +102,7 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
   const name = localize(department.name);
   const location = useLocation();
   const navigate = useNavigate();
-  const [step, setStep] = useHistoryStep();
+  const [step, kept, setStep] = useHistoryStep();
   // Booked on this page: the confirmation stays through Back too, until "book another".
   const [bookedHere, setBookedHere] = useState<CitizenAppointment | null>(null);
   const booked = bookedHere ?? bookedIn(location.state);
@@ -145,6 +167,7 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
             mode="citizen"
             headingLevel={2}
             step={step}
+            kept={kept}
             onStep={setStep}
             onSubmit={submit}
             contact={department.contact}

@@ -77,7 +77,7 @@ const CONCERN_MESSAGES: Record<TextProblem, Message> = {
   invalid: ERRORS.concernInvalid,
 };
 
-type Conflict = { kind: 'taken'; alternatives: Slot[] } | { kind: 'unavailable' } | null;
+type Conflict = { kind: 'taken'; alternatives: Slot[] } | { kind: 'unavailable' } | { kind: 'gone' } | null;
 
 interface DetailsStepProps {
   /** A citizen books for themselves (e-mail and consent required); a clerk for a caller. */
@@ -99,6 +99,8 @@ interface DetailsStepProps {
   onSubmit: () => Promise<void>;
   /** A free slot offered after the chosen one was taken. */
   onPickAlternative: (slot: Slot) => void;
+  /** The slot kept through a reload is no longer free: said at once, with the way back to pick another. */
+  slotGone?: boolean;
   /**
    * The office's contact and page, shown to a citizen refused at the booking limit (the refusal
    * says to contact the office). Left out for clerks, who are the office.
@@ -120,6 +122,7 @@ export function DetailsStep({
   onBack,
   onSubmit,
   onPickAlternative,
+  slotGone = false,
   office,
 }: DetailsStepProps) {
   const { t } = useTranslation('appointments');
@@ -152,6 +155,16 @@ export function DetailsStep({
     const refs = { summary: summaryRef, conflict: conflictRef, picked: pickedRef };
     refs[focusRequest.target].current?.focus();
   }, [focusRequest]);
+
+  // Said once the check of the slot kept through a reload comes back (state adjusted in render).
+  const [goneSaid, setGoneSaid] = useState(false);
+  if (slotGone !== goneSaid) {
+    setGoneSaid(slotGone);
+    if (slotGone) {
+      setConflict({ kind: 'gone' });
+      focusOn('conflict');
+    }
+  }
 
   const set = <K extends keyof Details>(key: K, next: Details[K]) => {
     onChange({ ...value, [key]: next });
@@ -269,7 +282,7 @@ export function DetailsStep({
               )}
             </>
           ) : (
-            <p>{t('details.unavailable')}</p>
+            <p>{t(conflict.kind === 'gone' ? 'details.gone' : 'details.unavailable')}</p>
           )}
           <button type="button" className="button button--secondary" onClick={onBack}>
             {t('details.otherSlot')}

@@ -31,16 +31,26 @@ export interface SlotQuery {
   days: number;
 }
 
-/** Free slots for the chosen services and persons, day by day from `from`. */
-export function useSlots(tenant: string, department: string, query: SlotQuery) {
+function slotsPath(tenant: string, department: string, query: SlotQuery): string {
   const search = new URLSearchParams({
     services: query.services.join(','),
     persons: String(query.persons),
     from: query.from,
     days: String(query.days),
   }).toString();
-  const path = `${departmentBase(tenant, department)}/slots?${search}`;
+  return `${departmentBase(tenant, department)}/slots?${search}`;
+}
+
+/** Free slots for the chosen services and persons, day by day from `from`. */
+export function useSlots(tenant: string, department: string, query: SlotQuery) {
+  const path = slotsPath(tenant, department, query);
   return useLoad(path, (signal) => getJson(path, SlotsResponseSchema, { ...options(), signal }));
+}
+
+/** The free slots of the days asked for, in one list (e.g. whether a slot kept is still free). */
+export async function freeSlotsOn(tenant: string, department: string, query: SlotQuery, signal: AbortSignal) {
+  const { days } = await getJson(slotsPath(tenant, department, query), SlotsResponseSchema, { ...options(), signal });
+  return days.flatMap((day) => day.slots);
 }
 
 export async function book(tenant: string, department: string, body: BookingRequest) {
