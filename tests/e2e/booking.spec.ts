@@ -296,6 +296,43 @@ test('the confirmation stays on a reload and comes back with Back after booking 
   await expect(page.getByTestId('appointment-when')).toHaveText(when);
 });
 
+test('after booking, one Back leaves the finished booking for the page it was started from; Forward shows the confirmation', async ({
+  page,
+}) => {
+  await page.goto(`/${TENANT}/${DEPARTMENT}`);
+  const office = (await mainHeading(page).textContent()) ?? '';
+  await page.getByTestId('booking-offer').getByRole('link', { name: 'Videotermin buchen' }).click();
+  await toSlots(page);
+  for (let week = 0; week < 6; week += 1) await laterWeek(page);
+  const { button } = await firstSlot(page);
+  await button.click();
+  await expect(stepHeading(page)).toHaveText('Schritt 3 von 3: Ihre Angaben');
+  // Before the booking, Back and Forward go through its steps.
+  await page.goBack();
+  await expect(stepHeading(page)).toHaveText('Schritt 2 von 3: Termin wählen');
+  await page.goForward();
+  await expect(stepHeading(page)).toHaveText('Schritt 3 von 3: Ihre Angaben');
+  // A reload on the way changes none of this.
+  await page.reload();
+  await expect(stepHeading(page)).toHaveText('Schritt 3 von 3: Ihre Angaben');
+
+  await fillDetails(page, { name: 'Bruno Zurück', email: uniqueEmail('bruno') });
+  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+  const confirmation = page.getByTestId('booking-confirmation');
+  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
+  await expect(confirmation.getByRole('heading', { level: 2 })).toBeFocused();
+  const when = (await page.getByTestId('appointment-when').textContent()) ?? '';
+
+  // One Back: the office's page, where the booking was started; not step 3 or 2 of a booking already made.
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/${TENANT}/${DEPARTMENT}$`));
+  await expect(mainHeading(page)).toHaveText(office);
+  await page.goForward();
+  await expect(page).toHaveURL(new RegExp(`${BOOKING_PAGE}$`));
+  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
+  await expect(page.getByTestId('appointment-when')).toHaveText(when);
+});
+
 test('a reload at step 3 keeps the chosen time, not the details typed; a time taken meanwhile is said, with the way back to another', async ({
   page,
 }) => {

@@ -73,26 +73,37 @@ function keptIn(state: unknown): KeptBooking | null {
 
 /**
  * The step lives in the history entry, so the browser's Back button goes back a step; so does
- * what the flow chose up to it (the slot at step 3), so a reload stays at that step.
+ * what the flow chose up to it (the slot at step 3), so a reload stays at that step. `depth` is
+ * how many entries the flow has pushed up to this one (0 on the page's first).
  */
-function useHistoryStep(): [BookingStep, KeptBooking | null, (step: BookingStep, kept?: KeptBooking) => void] {
+function useHistoryStep() {
   const location = useLocation();
   const navigate = useNavigate();
   const state: unknown = location.state;
   const asked = state && typeof state === 'object' && 'bookingStep' in state ? state.bookingStep : undefined;
   const step = isStep(asked) ? asked : 'services';
+  const pushed = state && typeof state === 'object' && 'depth' in state ? state.depth : undefined;
+  const depth = typeof pushed === 'number' && Number.isInteger(pushed) && pushed > 0 ? pushed : 0;
   const go = (next: BookingStep, kept?: KeptBooking) => {
     const target = { pathname: location.pathname, search: location.search };
     if (next === step) {
       // Another slot at step 3 (one offered instead of a taken one): the entry keeps that one.
-      if (kept && isStep(asked)) void navigate(target, { replace: true, state: { bookingStep: step, kept } });
+      if (kept && isStep(asked)) void navigate(target, { replace: true, state: { bookingStep: step, depth, kept } });
       return;
     }
     // One step back is the previous history entry: go there, so Back and Forward stay in step.
     if (BOOKING_STEPS.indexOf(next) === BOOKING_STEPS.indexOf(step) - 1 && isStep(asked)) void navigate(-1);
-    else void navigate(target, { state: { bookingStep: next, ...(kept ? { kept } : {}) } });
+    else void navigate(target, { state: { bookingStep: next, depth: depth + 1, ...(kept ? { kept } : {}) } });
   };
-  return [step, keptIn(state), go];
+  return { step, kept: keptIn(state), depth, go };
+}
+
+/** Goes `steps` entries back in this tab's history; resolves once there. */
+function historyBack(navigate: (delta: number) => void, steps: number): Promise<void> {
+  return new Promise((resolve) => {
+    window.addEventListener('popstate', () => resolve(), { once: true });
+    navigate(-steps);
+  });
 }
 
 function Booking({ directory: { tenant, department }, info }: { directory: DepartmentResponse; info: BookingInfo }) {
@@ -102,10 +113,11 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
   const name = localize(department.name);
   const location = useLocation();
   const navigate = useNavigate();
-  const [step, kept, setStep] = useHistoryStep();
-  // Booked on this page: the confirmation stays through Back too, until "book another".
+  const { step, kept, depth, go: setStep } = useHistoryStep();
+  // Booked on this page: shown while the history goes back to the flow's first entry, and on
+  // entries of the finished flow reached with Forward, until "book another".
   const [bookedHere, setBookedHere] = useState<CitizenAppointment | null>(null);
-  const booked = bookedHere ?? bookedIn(location.state);
+  const booked = bookedIn(location.state) ?? bookedHere;
   const [round, setRound] = useState(0);
 
   const submit = async (draft: BookingDraft) => {
@@ -115,9 +127,13 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
       consent: true,
     });
     setBookedHere(appointment);
+    // A finished booking has no steps to go back through (going back into step 3 invited a second
+    // booking, and leaving took a Back per step): the confirmation takes the place of the flow's
+    // first entry, so one Back leaves to where the citizen came from.
+    if (depth > 0) await historyBack(navigate, depth);
     void navigate(
       { pathname: location.pathname, search: location.search },
-      { replace: true, state: { bookingStep: step, booked: { appointment } } },
+      { replace: true, state: { booked: { appointment } } },
     );
   };
 
@@ -155,7 +171,11 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
           onAnother={() => {
             setBookedHere(null);
             setRound((n) => n + 1);
-            setStep('services');
+            // A new entry, so Back returns to the confirmation.
+            void navigate(
+              { pathname: location.pathname, search: location.search },
+              { state: { bookingStep: 'services' } },
+            );
           }}
         />
       ) : (
