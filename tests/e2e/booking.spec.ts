@@ -558,6 +558,8 @@ test('the no-show question, answered by keyboard, gives the focus back to the ro
   const row = panel.getByTestId('appointments').getByRole('row', { name: /Nora Nichtda/ });
   const ask = row.getByRole('button', { name: 'Nora Nichtda: nicht erschienen' });
   await expect(ask).toHaveAttribute('aria-disabled', 'true');
+  const from = /^Ab (\d\d:\d\d)\sUhr möglich$/.exec((await row.locator('.field__hint').textContent()) ?? '')?.[1];
+  expect(from, 'the row says from when').toBeTruthy();
 
   await page.clock.fastForward('48:00:00');
   await expect(ask).not.toHaveAttribute('aria-disabled');
@@ -576,9 +578,22 @@ test('the no-show question, answered by keyboard, gives the focus back to the ro
   // "Ja", refused (too early for the server): the row stays, and so does the focus.
   await page.keyboard.press('Enter');
   await page.keyboard.press('Enter');
-  await expect(panel.getByTestId('appointments-message')).toContainText('Dieser Termin hat noch nicht begonnen.');
+  // It says from when, on the office's clock (tomorrow), in the console's language.
+  const refusal = panel.getByTestId('appointments-message');
+  await expect(refusal).toHaveText(
+    new RegExp(
+      `^Dieser Termin hat noch nicht begonnen\\. Als nicht erschienen markieren können Sie ihn ab ${from!}\\sUhr, \\S+, \\d{1,2}\\. \\S+ \\d{4}\\.$`,
+    ),
+  );
   await expect(row.getByTestId('appointment-state')).toHaveText('Gebucht');
   await expect(ask).toBeFocused();
+  await switchLanguage(page, 'en');
+  await expect(refusal).toHaveText(
+    new RegExp(
+      `^This appointment has not begun yet\\. You can mark it a no-show from ${from!}, \\S+,? \\d{1,2} \\S+ \\d{4}\\.$`,
+    ),
+  );
+  await switchLanguage(page, 'de');
   // The refusal's status, which the browser logs; nothing else.
   const refused = clerk.errors.findIndex((error) => /status of 4\d\d/.test(error));
   if (refused >= 0) clerk.errors.splice(refused, 1);

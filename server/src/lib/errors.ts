@@ -37,6 +37,7 @@ export class AppError extends Error {
   readonly detail: string | undefined;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
+  readonly title: Record<Locale, string> | undefined;
 
   constructor(
     public readonly code: ErrorCode,
@@ -50,6 +51,8 @@ export class AppError extends Error {
       extra?: ProblemExtra;
       /** Only where one code means two things to HTTP (say why at the throw site). */
       status?: number;
+      /** The title in each interface language where it names this case's facts (a time); else the catalogue's. */
+      title?: Record<Locale, string>;
     } = {},
   ) {
     super(options.internal ?? code);
@@ -59,6 +62,7 @@ export class AppError extends Error {
     this.errors = options.errors;
     this.headers = options.headers ?? {};
     this.extra = options.extra ?? {};
+    this.title = options.title;
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   BIRTH_DATE_MESSAGES,
+  INTL_LOCALE,
   CONSENT_MESSAGE,
   DIRECTION_TEXT_MESSAGE,
   INVISIBLE_TEXT_MESSAGE,
@@ -318,6 +319,33 @@ export function errorTitle(
   if (!wait) return ERROR_TITLES[code][locale];
   const unit = WAIT_UNITS[wait.unit][locale][wait.count === 1 ? 0 : 1];
   return RATE_LIMITED_FOR[locale](`${String(wait.count)} ${unit}`);
+}
+
+const NO_SHOW_FROM: Record<Locale, (time: string, date: string) => string> = {
+  de: (time, date) =>
+    `Dieser Termin hat noch nicht begonnen. Als nicht erschienen markieren können Sie ihn ab ${time} Uhr am ${date} (einige Minuten nach Terminbeginn, wie für das Amt eingestellt).`,
+  en: (time, date) =>
+    `This appointment has not begun yet. You can mark it a no-show from ${time} on ${date} (some minutes after it starts, as set for the department).`,
+};
+
+/**
+ * The titles of a `no_show_too_early` refusal that say from when the no-show can be marked
+ * (`opensAt`), on the municipality's clock: the clerk pressed too early and should not have to guess.
+ */
+export function noShowTooEarlyTitles(opensAt: Date, timeZone: string): Record<Locale, string> {
+  const say = (locale: Locale) => {
+    const intl = INTL_LOCALE[locale];
+    const time = new Intl.DateTimeFormat(intl, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const date = new Intl.DateTimeFormat(intl, {
+      timeZone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    });
+    return NO_SHOW_FROM[locale](time.format(opensAt), date.format(opensAt));
+  };
+  return { de: say('de'), en: say('en') };
 }
 
 /**

@@ -10,10 +10,12 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
   const locale = negotiateLocale(req.get('accept-language'));
   const body: Problem = {
     type: `about:blank#${error.code}`,
-    title: errorTitle(error.code, locale, {
-      retryAfterSeconds: Number(error.headers['Retry-After']) || undefined,
-      staff: isStaffApiPath(req.originalUrl),
-    }),
+    title:
+      error.title?.[locale] ??
+      errorTitle(error.code, locale, {
+        retryAfterSeconds: Number(error.headers['Retry-After']) || undefined,
+        staff: isStaffApiPath(req.originalUrl),
+      }),
     status: error.status,
     code: error.code,
     ...(error.detail ? { detail: error.detail } : {}),

@@ -1,5 +1,6 @@
 import type { Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
+import { noShowTooEarlyTitles } from '../../lib/messages.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { Clerk } from '../staff/require-staff.js';
 import { findAppointmentForStaff, markNoShow } from './appointments.repo.js';
@@ -22,7 +23,10 @@ export async function markAppointmentNoShow(
     }
     // Too early: reloading would not help, so it has words of its own, and when it can be marked.
     const from = new Date(found.appointment.startsAt.getTime() + found.department.noShowGraceMinutes * MINUTE);
-    throw new AppError('no_show_too_early', { extra: { opensAt: from.toISOString() } });
+    throw new AppError('no_show_too_early', {
+      extra: { opensAt: from.toISOString() },
+      title: noShowTooEarlyTitles(from, found.tenant.timeZone),
+    });
   }
   await insertAudit(ctx.db, {
     tenantId: marked.tenantId,

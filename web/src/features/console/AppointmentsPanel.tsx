@@ -106,6 +106,15 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
     setNotice({ kind, text });
   };
   const explain = (error: ApiError) => sayNow(problemMessage(error));
+  /** A refusal in words; a no-show pressed too early says from when it can be marked (its `opensAt`). */
+  const refusal = (error: ApiError): Message => {
+    const from = error.code === 'no_show_too_early' ? error.extras.opensAt : undefined;
+    return from
+      ? message((tr, locale) =>
+          tr('console:appointments.noShowTooEarly', { slot: slotWords(tr, locale, timeZone, from) }),
+        )
+      : problemMessage(error);
+  };
   /** True when `action` succeeded. */
   const run = async (action: () => Promise<unknown>, success: Message): Promise<boolean> => {
     setNotice(null);
@@ -114,7 +123,7 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
       say('success', success);
       return true;
     } catch (error) {
-      say('warning', problemMessage(toApiError(error)));
+      say('warning', refusal(toApiError(error)));
       return false;
     } finally {
       reload();
