@@ -165,13 +165,8 @@ export async function startLivekitApp(): Promise<LivekitApp> {
 /** The PostgreSQL of the run (CI sets TEST_DATABASE_URL), or null: calls across processes need it. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
 
-/**
- * Two app processes on one fresh PostgreSQL database, as behind a load balancer, with the given
- * transport: for LiveKit, a LiveKit server of their own whose webhooks go to the first.
- */
-export async function startTwoProcesses(
-  transport: Transport,
-): Promise<{ a: AppServer; b: AppServer; stop(): Promise<void> }> {
+/** A fresh database on the run's PostgreSQL: its address, and how to drop it. */
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
   const name = `amtsraum_t_e2e_${Math.random().toString(16).slice(2, 10)}`;
   const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
@@ -182,8 +177,29 @@ export async function startTwoProcesses(
   }
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const drop = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+      try {
+        await drop.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await drop.end();
+      }
+    },
+  };
+}
+
+/**
+ * Two app processes on one fresh PostgreSQL database, as behind a load balancer, with the given
+ * transport: for LiveKit, a LiveKit server of their own whose webhooks go to the first.
+ */
+export async function startTwoProcesses(
+  transport: Transport,
+): Promise<{ a: AppServer; b: AppServer; stop(): Promise<void> }> {
+  const database = await freshDatabase();
   const plan = transport === 'livekit' ? await planLivekit() : null;
-  const env = { DATABASE_URL: url.toString(), ...(plan?.env ?? { MEDIA_MODE: 'p2p' }) };
+  const env = { DATABASE_URL: database.url, ...(plan?.env ?? { MEDIA_MODE: 'p2p' }) };
   // Started together, as a town hall's processes do: the demo is seeded exactly once.
   const [first, second] = await Promise.all([startApp(env), startApp(env)]);
   const livekit = await plan?.start(first.url);
@@ -193,12 +209,27 @@ export async function startTwoProcesses(
     async stop() {
       await livekit?.stop();
       await Promise.all([first.stop(), second.stop()]);
-      const drop = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
-      try {
-        await drop.unsafe(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await drop.end();
-      }
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * One app process (peer-to-peer, the demo data) on a fresh PostgreSQL database, with a connection
+ * to that database: for what no request can make, such as an appointment whose start has passed
+ * (the app's clock is the machine's). The spec changes rows only as the app itself would have.
+ */
+export async function startAppWithDatabase(): Promise<AppServer & { sql: postgres.Sql }> {
+  const database = await freshDatabase();
+  const app = await startApp({ DATABASE_URL: database.url, MEDIA_MODE: 'p2p' });
+  const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+  return {
+    url: app.url,
+    sql,
+    async stop() {
+      await sql.end();
+      await app.stop();
+      await database.drop();
     },
   };
 }
