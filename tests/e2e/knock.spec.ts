@@ -632,3 +632,27 @@ test('a second tab that showed the visit ended follows a new knock from the firs
   await second.close();
   expectNoBrowserErrors(hilde);
 });
+
+// A door page left open in a second tab kept offering the knock form while the same person was
+// already waiting from the first tab (a knock there led back to the same place, but confusingly).
+test('a door page open in a second tab says the person is already waiting once it is shown again', async ({
+  browser,
+}) => {
+  await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const jana = await citizen(browser);
+  const second = await jana.context.newPage();
+  await second.goto(`/${TENANT}/fundbuero`);
+  await expect(second.getByRole('form', { name: 'Anklopfen' })).toBeVisible();
+
+  await knockViaForm(jana, 'fundbuero', { name: 'Jana Zweitab' });
+  await second.bringToFront();
+  await second.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  const active = second.getByTestId('active-visit');
+  await expect(active.getByRole('heading', { name: 'Sie warten bereits' })).toBeVisible();
+  await expect(second.getByRole('form', { name: 'Anklopfen' })).toHaveCount(0);
+  await active.getByRole('link', { name: 'Zum Wartebereich' }).click();
+  await expect(second).toHaveURL(new RegExp(`/${TENANT}/fundbuero/wait$`));
+  await expect(second.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  await second.close();
+  expectNoBrowserErrors(jana);
+});
