@@ -656,3 +656,26 @@ test('a door page open in a second tab says the person is already waiting once i
   await second.close();
   expectNoBrowserErrors(jana);
 });
+
+// A clerk with a screen reader, looking at the console, heard nothing when someone knocked: the
+// polite region spoke only while the tab was in the background (the tone is no words).
+test('a new person in the queue is said by name in the clerk’s console while the clerk looks at it', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  await expect(clerk.page.getByTestId('queue-empty')).toBeVisible();
+  await clerk.page.bringToFront();
+  const said = clerk.page.getByTestId('knocks-announcement');
+  await expect(said).toHaveAttribute('aria-live', 'polite');
+  await expect(said).toHaveText('');
+
+  const visit = await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Olga Neu' });
+  await expect(clerk.page.getByTestId(`queue-entry-${visit.id}`)).toBeVisible();
+  await expect(said).toHaveText('Neu in der Warteschlange: Olga Neu.');
+
+  await switchLanguage(clerk.page, 'en');
+  await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Paul Auch' });
+  await expect(said).toHaveText('New in the queue: Paul Auch.');
+  expectNoBrowserErrors(clerk);
+});

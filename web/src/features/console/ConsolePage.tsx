@@ -127,25 +127,33 @@ function cameFromCall(state: unknown): boolean {
   return typeof state === 'object' && state !== null && (state as { afterCall?: unknown }).afterCall === true;
 }
 
-/** Ids in the queue not seen before, counted until the tab has focus again. */
-function useNewKnocks(queue: QueueEntry[]): number {
+/**
+ * Ids in the queue not seen before: counted until the tab has focus again, and, while the clerk
+ * looks at the console, named (`arrived`) for its polite region. That region once spoke only
+ * for a tab in the background, so a clerk with a screen reader at the console heard only the tone.
+ */
+function useNewKnocks(queue: QueueEntry[]) {
   const seen = useRef<Set<string> | null>(null);
   const [unseen, setUnseen] = useState(0);
+  const [arrived, setArrived] = useState<QueueEntry[]>([]);
   useEffect(() => {
     const ids = queue.map((entry) => entry.id);
     if (seen.current === null) {
       seen.current = new Set(ids);
       return;
     }
-    const fresh = ids.filter((id) => !seen.current?.has(id));
-    for (const id of fresh) seen.current.add(id);
+    const fresh = queue.filter((entry) => !seen.current?.has(entry.id));
+    for (const entry of fresh) seen.current.add(entry.id);
     if (fresh.length === 0) return;
     playTone('knock');
     if (!document.hasFocus() || document.visibilityState !== 'visible') setUnseen((n) => n + fresh.length);
+    else setArrived(fresh);
   }, [queue]);
   useEffect(() => {
     const clear = () => {
-      if (document.visibilityState === 'visible') setUnseen(0);
+      if (document.visibilityState !== 'visible') return;
+      setUnseen(0);
+      setArrived([]);
     };
     window.addEventListener('focus', clear);
     document.addEventListener('visibilitychange', clear);
@@ -154,7 +162,7 @@ function useNewKnocks(queue: QueueEntry[]): number {
       document.removeEventListener('visibilitychange', clear);
     };
   }, []);
-  return unseen;
+  return { unseen, arrived };
 }
 
 function Console({
@@ -171,13 +179,13 @@ function Console({
   const name = localize(department.name);
   const id = useId();
   const now = useMinuteClock();
-  const unseen = useNewKnocks(queue);
+  const visitName = useVisitName();
+  const { unseen, arrived } = useNewKnocks(queue);
   const lostSaid = useLostAnnouncement(lost, queue);
   const [chosen, setChosen] = useState<DoorChoice | null>(null);
   const [problem, setProblem] = useState<Message | null>(null);
   const say = useSay();
   const [declining, setDeclining] = useState<QueueEntry | null>(null);
-  const visitName = useVisitName();
   // The clerk's counter (issue 16): read once, then what they saved here.
   const counterLoad = useCounter(department.id, 0);
   const [counterSaved, setCounterSaved] = useState<string | null>(null);
@@ -365,8 +373,15 @@ function Console({
         }}
       />
       <LiveStatus />
-      <div className="visually-hidden" aria-live="polite">
-        {unseen > 0 ? t('console.newKnocks', { count: unseen }) : ''}
+      <div className="visually-hidden" aria-live="polite" data-testid="knocks-announcement">
+        {unseen > 0
+          ? t('console.newKnocks', { count: unseen })
+          : arrived.length > 0
+            ? t('console.arrived', {
+                count: arrived.length,
+                names: new Intl.ListFormat(locale, { type: 'conjunction' }).format(arrived.map(visitName)),
+              })
+            : ''}
       </div>
       {/* Apart from the knocks' region: one would replace the other's words before they were read. */}
       <div className="visually-hidden" aria-live="polite" data-testid="connection-announcement">
