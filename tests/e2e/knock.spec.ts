@@ -679,3 +679,23 @@ test('a new person in the queue is said by name in the clerk’s console while t
   await expect(said).toHaveText('New in the queue: Paul Auch.');
   expectNoBrowserErrors(clerk);
 });
+
+// The person whose "Hereinbitten" had the clerk's focus left the queue: the row went with the
+// button, the focus fell to the top of the page, and a keyboard user started over from there.
+test('when the person whose row has the focus leaves, the focus goes on to letting the next person in', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Rita Bleibt' });
+  const leaving = await citizen(browser);
+  const visit = await knockViaApi(leaving, 'gewerbeamt', { name: 'Sven Geht' });
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const admit = clerk.page.getByRole('button', { name: 'Sven Geht hereinbitten' });
+  await tabTo(clerk.page, admit);
+
+  expect((await leaving.request.post('/api/visit/leave')).status()).toBe(200);
+  await expect(clerk.page.getByTestId(`queue-entry-${visit.id}`)).toHaveCount(0);
+  await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+  await expect(clerk.page.getByRole('button', { name: 'Rita Bleibt hereinbitten' })).toBeVisible();
+  expectNoBrowserErrors(clerk);
+});

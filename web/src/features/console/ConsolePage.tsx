@@ -326,6 +326,15 @@ function Console({
       admitNextButton.current?.focus();
     });
   const finish = (entry: QueueEntry) => thenNext(() => finishVisit(department.id, entry.id));
+  // The person whose row had the focus left (or another clerk let them in): the row's buttons
+  // went with it and the focus fell to the top of the page. On to the next person instead.
+  const focusedRow = useRef<string | null>(null);
+  useEffect(() => {
+    const row = focusedRow.current;
+    if (!row || queue.some((entry) => entry.id === row)) return;
+    focusedRow.current = null;
+    if (!document.activeElement || document.activeElement === document.body) admitNextButton.current?.focus();
+  }, [queue]);
   // Back from a call the clerk ended: on to the next person, as after finishing here.
   const { state: arrival } = useLocation();
   const [afterCall] = useState(() => cameFromCall(arrival));
@@ -509,7 +518,17 @@ function Console({
                   {queue.map((entry) => {
                     const service = entry.service ? localize(entry.service.name) : null;
                     return (
-                      <tr key={entry.id} data-testid={`queue-entry-${entry.id}`}>
+                      <tr
+                        key={entry.id}
+                        data-testid={`queue-entry-${entry.id}`}
+                        onFocus={() => {
+                          focusedRow.current = entry.id;
+                        }}
+                        onBlur={(event) => {
+                          // Not when the row goes away under the focus: then nothing takes it.
+                          if (event.relatedTarget) focusedRow.current = null;
+                        }}
+                      >
                         <th scope="row">
                           {visitName(entry)}
                           <ChannelLabel entry={entry} />
