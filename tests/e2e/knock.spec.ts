@@ -1,3 +1,4 @@
+import { SlotsResponseSchema, type BookingRequest } from '@amtsraum/shared';
 import type { Browser } from '@playwright/test';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import {
@@ -14,6 +15,7 @@ import {
   peoplePerTest,
   setDoor,
   signInAsStaff,
+  TESTHAUSEN_PASSWORD,
   tabTo,
   tidyDepartment,
 } from './support';
@@ -697,5 +699,53 @@ test('when the person whose row has the focus leaves, the focus goes on to letti
   await expect(clerk.page.getByTestId(`queue-entry-${visit.id}`)).toHaveCount(0);
   await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
   await expect(clerk.page.getByRole('button', { name: 'Rita Bleibt hereinbitten' })).toBeVisible();
+  expectNoBrowserErrors(clerk);
+});
+
+// At 320 px the appointments' table named itself in a caption as wide as the table (56rem): "Termine
+// am Samstag, 5. D" ran off the right edge until the table was scrolled (the queue's had the same).
+test('on a 320 px phone the name of the day’s appointments wraps within the screen', async ({ browser }) => {
+  const clerk = await citizen(browser);
+  const me = await signInAsStaff(clerk, 'clara.klein@testhausen.example', TESTHAUSEN_PASSWORD);
+  const id = me.staff.departments.find((d) => d.slug === 'termine' && d.tenantSlug === 'testhausen')!.id;
+  // Far ahead, the day's last slot: clear of the booking specs' slots.
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(
+    new Date(Date.now() + 23 * 24 * 3_600_000),
+  );
+  const api = '/api/tenants/testhausen/departments/termine';
+  const slots = SlotsResponseSchema.parse(
+    await (await clerk.request.get(`${api}/slots?services=beratung&persons=1&from=${day}&days=7`)).json(),
+  ).days.find((found) => found.slots.length > 0)!;
+  const booked = await clerk.request.post(`${api}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt: slots.slots.at(-1)!.startsAt,
+      name: 'Uta Schmalbild',
+      email: `uta.${Date.now()}@example.org`,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+    headers: { 'X-Forwarded-For': '10.9.7.20' },
+  });
+  expect(booked.status()).toBe(201);
+  const { appointment } = (await booked.json()) as { appointment: { id: string } };
+  people.tidyWith(async () => {
+    await clerk.request.post(`/api/staff/departments/${id}/appointments/${appointment.id}/cancel`, { data: {} });
+  });
+
+  await clerk.page.setViewportSize({ width: 320, height: 640 });
+  await clerk.page.goto(`/staff/${id}`);
+  const panel = clerk.page.getByTestId('appointments-panel');
+  await panel.getByLabel('Datum').fill(slots.date);
+  const table = panel.getByRole('table', { name: /^Termine am / });
+  await expect(table.getByRole('row', { name: /Uta Schmalbild/ })).toBeVisible();
+  await expect(panel.getByRole('region', { name: /^Termine am / })).toBeVisible();
+  const name = panel.getByText(/^Termine am /);
+  const box = (await name.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(320);
+  expect(await clerk.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await expectNoA11yViolations(clerk.page);
   expectNoBrowserErrors(clerk);
 });
