@@ -749,3 +749,43 @@ test('on a 320 px phone the name of the day’s appointments wraps within the sc
   await expectNoA11yViolations(clerk.page);
   expectNoBrowserErrors(clerk);
 });
+
+// Let in, the person left before the call: the clerk's "Ihr Gespräch" went quietly to "Sie sind
+// gerade in keinem Gespräch", the focus (on "Zum Gespräch") fell to the top of the page, and
+// nothing said why.
+test('when the person let in leaves before the call, the clerk is told and the focus goes on to the next', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const lena = await citizen(browser);
+  await knockViaApi(lena, 'gewerbeamt', { name: 'Lena Geht' });
+  await openWaitingRoom(lena, 'gewerbeamt');
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  await clerk.page.getByRole('button', { name: 'Lena Geht hereinbitten' }).press('Enter');
+  const current = clerk.page.getByTestId('current-visit');
+  await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toBeFocused();
+
+  expect((await lena.request.post('/api/visit/leave')).status()).toBe(200);
+  const said = current.getByTestId('current-gone');
+  await expect(said).toHaveText(
+    'Lena Geht ist nicht mehr bei Ihnen: Die Person hat den Warteraum verlassen, oder das Gespräch wurde in einem anderen Fenster beendet.',
+  );
+  await expect(said.locator('..')).toHaveAttribute('aria-live', 'polite');
+  await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+  await switchLanguage(clerk.page, 'en');
+  await expect(said).toHaveText(
+    'Lena Geht is no longer with you: they left the waiting room, or the conversation was ended in another window.',
+  );
+  await expectNoA11yViolations(clerk.page);
+
+  // Finishing here says nothing of the kind.
+  await switchLanguage(clerk.page, 'de');
+  const nina = await citizen(browser);
+  await knockViaApi(nina, 'gewerbeamt', { name: 'Nina Bleibt' });
+  await clerk.page.getByRole('button', { name: 'Nina Bleibt hereinbitten' }).click();
+  await expect(said).toHaveCount(0);
+  await current.getByRole('button', { name: 'Beenden' }).click();
+  await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
+  await expect(said).toHaveCount(0);
+  expectNoBrowserErrors(clerk);
+});

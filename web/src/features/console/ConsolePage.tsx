@@ -325,7 +325,27 @@ function Console({
       await action();
       admitNextButton.current?.focus();
     });
-  const finish = (entry: QueueEntry) => thenNext(() => finishVisit(department.id, entry.id));
+  // The conversation this console ends itself (finish, not come): its going says nothing.
+  const [endingHere, setEndingHere] = useState<string | null>(null);
+  const endHere = (entry: QueueEntry, action: () => Promise<unknown>) => {
+    setEndingHere(entry.id);
+    return thenNext(action);
+  };
+  const finish = (entry: QueueEntry) => endHere(entry, () => finishVisit(department.id, entry.id));
+  // The person let in here left before the call (or it was ended in another window): "Ihr
+  // Gespräch" went quietly to "in keinem Gespräch", the focus with its buttons to the top of the
+  // page. Said where it happened, and on to the next person.
+  const [gone, setGone] = useState<QueueEntry | null>(null);
+  const [lastMine, setLastMine] = useState(mine);
+  if (lastMine?.id !== mine?.id) {
+    setLastMine(mine);
+    setGone(!mine && lastMine && lastMine.id !== endingHere ? lastMine : null);
+  }
+  useEffect(() => {
+    if (gone && (!document.activeElement || document.activeElement === document.body)) {
+      admitNextButton.current?.focus();
+    }
+  }, [gone]);
   // The person whose row had the focus left (or another clerk let them in): the row's buttons
   // went with it and the focus fell to the top of the page. On to the next person instead.
   const focusedRow = useRef<string | null>(null);
@@ -429,13 +449,21 @@ function Console({
 
       <section aria-labelledby={`${id}-current`} className="panel" data-testid="current-visit">
         <h2 id={`${id}-current`}>{t('console.currentHeading')}</h2>
+        {/* In the page before it speaks: a region inserted with its words is not always read. */}
+        <div aria-live="polite">
+          {gone && !mine && (
+            <p className="notice notice--warning" data-testid="current-gone">
+              {t('console.currentGone', { name: visitName(gone) })}
+            </p>
+          )}
+        </div>
         {mine?.channel === 'onsite' ? (
           <CalledVisit
             entry={mine}
             clock={clockOf}
             onRecall={() => void run(() => counterActions.recall(department.id, mine.id))}
             onDone={() => void finish(mine)}
-            onNoShow={() => void thenNext(() => counterActions.noShow(department.id, mine.id))}
+            onNoShow={() => void endHere(mine, () => counterActions.noShow(department.id, mine.id))}
           />
         ) : mine ? (
           <>
@@ -451,7 +479,7 @@ function Console({
               <button
                 type="button"
                 className="button"
-                onClick={() => void thenNext(() => counterActions.noShow(department.id, mine.id))}
+                onClick={() => void endHere(mine, () => counterActions.noShow(department.id, mine.id))}
               >
                 {t('console.noShowVideo')}
               </button>
