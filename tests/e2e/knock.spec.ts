@@ -1,3 +1,4 @@
+import { SlotsResponseSchema, type BookingRequest } from '@amtsraum/shared';
 import type { Browser } from '@playwright/test';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import {
@@ -14,6 +15,7 @@ import {
   peoplePerTest,
   setDoor,
   signInAsStaff,
+  TESTHAUSEN_PASSWORD,
   tabTo,
   tidyDepartment,
 } from './support';
@@ -631,4 +633,159 @@ test('a second tab that showed the visit ended follows a new knock from the firs
   await expect(second.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
   await second.close();
   expectNoBrowserErrors(hilde);
+});
+
+// A door page left open in a second tab kept offering the knock form while the same person was
+// already waiting from the first tab (a knock there led back to the same place, but confusingly).
+test('a door page open in a second tab says the person is already waiting once it is shown again', async ({
+  browser,
+}) => {
+  await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const jana = await citizen(browser);
+  const second = await jana.context.newPage();
+  await second.goto(`/${TENANT}/fundbuero`);
+  await expect(second.getByRole('form', { name: 'Anklopfen' })).toBeVisible();
+
+  await knockViaForm(jana, 'fundbuero', { name: 'Jana Zweitab' });
+  await second.bringToFront();
+  await second.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  const active = second.getByTestId('active-visit');
+  await expect(active.getByRole('heading', { name: 'Sie warten bereits' })).toBeVisible();
+  await expect(second.getByRole('form', { name: 'Anklopfen' })).toHaveCount(0);
+  await active.getByRole('link', { name: 'Zum Wartebereich' }).click();
+  await expect(second).toHaveURL(new RegExp(`/${TENANT}/fundbuero/wait$`));
+  await expect(second.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  await second.close();
+  expectNoBrowserErrors(jana);
+});
+
+// A clerk with a screen reader, looking at the console, heard nothing when someone knocked: the
+// polite region spoke only while the tab was in the background (the tone is no words).
+test('a new person in the queue is said by name in the clerk’s console while the clerk looks at it', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  await expect(clerk.page.getByTestId('queue-empty')).toBeVisible();
+  await clerk.page.bringToFront();
+  const said = clerk.page.getByTestId('knocks-announcement');
+  await expect(said).toHaveAttribute('aria-live', 'polite');
+  await expect(said).toHaveText('');
+
+  const visit = await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Olga Neu' });
+  await expect(clerk.page.getByTestId(`queue-entry-${visit.id}`)).toBeVisible();
+  await expect(said).toHaveText('Neu in der Warteschlange: Olga Neu.');
+
+  await switchLanguage(clerk.page, 'en');
+  await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Paul Auch' });
+  await expect(said).toHaveText('New in the queue: Paul Auch.');
+  expectNoBrowserErrors(clerk);
+});
+
+// The person whose "Hereinbitten" had the clerk's focus left the queue: the row went with the
+// button, the focus fell to the top of the page, and a keyboard user started over from there.
+test('when the person whose row has the focus leaves, the focus goes on to letting the next person in', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Rita Bleibt' });
+  const leaving = await citizen(browser);
+  const visit = await knockViaApi(leaving, 'gewerbeamt', { name: 'Sven Geht' });
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const admit = clerk.page.getByRole('button', { name: 'Sven Geht hereinbitten' });
+  await tabTo(clerk.page, admit);
+
+  expect((await leaving.request.post('/api/visit/leave')).status()).toBe(200);
+  await expect(clerk.page.getByTestId(`queue-entry-${visit.id}`)).toHaveCount(0);
+  await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+  await expect(clerk.page.getByRole('button', { name: 'Rita Bleibt hereinbitten' })).toBeVisible();
+  expectNoBrowserErrors(clerk);
+});
+
+// At 320 px the appointments' table named itself in a caption as wide as the table (56rem): "Termine
+// am Samstag, 5. D" ran off the right edge until the table was scrolled (the queue's had the same).
+test('on a 320 px phone the name of the day’s appointments wraps within the screen', async ({ browser }) => {
+  const clerk = await citizen(browser);
+  const me = await signInAsStaff(clerk, 'clara.klein@testhausen.example', TESTHAUSEN_PASSWORD);
+  const id = me.staff.departments.find((d) => d.slug === 'termine' && d.tenantSlug === 'testhausen')!.id;
+  // Far ahead, the day's last slot: clear of the booking specs' slots.
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(
+    new Date(Date.now() + 23 * 24 * 3_600_000),
+  );
+  const api = '/api/tenants/testhausen/departments/termine';
+  const slots = SlotsResponseSchema.parse(
+    await (await clerk.request.get(`${api}/slots?services=beratung&persons=1&from=${day}&days=7`)).json(),
+  ).days.find((found) => found.slots.length > 0)!;
+  const booked = await clerk.request.post(`${api}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt: slots.slots.at(-1)!.startsAt,
+      name: 'Uta Schmalbild',
+      email: `uta.${Date.now()}@example.org`,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+    headers: { 'X-Forwarded-For': '10.9.7.20' },
+  });
+  expect(booked.status()).toBe(201);
+  const { appointment } = (await booked.json()) as { appointment: { id: string } };
+  people.tidyWith(async () => {
+    await clerk.request.post(`/api/staff/departments/${id}/appointments/${appointment.id}/cancel`, { data: {} });
+  });
+
+  await clerk.page.setViewportSize({ width: 320, height: 640 });
+  await clerk.page.goto(`/staff/${id}`);
+  const panel = clerk.page.getByTestId('appointments-panel');
+  await panel.getByLabel('Datum').fill(slots.date);
+  const table = panel.getByRole('table', { name: /^Termine am / });
+  await expect(table.getByRole('row', { name: /Uta Schmalbild/ })).toBeVisible();
+  await expect(panel.getByRole('region', { name: /^Termine am / })).toBeVisible();
+  const name = panel.getByText(/^Termine am /);
+  const box = (await name.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(320);
+  expect(await clerk.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await expectNoA11yViolations(clerk.page);
+  expectNoBrowserErrors(clerk);
+});
+
+// Let in, the person left before the call: the clerk's "Ihr Gespräch" went quietly to "Sie sind
+// gerade in keinem Gespräch", the focus (on "Zum Gespräch") fell to the top of the page, and
+// nothing said why.
+test('when the person let in leaves before the call, the clerk is told and the focus goes on to the next', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const lena = await citizen(browser);
+  await knockViaApi(lena, 'gewerbeamt', { name: 'Lena Geht' });
+  await openWaitingRoom(lena, 'gewerbeamt');
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  await clerk.page.getByRole('button', { name: 'Lena Geht hereinbitten' }).press('Enter');
+  const current = clerk.page.getByTestId('current-visit');
+  await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toBeFocused();
+
+  expect((await lena.request.post('/api/visit/leave')).status()).toBe(200);
+  const said = current.getByTestId('current-gone');
+  await expect(said).toHaveText(
+    'Lena Geht ist nicht mehr bei Ihnen: Die Person hat den Warteraum verlassen, oder das Gespräch wurde in einem anderen Fenster beendet.',
+  );
+  await expect(said.locator('..')).toHaveAttribute('aria-live', 'polite');
+  await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+  await switchLanguage(clerk.page, 'en');
+  await expect(said).toHaveText(
+    'Lena Geht is no longer with you: they left the waiting room, or the conversation was ended in another window.',
+  );
+  await expectNoA11yViolations(clerk.page);
+
+  // Finishing here says nothing of the kind.
+  await switchLanguage(clerk.page, 'de');
+  const nina = await citizen(browser);
+  await knockViaApi(nina, 'gewerbeamt', { name: 'Nina Bleibt' });
+  await clerk.page.getByRole('button', { name: 'Nina Bleibt hereinbitten' }).click();
+  await expect(said).toHaveCount(0);
+  await current.getByRole('button', { name: 'Beenden' }).click();
+  await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
+  await expect(said).toHaveCount(0);
+  expectNoBrowserErrors(clerk);
 });

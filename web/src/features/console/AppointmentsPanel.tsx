@@ -242,64 +242,72 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
       {data && data.appointments.length === 0 && <p data-testid="appointments-empty">{t('appointments.empty')}</p>}
 
       {data && data.appointments.length > 0 && (
-        <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
-          <table className="queue-table appointments-table" data-testid="appointments">
-            <caption id={`${id}-caption`}>
-              {t('appointments.caption', { date: formatCivilDate(data.date, locale) })}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('appointments.colTime')}</th>
-                <th scope="col">{t('appointments.colName')}</th>
-                <th scope="col">{t('appointments.colServices')}</th>
-                <th scope="col">{t('appointments.colPersons')}</th>
-                <th scope="col">{t('appointments.colLanguage')}</th>
-                <th scope="col">{t('appointments.colConcern')}</th>
-                <th scope="col">{t('appointments.colState')}</th>
-                <th scope="col">{t('appointments.colActions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.appointments.map((appointment) => (
-                <AppointmentRow
-                  key={appointment.id}
-                  appointment={appointment}
-                  label={stateLabel(appointment)}
-                  noShowOpen={now >= new Date(appointment.noShowFrom).getTime()}
-                  confirmingNoShow={confirmingNoShow === appointment.id}
-                  clock={clock}
-                  idPrefix={id}
-                  extra={renderActions?.(appointment)}
-                  onMove={() => {
-                    remember();
-                    setNotice(null);
-                    setPanel({ kind: 'move', appointment });
-                  }}
-                  onCancel={() => {
-                    setCancelling(appointment);
-                  }}
-                  onAskNoShow={() => {
-                    setConfirmingNoShow(appointment.id);
-                  }}
-                  onConfirmNoShow={() => {
-                    setConfirmingNoShow(null);
-                    void run(
-                      () => appointmentActions.noShow(department.id, appointment.id),
-                      message((tr) => tr('console:appointments.noShowDone', { name: appointment.name })),
-                    ).then((marked) => {
-                      // The row's buttons go with its marking: the focus to the panel's heading.
-                      // Refused, the row keeps them, and the focus stays on its "no-show" button.
-                      if (marked) headingRef.current?.focus();
-                    });
-                  }}
-                  onAbortNoShow={() => {
-                    setConfirmingNoShow(null);
-                  }}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          {/* Above the region, as the queue's: a caption is as wide as its table (56rem), and at
+              320 px "Termine am Samstag, 5. D" ran off the right edge until the table was scrolled. */}
+          <p id={`${id}-caption`} className="queue-caption">
+            {t('appointments.caption', { date: formatCivilDate(data.date, locale) })}
+          </p>
+          <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
+            <table
+              className="queue-table appointments-table"
+              data-testid="appointments"
+              aria-labelledby={`${id}-caption`}
+            >
+              <thead>
+                <tr>
+                  <th scope="col">{t('appointments.colTime')}</th>
+                  <th scope="col">{t('appointments.colName')}</th>
+                  <th scope="col">{t('appointments.colServices')}</th>
+                  <th scope="col">{t('appointments.colPersons')}</th>
+                  <th scope="col">{t('appointments.colLanguage')}</th>
+                  <th scope="col">{t('appointments.colConcern')}</th>
+                  <th scope="col">{t('appointments.colState')}</th>
+                  <th scope="col">{t('appointments.colActions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.appointments.map((appointment) => (
+                  <AppointmentRow
+                    key={appointment.id}
+                    appointment={appointment}
+                    label={stateLabel(appointment)}
+                    noShowOpen={now >= new Date(appointment.noShowFrom).getTime()}
+                    confirmingNoShow={confirmingNoShow === appointment.id}
+                    clock={clock}
+                    idPrefix={id}
+                    extra={renderActions?.(appointment)}
+                    onMove={() => {
+                      remember();
+                      setNotice(null);
+                      setPanel({ kind: 'move', appointment });
+                    }}
+                    onCancel={() => {
+                      setCancelling(appointment);
+                    }}
+                    onAskNoShow={() => {
+                      setConfirmingNoShow(appointment.id);
+                    }}
+                    onConfirmNoShow={() => {
+                      setConfirmingNoShow(null);
+                      void run(
+                        () => appointmentActions.noShow(department.id, appointment.id),
+                        message((tr) => tr('console:appointments.noShowDone', { name: appointment.name })),
+                      ).then((marked) => {
+                        // The row's buttons go with its marking: the focus to the panel's heading.
+                        // Refused, the row keeps them, and the focus stays on its "no-show" button.
+                        if (marked) headingRef.current?.focus();
+                      });
+                    }}
+                    onAbortNoShow={() => {
+                      setConfirmingNoShow(null);
+                    }}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
 
       {panel.kind === 'none' && (

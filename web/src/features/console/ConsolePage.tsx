@@ -127,25 +127,33 @@ function cameFromCall(state: unknown): boolean {
   return typeof state === 'object' && state !== null && (state as { afterCall?: unknown }).afterCall === true;
 }
 
-/** Ids in the queue not seen before, counted until the tab has focus again. */
-function useNewKnocks(queue: QueueEntry[]): number {
+/**
+ * Ids in the queue not seen before: counted until the tab has focus again, and, while the clerk
+ * looks at the console, named (`arrived`) for its polite region. That region once spoke only
+ * for a tab in the background, so a clerk with a screen reader at the console heard only the tone.
+ */
+function useNewKnocks(queue: QueueEntry[]) {
   const seen = useRef<Set<string> | null>(null);
   const [unseen, setUnseen] = useState(0);
+  const [arrived, setArrived] = useState<QueueEntry[]>([]);
   useEffect(() => {
     const ids = queue.map((entry) => entry.id);
     if (seen.current === null) {
       seen.current = new Set(ids);
       return;
     }
-    const fresh = ids.filter((id) => !seen.current?.has(id));
-    for (const id of fresh) seen.current.add(id);
+    const fresh = queue.filter((entry) => !seen.current?.has(entry.id));
+    for (const entry of fresh) seen.current.add(entry.id);
     if (fresh.length === 0) return;
     playTone('knock');
     if (!document.hasFocus() || document.visibilityState !== 'visible') setUnseen((n) => n + fresh.length);
+    else setArrived(fresh);
   }, [queue]);
   useEffect(() => {
     const clear = () => {
-      if (document.visibilityState === 'visible') setUnseen(0);
+      if (document.visibilityState !== 'visible') return;
+      setUnseen(0);
+      setArrived([]);
     };
     window.addEventListener('focus', clear);
     document.addEventListener('visibilitychange', clear);
@@ -154,7 +162,7 @@ function useNewKnocks(queue: QueueEntry[]): number {
       document.removeEventListener('visibilitychange', clear);
     };
   }, []);
-  return unseen;
+  return { unseen, arrived };
 }
 
 function Console({
@@ -171,13 +179,13 @@ function Console({
   const name = localize(department.name);
   const id = useId();
   const now = useMinuteClock();
-  const unseen = useNewKnocks(queue);
+  const visitName = useVisitName();
+  const { unseen, arrived } = useNewKnocks(queue);
   const lostSaid = useLostAnnouncement(lost, queue);
   const [chosen, setChosen] = useState<DoorChoice | null>(null);
   const [problem, setProblem] = useState<Message | null>(null);
   const say = useSay();
   const [declining, setDeclining] = useState<QueueEntry | null>(null);
-  const visitName = useVisitName();
   // The clerk's counter (issue 16): read once, then what they saved here.
   const counterLoad = useCounter(department.id, 0);
   const [counterSaved, setCounterSaved] = useState<string | null>(null);
@@ -317,7 +325,36 @@ function Console({
       await action();
       admitNextButton.current?.focus();
     });
-  const finish = (entry: QueueEntry) => thenNext(() => finishVisit(department.id, entry.id));
+  // The conversation this console ends itself (finish, not come): its going says nothing.
+  const [endingHere, setEndingHere] = useState<string | null>(null);
+  const endHere = (entry: QueueEntry, action: () => Promise<unknown>) => {
+    setEndingHere(entry.id);
+    return thenNext(action);
+  };
+  const finish = (entry: QueueEntry) => endHere(entry, () => finishVisit(department.id, entry.id));
+  // The person let in here left before the call (or it was ended in another window): "Ihr
+  // Gespräch" went quietly to "in keinem Gespräch", the focus with its buttons to the top of the
+  // page. Said where it happened, and on to the next person.
+  const [gone, setGone] = useState<QueueEntry | null>(null);
+  const [lastMine, setLastMine] = useState(mine);
+  if (lastMine?.id !== mine?.id) {
+    setLastMine(mine);
+    setGone(!mine && lastMine && lastMine.id !== endingHere ? lastMine : null);
+  }
+  useEffect(() => {
+    if (gone && (!document.activeElement || document.activeElement === document.body)) {
+      admitNextButton.current?.focus();
+    }
+  }, [gone]);
+  // The person whose row had the focus left (or another clerk let them in): the row's buttons
+  // went with it and the focus fell to the top of the page. On to the next person instead.
+  const focusedRow = useRef<string | null>(null);
+  useEffect(() => {
+    const row = focusedRow.current;
+    if (!row || queue.some((entry) => entry.id === row)) return;
+    focusedRow.current = null;
+    if (!document.activeElement || document.activeElement === document.body) admitNextButton.current?.focus();
+  }, [queue]);
   // Back from a call the clerk ended: on to the next person, as after finishing here.
   const { state: arrival } = useLocation();
   const [afterCall] = useState(() => cameFromCall(arrival));
@@ -365,8 +402,15 @@ function Console({
         }}
       />
       <LiveStatus />
-      <div className="visually-hidden" aria-live="polite">
-        {unseen > 0 ? t('console.newKnocks', { count: unseen }) : ''}
+      <div className="visually-hidden" aria-live="polite" data-testid="knocks-announcement">
+        {unseen > 0
+          ? t('console.newKnocks', { count: unseen })
+          : arrived.length > 0
+            ? t('console.arrived', {
+                count: arrived.length,
+                names: new Intl.ListFormat(locale, { type: 'conjunction' }).format(arrived.map(visitName)),
+              })
+            : ''}
       </div>
       {/* Apart from the knocks' region: one would replace the other's words before they were read. */}
       <div className="visually-hidden" aria-live="polite" data-testid="connection-announcement">
@@ -405,13 +449,21 @@ function Console({
 
       <section aria-labelledby={`${id}-current`} className="panel" data-testid="current-visit">
         <h2 id={`${id}-current`}>{t('console.currentHeading')}</h2>
+        {/* In the page before it speaks: a region inserted with its words is not always read. */}
+        <div aria-live="polite">
+          {gone && !mine && (
+            <p className="notice notice--warning" data-testid="current-gone">
+              {t('console.currentGone', { name: visitName(gone) })}
+            </p>
+          )}
+        </div>
         {mine?.channel === 'onsite' ? (
           <CalledVisit
             entry={mine}
             clock={clockOf}
             onRecall={() => void run(() => counterActions.recall(department.id, mine.id))}
             onDone={() => void finish(mine)}
-            onNoShow={() => void thenNext(() => counterActions.noShow(department.id, mine.id))}
+            onNoShow={() => void endHere(mine, () => counterActions.noShow(department.id, mine.id))}
           />
         ) : mine ? (
           <>
@@ -427,7 +479,7 @@ function Console({
               <button
                 type="button"
                 className="button"
-                onClick={() => void thenNext(() => counterActions.noShow(department.id, mine.id))}
+                onClick={() => void endHere(mine, () => counterActions.noShow(department.id, mine.id))}
               >
                 {t('console.noShowVideo')}
               </button>
@@ -494,7 +546,17 @@ function Console({
                   {queue.map((entry) => {
                     const service = entry.service ? localize(entry.service.name) : null;
                     return (
-                      <tr key={entry.id} data-testid={`queue-entry-${entry.id}`}>
+                      <tr
+                        key={entry.id}
+                        data-testid={`queue-entry-${entry.id}`}
+                        onFocus={() => {
+                          focusedRow.current = entry.id;
+                        }}
+                        onBlur={(event) => {
+                          // Not when the row goes away under the focus: then nothing takes it.
+                          if (event.relatedTarget) focusedRow.current = null;
+                        }}
+                      >
                         <th scope="row">
                           {visitName(entry)}
                           <ChannelLabel entry={entry} />

@@ -1,5 +1,5 @@
 import { pagePath, type KnockRequest, type Service } from '@amtsraum/shared';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
@@ -79,6 +79,20 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   const failureRef = useRef<HTMLParagraphElement>(null);
 
   const service = knockable.find((candidate) => candidate.slug === serviceSlug);
+
+  // The same person may have knocked in another tab meanwhile, whose new visit cookie this tab's
+  // connection never saw: when the tab is shown again it connects anew, and KnockSection then
+  // says they are waiting instead of offering the form twice. Here, not in the door's page: its
+  // eager code has no room (issue 14), and only while the form is shown.
+  useEffect(() => {
+    const onShown = () => {
+      if (document.visibilityState === 'visible') getLiveClient().reconnectNow();
+    };
+    document.addEventListener('visibilitychange', onShown);
+    return () => {
+      document.removeEventListener('visibilitychange', onShown);
+    };
+  }, []);
 
   const validate = (): FieldErrors<FieldName> => {
     const found: FieldErrors<FieldName> = {};
