@@ -371,6 +371,37 @@ test('an expired invitation link says so, in the invitee’s language', async ({
   expectNoBrowserErrors(citizen, clerk, guest);
 });
 
+test('a label that is the role’s name in the other language is read as the role, on a German and on an English invitee page', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const german = await newPerson(browser);
+  const english = await newPerson(browser, { locale: 'en-GB' });
+  try {
+    // A clerk working in English typed the role's name: the German page said "als Dolmetscherin
+    // oder Dolmetscher („Interpreter“)", as if it were a label of its own.
+    const { visitId, url } = await guestLinkInCall(clerk, citizen, { role: 'interpreter', label: 'Interpreter' });
+    await german.page.goto(url);
+    await expect(german.page.getByTestId('invite-details')).toHaveText(
+      'Sie sind als Dolmetscherin oder Dolmetscher zu einem Videogespräch beim Bürgeramt (Stadt Musterstadt) eingeladen.',
+    );
+    // And the reverse: a German role name on an English page.
+    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visitId}/invites`, {
+      data: { role: 'guest', label: 'Gast' },
+    });
+    expect(made.status()).toBe(201);
+    await english.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    const details = english.page.getByTestId('invite-details');
+    await expect(details).toHaveText(/^You are invited as a guest to a video call at /);
+    await expect(details).not.toContainText('Gast');
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, german, english, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, german, english);
+});
+
 test('a corrected link opened in the same tab is read, a guest let in from the lobby hears of it, and a second tab takes the call over', async ({
   browser,
 }) => {

@@ -376,13 +376,14 @@ function PrimeAudio() {
 function useInviteDetails(
   invite: Pick<InvitePreview, 'role' | 'label' | 'tenantName' | 'departmentName' | 'departmentNameForms'>,
 ) {
-  const { t, i18n } = useTranslation('invites');
+  const { t } = useTranslation('invites');
   const phrase = useDepartmentPhrase();
   const as = t(`rolesAs.${invite.role}`);
-  // A link made without a label: the role is said once, not "als Dolmetscherin oder Dolmetscher
-  // („Dolmetscherin/Dolmetscher“)".
+  // A link made without a label (or labelled with the role's name in any language): the role is
+  // said once, not "als Dolmetscherin oder Dolmetscher („Dolmetscherin/Dolmetscher“)" or
+  // "… („Interpreter“)".
   return {
-    as: isRoleName(i18n, invite.role, invite.label) ? as : t('page.asLabelled', { as, label: invite.label }),
+    as: isRoleName(invite.role, invite.label) ? as : t('page.asLabelled', { as, label: invite.label }),
     at: phrase({ name: invite.departmentName, nameForms: invite.departmentNameForms }, 'at'),
     tenant: invite.tenantName,
   };
