@@ -402,6 +402,48 @@ test('a label that is the role’s name in the other language is read as the rol
   expectNoBrowserErrors(citizen, clerk, german, english);
 });
 
+test('an interpreter who opened the link before the call started is told as soon as it starts, in focus, and goes in by keyboard', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const interpreter = await newPerson(browser);
+  try {
+    // The link is made while the citizen still waits in the queue: the call has not started.
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
+    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
+      data: { role: 'interpreter', label: 'Dolmetscherin Türkisch' },
+    });
+    expect(made.status()).toBe(201);
+    await interpreter.page.clock.install();
+    await interpreter.page.setViewportSize({ width: 320, height: 640 });
+    await interpreter.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    await tabTo(interpreter.page, interpreter.page.getByLabel('Ihr Name (freiwillig)'));
+    await interpreter.page.keyboard.type('Elif Demir');
+    await interpreter.page.keyboard.press('Enter');
+    await expect(mainHeading(interpreter.page)).toHaveText('Das Gespräch hat noch nicht begonnen');
+    await expectAccessibleAlsoAt320(interpreter.page);
+
+    // The clerk lets the citizen in: the call has started. The page asked again only every 30 s,
+    // and said "not started" for up to half a minute; then it changed without a word, under the
+    // title "Einladung", the focus nowhere.
+    await interpreter.page.clock.pauseAt(Date.now() + 1_000);
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await interpreter.page.clock.runFor(3_500);
+    await expect(mainHeading(interpreter.page)).toHaveText('Sie können jetzt eintreten');
+    await expect(mainHeading(interpreter.page)).toBeFocused();
+    await expect(interpreter.page).toHaveTitle('Sie können jetzt eintreten – Amtsraum');
+    await interpreter.page.clock.resume();
+    await tabTo(interpreter.page, interpreter.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }));
+    await interpreter.page.keyboard.press('Enter');
+    await expect(interpreter.page.getByTestId('device-check')).toBeVisible();
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, interpreter, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, interpreter);
+});
+
 test('a corrected link opened in the same tab is read, a guest let in from the lobby hears of it, and a second tab takes the call over', async ({
   browser,
 }) => {
