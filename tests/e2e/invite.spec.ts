@@ -128,12 +128,14 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     await expect(panel.getByTestId('invite-state')).toHaveText('zurückgezogen');
     await expectNoA11yViolations(interpreter.page);
 
-    // Neither the call nor the link lets them back in.
+    // Neither the call nor the link lets them back in, and the call's page, loaded again, still says
+    // why ("You cannot enter this call: either the call has already ended, or …" before).
     await interpreter.page.goto(`/call/${visit.id}`);
-    await expect(interpreter.page.getByTestId('call-forbidden')).toBeVisible();
+    await expect(interpreter.page.getByTestId('call-removed')).toBeVisible();
+    await expect(mainHeading(interpreter.page)).toHaveText('You were removed from the call');
     await interpreter.page.goto(url);
     await expect(interpreter.page.getByTestId('invite-problem-invite_revoked')).toBeVisible();
-    // The refused join (403) and redeem (410) above are logged by Chromium, and expected.
+    // The refused join and redeem (410) above are logged by Chromium, and expected.
     interpreter.errors.splice(0);
 
     // The two others go on talking.
