@@ -424,6 +424,10 @@ test('an interpreter who opened the link before the call started is told as soon
     await interpreter.page.keyboard.type('Elif Demir');
     await interpreter.page.keyboard.press('Enter');
     await expect(mainHeading(interpreter.page)).toHaveText('Das Gespräch hat noch nicht begonnen');
+    // Which call it is stays said (the page said only "not started yet", nor where, nor as whom).
+    await expect(interpreter.page.getByTestId('invite-details')).toHaveText(
+      'Sie sind als Dolmetscherin oder Dolmetscher („Dolmetscherin Türkisch“) zu einem Videogespräch beim Bürgeramt (Stadt Musterstadt) eingeladen.',
+    );
     await expectAccessibleAlsoAt320(interpreter.page);
 
     // The clerk lets the citizen in: the call has started. The page asked again only every 30 s,

@@ -431,6 +431,8 @@ function InviteeView({ invitee, calledIn }: { invitee: InviteeStatus; calledIn: 
     <div data-testid="invite-not-started">
       <PrimeAudio />
       <PageHeading title={t('page.notStartedHeading')} />
+      {/* What the link is for, as before the name was given: the page said only "not started yet". */}
+      <p data-testid="invite-details">{t('page.invited', details)}</p>
       <p className="lead" role="status">
         {opensAt
           ? t('page.notStarted', {
