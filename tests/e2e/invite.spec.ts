@@ -128,12 +128,14 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     await expect(panel.getByTestId('invite-state')).toHaveText('zurückgezogen');
     await expectNoA11yViolations(interpreter.page);
 
-    // Neither the call nor the link lets them back in.
+    // Neither the call nor the link lets them back in, and the call's page, loaded again, still says
+    // why ("You cannot enter this call: either the call has already ended, or …" before).
     await interpreter.page.goto(`/call/${visit.id}`);
-    await expect(interpreter.page.getByTestId('call-forbidden')).toBeVisible();
+    await expect(interpreter.page.getByTestId('call-removed')).toBeVisible();
+    await expect(mainHeading(interpreter.page)).toHaveText('You were removed from the call');
     await interpreter.page.goto(url);
     await expect(interpreter.page.getByTestId('invite-problem-invite_revoked')).toBeVisible();
-    // The refused join (403) and redeem (410) above are logged by Chromium, and expected.
+    // The refused join and redeem (410) above are logged by Chromium, and expected.
     interpreter.errors.splice(0);
 
     // The two others go on talking.
@@ -369,6 +371,83 @@ test('an expired invitation link says so, in the invitee’s language', async ({
     for (const person of [citizen, guest, clerk]) await person.context.close();
   }
   expectNoBrowserErrors(citizen, clerk, guest);
+});
+
+test('a label that is the role’s name in the other language is read as the role, on a German and on an English invitee page', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const german = await newPerson(browser);
+  const english = await newPerson(browser, { locale: 'en-GB' });
+  try {
+    // A clerk working in English typed the role's name: the German page said "als Dolmetscherin
+    // oder Dolmetscher („Interpreter“)", as if it were a label of its own.
+    const { visitId, url } = await guestLinkInCall(clerk, citizen, { role: 'interpreter', label: 'Interpreter' });
+    await german.page.goto(url);
+    await expect(german.page.getByTestId('invite-details')).toHaveText(
+      'Sie sind als Dolmetscherin oder Dolmetscher zu einem Videogespräch beim Bürgeramt (Stadt Musterstadt) eingeladen.',
+    );
+    // And the reverse: a German role name on an English page.
+    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visitId}/invites`, {
+      data: { role: 'guest', label: 'Gast' },
+    });
+    expect(made.status()).toBe(201);
+    await english.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    const details = english.page.getByTestId('invite-details');
+    await expect(details).toHaveText(/^You are invited as a guest to a video call at /);
+    await expect(details).not.toContainText('Gast');
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, german, english, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, german, english);
+});
+
+test('an interpreter who opened the link before the call started is told as soon as it starts, in focus, and goes in by keyboard', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const interpreter = await newPerson(browser);
+  try {
+    // The link is made while the citizen still waits in the queue: the call has not started.
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
+    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
+      data: { role: 'interpreter', label: 'Dolmetscherin Türkisch' },
+    });
+    expect(made.status()).toBe(201);
+    await interpreter.page.clock.install();
+    await interpreter.page.setViewportSize({ width: 320, height: 640 });
+    await interpreter.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    await tabTo(interpreter.page, interpreter.page.getByLabel('Ihr Name (freiwillig)'));
+    await interpreter.page.keyboard.type('Elif Demir');
+    await interpreter.page.keyboard.press('Enter');
+    await expect(mainHeading(interpreter.page)).toHaveText('Das Gespräch hat noch nicht begonnen');
+    // Which call it is stays said (the page said only "not started yet", nor where, nor as whom).
+    await expect(interpreter.page.getByTestId('invite-details')).toHaveText(
+      'Sie sind als Dolmetscherin oder Dolmetscher („Dolmetscherin Türkisch“) zu einem Videogespräch beim Bürgeramt (Stadt Musterstadt) eingeladen.',
+    );
+    await expectAccessibleAlsoAt320(interpreter.page);
+
+    // The clerk lets the citizen in: the call has started. The page asked again only every 30 s,
+    // and said "not started" for up to half a minute; then it changed without a word, under the
+    // title "Einladung", the focus nowhere.
+    await interpreter.page.clock.pauseAt(Date.now() + 1_000);
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await interpreter.page.clock.runFor(3_500);
+    await expect(mainHeading(interpreter.page)).toHaveText('Sie können jetzt eintreten');
+    await expect(mainHeading(interpreter.page)).toBeFocused();
+    await expect(interpreter.page).toHaveTitle('Sie können jetzt eintreten – Amtsraum');
+    await interpreter.page.clock.resume();
+    await tabTo(interpreter.page, interpreter.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }));
+    await interpreter.page.keyboard.press('Enter');
+    await expect(interpreter.page.getByTestId('device-check')).toBeVisible();
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, interpreter, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, interpreter);
 });
 
 test('a corrected link opened in the same tab is read, a guest let in from the lobby hears of it, and a second tab takes the call over', async ({

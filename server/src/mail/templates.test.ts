@@ -203,4 +203,16 @@ describe('invite e-mails', () => {
     expect(mail.text).toContain('valid until the call ends or the office withdraws it');
     expect(mail.text).not.toContain('When:');
   });
+
+  it('names a link labelled with its role’s name by the role in the mail’s language', () => {
+    // An English-speaking clerk's link without a label ("Interpreter"), e-mailed in German.
+    const german = inviteMail({ ...base, role: 'interpreter', label: 'Interpreter', expiresAt: null }, 'de');
+    expect(german.text).toContain('Einladung für: Dolmetscherin/Dolmetscher');
+    expect(german.text).not.toContain('Interpreter');
+    const english = inviteMail({ ...base, role: 'guest', label: 'Gast', expiresAt: null }, 'en');
+    expect(english.text).toContain('Invitation for: Guest');
+    // Any other label is the clerk's words, as written.
+    const labelled = inviteMail({ ...base, role: 'guest', label: 'Betreuer', expiresAt: null }, 'en');
+    expect(labelled.text).toContain('Invitation for: Betreuer');
+  });
 });

@@ -1,3 +1,4 @@
+import { INVITE_ROLE_NAMES, isInviteRoleName } from '@amtsraum/shared';
 import { buildIcs } from './ics.js';
 import { qrPng } from './qr-png.js';
 import {
@@ -396,7 +397,10 @@ const INVITE_TEXT = {
 export function inviteMail(data: InviteMailData, locale: Locale): RenderedMail {
   const t = INVITE_TEXT[locale];
   const place = `${data.departmentAt} (${data.tenantName})`;
-  const facts: [string, string][] = [[t.for, data.label]];
+  // A label that is only the role's name, in whichever language the clerk wrote it ("Interpreter"
+  // from an English-speaking clerk), is the role in the mail's language.
+  const label = isInviteRoleName(data.role, data.label) ? INVITE_ROLE_NAMES[locale][data.role] : data.label;
+  const facts: [string, string][] = [[t.for, label]];
   if (data.startsAt) facts.push([t.when, formatMailDateTime(data.startsAt, data.timeZone, locale)]);
   const blocks: Block[] = [
     { type: 'paragraph', text: t.greeting },

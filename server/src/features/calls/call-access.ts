@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { CallGrant, Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { guestIdFromIdentity } from '../invites/invite-links.js';
-import { inviteeGrant } from '../invites/invitee.service.js';
+import { inviteeGrant, seatRefusal } from '../invites/invitee.service.js';
 import { ACTIVE, enterCall } from '../visits/visit-states.js';
 import { callKeyOf, findVisitWithClerk, setCitizenScreenShare } from '../visits/visits.repo.js';
 import type { Caller } from './caller.js';
@@ -45,6 +45,22 @@ export async function grantFor(db: Db, caller: Caller, visitId: string, now: Dat
   throw refusal(caller);
 }
 
+/**
+ * An invitee refused the join of a call their seat was for hears why (`invite_removed`,
+ * `invite_revoked`, `invite_expired`), as their invitation page says it; anyone else `forbidden`.
+ */
+async function joinRefusal(db: Db, caller: Caller, visitId: string, now: Date, error: unknown): Promise<unknown> {
+  if (!(error instanceof AppError) || error.code !== 'forbidden' || !caller.inviteGuestId) return error;
+  const visit = await findVisitWithClerk(db, visitId);
+  const own = await seatRefusal(db, {
+    guestId: caller.inviteGuestId,
+    visitId,
+    appointmentId: visit?.appointmentId ?? null,
+    now,
+  });
+  return own ?? error;
+}
+
 function citizenGrant(visit: NonNullable<Awaited<ReturnType<typeof findVisitWithClerk>>>): ZonedGrant {
   return {
     visitId: visit.id,
@@ -82,7 +98,9 @@ export async function joinCall(
   caller: Caller,
   visitId: string,
 ): Promise<CallJoinResponse> {
-  const grant = await grantFor(ctx.db, caller, visitId, ctx.now);
+  const grant = await grantFor(ctx.db, caller, visitId, ctx.now).catch(async (error: unknown) => {
+    throw await joinRefusal(ctx.db, caller, visitId, ctx.now, error);
+  });
   const transport = await ctx.media.connect(grant, async () => {
     const key = await callKeyOf(ctx.db, grant.visitId);
     if (!key) throw new AppError('forbidden'); // the visit ended a moment ago

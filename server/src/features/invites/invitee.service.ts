@@ -236,6 +236,30 @@ export async function inviteeGrant(
   };
 }
 
+/**
+ * Why an invitee may not enter `visitId`'s call any more, when the seat was for it: removed, its
+ * link withdrawn or run out (the refusal `requireSeatGood` throws), else null. The call page, loaded
+ * again after the clerk took them out, said "Either the call has already ended, or it does not
+ * belong to your visit" instead.
+ */
+export async function seatRefusal(
+  db: Db,
+  options: { guestId: string; visitId: string; appointmentId: string | null; now: Date },
+): Promise<AppError | null> {
+  const row = await findSeat(db, options.guestId);
+  if (!row) return null;
+  const forThisCall =
+    row.invite.visitId === options.visitId ||
+    (row.invite.appointmentId !== null && row.invite.appointmentId === options.appointmentId);
+  if (!forThisCall) return null;
+  try {
+    requireSeatGood(row, options.now);
+    return null;
+  } catch (error) {
+    return error instanceof AppError ? error : null;
+  }
+}
+
 /** Of the given invitees in a call, those whose seat is gone (removed, revoked or expired). */
 export async function seatsGone(db: Db, guestIds: string[], now: Date): Promise<Set<string>> {
   const rows = await findSeats(db, guestIds);

@@ -280,7 +280,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const rejoin = interpreterLive.next('error');
     interpreterLive.send({ type: 'call-join', visitId, media: camera });
     expect((await rejoin).code).toBe('forbidden');
-    expect((await interpreter.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+    expect((await interpreter.post(`/api/calls/${visitId}/join`)).json.code).toBe('invite_revoked');
     // Their page, left open, asks how the seat stands: withdrawn, said as an answer (a 410 here was
     // logged by the browser as a failed load), with no call to go to; the link itself is refused.
     const withdrawn = await interpreter.post('/api/invites/status');
@@ -326,7 +326,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const second = await create({ replacing: [first.invite.id] });
     await removed;
     expect((await interpreter.post('/api/invites/status')).json.state).toBe('revoked');
-    expect((await interpreter.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+    expect((await interpreter.post(`/api/calls/${visitId}/join`)).json.code).toBe('invite_revoked');
     expect((await client().post('/api/invites/redeem', { token: tokenOf(first.url) })).json.code).toBe(
       'invite_revoked',
     );
@@ -364,7 +364,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     clock.advance(120_000);
     await server.hub.calls.refresh();
     await Promise.all([removed, goneForClerk]);
-    expect((await interpreter.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+    expect((await interpreter.post(`/api/calls/${visitId}/join`)).json.code).toBe('invite_expired');
     for (const live of [clerkLive, citizenLive, interpreterLive]) live.close();
   });
 
@@ -417,7 +417,10 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect(
       (await clerk.browser.post(`/api/staff/departments/${department.id}/invites/guests/${guestId}/remove`)).status,
     ).toBe(204);
-    expect((await guest.post(`/api/calls/${visitId}/join`)).status).toBe(403);
+    // Their call page, loaded again, hears that they were removed ("Either the call has already
+    // ended, or it does not belong to your visit" before).
+    const refused = await guest.post(`/api/calls/${visitId}/join`);
+    expect([refused.status, refused.json.code]).toEqual([410, 'invite_removed']);
     expect((await client().post('/api/invites/redeem', { token: tokenOf(created.url) })).json.state).toBe('waiting');
     // The removed person reads that they were removed, not that the link was withdrawn (issue 13);
     // their page left open hears it as an answer (200), not a refusal (403).

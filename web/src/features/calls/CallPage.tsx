@@ -50,8 +50,14 @@ export interface CallPageProps {
   clerkTools?: (call: ClerkCall) => ClerkTools;
 }
 
+/** An invitee's seat that no longer lets them in (their invitation page says the same). */
+const SEAT_GONE = ['invite_removed', 'invite_revoked', 'invite_expired'];
+
 function phaseOfError(error: unknown): Phase {
   const apiError = toApiError(error);
+  // An invitee taken out of the call who loads its page again: "removed", not "the call has ended
+  // or is not yours".
+  if (SEAT_GONE.includes(apiError.code)) return { status: 'removed' };
   return apiError.code === 'forbidden'
     ? { status: 'forbidden', staff: apiError.extras.caller === 'staff' }
     : { status: 'error', error: apiError };

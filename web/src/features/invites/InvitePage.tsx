@@ -21,6 +21,7 @@ import {
   checkProblem,
   closedProblem,
   linkProblem,
+  pollDelay,
   redeemRefusal,
   startPhase,
   type ClosedState,
@@ -29,8 +30,8 @@ import {
 } from './invite-page-state';
 
 /**
- * The tones' code (lib/chime.ts), fetched when the lobby shows, not with the page: only an
- * invitee who waits in a lobby hears one, and every invitee's first download had carried it
+ * The tones' code (lib/chime.ts), fetched when the lobby or the wait for the call's start shows,
+ * not with the page: only an invitee who waits hears one, and every invitee's first download had carried it
  * (issue 14, the citizen pages' budgets in web/vite.config.ts). Tried again after a failed download.
  */
 let chime: Promise<typeof playLetIn> | null = null;
@@ -45,19 +46,15 @@ function loadChime() {
   return chime;
 }
 
-/**
- * How often the page asks again, per state. Ready too: until the invitee goes to the call, the
- * call can end (the clerk finishes the visit), and the page then says so instead of offering a
- * way into a call that refuses them.
- */
-const POLL_MS = { waiting: 3_000, not_started: 30_000, ready: 10_000 };
-
 type Phase =
   | { status: 'checking'; token: string }
   | { status: 'intro'; token: string; preview: InvitePreview }
   | { status: 'loading' }
   | { status: 'missing' }
-  /** `calledIn`: this page saw the clerk let them in from the lobby (it says so, and sounds). */
+  /**
+   * `calledIn`: this page saw the clerk let them in from the lobby, or the call start while they
+   * waited for it (it says so, and sounds).
+   */
   | { status: 'invitee'; invitee: OpenStatus; calledIn?: boolean }
   | { status: 'problem'; code: ProblemCode }
   | { status: 'error'; error: ApiError };
@@ -176,32 +173,36 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
   const invitee = phase.status === 'invitee' ? phase.invitee : null;
   useEffect(() => {
     if (!invitee) return;
-    const timer = setTimeout(() => {
-      inviteeStatus().then((next) => {
-        // The call ended meanwhile, the person was removed, the link withdrawn or run out: said as
-        // the answer it is, the page's own heading taking focus.
-        if (closedProblem(next.state)) {
-          requestFocus();
-          return setPhase(inviteePhase(next));
-        }
-        // Let in from the lobby: the new page takes focus and is read out, the tab's title says so
-        // and a tone sounds, as for a citizen called in (it changed silently, under the same title).
-        const letIn = invitee.state === 'waiting' && next.state === 'ready';
-        if (letIn) {
-          requestFocus();
-          // Fetched with the lobby; offline, the focus and the title still call them.
-          void loadChime().then(
-            (play) => play(),
-            () => {},
-          );
-        }
-        setPhase((previous) => ({
-          status: 'invitee',
-          invitee: next as OpenStatus,
-          calledIn: letIn || (previous.status === 'invitee' && previous.calledIn === true && next.state === 'ready'),
-        }));
-      }, failed);
-    }, POLL_MS[invitee.state]);
+    const timer = setTimeout(
+      () => {
+        inviteeStatus().then((next) => {
+          // The call ended meanwhile, the person was removed, the link withdrawn or run out: said as
+          // the answer it is, the page's own heading taking focus.
+          if (closedProblem(next.state)) {
+            requestFocus();
+            return setPhase(inviteePhase(next));
+          }
+          // Let in from the lobby, or the call started while they waited for it: the new page takes
+          // focus and is read out, the tab's title says so and a tone sounds, as for a citizen called
+          // in (it changed silently, under the same title; after the call's start, under "Einladung").
+          const letIn = invitee.state !== 'ready' && next.state === 'ready';
+          if (letIn) {
+            requestFocus();
+            // Fetched with the lobby; offline, the focus and the title still call them.
+            void loadChime().then(
+              (play) => play(),
+              () => {},
+            );
+          }
+          setPhase((previous) => ({
+            status: 'invitee',
+            invitee: next as OpenStatus,
+            calledIn: letIn || (previous.status === 'invitee' && previous.calledIn === true && next.state === 'ready'),
+          }));
+        }, failed);
+      },
+      pollDelay(invitee, new Date()),
+    );
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- failed is stable enough
   }, [invitee]);
@@ -356,8 +357,8 @@ function IntroForm({
 }
 
 /**
- * In the lobby: the tone's code is fetched, and after a reload into it, the next click or key
- * press lets the page sound when they are let in.
+ * In the lobby or waiting for the call to start: the tone's code is fetched, and after a reload
+ * into it, the next click or key press lets the page sound when they may go in.
  */
 function PrimeAudio() {
   useEffect(() => {
@@ -376,13 +377,14 @@ function PrimeAudio() {
 function useInviteDetails(
   invite: Pick<InvitePreview, 'role' | 'label' | 'tenantName' | 'departmentName' | 'departmentNameForms'>,
 ) {
-  const { t, i18n } = useTranslation('invites');
+  const { t } = useTranslation('invites');
   const phrase = useDepartmentPhrase();
   const as = t(`rolesAs.${invite.role}`);
-  // A link made without a label: the role is said once, not "als Dolmetscherin oder Dolmetscher
-  // („Dolmetscherin/Dolmetscher“)".
+  // A link made without a label (or labelled with the role's name in any language): the role is
+  // said once, not "als Dolmetscherin oder Dolmetscher („Dolmetscherin/Dolmetscher“)" or
+  // "… („Interpreter“)".
   return {
-    as: isRoleName(i18n, invite.role, invite.label) ? as : t('page.asLabelled', { as, label: invite.label }),
+    as: isRoleName(invite.role, invite.label) ? as : t('page.asLabelled', { as, label: invite.label }),
     at: phrase({ name: invite.departmentName, nameForms: invite.departmentNameForms }, 'at'),
     tenant: invite.tenantName,
   };
@@ -427,7 +429,10 @@ function InviteeView({ invitee, calledIn }: { invitee: InviteeStatus; calledIn: 
   const opensAt = invitee.opensAt ? new Date(invitee.opensAt) : null;
   return (
     <div data-testid="invite-not-started">
+      <PrimeAudio />
       <PageHeading title={t('page.notStartedHeading')} />
+      {/* What the link is for, as before the name was given: the page said only "not started yet". */}
+      <p data-testid="invite-details">{t('page.invited', details)}</p>
       <p className="lead" role="status">
         {opensAt
           ? t('page.notStarted', {

@@ -7,6 +7,8 @@ import { useLanguageName } from '../../ui/LanguageOptions';
 import { admitInvitee, createInvite, emailInvite, removeInvitee, revokeInvite, type InviteTarget } from './api';
 import { CreatedLink } from './CreatedLink';
 import { CreateInviteForm } from './CreateInviteForm';
+import { InviteLabel } from './InviteLabel';
+import { inviteName } from './role-label';
 import { useInviteList } from './useInviteList';
 
 interface InvitePanelProps {
@@ -78,7 +80,7 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
 
   const revoke = (invite: InviteView) => {
     setStillOpen(null);
-    const { label } = invite;
+    const { label } = inviteName(t, invite);
     return act(
       () => revokeInvite(departmentId, invite.id),
       message((tr) => tr('invites:panel.revoked', { label })),
@@ -155,9 +157,8 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
           {invites.map((invite) => (
             <li key={invite.id} className="invite-list__item" data-testid="invite-item">
               <p>
-                {/* A link made without a label is labelled with its role: said once, not twice. */}
-                <strong>{invite.label}</strong>
-                {invite.label === t(`roles.${invite.role}`) ? '' : ` · ${t(`roles.${invite.role}`)}`}
+                {/* A link made without a label is labelled with its role (in any language): said once, not twice. */}
+                <InviteLabel invite={invite} />
                 {invite.language ? ` · ${languageName(invite.language)}` : ''} ·{' '}
                 {invite.multiUse ? t('panel.multiUse') : t('panel.singleUse')} ·{' '}
                 <span data-testid="invite-state">{t(`state.${invite.state}`)}</span>
@@ -208,7 +209,7 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
               )}
               {invite.state === 'active' || invite.guests.some((guest) => guest.state !== 'removed') ? (
                 <button type="button" className="button button--danger" onClick={() => void revoke(invite)}>
-                  {t('panel.revoke', { label: invite.label })}
+                  {t('panel.revoke', { label: inviteName(t, invite).label })}
                 </button>
               ) : null}
             </li>

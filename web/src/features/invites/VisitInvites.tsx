@@ -9,6 +9,8 @@ import { admitInvitee, revokeInvite } from './api';
 import { inForce, useValidity } from './links-in-force';
 import { LobbyWaiting, waitingInLobbies } from './LobbyNotice';
 import { QuickInterpreterInvite } from './QuickInterpreterInvite';
+import { InviteLabel } from './InviteLabel';
+import { inviteName } from './role-label';
 import { useInviteList } from './useInviteList';
 
 /**
@@ -86,21 +88,22 @@ export function VisitInvites({
             {links.map((invite) => (
               <li key={invite.id} className="invite-list__item" data-testid="link-in-force">
                 <p>
-                  <strong>{invite.label}</strong> · {t(`roles.${invite.role}`)}
+                  {/* A link labelled with its role's name (in any language): the role said once. */}
+                  <InviteLabel invite={invite} />
                   {invite.language ? ` · ${languageName(invite.language)}` : ''} · {validity(invite)} · {usedBy(invite)}
                 </p>
                 <button
                   type="button"
                   className="button button--danger button--small"
                   onClick={() => {
-                    const { label } = invite;
+                    const { label } = inviteName(t, invite);
                     void act(
                       () => revokeInvite(departmentId, invite.id),
                       message((tr) => tr('invites:panel.revoked', { label })),
                     );
                   }}
                 >
-                  {t('panel.revoke', { label: invite.label })}
+                  {t('panel.revoke', { label: inviteName(t, invite).label })}
                 </button>
               </li>
             ))}

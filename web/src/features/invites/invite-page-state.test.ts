@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api';
-import { checkProblem, closedProblem, redeemRefusal, startPhase } from './invite-page-state';
+import { checkProblem, closedProblem, pollDelay, redeemRefusal, startPhase } from './invite-page-state';
 
 const refused = (code: ConstructorParameters<typeof ApiError>[0], fieldErrors?: { path: string; message: string }[]) =>
   new ApiError(code, code === 'network_error' ? null : 400, undefined, undefined, fieldErrors ? { fieldErrors } : {});
@@ -59,5 +59,25 @@ describe('an invite page left open whose seat ends', () => {
 
   it('stays on the invitee’s page while the seat is good', () => {
     for (const state of ['ready', 'waiting', 'not_started'] as const) expect(closedProblem(state)).toBeNull();
+  });
+});
+
+describe('how often an invitee’s page asks how the call stands', () => {
+  const now = new Date('2026-12-05T09:00:00Z');
+
+  it('asks every few seconds while the call may start any moment, as in a lobby', () => {
+    // A visit's link while the citizen waits in the queue: it asked every 30 s, and the interpreter
+    // read "Das Gespräch hat noch nicht begonnen" for up to half a minute after the call began.
+    expect(pollDelay({ state: 'not_started', opensAt: null }, now)).toBe(
+      pollDelay({ state: 'waiting', opensAt: null }, now),
+    );
+    expect(pollDelay({ state: 'not_started', opensAt: null }, now)).toBeLessThanOrEqual(5_000);
+    // An appointment due in ten minutes, or already due.
+    expect(pollDelay({ state: 'not_started', opensAt: '2026-12-05T09:10:00Z' }, now)).toBeLessThanOrEqual(5_000);
+    expect(pollDelay({ state: 'not_started', opensAt: '2026-12-05T08:55:00Z' }, now)).toBeLessThanOrEqual(5_000);
+  });
+
+  it('asks seldom for an appointment still hours away', () => {
+    expect(pollDelay({ state: 'not_started', opensAt: '2026-12-05T13:00:00Z' }, now)).toBeGreaterThanOrEqual(30_000);
   });
 });

@@ -68,3 +68,21 @@ export function redeemRefusal(error: ApiError): RedeemRefusal {
   if (error.code === 'validation_failed' && atName) return { kind: 'name' };
   return { kind: 'failure' };
 }
+
+/** How long before an appointment's start its call may open (the door opens ten minutes before). */
+const STARTS_SOON_MS = 15 * 60_000;
+
+/**
+ * How often the page asks again how the seat stands. Waiting to be let in, or for a call that may
+ * start any moment (a visit's link while the citizen waits in the queue, an appointment's from a
+ * quarter of an hour before), every 3 s: the page said "Das Gespräch hat noch nicht begonnen" for
+ * up to half a minute after the clerk had started the call. An appointment further off every 30 s.
+ * Ready too, every 10 s: until the invitee goes to the call, the call can end (the clerk finishes
+ * the visit), and the page then says so instead of offering a way into a call that refuses them.
+ */
+export function pollDelay(invitee: Pick<InviteeStatus, 'state' | 'opensAt'>, now: Date): number {
+  if (invitee.state === 'waiting') return 3_000;
+  if (invitee.state !== 'not_started') return 10_000;
+  const startsSoon = !invitee.opensAt || Date.parse(invitee.opensAt) - now.getTime() <= STARTS_SOON_MS;
+  return startsSoon ? 3_000 : 30_000;
+}

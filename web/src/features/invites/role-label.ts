@@ -1,14 +1,29 @@
-import { SUPPORTED_LOCALES, type InviteRole, type InviteView } from '@amtsraum/shared';
-import type { i18n as I18n } from 'i18next';
+import { isInviteRoleName, type InviteRole, type InviteView } from '@amtsraum/shared';
+import type { i18n as I18n, TFunction } from 'i18next';
 
 /**
  * A link made without a label is labelled with its role's name in the clerk's language
- * (CreateInviteForm): such a label says nothing the role does not, and is not said beside it
- * ("Dolmetscherin/Dolmetscher („Dolmetscherin/Dolmetscher“)"). Compared with the role's name in
- * each language whose `invites` words are loaded here.
+ * (CreateInviteForm), and a clerk may type one: such a label says nothing the role does not, and
+ * is not said beside it ("Dolmetscherin/Dolmetscher („Dolmetscherin/Dolmetscher“)"). Compared with
+ * the role's name in every interface language (shared `INVITE_ROLE_NAMES`), not only the ones
+ * loaded in this browser: a German page said "als Dolmetscherin oder Dolmetscher („Interpreter“)"
+ * for a link an English-speaking clerk made.
  */
-export function isRoleName(i18n: I18n, role: InviteRole, label: string): boolean {
-  return SUPPORTED_LOCALES.some((locale) => i18n.getResource(locale, 'invites', `roles.${role}`) === label);
+export function isRoleName(role: InviteRole, label: string): boolean {
+  return isInviteRoleName(role, label);
+}
+
+/**
+ * A link as the clerk's lists name it: its label, or for a link labelled with its role's name
+ * (in any language) that role in the reader's language, said once. `role` is null then, else the
+ * role to say beside the label.
+ */
+export function inviteName(
+  t: TFunction<'invites'>,
+  invite: Pick<InviteView, 'role' | 'label'>,
+): { label: string; role: string | null } {
+  const role = t(`roles.${invite.role}`);
+  return isRoleName(invite.role, invite.label) ? { label: role, role: null } : { label: invite.label, role };
 }
 
 /**
@@ -23,7 +38,7 @@ export function lobbyGuestNames(
   guest: { name: string },
 ): { who: string; name: string } {
   const t = i18n.getFixedT(null, 'invites');
-  const unlabelled = isRoleName(i18n, invite.role, invite.label);
+  const unlabelled = isRoleName(invite.role, invite.label);
   const role = t(`roles.${invite.role}`);
   if (guest.name === invite.label) {
     const name = unlabelled ? role : guest.name;
