@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'route_not_found',
   'entry_not_found',
   'method_not_allowed',
+  'method_not_implemented',
   'tenant_not_found',
   'department_not_found',
   'invalid_json',
@@ -95,6 +96,8 @@ export const ERROR_STATUS = {
   route_not_found: 404,
   entry_not_found: 404,
   method_not_allowed: 405,
+  // A request method the server does not know at all (PROPFIND is known to Node, BREW is not).
+  method_not_implemented: 501,
   tenant_not_found: 404,
   department_not_found: 404,
   invalid_json: 400,

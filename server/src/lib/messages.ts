@@ -32,6 +32,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Diese Adresse gibt es, aber nicht für diese Art von Anfrage.',
     en: 'This address exists, but not for this kind of request.',
   },
+  method_not_implemented: {
+    de: 'Diese Art von Anfrage kennt der Server nicht.',
+    en: 'The server does not know this kind of request.',
+  },
   tenant_not_found: { de: 'Diese Kommune gibt es hier nicht.', en: 'This municipality does not exist here.' },
   department_not_found: { de: 'Dieses Amt gibt es hier nicht.', en: 'This department does not exist here.' },
   invalid_json: {

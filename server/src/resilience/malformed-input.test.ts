@@ -205,7 +205,7 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
     ]);
     const { hostname, port } = new URL(server.url);
     const answer = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(Number(port), hostname, () => socket.end('NOT A REQUEST\r\n\r\n'));
+      const socket = net.connect(Number(port), hostname, () => socket.end('GET /api/health NOT-HTTP\r\n\r\n'));
       let text = '';
       socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
       socket.on('close', () => resolve(text));
@@ -216,6 +216,31 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
       status: 400,
       code: 'invalid_json',
     });
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('answers a method the server does not know with 501 in the requester’s language, not as a body it cannot read', async () => {
+    const { hostname, port } = new URL(server.url);
+    const send = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), hostname, () => socket.end(head));
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+    const de = await send('BREW /api/health HTTP/1.1\r\nHost: x\r\n\r\n');
+    const en = await send('BREW /api/health HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\n\r\n');
+    expect(de).toMatch(/^HTTP\/1\.1 501 Not Implemented\r\n/);
+    expect(ProblemSchema.parse(JSON.parse(de.split('\r\n\r\n')[1]!))).toEqual({
+      type: 'about:blank#method_not_implemented',
+      title: 'Diese Art von Anfrage kennt der Server nicht.',
+      status: 501,
+      code: 'method_not_implemented',
+    });
+    expect(ProblemSchema.parse(JSON.parse(en.split('\r\n\r\n')[1]!)).title).toBe(
+      'The server does not know this kind of request.',
+    );
     expect(errorLines()).toEqual([]);
   });
 
