@@ -165,6 +165,33 @@ describe('parseConfig', () => {
     expect(parseConfig({ LIVEKIT_API_URL: '', LIVEKIT_E2EE: '' }).media.mode).toBe('p2p');
   });
 
+  it('refuses a LiveKit key or secret that LiveKit would read otherwise as "key: secret", without echoing the secret', () => {
+    const livekit = { LIVEKIT_URL: 'wss://lk.example.de', LIVEKIT_API_KEY: 'amtsraum', LIVEKIT_API_SECRET: secret };
+    // A secret pasted with a space, a comment sign or a colon in it; a key with a space.
+    for (const bad of [`${secret} x`, `${secret}#x`, `${secret}:x`, `"${secret}"`, `&${secret}`]) {
+      const problems = problemsOf({ ...livekit, LIVEKIT_API_SECRET: bad });
+      expect(problems).toEqual([
+        'LIVEKIT_API_SECRET: expected letters, digits and - _ . + / = only, beginning with a letter or digit ' +
+          '(LiveKit reads key and secret as "key: secret") (openssl rand -hex 32)',
+      ]);
+    }
+    expect(problemsOf({ ...livekit, LIVEKIT_API_KEY: 'amts raum' })).toEqual([
+      'LIVEKIT_API_KEY: expected letters, digits and - _ . + / = only, beginning with a letter or digit ' +
+        '(LiveKit reads key and secret as "key: secret") (e.g. amtsraum) (got "amts raum")',
+    ]);
+    // What openssl makes (hex and base64), LiveKit Cloud's keys and the development pair all pass.
+    for (const [key, value] of [
+      ['amtsraum', 'a3f1'.repeat(16)],
+      ['APIxY7kQz2', 'Zm9vYmFy+/Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy=='],
+      ['amtsraum-dev', DEVELOPMENT_LIVEKIT_SECRET],
+      ['amtsraum_key', 'a-b_c.d'.repeat(6)],
+    ] as const) {
+      expect(parseConfig({ ...livekit, LIVEKIT_API_KEY: key, LIVEKIT_API_SECRET: value }).media.livekit?.apiKey).toBe(
+        key,
+      );
+    }
+  });
+
   it('refuses the public LiveKit secret of infra/livekit.local.yaml in production, without echoing it', () => {
     const production = {
       NODE_ENV: 'production',

@@ -106,6 +106,16 @@ const postgresUrl = z
   .refine(credentialsDecode, `user or password cannot be read; ${PERCENT_ENCODE}`)
   .optional();
 
+/**
+ * LiveKit's key and secret go to the LiveKit server as one line, `key: secret`, which it reads as
+ * YAML (docker-compose.yml's LIVEKIT_KEYS): a space, `#` or `:` in either, or a quote or `&`, `*`,
+ * `!` in front, gives LiveKit another key or none, and every call then fails at its token. Letters,
+ * digits and the characters of hex, base64 and base64url pass unchanged.
+ */
+const LIVEKIT_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+/=-]*$/;
+const LIVEKIT_KEY_CHARACTERS =
+  'expected letters, digits and - _ . + / = only, beginning with a letter or digit (LiveKit reads key and secret as "key: secret")';
+
 const EnvSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'], { error: 'expected development, production or test' })
@@ -130,8 +140,16 @@ const EnvSchema = z.object({
   LIVEKIT_API_URL: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL like http://livekit:7880' })
     .optional(),
-  LIVEKIT_API_KEY: z.string().min(3, 'expected the LiveKit API key').optional(),
-  LIVEKIT_API_SECRET: z.string().min(32, 'expected a secret of at least 32 characters').optional(),
+  LIVEKIT_API_KEY: z
+    .string()
+    .min(3, 'expected the LiveKit API key, at least 3 characters')
+    .regex(LIVEKIT_KEY_PATTERN, `${LIVEKIT_KEY_CHARACTERS} (e.g. amtsraum)`)
+    .optional(),
+  LIVEKIT_API_SECRET: z
+    .string()
+    .min(32, 'expected a secret of at least 32 characters')
+    .regex(LIVEKIT_KEY_PATTERN, `${LIVEKIT_KEY_CHARACTERS} (openssl rand -hex 32)`)
+    .optional(),
   LIVEKIT_E2EE: booleanText('LIVEKIT_E2EE').default(true),
   P2P_MAX_PARTICIPANTS: integerText(2, 8).default(4),
   INVITE_MAX_DAYS: integerText(1, 365).default(30),
