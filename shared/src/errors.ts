@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'entry_not_found',
   'method_not_allowed',
   'method_not_implemented',
+  'range_not_satisfiable',
+  'precondition_failed',
   'tenant_not_found',
   'department_not_found',
   'invalid_json',
@@ -98,6 +100,9 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   // A request method the server does not know at all (PROPFIND is known to Node, BREW is not).
   method_not_implemented: 501,
+  // A file asked for in part (Range) beyond its end, or on a condition (If-Match) it no longer meets.
+  range_not_satisfiable: 416,
+  precondition_failed: 412,
   tenant_not_found: 404,
   department_not_found: 404,
   invalid_json: 400,

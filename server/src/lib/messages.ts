@@ -36,6 +36,14 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Diese Art von Anfrage kennt der Server nicht.',
     en: 'The server does not know this kind of request.',
   },
+  range_not_satisfiable: {
+    de: 'Der angefragte Teil dieser Datei liegt außerhalb der Datei.',
+    en: 'The requested part of this file lies outside it.',
+  },
+  precondition_failed: {
+    de: 'Diese Datei hat sich inzwischen geändert. Bitte laden Sie die Seite neu.',
+    en: 'This file has changed in the meantime. Please reload the page.',
+  },
   tenant_not_found: { de: 'Diese Kommune gibt es hier nicht.', en: 'This municipality does not exist here.' },
   department_not_found: { de: 'Dieses Amt gibt es hier nicht.', en: 'This department does not exist here.' },
   invalid_json: {

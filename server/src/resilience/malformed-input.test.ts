@@ -146,6 +146,36 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
     expect(errorLines()).toEqual([]);
   });
 
+  it('answers a part of a file past its end with 416 and a failed condition with 412, not as an address that does not exist', async () => {
+    const asset = `${server.url}/assets/app-1234.js`;
+    const size = (await (await fetch(asset)).arrayBuffer()).byteLength;
+    const part = await fetch(asset, { headers: { range: 'bytes=0-1' } });
+    expect([part.status, (await part.arrayBuffer()).byteLength]).toEqual([206, 2]);
+    for (const [language, title] of [
+      ['de', 'Der angefragte Teil dieser Datei liegt außerhalb der Datei.'],
+      ['en', 'The requested part of this file lies outside it.'],
+    ] as const) {
+      const past = await fetch(asset, {
+        headers: { range: `bytes=${String(size + 10)}-`, 'accept-language': language },
+      });
+      expect(past.status).toBe(416);
+      expect(past.headers.get('content-range')).toBe(`bytes */${String(size)}`);
+      expect(ProblemSchema.parse(await past.json())).toMatchObject({
+        status: 416,
+        code: 'range_not_satisfiable',
+        title,
+      });
+    }
+    const changed = await fetch(asset, { headers: { 'if-match': '"an-older-version"' } });
+    expect(changed.status).toBe(412);
+    expect(ProblemSchema.parse(await changed.json())).toMatchObject({
+      status: 412,
+      code: 'precondition_failed',
+      title: 'Diese Datei hat sich inzwischen geändert. Bitte laden Sie die Seite neu.',
+    });
+    expect(errorLines()).toEqual([]);
+  });
+
   it('refuses malformed slugs in bodies and query strings with 400 naming the field', async () => {
     const citizen = new TestClient(server.url, { 'x-forwarded-for': '10.5.1.1' });
     const base = office.base;
