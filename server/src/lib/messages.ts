@@ -319,6 +319,17 @@ const RATE_LIMITED_FOR: Record<Locale, (wait: string) => string> = {
  * minute says how long, from its Retry-After: "wait a moment" before an hour's wait (the
  * accessibility feedback's limit) sent people back to a form that refused them again.
  */
+const INVALID_LIVE_MESSAGE: Record<Locale, string> = {
+  de: 'Diese Nachricht hat nicht die erwartete Form und wurde nicht verarbeitet.',
+  en: 'This message does not have the expected form and was not processed.',
+};
+
+/** The message of a live socket's error: the code's title, and one for a message of the wrong form. */
+export function liveErrorMessage(code: ErrorCode | 'invalid_message', locale: Locale): string {
+  if (code === 'invalid_message') return INVALID_LIVE_MESSAGE[locale];
+  return errorTitle(code, locale);
+}
+
 export function errorTitle(
   code: ErrorCode,
   locale: Locale,

@@ -287,4 +287,35 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
     live.close();
     expect(errorLines()).toEqual([]);
   });
+
+  it('says what is wrong with a live message in the language of the page, German by default', async () => {
+    const said = async (headers: Record<string, string>) => {
+      const live = await new TestClient(server.url, headers).live();
+      const messages = [];
+      for (const message of [
+        { type: 'no-such-message' },
+        { type: 'watch-door', tenant: office.tenant.slug, department: 'no-such-office' },
+      ]) {
+        const answer = live.next('error');
+        live.send(message);
+        messages.push(await answer);
+      }
+      live.close();
+      return messages.map(({ code, message }) => ({ code, message }));
+    };
+    // Once English developer text whatever the page's language ("message does not match the schema"),
+    // which now goes as `detail`, as over HTTP.
+    expect(await said({})).toEqual([
+      {
+        code: 'invalid_message',
+        message: 'Diese Nachricht hat nicht die erwartete Form und wurde nicht verarbeitet.',
+      },
+      { code: 'department_not_found', message: 'Dieses Amt gibt es hier nicht.' },
+    ]);
+    expect(await said({ 'accept-language': 'en-GB,en;q=0.9' })).toEqual([
+      { code: 'invalid_message', message: 'This message does not have the expected form and was not processed.' },
+      { code: 'department_not_found', message: 'This department does not exist here.' },
+    ]);
+    expect(errorLines()).toEqual([]);
+  });
 });
