@@ -1,5 +1,19 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEVELOPMENT_LIVEKIT_SECRET, DEVELOPMENT_SESSION_SECRET, parseConfig } from './config.js';
+import { parse } from 'yaml';
+import {
+  COMPOSE_ONLY_VARIABLES,
+  CONFIG_VARIABLES,
+  ConfigError,
+  DEVELOPMENT_LIVEKIT_SECRET,
+  DEVELOPMENT_SESSION_SECRET,
+  parseConfig,
+  unknownVariables,
+} from './config.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const secret = 'x'.repeat(40);
 
@@ -165,6 +179,33 @@ describe('parseConfig', () => {
     expect(parseConfig({ LIVEKIT_API_URL: '', LIVEKIT_E2EE: '' }).media.mode).toBe('p2p');
   });
 
+  it('refuses a LiveKit key or secret that LiveKit would read otherwise as "key: secret", without echoing the secret', () => {
+    const livekit = { LIVEKIT_URL: 'wss://lk.example.de', LIVEKIT_API_KEY: 'amtsraum', LIVEKIT_API_SECRET: secret };
+    // A secret pasted with a space, a comment sign or a colon in it; a key with a space.
+    for (const bad of [`${secret} x`, `${secret}#x`, `${secret}:x`, `"${secret}"`, `&${secret}`]) {
+      const problems = problemsOf({ ...livekit, LIVEKIT_API_SECRET: bad });
+      expect(problems).toEqual([
+        'LIVEKIT_API_SECRET: expected letters, digits and - _ . + / = only, beginning with a letter or digit ' +
+          '(LiveKit reads key and secret as "key: secret") (openssl rand -hex 32)',
+      ]);
+    }
+    expect(problemsOf({ ...livekit, LIVEKIT_API_KEY: 'amts raum' })).toEqual([
+      'LIVEKIT_API_KEY: expected letters, digits and - _ . + / = only, beginning with a letter or digit ' +
+        '(LiveKit reads key and secret as "key: secret") (e.g. amtsraum) (got "amts raum")',
+    ]);
+    // What openssl makes (hex and base64), LiveKit Cloud's keys and the development pair all pass.
+    for (const [key, value] of [
+      ['amtsraum', 'a3f1'.repeat(16)],
+      ['APIxY7kQz2', 'Zm9vYmFy+/Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy=='],
+      ['amtsraum-dev', DEVELOPMENT_LIVEKIT_SECRET],
+      ['amtsraum_key', 'a-b_c.d'.repeat(6)],
+    ] as const) {
+      expect(parseConfig({ ...livekit, LIVEKIT_API_KEY: key, LIVEKIT_API_SECRET: value }).media.livekit?.apiKey).toBe(
+        key,
+      );
+    }
+  });
+
   it('refuses the public LiveKit secret of infra/livekit.local.yaml in production, without echoing it', () => {
     const production = {
       NODE_ENV: 'production',
@@ -204,5 +245,50 @@ describe('parseConfig', () => {
     expect(problemsOf({ SEED_DEMO: 'maybe' })[0]).toMatch(/^SEED_DEMO: expected true or false/);
     expect(parseConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(problemsOf({ TRUST_PROXY: 'everything' })[0]).toMatch(/^TRUST_PROXY/);
+  });
+
+  it("names a misspelt or unknown setting with the nearest real one, and leaves other programs' variables alone", () => {
+    expect(
+      unknownVariables({
+        RETENTION_DAY: '7',
+        PUBLIC_BASEURL: 'https://x.de',
+        TRUSTPROXY: '1',
+        SMTP_HOST: 'mail.example.de',
+        LIVEKIT_SECRET: 'x',
+        // Not ours: the shell's, the desktop's, npm's, a proxy's; and ours, set or empty.
+        HOME: '/root',
+        PATH: '/usr/bin',
+        MAIL: '/var/mail/root',
+        SESSION_MANAGER: 'local/x',
+        HTTP_PROXY: 'http://proxy:3128',
+        NODE_OPTIONS: '--max-old-space-size=4096',
+        npm_config_cache: '/tmp',
+        RETENTION_DAYS: '7',
+        POSTGRES_PASSWORD: 'compose reads it',
+        MAIL_FORM: '',
+      }),
+    ).toEqual([
+      { variable: 'RETENTION_DAY', suggestion: 'RETENTION_DAYS' },
+      { variable: 'PUBLIC_BASEURL', suggestion: 'PUBLIC_BASE_URL' },
+      { variable: 'TRUSTPROXY', suggestion: 'TRUST_PROXY' },
+      { variable: 'SMTP_HOST', suggestion: null },
+      { variable: 'LIVEKIT_SECRET', suggestion: 'LIVEKIT_API_SECRET' },
+    ]);
+  });
+
+  it('documents in infra/.env.example every setting it reads, and docker-compose.yml gives the app only those', () => {
+    const example = fs.readFileSync(path.join(ROOT, 'infra/.env.example'), 'utf8');
+    const documented = new Set([...example.matchAll(/^#?([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]!));
+    expect(CONFIG_VARIABLES.filter((name) => !documented.has(name))).toEqual([]);
+    // Each name documented is read by the app or by compose for another service, none by nobody.
+    expect(
+      [...documented].filter((name) => !CONFIG_VARIABLES.includes(name) && !COMPOSE_ONLY_VARIABLES.includes(name)),
+    ).toEqual([]);
+    expect(COMPOSE_ONLY_VARIABLES.filter((name) => !documented.has(name))).toEqual([]);
+    const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    const app = Object.keys(compose.services.app!.environment ?? {});
+    expect(app.filter((name) => !CONFIG_VARIABLES.includes(name))).toEqual([]);
   });
 });

@@ -106,6 +106,16 @@ const postgresUrl = z
   .refine(credentialsDecode, `user or password cannot be read; ${PERCENT_ENCODE}`)
   .optional();
 
+/**
+ * LiveKit's key and secret go to the LiveKit server as one line, `key: secret`, which it reads as
+ * YAML (docker-compose.yml's LIVEKIT_KEYS): a space, `#` or `:` in either, or a quote or `&`, `*`,
+ * `!` in front, gives LiveKit another key or none, and every call then fails at its token. Letters,
+ * digits and the characters of hex, base64 and base64url pass unchanged.
+ */
+const LIVEKIT_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+/=-]*$/;
+const LIVEKIT_KEY_CHARACTERS =
+  'expected letters, digits and - _ . + / = only, beginning with a letter or digit (LiveKit reads key and secret as "key: secret")';
+
 const EnvSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'], { error: 'expected development, production or test' })
@@ -130,8 +140,16 @@ const EnvSchema = z.object({
   LIVEKIT_API_URL: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL like http://livekit:7880' })
     .optional(),
-  LIVEKIT_API_KEY: z.string().min(3, 'expected the LiveKit API key').optional(),
-  LIVEKIT_API_SECRET: z.string().min(32, 'expected a secret of at least 32 characters').optional(),
+  LIVEKIT_API_KEY: z
+    .string()
+    .min(3, 'expected the LiveKit API key, at least 3 characters')
+    .regex(LIVEKIT_KEY_PATTERN, `${LIVEKIT_KEY_CHARACTERS} (e.g. amtsraum)`)
+    .optional(),
+  LIVEKIT_API_SECRET: z
+    .string()
+    .min(32, 'expected a secret of at least 32 characters')
+    .regex(LIVEKIT_KEY_PATTERN, `${LIVEKIT_KEY_CHARACTERS} (openssl rand -hex 32)`)
+    .optional(),
   LIVEKIT_E2EE: booleanText('LIVEKIT_E2EE').default(true),
   P2P_MAX_PARTICIPANTS: integerText(2, 8).default(4),
   INVITE_MAX_DAYS: integerText(1, 365).default(30),
@@ -178,6 +196,68 @@ const EnvSchema = z.object({
   OIDC_ALLOWED_ISSUERS: oidcAllowedText.default([]),
   OIDC_ALLOW_INTERNAL_PROVIDERS: booleanText('OIDC_ALLOW_INTERNAL_PROVIDERS').default(false),
 });
+
+/** Every variable the app reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
+/**
+ * Variables of infra/.env.example that docker-compose.yml reads for its other services (or puts into
+ * DATABASE_URL and LIVEKIT_URL), never the app: its `env_file: .env` hands them to the app too.
+ */
+export const COMPOSE_ONLY_VARIABLES: readonly string[] = [
+  'POSTGRES_PASSWORD',
+  'LIVEKIT_PUBLIC_URL',
+  'LIVEKIT_TURN_DOMAIN',
+  'LIVEKIT_NODE_IP',
+  'LIVEKIT_TURN_TLS_DIR',
+  'LIVEKIT_TURN_TLS_PUBLISH',
+  'LIVEKIT_TURN_EXTERNAL_TLS',
+  'LIVEKIT_TURN_ENABLED',
+  'TURN_SECRET',
+  'TURN_EXTERNAL_IP',
+  'TURN_REALM',
+];
+
+/** Beginnings that only Amtsraum's own variables have: another name with one is a misspelling. */
+// Not SESSION_ (SESSION_MANAGER of desktops) nor HTTP_ (HTTP_PROXY): near misses of those still count.
+const OWN_PREFIXES =
+  /^(LIVEKIT|SMTP|MAIL|OIDC|SEED|INSTALLATION|WS|VISIT|REMINDER|RETENTION|INVITE|P2P|BOOKING|MEDIA|PUBLIC_BASE|TRUST|ICE)_/;
+
+/** Edits (insert, delete, replace a letter) between two names. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * Variables set that look like Amtsraum's but are none of them (`RETENTION_DAY=7`, `SMTP_HOST`),
+ * each with the nearest real name: the start goes on with the default, which a misspelling would
+ * otherwise change unnoticed (personal data kept 30 days instead of 7). Said once in the log.
+ */
+export function unknownVariables(env: Env): { variable: string; suggestion: string | null }[] {
+  const known = new Set([...CONFIG_VARIABLES, ...COMPOSE_ONLY_VARIABLES]);
+  const found: { variable: string; suggestion: string | null }[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || value === '' || known.has(name) || name !== name.toUpperCase()) continue;
+    let suggestion: string | null = null;
+    let best = Infinity;
+    for (const candidate of known) {
+      const edits = distance(name, candidate);
+      if (edits < best) [best, suggestion] = [edits, candidate];
+    }
+    const nearMiss = name.length >= 6 && best <= 2;
+    if (!nearMiss && !OWN_PREFIXES.test(name)) continue;
+    found.push({ variable: name, suggestion: best <= Math.max(2, Math.floor(name.length / 3)) ? suggestion : null });
+  }
+  return found;
+}
 
 /** The variables LiveKit cannot run without; the others only refine it. */
 const LIVEKIT_REQUIRED = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
@@ -377,6 +457,17 @@ export function parseConfig(env: Env): Config {
     },
     oidcPolicy: { allowedIssuers: e.OIDC_ALLOWED_ISSUERS, allowInternal: e.OIDC_ALLOW_INTERNAL_PROVIDERS },
   };
+}
+
+/** The log lines for unknownVariables() of the process environment. Called once, by main.ts. */
+export function unknownVariableWarnings(): { variable: string; message: string }[] {
+  return unknownVariables(process.env).map(({ variable, suggestion }) => ({
+    variable,
+    message:
+      `${variable} is not a setting of Amtsraum and is ignored` +
+      (suggestion ? `; did you mean ${suggestion}?` : '') +
+      ' (infra/.env.example lists every setting)',
+  }));
 }
 
 /** Reads the process environment. Called once, by main.ts. */

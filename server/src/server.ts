@@ -124,7 +124,10 @@ export async function startServer(
     if (config.seed.enabled) {
       const logins = await seedDemoIfEmpty(database.db, { now: now(), password: config.seed.password });
       // Printed once, to the console rather than the log, so passwords never enter log storage.
-      if (logins) process.stdout.write(formatDemoLogins(logins, config.publicBaseUrl) + '\n');
+      if (logins) {
+        const fixed = config.seed.password !== null;
+        process.stdout.write(formatDemoLogins(logins, config.publicBaseUrl, { fixed }) + '\n');
+      }
     }
   } catch (error) {
     await database.close();

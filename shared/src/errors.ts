@@ -8,6 +8,9 @@ export const ERROR_CODES = [
   'route_not_found',
   'entry_not_found',
   'method_not_allowed',
+  'method_not_implemented',
+  'range_not_satisfiable',
+  'precondition_failed',
   'tenant_not_found',
   'department_not_found',
   'invalid_json',
@@ -95,6 +98,11 @@ export const ERROR_STATUS = {
   route_not_found: 404,
   entry_not_found: 404,
   method_not_allowed: 405,
+  // A request method the server does not know at all (PROPFIND is known to Node, BREW is not).
+  method_not_implemented: 501,
+  // A file asked for in part (Range) beyond its end, or on a condition (If-Match) it no longer meets.
+  range_not_satisfiable: 416,
+  precondition_failed: 412,
   tenant_not_found: 404,
   department_not_found: 404,
   invalid_json: 400,

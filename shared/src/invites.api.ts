@@ -75,7 +75,8 @@ export const EmailInviteRequestSchema = z.object({
 
 /** Invitee side: `POST /api/invites/redeem` (token from the fragment) and `POST /api/invites/status` (cookie). */
 export const RedeemInviteRequestSchema = z.object({
-  token: z.string().check(z.minLength(20), z.maxLength(2_000)),
+  // A link cut short or run on in a mail program is "not a valid link", as the manage link's is.
+  token: z.string().check(z.minLength(20, 'not a valid link'), z.maxLength(2_000, 'not a valid link')),
   /** Empty or absent: the invite's label stands in. */
   // An empty name counts as none (zod/mini has no `preprocess`: this is what it stands for).
   name: z.pipe(

@@ -8,6 +8,9 @@ const REFUSALS: Record<string, [number, string, ErrorCode]> = {
   // Headers (the address with its query string, cookies) over Node's 16 kB.
   HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large'],
   HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'payload_too_large'],
+  // A method Node does not know at all (`BREW /api/health`): once answered as a body that is "not
+  // valid JSON", though the request had none. 501, as RFC 9110 says for a method not recognised.
+  HPE_INVALID_METHOD: [501, 'Not Implemented', 'method_not_implemented'],
 };
 
 /**

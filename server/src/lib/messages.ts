@@ -33,6 +33,18 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     de: 'Diese Adresse gibt es, aber nicht für diese Art von Anfrage.',
     en: 'This address exists, but not for this kind of request.',
   },
+  method_not_implemented: {
+    de: 'Diese Art von Anfrage kennt der Server nicht.',
+    en: 'The server does not know this kind of request.',
+  },
+  range_not_satisfiable: {
+    de: 'Der angefragte Teil dieser Datei liegt außerhalb der Datei.',
+    en: 'The requested part of this file lies outside it.',
+  },
+  precondition_failed: {
+    de: 'Diese Datei hat sich inzwischen geändert. Bitte laden Sie die Seite neu.',
+    en: 'This file has changed in the meantime. Please reload the page.',
+  },
   tenant_not_found: { de: 'Diese Kommune gibt es hier nicht.', en: 'This municipality does not exist here.' },
   department_not_found: { de: 'Dieses Amt gibt es hier nicht.', en: 'This department does not exist here.' },
   invalid_json: {
@@ -308,6 +320,17 @@ const RATE_LIMITED_FOR: Record<Locale, (wait: string) => string> = {
  * minute says how long, from its Retry-After: "wait a moment" before an hour's wait (the
  * accessibility feedback's limit) sent people back to a form that refused them again.
  */
+const INVALID_LIVE_MESSAGE: Record<Locale, string> = {
+  de: 'Diese Nachricht hat nicht die erwartete Form und wurde nicht verarbeitet.',
+  en: 'This message does not have the expected form and was not processed.',
+};
+
+/** The message of a live socket's error: the code's title, and one for a message of the wrong form. */
+export function liveErrorMessage(code: ErrorCode | 'invalid_message', locale: Locale): string {
+  if (code === 'invalid_message') return INVALID_LIVE_MESSAGE[locale];
+  return errorTitle(code, locale);
+}
+
 export function errorTitle(
   code: ErrorCode,
   locale: Locale,

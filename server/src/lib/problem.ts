@@ -69,6 +69,10 @@ function fromHttpError(error: HttpError): AppError | null {
   const known = error.type ? BODY_ERROR_CODES[error.type] : undefined;
   if (known) return new AppError(known);
   const status = error.status ?? error.statusCode ?? 500;
+  // serve-static on a file that is there: a part past its end (a download resumed after the file
+  // changed), or a condition it no longer meets. Once "this address does not exist", for a file that does.
+  if (status === 416) return new AppError('range_not_satisfiable');
+  if (status === 412) return new AppError('precondition_failed');
   // The router's "Failed to decode param" (a path like /%ff), and serve-static refusing a path that
   // cannot be decoded or leaves its folder (/assets/%2e%2e/…): an address that names nothing.
   if (status === 404 || (status >= 400 && status < 500 && error.expose !== false)) {

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ClientMessageSchema, WS_PATH, type ClientMessage, type ServerMessage } from '@amtsraum/shared';
+import {
+  ClientMessageSchema,
+  negotiateLocale,
+  WS_PATH,
+  type ClientMessage,
+  type Locale,
+  type ServerMessage,
+} from '@amtsraum/shared';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AppDeps } from '../deps.js';
 import { addressGroup, clientAddress } from '../lib/client-address.js';
@@ -27,6 +34,7 @@ import {
   type VisitWithContext,
 } from '../features/visits/visits.repo.js';
 import { brokenTextAt } from '../lib/json-body.js';
+import { liveErrorMessage } from '../lib/messages.js';
 import { DepartmentAnswers } from './answers.js';
 import { CitizenPresence, PRESENCE_TOPIC, STALE_MARGIN_MS, type PresenceNews } from './citizen-presence.js';
 import { DepartmentContexts } from './department-context.js';
@@ -58,6 +66,8 @@ interface Connection {
   group: string;
   /** Who connected, from the upgrade's cookies (the staff session is checked again where it matters). */
   cookies: CallerCookies;
+  /** The language of its error messages: the upgrade's Accept-Language, as over HTTP. */
+  locale: Locale;
   staffId: string | null;
   /** The staff session's token hash, to close this socket when that session ends. */
   staffSession: string | null;
@@ -395,6 +405,7 @@ export class LiveHub {
         silentBeats: 0,
         group,
         cookies,
+        locale: negotiateLocale(req.headers['accept-language']),
         staffId,
         staffSession: staffId && cookies.staffToken ? hashToken(cookies.staffToken) : null,
         closed: false,
@@ -502,8 +513,12 @@ export class LiveHub {
     socket.send(typeof message === 'string' ? message : JSON.stringify(message));
   }
 
-  private sendError(connection: Connection, code: Extract<ServerMessage, { type: 'error' }>['code'], message: string) {
-    this.send(connection, { type: 'error', code, message });
+  /**
+   * The message says what went wrong in the connection's language, as an HTTP problem's title does
+   * (it once was the English developer text, which now goes as `detail`, as over HTTP).
+   */
+  private sendError(connection: Connection, code: Extract<ServerMessage, { type: 'error' }>['code'], detail: string) {
+    this.send(connection, { type: 'error', code, message: liveErrorMessage(code, connection.locale), detail });
   }
 
   private async onMessage(connection: Connection, text: string | null) {

@@ -146,6 +146,36 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
     expect(errorLines()).toEqual([]);
   });
 
+  it('answers a part of a file past its end with 416 and a failed condition with 412, not as an address that does not exist', async () => {
+    const asset = `${server.url}/assets/app-1234.js`;
+    const size = (await (await fetch(asset)).arrayBuffer()).byteLength;
+    const part = await fetch(asset, { headers: { range: 'bytes=0-1' } });
+    expect([part.status, (await part.arrayBuffer()).byteLength]).toEqual([206, 2]);
+    for (const [language, title] of [
+      ['de', 'Der angefragte Teil dieser Datei liegt außerhalb der Datei.'],
+      ['en', 'The requested part of this file lies outside it.'],
+    ] as const) {
+      const past = await fetch(asset, {
+        headers: { range: `bytes=${String(size + 10)}-`, 'accept-language': language },
+      });
+      expect(past.status).toBe(416);
+      expect(past.headers.get('content-range')).toBe(`bytes */${String(size)}`);
+      expect(ProblemSchema.parse(await past.json())).toMatchObject({
+        status: 416,
+        code: 'range_not_satisfiable',
+        title,
+      });
+    }
+    const changed = await fetch(asset, { headers: { 'if-match': '"an-older-version"' } });
+    expect(changed.status).toBe(412);
+    expect(ProblemSchema.parse(await changed.json())).toMatchObject({
+      status: 412,
+      code: 'precondition_failed',
+      title: 'Diese Datei hat sich inzwischen geändert. Bitte laden Sie die Seite neu.',
+    });
+    expect(errorLines()).toEqual([]);
+  });
+
   it('refuses malformed slugs in bodies and query strings with 400 naming the field', async () => {
     const citizen = new TestClient(server.url, { 'x-forwarded-for': '10.5.1.1' });
     const base = office.base;
@@ -205,7 +235,7 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
     ]);
     const { hostname, port } = new URL(server.url);
     const answer = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(Number(port), hostname, () => socket.end('NOT A REQUEST\r\n\r\n'));
+      const socket = net.connect(Number(port), hostname, () => socket.end('GET /api/health NOT-HTTP\r\n\r\n'));
       let text = '';
       socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
       socket.on('close', () => resolve(text));
@@ -216,6 +246,31 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
       status: 400,
       code: 'invalid_json',
     });
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('answers a method the server does not know with 501 in the requester’s language, not as a body it cannot read', async () => {
+    const { hostname, port } = new URL(server.url);
+    const send = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), hostname, () => socket.end(head));
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+    const de = await send('BREW /api/health HTTP/1.1\r\nHost: x\r\n\r\n');
+    const en = await send('BREW /api/health HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\n\r\n');
+    expect(de).toMatch(/^HTTP\/1\.1 501 Not Implemented\r\n/);
+    expect(ProblemSchema.parse(JSON.parse(de.split('\r\n\r\n')[1]!))).toEqual({
+      type: 'about:blank#method_not_implemented',
+      title: 'Diese Art von Anfrage kennt der Server nicht.',
+      status: 501,
+      code: 'method_not_implemented',
+    });
+    expect(ProblemSchema.parse(JSON.parse(en.split('\r\n\r\n')[1]!)).title).toBe(
+      'The server does not know this kind of request.',
+    );
     expect(errorLines()).toEqual([]);
   });
 
@@ -230,6 +285,37 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
     live.send({ type: 'watch-door', tenant: office.tenant.slug, department: office.department.slug });
     expect((await door).department).toBe(office.department.slug);
     live.close();
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('says what is wrong with a live message in the language of the page, German by default', async () => {
+    const said = async (headers: Record<string, string>) => {
+      const live = await new TestClient(server.url, headers).live();
+      const messages = [];
+      for (const message of [
+        { type: 'no-such-message' },
+        { type: 'watch-door', tenant: office.tenant.slug, department: 'no-such-office' },
+      ]) {
+        const answer = live.next('error');
+        live.send(message);
+        messages.push(await answer);
+      }
+      live.close();
+      return messages.map(({ code, message }) => ({ code, message }));
+    };
+    // Once English developer text whatever the page's language ("message does not match the schema"),
+    // which now goes as `detail`, as over HTTP.
+    expect(await said({})).toEqual([
+      {
+        code: 'invalid_message',
+        message: 'Diese Nachricht hat nicht die erwartete Form und wurde nicht verarbeitet.',
+      },
+      { code: 'department_not_found', message: 'Dieses Amt gibt es hier nicht.' },
+    ]);
+    expect(await said({ 'accept-language': 'en-GB,en;q=0.9' })).toEqual([
+      { code: 'invalid_message', message: 'This message does not have the expected form and was not processed.' },
+      { code: 'department_not_found', message: 'This department does not exist here.' },
+    ]);
     expect(errorLines()).toEqual([]);
   });
 });

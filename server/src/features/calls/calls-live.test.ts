@@ -155,7 +155,7 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     });
     // 30 a second is within the socket's message budget; 450 KB a second is not within its bytes.
     for (let i = 0; i < 30; i++) citizenLive.socket.send(signal);
-    expect((await refused).message).toMatch(/call data/);
+    expect((await refused).detail).toMatch(/call data/);
     const expected = Math.floor(RELAYED_BYTES.burst / Buffer.byteLength(signal));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(arrived).toBeGreaterThanOrEqual(expected - 1);
@@ -193,7 +193,8 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
       expect(answer).toEqual({
         type: 'error',
         code: 'call_participant_not_found',
-        message: 'nobody in this call has that identity',
+        message: 'Diese Person ist nicht (mehr) in diesem Gespräch.',
+        detail: 'nobody in this call has that identity',
       });
     }
     // The call goes on: a signal to the citizen still arrives, and only it.

@@ -453,6 +453,21 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect(broken.status).toBe(404);
     expect(broken.json.code).toBe('invite_invalid');
     expect((await client().post('/api/invites/check', { token: 5 })).json.code).toBe('validation_failed');
+    // A link cut short in a mail program (or one padded past any real one) says so, on both routes,
+    // in the reader's language: once "Mindestens 20 Zeichen.", as if a form field were too short.
+    for (const cut of [token.slice(0, 12), `${token}${'A'.repeat(2_000)}`]) {
+      for (const route of ['/api/invites/check', '/api/invites/redeem']) {
+        const de = await client().post(route, { token: cut });
+        expect([de.status, de.json.code, de.json.errors]).toEqual([
+          400,
+          'validation_failed',
+          [{ path: 'token', message: 'Dieser Link ist nicht gültig.' }],
+        ]);
+        const en = await client().request('POST', route, { token: cut }, { 'accept-language': 'en' });
+        expect(en.json.errors).toEqual([{ path: 'token', message: 'This link is not valid.' }]);
+      }
+    }
+    expect(await uses()).toBe(0);
 
     // Used up for everybody else; the browser holding the seat hears it holds one.
     await first.post('/api/invites/redeem', { token });

@@ -60,12 +60,19 @@ export async function seedDemoIfEmpty(
   return result.logins.map((login) => ({ ...login, roles: roles.get(login.email) ?? '' }));
 }
 
-export function formatDemoLogins(logins: DemoLogin[], baseUrl: URL | string): string {
+/**
+ * The demo logins for the console. A password the operator chose (SEED_DEMO_PASSWORD) is known to
+ * them and not repeated: the console is log storage under Docker. Random ones are shown once.
+ */
+export function formatDemoLogins(logins: DemoLogin[], baseUrl: URL | string, options: { fixed: boolean }): string {
   const width = Math.max(...logins.map((login) => login.email.length));
+  const shown = (login: DemoLogin) => (options.fixed ? 'SEED_DEMO_PASSWORD' : login.password);
   return [
     '',
-    'Demo data created. Staff sign-in (shown only this once; set SEED_DEMO_PASSWORD for fixed ones):',
-    ...logins.map((login) => `  ${login.email.padEnd(width)}  ${login.password}   (${login.roles})`),
+    options.fixed
+      ? 'Demo data created. Staff sign-in, each with the password set in SEED_DEMO_PASSWORD:'
+      : 'Demo data created. Staff sign-in (shown only this once; set SEED_DEMO_PASSWORD for fixed ones):',
+    ...logins.map((login) => `  ${login.email.padEnd(width)}  ${shown(login)}   (${login.roles})`),
     `Open ${pageUrl(baseUrl, 'tenant', [{ tenant: 'musterstadt' }])} to see the demo municipality.`,
     '',
   ].join('\n');
