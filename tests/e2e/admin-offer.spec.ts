@@ -72,6 +72,16 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
   await expect(page.getByRole('button', { name: 'Leistung hinzufügen' })).toBeFocused();
   // The save is said where the focus is back, not only by the form closing.
   await expect(page.getByRole('status').filter({ hasText: 'gespeichert' })).toHaveText(`„${name}“ ist gespeichert.`);
+  // Moving "Beratung" to the end by keyboard takes its "down" away: the focus is on its "up" then
+  // (not the page's start), and moving it back up puts the focus on its "down" again.
+  const list = page.getByTestId('admin-services');
+  await tabTo(page, list.getByRole('button', { name: 'Nach unten Beratung' }));
+  await page.keyboard.press('Enter');
+  await expect(list.getByRole('listitem').filter({ hasNotText: '(archiviert)' }).last()).toContainText('Beratung');
+  await expect(list.getByRole('button', { name: 'Nach oben Beratung' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(list.getByRole('listitem').first()).toContainText('Beratung');
+  await expect(list.getByRole('button', { name: 'Nach unten Beratung' })).toBeFocused();
   const services = (await (await amelie.request.get(`${API}/services`)).json()) as {
     services: { id: string; slug: string; keywords: Record<string, string[]> }[];
   };
