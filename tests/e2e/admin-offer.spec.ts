@@ -72,6 +72,16 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
   await expect(page.getByRole('button', { name: 'Leistung hinzufügen' })).toBeFocused();
   // The save is said where the focus is back, not only by the form closing.
   await expect(page.getByRole('status').filter({ hasText: 'gespeichert' })).toHaveText(`„${name}“ ist gespeichert.`);
+  // Moving "Beratung" to the end by keyboard takes its "down" away: the focus is on its "up" then
+  // (not the page's start), and moving it back up puts the focus on its "down" again.
+  const list = page.getByTestId('admin-services');
+  await tabTo(page, list.getByRole('button', { name: 'Nach unten Beratung' }));
+  await page.keyboard.press('Enter');
+  await expect(list.getByRole('listitem').filter({ hasNotText: '(archiviert)' }).last()).toContainText('Beratung');
+  await expect(list.getByRole('button', { name: 'Nach oben Beratung' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(list.getByRole('listitem').first()).toContainText('Beratung');
+  await expect(list.getByRole('button', { name: 'Nach unten Beratung' })).toBeFocused();
   const services = (await (await amelie.request.get(`${API}/services`)).json()) as {
     services: { id: string; slug: string; keywords: Record<string, string[]> }[];
   };
@@ -148,8 +158,28 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
     expect(mailbox.messages.filter((m) => m.to === email).map((m) => m.kind)).toContain('appointment.cancelled');
   }).toPass({ timeout: 10_000 });
 
-  // Chromium logs the 409 that brought the collision list; nothing else may go wrong.
-  expect(amelie.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);
+  // The absence removed meanwhile elsewhere: removing it on this page says so, with the focus there.
+  const absenceUrl = `${API}/availability/${claraId}/absences`;
+  expect((await amelie.request.delete(`${absenceUrl}/${absenceId}`)).status()).toBe(204);
+  absenceId = null;
+  await tabTo(page, clara.getByRole('button', { name: /^Entfernen / }).first());
+  await page.keyboard.press('Enter');
+  const removal = clara.getByTestId('absence-removal');
+  await expect(removal).toHaveText(/^Diesen Eintrag gibt es nicht oder nicht mehr\./);
+  await expect(removal).toBeFocused();
+  // One removed here is said to be removed, and the focus is on what says so, not the page's start.
+  const later = await amelie.request.post(absenceUrl, { data: { startsOn: dateIn(300), endsOn: dateIn(300) } });
+  expect(later.status()).toBe(201);
+  await page.reload();
+  await tabTo(page, clara.getByRole('button', { name: /^Entfernen / }).first());
+  await page.keyboard.press('Enter');
+  await expect(removal).toHaveText('Abwesenheit entfernt.');
+  await expect(removal).toBeFocused();
+  await expect(clara.getByText('Keine Abwesenheiten eingetragen.')).toBeVisible();
+
+  // Chromium logs the 409 that brought the collision list and the 404 of the absence removed
+  // elsewhere; nothing else may go wrong.
+  expect(amelie.errors.filter((error) => !/status of (409|404)/.test(error))).toEqual([]);
   expect(citizen.errors).toEqual([]);
 });
 

@@ -154,6 +154,15 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   await switchLanguage(visitor.page, 'en');
   await expect(visitor.page.getByTestId('closures')).toContainText('Staff outing');
   await expect(visitor.page.getByTestId('closures')).not.toContainText('Betriebsausflug');
+  // Removing it by keyboard: its button goes with it, the focus stays in the list (not the page's start).
+  const removeClosure = closures.getByRole('button', { name: /^Schließtag .* entfernen$/ }).first();
+  await tabTo(admin.page, removeClosure);
+  await admin.page.keyboard.press('Enter');
+  await expect(closures.getByTestId('closure-saved')).toHaveText('Schließtag entfernt.');
+  await expect(closures.getByText('Betriebsausflug')).toHaveCount(0);
+  await expect(closures.locator(':focus')).toHaveCount(1);
+  await expect(admin.page.locator('body')).not.toBeFocused();
+  await expect(door).toHaveAttribute('data-state', 'open', followed);
 
   // Saving the department's settings keeps the page in place: "saved" is said, the focus stays.
   const settings = admin.page.getByRole('region', { name: 'Einstellungen des Amts' });

@@ -1,8 +1,8 @@
 import type { AdminClosure, Collision } from '@amtsraum/shared';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { message } from '../../lib/message';
-import { useLoad } from '../../lib/useLoad';
+import { keepWhileReloading, useLoad } from '../../lib/useLoad';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatCivilDate } from '../../ui/format';
 import { CollisionChoice, type Resolutions } from '../../ui/CollisionChoice';
@@ -61,6 +61,17 @@ export function ClosuresEditor({
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const prefill = useAdminForm(['year'] as const);
   const [collided, setCollided] = useState<Collided | null>(null);
+  // A removed closure takes its button with it: once the list has loaded again, the focus goes to
+  // the button now at its place (or the one before it), or to "no closures" when none is left.
+  const ownList = useRef<HTMLDivElement>(null);
+  const focusAt = useRef<number | null>(null);
+  useEffect(() => {
+    const index = focusAt.current;
+    if (index === null || state.status !== 'success') return;
+    focusAt.current = null;
+    const buttons = ownList.current?.querySelectorAll<HTMLElement>('button') ?? [];
+    (buttons[Math.min(index, buttons.length - 1)] ?? ownList.current?.querySelector<HTMLElement>('p'))?.focus();
+  }, [state]);
 
   const add = async (closure: ClosureCreate) => {
     setCollided(null);
@@ -121,20 +132,25 @@ export function ClosuresEditor({
 
   return (
     <div data-testid="closures-editor">
-      <AdminLoad state={state}>
+      {/* The list stays in place while it loads again: no blinking through "loading", the focus kept. */}
+      <AdminLoad state={keepWhileReloading(state)}>
         {({ closures, tenantClosures }) => (
           <>
-            <ClosureItems
-              closures={closures}
-              empty={t('closures.none')}
-              onRemove={async (closure) => {
-                const done = await form.run(
-                  () => removeClosure(scope, closure.id),
-                  message((tr) => tr('admin:closures.removed')),
-                );
-                if (done !== null) state.reload();
-              }}
-            />
+            <div ref={ownList}>
+              <ClosureItems
+                closures={closures}
+                empty={t('closures.none')}
+                onRemove={async (closure, index) => {
+                  const done = await form.run(
+                    () => removeClosure(scope, closure.id),
+                    message((tr) => tr('admin:closures.removed')),
+                  );
+                  if (done === null) return;
+                  focusAt.current = index;
+                  state.reload();
+                }}
+              />
+            </div>
             {department && (
               <details>
                 <summary>{t('closures.tenantWide', { count: tenantClosures.length })}</summary>
@@ -202,15 +218,16 @@ function ClosureItems({
 }: {
   closures: AdminClosure[];
   empty: string;
-  onRemove?: (closure: AdminClosure) => Promise<void>;
+  onRemove?: (closure: AdminClosure, index: number) => Promise<void>;
 }) {
   const { t, i18n } = useTranslation('admin');
   const localize = useLocalize();
   const locale = i18n.resolvedLanguage ?? i18n.language;
-  if (closures.length === 0) return <p>{empty}</p>;
+  // Focusable from script only: where the focus goes once the last closure is removed.
+  if (closures.length === 0) return <p tabIndex={onRemove ? -1 : undefined}>{empty}</p>;
   return (
     <ul className="admin-list" data-testid="closure-list">
-      {closures.map((closure) => {
+      {closures.map((closure, index) => {
         const reason = closure.reason ? localize(closure.reason) : null;
         const dates =
           closure.from === closure.to
@@ -232,7 +249,7 @@ function ClosureItems({
                 type="button"
                 className="button button--secondary"
                 aria-label={t('closures.removeLabel', { dates })}
-                onClick={() => void onRemove(closure)}
+                onClick={() => void onRemove(closure, index)}
               >
                 {t('closures.remove')}
               </button>

@@ -16,7 +16,7 @@ import {
   type WeekView,
   type WeeklyRange,
 } from '@amtsraum/shared';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { safeParse } from 'zod/mini';
 import { toApiError, type ApiError } from '../../lib/api';
@@ -297,6 +297,29 @@ function ClerkPanel({
   );
   const hoursChange = useCollidingChange(onChange);
   const absenceChange = useCollidingChange(onChange);
+  // Removing an absence says how it went (a refusal was silent before), and the focus goes to what
+  // it says: the removed line takes its button with it.
+  const say = useSay();
+  const removalRefusal = useRefusal();
+  const [removal, setRemoval] = useState<{ ok: boolean; text: Message; at: number } | null>(null);
+  const removalRef = useRef<HTMLParagraphElement>(null);
+  const removals = useRef(0);
+  useEffect(() => {
+    if (removal) removalRef.current?.focus();
+  }, [removal]);
+  const removeNow = async (absenceId: string) => {
+    removalRefusal.clear();
+    const at = (removals.current += 1);
+    try {
+      await removeAbsence(refOf, clerk.staffId, absenceId);
+      setRemoval({ ok: true, text: message((tr) => tr('offer:absences.removed')), at });
+      onChange();
+    } catch (error) {
+      const problem = toApiError(error);
+      if (removalRefusal.refused(problem)) setRemoval(null);
+      else setRemoval({ ok: false, text: problemMessage(problem), at });
+    }
+  };
 
   const saveHoursNow = async (event: FormEvent) => {
     event.preventDefault();
@@ -350,6 +373,19 @@ function ClerkPanel({
       </form>
 
       <h4>{t('absences.title')}</h4>
+      {removalRefusal.notice}
+      {removal && (
+        <p
+          key={removal.at}
+          ref={removalRef}
+          tabIndex={-1}
+          className={removal.ok ? 'notice' : 'notice notice--warning'}
+          role={removal.ok ? 'status' : 'alert'}
+          data-testid="absence-removal"
+        >
+          {say(removal.text)}
+        </p>
+      )}
       {clerk.absences.length === 0 ? (
         <p className="muted">{t('absences.none')}</p>
       ) : (
@@ -363,7 +399,7 @@ function ClerkPanel({
                 <button
                   type="button"
                   className="button button--small button--secondary"
-                  onClick={() => void removeAbsence(refOf, clerk.staffId, absence.id).then(onChange, () => undefined)}
+                  onClick={() => void removeNow(absence.id)}
                 >
                   {t('absences.remove')}
                   <span className="visually-hidden"> {text}</span>

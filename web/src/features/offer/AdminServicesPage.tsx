@@ -64,6 +64,19 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
     listRef.current?.querySelector<HTMLElement>(`[data-opens="${openedBy.current}"]`)?.focus();
     openedBy.current = null;
   }, [editing]);
+  // A moved service's "up" or "down" goes when it reaches the top or the bottom, and the list is
+  // drawn anew in its new order: once it has, the focus is on the same button of the moved service
+  // again (or the other direction's, at an end), not on the page's start.
+  const moved = useRef<{ id: string; by: number } | null>(null);
+  useEffect(() => {
+    if (!moved.current) return;
+    const { id, by } = moved.current;
+    moved.current = null;
+    const button = (direction: string) =>
+      listRef.current?.querySelector<HTMLElement>(`[data-moves="${id}:${direction}"]`);
+    const [same, other] = by < 0 ? ['up', 'down'] : ['down', 'up'];
+    (button(same) ?? button(other) ?? listRef.current?.querySelector<HTMLElement>(`[data-opens="${id}"]`))?.focus();
+  }, [data]);
   const open = (what: AdminService | 'new') => {
     openedBy.current = what === 'new' ? 'new' : what.id;
     setEditing(what);
@@ -85,7 +98,10 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
     const ids = data.services.map((s) => s.id);
     const [id] = ids.splice(index, 1);
     ids.splice(index + by, 0, id!);
-    void act(() => reorderServices(refOf, ids));
+    void act(async () => {
+      await reorderServices(refOf, ids);
+      moved.current = { id: id!, by };
+    });
   };
 
   if (editing) {
@@ -156,6 +172,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
                     <button
                       type="button"
                       className="button button--small button--secondary"
+                      data-moves={`${service.id}:up`}
                       onClick={() => move(index, -1)}
                     >
                       {t('services.up')}
@@ -166,6 +183,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
                     <button
                       type="button"
                       className="button button--small button--secondary"
+                      data-moves={`${service.id}:down`}
                       onClick={() => move(index, 1)}
                     >
                       {t('services.down')}
