@@ -155,6 +155,18 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
     setAudioBlocked(true);
   }, []);
 
+  // Who shares, said out loud when it starts and when it stops: the button's new name is read
+  // only to whoever pressed it, and the others' screen changes without a word.
+  const [shareSeen, setShareSeen] = useState(false);
+  if (focus && !shareSeen) setShareSeen(true);
+  const shareStatus = focus
+    ? focus.isSelf
+      ? t('view.ownScreen')
+      : t('view.screenStarted', { name: focus.name })
+    : shareSeen
+      ? t('view.screenStopped')
+      : '';
+
   const isClerk = self.role === 'clerk';
   const error = snapshot.error ?? actionError;
   // Once the citizen was here, they came: a reload or a lost connection of theirs is no no-show.
@@ -172,6 +184,9 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
         <PageHeading title={t('view.title')}>{t('view.heading')}</PageHeading>
         <ConnectionBanner state={snapshot.connection} />
         <EncryptionNotice snapshot={snapshot} />
+        <p className="visually-hidden" role="status" data-testid="share-status">
+          {shareStatus}
+        </p>
       </div>
       {error && (
         <p className="callout callout--warning" role="alert">

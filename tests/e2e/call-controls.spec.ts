@@ -1,0 +1,51 @@
+import { passDeviceCheck } from './call-support';
+import { expect, switchLanguage, test } from './fixtures';
+import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepartment } from './support';
+
+// The call's controls by keyboard on a phone's width, the clerk in German and the citizen in
+// English: what a screen reader hears when a screen is shared and no longer shared, what a failed
+// change of camera says, and where the focus goes when the clerk does not end the call after all.
+test.describe.configure({ timeout: 180_000 });
+
+test('sharing is announced to both', async ({ browser }) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  for (const person of [clerk, citizen]) await person.page.setViewportSize({ width: 320, height: 640 });
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Erika Mustermann', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+    await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+    await switchLanguage(citizen.page, 'en');
+    await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+    await expect(clerk.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+
+    // The clerk shares by keyboard: both hear who shares (a status), and the focus stays on the button.
+    const share = clerk.page.getByRole('button', { name: 'Bildschirm teilen' });
+    await share.focus();
+    await clerk.page.keyboard.press('Enter');
+    const stop = clerk.page.getByRole('button', { name: 'Teilen beenden' });
+    await expect(stop).toBeFocused();
+    await expect.soft(clerk.page.getByRole('status').filter({ hasText: 'Sie teilen Ihren Bildschirm' })).toHaveCount(1);
+    await expect(citizen.page.getByTestId('screen-share')).toBeVisible({ timeout: 20_000 });
+    await expect
+      .soft(citizen.page.getByRole('status').filter({ hasText: /is sharing the screen$/ }))
+      .toHaveCount(1, { timeout: 20_000 });
+    await clerk.page.keyboard.press('Enter');
+    await expect(clerk.page.getByRole('button', { name: 'Bildschirm teilen' })).toBeFocused();
+    await expect(citizen.page.getByTestId('screen-share')).toHaveCount(0, { timeout: 20_000 });
+    await expect
+      .soft(clerk.page.getByRole('status').filter({ hasText: 'Der Bildschirm wird nicht mehr geteilt' }))
+      .toHaveCount(1);
+    await expect
+      .soft(citizen.page.getByRole('status').filter({ hasText: 'The screen is no longer shared' }))
+      .toHaveCount(1);
+
+    await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+});
