@@ -7,7 +7,7 @@ import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepart
 // change of camera says, and where the focus goes when the clerk does not end the call after all.
 test.describe.configure({ timeout: 180_000 });
 
-test('sharing is announced to both', async ({ browser }) => {
+test('sharing is announced to both, and a failed camera change is said', async ({ browser }) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
   const citizen = await newPerson(browser);
   for (const person of [clerk, citizen]) await person.page.setViewportSize({ width: 320, height: 640 });
@@ -41,6 +41,19 @@ test('sharing is announced to both', async ({ browser }) => {
     await expect
       .soft(citizen.page.getByRole('status').filter({ hasText: 'The screen is no longer shared' }))
       .toHaveCount(1);
+
+    // The citizen picks another camera, which cannot be opened (taken by another program): said,
+    // and the list shows no choice that did not happen.
+    await citizen.page.evaluate(() => {
+      navigator.mediaDevices.getUserMedia = () =>
+        Promise.reject(new DOMException('Could not start video source', 'NotReadableError'));
+    });
+    await citizen.page.getByRole('button', { name: 'Devices' }).focus();
+    await citizen.page.keyboard.press('Enter');
+    const cameraChoice = citizen.page.getByRole('combobox', { name: 'Camera' });
+    await cameraChoice.selectOption({ index: 1 });
+    await expect.soft(citizen.page.getByRole('alert')).toContainText('could not be switched');
+    await expect.soft(cameraChoice).toHaveValue('');
 
     await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
   } finally {

@@ -279,7 +279,19 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
         )}
       </div>
 
-      {devicesOpen && <DevicePanel id={`${id}-devices`} transport={transport} onSwitched={onDeviceSwitched} />}
+      {devicesOpen && (
+        <DevicePanel
+          id={`${id}-devices`}
+          transport={transport}
+          onSwitched={onDeviceSwitched}
+          onSwitching={() => {
+            setActionError(null);
+          }}
+          onFailed={() => {
+            setActionError('media_failed');
+          }}
+        />
+      )}
 
       {tools?.invitePanel && invitesOpen && <div id={`${id}-invites`}>{tools.invitePanel}</div>}
 
@@ -480,10 +492,15 @@ function DevicePanel({
   id,
   transport,
   onSwitched,
+  onSwitching,
+  onFailed,
 }: {
   id: string;
   transport: CallTransport;
   onSwitched?: CallViewProps['onDeviceSwitched'];
+  onSwitching: () => void;
+  /** The device could not be opened: said above the stage, and the list shows the choice of before. */
+  onFailed: () => void;
 }) {
   const { t } = useTranslation('calls');
   const devices = useDeviceList(id);
@@ -506,10 +523,15 @@ function DevicePanel({
               disabled={options.length === 0}
               onChange={(event) => {
                 const deviceId = event.target.value;
+                const before = chosen[kind];
                 setChosen((current) => ({ ...current, [kind]: deviceId }));
+                onSwitching();
                 void transport.switchDevice(kind, deviceId).then(
                   () => onSwitched?.(kind, deviceId),
-                  () => {},
+                  () => {
+                    setChosen((current) => ({ ...current, [kind]: before }));
+                    onFailed();
+                  },
                 );
               }}
             >
