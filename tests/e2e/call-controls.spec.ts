@@ -7,7 +7,9 @@ import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepart
 // change of camera says, and where the focus goes when the clerk does not end the call after all.
 test.describe.configure({ timeout: 180_000 });
 
-test('sharing is announced to both, and a failed camera change is said', async ({ browser }) => {
+test('sharing is announced to both, a failed camera change is said, and "keep talking" keeps the focus', async ({
+  browser,
+}) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
   const citizen = await newPerson(browser);
   for (const person of [clerk, citizen]) await person.page.setViewportSize({ width: 320, height: 640 });
@@ -55,6 +57,15 @@ test('sharing is announced to both, and a failed camera change is said', async (
     await expect.soft(citizen.page.getByRole('alert')).toContainText('could not be switched');
     await expect.soft(cameraChoice).toHaveValue('');
 
+    // The clerk asks to end for everyone, then keeps talking: the focus is back on the button.
+    const end = clerk.page.getByRole('button', { name: 'Gespräch für alle beenden' });
+    await end.focus();
+    await clerk.page.keyboard.press('Enter');
+    await expect(clerk.page.getByRole('button', { name: 'Ja, für alle beenden' })).toBeFocused();
+    await clerk.page.keyboard.press('Tab');
+    await expect(clerk.page.getByRole('button', { name: 'Weiter sprechen' })).toBeFocused();
+    await clerk.page.keyboard.press('Enter');
+    await expect.soft(end).toBeFocused();
     await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);

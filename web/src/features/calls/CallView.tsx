@@ -389,6 +389,7 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
 }
 
 function ControlButton({
+  ref,
   icon,
   label,
   pressed,
@@ -397,6 +398,7 @@ function ControlButton({
   danger = false,
   onClick,
 }: {
+  ref?: RefObject<HTMLButtonElement | null>;
   icon: IconName;
   label: string;
   pressed?: boolean;
@@ -407,6 +409,7 @@ function ControlButton({
 }) {
   return (
     <button
+      ref={ref}
       type="button"
       className={`control${pressed === false ? ' control--off' : ''}${danger ? ' control--danger' : ''}`}
       aria-pressed={pressed}
@@ -432,10 +435,22 @@ function ConnectionBanner({ state }: { state: ConnectionState }) {
 function EndForEveryone({ onEnd }: { onEnd: () => Promise<void> }) {
   const { t } = useTranslation('calls');
   const [stage, setStage] = useState<'idle' | 'confirm' | 'ending' | 'failed'>('idle');
+  // The question goes away on an answer (or a failure): focus goes back to the button that asked
+  // it, not to the page's start (a keyboard user was a dozen Tab presses from the controls).
+  const endButton = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (stage === 'confirm') asked.current = true;
+    else if ((stage === 'idle' || stage === 'failed') && asked.current) {
+      asked.current = false;
+      endButton.current?.focus();
+    }
+  }, [stage]);
   if (stage === 'idle' || stage === 'failed') {
     return (
       <>
         <ControlButton
+          ref={endButton}
           icon="end"
           danger
           label={t('controls.end')}
