@@ -7,7 +7,7 @@ import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepart
 // change of camera says, and where the focus goes when the clerk does not end the call after all.
 test.describe.configure({ timeout: 180_000 });
 
-test('sharing is announced to both, a failed camera change is said, and "keep talking" keeps the focus', async ({
+test('sharing is announced to both, a failed camera change is said, "keep talking" keeps the focus, a clerk who leaves finds the queue', async ({
   browser,
 }) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
@@ -67,6 +67,19 @@ test('sharing is announced to both, a failed camera change is said, and "keep ta
     await clerk.page.keyboard.press('Enter');
     await expect.soft(end).toBeFocused();
     await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+
+    // The clerk leaves without ending: told that the call goes on, and given the way back to the
+    // queue (before, only "join again", and a text about waiting for the clerk).
+    await clerk.page.getByRole('button', { name: 'Verlassen' }).focus();
+    await clerk.page.keyboard.press('Enter');
+    const left = clerk.page.getByTestId('call-left');
+    await expect(left).toContainText('Sie haben das Gespräch verlassen');
+    await expect(left).not.toContainText('Solange die Sachbearbeitung');
+    await expect(left.getByRole('button', { name: 'Wieder beitreten' })).toBeVisible();
+    const toQueue = left.getByRole('link', { name: 'Zurück zur Warteschlange' });
+    await toQueue.focus();
+    await clerk.page.keyboard.press('Enter');
+    await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     await citizen.context.close();
