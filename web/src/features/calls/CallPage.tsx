@@ -39,7 +39,8 @@ type Phase =
   | { status: 'error'; error: ApiError }
   | { status: 'check'; grant: CallJoinResponse }
   | { status: 'call'; grant: CallJoinResponse; transport: CallTransport }
-  | { status: 'left' };
+  /** `queue`: a clerk's department, whose queue they may go back to (the call goes on without them). */
+  | { status: 'left'; queue: string | null };
 
 export interface CallEndedState {
   role: CallJoinResponse['self']['role'];
@@ -226,7 +227,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
     case 'error':
       return <ErrorPage error={phase.error} retry={retry} />;
     case 'left':
-      return <OutOfCall why="left" onBack={retry} />;
+      return <OutOfCall why="left" onBack={retry} queue={phase.queue} />;
     case 'elsewhere':
       return <OutOfCall why="elsewhere" onBack={retry} />;
     case 'check':
@@ -248,7 +249,10 @@ export function CallPage({ clerkTools }: CallPageProps) {
           clerkTools={clerkTools}
           onLeft={() => {
             requestFocus();
-            setPhase({ status: 'left' });
+            setPhase({
+              status: 'left',
+              queue: phase.grant.self.role === 'clerk' ? phase.grant.departmentId : null,
+            });
           }}
           onForbidden={(removed) => {
             requestFocus();
@@ -441,15 +445,31 @@ function CallRemoved() {
  * This page is out of the call, and can go back in: the person left it (`left`), or joined again
  * in another tab or on another device, so this page let go (`elsewhere`).
  */
-function OutOfCall({ why, onBack }: { why: 'left' | 'elsewhere'; onBack: () => void }) {
+function OutOfCall({
+  why,
+  onBack,
+  queue = null,
+}: {
+  why: 'left' | 'elsewhere';
+  onBack: () => void;
+  /** A clerk who left: their department's queue, the way back to work (the call goes on till they end it). */
+  queue?: string | null;
+}) {
   const { t } = useTranslation('calls');
   return (
     <div data-testid={`call-${why}`}>
       <PageHeading title={t(`${why}.title`)}>{t(`${why}.heading`)}</PageHeading>
-      <p className="lead">{t(`${why}.text`)}</p>
+      <p className="lead">{queue ? t('left.clerkText') : t(`${why}.text`)}</p>
       <RetryButton className="button button--primary" onClick={onBack}>
         {t(`${why}.back`)}
       </RetryButton>
+      {queue && (
+        <ul className="link-list">
+          <li>
+            <Link to={pagePath('console', { departmentId: queue })}>{t('left.toQueue')}</Link>
+          </li>
+        </ul>
+      )}
     </div>
   );
 }

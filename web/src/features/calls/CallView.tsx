@@ -155,6 +155,18 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
     setAudioBlocked(true);
   }, []);
 
+  // Who shares, said out loud when it starts and when it stops: the button's new name is read
+  // only to whoever pressed it, and the others' screen changes without a word.
+  const [shareSeen, setShareSeen] = useState(false);
+  if (focus && !shareSeen) setShareSeen(true);
+  const shareStatus = focus
+    ? focus.isSelf
+      ? t('view.ownScreen')
+      : t('view.screenStarted', { name: focus.name })
+    : shareSeen
+      ? t('view.screenStopped')
+      : '';
+
   const isClerk = self.role === 'clerk';
   const error = snapshot.error ?? actionError;
   // Once the citizen was here, they came: a reload or a lost connection of theirs is no no-show.
@@ -172,6 +184,9 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
         <PageHeading title={t('view.title')}>{t('view.heading')}</PageHeading>
         <ConnectionBanner state={snapshot.connection} />
         <EncryptionNotice snapshot={snapshot} />
+        <p className="visually-hidden" role="status" data-testid="share-status">
+          {shareStatus}
+        </p>
       </div>
       {error && (
         <p className="callout callout--warning" role="alert">
@@ -264,7 +279,19 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
         )}
       </div>
 
-      {devicesOpen && <DevicePanel id={`${id}-devices`} transport={transport} onSwitched={onDeviceSwitched} />}
+      {devicesOpen && (
+        <DevicePanel
+          id={`${id}-devices`}
+          transport={transport}
+          onSwitched={onDeviceSwitched}
+          onSwitching={() => {
+            setActionError(null);
+          }}
+          onFailed={() => {
+            setActionError('media_failed');
+          }}
+        />
+      )}
 
       {tools?.invitePanel && invitesOpen && <div id={`${id}-invites`}>{tools.invitePanel}</div>}
 
@@ -362,6 +389,7 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
 }
 
 function ControlButton({
+  ref,
   icon,
   label,
   pressed,
@@ -370,6 +398,7 @@ function ControlButton({
   danger = false,
   onClick,
 }: {
+  ref?: RefObject<HTMLButtonElement | null>;
   icon: IconName;
   label: string;
   pressed?: boolean;
@@ -380,6 +409,7 @@ function ControlButton({
 }) {
   return (
     <button
+      ref={ref}
       type="button"
       className={`control${pressed === false ? ' control--off' : ''}${danger ? ' control--danger' : ''}`}
       aria-pressed={pressed}
@@ -405,10 +435,22 @@ function ConnectionBanner({ state }: { state: ConnectionState }) {
 function EndForEveryone({ onEnd }: { onEnd: () => Promise<void> }) {
   const { t } = useTranslation('calls');
   const [stage, setStage] = useState<'idle' | 'confirm' | 'ending' | 'failed'>('idle');
+  // The question goes away on an answer (or a failure): focus goes back to the button that asked
+  // it, not to the page's start (a keyboard user was a dozen Tab presses from the controls).
+  const endButton = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (stage === 'confirm') asked.current = true;
+    else if ((stage === 'idle' || stage === 'failed') && asked.current) {
+      asked.current = false;
+      endButton.current?.focus();
+    }
+  }, [stage]);
   if (stage === 'idle' || stage === 'failed') {
     return (
       <>
         <ControlButton
+          ref={endButton}
           icon="end"
           danger
           label={t('controls.end')}
@@ -465,10 +507,15 @@ function DevicePanel({
   id,
   transport,
   onSwitched,
+  onSwitching,
+  onFailed,
 }: {
   id: string;
   transport: CallTransport;
   onSwitched?: CallViewProps['onDeviceSwitched'];
+  onSwitching: () => void;
+  /** The device could not be opened: said above the stage, and the list shows the choice of before. */
+  onFailed: () => void;
 }) {
   const { t } = useTranslation('calls');
   const devices = useDeviceList(id);
@@ -491,10 +538,15 @@ function DevicePanel({
               disabled={options.length === 0}
               onChange={(event) => {
                 const deviceId = event.target.value;
+                const before = chosen[kind];
                 setChosen((current) => ({ ...current, [kind]: deviceId }));
+                onSwitching();
                 void transport.switchDevice(kind, deviceId).then(
                   () => onSwitched?.(kind, deviceId),
-                  () => {},
+                  () => {
+                    setChosen((current) => ({ ...current, [kind]: before }));
+                    onFailed();
+                  },
                 );
               }}
             >
