@@ -46,16 +46,28 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
 
     // The citizen picks another camera, which cannot be opened (taken by another program): said,
     // and the list shows no choice that did not happen.
-    await citizen.page.evaluate(() => {
-      navigator.mediaDevices.getUserMedia = () =>
-        Promise.reject(new DOMException('Could not start video source', 'NotReadableError'));
-    });
     await citizen.page.getByRole('button', { name: 'Devices' }).focus();
     await citizen.page.keyboard.press('Enter');
     const cameraChoice = citizen.page.getByRole('combobox', { name: 'Camera' });
+    const taken = await cameraChoice.locator('option').nth(1).getAttribute('value');
+    expect(taken).toBeTruthy();
+    await citizen.page.evaluate((takenId) => {
+      const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (constraints) =>
+        JSON.stringify(constraints ?? {}).includes(takenId)
+          ? Promise.reject(new DOMException('Could not start video source', 'NotReadableError'))
+          : open(constraints);
+    }, taken!);
     await cameraChoice.selectOption({ index: 1 });
     await expect.soft(citizen.page.getByRole('alert')).toContainText('could not be switched');
     await expect.soft(cameraChoice).toHaveValue('');
+    // The camera turned off and on again opens the one that worked, not the one that failed.
+    const camera = citizen.page.getByRole('button', { name: 'Camera', exact: true });
+    await camera.focus();
+    await citizen.page.keyboard.press('Enter');
+    await expect(camera).toHaveAttribute('aria-pressed', 'false');
+    await citizen.page.keyboard.press('Enter');
+    await expect(camera).toHaveAttribute('aria-pressed', 'true');
 
     // The clerk asks to end for everyone, then keeps talking: the focus is back on the button.
     const end = clerk.page.getByRole('button', { name: 'Gespräch für alle beenden' });

@@ -570,12 +570,17 @@ export class P2pTransport implements CallTransport {
   }
 
   async switchDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
+    // A device is remembered (for the next time it is switched on) only once it opened: a failed
+    // switch keeps the one in use, which the device list then shows again.
     if (kind === 'videoinput') {
-      this.videoDeviceId = deviceId;
-      if (!this.videoTrack) return;
+      if (!this.videoTrack) {
+        this.videoDeviceId = deviceId;
+        return;
+      }
       const stream = await navigator.mediaDevices.getUserMedia({ video: constraintFor(deviceId, 'video') });
       const track = stream.getVideoTracks()[0];
       if (!track) return;
+      this.videoDeviceId = deviceId;
       const old = this.videoTrack;
       this.videoTrack = track;
       await this.replaceEverywhere('camera', track);
@@ -583,11 +588,14 @@ export class P2pTransport implements CallTransport {
       old.stop();
       this.store.updateSelf({ cameraStream: new MediaStream([track]) });
     } else {
-      this.audioDeviceId = deviceId;
-      if (!this.audioTrack) return;
+      if (!this.audioTrack) {
+        this.audioDeviceId = deviceId;
+        return;
+      }
       const stream = await navigator.mediaDevices.getUserMedia({ audio: constraintFor(deviceId, 'audio') });
       const track = stream.getAudioTracks()[0];
       if (!track) return;
+      this.audioDeviceId = deviceId;
       const old = this.audioTrack;
       track.enabled = old.enabled;
       this.audioTrack = track;
