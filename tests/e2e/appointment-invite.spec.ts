@@ -1,6 +1,6 @@
-import { BookingResponseSchema, SlotsResponseSchema, type BookingRequest } from '@amtsraum/shared';
+import { BookingResponseSchema, CreatedInviteSchema, SlotsResponseSchema, type BookingRequest } from '@amtsraum/shared';
 import { berlinDay } from './berlin-day';
-import { expect, expectNoA11yViolations, test } from './fixtures';
+import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
 import { startAppWithDatabase, TEST_DATABASE_URL } from './servers';
 import { departmentId, expectNoBrowserErrors, newPerson, peoplePerTest, signInAsStaff, STAFF, TENANT } from './support';
 
@@ -24,10 +24,13 @@ test.afterAll(async () => {
 
 const people = peoplePerTest();
 
-test('each appointment’s invitations button names the time and the person', async ({ browser }) => {
+test('each appointment’s invitations button names the time and the person, and an interpreter whose appointment is overdue reads that the call begins any moment', async ({
+  browser,
+}) => {
   const { url, sql } = app!;
   const citizen = people.add(await newPerson(browser, { baseURL: url }));
   const clerk = people.add(await newPerson(browser, { baseURL: url }));
+  const interpreter = people.add(await newPerson(browser, { baseURL: url }));
 
   const slots = await citizen.request.get(
     `/api/tenants/${TENANT}/departments/${DEPARTMENT}/slots?services=${SERVICE}&persons=1&from=${berlinDay()}&days=14`,
@@ -80,5 +83,20 @@ test('each appointment’s invitations button names the time and the person', as
   await expect(manage).toHaveAttribute('aria-expanded', 'true');
   await expectNoA11yViolations(page);
 
-  expectNoBrowserErrors(citizen, clerk);
+  // A link for the appointment, opened by the interpreter after the start: not "Öffnen Sie diesen
+  // Link kurz vorher noch einmal" for a time already gone.
+  const made = await clerk.request.post(
+    `/api/staff/departments/${departmentId(me, DEPARTMENT)}/appointments/${appointment.id}/invites`,
+    { data: { role: 'interpreter', label: 'Dolmetscherin Türkisch' } },
+  );
+  expect(made.status(), await made.text()).toBe(201);
+  await interpreter.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+  await interpreter.page.getByLabel('Ihr Name (freiwillig)').fill('Elif Demir');
+  await interpreter.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+  await expect(mainHeading(interpreter.page)).toHaveText('Das Gespräch hat noch nicht begonnen');
+  await expect(interpreter.page.getByTestId('invite-not-started').getByRole('status')).toHaveText(
+    'Das Gespräch sollte jeden Moment beginnen. Diese Seite aktualisiert sich von selbst.',
+  );
+  await expectNoA11yViolations(interpreter.page);
+  expectNoBrowserErrors(citizen, clerk, interpreter);
 });
