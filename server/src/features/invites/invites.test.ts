@@ -819,7 +819,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
 
   /** An appointment whose citizen has arrived (a visit waits for it), with both paths to its call's invites. */
   async function arrivedAppointment() {
-    const { tenant, department, clerk } = await admitted();
+    const { tenant, department, clerk, client } = await admitted();
     const db = server.database.db;
     const { appointment, path } = await interpretedAppointment({ tenant, department, clerk }, clock.now());
     await db.update(appointments).set({ state: 'arrived' }).where(eq(appointments.id, appointment.id));
@@ -836,8 +836,25 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
       .returning();
     const visitPath = `/api/staff/departments/${department.id}/visits/${visit!.id}/invites`;
     const link = { role: 'interpreter', label: 'Dolmetscherin Türkisch', language: 'tr' };
-    return { clerk, appointmentPath: path, visitPath, link };
+    return { clerk, client, appointmentPath: path, visitPath, link };
   }
+
+  it('tells an invitee the call has not started while the citizen of an appointment only waits, by the appointment’s link as by its arrival’s', async () => {
+    const { clerk, client, appointmentPath, visitPath, link } = await arrivedAppointment();
+    const redeem = async (url: string) => {
+      const redeemed = await client().post('/api/invites/redeem', { token: tokenOf(url) });
+      expect(redeemed.status).toBe(200);
+      return InviteeStatusSchema.parse(redeemed.json);
+    };
+    const fromAppointment = CreatedInviteSchema.parse(
+      (await clerk.browser.post(appointmentPath, { ...link, replacing: [] })).json,
+    );
+    expect(await redeem(fromAppointment.url)).toMatchObject({ state: 'not_started', visitId: null });
+    const fromVisit = CreatedInviteSchema.parse(
+      (await clerk.browser.post(visitPath, { ...link, replacing: [fromAppointment.invite.id] })).json,
+    );
+    expect(await redeem(fromVisit.url)).toMatchObject({ state: 'not_started', visitId: null });
+  });
 
   it('counts a link made from an appointment’s arrival when one is made from the appointment, and the other way round', async () => {
     const { clerk, appointmentPath, visitPath, link } = await arrivedAppointment();

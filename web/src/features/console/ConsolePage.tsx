@@ -650,6 +650,7 @@ function Console({
                 appointmentId={appointment.id}
                 interpreterLanguage={appointment.interpreterLanguage}
                 timeZone={department.timeZone}
+                name={t('appointments.invitesFor', { name: appointment.name, time: clockOf(appointment.startsAt) })}
               />
             </>
           ) : null

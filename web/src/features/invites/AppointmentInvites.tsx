@@ -9,11 +9,14 @@ export function AppointmentInvites({
   appointmentId,
   interpreterLanguage,
   timeZone,
+  name,
 }: {
   departmentId: string;
   appointmentId: string;
   interpreterLanguage: string | null;
   timeZone: string;
+  /** The button's name: which appointment it is (its text, with the time and the person), to tell the rows apart. */
+  name: string;
 }) {
   const { t } = useTranslation('invites');
   const id = useId();
@@ -34,6 +37,7 @@ export function AppointmentInvites({
         className="button"
         aria-expanded={open}
         aria-controls={`${id}-panel`}
+        aria-label={name}
         onClick={() => setOpen((value) => !value)}
       >
         {t('panel.manage')}

@@ -21,6 +21,7 @@ import {
   checkProblem,
   closedProblem,
   linkProblem,
+  notStartedNote,
   pollDelay,
   redeemRefusal,
   startPhase,
@@ -427,6 +428,8 @@ function InviteeView({ invitee, calledIn }: { invitee: InviteeStatus; calledIn: 
     );
   }
   const opensAt = invitee.opensAt ? new Date(invitee.opensAt) : null;
+  // Read again at every answer of the status (every 3 s this close to the start).
+  const note = notStartedNote(invitee.opensAt, new Date());
   return (
     <div data-testid="invite-not-started">
       <PrimeAudio />
@@ -434,12 +437,12 @@ function InviteeView({ invitee, calledIn }: { invitee: InviteeStatus; calledIn: 
       {/* What the link is for, as before the name was given: the page said only "not started yet". */}
       <p data-testid="invite-details">{t('page.invited', details)}</p>
       <p className="lead" role="status">
-        {opensAt
+        {note === 'ahead' && opensAt
           ? t('page.notStarted', {
               date: formatDay(opensAt, locale, invitee.timeZone),
               time: formatClock(opensAt, locale, invitee.timeZone),
             })
-          : t('page.notStartedSoon')}
+          : t(note === 'due' ? 'page.notStartedDue' : 'page.notStartedSoon')}
       </p>
     </div>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api';
-import { checkProblem, closedProblem, pollDelay, redeemRefusal, startPhase } from './invite-page-state';
+import { checkProblem, closedProblem, notStartedNote, pollDelay, redeemRefusal, startPhase } from './invite-page-state';
 
 const refused = (code: ConstructorParameters<typeof ApiError>[0], fieldErrors?: { path: string; message: string }[]) =>
   new ApiError(code, code === 'network_error' ? null : 400, undefined, undefined, fieldErrors ? { fieldErrors } : {});
@@ -79,5 +79,23 @@ describe('how often an invitee’s page asks how the call stands', () => {
 
   it('asks seldom for an appointment still hours away', () => {
     expect(pollDelay({ state: 'not_started', opensAt: '2026-12-05T13:00:00Z' }, now)).toBeGreaterThanOrEqual(30_000);
+  });
+});
+
+describe('what an invitee’s page says of a call not started yet', () => {
+  const now = new Date('2026-12-05T09:00:00Z');
+
+  it('gives the start of an appointment still ahead', () => {
+    expect(notStartedNote('2026-12-05T09:10:00Z', now)).toBe('ahead');
+  });
+
+  it('says the call begins any moment once the appointment’s start has passed', () => {
+    // It said "beginnt am … um 08:55 Uhr. Öffnen Sie diesen Link kurz vorher noch einmal" at 09:00.
+    expect(notStartedNote('2026-12-05T08:55:00Z', now)).toBe('due');
+    expect(notStartedNote('2026-12-05T09:00:00Z', now)).toBe('due');
+  });
+
+  it('says a visit’s call starts when the clerk opens it', () => {
+    expect(notStartedNote(null, now)).toBe('unscheduled');
   });
 });

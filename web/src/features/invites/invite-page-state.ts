@@ -86,3 +86,14 @@ export function pollDelay(invitee: Pick<InviteeStatus, 'state' | 'opensAt'>, now
   const startsSoon = !invitee.opensAt || Date.parse(invitee.opensAt) - now.getTime() <= STARTS_SOON_MS;
   return startsSoon ? 3_000 : 30_000;
 }
+
+/**
+ * What the page says of a call not started yet: an appointment's start ahead ("beginnt am … um …
+ * Uhr"), an appointment whose start has passed (any moment now; the page asks every 3 s and
+ * notices by itself — it said "Öffnen Sie diesen Link kurz vorher noch einmal" for a time gone),
+ * or a visit's call, which starts when the clerk lets the citizen in.
+ */
+export function notStartedNote(opensAt: string | null, now: Date): 'ahead' | 'due' | 'unscheduled' {
+  if (!opensAt) return 'unscheduled';
+  return Date.parse(opensAt) > now.getTime() ? 'ahead' : 'due';
+}
