@@ -7,6 +7,7 @@ import {
   COMPOSE_ONLY_VARIABLES,
   CONFIG_VARIABLES,
   ConfigError,
+  configWarnings,
   DEVELOPMENT_LIVEKIT_SECRET,
   DEVELOPMENT_SESSION_SECRET,
   parseConfig,
@@ -245,6 +246,22 @@ describe('parseConfig', () => {
     expect(problemsOf({ SEED_DEMO: 'maybe' })[0]).toMatch(/^SEED_DEMO: expected true or false/);
     expect(parseConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(problemsOf({ TRUST_PROXY: 'everything' })[0]).toMatch(/^TRUST_PROXY/);
+  });
+
+  it('warns, without refusing, when HTTP_CONNECTIONS_PER_ADDRESS is not above WS_CONNECTIONS_PER_ADDRESS where that cap applies', () => {
+    const variablesWarned = (env: Record<string, string>) =>
+      configWarnings(parseConfig(env)).flatMap(({ variables }) => variables);
+    const both = ['HTTP_CONNECTIONS_PER_ADDRESS', 'WS_CONNECTIONS_PER_ADDRESS'];
+    expect(variablesWarned({ HTTP_CONNECTIONS_PER_ADDRESS: '5' })).toEqual(both);
+    expect(variablesWarned({ HTTP_CONNECTIONS_PER_ADDRESS: '50', WS_CONNECTIONS_PER_ADDRESS: '50' })).toEqual(both);
+    const [warning] = configWarnings(parseConfig({ HTTP_CONNECTIONS_PER_ADDRESS: '5' }));
+    expect(warning?.message).toMatch(
+      /^HTTP_CONNECTIONS_PER_ADDRESS \(5\) is not above WS_CONNECTIONS_PER_ADDRESS \(200\)/,
+    );
+    // The defaults hold it; behind a trusted proxy the HTTP cap is not applied at all.
+    expect(variablesWarned({})).toEqual([]);
+    expect(variablesWarned({ HTTP_CONNECTIONS_PER_ADDRESS: '51', WS_CONNECTIONS_PER_ADDRESS: '50' })).toEqual([]);
+    expect(variablesWarned({ HTTP_CONNECTIONS_PER_ADDRESS: '5', TRUST_PROXY: '1' })).toEqual([]);
   });
 
   it("names a misspelt or unknown setting with the nearest real one, and leaves other programs' variables alone", () => {

@@ -470,6 +470,29 @@ export function unknownVariableWarnings(): { variable: string; message: string }
   }));
 }
 
+/**
+ * Settings that are valid each on its own but work against each other: named at the start, which
+ * goes on (tests set them so on purpose). Called once, by main.ts.
+ */
+export function configWarnings(config: Config): { variables: string[]; message: string }[] {
+  const warnings: { variables: string[]; message: string }[] = [];
+  // Every live connection is also an open connection: with the HTTP cap at or below the live one,
+  // an address that holds its allowed live connections cannot load a page or call the API. The cap
+  // only applies without a trusted proxy (server.ts).
+  const capApplies = config.trustProxy === false || config.trustProxy === 0;
+  if (capApplies && config.httpConnectionsPerAddress <= config.wsConnectionsPerAddress) {
+    warnings.push({
+      variables: ['HTTP_CONNECTIONS_PER_ADDRESS', 'WS_CONNECTIONS_PER_ADDRESS'],
+      message:
+        `HTTP_CONNECTIONS_PER_ADDRESS (${String(config.httpConnectionsPerAddress)}) is not above ` +
+        `WS_CONNECTIONS_PER_ADDRESS (${String(config.wsConnectionsPerAddress)}): an address that holds its ` +
+        'allowed live connections cannot open another connection, so its pages stop loading. ' +
+        'Set HTTP_CONNECTIONS_PER_ADDRESS above WS_CONNECTIONS_PER_ADDRESS (infra/.env.example)',
+    });
+  }
+  return warnings;
+}
+
 /** Reads the process environment. Called once, by main.ts. */
 export function loadConfig(): Config {
   return parseConfig(process.env);

@@ -52,10 +52,22 @@ describe('the server process', () => {
     // A file where the folder should be (as root, permissions would not stop the test).
     const inTheWay = path.join(tempDir(), 'data');
     fs.writeFileSync(inTheWay, '');
-    const child = run({ DATA_DIR: inTheWay, SEED_DEMO: 'false' });
+    const child = run({ DATA_DIR: inTheWay, SEED_DEMO: 'false', HTTP_CONNECTIONS_PER_ADDRESS: '5' });
     expect(await child.exited).toBe(1);
     expect(child.stderr()).toContain(`DATA_DIR: cannot write to the folder ${inTheWay}`);
     expect(child.stderr() + child.stdout()).not.toMatch(/\n\s+at |"stack"/);
+    // Settings at odds with each other are named at the start, which goes on to the next step.
+    expect(child.stdout()).toContain('HTTP_CONNECTIONS_PER_ADDRESS (5) is not above WS_CONNECTIONS_PER_ADDRESS (200)');
+
+    // Where no folder can be made although its parent is there (/proc), the start stops with the
+    // reason: it once spun for ever without a word, deaf to SIGTERM.
+    const underProc = run({ DATA_DIR: '/proc/amtsraum-data/db', SEED_DEMO: 'false' });
+    expect(await underProc.exited).toBe(1);
+    // (its mail outbox or its database folder, whichever the start makes first)
+    expect(underProc.stderr()).toMatch(
+      /DATA_DIR: cannot write to the folder \/proc\/amtsraum-data\/db\S* \(cannot create \/proc\/amtsraum-data: /,
+    );
+    expect(underProc.stderr() + underProc.stdout()).not.toMatch(/\n\s+at |"stack"/);
 
     const host = run({ HOST: 'no-such-host.invalid', DATA_DIR: tempDir(), SEED_DEMO: 'false' });
     expect(await host.exited).toBe(1);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, unknownVariableWarnings } from './config.js';
+import { ConfigError, configWarnings, loadConfig, unknownVariableWarnings } from './config.js';
 import { DatabaseNewerThanCodeError, DatabaseUnavailableError, DataDirDamagedError } from './db/client.js';
 import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError, DataDirUnwritableError } from './lib/data-dir-lock.js';
@@ -22,6 +22,7 @@ const logger = createLogger(config.logLevel);
 guardAgainstLostTypesReads(logger);
 // A misspelt setting leaves its default in force: named, though the start goes on.
 for (const { variable, message } of unknownVariableWarnings()) logger.warn({ variable }, message);
+for (const { variables, message } of configWarnings(config)) logger.warn({ variables }, message);
 
 // Signals count from here, not only once the server listens: a stop (docker stop, systemd, Ctrl-C)
 // during the start waits for it, so the database is never cut off mid-migration or mid-seed. A

@@ -33,18 +33,21 @@ export class DataDirUnwritableError extends Error {
     cause: unknown,
   ) {
     const code = (cause as NodeJS.ErrnoException | null)?.code;
+    const failed = (cause as NodeJS.ErrnoException | null)?.path;
     const reason =
       code === 'EEXIST' || code === 'ENOTDIR'
         ? 'a file is in the way where a folder must be'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : code === 'EROFS'
-            ? 'read-only file system'
-            : code === 'ENOSPC'
-              ? 'no space left on the device'
-              : cause instanceof Error
-                ? cause.message
-                : String(cause);
+        : code === 'ENOENT' && failed
+          ? `cannot create ${failed}: the file system there does not allow it`
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'EROFS'
+              ? 'read-only file system'
+              : code === 'ENOSPC'
+                ? 'no space left on the device'
+                : cause instanceof Error
+                  ? cause.message
+                  : String(cause);
     const uid = typeof process.getuid === 'function' ? ` (uid ${String(process.getuid())})` : '';
     super(
       `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
@@ -54,11 +57,35 @@ export class DataDirUnwritableError extends Error {
   }
 }
 
+/**
+ * Creates `dir` and any missing parents one folder at a time, stopping at the first error. Node's
+ * `mkdirSync(dir, { recursive: true })` loops for ever where a folder cannot be made although
+ * its parent exists (under /proc it gets ENOENT, makes the parent, which "exists", and again),
+ * hanging the start without a word and deaf to SIGTERM.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); !fs.existsSync(at); at = path.dirname(at)) {
+    missing.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const folder of missing) {
+    try {
+      fs.mkdirSync(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(folder).isDirectory()) throw error;
+    }
+  }
+  if (!fs.statSync(dir).isDirectory()) {
+    throw Object.assign(new Error(`not a folder: ${dir}`), { code: 'ENOTDIR', path: dir });
+  }
+}
+
 /** Creates `dir` if needed and proves it writable with a file written and removed again. */
 export function ensureWritableDir(dir: string): void {
   const probe = path.join(dir, `.amtsraum-write-test-${String(process.pid)}`);
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
     fs.writeFileSync(probe, '');
     fs.rmSync(probe, { force: true });
   } catch (error) {

@@ -81,6 +81,17 @@ function fromHttpError(error: HttpError): AppError | null {
   return null;
 }
 
+/**
+ * serve-static sets the file's caching headers (Cache-Control public with max-age, ETag,
+ * Last-Modified) before it finds a range past the end (416) or a failed condition (412): the
+ * error answer must not be cached or revalidated as if it were the file.
+ */
+function withoutFileCaching(res: Response): void {
+  res.removeHeader('ETag');
+  res.removeHeader('Last-Modified');
+  res.setHeader('Cache-Control', 'no-store');
+}
+
 /** What a client that hung up leaves behind: `res.sendFile`'s "Request aborted", a reset, a body cut off. */
 const HANG_UP_CODES = new Set(['ECONNABORTED', 'ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
 
@@ -111,10 +122,9 @@ export function errorHandler(databaseReachable: () => Promise<boolean> = async (
       next(error);
       return;
     }
-    const appError =
-      error instanceof AppError
-        ? error
-        : (typeof error === 'object' && error && fromHttpError(error as HttpError)) || null;
+    const fromHttp = !(error instanceof AppError) && typeof error === 'object' && error !== null;
+    const appError = error instanceof AppError ? error : (fromHttp && fromHttpError(error as HttpError)) || null;
+    if (appError && fromHttp) withoutFileCaching(res);
     if (appError) {
       if (appError.status >= 500) req.log.error({ err: error }, 'request failed');
       sendProblem(req, res, appError);

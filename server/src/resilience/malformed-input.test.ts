@@ -146,6 +146,15 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
     expect(errorLines()).toEqual([]);
   });
 
+  /** An error answer for a file is not cached, nor revalidated, as if it were the file. */
+  function expectNotCachedAsTheFile(response: Response): void {
+    expect({
+      cacheControl: response.headers.get('cache-control'),
+      etag: response.headers.get('etag'),
+      lastModified: response.headers.get('last-modified'),
+    }).toEqual({ cacheControl: 'no-store', etag: null, lastModified: null });
+  }
+
   it('answers a part of a file past its end with 416 and a failed condition with 412, not as an address that does not exist', async () => {
     const asset = `${server.url}/assets/app-1234.js`;
     const size = (await (await fetch(asset)).arrayBuffer()).byteLength;
@@ -160,6 +169,7 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
       });
       expect(past.status).toBe(416);
       expect(past.headers.get('content-range')).toBe(`bytes */${String(size)}`);
+      expectNotCachedAsTheFile(past);
       expect(ProblemSchema.parse(await past.json())).toMatchObject({
         status: 416,
         code: 'range_not_satisfiable',
@@ -168,6 +178,7 @@ describe.each(databaseKinds)('malformed input on %s', (kind) => {
     }
     const changed = await fetch(asset, { headers: { 'if-match': '"an-older-version"' } });
     expect(changed.status).toBe(412);
+    expectNotCachedAsTheFile(changed);
     expect(ProblemSchema.parse(await changed.json())).toMatchObject({
       status: 412,
       code: 'precondition_failed',
