@@ -395,6 +395,9 @@ export class LiveHub {
     if (socket.destroyed || !socket.readable) return;
     // A session that did not resolve is not kept: it cannot start working later on this connection.
     const cookies: CallerCookies = { ...read, staffToken: staffId ? read.staffToken : null };
+    // Read here, not in the callback below: a closure there naming `req` would keep the whole
+    // request (1.3 KB) alive for as long as the socket lives, through the call's `send`.
+    const locale = negotiateLocale(req.headers['accept-language']);
 
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const id = randomUUID();
@@ -405,7 +408,7 @@ export class LiveHub {
         silentBeats: 0,
         group,
         cookies,
-        locale: negotiateLocale(req.headers['accept-language']),
+        locale,
         staffId,
         staffSession: staffId && cookies.staffToken ? hashToken(cookies.staffToken) : null,
         closed: false,
