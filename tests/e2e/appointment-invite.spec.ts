@@ -1,65 +1,28 @@
-import { BookingResponseSchema, CreatedInviteSchema, SlotsResponseSchema, type BookingRequest } from '@amtsraum/shared';
+import { CreatedInviteSchema } from '@amtsraum/shared';
+import { appForPastAppointments, PAST_DEPARTMENT } from './appointment-in-the-past';
 import { berlinDay } from './berlin-day';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
-import { startAppWithDatabase, TEST_DATABASE_URL } from './servers';
-import { departmentId, expectNoBrowserErrors, newPerson, peoplePerTest, signInAsStaff, STAFF, TENANT } from './support';
+import { departmentId, expectNoBrowserErrors, newPerson, peoplePerTest, signInAsStaff, STAFF } from './support';
 
-// Invitations for a booked appointment whose start has passed while nobody has opened its call yet.
-// As in appointment-no-show.spec.ts, an app of its own on a fresh PostgreSQL database: the
-// appointment is booked as a citizen does, then its start moved a few minutes into the past.
-test.describe.configure({ timeout: 150_000 });
-test.skip(!TEST_DATABASE_URL, 'the appointment in the past needs PostgreSQL: set TEST_DATABASE_URL');
-
-const DEPARTMENT = 'buergeramt';
-const SERVICE = 'personalausweis';
-
-let app: Awaited<ReturnType<typeof startAppWithDatabase>> | null = null;
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  app = await startAppWithDatabase();
-});
-test.afterAll(async () => {
-  await app?.stop();
-});
+// Invitations for a booked appointment whose start has passed while nobody has opened its call yet:
+// booked on an app of the spec's own, its start moved into the past (appointment-in-the-past.ts).
+const app = appForPastAppointments();
 
 const people = peoplePerTest();
 
 test('each appointment’s invitations button names the time and the person, and an interpreter whose appointment is overdue reads that the call begins any moment', async ({
   browser,
 }) => {
-  const { url, sql } = app!;
-  const citizen = people.add(await newPerson(browser, { baseURL: url }));
-  const clerk = people.add(await newPerson(browser, { baseURL: url }));
-  const interpreter = people.add(await newPerson(browser, { baseURL: url }));
+  const citizen = people.add(await newPerson(browser, { baseURL: app.url() }));
+  const clerk = people.add(await newPerson(browser, { baseURL: app.url() }));
+  const interpreter = people.add(await newPerson(browser, { baseURL: app.url() }));
 
-  const slots = await citizen.request.get(
-    `/api/tenants/${TENANT}/departments/${DEPARTMENT}/slots?services=${SERVICE}&persons=1&from=${berlinDay()}&days=14`,
-  );
-  expect(slots.status()).toBe(200);
-  const free = SlotsResponseSchema.parse(await slots.json()).days.flatMap((day) => day.slots);
-  expect(free.length, 'a free slot in the demo’s Bürgeramt').toBeGreaterThan(0);
-  const request: BookingRequest = {
-    services: [SERVICE],
-    persons: 1,
-    startsAt: free[0]!.startsAt,
+  // Booked as a citizen does, its start then five minutes ago; nobody has opened its call.
+  const { appointment, startsAt } = await app.bookInThePast(citizen, {
     name: 'Olga Spät',
     email: `olga.${String(Date.now())}@example.org`,
-    language: 'de',
-    consent: true,
-  };
-  const booked = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
-    data: request,
-    headers: { 'X-Forwarded-For': citizen.address },
+    minutesAgo: 5,
   });
-  expect(booked.status(), await booked.text()).toBe(201);
-  const { appointment } = BookingResponseSchema.parse(await booked.json());
-
-  // Its start five minutes ago, its length kept; nobody has opened its call.
-  const startsAt = new Date(Date.now() - 5 * 60_000);
-  const moved = await sql`
-    update appointments set starts_at = ${startsAt}, ends_at = ${startsAt} + (ends_at - starts_at)
-    where id = ${appointment.id} and state = 'booked'`;
-  expect(moved.count).toBe(1);
   const time = new Intl.DateTimeFormat('de-DE', {
     hour: '2-digit',
     minute: '2-digit',
@@ -70,7 +33,7 @@ test('each appointment’s invitations button names the time and the person, and
   // "Einladungen für diesen Termin").
   const me = await signInAsStaff(clerk, STAFF.anna);
   const { page } = clerk;
-  await page.goto(`/staff/${departmentId(me, DEPARTMENT)}`);
+  await page.goto(`/staff/${departmentId(me, PAST_DEPARTMENT)}`);
   const panel = page.getByTestId('appointments-panel');
   if (berlinDay(startsAt) !== berlinDay()) await panel.getByRole('button', { name: 'Vorheriger Tag' }).click();
   const row = panel.getByTestId('appointments').getByRole('row', { name: /Olga Spät/ });
@@ -86,7 +49,7 @@ test('each appointment’s invitations button names the time and the person, and
   // A link for the appointment, opened by the interpreter after the start: not "Öffnen Sie diesen
   // Link kurz vorher noch einmal" for a time already gone.
   const made = await clerk.request.post(
-    `/api/staff/departments/${departmentId(me, DEPARTMENT)}/appointments/${appointment.id}/invites`,
+    `/api/staff/departments/${departmentId(me, PAST_DEPARTMENT)}/appointments/${appointment.id}/invites`,
     { data: { role: 'interpreter', label: 'Dolmetscherin Türkisch' } },
   );
   expect(made.status(), await made.text()).toBe(201);

@@ -1,75 +1,36 @@
-import { BookingResponseSchema, SlotsResponseSchema, type BookingRequest } from '@amtsraum/shared';
+import { appForPastAppointments, PAST_DEPARTMENT } from './appointment-in-the-past';
 import { berlinDay } from './berlin-day';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
-import { startAppWithDatabase, TEST_DATABASE_URL } from './servers';
-import { departmentId, expectNoBrowserErrors, newPerson, peoplePerTest, signInAsStaff, STAFF, TENANT } from './support';
+import { departmentId, expectNoBrowserErrors, newPerson, peoplePerTest, signInAsStaff, STAFF } from './support';
 
 // A clerk marks an appointment nobody came to (issue 6). The office refuses that before the start
-// plus the department's grace, on its own clock, which a test cannot move. So this spec has an app
-// of its own on a fresh PostgreSQL database, books a video appointment there as a citizen does,
-// and then moves its start a quarter of an hour into the past in the database: the appointment
-// row as the app would hold it had it been booked earlier. Nothing of ours is mocked.
-test.describe.configure({ timeout: 150_000 });
-test.skip(!TEST_DATABASE_URL, 'the appointment in the past needs PostgreSQL: set TEST_DATABASE_URL');
+// plus the department's grace, on its own clock: the appointment is booked on an app of the spec's
+// own and its start moved into the past (appointment-in-the-past.ts).
+const app = appForPastAppointments();
 
-const DEPARTMENT = 'buergeramt';
-const SERVICE = 'personalausweis';
 /** The demo's Bürgeramt: ten minutes after the start, an appointment can be marked (demo.installation.json). */
 const GRACE_MINUTES = 10;
-
-let app: Awaited<ReturnType<typeof startAppWithDatabase>> | null = null;
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  app = await startAppWithDatabase();
-});
-test.afterAll(async () => {
-  await app?.stop();
-});
 
 const people = peoplePerTest();
 
 test('the clerk marks a no-show, the console says so and keeps the focus, and the manage link then shows the appointment as missed', async ({
   browser,
 }) => {
-  const { url, sql } = app!;
-  const citizen = people.add(await newPerson(browser, { baseURL: url }));
-  const clerk = people.add(await newPerson(browser, { baseURL: url }));
+  const citizen = people.add(await newPerson(browser, { baseURL: app.url() }));
+  const clerk = people.add(await newPerson(browser, { baseURL: app.url() }));
 
-  // Booked as a citizen does: the first free slot of the next two weeks.
-  const slots = await citizen.request.get(
-    `/api/tenants/${TENANT}/departments/${DEPARTMENT}/slots?services=${SERVICE}&persons=1&from=${berlinDay()}&days=14`,
-  );
-  expect(slots.status()).toBe(200);
-  const free = SlotsResponseSchema.parse(await slots.json()).days.flatMap((day) => day.slots);
-  expect(free.length, 'a free slot in the demo’s Bürgeramt').toBeGreaterThan(0);
+  // Booked as a citizen does, its start then a quarter of an hour ago.
   const email = `nina.${String(Date.now())}@example.org`;
-  const request: BookingRequest = {
-    services: [SERVICE],
-    persons: 1,
-    startsAt: free[0]!.startsAt,
+  const { startsAt } = await app.bookInThePast(citizen, {
     name: 'Nina Nichtda',
     email,
-    language: 'de',
-    consent: true,
-  };
-  const booked = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
-    data: request,
-    headers: { 'X-Forwarded-For': citizen.address },
+    minutesAgo: GRACE_MINUTES + 5,
   });
-  expect(booked.status(), await booked.text()).toBe(201);
-  const { appointment } = BookingResponseSchema.parse(await booked.json());
-
-  // Its start a quarter of an hour ago (the runner's clock, as the app's), its length kept.
-  const startsAt = new Date(Date.now() - (GRACE_MINUTES + 5) * 60_000);
-  const moved = await sql`
-    update appointments set starts_at = ${startsAt}, ends_at = ${startsAt} + (ends_at - starts_at)
-    where id = ${appointment.id} and state = 'booked'`;
-  expect(moved.count).toBe(1);
 
   // The clerk's console: the appointment's day (today, unless it began before midnight).
   const me = await signInAsStaff(clerk, STAFF.anna);
   const { page } = clerk;
-  await page.goto(`/staff/${departmentId(me, DEPARTMENT)}`);
+  await page.goto(`/staff/${departmentId(me, PAST_DEPARTMENT)}`);
   const panel = page.getByTestId('appointments-panel');
   await expect(panel.getByTestId('appointments-day')).toHaveText(/^Heute, /);
   if (berlinDay(startsAt) !== berlinDay()) await panel.getByRole('button', { name: 'Vorheriger Tag' }).click();
