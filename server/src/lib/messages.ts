@@ -303,10 +303,6 @@ export const STAFF_TITLES: Record<StaffWordedCode, Record<Locale, string>> = {
     de: 'Diese Einladung gibt es in diesem Amt nicht (mehr).',
     en: 'This invitation does not exist in this department (any more).',
   },
-  booking_limit_reached: {
-    de: 'Für diese E-Mail-Adresse wurden heute schon mehrere Termine gebucht. Buchen Sie ohne E-Mail-Adresse oder morgen wieder.',
-    en: 'Several appointments have already been booked for this e-mail address today. Book without the e-mail address, or again tomorrow.',
-  },
 };
 
 const WAIT_UNITS = {

@@ -276,9 +276,8 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
     }
     const over = await browser.request('POST', o.console, body(times[5]!, address), { 'accept-language': 'en' });
     expect([over.status, over.json.code]).toEqual([429, 'booking_limit_reached']);
-    expect(over.json.title).toBe(
-      'Several appointments have already been booked for this e-mail address today. Book without the e-mail address, or again tomorrow.',
-    );
+    // Said in the clerk's language, about the address (booked without it, the caller gets no mail).
+    expect(over.json.title).toMatch(/^Several appointments have already been booked with this e-mail address today/);
     expect(await kindsOf(address)).toEqual(Array(bookingsPerEmail.max).fill('appointment.confirmation'));
     // Without the address the caller is booked all the same; nothing is mailed.
     expect((await browser.post(o.console, body(times[5]!))).status).toBe(201);
