@@ -108,6 +108,7 @@ export const AUDIT_DATA_CODES = {
     'unmapped',
     'no_account',
     'deactivated',
+    'installation_admin',
     'unavailable',
     'too_many_tries',
   ],

@@ -244,7 +244,8 @@ export const ProblemSchema = z.object({
   caller: z.optional(z.enum(['staff', 'public'])),
   /**
    * Why, where one code has a reason a client acts on. forbidden `lock_out`: the change would shut
-   * the admin out (their own account, municipality or authenticator), said in `errors`; it is not
+   * the admin out (their own account, municipality or authenticator) or the installation's admin
+   * (deactivated or their authenticator reset by a municipality admin), said in `errors`; it is not
    * a right lost meanwhile. conflict `no_feedback_address`: the municipality has no address for
    * accessibility feedback (its page shows no form).
    */

@@ -155,6 +155,11 @@ export const OIDC_SIGN_IN_ERRORS = [
   /** No account here, and the municipality does not create accounts at sign-in. */
   'no_account',
   'deactivated',
+  /**
+   * The account administers the installation: it signs in with password and authenticator, never
+   * through a municipality's provider (whose admin could otherwise sign in as it).
+   */
+  'installation_admin',
   /** The municipality offers no such sign-in (any more). */
   'unavailable',
   /** Too many sign-ins through the provider failed from this network lately: wait a while. */

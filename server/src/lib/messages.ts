@@ -437,6 +437,10 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     de: 'Nicht für Ihr eigenes Konto: Eine neue Authenticator-App richten Sie selbst unter „Sicherheit“ ein, mit Ihrem Passwort.',
     en: 'Not for your own account: set up a new authenticator app yourself under “Security”, with your password.',
   },
+  'not for this account: it administers the installation, and only an installation admin may do that': {
+    de: 'Nicht für dieses Konto: Es verwaltet die ganze Installation. Das darf nur die Administration der Installation.',
+    en: 'Not for this account: it administers the whole installation. Only an installation admin may do that.',
+  },
   'not for your own municipality: an admin cannot lock themself out': {
     de: 'Nicht für Ihre eigene Kommune: Sie würden sich selbst aussperren.',
     en: 'Not for your own municipality: you would lock yourself out.',

@@ -321,6 +321,43 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     expect(still).toMatchObject({ active: true, isTenantAdmin: true });
   });
 
+  it("keeps a municipality admin from shutting out the installation's admin who works in their municipality", async () => {
+    const { tenant, admin, base } = await municipality();
+    // The IT department's account, as in infra/installation.example.json, in the same municipality.
+    const installer = await signedInAdmin(db(), client(), tenant.id, {
+      values: { isTenantAdmin: true, isInstallationAdmin: true },
+      now: clock.now(),
+    });
+    const it = installer.person.id;
+    const en = { 'accept-language': 'en' };
+    const off = await admin.request('POST', `${base}/${it}/deactivate`, undefined, en);
+    expect(off.status).toBe(403);
+    expect(ProblemSchema.parse(off.json)).toMatchObject({ code: 'forbidden', reason: 'lock_out' });
+    expect(off.json.errors).toEqual([
+      {
+        path: 'staffId',
+        message: 'Not for this account: it administers the whole installation. Only an installation admin may do that.',
+      },
+    ]);
+    const reset = await admin.post(`${base}/${it}/second-factor/reset`);
+    expect(reset.status).toBe(403);
+    expect(reset.json).toMatchObject({ reason: 'lock_out', errors: [{ path: 'staffId', message: /Installation/ }] });
+    // Nothing changed: the account is active, its authenticator set, its session alive.
+    const [still] = await db().select().from(staff).where(eq(staff.id, it));
+    expect(still).toMatchObject({ active: true, totpConfirmedAt: expect.any(Date) });
+    expect((await installer.browser.get('/api/admin/installation/tenants')).status).toBe(200);
+
+    // Another installation admin may; and the municipality admin still manages everyone else.
+    const other = await signedInAdmin(db(), client(), tenant.id, {
+      values: { isTenantAdmin: true, isInstallationAdmin: true },
+      now: clock.now(),
+    });
+    expect((await other.browser.post(`${base}/${it}/second-factor/reset`)).status).toBe(204);
+    expect((await other.browser.post(`${base}/${it}/deactivate`)).status).toBe(200);
+    const clerk = await makeStaff(db(), tenant.id);
+    expect((await admin.post(`${base}/${clerk.id}/deactivate`)).status).toBe(200);
+  });
+
   it('says that an e-mail address is in use already, in German by default and in English on request', async () => {
     const { invite, admin, base, person } = await municipality();
     const taken = await invite({ email: person.email.toUpperCase() });

@@ -14,6 +14,7 @@ import { insertAudit } from '../audit/audit.repo.js';
 import type { TenantRow } from '../directory/directory.repo.js';
 import { insertStaff, writeMemberships, writeStaffFields, type StaffFields } from '../setup/write-entities.js';
 import { endSessions } from '../staff/auth.service.js';
+import { refuseInstallationLockOut } from '../staff/installation-admin.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { sendStaffLink } from './account-mail.js';
 import { voidStaffTokens } from './staff-tokens.js';
@@ -261,6 +262,7 @@ export async function setStaffActive(
   if (staffId === actor.id && !active) throw lockOut('staffId');
   const row = await ctx.db.transaction(async (tx) => {
     const before = await findMember(tx, tenant, staffId);
+    if (!active) refuseInstallationLockOut(actor, before, 'staffId');
     if (before.active === active) return before;
     const [after] = await tx
       .update(staff)

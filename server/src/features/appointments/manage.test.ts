@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ManageResponseSchema, StaffAppointmentSchema } from '@amtsraum/shared';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
 import { databaseKinds } from '../../test/databases.js';
 import { signedInClerk } from '../../test/factories.js';
 import { useBookingServer } from '../../test/suite.js';
+import { STAFF_APPOINTMENT_LIMITS } from './appointments-staff.router.js';
 
 const TUESDAY_0900 = '2026-11-24T08:00:00.000Z';
 
@@ -250,6 +251,54 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
       ['appointment.moved', person.id],
     ]);
     expect(JSON.stringify(audit.map((a) => a.data))).not.toContain('erkrankt');
+  });
+
+  it('limits the e-mail a clerk’s bookings, cancellations and moves send: per recipient, and per clerk', async () => {
+    const o = await office();
+    const { browser } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
+    const address = `anrufer-${randomBytes(4).toString('hex')}@test.example`;
+    const at = (hour: number, minute = 0) =>
+      `2026-11-24T${String(hour).padStart(2, '0')}:${minute ? '30' : '00'}:00.000Z`;
+    const body = (startsAt: string, email?: string) => ({
+      services: [o.services[0]!.slug],
+      persons: 1,
+      startsAt,
+      name: 'Herr Anrufer',
+      language: 'de',
+      ...(email ? { email } : {}),
+    });
+    const { bookingsPerEmail, mailingChangesPerClerk } = STAFF_APPOINTMENT_LIMITS;
+    // A refused booking (a time that is no slot) costs the caller's address nothing.
+    expect((await browser.post(o.console, body('2026-11-24T07:07:00.000Z', address))).status).toBe(422);
+    const times = [at(7), at(7, 30), at(8), at(8, 30), at(9), at(9, 30), at(10)];
+    for (const startsAt of times.slice(0, bookingsPerEmail.max)) {
+      expect((await browser.post(o.console, body(startsAt, address))).status).toBe(201);
+    }
+    const over = await browser.request('POST', o.console, body(times[5]!, address), { 'accept-language': 'en' });
+    expect([over.status, over.json.code]).toEqual([429, 'booking_limit_reached']);
+    // Said in the clerk's language, about the address (booked without it, the caller gets no mail).
+    expect(over.json.title).toMatch(/^Several appointments have already been booked with this e-mail address today/);
+    expect(await kindsOf(address)).toEqual(Array(bookingsPerEmail.max).fill('appointment.confirmation'));
+    // Without the address the caller is booked all the same; nothing is mailed.
+    expect((await browser.post(o.console, body(times[5]!))).status).toBe(201);
+
+    // Per clerk: every change that would mail counts, the cheapest too (an appointment nobody has).
+    const { browser: other } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
+    const answers: number[] = [];
+    for (let i = 1; i < mailingChangesPerClerk.max; i++) {
+      answers.push((await other.post(`${o.console}/${randomUUID()}/cancel`, {})).status);
+    }
+    expect(new Set(answers)).toEqual(new Set([404]));
+    const stranger = `fremd-${randomBytes(4).toString('hex')}@test.example`;
+    expect((await other.post(o.console, body(times[6]!, stranger))).status).toBe(201);
+    const refused = await other.post(`${o.console}/${randomUUID()}/move`, { startsAt: times[6] });
+    expect([refused.status, refused.json.code]).toEqual([429, 'rate_limited']);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await other.post(o.console, body(at(10, 30), `x-${stranger}`))).status).toBe(429);
+    expect(await mailsTo(db(), `x-${stranger}`)).toEqual([]);
+    // The other clerk's reads go on, and the first clerk's changes have a count of their own.
+    expect((await other.get(`${o.console}?date=2026-11-24`)).status).toBe(200);
+    expect((await browser.post(o.console, body(at(10, 30)))).status).toBe(201);
   });
 
   it('keeps clerks to their own department’s appointments', async () => {

@@ -310,6 +310,16 @@ async function writeSignIn(
     if (account && account.tenantId !== tenant.id) {
       throw new SignInRefused('no_account', 'the identity belongs to an account of another municipality');
     }
+    // The installation's admin is proved by the installation's own means (password and
+    // authenticator), never by a provider that one municipality's admin chooses and runs: that
+    // provider could name the IT account's e-mail and hand its holder every municipality.
+    if (account?.isInstallationAdmin) {
+      throw new SignInRefused(
+        'installation_admin',
+        'the installation admin signs in with password and authenticator',
+        account.id,
+      );
+    }
     if (account && !account.active) throw new SignInRefused('deactivated', 'account deactivated', account.id);
     if (provider.roleMapping.length > 0 && !mapped) {
       throw new SignInRefused('unmapped', 'no rule of the mapping matches', account?.id);

@@ -326,6 +326,26 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
     refusedWith(await flow.browser.request(flow.callback), 'deactivated');
   });
 
+  it("never signs in the installation's admin: the municipality's admin runs the provider and could name their e-mail", async () => {
+    // The municipality's provider, chosen by its admin, names the IT account's e-mail as verified.
+    await configure({ provisionAccounts: true });
+    const installer = await makeStaff(db(), tenant.id, { values: { isTenantAdmin: true, isInstallationAdmin: true } });
+    const flow = await throughProvider(account({ email: installer.email, groups: ['it-admins'] }));
+    refusedWith(await flow.browser.request(flow.callback), 'installation_admin');
+    expect(flow.browser.jar(suite.server.url).has('amtsraum_session')).toBe(false);
+    expect((await flow.browser.request(`${suite.server.url}/api/admin/installation/tenants`)).status).toBe(401);
+    // Not linked: a later sign-in by the provider's subject finds nothing of it either.
+    const [row] = await db().select().from(staff).where(eq(staff.id, installer.id));
+    expect(row).toMatchObject({ oidcIssuer: null, oidcSubject: null, isTenantAdmin: true, isInstallationAdmin: true });
+    const refusals = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'staff.sign_in_refused')));
+    expect(refusals.filter((event) => event.data.staffId === installer.id).map((event) => event.data)).toEqual([
+      { method: 'oidc', reason: 'installation_admin', staffId: installer.id },
+    ]);
+  });
+
   it('refuses a wrong state, a replayed code and an expired login cookie', async () => {
     await configure();
     const person = await makeStaff(db(), tenant.id);

@@ -14,11 +14,19 @@ const LIST_LIMIT = 100;
 /**
  * The development mailbox (issue 6): what the embedded mode "sent", read from the outbox.
  * It shows every address and link (a password link lets its reader into the staff account), so
- * it exists only without SMTP, outside production, and while the server listens on a loopback
- * address only (the default `HOST`): a trial opened to the network with `HOST=0.0.0.0` has none.
+ * it exists only without SMTP, outside production, while the server listens on a loopback
+ * address only (the default `HOST`), and while its public address (`PUBLIC_BASE_URL`) is this
+ * machine too: a trial opened to the network with `HOST=0.0.0.0` has none, and neither has one
+ * behind a reverse proxy on the same machine (which listens on loopback, but is reached at the
+ * proxy's name, the one PUBLIC_BASE_URL must give for any change to pass the Origin check).
  */
 export function mailboxEnabled(config: Config): boolean {
-  return config.mail.smtpUrl === null && config.env !== 'production' && isLoopbackHost(config.host);
+  return (
+    config.mail.smtpUrl === null &&
+    config.env !== 'production' &&
+    isLoopbackHost(config.host) &&
+    isLoopbackHost(config.publicBaseUrl.hostname)
+  );
 }
 
 function isLoopbackHost(host: string): boolean {

@@ -13,6 +13,10 @@ import { startTestServer, testConfig } from '../../test/server.js';
 import { startSmtp } from '../../test/smtp.js';
 import { mailboxEnabled } from './mailbox.router.js';
 
+/** A trial opened in a browser on the machine itself, as `npm start` prints it. */
+const ON_THIS_MACHINE = 'http://localhost:3000';
+const local = (env: Record<string, string> = {}) => testConfig({ PUBLIC_BASE_URL: ON_THIS_MACHINE, ...env });
+
 const recipient = () => `buerger-${crypto.randomUUID().slice(0, 8)}@example.org`;
 
 describe.each(databaseKinds)('development mailbox on %s', (kind) => {
@@ -23,7 +27,9 @@ describe.each(databaseKinds)('development mailbox on %s', (kind) => {
   afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
 
   it('lists and shows messages in the embedded mode, newest first', async () => {
-    const server = await startTestServer(await createTestDatabase(kind), { env: { DATA_DIR: dataDir } });
+    const server = await startTestServer(await createTestDatabase(kind), {
+      env: { DATA_DIR: dataDir, PUBLIC_BASE_URL: ON_THIS_MACHINE },
+    });
     try {
       const to = recipient();
       await enqueueMail(server.database.db, { kind: 'invite', to, subject: 'Erste', text: 'Hallo' });
@@ -62,9 +68,30 @@ describe.each(databaseKinds)('development mailbox on %s', (kind) => {
     }
   });
 
+  it('is not there behind a reverse proxy on the same machine, whose public name is not this machine', async () => {
+    // The trial put behind nginx on the host: the app still listens on loopback, but is reached
+    // at the town's name, which PUBLIC_BASE_URL must give for any change to pass the Origin check.
+    const server = await startTestServer(await createTestDatabase(kind), {
+      env: { DATA_DIR: dataDir, PUBLIC_BASE_URL: 'http://buergerbuero.musterstadt.example', TRUST_PROXY: '1' },
+    });
+    try {
+      const to = recipient();
+      await enqueueMail(server.database.db, { kind: 'staff.reset', to, subject: 'Passwort', text: 'Link' });
+      const proxied = new TestClient(server.url, { 'x-forwarded-for': '203.0.113.9' });
+      const list = await proxied.request('GET', '/api/dev/mailbox', undefined, { 'accept-language': 'en' });
+      expect([list.status, list.json.code]).toEqual([404, 'route_not_found']);
+      expect(JSON.stringify(list.json)).not.toContain(to);
+      expect((await proxied.get(`/api/dev/mailbox/${crypto.randomUUID()}`)).status).toBe(404);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('is not there when SMTP is configured', async () => {
     const smtp = await startSmtp();
-    const server = await startTestServer(await createTestDatabase(kind), { env: { SMTP_URL: smtp.url } });
+    const server = await startTestServer(await createTestDatabase(kind), {
+      env: { SMTP_URL: smtp.url, PUBLIC_BASE_URL: ON_THIS_MACHINE },
+    });
     try {
       const client = new TestClient(server.url);
       const list = await client.get('/api/dev/mailbox');
@@ -86,17 +113,24 @@ describe('mailbox availability', () => {
       SESSION_SECRET: 'x'.repeat(40),
     });
     expect(mailboxEnabled(production)).toBe(false);
-    expect(mailboxEnabled(testConfig())).toBe(true);
-    expect(mailboxEnabled(testConfig({ SMTP_URL: 'smtp://mail.example.de:587' }))).toBe(false);
+    expect(mailboxEnabled(local())).toBe(true);
+    expect(mailboxEnabled(local({ SMTP_URL: 'smtp://mail.example.de:587' }))).toBe(false);
+  });
+
+  it('is off when its public address is not this machine: a reverse proxy in front reaches it from anywhere', () => {
+    expect(mailboxEnabled(local({ PUBLIC_BASE_URL: 'https://buergerbuero.musterstadt.example' }))).toBe(false);
+    expect(mailboxEnabled(local({ PUBLIC_BASE_URL: 'http://192.168.1.20:3000' }))).toBe(false);
+    expect(mailboxEnabled(local({ PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }))).toBe(true);
+    expect(mailboxEnabled(local({ PUBLIC_BASE_URL: 'http://[::1]:3000' }))).toBe(true);
   });
 
   it('is off when the server listens beyond this machine: its password links would let anyone in', () => {
-    expect(mailboxEnabled(testConfig({ HOST: '0.0.0.0' }))).toBe(false);
-    expect(mailboxEnabled(testConfig({ HOST: '192.168.1.20' }))).toBe(false);
-    expect(mailboxEnabled(testConfig({ HOST: '::' }))).toBe(false);
-    expect(mailboxEnabled(testConfig({ HOST: '127.0.0.1' }))).toBe(true);
-    expect(mailboxEnabled(testConfig({ HOST: '127.0.1.1' }))).toBe(true);
-    expect(mailboxEnabled(testConfig({ HOST: 'localhost' }))).toBe(true);
-    expect(mailboxEnabled(testConfig({ HOST: '::1' }))).toBe(true);
+    expect(mailboxEnabled(local({ HOST: '0.0.0.0' }))).toBe(false);
+    expect(mailboxEnabled(local({ HOST: '192.168.1.20' }))).toBe(false);
+    expect(mailboxEnabled(local({ HOST: '::' }))).toBe(false);
+    expect(mailboxEnabled(local({ HOST: '127.0.0.1' }))).toBe(true);
+    expect(mailboxEnabled(local({ HOST: '127.0.1.1' }))).toBe(true);
+    expect(mailboxEnabled(local({ HOST: 'localhost' }))).toBe(true);
+    expect(mailboxEnabled(local({ HOST: '::1' }))).toBe(true);
   });
 });

@@ -16,6 +16,7 @@ export function secondFactorAdminRouter(deps: AppDeps): Router {
       tenantId: adminTenant(req).id,
       staffId: staffId.data,
       actorStaffId: admin.staff.id,
+      actorIsInstallationAdmin: admin.staff.isInstallationAdmin,
     });
     req.log.info({ staffId: staffId.data, by: admin.staff.id }, 'staff authenticator reset');
     res.status(204).end();

@@ -8,6 +8,7 @@ import { newTotpSecret, otpauthUri, verifyTotp } from '../../lib/totp.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import { endSessions, type StaffSession } from './auth.service.js';
 import { hasAuthenticator, TOTP_PURPOSE } from './authenticator.js';
+import { refuseInstallationLockOut } from './installation-admin.js';
 
 /**
  * Proves the session's person with their authenticator's code (issue 15: admin roles need a
@@ -124,7 +125,7 @@ export const OWN_SECOND_FACTOR = 'not for your own account: replace your own aut
  */
 export async function resetSecondFactor(
   ctx: Pick<Ctx, 'db' | 'events'>,
-  options: { tenantId: string; staffId: string; actorStaffId: string },
+  options: { tenantId: string; staffId: string; actorStaffId: string; actorIsInstallationAdmin: boolean },
 ): Promise<void> {
   // Not one's own: the reset ends the admin's sessions and lets the password alone enrol a new
   // authenticator at the next sign-in, so a stolen password plus a signed-in desk would be enough
@@ -138,6 +139,12 @@ export async function resetSecondFactor(
     });
   }
   await ctx.db.transaction(async (tx) => {
+    const [target] = await tx
+      .select({ isInstallationAdmin: staff.isInstallationAdmin })
+      .from(staff)
+      .where(and(eq(staff.id, options.staffId), eq(staff.tenantId, options.tenantId)))
+      .limit(1);
+    if (target) refuseInstallationLockOut({ isInstallationAdmin: options.actorIsInstallationAdmin }, target, 'staffId');
     const [reset] = await tx
       .update(staff)
       .set({ totpSecretSealed: null, totpConfirmedAt: null, totpLastStep: null })
