@@ -789,3 +789,35 @@ test('when the person let in leaves before the call, the clerk is told and the f
   await expect(said).toHaveCount(0);
   expectNoBrowserErrors(clerk);
 });
+
+// The knock form was replaced by "Anklopfen ist gerade nicht möglich" the moment the door paused
+// or filled up, and came back empty: what an elderly citizen had typed slowly was gone, and the
+// focus, in the field just removed, fell to the top of the page unsaid.
+test('a citizen typing while the door pauses for a moment keeps what they typed, and the focus says why', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const greta = await citizen(browser);
+  const { page } = greta;
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/${TENANT}/gewerbeamt`);
+  const form = page.getByRole('form', { name: 'Anklopfen' });
+  await form.getByLabel(/^Name/).fill('Greta Geduld');
+  const concern = form.getByLabel(/^Ihr Anliegen/);
+  await concern.fill('Ich möchte mein Gewerbe abmelden.');
+  await expect(concern).toBeFocused();
+
+  await setDoor(clerk, clerk.departmentId, 'paused');
+  const unavailable = page.getByTestId('knock-unavailable');
+  await expect(unavailable).toHaveAttribute('data-reason', 'paused');
+  await expect(form).toBeHidden();
+  await expect(unavailable.getByRole('heading', { name: 'Anklopfen ist gerade nicht möglich' })).toBeFocused();
+  await expectNoA11yViolations(page);
+
+  await setDoor(clerk, clerk.departmentId, 'open');
+  await expect(unavailable).toHaveCount(0);
+  await expect(form.getByRole('heading', { name: 'Anklopfen' })).toBeFocused();
+  await expect(form.getByLabel(/^Name/)).toHaveValue('Greta Geduld');
+  await expect(concern).toHaveValue('Ich möchte mein Gewerbe abmelden.');
+  expectNoBrowserErrors(clerk, greta);
+});

@@ -172,7 +172,9 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       onSubmit={(event) => void submit(event)}
       onPointerDown={primeAudio}
     >
-      <h2 id={`${id}-heading`}>{t('form.heading')}</h2>
+      <h2 id={`${id}-heading`} tabIndex={-1}>
+        {t('form.heading')}
+      </h2>
       <p>{t('form.intro')}</p>
 
       {/* Not under "please check your entries": nothing in the fields is wrong (issue 13, item 4). */}

@@ -1,8 +1,9 @@
 import { pagePath } from '@amtsraum/shared';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../lib/router';
 import type { ApiError } from '../../lib/api';
-import { message, type Message } from '../../lib/message';
+import { message, type Message, type Translate } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';
 import { useDepartmentPhrase } from '../../lib/useLocalize';
 import { formatClock, formatDay } from '../../ui/format';
@@ -20,28 +21,32 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
   const phrase = useDepartmentPhrase();
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const visit = useLiveVisit();
+  const canKnock = door?.canKnock;
+  // The part that had the focus may have just been hidden or removed: the focus goes to the
+  // heading now in its place, which says why (or that knocking is possible again).
+  const wayIn = useRef<HTMLDivElement>(null);
+  const seen = useRef(canKnock);
+  useEffect(() => {
+    if (seen.current === canKnock) return;
+    seen.current = canKnock;
+    const active = document.activeElement;
+    if (active === document.body || active?.closest('[hidden]'))
+      wayIn.current?.querySelector<HTMLElement>(canKnock ? 'form h2' : 'h2')?.focus();
+  }, [canKnock]);
 
-  const nextOpeningText = (at: string | Date | null) => {
-    if (!at) return null;
+  // "Nächste Öffnung: …" in the tenant's zone; for a refused knock worded when shown (a Message),
+  // so a language switch reaches it.
+  const nextWords = (tr: Translate, at: string | Date, lang = locale) => {
     const next = new Date(at);
-    if (Number.isNaN(next.getTime())) return null;
-    return t('unavailable.nextOpening', {
-      date: formatDay(next, locale, timeZone),
-      time: formatClock(next, locale, timeZone),
+    return tr('visits:unavailable.nextOpening', {
+      date: formatDay(next, lang, timeZone),
+      time: formatClock(next, lang, timeZone),
     });
   };
-
-  // Worded when shown (a Message), so a language switch reaches it; the time zone is the tenant's.
   const describeFailure = (error: ApiError): Message =>
-    message((tr, locale) => {
+    message((tr, lang) => {
       const text = tr(`errors:codes.${error.code}`);
-      const next = error.nextOpening;
-      return next
-        ? `${text} ${tr('visits:unavailable.nextOpening', {
-            date: formatDay(next, locale, timeZone),
-            time: formatClock(next, locale, timeZone),
-          })}`
-        : text;
+      return error.nextOpening ? `${text} ${nextWords(tr, error.nextOpening, lang)}` : text;
     });
 
   // Wait for the live answers before offering the form, so a waiting citizen never sees it.
@@ -66,19 +71,6 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
     );
   }
 
-  if (door.canKnock) {
-    return (
-      <section className="panel">
-        <KnockForm
-          tenantSlug={tenantSlug}
-          departmentSlug={departmentSlug}
-          services={services}
-          describeFailure={describeFailure}
-        />
-      </section>
-    );
-  }
-
   const reason =
     door.state !== 'closed' && door.unattended
       ? 'unattended'
@@ -87,30 +79,46 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
         : door.state === 'paused'
           ? 'paused'
           : 'closed';
-  const next = door.state === 'closed' ? nextOpeningText(door.nextOpening) : null;
+  const next = door.state === 'closed' && door.nextOpening && nextWords(t as Translate, door.nextOpening);
   const bookable = services.some((service) => service.bookable);
   return (
-    <section
-      aria-labelledby="knock-unavailable-heading"
-      className="panel"
-      data-testid="knock-unavailable"
-      data-reason={reason}
-    >
-      <h2 id="knock-unavailable-heading">{t('unavailable.heading')}</h2>
-      <p>
-        {t(`unavailable.${reason}`)}
-        {next && ` ${next}`}
-      </p>
-      {bookable && (
-        <p>
-          {t('unavailable.book')}{' '}
-          <Link to={pagePath('booking', { tenant: tenantSlug, department: departmentSlug })}>
-            {t('unavailable.bookLink')}
-          </Link>
-        </p>
+    <div ref={wayIn}>
+      {!canKnock && (
+        <section
+          aria-labelledby="knock-unavailable-heading"
+          className="panel"
+          data-testid="knock-unavailable"
+          data-reason={reason}
+        >
+          <h2 id="knock-unavailable-heading" tabIndex={-1}>
+            {t('unavailable.heading')}
+          </h2>
+          <p>
+            {t(`unavailable.${reason}`)}
+            {next && ` ${next}`}
+          </p>
+          {bookable && (
+            <p>
+              {t('unavailable.book')}{' '}
+              <Link to={pagePath('booking', { tenant: tenantSlug, department: departmentSlug })}>
+                {t('unavailable.bookLink')}
+              </Link>
+            </p>
+          )}
+          <p>{t('unavailable.contact')}</p>
+          <ContactDetails contact={contact} />
+        </section>
       )}
-      <p>{t('unavailable.contact')}</p>
-      <ContactDetails contact={contact} />
-    </section>
+      {/* Kept mounted, hidden while knocking is not possible: a door that pauses or fills up for a
+          moment must not take what the citizen typed with it. */}
+      <section className="panel" hidden={!canKnock}>
+        <KnockForm
+          tenantSlug={tenantSlug}
+          departmentSlug={departmentSlug}
+          services={services}
+          describeFailure={describeFailure}
+        />
+      </section>
+    </div>
   );
 }
