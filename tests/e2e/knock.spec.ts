@@ -821,3 +821,27 @@ test('a citizen typing while the door pauses for a moment keeps what they typed,
   await expect(concern).toHaveValue('Ich möchte mein Gewerbe abmelden.');
   expectNoBrowserErrors(clerk, greta);
 });
+
+// A phone that lost its network kept showing "Sie sind als Nächstes dran" as if live, saying
+// nothing until an unanswered ping 20 to 40 seconds later; the browser knows at once.
+test('a waiting citizen whose network drops is told so at once, and keeps the place when it is back', async ({
+  browser,
+}) => {
+  await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const nils = await citizen(browser);
+  const { page } = nils;
+  await knockViaApi(nils, 'gewerbeamt', { name: 'Nils Netzlos' });
+  await openWaitingRoom(nils, 'gewerbeamt');
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  const status = page.getByTestId('live-status');
+  await expect(status).toBeEmpty();
+
+  await nils.context.setOffline(true);
+  await expect(status).toHaveText('Verbindung unterbrochen – wird wiederhergestellt …');
+
+  await nils.context.setOffline(false);
+  await expect(status).toBeEmpty();
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  nils.errors.splice(0); // Chromium logs the refused connection attempts while offline
+  expectNoBrowserErrors(nils);
+});
