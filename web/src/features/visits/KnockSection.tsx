@@ -1,5 +1,5 @@
 import { pagePath } from '@amtsraum/shared';
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../lib/router';
 import type { ApiError } from '../../lib/api';
@@ -22,16 +22,13 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const visit = useLiveVisit();
   const canKnock = door?.canKnock;
-  // The part that had the focus may have just been hidden or removed: the focus goes to the
-  // heading now in its place, which says why (or that knocking is possible again).
+  // The focus was in the part just hidden (a field of the form, or the notice's heading): it goes
+  // to the heading of the part now shown, which says why knocking is not possible, or that it is
+  // again. Before the browser moves a hidden element's focus to the page, hence a layout effect.
   const wayIn = useRef<HTMLDivElement>(null);
-  const seen = useRef(canKnock);
-  useEffect(() => {
-    if (seen.current === canKnock) return;
-    seen.current = canKnock;
-    const active = document.activeElement;
-    if (active === document.body || active?.closest('[hidden]'))
-      wayIn.current?.querySelector<HTMLElement>(canKnock ? 'form h2' : 'h2')?.focus();
+  useLayoutEffect(() => {
+    if (document.activeElement?.closest('[hidden]'))
+      wayIn.current?.querySelector<HTMLElement>('section:not([hidden]) h2')?.focus();
   }, [canKnock]);
 
   // "Nächste Öffnung: …" in the tenant's zone; for a refused knock worded when shown (a Message),
@@ -83,34 +80,33 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
   const bookable = services.some((service) => service.bookable);
   return (
     <div ref={wayIn}>
-      {!canKnock && (
-        <section
-          aria-labelledby="knock-unavailable-heading"
-          className="panel"
-          data-testid="knock-unavailable"
-          data-reason={reason}
-        >
-          <h2 id="knock-unavailable-heading" tabIndex={-1}>
-            {t('unavailable.heading')}
-          </h2>
+      {/* Both kept mounted, one hidden: a door that pauses or fills up for a moment must not take
+          what the citizen typed with it. */}
+      <section
+        aria-labelledby="knock-unavailable-heading"
+        className="panel"
+        data-testid="knock-unavailable"
+        data-reason={reason}
+        hidden={canKnock}
+      >
+        <h2 id="knock-unavailable-heading" tabIndex={-1}>
+          {t('unavailable.heading')}
+        </h2>
+        <p>
+          {t(`unavailable.${reason}`)}
+          {next && ` ${next}`}
+        </p>
+        {bookable && (
           <p>
-            {t(`unavailable.${reason}`)}
-            {next && ` ${next}`}
+            {t('unavailable.book')}{' '}
+            <Link to={pagePath('booking', { tenant: tenantSlug, department: departmentSlug })}>
+              {t('unavailable.bookLink')}
+            </Link>
           </p>
-          {bookable && (
-            <p>
-              {t('unavailable.book')}{' '}
-              <Link to={pagePath('booking', { tenant: tenantSlug, department: departmentSlug })}>
-                {t('unavailable.bookLink')}
-              </Link>
-            </p>
-          )}
-          <p>{t('unavailable.contact')}</p>
-          <ContactDetails contact={contact} />
-        </section>
-      )}
-      {/* Kept mounted, hidden while knocking is not possible: a door that pauses or fills up for a
-          moment must not take what the citizen typed with it. */}
+        )}
+        <p>{t('unavailable.contact')}</p>
+        <ContactDetails contact={contact} />
+      </section>
       <section className="panel" hidden={!canKnock}>
         <KnockForm
           tenantSlug={tenantSlug}
