@@ -845,3 +845,23 @@ test('a waiting citizen whose network drops is told so at once, and keeps the pl
   nils.errors.splice(0); // Chromium logs the refused connection attempts while offline
   expectNoBrowserErrors(nils);
 });
+
+// When the door closed, a waiting person's screen reader said only "Wartezeit: ungewiss"; the
+// notice below, that the place is kept and until when if nobody is on duty, appeared unsaid.
+test('a waiting citizen hears the notice that comes when the door closes, not only sees it', async ({ browser }) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const hanna = await citizen(browser);
+  const { page } = hanna;
+  await knockViaApi(hanna, 'gewerbeamt', { name: 'Hanna Hört' });
+  await openWaitingRoom(hanna, 'gewerbeamt');
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  const region = page.locator('[aria-live="polite"]:not([role]):not([data-testid])');
+  await expect(region).toHaveCount(1);
+  await expect(region).toBeEmpty();
+
+  await setDoor(clerk, clerk.departmentId, 'closed');
+  const notice = region.getByTestId('door-notice');
+  await expect(notice).toHaveAttribute('data-reason', 'closed');
+  await expect(notice).toContainText('Ihr Platz bleibt erhalten');
+  expectNoBrowserErrors(clerk, hanna);
+});
