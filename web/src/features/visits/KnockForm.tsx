@@ -83,7 +83,8 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   // The same person may have knocked in another tab meanwhile, whose new visit cookie this tab's
   // connection never saw: when the tab is shown again it connects anew, and KnockSection then
   // says they are waiting instead of offering the form twice. Here, not in the door's page: its
-  // eager code has no room (issue 14), and only while the form is shown.
+  // eager code has no room (issue 14), and only while the form is on the page (hidden, too, while
+  // knocking is not possible).
   useEffect(() => {
     const onShown = () => {
       if (document.visibilityState === 'visible') getLiveClient().reconnectNow();
