@@ -789,3 +789,79 @@ test('when the person let in leaves before the call, the clerk is told and the f
   await expect(said).toHaveCount(0);
   expectNoBrowserErrors(clerk);
 });
+
+// The knock form was replaced by "Anklopfen ist gerade nicht möglich" the moment the door paused
+// or filled up, and came back empty: what an elderly citizen had typed slowly was gone, and the
+// focus, in the field just removed, fell to the top of the page unsaid.
+test('a citizen typing while the door pauses for a moment keeps what they typed, and the focus says why', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const greta = await citizen(browser);
+  const { page } = greta;
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/${TENANT}/gewerbeamt`);
+  const form = page.getByRole('form', { name: 'Anklopfen' });
+  await form.getByLabel(/^Name/).fill('Greta Geduld');
+  const concern = form.getByLabel(/^Ihr Anliegen/);
+  await concern.fill('Ich möchte mein Gewerbe abmelden.');
+  await expect(concern).toBeFocused();
+
+  await setDoor(clerk, clerk.departmentId, 'paused');
+  const unavailable = page.getByTestId('knock-unavailable');
+  await expect(unavailable).toHaveAttribute('data-reason', 'paused');
+  await expect(form).toBeHidden();
+  await expect(unavailable.getByRole('heading', { name: 'Anklopfen ist gerade nicht möglich' })).toBeFocused();
+  await expectNoA11yViolations(page);
+
+  await setDoor(clerk, clerk.departmentId, 'open');
+  await expect(unavailable).toBeHidden();
+  await expect(form.getByRole('heading', { name: 'Anklopfen' })).toBeFocused();
+  await expect(form.getByLabel(/^Name/)).toHaveValue('Greta Geduld');
+  await expect(concern).toHaveValue('Ich möchte mein Gewerbe abmelden.');
+  expectNoBrowserErrors(clerk, greta);
+});
+
+// A phone that lost its network kept showing "Sie sind als Nächstes dran" as if live, saying
+// nothing until an unanswered ping 20 to 40 seconds later; the browser knows at once.
+test('a waiting citizen whose network drops is told so at once, and keeps the place when it is back', async ({
+  browser,
+}) => {
+  await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const nils = await citizen(browser);
+  const { page } = nils;
+  await knockViaApi(nils, 'gewerbeamt', { name: 'Nils Netzlos' });
+  await openWaitingRoom(nils, 'gewerbeamt');
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  const status = page.getByTestId('live-status');
+  await expect(status).toBeEmpty();
+
+  await nils.context.setOffline(true);
+  await expect(status).toHaveText('Verbindung unterbrochen – wird wiederhergestellt …');
+
+  await nils.context.setOffline(false);
+  await expect(status).toBeEmpty();
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  nils.errors.splice(0); // Chromium logs the refused connection attempts while offline
+  expectNoBrowserErrors(nils);
+});
+
+// When the door closed, a waiting person's screen reader said only "Wartezeit: ungewiss"; the
+// notice below, that the place is kept and until when if nobody is on duty, appeared unsaid.
+test('a waiting citizen hears the notice that comes when the door closes, not only sees it', async ({ browser }) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const hanna = await citizen(browser);
+  const { page } = hanna;
+  await knockViaApi(hanna, 'gewerbeamt', { name: 'Hanna Hört' });
+  await openWaitingRoom(hanna, 'gewerbeamt');
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  const region = page.locator('[aria-live="polite"]:not([role]):not([data-testid])');
+  await expect(region).toHaveCount(1);
+  await expect(region).toBeEmpty();
+
+  await setDoor(clerk, clerk.departmentId, 'closed');
+  const notice = region.getByTestId('door-notice');
+  await expect(notice).toHaveAttribute('data-reason', 'closed');
+  await expect(notice).toContainText('Ihr Platz bleibt erhalten');
+  expectNoBrowserErrors(clerk, hanna);
+});

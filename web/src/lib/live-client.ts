@@ -290,9 +290,13 @@ export function getLiveClient(): LiveClient {
       url: liveUrl(window.location),
       createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     });
-    window.addEventListener('online', () => {
+    // Offline: the socket may look open for the 20 to 40 s until a ping goes unanswered, while the
+    // page shows a place in the queue as if live; a new one fails at once and says so. Online: at once.
+    const again = () => {
       client.reconnectNow();
-    });
+    };
+    window.addEventListener('online', again);
+    window.addEventListener('offline', again);
     client.start();
     shared = client;
   }

@@ -83,7 +83,8 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   // The same person may have knocked in another tab meanwhile, whose new visit cookie this tab's
   // connection never saw: when the tab is shown again it connects anew, and KnockSection then
   // says they are waiting instead of offering the form twice. Here, not in the door's page: its
-  // eager code has no room (issue 14), and only while the form is shown.
+  // eager code has no room (issue 14), and only while the form is on the page (hidden, too, while
+  // knocking is not possible).
   useEffect(() => {
     const onShown = () => {
       if (document.visibilityState === 'visible') getLiveClient().reconnectNow();
@@ -172,7 +173,9 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       onSubmit={(event) => void submit(event)}
       onPointerDown={primeAudio}
     >
-      <h2 id={`${id}-heading`}>{t('form.heading')}</h2>
+      <h2 id={`${id}-heading`} tabIndex={-1}>
+        {t('form.heading')}
+      </h2>
       <p>{t('form.intro')}</p>
 
       {/* Not under "please check your entries": nothing in the fields is wrong (issue 13, item 4). */}

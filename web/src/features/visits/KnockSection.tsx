@@ -1,8 +1,9 @@
 import { pagePath } from '@amtsraum/shared';
+import { useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../lib/router';
 import type { ApiError } from '../../lib/api';
-import { message, type Message } from '../../lib/message';
+import { message, type Message, type Translate } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';
 import { useDepartmentPhrase } from '../../lib/useLocalize';
 import { formatClock, formatDay } from '../../ui/format';
@@ -20,28 +21,29 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
   const phrase = useDepartmentPhrase();
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const visit = useLiveVisit();
+  const canKnock = door?.canKnock;
+  // The focus was in the part just hidden (a field of the form, or the notice's heading): it goes
+  // to the heading of the part now shown, which says why knocking is not possible, or that it is
+  // again. Before the browser moves a hidden element's focus to the page, hence a layout effect.
+  const wayIn = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (document.activeElement?.closest('[hidden]'))
+      wayIn.current?.querySelector<HTMLElement>('section:not([hidden]) h2')?.focus();
+  }, [canKnock]);
 
-  const nextOpeningText = (at: string | Date | null) => {
-    if (!at) return null;
+  // "Nächste Öffnung: …" in the tenant's zone; for a refused knock worded when shown (a Message),
+  // so a language switch reaches it.
+  const nextWords = (tr: Translate, at: string | Date, lang = locale) => {
     const next = new Date(at);
-    if (Number.isNaN(next.getTime())) return null;
-    return t('unavailable.nextOpening', {
-      date: formatDay(next, locale, timeZone),
-      time: formatClock(next, locale, timeZone),
+    return tr('visits:unavailable.nextOpening', {
+      date: formatDay(next, lang, timeZone),
+      time: formatClock(next, lang, timeZone),
     });
   };
-
-  // Worded when shown (a Message), so a language switch reaches it; the time zone is the tenant's.
   const describeFailure = (error: ApiError): Message =>
-    message((tr, locale) => {
+    message((tr, lang) => {
       const text = tr(`errors:codes.${error.code}`);
-      const next = error.nextOpening;
-      return next
-        ? `${text} ${tr('visits:unavailable.nextOpening', {
-            date: formatDay(next, locale, timeZone),
-            time: formatClock(next, locale, timeZone),
-          })}`
-        : text;
+      return error.nextOpening ? `${text} ${nextWords(tr, error.nextOpening, lang)}` : text;
     });
 
   // Wait for the live answers before offering the form, so a waiting citizen never sees it.
@@ -66,19 +68,6 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
     );
   }
 
-  if (door.canKnock) {
-    return (
-      <section className="panel">
-        <KnockForm
-          tenantSlug={tenantSlug}
-          departmentSlug={departmentSlug}
-          services={services}
-          describeFailure={describeFailure}
-        />
-      </section>
-    );
-  }
-
   const reason =
     door.state !== 'closed' && door.unattended
       ? 'unattended'
@@ -87,30 +76,45 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
         : door.state === 'paused'
           ? 'paused'
           : 'closed';
-  const next = door.state === 'closed' ? nextOpeningText(door.nextOpening) : null;
+  const next = door.state === 'closed' && door.nextOpening && nextWords(t as Translate, door.nextOpening);
   const bookable = services.some((service) => service.bookable);
   return (
-    <section
-      aria-labelledby="knock-unavailable-heading"
-      className="panel"
-      data-testid="knock-unavailable"
-      data-reason={reason}
-    >
-      <h2 id="knock-unavailable-heading">{t('unavailable.heading')}</h2>
-      <p>
-        {t(`unavailable.${reason}`)}
-        {next && ` ${next}`}
-      </p>
-      {bookable && (
+    <div ref={wayIn}>
+      {/* Both kept mounted, one hidden: a door that pauses or fills up for a moment must not take
+          what the citizen typed with it. */}
+      <section
+        aria-labelledby="knock-unavailable-heading"
+        className="panel"
+        data-testid="knock-unavailable"
+        data-reason={reason}
+        hidden={canKnock}
+      >
+        <h2 id="knock-unavailable-heading" tabIndex={-1}>
+          {t('unavailable.heading')}
+        </h2>
         <p>
-          {t('unavailable.book')}{' '}
-          <Link to={pagePath('booking', { tenant: tenantSlug, department: departmentSlug })}>
-            {t('unavailable.bookLink')}
-          </Link>
+          {t(`unavailable.${reason}`)}
+          {next && ` ${next}`}
         </p>
-      )}
-      <p>{t('unavailable.contact')}</p>
-      <ContactDetails contact={contact} />
-    </section>
+        {bookable && (
+          <p>
+            {t('unavailable.book')}{' '}
+            <Link to={pagePath('booking', { tenant: tenantSlug, department: departmentSlug })}>
+              {t('unavailable.bookLink')}
+            </Link>
+          </p>
+        )}
+        <p>{t('unavailable.contact')}</p>
+        <ContactDetails contact={contact} />
+      </section>
+      <section className="panel" hidden={!canKnock}>
+        <KnockForm
+          tenantSlug={tenantSlug}
+          departmentSlug={departmentSlug}
+          services={services}
+          describeFailure={describeFailure}
+        />
+      </section>
+    </div>
   );
 }

@@ -219,7 +219,9 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
               : t('wait.estimateNone')}
         </p>
       </div>
-      {blocked && <DoorNotice visit={visit} reason={blocked} />}
+      {/* Said when it comes (the place held until when, or kept while closed), not only shown: the
+          region is there before it, so a screen reader reads what appears in it. */}
+      <div aria-live="polite">{blocked && <DoorNotice visit={visit} reason={blocked} />}</div>
       <LiveStatus />
       <p>{t('wait.keepOpen')}</p>
       <NotifyButton />
