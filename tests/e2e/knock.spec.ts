@@ -824,7 +824,7 @@ test('a citizen typing while the door pauses for a moment keeps what they typed,
 
 // A phone that lost its network kept showing "Sie sind als Nächstes dran" as if live, saying
 // nothing until an unanswered ping 20 to 40 seconds later; the browser knows at once.
-test('a waiting citizen whose network drops is told so at once, and keeps the place when it is back', async ({
+test('a waiting citizen whose network drops is told so at once, hears when it is back, and keeps the place', async ({
   browser,
 }) => {
   await clerkAt(browser, STAFF.petra, 'gewerbeamt');
@@ -839,9 +839,11 @@ test('a waiting citizen whose network drops is told so at once, and keeps the pl
   await nils.context.setOffline(true);
   await expect(status).toHaveText('Verbindung unterbrochen – wird wiederhergestellt …');
 
+  // Back: said too (someone who heard it drop hears it return), and then the notice goes.
   await nils.context.setOffline(false);
-  await expect(status).toBeEmpty();
+  await expect(status).toHaveText('Wieder verbunden.');
   await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  await expect(status).toBeEmpty({ timeout: 10_000 });
   nils.errors.splice(0); // Chromium logs the refused connection attempts while offline
   expectNoBrowserErrors(nils);
 });
