@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { HTTP_404_LOGGED, expect, mainHeading, switchLanguage, test } from './fixtures';
+import { newPerson } from './support';
 
 const cases = [
   { path: '/gibtsnicht', backDe: 'Zur Übersicht aller Kommunen', backEn: 'Go to all municipalities', to: /\/$/ },
@@ -93,4 +95,28 @@ test('an invite link cut short says it is not valid, not that something went wro
   await expect(mainHeading(page)).toHaveText('This invitation link is not valid');
   await page.getByRole('link', { name: 'To the start page' }).click();
   await expect(page).toHaveURL(/\/$/);
+});
+
+// A page whose first read is refused for too many requests said "Bitte warten Sie einen Moment"
+// when the limit asked for ten minutes: people came back at once and were refused again.
+test('a manage link refused for too many tries says how long to wait, in German and English', async ({ browser }) => {
+  const guesser = await newPerson(browser); // an address of its own: the limit counts per address
+  const token = () => randomBytes(32).toString('base64url');
+  // Sixty tries of the manage links' limit in ten minutes, each a link that does not exist.
+  for (let i = 0; i < 60; i += 1) {
+    const tried = await guesser.request.post('/api/appointments/manage', { data: { token: token() } });
+    expect(tried.status()).toBe(404);
+  }
+  const { page } = guesser;
+  await page.goto(`/termin#${token()}`);
+  await expect(mainHeading(page)).toHaveText('Das hat leider nicht geklappt');
+  await expect(page.getByRole('main')).toContainText(
+    /Zu viele Anfragen\. Bitte versuchen Sie es in etwa (9|10) Minuten erneut\./,
+  );
+  await expect(page.getByRole('main')).not.toContainText('einen Moment');
+  await switchLanguage(page, 'en');
+  await expect(page.getByRole('main')).toContainText(/Too many requests\. Please try again in about (9|10) minutes\./);
+  // Chromium logs the refused read (429); nothing else went wrong.
+  expect(guesser.errors.filter((error) => !/status of 429/.test(error))).toEqual([]);
+  await guesser.context.close();
 });

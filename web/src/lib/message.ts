@@ -35,9 +35,14 @@ export function useSay(): (text: Message) => string {
  */
 export function problemMessage(error: ApiError): Message {
   const { code } = error;
-  const wait = code === 'rate_limited' && error.extras.retryAfter ? retryWait(error.extras.retryAfter) : null;
+  const wait = limitWait(error);
   if (wait) return message((t) => t(`errors:rateLimitedFor.${wait.unit}`, { count: wait.count }));
   // On staff pages, in staff's words ("this visit is not in this department"), not the citizen's.
   if (error.extras.forStaff && isStaffWordedCode(code)) return message((t) => t(`moreErrors:staffCodes.${code}`));
   return message((t) => t(`errors:codes.${code}`));
+}
+
+/** How long a refusal for too many requests asks to wait, if longer than about a minute. */
+export function limitWait(error: ApiError): ReturnType<typeof retryWait> {
+  return error.code === 'rate_limited' && error.extras.retryAfter ? retryWait(error.extras.retryAfter) : null;
 }
