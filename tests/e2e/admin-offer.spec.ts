@@ -6,7 +6,7 @@ import {
   WeekViewSchema,
 } from '@amtsraum/shared';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
-import { ADMINS, peoplePerTest, signInAsAdmin, tabTo } from './support';
+import { ADMINS, newPerson, peoplePerTest, signInAsAdmin, tabTo, type Person } from './support';
 
 // Issue 15, items 2 to 4: a department admin adds a service with an online link, a citizen books,
 // an absence of the clerk collides with the booking and the admin cancels it; the citizen's
@@ -273,4 +273,73 @@ test('a closure over a booking: the admin moves it, by keyboard, to the slot the
   // Chromium logs the 409 that brought the collision list; nothing else may go wrong.
   expect(amelie.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);
   expect(citizen.errors).toEqual([]);
+});
+
+/** A service of its own for a test, archived again afterwards (the booking specs expect "Beratung" alone). */
+async function addService(admin: Person, name: { de: string; en: string }): Promise<{ id: string; slug: string }> {
+  const slug = `probe-${Date.now().toString(36)}`;
+  const created = await admin.request.post(`${API}/services`, {
+    data: {
+      slug,
+      name,
+      description: null,
+      durationMinutes: 15,
+      extraMinutesPerPerson: 0,
+      documents: [],
+      bookable: true,
+      knockable: true,
+      maxPersons: null,
+      keywords: {},
+      onlineUrl: null,
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const { service } = (await created.json()) as { service: { id: string } };
+  people.tidyWith(async () => {
+    await admin.request.post(`${API}/services/${service.id}/archive`, { data: {} });
+  });
+  return { id: service.id, slug };
+}
+
+test('archiving a service and restoring it is said, in German and English, with the focus on the service’s button', async ({
+  browser,
+}) => {
+  for (const { locale, name, archive, restore, archived, restored } of [
+    {
+      locale: 'de-DE',
+      name: { de: 'Fischereischein', en: 'Fishing licence' },
+      archive: 'Archivieren Fischereischein',
+      restore: 'Wiederherstellen Fischereischein',
+      archived: '„Fischereischein“ ist archiviert und wird nicht mehr angeboten; gebuchte Termine bleiben bestehen.',
+      restored: '„Fischereischein“ ist wiederhergestellt und wird wieder angeboten.',
+    },
+    {
+      locale: 'en-GB',
+      name: { de: 'Angelschein', en: 'Angling licence' },
+      archive: 'Archive Angling licence',
+      restore: 'Restore Angling licence',
+      archived: '“Angling licence” is archived and no longer offered; booked appointments stay.',
+      restored: '“Angling licence” is restored and offered again.',
+    },
+  ]) {
+    const admin = people.add(await newPerson(browser, { locale }));
+    await signInAsAdmin(admin, ADMINS.amelie);
+    const { page } = admin;
+    const { slug } = await addService(admin, name);
+    await page.goto(`${ADMIN_BASE}/services`);
+    const list = page.getByTestId('admin-services');
+    // By keyboard: the archived service goes to the list's end, its button is now "restore" and
+    // has the focus, and the page says what happened (only the button's word changed).
+    await tabTo(page, list.getByRole('button', { name: archive, exact: true }));
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('services-status')).toHaveText(archived);
+    await expect(page.getByTestId('services-status')).toHaveRole('status');
+    await expect(list.getByRole('listitem').last()).toHaveAttribute('data-testid', `admin-service-${slug}`);
+    await expect(list.getByRole('button', { name: restore, exact: true })).toBeFocused();
+    await expectNoA11yViolations(page);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('services-status')).toHaveText(restored);
+    await expect(list.getByRole('button', { name: archive, exact: true })).toBeFocused();
+    expect(admin.errors).toEqual([]);
+  }
 });
