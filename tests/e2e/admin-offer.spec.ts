@@ -165,12 +165,18 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
   await tabTo(page, clara.getByRole('button', { name: /^Entfernen / }).first());
   await page.keyboard.press('Enter');
   const removal = clara.getByTestId('absence-removal');
-  await expect(removal).toHaveText(/^Diesen Eintrag gibt es nicht oder nicht mehr\./);
+  // The list is loaded again and says so (it kept the removed line, and said "reload the page").
+  await expect(removal).toHaveText(
+    'Diese Abwesenheit war schon entfernt, vielleicht in einem anderen Fenster oder von jemand anderem. Die Liste ist jetzt neu geladen.',
+  );
   await expect(removal).toBeFocused();
-  // One removed here is said to be removed, and the focus is on what says so, not the page's start.
+  await expect(clara.getByText('Keine Abwesenheiten eingetragen.')).toBeVisible();
+  // One entered elsewhere shows once the tab is shown again, without a reload.
   const later = await amelie.request.post(absenceUrl, { data: { startsOn: dateIn(300), endsOn: dateIn(300) } });
   expect(later.status()).toBe(201);
-  await page.reload();
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await expect(clara.getByRole('button', { name: /^Entfernen / })).toHaveCount(1);
+  // One removed here is said to be removed, and the focus is on what says so, not the page's start.
   await tabTo(page, clara.getByRole('button', { name: /^Entfernen / }).first());
   await page.keyboard.press('Enter');
   await expect(removal).toHaveText('Abwesenheit entfernt.');
@@ -342,4 +348,54 @@ test('archiving a service and restoring it is said, in German and English, with 
     await expect(list.getByRole('button', { name: archive, exact: true })).toBeFocused();
     expect(admin.errors).toEqual([]);
   }
+});
+
+test('a closure removed in another window: removing it here says so and loads the list again; one added there shows when the tab is shown again', async ({
+  browser,
+}) => {
+  const amelie = await people.open(browser);
+  await signInAsAdmin(amelie, ADMINS.amelie);
+  const { page } = amelie;
+  const day = dateIn(400);
+  const closuresOfDay = async () =>
+    DepartmentClosureListSchema.parse(await (await amelie.request.get(`${API}/closures`)).json()).closures.filter(
+      (c) => c.from === day,
+    );
+  people.tidyWith(async () => {
+    for (const closure of await closuresOfDay()) await amelie.request.delete(`${API}/closures/${closure.id}`);
+  });
+  const add = async () => {
+    const added = await amelie.request.post(`${API}/closures`, { data: { from: day, to: day, reason: null } });
+    expect(added.status(), await added.text()).toBe(201);
+  };
+  await add();
+  await page.goto(ADMIN_BASE);
+  const closures = page.getByRole('region', { name: 'Schließtage des Amts' });
+  const dates = new Intl.DateTimeFormat('de-DE', {
+    timeZone: 'UTC',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(`${day}T00:00:00Z`));
+  const remove = closures.getByRole('button', { name: `Schließtag ${dates} entfernen`, exact: true });
+  await expect(remove).toHaveCount(1);
+  for (const closure of await closuresOfDay()) {
+    expect((await amelie.request.delete(`${API}/closures/${closure.id}`)).status()).toBe(204);
+  }
+  await tabTo(page, remove);
+  await page.keyboard.press('Enter');
+  // Said where the focus goes, instead of "reload the page" beside a line that was no longer there.
+  const said = closures.getByTestId('error-summary').filter({
+    hasText:
+      'Dieser Eintrag war schon entfernt, vielleicht in einem anderen Fenster oder von jemand anderem. Die Liste ist jetzt neu geladen.',
+  });
+  await expect(said).toBeFocused();
+  await expect(remove).toHaveCount(0);
+  // Added in the other window: here once the tab is shown again, without a reload.
+  await add();
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await expect(remove).toHaveCount(1);
+  await expectNoA11yViolations(page);
+  expect(amelie.errors.filter((error) => !/status of 404/.test(error))).toEqual([]);
 });

@@ -101,7 +101,7 @@ export function QuickInterpreterInvite({
           type="button"
           className="button"
           aria-disabled={busy || undefined}
-          aria-label={whose ? t('quick.interpreterForWhom', { language: name, whose }) : undefined}
+          aria-label={whose ? `${t('panel.interpreterFor', { language: name })} – ${whose}` : undefined}
           onClick={() => {
             if (!busy) void start();
           }}

@@ -16,6 +16,7 @@ import { toApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
+import { useReloadWhenShown } from '../../lib/useReloadWhenShown';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { isRefused, useRefusal } from '../../ui/LostRight';
@@ -30,6 +31,7 @@ export function AdminServicesPage() {
   const params = useParams();
   const ref: DepartmentRef = { tenant: params.tenant ?? '', department: params.department ?? '' };
   const state = useServices(ref);
+  useReloadWhenShown(state.reload);
   return (
     <NotFoundOr refused={isRefused(state)}>
       <PageHeading title={t('services.title')} />
