@@ -166,6 +166,7 @@ export default defineConfig({
             // as do the staff pages' short forms (ui/SubmitForm.tsx) and the admin pages' collision
             // reader and choice (lib/collisions.ts, ui/CollisionChoice.tsx), and what staff pages say
             // when a right was taken or a session ended (ui/LostRight.tsx, lib/session-ended.ts), and
+            // how the admin lists load again when their tab is shown (lib/useReloadWhenShown.ts), and
             // the calendar arithmetic of booking, the console and absences (lib/calendar.ts); the QR
             // code (ui/QrCode.tsx, with its encoder) and the hybrid office's schemas stay with the
             // admin, booking, device and kiosk pages (issue 16), the counter's (onsite-staff.api) with
@@ -178,7 +179,7 @@ export default defineConfig({
             // (audit-details.ts).
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk|live-client|knock)\.api\.ts|audit-actions\.ts|audit-details\.ts|office-text\.ts|person-name-schema\.ts|chime\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk|live-client|knock)\.api\.ts|audit-actions\.ts|audit-details\.ts|office-text\.ts|person-name-schema\.ts|chime\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|useReloadWhenShown\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
             },
           ],
         },

@@ -168,3 +168,24 @@ test('the forgot-password, profile and installation pages work by keyboard and p
   await expect(ines.page.getByRole('link', { name: 'Zu Ihren Ämtern' })).toBeVisible();
   expectNoBrowserErrors(visitor, ines);
 });
+
+test('a clerk another admin invited meanwhile is listed once the staff page’s tab is shown again', async ({
+  browser,
+}) => {
+  const amelie = await people.open(browser);
+  await signInAsAdmin(amelie, ADMINS.amelie);
+  const { page } = amelie;
+  await page.goto('/admin/testhausen/staff');
+  await expect(mainHeading(page)).toHaveText('Mitarbeitende der Kommune');
+  // Invited in another window (the same session's requests stand for it).
+  const email = `anderes.fenster.${String(Date.now())}@testhausen.example`;
+  const invited = await amelie.request.post('/api/admin/tenants/testhausen/staff', {
+    data: { name: 'Olaf Anderswo', email, languages: [], isTenantAdmin: false, roles: [] },
+  });
+  expect(invited.status(), await invited.text()).toBe(201);
+  const card = page.getByTestId(`staff-member-${email}`);
+  await expect(card).toHaveCount(0);
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await expect(card.getByTestId('staff-status')).toHaveText('eingeladen');
+  expectNoBrowserErrors(amelie);
+});

@@ -1,6 +1,13 @@
 import type { Page } from '@playwright/test';
 import { expectFrames, passDeviceCheck, remoteCamera, remoteTile } from './call-support';
-import { expect, expectNoA11yViolations, LIVEKIT_SERVER_ENDED_SESSION, mainHeading, test } from './fixtures';
+import {
+  expect,
+  expectNoA11yViolations,
+  LIVEKIT_SERVER_ENDED_SESSION,
+  mainHeading,
+  switchLanguage,
+  test,
+} from './fixtures';
 import {
   STAFF,
   admitViaApi,
@@ -101,6 +108,29 @@ test('citizen and clerk see each other, share a screen, chat, survive a reload, 
     await expect(citizen.page.getByRole('button', { name: 'Bildschirm teilen' })).toHaveCount(0);
     await clerk.page.getByRole('button', { name: 'Bildschirm teilen' }).click();
     await expect(clerk.page.getByRole('button', { name: 'Teilen beenden' })).toBeVisible();
+    // The section where the clerk lets others share is not named like the share button: a screen
+    // reader's lists of headings and buttons both said "Bildschirm teilen". In English too.
+    for (const { lang, allow, checkbox, share } of [
+      {
+        lang: 'de',
+        allow: 'Berechtigungen',
+        checkbox: 'Erika Mustermann darf den Bildschirm teilen',
+        share: 'Bildschirm teilen',
+      },
+      {
+        lang: 'en',
+        allow: 'Sharing permissions',
+        checkbox: 'Erika Mustermann may share their screen',
+        share: 'Share screen',
+      },
+    ] as const) {
+      await switchLanguage(clerk.page, lang);
+      const section = clerk.page.getByRole('region', { name: allow, exact: true });
+      await expect(section.getByRole('heading', { level: 2 })).toHaveText(allow);
+      await expect(section.getByRole('checkbox', { name: checkbox })).not.toBeChecked();
+      await expect(clerk.page.getByRole('heading', { name: share, exact: true })).toHaveCount(0);
+    }
+    await switchLanguage(clerk.page, 'de');
     await expectFrames(citizen.page.getByTestId('screen-share').getByTestId('screen-video'), 'citizen sees the screen');
     await expect(citizen.page.getByTestId('screen-share')).toContainText('Geteilter Bildschirm von');
 

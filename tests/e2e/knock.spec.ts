@@ -750,6 +750,66 @@ test('on a 320 px phone the name of the day’s appointments wraps within the sc
   expectNoBrowserErrors(clerk);
 });
 
+// A long name in the day's appointments ran off the right edge at 320 px ("Maximilianeaugust…"),
+// readable only by scrolling the table sideways.
+test('on a 320 px phone a long name in the day’s appointments is in view in full, beside its time', async ({
+  browser,
+}) => {
+  const name = 'Maximilianeaugustinahildegardis-Schwarzenbergerstraße';
+  const clerk = await citizen(browser);
+  const me = await signInAsStaff(clerk, 'clara.klein@testhausen.example', TESTHAUSEN_PASSWORD);
+  const id = me.staff.departments.find((d) => d.slug === 'termine' && d.tenantSlug === 'testhausen')!.id;
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(
+    new Date(Date.now() + 29 * 24 * 3_600_000),
+  );
+  const api = '/api/tenants/testhausen/departments/termine';
+  const slots = SlotsResponseSchema.parse(
+    await (await clerk.request.get(`${api}/slots?services=beratung&persons=1&from=${day}&days=7`)).json(),
+  ).days.find((found) => found.slots.length > 0)!;
+  const booked = await clerk.request.post(`${api}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt: slots.slots.at(-1)!.startsAt,
+      name,
+      email: `maximiliane.augustina.${Date.now()}@example.org`,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+    headers: { 'X-Forwarded-For': '10.9.7.22' },
+  });
+  expect(booked.status()).toBe(201);
+  const { appointment } = (await booked.json()) as { appointment: { id: string } };
+  people.tidyWith(async () => {
+    await clerk.request.post(`/api/staff/departments/${id}/appointments/${appointment.id}/cancel`, { data: {} });
+  });
+
+  await clerk.page.setViewportSize({ width: 320, height: 640 });
+  await clerk.page.goto(`/staff/${id}`);
+  const panel = clerk.page.getByTestId('appointments-panel');
+  await panel.getByLabel('Datum').fill(slots.date);
+  const region = panel.getByRole('region', { name: /^Termine am / });
+  const cell = region.getByTestId(`appointment-${appointment.id}`).getByRole('rowheader');
+  await expect(cell).toContainText(name);
+  await region.evaluate((element) => element.scrollTo({ left: 0 }));
+  const shown = (await region.boundingBox())!;
+  const box = (await cell.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(shown.x);
+  expect(box.x + box.width).toBeLessThanOrEqual(Math.min(shown.x + shown.width, 320));
+  // Nothing of it cut: the cell's text, its e-mail address too, wraps within the cell.
+  expect(await cell.evaluate((element) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
+  // Broken between syllables where the browser knows the page's language.
+  expect(
+    await cell.evaluate((element) => [
+      getComputedStyle(element).hyphens,
+      element.closest('[lang]')?.getAttribute('lang'),
+    ]),
+  ).toEqual(['auto', 'de']);
+  expect(await clerk.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await expectNoA11yViolations(clerk.page);
+  expectNoBrowserErrors(clerk);
+});
+
 // Let in, the person left before the call: the clerk's "Ihr Gespräch" went quietly to "Sie sind
 // gerade in keinem Gespräch", the focus (on "Zum Gespräch") fell to the top of the page, and
 // nothing said why.

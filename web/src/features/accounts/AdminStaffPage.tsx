@@ -5,6 +5,7 @@ import { toApiError } from '../../lib/api';
 import { problemMessage, useSay, type Message } from '../../lib/message';
 import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
+import { useReloadWhenShown } from '../../lib/useReloadWhenShown';
 import { useLanguageName } from '../../ui/LanguageOptions';
 import { isRefused, useRefusal } from '../../ui/LostRight';
 import { PageHeading } from '../../ui/PageHeading';
@@ -22,6 +23,8 @@ export function AdminStaffPage() {
 function StaffAdministration({ tenant, me }: { tenant: string; me: StaffMe }) {
   const { t } = useTranslation('accounts');
   const state = useStaffList(tenant);
+  // Another admin's changes (an invitation, a deactivation) show once this tab is shown again.
+  useReloadWhenShown(state.reload);
   return (
     <NotFoundOr refused={isRefused(state)}>
       <PageHeading title={t('staff.title')}>{t('staff.heading')}</PageHeading>

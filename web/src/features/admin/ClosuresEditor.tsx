@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { message } from '../../lib/message';
 import { keepWhileReloading, useLoad } from '../../lib/useLoad';
+import { useReloadWhenShown } from '../../lib/useReloadWhenShown';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatCivilDate } from '../../ui/format';
 import { CollisionChoice, type Resolutions } from '../../ui/CollisionChoice';
@@ -52,6 +53,7 @@ export function ClosuresEditor({
       };
     return getJson(`${scope}/closures`, DepartmentClosureListSchema, options);
   });
+  useReloadWhenShown(state.reload);
   const form = useAdminForm(CLOSURE_FIELDS);
   const { fields } = form;
   const [from, setFrom] = useState('');
@@ -144,6 +146,7 @@ export function ClosuresEditor({
                   const done = await form.run(
                     () => removeClosure(scope, closure.id),
                     message((tr) => tr('admin:closures.removed')),
+                    { onStale: state.reload },
                   );
                   if (done === null) return;
                   focusAt.current = index;

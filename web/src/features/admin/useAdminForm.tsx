@@ -31,7 +31,14 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
   const run = async <T,>(
     action: () => Promise<T>,
     done: Message,
-    options: { onCollision?: (collisions: Collision[]) => void } = {},
+    options: {
+      onCollision?: (collisions: Collision[]) => void;
+      /**
+       * The entry is gone or changed meanwhile (another window, another admin): the caller loads
+       * its list again, and the failure says so.
+       */
+      onStale?: () => void;
+    } = {},
   ): Promise<T | null> => {
     if (busy) return null;
     setBusy(true);
@@ -67,7 +74,20 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
       );
       fields.setErrors(found);
       setSecondFactor(apiError.code === 'second_factor_required');
-      setFailure(Object.keys(found).length > 0 || isLostRight(apiError) ? null : problemMessage(apiError));
+      const stale = options.onStale && (apiError.code === 'entry_not_found' || apiError.code === 'conflict');
+      const problem = problemMessage(apiError);
+      setFailure(
+        Object.keys(found).length > 0 || isLostRight(apiError)
+          ? null
+          : stale
+            ? message((t, locale) =>
+                apiError.code === 'entry_not_found'
+                  ? t('admin:staleGone')
+                  : `${problem.say(t, locale)} ${t('admin:staleReloaded')}`,
+              )
+            : problem,
+      );
+      if (stale) options.onStale?.();
       setFailedAt((n) => n + 1);
       return null;
     } finally {

@@ -651,6 +651,7 @@ function Console({
                 interpreterLanguage={appointment.interpreterLanguage}
                 timeZone={department.timeZone}
                 name={t('appointments.invitesFor', { name: appointment.name, time: clockOf(appointment.startsAt) })}
+                whose={t('appointments.whose', { name: appointment.name, time: clockOf(appointment.startsAt) })}
               />
             </>
           ) : null

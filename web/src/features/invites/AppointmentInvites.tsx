@@ -10,6 +10,7 @@ export function AppointmentInvites({
   interpreterLanguage,
   timeZone,
   name,
+  whose,
 }: {
   departmentId: string;
   appointmentId: string;
@@ -17,6 +18,8 @@ export function AppointmentInvites({
   timeZone: string;
   /** The button's name: which appointment it is (its text, with the time and the person), to tell the rows apart. */
   name: string;
+  /** Which appointment, for the interpreter button's name ("Termin 09:30 Uhr, Olga Spät"). */
+  whose: string;
 }) {
   const { t } = useTranslation('invites');
   const id = useId();
@@ -30,6 +33,7 @@ export function AppointmentInvites({
           target={target}
           language={interpreterLanguage}
           timeZone={timeZone}
+          whose={whose}
         />
       )}
       <button

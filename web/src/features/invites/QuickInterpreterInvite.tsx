@@ -19,12 +19,18 @@ export function QuickInterpreterInvite({
   target,
   language,
   timeZone,
+  whose,
   onChange,
 }: {
   departmentId: string;
   target: InviteTarget;
   language: string;
   timeZone: string;
+  /**
+   * Whose link it is ("Termin 09:30 Uhr, Olga Spät"), added to the button's name where several
+   * rows have one: two "… für Arabisch einladen" could not be told apart by a screen reader.
+   */
+  whose?: string;
   /** After a link was made (and one replaced): for a list of links beside this. */
   onChange?: () => void;
 }) {
@@ -95,6 +101,7 @@ export function QuickInterpreterInvite({
           type="button"
           className="button"
           aria-disabled={busy || undefined}
+          aria-label={whose ? `${t('panel.interpreterFor', { language: name })} – ${whose}` : undefined}
           onClick={() => {
             if (!busy) void start();
           }}

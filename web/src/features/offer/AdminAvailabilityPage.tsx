@@ -23,6 +23,7 @@ import { toApiError, type ApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
+import { useReloadWhenShown } from '../../lib/useReloadWhenShown';
 import { formatClock, formatCivilDate, formatLongDate, formatMinutes } from '../../ui/format';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
@@ -56,6 +57,7 @@ export function AdminAvailabilityPage() {
   const [version, setVersion] = useState(0);
   const changed = () => setVersion((v) => v + 1);
   const availability = useAvailability(ref, version);
+  useReloadWhenShown(changed);
   return (
     <NotFoundOr refused={isRefused(availability)}>
       <PageHeading title={t('availability.title')} />
@@ -317,7 +319,19 @@ function ClerkPanel({
     } catch (error) {
       const problem = toApiError(error);
       if (removalRefusal.refused(problem)) setRemoval(null);
-      else setRemoval({ ok: false, text: problemMessage(problem), at });
+      else if (problem.code === 'entry_not_found' || problem.code === 'conflict') {
+        // The list was out of date (removed or changed in another window): shown as it is now,
+        // and said so, instead of "reload the page" beside a line that is no longer there.
+        const why = problem.code === 'entry_not_found' ? null : problemMessage(problem);
+        setRemoval({
+          ok: false,
+          text: message((tr, lang) =>
+            why ? `${why.say(tr, lang)} ${tr('offer:absences.reloaded')}` : tr('offer:absences.goneReloaded'),
+          ),
+          at,
+        });
+        onChange();
+      } else setRemoval({ ok: false, text: problemMessage(problem), at });
     }
   };
 

@@ -16,6 +16,7 @@ import { toApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { Link, useParams } from '../../lib/router';
 import { useLocalize } from '../../lib/useLocalize';
+import { useReloadWhenShown } from '../../lib/useReloadWhenShown';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { isRefused, useRefusal } from '../../ui/LostRight';
@@ -30,6 +31,7 @@ export function AdminServicesPage() {
   const params = useParams();
   const ref: DepartmentRef = { tenant: params.tenant ?? '', department: params.department ?? '' };
   const state = useServices(ref);
+  useReloadWhenShown(state.reload);
   return (
     <NotFoundOr refused={isRefused(state)}>
       <PageHeading title={t('services.title')} />
@@ -50,9 +52,10 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
   const localize = useLocalize();
   const [editing, setEditing] = useState<AdminService | 'new' | null>(null);
   const [failure, setFailure] = useState<Message | null>(null);
-  // The saved service's name, said above the list where the focus returns: the form closing and a
-  // new line in the list was all an admin saw of a save.
-  const [saved, setSaved] = useState<LocalizedText | null>(null);
+  // The saved (archived, restored) service's name, said above the list where the focus returns:
+  // the form closing and a new line in the list was all an admin saw of a save, and a renamed
+  // button all they heard of an archiving.
+  const [done, setDone] = useState<{ what: 'saved' | 'archived' | 'restored'; name: LocalizedText } | null>(null);
   const refusal = useRefusal();
   const live = data.services.filter((s) => !s.archivedAt);
   // The form takes the list's place: once it closes, the focus goes back to the button that
@@ -77,6 +80,14 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
     const [same, other] = by < 0 ? ['up', 'down'] : ['down', 'up'];
     (button(same) ?? button(other) ?? listRef.current?.querySelector<HTMLElement>(`[data-opens="${id}"]`))?.focus();
   }, [data]);
+  // An archived service moves to the list's end (a restored one back among the others): the focus
+  // follows it to its "restore" (or "archive") button instead of falling to the page's start.
+  const toggled = useRef<string | null>(null);
+  useEffect(() => {
+    if (!toggled.current) return;
+    listRef.current?.querySelector<HTMLElement>(`[data-archives="${toggled.current}"]`)?.focus();
+    toggled.current = null;
+  }, [data]);
   const open = (what: AdminService | 'new') => {
     openedBy.current = what === 'new' ? 'new' : what.id;
     setEditing(what);
@@ -84,7 +95,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
 
   const act = async (work: () => Promise<unknown>) => {
     setFailure(null);
-    setSaved(null);
+    setDone(null);
     refusal.clear();
     try {
       await work();
@@ -114,7 +125,7 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
         service={editing === 'new' ? null : editing}
         onDone={(saved) => {
           setEditing(null);
-          setSaved(saved);
+          setDone(saved && { what: 'saved', name: saved });
           if (saved) reload();
         }}
       />
@@ -123,8 +134,8 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
   return (
     <div ref={listRef}>
       {refusal.notice}
-      <p role="status" className={saved ? 'notice' : 'visually-hidden'} data-testid="service-saved">
-        {saved && t('services.saved', { name: localize(saved).text })}
+      <p role="status" className={done ? 'notice' : 'visually-hidden'} data-testid="services-status">
+        {done && t(`services.${done.what}Done`, { name: localize(done.name).text })}
       </p>
       {failure && (
         <p className="notice notice--warning" role="alert">
@@ -193,7 +204,15 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
                   <button
                     type="button"
                     className="button button--small button--secondary"
-                    onClick={() => void act(() => archiveService(refOf, service.id, !service.archivedAt))}
+                    data-archives={service.id}
+                    onClick={() => {
+                      const archiving = !service.archivedAt;
+                      void act(async () => {
+                        await archiveService(refOf, service.id, archiving);
+                        toggled.current = service.id;
+                        setDone({ what: archiving ? 'archived' : 'restored', name: service.name });
+                      });
+                    }}
                   >
                     {service.archivedAt ? t('services.restore') : t('services.archive')}
                     <span className="visually-hidden"> {name.text}</span>
