@@ -24,8 +24,12 @@ const SERVICE = 'personalausweis';
 interface PastBooking {
   name: string;
   email: string;
-  /** How long before now the appointment starts. */
-  minutesAgo: number;
+  /** When the appointment starts, as moved (before now, or later the same day). */
+  startsAt: Date;
+  /** The language an interpreter is asked for (`interpreterLanguage` of the booking). */
+  interpreterLanguage?: BookingRequest['interpreterLanguage'];
+  /** Which of the free slots to book first (0: the first); bookings at once need each their own. */
+  slot?: number;
 }
 
 type App = Awaited<ReturnType<typeof startAppWithDatabase>>;
@@ -59,9 +63,9 @@ export function appForPastAppointments(): {
 }
 
 /**
- * Books the first free slot of the next two weeks as `citizen` (a person of the spec's app), then
- * moves the appointment's start `minutesAgo` minutes before now (the runner's clock, as the app's),
- * its length kept. Returns the appointment as booked and its start as moved.
+ * Books a free slot of the next two weeks as `citizen` (a person of the spec's app), then moves the
+ * appointment's start to `startsAt` (take it from the runner's clock, as the app's), its length
+ * kept. Returns the appointment as booked and its start as moved.
  */
 async function bookInThePast(
   citizen: Person,
@@ -73,14 +77,16 @@ async function bookInThePast(
   );
   expect(slots.status()).toBe(200);
   const free = SlotsResponseSchema.parse(await slots.json()).days.flatMap((day) => day.slots);
-  expect(free.length, 'a free slot in the demo’s Bürgeramt').toBeGreaterThan(0);
+  const slot = booking.slot ?? 0;
+  expect(free.length, 'free slots in the demo’s Bürgeramt').toBeGreaterThan(slot);
   const request: BookingRequest = {
     services: [SERVICE],
     persons: 1,
-    startsAt: free[0]!.startsAt,
+    startsAt: free[slot]!.startsAt,
     name: booking.name,
     email: booking.email,
     language: 'de',
+    ...(booking.interpreterLanguage ? { interpreterLanguage: booking.interpreterLanguage } : {}),
     consent: true,
   };
   const booked = await citizen.request.post(`/api/tenants/${TENANT}/departments/${PAST_DEPARTMENT}/appointments`, {
@@ -90,7 +96,7 @@ async function bookInThePast(
   expect(booked.status(), await booked.text()).toBe(201);
   const { appointment } = BookingResponseSchema.parse(await booked.json());
 
-  const startsAt = new Date(Date.now() - booking.minutesAgo * 60_000);
+  const { startsAt } = booking;
   const moved = await app.sql`
     update appointments set starts_at = ${startsAt}, ends_at = ${startsAt} + (ends_at - starts_at)
     where id = ${appointment.id} and state = 'booked'`;

@@ -24,7 +24,7 @@ test('the clerk marks a no-show, the console says so and keeps the focus, and th
   const { startsAt } = await app.bookInThePast(citizen, {
     name: 'Nina Nichtda',
     email,
-    minutesAgo: GRACE_MINUTES + 5,
+    startsAt: new Date(Date.now() - (GRACE_MINUTES + 5) * 60_000),
   });
 
   // The clerk's console: the appointment's day (today, unless it began before midnight).
