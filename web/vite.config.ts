@@ -178,7 +178,7 @@ export default defineConfig({
             // (audit-details.ts).
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk|live-client|knock)\.api\.ts|audit-actions\.ts|audit-details\.ts|office-text\.ts|person-name-schema\.ts|chime\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk|live-client|knock)\.api\.ts|invite-roles\.ts|audit-actions\.ts|audit-details\.ts|office-text\.ts|person-name-schema\.ts|chime\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
             },
           ],
         },
