@@ -1,11 +1,12 @@
 import { CreatedInviteSchema, InviteListSchema } from '@amtsraum/shared';
 import type { Page } from '@playwright/test';
 import { passDeviceCheck, remoteTile } from './call-support';
-import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { expect, expectAccessibleAlsoAt320, expectNoA11yViolations, mainHeading, test } from './fixtures';
 import {
   STAFF,
   admitViaApi,
   expectNoBrowserErrors,
+  finishViaApi,
   knockViaApi,
   newPerson,
   openDoorAsClerk,
@@ -102,6 +103,54 @@ test('an interpreter without a name is called by the role once; removed, their r
     await expect(citizen.page.getByRole('button', { name: 'Join again' })).toHaveCount(0);
     await expect(mainHeading(citizen.page)).toBeFocused();
     await expectNoA11yViolations(citizen.page);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, interpreter, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, interpreter);
+});
+
+test('an interpreter and the clerk who left a call, on a phone by keyboard, learn that it was ended from the console, each in their words', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const interpreter = await newPerson(browser);
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Ayşe Yılmaz', concern: 'Anmeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
+      data: { role: 'interpreter', label: 'Verdolmetschung Türkçe' },
+    });
+    expect(made.status()).toBe(201);
+    await interpreter.page.setViewportSize({ width: 320, height: 640 });
+    await interpreter.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    await interpreter.page.getByLabel('Ihr Name (freiwillig)').fill('Elif Demir');
+    await interpreter.page.keyboard.press('Enter');
+    await expect(interpreter.page.getByTestId('device-check')).toBeVisible();
+    await clerk.page.goto(`/call/${visit.id}`);
+    await Promise.all([passDeviceCheck(clerk), passDeviceCheck(interpreter)]);
+
+    // Both leave, by keyboard; the call goes on without them until the clerk ends the visit.
+    for (const person of [interpreter, clerk]) {
+      await person.page.getByRole('button', { name: 'Verlassen', exact: true }).focus();
+      await person.page.keyboard.press('Enter');
+      await expect(person.page.getByTestId('call-left')).toBeVisible();
+    }
+    await expect(interpreter.page.getByRole('button', { name: 'Wieder beitreten' })).toBeVisible();
+    await finishViaApi(clerk, clerk.departmentId, visit.id);
+
+    // Asked every 15 s at most: the interpreter's goodbye, the clerk's "visit finished".
+    await expect(interpreter.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'interpreter', {
+      timeout: 20_000,
+    });
+    await expect(mainHeading(interpreter.page)).toHaveText('Das Gespräch ist beendet');
+    await expect(interpreter.page.getByText('Vielen Dank, dass Sie dabei waren.')).toBeVisible();
+    await expect(interpreter.page.getByRole('button', { name: 'Wieder beitreten' })).toHaveCount(0);
+    await expect(mainHeading(interpreter.page)).toBeFocused();
+    await expectAccessibleAlsoAt320(interpreter.page);
+    await expect(clerk.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'clerk', { timeout: 20_000 });
+    await expect(mainHeading(clerk.page)).toHaveText('Der Besuch ist abgeschlossen');
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     for (const person of [citizen, interpreter, clerk]) await person.context.close();
