@@ -136,6 +136,7 @@ test('an interpreter and the clerk who left a call, on a phone by keyboard, lear
       await person.page.getByRole('button', { name: 'Verlassen', exact: true }).focus();
       await person.page.keyboard.press('Enter');
       await expect(person.page.getByTestId('call-left')).toBeVisible();
+      await expect(mainHeading(person.page)).toBeFocused();
     }
     await expect(interpreter.page.getByRole('button', { name: 'Wieder beitreten' })).toBeVisible();
     await finishViaApi(clerk, clerk.departmentId, visit.id);

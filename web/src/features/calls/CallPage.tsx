@@ -344,6 +344,10 @@ function ActiveCall({
   const navigate = useNavigate();
   const { requestFocus } = usePageFocus();
   useDisposeOnUnmount(transport);
+  // The page after leaving (or being taken out) is at hand, also if the connection then fails.
+  useEffect(() => {
+    outOfCall().catch(() => {});
+  }, []);
 
   // After the call the clerk goes back to the queue, where people wait (issue 13: they landed two
   // clicks away), which then focuses "let the next person in" (`afterCall`, read by the console;
