@@ -158,3 +158,34 @@ test('an interpreter and the clerk who left a call, on a phone by keyboard, lear
   }
   expectNoBrowserErrors(citizen, clerk, interpreter);
 });
+
+test('a guest whose call ended before they joined reads so after a reload, in English, without a refused join', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const guest = await newPerson(browser, { locale: 'en-GB' });
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
+      data: { role: 'guest', label: 'Betreuer' },
+    });
+    expect(made.status()).toBe(201);
+    await guest.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    await guest.page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await expect(guest.page.getByTestId('device-check')).toBeVisible();
+
+    await finishViaApi(clerk, clerk.departmentId, visit.id);
+    const refused = refusedRequests(guest.page);
+    await guest.page.reload();
+    await expect(guest.page.getByTestId('call-forbidden')).toBeVisible();
+    await expect(mainHeading(guest.page)).toHaveText('You cannot enter this call');
+    expect(refused).toEqual([]);
+    await expectNoA11yViolations(guest.page);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    for (const person of [citizen, guest, clerk]) await person.context.close();
+  }
+  expectNoBrowserErrors(citizen, clerk, guest);
+});

@@ -51,9 +51,10 @@ export interface CallEndedState {
 
 /**
  * What a page that leads into the call may pass along (the history entry keeps it over a reload).
- * `invitee`: the page is an invitee's, whose seat may be gone by the time it loads (again): it asks
- * the call's status first, an answer, rather than have the join refused (410, which the browser
- * logs as a failed load) to say "Sie wurden aus dem Gespräch entfernt".
+ * `invitee`: the page is an invitee's, whose seat or call may be gone by the time it loads (again):
+ * it asks the call's status first, an answer, rather than have the join refused (410 or 403, which
+ * the browser logs as a failed load) to say "Sie wurden aus dem Gespräch entfernt" or "Dieses
+ * Gespräch können Sie nicht betreten".
  */
 export interface CallPageState {
   invitee?: boolean;
@@ -121,8 +122,12 @@ export function CallPage({ clerkTools }: CallPageProps) {
       void seat.then((answer) => {
         if (cancelled) return;
         const askedAt = Date.now();
-        if (answer?.status === 'removed') setGranted({ key: request, phase: { status: 'removed' }, at: askedAt });
-        else
+        // `ended` is the join's `forbidden` (403) as an answer: over, or not this seat's call.
+        if (answer && answer.status !== 'on') {
+          const phase: Phase =
+            answer.status === 'removed' ? { status: 'removed' } : { status: 'forbidden', staff: false };
+          setGranted({ key: request, phase, at: askedAt });
+        } else
           joinCall(visitId).then((grant) => {
             if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant }, at: askedAt });
           }, refused);
