@@ -67,11 +67,14 @@ export const CallPreviewSchema = z.discriminatedUnion('transport', [
 export type CallPreview = z.infer<typeof CallPreviewSchema>;
 
 /**
- * Whether the caller's call still runs, asked by a call page that lost its media connection: the
- * media server's own word that the call was closed can be lost in the same moment (a LiveKit room
- * closed while the page's connection to it breaks). `ended`: over, or not the caller's any more.
+ * Whether the caller's call still runs, asked by a call page that lost its media connection (the
+ * media server's own word that the call was closed can be lost in the same moment: a LiveKit room
+ * closed while the page's connection to it breaks), that the person left, or of an invitee's page
+ * before it joins. `ended`: over, or not the caller's any more. `removed`: an invitee whose seat
+ * in this call is gone (taken out, the link withdrawn or run out), said as an answer: the join
+ * refuses it (410), which the browser logs as a failed load.
  */
-export const CallStatusSchema = z.object({ status: z.enum(['on', 'ended']) });
+export const CallStatusSchema = z.object({ status: z.enum(['on', 'ended', 'removed']) });
 export type CallStatus = z.infer<typeof CallStatusSchema>;
 
 /**

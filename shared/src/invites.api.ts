@@ -2,7 +2,7 @@ import { z } from 'zod/mini';
 import { personName } from './person-name-schema.js';
 import { CallRoleSchema } from './calls.api.js';
 import { DepartmentNameFormsSchema } from './department-names.js';
-import { LocalizedTextSchema, type Locale } from './locales.js';
+import { LocalizedTextSchema } from './locales.js';
 import { IsoInstantSchema, LanguageTagSchema } from './visits.api.js';
 
 /**
@@ -121,23 +121,6 @@ export const InviteeStatusSchema = z.object({
 });
 export type InviteeStatus = z.infer<typeof InviteeStatusSchema>;
 
-/**
- * The name of each invite role in every interface language, as the pages say it
- * (`web/src/locales/<lang>/invites.json` `roles`, kept equal by a test). A link made without a
- * label is labelled with its role's name in the clerk's language, and a clerk may type one: such
- * a label says nothing the role does not. A reader in another language must know it for one too,
- * without loading that language's whole bundle: a German page said "als Dolmetscherin oder
- * Dolmetscher („Interpreter“)" for a link an English-speaking clerk made.
- */
-export const INVITE_ROLE_NAMES: Record<Locale, Record<InviteRole, string>> = {
-  de: { interpreter: 'Dolmetscherin/Dolmetscher', guest: 'Gast' },
-  en: { interpreter: 'Interpreter', guest: 'Guest' },
-};
-
-const folded = (text: string) => text.trim().toLocaleLowerCase('de');
-
-/** True when `label` is the name of `role` in any interface language ("Interpreter", "gast"). */
-export function isInviteRoleName(role: InviteRole, label: string): boolean {
-  const wanted = folded(label);
-  return Object.values(INVITE_ROLE_NAMES).some((names) => folded(names[role]) === wanted);
-}
+// The role names every page compares a label with live in their own small module: the call page
+// reads them without this module's schemas (its page weight, web/vite/route-budget.ts).
+export { INVITE_ROLE_NAMES, isInviteRoleName } from './invite-roles.js';

@@ -68,7 +68,7 @@ export const test = base.extend<{ browserErrors: BrowserErrors }, TransportOptio
  * leave message that would have told it to expect that (its own graceful leave is quiet,
  * livekit/client-sdk-js#1953). So can its signal connection: closed with the room before the
  * leave message arrived, it is "error reading from signal stream", and the page then learns the
- * end from the app (`useCallOverWhileLost`). Nothing is wrong then; anything else it logs still
+ * end from the app (`useCallOver`). Nothing is wrong then; anything else it logs still
  * fails a test.
  */
 export const LIVEKIT_SERVER_ENDED_SESSION =

@@ -112,18 +112,23 @@ export async function joinCall(
   };
 }
 
+/** The refusals of a join that say the invitee's seat in this call is gone, not the call. */
+const SEAT_GONE: readonly string[] = ['invite_removed', 'invite_revoked', 'invite_expired'];
+
 /**
  * `GET /api/calls/:visitId/status`: whether the caller may still be in the call, with the same
  * checks as the join. It says nothing beyond that: for anyone not in the call it is `ended`, as for
- * a call that is over.
+ * a call that is over; only an invitee whose own seat in it is gone hears `removed`, which the
+ * join tells them too.
  */
 export async function callStatus(ctx: Pick<Ctx, 'db' | 'now'>, caller: Caller, visitId: string): Promise<CallStatus> {
   try {
     await grantFor(ctx.db, caller, visitId, ctx.now);
     return { status: 'on' };
   } catch (error) {
-    if (error instanceof AppError && error.code === 'forbidden') return { status: 'ended' };
-    throw error;
+    if (!(error instanceof AppError) || error.code !== 'forbidden') throw error;
+    const refusal = await joinRefusal(ctx.db, caller, visitId, ctx.now, error);
+    return { status: refusal instanceof AppError && SEAT_GONE.includes(refusal.code) ? 'removed' : 'ended' };
   }
 }
 

@@ -281,6 +281,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     interpreterLive.send({ type: 'call-join', visitId, media: camera });
     expect((await rejoin).code).toBe('forbidden');
     expect((await interpreter.post(`/api/calls/${visitId}/join`)).json.code).toBe('invite_revoked');
+    expect((await interpreter.get(`/api/calls/${visitId}/status`)).json.status).toBe('removed');
     // Their page, left open, asks how the seat stands: withdrawn, said as an answer (a 410 here was
     // logged by the browser as a failed load), with no call to go to; the link itself is refused.
     const withdrawn = await interpreter.post('/api/invites/status');
@@ -421,6 +422,11 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     // ended, or it does not belong to your visit" before).
     const refused = await guest.post(`/api/calls/${visitId}/join`);
     expect([refused.status, refused.json.code]).toEqual([410, 'invite_removed']);
+    // … which that page, reloaded, asks first as an answer (200), and joins no more to hear it: the
+    // refused join was logged by the browser as a failed load. Nobody else hears of the seat.
+    const seat = await guest.get(`/api/calls/${visitId}/status`);
+    expect([seat.status, seat.json.status]).toEqual([200, 'removed']);
+    expect((await client().get(`/api/calls/${visitId}/status`)).json.status).toBe('ended');
     expect((await client().post('/api/invites/redeem', { token: tokenOf(created.url) })).json.state).toBe('waiting');
     // The removed person reads that they were removed, not that the link was withdrawn (issue 13);
     // their page left open hears it as an answer (200), not a refusal (403).

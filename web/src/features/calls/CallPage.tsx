@@ -1,14 +1,12 @@
 import { pagePath, type CallJoinResponse } from '@amtsraum/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from '../../lib/router';
+import { useLocation, useNavigate, useParams } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { usePageFocus } from '../../lib/page-focus';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';
-import { PageHeading } from '../../ui/PageHeading';
-import { RetryButton } from '../../ui/RetryButton';
-import { joinCall } from './api';
+import { lazyComponent } from '../../lib/lazy-component';
+import { callStatus, joinCall } from './api';
 import { CallView } from './CallView';
 import type { ClerkCall, ClerkTools } from './clerk-tools';
 import { DeviceCheck } from './DeviceCheck';
@@ -20,13 +18,18 @@ import type * as KeptDevicesModule from './kept-devices';
 import { mayHaveKeptDevices } from './kept-devices-key';
 import { claimPreparedCall, hasPreparedCall } from './prepared-call';
 import type { CallTransport, LocalMedia } from './media/transport';
-import { useCallOverWhileLost, useCallSnapshot, useDisposeOnUnmount } from './useCall';
+import { useCallOver, useCallSnapshot, useDisposeOnUnmount } from './useCall';
 import './call.css';
 
 /** The devices kept for a reload during the call: loaded when used, not with the page. */
 const withKept = (use: (keeper: typeof KeptDevicesModule) => void) => {
   import('./kept-devices').then(use, () => {});
 };
+
+const outOfCall = () => import('./OutOfCall');
+const OutOfCall = lazyComponent(() => outOfCall().then((m) => m.OutOfCall), ['calls']);
+const CallForbidden = lazyComponent(() => outOfCall().then((m) => m.CallForbidden), ['calls']);
+const CallRemoved = lazyComponent(() => outOfCall().then((m) => m.CallRemoved), ['calls']);
 
 /** A grant younger than this still carries a usable LiveKit token (they live ten minutes). */
 const FRESH_GRANT_MS = 60_000;
@@ -35,15 +38,26 @@ type Phase =
   | { status: 'loading' }
   | { status: 'forbidden'; staff: boolean }
   | { status: 'removed' }
-  | { status: 'elsewhere' }
+  | { status: 'elsewhere'; role: CallEndedState['role'] }
   | { status: 'error'; error: ApiError }
   | { status: 'check'; grant: CallJoinResponse }
   | { status: 'call'; grant: CallJoinResponse; transport: CallTransport }
   /** `queue`: a clerk's department, whose queue they may go back to (the call goes on without them). */
-  | { status: 'left'; queue: string | null };
+  | { status: 'left'; queue: string | null; role: CallEndedState['role'] };
 
 export interface CallEndedState {
   role: CallJoinResponse['self']['role'];
+}
+
+/**
+ * What a page that leads into the call may pass along (the history entry keeps it over a reload).
+ * `invitee`: the page is an invitee's, whose seat or call may be gone by the time it loads (again):
+ * it asks the call's status first, an answer, rather than have the join refused (410 or 403, which
+ * the browser logs as a failed load) to say "Sie wurden aus dem Gespräch entfernt" or "Dieses
+ * Gespräch können Sie nicht betreten".
+ */
+export interface CallPageState {
+  invitee?: boolean;
 }
 
 export interface CallPageProps {
@@ -67,6 +81,7 @@ function phaseOfError(error: unknown): Phase {
 /** `/call/:visitId`: the server's grant, then the device check, then the call. */
 export function CallPage({ clerkTools }: CallPageProps) {
   const { visitId = '' } = useParams();
+  const invitee = (useLocation().state as CallPageState | null)?.invitee === true;
   const [attempt, setAttempt] = useState(0);
   const key = `${visitId}:${String(attempt)}`;
   const [granted, setGranted] = useState<{ key: string; phase: Phase; at: number } | null>(null);
@@ -102,15 +117,26 @@ export function CallPage({ clerkTools }: CallPageProps) {
         });
       }, refused);
     } else {
-      const askedAt = Date.now();
-      joinCall(visitId).then((grant) => {
-        if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant }, at: askedAt });
-      }, refused);
+      // A failed question is no answer: the join then says what is wrong.
+      const seat = invitee ? callStatus(visitId).catch(() => null) : Promise.resolve(null);
+      void seat.then((answer) => {
+        if (cancelled) return;
+        const askedAt = Date.now();
+        // `ended` is the join's `forbidden` (403) as an answer: over, or not this seat's call.
+        if (answer && answer.status !== 'on') {
+          const phase: Phase =
+            answer.status === 'removed' ? { status: 'removed' } : { status: 'forbidden', staff: false };
+          setGranted({ key: request, phase, at: askedAt });
+        } else
+          joinCall(visitId).then((grant) => {
+            if (!cancelled) setGranted({ key: request, phase: { status: 'check', grant }, at: askedAt });
+          }, refused);
+      });
     }
     return () => {
       cancelled = true;
     };
-  }, [visitId, attempt]);
+  }, [visitId, attempt, invitee]);
 
   // What happened after the grant (joined, left, refused) wins over the grant itself.
   const phase: Phase =
@@ -227,9 +253,26 @@ export function CallPage({ clerkTools }: CallPageProps) {
     case 'error':
       return <ErrorPage error={phase.error} retry={retry} />;
     case 'left':
-      return <OutOfCall why="left" onBack={retry} queue={phase.queue} />;
+      return (
+        <OutOfCall
+          why="left"
+          visitId={visitId}
+          role={phase.role}
+          onBack={retry}
+          onRemoved={() => setPhase({ status: 'removed' })}
+          queue={phase.queue}
+        />
+      );
     case 'elsewhere':
-      return <OutOfCall why="elsewhere" onBack={retry} />;
+      return (
+        <OutOfCall
+          why="elsewhere"
+          visitId={visitId}
+          role={phase.role}
+          onBack={retry}
+          onRemoved={() => setPhase({ status: 'removed' })}
+        />
+      );
     case 'check':
       return prepared || rejoin ? (
         <LoadingState />
@@ -252,6 +295,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
             setPhase({
               status: 'left',
               queue: phase.grant.self.role === 'clerk' ? phase.grant.departmentId : null,
+              role: phase.grant.self.role,
             });
           }}
           onForbidden={(removed) => {
@@ -262,7 +306,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
           }}
           onElsewhere={() => {
             requestFocus();
-            setPhase({ status: 'elsewhere' });
+            setPhase({ status: 'elsewhere', role: phase.grant.self.role });
           }}
           onDispose={() => {
             channel.current?.close();
@@ -305,6 +349,10 @@ function ActiveCall({
   const navigate = useNavigate();
   const { requestFocus } = usePageFocus();
   useDisposeOnUnmount(transport);
+  // The page after leaving (or being taken out) is at hand, also if the connection then fails.
+  useEffect(() => {
+    outOfCall().catch(() => {});
+  }, []);
 
   // After the call the clerk goes back to the queue, where people wait (issue 13: they landed two
   // clicks away), which then focuses "let the next person in" (`afterCall`, read by the console;
@@ -316,9 +364,6 @@ function ActiveCall({
     else void navigate(pagePath('callEnded', { visitId }), { replace: true, state: { role } satisfies CallEndedState });
   }, [role, navigate, departmentId, visitId]);
   const left = snapshot.left;
-  const removed = snapshot.error === 'removed';
-  const forbidden = snapshot.error === 'forbidden' || removed;
-  const elsewhere = snapshot.error === 'elsewhere';
   // Connection lost: the app is asked whether the call goes on (the media's "ended" may be lost too).
   // Not while the clerk's own "end for everyone" takes the call down: the media server may close
   // the page's connection before the app's answer is back, and that is no lost connection (CI).
@@ -329,7 +374,12 @@ function ActiveCall({
     !snapshot.ended &&
     !left &&
     !snapshot.error;
-  const ended = useCallOverWhileLost(visitId, lost) || snapshot.ended;
+  const over = useCallOver(visitId, lost);
+  const ended = over === 'ended' || snapshot.ended;
+  // Taken out while the connection was lost: the page then hears it from the status it asks.
+  const removed = snapshot.error === 'removed' || over === 'removed';
+  const forbidden = snapshot.error === 'forbidden' || removed;
+  const elsewhere = snapshot.error === 'elsewhere';
   // What a reload keeps (kept-devices.ts) follows the switches: a camera turned off stays off.
   const { camera, microphone } = snapshot.self;
   const joinedOnce = snapshot.connection === 'connected';
@@ -403,73 +453,5 @@ function ActiveCall({
         });
       }}
     />
-  );
-}
-
-function CallForbidden({ staff }: { staff: boolean }) {
-  const { t } = useTranslation('calls');
-  return (
-    <div data-testid="call-forbidden">
-      <PageHeading title={t('forbidden.title')}>{t('forbidden.heading')}</PageHeading>
-      <p className="lead">{t('forbidden.text')}</p>
-      <ul className="link-list">
-        <li>
-          <Link to={pagePath('home')}>{t('forbidden.home')}</Link>
-        </li>
-        {staff && (
-          <li>
-            <Link to={pagePath('staffHome')}>{t('forbidden.staff')}</Link>
-          </li>
-        )}
-      </ul>
-    </div>
-  );
-}
-
-function CallRemoved() {
-  const { t } = useTranslation('calls');
-  return (
-    <div data-testid="call-removed">
-      <PageHeading title={t('removed.title')}>{t('removed.heading')}</PageHeading>
-      <p className="lead">{t('removed.text')}</p>
-      <ul className="link-list">
-        <li>
-          <Link to={pagePath('home')}>{t('forbidden.home')}</Link>
-        </li>
-      </ul>
-    </div>
-  );
-}
-
-/**
- * This page is out of the call, and can go back in: the person left it (`left`), or joined again
- * in another tab or on another device, so this page let go (`elsewhere`).
- */
-function OutOfCall({
-  why,
-  onBack,
-  queue = null,
-}: {
-  why: 'left' | 'elsewhere';
-  onBack: () => void;
-  /** A clerk who left: their department's queue, the way back to work (the call goes on till they end it). */
-  queue?: string | null;
-}) {
-  const { t } = useTranslation('calls');
-  return (
-    <div data-testid={`call-${why}`}>
-      <PageHeading title={t(`${why}.title`)}>{t(`${why}.heading`)}</PageHeading>
-      <p className="lead">{queue ? t('left.clerkText') : t(`${why}.text`)}</p>
-      <RetryButton className="button button--primary" onClick={onBack}>
-        {t(`${why}.back`)}
-      </RetryButton>
-      {queue && (
-        <ul className="link-list">
-          <li>
-            <Link to={pagePath('console', { departmentId: queue })}>{t('left.toQueue')}</Link>
-          </li>
-        </ul>
-      )}
-    </div>
   );
 }

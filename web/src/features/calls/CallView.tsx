@@ -15,7 +15,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { ChatPanel } from './ChatPanel';
 import { EncryptionNotice } from './EncryptionNotice';
 import type { ClerkTools } from './clerk-tools';
-import { Icon, type IconName } from './icons';
+import { ControlButton } from './ControlButton';
 import { devicesOfKind } from './media/devices';
 import {
   screenShareFocus,
@@ -26,12 +26,14 @@ import {
 } from './media/transport';
 import { AudioStream, VideoStream } from './MediaElements';
 import { ParticipantTile } from './ParticipantTile';
+import { participantName } from './participant-name';
 import { useCallSnapshot } from './useCall';
 import { useDeviceList } from './useLocalDevices';
 
 // The clerk's only, with the console's texts (the clerk comes from the console, which has them):
 // not in every citizen's call page (its budget, web/vite.config.ts).
 const NotJoined = lazyComponent(() => import('./NotJoined').then((m) => m.NotJoined), ['console']);
+const EndForEveryone = lazyComponent(() => import('./EndForEveryone').then((m) => m.EndForEveryone), ['calls']);
 
 interface CallViewProps {
   transport: CallTransport;
@@ -162,7 +164,7 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
   const shareStatus = focus
     ? focus.isSelf
       ? t('view.ownScreen')
-      : t('view.screenStarted', { name: focus.name })
+      : t('view.screenStarted', { name: participantName(t, focus).name })
     : shareSeen
       ? t('view.screenStopped')
       : '';
@@ -241,7 +243,9 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
             {focus?.screenStream ? (
               <figure className="screen-share" data-testid="screen-share" data-self={focus.isSelf}>
                 <VideoStream stream={focus.screenStream} className="screen-share__video" testId="screen-video" />
-                <figcaption>{focus.isSelf ? t('view.ownScreen') : t('view.screenOf', { name: focus.name })}</figcaption>
+                <figcaption>
+                  {focus.isSelf ? t('view.ownScreen') : t('view.screenOf', { name: participantName(t, focus).name })}
+                </figcaption>
               </figure>
             ) : main.length > 0 ? (
               <ul className="tiles tiles--main" aria-labelledby={`${id}-people`}>
@@ -312,7 +316,7 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
                     }}
                   />
                   <label htmlFor={`${id}-allow-${participant.identity}`}>
-                    {t('permissions.allow', { name: participant.name })}
+                    {t('permissions.allow', { name: participantName(t, participant).name })}
                   </label>
                 </li>
               ))}
@@ -382,44 +386,13 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
             transport.leave();
           }}
         />
-        {isClerk && onEndForEveryone && <EndForEveryone onEnd={onEndForEveryone} />}
+        {isClerk && onEndForEveryone && (
+          <Suspense fallback={null}>
+            <EndForEveryone onEnd={onEndForEveryone} />
+          </Suspense>
+        )}
       </div>
     </div>
-  );
-}
-
-function ControlButton({
-  ref,
-  icon,
-  label,
-  pressed,
-  expanded,
-  controls,
-  danger = false,
-  onClick,
-}: {
-  ref?: RefObject<HTMLButtonElement | null>;
-  icon: IconName;
-  label: string;
-  pressed?: boolean;
-  expanded?: boolean;
-  controls?: string;
-  danger?: boolean;
-  onClick: () => void;
-}) {
-  return (
-    <button
-      ref={ref}
-      type="button"
-      className={`control${pressed === false ? ' control--off' : ''}${danger ? ' control--danger' : ''}`}
-      aria-pressed={pressed}
-      aria-expanded={expanded}
-      aria-controls={expanded ? controls : undefined}
-      onClick={onClick}
-    >
-      <Icon name={icon} />
-      <span className="control__label">{label}</span>
-    </button>
   );
 }
 
@@ -429,77 +402,6 @@ function ConnectionBanner({ state }: { state: ConnectionState }) {
     <p className={`connection connection--${state}`} role="status" data-testid="connection" data-state={state}>
       {t(`connection.${state}`)}
     </p>
-  );
-}
-
-function EndForEveryone({ onEnd }: { onEnd: () => Promise<void> }) {
-  const { t } = useTranslation('calls');
-  const [stage, setStage] = useState<'idle' | 'confirm' | 'ending' | 'failed'>('idle');
-  // The question goes away on an answer (or a failure): focus goes back to the button that asked
-  // it, not to the page's start (a keyboard user was a dozen Tab presses from the controls).
-  const endButton = useRef<HTMLButtonElement>(null);
-  const asked = useRef(false);
-  useEffect(() => {
-    if (stage === 'confirm') asked.current = true;
-    else if ((stage === 'idle' || stage === 'failed') && asked.current) {
-      asked.current = false;
-      endButton.current?.focus();
-    }
-  }, [stage]);
-  if (stage === 'idle' || stage === 'failed') {
-    return (
-      <>
-        <ControlButton
-          ref={endButton}
-          icon="end"
-          danger
-          label={t('controls.end')}
-          onClick={() => {
-            setStage('confirm');
-          }}
-        />
-        {stage === 'failed' && (
-          <p role="alert" className="call__end-error">
-            {t('controls.endFailed')}
-          </p>
-        )}
-      </>
-    );
-  }
-  return (
-    <ConfirmEnd
-      ending={stage === 'ending'}
-      onYes={() => {
-        if (stage === 'ending') return;
-        setStage('ending');
-        onEnd().catch(() => {
-          setStage('failed');
-        });
-      }}
-      onNo={() => {
-        setStage('idle');
-      }}
-    />
-  );
-}
-
-function ConfirmEnd({ ending, onYes, onNo }: { ending: boolean; onYes: () => void; onNo: () => void }) {
-  const { t } = useTranslation('calls');
-  const yes = useRef<HTMLButtonElement>(null);
-  // The question appears in place of the button: focus goes to it, so keyboard users answer at once.
-  useEffect(() => {
-    yes.current?.focus();
-  }, []);
-  return (
-    <div className="call__confirm" role="group" aria-label={t('controls.end')}>
-      <p>{t('controls.endConfirm')}</p>
-      <button ref={yes} type="button" className="button button--danger" aria-disabled={ending} onClick={onYes}>
-        {ending ? t('controls.ending') : t('controls.endYes')}
-      </button>
-      <button type="button" className="button" onClick={onNo}>
-        {t('controls.endNo')}
-      </button>
-    </div>
   );
 }
 

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Icon } from './icons';
 import type { ParticipantView } from './media/transport';
 import { VideoStream } from './MediaElements';
+import { participantName } from './participant-name';
 
 function initials(name: string): string {
   return name
@@ -21,7 +22,8 @@ export type TileSize = 'main' | 'strip' | 'self';
 /** One person: camera (or initials), name, role, microphone and camera state, speaking ring. */
 export function ParticipantTile({ participant, size }: { participant: ParticipantView; size: TileSize }) {
   const { t } = useTranslation('calls');
-  const name = participant.isSelf ? t('view.you', { name: participant.name }) : participant.name;
+  const shown = participantName(t, participant);
+  const name = participant.isSelf ? t('view.you', { name: shown.name }) : shown.name;
   const showVideo = participant.camera && participant.cameraStream;
   return (
     <li
@@ -43,16 +45,18 @@ export function ParticipantTile({ participant, size }: { participant: Participan
           />
         ) : (
           <div className="tile__avatar" aria-hidden="true">
-            {initials(participant.name)}
+            {initials(shown.name)}
           </div>
         )}
         <figcaption className="tile__caption">
           <span className="tile__name" data-testid="tile-name">
             {name}
           </span>
-          <span className="tile__role" data-testid="role">
-            {t(`roles.${participant.role}`)}
-          </span>
+          {shown.role && (
+            <span className="tile__role" data-testid="role">
+              {t(`roles.${participant.role}`)}
+            </span>
+          )}
           {participant.speaking && <span className="tile__speaking">{t('view.speaking')}</span>}
           <span className="tile__states">
             {!participant.microphone && (

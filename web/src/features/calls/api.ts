@@ -22,7 +22,7 @@ export function joinCall(visitId: string): Promise<CallJoinResponse> {
   return sendJson('POST', `/api/calls/${segment(visitId)}/join`, undefined, CallJoinResponseSchema, options());
 }
 
-/** Whether this browser's call still runs: asked when its media connection is lost (`useCallOverWhileLost`). */
+/** Whether this browser's call still runs: asked when its media connection is lost, or after leaving it (`useCallOver`). */
 export function callStatus(visitId: string): Promise<CallStatus> {
   return getJson(`/api/calls/${segment(visitId)}/status`, CallStatusSchema, options());
 }

@@ -35,6 +35,13 @@ import {
  * not with the page: only an invitee who waits hears one, and every invitee's first download had carried it
  * (issue 14, the citizen pages' budgets in web/vite.config.ts). Tried again after a failed download.
  */
+/**
+ * For the call page (its `CallPageState`, written out here: the invite page does not depend on
+ * the calls feature): reloaded after this person's seat is gone, it asks how the seat stands
+ * before it joins.
+ */
+const TO_CALL = { invitee: true };
+
 let chime: Promise<typeof playLetIn> | null = null;
 function loadChime() {
   chime ??= import('./lobby-tone').then(
@@ -239,7 +246,8 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
               requestFocus();
               // In at once (a link without a lobby): the name was the one step before the call's
               // device check, with no page between that only said "go on".
-              if (next.state === 'ready' && next.visitId) void navigate(pagePath('call', { visitId: next.visitId }));
+              if (next.state === 'ready' && next.visitId)
+                void navigate(pagePath('call', { visitId: next.visitId }), { state: TO_CALL });
               else setPhase(inviteePhase(next));
               return null;
             } catch (error) {
@@ -409,7 +417,7 @@ function InviteeView({ invitee, calledIn }: { invitee: InviteeStatus; calledIn: 
         <button
           type="button"
           className="button button--primary"
-          onClick={() => void navigate(pagePath('call', { visitId }))}
+          onClick={() => void navigate(pagePath('call', { visitId }), { state: TO_CALL })}
         >
           {t('page.toCall')}
         </button>
