@@ -6,7 +6,7 @@ import { DepartmentNameFormsSchema } from './department-names.js';
 import { ChannelSchema } from './channels.js';
 import { queryWholeNumber } from './query-numbers.js';
 import { ServiceSchema } from './directory.api.js';
-import { LocalizedTextSchema } from './locales.js';
+import { LocaleSchema, LocalizedTextSchema } from './locales.js';
 import { SlugSchema } from './slugs.js';
 import { utcTime } from './time-zone.js';
 import { CONSENT_MESSAGE, IsoInstantSchema, LanguageTagSchema, plainText } from './visits.api.js';
@@ -257,6 +257,8 @@ export const StaffAppointmentSchema = z.extend(AppointmentBaseSchema, {
   noShowFrom: IsoInstantSchema,
   /** Video or on site (issue 16): an on-site one is checked in at the kiosk or by a clerk. */
   channel: ChannelSchema,
+  /** The language of the citizen's e-mails (a cancellation's note goes into one). */
+  mailLocale: LocaleSchema,
 });
 export type StaffAppointment = z.infer<typeof StaffAppointmentSchema>;
 

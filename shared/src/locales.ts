@@ -13,8 +13,9 @@ export type Locale = z.infer<typeof LocaleSchema>;
  * American "Saturday, December 5, 2026" that plain `en` gives. Web pages and e-mails use the same.
  */
 /**
- * The language of an appointment's e-mails: the booking language when we write it, else German.
- * The console says it where a clerk writes into such an e-mail (a cancellation's note).
+ * A language tag as an e-mail language: itself when we write e-mails in it, else German. An
+ * appointment keeps its e-mail language (`mail_locale`, decision 008); a clerk's booking takes the
+ * conversation language through this.
  */
 export function mailLocale(language: string): Locale {
   return (SUPPORTED_LOCALES as readonly string[]).includes(language) ? (language as Locale) : DEFAULT_LOCALE;

@@ -265,6 +265,41 @@ test('a whole booking works with the keyboard alone', async ({ page }) => {
   await expect(confirmation.getByRole('heading', { level: 2 })).toBeFocused();
 });
 
+test('read in English, to talk in Ukrainian: the confirmation e-mail is in English, as the page was', async ({
+  page,
+}) => {
+  await page.goto(BOOKING_PAGE);
+  await toSlots(page);
+  // Two weeks ahead, away from the other tests' slots.
+  await laterWeek(page);
+  await laterWeek(page);
+  const { button } = await firstSlot(page);
+  await button.click();
+  await switchLanguage(page, 'en');
+  await expect(stepHeading(page)).toHaveText('Step 3 of 3: Your details');
+  const email = uniqueEmail('olena');
+  const form = page.getByRole('form', { name: 'Your details' });
+  await form.getByRole('textbox', { name: 'Name' }).fill('Olena Kowalenko');
+  await form.getByRole('textbox', { name: 'E-mail address' }).fill(email);
+  await form.getByRole('combobox', { name: 'Preferred language for the conversation' }).selectOption('uk');
+  await form.getByRole('checkbox', { name: /privacy notice/ }).check();
+  await page.getByRole('button', { name: 'Book this appointment' }).click();
+  await expect(page.getByTestId('booking-confirmation').getByRole('heading', { level: 2 })).toHaveText(
+    'Your appointment is booked',
+  );
+
+  const confirmationOf = async () => {
+    const mails = MailboxListSchema.parse(await (await page.request.get('/api/dev/mailbox')).json());
+    return mails.messages.find((message) => message.to === email && message.kind === 'appointment.confirmation');
+  };
+  await expect.poll(confirmationOf).toBeDefined();
+  const mine = (await confirmationOf())!;
+  const message = MailboxMessageSchema.parse(await (await page.request.get(`/api/dev/mailbox/${mine.id}`)).json());
+  expect(message.subject).toMatch(/^Appointment confirmed: /);
+  expect(message.text).toContain('Join the appointment');
+  expect(message.text).not.toContain('Zum Termin');
+});
+
 test('the confirmation stays on a reload and comes back with Back after booking another', async ({ page }) => {
   await page.goto(BOOKING_PAGE);
   await toSlots(page);

@@ -6,6 +6,7 @@ import {
   type Contact,
   type DepartmentNameForms,
   type DeviceKind,
+  type Locale,
   type LocalizedText,
   type OpeningHours,
   type ServiceChannels,
@@ -560,6 +561,13 @@ export const appointments = pgTable(
     email: text('email'),
     phone: text('phone'),
     language: text('language').notNull(),
+    /**
+     * The language of the citizen's e-mails about it (confirmation, reminder, cancellation, move):
+     * the page's language when the citizen booked, not the conversation language, which may be one
+     * we have no e-mail texts for (decision 008, addendum). Migration 0010 gave older rows their
+     * conversation language where it was German or English, else German, as their e-mails had been.
+     */
+    mailLocale: text('mail_locale').$type<Locale>().notNull().default('de'),
     interpreterLanguage: text('interpreter_language'),
     concern: text('concern'),
     /** SHA-256 of the manage token sent by e-mail (it joins too); the token itself is never stored. */

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mailLocale } from '@amtsraum/shared';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
@@ -127,6 +128,8 @@ export async function makeAppointment(
       citizenName: 'Sam Beispiel',
       email: 'sam@test.example',
       language: 'de',
+      // As a clerk's booking: the e-mails in the conversation language where we write it.
+      mailLocale: mailLocale(rest.language ?? 'de'),
       concern: 'Neuer Ausweis',
       endsAt: new Date(values.startsAt.getTime() + minutes * 60_000),
       ...rest,

@@ -208,7 +208,7 @@ export async function queueAppointmentMail(
     kind === 'cancelled'
       ? options.appointment
       : await withJoinToken(db, options.config.sessionSecret, options.appointment);
-  const locale = mailLocale(appointment.language);
+  const locale = mailLocale(appointment.mailLocale);
   const sequence = kind === 'confirmation' ? 0 : mailSequence(appointment, now);
   const services = options.services ?? (await findServicesByIds(db, appointment.serviceIds));
   const data = appointmentMailData({ ...options, appointment, services, locale, sequence });
@@ -247,7 +247,7 @@ export async function loadAppointmentMailData(
   const context = await findAppointmentWithContext(db, appointmentId);
   if (!context) return null;
   const found = { ...context, appointment: await withJoinToken(db, config.sessionSecret, context.appointment) };
-  const locale = mailLocale(found.appointment.language);
+  const locale = mailLocale(found.appointment.mailLocale);
   const services = await findServicesByIds(db, found.appointment.serviceIds);
   return {
     data: appointmentMailData({ config, ...found, services, locale, ...options }),

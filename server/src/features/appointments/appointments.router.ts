@@ -3,6 +3,8 @@ import {
   ManageRequestSchema,
   RebookRequestSchema,
   SlotQuerySchema,
+  mailLocale,
+  negotiateLocale,
   type ArriveResponseSchema,
   type BookingInfo,
   type JoinViewResponseSchema,
@@ -128,7 +130,10 @@ export function appointmentsRouter(deps: AppDeps): Router {
       if (byItsAddress.status === 'rejected') throw byItsAddress.reason;
       if (byItsEmail.status === 'rejected') throw byItsEmail.reason;
       try {
-        return await bookAsCitizen(ctx(), { ...officeParams(req), request });
+        // The e-mails in the page's language, which the web client sends as Accept-Language; the
+        // conversation language (request.language) may be one we have no e-mail texts for.
+        const mailLocaleOf = negotiateLocale(req.get('accept-language'), mailLocale(request.language));
+        return await bookAsCitizen(ctx(), { ...officeParams(req), request, mailLocale: mailLocaleOf });
       } catch (error) {
         // Only bookings made count against the e-mail address (a taken slot, a wrong time, a full
         // day cost the address nothing). Awaited: the citizen's next try, right after the refusal,

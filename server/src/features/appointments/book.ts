@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   BIRTH_DATE_MESSAGES,
   CHANNELS,
+  mailLocale,
   offersChannel,
   type Channel,
+  type Locale,
   type CitizenAppointment,
   type StaffAppointment,
   type StaffBookingRequest,
@@ -70,7 +72,17 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
  */
 export async function bookAppointment(
   ctx: BookingCtx,
-  options: { department: DepartmentRow; tenant: TenantRow; request: StaffBookingRequest; actor: Actor },
+  options: {
+    department: DepartmentRow;
+    tenant: TenantRow;
+    request: StaffBookingRequest;
+    actor: Actor;
+    /**
+     * The language of the citizen's e-mails: the booking page's (decision 008, addendum). Left out
+     * (a clerk's booking), the conversation language where we write it, else German.
+     */
+    mailLocale?: Locale;
+  },
 ): Promise<{ appointment: AppointmentRow; services: ServiceRow[] }> {
   const { department, tenant, request, actor } = options;
   const { services, durationMinutes, channel, startsAt, slot } = await bookingSlot(ctx, options);
@@ -95,6 +107,7 @@ export async function bookAppointment(
       email: request.email ?? null,
       phone: request.phone || null,
       language: request.language,
+      mailLocale: options.mailLocale ?? mailLocale(request.language),
       interpreterLanguage: request.interpreterLanguage ?? null,
       concern: request.concern || null,
       manageTokenHash,
@@ -286,13 +299,14 @@ async function insertWithBookingCode(
 /** `POST /api/tenants/:tenant/departments/:department/appointments`: a citizen books. */
 export async function bookAsCitizen(
   ctx: BookingCtx,
-  options: { tenantSlug: string; departmentSlug: string; request: StaffBookingRequest },
+  options: { tenantSlug: string; departmentSlug: string; request: StaffBookingRequest; mailLocale: Locale },
 ): Promise<CitizenAppointment> {
   const office = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug, ctx.slotCache);
   const { appointment, services } = await bookAppointment(ctx, {
     ...office,
     request: options.request,
     actor: { kind: 'citizen' },
+    mailLocale: options.mailLocale,
   });
   return toCitizenAppointment({ ...office, appointment, services, now: ctx.now });
 }

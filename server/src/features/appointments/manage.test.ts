@@ -15,11 +15,12 @@ import { databaseKinds } from '../../test/databases.js';
 import { signedInClerk } from '../../test/factories.js';
 import { useBookingServer } from '../../test/suite.js';
 import { STAFF_APPOINTMENT_LIMITS } from './appointments-staff.router.js';
+import { sendDueReminders } from './reminders.js';
 
 const TUESDAY_0900 = '2026-11-24T08:00:00.000Z';
 
 describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (kind) => {
-  const { clock, client, db, office } = useBookingServer(kind, BOOKING_NOW);
+  const { suite, clock, client, db, office } = useBookingServer(kind, BOOKING_NOW);
   type Office = Awaited<ReturnType<typeof office>>;
 
   /** Books as a citizen would and returns the token from the confirmation e-mail. */
@@ -251,6 +252,68 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
       ['appointment.moved', person.id],
     ]);
     expect(JSON.stringify(audit.map((a) => a.data))).not.toContain('erkrankt');
+  });
+
+  it('writes every e-mail in the language of the booking page, not the conversation language', async () => {
+    const o = await office({ clerks: 2 });
+    const { browser } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
+    /** Books from the page in `page` (the web client's Accept-Language) to talk in `language`. */
+    const bookFrom = async (page: string, language: string, startsAt: string) => {
+      const body = bookingRequest(o, startsAt, { language });
+      const response = await client().request('POST', `${o.base}/appointments`, body, { 'accept-language': page });
+      expect(response.status).toBe(201);
+      return { id: response.json.appointment.id as string, email: body.email };
+    };
+    const mailOf = async (email: string, kind: string) => (await mailsTo(db(), email)).find((m) => m.kind === kind)!;
+
+    // Read in English, to talk in Ukrainian (we write no Ukrainian e-mails): all of them in English.
+    const english = await bookFrom('en', 'uk', TUESDAY_0800);
+    // Read in German, to talk in English: all of them in German.
+    const german = await bookFrom('de-DE,de;q=0.9,en;q=0.8', 'en', TUESDAY_0900);
+    expect((await rowOf(english.id)).mailLocale).toBe('en');
+    expect((await rowOf(german.id)).mailLocale).toBe('de');
+
+    const confirmation = await mailOf(english.email, 'appointment.confirmation');
+    expect(confirmation.subject).toMatch(/^Appointment confirmed: /);
+    expect(confirmation.text).toContain('Join the appointment');
+    expect(confirmation.text).not.toContain('Zum Termin');
+    expect((await mailOf(german.email, 'appointment.confirmation')).subject).toMatch(/^Terminbestätigung: /);
+
+    // The reminder, a day later and with no page open.
+    await sendDueReminders({
+      db: db(),
+      config: { ...suite.server.deps.config, reminderHours: 24 },
+      now: new Date('2026-11-23T08:30:00.000Z'),
+    });
+    expect((await mailOf(english.email, 'appointment.reminder')).subject).toMatch(/^Reminder of your appointment: /);
+    expect((await mailOf(german.email, 'appointment.reminder')).subject).toMatch(/^Erinnerung an Ihren Termin: /);
+
+    // The office moves and cancels; the console knows which language its note goes into.
+    const moved = await browser.post(`${o.console}/${english.id}/move`, { startsAt: '2026-11-23T10:00:00.000Z' });
+    expect(moved.status).toBe(200);
+    expect(StaffAppointmentSchema.parse(moved.json.appointment).mailLocale).toBe('en');
+    expect((await mailOf(english.email, 'appointment.moved')).subject).toMatch(/^Appointment moved: /);
+    expect((await browser.post(`${o.console}/${english.id}/cancel`, { note: 'Sorry.' })).status).toBe(200);
+    expect((await mailOf(english.email, 'appointment.cancelled')).subject).toMatch(/^Appointment cancelled: /);
+    expect((await browser.post(`${o.console}/${german.id}/cancel`, {})).status).toBe(200);
+    expect((await mailOf(german.email, 'appointment.cancelled')).subject).toMatch(/^Termin abgesagt: /);
+  });
+
+  it('writes a clerk’s booking’s e-mails in the conversation language when it is German or English, else in German', async () => {
+    const o = await office();
+    const { browser } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
+    for (const [language, startsAt, subject] of [
+      ['en', TUESDAY_0800, /^Appointment confirmed: /],
+      ['uk', TUESDAY_0900, /^Terminbestätigung: /],
+    ] as const) {
+      const body = bookingRequest(o, startsAt, { language });
+      // The console's own language (the clerk's) has no say.
+      const response = await browser.request('POST', o.console, body, { 'accept-language': 'en' });
+      expect(response.status).toBe(201);
+      expect(StaffAppointmentSchema.parse(response.json.appointment).mailLocale).toBe(language === 'en' ? 'en' : 'de');
+      const [mail] = await mailsTo(db(), body.email);
+      expect(mail!.subject).toMatch(subject);
+    }
   });
 
   it('limits the e-mail a clerk’s bookings, cancellations and moves send: per recipient, and per clerk', async () => {

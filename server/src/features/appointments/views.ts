@@ -87,6 +87,7 @@ export function staffAppointmentView(
     visitId: options.visitId,
     noShowFrom: new Date(appointment.startsAt.getTime() + options.noShowGraceMinutes * MINUTE).toISOString(),
     channel: appointment.channel,
+    mailLocale: appointment.mailLocale,
   };
 }
 

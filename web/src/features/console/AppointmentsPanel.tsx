@@ -1,9 +1,4 @@
-import {
-  mailLocale,
-  type ConsoleSnapshot,
-  type StaffAppointment,
-  type StaffAppointmentsResponse,
-} from '@amtsraum/shared';
+import { type ConsoleSnapshot, type StaffAppointment, type StaffAppointmentsResponse } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
@@ -382,7 +377,7 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
           noteLabel={t('appointments.cancelNote')}
           noteHint={
             cancelling.email
-              ? t('appointments.cancelNoteHint', { language: languageLabel(mailLocale(cancelling.language)) })
+              ? t('appointments.cancelNoteHint', { language: languageLabel(cancelling.mailLocale) })
               : t('appointments.cancelNoteHintNoEmail')
           }
           confirmLabel={t('appointments.cancelConfirm')}
