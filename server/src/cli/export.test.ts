@@ -55,4 +55,31 @@ describe('npm run export', () => {
       expect(failed?.stderr).not.toContain('geheim-pw');
     }
   }, 60_000);
+  it('setup reads a Windows editor\'s UTF-8 with a byte order mark, and refuses its "ANSI" file, changing nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-setup-'));
+    dirs.push(dir);
+    const dataDir = path.join(dir, 'data');
+    const example = fs.readFileSync(path.join(ROOT, 'infra/installation.example.json'), 'utf8');
+    const ansi = path.join(dir, 'ansi.json');
+    fs.writeFileSync(ansi, Buffer.from(example, 'latin1'));
+    const refused = await cli('setup', [ansi], dataDir).then(
+      () => null,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toMatch(
+      /ansi\.json cannot be read; nothing was changed: the file is not UTF-8 \(line \d+, column \d+;/,
+    );
+    const nothing = await cli('export', ['dormagen'], dataDir).then(
+      () => null,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(nothing?.code).toBe(1);
+
+    const bom = path.join(dir, 'bom.json');
+    fs.writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(example, 'utf8')]));
+    await cli('setup', [bom], dataDir);
+    const exported = await cli('export', ['dormagen'], dataDir);
+    expect(exported.stdout).toContain('"Sachbearbeitung Bürgerbüro"');
+  }, 120_000);
 });

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { DatabaseUnavailableError, openDatabase } from '../db/client.js';
-import { describeFileIssues, describeJsonSyntaxError } from '../features/setup/export.service.js';
+import {
+  decodeInstallationFile,
+  describeFileIssues,
+  describeJsonSyntaxError,
+  installationFileSizeProblem,
+} from '../features/setup/export.service.js';
 import { InstallationFileSchema } from '../features/setup/installation.schema.js';
 import { announceInstallation, applyInstallation } from '../features/setup/installation.service.js';
 import { createEventBus } from '../lib/event-bus.js';
@@ -27,9 +32,14 @@ try {
   throw error;
 }
 
-let text: string;
+let bytes: Buffer;
 try {
-  text = fs.readFileSync(file, 'utf8');
+  const tooLarge = installationFileSizeProblem(fs.statSync(file).size);
+  if (tooLarge) {
+    process.stderr.write(`${file} is not an installation file; nothing was changed: ${tooLarge}.\n`);
+    process.exit(1);
+  }
+  bytes = fs.readFileSync(file);
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
   const reason =
@@ -37,6 +47,12 @@ try {
   process.stderr.write(`Cannot read ${file}: ${reason}; nothing was changed.\n`);
   process.exit(1);
 }
+const decoded = decodeInstallationFile(bytes);
+if ('problem' in decoded) {
+  process.stderr.write(`${file} cannot be read; nothing was changed: ${decoded.problem}.\n`);
+  process.exit(1);
+}
+const text = decoded.text;
 let raw: unknown;
 try {
   raw = JSON.parse(text);
