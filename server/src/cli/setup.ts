@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
-import { DatabaseUnavailableError, openDatabase } from '../db/client.js';
+import {
+  DatabaseMigrationError,
+  DatabaseNewerThanCodeError,
+  DatabaseUnavailableError,
+  openDatabase,
+} from '../db/client.js';
 import {
   decodeInstallationFile,
   describeFileIssues,
@@ -80,7 +85,10 @@ try {
 } catch (error) {
   // Most often: the embedded data directory is in use by the running server (stop it first).
   const problem =
-    config.database.kind === 'postgres' ? new DatabaseUnavailableError(config.database.url, error) : (error as Error);
+    config.database.kind === 'postgres' &&
+    !(error instanceof DatabaseMigrationError || error instanceof DatabaseNewerThanCodeError)
+      ? new DatabaseUnavailableError(config.database.url, error)
+      : (error as Error);
   process.stderr.write(`${problem.message}\n`);
   process.exit(1);
 }
