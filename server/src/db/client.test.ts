@@ -15,6 +15,7 @@ import {
   DatabaseUnavailableError,
   lastMigrationAt,
   openDatabase,
+  pgliteFileError,
   rowsOf,
   type Database,
 } from './client.js';
@@ -175,6 +176,24 @@ describe.each(databaseKinds)('a migration that fails at the start on %s', (kind)
       await place.drop();
     }
   }, 60_000);
+});
+
+// PGlite says a file error by its WASI number only; a full disk was said as a folder without
+// rights ("make it writable"), sending the IT staff to chmod. Seen with DATA_DIR on a full tmpfs.
+describe('the embedded database on a full disk', () => {
+  it('is said as no space left, with what to do, and a refused file as permission denied', () => {
+    const full = pgliteFileError('/srv/amtsraum/pglite', Object.assign(new Error(), { name: 'ErrnoError', errno: 51 }));
+    expect(full?.message).toBe(
+      'DATA_DIR: cannot write to the folder /srv/amtsraum/pglite (no space left on the device). ' +
+        'Free space on that disk (or raise the quota), or set DATA_DIR to a folder on a disk with room.',
+    );
+    const denied = pgliteFileError(
+      '/srv/amtsraum/pglite',
+      Object.assign(new Error(), { name: 'ErrnoError', errno: 2 }),
+    );
+    expect(denied?.message).toContain('(permission denied). Make it a writable folder for the user running Amtsraum');
+    expect(pgliteFileError('/srv/amtsraum/pglite', new Error('syntax error'))).toBeNull();
+  });
 });
 
 describe('an embedded database folder that is damaged', () => {

@@ -327,6 +327,29 @@ async function openPostgres(url: string, max: number, onQuery: DatabaseOptions['
   };
 }
 
+/**
+ * PGlite's file system layer says its errors by WASI number only (`ErrnoError { errno: 51 }`):
+ * the ones a town hall's server meets, as Node names them, so a full disk is not said as a
+ * folder without rights.
+ */
+const PGLITE_ERRNO_CODES: Record<number, string> = {
+  2: 'EACCES',
+  19: 'EDQUOT',
+  51: 'ENOSPC',
+  63: 'EPERM',
+  69: 'EROFS',
+};
+
+/** PGlite's file error as DATA_DIR's, or null for any other error. */
+export function pgliteFileError(dataDir: string, error: unknown): DataDirUnwritableError | null {
+  if ((error as { name?: unknown } | null)?.name !== 'ErrnoError') return null;
+  const code = PGLITE_ERRNO_CODES[Number((error as { errno?: unknown }).errno)];
+  return new DataDirUnwritableError(
+    dataDir,
+    code ? { code } : new Error('a file in it cannot be read or written by this user'),
+  );
+}
+
 async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQuery']): Promise<Database> {
   let lock: DataDirLock | null = null;
   if (dataDir) lock = acquireDataDirLock(path.dirname(dataDir));
@@ -351,9 +374,8 @@ async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQu
     });
   } catch (error) {
     lock?.release();
-    if (dataDir && (error as { name?: unknown } | null)?.name === 'ErrnoError') {
-      throw new DataDirUnwritableError(dataDir, new Error('a file in it cannot be read or written by this user'));
-    }
+    const fileError = dataDir ? pgliteFileError(dataDir, error) : null;
+    if (fileError) throw fileError;
     // PGlite's only word for a folder whose files are damaged, cut short or not a database.
     if (dataDir && error instanceof Error && /failed to initiali[sz]e/i.test(error.message)) {
       throw new DataDirDamagedError(dataDir);
