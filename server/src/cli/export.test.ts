@@ -82,4 +82,25 @@ describe('npm run export', () => {
     const exported = await cli('export', ['dormagen'], dataDir);
     expect(exported.stdout).toContain('"Sachbearbeitung Bürgerbüro"');
   }, 120_000);
+  it('setup refuses a pipe or device in one line instead of waiting on it for ever', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-setup-'));
+    dirs.push(dir);
+    const pipe = path.join(dir, 'installation.json');
+    await exec('mkfifo', [pipe]);
+    const refused = await exec(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', path.join(here, 'setup.ts'), pipe],
+      {
+        cwd: ROOT,
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: path.join(dir, 'data') },
+      },
+    ).then(
+      () => null,
+      (error: unknown) => error as { code: number | null; stderr: string },
+    );
+    expect(refused?.stderr).toContain(`Cannot read ${pipe}: not a file but a device or pipe; nothing was changed.`);
+    expect(refused?.code).toBe(1);
+    expect(fs.existsSync(path.join(dir, 'data'))).toBe(false);
+  }, 60_000);
 });

@@ -39,7 +39,13 @@ try {
 
 let bytes: Buffer;
 try {
-  const tooLarge = installationFileSizeProblem(fs.statSync(file).size);
+  const stat = fs.statSync(file);
+  // A device or pipe (/dev/zero, /dev/stdin) would be read without end.
+  if (!stat.isFile() && !stat.isDirectory()) {
+    process.stderr.write(`Cannot read ${file}: not a file but a device or pipe; nothing was changed.\n`);
+    process.exit(1);
+  }
+  const tooLarge = installationFileSizeProblem(stat.size);
   if (tooLarge) {
     process.stderr.write(`${file} is not an installation file; nothing was changed: ${tooLarge}.\n`);
     process.exit(1);
