@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/client.js';
+import { auditEvents } from '../db/schema.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '../../..');
@@ -103,4 +106,34 @@ describe('npm run export', () => {
     expect(refused?.code).toBe(1);
     expect(fs.existsSync(path.join(dir, 'data'))).toBe(false);
   }, 60_000);
+  it('names the municipalities there for a slug it does not know, and audits no export it could not write', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-export-'));
+    dirs.push(dir);
+    const dataDir = path.join(dir, 'data');
+    await cli('setup', ['infra/installation.example.json'], dataDir);
+    const failed = (args: string[]) =>
+      cli('export', args, dataDir).then(
+        () => null,
+        (error: unknown) => error as { code: number; stderr: string },
+      );
+
+    const typo = await failed(['Dormagen']);
+    expect(typo?.code).toBe(1);
+    expect(typo?.stderr).toContain('No municipality "Dormagen" in this installation; its municipalities: dormagen.');
+
+    const nowhere = path.join(dir, 'no-such-folder', 'dormagen.json');
+    const unwritten = await failed(['dormagen', nowhere]);
+    expect(unwritten?.code).toBe(1);
+    expect(unwritten?.stderr).toContain(`Cannot write ${nowhere}: its folder does not exist; nothing was exported.`);
+    const database = await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
+    try {
+      const audited = await database.db
+        .select({ id: auditEvents.id })
+        .from(auditEvents)
+        .where(eq(auditEvents.action, 'tenant.exported'));
+      expect(audited).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
 });
