@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { HealthResponseSchema, ProblemSchema } from '@amtsraum/shared';
+import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { createTestDatabase, databaseKinds } from './test/databases.js';
-import { makeDepartment, makeTenant } from './test/factories.js';
+import { makeDepartment, makeStaff, makeTenant } from './test/factories.js';
 import { mountedRoutes, type MountedRoute } from './test/routes.js';
 import { captureLogger, startTestServer, TEST_ORIGIN, type TestServer } from './test/server.js';
 
@@ -357,5 +358,30 @@ describe('when the database fails', () => {
     // One short warning per request, not a stack for each while the database is away.
     expect(log.text()).toContain('database unavailable');
     expect(log.text()).not.toContain('unexpected error');
+  });
+
+  it('says a full disk in one line naming it, and asks the person to try again, not of a fault', async () => {
+    const log = captureLogger('warn');
+    server = await startTestServer(await createTestDatabase('pglite'), { logger: log.logger });
+    const clerk = await makeStaff(server.database.db, (await makeTenant(server.database.db)).id);
+    // Every read of the staff fails as PostgreSQL fails when it cannot extend a file.
+    for (const statement of [
+      `create function disk_is_full() returns boolean language plpgsql as $$ begin ` +
+        `raise exception 'could not extend file "base/5/16619": No space left on device' using errcode = 'disk_full'; end $$`,
+      'alter table staff rename to staff_kept',
+      'create view staff as select * from staff_kept where disk_is_full()',
+    ]) {
+      await server.database.db.execute(sql.raw(statement));
+    }
+    const response = await fetch(`${server.url}/api/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, 'accept-language': 'en' },
+      body: JSON.stringify({ email: clerk.email, password: 'ein-langes-passwort' }),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('30');
+    expect(ProblemSchema.parse(await response.json()).code).toBe('database_unavailable');
+    expect(log.text()).toContain("the database's disk is full, nothing can be saved until space is freed");
+    expect(log.text()).not.toMatch(/unexpected error|"stack"/);
   });
 });

@@ -293,6 +293,46 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('says in infra/.env.example the default and the range the app applies to each whole-number setting', () => {
+    const example = fs.readFileSync(path.join(ROOT, 'infra/.env.example'), 'utf8');
+    // Each setting's text: the comment lines above its line.
+    const texts = new Map<string, string>();
+    let comment: string[] = [];
+    for (const line of example.split('\n')) {
+      const setting = /^#?([A-Z][A-Z0-9_]+)=/.exec(line);
+      if (setting) {
+        texts.set(setting[1]!, comment.join(' '));
+        comment = [];
+      } else if (line.startsWith('# ') && !line.startsWith('# ---')) comment.push(line.slice(2));
+      else comment = [];
+    }
+    const base = { NODE_ENV: 'test' };
+    const fails = (env: Record<string, string>) => {
+      try {
+        parseConfig({ ...base, ...env });
+        return false;
+      } catch (error) {
+        return error instanceof ConfigError;
+      }
+    };
+    const wholeNumbers = CONFIG_VARIABLES.filter(
+      (name) => name !== 'PORT' && fails({ [name]: '1.5' }) && fails({ [name]: 'false' }) && !fails({ [name]: '10' }),
+    );
+    expect(wholeNumbers.length).toBeGreaterThan(8);
+    for (const name of wholeNumbers) {
+      const text = texts.get(name) ?? '';
+      const stated = /Default: (\d+)\b/.exec(text)?.[1];
+      expect(stated, `${name}: no "Default: <n>" in infra/.env.example`).toBeDefined();
+      expect(parseConfig({ ...base, [name]: stated! }), `${name}'s default`).toEqual(parseConfig(base));
+      const range = /(?:from (\d[\d,]*) to (\d[\d,]*)|\b(\d+)-(\d+)\. Default)/.exec(text);
+      if (/^(WS_|HTTP_)/.test(name)) continue; // limits of a machine, not of a rule: no range said
+      expect(range, `${name}: no "Whole number from <a> to <b>" in infra/.env.example`).not.toBeNull();
+      const [low, high] = [range![1] ?? range![3], range![2] ?? range![4]].map((n) => Number(n!.replace(/,/g, '')));
+      expect([fails({ [name]: String(low) }), fails({ [name]: String(high) })], name).toEqual([false, false]);
+      expect([fails({ [name]: String(low! - 1) }), fails({ [name]: String(high! + 1) })], name).toEqual([true, true]);
+    }
+  });
+
   it('documents in infra/.env.example every setting it reads, and docker-compose.yml gives the app only those', () => {
     const example = fs.readFileSync(path.join(ROOT, 'infra/.env.example'), 'utf8');
     const documented = new Set([...example.matchAll(/^#?([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]!));

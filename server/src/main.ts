@@ -1,5 +1,10 @@
 import { ConfigError, configWarnings, loadConfig, unknownVariableWarnings } from './config.js';
-import { DatabaseNewerThanCodeError, DatabaseUnavailableError, DataDirDamagedError } from './db/client.js';
+import {
+  DatabaseMigrationError,
+  DatabaseNewerThanCodeError,
+  DatabaseUnavailableError,
+  DataDirDamagedError,
+} from './db/client.js';
 import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError, DataDirUnwritableError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
@@ -58,6 +63,7 @@ try {
   if (
     error instanceof DataDirInUseError ||
     error instanceof DatabaseNewerThanCodeError ||
+    error instanceof DatabaseMigrationError ||
     error instanceof DataDirDamagedError
   ) {
     process.stderr.write(`${error.message}\n`);

@@ -5,7 +5,13 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { allowedOriginsFor, createApp, findWebDist } from './app.js';
 import type { Config } from './config.js';
-import { DatabaseNewerThanCodeError, DatabaseUnavailableError, openDatabase, type Database } from './db/client.js';
+import {
+  DatabaseMigrationError,
+  DatabaseNewerThanCodeError,
+  DatabaseUnavailableError,
+  openDatabase,
+  type Database,
+} from './db/client.js';
 import { closeDisplayStreams } from './features/devices/display-streams.js';
 import { formatDemoLogins, seedDemoIfEmpty } from './features/setup/demo-seed.js';
 import { BOOKING_LANES, type AppDeps } from './deps.js';
@@ -86,7 +92,7 @@ async function openConfiguredDatabase(config: Config): Promise<Database> {
   try {
     return await openDatabase(config.database);
   } catch (error) {
-    if (error instanceof DatabaseNewerThanCodeError) throw error;
+    if (error instanceof DatabaseNewerThanCodeError || error instanceof DatabaseMigrationError) throw error;
     throw new DatabaseUnavailableError(config.database.url, error);
   }
 }

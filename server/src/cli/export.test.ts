@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/client.js';
+import { auditEvents } from '../db/schema.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '../../..');
@@ -55,4 +58,82 @@ describe('npm run export', () => {
       expect(failed?.stderr).not.toContain('geheim-pw');
     }
   }, 60_000);
+  it('setup reads a Windows editor\'s UTF-8 with a byte order mark, and refuses its "ANSI" file, changing nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-setup-'));
+    dirs.push(dir);
+    const dataDir = path.join(dir, 'data');
+    const example = fs.readFileSync(path.join(ROOT, 'infra/installation.example.json'), 'utf8');
+    const ansi = path.join(dir, 'ansi.json');
+    fs.writeFileSync(ansi, Buffer.from(example, 'latin1'));
+    const refused = await cli('setup', [ansi], dataDir).then(
+      () => null,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toMatch(
+      /ansi\.json cannot be read; nothing was changed: the file is not UTF-8 \(line \d+, column \d+;/,
+    );
+    const nothing = await cli('export', ['dormagen'], dataDir).then(
+      () => null,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(nothing?.code).toBe(1);
+
+    const bom = path.join(dir, 'bom.json');
+    fs.writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(example, 'utf8')]));
+    await cli('setup', [bom], dataDir);
+    const exported = await cli('export', ['dormagen'], dataDir);
+    expect(exported.stdout).toContain('"Sachbearbeitung Bürgerbüro"');
+  }, 120_000);
+  it('setup refuses a pipe or device in one line instead of waiting on it for ever', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-setup-'));
+    dirs.push(dir);
+    const pipe = path.join(dir, 'installation.json');
+    await exec('mkfifo', [pipe]);
+    const refused = await exec(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', path.join(here, 'setup.ts'), pipe],
+      {
+        cwd: ROOT,
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: path.join(dir, 'data') },
+      },
+    ).then(
+      () => null,
+      (error: unknown) => error as { code: number | null; stderr: string },
+    );
+    expect(refused?.stderr).toContain(`Cannot read ${pipe}: not a file but a device or pipe; nothing was changed.`);
+    expect(refused?.code).toBe(1);
+    expect(fs.existsSync(path.join(dir, 'data'))).toBe(false);
+  }, 60_000);
+  it('names the municipalities there for a slug it does not know, and audits no export it could not write', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-export-'));
+    dirs.push(dir);
+    const dataDir = path.join(dir, 'data');
+    await cli('setup', ['infra/installation.example.json'], dataDir);
+    const failed = (args: string[]) =>
+      cli('export', args, dataDir).then(
+        () => null,
+        (error: unknown) => error as { code: number; stderr: string },
+      );
+
+    const typo = await failed(['Dormagen']);
+    expect(typo?.code).toBe(1);
+    expect(typo?.stderr).toContain('No municipality "Dormagen" in this installation; its municipalities: dormagen.');
+
+    const nowhere = path.join(dir, 'no-such-folder', 'dormagen.json');
+    const unwritten = await failed(['dormagen', nowhere]);
+    expect(unwritten?.code).toBe(1);
+    expect(unwritten?.stderr).toContain(`Cannot write ${nowhere}: its folder does not exist; nothing was exported.`);
+    const database = await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
+    try {
+      const audited = await database.db
+        .select({ id: auditEvents.id })
+        .from(auditEvents)
+        .where(eq(auditEvents.action, 'tenant.exported'));
+      expect(audited).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
 });

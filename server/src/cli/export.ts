@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
-import { DatabaseUnavailableError, openDatabase } from '../db/client.js';
+import {
+  DatabaseMigrationError,
+  DatabaseNewerThanCodeError,
+  DatabaseUnavailableError,
+  openDatabase,
+} from '../db/client.js';
+import { tenants } from '../db/schema.js';
 import { exportedFileProblems, exportTenantAudited } from '../features/setup/export.service.js';
 
 // `npm run export -- <tenant-slug> [file.json]`: writes a municipality as an installation file to
@@ -11,8 +17,31 @@ import { exportedFileProblems, exportTenantAudited } from '../features/setup/exp
 // into the file, which setup then refuses (npm run --silent leaves them out).
 const [slug, outFile] = process.argv.slice(2);
 if (!slug) {
-  process.stderr.write('Usage: npm run export -- <tenant-slug> <installation.json>\n');
+  process.stderr.write(
+    'Usage: npm run export -- <municipality-slug> [<installation.json>]   (without a file: to stdout)\n',
+  );
   process.exit(2);
+}
+
+class CannotWriteExportError extends Error {}
+
+function writeExport(file: string, text: string) {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EISDIR'
+          ? 'a folder of that name is there'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'ENOSPC'
+              ? 'no space left on the device'
+              : (error as Error).message;
+    throw new CannotWriteExportError(`Cannot write ${file}: ${reason}; nothing was exported.`);
+  }
 }
 
 let config;
@@ -34,23 +63,34 @@ try {
 } catch (error) {
   // Most often: the embedded data directory is in use by the running server (stop it first).
   const problem =
-    config.database.kind === 'postgres' ? new DatabaseUnavailableError(config.database.url, error) : (error as Error);
+    config.database.kind === 'postgres' &&
+    !(error instanceof DatabaseMigrationError || error instanceof DatabaseNewerThanCodeError)
+      ? new DatabaseUnavailableError(config.database.url, error)
+      : (error as Error);
   process.stderr.write(`${problem.message}\n`);
   process.exit(1);
 }
 try {
   const db = database.db;
-  const file = await db.transaction((tx) => exportTenantAudited(tx, slug, 'system', new Date()));
+  // The file is written inside the transaction: one that cannot be written leaves no audit entry
+  // of an export that did not happen.
+  const file = await db.transaction(async (tx) => {
+    const exported = await exportTenantAudited(tx, slug, 'system', new Date());
+    if (exported && outFile) writeExport(outFile, `${JSON.stringify(exported, null, 2)}\n`);
+    return exported;
+  });
   if (!file) {
-    process.stderr.write(`No municipality "${slug}" in this installation.\n`);
+    const known = (await db.select({ slug: tenants.slug }).from(tenants).orderBy(tenants.slug)).map((t) => t.slug);
+    process.stderr.write(
+      `No municipality "${slug}" in this installation` +
+        (known.length > 0 ? `; its municipalities: ${known.join(', ')}.\n` : ' (it has none yet).\n'),
+    );
     process.exitCode = 1;
   } else {
-    const text = `${JSON.stringify(file, null, 2)}\n`;
     if (outFile) {
-      fs.writeFileSync(outFile, text);
       process.stderr.write(`Municipality "${slug}" written to ${outFile}.\n`);
     } else {
-      process.stdout.write(text);
+      process.stdout.write(`${JSON.stringify(file, null, 2)}\n`);
     }
     const problems = exportedFileProblems(file);
     if (problems.length > 0) {
@@ -63,7 +103,9 @@ try {
     }
   }
 } catch (error) {
-  process.stderr.write(`Export failed: ${(error as Error).message}\n`);
+  process.stderr.write(
+    error instanceof CannotWriteExportError ? `${error.message}\n` : `Export failed: ${(error as Error).message}\n`,
+  );
   process.exitCode = 1;
 } finally {
   await database.close();

@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
-import { DatabaseUnavailableError, openDatabase } from '../db/client.js';
-import { describeFileIssues, describeJsonSyntaxError } from '../features/setup/export.service.js';
+import {
+  DatabaseMigrationError,
+  DatabaseNewerThanCodeError,
+  DatabaseUnavailableError,
+  openDatabase,
+} from '../db/client.js';
+import {
+  decodeInstallationFile,
+  describeFileIssues,
+  describeJsonSyntaxError,
+  installationFileSizeProblem,
+} from '../features/setup/export.service.js';
 import { InstallationFileSchema } from '../features/setup/installation.schema.js';
 import { announceInstallation, applyInstallation } from '../features/setup/installation.service.js';
 import { createEventBus } from '../lib/event-bus.js';
@@ -27,9 +37,20 @@ try {
   throw error;
 }
 
-let text: string;
+let bytes: Buffer;
 try {
-  text = fs.readFileSync(file, 'utf8');
+  const stat = fs.statSync(file);
+  // A device or pipe (/dev/zero, /dev/stdin) would be read without end.
+  if (!stat.isFile() && !stat.isDirectory()) {
+    process.stderr.write(`Cannot read ${file}: not a file but a device or pipe; nothing was changed.\n`);
+    process.exit(1);
+  }
+  const tooLarge = installationFileSizeProblem(stat.size);
+  if (tooLarge) {
+    process.stderr.write(`${file} is not an installation file; nothing was changed: ${tooLarge}.\n`);
+    process.exit(1);
+  }
+  bytes = fs.readFileSync(file);
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
   const reason =
@@ -37,6 +58,12 @@ try {
   process.stderr.write(`Cannot read ${file}: ${reason}; nothing was changed.\n`);
   process.exit(1);
 }
+const decoded = decodeInstallationFile(bytes);
+if ('problem' in decoded) {
+  process.stderr.write(`${file} cannot be read; nothing was changed: ${decoded.problem}.\n`);
+  process.exit(1);
+}
+const text = decoded.text;
 let raw: unknown;
 try {
   raw = JSON.parse(text);
@@ -64,7 +91,10 @@ try {
 } catch (error) {
   // Most often: the embedded data directory is in use by the running server (stop it first).
   const problem =
-    config.database.kind === 'postgres' ? new DatabaseUnavailableError(config.database.url, error) : (error as Error);
+    config.database.kind === 'postgres' &&
+    !(error instanceof DatabaseMigrationError || error instanceof DatabaseNewerThanCodeError)
+      ? new DatabaseUnavailableError(config.database.url, error)
+      : (error as Error);
   process.stderr.write(`${problem.message}\n`);
   process.exit(1);
 }

@@ -6,14 +6,16 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPostgresDatabase } from '../test/databases.js';
+import { createPostgresDatabase, databaseKinds, databasePlace } from '../test/databases.js';
 import { killServers, spawnServer } from '../test/processes.js';
 import {
   DataDirDamagedError,
+  DatabaseMigrationError,
   DatabaseNewerThanCodeError,
   DatabaseUnavailableError,
   lastMigrationAt,
   openDatabase,
+  pgliteFileError,
   rowsOf,
   type Database,
 } from './client.js';
@@ -123,6 +125,75 @@ describe('a database migrated by a newer release', () => {
     },
     60_000,
   );
+});
+
+// An update whose migration fails (here: the last one finds its column there already, as when a
+// column of that name was made by hand): the start stops in one line that says so, not as a
+// wrong DATABASE_URL or a stack, and the database is left as it was.
+describe.each(databaseKinds)('a migration that fails at the start on %s', (kind) => {
+  afterEach(killServers);
+
+  it('stops the server with one line naming the reason and the statement, and changes nothing', async () => {
+    const place = await databasePlace(kind);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-migration-'));
+    try {
+      const first = await place.open();
+      const before = await migrationCount(first);
+      await first.db.execute(
+        sql`delete from drizzle.__drizzle_migrations where created_at = (select max(created_at) from drizzle.__drizzle_migrations)`,
+      );
+      await first.close();
+
+      const child = spawnServer({ DATA_DIR: dataDir, ...place.env, SEED_DEMO: 'false' });
+      expect(await child.exited).toBe(1);
+      const said = child.stderr() + child.stdout();
+      expect(child.stderr()).toMatch(
+        /^The database could not be updated to this release \(.*already exists, in the statement ".+"\)\. Nothing was changed/,
+      );
+      expect(said).not.toMatch(/\n\s+at |"stack"|cannot open the PostgreSQL|Check host, port/);
+
+      // The same from the setup command, and the record of migrations is as it was left.
+      const failure = await place.open().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(DatabaseMigrationError);
+      if (kind === 'pglite') {
+        const { client } = await createPgliteForDrizzle(path.join(place.env.DATA_DIR!, 'pglite'), {
+          extensions: { btree_gist },
+        });
+        const rows = await client.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations');
+        expect(rows.rows[0]?.n).toBe(before - 1);
+        await client.close();
+      } else {
+        const admin = postgres(place.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+        const counted = await admin<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
+        expect(counted[0]?.n).toBe(before - 1);
+        await admin.end();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      await place.drop();
+    }
+  }, 60_000);
+});
+
+// PGlite says a file error by its WASI number only; a full disk was said as a folder without
+// rights ("make it writable"), sending the IT staff to chmod. Seen with DATA_DIR on a full tmpfs.
+describe('the embedded database on a full disk', () => {
+  it('is said as no space left, with what to do, and a refused file as permission denied', () => {
+    const full = pgliteFileError('/srv/amtsraum/pglite', Object.assign(new Error(), { name: 'ErrnoError', errno: 51 }));
+    expect(full?.message).toBe(
+      'DATA_DIR: cannot write to the folder /srv/amtsraum/pglite (no space left on the device). ' +
+        'Free space on that disk (or raise the quota), or set DATA_DIR to a folder on a disk with room.',
+    );
+    const denied = pgliteFileError(
+      '/srv/amtsraum/pglite',
+      Object.assign(new Error(), { name: 'ErrnoError', errno: 2 }),
+    );
+    expect(denied?.message).toContain('(permission denied). Make it a writable folder for the user running Amtsraum');
+    expect(pgliteFileError('/srv/amtsraum/pglite', new Error('syntax error'))).toBeNull();
+  });
 });
 
 describe('an embedded database folder that is damaged', () => {

@@ -150,6 +150,42 @@ export class DatabaseNewerThanCodeError extends Error {
   }
 }
 
+/**
+ * A migration failed at the start (a table, column or index of that name already there, made
+ * by hand; data the new rule refuses). Drizzle runs the pending migrations in one transaction,
+ * so the database is left as the previous release had it; said in one line, not as a wrong
+ * DATABASE_URL or a stack.
+ */
+export class DatabaseMigrationError extends Error {
+  constructor(cause: unknown) {
+    let inner = cause;
+    while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+    const reason = inner instanceof Error ? inner.message : String(inner);
+    // drizzle's wrapper names the statement: "Failed query: <sql>\nparams: …"
+    const query = cause instanceof Error ? /^Failed query: ([^\n]*)/.exec(cause.message)?.[1]?.trim() : undefined;
+    const statement = query ? `, in the statement "${query.length > 160 ? `${query.slice(0, 157)}...` : query}"` : '';
+    super(
+      `The database could not be updated to this release (${reason}${statement}). Nothing was changed: the ` +
+        'database is as the previous release left it, which can be started again. Keep this line for whoever ' +
+        'supports the installation; a table, column or index made by hand under the same name is a common cause.',
+    );
+    this.name = 'DatabaseMigrationError';
+  }
+}
+
+/**
+ * A failure of the migrations themselves, told apart from a connection lost meanwhile (class 08,
+ * 57: said as DATABASE_URL) and missing rights (42501: said with what to grant).
+ */
+function asMigrationError(error: unknown): unknown {
+  let inner = error;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  const code = (inner as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return error;
+  if (code === '42501' || code.startsWith('08') || code.startsWith('57')) return error;
+  return new DatabaseMigrationError(error);
+}
+
 /** The embedded database's folder cannot be opened: damaged files, or not a database at all. */
 export class DataDirDamagedError extends Error {
   constructor(readonly dataDir: string) {
@@ -245,7 +281,9 @@ async function openPostgres(url: string, max: number, onQuery: DatabaseOptions['
     await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {
       await refuseNewerSchema(db);
-      await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER }).catch((error: unknown) => {
+        throw asMigrationError(error);
+      });
     } finally {
       await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
     }
@@ -289,6 +327,29 @@ async function openPostgres(url: string, max: number, onQuery: DatabaseOptions['
   };
 }
 
+/**
+ * PGlite's file system layer says its errors by WASI number only (`ErrnoError { errno: 51 }`):
+ * the ones a town hall's server meets, as Node names them, so a full disk is not said as a
+ * folder without rights.
+ */
+const PGLITE_ERRNO_CODES: Record<number, string> = {
+  2: 'EACCES',
+  19: 'EDQUOT',
+  51: 'ENOSPC',
+  63: 'EPERM',
+  69: 'EROFS',
+};
+
+/** PGlite's file error as DATA_DIR's, or null for any other error. */
+export function pgliteFileError(dataDir: string, error: unknown): DataDirUnwritableError | null {
+  if ((error as { name?: unknown } | null)?.name !== 'ErrnoError') return null;
+  const code = PGLITE_ERRNO_CODES[Number((error as { errno?: unknown }).errno)];
+  return new DataDirUnwritableError(
+    dataDir,
+    code ? { code } : new Error('a file in it cannot be read or written by this user'),
+  );
+}
+
 async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQuery']): Promise<Database> {
   let lock: DataDirLock | null = null;
   if (dataDir) lock = acquireDataDirLock(path.dirname(dataDir));
@@ -307,12 +368,14 @@ async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQu
       await client.close();
       throw error;
     }
-    await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }).catch(async (error: unknown) => {
+      await client.close();
+      throw asMigrationError(error);
+    });
   } catch (error) {
     lock?.release();
-    if (dataDir && (error as { name?: unknown } | null)?.name === 'ErrnoError') {
-      throw new DataDirUnwritableError(dataDir, new Error('a file in it cannot be read or written by this user'));
-    }
+    const fileError = dataDir ? pgliteFileError(dataDir, error) : null;
+    if (fileError) throw fileError;
     // PGlite's only word for a folder whose files are damaged, cut short or not a database.
     if (dataDir && error instanceof Error && /failed to initiali[sz]e/i.test(error.message)) {
       throw new DataDirDamagedError(dataDir);

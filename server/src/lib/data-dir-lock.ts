@@ -43,15 +43,18 @@ export class DataDirUnwritableError extends Error {
             ? 'permission denied'
             : code === 'EROFS'
               ? 'read-only file system'
-              : code === 'ENOSPC'
+              : code === 'ENOSPC' || code === 'EDQUOT'
                 ? 'no space left on the device'
                 : cause instanceof Error
                   ? cause.message
                   : String(cause);
     const uid = typeof process.getuid === 'function' ? ` (uid ${String(process.getuid())})` : '';
     super(
-      `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
-        `Make it a writable folder for the user running Amtsraum${uid}, or set DATA_DIR to one.`,
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
+            'Free space on that disk (or raise the quota), or set DATA_DIR to a folder on a disk with room.'
+        : `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
+            `Make it a writable folder for the user running Amtsraum${uid}, or set DATA_DIR to one.`,
     );
     this.name = 'DataDirUnwritableError';
   }

@@ -102,6 +102,14 @@ function hangUpCode(error: unknown): string | null {
   return typeof code === 'string' && HANG_UP_CODES.has(code) ? code : null;
 }
 
+/** A statement refused because the database's disk is full (drizzle wraps the driver's error). */
+function databaseDiskFull(error: unknown): boolean {
+  for (let inner: unknown = error; inner instanceof Error; inner = inner.cause) {
+    if ((inner as { code?: unknown }).code === '53100') return true;
+  }
+  return false;
+}
+
 /**
  * The one error middleware. `databaseReachable` is asked only about errors nothing else explains:
  * while the database is down or restarting, those get 503 `database_unavailable` with a
@@ -128,6 +136,17 @@ export function errorHandler(databaseReachable: () => Promise<boolean> = async (
     if (appError) {
       if (appError.status >= 500) req.log.error({ err: error }, 'request failed');
       sendProblem(req, res, appError);
+      return;
+    }
+    // The database's disk is full (SQLSTATE 53100): said as what it is, in one line without a
+    // stack; the person is asked to try again, as while the database is away, not told of a fault.
+    if (databaseDiskFull(error)) {
+      req.log.error(
+        { code: 'database_disk_full' },
+        "request failed: the database's disk is full, nothing can be saved until space is freed " +
+          "(with the embedded database: DATA_DIR's disk; with PostgreSQL: its server's)",
+      );
+      sendProblem(req, res, new AppError('database_unavailable', { headers: { 'Retry-After': '30' } }));
       return;
     }
     if (!(await databaseReachable().catch(() => false))) {

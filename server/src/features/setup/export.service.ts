@@ -226,6 +226,45 @@ export function describeFileIssues(issues: readonly { path: readonly PropertyKey
   });
 }
 
+/** The largest installation file setup reads: a big city's export is well under 1 MB. */
+export const INSTALLATION_FILE_MAX_BYTES = 20 * 1024 * 1024;
+
+/**
+ * An installation file's bytes as text, or what is wrong with them. Windows editors save UTF-8
+ * with a byte order mark (read as if it were not there) or in their "ANSI" code page, whose
+ * umlauts would otherwise enter the database as "B\uFFFDrgeramt": such a file is refused with the
+ * line of its first wrong character.
+ */
+export function decodeInstallationFile(bytes: Uint8Array): { text: string } | { problem: string } {
+  const tooLarge = installationFileSizeProblem(bytes.length);
+  if (tooLarge) return { problem: tooLarge };
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return { problem: 'the file is saved as UTF-16 ("Unicode"); save it as UTF-8' };
+  }
+  try {
+    // A leading byte order mark is dropped (ignoreBOM: false); a wrong byte throws.
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
+  } catch {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const before = text.slice(0, Math.max(0, text.indexOf('\uFFFD')));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    return {
+      problem: `the file is not UTF-8 (line ${String(line)}, column ${String(column)}; saved as "ANSI" or Windows-1252?); save it as UTF-8`,
+    };
+  }
+}
+
+/** Said before a file is read, so a wrong path (a disk image, a log) is not read whole into memory. */
+export function installationFileSizeProblem(size: number): string | null {
+  if (size <= INSTALLATION_FILE_MAX_BYTES) return null;
+  return `the file has ${formatMegabytes(size)}; an installation file has at most ${formatMegabytes(INSTALLATION_FILE_MAX_BYTES)}`;
+}
+
+function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /**
  * A file that is no JSON, said with the line and column of the mistake (Node 20's JSON.parse
  * names only a character position), and a hint when it looks like YAML, which setup does not read.

@@ -20,7 +20,12 @@ import { verifyPassword } from '../../lib/passwords.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/databases.js';
 import { makeTenant } from '../../test/factories.js';
 import { useTestServer } from '../../test/suite.js';
-import { describeFileIssues, describeJsonSyntaxError } from './export.service.js';
+import {
+  decodeInstallationFile,
+  describeFileIssues,
+  describeJsonSyntaxError,
+  INSTALLATION_FILE_MAX_BYTES,
+} from './export.service.js';
 import { InstallationFileSchema } from './installation.schema.js';
 import { announceInstallation, applyInstallation } from './installation.service.js';
 import { unseal } from '../../lib/secret-box.js';
@@ -377,5 +382,19 @@ describe('a broken installation file', () => {
       }
     })();
     expect(describeJsonSyntaxError(yaml, yamlError)).toMatch(/it looks like YAML, but the installation file is JSON$/);
+  });
+  it('reads a Windows editor\'s UTF-8 with a byte order mark, and refuses its "ANSI" or UTF-16 by line', () => {
+    const json = '{"tenants": [\n  {"name": "Bürgeramt"}\n]}\n';
+    const utf8 = Buffer.from(json, 'utf8');
+    expect(decodeInstallationFile(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]))).toEqual({ text: json });
+    expect(decodeInstallationFile(Buffer.from(json, 'latin1'))).toEqual({
+      problem: 'the file is not UTF-8 (line 2, column 14; saved as "ANSI" or Windows-1252?); save it as UTF-8',
+    });
+    expect(decodeInstallationFile(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]))).toEqual({
+      problem: 'the file is saved as UTF-16 ("Unicode"); save it as UTF-8',
+    });
+    expect(decodeInstallationFile(Buffer.alloc(INSTALLATION_FILE_MAX_BYTES * 3, 0x20))).toEqual({
+      problem: 'the file has 60.0 MB; an installation file has at most 20.0 MB',
+    });
   });
 });
