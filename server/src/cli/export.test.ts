@@ -32,12 +32,20 @@ describe('npm run export', () => {
     const dataDir = path.join(dir, 'data');
     await cli('setup', ['infra/installation.example.json'], dataDir);
     const file = path.join(dir, 'dormagen.json');
+    // A file of that name left by an earlier export, readable by all (the usual umask).
+    fs.writeFileSync(file, '{}', { mode: 0o644 });
+    fs.chmodSync(file, 0o644);
 
     const exported = await cli('export', ['dormagen', file], dataDir);
     expect(exported.stdout).toBe('');
     expect(exported.stderr).toContain(`Municipality "dormagen" written to ${file}.`);
     const written = JSON.parse(fs.readFileSync(file, 'utf8')) as { tenants: { slug: string }[] };
     expect(written.tenants.map((tenant) => tenant.slug)).toEqual(['dormagen']);
+    // The staff's names and addresses: readable by the exporting account only.
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
+    const fresh = path.join(dir, 'fresh.json');
+    await cli('export', ['dormagen', fresh], dataDir);
+    expect((fs.statSync(fresh).mode & 0o777).toString(8)).toBe('600');
 
     const again = await cli('setup', [file], dataDir);
     expect(again.stdout).toContain('dormagen: 1 departments, 2 staff');

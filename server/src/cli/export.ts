@@ -25,9 +25,14 @@ if (!slug) {
 
 class CannotWriteExportError extends Error {}
 
+/**
+ * Writes the file readable by its owner only (0600), a file there before too: it holds the staff's
+ * names and e-mail addresses, and the umask of a shared server would leave it readable to all.
+ */
 function writeExport(file: string, text: string) {
   try {
-    fs.writeFileSync(file, text);
+    fs.writeFileSync(file, text, { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
