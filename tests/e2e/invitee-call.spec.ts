@@ -110,7 +110,7 @@ test('an interpreter without a name is called by the role once; removed, their r
   expectNoBrowserErrors(citizen, clerk, interpreter);
 });
 
-test('an interpreter and the clerk who left a call, on a phone by keyboard, learn that it was ended from the console, each in their words', async ({
+test('an interpreter and the clerk who left a call, on a phone by keyboard, learn that it was ended from the console, the interpreter in their words, the clerk back at the queue', async ({
   browser,
 }) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
@@ -150,8 +150,11 @@ test('an interpreter and the clerk who left a call, on a phone by keyboard, lear
     await expect(interpreter.page.getByRole('button', { name: 'Wieder beitreten' })).toHaveCount(0);
     await expect(mainHeading(interpreter.page)).toBeFocused();
     await expectAccessibleAlsoAt320(interpreter.page);
-    await expect(clerk.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'clerk', { timeout: 20_000 });
-    await expect(mainHeading(clerk.page)).toHaveText('Der Besuch ist abgeschlossen');
+    // The clerk is back at the queue they serve, with the focus on the next person, as after
+    // ending the call themselves (they got a closing page leading to "Zu Ihren Ämtern").
+    await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`), { timeout: 20_000 });
+    await expect(mainHeading(clerk.page)).toHaveText('Bürgeramt');
+    await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     for (const person of [citizen, interpreter, clerk]) await person.context.close();

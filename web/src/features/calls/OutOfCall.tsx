@@ -75,10 +75,15 @@ export function OutOfCall({
   const { requestFocus } = usePageFocus();
   const [asking, setAsking] = useState(false);
   const over = useCallOver(visitId, true);
+  // A clerk who left goes back to the queue, where people wait, with the focus on the next person,
+  // as when the call ends while they are in it (CallPage's `leaveEndedCall`); they got a closing
+  // page whose way back led to "Zu Ihren Ämtern", two steps away. Everybody else: the closing page.
   const showEnded = useCallback(() => {
     requestFocus();
-    void navigate(pagePath('callEnded', { visitId }), { replace: true, state: { role } satisfies CallEndedState });
-  }, [navigate, requestFocus, visitId, role]);
+    if (queue)
+      void navigate(pagePath('console', { departmentId: queue }), { replace: true, state: { afterCall: true } });
+    else void navigate(pagePath('callEnded', { visitId }), { replace: true, state: { role } satisfies CallEndedState });
+  }, [navigate, requestFocus, visitId, role, queue]);
   const removed = useRef(onRemoved);
   useEffect(() => {
     removed.current = onRemoved;
