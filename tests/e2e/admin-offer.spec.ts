@@ -385,12 +385,14 @@ test('a closure removed in another window: removing it here says so and loads th
   }
   await tabTo(page, remove);
   await page.keyboard.press('Enter');
-  // Said where the focus goes, instead of "reload the page" beside a line that was no longer there.
-  const said = closures.getByTestId('error-summary').filter({
-    hasText:
-      'Dieser Eintrag war schon entfernt, vielleicht in einem anderen Fenster oder von jemand anderem. Die Liste ist jetzt neu geladen.',
-  });
+  // Said above the list, where the focus goes, instead of "reload the page" beside a line that was
+  // no longer there; not in the add form's "Bitte prüfen Sie die Angaben" box, which it is no part of.
+  const said = closures.getByTestId('closure-list-status-failure');
+  await expect(said).toHaveText(
+    'Dieser Eintrag war schon entfernt, vielleicht in einem anderen Fenster oder von jemand anderem. Die Liste ist jetzt neu geladen.',
+  );
   await expect(said).toBeFocused();
+  await expect(closures.getByText('Bitte prüfen Sie die Angaben')).toHaveCount(0);
   await expect(remove).toHaveCount(0);
   // Added in the other window: here once the tab is shown again, without a reload.
   await add();

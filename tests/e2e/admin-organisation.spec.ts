@@ -158,7 +158,7 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
   const removeClosure = closures.getByRole('button', { name: /^Schließtag .* entfernen$/ }).first();
   await tabTo(admin.page, removeClosure);
   await admin.page.keyboard.press('Enter');
-  await expect(closures.getByTestId('closure-saved')).toHaveText('Schließtag entfernt.');
+  await expect(closures.getByTestId('closure-list-status')).toHaveText('Schließtag entfernt.');
   await expect(closures.getByText('Betriebsausflug')).toHaveCount(0);
   await expect(closures.locator(':focus')).toHaveCount(1);
   await expect(admin.page.locator('body')).not.toBeFocused();

@@ -153,7 +153,8 @@ test('the identity provider is set up by keyboard, and a clerk enters and remove
 
   const allowed = await amelie.request.put(RULES_API, { data: { ...rules, clerksManageAbsences: true } });
   expect(allowed.status()).toBe(200);
-  await page.reload();
+  // Allowed meanwhile: once the tab is shown again the page says so, without a reload.
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
   await expect(page.getByTestId('absences-not-allowed')).toHaveCount(0);
   await expect(page.getByTestId('absences-none')).toBeVisible();
   const day = dateIn(75);

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../lib/api';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { Link, useParams } from '../../lib/router';
+import { useReloadWhenShown } from '../../lib/useReloadWhenShown';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { formatClock, formatCivilDate, formatLongDate } from '../../ui/format';
@@ -39,6 +40,8 @@ export function AbsencesPage() {
   const [version, setVersion] = useState(0);
   const me = useMe();
   const absences = useOwnAbsences(departmentId, version);
+  // Changed meanwhile in another window, or by an admin (allowed or not): shown again, it is current.
+  useReloadWhenShown(absences.reload);
   const error = me.status === 'error' ? me.error : absences.status === 'error' ? absences.error : null;
   if (error) return <LoadProblem error={error} retry={me.status === 'error' ? me.reload : absences.reload} />;
   if (me.status !== 'success') return <LoadingState />;

@@ -13,7 +13,7 @@ import { addClosure, prefillHolidays, removeClosure, tenantBase } from './api';
 import { getJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 import { AdminClosureListSchema, DepartmentClosureListSchema, type ClosureCreate } from '@amtsraum/shared';
-import { FormSummary, SavedStatus, useAdminForm } from './useAdminForm';
+import { FormSummary, ListStatus, SavedStatus, useAdminForm } from './useAdminForm';
 
 // The reason per language, by the server's paths (`reason.de`, `reason.en`): each error at its field.
 type ClosureField = 'from' | 'to' | 'reason.de' | 'reason.en' | 'reason';
@@ -56,6 +56,8 @@ export function ClosuresEditor({
   useReloadWhenShown(state.reload);
   const form = useAdminForm(CLOSURE_FIELDS);
   const { fields } = form;
+  // Removing is no part of the add form: its outcome is said above the list.
+  const listActions = useAdminForm([] as const);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
@@ -134,6 +136,7 @@ export function ClosuresEditor({
 
   return (
     <div data-testid="closures-editor">
+      <ListStatus form={listActions} testId="closure-list-status" />
       {/* The list stays in place while it loads again: no blinking through "loading", the focus kept. */}
       <AdminLoad state={keepWhileReloading(state)}>
         {({ closures, tenantClosures }) => (
@@ -143,7 +146,7 @@ export function ClosuresEditor({
                 closures={closures}
                 empty={t('closures.none')}
                 onRemove={async (closure, index) => {
-                  const done = await form.run(
+                  const done = await listActions.run(
                     () => removeClosure(scope, closure.id),
                     message((tr) => tr('admin:closures.removed')),
                     { onStale: state.reload },

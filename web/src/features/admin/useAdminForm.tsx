@@ -149,3 +149,34 @@ export function SavedStatus<F extends string>({ form, testId }: { form: AdminFor
     </p>
   );
 }
+
+/**
+ * What an action on a list's entry came to (removed, or gone meanwhile), said above the list: not
+ * in the error box of the form beside it ("check your entries"), which it has nothing to do with.
+ * A failure takes the focus, as the entry's button may be gone with it.
+ */
+export function ListStatus<F extends string>({ form, testId }: { form: AdminForm<F>; testId: string }) {
+  const { t } = useTranslation('admin');
+  const say = useSay();
+  const ref = useRef<HTMLParagraphElement>(null);
+  const { failedAt } = form;
+  useEffect(() => {
+    if (failedAt > 0) ref.current?.focus();
+  }, [failedAt]);
+  if (form.lostRight) return <LostRight key={failedAt} />;
+  return (
+    <>
+      {form.failure && (
+        <p ref={ref} tabIndex={-1} role="alert" className="notice notice--warning" data-testid={`${testId}-failure`}>
+          {say(form.failure)}
+        </p>
+      )}
+      {form.secondFactor && (
+        <p>
+          <a href={SECURITY_PATH}>{t('secondFactor.link')}</a>
+        </p>
+      )}
+      <SavedStatus form={form} testId={testId} />
+    </>
+  );
+}
