@@ -5,6 +5,8 @@ import { ADMINS, peoplePerTest, signInAsAdmin } from './support';
 const people = peoplePerTest();
 
 test('a municipality admin reads, filters and downloads the audit log, also at 320 px', async ({ browser }) => {
+  // The sign-in waits for the next authenticator code when the spec before used this one (up to 30 s).
+  test.setTimeout(90_000);
   const amelie = await people.open(browser);
   const me = await signInAsAdmin(amelie, ADMINS.amelie);
   const termine = me.staff.departments.find((d) => d.slug === 'termine' && d.tenantSlug === 'testhausen');

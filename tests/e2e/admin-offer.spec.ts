@@ -301,11 +301,18 @@ async function addService(admin: Person, name: { de: string; en: string }): Prom
   });
   expect(created.status(), await created.text()).toBe(201);
   const { service } = (await created.json()) as { service: { id: string } };
+  // Every service the test added, not only the last: a second one left offered (the archiving
+  // test adds two) broke every booking spec after this file.
+  addedServices.push({ admin, id: service.id });
   people.tidyWith(async () => {
-    await admin.request.post(`${API}/services/${service.id}/archive`, { data: {} });
+    for (const added of addedServices.splice(0)) {
+      const archived = await added.admin.request.post(`${API}/services/${added.id}/archive`, { data: {} });
+      expect(archived.status(), await archived.text()).toBe(200);
+    }
   });
   return { id: service.id, slug };
 }
+const addedServices: { admin: Person; id: string }[] = [];
 
 test('archiving a service and restoring it is said, in German and English, with the focus on the service’s button', async ({
   browser,
