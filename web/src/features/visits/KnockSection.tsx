@@ -1,5 +1,5 @@
 import { pagePath } from '@amtsraum/shared';
-import { useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../lib/router';
 import type { ApiError } from '../../lib/api';
@@ -22,6 +22,10 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const visit = useLiveVisit();
   const canKnock = door?.canKnock;
+  // The form is there from the first moment knocking was possible on this page, then kept (hidden
+  // while it is not): a door closed all along does not load the form and the words it needs.
+  const [formShown, setFormShown] = useState(false);
+  if (canKnock && !formShown) setFormShown(true);
   // The focus was in the part just hidden (a field of the form, or the notice's heading): it goes
   // to the heading of the part now shown, which says why knocking is not possible, or that it is
   // again. Before the browser moves a hidden element's focus to the page, hence a layout effect.
@@ -107,14 +111,16 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
         <p>{t('unavailable.contact')}</p>
         <ContactDetails contact={contact} />
       </section>
-      <section className="panel" hidden={!canKnock}>
-        <KnockForm
-          tenantSlug={tenantSlug}
-          departmentSlug={departmentSlug}
-          services={services}
-          describeFailure={describeFailure}
-        />
-      </section>
+      {formShown && (
+        <section className="panel" hidden={!canKnock}>
+          <KnockForm
+            tenantSlug={tenantSlug}
+            departmentSlug={departmentSlug}
+            services={services}
+            describeFailure={describeFailure}
+          />
+        </section>
+      )}
     </div>
   );
 }
