@@ -1,6 +1,6 @@
 import { CreatedInviteSchema, InviteListSchema } from '@amtsraum/shared';
 import type { Page } from '@playwright/test';
-import { passDeviceCheck, remoteTile } from './call-support';
+import { expectFrames, passDeviceCheck, remoteCameraOf, remoteTile } from './call-support';
 import { expect, expectAccessibleAlsoAt320, expectNoA11yViolations, mainHeading, test } from './fixtures';
 import {
   STAFF,
@@ -130,6 +130,11 @@ test('an interpreter and the clerk who left a call, on a phone by keyboard, lear
     await expect(interpreter.page.getByTestId('device-check')).toBeVisible();
     await clerk.page.goto(`/call/${visit.id}`);
     await Promise.all([passDeviceCheck(clerk), passDeviceCheck(interpreter)]);
+    // In the call together before anyone leaves: over LiveKit, a person leaving while the other's
+    // connection is still being set up sends that one tracks of somebody already gone, which
+    // livekit-client drops with a console error (nothing a person would notice).
+    await expectFrames(remoteCameraOf(clerk.page, 'Dolmetscherin/Dolmetscher'), 'the clerk sees the interpreter');
+    await expectFrames(remoteCameraOf(interpreter.page, 'Sachbearbeitung'), 'the interpreter sees the clerk');
 
     // Both leave, by keyboard; the call goes on without them until the clerk ends the visit.
     for (const person of [interpreter, clerk]) {
