@@ -549,10 +549,32 @@ test('a clerk who opens their console without a session comes back to it after s
   expect(later.errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
 });
 
+/** Namespaces of the staff's and the office's pages (web/src/locales/namespaces.ts). */
+const STAFF_NAMESPACES = [
+  'absences',
+  'accounts',
+  'admin',
+  'audit',
+  'collisions',
+  'console',
+  'display',
+  'identity-provider',
+  'kiosk',
+  'mailbox',
+  'offer',
+  'security',
+];
+
 test('every message on screen follows a language switch, the server’s too (issue 13)', async ({ browser }) => {
   await clerkAt(browser, STAFF.mehmet, 'fundbuero');
   const erika = await citizen(browser);
   const { page } = erika;
+  // Its words come with the door's: no other feature's, the staff's least (issue 14).
+  const otherWords: string[] = [];
+  page.on('request', (request) => {
+    const chunk = /\/assets\/([a-zA-Z-]+)-[\w-]{8}\.js$/.exec(request.url())?.[1];
+    if (chunk && STAFF_NAMESPACES.includes(chunk)) otherWords.push(chunk);
+  });
   await page.goto(`/${TENANT}/fundbuero`);
   const form = page.getByRole('form', { name: 'Anklopfen' });
   await form.getByRole('button', { name: 'Anklopfen' }).click();
@@ -564,6 +586,8 @@ test('every message on screen follows a language switch, the server’s too (iss
   await expect(summary).toContainText('Please check your entries');
   await expect(summary).toContainText('Please enter a name');
   await expect(summary).not.toContainText('Bitte');
+  await page.waitForLoadState('networkidle');
+  expect(otherWords, 'translations of other features loaded by the door page').toEqual([]);
   await expect(
     page.getByRole('form', { name: 'Knock' }).getByRole('textbox', { name: 'Name' }),
   ).toHaveAccessibleDescription(/Please enter a name/);

@@ -1,8 +1,8 @@
 import { isStaffWordedCode, retryWait } from '@amtsraum/shared';
 import type { TFunction } from 'i18next';
-import { useCallback } from 'react';
-import { useTranslation } from 'react-i18next';
-import { NAMESPACES, type Namespace } from '../locales/namespaces';
+import { useCallback, useMemo } from 'react';
+import { useTranslation, type UseTranslationOptions } from 'react-i18next';
+import type { Namespace } from '../locales/namespaces';
 import type { ApiError } from './api';
 
 /** A translation function that knows every namespace: keys are written `visits:form.errors.name`. */
@@ -20,10 +20,22 @@ export interface Message {
 
 export const message = (say: Message['say']): Message => ({ say });
 
-/** Renders Messages in the interface language of this render. */
+// react-i18next reads this option (its `bindI18nStore`) but does not type it for the hook.
+const RENDER_AGAIN_WHEN_WORDS_ARRIVE = { bindI18nStore: 'added' } as unknown as UseTranslationOptions<undefined>;
+
+/**
+ * Renders Messages in the interface language of this render. Asks i18next for no namespace of its
+ * own: a Message's words are in namespaces the page showing it has loaded (its feature's, beside
+ * its chunk: `lazyComponent`; `errors` from the start), and a language switch loads every namespace
+ * loaded so far before it is announced. It renders again when words arrive, so a message shown
+ * while its feature's words are still on their way is said once they are there. (It used to ask
+ * for every namespace, so the door page's knock form and the directory's search loaded the words
+ * of the whole product, the staff's included: issue 14.)
+ */
 export function useSay(): (text: Message) => string {
-  const { t, i18n } = useTranslation(NAMESPACES);
+  const { i18n } = useTranslation(undefined, RENDER_AGAIN_WHEN_WORDS_ARRIVE);
   const locale = i18n.resolvedLanguage ?? i18n.language;
+  const t = useMemo(() => i18n.getFixedT(locale) as unknown as Translate, [i18n, locale]);
   return useCallback((text: Message) => text.say(t, locale), [t, locale]);
 }
 
