@@ -126,7 +126,10 @@ export function OutOfCall({
       {toQueue && (
         <ul className="link-list">
           <li>
-            <Link to={pagePath('console', { departmentId: toQueue })}>{t('left.toQueue')}</Link>
+            {/* On to the next person there, as after every call (the console focused its heading). */}
+            <Link to={pagePath('console', { departmentId: toQueue })} state={{ afterCall: true }}>
+              {t('left.toQueue')}
+            </Link>
           </li>
         </ul>
       )}
