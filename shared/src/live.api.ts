@@ -89,6 +89,8 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     visitId: z.uuid(),
     from: z.string(),
     name: z.string(),
+    /** The sender's: a nameless invitee's stand-in name is said as their role, as on their tile. */
+    role: CallRoleSchema,
     text: z.string(),
     at: z.iso.datetime({ offset: true }),
   }),

@@ -95,6 +95,8 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
     await toQueue.focus();
     await clerk.page.keyboard.press('Enter');
     await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+    // With the focus where the work goes on, as after every call (it was on the page's heading).
+    await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     await citizen.context.close();

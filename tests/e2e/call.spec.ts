@@ -323,20 +323,26 @@ test('devices checked while waiting: once let in, both are in the call at once, 
   expect([...citizenErrors, ...clerkErrors], 'unexpected errors in the browsers').toEqual([]);
 });
 
-test('a clerk waiting in the call for someone who never joins says so there, and is back at the queue to let the next in', async ({
+test('a clerk waiting in the call for someone who never joins says so there, and is back at the queue to let the next in, in the tab the call left too', async ({
   browser,
 }) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
   const citizen = await newPerson(browser);
   const clerkErrors = watchErrors(clerk.page, 'clerk');
+  const oldTab = await clerk.context.newPage();
+  const oldTabErrors = watchErrors(oldTab, 'clerk (old tab)');
 
   try {
     const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Cem Abwesend', concern: 'Ummeldung' });
     await openWaitingRoom(citizen, 'buergeramt');
     await admitViaApi(clerk, clerk.departmentId, visit.id);
-    // The clerk goes to the call and waits; the citizen never comes.
+    // The clerk goes to the call and waits, then opens it in another tab too, where it goes on;
+    // the citizen never comes.
+    await oldTab.goto(`/call/${visit.id}`);
+    await passDeviceCheck({ ...clerk, page: oldTab });
     await clerk.page.goto(`/call/${visit.id}`);
     await passDeviceCheck(clerk);
+    await expect(oldTab.getByTestId('call-elsewhere')).toBeVisible();
     const notJoined = clerk.page.getByTestId('call-not-joined');
     await expect(notJoined).toContainText('noch nicht im Gespräch');
     await expectNoA11yViolations(clerk.page);
@@ -352,10 +358,14 @@ test('a clerk waiting in the call for someone who never joins says so there, and
     await expect(
       citizen.page.getByText('Sie sind nicht ins Gespräch gekommen; der Besuch wurde beendet.'),
     ).toBeVisible();
+    // The old tab hears the end too (asked every 15 s at most), and goes back to the queue the
+    // same way (it showed a closing page leading to "Zu Ihren Ämtern").
+    await expect(oldTab).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`), { timeout: 20_000 });
+    await expect(oldTab.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     await citizen.context.close();
     await clerk.context.close();
   }
-  expect(clerkErrors, 'unexpected errors in the browser').toEqual([]);
+  expect([...clerkErrors, ...oldTabErrors], 'unexpected errors in the browser').toEqual([]);
 });

@@ -73,6 +73,18 @@ test('an interpreter without a name is called by the role once; removed, their r
       'Bürgerin/Bürger',
     );
     await expectNoA11yViolations(citizen.page);
+    // Their chat messages are signed as their tile is, in each reader's language (the English
+    // citizen read "Dolmetscherin/Dolmetscher", the link's label, as if it were a name).
+    await interpreter.page.getByRole('textbox', { name: 'Nachricht' }).fill('Ich übersetze.');
+    await interpreter.page.getByRole('button', { name: 'Senden' }).click();
+    for (const [page, name] of [
+      [citizen.page, 'Interpreter'],
+      [clerk.page, 'Dolmetscherin/Dolmetscher'],
+      [interpreter.page, 'Dolmetscherin/Dolmetscher'],
+    ] as const) {
+      const message = page.getByRole('log').getByRole('listitem').filter({ hasText: 'Ich übersetze.' });
+      await expect(message.locator('.chat__meta')).toHaveText(new RegExp(`^${name}, \\d\\d:\\d\\d$`));
+    }
 
     // The clerk takes the interpreter out; reloaded, their page says so, and asks without being
     // refused (the join's 410 was logged by the browser as a failed load).

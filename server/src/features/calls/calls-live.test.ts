@@ -93,7 +93,8 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
 
     const chat = clerkLive.next('call-chat');
     citizenLive.send({ type: 'call-chat', visitId, text: 'Mein Nachname: Yılmaz' });
-    expect(await chat).toMatchObject({ name: 'Ayşe', text: 'Mein Nachname: Yılmaz' });
+    // With the sender's role: a nameless invitee's stand-in name is said as their role, as on their tile.
+    expect(await chat).toMatchObject({ name: 'Ayşe', role: 'citizen', text: 'Mein Nachname: Yılmaz' });
     // Text that shows nothing, holds control characters or reorders itself is refused, not relayed.
     // Half a character too (a lone surrogate), which would show as "�".
     for (const text of [

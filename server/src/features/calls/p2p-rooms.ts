@@ -198,6 +198,7 @@ export class P2pRooms {
           visitId: message.visitId,
           from: self.identity,
           name: self.name,
+          role: self.role,
           text: message.text,
           at: this.options.now().toISOString(),
         });

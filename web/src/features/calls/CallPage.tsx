@@ -38,11 +38,11 @@ type Phase =
   | { status: 'loading' }
   | { status: 'forbidden'; staff: boolean }
   | { status: 'removed' }
-  | { status: 'elsewhere'; role: CallEndedState['role'] }
+  | { status: 'elsewhere'; queue: string | null; role: CallEndedState['role'] }
   | { status: 'error'; error: ApiError }
   | { status: 'check'; grant: CallJoinResponse }
   | { status: 'call'; grant: CallJoinResponse; transport: CallTransport }
-  /** `queue`: a clerk's department, whose queue they may go back to (the call goes on without them). */
+  /** `queue`: a clerk's department, whose queue they go back to (the call goes on without them, or ends). */
   | { status: 'left'; queue: string | null; role: CallEndedState['role'] };
 
 export interface CallEndedState {
@@ -77,6 +77,9 @@ function phaseOfError(error: unknown): Phase {
     ? { status: 'forbidden', staff: apiError.extras.caller === 'staff' }
     : { status: 'error', error: apiError };
 }
+
+/** A clerk's department, whose queue a page out of the call leads back to; null for anyone else. */
+const queueOf = (grant: CallJoinResponse) => (grant.self.role === 'clerk' ? grant.departmentId : null);
 
 /** `/call/:visitId`: the server's grant, then the device check, then the call. */
 export function CallPage({ clerkTools }: CallPageProps) {
@@ -271,6 +274,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
           role={phase.role}
           onBack={retry}
           onRemoved={() => setPhase({ status: 'removed' })}
+          queue={phase.queue}
         />
       );
     case 'check':
@@ -292,11 +296,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
           clerkTools={clerkTools}
           onLeft={() => {
             requestFocus();
-            setPhase({
-              status: 'left',
-              queue: phase.grant.self.role === 'clerk' ? phase.grant.departmentId : null,
-              role: phase.grant.self.role,
-            });
+            setPhase({ status: 'left', queue: queueOf(phase.grant), role: phase.grant.self.role });
           }}
           onForbidden={(removed) => {
             requestFocus();
@@ -306,7 +306,7 @@ export function CallPage({ clerkTools }: CallPageProps) {
           }}
           onElsewhere={() => {
             requestFocus();
-            setPhase({ status: 'elsewhere', role: phase.grant.self.role });
+            setPhase({ status: 'elsewhere', queue: queueOf(phase.grant), role: phase.grant.self.role });
           }}
           onDispose={() => {
             channel.current?.close();

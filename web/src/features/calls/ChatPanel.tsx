@@ -3,9 +3,12 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatClock } from '../../ui/format';
 import type { ChatEntry } from './media/transport';
+import { participantName } from './participant-name';
 
 /**
  * In-call text chat: relayed, never stored. New messages are read out politely (role="log").
+ * Senders are named as their tiles name them: an invitee who gave no name, by the role for a link
+ * made without a label (the English reader read the clerk's "Dolmetscherin/Dolmetscher").
  * Times read the municipality's clock, as the console's do: an interpreter abroad and the clerk
  * see the same time beside a message.
  */
@@ -55,7 +58,12 @@ export function ChatPanel({
           {messages.map((message) => (
             <li key={message.id} className={`chat__message${message.isSelf ? ' chat__message--self' : ''}`}>
               <span className="chat__meta">
-                {t('chat.meta', { name: message.name, time: formatClock(new Date(message.at), locale, timeZone) })}
+                {t('chat.meta', {
+                  name: message.role
+                    ? participantName(t, { name: message.name, role: message.role }).name
+                    : message.name,
+                  time: formatClock(new Date(message.at), locale, timeZone),
+                })}
               </span>
               <span className="chat__text">{message.text}</span>
             </li>

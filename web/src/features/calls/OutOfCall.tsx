@@ -67,7 +67,10 @@ export function OutOfCall({
   onBack: () => void;
   /** An invitee taken out of the call (or whose link ended) meanwhile. */
   onRemoved: () => void;
-  /** A clerk who left: their department's queue, the way back to work (the call goes on till they end it). */
+  /**
+   * A clerk's department: the way back to work, offered after leaving (the call goes on till they
+   * end it), and taken when the call ends meanwhile, here or in another tab.
+   */
   queue?: string | null;
 }) {
   const { t } = useTranslation('calls');
@@ -75,9 +78,10 @@ export function OutOfCall({
   const { requestFocus } = usePageFocus();
   const [asking, setAsking] = useState(false);
   const over = useCallOver(visitId, true);
-  // A clerk who left goes back to the queue, where people wait, with the focus on the next person,
-  // as when the call ends while they are in it (CallPage's `leaveEndedCall`); they got a closing
-  // page whose way back led to "Zu Ihren Ämtern", two steps away. Everybody else: the closing page.
+  // A clerk out of the call (left, or gone on in another tab) goes back to the queue when it ends,
+  // where people wait, with the focus on the next person, as when the call ends while they are in
+  // it (CallPage's `leaveEndedCall`); they got a closing page whose way back led to "Zu Ihren
+  // Ämtern", two steps away. Everybody else: the closing page.
   const showEnded = useCallback(() => {
     requestFocus();
     if (queue)
@@ -95,6 +99,8 @@ export function OutOfCall({
       removed.current();
     }
   }, [over, showEnded, requestFocus]);
+  // The clerk who left is offered the queue; in another tab, the call goes on there.
+  const toQueue = why === 'left' ? queue : null;
   // The call may have ended since the page last asked: asked once more before going back in.
   const back = () => {
     if (asking) return;
@@ -113,14 +119,17 @@ export function OutOfCall({
   return (
     <div data-testid={`call-${why}`}>
       <PageHeading title={t(`${why}.title`)}>{t(`${why}.heading`)}</PageHeading>
-      <p className="lead">{queue ? t('left.clerkText') : t(`${why}.text`)}</p>
+      <p className="lead">{toQueue ? t('left.clerkText') : t(`${why}.text`)}</p>
       <RetryButton className="button button--primary" onClick={back}>
         {t(`${why}.back`)}
       </RetryButton>
-      {queue && (
+      {toQueue && (
         <ul className="link-list">
           <li>
-            <Link to={pagePath('console', { departmentId: queue })}>{t('left.toQueue')}</Link>
+            {/* On to the next person there, as after every call (the console focused its heading). */}
+            <Link to={pagePath('console', { departmentId: toQueue })} state={{ afterCall: true }}>
+              {t('left.toQueue')}
+            </Link>
           </li>
         </ul>
       )}

@@ -290,10 +290,8 @@ export class LivekitTransport implements CallTransport {
   }
 
   private addChat(from: string, text: string) {
-    const participant =
-      from === this.room.localParticipant.identity
-        ? this.room.localParticipant
-        : this.room.getParticipantByIdentity(from);
+    const isSelf = from === this.room.localParticipant.identity;
+    const participant = isSelf ? this.room.localParticipant : this.room.getParticipantByIdentity(from);
     const at = new Date().toISOString();
     this.store.update((s) => ({
       chat: [
@@ -302,9 +300,10 @@ export class LivekitTransport implements CallTransport {
           id: `${at}-${from}-${String(s.chat.length)}`,
           from,
           name: participant?.name ?? from,
+          role: isSelf ? this.options.self.role : participant ? roleFromMetadata(participant.metadata) : null,
           text,
           at,
-          isSelf: from === this.room.localParticipant.identity,
+          isSelf,
         },
       ],
     }));

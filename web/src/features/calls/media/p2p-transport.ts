@@ -232,6 +232,7 @@ export class P2pTransport implements CallTransport {
               id: `${message.at}-${message.from}-${String(s.chat.length)}`,
               from: message.from,
               name: message.name,
+              role: message.role,
               text: message.text,
               at: message.at,
               isSelf: message.from === this.options.self.identity,

@@ -50,6 +50,8 @@ export interface ChatEntry {
   id: string;
   from: string;
   name: string;
+  /** The sender's (null: gone before their message was read), to name them as their tile does. */
+  role: CallRoleName | null;
   text: string;
   /** ISO instant from the server. */
   at: string;
