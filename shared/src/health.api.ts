@@ -27,6 +27,13 @@ export const HealthResponseSchema = z.object({
      * newer release's (`newer`). Anything but `current` is not ready.
      */
     schema: z.optional(z.enum(['current', 'missing', 'behind', 'newer'])),
+    /**
+     * True while writes fail for lack of space on the database's disk (a request's write was
+     * refused, and the database has not taken one since): not ready. Absent otherwise.
+     */
+    diskFull: z.optional(z.literal(true)),
+    /** While `diskFull`: what it means and what to do, in words for the IT staff. */
+    reason: z.optional(z.string()),
   }),
   media: z.object({
     mode: z.enum(['p2p', 'livekit']),

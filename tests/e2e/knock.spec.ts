@@ -906,6 +906,68 @@ test('a citizen typing while the door pauses for a moment keeps what they typed,
   expectNoBrowserErrors(clerk, greta);
 });
 
+// A knock refused because the door had closed meanwhile kept its refusal ("Das Amt ist gerade
+// geschlossen") above the form once the door opened again, contradicting the usable form.
+test('a knock refused at a closed door loses its refusal once the door opens, the focus staying in the form', async ({
+  browser,
+}) => {
+  test.slow(); // two citizens, the door closed and opened, two refused knocks
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const hanna = await citizen(browser);
+  const { page } = hanna;
+  await page.goto(`/${TENANT}/gewerbeamt`);
+  const form = page.getByRole('form', { name: 'Anklopfen' });
+  await form.getByLabel(/^Name/).fill('Hanna Hoffnung');
+  await form.getByLabel(/^Ihr Anliegen/).fill('Eine Frage zur Gewerbeanmeldung');
+  await form.getByRole('checkbox', { name: /Datenschutz/ }).check();
+
+  // The knock is on its way while the clerk closes the door: the server refuses it as closed.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/tenants/*/departments/*/knock', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await form.getByRole('button', { name: 'Anklopfen' }).click();
+  await setDoor(clerk, clerk.departmentId, 'closed');
+  const unavailable = page.getByTestId('knock-unavailable');
+  await expect(unavailable).toHaveAttribute('data-reason', 'closed');
+  await expect(form).toBeHidden();
+  const refused = page.waitForResponse((response) => response.url().endsWith('/knock'));
+  release();
+  expect((await refused).status()).toBe(409);
+  const failure = page.getByTestId('knock-failure');
+  await expect(failure).toContainText('Das Amt ist gerade geschlossen.');
+  await page.unroute('**/api/tenants/*/departments/*/knock');
+
+  await setDoor(clerk, clerk.departmentId, 'open');
+  await expect(form).toBeVisible();
+  await expect(failure).toHaveText('');
+  await expect(form.getByRole('heading', { name: 'Anklopfen' })).toBeFocused();
+  await expect(form.getByLabel(/^Name/)).toHaveValue('Hanna Hoffnung');
+  await expectNoA11yViolations(page);
+
+  // Refused as closed while this page still saw the door open (its update had not come yet), the
+  // focus on the refusal: the next word of an open door takes the refusal away, and the focus goes
+  // to the first field, not to the page's top.
+  await page.route('**/api/tenants/*/departments/*/knock', (route) =>
+    route.fulfill({
+      status: 409,
+      headers: { 'content-type': 'application/problem+json' },
+      body: JSON.stringify({ type: 'about:blank', title: 'Geschlossen', status: 409, code: 'door_closed' }),
+    }),
+  );
+  await form.getByRole('button', { name: 'Anklopfen' }).click();
+  await expect(failure).toHaveText('Das Amt ist gerade geschlossen.');
+  await expect(failure).toBeFocused();
+  await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Ida Andere', concern: 'Noch eine Frage' });
+  await expect(failure).toHaveText('');
+  await expect(form.getByLabel(/^Name/)).toBeFocused();
+  // The browser logs each refused knock's 409; nothing else.
+  expect(hanna.errors.filter((error) => !/status of 409 .*\/knock$/.test(error))).toEqual([]);
+  expectNoBrowserErrors(clerk);
+});
+
 // A phone that lost its network kept showing "Sie sind als Nächstes dran" as if live, saying
 // nothing until an unanswered ping 20 to 40 seconds later; the browser knows at once.
 test('a waiting citizen whose network drops is told so at once, hears when it is back, and keeps the place', async ({
@@ -935,6 +997,7 @@ test('a waiting citizen whose network drops is told so at once, hears when it is
 // When the door closed, a waiting person's screen reader said only "Wartezeit: ungewiss"; the
 // notice below, that the place is kept and until when if nobody is on duty, appeared unsaid.
 test('a waiting citizen hears the notice that comes when the door closes, not only sees it', async ({ browser }) => {
+  test.slow(); // two citizens, the door closed and opened, two refused knocks
   const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
   const hanna = await citizen(browser);
   const { page } = hanna;

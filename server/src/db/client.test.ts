@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -194,6 +195,48 @@ describe('the embedded database on a full disk', () => {
     expect(denied?.message).toContain('(permission denied). Make it a writable folder for the user running Amtsraum');
     expect(pgliteFileError('/srv/amtsraum/pglite', new Error('syntax error'))).toBeNull();
   });
+});
+
+// Readiness asks the database for a write after a request's write failed for lack of space, to
+// know when space is back (health.router.ts). A small row in an existing table often fits a page it
+// has and succeeds on a full disk; the probe's temporary table needs a new page, as a knock's row
+// did. On a real full disk: a small tmpfs, which only root may mount (CI runs as root).
+describe('the write probe on a full disk', () => {
+  it('says disk_full while the embedded database cannot extend a file, ok once space is freed', async (context) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-full-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', dir], { stdio: 'ignore' });
+    } catch {
+      fs.rmSync(dir, { recursive: true, force: true });
+      context.skip();
+    }
+    const filler = path.join(dir, 'filler');
+    try {
+      const database = await openDatabase({ kind: 'pglite', dataDir: path.join(dir, 'pglite') });
+      try {
+        expect(await database.writeProbe()).toBe('ok');
+        const block = Buffer.alloc(1 << 20);
+        const fd = fs.openSync(filler, 'w');
+        try {
+          for (;;) fs.writeSync(fd, block);
+        } catch (error) {
+          expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+        } finally {
+          fs.closeSync(fd);
+        }
+        // Reads still answer (what readiness asked alone before), a write needing room does not.
+        expect(await database.schemaState()).toBe('current');
+        expect(await database.writeProbe()).toBe('disk_full');
+        fs.rmSync(filler);
+        expect(await database.writeProbe()).toBe('ok');
+      } finally {
+        await database.close();
+      }
+    } finally {
+      execFileSync('umount', [dir]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('an embedded database folder that is damaged', () => {

@@ -17,6 +17,7 @@ import {
   type DataDirLock,
 } from '../lib/data-dir-lock.js';
 import { createPgliteForDrizzle } from './pglite-client.js';
+import { sqlState } from './errors.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -32,6 +33,12 @@ export interface Database {
    * migrated it to (`SchemaState`). One statement, as cheap as `ping`'s.
    */
   schemaState(timeoutMs?: number): Promise<SchemaState | 'unreachable'>;
+  /**
+   * Whether the database can still take a write that needs new room on its disk (`WRITE_PROBE`):
+   * `disk_full` when it cannot for lack of space (SQLSTATE 53100), `failed` for any other reason.
+   * Readiness asks it only after a request met a full disk, to know when space is back.
+   */
+  writeProbe(timeoutMs?: number): Promise<'ok' | 'disk_full' | 'failed'>;
   close(): Promise<void>;
   /**
    * PostgreSQL LISTEN/NOTIFY, for events between server processes. Null for embedded PGlite,
@@ -253,6 +260,28 @@ async function probeSchema(
   }
 }
 
+/**
+ * A write that needs a new page on the disk whatever the tables hold: a temporary table's first
+ * row. A row in an existing table often fits a page it already has, and succeeds on a full disk
+ * while a knock's does not (seen with the embedded database on a full tmpfs). Dropped at commit.
+ */
+const WRITE_PROBE = [
+  'create temporary table amtsraum_write_probe (b text) on commit drop',
+  "insert into amtsraum_write_probe values ('x')",
+];
+
+async function probeWrite(
+  run: (statements: string[]) => Promise<unknown>,
+  timeoutMs: number,
+): Promise<'ok' | 'disk_full' | 'failed'> {
+  try {
+    await withTimeout(run(WRITE_PROBE), timeoutMs);
+    return 'ok';
+  } catch (error) {
+    return sqlState(error) === '53100' ? 'disk_full' : 'failed';
+  }
+}
+
 /** Refuses a database migrated past this code (see `DatabaseNewerThanCodeError`). */
 async function refuseNewerSchema(db: { execute: (query: ReturnType<typeof sql>) => Promise<unknown> }) {
   type At = { at: string | null };
@@ -306,6 +335,15 @@ async function openPostgres(url: string, max: number, onQuery: DatabaseOptions['
     },
     schemaState(timeoutMs = 2000) {
       return probeSchema((statement) => client.unsafe(statement), timeoutMs);
+    },
+    writeProbe(timeoutMs = 2000) {
+      return probeWrite(
+        (statements) =>
+          client.begin(async (tx) => {
+            for (const statement of statements) await tx.unsafe(statement);
+          }),
+        timeoutMs,
+      );
     },
     async close() {
       await client.end({ timeout: 5 });
@@ -399,6 +437,16 @@ async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQu
     async schemaState(timeoutMs = 2000) {
       if (closed) return 'unreachable';
       return probeSchema((statement) => client.query(statement), timeoutMs);
+    },
+    async writeProbe(timeoutMs = 2000) {
+      if (closed) return 'failed';
+      return probeWrite(
+        (statements) =>
+          client.transaction(async (tx) => {
+            for (const statement of statements) await tx.query(statement);
+          }),
+        timeoutMs,
+      );
     },
     async close() {
       if (closed) return;

@@ -113,9 +113,13 @@ function databaseDiskFull(error: unknown): boolean {
 /**
  * The one error middleware. `databaseReachable` is asked only about errors nothing else explains:
  * while the database is down or restarting, those get 503 `database_unavailable` with a
- * Retry-After (and one short warning each) instead of a 500 with a stack in the log.
+ * Retry-After (and one short warning each) instead of a 500 with a stack in the log. A write
+ * refused for lack of space is told to `onDiskFull` (readiness goes unready until writes succeed).
  */
-export function errorHandler(databaseReachable: () => Promise<boolean> = async () => true): ErrorRequestHandler {
+export function errorHandler(
+  databaseReachable: () => Promise<boolean> = async () => true,
+  onDiskFull: () => void = () => {},
+): ErrorRequestHandler {
   return async (error: unknown, req, res, next) => {
     // The client hung up (a browser leaving a page while its assets load): nobody to answer, and
     // its hanging up is no fault of the server's, so no error with a stack. A fault of ours that
@@ -141,6 +145,7 @@ export function errorHandler(databaseReachable: () => Promise<boolean> = async (
     // The database's disk is full (SQLSTATE 53100): said as what it is, in one line without a
     // stack; the person is asked to try again, as while the database is away, not told of a fault.
     if (databaseDiskFull(error)) {
+      onDiskFull();
       req.log.error(
         { code: 'database_disk_full' },
         "request failed: the database's disk is full, nothing can be saved until space is freed " +

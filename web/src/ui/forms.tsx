@@ -201,7 +201,7 @@ export interface ErrorSummaryProps<F extends string> {
   fields: FieldErrorsState<F>;
   /** What went wrong for the form as a whole (door closed, rate limit, …). */
   failure: Message | null;
-  failureTestId: string;
+  failureTestId?: string;
   title: string;
   /** A heading where the form's outline has room for one; otherwise a bold paragraph. */
   titleElement: 'h2' | 'h3' | 'p';

@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import { openDatabase, rowsOf, type Database } from '../../db/client.js';
 import { LIVEKIT_ENV, STUB_JOBS } from '../../test/livekit.js';
 import { createPostgresDatabase, createTestDatabase, databaseKinds } from '../../test/databases.js';
+import { makeStaff, makeTenant } from '../../test/factories.js';
 import { captureLogger, startTestServer, TEST_ORIGIN } from '../../test/server.js';
 import { HEALTH_PING_REUSE_MS } from './health.router.js';
 
@@ -404,6 +405,100 @@ describe.each(databaseKinds)('readiness against another release’s schema on %s
         database: { kind, reachable: true, schema: 'current' },
       });
       expect(readinessLines(capture.text()).map((line) => line.schema)).toEqual(['behind', 'newer']);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+});
+
+// A full disk: reads still work, so readiness said 200 while every knock, sign-in and booking
+// failed (503 database_unavailable); a load balancer kept sending people to the process. Now
+// readiness says 503 from the first write refused for lack of space until writes succeed again.
+describe.each(databaseKinds)('readiness while the database’s disk is full on %s', (kind) => {
+  it('answers 503 with the reason once a write failed for want of space, 200 once writes succeed', async () => {
+    const capture = captureLogger('info');
+    const server = await startTestServer(await createTestDatabase(kind), { jobs: STUB_JOBS, logger: capture.logger });
+    const { database } = server;
+    const signIn = (clerk: { email: string; password: string }) =>
+      fetch(`${server.url}/api/staff/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, 'accept-language': 'en' },
+        body: JSON.stringify({ email: clerk.email, password: clerk.password }),
+      });
+    try {
+      const clerk = await makeStaff(database.db, (await makeTenant(database.db)).id);
+      expect((await readiness(server.url)).status).toBe(200);
+
+      // Every write of a sign-in fails as PostgreSQL fails when it cannot extend a file (as in
+      // app.test.ts); the database's own write probe finds no room either, until space is freed.
+      const realProbe = database.writeProbe.bind(database);
+      let full = true;
+      const probed: string[] = [];
+      database.writeProbe = async (timeoutMs?: number) => {
+        const answer = full ? ('disk_full' as const) : await realProbe(timeoutMs);
+        probed.push(answer);
+        return answer;
+      };
+      for (const statement of [
+        `create function disk_is_full() returns boolean language plpgsql as $$ begin ` +
+          `raise exception 'could not extend file "base/5/16619": No space left on device' using errcode = 'disk_full'; end $$`,
+        'alter table staff rename to staff_kept',
+        'create view staff as select * from staff_kept where disk_is_full()',
+      ]) {
+        await database.db.execute(sql.raw(statement));
+      }
+      expect((await signIn(clerk)).status).toBe(503);
+
+      const unready = await fetch(`${server.url}/api/health/ready`);
+      expect(unready.status).toBe(503);
+      const body = HealthResponseSchema.parse(await unready.json());
+      expect(body).toMatchObject({
+        status: 'degraded',
+        database: { kind, reachable: true, schema: 'current', diskFull: true },
+      });
+      expect(body.database.reason).toContain("the database's disk is full");
+      expect(body.database.reason).toContain('until space is freed');
+      expect((await fetch(`${server.url}/api/health`)).status).toBe(503);
+      // The process is alive: liveness stays 200.
+      expect((await fetch(`${server.url}/api/health/live`)).status).toBe(200);
+
+      // Asked again, and more sign-ins failing: still 503, and the log said it once.
+      await new Promise((resolve) => setTimeout(resolve, HEALTH_PING_REUSE_MS + 50));
+      expect((await signIn(clerk)).status).toBe(503);
+      expect((await readiness(server.url)).status).toBe(503);
+      const warned = readinessLines(capture.text());
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toMatchObject({ level: 40 });
+      expect(warned[0]!.msg).toContain("readiness: not ready, the database's disk is full");
+      expect(warned[0]!.err).toBeUndefined();
+
+      // Space freed: the database's real write probe succeeds, and readiness says ready again.
+      for (const statement of [
+        'drop view staff',
+        'drop function disk_is_full()',
+        'alter table staff_kept rename to staff',
+      ]) {
+        await database.db.execute(sql.raw(statement));
+      }
+      full = false;
+      await vi.waitFor(
+        async () =>
+          expect(await readiness(server.url)).toEqual({
+            status: 200,
+            database: { kind, reachable: true, schema: 'current' },
+          }),
+        { timeout: 10_000, interval: 200 },
+      );
+      expect(probed.at(-1)).toBe('ok');
+      const lines = readinessLines(capture.text());
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toMatchObject({ level: 30, msg: 'readiness: the database takes writes again; ready' });
+      expect((await signIn(clerk)).status).toBe(200);
+      // All well again: readiness writes nothing to find out.
+      const count = probed.length;
+      await new Promise((resolve) => setTimeout(resolve, HEALTH_PING_REUSE_MS + 50));
+      expect((await readiness(server.url)).status).toBe(200);
+      expect(probed).toHaveLength(count);
     } finally {
       await server.stop();
     }

@@ -1,4 +1,4 @@
-import { pagePath, type KnockRequest, type Service } from '@amtsraum/shared';
+import { pagePath, type DoorLive, type KnockRequest, type Service } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from '../../lib/router';
@@ -21,6 +21,8 @@ interface KnockFormProps {
   tenantSlug: string;
   departmentSlug: string;
   services: Service[];
+  /** The door as it is now, live: a newer one that takes knocks ends a refusal for its state. */
+  door: DoorLive;
   /** A form-level failure (door closed, queue full, …) as a Message. */
   describeFailure: (error: ApiError) => Message;
 }
@@ -50,7 +52,7 @@ const CONCERN_MESSAGES: Record<TextProblem, Message> = {
   invalid: ERRORS.concernInvalid,
 };
 
-export function KnockForm({ tenantSlug, departmentSlug, services, describeFailure }: KnockFormProps) {
+export function KnockForm({ tenantSlug, departmentSlug, services, door, describeFailure }: KnockFormProps) {
   const { t } = useTranslation('visits');
   const localize = useLocalize();
   const navigate = useNavigate();
@@ -77,6 +79,18 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
   const [submitting, setSubmitting] = useState(false);
   const summaryRef = useRef<HTMLDivElement>(null);
   const failureRef = useRef<HTMLParagraphElement>(null);
+  // A knock refused for the door's state (closed, nobody attending, queue full): a newer door
+  // that takes knocks makes the refusal stale, so it no longer stands above the usable form,
+  // contradicting it. The focus stays where it is, unless it was on the refusal: then the first
+  // field takes it.
+  const refusedForDoor = useRef(false);
+  useEffect(() => {
+    if (!refusedForDoor.current || !door.canKnock) return;
+    // Stays set: the failure is gone, and the next knock's failure sets it anew.
+    const refusal = failureRef.current;
+    if (document.activeElement === refusal) (refusal?.closest('form')?.elements[0] as HTMLElement | undefined)?.focus();
+    setFailure(null);
+  }, [door]);
 
   const service = knockable.find((candidate) => candidate.slug === serviceSlug);
 
@@ -90,9 +104,7 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
       if (document.visibilityState === 'visible') getLiveClient().reconnectNow();
     };
     document.addEventListener('visibilitychange', onShown);
-    return () => {
-      document.removeEventListener('visibilitychange', onShown);
-    };
+    return () => document.removeEventListener('visibilitychange', onShown);
   }, []);
 
   const validate = (): FieldErrors<FieldName> => {
@@ -151,6 +163,8 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
     } catch (error) {
       const apiError = toApiError(error);
       setSubmitting(false);
+      // 409: door closed, nobody attending, queue full (or waiting elsewhere, which the page then says).
+      refusedForDoor.current = apiError.status === 409;
       if (apiError.code === 'validation_failed') {
         // A field with text in it that the server still refuses is invalid, not missing.
         const fieldErrors = fields.fromServer(apiError, (field) => {
@@ -180,14 +194,7 @@ export function KnockForm({ tenantSlug, departmentSlug, services, describeFailur
 
       {/* Not under "please check your entries": nothing in the fields is wrong (issue 13, item 4). */}
       <FormFailure ref={failureRef} failure={failure} testId="knock-failure" />
-      <ErrorSummary
-        ref={summaryRef}
-        fields={fields}
-        failure={null}
-        failureTestId="knock-failure-in-summary"
-        title={t('form.errorSummary')}
-        titleElement="h3"
-      />
+      <ErrorSummary ref={summaryRef} fields={fields} failure={null} title={t('form.errorSummary')} titleElement="h3" />
 
       <Field fields={fields} field="name" label={t('form.name')} hint={t('form.nameHint')}>
         {(control) => (

@@ -3,6 +3,7 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../lib/router';
 import type { ApiError } from '../../lib/api';
+import { currentLocale } from '../../lib/i18n';
 import { message, type Message, type Translate } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';
 import { useDepartmentPhrase } from '../../lib/useLocalize';
@@ -10,16 +11,14 @@ import { formatClock, formatDay } from '../../ui/format';
 import { ContactDetails, type DoorContext } from '../directory';
 import { KnockForm } from './KnockForm';
 
-const ACTIVE = new Set(['waiting', 'admitted', 'in_call']);
-
 /**
  * The way in on a department's page: the knock form, a link to the waiting room, or why knocking
  * is not possible now.
  */
 export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, services, contact }: DoorContext) {
-  const { t, i18n } = useTranslation('visits');
+  const { t } = useTranslation('visits');
   const phrase = useDepartmentPhrase();
-  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const locale = currentLocale();
   const visit = useLiveVisit();
   const canKnock = door?.canKnock;
   // The form is there from the first moment knocking was possible on this page, then kept (hidden
@@ -37,7 +36,7 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
 
   // "Nächste Öffnung: …" in the tenant's zone; for a refused knock worded when shown (a Message),
   // so a language switch reaches it.
-  const nextWords = (tr: Translate, at: string | Date, lang = locale) => {
+  const nextWords = (tr: Translate, at: string | Date, lang: string = locale) => {
     const next = new Date(at);
     return tr('visits:unavailable.nextOpening', {
       date: formatDay(next, lang, timeZone),
@@ -53,13 +52,13 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
   // Wait for the live answers before offering the form, so a waiting citizen never sees it.
   if (visit.status === 'unknown' || !door) return null;
 
-  if (visit.visit && ACTIVE.has(visit.visit.state)) {
+  if (visit.visit && ['waiting', 'admitted', 'in_call'].includes(visit.visit.state)) {
     const own = visit.visit;
     const at = phrase({ name: own.departmentName, nameForms: own.departmentNameForms }, 'at');
     return (
       <section aria-labelledby="knock-active-heading" className="panel panel--notice" data-testid="active-visit">
         <h2 id="knock-active-heading">{t('active.heading')}</h2>
-        <p>{own.state === 'waiting' ? t('active.text', { at }) : <>{t('active.admitted')}</>}</p>
+        <p>{own.state === 'waiting' ? t('active.text', { at }) : t('active.admitted')}</p>
         <p>
           <Link
             className="button button--primary"
@@ -117,6 +116,7 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
             tenantSlug={tenantSlug}
             departmentSlug={departmentSlug}
             services={services}
+            door={door}
             describeFailure={describeFailure}
           />
         </section>
