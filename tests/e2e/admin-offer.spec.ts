@@ -408,3 +408,72 @@ test('a closure removed in another window: removing it here says so and loads th
   await expectNoA11yViolations(page);
   expect(amelie.errors.filter((error) => !/status of 404/.test(error))).toEqual([]);
 });
+
+test('closures say one outcome at a time, the newest: a removal’s and an add’s never stand side by side', async ({
+  browser,
+}) => {
+  // The sign-in may wait for the next authenticator code.
+  test.setTimeout(90_000);
+  const amelie = await people.open(browser);
+  await signInAsAdmin(amelie, ADMINS.amelie);
+  const { page } = amelie;
+  const days = [dateIn(406), dateIn(407), dateIn(408)] as const;
+  const ours = async () =>
+    DepartmentClosureListSchema.parse(await (await amelie.request.get(`${API}/closures`)).json()).closures.filter((c) =>
+      (days as readonly string[]).includes(c.from),
+    );
+  people.tidyWith(async () => {
+    for (const closure of await ours()) await amelie.request.delete(`${API}/closures/${closure.id}`);
+  });
+  for (const day of days.slice(0, 2)) {
+    const added = await amelie.request.post(`${API}/closures`, { data: { from: day, to: day, reason: null } });
+    expect(added.status(), await added.text()).toBe(201);
+  }
+  const dates = (day: string) =>
+    new Intl.DateTimeFormat('de-DE', {
+      timeZone: 'UTC',
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    }).format(new Date(`${day}T00:00:00Z`));
+  await page.goto(ADMIN_BASE);
+  const closures = page.getByRole('region', { name: 'Schließtage des Amts' });
+  const addForm = closures.getByRole('form', { name: 'Schließtag eintragen' });
+  const summary = addForm.getByTestId('error-summary');
+  const listStatus = closures.getByTestId('closure-list-status');
+  const saved = closures.getByTestId('closure-saved');
+  const remove = (day: string) =>
+    closures.getByRole('button', { name: `Schließtag ${dates(day)} entfernen`, exact: true });
+  const refusedAdd = async () => {
+    // No first day: the server refuses it.
+    await addForm.getByRole('button', { name: 'Eintragen' }).click();
+    await expect(summary).toBeFocused();
+    await expect(summary).toContainText('Bitte ein Datum angeben.');
+  };
+
+  // A refused add, then a removal: "removed" alone, the refusal gone with its box.
+  await refusedAdd();
+  await remove(days[0]).click();
+  await expect(listStatus).toHaveText('Schließtag entfernt.');
+  await expect(summary).toHaveText('');
+  await expect(remove(days[0])).toHaveCount(0);
+
+  // Then an add: "added" alone.
+  await addForm.getByLabel('Erster Tag').fill(days[2]);
+  await addForm.getByRole('button', { name: 'Eintragen' }).click();
+  await expect(saved).toHaveText('Schließtag eingetragen.');
+  await expect(listStatus).toHaveText('');
+
+  // Then a removal: "removed" alone.
+  await remove(days[1]).click();
+  await expect(listStatus).toHaveText('Schließtag entfernt.');
+  await expect(saved).toHaveText('');
+
+  // Then a refused add: the refusal alone, with the focus.
+  await refusedAdd();
+  await expect(listStatus).toHaveText('');
+  await expect(saved).toHaveText('');
+  await expectNoA11yViolations(page);
+  expect(amelie.errors.filter((error) => !/status of 400/.test(error))).toEqual([]);
+});

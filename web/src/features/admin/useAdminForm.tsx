@@ -108,7 +108,16 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
     setFailedAt((n) => n + 1);
   };
 
-  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail, reject };
+  /** Forgets what the last action came to: another form's newer outcome is said instead. */
+  const clear = () => {
+    fields.setErrors({});
+    setFailure(null);
+    setSaved(null);
+    setSecondFactor(false);
+    setLostRight(false);
+  };
+
+  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail, reject, clear };
 }
 
 export type AdminForm<F extends string> = ReturnType<typeof useAdminForm<F>>;
