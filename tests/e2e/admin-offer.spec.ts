@@ -182,6 +182,17 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
   await expect(removal).toHaveText('Abwesenheit entfernt.');
   await expect(removal).toBeFocused();
   await expect(clara.getByText('Keine Abwesenheiten eingetragen.')).toBeVisible();
+  // One outcome at a time, the newest: the earlier "saved" went with the removal, and "removed"
+  // goes with the next absence entered.
+  await expect(clara.getByTestId('change-done')).toHaveCount(0);
+  await clara.getByLabel('Von (Datum)').fill(dateIn(301));
+  await clara.getByLabel('Bis (Datum)').fill(dateIn(301));
+  await clara.getByRole('button', { name: 'Abwesenheit eintragen' }).click();
+  await expect(clara.getByTestId('change-done')).toContainText('Gespeichert.');
+  await expect(removal).toHaveCount(0);
+  absenceId = AvailabilityResponseSchema.parse(
+    await (await amelie.request.get(`${API}/availability`)).json(),
+  ).clerks.find((c) => c.staffId === claraId)!.absences[0]!.id;
 
   // Chromium logs the 409 that brought the collision list and the 404 of the absence removed
   // elsewhere; nothing else may go wrong.
