@@ -19,6 +19,17 @@ const ADMIN_BASE = `/admin/${TENANT}/departments/${DEPARTMENT}`;
 const API = `/api/admin/tenants/${TENANT}/departments/${DEPARTMENT}`;
 const PUBLIC_API = `/api/tenants/${TENANT}/departments/${DEPARTMENT}`;
 
+/** A one-day closure's dates as its remove button names them (a civil date, so read in UTC). */
+function closureDates(day: string): string {
+  return new Intl.DateTimeFormat('de-DE', {
+    timeZone: 'UTC',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(`${day}T00:00:00Z`));
+}
+
 test.describe.configure({ timeout: 120_000 });
 
 const people = peoplePerTest();
@@ -389,14 +400,7 @@ test('a closure removed in another window: removing it here says so and loads th
   await add();
   await page.goto(ADMIN_BASE);
   const closures = page.getByRole('region', { name: 'Schließtage des Amts' });
-  const dates = new Intl.DateTimeFormat('de-DE', {
-    timeZone: 'UTC',
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(new Date(`${day}T00:00:00Z`));
-  const remove = closures.getByRole('button', { name: `Schließtag ${dates} entfernen`, exact: true });
+  const remove = closures.getByRole('button', { name: `Schließtag ${closureDates(day)} entfernen`, exact: true });
   await expect(remove).toHaveCount(1);
   for (const closure of await closuresOfDay()) {
     expect((await amelie.request.delete(`${API}/closures/${closure.id}`)).status()).toBe(204);
@@ -440,14 +444,6 @@ test('closures say one outcome at a time, the newest: a removal’s and an add�
     const added = await amelie.request.post(`${API}/closures`, { data: { from: day, to: day, reason: null } });
     expect(added.status(), await added.text()).toBe(201);
   }
-  const dates = (day: string) =>
-    new Intl.DateTimeFormat('de-DE', {
-      timeZone: 'UTC',
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-    }).format(new Date(`${day}T00:00:00Z`));
   await page.goto(ADMIN_BASE);
   const closures = page.getByRole('region', { name: 'Schließtage des Amts' });
   const addForm = closures.getByRole('form', { name: 'Schließtag eintragen' });
@@ -455,7 +451,7 @@ test('closures say one outcome at a time, the newest: a removal’s and an add�
   const listStatus = closures.getByTestId('closure-list-status');
   const saved = closures.getByTestId('closure-saved');
   const remove = (day: string) =>
-    closures.getByRole('button', { name: `Schließtag ${dates(day)} entfernen`, exact: true });
+    closures.getByRole('button', { name: `Schließtag ${closureDates(day)} entfernen`, exact: true });
   const refusedAdd = async () => {
     // No first day: the server refuses it.
     await addForm.getByRole('button', { name: 'Eintragen' }).click();
