@@ -191,7 +191,13 @@ export const ERROR_STATUS = {
  * your e-mail", "you can knock again") misled clerks acting on another department's visit. Which
  * words a reader gets follows the route: answers of the staff and admin API are worded for staff.
  */
-export const STAFF_WORDED_CODES = ['visit_not_found', 'appointment_not_found', 'invite_invalid'] as const;
+export const STAFF_WORDED_CODES = [
+  'visit_not_found',
+  'appointment_not_found',
+  'invite_invalid',
+  // A clerk booking for a caller: "try again tomorrow or contact the office" spoke to the caller.
+  'booking_limit_reached',
+] as const;
 export type StaffWordedCode = (typeof STAFF_WORDED_CODES)[number];
 
 export const isStaffWordedCode = (code: string): code is StaffWordedCode =>

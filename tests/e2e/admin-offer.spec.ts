@@ -19,6 +19,17 @@ const ADMIN_BASE = `/admin/${TENANT}/departments/${DEPARTMENT}`;
 const API = `/api/admin/tenants/${TENANT}/departments/${DEPARTMENT}`;
 const PUBLIC_API = `/api/tenants/${TENANT}/departments/${DEPARTMENT}`;
 
+/** A one-day closure's dates as its remove button names them (a civil date, so read in UTC). */
+function closureDates(day: string): string {
+  return new Intl.DateTimeFormat('de-DE', {
+    timeZone: 'UTC',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(`${day}T00:00:00Z`));
+}
+
 test.describe.configure({ timeout: 120_000 });
 
 const people = peoplePerTest();
@@ -182,6 +193,17 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
   await expect(removal).toHaveText('Abwesenheit entfernt.');
   await expect(removal).toBeFocused();
   await expect(clara.getByText('Keine Abwesenheiten eingetragen.')).toBeVisible();
+  // One outcome at a time, the newest: the earlier "saved" went with the removal, and "removed"
+  // goes with the next absence entered.
+  await expect(clara.getByTestId('change-done')).toHaveCount(0);
+  await clara.getByLabel('Von (Datum)').fill(dateIn(301));
+  await clara.getByLabel('Bis (Datum)').fill(dateIn(301));
+  await clara.getByRole('button', { name: 'Abwesenheit eintragen' }).click();
+  await expect(clara.getByTestId('change-done')).toContainText('Gespeichert.');
+  await expect(removal).toHaveCount(0);
+  absenceId = AvailabilityResponseSchema.parse(
+    await (await amelie.request.get(`${API}/availability`)).json(),
+  ).clerks.find((c) => c.staffId === claraId)!.absences[0]!.id;
 
   // Chromium logs the 409 that brought the collision list and the 404 of the absence removed
   // elsewhere; nothing else may go wrong.
@@ -378,14 +400,7 @@ test('a closure removed in another window: removing it here says so and loads th
   await add();
   await page.goto(ADMIN_BASE);
   const closures = page.getByRole('region', { name: 'Schließtage des Amts' });
-  const dates = new Intl.DateTimeFormat('de-DE', {
-    timeZone: 'UTC',
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(new Date(`${day}T00:00:00Z`));
-  const remove = closures.getByRole('button', { name: `Schließtag ${dates} entfernen`, exact: true });
+  const remove = closures.getByRole('button', { name: `Schließtag ${closureDates(day)} entfernen`, exact: true });
   await expect(remove).toHaveCount(1);
   for (const closure of await closuresOfDay()) {
     expect((await amelie.request.delete(`${API}/closures/${closure.id}`)).status()).toBe(204);
@@ -407,4 +422,65 @@ test('a closure removed in another window: removing it here says so and loads th
   await expect(remove).toHaveCount(1);
   await expectNoA11yViolations(page);
   expect(amelie.errors.filter((error) => !/status of 404/.test(error))).toEqual([]);
+});
+
+test('closures say one outcome at a time, the newest: a removal’s and an add’s never stand side by side', async ({
+  browser,
+}) => {
+  // The sign-in may wait for the next authenticator code.
+  test.setTimeout(90_000);
+  const amelie = await people.open(browser);
+  await signInAsAdmin(amelie, ADMINS.amelie);
+  const { page } = amelie;
+  const days = [dateIn(406), dateIn(407), dateIn(408)] as const;
+  const ours = async () =>
+    DepartmentClosureListSchema.parse(await (await amelie.request.get(`${API}/closures`)).json()).closures.filter((c) =>
+      (days as readonly string[]).includes(c.from),
+    );
+  people.tidyWith(async () => {
+    for (const closure of await ours()) await amelie.request.delete(`${API}/closures/${closure.id}`);
+  });
+  for (const day of days.slice(0, 2)) {
+    const added = await amelie.request.post(`${API}/closures`, { data: { from: day, to: day, reason: null } });
+    expect(added.status(), await added.text()).toBe(201);
+  }
+  await page.goto(ADMIN_BASE);
+  const closures = page.getByRole('region', { name: 'Schließtage des Amts' });
+  const addForm = closures.getByRole('form', { name: 'Schließtag eintragen' });
+  const summary = addForm.getByTestId('error-summary');
+  const listStatus = closures.getByTestId('closure-list-status');
+  const saved = closures.getByTestId('closure-saved');
+  const remove = (day: string) =>
+    closures.getByRole('button', { name: `Schließtag ${closureDates(day)} entfernen`, exact: true });
+  const refusedAdd = async () => {
+    // No first day: the server refuses it.
+    await addForm.getByRole('button', { name: 'Eintragen' }).click();
+    await expect(summary).toBeFocused();
+    await expect(summary).toContainText('Bitte ein Datum angeben.');
+  };
+
+  // A refused add, then a removal: "removed" alone, the refusal gone with its box.
+  await refusedAdd();
+  await remove(days[0]).click();
+  await expect(listStatus).toHaveText('Schließtag entfernt.');
+  await expect(summary).toHaveText('');
+  await expect(remove(days[0])).toHaveCount(0);
+
+  // Then an add: "added" alone.
+  await addForm.getByLabel('Erster Tag').fill(days[2]);
+  await addForm.getByRole('button', { name: 'Eintragen' }).click();
+  await expect(saved).toHaveText('Schließtag eingetragen.');
+  await expect(listStatus).toHaveText('');
+
+  // Then a removal: "removed" alone.
+  await remove(days[1]).click();
+  await expect(listStatus).toHaveText('Schließtag entfernt.');
+  await expect(saved).toHaveText('');
+
+  // Then a refused add: the refusal alone, with the focus.
+  await refusedAdd();
+  await expect(listStatus).toHaveText('');
+  await expect(saved).toHaveText('');
+  await expectNoA11yViolations(page);
+  expect(amelie.errors.filter((error) => !/status of 400/.test(error))).toEqual([]);
 });

@@ -1,4 +1,10 @@
-import { MailboxListSchema, MailboxMessageSchema, SlotsResponseSchema, type BookingRequest } from '@amtsraum/shared';
+import {
+  MailboxListSchema,
+  MailboxMessageSchema,
+  SlotsResponseSchema,
+  StaffAppointmentResponseSchema,
+  type BookingRequest,
+} from '@amtsraum/shared';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { expectFrames, passDeviceCheck, remoteCamera } from './call-support';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
@@ -571,6 +577,54 @@ test('the clerk books for a caller, moves the appointment and cancels it with a 
   await expect(row.getByTestId('appointment-state')).toHaveText('Abgesagt');
   await expect(row.getByRole('button', { name: 'Termin von Anton Anruf absagen' })).toHaveCount(0);
   expectNoBrowserErrors(clerk);
+});
+
+test('at the booking limit of an e-mail address, the clerk booking for a caller reads what to do, not the citizen’s words', async ({
+  browser,
+}) => {
+  const clerk = await clerkOnDuty(browser);
+  const { page } = clerk;
+  const base = `/api/staff/departments/${clerk.departmentId}/appointments`;
+  const email = uniqueEmail('anna.anruf');
+  // Five bookings for one address (the most a day), weeks ahead, clear of the other tests.
+  const date = berlinDate(new Date(Date.now() + 26 * 24 * 3600_000).toISOString());
+  const free = await freeSlotsOn(page, date);
+  expect(free.length).toBeGreaterThanOrEqual(5);
+  const made: string[] = [];
+  people.tidyWith(async () => {
+    for (const id of made) await clerk.request.post(`${base}/${id}/cancel`, { data: {} });
+    await tidyDepartment(clerk, clerk.departmentId);
+  });
+  for (const startsAt of free.slice(0, 5)) {
+    const booked = await clerk.request.post(base, {
+      data: { services: ['beratung'], persons: 1, startsAt, name: 'Anna Anruf', email, language: 'de' },
+    });
+    expect(booked.status(), await booked.text()).toBe(201);
+    made.push(StaffAppointmentResponseSchema.parse(await booked.json()).appointment.id);
+  }
+
+  // The sixth, for the caller on the phone, through the console.
+  await page.goto(`/staff/${clerk.departmentId}`);
+  const panel = page.getByTestId('appointments-panel');
+  await panel.getByRole('button', { name: 'Termin für Anrufende buchen' }).click();
+  const booking = panel.getByTestId('caller-booking');
+  await expect(booking.getByTestId('step-heading')).toBeFocused();
+  await booking.getByRole('button', { name: 'Weiter' }).click();
+  await expect(booking.getByTestId('step-heading')).toHaveText('Schritt 2 von 3: Termin wählen');
+  await booking.getByRole('list', { name: 'Tag wählen' }).getByRole('button').nth(1).click(); // tomorrow
+  await booking.getByTestId('slot-list').getByRole('button').first().click();
+  await expect(booking.getByTestId('step-heading')).toHaveText('Schritt 3 von 3: Ihre Angaben');
+  await booking.getByRole('textbox', { name: 'Name' }).fill('Anna Anruf');
+  await booking.getByRole('textbox', { name: 'E-Mail-Adresse (freiwillig)' }).fill(email);
+  await booking.getByRole('button', { name: 'Termin buchen' }).click();
+
+  await expect(booking.getByTestId('error-summary')).toBeFocused();
+  // Words for the clerk about the caller's address, with what they can do now.
+  await expect(booking.getByTestId('booking-failure')).toHaveText(
+    'Für diese E-Mail-Adresse wurden heute schon so viele Termine gebucht, wie an einem Tag möglich sind. Buchen Sie den Termin ohne E-Mail-Adresse (die Person bekommt dann keine Bestätigung per E-Mail) oder fragen Sie nach einer anderen Adresse.',
+  );
+  await expectNoA11yViolations(page);
+  expect(clerk.errors.filter((error) => !/status of 429/.test(error))).toEqual([]);
 });
 
 test('the no-show question, answered by keyboard, gives the focus back to the row’s button, also when the office refuses it', async ({

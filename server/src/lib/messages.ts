@@ -303,6 +303,10 @@ export const STAFF_TITLES: Record<StaffWordedCode, Record<Locale, string>> = {
     de: 'Diese Einladung gibt es in diesem Amt nicht (mehr).',
     en: 'This invitation does not exist in this department (any more).',
   },
+  booking_limit_reached: {
+    de: 'Für diese E-Mail-Adresse wurden heute schon so viele Termine gebucht, wie an einem Tag möglich sind. Buchen Sie den Termin ohne E-Mail-Adresse (die Person bekommt dann keine Bestätigung per E-Mail) oder fragen Sie nach einer anderen Adresse.',
+    en: 'As many appointments as one day allows have already been booked for this e-mail address today. Book without an e-mail address (the person then gets no confirmation by e-mail) or ask for another address.',
+  },
 };
 
 const WAIT_UNITS = {

@@ -1,4 +1,4 @@
-import { AUDIT_ACTION_NAMES, ERROR_CODES, SUPPORTED_LOCALES } from '@amtsraum/shared';
+import { AUDIT_ACTION_NAMES, ERROR_CODES, STAFF_WORDED_CODES, SUPPORTED_LOCALES } from '@amtsraum/shared';
 import { describe, expect, it } from 'vitest';
 import { NAMESPACES, resources } from './resources';
 
@@ -40,6 +40,14 @@ describe('locale resources', () => {
     const codes = { ...resources.de.errors.codes, ...resources.de.moreErrors.codes };
     expect(ERROR_CODES.filter((code) => !(code in codes))).toEqual([]);
     expect(Object.keys(resources.de.moreErrors.codes).filter((code) => code in resources.de.errors.codes)).toEqual([]);
+  });
+
+  // problemMessage says these in staff's words on staff routes: a code without them showed its key.
+  it('words every code staff read in their own words, in German and English', () => {
+    for (const locale of ['de', 'en'] as const) {
+      const staffCodes: Record<string, unknown> = resources[locale].moreErrors.staffCodes;
+      expect(STAFF_WORDED_CODES.filter((code) => typeof staffCodes[code] !== 'string')).toEqual([]);
+    }
   });
 
   // One word for the municipality, so staff and citizens never wonder whether two things are meant:

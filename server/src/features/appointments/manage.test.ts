@@ -339,8 +339,16 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
     }
     const over = await browser.request('POST', o.console, body(times[5]!, address), { 'accept-language': 'en' });
     expect([over.status, over.json.code]).toEqual([429, 'booking_limit_reached']);
-    // Said in the clerk's language, about the address (booked without it, the caller gets no mail).
-    expect(over.json.title).toMatch(/^Several appointments have already been booked with this e-mail address today/);
+    // Said in the clerk's language, to the clerk, about the address (booked without it, the caller
+    // gets no mail): not the citizen's "try again tomorrow or contact the office".
+    expect(over.json.title).toBe(
+      'As many appointments as one day allows have already been booked for this e-mail address today. Book without an e-mail address (the person then gets no confirmation by e-mail) or ask for another address.',
+    );
+    const overDe = await browser.request('POST', o.console, body(times[5]!, address), { 'accept-language': 'de' });
+    expect([overDe.status, overDe.json.code]).toEqual([429, 'booking_limit_reached']);
+    expect(overDe.json.title).toMatch(
+      /^Für diese E-Mail-Adresse wurden heute schon so viele Termine gebucht, wie an einem Tag möglich sind\. Buchen Sie den Termin ohne E-Mail-Adresse/,
+    );
     expect(await kindsOf(address)).toEqual(Array(bookingsPerEmail.max).fill('appointment.confirmation'));
     // Without the address the caller is booked all the same; nothing is mailed.
     expect((await browser.post(o.console, body(times[5]!))).status).toBe(201);

@@ -65,6 +65,11 @@ export function ClosuresEditor({
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const prefill = useAdminForm(['year'] as const);
   const [collided, setCollided] = useState<Collided | null>(null);
+  // One outcome at a time, the newest: a removal's "removed" beside a later add's refusal (or the
+  // add form's errors beside a later removal) had the administrator read a stale status as news.
+  const sayOnlyOf = (current: { clear: () => void }) => {
+    for (const other of [form, listActions, prefill]) if (other !== current) other.clear();
+  };
   // A removed closure takes its button with it: once the list has loaded again, the focus goes to
   // the button now at its place (or the one before it), or to "no closures" when none is left.
   const ownList = useRef<HTMLDivElement>(null);
@@ -79,6 +84,7 @@ export function ClosuresEditor({
 
   const add = async (closure: ClosureCreate) => {
     setCollided(null);
+    sayOnlyOf(form);
     const added = await form.run(
       () => addClosure(scope, closure),
       message((tr) => tr('admin:closures.added')),
@@ -103,6 +109,7 @@ export function ClosuresEditor({
     // German is the office's language and every citizen's fallback: an English reason alone is
     // said at the German field, before anything is sent.
     if (en && !de) {
+      sayOnlyOf(form);
       form.reject({ 'reason.de': message((tr) => tr('admin:closures.reasonGermanMissing')) });
       return;
     }
@@ -111,6 +118,7 @@ export function ClosuresEditor({
 
   const runPrefill = async (chosen: number, resolutions?: Resolutions) => {
     setCollided(null);
+    sayOnlyOf(prefill);
     const result = await prefill.run(
       () => prefillHolidays(tenant, chosen, resolutions),
       message((tr) => tr('admin:closures.prefilled')),
@@ -146,6 +154,7 @@ export function ClosuresEditor({
                 closures={closures}
                 empty={t('closures.none')}
                 onRemove={async (closure, index) => {
+                  sayOnlyOf(listActions);
                   const done = await listActions.run(
                     () => removeClosure(scope, closure.id),
                     message((tr) => tr('admin:closures.removed')),

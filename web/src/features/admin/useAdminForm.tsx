@@ -108,19 +108,34 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
     setFailedAt((n) => n + 1);
   };
 
-  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail, reject };
+  /** Forgets what the last action came to: another form's newer outcome is said instead. */
+  const clear = () => {
+    fields.setErrors({});
+    setFailure(null);
+    setSaved(null);
+    setSecondFactor(false);
+    setLostRight(false);
+  };
+
+  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail, reject, clear };
 }
 
 export type AdminForm<F extends string> = ReturnType<typeof useAdminForm<F>>;
 
-/** The error summary above a form and the "saved" line below it. */
-export function FormSummary<F extends string>({ form }: { form: AdminForm<F> }) {
-  const { t } = useTranslation('admin');
-  const ref = useRef<HTMLDivElement>(null);
-  const { failedAt } = form;
+/** A ref whose element takes the focus at each failure (`failedAt` bumped), not on the first render. */
+function useFocusOnFailure<E extends HTMLElement>(failedAt: number) {
+  const ref = useRef<E>(null);
   useEffect(() => {
     if (failedAt > 0) ref.current?.focus();
   }, [failedAt]);
+  return ref;
+}
+
+/** The error summary above a form and the "saved" line below it. */
+export function FormSummary<F extends string>({ form }: { form: AdminForm<F> }) {
+  const { t } = useTranslation('admin');
+  const { failedAt } = form;
+  const ref = useFocusOnFailure<HTMLDivElement>(failedAt);
   if (form.lostRight) return <LostRight key={failedAt} />;
   return (
     <>
@@ -158,11 +173,8 @@ export function SavedStatus<F extends string>({ form, testId }: { form: AdminFor
 export function ListStatus<F extends string>({ form, testId }: { form: AdminForm<F>; testId: string }) {
   const { t } = useTranslation('admin');
   const say = useSay();
-  const ref = useRef<HTMLParagraphElement>(null);
   const { failedAt } = form;
-  useEffect(() => {
-    if (failedAt > 0) ref.current?.focus();
-  }, [failedAt]);
+  const ref = useFocusOnFailure<HTMLParagraphElement>(failedAt);
   if (form.lostRight) return <LostRight key={failedAt} />;
   return (
     <>

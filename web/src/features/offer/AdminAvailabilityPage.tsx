@@ -231,6 +231,12 @@ function useCollidingChange(onDone: () => void) {
     resolve: (resolutions: Record<string, Resolution>) =>
       lastRef.current ? run(lastRef.current, resolutions) : Promise.resolve(false),
     dismiss: () => setCollisions(null),
+    /** Forgets what the last change came to: a newer action's outcome is said instead. */
+    clear: () => {
+      setFailure(null);
+      setDone(null);
+      refusal.clear();
+    },
   };
 }
 
@@ -311,6 +317,8 @@ function ClerkPanel({
   }, [removal]);
   const removeNow = async (absenceId: string) => {
     removalRefusal.clear();
+    // One outcome at a time, the newest: "removed" beside an earlier "saved" read as two news.
+    absenceChange.clear();
     const at = (removals.current += 1);
     try {
       await removeAbsence(refOf, clerk.staffId, absenceId);
@@ -425,9 +433,11 @@ function ClerkPanel({
       )}
       <AbsenceForm
         clerkName={clerk.name}
-        onSubmit={(input) =>
-          absenceChange.run((resolutions) => addAbsence(refOf, clerk.staffId, { ...input, resolutions }))
-        }
+        onSubmit={(input) => {
+          removalRefusal.clear();
+          setRemoval(null);
+          return absenceChange.run((resolutions) => addAbsence(refOf, clerk.staffId, { ...input, resolutions }));
+        }}
       />
       <ChangeOutcome change={absenceChange} timeZone={timeZone} />
     </article>
