@@ -1,4 +1,4 @@
-import { isStaffWordedCode, retryWait } from '@amtsraum/shared';
+import { retryWait } from '@amtsraum/shared';
 import type { TFunction } from 'i18next';
 import { useCallback, useMemo } from 'react';
 import { useTranslation, type UseTranslationOptions } from 'react-i18next';
@@ -50,7 +50,11 @@ export function problemMessage(error: ApiError): Message {
   const wait = limitWait(error);
   if (wait) return message((t) => t(`errors:rateLimitedFor.${wait.unit}`, { count: wait.count }));
   // On staff pages, in staff's words ("this visit is not in this department"), not the citizen's.
-  if (error.extras.forStaff && isStaffWordedCode(code)) return message((t) => t(`moreErrors:staffCodes.${code}`));
+  // The codes with staff's words (STAFF_WORDED_CODES) are the keys of `moreErrors:staffCodes`
+  // (locales.test.ts): looked up there first, not listed again in every page's first download.
+  if (error.extras.forStaff) {
+    return message((t) => t([`moreErrors:staffCodes.${code}`, `errors:codes.${code}`] as never));
+  }
   return message((t) => t(`errors:codes.${code}`));
 }
 

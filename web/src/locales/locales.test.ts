@@ -47,6 +47,9 @@ describe('locale resources', () => {
     for (const locale of ['de', 'en'] as const) {
       const staffCodes: Record<string, unknown> = resources[locale].moreErrors.staffCodes;
       expect(STAFF_WORDED_CODES.filter((code) => typeof staffCodes[code] !== 'string')).toEqual([]);
+      // …and no other: the pages take a code's staff words wherever `staffCodes` has them
+      // (lib/message.ts), the server only for the listed codes.
+      expect(Object.keys(staffCodes).sort()).toEqual([...STAFF_WORDED_CODES].sort());
     }
   });
 
