@@ -1,5 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { AudioLevels } from './media/audio-levels';
+
+const INTERVAL_MS = 100;
+/** How fast the bar falls back after a sound (of the full scale per second), so a word stays visible. */
+const FALL_PER_SECOND = 1;
 
 /** A live loudness bar for a microphone track (native <meter>, labelled by the caller). */
 export function LevelMeter({
@@ -12,14 +16,25 @@ export function LevelMeter({
   describedBy?: string;
 }) {
   const [level, setLevel] = useState(0);
+  // One AudioContext for as long as the meter is shown, kept across a change of microphone: a new
+  // one per change would be created outside the click that allowed sound, and start suspended.
+  const levels = useRef<AudioLevels | null>(null);
+  useEffect(
+    () => () => {
+      levels.current?.dispose();
+      levels.current = null;
+    },
+    [],
+  );
   useEffect(() => {
     if (!track) return;
-    const levels = new AudioLevels((values) => {
-      setLevel(Math.round((values.get('mic') ?? 0) * 20) / 20);
-    }, 100);
-    levels.watch('mic', new MediaStream([track]));
+    levels.current ??= new AudioLevels((values) => {
+      const now = Math.round((values.get('mic') ?? 0) * 20) / 20;
+      setLevel((shown) => Math.max(now, Math.round((shown - (FALL_PER_SECOND * INTERVAL_MS) / 1000) * 20) / 20, 0));
+    }, INTERVAL_MS);
+    levels.current.watch('mic', new MediaStream([track]));
     return () => {
-      levels.dispose();
+      levels.current?.unwatch('mic');
       setLevel(0);
     };
   }, [track]);

@@ -1,15 +1,19 @@
-import { levelOf } from './devices';
+import { loudestLevelOf, windowFor } from './devices';
+
+/** Loudness is that of the loudest stretch this long within each sampling interval. */
+const BLOCK_SECONDS = 0.01;
 
 /**
  * Loudness of several audio streams from one AudioContext, sampled a few times a second: the
  * level meter of the device check and the speaking indicator of the tiles (peer-to-peer; LiveKit
- * reports speakers itself).
+ * reports speakers itself). Each sample covers the whole interval since the last one, so a short
+ * sound is never missed between two samples.
  */
 export class AudioLevels {
   private context: AudioContext | null = null;
   private readonly sources = new Map<string, { source: MediaStreamAudioSourceNode; analyser: AnalyserNode }>();
   private timer: ReturnType<typeof setInterval> | null = null;
-  private readonly buffer = new Uint8Array(512);
+  private buffer = new Float32Array(0);
 
   constructor(
     private readonly onLevels: (levels: Map<string, number>) => void,
@@ -23,7 +27,7 @@ export class AudioLevels {
     if (this.context.state === 'suspended') void this.context.resume().catch(() => {});
     const source = this.context.createMediaStreamSource(stream);
     const analyser = this.context.createAnalyser();
-    analyser.fftSize = 512;
+    analyser.fftSize = windowFor(this.context.sampleRate, this.intervalMs);
     source.connect(analyser);
     this.sources.set(key, { source, analyser });
     this.timer ??= setInterval(() => {
@@ -40,9 +44,11 @@ export class AudioLevels {
 
   private sample(): void {
     const levels = new Map<string, number>();
+    const block = (this.context?.sampleRate ?? 48_000) * BLOCK_SECONDS;
     for (const [key, { analyser }] of this.sources) {
-      analyser.getByteTimeDomainData(this.buffer);
-      levels.set(key, levelOf(this.buffer));
+      if (this.buffer.length !== analyser.fftSize) this.buffer = new Float32Array(analyser.fftSize);
+      analyser.getFloatTimeDomainData(this.buffer);
+      levels.set(key, loudestLevelOf(this.buffer, block));
     }
     this.onLevels(levels);
   }

@@ -51,13 +51,34 @@ export function constraintFor(deviceId: string | null, kind: 'audio' | 'video'):
   return deviceId ? { ...base, deviceId: { exact: deviceId } } : base;
 }
 
-/** Root mean square of a time-domain buffer of bytes around 128, scaled to 0…1 for a meter. */
-export function levelOf(samples: Uint8Array): number {
+/**
+ * The analyser window for sampling every `intervalMs`: a power of two (as the Web Audio API
+ * requires) covering the whole interval, so a sound between two samples is not missed.
+ */
+export function windowFor(sampleRate: number, intervalMs: number): number {
+  const needed = Math.ceil((sampleRate * intervalMs) / 1000);
+  let size = 32;
+  while (size < needed && size < 32_768) size *= 2;
+  return size;
+}
+
+/** Root mean square of time-domain samples (−1…1), scaled to 0…1 for a meter; silence is 0. */
+export function levelOf(samples: Float32Array): number {
   if (samples.length === 0) return 0;
   let sum = 0;
-  for (const sample of samples) {
-    const centered = (sample - 128) / 128;
-    sum += centered * centered;
-  }
+  for (const sample of samples) sum += sample * sample;
   return Math.min(1, Math.sqrt(sum / samples.length) * 4);
+}
+
+/**
+ * The level of the loudest block of `blockLength` samples: a short sound (a word, a tap on the
+ * microphone) shows as loud as it is, not averaged away by the quiet around it.
+ */
+export function loudestLevelOf(samples: Float32Array, blockLength: number): number {
+  const length = Math.max(1, Math.floor(blockLength));
+  let loudest = 0;
+  for (let start = 0; start < samples.length; start += length) {
+    loudest = Math.max(loudest, levelOf(samples.subarray(start, start + length)));
+  }
+  return loudest;
 }
