@@ -195,8 +195,7 @@ export function createApp(deps: AppDeps): Express {
   // Then the citizen's busiest routes: leaving the queue, and the searches and bookings of a rush.
   api.use(visitsRouter(deps));
   api.use(appointmentsRouter(deps));
-  const health = healthRouter(deps);
-  api.use(health.router);
+  api.use(healthRouter(deps));
   api.use(directoryRouter(deps));
   api.use(legalRouter(deps));
   api.use(invitesRouter(deps));
@@ -237,12 +236,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.webDistDir) serveWebClient(app, deps, deps.webDistDir);
   else app.use(notFoundIn(app.router));
 
-  app.use(
-    errorHandler(
-      () => deps.database.ping(1_000),
-      () => health.disk.noteDiskFull(),
-    ),
-  );
+  app.use(errorHandler(() => deps.database.ping(1_000), deps.disk));
   return app;
 }
 

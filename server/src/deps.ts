@@ -1,6 +1,7 @@
 import type { CallJoinResponse, CallRoleName } from '@amtsraum/shared';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
+import type { DiskWatch } from './lib/disk-watch.js';
 import type { EventBus } from './lib/event-bus.js';
 import type { InstallationWarnings } from './lib/installation-warnings.js';
 import type { Logger } from './lib/logger.js';
@@ -27,6 +28,8 @@ export interface AppDeps {
   bookingGate: WorkGate<BookingLane>;
   /** Settings noticed wrong from the requests (TRUST_PROXY, PUBLIC_BASE_URL): logged once, in /api/health. */
   warnings: InstallationWarnings;
+  /** Writes refused for lack of space, from every part that writes: readiness says not ready. */
+  disk: DiskWatch;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   version: string;

@@ -20,6 +20,7 @@ import { Scheduler } from './jobs/scheduler.js';
 import { addAcceptors, type Acceptors } from './lib/acceptors.js';
 import { capConnectionsPerAddress } from './lib/connection-cap.js';
 import { ensureWritableDir } from './lib/data-dir-lock.js';
+import { DiskWatch } from './lib/disk-watch.js';
 import { createEventBus, type EventBus } from './lib/event-bus.js';
 import { InstallationWarnings } from './lib/installation-warnings.js';
 import type { Logger } from './lib/logger.js';
@@ -158,6 +159,7 @@ export async function startServer(
     limits: createRateLimits(database, now),
     bookingGate: new WorkGate(BOOKING_LANES, { running: config.bookingConcurrency, ...BOOKING_LINE }),
     warnings: new InstallationWarnings(config, logger),
+    disk: new DiskWatch(logger),
     now,
     version,
     webDistDir: options.webDistDir === undefined ? findWebDist() : options.webDistDir,
@@ -193,7 +195,8 @@ export async function startServer(
   const hub = new LiveHub(deps, { allowedOrigins: allowedOriginsFor(config) });
   hub.start(server);
 
-  const mailWorker = options.mail === false ? null : new MailWorker({ database, config, logger, now, ...options.mail });
+  const mailWorker =
+    options.mail === false ? null : new MailWorker({ database, config, logger, now, disk: deps.disk, ...options.mail });
   try {
     await mailWorker?.start();
   } catch (error) {
@@ -220,7 +223,7 @@ export async function startServer(
   }
   // Set up beside the first requests: until they are there, the server's own listener takes all.
   const acceptors = addAcceptors(server, { extra: options.extraAcceptors ?? EXTRA_ACCEPTORS, logger });
-  const scheduler = new Scheduler(serverJobs(deps, { hub, mailWorker }, options.jobs), logger);
+  const scheduler = new Scheduler(serverJobs(deps, { hub, mailWorker }, options.jobs), logger, deps.disk);
   scheduler.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -1,3 +1,4 @@
+import type { DiskWatch } from '../lib/disk-watch.js';
 import type { Logger } from '../lib/logger.js';
 
 /** One recurring piece of housekeeping. */
@@ -24,6 +25,8 @@ export class Scheduler {
   constructor(
     private readonly jobs: Job[],
     private readonly logger: Pick<Logger, 'warn'>,
+    /** Told of a round's failure: one refused for lack of space makes the process unready. */
+    private readonly disk?: Pick<DiskWatch, 'note'>,
   ) {}
 
   start(): void {
@@ -48,6 +51,7 @@ export class Scheduler {
     try {
       await job.run();
     } catch (error) {
+      this.disk?.note(error);
       this.logger.warn({ err: error, job: job.name }, 'scheduled job failed');
     }
   }

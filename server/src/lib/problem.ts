@@ -1,6 +1,7 @@
 import { isStaffApiPath, negotiateLocale, PROBLEM_CONTENT_TYPE, type Problem } from '@amtsraum/shared';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { allowedMethods } from './allowed-methods.js';
+import { isDiskFullError, type DiskWatch } from './disk-watch.js';
 import { AppError } from './errors.js';
 import { BODY_ERROR_CODES } from './json-body.js';
 import { errorTitle, FIELD_MESSAGES } from './messages.js';
@@ -102,23 +103,15 @@ function hangUpCode(error: unknown): string | null {
   return typeof code === 'string' && HANG_UP_CODES.has(code) ? code : null;
 }
 
-/** A statement refused because the database's disk is full (drizzle wraps the driver's error). */
-function databaseDiskFull(error: unknown): boolean {
-  for (let inner: unknown = error; inner instanceof Error; inner = inner.cause) {
-    if ((inner as { code?: unknown }).code === '53100') return true;
-  }
-  return false;
-}
-
 /**
  * The one error middleware. `databaseReachable` is asked only about errors nothing else explains:
  * while the database is down or restarting, those get 503 `database_unavailable` with a
  * Retry-After (and one short warning each) instead of a 500 with a stack in the log. A write
- * refused for lack of space is told to `onDiskFull` (readiness goes unready until writes succeed).
+ * refused for lack of space is told to `disk` (readiness goes unready until writes succeed).
  */
 export function errorHandler(
   databaseReachable: () => Promise<boolean> = async () => true,
-  onDiskFull: () => void = () => {},
+  disk: Pick<DiskWatch, 'note'> = { note: isDiskFullError },
 ): ErrorRequestHandler {
   return async (error: unknown, req, res, next) => {
     // The client hung up (a browser leaving a page while its assets load): nobody to answer, and
@@ -144,8 +137,7 @@ export function errorHandler(
     }
     // The database's disk is full (SQLSTATE 53100): said as what it is, in one line without a
     // stack; the person is asked to try again, as while the database is away, not told of a fault.
-    if (databaseDiskFull(error)) {
-      onDiskFull();
+    if (disk.note(error)) {
       req.log.error(
         { code: 'database_disk_full' },
         "request failed: the database's disk is full, nothing can be saved until space is freed " +

@@ -547,6 +547,7 @@ export class LiveHub {
       await this.handle(connection, result.data);
     } catch (error) {
       if (error instanceof AppError) return this.sendError(connection, error.code, error.detail ?? error.code);
+      this.deps.disk.note(error);
       this.deps.logger.error({ err: error }, 'live message failed');
       this.sendError(connection, 'internal_error', 'unexpected error');
     }
@@ -730,6 +731,7 @@ export class LiveHub {
     this.lookupQueue
       .run('first-watches', () => this.answerVisitWatches(batch.filter((w) => !w.connection.closed)))
       .catch((error: unknown) => {
+        this.deps.disk.note(error);
         this.deps.logger.error({ err: error }, 'first watches failed');
         for (const { connection } of batch) this.sendError(connection, 'internal_error', 'unexpected error');
       })
@@ -837,6 +839,7 @@ export class LiveHub {
         }
       } catch (error) {
         // The heartbeat's presence refresh marks them again within seconds.
+        this.deps.disk.note(error);
         this.deps.logger.warn({ err: error }, 'could not mark watching citizens as present');
         this.touches.clear();
       } finally {
@@ -987,6 +990,7 @@ export class LiveHub {
       } satisfies PresenceNews);
       this.deps.events.relay(PRESENCE_TOPIC, text).catch((error: unknown) => {
         // The heartbeat's check of sightings corrects the consoles within a minute.
+        this.deps.disk.note(error);
         this.deps.logger.warn({ err: error }, 'could not relay citizens’ connections');
       });
     }, PRESENCE_NEWS_MS);
@@ -1015,6 +1019,7 @@ export class LiveHub {
         this.contexts.invalidate(departmentId);
         await this.deps.events.publish({ departmentId, context: true });
       } catch (error) {
+        this.deps.disk.note(error);
         this.deps.logger.warn({ err: error }, 'could not clear console presence');
       }
     }
@@ -1141,6 +1146,7 @@ export class LiveHub {
     } catch (error) {
       // The department router refuses every action and a reconnect's watch anyway; presence
       // expires by itself.
+      this.deps.disk.note(error);
       this.deps.logger.warn({ err: error, staffId }, 'could not close consoles after a role change');
     }
   }

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
+import type { DiskWatch } from '../lib/disk-watch.js';
 import { mailOutbox } from '../db/schema.js';
 import { hideQueryParameters, type Logger } from '../lib/logger.js';
 import { LoopLoad } from '../lib/loop-load.js';
@@ -37,6 +38,8 @@ export interface MailWorkerOptions {
   batchSize?: number;
   /** Whether the process was busy since the last question. Default: its event loop's load. */
   busy?: () => boolean;
+  /** Told of a round's failure: one refused for lack of space makes the process unready. */
+  disk?: Pick<DiskWatch, 'note'>;
 }
 
 export interface MailRunResult {
@@ -190,6 +193,7 @@ export class MailWorker {
     try {
       await this.runOnce({ wokenAt });
     } catch (error) {
+      this.options.disk?.note(error);
       this.options.logger.error({ error: describeMailError(error) }, 'mail outbox round failed');
     }
   }

@@ -2,6 +2,7 @@ import type { HealthLiveResponse, HealthResponse } from '@amtsraum/shared';
 import { Router, type Request, type Response } from 'express';
 import type { SchemaState } from '../../db/client.js';
 import type { AppDeps } from '../../deps.js';
+import { DISK_FULL_REASON } from '../../lib/disk-watch.js';
 
 /** What the IT staff read in the log when the database answers but its schema is not this release's. */
 const SCHEMA_REASONS: Record<Exclude<SchemaState, 'current'>, string> = {
@@ -14,19 +15,6 @@ const SCHEMA_REASONS: Record<Exclude<SchemaState, 'current'>, string> = {
   newer:
     'the database was updated by a newer Amtsraum release. Run that release, or restore the backup taken before the update',
 };
-
-/** What the IT staff read, in the log and the readiness answer, while the database's disk is full. */
-const DISK_FULL_REASON =
-  "the database's disk is full: nothing can be saved (no knock, sign-in or booking) until space is freed " +
-  "on DATA_DIR's disk (embedded database) or the PostgreSQL server's. Ready again by itself once a write succeeds";
-
-/**
- * What the requests saw of the database's writes: the error handler notes a write refused for
- * lack of space (`noteDiskFull`), and readiness says not ready until a write succeeds again.
- */
-export interface DiskWatch {
-  noteDiskFull(): void;
-}
 
 /**
  * How long one answer of the database stands for every health request. Monitoring asks every few
@@ -45,16 +33,17 @@ export const HEALTH_PING_REUSE_MS = 1_000;
  *   created again under the running app: `select 1` works, every query fails). Said once in the
  *   log, as one warning line. Beside it, what the IT staff should change (`warnings`), which does
  *   not make the app unready.
- *   Also 503 from the moment a request's write failed for lack of space on the database's disk
- *   (reads still work, so the schema probe alone said ready while no knock could be saved) until
- *   the database takes a write that needs new room again (`Database.writeProbe`).
+ *   Also 503 from the moment a write failed for lack of space on the database's disk (reads
+ *   still work, so the schema probe alone said ready while no knock could be saved) until the
+ *   database takes a write that needs new room again (`DiskWatch`: a request's, the live hub's,
+ *   the mail worker's or a job's write).
  * - `GET /api/health`: the readiness answer, as before both existed (monitoring and pages use it).
  */
-export function healthRouter(deps: AppDeps): { router: Router; disk: DiskWatch } {
+export function healthRouter(deps: AppDeps): Router {
   const router = Router();
   // One probe at a time, its answer shared by the requests of the next second (also while it
   // runs: a database that hangs is asked once, not once per request piling up).
-  let last: { at: number; state: Promise<SchemaState | 'unreachable' | 'disk_full'> } | null = null;
+  let last: { at: number; state: Promise<SchemaState | 'unreachable' | 'disk_full'>; disk: number } | null = null;
   // What the log said last: a schema gone wrong is said once (one line), and its return once.
   let told: SchemaState = 'current';
   const tell = (state: SchemaState) => {
@@ -64,34 +53,17 @@ export function healthRouter(deps: AppDeps): { router: Router; disk: DiskWatch }
       deps.logger.info({ schema: state }, 'readiness: the database schema is as this release expects again; ready');
     else deps.logger.warn({ schema: state }, `readiness: not ready, ${SCHEMA_REASONS[state]}`);
   };
-  // A write refused for lack of space since the last successful write probe. Asked about only
-  // while set: the probe writes (a temporary table's page), which monitoring must not cause
-  // every second while all is well.
-  let diskFull = false;
-  const disk: DiskWatch = {
-    noteDiskFull() {
-      if (diskFull) return;
-      diskFull = true;
-      last = null; // the next readiness answer says so, not one from before
-      deps.logger.warn({ code: 'database_disk_full' }, `readiness: not ready, ${DISK_FULL_REASON}`);
-    },
-  };
-  const stillFull = async () => {
-    if (!diskFull) return false;
-    diskFull = (await deps.database.writeProbe()) === 'disk_full';
-    if (!diskFull) deps.logger.info('readiness: the database takes writes again; ready');
-    return diskFull;
-  };
   const probe = () => {
     const now = performance.now();
-    if (!last || now - last.at >= HEALTH_PING_REUSE_MS) {
+    // A write refused for lack of space since the last answer: the next one says so at once.
+    if (!last || now - last.at >= HEALTH_PING_REUSE_MS || last.disk !== deps.disk.generation) {
       const state = deps.database
         .schemaState()
         .then(async (answer): Promise<SchemaState | 'unreachable' | 'disk_full'> =>
-          answer === 'current' && (await stillFull()) ? 'disk_full' : answer,
+          answer === 'current' && (await deps.disk.stillFull(deps.database)) ? 'disk_full' : answer,
         );
       void state.then((answer) => answer !== 'unreachable' && answer !== 'disk_full' && tell(answer));
-      last = { at: now, state };
+      last = { at: now, state, disk: deps.disk.generation };
     }
     return last.state;
   };
@@ -124,5 +96,5 @@ export function healthRouter(deps: AppDeps): { router: Router; disk: DiskWatch }
     const body: HealthLiveResponse = { status: 'ok' };
     res.status(200).set('Cache-Control', 'no-store').json(body);
   });
-  return { router, disk };
+  return router;
 }

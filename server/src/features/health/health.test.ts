@@ -11,8 +11,14 @@ import postgres from 'postgres';
 import { openDatabase, rowsOf, type Database } from '../../db/client.js';
 import { LIVEKIT_ENV, STUB_JOBS } from '../../test/livekit.js';
 import { createPostgresDatabase, createTestDatabase, databaseKinds } from '../../test/databases.js';
-import { makeStaff, makeTenant } from '../../test/factories.js';
-import { captureLogger, startTestServer, TEST_ORIGIN } from '../../test/server.js';
+import { Scheduler } from '../../jobs/scheduler.js';
+import { DiskWatch } from '../../lib/disk-watch.js';
+import { MailWorker } from '../../mail/mail.worker.js';
+import { memoryMailTransport } from '../../mail/transport.js';
+import { TestClient } from '../../test/client.js';
+import { settableClock } from '../../test/clock.js';
+import { makeOffice, makeStaff, makeTenant } from '../../test/factories.js';
+import { captureLogger, startTestServer, TEST_ORIGIN, testConfig } from '../../test/server.js';
 import { HEALTH_PING_REUSE_MS } from './health.router.js';
 
 // Pages start LiveKit's encryption worker ahead of a call only where calls are end-to-end
@@ -501,6 +507,132 @@ describe.each(databaseKinds)('readiness while the database’s disk is full on %
       expect(probed).toHaveLength(count);
     } finally {
       await server.stop();
+    }
+  }, 60_000);
+});
+
+// Readiness learned of a full disk only from a failed HTTP request. A process whose requests
+// happened to read (door pages, waiting rooms) while its live socket's and its jobs' writes were
+// refused said ready. Every part that writes now tells the same watch.
+describe.each(databaseKinds)('readiness when a write beside the requests meets a full disk, on %s', (kind) => {
+  it('answers 503 once a citizen’s socket could not mark them present, 200 once writes succeed', async () => {
+    const start = new Date();
+    const clock = settableClock(start);
+    const capture = captureLogger('info');
+    const server = await startTestServer(await createTestDatabase(kind), {
+      jobs: STUB_JOBS,
+      logger: capture.logger,
+      now: clock.now,
+      env: { VISIT_GRACE_SECONDS: '3600' },
+    });
+    const { database } = server;
+    const live: { close(): void }[] = [];
+    try {
+      const { base } = await makeOffice(database.db, { openAt: start });
+      const citizen = new TestClient(server.url, { origin: TEST_ORIGIN });
+      const knock = { name: 'Erika', concern: 'Anliegen', language: 'de', consent: true };
+      expect((await citizen.post(`${base}/knock`, knock)).status).toBe(201);
+
+      // Every update of a visit fails as PostgreSQL fails when it cannot extend a file; the
+      // database's own write probe finds no room either, until space is freed.
+      const realProbe = database.writeProbe.bind(database);
+      let full = true;
+      database.writeProbe = async (timeoutMs?: number) => (full ? 'disk_full' : realProbe(timeoutMs));
+      const refuse = [
+        `create function disk_is_full() returns trigger language plpgsql as $$ begin ` +
+          `raise exception 'could not extend file "base/5/16619": No space left on device' using errcode = 'disk_full'; end $$`,
+        'create trigger visits_disk_full before update on visits for each row execute function disk_is_full()',
+      ];
+      for (const statement of refuse) await database.db.execute(sql.raw(statement));
+      expect((await readiness(server.url)).status).toBe(200);
+
+      // A minute on, the citizen's page opens its live connection: the hub marks them present,
+      // which the database refuses. No HTTP request wrote anything.
+      clock.set(new Date(start.getTime() + 60_000));
+      const socket = await citizen.live();
+      live.push(socket);
+      const seen = socket.next('visit');
+      socket.send({ type: 'watch-visit' });
+      expect((await seen).visit?.state).toBe('waiting');
+      await vi.waitFor(
+        async () => expect(await readiness(server.url)).toMatchObject({ status: 503, database: { diskFull: true } }),
+        { timeout: 10_000, interval: 100 },
+      );
+      const warned = readinessLines(capture.text());
+      expect(warned).toHaveLength(1);
+      expect(warned[0]!.msg).toContain("readiness: not ready, the database's disk is full");
+
+      // Space freed: ready again.
+      await database.db.execute(sql.raw('drop trigger visits_disk_full on visits'));
+      await database.db.execute(sql.raw('drop function disk_is_full()'));
+      full = false;
+      await vi.waitFor(async () => expect((await readiness(server.url)).status).toBe(200), {
+        timeout: 10_000,
+        interval: 200,
+      });
+    } finally {
+      for (const socket of live) socket.close();
+      await server.stop();
+    }
+  }, 60_000);
+
+  it('a scheduled job and the mail worker tell the same watch; other failures do not', async () => {
+    const diskFull = Object.assign(new Error('could not extend file: No space left on device'), { code: '53100' });
+    const wrapped = new Error('Failed query: update …', { cause: diskFull });
+    const capture = captureLogger('info');
+    const { logger } = capture;
+
+    const watch = new DiskWatch(logger);
+    const jobs = (error: Error) =>
+      new Scheduler(
+        [{ name: 'test.fails', everyMs: 60_000, atStart: true, run: () => Promise.reject(error) }],
+        logger,
+        watch,
+      );
+    let scheduler = jobs(new Error('connection reset'));
+    scheduler.start();
+    await scheduler.stop();
+    expect(await watch.stillFull({ writeProbe: async () => 'ok' })).toBe(false);
+    scheduler = jobs(wrapped);
+    scheduler.start();
+    await scheduler.stop();
+    expect(await watch.stillFull({ writeProbe: async () => 'disk_full' })).toBe(true);
+    expect(await watch.stillFull({ writeProbe: async () => 'ok' })).toBe(false);
+    expect(readinessLines(capture.text()).map((line) => line.msg)).toEqual([
+      expect.stringContaining("readiness: not ready, the database's disk is full"),
+      'readiness: the database takes writes again; ready',
+    ]);
+
+    // The mail worker's round: its outbox statements refused for lack of space.
+    const database = await createTestDatabase(kind);
+    try {
+      const mailWatch = new DiskWatch(logger);
+      const worker = new MailWorker({
+        database,
+        config: testConfig(),
+        logger: captureLogger('silent').logger,
+        now: () => new Date(),
+        disk: mailWatch,
+        transport: memoryMailTransport(),
+      });
+      for (const statement of [
+        `create function disk_is_full() returns trigger language plpgsql as $$ begin ` +
+          `raise exception 'could not extend file "base/5/16619": No space left on device' using errcode = 'disk_full'; end $$`,
+        'create trigger outbox_disk_full before update on mail_outbox for each statement execute function disk_is_full()',
+      ]) {
+        await database.db.execute(sql.raw(statement));
+      }
+      await worker.start();
+      await vi.waitFor(
+        async () => expect(await mailWatch.stillFull({ writeProbe: async () => 'disk_full' })).toBe(true),
+        {
+          timeout: 10_000,
+          interval: 100,
+        },
+      );
+      await worker.stop();
+    } finally {
+      await database.close();
     }
   }, 60_000);
 });
