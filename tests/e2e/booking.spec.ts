@@ -1048,3 +1048,51 @@ test('moving an appointment on its manage page shows the current and the new tim
   await expectNoA11yViolations(page);
   expect(citizen.errors).toEqual([]);
 });
+
+test('the join link opened in the manage page’s tab: Back shows the appointment again, not “not found”', async ({
+  page,
+  browserErrors,
+}) => {
+  // Booked by the API, 45 days ahead: away from the other tests' slots, within the horizon.
+  const day = berlinDate(new Date(Date.now() + 45 * 24 * 3_600_000).toISOString());
+  const startsAt = (await freeSlotsOn(page, day))[20];
+  if (!startsAt) throw new Error(`no free slot on ${day}`);
+  const email = uniqueEmail('jana');
+  const booked = await page.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt,
+      name: 'Jana Zurück',
+      email,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+    headers: { 'X-Forwarded-For': '10.9.9.13' },
+  });
+  expect(booked.status()).toBe(201);
+
+  // The manage link, then (in the same tab) the join link, both from the e-mail.
+  await openMail(page, email, 'appointment.confirmation');
+  const manageHref = new URL((await mailLink(page, 'manage').getAttribute('href'))!, page.url()).href;
+  const joinHref = new URL((await mailLink(page, 'join').getAttribute('href'))!, page.url()).href;
+  await page.goto(manageHref);
+  await expect(mainHeading(page)).toHaveText('Ihr Termin');
+  const when = (await page.getByTestId('appointment-when').textContent()) ?? '';
+  expect(when).not.toBe('');
+  browserErrors.allow(/status of 409/); // not open yet, weeks ahead
+  await page.goto(joinHref);
+  await expect(mainHeading(page)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+
+  // Back: the appointment as before; a reload there keeps it.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/termin$/);
+  await expect(mainHeading(page)).toHaveText('Ihr Termin');
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'booked');
+  await expect(page.getByTestId('appointment-when')).toHaveText(when);
+  await page.reload();
+  await expect(page.getByTestId('appointment-when')).toHaveText(when);
+  // Forward: the join page still knows its own link.
+  await page.goForward();
+  await expect(mainHeading(page)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+});

@@ -23,7 +23,7 @@ import { useFooterTenant } from '../legal';
 
 /** `/termin#<token>`: the citizen's own appointment from the e-mail link: see, rebook, cancel, join. */
 export function ManagePage() {
-  const token = useFragmentToken();
+  const token = useFragmentToken('manage');
   if (token.status !== 'present') return <AppointmentNotFound />;
   return <ManageLoader token={token.token} />;
 }
