@@ -1,4 +1,5 @@
 import {
+  BookingResponseSchema,
   MailboxListSchema,
   MailboxMessageSchema,
   SlotsResponseSchema,
@@ -1095,4 +1096,55 @@ test('the join link opened in the manage page’s tab: Back shows the appointmen
   // Forward: the join page still knows its own link.
   await page.goForward();
   await expect(mainHeading(page)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+});
+
+test('an appointment the office cancelled while its manage page was open: moving it says so and shows it cancelled, with the way to book anew', async ({
+  browser,
+}) => {
+  const clerk = await clerkOnDuty(browser);
+  const citizen = await people.open(browser);
+  const { page } = citizen;
+  // 47 days ahead: away from the other tests' slots, within the horizon.
+  const day = berlinDate(new Date(Date.now() + 47 * 24 * 3_600_000).toISOString());
+  const startsAt = (await freeSlotsOn(page, day))[30];
+  if (!startsAt) throw new Error(`no free slot on ${day}`);
+  const email = uniqueEmail('paul');
+  const made = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt,
+      name: 'Paul Offen',
+      email,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+  });
+  expect(made.status()).toBe(201);
+  const { id } = BookingResponseSchema.parse(await made.json()).appointment;
+  await openMail(page, email, 'appointment.confirmation');
+  await mailLink(page, 'manage').click();
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'booked');
+
+  // The office cancels it meanwhile; the citizen's page still shows it booked, and is used.
+  const cancelled = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/appointments/${id}/cancel`, {
+    data: {},
+  });
+  expect(cancelled.status()).toBe(200);
+  await page.getByRole('button', { name: 'Termin verschieben' }).click();
+  const { button } = await firstSlot(page);
+  await button.click();
+  await page.getByTestId('rebook-review').getByRole('button', { name: 'Termin verschieben' }).click();
+
+  const notice = page.getByTestId('manage-message');
+  await expect(notice).toHaveText('Dieser Termin wurde abgesagt.');
+  await expect(notice).toBeFocused();
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'cancelled');
+  await expect(page.getByTestId('appointment-state')).toHaveText('Dieser Termin ist abgesagt.');
+  await expect(page.getByTestId('rebook-review')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Termin verschieben' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Termin absagen' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Neuen Termin buchen' })).toHaveAttribute('href', BOOKING_PAGE);
+  await expectNoA11yViolations(page);
+  expect(citizen.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);
 });
