@@ -1148,3 +1148,62 @@ test('an appointment the office cancelled while its manage page was open: moving
   await expectNoA11yViolations(page);
   expect(citizen.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);
 });
+
+test('a new time no longer bookable when the move is confirmed: the manage page says so and shows the times to choose from again', async ({
+  browser,
+}) => {
+  const citizen = await people.open(browser);
+  const { page } = citizen;
+  // 49 days ahead: away from the other tests' slots, within the horizon.
+  const day = berlinDate(new Date(Date.now() + 49 * 24 * 3_600_000).toISOString());
+  const startsAt = (await freeSlotsOn(page, day))[30];
+  if (!startsAt) throw new Error(`no free slot on ${day}`);
+  const email = uniqueEmail('vera');
+  const made = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt,
+      name: 'Vera Verschoben',
+      email,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+  });
+  expect(made.status()).toBe(201);
+  await openMail(page, email, 'appointment.confirmation');
+  await mailLink(page, 'manage').click();
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'booked');
+
+  await page.getByRole('button', { name: 'Termin verschieben' }).click();
+  await laterWeek(page);
+  const { button } = await firstSlot(page);
+  await button.click();
+  const review = page.getByTestId('rebook-review');
+  await expect(review.getByRole('heading', { level: 3 })).toBeFocused();
+  // Meanwhile the time stops being one the office offers (a rule, an absence, the clock): here the
+  // request asks for a time five minutes off the office's grid, which the server refuses as such.
+  await page.route('**/api/appointments/rebook', async (route) => {
+    const body = route.request().postDataJSON() as { token: string; startsAt: string };
+    const off = new Date(new Date(body.startsAt).getTime() + 5 * 60_000).toISOString();
+    await route.continue({ postData: JSON.stringify({ ...body, startsAt: off }) });
+  });
+  await review.getByRole('button', { name: 'Termin verschieben' }).click();
+
+  const notice = page.getByTestId('manage-message');
+  await expect(notice).toHaveText('Dieser Termin kann nicht mehr gebucht werden. Bitte wählen Sie einen anderen.');
+  await expect(notice).toBeFocused();
+  await expect(review).toHaveCount(0);
+  await expect(page.getByTestId('rebook').getByTestId('slot-list')).toBeVisible();
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'booked');
+  expect(await freeSlotsOn(page, day)).not.toContain(startsAt);
+  await expectNoA11yViolations(page);
+
+  // The way on: another time, moved.
+  await page.unroute('**/api/appointments/rebook');
+  const other = page.getByTestId('slot-list').getByRole('button').nth(2);
+  await other.click();
+  await review.getByRole('button', { name: 'Termin verschieben' }).click();
+  await expect(notice).toHaveText(/^Ihr Termin ist verschoben auf /);
+  expect(citizen.errors.filter((error) => !/status of 422/.test(error))).toEqual([]);
+});

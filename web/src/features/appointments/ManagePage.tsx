@@ -178,13 +178,15 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
       );
     } catch (caught) {
       const error = toApiError(caught);
-      if (error.code === 'slot_taken') {
-        setAlternatives(error.extras.alternatives ?? []);
+      if (error.code === 'slot_taken' || error.code === 'slot_unavailable') {
+        // Back to the picker: the review's time cannot be had, and "choose another" needs the list.
+        const taken = error.code === 'slot_taken';
+        setAlternatives(taken ? (error.extras.alternatives ?? []) : []);
         setChosen(null);
         setMode('rebook');
         tell(
           'warning',
-          message((tr) => tr('appointments:details.taken')),
+          message((tr) => tr(taken ? 'appointments:details.taken' : 'appointments:details.unavailable')),
         );
       } else {
         await showChanged(error);
