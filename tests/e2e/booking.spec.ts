@@ -1096,6 +1096,17 @@ test('the join link opened in the manage page’s tab: Back shows the appointmen
   // Forward: the join page still knows its own link.
   await page.goForward();
   await expect(mainHeading(page)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+
+  // A join page opened with the manage link's token (as the e-mails of older bookings had it)
+  // leads on to the manage page, in a tab that has kept nothing yet.
+  const fresh = await page.context().browser()!.newContext({ locale: 'de-DE' });
+  const other = await fresh.newPage();
+  await other.goto(`/termin/beitreten#${new URL(manageHref).hash.slice(1)}`);
+  await expect(mainHeading(other)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+  await other.getByRole('link', { name: 'Termin ansehen' }).click();
+  await expect(mainHeading(other)).toHaveText('Ihr Termin');
+  await expect(other.getByTestId('appointment-when')).toHaveText(when);
+  await fresh.close();
 });
 
 test('an appointment the office cancelled while its manage page was open: moving it says so and shows it cancelled, with the way to book anew', async ({
