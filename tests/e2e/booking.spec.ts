@@ -1,4 +1,5 @@
 import {
+  BookingResponseSchema,
   MailboxListSchema,
   MailboxMessageSchema,
   SlotsResponseSchema,
@@ -1047,4 +1048,173 @@ test('moving an appointment on its manage page shows the current and the new tim
   expect(await freeSlotsOn(page, berlinDate(newStart))).not.toContain(newStart);
   await expectNoA11yViolations(page);
   expect(citizen.errors).toEqual([]);
+});
+
+test('the join link opened in the manage page’s tab: Back shows the appointment again, not “not found”', async ({
+  page,
+  browserErrors,
+}) => {
+  // Booked by the API, 45 days ahead: away from the other tests' slots, within the horizon.
+  const day = berlinDate(new Date(Date.now() + 45 * 24 * 3_600_000).toISOString());
+  const startsAt = (await freeSlotsOn(page, day))[20];
+  if (!startsAt) throw new Error(`no free slot on ${day}`);
+  const email = uniqueEmail('jana');
+  const booked = await page.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt,
+      name: 'Jana Zurück',
+      email,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+    headers: { 'X-Forwarded-For': '10.9.9.13' },
+  });
+  expect(booked.status()).toBe(201);
+
+  // The manage link, then (in the same tab) the join link, both from the e-mail.
+  await openMail(page, email, 'appointment.confirmation');
+  const manageHref = new URL((await mailLink(page, 'manage').getAttribute('href'))!, page.url()).href;
+  const joinHref = new URL((await mailLink(page, 'join').getAttribute('href'))!, page.url()).href;
+  await page.goto(manageHref);
+  await expect(mainHeading(page)).toHaveText('Ihr Termin');
+  const when = (await page.getByTestId('appointment-when').textContent()) ?? '';
+  expect(when).not.toBe('');
+  browserErrors.allow(/status of 409/); // not open yet, weeks ahead
+  await page.goto(joinHref);
+  await expect(mainHeading(page)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+
+  // Back: the appointment as before; a reload there keeps it.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/termin$/);
+  await expect(mainHeading(page)).toHaveText('Ihr Termin');
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'booked');
+  await expect(page.getByTestId('appointment-when')).toHaveText(when);
+  await page.reload();
+  await expect(page.getByTestId('appointment-when')).toHaveText(when);
+  // Forward: the join page still knows its own link.
+  await page.goForward();
+  await expect(mainHeading(page)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+
+  // A join page opened with the manage link's token (as the e-mails of older bookings had it)
+  // leads on to the manage page, in a tab that has kept nothing yet.
+  const fresh = await page.context().browser()!.newContext({ locale: 'de-DE' });
+  const other = await fresh.newPage();
+  await other.goto(`/termin/beitreten#${new URL(manageHref).hash.slice(1)}`);
+  await expect(mainHeading(other)).toHaveText('Der Warteraum ist noch nicht geöffnet');
+  await other.getByRole('link', { name: 'Termin ansehen' }).click();
+  await expect(mainHeading(other)).toHaveText('Ihr Termin');
+  await expect(other.getByTestId('appointment-when')).toHaveText(when);
+  await fresh.close();
+});
+
+test('an appointment the office cancelled while its manage page was open: moving it says so and shows it cancelled, with the way to book anew', async ({
+  browser,
+}) => {
+  const clerk = await clerkOnDuty(browser);
+  const citizen = await people.open(browser);
+  const { page } = citizen;
+  // 47 days ahead: away from the other tests' slots, within the horizon.
+  const day = berlinDate(new Date(Date.now() + 47 * 24 * 3_600_000).toISOString());
+  const startsAt = (await freeSlotsOn(page, day))[30];
+  if (!startsAt) throw new Error(`no free slot on ${day}`);
+  const email = uniqueEmail('paul');
+  const made = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt,
+      name: 'Paul Offen',
+      email,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+  });
+  expect(made.status()).toBe(201);
+  const { id } = BookingResponseSchema.parse(await made.json()).appointment;
+  await openMail(page, email, 'appointment.confirmation');
+  await mailLink(page, 'manage').click();
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'booked');
+
+  // The office cancels it meanwhile; the citizen's page still shows it booked, and is used.
+  const cancelled = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/appointments/${id}/cancel`, {
+    data: {},
+  });
+  expect(cancelled.status()).toBe(200);
+  await page.getByRole('button', { name: 'Termin verschieben' }).click();
+  const { button } = await firstSlot(page);
+  await button.click();
+  await page.getByTestId('rebook-review').getByRole('button', { name: 'Termin verschieben' }).click();
+
+  const notice = page.getByTestId('manage-message');
+  await expect(notice).toHaveText('Dieser Termin wurde abgesagt.');
+  await expect(notice).toBeFocused();
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'cancelled');
+  await expect(page.getByTestId('appointment-state')).toHaveText('Dieser Termin ist abgesagt.');
+  await expect(page.getByTestId('rebook-review')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Termin verschieben' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Termin absagen' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Neuen Termin buchen' })).toHaveAttribute('href', BOOKING_PAGE);
+  await expectNoA11yViolations(page);
+  expect(citizen.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);
+});
+
+test('a new time no longer bookable when the move is confirmed: the manage page says so and shows the times to choose from again', async ({
+  browser,
+}) => {
+  const citizen = await people.open(browser);
+  const { page } = citizen;
+  // 49 days ahead: away from the other tests' slots, within the horizon.
+  const day = berlinDate(new Date(Date.now() + 49 * 24 * 3_600_000).toISOString());
+  const startsAt = (await freeSlotsOn(page, day))[30];
+  if (!startsAt) throw new Error(`no free slot on ${day}`);
+  const email = uniqueEmail('vera');
+  const made = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt,
+      name: 'Vera Verschoben',
+      email,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+  });
+  expect(made.status()).toBe(201);
+  await openMail(page, email, 'appointment.confirmation');
+  await mailLink(page, 'manage').click();
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'booked');
+
+  await page.getByRole('button', { name: 'Termin verschieben' }).click();
+  await laterWeek(page);
+  const { button } = await firstSlot(page);
+  await button.click();
+  const review = page.getByTestId('rebook-review');
+  await expect(review.getByRole('heading', { level: 3 })).toBeFocused();
+  // Meanwhile the time stops being one the office offers (a rule, an absence, the clock): here the
+  // request asks for a time five minutes off the office's grid, which the server refuses as such.
+  await page.route('**/api/appointments/rebook', async (route) => {
+    const body = route.request().postDataJSON() as { token: string; startsAt: string };
+    const off = new Date(new Date(body.startsAt).getTime() + 5 * 60_000).toISOString();
+    await route.continue({ postData: JSON.stringify({ ...body, startsAt: off }) });
+  });
+  await review.getByRole('button', { name: 'Termin verschieben' }).click();
+
+  const notice = page.getByTestId('manage-message');
+  await expect(notice).toHaveText('Dieser Termin kann nicht mehr gebucht werden. Bitte wählen Sie einen anderen.');
+  await expect(notice).toBeFocused();
+  await expect(review).toHaveCount(0);
+  await expect(page.getByTestId('rebook').getByTestId('slot-list')).toBeVisible();
+  await expect(page.getByTestId('appointment-state')).toHaveAttribute('data-state', 'booked');
+  expect(await freeSlotsOn(page, day)).not.toContain(startsAt);
+  await expectNoA11yViolations(page);
+
+  // The way on: another time, moved.
+  await page.unroute('**/api/appointments/rebook');
+  const other = page.getByTestId('slot-list').getByRole('button').nth(2);
+  await other.click();
+  await review.getByRole('button', { name: 'Termin verschieben' }).click();
+  await expect(notice).toHaveText(/^Ihr Termin ist verschoben auf /);
+  expect(citizen.errors.filter((error) => !/status of 422/.test(error))).toEqual([]);
 });

@@ -11,12 +11,12 @@ import { ZoneNote } from '../../ui/ZoneNote';
 import { useArrival, useJoinView } from './api';
 import { OfficeLink } from './AppointmentFacts';
 import { AppointmentNotFound, useOpensText } from './ManagePage';
-import { useFragmentToken } from './useFragmentToken';
+import { keepForManaging, useFragmentToken } from './useFragmentToken';
 import { useFooterTenant } from '../legal';
 
 /** `/termin/beitreten#<token>`: the join link from the e-mail; on time it leads into the waiting room. */
 export function JoinPage() {
-  const token = useFragmentToken();
+  const token = useFragmentToken('join');
   if (token.status !== 'present') return <AppointmentNotFound />;
   return <Join token={token.token} />;
 }
@@ -99,7 +99,13 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
       <div className="button-row">
         <RetryButton onClick={retry}>{t('join.retry')}</RetryButton>
         {appointment.status === 'success' && appointment.data.manages && (
-          <Link className="button button--secondary" to={pagePath('manageAppointment')}>
+          <Link
+            className="button button--secondary"
+            to={pagePath('manageAppointment')}
+            onClick={() => {
+              keepForManaging(token);
+            }}
+          >
             {t('join.toManage')}
           </Link>
         )}
@@ -131,7 +137,13 @@ function OnsiteNotVideo({ token }: { token: string }) {
       <p className="lead">{t('join.onsiteText')}</p>
       {appointment.status === 'success' && appointment.data.manages && (
         <p>
-          <Link className="button" to={pagePath('manageAppointment')}>
+          <Link
+            className="button"
+            to={pagePath('manageAppointment')}
+            onClick={() => {
+              keepForManaging(token);
+            }}
+          >
             {t('join.toManage')}
           </Link>
         </p>

@@ -2,7 +2,7 @@ import { pagePath, type CitizenAppointment, type Slot } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
-import { toApiError } from '../../lib/api';
+import { toApiError, type ApiError } from '../../lib/api';
 import { dateOf, todayIn } from '../../lib/calendar';
 import { getLiveClient } from '../../lib/live-client';
 import { message, problemMessage, useSay, type Message, type Translate } from '../../lib/message';
@@ -12,7 +12,7 @@ import { formatClock, formatLongDate } from '../../ui/format';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { AlternativeSlots } from './AlternativeSlots';
-import { arrive, cancelAppointment, rebook, useAppointment } from './api';
+import { arrive, cancelAppointment, manage as loadAppointment, rebook, useAppointment } from './api';
 import { AppointmentFacts, Fact } from './AppointmentFacts';
 import { LazySlotPicker, usePreloadedSlotPicker } from './LazySlotPicker';
 import { OnsiteInfo } from './OnsiteInfo';
@@ -23,7 +23,7 @@ import { useFooterTenant } from '../legal';
 
 /** `/termin#<token>`: the citizen's own appointment from the e-mail link: see, rebook, cancel, join. */
 export function ManagePage() {
-  const token = useFragmentToken();
+  const token = useFragmentToken('manage');
   if (token.status !== 'present') return <AppointmentNotFound />;
   return <ManageLoader token={token.token} />;
 }
@@ -120,6 +120,23 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   };
   const describe = problemMessage;
 
+  /**
+   * Refused because the appointment changed elsewhere meanwhile (the office cancelled it, it began
+   * or was joined on another device): the page shows it as it is now, with the way on that state
+   * has, instead of "booked" and its buttons beside a notice saying otherwise.
+   */
+  const showChanged = async (error: ApiError) => {
+    if (error.code !== 'appointment_cancelled' && error.code !== 'appointment_over') return;
+    setMode('view');
+    setAlternatives([]);
+    setChosen(null);
+    try {
+      setAppointment(await loadAppointment(token));
+    } catch {
+      // Not readable now: the notice still says what happened.
+    }
+  };
+
   const cancel = async () => {
     setBusy(true);
     try {
@@ -129,8 +146,10 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
         'success',
         message((tr) => tr('appointments:manage.cancelled')),
       );
-    } catch (error) {
-      tell('warning', describe(toApiError(error)));
+    } catch (caught) {
+      const error = toApiError(caught);
+      await showChanged(error);
+      tell('warning', describe(error));
     } finally {
       setBusy(false);
     }
@@ -159,15 +178,18 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
       );
     } catch (caught) {
       const error = toApiError(caught);
-      if (error.code === 'slot_taken') {
-        setAlternatives(error.extras.alternatives ?? []);
+      if (error.code === 'slot_taken' || error.code === 'slot_unavailable') {
+        // Back to the picker: the review's time cannot be had, and "choose another" needs the list.
+        const taken = error.code === 'slot_taken';
+        setAlternatives(taken ? (error.extras.alternatives ?? []) : []);
         setChosen(null);
         setMode('rebook');
         tell(
           'warning',
-          message((tr) => tr('appointments:details.taken')),
+          message((tr) => tr(taken ? 'appointments:details.taken' : 'appointments:details.unavailable')),
         );
       } else {
+        await showChanged(error);
         tell('warning', describe(error));
       }
     } finally {
@@ -182,8 +204,9 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
       getLiveClient().reconnectNow(); // the live connection learns the new visit cookie
       void navigate(pagePath('waitingRoom', { tenant: arrival.tenantSlug, department: arrival.departmentSlug }));
     } catch (caught) {
-      setBusy(false);
       const error = toApiError(caught);
+      await showChanged(error);
+      setBusy(false);
       tell(
         'warning',
         error.code === 'appointment_not_open_yet' && error.extras.opensAt
