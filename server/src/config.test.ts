@@ -117,6 +117,13 @@ describe('parseConfig', () => {
         expect.stringMatching(/^PUBLIC_BASE_URL: expected only scheme, host and port, like https:\/\/buergerbuero/),
       ]);
     }
+    // No URL at all (the scheme left out, a space in the name): named like any bad value, where the
+    // start once ended in a TypeError and its stack.
+    for (const wrong of ['buergerbuero.example.de', 'https://buerger buero.example.de']) {
+      expect(problemsOf({ PUBLIC_BASE_URL: wrong })).toEqual([
+        'PUBLIC_BASE_URL: expected an http(s) URL like https://buergerbuero.example.de',
+      ]);
+    }
   });
 
   it('wants a sender address with SMTP in production, and MAIL_FROM to hold an e-mail address', () => {

@@ -125,6 +125,8 @@ const EnvSchema = z.object({
   PUBLIC_BASE_URL: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL like https://buergerbuero.example.de' })
     .refine((text) => {
+      // zod runs this check on a value its URL check refused too: that one has said it already.
+      if (!URL.canParse(text)) return true;
       const url = new URL(text);
       return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
     }, 'expected only scheme, host and port, like https://buergerbuero.example.de (Amtsraum is served at the root of its host name, never under a path)')
