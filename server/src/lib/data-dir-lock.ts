@@ -216,7 +216,12 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        // Made, but its content not written (a full disk takes the empty probe above, not this):
+        // named as DATA_DIR's, not a stack, and no empty lock left behind.
+        fs.rmSync(lockPath, { force: true });
+        throw new DataDirUnwritableError(dataDir, error);
+      }
       let owner: LockOwner = {};
       try {
         owner = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as LockOwner;
