@@ -336,6 +336,8 @@ export interface Config {
    * allows http and loopback, private and other non-public addresses (town halls' own networks).
    */
   oidcPolicy: { allowedIssuers: OidcAllowedIssuer[]; allowInternal: boolean };
+  /** Started by an npm script (`npm start`): npm sets npm_lifecycle_event (main.ts watches its shell). */
+  launchedByNpm: boolean;
 }
 
 export class ConfigError extends Error {
@@ -458,6 +460,7 @@ export function parseConfig(env: Env): Config {
       contactEmail: e.INSTALLATION_CONTACT_EMAIL ?? null,
     },
     oidcPolicy: { allowedIssuers: e.OIDC_ALLOWED_ISSUERS, allowInternal: e.OIDC_ALLOW_INTERNAL_PROVIDERS },
+    launchedByNpm: Boolean(env.npm_lifecycle_event),
   };
 }
 
