@@ -133,7 +133,20 @@ const EnvSchema = z.object({
     .optional(),
   TRUST_PROXY: z
     .string()
-    .regex(/^(false|true|\d{1,2})$/, 'expected false, or the number of reverse-proxy hops in front of the app (e.g. 1)')
+    .transform((text, ctx) => {
+      if (/^(false|\d{1,2})$/.test(text)) return text;
+      ctx.addIssue({
+        code: 'custom',
+        // Express's `true` takes the leftmost X-Forwarded-For entry, which the client writes itself.
+        message:
+          text === 'true'
+            ? "true would take each client's address from what the client itself writes into X-Forwarded-For, " +
+              'so anyone could evade the per-address limits (sign-in attempts, knocks); ' +
+              'expected the number of reverse proxies in front of the app (e.g. 1), or false'
+            : 'expected false, or the number of reverse-proxy hops in front of the app (e.g. 1)',
+      });
+      return z.NEVER;
+    })
     .default('false'),
   DATABASE_URL: postgresUrl,
   DATA_DIR: z.string().min(1).default('./data'),
