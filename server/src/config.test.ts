@@ -117,6 +117,13 @@ describe('parseConfig', () => {
         expect.stringMatching(/^PUBLIC_BASE_URL: expected only scheme, host and port, like https:\/\/buergerbuero/),
       ]);
     }
+    // No URL at all (the scheme left out, a space in the name): named like any bad value, where the
+    // start once ended in a TypeError and its stack.
+    for (const wrong of ['buergerbuero.example.de', 'https://buerger buero.example.de']) {
+      expect(problemsOf({ PUBLIC_BASE_URL: wrong })).toEqual([
+        'PUBLIC_BASE_URL: expected an http(s) URL like https://buergerbuero.example.de',
+      ]);
+    }
   });
 
   it('wants a sender address with SMTP in production, and MAIL_FROM to hold an e-mail address', () => {
@@ -246,6 +253,13 @@ describe('parseConfig', () => {
     expect(problemsOf({ SEED_DEMO: 'maybe' })[0]).toMatch(/^SEED_DEMO: expected true or false/);
     expect(parseConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(problemsOf({ TRUST_PROXY: 'everything' })[0]).toMatch(/^TRUST_PROXY/);
+    // Express's own word, which trusts what any client writes into X-Forwarded-For: each request a
+    // new address, so the limits on sign-in attempts and knocks counted nobody twice.
+    expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([
+      expect.stringMatching(
+        /^TRUST_PROXY: true would take each client's address from what the client itself writes into X-Forwarded-For, .*expected the number of reverse proxies in front of the app \(e\.g\. 1\), or false/,
+      ),
+    ]);
   });
 
   it('warns, without refusing, when HTTP_CONNECTIONS_PER_ADDRESS is not above WS_CONNECTIONS_PER_ADDRESS where that cap applies', () => {

@@ -125,13 +125,28 @@ const EnvSchema = z.object({
   PUBLIC_BASE_URL: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL like https://buergerbuero.example.de' })
     .refine((text) => {
+      // zod runs this check on a value its URL check refused too: that one has said it already.
+      if (!URL.canParse(text)) return true;
       const url = new URL(text);
       return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
     }, 'expected only scheme, host and port, like https://buergerbuero.example.de (Amtsraum is served at the root of its host name, never under a path)')
     .optional(),
   TRUST_PROXY: z
     .string()
-    .regex(/^(false|true|\d{1,2})$/, 'expected false, or the number of reverse-proxy hops in front of the app (e.g. 1)')
+    .transform((text, ctx) => {
+      if (/^(false|\d{1,2})$/.test(text)) return text;
+      ctx.addIssue({
+        code: 'custom',
+        // Express's `true` takes the leftmost X-Forwarded-For entry, which the client writes itself.
+        message:
+          text === 'true'
+            ? "true would take each client's address from what the client itself writes into X-Forwarded-For, " +
+              'so anyone could evade the per-address limits (sign-in attempts, knocks); ' +
+              'expected the number of reverse proxies in front of the app (e.g. 1), or false'
+            : 'expected false, or the number of reverse-proxy hops in front of the app (e.g. 1)',
+      });
+      return z.NEVER;
+    })
     .default('false'),
   DATABASE_URL: postgresUrl,
   DATA_DIR: z.string().min(1).default('./data'),
@@ -334,6 +349,8 @@ export interface Config {
    * allows http and loopback, private and other non-public addresses (town halls' own networks).
    */
   oidcPolicy: { allowedIssuers: OidcAllowedIssuer[]; allowInternal: boolean };
+  /** Started by an npm script (`npm start`): npm sets npm_lifecycle_event (main.ts watches its shell). */
+  launchedByNpm: boolean;
 }
 
 export class ConfigError extends Error {
@@ -456,6 +473,7 @@ export function parseConfig(env: Env): Config {
       contactEmail: e.INSTALLATION_CONTACT_EMAIL ?? null,
     },
     oidcPolicy: { allowedIssuers: e.OIDC_ALLOWED_ISSUERS, allowInternal: e.OIDC_ALLOW_INTERNAL_PROVIDERS },
+    launchedByNpm: Boolean(env.npm_lifecycle_event),
   };
 }
 

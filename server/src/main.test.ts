@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { killServers, spawnServer as run } from './test/processes.js';
 
 const dirs: string[] = [];
@@ -148,5 +150,41 @@ describe('the server process', () => {
     expect(tenants.tenants.map((t) => t.slug).sort()).toEqual(['beispielheim', 'musterstadt']);
     second.process.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  }, 90_000);
+
+  it('started by npm, stops cleanly when the shell npm ran it in ends without passing the stop on', async () => {
+    const dataDir = tempDir();
+    const lock = path.join(dataDir, 'amtsraum.lock');
+    const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+    // As npm runs a script: in `sh -c`, which here, as dash does, stays the server's parent.
+    const shell = spawn('sh', ['-c', `"${process.execPath}" --import tsx --conditions=source "${main}"; true`], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        SEED_DEMO: 'false',
+        npm_lifecycle_event: 'serve',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    shell.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await vi.waitFor(() => expect(out).toContain('Amtsraum is listening'), { timeout: 60_000, interval: 100 });
+    const { pid } = JSON.parse(fs.readFileSync(lock, 'utf8')) as { pid: number };
+    try {
+      // npm passes SIGTERM to the shell, which ends without handing it on.
+      shell.kill('SIGKILL');
+      // The server saw its shell gone and stopped as on SIGTERM: its lock is given back.
+      await vi.waitFor(() => expect(fs.existsSync(lock)).toBe(false), { timeout: 20_000, interval: 100 });
+      await vi.waitFor(() => expect(() => process.kill(pid, 0)).toThrow(), { timeout: 10_000, interval: 100 });
+    } finally {
+      try {
+        process.kill(pid, 'SIGKILL'); // left running without the fix
+      } catch {
+        // gone, as it should be
+      }
+    }
   }, 90_000);
 });

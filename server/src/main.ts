@@ -56,6 +56,20 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
+// `npm start` runs the server in a shell (sh -c) and passes a stop (SIGTERM from a supervisor) to
+// that shell; a shell that does not hand it on (dash, Debian's and Ubuntu's sh) ends alone, and the
+// server ran on without a parent, holding its port and data directory, so the next start found
+// both in use. The shell's end shows as a new parent: stopped then as on SIGTERM.
+if (config.launchedByNpm) {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    process.kill(process.pid, 'SIGTERM');
+  }, 1_000);
+  watch.unref();
+}
+
 let running;
 try {
   running = await startServer(config, logger);

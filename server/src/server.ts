@@ -36,6 +36,9 @@ import { createCallMedia } from './media/call-media.js';
  */
 const EXTRA_ACCEPTORS = 7;
 
+/** How long a live connection has to answer the closing frame when the server stops. */
+const LIVE_CLOSE_MS = 2_000;
+
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /** The port or address cannot be listened on: named at the start with what to do, without a stack. */
@@ -246,9 +249,13 @@ export async function startServer(
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         const extrasClosed = acceptors.close();
         server.closeIdleConnections();
+        // A live connection whose other side does not answer the closing frame would hold the close
+        // for ws's own 30 s, past `docker stop`'s patience: each has a moment, then is ended.
+        const silent = setTimeout(() => hub.terminateAll(), Math.min(LIVE_CLOSE_MS, graceMs));
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         await closed;
         await extrasClosed;
+        clearTimeout(silent);
         clearTimeout(force);
         // Before the database closes: the round in progress marks what it sent.
         await mailWorker?.stop();

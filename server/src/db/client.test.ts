@@ -267,3 +267,33 @@ describe('an embedded database folder that is damaged', () => {
     }
   }, 60_000);
 });
+
+// The IT staff started it once as root, then as the service's user, and handed over the folder's
+// top only (chown without -R; a backup unpacked as root): PGlite failed in its own words, said as a
+// damaged folder to restore from the backup, or ended in a stack ("Aborted()").
+describe('an embedded database folder with files another user owns', () => {
+  afterEach(killServers);
+
+  it('names the file this user may not write and what to do, not a damaged folder', async (context) => {
+    if (process.getuid?.() !== 0) context.skip(); // only root can start a process as another user
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-owner-'));
+    try {
+      const dataDir = path.join(dir, 'pglite');
+      await (await openDatabase({ kind: 'pglite', dataDir })).close();
+      for (const folder of [dir, dataDir]) fs.chmodSync(folder, 0o777);
+      const nobody = { uid: 65534, gid: 65534 };
+
+      const child = spawnServer({ DATA_DIR: dir, SEED_DEMO: 'false' }, nobody);
+      expect(await child.exited).toBe(1);
+      expect(child.stderr()).toMatch(
+        new RegExp(
+          `^DATA_DIR: cannot write to the folder ${dataDir} \\(permission denied for ${dataDir}/\\S+\\)\\. ` +
+            'Make it writable with everything in it for the user running Amtsraum \\(uid 65534\\), e\\.g\\. with chown -R',
+        ),
+      );
+      expect(child.stderr() + child.stdout()).not.toMatch(/damaged|\n\s+at |"stack"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

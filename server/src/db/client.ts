@@ -14,6 +14,7 @@ import {
   acquireDataDirLock,
   DataDirUnwritableError,
   ensureWritableDir,
+  firstUnwritableEntry,
   type DataDirLock,
 } from '../lib/data-dir-lock.js';
 import { createPgliteForDrizzle } from './pglite-client.js';
@@ -414,6 +415,15 @@ async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQu
     lock?.release();
     const fileError = dataDir ? pgliteFileError(dataDir, error) : null;
     if (fileError) throw fileError;
+    // A file in it this user may not write: PGlite says "failed to initialise" or aborts with a
+    // stack, and the folder was named as damaged, sending the IT staff to the backup.
+    const unwritable =
+      dataDir && !(error instanceof DatabaseNewerThanCodeError || error instanceof DatabaseMigrationError)
+        ? firstUnwritableEntry(dataDir)
+        : null;
+    if (dataDir && unwritable) {
+      throw new DataDirUnwritableError(dataDir, Object.assign(new Error(), { code: 'EACCES', path: unwritable }));
+    }
     // PGlite's only word for a folder whose files are damaged, cut short or not a database.
     if (dataDir && error instanceof Error && /failed to initiali[sz]e/i.test(error.message)) {
       throw new DataDirDamagedError(dataDir);

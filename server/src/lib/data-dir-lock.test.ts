@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -94,5 +95,45 @@ describe('ensureWritableDir', () => {
     fs.writeFileSync(file, '');
     expect(() => ensureWritableDir(path.join(file, 'outbox'))).toThrow(DataDirUnwritableError);
     expect(() => acquireDataDirLock(file)).toThrow(/^DATA_DIR: cannot write to the folder .*a file is in the way/);
+  });
+});
+
+// A data disk full to the last byte: the folder's probe (an empty file) still passes, the lock's
+// content does not fit. The start ended in "start failed" and a stack, with an empty lock left.
+// On a real full disk: a small tmpfs, which only root may mount (CI runs as root).
+describe('the lock on a full disk', () => {
+  it('is refused as DATA_DIR without space, with what to do, and leaves no empty lock', (context) => {
+    const dir = tempDir();
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+    } catch {
+      context.skip();
+    }
+    try {
+      const fd = fs.openSync(path.join(dir, 'filler'), 'w');
+      try {
+        for (;;) fs.writeSync(fd, Buffer.alloc(4096));
+      } catch (error) {
+        expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      } finally {
+        fs.closeSync(fd);
+      }
+      const failure = (() => {
+        try {
+          acquireDataDirLock(dir);
+          return null;
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(failure).toBeInstanceOf(DataDirUnwritableError);
+      expect((failure as Error).message).toBe(
+        `DATA_DIR: cannot write to the folder ${dir} (no space left on the device). ` +
+          'Free space on that disk (or raise the quota), or set DATA_DIR to a folder on a disk with room.',
+      );
+      expect(fs.existsSync(path.join(dir, 'amtsraum.lock'))).toBe(false);
+    } finally {
+      execFileSync('umount', [dir]);
+    }
   });
 });

@@ -39,21 +39,27 @@ export class DataDirUnwritableError extends Error {
         ? 'a file is in the way where a folder must be'
         : code === 'ENOENT' && failed
           ? `cannot create ${failed}: the file system there does not allow it`
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied'
-            : code === 'EROFS'
-              ? 'read-only file system'
-              : code === 'ENOSPC' || code === 'EDQUOT'
-                ? 'no space left on the device'
-                : cause instanceof Error
-                  ? cause.message
-                  : String(cause);
+          : (code === 'EACCES' || code === 'EPERM') && failed && failed !== dir
+            ? `permission denied for ${failed}`
+            : code === 'EACCES' || code === 'EPERM'
+              ? 'permission denied'
+              : code === 'EROFS'
+                ? 'read-only file system'
+                : code === 'ENOSPC' || code === 'EDQUOT'
+                  ? 'no space left on the device'
+                  : cause instanceof Error
+                    ? cause.message
+                    : String(cause);
     const uid = typeof process.getuid === 'function' ? ` (uid ${String(process.getuid())})` : '';
     super(
       code === 'ENOSPC' || code === 'EDQUOT'
         ? `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
             'Free space on that disk (or raise the quota), or set DATA_DIR to a folder on a disk with room.'
-        : `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
+        : failed && failed !== dir && (code === 'EACCES' || code === 'EPERM')
+          ? `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
+            `Make it writable with everything in it for the user running Amtsraum${uid}, ` +
+            'e.g. with chown -R, or set DATA_DIR to another folder.'
+          : `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
             `Make it a writable folder for the user running Amtsraum${uid}, or set DATA_DIR to one.`,
     );
     this.name = 'DataDirUnwritableError';
@@ -94,6 +100,38 @@ export function ensureWritableDir(dir: string): void {
   } catch (error) {
     throw new DataDirUnwritableError(dir, error);
   }
+}
+
+/**
+ * The first file or folder in `dir` this user may not read and write, or null. A folder whose top
+ * was handed to the service's user while the files a start as root made inside were not (a chown
+ * without -R, a backup unpacked as root) lets the embedded database fail in its own words only.
+ */
+export function firstUnwritableEntry(dir: string): string | null {
+  const { R_OK, W_OK, X_OK } = fs.constants;
+  const folders = [dir];
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    let entries: fs.Dirent[];
+    try {
+      fs.accessSync(folder, R_OK | W_OK | X_OK);
+      entries = fs.readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return folder;
+    }
+    for (const entry of entries) {
+      const at = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        folders.push(at);
+        continue;
+      }
+      try {
+        fs.accessSync(at, R_OK | W_OK);
+      } catch {
+        return at;
+      }
+    }
+  }
+  return null;
 }
 
 export interface DataDirLock {
@@ -178,7 +216,12 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        // Made, but its content not written (a full disk takes the empty probe above, not this):
+        // named as DATA_DIR's, not a stack, and no empty lock left behind.
+        fs.rmSync(lockPath, { force: true });
+        throw new DataDirUnwritableError(dataDir, error);
+      }
       let owner: LockOwner = {};
       try {
         owner = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as LockOwner;

@@ -349,6 +349,14 @@ export class LiveHub {
     this.wss.close();
   }
 
+  /**
+   * Ends the live connections still open after `stop()`'s closing frame: their other side did not
+   * answer (a phone out of reach, its connection half open), and would hold the server's close.
+   */
+  terminateAll(): void {
+    for (const connection of this.connections) connection.socket.terminate();
+  }
+
   // -- connections -----------------------------------------------------------
 
   private async handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer) {

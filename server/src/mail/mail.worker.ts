@@ -211,7 +211,15 @@ export class MailWorker {
       if (this.stopping) break;
       const claimedAt = this.options.now().getTime();
       const batch = await this.claim();
-      for (const row of batch) await this.deliver(row, result, claimedAt);
+      for (const [index, row] of batch.entries()) {
+        // Stopping (SIGTERM): the send under way finishes, the rest of the batch is not begun, so
+        // a slow mail server does not hold the stop for a whole batch, past docker's patience.
+        if (this.stopping) {
+          await this.release(batch.slice(index));
+          break;
+        }
+        await this.deliver(row, result, claimedAt);
+      }
       if (batch.length < this.batchSize || this.stopping) break;
     }
     return result;
@@ -247,6 +255,20 @@ export class MailWorker {
       .set({ attempts: sql`${mailOutbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + this.leaseMs) })
       .where(and(sql`${mailOutbox.id} = any(array(${due}))`, eq(mailOutbox.state, 'pending')))
       .returning();
+  }
+
+  /**
+   * Gives claimed rows back unsent, due at once and without the attempt counted: the next start
+   * (or another process) sends them now, not after the lease.
+   */
+  private async release(rows: (typeof mailOutbox.$inferSelect)[]): Promise<void> {
+    const now = this.options.now();
+    for (const row of rows) {
+      await this.options.database.db
+        .update(mailOutbox)
+        .set({ attempts: row.attempts - 1, nextAttemptAt: now })
+        .where(and(eq(mailOutbox.id, row.id), eq(mailOutbox.state, 'pending'), eq(mailOutbox.attempts, row.attempts)));
+    }
   }
 
   /**

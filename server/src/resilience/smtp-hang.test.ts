@@ -66,6 +66,36 @@ describe.each(databaseKinds)('a mail server that hangs mid-send, on %s', (kind) 
     }
   });
 
+  it('stopped mid-batch, finishes the send under way only, and leaves the rest due at once', async () => {
+    const database = await createTestDatabase(kind);
+    const server = await smtp(true);
+    const worker = new MailWorker({
+      database,
+      config: testConfig({ SMTP_URL: server.url, ...env }),
+      logger: createLogger('silent'),
+      now: () => new Date(),
+    });
+    try {
+      for (const n of [1, 2, 3]) await enqueueMail(database.db, message(`wartet-${String(n)}@test.example`));
+      await worker.start();
+      // The first send of the batch hangs at the mail server; then SIGTERM's stop.
+      await vi.waitFor(() => expect(server.started).toHaveLength(1), { timeout: 20_000, interval: 50 });
+      await worker.stop();
+      // Before, the stop sent the whole batch first, each send waiting out SMTP_TIMEOUT_SECONDS.
+      expect(server.started).toHaveLength(1);
+      const rows = await database.db.select().from(mailOutbox);
+      expect(rows.map((row) => row.attempts).sort()).toEqual([0, 0, 1]);
+      // Due at once for the next start, not after the lease (twice SMTP_TIMEOUT_SECONDS).
+      const now = Date.now();
+      for (const row of rows.filter((row) => row.attempts === 0)) {
+        expect(row.nextAttemptAt.getTime()).toBeLessThanOrEqual(now);
+      }
+    } finally {
+      await worker.stop();
+      await database.close();
+    }
+  }, 60_000);
+
   describe('when the process dies while it waits', () => {
     let place: DatabasePlace;
 

@@ -16,10 +16,12 @@ export interface ServerProcess {
 
 const running = new Set<ServerProcess>();
 
-export function spawnServer(env: Record<string, string>): ServerProcess {
+/** `user`: run as that uid and gid (a service account), which needs the tests to run as root. */
+export function spawnServer(env: Record<string, string>, user?: { uid: number; gid: number }): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', MAIN], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...user,
   });
   let out = '';
   let err = '';
