@@ -49,20 +49,28 @@ export async function proveSecondFactor(
 
 /**
  * Starts setting up an authenticator app: a new secret, stored sealed but unconfirmed until a
- * code from it arrives (`confirmSecondFactor`). A first one needs the signed-in session only (an
- * admin's first sign-in has nothing else). Replacing a confirmed one needs a session already
- * proved with it and the current password: otherwise a stolen password alone would enrol the
- * thief's phone. Until the new one is confirmed, the account has none (a lost phone goes through
- * the municipality admin's reset instead).
+ * code from it arrives (`confirmSecondFactor`). A first one, from a session signed in with the
+ * password, needs the password typed again: the session alone (a desk left signed in) would let
+ * whoever sits there enrol their own phone and so enter the administration, which a password-only
+ * session may not. A session proved through the identity provider needs nothing more. Replacing
+ * a confirmed one needs a session already proved with it and the current password: otherwise a
+ * stolen password alone would enrol the thief's phone. Until the new one is confirmed, the account
+ * has none (a lost phone goes through the municipality admin's reset instead).
  */
+/** Whether setting up an authenticator from `session` asks for the password (startSecondFactorSetup). */
+export function setupAsksPassword(sessionSecret: string, session: StaffSession): boolean {
+  return hasAuthenticator(sessionSecret, session.staff) || session.authMethod === 'password';
+}
+
 export async function startSecondFactorSetup(
   ctx: Pick<Ctx, 'db' | 'config'>,
   session: StaffSession,
   password: string | undefined,
 ): Promise<{ secret: string; otpauthUri: string }> {
   const person = session.staff;
-  if (hasAuthenticator(ctx.config.sessionSecret, person)) {
-    if (session.authMethod === 'password') throw new AppError('second_factor_required');
+  const replacing = hasAuthenticator(ctx.config.sessionSecret, person);
+  if (replacing && session.authMethod === 'password') throw new AppError('second_factor_required');
+  if (setupAsksPassword(ctx.config.sessionSecret, session)) {
     if (!password) throw invalidField('password', 'please enter your password');
     if (!person.passwordHash || !(await verifyPassword(person.passwordHash, password))) {
       throw new AppError('invalid_credentials');
