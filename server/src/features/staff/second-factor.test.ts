@@ -176,6 +176,41 @@ describe.each(databaseKinds)('second factor (TOTP) on %s', (kind) => {
     expect((await browser.post('/api/staff/second-factor/confirm', { code: codeAt(setup.secret) })).status).toBe(200);
   });
 
+  it("takes the old app's proof from the person's other sessions when they replace it", async () => {
+    // A phone lost with the password known to its finder: the person replaces the app on the
+    // security page. A session the finder proved with the old app kept the administration, as an
+    // admin's reset (which ends every session) would not have let it.
+    const tenant = await makeTenant(db());
+    const { browser, person } = await signedInAdmin(db(), client(), tenant.id, {
+      now: clock.now(),
+      values: { isTenantAdmin: true },
+    });
+    const staffList = `/api/admin/tenants/${tenant.slug}/staff`;
+    const elsewhere = client();
+    await elsewhere.post('/api/staff/login', { email: person.email, password: person.password });
+    clock.set(new Date(NOW.getTime() + 30_000));
+    expect((await elsewhere.post('/api/staff/second-factor', { code: codeAt(person.totpSecret) })).status).toBe(200);
+    expect((await elsewhere.get(staffList)).status).toBe(200);
+
+    const setup = SecondFactorSetupSchema.parse(
+      (await browser.post('/api/staff/second-factor/setup', { password: person.password })).json,
+    );
+    const refused = await elsewhere.request('GET', staffList, undefined, { 'accept-language': 'en' });
+    expect([refused.status, refused.json.code]).toEqual([403, 'second_factor_required']);
+    // The console goes on there; only the proof is gone.
+    expect(StaffMeSchema.parse((await elsewhere.get('/api/staff/me')).json).staff.secondFactor.proved).toBe(false);
+    // The person's own session, proved and with the password just typed, goes on.
+    expect((await browser.get(staffList)).status).toBe(200);
+
+    clock.set(new Date(NOW.getTime() + 60_000));
+    expect((await browser.post('/api/staff/second-factor/confirm', { code: codeAt(setup.secret) })).status).toBe(200);
+    // The old app's code proves nothing any more; the new one's does.
+    expect((await elsewhere.post('/api/staff/second-factor', { code: codeAt(person.totpSecret) })).status).toBe(401);
+    clock.set(new Date(NOW.getTime() + 90_000));
+    expect((await elsewhere.post('/api/staff/second-factor', { code: codeAt(setup.secret) })).status).toBe(200);
+    expect((await elsewhere.get(staffList)).status).toBe(200);
+  });
+
   it('after SESSION_SECRET was changed, lets each person set up an authenticator again as at the first sign-in', async () => {
     // Found by walking the installation: a changed secret opens no sealed authenticator, so every
     // code was refused and setting up a new one asked for one: every admin was locked out, though

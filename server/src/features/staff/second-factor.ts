@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Ctx } from '../../deps.js';
 import { staff, staffSessions, tenants } from '../../db/schema.js';
 import { AppError, invalidField } from '../../lib/errors.js';
@@ -54,8 +54,9 @@ export async function proveSecondFactor(
  * whoever sits there enrol their own phone and so enter the administration, which a password-only
  * session may not. A session proved through the identity provider needs nothing more. Replacing
  * a confirmed one needs a session already proved with it and the current password: otherwise a
- * stolen password alone would enrol the thief's phone. Until the new one is confirmed, the account
- * has none (a lost phone goes through the municipality admin's reset instead).
+ * stolen password alone would enrol the thief's phone; the person's other sessions proved with the
+ * old one are proved no more. Until the new one is confirmed, the account has none (a lost phone
+ * goes through the municipality admin's reset instead).
  */
 /** Whether setting up an authenticator from `session` asks for the password (startSecondFactorSetup). */
 export function setupAsksPassword(sessionSecret: string, session: StaffSession): boolean {
@@ -78,14 +79,32 @@ export async function startSecondFactorSetup(
   }
   const secret = newTotpSecret();
   const [tenant] = await ctx.db.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, person.tenantId));
-  await ctx.db
-    .update(staff)
-    .set({
-      totpSecretSealed: seal(ctx.config.sessionSecret, TOTP_PURPOSE, secret),
-      totpConfirmedAt: null,
-      totpLastStep: null,
-    })
-    .where(eq(staff.id, person.id));
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(staff)
+      .set({
+        totpSecretSealed: seal(ctx.config.sessionSecret, TOTP_PURPOSE, secret),
+        totpConfirmedAt: null,
+        totpLastStep: null,
+      })
+      .where(eq(staff.id, person.id));
+    // The old app's proof goes with it, as at an admin's reset: a session proved elsewhere with it
+    // (the lost phone's finder who knew the password) keeps the console, and the administration
+    // asks it for a code of the new app. This session, proved and with the password typed just
+    // now, goes on.
+    if (replacing) {
+      await tx
+        .update(staffSessions)
+        .set({ authMethod: 'password' })
+        .where(
+          and(
+            eq(staffSessions.staffId, person.id),
+            eq(staffSessions.authMethod, 'totp'),
+            ne(staffSessions.tokenHash, session.tokenHash),
+          ),
+        );
+    }
+  });
   const issuer = tenant ? `Amtsraum ${tenant.name}` : 'Amtsraum';
   return { secret, otpauthUri: otpauthUri(secret, { issuer, account: person.email }) };
 }
