@@ -29,7 +29,7 @@ async function acceptInvitation(person: Person, email: string): Promise<void> {
   expect(token).toBeTruthy();
   const set = await person.request.post('/api/staff/password', { data: { token, password: PASSWORD }, headers });
   expect(set.status()).toBe(200);
-  const setup = await person.request.post('/api/staff/second-factor/setup', { data: {}, headers });
+  const setup = await person.request.post('/api/staff/second-factor/setup', { data: { password: PASSWORD }, headers });
   expect(setup.status()).toBe(200);
   const { secret } = (await setup.json()) as { secret: string };
   const confirmed = await person.request.post('/api/staff/second-factor/confirm', {

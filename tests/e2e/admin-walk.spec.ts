@@ -130,6 +130,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   await expect(hint).not.toContainText('Code');
   await hint.getByRole('link', { name: 'Authenticator-App einrichten' }).click();
   await expect(mainHeading(page)).toHaveText('Sicherheit Ihres Zugangs');
+  await page.getByLabel('Ihr Passwort').fill(PASSWORD);
   await page.getByRole('button', { name: 'Authenticator-App einrichten' }).click();
   const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s/g, '');
   await page.getByLabel('Code aus der Authenticator-App').fill(totpCode(secret, totpStep(new Date())));

@@ -571,6 +571,31 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     );
   });
 
+  it('voids a reset link not yet used when the person changes their password themself', async () => {
+    const tenant = await makeTenant(db());
+    const { browser, person } = await signedInClerk(db(), client(), tenant.id, []);
+    expect((await client().post('/api/staff/password-reset', { email: person.email })).status).toBe(202);
+    const { token } = await linkTokenFor(db(), person.email);
+
+    const changed = await browser.post('/api/staff/profile/password', {
+      currentPassword: person.password,
+      password: GOOD_PASSWORD,
+    });
+    expect(changed.status).toBe(204);
+
+    const stranger = client();
+    const checked = await stranger.request('POST', '/api/staff/password/check', { token }, { 'accept-language': 'en' });
+    expect([checked.status, checked.json.code]).toEqual([404, 'link_invalid']);
+    const used = await stranger.post('/api/staff/password', { token, password: 'das Passwort des Finders 7' });
+    expect(used.json.code).toBe('link_invalid');
+    expect((await stranger.get('/api/staff/me')).status).toBe(401);
+    // The password the person chose stands, and their own session goes on.
+    expect((await client().post('/api/staff/login', { email: person.email, password: GOOD_PASSWORD })).status).toBe(
+      200,
+    );
+    expect((await browser.get('/api/staff/me')).status).toBe(200);
+  });
+
   it('lets installation admins create municipalities with a first admin, and archive them', async () => {
     clock.reset();
     const home = await makeTenant(db());

@@ -101,10 +101,12 @@ export async function updateProfile(ctx: Pick<Ctx, 'db'>, person: StaffRow, prof
 
 /**
  * Changes one's own password, the current one proving it is the person at the keyboard. The
- * person's other sessions end (a stolen session cookie stops working); this one stays.
+ * person's other sessions end (a stolen session cookie stops working); this one stays. Reset
+ * links not yet used stop working too: one asked for and then not needed (the password came back
+ * to mind) would otherwise still set a password of its reader's choice within the hour.
  */
 export async function changeOwnPassword(
-  ctx: Pick<Ctx, 'db' | 'events'>,
+  ctx: Pick<Ctx, 'db' | 'events' | 'now'>,
   session: StaffSession,
   options: { currentPassword: string; password: string },
 ): Promise<void> {
@@ -116,6 +118,7 @@ export async function changeOwnPassword(
   const passwordHash = await hashPassword(options.password);
   const ended = await ctx.db.transaction(async (tx) => {
     await tx.update(staff).set({ passwordHash }).where(eq(staff.id, person.id));
+    await voidStaffTokens(tx, person.id, ctx.now);
     await insertAudit(tx, {
       tenantId: person.tenantId,
       actorKind: 'staff',

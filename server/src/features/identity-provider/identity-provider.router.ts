@@ -26,6 +26,15 @@ import {
 /** Failed sign-ins through the provider per address group: a few dozen mistyped passwords, no flood. */
 const OIDC_SIGN_IN_LIMIT = { max: 30, windowMs: 15 * 60_000 };
 
+/**
+ * Refusals written to a municipality's audit log that name nobody (a forged or stale answer, an
+ * identity without an account), per municipality: each address has its thirty tries, and a script
+ * with many addresses (an IPv6 network) wrote rows without end, burying the log's real events. A
+ * town hall's whole staff failing at eight o'clock fits; past it they are logged, not audited. A
+ * refusal of a known account (deactivated, unmapped) is always audited.
+ */
+export const OIDC_REFUSAL_AUDIT_LIMIT = { max: 200, windowMs: 15 * 60_000 };
+
 /** Below `/api/admin/tenants/:tenant` (the `tenant` list of adminRouter): the municipality's provider. */
 export function identityProviderAdminRouter(deps: AppDeps): Router {
   const router = Router();
@@ -62,6 +71,20 @@ export function oidcSignInRouter(deps: AppDeps): Router {
   // start that reaches the provider) gives its count back, so a town hall's clerks behind one
   // address never add up; only failures do.
   const tries = deps.limits.limiter('oidc-sign-in', OIDC_SIGN_IN_LIMIT);
+  const refusalAudits = deps.limits.limiter('oidc-refusal-audit', OIDC_REFUSAL_AUDIT_LIMIT);
+  /** Whether a refusal goes into the audit log (OIDC_REFUSAL_AUDIT_LIMIT). */
+  const audited = async (slug: string, refusal: SignInRefused) => {
+    // The flood the address limit stops is not written down either, one event per request.
+    if (refusal.reason === 'too_many_tries') return false;
+    if (refusal.staffId) return true;
+    try {
+      await refusalAudits.hit(slug);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'rate_limited') return false;
+      throw error;
+    }
+  };
   const countTry = (address: string) =>
     tries.hit(address).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'rate_limited') {
@@ -143,8 +166,7 @@ export function oidcSignInRouter(deps: AppDeps): Router {
     } catch (error) {
       if (!(error instanceof SignInRefused)) throw error;
       req.log.warn({ tenant: slug, reason: error.reason, detail: error.message }, 'oidc sign-in refused');
-      // The flood the limit stops is not written down either, one event per request.
-      if (error.reason !== 'too_many_tries') await auditRefusal(ctxOf(deps), slug, error);
+      if (await audited(slug, error)) await auditRefusal(ctxOf(deps), slug, error);
       // Refused at the provider (cancelled there), by us, or the answer belongs to another sign-in:
       // this browser's own cookie still says where it wanted to go back to.
       await refuse(res, slug, error, await loginReturnPath(ctxOf(deps), cookie));

@@ -15,6 +15,7 @@ import { makeDepartment, makeStaff, makeTenant, signedInAdmin, signedInClerk } f
 import { Browser, cancelAt, signInAt, startTestProvider, type TestProvider } from '../../test/oidc-provider.js';
 import { TEST_ORIGIN } from '../../test/server.js';
 import { useTestServer } from '../../test/suite.js';
+import { OIDC_REFUSAL_AUDIT_LIMIT } from './identity-provider.router.js';
 
 describe.each(databaseKinds)('sign-in through the municipality’s OpenID provider on %s', (kind) => {
   const clock = jumpableClock();
@@ -430,6 +431,48 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
     await configure({ enabled: false });
     expect(SignInOptionsSchema.parse((await client().get(`/api/auth/oidc/${slug}`)).json).identityProvider).toBeNull();
     await configure();
+  });
+
+  it('audits forged answers up to a limit per municipality, however many addresses send them', async () => {
+    await configure();
+    // A fresh window for the municipality's count (earlier tests refused sign-ins too).
+    clock.jump(OIDC_REFUSAL_AUDIT_LIMIT.windowMs + 60_000);
+    try {
+      const refusals = async () =>
+        (
+          await db()
+            .select()
+            .from(auditEvents)
+            .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'staff.sign_in_refused')))
+        ).length;
+      const before = await refusals();
+      const forged = (n: number) => `${suite.server.url}/api/auth/oidc/${slug}/callback?state=n${String(n)}&code=c`;
+      // Thirty from each address, as the address limit allows, from more addresses than the limit needs.
+      const addresses = Math.ceil(OIDC_REFUSAL_AUDIT_LIMIT.max / 30) + 1;
+      for (let a = 0; a < addresses; a++) {
+        const flooder = new Browser({ 'x-forwarded-for': `2001:db8:${String(a + 1)}::7` });
+        for (let i = 0; i < 30; i++) refusedWith(await flooder.request(forged(i)), 'expired');
+      }
+      expect(addresses * 30).toBeGreaterThan(OIDC_REFUSAL_AUDIT_LIMIT.max);
+      expect((await refusals()) - before).toBe(OIDC_REFUSAL_AUDIT_LIMIT.max);
+
+      // A refusal that names an account is written down still.
+      const person = await makeStaff(db(), tenant.id);
+      const flow = await throughProvider(
+        account({ email: person.email, groups: ['keine-rolle'] }),
+        new Browser({ 'x-forwarded-for': '203.0.113.99' }),
+      );
+      refusedWith(await flow.browser.request(flow.callback), 'unmapped');
+      const named = await db()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.tenantId, tenant.id), eq(auditEvents.action, 'staff.sign_in_refused')));
+      expect(named.filter((event) => event.data.staffId === person.id).map((event) => event.data.reason)).toEqual([
+        'unmapped',
+      ]);
+    } finally {
+      clock.jump(-(OIDC_REFUSAL_AUDIT_LIMIT.windowMs + 60_000));
+    }
   });
 });
 

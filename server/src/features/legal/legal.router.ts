@@ -27,8 +27,17 @@ import {
   type LegalContext,
 } from './legal.service.js';
 
-/** Feedback messages per client address: a person reports a few barriers, a script many. */
-export const FEEDBACK_LIMITS = { perAddress: { max: 5, windowMs: 60 * 60_000 } };
+/**
+ * Feedback messages per client address: a person reports a few barriers, a script many. And per
+ * municipality: each one is a mail from the installation's server to the town hall's contact (or
+ * the operator's), with text anyone may choose; a municipality gets a few a month. Without it, a
+ * script with many addresses (an IPv6 network has millions) filled that mailbox, and the mail
+ * server's reputation went with it.
+ */
+export const FEEDBACK_LIMITS = {
+  perAddress: { max: 5, windowMs: 60 * 60_000 },
+  perMunicipality: { max: 20, windowMs: 60 * 60_000 },
+};
 
 /**
  * Name and page of a feedback go into the mail: one line each, like every name (person-name.ts).
@@ -61,6 +70,10 @@ function kindParam(value: unknown) {
 export function legalRouter(deps: AppDeps): Router {
   const router = Router();
   const feedbackByAddress = deps.limits.limiter('accessibility-feedback', FEEDBACK_LIMITS.perAddress);
+  const feedbackByMunicipality = deps.limits.limiter(
+    'accessibility-feedback-municipality',
+    FEEDBACK_LIMITS.perMunicipality,
+  );
 
   router.get('/installation/legal', (_req, res) => {
     const { imprintUrl, privacyUrl, accessibilityUrl } = deps.config.installation;
@@ -83,6 +96,7 @@ export function legalRouter(deps: AppDeps): Router {
     // empty tries behind a library's or a town hall's one address kept everyone there from
     // sending real feedback for an hour.
     await feedbackByAddress.hit(requestAddressGroup(req));
+    await feedbackByMunicipality.hit(tenantSlug);
     res.status(202).json(await sendAccessibilityFeedback(ctxOf(deps), { tenantSlug, input }));
   });
 

@@ -317,6 +317,31 @@ describe.each(databaseKinds)('legal pages and accessibility feedback on %s', (ki
     expect(limitedEn.json.title).toMatch(/^Too many requests\. Please try again in about \d+ minutes\.$/);
   });
 
+  it('limits feedback per municipality too, however many addresses send it', async () => {
+    const email = `kontakt-${Date.now()}@rathaus.test.example`;
+    const tenant = await makeTenant(db(), { name: 'Stadt Vielfalt', contact: { email } });
+    const other = await makeTenant(db(), { name: 'Gemeinde Nebenan', contact: { email: `nebenan-${email}` } });
+    const feedback = (slug: string) => `/api/tenants/${slug}/accessibility-feedback`;
+
+    // Every message from an address of its own, as a script with a whole network sends them.
+    for (let i = 0; i < FEEDBACK_LIMITS.perMunicipality.max; i++) {
+      expect((await client().post(feedback(tenant.slug), { message: `Barriere ${i}` })).status).toBe(202);
+    }
+    const limited = await client().request(
+      'POST',
+      feedback(tenant.slug),
+      { message: 'eine zu viel' },
+      { 'accept-language': 'en' },
+    );
+    expect(limited.status).toBe(429);
+    expect(ProblemSchema.parse(limited.json).title).toMatch(
+      /^Too many requests\. Please try again in about \d+ minutes\.$/,
+    );
+    expect(await mailsTo(db(), email)).toHaveLength(FEEDBACK_LIMITS.perMunicipality.max);
+    // Another municipality's contact is not held up by it.
+    expect((await client().post(feedback(other.slug), { message: 'Hier auch' })).status).toBe(202);
+  });
+
   it('refuses line breaks and control characters in the one-line feedback fields, so nothing reaches a mail header', async () => {
     const email = `kontakt-${Date.now()}@rathaus.test.example`;
     const tenant = await makeTenant(db(), { name: 'Stadt Kopfzeile', contact: { email } });

@@ -29,6 +29,17 @@ export function mailboxEnabled(config: Config): boolean {
   );
 }
 
+/**
+ * Whether the request was addressed to this machine by name (its Host header). A page of another
+ * site whose name a rebinding DNS server points at 127.0.0.1 reaches the server with its own name
+ * in Host, and reads the answers as its own (no cookie is needed to read the mailbox): its mail
+ * would go to that site, citizens' names and addresses and the staff's password links with it.
+ */
+export function addressedToThisMachine(hostHeader: string | undefined): boolean {
+  const name = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::\d{1,5})?$/i.exec(hostHeader ?? '')?.[1];
+  return name !== undefined && isLoopbackHost(name);
+}
+
 function isLoopbackHost(host: string): boolean {
   const name = host.toLowerCase().replace(/^\[|\]$/g, '');
   return name === 'localhost' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
@@ -48,7 +59,9 @@ export function mailboxRouter(deps: AppDeps): Router {
   // Counted like a public page's reads: the mailbox page lists, then opens a message now and then.
   const reads = deps.limits.limiter('dev-mailbox-read', PAGE_READ_LIMITS.perAddress);
   const enabled: RequestHandler = async (req, res, next) => {
-    if (!mailboxEnabled(deps.config)) throw new AppError('route_not_found');
+    if (!mailboxEnabled(deps.config) || !addressedToThisMachine(req.headers.host)) {
+      throw new AppError('route_not_found');
+    }
     await reads.hit(requestAddressGroup(req));
     res.set('Cache-Control', 'no-store');
     next();

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { MailboxListSchema, MailboxMessageSchema } from '@amtsraum/shared';
@@ -11,7 +12,19 @@ import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { confirmationMessage as confirmation } from '../../test/mail-factories.js';
 import { startTestServer, testConfig } from '../../test/server.js';
 import { startSmtp } from '../../test/smtp.js';
-import { mailboxEnabled } from './mailbox.router.js';
+import { addressedToThisMachine, mailboxEnabled } from './mailbox.router.js';
+
+/** A GET as a browser sends it for a page at `host` (fetch may not set Host). */
+function getAs(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers: { host, 'accept-language': 'en' } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+  });
+}
 
 /** A trial opened in a browser on the machine itself, as `npm start` prints it. */
 const ON_THIS_MACHINE = 'http://localhost:3000';
@@ -87,6 +100,36 @@ describe.each(databaseKinds)('development mailbox on %s', (kind) => {
     }
   });
 
+  it('is not there for a page of another site whose name a rebinding DNS server points at this machine', async () => {
+    const server = await startTestServer(await createTestDatabase(kind), {
+      env: { DATA_DIR: dataDir, PUBLIC_BASE_URL: ON_THIS_MACHINE },
+    });
+    try {
+      const to = recipient();
+      await enqueueMail(server.database.db, { kind: 'staff.reset', to, subject: 'Passwort', text: 'Link' });
+      const port = new URL(server.url).port;
+      const { messages } = MailboxListSchema.parse((await new TestClient(server.url).get('/api/dev/mailbox')).json);
+      const mail = messages.find((message) => message.to === to);
+      for (const host of [`attacker.example:${port}`, 'attacker.example', `localhost.attacker.example:${port}`]) {
+        const list = await getAs(`${server.url}/api/dev/mailbox`, host);
+        expect([list.status, JSON.parse(list.body).code]).toEqual([404, 'route_not_found']);
+        expect(JSON.parse(list.body).title).toBe('This address does not exist.');
+        expect(list.body).not.toContain(to);
+        const one = await getAs(`${server.url}/api/dev/mailbox/${mail!.id}`, host);
+        expect(one.status).toBe(404);
+        expect(one.body).not.toContain(to);
+      }
+      // Addressed to this machine by any of its names, it answers as before.
+      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
+        const list = await getAs(`${server.url}/api/dev/mailbox`, host);
+        expect(list.status).toBe(200);
+        expect(list.body).toContain(to);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('is not there when SMTP is configured', async () => {
     const smtp = await startSmtp();
     const server = await startTestServer(await createTestDatabase(kind), {
@@ -122,6 +165,24 @@ describe('mailbox availability', () => {
     expect(mailboxEnabled(local({ PUBLIC_BASE_URL: 'http://192.168.1.20:3000' }))).toBe(false);
     expect(mailboxEnabled(local({ PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }))).toBe(true);
     expect(mailboxEnabled(local({ PUBLIC_BASE_URL: 'http://[::1]:3000' }))).toBe(true);
+  });
+
+  it('takes a request as addressed to this machine only when its Host names this machine', () => {
+    for (const host of ['localhost', 'localhost:3000', 'LOCALHOST:3000', '127.0.0.1:3000', '127.0.1.1', '[::1]:3000']) {
+      expect(addressedToThisMachine(host)).toBe(true);
+    }
+    for (const host of [
+      undefined,
+      '',
+      'attacker.example:3000',
+      'localhost.attacker.example',
+      '127.0.0.1.nip.io:3000',
+      'x@127.0.0.1',
+      '127.0.0.1:3000:1',
+      '[::1]x',
+    ]) {
+      expect(addressedToThisMachine(host)).toBe(false);
+    }
   });
 
   it('is off when the server listens beyond this machine: its password links would let anyone in', () => {

@@ -39,7 +39,9 @@ describe.each(databaseKinds)('second factor (TOTP) on %s', (kind) => {
     // The admin area refuses a password-only session.
     expect((await browser.post(adminPath(tenant.slug, person.id))).json.code).toBe('second_factor_required');
 
-    const setup = SecondFactorSetupSchema.parse((await browser.post('/api/staff/second-factor/setup', {})).json);
+    const setup = SecondFactorSetupSchema.parse(
+      (await browser.post('/api/staff/second-factor/setup', { password: person.password })).json,
+    );
     expect(setup.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(setup.otpauthUri).toContain(`secret=${setup.secret}`);
     expect(setup.otpauthUri).toContain(encodeURIComponent(person.email));
@@ -76,6 +78,28 @@ describe.each(databaseKinds)('second factor (TOTP) on %s', (kind) => {
     );
   });
 
+  it('asks a session signed in with the password alone for the password before a first authenticator', async () => {
+    // A desk left signed in: whoever sits there has the session, not the password. With the
+    // session alone they enrolled their own phone, and its first code let them into the
+    // administration, which a password-only session may not enter.
+    const { tenant, person, browser } = await freshAdmin();
+    const missing = await browser.request('POST', '/api/staff/second-factor/setup', {}, { 'accept-language': 'en' });
+    expect(missing.status).toBe(400);
+    expect(missing.json.errors).toEqual([{ path: 'password', message: 'Please enter your password.' }]);
+    const wrong = await browser.post('/api/staff/second-factor/setup', { password: 'geraten' });
+    expect(wrong.json.code).toBe('invalid_credentials');
+    const [untouched] = await db().select().from(staff).where(eq(staff.id, person.id));
+    expect(untouched!.totpSecretSealed).toBeNull();
+    expect((await browser.post(adminPath(tenant.slug, person.id))).json.code).toBe('second_factor_required');
+
+    // Guessed like a code: five wrong passwords, then even the right one waits.
+    for (let i = 0; i < 4; i++) await browser.post('/api/staff/second-factor/setup', { password: `geraten ${i}` });
+    const locked = await browser.post('/api/staff/second-factor/setup', { password: person.password });
+    expect([locked.status, locked.json.code]).toEqual([429, 'rate_limited']);
+    clock.set(new Date(NOW.getTime() + 16 * 60_000));
+    expect((await browser.post('/api/staff/second-factor/setup', { password: person.password })).status).toBe(200);
+  });
+
   it('refuses a replayed code and the code of another person when stepping up', async () => {
     const tenant = await makeTenant(db());
     const { person } = await signedInAdmin(db(), client(), tenant.id, { now: clock.now() });
@@ -102,7 +126,9 @@ describe.each(databaseKinds)('second factor (TOTP) on %s', (kind) => {
 
   it('allows five wrong codes per account, then refuses even a right one for a while', async () => {
     const { browser, person } = await freshAdmin();
-    const setup = SecondFactorSetupSchema.parse((await browser.post('/api/staff/second-factor/setup', {})).json);
+    const setup = SecondFactorSetupSchema.parse(
+      (await browser.post('/api/staff/second-factor/setup', { password: person.password })).json,
+    );
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
       statuses.push(
@@ -150,6 +176,41 @@ describe.each(databaseKinds)('second factor (TOTP) on %s', (kind) => {
     expect((await browser.post('/api/staff/second-factor/confirm', { code: codeAt(setup.secret) })).status).toBe(200);
   });
 
+  it("takes the old app's proof from the person's other sessions when they replace it", async () => {
+    // A phone lost with the password known to its finder: the person replaces the app on the
+    // security page. A session the finder proved with the old app kept the administration, as an
+    // admin's reset (which ends every session) would not have let it.
+    const tenant = await makeTenant(db());
+    const { browser, person } = await signedInAdmin(db(), client(), tenant.id, {
+      now: clock.now(),
+      values: { isTenantAdmin: true },
+    });
+    const staffList = `/api/admin/tenants/${tenant.slug}/staff`;
+    const elsewhere = client();
+    await elsewhere.post('/api/staff/login', { email: person.email, password: person.password });
+    clock.set(new Date(NOW.getTime() + 30_000));
+    expect((await elsewhere.post('/api/staff/second-factor', { code: codeAt(person.totpSecret) })).status).toBe(200);
+    expect((await elsewhere.get(staffList)).status).toBe(200);
+
+    const setup = SecondFactorSetupSchema.parse(
+      (await browser.post('/api/staff/second-factor/setup', { password: person.password })).json,
+    );
+    const refused = await elsewhere.request('GET', staffList, undefined, { 'accept-language': 'en' });
+    expect([refused.status, refused.json.code]).toEqual([403, 'second_factor_required']);
+    // The console goes on there; only the proof is gone.
+    expect(StaffMeSchema.parse((await elsewhere.get('/api/staff/me')).json).staff.secondFactor.proved).toBe(false);
+    // The person's own session, proved and with the password just typed, goes on.
+    expect((await browser.get(staffList)).status).toBe(200);
+
+    clock.set(new Date(NOW.getTime() + 60_000));
+    expect((await browser.post('/api/staff/second-factor/confirm', { code: codeAt(setup.secret) })).status).toBe(200);
+    // The old app's code proves nothing any more; the new one's does.
+    expect((await elsewhere.post('/api/staff/second-factor', { code: codeAt(person.totpSecret) })).status).toBe(401);
+    clock.set(new Date(NOW.getTime() + 90_000));
+    expect((await elsewhere.post('/api/staff/second-factor', { code: codeAt(setup.secret) })).status).toBe(200);
+    expect((await elsewhere.get(staffList)).status).toBe(200);
+  });
+
   it('after SESSION_SECRET was changed, lets each person set up an authenticator again as at the first sign-in', async () => {
     // Found by walking the installation: a changed secret opens no sealed authenticator, so every
     // code was refused and setting up a new one asked for one: every admin was locked out, though
@@ -168,7 +229,9 @@ describe.each(databaseKinds)('second factor (TOTP) on %s', (kind) => {
     // The old app's code proves nothing and is not counted as a wrong guess: set one up.
     const old = await browser.post('/api/staff/second-factor', { code: codeAt(person.totpSecret) });
     expect(old.json.code).toBe('second_factor_required');
-    const setup = SecondFactorSetupSchema.parse((await browser.post('/api/staff/second-factor/setup', {})).json);
+    const setup = SecondFactorSetupSchema.parse(
+      (await browser.post('/api/staff/second-factor/setup', { password: person.password })).json,
+    );
     const confirmed = await browser.post('/api/staff/second-factor/confirm', { code: codeAt(setup.secret) });
     expect(StaffMeSchema.parse(confirmed.json).staff.secondFactor).toEqual({ enrolled: true, proved: true });
   });
@@ -194,10 +257,10 @@ describe.each(databaseKinds)('second factor (TOTP) on %s', (kind) => {
       expect.objectContaining({ actorStaffId: adminPerson.id, actorKind: 'staff', data: { staffId: person.id } }),
     ]);
 
-    // Signed in again with the password, the person sets up a new app without further proof.
+    // Signed in again with the password, the person sets up a new app with that password.
     const again = client();
     await again.post('/api/staff/login', { email: person.email, password: person.password });
-    expect((await again.post('/api/staff/second-factor/setup', {})).status).toBe(200);
+    expect((await again.post('/api/staff/second-factor/setup', { password: person.password })).status).toBe(200);
   });
 
   it("refuses an admin's reset of their own authenticator, which would leave the password alone to enrol a new one", async () => {

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Ctx } from '../../deps.js';
 import { staff, staffSessions, tenants } from '../../db/schema.js';
 import { AppError, invalidField } from '../../lib/errors.js';
@@ -49,20 +49,29 @@ export async function proveSecondFactor(
 
 /**
  * Starts setting up an authenticator app: a new secret, stored sealed but unconfirmed until a
- * code from it arrives (`confirmSecondFactor`). A first one needs the signed-in session only (an
- * admin's first sign-in has nothing else). Replacing a confirmed one needs a session already
- * proved with it and the current password: otherwise a stolen password alone would enrol the
- * thief's phone. Until the new one is confirmed, the account has none (a lost phone goes through
- * the municipality admin's reset instead).
+ * code from it arrives (`confirmSecondFactor`). A first one, from a session signed in with the
+ * password, needs the password typed again: the session alone (a desk left signed in) would let
+ * whoever sits there enrol their own phone and so enter the administration, which a password-only
+ * session may not. A session proved through the identity provider needs nothing more. Replacing
+ * a confirmed one needs a session already proved with it and the current password: otherwise a
+ * stolen password alone would enrol the thief's phone; the person's other sessions proved with the
+ * old one are proved no more. Until the new one is confirmed, the account has none (a lost phone
+ * goes through the municipality admin's reset instead).
  */
+/** Whether setting up an authenticator from `session` asks for the password (startSecondFactorSetup). */
+export function setupAsksPassword(sessionSecret: string, session: StaffSession): boolean {
+  return hasAuthenticator(sessionSecret, session.staff) || session.authMethod === 'password';
+}
+
 export async function startSecondFactorSetup(
   ctx: Pick<Ctx, 'db' | 'config'>,
   session: StaffSession,
   password: string | undefined,
 ): Promise<{ secret: string; otpauthUri: string }> {
   const person = session.staff;
-  if (hasAuthenticator(ctx.config.sessionSecret, person)) {
-    if (session.authMethod === 'password') throw new AppError('second_factor_required');
+  const replacing = hasAuthenticator(ctx.config.sessionSecret, person);
+  if (replacing && session.authMethod === 'password') throw new AppError('second_factor_required');
+  if (setupAsksPassword(ctx.config.sessionSecret, session)) {
     if (!password) throw invalidField('password', 'please enter your password');
     if (!person.passwordHash || !(await verifyPassword(person.passwordHash, password))) {
       throw new AppError('invalid_credentials');
@@ -70,14 +79,32 @@ export async function startSecondFactorSetup(
   }
   const secret = newTotpSecret();
   const [tenant] = await ctx.db.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, person.tenantId));
-  await ctx.db
-    .update(staff)
-    .set({
-      totpSecretSealed: seal(ctx.config.sessionSecret, TOTP_PURPOSE, secret),
-      totpConfirmedAt: null,
-      totpLastStep: null,
-    })
-    .where(eq(staff.id, person.id));
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(staff)
+      .set({
+        totpSecretSealed: seal(ctx.config.sessionSecret, TOTP_PURPOSE, secret),
+        totpConfirmedAt: null,
+        totpLastStep: null,
+      })
+      .where(eq(staff.id, person.id));
+    // The old app's proof goes with it, as at an admin's reset: a session proved elsewhere with it
+    // (the lost phone's finder who knew the password) keeps the console, and the administration
+    // asks it for a code of the new app. This session, proved and with the password typed just
+    // now, goes on.
+    if (replacing) {
+      await tx
+        .update(staffSessions)
+        .set({ authMethod: 'password' })
+        .where(
+          and(
+            eq(staffSessions.staffId, person.id),
+            eq(staffSessions.authMethod, 'totp'),
+            ne(staffSessions.tokenHash, session.tokenHash),
+          ),
+        );
+    }
+  });
   const issuer = tenant ? `Amtsraum ${tenant.name}` : 'Amtsraum';
   return { secret, otpauthUri: otpauthUri(secret, { issuer, account: person.email }) };
 }

@@ -9,7 +9,7 @@ import { describeStaff, SESSION_MAX_AGE_MS, signIn, signOut } from './auth.servi
 import { DEVICE_COOKIE, deviceCookieOptions, knowsAccount, readKnownDevice, rememberAccount } from './known-device.js';
 import { currentSession, requireStaff } from './require-staff.js';
 import { hasAuthenticator } from './authenticator.js';
-import { confirmSecondFactor, proveSecondFactor, startSecondFactorSetup } from './second-factor.js';
+import { confirmSecondFactor, proveSecondFactor, setupAsksPassword, startSecondFactorSetup } from './second-factor.js';
 
 const LOGIN_WINDOW_MS = 15 * 60_000;
 
@@ -61,14 +61,15 @@ export function staffRouter(deps: AppDeps): Router {
     res.json(await describeStaff(deps.database.db, session.staff, 'totp', deps.config.sessionSecret));
   });
 
-  // The password of a replacement is guessed like a code: the same five tries.
+  // The password asked for a setup is guessed like a code: the same five tries.
   router.post('/staff/second-factor/setup', requireStaff(deps), async (req, res) => {
     const body = parseInput(SecondFactorSetupRequestSchema, req.body);
     const session = currentSession(req);
     const replacing = hasAuthenticator(deps.config.sessionSecret, session.staff);
-    if (replacing) await secondFactorTries.hit(session.staff.id);
+    const checksPassword = setupAsksPassword(deps.config.sessionSecret, session);
+    if (checksPassword) await secondFactorTries.hit(session.staff.id);
     const setup = await startSecondFactorSetup(ctxOf(deps), session, body.password);
-    if (replacing) await secondFactorTries.undo(session.staff.id);
+    if (checksPassword) await secondFactorTries.undo(session.staff.id);
     req.log.info({ staffId: session.staff.id, replacing }, 'staff started authenticator setup');
     res.json(setup);
   });

@@ -14,12 +14,16 @@ const FIELDS = ['password'] as const;
 const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
 
 /**
- * Setting up an authenticator app: a new secret (a replacement needs the password), shown as a
- * QR code, as text and as an otpauth link (for an app on the same device), then its first code.
+ * Setting up an authenticator app: a new secret (the password is asked for a replacement, and for
+ * a first one from a sign-in with the password alone), shown as a QR code, as text and as an
+ * otpauth link (for an app on the same device), then its first code.
  */
 export function SetupAuthenticator({ me, onDone }: { me: StaffMe; onDone: (me: StaffMe) => void }) {
   const { t } = useTranslation('security');
   const replacing = me.staff.secondFactor.enrolled;
+  // As the server asks (second-factor.ts, setupAsksPassword): a sign-in through the identity
+  // provider counts as proved and needs no password, which such an account may not have.
+  const asksPassword = replacing || !me.staff.secondFactor.proved;
   const [setup, setSetup] = useState<SecondFactorSetup | null>(null);
   const form = useSubmitForm(FIELDS);
   const { show, setSubmitting } = form;
@@ -32,10 +36,10 @@ export function SetupAuthenticator({ me, onDone }: { me: StaffMe; onDone: (me: S
   }, [setup]);
 
   const start = async () => {
-    if (replacing && !password) return show({ password: message((tr) => tr('security:setup.passwordRequired')) });
+    if (asksPassword && !password) return show({ password: message((tr) => tr('security:setup.passwordRequired')) });
     setSubmitting(true);
     try {
-      const created = await startSetup(replacing ? { password } : {});
+      const created = await startSetup(asksPassword ? { password } : {});
       setSubmitting(false);
       setPassword('');
       form.clear();
@@ -94,7 +98,7 @@ export function SetupAuthenticator({ me, onDone }: { me: StaffMe; onDone: (me: S
       onSubmit={start}
     >
       <p>{replacing ? t('setup.replaceIntro') : t('setup.intro')}</p>
-      {replacing && (
+      {asksPassword && (
         <InputField
           fields={form.fields}
           field="password"
