@@ -7,6 +7,8 @@ import {
   TENANT,
   admitViaApi,
   getConsole,
+  departmentId,
+  goOnDuty,
   expectNoBrowserErrors,
   knockViaApi,
   knockViaForm,
@@ -207,6 +209,38 @@ test('a clerk who declines someone or lets someone in from the list keeps the fo
   await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toBeFocused();
   await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toHaveAttribute('href', `/call/${visit.id}`);
   expectNoBrowserErrors(clerk);
+});
+
+test('a clerk of two offices still with someone in one is told where, and led there, when letting someone in at the other', async ({
+  browser,
+}) => {
+  const clerk = people.add(await openDoorAsClerk(browser, STAFF.verwaltung, 'fundbuero'));
+  const gewerbeamt = departmentId(clerk.me, 'gewerbeamt');
+  people.tidyWith(async () => {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await tidyDepartment(clerk, gewerbeamt);
+  });
+  await setDoor(clerk, gewerbeamt, 'open');
+  await goOnDuty(clerk, gewerbeamt);
+  const dora = await citizen(browser);
+  const fundVisit = await knockViaApi(dora, 'fundbuero', { name: 'Dora Fund', concern: 'Schirm verloren' });
+  await admitViaApi(clerk, clerk.departmentId, fundVisit.id);
+  const emil = await citizen(browser);
+  await knockViaApi(emil, 'gewerbeamt', { name: 'Emil Gewerbe', concern: 'Gewerbe anmelden' });
+
+  const { page } = clerk;
+  await page.goto(`/staff/${gewerbeamt}`);
+  await expect(page.getByTestId('current-visit')).toContainText('Sie sind gerade in keinem Gespräch.');
+  await page.getByRole('button', { name: 'Emil Gewerbe hereinbitten' }).click();
+  // Before: "Sie sind noch in einem Gespräch", under "in keinem Gespräch", and no word of where.
+  await expect(page.getByTestId('console-message')).toHaveText(
+    'Sie sind noch in einem Gespräch in einem anderen Ihrer Ämter: Fundbüro. Bitte beenden Sie es dort zuerst. Fundbüro: zum Gespräch',
+  );
+  await page.getByRole('link', { name: 'Fundbüro: zum Gespräch' }).click();
+  await expect(mainHeading(page)).toHaveText('Fundbüro');
+  await expect(page.getByTestId('current-visit')).toContainText('Sie sind bei Dora Fund');
+  await expect(page.getByTestId('console-message')).toHaveCount(0);
+  expect(clerk.errors.filter((error) => !/status of 409 .*\/admit$/.test(error))).toEqual([]);
 });
 
 test('on a 320 px phone the queue’s buttons are in view without scrolling sideways, the name too', async ({

@@ -23,7 +23,7 @@ import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { DoorStatus, LiveDoorSummary } from '../directory';
 import { AppointmentInvites, VisitInvites } from '../invites';
-import { admit as admitVisit, counterActions, decline, finishVisit, setDoor, useCounter } from './api';
+import { admit as admitVisit, counterActions, decline, finishVisit, loadConsole, setDoor, useCounter } from './api';
 import { AppointmentsPanel } from './AppointmentsPanel';
 import { NoteDialog } from './NoteDialog';
 import {
@@ -229,9 +229,28 @@ function Console({
   // The clerk's choice shows at once; the live snapshot (also other clerks' changes) confirms it.
   const setting = chosen ?? snapshot.doorSetting;
 
+  // Where the clerk's conversation is when it is not in this office (see `clerk_busy` below).
+  const [busyAt, setBusyAt] = useState<{ id: string; name: ConsoleSnapshot['department']['name'] } | null>(null);
+  const actions = useRef(0);
+  const findBusyElsewhere = async () => {
+    const action = actions.current;
+    for (const other of me.staff.departments) {
+      if (other.id === department.id) continue;
+      const there = await loadConsole(other.id).catch(() => null);
+      if (!there?.active.some((entry) => entry.admittedBy?.id === me.staff.id)) continue;
+      if (action === actions.current) setBusyAt({ id: other.id, name: there.department.name });
+      return;
+    }
+  };
+
   const explain = (error: ApiError): Message => {
     if (error.code === 'visit_taken') return message((tr) => tr('console:console.visitTaken'));
-    if (error.code === 'clerk_busy') return message((tr) => tr('console:console.clerkBusy'));
+    if (error.code === 'clerk_busy') {
+      // Not with anyone here: the conversation is in another of the clerk's offices, which this
+      // console does not show ("in keinem Gespräch"). Found and named, with the way there.
+      if (!mine) void findBusyElsewhere();
+      return message((tr) => tr('console:console.clerkBusy'));
+    }
     if (error.code === 'queue_empty') return message((tr) => tr('console:console.queueEmpty'));
     // Said, and the field to set the counter opens, focused: the way out is where the eyes are.
     if (error.code === 'counter_required') {
@@ -243,6 +262,8 @@ function Console({
 
   const run = async (action: () => Promise<unknown>) => {
     setProblem(null);
+    setBusyAt(null);
+    actions.current += 1;
     try {
       await action();
     } catch (error) {
@@ -252,6 +273,8 @@ function Console({
   /** Like `run`, for a dialog: what went wrong goes back to it, which stays open with the note. */
   const attempt = async (action: () => Promise<unknown>): Promise<Message | null> => {
     setProblem(null);
+    setBusyAt(null);
+    actions.current += 1;
     try {
       await action();
       return null;
@@ -418,7 +441,15 @@ function Console({
       </div>
       {problem && (
         <p role="alert" className="notice notice--warning" data-testid="console-message">
-          {say(problem)}
+          {busyAt ? t('console.clerkBusyElsewhere', { department: localize(busyAt.name).text }) : say(problem)}
+          {busyAt && (
+            <>
+              {' '}
+              <Link to={pagePath('console', { departmentId: busyAt.id })} data-testid="busy-elsewhere">
+                {t('console.toBusyDepartment', { department: localize(busyAt.name).text })}
+              </Link>
+            </>
+          )}
         </p>
       )}
 
