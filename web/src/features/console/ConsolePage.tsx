@@ -708,7 +708,7 @@ function Console({
 
       {declining && (
         <NoteDialog
-          title={t('console.declineTitle', { name: declining.name })}
+          title={t('console.declineTitle', { name: visitName(declining) })}
           noteLabel={t('console.declineNote')}
           noteHint={t('console.declineNoteHint')}
           confirmLabel={t('console.declineConfirm')}
@@ -722,7 +722,7 @@ function Console({
           gone={
             queue.some((entry) => entry.id === declining.id)
               ? undefined
-              : t('console.declineGone', { name: declining.name })
+              : t('console.declineGone', { name: visitName(declining) })
           }
         />
       )}
