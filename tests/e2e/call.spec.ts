@@ -333,7 +333,11 @@ test('a clerk waiting in the call for someone who never joins says so there, and
   const oldTabErrors = watchErrors(oldTab, 'clerk (old tab)');
 
   try {
-    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Cem Abwesend', concern: 'Ummeldung' });
+    const visit = await knockViaApi(citizen, 'buergeramt', {
+      name: 'Cem Abwesend',
+      concern: 'Ummeldung',
+      interpreterLanguage: 'tr',
+    });
     await openWaitingRoom(citizen, 'buergeramt');
     await admitViaApi(clerk, clerk.departmentId, visit.id);
     // The clerk goes to the call and waits, then opens it in another tab too, where it goes on;
@@ -343,6 +347,10 @@ test('a clerk waiting in the call for someone who never joins says so there, and
     await clerk.page.goto(`/call/${visit.id}`);
     await passDeviceCheck(clerk);
     await expect(oldTab.getByTestId('call-elsewhere')).toBeVisible();
+    // What the person came for, in the call: the queue showed it only while they waited.
+    await expect(clerk.page.getByTestId('visit-facts')).toHaveText(
+      'Cem Abwesend: Ummeldung · Deutsch · Dolmetschen: Türkçe',
+    );
     const notJoined = clerk.page.getByTestId('call-not-joined');
     await expect(notJoined).toContainText('noch nicht im Gespräch');
     await expectNoA11yViolations(clerk.page);
