@@ -62,6 +62,8 @@ test('a citizen knocks, the clerk sees it live and lets them in, then finishes',
 
   const current = clerk.page.getByTestId('current-visit');
   await expect(current).toContainText('Sie sind bei Erika Test');
+  // What they came for stays in view once their row has gone from the queue.
+  await expect(current.getByTestId('visit-facts')).toHaveText('Erika Test: Schlüssel verloren · Deutsch');
   await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toHaveAttribute('href', `/call/${visit.id}`);
   await current.getByRole('button', { name: 'Beenden' }).click();
   await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');

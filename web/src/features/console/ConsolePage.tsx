@@ -38,6 +38,7 @@ import {
 } from './OnsiteDesk';
 import { SignOutButton, StaffGate } from './StaffGate';
 import { useMinuteClock } from './useMinuteClock';
+import { VisitFactsLine } from './VisitFacts';
 
 type DoorChoice = DoorSetting['state'];
 
@@ -499,6 +500,7 @@ function Console({
         ) : mine ? (
           <>
             <p>{t('console.currentWith', { name: mine.name, time: since(mine) })}</p>
+            <VisitFactsLine entry={mine} />
             <div className="button-row" ref={currentButtons}>
               <Link className="button button--primary" to={pagePath('call', { visitId: mine.id })}>
                 {t('console.toCall')}

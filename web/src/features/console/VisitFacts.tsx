@@ -1,3 +1,4 @@
+import type { QueueEntry } from '@amtsraum/shared';
 import { useTranslation } from 'react-i18next';
 import { useLoad } from '../../lib/useLoad';
 import { useLocalize } from '../../lib/useLocalize';
@@ -11,13 +12,17 @@ import { useVisitName } from './OnsiteDesk';
  * a clerk who let in "the next person" (often straight into the call) had to ask again.
  */
 export function VisitFacts({ departmentId, visitId }: { departmentId: string; visitId: string }) {
+  const load = useLoad(`visit-facts:${departmentId}:${visitId}`, () => loadConsole(departmentId));
+  const entry = load.status === 'success' ? load.data.active.find((visit) => visit.id === visitId) : undefined;
+  return entry ? <VisitFactsLine entry={entry} /> : null;
+}
+
+/** The same in the console, for the person the clerk is with (the queue's row went with them). */
+export function VisitFactsLine({ entry }: { entry: QueueEntry }) {
   const { t } = useTranslation('console');
   const localize = useLocalize();
   const languageName = useLanguageName();
   const visitName = useVisitName();
-  const load = useLoad(`visit-facts:${departmentId}:${visitId}`, () => loadConsole(departmentId));
-  const entry = load.status === 'success' ? load.data.active.find((visit) => visit.id === visitId) : undefined;
-  if (!entry) return null;
   const service = entry.service ? localize(entry.service.name) : null;
   return (
     <p className="visit-facts" data-testid="visit-facts">
