@@ -200,20 +200,16 @@ function Console({
   }, []);
 
   const mine = active.find((entry) => entry.admittedBy?.id === me.staff.id) ?? null;
-  // A conversation under way when the console opened (the clerk came back from it to look
-  // something up) is not walked into again by itself.
-  const [mineAtOpen] = useState(() => mine?.id ?? null);
-  // The admit's answer names the visit, and carries the clerk's grant for its call.
+  // The admit's answer names the visit, and carries the clerk's grant for its call. Only this
+  // console's own admit takes its prepared devices into the call, never a live snapshot that
+  // shows the clerk with someone: that came from the clerk's other tab (whose call then moved to
+  // this one, the tab the clerk let the person in from saying "Das Gespräch geht in einem anderen
+  // Fenster weiter"), or from before the console opened (the clerk came back from the call to
+  // look something up). Nor does the snapshot that comes before the answer start the call: the
+  // answer waits for the call's room to open (LiveKit) and brings the grant (issue 14).
   const [admittedNow, setAdmittedNow] = useState<{ visitId: string; grant?: CallJoinResponse } | null>(null);
-  // While this console's own admit is on its way, its answer starts the call, not the live
-  // snapshot that may come first: the answer waits for the call's room to open (LiveKit) and
-  // brings the grant, and a call started from the snapshot asked for a second join meanwhile,
-  // which opened the room again (issue 14). Another tab's admit still comes by the snapshot.
-  const [admitting, setAdmitting] = useState(false);
   // Only a video visit has a call to get ready for; an on-site one comes to the counter.
-  const admittedHere =
-    admittedNow?.visitId ??
-    (!admitting && mine && mine.channel === 'video' && mine.id !== mineAtOpen ? mine.id : undefined);
+  const admittedHere = admittedNow?.visitId;
   // The visit let in here ended without its call (not come, finished, left): the readiness is
   // for the next person again. It stayed "taken into that call" and hid the device check until a
   // reload.
@@ -321,16 +317,14 @@ function Console({
     },
     [departmentIdForDoor],
   );
-  const admit = (entry: QueueEntry | 'next') => {
-    setAdmitting(true);
-    return run(async () => {
+  const admit = (entry: QueueEntry | 'next') =>
+    run(async () => {
       const { visitId, channel, call } = await admitVisit(department.id, entry === 'next' ? 'next' : entry.id);
       if (channel === 'video') {
         setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
         setFocusCallOf(visitId);
       }
-    }).finally(() => setAdmitting(false));
-  };
+    });
   // A person let in from the queue: the way into the call takes the focus once it shows (the
   // row's button is gone with the row, and the focus fell to the page; unless the devices were
   // ready, which walks the clerk into the call at once).
@@ -529,7 +523,7 @@ function Console({
           <p>{t('console.currentNone')}</p>
         )}
       </section>
-      {renderCallReadiness?.(admittedHere, admittedNow?.visitId === admittedHere ? admittedNow?.grant : undefined)}
+      {renderCallReadiness?.(admittedHere, admittedNow?.grant)}
 
       <section aria-labelledby={`${id}-queue`} className="panel">
         <h2 id={`${id}-queue`}>{t('console.queueHeading')}</h2>
