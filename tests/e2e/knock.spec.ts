@@ -721,7 +721,7 @@ test('a door page open in a second tab says the person is already waiting once i
 
 // A clerk with a screen reader, looking at the console, heard nothing when someone knocked: the
 // polite region spoke only while the tab was in the background (the tone is no words).
-test('a new person in the queue is said by name in the clerk’s console while the clerk looks at it', async ({
+test('a new person in the queue, and one who stops waiting, is said by name in the clerk’s console while the clerk looks at it', async ({
   browser,
 }) => {
   const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
@@ -732,13 +732,19 @@ test('a new person in the queue is said by name in the clerk’s console while t
   await expect(said).toHaveAttribute('aria-live', 'polite');
   await expect(said).toHaveText('');
 
-  const visit = await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Olga Neu' });
+  const olga = await citizen(browser);
+  const visit = await knockViaApi(olga, 'gewerbeamt', { name: 'Olga Neu' });
   await expect(clerk.page.getByTestId(`queue-entry-${visit.id}`)).toBeVisible();
   await expect(said).toHaveText('Neu in der Warteschlange: Olga Neu.');
 
   await switchLanguage(clerk.page, 'en');
   await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Paul Auch' });
   await expect(said).toHaveText('New in the queue: Paul Auch.');
+
+  // Who stops waiting is said too: the row went without a word.
+  expect((await olga.request.post('/api/visit/leave')).status()).toBe(200);
+  await expect(clerk.page.getByTestId(`queue-entry-${visit.id}`)).toHaveCount(0);
+  await expect(said).toHaveText('No longer waiting: Olga Neu.');
   expectNoBrowserErrors(clerk);
 });
 

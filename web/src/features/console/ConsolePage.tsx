@@ -132,29 +132,36 @@ function cameFromCall(state: unknown): boolean {
  * Ids in the queue not seen before: counted until the tab has focus again, and, while the clerk
  * looks at the console, named (`arrived`) for its polite region. That region once spoke only
  * for a tab in the background, so a clerk with a screen reader at the console heard only the tone.
+ * People no longer waiting (`left`: gone, expired, declined; not those let in) are named too:
+ * their rows went without a word, and a clerk with a screen reader learnt of it only by reading
+ * the table again.
  */
-function useNewKnocks(queue: QueueEntry[]) {
+function useNewKnocks(queue: QueueEntry[], active: QueueEntry[]) {
   const seen = useRef<Set<string> | null>(null);
+  const before = useRef<QueueEntry[]>(queue);
   const [unseen, setUnseen] = useState(0);
-  const [arrived, setArrived] = useState<QueueEntry[]>([]);
+  const [news, setNews] = useState<{ arrived: QueueEntry[]; left: QueueEntry[] }>({ arrived: [], left: [] });
   useEffect(() => {
     const ids = queue.map((entry) => entry.id);
+    const previous = before.current;
+    before.current = queue;
     if (seen.current === null) {
       seen.current = new Set(ids);
       return;
     }
     const fresh = queue.filter((entry) => !seen.current?.has(entry.id));
     for (const entry of fresh) seen.current.add(entry.id);
-    if (fresh.length === 0) return;
-    playTone('knock');
+    const left = previous.filter((entry) => !ids.includes(entry.id) && !active.some((other) => other.id === entry.id));
+    if (fresh.length === 0 && left.length === 0) return;
+    if (fresh.length > 0) playTone('knock');
     if (!document.hasFocus() || document.visibilityState !== 'visible') setUnseen((n) => n + fresh.length);
-    else setArrived(fresh);
-  }, [queue]);
+    else setNews({ arrived: fresh, left });
+  }, [queue, active]);
   useEffect(() => {
     const clear = () => {
       if (document.visibilityState !== 'visible') return;
       setUnseen(0);
-      setArrived([]);
+      setNews({ arrived: [], left: [] });
     };
     window.addEventListener('focus', clear);
     document.addEventListener('visibilitychange', clear);
@@ -163,7 +170,7 @@ function useNewKnocks(queue: QueueEntry[]) {
       document.removeEventListener('visibilitychange', clear);
     };
   }, []);
-  return { unseen, arrived };
+  return { unseen, ...news };
 }
 
 function Console({
@@ -181,7 +188,7 @@ function Console({
   const id = useId();
   const now = useMinuteClock();
   const visitName = useVisitName();
-  const { unseen, arrived } = useNewKnocks(queue);
+  const { unseen, arrived, left } = useNewKnocks(queue, active);
   const lostSaid = useLostAnnouncement(lost, queue);
   const [chosen, setChosen] = useState<DoorChoice | null>(null);
   const [problem, setProblem] = useState<Message | null>(null);
@@ -379,6 +386,7 @@ function Console({
   useEffect(() => {
     if (afterCall) admitNextButton.current?.focus();
   }, [afterCall]);
+  const listOf = (names: string[]) => new Intl.ListFormat(locale, { type: 'conjunction' }).format(names);
   const clockOf = (iso: string) => formatClock(new Date(iso), locale, department.timeZone);
 
   const waited = (entry: QueueEntry) => {
@@ -423,12 +431,13 @@ function Console({
       <div className="visually-hidden" aria-live="polite" data-testid="knocks-announcement">
         {unseen > 0
           ? t('console.newKnocks', { count: unseen })
-          : arrived.length > 0
-            ? t('console.arrived', {
-                count: arrived.length,
-                names: new Intl.ListFormat(locale, { type: 'conjunction' }).format(arrived.map(visitName)),
-              })
-            : ''}
+          : [
+              arrived.length > 0 &&
+                t('console.arrived', { count: arrived.length, names: listOf(arrived.map(visitName)) }),
+              left.length > 0 && t('console.leftQueue', { names: listOf(left.map(visitName)) }),
+            ]
+              .filter(Boolean)
+              .join(' ')}
       </div>
       {/* Apart from the knocks' region: one would replace the other's words before they were read. */}
       <div className="visually-hidden" aria-live="polite" data-testid="connection-announcement">
