@@ -323,6 +323,45 @@ test('devices checked while waiting: once let in, both are in the call at once, 
   expect([...citizenErrors, ...clerkErrors], 'unexpected errors in the browsers').toEqual([]);
 });
 
+test('a clerk with the console open in two tabs, devices ready in both, stays in the call in the tab they let the person in from', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const clerkErrors = watchErrors(clerk.page, 'clerk');
+  const otherTab = await clerk.context.newPage();
+  const otherErrors = watchErrors(otherTab, 'clerk (other tab)');
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Tom Zweitab', concern: 'Reisepass' });
+    await openWaitingRoom(citizen, 'buergeramt');
+    await clerk.page.goto(`/staff/${clerk.departmentId}`);
+    await clerk.page.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' }).click();
+    await expect(clerk.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
+    // The second tab remembers the choice: its devices are ready too.
+    await otherTab.goto(`/staff/${clerk.departmentId}`);
+    await expect(otherTab.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
+
+    await clerk.page.bringToFront();
+    await clerk.page.getByRole('button', { name: 'Tom Zweitab hereinbitten' }).click();
+    await expect(clerk.page).toHaveURL(new RegExp(`/call/${visit.id}$`));
+    await citizen.page.getByRole('link', { name: 'Zum Gespräch' }).click();
+    await passDeviceCheck(citizen);
+    await expectFrames(remoteCamera(clerk.page), 'the clerk sees the citizen');
+    // The other tab shows the conversation, and stays where it is: it walked into the call as
+    // well, and the tab the clerk let the person in from said the call went on elsewhere.
+    await expect(otherTab.getByTestId('current-visit')).toContainText('Sie sind bei Tom Zweitab');
+    await expect(otherTab).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+    await expect(clerk.page.getByTestId('call-elsewhere')).toHaveCount(0);
+    await expect(clerk.page.getByTestId('call')).toBeVisible();
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+  expect([...clerkErrors, ...otherErrors], 'unexpected errors in the browsers').toEqual([]);
+});
+
 test('a clerk waiting in the call for someone who never joins says so there, and is back at the queue to let the next in, in the tab the call left too', async ({
   browser,
 }) => {
@@ -333,7 +372,11 @@ test('a clerk waiting in the call for someone who never joins says so there, and
   const oldTabErrors = watchErrors(oldTab, 'clerk (old tab)');
 
   try {
-    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Cem Abwesend', concern: 'Ummeldung' });
+    const visit = await knockViaApi(citizen, 'buergeramt', {
+      name: 'Cem Abwesend',
+      concern: 'Ummeldung',
+      interpreterLanguage: 'tr',
+    });
     await openWaitingRoom(citizen, 'buergeramt');
     await admitViaApi(clerk, clerk.departmentId, visit.id);
     // The clerk goes to the call and waits, then opens it in another tab too, where it goes on;
@@ -343,6 +386,10 @@ test('a clerk waiting in the call for someone who never joins says so there, and
     await clerk.page.goto(`/call/${visit.id}`);
     await passDeviceCheck(clerk);
     await expect(oldTab.getByTestId('call-elsewhere')).toBeVisible();
+    // What the person came for, in the call: the queue showed it only while they waited.
+    await expect(clerk.page.getByTestId('visit-facts')).toHaveText(
+      'Cem Abwesend: Ummeldung · Deutsch · Dolmetschen: Türkçe',
+    );
     const notJoined = clerk.page.getByTestId('call-not-joined');
     await expect(notJoined).toContainText('noch nicht im Gespräch');
     await expectNoA11yViolations(clerk.page);

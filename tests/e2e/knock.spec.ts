@@ -7,6 +7,8 @@ import {
   TENANT,
   admitViaApi,
   getConsole,
+  departmentId,
+  goOnDuty,
   expectNoBrowserErrors,
   knockViaApi,
   knockViaForm,
@@ -60,6 +62,8 @@ test('a citizen knocks, the clerk sees it live and lets them in, then finishes',
 
   const current = clerk.page.getByTestId('current-visit');
   await expect(current).toContainText('Sie sind bei Erika Test');
+  // What they came for stays in view once their row has gone from the queue.
+  await expect(current.getByTestId('visit-facts')).toHaveText('Erika Test: Schlüssel verloren · Deutsch');
   await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toHaveAttribute('href', `/call/${visit.id}`);
   await current.getByRole('button', { name: 'Beenden' }).click();
   await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
@@ -207,6 +211,38 @@ test('a clerk who declines someone or lets someone in from the list keeps the fo
   await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toBeFocused();
   await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toHaveAttribute('href', `/call/${visit.id}`);
   expectNoBrowserErrors(clerk);
+});
+
+test('a clerk of two offices still with someone in one is told where, and led there, when letting someone in at the other', async ({
+  browser,
+}) => {
+  const clerk = people.add(await openDoorAsClerk(browser, STAFF.verwaltung, 'fundbuero'));
+  const gewerbeamt = departmentId(clerk.me, 'gewerbeamt');
+  people.tidyWith(async () => {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await tidyDepartment(clerk, gewerbeamt);
+  });
+  await setDoor(clerk, gewerbeamt, 'open');
+  await goOnDuty(clerk, gewerbeamt);
+  const dora = await citizen(browser);
+  const fundVisit = await knockViaApi(dora, 'fundbuero', { name: 'Dora Fund', concern: 'Schirm verloren' });
+  await admitViaApi(clerk, clerk.departmentId, fundVisit.id);
+  const emil = await citizen(browser);
+  await knockViaApi(emil, 'gewerbeamt', { name: 'Emil Gewerbe', concern: 'Gewerbe anmelden' });
+
+  const { page } = clerk;
+  await page.goto(`/staff/${gewerbeamt}`);
+  await expect(page.getByTestId('current-visit')).toContainText('Sie sind gerade in keinem Gespräch.');
+  await page.getByRole('button', { name: 'Emil Gewerbe hereinbitten' }).click();
+  // Before: "Sie sind noch in einem Gespräch", under "in keinem Gespräch", and no word of where.
+  await expect(page.getByTestId('console-message')).toHaveText(
+    'Sie sind noch in einem Gespräch in einem anderen Ihrer Ämter: Fundbüro. Bitte beenden Sie es dort zuerst. Fundbüro: zum Gespräch',
+  );
+  await page.getByRole('link', { name: 'Fundbüro: zum Gespräch' }).click();
+  await expect(mainHeading(page)).toHaveText('Fundbüro');
+  await expect(page.getByTestId('current-visit')).toContainText('Sie sind bei Dora Fund');
+  await expect(page.getByTestId('console-message')).toHaveCount(0);
+  expect(clerk.errors.filter((error) => !/status of 409 .*\/admit$/.test(error))).toEqual([]);
 });
 
 test('on a 320 px phone the queue’s buttons are in view without scrolling sideways, the name too', async ({
@@ -685,7 +721,7 @@ test('a door page open in a second tab says the person is already waiting once i
 
 // A clerk with a screen reader, looking at the console, heard nothing when someone knocked: the
 // polite region spoke only while the tab was in the background (the tone is no words).
-test('a new person in the queue is said by name in the clerk’s console while the clerk looks at it', async ({
+test('a new person in the queue, and one who stops waiting, is said by name in the clerk’s console while the clerk looks at it', async ({
   browser,
 }) => {
   const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
@@ -696,13 +732,19 @@ test('a new person in the queue is said by name in the clerk’s console while t
   await expect(said).toHaveAttribute('aria-live', 'polite');
   await expect(said).toHaveText('');
 
-  const visit = await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Olga Neu' });
+  const olga = await citizen(browser);
+  const visit = await knockViaApi(olga, 'gewerbeamt', { name: 'Olga Neu' });
   await expect(clerk.page.getByTestId(`queue-entry-${visit.id}`)).toBeVisible();
   await expect(said).toHaveText('Neu in der Warteschlange: Olga Neu.');
 
   await switchLanguage(clerk.page, 'en');
   await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Paul Auch' });
   await expect(said).toHaveText('New in the queue: Paul Auch.');
+
+  // Who stops waiting is said too: the row went without a word.
+  expect((await olga.request.post('/api/visit/leave')).status()).toBe(200);
+  await expect(clerk.page.getByTestId(`queue-entry-${visit.id}`)).toHaveCount(0);
+  await expect(said).toHaveText('No longer waiting: Olga Neu.');
   expectNoBrowserErrors(clerk);
 });
 

@@ -170,3 +170,22 @@ test('a clerk books an on-site appointment for a person at the counter and check
   await expectAccessibleAlsoAt320(page);
   expectNoBrowserErrors(clerk);
 });
+
+test('declining a ticket drawn without a name asks about its number, not about a blank', async ({ browser }) => {
+  const clerk = people.add(await openDoorAsClerk(browser, STAFF.petra, 'gewerbeamt'));
+  people.tidyWith(() => tidyDepartment(clerk, clerk.departmentId));
+  const drawn = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/onsite-tickets`, {
+    data: { concern: 'Nur eine Frage' },
+  });
+  expect(drawn.status()).toBe(201);
+  const number = `Nr. ${String(((await drawn.json()) as { ticketNumber: number }).ticketNumber).padStart(3, '0')}`;
+  const { page } = clerk;
+  await page.goto(`/staff/${clerk.departmentId}`);
+  await page.getByRole('button', { name: `${number} ablehnen` }).click();
+  // The dialog once read " ablehnen": the name the ticket has not.
+  const dialog = page.getByRole('dialog', { name: `${number} ablehnen` });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Ablehnen' }).click();
+  await expect(page.getByTestId('queue-empty')).toBeVisible();
+  expectNoBrowserErrors(clerk);
+});

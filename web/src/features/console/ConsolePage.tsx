@@ -23,7 +23,7 @@ import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { DoorStatus, LiveDoorSummary } from '../directory';
 import { AppointmentInvites, VisitInvites } from '../invites';
-import { admit as admitVisit, counterActions, decline, finishVisit, setDoor, useCounter } from './api';
+import { admit as admitVisit, counterActions, decline, finishVisit, loadConsole, setDoor, useCounter } from './api';
 import { AppointmentsPanel } from './AppointmentsPanel';
 import { NoteDialog } from './NoteDialog';
 import {
@@ -38,6 +38,7 @@ import {
 } from './OnsiteDesk';
 import { SignOutButton, StaffGate } from './StaffGate';
 import { useMinuteClock } from './useMinuteClock';
+import { VisitFactsLine } from './VisitFacts';
 
 type DoorChoice = DoorSetting['state'];
 
@@ -131,29 +132,36 @@ function cameFromCall(state: unknown): boolean {
  * Ids in the queue not seen before: counted until the tab has focus again, and, while the clerk
  * looks at the console, named (`arrived`) for its polite region. That region once spoke only
  * for a tab in the background, so a clerk with a screen reader at the console heard only the tone.
+ * People no longer waiting (`left`: gone, expired, declined; not those let in) are named too:
+ * their rows went without a word, and a clerk with a screen reader learnt of it only by reading
+ * the table again.
  */
-function useNewKnocks(queue: QueueEntry[]) {
+function useNewKnocks(queue: QueueEntry[], active: QueueEntry[]) {
   const seen = useRef<Set<string> | null>(null);
+  const before = useRef<QueueEntry[]>(queue);
   const [unseen, setUnseen] = useState(0);
-  const [arrived, setArrived] = useState<QueueEntry[]>([]);
+  const [news, setNews] = useState<{ arrived: QueueEntry[]; left: QueueEntry[] }>({ arrived: [], left: [] });
   useEffect(() => {
     const ids = queue.map((entry) => entry.id);
+    const previous = before.current;
+    before.current = queue;
     if (seen.current === null) {
       seen.current = new Set(ids);
       return;
     }
     const fresh = queue.filter((entry) => !seen.current?.has(entry.id));
     for (const entry of fresh) seen.current.add(entry.id);
-    if (fresh.length === 0) return;
-    playTone('knock');
+    const left = previous.filter((entry) => !ids.includes(entry.id) && !active.some((other) => other.id === entry.id));
+    if (fresh.length === 0 && left.length === 0) return;
+    if (fresh.length > 0) playTone('knock');
     if (!document.hasFocus() || document.visibilityState !== 'visible') setUnseen((n) => n + fresh.length);
-    else setArrived(fresh);
-  }, [queue]);
+    else setNews({ arrived: fresh, left });
+  }, [queue, active]);
   useEffect(() => {
     const clear = () => {
       if (document.visibilityState !== 'visible') return;
       setUnseen(0);
-      setArrived([]);
+      setNews({ arrived: [], left: [] });
     };
     window.addEventListener('focus', clear);
     document.addEventListener('visibilitychange', clear);
@@ -162,7 +170,7 @@ function useNewKnocks(queue: QueueEntry[]) {
       document.removeEventListener('visibilitychange', clear);
     };
   }, []);
-  return { unseen, arrived };
+  return { unseen, ...news };
 }
 
 function Console({
@@ -180,7 +188,7 @@ function Console({
   const id = useId();
   const now = useMinuteClock();
   const visitName = useVisitName();
-  const { unseen, arrived } = useNewKnocks(queue);
+  const { unseen, arrived, left } = useNewKnocks(queue, active);
   const lostSaid = useLostAnnouncement(lost, queue);
   const [chosen, setChosen] = useState<DoorChoice | null>(null);
   const [problem, setProblem] = useState<Message | null>(null);
@@ -199,20 +207,16 @@ function Console({
   }, []);
 
   const mine = active.find((entry) => entry.admittedBy?.id === me.staff.id) ?? null;
-  // A conversation under way when the console opened (the clerk came back from it to look
-  // something up) is not walked into again by itself.
-  const [mineAtOpen] = useState(() => mine?.id ?? null);
-  // The admit's answer names the visit, and carries the clerk's grant for its call.
+  // The admit's answer names the visit, and carries the clerk's grant for its call. Only this
+  // console's own admit takes its prepared devices into the call, never a live snapshot that
+  // shows the clerk with someone: that came from the clerk's other tab (whose call then moved to
+  // this one, the tab the clerk let the person in from saying "Das Gespräch geht in einem anderen
+  // Fenster weiter"), or from before the console opened (the clerk came back from the call to
+  // look something up). Nor does the snapshot that comes before the answer start the call: the
+  // answer waits for the call's room to open (LiveKit) and brings the grant (issue 14).
   const [admittedNow, setAdmittedNow] = useState<{ visitId: string; grant?: CallJoinResponse } | null>(null);
-  // While this console's own admit is on its way, its answer starts the call, not the live
-  // snapshot that may come first: the answer waits for the call's room to open (LiveKit) and
-  // brings the grant, and a call started from the snapshot asked for a second join meanwhile,
-  // which opened the room again (issue 14). Another tab's admit still comes by the snapshot.
-  const [admitting, setAdmitting] = useState(false);
   // Only a video visit has a call to get ready for; an on-site one comes to the counter.
-  const admittedHere =
-    admittedNow?.visitId ??
-    (!admitting && mine && mine.channel === 'video' && mine.id !== mineAtOpen ? mine.id : undefined);
+  const admittedHere = admittedNow?.visitId;
   // The visit let in here ended without its call (not come, finished, left): the readiness is
   // for the next person again. It stayed "taken into that call" and hid the device check until a
   // reload.
@@ -229,9 +233,28 @@ function Console({
   // The clerk's choice shows at once; the live snapshot (also other clerks' changes) confirms it.
   const setting = chosen ?? snapshot.doorSetting;
 
+  // Where the clerk's conversation is when it is not in this office (see `clerk_busy` below).
+  const [busyAt, setBusyAt] = useState<{ id: string; name: ConsoleSnapshot['department']['name'] } | null>(null);
+  const actions = useRef(0);
+  const findBusyElsewhere = async () => {
+    const action = actions.current;
+    for (const other of me.staff.departments) {
+      if (other.id === department.id) continue;
+      const there = await loadConsole(other.id).catch(() => null);
+      if (!there?.active.some((entry) => entry.admittedBy?.id === me.staff.id)) continue;
+      if (action === actions.current) setBusyAt({ id: other.id, name: there.department.name });
+      return;
+    }
+  };
+
   const explain = (error: ApiError): Message => {
     if (error.code === 'visit_taken') return message((tr) => tr('console:console.visitTaken'));
-    if (error.code === 'clerk_busy') return message((tr) => tr('console:console.clerkBusy'));
+    if (error.code === 'clerk_busy') {
+      // Not with anyone here: the conversation is in another of the clerk's offices, which this
+      // console does not show ("in keinem Gespräch"). Found and named, with the way there.
+      if (!mine) void findBusyElsewhere();
+      return message((tr) => tr('console:console.clerkBusy'));
+    }
     if (error.code === 'queue_empty') return message((tr) => tr('console:console.queueEmpty'));
     // Said, and the field to set the counter opens, focused: the way out is where the eyes are.
     if (error.code === 'counter_required') {
@@ -243,6 +266,8 @@ function Console({
 
   const run = async (action: () => Promise<unknown>) => {
     setProblem(null);
+    setBusyAt(null);
+    actions.current += 1;
     try {
       await action();
     } catch (error) {
@@ -252,6 +277,8 @@ function Console({
   /** Like `run`, for a dialog: what went wrong goes back to it, which stays open with the note. */
   const attempt = async (action: () => Promise<unknown>): Promise<Message | null> => {
     setProblem(null);
+    setBusyAt(null);
+    actions.current += 1;
     try {
       await action();
       return null;
@@ -297,16 +324,14 @@ function Console({
     },
     [departmentIdForDoor],
   );
-  const admit = (entry: QueueEntry | 'next') => {
-    setAdmitting(true);
-    return run(async () => {
+  const admit = (entry: QueueEntry | 'next') =>
+    run(async () => {
       const { visitId, channel, call } = await admitVisit(department.id, entry === 'next' ? 'next' : entry.id);
       if (channel === 'video') {
         setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
         setFocusCallOf(visitId);
       }
-    }).finally(() => setAdmitting(false));
-  };
+    });
   // A person let in from the queue: the way into the call takes the focus once it shows (the
   // row's button is gone with the row, and the focus fell to the page; unless the devices were
   // ready, which walks the clerk into the call at once).
@@ -361,6 +386,7 @@ function Console({
   useEffect(() => {
     if (afterCall) admitNextButton.current?.focus();
   }, [afterCall]);
+  const listOf = (names: string[]) => new Intl.ListFormat(locale, { type: 'conjunction' }).format(names);
   const clockOf = (iso: string) => formatClock(new Date(iso), locale, department.timeZone);
 
   const waited = (entry: QueueEntry) => {
@@ -405,12 +431,13 @@ function Console({
       <div className="visually-hidden" aria-live="polite" data-testid="knocks-announcement">
         {unseen > 0
           ? t('console.newKnocks', { count: unseen })
-          : arrived.length > 0
-            ? t('console.arrived', {
-                count: arrived.length,
-                names: new Intl.ListFormat(locale, { type: 'conjunction' }).format(arrived.map(visitName)),
-              })
-            : ''}
+          : [
+              arrived.length > 0 &&
+                t('console.arrived', { count: arrived.length, names: listOf(arrived.map(visitName)) }),
+              left.length > 0 && t('console.leftQueue', { names: listOf(left.map(visitName)) }),
+            ]
+              .filter(Boolean)
+              .join(' ')}
       </div>
       {/* Apart from the knocks' region: one would replace the other's words before they were read. */}
       <div className="visually-hidden" aria-live="polite" data-testid="connection-announcement">
@@ -418,7 +445,15 @@ function Console({
       </div>
       {problem && (
         <p role="alert" className="notice notice--warning" data-testid="console-message">
-          {say(problem)}
+          {busyAt ? t('console.clerkBusyElsewhere', { department: localize(busyAt.name).text }) : say(problem)}
+          {busyAt && (
+            <>
+              {' '}
+              <Link to={pagePath('console', { departmentId: busyAt.id })} data-testid="busy-elsewhere">
+                {t('console.toBusyDepartment', { department: localize(busyAt.name).text })}
+              </Link>
+            </>
+          )}
         </p>
       )}
 
@@ -468,6 +503,7 @@ function Console({
         ) : mine ? (
           <>
             <p>{t('console.currentWith', { name: mine.name, time: since(mine) })}</p>
+            <VisitFactsLine entry={mine} />
             <div className="button-row" ref={currentButtons}>
               <Link className="button button--primary" to={pagePath('call', { visitId: mine.id })}>
                 {t('console.toCall')}
@@ -496,7 +532,7 @@ function Console({
           <p>{t('console.currentNone')}</p>
         )}
       </section>
-      {renderCallReadiness?.(admittedHere, admittedNow?.visitId === admittedHere ? admittedNow?.grant : undefined)}
+      {renderCallReadiness?.(admittedHere, admittedNow?.grant)}
 
       <section aria-labelledby={`${id}-queue`} className="panel">
         <h2 id={`${id}-queue`}>{t('console.queueHeading')}</h2>
@@ -677,7 +713,7 @@ function Console({
 
       {declining && (
         <NoteDialog
-          title={t('console.declineTitle', { name: declining.name })}
+          title={t('console.declineTitle', { name: visitName(declining) })}
           noteLabel={t('console.declineNote')}
           noteHint={t('console.declineNoteHint')}
           confirmLabel={t('console.declineConfirm')}
@@ -691,7 +727,7 @@ function Console({
           gone={
             queue.some((entry) => entry.id === declining.id)
               ? undefined
-              : t('console.declineGone', { name: declining.name })
+              : t('console.declineGone', { name: visitName(declining) })
           }
         />
       )}

@@ -37,6 +37,11 @@ const departmentBase = (departmentId: string) => `/api/staff/departments/${segme
 const visitPath = (departmentId: string, visitId: string, action: string) =>
   `${departmentBase(departmentId)}/visits/${segment(visitId)}/${action}`;
 
+/** The console's snapshot once, as the live connection sends it (another office of the clerk). */
+export function loadConsole(departmentId: string) {
+  return getJson(`${departmentBase(departmentId)}/console`, ConsoleSnapshotSchema, options());
+}
+
 export function setDoor(departmentId: string, state: DoorSetting['state']) {
   return sendJson('PUT', `${departmentBase(departmentId)}/door`, { state }, ConsoleSnapshotSchema, options());
 }

@@ -5,7 +5,7 @@ import type { ClerkCall, ClerkTools } from '../calls';
 // The invite tools load with the clerk's call, not with every call page (issue 14).
 const LobbyNotice = lazyComponent(
   () => import('./ClerkCallPanels').then((m) => m.ClerkLobbyNotice),
-  ['invites', 'moreErrors'],
+  ['invites', 'moreErrors', 'console'],
 );
 const InvitePanel = lazyComponent(
   () => import('./ClerkCallPanels').then((m) => m.ClerkInvitePanel),
