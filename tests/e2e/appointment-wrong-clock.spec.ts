@@ -107,7 +107,6 @@ test('the join page on a phone whose clock is behind goes on into the waiting ro
   await citizen.page.goto(join);
   await expect(citizen.page.getByTestId('join-not-open')).toBeVisible();
   await expect(citizen.page.getByTestId('join-opens')).toBeVisible();
-  expect(Date.now(), 'the page saw the door still shut').toBeLessThan(opensAt);
   // Without a click: on by itself once the office has opened the door.
   await expect(citizen.page).toHaveURL(/\/musterstadt\/buergeramt\/wait$/, { timeout: opensAt - Date.now() + 15_000 });
 });
