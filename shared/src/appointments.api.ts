@@ -215,7 +215,11 @@ export const BookingResponseSchema = z.object({ appointment: CitizenAppointmentS
 export const ManageTokenSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'not a valid link'));
 export const ManageRequestSchema = z.object({ token: ManageTokenSchema });
 export const RebookRequestSchema = z.object({ token: ManageTokenSchema, startsAt: IsoInstantSchema });
-export const ManageResponseSchema = z.object({ appointment: CitizenAppointmentSchema });
+/**
+ * `serverTime`: the office's clock when it answered. A citizen's phone may be minutes or hours off;
+ * the page decides "open" and "over" on the office's clock, not the phone's.
+ */
+export const ManageResponseSchema = z.object({ appointment: CitizenAppointmentSchema, serverTime: IsoInstantSchema });
 
 /**
  * `POST /api/appointments/join-view` (body `{ token }`): what the join page shows while the door is
@@ -237,7 +241,8 @@ export const JoinViewSchema = z.object({
   manages: z.boolean(),
 });
 export type JoinView = z.infer<typeof JoinViewSchema>;
-export const JoinViewResponseSchema = z.object({ appointment: JoinViewSchema });
+/** `serverTime`: the office's clock when it answered (as in `ManageResponseSchema`). */
+export const JoinViewResponseSchema = z.object({ appointment: JoinViewSchema, serverTime: IsoInstantSchema });
 
 /** `POST /api/appointments/arrive`: the visit cookie is set; the page goes to the waiting room. */
 export const ArriveResponseSchema = z.object({

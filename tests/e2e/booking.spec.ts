@@ -114,7 +114,6 @@ function berlinDate(instant: string): string {
 
 test('book, find the confirmation in the mailbox page, cancel through the confirmation step, the slot is free again', async ({
   page,
-  browser,
 }, testInfo) => {
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
   // The department page offers booking. When no clerk is signed in, the door's notice links to
@@ -192,16 +191,7 @@ test('book, find the confirmation in the mailbox page, cancel through the confir
   await expect(mailLink(page, 'join')).toHaveCount(1);
   await expectNoA11yViolations(page);
 
-  // Opened after the appointment's time (a clerk has not recorded how it went yet): not "booked".
-  const manageHref = (await mailLink(page, 'manage').getAttribute('href'))!;
-  // Another browser: a page's clock is its whole context's.
-  const laterContext = await browser.newContext({ locale: 'de-DE' });
-  const later = await laterContext.newPage();
-  await later.clock.install({ time: new Date(new Date(startsAt).getTime() + 24 * 3_600_000) });
-  await later.goto(new URL(manageHref, page.url()).href);
-  await expect(later.getByTestId('appointment-state')).toHaveText('Die Zeit dieses Termins ist vorbei.');
-  await expect(later.getByRole('link', { name: 'Neuen Termin buchen' })).toBeVisible();
-  await laterContext.close();
+  // Opened after the appointment's time: appointment-wrong-clock.spec.ts (the office's clock decides).
 
   // The manage link: the token leaves the address bar at once.
   await mailLink(page, 'manage').click();

@@ -7,10 +7,12 @@ import {
   negotiateLocale,
   type ArriveResponseSchema,
   type BookingInfo,
+  type CitizenAppointment,
   type JoinViewResponseSchema,
+  type ManageResponseSchema,
   type SlotsResponse,
 } from '@amtsraum/shared';
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { ctxOf, type AppDeps, type BookingLane } from '../../deps.js';
 import { requestAddressGroup } from '../../lib/client-address.js';
@@ -149,29 +151,35 @@ export function appointmentsRouter(deps: AppDeps): Router {
     res.status(201).json({ appointment });
   });
 
+  // With the office's clock as it answers: the citizen's phone may be off by hours (ManageResponseSchema).
+  const answer = (res: Response, appointment: CitizenAppointment) => {
+    res.json({ appointment, serverTime: deps.now().toISOString() } satisfies z.infer<typeof ManageResponseSchema>);
+  };
+
   router.post('/appointments/manage', async (req, res) => {
     await manage.hit(address(req));
     const { token } = parseInput(ManageRequestSchema, req.body);
-    res.json({ appointment: await manageByToken(ctxOf(deps), token) });
+    answer(res, await manageByToken(ctxOf(deps), token));
   });
 
   router.post('/appointments/cancel', async (req, res) => {
     await manage.hit(address(req));
     const { token } = parseInput(ManageRequestSchema, req.body);
-    res.json({ appointment: await cancelByToken(ctx(), token) });
+    answer(res, await cancelByToken(ctx(), token));
   });
 
   router.post('/appointments/rebook', async (req, res) => {
     await manage.hit(address(req));
     const { token, startsAt } = parseInput(RebookRequestSchema, req.body);
-    res.json({ appointment: await rebookByToken(ctx(), token, new Date(startsAt)) });
+    answer(res, await rebookByToken(ctx(), token, new Date(startsAt)));
   });
 
   // The join page's view of the appointment while the door is not open, or after it.
   router.post('/appointments/join-view', async (req, res) => {
     await manage.hit(address(req));
     const { token } = parseInput(ManageRequestSchema, req.body);
-    res.json({ appointment: await joinView(ctxOf(deps), token) } satisfies z.infer<typeof JoinViewResponseSchema>);
+    const appointment = await joinView(ctxOf(deps), token);
+    res.json({ appointment, serverTime: deps.now().toISOString() } satisfies z.infer<typeof JoinViewResponseSchema>);
   });
 
   // The token comes from the e-mail link's fragment, in the body: never in a URL or a log.

@@ -74,6 +74,8 @@ describe.each(databaseKinds)('the join-only link on %s', (kind) => {
 
     const byManage = JoinViewResponseSchema.parse((await post('join-view', { token: manageToken })).json);
     expect(byManage.appointment.manages).toBe(true);
+    // The office's clock, for the page to time its retry on (not the phone's, which may be off).
+    expect(byManage.serverTime).toBe(BOOKING_NOW.toISOString());
   });
 
   it('neither reads, cancels nor moves the appointment: those answer as for an unknown link', async () => {

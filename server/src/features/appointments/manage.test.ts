@@ -48,6 +48,8 @@ describe.each(databaseKinds)('the manage link and the clerk’s side on %s', (ki
       canCancel: true,
       services: [{ slug: o.services[0]!.slug }],
     });
+    // The office's clock comes along: the citizen's phone may be hours off.
+    expect(ManageResponseSchema.parse(read.json).serverTime).toBe(BOOKING_NOW.toISOString());
 
     // As if the reminder had gone out: a new time more than a day ahead earns a new one.
     await db().update(appointments).set({ reminderSentAt: BOOKING_NOW }).where(eq(appointments.id, id));

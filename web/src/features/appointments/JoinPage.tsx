@@ -11,6 +11,7 @@ import { ZoneNote } from '../../ui/ZoneNote';
 import { useArrival, useJoinView } from './api';
 import { OfficeLink } from './AppointmentFacts';
 import { AppointmentNotFound, useOpensText } from './ManagePage';
+import { serverNow } from './server-clock';
 import { keepForManaging, useFragmentToken } from './useFragmentToken';
 import { useFooterTenant } from '../legal';
 
@@ -67,9 +68,11 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
     retryRef.current = retry;
   }, [retry]);
 
-  // Try again by itself when the door opens (a second late, so the server agrees).
+  // Try again by itself when the door opens on the office's clock (a second late, so the server
+  // agrees); timed anew once the appointment's view has brought the office's time.
+  const clockKnown = appointment.status === 'success';
   useEffect(() => {
-    const wait = new Date(opensAt).getTime() - Date.now() + 1_000;
+    const wait = new Date(opensAt).getTime() - serverNow() + 1_000;
     // Already past (the clocks disagree) or beyond a timer's range: the button is there.
     if (wait <= 1_000 || wait > 2_000_000_000) return;
     const timer = window.setTimeout(() => {
@@ -78,7 +81,7 @@ function NotOpenYet({ token, opensAt, retry }: { token: string; opensAt: string;
     return () => {
       window.clearTimeout(timer);
     };
-  }, [opensAt]);
+  }, [opensAt, clockKnown]);
 
   return (
     <div data-testid="join-not-open">

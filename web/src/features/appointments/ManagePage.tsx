@@ -17,6 +17,7 @@ import { AppointmentFacts, Fact } from './AppointmentFacts';
 import { LazySlotPicker, usePreloadedSlotPicker } from './LazySlotPicker';
 import { OnsiteInfo } from './OnsiteInfo';
 import { useFragmentToken } from './useFragmentToken';
+import { serverNow } from './server-clock';
 import { useReached } from './useReached';
 import { slotWords, useSlotName } from './useSlotName';
 import { useFooterTenant } from '../legal';
@@ -57,7 +58,7 @@ function ManageLoader({ token }: { token: string }) {
 /** "am Montag, 23. November 2026 um 10:20 Uhr", or "um 10:20 Uhr" when that is today. */
 function opensWords(t: Translate, locale: string, opensAt: Date, timeZone: string): string {
   const time = formatClock(opensAt, locale, timeZone);
-  return dateOf(opensAt, timeZone) === todayIn(timeZone)
+  return dateOf(opensAt, timeZone) === todayIn(timeZone, new Date(serverNow()))
     ? t('appointments:join.opensToday', { time })
     : t('appointments:join.opensOn', { date: formatLongDate(opensAt, locale, timeZone), time });
 }

@@ -10,6 +10,7 @@ import {
 import { getJson, sendJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 import { useLoad } from '../../lib/useLoad';
+import { learnServerTime } from './server-clock';
 
 const segment = encodeURIComponent;
 const options = () => ({ language: currentLocale() });
@@ -66,18 +67,18 @@ export async function book(tenant: string, department: string, body: BookingRequ
 
 // The token from the e-mail travels in POST bodies only, never in an address (issue 6).
 
-export async function manage(token: string) {
-  return (await sendJson('POST', '/api/appointments/manage', { token }, ManageResponseSchema, options())).appointment;
+/** Sends a manage request; the office's clock in the answer is taken on (server-clock.ts). */
+async function sendManage(path: string, body: object) {
+  const { appointment, serverTime } = await sendJson('POST', path, body, ManageResponseSchema, options());
+  learnServerTime(serverTime);
+  return appointment;
 }
 
-export async function cancelAppointment(token: string) {
-  return (await sendJson('POST', '/api/appointments/cancel', { token }, ManageResponseSchema, options())).appointment;
-}
+export const manage = (token: string) => sendManage('/api/appointments/manage', { token });
 
-export async function rebook(token: string, startsAt: string) {
-  return (await sendJson('POST', '/api/appointments/rebook', { token, startsAt }, ManageResponseSchema, options()))
-    .appointment;
-}
+export const cancelAppointment = (token: string) => sendManage('/api/appointments/cancel', { token });
+
+export const rebook = (token: string, startsAt: string) => sendManage('/api/appointments/rebook', { token, startsAt });
 
 export function arrive(token: string) {
   return sendJson('POST', '/api/appointments/arrive', { token }, ArriveResponseSchema, options());
@@ -91,11 +92,17 @@ export const useAppointment = (token: string) => useLoad(`manage:${token}`, () =
  * office, and whether the token also opens the manage page.
  */
 export const useJoinView = (token: string) =>
-  useLoad(
-    `join-view:${token}`,
-    async () =>
-      (await sendJson('POST', '/api/appointments/join-view', { token }, JoinViewResponseSchema, options())).appointment,
-  );
+  useLoad(`join-view:${token}`, async () => {
+    const { appointment, serverTime } = await sendJson(
+      'POST',
+      '/api/appointments/join-view',
+      { token },
+      JoinViewResponseSchema,
+      options(),
+    );
+    learnServerTime(serverTime);
+    return appointment;
+  });
 
 /** Arrives for the appointment behind a join link: from the door's opening, a place in the queue. */
 export const useArrival = (token: string) => useLoad(`arrive:${token}`, () => arrive(token));
