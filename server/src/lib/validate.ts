@@ -29,7 +29,6 @@ export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown)
 }
 
 // C1 controls but the NEL line break (U+0085), which the text rules let through as a line break.
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const C1_CONTROL = /[\u0080-\u0084\u0086-\u009f]/;
 /**
  * Embeddings, overrides and isolates: they reorder what follows them, so a concern or a clerk's
