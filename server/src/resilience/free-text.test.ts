@@ -1,9 +1,9 @@
 import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { appointments, visits } from '../db/schema.js';
-import { bookingRequest, BOOKING_NOW, makeBookingOffice, TUESDAY_0800 } from '../test/booking-factories.js';
+import { appointments, invites, staffAbsences, visits } from '../db/schema.js';
+import { bookingRequest, BOOKING_NOW, mailsTo, makeBookingOffice, TUESDAY_0800 } from '../test/booking-factories.js';
 import { databaseKinds } from '../test/databases.js';
-import { signedInClerk } from '../test/factories.js';
+import { makeTenant, signedInAdmin, signedInClerk } from '../test/factories.js';
 import { useTestServer } from '../test/suite.js';
 
 /**
@@ -113,5 +113,57 @@ describe.each(databaseKinds)('free text others read on %s', (kind) => {
     const [appointment] = await db().select().from(appointments).where(eq(appointments.id, appointmentId));
     expect(appointment?.cancelledAt ?? null).toBeNull();
     expect((await browser.post(`${staff}/visits/${visitId}/decline`, { note: MARKED })).status).toBe(204);
+  });
+
+  it('refuses them in a walk-in ticket a clerk draws and in an absence an admin enters', async () => {
+    const o = await office();
+    const { browser } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
+    const { browser: admin } = await signedInAdmin(db(), client(), o.tenant.id, {
+      memberships: [{ departmentId: o.department.id, role: 'admin' }],
+      now: BOOKING_NOW,
+    });
+    const clerk = o.clerks[0]!;
+    const department = `/api/admin/tenants/${o.tenant.slug}/departments/${o.department.slug}`;
+    const staff = `/api/staff/departments/${o.department.id}`;
+    for (const [problem, text] of Object.entries(SPOOFS)) {
+      const walkIn = await browser.post(`${staff}/onsite-tickets`, { concern: text });
+      expect([problem, walkIn.status, walkIn.json.errors?.[0].path]).toEqual([problem, 400, 'concern']);
+      const absence = await admin.post(`${department}/availability/${clerk.id}/absences`, {
+        startsOn: '2026-11-24',
+        endsOn: '2026-11-24',
+        reason: text,
+      });
+      expect([problem, absence.status, absence.json.errors?.[0].path]).toEqual([problem, 400, 'reason']);
+    }
+    expect(await db().select().from(visits).where(eq(visits.departmentId, o.department.id))).toEqual([]);
+    expect(await db().select().from(staffAbsences).where(eq(staffAbsences.staffId, clerk.id))).toEqual([]);
+  });
+
+  it('refuses them in accessibility feedback to the municipality, and sends no mail', async () => {
+    const email = `kontakt-${Date.now()}@rathaus.test.example`;
+    const tenant = await makeTenant(db(), { name: 'Stadt Richtungsheim', contact: { email } });
+    for (const [problem, message] of Object.entries(SPOOFS)) {
+      const refused = await client().post(`/api/tenants/${tenant.slug}/accessibility-feedback`, { message });
+      expect([problem, refused.status, refused.json.errors]).toEqual([
+        problem,
+        400,
+        [{ path: 'message', message: SAID[problem as keyof typeof SAID][0] }],
+      ]);
+    }
+    expect(await mailsTo(db(), email)).toEqual([]);
+  });
+
+  it('keeps refusing them, and C1 controls, in invite labels and the names invitees give', async () => {
+    const o = await office();
+    const { browser } = await signedInClerk(db(), client(), o.tenant.id, [o.department.id]);
+    const knocked = await knock(o.base, 'Test');
+    const visitId = knocked.json.visit.id as string;
+    expect((await browser.post(`/api/staff/departments/${o.department.id}/visits/${visitId}/admit`)).status).toBe(200);
+    const path = `/api/staff/departments/${o.department.id}/visits/${visitId}/invites`;
+    for (const label of ['Dolmetscher \u202eníaS', 'Dolmetscher\u0085\u009bTürkisch']) {
+      const response = await browser.post(path, { role: 'guest', label });
+      expect([label, response.status, response.json.errors?.[0].path]).toEqual([label, 400, 'label']);
+    }
+    expect(await db().select().from(invites).where(eq(invites.visitId, visitId))).toEqual([]);
   });
 });
