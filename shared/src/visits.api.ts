@@ -21,6 +21,10 @@ export const LanguageTagSchema = z
  * Free text from citizens: trimmed, without control characters, and without characters that hide
  * text or show nothing (person-name.ts); shown as plain text, never as HTML. Soft hyphens and
  * zero-width spaces, which pasted text carries, stay allowed, as long as something is visible.
+ * C1 controls and characters that reorder text (bidi overrides, embeddings, isolates) are refused
+ * by the server where it parses a request with such text (server/src/lib/validate.ts,
+ * parseTextInput), not here: this module is in the door page's first download, which has no room
+ * (issue 14). A new route taking `plainText` parses with parseTextInput.
  */
 export const plainText = (max: number) =>
   z.string().check(

@@ -504,6 +504,34 @@ test('a knock over the limit says how long to wait, on its own and not as a prob
   await expectNoA11yViolations(page);
 });
 
+test('a concern that would show reversed is refused next to the field, in German and in English', async ({
+  browser,
+}) => {
+  await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const { page } = await citizen(browser);
+  await page.goto(`/${TENANT}/fundbuero`);
+  // A right-to-left override: the console and the mails would show "IBAN DE99" reversed.
+  const spoof = 'Bitte an \u202e99ED NABI\u202c überweisen';
+  const form = page.getByRole('form', { name: 'Anklopfen' });
+  await form.getByLabel(/^Name/).fill('Erika Richtung');
+  await form.getByLabel(/^Ihr Anliegen/).fill(spoof);
+  await form.getByRole('checkbox', { name: /Datenschutz/ }).check();
+  await form.getByRole('button', { name: 'Anklopfen' }).click();
+  await expect(form.getByLabel(/^Ihr Anliegen/)).toHaveAccessibleDescription(
+    /Das Anliegen enthält unsichtbare Zeichen oder Steuerzeichen oder nichts Lesbares/,
+  );
+  await expect(page).toHaveURL(new RegExp(`/${TENANT}/fundbuero$`));
+
+  await switchLanguage(page, 'en');
+  const english = page.getByRole('form', { name: 'Knock' });
+  await english.getByRole('button', { name: 'Knock' }).click();
+  await expect(english.getByLabel(/^Your concern/)).toHaveAccessibleDescription(
+    /The concern contains invisible or control characters, or nothing readable/,
+  );
+  await expect(english.getByLabel(/^Your concern/)).toHaveValue(spoof);
+  await expectNoA11yViolations(page);
+});
+
 test('staff sign in with the form, see their offices and sign out', async ({ browser }) => {
   const person = await citizen(browser);
   const { page } = person;

@@ -9,7 +9,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
-import { parseInput } from '../../lib/validate.js';
+import { parseInput, parseTextInput } from '../../lib/validate.js';
 import { currentClerk } from '../staff/require-staff.js';
 import { bookAsStaff } from './book.js';
 import { cancelAsStaff } from './cancel.js';
@@ -59,7 +59,7 @@ export function appointmentsStaffRouter(deps: AppDeps): Router {
   router.post('/appointments', async (req, res) => {
     const clerk = currentClerk(req);
     await mailingChanges.hit(clerk.staff.id);
-    const request = parseInput(StaffBookingRequestSchema, req.body);
+    const request = parseTextInput(StaffBookingRequestSchema, req.body);
     const email = request.email;
     // Without an address nothing is mailed, and nothing counts against one.
     if (email) await bookingsPerEmail.hit(email);
@@ -82,7 +82,7 @@ export function appointmentsStaffRouter(deps: AppDeps): Router {
     const clerk = currentClerk(req);
     await mailingChanges.hit(clerk.staff.id);
     const appointmentId = appointmentIdOf(req.params.appointmentId);
-    const { note } = parseInput(CancelAppointmentRequestSchema, req.body ?? {});
+    const { note } = parseTextInput(CancelAppointmentRequestSchema, req.body ?? {});
     res.json({ appointment: await cancelAsStaff(ctxOf(deps), clerk, appointmentId, note) });
   });
 

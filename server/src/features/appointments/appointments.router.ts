@@ -18,7 +18,7 @@ import { ctxOf, type AppDeps, type BookingLane } from '../../deps.js';
 import { requestAddressGroup } from '../../lib/client-address.js';
 import { PAGE_READ_LIMITS } from '../../lib/rate-limit.js';
 import { officeParams } from '../../lib/params.js';
-import { parseInput } from '../../lib/validate.js';
+import { parseInput, parseTextInput } from '../../lib/validate.js';
 import { setVisitCookie, visitCookieOf } from '../visits/visit-cookie.js';
 import { givePlaceUp } from '../visits/visits.service.js';
 import { arrive, joinView } from './arrive.js';
@@ -123,7 +123,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
       const addressCounted = byAddress.hit(address(req));
       let request;
       try {
-        request = parseInput(BookingRequestSchema, req.body);
+        request = parseTextInput(BookingRequestSchema, req.body);
       } catch (error) {
         await addressCounted;
         throw error;

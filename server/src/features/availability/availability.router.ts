@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
-import { parseInput } from '../../lib/validate.js';
+import { parseInput, parseTextInput } from '../../lib/validate.js';
 import { findDepartmentWithTenant } from '../directory/directory.repo.js';
 import { adminDepartment, currentAdmin } from '../staff/admin-access.js';
 import { currentClerk } from '../staff/require-staff.js';
@@ -48,13 +48,13 @@ export function availabilityRouter(deps: AppDeps): Router {
 
   router.put('/availability/:staffId', async (req, res) => {
     const staffId = idOf(req.params.staffId);
-    const change = parseInput(HoursChangeSchema, req.body);
+    const change = parseTextInput(HoursChangeSchema, req.body);
     res.json(await setClerkHours(ctxOf(deps), adminDepartment(req), staffId, change, await changer(req)));
   });
 
   router.post('/availability/:staffId/absences', async (req, res) => {
     const staffId = idOf(req.params.staffId);
-    const input = parseInput(AbsenceInputSchema, req.body);
+    const input = parseTextInput(AbsenceInputSchema, req.body);
     res.status(201).json(await addAbsence(ctxOf(deps), adminDepartment(req), staffId, input, await changer(req)));
   });
 
@@ -101,7 +101,7 @@ export function ownAbsencesRouter(deps: AppDeps): Router {
 
   router.post('/absences', async (req, res) => {
     const found = await allowed(req);
-    const input = parseInput(AbsenceInputSchema, req.body);
+    const input = parseTextInput(AbsenceInputSchema, req.body);
     const clerk = currentClerk(req).staff;
     const { absence } = await addAbsence(ctxOf(deps), found, clerk.id, input, {
       staffId: clerk.id,

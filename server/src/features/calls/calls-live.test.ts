@@ -100,6 +100,7 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
     for (const text of [
       '\u200b',
       '\u0000\u0007',
+      'Hallo\u009b31m',
       '\u202eabc',
       '\u2066Anna Schmidt: bitte IBAN senden\u2069',
       'Hallo \ud800',

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
-import { parseInput } from '../../lib/validate.js';
+import { parseInput, parseTextInput } from '../../lib/validate.js';
 import { currentClerk, requireStaff } from '../staff/require-staff.js';
 import { staffAccessOf } from '../staff/staff-access.js';
 import { admit, decline, finish, finishOwnVisit, getConsole, noShow, recall, setDoor } from './console.service.js';
@@ -50,7 +50,7 @@ export function consoleRouter(deps: AppDeps): Router {
   });
 
   router.post('/visits/:visitId/decline', async (req, res) => {
-    const body = parseInput(DeclineRequestSchema, req.body ?? {});
+    const body = parseTextInput(DeclineRequestSchema, req.body ?? {});
     await decline(ctxOf(deps), currentClerk(req), visitIdOf(req.params.visitId), body.note);
     res.status(204).end();
   });
@@ -84,7 +84,7 @@ export function consoleRouter(deps: AppDeps): Router {
 
   router.post('/onsite-tickets', async (req, res) => {
     const clerk = currentClerk(req);
-    const body = parseInput(StaffWalkInRequestSchema, req.body ?? {});
+    const body = parseTextInput(StaffWalkInRequestSchema, req.body ?? {});
     await counterActions.hit(clerk.staff.id);
     res.status(201).json(await drawAtCounter(ctxOf(deps), clerk, body));
   });

@@ -16,7 +16,7 @@ import { requestAddressGroup } from '../../lib/client-address.js';
 import { AppError } from '../../lib/errors.js';
 import { slugParam } from '../../lib/params.js';
 import { PAGE_READ_LIMITS } from '../../lib/rate-limit.js';
-import { parseInput } from '../../lib/validate.js';
+import { parseInput, parseTextInput } from '../../lib/validate.js';
 import { adminTenant, currentAdmin } from '../staff/admin-access.js';
 import {
   getTenantText,
@@ -90,7 +90,7 @@ export function legalRouter(deps: AppDeps): Router {
 
   router.post('/tenants/:tenant/accessibility-feedback', async (req: Request<{ tenant: string }>, res) => {
     const tenantSlug = slugParam(req.params.tenant, 'tenant_not_found');
-    const input = parseInput(AccessibilityFeedbackRequestSchema, req.body);
+    const input = parseTextInput(AccessibilityFeedbackRequestSchema, req.body);
     parseInput(FeedbackLinesSchema, input);
     // Counted once the form is valid: a refused form sends no mail, and counted before, five
     // empty tries behind a library's or a town hall's one address kept everyone there from

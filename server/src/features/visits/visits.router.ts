@@ -4,7 +4,7 @@ import { ctxOf, type AppDeps } from '../../deps.js';
 import { requestAddressGroup } from '../../lib/client-address.js';
 import { AppError } from '../../lib/errors.js';
 import { officeParams } from '../../lib/params.js';
-import { parseInput } from '../../lib/validate.js';
+import { parseTextInput } from '../../lib/validate.js';
 import { touchVisits } from './visits.repo.js';
 import { loadCitizenVisitSeen, loadDepartmentStateBySlugs } from './queue.service.js';
 import { knock, leave } from './visits.service.js';
@@ -62,7 +62,7 @@ export function visitsRouter(deps: AppDeps): Router {
 
   router.post('/tenants/:tenant/departments/:department/knock', async (req, res) => {
     const { tenantSlug, departmentSlug } = officeParams(req);
-    const request = parseInput(KnockRequestSchema, req.body);
+    const request = parseTextInput(KnockRequestSchema, req.body);
     // Counted once the form is valid: a refused form queues nobody and costs no query, and
     // counted before, a few typos behind a town hall's one address used up everyone's knocks.
     const cookie = visitCookieOf(deps.config.sessionSecret, req.headers.cookie);
