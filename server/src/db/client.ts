@@ -416,11 +416,13 @@ async function openPglite(dataDir: string | null, onQuery: DatabaseOptions['onQu
     const fileError = dataDir ? pgliteFileError(dataDir, error) : null;
     if (fileError) throw fileError;
     // A file in it this user may not write: PGlite says "failed to initialise" or aborts with a
-    // stack, and the folder was named as damaged, sending the IT staff to the backup.
-    const unwritable =
-      dataDir && !(error instanceof DatabaseNewerThanCodeError || error instanceof DatabaseMigrationError)
-        ? firstUnwritableEntry(dataDir)
-        : null;
+    // stack, and the folder was named as damaged, sending the IT staff to the backup. (What the
+    // folder check itself found, such as a file in the folder's place, is said as it is.)
+    const told =
+      error instanceof DataDirUnwritableError ||
+      error instanceof DatabaseNewerThanCodeError ||
+      error instanceof DatabaseMigrationError;
+    const unwritable = dataDir && !told ? firstUnwritableEntry(dataDir) : null;
     if (dataDir && unwritable) {
       throw new DataDirUnwritableError(dataDir, Object.assign(new Error(), { code: 'EACCES', path: unwritable }));
     }
