@@ -26,6 +26,16 @@ const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086
 const DIRECTION_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/;
 
 /**
+ * What officeText says of control characters (but tab and line breaks) or characters that reorder
+ * the text; null when there are none. The server checks citizens' and clerks' free text with it
+ * too (server/src/lib/validate.ts parseTextInput), since `plainText` cannot grow on the door page.
+ */
+export function controlOrDirectionMessage(text: string): string | null {
+  if (TEXT_CONTROL.test(text)) return 'contains control characters';
+  return DIRECTION_OVERRIDE.test(text) ? DIRECTION_TEXT_MESSAGE : null;
+}
+
+/**
  * Text an office writes for citizens to read, on one or more lines (a description, a closure's
  * reason, the Impressum): the rules of a citizen's free text (visits.api.ts plainText), and no
  * characters that reorder it either, as names have none. Empty is allowed unless `required`
@@ -40,13 +50,9 @@ export function officeText(max: number, required?: string) {
         if (required) ctx.addIssue({ code: 'custom', message: required });
         return;
       }
-      const message = TEXT_CONTROL.test(text)
-        ? 'contains control characters'
-        : DIRECTION_OVERRIDE.test(text)
-          ? DIRECTION_TEXT_MESSAGE
-          : hasHiddenCharacters(text) || !hasVisibleCharacters(text)
-            ? INVISIBLE_TEXT_MESSAGE
-            : null;
+      const message =
+        controlOrDirectionMessage(text) ??
+        (hasHiddenCharacters(text) || !hasVisibleCharacters(text) ? INVISIBLE_TEXT_MESSAGE : null);
       if (message) ctx.addIssue({ code: 'custom', message });
     }),
   );

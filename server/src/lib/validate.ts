@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors.js';
-import { DIRECTION_TEXT_MESSAGE } from '@amtsraum/shared';
+import { controlOrDirectionMessage } from '@amtsraum/shared';
 import { fieldIssueMessages } from './messages.js';
 
 /**
@@ -28,21 +28,12 @@ export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown)
   });
 }
 
-// C1 controls but the NEL line break (U+0085), which the text rules let through as a line break.
-const C1_CONTROL = /[\u0080-\u0084\u0086-\u009f]/;
-/**
- * Embeddings, overrides and isolates: they reorder what follows them, so a concern or a clerk's
- * note could read differently in the console, the mail or the page than what was stored, and an
- * address in it could look like another ("Trojan Source"). Refused even when paired: a closed
- * override still shows its content reversed. The marks U+200E, U+200F and U+061C stay allowed:
- * they only nudge punctuation between scripts (as in shared office-text.ts).
- */
-const DIRECTION_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/;
-
 /**
  * As parseInput, for requests whose free text (shared `plainText`: a concern, a clerk's note, a
- * reason) others read: every text in the parsed value also without C1 controls and characters
- * that reorder it, each refused at its field. Checked here, not in `plainText`, which the door
+ * reason) others read: every text in the parsed value also without control characters and
+ * characters that reorder it (embeddings, overrides, isolates: a note could read differently in
+ * the console, the mail or the page than what was stored), each refused at its field, by the
+ * rules of office texts (shared `controlOrDirectionMessage`). Checked here, not in `plainText`, which the door
  * page loads and which has no room to grow there (web/vite.config.ts, issue 14); names, labels,
  * the chat and admins' texts have these rules in their shared schemas already.
  */
@@ -50,11 +41,7 @@ export function parseTextInput<S extends z.core.$ZodType>(schema: S, value: unkn
   const parsed = parseInput(schema, value);
   const errors: { path: string; message: string; localized: ReturnType<typeof fieldIssueMessages> }[] = [];
   visitTexts(parsed, [], (text, path) => {
-    const message = C1_CONTROL.test(text)
-      ? 'contains control characters'
-      : DIRECTION_OVERRIDE.test(text)
-        ? DIRECTION_TEXT_MESSAGE
-        : null;
+    const message = controlOrDirectionMessage(text);
     if (message)
       errors.push({
         path: path.join('.') || '(body)',
