@@ -34,34 +34,33 @@ export class DataDirUnwritableError extends Error {
   ) {
     const code = (cause as NodeJS.ErrnoException | null)?.code;
     const failed = (cause as NodeJS.ErrnoException | null)?.path;
+    const denied = code === 'EACCES' || code === 'EPERM';
+    const full = code === 'ENOSPC' || code === 'EDQUOT';
+    // A file or folder inside it (files a start as root left), not the folder itself.
+    const deniedInside = denied && failed !== undefined && failed !== dir;
     const reason =
       code === 'EEXIST' || code === 'ENOTDIR'
         ? 'a file is in the way where a folder must be'
         : code === 'ENOENT' && failed
           ? `cannot create ${failed}: the file system there does not allow it`
-          : (code === 'EACCES' || code === 'EPERM') && failed && failed !== dir
+          : deniedInside
             ? `permission denied for ${failed}`
-            : code === 'EACCES' || code === 'EPERM'
+            : denied
               ? 'permission denied'
               : code === 'EROFS'
                 ? 'read-only file system'
-                : code === 'ENOSPC' || code === 'EDQUOT'
+                : full
                   ? 'no space left on the device'
                   : cause instanceof Error
                     ? cause.message
                     : String(cause);
     const uid = typeof process.getuid === 'function' ? ` (uid ${String(process.getuid())})` : '';
-    super(
-      code === 'ENOSPC' || code === 'EDQUOT'
-        ? `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
-            'Free space on that disk (or raise the quota), or set DATA_DIR to a folder on a disk with room.'
-        : failed && failed !== dir && (code === 'EACCES' || code === 'EPERM')
-          ? `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
-            `Make it writable with everything in it for the user running Amtsraum${uid}, ` +
-            'e.g. with chown -R, or set DATA_DIR to another folder.'
-          : `DATA_DIR: cannot write to the folder ${dir} (${reason}). ` +
-            `Make it a writable folder for the user running Amtsraum${uid}, or set DATA_DIR to one.`,
-    );
+    const todo = full
+      ? 'Free space on that disk (or raise the quota), or set DATA_DIR to a folder on a disk with room.'
+      : deniedInside
+        ? `Make it writable with everything in it for the user running Amtsraum${uid}, e.g. with chown -R, or set DATA_DIR to another folder.`
+        : `Make it a writable folder for the user running Amtsraum${uid}, or set DATA_DIR to one.`;
+    super(`DATA_DIR: cannot write to the folder ${dir} (${reason}). ${todo}`);
     this.name = 'DataDirUnwritableError';
   }
 }
