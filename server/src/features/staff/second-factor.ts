@@ -47,6 +47,11 @@ export async function proveSecondFactor(
   });
 }
 
+/** Whether setting up an authenticator from `session` asks for the password (startSecondFactorSetup). */
+export function setupAsksPassword(sessionSecret: string, session: StaffSession): boolean {
+  return hasAuthenticator(sessionSecret, session.staff) || session.authMethod === 'password';
+}
+
 /**
  * Starts setting up an authenticator app: a new secret, stored sealed but unconfirmed until a
  * code from it arrives (`confirmSecondFactor`). A first one, from a session signed in with the
@@ -58,11 +63,6 @@ export async function proveSecondFactor(
  * old one are proved no more. Until the new one is confirmed, the account has none (a lost phone
  * goes through the municipality admin's reset instead).
  */
-/** Whether setting up an authenticator from `session` asks for the password (startSecondFactorSetup). */
-export function setupAsksPassword(sessionSecret: string, session: StaffSession): boolean {
-  return hasAuthenticator(sessionSecret, session.staff) || session.authMethod === 'password';
-}
-
 export async function startSecondFactorSetup(
   ctx: Pick<Ctx, 'db' | 'config'>,
   session: StaffSession,
