@@ -152,6 +152,29 @@ describe('the server process', () => {
     expect(await second.exited).toBe(0);
   }, 90_000);
 
+  it('stops cleanly on SIGHUP, as when the SSH session it was started in is closed', async () => {
+    const dataDir = tempDir();
+    const lock = path.join(dataDir, 'amtsraum.lock');
+    const child = run({ DATA_DIR: dataDir, SEED_DEMO: 'false' });
+    await child.url();
+    expect(fs.existsSync(lock)).toBe(true);
+    child.process.kill('SIGHUP');
+    // Before, the default action ended it at once: exit code null, the lock left behind.
+    expect(await child.exited).toBe(0);
+    expect(child.stdout()).toMatch(/"signal":"SIGHUP"[^\n]*shutting down/);
+    expect(fs.existsSync(lock)).toBe(false);
+
+    // With the session, its terminal is gone: what the stop writes goes nowhere, and the stop is
+    // still clean.
+    const again = run({ DATA_DIR: dataDir, SEED_DEMO: 'false' });
+    await again.url();
+    again.process.stdout?.destroy();
+    again.process.stderr?.destroy();
+    again.process.kill('SIGHUP');
+    expect(await again.exited).toBe(0);
+    expect(fs.existsSync(lock)).toBe(false);
+  }, 60_000);
+
   it('started by npm, stops cleanly when the shell npm ran it in ends without passing the stop on', async () => {
     const dataDir = tempDir();
     const lock = path.join(dataDir, 'amtsraum.lock');

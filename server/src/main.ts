@@ -31,7 +31,8 @@ for (const { variables, message } of configWarnings(config)) logger.warn({ varia
 
 // Signals count from here, not only once the server listens: a stop (docker stop, systemd, Ctrl-C)
 // during the start waits for it, so the database is never cut off mid-migration or mid-seed. A
-// second Ctrl-C stops at once.
+// second Ctrl-C stops at once. SIGHUP is what an admin sends by closing the SSH session they ran
+// `npm start` in: its default ended the process on the spot, with the data directory still locked.
 let server: RunningServer | null = null;
 let signalled = false;
 function shutDown(signal: string, running: RunningServer) {
@@ -44,7 +45,7 @@ function shutDown(signal: string, running: RunningServer) {
     },
   );
 }
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (server && !signalled) shutDown(signal, server);
     else if (!server && signalled && signal === 'SIGINT') process.exit(130);
