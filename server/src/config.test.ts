@@ -187,6 +187,47 @@ describe('parseConfig', () => {
     expect(parseConfig({ LIVEKIT_API_URL: '', LIVEKIT_E2EE: '' }).media.mode).toBe('p2p');
   });
 
+  it('names a junk LIVEKIT_E2EE for what it is, with the values it takes, not as LiveKit half configured', () => {
+    expect(problemsOf({ LIVEKIT_E2EE: 'yes please' })).toEqual([
+      'LIVEKIT_E2EE: expected true or false (also 1 or 0, yes or no) (got "yes please")',
+    ]);
+    // Fixed, the value says the operator meant LiveKit: half of it is named then.
+    expect(problemsOf({ LIVEKIT_E2EE: 'yes' })).toEqual([expect.stringMatching(/LIVEKIT_E2EE is set/)]);
+  });
+
+  it('reads each OIDC_ALLOWED_ISSUERS entry as an origin or a proper host name, naming the one that is neither', () => {
+    const issuers = (text: string) => parseConfig({ OIDC_ALLOWED_ISSUERS: text }).oidcPolicy.allowedIssuers;
+    expect(
+      issuers('login.kommune-a.de, *.kommune-b.de,10.1.2.3,https://sso.kommune.de:8443,http://[fd00::1]:8080'),
+    ).toEqual([
+      { host: 'login.kommune-a.de' },
+      { suffix: '.kommune-b.de' },
+      { host: '10.1.2.3' },
+      { origin: 'https://sso.kommune.de:8443' },
+      { origin: 'http://[fd00::1]:8080' },
+    ]);
+    // A host name with umlauts is compared as the browser and the server write it (punycode).
+    expect(issuers('*.müllheim.de')).toEqual([{ suffix: '.xn--mllheim-n2a.de' }]);
+    for (const bad of [
+      '-5',
+      '5',
+      'kommune-.de',
+      '-login.kommune.de',
+      'login..kommune.de',
+      'login.kommune.de.',
+      'a.123',
+      '*.10.1.2.3',
+      'https://-5',
+      `${'a'.repeat(64)}.de`,
+    ]) {
+      expect(problemsOf({ OIDC_ALLOWED_ISSUERS: `login.kommune.de,${bad}` })).toEqual([
+        expect.stringContaining(
+          `OIDC_ALLOWED_ISSUERS: expected origins (https://login.kommune.de) or host names (*.kommune.de), separated by commas; "${bad}" is neither`,
+        ),
+      ]);
+    }
+  });
+
   it('refuses a LiveKit key or secret that LiveKit would read otherwise as "key: secret", without echoing the secret', () => {
     const livekit = { LIVEKIT_URL: 'wss://lk.example.de', LIVEKIT_API_KEY: 'amtsraum', LIVEKIT_API_SECRET: secret };
     // A secret pasted with a space, a comment sign or a colon in it; a key with a space.
@@ -250,6 +291,9 @@ describe('parseConfig', () => {
   it('reads booleans and treats an empty value as unset', () => {
     expect(parseConfig({ SEED_DEMO: 'false' }).seed.enabled).toBe(false);
     expect(parseConfig({ SEED_DEMO: '' }).seed.enabled).toBe(true);
+    // As other programs' .env files write them.
+    expect(parseConfig({ SEED_DEMO: 'False' }).seed.enabled).toBe(false);
+    expect(parseConfig({ SEED_DEMO: 'YES' }).seed.enabled).toBe(true);
     expect(problemsOf({ SEED_DEMO: 'maybe' })[0]).toMatch(/^SEED_DEMO: expected true or false/);
     expect(parseConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(problemsOf({ TRUST_PROXY: 'everything' })[0]).toMatch(/^TRUST_PROXY/);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -12,7 +13,13 @@ export const DEVELOPMENT_LIVEKIT_SECRET = 'amtsraum-dev-secret-for-this-machine-
 
 const booleanText = (name: string) =>
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name}: expected true or false` })
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(
+      z.enum(['true', 'false', '1', '0', 'yes', 'no'], {
+        error: `${name}: expected true or false (also 1 or 0, yes or no)`,
+      }),
+    )
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const integerText = (min: number, max: number) =>
@@ -37,7 +44,32 @@ const IceServerSchema = z.object({
  */
 export type OidcAllowedIssuer = { origin: string } | { host: string } | { suffix: string };
 
-const HOST_PATTERN = /^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+$/;
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/**
+ * A host name as a URL's hostname writes it (lower case, umlauts in punycode), or a dotted IPv4
+ * address; null for anything else: a label beginning or ending with a hyphen ("-5"), an empty
+ * label, more than 63 characters in a label, or a last label of digits only, which a URL reads as
+ * an IP address.
+ */
+function hostName(text: string): string | null {
+  if (IPV4.test(text)) return text;
+  const ascii = domainToASCII(text);
+  if (!ascii || ascii.length > 253) return null;
+  const labels = ascii.split('.');
+  if (!labels.every((label) => LABEL.test(label)) || /^\d+$/.test(labels[labels.length - 1] ?? '')) return null;
+  return ascii;
+}
+
+/** A list entry without a scheme: `login.kommune.de`, `*.kommune.de` or an IPv4 address. */
+function hostEntry(text: string): OidcAllowedIssuer | null {
+  const wildcard = text.startsWith('*.');
+  const host = hostName(wildcard ? text.slice(2) : text);
+  if (!host) return null;
+  if (!wildcard) return { host };
+  return IPV4.test(host) ? null : { suffix: `.${host}` };
+}
 
 const oidcAllowedText = z.string().transform((text, ctx) => {
   const entries: OidcAllowedIssuer[] = [];
@@ -46,16 +78,20 @@ const oidcAllowedText = z.string().transform((text, ctx) => {
     if (/^https?:\/\//.test(lower)) {
       try {
         const url = new URL(lower);
-        if (url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password) {
+        const hostOk = url.hostname.startsWith('[') || hostName(url.hostname) !== null;
+        if (hostOk && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password) {
           entries.push({ origin: url.origin });
           continue;
         }
       } catch {
         // reported below
       }
-    } else if (HOST_PATTERN.test(lower)) {
-      entries.push(lower.startsWith('*.') ? { suffix: lower.slice(1) } : { host: lower });
-      continue;
+    } else {
+      const entry = hostEntry(lower);
+      if (entry) {
+        entries.push(entry);
+        continue;
+      }
     }
     ctx.addIssue({
       code: 'custom',
@@ -405,7 +441,9 @@ export function parseConfig(env: Env): Config {
   // back to peer-to-peer unnoticed (LIVEKIT_API_URL alone was once ignored that way).
   const livekitMissing = LIVEKIT_REQUIRED.filter((name) => !cleaned[name]);
   const livekitConfigured = livekitMissing.length === 0;
-  const livekitGiven = LIVEKIT_VARIABLES.filter((name) => cleaned[name]);
+  // A variable refused for its own value (LIVEKIT_E2EE=yes please) is named for that alone.
+  const refused = new Set(result.success ? [] : result.error.issues.map((issue) => String(issue.path[0])));
+  const livekitGiven = LIVEKIT_VARIABLES.filter((name) => cleaned[name] && !refused.has(name));
   if (!livekitConfigured && (livekitGiven.length > 0 || cleaned.MEDIA_MODE === 'livekit')) {
     const modeSet = cleaned.MEDIA_MODE === 'livekit';
     const given = [...livekitGiven, ...(modeSet ? ['MEDIA_MODE=livekit'] : [])];
