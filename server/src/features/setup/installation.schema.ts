@@ -3,6 +3,7 @@ import {
   CalendarDateSchema,
   closureDaysInOrder,
   closureFields,
+  controlOrDirectionMessage,
   DepartmentFieldsSchema,
   DepartmentSlugSchema,
   FaqSchema,
@@ -107,12 +108,28 @@ const AvailabilityInputSchema = z.union([z.literal('openingHours'), WeeklyHoursS
  * Time away (leave, training): whole days, inclusive, in the tenant's zone, or (as the admin
  * screens may enter, and the export writes them) exact instants. No appointments with them then.
  */
+/**
+ * An absence's reason, as the console and the clerk's page show it: without the control characters
+ * and direction overrides the screens refuse (availability.router.ts parseTextInput), so a file
+ * cannot store what reads reversed there. The export writes reasons as stored, which the migration
+ * 0011 cleaned of what came in before the screens refused it.
+ */
+const absenceReason = z
+  .string()
+  .trim()
+  .max(200)
+  .superRefine((text, ctx) => {
+    const message = controlOrDirectionMessage(text);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  })
+  .optional();
+
 const WholeDaysAbsenceSchema = z
   .object({
     // The window of every date the API takes (calendar-dates.ts), as the admin screens would have it.
     from: CalendarDateSchema,
     to: CalendarDateSchema,
-    reason: z.string().trim().max(200).optional(),
+    reason: absenceReason,
   })
   .strict()
   .refine((absence) => absence.from <= absence.to, {
@@ -123,7 +140,7 @@ const ExactAbsenceSchema = z
   .object({
     startsAt: z.iso.datetime({ offset: true }),
     endsAt: z.iso.datetime({ offset: true }),
-    reason: z.string().trim().max(200).optional(),
+    reason: absenceReason,
   })
   .strict()
   .refine((absence) => Date.parse(absence.startsAt) < Date.parse(absence.endsAt), {

@@ -321,6 +321,27 @@ describe('a broken installation file', () => {
     return describeFileIssues(result.error!.issues);
   };
 
+  it('refuses an absence reason with characters that reverse it or control characters, naming the entry', () => {
+    const withReasons = (...reasons: string[]) => {
+      const file = example();
+      const tenant = file.tenants[0] as { staff: Record<string, unknown>[] };
+      tenant.staff[0] = {
+        ...tenant.staff[0],
+        absences: reasons.map((reason, i) => ({ from: `2026-09-0${String(i + 1)}`, to: '2026-09-09', reason })),
+      };
+      return InstallationFileSchema.safeParse(file);
+    };
+    const result = withReasons('Urlaub', 'Fortbildung \u202eSIWE', 'Kur\u2066x\u2069', 'Dienst\u0085reise\u0007');
+    expect(result.success).toBe(false);
+    expect(describeFileIssues(result.error!.issues)).toEqual([
+      'tenants.0.staff.0.absences.1.reason: contains characters that change the writing direction',
+      'tenants.0.staff.0.absences.2.reason: contains characters that change the writing direction',
+      'tenants.0.staff.0.absences.3.reason: contains control characters',
+    ]);
+    // The marks that only place punctuation between scripts, and line breaks, stay allowed.
+    expect(withReasons('إجازة\u200f.', 'Urlaub\u200e (2)', 'Kur\nReha').success).toBe(true);
+  });
+
   it('names a misspelt key with its place instead of ignoring it', () => {
     const file = example();
     const tenant = file.tenants[0] as { departments: Record<string, unknown>[] };
