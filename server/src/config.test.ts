@@ -235,7 +235,10 @@ describe('parseConfig', () => {
       const problems = problemsOf({ ...livekit, LIVEKIT_API_SECRET: bad });
       expect(problems).toEqual([
         'LIVEKIT_API_SECRET: expected letters, digits and - _ . + / = only, beginning with a letter or digit ' +
-          '(LiveKit reads key and secret as "key: secret") (openssl rand -hex 32)',
+          '(LiveKit reads key and secret as "key: secret") (openssl rand -hex 32)' +
+          (bad.startsWith('"')
+            ? '; the quotes around it were read as part of the value (docker run --env-file keeps them): remove them'
+            : ''),
       ]);
     }
     expect(problemsOf({ ...livekit, LIVEKIT_API_KEY: 'amts raum' })).toEqual([
@@ -304,6 +307,47 @@ describe('parseConfig', () => {
         /^TRUST_PROXY: true would take each client's address from what the client itself writes into X-Forwarded-For, .*expected the number of reverse proxies in front of the app \(e\.g\. 1\), or false/,
       ),
     ]);
+  });
+
+  it('reads an env file saved with Windows line endings without the carriage returns, and says so', () => {
+    const config = parseConfig({
+      PORT: '8080\r',
+      DATA_DIR: '/srv/amtsraum\r',
+      LOG_LEVEL: 'warn\r',
+      SEED_DEMO: 'false\r',
+      PUBLIC_BASE_URL: 'http://localhost:8080/',
+      OTHER_PROGRAM: 'x\r',
+    });
+    // Before: "PORT: expected a whole number … (got "8080", the carriage return sending the
+    // terminal's cursor back over the line; DATA_DIR made a folder named "amtsraum\r".
+    expect(config.port).toBe(8080);
+    expect(config.dataDir).toBe(path.resolve('/srv/amtsraum'));
+    expect(config.logLevel).toBe('warn');
+    expect(config.seed.enabled).toBe(false);
+    expect(configWarnings(config)).toEqual([
+      {
+        variables: ['PORT', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO'],
+        message:
+          'PORT, DATA_DIR, LOG_LEVEL and SEED_DEMO ended in a carriage return, as lines of a file saved with ' +
+          'Windows line endings (CRLF) do, and were read without it; save the file with Unix line endings (LF)',
+      },
+    ]);
+    expect(configWarnings(parseConfig({ PORT: '8080' }))).toEqual([]);
+    // A control character inside a value is shown as such, not sent to the terminal.
+    expect(problemsOf({ PORT: '80\r80' })).toEqual(['PORT: expected a whole number from 0 to 65535 (got "80\\r80")']);
+  });
+
+  it('says that quotes around a refused value were read as part of it', () => {
+    const quotes =
+      '; the quotes around it were read as part of the value (docker run --env-file keeps them): remove them';
+    expect(problemsOf({ MEDIA_MODE: "'p2p'" })).toEqual([
+      `MEDIA_MODE: expected auto, p2p or livekit (got "'p2p'")${quotes}`,
+    ]);
+    expect(problemsOf({ PUBLIC_BASE_URL: '"https://buergerbuero.example.de"' })).toEqual([
+      `PUBLIC_BASE_URL: expected an http(s) URL like https://buergerbuero.example.de${quotes}`,
+    ]);
+    // A secret is whatever it was: an installation may have run with the quotes in it.
+    expect(parseConfig({ SESSION_SECRET: `'${secret}'` }).sessionSecret).toBe(`'${secret}'`);
   });
 
   it('warns, without refusing, when HTTP_CONNECTIONS_PER_ADDRESS is not above WS_CONNECTIONS_PER_ADDRESS where that cap applies', () => {

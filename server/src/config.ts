@@ -387,6 +387,8 @@ export interface Config {
   oidcPolicy: { allowedIssuers: OidcAllowedIssuer[]; allowInternal: boolean };
   /** Started by an npm script (`npm start`): npm sets npm_lifecycle_event (main.ts watches its shell). */
   launchedByNpm: boolean;
+  /** Variables whose value ended in a carriage return (Windows line endings), read without it. */
+  carriageReturns: string[];
 }
 
 export class ConfigError extends Error {
@@ -398,21 +400,42 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+const QUOTES_KEPT =
+  '; the quotes around it were read as part of the value (docker run --env-file keeps them): remove them';
+
+/** A value as the message shows it: control characters written out (\\r), not sent to the terminal. */
+function visible(value: string): string {
+  // eslint-disable-next-line no-control-regex -- showing control characters is the point
+  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
 /** Parses configuration from an environment; throws `ConfigError` naming every bad variable. */
 export function parseConfig(env: Env): Config {
+  // A file saved with Windows line endings, read by a shell (`set -a; . ./.env`) or systemd, ends
+  // each value in a carriage return: read without it, and named (configWarnings).
+  const carriageReturns = Object.keys(env).filter(
+    (name) => CONFIG_VARIABLES.includes(name) && env[name]?.endsWith('\r'),
+  );
   // An empty variable (FOO=) means "not set", as in most .env tooling.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env)
+      .map(([name, value]) => [name, carriageReturns.includes(name) ? value?.slice(0, -1) : value] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
   const result = EnvSchema.safeParse(cleaned);
   const problems = result.success
     ? []
     : result.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const given = cleaned[name];
-        const shown = given === undefined || /SECRET|PASSWORD|URL|ICE_SERVERS/.test(name) ? '' : ` (got "${given}")`;
+        const shown =
+          given === undefined || /SECRET|PASSWORD|URL|ICE_SERVERS/.test(name) ? '' : ` (got "${visible(given)}")`;
         const message = issue.message.startsWith(`${name}:`)
           ? issue.message.slice(name.length + 1).trim()
           : issue.message;
-        return `${name}: ${message}${shown}`;
+        // `docker run --env-file` keeps the quotes .env.example asks for around values with $ or spaces.
+        const quoted = given !== undefined && /^(["']).*\1$/s.test(given) ? QUOTES_KEPT : '';
+        return `${name}: ${message}${shown}${quoted}`;
       });
 
   // Rules across variables, checked on the raw values so one run reports every problem.
@@ -512,6 +535,7 @@ export function parseConfig(env: Env): Config {
     },
     oidcPolicy: { allowedIssuers: e.OIDC_ALLOWED_ISSUERS, allowInternal: e.OIDC_ALLOW_INTERNAL_PROVIDERS },
     launchedByNpm: Boolean(env.npm_lifecycle_event),
+    carriageReturns,
   };
 }
 
@@ -544,6 +568,14 @@ export function configWarnings(config: Config): { variables: string[]; message: 
         `WS_CONNECTIONS_PER_ADDRESS (${String(config.wsConnectionsPerAddress)}): an address that holds its ` +
         'allowed live connections cannot open another connection, so its pages stop loading. ' +
         'Set HTTP_CONNECTIONS_PER_ADDRESS above WS_CONNECTIONS_PER_ADDRESS (infra/.env.example)',
+    });
+  }
+  if (config.carriageReturns.length > 0) {
+    warnings.push({
+      variables: config.carriageReturns,
+      message:
+        `${listed(config.carriageReturns)} ended in a carriage return, as lines of a file saved with Windows ` +
+        'line endings (CRLF) do, and were read without it; save the file with Unix line endings (LF)',
     });
   }
   return warnings;
