@@ -175,6 +175,53 @@ describe('the server process', () => {
     expect(fs.existsSync(lock)).toBe(false);
   }, 60_000);
 
+  it('stops cleanly when the SSH session it runs in is closed, though its terminal is gone then', async () => {
+    const dataDir = tempDir();
+    const lock = path.join(dataDir, 'amtsraum.lock');
+    const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+    // The exit code of a process that is not the test's child, written down as it exits.
+    const exitFile = path.join(dataDir, 'exit-code');
+    const witness = path.join(dataDir, 'witness.mjs');
+    fs.writeFileSync(
+      witness,
+      `import fs from 'node:fs';\nprocess.on('exit', (code) => fs.writeFileSync(${JSON.stringify(exitFile)}, String(code)));\n`,
+    );
+    // A terminal of its own (util-linux script), as an SSH session gives; the server leads the
+    // session there, as when a login shell passes the hang-up on to it.
+    const command = `exec "${process.execPath}" --import tsx --import "${witness}" --conditions=source "${main}"`;
+    const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        SHELL: '/bin/sh',
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        SEED_DEMO: 'false',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    terminal.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await vi.waitFor(() => expect(out).toContain('Amtsraum is listening'), { timeout: 60_000, interval: 100 });
+    const { pid } = JSON.parse(fs.readFileSync(lock, 'utf8')) as { pid: number };
+    try {
+      // The session closes: the terminal hangs up, the server gets SIGHUP, and every line it
+      // writes from then on fails (EIO). Before, that failure ended it mid-stop, with exit code 1.
+      terminal.kill('SIGKILL');
+      await vi.waitFor(() => expect(fs.existsSync(exitFile)).toBe(true), { timeout: 20_000, interval: 100 });
+      expect(fs.readFileSync(exitFile, 'utf8')).toBe('0');
+      expect(fs.existsSync(lock)).toBe(false);
+    } finally {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone, as it should be
+      }
+    }
+  }, 90_000);
+
   it('started by npm, stops cleanly when the shell npm ran it in ends without passing the stop on', async () => {
     const dataDir = tempDir();
     const lock = path.join(dataDir, 'amtsraum.lock');

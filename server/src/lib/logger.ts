@@ -48,7 +48,22 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? standardOutput());
+}
+
+/**
+ * pino's own stdout (asynchronous, flushed on exit) that outlives its terminal: a server started
+ * in an SSH session that is then closed gets SIGHUP and stops, and each line it writes then fails
+ * with EIO, which pino passes on as an uncaught error that ended the stop half done (exit code 1,
+ * database not closed). pino itself stops writing on EPIPE (a closed pipe) only.
+ */
+function standardOutput(): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: false });
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EIO' && error.code !== 'EPIPE') throw error;
+    stream.write = () => true;
+  });
+  return stream;
 }
 
 export type { Logger };
