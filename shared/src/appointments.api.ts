@@ -77,7 +77,10 @@ export const BirthDateSchema = z.string().check(
 export const BookableServiceSchema = z.omit(ServiceSchema, { bookable: true, knockable: true });
 export type BookableService = z.infer<typeof BookableServiceSchema>;
 
-/** `GET /api/tenants/:tenant/departments/:department/booking` */
+/**
+ * `GET /api/tenants/:tenant/departments/:department/booking`. `serverTime`: the office's clock when
+ * it answered, so the calendar's "today" is the office's, not that of a phone whose clock is off.
+ */
 export const BookingInfoSchema = z.object({
   tenantSlug: z.string(),
   departmentSlug: z.string(),
@@ -90,6 +93,7 @@ export const BookingInfoSchema = z.object({
   joinOpensMinutesBefore: z.int().check(z.nonnegative()),
   /** Where on-site appointments take place (issue 16); null: none offered. */
   onsiteLocation: z.optional(z.nullable(LocalizedTextSchema)),
+  serverTime: IsoInstantSchema,
 });
 export type BookingInfo = z.infer<typeof BookingInfoSchema>;
 

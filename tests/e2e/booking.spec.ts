@@ -1208,3 +1208,80 @@ test('a new time no longer bookable when the move is confirmed: the manage page 
   await expect(notice).toHaveText(/^Ihr Termin ist verschoben auf /);
   expect(citizen.errors.filter((error) => !/status of 422/.test(error))).toEqual([]);
 });
+
+test('the browser’s Back during a move or a cancel steps back on the manage page, not away from it', async ({
+  browser,
+}) => {
+  const citizen = await people.open(browser);
+  const { page } = citizen;
+  // 51 days ahead: away from the other tests' slots, within the horizon.
+  const day = berlinDate(new Date(Date.now() + 51 * 24 * 3_600_000).toISOString());
+  const startsAt = (await freeSlotsOn(page, day))[30];
+  if (!startsAt) throw new Error(`no free slot on ${day}`);
+  const email = uniqueEmail('bruno');
+  const made = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt,
+      name: 'Bruno Zurück',
+      email,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+  });
+  expect(made.status()).toBe(201);
+  // The page the manage link was opened from: where Back went from the middle of a move.
+  await openMail(page, email, 'appointment.confirmation');
+  await mailLink(page, 'manage').click();
+  const state = page.getByTestId('appointment-state');
+  await expect(state).toHaveAttribute('data-state', 'booked');
+  const move = page.getByRole('button', { name: 'Termin verschieben' });
+  const cancel = page.getByRole('button', { name: 'Termin absagen' });
+  const timesHeading = page.getByTestId('rebook').getByRole('heading', { name: 'Neuen Termin wählen' });
+  const review = page.getByTestId('rebook-review');
+
+  // A move: times, then the review; Back goes to the times, then to the appointment.
+  await move.click();
+  await expect(timesHeading).toBeFocused();
+  const { button } = await firstSlot(page);
+  await button.click();
+  await expect(review.getByRole('heading', { level: 3 })).toBeFocused();
+  await page.goBack();
+  await expect(timesHeading).toBeFocused();
+  await expect(review).toHaveCount(0);
+  await page.goBack();
+  await expect(page.getByTestId('rebook')).toHaveCount(0);
+  await expect(move).toBeFocused();
+  await expect(cancel).toBeVisible();
+  await expect(state).toHaveAttribute('data-state', 'booked');
+  // The token stays out of the address in every step.
+  await expect(page).toHaveURL(/\/termin$/);
+
+  // A cancel's question: Back leaves the appointment booked and shown, with its buttons.
+  await cancel.click();
+  await expect(page.getByTestId('cancel-confirm')).toBeVisible();
+  await page.goBack();
+  await expect(page.getByTestId('cancel-confirm')).toHaveCount(0);
+  await expect(cancel).toBeFocused();
+  await expect(move).toBeVisible();
+  await expect(state).toHaveText('Ihr Termin ist gebucht.');
+  await expect(page).toHaveURL(/\/termin$/);
+  expect(await freeSlotsOn(page, day)).not.toContain(startsAt);
+  await expectNoA11yViolations(page);
+
+  // The page's own ways back still work, and the move goes through from the review.
+  await cancel.click();
+  await page.getByRole('button', { name: 'Nein, Termin behalten' }).click();
+  await expect(cancel).toBeFocused();
+  await move.click();
+  await (await firstSlot(page)).button.click();
+  await review.getByRole('button', { name: 'Termin verschieben' }).click();
+  const notice = page.getByTestId('manage-message');
+  await expect(notice).toHaveText(/^Ihr Termin ist verschoben auf /);
+  await expect(notice).toBeFocused();
+  // Done: Back leaves the manage page, no step of the finished move is left to go back through.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/dev\/mailbox\?id=/);
+  expect(citizen.errors).toEqual([]);
+});

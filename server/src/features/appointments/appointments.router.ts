@@ -78,7 +78,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
   router.get('/tenants/:tenant/departments/:department/booking', async (req, res) => {
     await pageReads.hit(address(req));
     const { tenantSlug, departmentSlug } = officeParams(req);
-    const info: BookingInfo = await getBookingInfo(deps.database.db, tenantSlug, departmentSlug);
+    const info: BookingInfo = await getBookingInfo(deps.database.db, tenantSlug, departmentSlug, deps.now());
     res.json(info);
   });
 

@@ -4,8 +4,13 @@ import { toBookableService } from '../directory/directory.service.js';
 import { listBookableServices } from './appointments.repo.js';
 import { findOffice } from './slot-search.js';
 
-/** `GET …/booking`: what the booking page needs before the first question. */
-export async function getBookingInfo(db: Db, tenantSlug: string, departmentSlug: string): Promise<BookingInfo> {
+/** `GET …/booking`: what the booking page needs before the first question, and the office's clock. */
+export async function getBookingInfo(
+  db: Db,
+  tenantSlug: string,
+  departmentSlug: string,
+  now: Date,
+): Promise<BookingInfo> {
   const { department, tenant } = await findOffice(db, tenantSlug, departmentSlug);
   const services = await listBookableServices(db, department.id);
   return {
@@ -19,5 +24,6 @@ export async function getBookingInfo(db: Db, tenantSlug: string, departmentSlug:
     horizonDays: department.bookingHorizonDays,
     joinOpensMinutesBefore: department.joinOpensMinutesBefore,
     onsiteLocation: department.onsiteLocation ?? null,
+    serverTime: now.toISOString(),
   };
 }

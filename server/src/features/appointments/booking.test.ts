@@ -76,6 +76,8 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
       maxPersons: 4,
       horizonDays: 60,
       joinOpensMinutesBefore: 5,
+      // The office's clock, for the calendar's "today" on a phone whose clock is off.
+      serverTime: BOOKING_NOW.toISOString(),
     });
     expect(info.services.map((s) => s.slug)).toEqual([o.services[0]!.slug]);
     expect(info.services[0]).toMatchObject({ durationMinutes: 30, extraMinutesPerPerson: 15 });

@@ -1,7 +1,7 @@
-import { pagePath, type CitizenAppointment, type Slot } from '@amtsraum/shared';
+import { pagePath, SlotSchema, type CitizenAppointment, type Slot } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from '../../lib/router';
+import { Link, useLocation, useNavigate } from '../../lib/router';
 import { toApiError, type ApiError } from '../../lib/api';
 import { dateOf, todayIn } from '../../lib/calendar';
 import { getLiveClient } from '../../lib/live-client';
@@ -76,19 +76,39 @@ export function useOpensText(): (opensAt: Date, timeZone: string) => string {
 
 /** `review`: a new time is chosen, old and new shown side by side; nothing moves before its button. */
 type Mode = 'view' | 'confirmCancel' | 'rebook' | 'review';
+const STEPS: readonly Mode[] = ['confirmCancel', 'rebook', 'review'];
+
+/**
+ * The step of a move or a cancel is a history entry of its own, so the browser's Back steps back on
+ * this page (review → times → the appointment) instead of leaving it mid-way. The entries' address
+ * is the page's, without the token (useFragmentToken); the review's keeps the time under review.
+ */
+function stepOf(state: unknown): { mode: Mode; chosen: Slot | null } {
+  const entry = (state ?? {}) as { manage?: unknown; chosen?: unknown };
+  const kept = SlotSchema.safeParse(entry.chosen);
+  const chosen = kept.success ? kept.data : null;
+  const mode = STEPS.find((step) => step === entry.manage) ?? 'view';
+  return { mode: mode === 'review' && !chosen ? 'rebook' : mode, chosen };
+}
 
 function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }) {
   const { t } = useTranslation('appointments');
   const navigate = useNavigate();
+  const location = useLocation();
   const id = useId();
   const opensText = useOpensText();
   const [appointment, setAppointment] = useState(loaded);
   useFooterTenant(appointment.tenantSlug);
-  const [mode, setMode] = useState<Mode>('view');
-  const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: Message; n: number } | null>(null);
+  /** The step, and at the review the new time under review (kept by its entry through a reload). */
+  const { mode, chosen: reviewed } = stepOf(location.state);
+  /** A message, shown at the step it was said for (`at`: one the page goes back to with it). */
+  const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: Message; n: number; at: Mode } | null>(
+    null,
+  );
+  const shownNotice = notice?.at === mode ? notice : null;
   const say = useSay();
   const [alternatives, setAlternatives] = useState<Slot[]>([]);
-  /** The new time chosen for a move, under review (and marked in the picker when going back). */
+  /** The new time last chosen for a move: marked in the picker when going back from its review. */
   const [chosen, setChosen] = useState<Slot | null>(null);
   const [busy, setBusy] = useState(false);
   const messageRef = useRef<HTMLParagraphElement>(null);
@@ -105,20 +125,36 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   const bookAgain = pagePath('booking', { tenant: appointment.tenantSlug, department: appointment.departmentSlug });
 
   usePreloadedSlotPicker();
+  // A new message is read first, once it is rendered, also when the step changed with it (a time
+  // taken during the review goes back to the picker with a warning). Otherwise a step's heading;
+  // back at the appointment, the button the step was opened with.
+  const shownMode = useRef(mode);
   useEffect(() => {
-    if (mode === 'confirmCancel') confirmRef.current?.focus();
-    if (mode === 'rebook') rebookRef.current?.focus();
-    if (mode === 'review') reviewRef.current?.focus();
-  }, [mode]);
-  // A new message is read first: focus moves there once it is rendered, also when the mode
-  // changed with it (a time taken during the review goes back to the picker with a warning).
-  useEffect(() => {
-    if (notice) messageRef.current?.focus();
-  }, [notice]);
+    const was = shownMode.current;
+    shownMode.current = mode;
+    if (shownNotice) messageRef.current?.focus();
+    else if (mode !== was)
+      ({
+        view: was === 'confirmCancel' ? cancelButtonRef : rebookButtonRef,
+        confirmCancel: confirmRef,
+        rebook: rebookRef,
+        review: reviewRef,
+      })[mode].current?.focus();
+  }, [mode, shownNotice]);
 
-  const tell = (kind: 'success' | 'warning', text: Message) => {
-    setNotice((previous) => ({ kind, text, n: (previous?.n ?? 0) + 1 }));
+  const tell = (kind: 'success' | 'warning', text: Message, at: Mode = mode) => {
+    setNotice((previous) => ({ kind, text, n: (previous?.n ?? 0) + 1, at }));
   };
+  const go = (next: Mode, slot?: Slot) => {
+    navigate({ pathname: location.pathname, search: location.search }, { state: { manage: next, chosen: slot } });
+  };
+  /** Back through `steps` of this page's entries (to the times, or to the appointment); resolves once there. */
+  const back = (steps = mode === 'review' ? 2 : mode === 'view' ? 0 : 1) =>
+    new Promise<void>((resolve) => {
+      if (steps < 1) return resolve();
+      window.addEventListener('popstate', () => resolve(), { once: true });
+      navigate(-steps);
+    });
   const describe = problemMessage;
 
   /**
@@ -126,31 +162,32 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
    * or was joined on another device): the page shows it as it is now, with the way on that state
    * has, instead of "booked" and its buttons beside a notice saying otherwise.
    */
-  const showChanged = async (error: ApiError) => {
-    if (error.code !== 'appointment_cancelled' && error.code !== 'appointment_over') return;
-    setMode('view');
+  const showChanged = async (error: ApiError): Promise<Mode> => {
+    if (error.code !== 'appointment_cancelled' && error.code !== 'appointment_over') return mode;
     setAlternatives([]);
     setChosen(null);
+    await back();
     try {
       setAppointment(await loadAppointment(token));
     } catch {
       // Not readable now: the notice still says what happened.
     }
+    return 'view';
   };
 
   const cancel = async () => {
     setBusy(true);
     try {
       setAppointment(await cancelAppointment(token));
-      setMode('view');
       tell(
         'success',
         message((tr) => tr('appointments:manage.cancelled')),
+        'view',
       );
+      await back();
     } catch (caught) {
       const error = toApiError(caught);
-      await showChanged(error);
-      tell('warning', describe(error));
+      tell('warning', describe(error), await showChanged(error));
     } finally {
       setBusy(false);
     }
@@ -161,14 +198,13 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
     if (busy) return;
     setNotice(null);
     setChosen(slot);
-    setMode('review');
+    go('review', slot);
   };
 
   const moveTo = async (slot: Slot) => {
     setBusy(true);
     try {
       setAppointment(await rebook(token, slot.startsAt));
-      setMode('view');
       setAlternatives([]);
       setChosen(null);
       tell(
@@ -176,7 +212,10 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
         message((tr, locale) =>
           tr('appointments:manage.rebooked', { slot: slotWords(tr, locale, timeZone, slot.startsAt) }),
         ),
+        'view',
       );
+      // The finished move leaves no step to go back through.
+      await back();
     } catch (caught) {
       const error = toApiError(caught);
       if (error.code === 'slot_taken' || error.code === 'slot_unavailable') {
@@ -184,14 +223,14 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
         const taken = error.code === 'slot_taken';
         setAlternatives(taken ? (error.extras.alternatives ?? []) : []);
         setChosen(null);
-        setMode('rebook');
         tell(
           'warning',
           message((tr) => tr(taken ? 'appointments:details.taken' : 'appointments:details.unavailable')),
+          'rebook',
         );
+        await back(1);
       } else {
-        await showChanged(error);
-        tell('warning', describe(error));
+        tell('warning', describe(error), await showChanged(error));
       }
     } finally {
       setBusy(false);
@@ -206,13 +245,14 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
       void navigate(pagePath('waitingRoom', { tenant: arrival.tenantSlug, department: arrival.departmentSlug }));
     } catch (caught) {
       const error = toApiError(caught);
-      await showChanged(error);
+      const at = await showChanged(error);
       setBusy(false);
       tell(
         'warning',
         error.code === 'appointment_not_open_yet' && error.extras.opensAt
           ? notYetMessage(new Date(error.extras.opensAt), timeZone)
           : describe(error),
+        at,
       );
     }
   };
@@ -230,14 +270,14 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   return (
     <>
       <PageHeading title={t('manage.title')} />
-      {notice && (
+      {shownNotice && (
         <p
           ref={messageRef}
           tabIndex={-1}
-          className={`notice ${notice.kind === 'success' ? 'notice--success' : 'notice--warning'}`}
+          className={`notice ${shownNotice.kind === 'success' ? 'notice--success' : 'notice--warning'}`}
           data-testid="manage-message"
         >
-          {say(notice.text)}
+          {say(shownNotice.text)}
         </p>
       )}
 
@@ -314,8 +354,11 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                 type="button"
                 className="button button--secondary"
                 onClick={() => {
+                  // A move begun anew (also after Back from one): nothing of the last one marked.
                   setNotice(null);
-                  setMode('rebook');
+                  setChosen(null);
+                  setAlternatives([]);
+                  go('rebook');
                 }}
               >
                 {t('manage.rebook')}
@@ -326,7 +369,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                 className="button button--secondary"
                 onClick={() => {
                   setNotice(null);
-                  setMode('confirmCancel');
+                  go('confirmCancel');
                 }}
               >
                 {t('manage.cancel')}
@@ -354,8 +397,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                   type="button"
                   className="button button--secondary"
                   onClick={() => {
-                    setMode('view');
-                    window.setTimeout(() => cancelButtonRef.current?.focus(), 0);
+                    void back();
                   }}
                 >
                   {t('manage.cancelNo')}
@@ -391,10 +433,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                   type="button"
                   className="button button--secondary"
                   onClick={() => {
-                    setMode('view');
-                    setAlternatives([]);
-                    setChosen(null);
-                    window.setTimeout(() => rebookButtonRef.current?.focus(), 0);
+                    void back();
                   }}
                 >
                   {t('manage.rebookAbort')}
@@ -403,7 +442,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
             </div>
           )}
 
-          {mode === 'review' && chosen && (
+          {mode === 'review' && reviewed && (
             <div className="panel panel--notice" data-testid="rebook-review">
               <h3 ref={reviewRef} tabIndex={-1}>
                 {t('manage.reviewHeading')}
@@ -414,7 +453,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                 </Fact>
                 <Fact term={t('manage.reviewTo')} testId="rebook-to">
                   <span aria-hidden="true">→ </span>
-                  {slotText(chosen.startsAt)}
+                  {slotText(reviewed.startsAt)}
                 </Fact>
               </dl>
               <p>{t('manage.reviewHint')}</p>
@@ -424,7 +463,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                   className="button"
                   aria-disabled={busy || undefined}
                   onClick={() => {
-                    if (!busy) void moveTo(chosen);
+                    if (!busy) void moveTo(reviewed);
                   }}
                 >
                   {busy ? t('manage.reviewMoving') : t('manage.reviewConfirm')}
@@ -433,7 +472,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
                   type="button"
                   className="button button--secondary"
                   onClick={() => {
-                    if (!busy) setMode('rebook');
+                    if (!busy) void back(1);
                   }}
                 >
                   {t('manage.reviewBack')}

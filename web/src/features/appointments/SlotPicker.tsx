@@ -6,6 +6,7 @@ import { useLocalize } from '../../lib/useLocalize';
 import { formatCivilDate, formatClock, formatShortCivilDate } from '../../ui/format';
 import { ZoneNote } from '../../ui/ZoneNote';
 import { useSlots } from './api';
+import { serverNow } from './server-clock';
 import { useSlotName } from './useSlotName';
 import './booking.css';
 
@@ -47,7 +48,8 @@ export function SlotPicker({
   const nameOf = useSlotName(timeZone);
   const localize = useLocalize();
   const id = useId();
-  const [today] = useState(() => todayIn(timeZone));
+  // The office's today (server-clock.ts): by a phone's clock a day ahead, today's times were hidden.
+  const [today] = useState(() => todayIn(timeZone, new Date(serverNow())));
   const [view, setView] = useState<{ from: string; day: string | null }>(() => {
     const chosenDate = chosen ? dateOf(new Date(chosen), timeZone) : null;
     return chosenDate && chosenDate > today ? { from: chosenDate, day: chosenDate } : { from: today, day: null };

@@ -18,10 +18,16 @@ const options = () => ({ language: currentLocale() });
 const departmentBase = (tenant: string, department: string) =>
   `/api/tenants/${segment(tenant)}/departments/${segment(department)}`;
 
-/** A department's bookable services and booking rules. */
+/** Takes on the office's clock from an answer that carries it (server-clock.ts). */
+function learned<T extends { serverTime: string }>(answer: T): T {
+  learnServerTime(answer.serverTime);
+  return answer;
+}
+
+/** A department's bookable services and booking rules; the calendar's "today" is the office's. */
 export const useBookingInfo = (tenant: string, department: string) =>
   useLoad(`booking-info:${tenant}/${department}`, (signal) =>
-    getJson(`${departmentBase(tenant, department)}/booking`, BookingInfoSchema, { ...options(), signal }),
+    getJson(`${departmentBase(tenant, department)}/booking`, BookingInfoSchema, { ...options(), signal }).then(learned),
   );
 
 export interface SlotQuery {
@@ -69,9 +75,7 @@ export async function book(tenant: string, department: string, body: BookingRequ
 
 /** Sends a manage request; the office's clock in the answer is taken on (server-clock.ts). */
 async function sendManage(path: string, body: object) {
-  const { appointment, serverTime } = await sendJson('POST', path, body, ManageResponseSchema, options());
-  learnServerTime(serverTime);
-  return appointment;
+  return learned(await sendJson('POST', path, body, ManageResponseSchema, options())).appointment;
 }
 
 export const manage = (token: string) => sendManage('/api/appointments/manage', { token });
@@ -92,17 +96,12 @@ export const useAppointment = (token: string) => useLoad(`manage:${token}`, () =
  * office, and whether the token also opens the manage page.
  */
 export const useJoinView = (token: string) =>
-  useLoad(`join-view:${token}`, async () => {
-    const { appointment, serverTime } = await sendJson(
-      'POST',
-      '/api/appointments/join-view',
-      { token },
-      JoinViewResponseSchema,
-      options(),
-    );
-    learnServerTime(serverTime);
-    return appointment;
-  });
+  useLoad(
+    `join-view:${token}`,
+    async () =>
+      learned(await sendJson('POST', '/api/appointments/join-view', { token }, JoinViewResponseSchema, options()))
+        .appointment,
+  );
 
 /** Arrives for the appointment behind a join link: from the door's opening, a place in the queue. */
 export const useArrival = (token: string) => useLoad(`arrive:${token}`, () => arrive(token));
