@@ -66,7 +66,10 @@ interface Connection {
   group: string;
   /** Who connected, from the upgrade's cookies (the staff session is checked again where it matters). */
   cookies: CallerCookies;
-  /** The language of its error messages: the upgrade's Accept-Language, as over HTTP. */
+  /**
+   * The language of its error messages: the one the page says it shows (a `language` message: a
+   * person's choice on the page beats the browser's), until then the upgrade's Accept-Language.
+   */
   locale: Locale;
   staffId: string | null;
   /** The staff session's token hash, to close this socket when that session ends. */
@@ -581,6 +584,9 @@ export class LiveHub {
         return this.calls.handle(connection.call, message);
       case 'ping':
         this.send(connection, { type: 'pong' });
+        return;
+      case 'language':
+        connection.locale = message.language;
         return;
       case 'watch-door':
         return this.watchDoor(connection, message.tenant, message.department);
