@@ -238,7 +238,8 @@ function removeWatcher(map: Watchers, key: string, connection: Connection) {
 }
 
 export class LiveHub {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  /** Pongs by hand (`ping` below): a protocol ping spends from the socket's budget as a message does. */
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, autoPong: false });
   private readonly connections = new Set<Connection>();
   private readonly doorWatchers: Watchers = new Map();
   private readonly consoleWatchers: Watchers = new Map();
@@ -438,6 +439,12 @@ export class LiveHub {
       };
       this.connections.add(connection);
       ws.on('pong', () => (connection.alive = true));
+      // No page sends protocol pings (a browser cannot), but a script can, and ws answered each at
+      // once, outside the budget: one that read its pongs kept the process answering as fast as
+      // its network went. Within the budget they are answered; a flood of them closes the socket.
+      ws.on('ping', (data) => {
+        if (this.withinBudget(connection)) ws.pong(data);
+      });
       ws.on('message', (data, isBinary) => {
         connection.alive = true;
         connection.silentBeats = null;
