@@ -438,7 +438,12 @@ export class LiveHub {
         call: { connectionId: id, cookies, send: (message) => this.send(connection, message) },
       };
       this.connections.add(connection);
-      ws.on('pong', () => (connection.alive = true));
+      // The answer to the heartbeat's ping, one in 30 s; a flood of pongs nobody asked for is a
+      // flood of messages like any other (it was never refused).
+      ws.on('pong', () => {
+        connection.alive = true;
+        this.withinBudget(connection);
+      });
       // No page sends protocol pings (a browser cannot), but a script can, and ws answered each at
       // once, outside the budget: one that read its pongs kept the process answering as fast as
       // its network went. Within the budget they are answered; a flood of them closes the socket.
