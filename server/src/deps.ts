@@ -1,6 +1,7 @@
 import type { CallJoinResponse, CallRoleName } from '@amtsraum/shared';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
+import type { AfterAnswer } from './lib/after-answer.js';
 import type { DiskWatch } from './lib/disk-watch.js';
 import type { EventBus } from './lib/event-bus.js';
 import type { InstallationWarnings } from './lib/installation-warnings.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   warnings: InstallationWarnings;
   /** Writes refused for lack of space, from every part that writes: readiness says not ready. */
   disk: DiskWatch;
+  /** Work a request does once its answer is sent (a password reset's writes); waited for at stop. */
+  afterAnswer: AfterAnswer;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   version: string;

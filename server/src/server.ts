@@ -18,6 +18,7 @@ import { BOOKING_LANES, type AppDeps } from './deps.js';
 import { serverJobs, type JobIntervals } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { addAcceptors, type Acceptors } from './lib/acceptors.js';
+import { AfterAnswer } from './lib/after-answer.js';
 import { capConnectionsPerAddress } from './lib/connection-cap.js';
 import { ensureWritableDir } from './lib/data-dir-lock.js';
 import { DiskWatch } from './lib/disk-watch.js';
@@ -153,6 +154,7 @@ export async function startServer(
     throw error;
   }
 
+  const disk = new DiskWatch(logger);
   const deps: AppDeps = {
     config,
     database,
@@ -162,7 +164,8 @@ export async function startServer(
     limits: createRateLimits(database, now),
     bookingGate: new WorkGate(BOOKING_LANES, { running: config.bookingConcurrency, ...BOOKING_LINE }),
     warnings: new InstallationWarnings(config, logger),
-    disk: new DiskWatch(logger),
+    disk,
+    afterAnswer: new AfterAnswer(logger, disk),
     now,
     version,
     webDistDir: options.webDistDir === undefined ? findWebDist() : options.webDistDir,
@@ -257,6 +260,8 @@ export async function startServer(
         await extrasClosed;
         clearTimeout(silent);
         clearTimeout(force);
+        // The requests are answered; what they do after the answer (a reset's link and mail) ends.
+        await deps.afterAnswer.settled();
         // Before the database closes: the round in progress marks what it sent.
         await mailWorker?.stop();
         await events.stop();

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { LocaleSchema } from './locales.js';
 import { ChatTextSchema } from './office-text.js';
 import { SlugSchema } from './slugs.js';
 import { MediaStateSchema, SignalDataSchema } from './live.api.js';
@@ -13,6 +14,11 @@ const VisitIdSchema = z.uuid();
 
 export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping') }),
+  /**
+   * The page's language, told first on every connection and again when the person switches: the
+   * server's texts (an error's `message`) follow it. Until it comes, the upgrade's Accept-Language.
+   */
+  z.object({ type: z.literal('language'), language: LocaleSchema }),
   /** Public: the live door of one department. */
   z.object({ type: z.literal('watch-door'), tenant: SlugSchema, department: SlugSchema }),
   /** The citizen's own visit (from the visit cookie). */

@@ -68,7 +68,10 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('error'),
     code: z.union([SentErrorCodeSchema, z.literal('invalid_message')]),
-    /** What went wrong, in the language of the upgrade's Accept-Language (German by default). */
+    /**
+     * What went wrong, in the language the page told (`language`), else that of the upgrade's
+     * Accept-Language (German by default).
+     */
     message: z.string(),
     /** A plain English sentence for developers, as a problem's `detail` over HTTP. */
     detail: z.optional(z.string()),

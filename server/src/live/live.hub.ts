@@ -66,7 +66,10 @@ interface Connection {
   group: string;
   /** Who connected, from the upgrade's cookies (the staff session is checked again where it matters). */
   cookies: CallerCookies;
-  /** The language of its error messages: the upgrade's Accept-Language, as over HTTP. */
+  /**
+   * The language of its error messages: the one the page says it shows (a `language` message: a
+   * person's choice on the page beats the browser's), until then the upgrade's Accept-Language.
+   */
   locale: Locale;
   staffId: string | null;
   /** The staff session's token hash, to close this socket when that session ends. */
@@ -235,7 +238,8 @@ function removeWatcher(map: Watchers, key: string, connection: Connection) {
 }
 
 export class LiveHub {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  /** Pongs by hand (`ping` below): a protocol ping spends from the socket's budget as a message does. */
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, autoPong: false });
   private readonly connections = new Set<Connection>();
   private readonly doorWatchers: Watchers = new Map();
   private readonly consoleWatchers: Watchers = new Map();
@@ -434,7 +438,18 @@ export class LiveHub {
         call: { connectionId: id, cookies, send: (message) => this.send(connection, message) },
       };
       this.connections.add(connection);
-      ws.on('pong', () => (connection.alive = true));
+      // The answer to the heartbeat's ping, one in 30 s; a flood of pongs nobody asked for is a
+      // flood of messages like any other (it was never refused).
+      ws.on('pong', () => {
+        connection.alive = true;
+        this.withinBudget(connection);
+      });
+      // No page sends protocol pings (a browser cannot), but a script can, and ws answered each at
+      // once, outside the budget: one that read its pongs kept the process answering as fast as
+      // its network went. Within the budget they are answered; a flood of them closes the socket.
+      ws.on('ping', (data) => {
+        if (this.withinBudget(connection)) ws.pong(data);
+      });
       ws.on('message', (data, isBinary) => {
         connection.alive = true;
         connection.silentBeats = null;
@@ -581,6 +596,9 @@ export class LiveHub {
         return this.calls.handle(connection.call, message);
       case 'ping':
         this.send(connection, { type: 'pong' });
+        return;
+      case 'language':
+        connection.locale = message.language;
         return;
       case 'watch-door':
         return this.watchDoor(connection, message.tenant, message.department);

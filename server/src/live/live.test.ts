@@ -56,6 +56,38 @@ describe.each(databaseKinds)('live updates over the WebSocket on %s', (kind) => 
     live.close();
   });
 
+  it('says its errors in the language the page shows, not the browser’s, and follows a switch', async () => {
+    const { tenant } = await office();
+    // An English browser whose person chose German on the page, then English again.
+    const live = await client().live(TEST_ORIGIN, { 'accept-language': 'en-GB,en;q=0.9' });
+    const said = async (message: unknown) => {
+      const answer = live.next('error');
+      live.send(message);
+      const { code, message: text } = await answer;
+      return { code, message: text };
+    };
+    const refusedWatch = { type: 'watch-console', departmentId: '00000000-0000-4000-8000-000000000000' };
+    const noOffice = { type: 'watch-door', tenant: tenant.slug, department: 'no-such-office' };
+
+    live.send({ type: 'language', language: 'de' });
+    expect([await said('not json'), await said(refusedWatch), await said(noOffice)]).toEqual([
+      { code: 'invalid_message', message: 'Diese Nachricht hat nicht die erwartete Form und wurde nicht verarbeitet.' },
+      { code: 'unauthorized', message: 'Bitte melden Sie sich an.' },
+      { code: 'department_not_found', message: 'Dieses Amt gibt es hier nicht.' },
+    ]);
+    // A language the interface does not ship is refused, in the language told before, and changes nothing.
+    expect(await said({ type: 'language', language: 'fr' })).toEqual({
+      code: 'invalid_message',
+      message: 'Diese Nachricht hat nicht die erwartete Form und wurde nicht verarbeitet.',
+    });
+    live.send({ type: 'language', language: 'en' });
+    expect(await said(noOffice)).toEqual({
+      code: 'department_not_found',
+      message: 'This department does not exist here.',
+    });
+    live.close();
+  });
+
   it('pushes the door to watchers when someone knocks, within the same moment', async () => {
     const { tenant, department, base } = await office();
     const watcher = await client().live();

@@ -49,10 +49,10 @@ export class TestClient {
   }
 
   /** Opens the live connection with this client's cookies, as a page of `origin` would. */
-  async live(origin = 'http://amtsraum.test'): Promise<LiveSocket> {
+  async live(origin = 'http://amtsraum.test', headers: Record<string, string> = {}): Promise<LiveSocket> {
     const socket = new WebSocket(`${this.baseUrl.replace(/^http/, 'ws')}/ws`, {
       // The client's own headers too: its X-Forwarded-For makes it a client address of its own.
-      headers: { ...this.headers, origin, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}) },
+      headers: { ...this.headers, origin, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}), ...headers },
     });
     const live = new LiveSocket(socket);
     await new Promise<void>((resolve, reject) => {

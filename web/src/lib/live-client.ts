@@ -1,4 +1,6 @@
 import { ServerMessageSchema, WS_PATH, type ClientMessage, type ServerMessage } from '@amtsraum/shared';
+import i18next from 'i18next';
+import { currentLocale } from './i18n';
 
 /**
  * The browser's one WebSocket to `/ws`, without React: it reconnects with backoff, pings, and
@@ -66,23 +68,15 @@ export function liveUrl(location: { protocol: string; host: string }): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${WS_PATH}`;
 }
 
-function watchKey(watch: Watch): string {
-  switch (watch.type) {
-    case 'watch-door':
-      return `door:${watch.tenant}/${watch.department}`;
-    case 'watch-visit':
-      return 'visit';
-    case 'watch-console':
-      return `console:${watch.departmentId}`;
-  }
-}
-
 export class LiveClient {
   private socket: SocketLike | null = null;
   private currentState: ConnectionState = 'closed';
   private readonly timers: Timers;
-  /** Watches by key, with how many subscribers hold each. */
-  private readonly watches = new Map<string, { watch: Watch; count: number }>();
+  /**
+   * Watches by their text, as they go on the wire, with how many subscribers hold each. The text is
+   * the key: the hooks build each kind of watch alike, so the same watch has the same text.
+   */
+  private readonly watches = new Map<string, number>();
   private readonly listeners = new Set<(message: ServerMessage) => void>();
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
   private attempt = 0;
@@ -115,10 +109,8 @@ export class LiveClient {
 
   /** Registers a watch (sent now if connected, and after every reconnect). Returns the unwatch. */
   subscribe(watch: Watch): () => void {
-    const key = watchKey(watch);
-    const entry = this.watches.get(key);
-    if (entry) entry.count += 1;
-    else this.watches.set(key, { watch, count: 1 });
+    const key = JSON.stringify(watch);
+    this.watches.set(key, (this.watches.get(key) ?? 0) + 1);
     // Sent even when already watched: the server answers every watch with the state now,
     // which a second subscriber needs too. Watching twice is harmless on the server.
     this.send(watch);
@@ -126,11 +118,10 @@ export class LiveClient {
     return () => {
       if (!active) return;
       active = false;
-      const current = this.watches.get(key);
-      if (!current) return;
-      current.count -= 1;
+      const count = (this.watches.get(key) ?? 0) - 1;
       // The protocol has no "unwatch": later messages are simply not listened to.
-      if (current.count <= 0) this.watches.delete(key);
+      if (count > 0) this.watches.set(key, count);
+      else this.watches.delete(key);
     };
   }
 
@@ -190,7 +181,7 @@ export class LiveClient {
       this.openedAt = this.timers.now();
       this.awaitingPong = false;
       this.setState('open');
-      for (const { watch } of this.watches.values()) socket.send(JSON.stringify(watch));
+      for (const text of this.watches.keys()) socket.send(text);
       this.startPing();
     };
     socket.onmessage = (event) => {
@@ -297,6 +288,16 @@ export function getLiveClient(): LiveClient {
     };
     window.addEventListener('online', again);
     window.addEventListener('offline', again);
+    // The page's language, told first on every connection (state listeners hear 'open' before the
+    // watches go) and again on a switch: the server's texts follow the person's choice on the page,
+    // not the browser's Accept-Language.
+    const tell = () => {
+      client.send({ type: 'language', language: currentLocale() });
+    };
+    client.onState((state) => {
+      if (state === 'open') tell();
+    });
+    i18next.on('languageChanged', tell);
     client.start();
     shared = client;
   }

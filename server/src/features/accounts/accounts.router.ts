@@ -55,11 +55,15 @@ export function accountsRouter(deps: AppDeps): Router {
     res.set('Cache-Control', 'no-store').status(204).end();
   });
 
+  // Answered before anything is looked up or written: for an account that exists the link and its
+  // mail are written, for an unknown address nothing, and an answer sent after the writes came
+  // later for real accounts, which told them apart (no account enumeration, by time either).
   router.post('/staff/password-reset', async (req, res) => {
     const body = parseInput(PasswordResetRequestSchema, req.body);
     await resetsPerAddress.hit(requestAddressGroup(req));
     await resetsPerEmail.hit(body.email);
-    await requestPasswordReset(ctxOf(deps), body.email);
+    const ctx = ctxOf(deps);
+    deps.afterAnswer.run(res, 'password reset', () => requestPasswordReset(ctx, body.email));
     res.status(202).json({ accepted: true });
   });
 

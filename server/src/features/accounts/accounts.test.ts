@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { ProblemSchema } from '@amtsraum/shared';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, departments, staff, staffTokens } from '../../db/schema.js';
@@ -12,6 +12,26 @@ import { hashToken } from '../staff/auth.service.js';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 const GOOD_PASSWORD = 'ein langes Passwort 42';
+
+/**
+ * `answers`, which must come while the test holds what they would wait for; the bound is only
+ * there so that a test whose answer waits fails instead of hanging.
+ */
+async function answeredWhileHeld<T>(answers: Promise<T>): Promise<T> {
+  let bound: ReturnType<typeof setTimeout> | undefined;
+  const held = new Promise<never>((_resolve, reject) => {
+    bound = setTimeout(() => reject(new Error('the answer waited for the writes')), 10_000);
+  });
+  try {
+    return await Promise.race([answers, held]);
+  } finally {
+    clearTimeout(bound);
+  }
+}
+
+/** An answer's headers but those every answer has its own of (its time and its request's id). */
+const headersOf = (headers: Headers) =>
+  Object.fromEntries([...headers].filter(([name]) => name !== 'date' && name !== 'x-request-id'));
 
 const email = (name = 'person') => `${name}-${randomBytes(4).toString('hex')}@test.example`;
 
@@ -29,6 +49,8 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
   const clock = settableClock(NOW);
   const suite = useTestServer(kind, { now: clock.now });
   const { client, db } = suite;
+  /** A reset request's link and mail are written after its answer: done once this resolves. */
+  const resetsWritten = () => suite.server.deps.afterAnswer.settled();
 
   /** A municipality with two departments and its admin, signed in with the second factor. */
   async function municipality() {
@@ -157,6 +179,7 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
       expect(answer.status).toBe(202);
       expect(answer.json).toEqual(known.json);
     }
+    await resetsWritten();
     expect(await mailsTo(db(), inactive.email)).toHaveLength(0);
     const { token, mail } = await linkTokenFor(db(), person.email);
     expect(mail.kind).toBe('staff.reset');
@@ -172,12 +195,39 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
 
     // A reset link lives an hour.
     await client().post('/api/staff/password-reset', { email: person.email });
+    await resetsWritten();
     const next = await linkTokenFor(db(), person.email);
     clock.set(new Date(NOW.getTime() + 61 * 60 * 1000));
     expect((await client().post('/api/staff/password', { token: next.token, password: GOOD_PASSWORD })).json.code).toBe(
       'link_expired',
     );
     clock.reset();
+  });
+
+  it('answers a reset request before it looks anything up or writes, the link mailed after the answer', async () => {
+    const tenant = await makeTenant(db());
+    const person = await makeStaff(db(), tenant.id, { values: { languages: ['de'] } });
+    const nobody = email('niemand');
+    // The table of links held: an answer that waited for the link to be written could not come,
+    // and a real account's answer came later than an unknown address's.
+    const [known, unknown] = await db().transaction(async (tx) => {
+      await tx.execute(sql`lock table staff_tokens in share mode`);
+      return answeredWhileHeld(
+        Promise.all([
+          client().post('/api/staff/password-reset', { email: person.email }),
+          client().post('/api/staff/password-reset', { email: nobody }),
+        ]),
+      );
+    });
+    expect(known.status).toBe(202);
+    expect(unknown.status).toBe(known.status);
+    expect(unknown.json).toEqual(known.json);
+    expect(headersOf(unknown.headers)).toEqual(headersOf(known.headers));
+
+    await resetsWritten();
+    const { mail, count } = await linkTokenFor(db(), person.email);
+    expect([mail.kind, count]).toEqual(['staff.reset', 1]);
+    expect(await mailsTo(db(), nobody)).toHaveLength(0);
   });
 
   it('limits reset requests per e-mail address', async () => {
@@ -575,6 +625,7 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     const tenant = await makeTenant(db());
     const { browser, person } = await signedInClerk(db(), client(), tenant.id, []);
     expect((await client().post('/api/staff/password-reset', { email: person.email })).status).toBe(202);
+    await resetsWritten();
     const { token } = await linkTokenFor(db(), person.email);
 
     const changed = await browser.post('/api/staff/profile/password', {
@@ -648,6 +699,7 @@ describe.each(databaseKinds)('staff accounts on %s', (kind) => {
     expect((await client().post('/api/staff/login', { email: firstAdmin, password: GOOD_PASSWORD })).status).toBe(401);
     // Its people cannot get a reset link either.
     await client().post('/api/staff/password-reset', { email: firstAdmin });
+    await resetsWritten();
     expect((await linkTokenFor(db(), firstAdmin)).mail.kind).toBe('staff.invite');
 
     // Not one's own municipality.

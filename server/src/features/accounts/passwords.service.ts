@@ -63,7 +63,8 @@ export async function checkPasswordLink(ctx: Pick<Ctx, 'db' | 'now'>, token: str
 
 /**
  * "Forgot password?": a reset link to an active account of a municipality that is not archived,
- * nothing otherwise. The caller answers the same either way (no account enumeration).
+ * nothing otherwise. The caller answers the same either way, and before this runs (no account
+ * enumeration, by the answer or by its time).
  */
 export async function requestPasswordReset(ctx: Pick<Ctx, 'db' | 'config' | 'now'>, email: string): Promise<void> {
   const person = await findActiveStaffByEmail(ctx.db, email);
