@@ -30,6 +30,11 @@ export interface AppDeps {
   warnings: InstallationWarnings;
   /** Writes refused for lack of space, from every part that writes: readiness says not ready. */
   disk: DiskWatch;
+  /**
+   * The department's waiting visits whose citizen's page is not connected now, as the live hub
+   * knows it (the consoles' "Verbindung unterbrochen"); none before the hub runs.
+   */
+  lostCitizens: (departmentId: string) => readonly string[];
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   version: string;

@@ -153,6 +153,8 @@ export async function startServer(
     throw error;
   }
 
+  // The hub is built on `deps`; what it knows of citizens' connections is asked through it later.
+  let hubOf: LiveHub | null = null;
   const deps: AppDeps = {
     config,
     database,
@@ -163,6 +165,7 @@ export async function startServer(
     bookingGate: new WorkGate(BOOKING_LANES, { running: config.bookingConcurrency, ...BOOKING_LINE }),
     warnings: new InstallationWarnings(config, logger),
     disk: new DiskWatch(logger),
+    lostCitizens: (departmentId) => hubOf?.lostCitizens(departmentId) ?? [],
     now,
     version,
     webDistDir: options.webDistDir === undefined ? findWebDist() : options.webDistDir,
@@ -196,6 +199,7 @@ export async function startServer(
   // takes itself out (display-streams.ts), and WebSockets are out once upgraded (ws clears it).
   server.timeout = options.idleTimeoutMs ?? 120_000;
   const hub = new LiveHub(deps, { allowedOrigins: allowedOriginsFor(config) });
+  hubOf = hub;
   hub.start(server);
 
   const mailWorker =

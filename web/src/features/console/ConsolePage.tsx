@@ -256,6 +256,7 @@ function Console({
       return message((tr) => tr('console:console.clerkBusy'));
     }
     if (error.code === 'queue_empty') return message((tr) => tr('console:console.queueEmpty'));
+    if (error.code === 'queue_only_lost') return message((tr) => tr('console:console.queueOnlyLost'));
     // Said, and the field to set the counter opens, focused: the way out is where the eyes are.
     if (error.code === 'counter_required') {
       setEditingCounter(true);
