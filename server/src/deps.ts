@@ -33,6 +33,11 @@ export interface AppDeps {
   disk: DiskWatch;
   /** Work a request does once its answer is sent (a password reset's writes); waited for at stop. */
   afterAnswer: AfterAnswer;
+  /**
+   * The department's waiting visits whose citizen's page is not connected now, as the live hub
+   * knows it (the consoles' "Verbindung unterbrochen"); none before the hub runs.
+   */
+  lostCitizens: (departmentId: string) => readonly string[];
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   version: string;

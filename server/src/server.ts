@@ -155,6 +155,8 @@ export async function startServer(
   }
 
   const disk = new DiskWatch(logger);
+  // The hub is built on `deps`; what it knows of citizens' connections is asked through it later.
+  let hubOf: LiveHub | null = null;
   const deps: AppDeps = {
     config,
     database,
@@ -166,6 +168,7 @@ export async function startServer(
     warnings: new InstallationWarnings(config, logger),
     disk,
     afterAnswer: new AfterAnswer(logger, disk),
+    lostCitizens: (departmentId) => hubOf?.lostCitizens(departmentId) ?? [],
     now,
     version,
     webDistDir: options.webDistDir === undefined ? findWebDist() : options.webDistDir,
@@ -199,6 +202,7 @@ export async function startServer(
   // takes itself out (display-streams.ts), and WebSockets are out once upgraded (ws clears it).
   server.timeout = options.idleTimeoutMs ?? 120_000;
   const hub = new LiveHub(deps, { allowedOrigins: allowedOriginsFor(config) });
+  hubOf = hub;
   hub.start(server);
 
   const mailWorker =

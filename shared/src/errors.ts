@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'visit_not_found',
   'visit_taken',
   'queue_empty',
+  'queue_only_lost',
   'clerk_busy',
   'invalid_credentials',
   'second_factor_required',
@@ -122,6 +123,8 @@ export const ERROR_STATUS = {
   visit_not_found: 404,
   visit_taken: 409,
   queue_empty: 409,
+  // "Next" takes only a connected person; everyone waiting has lost their connection.
+  queue_only_lost: 409,
   clerk_busy: 409,
   invalid_credentials: 401,
   // Signed in, but this needs the second factor (or the identity provider) first.

@@ -362,6 +362,56 @@ test('a clerk with the console open in two tabs, devices ready in both, stays in
   expect([...clerkErrors, ...otherErrors], 'unexpected errors in the browsers').toEqual([]);
 });
 
+test('an admit whose answer is lost on the way still takes the tab the clerk let the person in from into the call, and not the second tab', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const clerkErrors = watchErrors(clerk.page, 'clerk');
+  const otherTab = await clerk.context.newPage();
+  const otherErrors = watchErrors(otherTab, 'clerk (other tab)');
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Lea Funkloch', concern: 'Reisepass' });
+    await openWaitingRoom(citizen, 'buergeramt');
+    await clerk.page.goto(`/staff/${clerk.departmentId}`);
+    await clerk.page.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' }).click();
+    await expect(clerk.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
+    await otherTab.goto(`/staff/${clerk.departmentId}`);
+    await expect(otherTab.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
+
+    // The admit reaches the server and is done there; its answer never reaches the tab.
+    const answered: number[] = [];
+    await clerk.page.route(`**/visits/${visit.id}/admit`, async (route) => {
+      answered.push((await route.fetch()).status());
+      await route.abort('connectionreset');
+    });
+    await clerk.page.bringToFront();
+    await clerk.page.getByRole('button', { name: 'Lea Funkloch hereinbitten' }).click();
+    // The live message of the call tells this tab its admit went through: into the call.
+    await expect(clerk.page).toHaveURL(new RegExp(`/call/${visit.id}$`));
+    expect(answered).toEqual([200]);
+    await citizen.page.getByRole('link', { name: 'Zum Gespräch' }).click();
+    await passDeviceCheck(citizen);
+    await expectFrames(remoteCamera(clerk.page), 'the clerk sees the citizen');
+    // The other tab, which let nobody in, shows the conversation and stays where it is.
+    await expect(otherTab.getByTestId('current-visit')).toContainText('Sie sind bei Lea Funkloch');
+    await expect(otherTab).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
+    await expect(clerk.page.getByTestId('call-elsewhere')).toHaveCount(0);
+    await expect(clerk.page.getByTestId('call')).toBeVisible();
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+  // The browser reports the answer it lost; nothing else.
+  const lostAnswer = /Failed to load resource: net::ERR_CONNECTION_RESET/;
+  expect(
+    [...clerkErrors.filter((error) => !lostAnswer.test(error)), ...otherErrors],
+    'unexpected errors in the browsers',
+  ).toEqual([]);
+});
+
 test('a clerk waiting in the call for someone who never joins says so there, and is back at the queue to let the next in, in the tab the call left too', async ({
   browser,
 }) => {

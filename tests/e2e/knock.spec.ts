@@ -325,6 +325,92 @@ test('a waiting citizen whose page closed is marked in the clerk’s queue, unti
   expectNoBrowserErrors(clerk);
 });
 
+// "Next" let the clerk in with a person whose page was gone: a call with nobody in it.
+test('“next” passes over a person whose connection is lost and says so in both languages; the word goes when they are back', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const ida = await citizen(browser);
+  const visit = await knockViaApi(ida, 'gewerbeamt', { name: 'Ida Funkloch' });
+  await openWaitingRoom(ida, 'gewerbeamt');
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const row = clerk.page.getByTestId(`queue-entry-${visit.id}`);
+  await expect(row).toContainText('Ida Funkloch');
+  await ida.page.close();
+  await expect(row.getByTestId('connection-lost')).toBeVisible({ timeout: 15_000 });
+
+  await clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' }).click();
+  const said = clerk.page.getByTestId('console-message');
+  await expect(said).toHaveText(
+    'Alle, die warten, haben gerade keine Verbindung. Niemand wurde hereingelassen. Sie können eine Person trotzdem in ihrer Zeile hereinlassen.',
+  );
+  await expect(clerk.page.getByTestId('current-visit')).toContainText('Sie sind gerade in keinem Gespräch.');
+  await expect(row).toBeVisible();
+  // The browser logs the refusal's 409; that one is expected.
+  const refused = clerk.errors.findIndex((error) => /409 \(Conflict\).*\/admit-next$/.test(error));
+  expect(refused).toBeGreaterThanOrEqual(0);
+  clerk.errors.splice(refused, 1);
+  await switchLanguage(clerk.page, 'en');
+  await expect(said).toHaveText(
+    'Everyone waiting has lost their connection just now. Nobody was let in. You can still let a person in from their row.',
+  );
+  await switchLanguage(clerk.page, 'de');
+
+  // Ida is back: someone connected waits, and the message no longer holds.
+  ida.page = await ida.context.newPage();
+  await openWaitingRoom(ida, 'gewerbeamt');
+  await expect(row.getByTestId('connection-lost')).toHaveCount(0);
+  await expect(said).toHaveCount(0);
+  await clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' }).click();
+  await expect(clerk.page.getByTestId('current-visit')).toContainText('Sie sind bei Ida Funkloch');
+  expectNoBrowserErrors(clerk);
+});
+
+// "Diese Person wurde gerade … hereingebeten oder hat den Warteraum verlassen" stayed on the
+// console, over every later change of the queue, until the clerk's next action.
+test('a console message stays while the change it is about comes in, and goes at a later change of the queue or when the connection is back', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const ben = await citizen(browser);
+  const visit = await knockViaApi(ben, 'fundbuero', { name: 'Ben Geht' });
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const row = clerk.page.getByTestId(`queue-entry-${visit.id}`);
+  await expect(row).toContainText('Ben Geht');
+
+  // Ben leaves just as the clerk lets him in.
+  await clerk.page.route(`**/visits/${visit.id}/admit`, async (route) => {
+    expect((await ben.request.post('/api/visit/leave')).status()).toBe(200);
+    await route.continue();
+  });
+  await row.getByRole('button', { name: 'Ben Geht hereinbitten' }).click();
+  const said = clerk.page.getByTestId('console-message');
+  await expect(said).toHaveText(
+    'Diese Person wurde gerade von jemand anderem hereingebeten oder hat den Warteraum verlassen.',
+  );
+  // His row's going, which the message is about, leaves it (a screen reader still says it).
+  await expect(row).toHaveCount(0);
+  await expect(said).toBeVisible();
+
+  // Someone new knocks: the message is out of date.
+  const cleo = await citizen(browser);
+  const cleoVisit = await knockViaApi(cleo, 'fundbuero', { name: 'Cleo Neu' });
+  await expect(clerk.page.getByTestId(`queue-entry-${cleoVisit.id}`)).toBeVisible();
+  await expect(said).toHaveCount(0);
+
+  // The network drops as the clerk lets Cleo in: said; once the connection is back, gone.
+  await clerk.context.setOffline(true);
+  await expect(clerk.page.getByTestId('live-status')).toHaveText('Verbindung unterbrochen – wird wiederhergestellt …');
+  await clerk.page.getByRole('button', { name: 'Cleo Neu hereinbitten' }).click();
+  await expect(said).toHaveText('Keine Verbindung zum Server. Bitte prüfen Sie Ihre Internetverbindung.');
+  await clerk.context.setOffline(false);
+  await expect(clerk.page.getByTestId('live-status')).toHaveText('Wieder verbunden.');
+  await expect(said).toHaveCount(0);
+  await expect(clerk.page.getByTestId(`queue-entry-${cleoVisit.id}`)).toBeVisible();
+  clerk.errors.splice(0); // Chromium logs the requests refused while offline
+  expectNoBrowserErrors(clerk);
+});
+
 test('walking the door’s choices with the arrow keys changes the door once, where the clerk stops', async ({
   browser,
 }) => {

@@ -99,6 +99,10 @@ export const ERROR_TITLES: Record<ErrorCode, Record<Locale, string>> = {
     en: 'This person was just let in by someone else or has left the waiting room.',
   },
   queue_empty: { de: 'Im Warteraum wartet gerade niemand.', en: 'Nobody is waiting right now.' },
+  queue_only_lost: {
+    de: 'Alle Wartenden haben gerade keine Verbindung. Sie können eine Person in ihrer Zeile trotzdem hereinlassen.',
+    en: 'Everyone waiting has lost their connection just now. You can still let a person in from their row.',
+  },
   clerk_busy: {
     de: 'Bitte schließen Sie zuerst Ihr aktuelles Gespräch ab.',
     en: 'Please finish your current conversation first.',

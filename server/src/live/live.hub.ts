@@ -976,6 +976,11 @@ export class LiveHub {
     });
   }
 
+  /** The department's waiting citizens whose page is not connected now (what its consoles show). */
+  lostCitizens(departmentId: string): string[] {
+    return this.citizenPresence.lostIn(departmentId);
+  }
+
   /** Which waiting citizens of the department are not connected now, as a `console-connections` text. */
   private connectionsMessage(departmentId: string): string {
     const lost = this.citizenPresence.lostIn(departmentId);

@@ -40,7 +40,10 @@ export function consoleRouter(deps: AppDeps): Router {
 
   router.post('/admit-next', async (req, res) => {
     // no-store: the answer carries the clerk's call grant (a LiveKit token, like the join's).
-    res.set('Cache-Control', 'no-store').json(await admit(ctxOf(deps), currentClerk(req), 'next'));
+    const clerk = currentClerk(req);
+    res
+      .set('Cache-Control', 'no-store')
+      .json(await admit(ctxOf(deps), clerk, 'next', { lost: deps.lostCitizens(clerk.departmentId) }));
   });
 
   router.post('/visits/:visitId/admit', async (req, res) => {

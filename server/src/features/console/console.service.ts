@@ -79,13 +79,20 @@ export async function setDoor(ctx: ConsoleCtx, clerk: Clerk, setting: DoorSettin
  * Admits one waiting visit (or the next). Of two clerks admitting the same person at once, exactly
  * one wins. An on-site visit is called to the clerk's counter instead (issue 16): no call opens.
  */
-export async function admit(ctx: ConsoleCtx, clerk: Clerk, visitId: string | 'next'): Promise<AdmitResponse> {
+export async function admit(
+  ctx: ConsoleCtx,
+  clerk: Clerk,
+  visitId: string | 'next',
+  options: { lost?: readonly string[] } = {},
+): Promise<AdmitResponse> {
   // One statement: the busy check, the clerk's counter and the candidate are in it (visit-states.ts).
+  // "Next" passes over the people whose connection is lost: it started a call with nobody in it.
   const admitted = await admitVisit(ctx.db, {
     departmentId: clerk.departmentId,
     visitId,
     staffId: clerk.staff.id,
     now: ctx.now,
+    ...(options.lost ? { passOver: options.lost } : {}),
   });
   if (!admitted) throw await missingVisit(ctx, clerk, visitId);
   const counter = admitted.channel === 'onsite' ? admitted.calledCounter : null;

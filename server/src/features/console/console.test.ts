@@ -195,6 +195,46 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
     expect(busy.json.code).toBe('clerk_busy');
   });
 
+  it('lets "next" pass over a person whose connection is lost, who keeps their place; with only them waiting, says so', async () => {
+    const { base, department, console: path } = await office();
+    const { browser } = await signedInClerk([department.id]);
+    const gone = await knock(base, 'Funkloch');
+    const here = await knock(base, 'Verbunden');
+    const watch = async (citizen: { browser: ReturnType<typeof client> }) => {
+      const live = await citizen.browser.live();
+      const seen = live.next('visit');
+      live.send({ type: 'watch-visit' });
+      await seen;
+      return live;
+    };
+    const goneLive = await watch(gone);
+    const hereLive = await watch(here);
+    const console = await browser.live();
+    const first = console.next('console-connections');
+    console.send({ type: 'watch-console', departmentId: department.id });
+    expect((await first).lost).toEqual([]);
+    const lost = console.next('console-connections', (m) => m.lost.length > 0, 10_000);
+    goneLive.close();
+    expect((await lost).lost).toEqual([gone.visitId]);
+
+    // The first in line has no connection: "next" takes the second, not a call with nobody.
+    const next = await browser.post(`${path}/admit-next`);
+    expect(next.status).toBe(200);
+    expect(next.json.visitId).toBe(here.visitId);
+    expect((await browser.post(`${path}/visits/${here.visitId}/finish`)).status).toBe(204);
+
+    // Only the lost person waits: said, and nobody is let in; by their row they still can be.
+    const onlyLost = await browser.post(`${path}/admit-next`);
+    expect(onlyLost.status).toBe(409);
+    expect(onlyLost.json.code).toBe('queue_only_lost');
+    expect((await gone.browser.get('/api/visit')).json.visit).toMatchObject({ state: 'waiting', position: 1 });
+    const named = await browser.post(`${path}/visits/${gone.visitId}/admit`);
+    expect(named.status).toBe(200);
+    expect(named.json.visitId).toBe(gone.visitId);
+    console.close();
+    hereLive.close();
+  });
+
   it('declines with a note the citizen reads; an empty queue says so', async () => {
     const { base, department, console: path } = await office();
     const { browser } = await signedInClerk([department.id]);

@@ -132,7 +132,10 @@ function admitStatement(db: Db, next: boolean, given: boolean) {
         and(
           eq(visits.departmentId, departmentId),
           stateIn(WAITING),
-          next ? undefined : eq(visits.id, sql`${sql.placeholder('visitId')}::uuid`),
+          // "Next" passes over those whose connection is lost (they keep their place).
+          next
+            ? sql`${visits.id} <> all(${sql.placeholder('passOver')}::uuid[])`
+            : eq(visits.id, sql`${sql.placeholder('visitId')}::uuid`),
         ),
       )
       .orderBy(...queueOrder(now))
@@ -172,7 +175,10 @@ function admitStatement(db: Db, next: boolean, given: boolean) {
 }
 
 /**
- * A clerk lets one waiting visit in: the given one, or for `'next'` the first in queue order.
+ * A clerk lets one waiting visit in: the given one, or for `'next'` the first in queue order
+ * that is not in `passOver` (the visits whose citizen's connection is lost: "next" started a
+ * call with nobody in it; they keep their place and can be let in by name). With only such
+ * people waiting, `queue_only_lost`.
  * A video visit is admitted into the call; an on-site visit is called to the clerk's counter
  * (issue 16: one queue, one "next"), which it needs: without one, `counter_required`. The counter
  * is the clerk's in the department (`staff_memberships.counter_name`), read by the statement
@@ -188,7 +194,14 @@ function admitStatement(db: Db, next: boolean, given: boolean) {
  */
 export async function admit(
   db: Db,
-  options: { departmentId: string; visitId: string | 'next'; staffId: string; now: Date; counter?: string | null },
+  options: {
+    departmentId: string;
+    visitId: string | 'next';
+    staffId: string;
+    now: Date;
+    counter?: string | null;
+    passOver?: readonly string[];
+  },
 ): Promise<
   | { id: string; tenantId: string; channel: Channel; ticketNumber: number | null; calledCounter: string | null }
   | undefined
@@ -203,6 +216,8 @@ export async function admit(
       staffId: options.staffId,
       now: options.now.toISOString(),
       counter: options.counter ?? null,
+      // Uuids as an array literal: the same text on both drivers.
+      passOver: `{${(next ? (options.passOver ?? []) : []).join(',')}}`,
     });
   } catch (error) {
     if (isUniqueViolation(error, 'visits_one_active_per_clerk')) throw new AppError('clerk_busy');
@@ -226,12 +241,26 @@ export async function admit(
       and(
         eq(visits.departmentId, options.departmentId),
         stateIn(WAITING),
-        next ? undefined : eq(visits.id, options.visitId),
+        !next
+          ? eq(visits.id, options.visitId)
+          : options.passOver?.length
+            ? notInArray(visits.id, [...options.passOver])
+            : undefined,
       ),
     )
     .orderBy(...queueOrder(options.now))
     .limit(1);
   if (first?.channel === 'onsite' && first.counter === null) throw new AppError('counter_required');
+  if (next && !first && options.passOver?.length) {
+    const [lost] = await db
+      .select({ id: visits.id })
+      .from(visits)
+      .where(
+        and(eq(visits.departmentId, options.departmentId), stateIn(WAITING), inArray(visits.id, [...options.passOver])),
+      )
+      .limit(1);
+    if (lost) throw new AppError('queue_only_lost');
+  }
   // "Next" found nobody it could take (the rest being taken by other clerks right now, as before).
   if (next) throw new AppError('queue_empty');
   // Taken by another clerk meanwhile, or not waiting in this department.

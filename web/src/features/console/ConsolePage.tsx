@@ -13,7 +13,7 @@ import { returnTo } from '../../lib/session-ended';
 import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
-import { useLiveConsole } from '../../lib/useLive';
+import { useLiveConnectionState, useLiveConsole } from '../../lib/useLive';
 import { useLostAnnouncement, useLostCitizens } from './useLostCitizens';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatClock } from '../../ui/format';
@@ -41,6 +41,61 @@ import { useMinuteClock } from './useMinuteClock';
 import { VisitFactsLine } from './VisitFacts';
 
 type DoorChoice = DoorSetting['state'];
+
+/** What the console shows at a change of the queue: who waits, who is not connected, the clerk's own visit. */
+interface QueueView {
+  queue: QueueEntry[];
+  lost: ReadonlySet<string> | null;
+  mine: string | null;
+}
+
+/**
+ * A message of the console with what makes it out of date: tested at each change of the queue
+ * after it shows (`before` is the view the change came from). A change that brought the message
+ * about (the person's row going) leaves it, so a screen reader can say it; a later one takes it.
+ */
+interface Problem {
+  said: Message;
+  outdated: (before: QueueView, after: QueueView) => boolean;
+}
+
+/** Who waits, in order, who of them is not connected, and the clerk's own visit, as one text. */
+function viewKey(view: QueueView): string {
+  return JSON.stringify([view.queue.map((entry) => entry.id), [...(view.lost ?? [])].sort(), view.mine]);
+}
+
+/** What the action a message is about was for: a person (or the next) let in or declined. */
+interface ActionAbout {
+  visitId: string | 'next';
+  admit?: boolean;
+}
+
+/** Whether a message about `about` is out of date at a change from `before` to `after`. */
+function outdatedFor(error: ApiError, about: ActionAbout | undefined) {
+  return (before: QueueView, after: QueueView): boolean => {
+    if (!about) return false;
+    // The clerk is with someone now: a failed admit no longer matters (an answer lost on the
+    // way had let the person in after all).
+    if (about.admit && after.mine !== null && after.mine !== before.mine) return true;
+    if (about.visitId === 'next') {
+      const arrived = after.queue.some((entry) => !before.queue.some((old) => old.id === entry.id));
+      if (error.code === 'queue_empty') return arrived;
+      if (error.code === 'queue_only_lost') {
+        // Someone connected waits now (come in, or back), or nobody waits at all.
+        const connected = (view: QueueView, id: string) =>
+          view.queue.some((entry) => entry.id === id) && !view.lost?.has(id);
+        return (
+          after.queue.length === 0 ||
+          after.queue.some((entry) => connected(after, entry.id) && !connected(before, entry.id))
+        );
+      }
+      return false;
+    }
+    const { visitId } = about;
+    // The person had already gone from the queue before this change: the message was said.
+    return !before.queue.some((entry) => entry.id === visitId);
+  };
+}
 
 /** How long a door choice rests before it is sent (arrow keys pass the choices in between). */
 const DOOR_CHOICE_REST_MS = 700;
@@ -191,7 +246,7 @@ function Console({
   const { unseen, arrived, left } = useNewKnocks(queue, active);
   const lostSaid = useLostAnnouncement(lost, queue);
   const [chosen, setChosen] = useState<DoorChoice | null>(null);
-  const [problem, setProblem] = useState<Message | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
   const say = useSay();
   const [declining, setDeclining] = useState<QueueEntry | null>(null);
   // The clerk's counter (issue 16): read once, then what they saved here.
@@ -215,6 +270,8 @@ function Console({
   // look something up). Nor does the snapshot that comes before the answer start the call: the
   // answer waits for the call's room to open (LiveKit) and brings the grant (issue 14).
   const [admittedNow, setAdmittedNow] = useState<{ visitId: string; grant?: CallJoinResponse } | null>(null);
+  // An admit from here whose answer never came (see the effect after `admit`).
+  const [unanswered, setUnanswered] = useState<{ asked: string | 'next'; mineBefore: string | null } | null>(null);
   // Only a video visit has a call to get ready for; an on-site one comes to the counter.
   const admittedHere = admittedNow?.visitId;
   // The visit let in here ended without its call (not come, finished, left): the readiness is
@@ -247,7 +304,14 @@ function Console({
     }
   };
 
-  const explain = (error: ApiError): Message => {
+  const explain = (error: ApiError, about?: ActionAbout): Problem => {
+    const said = describe(error);
+    const outdated = outdatedFor(error, about);
+    if (error.code !== 'clerk_busy') return { said, outdated };
+    // Busy here: out of date once that conversation ends (one elsewhere this console does not see).
+    return { said, outdated: (before, after) => outdated(before, after) || (before.mine !== null && !after.mine) };
+  };
+  const describe = (error: ApiError): Message => {
     if (error.code === 'visit_taken') return message((tr) => tr('console:console.visitTaken'));
     if (error.code === 'clerk_busy') {
       // Not with anyone here: the conversation is in another of the clerk's offices, which this
@@ -256,6 +320,7 @@ function Console({
       return message((tr) => tr('console:console.clerkBusy'));
     }
     if (error.code === 'queue_empty') return message((tr) => tr('console:console.queueEmpty'));
+    if (error.code === 'queue_only_lost') return message((tr) => tr('console:console.queueOnlyLost'));
     // Said, and the field to set the counter opens, focused: the way out is where the eyes are.
     if (error.code === 'counter_required') {
       setEditingCounter(true);
@@ -264,16 +329,40 @@ function Console({
     return problemMessage(error);
   };
 
-  const run = async (action: () => Promise<unknown>) => {
+  const run = async (action: () => Promise<unknown>, about?: ActionAbout) => {
     setProblem(null);
     setBusyAt(null);
+    setUnanswered(null);
     actions.current += 1;
     try {
       await action();
     } catch (error) {
-      setProblem(explain(toApiError(error)));
+      setProblem(explain(toApiError(error), about));
     }
   };
+  // A message is out of date at a later change of the queue that settles it (see `outdatedFor`).
+  const mineId = mine?.id ?? null;
+  const lastView = useRef<QueueView>({ queue, lost, mine: mineId });
+  useEffect(() => {
+    const before = lastView.current;
+    const after = { queue, lost, mine: mineId };
+    lastView.current = after;
+    // A snapshot for something else (the door, an estimate) changes nothing here.
+    if (viewKey(before) === viewKey(after)) return;
+    setProblem((shown) => (shown?.outdated(before, after) ? null : shown));
+  }, [queue, lost, mineId]);
+  // And when the live connection is back: the queue is told anew, and what failed while it was
+  // down (often for that reason) is out of date. The drop itself leaves the message.
+  const connection = useLiveConnectionState();
+  const lastConnection = useRef(connection);
+  useEffect(() => {
+    const before = lastConnection.current;
+    lastConnection.current = connection;
+    if (before === 'reconnecting' && connection === 'open') {
+      setProblem(null);
+      setBusyAt(null);
+    }
+  }, [connection]);
   /** Like `run`, for a dialog: what went wrong goes back to it, which stays open with the note. */
   const attempt = async (action: () => Promise<unknown>): Promise<Message | null> => {
     setProblem(null);
@@ -283,7 +372,7 @@ function Console({
       await action();
       return null;
     } catch (error) {
-      return explain(toApiError(error));
+      return explain(toApiError(error)).said;
     }
   };
 
@@ -324,18 +413,43 @@ function Console({
     },
     [departmentIdForDoor],
   );
-  const admit = (entry: QueueEntry | 'next') =>
-    run(async () => {
-      const { visitId, channel, call } = await admitVisit(department.id, entry === 'next' ? 'next' : entry.id);
-      if (channel === 'video') {
-        setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
-        setFocusCallOf(visitId);
-      }
-    });
+  const admit = (entry: QueueEntry | 'next') => {
+    const asked = entry === 'next' ? 'next' : entry.id;
+    const mineBefore = mine?.id ?? null;
+    return run(
+      async () => {
+        try {
+          const { visitId, channel, call } = await admitVisit(department.id, asked);
+          if (channel === 'video') {
+            setAdmittedNow({ visitId, ...(call ? { grant: call } : {}) });
+            setFocusCallOf(visitId);
+          }
+        } catch (error) {
+          const { code } = toApiError(error);
+          if (code === 'network_error' || code === 'invalid_response') setUnanswered({ asked, mineBefore });
+          throw error;
+        }
+      },
+      { visitId: asked, admit: true },
+    );
+  };
   // A person let in from the queue: the way into the call takes the focus once it shows (the
   // row's button is gone with the row, and the focus fell to the page; unless the devices were
   // ready, which walks the clerk into the call at once).
   const [focusCallOf, setFocusCallOf] = useState<string | null>(null);
+  // The admit's answer was lost on the way (a network blip): whether it let the person in, the
+  // live snapshot tells. Showing the clerk with the person asked for (or, for "next", with someone
+  // new), it is this tab's admit after all, and takes the devices into the call as its answer
+  // would have; a second console tab, which asked for nothing, still stays where it is.
+  if (unanswered && mine && mine.id !== unanswered.mineBefore) {
+    setUnanswered(null);
+    if ((unanswered.asked === 'next' || unanswered.asked === mine.id) && mine.channel === 'video') {
+      setAdmittedNow({ visitId: mine.id });
+      setFocusCallOf(mine.id);
+      // The admit's failure is out of date: it went through.
+      setProblem(null);
+    }
+  }
   const currentButtons = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!focusCallOf || mine?.id !== focusCallOf) return;
@@ -445,7 +559,7 @@ function Console({
       </div>
       {problem && (
         <p role="alert" className="notice notice--warning" data-testid="console-message">
-          {busyAt ? t('console.clerkBusyElsewhere', { department: localize(busyAt.name).text }) : say(problem)}
+          {busyAt ? t('console.clerkBusyElsewhere', { department: localize(busyAt.name).text }) : say(problem.said)}
           {busyAt && (
             <>
               {' '}
