@@ -1,5 +1,6 @@
-import { CreatedInviteSchema } from '@amtsraum/shared';
+import { CreatedInviteSchema, InviteListSchema } from '@amtsraum/shared';
 import { appForPastAppointments, PAST_DEPARTMENT } from './appointment-in-the-past';
+import { berlinDay } from './berlin-day';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
 import {
   departmentId,
@@ -83,4 +84,61 @@ test('on a phone whose clock is a day ahead, an appointment’s call still to co
     'Das Gespräch sollte jeden Moment beginnen. Diese Seite aktualisiert sich von selbst.',
   );
   expectNoBrowserErrors(citizen, clerk, ahead, behind);
+});
+
+test('a clerk whose laptop runs on New York time makes a link valid until 18:00 on the town’s clock, and the panel says so', async ({
+  browser,
+}) => {
+  const citizen = people.add(await newPerson(browser, { baseURL: app.url() }));
+  const clerk = people.add(await newPerson(browser, { baseURL: app.url(), timezoneId: 'America/New_York' }));
+  const startsAt = new Date(Date.now() + 60 * MINUTE);
+  const { appointment } = await app.bookInThePast(citizen, {
+    name: 'Nora Neu',
+    email: `nora.${String(Date.now())}@example.org`,
+    startsAt,
+    slot: 2,
+  });
+  const me = await signInAsStaff(clerk, STAFF.anna);
+  const department = departmentId(me, PAST_DEPARTMENT);
+  const { page } = clerk;
+  await page.goto(`/staff/${department}`);
+  const appointments = page.getByTestId('appointments-panel');
+  if (berlinDay(startsAt) !== berlinDay()) await appointments.getByRole('button', { name: 'Nächster Tag' }).click();
+  const row = appointments.getByTestId('appointments').getByRole('row', { name: /Nora Neu/ });
+  await row.getByRole('button', { name: /^Einladungen für diesen Termin/ }).click();
+  const panel = page.getByTestId('invite-panel');
+
+  // The day after tomorrow, 18:00 in Musterstadt: midnight there by the laptop's clock (it made the
+  // link run out six hours late, and said "00:00").
+  const day = berlinDay(new Date(Date.now() + 2 * DAY));
+  const until = panel.getByLabel('Gültig bis (freiwillig)');
+  await expect(until).toHaveAccessibleDescription(
+    'Leer lassen: gültig, bis der Besuch endet. Alle Zeiten in der Ortszeit der Kommune (Europe/Berlin).',
+  );
+  await until.fill(`${day}T18:00`);
+  await panel.getByRole('button', { name: 'Einladungslink erstellen' }).click();
+  await expect(panel.getByTestId('invite-url')).toBeFocused();
+  const shownDay = new Intl.DateTimeFormat('de-DE', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    timeZone: 'Europe/Berlin',
+  }).format(new Date(`${day}T12:00:00Z`));
+  await expect(panel.getByTestId('invite-state')).toHaveText(`gültig bis ${shownDay}, 18:00 Uhr`);
+
+  const list = InviteListSchema.parse(
+    await (
+      await clerk.request.get(`/api/staff/departments/${department}/appointments/${appointment.id}/invites`)
+    ).json(),
+  );
+  const berlinClock = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Europe/Berlin',
+    dateStyle: 'short',
+    timeStyle: 'short',
+  });
+  expect(list.invites.map((invite) => invite.expiresAt && berlinClock.format(new Date(invite.expiresAt)))).toEqual([
+    `${day} 18:00`,
+  ]);
+  await expectNoA11yViolations(page);
+  expectNoBrowserErrors(citizen, clerk);
 });
