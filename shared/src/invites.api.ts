@@ -118,6 +118,12 @@ export const InviteeStatusSchema = z.object({
   state: z.enum(['ready', 'waiting', 'not_started', 'ended', 'removed', 'revoked', 'expired']),
   visitId: z.nullable(z.uuid()),
   opensAt: z.nullable(IsoInstantSchema),
+  /**
+   * The office's clock when it answered: an invitee's phone may be hours off, and whether
+   * `opensAt` has passed, and how soon the page asks again, go by the office's time (as
+   * `ManageResponseSchema`'s).
+   */
+  serverTime: IsoInstantSchema,
 });
 export type InviteeStatus = z.infer<typeof InviteeStatusSchema>;
 

@@ -886,7 +886,9 @@ test('on a 320 px phone, a link made without a label is named once by its role, 
     // No label given: the role is the label, said once ("Dolmetscherin/Dolmetscher ·
     // Dolmetscherin/Dolmetscher · …" before).
     const item = panel.getByTestId('invite-item');
-    await expect(item.getByRole('paragraph')).toHaveText('Dolmetscherin/Dolmetscher · für eine Person · gültig');
+    await expect(item.getByRole('paragraph')).toHaveText(
+      'Dolmetscherin/Dolmetscher · für eine Person · gültig bis zum Ende des Gesprächs',
+    );
     // The withdraw button's long word wraps inside it: it ran 30 px past the screen's edge, and
     // the whole call page scrolled sideways.
     const withdraw = item.getByRole('button', { name: 'Einladung „Dolmetscherin/Dolmetscher“ zurückziehen' });

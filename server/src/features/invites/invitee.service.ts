@@ -87,18 +87,19 @@ function answeredState(error: unknown): InviteeStatus['state'] | null {
  * state (`removed`, `revoked`, `expired`, `ended`), not refused (403/410), which the browser logs
  * as a failed load. Without it, the caller has checked the seat, and an ended call is refused.
  */
-async function statusOf(
-  db: Db,
-  invite: InviteRow,
-  guest: GuestRow,
-  answer: { now: Date } | null = null,
-): Promise<InviteeStatus> {
+async function statusOf(db: Db, invite: InviteRow, guest: GuestRow, now: Date, answer = false): Promise<InviteeStatus> {
   const context = await findDepartmentContext(db, invite.departmentId);
   if (!context) throw new AppError('invite_invalid');
-  const base = { role: invite.role, label: invite.label, name: guest.name ?? invite.label, ...context };
+  const base = {
+    role: invite.role,
+    label: invite.label,
+    name: guest.name ?? invite.label,
+    ...context,
+    serverTime: now.toISOString(),
+  };
   let call: Awaited<ReturnType<typeof callOf>>;
   try {
-    if (answer) requireSeatGood({ invite, guest }, answer.now);
+    if (answer) requireSeatGood({ invite, guest }, now);
     call = await callOf(db, invite);
   } catch (error) {
     const state = answer && answeredState(error);
@@ -166,7 +167,7 @@ export async function redeemInvite(
       const seat = await loadSeat(ctx.db, mine.id, ctx.now);
       return {
         guestId: mine.id,
-        status: await statusOf(ctx.db, seat.invite, seat.guest),
+        status: await statusOf(ctx.db, seat.invite, seat.guest, ctx.now),
         expiresAt: linkExpiry(seat.invite, ctx.now),
       };
     }
@@ -201,7 +202,7 @@ export async function redeemInvite(
   await ctx.events.publish({ departmentId: seat.invite.departmentId, ...(visit ? { visitId: visit.id } : {}) });
   return {
     guestId: seat.guest.id,
-    status: await statusOf(ctx.db, seat.invite, seat.guest),
+    status: await statusOf(ctx.db, seat.invite, seat.guest, ctx.now),
     expiresAt: linkExpiry(seat.invite, ctx.now),
   };
 }
@@ -210,7 +211,7 @@ export async function inviteeStatus(ctx: PublicCtx, guestId: string | null): Pro
   if (!guestId) throw new AppError('invite_invalid');
   const seat = await findSeat(ctx.db, guestId);
   if (!seat) throw new AppError('invite_invalid');
-  return statusOf(ctx.db, seat.invite, seat.guest, { now: ctx.now });
+  return statusOf(ctx.db, seat.invite, seat.guest, ctx.now, true);
 }
 
 /** The grant of an invitee's seat in one call; anything else about the request is ignored. */

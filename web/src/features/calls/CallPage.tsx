@@ -413,7 +413,7 @@ function ActiveCall({
     else onLeft();
   }, [left, forbidden, removed, elsewhere, onLeft, onForbidden, onElsewhere, onDispose]);
 
-  const tools = role === 'clerk' ? clerkTools?.({ departmentId, visitId, interpreterLanguage }) : undefined;
+  const tools = role === 'clerk' ? clerkTools?.({ departmentId, visitId, interpreterLanguage, timeZone }) : undefined;
   const finish = tools?.endForEveryone;
   const noShow = tools?.noShow;
   // Either ends the visit, and with it the call: the clerk goes back to the queue at once.

@@ -6,6 +6,8 @@ export interface ClerkCall {
   visitId: string;
   /** The interpreter language the citizen asked for, if any. */
   interpreterLanguage: string | null;
+  /** The municipality's (the grant's): an invite's validity is typed and shown on its clock. */
+  timeZone: string;
 }
 
 /**

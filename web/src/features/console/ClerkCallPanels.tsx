@@ -17,10 +17,19 @@ export function ClerkInvitePanel({
   departmentId,
   visitId,
   interpreterLanguage,
+  timeZone,
 }: {
   departmentId: string;
   visitId: string;
   interpreterLanguage: string | null;
+  timeZone: string;
 }) {
-  return <InvitePanel departmentId={departmentId} target={{ visitId }} interpreterLanguage={interpreterLanguage} />;
+  return (
+    <InvitePanel
+      departmentId={departmentId}
+      target={{ visitId }}
+      interpreterLanguage={interpreterLanguage}
+      timeZone={timeZone}
+    />
+  );
 }

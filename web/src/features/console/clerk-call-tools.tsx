@@ -16,7 +16,7 @@ const InvitePanel = lazyComponent(
  * The clerk's tools in the call: who waits in an invite's lobby, the invite panel, ending
  * the visit for everyone, and ending it as a no-show while the citizen has not joined. The call page gets them from the route (app/routes.tsx).
  */
-export function clerkCallTools({ departmentId, visitId, interpreterLanguage }: ClerkCall): ClerkTools {
+export function clerkCallTools({ departmentId, visitId, interpreterLanguage, timeZone }: ClerkCall): ClerkTools {
   return {
     notice: (
       <Suspense fallback={null}>
@@ -25,7 +25,12 @@ export function clerkCallTools({ departmentId, visitId, interpreterLanguage }: C
     ),
     invitePanel: (
       <Suspense fallback={null}>
-        <InvitePanel departmentId={departmentId} visitId={visitId} interpreterLanguage={interpreterLanguage} />
+        <InvitePanel
+          departmentId={departmentId}
+          visitId={visitId}
+          interpreterLanguage={interpreterLanguage}
+          timeZone={timeZone}
+        />
       </Suspense>
     ),
     // The console's API (and the schemas it parses) stays out of every page's first download.

@@ -52,6 +52,7 @@ export function AppointmentInvites({
             departmentId={departmentId}
             target={target}
             interpreterLanguage={interpreterLanguage}
+            timeZone={timeZone}
             headingLevel={3}
           />
         )}

@@ -1,4 +1,4 @@
-import type { InviteRole } from '@amtsraum/shared';
+import { zonedParts, type InviteRole } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSay, type Message } from '../../lib/message';
@@ -13,18 +13,38 @@ export interface CreateFormValues {
   lobby: boolean;
 }
 
+/**
+ * The instant a `datetime-local` value ("2026-12-07T18:00") names on the town's wall clock: the
+ * browser read it on its own, and a clerk's laptop set to UTC or abroad made the link run out hours
+ * off what was typed. (Shared `zonedToInstant` would do it too, but in the first download of every
+ * page: the door's is full.)
+ */
+export function untilInstant(value: string, timeZone: string): string {
+  // The typed wall time as if in UTC, less the zone's offset there (taken twice: near a change of
+  // the clocks, the offset at the first guess may be the other one).
+  const wall = Date.parse(`${value}Z`);
+  const offset = (at: number) => {
+    const p = zonedParts(new Date(at), timeZone);
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - at;
+  };
+  return new Date(wall - offset(wall - offset(wall))).toISOString();
+}
+
 /** Role, language, label, validity, single or multiple use, and whether invitees wait in a lobby. */
 export function CreateInviteForm({
   interpreterLanguage,
+  timeZone,
   untilError,
   onCreate,
 }: {
   interpreterLanguage: string | null;
+  /** The municipality's: the validity is typed and read on its clock. */
+  timeZone: string;
   /** The server refused the validity: said at its field, which takes focus to read it out. */
   untilError: Message | null;
   onCreate: (body: CreateFormValues) => Promise<void>;
 }) {
-  const { t } = useTranslation('invites');
+  const { t } = useTranslation(['invites', 'common']);
   const say = useSay();
   const languageName = useLanguageName();
   const id = useId();
@@ -54,7 +74,7 @@ export function CreateInviteForm({
         role,
         label: label.trim() || t(`roles.${role}`),
         ...(language ? { language } : {}),
-        ...(until ? { validUntil: new Date(until).toISOString() } : {}),
+        ...(until ? { validUntil: untilInstant(until, timeZone) } : {}),
         multiUse,
         lobby,
       });
@@ -96,7 +116,9 @@ export function CreateInviteForm({
       <div className="field">
         <label htmlFor={`${id}-until`}>{t('form.until')}</label>
         <p id={`${id}-until-hint`} className="field__hint">
-          {t('form.untilHint')}
+          {t('form.untilHint')}{' '}
+          {/* ui/format's isForeignZone, written out: imported here, it cost the door page 12 bytes. */}
+          {Intl.DateTimeFormat().resolvedOptions().timeZone !== timeZone && t('common:zoneNote', { timeZone })}
         </p>
         {untilError && (
           <p id={`${id}-until-error`} className="field__error">

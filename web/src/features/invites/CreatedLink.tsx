@@ -35,7 +35,7 @@ export function CreatedLink({
   useEffect(() => {
     urlRef.current?.focus();
   }, []);
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<boolean | null>(null);
   const [to, setTo] = useState('');
   const fields = useFieldErrors(['to'] as const);
   const toRef = useRef<HTMLInputElement>(null);
@@ -57,14 +57,23 @@ export function CreatedLink({
         type="button"
         className="button"
         onClick={() => {
-          void navigator.clipboard?.writeText(created.url).then(
+          // Without a clipboard (a page not served over HTTPS, a browser that refuses) the button
+          // did nothing: the clerk is told, and the link is selected for Ctrl+C.
+          (navigator.clipboard?.writeText(created.url) ?? Promise.reject(new Error('no clipboard'))).then(
             () => setCopied(true),
-            () => setCopied(false),
+            () => {
+              setCopied(false);
+              urlRef.current?.focus();
+              urlRef.current?.select();
+            },
           );
         }}
       >
         {copied ? t('created.copied') : t('created.copy')}
       </button>
+      <p role="status" data-testid="invite-copy-status">
+        {copied === false && t('created.copyFailed')}
+      </p>
       <form
         className="invite-email"
         noValidate

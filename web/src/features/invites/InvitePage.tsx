@@ -15,7 +15,7 @@ import { ErrorSummary, Field, FormFailure, useFieldErrors } from '../../ui/forms
 import { formatClock, formatDay } from '../../ui/format';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
-import { checkInvite, inviteeStatus, redeemInvite } from './api';
+import { checkInvite, inviteeStatus, officeNow, redeemInvite } from './api';
 import { isRoleName } from './role-label';
 import {
   checkProblem,
@@ -209,7 +209,7 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
           }));
         }, failed);
       },
-      pollDelay(invitee, new Date()),
+      pollDelay(invitee, officeNow()),
     );
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- failed is stable enough
@@ -436,8 +436,9 @@ function InviteeView({ invitee, calledIn }: { invitee: InviteeStatus; calledIn: 
     );
   }
   const opensAt = invitee.opensAt ? new Date(invitee.opensAt) : null;
-  // Read again at every answer of the status (every 3 s this close to the start).
-  const note = notStartedNote(invitee.opensAt, new Date());
+  // Read again at every answer of the status (every 3 s this close to the start), on the office's
+  // clock: a phone an hour or a day off said a call to come was due, or one due was ahead.
+  const note = notStartedNote(invitee.opensAt, officeNow());
   return (
     <div data-testid="invite-not-started">
       <PrimeAudio />

@@ -8,6 +8,7 @@ import { admitInvitee, createInvite, emailInvite, removeInvitee, revokeInvite, t
 import { CreatedLink } from './CreatedLink';
 import { CreateInviteForm } from './CreateInviteForm';
 import { InviteLabel } from './InviteLabel';
+import { useValidity } from './links-in-force';
 import { inviteName } from './role-label';
 import { useInviteList } from './useInviteList';
 
@@ -16,6 +17,8 @@ interface InvitePanelProps {
   target: InviteTarget;
   /** The interpreter language the citizen asked for: preselected, with a ready label. */
   interpreterLanguage?: string | null;
+  /** The municipality's: a link's validity is typed and shown on its clock. */
+  timeZone: string;
   headingLevel?: 2 | 3;
 }
 
@@ -31,8 +34,15 @@ interface Removing {
  * several people stays open for the others, which the panel says, offering to withdraw it),
  * withdraw a link.
  */
-export function InvitePanel({ departmentId, target, interpreterLanguage, headingLevel = 2 }: InvitePanelProps) {
+export function InvitePanel({
+  departmentId,
+  target,
+  interpreterLanguage,
+  timeZone,
+  headingLevel = 2,
+}: InvitePanelProps) {
   const { t } = useTranslation('invites');
+  const validity = useValidity(timeZone);
   const languageName = useLanguageName();
   const say = useSay();
   const id = useId();
@@ -97,6 +107,7 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
       )}
       <CreateInviteForm
         interpreterLanguage={interpreterLanguage ?? null}
+        timeZone={timeZone}
         untilError={untilError}
         onCreate={async (body) => {
           setError(null);
@@ -161,7 +172,10 @@ export function InvitePanel({ departmentId, target, interpreterLanguage, heading
                 <InviteLabel invite={invite} />
                 {invite.language ? ` · ${languageName(invite.language)}` : ''} ·{' '}
                 {invite.multiUse ? t('panel.multiUse') : t('panel.singleUse')} ·{' '}
-                <span data-testid="invite-state">{t(`state.${invite.state}`)}</span>
+                {/* Until when, on the town's clock (the clerk's laptop may be set to another zone). */}
+                <span data-testid="invite-state">
+                  {invite.state === 'active' ? validity(invite) : t(`state.${invite.state}`)}
+                </span>
               </p>
               {invite.guests.length > 0 && (
                 <ul className="plain-list">
