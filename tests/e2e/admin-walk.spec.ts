@@ -11,9 +11,13 @@ import { ADMINS, peoplePerTest, signInAsAdmin, type Person } from './support';
 // passwords; they get weekly hours; a citizen books; an availability change collides with the
 // booking and the admin moves it (the citizen gets the mail); a clerk signed in elsewhere is
 // deactivated and their console says so at once; a clerk signs in through a real OpenID provider.
-// CI runs this once per run on a fresh database: "walkstadt" is new there, nothing is tidied.
+// Each walk founds a Walkstadt of its own (address and e-mail addresses with a mark of the walk),
+// so it runs again on the same database, as `--repeat-each` does; nothing is tidied.
 
-const TENANT = 'walkstadt';
+/** A new Walkstadt's address for each walk: its people are new too on a database that has seen walks before. */
+function newWalkstadt(): string {
+  return `walkstadt-${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
+}
 const DEPARTMENT = 'buergerbuero';
 const ZONE = 'Europe/Berlin';
 const PASSWORD = 'ein langer Satz für Walkstadt';
@@ -91,12 +95,13 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   test.setTimeout(240_000);
   // One clock reading for the whole walk: a run across midnight still means the same days.
   const now = Date.now();
+  const tenant = newWalkstadt();
   const today = walkDate(new Date(now));
   const holiday = walkDate(new Date(now + 2 * 86_400_000));
-  const admin = { name: 'Wanda Walk', email: 'wanda.walk@walkstadt.example' };
+  const admin = { name: 'Wanda Walk', email: `wanda.walk@${tenant}.example` };
   const clerks = [
-    { name: 'Karl Klug', email: 'karl.klug@walkstadt.example' },
-    { name: 'Berta Bach', email: 'berta.bach@walkstadt.example' },
+    { name: 'Karl Klug', email: `karl.klug@${tenant}.example` },
+    { name: 'Berta Bach', email: `berta.bach@${tenant}.example` },
   ] as const;
 
   // -- Ines creates the municipality with its first admin -----------------------------------------
@@ -106,7 +111,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   // The first page of the run: the admin chunk may take a while on busy cores.
   await expect(mainHeading(ines.page)).toHaveText('Kommunen der Installation', { timeout: 20_000 });
   const create = ines.page.getByRole('form', { name: 'Neue Kommune anlegen' });
-  await fill(create, 'Adresse (Kurzname)', TENANT);
+  await fill(create, 'Adresse (Kurzname)', tenant);
   await fill(create, 'Name der Kommune', 'Stadt Walkstadt');
   await create.getByLabel('Bundesland (für die Feiertage)').selectOption('NI');
   await fill(create, 'Name der ersten Verwaltungsperson', admin.name);
@@ -115,8 +120,8 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   await expect(create.getByRole('status')).toHaveText(
     `Stadt Walkstadt ist angelegt; die Einladung an ${admin.email} ist unterwegs.`,
   );
-  await expect(ines.page.getByTestId(`municipality-${TENANT}`)).toContainText('/walkstadt');
-  await expect(ines.page.getByTestId(`municipality-${TENANT}`)).toContainText('Niedersachsen');
+  await expect(ines.page.getByTestId(`municipality-${tenant}`)).toContainText(`/${tenant}`);
+  await expect(ines.page.getByTestId(`municipality-${tenant}`)).toContainText('Niedersachsen');
 
   // -- The first admin: password from the mail, authenticator, administration ----------------------
   const wanda = await people.open(browser);
@@ -159,7 +164,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   await fill(newDepartment, 'Name (Deutsch)', 'Bürgerbüro');
   await fill(newDepartment, 'Beschreibung (Deutsch)', 'Meldewesen und Ausweise');
   await newDepartment.getByRole('button', { name: 'Amt anlegen' }).click();
-  await expect(page).toHaveURL(new RegExp(`/admin/${TENANT}/departments/${DEPARTMENT}$`));
+  await expect(page).toHaveURL(new RegExp(`/admin/${tenant}/departments/${DEPARTMENT}$`));
   await expect(mainHeading(page)).toHaveText('Bürgerbüro');
   await checkPage(page);
 
@@ -190,7 +195,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   }
 
   // Two clerks, invited from the staff page; each sets a password from the mail.
-  await page.goto(`/admin/${TENANT}`);
+  await page.goto(`/admin/${tenant}`);
   await page.getByRole('link', { name: 'Mitarbeitende', exact: true }).click();
   await expect(mainHeading(page)).toHaveText('Mitarbeitende der Kommune');
   await checkPage(page);
@@ -212,7 +217,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   }
 
   // Their weekly hours: every day, 08:00 to 18:00.
-  await page.goto(`/admin/${TENANT}/departments/${DEPARTMENT}`);
+  await page.goto(`/admin/${tenant}/departments/${DEPARTMENT}`);
   await page.getByRole('link', { name: 'Verfügbarkeit und Buchungsregeln' }).click();
   await expect(mainHeading(page)).toHaveText('Verfügbarkeit und Buchungsregeln');
   await checkPage(page);
@@ -227,7 +232,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   // -- A citizen books on the booking page ----------------------------------------------------------
   const citizen = await people.open(browser);
   const citizenEmail = `erika.walk.${Date.now().toString(36)}@example.org`;
-  await citizen.page.goto(`/${TENANT}/${DEPARTMENT}`);
+  await citizen.page.goto(`/${tenant}/${DEPARTMENT}`);
   await expect(mainHeading(citizen.page)).toHaveText('Bürgerbüro');
   // Open by today's hours, though nobody is on duty yet.
   await expect(citizen.page.getByTestId('door-status')).toHaveAttribute('data-state', 'open');
@@ -311,7 +316,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
     .click();
   await expect(mainHeading(clerk.page)).toHaveText('Bürgerbüro');
   await expect(clerk.page.getByTestId('queue-empty')).toBeVisible();
-  await page.goto(`/admin/${TENANT}/staff`);
+  await page.goto(`/admin/${tenant}/staff`);
   const card = page.getByTestId(`staff-member-${clerks[holderIndex]!.email}`);
   await expect(card.getByTestId('staff-status')).toHaveText('aktiv');
   page.once('dialog', (dialog) => void dialog.accept());
@@ -331,15 +336,15 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   people.tidyWith(async () => {
     await provider?.stop();
   });
-  provider = await startTestProvider({ redirectUris: [`${baseURL!}/api/auth/oidc/${TENANT}/callback`] });
+  provider = await startTestProvider({ redirectUris: [`${baseURL!}/api/auth/oidc/${tenant}/callback`] });
   provider.accounts.set('olga', {
-    email: 'olga.oidc@walkstadt.example',
+    email: `olga.oidc@${tenant}.example`,
     email_verified: true,
     name: 'Olga Oidc',
     groups: ['walkstadt-buergerbuero'],
   });
   // Through the API: the identity provider's settings screen is being built beside this walk.
-  const configured = await wanda.request.put(`/api/admin/tenants/${TENANT}/identity-provider`, {
+  const configured = await wanda.request.put(`/api/admin/tenants/${tenant}/identity-provider`, {
     data: {
       issuer: provider.issuer,
       clientId: provider.clientId,
@@ -355,7 +360,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   expect(configured.status(), await configured.text()).toBe(200);
 
   const olga = await people.open(browser);
-  await olga.page.goto(`/staff/login?tenant=${TENANT}`);
+  await olga.page.goto(`/staff/login?tenant=${tenant}`);
   await checkPage(olga.page);
   await olga.page.getByTestId('oidc-sign-in').click();
   // The provider's own pages (oidc-provider's development login and consent) stand in for the

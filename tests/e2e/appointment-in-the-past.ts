@@ -41,6 +41,8 @@ type App = Awaited<ReturnType<typeof startAppWithDatabase>>;
 export function appForPastAppointments(): {
   url(): string;
   bookInThePast(citizen: Person, booking: PastBooking): Promise<{ appointment: CitizenAppointment; startsAt: Date }>;
+  /** Moves a booked appointment's start to `startsAt`, its length kept, as time passing would bring it nearer. */
+  moveStart(appointmentId: string, startsAt: Date): Promise<void>;
 } {
   test.describe.configure({ timeout: 150_000 });
   test.skip(!TEST_DATABASE_URL, 'the appointment in the past needs PostgreSQL: set TEST_DATABASE_URL');
@@ -59,6 +61,7 @@ export function appForPastAppointments(): {
   return {
     url: () => started().url,
     bookInThePast: (citizen, booking) => bookInThePast(citizen, booking, started()),
+    moveStart: (appointmentId, startsAt) => moveStart(started(), appointmentId, startsAt),
   };
 }
 
@@ -97,9 +100,13 @@ async function bookInThePast(
   const { appointment } = BookingResponseSchema.parse(await booked.json());
 
   const { startsAt } = booking;
+  await moveStart(app, appointment.id, startsAt);
+  return { appointment, startsAt };
+}
+
+async function moveStart(app: App, appointmentId: string, startsAt: Date): Promise<void> {
   const moved = await app.sql`
     update appointments set starts_at = ${startsAt}, ends_at = ${startsAt} + (ends_at - starts_at)
-    where id = ${appointment.id} and state = 'booked'`;
+    where id = ${appointmentId} and state = 'booked'`;
   expect(moved.count).toBe(1);
-  return { appointment, startsAt };
 }

@@ -17,10 +17,14 @@ const HOUR = 60 * MINUTE;
 /** The demo's Bürgeramt opens the waiting room ten minutes before the start (demo.installation.json). */
 const JOIN_OPENS_MINUTES_BEFORE = 10;
 
-/** Books as `citizen`, the start moved to `startsAt`; returns the links of the confirmation e-mail. */
-async function bookAt(citizen: Person, name: string, startsAt: Date): Promise<{ manage: string; join: string }> {
+/** Books as `citizen`, the start moved to `startsAt`; returns the appointment's id and the links of the confirmation e-mail. */
+async function bookAt(
+  citizen: Person,
+  name: string,
+  startsAt: Date,
+): Promise<{ id: string; manage: string; join: string }> {
   const email = `${name.toLowerCase()}.${String(Date.now())}@example.org`;
-  await app.bookInThePast(citizen, { name, email, startsAt });
+  const { appointment } = await app.bookInThePast(citizen, { name, email, startsAt });
   let text = '';
   await expect
     .poll(async () => {
@@ -36,7 +40,7 @@ async function bookAt(citizen: Person, name: string, startsAt: Date): Promise<{ 
     if (!match) throw new Error(`no ${path} link in the e-mail`);
     return match[0];
   };
-  return { manage: link('/termin'), join: link('/termin/beitreten') };
+  return { id: appointment.id, manage: link('/termin'), join: link('/termin/beitreten') };
 }
 
 /**
@@ -106,17 +110,23 @@ test('the join page on a phone whose clock is behind goes on into the waiting ro
   browser,
 }) => {
   const booker = people.add(await newPerson(browser, { baseURL: app.url() }));
-  // The waiting room opens a minute from now, on the office’s clock (room for a slow booking before).
-  const opensAt = Date.now() + 60_000;
-  const { join } = await bookAt(booker, 'Jan', new Date(opensAt + JOIN_OPENS_MINUTES_BEFORE * MINUTE));
+  // The waiting room opens in ten minutes on the office's clock: shut however long the booking takes.
+  const startsAt = new Date(Date.now() + (10 + JOIN_OPENS_MINUTES_BEFORE) * MINUTE);
+  const { id, join } = await bookAt(booker, 'Jan', startsAt);
 
   // Three hours behind: by the phone's own clock the door would open hours from now.
   const citizen = await phoneOff(browser, -3 * HOUR);
   await citizen.page.goto(join);
   await expect(citizen.page.getByTestId('join-not-open')).toBeVisible();
   await expect(citizen.page.getByTestId('join-opens')).toBeVisible();
-  // Without a click: on by itself once the office has opened the door.
-  await expect(citizen.page).toHaveURL(/\/musterstadt\/buergeramt\/wait$/, { timeout: opensAt - Date.now() + 15_000 });
+
+  // Ten minutes pass, for both: the appointment comes that much nearer on the office's side (its
+  // start moved), the phone's clock runs that much on. The page, timed by the office's clock, goes
+  // on by itself, without a click; timed by its own, it would wait three hours more.
+  const passing = 10 * MINUTE + 2_000;
+  await app.moveStart(id, new Date(startsAt.getTime() - passing));
+  await citizen.page.clock.fastForward(passing);
+  await expect(citizen.page).toHaveURL(/\/musterstadt\/buergeramt\/wait$/, { timeout: 15_000 });
 });
 
 // The booking calendar: Testhausen's Terminbüro on the run's app, bookable around the clock with no

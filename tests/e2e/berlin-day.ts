@@ -39,9 +39,18 @@ export function berlinDay(at = new Date()): string {
 /**
  * How long before Berlin midnight a spec that books today's first free slot at Testhausen's
  * "Bürgerbüro vor Ort" and then checks it in (which only works on the appointment's own day:
- * hybrid-office.spec.ts, onsite-queue.spec.ts) waits for the next day instead. The department is
- * bookable until 23:59 in quarter hours, so its last slot of a day starts at 23:30; its three
- * bookable clerks (tests/e2e/installation.e2e.json) leave room in that slot for all the run's
- * bookings there, and five minutes cover the spec's own steps.
+ * hybrid-office.spec.ts, onsite-queue.spec.ts) needs the day to go on. The department is bookable
+ * until 23:59 in quarter hours, so its last slot of a day starts at 23:30; five minutes cover the
+ * spec's own steps. Those specs run on an app of their own whose clock is moved past midnight when
+ * less is left (one-day-app.ts), so they never wait for it.
  */
 export const TODAY_SLOT_MARGIN = 35 * 60_000;
+
+/**
+ * How far to move a clock that stands at `at` so that the `ms` after it fall on one Berlin day:
+ * nothing while the day has that long left, else to a minute past midnight.
+ */
+export function aheadForOneBerlinDay(ms: number, at: Date): number {
+  const left = msLeftInBerlinDay(at);
+  return left < ms ? left + 60_000 : 0;
+}

@@ -1,6 +1,7 @@
+import { CreatedInviteSchema, type CreateInviteRequest } from '@amtsraum/shared';
 import type { Locator, Page } from '@playwright/test';
 import { expect } from './fixtures';
-import type { Person } from './support';
+import { admitViaApi, knockViaApi, type KnockInput, type Person } from './support';
 
 /** Steps and checks shared by the specs with video calls. */
 
@@ -41,4 +42,36 @@ export async function passDeviceCheck(person: Person): Promise<void> {
   // Joining over LiveKit also loads its client and the encryption worker: on two busy cores that
   // can take longer than an assertion's usual five seconds.
   await expect(person.page.getByTestId('call')).toBeVisible({ timeout: 20_000 });
+}
+
+/** A clerk signed in to their department (`openDoorAsClerk`). */
+type DepartmentClerk = Person & { departmentId: string };
+
+/** The clerk makes a link to the call of `visitId` with `invite`'s settings; returns its address. */
+export async function makeInviteLink(
+  clerk: DepartmentClerk,
+  visitId: string,
+  invite: CreateInviteRequest,
+): Promise<string> {
+  const response = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visitId}/invites`, {
+    data: invite,
+  });
+  expect(response.status()).toBe(201);
+  return CreatedInviteSchema.parse(await response.json()).url;
+}
+
+/**
+ * The invitation specs' start (invite.spec.ts, invitee-call.spec.ts): the citizen knocks at the
+ * Bürgeramt (Jonas Becker with an "Ummeldung" unless `knock` says otherwise) and is let in; the
+ * clerk makes a link to his call with `invite`'s settings.
+ */
+export async function inviteLinkInCall(
+  clerk: DepartmentClerk,
+  citizen: Person,
+  invite: CreateInviteRequest,
+  knock: KnockInput = { name: 'Jonas Becker', concern: 'Ummeldung' },
+): Promise<{ visitId: string; url: string }> {
+  const visit = await knockViaApi(citizen, 'buergeramt', knock);
+  await admitViaApi(clerk, clerk.departmentId, visit.id);
+  return { visitId: visit.id, url: await makeInviteLink(clerk, visit.id, invite) };
 }

@@ -1,5 +1,12 @@
-import { CreatedInviteSchema, InviteListSchema } from '@amtsraum/shared';
-import { expectFrames, passDeviceCheck, remoteCameraOf, remoteTile } from './call-support';
+import { InviteListSchema } from '@amtsraum/shared';
+import {
+  expectFrames,
+  inviteLinkInCall,
+  makeInviteLink,
+  passDeviceCheck,
+  remoteCameraOf,
+  remoteTile,
+} from './call-support';
 import {
   expect,
   expectAccessibleAlsoAt320,
@@ -25,21 +32,6 @@ test.describe.configure({ timeout: 300_000 });
 
 type Clerk = Awaited<ReturnType<typeof openDoorAsClerk>>;
 type Citizen = Awaited<ReturnType<typeof newPerson>>;
-
-/** Jonas knocks and is let in; the clerk makes a guest link for his call with `invite`'s settings. */
-async function guestLinkInCall(
-  clerk: Clerk,
-  citizen: Citizen,
-  invite: Record<string, unknown>,
-): Promise<{ visitId: string; url: string }> {
-  const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
-  await admitViaApi(clerk, clerk.departmentId, visit.id);
-  const response = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
-    data: { role: 'guest', ...invite },
-  });
-  expect(response.status()).toBe(201);
-  return { visitId: visit.id, url: CreatedInviteSchema.parse(await response.json()).url };
-}
 
 test('an interpreter joins by link, all three see each other, revoking removes them for good, and a lobby guest waits to be let in', async ({
   browser,
@@ -293,16 +285,13 @@ test('after a reload the console shows the links still valid and asks before a s
 
     // A guest with a lobby link waits: the console says so (it was only said on the call page),
     // with their link in the list, and lets them in.
-    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
-      data: {
-        role: 'guest',
-        label: 'Betreuerin',
-        lobby: true,
-        validUntil: new Date(Date.now() + 3_600_000).toISOString(),
-      },
+    const link = await makeInviteLink(clerk, visit.id, {
+      role: 'guest',
+      label: 'Betreuerin',
+      lobby: true,
+      validUntil: new Date(Date.now() + 3_600_000).toISOString(),
     });
-    expect(made.status()).toBe(201);
-    await guest.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    await guest.page.goto(link);
     await guest.page.getByLabel('Ihr Name (freiwillig)').fill('Jana Berg');
     await guest.page.getByRole('button', { name: 'Weiter', exact: true }).click();
     await expect(guest.page.getByTestId('invite-waiting')).toBeVisible();
@@ -349,7 +338,8 @@ test('an expired invitation link says so, in the invitee’s language', async ({
   const citizen = await newPerson(browser);
   const guest = await newPerson(browser, { locale: 'en-GB' });
   try {
-    const { url } = await guestLinkInCall(clerk, citizen, {
+    const { url } = await inviteLinkInCall(clerk, citizen, {
+      role: 'guest',
       label: 'Betreuer',
       validUntil: new Date(Date.now() + 2_000).toISOString(),
     });
@@ -383,17 +373,14 @@ test('a label that is the role’s name in the other language is read as the rol
   try {
     // A clerk working in English typed the role's name: the German page said "als Dolmetscherin
     // oder Dolmetscher („Interpreter“)", as if it were a label of its own.
-    const { visitId, url } = await guestLinkInCall(clerk, citizen, { role: 'interpreter', label: 'Interpreter' });
+    const { visitId, url } = await inviteLinkInCall(clerk, citizen, { role: 'interpreter', label: 'Interpreter' });
     await german.page.goto(url);
     await expect(german.page.getByTestId('invite-details')).toHaveText(
       'Sie sind als Dolmetscherin oder Dolmetscher zu einem Videogespräch beim Bürgeramt (Stadt Musterstadt) eingeladen.',
     );
     // And the reverse: a German role name on an English page.
-    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visitId}/invites`, {
-      data: { role: 'guest', label: 'Gast' },
-    });
-    expect(made.status()).toBe(201);
-    await english.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    const link = await makeInviteLink(clerk, visitId, { role: 'guest', label: 'Gast' });
+    await english.page.goto(link);
     const details = english.page.getByTestId('invite-details');
     await expect(details).toHaveText(/^You are invited as a guest to a video call at /);
     await expect(details).not.toContainText('Gast');
@@ -413,13 +400,10 @@ test('an interpreter who opened the link before the call started is told as soon
   try {
     // The link is made while the citizen still waits in the queue: the call has not started.
     const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
-    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
-      data: { role: 'interpreter', label: 'Dolmetscherin Türkisch' },
-    });
-    expect(made.status()).toBe(201);
+    const link = await makeInviteLink(clerk, visit.id, { role: 'interpreter', label: 'Dolmetscherin Türkisch' });
     await interpreter.page.clock.install();
     await interpreter.page.setViewportSize({ width: 320, height: 640 });
-    await interpreter.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    await interpreter.page.goto(link);
     await tabTo(interpreter.page, interpreter.page.getByLabel('Ihr Name (freiwillig)'));
     await interpreter.page.keyboard.type('Elif Demir');
     await interpreter.page.keyboard.press('Enter');
@@ -457,7 +441,11 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
   const citizen = await newPerson(browser);
   const guest = await newPerson(browser);
   try {
-    const { visitId, url } = await guestLinkInCall(clerk, citizen, { label: 'Betreuerin', lobby: true });
+    const { visitId, url } = await inviteLinkInCall(clerk, citizen, {
+      role: 'guest',
+      label: 'Betreuerin',
+      lobby: true,
+    });
     // Every tone the page sounds, by its notes' pitches; and every script it downloads.
     await guest.page.addInitScript(() => {
       const tones: number[] = [];
@@ -553,7 +541,11 @@ test('a guest checks camera and microphone in the lobby, by keyboard, and is in 
   const citizen = await newPerson(browser);
   const guest = await newPerson(browser);
   try {
-    const { visitId, url } = await guestLinkInCall(clerk, citizen, { label: 'Betreuerin', lobby: true });
+    const { visitId, url } = await inviteLinkInCall(clerk, citizen, {
+      role: 'guest',
+      label: 'Betreuerin',
+      lobby: true,
+    });
     await clerk.page.goto(`/call/${visitId}`);
     await passDeviceCheck(clerk);
 
@@ -649,7 +641,7 @@ test('a guest whose browser refuses camera and microphone is told so in the lobb
   });
   let guest: Citizen | null = null;
   try {
-    const { visitId, url } = await guestLinkInCall(clerk, citizen, { label: 'Betreuer', lobby: true });
+    const { visitId, url } = await inviteLinkInCall(clerk, citizen, { role: 'guest', label: 'Betreuer', lobby: true });
     guest = await newPerson(refusing, { locale: 'en-GB', baseURL: new URL(url).origin });
     // On a phone, by keyboard.
     await guest.page.setViewportSize({ width: 320, height: 640 });
@@ -736,7 +728,7 @@ test('a guest whose computer has no camera and no microphone at all is told so i
         value: () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError')),
       });
     });
-    const { visitId, url } = await guestLinkInCall(clerk, citizen, { label: 'Betreuer', lobby: true });
+    const { visitId, url } = await inviteLinkInCall(clerk, citizen, { role: 'guest', label: 'Betreuer', lobby: true });
     await guest.page.goto(url);
     await tabTo(guest.page, guest.page.getByLabel('Ihr Name (freiwillig)'));
     await guest.page.keyboard.type('Kai Berg');
@@ -845,7 +837,8 @@ test('a guest whose link runs out during the call leaves it, and the page says w
   const citizen = await newPerson(browser);
   const guest = await newPerson(browser, { locale: 'en-GB' });
   try {
-    const { url } = await guestLinkInCall(clerk, citizen, {
+    const { url } = await inviteLinkInCall(clerk, citizen, {
+      role: 'guest',
       label: 'Betreuer',
       validUntil: new Date(Date.now() + 15_000).toISOString(),
     });
@@ -921,11 +914,12 @@ test('on a 320 px phone, a link made without a label is named once by its role, 
     // A lobby link made without a label (its label the role's name, as the form makes it), used
     // without a name: the clerk reads the role once, in either language ("Dolmetscherin/Dolmetscher
     // („Dolmetscherin/Dolmetscher“) wartet auf Einlass." before).
-    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
-      data: { role: 'interpreter', label: 'Dolmetscherin/Dolmetscher', lobby: true },
+    const link = await makeInviteLink(clerk, visit.id, {
+      role: 'interpreter',
+      label: 'Dolmetscherin/Dolmetscher',
+      lobby: true,
     });
-    expect(made.status()).toBe(201);
-    await nameless.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    await nameless.page.goto(link);
     await nameless.page.getByRole('button', { name: 'Weiter', exact: true }).click();
     await expect(nameless.page.getByTestId('invite-waiting')).toBeVisible();
     const notice = clerk.page.getByTestId('lobby-notice');

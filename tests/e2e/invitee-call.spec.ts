@@ -1,17 +1,8 @@
-import { CreatedInviteSchema, InviteListSchema } from '@amtsraum/shared';
+import { InviteListSchema } from '@amtsraum/shared';
 import type { Page } from '@playwright/test';
-import { expectFrames, passDeviceCheck, remoteCameraOf, remoteTile } from './call-support';
+import { expectFrames, inviteLinkInCall, passDeviceCheck, remoteCameraOf, remoteTile } from './call-support';
 import { expect, expectAccessibleAlsoAt320, expectNoA11yViolations, mainHeading, test } from './fixtures';
-import {
-  STAFF,
-  admitViaApi,
-  expectNoBrowserErrors,
-  finishViaApi,
-  knockViaApi,
-  newPerson,
-  openDoorAsClerk,
-  tidyDepartment,
-} from './support';
+import { STAFF, expectNoBrowserErrors, finishViaApi, newPerson, openDoorAsClerk, tidyDepartment } from './support';
 
 // Three people's fake cameras on two cores.
 test.describe.configure({ timeout: 240_000 });
@@ -32,21 +23,19 @@ test('an interpreter without a name is called by the role once; removed, their r
   const citizen = await newPerson(browser, { locale: 'en-GB' });
   const interpreter = await newPerson(browser);
   try {
-    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
-    await admitViaApi(clerk, clerk.departmentId, visit.id);
     // A link made without a label is labelled with the role's name (CreateInviteForm).
-    const invites = `/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`;
-    const made = await clerk.request.post(invites, {
-      data: { role: 'interpreter', label: 'Dolmetscherin/Dolmetscher' },
+    const { visitId, url } = await inviteLinkInCall(clerk, citizen, {
+      role: 'interpreter',
+      label: 'Dolmetscherin/Dolmetscher',
     });
-    expect(made.status()).toBe(201);
+    const invites = `/api/staff/departments/${clerk.departmentId}/visits/${visitId}/invites`;
 
     // The interpreter gives no name.
-    await interpreter.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    await interpreter.page.goto(url);
     await interpreter.page.getByRole('button', { name: 'Weiter', exact: true }).click();
     await expect(interpreter.page.getByTestId('device-check')).toBeVisible();
 
-    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+    await Promise.all([citizen.page.goto(`/call/${visitId}`), clerk.page.goto(`/call/${visitId}`)]);
     await Promise.all([
       passDeviceCheck(clerk),
       passDeviceCheck(interpreter),
@@ -129,18 +118,18 @@ test('an interpreter and the clerk who left a call, on a phone by keyboard, lear
   const citizen = await newPerson(browser);
   const interpreter = await newPerson(browser);
   try {
-    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Ayşe Yılmaz', concern: 'Anmeldung' });
-    await admitViaApi(clerk, clerk.departmentId, visit.id);
-    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
-      data: { role: 'interpreter', label: 'Verdolmetschung Türkçe' },
-    });
-    expect(made.status()).toBe(201);
+    const { visitId, url } = await inviteLinkInCall(
+      clerk,
+      citizen,
+      { role: 'interpreter', label: 'Verdolmetschung Türkçe' },
+      { name: 'Ayşe Yılmaz', concern: 'Anmeldung' },
+    );
     await interpreter.page.setViewportSize({ width: 320, height: 640 });
-    await interpreter.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    await interpreter.page.goto(url);
     await interpreter.page.getByLabel('Ihr Name (freiwillig)').fill('Elif Demir');
     await interpreter.page.keyboard.press('Enter');
     await expect(interpreter.page.getByTestId('device-check')).toBeVisible();
-    await clerk.page.goto(`/call/${visit.id}`);
+    await clerk.page.goto(`/call/${visitId}`);
     await Promise.all([passDeviceCheck(clerk), passDeviceCheck(interpreter)]);
     // In the call together before anyone leaves: over LiveKit, a person leaving while the other's
     // connection is still being set up sends that one tracks of somebody already gone, which
@@ -156,7 +145,7 @@ test('an interpreter and the clerk who left a call, on a phone by keyboard, lear
       await expect(mainHeading(person.page)).toBeFocused();
     }
     await expect(interpreter.page.getByRole('button', { name: 'Wieder beitreten' })).toBeVisible();
-    await finishViaApi(clerk, clerk.departmentId, visit.id);
+    await finishViaApi(clerk, clerk.departmentId, visitId);
 
     // Asked every 15 s at most: the interpreter's goodbye, the clerk's "visit finished".
     await expect(interpreter.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'interpreter', {
@@ -186,17 +175,12 @@ test('a guest whose call ended before they joined reads so after a reload, in En
   const citizen = await newPerson(browser);
   const guest = await newPerson(browser, { locale: 'en-GB' });
   try {
-    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Jonas Becker', concern: 'Ummeldung' });
-    await admitViaApi(clerk, clerk.departmentId, visit.id);
-    const made = await clerk.request.post(`/api/staff/departments/${clerk.departmentId}/visits/${visit.id}/invites`, {
-      data: { role: 'guest', label: 'Betreuer' },
-    });
-    expect(made.status()).toBe(201);
-    await guest.page.goto(CreatedInviteSchema.parse(await made.json()).url);
+    const { visitId, url } = await inviteLinkInCall(clerk, citizen, { role: 'guest', label: 'Betreuer' });
+    await guest.page.goto(url);
     await guest.page.getByRole('button', { name: 'Continue', exact: true }).click();
     await expect(guest.page.getByTestId('device-check')).toBeVisible();
 
-    await finishViaApi(clerk, clerk.departmentId, visit.id);
+    await finishViaApi(clerk, clerk.departmentId, visitId);
     const refused = refusedRequests(guest.page);
     await guest.page.reload();
     await expect(guest.page.getByTestId('call-forbidden')).toBeVisible();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { planLivekitServer, type LivekitServer } from '../livekit/livekit-server';
 
@@ -16,6 +16,9 @@ import { planLivekitServer, type LivekitServer } from '../livekit/livekit-server
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(ROOT, 'server/dist/main.js');
+const SETUP = path.join(ROOT, 'server/dist/cli/setup.js');
+/** The booking specs' installation (Gemeinde Testhausen), as playwright.config.ts's server has it. */
+export const E2E_INSTALLATION = path.join(ROOT, 'tests/e2e/installation.e2e.json');
 /** Matches SEED_DEMO_PASSWORD in playwright.config.ts (support.ts signs in with it). */
 const DEMO_PASSWORD = 'demo-passwort-e2e';
 
@@ -50,29 +53,64 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+export interface AppOptions {
+  /**
+   * How far the app's clock runs ahead of the machine's, in milliseconds (tests/e2e/moved-clock.mjs;
+   * 0 too runs the app on that clock). Absent: the machine's clock.
+   */
+  clockAheadMs?: number;
+  /** An installation file the setup CLI applies to the fresh data folder before the app starts. */
+  installation?: string;
+}
+
+/** Runs a Node script of the server to its end with the app's settings; fails with its output. */
+async function runToEnd(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${args.join(' ')} exited (${String(code)}):\n${output}`);
+}
+
 /** One app process; `env` adds to (or overrides) the settings of playwright.config.ts's server. */
-export async function startApp(env: Record<string, string>): Promise<AppServer> {
+export async function startApp(env: Record<string, string>, options: AppOptions = {}): Promise<AppServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${String(port)}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-e2e-app-'));
-  const child = spawn(process.execPath, [MAIN], {
+  const movedClock =
+    options.clockAheadMs === undefined
+      ? { args: [], env: {} }
+      : {
+          args: ['--import', pathToFileURL(path.join(ROOT, 'tests/e2e/moved-clock.mjs')).href],
+          env: { AMTSRAUM_E2E_CLOCK_AHEAD_MS: String(options.clockAheadMs) },
+        };
+  const settings: NodeJS.ProcessEnv = {
+    ...MOVED_CLOCK,
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_BASE_URL: url,
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'true',
+    SEED_DEMO_PASSWORD: DEMO_PASSWORD,
+    TRUST_PROXY: '1',
+    NODE_ENV: 'test',
+    // The tests' OpenID provider listens on 127.0.0.1 over http.
+    OIDC_ALLOW_INTERNAL_PROVIDERS: 'true',
+    LOG_LEVEL: process.env.E2E_APP_LOG_LEVEL ?? 'warn',
+    ...movedClock.env,
+    ...env,
+  };
+  if (options.installation) {
+    await runToEnd([...movedClock.args, SETUP, options.installation], settings).catch((error: unknown) => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    });
+  }
+  const child = spawn(process.execPath, [...movedClock.args, MAIN], {
     cwd: ROOT,
-    env: {
-      ...MOVED_CLOCK,
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_BASE_URL: url,
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'true',
-      SEED_DEMO_PASSWORD: DEMO_PASSWORD,
-      TRUST_PROXY: '1',
-      NODE_ENV: 'test',
-      // The tests' OpenID provider listens on 127.0.0.1 over http.
-      OIDC_ALLOW_INTERNAL_PROVIDERS: 'true',
-      LOG_LEVEL: process.env.E2E_APP_LOG_LEVEL ?? 'warn',
-      ...env,
-    },
+    env: settings,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -146,43 +146,57 @@ export const ADMINS = {
 } as const;
 export const TESTHAUSEN_PASSWORD = 'testhausen-e2e-passwort';
 
+/** An app of a spec's own whose clock is moved (one-day-app.ts): its address and its time. */
+export interface AppClock {
+  url(): string;
+  now(): Date;
+}
+
 /**
  * A code of this authenticator that no earlier test of this run has sent yet: a code works once,
  * and every refused one counts against the account's five tries in 15 minutes, so with many
  * specs signing the same admin in, sending a used code would lock the account (429). The run's
  * data folder remembers the last 30-second step sent per secret, across Playwright's workers;
- * when it is the current one, this waits for the next.
+ * when it is the current one, this waits for the next. For an app with a moved clock (`app`), the
+ * step is its clock's, and remembered apart.
  */
-export async function unusedTotpCode(secret: string): Promise<string> {
+export async function unusedTotpCode(secret: string, app?: AppClock): Promise<string> {
+  const now = () => app?.now() ?? new Date();
   const folder = process.env.AMTSRAUM_E2E_DATA_DIR;
-  const file = folder
-    ? path.join(folder, `totp-${createHash('sha256').update(secret).digest('hex').slice(0, 16)}`)
-    : null;
+  const key = app ? `${app.url()} ${secret}` : secret;
+  const file = folder ? path.join(folder, `totp-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`) : null;
   const last = file && existsSync(file) ? Number(readFileSync(file, 'utf8')) : -1;
-  if (totpStep(new Date()) <= last) {
-    await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 200));
-  }
-  const step = totpStep(new Date());
+  if (totpStep(now()) <= last) await untilNextStep(now());
+  const step = totpStep(now());
   if (file) writeFileSync(file, String(step));
   return totpCode(secret, step);
+}
+
+/** Waits until the next 30-second step of the authenticator's clock, which stands at `at`. */
+async function untilNextStep(at: Date): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 30_000 - (at.getTime() % 30_000) + 200));
 }
 
 /**
  * Signs an admin in and proves the second factor with their authenticator's current code, as
  * every admin route needs. A code works once: a second admin sign-in of the same person within
- * the same 30 seconds waits for the next code.
+ * the same 30 seconds waits for the next code. `app`: the person's app has a moved clock.
  */
-export async function signInAsAdmin(person: Person, admin: { email: string; totpSecret: string }): Promise<StaffMe> {
+export async function signInAsAdmin(
+  person: Person,
+  admin: { email: string; totpSecret: string },
+  app?: AppClock,
+): Promise<StaffMe> {
   await signInAsStaff(person, admin.email, TESTHAUSEN_PASSWORD);
   for (let attempt = 1; ; attempt += 1) {
     const response = await person.request.post('/api/staff/second-factor', {
-      data: { code: await unusedTotpCode(admin.totpSecret) },
+      data: { code: await unusedTotpCode(admin.totpSecret, app) },
       headers: { 'X-Forwarded-For': person.address },
     });
     if (response.status() === 200) return StaffMeSchema.parse(await response.json());
     expect(response.status(), `second factor of ${admin.email}`).toBe(401);
     expect(attempt, `second factor of ${admin.email}: no code worked`).toBeLessThan(3);
-    await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 200));
+    await untilNextStep(app?.now() ?? new Date());
   }
 }
 
