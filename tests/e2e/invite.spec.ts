@@ -273,7 +273,7 @@ test('after a reload the console shows the links still valid and asks before a s
     await expect(question).toBeFocused();
     await tabTo(clerk.page, quick.getByRole('button', { name: 'Neuen Link erstellen' }));
     await clerk.page.keyboard.press('Enter');
-    await expect(quick.getByRole('status')).toHaveText(
+    await expect(quick.getByTestId('quick-invite-status')).toHaveText(
       'Der neue Einladungslink ist erstellt. Der alte gilt nicht mehr.',
     );
     const second = await quick.getByTestId('invite-url').inputValue();
@@ -818,7 +818,9 @@ test('the clerk picks the language of the invite e-mail, and a wrong address is 
     await address.fill('dolmetsch@example.org');
     await send.click();
     await expect(address).not.toHaveAttribute('aria-invalid', 'true');
-    await expect(quick.getByRole('status')).toHaveText('Die Einladung geht per E-Mail an dolmetsch@example.org.');
+    await expect(quick.getByTestId('quick-invite-status')).toHaveText(
+      'Die Einladung geht per E-Mail an dolmetsch@example.org.',
+    );
     await expectNoA11yViolations(clerk.page);
     const mailbox = await clerk.request.get('/api/dev/mailbox');
     const { messages } = (await mailbox.json()) as { messages: { to: string; subject: string }[] };

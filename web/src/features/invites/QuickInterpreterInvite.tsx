@@ -134,7 +134,9 @@ export function QuickInterpreterInvite({
           }}
         />
       )}
-      <p role="status">{status && say(status)}</p>
+      <p role="status" data-testid="quick-invite-status">
+        {status && say(status)}
+      </p>
       {error && (
         <p role="alert" className="callout callout--warning">
           {say(error)}
