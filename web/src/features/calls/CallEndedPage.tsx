@@ -6,7 +6,7 @@ import { useLocalize } from '../../lib/useLocalize';
 import { PageHeading } from '../../ui/PageHeading';
 import { ContactDetails, loadDepartment } from '../directory';
 import { loadOwnVisit } from '../visits';
-import type { CallEndedState } from './CallPage';
+import type { CallEndedState } from './call-ended-state';
 import './call.css';
 
 /**

@@ -9,6 +9,7 @@ import { lazyComponent } from '../../lib/lazy-component';
 import { callStatus, joinCall } from './api';
 import { CallView } from './CallView';
 import type { ClerkCall, ClerkTools } from './clerk-tools';
+import type { CallEndedState } from './call-ended-state';
 import { DeviceCheck } from './DeviceCheck';
 import { adoptCallAhead, callAheadFor } from './call-ahead';
 import { openCallChannel } from './media/channel';
@@ -44,10 +45,6 @@ type Phase =
   | { status: 'call'; grant: CallJoinResponse; transport: CallTransport }
   /** `queue`: a clerk's department, whose queue they go back to (the call goes on without them, or ends). */
   | { status: 'left'; queue: string | null; role: CallEndedState['role'] };
-
-export interface CallEndedState {
-  role: CallJoinResponse['self']['role'];
-}
 
 /**
  * What a page that leads into the call may pass along (the history entry keeps it over a reload).

@@ -6,7 +6,7 @@ import { usePageFocus } from '../../lib/page-focus';
 import { PageHeading } from '../../ui/PageHeading';
 import { RetryButton } from '../../ui/RetryButton';
 import { callStatus } from './api';
-import type { CallEndedState } from './CallPage';
+import type { CallEndedState } from './call-ended-state';
 import { useCallOver } from './useCall';
 
 // The call page's pages out of the call, loaded when one shows: most calls never show them, and
