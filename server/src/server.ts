@@ -20,6 +20,7 @@ import { Scheduler } from './jobs/scheduler.js';
 import { addAcceptors, type Acceptors } from './lib/acceptors.js';
 import { AfterAnswer } from './lib/after-answer.js';
 import { capConnectionsPerAddress } from './lib/connection-cap.js';
+import { capUnansweredRequests } from './lib/pipelining.js';
 import { ensureWritableDir } from './lib/data-dir-lock.js';
 import { DiskWatch } from './lib/disk-watch.js';
 import { createEventBus, type EventBus } from './lib/event-bus.js';
@@ -185,7 +186,7 @@ export async function startServer(
       headersTimeout: requestTimeout,
       connectionsCheckingInterval: Math.min(5_000, Math.ceil(requestTimeout / 4)),
     },
-    app,
+    capUnansweredRequests(app),
   );
   answerClientErrors(server);
   if (config.trustProxy === false || config.trustProxy === 0) {
