@@ -1,7 +1,7 @@
-import { once } from 'node:events';
 import { AuditQuerySchema, negotiateLocale } from '@amtsraum/shared';
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../deps.js';
+import { downloadWriter } from '../../lib/download-writer.js';
 import { parseInput } from '../../lib/validate.js';
 import { adminDepartment, adminDownloadLimiter, adminTenant, currentAdmin } from '../staff/admin-access.js';
 import { listAudit, writeAuditCsv, type AuditScope } from './audit-log.service.js';
@@ -34,10 +34,8 @@ function auditRoutes(
       'Content-Disposition': `attachment; filename="audit-${scope.name}.csv"`,
       'Cache-Control': 'no-store',
     });
-    await writeAuditCsv(db, scope, query, locale, async (chunk) => {
-      if (!res.write(chunk)) await once(res, 'drain');
-    });
-    res.end();
+    // A download cut off midway stops reading pages for it.
+    if ((await writeAuditCsv(db, scope, query, locale, downloadWriter(res))) !== false) res.end();
   });
   return router;
 }

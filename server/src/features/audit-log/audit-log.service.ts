@@ -135,7 +135,8 @@ function csvLine(row: AuditRow, context: CsvContext): string {
 
 /**
  * Writes the CSV of `query` (every page of it, newest first) through `write`, which may wait for
- * the socket to drain: UTF-8 with a byte order mark (Excel otherwise guesses Windows-1252), `;`
+ * the socket to drain and says false once the reader has gone: then no further page is read, and
+ * the answer is false (else the number of rows written). UTF-8 with a byte order mark (Excel otherwise guesses Windows-1252), `;`
  * between cells as German Excel expects, CRLF line ends.
  */
 export async function writeAuditCsv(
@@ -143,21 +144,21 @@ export async function writeAuditCsv(
   scope: AuditScope,
   query: AuditQuery,
   locale: Locale,
-  write: (chunk: string) => Promise<void>,
-): Promise<number> {
+  write: (chunk: string) => Promise<boolean>,
+): Promise<number | false> {
   const { departments } = await findAuditChoices(db, scope);
   const context: CsvContext = {
     timeZone: scope.timeZone,
     locale,
     departments: new Map(departments.map((d) => [d.id, d.name])),
   };
-  await write(`\uFEFF${CSV_TEXT[locale].header.map(csvCell).join(';')}\r\n`);
+  if (!(await write(`\uFEFF${CSV_TEXT[locale].header.map(csvCell).join(';')}\r\n`))) return false;
   let cursor = query.cursor;
   let count = 0;
   for (;;) {
     const page = await findAuditPage(db, scope, { ...query, cursor, limit: CSV_BATCH });
     if (page.rows.length > 0) {
-      await write(page.rows.map((row) => `${csvLine(row, context)}\r\n`).join(''));
+      if (!(await write(page.rows.map((row) => `${csvLine(row, context)}\r\n`).join('')))) return false;
       count += page.rows.length;
     }
     if (!page.next) return count;
