@@ -368,6 +368,23 @@ describe('parseConfig', () => {
     expect(variablesWarned({ HTTP_CONNECTIONS_PER_ADDRESS: '5', TRUST_PROXY: '1' })).toEqual([]);
   });
 
+  it('warns at the start of production without SMTP_URL that no e-mail is sent, and where it goes instead', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_BASE_URL: 'https://b.example.de' };
+    const warned = configWarnings(parseConfig({ ...production, DATA_DIR: '/srv/amtsraum' }));
+    expect(warned).toEqual([
+      {
+        variables: ['SMTP_URL'],
+        message: expect.stringContaining(
+          'SMTP_URL is not set: no e-mail is sent (appointment confirmations and reminders, staff invitations, password resets); each is written as an .eml file to /srv/amtsraum/outbox instead.',
+        ) as string,
+      },
+    ]);
+    const smtp = { SMTP_URL: 'smtp://u:p@mail.example.de:587', MAIL_FROM: 'Amt <no-reply@b.example.de>' };
+    expect(configWarnings(parseConfig({ ...production, ...smtp }))).toEqual([]);
+    // A trial on one machine writes the outbox on purpose (the development mailbox shows it).
+    expect(configWarnings(parseConfig({}))).toEqual([]);
+  });
+
   it('names the settings of a .env file that nothing read (cp infra/.env.example .env, then npm start)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-dotenv-'));
     try {

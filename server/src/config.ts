@@ -613,6 +613,17 @@ export function configWarnings(config: Config): { variables: string[]; message: 
         'Set HTTP_CONNECTIONS_PER_ADDRESS above WS_CONNECTIONS_PER_ADDRESS (infra/.env.example)',
     });
   }
+  // Valid, and right for a trial; in production it means no citizen gets a confirmation, nobody an
+  // invitation or a password reset, with nothing else to say so.
+  if (config.env === 'production' && !config.mail.smtpUrl) {
+    warnings.push({
+      variables: ['SMTP_URL'],
+      message:
+        'SMTP_URL is not set: no e-mail is sent (appointment confirmations and reminders, staff invitations, ' +
+        `password resets); each is written as an .eml file to ${config.mail.outboxDir} instead. ` +
+        'Set SMTP_URL and MAIL_FROM (infra/.env.example)',
+    });
+  }
   if (config.carriageReturns.length > 0) {
     warnings.push({
       variables: config.carriageReturns,
