@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import {
   DEVELOPMENT_SESSION_SECRET,
   parseConfig,
   unknownVariables,
+  unreadEnvFile,
 } from './config.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -364,6 +366,59 @@ describe('parseConfig', () => {
     expect(variablesWarned({})).toEqual([]);
     expect(variablesWarned({ HTTP_CONNECTIONS_PER_ADDRESS: '51', WS_CONNECTIONS_PER_ADDRESS: '50' })).toEqual([]);
     expect(variablesWarned({ HTTP_CONNECTIONS_PER_ADDRESS: '5', TRUST_PROXY: '1' })).toEqual([]);
+  });
+
+  it('warns at the start of production without SMTP_URL that no e-mail is sent, and where it goes instead', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_BASE_URL: 'https://b.example.de' };
+    const warned = configWarnings(parseConfig({ ...production, DATA_DIR: '/srv/amtsraum' }));
+    expect(warned).toEqual([
+      {
+        variables: ['SMTP_URL'],
+        message: expect.stringContaining(
+          'SMTP_URL is not set: no e-mail is sent (appointment confirmations and reminders, staff invitations, password resets); each is written as an .eml file to /srv/amtsraum/outbox instead.',
+        ) as string,
+      },
+    ]);
+    const smtp = { SMTP_URL: 'smtp://u:p@mail.example.de:587', MAIL_FROM: 'Amt <no-reply@b.example.de>' };
+    expect(configWarnings(parseConfig({ ...production, ...smtp }))).toEqual([]);
+    // A trial on one machine writes the outbox on purpose (the development mailbox shows it).
+    expect(configWarnings(parseConfig({}))).toEqual([]);
+  });
+
+  it('names the settings of a .env file that nothing read (cp infra/.env.example .env, then npm start)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-dotenv-'));
+    try {
+      // The example as it comes: every value empty or commented out, so nothing to say.
+      fs.copyFileSync(path.join(ROOT, 'infra/.env.example'), path.join(dir, '.env'));
+      expect(unreadEnvFile(dir, {})).toBeNull();
+      // Filled in, with Windows line endings and the quotes the example asks for.
+      fs.writeFileSync(
+        path.join(dir, '.env'),
+        [
+          '# Amtsraum',
+          'PUBLIC_BASE_URL=https://buergerbuero.example.de',
+          "SESSION_SECRET='abc$def'",
+          'POSTGRES_PASSWORD=compose-reads-it',
+          'export DATABASE_URL=postgres://a:b@db/amtsraum',
+          'PORT=8080',
+          'SMTP_URL=',
+          '#LOG_LEVEL=debug',
+        ].join('\r\n'),
+      );
+      expect(unreadEnvFile(dir, {})).toEqual({
+        file: path.join(dir, '.env'),
+        variables: ['PUBLIC_BASE_URL', 'SESSION_SECRET', 'DATABASE_URL', 'PORT'],
+      });
+      // What the environment sets (compose's env_file, an export in the shell) is in force, at any value.
+      expect(unreadEnvFile(dir, { PUBLIC_BASE_URL: 'https://x.de', SESSION_SECRET: 'other', PORT: '3000' })).toEqual({
+        file: path.join(dir, '.env'),
+        variables: ['DATABASE_URL'],
+      });
+      fs.rmSync(path.join(dir, '.env'));
+      expect(unreadEnvFile(dir, {})).toBeNull();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("names a misspelt or unknown setting with the nearest real one, and leaves other programs' variables alone", () => {

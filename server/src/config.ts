@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { domainToASCII } from 'node:url';
 import { z } from 'zod';
@@ -551,6 +552,48 @@ export function unknownVariableWarnings(): { variable: string; message: string }
 }
 
 /**
+ * Amtsraum's settings in a `.env` file of `dir` (the folder `npm start` runs in) that the environment
+ * lacks: nothing reads that file but docker compose, so after `cp infra/.env.example .env` a start
+ * without Docker would otherwise run on the defaults (the embedded database, the development
+ * secret) without a word. Variables the environment sets, to any value, win as they would under
+ * compose; a file that cannot be read is passed over.
+ */
+export function unreadEnvFile(dir: string, env: Env): { file: string; variables: string[] } | null {
+  const file = path.join(dir, '.env');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const own = new Set(CONFIG_VARIABLES);
+  const variables: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!match) continue;
+    const [, name, raw] = match as unknown as [string, string, string];
+    const value = raw.replace(/^(['"])(.*)\1$/, '$2');
+    if (value === '' || !own.has(name) || (env[name] ?? '') !== '' || variables.includes(name)) continue;
+    variables.push(name);
+  }
+  return variables.length > 0 ? { file, variables } : null;
+}
+
+/** The log line for unreadEnvFile() of the working directory, or null. Called once, by main.ts. */
+export function unreadEnvFileWarning(): { variables: string[]; message: string } | null {
+  const unread = unreadEnvFile(process.cwd(), process.env);
+  if (!unread) return null;
+  return {
+    variables: unread.variables,
+    message:
+      `${unread.file} is not read: Amtsraum takes its settings from the environment, and only docker compose ` +
+      `reads .env (for its containers). Not in force, their defaults are: ${listed(unread.variables)}. ` +
+      'Without Docker set them in the environment, e.g. with node --env-file=.env server/dist/main.js ' +
+      "(after npm run build) or a systemd unit's EnvironmentFile=.",
+  };
+}
+
+/**
  * Settings that are valid each on its own but work against each other: named at the start, which
  * goes on (tests set them so on purpose). Called once, by main.ts.
  */
@@ -568,6 +611,17 @@ export function configWarnings(config: Config): { variables: string[]; message: 
         `WS_CONNECTIONS_PER_ADDRESS (${String(config.wsConnectionsPerAddress)}): an address that holds its ` +
         'allowed live connections cannot open another connection, so its pages stop loading. ' +
         'Set HTTP_CONNECTIONS_PER_ADDRESS above WS_CONNECTIONS_PER_ADDRESS (infra/.env.example)',
+    });
+  }
+  // Valid, and right for a trial; in production it means no citizen gets a confirmation, nobody an
+  // invitation or a password reset, with nothing else to say so.
+  if (config.env === 'production' && !config.mail.smtpUrl) {
+    warnings.push({
+      variables: ['SMTP_URL'],
+      message:
+        'SMTP_URL is not set: no e-mail is sent (appointment confirmations and reminders, staff invitations, ' +
+        `password resets); each is written as an .eml file to ${config.mail.outboxDir} instead. ` +
+        'Set SMTP_URL and MAIL_FROM (infra/.env.example)',
     });
   }
   if (config.carriageReturns.length > 0) {

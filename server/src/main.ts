@@ -1,4 +1,4 @@
-import { ConfigError, configWarnings, loadConfig, unknownVariableWarnings } from './config.js';
+import { ConfigError, configWarnings, loadConfig, unknownVariableWarnings, unreadEnvFileWarning } from './config.js';
 import {
   DatabaseMigrationError,
   DatabaseNewerThanCodeError,
@@ -28,6 +28,9 @@ guardAgainstLostTypesReads(logger);
 // A misspelt setting leaves its default in force: named, though the start goes on.
 for (const { variable, message } of unknownVariableWarnings()) logger.warn({ variable }, message);
 for (const { variables, message } of configWarnings(config)) logger.warn({ variables }, message);
+// `cp infra/.env.example .env` and `npm start`: the file is docker compose's, never read here.
+const unreadEnv = unreadEnvFileWarning();
+if (unreadEnv) logger.warn({ variables: unreadEnv.variables }, unreadEnv.message);
 
 // Signals count from here, not only once the server listens: a stop (docker stop, systemd, Ctrl-C)
 // during the start waits for it, so the database is never cut off mid-migration or mid-seed. A

@@ -305,3 +305,28 @@ test('a pairing code of the wrong form, typed or from a garbled QR link, is said
   await expectNoA11yViolations(page);
   await context.close();
 });
+
+test('the town hall’s IT pairs the kiosk in English: the page’s language switch, then German for citizens', async ({
+  browser,
+}) => {
+  const office = await makeOffice();
+  const context = await browser.newContext({ baseURL: app.url, locale: 'de-DE' });
+  const page = await context.newPage();
+  await page.goto('/kiosk');
+  await expect(page.getByRole('heading', { level: 1, name: 'Kiosk koppeln' })).toBeVisible();
+  // The switch every other page has, in the site's header.
+  await page.getByRole('banner').getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Pair the kiosk' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expectAccessibleAlsoAt320(page);
+  // A wrong code is said in English too, and the form keeps its language.
+  await page.getByLabel('Pairing code').fill('ACDEF-GHJKM');
+  await page.getByRole('button', { name: 'Pair', exact: true }).click();
+  await expect(page.getByText(/This pairing code is wrong or has expired/)).toBeFocused();
+  await page.getByLabel('Pairing code').fill(office.pairingCode);
+  await page.getByRole('button', { name: 'Pair', exact: true }).click();
+  // Paired: the kiosk begins in German for the first citizen, without the site's header.
+  await expect(page.getByRole('heading', { level: 1, name: 'Willkommen! Was möchten Sie tun?' })).toBeVisible();
+  await expect(page.getByRole('banner')).toBeHidden();
+  await context.close();
+});

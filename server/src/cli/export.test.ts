@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client.js';
 import { auditEvents } from '../db/schema.js';
+import { acquireDataDirLock } from '../lib/data-dir-lock.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '../../..');
@@ -66,6 +67,36 @@ describe('npm run export', () => {
       expect(failed?.stderr).not.toContain('geheim-pw');
     }
   }, 60_000);
+  it('tells to stop the server, not to take another DATA_DIR, while a server holds the embedded database', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-export-'));
+    dirs.push(dir);
+    const dataDir = path.join(dir, 'data');
+    // The running server's lock, held by this process.
+    const lock = acquireDataDirLock(dataDir);
+    try {
+      for (const [name, args, unchanged] of [
+        ['export', ['dormagen', path.join(dir, 'out.json')], 'Nothing was exported.'],
+        ['setup', ['infra/installation.example.json'], 'Nothing was changed.'],
+      ] as const) {
+        const failed = await cli(name, [...args], dataDir).then(
+          () => null,
+          (error: unknown) => error as { code: number; stderr: string },
+        );
+        expect(failed?.code).toBe(1);
+        expect(failed?.stderr).toContain(
+          `The data directory ${dataDir} is in use by another Amtsraum process (process ${String(process.pid)})`,
+        );
+        expect(failed?.stderr).toContain(
+          `Stop the server, run npm run ${name} again, then start the server again. ${unchanged}`,
+        );
+        expect(failed?.stderr).not.toContain('another DATA_DIR');
+      }
+      expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+    } finally {
+      lock.release();
+    }
+  }, 60_000);
+
   it('setup reads a Windows editor\'s UTF-8 with a byte order mark, and refuses its "ANSI" file, changing nothing', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-setup-'));
     dirs.push(dir);

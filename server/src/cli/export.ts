@@ -6,6 +6,7 @@ import {
   DatabaseUnavailableError,
   openDatabase,
 } from '../db/client.js';
+import { DataDirInUseError, dataDirInUseForCommand } from '../lib/data-dir-lock.js';
 import { tenants } from '../db/schema.js';
 import { exportedFileProblems, exportTenantAudited } from '../features/setup/export.service.js';
 
@@ -67,6 +68,10 @@ try {
   );
 } catch (error) {
   // Most often: the embedded data directory is in use by the running server (stop it first).
+  if (error instanceof DataDirInUseError) {
+    process.stderr.write(`${dataDirInUseForCommand(error, 'npm run export', 'Nothing was exported.')}\n`);
+    process.exit(1);
+  }
   const problem =
     config.database.kind === 'postgres' &&
     !(error instanceof DatabaseMigrationError || error instanceof DatabaseNewerThanCodeError)

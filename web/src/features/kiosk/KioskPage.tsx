@@ -29,24 +29,12 @@ import './kiosk.css';
  * it forgets everything and starts again, so nobody meets the previous person's screen.
  */
 export function KioskPage() {
-  const { t, i18n } = useTranslation('kiosk');
+  const { t } = useTranslation('kiosk');
   usePageTitle(t('title'));
 
-  // Once, when the kiosk opens (react-i18next hands out a new `i18n` on each language change,
-  // and a switch to English must not run this again): German first, the site's header, footer
-  // and language switcher hidden (kiosk.css), the other languages' texts fetched ahead so that a
-  // flag switches at once instead of blanking the screen.
-  const i18nRef = useRef(i18n);
-  useEffect(() => {
-    const instance = i18nRef.current;
-    document.body.classList.add('kiosk-mode');
-    if (instance.resolvedLanguage !== 'de') void instance.changeLanguage('de');
-    void instance.loadLanguages(SUPPORTED_LOCALES.filter((locale) => locale !== 'de'));
-    return () => {
-      document.body.classList.remove('kiosk-mode');
-    };
-  }, []);
-
+  // Until paired, the pairing form is the town hall's IT at work, not a citizen: it keeps the
+  // site's header with its language switch (as the call display's does) and whatever language the
+  // browser or an earlier choice set. Kiosk mode begins once paired (KioskScreens).
   return (
     <div className="kiosk-root">
       <DevicePairing kind="kiosk">
@@ -77,6 +65,22 @@ const STATE_REFRESH_MS = 60_000;
 
 function KioskScreens({ device, onUnpaired }: { device: DeviceView; onUnpaired: () => void }) {
   const { t, i18n } = useTranslation('kiosk');
+
+  // Once, when the kiosk is paired (react-i18next hands out a new `i18n` on each language change,
+  // and a switch to English must not run this again): German first, the site's header, footer
+  // and language switcher hidden (kiosk.css), the other languages' texts fetched ahead so that a
+  // flag switches at once instead of blanking the screen. Revoked, the pairing form has them back.
+  const i18nRef = useRef(i18n);
+  useEffect(() => {
+    const instance = i18nRef.current;
+    document.body.classList.add('kiosk-mode');
+    if (instance.resolvedLanguage !== 'de') void instance.changeLanguage('de');
+    void instance.loadLanguages(SUPPORTED_LOCALES.filter((locale) => locale !== 'de'));
+    return () => {
+      document.body.classList.remove('kiosk-mode');
+    };
+  }, []);
+
   const localize = useLocalize();
   const [screen, setScreen] = useState<Screen>({ name: 'start' });
   const [form, setForm] = useState<CodeForm>(EMPTY_FORM);
