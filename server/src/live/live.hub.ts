@@ -26,6 +26,7 @@ import {
   toConsoleSnapshot,
   type DepartmentState,
 } from '../features/visits/queue.service.js';
+import { recentSightingMs, staleSightingMs } from '../features/visits/sightings.js';
 import { isActive, isWaiting } from '../features/visits/visit-states.js';
 import {
   findVisitsWithContext,
@@ -36,7 +37,7 @@ import {
 import { brokenTextAt } from '../lib/json-body.js';
 import { liveErrorMessage } from '../lib/messages.js';
 import { DepartmentAnswers } from './answers.js';
-import { CitizenPresence, PRESENCE_TOPIC, STALE_MARGIN_MS, type PresenceNews } from './citizen-presence.js';
+import { CitizenPresence, PRESENCE_TOPIC, type PresenceNews } from './citizen-presence.js';
 import { DepartmentContexts } from './department-context.js';
 import { AddressBudgets, AddressSlots, FairQueue, TokenBucket } from './flood-guard.js';
 
@@ -176,13 +177,6 @@ interface StateRead {
   rows: Map<string, VisitWithContext>;
 }
 
-/**
- * A first watch or the heartbeat (every 15 s) marks a visit present unless this process marked it
- * this recently (and at most a quarter of the grace period ago): a watching citizen's sighting is
- * then never more than this plus a beat old, long before the grace period ends; a reconnect storm
- * writes nothing, and each beat writes about half of the waiting.
- */
-const RECENT_SIGHTING_MS = 30_000;
 /** Visits marked present in one statement, at most. */
 const TOUCH_MAX = 1000;
 /**
@@ -874,9 +868,14 @@ export class LiveHub {
     })();
   }
 
-  /** A sighting this recent is not written again: 30 s, and at most a quarter of the grace period. */
+  /**
+   * A first watch or the heartbeat (every 15 s) marks a visit present unless this process marked it
+   * this recently (30 s, and at most a quarter of the grace period): a watching citizen's sighting
+   * is then never more than this plus a beat old, long before the grace period ends; a reconnect
+   * storm writes nothing, and each beat writes about half of the waiting.
+   */
   private recentSightingMs(): number {
-    return Math.min(RECENT_SIGHTING_MS, (this.deps.config.visitGraceSeconds * 1000) / 4);
+    return recentSightingMs(this.deps.config.visitGraceSeconds);
   }
 
   /** Visits just marked present in the database by this process. */
@@ -1444,6 +1443,6 @@ export class LiveHub {
   private async checkCitizenSightings(now: Date) {
     const departments = [...this.consoleWatchers.keys()];
     const rows = await waitingSightingsOf(this.db, departments);
-    this.citizenPresence.checked(departments, rows, now, this.recentSightingMs() + STALE_MARGIN_MS);
+    this.citizenPresence.checked(departments, rows, now, staleSightingMs(this.deps.config.visitGraceSeconds));
   }
 }
