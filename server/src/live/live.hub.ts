@@ -80,6 +80,8 @@ interface Connection {
   /** Watched doors: `tenant/department` slugs → department id. */
   doors: Map<string, string>;
   consoles: Set<string>;
+  /** The department where this clerk was told they are still in a conversation (`watch-busy`). */
+  busyIn: string | null;
   /** Department of the watched visit. */
   visitDepartment: string | null;
   /** The last visit message sent, and the department version it was read at. */
@@ -238,6 +240,8 @@ export class LiveHub {
   private readonly doorWatchers: Watchers = new Map();
   private readonly consoleWatchers: Watchers = new Map();
   private readonly visitWatchers: Watchers = new Map();
+  /** Clerks' sockets waiting for their conversation in a department to end (`watch-busy`). */
+  private readonly busyWatchers: Watchers = new Map();
   private readonly pending = new Set<string>();
   private flushScheduled = false;
   private unsubscribe: (() => void) | null = null;
@@ -420,6 +424,7 @@ export class LiveHub {
         closed: false,
         doors: new Map(),
         consoles: new Set(),
+        busyIn: null,
         visitDepartment: null,
         visitAnswer: null,
         views: null,
@@ -484,6 +489,7 @@ export class LiveHub {
     for (const departmentId of connection.doors.values()) removeWatcher(this.doorWatchers, departmentId, connection);
     for (const departmentId of connection.consoles) removeWatcher(this.consoleWatchers, departmentId, connection);
     if (connection.visitDepartment) removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
+    if (connection.busyIn) removeWatcher(this.busyWatchers, connection.busyIn, connection);
     connection.socket.close(code, reason);
   }
 
@@ -600,6 +606,8 @@ export class LiveHub {
         return this.watchVisit(connection);
       case 'watch-console':
         return this.watchConsole(connection, message.departmentId);
+      case 'watch-busy':
+        return this.watchBusy(connection, message.departmentId);
     }
   }
 
@@ -975,6 +983,41 @@ export class LiveHub {
     });
   }
 
+  /**
+   * A clerk's console was refused a person because the clerk is still with someone in another of
+   * their departments: told the moment that conversation ends, in whichever process it ends (the
+   * department's events reach every process), so the console's notice goes without a reload. Says
+   * only whether the clerk's own conversation there goes on: no membership needed (a clerk whose
+   * role there was taken away mid-call still finishes that call).
+   */
+  private async watchBusy(connection: Connection, departmentId: string) {
+    if (!connection.staffId) return this.sendError(connection, 'unauthorized', 'sign in first');
+    await this.lookup(connection, async () => {
+      if (!(await this.sessionLive(connection))) return;
+      if (connection.busyIn) removeWatcher(this.busyWatchers, connection.busyIn, connection);
+      connection.busyIn = departmentId;
+      // Watching before the read: an end meanwhile is heard by the read its event asks for.
+      addWatcher(this.busyWatchers, departmentId, connection);
+      const state = await this.contexts.state(departmentId, this.deps.now());
+      this.tellBusyEnded(departmentId, state?.active ?? [], [connection]);
+    });
+  }
+
+  /** Clerks watching `departmentId` who are with nobody among its `active` visits are told so, once. */
+  private tellBusyEnded(
+    departmentId: string,
+    active: readonly VisitWithContext[],
+    connections: Iterable<Connection> = this.busyWatchers.get(departmentId) ?? [],
+  ) {
+    for (const connection of [...connections]) {
+      if (connection.busyIn !== departmentId) continue;
+      if (active.some((row) => row.visit.admittedBy === connection.staffId)) continue;
+      connection.busyIn = null;
+      removeWatcher(this.busyWatchers, departmentId, connection);
+      this.send(connection, { type: 'busy-ended', departmentId });
+    }
+  }
+
   /** The department's waiting citizens whose page is not connected now (what its consoles show). */
   lostCitizens(departmentId: string): string[] {
     return this.citizenPresence.lostIn(departmentId);
@@ -1031,6 +1074,7 @@ export class LiveHub {
     this.connections.delete(connection);
     if (!this.stopped) this.calls.disconnect(connection.call);
     for (const departmentId of connection.doors.values()) removeWatcher(this.doorWatchers, departmentId, connection);
+    if (connection.busyIn) removeWatcher(this.busyWatchers, connection.busyIn, connection);
     if (connection.visitDepartment) {
       removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
       // The citizen's page went, unless another of their tabs here still watches the visit (a
@@ -1192,7 +1236,12 @@ export class LiveHub {
     this.answers.changedAll();
     this.contexts.invalidateAll();
     this.forgetDoors();
-    for (const key of [...this.doorWatchers.keys(), ...this.consoleWatchers.keys(), ...this.visitWatchers.keys()]) {
+    for (const key of [
+      ...this.doorWatchers.keys(),
+      ...this.consoleWatchers.keys(),
+      ...this.visitWatchers.keys(),
+      ...this.busyWatchers.keys(),
+    ]) {
       this.pending.add(key);
     }
     if (!this.flushScheduled) {
@@ -1209,6 +1258,7 @@ export class LiveHub {
         this.doorWatchers.has(id) ||
         this.consoleWatchers.has(id) ||
         this.visitWatchers.has(id) ||
+        this.busyWatchers.has(id) ||
         this.calls.visitsIn(id).length > 0,
     );
     this.pending.clear();
@@ -1326,6 +1376,7 @@ export class LiveHub {
       this.answers.keep('console', departmentId, version, text);
       for (const connection of consoles) this.sendView(connection, `console:${departmentId}`, text, confirming);
     }
+    if (this.busyWatchers.has(departmentId)) this.tellBusyEnded(departmentId, state.active);
     const unknown: Connection[] = [];
     if (visitors) {
       const live = new Map(state.live.map((row) => [row.visit.id, row]));
