@@ -270,6 +270,9 @@ test('the notice that the clerk is still busy in another office goes when that c
   const notice = page.getByTestId('console-message');
   await expect(notice).toContainText('in einem anderen Ihrer Ämter: Fundbüro');
   const way = notice.getByRole('link', { name: 'Fundbüro: zum Gespräch' });
+  // On a phone the notice and its way wrap within the screen.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await expectNoA11yViolations(page);
   await way.focus();
   // Finished in the other office (its console in another tab): the notice stayed until a reload,
   // and a clerk pressing "next" again was told the same.
