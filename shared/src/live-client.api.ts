@@ -25,6 +25,11 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('watch-visit') }),
   /** A clerk's console for one of their departments. */
   z.object({ type: z.literal('watch-console'), departmentId: z.uuid() }),
+  /**
+   * A clerk told they are still in a conversation in this other department of theirs: the server
+   * says `busy-ended` once it is over (at once if it already is). One per connection.
+   */
+  z.object({ type: z.literal('watch-busy'), departmentId: z.uuid() }),
   /** Peer-to-peer calls: enter the visit's call (the server checks the grant from the cookies). */
   z.object({ type: z.literal('call-join'), visitId: VisitIdSchema, media: MediaStateSchema }),
   z.object({ type: z.literal('call-leave'), visitId: VisitIdSchema }),

@@ -113,5 +113,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
    * dropped, for a few seconds): after a console's first `console`, and whenever that changes.
    */
   z.object({ type: z.literal('console-connections'), departmentId: z.uuid(), lost: z.array(z.uuid()) }),
+  /** The clerk's conversation in this department is over (`watch-busy`): they can let someone in elsewhere. */
+  z.object({ type: z.literal('busy-ended'), departmentId: z.uuid() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -10,6 +10,7 @@ import {
   departmentId,
   goOnDuty,
   expectNoBrowserErrors,
+  finishViaApi,
   knockViaApi,
   knockViaForm,
   openDoorAsClerk,
@@ -243,6 +244,44 @@ test('a clerk of two offices still with someone in one is told where, and led th
   await expect(page.getByTestId('current-visit')).toContainText('Sie sind bei Dora Fund');
   await expect(page.getByTestId('console-message')).toHaveCount(0);
   expect(clerk.errors.filter((error) => !/status of 409 .*\/admit$/.test(error))).toEqual([]);
+});
+
+test('the notice that the clerk is still busy in another office goes when that conversation ends, and the focus goes on to the next person', async ({
+  browser,
+}) => {
+  const clerk = people.add(await openDoorAsClerk(browser, STAFF.verwaltung, 'fundbuero'));
+  const gewerbeamt = departmentId(clerk.me, 'gewerbeamt');
+  people.tidyWith(async () => {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await tidyDepartment(clerk, gewerbeamt);
+  });
+  await setDoor(clerk, gewerbeamt, 'open');
+  await goOnDuty(clerk, gewerbeamt);
+  const fundVisit = await knockViaApi(await citizen(browser), 'fundbuero', { name: 'Dora Fund', concern: 'Schirm' });
+  await admitViaApi(clerk, clerk.departmentId, fundVisit.id);
+  await knockViaApi(await citizen(browser), 'gewerbeamt', { name: 'Emil Gewerbe', concern: 'Gewerbe anmelden' });
+
+  const { page } = clerk;
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/staff/${gewerbeamt}`);
+  const next = page.getByRole('button', { name: 'Nächste Person hereinbitten' });
+  await next.focus();
+  await page.keyboard.press('Enter');
+  const notice = page.getByTestId('console-message');
+  await expect(notice).toContainText('in einem anderen Ihrer Ämter: Fundbüro');
+  const way = notice.getByRole('link', { name: 'Fundbüro: zum Gespräch' });
+  // On a phone the notice and its way wrap within the screen.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await expectNoA11yViolations(page);
+  await way.focus();
+  // Finished in the other office (its console in another tab): the notice stayed until a reload,
+  // and a clerk pressing "next" again was told the same.
+  await finishViaApi(clerk, clerk.departmentId, fundVisit.id);
+  await expect(notice).toHaveCount(0);
+  await expect(next).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('current-visit')).toContainText('Sie sind bei Emil Gewerbe');
+  expect(clerk.errors.filter((error) => !/status of 409 .*\/admit-next$/.test(error))).toEqual([]);
 });
 
 test('on a 320 px phone the queue’s buttons are in view without scrolling sideways, the name too', async ({

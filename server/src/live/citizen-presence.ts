@@ -11,16 +11,13 @@ import { z } from 'zod';
  * consoles only after LOST_AFTER_MS without a later `back`: a reconnect within a few seconds
  * does not flicker. A process that died tells nobody: every heartbeat, a process with consoles
  * open also reads its departments' waiting sightings (`last_seen_at`), and a visit nobody saw
- * for STALE_AFTER counts as lost, one seen after its `lost` (a second tab elsewhere) as connected.
+ * for staleSightingMs (features/visits/sightings.ts) counts as lost, one seen after its `lost` (a second tab elsewhere) as connected.
  */
 
 export const PRESENCE_TOPIC = 'visit-presence';
 
 /** How long after a citizen's page went a console says so: a reconnect within it shows nothing. */
 export const LOST_AFTER_MS = 4_000;
-
-/** Sightings are written every 30 s (beat of 15 s): unseen this much longer, nobody watches. */
-export const STALE_MARGIN_MS = 30_000;
 
 /** Visits remembered at most (per map); past it they start over, as the hub's other caches. */
 const REMEMBERED_MAX = 100_000;

@@ -26,6 +26,7 @@ import {
   toConsoleSnapshot,
   type DepartmentState,
 } from '../features/visits/queue.service.js';
+import { recentSightingMs, staleSightingMs } from '../features/visits/sightings.js';
 import { isActive, isWaiting } from '../features/visits/visit-states.js';
 import {
   findVisitsWithContext,
@@ -36,7 +37,7 @@ import {
 import { brokenTextAt } from '../lib/json-body.js';
 import { liveErrorMessage } from '../lib/messages.js';
 import { DepartmentAnswers } from './answers.js';
-import { CitizenPresence, PRESENCE_TOPIC, STALE_MARGIN_MS, type PresenceNews } from './citizen-presence.js';
+import { CitizenPresence, PRESENCE_TOPIC, type PresenceNews } from './citizen-presence.js';
 import { DepartmentContexts } from './department-context.js';
 import { AddressBudgets, AddressSlots, FairQueue, TokenBucket } from './flood-guard.js';
 
@@ -79,6 +80,8 @@ interface Connection {
   /** Watched doors: `tenant/department` slugs → department id. */
   doors: Map<string, string>;
   consoles: Set<string>;
+  /** The department where this clerk was told they are still in a conversation (`watch-busy`). */
+  busyIn: string | null;
   /** Department of the watched visit. */
   visitDepartment: string | null;
   /** The last visit message sent, and the department version it was read at. */
@@ -176,13 +179,6 @@ interface StateRead {
   rows: Map<string, VisitWithContext>;
 }
 
-/**
- * A first watch or the heartbeat (every 15 s) marks a visit present unless this process marked it
- * this recently (and at most a quarter of the grace period ago): a watching citizen's sighting is
- * then never more than this plus a beat old, long before the grace period ends; a reconnect storm
- * writes nothing, and each beat writes about half of the waiting.
- */
-const RECENT_SIGHTING_MS = 30_000;
 /** Visits marked present in one statement, at most. */
 const TOUCH_MAX = 1000;
 /**
@@ -244,6 +240,8 @@ export class LiveHub {
   private readonly doorWatchers: Watchers = new Map();
   private readonly consoleWatchers: Watchers = new Map();
   private readonly visitWatchers: Watchers = new Map();
+  /** Clerks' sockets waiting for their conversation in a department to end (`watch-busy`). */
+  private readonly busyWatchers: Watchers = new Map();
   private readonly pending = new Set<string>();
   private flushScheduled = false;
   private unsubscribe: (() => void) | null = null;
@@ -426,6 +424,7 @@ export class LiveHub {
         closed: false,
         doors: new Map(),
         consoles: new Set(),
+        busyIn: null,
         visitDepartment: null,
         visitAnswer: null,
         views: null,
@@ -490,6 +489,7 @@ export class LiveHub {
     for (const departmentId of connection.doors.values()) removeWatcher(this.doorWatchers, departmentId, connection);
     for (const departmentId of connection.consoles) removeWatcher(this.consoleWatchers, departmentId, connection);
     if (connection.visitDepartment) removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
+    if (connection.busyIn) removeWatcher(this.busyWatchers, connection.busyIn, connection);
     connection.socket.close(code, reason);
   }
 
@@ -606,6 +606,8 @@ export class LiveHub {
         return this.watchVisit(connection);
       case 'watch-console':
         return this.watchConsole(connection, message.departmentId);
+      case 'watch-busy':
+        return this.watchBusy(connection, message.departmentId);
     }
   }
 
@@ -874,9 +876,14 @@ export class LiveHub {
     })();
   }
 
-  /** A sighting this recent is not written again: 30 s, and at most a quarter of the grace period. */
+  /**
+   * A first watch or the heartbeat (every 15 s) marks a visit present unless this process marked it
+   * this recently (30 s, and at most a quarter of the grace period): a watching citizen's sighting
+   * is then never more than this plus a beat old, long before the grace period ends; a reconnect
+   * storm writes nothing, and each beat writes about half of the waiting.
+   */
   private recentSightingMs(): number {
-    return Math.min(RECENT_SIGHTING_MS, (this.deps.config.visitGraceSeconds * 1000) / 4);
+    return recentSightingMs(this.deps.config.visitGraceSeconds);
   }
 
   /** Visits just marked present in the database by this process. */
@@ -976,6 +983,41 @@ export class LiveHub {
     });
   }
 
+  /**
+   * A clerk's console was refused a person because the clerk is still with someone in another of
+   * their departments: told the moment that conversation ends, in whichever process it ends (the
+   * department's events reach every process), so the console's notice goes without a reload. Says
+   * only whether the clerk's own conversation there goes on: no membership needed (a clerk whose
+   * role there was taken away mid-call still finishes that call).
+   */
+  private async watchBusy(connection: Connection, departmentId: string) {
+    if (!connection.staffId) return this.sendError(connection, 'unauthorized', 'sign in first');
+    await this.lookup(connection, async () => {
+      if (!(await this.sessionLive(connection))) return;
+      if (connection.busyIn) removeWatcher(this.busyWatchers, connection.busyIn, connection);
+      connection.busyIn = departmentId;
+      // Watching before the read: an end meanwhile is heard by the read its event asks for.
+      addWatcher(this.busyWatchers, departmentId, connection);
+      const state = await this.contexts.state(departmentId, this.deps.now());
+      this.tellBusyEnded(departmentId, state?.active ?? [], [connection]);
+    });
+  }
+
+  /** Clerks watching `departmentId` who are with nobody among its `active` visits are told so, once. */
+  private tellBusyEnded(
+    departmentId: string,
+    active: readonly VisitWithContext[],
+    connections: Iterable<Connection> = this.busyWatchers.get(departmentId) ?? [],
+  ) {
+    for (const connection of [...connections]) {
+      if (connection.busyIn !== departmentId) continue;
+      if (active.some((row) => row.visit.admittedBy === connection.staffId)) continue;
+      connection.busyIn = null;
+      removeWatcher(this.busyWatchers, departmentId, connection);
+      this.send(connection, { type: 'busy-ended', departmentId });
+    }
+  }
+
   /** The department's waiting citizens whose page is not connected now (what its consoles show). */
   lostCitizens(departmentId: string): string[] {
     return this.citizenPresence.lostIn(departmentId);
@@ -1032,6 +1074,7 @@ export class LiveHub {
     this.connections.delete(connection);
     if (!this.stopped) this.calls.disconnect(connection.call);
     for (const departmentId of connection.doors.values()) removeWatcher(this.doorWatchers, departmentId, connection);
+    if (connection.busyIn) removeWatcher(this.busyWatchers, connection.busyIn, connection);
     if (connection.visitDepartment) {
       removeWatcher(this.visitWatchers, connection.visitDepartment, connection);
       // The citizen's page went, unless another of their tabs here still watches the visit (a
@@ -1193,7 +1236,12 @@ export class LiveHub {
     this.answers.changedAll();
     this.contexts.invalidateAll();
     this.forgetDoors();
-    for (const key of [...this.doorWatchers.keys(), ...this.consoleWatchers.keys(), ...this.visitWatchers.keys()]) {
+    for (const key of [
+      ...this.doorWatchers.keys(),
+      ...this.consoleWatchers.keys(),
+      ...this.visitWatchers.keys(),
+      ...this.busyWatchers.keys(),
+    ]) {
       this.pending.add(key);
     }
     if (!this.flushScheduled) {
@@ -1210,6 +1258,7 @@ export class LiveHub {
         this.doorWatchers.has(id) ||
         this.consoleWatchers.has(id) ||
         this.visitWatchers.has(id) ||
+        this.busyWatchers.has(id) ||
         this.calls.visitsIn(id).length > 0,
     );
     this.pending.clear();
@@ -1327,6 +1376,7 @@ export class LiveHub {
       this.answers.keep('console', departmentId, version, text);
       for (const connection of consoles) this.sendView(connection, `console:${departmentId}`, text, confirming);
     }
+    if (this.busyWatchers.has(departmentId)) this.tellBusyEnded(departmentId, state.active);
     const unknown: Connection[] = [];
     if (visitors) {
       const live = new Map(state.live.map((row) => [row.visit.id, row]));
@@ -1444,6 +1494,6 @@ export class LiveHub {
   private async checkCitizenSightings(now: Date) {
     const departments = [...this.consoleWatchers.keys()];
     const rows = await waitingSightingsOf(this.db, departments);
-    this.citizenPresence.checked(departments, rows, now, this.recentSightingMs() + STALE_MARGIN_MS);
+    this.citizenPresence.checked(departments, rows, now, staleSightingMs(this.deps.config.visitGraceSeconds));
   }
 }

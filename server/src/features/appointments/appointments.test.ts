@@ -199,6 +199,8 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
       appointment: { id: sooner.appointment.id, persons: 1 },
     });
     expect(await position(walkB.citizen)).toBe(4);
+    // Still there (its page asks): unseen for minutes it would count as gone, and "next" pass it over.
+    expect(await position(soonArrival.citizen)).toBe(1);
 
     const admitted = await console.post(`/api/staff/departments/${department.id}/admit-next`);
     expect(admitted.status).toBe(200);

@@ -8,6 +8,7 @@ import { currentClerk, requireStaff } from '../staff/require-staff.js';
 import { staffAccessOf } from '../staff/staff-access.js';
 import { admit, decline, finish, finishOwnVisit, getConsole, noShow, recall, setDoor } from './console.service.js';
 import { checkInAppointment, drawAtCounter } from './counter-check-in.js';
+import { staleSightingMs } from '../visits/sightings.js';
 
 /**
  * On-site actions per clerk (issue 16): a clerk at a counter checks people in and calls them by
@@ -41,9 +42,13 @@ export function consoleRouter(deps: AppDeps): Router {
   router.post('/admit-next', async (req, res) => {
     // no-store: the answer carries the clerk's call grant (a LiveKit token, like the join's).
     const clerk = currentClerk(req);
+    // Passed over: those the hub heard lost, and those no process has seen for a while (the one
+    // holding their socket died, and only a process with this console open reads the sightings).
+    const ctx = ctxOf(deps);
+    const seenSince = new Date(ctx.now.getTime() - staleSightingMs(deps.config.visitGraceSeconds));
     res
       .set('Cache-Control', 'no-store')
-      .json(await admit(ctxOf(deps), clerk, 'next', { lost: deps.lostCitizens(clerk.departmentId) }));
+      .json(await admit(ctx, clerk, 'next', { lost: deps.lostCitizens(clerk.departmentId), seenSince }));
   });
 
   router.post('/visits/:visitId/admit', async (req, res) => {

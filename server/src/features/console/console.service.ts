@@ -83,7 +83,7 @@ export async function admit(
   ctx: ConsoleCtx,
   clerk: Clerk,
   visitId: string | 'next',
-  options: { lost?: readonly string[] } = {},
+  options: { lost?: readonly string[]; seenSince?: Date } = {},
 ): Promise<AdmitResponse> {
   // One statement: the busy check, the clerk's counter and the candidate are in it (visit-states.ts).
   // "Next" passes over the people whose connection is lost: it started a call with nobody in it.
@@ -93,6 +93,7 @@ export async function admit(
     staffId: clerk.staff.id,
     now: ctx.now,
     ...(options.lost ? { passOver: options.lost } : {}),
+    ...(options.seenSince ? { seenSince: options.seenSince } : {}),
   });
   if (!admitted) throw await missingVisit(ctx, clerk, visitId);
   const counter = admitted.channel === 'onsite' ? admitted.calledCounter : null;

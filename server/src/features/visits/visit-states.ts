@@ -1,5 +1,5 @@
 import type { Channel, VisitState } from '@amtsraum/shared';
-import { and, eq, inArray, isNotNull, lt, lte, notInArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, lte, not, notInArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { appointments, departments, staffMemberships, ticketCounters, visits } from '../../db/schema.js';
@@ -132,9 +132,13 @@ function admitStatement(db: Db, next: boolean, given: boolean) {
         and(
           eq(visits.departmentId, departmentId),
           stateIn(WAITING),
-          // "Next" passes over those whose connection is lost (they keep their place).
+          // "Next" passes over those whose connection is lost (they keep their place): told by
+          // the hub, or unseen by every process (the one holding their socket died).
           next
-            ? sql`${visits.id} <> all(${sql.placeholder('passOver')}::uuid[])`
+            ? and(
+                sql`${visits.id} <> all(${sql.placeholder('passOver')}::uuid[])`,
+                sql`(${visits.channel} <> 'video' or ${visits.lastSeenAt} >= ${sql.placeholder('seenSince')}::timestamptz)`,
+              )
             : eq(visits.id, sql`${sql.placeholder('visitId')}::uuid`),
         ),
       )
@@ -176,9 +180,9 @@ function admitStatement(db: Db, next: boolean, given: boolean) {
 
 /**
  * A clerk lets one waiting visit in: the given one, or for `'next'` the first in queue order
- * that is not in `passOver` (the visits whose citizen's connection is lost: "next" started a
- * call with nobody in it; they keep their place and can be let in by name). With only such
- * people waiting, `queue_only_lost`.
+ * that is not in `passOver` nor a video visit unseen since `seenSince` (the visits whose citizen's
+ * connection is lost: "next" started a call with nobody in it; they keep their place and can be
+ * let in by name). With only such people waiting, `queue_only_lost`.
  * A video visit is admitted into the call; an on-site visit is called to the clerk's counter
  * (issue 16: one queue, one "next"), which it needs: without one, `counter_required`. The counter
  * is the clerk's in the department (`staff_memberships.counter_name`), read by the statement
@@ -201,6 +205,8 @@ export async function admit(
     now: Date;
     counter?: string | null;
     passOver?: readonly string[];
+    /** For "next": a video visit not seen since (no page connected anywhere) is passed over too. */
+    seenSince?: Date;
   },
 ): Promise<
   | { id: string; tenantId: string; channel: Channel; ticketNumber: number | null; calledCounter: string | null }
@@ -218,6 +224,7 @@ export async function admit(
       counter: options.counter ?? null,
       // Uuids as an array literal: the same text on both drivers.
       passOver: `{${(next ? (options.passOver ?? []) : []).join(',')}}`,
+      seenSince: (options.seenSince ?? new Date(0)).toISOString(),
     });
   } catch (error) {
     if (isUniqueViolation(error, 'visits_one_active_per_clerk')) throw new AppError('clerk_busy');
@@ -234,6 +241,9 @@ export async function admit(
     .where(and(eq(visits.admittedBy, options.staffId), stateIn(WITH_CLERK)))
     .limit(1);
   if (busy) throw new AppError('clerk_busy');
+  const unseen = options.seenSince
+    ? and(eq(visits.channel, 'video'), lt(visits.lastSeenAt, options.seenSince))
+    : undefined;
   const [first] = await db
     .select({ channel: visits.channel, counter: sql<string | null>`${counter}` })
     .from(visits)
@@ -243,20 +253,25 @@ export async function admit(
         stateIn(WAITING),
         !next
           ? eq(visits.id, options.visitId)
-          : options.passOver?.length
-            ? notInArray(visits.id, [...options.passOver])
-            : undefined,
+          : and(
+              options.passOver?.length ? notInArray(visits.id, [...options.passOver]) : undefined,
+              unseen ? not(unseen) : undefined,
+            ),
       ),
     )
     .orderBy(...queueOrder(options.now))
     .limit(1);
   if (first?.channel === 'onsite' && first.counter === null) throw new AppError('counter_required');
-  if (next && !first && options.passOver?.length) {
+  if (next && !first && (options.passOver?.length || unseen)) {
     const [lost] = await db
       .select({ id: visits.id })
       .from(visits)
       .where(
-        and(eq(visits.departmentId, options.departmentId), stateIn(WAITING), inArray(visits.id, [...options.passOver])),
+        and(
+          eq(visits.departmentId, options.departmentId),
+          stateIn(WAITING),
+          or(options.passOver?.length ? inArray(visits.id, [...options.passOver]) : undefined, unseen),
+        ),
       )
       .limit(1);
     if (lost) throw new AppError('queue_only_lost');

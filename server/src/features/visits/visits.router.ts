@@ -5,6 +5,7 @@ import { requestAddressGroup } from '../../lib/client-address.js';
 import { AppError } from '../../lib/errors.js';
 import { officeParams } from '../../lib/params.js';
 import { parseTextInput } from '../../lib/validate.js';
+import { recentSightingMs } from './sightings.js';
 import { touchVisits } from './visits.repo.js';
 import { loadCitizenVisitSeen, loadDepartmentStateBySlugs } from './queue.service.js';
 import { knock, leave } from './visits.service.js';
@@ -79,9 +80,9 @@ export function visitsRouter(deps: AppDeps): Router {
   // "No visit" is an ordinary answer here (a page asking whether this browser waits), not an error.
   // Asking marks the visit present, unless it was marked moments ago: written on every request, a
   // script holding one knock's cookie had the database commit a write per request, unlimited. The
-  // live hub's rule (live.hub.ts, recentSightingMs): a sighting is never older than 30 s, nor a
-  // quarter of the grace period, when the next one is written.
-  const recentSightingMs = Math.min(30_000, (deps.config.visitGraceSeconds * 1000) / 4);
+  // live hub's rule (sightings.ts): a sighting is never older than 30 s, nor a quarter of the
+  // grace period, when the next one is written.
+  const recentMs = recentSightingMs(deps.config.visitGraceSeconds);
   router.get('/visit', async (req, res) => {
     const visitId = visitOf(req);
     if (visitId) await visitReads.hit(visitId);
@@ -89,7 +90,7 @@ export function visitsRouter(deps: AppDeps): Router {
     const found = visitId ? await loadCitizenVisitSeen(deps.database.db, visitId, now) : null;
     const seenAgo = found ? now.getTime() - found.lastSeenAt.getTime() : 0;
     // A sighting the clock now puts in the future (it jumped back) counts as old, as in the hub.
-    if (visitId && found && (seenAgo < 0 || seenAgo >= recentSightingMs)) {
+    if (visitId && found && (seenAgo < 0 || seenAgo >= recentMs)) {
       await touchVisits(deps.database.db, [visitId], now);
     }
     res.json({ visit: found?.visit ?? null });

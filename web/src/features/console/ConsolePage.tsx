@@ -15,6 +15,7 @@ import { playTone, primeAudio } from '../../lib/chime';
 import { message, problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveConnectionState, useLiveConsole } from '../../lib/useLive';
 import { useLostAnnouncement, useLostCitizens } from './useLostCitizens';
+import { useBusyEnded } from './useBusyEnded';
 import { useLocalize } from '../../lib/useLocalize';
 import { formatClock } from '../../ui/format';
 import { useLanguageName } from '../../ui/LanguageOptions';
@@ -456,9 +457,18 @@ function Console({
     setFocusCallOf(null);
     currentButtons.current?.querySelector<HTMLElement>('a')?.focus();
   }, [focusCallOf, mine?.id]);
+  const admitNextButton = useRef<HTMLButtonElement>(null);
+  // The conversation in another office ended: the notice goes at once, not at a reload; the focus
+  // on its link, gone with it, goes on to the next person.
+  const messageRef = useRef<HTMLParagraphElement>(null);
+  useBusyEnded(busyAt?.id ?? null, () => {
+    const focusWasInMessage = messageRef.current?.contains(document.activeElement) ?? false;
+    setBusyAt(null);
+    setProblem(null);
+    if (focusWasInMessage) admitNextButton.current?.focus();
+  });
   // The finished conversation's buttons go with it; the focus goes on to the next person rather
   // than to the top of the page, where a keyboard user would start over.
-  const admitNextButton = useRef<HTMLButtonElement>(null);
   const thenNext = (action: () => Promise<unknown>) =>
     run(async () => {
       await action();
@@ -558,7 +568,7 @@ function Console({
         {lostSaid}
       </div>
       {problem && (
-        <p role="alert" className="notice notice--warning" data-testid="console-message">
+        <p ref={messageRef} role="alert" className="notice notice--warning" data-testid="console-message">
           {busyAt ? t('console.clerkBusyElsewhere', { department: localize(busyAt.name).text }) : say(problem.said)}
           {busyAt && (
             <>
