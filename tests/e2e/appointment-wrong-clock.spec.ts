@@ -1,7 +1,8 @@
 import { MailboxListSchema, MailboxMessageSchema, SlotsResponseSchema } from '@amtsraum/shared';
 import { appForPastAppointments } from './appointment-in-the-past';
-import { berlinDay, clearOfBerlinMidnight, TODAY_SLOT_MARGIN } from './berlin-day';
+import { berlinDay, TODAY_SLOT_MARGIN } from './berlin-day';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { appOfOneBerlinDay, type OneDayApp } from './one-day-app';
 import { expectNoBrowserErrors, newPerson, peoplePerTest, type Person } from './support';
 
 // A citizen's old phone whose clock is hours off (issue 6): the manage and join pages decide on
@@ -45,15 +46,11 @@ async function bookAt(
 
 /**
  * Someone whose phone's clock stands `off` milliseconds from the real time: of the spec's app, or of
- * the run's (`baseURL` null: playwright.config.ts's, with Testhausen's Terminbüro).
+ * the booking calendar's (`office`, whose clock may be moved: the phone's is off from that).
  */
-async function phoneOff(
-  browser: Parameters<typeof newPerson>[0],
-  off: number,
-  baseURL: string | null = app.url(),
-): Promise<Person> {
-  const person = people.add(await newPerson(browser, baseURL ? { baseURL } : {}));
-  await person.page.clock.install({ time: Date.now() + off });
+async function phoneOff(browser: Parameters<typeof newPerson>[0], off: number, office?: OneDayApp): Promise<Person> {
+  const person = people.add(await newPerson(browser, { baseURL: office?.url() ?? app.url() }));
+  await person.page.clock.install({ time: (office?.now() ?? new Date()).getTime() + off });
   return person;
 }
 
@@ -129,8 +126,10 @@ test('the join page on a phone whose clock is behind goes on into the waiting ro
   await expect(citizen.page).toHaveURL(/\/musterstadt\/buergeramt\/wait$/, { timeout: 15_000 });
 });
 
-// The booking calendar: Testhausen's Terminbüro on the run's app, bookable around the clock with no
-// notice (tests/e2e/installation.e2e.json), so today has free times until shortly before midnight.
+// The booking calendar: Testhausen's Terminbüro, bookable around the clock with no notice
+// (tests/e2e/installation.e2e.json), so today has free times until shortly before midnight. On an
+// app of its own whose day does not end during the tests (late in the evening its clock is moved
+// past midnight, one-day-app.ts): they never wait for the day to turn.
 const BOOKING_PAGE = '/testhausen/termine/termin';
 
 /** Step 1 → step 2 with the only service; the calendar's times are there. */
@@ -154,57 +153,59 @@ function shortDay(citizen: Person, date: string): Promise<string> {
   );
 }
 
-test('a phone whose clock is a day ahead still shows today’s free times first, and books one', async ({ browser }) => {
-  test.setTimeout(test.info().timeout + TODAY_SLOT_MARGIN);
-  await clearOfBerlinMidnight(TODAY_SLOT_MARGIN);
-  const citizen = await phoneOff(browser, 24 * 3_600_000, null);
-  const { page } = citizen;
-  await toSlots(citizen);
-  const today = berlinDay();
-  // The week starts today on the office's calendar, not tomorrow by the phone's; today is chosen.
-  await expect(page.getByTestId('slot-range')).toHaveText(new RegExp(`^${await shortDay(citizen, today)} bis `));
-  const todays = page.getByTestId('slot-list').getByRole('button');
-  // Today's last free time: the first ones stay for the specs that join within the hour.
-  const slot = todays.last();
-  const startsAt = (await slot.getAttribute('data-starts-at')) ?? '';
-  expect(berlinDay(new Date(startsAt)), 'the time offered first is today’s').toBe(today);
-  await expectNoA11yViolations(page);
+test.describe('the booking calendar', () => {
+  const office = appOfOneBerlinDay(TODAY_SLOT_MARGIN);
 
-  await slot.click();
-  await expect(page.getByTestId('step-heading')).toHaveText('Schritt 3 von 3: Ihre Angaben');
-  const form = page.getByRole('form', { name: 'Ihre Angaben' });
-  await form.getByRole('textbox', { name: 'Name' }).fill('Vorne Uhr');
-  await form.getByRole('textbox', { name: 'E-Mail-Adresse' }).fill(`vorne.${String(Date.now())}@example.org`);
-  await form.getByRole('checkbox', { name: /Datenschutzhinweise/ }).check();
-  await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
-  await expect(page.getByTestId('booking-confirmation').getByRole('heading', { level: 2 })).toHaveText(
-    'Ihr Termin ist gebucht',
-  );
-  const left = await citizen.request.get(
-    `/api/tenants/testhausen/departments/termine/slots?services=beratung&persons=1&from=${today}&days=1`,
-  );
-  const free = SlotsResponseSchema.parse(await left.json()).days.flatMap((day) => day.slots.map((s) => s.startsAt));
-  expect(free).not.toContain(startsAt);
-  expectNoBrowserErrors(citizen);
-});
+  test('a phone whose clock is a day ahead still shows today’s free times first, and books one', async ({
+    browser,
+  }) => {
+    const citizen = await phoneOff(browser, 24 * 3_600_000, office);
+    const { page } = citizen;
+    await toSlots(citizen);
+    const today = berlinDay(office.now());
+    // The week starts today on the office's calendar, not tomorrow by the phone's; today is chosen.
+    await expect(page.getByTestId('slot-range')).toHaveText(new RegExp(`^${await shortDay(citizen, today)} bis `));
+    const todays = page.getByTestId('slot-list').getByRole('button');
+    // Today's last free time: the first ones stay for the specs that join within the hour.
+    const slot = todays.last();
+    const startsAt = (await slot.getAttribute('data-starts-at')) ?? '';
+    expect(berlinDay(new Date(startsAt)), 'the time offered first is today’s').toBe(today);
+    await expectNoA11yViolations(page);
 
-test('a phone whose clock is a day behind does not take yesterday for today in the calendar', async ({ browser }) => {
-  test.setTimeout(test.info().timeout + TODAY_SLOT_MARGIN);
-  await clearOfBerlinMidnight(TODAY_SLOT_MARGIN);
-  const citizen = await phoneOff(browser, -24 * 3_600_000, null);
-  const { page } = citizen;
-  await toSlots(citizen);
-  const today = berlinDay();
-  const range = page.getByTestId('slot-range');
-  await expect(range).toHaveText(new RegExp(`^${await shortDay(citizen, today)} bis `));
-  const days = page.getByRole('list', { name: 'Tag wählen' }).getByRole('listitem');
-  await expect(days.first()).toContainText(await shortDay(citizen, today));
-  // A week on and back again: the week still starts today, not yesterday.
-  await page.getByRole('button', { name: 'Spätere Woche' }).click();
-  await expect(range).not.toHaveText(new RegExp(`^${await shortDay(citizen, today)} bis `));
-  await page.getByRole('button', { name: 'Frühere Woche' }).click();
-  await expect(range).toHaveText(new RegExp(`^${await shortDay(citizen, today)} bis `));
-  await expect(page.getByRole('button', { name: 'Frühere Woche' })).toHaveAttribute('aria-disabled', 'true');
-  await expectNoA11yViolations(page);
-  expectNoBrowserErrors(citizen);
+    await slot.click();
+    await expect(page.getByTestId('step-heading')).toHaveText('Schritt 3 von 3: Ihre Angaben');
+    const form = page.getByRole('form', { name: 'Ihre Angaben' });
+    await form.getByRole('textbox', { name: 'Name' }).fill('Vorne Uhr');
+    await form.getByRole('textbox', { name: 'E-Mail-Adresse' }).fill(`vorne.${String(Date.now())}@example.org`);
+    await form.getByRole('checkbox', { name: /Datenschutzhinweise/ }).check();
+    await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+    await expect(page.getByTestId('booking-confirmation').getByRole('heading', { level: 2 })).toHaveText(
+      'Ihr Termin ist gebucht',
+    );
+    const left = await citizen.request.get(
+      `/api/tenants/testhausen/departments/termine/slots?services=beratung&persons=1&from=${today}&days=1`,
+    );
+    const free = SlotsResponseSchema.parse(await left.json()).days.flatMap((day) => day.slots.map((s) => s.startsAt));
+    expect(free).not.toContain(startsAt);
+    expectNoBrowserErrors(citizen);
+  });
+
+  test('a phone whose clock is a day behind does not take yesterday for today in the calendar', async ({ browser }) => {
+    const citizen = await phoneOff(browser, -24 * 3_600_000, office);
+    const { page } = citizen;
+    await toSlots(citizen);
+    const today = berlinDay(office.now());
+    const range = page.getByTestId('slot-range');
+    await expect(range).toHaveText(new RegExp(`^${await shortDay(citizen, today)} bis `));
+    const days = page.getByRole('list', { name: 'Tag wählen' }).getByRole('listitem');
+    await expect(days.first()).toContainText(await shortDay(citizen, today));
+    // A week on and back again: the week still starts today, not yesterday.
+    await page.getByRole('button', { name: 'Spätere Woche' }).click();
+    await expect(range).not.toHaveText(new RegExp(`^${await shortDay(citizen, today)} bis `));
+    await page.getByRole('button', { name: 'Frühere Woche' }).click();
+    await expect(range).toHaveText(new RegExp(`^${await shortDay(citizen, today)} bis `));
+    await expect(page.getByRole('button', { name: 'Frühere Woche' })).toHaveAttribute('aria-disabled', 'true');
+    await expectNoA11yViolations(page);
+    expectNoBrowserErrors(citizen);
+  });
 });

@@ -1,8 +1,10 @@
 /**
  * Steps that must fall on one calendar day of the test municipalities (Europe/Berlin): an on-site
  * check-in is refused on another day than the appointment's, a call display shows today's tickets.
- * The specs take their instants from the runner's clock (never the database's `now()`), so a run
- * whose clock is moved (`faketime`, see tests/e2e/servers.ts) moves all of them together.
+ * The specs take their instants from their app's clock (never the database's `now()`): the
+ * runner's, so a run whose clock is moved (`faketime`, see tests/e2e/servers.ts) moves all of them
+ * together, or, for a spec whose steps must not cross midnight, its own app's clock, moved past
+ * midnight instead of waiting for it (one-day-app.ts).
  */
 
 const ZONE = 'Europe/Berlin';
@@ -19,16 +21,6 @@ export function msLeftInBerlinDay(at = new Date()): number {
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const elapsed = (part('hour') * 3600 + part('minute') * 60 + part('second')) * 1000 + at.getMilliseconds();
   return 24 * 3_600_000 - elapsed;
-}
-
-/**
- * When the Berlin day ends within `ms`, waits until it has turned (a second past midnight), so
- * that what follows within `ms` happens on one day. Costs nothing the rest of the day; the caller
- * gives its test room for the wait (`test.setTimeout`).
- */
-export async function clearOfBerlinMidnight(ms: number): Promise<void> {
-  const left = msLeftInBerlinDay();
-  if (left < ms) await new Promise((resolve) => setTimeout(resolve, left + 1_000));
 }
 
 /** The Berlin calendar date (YYYY-MM-DD) of an instant. */

@@ -2,9 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { expect, test, type Browser } from '@playwright/test';
 import postgres from 'postgres';
 import { birthDateHash, checkInQrText } from '../../server/src/lib/check-in-codes.js';
-import { clearOfBerlinMidnight, msLeftInBerlinDay } from './berlin-day';
+import { msLeftInBerlinDay } from './berlin-day';
 import { expectAccessibleAlsoAt320, expectNoA11yViolations } from './fixtures';
 import { launchWithCamera as launch, qrVideo } from './hybrid-support';
+import { clockOfOneBerlinDay, type OneDayClock } from './one-day-app';
 import { startApp, TEST_DATABASE_URL, type AppServer } from './servers';
 
 /**
@@ -16,12 +17,18 @@ import { startApp, TEST_DATABASE_URL, type AppServer } from './servers';
  * The spec makes the department, the kiosk's pairing code and the on-site appointments in the
  * database of an app of its own (on the run's PostgreSQL), as the admin's device page and the
  * on-site booking do; the kiosk is then paired through its page's own pairing form.
+ *
+ * An appointment checks in on its own day only, and a walk-in ticket counts today's: the app's
+ * clock and its browsers' are moved past Berlin midnight when the day would end during the spec
+ * (one-day-app.ts; AMTSRAUM_E2E_NOW walks it at another hour), so it never waits for the day to turn.
  */
 
 const SECRET = 'kiosk-e2e-session-secret-of-enough-length-0123456789';
 const BIRTH_DATE = '1975-06-30';
 const CODE_ALPHABET = 'ACDEFGHJKMNPQRTWXY34679';
 const MINUTE = 60_000;
+/** The app's start and every test of the file, repeated (`--repeat-each`) too, on one Berlin day. */
+const SPEC_DAY = 30 * MINUTE;
 
 test.skip(!TEST_DATABASE_URL, 'the kiosk spec writes its fixtures into PostgreSQL (TEST_DATABASE_URL)');
 
@@ -31,6 +38,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('base6
 
 let app: AppServer;
 let sql: postgres.Sql;
+let clock: OneDayClock;
 let databaseName: string;
 
 test.beforeAll(async () => {
@@ -44,7 +52,11 @@ test.beforeAll(async () => {
   }
   const url = new URL(TEST_DATABASE_URL!);
   url.pathname = `/${databaseName}`;
-  app = await startApp({ DATABASE_URL: url.toString(), SESSION_SECRET: SECRET, SEED_DEMO: 'false' });
+  clock = clockOfOneBerlinDay(SPEC_DAY);
+  app = await startApp(
+    { DATABASE_URL: url.toString(), SESSION_SECRET: SECRET, SEED_DEMO: 'false' },
+    { clockAheadMs: clock.aheadMs },
+  );
   sql = postgres(url.toString(), { max: 2, onnotice: () => {} });
 });
 
@@ -59,13 +71,6 @@ test.afterAll(async () => {
   }
 });
 
-// Each test's steps on one Berlin day (an appointment's check-in, today's tickets): late in the
-// evening it waits for the day to turn first.
-test.beforeEach(async () => {
-  test.setTimeout(test.info().timeout + 2 * MINUTE);
-  await clearOfBerlinMidnight(2 * MINUTE);
-});
-
 /** A department open now (a clerk's setting for today), handing out walk-in tickets, with a kiosk to pair. */
 async function makeOffice() {
   const suffix = Math.random().toString(16).slice(2, 8);
@@ -74,7 +79,7 @@ async function makeOffice() {
   const [department] = await sql`
     insert into departments (tenant_id, slug, name, description, opening_hours, kiosk_walk_ins, door_override, door_override_at)
     values (${tenant!.id}, ${`buero-${suffix}`}, ${sql.json(name)}, ${sql.json({ de: 'Vor Ort', en: 'On site' })},
-      ${sql.json({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] })}, true, 'open', ${new Date()})
+      ${sql.json({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] })}, true, 'open', ${clock.now()})
     returning id`;
   const [clerk] = await sql`
     insert into staff (tenant_id, email, name) values (${tenant!.id}, ${`clerk-${suffix}@kiosk.example`}, 'Kim Clerk')
@@ -82,7 +87,7 @@ async function makeOffice() {
   const pairingCode = randomCode(10);
   await sql`
     insert into devices (tenant_id, department_id, kind, label, pairing_code_hash, pairing_expires_at)
-    values (${tenant!.id}, ${department!.id}, 'kiosk', 'Eingang', ${sha256(pairingCode)}, ${new Date(Date.now() + 15 * MINUTE)})`;
+    values (${tenant!.id}, ${department!.id}, 'kiosk', 'Eingang', ${sha256(pairingCode)}, ${new Date(clock.now().getTime() + 15 * MINUTE)})`;
   return {
     tenantId: tenant!.id as string,
     departmentId: department!.id as string,
@@ -93,15 +98,15 @@ async function makeOffice() {
 }
 
 /**
- * An on-site appointment starting in a few minutes, as the booking will make it; late in the
- * evening one that started a little earlier today, so that it can be checked in today (a check-in
- * on another day than the appointment's is refused). Tests call `clearOfBerlinMidnight` first, so
- * that the day does not turn under them.
+ * An on-site appointment starting in a few minutes on the app's clock, as the booking will make it;
+ * late in the evening one that started a little earlier today, so that it can be checked in today
+ * (a check-in on another day than the appointment's is refused).
  */
 async function makeAppointment(office: Awaited<ReturnType<typeof makeOffice>>) {
   const id = randomUUID();
   const bookingCode = randomCode(8);
-  const startsAt = new Date(Date.now() + Math.min(5 * MINUTE, msLeftInBerlinDay() - 15 * MINUTE));
+  const now = clock.now();
+  const startsAt = new Date(now.getTime() + Math.min(5 * MINUTE, msLeftInBerlinDay(now) - 15 * MINUTE));
   const endsAt = new Date(startsAt.getTime() + 30 * MINUTE);
   await sql`
     insert into appointments (id, tenant_id, department_id, staff_id, service_ids, starts_at, ends_at, citizen_name,
@@ -122,6 +127,7 @@ async function pairedKiosk(browser: Browser, office: Awaited<ReturnType<typeof m
     locale: 'de-DE',
     viewport: { width: 1024, height: 768 },
   });
+  await clock.setClock(context);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
@@ -227,7 +233,7 @@ test('three wrong dates of birth lock the check-in; the kiosk sends the citizen 
       }
     }
     const [stored] =
-      await sql`select check_in_locked_until > ${new Date()} as locked from appointments where id = ${appointment.id}`;
+      await sql`select check_in_locked_until > ${clock.now()} as locked from appointments where id = ${appointment.id}`;
     expect(stored!.locked).toBe(true);
     expect(await visitsOf(office.departmentId)).toEqual([]);
     expect(errors).toEqual([]);
@@ -269,8 +275,8 @@ test('a walk-in ticket is drawn for a service, and the kiosk starts over by itse
       { kind: 'walk_in', channel: 'onsite', ticket_number: 1, appointment_id: null, citizen_name: '' },
     ]);
 
-    // Nobody touches it: the last ten seconds count down, then the start comes back in German.
-    await page.clock.install();
+    // Nobody touches it: the last ten seconds count down, then the start comes back in German (the
+    // page's clock is the app's, installed with the context).
     await page.clock.fastForward(51_000);
     await expect(page.getByRole('alert')).toContainText(/starts over in \d+ seconds?/);
     await expectNoA11yViolations(page);
@@ -287,6 +293,7 @@ test('a walk-in ticket is drawn for a service, and the kiosk starts over by itse
 
 test('a pairing code of the wrong form, typed or from a garbled QR link, is said to be one', async ({ browser }) => {
   const context = await browser.newContext({ baseURL: app.url, locale: 'de-DE' });
+  await clock.setClock(context);
   const page = await context.newPage();
   const malformed = /Das ist kein Kopplungscode: Er hat 10 Buchstaben und Ziffern/;
   // The link from the QR code, cut and changed on the way: tried, said, and out of the address.

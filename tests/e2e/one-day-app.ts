@@ -33,19 +33,46 @@ function start(): Date {
   return at;
 }
 
+/** The moved clock of a spec's own app (servers.ts, `clockAheadMs`), for the spec and its browsers. */
+export interface OneDayClock {
+  /** How far the app's clock runs ahead of the machine's: `startApp`'s `clockAheadMs`. */
+  aheadMs: number;
+  /** The app's time now. */
+  now(): Date;
+  /** Sets a browser context's clock to the app's. */
+  setClock(context: BrowserContext): Promise<void>;
+}
+
+/**
+ * A clock whose next `ms` fall on one Berlin day, started at AMTSRAUM_E2E_NOW or the machine's
+ * time: moved to a minute past midnight when less of the day is left, never waiting for it. Take it
+ * before starting the app (its start counts in `ms`) and start the app with its `aheadMs`.
+ */
+export function clockOfOneBerlinDay(ms: number): OneDayClock {
+  const at = start();
+  const aheadMs = at.getTime() - Date.now() + aheadForOneBerlinDay(ms, at);
+  const now = () => new Date(Date.now() + aheadMs);
+  return {
+    aheadMs,
+    now,
+    async setClock(context) {
+      await context.clock.install({ time: now() });
+    },
+  };
+}
+
 /**
  * Starts the app before the tests of the calling scope (a spec file or a `describe`) and stops it
  * after them; `ms` is how long their steps need on one Berlin day. Call once, at that scope.
  */
 export function appOfOneBerlinDay(ms: number): OneDayApp {
   let app: AppServer | null = null;
-  let ahead = 0;
+  let clock: OneDayClock | null = null;
   test.beforeAll(async () => {
     // A fresh data folder's migrations, the installation and its password hashes on busy cores.
     test.setTimeout(150_000);
-    const at = start();
-    ahead = at.getTime() - Date.now() + aheadForOneBerlinDay(ms, at);
-    app = await startApp({ SEED_DEMO: 'false' }, { clockAheadMs: ahead, installation: E2E_INSTALLATION });
+    clock = clockOfOneBerlinDay(ms);
+    app = await startApp({ SEED_DEMO: 'false' }, { clockAheadMs: clock.aheadMs, installation: E2E_INSTALLATION });
   });
   test.afterAll(async () => {
     await app?.stop();
@@ -54,7 +81,7 @@ export function appOfOneBerlinDay(ms: number): OneDayApp {
     if (!app) throw new Error('the spec’s app has not started');
     return app.url;
   };
-  const now = () => new Date(Date.now() + ahead);
+  const now = () => clock?.now() ?? new Date();
   const setClock = async (context: BrowserContext) => {
     await context.clock.install({ time: now() });
   };

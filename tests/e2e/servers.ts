@@ -63,6 +63,19 @@ export interface AppOptions {
   installation?: string;
 }
 
+/**
+ * What runs a Node process of the server on a clock `clockAheadMs` ahead of the machine's
+ * (tests/e2e/moved-clock.mjs): its arguments before the script, and its environment. Nothing when
+ * absent.
+ */
+export function movedClockOf(clockAheadMs?: number): { args: string[]; env: Record<string, string> } {
+  if (clockAheadMs === undefined) return { args: [], env: {} };
+  return {
+    args: ['--import', pathToFileURL(path.join(ROOT, 'tests/e2e/moved-clock.mjs')).href],
+    env: { AMTSRAUM_E2E_CLOCK_AHEAD_MS: String(clockAheadMs) },
+  };
+}
+
 /** Runs a Node script of the server to its end with the app's settings; fails with its output. */
 async function runToEnd(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -78,13 +91,7 @@ export async function startApp(env: Record<string, string>, options: AppOptions 
   const port = await freePort();
   const url = `http://127.0.0.1:${String(port)}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-e2e-app-'));
-  const movedClock =
-    options.clockAheadMs === undefined
-      ? { args: [], env: {} }
-      : {
-          args: ['--import', pathToFileURL(path.join(ROOT, 'tests/e2e/moved-clock.mjs')).href],
-          env: { AMTSRAUM_E2E_CLOCK_AHEAD_MS: String(options.clockAheadMs) },
-        };
+  const movedClock = movedClockOf(options.clockAheadMs);
   const settings: NodeJS.ProcessEnv = {
     ...MOVED_CLOCK,
     PATH: process.env.PATH ?? '',

@@ -14,10 +14,10 @@ export interface CreateFormValues {
 }
 
 /**
- * The instant a `datetime-local` value ("2026-12-07T18:00") names on the town's wall clock: the
- * browser read it on its own, and a clerk's laptop set to UTC or abroad made the link run out hours
- * off what was typed. (Shared `zonedToInstant` would do it too, but in the first download of every
- * page: the door's is full.)
+ * The instant a `datetime-local` value ("2026-12-07T18:00") names on the town's wall clock, as the
+ * shared `zonedToInstant` reads it: the browser read it on its own, and a clerk's laptop set to UTC
+ * or abroad made the link run out hours off what was typed. (`zonedToInstant` itself would be in
+ * the first download of every page: the door's is full.)
  */
 export function untilInstant(value: string, timeZone: string): string {
   // The typed wall time as if in UTC, less the zone's offset there (taken twice: near a change of
@@ -27,7 +27,19 @@ export function untilInstant(value: string, timeZone: string): string {
     const p = zonedParts(new Date(at), timeZone);
     return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - at;
   };
-  return new Date(wall - offset(wall - offset(wall))).toISOString();
+  const guess = offset(wall - offset(wall));
+  const at = wall - guess;
+  const there = offset(at);
+  // Step for step as zonedToInstant: a skipped time (no offset fits) as the time just after the gap;
+  // a time of the repeated autumn hour, which shows an hour earlier too, as its first time (the
+  // second made the link run an hour longer than the zone's other readings of that time).
+  return new Date(
+    there !== guess
+      ? wall - Math.min(guess, there)
+      : offset(at - 3_600_000) - there === 3_600_000
+        ? at - 3_600_000
+        : at,
+  ).toISOString();
 }
 
 /** Role, language, label, validity, single or multiple use, and whether invitees wait in a lobby. */
