@@ -618,6 +618,29 @@ test('a concern that would show reversed is refused next to the field, in German
   await expectNoA11yViolations(page);
 });
 
+test('an Arabic name and concern are laid out from the right as they are typed, in the German form', async ({
+  browser,
+}) => {
+  await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const { page } = await citizen(browser);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/${TENANT}/fundbuero`);
+  const form = page.getByRole('form', { name: 'Anklopfen' });
+  // Each line takes the direction of its own script (the first letter's), not the page's: the
+  // concern's full stop ended up at its start, and "Reisepass" before it for a reader from the right.
+  for (const [label, text] of [
+    [/^Name/, 'مريم حسن'],
+    [/^Ihr Anliegen/, 'فقدت جواز سفري. Reisepass'],
+  ] as const) {
+    const field = form.getByLabel(label);
+    await field.fill(text);
+    expect(await field.evaluate((element) => getComputedStyle(element).unicodeBidi), String(label)).toBe('plaintext');
+  }
+  await form.getByRole('checkbox', { name: /Datenschutz/ }).check();
+  await form.getByRole('button', { name: 'Anklopfen' }).click();
+  await expect(page).toHaveURL(new RegExp(`/${TENANT}/fundbuero/wait$`));
+});
+
 test('staff sign in with the form, see their offices and sign out', async ({ browser }) => {
   const person = await citizen(browser);
   const { page } = person;
