@@ -108,7 +108,7 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
 /** Where the first and the last letter of `element`'s text stand on screen (their left edges). */
 async function firstAndLast(element: Locator): Promise<{ first: number; last: number }> {
   return element.evaluate((node) => {
-    const text = [...node.childNodes].find((child) => child.nodeType === Node.TEXT_NODE);
+    const text = Array.from(node.childNodes).find((child) => child.nodeType === Node.TEXT_NODE);
     if (!text?.textContent) throw new Error('no text');
     const at = (index: number) => {
       const range = document.createRange();
@@ -142,6 +142,25 @@ test('an Arabic name and chat message read from the right in a German call, full
     await expect(message).toHaveText('أحتاج جواز السفر.');
     const arabic = await firstAndLast(message);
     expect(arabic.last, 'the full stop left of the first letter').toBeLessThan(arabic.first);
+    // The line above it names her first, then the time: the time stood before her name.
+    const meta = clerk.page.getByRole('log', { name: 'Nachrichten' }).locator('.chat__meta').last();
+    await expect(meta).toHaveText(/^مريم حسن, \d\d:\d\d$/);
+    const [nameAt, timeAt] = await meta.evaluate((line) => {
+      const left = (pattern: RegExp) => {
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const index = node.textContent?.search(pattern) ?? -1;
+          if (index < 0) continue;
+          const range = document.createRange();
+          range.setStart(node, index);
+          range.setEnd(node, index + 1);
+          return range.getBoundingClientRect().left;
+        }
+        throw new Error(`${String(pattern)} not in the line`);
+      };
+      return [left(/م/), left(/\d/)];
+    });
+    expect(nameAt, 'her name left of the time').toBeLessThan(timeAt);
     // A German message beside it still runs from the left.
     await clerk.page.getByRole('textbox', { name: 'Nachricht' }).fill('Bitte den Pass zeigen.');
     await clerk.page.getByRole('button', { name: 'Senden' }).click();
