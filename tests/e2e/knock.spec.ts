@@ -465,6 +465,33 @@ test('the third in the queue moves up when the first leaves', async ({ browser }
   expectNoBrowserErrors(clerk, first, second, third);
 });
 
+test('leaving while the network is away is refused and said, and the message goes when the connection is back, the place kept', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const person = await citizen(browser);
+  await knockViaApi(person, 'gewerbeamt', { name: 'Offline' });
+  await openWaitingRoom(person, 'gewerbeamt');
+  const { page } = person;
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+
+  await person.context.setOffline(true);
+  await expect(page.getByTestId('live-status')).toHaveText('Verbindung unterbrochen – wird wiederhergestellt …');
+  await page.getByRole('button', { name: 'Warteschlange verlassen' }).click();
+  await page.getByRole('button', { name: 'Ja, verlassen' }).click();
+  const refused = page.getByRole('alert').filter({ hasText: 'Keine Verbindung zum Server' });
+  await expect(refused).toBeVisible();
+
+  await person.context.setOffline(false);
+  await expect(page.getByTestId('live-status')).toHaveText('Wieder verbunden.');
+  // It said so beside the same buttons while the connection was back.
+  await expect(refused).toHaveCount(0);
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  await page.getByRole('button', { name: 'Ja, verlassen' }).click();
+  await expect(mainHeading(page)).toHaveText('Ihr Besuch ist beendet');
+  expectNoBrowserErrors(clerk);
+});
+
 // A citizen waiting kept reading "Es kann jeden Moment so weit sein" after the clerk closed the door.
 test('a citizen waiting is told when the door closes, keeps the place after a reload, and hears when it opens', async ({
   browser,
