@@ -1,4 +1,5 @@
-import { passDeviceCheck } from './call-support';
+import type { Locator } from '@playwright/test';
+import { passDeviceCheck, remoteTile } from './call-support';
 import { expect, switchLanguage, test } from './fixtures';
 import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepartment } from './support';
 
@@ -97,6 +98,84 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
     await expect(clerk.page).toHaveURL(new RegExp(`/staff/${clerk.departmentId}$`));
     // With the focus where the work goes on, as after every call (it was on the page's heading).
     await expect(clerk.page.getByRole('button', { name: 'Nächste Person hereinbitten' })).toBeFocused();
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+});
+
+/** Where the first and the last letter of `element`'s text stand on screen (their left edges). */
+async function firstAndLast(element: Locator): Promise<{ first: number; last: number }> {
+  return element.evaluate((node) => {
+    const text = Array.from(node.childNodes).find((child) => child.nodeType === Node.TEXT_NODE);
+    if (!text?.textContent) throw new Error('no text');
+    const at = (index: number) => {
+      const range = document.createRange();
+      range.setStart(text, index);
+      range.setEnd(text, index + 1);
+      return range.getBoundingClientRect().left;
+    };
+    return { first: at(0), last: at(text.textContent.length - 1) };
+  });
+}
+
+test('an Arabic name and chat message read from the right in a German call, full stop and all', async ({ browser }) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  await citizen.page.setViewportSize({ width: 320, height: 640 });
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'مريم حسن', concern: 'Reisepass' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+    await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+
+    // What she types runs from the right as she types it: the box lays it out as Arabic.
+    const input = citizen.page.getByRole('textbox', { name: 'Nachricht' });
+    await input.fill('أحتاج جواز السفر.');
+    expect(await input.evaluate((element) => getComputedStyle(element).unicodeBidi)).toBe('plaintext');
+    await citizen.page.getByRole('button', { name: 'Senden' }).click();
+
+    // The clerk reads it from the right, its full stop at its end (the left), not before its start.
+    const message = clerk.page.getByRole('log', { name: 'Nachrichten' }).locator('.chat__text').last();
+    await expect(message).toHaveText('أحتاج جواز السفر.');
+    const arabic = await firstAndLast(message);
+    expect(arabic.last, 'the full stop left of the first letter').toBeLessThan(arabic.first);
+    // The line above it names her first, then the time: the time stood before her name.
+    const meta = clerk.page.getByRole('log', { name: 'Nachrichten' }).locator('.chat__meta').last();
+    await expect(meta).toHaveText(/^مريم حسن, \d\d:\d\d$/);
+    const [nameAt, timeAt] = await meta.evaluate((line) => {
+      const left = (pattern: RegExp) => {
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const index = node.textContent?.search(pattern) ?? -1;
+          if (index < 0) continue;
+          const range = document.createRange();
+          range.setStart(node, index);
+          range.setEnd(node, index + 1);
+          return range.getBoundingClientRect().left;
+        }
+        throw new Error(`${String(pattern)} not in the line`);
+      };
+      return [left(/م/), left(/\d/)];
+    });
+    expect(nameAt, 'her name left of the time').toBeLessThan(timeAt);
+    // A German message beside it still runs from the left.
+    await clerk.page.getByRole('textbox', { name: 'Nachricht' }).fill('Bitte den Pass zeigen.');
+    await clerk.page.getByRole('button', { name: 'Senden' }).click();
+    const german = citizen.page.getByRole('log', { name: 'Nachrichten' }).locator('.chat__text').last();
+    await expect(german).toHaveText('Bitte den Pass zeigen.');
+    const latin = await firstAndLast(german);
+    expect(latin.last).toBeGreaterThan(latin.first);
+
+    // Her name on her own small picture starts at the right, "(Sie)" after it at the left; cut
+    // short there, it loses its end, not its beginning.
+    const own = citizen.page.locator('[data-testid="tile"][data-self="true"]').getByTestId('tile-name');
+    await expect(own).toHaveText('مريم حسن (Sie)');
+    const name = await firstAndLast(own);
+    expect(name.last, '"(Sie)" left of her first letter').toBeLessThan(name.first);
+    await expect(remoteTile(clerk.page).getByTestId('tile-name')).toHaveText('مريم حسن');
   } finally {
     await tidyDepartment(clerk, clerk.departmentId);
     await citizen.context.close();

@@ -504,6 +504,33 @@ test('the third in the queue moves up when the first leaves', async ({ browser }
   expectNoBrowserErrors(clerk, first, second, third);
 });
 
+test('leaving while the network is away is refused and said, and the message goes when the connection is back, the place kept', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const person = await citizen(browser);
+  await knockViaApi(person, 'gewerbeamt', { name: 'Offline' });
+  await openWaitingRoom(person, 'gewerbeamt');
+  const { page } = person;
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+
+  await person.context.setOffline(true);
+  await expect(page.getByTestId('live-status')).toHaveText('Verbindung unterbrochen – wird wiederhergestellt …');
+  await page.getByRole('button', { name: 'Warteschlange verlassen' }).click();
+  await page.getByRole('button', { name: 'Ja, verlassen' }).click();
+  const refused = page.getByRole('alert').filter({ hasText: 'Keine Verbindung zum Server' });
+  await expect(refused).toBeVisible();
+
+  await person.context.setOffline(false);
+  await expect(page.getByTestId('live-status')).toHaveText('Wieder verbunden.');
+  // It said so beside the same buttons while the connection was back.
+  await expect(refused).toHaveCount(0);
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  await page.getByRole('button', { name: 'Ja, verlassen' }).click();
+  await expect(mainHeading(page)).toHaveText('Ihr Besuch ist beendet');
+  expectNoBrowserErrors(clerk);
+});
+
 // A citizen waiting kept reading "Es kann jeden Moment so weit sein" after the clerk closed the door.
 test('a citizen waiting is told when the door closes, keeps the place after a reload, and hears when it opens', async ({
   browser,
@@ -655,6 +682,29 @@ test('a concern that would show reversed is refused next to the field, in German
   );
   await expect(english.getByLabel(/^Your concern/)).toHaveValue(spoof);
   await expectNoA11yViolations(page);
+});
+
+test('an Arabic name and concern are laid out from the right as they are typed, in the German form', async ({
+  browser,
+}) => {
+  await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const { page } = await citizen(browser);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/${TENANT}/fundbuero`);
+  const form = page.getByRole('form', { name: 'Anklopfen' });
+  // Each line takes the direction of its own script (the first letter's), not the page's: the
+  // concern's full stop ended up at its start, and "Reisepass" before it for a reader from the right.
+  for (const [label, text] of [
+    [/^Name/, 'مريم حسن'],
+    [/^Ihr Anliegen/, 'فقدت جواز سفري. Reisepass'],
+  ] as const) {
+    const field = form.getByLabel(label);
+    await field.fill(text);
+    expect(await field.evaluate((element) => getComputedStyle(element).unicodeBidi), String(label)).toBe('plaintext');
+  }
+  await form.getByRole('checkbox', { name: /Datenschutz/ }).check();
+  await form.getByRole('button', { name: 'Anklopfen' }).click();
+  await expect(page).toHaveURL(new RegExp(`/${TENANT}/fundbuero/wait$`));
 });
 
 test('staff sign in with the form, see their offices and sign out', async ({ browser }) => {

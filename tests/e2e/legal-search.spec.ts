@@ -75,3 +75,22 @@ test('legal pages from the door page’s footer, accessibility feedback to the m
   await expect(result.getByRole('link', { name: 'Termin buchen' })).toBeVisible();
   await checkBothWidths(page);
 });
+
+test('the office search’s field on a phone is as big to tap and to read as the page’s other fields', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  for (const path of ['/', '/musterstadt']) {
+    await page.goto(path);
+    const field = page.getByRole('searchbox', { name: /Das richtige Amt finden/ });
+    await expect(field).toBeVisible();
+    const [fieldSize, textSize] = await field.evaluate((input) => [
+      input.getBoundingClientRect().height,
+      getComputedStyle(input).fontSize,
+    ]);
+    const pageTextSize = await page.evaluate(() => getComputedStyle(document.body).fontSize);
+    const button = await page.getByRole('button', { name: 'Suchen' }).boundingBox();
+    expect(fieldSize, `the field's height on ${path}`).toBeGreaterThanOrEqual(button?.height ?? 44);
+    expect(textSize, `the field's text size on ${path}`).toBe(pageTextSize);
+  }
+});

@@ -5,6 +5,23 @@ import { formatClock } from '../../ui/format';
 import type { ChatEntry } from './media/transport';
 import { participantName } from './participant-name';
 
+const SLOT = '\uE000';
+
+/**
+ * "Name, 10:32" with the name set apart (<bdi>): an Arabic name took the time and comma into its
+ * right-to-left run, and the line read "10:32 ,مريم حسن", the time first.
+ */
+function SenderLine({ line, name }: { line: string; name: string }) {
+  const [before, after] = line.split(SLOT);
+  return (
+    <>
+      {before}
+      <bdi>{name}</bdi>
+      {after}
+    </>
+  );
+}
+
 /**
  * In-call text chat: relayed, never stored. New messages are read out politely (role="log").
  * Senders are named as their tiles name them: an invitee who gave no name, by the role for a link
@@ -58,12 +75,12 @@ export function ChatPanel({
           {messages.map((message) => (
             <li key={message.id} className={`chat__message${message.isSelf ? ' chat__message--self' : ''}`}>
               <span className="chat__meta">
-                {t('chat.meta', {
-                  name: message.role
-                    ? participantName(t, { name: message.name, role: message.role }).name
-                    : message.name,
-                  time: formatClock(new Date(message.at), locale, timeZone),
-                })}
+                <SenderLine
+                  line={t('chat.meta', { name: SLOT, time: formatClock(new Date(message.at), locale, timeZone) })}
+                  name={
+                    message.role ? participantName(t, { name: message.name, role: message.role }).name : message.name
+                  }
+                />
               </span>
               <span className="chat__text">{message.text}</span>
             </li>

@@ -7,7 +7,7 @@ import { toApiError } from '../../lib/api';
 import { getLiveClient } from '../../lib/live-client';
 import { playTone, primeAudio } from '../../lib/chime';
 import { problemMessage, useSay, type Message } from '../../lib/message';
-import { useLiveVisit } from '../../lib/useLive';
+import { useLiveConnectionState, useLiveVisit } from '../../lib/useLive';
 import { useDepartmentPhrase, useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
 import { formatClock } from '../../ui/format';
@@ -239,6 +239,14 @@ function WaitingActions({ visit }: { visit: CitizenVisit }) {
   const leaveButtonRef = useRef<HTMLButtonElement>(null);
   // An appointment is not lost by leaving: its join link brings the citizen back until its end.
   const appointment = visit.kind === 'appointment';
+  // Leaving offline said "Keine Verbindung zum Server", and still did beside the same buttons once
+  // the connection was back (and "Wieder verbunden." said): it goes then, to try again.
+  const connection = useLiveConnectionState();
+  const [seenConnection, setSeenConnection] = useState(connection);
+  if (seenConnection !== connection) {
+    setSeenConnection(connection);
+    if (connection === 'open') setLeaveError(null);
+  }
 
   useEffect(() => {
     if (confirming) confirmRef.current?.focus();
