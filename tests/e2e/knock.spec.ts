@@ -1,5 +1,5 @@
 import { SlotsResponseSchema, type BookingRequest } from '@amtsraum/shared';
-import type { Browser } from '@playwright/test';
+import type { Browser, Locator } from '@playwright/test';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import {
   DEMO_PASSWORD,
@@ -684,10 +684,10 @@ test('a concern that would show reversed is refused next to the field, in German
   await expectNoA11yViolations(page);
 });
 
-test('an Arabic name and concern are laid out from the right as they are typed, in the German form', async ({
+test('an Arabic name and concern are laid out from the right as they are typed, in the German form and the console', async ({
   browser,
 }) => {
-  await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const clerk = await clerkAt(browser, STAFF.mehmet, 'fundbuero');
   const { page } = await citizen(browser);
   await page.setViewportSize({ width: 320, height: 640 });
   await page.goto(`/${TENANT}/fundbuero`);
@@ -705,7 +705,30 @@ test('an Arabic name and concern are laid out from the right as they are typed, 
   await form.getByRole('checkbox', { name: /Datenschutz/ }).check();
   await form.getByRole('button', { name: 'Anklopfen' }).click();
   await expect(page).toHaveURL(new RegExp(`/${TENANT}/fundbuero/wait$`));
+
+  // The clerk's console reads it from the right too: "Reisepass" at the left end of the concern,
+  // not after a full stop that stood at the Arabic sentence's start.
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const concern = clerk.page.getByRole('row', { name: /مريم حسن/ }).getByRole('cell', { name: /Reisepass/ });
+  await expect(concern).toBeVisible();
+  expect(await leftOfWord(concern, 'Reisepass')).toBeLessThan(await leftOfWord(concern, 'فقدت'));
 });
+
+/** Where `word` starts on the screen, from the left, within `element`'s text. */
+function leftOfWord(element: Locator, word: string): Promise<number> {
+  return element.evaluate((root, word) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(word) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + word.length);
+      return range.getBoundingClientRect().left;
+    }
+    throw new Error(`"${word}" is not in the element`);
+  }, word);
+}
 
 test('staff sign in with the form, see their offices and sign out', async ({ browser }) => {
   const person = await citizen(browser);

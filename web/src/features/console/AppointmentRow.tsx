@@ -62,7 +62,7 @@ export function AppointmentRow({
         {clock(appointment.startsAt)}–{clock(appointment.endsAt)}
       </td>
       <th scope="row">
-        {appointment.name}
+        <bdi>{appointment.name}</bdi>
         {(appointment.phone ?? appointment.email) && (
           <span className="appointments-table__contact">
             {[appointment.phone, appointment.email].filter(Boolean).join(' · ')}
@@ -89,7 +89,9 @@ export function AppointmentRow({
           </span>
         )}
       </td>
-      <td className="appointments-table__concern">{appointment.concern ?? '–'}</td>
+      <td className="appointments-table__concern">
+        <bdi>{appointment.concern ?? '–'}</bdi>
+      </td>
       <td>
         <span className={label.className} data-testid="appointment-state">
           {label.text}

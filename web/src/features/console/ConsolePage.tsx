@@ -718,7 +718,8 @@ function Console({
                         }}
                       >
                         <th scope="row">
-                          {visitName(entry)}
+                          {/* What a person typed keeps its own script's direction (an Arabic name from the right). */}
+                          <bdi>{visitName(entry)}</bdi>
                           <ChannelLabel entry={entry} />
                           {lost?.has(entry.id) && (
                             <span className="badge badge--lost" data-testid="connection-lost">
@@ -734,7 +735,9 @@ function Console({
                             </span>
                           )}
                         </th>
-                        <td>{service ? <span lang={service.lang}>{service.text}</span> : entry.concern}</td>
+                        <td>
+                          {service ? <span lang={service.lang}>{service.text}</span> : <bdi>{entry.concern}</bdi>}
+                        </td>
                         <td lang={entry.language}>{languageName(entry.language)}</td>
                         <td>
                           {entry.interpreterLanguage

@@ -26,9 +26,11 @@ export function VisitFactsLine({ entry }: { entry: QueueEntry }) {
   const service = entry.service ? localize(entry.service.name) : null;
   return (
     <p className="visit-facts" data-testid="visit-facts">
-      <strong>{visitName(entry)}</strong>
+      <strong>
+        <bdi>{visitName(entry)}</bdi>
+      </strong>
       {': '}
-      {service ? <span lang={service.lang}>{service.text}</span> : entry.concern}
+      {service ? <span lang={service.lang}>{service.text}</span> : <bdi>{entry.concern}</bdi>}
       {' · '}
       <span lang={entry.language}>{languageName(entry.language)}</span>
       {entry.interpreterLanguage && (
