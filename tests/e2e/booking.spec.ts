@@ -563,7 +563,7 @@ test('the clerk books for a caller, moves the appointment and cancels it with a 
   await dialog.getByRole('textbox').fill('Bitte rufen Sie uns für einen neuen Termin an.');
   await expectNoA11yViolations(page);
   await page.screenshot({ path: testInfo.outputPath('console-cancel-dialog.png'), fullPage: true });
-  await dialog.getByRole('button', { name: 'Ja, Termin absagen' }).click();
+  await dialog.getByRole('button', { name: 'Ja, absagen' }).click();
   await expect(dialog).toBeHidden();
   await expect(row.getByTestId('appointment-state')).toHaveText('Abgesagt');
   await expect(row.getByRole('button', { name: 'Termin von Anton Anruf absagen' })).toHaveCount(0);
@@ -1281,6 +1281,72 @@ test('the browser’s Back during a move or a cancel steps back on the manage pa
   await expect(notice).toHaveText(/^Ihr Termin ist verschoben auf /);
   await expect(notice).toBeFocused();
   // Done: Back leaves the manage page, no step of the finished move is left to go back through.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/dev\/mailbox\?id=/);
+  expect(citizen.errors).toEqual([]);
+});
+
+test('after a finished move or cancel, the browser’s Forward brings back no step of it, and Back still leaves', async ({
+  browser,
+}) => {
+  const citizen = await people.open(browser);
+  const { page } = citizen;
+  // 53 days ahead: away from the other tests' slots, within the horizon.
+  const day = berlinDate(new Date(Date.now() + 53 * 24 * 3_600_000).toISOString());
+  const startsAt = (await freeSlotsOn(page, day))[30];
+  if (!startsAt) throw new Error(`no free slot on ${day}`);
+  const email = uniqueEmail('fritz');
+  const made = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt,
+      name: 'Fritz Vorwärts',
+      email,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+  });
+  expect(made.status()).toBe(201);
+  await openMail(page, email, 'appointment.confirmation');
+  await mailLink(page, 'manage').click();
+  const state = page.getByTestId('appointment-state');
+  await expect(state).toHaveAttribute('data-state', 'booked');
+  const move = page.getByRole('button', { name: 'Termin verschieben' });
+  const review = page.getByTestId('rebook-review');
+  const notice = page.getByTestId('manage-message');
+  /** The history entry shown: the router's index of it. */
+  const entry = () => page.evaluate(() => (window.history.state as { idx?: number } | null)?.idx ?? null);
+  const appointmentEntry = await entry();
+
+  // A finished move: Forward does not reopen its review (whose button would ask for the time
+  // now held, and be refused), nor its times; the page stays at the appointment as it is now.
+  await move.click();
+  const { button, startsAt: newStart } = await firstSlot(page);
+  await button.click();
+  await review.getByRole('button', { name: 'Termin verschieben' }).click();
+  await expect(notice).toHaveText(/^Ihr Termin ist verschoben auf /);
+  await expect.poll(entry).toBe(appointmentEntry);
+  await page.goForward();
+  await expect.poll(entry).toBe(appointmentEntry);
+  await expect(review).toHaveCount(0);
+  await expect(page.getByTestId('rebook')).toHaveCount(0);
+  await expect(move).toBeVisible();
+  await expect(state).toHaveText('Ihr Termin ist gebucht.');
+  expect(await freeSlotsOn(page, day)).not.toContain(newStart);
+
+  // A finished cancel: Forward does not bring back its question; the page says it is cancelled.
+  await page.getByRole('button', { name: 'Termin absagen' }).click();
+  await page.getByRole('button', { name: 'Ja, absagen' }).click();
+  await expect(state).toHaveAttribute('data-state', 'cancelled');
+  await expect.poll(entry).toBe(appointmentEntry);
+  await page.goForward();
+  await expect.poll(entry).toBe(appointmentEntry);
+  await expect(page.getByTestId('cancel-confirm')).toHaveCount(0);
+  await expect(state).toHaveText('Dieser Termin ist abgesagt.');
+  await expectNoA11yViolations(page);
+
+  // Back still leaves the manage page at once: no step of either is left to go back through.
   await page.goBack();
   await expect(page).toHaveURL(/\/dev\/mailbox\?id=/);
   expect(citizen.errors).toEqual([]);
