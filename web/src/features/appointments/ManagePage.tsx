@@ -82,19 +82,19 @@ const STEPS: readonly Mode[] = ['confirmCancel', 'rebook', 'review'];
  * The step of a move or a cancel is a history entry of its own, so the browser's Back steps back on
  * this page (review → times → the appointment) instead of leaving it mid-way. The entries' address
  * is the page's, without the token (useFragmentToken); the review's keeps the time under review.
- * Each keeps the time the appointment had when the step began (`of`): once it was moved or is no
- * longer booked, the entries of that step are stale. The browser keeps them for its Forward, which
- * would bring back the finished move's review and ask for the time now held; such an entry shows
- * the appointment and goes back (`stale` entries) to the one the step began from.
+ * Each keeps the appointment's time and state when the step began (`of`): once it was moved or is
+ * no longer booked, the entries of that step are stale. The browser keeps them for its Forward,
+ * which would bring back the finished move's review and ask for the time now held; a stale entry
+ * shows the appointment and steps back, until the one the step began from.
  */
-function stepOf(state: unknown, appointment: CitizenAppointment): { mode: Mode; chosen: Slot | null; stale: number } {
+function stepOf(state: unknown, of: string): { mode: Mode; chosen: Slot | null; stale: boolean } {
   const entry = (state ?? {}) as { manage?: unknown; chosen?: unknown; of?: unknown };
   const kept = SlotSchema.safeParse(entry.chosen);
   const chosen = kept.success ? kept.data : null;
-  const mode = STEPS.find((step) => step === entry.manage) ?? 'view';
-  if (mode !== 'view' && (entry.of !== appointment.startsAt || appointment.state !== 'booked'))
-    return { mode: 'view', chosen: null, stale: mode === 'review' ? 2 : 1 };
-  return { mode: mode === 'review' && !chosen ? 'rebook' : mode, chosen, stale: 0 };
+  const step = STEPS.find((mode) => mode === entry.manage);
+  const stale = !!step && entry.of !== of;
+  const mode = (!stale && step) || 'view';
+  return { mode: mode === 'review' && !chosen ? 'rebook' : mode, chosen, stale };
 }
 
 function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }) {
@@ -106,10 +106,11 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   const [appointment, setAppointment] = useState(loaded);
   useFooterTenant(appointment.tenantSlug);
   /** The step, and at the review the new time under review (kept by its entry through a reload). */
-  const { mode, chosen: reviewed, stale } = stepOf(location.state, appointment);
+  const of = appointment.startsAt + appointment.state;
+  const { mode, chosen: reviewed, stale } = stepOf(location.state, of);
   // Reached by Forward (or a reload) only: the page's own steps leave a finished one by going back.
   useEffect(() => {
-    if (stale) navigate(-stale);
+    if (stale) navigate(-1);
     // Once per entry reached, not again when the appointment changes under the entry shown.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [location]);
@@ -158,10 +159,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
     setNotice((previous) => ({ kind, text, n: (previous?.n ?? 0) + 1, at }));
   };
   const go = (next: Mode, slot?: Slot) => {
-    navigate(
-      { pathname: location.pathname, search: location.search },
-      { state: { manage: next, chosen: slot, of: appointment.startsAt } },
-    );
+    navigate({ pathname: location.pathname, search: location.search }, { state: { manage: next, chosen: slot, of } });
   };
   /** Back through `steps` of this page's entries (to the times, or to the appointment); resolves once there. */
   const back = (steps = mode === 'review' ? 2 : mode === 'view' ? 0 : 1) =>
