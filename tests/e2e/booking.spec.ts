@@ -1060,6 +1060,8 @@ test('moving an appointment on its manage page shows the current and the new tim
   const notice = page.getByTestId('manage-message');
   await expect(notice).toHaveText(/^Ihr Termin ist verschoben auf /);
   await expect(notice).toBeFocused();
+  // In sight, too: the browser put back the scroll position of the times, far below it.
+  await expect(notice).toBeInViewport();
   await expect(page.getByTestId('rebook-review')).toHaveCount(0);
   expect(await freeSlotsOn(page, berlinDate(startsAt))).toContain(startsAt);
   expect(await freeSlotsOn(page, berlinDate(newStart))).not.toContain(newStart);

@@ -109,7 +109,10 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   const of = appointment.startsAt + appointment.state;
   const { mode, chosen: reviewed, stale } = stepOf(location.state, of);
   // Reached by Forward (or a reload) only: the page's own steps leave a finished one by going back.
+  // And the steps' entries keep no scroll position of their own: the browser put it back after
+  // the page had moved the focus (to the message of a finished move, say), and hid that far above.
   useEffect(() => {
+    history.scrollRestoration = 'manual';
     if (stale) navigate(-1);
     // Once per entry reached, not again when the appointment changes under the entry shown.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -168,7 +171,6 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
       window.addEventListener('popstate', () => resolve(), { once: true });
       navigate(-steps);
     });
-  const describe = problemMessage;
 
   /**
    * Refused because the appointment changed elsewhere meanwhile (the office cancelled it, it began
@@ -200,7 +202,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
       await back();
     } catch (caught) {
       const error = toApiError(caught);
-      tell('warning', describe(error), await showChanged(error));
+      tell('warning', problemMessage(error), await showChanged(error));
     } finally {
       setBusy(false);
     }
@@ -243,7 +245,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
         );
         await back(1);
       } else {
-        tell('warning', describe(error), await showChanged(error));
+        tell('warning', problemMessage(error), await showChanged(error));
       }
     } finally {
       setBusy(false);
@@ -264,32 +266,24 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
         'warning',
         error.code === 'appointment_not_open_yet' && error.extras.opensAt
           ? notYetMessage(new Date(error.extras.opensAt), timeZone)
-          : describe(error),
+          : problemMessage(error),
         at,
       );
     }
   };
 
-  const stateText: Record<CitizenAppointment['state'], string> = {
-    // Still "booked" once its time has passed (until a clerk records how it went): not "is booked".
-    booked: t(over ? 'manage.state.bookedOver' : 'manage.state.booked'),
-    cancelled: t('manage.state.cancelled'),
-    // On site, "arrived" means checked in at the town hall, not waiting in the virtual room.
-    arrived: t('manage.state.arrived', { context: appointment.channel === 'onsite' ? 'onsite' : undefined }),
-    done: t('manage.state.done'),
-    no_show: t('manage.state.no_show'),
-  };
+  // Still "booked" once its time has passed (until a clerk records how it went): not "is booked".
+  // On site, "arrived" means checked in at the town hall (`arrived_onsite`), not waiting in the
+  // virtual room; the other states have no words of their own for on site.
+  const stateText = t(`manage.state.${appointment.state === 'booked' && over ? 'bookedOver' : appointment.state}`, {
+    context: appointment.channel === 'onsite' ? 'onsite' : undefined,
+  });
 
   return (
     <>
       <PageHeading title={t('manage.title')} />
       {shownNotice && (
-        <p
-          ref={messageRef}
-          tabIndex={-1}
-          className={`notice ${shownNotice.kind === 'success' ? 'notice--success' : 'notice--warning'}`}
-          data-testid="manage-message"
-        >
+        <p ref={messageRef} tabIndex={-1} className={`notice notice--${shownNotice.kind}`} data-testid="manage-message">
           {say(shownNotice.text)}
         </p>
       )}
@@ -301,7 +295,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
           data-state={appointment.state}
           data-over={over || undefined}
         >
-          {stateText[appointment.state]}
+          {stateText}
         </p>
         <AppointmentFacts appointment={appointment} />
       </div>
