@@ -271,10 +271,15 @@ export const StaffAppointmentSchema = z.extend(AppointmentBaseSchema, {
 });
 export type StaffAppointment = z.infer<typeof StaffAppointmentSchema>;
 
+/**
+ * `serverTime`: the office's clock when it answered. The console's "today" and the calendar of a
+ * move go by it, not by the clerk's computer, whose clock may be a day off.
+ */
 export const StaffAppointmentsResponseSchema = z.object({
   date: DateTextSchema,
   timeZone: z.string(),
   appointments: z.array(StaffAppointmentSchema),
+  serverTime: IsoInstantSchema,
 });
 export type StaffAppointmentsResponse = z.infer<typeof StaffAppointmentsResponseSchema>;
 

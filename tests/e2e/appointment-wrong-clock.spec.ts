@@ -1,9 +1,21 @@
-import { MailboxListSchema, MailboxMessageSchema, SlotsResponseSchema } from '@amtsraum/shared';
+import {
+  MailboxListSchema,
+  MailboxMessageSchema,
+  SlotsResponseSchema,
+  StaffAppointmentResponseSchema,
+} from '@amtsraum/shared';
 import { appForPastAppointments } from './appointment-in-the-past';
 import { berlinDay, TODAY_SLOT_MARGIN } from './berlin-day';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
 import { appOfOneBerlinDay, type OneDayApp } from './one-day-app';
-import { expectNoBrowserErrors, newPerson, peoplePerTest, type Person } from './support';
+import {
+  expectNoBrowserErrors,
+  newPerson,
+  peoplePerTest,
+  signInAsStaff,
+  TESTHAUSEN_PASSWORD,
+  type Person,
+} from './support';
 
 // A citizen's old phone whose clock is hours off (issue 6): the manage and join pages decide on
 // the office's clock, which comes with the appointment's answers. The appointments are booked on an
@@ -153,7 +165,7 @@ function shortDay(citizen: Person, date: string): Promise<string> {
   );
 }
 
-test.describe('the booking calendar', () => {
+test.describe('the booking calendars, the citizen’s and the clerk’s', () => {
   const office = appOfOneBerlinDay(TODAY_SLOT_MARGIN);
 
   test('a phone whose clock is a day ahead still shows today’s free times first, and books one', async ({
@@ -207,5 +219,72 @@ test.describe('the booking calendar', () => {
     await expect(page.getByRole('button', { name: 'Frühere Woche' })).toHaveAttribute('aria-disabled', 'true');
     await expectNoA11yViolations(page);
     expectNoBrowserErrors(citizen);
+  });
+
+  test('the clerk’s console on a computer whose clock is a day ahead or behind shows the office’s today, and the calendar of a move starts there', async ({
+    browser,
+  }) => {
+    for (const [off, name] of [
+      [24 * 3_600_000, 'Vorne'],
+      [-24 * 3_600_000, 'Hinten'],
+    ] as const) {
+      const clerk = await phoneOff(browser, off, office);
+      const me = await signInAsStaff(clerk, 'clara.klein@testhausen.example', TESTHAUSEN_PASSWORD);
+      const departmentId = me.staff.departments.find((d) => d.tenantSlug === 'testhausen' && d.slug === 'termine')?.id;
+      if (!departmentId) throw new Error('Clara is no member of the Terminbüro');
+      // Booked for a caller for today's last free time: the first ones stay for the specs that join
+      // within the hour.
+      const today = berlinDay(office.now());
+      const free = await clerk.request.get(
+        `/api/tenants/testhausen/departments/termine/slots?services=beratung&persons=1&from=${today}&days=1`,
+      );
+      const startsAt = SlotsResponseSchema.parse(await free.json())
+        .days.flatMap((day) => day.slots)
+        .at(-1)?.startsAt;
+      if (!startsAt) throw new Error('no free time left today');
+      const caller = `Uhr ${name} ${String(Date.now())}`;
+      const booked = await clerk.request.post(`/api/staff/departments/${departmentId}/appointments`, {
+        data: { services: ['beratung'], persons: 1, startsAt, name: caller, language: 'de' },
+      });
+      expect(booked.status()).toBe(201);
+      const { appointment } = StaffAppointmentResponseSchema.parse(await booked.json());
+
+      const { page } = clerk;
+      await page.goto(`/staff/${departmentId}`);
+      const panel = page.getByTestId('appointments-panel');
+      // Today is the office's: today's appointments are listed, not those of the clerk's tomorrow or yesterday.
+      const day = await page.evaluate(
+        (date) =>
+          new Intl.DateTimeFormat('de-DE', {
+            timeZone: 'UTC',
+            weekday: 'long',
+            day: 'numeric',
+            month: 'long',
+            year: 'numeric',
+          }).format(new Date(`${date}T00:00:00Z`)),
+        today,
+      );
+      await expect(panel.getByTestId('appointments-day')).toHaveText(`Heute, ${day}`);
+      const row = panel.getByTestId('appointments').getByRole('row', { name: new RegExp(caller) });
+      await row.getByRole('button', { name: `Termin von ${caller} verschieben` }).click();
+      const move = panel.getByTestId('move');
+      await expect(move.getByRole('heading', { level: 3 })).toBeFocused();
+      // The calendar starts today, and no earlier: not a day later, nor with yesterday a week back.
+      await expect(move.getByTestId('slot-range')).toHaveText(new RegExp(`^${await shortDay(clerk, today)} bis `));
+      await expect(move.getByRole('list', { name: 'Tag wählen' }).getByRole('listitem').first()).toContainText(
+        await shortDay(clerk, today),
+      );
+      await expect(move.getByRole('button', { name: 'Frühere Woche' })).toHaveAttribute('aria-disabled', 'true');
+      await expectNoA11yViolations(page);
+      await move.getByRole('button', { name: 'Schließen' }).click();
+
+      // Its time is free again for the next part and the other specs.
+      const cancelled = await clerk.request.post(
+        `/api/staff/departments/${departmentId}/appointments/${appointment.id}/cancel`,
+        { data: {} },
+      );
+      expect(cancelled.status()).toBe(200);
+      expectNoBrowserErrors(clerk);
+    }
   });
 });

@@ -4,6 +4,7 @@ import {
   MailboxMessageSchema,
   SlotsResponseSchema,
   StaffAppointmentResponseSchema,
+  StaffAppointmentsResponseSchema,
   type BookingRequest,
 } from '@amtsraum/shared';
 import type { Browser, Locator, Page } from '@playwright/test';
@@ -511,6 +512,25 @@ async function clerkOnDuty(browser: Browser): Promise<Person & { departmentId: s
   return { ...clerk, departmentId };
 }
 
+/**
+ * The office's clock as the console reads it in the answers of the day's appointments (it goes by
+ * that, not by the clerk's computer), moved on by `ms`: the run's server's own clock cannot be moved,
+ * so time passing for the office is told to the console this way, beside `page.clock` for the browser.
+ */
+async function officeClockAhead(page: Page): Promise<{ ms: number }> {
+  const ahead = { ms: 0 };
+  await page.route(
+    (url) => /\/api\/staff\/departments\/[^/]+\/appointments\?date=/.test(url.href),
+    async (route) => {
+      const response = await route.fetch();
+      const body = StaffAppointmentsResponseSchema.parse(await response.json());
+      const serverTime = new Date(Date.parse(body.serverTime) + ahead.ms).toISOString();
+      await route.fulfill({ response, json: { ...body, serverTime } });
+    },
+  );
+  return ahead;
+}
+
 test('the clerk books for a caller, moves the appointment and cancels it with a note', async ({
   browser,
 }, testInfo) => {
@@ -623,8 +643,12 @@ test('the no-show question, answered by keyboard, gives the focus back to the ro
 }) => {
   const clerk = await clerkOnDuty(browser);
   const { page } = clerk;
-  // The console's clock runs ahead (the server's does not): the console offers the no-show, the server refuses it yet.
+  // The console's clock runs ahead, and so does the office's as the console reads it in its
+  // answers, but the server's own does not: the console offers the no-show, the server refuses it yet.
   await page.clock.install({ time: Date.now() });
+  const office = await officeClockAhead(page);
+  // A name of this run's own: another run's Nora of the same day is in the list too.
+  const nora = `Nora Nichtda ${String(Date.now() % 1_000_000)}`;
   await page.goto(`/staff/${clerk.departmentId}`);
   const panel = page.getByTestId('appointments-panel');
   await panel.getByRole('button', { name: 'Termin für Anrufende buchen' }).click();
@@ -632,20 +656,21 @@ test('the no-show question, answered by keyboard, gives the focus back to the ro
   await booking.getByRole('button', { name: 'Weiter' }).click();
   await booking.getByRole('list', { name: 'Tag wählen' }).getByRole('button').nth(1).click(); // tomorrow
   await booking.getByTestId('slot-list').getByRole('button').first().click();
-  await booking.getByRole('textbox', { name: 'Name' }).fill('Nora Nichtda');
+  await booking.getByRole('textbox', { name: 'Name' }).fill(nora);
   await booking.getByRole('button', { name: 'Termin buchen' }).click();
-  await expect(panel.getByTestId('appointments-message')).toContainText('Termin für Nora Nichtda gebucht');
-  const row = panel.getByTestId('appointments').getByRole('row', { name: /Nora Nichtda/ });
-  const ask = row.getByRole('button', { name: 'Nora Nichtda: nicht erschienen' });
+  await expect(panel.getByTestId('appointments-message')).toContainText(`Termin für ${nora} gebucht`);
+  const row = panel.getByTestId('appointments').getByRole('row', { name: new RegExp(`${nora}\\b`) });
+  const ask = row.getByRole('button', { name: `${nora}: nicht erschienen` });
   await expect(ask).toHaveAttribute('aria-disabled', 'true');
   const from = /^Ab (\d\d:\d\d)\sUhr möglich$/.exec((await row.locator('.field__hint').textContent()) ?? '')?.[1];
   expect(from, 'the row says from when').toBeTruthy();
 
+  office.ms = 48 * 3_600_000;
   await page.clock.fastForward('48:00:00');
   await expect(ask).not.toHaveAttribute('aria-disabled');
   await ask.focus();
   await page.keyboard.press('Enter');
-  const question = row.getByRole('group', { name: /Nora Nichtda wirklich als nicht erschienen vermerken/ });
+  const question = row.getByRole('group', { name: new RegExp(`${nora} wirklich als nicht erschienen vermerken`) });
   await expect(question.getByRole('button', { name: 'Ja, nicht erschienen' })).toBeFocused();
   await expectNoA11yViolations(page);
   // "Abbrechen": the question goes, the focus is back where it was asked.
@@ -746,6 +771,7 @@ test('a console left open overnight shows the new day’s appointments as today�
     new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', dateStyle: 'short' }).format(instant);
   const start = Date.now();
   await page.clock.install({ time: start });
+  const office = await officeClockAhead(page);
   await page.goto(`/staff/${clerk.departmentId}`);
   const panel = page.getByTestId('appointments-panel');
   const day = panel.getByTestId('appointments-day');
@@ -753,7 +779,8 @@ test('a console left open overnight shows the new day’s appointments as today�
   await expect(panel.getByRole('textbox', { name: 'Datum' })).toHaveValue(berlinDay(start));
   const yesterday = await day.textContent();
 
-  // The next morning (the console's clock reads the time every half minute).
+  // The next morning, for the console and the office (the console reads the time every half minute).
+  office.ms = 24 * 3_600_000;
   await page.clock.fastForward('24:00:00');
   await expect(panel.getByRole('textbox', { name: 'Datum' })).toHaveValue(berlinDay(start + 24 * 3_600_000));
   await expect(day).toHaveText(/^Heute, /);
@@ -1033,6 +1060,8 @@ test('moving an appointment on its manage page shows the current and the new tim
   const notice = page.getByTestId('manage-message');
   await expect(notice).toHaveText(/^Ihr Termin ist verschoben auf /);
   await expect(notice).toBeFocused();
+  // In sight, too: the browser put back the scroll position of the times, far below it.
+  await expect(notice).toBeInViewport();
   await expect(page.getByTestId('rebook-review')).toHaveCount(0);
   expect(await freeSlotsOn(page, berlinDate(startsAt))).toContain(startsAt);
   expect(await freeSlotsOn(page, berlinDate(newStart))).not.toContain(newStart);
@@ -1281,6 +1310,72 @@ test('the browser’s Back during a move or a cancel steps back on the manage pa
   await expect(notice).toHaveText(/^Ihr Termin ist verschoben auf /);
   await expect(notice).toBeFocused();
   // Done: Back leaves the manage page, no step of the finished move is left to go back through.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/dev\/mailbox\?id=/);
+  expect(citizen.errors).toEqual([]);
+});
+
+test('after a finished move or cancel, the browser’s Forward brings back no step of it, and Back still leaves', async ({
+  browser,
+}) => {
+  const citizen = await people.open(browser);
+  const { page } = citizen;
+  // 53 days ahead: away from the other tests' slots, within the horizon.
+  const day = berlinDate(new Date(Date.now() + 53 * 24 * 3_600_000).toISOString());
+  const startsAt = (await freeSlotsOn(page, day))[30];
+  if (!startsAt) throw new Error(`no free slot on ${day}`);
+  const email = uniqueEmail('fritz');
+  const made = await citizen.request.post(`/api/tenants/${TENANT}/departments/${DEPARTMENT}/appointments`, {
+    data: {
+      services: ['beratung'],
+      persons: 1,
+      startsAt,
+      name: 'Fritz Vorwärts',
+      email,
+      language: 'de',
+      consent: true,
+    } satisfies BookingRequest,
+  });
+  expect(made.status()).toBe(201);
+  await openMail(page, email, 'appointment.confirmation');
+  await mailLink(page, 'manage').click();
+  const state = page.getByTestId('appointment-state');
+  await expect(state).toHaveAttribute('data-state', 'booked');
+  const move = page.getByRole('button', { name: 'Termin verschieben' });
+  const review = page.getByTestId('rebook-review');
+  const notice = page.getByTestId('manage-message');
+  /** The history entry shown: the router's index of it. */
+  const entry = () => page.evaluate(() => (window.history.state as { idx?: number } | null)?.idx ?? null);
+  const appointmentEntry = await entry();
+
+  // A finished move: Forward does not reopen its review (whose button would ask for the time
+  // now held, and be refused), nor its times; the page stays at the appointment as it is now.
+  await move.click();
+  const { button, startsAt: newStart } = await firstSlot(page);
+  await button.click();
+  await review.getByRole('button', { name: 'Termin verschieben' }).click();
+  await expect(notice).toHaveText(/^Ihr Termin ist verschoben auf /);
+  await expect.poll(entry).toBe(appointmentEntry);
+  await page.goForward();
+  await expect.poll(entry).toBe(appointmentEntry);
+  await expect(review).toHaveCount(0);
+  await expect(page.getByTestId('rebook')).toHaveCount(0);
+  await expect(move).toBeVisible();
+  await expect(state).toHaveText('Ihr Termin ist gebucht.');
+  expect(await freeSlotsOn(page, day)).not.toContain(newStart);
+
+  // A finished cancel: Forward does not bring back its question; the page says it is cancelled.
+  await page.getByRole('button', { name: 'Termin absagen' }).click();
+  await page.getByRole('button', { name: 'Ja, absagen' }).click();
+  await expect(state).toHaveAttribute('data-state', 'cancelled');
+  await expect.poll(entry).toBe(appointmentEntry);
+  await page.goForward();
+  await expect.poll(entry).toBe(appointmentEntry);
+  await expect(page.getByTestId('cancel-confirm')).toHaveCount(0);
+  await expect(state).toHaveText('Dieser Termin ist abgesagt.');
+  await expectNoA11yViolations(page);
+
+  // Back still leaves the manage page at once: no step of either is left to go back through.
   await page.goBack();
   await expect(page).toHaveURL(/\/dev\/mailbox\?id=/);
   expect(citizen.errors).toEqual([]);

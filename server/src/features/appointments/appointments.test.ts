@@ -220,9 +220,14 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
     const arrival = (await arrive(token)).response.json.visitId as string;
 
     const path = `/api/staff/departments/${department.id}/appointments`;
+    const asked = clock.now().getTime();
     const today = StaffAppointmentsResponseSchema.parse((await console.get(path)).json);
+    const answered = clock.now().getTime();
     expect(today.date).toBe(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(clock.now()));
     expect(today.timeZone).toBe('Europe/Berlin');
+    // The office's clock, for the console's today and its calendar (the clerk's computer may be off).
+    expect(Date.parse(today.serverTime)).toBeGreaterThan(asked);
+    expect(Date.parse(today.serverTime)).toBeLessThan(answered);
     expect(today.appointments.map((a) => a.id)).toEqual([appointment.id]);
     expect(today.appointments[0]).toMatchObject({
       state: 'arrived',

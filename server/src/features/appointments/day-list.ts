@@ -37,5 +37,5 @@ export async function listAppointmentsForClerk(
       noShowGraceMinutes,
     }),
   );
-  return { date: day, timeZone, appointments: list };
+  return { date: day, timeZone, appointments: list, serverTime: ctx.now.toISOString() };
 }

@@ -82,13 +82,19 @@ const STEPS: readonly Mode[] = ['confirmCancel', 'rebook', 'review'];
  * The step of a move or a cancel is a history entry of its own, so the browser's Back steps back on
  * this page (review → times → the appointment) instead of leaving it mid-way. The entries' address
  * is the page's, without the token (useFragmentToken); the review's keeps the time under review.
+ * Each keeps the appointment's time and state when the step began (`of`): once it was moved or is
+ * no longer booked, the entries of that step are stale. The browser keeps them for its Forward,
+ * which would bring back the finished move's review and ask for the time now held; a stale entry
+ * shows the appointment and steps back, until the one the step began from.
  */
-function stepOf(state: unknown): { mode: Mode; chosen: Slot | null } {
-  const entry = (state ?? {}) as { manage?: unknown; chosen?: unknown };
+function stepOf(state: unknown, of: string): { mode: Mode; chosen: Slot | null; stale: boolean } {
+  const entry = (state ?? {}) as { manage?: unknown; chosen?: unknown; of?: unknown };
   const kept = SlotSchema.safeParse(entry.chosen);
   const chosen = kept.success ? kept.data : null;
-  const mode = STEPS.find((step) => step === entry.manage) ?? 'view';
-  return { mode: mode === 'review' && !chosen ? 'rebook' : mode, chosen };
+  const step = STEPS.find((mode) => mode === entry.manage);
+  const stale = !!step && entry.of !== of;
+  const mode = (!stale && step) || 'view';
+  return { mode: mode === 'review' && !chosen ? 'rebook' : mode, chosen, stale };
 }
 
 function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }) {
@@ -100,7 +106,17 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
   const [appointment, setAppointment] = useState(loaded);
   useFooterTenant(appointment.tenantSlug);
   /** The step, and at the review the new time under review (kept by its entry through a reload). */
-  const { mode, chosen: reviewed } = stepOf(location.state);
+  const of = appointment.startsAt + appointment.state;
+  const { mode, chosen: reviewed, stale } = stepOf(location.state, of);
+  // Reached by Forward (or a reload) only: the page's own steps leave a finished one by going back.
+  // And the steps' entries keep no scroll position of their own: the browser put it back after
+  // the page had moved the focus (to the message of a finished move, say), and hid that far above.
+  useEffect(() => {
+    history.scrollRestoration = 'manual';
+    if (stale) navigate(-1);
+    // Once per entry reached, not again when the appointment changes under the entry shown.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [location]);
   /** A message, shown at the step it was said for (`at`: one the page goes back to with it). */
   const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: Message; n: number; at: Mode } | null>(
     null,
@@ -146,7 +162,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
     setNotice((previous) => ({ kind, text, n: (previous?.n ?? 0) + 1, at }));
   };
   const go = (next: Mode, slot?: Slot) => {
-    navigate({ pathname: location.pathname, search: location.search }, { state: { manage: next, chosen: slot } });
+    navigate({ pathname: location.pathname, search: location.search }, { state: { manage: next, chosen: slot, of } });
   };
   /** Back through `steps` of this page's entries (to the times, or to the appointment); resolves once there. */
   const back = (steps = mode === 'review' ? 2 : mode === 'view' ? 0 : 1) =>
@@ -155,7 +171,6 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
       window.addEventListener('popstate', () => resolve(), { once: true });
       navigate(-steps);
     });
-  const describe = problemMessage;
 
   /**
    * Refused because the appointment changed elsewhere meanwhile (the office cancelled it, it began
@@ -187,7 +202,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
       await back();
     } catch (caught) {
       const error = toApiError(caught);
-      tell('warning', describe(error), await showChanged(error));
+      tell('warning', problemMessage(error), await showChanged(error));
     } finally {
       setBusy(false);
     }
@@ -230,7 +245,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
         );
         await back(1);
       } else {
-        tell('warning', describe(error), await showChanged(error));
+        tell('warning', problemMessage(error), await showChanged(error));
       }
     } finally {
       setBusy(false);
@@ -251,32 +266,24 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
         'warning',
         error.code === 'appointment_not_open_yet' && error.extras.opensAt
           ? notYetMessage(new Date(error.extras.opensAt), timeZone)
-          : describe(error),
+          : problemMessage(error),
         at,
       );
     }
   };
 
-  const stateText: Record<CitizenAppointment['state'], string> = {
-    // Still "booked" once its time has passed (until a clerk records how it went): not "is booked".
-    booked: t(over ? 'manage.state.bookedOver' : 'manage.state.booked'),
-    cancelled: t('manage.state.cancelled'),
-    // On site, "arrived" means checked in at the town hall, not waiting in the virtual room.
-    arrived: t('manage.state.arrived', { context: appointment.channel === 'onsite' ? 'onsite' : undefined }),
-    done: t('manage.state.done'),
-    no_show: t('manage.state.no_show'),
-  };
+  // Still "booked" once its time has passed (until a clerk records how it went): not "is booked".
+  // On site, "arrived" means checked in at the town hall (`arrived_onsite`), not waiting in the
+  // virtual room; the other states have no words of their own for on site.
+  const stateText = t(`manage.state.${appointment.state === 'booked' && over ? 'bookedOver' : appointment.state}`, {
+    context: appointment.channel === 'onsite' ? 'onsite' : undefined,
+  });
 
   return (
     <>
       <PageHeading title={t('manage.title')} />
       {shownNotice && (
-        <p
-          ref={messageRef}
-          tabIndex={-1}
-          className={`notice ${shownNotice.kind === 'success' ? 'notice--success' : 'notice--warning'}`}
-          data-testid="manage-message"
-        >
+        <p ref={messageRef} tabIndex={-1} className={`notice notice--${shownNotice.kind}`} data-testid="manage-message">
           {say(shownNotice.text)}
         </p>
       )}
@@ -288,7 +295,7 @@ function Manage({ token, loaded }: { token: string; loaded: CitizenAppointment }
           data-state={appointment.state}
           data-over={over || undefined}
         >
-          {stateText[appointment.state]}
+          {stateText}
         </p>
         <AppointmentFacts appointment={appointment} />
       </div>

@@ -5,6 +5,7 @@ import { lazyComponent } from '../../lib/lazy-component';
 export { useBookingInfo } from './api';
 export { ServiceNames } from './AppointmentFacts';
 export { BookingFlow, type BookingDraft, type BookingStep } from './BookingFlow';
+export { learnServerTime, serverNow } from './server-clock';
 export { SlotPicker } from './SlotPicker';
 export { slotWords, useSlotName } from './useSlotName';
 

@@ -35,10 +35,11 @@ export function keepForManaging(token: string): void {
 }
 
 function readHash(): string {
+  const hash = window.location.hash.slice(1);
   try {
-    return decodeURIComponent(window.location.hash.slice(1));
+    return decodeURIComponent(hash);
   } catch {
-    return window.location.hash.slice(1); // malformed escapes: checked as it is, and rejected
+    return hash; // malformed escapes: checked as it is, and rejected
   }
 }
 

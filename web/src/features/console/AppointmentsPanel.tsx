@@ -7,7 +7,7 @@ import { message, problemMessage, useSay, type Message } from '../../lib/message
 import { formatCivilDate, formatClock } from '../../ui/format';
 import { useLanguageLabel } from '../../ui/LanguageOptions';
 import { ZoneNote } from '../../ui/ZoneNote';
-import { slotWords, useSlotName } from '../appointments';
+import { learnServerTime, slotWords, useSlotName } from '../appointments';
 import { appointmentActions, useStaffAppointments } from './api';
 import { AppointmentRow } from './AppointmentRow';
 import { CallerBooking } from './CallerBooking';
@@ -82,7 +82,7 @@ export function AppointmentsPanel({ snapshot, renderActions, renderBookedActions
   }, [justBooked]);
   const openerRef = useRef<HTMLElement | null>(null);
 
-  const state = useStaffAppointments(department.id, date, String(snapshotId(snapshot)));
+  const state = useStaffAppointments(department.id, date, String(snapshotId(snapshot)), learnServerTime);
   const data: StaffAppointmentsResponse | null =
     state.status === 'success' ? state.data : state.previous?.date === date ? state.previous : null;
 

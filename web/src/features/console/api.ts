@@ -99,12 +99,25 @@ const appointmentsBase = (departmentId: string) => `${departmentBase(departmentI
 const appointmentPath = (departmentId: string, appointmentId: string, action: string) =>
   `${appointmentsBase(departmentId)}/${segment(appointmentId)}/${action}`;
 
-/** A day's appointments; `version` reloads when it changes (e.g. with each live snapshot). */
-export const useStaffAppointments = (departmentId: string, date: string, version: string) =>
+/**
+ * A day's appointments; `version` reloads when it changes (e.g. with each live snapshot).
+ * `learnClock` takes the office's clock in the answer the moment it arrives: the console's today
+ * and the calendar of a move go by it. (Passed in, not imported: this module is on the sign-in
+ * page, which the appointments' clock would cost a chunk of its own.)
+ */
+export const useStaffAppointments = (
+  departmentId: string,
+  date: string,
+  version: string,
+  learnClock: (serverTime: string) => void,
+) =>
   useLoad(`${departmentId}:${date}:${version}`, (signal) =>
     getJson(`${appointmentsBase(departmentId)}?date=${segment(date)}`, StaffAppointmentsResponseSchema, {
       ...options(),
       signal,
+    }).then((answer) => {
+      learnClock(answer.serverTime);
+      return answer;
     }),
   );
 

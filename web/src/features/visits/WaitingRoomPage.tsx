@@ -219,6 +219,11 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
               : t('wait.estimateNone')}
         </p>
       </div>
+      {/* Come after the appointment's start (both instants as the server writes them, so compared
+          as text): a late citizen is not left wondering whether the appointment still holds. */}
+      {visit.kind === 'appointment' && visit.appointmentStartsAt && visit.appointmentStartsAt < visit.createdAt && (
+        <p data-testid="late">{t('wait.late')}</p>
+      )}
       {/* Said when it comes (the place held until when, or kept while closed), not only shown: the
           region is there before it, so a screen reader reads what appears in it. */}
       <div aria-live="polite">{blocked && <DoorNotice visit={visit} reason={blocked} />}</div>
