@@ -11,7 +11,8 @@ import { z } from 'zod';
  * consoles only after LOST_AFTER_MS without a later `back`: a reconnect within a few seconds
  * does not flicker. A process that died tells nobody: every heartbeat, a process with consoles
  * open also reads its departments' waiting sightings (`last_seen_at`), and a visit nobody saw
- * for staleSightingMs (features/visits/sightings.ts) counts as lost, one seen after its `lost` (a second tab elsewhere) as connected.
+ * for staleSightingMs (features/visits/sightings.ts) counts as lost, one seen after its `lost` (a
+ * second tab elsewhere) as connected.
  */
 
 export const PRESENCE_TOPIC = 'visit-presence';
