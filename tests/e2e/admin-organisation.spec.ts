@@ -202,3 +202,69 @@ test('an admin changes the hours and adds a closure in the browser; the door pag
     await expect(admin.page.getByTestId('admin-forbidden')).toHaveCount(0);
   }
 });
+
+test('changes not saved yet are not lost by a link or closing the tab: the page asks first, in the admin’s language', async ({
+  browser,
+}) => {
+  const admin = await people.open(browser);
+  await signInAsAdmin(admin, ADMINS.amelie);
+  const headers = { 'X-Forwarded-For': admin.address };
+  const original = AdminDepartmentSchema.parse(await (await admin.request.get(ADMIN_API, { headers })).json());
+  people.tidyWith(async () => {
+    await admin.request.patch(ADMIN_API, { data: { description: original.description }, headers });
+  });
+  const page = admin.page;
+  // Every question the page asks, answered as `answer` says.
+  const asked: { type: string; text: string }[] = [];
+  let answer: 'accept' | 'dismiss' = 'dismiss';
+  page.on('dialog', (dialog) => {
+    asked.push({ type: dialog.type(), text: dialog.message() });
+    void (answer === 'accept' ? dialog.accept() : dialog.dismiss());
+  });
+  const departmentPage = new RegExp(`/admin/${TENANT}/departments/${DEPARTMENT}$`);
+  await page.goto(`/admin/${TENANT}/departments/${DEPARTMENT}`);
+  const description = page.getByLabel('Beschreibung (Deutsch)');
+  await expect(description).toHaveValue(original.description.de);
+
+  // Typed, not saved: "back" asks, and "cancel" keeps the page with what was typed.
+  await description.fill(`${original.description.de} Neu`);
+  await page.getByRole('link', { name: 'Zurück zur Kommune' }).click();
+  expect(asked).toEqual([
+    {
+      type: 'confirm',
+      text: 'Auf dieser Seite sind Änderungen noch nicht gespeichert. Seite trotzdem verlassen? Die Änderungen gehen dann verloren.',
+    },
+  ]);
+  await expect(page).toHaveURL(departmentPage);
+  await expect(description).toHaveValue(`${original.description.de} Neu`);
+
+  // In English it asks in English; leaving anyway leaves.
+  await switchLanguage(page, 'en');
+  answer = 'accept';
+  await page.getByRole('link', { name: 'Back to the municipality' }).click();
+  expect(asked.at(-1)).toEqual({
+    type: 'confirm',
+    text: 'Some changes on this page are not saved yet. Leave the page anyway? The changes will be lost.',
+  });
+  await expect(page).toHaveURL(new RegExp(`/admin/${TENANT}$`));
+
+  // Saved, nothing is asked; a change of the hours not saved is asked about by the browser when
+  // the tab closes.
+  await page.goBack();
+  await expect(page).toHaveURL(departmentPage);
+  const descriptionEn = page.getByLabel('Description (German)');
+  await descriptionEn.fill(`${original.description.de} Neu`);
+  await page.getByRole('button', { name: 'Save', exact: true }).first().click();
+  await expect(page.getByTestId('department-saved')).toHaveText('Saved.');
+  const questions = asked.length;
+  await page.getByRole('link', { name: 'Back to the municipality' }).click();
+  await expect(page).toHaveURL(new RegExp(`/admin/${TENANT}$`));
+  expect(asked).toHaveLength(questions);
+  await page.goBack();
+  const hours = page.getByTestId('hours-editor');
+  await hours.getByRole('button', { name: 'Add a range on Sunday' }).click();
+  const closed = page.waitForEvent('close');
+  await page.close({ runBeforeUnload: true });
+  await closed;
+  expect(asked.at(-1)?.type).toBe('beforeunload');
+});

@@ -193,7 +193,7 @@ function DepartmentSettings({
   return (
     <section className="admin-section" aria-labelledby="department-settings">
       <h2 id="department-settings">{t('department.settingsHeading')}</h2>
-      <form className="panel" noValidate onSubmit={(e) => void submit(e)}>
+      <form className="panel" noValidate onSubmit={(e) => void submit(e)} onChange={form.edited}>
         <FormSummary form={form} />
         <Field fields={fields} field="name" label={t('department.nameDe')}>
           {(control) => <input type="text" {...control} value={nameDe} onChange={(e) => setNameDe(e.target.value)} />}

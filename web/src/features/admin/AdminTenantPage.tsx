@@ -129,7 +129,13 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
   return (
     <section className="admin-section" aria-labelledby="tenant-settings">
       <h2 id="tenant-settings">{t('tenant.settingsHeading')}</h2>
-      <form className="panel" noValidate onSubmit={(e) => void submit(e)} data-testid="tenant-settings">
+      <form
+        className="panel"
+        noValidate
+        onSubmit={(e) => void submit(e)}
+        onChange={form.edited}
+        data-testid="tenant-settings"
+      >
         <FormSummary form={form} />
         <Field fields={fields} field="name" label={t('tenant.name')}>
           {(control) => <input type="text" {...control} value={name} onChange={(e) => setName(e.target.value)} />}
@@ -294,7 +300,13 @@ function CreateDepartment({ tenant }: { tenant: string }) {
   };
 
   return (
-    <form className="panel" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="create-department">
+    <form
+      className="panel"
+      noValidate
+      onSubmit={(e) => void submit(e)}
+      onChange={form.edited}
+      aria-labelledby="create-department"
+    >
       <h3 id="create-department">{t('tenant.createHeading')}</h3>
       <FormSummary form={form} />
       <Field fields={fields} field="slug" label={t('tenant.slug')} hint={t('tenant.slugHint')}>

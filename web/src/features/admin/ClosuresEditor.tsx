@@ -175,7 +175,13 @@ export function ClosuresEditor({
           </>
         )}
       </AdminLoad>
-      <form className="panel" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={`${scope}-add-closure`}>
+      <form
+        className="panel"
+        noValidate
+        onSubmit={(e) => void submit(e)}
+        onChange={form.edited}
+        aria-labelledby={`${scope}-add-closure`}
+      >
         <h3 id={`${scope}-add-closure`}>{t('closures.addHeading')}</h3>
         <FormSummary form={form} />
         <Field fields={fields} field="from" label={t('closures.from')}>

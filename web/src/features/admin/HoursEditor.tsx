@@ -52,6 +52,7 @@ export function HoursEditor({
   const setDay = (day: WeekdayKey, ranges: OpeningHours[WeekdayKey], seen = touched) => {
     const next = { ...draft, [day]: ranges };
     setDraft(next);
+    form.edited();
     recheck(next, seen);
   };
   const leave = (field: string) => {

@@ -51,7 +51,7 @@ export function OnsiteSettings({
     <section className="admin-section" aria-labelledby="department-onsite">
       <h2 id="department-onsite">{t('onsite.heading')}</h2>
       <p>{t('onsite.intro')}</p>
-      <form className="panel" noValidate onSubmit={(e) => void submit(e)}>
+      <form className="panel" noValidate onSubmit={(e) => void submit(e)} onChange={form.edited}>
         <FormSummary form={form} />
         <Field fields={fields} field="onsiteLocation" label={t('onsite.locationDe')} hint={t('onsite.locationHint')}>
           {(control) => (

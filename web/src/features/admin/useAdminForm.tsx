@@ -7,6 +7,7 @@ import { message, problemMessage, useSay, type Message } from '../../lib/message
 import { ErrorSummary, useFieldErrors } from '../../ui/forms';
 import { isLostRight, LostRight, useSessionEnded } from '../../ui/LostRight';
 import { SECURITY_PATH } from './AdminGate';
+import { useLeaveGuard } from './useLeaveGuard';
 
 /**
  * One admin form's state: field errors from the server's validation paths (each field's own
@@ -23,6 +24,9 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
   const sessionEnded = useSessionEnded();
   // Bumped at each failure: the summary takes focus (it holds the ref, not the form's state).
   const [failedAt, setFailedAt] = useState(0);
+  // Typed into since the last save (the form calls `edited`): leaving the page asks first.
+  const [unsaved, setUnsaved] = useState(false);
+  useLeaveGuard(unsaved);
 
   /**
    * Runs `action`; on failure shows what went wrong and returns null. With `onCollision`, a change
@@ -45,6 +49,7 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
     setSaved(null);
     try {
       const result = await action();
+      setUnsaved(false);
       fields.setErrors({});
       setFailure(null);
       setSecondFactor(false);
@@ -117,7 +122,10 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
     setLostRight(false);
   };
 
-  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail, reject, clear };
+  /** The admin changed something in the form: until it is saved, leaving the page asks first. */
+  const edited = () => setUnsaved(true);
+
+  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail, reject, clear, edited };
 }
 
 export type AdminForm<F extends string> = ReturnType<typeof useAdminForm<F>>;
