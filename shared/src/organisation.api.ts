@@ -272,6 +272,8 @@ export const ArchivePreviewSchema = z.object({
   appointments: z.array(z.object({ id: z.uuid(), startsAt: z.string() })),
   /** `waiting` plus the appointments: what the archive request must confirm. */
   affected: z.int(),
+  /** The municipality's time zone, in which the appointments' times are said. */
+  timeZone: z.string(),
 });
 export type ArchivePreview = z.infer<typeof ArchivePreviewSchema>;
 
@@ -329,6 +331,8 @@ export type AdminClosureList = z.infer<typeof AdminClosureListSchema>;
 export const DepartmentClosureListSchema = z.object({
   closures: z.array(AdminClosureSchema),
   tenantClosures: z.array(AdminClosureSchema),
+  /** The municipality's time zone: the times of the booked appointments a closure would hit. */
+  timeZone: z.string(),
 });
 export type DepartmentClosureList = z.infer<typeof DepartmentClosureListSchema>;
 

@@ -212,7 +212,9 @@ test('an admin adds a service, and an absence over a booking is resolved by canc
 });
 
 test('a closure over a booking: the admin moves it, by keyboard, to the slot they choose', async ({ browser }) => {
-  const amelie = await people.open(browser);
+  // Her laptop is set to another zone than the town hall's (a clock left at New Zealand's): the
+  // booking's time is still said as the citizen was given it, in Testhausen's.
+  const amelie = people.add(await newPerson(browser, { timezoneId: 'Pacific/Auckland' }));
   await signInAsAdmin(amelie, ADMINS.amelie);
   const page = amelie.page;
   const suffix = Date.now().toString(36);
@@ -257,6 +259,14 @@ test('a closure over a booking: the admin moves it, by keyboard, to the slot the
   const collision = dialog.getByTestId(`collision-${appointmentId}`);
   await expect(collision).toContainText('Erika Mustermann');
   await expect(collision).toContainText('Beratung');
+  const startsAt = new Date(slots.days[0]!.slots[0]!.startsAt);
+  const inTesthausen = new Intl.DateTimeFormat('de-DE', {
+    timeZone: 'Europe/Berlin',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(startsAt);
+  await expect(collision.locator('legend')).toContainText(`, ${inTesthausen} · `);
   // The list takes the focus; "Verlegen" is chosen, the slot picked from the offered ones by keyboard.
   await expect(dialog.getByRole('heading', { level: 3 })).toBeFocused();
   await expectNoA11yViolations(page);
@@ -297,6 +307,20 @@ test('a closure over a booking: the admin moves it, by keyboard, to the slot the
     const mailbox = MailboxListSchema.parse(await (await amelie.request.get('/api/dev/mailbox')).json());
     expect(mailbox.messages.filter((m) => m.to === email).map((m) => m.kind)).toContain('appointment.moved');
   }).toPass({ timeout: 10_000 });
+  // What archiving the department would cancel lists it at its new time, in Testhausen's zone too.
+  await page.getByRole('button', { name: 'Archivierung vorbereiten' }).click();
+  const archive = page.getByTestId('archive-form');
+  const movedTo = (options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', ...options }).format(new Date(chosen));
+  const longDate = movedTo({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const clock = movedTo({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  await expect(
+    archive
+      .getByRole('listitem')
+      .filter({ hasText: `${longDate}, ${clock}` })
+      .first(),
+  ).toBeVisible();
+  await archive.getByRole('button', { name: 'Abbrechen' }).click();
 
   // Chromium logs the 409 that brought the collision list; nothing else may go wrong.
   expect(amelie.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);

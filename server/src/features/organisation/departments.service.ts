@@ -126,6 +126,7 @@ export async function updateDepartment(
 export async function archivePreview(
   ctx: Pick<OrgCtx, 'db' | 'now'>,
   department: DepartmentRow,
+  timeZone: string,
 ): Promise<ArchivePreview> {
   const [waiting, booked] = await Promise.all([
     waitingVisitIds(ctx.db, department.id),
@@ -135,6 +136,7 @@ export async function archivePreview(
     waiting: waiting.length,
     appointments: booked.map((a) => ({ id: a.id, startsAt: a.startsAt.toISOString() })),
     affected: waiting.length + booked.length,
+    timeZone,
   };
 }
 
@@ -160,7 +162,7 @@ export async function archiveDepartment(
   await ctx.db.transaction(async (tx) => {
     const locked = await lockDepartment(tx, department.id);
     if (!locked || locked.archivedAt) throw new AppError('conflict', { internal: 'department archived' });
-    const preview = await archivePreview({ db: tx, now: ctx.now }, locked);
+    const preview = await archivePreview({ db: tx, now: ctx.now }, locked, tenant.timeZone);
     if (preview.affected !== request.confirmAffected) {
       throw new AppError('conflict', {
         internal: `${preview.affected} affected, ${request.confirmAffected} confirmed`,

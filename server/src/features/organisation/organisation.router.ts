@@ -95,7 +95,7 @@ export function departmentOrganisationRouter(deps: AppDeps): Router {
       listClosuresForAdmin(ctxOf(deps), tenant, department.id),
       listClosuresForAdmin(ctxOf(deps), tenant, null),
     ]);
-    res.json({ closures: own, tenantClosures: tenantWide });
+    res.json({ closures: own, tenantClosures: tenantWide, timeZone: tenant.timeZone });
   });
 
   router.post('/closures', async (req, res) => {
@@ -111,7 +111,8 @@ export function departmentOrganisationRouter(deps: AppDeps): Router {
   });
 
   router.get('/archive-preview', async (req, res) => {
-    res.json(await archivePreview(ctxOf(deps), adminDepartment(req).department));
+    const { tenant, department } = adminDepartment(req);
+    res.json(await archivePreview(ctxOf(deps), department, tenant.timeZone));
   });
 
   router.post('/archive', async (req, res) => {

@@ -290,8 +290,6 @@ function ArchiveSection({
   const { t, i18n } = useTranslation('admin');
   const say = useSay();
   const locale = i18n.resolvedLanguage ?? i18n.language;
-  // The admin's own zone: they are at the town hall.
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const form = useAdminForm(['confirmAffected', 'note'] as const);
   const [preview, setPreview] = useState<ArchivePreview | null>(null);
   const [confirmed, setConfirmed] = useState(false);
@@ -360,8 +358,8 @@ function ArchiveSection({
             <ul>
               {preview.appointments.map((a) => (
                 <li key={a.id}>
-                  {formatLongDate(new Date(a.startsAt), locale, zone)},{' '}
-                  {formatClock(new Date(a.startsAt), locale, zone)}
+                  {formatLongDate(new Date(a.startsAt), locale, preview.timeZone)},{' '}
+                  {formatClock(new Date(a.startsAt), locale, preview.timeZone)}
                 </li>
               ))}
             </ul>

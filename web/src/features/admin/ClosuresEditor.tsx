@@ -33,14 +33,16 @@ export function ClosuresEditor({
   tenant,
   canPrefill,
   department = false,
-  // The admin's own zone where the municipality's is not at hand: they are at the town hall.
-  timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone,
+  timeZone: tenantZone,
 }: {
   scope: string;
   tenant: string;
   canPrefill: boolean;
   department?: boolean;
-  /** The municipality's time zone, for the times of the appointments a change would hit. */
+  /**
+   * The municipality's time zone, for the times of the appointments a change would hit; a
+   * department's list of closures brings it along.
+   */
   timeZone?: string;
 }) {
   const { t } = useTranslation('admin');
@@ -50,10 +52,17 @@ export function ClosuresEditor({
       return {
         closures: (await getJson(`${scope}/closures`, AdminClosureListSchema, options)).closures,
         tenantClosures: [],
+        timeZone: tenantZone,
       };
     return getJson(`${scope}/closures`, DepartmentClosureListSchema, options);
   });
   useReloadWhenShown(state.reload);
+  // The municipality's, not the zone of the admin's device: a laptop set to UTC, or abroad, said
+  // other times than the citizens were given. The device's only while the list has not loaded.
+  const loaded = keepWhileReloading(state);
+  const timeZone =
+    (loaded.status === 'success' ? loaded.data.timeZone : tenantZone) ??
+    Intl.DateTimeFormat().resolvedOptions().timeZone;
   const form = useAdminForm(CLOSURE_FIELDS);
   const { fields } = form;
   // Removing is no part of the add form: its outcome is said above the list.
