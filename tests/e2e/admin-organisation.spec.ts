@@ -268,3 +268,27 @@ test('changes not saved yet are not lost by a link or closing the tab: the page 
   await closed;
   expect(asked.at(-1)?.type).toBe('beforeunload');
 });
+
+test('a year the holiday prefill refuses is said at its field, and the summary’s link leads there', async ({
+  browser,
+}) => {
+  const admin = await people.open(browser);
+  await signInAsAdmin(admin, ADMINS.amelie);
+  const page = admin.page;
+  await page.goto(`/admin/${TENANT}`);
+  const closures = page.getByRole('region', { name: 'Feiertage und Schließtage der Kommune' });
+  const year = closures.getByRole('textbox', { name: 'Jahr' });
+  await year.fill('20026');
+  await closures.getByRole('button', { name: 'Feiertage des Bundeslands übernehmen' }).click();
+  const summary = closures.getByRole('link', { name: 'Bitte ein Jahr von 2000 bis 2100.' });
+  await expect(summary).toBeVisible();
+  // At the field: marked, and its message read with it.
+  await expect(year).toHaveAttribute('aria-invalid', 'true');
+  await expect(year).toHaveAccessibleDescription(/Bitte ein Jahr von 2000 bis 2100\./);
+  await summary.click();
+  await expect(year).toBeFocused();
+  // What was typed stays, to correct; nothing was added.
+  await expect(year).toHaveValue('20026');
+  await expect(closures.getByTestId('prefill-saved')).toHaveText('');
+  await expectNoA11yViolations(page);
+});

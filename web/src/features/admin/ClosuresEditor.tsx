@@ -217,16 +217,18 @@ export function ClosuresEditor({
         <div className="panel">
           <h3>{t('closures.prefillHeading')}</h3>
           <FormSummary form={prefill} />
-          <div className="field">
-            <label htmlFor={`${scope}-prefill-year`}>{t('closures.year')}</label>
-            <input
-              type="text"
-              id={`${scope}-prefill-year`}
-              inputMode="numeric"
-              value={year}
-              onChange={(e) => setYear(e.target.value)}
-            />
-          </div>
+          {/* A year refused is said at this field, and the summary's link leads to it. */}
+          <Field fields={prefill.fields} field="year" label={t('closures.year')}>
+            {(control) => (
+              <input
+                type="text"
+                {...control}
+                inputMode="numeric"
+                value={year}
+                onChange={(e) => setYear(e.target.value)}
+              />
+            )}
+          </Field>
           <button type="button" className="button" onClick={() => void runPrefill(Number(year))}>
             {t('closures.prefill')}
           </button>
