@@ -174,7 +174,8 @@ export default defineConfig({
             // admin, booking, device and kiosk pages (issue 16), the counter's (onsite-staff.api) with
             // the console; the door needs only the channel (channels.ts). The rules for text staff
             // write and the chat (office-text.ts) and what clients send (live-client.api.ts, which
-            // only the server parses, like the knock's request in knock.api.ts) stay out too: in
+            // only the server parses, like the knock's request in knock.api.ts) stay out too, as does the
+            // office's clock of the waiting room's appointment note (office-clock.api.ts): in
             // `app`, they cost the door 0.7 kB; and the tones (lib/chime.ts: the knock form only
             // unlocks audio, lib/audio-unlock.ts); and the audit actions' names (audit-actions.ts,
             // the audit page's and the CSV export's: 1.7 kB in `app`), and the words of their data
@@ -182,7 +183,7 @@ export default defineConfig({
             // only the invite, call and console pages read.
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk|live-client|knock)\.api\.ts|invite-roles\.ts|audit-actions\.ts|audit-details\.ts|office-text\.ts|person-name-schema\.ts|chime\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|useReloadWhenShown\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk|live-client|knock|office-clock)\.api\.ts|invite-roles\.ts|audit-actions\.ts|audit-details\.ts|office-text\.ts|person-name-schema\.ts|chime\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|useReloadWhenShown\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
             },
           ],
         },

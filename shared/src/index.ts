@@ -11,6 +11,7 @@ export * from './opening-hours.js';
 export * from './directory.api.js';
 export * from './visits.api.js';
 export * from './knock.api.js';
+export * from './office-clock.api.js';
 export * from './live.api.js';
 export * from './live-client.api.js';
 export * from './office-text.js';

@@ -113,8 +113,13 @@ export const CitizenVisitSchema = z.object({
 export type CitizenVisit = z.infer<typeof CitizenVisitSchema>;
 
 export const CitizenVisitResponseSchema = z.object({ visit: CitizenVisitSchema });
-/** `GET /api/visit`: this browser's visit, or null when it has none. */
+/**
+ * `GET /api/visit`: this browser's visit, or null when it has none. The answer also carries the
+ * office's clock (`OfficeClockSchema`, office-clock.api.ts): the waiting room tells by it when an appointment's start
+ * has passed, as a phone's own clock may be hours off.
+ */
 export const OwnVisitResponseSchema = z.object({ visit: z.nullable(CitizenVisitSchema) });
+export type OwnVisitResponse = z.infer<typeof OwnVisitResponseSchema>;
 
 /** A visit as clerks see it in the console. */
 export const QueueEntrySchema = z.object({

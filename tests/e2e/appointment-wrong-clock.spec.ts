@@ -115,6 +115,47 @@ test('an appointment whose time is past shows as past, also on a phone whose clo
   }
 });
 
+test('a citizen waiting on time reads, once the start passes on the office’s clock, that the place holds, also on a phone whose clock is an hour ahead', async ({
+  browser,
+}) => {
+  const booker = people.add(await newPerson(browser, { baseURL: app.url() }));
+  // In four minutes: the waiting room is open.
+  const startsAt = new Date(Date.now() + 4 * MINUTE);
+  const { id, manage, join } = await bookAt(booker, 'Lina', startsAt);
+
+  // An hour ahead: by the phone's own clock the appointment began long ago.
+  const citizen = await phoneOff(browser, HOUR);
+  const { page } = citizen;
+  const clockRead = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/visit');
+  await page.goto(join);
+  await expect(page).toHaveURL(/\/musterstadt\/buergeramt\/wait$/);
+  await expect(page.getByTestId('appointment-time')).toBeVisible();
+  await clockRead; // the office's clock has come: the page has decided
+  const status = page.getByTestId('wait-status');
+  const late = status.getByTestId('late');
+  await expect(late).toHaveCount(0);
+
+  // The start passes: the phone's clock runs on four minutes (its timers with it; the office is not
+  // asked again). The note comes, without a reload, in the status that is read out politely; timed
+  // by the phone's clock, it would have stood there from the start.
+  await page.clock.fastForward(4 * MINUTE + 2_000);
+  await expect(late).toHaveText(
+    'Ihr Termin hat schon begonnen. Ihr Platz bleibt: Sie werden hereingebeten, sobald jemand frei ist.',
+  );
+  await expect(status).toHaveAttribute('aria-live', 'polite');
+  await expectNoA11yViolations(page);
+  expectNoBrowserErrors(booker, citizen);
+
+  // Its clerk's time is free again: left, moved a year on (begun, it can no longer be cancelled),
+  // then cancelled.
+  await page.getByRole('button', { name: 'Warteraum verlassen' }).click();
+  await page.getByRole('button', { name: 'Ja, verlassen' }).click();
+  await expect(page.getByTestId('ended')).toBeVisible();
+  await app.moveStart(id, new Date(Date.now() + 365 * 24 * HOUR));
+  const token = manage.slice(manage.indexOf('#') + 1);
+  expect((await booker.request.post('/api/appointments/cancel', { data: { token } })).status()).toBe(200);
+});
+
 test('the join page on a phone whose clock is behind goes on into the waiting room by itself when the office opens it', async ({
   browser,
 }) => {

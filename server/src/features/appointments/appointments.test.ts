@@ -1,6 +1,7 @@
 import {
   ArriveResponseSchema,
   ConsoleSnapshotSchema,
+  OfficeClockSchema,
   OwnVisitResponseSchema,
   ProblemSchema,
   StaffAppointmentsResponseSchema,
@@ -70,7 +71,14 @@ describe.each(databaseKinds)('the appointment day on %s', (kind) => {
     expect(arrival).toMatchObject({ tenantSlug: tenant.slug, departmentSlug: department.slug });
     expect(response.headers.getSetCookie().join('\n')).toMatch(/amtsraum_visit=.*HttpOnly/i);
 
-    const { visit } = OwnVisitResponseSchema.parse((await citizen.get('/api/visit')).json);
+    const asked = clock.now().getTime();
+    const own = (await citizen.get('/api/visit')).json;
+    const { visit } = OwnVisitResponseSchema.parse(own);
+    // The office's clock comes with it (the test clock's, which ticks a millisecond a reading): the
+    // waiting room tells by it when the start has passed.
+    const serverTime = Date.parse(OfficeClockSchema.parse(own).serverTime);
+    expect(serverTime).toBeGreaterThan(asked);
+    expect(serverTime).toBeLessThan(clock.now().getTime());
     expect(visit).toMatchObject({
       id: arrival.visitId,
       state: 'waiting',

@@ -1,4 +1,4 @@
-import { KnockRequestSchema, type DoorLive } from '@amtsraum/shared';
+import { KnockRequestSchema, type DoorLive, type OfficeClock, type OwnVisitResponse } from '@amtsraum/shared';
 import { Router, type Request } from 'express';
 import { ctxOf, type AppDeps } from '../../deps.js';
 import { requestAddressGroup } from '../../lib/client-address.js';
@@ -93,7 +93,7 @@ export function visitsRouter(deps: AppDeps): Router {
     if (visitId && found && (seenAgo < 0 || seenAgo >= recentMs)) {
       await touchVisits(deps.database.db, [visitId], now);
     }
-    res.json({ visit: found?.visit ?? null });
+    res.json({ visit: found?.visit ?? null, serverTime: now.toISOString() } satisfies OwnVisitResponse & OfficeClock);
   });
 
   router.post('/visit/leave', async (req, res) => {

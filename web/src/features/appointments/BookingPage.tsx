@@ -6,7 +6,7 @@ import {
   type CitizenAppointment,
   type DepartmentResponse,
 } from '@amtsraum/shared';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { z } from 'zod/mini';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from '../../lib/router';
@@ -119,6 +119,12 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
   const [bookedHere, setBookedHere] = useState<CitizenAppointment | null>(null);
   const booked = bookedIn(location.state) ?? bookedHere;
   const [round, setRound] = useState(0);
+  // The steps are entries of the history, and a booking goes back to the first: the browser put
+  // that entry's scroll position back after the confirmation's heading had taken the focus, which
+  // left the heading above the top of a phone's screen, cut (as on the manage page).
+  useEffect(() => {
+    history.scrollRestoration = 'manual';
+  }, []);
 
   const submit = async (draft: BookingDraft) => {
     const appointment = await book(tenant.slug, department.slug, {

@@ -1,5 +1,5 @@
 import { pagePath, PLACE_HOLD_MINUTES, type CitizenVisit } from '@amtsraum/shared';
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePageFocus } from '../../lib/page-focus';
 import { Link, useParams } from '../../lib/router';
@@ -14,8 +14,10 @@ import { formatClock } from '../../ui/format';
 import { LiveStatus } from '../../ui/LiveStatus';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
-import { useDepartment, useTenant } from '../directory';
+import { useDepartment } from '../directory';
 import { leave as leaveQueue } from './api';
+
+const AppointmentNotes = lazy(() => import('./AppointmentNotes'));
 
 export interface WaitingRoomPageProps {
   /**
@@ -201,9 +203,9 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
       <PageHeading title={`${t('wait.title')} – ${departmentName}`}>{t('wait.heading')}</PageHeading>
       <p className="tenant-banner__kicker">{departmentName}</p>
       <div className="panel wait-status" aria-live="polite" aria-atomic="true" data-testid="wait-status">
-        {visit.kind === 'appointment' && visit.appointmentStartsAt && (
-          <AppointmentTime tenantSlug={visit.tenantSlug} startsAt={visit.appointmentStartsAt} />
-        )}
+        <Suspense>
+          <AppointmentNotes visit={visit} />
+        </Suspense>
         <p className="wait-status__position" data-testid="position">
           {visit.position === 1
             ? visit.kind === 'appointment'
@@ -219,11 +221,6 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
               : t('wait.estimateNone')}
         </p>
       </div>
-      {/* Come after the appointment's start (both instants as the server writes them, so compared
-          as text): a late citizen is not left wondering whether the appointment still holds. */}
-      {visit.kind === 'appointment' && visit.appointmentStartsAt && visit.appointmentStartsAt < visit.createdAt && (
-        <p data-testid="late">{t('wait.late')}</p>
-      )}
       {/* Said when it comes (the place held until when, or kept while closed), not only shown: the
           region is there before it, so a screen reader reads what appears in it. */}
       <div aria-live="polite">{blocked && <DoorNotice visit={visit} reason={blocked} />}</div>
@@ -373,20 +370,6 @@ function BookingOffer({ visit, department }: { visit: CitizenVisit; department: 
       >
         {t('wait.bookLink')}
       </Link>
-    </p>
-  );
-}
-
-/** "Ihr Termin um 10:30 Uhr", read in the municipality's zone (issue 6). */
-function AppointmentTime({ tenantSlug, startsAt }: { tenantSlug: string; startsAt: string }) {
-  const { t, i18n } = useTranslation('waiting');
-  const tenant = useTenant(tenantSlug);
-  if (tenant.status !== 'success') return null;
-  const locale = i18n.resolvedLanguage ?? i18n.language;
-  const time = formatClock(new Date(startsAt), locale, tenant.data.tenant.timeZone);
-  return (
-    <p className="lead" data-testid="appointment-time">
-      {t('wait.appointmentAt', { time })}
     </p>
   );
 }
