@@ -156,6 +156,8 @@ describe('parseConfig', () => {
     expect(problemsOf({ MEDIA_MODE: 'livekit' })).toEqual([
       expect.stringMatching(/^LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: missing; .*MEDIA_MODE=livekit is set/),
     ]);
+    // docker-compose.yml's default is MEDIA_MODE=livekit: removing it there changes nothing.
+    expect(problemsOf({ MEDIA_MODE: 'livekit' })[0]).toMatch(/or set MEDIA_MODE=p2p to use the built-in peer-to-peer/);
     const livekit = { LIVEKIT_URL: 'wss://lk.example.de', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: secret };
     const config = parseConfig(livekit);
     expect(config.media.mode).toBe('livekit');
@@ -172,7 +174,7 @@ describe('parseConfig', () => {
     expect(problemsOf({ LIVEKIT_API_URL: 'http://livekit:7880' })).toEqual([
       'LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: missing; LiveKit needs LIVEKIT_URL, LIVEKIT_API_KEY and ' +
         'LIVEKIT_API_SECRET together, and LIVEKIT_API_URL is set. Set the missing ones, or remove LIVEKIT_API_URL ' +
-        'to use the built-in peer-to-peer calls',
+        'to use the built-in peer-to-peer calls (docker compose sets LIVEKIT_URL from LIVEKIT_PUBLIC_URL in .env)',
     ]);
     expect(problemsOf({ LIVEKIT_E2EE: 'false' })).toEqual([expect.stringMatching(/LIVEKIT_E2EE is set/)]);
     const problems = problemsOf({

@@ -257,6 +257,7 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
  * DATABASE_URL and LIVEKIT_URL), never the app: its `env_file: .env` hands them to the app too.
  */
 export const COMPOSE_ONLY_VARIABLES: readonly string[] = [
+  'COMPOSE_PROFILES',
   'POSTGRES_PASSWORD',
   'LIVEKIT_PUBLIC_URL',
   'LIVEKIT_TURN_DOMAIN',
@@ -471,11 +472,18 @@ export function parseConfig(env: Env): Config {
   if (!livekitConfigured && (livekitGiven.length > 0 || cleaned.MEDIA_MODE === 'livekit')) {
     const modeSet = cleaned.MEDIA_MODE === 'livekit';
     const given = [...livekitGiven, ...(modeSet ? ['MEDIA_MODE=livekit'] : [])];
-    const remove = [...livekitGiven, ...(modeSet ? ['MEDIA_MODE'] : [])];
+    // docker-compose.yml sets MEDIA_MODE=livekit unless .env says otherwise: removing it is no way out there.
+    const instead = [
+      ...(livekitGiven.length > 0 ? [`remove ${listed(livekitGiven)}`] : []),
+      ...(modeSet ? ['set MEDIA_MODE=p2p'] : []),
+    ].join(' and ');
     problems.push(
       `${livekitMissing.join(', ')}: missing; LiveKit needs ${listed(LIVEKIT_REQUIRED)} together, ` +
         `and ${listed(given)} ${given.length === 1 ? 'is' : 'are'} set. ` +
-        `Set the missing ${livekitMissing.length === 1 ? 'one' : 'ones'}, or remove ${listed(remove)} to use the built-in peer-to-peer calls`,
+        `Set the missing ${livekitMissing.length === 1 ? 'one' : 'ones'}, or ${instead} to use the built-in peer-to-peer calls` +
+        (livekitMissing.includes('LIVEKIT_URL')
+          ? ' (docker compose sets LIVEKIT_URL from LIVEKIT_PUBLIC_URL in .env)'
+          : ''),
     );
   }
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
