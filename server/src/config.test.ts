@@ -341,6 +341,32 @@ describe('parseConfig', () => {
     expect(problemsOf({ PORT: '80\r80' })).toEqual(['PORT: expected a whole number from 0 to 65535 (got "80\\r80")']);
   });
 
+  it('reads SESSION_SECRET the same with a carriage return, a space, a tab or a line feed around it, and says so without the value', () => {
+    const secret = 'Zq8v3N1xR7kP0wY5tL2mB9cH4dF6gJ1s';
+    // Before: a carriage return was dropped, but a space, a tab or a line feed (a secret written
+    // to a file with echo, a Kubernetes secret from such a file) was kept: the same .env read by
+    // compose (which drops them) and by another reader gave two secrets, so sessions and the
+    // sealed authenticator secrets of one process were unreadable to the other.
+    for (const written of [`${secret}\r`, `${secret} `, `${secret}\t`, `${secret}\n`, `${secret}\r\n`, ` ${secret}`]) {
+      const config = parseConfig({ SESSION_SECRET: written });
+      expect(config.sessionSecret, JSON.stringify(written)).toBe(secret);
+      const warnings = configWarnings(config);
+      expect(warnings, JSON.stringify(written)).toEqual([
+        { variables: ['SESSION_SECRET'], message: expect.stringMatching(/^SESSION_SECRET /) as string },
+      ]);
+      expect(warnings[0]!.message).not.toContain(secret);
+    }
+    expect(configWarnings(parseConfig({ SESSION_SECRET: ` ${secret}\n` }))[0]!.message).toBe(
+      'SESSION_SECRET has spaces, tabs or line breaks at the start or end of its value, which was read without ' +
+        'them (as docker compose reads an unquoted value); remove them where the setting is written',
+    );
+    // Unchanged, nothing to say; a space inside is part of the secret.
+    expect(configWarnings(parseConfig({ SESSION_SECRET: secret }))).toEqual([]);
+    expect(parseConfig({ SESSION_SECRET: `${secret} x` }).sessionSecret).toBe(`${secret} x`);
+    // Without the spaces too short: refused as too short, not taken with them.
+    expect(problemsOf({ SESSION_SECRET: `${'a'.repeat(31)} ` })[0]).toMatch(/^SESSION_SECRET: expected at least 32/);
+  });
+
   it('says that quotes around a refused value were read as part of it', () => {
     const quotes =
       '; the quotes around it were read as part of the value (docker run --env-file keeps them): remove them';

@@ -391,6 +391,8 @@ export interface Config {
   launchedByNpm: boolean;
   /** Variables whose value ended in a carriage return (Windows line endings), read without it. */
   carriageReturns: string[];
+  /** Variables whose value began or ended in other spaces, tabs or line breaks, read without them. */
+  surroundingSpace: string[];
 }
 
 export class ConfigError extends Error {
@@ -414,16 +416,24 @@ function visible(value: string): string {
 /** Parses configuration from an environment; throws `ConfigError` naming every bad variable. */
 export function parseConfig(env: Env): Config {
   // A file saved with Windows line endings, read by a shell (`set -a; . ./.env`) or systemd, ends
-  // each value in a carriage return: read without it, and named (configWarnings).
-  const carriageReturns = Object.keys(env).filter(
-    (name) => CONFIG_VARIABLES.includes(name) && env[name]?.endsWith('\r'),
-  );
+  // each value in a carriage return; a secret written to a file with `echo` ends in a line feed; a
+  // value copied from a mail may bring a space. docker compose and node --env-file drop such spaces
+  // around an unquoted value, other readers keep them: so every process of one installation reads
+  // the same SESSION_SECRET (sessions, sealed authenticator secrets), spaces, tabs and line breaks
+  // around any value are never part of it. Each setting so read is named (configWarnings), never
+  // its value.
+  const carriageReturns: string[] = [];
+  const surroundingSpace: string[] = [];
+  const values = Object.entries(env).map(([name, value]) => {
+    if (value === undefined || !CONFIG_VARIABLES.includes(name)) return [name, value] as const;
+    const trimmed = value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+    if (trimmed === value) return [name, value] as const;
+    if (value.endsWith('\r') && `${trimmed}\r` === value) carriageReturns.push(name);
+    else surroundingSpace.push(name);
+    return [name, trimmed] as const;
+  });
   // An empty variable (FOO=) means "not set", as in most .env tooling.
-  const cleaned = Object.fromEntries(
-    Object.entries(env)
-      .map(([name, value]) => [name, carriageReturns.includes(name) ? value?.slice(0, -1) : value] as const)
-      .filter(([, value]) => value !== undefined && value !== ''),
-  );
+  const cleaned = Object.fromEntries(values.filter(([, value]) => value !== undefined && value !== ''));
   const result = EnvSchema.safeParse(cleaned);
   const problems = result.success
     ? []
@@ -545,6 +555,7 @@ export function parseConfig(env: Env): Config {
     oidcPolicy: { allowedIssuers: e.OIDC_ALLOWED_ISSUERS, allowInternal: e.OIDC_ALLOW_INTERNAL_PROVIDERS },
     launchedByNpm: Boolean(env.npm_lifecycle_event),
     carriageReturns,
+    surroundingSpace,
   };
 }
 
@@ -638,6 +649,16 @@ export function configWarnings(config: Config): { variables: string[]; message: 
       message:
         `${listed(config.carriageReturns)} ended in a carriage return, as lines of a file saved with Windows ` +
         'line endings (CRLF) do, and were read without it; save the file with Unix line endings (LF)',
+    });
+  }
+  if (config.surroundingSpace.length > 0) {
+    const one = config.surroundingSpace.length === 1;
+    warnings.push({
+      variables: config.surroundingSpace,
+      message:
+        `${listed(config.surroundingSpace)} ${one ? 'has' : 'have'} spaces, tabs or line breaks at the start or end of ` +
+        `${one ? 'its value' : 'their values'}, which ${one ? 'was' : 'were'} read without them (as docker compose reads ` +
+        'an unquoted value); remove them where the setting is written',
     });
   }
   return warnings;
