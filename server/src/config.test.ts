@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
   COMPOSE_ONLY_VARIABLES,
+  cliLanguageOf,
   CONFIG_VARIABLES,
   ConfigError,
   configWarnings,
@@ -365,6 +366,66 @@ describe('parseConfig', () => {
     expect(parseConfig({ SESSION_SECRET: `${secret} x` }).sessionSecret).toBe(`${secret} x`);
     // Without the spaces too short: refused as too short, not taken with them.
     expect(problemsOf({ SESSION_SECRET: `${'a'.repeat(31)} ` })[0]).toMatch(/^SESSION_SECRET: expected at least 32/);
+  });
+
+  it('picks the terminal language as POSIX does: LC_ALL, LC_MESSAGES, LANG; English for en, else German', () => {
+    expect(cliLanguageOf({})).toBe('de');
+    expect(cliLanguageOf({ LANG: 'C.UTF-8' })).toBe('de');
+    expect(cliLanguageOf({ LANG: 'de_DE.UTF-8' })).toBe('de');
+    expect(cliLanguageOf({ LANG: 'en_US.UTF-8' })).toBe('en');
+    expect(cliLanguageOf({ LANG: 'de_DE.UTF-8', LC_MESSAGES: 'en_GB.UTF-8' })).toBe('en');
+    expect(cliLanguageOf({ LANG: 'en_US.UTF-8', LC_MESSAGES: 'de_AT', LC_ALL: '' })).toBe('de');
+    expect(cliLanguageOf({ LANG: 'de_DE.UTF-8', LC_ALL: 'en' })).toBe('en');
+  });
+
+  it('says every problem in German too, setting names and values as given', () => {
+    const refused = (env: Record<string, string>) => {
+      try {
+        parseConfig(env);
+      } catch (error) {
+        if (error instanceof ConfigError) return error;
+      }
+      throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+    };
+    const error = refused({
+      PORT: 'dreitausend',
+      LOG_LEVEL: 'laut',
+      NODE_ENV: 'production',
+      LIVEKIT_API_URL: 'http://lk:7880',
+    });
+    expect(error.messageIn('de').split('\n')).toEqual([
+      'Ungültige Konfiguration:',
+      '  - PORT: erwartet eine ganze Zahl von 0 bis 65535 (angegeben: "dreitausend")',
+      '  - LOG_LEVEL: erwartet fatal, error, warn, info, debug, trace oder silent (angegeben: "laut")',
+      '  - SESSION_SECRET: muss in Produktion gesetzt sein, auf mindestens 32 zufällige Zeichen (openssl rand -base64 48)',
+      '  - PUBLIC_BASE_URL: muss in Produktion die https://-Adresse sein, die Bürgerinnen und Bürger öffnen ' +
+        '(Sitzungs-Cookies gelten nur über https)',
+      '  - LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: fehlen; LiveKit braucht LIVEKIT_URL, LIVEKIT_API_KEY und ' +
+        'LIVEKIT_API_SECRET zusammen, und LIVEKIT_API_URL ist gesetzt. Setzen Sie die fehlenden, oder entfernen Sie ' +
+        'LIVEKIT_API_URL, um die eingebauten Peer-to-Peer-Anrufe zu nutzen (docker compose setzt LIVEKIT_URL aus ' +
+        'LIVEKIT_PUBLIC_URL in .env)',
+      'infra/.env.example beschreibt jede Variable und ihre Form.',
+    ]);
+    expect(error.messageIn('en')).toMatch(/^Invalid configuration:\n {2}- PORT: expected a whole/);
+    // Every message of the settings has its German.
+    const wrong: Record<string, string> = {
+      TRUST_PROXY: 'true',
+      MEDIA_MODE: 'sfu',
+      SMTP_URL: 'mail.example.de',
+      DATABASE_URL: 'postgres://a:%zz@db/x',
+      MAIL_FROM: 'Rathaus',
+      OIDC_ALLOWED_ISSUERS: 'ftp://x',
+      ICE_SERVERS: 'stun',
+      LIVEKIT_E2EE: 'vielleicht',
+      LIVEKIT_API_KEY: 'a b',
+      SESSION_SECRET: 'kurz',
+      INSTALLATION_CONTACT_EMAIL: 'nein',
+      INSTALLATION_IMPRINT_URL: 'impressum',
+      RETENTION_DAYS: '9999',
+    };
+    for (const [name, value] of Object.entries(wrong)) {
+      expect(refused({ [name]: value }).messageIn('de'), name).not.toMatch(/expected|must be|missing/);
+    }
   });
 
   it('says that quotes around a refused value were read as part of it', () => {

@@ -24,19 +24,6 @@ export class DataDirInUseError extends Error {
 }
 
 /**
- * What `npm run setup` and `npm run export` say when a server holds the embedded database: stop it
- * for the command. Not the server's "or start this one with another DATA_DIR", which would read or
- * write another, empty database.
- */
-export function dataDirInUseForCommand(error: DataDirInUseError, command: string, unchanged: string): string {
-  return (
-    `The data directory ${error.dataDir} is in use by another Amtsraum process (process ${String(error.ownerPid)}), ` +
-    `most likely the running server: the embedded database opens in one process at a time. ` +
-    `Stop the server, run ${command} again, then start the server again. ${unchanged}`
-  );
-}
-
-/**
  * DATA_DIR (or a folder in it) cannot be created or written: named at the start with what to do,
  * instead of a stack trace (or, with PostgreSQL, a mail outbox that fails at its first message).
  */

@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The start of the server, `npm run setup` and `npm run export` speak the terminal's language: they
+// once said everything in English, while German is the product's default.
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(here, '../../..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtsraum-cli-language-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const ENTRY_POINTS = {
+  start: [path.join(here, '../main.ts')],
+  setup: [path.join(here, 'setup.ts'), 'infra/installation.example.json'],
+  export: [path.join(here, 'export.ts'), 'dormagen'],
+} as const;
+
+/** Runs an entry point with a bad setting (and a half-given LiveKit); resolves with its exit code and stderr. */
+function run(entry: keyof typeof ENTRY_POINTS, locale: Record<string, string>) {
+  const [script, ...args] = ENTRY_POINTS[entry];
+  return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', script, ...args],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'test',
+          DATA_DIR: path.join(dir, 'data'),
+          PORT: 'dreitausend',
+          MEDIA_MODE: 'livekit',
+          ...locale,
+        },
+      },
+      (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
+    );
+  });
+}
+
+describe.each(Object.keys(ENTRY_POINTS) as (keyof typeof ENTRY_POINTS)[])('%s with a bad setting', (entry) => {
+  it('says it in German by default and with a German locale, setting names and values as given', async () => {
+    for (const locale of [{}, { LANG: 'en_US.UTF-8', LC_ALL: 'de_DE.UTF-8' }]) {
+      const { code, stderr } = await run(entry, locale);
+      expect(code, JSON.stringify(locale)).toBe(1);
+      expect(stderr, JSON.stringify(locale)).toContain('Ungültige Konfiguration:');
+      expect(stderr).toContain('PORT: erwartet eine ganze Zahl von 0 bis 65535 (angegeben: "dreitausend")');
+      expect(stderr).toContain(
+        'LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: fehlen; LiveKit braucht LIVEKIT_URL, LIVEKIT_API_KEY und ' +
+          'LIVEKIT_API_SECRET zusammen, und MEDIA_MODE=livekit ist gesetzt. Setzen Sie die fehlenden, oder setzen Sie ' +
+          'MEDIA_MODE=p2p, um die eingebauten Peer-to-Peer-Anrufe zu nutzen',
+      );
+      expect(stderr).not.toMatch(/expected|Invalid configuration/);
+    }
+  }, 60_000);
+
+  it('says it in English when LANG, LC_MESSAGES or LC_ALL names English', async () => {
+    for (const locale of [{ LANG: 'en_US.UTF-8' }, { LANG: 'de_DE.UTF-8', LC_MESSAGES: 'en_GB.UTF-8' }]) {
+      const { code, stderr } = await run(entry, locale);
+      expect(code, JSON.stringify(locale)).toBe(1);
+      expect(stderr, JSON.stringify(locale)).toContain('Invalid configuration:');
+      expect(stderr).toContain('PORT: expected a whole number from 0 to 65535 (got "dreitausend")');
+      expect(stderr).toContain('Set the missing ones, or set MEDIA_MODE=p2p to use the built-in peer-to-peer calls');
+      expect(stderr).not.toMatch(/erwartet|Ungültige/);
+    }
+  }, 60_000);
+});
