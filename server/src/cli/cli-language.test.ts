@@ -20,7 +20,7 @@ const ENTRY_POINTS = {
 } as const;
 
 /** Runs an entry point with a bad setting (and a half-given LiveKit); resolves with its exit code and stderr. */
-function run(entry: keyof typeof ENTRY_POINTS, locale: Record<string, string>) {
+function run(entry: keyof typeof ENTRY_POINTS, locale: Record<string, string | undefined>) {
   const [script, ...args] = ENTRY_POINTS[entry];
   return new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const child = execFile(
@@ -68,4 +68,29 @@ describe.each(Object.keys(ENTRY_POINTS) as (keyof typeof ENTRY_POINTS)[])('%s wi
       expect(stderr).not.toMatch(/erwartet|Ungültige/);
     }
   }, 60_000);
+});
+
+describe('npm run setup, in German', () => {
+  it('says what it wrote and the new logins in German, names and e-mail addresses as given', async () => {
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', '--conditions=source', path.join(here, 'setup.ts'), 'infra/installation.example.json'],
+        {
+          cwd: ROOT,
+          env: {
+            PATH: process.env.PATH ?? '',
+            NODE_ENV: 'test',
+            SEED_DEMO: 'false',
+            DATA_DIR: path.join(dir, 'written'),
+          },
+        },
+        (error, out) => (error ? reject(error) : resolve({ stdout: out })),
+      ),
+    );
+    expect(stdout).toContain('Installation geschrieben:\n  dormagen: 1 Amt, 2 Mitarbeitende\n');
+    expect(stdout).toMatch(
+      /Neue Konten \(Passwörter nur dieses eine Mal angezeigt; .*\n {2}sachbearbeitung@stadt-dormagen\.example /,
+    );
+  }, 120_000);
 });

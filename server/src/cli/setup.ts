@@ -136,7 +136,14 @@ try {
   const result = await applyInstallation(database.db, parsed.data, { secret: config.sessionSecret });
   const { logins, summary } = result;
   process.stdout.write(
-    `${say('Installation geschrieben:', 'Installation written:')}\n${summary.map((line) => `  ${line}`).join('\n')}\n`,
+    `${say('Installation geschrieben:', 'Installation written:')}\n${summary
+      .map(({ slug, departments, staff }) =>
+        say(
+          `  ${slug}: ${String(departments)} ${departments === 1 ? 'Amt' : 'Ämter'}, ${String(staff)} Mitarbeitende`,
+          `  ${slug}: ${String(departments)} departments, ${String(staff)} staff`,
+        ),
+      )
+      .join('\n')}\n`,
   );
   // Running servers (on PostgreSQL; an embedded database is not open beside this command) show it at once.
   await announceInstallation(database.db, createEventBus(database, createLogger('silent')), result).catch(() =>
