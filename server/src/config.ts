@@ -772,6 +772,11 @@ export function unreadEnvFile(dir: string, env: Env): { file: string; variables:
   return variables.length > 0 ? { file, variables } : null;
 }
 
+/** unreadEnvFile() of the working directory and the process environment (npm run setup, npm run export). */
+export function unreadEnvFileHere(): { file: string; variables: string[] } | null {
+  return unreadEnvFile(process.cwd(), process.env);
+}
+
 /** The log line for unreadEnvFile() of the working directory, or null. Called once, by main.ts. */
 export function unreadEnvFileWarning(): { variables: string[]; message: string } | null {
   const unread = unreadEnvFile(process.cwd(), process.env);

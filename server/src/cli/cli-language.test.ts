@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // The start of the server, `npm run setup` and `npm run export` speak the terminal's language: they
@@ -92,5 +92,53 @@ describe('npm run setup, in German', () => {
     expect(stdout).toMatch(
       /Neue Konten \(Passwörter nur dieses eine Mal angezeigt; .*\n {2}sachbearbeitung@stadt-dormagen\.example /,
     );
+  }, 120_000);
+});
+
+describe('npm run setup and export beside a filled-in .env', () => {
+  // Before: `cp infra/.env.example .env`, filled in for the server (node --env-file=.env), then
+  // `npm run setup -- …` wrote the municipalities into the embedded database in ./data, with the
+  // development SESSION_SECRET, and said "Installation written" while the server on PostgreSQL
+  // saw none of it.
+  it('refuses, changing nothing, naming the settings not in force and the command that reads them', async () => {
+    const folder = path.join(dir, 'beside-env');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(
+      path.join(folder, '.env'),
+      'DATABASE_URL=postgres://amtsraum:pw@127.0.0.1:1/amtsraum\r\nSESSION_SECRET=aus-der-datei-aus-der-datei-aus-der-datei\r\n#PORT=3000\r\n',
+    );
+    const loader = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+    const example = path.join(ROOT, 'infra/installation.example.json');
+    const run = (script: string, args: string[], locale: Record<string, string>) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = execFile(
+          process.execPath,
+          ['--import', loader, '--conditions=source', path.join(here, script), ...args],
+          { cwd: folder, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...locale } },
+          (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
+        );
+      });
+    const setup = await run('setup.ts', [example], {});
+    expect(setup.code).toBe(1);
+    expect(setup.stderr).toContain(
+      `${path.join(folder, '.env')} wird nicht gelesen (nur docker compose liest .env), und ohne DATABASE_URL und ` +
+        'SESSION_SECRET liefe npm run setup auf anderen Einstellungen als der Server mit dieser Datei. Nichts wurde geändert. ' +
+        `Mit den Einstellungen der Datei: node --env-file=.env server/dist/cli/setup.js ${example}`,
+    );
+    const exported = await run('export.ts', ['dormagen'], { LANG: 'en_US.UTF-8' });
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).toContain(
+      'and without DATABASE_URL and SESSION_SECRET npm run export would run on other settings',
+    );
+    expect(exported.stderr).toContain('node --env-file=.env server/dist/cli/export.js dormagen');
+    // Nothing written: no embedded database was made beside it.
+    expect(fs.existsSync(path.join(folder, 'data'))).toBe(false);
+    // The settings in the environment, as node --env-file gives them: the file is no reason to refuse.
+    const given = await run('export.ts', ['dormagen'], {
+      DATABASE_URL: 'postgres://amtsraum:pw@127.0.0.1:1/amtsraum',
+      SESSION_SECRET: 'aus-der-datei-aus-der-datei-aus-der-datei',
+    });
+    expect(given.stderr).not.toContain('wird nicht gelesen');
+    expect(given.stderr).toContain('DATABASE_URL');
   }, 120_000);
 });

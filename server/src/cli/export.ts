@@ -9,7 +9,7 @@ import {
 import { DataDirInUseError } from '../lib/data-dir-lock.js';
 import { tenants } from '../db/schema.js';
 import { exportedFileProblems, exportTenantAudited } from '../features/setup/export.service.js';
-import { changedSettings, complain, dataDirInUseForCommand, language, say } from './say.js';
+import { changedSettings, complain, dataDirInUseForCommand, language, say, unreadEnvFileRefusal } from './say.js';
 
 // `npm run export -- <tenant-slug> [file.json]`: writes a municipality as an installation file to
 // the file, or to stdout without one (no passwords, no second-factor or identity-provider secrets),
@@ -69,6 +69,12 @@ try {
 }
 const changed = changedSettings(config);
 if (changed) process.stderr.write(`${changed}\n`);
+// `cp infra/.env.example .env`, filled in, and then `npm run export`: the file is never read here.
+const unreadEnv = unreadEnvFileRefusal('export', process.argv.slice(2));
+if (unreadEnv) {
+  process.stderr.write(`${unreadEnv}\n`);
+  process.exit(1);
+}
 
 let database;
 try {

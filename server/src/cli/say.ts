@@ -1,4 +1,4 @@
-import { cliLanguage, type CliLanguage, type Config } from '../config.js';
+import { cliLanguage, unreadEnvFileHere, type CliLanguage, type Config } from '../config.js';
 import type { DataDirInUseError } from '../lib/data-dir-lock.js';
 
 // What the command-line entry points (the server's start, `npm run setup`, `npm run export`) write
@@ -42,5 +42,32 @@ export function dataDirInUseForCommand(error: DataDirInUseError, command: string
       'most likely the running server: the embedded database opens in one process at a time. ' +
       `Stop the server, run ${command} again, then start the server again. ` +
       (unchanged === 'setup' ? 'Nothing was changed.' : 'Nothing was exported.'),
+  );
+}
+
+/**
+ * A filled-in `.env` in the folder the command runs in, with settings the environment lacks: nothing
+ * reads that file but docker compose, so the command would write into (or read from) the embedded
+ * database in ./data, sealing secrets under the development SESSION_SECRET, while the server runs
+ * on the PostgreSQL and the secret the file names. Refused, changing nothing, with the way to run
+ * it on the file's settings.
+ */
+export function unreadEnvFileRefusal(script: 'setup' | 'export', args: string[]): string | null {
+  const unread = unreadEnvFileHere();
+  if (!unread) return null;
+  const last = unread.variables.length - 1;
+  const names = (and: string) =>
+    last === 0 ? unread.variables[0] : `${unread.variables.slice(0, last).join(', ')} ${and} ${unread.variables[last]}`;
+  // The file is the working directory's: npm runs the command in the repository's root.
+  const command = `node --env-file=.env server/dist/cli/${script}.js ${args.join(' ')}`.trim();
+  return say(
+    `${unread.file} wird nicht gelesen (nur docker compose liest .env), und ohne ${names('und')} liefe npm run ${script} ` +
+      `auf anderen Einstellungen als der Server mit dieser Datei. ${script === 'setup' ? 'Nichts wurde geändert' : 'Nichts wurde exportiert'}. ` +
+      `Mit den Einstellungen der Datei: ${command}` +
+      ' (unter Docker: docker compose exec app …). Ist die Datei nicht die dieser Installation, verschieben Sie sie.',
+    `${unread.file} is not read (only docker compose reads .env), and without ${names('and')} npm run ${script} would run ` +
+      `on other settings than the server with that file. ${script === 'setup' ? 'Nothing was changed' : 'Nothing was exported'}. ` +
+      `With the file's settings: ${command}` +
+      " (under Docker: docker compose exec app …). If the file is not this installation's, move it away.",
   );
 }

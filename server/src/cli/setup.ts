@@ -17,7 +17,7 @@ import { InstallationFileSchema } from '../features/setup/installation.schema.js
 import { announceInstallation, applyInstallation } from '../features/setup/installation.service.js';
 import { createEventBus } from '../lib/event-bus.js';
 import { createLogger } from '../lib/logger.js';
-import { changedSettings, complain, dataDirInUseForCommand, language, say } from './say.js';
+import { changedSettings, complain, dataDirInUseForCommand, language, say, unreadEnvFileRefusal } from './say.js';
 
 // `npm run setup -- installation.json`: writes municipalities, departments, services and staff
 // from a file (see infra/installation.example.json). Uses the same configuration as the server.
@@ -43,6 +43,12 @@ try {
 }
 const changed = changedSettings(config);
 if (changed) process.stderr.write(`${changed}\n`);
+// `cp infra/.env.example .env`, filled in, and then `npm run setup`: the file is never read here.
+const unreadEnv = unreadEnvFileRefusal('setup', [file]);
+if (unreadEnv) {
+  process.stderr.write(`${unreadEnv}\n`);
+  process.exit(1);
+}
 
 let bytes: Buffer;
 try {
