@@ -81,8 +81,11 @@ let running;
 try {
   running = await startServer(config, logger);
 } catch (error) {
+  if (error instanceof DataDirInUseError) {
+    process.stderr.write(`${say(error.german, error.message)}\n`);
+    process.exit(1);
+  }
   if (
-    error instanceof DataDirInUseError ||
     error instanceof DatabaseNewerThanCodeError ||
     error instanceof DatabaseMigrationError ||
     error instanceof DataDirDamagedError
@@ -95,8 +98,9 @@ try {
     error instanceof DataDirUnwritableError ||
     error instanceof CannotListenError
   ) {
+    const message = error instanceof DataDirUnwritableError ? error.message : say(error.german, error.message);
     process.stderr.write(
-      `${error.message}\n${say(
+      `${message}\n${say(
         'infra/.env.example beschreibt jede Variable und ihre Form.',
         'See infra/.env.example for every variable and its form.',
       )}\n`,

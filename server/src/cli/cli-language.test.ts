@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -140,5 +141,42 @@ describe('npm run setup and export beside a filled-in .env', () => {
     });
     expect(given.stderr).not.toContain('wird nicht gelesen');
     expect(given.stderr).toContain('DATABASE_URL');
+  }, 120_000);
+});
+
+describe('the start and the commands, when the database or the port cannot be had', () => {
+  it('say so in German, the address as given and the password left out', async () => {
+    const url = 'postgres://amtsraum:geheim-pw@127.0.0.1:1/amtsraum';
+    const runWith = (script: string, args: string[], env: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', '--conditions=source', script, ...args],
+          {
+            cwd: ROOT,
+            env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: path.join(dir, 'db'), ...env },
+          },
+          (_error, _stdout, stderr) => resolve(stderr),
+        );
+      });
+    for (const [script, args] of [
+      [path.join(here, '../main.ts'), []],
+      [path.join(here, 'export.ts'), ['dormagen']],
+    ] as const) {
+      const stderr = await runWith(script, [...args], { DATABASE_URL: url, PORT: '0' });
+      expect(stderr, script).toContain(
+        'DATABASE_URL: die PostgreSQL-Datenbank 127.0.0.1:1/amtsraum als amtsraum lässt sich nicht öffnen (',
+      );
+      expect(stderr).not.toContain('geheim-pw');
+    }
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as net.AddressInfo).port);
+      const stderr = await runWith(path.join(here, '../main.ts'), [], { PORT: port, SEED_DEMO: 'false' });
+      expect(stderr).toContain(`PORT: 127.0.0.1:${port} wird schon von einem anderen Programm benutzt`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   }, 120_000);
 });

@@ -135,7 +135,9 @@ try {
     !(error instanceof DatabaseMigrationError || error instanceof DatabaseNewerThanCodeError)
       ? new DatabaseUnavailableError(config.database.url, error)
       : (error as Error);
-  process.stderr.write(`${problem.message}\n`);
+  process.stderr.write(
+    `${problem instanceof DatabaseUnavailableError ? say(problem.german, problem.message) : problem.message}\n`,
+  );
   process.exit(1);
 }
 try {

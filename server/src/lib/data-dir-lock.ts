@@ -11,6 +11,8 @@ import path from 'node:path';
  * start (issue 11, item 7).
  */
 export class DataDirInUseError extends Error {
+  /** The same in German, for a terminal that is not English (cli/say.ts). */
+  readonly german: string;
   constructor(
     public readonly dataDir: string,
     public readonly ownerPid: number,
@@ -19,6 +21,9 @@ export class DataDirInUseError extends Error {
       `The data directory ${dataDir} is in use by another Amtsraum server (process ${ownerPid}). ` +
         'Stop that server first, or start this one with another DATA_DIR.',
     );
+    this.german =
+      `Der Datenordner ${dataDir} wird von einem anderen Amtsraum-Server benutzt (Prozess ${ownerPid}). ` +
+      'Beenden Sie zuerst diesen Server, oder starten Sie diesen mit einem anderen DATA_DIR.';
     this.name = 'DataDirInUseError';
   }
 }
