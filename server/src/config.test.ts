@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
   COMPOSE_ONLY_VARIABLES,
+  cliLanguageOf,
   CONFIG_VARIABLES,
   ConfigError,
   configWarnings,
@@ -156,6 +157,8 @@ describe('parseConfig', () => {
     expect(problemsOf({ MEDIA_MODE: 'livekit' })).toEqual([
       expect.stringMatching(/^LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: missing; .*MEDIA_MODE=livekit is set/),
     ]);
+    // docker-compose.yml's default is MEDIA_MODE=livekit: removing it there changes nothing.
+    expect(problemsOf({ MEDIA_MODE: 'livekit' })[0]).toMatch(/or set MEDIA_MODE=p2p to use the built-in peer-to-peer/);
     const livekit = { LIVEKIT_URL: 'wss://lk.example.de', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: secret };
     const config = parseConfig(livekit);
     expect(config.media.mode).toBe('livekit');
@@ -172,7 +175,7 @@ describe('parseConfig', () => {
     expect(problemsOf({ LIVEKIT_API_URL: 'http://livekit:7880' })).toEqual([
       'LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: missing; LiveKit needs LIVEKIT_URL, LIVEKIT_API_KEY and ' +
         'LIVEKIT_API_SECRET together, and LIVEKIT_API_URL is set. Set the missing ones, or remove LIVEKIT_API_URL ' +
-        'to use the built-in peer-to-peer calls',
+        'to use the built-in peer-to-peer calls (docker compose sets LIVEKIT_URL from LIVEKIT_PUBLIC_URL in .env)',
     ]);
     expect(problemsOf({ LIVEKIT_E2EE: 'false' })).toEqual([expect.stringMatching(/LIVEKIT_E2EE is set/)]);
     const problems = problemsOf({
@@ -337,6 +340,92 @@ describe('parseConfig', () => {
     expect(configWarnings(parseConfig({ PORT: '8080' }))).toEqual([]);
     // A control character inside a value is shown as such, not sent to the terminal.
     expect(problemsOf({ PORT: '80\r80' })).toEqual(['PORT: expected a whole number from 0 to 65535 (got "80\\r80")']);
+  });
+
+  it('reads SESSION_SECRET the same with a carriage return, a space, a tab or a line feed around it, and says so without the value', () => {
+    const secret = 'Zq8v3N1xR7kP0wY5tL2mB9cH4dF6gJ1s';
+    // Before: a carriage return was dropped, but a space, a tab or a line feed (a secret written
+    // to a file with echo, a Kubernetes secret from such a file) was kept: the same .env read by
+    // compose (which drops them) and by another reader gave two secrets, so sessions and the
+    // sealed authenticator secrets of one process were unreadable to the other.
+    for (const written of [`${secret}\r`, `${secret} `, `${secret}\t`, `${secret}\n`, `${secret}\r\n`, ` ${secret}`]) {
+      const config = parseConfig({ SESSION_SECRET: written });
+      expect(config.sessionSecret, JSON.stringify(written)).toBe(secret);
+      const warnings = configWarnings(config);
+      expect(warnings, JSON.stringify(written)).toEqual([
+        { variables: ['SESSION_SECRET'], message: expect.stringMatching(/^SESSION_SECRET /) as string },
+      ]);
+      expect(warnings[0]!.message).not.toContain(secret);
+    }
+    expect(configWarnings(parseConfig({ SESSION_SECRET: ` ${secret}\n` }))[0]!.message).toBe(
+      'SESSION_SECRET has spaces, tabs or line breaks at the start or end of its value, which was read without ' +
+        'them (as docker compose reads an unquoted value); remove them where the setting is written',
+    );
+    // Unchanged, nothing to say; a space inside is part of the secret.
+    expect(configWarnings(parseConfig({ SESSION_SECRET: secret }))).toEqual([]);
+    expect(parseConfig({ SESSION_SECRET: `${secret} x` }).sessionSecret).toBe(`${secret} x`);
+    // Without the spaces too short: refused as too short, not taken with them.
+    expect(problemsOf({ SESSION_SECRET: `${'a'.repeat(31)} ` })[0]).toMatch(/^SESSION_SECRET: expected at least 32/);
+  });
+
+  it('picks the terminal language as POSIX does: LC_ALL, LC_MESSAGES, LANG; English for en, else German', () => {
+    expect(cliLanguageOf({})).toBe('de');
+    expect(cliLanguageOf({ LANG: 'C.UTF-8' })).toBe('de');
+    expect(cliLanguageOf({ LANG: 'de_DE.UTF-8' })).toBe('de');
+    expect(cliLanguageOf({ LANG: 'en_US.UTF-8' })).toBe('en');
+    expect(cliLanguageOf({ LANG: 'de_DE.UTF-8', LC_MESSAGES: 'en_GB.UTF-8' })).toBe('en');
+    expect(cliLanguageOf({ LANG: 'en_US.UTF-8', LC_MESSAGES: 'de_AT', LC_ALL: '' })).toBe('de');
+    expect(cliLanguageOf({ LANG: 'de_DE.UTF-8', LC_ALL: 'en' })).toBe('en');
+  });
+
+  it('says every problem in German too, setting names and values as given', () => {
+    const refused = (env: Record<string, string>) => {
+      try {
+        parseConfig(env);
+      } catch (error) {
+        if (error instanceof ConfigError) return error;
+      }
+      throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+    };
+    const error = refused({
+      PORT: 'dreitausend',
+      LOG_LEVEL: 'laut',
+      NODE_ENV: 'production',
+      LIVEKIT_API_URL: 'http://lk:7880',
+    });
+    expect(error.messageIn('de').split('\n')).toEqual([
+      'Ungültige Konfiguration:',
+      '  - PORT: erwartet eine ganze Zahl von 0 bis 65535 (angegeben: "dreitausend")',
+      '  - LOG_LEVEL: erwartet fatal, error, warn, info, debug, trace oder silent (angegeben: "laut")',
+      '  - SESSION_SECRET: muss in Produktion gesetzt sein, auf mindestens 32 zufällige Zeichen (openssl rand -base64 48)',
+      '  - PUBLIC_BASE_URL: muss in Produktion die https://-Adresse sein, die Bürgerinnen und Bürger öffnen ' +
+        '(Sitzungs-Cookies gelten nur über https)',
+      '  - LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: fehlen; LiveKit braucht LIVEKIT_URL, LIVEKIT_API_KEY und ' +
+        'LIVEKIT_API_SECRET zusammen, und LIVEKIT_API_URL ist gesetzt. Setzen Sie die fehlenden, oder entfernen Sie ' +
+        'LIVEKIT_API_URL, um die eingebauten Peer-to-Peer-Anrufe zu nutzen (docker compose setzt LIVEKIT_URL aus ' +
+        'LIVEKIT_PUBLIC_URL in .env)',
+      'infra/.env.example beschreibt jede Variable und ihre Form.',
+    ]);
+    expect(error.messageIn('en')).toMatch(/^Invalid configuration:\n {2}- PORT: expected a whole/);
+    // Every message of the settings has its German.
+    const wrong: Record<string, string> = {
+      TRUST_PROXY: 'true',
+      MEDIA_MODE: 'sfu',
+      SMTP_URL: 'mail.example.de',
+      DATABASE_URL: 'postgres://a:%zz@db/x',
+      MAIL_FROM: 'Rathaus',
+      OIDC_ALLOWED_ISSUERS: 'ftp://x',
+      ICE_SERVERS: 'stun',
+      LIVEKIT_E2EE: 'vielleicht',
+      LIVEKIT_API_KEY: 'a b',
+      SESSION_SECRET: 'kurz',
+      INSTALLATION_CONTACT_EMAIL: 'nein',
+      INSTALLATION_IMPRINT_URL: 'impressum',
+      RETENTION_DAYS: '9999',
+    };
+    for (const [name, value] of Object.entries(wrong)) {
+      expect(refused({ [name]: value }).messageIn('de'), name).not.toMatch(/expected|must be|missing/);
+    }
   });
 
   it('says that quotes around a refused value were read as part of it', () => {

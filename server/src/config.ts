@@ -8,6 +8,34 @@ import { z } from 'zod';
  * typed `Config`. A bad value stops the start with the variable's name and the expected form.
  */
 
+/** The language of messages on a terminal (start errors, `npm run setup`, `npm run export`). */
+export type CliLanguage = 'de' | 'en';
+
+/**
+ * POSIX's order for a program's messages: LC_ALL, then LC_MESSAGES, then LANG. English when that
+ * names English (`en_US.UTF-8`, `en`), German, the product's default, otherwise (`de_DE.UTF-8`,
+ * `C.UTF-8`, nothing set).
+ */
+export function cliLanguageOf(env: Env): CliLanguage {
+  const locale = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((value) => value) ?? '';
+  return /^en/i.test(locale) ? 'en' : 'de';
+}
+
+/** The process's terminal language (see cliLanguageOf). */
+export function cliLanguage(): CliLanguage {
+  return cliLanguageOf(process.env);
+}
+
+/**
+ * German for the English messages of the schema below, by their text: zod carries one string per
+ * issue, and ConfigError says each problem in both languages.
+ */
+const GERMAN = new Map<string, string>();
+function said(en: string, de: string): string {
+  GERMAN.set(en, de);
+  return en;
+}
+
 export const DEVELOPMENT_SESSION_SECRET = 'amtsraum-development-secret-do-not-use-in-production';
 /** The LiveKit secret of infra/livekit.local.yaml: public, so never for production (a test keeps both equal). */
 export const DEVELOPMENT_LIVEKIT_SECRET = 'amtsraum-dev-secret-for-this-machine-only';
@@ -18,7 +46,10 @@ const booleanText = (name: string) =>
     .transform((value) => value.toLowerCase())
     .pipe(
       z.enum(['true', 'false', '1', '0', 'yes', 'no'], {
-        error: `${name}: expected true or false (also 1 or 0, yes or no)`,
+        error: said(
+          `${name}: expected true or false (also 1 or 0, yes or no)`,
+          `${name}: erwartet true oder false (auch 1 oder 0, yes oder no)`,
+        ),
       }),
     )
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -26,9 +57,18 @@ const booleanText = (name: string) =>
 const integerText = (min: number, max: number) =>
   z
     .string()
-    .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
+    .regex(
+      /^\d+$/,
+      said(`expected a whole number from ${min} to ${max}`, `erwartet eine ganze Zahl von ${min} bis ${max}`),
+    )
     .transform(Number)
-    .pipe(z.number().int().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, said(`expected at least ${min}`, `erwartet mindestens ${min}`))
+        .max(max, said(`expected at most ${max}`, `erwartet höchstens ${max}`)),
+    );
 
 const IceServerSchema = z.object({
   urls: z.union([
@@ -96,7 +136,10 @@ const oidcAllowedText = z.string().transform((text, ctx) => {
     }
     ctx.addIssue({
       code: 'custom',
-      message: `expected origins (https://login.kommune.de) or host names (*.kommune.de), separated by commas; "${item}" is neither`,
+      message: said(
+        `expected origins (https://login.kommune.de) or host names (*.kommune.de), separated by commas; "${item}" is neither`,
+        `erwartet Origins (https://login.kommune.de) oder Hostnamen (*.kommune.de), durch Kommas getrennt; "${item}" ist keins von beiden`,
+      ),
     });
     return z.NEVER;
   }
@@ -109,8 +152,10 @@ const iceServersText = z.string().transform((text, ctx) => {
   } catch {
     ctx.addIssue({
       code: 'custom',
-      message:
+      message: said(
         'expected a JSON array of RTCIceServer objects, e.g. [{"urls":"turn:turn.example.de:3478","username":"u","credential":"p"}]',
+        'erwartet ein JSON-Array von RTCIceServer-Objekten, z. B. [{"urls":"turn:turn.example.de:3478","username":"u","credential":"p"}]',
+      ),
     });
     return z.NEVER;
   }
@@ -134,13 +179,22 @@ function credentialsDecode(text: string): boolean {
 }
 const PERCENT_ENCODE =
   'percent-encode special characters in user and password (% as %25, @ as %40, / as %2F, # as %23, : as %3A)';
+const PERCENT_ENCODE_DE =
+  'Sonderzeichen in Benutzer und Passwort prozentkodiert schreiben (% als %25, @ als %40, / als %2F, # als %23, : als %3A)';
+const CREDENTIALS_UNREADABLE = said(
+  `user or password cannot be read; ${PERCENT_ENCODE}`,
+  `Benutzer oder Passwort nicht lesbar; ${PERCENT_ENCODE_DE}`,
+);
 
 const postgresUrl = z
   .url({
     protocol: /^postgres(ql)?$/,
-    error: `expected a URL like postgres://user:password@host:5432/database; ${PERCENT_ENCODE}`,
+    error: said(
+      `expected a URL like postgres://user:password@host:5432/database; ${PERCENT_ENCODE}`,
+      `erwartet eine URL wie postgres://benutzer:passwort@host:5432/datenbank; ${PERCENT_ENCODE_DE}`,
+    ),
   })
-  .refine(credentialsDecode, `user or password cannot be read; ${PERCENT_ENCODE}`)
+  .refine(credentialsDecode, CREDENTIALS_UNREADABLE)
   .optional();
 
 /**
@@ -152,21 +206,39 @@ const postgresUrl = z
 const LIVEKIT_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+/=-]*$/;
 const LIVEKIT_KEY_CHARACTERS =
   'expected letters, digits and - _ . + / = only, beginning with a letter or digit (LiveKit reads key and secret as "key: secret")';
+const LIVEKIT_KEY_CHARACTERS_DE =
+  'erwartet nur Buchstaben, Ziffern und - _ . + / =, am Anfang ein Buchstabe oder eine Ziffer (LiveKit liest Schlüssel und Secret als "key: secret")';
+
+const HTTP_URL = said('expected an http(s) URL', 'erwartet eine http(s)-URL');
 
 const EnvSchema = z.object({
   NODE_ENV: z
-    .enum(['development', 'production', 'test'], { error: 'expected development, production or test' })
+    .enum(['development', 'production', 'test'], {
+      error: said('expected development, production or test', 'erwartet development, production oder test'),
+    })
     .default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: integerText(0, 65535).default(3000),
   PUBLIC_BASE_URL: z
-    .url({ protocol: /^https?$/, error: 'expected an http(s) URL like https://buergerbuero.example.de' })
-    .refine((text) => {
-      // zod runs this check on a value its URL check refused too: that one has said it already.
-      if (!URL.canParse(text)) return true;
-      const url = new URL(text);
-      return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
-    }, 'expected only scheme, host and port, like https://buergerbuero.example.de (Amtsraum is served at the root of its host name, never under a path)')
+    .url({
+      protocol: /^https?$/,
+      error: said(
+        'expected an http(s) URL like https://buergerbuero.example.de',
+        'erwartet eine http(s)-URL wie https://buergerbuero.example.de',
+      ),
+    })
+    .refine(
+      (text) => {
+        // zod runs this check on a value its URL check refused too: that one has said it already.
+        if (!URL.canParse(text)) return true;
+        const url = new URL(text);
+        return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+      },
+      said(
+        'expected only scheme, host and port, like https://buergerbuero.example.de (Amtsraum is served at the root of its host name, never under a path)',
+        'erwartet nur Schema, Host und Port, wie https://buergerbuero.example.de (Amtsraum läuft an der Wurzel seines Hostnamens, nie unter einem Pfad)',
+      ),
+    )
     .optional(),
   TRUST_PROXY: z
     .string()
@@ -177,30 +249,68 @@ const EnvSchema = z.object({
         // Express's `true` takes the leftmost X-Forwarded-For entry, which the client writes itself.
         message:
           text === 'true'
-            ? "true would take each client's address from what the client itself writes into X-Forwarded-For, " +
-              'so anyone could evade the per-address limits (sign-in attempts, knocks); ' +
-              'expected the number of reverse proxies in front of the app (e.g. 1), or false'
-            : 'expected false, or the number of reverse-proxy hops in front of the app (e.g. 1)',
+            ? said(
+                "true would take each client's address from what the client itself writes into X-Forwarded-For, " +
+                  'so anyone could evade the per-address limits (sign-in attempts, knocks); ' +
+                  'expected the number of reverse proxies in front of the app (e.g. 1), or false',
+                'true nähme die Adresse jedes Clients aus dem, was der Client selbst in X-Forwarded-For schreibt, ' +
+                  'so dass jeder die Grenzen je Adresse (Anmeldeversuche, Anklopfen) umgehen könnte; ' +
+                  'erwartet die Zahl der Reverse-Proxys vor der App (z. B. 1) oder false',
+              )
+            : said(
+                'expected false, or the number of reverse-proxy hops in front of the app (e.g. 1)',
+                'erwartet false oder die Zahl der Reverse-Proxys vor der App (z. B. 1)',
+              ),
       });
       return z.NEVER;
     })
     .default('false'),
   DATABASE_URL: postgresUrl,
   DATA_DIR: z.string().min(1).default('./data'),
-  MEDIA_MODE: z.enum(['auto', 'p2p', 'livekit'], { error: 'expected auto, p2p or livekit' }).default('auto'),
-  LIVEKIT_URL: z.url({ protocol: /^wss?$/, error: 'expected a ws(s) URL like wss://livekit.example.de' }).optional(),
+  MEDIA_MODE: z
+    .enum(['auto', 'p2p', 'livekit'], {
+      error: said('expected auto, p2p or livekit', 'erwartet auto, p2p oder livekit'),
+    })
+    .default('auto'),
+  LIVEKIT_URL: z
+    .url({
+      protocol: /^wss?$/,
+      error: said(
+        'expected a ws(s) URL like wss://livekit.example.de',
+        'erwartet eine ws(s)-URL wie wss://livekit.example.de',
+      ),
+    })
+    .optional(),
   LIVEKIT_API_URL: z
-    .url({ protocol: /^https?$/, error: 'expected an http(s) URL like http://livekit:7880' })
+    .url({
+      protocol: /^https?$/,
+      error: said(
+        'expected an http(s) URL like http://livekit:7880',
+        'erwartet eine http(s)-URL wie http://livekit:7880',
+      ),
+    })
     .optional(),
   LIVEKIT_API_KEY: z
     .string()
-    .min(3, 'expected the LiveKit API key, at least 3 characters')
-    .regex(LIVEKIT_KEY_PATTERN, `${LIVEKIT_KEY_CHARACTERS} (e.g. amtsraum)`)
+    .min(
+      3,
+      said(
+        'expected the LiveKit API key, at least 3 characters',
+        'erwartet den LiveKit-API-Schlüssel, mindestens 3 Zeichen',
+      ),
+    )
+    .regex(
+      LIVEKIT_KEY_PATTERN,
+      said(`${LIVEKIT_KEY_CHARACTERS} (e.g. amtsraum)`, `${LIVEKIT_KEY_CHARACTERS_DE} (z. B. amtsraum)`),
+    )
     .optional(),
   LIVEKIT_API_SECRET: z
     .string()
-    .min(32, 'expected a secret of at least 32 characters')
-    .regex(LIVEKIT_KEY_PATTERN, `${LIVEKIT_KEY_CHARACTERS} (openssl rand -hex 32)`)
+    .min(32, said('expected a secret of at least 32 characters', 'erwartet ein Secret von mindestens 32 Zeichen'))
+    .regex(
+      LIVEKIT_KEY_PATTERN,
+      said(`${LIVEKIT_KEY_CHARACTERS} (openssl rand -hex 32)`, `${LIVEKIT_KEY_CHARACTERS_DE} (openssl rand -hex 32)`),
+    )
     .optional(),
   LIVEKIT_E2EE: booleanText('LIVEKIT_E2EE').default(true),
   P2P_MAX_PARTICIPANTS: integerText(2, 8).default(4),
@@ -209,28 +319,46 @@ const EnvSchema = z.object({
   SMTP_URL: z
     .url({
       protocol: /^smtps?$/,
-      error: `expected a URL like smtp://user:password@mail.example.de:587; ${PERCENT_ENCODE}`,
+      error: said(
+        `expected a URL like smtp://user:password@mail.example.de:587; ${PERCENT_ENCODE}`,
+        `erwartet eine URL wie smtp://benutzer:passwort@mail.example.de:587; ${PERCENT_ENCODE_DE}`,
+      ),
     })
-    .refine(credentialsDecode, `user or password cannot be read; ${PERCENT_ENCODE}`)
+    .refine(credentialsDecode, CREDENTIALS_UNREADABLE)
     .optional(),
   MAIL_FROM: z
     .string()
     .regex(
       /^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/,
-      "expected an e-mail address, or a name and one in angle brackets: 'Bürgerbüro Musterstadt <no-reply@buergerbuero.example.de>'",
+      said(
+        "expected an e-mail address, or a name and one in angle brackets: 'Bürgerbüro Musterstadt <no-reply@buergerbuero.example.de>'",
+        "erwartet eine E-Mail-Adresse, oder einen Namen und eine Adresse in spitzen Klammern: 'Bürgerbüro Musterstadt <no-reply@buergerbuero.example.de>'",
+      ),
     )
     .default('Amtsraum <no-reply@localhost>'),
   SMTP_TIMEOUT_SECONDS: integerText(1, 600).default(60),
   SESSION_SECRET: z
     .string()
-    .min(32, 'expected at least 32 random characters (openssl rand -base64 48)')
+    .min(
+      32,
+      said(
+        'expected at least 32 random characters (openssl rand -base64 48)',
+        'erwartet mindestens 32 zufällige Zeichen (openssl rand -base64 48)',
+      ),
+    )
     .default(DEVELOPMENT_SESSION_SECRET),
   RETENTION_DAYS: integerText(1, 3650).default(30),
   SEED_DEMO: booleanText('SEED_DEMO').optional(),
-  SEED_DEMO_PASSWORD: z.string().min(8, 'expected at least 8 characters').optional(),
+  SEED_DEMO_PASSWORD: z
+    .string()
+    .min(8, said('expected at least 8 characters', 'erwartet mindestens 8 Zeichen'))
+    .optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'expected fatal, error, warn, info, debug, trace or silent',
+      error: said(
+        'expected fatal, error, warn, info, debug, trace or silent',
+        'erwartet fatal, error, warn, info, debug, trace oder silent',
+      ),
     })
     .default('info'),
   VISIT_GRACE_SECONDS: integerText(10, 3600).default(120),
@@ -240,10 +368,12 @@ const EnvSchema = z.object({
   BOOKING_CONCURRENCY: integerText(1, 64).default(4),
   REMINDER_HOURS: integerText(0, 336).default(24),
   // The operator's own legal pages (issue 15), linked from pages of no municipality (home, staff).
-  INSTALLATION_IMPRINT_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
-  INSTALLATION_PRIVACY_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
-  INSTALLATION_ACCESSIBILITY_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
-  INSTALLATION_CONTACT_EMAIL: z.email({ error: 'expected an e-mail address' }).optional(),
+  INSTALLATION_IMPRINT_URL: z.url({ protocol: /^https?$/, error: HTTP_URL }).optional(),
+  INSTALLATION_PRIVACY_URL: z.url({ protocol: /^https?$/, error: HTTP_URL }).optional(),
+  INSTALLATION_ACCESSIBILITY_URL: z.url({ protocol: /^https?$/, error: HTTP_URL }).optional(),
+  INSTALLATION_CONTACT_EMAIL: z
+    .email({ error: said('expected an e-mail address', 'erwartet eine E-Mail-Adresse') })
+    .optional(),
   // Which OpenID providers municipalities may sign in through (decision 026).
   OIDC_ALLOWED_ISSUERS: oidcAllowedText.default([]),
   OIDC_ALLOW_INTERNAL_PROVIDERS: booleanText('OIDC_ALLOW_INTERNAL_PROVIDERS').default(false),
@@ -257,6 +387,7 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
  * DATABASE_URL and LIVEKIT_URL), never the app: its `env_file: .env` hands them to the app too.
  */
 export const COMPOSE_ONLY_VARIABLES: readonly string[] = [
+  'COMPOSE_PROFILES',
   'POSTGRES_PASSWORD',
   'LIVEKIT_PUBLIC_URL',
   'LIVEKIT_TURN_DOMAIN',
@@ -390,12 +521,33 @@ export interface Config {
   launchedByNpm: boolean;
   /** Variables whose value ended in a carriage return (Windows line endings), read without it. */
   carriageReturns: string[];
+  /** Variables whose value began or ended in other spaces, tabs or line breaks, read without them. */
+  surroundingSpace: string[];
+}
+
+/** One problem of the configuration, in both languages of the terminal (setting names and values as given). */
+export interface ConfigProblem {
+  de: string;
+  en: string;
 }
 
 export class ConfigError extends Error {
-  constructor(public readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  /** Each problem in English (the log, the tests). */
+  public readonly problems: string[];
+  constructor(private readonly said: ConfigProblem[]) {
+    super(`Invalid configuration:\n${said.map((problem) => `  - ${problem.en}`).join('\n')}`);
+    this.problems = said.map((problem) => problem.en);
     this.name = 'ConfigError';
+  }
+
+  /** The message for a terminal: every problem, and where each setting is described. */
+  messageIn(language: CliLanguage): string {
+    const head = language === 'en' ? 'Invalid configuration:' : 'Ungültige Konfiguration:';
+    const foot =
+      language === 'en'
+        ? 'See infra/.env.example for every variable and its form.'
+        : 'infra/.env.example beschreibt jede Variable und ihre Form.';
+    return `${head}\n${this.said.map((problem) => `  - ${problem[language]}`).join('\n')}\n${foot}`;
   }
 }
 
@@ -403,6 +555,13 @@ type Env = Record<string, string | undefined>;
 
 const QUOTES_KEPT =
   '; the quotes around it were read as part of the value (docker run --env-file keeps them): remove them';
+const QUOTES_KEPT_DE =
+  '; die Anführungszeichen darum wurden als Teil des Werts gelesen (docker run --env-file behält sie): entfernen Sie sie';
+
+/** "A", "A und B", "A, B und C". */
+function listedDe(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} und ${names[names.length - 1]}`;
+}
 
 /** A value as the message shows it: control characters written out (\\r), not sent to the terminal. */
 function visible(value: string): string {
@@ -413,53 +572,69 @@ function visible(value: string): string {
 /** Parses configuration from an environment; throws `ConfigError` naming every bad variable. */
 export function parseConfig(env: Env): Config {
   // A file saved with Windows line endings, read by a shell (`set -a; . ./.env`) or systemd, ends
-  // each value in a carriage return: read without it, and named (configWarnings).
-  const carriageReturns = Object.keys(env).filter(
-    (name) => CONFIG_VARIABLES.includes(name) && env[name]?.endsWith('\r'),
-  );
+  // each value in a carriage return; a secret written to a file with `echo` ends in a line feed; a
+  // value copied from a mail may bring a space. docker compose and node --env-file drop such spaces
+  // around an unquoted value, other readers keep them: so every process of one installation reads
+  // the same SESSION_SECRET (sessions, sealed authenticator secrets), spaces, tabs and line breaks
+  // around any value are never part of it. Each setting so read is named (configWarnings), never
+  // its value.
+  const carriageReturns: string[] = [];
+  const surroundingSpace: string[] = [];
+  const values = Object.entries(env).map(([name, value]) => {
+    if (value === undefined || !CONFIG_VARIABLES.includes(name)) return [name, value] as const;
+    const trimmed = value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+    if (trimmed === value) return [name, value] as const;
+    if (value.endsWith('\r') && `${trimmed}\r` === value) carriageReturns.push(name);
+    else surroundingSpace.push(name);
+    return [name, trimmed] as const;
+  });
   // An empty variable (FOO=) means "not set", as in most .env tooling.
-  const cleaned = Object.fromEntries(
-    Object.entries(env)
-      .map(([name, value]) => [name, carriageReturns.includes(name) ? value?.slice(0, -1) : value] as const)
-      .filter(([, value]) => value !== undefined && value !== ''),
-  );
+  const cleaned = Object.fromEntries(values.filter(([, value]) => value !== undefined && value !== ''));
   const result = EnvSchema.safeParse(cleaned);
-  const problems = result.success
+  const problems: ConfigProblem[] = result.success
     ? []
     : result.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const given = cleaned[name];
-        const shown =
-          given === undefined || /SECRET|PASSWORD|URL|ICE_SERVERS/.test(name) ? '' : ` (got "${visible(given)}")`;
-        const message = issue.message.startsWith(`${name}:`)
-          ? issue.message.slice(name.length + 1).trim()
-          : issue.message;
+        const shown = given === undefined || /SECRET|PASSWORD|URL|ICE_SERVERS/.test(name) ? null : visible(given);
+        const unprefixed = (text: string) => (text.startsWith(`${name}:`) ? text.slice(name.length + 1).trim() : text);
         // `docker run --env-file` keeps the quotes .env.example asks for around values with $ or spaces.
-        const quoted = given !== undefined && /^(["']).*\1$/s.test(given) ? QUOTES_KEPT : '';
-        return `${name}: ${message}${shown}${quoted}`;
+        const quoted = given !== undefined && /^(["']).*\1$/s.test(given);
+        return {
+          en:
+            `${name}: ${unprefixed(issue.message)}${shown === null ? '' : ` (got "${shown}")`}` +
+            (quoted ? QUOTES_KEPT : ''),
+          de:
+            `${name}: ${unprefixed(GERMAN.get(issue.message) ?? issue.message)}` +
+            `${shown === null ? '' : ` (angegeben: "${shown}")`}${quoted ? QUOTES_KEPT_DE : ''}`,
+        };
       });
 
   // Rules across variables, checked on the raw values so one run reports every problem.
   const secret = cleaned.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET;
   if (cleaned.NODE_ENV === 'production' && secret === DEVELOPMENT_SESSION_SECRET) {
-    problems.push(
-      'SESSION_SECRET: must be set in production to at least 32 random characters (openssl rand -base64 48)',
-    );
+    problems.push({
+      en: 'SESSION_SECRET: must be set in production to at least 32 random characters (openssl rand -base64 48)',
+      de: 'SESSION_SECRET: muss in Produktion gesetzt sein, auf mindestens 32 zufällige Zeichen (openssl rand -base64 48)',
+    });
   }
   if (cleaned.NODE_ENV === 'production' && !/^https:\/\//.test(cleaned.PUBLIC_BASE_URL ?? '')) {
-    problems.push(
-      'PUBLIC_BASE_URL: must be the https:// address citizens use in production (session cookies are Secure-only)',
-    );
+    problems.push({
+      en: 'PUBLIC_BASE_URL: must be the https:// address citizens use in production (session cookies are Secure-only)',
+      de: 'PUBLIC_BASE_URL: muss in Produktion die https://-Adresse sein, die Bürgerinnen und Bürger öffnen (Sitzungs-Cookies gelten nur über https)',
+    });
   }
   if (cleaned.NODE_ENV === 'production' && cleaned.LIVEKIT_API_SECRET === DEVELOPMENT_LIVEKIT_SECRET) {
-    problems.push(
-      'LIVEKIT_API_SECRET: the development secret of infra/livekit.local.yaml is public; set a secret of your own in production (openssl rand -hex 32)',
-    );
+    problems.push({
+      en: 'LIVEKIT_API_SECRET: the development secret of infra/livekit.local.yaml is public; set a secret of your own in production (openssl rand -hex 32)',
+      de: 'LIVEKIT_API_SECRET: das Entwicklungs-Secret aus infra/livekit.local.yaml ist öffentlich; setzen Sie in Produktion ein eigenes (openssl rand -hex 32)',
+    });
   }
   if (cleaned.NODE_ENV === 'production' && cleaned.SMTP_URL && !cleaned.MAIL_FROM) {
-    problems.push(
-      "MAIL_FROM: must be set with SMTP_URL in production, to the sender citizens see, e.g. 'Bürgerbüro Musterstadt <no-reply@buergerbuero.example.de>'",
-    );
+    problems.push({
+      en: "MAIL_FROM: must be set with SMTP_URL in production, to the sender citizens see, e.g. 'Bürgerbüro Musterstadt <no-reply@buergerbuero.example.de>'",
+      de: "MAIL_FROM: muss in Produktion mit SMTP_URL gesetzt sein, auf den Absender, den Bürgerinnen und Bürger sehen, z. B. 'Bürgerbüro Musterstadt <no-reply@buergerbuero.example.de>'",
+    });
   }
   // Any LiveKit variable says the operator meant LiveKit: half of it must stop the start, not fall
   // back to peer-to-peer unnoticed (LIVEKIT_API_URL alone was once ignored that way).
@@ -471,12 +646,29 @@ export function parseConfig(env: Env): Config {
   if (!livekitConfigured && (livekitGiven.length > 0 || cleaned.MEDIA_MODE === 'livekit')) {
     const modeSet = cleaned.MEDIA_MODE === 'livekit';
     const given = [...livekitGiven, ...(modeSet ? ['MEDIA_MODE=livekit'] : [])];
-    const remove = [...livekitGiven, ...(modeSet ? ['MEDIA_MODE'] : [])];
-    problems.push(
-      `${livekitMissing.join(', ')}: missing; LiveKit needs ${listed(LIVEKIT_REQUIRED)} together, ` +
+    // docker-compose.yml sets MEDIA_MODE=livekit unless .env says otherwise: removing it is no way out there.
+    const instead = [
+      ...(livekitGiven.length > 0 ? [`remove ${listed(livekitGiven)}`] : []),
+      ...(modeSet ? ['set MEDIA_MODE=p2p'] : []),
+    ].join(' and ');
+    const insteadDe = [
+      ...(livekitGiven.length > 0 ? [`entfernen Sie ${listedDe(livekitGiven)}`] : []),
+      ...(modeSet ? ['setzen Sie MEDIA_MODE=p2p'] : []),
+    ].join(' und ');
+    const one = livekitMissing.length === 1;
+    const compose = livekitMissing.includes('LIVEKIT_URL');
+    problems.push({
+      en:
+        `${livekitMissing.join(', ')}: missing; LiveKit needs ${listed(LIVEKIT_REQUIRED)} together, ` +
         `and ${listed(given)} ${given.length === 1 ? 'is' : 'are'} set. ` +
-        `Set the missing ${livekitMissing.length === 1 ? 'one' : 'ones'}, or remove ${listed(remove)} to use the built-in peer-to-peer calls`,
-    );
+        `Set the missing ${one ? 'one' : 'ones'}, or ${instead} to use the built-in peer-to-peer calls` +
+        (compose ? ' (docker compose sets LIVEKIT_URL from LIVEKIT_PUBLIC_URL in .env)' : ''),
+      de:
+        `${livekitMissing.join(', ')}: ${one ? 'fehlt' : 'fehlen'}; LiveKit braucht ${listedDe(LIVEKIT_REQUIRED)} ` +
+        `zusammen, und ${listedDe(given)} ${given.length === 1 ? 'ist' : 'sind'} gesetzt. ` +
+        `Setzen Sie ${one ? 'die fehlende' : 'die fehlenden'}, oder ${insteadDe}, um die eingebauten Peer-to-Peer-Anrufe zu nutzen` +
+        (compose ? ' (docker compose setzt LIVEKIT_URL aus LIVEKIT_PUBLIC_URL in .env)' : ''),
+    });
   }
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const e = result.data;
@@ -537,6 +729,7 @@ export function parseConfig(env: Env): Config {
     oidcPolicy: { allowedIssuers: e.OIDC_ALLOWED_ISSUERS, allowInternal: e.OIDC_ALLOW_INTERNAL_PROVIDERS },
     launchedByNpm: Boolean(env.npm_lifecycle_event),
     carriageReturns,
+    surroundingSpace,
   };
 }
 
@@ -577,6 +770,11 @@ export function unreadEnvFile(dir: string, env: Env): { file: string; variables:
     variables.push(name);
   }
   return variables.length > 0 ? { file, variables } : null;
+}
+
+/** unreadEnvFile() of the working directory and the process environment (npm run setup, npm run export). */
+export function unreadEnvFileHere(): { file: string; variables: string[] } | null {
+  return unreadEnvFile(process.cwd(), process.env);
 }
 
 /** The log line for unreadEnvFile() of the working directory, or null. Called once, by main.ts. */
@@ -630,6 +828,16 @@ export function configWarnings(config: Config): { variables: string[]; message: 
       message:
         `${listed(config.carriageReturns)} ended in a carriage return, as lines of a file saved with Windows ` +
         'line endings (CRLF) do, and were read without it; save the file with Unix line endings (LF)',
+    });
+  }
+  if (config.surroundingSpace.length > 0) {
+    const one = config.surroundingSpace.length === 1;
+    warnings.push({
+      variables: config.surroundingSpace,
+      message:
+        `${listed(config.surroundingSpace)} ${one ? 'has' : 'have'} spaces, tabs or line breaks at the start or end of ` +
+        `${one ? 'its value' : 'their values'}, which ${one ? 'was' : 'were'} read without them (as docker compose reads ` +
+        'an unquoted value); remove them where the setting is written',
     });
   }
   return warnings;

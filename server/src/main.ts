@@ -9,6 +9,7 @@ import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError, DataDirUnwritableError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
 import { CannotListenError, startServer, type RunningServer } from './server.js';
+import { language, say } from './cli/say.js';
 
 // Listening and shutting down only; everything else is in server.ts and app.ts.
 
@@ -17,7 +18,7 @@ try {
   config = loadConfig();
 } catch (error) {
   if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\nSee infra/.env.example for every variable and its form.\n`);
+    process.stderr.write(`${error.messageIn(language)}\n`);
     process.exit(1);
   }
   throw error;
@@ -54,7 +55,9 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     else if (!server && signalled && signal === 'SIGINT') process.exit(130);
     else if (!server) {
       logger.info({ signal }, 'stopping once the start is done; the database is not cut off mid-update');
-      if (config.env !== 'test' && signal === 'SIGINT') process.stderr.write('Press Ctrl-C again to stop now.\n');
+      if (config.env !== 'test' && signal === 'SIGINT') {
+        process.stderr.write(`${say('Noch einmal Strg-C: sofort beenden.', 'Press Ctrl-C again to stop now.')}\n`);
+      }
     }
     signalled = true;
   });
@@ -78,8 +81,11 @@ let running;
 try {
   running = await startServer(config, logger);
 } catch (error) {
+  if (error instanceof DataDirInUseError) {
+    process.stderr.write(`${say(error.german, error.message)}\n`);
+    process.exit(1);
+  }
   if (
-    error instanceof DataDirInUseError ||
     error instanceof DatabaseNewerThanCodeError ||
     error instanceof DatabaseMigrationError ||
     error instanceof DataDirDamagedError
@@ -92,7 +98,13 @@ try {
     error instanceof DataDirUnwritableError ||
     error instanceof CannotListenError
   ) {
-    process.stderr.write(`${error.message}\nSee infra/.env.example for every variable and its form.\n`);
+    const message = error instanceof DataDirUnwritableError ? error.message : say(error.german, error.message);
+    process.stderr.write(
+      `${message}\n${say(
+        'infra/.env.example beschreibt jede Variable und ihre Form.',
+        'See infra/.env.example for every variable and its form.',
+      )}\n`,
+    );
     process.exit(1);
   }
   logger.fatal({ err: error }, 'start failed');

@@ -45,6 +45,8 @@ const version = (createRequire(import.meta.url)('../package.json') as { version:
 
 /** The port or address cannot be listened on: named at the start with what to do, without a stack. */
 export class CannotListenError extends Error {
+  /** The same in German, for a terminal that is not English (cli/say.ts). */
+  readonly german: string;
   constructor(host: string, port: number, cause: unknown) {
     const code = (cause as NodeJS.ErrnoException | null)?.code;
     const where = `${host}:${String(port)}`;
@@ -63,6 +65,20 @@ export class CannotListenError extends Error {
                 'Set HOST to an IP address, 127.0.0.1 (this machine only) or 0.0.0.0 (all).'
               : `HOST, PORT: cannot listen on ${where} (${cause instanceof Error ? cause.message : String(cause)}).`,
     );
+    this.german =
+      code === 'EADDRINUSE'
+        ? `PORT: ${where} wird schon von einem anderen Programm benutzt (vielleicht einem anderen Amtsraum-Server). ` +
+          'Beenden Sie dieses Programm oder setzen Sie PORT auf einen freien Port.'
+        : code === 'EACCES' || code === 'EPERM'
+          ? `PORT: dieser Benutzer darf nicht auf ${where} lauschen; Ports unter 1024 brauchen Rechte. ` +
+            'Setzen Sie PORT auf 1024 oder höher (z. B. 3000) und lassen Sie den Reverse-Proxy 80 und 443 übernehmen.'
+          : code === 'EADDRNOTAVAIL'
+            ? `HOST: ${host} ist keine Adresse dieses Rechners. ` +
+              'Setzen Sie HOST auf eine seiner Adressen, 127.0.0.1 (nur dieser Rechner) oder 0.0.0.0 (alle).'
+            : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+              ? `HOST: der Name ${host} lässt sich nicht zu einer Adresse dieses Rechners auflösen. ` +
+                'Setzen Sie HOST auf eine IP-Adresse, 127.0.0.1 (nur dieser Rechner) oder 0.0.0.0 (alle).'
+              : `HOST, PORT: auf ${where} kann nicht gelauscht werden (${cause instanceof Error ? cause.message : String(cause)}).`;
     this.name = 'CannotListenError';
   }
 }

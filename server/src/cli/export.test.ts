@@ -22,7 +22,14 @@ afterEach(() => {
 function cli(name: 'setup' | 'export', args: string[], dataDir: string, env: Record<string, string> = {}) {
   return exec(process.execPath, ['--import', 'tsx', '--conditions=source', path.join(here, `${name}.ts`), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', SEED_DEMO: 'false', DATA_DIR: dataDir, ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      LANG: 'en_US.UTF-8',
+      NODE_ENV: 'test',
+      SEED_DEMO: 'false',
+      DATA_DIR: dataDir,
+      ...env,
+    },
   });
 }
 
@@ -141,7 +148,10 @@ describe('npm run export', () => {
       () => null,
       (error: unknown) => error as { code: number | null; stderr: string },
     );
-    expect(refused?.stderr).toContain(`Cannot read ${pipe}: not a file but a device or pipe; nothing was changed.`);
+    // No LANG: German, the product's default.
+    expect(refused?.stderr).toContain(
+      `${pipe} kann nicht gelesen werden: keine Datei, sondern ein Gerät oder eine Pipe; nichts wurde geändert.`,
+    );
     expect(refused?.code).toBe(1);
     expect(fs.existsSync(path.join(dir, 'data'))).toBe(false);
   }, 60_000);

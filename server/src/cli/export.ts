@@ -6,9 +6,10 @@ import {
   DatabaseUnavailableError,
   openDatabase,
 } from '../db/client.js';
-import { DataDirInUseError, dataDirInUseForCommand } from '../lib/data-dir-lock.js';
+import { DataDirInUseError } from '../lib/data-dir-lock.js';
 import { tenants } from '../db/schema.js';
 import { exportedFileProblems, exportTenantAudited } from '../features/setup/export.service.js';
+import { changedSettings, complain, dataDirInUseForCommand, language, say, unreadEnvFileRefusal } from './say.js';
 
 // `npm run export -- <tenant-slug> [file.json]`: writes a municipality as an installation file to
 // the file, or to stdout without one (no passwords, no second-factor or identity-provider secrets),
@@ -18,8 +19,9 @@ import { exportedFileProblems, exportTenantAudited } from '../features/setup/exp
 // into the file, which setup then refuses (npm run --silent leaves them out).
 const [slug, outFile] = process.argv.slice(2);
 if (!slug) {
-  process.stderr.write(
-    'Usage: npm run export -- <municipality-slug> [<installation.json>]   (without a file: to stdout)\n',
+  complain(
+    'Aufruf: npm run export -- <Kürzel-der-Kommune> [<installation.json>]   (ohne Datei: auf stdout)',
+    'Usage: npm run export -- <municipality-slug> [<installation.json>]   (without a file: to stdout)',
   );
   process.exit(2);
 }
@@ -38,15 +40,20 @@ function writeExport(file: string, text: string) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT'
-        ? 'its folder does not exist'
+        ? say('ihr Ordner existiert nicht', 'its folder does not exist')
         : code === 'EISDIR'
-          ? 'a folder of that name is there'
+          ? say('dort ist ein Ordner dieses Namens', 'a folder of that name is there')
           : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied'
+            ? say('keine Berechtigung', 'permission denied')
             : code === 'ENOSPC'
-              ? 'no space left on the device'
+              ? say('kein Platz mehr auf dem Datenträger', 'no space left on the device')
               : (error as Error).message;
-    throw new CannotWriteExportError(`Cannot write ${file}: ${reason}; nothing was exported.`);
+    throw new CannotWriteExportError(
+      say(
+        `${file} kann nicht geschrieben werden: ${reason}; nichts wurde exportiert.`,
+        `Cannot write ${file}: ${reason}; nothing was exported.`,
+      ),
+    );
   }
 }
 
@@ -55,10 +62,18 @@ try {
   config = loadConfig();
 } catch (error) {
   if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`${error.messageIn(language)}\n${say('Nichts wurde exportiert.', 'Nothing was exported.')}\n`);
     process.exit(1);
   }
   throw error;
+}
+const changed = changedSettings(config);
+if (changed) process.stderr.write(`${changed}\n`);
+// `cp infra/.env.example .env`, filled in, and then `npm run export`: the file is never read here.
+const unreadEnv = unreadEnvFileRefusal('export', process.argv.slice(2));
+if (unreadEnv) {
+  process.stderr.write(`${unreadEnv}\n`);
+  process.exit(1);
 }
 
 let database;
@@ -69,7 +84,7 @@ try {
 } catch (error) {
   // Most often: the embedded data directory is in use by the running server (stop it first).
   if (error instanceof DataDirInUseError) {
-    process.stderr.write(`${dataDirInUseForCommand(error, 'npm run export', 'Nothing was exported.')}\n`);
+    process.stderr.write(`${dataDirInUseForCommand(error, 'npm run export', 'export')}\n`);
     process.exit(1);
   }
   const problem =
@@ -77,7 +92,9 @@ try {
     !(error instanceof DatabaseMigrationError || error instanceof DatabaseNewerThanCodeError)
       ? new DatabaseUnavailableError(config.database.url, error)
       : (error as Error);
-  process.stderr.write(`${problem.message}\n`);
+  process.stderr.write(
+    `${problem instanceof DatabaseUnavailableError ? say(problem.german, problem.message) : problem.message}\n`,
+  );
   process.exit(1);
 }
 try {
@@ -91,22 +108,28 @@ try {
   });
   if (!file) {
     const known = (await db.select({ slug: tenants.slug }).from(tenants).orderBy(tenants.slug)).map((t) => t.slug);
-    process.stderr.write(
+    complain(
+      `Keine Kommune "${slug}" in dieser Installation` +
+        (known.length > 0 ? `; ihre Kommunen: ${known.join(', ')}.` : ' (sie hat noch keine).'),
       `No municipality "${slug}" in this installation` +
-        (known.length > 0 ? `; its municipalities: ${known.join(', ')}.\n` : ' (it has none yet).\n'),
+        (known.length > 0 ? `; its municipalities: ${known.join(', ')}.` : ' (it has none yet).'),
     );
     process.exitCode = 1;
   } else {
     if (outFile) {
-      process.stderr.write(`Municipality "${slug}" written to ${outFile}.\n`);
+      complain(`Kommune "${slug}" in ${outFile} geschrieben.`, `Municipality "${slug}" written to ${outFile}.`);
     } else {
       process.stdout.write(`${JSON.stringify(file, null, 2)}\n`);
     }
     const problems = exportedFileProblems(file);
     if (problems.length > 0) {
       process.stderr.write(
-        `Written, but npm run setup will refuse ${String(problems.length)} value(s) saved before today's rules ` +
-          `until they are corrected (in the admin pages, or in the file):\n` +
+        say(
+          `Geschrieben, aber npm run setup lehnt ${String(problems.length)} Wert(e) ab, die vor den heutigen Regeln ` +
+            `gespeichert wurden, bis sie berichtigt sind (in der Verwaltung oder in der Datei):\n`,
+          `Written, but npm run setup will refuse ${String(problems.length)} value(s) saved before today's rules ` +
+            `until they are corrected (in the admin pages, or in the file):\n`,
+        ) +
           problems.map((line) => `  - ${line}`).join('\n') +
           '\n',
       );
@@ -114,7 +137,9 @@ try {
   }
 } catch (error) {
   process.stderr.write(
-    error instanceof CannotWriteExportError ? `${error.message}\n` : `Export failed: ${(error as Error).message}\n`,
+    error instanceof CannotWriteExportError
+      ? `${error.message}\n`
+      : `${say('Export fehlgeschlagen', 'Export failed')}: ${(error as Error).message}\n`,
   );
   process.exitCode = 1;
 } finally {

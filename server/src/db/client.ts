@@ -107,14 +107,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /** PostgreSQL at DATABASE_URL could not be opened: named plainly at the start, without a stack or the password. */
 export class DatabaseUnavailableError extends Error {
+  /** The same in German, for a terminal that is not English (cli/say.ts). */
+  readonly german: string;
   constructor(url: string, cause: unknown) {
     let where = 'the address in it';
+    let whereDe = 'der Adresse darin';
     let names = { database: '<database>', user: '<user>' };
     try {
       const parsed = new URL(url);
       where =
         `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}` +
         (parsed.username ? ` as ${decodeURIComponent(parsed.username)}` : '');
+      whereDe =
+        `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}` +
+        (parsed.username ? ` als ${decodeURIComponent(parsed.username)}` : '');
       names = {
         database: decodeURIComponent(parsed.pathname.slice(1)) || names.database,
         user: decodeURIComponent(parsed.username) || names.user,
@@ -135,6 +141,11 @@ export class DatabaseUnavailableError extends Error {
         : `DATABASE_URL: cannot open the PostgreSQL database at ${where} (${reason}). ` +
             'Check host, port, user, password and database name, and that the server accepts connections from here.',
     );
+    this.german = privileges
+      ? `DATABASE_URL: verbunden mit der PostgreSQL-Datenbank ${whereDe}, aber ihre Tabellen können dort nicht angelegt oder aktualisiert werden (${reason}). ` +
+        `Machen Sie den Benutzer zum Eigentümer der Datenbank (ALTER DATABASE "${names.database}" OWNER TO "${names.user}") oder geben Sie ihm CREATE auf die Datenbank und auf das Schema public.`
+      : `DATABASE_URL: die PostgreSQL-Datenbank ${whereDe} lässt sich nicht öffnen (${reason}). ` +
+        'Prüfen Sie Host, Port, Benutzer, Passwort und Datenbanknamen, und ob der Server Verbindungen von hier annimmt.';
     this.name = 'DatabaseUnavailableError';
   }
 }

@@ -11,6 +11,8 @@ import path from 'node:path';
  * start (issue 11, item 7).
  */
 export class DataDirInUseError extends Error {
+  /** The same in German, for a terminal that is not English (cli/say.ts). */
+  readonly german: string;
   constructor(
     public readonly dataDir: string,
     public readonly ownerPid: number,
@@ -19,21 +21,11 @@ export class DataDirInUseError extends Error {
       `The data directory ${dataDir} is in use by another Amtsraum server (process ${ownerPid}). ` +
         'Stop that server first, or start this one with another DATA_DIR.',
     );
+    this.german =
+      `Der Datenordner ${dataDir} wird von einem anderen Amtsraum-Server benutzt (Prozess ${ownerPid}). ` +
+      'Beenden Sie zuerst diesen Server, oder starten Sie diesen mit einem anderen DATA_DIR.';
     this.name = 'DataDirInUseError';
   }
-}
-
-/**
- * What `npm run setup` and `npm run export` say when a server holds the embedded database: stop it
- * for the command. Not the server's "or start this one with another DATA_DIR", which would read or
- * write another, empty database.
- */
-export function dataDirInUseForCommand(error: DataDirInUseError, command: string, unchanged: string): string {
-  return (
-    `The data directory ${error.dataDir} is in use by another Amtsraum process (process ${String(error.ownerPid)}), ` +
-    `most likely the running server: the embedded database opens in one process at a time. ` +
-    `Stop the server, run ${command} again, then start the server again. ${unchanged}`
-  );
 }
 
 /**

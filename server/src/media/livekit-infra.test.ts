@@ -17,7 +17,7 @@ import {
   requireLivekitBinary,
   testConfig,
 } from '../../../tests/livekit/livekit-server.js';
-import { DEVELOPMENT_LIVEKIT_SECRET } from '../config.js';
+import { DEVELOPMENT_LIVEKIT_SECRET, parseConfig } from '../config.js';
 
 /**
  * Issue 12, item 7: production (docker-compose.yml, infra/livekit.yaml) and the tests run the
@@ -31,6 +31,9 @@ interface ComposeService {
   ports?: string[];
   volumes?: string[];
   command?: string[];
+  entrypoint?: string[];
+  profiles?: string[];
+  depends_on?: unknown;
 }
 const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
   services: Record<string, ComposeService>;
@@ -44,14 +47,32 @@ const production = readConfig(PRODUCTION_CONFIG) as {
   webhook: { urls: string[] };
 };
 
-/** Compose's interpolation of `${VAR}`, `${VAR:-default}` and `${VAR:?message}` from an .env. */
+/**
+ * Compose's interpolation of `${VAR}`, `${VAR:-default}`, `${VAR:?message}` and `${VAR:+replacement}`
+ * from an .env; `$$` is a dollar sign, left for the container's shell.
+ */
 function interpolate(value: string, env: Record<string, string>): string {
-  return value.replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_match, name: string, kind?: string, rest?: string) => {
-    const set = env[name];
-    if (set) return set;
-    if (kind === '?') throw new Error(`compose would stop: ${name}: ${rest ?? ''}`);
-    return kind === '-' ? (rest ?? '') : '';
-  });
+  return value.replace(
+    /\$\$|\$\{(\w+)(?::([-?+])([^}]*))?\}/g,
+    (match, name?: string, kind?: string, rest?: string) => {
+      if (match === '$$') return '$';
+      const set = env[name!];
+      if (kind === '+') return set ? (rest ?? '') : '';
+      if (set) return set;
+      if (kind === '?') throw new Error(`compose would stop: ${name!}: ${rest ?? ''}`);
+      return kind === '-' ? (rest ?? '') : '';
+    },
+  );
+}
+
+/** Every string of a parsed YAML tree, interpolated: compose does so for each service, profile or not. */
+function interpolateAll(tree: unknown, env: Record<string, string>): unknown {
+  if (typeof tree === 'string') return interpolate(tree, env);
+  if (Array.isArray(tree)) return tree.map((item) => interpolateAll(item, env));
+  if (tree && typeof tree === 'object') {
+    return Object.fromEntries(Object.entries(tree).map(([key, value]) => [key, interpolateAll(value, env)]));
+  }
+  return tree;
 }
 
 describe('LiveKit in docker-compose.yml and infra/livekit.yaml', () => {
@@ -214,5 +235,79 @@ describe('the LiveKit test harness', () => {
     expect(() => requireLivekitBinary()).toThrow(/not built on this machine.*\n.*npm run livekit:build/);
     const planned = await planLivekitServer();
     await expect(planned.start({ webhookUrls: [] })).rejects.toThrow(/npm run livekit:build/);
+  });
+});
+
+describe('docker-compose.yml for peer-to-peer calls (MEDIA_MODE=p2p)', () => {
+  // Before, compose stopped on LIVEKIT_PUBLIC_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET and
+  // LIVEKIT_TURN_DOMAIN with MEDIA_MODE=p2p, and LiveKit started with every `up`.
+  const p2p = {
+    MEDIA_MODE: 'p2p',
+    PUBLIC_BASE_URL: 'https://b.example.de',
+    SESSION_SECRET: 'x'.repeat(48),
+    POSTGRES_PASSWORD: 'p'.repeat(24),
+  };
+
+  it('asks for no LiveKit value, in any service, and hands the app none', () => {
+    const resolved = interpolateAll(compose, p2p) as { services: Record<string, ComposeService> };
+    const environment = Object.fromEntries(
+      Object.entries(resolved.services.app!.environment).filter(([, value]) => value !== ''),
+    );
+    // The app reads an empty value as unset: what remains must be a valid peer-to-peer start.
+    const config = parseConfig({ ...environment, PORT: '0' });
+    expect(config.media.mode).toBe('p2p');
+    expect(config.media.livekit).toBeNull();
+    expect(Object.keys(environment).filter((name) => name.startsWith('LIVEKIT_'))).toEqual([]);
+  });
+
+  it('starts LiveKit only with its profile, which the app does not need to start', () => {
+    expect(livekitService.profiles).toEqual(['livekit']);
+    const dependency = (appService.depends_on as Record<string, { required?: boolean }>).livekit;
+    expect(dependency?.required).toBe(false);
+    // Every service that runs without a profile runs without LiveKit's values.
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (service.profiles) continue;
+      expect(JSON.stringify(service), name).not.toMatch(/\$\{LIVEKIT_\w*:\?/);
+    }
+  });
+
+  it('with the livekit profile, names the missing value when LiveKit starts, and gives the app LiveKit', () => {
+    const livekitEnv = {
+      ...p2p,
+      MEDIA_MODE: 'livekit',
+      LIVEKIT_PUBLIC_URL: 'wss://lk.example.de',
+      LIVEKIT_API_KEY: 'amtsraum',
+      LIVEKIT_API_SECRET: 'a'.repeat(40),
+      LIVEKIT_TURN_DOMAIN: 'turn.example.de',
+    };
+    const resolved = interpolateAll(compose, livekitEnv) as { services: Record<string, ComposeService> };
+    const app = parseConfig({ ...resolved.services.app!.environment, PORT: '0' });
+    expect(app.media.mode).toBe('livekit');
+    expect(app.media.livekit?.apiUrl).toBe('http://livekit:7880');
+
+    // The container's check, run by sh as the image runs it, with the LiveKit binary replaced by echo.
+    const run = (dotenv: Record<string, string>) => {
+      const service = (interpolateAll(compose, dotenv) as { services: Record<string, ComposeService> }).services
+        .livekit!;
+      const [shell, flag, script, zero] = service.entrypoint!;
+      return spawnSync(
+        shell!,
+        [flag!, script!.replace('exec /livekit-server', 'exec echo'), zero!, ...service.command!],
+        {
+          env: { PATH: process.env.PATH ?? '', ...service.environment },
+          encoding: 'utf8',
+        },
+      );
+    };
+    const started = run(livekitEnv);
+    expect(started.status).toBe(0);
+    expect(started.stdout.trim()).toBe('--config /etc/livekit.yaml');
+    const { LIVEKIT_API_SECRET: _secret, ...withoutSecret } = livekitEnv;
+    const refused = run(withoutSecret);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/LIVEKIT_API_SECRET must be set in \.env for the livekit profile/);
+    const { LIVEKIT_TURN_DOMAIN: _domain, ...withoutTurn } = livekitEnv;
+    expect(run(withoutTurn).stderr).toMatch(/LIVEKIT_TURN_DOMAIN must be set/);
+    expect(run({ ...withoutTurn, LIVEKIT_TURN_ENABLED: 'false' }).status).toBe(0);
   });
 });

@@ -19,7 +19,16 @@ const running = new Set<ServerProcess>();
 /** `user`: run as that uid and gid (a service account), which needs the tests to run as root. */
 export function spawnServer(env: Record<string, string>, user?: { uid: number; gid: number }): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', MAIN], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    // English start errors (the tests read them); German without LANG, as cli-language.test.ts shows.
+    env: {
+      PATH: process.env.PATH ?? '',
+      LANG: 'en_US.UTF-8',
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...user,
   });

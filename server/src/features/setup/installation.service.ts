@@ -21,7 +21,8 @@ export interface NewLogin {
 
 export interface InstallationResult {
   logins: NewLogin[];
-  summary: string[];
+  /** Per municipality written, what the command says: its slug, departments and staff in the file. */
+  summary: { slug: string; departments: number; staff: number }[];
   /** Staff whose roles the file took away or lowered: `announceInstallation` tells the running servers. */
   rolesLost: string[];
 }
@@ -81,7 +82,7 @@ async function writeInstallation(
   options: InstallationOptions,
 ): Promise<InstallationResult> {
   const logins: NewLogin[] = [];
-  const summary: string[] = [];
+  const summary: InstallationResult['summary'] = [];
   const rolesLost: string[] = [];
   for (const input of file.tenants) {
     const { slug, texts, closures: tenantClosures, departments: departmentInputs, staff: people, ...settings } = input;
@@ -148,7 +149,7 @@ async function writeInstallation(
       await replaceAvailability(tx, staffId, hours);
       await replaceAbsences(tx, staffId, person.absences, tenant.timeZone);
     }
-    summary.push(`${slug}: ${departmentInputs.length} departments, ${people.length} staff`);
+    summary.push({ slug, departments: departmentInputs.length, staff: people.length });
   }
   return { logins, summary, rolesLost };
 }

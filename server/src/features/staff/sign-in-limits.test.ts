@@ -76,7 +76,7 @@ describe.each(databaseKinds)('sign-in limits on %s', (kind) => {
     const person = await clerk();
     const own = client();
     expect(await login(own, person.email, person.password)).toBe(200);
-    const genuine = own.cookies.get('amtsraum_device');
+    const genuine = own.cookies.get('amtsraum_staff_device');
     expect(genuine).toMatch(/^[A-Za-z0-9_-]{22}~[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/);
     for (let i = 0; i < 10; i++) expect(await login(client(), person.email, `guess-${i}`)).toBe(401);
 
@@ -86,7 +86,50 @@ describe.each(databaseKinds)('sign-in limits on %s', (kind) => {
     expect(await login(other, colleague.email, colleague.password)).toBe(200);
     expect(await login(other, person.email, person.password)).toBe(429);
     const forged = client();
-    forged.cookies.set('amtsraum_device', genuine!.replace(/^[^~.]+/, 'AAAAAAAAAAAAAAAAAAAAAA'));
+    forged.cookies.set('amtsraum_staff_device', genuine!.replace(/^[^~.]+/, 'AAAAAAAAAAAAAAAAAAAAAA'));
     expect(await login(forged, person.email, person.password)).toBe(429);
+  });
+
+  // Before, this cookie was named amtsraum_device, as is a paired kiosk's or call display's (path /).
+  it('names the known device amtsraum_staff_device, at the sign-in path only, never the pairing cookie’s name', async () => {
+    const person = await clerk();
+    const response = await client().request('POST', '/api/staff/login', {
+      email: person.email,
+      password: person.password,
+    });
+    expect(response.status).toBe(200);
+    const set = response.headers.getSetCookie();
+    expect(set.find((line) => line.startsWith('amtsraum_staff_device='))).toMatch(/Path=\/api\/staff\/login/);
+    expect(set.filter((line) => line.startsWith('amtsraum_device='))).toEqual([]);
+  });
+
+  it('still knows a clerk’s device by the old cookie name, beside a kiosk’s, and replaces it at the sign-in', async () => {
+    const person = await clerk();
+    const before = client();
+    expect(await login(before, person.email, person.password)).toBe(200);
+    // The cookie as a release before the rename wrote it: same value, the old name.
+    const legacy = before.cookies.get('amtsraum_staff_device')!;
+    for (let i = 0; i < 10; i++) expect(await login(client(), person.email, `guess-${i}`)).toBe(401);
+    expect(await login(client(), person.email, person.password)).toBe(429);
+
+    // The counter PC is a paired kiosk too: its pairing cookie (path /) comes first in the header.
+    const upgraded = client();
+    const response = await upgraded.request(
+      'POST',
+      '/api/staff/login',
+      { email: person.email, password: person.password },
+      { cookie: `amtsraum_device=kiosk-pairing-token; amtsraum_device=${legacy}` },
+    );
+    expect(response.status).toBe(200);
+    const set = response.headers.getSetCookie();
+    expect(set.find((line) => line.startsWith('amtsraum_staff_device='))).toBeDefined();
+    // The old one is removed where it was set; the kiosk's (path /) is not touched.
+    const removed = set.filter((line) => line.startsWith('amtsraum_device='));
+    expect(removed).toHaveLength(1);
+    expect(removed[0]).toMatch(/Path=\/api\/staff\/login/);
+    expect(removed[0]).toMatch(/Expires=Thu, 01 Jan 1970/);
+    // From now on the new name alone makes the device known.
+    expect([...upgraded.cookies.keys()]).toContain('amtsraum_staff_device');
+    expect(await login(upgraded, person.email, person.password)).toBe(200);
   });
 });

@@ -6,7 +6,15 @@ import { clearCookie, cookieOptions, parseCookies, STAFF_COOKIE } from '../../li
 import type { RateLimiter } from '../../lib/rate-limit.js';
 import { parseInput } from '../../lib/validate.js';
 import { describeStaff, SESSION_MAX_AGE_MS, signIn, signOut } from './auth.service.js';
-import { DEVICE_COOKIE, deviceCookieOptions, knowsAccount, readKnownDevice, rememberAccount } from './known-device.js';
+import {
+  DEVICE_COOKIE,
+  deviceCookieOptions,
+  knowsAccount,
+  LEGACY_DEVICE_COOKIE,
+  readKnownDevice,
+  readLegacyDevice,
+  rememberAccount,
+} from './known-device.js';
 import { currentSession, requireStaff } from './require-staff.js';
 import { hasAuthenticator } from './authenticator.js';
 import { confirmSecondFactor, proveSecondFactor, setupAsksPassword, startSecondFactorSetup } from './second-factor.js';
@@ -45,6 +53,12 @@ export function staffRouter(deps: AppDeps): Router {
     for (const [limiter, value] of counted) await limiter.undo(value);
     res.cookie(STAFF_COOKIE, token, cookieOptions(deps.config, SESSION_MAX_AGE_MS));
     res.cookie(DEVICE_COOKIE, rememberAccount(secret, device, body.email), deviceCookieOptions(deps.config));
+    // The old name's cookie is removed at its own path only: a kiosk's pairing cookie of that name
+    // (path /) in the same browser stays.
+    if (readLegacyDevice(secret, req.headers.cookie)) {
+      const { maxAge: _maxAge, ...options } = deviceCookieOptions(deps.config);
+      res.clearCookie(LEGACY_DEVICE_COOKIE, options);
+    }
     req.log.info({ staffId: staff.id }, 'staff signed in');
     res.json(await describeStaff(deps.database.db, staff, 'password', deps.config.sessionSecret));
   });
