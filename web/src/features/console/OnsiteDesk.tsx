@@ -14,7 +14,7 @@ import { counterActions } from './api';
  */
 
 /** How a visit is named in lists: its name, or its ticket number when it came without one. */
-export function useVisitName(): (entry: QueueEntry) => string {
+export function useVisitName(): (entry: Pick<QueueEntry, 'name' | 'ticketNumber'>) => string {
   const { t } = useTranslation('console');
   return (entry) =>
     entry.name || (entry.ticketNumber ? t('onsite.ticket', { number: formatTicketNumber(entry.ticketNumber) }) : '–');
