@@ -2,6 +2,7 @@ import { SlotsResponseSchema, type BookingRequest } from '@amtsraum/shared';
 import type { Browser, Locator } from '@playwright/test';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
 import {
+  ADMINS,
   DEMO_PASSWORD,
   STAFF,
   TENANT,
@@ -17,6 +18,7 @@ import {
   openWaitingRoom,
   peoplePerTest,
   setDoor,
+  signInAsAdmin,
   signInAsStaff,
   TESTHAUSEN_PASSWORD,
   tabTo,
@@ -279,9 +281,117 @@ test('the notice that the clerk is still busy in another office goes when that c
   await finishViaApi(clerk, clerk.departmentId, fundVisit.id);
   await expect(notice).toHaveCount(0);
   await expect(next).toBeFocused();
+  // And it is said: the notice went without a word, and a screen reader user heard nothing.
+  const said = page.getByTestId('busy-ended-announcement');
+  await expect(said).toHaveAttribute('aria-live', 'polite');
+  await expect(said).toHaveText(
+    'Ihr Gespräch im Amt Fundbüro ist beendet. Sie können jetzt die nächste Person hereinbitten.',
+  );
+  await switchLanguage(page, 'en');
+  await expect(said).toHaveText('Your conversation in Lost and Found has ended. You can let the next person in now.');
+  await switchLanguage(page, 'de');
+  await next.focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('current-visit')).toContainText('Sie sind bei Emil Gewerbe');
+  // Said once: the next action takes it, so a later language switch does not say it again.
+  await expect(said).toHaveText('');
   expect(clerk.errors.filter((error) => !/status of 409 .*\/admit-next$/.test(error))).toEqual([]);
+});
+
+// A clerk whose role in the other office was taken away mid-conversation: the console could not
+// open that office's console to find the conversation, and said only "Bitte beenden Sie es
+// zuerst", with no name, no link and no way to end it; nobody could be let in any more.
+test('a clerk still in a conversation in an office they no longer work in is told which, with whom, and ends it from the console', async ({
+  browser,
+}) => {
+  test.slow(); // an admin's sign-in with a second factor, an invitation, two offices
+  const amelie = await people.open(browser);
+  const amelieMe = await signInAsAdmin(amelie, ADMINS.amelie);
+  const termine = amelieMe.staff.departments.find((d) => d.slug === 'termine')!.id;
+  const offices = (await (await amelie.request.get('/api/admin/tenants/testhausen/departments')).json()) as {
+    departments: { id: string; slug: string }[];
+  };
+  const vorOrt = offices.departments.find((d) => d.slug === 'vor-ort')!.id;
+  const staffApi = '/api/admin/tenants/testhausen/staff';
+  const email = `klara.zwei.${String(Date.now())}@testhausen.example`;
+  const roles = (...ids: string[]) => ids.map((departmentId) => ({ departmentId, role: 'clerk' as const }));
+  const invited = await amelie.request.post(staffApi, {
+    data: { name: 'Klara Zwei', email, languages: ['de'], isTenantAdmin: false, roles: roles(termine, vorOrt) },
+  });
+  expect(invited.status(), await invited.text()).toBe(201);
+  const staffId = ((await invited.json()) as { staff: { id: string } }).staff.id;
+
+  const klara = await people.open(browser);
+  people.tidyWith(async () => {
+    await tidyDepartment(klara, vorOrt).catch(() => undefined);
+    await amelie.request.post(`${staffApi}/${staffId}/deactivate`);
+  });
+  const mailbox = (await (await klara.request.get('/api/dev/mailbox')).json()) as {
+    messages: { id: string; kind: string; to: string }[];
+  };
+  const invitation = mailbox.messages.find((m) => m.to === email && m.kind === 'staff.invite')!;
+  const { text } = (await (await klara.request.get(`/api/dev/mailbox/${invitation.id}`)).json()) as { text: string };
+  const token = /\/staff\/password#([A-Za-z0-9_-]{43})/.exec(text)![1];
+  const password = 'ein langer Satz als Passwort';
+  expect((await klara.request.post('/api/staff/password', { data: { token, password } })).status()).toBe(200);
+  await signInAsStaff(klara, email, password);
+
+  // Klara lets Dora in at the Terminbüro; then her role there is taken away, mid-conversation.
+  await setDoor(klara, termine, 'open');
+  const duty = await goOnDuty(klara, termine);
+  const dora = await citizen(browser);
+  const knock = await dora.request.post('/api/tenants/testhausen/departments/termine/knock', {
+    data: { name: 'Dora Termin', concern: 'Eine Frage', language: 'de', consent: true },
+  });
+  expect(knock.status(), await knock.text()).toBe(201);
+  const doraVisit = ((await knock.json()) as { visit: { id: string } }).visit.id;
+  await admitViaApi(klara, termine, doraVisit);
+  await setDoor(klara, termine, 'auto');
+  await duty.close();
+  const lowered = await amelie.request.patch(`${staffApi}/${staffId}`, { data: { roles: roles(vorOrt) } });
+  expect(lowered.status(), await lowered.text()).toBe(200);
+
+  // At the counter of the Bürgerbüro vor Ort, somebody waits.
+  const counter = await klara.request.put(`/api/staff/departments/${vorOrt}/counter`, {
+    data: { counterName: 'Platz 7' },
+  });
+  expect(counter.status()).toBe(200);
+  const drawn = await klara.request.post(`/api/staff/departments/${vorOrt}/onsite-tickets`, {
+    data: { concern: 'Nur eine Frage' },
+  });
+  expect(drawn.status()).toBe(201);
+
+  const { page } = klara;
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/staff/${vorOrt}`);
+  const next = page.getByRole('button', { name: 'Nächste Person hereinbitten' });
+  await next.focus();
+  await page.keyboard.press('Enter');
+  const notice = page.getByTestId('console-message');
+  await expect(notice).toHaveText(
+    'Sie sind noch im Gespräch mit Dora Termin im Amt Terminbüro, in dem Sie nicht mehr arbeiten. Beenden Sie es hier, dann können Sie die nächste Person hereinbitten. Gespräch mit Dora Termin beenden',
+  );
+  await switchLanguage(page, 'en');
+  await expect(notice).toHaveText(
+    'You are still in a conversation with Dora Termin in Appointments Office, an office you no longer work in. End it here, then you can let the next person in. End the conversation with Dora Termin',
+  );
+  await expectNoA11yViolations(page);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await switchLanguage(page, 'de');
+  const end = notice.getByRole('button', { name: 'Gespräch mit Dora Termin beenden' });
+  await tabTo(page, end);
+  await page.keyboard.press('Enter');
+  // Ended for Dora as by any clerk; the notice goes, said, and the focus goes on to the next person.
+  await expect(notice).toHaveCount(0);
+  await expect(next).toBeFocused();
+  await expect(page.getByTestId('busy-ended-announcement')).toHaveText(
+    'Ihr Gespräch im Amt Terminbüro ist beendet. Sie können jetzt die nächste Person hereinbitten.',
+  );
+  const doraNow = (await (await dora.request.get('/api/visit')).json()) as { visit: { state: string } };
+  expect(doraNow.visit.state).toBe('done');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('current-visit')).toContainText('aufgerufen an Platz 7');
+  expect(klara.errors.filter((error) => !/status of 409 .*\/admit-next$/.test(error))).toEqual([]);
 });
 
 test('on a 320 px phone the queue’s buttons are in view without scrolling sideways, the name too', async ({
@@ -1139,6 +1249,48 @@ test('when the person let in leaves before the call, the clerk is told and the f
   await current.getByRole('button', { name: 'Beenden' }).click();
   await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
   await expect(said).toHaveCount(0);
+  expectNoBrowserErrors(clerk);
+});
+
+// The notice that the person let in has gone stayed until the next person was let in: with nobody
+// waiting, all afternoon, and nothing to put it away with.
+test('the notice that the person let in has gone can be put away by keyboard, the focus going on to the next person', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.petra, 'gewerbeamt');
+  const lena = await citizen(browser);
+  await knockViaApi(lena, 'gewerbeamt', { name: 'Lena Geht' });
+  const { page } = clerk;
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/staff/${clerk.departmentId}`);
+  await page.getByRole('button', { name: 'Lena Geht hereinbitten' }).press('Enter');
+  const current = page.getByTestId('current-visit');
+  await expect(current.getByRole('link', { name: 'Zum Gespräch' })).toBeFocused();
+  expect((await lena.request.post('/api/visit/leave')).status()).toBe(200);
+  const said = current.getByTestId('current-gone');
+  await expect(said).toContainText('Lena Geht ist nicht mehr bei Ihnen');
+  const next = page.getByRole('button', { name: 'Nächste Person hereinbitten' });
+  await expect(next).toBeFocused();
+  await expect(page.getByTestId('queue-empty')).toBeVisible();
+  await switchLanguage(page, 'en');
+  const close = current.getByRole('button', { name: 'Close this notice' });
+  await expect(close).toBeVisible();
+  await expectNoA11yViolations(page);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await switchLanguage(page, 'de');
+  // Reached from "next" by keyboard (Shift+Tab: it comes before the queue), and put away.
+  await next.focus();
+  const closeDe = current.getByRole('button', { name: 'Hinweis schließen' });
+  for (let i = 0; i < 10 && !(await closeDe.evaluate((element) => element === document.activeElement)); i += 1) {
+    await page.keyboard.press('Shift+Tab');
+  }
+  await expect(closeDe).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(said).toHaveCount(0);
+  await expect(closeDe).toHaveCount(0);
+  await expect(current).toContainText('Sie sind gerade in keinem Gespräch.');
+  await expect(next).toBeFocused();
+  await expectNoA11yViolations(page);
   expectNoBrowserErrors(clerk);
 });
 

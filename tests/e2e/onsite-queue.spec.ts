@@ -211,3 +211,31 @@ test('declining a ticket drawn without a name asks about its number, not about a
   await expect(page.getByTestId('queue-empty')).toBeVisible();
   expectNoBrowserErrors(clerk);
 });
+
+// A ticket drawn by keyboard: the form went with the focus in it, and the focus fell to the top of
+// the page, a whole console away from the next person at the counter.
+test('a clerk drawing a ticket or cancelling the form by keyboard stays at the button to queue the next person', async ({
+  browser,
+}) => {
+  const clerk = people.add(await openDoorAsClerk(browser, STAFF.petra, 'gewerbeamt'));
+  people.tidyWith(() => tidyDepartment(clerk, clerk.departmentId));
+  const { page } = clerk;
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/staff/${clerk.departmentId}`);
+  const walkIn = page.getByRole('button', { name: 'Person vor Ort einreihen' });
+  await walkIn.focus();
+  await page.keyboard.press('Enter');
+  const concern = page.getByRole('textbox', { name: 'Anliegen (freiwillig)' });
+  await expect(concern).toBeFocused();
+  await page.keyboard.type('Nur eine Frage');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('drawn-ticket')).toContainText('Wartenummer');
+  await expect(walkIn).toBeFocused();
+
+  await page.keyboard.press('Enter');
+  await expect(concern).toBeFocused();
+  await page.getByTestId('walk-in-form').getByRole('button', { name: 'Abbrechen' }).press('Enter');
+  await expect(page.getByTestId('walk-in-form')).toHaveCount(0);
+  await expect(walkIn).toBeFocused();
+  expectNoBrowserErrors(clerk);
+});

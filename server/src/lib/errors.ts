@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type ErrorCode, type Locale, type Problem } from '@amtsraum/shared';
+import { ERROR_STATUS, type BusyWith, type ErrorCode, type Locale, type Problem } from '@amtsraum/shared';
 
 /** One field's failure: `message` as the schema words it, `localized` in each interface language. */
 export interface FieldError {
@@ -19,6 +19,8 @@ export type ProblemExtra = Pick<Problem, 'alternatives' | 'opensAt' | 'caller' |
   startsAt?: string;
   /** check_in_other_department: where the appointment is (LocalizedText); read by the kiosk only. */
   departmentName?: Record<string, string>;
+  /** clerk_busy at an admit: where the clerk's conversation is (AdmitProblemSchema); read by the console only. */
+  busyWith?: BusyWith;
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { AdmitResponse, ConsoleSnapshot, DoorSetting } from '@amtsraum/shared';
-import { eq } from 'drizzle-orm';
-import { departments } from '../../db/schema.js';
+import type { BusyWith } from '@amtsraum/shared';
+import { and, eq } from 'drizzle-orm';
+import { departments, visits } from '../../db/schema.js';
 import type { Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import type { DepartmentEvent } from '../../lib/event-bus.js';
@@ -16,6 +17,8 @@ import {
   recall as recallVisit,
 } from '../visits/visit-states.js';
 import { findVisitInDepartment } from '../visits/visits.repo.js';
+import { stateIn, WITH_CLERK } from '../visits/visit-states.js';
+import { findMembership } from '../staff/staff.repo.js';
 
 /**
  * The clerk's side of the door. Every action is in the clerk's department, whose membership the
@@ -94,6 +97,10 @@ export async function admit(
     now: ctx.now,
     ...(options.lost ? { passOver: options.lost } : {}),
     ...(options.seenSince ? { seenSince: options.seenSince } : {}),
+  }).catch(async (error: unknown) => {
+    if (!(error instanceof AppError) || error.code !== 'clerk_busy') throw error;
+    const busyWith = await findBusyWith(ctx, clerk.staff.id);
+    throw busyWith ? new AppError('clerk_busy', { extra: { busyWith } }) : error;
   });
   if (!admitted) throw await missingVisit(ctx, clerk, visitId);
   const counter = admitted.channel === 'onsite' ? admitted.calledCounter : null;
@@ -121,6 +128,29 @@ export async function admit(
   );
   if (!call) return { visitId: admitted.id, channel: admitted.channel };
   return { visitId: admitted.id, channel: admitted.channel, ...(await call) };
+}
+
+/**
+ * The conversation that keeps the clerk from letting someone in, and where: the console named the
+ * office only if it could open that office's console itself, and a clerk whose role there was
+ * taken away, or whose office list was older than the role, got no name and no way on. Undefined
+ * when it ended meanwhile.
+ */
+async function findBusyWith(ctx: Pick<Ctx, 'db'>, staffId: string): Promise<BusyWith | undefined> {
+  const [row] = await ctx.db
+    .select({
+      departmentId: visits.departmentId,
+      departmentName: departments.name,
+      visitId: visits.id,
+      name: visits.citizenName,
+      ticketNumber: visits.ticketNumber,
+    })
+    .from(visits)
+    .innerJoin(departments, eq(departments.id, visits.departmentId))
+    .where(and(eq(visits.admittedBy, staffId), stateIn(WITH_CLERK)))
+    .limit(1);
+  if (!row) return undefined;
+  return { ...row, member: Boolean(await findMembership(ctx.db, staffId, row.departmentId)) };
 }
 
 /**

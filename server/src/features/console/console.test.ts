@@ -1,7 +1,7 @@
-import { ConsoleSnapshotSchema, StaffMeSchema } from '@amtsraum/shared';
-import { eq } from 'drizzle-orm';
+import { AdmitProblemSchema, ConsoleSnapshotSchema, StaffMeSchema } from '@amtsraum/shared';
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents } from '../../db/schema.js';
+import { auditEvents, staffMemberships } from '../../db/schema.js';
 import { testClock } from '../../test/clock.js';
 import { databaseKinds } from '../../test/databases.js';
 import { makeOffice, makeStaff, makeTenant, signedInClerk as makeSignedInClerk } from '../../test/factories.js';
@@ -193,6 +193,38 @@ describe.each(databaseKinds)('clerk sign-in and console on %s', (kind) => {
     const busy = await browser.post(`${path}/admit-next`);
     expect(busy.status).toBe(409);
     expect(busy.json.code).toBe('clerk_busy');
+  });
+
+  it('says where the conversation is that keeps a clerk from letting someone in, and whether the clerk is still a member there', async () => {
+    const fund = await office();
+    const gewerbe = await office();
+    const { browser, person } = await signedInClerk([fund.department.id, gewerbe.department.id]);
+    const dora = await knock(fund.base, 'Dora Fund');
+    await knock(gewerbe.base, 'Emil Gewerbe');
+    expect((await browser.post(`${fund.console}/visits/${dora.visitId}/admit`)).status).toBe(200);
+
+    const busy = await browser.post(`${gewerbe.console}/admit-next`);
+    expect(busy.status).toBe(409);
+    const problem = AdmitProblemSchema.parse(busy.json);
+    expect(problem.code).toBe('clerk_busy');
+    expect(problem.busyWith).toEqual({
+      departmentId: fund.department.id,
+      departmentName: fund.department.name,
+      visitId: dora.visitId,
+      name: 'Dora Fund',
+      ticketNumber: null,
+      member: true,
+    });
+
+    // The role there taken away mid-conversation: the office is still named, the clerk told it is not theirs.
+    await db()
+      .delete(staffMemberships)
+      .where(and(eq(staffMemberships.staffId, person.id), eq(staffMemberships.departmentId, fund.department.id)));
+    const after = AdmitProblemSchema.parse((await browser.post(`${gewerbe.console}/admit-next`)).json);
+    expect(after.busyWith).toMatchObject({ departmentId: fund.department.id, visitId: dora.visitId, member: false });
+    // And the way on the console offers works: the former clerk ends it from here, then lets the next in.
+    expect((await browser.post(`${fund.console}/visits/${dora.visitId}/finish`)).status).toBe(204);
+    expect((await browser.post(`${gewerbe.console}/admit-next`)).status).toBe(200);
   });
 
   it('lets "next" pass over a person whose connection is lost, who keeps their place; with only them waiting, says so', async () => {

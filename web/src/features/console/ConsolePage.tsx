@@ -1,6 +1,7 @@
 import {
   pagePath,
   type CallJoinResponse,
+  type BusyWith,
   type ConsoleSnapshot,
   type DoorSetting,
   type QueueEntry,
@@ -24,7 +25,7 @@ import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { DoorStatus, LiveDoorSummary } from '../directory';
 import { AppointmentInvites, VisitInvites } from '../invites';
-import { admit as admitVisit, counterActions, decline, finishVisit, loadConsole, setDoor, useCounter } from './api';
+import { admit as admitVisit, ClerkBusyError, counterActions, decline, finishVisit, setDoor, useCounter } from './api';
 import { AppointmentsPanel } from './AppointmentsPanel';
 import { NoteDialog } from './NoteDialog';
 import {
@@ -291,19 +292,11 @@ function Console({
   // The clerk's choice shows at once; the live snapshot (also other clerks' changes) confirms it.
   const setting = chosen ?? snapshot.doorSetting;
 
-  // Where the clerk's conversation is when it is not in this office (see `clerk_busy` below).
-  const [busyAt, setBusyAt] = useState<{ id: string; name: ConsoleSnapshot['department']['name'] } | null>(null);
-  const actions = useRef(0);
-  const findBusyElsewhere = async () => {
-    const action = actions.current;
-    for (const other of me.staff.departments) {
-      if (other.id === department.id) continue;
-      const there = await loadConsole(other.id).catch(() => null);
-      if (!there?.active.some((entry) => entry.admittedBy?.id === me.staff.id)) continue;
-      if (action === actions.current) setBusyAt({ id: other.id, name: there.department.name });
-      return;
-    }
-  };
+  // Where the clerk's conversation is when it is not in this office (see `clerk_busy` below): as the
+  // server said it with the refusal, so also an office the clerk no longer works in.
+  const [busyAt, setBusyAt] = useState<BusyWith | null>(null);
+  // That conversation's end, said politely: the notice went without a word.
+  const [busyEnded, setBusyEnded] = useState<BusyWith | null>(null);
 
   const explain = (error: ApiError, about?: ActionAbout): Problem => {
     const said = describe(error);
@@ -315,9 +308,9 @@ function Console({
   const describe = (error: ApiError): Message => {
     if (error.code === 'visit_taken') return message((tr) => tr('console:console.visitTaken'));
     if (error.code === 'clerk_busy') {
-      // Not with anyone here: the conversation is in another of the clerk's offices, which this
-      // console does not show ("in keinem Gespräch"). Found and named, with the way there.
-      if (!mine) void findBusyElsewhere();
+      // The conversation is in another of the clerk's offices, which this console does not show
+      // ("in keinem Gespräch"): named, with the way there, or to end it from here.
+      if (error instanceof ClerkBusyError && error.busyWith.departmentId !== department.id) setBusyAt(error.busyWith);
       return message((tr) => tr('console:console.clerkBusy'));
     }
     if (error.code === 'queue_empty') return message((tr) => tr('console:console.queueEmpty'));
@@ -333,8 +326,8 @@ function Console({
   const run = async (action: () => Promise<unknown>, about?: ActionAbout) => {
     setProblem(null);
     setBusyAt(null);
+    setBusyEnded(null);
     setUnanswered(null);
-    actions.current += 1;
     try {
       await action();
     } catch (error) {
@@ -368,7 +361,7 @@ function Console({
   const attempt = async (action: () => Promise<unknown>): Promise<Message | null> => {
     setProblem(null);
     setBusyAt(null);
-    actions.current += 1;
+    setBusyEnded(null);
     try {
       await action();
       return null;
@@ -461,12 +454,30 @@ function Console({
   // The conversation in another office ended: the notice goes at once, not at a reload; the focus
   // on its link, gone with it, goes on to the next person.
   const messageRef = useRef<HTMLParagraphElement>(null);
-  useBusyEnded(busyAt?.id ?? null, () => {
+  useBusyEnded(busyAt?.departmentId ?? null, () => {
     const focusWasInMessage = messageRef.current?.contains(document.activeElement) ?? false;
+    setBusyEnded(busyAt);
     setBusyAt(null);
     setProblem(null);
     if (focusWasInMessage) admitNextButton.current?.focus();
   });
+  // A clerk whose role in that office was taken away mid-conversation has no console there: the
+  // conversation is ended from here (as a former clerk may), and `busy-ended` then takes the notice.
+  const endingElsewhere = useRef(false);
+  const finishElsewhere = async (busy: BusyWith) => {
+    if (endingElsewhere.current) return;
+    endingElsewhere.current = true;
+    try {
+      await finishVisit(busy.departmentId, busy.visitId);
+    } catch (error) {
+      const focusWasInMessage = messageRef.current?.contains(document.activeElement) ?? false;
+      setBusyAt(null);
+      setProblem(explain(toApiError(error)));
+      if (focusWasInMessage) admitNextButton.current?.focus();
+    } finally {
+      endingElsewhere.current = false;
+    }
+  };
   // The finished conversation's buttons go with it; the focus goes on to the next person rather
   // than to the top of the page, where a keyboard user would start over.
   const thenNext = (action: () => Promise<unknown>) =>
@@ -567,15 +578,36 @@ function Console({
       <div className="visually-hidden" aria-live="polite" data-testid="connection-announcement">
         {lostSaid}
       </div>
+      <div className="visually-hidden" aria-live="polite" data-testid="busy-ended-announcement">
+        {busyEnded && t('console.busyEnded', { department: localize(busyEnded.departmentName).text })}
+      </div>
       {problem && (
         <p ref={messageRef} role="alert" className="notice notice--warning" data-testid="console-message">
-          {busyAt ? t('console.clerkBusyElsewhere', { department: localize(busyAt.name).text }) : say(problem.said)}
+          {!busyAt
+            ? say(problem.said)
+            : busyAt.member
+              ? t('console.clerkBusyElsewhere', { department: localize(busyAt.departmentName).text })
+              : t('console.clerkBusyFormer', {
+                  department: localize(busyAt.departmentName).text,
+                  name: visitName(busyAt),
+                })}
           {busyAt && (
             <>
               {' '}
-              <Link to={pagePath('console', { departmentId: busyAt.id })} data-testid="busy-elsewhere">
-                {t('console.toBusyDepartment', { department: localize(busyAt.name).text })}
-              </Link>
+              {busyAt.member ? (
+                <Link to={pagePath('console', { departmentId: busyAt.departmentId })} data-testid="busy-elsewhere">
+                  {t('console.toBusyDepartment', { department: localize(busyAt.departmentName).text })}
+                </Link>
+              ) : (
+                <button
+                  type="button"
+                  className="button button--small"
+                  data-testid="busy-elsewhere"
+                  onClick={() => void finishElsewhere(busyAt)}
+                >
+                  {t('console.finishElsewhere', { name: visitName(busyAt) })}
+                </button>
+              )}
             </>
           )}
         </p>
@@ -616,6 +648,22 @@ function Console({
             </p>
           )}
         </div>
+        {/* Put away by the clerk: with nobody waiting it stood there all afternoon. Outside the
+            region, so that its words are not read with the notice's; the focus goes on to the next person. */}
+        {gone && !mine && (
+          <p>
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => {
+                setGone(null);
+                admitNextButton.current?.focus();
+              }}
+            >
+              {t('console.currentGoneClose')}
+            </button>
+          </p>
+        )}
         {mine?.channel === 'onsite' ? (
           <CalledVisit
             entry={mine}

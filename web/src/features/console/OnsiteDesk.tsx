@@ -14,7 +14,7 @@ import { counterActions } from './api';
  */
 
 /** How a visit is named in lists: its name, or its ticket number when it came without one. */
-export function useVisitName(): (entry: QueueEntry) => string {
+export function useVisitName(): (entry: Pick<QueueEntry, 'name' | 'ticketNumber'>) => string {
   const { t } = useTranslation('console');
   return (entry) =>
     entry.name || (entry.ticketNumber ? t('onsite.ticket', { number: formatTicketNumber(entry.ticketNumber) }) : '–');
@@ -201,6 +201,19 @@ interface WalkInDeskProps {
 export function WalkInDesk({ departmentId, tenantSlug, departmentSlug, ticket, onTicket, run }: WalkInDeskProps) {
   const { t } = useTranslation('console');
   const [open, setOpen] = useState(false);
+  // The form goes with the focus in it (drawn or cancelled): back to its button, not to the top of
+  // the page, a whole console away; the number drawn is said by the status above.
+  const walkInButton = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+  const close = () => {
+    refocus.current = true;
+    setOpen(false);
+  };
+  useEffect(() => {
+    if (open || !refocus.current) return;
+    refocus.current = false;
+    walkInButton.current?.focus();
+  }, [open]);
 
   return (
     <>
@@ -218,13 +231,11 @@ export function WalkInDesk({ departmentId, tenantSlug, departmentSlug, ticket, o
         <WalkInForm
           tenantSlug={tenantSlug}
           departmentSlug={departmentSlug}
-          onClose={() => {
-            setOpen(false);
-          }}
+          onClose={close}
           onDraw={(body) =>
             run(async () => {
               const drawn = await counterActions.drawTicket(departmentId, body);
-              setOpen(false);
+              close();
               onTicket({ ticketNumber: drawn.ticketNumber, name: null });
             })
           }
@@ -232,6 +243,7 @@ export function WalkInDesk({ departmentId, tenantSlug, departmentSlug, ticket, o
       ) : (
         <p>
           <button
+            ref={walkInButton}
             type="button"
             className="button"
             onClick={() => {

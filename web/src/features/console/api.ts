@@ -1,4 +1,5 @@
 import {
+  AdmitProblemSchema,
   AdmitResponseSchema,
   ConsoleSnapshotSchema,
   CounterResponseSchema,
@@ -6,12 +7,14 @@ import {
   StaffAppointmentResponseSchema,
   StaffAppointmentsResponseSchema,
   StaffMeSchema,
+  type BusyWith,
   type DoorSetting,
   type LoginRequest,
   type StaffBookingRequest,
   type StaffWalkInRequest,
 } from '@amtsraum/shared';
-import { getJson, sendForNothing, sendJson } from '../../lib/api';
+import { safeParse } from 'zod/mini';
+import { ApiError, getJson, problemOf, request, sendForNothing, sendJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 import { useLoad } from '../../lib/useLoad';
 
@@ -46,11 +49,36 @@ export function setDoor(departmentId: string, state: DoorSetting['state']) {
   return sendJson('PUT', `${departmentBase(departmentId)}/door`, { state }, ConsoleSnapshotSchema, options());
 }
 
-/** Admits one person, or (`next`) whoever is first in the queue. */
-export function admit(departmentId: string, visitId: string | 'next') {
+/** `clerk_busy` with where the clerk's conversation is (AdmitProblemSchema). */
+export class ClerkBusyError extends ApiError {
+  constructor(
+    error: ApiError,
+    readonly busyWith: BusyWith,
+  ) {
+    super(error.code, error.status, error.requestId, { cause: error }, error.extras);
+    this.name = 'ClerkBusyError';
+  }
+}
+
+/** Admits one person, or (`next`) whoever is first in the queue. A refusal for a conversation elsewhere is a ClerkBusyError. */
+export async function admit(departmentId: string, visitId: string | 'next') {
   const path =
     visitId === 'next' ? `${departmentBase(departmentId)}/admit-next` : visitPath(departmentId, visitId, 'admit');
-  return sendJson('POST', path, undefined, AdmitResponseSchema, options());
+  const response = await request('POST', path, undefined, options());
+  if (response.ok) {
+    const parsed = safeParse(AdmitResponseSchema, await response.json().catch(() => undefined));
+    if (!parsed.success) throw new ApiError('invalid_response', response.status, undefined, { cause: parsed.error });
+    return parsed.data;
+  }
+  const busy = safeParse(
+    AdmitProblemSchema,
+    await response
+      .clone()
+      .json()
+      .catch(() => null),
+  );
+  const error = await problemOf(response);
+  throw busy.success && busy.data.busyWith ? new ClerkBusyError(error, busy.data.busyWith) : error;
 }
 
 export function decline(departmentId: string, visitId: string, note: string): Promise<void> {
