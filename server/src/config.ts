@@ -523,6 +523,12 @@ export interface Config {
   carriageReturns: string[];
   /** Variables whose value began or ended in other spaces, tabs or line breaks, read without them. */
   surroundingSpace: string[];
+  /**
+   * SESSION_SECRET as versions before this reading took it (spaces and line breaks around it kept,
+   * only a last carriage return dropped), when that differs: what was sealed under it is sealed
+   * again under the secret as now read (features/setup/reseal.ts). Null when the two are the same.
+   */
+  formerSessionSecret: string | null;
 }
 
 /** One problem of the configuration, in both languages of the terminal (setting names and values as given). */
@@ -730,7 +736,15 @@ export function parseConfig(env: Env): Config {
     launchedByNpm: Boolean(env.npm_lifecycle_event),
     carriageReturns,
     surroundingSpace,
+    formerSessionSecret: formerReading(env.SESSION_SECRET, e.SESSION_SECRET),
   };
+}
+
+/** How versions before the trimmed reading took a secret: only a last carriage return dropped. */
+function formerReading(given: string | undefined, read: string): string | null {
+  if (given === undefined) return null;
+  const former = given.endsWith('\r') ? given.slice(0, -1) : given;
+  return former !== '' && former !== read ? former : null;
 }
 
 /** The log lines for unknownVariables() of the process environment. Called once, by main.ts. */

@@ -14,6 +14,7 @@ import {
 } from './db/client.js';
 import { closeDisplayStreams } from './features/devices/display-streams.js';
 import { formatDemoLogins, seedDemoIfEmpty } from './features/setup/demo-seed.js';
+import { resealUnderSecret } from './features/setup/reseal.js';
 import { BOOKING_LANES, type AppDeps } from './deps.js';
 import { serverJobs, type JobIntervals } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
@@ -149,6 +150,13 @@ export async function startServer(
   const now = options.now ?? (() => new Date());
 
   try {
+    const resealed = await resealUnderSecret(database.db, config.sessionSecret, config.formerSessionSecret);
+    if (resealed.authenticators + resealed.identityProviders > 0) {
+      logger.warn(
+        resealed,
+        'secrets sealed under SESSION_SECRET with the spaces or line breaks around it were sealed again without them',
+      );
+    }
     if (config.seed.enabled) {
       const logins = await seedDemoIfEmpty(database.db, { now: now(), password: config.seed.password });
       // Printed once, to the console rather than the log, so passwords never enter log storage.
