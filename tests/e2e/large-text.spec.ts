@@ -198,6 +198,17 @@ test('every citizen page fits a 320 px phone at 100 % and at 200 % text, without
     },
     { name: 'booking', person: invited, open: async (p) => void (await p.page.goto('/testhausen/termine/termin')) },
     {
+      name: 'booking, its details with errors',
+      person: invited,
+      open: async (p) => {
+        await p.page.goto('/testhausen/termine/termin');
+        await p.page.getByRole('button', { name: 'Weiter' }).click();
+        await p.page.getByTestId('slot-list').getByRole('button').first().click();
+        await p.page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+        await expect(p.page.getByTestId('error-summary').getByRole('link').first()).toBeVisible();
+      },
+    },
+    {
       name: 'manage (no valid link)',
       person: invited,
       open: async (p) => void (await p.page.goto('/termin#kein-link')),
