@@ -35,8 +35,8 @@ async function expectNoSidewaysScrolling(page: Page, where: string): Promise<voi
   const found = await page.evaluate(() => {
     const root = document.documentElement;
     const out = (element: Element) => element.getBoundingClientRect().right > root.clientWidth + 0.5;
-    const culprits = [...document.body.querySelectorAll('*')]
-      .filter((element) => out(element) && ![...element.children].some(out))
+    const culprits = Array.from(document.body.querySelectorAll('*'))
+      .filter((element) => out(element) && !Array.from(element.children).some(out))
       .slice(0, 5)
       .map((element) => `<${element.tagName.toLowerCase()} class="${element.className}"> ${element.textContent ?? ''}`);
     return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits };
