@@ -65,6 +65,13 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
     await cameraChoice.selectOption('taken-camera');
     await expect.soft(citizen.page.getByRole('alert')).toContainText('could not be switched');
     await expect.soft(cameraChoice).toHaveValue('');
+    // Escape closes the devices panel, as a disclosure, and the focus is back on its button.
+    const devices = citizen.page.getByRole('button', { name: 'Devices' });
+    await cameraChoice.focus();
+    await citizen.page.keyboard.press('Escape');
+    await expect(cameraChoice).toHaveCount(0);
+    await expect(devices).toBeFocused();
+    await expect(devices).toHaveAttribute('aria-expanded', 'false');
     // The camera turned off and on again opens the one that worked, not the one that failed.
     const camera = citizen.page.getByRole('button', { name: 'Camera', exact: true });
     await camera.focus();

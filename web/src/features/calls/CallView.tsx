@@ -16,7 +16,6 @@ import { ChatPanel } from './ChatPanel';
 import { EncryptionNotice } from './EncryptionNotice';
 import type { ClerkTools } from './clerk-tools';
 import { ControlButton } from './ControlButton';
-import { devicesOfKind } from './media/devices';
 import {
   screenShareFocus,
   type CallErrorCode,
@@ -28,12 +27,13 @@ import { AudioStream, VideoStream } from './MediaElements';
 import { ParticipantTile } from './ParticipantTile';
 import { participantName } from './participant-name';
 import { useCallSnapshot } from './useCall';
-import { useDeviceList } from './useLocalDevices';
 
 // The clerk's only, with the console's texts (the clerk comes from the console, which has them):
 // not in every citizen's call page (its budget, web/vite.config.ts).
 const NotJoined = lazyComponent(() => import('./NotJoined').then((m) => m.NotJoined), ['console']);
 const EndForEveryone = lazyComponent(() => import('./EndForEveryone').then((m) => m.EndForEveryone), ['calls']);
+// Opened by few, so not in the call page's first download; fetched once the call is shown.
+const DevicePanel = lazyComponent(() => import('./DevicePanel').then((m) => m.DevicePanel), ['calls']);
 
 interface CallViewProps {
   transport: CallTransport;
@@ -132,7 +132,9 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
   const stageRef = useRef<HTMLDivElement>(null);
   const barRef = useRef<HTMLDivElement>(null);
   const fit = useStageFit(stageRef, barRef);
-  useRevealWhenOpened(devicesOpen, `${id}-devices`);
+  useEffect(() => {
+    DevicePanel.preload().catch(() => {});
+  }, []);
   useRevealWhenOpened(invitesOpen, `${id}-invites`);
   // With a shared screen, the screen is big and every camera goes to the strip, the others before
   // one's own; without, the others are big and one's own picture is small.
@@ -284,17 +286,20 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
       </div>
 
       {devicesOpen && (
-        <DevicePanel
-          id={`${id}-devices`}
-          transport={transport}
-          onSwitched={onDeviceSwitched}
-          onSwitching={() => {
-            setActionError(null);
-          }}
-          onFailed={() => {
-            setActionError('media_failed');
-          }}
-        />
+        <Suspense fallback={null}>
+          <DevicePanel
+            id={`${id}-devices`}
+            transport={transport}
+            onSwitched={onDeviceSwitched}
+            onSwitching={() => {
+              setActionError(null);
+            }}
+            onFailed={() => {
+              setActionError('media_failed');
+            }}
+            onClose={setDevicesOpen}
+          />
+        </Suspense>
       )}
 
       {tools?.invitePanel && invitesOpen && <div id={`${id}-invites`}>{tools.invitePanel}</div>}
@@ -402,68 +407,5 @@ function ConnectionBanner({ state }: { state: ConnectionState }) {
     <p className={`connection connection--${state}`} role="status" data-testid="connection" data-state={state}>
       {t(`connection.${state}`)}
     </p>
-  );
-}
-
-function DevicePanel({
-  id,
-  transport,
-  onSwitched,
-  onSwitching,
-  onFailed,
-}: {
-  id: string;
-  transport: CallTransport;
-  onSwitched?: CallViewProps['onDeviceSwitched'];
-  onSwitching: () => void;
-  /** The device could not be opened: said above the stage, and the list shows the choice of before. */
-  onFailed: () => void;
-}) {
-  const { t } = useTranslation('calls');
-  const devices = useDeviceList(id);
-  const [chosen, setChosen] = useState<{ audioinput?: string; videoinput?: string }>({});
-  const kinds = [
-    { kind: 'videoinput' as const, label: t('devices.camera'), unnamed: 'check.unnamedCamera' as const },
-    { kind: 'audioinput' as const, label: t('devices.microphone'), unnamed: 'check.unnamedMicrophone' as const },
-  ];
-  return (
-    <section id={id} className="panel call__devices" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>{t('devices.heading')}</h2>
-      {kinds.map(({ kind, label, unnamed }) => {
-        const options = devicesOfKind(devices, kind, (index) => t(unnamed, { index }));
-        return (
-          <div className="field" key={kind}>
-            <label htmlFor={`${id}-${kind}`}>{label}</label>
-            <select
-              id={`${id}-${kind}`}
-              value={chosen[kind] ?? ''}
-              disabled={options.length === 0}
-              onChange={(event) => {
-                const deviceId = event.target.value;
-                const before = chosen[kind];
-                setChosen((current) => ({ ...current, [kind]: deviceId }));
-                onSwitching();
-                void transport.switchDevice(kind, deviceId).then(
-                  () => onSwitched?.(kind, deviceId),
-                  () => {
-                    setChosen((current) => ({ ...current, [kind]: before }));
-                    onFailed();
-                  },
-                );
-              }}
-            >
-              <option value="" disabled>
-                {options.length === 0 ? t('check.none') : label}
-              </option>
-              {options.map((option) => (
-                <option key={option.deviceId} value={option.deviceId}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-          </div>
-        );
-      })}
-    </section>
   );
 }
