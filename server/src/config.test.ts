@@ -364,6 +364,13 @@ describe('parseConfig', () => {
     // Unchanged, nothing to say; a space inside is part of the secret.
     expect(configWarnings(parseConfig({ SESSION_SECRET: secret }))).toEqual([]);
     expect(parseConfig({ SESSION_SECRET: `${secret} x` }).sessionSecret).toBe(`${secret} x`);
+    // What versions before read (only a last carriage return dropped), kept where it differs, so
+    // what they sealed is sealed again at the start (features/setup/reseal.test.ts).
+    expect(parseConfig({ SESSION_SECRET: `${secret}\n` }).formerSessionSecret).toBe(`${secret}\n`);
+    expect(parseConfig({ SESSION_SECRET: `${secret}\r\n` }).formerSessionSecret).toBe(`${secret}\r\n`);
+    expect(parseConfig({ SESSION_SECRET: `${secret}\r` }).formerSessionSecret).toBeNull();
+    expect(parseConfig({ SESSION_SECRET: secret }).formerSessionSecret).toBeNull();
+    expect(parseConfig({}).formerSessionSecret).toBeNull();
     // Without the spaces too short: refused as too short, not taken with them.
     expect(problemsOf({ SESSION_SECRET: `${'a'.repeat(31)} ` })[0]).toMatch(/^SESSION_SECRET: expected at least 32/);
   });
