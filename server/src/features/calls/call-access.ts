@@ -20,8 +20,11 @@ export const citizenIdentity = (visitId: string) => `citizen-${visitId}`;
  * it, and invitees whose seat cookie names an invite for it, while the visit is admitted or in
  * the call. Everybody else gets nothing, whatever room name they guess.
  */
-/** A grant with the municipality's time zone, which every clock in the call reads (as the console's do). */
-type ZonedGrant = CallGrant & { timeZone: string };
+/**
+ * A grant with the municipality's time zone, which every clock in the call reads (as the console's
+ * do), and its slug, by which the call's pages link to its legal notice and privacy statement.
+ */
+type ZonedGrant = CallGrant & { timeZone: string; tenantSlug: string };
 
 export async function grantFor(db: Db, caller: Caller, visitId: string, now: Date): Promise<ZonedGrant> {
   const visit = await findVisitWithClerk(db, visitId);
@@ -35,12 +38,13 @@ export async function grantFor(db: Db, caller: Caller, visitId: string, now: Dat
       canShareScreen: true,
       interpreterLanguage: visit.interpreterLanguage,
       timeZone: visit.timeZone,
+      tenantSlug: visit.tenantSlug,
     };
   }
   if (visit && caller.visitId === visit.id) return citizenGrant(visit);
   if (visit && caller.inviteGuestId) {
     const grant = await inviteeGrant(db, { guestId: caller.inviteGuestId, visit, now });
-    if (grant) return { ...grant, timeZone: visit.timeZone };
+    if (grant) return { ...grant, timeZone: visit.timeZone, tenantSlug: visit.tenantSlug };
   }
   throw refusal(caller);
 }
@@ -70,6 +74,7 @@ function citizenGrant(visit: NonNullable<Awaited<ReturnType<typeof findVisitWith
     name: visit.citizenName,
     canShareScreen: visit.citizenScreenShare,
     timeZone: visit.timeZone,
+    tenantSlug: visit.tenantSlug,
   };
 }
 
@@ -119,12 +124,13 @@ const SEAT_GONE: readonly string[] = ['invite_removed', 'invite_revoked', 'invit
  * `GET /api/calls/:visitId/status`: whether the caller may still be in the call, with the same
  * checks as the join. It says nothing beyond that: for anyone not in the call it is `ended`, as for
  * a call that is over; only an invitee whose own seat in it is gone hears `removed`, which the
- * join tells them too.
+ * join tells them too. Someone in the call hears its municipality too: the call's pages link to
+ * its legal notice and privacy statement (their footer asks).
  */
 export async function callStatus(ctx: Pick<Ctx, 'db' | 'now'>, caller: Caller, visitId: string): Promise<CallStatus> {
   try {
-    await grantFor(ctx.db, caller, visitId, ctx.now);
-    return { status: 'on' };
+    const grant = await grantFor(ctx.db, caller, visitId, ctx.now);
+    return { status: 'on', tenantSlug: grant.tenantSlug };
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'forbidden') throw error;
     const refusal = await joinRefusal(ctx.db, caller, visitId, ctx.now, error);
