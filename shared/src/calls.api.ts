@@ -77,8 +77,9 @@ export type CallPreview = z.infer<typeof CallPreviewSchema>;
 export const CallStatusSchema = z.object({
   status: z.enum(['on', 'ended', 'removed']),
   /**
-   * With `on`: the municipality's slug. The call's pages name none in their address; their footer
-   * asks, and links to its legal notice, privacy statement and accessibility statement.
+   * The municipality's slug, for whoever is or was in the call (`ended` after it, `removed`). The
+   * call's pages name none in their address; their footer asks, and links to its legal notice,
+   * privacy statement and accessibility statement.
    */
   tenantSlug: z.optional(z.string()),
 });

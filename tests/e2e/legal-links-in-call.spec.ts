@@ -108,6 +108,10 @@ for (const office of OFFICES) {
       await expect(page.getByTestId('call-ended')).toHaveAttribute('data-role', 'interpreter');
       await expectLegalLinks(page, office.tenant, false);
       await expectAccessibleAlsoAt320(page);
+      // Loaded again, it still does (the call's status says whose it was to those who were in it).
+      await page.reload();
+      await expect(page.getByTestId('call-ended')).toHaveAttribute('data-role', 'interpreter');
+      await expectLegalLinks(page, office.tenant, false);
       await expect(citizen.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'citizen');
       await expect(citizen.page.getByTestId('legal-footer').getByRole('link', { name: 'Impressum' })).toHaveAttribute(
         'href',

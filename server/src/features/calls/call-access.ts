@@ -3,8 +3,8 @@ import type { Db } from '../../db/client.js';
 import type { CallGrant, Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { guestIdFromIdentity } from '../invites/invite-links.js';
-import { inviteeGrant, seatRefusal } from '../invites/invitee.service.js';
-import { ACTIVE, enterCall } from '../visits/visit-states.js';
+import { inviteeGrant, seatRefusal, seatWasFor } from '../invites/invitee.service.js';
+import { ACTIVE, ENDED, enterCall, WITH_CLERK } from '../visits/visit-states.js';
 import { callKeyOf, findVisitWithClerk, setCitizenScreenShare } from '../visits/visits.repo.js';
 import type { Caller } from './caller.js';
 import { setMemberScreenShare } from './call-members.repo.js';
@@ -124,8 +124,8 @@ const SEAT_GONE: readonly string[] = ['invite_removed', 'invite_revoked', 'invit
  * `GET /api/calls/:visitId/status`: whether the caller may still be in the call, with the same
  * checks as the join. It says nothing beyond that: for anyone not in the call it is `ended`, as for
  * a call that is over; only an invitee whose own seat in it is gone hears `removed`, which the
- * join tells them too. Someone in the call hears its municipality too: the call's pages link to
- * its legal notice and privacy statement (their footer asks).
+ * join tells them too. Someone in the call, or in it before, hears its municipality too: the
+ * call's pages link to its legal notice and privacy statement (their footer asks).
  */
 export async function callStatus(ctx: Pick<Ctx, 'db' | 'now'>, caller: Caller, visitId: string): Promise<CallStatus> {
   try {
@@ -134,8 +134,29 @@ export async function callStatus(ctx: Pick<Ctx, 'db' | 'now'>, caller: Caller, v
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'forbidden') throw error;
     const refusal = await joinRefusal(ctx.db, caller, visitId, ctx.now, error);
-    return { status: refusal instanceof AppError && SEAT_GONE.includes(refusal.code) ? 'removed' : 'ended' };
+    const status = refusal instanceof AppError && SEAT_GONE.includes(refusal.code) ? 'removed' : 'ended';
+    const tenantSlug = await formerTenantOf(ctx.db, caller, visitId);
+    return tenantSlug ? { status, tenantSlug } : { status };
   }
+}
+
+/** A visit let in by a clerk, in the call or over since. */
+const AFTER_ADMIT = [...WITH_CLERK, ...ENDED];
+
+/**
+ * The municipality of a call the caller was in, or let into, once they may no longer be in it:
+ * the page after the call (loaded again) and the page of an invitee taken out still link to its
+ * legal pages. The citizen of the visit, the clerk who let them in, an invitee whose seat was for
+ * it; nobody else hears whose call it was.
+ */
+async function formerTenantOf(db: Db, caller: Caller, visitId: string): Promise<string | null> {
+  const visit = await findVisitWithClerk(db, visitId, AFTER_ADMIT);
+  if (!visit) return null;
+  const own =
+    caller.visitId === visit.id ||
+    (caller.staff !== null && visit.admittedBy === caller.staff.id) ||
+    (caller.inviteGuestId !== null && (await seatWasFor(db, caller.inviteGuestId, visit)));
+  return own ? visit.tenantSlug : null;
 }
 
 /**

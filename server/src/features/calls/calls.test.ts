@@ -140,6 +140,14 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     expect(first.tenantSlug).not.toBe(second.tenantSlug);
     expect(await statusOf(second.citizen, first.visitId)).toEqual({ status: 'ended' });
     expect(await statusOf(first.clerk, second.visitId)).toEqual({ status: 'ended' });
+
+    // After the call its page (loaded again) still links to the municipality: the two who were in
+    // it hear whose call it was; nobody else does.
+    await first.clerk.post(`/api/staff/departments/${first.departmentId}/visits/${first.visitId}/finish`);
+    for (const person of [first.clerk, first.citizen])
+      expect(await statusOf(person, first.visitId)).toEqual({ status: 'ended', tenantSlug: first.tenantSlug });
+    for (const stranger of [first.colleague, first.other, second.citizen, second.clerk])
+      expect(await statusOf(stranger, first.visitId)).toEqual({ status: 'ended' });
   });
 
   it('tells a page whose media connection broke whether its call still runs, and nobody else anything (stop 28: a closed LiveKit room went unnoticed)', async () => {

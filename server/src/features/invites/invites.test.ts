@@ -491,6 +491,7 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     const musterstadt = await admitted();
     const beispielheim = await admitted();
     expect(musterstadt.tenant.slug).not.toBe(beispielheim.tenant.slug);
+    const seated: { invitee: TestClient; visitId: string }[] = [];
     for (const office of [musterstadt, beispielheim]) {
       const token = tokenOf((await office.create({ lobby: false })).url);
       const invitee = office.client();
@@ -505,7 +506,18 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
         status: 'on',
         tenantSlug: office.tenant.slug,
       });
+      // … and after the call too (the page after it, loaded again); another municipality's invitee not.
+      await office.clerk.browser.post(`/api/staff/departments/${office.department.id}/visits/${office.visitId}/finish`);
+      expect((await invitee.get(`/api/calls/${office.visitId}/status`)).json).toEqual({
+        status: 'ended',
+        tenantSlug: office.tenant.slug,
+      });
+      seated.push({ invitee, visitId: office.visitId });
     }
+    const [atMusterstadt, atBeispielheim] = seated;
+    expect((await atBeispielheim!.invitee.get(`/api/calls/${atMusterstadt!.visitId}/status`)).json).toEqual({
+      status: 'ended',
+    });
   });
 
   it('refuses a guessing script its 31st look at a link, and goes on serving (the refusal once went unawaited)', async () => {
