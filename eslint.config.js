@@ -114,7 +114,7 @@ export default tseslint.config(
             devices: ['directory'],
             kiosk: ['devices'],
             display: ['devices'],
-            invites: [],
+            invites: ['legal'], // the invitation page names its municipality for the footer's legal links
             visits: ['directory'],
             appointments: ['directory', 'legal'], // an appointment's pages name their municipality for the footer's legal links
             calls: ['directory', 'visits'],

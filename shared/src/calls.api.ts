@@ -74,7 +74,15 @@ export type CallPreview = z.infer<typeof CallPreviewSchema>;
  * in this call is gone (taken out, the link withdrawn or run out), said as an answer: the join
  * refuses it (410), which the browser logs as a failed load.
  */
-export const CallStatusSchema = z.object({ status: z.enum(['on', 'ended', 'removed']) });
+export const CallStatusSchema = z.object({
+  status: z.enum(['on', 'ended', 'removed']),
+  /**
+   * The municipality's slug, for whoever is or was in the call (`ended` after it, `removed`). The
+   * call's pages name none in their address; their footer asks, and links to its legal notice,
+   * privacy statement and accessibility statement.
+   */
+  tenantSlug: z.optional(z.string()),
+});
 export type CallStatus = z.infer<typeof CallStatusSchema>;
 
 /**

@@ -92,6 +92,8 @@ export const InvitePreviewSchema = z.object({
   role: InviteRoleSchema,
   label: z.string(),
   tenantName: z.string(),
+  /** The municipality's slug: the page's footer links to its legal notice and privacy statement. */
+  tenantSlug: z.string(),
   departmentName: LocalizedTextSchema,
   departmentNameForms: DepartmentNameFormsSchema,
   timeZone: z.string(),
@@ -105,6 +107,7 @@ export const InviteeStatusSchema = z.object({
   label: z.string(),
   name: z.string(),
   tenantName: z.string(),
+  tenantSlug: z.string(),
   departmentName: LocalizedTextSchema,
   departmentNameForms: DepartmentNameFormsSchema,
   timeZone: z.string(),

@@ -3,8 +3,8 @@ import type { Db } from '../../db/client.js';
 import type { CallGrant, Ctx } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { guestIdFromIdentity } from '../invites/invite-links.js';
-import { inviteeGrant, seatRefusal } from '../invites/invitee.service.js';
-import { ACTIVE, enterCall } from '../visits/visit-states.js';
+import { inviteeGrant, seatRefusal, seatWasFor } from '../invites/invitee.service.js';
+import { ACTIVE, ENDED, enterCall, WITH_CLERK } from '../visits/visit-states.js';
 import { callKeyOf, findVisitWithClerk, setCitizenScreenShare } from '../visits/visits.repo.js';
 import type { Caller } from './caller.js';
 import { setMemberScreenShare } from './call-members.repo.js';
@@ -20,8 +20,11 @@ export const citizenIdentity = (visitId: string) => `citizen-${visitId}`;
  * it, and invitees whose seat cookie names an invite for it, while the visit is admitted or in
  * the call. Everybody else gets nothing, whatever room name they guess.
  */
-/** A grant with the municipality's time zone, which every clock in the call reads (as the console's do). */
-type ZonedGrant = CallGrant & { timeZone: string };
+/**
+ * A grant with the municipality's time zone, which every clock in the call reads (as the console's
+ * do), and its slug, by which the call's pages link to its legal notice and privacy statement.
+ */
+type ZonedGrant = CallGrant & { timeZone: string; tenantSlug: string };
 
 export async function grantFor(db: Db, caller: Caller, visitId: string, now: Date): Promise<ZonedGrant> {
   const visit = await findVisitWithClerk(db, visitId);
@@ -35,12 +38,13 @@ export async function grantFor(db: Db, caller: Caller, visitId: string, now: Dat
       canShareScreen: true,
       interpreterLanguage: visit.interpreterLanguage,
       timeZone: visit.timeZone,
+      tenantSlug: visit.tenantSlug,
     };
   }
   if (visit && caller.visitId === visit.id) return citizenGrant(visit);
   if (visit && caller.inviteGuestId) {
     const grant = await inviteeGrant(db, { guestId: caller.inviteGuestId, visit, now });
-    if (grant) return { ...grant, timeZone: visit.timeZone };
+    if (grant) return { ...grant, timeZone: visit.timeZone, tenantSlug: visit.tenantSlug };
   }
   throw refusal(caller);
 }
@@ -70,6 +74,7 @@ function citizenGrant(visit: NonNullable<Awaited<ReturnType<typeof findVisitWith
     name: visit.citizenName,
     canShareScreen: visit.citizenScreenShare,
     timeZone: visit.timeZone,
+    tenantSlug: visit.tenantSlug,
   };
 }
 
@@ -119,17 +124,39 @@ const SEAT_GONE: readonly string[] = ['invite_removed', 'invite_revoked', 'invit
  * `GET /api/calls/:visitId/status`: whether the caller may still be in the call, with the same
  * checks as the join. It says nothing beyond that: for anyone not in the call it is `ended`, as for
  * a call that is over; only an invitee whose own seat in it is gone hears `removed`, which the
- * join tells them too.
+ * join tells them too. Someone in the call, or in it before, hears its municipality too: the
+ * call's pages link to its legal notice and privacy statement (their footer asks).
  */
 export async function callStatus(ctx: Pick<Ctx, 'db' | 'now'>, caller: Caller, visitId: string): Promise<CallStatus> {
   try {
-    await grantFor(ctx.db, caller, visitId, ctx.now);
-    return { status: 'on' };
+    const grant = await grantFor(ctx.db, caller, visitId, ctx.now);
+    return { status: 'on', tenantSlug: grant.tenantSlug };
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'forbidden') throw error;
     const refusal = await joinRefusal(ctx.db, caller, visitId, ctx.now, error);
-    return { status: refusal instanceof AppError && SEAT_GONE.includes(refusal.code) ? 'removed' : 'ended' };
+    const status = refusal instanceof AppError && SEAT_GONE.includes(refusal.code) ? 'removed' : 'ended';
+    const tenantSlug = await formerTenantOf(ctx.db, caller, visitId);
+    return tenantSlug ? { status, tenantSlug } : { status };
   }
+}
+
+/** A visit let in by a clerk, in the call or over since. */
+const AFTER_ADMIT = [...WITH_CLERK, ...ENDED];
+
+/**
+ * The municipality of a call the caller was in, or let into, once they may no longer be in it:
+ * the page after the call (loaded again) and the page of an invitee taken out still link to its
+ * legal pages. The citizen of the visit, the clerk who let them in, an invitee whose seat was for
+ * it; nobody else hears whose call it was.
+ */
+async function formerTenantOf(db: Db, caller: Caller, visitId: string): Promise<string | null> {
+  const visit = await findVisitWithClerk(db, visitId, AFTER_ADMIT);
+  if (!visit) return null;
+  const own =
+    caller.visitId === visit.id ||
+    (caller.staff !== null && visit.admittedBy === caller.staff.id) ||
+    (caller.inviteGuestId !== null && (await seatWasFor(db, caller.inviteGuestId, visit)));
+  return own ? visit.tenantSlug : null;
 }
 
 /**

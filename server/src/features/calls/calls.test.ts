@@ -59,7 +59,16 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     ).json;
     const other = client();
     await other.post(`${base}/knock`, { name: 'Andere', concern: 'Ausweis', language: 'de', consent: true });
-    return { clerk, colleague, citizen, other, visitId: visit.id as string, departmentId: department.id, client };
+    return {
+      clerk,
+      colleague,
+      citizen,
+      other,
+      visitId: visit.id as string,
+      departmentId: department.id,
+      client,
+      tenantSlug: tenant.slug,
+    };
   }
 
   it('lets nobody in before the clerk admits, then exactly the clerk and the citizen, with their roles', async () => {
@@ -111,6 +120,34 @@ describe.each(databaseKinds)('joining a call on %s', (kind) => {
     }
     const preview = CallPreviewSchema.parse((await citizen.post(`/api/calls/${visitId}/preview`)).json);
     expect(preview.transport === 'p2p' && preview.grant.timeZone).toBe('America/Sao_Paulo');
+  });
+
+  it("names the call's municipality to those in it, each call its own, for the call page's legal links; nobody else", async () => {
+    const first = await admittedVisit(p2p);
+    const second = await admittedVisit(p2p);
+    for (const call of [first, second]) {
+      await call.clerk.post(`/api/staff/departments/${call.departmentId}/visits/${call.visitId}/admit`);
+    }
+    const statusOf = async (browser: TestClient, id: string) =>
+      CallStatusSchema.parse((await browser.get(`/api/calls/${id}/status`)).json);
+    for (const call of [first, second]) {
+      for (const person of [call.clerk, call.citizen])
+        expect(await statusOf(person, call.visitId)).toEqual({ status: 'on', tenantSlug: call.tenantSlug });
+      // A stranger, or the other municipality's people, hear nothing of whose call it is.
+      for (const stranger of [call.colleague, call.other, call.client()])
+        expect(await statusOf(stranger, call.visitId)).toEqual({ status: 'ended' });
+    }
+    expect(first.tenantSlug).not.toBe(second.tenantSlug);
+    expect(await statusOf(second.citizen, first.visitId)).toEqual({ status: 'ended' });
+    expect(await statusOf(first.clerk, second.visitId)).toEqual({ status: 'ended' });
+
+    // After the call its page (loaded again) still links to the municipality: the two who were in
+    // it hear whose call it was; nobody else does.
+    await first.clerk.post(`/api/staff/departments/${first.departmentId}/visits/${first.visitId}/finish`);
+    for (const person of [first.clerk, first.citizen])
+      expect(await statusOf(person, first.visitId)).toEqual({ status: 'ended', tenantSlug: first.tenantSlug });
+    for (const stranger of [first.colleague, first.other, second.citizen, second.clerk])
+      expect(await statusOf(stranger, first.visitId)).toEqual({ status: 'ended' });
   });
 
   it('tells a page whose media connection broke whether its call still runs, and nobody else anything (stop 28: a closed LiveKit room went unnoticed)', async () => {

@@ -261,6 +261,23 @@ export async function seatRefusal(
   }
 }
 
+/**
+ * Whether the seat `guestId` was for this visit's call (by the visit's own link, or its
+ * appointment's), whatever became of seat and call since.
+ */
+export async function seatWasFor(
+  db: Db,
+  guestId: string,
+  visit: { id: string; appointmentId: string | null },
+): Promise<boolean> {
+  const row = await findSeat(db, guestId);
+  if (!row) return false;
+  return (
+    row.invite.visitId === visit.id ||
+    (row.invite.appointmentId !== null && row.invite.appointmentId === visit.appointmentId)
+  );
+}
+
 /** Of the given invitees in a call, those whose seat is gone (removed, revoked or expired). */
 export async function seatsGone(db: Db, guestIds: string[], now: Date): Promise<Set<string>> {
   const rows = await findSeats(db, guestIds);

@@ -159,6 +159,7 @@ export async function findDepartmentContext(db: Db, departmentId: string) {
   const [row] = await db
     .select({
       tenantName: tenants.name,
+      tenantSlug: tenants.slug,
       timeZone: tenants.timeZone,
       departmentName: departments.name,
       departmentNameForms: departments.nameForms,

@@ -487,6 +487,39 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect((await first.post('/api/invites/check', { token })).json.code).toBe('invite_call_ended');
   });
 
+  it("names the invite's municipality on the invitation page and in the call, each link its own (the footer's legal links)", async () => {
+    const musterstadt = await admitted();
+    const beispielheim = await admitted();
+    expect(musterstadt.tenant.slug).not.toBe(beispielheim.tenant.slug);
+    const seated: { invitee: TestClient; visitId: string }[] = [];
+    for (const office of [musterstadt, beispielheim]) {
+      const token = tokenOf((await office.create({ lobby: false })).url);
+      const invitee = office.client();
+      const preview = InvitePreviewSchema.parse((await invitee.post('/api/invites/check', { token })).json);
+      expect(preview.tenantSlug).toBe(office.tenant.slug);
+      const redeemed = InviteeStatusSchema.parse((await invitee.post('/api/invites/redeem', { token })).json);
+      expect([redeemed.state, redeemed.tenantSlug]).toEqual(['ready', office.tenant.slug]);
+      const status = InviteeStatusSchema.parse((await invitee.post('/api/invites/status')).json);
+      expect(status.tenantSlug).toBe(office.tenant.slug);
+      // The call page's footer asks the call's status: the invitee in it hears the municipality.
+      expect((await invitee.get(`/api/calls/${office.visitId}/status`)).json).toEqual({
+        status: 'on',
+        tenantSlug: office.tenant.slug,
+      });
+      // … and after the call too (the page after it, loaded again); another municipality's invitee not.
+      await office.clerk.browser.post(`/api/staff/departments/${office.department.id}/visits/${office.visitId}/finish`);
+      expect((await invitee.get(`/api/calls/${office.visitId}/status`)).json).toEqual({
+        status: 'ended',
+        tenantSlug: office.tenant.slug,
+      });
+      seated.push({ invitee, visitId: office.visitId });
+    }
+    const [atMusterstadt, atBeispielheim] = seated;
+    expect((await atBeispielheim!.invitee.get(`/api/calls/${atMusterstadt!.visitId}/status`)).json).toEqual({
+      status: 'ended',
+    });
+  });
+
   it('refuses a guessing script its 31st look at a link, and goes on serving (the refusal once went unawaited)', async () => {
     const guesser = new TestClient(server.url, { 'x-forwarded-for': '10.8.31.31' });
     const guess = (n: number) => ({ token: `guess-${String(n)}`.padEnd(24, 'x') });

@@ -352,6 +352,8 @@ export async function findVisitWithClerk(db: Db, visitId: string, group: readonl
         interpreterLanguage: visits.interpreterLanguage,
         // The call's clocks (chat times) follow the municipality's, as the console's do.
         timeZone: tenants.timeZone,
+        // The call page's footer links to the municipality's legal notice and privacy statement.
+        tenantSlug: tenants.slug,
       })
       .from(visits)
       .innerJoin(departments, eq(departments.id, visits.departmentId))

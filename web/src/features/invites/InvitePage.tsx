@@ -1,4 +1,4 @@
-import { pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
+import { isInviteRoleName, pagePath, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
 import { Suspense, useEffect, useRef, useState, type ComponentType, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from '../../lib/router';
@@ -15,8 +15,8 @@ import { ErrorSummary, Field, FormFailure, useFieldErrors } from '../../ui/forms
 import { formatClock, formatDay } from '../../ui/format';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
-import { checkInvite, inviteeStatus, officeNow, redeemInvite } from './api';
-import { isRoleName } from './role-label';
+import { useFooterTenant } from '../legal';
+import { checkInvite, inviteeStatus, officeNow, redeemInvite } from './invitee-api';
 import {
   checkProblem,
   closedProblem,
@@ -127,6 +127,12 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
     return () => window.removeEventListener('hashchange', onHashChange);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- requestFocus is stable enough
   }, []);
+  // The municipality's legal notice and privacy statement in the footer, once the link is read;
+  // in a new tab, so the lobby and the device check stay.
+  useFooterTenant(
+    phase.status === 'intro' ? phase.preview.tenantSlug : phase.status === 'invitee' ? phase.invitee.tenantSlug : null,
+    true,
+  );
   const failed = (error: unknown, problemOf: (error: ApiError) => ProblemCode | null = linkProblem) => {
     const apiError = toApiError(error);
     const code = problemOf(apiError);
@@ -393,7 +399,7 @@ function useInviteDetails(
   // said once, not "als Dolmetscherin oder Dolmetscher („Dolmetscherin/Dolmetscher“)" or
   // "… („Interpreter“)".
   return {
-    as: isRoleName(invite.role, invite.label) ? as : t('page.asLabelled', { as, label: invite.label }),
+    as: isInviteRoleName(invite.role, invite.label) ? as : t('page.asLabelled', { as, label: invite.label }),
     at: phrase({ name: invite.departmentName, nameForms: invite.departmentNameForms }, 'at'),
     tenant: invite.tenantName,
   };

@@ -2,16 +2,26 @@ import { useEffect, useSyncExternalStore } from 'react';
 
 /*
  * The municipality whose legal pages the footer links to on a page whose address names none:
- * the manage and join pages of an appointment (`/termin#…`) learn it only from the appointment.
- * Without it, their footer linked to the installation's pages or to nothing, and a citizen found
- * no privacy notice and no accessibility statement there. Kept out of lib/: the door page does
- * not load it.
+ * the manage and join pages of an appointment (`/termin#…`) learn it only from the appointment,
+ * the invitation page and the call's pages from their answers (`tenantSlug`). Without it, their
+ * footer linked to the installation's pages or to nothing, and a citizen or interpreter found no
+ * municipality's legal notice and no privacy statement there. Kept out of lib/: the door page
+ * does not load it.
  */
-let current: string | null = null;
+export interface FooterTenant {
+  tenant: string;
+  /**
+   * The page holds something a page change would end (the call, a lobby with the device check):
+   * the links open in a new tab, so a click on "Impressum" never loses the call.
+   */
+  newTab: boolean;
+}
+
+let current: FooterTenant | null = null;
 const listeners = new Set<() => void>();
 
-function set(tenant: string | null): void {
-  current = tenant;
+function set(named: FooterTenant | null): void {
+  current = named;
   for (const listener of listeners) listener();
 }
 
@@ -20,15 +30,15 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** While the calling page is shown, the footer links to `tenant`'s legal pages. */
-export function useFooterTenant(tenant: string | null): void {
+/** While the calling page is shown, the footer links to `tenant`'s legal pages (in a new tab if `newTab`). */
+export function useFooterTenant(tenant: string | null | undefined, newTab = false): void {
   useEffect(() => {
-    set(tenant);
+    set(tenant ? { tenant, newTab } : null);
     return () => set(null);
-  }, [tenant]);
+  }, [tenant, newTab]);
 }
 
 /** The municipality a page without one in its address has named for the footer, if any. */
-export function useNamedFooterTenant(): string | null {
+export function useNamedFooterTenant(): FooterTenant | null {
   return useSyncExternalStore(subscribe, () => current);
 }
