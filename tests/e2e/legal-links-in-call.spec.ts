@@ -17,7 +17,8 @@ import {
 // The invitation page, the call and the page after it name no municipality in their address: their
 // footer linked to the installation's legal pages (none configured here: to nothing). Whoever
 // talks with a municipality must find its legal notice and privacy statement there (issue 15, item
-// 7), each municipality its own, and a click on "Impressum" during the call must not end it.
+// 7), each municipality its own, and a click on "Impressum" during the call must not end it,
+// nor one on the header's "Amtsraum" without asking.
 test.describe.configure({ timeout: 240_000 });
 
 const OFFICES = [
@@ -102,6 +103,19 @@ for (const office of OFFICES) {
       await expect(page.getByTestId('call')).toBeVisible();
       await expectFrames(remoteCameraOf(page, 'Citizen'), 'the call went on');
       await expectFrames(remoteCameraOf(citizen.page, 'Dolmetscherin/Dolmetscher'), 'the citizen still sees them');
+
+      // "Amtsraum" in the header would leave the page, and the call with it: asked first, and
+      // "Cancel" keeps the call.
+      const asked = new Promise<string>((resolve) => {
+        page.once('dialog', (dialog) => {
+          resolve(dialog.message());
+          void dialog.dismiss();
+        });
+      });
+      await page.getByRole('banner').getByRole('link').first().click();
+      await expect(page).toHaveURL(new RegExp(`/call/${visitId}$`));
+      expect(await asked).toBe('Leave this page? You will leave the call too.');
+      await expectFrames(remoteCameraOf(page, 'Citizen'), 'the call went on after "Cancel"');
 
       // The clerk ends the visit: the page after the call links to the same municipality, in this tab.
       await finishViaApi(clerk, clerk.departmentId, visitId);

@@ -135,6 +135,22 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
   useEffect(() => {
     DevicePanel.preload().catch(() => {});
   }, []);
+  // A click on "Amtsraum" in the header would end the call: asked first (loaded after the call shows).
+  const leaveQuestion = t('view.leaveQuestion');
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let gone = false;
+    import('../../lib/leave-guard').then(
+      (guard) => {
+        if (!gone) stop = guard.guardLeaving(leaveQuestion);
+      },
+      () => {},
+    );
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [leaveQuestion]);
   useRevealWhenOpened(invitesOpen, `${id}-invites`);
   // With a shared screen, the screen is big and every camera goes to the strip, the others before
   // one's own; without, the others are big and one's own picture is small.

@@ -1,0 +1,61 @@
+// Asking before a page is left by one of its own links: the admin's forms with changes not saved
+// yet (features/admin/useLeaveGuard.ts) and a running call (features/calls/CallView.tsx), which a
+// click on "Amtsraum" in the header would otherwise end. Links that open a new tab, downloads and
+// jumps within the page are let through unasked.
+
+interface Guard {
+  question: string;
+  unload: boolean;
+}
+
+// The guards in force, newest last: its question is the one asked.
+const guards: Guard[] = [];
+
+/** A click on a link that would leave the page: asks first, and stays on "cancel". */
+function onClick(event: MouseEvent) {
+  if (event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return; // a new tab or window
+  const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+  if (!(link instanceof HTMLAnchorElement) || link.hasAttribute('download')) return;
+  if (link.target && link.target !== '_self') return;
+  const to = new URL(link.href, window.location.href);
+  if (
+    to.origin === window.location.origin &&
+    to.pathname === window.location.pathname &&
+    to.search === window.location.search
+  )
+    return; // a jump within the page
+  const guard = guards[guards.length - 1];
+  if (!guard || window.confirm(guard.question)) return;
+  // Captured on the window, before the router's own handler on React's root: it never sees it.
+  event.preventDefault();
+  event.stopPropagation();
+}
+
+/** Reloading, closing the tab or typing another address: the browser's own question. */
+function onBeforeUnload(event: BeforeUnloadEvent) {
+  if (!guards.some((guard) => guard.unload)) return;
+  event.preventDefault();
+  // Older Chromium and Safari ask only with a return value.
+  event.returnValue = '';
+}
+
+/**
+ * Until the returned function is called, leaving the page by one of its links asks `question`
+ * first; with `unload`, the browser also asks before the tab is reloaded or closed.
+ */
+export function guardLeaving(question: string, options: { unload?: boolean } = {}): () => void {
+  const guard: Guard = { question, unload: options.unload ?? false };
+  if (guards.length === 0) {
+    window.addEventListener('click', onClick, true);
+    window.addEventListener('beforeunload', onBeforeUnload);
+  }
+  guards.push(guard);
+  return () => {
+    const index = guards.indexOf(guard);
+    if (index >= 0) guards.splice(index, 1);
+    if (guards.length > 0) return;
+    window.removeEventListener('click', onClick, true);
+    window.removeEventListener('beforeunload', onBeforeUnload);
+  };
+}
