@@ -6,6 +6,11 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
  * installation's SESSION_SECRET. A database dump alone then reveals none of them. The purpose
  * goes into the key, so a value sealed for one purpose does not open as another.
  */
+/** What a staff member's TOTP secret is sealed for (features/staff/authenticator.ts). */
+export const TOTP_PURPOSE = 'totp';
+/** What an identity provider's client secret is sealed for (features/identity-provider). */
+export const CLIENT_SECRET_PURPOSE = 'oidc-client-secret';
+
 function keyFor(secret: string, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, 'amtsraum-secret-box', purpose, 32));
 }

@@ -3,9 +3,8 @@ import type { LocalizedText, OpeningHours } from '@amtsraum/shared';
 import type { Db } from '../db/client.js';
 import { closures, departments, services, staff, staffMemberships, tenants } from '../db/schema.js';
 import { DEVELOPMENT_SESSION_SECRET } from '../config.js';
-import { TOTP_PURPOSE } from '../features/staff/authenticator.js';
 import { hashPassword } from '../lib/passwords.js';
-import { seal } from '../lib/secret-box.js';
+import { seal, TOTP_PURPOSE } from '../lib/secret-box.js';
 import { newTotpSecret, totpCode, totpStep } from '../lib/totp.js';
 import type { TestClient } from './client.js';
 

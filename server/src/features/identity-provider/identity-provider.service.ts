@@ -3,7 +3,7 @@ import type { z } from 'zod/mini';
 import type { Ctx } from '../../deps.js';
 import type { Config } from '../../config.js';
 import { AppError, invalidField } from '../../lib/errors.js';
-import { seal } from '../../lib/secret-box.js';
+import { CLIENT_SECRET_PURPOSE, seal } from '../../lib/secret-box.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { TenantRow } from '../directory/directory.repo.js';
 import {
@@ -14,9 +14,6 @@ import {
   type IdentityProviderRow,
 } from './identity-provider.repo.js';
 import { checkIssuerAtSave, PolicyRefused } from './oidc-policy.js';
-
-/** The secret box purpose of identity providers' client secrets (lib/secret-box.ts). */
-export const CLIENT_SECRET_PURPOSE = 'oidc-client-secret';
 
 type Input = z.output<typeof IdentityProviderInputSchema>;
 

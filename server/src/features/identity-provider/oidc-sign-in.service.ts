@@ -6,14 +6,14 @@ import { z } from 'zod';
 import type { Ctx } from '../../deps.js';
 import type { Db } from '../../db/client.js';
 import { staff } from '../../db/schema.js';
-import { unseal } from '../../lib/secret-box.js';
+import { CLIENT_SECRET_PURPOSE, unseal } from '../../lib/secret-box.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { TenantRow } from '../directory/directory.repo.js';
 import { writeMemberships } from '../setup/write-entities.js';
 import { hashToken, SESSION_MAX_AGE_MS } from '../staff/auth.service.js';
 import { insertSession, type StaffRow } from '../staff/staff.repo.js';
 import { departmentIdsBySlug, findEnabledProviderBySlug, type IdentityProviderRow } from './identity-provider.repo.js';
-import { CLIENT_SECRET_PURPOSE, redirectUri } from './identity-provider.service.js';
+import { redirectUri } from './identity-provider.service.js';
 import { discover, exchangeCode, fetchUserInfo, OidcError, verifyIdToken } from './oidc-client.js';
 
 /**

@@ -28,8 +28,7 @@ import {
 } from './export.service.js';
 import { InstallationFileSchema } from './installation.schema.js';
 import { announceInstallation, applyInstallation } from './installation.service.js';
-import { unseal } from '../../lib/secret-box.js';
-import { TOTP_PURPOSE } from '../staff/authenticator.js';
+import { TOTP_PURPOSE, unseal } from '../../lib/secret-box.js';
 
 const SECRET = 'installation-test-secret-of-32-characters';
 

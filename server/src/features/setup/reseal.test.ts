@@ -2,14 +2,12 @@ import { StaffMeSchema } from '@amtsraum/shared';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { staff, tenantIdentityProviders } from '../../db/schema.js';
-import { seal, unseal } from '../../lib/secret-box.js';
+import { CLIENT_SECRET_PURPOSE, seal, TOTP_PURPOSE, unseal } from '../../lib/secret-box.js';
 import { newTotpSecret, totpCode, totpStep } from '../../lib/totp.js';
 import { TestClient } from '../../test/client.js';
 import { createTestDatabase, databaseKinds } from '../../test/databases.js';
 import { makeStaff, makeTenant } from '../../test/factories.js';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../../test/server.js';
-import { CLIENT_SECRET_PURPOSE } from '../identity-provider/identity-provider.service.js';
-import { TOTP_PURPOSE } from '../staff/authenticator.js';
 
 // What `echo "$secret" > file` leaves, and a Kubernetes secret made from that file hands on.
 const SECRET = 'ein-langes-geheimnis-der-stadt-musterstadt-0123456789';

@@ -1,9 +1,7 @@
 import { eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { staff, tenantIdentityProviders } from '../../db/schema.js';
-import { seal, unseal } from '../../lib/secret-box.js';
-import { CLIENT_SECRET_PURPOSE } from '../identity-provider/identity-provider.service.js';
-import { TOTP_PURPOSE } from '../staff/authenticator.js';
+import { CLIENT_SECRET_PURPOSE, seal, TOTP_PURPOSE, unseal } from '../../lib/secret-box.js';
 
 /**
  * SESSION_SECRET is read without the spaces and line breaks around it (config.ts); versions before

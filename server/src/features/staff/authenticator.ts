@@ -1,7 +1,4 @@
-import { unseal } from '../../lib/secret-box.js';
-
-/** The secret box purpose of TOTP secrets (lib/secret-box.ts). */
-export const TOTP_PURPOSE = 'totp';
+import { TOTP_PURPOSE, unseal } from '../../lib/secret-box.js';
 
 /**
  * Whether the person has an authenticator that works here: confirmed, and its secret opens under

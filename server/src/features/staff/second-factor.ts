@@ -3,11 +3,11 @@ import type { Ctx } from '../../deps.js';
 import { staff, staffSessions, tenants } from '../../db/schema.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { verifyPassword } from '../../lib/passwords.js';
-import { seal, unseal } from '../../lib/secret-box.js';
+import { seal, TOTP_PURPOSE, unseal } from '../../lib/secret-box.js';
 import { newTotpSecret, otpauthUri, verifyTotp } from '../../lib/totp.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import { endSessions, type StaffSession } from './auth.service.js';
-import { hasAuthenticator, TOTP_PURPOSE } from './authenticator.js';
+import { hasAuthenticator } from './authenticator.js';
 import { refuseInstallationLockOut } from './installation-admin.js';
 
 /**

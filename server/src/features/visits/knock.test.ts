@@ -365,7 +365,12 @@ describe.each(databaseKinds)('knocking on %s', (kind) => {
     expect((await neighbour.get('/api/visit')).json.visit.position).toBe(2);
     // A browser without a visit reads nothing and is never refused for it.
     const stranger = citizen();
-    for (let i = 0; i < 5; i++) expect((await stranger.get('/api/visit')).json).toEqual({ visit: null });
+    for (let i = 0; i < 5; i++) {
+      expect((await stranger.get('/api/visit')).json).toEqual({
+        visit: null,
+        serverTime: expect.any(String) as string,
+      });
+    }
 
     // Leaving is counted too: a script repeating it is stopped, and the leave itself stood.
     const leaves: number[] = [];
