@@ -1,5 +1,4 @@
-import type { AdmitResponse, ConsoleSnapshot, DoorSetting } from '@amtsraum/shared';
-import type { BusyWith } from '@amtsraum/shared';
+import type { AdmitResponse, BusyWith, ConsoleSnapshot, DoorSetting } from '@amtsraum/shared';
 import { and, eq } from 'drizzle-orm';
 import { departments, visits } from '../../db/schema.js';
 import type { Ctx } from '../../deps.js';
@@ -8,6 +7,7 @@ import type { DepartmentEvent } from '../../lib/event-bus.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import { joinCall } from '../calls/call-access.js';
 import type { Clerk } from '../staff/require-staff.js';
+import { findMembership } from '../staff/staff.repo.js';
 import { loadDepartmentState, toConsoleSnapshot } from '../visits/queue.service.js';
 import {
   admit as admitVisit,
@@ -15,10 +15,10 @@ import {
   finish as finishVisit,
   noShowCalled,
   recall as recallVisit,
+  stateIn,
+  WITH_CLERK,
 } from '../visits/visit-states.js';
 import { findVisitInDepartment } from '../visits/visits.repo.js';
-import { stateIn, WITH_CLERK } from '../visits/visit-states.js';
-import { findMembership } from '../staff/staff.repo.js';
 
 /**
  * The clerk's side of the door. Every action is in the clerk's department, whose membership the
