@@ -1,12 +1,17 @@
 // Asking before a page is left by one of its own links: the admin's forms with changes not saved
 // yet (features/admin/useLeaveGuard.ts) and a running call (features/calls/CallView.tsx), which a
 // click on "Amtsraum" in the header would otherwise end. Links that open a new tab, downloads and
-// jumps within the page are let through unasked.
+// jumps within the page are let through unasked. The waiting room asks in a dialog of its own, in
+// the citizen's language (features/visits/LeaveQuestion.tsx): `ask`, answered later.
 
 interface Guard {
   question: string;
   unload: boolean;
+  ask?: (link: HTMLAnchorElement) => Promise<boolean>;
 }
+
+/** The link followed after a "leave" in a dialog of the page's own: not asked about again. */
+let answered: HTMLAnchorElement | null = null;
 
 // The guards in force, newest last: its question is the one asked.
 const guards: Guard[] = [];
@@ -16,7 +21,7 @@ function onClick(event: MouseEvent) {
   if (event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return; // a new tab or window
   const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
-  if (!(link instanceof HTMLAnchorElement) || link.hasAttribute('download')) return;
+  if (!(link instanceof HTMLAnchorElement) || link.hasAttribute('download') || link === answered) return;
   if (link.target && link.target !== '_self') return;
   const to = new URL(link.href, window.location.href);
   if (
@@ -26,10 +31,19 @@ function onClick(event: MouseEvent) {
   )
     return; // a jump within the page
   const guard = guards[guards.length - 1];
-  if (!guard || window.confirm(guard.question)) return;
+  if (!guard || (!guard.ask && window.confirm(guard.question))) return;
   // Captured on the window, before the router's own handler on React's root: it never sees it.
   event.preventDefault();
   event.stopPropagation();
+  void guard.ask?.(link).then((leave) => {
+    if (!leave) return;
+    answered = link;
+    try {
+      link.click(); // as the person clicked it: the router's own way, or the browser's
+    } finally {
+      answered = null;
+    }
+  });
 }
 
 /** Reloading, closing the tab or typing another address: the browser's own question. */
@@ -42,10 +56,11 @@ function onBeforeUnload(event: BeforeUnloadEvent) {
 
 /**
  * Until the returned function is called, leaving the page by one of its links asks `question`
- * first; with `unload`, the browser also asks before the tab is reloaded or closed.
+ * first (or `ask`, whose answer true follows the link); with `unload`, the browser also asks
+ * before the tab is reloaded or closed.
  */
-export function guardLeaving(question: string, options: { unload?: boolean } = {}): () => void {
-  const guard: Guard = { question, unload: options.unload ?? false };
+export function guardLeaving(question: string, options: { unload?: boolean; ask?: Guard['ask'] } = {}): () => void {
+  const guard: Guard = { question, unload: options.unload ?? false, ask: options.ask };
   if (guards.length === 0) {
     window.addEventListener('click', onClick, true);
     window.addEventListener('beforeunload', onBeforeUnload);

@@ -18,6 +18,7 @@ import { useDepartment } from '../directory';
 import { leave as leaveQueue } from './api';
 
 const AppointmentNotes = lazy(() => import('./AppointmentNotes'));
+const LeaveQuestion = lazy(() => import('./LeaveQuestion'));
 
 export interface WaitingRoomPageProps {
   /**
@@ -179,6 +180,9 @@ function VisitView({
       <Waiting visit={visit} departmentName={department.text} />
       {renderCallReadiness?.(visit)}
       <WaitingActions visit={visit} />
+      <Suspense>
+        <LeaveQuestion />
+      </Suspense>
     </>
   );
 }

@@ -1,0 +1,121 @@
+import type { Browser } from '@playwright/test';
+import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
+import {
+  STAFF,
+  expectNoBrowserErrors,
+  knockViaApi,
+  openDoorAsClerk,
+  openWaitingRoom,
+  peoplePerTest,
+  tabTo,
+  tidyDepartment,
+} from './support';
+
+// A citizen waiting left the queue's page by one click on "Amtsraum" in the header or on
+// "Impressum" in the footer, unasked: only the waiting room calls them in, and a page not open
+// loses its place once the server has not seen it for a while. Asked first now, in their language.
+// The Gewerbeamt, as in knock.spec.ts; every test opens the door itself and tidies up after.
+
+const people = peoplePerTest();
+
+async function clerkAt(browser: Browser) {
+  const clerk = people.add(await openDoorAsClerk(browser, STAFF.petra, 'gewerbeamt'));
+  people.tidyWith(() => tidyDepartment(clerk, clerk.departmentId));
+  return clerk;
+}
+
+const QUESTION_DE =
+  'Diese Seite verlassen? Nur hier werden Sie aufgerufen. Kommen Sie nicht bald zurück, verfällt Ihr Platz in der Warteschlange.';
+
+test('on a 320 px phone, by keyboard, the header’s and the footer’s links ask before leaving the waiting room; “keep waiting” stays, the focus back on the link', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser);
+  const person = await people.open(browser);
+  const { page } = person;
+  await page.setViewportSize({ width: 320, height: 640 });
+  await knockViaApi(person, 'gewerbeamt', { name: 'Lea Bleibt' });
+  await openWaitingRoom(person, 'gewerbeamt');
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  const waitingRoom = page.url();
+  // The question comes with the page's next chunk, a moment after the page shows.
+  await expect(page.getByTestId('leave-question')).toBeAttached();
+
+  const brand = page.getByRole('banner').getByRole('link').first();
+  await tabTo(page, brand);
+  await page.keyboard.press('Enter');
+  const question = page.getByRole('dialog', { name: QUESTION_DE });
+  await expect(question).toBeVisible();
+  const stay = question.getByRole('button', { name: 'Nein, weiter warten' });
+  await expect(stay).toBeFocused();
+  await expect(question.getByRole('button', { name: 'Ja, verlassen' })).toBeVisible();
+  const box = (await question.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(320);
+  await expectNoA11yViolations(page);
+
+  await page.keyboard.press('Enter');
+  await expect(question).toHaveCount(0);
+  await expect(brand).toBeFocused();
+  expect(page.url()).toBe(waitingRoom);
+
+  // The footer's "Impressum": Escape stays as well.
+  const imprint = page.getByTestId('legal-footer').getByRole('link', { name: 'Impressum' });
+  await tabTo(page, imprint);
+  await page.keyboard.press('Enter');
+  await expect(question).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(question).toHaveCount(0);
+  await expect(imprint).toBeFocused();
+  expect(page.url()).toBe(waitingRoom);
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+
+  // "Ja, verlassen" follows the link.
+  await page.keyboard.press('Enter');
+  await question.getByRole('button', { name: 'Ja, verlassen' }).click();
+  await expect(page).toHaveURL(/\/musterstadt\/impressum$/);
+  await expect(page.getByTestId('leave-question')).toHaveCount(0);
+  expectNoBrowserErrors(clerk, person);
+});
+
+test('in English the question is English; “Yes, leave” goes, and after leaving the queue by its button nothing is asked twice', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser);
+  const person = await people.open(browser);
+  const { page } = person;
+  await knockViaApi(person, 'gewerbeamt', { name: 'Sam Leaves' });
+  await openWaitingRoom(person, 'gewerbeamt');
+  await switchLanguage(page, 'en');
+  await expect(page.getByTestId('position')).toHaveText('You are next');
+  await expect(page.getByTestId('leave-question')).toBeAttached();
+
+  const brand = page.getByRole('banner').getByRole('link').first();
+  await brand.click();
+  const question = page.getByRole('dialog', {
+    name: 'Leave this page? Only here are you called in. If you do not come back soon, you lose your place in the queue.',
+  });
+  await expect(question).toBeVisible();
+  await expectNoA11yViolations(page);
+  await question.getByRole('button', { name: 'No, keep waiting' }).click();
+  await expect(question).toHaveCount(0);
+  await expect(brand).toBeFocused();
+  await expect(page).toHaveURL(/\/gewerbeamt\/wait$/);
+
+  await brand.click();
+  await question.getByRole('button', { name: 'Yes, leave' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(question).toHaveCount(0);
+
+  // Back in the waiting room, the queue left by its own button: asked once, in the page, and then
+  // the header's link goes without a question.
+  await openWaitingRoom(person, 'gewerbeamt');
+  await page.getByRole('button', { name: 'Leave the queue' }).click();
+  await page.getByRole('button', { name: 'Yes, leave' }).click();
+  await expect(mainHeading(page)).toHaveText('Your visit has ended');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await brand.click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  expectNoBrowserErrors(clerk, person);
+});

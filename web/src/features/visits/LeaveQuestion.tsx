@@ -1,0 +1,90 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/**
+ * While a citizen waits, a click on a link that leaves the page (the header's "Amtsraum", the
+ * footer's Impressum) asks first: only the waiting room calls them in, and a place whose page is
+ * not open expires once the server has not seen it for its grace period (VISIT_GRACE_SECONDS, two
+ * minutes by default: visits.service.ts, expireAbsentVisits). Asked in a dialog of the page's own,
+ * in the citizen's language; "keep waiting" (or Escape) stays, the focus back on the link. Leaving
+ * the queue by its button, a link opening a new tab, or reloading is not asked about: a reload
+ * keeps the place, as the call page's does the call. A chunk of its own, loaded once the page
+ * stands: the waiting room is at its budget (web/vite.config.ts).
+ */
+export default function LeaveQuestion() {
+  const { t } = useTranslation('waiting');
+  const id = useId();
+  const ref = useRef<HTMLDialogElement>(null);
+  const stayRef = useRef<HTMLButtonElement>(null);
+  const [asked, setAsked] = useState<{ link: HTMLAnchorElement; answer: (leave: boolean) => void } | null>(null);
+  // The dialog, closed, is there once the links ask: from a moment after the page shows.
+  const [ready, setReady] = useState(false);
+  const question = t('wait.leavePage');
+
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let gone = false;
+    import('../../lib/leave-guard').then(
+      (guard) => {
+        if (gone) return;
+        stop = guard.guardLeaving(question, {
+          ask: (link) =>
+            new Promise((answer) => {
+              setAsked({ link, answer });
+            }),
+        });
+        setReady(true);
+      },
+      () => {},
+    );
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [question]);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!asked || !dialog) return;
+    dialog.showModal();
+    stayRef.current?.focus();
+    // Gone while asked (let in, or the visit ended): nobody left the page by the link.
+    return () => {
+      if (dialog.open) dialog.close();
+      asked.answer(false);
+    };
+  }, [asked]);
+
+  if (!ready) return null;
+  const answer = (leave: boolean) => {
+    if (!asked) return;
+    ref.current?.close(); // first: the page is inert while the dialog is open
+    if (!leave) asked.link.focus();
+    setAsked(null);
+    asked.answer(leave);
+  };
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={id}
+      data-testid="leave-question"
+      onCancel={(event) => {
+        event.preventDefault();
+        answer(false);
+      }}
+    >
+      <p id={id} className="lead">
+        {t('wait.leavePage')}
+      </p>
+      <div className="button-row">
+        <button type="button" className="button button--danger" onClick={() => answer(true)}>
+          {t('wait.leaveYes')}
+        </button>
+        <button ref={stayRef} type="button" className="button" onClick={() => answer(false)}>
+          {t('wait.leaveNo')}
+        </button>
+      </div>
+    </dialog>
+  );
+}
