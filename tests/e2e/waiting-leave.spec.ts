@@ -34,8 +34,11 @@ test('on a 320 px phone, by keyboard, the header’s and the footer’s links as
   const person = await people.open(browser);
   const { page } = person;
   await page.setViewportSize({ width: 320, height: 640 });
-  await knockViaApi(person, 'gewerbeamt', { name: 'Lea Bleibt' });
+  const visit = await knockViaApi(person, 'gewerbeamt', { name: 'Lea Bleibt' });
   await openWaitingRoom(person, 'gewerbeamt');
+  await clerk.page.goto(`/staff/${clerk.departmentId}`);
+  const row = clerk.page.getByTestId(`queue-entry-${visit.id}`);
+  await expect(row).toContainText('Lea Bleibt');
   await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
   const waitingRoom = page.url();
   // The question comes with the page's next chunk, a moment after the page shows.
@@ -75,6 +78,12 @@ test('on a 320 px phone, by keyboard, the header’s and the footer’s links as
   await question.getByRole('button', { name: 'Ja, verlassen' }).click();
   await expect(page).toHaveURL(/\/musterstadt\/impressum$/);
   await expect(page.getByTestId('leave-question')).toHaveCount(0);
+  // The page that calls them in is gone, as the question said: the clerk's queue says so (the
+  // place then expires unless they come back), not "here" with nobody to hear the call.
+  await expect(row.getByTestId('connection-lost')).toBeVisible({ timeout: 15_000 });
+  await openWaitingRoom(person, 'gewerbeamt');
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  await expect(row.getByTestId('connection-lost')).toHaveCount(0);
   expectNoBrowserErrors(clerk, person);
 });
 

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { getLiveClient } from '../../lib/live-client';
 
 /**
  * While a citizen waits, a click on a link that leaves the page (the header's "Amtsraum", the
@@ -20,6 +21,17 @@ export default function LeaveQuestion() {
   // The dialog, closed, is there once the links ask: from a moment after the page shows.
   const [ready, setReady] = useState(false);
   const question = t('wait.leavePage');
+
+  // Left by a link within the app: its live connection went on watching the visit (the protocol
+  // has no "unwatch"), so the server kept seeing a page that calls nobody in, and the clerk could
+  // let in someone not there. A new connection, without that watch, tells the server the page went.
+  const left = useRef(false);
+  useEffect(
+    () => () => {
+      if (left.current) window.setTimeout(() => getLiveClient().reconnectNow(), 0);
+    },
+    [],
+  );
 
   useEffect(() => {
     let stop: (() => void) | undefined;
@@ -60,6 +72,7 @@ export default function LeaveQuestion() {
     if (!asked) return;
     ref.current?.close(); // first: the page is inert while the dialog is open
     if (!leave) asked.link.focus();
+    left.current = leave;
     setAsked(null);
     asked.answer(leave);
   };
