@@ -146,6 +146,16 @@ test('a citizen waiting on time reads, once the start passes on the office’s c
   await expectNoA11yViolations(page);
   expectNoBrowserErrors(booker, citizen);
 
+  // Waiting for an appointment too, the header's "Amtsraum" asks before it leaves the page.
+  const brand = page.getByRole('banner').getByRole('link').first();
+  await expect(page.getByTestId('leave-question')).toBeAttached();
+  await brand.click();
+  const question = page.getByRole('dialog', { name: /^Diese Seite verlassen\? Nur hier werden Sie aufgerufen\./ });
+  await question.getByRole('button', { name: 'Nein, weiter warten' }).click();
+  await expect(question).toHaveCount(0);
+  await expect(brand).toBeFocused();
+  await expect(late).toBeVisible();
+
   // Its clerk's time is free again: left, moved a year on (begun, it can no longer be cancelled),
   // then cancelled.
   await page.getByRole('button', { name: 'Warteraum verlassen' }).click();
