@@ -150,7 +150,7 @@ test('a citizen waiting on time reads, once the start passes on the office’s c
   const brand = page.getByRole('banner').getByRole('link').first();
   await expect(page.getByTestId('leave-question')).toBeAttached();
   await brand.click();
-  const question = page.getByRole('dialog', { name: /^Diese Seite verlassen\? Nur hier werden Sie aufgerufen\./ });
+  const question = page.getByRole('dialog', { name: /^Warteraum verlassen\? Nur hier werden Sie aufgerufen\./ });
   await question.getByRole('button', { name: 'Nein, weiter warten' }).click();
   await expect(question).toHaveCount(0);
   await expect(brand).toBeFocused();

@@ -25,7 +25,7 @@ async function clerkAt(browser: Browser) {
 }
 
 const QUESTION_DE =
-  'Diese Seite verlassen? Nur hier werden Sie aufgerufen. Kommen Sie nicht bald zurück, verfällt Ihr Platz in der Warteschlange.';
+  'Warteraum verlassen? Nur hier werden Sie aufgerufen. Kommen Sie nicht bald zurück, verfällt Ihr Platz.';
 
 test('on a 320 px phone, by keyboard, the header’s and the footer’s links ask before leaving the waiting room; “keep waiting” stays, the focus back on the link', async ({
   browser,
@@ -102,7 +102,7 @@ test('in English the question is English; “Yes, leave” goes, and after leavi
   const brand = page.getByRole('banner').getByRole('link').first();
   await brand.click();
   const question = page.getByRole('dialog', {
-    name: 'Leave this page? Only here are you called in. If you do not come back soon, you lose your place in the queue.',
+    name: 'Leave the waiting room? Only here are you called in. If you do not come back soon, you lose your place.',
   });
   await expect(question).toBeVisible();
   await expectNoA11yViolations(page);
@@ -127,4 +127,30 @@ test('in English the question is English; “Yes, leave” goes, and after leavi
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('dialog')).toHaveCount(0);
   expectNoBrowserErrors(clerk, person);
+});
+
+// A part of the waiting room loaded after the page (the appointment's note, this question) whose
+// download failed, the network gone for a moment, blanked the whole page: nothing but white.
+test('a part of the waiting room that cannot be downloaded is left out, the page and the place stay', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser);
+  const person = await people.open(browser);
+  const { page } = person;
+  await knockViaApi(person, 'gewerbeamt', { name: 'Funkloch' });
+  await page.route(/\/assets\/(LeaveQuestion|AppointmentNotes)-[\w-]+\.js$/, (route) =>
+    route.abort('internetdisconnected'),
+  );
+  const failed = page.waitForEvent('requestfailed', (request) => /LeaveQuestion/.test(request.url()));
+  await openWaitingRoom(person, 'gewerbeamt');
+  await failed;
+  await expect(page.getByTestId('position')).toHaveText('Sie sind als Nächstes dran');
+  // The page after the failure (drawn anew in English): still there, the place with it.
+  await switchLanguage(page, 'en');
+  await expect(mainHeading(page)).toHaveText('Waiting room');
+  await expect(page.getByTestId('position')).toHaveText('You are next');
+  await expect(page.getByRole('button', { name: 'Leave the queue' })).toBeVisible();
+  // Chromium logs the failed downloads; nothing else went wrong.
+  expect(person.errors.filter((error) => !error.includes('Failed to load resource'))).toEqual([]);
+  expectNoBrowserErrors(clerk);
 });

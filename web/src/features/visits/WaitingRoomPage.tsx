@@ -1,5 +1,15 @@
-import { pagePath, PLACE_HOLD_MINUTES, type CitizenVisit } from '@amtsraum/shared';
-import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { pagePath, type CitizenVisit } from '@amtsraum/shared';
+import type { Blocked } from './DoorNotice';
+import {
+  lazy,
+  Suspense,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ComponentType,
+  type ReactNode,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePageFocus } from '../../lib/page-focus';
 import { Link, useParams } from '../../lib/router';
@@ -10,15 +20,20 @@ import { problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveConnectionState, useLiveVisit } from '../../lib/useLive';
 import { useDepartmentPhrase, useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
-import { formatClock } from '../../ui/format';
 import { LiveStatus } from '../../ui/LiveStatus';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
-import { useDepartment } from '../directory';
 import { leave as leaveQueue } from './api';
 
-const AppointmentNotes = lazy(() => import('./AppointmentNotes'));
-const LeaveQuestion = lazy(() => import('./LeaveQuestion'));
+/**
+ * A part of the page in a chunk of its own, loaded once the page stands: if its download fails
+ * (the network gone for a moment), the part is left out, not the whole page blanked.
+ */
+const part = <P,>(load: () => Promise<{ default: ComponentType<P> }>) =>
+  lazy(() => load().catch(() => ({ default: () => null })));
+const AppointmentNotes = part(() => import('./AppointmentNotes'));
+const DoorNotice = part(() => import('./DoorNotice'));
+const LeaveQuestion = part(() => import('./LeaveQuestion'));
 
 export interface WaitingRoomPageProps {
   /**
@@ -155,7 +170,9 @@ function VisitView({
         <p data-testid="ended" data-reason="unattended">
           {t('wait.unattendedEnded')}
         </p>
-        <EndedBookingOffer visit={visit} />
+        <Suspense>
+          <DoorNotice visit={visit} reason={null} />
+        </Suspense>
         <BackLink visit={visit} />
       </>
     );
@@ -186,12 +203,6 @@ function VisitView({
     </>
   );
 }
-
-/**
- * Why nobody can let this person in now, if so: the door closed or paused (a clerk's setting or
- * the opening hours), else nobody on duty. The estimate then would promise what nobody keeps.
- */
-type Blocked = 'closed' | 'paused' | 'unattended';
 
 function blockedBy(visit: CitizenVisit): Blocked | null {
   if (!visit.door) return null;
@@ -227,7 +238,9 @@ function Waiting({ visit, departmentName }: { visit: CitizenVisit; departmentNam
       </div>
       {/* Said when it comes (the place held until when, or kept while closed), not only shown: the
           region is there before it, so a screen reader reads what appears in it. */}
-      <div aria-live="polite">{blocked && <DoorNotice visit={visit} reason={blocked} />}</div>
+      <div aria-live="polite">
+        <Suspense>{blocked && <DoorNotice visit={visit} reason={blocked} />}</Suspense>
+      </div>
       <LiveStatus />
       <p>{t('wait.keepOpen')}</p>
       <NotifyButton />
@@ -317,64 +330,6 @@ function WaitingActions({ visit }: { visit: CitizenVisit }) {
         )}
       </div>
     </>
-  );
-}
-
-/**
- * What happens to the place while nobody can let this person in, as the server handles it: a
- * closed or paused door takes no new knocks but keeps the queue, and clerks on duty may still
- * admit; with nobody on duty, a walk-in's place is held (`placeHeldUntil`, issue 13) and then
- * ends, so an appointment is offered. Appointment arrivals are never ended for it.
- */
-function DoorNotice({ visit, reason }: { visit: CitizenVisit; reason: Blocked }) {
-  const { t, i18n } = useTranslation('waiting');
-  const department = useDepartment(visit.tenantSlug, visit.departmentSlug);
-  const locale = i18n.resolvedLanguage ?? i18n.language;
-  const timeZone = department.status === 'success' ? department.data.tenant.timeZone : null;
-  const onDuty = visit.door?.onDuty ?? false;
-  const walkIn = visit.kind === 'walk_in';
-  const minutes = PLACE_HOLD_MINUTES;
-  let place: string | null;
-  if (onDuty) place = walkIn ? t('wait.holdIfNobody', { minutes }) : null;
-  else if (!walkIn) place = t('wait.unattendedAppointment');
-  else if (!visit.placeHeldUntil) place = t('wait.unattendedSoon', { minutes });
-  else
-    place = timeZone && t('wait.unattended', { time: formatClock(new Date(visit.placeHeldUntil), locale, timeZone) });
-  return (
-    <section
-      className="panel panel--notice"
-      aria-labelledby="wait-door-notice"
-      data-testid="door-notice"
-      data-reason={reason}
-    >
-      <h2 id="wait-door-notice">{t(`wait.blockedHeading.${reason}`)}</h2>
-      {reason !== 'unattended' && <p>{t(`wait.doorKeepsPlace.${reason}`)}</p>}
-      {place && <p>{place}</p>}
-      {walkIn && !onDuty && <BookingOffer visit={visit} department={department} />}
-    </section>
-  );
-}
-
-function EndedBookingOffer({ visit }: { visit: CitizenVisit }) {
-  const department = useDepartment(visit.tenantSlug, visit.departmentSlug);
-  return <BookingOffer visit={visit} department={department} />;
-}
-
-/** The way to an appointment instead, where the department takes bookings. */
-function BookingOffer({ visit, department }: { visit: CitizenVisit; department: ReturnType<typeof useDepartment> }) {
-  const { t } = useTranslation('waiting');
-  if (department.status !== 'success' || !department.data.department.services.some((s) => s.bookable)) return null;
-  return (
-    <p>
-      {t('wait.unattendedBook')}{' '}
-      <Link
-        className="button"
-        to={pagePath('booking', { tenant: visit.tenantSlug, department: visit.departmentSlug })}
-        data-testid="book-instead"
-      >
-        {t('wait.bookLink')}
-      </Link>
-    </p>
   );
 }
 
