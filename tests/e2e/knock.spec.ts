@@ -487,6 +487,41 @@ test('a console opens the moment an admin gives the clerk the office, and one ta
   expectNoBrowserErrors(klara);
 });
 
+// A sign-in that ended unheard by the live connection (an expiry it hears only at its next beat,
+// a cookie gone): letting someone in said only "Please sign in." under a queue still shown, with
+// no way to the sign-in page.
+test('a clerk whose sign-in ended is told so at the next action, in place, and comes back to the console', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const visit = await knockViaApi(await citizen(browser), 'fundbuero', { name: 'Gerd Wartet', concern: 'Fundsache' });
+  const { page } = clerk;
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/staff/${clerk.departmentId}`);
+  await switchLanguage(page, 'en');
+  await expect(page.getByTestId(`queue-entry-${visit.id}`)).toBeVisible();
+  await clerk.context.clearCookies();
+
+  const next = page.getByRole('button', { name: 'Let the next person in' });
+  await tabTo(page, next);
+  await page.keyboard.press('Enter');
+  await expect(mainHeading(page)).toHaveText('You are signed out');
+  await expect(page.getByTestId('session-ended')).toContainText('Sign in again to see who is waiting.');
+  await expect(page.getByTestId('queue')).toHaveCount(0);
+  await expectNoA11yViolations(page);
+
+  const signIn = page.getByRole('link', { name: 'Sign in again' });
+  await tabTo(page, signIn);
+  await page.keyboard.press('Enter');
+  await expect(mainHeading(page)).toHaveText('Staff sign-in');
+  await page.getByLabel('E-mail address').fill(STAFF.mehmet);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByLabel('Password').press('Enter');
+  await expect(mainHeading(page)).toHaveText('Lost and Found');
+  await expect(page.getByTestId(`queue-entry-${visit.id}`)).toBeVisible();
+  expect(clerk.errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
+});
+
 test('on a 320 px phone the queue’s buttons are in view without scrolling sideways, the name too', async ({
   browser,
 }) => {

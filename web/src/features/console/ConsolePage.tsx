@@ -10,6 +10,7 @@ import {
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from '../../lib/router';
+import { getLiveClient } from '../../lib/live-client';
 import { returnTo } from '../../lib/session-ended';
 import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
@@ -367,6 +368,10 @@ function Console({
   const [busyEnded, setBusyEnded] = useState<BusyWith | null>(null);
 
   const explain = (error: ApiError, about?: ActionAbout): Problem => {
+    // The session ended and the live socket has not heard yet (an expiry is checked at its next
+    // beat; a lost cookie never): a new socket is refused, and the console says "signed out" with
+    // the way back here, instead of a bare "Bitte melden Sie sich an" under a queue still shown.
+    if (error.code === 'unauthorized') getLiveClient().reconnectNow();
     const said = describe(error);
     const outdated = outdatedFor(error, about);
     if (error.code !== 'clerk_busy') return { said, outdated };
