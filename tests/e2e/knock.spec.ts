@@ -548,6 +548,20 @@ test('on a 320 px phone the queue’s buttons are in view without scrolling side
   );
   expect(drawn).toContain('Ida Schmal');
   expect(await clerk.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  // Each button's word whole, on one line: they read "Hereinbitte / n" and "Ablehne / n" (and
+  // "Declin / e" in English).
+  const lines = () =>
+    row.getByRole('button').evaluateAll((buttons) =>
+      buttons.map((button) => {
+        const range = document.createRange();
+        range.selectNodeContents(button);
+        return `${button.textContent ?? ''}: ${String(range.getClientRects().length)}`;
+      }),
+    );
+  expect(await lines()).toEqual(['Hereinbitten: 1', 'Ablehnen: 1']);
+  await switchLanguage(clerk.page, 'en');
+  expect(await lines()).toEqual(['Let in: 1', 'Decline: 1']);
+  await switchLanguage(clerk.page, 'de');
   // The table's name wraps within the screen, with the region scrolled back to its start or not.
   await row.evaluate((element) => element.closest('[role="region"]')!.scrollTo({ left: 0 }));
   const caption = clerk.page.getByTestId('queue-caption');
