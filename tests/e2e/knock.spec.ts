@@ -394,6 +394,134 @@ test('a clerk still in a conversation in an office they no longer work in is tol
   expect(klara.errors.filter((error) => !/status of 409 .*\/admit-next$/.test(error))).toEqual([]);
 });
 
+// A role given while the clerk had the office's console open said "Sie arbeiten nicht in diesem
+// Amt" until a reload; a role taken away mid-conversation closed the console with the way to end it.
+test('a console opens the moment an admin gives the clerk the office, and one taken away mid-conversation still ends it', async ({
+  browser,
+}) => {
+  test.slow(); // an admin's sign-in with a second factor, an invitation, two offices
+  const amelie = await people.open(browser);
+  const amelieMe = await signInAsAdmin(amelie, ADMINS.amelie);
+  const termine = amelieMe.staff.departments.find((d) => d.slug === 'termine')!.id;
+  const offices = (await (await amelie.request.get('/api/admin/tenants/testhausen/departments')).json()) as {
+    departments: { id: string; slug: string }[];
+  };
+  const vorOrt = offices.departments.find((d) => d.slug === 'vor-ort')!.id;
+  const staffApi = '/api/admin/tenants/testhausen/staff';
+  const email = `klara.drei.${String(Date.now())}@testhausen.example`;
+  const roles = (...ids: string[]) => ids.map((departmentId) => ({ departmentId, role: 'clerk' as const }));
+  const invited = await amelie.request.post(staffApi, {
+    data: { name: 'Klara Drei', email, languages: ['de'], isTenantAdmin: false, roles: roles(termine) },
+  });
+  expect(invited.status(), await invited.text()).toBe(201);
+  const staffId = ((await invited.json()) as { staff: { id: string } }).staff.id;
+  const setRoles = async (...ids: string[]) => {
+    const changed = await amelie.request.patch(`${staffApi}/${staffId}`, { data: { roles: roles(...ids) } });
+    expect(changed.status(), await changed.text()).toBe(200);
+  };
+
+  const klara = await people.open(browser);
+  people.tidyWith(async () => {
+    await setRoles(termine, vorOrt);
+    await tidyDepartment(klara, termine).catch(() => undefined);
+    await setDoor(klara, termine, 'auto').catch(() => undefined);
+    await amelie.request.post(`${staffApi}/${staffId}/deactivate`);
+  });
+  const mailbox = (await (await klara.request.get('/api/dev/mailbox')).json()) as {
+    messages: { id: string; kind: string; to: string }[];
+  };
+  const invitation = mailbox.messages.find((m) => m.to === email && m.kind === 'staff.invite')!;
+  const { text } = (await (await klara.request.get(`/api/dev/mailbox/${invitation.id}`)).json()) as { text: string };
+  const token = /\/staff\/password#([A-Za-z0-9_-]{43})/.exec(text)![1];
+  const password = 'ein langer Satz als Passwort';
+  expect((await klara.request.post('/api/staff/password', { data: { token, password } })).status()).toBe(200);
+  await signInAsStaff(klara, email, password);
+
+  const { page } = klara;
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/staff/${vorOrt}`);
+  const refused = page.getByTestId('console-refused');
+  await expect(refused).toHaveText('Sie arbeiten nicht in diesem Amt.');
+
+  // The admin gives Klara the office: its console opens where she is, no reload.
+  await setRoles(termine, vorOrt);
+  await expect(mainHeading(page)).toHaveText('Bürgerbüro vor Ort');
+  const next = page.getByRole('button', { name: 'Nächste Person hereinbitten' });
+  await tabTo(page, next);
+  await expectNoA11yViolations(page);
+
+  // In the Terminbüro, Klara is with Dora when the admin takes that office away.
+  await setDoor(klara, termine, 'open');
+  const dora = await citizen(browser);
+  const knock = await dora.request.post('/api/tenants/testhausen/departments/termine/knock', {
+    data: { name: 'Dora Drei', concern: 'Eine Frage', language: 'de', consent: true },
+  });
+  expect(knock.status(), await knock.text()).toBe(201);
+  const doraVisit = ((await knock.json()) as { visit: { id: string } }).visit.id;
+  await page.goto(`/staff/${termine}`);
+  await expect(mainHeading(page)).toHaveText('Terminbüro');
+  await admitViaApi(klara, termine, doraVisit);
+  await expect(page.getByTestId('current-visit')).toContainText('Sie sind bei Dora Drei');
+  await switchLanguage(page, 'en');
+  await setRoles(vorOrt);
+  await expect(refused).toHaveText('You are no longer assigned to this office.');
+  await expect(refused).toHaveAttribute('role', 'alert');
+  const former = page.getByTestId('former-call');
+  await expect(former).toContainText('Your conversation with Dora Drei goes on. You can still end it.');
+  await expect(former.getByRole('link', { name: 'Join the conversation' })).toHaveAttribute(
+    'href',
+    `/call/${doraVisit}`,
+  );
+  await expectNoA11yViolations(page);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  const end = former.getByRole('button', { name: 'End the conversation with Dora Drei' });
+  await tabTo(page, end);
+  await page.keyboard.press('Enter');
+  const ended = former.getByText('The conversation with Dora Drei has ended.');
+  await expect(ended).toBeFocused();
+  await expect(end).toHaveCount(0);
+  const doraNow = (await (await dora.request.get('/api/visit')).json()) as { visit: { state: string } };
+  expect(doraNow.visit.state).toBe('done');
+  await switchLanguage(page, 'de');
+  await expect(former).toHaveText('Das Gespräch mit Dora Drei ist beendet.');
+  expectNoBrowserErrors(klara);
+});
+
+// A sign-in that ended unheard by the live connection (an expiry it hears only at its next beat,
+// a cookie gone): letting someone in said only "Please sign in." under a queue still shown, with
+// no way to the sign-in page.
+test('a clerk whose sign-in ended is told so at the next action, in place, and comes back to the console', async ({
+  browser,
+}) => {
+  const clerk = await clerkAt(browser, STAFF.mehmet, 'fundbuero');
+  const visit = await knockViaApi(await citizen(browser), 'fundbuero', { name: 'Gerd Wartet', concern: 'Fundsache' });
+  const { page } = clerk;
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/staff/${clerk.departmentId}`);
+  await switchLanguage(page, 'en');
+  await expect(page.getByTestId(`queue-entry-${visit.id}`)).toBeVisible();
+  await clerk.context.clearCookies();
+
+  const next = page.getByRole('button', { name: 'Let the next person in' });
+  await tabTo(page, next);
+  await page.keyboard.press('Enter');
+  await expect(mainHeading(page)).toHaveText('You are signed out');
+  await expect(page.getByTestId('session-ended')).toContainText('Sign in again to see who is waiting.');
+  await expect(page.getByTestId('queue')).toHaveCount(0);
+  await expectNoA11yViolations(page);
+
+  const signIn = page.getByRole('link', { name: 'Sign in again' });
+  await tabTo(page, signIn);
+  await page.keyboard.press('Enter');
+  await expect(mainHeading(page)).toHaveText('Staff sign-in');
+  await page.getByLabel('E-mail address').fill(STAFF.mehmet);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByLabel('Password').press('Enter');
+  await expect(mainHeading(page)).toHaveText('Lost and Found');
+  await expect(page.getByTestId(`queue-entry-${visit.id}`)).toBeVisible();
+  expect(clerk.errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
+});
+
 test('on a 320 px phone the queue’s buttons are in view without scrolling sideways, the name too', async ({
   browser,
 }) => {
@@ -420,6 +548,20 @@ test('on a 320 px phone the queue’s buttons are in view without scrolling side
   );
   expect(drawn).toContain('Ida Schmal');
   expect(await clerk.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  // Each button's word whole, on one line: they read "Hereinbitte / n" and "Ablehne / n" (and
+  // "Declin / e" in English).
+  const lines = () =>
+    row.getByRole('button').evaluateAll((buttons) =>
+      buttons.map((button) => {
+        const range = document.createRange();
+        range.selectNodeContents(button);
+        return `${button.textContent ?? ''}: ${String(range.getClientRects().length)}`;
+      }),
+    );
+  expect(await lines()).toEqual(['Hereinbitten: 1', 'Ablehnen: 1']);
+  await switchLanguage(clerk.page, 'en');
+  expect(await lines()).toEqual(['Let in: 1', 'Decline: 1']);
+  await switchLanguage(clerk.page, 'de');
   // The table's name wraps within the screen, with the region scrolled back to its start or not.
   await row.evaluate((element) => element.closest('[role="region"]')!.scrollTo({ left: 0 }));
   const caption = clerk.page.getByTestId('queue-caption');

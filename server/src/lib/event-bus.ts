@@ -61,10 +61,11 @@ export const SessionsEndedEventSchema = z.object({
 export type SessionsEndedEvent = z.infer<typeof SessionsEndedEventSchema>;
 
 /**
- * A staff member's roles were taken away or lowered (a department removed, admin to clerk, no
- * longer municipality admin). Every process checks the consoles that person watches against the
- * database and stops those of departments they no longer belong to. Admin routes need no event:
- * their guard reads the roles on every request.
+ * A staff member's roles were taken away, lowered or given (a department removed or added, admin
+ * to clerk, no longer municipality admin). Every process checks the consoles that person watches
+ * against the database, stops those of departments they no longer belong to and opens those they
+ * were refused in a department they belong to now. Admin routes need no event: their guard reads
+ * the roles on every request.
  */
 export const RolesChangedEventSchema = z.object({ rolesChanged: z.object({ staffId: z.uuid() }) });
 export type RolesChangedEvent = z.infer<typeof RolesChangedEventSchema>;

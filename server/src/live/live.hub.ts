@@ -80,6 +80,12 @@ interface Connection {
   /** Watched doors: `tenant/department` slugs → department id. */
   doors: Map<string, string>;
   consoles: Set<string>;
+  /**
+   * Consoles this socket's clerk asked for and was refused, or had closed, for want of a role
+   * there (at most MAX_REFUSED_CONSOLES, the latest): opened the moment an admin gives the role, in
+   * any process, so a console saying "Sie arbeiten nicht in diesem Amt" works without a reload.
+   */
+  refusedConsoles: Set<string>;
   /** The department where this clerk was told they are still in a conversation (`watch-busy`). */
   busyIn: string | null;
   /** Department of the watched visit. */
@@ -212,6 +218,8 @@ const KNOWN_VISITS_MAX = 100_000;
  * watching every door of the installation on one socket gets only the last few.
  */
 export const MAX_DOORS_PER_SOCKET = 16;
+/** Refused consoles a socket keeps to open when the role comes (a page asks for one or two). */
+const MAX_REFUSED_CONSOLES = 4;
 
 interface VisitWatch {
   connection: Connection;
@@ -424,6 +432,7 @@ export class LiveHub {
         closed: false,
         doors: new Map(),
         consoles: new Set(),
+        refusedConsoles: new Set(),
         busyIn: null,
         visitDepartment: null,
         visitAnswer: null,
@@ -953,14 +962,19 @@ export class LiveHub {
       if (!(await this.sessionLive(connection))) return;
       // A role change heard while the membership is read may not have seen this watch (it is not
       // on the lists yet): then the membership is read again, until no change came in between.
+      // The same for a role given meanwhile: its change may have looked for this refusal too early.
       let epoch: number;
+      let member: boolean;
       do {
         epoch = this.rolesEpoch;
-        if (!(await findMembership(this.db, staffId, departmentId))) {
-          if (connection.consoles.has(departmentId)) this.stopConsole(connection, departmentId);
-          return this.sendError(connection, 'forbidden', 'not a member of this department');
-        }
+        member = (await findMembership(this.db, staffId, departmentId)) !== undefined;
       } while (epoch !== this.rolesEpoch);
+      if (!member) {
+        if (connection.consoles.has(departmentId)) this.stopConsole(connection, departmentId);
+        this.refuseConsole(connection, departmentId);
+        return this.sendError(connection, 'forbidden', 'not a member of this department');
+      }
+      connection.refusedConsoles.delete(departmentId);
       if (connection.consoles.has(departmentId)) {
         const kept = this.answers.recall('console', departmentId);
         if (kept) return this.send(connection, kept);
@@ -1185,8 +1199,9 @@ export class LiveHub {
   }
 
   /**
-   * Roles taken away or lowered, in any process: the consoles of departments this person no
-   * longer belongs to stop here and now, and their pages are told (`console-closed`). The roles
+   * Roles changed, in any process: the consoles of departments this person no longer belongs to
+   * stop here and now, and their pages are told (`console-closed`); those refused or closed before
+   * in departments they belong to now open (`refusedConsoles`). The roles
    * are read from the database, not from the event, so events crossing each other cannot leave a
    * console open or close one wrongly. A call the clerk is in goes on: its grant is the admit,
    * not the membership (features/calls/call-access.ts), so the citizen is not cut off mid-sentence
@@ -1194,15 +1209,23 @@ export class LiveHub {
    */
   private async onRolesChanged({ staffId }: RolesChangedEvent['rolesChanged']) {
     this.rolesEpoch += 1;
-    const watching = [...this.connections].filter((c) => c.staffId === staffId && c.consoles.size > 0 && !c.closed);
-    if (watching.length === 0) return;
+    const concerned = (c: Connection) =>
+      c.staffId === staffId && (c.consoles.size > 0 || c.refusedConsoles.size > 0) && !c.closed;
+    if (![...this.connections].some(concerned)) return;
     try {
       const kept = new Set((await listMemberships(this.db, staffId)).map((m) => m.id));
+      // After the read: a watch refused meanwhile is on its socket's list by now (watchConsole).
+      const watching = [...this.connections].filter(concerned);
       const left = new Set<string>();
       for (const connection of watching) {
+        // A role given: the console refused before opens now (the watch reads the role again).
+        for (const departmentId of [...connection.refusedConsoles]) {
+          if (kept.has(departmentId)) void this.watchConsole(connection, departmentId).catch(() => {});
+        }
         for (const departmentId of [...connection.consoles]) {
           if (kept.has(departmentId)) continue;
           this.stopConsole(connection, departmentId);
+          this.refuseConsole(connection, departmentId);
           this.send(connection, { type: 'console-closed', departmentId, reason: 'not_a_member' });
           left.add(departmentId);
         }
@@ -1222,6 +1245,15 @@ export class LiveHub {
       // expires by itself.
       this.deps.disk.note(error);
       this.deps.logger.warn({ err: error, staffId }, 'could not close consoles after a role change');
+    }
+  }
+
+  /** Kept to open when the role comes; the oldest goes past MAX_REFUSED_CONSOLES. */
+  private refuseConsole(connection: Connection, departmentId: string) {
+    connection.refusedConsoles.delete(departmentId);
+    connection.refusedConsoles.add(departmentId);
+    if (connection.refusedConsoles.size > MAX_REFUSED_CONSOLES) {
+      connection.refusedConsoles.delete(connection.refusedConsoles.values().next().value!);
     }
   }
 

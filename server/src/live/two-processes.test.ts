@@ -168,6 +168,34 @@ describe.runIf(databaseKinds.includes('postgres'))('two server processes on one 
     console.close();
   });
 
+  it('opens a console on B that was refused when an admin on A gives the clerk the role', async () => {
+    const tenant = await makeTenant(database.db);
+    const department = await makeDepartment(database.db, tenant.id);
+    const clerk = await makeStaff(database.db, tenant.id, { memberships: [] });
+    const { browser: adminOnA } = await signedInAdmin(
+      database.db,
+      new TestClient(urlA, { 'x-forwarded-for': '10.3.0.7' }),
+      tenant.id,
+      { values: { isTenantAdmin: true } },
+    );
+    const clerkOnB = new TestClient(urlB, { 'x-forwarded-for': '10.3.0.8' });
+    expect((await clerkOnB.post('/api/staff/login', { email: clerk.email, password: clerk.password })).status).toBe(
+      200,
+    );
+    const console = await clerkOnB.live();
+    const refused = console.next('error');
+    console.send({ type: 'watch-console', departmentId: department.id });
+    expect((await refused).code).toBe('forbidden');
+
+    const opened = console.next('console', (m) => m.snapshot.department.id === department.id);
+    const given = await adminOnA.request('PATCH', `/api/admin/tenants/${tenant.slug}/staff/${clerk.id}`, {
+      roles: [{ departmentId: department.id, role: 'clerk' }],
+    });
+    expect(given.status).toBe(200);
+    await opened;
+    console.close();
+  });
+
   it('tells door pages on A and B the same new revision when an admin on B changes the hours', async () => {
     const tenant = await makeTenant(database.db);
     const department = await makeDepartment(database.db, tenant.id);

@@ -188,9 +188,10 @@ export async function inviteStaff(
 }
 
 /**
- * Edits an account. A role taken away or lowered takes effect at once: the guards read roles on
- * every request, and the live hub of every process closes the consoles of departments the person
- * no longer belongs to (event `rolesChanged`).
+ * Edits an account. A role taken away, lowered or given takes effect at once: the guards read
+ * roles on every request, and the live hub of every process closes the consoles of departments the
+ * person no longer belongs to, and opens those refused before in a department given (event
+ * `rolesChanged`).
  */
 export async function updateStaff(
   ctx: Pick<Ctx, 'db' | 'events'>,
@@ -201,7 +202,7 @@ export async function updateStaff(
 ): Promise<StaffMember> {
   if (staffId === actor.id && request.isTenantAdmin === false) throw lockOut('isTenantAdmin');
   if (request.roles) await checkRoles(ctx.db, tenant, request.roles);
-  const { row, lost, departmentsLeft } = await ctx.db.transaction(async (tx) => {
+  const { row, changed, departmentsLeft } = await ctx.db.transaction(async (tx) => {
     const before = await findMember(tx, tenant, staffId);
     const fields: string[] = [];
     const values: StaffFields = {};
@@ -237,12 +238,13 @@ export async function updateStaff(
     const lowered = (roles?.removed.length ?? 0) + (roles?.lowered.length ?? 0) > 0;
     return {
       row,
-      lost: lowered || (before.isTenantAdmin && row.isTenantAdmin === false),
+      // A department given counts too: a console of it refused in the person's open page opens.
+      changed: lowered || (roles?.added.length ?? 0) > 0 || (before.isTenantAdmin && row.isTenantAdmin === false),
       departmentsLeft: roles?.removed ?? [],
     };
   });
   // After the commit, so that every process reads the new roles when it hears of them.
-  if (lost) await ctx.events.publish({ rolesChanged: { staffId } });
+  if (changed) await ctx.events.publish({ rolesChanged: { staffId } });
   // One clerk fewer in the department: who serves there, and its estimate, changed.
   for (const departmentId of departmentsLeft) await ctx.events.publish({ departmentId, context: true });
   return memberView(ctx.db, tenant, row);

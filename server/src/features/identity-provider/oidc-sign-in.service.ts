@@ -391,8 +391,8 @@ interface LostRoles {
 /**
  * The provider's groups decide the roles of whoever signs in through it: the municipality admin
  * flag and the memberships in this municipality's departments are set to what the mapping gives
- * (decision 023). Installation admin is never given or taken here. Returns what was taken away,
- * null when nothing was.
+ * (decision 023). Installation admin is never given or taken here. Returns what was taken away
+ * (when anything was taken or a department given), null otherwise.
  */
 async function replaceRoles(
   tx: Db,
@@ -412,7 +412,8 @@ async function replaceRoles(
   );
   const changes = await writeMemberships(tx, tenantId, person.id, roles);
   const lost = changes.removed.length + changes.lowered.length > 0 || (person.isTenantAdmin && !mapped.tenantAdmin);
-  return lost ? { departmentsLeft: changes.removed } : null;
+  // A department given: a console of it that the person's other tab was refused opens too.
+  return lost || changes.added.length > 0 ? { departmentsLeft: changes.removed } : null;
 }
 
 /** Records a refused sign-in (without personal data) where the municipality is known. */

@@ -10,6 +10,7 @@ import {
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from '../../lib/router';
+import { getLiveClient } from '../../lib/live-client';
 import { returnTo } from '../../lib/session-ended';
 import { toApiError, type ApiError } from '../../lib/api';
 import { playTone, primeAudio } from '../../lib/chime';
@@ -131,15 +132,29 @@ function ConsoleGate({
   const live = useLiveConsole(departmentId);
   // Listening from the start: the message follows the console's first one at once.
   const lost = useLostCitizens(departmentId);
+  // The roles as the page was loaded; the live console answers with the roles now. A role given
+  // while the page said "not your office" opens the console (the hub opens the refused watch).
   const member = me.staff.departments.some((department) => department.id === departmentId);
-  if (live.status === 'removed' || !member || (live.status === 'error' && live.code === 'forbidden')) {
+  // The last console seen: a role taken away mid-conversation leaves that conversation to end.
+  const [seen, setSeen] = useState<ConsoleSnapshot | null>(null);
+  if (live.status === 'ready' && live.snapshot !== seen) setSeen(live.snapshot);
+  if (
+    live.status === 'removed' ||
+    (live.status === 'loading' && !member) ||
+    (live.status === 'error' && live.code === 'forbidden')
+  ) {
+    const inCall =
+      live.status === 'removed' && seen?.department.id === departmentId
+        ? (seen.active.find((entry) => entry.admittedBy?.id === me.staff.id) ?? null)
+        : null;
     return (
       <>
         <PageHeading title={t('console.title')} />
         {/* Said at once, not only after a reload: the role was taken away while the page was open. */}
-        <p role={live.status === 'removed' ? 'alert' : undefined}>
+        <p role={live.status === 'removed' ? 'alert' : undefined} data-testid="console-refused">
           {t(live.status === 'removed' ? 'console.removed' : 'console.accessDenied')}
         </p>
+        {inCall && <FormerCall key={inCall.id} departmentId={departmentId} entry={inCall} />}
         <p>
           <Link to={pagePath('staffHome')}>{t('console.back')}</Link>
         </p>
@@ -149,6 +164,60 @@ function ConsoleGate({
   if (live.status === 'error') return <SessionEnded />;
   if (live.status === 'loading') return <LoadingState />;
   return <Console me={me} snapshot={live.snapshot} lost={lost} renderCallReadiness={renderCallReadiness} />;
+}
+
+/**
+ * The clerk's own conversation in an office whose role was just taken away: it goes on (its grant
+ * is the admit), and the console, closed, had taken its way to the call and its end with it.
+ */
+function FormerCall({ departmentId, entry }: { departmentId: string; entry: QueueEntry }) {
+  const { t } = useTranslation('console');
+  const say = useSay();
+  const visitName = useVisitName();
+  const [ended, setEnded] = useState(false);
+  const [failed, setFailed] = useState<Message | null>(null);
+  const said = useRef<HTMLParagraphElement>(null);
+  // Ended elsewhere (the call page, the citizen gone): told by the hub, no membership needed.
+  useBusyEnded(ended ? null : departmentId, () => {
+    setEnded(true);
+  });
+  const end = async () => {
+    setFailed(null);
+    try {
+      await finishVisit(departmentId, entry.id);
+      setEnded(true);
+      said.current?.focus();
+    } catch (error) {
+      setFailed(problemMessage(toApiError(error)));
+    }
+  };
+  const name = visitName(entry);
+  return (
+    <div data-testid="former-call">
+      <div aria-live="polite">
+        <p ref={said} tabIndex={-1}>
+          {t(ended ? 'console.formerCallEnded' : 'console.formerCall', { name })}
+        </p>
+      </div>
+      {failed && (
+        <p role="alert" className="notice notice--warning">
+          {say(failed)}
+        </p>
+      )}
+      {!ended && (
+        <div className="button-row">
+          {entry.channel === 'video' && (
+            <Link className="button" to={pagePath('call', { visitId: entry.id })}>
+              {t('console.toCall')}
+            </Link>
+          )}
+          <button type="button" className="button" onClick={() => void end()}>
+            {t('console.finishElsewhere', { name })}
+          </button>
+        </div>
+      )}
+    </div>
+  );
 }
 
 /**
@@ -299,6 +368,10 @@ function Console({
   const [busyEnded, setBusyEnded] = useState<BusyWith | null>(null);
 
   const explain = (error: ApiError, about?: ActionAbout): Problem => {
+    // The session ended and the live socket has not heard yet (an expiry is checked at its next
+    // beat; a lost cookie never): a new socket is refused, and the console says "signed out" with
+    // the way back here, instead of a bare "Bitte melden Sie sich an" under a queue still shown.
+    if (error.code === 'unauthorized') getLiveClient().reconnectNow();
     const said = describe(error);
     const outdated = outdatedFor(error, about);
     if (error.code !== 'clerk_busy') return { said, outdated };
