@@ -360,7 +360,7 @@ test('an expired invitation link says so, in the invitee’s language', async ({
     }).toPass({ timeout: 15_000 });
     await expect(guest.page.getByLabel('Your name (optional)')).toHaveCount(0);
     // The way on is reachable by keyboard.
-    await tabTo(guest.page, guest.page.getByRole('link', { name: 'To the start page' }));
+    await tabTo(guest.page, guest.page.getByRole('main').getByRole('link', { name: 'All municipalities' }));
     await expect(mainHeading(guest.page)).toHaveText('This invitation link has expired');
     // The tab's title (and what a screen reader announces) says so too, not only "Invitation".
     await expect(guest.page).toHaveTitle('This invitation link has expired – Amtsraum');
