@@ -165,7 +165,7 @@ export default defineConfig({
             // The app's own shared code (lib/, ui/, the shared schemas) in one chunk: the door page
             // used to load it as some twenty small chunks, which compress ~5 kB worse than one, and
             // the few kB in it the door does not use cost less than the split (issue 14). The schemas
-            // only booking, the console, invites, the mailbox and the admin pages parse stay with those pages,
+            // only booking, the console, invites (the invitee's own in invitee.api.ts), the mailbox and the admin pages parse stay with those pages,
             // as do the staff pages' short forms (ui/SubmitForm.tsx) and the admin pages' collision
             // reader and choice (lib/collisions.ts, ui/CollisionChoice.tsx), and what staff pages say
             // when a right was taken or a session ended (ui/LostRight.tsx, lib/session-ended.ts), and
@@ -185,7 +185,7 @@ export default defineConfig({
             // (lib/leave-guard.ts), which the admin's forms and a running call load.
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk|live-client|knock|office-clock)\.api\.ts|invite-roles\.ts|audit-actions\.ts|audit-details\.ts|office-text\.ts|person-name-schema\.ts|chime\.ts|leave-guard\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|useReloadWhenShown\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|invitee|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk|live-client|knock|office-clock)\.api\.ts|invite-roles\.ts|audit-actions\.ts|audit-details\.ts|office-text\.ts|person-name-schema\.ts|chime\.ts|leave-guard\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|useReloadWhenShown\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
             },
           ],
         },

@@ -1,8 +1,6 @@
 import { z } from 'zod/mini';
+import { InviteRoleSchema } from './invitee.api.js';
 import { personName } from './person-name-schema.js';
-import { CallRoleSchema } from './calls.api.js';
-import { DepartmentNameFormsSchema } from './department-names.js';
-import { LocalizedTextSchema } from './locales.js';
 import { IsoInstantSchema, LanguageTagSchema } from './visits.api.js';
 
 /**
@@ -11,8 +9,9 @@ import { IsoInstantSchema, LanguageTagSchema } from './visits.api.js';
  * a Referer) and is exchanged once, by POST, for an httpOnly cookie naming that one call.
  */
 
-export const InviteRoleSchema = z.enum(['interpreter', 'guest']);
-export type InviteRole = z.infer<typeof InviteRoleSchema>;
+// The invitee's answers (and the role they name) live in their own module: the invitation page
+// reads them without the clerk's schemas, which the console's chunk shares with it otherwise.
+export * from './invitee.api.js';
 
 /** `POST /api/staff/departments/:departmentId/visits/:visitId/invites` or `…/appointments/:appointmentId/invites` */
 export const CreateInviteRequestSchema = z.object({
@@ -87,48 +86,6 @@ export const RedeemInviteRequestSchema = z.object({
 
 /** `POST /api/invites/check`: what a link is worth, before anything is spent on it. */
 export const CheckInviteRequestSchema = z.pick(RedeemInviteRequestSchema, { token: true });
-
-export const InvitePreviewSchema = z.object({
-  role: InviteRoleSchema,
-  label: z.string(),
-  tenantName: z.string(),
-  /** The municipality's slug: the page's footer links to its legal notice and privacy statement. */
-  tenantSlug: z.string(),
-  departmentName: LocalizedTextSchema,
-  departmentNameForms: DepartmentNameFormsSchema,
-  timeZone: z.string(),
-  /** This browser holds a seat by this link already (a reload): no name to ask. */
-  seated: z.boolean(),
-});
-export type InvitePreview = z.infer<typeof InvitePreviewSchema>;
-
-export const InviteeStatusSchema = z.object({
-  role: CallRoleSchema,
-  label: z.string(),
-  name: z.string(),
-  tenantName: z.string(),
-  tenantSlug: z.string(),
-  departmentName: LocalizedTextSchema,
-  departmentNameForms: DepartmentNameFormsSchema,
-  timeZone: z.string(),
-  /**
-   * ready: join now; waiting: the clerk lets you in; not_started: the appointment is at `opensAt`.
-   * Only `POST /api/invites/status` says the rest (a page left open asks how the seat stands, and
-   * these are answers, not refused requests; check and redeem refuse them with the `invite_<state>`
-   * code): ended: the call is over; removed: the clerk took this person out; revoked: the link was
-   * withdrawn; expired: the link ran out. `visitId` and `opensAt` are then null.
-   */
-  state: z.enum(['ready', 'waiting', 'not_started', 'ended', 'removed', 'revoked', 'expired']),
-  visitId: z.nullable(z.uuid()),
-  opensAt: z.nullable(IsoInstantSchema),
-  /**
-   * The office's clock when it answered: an invitee's phone may be hours off, and whether
-   * `opensAt` has passed, and how soon the page asks again, go by the office's time (as
-   * `ManageResponseSchema`'s).
-   */
-  serverTime: IsoInstantSchema,
-});
-export type InviteeStatus = z.infer<typeof InviteeStatusSchema>;
 
 // The role names every page compares a label with live in their own small module: the call page
 // reads them without this module's schemas (its page weight, web/vite/route-budget.ts).

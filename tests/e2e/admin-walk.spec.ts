@@ -264,9 +264,7 @@ test('a new municipality is set up from scratch in the browser, as its IT staff 
   await details.getByRole('textbox', { name: 'E-Mail-Adresse' }).fill(citizenEmail);
   await details.getByRole('checkbox', { name: /Datenschutzhinweise/ }).check();
   await citizen.page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
-  await expect(citizen.page.getByTestId('booking-confirmation').getByRole('heading', { level: 2 })).toHaveText(
-    'Ihr Termin ist gebucht',
-  );
+  await expect(mainHeading(citizen.page)).toHaveText('Ihr Termin ist gebucht');
 
   // -- The admin sees it in the week, changes that clerk's hours, and moves it-----------------------
   const bookedOn = walkDate(new Date(startsAt));

@@ -242,9 +242,7 @@ test.describe('the booking calendars, the citizen’s and the clerk’s', () => 
     await form.getByRole('textbox', { name: 'E-Mail-Adresse' }).fill(`vorne.${String(Date.now())}@example.org`);
     await form.getByRole('checkbox', { name: /Datenschutzhinweise/ }).check();
     await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
-    await expect(page.getByTestId('booking-confirmation').getByRole('heading', { level: 2 })).toHaveText(
-      'Ihr Termin ist gebucht',
-    );
+    await expect(mainHeading(page)).toHaveText('Ihr Termin ist gebucht');
     const left = await citizen.request.get(
       `/api/tenants/testhausen/departments/termine/slots?services=beratung&persons=1&from=${today}&days=1`,
     );

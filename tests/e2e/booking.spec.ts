@@ -37,6 +37,25 @@ const people = peoplePerTest();
 
 /** A fresh address per booking: at most five bookings per e-mail address a day. */
 let mailCounter = 0;
+/**
+ * The main's headings as a screen reader's outline lists them: one h1, first, and no level
+ * skipped (the confirmation said "Videotermin buchen" as the page's heading, "Ihr Termin ist
+ * gebucht" below it as a step's).
+ */
+async function expectHeadingOutline(page: Page, h1: string): Promise<void> {
+  const headings = await page
+    .locator('#main')
+    .locator('h1, h2, h3, h4, h5, h6')
+    .evaluateAll((found) => found.map((heading) => ({ level: Number(heading.tagName[1]), text: heading.textContent })));
+  expect(headings[0], 'the first heading').toEqual({ level: 1, text: h1 });
+  expect(
+    headings.filter((heading) => heading.level === 1),
+    'one h1',
+  ).toHaveLength(1);
+  const skips = headings.filter((heading, i) => i > 0 && heading.level > headings[i - 1]!.level + 1);
+  expect(skips, 'levels skipped').toEqual([]);
+}
+
 function uniqueEmail(name: string): string {
   mailCounter += 1;
   return `${name}.${String(Date.now())}.${String(mailCounter)}@example.org`;
@@ -200,15 +219,18 @@ test('book, find the confirmation in the mailbox page, cancel through the confir
   // Step 4: the confirmation.
   await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
   const confirmation = page.getByTestId('booking-confirmation');
-  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
-  await expect(confirmation.getByRole('heading', { level: 2 })).toBeFocused();
+  await expect(mainHeading(page)).toHaveText('Ihr Termin ist gebucht');
+  await expect(mainHeading(page)).toBeFocused();
+  await expectHeadingOutline(page, 'Ihr Termin ist gebucht');
+  await expect(page).toHaveTitle(/^Termin gebucht – /);
   await expect(page.getByTestId('confirmation-email')).toContainText(email);
   await expect(page.getByTestId('confirmation-documents')).toContainText('Ausgefülltes Antragsformular');
   await expect(confirmation).toContainText('Der Warteraum öffnet 60 Minuten vor Ihrem Termin');
   await expectNoA11yViolations(page);
   await shot('booking-confirmation');
   await switchLanguage(page, 'en');
-  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Your appointment is booked');
+  await expect(mainHeading(page)).toHaveText('Your appointment is booked');
+  await expectHeadingOutline(page, 'Your appointment is booked');
   await expectNoA11yViolations(page);
   await switchLanguage(page, 'de');
   expect(await freeSlotsOn(page, berlinDate(startsAt))).not.toContain(startsAt);
@@ -285,9 +307,9 @@ test('a whole booking works with the keyboard alone', async ({ page }) => {
   await page.keyboard.press('Space');
   await tabTo(page, page.getByRole('button', { name: 'Termin verbindlich buchen' }));
   await page.keyboard.press('Enter');
-  const confirmation = page.getByTestId('booking-confirmation');
-  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
-  await expect(confirmation.getByRole('heading', { level: 2 })).toBeFocused();
+  await expect(page.getByTestId('booking-confirmation')).toBeVisible();
+  await expect(mainHeading(page)).toHaveText('Ihr Termin ist gebucht');
+  await expect(mainHeading(page)).toBeFocused();
 });
 
 test('read in English, to talk in Ukrainian: the confirmation e-mail is in English, as the page was', async ({
@@ -309,9 +331,7 @@ test('read in English, to talk in Ukrainian: the confirmation e-mail is in Engli
   await form.getByRole('combobox', { name: 'Preferred language for the conversation' }).selectOption('uk');
   await form.getByRole('checkbox', { name: /privacy notice/ }).check();
   await page.getByRole('button', { name: 'Book this appointment' }).click();
-  await expect(page.getByTestId('booking-confirmation').getByRole('heading', { level: 2 })).toHaveText(
-    'Your appointment is booked',
-  );
+  await expect(mainHeading(page)).toHaveText('Your appointment is booked');
 
   const confirmationOf = async () => {
     const mails = MailboxListSchema.parse(await (await page.request.get('/api/dev/mailbox')).json());
@@ -335,14 +355,14 @@ test('the confirmation stays on a reload and comes back with Back after booking 
   await button.click();
   await fillDetails(page, { name: 'Rita Reload', email: uniqueEmail('rita') });
   await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
-  const confirmation = page.getByTestId('booking-confirmation');
-  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
+  await expect(page.getByTestId('booking-confirmation')).toBeVisible();
+  await expect(mainHeading(page)).toHaveText('Ihr Termin ist gebucht');
   const when = (await page.getByTestId('appointment-when').textContent()) ?? '';
   expect(when).not.toBe('');
 
   // A reload (or a browser restoring the tab) shows what was booked, not step 2 of a new booking.
   await page.reload();
-  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
+  await expect(mainHeading(page)).toHaveText('Ihr Termin ist gebucht');
   await expect(page.getByTestId('appointment-when')).toHaveText(when);
   await expect(page.getByTestId('confirmation-email')).toContainText('rita.');
   await expect(page).toHaveTitle('Termin gebucht – Terminbüro – Amtsraum');
@@ -378,9 +398,9 @@ test('after booking, one Back leaves the finished booking for the page it was st
 
   await fillDetails(page, { name: 'Bruno Zurück', email: uniqueEmail('bruno') });
   await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
-  const confirmation = page.getByTestId('booking-confirmation');
-  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
-  await expect(confirmation.getByRole('heading', { level: 2 })).toBeFocused();
+  await expect(page.getByTestId('booking-confirmation')).toBeVisible();
+  await expect(mainHeading(page)).toHaveText('Ihr Termin ist gebucht');
+  await expect(mainHeading(page)).toBeFocused();
   const when = (await page.getByTestId('appointment-when').textContent()) ?? '';
 
   // One Back: the office's page, where the booking was started; not step 3 or 2 of a booking already made.
@@ -389,7 +409,7 @@ test('after booking, one Back leaves the finished booking for the page it was st
   await expect(mainHeading(page)).toHaveText(office);
   await page.goForward();
   await expect(page).toHaveURL(new RegExp(`${BOOKING_PAGE}$`));
-  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
+  await expect(mainHeading(page)).toHaveText('Ihr Termin ist gebucht');
   await expect(page.getByTestId('appointment-when')).toHaveText(when);
 });
 
@@ -471,9 +491,13 @@ test('a slot taken meanwhile offers alternatives and keeps the details; bad link
   await expect(page.getByTestId('booking-confirmation')).toBeVisible();
   await expect(page.getByTestId('appointment-when')).not.toBeEmpty();
   // The focused heading is wholly on the narrow screen: it sat 3 px above its top, cut.
-  const booked = page.getByTestId('booking-confirmation').getByRole('heading', { level: 2 });
+  const booked = mainHeading(page);
+  await expect(booked).toHaveText('Ihr Termin ist gebucht');
   await expect(booked).toBeFocused();
   await expect(booked).toBeInViewport({ ratio: 1 });
+  await expectHeadingOutline(page, 'Ihr Termin ist gebucht');
+  expect(await overflow(), 'the confirmation at 320 px').toBeLessThanOrEqual(0);
+  await expectNoA11yViolations(page);
 
   // A manage link with a token that is not one: the neutral page, no request needed.
   await page.goto('/termin#kein-gueltiger-link');

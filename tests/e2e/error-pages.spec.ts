@@ -3,7 +3,7 @@ import { HTTP_404_LOGGED, expect, mainHeading, switchLanguage, test } from './fi
 import { newPerson } from './support';
 
 const cases = [
-  { path: '/gibtsnicht', backDe: 'Zur Übersicht aller Kommunen', backEn: 'Go to all municipalities', to: /\/$/ },
+  { path: '/gibtsnicht', backDe: 'Alle Kommunen', backEn: 'All municipalities', to: /\/$/ },
   {
     path: '/musterstadt/gibtsnicht',
     backDe: 'Zu den Ämtern der Kommune',
@@ -20,7 +20,7 @@ for (const { path, backDe, backEn, to } of cases) {
     expect(response?.status()).toBe(404);
     await expect(mainHeading(page)).toHaveText('Seite nicht gefunden');
     await expect(page).toHaveTitle('Seite nicht gefunden – Amtsraum');
-    await expect(page.getByRole('link', { name: backDe })).toBeVisible();
+    await expect(page.getByRole('main').getByRole('link', { name: backDe })).toBeVisible();
 
     await switchLanguage(page, 'en');
     await expect(mainHeading(page)).toHaveText('Page not found');
@@ -32,7 +32,7 @@ for (const { path, backDe, backEn, to } of cases) {
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
     await expect(mainHeading(page)).toHaveText('Page not found');
 
-    await page.getByRole('link', { name: backEn }).click();
+    await page.getByRole('main').getByRole('link', { name: backEn }).click();
     await expect(page).toHaveURL(to);
     await expect(mainHeading(page)).toBeFocused();
   });
@@ -93,7 +93,7 @@ test('an invite link cut short says it is not valid, not that something went wro
 
   await switchLanguage(page, 'en');
   await expect(mainHeading(page)).toHaveText('This invitation link is not valid');
-  await page.getByRole('link', { name: 'To the start page' }).click();
+  await page.getByRole('main').getByRole('link', { name: 'All municipalities' }).click();
   await expect(page).toHaveURL(/\/$/);
 });
 

@@ -185,6 +185,10 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     await carer.page.goto(carerUrl);
     await expect(carer.page.getByTestId('invite-problem-invite_removed')).toBeVisible();
     await expect(mainHeading(carer.page)).toHaveText('Sie wurden aus dem Gespräch entfernt');
+    // Its footer still links to the municipality's legal pages (the refusal names it to the link's holder).
+    await expect(
+      carer.page.getByTestId('legal-footer').getByRole('link', { name: 'Impressum', exact: true }),
+    ).toHaveAttribute('href', '/musterstadt/impressum');
     carer.errors.splice(0); // the refused check (410) is logged by Chromium, and expected
 
     // The link is still open for others: a second carer comes in by it.
@@ -213,6 +217,10 @@ test('an interpreter joins by link, all three see each other, revoking removes t
     await expectNoA11yViolations(second.page);
     // The page of the one who had not gone on yet asks again now and then, and says it is over.
     await expect(third.page.getByTestId('invite-problem-invite_call_ended')).toBeVisible({ timeout: 20_000 });
+    // With the municipality's legal pages in the footer, as while the call was on (in this tab now).
+    const imprint = third.page.getByTestId('legal-footer').getByRole('link', { name: 'Impressum', exact: true });
+    await expect(imprint).toHaveAttribute('href', '/musterstadt/impressum');
+    await expect(imprint).not.toHaveAttribute('target');
     await expectNoA11yViolations(third.page);
     // Learnt from the status it asks for, which says "over" as an answer: no refused request (a
     // 410, logged by Chromium as a failed load) on the way, so none is let through here.
@@ -360,7 +368,7 @@ test('an expired invitation link says so, in the invitee’s language', async ({
     }).toPass({ timeout: 15_000 });
     await expect(guest.page.getByLabel('Your name (optional)')).toHaveCount(0);
     // The way on is reachable by keyboard.
-    await tabTo(guest.page, guest.page.getByRole('link', { name: 'To the start page' }));
+    await tabTo(guest.page, guest.page.getByRole('main').getByRole('link', { name: 'All municipalities' }));
     await expect(mainHeading(guest.page)).toHaveText('This invitation link has expired');
     // The tab's title (and what a screen reader announces) says so too, not only "Invitation".
     await expect(guest.page).toHaveTitle('This invitation link has expired – Amtsraum');

@@ -10,6 +10,7 @@ import {
   newPerson,
   setDoor,
   signInAsStaff,
+  tabTo,
   tidyDepartment,
   type Person,
 } from './support';
@@ -131,6 +132,28 @@ for (const office of OFFICES) {
         'href',
         `/${office.tenant}/impressum`,
       );
+
+      // The invitation link opened again after the call: it says the call is over, and its footer
+      // still links to the municipality's pages (it linked to none: the refused check named none),
+      // reached by keyboard; and "All municipalities", the same words as after the call.
+      await page.goto(url);
+      await expect(page.getByTestId('invite-problem-invite_call_ended')).toBeVisible();
+      // The refused check (410) is logged by Chromium, and expected; nothing else is let through.
+      interpreter.errors.splice(
+        0,
+        interpreter.errors.length,
+        ...interpreter.errors.filter((error) => !/status of 410/.test(error)),
+      );
+      await expect(mainHeading(page)).toHaveText('The call has ended');
+      await expectLegalLinks(page, office.tenant, false);
+      await expect(
+        page.getByRole('main').getByRole('link', { name: 'All municipalities', exact: true }),
+      ).toHaveAttribute('href', '/');
+      await tabTo(page, page.getByTestId('legal-footer').getByRole('link', { name: 'Privacy', exact: true }));
+      await expectAccessibleAlsoAt320(page);
+      await page.keyboard.press('Enter');
+      await expect(page).toHaveURL(new RegExp(`/${office.tenant}/datenschutz$`));
+      await expect(mainHeading(page)).toBeVisible();
     } finally {
       await tidyDepartment(clerk, clerk.departmentId);
       for (const person of people) await person.context.close();

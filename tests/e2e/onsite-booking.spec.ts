@@ -92,7 +92,7 @@ test('a citizen books an on-site appointment by keyboard; confirmation and mail 
 
   // The confirmation: on site, the place, the booking code, what to bring to the kiosk.
   const confirmation = page.getByTestId('booking-confirmation');
-  await expect(confirmation.getByRole('heading', { level: 2 })).toHaveText('Ihr Termin ist gebucht');
+  await expect(mainHeading(page)).toHaveText('Ihr Termin ist gebucht');
   await expect(page.getByTestId('appointment-kind')).toHaveText('Vor Ort im Amt');
   await expect(page.getByTestId('onsite-location')).toContainText(PLACE_LINE);
   await expect(page.getByTestId('onsite-location')).toContainText('Marktplatz 1, 12345 Testhausen');

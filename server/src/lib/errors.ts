@@ -21,6 +21,11 @@ export type ProblemExtra = Pick<Problem, 'alternatives' | 'opensAt' | 'caller' |
   departmentName?: Record<string, string>;
   /** clerk_busy at an admit: where the clerk's conversation is (AdmitProblemSchema); read by the console only. */
   busyWith?: BusyWith;
+  /**
+   * An invite link's refusal (InviteProblemSchema): its municipality, for the legal links of the
+   * page saying so; only to whoever holds that very link. Read by the invitation page only.
+   */
+  tenantSlug?: string;
 };
 
 /**

@@ -39,6 +39,16 @@ export async function signInviteToken(
     .sign(keyFor(settings.secret));
 }
 
+/**
+ * `invite_expired` for an honest link whose token ran out: its signature held, so the invite it
+ * names is known (the refusal names the invite's municipality to the link's holder).
+ */
+export class InviteTokenExpired extends AppError {
+  constructor(readonly inviteId: string) {
+    super('invite_expired');
+  }
+}
+
 /** The invite id, or an error: `invite_expired` for an honest but old link, `invite_invalid` for anything else. */
 export async function verifyInviteToken(settings: InviteTokenSettings, token: string, now: Date): Promise<string> {
   try {
@@ -52,7 +62,13 @@ export async function verifyInviteToken(settings: InviteTokenSettings, token: st
     if (payload.purpose !== PURPOSE || typeof payload.jti !== 'string') throw new AppError('invite_invalid');
     return payload.jti;
   } catch (error) {
-    if (error instanceof errors.JWTExpired) throw new AppError('invite_expired');
+    // jose checks the signature, issuer and audience before the expiry: the payload is ours.
+    if (error instanceof errors.JWTExpired) {
+      const { purpose, jti } = error.payload;
+      throw purpose === PURPOSE && typeof jti === 'string'
+        ? new InviteTokenExpired(jti)
+        : new AppError('invite_expired');
+    }
     if (error instanceof AppError) throw error;
     throw new AppError('invite_invalid');
   }

@@ -18,7 +18,7 @@ import {
   type InviteRow,
 } from './invites.repo.js';
 import { inviteeIdentity, inviteState, linkExpiry } from './invite-links.js';
-import { verifyInviteToken } from './invite-token.js';
+import { InviteTokenExpired, verifyInviteToken } from './invite-token.js';
 
 /**
  * The invitee's side of an invite link: the token is exchanged once for a seat (an
@@ -118,6 +118,52 @@ async function previewOf(db: Db, invite: InviteRow, seated: boolean): Promise<In
   return { role: invite.role, label: invite.label, ...context, seated };
 }
 
+/** Refusals of a link whose holder hears its municipality with them (InviteProblemSchema). */
+const LINK_REFUSALS: readonly AppError['code'][] = [
+  'invite_call_ended',
+  'invite_used_up',
+  'invite_revoked',
+  'invite_removed',
+  'invite_expired',
+];
+
+/**
+ * Runs `run` for the invite a link's token names, its refusals (the call over, the link used up,
+ * withdrawn or run out) naming the invite's municipality: the page saying so links to its legal
+ * notice and privacy statement, as it did while the link was good. Only a verified token gets
+ * that far: the link itself is the grant, and a guessed or broken one hears no municipality.
+ */
+async function forLink<T>(ctx: PublicCtx, token: string, run: (inviteId: string) => Promise<T>): Promise<T> {
+  let inviteId: string;
+  try {
+    inviteId = await verifyInviteToken(
+      { secret: ctx.config.sessionSecret, origin: ctx.config.publicBaseUrl.origin },
+      token,
+      ctx.now,
+    );
+  } catch (error) {
+    throw error instanceof InviteTokenExpired ? await naming(ctx.db, error.inviteId, error) : error;
+  }
+  try {
+    return await run(inviteId);
+  } catch (error) {
+    throw error instanceof AppError && LINK_REFUSALS.includes(error.code)
+      ? await naming(ctx.db, inviteId, error)
+      : error;
+  }
+}
+
+/** The refusal with the invite's municipality named, or as it was when the invite is gone. */
+async function naming(db: Db, inviteId: string, error: AppError): Promise<AppError> {
+  const invite = await findInvite(db, inviteId);
+  const context = invite && (await findDepartmentContext(db, invite.departmentId));
+  if (!context) return error;
+  return new AppError(error.code, {
+    extra: { ...error.extra, tenantSlug: context.tenantSlug },
+    headers: error.headers,
+  });
+}
+
 /**
  * What a link is worth, before anything is spent on it, so the invitation page says at once that
  * a link is broken, used up, withdrawn or its call over (issue 13: it said so only after "Weiter").
@@ -127,25 +173,22 @@ export async function checkInvite(
   ctx: PublicCtx,
   options: { token: string; currentGuestId: string | null },
 ): Promise<InvitePreview> {
-  const inviteId = await verifyInviteToken(
-    { secret: ctx.config.sessionSecret, origin: ctx.config.publicBaseUrl.origin },
-    options.token,
-    ctx.now,
-  );
-  if (options.currentGuestId) {
-    const mine = await findSeatOfInvite(ctx.db, options.currentGuestId, inviteId);
-    if (mine) {
-      const seat = await loadSeat(ctx.db, mine.id, ctx.now);
-      await callOf(ctx.db, seat.invite);
-      return previewOf(ctx.db, seat.invite, true);
+  return forLink(ctx, options.token, async (inviteId) => {
+    if (options.currentGuestId) {
+      const mine = await findSeatOfInvite(ctx.db, options.currentGuestId, inviteId);
+      if (mine) {
+        const seat = await loadSeat(ctx.db, mine.id, ctx.now);
+        await callOf(ctx.db, seat.invite);
+        return previewOf(ctx.db, seat.invite, true);
+      }
     }
-  }
-  const invite = await findInvite(ctx.db, inviteId);
-  if (!invite) throw new AppError('invite_invalid');
-  const state = inviteState(invite, ctx.now);
-  if (state !== 'active') throw new AppError(`invite_${state}`);
-  await callOf(ctx.db, invite);
-  return previewOf(ctx.db, invite, false);
+    const invite = await findInvite(ctx.db, inviteId);
+    if (!invite) throw new AppError('invite_invalid');
+    const state = inviteState(invite, ctx.now);
+    if (state !== 'active') throw new AppError(`invite_${state}`);
+    await callOf(ctx.db, invite);
+    return previewOf(ctx.db, invite, false);
+  });
 }
 
 /**
@@ -156,55 +199,52 @@ export async function redeemInvite(
   ctx: PublicCtx,
   options: { token: string; name?: string; currentGuestId: string | null },
 ): Promise<{ guestId: string; status: InviteeStatus; expiresAt: Date }> {
-  const inviteId = await verifyInviteToken(
-    { secret: ctx.config.sessionSecret, origin: ctx.config.publicBaseUrl.origin },
-    options.token,
-    ctx.now,
-  );
-  if (options.currentGuestId) {
-    const mine = await findSeatOfInvite(ctx.db, options.currentGuestId, inviteId);
-    if (mine) {
-      const seat = await loadSeat(ctx.db, mine.id, ctx.now);
-      return {
-        guestId: mine.id,
-        status: await statusOf(ctx.db, seat.invite, seat.guest, ctx.now),
-        expiresAt: linkExpiry(seat.invite, ctx.now),
-      };
+  return forLink(ctx, options.token, async (inviteId) => {
+    if (options.currentGuestId) {
+      const mine = await findSeatOfInvite(ctx.db, options.currentGuestId, inviteId);
+      if (mine) {
+        const seat = await loadSeat(ctx.db, mine.id, ctx.now);
+        return {
+          guestId: mine.id,
+          status: await statusOf(ctx.db, seat.invite, seat.guest, ctx.now),
+          expiresAt: linkExpiry(seat.invite, ctx.now),
+        };
+      }
     }
-  }
-  const seat = await ctx.db.transaction(async (tx) => {
-    const invite = await findInvite(tx, inviteId, { lock: true });
-    if (!invite) throw new AppError('invite_invalid');
-    const state = inviteState(invite, ctx.now);
-    if (state !== 'active') throw new AppError(`invite_${state}`);
-    // The call must still exist before a use is spent on it.
-    await callOf(tx, invite);
-    const counted = await countUse(tx, invite.id);
-    const guest = await insertGuest(tx, {
-      inviteId: invite.id,
-      name: options.name || null,
-      admittedAt: invite.lobby ? null : ctx.now,
+    const seat = await ctx.db.transaction(async (tx) => {
+      const invite = await findInvite(tx, inviteId, { lock: true });
+      if (!invite) throw new AppError('invite_invalid');
+      const state = inviteState(invite, ctx.now);
+      if (state !== 'active') throw new AppError(`invite_${state}`);
+      // The call must still exist before a use is spent on it.
+      await callOf(tx, invite);
+      const counted = await countUse(tx, invite.id);
+      const guest = await insertGuest(tx, {
+        inviteId: invite.id,
+        name: options.name || null,
+        admittedAt: invite.lobby ? null : ctx.now,
+        createdAt: ctx.now,
+      });
+      if (!counted) throw new Error('redeeming an invite wrote nothing');
+      return { invite: counted, guest };
+    });
+    const visit = await liveVisitFor(ctx.db, seat.invite);
+    await insertAudit(ctx.db, {
+      tenantId: seat.invite.tenantId,
+      departmentId: seat.invite.departmentId,
+      visitId: visit?.id ?? seat.invite.visitId,
+      actorKind: 'invitee',
+      action: 'invite_used',
+      data: { inviteId: seat.invite.id, guestId: seat.guest.id, role: seat.invite.role },
       createdAt: ctx.now,
     });
-    if (!counted) throw new Error('redeeming an invite wrote nothing');
-    return { invite: counted, guest };
+    await ctx.events.publish({ departmentId: seat.invite.departmentId, ...(visit ? { visitId: visit.id } : {}) });
+    return {
+      guestId: seat.guest.id,
+      status: await statusOf(ctx.db, seat.invite, seat.guest, ctx.now),
+      expiresAt: linkExpiry(seat.invite, ctx.now),
+    };
   });
-  const visit = await liveVisitFor(ctx.db, seat.invite);
-  await insertAudit(ctx.db, {
-    tenantId: seat.invite.tenantId,
-    departmentId: seat.invite.departmentId,
-    visitId: visit?.id ?? seat.invite.visitId,
-    actorKind: 'invitee',
-    action: 'invite_used',
-    data: { inviteId: seat.invite.id, guestId: seat.guest.id, role: seat.invite.role },
-    createdAt: ctx.now,
-  });
-  await ctx.events.publish({ departmentId: seat.invite.departmentId, ...(visit ? { visitId: visit.id } : {}) });
-  return {
-    guestId: seat.guest.id,
-    status: await statusOf(ctx.db, seat.invite, seat.guest, ctx.now),
-    expiresAt: linkExpiry(seat.invite, ctx.now),
-  };
 }
 
 export async function inviteeStatus(ctx: PublicCtx, guestId: string | null): Promise<InviteeStatus> {

@@ -8,6 +8,7 @@ import {
   InviteeStatusSchema,
   InviteListSchema,
   InvitePreviewSchema,
+  InviteProblemSchema,
 } from '@amtsraum/shared';
 import { eq, like } from 'drizzle-orm';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
@@ -518,6 +519,57 @@ describe.each(databaseKinds)('invite links on %s', (kind) => {
     expect((await atBeispielheim!.invitee.get(`/api/calls/${atMusterstadt!.visitId}/status`)).json).toEqual({
       status: 'ended',
     });
+  });
+
+  it("names the municipality in a link's refusal to whoever holds that very link, never to a guessed one", async () => {
+    const { create, client, clerk, department, visitId, tenant } = await admitted();
+    const token = tokenOf((await create({ lobby: false })).url);
+    const unused = tokenOf((await create({ lobby: false })).url);
+    const short = tokenOf((await create({ validUntil: new Date(clock.now().getTime() + 60_000).toISOString() })).url);
+    const seated = client();
+    expect((await seated.post('/api/invites/redeem', { token })).status).toBe(200);
+    // Used up for another browser: said with the municipality, for the page's legal links.
+    const usedUp = InviteProblemSchema.parse((await client().post('/api/invites/check', { token })).json);
+    expect([usedUp.code, usedUp.tenantSlug]).toEqual(['invite_used_up', tenant.slug]);
+
+    // The call is over: the link opened again (by the seat's browser, or a new one) says so, and names
+    // the municipality, on check and redeem alike.
+    await clerk.browser.post(`/api/staff/departments/${department.id}/visits/${visitId}/finish`);
+    for (const [browser, link, route] of [
+      [seated, token, '/api/invites/check'],
+      [client(), unused, '/api/invites/check'],
+      [seated, token, '/api/invites/redeem'],
+      [client(), unused, '/api/invites/redeem'],
+    ] as const) {
+      const response = await browser.post(route, { token: link });
+      expect(response.status, route).toBe(410);
+      const problem = InviteProblemSchema.parse(response.json);
+      expect([problem.code, problem.tenantSlug], route).toEqual(['invite_call_ended', tenant.slug]);
+    }
+
+    // A link whose token ran out (its signature holds): the same.
+    clock.advance(120_000);
+    const ranOut = InviteProblemSchema.parse((await client().post('/api/invites/check', { token: short })).json);
+    expect([ranOut.code, ranOut.tenantSlug]).toEqual(['invite_expired', tenant.slug]);
+
+    // A broken or forged link naming the same invite hears of no municipality.
+    const claims = decodeJwt(token);
+    const otherKey = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new Uint8Array(randomBytes(32)));
+    const expiredForgery = await new SignJWT({ ...claims, exp: Math.floor(clock.now().getTime() / 1000) - 60 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new Uint8Array(randomBytes(32)));
+    for (const attempt of [`${token.slice(0, -3)}AAA`, otherKey, expiredForgery]) {
+      for (const route of ['/api/invites/check', '/api/invites/redeem']) {
+        const response = await client().post(route, { token: attempt });
+        expect([response.status, response.json.code, response.json.tenantSlug], route).toEqual([
+          404,
+          'invite_invalid',
+          undefined,
+        ]);
+      }
+    }
   });
 
   it('refuses a guessing script its 31st look at a link, and goes on serving (the refusal once went unawaited)', async () => {

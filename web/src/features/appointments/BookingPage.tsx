@@ -6,9 +6,10 @@ import {
   type CitizenAppointment,
   type DepartmentResponse,
 } from '@amtsraum/shared';
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { z } from 'zod/mini';
 import { useTranslation } from 'react-i18next';
+import { lazyComponent } from '../../lib/lazy-component';
 import { Link, useLocation, useNavigate, useParams } from '../../lib/router';
 import type { LoadState } from '../../lib/useLoad';
 import { useDepartmentPhrase, useLocalize } from '../../lib/useLocalize';
@@ -18,7 +19,13 @@ import { PageHeading } from '../../ui/PageHeading';
 import { TenantBanner, useDepartment } from '../directory';
 import { book, useBookingInfo } from './api';
 import { BOOKING_STEPS, BookingFlow, type BookingDraft, type BookingStep, type KeptBooking } from './BookingFlow';
-import { Confirmation } from './Confirmation';
+
+/**
+ * The confirmation, in a chunk of its own: the page's first download had no room left under its
+ * budget (web/vite.config.ts) for the confirmation's heading as the page's own. Loaded once the
+ * page stands, so it is there when the booking goes through.
+ */
+const Confirmation = lazyComponent(() => import('./Confirmation').then((m) => m.Confirmation), []);
 
 /** Both requests as one state: the page shows once the directory entry and the booking rules are there. */
 function useBookingPage(tenant: string, department: string): LoadState<[DepartmentResponse, BookingInfo]> {
@@ -124,6 +131,7 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
   // left the heading above the top of a phone's screen, cut (as on the manage page).
   useEffect(() => {
     history.scrollRestoration = 'manual';
+    Confirmation.preload().catch(() => undefined); // tried again when shown
   }, []);
 
   const submit = async (draft: BookingDraft) => {
@@ -159,7 +167,9 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
         <p className="tenant-banner__kicker" lang={name.lang}>
           {name.text}
         </p>
-        <PageHeading title={`${title} – ${name.text}`}>{t(`${page}.heading`)}</PageHeading>
+        <PageHeading title={`${title} – ${name.text}`}>
+          {booked ? t('confirmation.heading') : t(`${page}.heading`)}
+        </PageHeading>
       </TenantBanner>
 
       {info.services.length === 0 ? (
@@ -172,18 +182,20 @@ function Booking({ directory: { tenant, department }, info }: { directory: Depar
           </p>
         </div>
       ) : booked ? (
-        <Confirmation
-          appointment={booked}
-          onAnother={() => {
-            setBookedHere(null);
-            setRound((n) => n + 1);
-            // A new entry, so Back returns to the confirmation.
-            void navigate(
-              { pathname: location.pathname, search: location.search },
-              { state: { bookingStep: 'services' } },
-            );
-          }}
-        />
+        <Suspense fallback={null}>
+          <Confirmation
+            appointment={booked}
+            onAnother={() => {
+              setBookedHere(null);
+              setRound((n) => n + 1);
+              // A new entry, so Back returns to the confirmation.
+              void navigate(
+                { pathname: location.pathname, search: location.search },
+                { state: { bookingStep: 'services' } },
+              );
+            }}
+          />
+        </Suspense>
       ) : (
         <>
           {step === 'services' && <p className="lead">{t('page.intro')}</p>}

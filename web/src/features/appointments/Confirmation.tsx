@@ -1,32 +1,34 @@
 import { pagePath, type CitizenAppointment } from '@amtsraum/shared';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../lib/router';
 import { DocumentList } from '../../ui/DocumentList';
 import { formatClock, formatLongDate } from '../../ui/format';
 import { AppointmentFacts } from './AppointmentFacts';
 import { OnsiteInfo } from './OnsiteInfo';
-import { StepHeading } from './StepHeading';
 
 interface ConfirmationProps {
   appointment: CitizenAppointment;
   onAnother: () => void;
 }
 
-/** Step 4: what was booked, what to bring, where the e-mail went and how joining works. */
+/**
+ * Step 4: what was booked, what to bring, where the e-mail went and how joining works. Its
+ * heading ("Ihr Termin ist gebucht") is the page's h1 (BookingPage): the page said "Videotermin
+ * buchen" above it, and only the tab's title told that the booking was done.
+ */
 export function Confirmation({ appointment, onAnother }: ConfirmationProps) {
   const { t, i18n } = useTranslation('appointments');
   const locale = i18n.resolvedLanguage ?? i18n.language;
   const opens = new Date(appointment.joinOpensAt);
-  const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    headingRef.current?.focus(); // the booking went through: this is what to read next
+    // The booking went through: the page's heading says so, and is what to read next.
+    document.querySelector<HTMLElement>('#main h1')?.focus();
   }, []);
   const minutesBefore = Math.round((new Date(appointment.startsAt).getTime() - opens.getTime()) / 60_000);
 
   return (
     <div data-testid="booking-confirmation">
-      <StepHeading ref={headingRef} level={2} title={t('confirmation.heading')} />
       <div className="panel panel--success">
         <p className="lead">{t('confirmation.lead')}</p>
         <AppointmentFacts appointment={appointment} />
@@ -37,12 +39,12 @@ export function Confirmation({ appointment, onAnother }: ConfirmationProps) {
       )}
 
       {appointment.channel === 'onsite' ? (
-        <OnsiteInfo appointment={appointment} headingLevel={3} />
+        <OnsiteInfo appointment={appointment} headingLevel={2} />
       ) : (
         <section aria-labelledby="confirmation-join" className="panel">
-          <h3 id="confirmation-join" className="panel__title">
+          <h2 id="confirmation-join" className="panel__title">
             {t('confirmation.joinHeading')}
-          </h3>
+          </h2>
           <ol className="steps-list">
             <li>{t('confirmation.join1')}</li>
             <li>
@@ -58,7 +60,7 @@ export function Confirmation({ appointment, onAnother }: ConfirmationProps) {
       )}
 
       <section aria-labelledby="confirmation-documents" className="booking-section">
-        <h3 id="confirmation-documents">{t('confirmation.documentsHeading')}</h3>
+        <h2 id="confirmation-documents">{t('confirmation.documentsHeading')}</h2>
         {appointment.documents.length === 0 ? (
           <p>{t('details.noDocuments')}</p>
         ) : (

@@ -16,7 +16,7 @@ import { formatClock, formatDay } from '../../ui/format';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { useFooterTenant } from '../legal';
-import { checkInvite, inviteeStatus, officeNow, redeemInvite } from './invitee-api';
+import { checkInvite, inviteeStatus, officeNow, redeemInvite, type LinkRefusal } from './invitee-api';
 import {
   checkProblem,
   closedProblem,
@@ -64,7 +64,8 @@ type Phase =
    * waited for it (it says so, and sounds).
    */
   | { status: 'invitee'; invitee: OpenStatus; calledIn?: boolean }
-  | { status: 'problem'; code: ProblemCode }
+  /** `tenantSlug`: the municipality the refusal or the seat's state named (the footer's legal links). */
+  | { status: 'problem'; code: ProblemCode; tenantSlug?: string | undefined }
   | { status: 'error'; error: ApiError };
 
 /** How a seat stands that is still good, in a call not over. */
@@ -76,7 +77,9 @@ type OpenStatus = InviteeStatus & { state: Exclude<InviteeStatus['state'], Close
  */
 function inviteePhase(invitee: InviteeStatus): Phase {
   const code = closedProblem(invitee.state);
-  return code ? { status: 'problem', code } : { status: 'invitee', invitee: invitee as OpenStatus };
+  return code
+    ? { status: 'problem', code, tenantSlug: invitee.tenantSlug }
+    : { status: 'invitee', invitee: invitee as OpenStatus };
 }
 
 /** The token from the link's fragment (read only; `dropFragment` removes it from the address bar). */
@@ -128,16 +131,27 @@ export function InvitePage({ CallReadiness }: InvitePageProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- requestFocus is stable enough
   }, []);
   // The municipality's legal notice and privacy statement in the footer, once the link is read;
-  // in a new tab, so the lobby and the device check stay.
+  // in a new tab, so the name, the lobby and the device check stay. On the page saying the call is
+  // over or the link no good too (it had none), in this tab: nothing is left to lose there.
   useFooterTenant(
-    phase.status === 'intro' ? phase.preview.tenantSlug : phase.status === 'invitee' ? phase.invitee.tenantSlug : null,
-    true,
+    phase.status === 'intro'
+      ? phase.preview.tenantSlug
+      : phase.status === 'invitee'
+        ? phase.invitee.tenantSlug
+        : phase.status === 'problem'
+          ? phase.tenantSlug
+          : null,
+    phase.status !== 'problem',
   );
   const failed = (error: unknown, problemOf: (error: ApiError) => ProblemCode | null = linkProblem) => {
     const apiError = toApiError(error);
     const code = problemOf(apiError);
     requestFocus();
-    setPhase(code ? { status: 'problem', code } : { status: 'error', error: apiError });
+    setPhase(
+      code
+        ? { status: 'problem', code, tenantSlug: (apiError as LinkRefusal).tenantSlug }
+        : { status: 'error', error: apiError },
+    );
   };
 
   // With a token: is it any good? Said at once, before a name is asked for (issue 13). A browser

@@ -1,5 +1,12 @@
-import { InvitePreviewSchema, InviteeStatusSchema, type InvitePreview, type InviteeStatus } from '@amtsraum/shared';
-import { sendJson } from '../../lib/api';
+import {
+  InvitePreviewSchema,
+  InviteProblemSchema,
+  InviteeStatusSchema,
+  type InvitePreview,
+  type InviteeStatus,
+} from '@amtsraum/shared';
+import { safeParse, type core } from 'zod/mini';
+import { ApiError, problemOf, request, sendJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 
 /*
@@ -11,9 +18,28 @@ import { currentLocale } from '../../lib/i18n';
 
 const options = () => ({ language: currentLocale() });
 
+/**
+ * A refusal of the link (used up, withdrawn, run out, its call over) with the municipality it
+ * names to the link's holder (InviteProblemSchema): the page saying so keeps its legal links.
+ */
+export type LinkRefusal = ApiError & { tenantSlug?: string };
+
+/** Sends the link's token; a refusal is a LinkRefusal. */
+async function sendToken<T>(path: string, body: unknown, schema: core.$ZodType<T>): Promise<T> {
+  const response = await request('POST', path, body, options());
+  if (!response.ok) {
+    const error: LinkRefusal = await problemOf(response.clone());
+    error.tenantSlug = safeParse(InviteProblemSchema, await response.json().catch(() => null)).data?.tenantSlug;
+    throw error;
+  }
+  const parsed = safeParse(schema, await response.json().catch(() => undefined));
+  if (!parsed.success) throw new ApiError('invalid_response', response.status, undefined, { cause: parsed.error });
+  return parsed.data;
+}
+
 /** What the link's token is worth, before spending it: the page says at once when it is no good. */
 export function checkInvite(token: string): Promise<InvitePreview> {
-  return sendJson('POST', '/api/invites/check', { token }, InvitePreviewSchema, options());
+  return sendToken('/api/invites/check', { token }, InvitePreviewSchema);
 }
 
 /**
@@ -34,13 +60,7 @@ const learnt = (status: InviteeStatus) => {
 
 /** Spends the link's token (from the fragment) for a seat; the seat rides in an httpOnly cookie. */
 export function redeemInvite(token: string, name?: string): Promise<InviteeStatus> {
-  return sendJson(
-    'POST',
-    '/api/invites/redeem',
-    { token, ...(name ? { name } : {}) },
-    InviteeStatusSchema,
-    options(),
-  ).then(learnt);
+  return sendToken('/api/invites/redeem', { token, ...(name ? { name } : {}) }, InviteeStatusSchema).then(learnt);
 }
 
 export function inviteeStatus(): Promise<InviteeStatus> {
