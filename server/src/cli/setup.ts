@@ -17,7 +17,15 @@ import { InstallationFileSchema } from '../features/setup/installation.schema.js
 import { announceInstallation, applyInstallation } from '../features/setup/installation.service.js';
 import { createEventBus } from '../lib/event-bus.js';
 import { createLogger } from '../lib/logger.js';
-import { changedSettings, complain, dataDirInUseForCommand, language, say, unreadEnvFileRefusal } from './say.js';
+import {
+  changedSettings,
+  complain,
+  dataDirInUseForCommand,
+  inTerminalLanguage,
+  language,
+  say,
+  unreadEnvFileRefusal,
+} from './say.js';
 
 // `npm run setup -- installation.json`: writes municipalities, departments, services and staff
 // from a file (see infra/installation.example.json). Uses the same configuration as the server.
@@ -135,9 +143,7 @@ try {
     !(error instanceof DatabaseMigrationError || error instanceof DatabaseNewerThanCodeError)
       ? new DatabaseUnavailableError(config.database.url, error)
       : (error as Error);
-  process.stderr.write(
-    `${problem instanceof DatabaseUnavailableError ? say(problem.german, problem.message) : problem.message}\n`,
-  );
+  process.stderr.write(`${inTerminalLanguage(problem)}\n`);
   process.exit(1);
 }
 try {

@@ -156,6 +156,8 @@ export class DatabaseUnavailableError extends Error {
  * migrator would skip every migration and start on tables it does not know; the start is refused.
  */
 export class DatabaseNewerThanCodeError extends Error {
+  /** The same in German, for a terminal that is not English (cli/say.ts). */
+  readonly german: string;
   constructor(
     readonly databaseSchemaAt: Date,
     readonly codeSchemaAt: Date,
@@ -165,6 +167,10 @@ export class DatabaseNewerThanCodeError extends Error {
         `this release knows it up to ${codeSchemaAt.toISOString()}). Start that newer release again, ` +
         'or restore the backup of the database taken before the update to run this one. Nothing was changed.',
     );
+    this.german =
+      `Die Datenbank wurde von einer neueren Amtsraum-Version aktualisiert (ihr Schema stammt vom ${databaseSchemaAt.toISOString()}; ` +
+      `diese Version kennt es bis zum ${codeSchemaAt.toISOString()}). Starten Sie wieder die neuere Version, ` +
+      'oder spielen Sie die vor dem Update gezogene Sicherung der Datenbank zurück, um diese zu starten. Nichts wurde geändert.';
     this.name = 'DatabaseNewerThanCodeError';
   }
 }
@@ -176,18 +182,27 @@ export class DatabaseNewerThanCodeError extends Error {
  * DATABASE_URL or a stack.
  */
 export class DatabaseMigrationError extends Error {
+  /** The same in German, for a terminal that is not English (cli/say.ts). */
+  readonly german: string;
   constructor(cause: unknown) {
     let inner = cause;
     while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
     const reason = inner instanceof Error ? inner.message : String(inner);
     // drizzle's wrapper names the statement: "Failed query: <sql>\nparams: …"
     const query = cause instanceof Error ? /^Failed query: ([^\n]*)/.exec(cause.message)?.[1]?.trim() : undefined;
-    const statement = query ? `, in the statement "${query.length > 160 ? `${query.slice(0, 157)}...` : query}"` : '';
+    const shortened = query && (query.length > 160 ? `${query.slice(0, 157)}...` : query);
+    const statement = shortened ? `, in the statement "${shortened}"` : '';
     super(
       `The database could not be updated to this release (${reason}${statement}). Nothing was changed: the ` +
         'database is as the previous release left it, which can be started again. Keep this line for whoever ' +
         'supports the installation; a table, column or index made by hand under the same name is a common cause.',
     );
+    // The database's own reason and statement stay as it gave them: they are what support searches for.
+    this.german =
+      `Die Datenbank konnte nicht auf diese Version aktualisiert werden (${reason}${shortened ? `, in der Anweisung "${shortened}"` : ''}). ` +
+      'Nichts wurde geändert: die Datenbank ist so, wie die vorige Version sie hinterließ, und diese lässt sich wieder starten. ' +
+      'Bewahren Sie diese Zeile für den Support Ihrer Installation auf; eine Tabelle, Spalte oder ein Index gleichen Namens, ' +
+      'von Hand angelegt, ist eine häufige Ursache.';
     this.name = 'DatabaseMigrationError';
   }
 }
@@ -207,12 +222,18 @@ function asMigrationError(error: unknown): unknown {
 
 /** The embedded database's folder cannot be opened: damaged files, or not a database at all. */
 export class DataDirDamagedError extends Error {
+  /** The same in German, for a terminal that is not English (cli/say.ts). */
+  readonly german: string;
   constructor(readonly dataDir: string) {
     super(
       `DATA_DIR: the embedded database in ${dataDir} cannot be opened: its files are damaged or are not an ` +
         'Amtsraum database (PGlite failed to initialise). Restore the folder from your backup, or move it ' +
         'aside to start with an empty database.',
     );
+    this.german =
+      `DATA_DIR: die eingebettete Datenbank in ${dataDir} lässt sich nicht öffnen: ihre Dateien sind beschädigt oder ` +
+      'keine Amtsraum-Datenbank (PGlite konnte sie nicht initialisieren). Stellen Sie den Ordner aus Ihrer Sicherung ' +
+      'wieder her, oder verschieben Sie ihn, um mit einer leeren Datenbank zu starten.';
     this.name = 'DataDirDamagedError';
   }
 }
@@ -396,7 +417,11 @@ export function pgliteFileError(dataDir: string, error: unknown): DataDirUnwrita
   const code = PGLITE_ERRNO_CODES[Number((error as { errno?: unknown }).errno)];
   return new DataDirUnwritableError(
     dataDir,
-    code ? { code } : new Error('a file in it cannot be read or written by this user'),
+    code
+      ? { code }
+      : Object.assign(new Error('a file in it cannot be read or written by this user'), {
+          german: 'eine Datei darin kann dieser Benutzer nicht lesen oder schreiben',
+        }),
   );
 }
 
