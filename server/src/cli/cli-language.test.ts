@@ -325,3 +325,80 @@ describe('the demo logins at the first start', () => {
     expect(english.stdout()).toContain('to see the demo municipality.');
   }, 120_000);
 });
+
+// The lines naming each refused value of an installation file were English only, under a German
+// heading: "tenants.0.brandColor: a colour as #rrggbb".
+describe('npm run setup with an installation file with mistakes', () => {
+  it('names each refused value in German by default, and in English by locale, paths and values as given', async () => {
+    const file = JSON.parse(fs.readFileSync(path.join(ROOT, 'infra/installation.example.json'), 'utf8')) as {
+      tenants: Record<string, unknown>[];
+    };
+    const tenant = file.tenants[0] as {
+      name?: string;
+      brandColor: string;
+      departments: Record<string, unknown>[];
+      staff: { email: string; departments: Record<string, string> }[];
+    };
+    delete tenant.name;
+    tenant.brandColor = 'blau';
+    const department = tenant.departments[0] as { queueCap: unknown; services: Record<string, unknown>[] };
+    department.queueCap = 0;
+    department.services[0]!.durationMinutes = '15';
+    department.services[0]!.channels = 'telefon';
+    (department as Record<string, unknown>).oeffnungszeiten = {};
+    tenant.staff[0]!.email = 'keine-adresse';
+    const mistaken = path.join(dir, 'mistaken.json');
+    fs.writeFileSync(mistaken, JSON.stringify(file));
+
+    const german = await runEntry(SETUP[0], [mistaken], { DATA_DIR: path.join(dir, 'mistaken-de') });
+    expect(german.code).toBe(1);
+    expect(german.stderr).toBe(
+      `${mistaken} ist keine gültige Installationsdatei; nichts wurde geändert:\n` +
+        '  - tenants.0.name: fehlt (erwartet: Text)\n' +
+        '  - tenants.0.brandColor: eine Farbe als #rrggbb\n' +
+        '  - tenants.0.departments.0.queueCap: mindestens eine Person\n' +
+        '  - tenants.0.departments.0.services.0.durationMinutes: erwartet: Zahl, angegeben: Text\n' +
+        '  - tenants.0.departments.0.services.0.channels: erwartet einen von "video"|"onsite"|"both"\n' +
+        '  - tenants.0.departments.0: unbekanntes Feld: "oeffnungszeiten" (Tippfehler? Felder, die es nicht gibt, werden abgelehnt)\n' +
+        '  - tenants.0.staff.0.email: keine gültige E-Mail-Adresse\n',
+    );
+    // Nothing was written: no database was even opened.
+    expect(fs.existsSync(path.join(dir, 'mistaken-de'))).toBe(false);
+
+    const english = await runEntry(SETUP[0], [mistaken], { DATA_DIR: path.join(dir, 'mistaken-en'), ...ENGLISH });
+    expect(english.stderr).toContain('is not a valid installation file; nothing was changed:\n');
+    expect(english.stderr).toContain('  - tenants.0.brandColor: a colour as #rrggbb\n');
+    expect(english.stderr).toContain(
+      '  - tenants.0.departments.0.services.0.durationMinutes: Invalid input: expected number',
+    );
+
+    // What is checked across the file (once each value is right): a department no one set up.
+    const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'infra/installation.example.json'), 'utf8')) as {
+      tenants: { staff: { departments: Record<string, string>; availability?: unknown }[] }[];
+    };
+    example.tenants[0]!.staff[1]!.departments = { standesamt: 'admin' };
+    delete example.tenants[0]!.staff[1]!.availability;
+    const unknown = path.join(dir, 'unknown-department.json');
+    fs.writeFileSync(unknown, JSON.stringify(example));
+    const across = await runEntry(SETUP[0], [unknown], { DATA_DIR: path.join(dir, 'unknown-department') });
+    expect(across.stderr).toContain('  - tenants.0.staff.1.departments.standesamt: unbekanntes Amt "standesamt"\n');
+    const acrossEn = await runEntry(SETUP[0], [unknown], {
+      DATA_DIR: path.join(dir, 'unknown-department'),
+      ...ENGLISH,
+    });
+    expect(acrossEn.stderr).toContain(
+      '  - tenants.0.staff.1.departments.standesamt: unknown department "standesamt"\n',
+    );
+
+    // A file that is no JSON: where, in German.
+    const broken = path.join(dir, 'broken.json');
+    fs.writeFileSync(broken, '{\n  "tenants": [\n    { "slug": "x", }\n  ]\n}\n');
+    const syntax = await runEntry(SETUP[0], [broken], { DATA_DIR: path.join(dir, 'broken') });
+    expect(syntax.stderr).toMatch(/^\S+ ist kein gültiges JSON; nichts wurde geändert: .*\(Zeile 3, Spalte \d+\)\n$/);
+    // Saved as UTF-16 by a Windows editor.
+    const utf16 = path.join(dir, 'utf16.json');
+    fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{}', 'utf16le')]));
+    const encoded = await runEntry(SETUP[0], [utf16], { DATA_DIR: path.join(dir, 'utf16') });
+    expect(encoded.stderr).toContain('die Datei ist als UTF-16 ("Unicode") gespeichert; speichern Sie sie als UTF-8');
+  }, 120_000);
+});

@@ -127,7 +127,7 @@ try {
     } else {
       process.stdout.write(`${JSON.stringify(file, null, 2)}\n`);
     }
-    const problems = exportedFileProblems(file);
+    const problems = exportedFileProblems(file, language);
     if (problems.length > 0) {
       process.stderr.write(
         say(

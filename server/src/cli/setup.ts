@@ -69,7 +69,7 @@ try {
     );
     process.exit(1);
   }
-  const tooLarge = installationFileSizeProblem(stat.size);
+  const tooLarge = installationFileSizeProblem(stat.size, language);
   if (tooLarge) {
     complain(
       `${file} ist keine Installationsdatei; nichts wurde geändert: ${tooLarge}.`,
@@ -92,7 +92,7 @@ try {
   );
   process.exit(1);
 }
-const decoded = decodeInstallationFile(bytes);
+const decoded = decodeInstallationFile(bytes, language);
 if ('problem' in decoded) {
   complain(
     `${file} kann nicht gelesen werden; nichts wurde geändert: ${decoded.problem}.`,
@@ -105,7 +105,7 @@ let raw: unknown;
 try {
   raw = JSON.parse(text);
 } catch (error) {
-  const where = describeJsonSyntaxError(text, error);
+  const where = describeJsonSyntaxError(text, error, language);
   complain(
     `${file} ist kein gültiges JSON; nichts wurde geändert: ${where}`,
     `${file} is not valid JSON; nothing was changed: ${where}`,
@@ -119,7 +119,7 @@ if (!parsed.success) {
       `${file} ist keine gültige Installationsdatei; nichts wurde geändert:\n`,
       `${file} is not a valid installation file; nothing was changed:\n`,
     ) +
-      describeFileIssues(parsed.error.issues)
+      describeFileIssues(parsed.error.issues, language)
         .map((line) => `  - ${line}`)
         .join('\n') +
       '\n',
