@@ -61,7 +61,13 @@ export interface PubSub {
 }
 
 export type DatabaseOptions = (
-  | { kind: 'postgres'; url: string; maxConnections?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      maxConnections?: number;
+      /** How long the first connection may take (tests shorten it); 30 s, as the driver's own. */
+      connectTimeoutMs?: number;
+    }
   /** `dataDir` null: in memory (tests). */
   | { kind: 'pglite'; dataDir: string | null }
 ) & {
@@ -331,14 +337,51 @@ async function refuseNewerSchema(db: { execute: (query: ReturnType<typeof sql>) 
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.kind === 'postgres') return openPostgres(options.url, options.maxConnections ?? 10, options.onQuery);
+  if (options.kind === 'postgres') {
+    return openPostgres(options.url, options.maxConnections ?? 10, options.onQuery, options.connectTimeoutMs ?? 30_000);
+  }
   return openPglite(options.dataDir, options.onQuery);
 }
 
-async function openPostgres(url: string, max: number, onQuery: DatabaseOptions['onQuery']): Promise<Database> {
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'amtsraum' } });
+/**
+ * The first connection, within `timeoutMs`. Where something at DATABASE_URL's address takes the
+ * connection and closes it without a word (a port forward or proxy in front of a PostgreSQL that is
+ * down, as Docker's published port while its container restarts), postgres.js connects again and
+ * again without end: the start hung for ever, silently.
+ */
+async function firstConnection(client: postgres.Sql, timeoutMs: number): Promise<postgres.ReservedSql> {
+  const reserving = client.reserve();
+  try {
+    return await withTimeout(reserving, timeoutMs);
+  } catch (error) {
+    await client.end({ timeout: 0 });
+    // A connection that came after all goes with the client.
+    reserving.then(
+      (late) => late.release(),
+      () => {},
+    );
+    throw (error as Error).message === 'timed out'
+      ? new Error(
+          `no PostgreSQL answered within ${String(Math.round(timeoutMs / 1000))} s (the connection was closed or left without an answer)`,
+        )
+      : error;
+  }
+}
+
+async function openPostgres(
+  url: string,
+  max: number,
+  onQuery: DatabaseOptions['onQuery'],
+  connectTimeoutMs: number,
+): Promise<Database> {
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connection: { application_name: 'amtsraum' },
+    connect_timeout: Math.max(1, Math.ceil(connectTimeoutMs / 1000)),
+  });
   const db = drizzlePostgres({ client, schema, ...queryLogger(onQuery) });
-  const reserved = await client.reserve();
+  const reserved = await firstConnection(client, connectTimeoutMs);
   try {
     await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {
