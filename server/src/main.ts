@@ -9,7 +9,7 @@ import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError, DataDirUnwritableError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
 import { CannotListenError, startServer, type RunningServer } from './server.js';
-import { language, say } from './cli/say.js';
+import { inTerminalLanguage, language, say } from './cli/say.js';
 
 // Listening and shutting down only; everything else is in server.ts and app.ts.
 
@@ -81,16 +81,13 @@ let running;
 try {
   running = await startServer(config, logger);
 } catch (error) {
-  if (error instanceof DataDirInUseError) {
-    process.stderr.write(`${say(error.german, error.message)}\n`);
-    process.exit(1);
-  }
   if (
+    error instanceof DataDirInUseError ||
     error instanceof DatabaseNewerThanCodeError ||
     error instanceof DatabaseMigrationError ||
     error instanceof DataDirDamagedError
   ) {
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`${inTerminalLanguage(error)}\n`);
     process.exit(1);
   }
   if (
@@ -98,9 +95,8 @@ try {
     error instanceof DataDirUnwritableError ||
     error instanceof CannotListenError
   ) {
-    const message = error instanceof DataDirUnwritableError ? error.message : say(error.german, error.message);
     process.stderr.write(
-      `${message}\n${say(
+      `${inTerminalLanguage(error)}\n${say(
         'infra/.env.example beschreibt jede Variable und ihre Form.',
         'See infra/.env.example for every variable and its form.',
       )}\n`,

@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { allowedOriginsFor, createApp, findWebDist } from './app.js';
-import type { Config } from './config.js';
+import { cliLanguage, type Config } from './config.js';
 import {
   DatabaseMigrationError,
   DatabaseNewerThanCodeError,
@@ -162,7 +162,7 @@ export async function startServer(
       // Printed once, to the console rather than the log, so passwords never enter log storage.
       if (logins) {
         const fixed = config.seed.password !== null;
-        process.stdout.write(formatDemoLogins(logins, config.publicBaseUrl, { fixed }) + '\n');
+        process.stdout.write(formatDemoLogins(logins, config.publicBaseUrl, { fixed, language: cliLanguage() }) + '\n');
       }
     }
   } catch (error) {

@@ -4,7 +4,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { lastMigrationAt, openDatabase } from '../db/client.js';
+import { killServers, spawnServer } from '../test/processes.js';
 
 // The start of the server, `npm run setup` and `npm run export` speak the terminal's language: they
 // once said everything in English, while German is the product's default.
@@ -178,5 +181,224 @@ describe('the start and the commands, when the database or the port cannot be ha
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
+  }, 120_000);
+});
+
+/** Runs an entry point with the given environment; resolves with its exit code, stdout and stderr. */
+function runEntry(script: string, args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', script, ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', SEED_DEMO: 'false', PORT: '0', ...env } },
+      (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+    );
+  });
+}
+
+const MAIN = path.join(here, '../main.ts');
+const SETUP = [path.join(here, 'setup.ts'), 'infra/installation.example.json'] as const;
+const EXPORT = [path.join(here, 'export.ts'), 'dormagen'] as const;
+const ENGLISH = { LANG: 'en_US.UTF-8' };
+/** No stack, no JSON log line: one message a person reads. */
+const NOT_FOR_A_PERSON = /\n\s+at |"stack"|"level"/;
+
+// The data folder and the database, when they cannot be used: these were said in English only,
+// whatever the terminal's language, while everything else at the start spoke German.
+describe('the start and the commands, when the data folder or the embedded database cannot be used', () => {
+  it('name a file where the data folder should be in German, and in English by locale', async () => {
+    const inTheWay = path.join(dir, 'data-is-a-file');
+    fs.writeFileSync(inTheWay, '');
+    // The server asks for its mail outbox in it first, the commands for the database's folder.
+    const german = new RegExp(
+      `^DATA_DIR: in den Ordner ${inTheWay}(/\\w+ kann nicht geschrieben werden \\(wo ein Ordner sein muss, steht eine ` +
+        `Datei: ${inTheWay}\\)| kann nicht geschrieben werden \\(wo ein Ordner sein muss, steht eine Datei\\))\\. ` +
+        'Machen Sie ihn zu einem Ordner, den der Benutzer, unter dem Amtsraum läuft',
+    );
+    for (const [script, ...args] of [[MAIN], SETUP, EXPORT]) {
+      const { code, stdout, stderr } = await runEntry(script, args, { DATA_DIR: inTheWay });
+      expect(code, script).toBe(1);
+      expect(stderr, script).toMatch(german);
+      expect(stderr + stdout, script).not.toMatch(/cannot write|Make it|permission denied/);
+      expect(stderr, script).not.toMatch(NOT_FOR_A_PERSON);
+    }
+    const { stderr } = await runEntry(SETUP[0], [SETUP[1]], { DATA_DIR: inTheWay, ...ENGLISH });
+    expect(stderr).toContain(
+      `DATA_DIR: cannot write to the folder ${inTheWay} (a file is in the way where a folder must be)`,
+    );
+  }, 120_000);
+
+  it('name a damaged database folder in German, and in English by locale, with what to do', async () => {
+    const dataDir = path.join(dir, 'damaged');
+    await (await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') })).close();
+    // A disk that lost the cluster's control file (or a copy cut short).
+    fs.writeFileSync(path.join(dataDir, 'pglite', 'global', 'pg_control'), Buffer.alloc(8192, 7));
+    for (const [script, ...args] of [[MAIN], EXPORT]) {
+      const { code, stderr } = await runEntry(script, args, { DATA_DIR: dataDir });
+      expect(code, script).toBe(1);
+      expect(stderr, script).toContain(
+        `DATA_DIR: die eingebettete Datenbank in ${path.join(dataDir, 'pglite')} lässt sich nicht öffnen: ihre Dateien ` +
+          'sind beschädigt oder keine Amtsraum-Datenbank',
+      );
+      expect(stderr, script).toContain('Stellen Sie den Ordner aus Ihrer Sicherung wieder her');
+      expect(stderr, script).not.toMatch(/cannot be opened|Restore/);
+    }
+    const { stderr } = await runEntry(SETUP[0], [SETUP[1]], { DATA_DIR: dataDir, ...ENGLISH });
+    expect(stderr).toContain('cannot be opened: its files are damaged');
+  }, 120_000);
+
+  it('name a database a newer release updated, and a failed update, in German, and in English by locale', async () => {
+    const newer = path.join(dir, 'newer');
+    const first = await openDatabase({ kind: 'pglite', dataDir: path.join(newer, 'pglite') });
+    await first.db.execute(
+      sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('a-newer-release', ${lastMigrationAt() + 86_400_000})`,
+    );
+    await first.close();
+    for (const [script, ...args] of [[MAIN], SETUP]) {
+      const { code, stderr } = await runEntry(script, args, { DATA_DIR: newer });
+      expect(code, script).toBe(1);
+      expect(stderr, script).toMatch(
+        /^Die Datenbank wurde von einer neueren Amtsraum-Version aktualisiert \(ihr Schema stammt vom \S+; diese Version kennt es bis zum \S+\)\. Starten Sie wieder die neuere Version, oder spielen Sie die vor dem Update gezogene Sicherung/,
+      );
+      expect(stderr, script).toContain('Nichts wurde geändert.');
+      expect(stderr, script).not.toMatch(/updated by a newer|\n\s+at /);
+    }
+    const english = await runEntry(MAIN, [], { DATA_DIR: newer, ...ENGLISH });
+    expect(english.stderr).toContain('The database was updated by a newer Amtsraum release');
+
+    // The newest migration that creates something forgotten: run again, it fails at "already exists".
+    const failing = path.join(dir, 'failing');
+    const database = await openDatabase({ kind: 'pglite', dataDir: path.join(failing, 'pglite') });
+    await database.db.execute(
+      sql`delete from drizzle.__drizzle_migrations where created_at >= ${newestCreatingMigrationAt()}`,
+    );
+    await database.close();
+    const { code, stderr } = await runEntry(MAIN, [], { DATA_DIR: failing });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /^Die Datenbank konnte nicht auf diese Version aktualisiert werden \(.*already exists, in der Anweisung ".+"\)\. Nichts wurde geändert: die Datenbank ist so, wie die vorige Version sie hinterließ/,
+    );
+    expect(stderr).not.toMatch(/could not be updated|\n\s+at /);
+    const englishFailure = await runEntry(EXPORT[0], [EXPORT[1]], { DATA_DIR: failing, ...ENGLISH });
+    expect(englishFailure.stderr).toMatch(/^The database could not be updated to this release \(.*already exists/);
+  }, 180_000);
+});
+
+/** When (drizzle's `created_at`) the newest migration that creates a table, column or index was made. */
+function newestCreatingMigrationAt(): number {
+  const folder = path.join(ROOT, 'server/drizzle');
+  const journal = JSON.parse(fs.readFileSync(path.join(folder, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { tag: string; when: number }[];
+  };
+  const creating = journal.entries.filter((entry) =>
+    /\b(CREATE|ADD COLUMN)\b/i.test(fs.readFileSync(path.join(folder, `${entry.tag}.sql`), 'utf8')),
+  );
+  return creating[creating.length - 1]!.when;
+}
+
+// The demo logins printed at the first start were English only.
+describe('the demo logins at the first start', () => {
+  afterEach(killServers);
+
+  it('are said in German by default, and in English by locale, addresses and slugs as they are', async () => {
+    const seeded = { SEED_DEMO: 'true', SEED_DEMO_PASSWORD: 'demo-passwort-123' };
+    // No locale at all: German (spawnServer sets an English LANG for the other tests).
+    const german = spawnServer({ ...seeded, DATA_DIR: path.join(dir, 'demo-de'), LANG: '' });
+    await german.url();
+    expect(german.stdout()).toContain(
+      'Demo-Daten angelegt. Anmeldung für Mitarbeitende, jeweils mit dem in SEED_DEMO_PASSWORD gesetzten Passwort:',
+    );
+    expect(german.stdout()).toMatch(
+      / {2}anna\.schmidt@musterstadt\.example +SEED_DEMO_PASSWORD +\(Sachbearbeitung \w+/,
+    );
+    expect(german.stdout()).toMatch(/\(Verwaltung der Kommune; Amtsverwaltung \w+/);
+    expect(german.stdout()).toContain('Die Demo-Kommune sehen Sie unter http://');
+    expect(german.stdout()).not.toMatch(/Demo data created|Staff sign-in|\(clerk |tenant admin/);
+
+    const english = spawnServer({ ...seeded, DATA_DIR: path.join(dir, 'demo-en'), LANG: 'en_GB.UTF-8' });
+    await english.url();
+    expect(english.stdout()).toContain(
+      'Demo data created. Staff sign-in, each with the password set in SEED_DEMO_PASSWORD:',
+    );
+    expect(english.stdout()).toMatch(/ {2}anna\.schmidt@musterstadt\.example +SEED_DEMO_PASSWORD +\(clerk \w+/);
+    expect(english.stdout()).toMatch(/\(municipality admin; admin \w+/);
+    expect(english.stdout()).toContain('to see the demo municipality.');
+  }, 120_000);
+});
+
+// The lines naming each refused value of an installation file were English only, under a German
+// heading: "tenants.0.brandColor: a colour as #rrggbb".
+describe('npm run setup with an installation file with mistakes', () => {
+  it('names each refused value in German by default, and in English by locale, paths and values as given', async () => {
+    const file = JSON.parse(fs.readFileSync(path.join(ROOT, 'infra/installation.example.json'), 'utf8')) as {
+      tenants: Record<string, unknown>[];
+    };
+    const tenant = file.tenants[0] as {
+      name?: string;
+      brandColor: string;
+      departments: Record<string, unknown>[];
+      staff: { email: string; departments: Record<string, string> }[];
+    };
+    delete tenant.name;
+    tenant.brandColor = 'blau';
+    const department = tenant.departments[0] as { queueCap: unknown; services: Record<string, unknown>[] };
+    department.queueCap = 0;
+    department.services[0]!.durationMinutes = '15';
+    department.services[0]!.channels = 'telefon';
+    (department as Record<string, unknown>).oeffnungszeiten = {};
+    tenant.staff[0]!.email = 'keine-adresse';
+    const mistaken = path.join(dir, 'mistaken.json');
+    fs.writeFileSync(mistaken, JSON.stringify(file));
+
+    const german = await runEntry(SETUP[0], [mistaken], { DATA_DIR: path.join(dir, 'mistaken-de') });
+    expect(german.code).toBe(1);
+    expect(german.stderr).toBe(
+      `${mistaken} ist keine gültige Installationsdatei; nichts wurde geändert:\n` +
+        '  - tenants.0.name: fehlt (erwartet: Text)\n' +
+        '  - tenants.0.brandColor: eine Farbe als #rrggbb\n' +
+        '  - tenants.0.departments.0.queueCap: mindestens eine Person\n' +
+        '  - tenants.0.departments.0.services.0.durationMinutes: erwartet: Zahl, angegeben: Text\n' +
+        '  - tenants.0.departments.0.services.0.channels: erwartet einen von "video"|"onsite"|"both"\n' +
+        '  - tenants.0.departments.0: unbekanntes Feld: "oeffnungszeiten" (Tippfehler? Felder, die es nicht gibt, werden abgelehnt)\n' +
+        '  - tenants.0.staff.0.email: keine gültige E-Mail-Adresse\n',
+    );
+    // Nothing was written: no database was even opened.
+    expect(fs.existsSync(path.join(dir, 'mistaken-de'))).toBe(false);
+
+    const english = await runEntry(SETUP[0], [mistaken], { DATA_DIR: path.join(dir, 'mistaken-en'), ...ENGLISH });
+    expect(english.stderr).toContain('is not a valid installation file; nothing was changed:\n');
+    expect(english.stderr).toContain('  - tenants.0.brandColor: a colour as #rrggbb\n');
+    expect(english.stderr).toContain(
+      '  - tenants.0.departments.0.services.0.durationMinutes: Invalid input: expected number',
+    );
+
+    // What is checked across the file (once each value is right): a department no one set up.
+    const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'infra/installation.example.json'), 'utf8')) as {
+      tenants: { staff: { departments: Record<string, string>; availability?: unknown }[] }[];
+    };
+    example.tenants[0]!.staff[1]!.departments = { standesamt: 'admin' };
+    delete example.tenants[0]!.staff[1]!.availability;
+    const unknown = path.join(dir, 'unknown-department.json');
+    fs.writeFileSync(unknown, JSON.stringify(example));
+    const across = await runEntry(SETUP[0], [unknown], { DATA_DIR: path.join(dir, 'unknown-department') });
+    expect(across.stderr).toContain('  - tenants.0.staff.1.departments.standesamt: unbekanntes Amt "standesamt"\n');
+    const acrossEn = await runEntry(SETUP[0], [unknown], {
+      DATA_DIR: path.join(dir, 'unknown-department'),
+      ...ENGLISH,
+    });
+    expect(acrossEn.stderr).toContain(
+      '  - tenants.0.staff.1.departments.standesamt: unknown department "standesamt"\n',
+    );
+
+    // A file that is no JSON: where, in German.
+    const broken = path.join(dir, 'broken.json');
+    fs.writeFileSync(broken, '{\n  "tenants": [\n    { "slug": "x", }\n  ]\n}\n');
+    const syntax = await runEntry(SETUP[0], [broken], { DATA_DIR: path.join(dir, 'broken') });
+    expect(syntax.stderr).toMatch(/^\S+ ist kein gültiges JSON; nichts wurde geändert: .*\(Zeile 3, Spalte \d+\)\n$/);
+    // Saved as UTF-16 by a Windows editor.
+    const utf16 = path.join(dir, 'utf16.json');
+    fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{}', 'utf16le')]));
+    const encoded = await runEntry(SETUP[0], [utf16], { DATA_DIR: path.join(dir, 'utf16') });
+    expect(encoded.stderr).toContain('die Datei ist als UTF-16 ("Unicode") gespeichert; speichern Sie sie als UTF-8');
   }, 120_000);
 });

@@ -9,7 +9,15 @@ import {
 import { DataDirInUseError } from '../lib/data-dir-lock.js';
 import { tenants } from '../db/schema.js';
 import { exportedFileProblems, exportTenantAudited } from '../features/setup/export.service.js';
-import { changedSettings, complain, dataDirInUseForCommand, language, say, unreadEnvFileRefusal } from './say.js';
+import {
+  changedSettings,
+  complain,
+  dataDirInUseForCommand,
+  inTerminalLanguage,
+  language,
+  say,
+  unreadEnvFileRefusal,
+} from './say.js';
 
 // `npm run export -- <tenant-slug> [file.json]`: writes a municipality as an installation file to
 // the file, or to stdout without one (no passwords, no second-factor or identity-provider secrets),
@@ -92,9 +100,7 @@ try {
     !(error instanceof DatabaseMigrationError || error instanceof DatabaseNewerThanCodeError)
       ? new DatabaseUnavailableError(config.database.url, error)
       : (error as Error);
-  process.stderr.write(
-    `${problem instanceof DatabaseUnavailableError ? say(problem.german, problem.message) : problem.message}\n`,
-  );
+  process.stderr.write(`${inTerminalLanguage(problem)}\n`);
   process.exit(1);
 }
 try {
@@ -121,7 +127,7 @@ try {
     } else {
       process.stdout.write(`${JSON.stringify(file, null, 2)}\n`);
     }
-    const problems = exportedFileProblems(file);
+    const problems = exportedFileProblems(file, language);
     if (problems.length > 0) {
       process.stderr.write(
         say(

@@ -13,6 +13,16 @@ export function say(de: string, en: string): string {
   return language === 'en' ? en : de;
 }
 
+/**
+ * An error's message in the terminal's language: errors said to a person at the start (a database
+ * that cannot be opened or updated, a data folder that cannot be written, a port taken) carry
+ * their German beside the English message, which the JSON log keeps.
+ */
+export function inTerminalLanguage(error: Error): string {
+  const german = (error as { german?: unknown }).german;
+  return typeof german === 'string' ? say(german, error.message) : error.message;
+}
+
 /** One line on stderr. */
 export function complain(de: string, en: string): void {
   process.stderr.write(`${say(de, en)}\n`);

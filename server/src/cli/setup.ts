@@ -17,7 +17,15 @@ import { InstallationFileSchema } from '../features/setup/installation.schema.js
 import { announceInstallation, applyInstallation } from '../features/setup/installation.service.js';
 import { createEventBus } from '../lib/event-bus.js';
 import { createLogger } from '../lib/logger.js';
-import { changedSettings, complain, dataDirInUseForCommand, language, say, unreadEnvFileRefusal } from './say.js';
+import {
+  changedSettings,
+  complain,
+  dataDirInUseForCommand,
+  inTerminalLanguage,
+  language,
+  say,
+  unreadEnvFileRefusal,
+} from './say.js';
 
 // `npm run setup -- installation.json`: writes municipalities, departments, services and staff
 // from a file (see infra/installation.example.json). Uses the same configuration as the server.
@@ -61,7 +69,7 @@ try {
     );
     process.exit(1);
   }
-  const tooLarge = installationFileSizeProblem(stat.size);
+  const tooLarge = installationFileSizeProblem(stat.size, language);
   if (tooLarge) {
     complain(
       `${file} ist keine Installationsdatei; nichts wurde geändert: ${tooLarge}.`,
@@ -84,7 +92,7 @@ try {
   );
   process.exit(1);
 }
-const decoded = decodeInstallationFile(bytes);
+const decoded = decodeInstallationFile(bytes, language);
 if ('problem' in decoded) {
   complain(
     `${file} kann nicht gelesen werden; nichts wurde geändert: ${decoded.problem}.`,
@@ -97,7 +105,7 @@ let raw: unknown;
 try {
   raw = JSON.parse(text);
 } catch (error) {
-  const where = describeJsonSyntaxError(text, error);
+  const where = describeJsonSyntaxError(text, error, language);
   complain(
     `${file} ist kein gültiges JSON; nichts wurde geändert: ${where}`,
     `${file} is not valid JSON; nothing was changed: ${where}`,
@@ -111,7 +119,7 @@ if (!parsed.success) {
       `${file} ist keine gültige Installationsdatei; nichts wurde geändert:\n`,
       `${file} is not a valid installation file; nothing was changed:\n`,
     ) +
-      describeFileIssues(parsed.error.issues)
+      describeFileIssues(parsed.error.issues, language)
         .map((line) => `  - ${line}`)
         .join('\n') +
       '\n',
@@ -135,9 +143,7 @@ try {
     !(error instanceof DatabaseMigrationError || error instanceof DatabaseNewerThanCodeError)
       ? new DatabaseUnavailableError(config.database.url, error)
       : (error as Error);
-  process.stderr.write(
-    `${problem instanceof DatabaseUnavailableError ? say(problem.german, problem.message) : problem.message}\n`,
-  );
+  process.stderr.write(`${inTerminalLanguage(problem)}\n`);
   process.exit(1);
 }
 try {

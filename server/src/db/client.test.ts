@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +55,39 @@ describe.skipIf(!TEST_DATABASE_URL)('a PostgreSQL user that may connect but not 
       await admin.end();
     }
   });
+});
+
+// Something at DATABASE_URL's address takes the connection and closes it without a word: a port
+// forward or proxy in front of a PostgreSQL that is down (Docker's published port while the
+// container restarts). postgres.js connected again and again, and the start hung for ever, silently.
+describe('an address that takes the connection and closes it at once', () => {
+  it('is refused within the connection time, said as DATABASE_URL in both languages', async () => {
+    const sockets = new Set<net.Socket>();
+    const closing = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.end();
+    });
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `postgres://amtsraum:geheim@127.0.0.1:${String((closing.address() as net.AddressInfo).port)}/amtsraum`;
+      const failure = await openDatabase({ kind: 'postgres', url, connectTimeoutMs: 1_500 }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      const said = new DatabaseUnavailableError(url, failure);
+      expect(said.message).toMatch(
+        /^DATABASE_URL: cannot open the PostgreSQL database at 127\.0\.0\.1:\d+\/amtsraum as amtsraum \(no PostgreSQL answered within 2 s/,
+      );
+      expect(said.german).toMatch(
+        /^DATABASE_URL: die PostgreSQL-Datenbank 127\.0\.0\.1:\d+\/amtsraum als amtsraum lässt sich nicht öffnen/,
+      );
+      expect(said.message).not.toContain('geheim');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => closing.close(resolve));
+    }
+  }, 20_000);
 });
 
 /** As a newer release's start leaves it: one migration more, recorded a day after this code's last. */

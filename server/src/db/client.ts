@@ -61,7 +61,13 @@ export interface PubSub {
 }
 
 export type DatabaseOptions = (
-  | { kind: 'postgres'; url: string; maxConnections?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      maxConnections?: number;
+      /** How long the first connection may take (tests shorten it); 30 s, as the driver's own. */
+      connectTimeoutMs?: number;
+    }
   /** `dataDir` null: in memory (tests). */
   | { kind: 'pglite'; dataDir: string | null }
 ) & {
@@ -156,6 +162,8 @@ export class DatabaseUnavailableError extends Error {
  * migrator would skip every migration and start on tables it does not know; the start is refused.
  */
 export class DatabaseNewerThanCodeError extends Error {
+  /** The same in German, for a terminal that is not English (cli/say.ts). */
+  readonly german: string;
   constructor(
     readonly databaseSchemaAt: Date,
     readonly codeSchemaAt: Date,
@@ -165,6 +173,10 @@ export class DatabaseNewerThanCodeError extends Error {
         `this release knows it up to ${codeSchemaAt.toISOString()}). Start that newer release again, ` +
         'or restore the backup of the database taken before the update to run this one. Nothing was changed.',
     );
+    this.german =
+      `Die Datenbank wurde von einer neueren Amtsraum-Version aktualisiert (ihr Schema stammt vom ${databaseSchemaAt.toISOString()}; ` +
+      `diese Version kennt es bis zum ${codeSchemaAt.toISOString()}). Starten Sie wieder die neuere Version, ` +
+      'oder spielen Sie die vor dem Update gezogene Sicherung der Datenbank zurück, um diese zu starten. Nichts wurde geändert.';
     this.name = 'DatabaseNewerThanCodeError';
   }
 }
@@ -176,18 +188,27 @@ export class DatabaseNewerThanCodeError extends Error {
  * DATABASE_URL or a stack.
  */
 export class DatabaseMigrationError extends Error {
+  /** The same in German, for a terminal that is not English (cli/say.ts). */
+  readonly german: string;
   constructor(cause: unknown) {
     let inner = cause;
     while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
     const reason = inner instanceof Error ? inner.message : String(inner);
     // drizzle's wrapper names the statement: "Failed query: <sql>\nparams: …"
     const query = cause instanceof Error ? /^Failed query: ([^\n]*)/.exec(cause.message)?.[1]?.trim() : undefined;
-    const statement = query ? `, in the statement "${query.length > 160 ? `${query.slice(0, 157)}...` : query}"` : '';
+    const shortened = query && (query.length > 160 ? `${query.slice(0, 157)}...` : query);
+    const statement = shortened ? `, in the statement "${shortened}"` : '';
     super(
       `The database could not be updated to this release (${reason}${statement}). Nothing was changed: the ` +
         'database is as the previous release left it, which can be started again. Keep this line for whoever ' +
         'supports the installation; a table, column or index made by hand under the same name is a common cause.',
     );
+    // The database's own reason and statement stay as it gave them: they are what support searches for.
+    this.german =
+      `Die Datenbank konnte nicht auf diese Version aktualisiert werden (${reason}${shortened ? `, in der Anweisung "${shortened}"` : ''}). ` +
+      'Nichts wurde geändert: die Datenbank ist so, wie die vorige Version sie hinterließ, und diese lässt sich wieder starten. ' +
+      'Bewahren Sie diese Zeile für den Support Ihrer Installation auf; eine Tabelle, Spalte oder ein Index gleichen Namens, ' +
+      'von Hand angelegt, ist eine häufige Ursache.';
     this.name = 'DatabaseMigrationError';
   }
 }
@@ -207,12 +228,18 @@ function asMigrationError(error: unknown): unknown {
 
 /** The embedded database's folder cannot be opened: damaged files, or not a database at all. */
 export class DataDirDamagedError extends Error {
+  /** The same in German, for a terminal that is not English (cli/say.ts). */
+  readonly german: string;
   constructor(readonly dataDir: string) {
     super(
       `DATA_DIR: the embedded database in ${dataDir} cannot be opened: its files are damaged or are not an ` +
         'Amtsraum database (PGlite failed to initialise). Restore the folder from your backup, or move it ' +
         'aside to start with an empty database.',
     );
+    this.german =
+      `DATA_DIR: die eingebettete Datenbank in ${dataDir} lässt sich nicht öffnen: ihre Dateien sind beschädigt oder ` +
+      'keine Amtsraum-Datenbank (PGlite konnte sie nicht initialisieren). Stellen Sie den Ordner aus Ihrer Sicherung ' +
+      'wieder her, oder verschieben Sie ihn, um mit einer leeren Datenbank zu starten.';
     this.name = 'DataDirDamagedError';
   }
 }
@@ -310,14 +337,51 @@ async function refuseNewerSchema(db: { execute: (query: ReturnType<typeof sql>) 
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.kind === 'postgres') return openPostgres(options.url, options.maxConnections ?? 10, options.onQuery);
+  if (options.kind === 'postgres') {
+    return openPostgres(options.url, options.maxConnections ?? 10, options.onQuery, options.connectTimeoutMs ?? 30_000);
+  }
   return openPglite(options.dataDir, options.onQuery);
 }
 
-async function openPostgres(url: string, max: number, onQuery: DatabaseOptions['onQuery']): Promise<Database> {
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'amtsraum' } });
+/**
+ * The first connection, within `timeoutMs`. Where something at DATABASE_URL's address takes the
+ * connection and closes it without a word (a port forward or proxy in front of a PostgreSQL that is
+ * down, as Docker's published port while its container restarts), postgres.js connects again and
+ * again without end: the start hung for ever, silently.
+ */
+async function firstConnection(client: postgres.Sql, timeoutMs: number): Promise<postgres.ReservedSql> {
+  const reserving = client.reserve();
+  try {
+    return await withTimeout(reserving, timeoutMs);
+  } catch (error) {
+    await client.end({ timeout: 0 });
+    // A connection that came after all goes with the client.
+    reserving.then(
+      (late) => late.release(),
+      () => {},
+    );
+    throw (error as Error).message === 'timed out'
+      ? new Error(
+          `no PostgreSQL answered within ${String(Math.round(timeoutMs / 1000))} s (the connection was closed or left without an answer)`,
+        )
+      : error;
+  }
+}
+
+async function openPostgres(
+  url: string,
+  max: number,
+  onQuery: DatabaseOptions['onQuery'],
+  connectTimeoutMs: number,
+): Promise<Database> {
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connection: { application_name: 'amtsraum' },
+    connect_timeout: Math.max(1, Math.ceil(connectTimeoutMs / 1000)),
+  });
   const db = drizzlePostgres({ client, schema, ...queryLogger(onQuery) });
-  const reserved = await client.reserve();
+  const reserved = await firstConnection(client, connectTimeoutMs);
   try {
     await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {
@@ -396,7 +460,11 @@ export function pgliteFileError(dataDir: string, error: unknown): DataDirUnwrita
   const code = PGLITE_ERRNO_CODES[Number((error as { errno?: unknown }).errno)];
   return new DataDirUnwritableError(
     dataDir,
-    code ? { code } : new Error('a file in it cannot be read or written by this user'),
+    code
+      ? { code }
+      : Object.assign(new Error('a file in it cannot be read or written by this user'), {
+          german: 'eine Datei darin kann dieser Benutzer nicht lesen oder schreiben',
+        }),
   );
 }
 

@@ -33,6 +33,8 @@ export class DataDirInUseError extends Error {
  * instead of a stack trace (or, with PostgreSQL, a mail outbox that fails at its first message).
  */
 export class DataDirUnwritableError extends Error {
+  /** The same in German, for a terminal that is not English (cli/say.ts). */
+  readonly german: string;
   constructor(
     public readonly dir: string,
     cause: unknown,
@@ -43,30 +45,64 @@ export class DataDirUnwritableError extends Error {
     const full = code === 'ENOSPC' || code === 'EDQUOT';
     // A file or folder inside it (files a start as root left), not the folder itself.
     const deniedInside = denied && failed !== undefined && failed !== dir;
-    const reason =
+    const other = cause instanceof Error ? cause.message : String(cause);
+    // The file in the way is often a folder above the one named (DATA_DIR a file, its outbox asked for).
+    const above = code === 'EEXIST' || code === 'ENOTDIR' ? fileInTheWay(dir) : null;
+    const inTheWay = above === path.resolve(dir) ? null : above;
+    const reason = (en: boolean) =>
       code === 'EEXIST' || code === 'ENOTDIR'
-        ? 'a file is in the way where a folder must be'
+        ? en
+          ? `a file is in the way where a folder must be${inTheWay ? `: ${inTheWay}` : ''}`
+          : `wo ein Ordner sein muss, steht eine Datei${inTheWay ? `: ${inTheWay}` : ''}`
         : code === 'ENOENT' && failed
-          ? `cannot create ${failed}: the file system there does not allow it`
+          ? en
+            ? `cannot create ${failed}: the file system there does not allow it`
+            : `${failed} lässt sich nicht anlegen: das Dateisystem dort erlaubt es nicht`
           : deniedInside
-            ? `permission denied for ${failed}`
+            ? en
+              ? `permission denied for ${failed}`
+              : `keine Berechtigung für ${failed}`
             : denied
-              ? 'permission denied'
+              ? en
+                ? 'permission denied'
+                : 'keine Berechtigung'
               : code === 'EROFS'
-                ? 'read-only file system'
+                ? en
+                  ? 'read-only file system'
+                  : 'Dateisystem nur lesbar'
                 : full
-                  ? 'no space left on the device'
-                  : cause instanceof Error
-                    ? cause.message
-                    : String(cause);
+                  ? en
+                    ? 'no space left on the device'
+                    : 'kein Platz mehr auf dem Datenträger'
+                  : en
+                    ? other
+                    : (((cause as { german?: unknown } | null)?.german as string | undefined) ?? other);
     const uid = typeof process.getuid === 'function' ? ` (uid ${String(process.getuid())})` : '';
     const todo = full
       ? 'Free space on that disk (or raise the quota), or set DATA_DIR to a folder on a disk with room.'
       : deniedInside
         ? `Make it writable with everything in it for the user running Amtsraum${uid}, e.g. with chown -R, or set DATA_DIR to another folder.`
         : `Make it a writable folder for the user running Amtsraum${uid}, or set DATA_DIR to one.`;
-    super(`DATA_DIR: cannot write to the folder ${dir} (${reason}). ${todo}`);
+    const todoDe = full
+      ? 'Schaffen Sie Platz auf diesem Datenträger (oder erhöhen Sie das Kontingent), oder setzen Sie DATA_DIR auf einen Ordner auf einem Datenträger mit Platz.'
+      : deniedInside
+        ? `Machen Sie ihn samt allem darin für den Benutzer, unter dem Amtsraum läuft${uid}, beschreibbar, etwa mit chown -R, oder setzen Sie DATA_DIR auf einen anderen Ordner.`
+        : `Machen Sie ihn zu einem Ordner, den der Benutzer, unter dem Amtsraum läuft${uid}, beschreiben darf, oder setzen Sie DATA_DIR auf einen solchen.`;
+    super(`DATA_DIR: cannot write to the folder ${dir} (${reason(true)}). ${todo}`);
+    this.german = `DATA_DIR: in den Ordner ${dir} kann nicht geschrieben werden (${reason(false)}). ${todoDe}`;
     this.name = 'DataDirUnwritableError';
+  }
+}
+
+/** The path of `dir` or a folder above it that is there, but not a folder; null if none is. */
+function fileInTheWay(dir: string): string | null {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    try {
+      if (!fs.statSync(at).isDirectory()) return at;
+    } catch {
+      // not there (or not reachable): look further up
+    }
+    if (path.dirname(at) === at) return null;
   }
 }
 

@@ -17,7 +17,9 @@ export interface DemoLogin {
   email: string;
   name: string;
   password: string;
-  roles: string;
+  /** The role in each department, by the department's slug. */
+  departments: Record<string, 'clerk' | 'admin'>;
+  tenantAdmin: boolean;
 }
 
 /** The demo installation as of `now`: this year's and next year's holidays, and each login's password. */
@@ -47,33 +49,47 @@ export async function seedDemoIfEmpty(
   const file = demoInstallation(options.now, options.password);
   const result = await applyInstallationIfEmpty(db, file);
   if (!result) return null;
-  const roles = new Map(
-    file.tenants.flatMap((tenant) =>
-      tenant.staff.map((person) => {
-        const text = Object.entries(person.departments)
-          .map(([slug, role]) => `${role} ${slug}`)
-          .join(', ');
-        return [person.email, person.tenantAdmin ? `tenant admin; ${text}` : text] as const;
-      }),
-    ),
-  );
-  return result.logins.map((login) => ({ ...login, roles: roles.get(login.email) ?? '' }));
+  const people = new Map(file.tenants.flatMap((tenant) => tenant.staff.map((person) => [person.email, person])));
+  return result.logins.map((login) => ({
+    ...login,
+    departments: people.get(login.email)?.departments ?? {},
+    tenantAdmin: people.get(login.email)?.tenantAdmin ?? false,
+  }));
 }
 
 /**
- * The demo logins for the console. A password the operator chose (SEED_DEMO_PASSWORD) is known to
- * them and not repeated: the console is log storage under Docker. Random ones are shown once.
+ * The demo logins for the console, in the terminal's language (German unless the locale names
+ * English, cli/say.ts). A password the operator chose (SEED_DEMO_PASSWORD) is known to them and not
+ * repeated: the console is log storage under Docker. Random ones are shown once. Addresses,
+ * department slugs and the setting's name stay as they are.
  */
-export function formatDemoLogins(logins: DemoLogin[], baseUrl: URL | string, options: { fixed: boolean }): string {
+export function formatDemoLogins(
+  logins: DemoLogin[],
+  baseUrl: URL | string,
+  options: { fixed: boolean; language: 'de' | 'en' },
+): string {
+  const en = options.language === 'en';
   const width = Math.max(...logins.map((login) => login.email.length));
   const shown = (login: DemoLogin) => (options.fixed ? 'SEED_DEMO_PASSWORD' : login.password);
+  const roles = (login: DemoLogin) =>
+    [
+      ...(login.tenantAdmin ? [en ? 'municipality admin' : 'Verwaltung der Kommune'] : []),
+      ...Object.entries(login.departments).map(([slug, role]) =>
+        en ? `${role} ${slug}` : `${role === 'admin' ? 'Amtsverwaltung' : 'Sachbearbeitung'} ${slug}`,
+      ),
+    ].join(en ? '; ' : '; ');
+  const demo = pageUrl(baseUrl, 'tenant', [{ tenant: 'musterstadt' }]);
   return [
     '',
-    options.fixed
-      ? 'Demo data created. Staff sign-in, each with the password set in SEED_DEMO_PASSWORD:'
-      : 'Demo data created. Staff sign-in (shown only this once; set SEED_DEMO_PASSWORD for fixed ones):',
-    ...logins.map((login) => `  ${login.email.padEnd(width)}  ${shown(login)}   (${login.roles})`),
-    `Open ${pageUrl(baseUrl, 'tenant', [{ tenant: 'musterstadt' }])} to see the demo municipality.`,
+    en
+      ? options.fixed
+        ? 'Demo data created. Staff sign-in, each with the password set in SEED_DEMO_PASSWORD:'
+        : 'Demo data created. Staff sign-in (shown only this once; set SEED_DEMO_PASSWORD for fixed ones):'
+      : options.fixed
+        ? 'Demo-Daten angelegt. Anmeldung für Mitarbeitende, jeweils mit dem in SEED_DEMO_PASSWORD gesetzten Passwort:'
+        : 'Demo-Daten angelegt. Anmeldung für Mitarbeitende (nur dieses eine Mal angezeigt; SEED_DEMO_PASSWORD setzt feste Passwörter):',
+    ...logins.map((login) => `  ${login.email.padEnd(width)}  ${shown(login)}   (${roles(login)})`),
+    en ? `Open ${demo} to see the demo municipality.` : `Die Demo-Kommune sehen Sie unter ${demo}.`,
     '',
   ].join('\n');
 }

@@ -21,6 +21,7 @@ import {
   tenants,
 } from '../../db/schema.js';
 import { insertAudit } from '../audit/audit.repo.js';
+import { fileIssueInGerman } from './file-issues-de.js';
 import { InstallationFileSchema, type AbsenceInput, type WeeklyHours } from './installation.schema.js';
 
 /**
@@ -211,18 +212,25 @@ export async function exportTenant(db: Db, slug: string): Promise<ExportedFile |
  * that reverses it). The export keeps them as they are; the lines say what to correct, in the
  * admin pages or in the file, before the file sets anything up. Empty when it would load.
  */
-export function exportedFileProblems(file: ExportedFile): string[] {
+export function exportedFileProblems(file: ExportedFile, language: 'de' | 'en' = 'en'): string[] {
   const parsed = InstallationFileSchema.safeParse(file);
-  return parsed.success ? [] : describeFileIssues(parsed.error.issues);
+  return parsed.success ? [] : describeFileIssues(parsed.error.issues, language);
 }
 
-/** An installation file's refused values, one line each, as `npm run setup` and `npm run export` print them. */
-export function describeFileIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
+/**
+ * An installation file's refused values, one line each, as `npm run setup` and `npm run export` print
+ * them, in the terminal's language (file-issues-de.ts): the field's path as in the file, then the rule.
+ */
+export function describeFileIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  language: 'de' | 'en' = 'en',
+): string[] {
   return issues.map((issue) => {
     // zod says a missing field as "Invalid input: expected string, received undefined".
     const missing = /^Invalid input: expected (.+), received undefined$/.exec(issue.message);
     const message = missing ? `missing (expected ${missing[1] ?? 'a value'})` : issue.message;
-    return `${issue.path.map(String).join('.') || '(file)'}: ${message}`;
+    const where = issue.path.map(String).join('.') || (language === 'de' ? '(Datei)' : '(file)');
+    return `${where}: ${language === 'de' ? fileIssueInGerman(message) : message}`;
   });
 }
 
@@ -235,11 +243,19 @@ export const INSTALLATION_FILE_MAX_BYTES = 20 * 1024 * 1024;
  * umlauts would otherwise enter the database as "B\uFFFDrgeramt": such a file is refused with the
  * line of its first wrong character.
  */
-export function decodeInstallationFile(bytes: Uint8Array): { text: string } | { problem: string } {
-  const tooLarge = installationFileSizeProblem(bytes.length);
+export function decodeInstallationFile(
+  bytes: Uint8Array,
+  language: 'de' | 'en' = 'en',
+): { text: string } | { problem: string } {
+  const de = language === 'de';
+  const tooLarge = installationFileSizeProblem(bytes.length, language);
   if (tooLarge) return { problem: tooLarge };
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    return { problem: 'the file is saved as UTF-16 ("Unicode"); save it as UTF-8' };
+    return {
+      problem: de
+        ? 'die Datei ist als UTF-16 ("Unicode") gespeichert; speichern Sie sie als UTF-8'
+        : 'the file is saved as UTF-16 ("Unicode"); save it as UTF-8',
+    };
   }
   try {
     // A leading byte order mark is dropped (ignoreBOM: false); a wrong byte throws.
@@ -250,14 +266,19 @@ export function decodeInstallationFile(bytes: Uint8Array): { text: string } | { 
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
     return {
-      problem: `the file is not UTF-8 (line ${String(line)}, column ${String(column)}; saved as "ANSI" or Windows-1252?); save it as UTF-8`,
+      problem: de
+        ? `die Datei ist kein UTF-8 (Zeile ${String(line)}, Spalte ${String(column)}; als "ANSI" oder Windows-1252 gespeichert?); speichern Sie sie als UTF-8`
+        : `the file is not UTF-8 (line ${String(line)}, column ${String(column)}; saved as "ANSI" or Windows-1252?); save it as UTF-8`,
     };
   }
 }
 
 /** Said before a file is read, so a wrong path (a disk image, a log) is not read whole into memory. */
-export function installationFileSizeProblem(size: number): string | null {
+export function installationFileSizeProblem(size: number, language: 'de' | 'en' = 'en'): string | null {
   if (size <= INSTALLATION_FILE_MAX_BYTES) return null;
+  if (language === 'de') {
+    return `die Datei hat ${formatMegabytes(size).replace('.', ',')}; eine Installationsdatei hat höchstens ${formatMegabytes(INSTALLATION_FILE_MAX_BYTES).replace('.', ',')}`;
+  }
   return `the file has ${formatMegabytes(size)}; an installation file has at most ${formatMegabytes(INSTALLATION_FILE_MAX_BYTES)}`;
 }
 
@@ -269,7 +290,20 @@ function formatMegabytes(bytes: number): string {
  * A file that is no JSON, said with the line and column of the mistake (Node 20's JSON.parse
  * names only a character position), and a hint when it looks like YAML, which setup does not read.
  */
-export function describeJsonSyntaxError(text: string, error: unknown): string {
+export function describeJsonSyntaxError(text: string, error: unknown, language: 'de' | 'en' = 'en'): string {
+  const english = describeJsonSyntaxErrorInEnglish(text, error);
+  if (language === 'en') return english;
+  // JavaScript's own words for the mistake stay (they name the character); the rest is German.
+  return english
+    .replace(/\(line (\d+),? column (\d+)\)/, '(Zeile $1, Spalte $2)')
+    .replace(/^the file is empty$/, 'die Datei ist leer')
+    .replace(
+      /; it looks like YAML, but the installation file is JSON$/,
+      '; sie sieht nach YAML aus, die Installationsdatei ist aber JSON',
+    );
+}
+
+function describeJsonSyntaxErrorInEnglish(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/\(line \d+ column \d+\)/.test(message)) return message;
   const position = /at position (\d+)/.exec(message);
