@@ -1,6 +1,6 @@
 import type { Locator } from '@playwright/test';
 import { passDeviceCheck, remoteTile } from './call-support';
-import { expect, switchLanguage, test } from './fixtures';
+import { expect, expectNoA11yViolations, switchLanguage, test } from './fixtures';
 import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepartment } from './support';
 
 // The call's controls by keyboard on a phone's width, the clerk in German and the citizen in
@@ -59,14 +59,31 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
           ? Promise.reject(new DOMException('Could not start video source', 'NotReadableError'))
           : open(constraints);
     });
-    await citizen.page.getByRole('button', { name: 'Devices' }).focus();
+    // The devices panel follows its button: Tab goes from "Devices" into it and on to the next
+    // button (it stood before the bar, and a keyboard user went round the page to reach it).
+    const devices = citizen.page.getByRole('button', { name: 'Devices' });
+    await devices.focus();
     await citizen.page.keyboard.press('Enter');
     const cameraChoice = citizen.page.getByRole('combobox', { name: 'Camera' });
+    const microphoneChoice = citizen.page.getByRole('combobox', { name: 'Microphone' });
+    await expect(cameraChoice).toBeVisible();
+    await citizen.page.keyboard.press('Tab');
+    await expect(cameraChoice).toBeFocused();
+    await expect(cameraChoice).toBeInViewport();
+    await citizen.page.keyboard.press('Tab');
+    await expect(microphoneChoice).toBeFocused();
+    await citizen.page.keyboard.press('Tab');
+    await expect(citizen.page.getByRole('button', { name: 'Leave' })).toBeFocused();
+    await citizen.page.keyboard.press('Shift+Tab');
+    await citizen.page.keyboard.press('Shift+Tab');
+    await expect(cameraChoice).toBeFocused();
+    await citizen.page.keyboard.press('Shift+Tab');
+    await expect(devices).toBeFocused();
+    await expectNoA11yViolations(citizen.page);
     await cameraChoice.selectOption('taken-camera');
     await expect.soft(citizen.page.getByRole('alert')).toContainText('could not be switched');
     await expect.soft(cameraChoice).toHaveValue('');
     // Escape closes the devices panel, as a disclosure, and the focus is back on its button.
-    const devices = citizen.page.getByRole('button', { name: 'Devices' });
     await cameraChoice.focus();
     await citizen.page.keyboard.press('Escape');
     await expect(cameraChoice).toHaveCount(0);
@@ -127,7 +144,11 @@ async function firstAndLast(element: Locator): Promise<{ first: number; last: nu
   });
 }
 
-test('an Arabic name and chat message read from the right in a German call, full stop and all', async ({ browser }) => {
+test('an Arabic name and chat message read from the right in a German call, full stop and all', async ({
+  browser,
+  transport,
+}) => {
+  test.skip(transport === 'livekit', 'the page lays out the text, whichever transport carried it');
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
   const citizen = await newPerson(browser);
   await citizen.page.setViewportSize({ width: 320, height: 640 });

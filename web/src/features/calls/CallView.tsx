@@ -301,23 +301,6 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
         )}
       </div>
 
-      {devicesOpen && (
-        <Suspense fallback={null}>
-          <DevicePanel
-            id={`${id}-devices`}
-            transport={transport}
-            onSwitched={onDeviceSwitched}
-            onSwitching={() => {
-              setActionError(null);
-            }}
-            onFailed={() => {
-              setActionError('media_failed');
-            }}
-            onClose={setDevicesOpen}
-          />
-        </Suspense>
-      )}
-
       {tools?.invitePanel && invitesOpen && <div id={`${id}-invites`}>{tools.invitePanel}</div>}
 
       {isClerk && remotes.some((p) => p.role !== 'clerk') && (
@@ -389,6 +372,22 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
             setDevicesOpen((open) => !open);
           }}
         />
+        {devicesOpen && (
+          <Suspense fallback={null}>
+            <DevicePanel
+              id={`${id}-devices`}
+              transport={transport}
+              onSwitched={onDeviceSwitched}
+              onSwitching={() => {
+                setActionError(null);
+              }}
+              onFailed={() => {
+                setActionError('media_failed');
+              }}
+              onClose={setDevicesOpen}
+            />
+          </Suspense>
+        )}
         {tools?.invitePanel && (
           <ControlButton
             icon="invite"
