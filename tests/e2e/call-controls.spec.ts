@@ -4,11 +4,12 @@ import { expect, expectNoA11yViolations, switchLanguage, test } from './fixtures
 import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepartment } from './support';
 
 // The call's controls by keyboard on a phone's width, the clerk in German and the citizen in
-// English: what a screen reader hears when a screen is shared and no longer shared, what a failed
-// change of camera says, and where the focus goes when the clerk does not end the call after all.
+// English: what a screen reader hears when the other side comes, mutes, shares a screen and goes,
+// what a failed change of camera says, and where the focus goes when the clerk does not end the
+// call after all.
 test.describe.configure({ timeout: 180_000 });
 
-test('sharing is announced to both, a failed camera change is said, "keep talking" keeps the focus, a clerk who leaves finds the queue', async ({
+test('who comes, mutes, shares and goes is announced, a failed camera change is said, "keep talking" keeps the focus, a clerk who leaves finds the queue', async ({
   browser,
 }) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
@@ -23,6 +24,19 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
     await switchLanguage(citizen.page, 'en');
     await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
     await expect(clerk.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+
+    // A screen reader hears who is in the call, and when the other side's microphone goes off and
+    // on again (it heard nothing of the other side's coming, going or muting: a blind citizen
+    // heard the clerk fall silent, and no more).
+    const citizenNews = citizen.page.getByTestId('call-news');
+    await expect(citizenNews).toHaveAttribute('role', 'status');
+    await expect(citizenNews).toHaveText('Anna Schmidt is in the call.');
+    await expect(clerk.page.getByTestId('call-news')).toHaveText('Erika Mustermann ist im Gespräch.');
+    await clerk.page.getByRole('button', { name: 'Mikrofon', exact: true }).focus();
+    await clerk.page.keyboard.press('Enter');
+    await expect(citizenNews).toHaveText('Anna Schmidt: microphone off.');
+    await clerk.page.keyboard.press('Enter');
+    await expect(citizenNews).toHaveText('Anna Schmidt: microphone on again.');
 
     // The clerk shares by keyboard: both hear who shares (a status), and the focus stays on the button.
     const share = clerk.page.getByRole('button', { name: 'Bildschirm teilen' });
@@ -114,6 +128,7 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
     await clerk.page.keyboard.press('Enter');
     const left = clerk.page.getByTestId('call-left');
     await expect(left).toContainText('Sie haben das Gespräch verlassen');
+    await expect(citizenNews).toHaveText('Anna Schmidt is no longer in the call.');
     await expect(left).not.toContainText('Solange die Sachbearbeitung');
     await expect(left.getByRole('button', { name: 'Wieder beitreten' })).toBeVisible();
     const toQueue = left.getByRole('link', { name: 'Zurück zur Warteschlange' });

@@ -4,6 +4,9 @@ import { devicesOfKind } from './media/devices';
 import type { CallTransport } from './media/transport';
 import { useDeviceList } from './useLocalDevices';
 
+// In this chunk, loaded once the call shows: not in the call page's first download (its budget).
+export { CallAnnouncer } from './CallAnnouncer';
+
 /**
  * The call's choice of camera and microphone, opened by the bar's "Devices" button. It expands in
  * place, as a disclosure does (it is no dialog): Escape closes it and gives the focus back to that
