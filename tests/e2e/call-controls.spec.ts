@@ -80,7 +80,8 @@ test('who comes, mutes, shares and goes is announced, a failed camera change is 
     await citizen.page.keyboard.press('Enter');
     const cameraChoice = citizen.page.getByRole('combobox', { name: 'Camera' });
     const microphoneChoice = citizen.page.getByRole('combobox', { name: 'Microphone' });
-    await expect(cameraChoice).toBeVisible();
+    await expect(cameraChoice).toBeInViewport({ ratio: 1 });
+    await expect(devices).toBeInViewport({ ratio: 1 });
     await citizen.page.keyboard.press('Tab');
     await expect(cameraChoice).toBeFocused();
     await expect(cameraChoice).toBeInViewport();

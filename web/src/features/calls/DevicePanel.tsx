@@ -31,9 +31,10 @@ export function DevicePanel({
 }) {
   const { t } = useTranslation('calls');
   const devices = useDeviceList(id);
-  // Into view once opened (above the bar, by the scroll padding the call sets).
+  // Into view once opened, with the bar it opens in: on a phone the panel alone came into view,
+  // and the "Devices" button, which has the focus, went below the screen's edge.
   useEffect(() => {
-    document.getElementById(id)?.scrollIntoView({ block: 'nearest' });
+    document.getElementById(id)?.parentElement?.scrollIntoView({ block: 'nearest' });
   }, [id]);
   const [chosen, setChosen] = useState<{ audioinput?: string; videoinput?: string }>({});
   const kinds = [
