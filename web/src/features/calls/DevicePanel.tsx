@@ -32,9 +32,18 @@ export function DevicePanel({
   const { t } = useTranslation('calls');
   const devices = useDeviceList(id);
   // Into view once opened, with the bar it opens in: on a phone the panel alone came into view,
-  // and the "Devices" button, which has the focus, went below the screen's edge.
+  // and the "Devices" button, which has the focus, went below the screen's edge. Once more two
+  // frames later: the call refits its stage to the taller bar (useStageFit), and on a phone the
+  // bar then stops floating and follows the page.
   useEffect(() => {
-    document.getElementById(id)?.parentElement?.scrollIntoView({ block: 'nearest' });
+    const reveal = () => document.getElementById(id)?.parentElement?.scrollIntoView({ block: 'nearest' });
+    reveal();
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(reveal);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+    };
   }, [id]);
   const [chosen, setChosen] = useState<{ audioinput?: string; videoinput?: string }>({});
   const kinds = [
