@@ -112,6 +112,20 @@ test('who comes, mutes, shares and goes is announced, a failed camera change is 
     await citizen.page.keyboard.press('Enter');
     await expect(camera).toHaveAttribute('aria-pressed', 'true');
 
+    // The clerk's invite panel follows its button too: Tab from "Einladen" goes into it, and back.
+    const invite = clerk.page.getByRole('button', { name: 'Einladen' });
+    await invite.focus();
+    await clerk.page.keyboard.press('Enter');
+    const role = clerk.page.getByTestId('invite-panel').getByRole('combobox', { name: 'Rolle' });
+    await expect(role).toBeVisible();
+    await clerk.page.keyboard.press('Tab');
+    await expect(role).toBeFocused();
+    await expectNoA11yViolations(clerk.page);
+    await clerk.page.keyboard.press('Shift+Tab');
+    await expect(invite).toBeFocused();
+    await clerk.page.keyboard.press('Enter');
+    await expect(role).toHaveCount(0);
+
     // The clerk asks to end for everyone, then keeps talking: the focus is back on the button.
     const end = clerk.page.getByRole('button', { name: 'Gespräch für alle beenden' });
     await end.focus();

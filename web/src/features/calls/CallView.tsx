@@ -291,8 +291,6 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
         )}
       </div>
 
-      {tools?.invitePanel && invitesOpen && <div id={`${id}-invites`}>{tools.invitePanel}</div>}
-
       {isClerk && remotes.some((p) => p.role !== 'clerk') && (
         <section className="panel call__permissions" aria-labelledby={`${id}-perm`}>
           <h2 id={`${id}-perm`}>{t('permissions.heading')}</h2>
@@ -388,6 +386,11 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
               setInvitesOpen((open) => !open);
             }}
           />
+        )}
+        {tools?.invitePanel && invitesOpen && (
+          <div id={`${id}-invites`} className="call__invites">
+            {tools.invitePanel}
+          </div>
         )}
         <ControlButton
           icon="leave"
