@@ -63,13 +63,14 @@ export default defineConfig<object, Pick<TransportOptions, 'transport'>>({
   // Every call spec runs over both transports (DESIGN.md, "Media"); the `livekit` project's worker
   // starts LiveKit and an app using it (tests/e2e/servers.ts). The specs without calls, and the
   // ones about peer-to-peer alone, run once; so does the call layout (call-layout.spec.ts), which
-  // is the same over both.
+  // is the same over both. The call's controls (call-controls.spec.ts) change devices and share
+  // screens through the transport: over both.
   projects: [
     { name: 'p2p', use: { transport: 'p2p' }, testIgnore: /livekit\.spec\.ts$/ },
     {
       name: 'livekit',
       use: { transport: 'livekit' },
-      testMatch: /(call|invite|two-processes|livekit)\.spec\.ts$/,
+      testMatch: /(call|call-controls|invite|two-processes|livekit)\.spec\.ts$/,
     },
   ],
   webServer: {

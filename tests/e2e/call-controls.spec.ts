@@ -1,14 +1,15 @@
 import type { Locator } from '@playwright/test';
 import { passDeviceCheck, remoteTile } from './call-support';
-import { expect, switchLanguage, test } from './fixtures';
+import { expect, expectNoA11yViolations, switchLanguage, test } from './fixtures';
 import { STAFF, admitViaApi, knockViaApi, newPerson, openDoorAsClerk, tidyDepartment } from './support';
 
 // The call's controls by keyboard on a phone's width, the clerk in German and the citizen in
-// English: what a screen reader hears when a screen is shared and no longer shared, what a failed
-// change of camera says, and where the focus goes when the clerk does not end the call after all.
+// English: what a screen reader hears when the other side comes, mutes, shares a screen and goes,
+// what a failed change of camera says, and where the focus goes when the clerk does not end the
+// call after all.
 test.describe.configure({ timeout: 180_000 });
 
-test('sharing is announced to both, a failed camera change is said, "keep talking" keeps the focus, a clerk who leaves finds the queue', async ({
+test('who comes, mutes, shares and goes is announced, a failed camera change is said, "keep talking" keeps the focus, a clerk who leaves finds the queue', async ({
   browser,
 }) => {
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
@@ -23,6 +24,19 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
     await switchLanguage(citizen.page, 'en');
     await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
     await expect(clerk.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+
+    // A screen reader hears who is in the call, and when the other side's microphone goes off and
+    // on again (it heard nothing of the other side's coming, going or muting: a blind citizen
+    // heard the clerk fall silent, and no more).
+    const citizenNews = citizen.page.getByTestId('call-news');
+    await expect(citizenNews).toHaveAttribute('role', 'status');
+    await expect(citizenNews).toHaveText('Anna Schmidt is in the call.');
+    await expect(clerk.page.getByTestId('call-news')).toHaveText('Erika Mustermann ist im Gespräch.');
+    await clerk.page.getByRole('button', { name: 'Mikrofon', exact: true }).focus();
+    await clerk.page.keyboard.press('Enter');
+    await expect(citizenNews).toHaveText('Anna Schmidt: microphone off.');
+    await clerk.page.keyboard.press('Enter');
+    await expect(citizenNews).toHaveText('Anna Schmidt: microphone on again.');
 
     // The clerk shares by keyboard: both hear who shares (a status), and the focus stays on the button.
     const share = clerk.page.getByRole('button', { name: 'Bildschirm teilen' });
@@ -59,14 +73,32 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
           ? Promise.reject(new DOMException('Could not start video source', 'NotReadableError'))
           : open(constraints);
     });
-    await citizen.page.getByRole('button', { name: 'Devices' }).focus();
+    // The devices panel follows its button: Tab goes from "Devices" into it and on to the next
+    // button (it stood before the bar, and a keyboard user went round the page to reach it).
+    const devices = citizen.page.getByRole('button', { name: 'Devices' });
+    await devices.focus();
     await citizen.page.keyboard.press('Enter');
     const cameraChoice = citizen.page.getByRole('combobox', { name: 'Camera' });
+    const microphoneChoice = citizen.page.getByRole('combobox', { name: 'Microphone' });
+    await expect(cameraChoice).toBeInViewport({ ratio: 1 });
+    await expect(devices).toBeInViewport({ ratio: 1 });
+    await citizen.page.keyboard.press('Tab');
+    await expect(cameraChoice).toBeFocused();
+    await expect(cameraChoice).toBeInViewport();
+    await citizen.page.keyboard.press('Tab');
+    await expect(microphoneChoice).toBeFocused();
+    await citizen.page.keyboard.press('Tab');
+    await expect(citizen.page.getByRole('button', { name: 'Leave' })).toBeFocused();
+    await citizen.page.keyboard.press('Shift+Tab');
+    await citizen.page.keyboard.press('Shift+Tab');
+    await expect(cameraChoice).toBeFocused();
+    await citizen.page.keyboard.press('Shift+Tab');
+    await expect(devices).toBeFocused();
+    await expectNoA11yViolations(citizen.page);
     await cameraChoice.selectOption('taken-camera');
     await expect.soft(citizen.page.getByRole('alert')).toContainText('could not be switched');
     await expect.soft(cameraChoice).toHaveValue('');
     // Escape closes the devices panel, as a disclosure, and the focus is back on its button.
-    const devices = citizen.page.getByRole('button', { name: 'Devices' });
     await cameraChoice.focus();
     await citizen.page.keyboard.press('Escape');
     await expect(cameraChoice).toHaveCount(0);
@@ -79,6 +111,20 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
     await expect(camera).toHaveAttribute('aria-pressed', 'false');
     await citizen.page.keyboard.press('Enter');
     await expect(camera).toHaveAttribute('aria-pressed', 'true');
+
+    // The clerk's invite panel follows its button too: Tab from "Einladen" goes into it, and back.
+    const invite = clerk.page.getByRole('button', { name: 'Einladen' });
+    await invite.focus();
+    await clerk.page.keyboard.press('Enter');
+    const role = clerk.page.getByTestId('invite-panel').getByRole('combobox', { name: 'Rolle' });
+    await expect(role).toBeVisible();
+    await clerk.page.keyboard.press('Tab');
+    await expect(role).toBeFocused();
+    await expectNoA11yViolations(clerk.page);
+    await clerk.page.keyboard.press('Shift+Tab');
+    await expect(invite).toBeFocused();
+    await clerk.page.keyboard.press('Enter');
+    await expect(role).toHaveCount(0);
 
     // The clerk asks to end for everyone, then keeps talking: the focus is back on the button.
     const end = clerk.page.getByRole('button', { name: 'Gespräch für alle beenden' });
@@ -97,6 +143,7 @@ test('sharing is announced to both, a failed camera change is said, "keep talkin
     await clerk.page.keyboard.press('Enter');
     const left = clerk.page.getByTestId('call-left');
     await expect(left).toContainText('Sie haben das Gespräch verlassen');
+    await expect(citizenNews).toHaveText('Anna Schmidt is no longer in the call.');
     await expect(left).not.toContainText('Solange die Sachbearbeitung');
     await expect(left.getByRole('button', { name: 'Wieder beitreten' })).toBeVisible();
     const toQueue = left.getByRole('link', { name: 'Zurück zur Warteschlange' });
@@ -127,7 +174,11 @@ async function firstAndLast(element: Locator): Promise<{ first: number; last: nu
   });
 }
 
-test('an Arabic name and chat message read from the right in a German call, full stop and all', async ({ browser }) => {
+test('an Arabic name and chat message read from the right in a German call, full stop and all', async ({
+  browser,
+  transport,
+}) => {
+  test.skip(transport === 'livekit', 'the page lays out the text, whichever transport carried it');
   const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
   const citizen = await newPerson(browser);
   await citizen.page.setViewportSize({ width: 320, height: 640 });

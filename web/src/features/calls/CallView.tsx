@@ -34,6 +34,8 @@ const NotJoined = lazyComponent(() => import('./NotJoined').then((m) => m.NotJoi
 const EndForEveryone = lazyComponent(() => import('./EndForEveryone').then((m) => m.EndForEveryone), ['calls']);
 // Opened by few, so not in the call page's first download; fetched once the call is shown.
 const DevicePanel = lazyComponent(() => import('./DevicePanel').then((m) => m.DevicePanel), ['calls']);
+// What a screen reader is told as the call changes (its chunk is the devices panel's).
+const CallAnnouncer = lazyComponent(() => import('./DevicePanel').then((m) => m.CallAnnouncer), ['calls']);
 
 interface CallViewProps {
   transport: CallTransport;
@@ -133,7 +135,7 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
   const barRef = useRef<HTMLDivElement>(null);
   const fit = useStageFit(stageRef, barRef);
   useEffect(() => {
-    DevicePanel.preload().catch(() => {});
+    CallAnnouncer.preload().catch(() => {});
   }, []);
   // A click on "Amtsraum" in the header would end the call: asked first (loaded after the call shows).
   const leaveQuestion = t('view.leaveQuestion');
@@ -175,18 +177,6 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
     setAudioBlocked(true);
   }, []);
 
-  // Who shares, said out loud when it starts and when it stops: the button's new name is read
-  // only to whoever pressed it, and the others' screen changes without a word.
-  const [shareSeen, setShareSeen] = useState(false);
-  if (focus && !shareSeen) setShareSeen(true);
-  const shareStatus = focus
-    ? focus.isSelf
-      ? t('view.ownScreen')
-      : t('view.screenStarted', { name: participantName(t, focus).name })
-    : shareSeen
-      ? t('view.screenStopped')
-      : '';
-
   const isClerk = self.role === 'clerk';
   const error = snapshot.error ?? actionError;
   // Once the citizen was here, they came: a reload or a lost connection of theirs is no no-show.
@@ -204,9 +194,9 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
         <PageHeading title={t('view.title')}>{t('view.heading')}</PageHeading>
         <ConnectionBanner state={snapshot.connection} />
         <EncryptionNotice snapshot={snapshot} />
-        <p className="visually-hidden" role="status" data-testid="share-status">
-          {shareStatus}
-        </p>
+        <Suspense fallback={null}>
+          <CallAnnouncer snapshot={snapshot} />
+        </Suspense>
       </div>
       {error && (
         <p className="callout callout--warning" role="alert">
@@ -301,25 +291,6 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
         )}
       </div>
 
-      {devicesOpen && (
-        <Suspense fallback={null}>
-          <DevicePanel
-            id={`${id}-devices`}
-            transport={transport}
-            onSwitched={onDeviceSwitched}
-            onSwitching={() => {
-              setActionError(null);
-            }}
-            onFailed={() => {
-              setActionError('media_failed');
-            }}
-            onClose={setDevicesOpen}
-          />
-        </Suspense>
-      )}
-
-      {tools?.invitePanel && invitesOpen && <div id={`${id}-invites`}>{tools.invitePanel}</div>}
-
       {isClerk && remotes.some((p) => p.role !== 'clerk') && (
         <section className="panel call__permissions" aria-labelledby={`${id}-perm`}>
           <h2 id={`${id}-perm`}>{t('permissions.heading')}</h2>
@@ -389,6 +360,22 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
             setDevicesOpen((open) => !open);
           }}
         />
+        {devicesOpen && (
+          <Suspense fallback={null}>
+            <DevicePanel
+              id={`${id}-devices`}
+              transport={transport}
+              onSwitched={onDeviceSwitched}
+              onSwitching={() => {
+                setActionError(null);
+              }}
+              onFailed={() => {
+                setActionError('media_failed');
+              }}
+              onClose={setDevicesOpen}
+            />
+          </Suspense>
+        )}
         {tools?.invitePanel && (
           <ControlButton
             icon="invite"
@@ -399,6 +386,11 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
               setInvitesOpen((open) => !open);
             }}
           />
+        )}
+        {tools?.invitePanel && invitesOpen && (
+          <div id={`${id}-invites`} className="call__invites">
+            {tools.invitePanel}
+          </div>
         )}
         <ControlButton
           icon="leave"

@@ -4,6 +4,9 @@ import { devicesOfKind } from './media/devices';
 import type { CallTransport } from './media/transport';
 import { useDeviceList } from './useLocalDevices';
 
+// In this chunk, loaded once the call shows: not in the call page's first download (its budget).
+export { CallAnnouncer } from './CallAnnouncer';
+
 /**
  * The call's choice of camera and microphone, opened by the bar's "Devices" button. It expands in
  * place, as a disclosure does (it is no dialog): Escape closes it and gives the focus back to that
@@ -28,9 +31,19 @@ export function DevicePanel({
 }) {
   const { t } = useTranslation('calls');
   const devices = useDeviceList(id);
-  // Into view once opened (above the bar, by the scroll padding the call sets).
+  // Into view once opened, with the bar it opens in: on a phone the panel alone came into view,
+  // and the "Devices" button, which has the focus, went below the screen's edge. Once more two
+  // frames later: the call refits its stage to the taller bar (useStageFit), and on a phone the
+  // bar then stops floating and follows the page.
   useEffect(() => {
-    document.getElementById(id)?.scrollIntoView({ block: 'nearest' });
+    const reveal = () => document.getElementById(id)?.parentElement?.scrollIntoView({ block: 'nearest' });
+    reveal();
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(reveal);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+    };
   }, [id]);
   const [chosen, setChosen] = useState<{ audioinput?: string; videoinput?: string }>({});
   const kinds = [

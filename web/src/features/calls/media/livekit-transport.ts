@@ -186,6 +186,9 @@ export class LivekitTransport implements CallTransport {
       RoomEvent.ParticipantDisconnected,
       RoomEvent.TrackSubscribed,
       RoomEvent.TrackUnsubscribed,
+      // A track the other side stops (a shared screen): LiveKit says "unsubscribed" while the
+      // publication still holds the track, and drops it only before this one.
+      RoomEvent.TrackUnpublished,
       RoomEvent.TrackMuted,
       RoomEvent.TrackUnmuted,
       RoomEvent.LocalTrackPublished,
