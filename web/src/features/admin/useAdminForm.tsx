@@ -7,7 +7,7 @@ import { message, problemMessage, useSay, type Message } from '../../lib/message
 import { ErrorSummary, useFieldErrors } from '../../ui/forms';
 import { isLostRight, LostRight, useSessionEnded } from '../../ui/LostRight';
 import { SECURITY_PATH } from './AdminGate';
-import { useLeaveGuard } from './useLeaveGuard';
+import { useLeaveGuard } from '../../ui/useLeaveGuard';
 
 /**
  * One admin form's state: field errors from the server's validation paths (each field's own

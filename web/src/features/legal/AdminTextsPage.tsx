@@ -16,6 +16,7 @@ import { Link, useParams } from '../../lib/router';
 import { keepWhileReloading, useLoad } from '../../lib/useLoad';
 import { useLanguageLabel } from '../../ui/LanguageOptions';
 import { NoRight, ToSignIn, useRefusal } from '../../ui/LostRight';
+import { useLeaveGuard } from '../../ui/useLeaveGuard';
 import { useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { NotFoundOr } from '../directory';
@@ -170,6 +171,9 @@ function PageEditor({
   const kind = text.kind as Exclude<TenantTextKind, 'faq'>;
   const defaults: Texts = text.defaultText ?? {};
   const [values, setValues] = useState<Texts>(() => ({ ...defaults, ...(text.text ?? {}) }));
+  // The texts as last saved (or loaded): typed otherwise, leaving the page asks first.
+  const [savedValues, setSavedValues] = useState(values);
+  useLeaveGuard(locales.some((locale) => !sameText(values[locale] ?? '', savedValues[locale] ?? '')));
   const isOwn = (locale: string) => (values[locale] ?? '') !== (defaults[locale] ?? '');
   const saveRef = useRef<HTMLButtonElement>(null);
   const { run, fail, view } = useSaving();
@@ -192,9 +196,11 @@ function PageEditor({
       return;
     }
     fields.setErrors({});
+    const sent = values;
     void run(
       async () => {
         await saveText(tenant, kind, parsed.data);
+        setSavedValues(sent);
         reload();
       },
       savedMessage,
@@ -254,6 +260,7 @@ function PageEditor({
               void run(async () => {
                 await resetText(tenant, kind);
                 setValues({ ...defaults });
+                setSavedValues({ ...defaults });
                 saveRef.current?.focus(); // the reset button goes: not <body>
                 reload();
               }, resetMessage)
@@ -301,6 +308,9 @@ function FaqEditor({
   const id = useId();
   const defaults: FaqLists = text.defaultFaq ?? {};
   const [lists, setLists] = useState<FaqLists>(() => ({ ...defaults, ...(text.faq ?? {}) }));
+  // The lists as last saved (or loaded): changed otherwise, leaving the page asks first.
+  const [savedLists, setSavedLists] = useState(lists);
+  useLeaveGuard(locales.some((locale) => !sameList(lists[locale] ?? [], savedLists[locale] ?? [])));
   const isOwn = (locale: string) => !sameList(lists[locale] ?? [], defaults[locale]);
   const addRefs = useRef<Record<string, HTMLButtonElement | null>>({});
   const saveRef = useRef<HTMLButtonElement>(null);
@@ -329,9 +339,11 @@ function FaqEditor({
       return;
     }
     fields.setErrors({});
+    const sent = lists;
     void run(
       async () => {
         await saveText(tenant, 'faq', parsed.data);
+        setSavedLists(sent);
         reload();
       },
       savedMessage,
@@ -494,6 +506,7 @@ function FaqEditor({
               void run(async () => {
                 await resetText(tenant, 'faq');
                 setLists({ ...defaults });
+                setSavedLists({ ...defaults });
                 saveRef.current?.focus(); // the reset button goes: not <body>
                 reload();
               }, resetMessage)

@@ -30,6 +30,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { CollisionChoice } from '../../ui/CollisionChoice';
 import { CollisionError } from '../../lib/collisions';
 import { isRefused, useRefusal } from '../../ui/LostRight';
+import { useLeaveGuard } from '../../ui/useLeaveGuard';
 import { NotFoundOr } from '../directory';
 import { AdminGate } from './AdminGate';
 import {
@@ -303,6 +304,9 @@ function ClerkPanel({
   const [texts, setTexts] = useState<Record<number, string>>(() =>
     Object.fromEntries(WEEKDAYS.map((d) => [d, rangesText(clerk.ranges, d)])),
   );
+  // The hours as last saved (or loaded): typed otherwise, leaving the page asks first.
+  const [savedTexts, setSavedTexts] = useState(texts);
+  useLeaveGuard(JSON.stringify(texts) !== JSON.stringify(savedTexts));
   const hoursChange = useCollidingChange(onChange);
   const absenceChange = useCollidingChange(onChange);
   // Removing an absence says how it went (a refusal was silent before), and the focus goes to what
@@ -355,7 +359,9 @@ function ClerkPanel({
     }
     hours.setErrors(errors);
     if (Object.keys(errors).length > 0) return;
+    const sent = texts;
     const result = await hoursChange.run((resolutions) => saveHours(refOf, clerk.staffId, { ranges, resolutions }));
+    if (result === true) setSavedTexts(sent);
     if (result !== true && result?.code === 'validation_failed') {
       hours.setErrors(Object.fromEntries(weekdayFields.map((f) => [f, message((tr) => tr('offer:hours.invalid'))])));
     }
@@ -486,6 +492,8 @@ function AbsenceForm({
   const { t } = useTranslation('offer');
   const fields = useFieldErrors(ABSENCE_FIELDS);
   const [draft, setDraft] = useState({ startsOn: '', endsOn: '', startsAtTime: '', endsAtTime: '', reason: '' });
+  // Anything entered and not added yet: leaving the page asks first.
+  useLeaveGuard(Object.values(draft).some((value) => value !== ''));
   const set = (key: AbsenceField) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
   const messageFor = (field: AbsenceField): Message => message((tr) => tr(`offer:absences.errors.${field}`));
 
@@ -607,6 +615,9 @@ function RulesForm({ refOf, rules }: { refOf: DepartmentRef; rules: BookingRules
   );
   const [failure, setFailure] = useState<Message | null>(null);
   const [saved, setSaved] = useState(false);
+  // The rules as last saved (or loaded): changed otherwise, leaving the page asks first.
+  const [savedDraft, setSavedDraft] = useState(draft);
+  useLeaveGuard(JSON.stringify(draft) !== JSON.stringify(savedDraft));
   const refusal = useRefusal();
   const summaryRef = useRef<HTMLDivElement>(null);
   const messageFor = (field: RuleField): Message => message((tr) => tr(`offer:rules.errors.${field}`));
@@ -637,8 +648,10 @@ function RulesForm({ refOf, rules }: { refOf: DepartmentRef; rules: BookingRules
       requestAnimationFrame(() => summaryRef.current?.focus());
       return;
     }
+    const sent = draft;
     try {
       await saveBookingRules(refOf, parsed.data);
+      setSavedDraft(sent);
       fields.setErrors({});
       setFailure(null);
       setSaved(true);
