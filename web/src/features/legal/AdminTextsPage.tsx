@@ -16,7 +16,7 @@ import { Link, useParams } from '../../lib/router';
 import { keepWhileReloading, useLoad } from '../../lib/useLoad';
 import { useLanguageLabel } from '../../ui/LanguageOptions';
 import { NoRight, ToSignIn, useRefusal } from '../../ui/LostRight';
-import { useLeaveGuard } from '../../ui/useLeaveGuard';
+import { useKeptDraft, useLeaveGuard } from '../../ui/useLeaveGuard';
 import { useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { NotFoundOr } from '../directory';
@@ -173,7 +173,9 @@ function PageEditor({
   const [values, setValues] = useState<Texts>(() => ({ ...defaults, ...(text.text ?? {}) }));
   // The texts as last saved (or loaded): typed otherwise, leaving the page asks first.
   const [savedValues, setSavedValues] = useState(values);
-  useLeaveGuard(locales.some((locale) => !sameText(values[locale] ?? '', savedValues[locale] ?? '')));
+  const unsaved = locales.some((locale) => !sameText(values[locale] ?? '', savedValues[locale] ?? ''));
+  useLeaveGuard(unsaved);
+  const restored = useKeptDraft(`text-${kind}`, unsaved, values, setValues);
   const isOwn = (locale: string) => (values[locale] ?? '') !== (defaults[locale] ?? '');
   const saveRef = useRef<HTMLButtonElement>(null);
   const { run, fail, view } = useSaving();
@@ -211,6 +213,7 @@ function PageEditor({
     <section aria-labelledby={`${id}-heading`} className="admin-text" data-testid={`admin-text-${kind}`}>
       <h2 id={`${id}-heading`}>{title}</h2>
       <p>{text.isDefault ? t('admin.isDefault') : t('admin.isOwn')}</p>
+      {restored}
       {locales.map((locale) => {
         const field = `text.${locale}`;
         const language = languageName(locale);

@@ -30,7 +30,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { CollisionChoice } from '../../ui/CollisionChoice';
 import { CollisionError } from '../../lib/collisions';
 import { isRefused, useRefusal } from '../../ui/LostRight';
-import { useLeaveGuard } from '../../ui/useLeaveGuard';
+import { useKeptDraft, useLeaveGuard } from '../../ui/useLeaveGuard';
 import { NotFoundOr } from '../directory';
 import { AdminGate } from './AdminGate';
 import {
@@ -306,7 +306,9 @@ function ClerkPanel({
   );
   // The hours as last saved (or loaded): typed otherwise, leaving the page asks first.
   const [savedTexts, setSavedTexts] = useState(texts);
-  useLeaveGuard(JSON.stringify(texts) !== JSON.stringify(savedTexts));
+  const unsavedHours = JSON.stringify(texts) !== JSON.stringify(savedTexts);
+  useLeaveGuard(unsavedHours);
+  const restoredHours = useKeptDraft(`hours-${clerk.staffId}`, unsavedHours, texts, setTexts);
   const hoursChange = useCollidingChange(onChange);
   const absenceChange = useCollidingChange(onChange);
   // Removing an absence says how it went (a refusal was silent before), and the focus goes to what
@@ -371,6 +373,7 @@ function ClerkPanel({
     <article className="panel offer-clerk" aria-labelledby={headingId} data-testid={`clerk-${clerk.staffId}`}>
       <h3 id={headingId}>{clerk.name}</h3>
       <form noValidate onSubmit={(e) => void saveHoursNow(e)}>
+        {restoredHours}
         <p className="field__hint">{t('hours.hint')}</p>
         <div className="offer-hours">
           {WEEKDAYS.map((d) => (
@@ -617,7 +620,9 @@ function RulesForm({ refOf, rules }: { refOf: DepartmentRef; rules: BookingRules
   const [saved, setSaved] = useState(false);
   // The rules as last saved (or loaded): changed otherwise, leaving the page asks first.
   const [savedDraft, setSavedDraft] = useState(draft);
-  useLeaveGuard(JSON.stringify(draft) !== JSON.stringify(savedDraft));
+  const unsavedRules = JSON.stringify(draft) !== JSON.stringify(savedDraft);
+  useLeaveGuard(unsavedRules);
+  const restored = useKeptDraft('rules', unsavedRules, draft, setDraft);
   const refusal = useRefusal();
   const summaryRef = useRef<HTMLDivElement>(null);
   const messageFor = (field: RuleField): Message => message((tr) => tr(`offer:rules.errors.${field}`));
@@ -686,6 +691,7 @@ function RulesForm({ refOf, rules }: { refOf: DepartmentRef; rules: BookingRules
 
   return (
     <form noValidate onSubmit={(e) => void submit(e)} data-testid="rules-form">
+      {restored}
       {refusal.notice}
       <ErrorSummary
         ref={summaryRef}
