@@ -182,10 +182,10 @@ export default defineConfig({
             // the audit page's and the CSV export's: 1.7 kB in `app`), and the words of their data
             // (audit-details.ts); and the invite roles' names in both languages (invite-roles.ts), which
             // only the invite, call and console pages read; and the question before a page is left
-            // (lib/leave-guard.ts), which the admin's forms and a running call load.
+            // (lib/leave-guard.ts, ui/useLeaveGuard.tsx), which the admin's forms and a running call load.
             {
               name: 'app',
-              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|invitee|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk|live-client|knock|office-clock)\.api\.ts|invite-roles\.ts|audit-actions\.ts|audit-details\.ts|office-text\.ts|person-name-schema\.ts|chime\.ts|leave-guard\.ts|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|useReloadWhenShown\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
+              test: /(web[\\/]src[\\/](lib|ui)|shared[\\/]src)[\\/](?!(appointments|invites|invitee|staff|staff-responses|mailbox|health|organisation|security|offer|accounts|legal|legal-links|audit|devices|hybrid|onsite-staff|kiosk|live-client|knock|office-clock)\.api\.ts|invite-roles\.ts|audit-actions\.ts|audit-details\.ts|office-text\.ts|person-name-schema\.ts|chime\.ts|leave-guard\.ts|useLeaveGuard\.tsx|SubmitForm\.tsx|calendar\.ts|session-ended\.ts|useReloadWhenShown\.ts|collisions\.ts|CollisionChoice\.tsx|LostRight\.tsx|QrCode\.tsx)/,
             },
           ],
         },

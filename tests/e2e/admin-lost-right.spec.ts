@@ -205,6 +205,8 @@ test('the services page says plainly that the right was taken when a service is 
   // The way on is the next stop of the keyboard.
   await page.keyboard.press('Tab');
   await expect(notice.getByRole('link', { name: 'Zu Ihrer Startseite' })).toBeFocused();
+  // The form's typing is not saved: leaving asks first (admin-unsaved.spec.ts); the admin leaves.
+  page.once('dialog', (dialog) => void dialog.accept());
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/staff$/);
 

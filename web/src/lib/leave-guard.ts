@@ -1,12 +1,14 @@
-// Asking before a page is left by one of its own links: the admin's forms with changes not saved
-// yet (features/admin/useLeaveGuard.ts) and a running call (features/calls/CallView.tsx), which a
-// click on "Amtsraum" in the header would otherwise end. Links that open a new tab, downloads and
-// jumps within the page are let through unasked. The waiting room asks in a dialog of its own, in
-// the citizen's language (features/visits/LeaveQuestion.tsx): `ask`, answered later.
+// Asking before a page is left by one of its own links or the browser's Back and Forward: the
+// admin's forms with changes not saved yet (ui/useLeaveGuard.ts) and a running call
+// (features/calls/CallView.tsx), which a click on "Amtsraum" in the header would otherwise end.
+// Links that open a new tab, downloads and jumps within the page are let through unasked. The
+// waiting room asks in a dialog of its own, in the citizen's language
+// (features/visits/LeaveQuestion.tsx): `ask`, answered later.
 
 interface Guard {
   question: string;
   unload: boolean;
+  history: boolean;
   ask?: (link: HTMLAnchorElement) => Promise<boolean>;
 }
 
@@ -46,6 +48,31 @@ function onClick(event: MouseEvent) {
   });
 }
 
+/** The little of the Navigation API used here (not yet in TypeScript's DOM types). */
+interface TraverseEvent extends Event {
+  navigationType: string;
+  cancelable: boolean;
+  destination: { url: string };
+}
+type NavigationTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+const navigation = (window as { navigation?: NavigationTarget }).navigation;
+
+/**
+ * Back or Forward within the app. Asked before the address changes: by the time of `popstate`, the
+ * router (whose listener came first) has already shown the other page, and React renders a
+ * `popstate`'s update at once, so the form and its typing would be gone. "Cancel" stays, address
+ * and all. A browser without the Navigation API, or one that lets a page cancel Back only once
+ * per click or key press in it (Chromium), goes back unasked.
+ */
+function onNavigate(event: Event) {
+  const traverse = event as TraverseEvent;
+  if (traverse.navigationType !== 'traverse' || !traverse.cancelable) return;
+  const guard = guards.filter((each) => each.history).pop();
+  const to = new URL(traverse.destination.url);
+  if (!guard || (to.pathname === window.location.pathname && to.search === window.location.search)) return;
+  if (!window.confirm(guard.question)) event.preventDefault();
+}
+
 /** Reloading, closing the tab or typing another address: the browser's own question. */
 function onBeforeUnload(event: BeforeUnloadEvent) {
   if (!guards.some((guard) => guard.unload)) return;
@@ -56,14 +83,24 @@ function onBeforeUnload(event: BeforeUnloadEvent) {
 
 /**
  * Until the returned function is called, leaving the page by one of its links asks `question`
- * first (or `ask`, whose answer true follows the link); with `unload`, the browser also asks
- * before the tab is reloaded or closed.
+ * first (or `ask`, whose answer true follows the link); with `history`, so do the browser's Back
+ * and Forward (within the app), and with `unload`, the browser asks before the tab is reloaded or
+ * closed.
  */
-export function guardLeaving(question: string, options: { unload?: boolean; ask?: Guard['ask'] } = {}): () => void {
-  const guard: Guard = { question, unload: options.unload ?? false, ask: options.ask };
+export function guardLeaving(
+  question: string,
+  options: { unload?: boolean; history?: boolean; ask?: Guard['ask'] } = {},
+): () => void {
+  const guard: Guard = {
+    question,
+    unload: options.unload ?? false,
+    history: options.history ?? false,
+    ask: options.ask,
+  };
   if (guards.length === 0) {
     window.addEventListener('click', onClick, true);
     window.addEventListener('beforeunload', onBeforeUnload);
+    navigation?.addEventListener('navigate', onNavigate);
   }
   guards.push(guard);
   return () => {
@@ -72,5 +109,6 @@ export function guardLeaving(question: string, options: { unload?: boolean; ask?
     if (guards.length > 0) return;
     window.removeEventListener('click', onClick, true);
     window.removeEventListener('beforeunload', onBeforeUnload);
+    navigation?.removeEventListener('navigate', onNavigate);
   };
 }

@@ -5,6 +5,7 @@ import type { ApiError } from '../lib/api';
 import type { LoadState } from '../lib/useLoad';
 import { Link, Navigate, useLocation, useNavigate } from '../lib/router';
 import { signInPage, signInState } from '../lib/session-ended';
+import { keepUnsavedDrafts } from './useLeaveGuard';
 
 /**
  * Whether an admin page's action was refused because the right it needs was taken away while the
@@ -74,7 +75,8 @@ export function ToSignIn({ ended = false }: { ended?: boolean }) {
 
 /**
  * For an action's failure on a staff page: a session ended meanwhile (signed out elsewhere, the
- * account deactivated) goes to the sign-in page, which says so, and back to this page after it.
+ * account deactivated) goes to the sign-in page, which says so, and back to this page after it,
+ * where the admin forms' changes not saved yet are filled in again (`useKeptDraft`).
  * True when that was the failure.
  */
 export function useSessionEnded(): (error: ApiError) => boolean {
@@ -82,6 +84,7 @@ export function useSessionEnded(): (error: ApiError) => boolean {
   const location = useLocation();
   return (error) => {
     if (error.code !== 'unauthorized') return false;
+    keepUnsavedDrafts();
     void navigate(signInPage(location.pathname), { replace: true, state: signInState(location, true) });
     return true;
   };

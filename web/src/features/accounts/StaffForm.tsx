@@ -6,6 +6,7 @@ import { message, problemMessage, type Message } from '../../lib/message';
 import { useLocalize } from '../../lib/useLocalize';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { useRefusal } from '../../ui/LostRight';
+import { useKeptDraft, useLeaveGuard } from '../../ui/useLeaveGuard';
 import { LanguageChecks } from './parts';
 
 type FieldName = 'name' | 'email' | 'roles';
@@ -64,8 +65,21 @@ export function StaffForm({
   // A refusal for a lost right is shown anew (and focused) at each refused save.
   const refusal = useRefusal();
   const summaryRef = useRef<HTMLDivElement>(null);
+  // Typed into since it opened or was last sent: leaving the page asks first.
+  const [unsaved, setUnsaved] = useState(false);
+  useLeaveGuard(unsaved);
+  // Only a new person's invitation is kept over a new sign-in: an edit form is closed then.
+  const restored = useKeptDraft(initial ? `staff-${initial.email}` : 'staff-invite', unsaved, values, (draft) => {
+    setValues({
+      ...draft,
+      languages: draft.languages.filter((language) => typeof language === 'string'),
+      roles: draft.roles.filter((role) => typeof role?.departmentId === 'string' && typeof role.role === 'string'),
+    });
+    setUnsaved(true);
+  });
   const change = (patch: Partial<StaffFormValues>) => {
     setValues((current) => ({ ...current, ...patch }));
+    setUnsaved(true);
   };
 
   const show = (found: FieldErrors<FieldName>, formFailure: Message | null) => {
@@ -89,6 +103,7 @@ export function StaffForm({
     setSubmitting(true);
     try {
       await onSubmit(parsed.data);
+      setUnsaved(false);
       setErrors({});
       setFailure(null);
       refusal.clear();
@@ -121,6 +136,7 @@ export function StaffForm({
           titleElement="p"
         />
       )}
+      {restored}
       <Field fields={fields} field="name" label={t('staff.form.name')} hint={t('staff.form.nameHint')}>
         {(control) => (
           <input

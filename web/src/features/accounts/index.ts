@@ -5,5 +5,5 @@ import { lazyComponent } from '../../lib/lazy-component';
 
 export const AccountsPage = lazyComponent(
   () => import('./AccountsPage').then((m) => m.AccountsPage),
-  ['accounts', 'moreErrors'],
+  ['accounts', 'moreErrors', 'admin'],
 );

@@ -14,6 +14,7 @@ import { ContactInputs } from './AdminTenantPage';
 import { ClosuresEditor } from './ClosuresEditor';
 import { HoursEditor } from './HoursEditor';
 import { OnsiteSettings } from './OnsiteSettings';
+import { useKeptDraft } from '../../ui/useLeaveGuard';
 import { FormSummary, SavedStatus, useAdminForm } from './useAdminForm';
 import './admin.css';
 
@@ -153,6 +154,45 @@ function DepartmentSettings({
   const [doorPolicy, setDoorPolicy] = useState<DoorPolicy>(department.doorPolicy);
   const [queueCap, setQueueCap] = useState(String(department.queueCap));
   const [avg, setAvg] = useState(String(department.avgHandlingMinutes));
+  const restored = useKeptDraft(
+    'settings',
+    form.unsaved,
+    {
+      nameDe,
+      nameEn,
+      descriptionDe,
+      descriptionEn,
+      atDe,
+      toDe,
+      atEn,
+      toEn,
+      phone,
+      email,
+      address,
+      room,
+      doorPolicy,
+      queueCap,
+      avg,
+    },
+    (draft) => {
+      setNameDe(draft.nameDe);
+      setNameEn(draft.nameEn);
+      setDescriptionDe(draft.descriptionDe);
+      setDescriptionEn(draft.descriptionEn);
+      setAtDe(draft.atDe);
+      setToDe(draft.toDe);
+      setAtEn(draft.atEn);
+      setToEn(draft.toEn);
+      setPhone(draft.phone);
+      setEmail(draft.email);
+      setAddress(draft.address);
+      setRoom(draft.room);
+      setDoorPolicy(draft.doorPolicy);
+      setQueueCap(draft.queueCap);
+      setAvg(draft.avg);
+      form.edited();
+    },
+  );
 
   const localized = (de: string, en: string) => ({ de: de.trim(), ...(en.trim() ? { en: en.trim() } : {}) });
   const forms = (at: string, to: string) => (at.trim() && to.trim() ? { at: at.trim(), to: to.trim() } : null);
@@ -195,6 +235,7 @@ function DepartmentSettings({
       <h2 id="department-settings">{t('department.settingsHeading')}</h2>
       <form className="panel" noValidate onSubmit={(e) => void submit(e)} onChange={form.edited}>
         <FormSummary form={form} />
+        {restored}
         <Field fields={fields} field="name" label={t('department.nameDe')}>
           {(control) => <input type="text" {...control} value={nameDe} onChange={(e) => setNameDe(e.target.value)} />}
         </Field>

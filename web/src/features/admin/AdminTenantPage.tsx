@@ -18,6 +18,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { AdminLoad } from './AdminGate';
 import { createDepartment, tenantBase, updateTenantSettings, useTenantDepartments, useTenantSettings } from './api';
 import { ClosuresEditor } from './ClosuresEditor';
+import { useKeptDraft } from '../../ui/useLeaveGuard';
 import { FormSummary, SavedStatus, useAdminForm } from './useAdminForm';
 import './admin.css';
 
@@ -103,6 +104,23 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
   const [phone, setPhone] = useState(settings.contact.phone ?? '');
   const [email, setEmail] = useState(settings.contact.email ?? '');
   const [address, setAddress] = useState(settings.contact.address ?? '');
+  const restored = useKeptDraft(
+    'settings',
+    form.unsaved,
+    { name, logoUrl, brandColor, timeZone, locales, stateCode, phone, email, address },
+    (draft) => {
+      setName(draft.name);
+      setLogoUrl(draft.logoUrl);
+      setBrandColor(draft.brandColor);
+      setTimeZone(draft.timeZone);
+      setLocales(draft.locales.filter((locale) => typeof locale === 'string'));
+      setStateCode(draft.stateCode);
+      setPhone(draft.phone);
+      setEmail(draft.email);
+      setAddress(draft.address);
+      form.edited();
+    },
+  );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -137,6 +155,7 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
         data-testid="tenant-settings"
       >
         <FormSummary form={form} />
+        {restored}
         <Field fields={fields} field="name" label={t('tenant.name')}>
           {(control) => <input type="text" {...control} value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
@@ -284,6 +303,13 @@ function CreateDepartment({ tenant }: { tenant: string }) {
   const [nameDe, setNameDe] = useState('');
   const [nameEn, setNameEn] = useState('');
   const [description, setDescription] = useState('');
+  const restored = useKeptDraft('new-department', form.unsaved, { slug, nameDe, nameEn, description }, (draft) => {
+    setSlug(draft.slug);
+    setNameDe(draft.nameDe);
+    setNameEn(draft.nameEn);
+    setDescription(draft.description);
+    form.edited();
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -309,6 +335,7 @@ function CreateDepartment({ tenant }: { tenant: string }) {
     >
       <h3 id="create-department">{t('tenant.createHeading')}</h3>
       <FormSummary form={form} />
+      {restored}
       <Field fields={fields} field="slug" label={t('tenant.slug')} hint={t('tenant.slugHint')}>
         {(control) => (
           <input type="text" {...control} value={slug} spellCheck={false} onChange={(e) => setSlug(e.target.value)} />

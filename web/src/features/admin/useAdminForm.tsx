@@ -7,7 +7,7 @@ import { message, problemMessage, useSay, type Message } from '../../lib/message
 import { ErrorSummary, useFieldErrors } from '../../ui/forms';
 import { isLostRight, LostRight, useSessionEnded } from '../../ui/LostRight';
 import { SECURITY_PATH } from './AdminGate';
-import { useLeaveGuard } from './useLeaveGuard';
+import { useLeaveGuard } from '../../ui/useLeaveGuard';
 
 /**
  * One admin form's state: field errors from the server's validation paths (each field's own
@@ -125,7 +125,7 @@ export function useAdminForm<F extends string>(order: readonly F[]) {
   /** The admin changed something in the form: until it is saved, leaving the page asks first. */
   const edited = () => setUnsaved(true);
 
-  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail, reject, clear, edited };
+  return { fields, failure, saved, busy, run, failedAt, secondFactor, lostRight, fail, reject, clear, edited, unsaved };
 }
 
 export type AdminForm<F extends string> = ReturnType<typeof useAdminForm<F>>;

@@ -16,6 +16,7 @@ import { Link, useParams } from '../../lib/router';
 import { keepWhileReloading, useLoad } from '../../lib/useLoad';
 import { useLanguageLabel } from '../../ui/LanguageOptions';
 import { NoRight, ToSignIn, useRefusal } from '../../ui/LostRight';
+import { useKeptDraft, useLeaveGuard } from '../../ui/useLeaveGuard';
 import { useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { NotFoundOr } from '../directory';
@@ -170,6 +171,11 @@ function PageEditor({
   const kind = text.kind as Exclude<TenantTextKind, 'faq'>;
   const defaults: Texts = text.defaultText ?? {};
   const [values, setValues] = useState<Texts>(() => ({ ...defaults, ...(text.text ?? {}) }));
+  // The texts as last saved (or loaded): typed otherwise, leaving the page asks first.
+  const [savedValues, setSavedValues] = useState(values);
+  const unsaved = locales.some((locale) => !sameText(values[locale] ?? '', savedValues[locale] ?? ''));
+  useLeaveGuard(unsaved);
+  const restored = useKeptDraft(`text-${kind}`, unsaved, values, setValues);
   const isOwn = (locale: string) => (values[locale] ?? '') !== (defaults[locale] ?? '');
   const saveRef = useRef<HTMLButtonElement>(null);
   const { run, fail, view } = useSaving();
@@ -192,9 +198,11 @@ function PageEditor({
       return;
     }
     fields.setErrors({});
+    const sent = values;
     void run(
       async () => {
         await saveText(tenant, kind, parsed.data);
+        setSavedValues(sent);
         reload();
       },
       savedMessage,
@@ -205,6 +213,7 @@ function PageEditor({
     <section aria-labelledby={`${id}-heading`} className="admin-text" data-testid={`admin-text-${kind}`}>
       <h2 id={`${id}-heading`}>{title}</h2>
       <p>{text.isDefault ? t('admin.isDefault') : t('admin.isOwn')}</p>
+      {restored}
       {locales.map((locale) => {
         const field = `text.${locale}`;
         const language = languageName(locale);
@@ -254,6 +263,7 @@ function PageEditor({
               void run(async () => {
                 await resetText(tenant, kind);
                 setValues({ ...defaults });
+                setSavedValues({ ...defaults });
                 saveRef.current?.focus(); // the reset button goes: not <body>
                 reload();
               }, resetMessage)
@@ -301,6 +311,9 @@ function FaqEditor({
   const id = useId();
   const defaults: FaqLists = text.defaultFaq ?? {};
   const [lists, setLists] = useState<FaqLists>(() => ({ ...defaults, ...(text.faq ?? {}) }));
+  // The lists as last saved (or loaded): changed otherwise, leaving the page asks first.
+  const [savedLists, setSavedLists] = useState(lists);
+  useLeaveGuard(locales.some((locale) => !sameList(lists[locale] ?? [], savedLists[locale] ?? [])));
   const isOwn = (locale: string) => !sameList(lists[locale] ?? [], defaults[locale]);
   const addRefs = useRef<Record<string, HTMLButtonElement | null>>({});
   const saveRef = useRef<HTMLButtonElement>(null);
@@ -329,9 +342,11 @@ function FaqEditor({
       return;
     }
     fields.setErrors({});
+    const sent = lists;
     void run(
       async () => {
         await saveText(tenant, 'faq', parsed.data);
+        setSavedLists(sent);
         reload();
       },
       savedMessage,
@@ -494,6 +509,7 @@ function FaqEditor({
               void run(async () => {
                 await resetText(tenant, 'faq');
                 setLists({ ...defaults });
+                setSavedLists({ ...defaults });
                 saveRef.current?.focus(); // the reset button goes: not <body>
                 reload();
               }, resetMessage)

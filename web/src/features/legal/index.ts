@@ -10,7 +10,7 @@ export const LegalPage = lazyComponent(() => import('./LegalPage').then((m) => m
 export const LegalFooter = lazyComponent(() => import('./LegalFooter').then((m) => m.LegalFooter), []);
 export const AdminTextsPage = lazyComponent(
   () => import('./AdminTextsPage').then((m) => m.AdminTextsPage),
-  ['legal', 'moreErrors'],
+  ['legal', 'moreErrors', 'admin'],
 );
 /** A page whose address names no municipality (an appointment's) names it for the footer's links. */
 export { useFooterTenant } from './footer-tenant';

@@ -30,6 +30,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { CollisionChoice } from '../../ui/CollisionChoice';
 import { CollisionError } from '../../lib/collisions';
 import { isRefused, useRefusal } from '../../ui/LostRight';
+import { useKeptDraft, useLeaveGuard } from '../../ui/useLeaveGuard';
 import { NotFoundOr } from '../directory';
 import { AdminGate } from './AdminGate';
 import {
@@ -303,6 +304,11 @@ function ClerkPanel({
   const [texts, setTexts] = useState<Record<number, string>>(() =>
     Object.fromEntries(WEEKDAYS.map((d) => [d, rangesText(clerk.ranges, d)])),
   );
+  // The hours as last saved (or loaded): typed otherwise, leaving the page asks first.
+  const [savedTexts, setSavedTexts] = useState(texts);
+  const unsavedHours = JSON.stringify(texts) !== JSON.stringify(savedTexts);
+  useLeaveGuard(unsavedHours);
+  const restoredHours = useKeptDraft(`hours-${clerk.staffId}`, unsavedHours, texts, setTexts);
   const hoursChange = useCollidingChange(onChange);
   const absenceChange = useCollidingChange(onChange);
   // Removing an absence says how it went (a refusal was silent before), and the focus goes to what
@@ -355,7 +361,9 @@ function ClerkPanel({
     }
     hours.setErrors(errors);
     if (Object.keys(errors).length > 0) return;
+    const sent = texts;
     const result = await hoursChange.run((resolutions) => saveHours(refOf, clerk.staffId, { ranges, resolutions }));
+    if (result === true) setSavedTexts(sent);
     if (result !== true && result?.code === 'validation_failed') {
       hours.setErrors(Object.fromEntries(weekdayFields.map((f) => [f, message((tr) => tr('offer:hours.invalid'))])));
     }
@@ -365,6 +373,7 @@ function ClerkPanel({
     <article className="panel offer-clerk" aria-labelledby={headingId} data-testid={`clerk-${clerk.staffId}`}>
       <h3 id={headingId}>{clerk.name}</h3>
       <form noValidate onSubmit={(e) => void saveHoursNow(e)}>
+        {restoredHours}
         <p className="field__hint">{t('hours.hint')}</p>
         <div className="offer-hours">
           {WEEKDAYS.map((d) => (
@@ -486,6 +495,8 @@ function AbsenceForm({
   const { t } = useTranslation('offer');
   const fields = useFieldErrors(ABSENCE_FIELDS);
   const [draft, setDraft] = useState({ startsOn: '', endsOn: '', startsAtTime: '', endsAtTime: '', reason: '' });
+  // Anything entered and not added yet: leaving the page asks first.
+  useLeaveGuard(Object.values(draft).some((value) => value !== ''));
   const set = (key: AbsenceField) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
   const messageFor = (field: AbsenceField): Message => message((tr) => tr(`offer:absences.errors.${field}`));
 
@@ -607,6 +618,11 @@ function RulesForm({ refOf, rules }: { refOf: DepartmentRef; rules: BookingRules
   );
   const [failure, setFailure] = useState<Message | null>(null);
   const [saved, setSaved] = useState(false);
+  // The rules as last saved (or loaded): changed otherwise, leaving the page asks first.
+  const [savedDraft, setSavedDraft] = useState(draft);
+  const unsavedRules = JSON.stringify(draft) !== JSON.stringify(savedDraft);
+  useLeaveGuard(unsavedRules);
+  const restored = useKeptDraft('rules', unsavedRules, draft, setDraft);
   const refusal = useRefusal();
   const summaryRef = useRef<HTMLDivElement>(null);
   const messageFor = (field: RuleField): Message => message((tr) => tr(`offer:rules.errors.${field}`));
@@ -637,8 +653,10 @@ function RulesForm({ refOf, rules }: { refOf: DepartmentRef; rules: BookingRules
       requestAnimationFrame(() => summaryRef.current?.focus());
       return;
     }
+    const sent = draft;
     try {
       await saveBookingRules(refOf, parsed.data);
+      setSavedDraft(sent);
       fields.setErrors({});
       setFailure(null);
       setSaved(true);
@@ -673,6 +691,7 @@ function RulesForm({ refOf, rules }: { refOf: DepartmentRef; rules: BookingRules
 
   return (
     <form noValidate onSubmit={(e) => void submit(e)} data-testid="rules-form">
+      {restored}
       {refusal.notice}
       <ErrorSummary
         ref={summaryRef}

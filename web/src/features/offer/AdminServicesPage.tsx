@@ -20,6 +20,7 @@ import { useReloadWhenShown } from '../../lib/useReloadWhenShown';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { isRefused, useRefusal } from '../../ui/LostRight';
+import { useLeaveGuard } from '../../ui/useLeaveGuard';
 import { NotFoundOr } from '../directory';
 import { AdminGate } from './AdminGate';
 import { archiveService, createService, reorderServices, updateService, useServices, type DepartmentRef } from './api';
@@ -361,7 +362,10 @@ function ServiceForm({
     'onlineUrl',
   ];
   const fields = useFieldErrors<string>(order);
-  const [draft, setDraft] = useState<Draft>(() => draftOf(service, locales));
+  const [opened] = useState<Draft>(() => draftOf(service, locales));
+  const [draft, setDraft] = useState<Draft>(opened);
+  // Changed since the form opened: leaving the page asks first (a save closes the form).
+  useLeaveGuard(JSON.stringify(draft) !== JSON.stringify(opened));
   const [slugTouched, setSlugTouched] = useState(Boolean(service));
   const [failure, setFailure] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);

@@ -5,9 +5,9 @@ import { lazyComponent } from '../../lib/lazy-component';
 const pages = () => import('./pages');
 export const AdminServicesPage = lazyComponent(
   () => pages().then((m) => m.AdminServicesPage),
-  ['offer', 'collisions', 'moreErrors'],
+  ['offer', 'collisions', 'moreErrors', 'admin'],
 );
 export const AdminAvailabilityPage = lazyComponent(
   () => pages().then((m) => m.AdminAvailabilityPage),
-  ['offer', 'collisions', 'moreErrors'],
+  ['offer', 'collisions', 'moreErrors', 'admin'],
 );
