@@ -55,7 +55,8 @@ interface TraverseEvent extends Event {
   destination: { url: string };
 }
 type NavigationTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
-const navigation = (window as { navigation?: NavigationTarget }).navigation;
+// Read when a guard is set, not on import: the module is also imported where there is no window (unit tests).
+const navigation = () => (window as { navigation?: NavigationTarget }).navigation;
 
 /**
  * Back or Forward within the app. Asked before the address changes: by the time of `popstate`, the
@@ -100,7 +101,7 @@ export function guardLeaving(
   if (guards.length === 0) {
     window.addEventListener('click', onClick, true);
     window.addEventListener('beforeunload', onBeforeUnload);
-    navigation?.addEventListener('navigate', onNavigate);
+    navigation()?.addEventListener('navigate', onNavigate);
   }
   guards.push(guard);
   return () => {
@@ -109,6 +110,6 @@ export function guardLeaving(
     if (guards.length > 0) return;
     window.removeEventListener('click', onClick, true);
     window.removeEventListener('beforeunload', onBeforeUnload);
-    navigation?.removeEventListener('navigate', onNavigate);
+    navigation()?.removeEventListener('navigate', onNavigate);
   };
 }
