@@ -141,11 +141,13 @@ export const SlotsResponseSchema = z.object({
 });
 export type SlotsResponse = z.infer<typeof SlotsResponseSchema>;
 
-const BookingFieldsSchema = z.object({
+// Pure: only the server parses bookings; pages that read appointments leave these (and the
+// name rules) out of their download.
+const BookingFieldsSchema = /* @__PURE__ */ z.object({
   services: ServiceSlugsSchema,
   persons: z.int().check(z.gte(1, 'at least one person'), z.lte(20, 'at most 20 persons')),
   startsAt: IsoInstantSchema,
-  name: personName(80, 'please enter your name'),
+  name: /* @__PURE__ */ personName(80, 'please enter your name'),
   phone: z.optional(phoneNumber(40)),
   language: LanguageTagSchema,
   interpreterLanguage: z.optional(LanguageTagSchema),
@@ -162,14 +164,16 @@ const EmailSchema = z.pipe(
 );
 
 /** `POST /api/tenants/:tenant/departments/:department/appointments` (a citizen books). */
-export const BookingRequestSchema = z.extend(BookingFieldsSchema, {
+export const BookingRequestSchema = /* @__PURE__ */ z.extend(BookingFieldsSchema, {
   email: EmailSchema,
   consent: z.literal(true, CONSENT_MESSAGE),
 });
 export type BookingRequest = z.infer<typeof BookingRequestSchema>;
 
 /** `POST /api/staff/departments/:departmentId/appointments` (a clerk books for someone who phoned in). */
-export const StaffBookingRequestSchema = z.extend(BookingFieldsSchema, { email: z.optional(EmailSchema) });
+export const StaffBookingRequestSchema = /* @__PURE__ */ z.extend(BookingFieldsSchema, {
+  email: z.optional(EmailSchema),
+});
 export type StaffBookingRequest = z.infer<typeof StaffBookingRequestSchema>;
 
 export const APPOINTMENT_STATES = ['booked', 'cancelled', 'arrived', 'done', 'no_show'] as const;

@@ -16,6 +16,15 @@ export const PERSON_NAME_MESSAGES: Record<PersonNameProblem, string> = {
   noVisible: 'a name needs visible letters or digits',
 };
 
+/**
+ * Said of a name or text with more than four marks on one letter ("Zalgo"): such a stack paints
+ * over the lines above and below it, over the other names in a clerk's queue. Real writing puts at
+ * most four on a letter (Hebrew with vowel points and cantillation, Vietnamese decomposed). Here
+ * and not in person-name.ts, whose bytes the door page carries (issue 14); office-text.ts uses it.
+ */
+export const STACKED_MARKS_MESSAGE = 'stacked marks';
+export const STACKED_MARKS = /[\p{Mn}\p{Me}]{5}/u;
+
 /** A required name or label of at most `max` characters; `required` is the message when it is empty. */
 export function personName(max: number, required: string) {
   return z.string().check(
@@ -27,7 +36,8 @@ export function personName(max: number, required: string) {
         return;
       }
       const problem = personNameProblem(text);
-      if (problem) ctx.addIssue({ code: 'custom', message: PERSON_NAME_MESSAGES[problem] });
+      const message = problem ? PERSON_NAME_MESSAGES[problem] : STACKED_MARKS.test(text) && STACKED_MARKS_MESSAGE;
+      if (message) ctx.addIssue({ code: 'custom', message });
     }),
   );
 }

@@ -8,6 +8,7 @@ import {
   ONSITE_LOCATION_FIRST,
   ONSITE_LOCATION_IN_USE,
   PERSON_NAME_MESSAGES,
+  STACKED_MARKS_MESSAGE,
   isStaffWordedCode,
   retryWait,
   TAKEN_MESSAGES,
@@ -411,6 +412,10 @@ export const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   [PERSON_NAME_MESSAGES.invisible]: {
     de: 'Ein Name darf keine unsichtbaren Zeichen enthalten.',
     en: 'A name must not contain invisible characters.',
+  },
+  [STACKED_MARKS_MESSAGE]: {
+    de: 'Bitte ohne so viele Akzente übereinander auf einem Buchstaben: sie verdecken andere Zeilen.',
+    en: 'Please leave out stacks of accents on one letter: they cover other lines.',
   },
   [PERSON_NAME_MESSAGES.noVisible]: {
     de: 'Ein Name braucht sichtbare Buchstaben oder Ziffern.',

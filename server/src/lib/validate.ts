@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors.js';
-import { controlOrDirectionMessage } from '@amtsraum/shared';
+import { controlOrDirectionMessage, STACKED_MARKS, STACKED_MARKS_MESSAGE } from '@amtsraum/shared';
 import { fieldIssueMessages } from './messages.js';
 
 /**
@@ -33,15 +33,17 @@ export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown)
  * reason) others read: every text in the parsed value also without control characters and
  * characters that reorder it (embeddings, overrides, isolates: a note could read differently in
  * the console, the mail or the page than what was stored), each refused at its field, by the
- * rules of office texts (shared `controlOrDirectionMessage`). Checked here, not in `plainText`, which the door
+ * rules of office texts (shared `controlOrDirectionMessage`); and without more marks stacked on one
+ * letter than any writing needs (shared STACKED_MARKS: "Zalgo" text paints over the console's
+ * other rows), as names have it in their schema. Checked here, not in `plainText`, which the door
  * page loads and which has no room to grow there (web/vite.config.ts, issue 14); names, labels,
- * the chat and admins' texts have these rules in their shared schemas already.
+ * the chat and admins' texts have the control and direction rules in their shared schemas already.
  */
 export function parseTextInput<S extends z.core.$ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = parseInput(schema, value);
   const errors: { path: string; message: string; localized: ReturnType<typeof fieldIssueMessages> }[] = [];
   visitTexts(parsed, [], (text, path) => {
-    const message = controlOrDirectionMessage(text);
+    const message = controlOrDirectionMessage(text) ?? (STACKED_MARKS.test(text) ? STACKED_MARKS_MESSAGE : null);
     if (message)
       errors.push({
         path: path.join('.') || '(body)',

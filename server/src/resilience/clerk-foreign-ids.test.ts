@@ -101,9 +101,7 @@ describe.each(databaseKinds)('a clerk and the things of other offices on %s', (k
       for (const route of routes) {
         const param = /:(visitId|appointmentId|inviteId|guestId)\b/.exec(route.path)![1] as keyof typeof target.ids;
         for (const id of target.ids[param]) {
-          const path = route.path
-            .replace(':departmentId', attacker.department.id)
-            .replace(`:${param}`, id);
+          const path = route.path.replace(':departmentId', attacker.department.id).replace(`:${param}`, id);
           const last = route.path.split('/').at(-1)!;
           const body = route.method === 'GET' ? undefined : (BODIES[last] ?? {});
           const response = await attacker.clerk.request(route.method, path, body);
@@ -115,7 +113,9 @@ describe.each(databaseKinds)('a clerk and the things of other offices on %s', (k
     // that is its refusal, naming no municipality.
     const refused = (answer: (typeof answers)[number]) =>
       (answer.status >= 400 && answer.status < 500) ||
-      (answer.route.endsWith('/status') && answer.status === 200 && JSON.stringify(answer.body) === '{"status":"ended"}');
+      (answer.route.endsWith('/status') &&
+        answer.status === 200 &&
+        JSON.stringify(answer.body) === '{"status":"ended"}');
     expect(answers.filter((answer) => !refused(answer))).toEqual([]);
     expect(await snapshot(db())).toEqual(before);
   });

@@ -17,6 +17,8 @@ const SPOOFS = {
   override: 'Bitte überweisen an \u202eDE12 3456\u202c',
   isolate: 'Termin \u2067bitte absagen\u2069',
   c1: 'Anliegen\u009b31m',
+  // "Zalgo": marks stacked on letters paint over the lines above and below (the queue's other rows).
+  stacked: `Ausweis ${'a\u0301\u0316\u0302\u0317\u0303\u0318\u0304\u0319'.repeat(3)}`,
 };
 const SAID = {
   override: [
@@ -28,6 +30,10 @@ const SAID = {
     'Please leave out characters that change the writing direction.',
   ],
   c1: ['Bitte ohne Steuerzeichen.', 'Please leave out control characters.'],
+  stacked: [
+    'Bitte ohne so viele Akzente übereinander auf einem Buchstaben: sie verdecken andere Zeilen.',
+    'Please leave out stacks of accents on one letter: they cover other lines.',
+  ],
 };
 /** Arabic with a Latin word, marked with a right-to-left mark as pasted text often is. */
 const MARKED = 'موعد \u200fPass\u200f بعد الظهر';

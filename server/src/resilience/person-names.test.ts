@@ -16,6 +16,8 @@ const SPOOFS = {
   invisible: '\u200b\u200b\u200b',
   lineBreak: 'Anna\r\nStatus: hereingebeten',
   direction: 'Anna \u202eenilrednI',
+  // "Zalgo": marks stacked on a letter paint over the rows above and below (the queue's other names).
+  stackedMarks: `A${'\u0301\u0316\u0302\u0317\u0303\u0318'.repeat(4)}nna`,
 };
 const SAID = {
   invisible: ['Ein Name darf keine unsichtbaren Zeichen enthalten.', 'A name must not contain invisible characters.'],
@@ -26,6 +28,10 @@ const SAID = {
   direction: [
     'Ein Name darf keine Zeichen enthalten, die die Schreibrichtung umkehren.',
     'A name must not contain characters that change the writing direction.',
+  ],
+  stackedMarks: [
+    'Bitte ohne so viele Akzente übereinander auf einem Buchstaben: sie verdecken andere Zeilen.',
+    'Please leave out stacks of accents on one letter: they cover other lines.',
   ],
 };
 
@@ -65,6 +71,17 @@ describe.each(databaseKinds)('names and labels on %s', (kind) => {
       consent: true,
     });
     expect(ok.status).toBe(201);
+    // Names whose writing puts several marks on one letter come in: Vietnamese decomposed (NFD),
+    // Hebrew with vowel points and a cantillation mark, Burmese and Tibetan syllables.
+    for (const [language, name] of [
+      ['vi', 'Nguye\u0302\u0303n Thi\u0323'],
+      ['he', '\u05e9\u05bc\u05b8\u05bd\u05a5\u05dc\u05d5\u05b9\u05dd'],
+      ['my', 'မြှောင့်'],
+      ['bo', 'བསྒྲུབས'],
+    ]) {
+      const response = await client().post(`${o.base}/knock`, { name, concern: 'Test', language, consent: true });
+      expect([name, response.status]).toEqual([name, 201]);
+    }
   });
 
   it('refuses them in bookings, by citizens and by clerks', async () => {
