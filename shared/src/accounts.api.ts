@@ -35,16 +35,19 @@ export function passwordIsEmail(password: string, email: string): boolean {
   return lower === address || lower === address.split('@')[0];
 }
 
-const EmailSchema = z.pipe(
+/** A staff member's e-mail address (also as an identity provider's `email` claim names it). */
+export const StaffEmailSchema = z.pipe(
   z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)),
   z.email('please enter an e-mail address'),
 );
+const EmailSchema = StaffEmailSchema;
 
 /**
  * A staff member's name: citizens read it as who admitted them, so it follows a person's name's
- * rules (person-name.ts): one line of visible text, nothing that hides or reorders it.
+ * rules (person-name.ts): one line of visible text, nothing that hides or reorders it. Also what
+ * an account made at a sign-in through the identity provider is named (oidc-sign-in.service.ts).
  */
-const StaffNameSchema = personName(120, 'please enter a name');
+export const StaffNameSchema = personName(120, 'please enter a name');
 
 // Local on purpose: every schema of another shared module used here must stay exported from the
 // chunk every page loads (issue 14: the door page's budget).

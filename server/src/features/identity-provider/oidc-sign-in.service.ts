@@ -1,5 +1,12 @@
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { StaffReturnPathSchema, type OidcSignInError, type RoleMappingRule } from '@amtsraum/shared';
+import {
+  personNameProblem,
+  StaffEmailSchema,
+  StaffNameSchema,
+  StaffReturnPathSchema,
+  type OidcSignInError,
+  type RoleMappingRule,
+} from '@amtsraum/shared';
 import { and, eq, isNull } from 'drizzle-orm';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import { z } from 'zod';
@@ -252,10 +259,40 @@ async function verifiedClaims(
   }
 }
 
+/**
+ * The name of an account made at sign-in: the provider's `name` (or given and family name), which
+ * its people can usually edit themselves, so outside input like any other. Citizens read it as who
+ * admitted them: it is made to follow a person's name's rules (StaffNameSchema) by taking out what
+ * they refuse (control and direction characters, invisible ones; a line break or tab becomes a
+ * space) and cutting it to 120 characters, never in the middle of one. When nothing readable is
+ * left, or it still breaks a rule (marks stacked on a letter), the e-mail address's local part
+ * stands in; the person can change it in their profile.
+ */
 function displayName(claims: Record<string, unknown>, email: string): string {
-  const text = (key: string) => (typeof claims[key] === 'string' ? (claims[key] as string).trim() : '');
+  const text = (key: string) => (typeof claims[key] === 'string' ? nameText(claims[key] as string) : '');
   const name = text('name') || [text('given_name'), text('family_name')].filter(Boolean).join(' ');
-  return (name || email.split('@')[0] || 'Staff').slice(0, 120);
+  for (const candidate of [name, nameText(email.split('@')[0] ?? '')]) {
+    const parsed = StaffNameSchema.safeParse(candidate);
+    if (parsed.success) return parsed.data;
+  }
+  return 'Staff';
+}
+
+/** `value` without the characters a name may not hold, on one line, at most 120 characters. */
+function nameText(value: string): string {
+  let kept = '';
+  for (const character of value) {
+    // Judged between two letters: alone, a joiner or a combining mark would count as "nothing visible".
+    const problem = personNameProblem(`a${character}a`);
+    const replaced = problem === 'lineBreak' || character === '\t' ? ' ' : problem ? '' : character;
+    kept += replaced;
+  }
+  let cut = '';
+  for (const character of kept.replace(/\s+/g, ' ').trim()) {
+    if (cut.length + character.length > 120) break;
+    cut += character;
+  }
+  return cut.trim();
 }
 
 /**
@@ -284,8 +321,10 @@ async function writeSignIn(
   provider: IdentityProviderRow,
   claims: Record<string, unknown> & { sub: string },
 ): Promise<{ signedIn: SignedIn; lost: LostRoles | null }> {
-  const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : null;
-  const emailVerified = claims.email_verified === true && email !== null && email.length <= 254;
+  // An `email` claim that is no address (or too long for one) counts as none.
+  const parsedEmail = StaffEmailSchema.safeParse(claims.email);
+  const email = parsedEmail.success ? parsedEmail.data : null;
+  const emailVerified = claims.email_verified === true && email !== null;
   // An empty mapping: the provider proves who someone is, roles stay with Amtsraum.
   const mapped =
     provider.roleMapping.length > 0 ? mapRoles(provider.roleMapping, claimValues(claims, provider.roleClaim)) : null;

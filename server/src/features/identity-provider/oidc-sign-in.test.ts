@@ -294,6 +294,38 @@ describe.each(databaseKinds)('sign-in through the municipality’s OpenID provid
     expect(row).toMatchObject({ passwordHash: null, oidcSubject: id, tenantId: tenant.id });
   });
 
+  it("gives an account made at sign-in a name by a person's name's rules, whatever name the provider holds", async () => {
+    // A town hall's provider usually lets its people edit their own display name: what it sends is
+    // outside input like any other. Citizens read a clerk's name as who admitted them.
+    await configure({ provisionAccounts: true });
+    const cases: [string, string][] = [
+      ['Anna \u202eenilrednI', 'Anna enilrednI'],
+      ['Rita\r\nStatus: Leitung', 'Rita Status: Leitung'],
+      ['Rita\u0000Rathaus', 'RitaRathaus'],
+      ['\u200b\u200b\u200b', ''],
+      [`A${'\u0301\u0316\u0302\u0317\u0303\u0318'.repeat(4)}nna`, ''],
+      // Cut to 120 characters without splitting the last one (a lone half of an emoji).
+      [`${'a'.repeat(119)}😀`, 'a'.repeat(119)],
+    ];
+    for (const [name, expected] of cases) {
+      const email = `name-${randomBytes(3).toString('hex')}@test.example`;
+      const { browser, callback } = await throughProvider(account({ email, name, groups: ['buergeramt'] }));
+      const answer = await browser.request(callback);
+      expect([name, answer.status, new URL(answer.location ?? 'http://x/').pathname]).toEqual([name, 303, '/staff']);
+      const [row] = await db().select().from(staff).where(eq(staff.email, email));
+      // Nothing readable left: the e-mail address's local part stands in, as without a name.
+      expect([name, row?.name]).toEqual([name, expected || email.split('@')[0]]);
+    }
+  });
+
+  it('treats an e-mail claim that is no address as none', async () => {
+    await configure({ provisionAccounts: true });
+    for (const email of ['kein-at-zeichen', 'a\u0000b@test.example', `${'x'.repeat(250)}@test.example`]) {
+      const flow = await throughProvider(account({ email, groups: ['buergeramt'] }));
+      refusedWith(await flow.browser.request(flow.callback), 'no_account');
+    }
+  });
+
   it('refuses an unknown person when provisioning is off, and a person whose groups map to nothing', async () => {
     await configure({ provisionAccounts: false });
     const stranger = `fremd-${randomBytes(3).toString('hex')}@test.example`;
