@@ -1,6 +1,14 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } from './fixtures';
-import { ADMINS, peoplePerTest, signInAsAdmin, tabTo, TESTHAUSEN_PASSWORD, unusedTotpCode } from './support';
+import {
+  ADMINS,
+  peoplePerTest,
+  signInAsAdmin,
+  tabTo,
+  TESTHAUSEN_PASSWORD,
+  unusedTotpCode,
+  type Person,
+} from './support';
 
 // An admin's typing is not lost without asking: by one of the page's links, the browser's Back
 // (a popstate in the app, not a page load) or closing the tab, on every admin page with a form.
@@ -9,6 +17,7 @@ const TENANT = 'testhausen';
 const DEPARTMENT = 'termine';
 const TENANT_PAGE = `/admin/${TENANT}`;
 const DEPARTMENT_PAGE = `/admin/${TENANT}/departments/${DEPARTMENT}`;
+const SERVICES_PAGE = `${DEPARTMENT_PAGE}/services`;
 
 const people = peoplePerTest();
 
@@ -184,7 +193,14 @@ test('Back on the department’s and the municipality’s forms asks too; cancel
 });
 
 /** The sign-in page after the session ended, and the second factor on the page it returns to. */
-async function signInAgain(page: Page, language: 'de' | 'en') {
+async function signInAgain(
+  page: Page,
+  language: 'de' | 'en',
+  account: { email: string; password: string; totpSecret: string } = {
+    ...ADMINS.amelie,
+    password: TESTHAUSEN_PASSWORD,
+  },
+) {
   const words = {
     de: {
       email: 'E-Mail-Adresse',
@@ -203,11 +219,11 @@ async function signInAgain(page: Page, language: 'de' | 'en') {
   }[language];
   await expect(page).toHaveURL(/\/staff\/login\?tenant=testhausen$/);
   await expect(page.getByTestId('login-session-ended')).toBeVisible();
-  await page.getByLabel(words.email).fill(ADMINS.amelie.email);
-  await page.getByLabel(words.password, { exact: true }).fill(TESTHAUSEN_PASSWORD);
+  await page.getByLabel(words.email).fill(account.email);
+  await page.getByLabel(words.password, { exact: true }).fill(account.password);
   await page.getByRole('button', { name: words.signIn }).click();
   await expect(page.getByTestId('second-factor-gate')).toBeVisible();
-  await page.getByLabel(words.code).fill(await unusedTotpCode(ADMINS.amelie.totpSecret));
+  await page.getByLabel(words.code).fill(await unusedTotpCode(account.totpSecret));
   await page.getByRole('button', { name: words.confirm }).click();
 }
 
@@ -263,5 +279,172 @@ test('a session that ended while the admin typed loses nothing: after signing in
     'You had been signed out. What you had entered and not yet saved is filled in again: please check it, then save.',
   );
   await expect(page.getByRole('textbox', { name: 'Name of the municipality' })).toHaveValue(`${was} (typed)`);
+  await expectNoA11yViolations(page);
+});
+
+const KEPT = {
+  de: 'Ihre Eingaben sind aufbewahrt und werden nach der Anmeldung wieder eingesetzt.',
+  en: 'What you had entered is kept and will be filled in again after you sign in.',
+};
+const RESTORED = {
+  de: 'Sie waren nicht mehr angemeldet. Ihre Eingaben, die noch nicht gespeichert waren, sind wieder eingetragen: Bitte prüfen Sie sie und speichern Sie dann.',
+  en: 'You had been signed out. What you had entered and not yet saved is filled in again: please check it, then save.',
+};
+
+/** The typing this tab keeps for after a sign-in (sessionStorage), by its entries' names. */
+const keptEntries = (page: Page) =>
+  page.evaluate(() => Object.keys(window.sessionStorage).filter((key) => key.startsWith('amtsraum.unsaved:')));
+
+test('the tab shown again finds the session ended: a new service’s typing is kept, the sign-in page says so, and the form opens again with it', async ({
+  browser,
+}) => {
+  test.setTimeout(150_000);
+  const admin = await people.open(browser);
+  await signInAsAdmin(admin, ADMINS.amelie);
+  const headers = { 'X-Forwarded-For': admin.address };
+  const page = admin.page;
+  const { answer } = questions(page);
+  answer.now = 'accept';
+
+  await page.goto(SERVICES_PAGE);
+  await tabTo(page, page.getByRole('button', { name: 'Leistung hinzufügen' }));
+  await page.keyboard.press('Enter');
+  const name = page.getByLabel('Name (Deutsch)', { exact: true });
+  await name.focus();
+  const typed = `Ummeldung nach Abmeldung ${String(Date.now())}`;
+  await page.keyboard.type(typed);
+  // Signed out in another tab; coming back to this one loads the list again, without a session.
+  expect((await admin.request.post('/api/staff/logout', { headers })).status()).toBe(204);
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await expect(page).toHaveURL(/\/staff\/login\?tenant=testhausen$/);
+  await expect(page.getByTestId('login-drafts-kept')).toHaveText(KEPT.de);
+  await expectNoA11yViolations(page);
+  await signInAgain(page, 'de');
+
+  await expect(page).toHaveURL(at(SERVICES_PAGE));
+  const form = page.getByTestId('service-form');
+  await expect(form.getByTestId('draft-restored')).toHaveText(RESTORED.de);
+  await expect(form.getByLabel('Name (Deutsch)', { exact: true })).toHaveValue(typed);
+  expect(await keptEntries(page)).toEqual([]);
+  await expectNoA11yViolations(page);
+  // Taken out once restored: loaded again, the page shows the list, and no form.
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Leistung hinzufügen' })).toBeVisible();
+  await expect(form).toHaveCount(0);
+});
+
+test('in English: the on-site place and a new closure, typed when the session ended, are back after signing in again', async ({
+  browser,
+}) => {
+  test.setTimeout(150_000);
+  const admin = await people.open(browser);
+  await signInAsAdmin(admin, ADMINS.amelie);
+  const headers = { 'X-Forwarded-For': admin.address };
+  const page = admin.page;
+  const { answer } = questions(page);
+  answer.now = 'accept';
+
+  await page.goto(DEPARTMENT_PAGE);
+  await switchLanguage(page, 'en');
+  const onsite = page.getByRole('region', { name: 'On site at the office' });
+  const place = onsite.getByLabel('Place of on-site appointments (German): building, room, address');
+  const placeTyped = `Rathaus, Zimmer ${String(Date.now() % 1000)}`;
+  await place.fill(placeTyped);
+  const closure = page.getByRole('form', { name: 'Enter a closure' });
+  await closure.getByLabel('First day').fill('2031-05-02');
+  await closure.getByLabel('Reason in German (shown to citizens)').fill('Betriebsausflug');
+  expect((await admin.request.post('/api/staff/logout', { headers })).status()).toBe(204);
+  await tabTo(page, onsite.getByRole('button', { name: 'Save', exact: true }));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/staff\/login\?tenant=testhausen$/);
+  await expect(page.getByTestId('login-drafts-kept')).toHaveText(KEPT.en);
+  await expectNoA11yViolations(page);
+  await signInAgain(page, 'en');
+
+  await expect(page).toHaveURL(at(DEPARTMENT_PAGE));
+  await expect(onsite.getByTestId('draft-restored')).toHaveText(RESTORED.en);
+  await expect(place).toHaveValue(placeTyped);
+  await expect(closure.getByTestId('draft-restored')).toHaveText(RESTORED.en);
+  await expect(closure.getByLabel('First day')).toHaveValue('2031-05-02');
+  await expect(closure.getByLabel('Reason in German (shown to citizens)')).toHaveValue('Betriebsausflug');
+  await expectNoA11yViolations(page);
+});
+
+/** The invited person's password and authenticator, set up from the invitation in the dev mailbox. */
+async function acceptInvitation(person: Person, email: string, password: string): Promise<string> {
+  const headers = { 'X-Forwarded-For': person.address };
+  const list = (await (await person.request.get('/api/dev/mailbox')).json()) as {
+    messages: { id: string; kind: string; to: string }[];
+  };
+  const invitation = list.messages.find((m) => m.to === email && m.kind === 'staff.invite');
+  expect(invitation, `the invitation to ${email}`).toBeDefined();
+  const { text } = (await (await person.request.get(`/api/dev/mailbox/${invitation!.id}`)).json()) as { text: string };
+  const token = /\/staff\/password#([A-Za-z0-9_-]{43})/.exec(text)?.[1];
+  expect(token).toBeTruthy();
+  expect((await person.request.post('/api/staff/password', { data: { token, password }, headers })).status()).toBe(200);
+  const setup = await person.request.post('/api/staff/second-factor/setup', { data: { password }, headers });
+  expect(setup.status()).toBe(200);
+  const { secret } = (await setup.json()) as { secret: string };
+  const confirmed = await person.request.post('/api/staff/second-factor/confirm', {
+    data: { code: await unusedTotpCode(secret) },
+    headers,
+  });
+  expect(confirmed.status()).toBe(200);
+  return secret;
+}
+
+test('someone else signing in in the same tab never sees the typing kept for another: it is dropped unseen', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  // Amelie invites Lena, admin of the same department, in a window of her own.
+  const boss = await people.open(browser);
+  const bossMe = await signInAsAdmin(boss, ADMINS.amelie);
+  const termine = bossMe.staff.departments.find((d) => d.slug === DEPARTMENT)!;
+  const bossHeaders = { 'X-Forwarded-For': boss.address };
+  const staffApi = `/api/admin/tenants/${TENANT}/staff`;
+  const email = `lena.${String(Date.now())}@testhausen.example`;
+  const invited = await boss.request.post(staffApi, {
+    data: {
+      name: 'Lena Leitung',
+      email,
+      languages: ['de'],
+      isTenantAdmin: false,
+      roles: [{ departmentId: termine.id, role: 'admin' }],
+    },
+    headers: bossHeaders,
+  });
+  expect(invited.status()).toBe(201);
+  const staffId = ((await invited.json()) as { staff: { id: string } }).staff.id;
+  people.tidyWith(async () => {
+    await boss.request.post(`${staffApi}/${staffId}/deactivate`, { headers: bossHeaders });
+  });
+  const password = 'ein langer Satz als Passwort';
+  const lenaSecret = await acceptInvitation(await people.open(browser), email, password);
+
+  // Amelie types the on-site place in this tab; her session ends; Save leads to the sign-in page.
+  const tab = await people.open(browser);
+  await signInAsAdmin(tab, ADMINS.amelie);
+  const page = tab.page;
+  const { answer } = questions(page);
+  answer.now = 'accept';
+  await page.goto(DEPARTMENT_PAGE);
+  const onsite = page.getByRole('region', { name: 'Vor Ort im Amt' });
+  const place = onsite.getByLabel('Ort für Termine vor Ort (Deutsch): Gebäude, Raum, Adresse');
+  const saved = await place.inputValue();
+  await place.fill(`${saved} – Amelies Entwurf`);
+  expect((await tab.request.post('/api/staff/logout', { headers: { 'X-Forwarded-For': tab.address } })).status()).toBe(
+    204,
+  );
+  await onsite.getByRole('button', { name: 'Speichern', exact: true }).click();
+  await expect(page.getByTestId('login-drafts-kept')).toHaveText(KEPT.de);
+  expect(await keptEntries(page)).toHaveLength(1);
+
+  // Lena signs in in the same tab: the page as saved, nothing of Amelie's, and her typing gone.
+  await signInAgain(page, 'de', { email, password, totpSecret: lenaSecret });
+  await expect(page).toHaveURL(at(DEPARTMENT_PAGE));
+  await expect(place).toHaveValue(saved);
+  await expect(page.getByTestId('draft-restored')).toHaveCount(0);
+  await expect.poll(() => keptEntries(page)).toEqual([]);
   await expectNoA11yViolations(page);
 });

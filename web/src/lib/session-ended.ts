@@ -66,3 +66,19 @@ export function signInPage(pathname: string): { pathname: string; search: string
   const search = tenant && tenant !== 'installation' ? `?tenant=${tenant}` : '';
   return { pathname: pagePath('staffLogin'), search };
 }
+
+// The admin forms' typing kept over a new sign-in (ui/useLeaveGuard.tsx): the one prefix of its
+// sessionStorage entries, here where the sign-in page can ask about them without loading the forms.
+export const KEPT_DRAFT_PREFIX = 'amtsraum.unsaved:';
+
+/** Whether this tab keeps an admin form's typing for after the sign-in (the sign-in page says so). */
+export function hasKeptDrafts(): boolean {
+  try {
+    for (let i = 0; i < window.sessionStorage.length; i++) {
+      if (window.sessionStorage.key(i)?.startsWith(KEPT_DRAFT_PREFIX)) return true;
+    }
+  } catch {
+    // storage refused: nothing is kept
+  }
+  return false;
+}

@@ -70,7 +70,12 @@ export function NoRight({ reason, testId }: { reason: 'admin' | 'department'; te
  */
 export function ToSignIn({ ended = false }: { ended?: boolean }) {
   const location = useLocation();
-  return <Navigate to={signInPage(location.pathname)} replace state={signInState(location, ended)} />;
+  // A load of the page's data (a reload, the tab shown again) found the session ended while the
+  // admin typed: the forms keep their typing as at a save. Now, while this render replaces them:
+  // their keepers go with their effects' cleanups, before any effect of this one would run.
+  // Keeping twice writes the same; a first load without a session has no forms, and keeps nothing.
+  const [kept] = useState(keepUnsavedDrafts);
+  return <Navigate to={signInPage(location.pathname)} replace state={signInState(location, ended || kept > 0)} />;
 }
 
 /**

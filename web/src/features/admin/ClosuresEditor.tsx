@@ -13,6 +13,7 @@ import { addClosure, prefillHolidays, removeClosure, tenantBase } from './api';
 import { getJson } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
 import { AdminClosureListSchema, DepartmentClosureListSchema, type ClosureCreate } from '@amtsraum/shared';
+import { useKeptDraft } from '../../ui/useLeaveGuard';
 import { FormSummary, ListStatus, SavedStatus, useAdminForm } from './useAdminForm';
 
 // The reason per language, by the server's paths (`reason.de`, `reason.en`): each error at its field.
@@ -71,6 +72,13 @@ export function ClosuresEditor({
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
   const [reasonEn, setReasonEn] = useState('');
+  const restored = useKeptDraft('new-closure', form.unsaved, { from, to, reason, reasonEn }, (kept) => {
+    setFrom(kept.from);
+    setTo(kept.to);
+    setReason(kept.reason);
+    setReasonEn(kept.reasonEn);
+    form.edited();
+  });
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const prefill = useAdminForm(['year'] as const);
   const [collided, setCollided] = useState<Collided | null>(null);
@@ -193,6 +201,7 @@ export function ClosuresEditor({
       >
         <h3 id={`${scope}-add-closure`}>{t('closures.addHeading')}</h3>
         <FormSummary form={form} />
+        {restored}
         <Field fields={fields} field="from" label={t('closures.from')}>
           {(control) => <input {...control} type="date" value={from} onChange={(e) => setFrom(e.target.value)} />}
         </Field>

@@ -2,6 +2,7 @@ import { openingHoursProblems, WEEKDAY_KEYS, type OpeningHours, type WeekdayKey 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { message, type Message } from '../../lib/message';
+import { useKeptDraft } from '../../ui/useLeaveGuard';
 import { FormSummary, SavedStatus, useAdminForm } from './useAdminForm';
 
 type Time = 'from' | 'to';
@@ -46,6 +47,10 @@ export function HoursEditor({
   // The times the admin has left (checked from then on as they type), and whether they saved.
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [submitted, setSubmitted] = useState(false);
+  const restored = useKeptDraft('hours', form.unsaved, draft, (kept) => {
+    setDraft(kept);
+    form.edited();
+  });
   const recheck = (next: OpeningHours, seen: ReadonlySet<string>) => {
     if (submitted || seen.size > 0) fields.setErrors(problemsOf(next, (field) => submitted || seen.has(field)));
   };
@@ -99,6 +104,7 @@ export function HoursEditor({
       <h2 id="hours-heading">{t('hours.heading')}</h2>
       <p>{t('hours.intro')}</p>
       <FormSummary form={form} />
+      {restored}
       {WEEKDAY_KEYS.map((day) => {
         const dayName = t(`hours.days.${day}`);
         const ranges = draft[day];

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { message } from '../../lib/message';
 import { Field } from '../../ui/forms';
 import { updateDepartment } from './api';
+import { useKeptDraft } from '../../ui/useLeaveGuard';
 import { FormSummary, SavedStatus, useAdminForm } from './useAdminForm';
 
 const FIELDS = ['onsiteLocation', 'kioskWalkIns', 'checkInOpensMinutesBefore'] as const;
@@ -29,6 +30,13 @@ export function OnsiteSettings({
   const [locationEn, setLocationEn] = useState(department.onsiteLocation?.en ?? '');
   const [walkIns, setWalkIns] = useState(department.kioskWalkIns);
   const [opens, setOpens] = useState(String(department.checkInOpensMinutesBefore));
+  const restored = useKeptDraft('onsite', form.unsaved, { locationDe, locationEn, walkIns, opens }, (kept) => {
+    setLocationDe(kept.locationDe);
+    setLocationEn(kept.locationEn);
+    setWalkIns(kept.walkIns);
+    setOpens(kept.opens);
+    form.edited();
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -53,6 +61,7 @@ export function OnsiteSettings({
       <p>{t('onsite.intro')}</p>
       <form className="panel" noValidate onSubmit={(e) => void submit(e)} onChange={form.edited}>
         <FormSummary form={form} />
+        {restored}
         <Field fields={fields} field="onsiteLocation" label={t('onsite.locationDe')} hint={t('onsite.locationHint')}>
           {(control) => (
             <textarea {...control} rows={3} value={locationDe} onChange={(e) => setLocationDe(e.target.value)} />

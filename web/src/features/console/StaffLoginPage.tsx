@@ -2,7 +2,7 @@ import { LoginRequestSchema, pagePath } from '@amtsraum/shared';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useSearchParams } from '../../lib/router';
-import { isSessionEnded, signInReturnPath } from '../../lib/session-ended';
+import { hasKeptDrafts, isSessionEnded, signInReturnPath } from '../../lib/session-ended';
 import { toApiError } from '../../lib/api';
 import { getLiveClient } from '../../lib/live-client';
 import { message, problemMessage } from '../../lib/message';
@@ -35,6 +35,8 @@ export function StaffLoginPage() {
   const ended = isSessionEnded(state);
   // Or sent back here by a refused sign-in through the provider, with the page it was for.
   const back = signInReturnPath(state, searchParams);
+  // An admin form's typing waits in this tab for after the sign-in (ui/useLeaveGuard.tsx).
+  const [kept] = useState(hasKeptDrafts);
 
   const submit = async () => {
     const found: FieldErrors<FieldName> = {};
@@ -69,6 +71,11 @@ export function StaffLoginPage() {
       {ended && (
         <p className="notice notice--info" role="status" data-testid="login-session-ended">
           {t('login.sessionEnded')}
+        </p>
+      )}
+      {kept && (
+        <p className="notice notice--info" data-testid="login-drafts-kept">
+          {t('login.draftsKept')}
         </p>
       )}
       <p>{t('login.intro')}</p>

@@ -313,7 +313,21 @@ function FaqEditor({
   const [lists, setLists] = useState<FaqLists>(() => ({ ...defaults, ...(text.faq ?? {}) }));
   // The lists as last saved (or loaded): changed otherwise, leaving the page asks first.
   const [savedLists, setSavedLists] = useState(lists);
-  useLeaveGuard(locales.some((locale) => !sameList(lists[locale] ?? [], savedLists[locale] ?? [])));
+  const unsaved = locales.some((locale) => !sameList(lists[locale] ?? [], savedLists[locale] ?? []));
+  useLeaveGuard(unsaved);
+  // Each kept entry checked as the form's own: a question and an answer, both text.
+  const restored = useKeptDraft('faq', unsaved, lists, (kept) => {
+    const isItem = (item: unknown): item is FaqItem =>
+      typeof item === 'object' &&
+      item !== null &&
+      typeof (item as FaqItem).question === 'string' &&
+      typeof (item as FaqItem).answer === 'string';
+    setLists(
+      Object.fromEntries(
+        Object.entries(kept).map(([locale, list]) => [locale, Array.isArray(list) ? list.filter(isItem) : []]),
+      ),
+    );
+  });
   const isOwn = (locale: string) => !sameList(lists[locale] ?? [], defaults[locale]);
   const addRefs = useRef<Record<string, HTMLButtonElement | null>>({});
   const saveRef = useRef<HTMLButtonElement>(null);
@@ -370,6 +384,7 @@ function FaqEditor({
     <section aria-labelledby={`${id}-heading`} className="admin-text" data-testid="admin-text-faq">
       <h2 id={`${id}-heading`}>{t('pages.faq.title')}</h2>
       <p>{text.isDefault ? t('admin.isDefault') : t('admin.isOwn')}</p>
+      {restored}
       {locales.map((locale) => {
         const language = languageName(locale);
         const list = lists[locale] ?? [];

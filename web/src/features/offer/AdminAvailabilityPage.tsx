@@ -441,6 +441,7 @@ function ClerkPanel({
         </ul>
       )}
       <AbsenceForm
+        clerkId={clerk.staffId}
         clerkName={clerk.name}
         onSubmit={(input) => {
           removalRefusal.clear();
@@ -486,9 +487,11 @@ const ABSENCE_FIELDS = ['startsOn', 'endsOn', 'startsAtTime', 'endsAtTime', 'rea
 type AbsenceField = (typeof ABSENCE_FIELDS)[number];
 
 function AbsenceForm({
+  clerkId,
   clerkName,
   onSubmit,
 }: {
+  clerkId: string;
   clerkName: string;
   onSubmit: (input: AbsenceInput) => Promise<true | ApiError | null>;
 }) {
@@ -496,7 +499,9 @@ function AbsenceForm({
   const fields = useFieldErrors(ABSENCE_FIELDS);
   const [draft, setDraft] = useState({ startsOn: '', endsOn: '', startsAtTime: '', endsAtTime: '', reason: '' });
   // Anything entered and not added yet: leaving the page asks first.
-  useLeaveGuard(Object.values(draft).some((value) => value !== ''));
+  const unsaved = Object.values(draft).some((value) => value !== '');
+  useLeaveGuard(unsaved);
+  const restored = useKeptDraft(`absence-${clerkId}`, unsaved, draft, setDraft);
   const set = (key: AbsenceField) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
   const messageFor = (field: AbsenceField): Message => message((tr) => tr(`offer:absences.errors.${field}`));
 
@@ -529,6 +534,7 @@ function AbsenceForm({
     <form noValidate onSubmit={(e) => void submit(e)} className="offer-absence-form">
       <fieldset className="field">
         <legend>{t('absences.add', { clerk: clerkName })}</legend>
+        {restored}
         <div className="offer-absence-form__grid">
           <Field fields={fields} field="startsOn" label={t('absences.startsOn')}>
             {(control) => (

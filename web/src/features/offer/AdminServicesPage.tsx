@@ -20,7 +20,7 @@ import { useReloadWhenShown } from '../../lib/useReloadWhenShown';
 import { ErrorSummary, Field, useFieldErrors, type FieldErrors } from '../../ui/forms';
 import { PageHeading } from '../../ui/PageHeading';
 import { isRefused, useRefusal } from '../../ui/LostRight';
-import { useLeaveGuard } from '../../ui/useLeaveGuard';
+import { useKeptDraft, useKeptDraftNames, useLeaveGuard } from '../../ui/useLeaveGuard';
 import { NotFoundOr } from '../directory';
 import { AdminGate } from './AdminGate';
 import { archiveService, createService, reorderServices, updateService, useServices, type DepartmentRef } from './api';
@@ -51,7 +51,11 @@ function Services({ refOf, data, reload }: { refOf: DepartmentRef; data: AdminSe
   const { t } = useTranslation('offer');
   const say = useSay();
   const localize = useLocalize();
-  const [editing, setEditing] = useState<AdminService | 'new' | null>(null);
+  // A service's form with typing kept over a new sign-in opens again, and fills it in.
+  const kept = useKeptDraftNames('service-');
+  const [editing, setEditing] = useState<AdminService | 'new' | null>(() =>
+    kept.includes('service-new') ? 'new' : (data.services.find((s) => kept.includes(`service-${s.id}`)) ?? null),
+  );
   const [failure, setFailure] = useState<Message | null>(null);
   // The saved (archived, restored) service's name, said above the list where the focus returns:
   // the form closing and a new line in the list was all an admin saw of a save, and a renamed
@@ -365,8 +369,28 @@ function ServiceForm({
   const [opened] = useState<Draft>(() => draftOf(service, locales));
   const [draft, setDraft] = useState<Draft>(opened);
   // Changed since the form opened: leaving the page asks first (a save closes the form).
-  useLeaveGuard(JSON.stringify(draft) !== JSON.stringify(opened));
+  const unsaved = JSON.stringify(draft) !== JSON.stringify(opened);
+  useLeaveGuard(unsaved);
   const [slugTouched, setSlugTouched] = useState(Boolean(service));
+  const restored = useKeptDraft(service ? `service-${service.id}` : 'service-new', unsaved, draft, (kept) => {
+    // Texts only for the form's languages, each a text, over what the form opened with.
+    const texts = (group: 'name' | 'description' | 'documents' | 'keywords') =>
+      Object.fromEntries(
+        locales.map((l) => {
+          const value: unknown = kept[group][l];
+          return [l, typeof value === 'string' ? value : (opened[group][l] ?? '')];
+        }),
+      );
+    setDraft({
+      ...kept,
+      name: texts('name'),
+      description: texts('description'),
+      documents: texts('documents'),
+      keywords: texts('keywords'),
+      channels: (SERVICE_CHANNELS as readonly unknown[]).includes(kept.channels) ? kept.channels : opened.channels,
+    });
+    setSlugTouched(true);
+  });
   const [failure, setFailure] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
   const refusal = useRefusal();
@@ -434,6 +458,7 @@ function ServiceForm({
         {service ? t('service.editTitle') : t('service.newTitle')}
       </h2>
       {refusal.notice}
+      {restored}
       <ErrorSummary
         ref={summaryRef}
         fields={fields}

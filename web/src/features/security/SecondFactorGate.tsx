@@ -8,6 +8,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { proveSecondFactor, useStaffMe } from './api';
 import { CodeForm } from './CodeForm';
 import { ToSignIn } from '../../ui/LostRight';
+import { DraftsOf } from '../../ui/useLeaveGuard';
 
 export interface SecondFactorGateProps {
   /** The admin page, rendered once the session is proved; a function gets who is signed in. */
@@ -27,7 +28,10 @@ export function SecondFactorGate({ children, version = 0 }: SecondFactorGateProp
   // Proved here, for this version: the page shows without loading /me again.
   const [proved, setProved] = useState<{ version: number; me: StaffMe } | null>(null);
   const here = typeof window === 'undefined' ? '' : window.location.pathname;
-  const render = (me: StaffMe) => <>{typeof children === 'function' ? children(me) : children}</>;
+  // The admin forms below keep typing over a new sign-in for this account only (useKeptDraft).
+  const render = (me: StaffMe) => (
+    <DraftsOf owner={me.staff.id}>{typeof children === 'function' ? children(me) : children}</DraftsOf>
+  );
 
   if (proved?.version === version) return render(proved.me);
   if (state.status === 'loading') return <LoadingState />;
