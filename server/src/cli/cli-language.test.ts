@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { lastMigrationAt, openDatabase } from '../db/client.js';
 import { killServers, spawnServer } from '../test/processes.js';
 
@@ -323,6 +323,25 @@ describe('the demo logins at the first start', () => {
     expect(english.stdout()).toMatch(/ {2}anna\.schmidt@musterstadt\.example +SEED_DEMO_PASSWORD +\(clerk \w+/);
     expect(english.stdout()).toMatch(/\(municipality admin; admin \w+/);
     expect(english.stdout()).toContain('to see the demo municipality.');
+  }, 120_000);
+});
+
+// "Amtsraum läuft / is running" was said in both languages, whatever the terminal's.
+describe('the line the start says once it listens', () => {
+  afterEach(killServers);
+
+  it('is German by default and English by locale, the address as it is', async () => {
+    // Outside the tests' NODE_ENV=test, where the line is left out.
+    const env = { NODE_ENV: 'development', SEED_DEMO: 'false', PUBLIC_BASE_URL: 'http://localhost:3000' };
+    const german = spawnServer({ ...env, DATA_DIR: path.join(dir, 'running-de'), LANG: '' });
+    await german.url();
+    await vi.waitFor(() => expect(german.stdout()).toMatch(/^Amtsraum läuft: http:\/\/localhost:3000\/$/m));
+    expect(german.stdout()).not.toContain('is running');
+
+    const english = spawnServer({ ...env, DATA_DIR: path.join(dir, 'running-en'), LANG: 'en_GB.UTF-8' });
+    await english.url();
+    await vi.waitFor(() => expect(english.stdout()).toMatch(/^Amtsraum is running: http:\/\/localhost:3000\/$/m));
+    expect(english.stdout()).not.toContain('läuft');
   }, 120_000);
 });
 
