@@ -13,13 +13,21 @@ import { inTerminalLanguage, language, say, toTerminal } from './cli/say.js';
 
 // Listening and shutting down only; everything else is in server.ts and app.ts.
 
+/**
+ * A setting that is missing or wrong: starting again will not help until it is changed. EX_CONFIG of
+ * sysexits.h, apart from 1 (a database or port not there yet, which a restart may find), so that a
+ * supervisor can tell the two: `docker compose ps` shows "Restarting (78)", and a systemd unit's
+ * `RestartPreventExitStatus=78` stops trying (infra/README.md).
+ */
+const CONFIG_ERROR_EXIT_CODE = 78;
+
 let config;
 try {
   config = loadConfig();
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.messageIn(language)}\n`);
-    process.exit(1);
+    process.exit(CONFIG_ERROR_EXIT_CODE);
   }
   throw error;
 }

@@ -50,7 +50,8 @@ describe.each(Object.keys(ENTRY_POINTS) as (keyof typeof ENTRY_POINTS)[])('%s wi
   it('says it in German by default and with a German locale, setting names and values as given', async () => {
     for (const locale of [{}, { LANG: 'en_US.UTF-8', LC_ALL: 'de_DE.UTF-8' }]) {
       const { code, stderr } = await run(entry, locale);
-      expect(code, JSON.stringify(locale)).toBe(1);
+      // The server's own code for a setting a restart cannot mend (main.ts); the commands say 1.
+      expect(code, JSON.stringify(locale)).toBe(entry === 'start' ? 78 : 1);
       expect(stderr, JSON.stringify(locale)).toContain('Ungültige Konfiguration:');
       expect(stderr).toContain('PORT: erwartet eine ganze Zahl von 0 bis 65535 (angegeben: "dreitausend")');
       expect(stderr).toContain(
@@ -65,7 +66,7 @@ describe.each(Object.keys(ENTRY_POINTS) as (keyof typeof ENTRY_POINTS)[])('%s wi
   it('says it in English when LANG, LC_MESSAGES or LC_ALL names English', async () => {
     for (const locale of [{ LANG: 'en_US.UTF-8' }, { LANG: 'de_DE.UTF-8', LC_MESSAGES: 'en_GB.UTF-8' }]) {
       const { code, stderr } = await run(entry, locale);
-      expect(code, JSON.stringify(locale)).toBe(1);
+      expect(code, JSON.stringify(locale)).toBe(entry === 'start' ? 78 : 1);
       expect(stderr, JSON.stringify(locale)).toContain('Invalid configuration:');
       expect(stderr).toContain('PORT: expected a whole number from 0 to 65535 (got "dreitausend")');
       expect(stderr).toContain('Set the missing ones, or set MEDIA_MODE=p2p to use the built-in peer-to-peer calls');
