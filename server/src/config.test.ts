@@ -16,39 +16,11 @@ import {
   unknownVariables,
   unreadEnvFile,
 } from './config.js';
+import { composeAppEnvironment } from './test/compose.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const secret = 'x'.repeat(40);
-
-/**
- * The app container's environment as docker compose makes it from a .env: infra/.env.example with
- * `values` filled in (its env_file), with docker-compose.yml's `environment:` of the app over it,
- * interpolated from the same .env (${VAR:-default}, ${VAR:+alternative}, ${VAR:?error}).
- */
-function composeAppEnvironment(values: Record<string, string>): Record<string, string> {
-  const example = fs.readFileSync(path.join(ROOT, 'infra/.env.example'), 'utf8');
-  const envFile: Record<string, string> = {};
-  for (const [, name, value] of example.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)) envFile[name!] = value!;
-  Object.assign(envFile, values);
-  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
-    services: { app: { environment: Record<string, string> } };
-  };
-  const interpolated = Object.entries(compose.services.app.environment).map(([name, template]) => {
-    const value = String(template).replace(
-      /\$\{([A-Z0-9_]+)(?::([-+?])([^}]*))?\}/g,
-      (_, variable: string, op, word: string) => {
-        const set = (envFile[variable] ?? '') !== '';
-        if (op === '-') return set ? envFile[variable]! : word;
-        if (op === '+') return set ? word : '';
-        if (op === '?' && !set) throw new Error(`compose refuses: ${word}`);
-        return envFile[variable] ?? '';
-      },
-    );
-    return [name, value] as const;
-  });
-  return { ...envFile, ...Object.fromEntries(interpolated) };
-}
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
