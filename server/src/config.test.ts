@@ -16,6 +16,7 @@ import {
   unknownVariables,
   unreadEnvFile,
 } from './config.js';
+import { composeAppEnvironment } from './test/compose.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -190,6 +191,54 @@ describe('parseConfig', () => {
     expect(problems[0]).not.toContain(secret);
     // An empty value is unset, as everywhere: nothing LiveKit is given, so peer-to-peer it is.
     expect(parseConfig({ LIVEKIT_API_URL: '', LIVEKIT_E2EE: '' }).media.mode).toBe('p2p');
+  });
+
+  // Under docker compose the app's LIVEKIT_URL is .env's LIVEKIT_PUBLIC_URL, and MEDIA_MODE=livekit
+  // compose's default: the app named LIVEKIT_URL, which .env does not have, and advised removing
+  // LIVEKIT_URL and LIVEKIT_API_URL, which compose sets; its container restarted on that for ever.
+  it('under docker compose, names the missing LiveKit value as .env has it, and the way out there', () => {
+    const filled = {
+      PUBLIC_BASE_URL: 'https://buergerbuero.example.de',
+      SESSION_SECRET: secret,
+      POSTGRES_PASSWORD: 'a1b2c3',
+      LIVEKIT_API_KEY: 'amtsraum',
+      LIVEKIT_API_SECRET: secret,
+      LIVEKIT_PUBLIC_URL: 'wss://livekit.buergerbuero.example.de',
+      LIVEKIT_TURN_DOMAIN: 'turn.buergerbuero.example.de',
+    };
+    expect(parseConfig(composeAppEnvironment(filled)).media.mode).toBe('livekit');
+
+    expect(problemsOf(composeAppEnvironment({ ...filled, LIVEKIT_API_SECRET: '' }))).toEqual([
+      'LIVEKIT_API_SECRET: missing in .env; LiveKit needs LIVEKIT_PUBLIC_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET ' +
+        'together, and LIVEKIT_PUBLIC_URL, LIVEKIT_API_KEY and MEDIA_MODE=livekit (the default under docker compose) ' +
+        'are set. Set the missing one, or remove LIVEKIT_PUBLIC_URL and LIVEKIT_API_KEY and set MEDIA_MODE=p2p with ' +
+        'an empty COMPOSE_PROFILES= to use the built-in peer-to-peer calls',
+    ]);
+    // LIVEKIT_URL written into .env, as for npm start: compose puts LIVEKIT_PUBLIC_URL's value over it.
+    const { LIVEKIT_PUBLIC_URL: _publicUrl, ...withoutPublicUrl } = filled;
+    expect(
+      problemsOf(composeAppEnvironment({ ...withoutPublicUrl, LIVEKIT_URL: 'wss://livekit.buergerbuero.example.de' })),
+    ).toEqual([expect.stringMatching(/^LIVEKIT_PUBLIC_URL: missing in .env; /)]);
+    // Nothing of LiveKit filled in, as for peer-to-peer calls with MEDIA_MODE forgotten.
+    const german = (() => {
+      try {
+        parseConfig(
+          composeAppEnvironment({ ...filled, LIVEKIT_API_KEY: '', LIVEKIT_API_SECRET: '', LIVEKIT_PUBLIC_URL: '' }),
+        );
+      } catch (error) {
+        if (error instanceof ConfigError) return error.messageIn('de');
+      }
+      return '';
+    })();
+    expect(german).toContain(
+      'LIVEKIT_PUBLIC_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: fehlen in .env; LiveKit braucht LIVEKIT_PUBLIC_URL, ' +
+        'LIVEKIT_API_KEY und LIVEKIT_API_SECRET zusammen, und MEDIA_MODE=livekit (unter docker compose der Standard) ' +
+        'ist gesetzt. Setzen Sie die fehlenden, oder setzen Sie MEDIA_MODE=p2p mit leerem COMPOSE_PROFILES=, um die ' +
+        'eingebauten Peer-to-Peer-Anrufe zu nutzen\n',
+    );
+    // The way out it names works: peer-to-peer, with the LiveKit values left empty.
+    const p2p = { ...filled, LIVEKIT_API_KEY: '', LIVEKIT_API_SECRET: '', LIVEKIT_PUBLIC_URL: '', MEDIA_MODE: 'p2p' };
+    expect(parseConfig(composeAppEnvironment({ ...p2p, COMPOSE_PROFILES: '' })).media.mode).toBe('p2p');
   });
 
   it('names a junk LIVEKIT_E2EE for what it is, with the values it takes, not as LiveKit half configured', () => {

@@ -650,30 +650,50 @@ export function parseConfig(env: Env): Config {
   const refused = new Set(result.success ? [] : result.error.issues.map((issue) => String(issue.path[0])));
   const livekitGiven = LIVEKIT_VARIABLES.filter((name) => cleaned[name] && !refused.has(name));
   if (!livekitConfigured && (livekitGiven.length > 0 || cleaned.MEDIA_MODE === 'livekit')) {
+    // Under docker compose the person fixing it edits .env, where LIVEKIT_URL is LIVEKIT_PUBLIC_URL
+    // and LIVEKIT_API_URL is not (docker-compose.yml sets both from LIVEKIT_PUBLIC_URL), and where
+    // MEDIA_MODE=livekit is compose's default: named as .env has them. Compose is recognised by the
+    // copy it makes: its env_file hands over LIVEKIT_PUBLIC_URL too, and LIVEKIT_URL is that value.
+    const compose = env.LIVEKIT_PUBLIC_URL !== undefined && env.LIVEKIT_URL === env.LIVEKIT_PUBLIC_URL;
+    const asInEnvFile = (names: readonly string[]) =>
+      compose
+        ? names
+            .filter((name) => name !== 'LIVEKIT_API_URL')
+            .map((n) => (n === 'LIVEKIT_URL' ? 'LIVEKIT_PUBLIC_URL' : n))
+        : [...names];
+    const missing = asInEnvFile(livekitMissing);
+    const required = asInEnvFile(LIVEKIT_REQUIRED);
+    const givenNames = asInEnvFile(livekitGiven);
     const modeSet = cleaned.MEDIA_MODE === 'livekit';
-    const given = [...livekitGiven, ...(modeSet ? ['MEDIA_MODE=livekit'] : [])];
-    // docker-compose.yml sets MEDIA_MODE=livekit unless .env says otherwise: removing it is no way out there.
+    const mode = (underCompose: string) =>
+      modeSet ? [`MEDIA_MODE=livekit${compose ? ` (${underCompose})` : ''}`] : [];
+    const given = [...givenNames, ...mode('the default under docker compose')];
+    const givenDe = [...givenNames, ...mode('unter docker compose der Standard')];
+    // docker-compose.yml sets MEDIA_MODE=livekit unless .env says otherwise: removing it is no way out
+    // there, and its livekit profile would start LiveKit on the missing values.
     const instead = [
-      ...(livekitGiven.length > 0 ? [`remove ${listed(livekitGiven)}`] : []),
-      ...(modeSet ? ['set MEDIA_MODE=p2p'] : []),
+      ...(givenNames.length > 0 ? [`remove ${listed(givenNames)}`] : []),
+      ...(modeSet ? [compose ? 'set MEDIA_MODE=p2p with an empty COMPOSE_PROFILES=' : 'set MEDIA_MODE=p2p'] : []),
     ].join(' and ');
     const insteadDe = [
-      ...(livekitGiven.length > 0 ? [`entfernen Sie ${listedDe(livekitGiven)}`] : []),
-      ...(modeSet ? ['setzen Sie MEDIA_MODE=p2p'] : []),
+      ...(givenNames.length > 0 ? [`entfernen Sie ${listedDe(givenNames)}`] : []),
+      ...(modeSet
+        ? [compose ? 'setzen Sie MEDIA_MODE=p2p mit leerem COMPOSE_PROFILES=' : 'setzen Sie MEDIA_MODE=p2p']
+        : []),
     ].join(' und ');
-    const one = livekitMissing.length === 1;
-    const compose = livekitMissing.includes('LIVEKIT_URL');
+    const one = missing.length === 1;
+    const hint = !compose && livekitMissing.includes('LIVEKIT_URL');
     problems.push({
       en:
-        `${livekitMissing.join(', ')}: missing; LiveKit needs ${listed(LIVEKIT_REQUIRED)} together, ` +
+        `${missing.join(', ')}: missing${compose ? ' in .env' : ''}; LiveKit needs ${listed(required)} together, ` +
         `and ${listed(given)} ${given.length === 1 ? 'is' : 'are'} set. ` +
         `Set the missing ${one ? 'one' : 'ones'}, or ${instead} to use the built-in peer-to-peer calls` +
-        (compose ? ' (docker compose sets LIVEKIT_URL from LIVEKIT_PUBLIC_URL in .env)' : ''),
+        (hint ? ' (docker compose sets LIVEKIT_URL from LIVEKIT_PUBLIC_URL in .env)' : ''),
       de:
-        `${livekitMissing.join(', ')}: ${one ? 'fehlt' : 'fehlen'}; LiveKit braucht ${listedDe(LIVEKIT_REQUIRED)} ` +
-        `zusammen, und ${listedDe(given)} ${given.length === 1 ? 'ist' : 'sind'} gesetzt. ` +
+        `${missing.join(', ')}: ${one ? 'fehlt' : 'fehlen'}${compose ? ' in .env' : ''}; LiveKit braucht ${listedDe(required)} ` +
+        `zusammen, und ${listedDe(givenDe)} ${given.length === 1 ? 'ist' : 'sind'} gesetzt. ` +
         `Setzen Sie ${one ? 'die fehlende' : 'die fehlenden'}, oder ${insteadDe}, um die eingebauten Peer-to-Peer-Anrufe zu nutzen` +
-        (compose ? ' (docker compose setzt LIVEKIT_URL aus LIVEKIT_PUBLIC_URL in .env)' : ''),
+        (hint ? ' (docker compose setzt LIVEKIT_URL aus LIVEKIT_PUBLIC_URL in .env)' : ''),
     });
   }
   if (!result.success || problems.length > 0) throw new ConfigError(problems);

@@ -8,10 +8,18 @@ import {
 import { guardAgainstLostTypesReads } from './db/driver-guard.js';
 import { DataDirInUseError, DataDirUnwritableError } from './lib/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
-import { CannotListenError, startServer, type RunningServer } from './server.js';
-import { inTerminalLanguage, language, say } from './cli/say.js';
+import { CannotListenError, StartStoppedError, startServer, type RunningServer } from './server.js';
+import { inTerminalLanguage, language, say, toTerminal } from './cli/say.js';
 
 // Listening and shutting down only; everything else is in server.ts and app.ts.
+
+/**
+ * A setting that is missing or wrong: starting again will not help until it is changed. EX_CONFIG of
+ * sysexits.h, apart from 1 (a database or port not there yet, which a restart may find), so that a
+ * supervisor can tell the two: `docker compose ps` shows "Restarting (78)", and a systemd unit's
+ * `RestartPreventExitStatus=78` stops trying (infra/README.md).
+ */
+const CONFIG_ERROR_EXIT_CODE = 78;
 
 let config;
 try {
@@ -19,7 +27,7 @@ try {
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.messageIn(language)}\n`);
-    process.exit(1);
+    process.exit(CONFIG_ERROR_EXIT_CODE);
   }
   throw error;
 }
@@ -34,11 +42,14 @@ const unreadEnv = unreadEnvFileWarning();
 if (unreadEnv) logger.warn({ variables: unreadEnv.variables }, unreadEnv.message);
 
 // Signals count from here, not only once the server listens: a stop (docker stop, systemd, Ctrl-C)
-// during the start waits for it, so the database is never cut off mid-migration or mid-seed. A
-// second Ctrl-C stops at once. SIGHUP is what an admin sends by closing the SSH session they ran
-// `npm start` in: its default ended the process on the spot, with the data directory still locked.
+// during the start ends it after the step under way (startServer's signal), so the database is
+// never cut off mid-migration or mid-seed, and a start waiting for a PostgreSQL that does not
+// answer (up to 30 s) ends at once. A second Ctrl-C stops at once. SIGHUP is what an admin sends by
+// closing the SSH session they ran `npm start` in: its default ended the process on the spot, with
+// the data directory still locked.
 let server: RunningServer | null = null;
 let signalled = false;
+const startStop = new AbortController();
 function shutDown(signal: string, running: RunningServer) {
   logger.info({ signal }, 'shutting down');
   running.stop().then(
@@ -53,11 +64,18 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (server && !signalled) shutDown(signal, server);
     else if (!server && signalled && signal === 'SIGINT') process.exit(130);
-    else if (!server) {
-      logger.info({ signal }, 'stopping once the start is done; the database is not cut off mid-update');
+    else if (!server && !signalled) {
+      logger.info(
+        { signal },
+        'stopping: the start ends after its step under way, the database is not cut off mid-update',
+      );
       if (config.env !== 'test' && signal === 'SIGINT') {
-        process.stderr.write(`${say('Noch einmal Strg-C: sofort beenden.', 'Press Ctrl-C again to stop now.')}\n`);
+        toTerminal(
+          process.stderr,
+          say('Wird beendet … Noch einmal Strg-C: sofort beenden.', 'Stopping … Press Ctrl-C again to stop now.'),
+        );
       }
+      startStop.abort(signal);
     }
     signalled = true;
   });
@@ -79,8 +97,20 @@ if (config.launchedByNpm) {
 
 let running;
 try {
-  running = await startServer(config, logger);
+  running = await startServer(config, logger, { signal: startStop.signal });
 } catch (error) {
+  if (error instanceof StartStoppedError) {
+    const signal = String(startStop.signal.reason);
+    logger.info({ signal }, 'stopped while starting');
+    toTerminal(
+      process.stdout,
+      say(
+        `Amtsraum wurde während des Starts beendet (${signal}); nichts wurde halb geschrieben.`,
+        `Amtsraum was stopped while starting (${signal}); nothing was left half-written.`,
+      ),
+    );
+    process.exit(0);
+  }
   if (
     error instanceof DataDirInUseError ||
     error instanceof DatabaseNewerThanCodeError ||
@@ -117,8 +147,15 @@ logger.info(
   'Amtsraum is listening',
 );
 if (config.env !== 'test' && !signalled) {
-  process.stdout.write(`Amtsraum läuft / is running: ${config.publicBaseUrl.toString()}\n`);
+  toTerminal(
+    process.stdout,
+    say(
+      `Amtsraum läuft: ${config.publicBaseUrl.toString()}`,
+      `Amtsraum is running: ${config.publicBaseUrl.toString()}`,
+    ),
+  );
 }
 
 server = running;
-if (signalled) shutDown('SIGTERM', running);
+// A stop that came after the start's last step that looks for one (startServer), before it listened.
+if (signalled) shutDown(String(startStop.signal.reason), running);

@@ -84,6 +84,18 @@ export class CannotListenError extends Error {
   }
 }
 
+/**
+ * A stop (SIGTERM, Ctrl-C) came while the server started, and the start ended after the step under
+ * way: nothing was cut off mid-write, the database is closed (its data directory lock given back),
+ * and nothing listens.
+ */
+export class StartStoppedError extends Error {
+  constructor() {
+    super('stopped while starting');
+    this.name = 'StartStoppedError';
+  }
+}
+
 /** Listens on `host:port` and closes again at once; throws `CannotListenError` if it cannot. */
 async function listenOnce(host: string, port: number): Promise<void> {
   const probe = net.createServer();
@@ -110,14 +122,26 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-async function openConfiguredDatabase(config: Config): Promise<Database> {
-  if (config.database.kind === 'pglite') return openDatabase({ kind: 'pglite', dataDir: config.database.dataDir });
-  try {
-    return await openDatabase(config.database);
-  } catch (error) {
-    if (error instanceof DatabaseNewerThanCodeError || error instanceof DatabaseMigrationError) throw error;
-    throw new DatabaseUnavailableError(config.database.url, error);
-  }
+async function openConfiguredDatabase(config: Config, signal: AbortSignal | undefined): Promise<Database> {
+  const settings = config.database;
+  // The embedded database opens and migrates in one go, in a few seconds: a stop waits for it.
+  const database =
+    settings.kind === 'pglite'
+      ? await openDatabase({ kind: 'pglite', dataDir: settings.dataDir })
+      : await openDatabase({ ...settings, signal }).catch((error: unknown) => {
+          if (signal?.aborted) throw new StartStoppedError();
+          if (error instanceof DatabaseNewerThanCodeError || error instanceof DatabaseMigrationError) throw error;
+          throw new DatabaseUnavailableError(settings.url, error);
+        });
+  await stopIfAsked(signal, database);
+  return database;
+}
+
+/** Ends the start here when a stop was asked for: closes what is open (the database) and says so. */
+async function stopIfAsked(signal: AbortSignal | undefined, database?: Database): Promise<void> {
+  if (!signal?.aborted) return;
+  await database?.close();
+  throw new StartStoppedError();
 }
 
 /** Opens the database, seeds demo data if asked, and listens. Used by main.ts and by tests. */
@@ -138,6 +162,11 @@ export async function startServer(
     mail?: Pick<MailWorkerOptions, 'transport'> | false;
     /** Extra listeners on the listening socket (lib/acceptors.ts); 0 for none. */
     extraAcceptors?: number;
+    /**
+     * A stop asked for during the start (main.ts): the start ends after the step under way, never
+     * in the middle of the migrations or the demo seed, with `StartStoppedError`.
+     */
+    signal?: AbortSignal;
   } = {},
 ): Promise<RunningServer> {
   // A port taken or a HOST that is no address here is said at once, not after the database's
@@ -146,7 +175,8 @@ export async function startServer(
   // The mail outbox folder, when mail goes there: a folder nobody may write to is said at the
   // start, not at the first booking's confirmation (with PGlite the data directory lock says it).
   if (options.mail === undefined && !config.mail.smtpUrl) ensureWritableDir(config.mail.outboxDir);
-  const database = options.database ?? (await openConfiguredDatabase(config));
+  await stopIfAsked(options.signal);
+  const database = options.database ?? (await openConfiguredDatabase(config, options.signal));
   const now = options.now ?? (() => new Date());
 
   try {
@@ -157,6 +187,7 @@ export async function startServer(
         'secrets sealed under SESSION_SECRET with the spaces or line breaks around it were sealed again without them',
       );
     }
+    await stopIfAsked(options.signal);
     if (config.seed.enabled) {
       const logins = await seedDemoIfEmpty(database.db, { now: now(), password: config.seed.password });
       // Printed once, to the console rather than the log, so passwords never enter log storage.
@@ -165,6 +196,7 @@ export async function startServer(
         process.stdout.write(formatDemoLogins(logins, config.publicBaseUrl, { fixed, language: cliLanguage() }) + '\n');
       }
     }
+    await stopIfAsked(options.signal);
   } catch (error) {
     await database.close();
     throw error;

@@ -23,6 +23,27 @@ export function inTerminalLanguage(error: Error): string {
   return typeof german === 'string' ? say(german, error.message) : error.message;
 }
 
+const watched = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * One line to a person at the terminal. A terminal that is gone (the SSH session the server ran in
+ * was closed: it stops on SIGHUP, and every write fails with EIO) or a closed pipe takes nothing
+ * more, and the stop goes on: an error there would end it half done.
+ */
+export function toTerminal(stream: NodeJS.WriteStream, line: string): void {
+  if (!watched.has(stream)) {
+    watched.add(stream);
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EIO' && error.code !== 'EPIPE') throw error;
+    });
+  }
+  try {
+    stream.write(`${line}\n`);
+  } catch {
+    // written synchronously to a terminal that is gone: nothing more to say there
+  }
+}
+
 /** One line on stderr. */
 export function complain(de: string, en: string): void {
   process.stderr.write(`${say(de, en)}\n`);

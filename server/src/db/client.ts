@@ -67,6 +67,11 @@ export type DatabaseOptions = (
       maxConnections?: number;
       /** How long the first connection may take (tests shorten it); 30 s, as the driver's own. */
       connectTimeoutMs?: number;
+      /**
+       * A stop asked for during the start: ends the waits that write nothing (for the first
+       * connection, for another process's migrations), never the migrations themselves.
+       */
+      signal?: AbortSignal;
     }
   /** `dataDir` null: in memory (tests). */
   | { kind: 'pglite'; dataDir: string | null }
@@ -95,20 +100,57 @@ const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 // Any fixed number: serialises migrations when several app processes start at once.
 const MIGRATION_LOCK_KEY = 7_240_411;
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** `promise`, or an error after `ms` ('timed out') or when `signal` aborts (its reason), whichever comes first. */
+function withTimeout<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    const aborted = () => {
+      clearTimeout(timer);
+      reject(abortReason(signal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', aborted);
+      reject(new Error('timed out'));
+    }, ms);
+    if (signal?.aborted) aborted();
+    signal?.addEventListener('abort', aborted, { once: true });
     promise.then(
       (value) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', aborted);
         resolve(value);
       },
       (error: unknown) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', aborted);
         reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });
+}
+
+/** `promise`, or `signal`'s reason as an error once it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    const aborted = () => reject(abortReason(signal));
+    if (signal.aborted) aborted();
+    signal.addEventListener('abort', aborted, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', aborted);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', aborted);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error(`stopped (${String(reason)})`);
 }
 
 /** PostgreSQL at DATABASE_URL could not be opened: named plainly at the start, without a stack or the password. */
@@ -338,7 +380,13 @@ async function refuseNewerSchema(db: { execute: (query: ReturnType<typeof sql>) 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') {
-    return openPostgres(options.url, options.maxConnections ?? 10, options.onQuery, options.connectTimeoutMs ?? 30_000);
+    return openPostgres(
+      options.url,
+      options.maxConnections ?? 10,
+      options.onQuery,
+      options.connectTimeoutMs ?? 30_000,
+      options.signal,
+    );
   }
   return openPglite(options.dataDir, options.onQuery);
 }
@@ -349,10 +397,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  * down, as Docker's published port while its container restarts), postgres.js connects again and
  * again without end: the start hung for ever, silently.
  */
-async function firstConnection(client: postgres.Sql, timeoutMs: number): Promise<postgres.ReservedSql> {
+async function firstConnection(
+  client: postgres.Sql,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<postgres.ReservedSql> {
   const reserving = client.reserve();
   try {
-    return await withTimeout(reserving, timeoutMs);
+    return await withTimeout(reserving, timeoutMs, signal);
   } catch (error) {
     await client.end({ timeout: 0 });
     // A connection that came after all goes with the client.
@@ -360,11 +412,11 @@ async function firstConnection(client: postgres.Sql, timeoutMs: number): Promise
       (late) => late.release(),
       () => {},
     );
-    throw (error as Error).message === 'timed out'
-      ? new Error(
+    throw signal?.aborted || (error as Error).message !== 'timed out'
+      ? error
+      : new Error(
           `no PostgreSQL answered within ${String(Math.round(timeoutMs / 1000))} s (the connection was closed or left without an answer)`,
-        )
-      : error;
+        );
   }
 }
 
@@ -373,6 +425,7 @@ async function openPostgres(
   max: number,
   onQuery: DatabaseOptions['onQuery'],
   connectTimeoutMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<Database> {
   const client = postgres(url, {
     max,
@@ -381,9 +434,13 @@ async function openPostgres(
     connect_timeout: Math.max(1, Math.ceil(connectTimeoutMs / 1000)),
   });
   const db = drizzlePostgres({ client, schema, ...queryLogger(onQuery) });
-  const reserved = await firstConnection(client, connectTimeoutMs);
+  const reserved = await firstConnection(client, connectTimeoutMs, signal);
   try {
-    await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    // Another process migrating holds the lock as long as its migrations take: a stop meanwhile
+    // ends the wait (the lock, should it come after all, goes with the connection).
+    const locking = Promise.resolve(reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+    locking.catch(() => {});
+    await untilAborted(locking, signal);
     try {
       await refuseNewerSchema(db);
       await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER }).catch((error: unknown) => {

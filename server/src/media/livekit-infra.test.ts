@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parse } from 'yaml';
 import {
   freeLivekitPorts,
   livekitBinary,
@@ -18,6 +17,7 @@ import {
   testConfig,
 } from '../../../tests/livekit/livekit-server.js';
 import { DEVELOPMENT_LIVEKIT_SECRET, parseConfig } from '../config.js';
+import { interpolate, interpolateAll, readCompose, type ComposeService } from '../test/compose.js';
 
 /**
  * Issue 12, item 7: production (docker-compose.yml, infra/livekit.yaml) and the tests run the
@@ -25,19 +25,7 @@ import { DEVELOPMENT_LIVEKIT_SECRET, parseConfig } from '../config.js';
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-interface ComposeService {
-  image?: string;
-  environment: Record<string, string>;
-  ports?: string[];
-  volumes?: string[];
-  command?: string[];
-  entrypoint?: string[];
-  profiles?: string[];
-  depends_on?: unknown;
-}
-const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
-  services: Record<string, ComposeService>;
-};
+const compose = readCompose();
 const livekitService = compose.services.livekit!;
 const appService = compose.services.app!;
 const production = readConfig(PRODUCTION_CONFIG) as {
@@ -46,34 +34,6 @@ const production = readConfig(PRODUCTION_CONFIG) as {
   turn: { tls_port: number; udp_port: number };
   webhook: { urls: string[] };
 };
-
-/**
- * Compose's interpolation of `${VAR}`, `${VAR:-default}`, `${VAR:?message}` and `${VAR:+replacement}`
- * from an .env; `$$` is a dollar sign, left for the container's shell.
- */
-function interpolate(value: string, env: Record<string, string>): string {
-  return value.replace(
-    /\$\$|\$\{(\w+)(?::([-?+])([^}]*))?\}/g,
-    (match, name?: string, kind?: string, rest?: string) => {
-      if (match === '$$') return '$';
-      const set = env[name!];
-      if (kind === '+') return set ? (rest ?? '') : '';
-      if (set) return set;
-      if (kind === '?') throw new Error(`compose would stop: ${name!}: ${rest ?? ''}`);
-      return kind === '-' ? (rest ?? '') : '';
-    },
-  );
-}
-
-/** Every string of a parsed YAML tree, interpolated: compose does so for each service, profile or not. */
-function interpolateAll(tree: unknown, env: Record<string, string>): unknown {
-  if (typeof tree === 'string') return interpolate(tree, env);
-  if (Array.isArray(tree)) return tree.map((item) => interpolateAll(item, env));
-  if (tree && typeof tree === 'object') {
-    return Object.fromEntries(Object.entries(tree).map(([key, value]) => [key, interpolateAll(value, env)]));
-  }
-  return tree;
-}
 
 describe('LiveKit in docker-compose.yml and infra/livekit.yaml', () => {
   it('pins one version, the one the tests build', () => {
@@ -271,6 +231,17 @@ describe('docker-compose.yml for peer-to-peer calls (MEDIA_MODE=p2p)', () => {
     }
   });
 
+  it('with the p2p-turn profile, names a missing TURN_SECRET when coturn starts, with the code no restart mends', () => {
+    const coturn = (interpolateAll(compose, p2p) as { services: Record<string, ComposeService> }).services.coturn!;
+    const [shell, flag, script, zero] = coturn.entrypoint!;
+    const refused = spawnSync(shell!, [flag!, script!, zero!, ...coturn.command!], {
+      env: { PATH: process.env.PATH ?? '', ...coturn.environment },
+      encoding: 'utf8',
+    });
+    expect(refused.status).toBe(78);
+    expect(refused.stderr).toBe('TURN_SECRET must be set in .env for the p2p-turn profile\n');
+  });
+
   it('with the livekit profile, names the missing value when LiveKit starts, and gives the app LiveKit', () => {
     const livekitEnv = {
       ...p2p,
@@ -304,9 +275,15 @@ describe('docker-compose.yml for peer-to-peer calls (MEDIA_MODE=p2p)', () => {
     expect(started.stdout.trim()).toBe('--config /etc/livekit.yaml');
     const { LIVEKIT_API_SECRET: _secret, ...withoutSecret } = livekitEnv;
     const refused = run(withoutSecret);
-    expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toMatch(/LIVEKIT_API_SECRET must be set in \.env for the livekit profile/);
+    // The app's code for a setting no restart mends: docker compose ps says "Restarting (78)".
+    expect(refused.status).toBe(78);
+    expect(refused.stderr).toBe(
+      'LIVEKIT_API_SECRET must be set in .env for the livekit profile (openssl rand -hex 32)\n',
+    );
+    const { LIVEKIT_API_KEY: _key, ...withoutKey } = livekitEnv;
+    expect(run(withoutKey).stderr).toBe('LIVEKIT_API_KEY must be set in .env for the livekit profile\n');
     const { LIVEKIT_TURN_DOMAIN: _domain, ...withoutTurn } = livekitEnv;
+    expect(run(withoutTurn).status).toBe(78);
     expect(run(withoutTurn).stderr).toMatch(/LIVEKIT_TURN_DOMAIN must be set/);
     expect(run({ ...withoutTurn, LIVEKIT_TURN_ENABLED: 'false' }).status).toBe(0);
   });
