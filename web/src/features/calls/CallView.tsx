@@ -16,6 +16,7 @@ import { ChatPanel } from './ChatPanel';
 import { EncryptionNotice } from './EncryptionNotice';
 import type { ClerkTools } from './clerk-tools';
 import { ControlButton } from './ControlButton';
+import type { DeviceTroubleState } from './DeviceTrouble';
 import {
   screenShareFocus,
   type CallErrorCode,
@@ -36,6 +37,8 @@ const EndForEveryone = lazyComponent(() => import('./EndForEveryone').then((m) =
 const DevicePanel = lazyComponent(() => import('./DevicePanel').then((m) => m.DevicePanel), ['calls']);
 // What a screen reader is told as the call changes (its chunk is the devices panel's).
 const CallAnnouncer = lazyComponent(() => import('./DevicePanel').then((m) => m.CallAnnouncer), ['calls']);
+// Help for a camera or microphone that would not open, in the same chunk.
+const DeviceTrouble = lazyComponent(() => import('./DevicePanel').then((m) => m.DeviceTrouble), ['calls']);
 
 interface CallViewProps {
   transport: CallTransport;
@@ -130,6 +133,7 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
   const [invitesOpen, setInvitesOpen] = useState(false);
   const [audioBlocked, setAudioBlocked] = useState(false);
   const [actionError, setActionError] = useState<CallErrorCode | null>(null);
+  const [trouble, setTrouble] = useState<DeviceTroubleState | null>(null);
   const id = useId();
   const stageRef = useRef<HTMLDivElement>(null);
   const barRef = useRef<HTMLDivElement>(null);
@@ -172,6 +176,19 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
     action().catch(() => {
       setActionError('media_failed');
     });
+  };
+  // Switched on, refused by the browser: the device check's help (DeviceTrouble), not only "failed".
+  const toggle = (device: DeviceTroubleState['device'], on: boolean) => {
+    setActionError(null);
+    (device === 'camera' ? transport.setCamera(on) : transport.setMicrophone(on)).then(
+      () => {
+        setTrouble((shown) => (shown?.device === device ? null : shown));
+      },
+      (reason: unknown) => {
+        if (on) setTrouble({ device, reason, at: Date.now() });
+        else setActionError('media_failed');
+      },
+    );
   };
   const onAudioBlocked = useCallback(() => {
     setAudioBlocked(true);
@@ -322,7 +339,7 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
           label={t('controls.microphone')}
           pressed={self.microphone}
           onClick={() => {
-            act(() => transport.setMicrophone(!self.microphone));
+            toggle('microphone', !self.microphone);
           }}
         />
         <ControlButton
@@ -330,9 +347,23 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
           label={t('controls.camera')}
           pressed={self.camera}
           onClick={() => {
-            act(() => transport.setCamera(!self.camera));
+            toggle('camera', !self.camera);
           }}
         />
+        {/* After the buttons it helps with (Tab goes on into it), shown above the bar, as the panels. */}
+        {trouble && (
+          <Suspense fallback={null}>
+            <DeviceTrouble
+              trouble={trouble}
+              onRetry={() => {
+                toggle(trouble.device, true);
+              }}
+              onClose={() => {
+                setTrouble(null);
+              }}
+            />
+          </Suspense>
+        )}
         {self.canShareScreen && (
           <ControlButton
             icon="screen"
