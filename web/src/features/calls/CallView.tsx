@@ -200,6 +200,10 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
   const citizenHere = remotes.some((participant) => participant.role === 'citizen');
   const [citizenCame, setCitizenCame] = useState(false);
   if (citizenHere && !citizenCame) setCitizenCame(true);
+  // Who was here last: once they have gone, the empty stage says so (it said "not here yet",
+  // while the screen reader's status said they had left).
+  const [wereHere, setWereHere] = useState(remotes);
+  if (remotes.length > 0 && remotes !== wereHere) setWereHere(remotes);
 
   return (
     <div
@@ -279,7 +283,13 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
                 ))}
               </ul>
             ) : (
-              snapshot.connection !== 'disconnected' && <p className="call__alone">{t('view.alone')}</p>
+              snapshot.connection !== 'disconnected' && (
+                <p className="call__alone" data-testid="alone">
+                  {wereHere.length > 0
+                    ? wereHere.map((gone) => t('view.left', { name: participantName(t, gone).name })).join(' ')
+                    : t('view.alone')}
+                </p>
+              )
             )}
           </div>
           {/* Focusable: the strip scrolls when it holds more pictures than it shows (keyboard users scroll it too). */}
