@@ -341,3 +341,69 @@ test('a camera or microphone the browser refuses in the call gets the help of th
     await clerk.context.close();
   }
 });
+
+test('the clerk’s invite panel in the call fits a 320×640 phone: every control of it is reached by keyboard and seen', async ({
+  browser,
+  transport,
+}) => {
+  test.skip(transport === 'livekit', 'the page lays out the panel, whichever transport carries the call');
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  await clerk.page.setViewportSize({ width: 320, height: 640 });
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Erika Mustermann', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+    await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+    await expect(remoteTile(clerk.page)).toBeVisible({ timeout: 20_000 });
+
+    const invite = clerk.page.getByRole('button', { name: 'Einladen' });
+    await invite.focus();
+    await clerk.page.keyboard.press('Enter');
+    const panel = clerk.page.getByTestId('invite-panel');
+    const heading = panel.getByRole('heading', { name: 'Weitere Personen einladen' });
+    // Opened, the panel's top and the button that opened it are both on the screen (the panel,
+    // taller than the screen, came in with its heading at the screen's foot, the button below it).
+    await expect(heading).toBeInViewport({ ratio: 1 });
+    await expect(invite).toBeInViewport({ ratio: 1 });
+    await expect(clerk.page.getByRole('button', { name: 'Verlassen' })).toBeInViewport({ ratio: 1 });
+    // A link made: the panel at its tallest, with the link, its copy button and the e-mail form.
+    await panel.getByRole('button', { name: 'Einladungslink erstellen' }).click();
+    await expect(panel.getByTestId('invite-item')).toHaveCount(1);
+    await expect(invite).toBeInViewport({ ratio: 1 });
+    // Tab from "Einladen" through the whole panel: each control is on the screen when it has the
+    // focus, and so is the bar's row of buttons.
+    await invite.focus();
+    const seen: string[] = [];
+    for (let step = 0; step < 40; step += 1) {
+      await clerk.page.keyboard.press('Tab');
+      const focused = await panel.evaluate((node) => {
+        const element = document.activeElement;
+        if (!element || !node.contains(element)) return null;
+        const box = element.getBoundingClientRect();
+        // On the screen, and not cut off by the panel's own edges, in case it scrolls within itself.
+        const room = node.parentElement?.getBoundingClientRect() ?? { top: 0, bottom: window.innerHeight };
+        const top = Math.max(0, room.top);
+        const bottom = Math.min(window.innerHeight, room.bottom);
+        return {
+          name: `${element.tagName} ${element.getAttribute('aria-label') ?? element.textContent?.trim().slice(0, 40) ?? ''}`,
+          inView: box.top >= top - 1 && box.bottom <= bottom + 1 && box.left >= 0 && box.right <= window.innerWidth,
+          box: [box.top, box.bottom, window.innerHeight].map(Math.round).join(' '),
+        };
+      });
+      if (!focused) break;
+      seen.push(`${focused.name}: ${focused.inView ? 'in view' : `out of view (${focused.box})`}`);
+      if (focused.inView) await expect(invite, focused.name).toBeInViewport({ ratio: 1 });
+    }
+    expect(seen.filter((line) => line.includes('out of view'))).toEqual([]);
+    expect(seen.length).toBeGreaterThan(3);
+    // Past the panel, on to the next button of the bar.
+    await expect(clerk.page.getByRole('button', { name: 'Verlassen' })).toBeFocused();
+    await expectNoA11yViolations(clerk.page);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+});

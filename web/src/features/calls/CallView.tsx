@@ -116,10 +116,20 @@ function useStageFit(stage: RefObject<HTMLDivElement | null>, bar: RefObject<HTM
   return fit;
 }
 
-/** Brings a panel the person just opened into view (above the bar, by the scroll padding). */
+/**
+ * Brings a panel the person just opened into view with the bar it opens in, so the button that
+ * opened it stays in view too, and again as its content arrives (it loads lazily). On a phone the
+ * panel, taller than the screen, came in with its top at the screen's foot and the button below.
+ */
 function useRevealWhenOpened(open: boolean, id: string) {
   useEffect(() => {
-    if (open) document.getElementById(id)?.scrollIntoView({ block: 'nearest' });
+    const panel = open && document.getElementById(id);
+    if (!panel) return;
+    const observer = new ResizeObserver(() => panel.parentElement?.scrollIntoView({ block: 'nearest' }));
+    observer.observe(panel);
+    return () => {
+      observer.disconnect();
+    };
   }, [open, id]);
 }
 
