@@ -240,3 +240,170 @@ test('an Arabic name and chat message read from the right in a German call, full
     await clerk.context.close();
   }
 });
+
+test('a camera or microphone the browser refuses in the call gets the help of the device check, by keyboard, on a phone, in German and English', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  await citizen.page.setViewportSize({ width: 320, height: 640 });
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Erika Mustermann', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+    // She comes in with camera and microphone off, and switches them on in the call.
+    await citizen.page.getByLabel('Mit eingeschalteter Kamera eintreten').uncheck();
+    await citizen.page.getByLabel('Mit eingeschaltetem Mikrofon eintreten').uncheck();
+    await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+    await expect(citizen.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+    await expect(remoteTile(clerk.page)).toHaveAttribute('data-camera', 'off');
+
+    // Her browser refuses the camera (its permission denied) and finds no microphone, until allowed.
+    await citizen.page.evaluate(() => {
+      const devices = navigator.mediaDevices;
+      const open = devices.getUserMedia.bind(devices);
+      const refused = { video: 'NotAllowedError', audio: 'NotFoundError' } as Record<string, string | null>;
+      Object.assign(window, { refused });
+      devices.getUserMedia = (constraints) => {
+        const why = constraints?.video ? refused.video : refused.audio;
+        return why ? Promise.reject(new DOMException('refused', why)) : open(constraints);
+      };
+    });
+
+    const camera = citizen.page.getByRole('button', { name: 'Kamera', exact: true });
+    await camera.focus();
+    await citizen.page.keyboard.press('Enter');
+    const cameraHelp = citizen.page.getByTestId('device-problem-camera');
+    await expect(cameraHelp).toHaveAttribute('data-problem', 'denied');
+    // Said at once (an alert), with how to allow the camera, not only that it "could not be switched".
+    await expect(cameraHelp.getByRole('alert')).toHaveText(
+      'Ihr Browser erlaubt dieser Seite die Kamera nicht. Klicken Sie links in der Adresszeile auf das Schloss- oder Kamerasymbol, erlauben Sie die Kamera und wählen Sie dann „Erneut prüfen“.',
+    );
+    await expect(citizen.page.getByText('ließen sich nicht umschalten')).toHaveCount(0);
+    await expect(camera).toHaveAttribute('aria-pressed', 'false');
+    await expect(cameraHelp).toBeInViewport({ ratio: 1 });
+    await expectNoA11yViolations(citizen.page);
+    // Tab goes from the camera button into the help; she allows the camera and checks again.
+    await citizen.page.keyboard.press('Tab');
+    const retry = cameraHelp.getByRole('button', { name: 'Erneut prüfen' });
+    await expect(retry).toBeFocused();
+    await expect(retry).toBeInViewport({ ratio: 1 });
+    await citizen.page.evaluate(() => {
+      (window as unknown as { refused: Record<string, string | null> }).refused.video = null;
+    });
+    await citizen.page.keyboard.press('Enter');
+    await expect(cameraHelp).toHaveCount(0);
+    await expect(camera).toHaveAttribute('aria-pressed', 'true');
+    await expect(camera).toBeFocused();
+    await expect(remoteTile(clerk.page)).toHaveAttribute('data-camera', 'on', { timeout: 20_000 });
+
+    // No microphone: what to do without one, in English after a switch of language.
+    const microphone = citizen.page.getByRole('button', { name: 'Mikrofon', exact: true });
+    await microphone.focus();
+    await citizen.page.keyboard.press('Enter');
+    const microphoneHelp = citizen.page.getByTestId('device-problem-microphone');
+    await expect(microphoneHelp).toHaveAttribute('data-problem', 'notFound');
+    await expect(microphoneHelp.getByRole('alert')).toHaveText(
+      'Wir finden kein Mikrofon. Schließen Sie ein Headset an und wählen Sie „Erneut prüfen“, oder schreiben Sie im Chat.',
+    );
+    await switchLanguage(citizen.page, 'en');
+    await expect(microphoneHelp.getByRole('alert')).toHaveText(
+      'We cannot find a microphone. Connect a headset and choose “Check again”, or write in the chat.',
+    );
+    const microphoneEn = citizen.page.getByRole('button', { name: 'Microphone', exact: true });
+    // Checked again, still none: said again. Closed: gone, and the focus is back on the microphone.
+    await microphoneEn.focus();
+    await citizen.page.keyboard.press('Tab');
+    await citizen.page.keyboard.press('Tab');
+    await expect(microphoneHelp.getByRole('button', { name: 'Check again' })).toBeFocused();
+    await citizen.page.keyboard.press('Enter');
+    await expect(microphoneHelp.getByRole('alert')).toContainText('We cannot find a microphone.');
+    await expect(microphoneHelp.getByRole('button', { name: 'Check again' })).toBeFocused();
+    await citizen.page.keyboard.press('Tab');
+    await expect(microphoneHelp.getByRole('button', { name: 'Close' })).toBeFocused();
+    await expectNoA11yViolations(citizen.page);
+    await citizen.page.keyboard.press('Enter');
+    await expect(microphoneHelp).toHaveCount(0);
+    await expect(microphoneEn).toBeFocused();
+    await expect(microphoneEn).toHaveAttribute('aria-pressed', 'false');
+    // Escape closes it too.
+    await citizen.page.keyboard.press('Enter');
+    await expect(microphoneHelp).toBeVisible();
+    await citizen.page.keyboard.press('Tab');
+    await citizen.page.keyboard.press('Tab');
+    await citizen.page.keyboard.press('Escape');
+    await expect(microphoneHelp).toHaveCount(0);
+    await expect(microphoneEn).toBeFocused();
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+});
+
+test('the clerk’s invite panel in the call fits a 320×640 phone: every control of it is reached by keyboard and seen', async ({
+  browser,
+  transport,
+}) => {
+  test.skip(transport === 'livekit', 'the page lays out the panel, whichever transport carries the call');
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  await clerk.page.setViewportSize({ width: 320, height: 640 });
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Erika Mustermann', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+    await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+    await expect(remoteTile(clerk.page)).toBeVisible({ timeout: 20_000 });
+
+    const invite = clerk.page.getByRole('button', { name: 'Einladen' });
+    await invite.focus();
+    await clerk.page.keyboard.press('Enter');
+    const panel = clerk.page.getByTestId('invite-panel');
+    const heading = panel.getByRole('heading', { name: 'Weitere Personen einladen' });
+    // Opened, the panel's top and the button that opened it are both on the screen (the panel,
+    // taller than the screen, came in with its heading at the screen's foot, the button below it).
+    await expect(heading).toBeInViewport({ ratio: 1 });
+    await expect(invite).toBeInViewport({ ratio: 1 });
+    await expect(clerk.page.getByRole('button', { name: 'Verlassen' })).toBeInViewport({ ratio: 1 });
+    // A link made: the panel at its tallest, with the link, its copy button and the e-mail form.
+    await panel.getByRole('button', { name: 'Einladungslink erstellen' }).click();
+    await expect(panel.getByTestId('invite-item')).toHaveCount(1);
+    await expect(invite).toBeInViewport({ ratio: 1 });
+    // Tab from "Einladen" through the whole panel: each control is on the screen when it has the
+    // focus, and so is the bar's row of buttons.
+    await invite.focus();
+    const seen: string[] = [];
+    for (let step = 0; step < 40; step += 1) {
+      await clerk.page.keyboard.press('Tab');
+      const focused = await panel.evaluate((node) => {
+        const element = document.activeElement;
+        if (!element || !node.contains(element)) return null;
+        const box = element.getBoundingClientRect();
+        // On the screen, and not cut off by the panel's own edges, in case it scrolls within itself.
+        const room = node.parentElement?.getBoundingClientRect() ?? { top: 0, bottom: window.innerHeight };
+        const top = Math.max(0, room.top);
+        const bottom = Math.min(window.innerHeight, room.bottom);
+        return {
+          name: `${element.tagName} ${element.getAttribute('aria-label') ?? element.textContent?.trim().slice(0, 40) ?? ''}`,
+          inView: box.top >= top - 1 && box.bottom <= bottom + 1 && box.left >= 0 && box.right <= window.innerWidth,
+          box: [box.top, box.bottom, window.innerHeight].map(Math.round).join(' '),
+        };
+      });
+      if (!focused) break;
+      seen.push(`${focused.name}: ${focused.inView ? 'in view' : `out of view (${focused.box})`}`);
+      if (focused.inView) await expect(invite, focused.name).toBeInViewport({ ratio: 1 });
+    }
+    expect(seen.filter((line) => line.includes('out of view'))).toEqual([]);
+    expect(seen.length).toBeGreaterThan(3);
+    // Past the panel, on to the next button of the bar.
+    await expect(clerk.page.getByRole('button', { name: 'Verlassen' })).toBeFocused();
+    await expectNoA11yViolations(clerk.page);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+});

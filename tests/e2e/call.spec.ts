@@ -466,3 +466,48 @@ test('a clerk waiting in the call for someone who never joins says so there, and
   }
   expect([...clerkErrors, ...oldTabErrors], 'unexpected errors in the browser').toEqual([]);
 });
+
+test('when the other side has left, the empty stage says so (not "not here yet"), and back to normal when they rejoin', async ({
+  browser,
+}) => {
+  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+  const citizen = await newPerson(browser);
+  const errors = [...watchErrors(clerk.page, 'clerk'), ...watchErrors(citizen.page, 'citizen')];
+
+  try {
+    const visit = await knockViaApi(citizen, 'buergeramt', { name: 'Erika Mustermann', concern: 'Ummeldung' });
+    await admitViaApi(clerk, clerk.departmentId, visit.id);
+    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+    await Promise.all([passDeviceCheck(citizen), passDeviceCheck(clerk)]);
+    await expect(remoteTile(clerk.page)).toBeVisible({ timeout: 20_000 });
+    await expect(remoteTile(citizen.page)).toBeVisible({ timeout: 20_000 });
+
+    // The citizen leaves: the clerk's stage says she left, as its screen reader's status does.
+    await citizen.page.getByRole('button', { name: 'Verlassen' }).click();
+    await expect(citizen.page.getByTestId('call-left')).toBeVisible();
+    const alone = clerk.page.getByTestId('alone');
+    await expect(alone).toHaveText('Erika Mustermann ist nicht mehr im Gespräch.', { timeout: 20_000 });
+    await expect(clerk.page.getByTestId('call-news')).toHaveText('Erika Mustermann ist nicht mehr im Gespräch.');
+    await expect(clerk.page.getByText('noch nicht da')).toHaveCount(0);
+
+    // She rejoins: the stage shows her again, and no longer says she left.
+    await citizen.page.getByRole('button', { name: 'Wieder beitreten' }).click();
+    await passDeviceCheck(citizen);
+    await expect(remoteTile(clerk.page)).toBeVisible({ timeout: 20_000 });
+    await expect(alone).toHaveCount(0);
+    await expect(clerk.page.getByTestId('call-news')).toHaveText('Erika Mustermann ist im Gespräch.');
+
+    // The clerk leaves in turn: her stage says so too, in English after a switch of language.
+    await switchLanguage(citizen.page, 'en');
+    await clerk.page.getByRole('button', { name: 'Verlassen' }).click();
+    await expect(citizen.page.getByTestId('alone')).toHaveText('Anna Schmidt is no longer in the call.', {
+      timeout: 20_000,
+    });
+    await expectNoA11yViolations(citizen.page);
+    expect(errors).toEqual([]);
+  } finally {
+    await tidyDepartment(clerk, clerk.departmentId);
+    await citizen.context.close();
+    await clerk.context.close();
+  }
+});

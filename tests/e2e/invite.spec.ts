@@ -759,11 +759,11 @@ test('a guest whose computer has no camera and no microphone at all is told so i
     const microphoneProblem = readiness.getByTestId('device-problem-microphone');
     await expect(cameraProblem).toHaveAttribute('data-problem', 'notFound');
     await expect(cameraProblem).toHaveText(
-      'Wir finden keine Kamera. Schließen Sie eine Kamera an oder treten Sie ohne Bild bei: Sie sehen und hören die Sachbearbeitung trotzdem.',
+      'Wir finden keine Kamera. Schließen Sie eine Kamera an und wählen Sie „Erneut prüfen“, oder führen Sie das Gespräch ohne Bild: Sie sehen und hören die anderen trotzdem.',
     );
     await expect(microphoneProblem).toHaveAttribute('data-problem', 'notFound');
     await expect(microphoneProblem).toHaveText(
-      'Wir finden kein Mikrofon. Schließen Sie ein Headset an oder treten Sie ohne Mikrofon bei und schreiben Sie im Chat.',
+      'Wir finden kein Mikrofon. Schließen Sie ein Headset an und wählen Sie „Erneut prüfen“, oder schreiben Sie im Chat.',
     );
     // Nothing to pick: each list says so, and is not offered as a choice.
     for (const device of ['Kamera', 'Mikrofon']) {

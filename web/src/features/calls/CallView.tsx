@@ -16,6 +16,7 @@ import { ChatPanel } from './ChatPanel';
 import { EncryptionNotice } from './EncryptionNotice';
 import type { ClerkTools } from './clerk-tools';
 import { ControlButton } from './ControlButton';
+import type { DeviceTroubleState } from './DeviceTrouble';
 import {
   screenShareFocus,
   type CallErrorCode,
@@ -36,6 +37,8 @@ const EndForEveryone = lazyComponent(() => import('./EndForEveryone').then((m) =
 const DevicePanel = lazyComponent(() => import('./DevicePanel').then((m) => m.DevicePanel), ['calls']);
 // What a screen reader is told as the call changes (its chunk is the devices panel's).
 const CallAnnouncer = lazyComponent(() => import('./DevicePanel').then((m) => m.CallAnnouncer), ['calls']);
+// Help for a camera or microphone that would not open, in the same chunk.
+const DeviceTrouble = lazyComponent(() => import('./DevicePanel').then((m) => m.DeviceTrouble), ['calls']);
 
 interface CallViewProps {
   transport: CallTransport;
@@ -113,10 +116,20 @@ function useStageFit(stage: RefObject<HTMLDivElement | null>, bar: RefObject<HTM
   return fit;
 }
 
-/** Brings a panel the person just opened into view (above the bar, by the scroll padding). */
+/**
+ * Brings a panel the person just opened into view with the bar it opens in, so the button that
+ * opened it stays in view too, and again as its content arrives (it loads lazily). On a phone the
+ * panel, taller than the screen, came in with its top at the screen's foot and the button below.
+ */
 function useRevealWhenOpened(open: boolean, id: string) {
   useEffect(() => {
-    if (open) document.getElementById(id)?.scrollIntoView({ block: 'nearest' });
+    const panel = open && document.getElementById(id);
+    if (!panel) return;
+    const observer = new ResizeObserver(() => panel.parentElement?.scrollIntoView({ block: 'nearest' }));
+    observer.observe(panel);
+    return () => {
+      observer.disconnect();
+    };
   }, [open, id]);
 }
 
@@ -130,6 +143,7 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
   const [invitesOpen, setInvitesOpen] = useState(false);
   const [audioBlocked, setAudioBlocked] = useState(false);
   const [actionError, setActionError] = useState<CallErrorCode | null>(null);
+  const [trouble, setTrouble] = useState<DeviceTroubleState | null>(null);
   const id = useId();
   const stageRef = useRef<HTMLDivElement>(null);
   const barRef = useRef<HTMLDivElement>(null);
@@ -173,6 +187,19 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
       setActionError('media_failed');
     });
   };
+  // Switched on, refused by the browser: the device check's help (DeviceTrouble), not only "failed".
+  const toggle = (device: DeviceTroubleState['device'], on: boolean) => {
+    setActionError(null);
+    (device === 'camera' ? transport.setCamera(on) : transport.setMicrophone(on)).then(
+      () => {
+        setTrouble((shown) => (shown?.device === device ? null : shown));
+      },
+      (reason: unknown) => {
+        if (on) setTrouble({ device, reason, at: Date.now() });
+        else setActionError('media_failed');
+      },
+    );
+  };
   const onAudioBlocked = useCallback(() => {
     setAudioBlocked(true);
   }, []);
@@ -183,6 +210,10 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
   const citizenHere = remotes.some((participant) => participant.role === 'citizen');
   const [citizenCame, setCitizenCame] = useState(false);
   if (citizenHere && !citizenCame) setCitizenCame(true);
+  // Who was here last: once they have gone, the empty stage says so (it said "not here yet",
+  // while the screen reader's status said they had left).
+  const [wereHere, setWereHere] = useState(remotes);
+  if (remotes.length > 0 && remotes !== wereHere) setWereHere(remotes);
 
   return (
     <div
@@ -262,7 +293,13 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
                 ))}
               </ul>
             ) : (
-              snapshot.connection !== 'disconnected' && <p className="call__alone">{t('view.alone')}</p>
+              snapshot.connection !== 'disconnected' && (
+                <p className="call__alone" data-testid="alone">
+                  {wereHere.length > 0
+                    ? wereHere.map((gone) => t('view.left', { name: participantName(t, gone).name })).join(' ')
+                    : t('view.alone')}
+                </p>
+              )
             )}
           </div>
           {/* Focusable: the strip scrolls when it holds more pictures than it shows (keyboard users scroll it too). */}
@@ -322,7 +359,7 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
           label={t('controls.microphone')}
           pressed={self.microphone}
           onClick={() => {
-            act(() => transport.setMicrophone(!self.microphone));
+            toggle('microphone', !self.microphone);
           }}
         />
         <ControlButton
@@ -330,9 +367,23 @@ export function CallView({ transport, timeZone, onEndForEveryone, onNoShow, onDe
           label={t('controls.camera')}
           pressed={self.camera}
           onClick={() => {
-            act(() => transport.setCamera(!self.camera));
+            toggle('camera', !self.camera);
           }}
         />
+        {/* After the buttons it helps with (Tab goes on into it), shown above the bar, as the panels. */}
+        {trouble && (
+          <Suspense fallback={null}>
+            <DeviceTrouble
+              trouble={trouble}
+              onRetry={() => {
+                toggle(trouble.device, true);
+              }}
+              onClose={() => {
+                setTrouble(null);
+              }}
+            />
+          </Suspense>
+        )}
         {self.canShareScreen && (
           <ControlButton
             icon="screen"

@@ -6,6 +6,7 @@ import { useDeviceList } from './useLocalDevices';
 
 // In this chunk, loaded once the call shows: not in the call page's first download (its budget).
 export { CallAnnouncer } from './CallAnnouncer';
+export { DeviceTrouble } from './DeviceTrouble';
 
 /**
  * The call's choice of camera and microphone, opened by the bar's "Devices" button. It expands in
