@@ -20,6 +20,7 @@ import { problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveConnectionState, useLiveVisit } from '../../lib/useLive';
 import { useDepartmentPhrase, useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
+import { LoadBoundary } from '../../ui/LoadBoundary';
 import { LiveStatus } from '../../ui/LiveStatus';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
@@ -137,7 +138,7 @@ function VisitView({
             </p>
           </div>
         </>
-        {renderCallReadiness?.(visit)}
+        <Readiness visit={visit} render={renderCallReadiness} />
       </>
     );
   }
@@ -195,13 +196,21 @@ function VisitView({
   return (
     <>
       <Waiting visit={visit} departmentName={department.text} />
-      {renderCallReadiness?.(visit)}
+      <Readiness visit={visit} render={renderCallReadiness} />
       <WaitingActions visit={visit} />
       <Suspense>
         <LeaveQuestion />
       </Suspense>
     </>
   );
+}
+
+/**
+ * The device check, left out if its download fails (the network gone for a moment), as the page's
+ * own parts are: the page that calls the citizen in stays, and so does their place.
+ */
+function Readiness({ visit, render }: { visit: CitizenVisit; render: WaitingRoomPageProps['renderCallReadiness'] }) {
+  return <LoadBoundary fallback={null}>{render?.(visit)}</LoadBoundary>;
 }
 
 function blockedBy(visit: CitizenVisit): Blocked | null {
