@@ -17,7 +17,7 @@ interface LoadBoundaryProps {
  * hook for this; a class it is.
  */
 export class LoadBoundary extends Component<LoadBoundaryProps, { failed?: boolean; at?: string }> {
-  state: { failed?: boolean; at?: string } = {};
+  override state: { failed?: boolean; at?: string } = {};
 
   static getDerivedStateFromError() {
     return { failed: true };
@@ -27,7 +27,7 @@ export class LoadBoundary extends Component<LoadBoundaryProps, { failed?: boolea
     return props.at === state.at ? null : { at: props.at, failed: false };
   }
 
-  render() {
+  override render() {
     return this.state.failed ? this.props.fallback : this.props.children;
   }
 }
