@@ -5,7 +5,16 @@ import { LegalFooter } from '../features/legal';
 import { Link, NavLink, Outlet, useLocation } from '../lib/router';
 import { PageFocusContext, type PageFocus } from '../lib/page-focus';
 import { LanguageSwitcher } from '../ui/LanguageSwitcher';
+import { ErrorPage } from '../ui/ErrorPage';
+import { LoadBoundary } from '../ui/LoadBoundary';
 import { LoadingState } from '../ui/LoadingState';
+
+/**
+ * The routed page could not be shown whole: said calmly, with a reload (React keeps a lazily
+ * loaded component's failure, so trying again in place would fail again). The words are in
+ * `errors`, which every page fetches at start (lib/i18n.ts), not in the first download (issue 14).
+ */
+const LOAD_FAILED = <ErrorPage retry={() => window.location.reload()} />;
 
 export function Layout() {
   const { t } = useTranslation();
@@ -73,16 +82,21 @@ export function Layout() {
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="container site-main">
-        {/* Pages in chunks of their own (and their translations) load here. */}
+        {/* Pages in chunks of their own (and their translations) load here; one whose download
+            failed says so, the header and footer kept (LoadBoundary.tsx). */}
         <Suspense fallback={<LoadingState />}>
-          <Outlet />
+          <LoadBoundary at={pathname} fallback={LOAD_FAILED}>
+            <Outlet />
+          </LoadBoundary>
         </Suspense>
       </main>
       <footer className="site-footer">
         <div className="container">
-          <Suspense fallback={null}>
-            <LegalFooter />
-          </Suspense>
+          <LoadBoundary fallback={null}>
+            <Suspense fallback={null}>
+              <LegalFooter />
+            </Suspense>
+          </LoadBoundary>
           <p>{t('footer.about')}</p>
         </div>
       </footer>

@@ -9,8 +9,8 @@ import { KioskPage } from '../features/kiosk';
 import { InvitePage } from '../features/invites';
 import { LegalPage } from '../features/legal';
 import { MailboxPage } from '../features/mailbox';
+import { everyNamespace } from '../lib/i18n';
 import { lazyComponent } from '../lib/lazy-component';
-import { NAMESPACES } from '../locales/namespaces';
 import type { StaffAreaPage } from './StaffArea';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
 
@@ -83,11 +83,35 @@ const Call = lazyComponent(
 /** The staff's account pages and the administration, one lazy entry for all (StaffArea.tsx). */
 // With every namespace: their messages (`useSay`) need them all, and a page that waited for them
 // after its heading had taken focus was hidden by Suspense for a moment, leaving the keyboard focus
-// on <body>. Loaded beside the chunk, they make the pages render once, whole.
+// on <body>. Loaded beside the chunk, they make the pages render once, whole. Read from the list of
+// German's chunks, not from a list of names of their own in every page's first download (issue 14).
 const StaffArea = lazyComponent<{ page: StaffAreaPage }>(
   () => import('./StaffArea').then((m) => m.StaffArea),
-  NAMESPACES,
+  everyNamespace(),
 );
+
+/** The pages of the staff area, each its name once (issue 14: every page's first download). */
+const STAFF_PAGES = [
+  'staffSecurity',
+  'staffPassword',
+  'staffProfile',
+  'adminInstallation',
+  'adminStaff',
+  'adminServices',
+  'adminAvailability',
+  'adminHome',
+  'adminTenant',
+  'adminDepartment',
+  'adminAudit',
+  'adminTexts',
+  'adminSignIn',
+  'staffAbsences',
+  'adminDevices',
+] as const satisfies readonly StaffAreaPage[];
+const staffPages = Object.fromEntries(STAFF_PAGES.map((page) => [page, <StaffArea page={page} />])) as Record<
+  (typeof STAFF_PAGES)[number],
+  ReactElement
+>;
 
 /**
  * What each page of the shared page table (`PAGES` in shared/src/pages.ts) shows. Pages that
@@ -97,6 +121,7 @@ const StaffArea = lazyComponent<{ page: StaffAreaPage }>(
  * directory's loads in a chunk of its own when it is opened (Suspense in the layout).
  */
 export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
+  ...staffPages,
   home: <InstallationHomePage />,
   tenant: <TenantPage />,
   imprint: <LegalPage kind="imprint" />,
@@ -111,25 +136,10 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   invite: <InvitePage CallReadiness={CallReadiness} />,
   staffHome: <StaffHomePage />,
   staffLogin: <StaffLoginPage />,
-  staffSecurity: <StaffArea page="staffSecurity" />,
-  staffPassword: <StaffArea page="staffPassword" />,
-  staffProfile: <StaffArea page="staffProfile" />,
-  adminInstallation: <StaffArea page="adminInstallation" />,
-  adminStaff: <StaffArea page="adminStaff" />,
   console: <Console />,
-  adminServices: <StaffArea page="adminServices" />,
-  adminAvailability: <StaffArea page="adminAvailability" />,
   call: <Call />,
   callEnded: <CallEndedPage />,
   mailbox: <MailboxPage />,
-  adminHome: <StaffArea page="adminHome" />,
-  adminTenant: <StaffArea page="adminTenant" />,
-  adminDepartment: <StaffArea page="adminDepartment" />,
-  adminAudit: <StaffArea page="adminAudit" />,
-  adminTexts: <StaffArea page="adminTexts" />,
-  adminSignIn: <StaffArea page="adminSignIn" />,
-  staffAbsences: <StaffArea page="staffAbsences" />,
   kiosk: <KioskPage />,
   callDisplay: <CallDisplayPage />,
-  adminDevices: <StaffArea page="adminDevices" />,
 };

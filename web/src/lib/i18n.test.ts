@@ -1,8 +1,9 @@
 import { SUPPORTED_LOCALES } from '@amtsraum/shared';
 import { describe, expect, it } from 'vitest';
 import otherLanguages from '../locales/other-languages';
+import { NAMESPACES } from '../locales/namespaces';
 import { resources } from '../locales/resources';
-import { chunkBackend } from './i18n';
+import { chunkBackend, everyNamespace } from './i18n';
 
 function read(language: string, namespace: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -22,6 +23,12 @@ describe('the translations backend', () => {
     await expect(read('de', 'visits')).resolves.toEqual(resources.de.visits);
     await expect(read('en', 'visits')).resolves.toEqual(resources.en.visits);
     await expect(read('en', 'common')).resolves.toEqual(resources.en.common);
+  });
+
+  it('names every namespace but the first page’s for the staff area, each once', () => {
+    const named = everyNamespace();
+    expect(new Set(named).size).toBe(named.length);
+    expect([...named, 'common', 'directory'].sort()).toEqual([...NAMESPACES].sort());
   });
 
   it('answers an unknown namespace or language with an error, not a hang', async () => {

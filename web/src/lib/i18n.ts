@@ -32,6 +32,14 @@ const germanBundles: Bundles = import.meta.glob<{ default: Record<string, unknow
   { base: '../locales' },
 );
 
+/**
+ * Every namespace but the first page's (loaded at start): German has them all, as chunks
+ * (`./de/admin.json` → `admin`).
+ */
+export function everyNamespace(): Namespace[] {
+  return Object.keys(germanBundles).map((key) => key.slice(5, -5) as Namespace);
+}
+
 let otherBundles: Promise<Bundles> | undefined;
 
 function bundlesOf(language: string): Promise<Bundles> {

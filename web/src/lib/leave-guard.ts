@@ -10,6 +10,7 @@ interface Guard {
   unload: boolean;
   history: boolean;
   ask?: (link: HTMLAnchorElement) => Promise<boolean>;
+  lets?: (to: URL) => boolean;
 }
 
 /** The link followed after a "leave" in a dialog of the page's own: not asked about again. */
@@ -33,7 +34,7 @@ function onClick(event: MouseEvent) {
   )
     return; // a jump within the page
   const guard = guards[guards.length - 1];
-  if (!guard || (!guard.ask && window.confirm(guard.question))) return;
+  if (!guard || guard.lets?.(to) || (!guard.ask && window.confirm(guard.question))) return;
   // Captured on the window, before the router's own handler on React's root: it never sees it.
   event.preventDefault();
   event.stopPropagation();
@@ -84,19 +85,20 @@ function onBeforeUnload(event: BeforeUnloadEvent) {
 
 /**
  * Until the returned function is called, leaving the page by one of its links asks `question`
- * first (or `ask`, whose answer true follows the link); with `history`, so do the browser's Back
- * and Forward (within the app), and with `unload`, the browser asks before the tab is reloaded or
- * closed.
+ * first (or `ask`, whose answer true follows the link), but for a link to where `lets` lets go
+ * (the way on, e.g. into the call); with `history`, so do the browser's Back and Forward (within the
+ * app), and with `unload`, the browser asks before the tab is reloaded or closed.
  */
 export function guardLeaving(
   question: string,
-  options: { unload?: boolean; history?: boolean; ask?: Guard['ask'] } = {},
+  options: { unload?: boolean; history?: boolean; ask?: Guard['ask']; lets?: Guard['lets'] } = {},
 ): () => void {
   const guard: Guard = {
     question,
     unload: options.unload ?? false,
     history: options.history ?? false,
     ask: options.ask,
+    lets: options.lets,
   };
   if (guards.length === 0) {
     window.addEventListener('click', onClick, true);

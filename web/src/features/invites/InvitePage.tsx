@@ -10,7 +10,7 @@ import { message, problemMessage, type Message } from '../../lib/message';
 import { usePageFocus } from '../../lib/page-focus';
 import { useDepartmentPhrase } from '../../lib/useLocalize';
 import { ErrorPage } from '../../ui/ErrorPage';
-import { nameProblem } from '../../ui/field-checks';
+import { nameProblem } from '../../ui/name-check';
 import { ErrorSummary, Field, FormFailure, useFieldErrors } from '../../ui/forms';
 import { formatClock, formatDay } from '../../ui/format';
 import { LoadingState } from '../../ui/LoadingState';

@@ -8,9 +8,6 @@ export const LegalPage = lazyComponent(() => import('./LegalPage').then((m) => m
  * at start, so the legal pages' chunk and words wait until a legal page is opened.
  */
 export const LegalFooter = lazyComponent(() => import('./LegalFooter').then((m) => m.LegalFooter), []);
-export const AdminTextsPage = lazyComponent(
-  () => import('./AdminTextsPage').then((m) => m.AdminTextsPage),
-  ['legal', 'moreErrors', 'admin'],
-);
+export { AdminTextsPage } from './admin-texts';
 /** A page whose address names no municipality (an appointment's) names it for the footer's links. */
 export { useFooterTenant } from './footer-tenant';

@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { guardLeaving } from '../../lib/leave-guard';
 import { getLiveClient } from '../../lib/live-client';
 
 /**
@@ -9,18 +10,19 @@ import { getLiveClient } from '../../lib/live-client';
  * minutes by default: visits.service.ts, expireAbsentVisits). Asked in a dialog of the page's own,
  * in the citizen's language; "keep waiting" (or Escape) stays, the focus back on the link. Leaving
  * the queue by its button, a link opening a new tab, or reloading is not asked about: a reload
- * keeps the place, as the call page's does the call. A chunk of its own, loaded once the page
- * stands: the waiting room is at its budget (web/vite.config.ts).
+ * keeps the place, as the call page's does the call. Once let in (`called`), the person is asked
+ * too, in words for that moment: a click on "Amtsraum" lost their turn. The link into the call
+ * (`way`) goes unasked. A chunk of its own, which the waiting room loads with its own code and
+ * waits for (WaitingRoomPage.tsx): the question is in force from the first frame that shows the
+ * place, set in a layout effect, before any click can come.
  */
-export default function LeaveQuestion() {
+export default function LeaveQuestion({ called = false, way }: { called?: boolean; way?: string }) {
   const { t } = useTranslation('waiting');
   const id = useId();
   const ref = useRef<HTMLDialogElement>(null);
   const stayRef = useRef<HTMLButtonElement>(null);
   const [asked, setAsked] = useState<{ link: HTMLAnchorElement; answer: (leave: boolean) => void } | null>(null);
-  // The dialog, closed, is there once the links ask: from a moment after the page shows.
-  const [ready, setReady] = useState(false);
-  const question = t('wait.leavePage');
+  const question = t(called ? 'wait.leaveCalled' : 'wait.leavePage');
 
   // Left by a link within the app: its live connection went on watching the visit (the protocol
   // has no "unwatch"), so the server kept seeing a page that calls nobody in, and the clerk could
@@ -33,27 +35,17 @@ export default function LeaveQuestion() {
     [],
   );
 
-  useEffect(() => {
-    let stop: (() => void) | undefined;
-    let gone = false;
-    import('../../lib/leave-guard').then(
-      (guard) => {
-        if (gone) return;
-        stop = guard.guardLeaving(question, {
-          ask: (link) =>
-            new Promise((answer) => {
-              setAsked({ link, answer });
-            }),
-        });
-        setReady(true);
-      },
-      () => {},
-    );
-    return () => {
-      gone = true;
-      stop?.();
-    };
-  }, [question]);
+  useLayoutEffect(
+    () =>
+      guardLeaving(question, {
+        ask: (link) =>
+          new Promise((answer) => {
+            setAsked({ link, answer });
+          }),
+        ...(way === undefined ? {} : { lets: (to: URL) => to.pathname === way }),
+      }),
+    [question, way],
+  );
 
   useEffect(() => {
     const dialog = ref.current;
@@ -67,7 +59,6 @@ export default function LeaveQuestion() {
     };
   }, [asked]);
 
-  if (!ready) return null;
   const answer = (leave: boolean) => {
     if (!asked) return;
     ref.current?.close(); // first: the page is inert while the dialog is open
@@ -88,14 +79,14 @@ export default function LeaveQuestion() {
       }}
     >
       <p id={id} className="lead">
-        {t('wait.leavePage')}
+        {question}
       </p>
       <div className="button-row">
         <button type="button" className="button button--danger" onClick={() => answer(true)}>
           {t('wait.leaveYes')}
         </button>
         <button ref={stayRef} type="button" className="button" onClick={() => answer(false)}>
-          {t('wait.leaveNo')}
+          {t(called ? 'wait.leaveCalledNo' : 'wait.leaveNo')}
         </button>
       </div>
     </dialog>

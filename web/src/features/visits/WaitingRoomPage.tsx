@@ -1,8 +1,10 @@
 import { pagePath, type CitizenVisit } from '@amtsraum/shared';
 import type { Blocked } from './DoorNotice';
 import {
+  createElement,
   lazy,
   Suspense,
+  use,
   useEffect,
   useLayoutEffect,
   useRef,
@@ -20,10 +22,12 @@ import { problemMessage, useSay, type Message } from '../../lib/message';
 import { useLiveConnectionState, useLiveVisit } from '../../lib/useLive';
 import { useDepartmentPhrase, useLocalize } from '../../lib/useLocalize';
 import { DocumentList } from '../../ui/DocumentList';
+import { LoadBoundary } from '../../ui/LoadBoundary';
 import { LiveStatus } from '../../ui/LiveStatus';
 import { LoadingState } from '../../ui/LoadingState';
 import { PageHeading } from '../../ui/PageHeading';
 import { leave as leaveQueue } from './api';
+import type LeaveQuestionDialog from './LeaveQuestion';
 
 /**
  * A part of the page in a chunk of its own, loaded once the page stands: if its download fails
@@ -33,7 +37,25 @@ const part = <P,>(load: () => Promise<{ default: ComponentType<P> }>) =>
   lazy(() => load().catch(() => ({ default: () => null })));
 const AppointmentNotes = part(() => import('./AppointmentNotes'));
 const DoorNotice = part(() => import('./DoorNotice'));
-const LeaveQuestion = part(() => import('./LeaveQuestion'));
+
+type Question = typeof LeaveQuestionDialog;
+/**
+ * The question before a link leaves the page (LeaveQuestion.tsx), fetched as soon as this page's
+ * code runs, beside the visit's first live message, and waited for: the place (or the call-in)
+ * shows only once the question is in force. Loaded after the page, it came a moment late, and a
+ * click in that moment left unasked. A failed download leaves it out, as the parts above.
+ */
+let question: Question | null | undefined;
+const questionLoading = import('./LeaveQuestion').then(
+  (module) => (question = module.default),
+  () => (question = null),
+);
+
+/** The question, waited for: with no Suspense between, the whole page waits, not only this. */
+function LeaveQuestion(props: Parameters<Question>[0]) {
+  const loaded = question === undefined ? use(questionLoading) : question;
+  return loaded && createElement(loaded, props);
+}
 
 export interface WaitingRoomPageProps {
   /**
@@ -137,7 +159,8 @@ function VisitView({
             </p>
           </div>
         </>
-        {renderCallReadiness?.(visit)}
+        <Readiness visit={visit} render={renderCallReadiness} />
+        <LeaveQuestion called way={pagePath('call', { visitId: visit.id })} />
       </>
     );
   }
@@ -195,13 +218,19 @@ function VisitView({
   return (
     <>
       <Waiting visit={visit} departmentName={department.text} />
-      {renderCallReadiness?.(visit)}
+      <Readiness visit={visit} render={renderCallReadiness} />
       <WaitingActions visit={visit} />
-      <Suspense>
-        <LeaveQuestion />
-      </Suspense>
+      <LeaveQuestion />
     </>
   );
+}
+
+/**
+ * The device check, left out if its download fails (the network gone for a moment), as the page's
+ * own parts are: the page that calls the citizen in stays, and so does their place.
+ */
+function Readiness({ visit, render }: { visit: CitizenVisit; render: WaitingRoomPageProps['renderCallReadiness'] }) {
+  return <LoadBoundary fallback={null}>{render?.(visit)}</LoadBoundary>;
 }
 
 function blockedBy(visit: CitizenVisit): Blocked | null {

@@ -1,0 +1,89 @@
+import type { Page } from '@playwright/test';
+import { expect, expectAccessibleAlsoAt320, mainHeading, test } from './fixtures';
+import { tabTo } from './support';
+
+// A page's code comes in chunks, each downloaded when the page is opened. When one could not be
+// downloaded (the network gone for a moment), the whole page went white, header and footer too,
+// with nothing to say why or to do. Now the page says so, calmly, keeps the header and footer, and
+// a "reload" brings the page once the network is back. Testhausen's Terminbüro, as in booking.spec.ts.
+
+const DOOR = '/testhausen/termine';
+
+/** Chromium's log of the refused download and React's of the error its boundary caught. */
+const CUT_OFF = /Failed to load resource: net::ERR_INTERNET_DISCONNECTED|Failed to fetch dynamically imported module/;
+
+/** Cuts the network off for the chunks whose file names match `name`; gives a function that restores it. */
+async function cutOff(page: Page, name: string): Promise<() => Promise<void>> {
+  const chunk = new RegExp(`/assets/${name}-[\\w-]+\\.js$`);
+  await page.route(chunk, (route) => route.abort('internetdisconnected'));
+  return () => page.unroute(chunk);
+}
+
+async function expectHeaderAndFooter(page: Page): Promise<void> {
+  await expect(page.getByRole('banner').getByRole('link').first()).toBeVisible();
+  await expect(page.getByRole('contentinfo')).toBeVisible();
+  await expect(page.getByTestId('legal-footer')).toBeVisible();
+}
+
+test('a page whose code cannot be downloaded says so in German, keeps header and footer, and reloads by keyboard once the network is back', async ({
+  page,
+  browserErrors,
+}) => {
+  browserErrors.allow(CUT_OFF);
+  await page.goto(DOOR);
+  await expect(mainHeading(page)).toBeVisible();
+  const restore = await cutOff(page, 'BookingPage');
+
+  await page.getByTestId('booking-offer').getByRole('link', { name: 'Videotermin buchen' }).click();
+  await expect(page).toHaveURL(/\/testhausen\/termine\/termin$/);
+  const heading = mainHeading(page);
+  await expect(heading).toHaveText('Diese Seite konnte nicht vollständig geladen werden.');
+  await expect(heading).toBeFocused();
+  await expect(page).toHaveTitle('Seite nicht vollständig geladen – Amtsraum');
+  await expect(page.getByRole('main')).toContainText('Prüfen Sie Ihre Internetverbindung.');
+  await expectHeaderAndFooter(page);
+  await expectAccessibleAlsoAt320(page);
+
+  // Still offline: the reload brings the same answer, not a white page.
+  const reload = page.getByRole('button', { name: 'Neu laden' });
+  await tabTo(page, reload);
+  await page.keyboard.press('Enter');
+  await expect(heading).toHaveText('Diese Seite konnte nicht vollständig geladen werden.');
+  await expectHeaderAndFooter(page);
+
+  await restore();
+  await tabTo(page, reload);
+  await page.keyboard.press('Enter');
+  await expect(heading).toHaveText('Videotermin buchen');
+  await expect(page.getByRole('button', { name: 'Neu laden' })).toHaveCount(0);
+});
+
+test('in English, a knock form that cannot be downloaded takes the door page’s place with the message; another page opens from the header, and the reload brings the door back', async ({
+  page,
+  browserErrors,
+}) => {
+  browserErrors.allow(CUT_OFF);
+  await page.addInitScript(() => window.localStorage.setItem('amtsraum.locale', 'en'));
+  const restore = await cutOff(page, 'KnockSection');
+  await page.goto(DOOR);
+  const heading = mainHeading(page);
+  await expect(heading).toHaveText('This page could not be loaded completely.');
+  await expect(page).toHaveTitle('Page not fully loaded – Amtsraum');
+  await expect(page.getByRole('main')).toContainText('Please check your internet connection');
+  await expectHeaderAndFooter(page);
+  await expectAccessibleAlsoAt320(page);
+
+  // The rest of the app still works: the header's link opens another page in place of the message.
+  await page.getByRole('banner').getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(heading).not.toHaveText('This page could not be loaded completely.');
+  await expect(page.getByRole('button', { name: 'Reload' })).toHaveCount(0);
+
+  await page.goBack();
+  await expect(heading).toHaveText('This page could not be loaded completely.');
+  await restore();
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await expect(page.getByTestId('door-status')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Reload' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 2, name: /^(Knock|You cannot knock right now)$/ })).toBeVisible();
+});
