@@ -30,6 +30,12 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
    * says `busy-ended` once it is over (at once if it already is). One per connection.
    */
   z.object({ type: z.literal('watch-busy'), departmentId: z.uuid() }),
+  /**
+   * A staff member's own roles (the staff home's list of offices): `known` is the page's
+   * `StaffMe.staff.rolesKey`; the server says `roles-changed` when the roles no longer come to it,
+   * at once and at every change after (an admin's, in any process).
+   */
+  z.object({ type: z.literal('watch-roles'), known: z.string().check(z.maxLength(64)) }),
   /** Peer-to-peer calls: enter the visit's call (the server checks the grant from the cookies). */
   z.object({ type: z.literal('call-join'), visitId: VisitIdSchema, media: MediaStateSchema }),
   z.object({ type: z.literal('call-leave'), visitId: VisitIdSchema }),

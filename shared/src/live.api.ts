@@ -115,5 +115,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('console-connections'), departmentId: z.uuid(), lost: z.array(z.uuid()) }),
   /** The clerk's conversation in this department is over (`watch-busy`): they can let someone in elsewhere. */
   z.object({ type: z.literal('busy-ended'), departmentId: z.uuid() }),
+  /** Your roles changed since the `known` of your `watch-roles`: load them again. */
+  z.object({ type: z.literal('roles-changed') }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

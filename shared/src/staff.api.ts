@@ -45,6 +45,11 @@ export const StaffMeSchema = z.object({
         role: z.enum(['clerk', 'admin']),
       }),
     ),
+    /**
+     * Stands for the roles above (departments, roles, admin flags): the staff home sends it with its
+     * `watch-roles`, and the live server says `roles-changed` when the roles no longer come to it.
+     */
+    rolesKey: z.string(),
   }),
 });
 export type StaffMe = z.infer<typeof StaffMeSchema>;

@@ -1029,6 +1029,40 @@ test('a clerk’s list of offices shows how many wait in each, live', async ({ b
   expectNoBrowserErrors(clerk);
 });
 
+test('a clerk’s list of offices shows an office the admin gives and loses one taken away, without a reload, and says so', async ({
+  browser,
+}) => {
+  test.slow(); // an admin's sign-in with a second factor, an invitation
+  const { clerk: lena, setRoles } = await testhausenClerk(browser, 'Lena Vier', ['termine'], async () => {});
+  const { page } = lena;
+  await page.goto('/staff');
+  await expect(mainHeading(page)).toHaveText('Ihre Ämter');
+  const termine = page.getByTestId('staff-department-termine');
+  const vorOrt = page.getByTestId('staff-department-vor-ort');
+  await expect(termine).toBeVisible();
+  await expect(vorOrt).toHaveCount(0);
+  const news = page.getByTestId('staff-roles-news');
+  await expect(news).toHaveAttribute('role', 'status');
+  // Marks the page: a reload would lose it.
+  await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+  await setRoles('termine', 'vorOrt');
+  await expect(vorOrt.getByRole('link', { name: 'Bürgerbüro vor Ort', exact: true })).toBeVisible();
+  await expect(vorOrt).toContainText('Sachbearbeitung');
+  await expect(news).toHaveText('Neu in Ihrer Liste: Bürgerbüro vor Ort.');
+  await expect(vorOrt.getByTestId('staff-department-waiting')).toBeVisible();
+  await expectNoA11yViolations(page);
+
+  await switchLanguage(page, 'en');
+  await expect(news).toHaveText('New in your list: Citizens’ Office on site.');
+  await setRoles('vorOrt');
+  await expect(termine).toHaveCount(0);
+  await expect(news).toHaveText('No longer in your list: Appointments Office.');
+  await expect(vorOrt.getByRole('link', { name: 'Citizens’ Office on site', exact: true })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  expectNoBrowserErrors(lena);
+});
+
 test('a clerk signing out of the console while people wait and nobody else is on duty is asked first', async ({
   browser,
 }) => {

@@ -13,13 +13,13 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { AppDeps } from '../deps.js';
 import { addressGroup, clientAddress } from '../lib/client-address.js';
 import { AppError } from '../lib/errors.js';
-import type { DepartmentEvent, LiveEvent, RolesChangedEvent, SessionsEndedEvent } from '../lib/event-bus.js';
+import type { DepartmentEvent, LiveEvent, SessionsEndedEvent } from '../lib/event-bus.js';
 import { readCallerCookies, resolveCaller, type CallerCookies } from '../features/calls/caller.js';
 import { P2pRooms, type CallMember } from '../features/calls/p2p-rooms.js';
 import { findDepartmentBySlugs, findTenantBySlug } from '../features/directory/directory.repo.js';
 import { hashToken } from '../features/staff/auth.service.js';
 import { clearPresence, markPresent, presenceKey, refreshPresence } from '../features/staff/presence.repo.js';
-import { findMembership, listMemberships } from '../features/staff/staff.repo.js';
+import { findMembership, rolesKey, rolesOfStaff, type StaffRoles } from '../features/staff/staff.repo.js';
 import {
   stateFrom,
   toCitizenVisit,
@@ -84,8 +84,14 @@ interface Connection {
    * Consoles this socket's clerk asked for and was refused, or had closed, for want of a role
    * there (at most MAX_REFUSED_CONSOLES, the latest): opened the moment an admin gives the role, in
    * any process, so a console saying "Sie arbeiten nicht in diesem Amt" works without a reload.
+   * Null until the first refusal: a citizen's socket never has one (as `views`).
    */
-  refusedConsoles: Set<string>;
+  refusedConsoles: Set<string> | null;
+  /**
+   * The roles key (`rolesKey`) the staff home on this socket was last known to show (`watch-roles`),
+   * to say `roles-changed` when a change or a resync finds another; null when nothing watches them.
+   */
+  rolesKnown: string | null;
   /** The department where this clerk was told they are still in a conversation (`watch-busy`). */
   busyIn: string | null;
   /** Department of the watched visit. */
@@ -432,7 +438,8 @@ export class LiveHub {
         closed: false,
         doors: new Map(),
         consoles: new Set(),
-        refusedConsoles: new Set(),
+        refusedConsoles: null,
+        rolesKnown: null,
         busyIn: null,
         visitDepartment: null,
         visitAnswer: null,
@@ -617,6 +624,8 @@ export class LiveHub {
         return this.watchConsole(connection, message.departmentId);
       case 'watch-busy':
         return this.watchBusy(connection, message.departmentId);
+      case 'watch-roles':
+        return this.watchRoles(connection, message.known);
     }
   }
 
@@ -974,7 +983,7 @@ export class LiveHub {
         this.refuseConsole(connection, departmentId);
         return this.sendError(connection, 'forbidden', 'not a member of this department');
       }
-      connection.refusedConsoles.delete(departmentId);
+      connection.refusedConsoles?.delete(departmentId);
       if (connection.consoles.has(departmentId)) {
         const kept = this.answers.recall('console', departmentId);
         if (kept) return this.send(connection, kept);
@@ -994,6 +1003,29 @@ export class LiveHub {
       this.answers.keep('console', departmentId, version, text);
       this.sendView(connection, `console:${departmentId}`, text);
       this.send(connection, this.connectionsMessage(departmentId));
+    });
+  }
+
+  /**
+   * The staff home's list of offices: `known` stands for the roles the page shows. Told
+   * `roles-changed` now if they are no longer the roles, and whenever a role change (or a resync of
+   * the bus) finds them changed again (`recheckRoles`).
+   */
+  private async watchRoles(connection: Connection, known: string) {
+    if (!connection.staffId) return this.sendError(connection, 'unauthorized', 'sign in first');
+    const staffId = connection.staffId;
+    await this.lookup(connection, async () => {
+      if (!(await this.sessionLive(connection))) return;
+      // As for a console (watchConsole): a change heard during the read may not have seen this watch.
+      let epoch: number;
+      let roles: StaffRoles | undefined;
+      do {
+        epoch = this.rolesEpoch;
+        roles = (await rolesOfStaff(this.db, [staffId])).get(staffId);
+      } while (epoch !== this.rolesEpoch);
+      if (!roles) return;
+      connection.rolesKnown = rolesKey(roles);
+      if (connection.rolesKnown !== known) this.send(connection, { type: 'roles-changed' });
     });
   }
 
@@ -1117,7 +1149,7 @@ export class LiveHub {
 
   private onEvent(event: LiveEvent) {
     if ('sessionsEnded' in event) return this.onSessionsEnded(event.sessionsEnded);
-    if ('rolesChanged' in event) return void this.onRolesChanged(event.rolesChanged);
+    if ('rolesChanged' in event) return void this.recheckRoles(event.rolesChanged.staffId);
     // Devices have their own stream (features/devices/display-streams.ts), not this hub.
     if ('deviceRevoked' in event) return;
     const { departmentId } = event;
@@ -1201,25 +1233,43 @@ export class LiveHub {
   /**
    * Roles changed, in any process: the consoles of departments this person no longer belongs to
    * stop here and now, and their pages are told (`console-closed`); those refused or closed before
-   * in departments they belong to now open (`refusedConsoles`). The roles
+   * in departments they belong to now open (`refusedConsoles`); a staff home showing other roles is
+   * told `roles-changed`. `staffId` null: a resync, when changes may have gone unheard while the
+   * bus's listener reconnected, and every clerk connected here is checked so. The roles
    * are read from the database, not from the event, so events crossing each other cannot leave a
    * console open or close one wrongly. A call the clerk is in goes on: its grant is the admit,
    * not the membership (features/calls/call-access.ts), so the citizen is not cut off mid-sentence
    * and the clerk can still end it (console.router.ts); no new admit passes the department router.
    */
-  private async onRolesChanged({ staffId }: RolesChangedEvent['rolesChanged']) {
+  private async recheckRoles(staffId: string | null) {
     this.rolesEpoch += 1;
     const concerned = (c: Connection) =>
-      c.staffId === staffId && (c.consoles.size > 0 || c.refusedConsoles.size > 0) && !c.closed;
-    if (![...this.connections].some(concerned)) return;
+      c.staffId !== null &&
+      (staffId === null || c.staffId === staffId) &&
+      !c.closed &&
+      (c.consoles.size > 0 || (c.refusedConsoles?.size ?? 0) > 0 || c.rolesKnown !== null);
+    const staffIds = [...new Set([...this.connections].filter(concerned).map((c) => c.staffId!))];
+    if (staffIds.length === 0) return;
     try {
-      const kept = new Set((await listMemberships(this.db, staffId)).map((m) => m.id));
+      const roles = await rolesOfStaff(this.db, staffIds);
+      const read = new Set(staffIds);
       // After the read: a watch refused meanwhile is on its socket's list by now (watchConsole).
-      const watching = [...this.connections].filter(concerned);
+      // One whose person was not read began after this check began, and reads for itself.
+      const watching = [...this.connections].filter((c) => concerned(c) && read.has(c.staffId!));
+      const gone: string[] = [];
       const left = new Set<string>();
       for (const connection of watching) {
+        const own = roles.get(connection.staffId!);
+        const kept = new Set(own?.departments.map((d) => d.id));
+        if (own && connection.rolesKnown !== null) {
+          const key = rolesKey(own);
+          if (key !== connection.rolesKnown) {
+            connection.rolesKnown = key;
+            this.send(connection, { type: 'roles-changed' });
+          }
+        }
         // A role given: the console refused before opens now (the watch reads the role again).
-        for (const departmentId of [...connection.refusedConsoles]) {
+        for (const departmentId of [...(connection.refusedConsoles ?? [])]) {
           if (kept.has(departmentId)) void this.watchConsole(connection, departmentId).catch(() => {});
         }
         for (const departmentId of [...connection.consoles]) {
@@ -1227,14 +1277,12 @@ export class LiveHub {
           this.stopConsole(connection, departmentId);
           this.refuseConsole(connection, departmentId);
           this.send(connection, { type: 'console-closed', departmentId, reason: 'not_a_member' });
+          gone.push(presenceKey(connection.id, departmentId));
           left.add(departmentId);
         }
       }
       if (left.size === 0) return;
-      await clearPresence(
-        this.db,
-        watching.flatMap((c) => [...left].map((d) => presenceKey(c.id, d))),
-      );
+      await clearPresence(this.db, gone);
       // One clerk fewer on duty there: everyone's estimate and the door's attendance change.
       for (const departmentId of left) {
         this.contexts.invalidate(departmentId);
@@ -1244,17 +1292,16 @@ export class LiveHub {
       // The department router refuses every action and a reconnect's watch anyway; presence
       // expires by itself.
       this.deps.disk.note(error);
-      this.deps.logger.warn({ err: error, staffId }, 'could not close consoles after a role change');
+      this.deps.logger.warn({ err: error, staffId }, 'could not check consoles after a role change');
     }
   }
 
   /** Kept to open when the role comes; the oldest goes past MAX_REFUSED_CONSOLES. */
   private refuseConsole(connection: Connection, departmentId: string) {
-    connection.refusedConsoles.delete(departmentId);
-    connection.refusedConsoles.add(departmentId);
-    if (connection.refusedConsoles.size > MAX_REFUSED_CONSOLES) {
-      connection.refusedConsoles.delete(connection.refusedConsoles.values().next().value!);
-    }
+    const refused = (connection.refusedConsoles ??= new Set());
+    refused.delete(departmentId);
+    refused.add(departmentId);
+    if (refused.size > MAX_REFUSED_CONSOLES) refused.delete(refused.values().next().value!);
   }
 
   /** No more of the department's console on this socket (it stays open for its other watches). */
@@ -1265,6 +1312,8 @@ export class LiveHub {
   }
 
   private resyncAll() {
+    // A role given or taken meanwhile went unheard: every clerk here is checked against the database.
+    void this.recheckRoles(null);
     this.answers.changedAll();
     this.contexts.invalidateAll();
     this.forgetDoors();

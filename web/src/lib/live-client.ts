@@ -10,7 +10,7 @@ import { currentLocale } from './i18n';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-export type Watch = Extract<ClientMessage, { type: 'watch-door' | 'watch-visit' | 'watch-console' }>;
+export type Watch = Extract<ClientMessage, { type: 'watch-door' | 'watch-visit' | 'watch-console' | 'watch-roles' }>;
 
 /** The part of the browser's WebSocket the client uses; tests pass a fake. */
 export interface SocketLike {

@@ -188,10 +188,10 @@ export async function inviteStaff(
 }
 
 /**
- * Edits an account. A role taken away, lowered or given takes effect at once: the guards read
- * roles on every request, and the live hub of every process closes the consoles of departments the
- * person no longer belongs to, and opens those refused before in a department given (event
- * `rolesChanged`).
+ * Edits an account. A role taken away, lowered, raised or given takes effect at once: the guards
+ * read roles on every request, and the live hub of every process closes the consoles of departments
+ * the person no longer belongs to, opens those refused before in a department given, and tells
+ * their open staff home (event `rolesChanged`).
  */
 export async function updateStaff(
   ctx: Pick<Ctx, 'db' | 'events'>,
@@ -235,11 +235,11 @@ export async function updateStaff(
         data: { staffId, fields: fields.join(',') },
       });
     }
-    const lowered = (roles?.removed.length ?? 0) + (roles?.lowered.length ?? 0) > 0;
     return {
       row,
-      // A department given counts too: a console of it refused in the person's open page opens.
-      changed: lowered || (roles?.added.length ?? 0) > 0 || (before.isTenantAdmin && row.isTenantAdmin === false),
+      // Given or raised counts too: a console of it refused in the person's open page opens, and
+      // their staff home shows the office, the role and the way to the administration.
+      changed: fields.includes('roles') || fields.includes('isTenantAdmin'),
       departmentsLeft: roles?.removed ?? [],
     };
   });

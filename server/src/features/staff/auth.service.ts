@@ -14,6 +14,7 @@ import {
   findSessionStaff,
   insertSession,
   listMemberships,
+  rolesKey,
   touchSession,
   type StaffRow,
 } from './staff.repo.js';
@@ -119,6 +120,7 @@ export async function describeStaff(
   sessionSecret: string,
 ): Promise<StaffMe> {
   const [tenant] = await db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, row.tenantId)).limit(1);
+  const departments = await listMemberships(db, row.id);
   return {
     staff: {
       id: row.id,
@@ -129,7 +131,12 @@ export async function describeStaff(
       isTenantAdmin: row.isTenantAdmin,
       isInstallationAdmin: row.isInstallationAdmin,
       secondFactor: { enrolled: hasAuthenticator(sessionSecret, row), proved: authMethod !== 'password' },
-      departments: await listMemberships(db, row.id),
+      departments,
+      rolesKey: rolesKey({
+        isTenantAdmin: row.isTenantAdmin,
+        isInstallationAdmin: row.isInstallationAdmin,
+        departments: departments.map(({ id, role }) => ({ id, role })),
+      }),
     },
   };
 }

@@ -1,4 +1,5 @@
-import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { departments, staff, staffMemberships, staffSessions, tenants } from '../../db/schema.js';
 
@@ -72,6 +73,45 @@ export async function listMemberships(db: Db, staffId: string) {
     .innerJoin(tenants, eq(tenants.id, departments.tenantId))
     .where(and(eq(staffMemberships.staffId, staffId), isNull(departments.archivedAt)))
     .orderBy(tenants.slug, departments.sortOrder, departments.slug);
+}
+
+/** What a staff member may do where: what the staff home shows, and what consoles they may open. */
+export interface StaffRoles {
+  isTenantAdmin: boolean;
+  isInstallationAdmin: boolean;
+  /** Departments (not archived) and the role in each. */
+  departments: { id: string; role: 'clerk' | 'admin' }[];
+}
+
+/**
+ * The roles of each of `staffIds`, in two reads whatever their number (a resync of the live hub
+ * asks for every clerk connected to the process). A staff member not found is not in the map.
+ */
+export async function rolesOfStaff(db: Db, staffIds: string[]): Promise<Map<string, StaffRoles>> {
+  const found = new Map<string, StaffRoles>();
+  if (staffIds.length === 0) return found;
+  const people = await db
+    .select({ id: staff.id, isTenantAdmin: staff.isTenantAdmin, isInstallationAdmin: staff.isInstallationAdmin })
+    .from(staff)
+    .where(inArray(staff.id, staffIds));
+  for (const { id, ...flags } of people) found.set(id, { ...flags, departments: [] });
+  const rows = await db
+    .select({ staffId: staffMemberships.staffId, id: departments.id, role: staffMemberships.role })
+    .from(staffMemberships)
+    .innerJoin(departments, and(eq(departments.id, staffMemberships.departmentId), isNull(departments.archivedAt)))
+    .where(inArray(staffMemberships.staffId, staffIds));
+  for (const { staffId, id, role } of rows) found.get(staffId)?.departments.push({ id, role });
+  return found;
+}
+
+/**
+ * A short text that changes whenever the roles do (`StaffMe.staff.rolesKey`): the staff home sends
+ * it with its `watch-roles`, and the live hub tells the page when the roles no longer come to it.
+ */
+export function rolesKey(roles: StaffRoles): string {
+  const departmentRoles = roles.departments.map((d) => `${d.id}:${d.role}`).sort();
+  const text = JSON.stringify([roles.isTenantAdmin, roles.isInstallationAdmin, departmentRoles]);
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
 
 /** The membership row if the staff member works in the department; authorization as a query. */

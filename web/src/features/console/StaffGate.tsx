@@ -3,20 +3,24 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from '../../lib/router';
 import { getLiveClient } from '../../lib/live-client';
+import { keepWhileReloading } from '../../lib/useLoad';
 import { ErrorPage } from '../../ui/ErrorPage';
 import { LoadingState } from '../../ui/LoadingState';
 import { logout, useStaffMe } from './api';
 import { ToSignIn } from '../../ui/LostRight';
 
-/** Loads the signed-in staff member; without a session, goes to the sign-in page. */
-export function StaffGate({ children }: { children: (me: StaffMe) => ReactNode }) {
-  const state = useStaffMe();
+/**
+ * Loads the signed-in staff member; without a session, goes to the sign-in page. `reload` loads
+ * them again while the page stays as it is (the staff home, when its roles changed).
+ */
+export function StaffGate({ children }: { children: (me: StaffMe, reload: () => void) => ReactNode }) {
+  const state = keepWhileReloading(useStaffMe());
   if (state.status === 'loading') return <LoadingState />;
   if (state.status === 'error') {
     if (state.error.code === 'unauthorized') return <ToSignIn />;
     return <ErrorPage error={state.error} retry={state.reload} />;
   }
-  return <>{children(state.data)}</>;
+  return <>{children(state.data, state.reload)}</>;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { pagePath, type StaffMe } from '@amtsraum/shared';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { getLiveClient } from '../../lib/live-client';
 import { Link } from '../../lib/router';
 import { useLiveDoor } from '../../lib/useLive';
 import { useLocalize } from '../../lib/useLocalize';
@@ -14,12 +16,61 @@ const LIVE_DEPARTMENTS = 12;
 
 /** `/staff`: the departments of the signed-in staff member, each with who waits there now. */
 export function StaffHomePage() {
-  return <StaffGate>{(me) => <StaffHome me={me} />}</StaffGate>;
+  return <StaffGate>{(me, reload) => <StaffHome me={me} reload={reload} />}</StaffGate>;
 }
 
-function StaffHome({ me }: { me: StaffMe }) {
-  const { t } = useTranslation('console');
+type Department = StaffMe['staff']['departments'][number];
+
+/** What changed in the list of offices, as the page says it (in the language shown then). */
+interface RolesNews {
+  added: Department[];
+  removed: Department[];
+  /** Something else: a role raised or lowered, the administration given or taken. */
+  other: boolean;
+}
+
+/**
+ * The list of offices follows the staff member's roles live: the live server says `roles-changed`
+ * when an admin gives or takes a role (in any process), and the page loads them again in place.
+ */
+function useRolesNews(me: StaffMe, reload: () => void): RolesNews | null {
+  const known = me.staff.rolesKey;
+  useEffect(() => {
+    const client = getLiveClient();
+    const off = client.on((message) => {
+      if (message.type === 'roles-changed') reload();
+    });
+    const unwatch = client.subscribe({ type: 'watch-roles', known });
+    return () => {
+      off();
+      unwatch();
+    };
+  }, [known, reload]);
+  const [shown, setShown] = useState(me);
+  const [news, setNews] = useState<RolesNews | null>(null);
+  if (shown !== me) {
+    // Set while rendering, from the last roles shown: said in the same render that changes the list.
+    const before = shown.staff;
+    const now = me.staff;
+    const ids = (list: Department[]) => new Set(list.map((d) => d.id));
+    const [had, has] = [ids(before.departments), ids(now.departments)];
+    const added = now.departments.filter((d) => !had.has(d.id));
+    const removed = before.departments.filter((d) => !has.has(d.id));
+    const other = before.rolesKey !== now.rolesKey && added.length === 0 && removed.length === 0;
+    setShown(me);
+    if (added.length > 0 || removed.length > 0 || other) setNews({ added, removed, other });
+  }
+  return news;
+}
+
+function StaffHome({ me, reload }: { me: StaffMe; reload: () => void }) {
+  const { t, i18n } = useTranslation('console');
   const localize = useLocalize();
+  const news = useRolesNews(me, reload);
+  const listOf = (list: Department[]) =>
+    new Intl.ListFormat(i18n.resolvedLanguage ?? i18n.language, { type: 'conjunction' }).format(
+      list.map((d) => localize(d.name).text),
+    );
   const administers =
     me.staff.isInstallationAdmin || me.staff.isTenantAdmin || me.staff.departments.some((d) => d.role === 'admin');
   return (
@@ -46,6 +97,20 @@ function StaffHome({ me }: { me: StaffMe }) {
         </p>
       )}
       <h2>{t('home.departmentsHeading')}</h2>
+      {/* Always there, so that what comes into it is read out (politely: the list changed in place). */}
+      <div role="status" data-testid="staff-roles-news">
+        {news && (
+          <p className="notice notice--info">
+            {[
+              news.added.length > 0 && t('home.rolesAdded', { names: listOf(news.added) }),
+              news.removed.length > 0 && t('home.rolesRemoved', { names: listOf(news.removed) }),
+              news.other && t('home.rolesOther'),
+            ]
+              .filter(Boolean)
+              .join(' ')}
+          </p>
+        )}
+      </div>
       {me.staff.departments.length === 0 ? (
         <p data-testid="staff-no-office">{t(administers ? 'home.noneAdmin' : 'home.none')}</p>
       ) : (

@@ -1,0 +1,69 @@
+import { StaffMeSchema } from '@amtsraum/shared';
+import { describe, expect, it } from 'vitest';
+import { databaseKinds } from '../test/databases.js';
+import { makeDepartment, makeTenant, signedInAdmin, signedInClerk } from '../test/factories.js';
+import { useTestServer } from '../test/suite.js';
+
+/**
+ * The staff home's list of offices learnt of a role given or taken only on a reload. Now the page
+ * watches its roles (`watch-roles`, with the key of the roles it shows) and is told
+ * `roles-changed` whenever an admin's change makes them differ: a department given, taken, a role
+ * raised, the municipality's administration given.
+ */
+describe.each(databaseKinds)('a staff home watching its roles on %s', (kind) => {
+  const suite = useTestServer(kind);
+  const { client, db } = suite;
+
+  it('is told of every change to them, and of nothing else', async () => {
+    const tenant = await makeTenant(db());
+    const home = await makeDepartment(db(), tenant.id);
+    const given = await makeDepartment(db(), tenant.id);
+    const { browser: admin } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+    const { browser: clerk, person } = await signedInClerk(db(), client(), tenant.id, [home.id]);
+    const staffPath = `/api/admin/tenants/${tenant.slug}/staff/${person.id}`;
+    const me = async () => StaffMeSchema.parse((await clerk.get('/api/staff/me')).json).staff;
+    const live = await clerk.live();
+
+    // Known as they are: nothing said. A change of name is no change of roles.
+    live.send({ type: 'watch-roles', known: (await me()).rolesKey });
+    expect((await admin.request('PATCH', staffPath, { name: 'Neuer Name' })).status).toBe(200);
+
+    const change = async (body: unknown) => {
+      const told = live.next('roles-changed');
+      expect((await admin.request('PATCH', staffPath, body)).status).toBe(200);
+      await told;
+      const now = await me();
+      // The page loads its roles again, and watches with their key.
+      live.send({ type: 'watch-roles', known: now.rolesKey });
+      return now;
+    };
+    const withGiven = await change({
+      roles: [
+        { departmentId: home.id, role: 'clerk' },
+        { departmentId: given.id, role: 'clerk' },
+      ],
+    });
+    expect(withGiven.departments.map((d) => d.id).sort()).toEqual([home.id, given.id].sort());
+    // The first watch (roles as they were) and the change of name said nothing before it.
+    expect(live.received.filter((m) => m.type === 'roles-changed')).toHaveLength(1);
+    const raised = await change({
+      roles: [
+        { departmentId: home.id, role: 'clerk' },
+        { departmentId: given.id, role: 'admin' },
+      ],
+    });
+    expect(raised.departments.find((d) => d.id === given.id)?.role).toBe('admin');
+    expect((await change({ isTenantAdmin: true })).isTenantAdmin).toBe(true);
+    const taken = await change({ isTenantAdmin: false, roles: [{ departmentId: given.id, role: 'clerk' }] });
+    expect(taken.departments.map((d) => [d.id, d.role])).toEqual([[given.id, 'clerk']]);
+    live.close();
+  });
+
+  it('refuses a socket without a staff session', async () => {
+    const live = await client().live();
+    const refused = live.next('error');
+    live.send({ type: 'watch-roles', known: 'any' });
+    expect(await refused).toMatchObject({ code: 'unauthorized' });
+    live.close();
+  });
+});
