@@ -33,204 +33,208 @@ test.describe.configure({ timeout: 300_000 });
 type Clerk = Awaited<ReturnType<typeof openDoorAsClerk>>;
 type Citizen = Awaited<ReturnType<typeof newPerson>>;
 
-test('an interpreter joins by link, all three see each other, revoking removes them for good, and a lobby guest waits to be let in', async ({
-  browser,
-}) => {
-  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
-  const citizen = await newPerson(browser);
-  const interpreter = await newPerson(browser);
-  const carer = await newPerson(browser);
-  let second: Awaited<ReturnType<typeof newPerson>> | null = null;
-  let third: Awaited<ReturnType<typeof newPerson>> | null = null;
-  try {
-    const visit = await knockViaApi(citizen, 'buergeramt', {
-      name: 'Ayşe Yılmaz',
-      concern: 'Anmeldung der Wohnung',
-      language: 'tr',
-      interpreterLanguage: 'tr',
-    });
-    await admitViaApi(clerk, clerk.departmentId, visit.id);
+test(
+  'an interpreter joins by link, all three see each other, revoking removes them for good, and a lobby guest waits to be let in',
+  { tag: '@sfu' },
+  async ({ browser }) => {
+    const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+    const citizen = await newPerson(browser);
+    const interpreter = await newPerson(browser);
+    const carer = await newPerson(browser);
+    let second: Awaited<ReturnType<typeof newPerson>> | null = null;
+    let third: Awaited<ReturnType<typeof newPerson>> | null = null;
+    try {
+      const visit = await knockViaApi(citizen, 'buergeramt', {
+        name: 'Ayşe Yılmaz',
+        concern: 'Anmeldung der Wohnung',
+        language: 'tr',
+        interpreterLanguage: 'tr',
+      });
+      await admitViaApi(clerk, clerk.departmentId, visit.id);
 
-    // The console offers the interpreter the citizen asked for, in one click.
-    await clerk.page.goto(`/staff/${clerk.departmentId}`);
-    await clerk.page.getByRole('button', { name: 'Dolmetscherin oder Dolmetscher für Türkçe einladen' }).click();
-    const url = await clerk.page.getByTestId('invite-url').inputValue();
-    expect(new URL(url).pathname).toBe('/einladung');
-    expect(new URL(url).hash.length).toBeGreaterThan(40); // the token rides in the fragment
-    await expectNoA11yViolations(clerk.page);
+      // The console offers the interpreter the citizen asked for, in one click.
+      await clerk.page.goto(`/staff/${clerk.departmentId}`);
+      await clerk.page.getByRole('button', { name: 'Dolmetscherin oder Dolmetscher für Türkçe einladen' }).click();
+      const url = await clerk.page.getByTestId('invite-url').inputValue();
+      expect(new URL(url).pathname).toBe('/einladung');
+      expect(new URL(url).hash.length).toBeGreaterThan(40); // the token rides in the fragment
+      await expectNoA11yViolations(clerk.page);
 
-    // The interpreter opens the link, picks English, gives a name and goes on to the device check.
-    await interpreter.page.goto(url);
-    await expect(interpreter.page).toHaveURL(/\/einladung$/); // the token left the address bar
-    await expect(mainHeading(interpreter.page)).toHaveText('Einladung zu einem Videogespräch');
-    // Role and place in words, with the department's article (issue 13: "als Dolmetschen").
-    await expect(interpreter.page.getByTestId('invite-details')).toHaveText(
-      'Sie sind als Dolmetscherin oder Dolmetscher („Verdolmetschung Türkçe“) zu einem Videogespräch beim Bürgeramt (Stadt Musterstadt) eingeladen.',
-    );
-    await switchLanguage(interpreter.page, 'en');
-    await expect(mainHeading(interpreter.page)).toHaveText('Invitation to a video call');
-    await expectNoA11yViolations(interpreter.page);
-    await interpreter.page.getByLabel('Your name (optional)').fill('Elif Demir');
-    // No lobby: the name is the one step before the call's device check (a page between said
-    // only "You are invited … Continue to the device check").
-    await interpreter.page.getByRole('button', { name: 'Continue', exact: true }).click();
-    await expect(interpreter.page.getByTestId('device-check')).toBeVisible();
-    await expect(interpreter.page).toHaveURL(new RegExp(`/call/${visit.id}$`));
-    await expectNoA11yViolations(interpreter.page);
+      // The interpreter opens the link, picks English, gives a name and goes on to the device check.
+      await interpreter.page.goto(url);
+      await expect(interpreter.page).toHaveURL(/\/einladung$/); // the token left the address bar
+      await expect(mainHeading(interpreter.page)).toHaveText('Einladung zu einem Videogespräch');
+      // Role and place in words, with the department's article (issue 13: "als Dolmetschen").
+      await expect(interpreter.page.getByTestId('invite-details')).toHaveText(
+        'Sie sind als Dolmetscherin oder Dolmetscher („Verdolmetschung Türkçe“) zu einem Videogespräch beim Bürgeramt (Stadt Musterstadt) eingeladen.',
+      );
+      await switchLanguage(interpreter.page, 'en');
+      await expect(mainHeading(interpreter.page)).toHaveText('Invitation to a video call');
+      await expectNoA11yViolations(interpreter.page);
+      await interpreter.page.getByLabel('Your name (optional)').fill('Elif Demir');
+      // No lobby: the name is the one step before the call's device check (a page between said
+      // only "You are invited … Continue to the device check").
+      await interpreter.page.getByRole('button', { name: 'Continue', exact: true }).click();
+      await expect(interpreter.page.getByTestId('device-check')).toBeVisible();
+      await expect(interpreter.page).toHaveURL(new RegExp(`/call/${visit.id}$`));
+      await expectNoA11yViolations(interpreter.page);
 
-    await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
-    await Promise.all([
-      passDeviceCheck(citizen),
-      passDeviceCheck(clerk),
-      interpreter.page.getByRole('button', { name: 'Join the call' }).click(),
-    ]);
-    await expect(interpreter.page.getByTestId('call')).toBeVisible();
+      await Promise.all([citizen.page.goto(`/call/${visit.id}`), clerk.page.goto(`/call/${visit.id}`)]);
+      await Promise.all([
+        passDeviceCheck(citizen),
+        passDeviceCheck(clerk),
+        interpreter.page.getByRole('button', { name: 'Join the call' }).click(),
+      ]);
+      await expect(interpreter.page.getByTestId('call')).toBeVisible();
 
-    // Everyone sees both others, with frames, and each person's role.
-    await expectFrames(remoteCameraOf(citizen.page, 'Sachbearbeitung'), 'citizen sees the clerk');
-    await expectFrames(remoteCameraOf(citizen.page, 'Dolmetscherin/Dolmetscher'), 'citizen sees the interpreter');
-    await expectFrames(remoteCameraOf(clerk.page, 'Bürgerin/Bürger'), 'clerk sees the citizen');
-    await expectFrames(remoteCameraOf(clerk.page, 'Dolmetscherin/Dolmetscher'), 'clerk sees the interpreter');
-    await expectFrames(remoteCameraOf(interpreter.page, 'Clerk'), 'interpreter sees the clerk');
-    await expectFrames(remoteCameraOf(interpreter.page, 'Citizen'), 'interpreter sees the citizen');
-    await expect(remoteTile(clerk.page).filter({ hasText: 'Elif Demir' })).toHaveCount(1);
-    // An interpreter has no screen sharing and no clerk controls.
-    await expect(interpreter.page.getByRole('button', { name: 'Share screen' })).toHaveCount(0);
-    await expect(interpreter.page.getByRole('button', { name: 'Invite' })).toHaveCount(0);
-    await expectNoA11yViolations(interpreter.page);
+      // Everyone sees both others, with frames, and each person's role.
+      await expectFrames(remoteCameraOf(citizen.page, 'Sachbearbeitung'), 'citizen sees the clerk');
+      await expectFrames(remoteCameraOf(citizen.page, 'Dolmetscherin/Dolmetscher'), 'citizen sees the interpreter');
+      await expectFrames(remoteCameraOf(clerk.page, 'Bürgerin/Bürger'), 'clerk sees the citizen');
+      await expectFrames(remoteCameraOf(clerk.page, 'Dolmetscherin/Dolmetscher'), 'clerk sees the interpreter');
+      await expectFrames(remoteCameraOf(interpreter.page, 'Clerk'), 'interpreter sees the clerk');
+      await expectFrames(remoteCameraOf(interpreter.page, 'Citizen'), 'interpreter sees the citizen');
+      await expect(remoteTile(clerk.page).filter({ hasText: 'Elif Demir' })).toHaveCount(1);
+      // An interpreter has no screen sharing and no clerk controls.
+      await expect(interpreter.page.getByRole('button', { name: 'Share screen' })).toHaveCount(0);
+      await expect(interpreter.page.getByRole('button', { name: 'Invite' })).toHaveCount(0);
+      await expectNoA11yViolations(interpreter.page);
 
-    // The clerk withdraws the link from the call's invite panel: the interpreter is out at once.
-    await clerk.page.getByRole('button', { name: 'Einladen' }).click();
-    const panel = clerk.page.getByTestId('invite-panel');
-    // The panel's first read of the links is an ordinary request, but the clerk's page is drawing
-    // three end-to-end decrypted pictures on two cores: give it longer than the default 5 s (a CI
-    // run missed it with the server's answer already in, listing Elif Demir).
-    await expect(panel.getByTestId('invite-item')).toContainText('Elif Demir', { timeout: 15_000 });
-    // The panel knows the language the citizen asked for, and fills it in.
-    await expect(panel.getByTestId('interpreter-requested')).toContainText('Türkçe');
-    await expect(panel.getByRole('combobox', { name: 'Sprache' })).toHaveValue('tr');
-    // … and the label too, as the panel says (issue 13: it was only a placeholder).
-    await expect(panel.getByRole('textbox', { name: /^Bezeichnung/ })).toHaveValue('Verdolmetschung Türkçe');
-    await expectNoA11yViolations(clerk.page);
-    await panel.getByRole('button', { name: /zurückziehen$/ }).click();
-    await expect(interpreter.page.getByTestId('call-removed')).toBeVisible();
-    await expect(mainHeading(interpreter.page)).toHaveText('You were removed from the call');
-    await expect(remoteTile(citizen.page)).toHaveCount(1);
-    await expect(remoteTile(clerk.page)).toHaveCount(1);
-    await expect(panel.getByTestId('invite-state')).toHaveText('zurückgezogen');
-    await expectNoA11yViolations(interpreter.page);
+      // The clerk withdraws the link from the call's invite panel: the interpreter is out at once.
+      await clerk.page.getByRole('button', { name: 'Einladen' }).click();
+      const panel = clerk.page.getByTestId('invite-panel');
+      // The panel's first read of the links is an ordinary request, but the clerk's page is drawing
+      // three end-to-end decrypted pictures on two cores: give it longer than the default 5 s (a CI
+      // run missed it with the server's answer already in, listing Elif Demir).
+      await expect(panel.getByTestId('invite-item')).toContainText('Elif Demir', { timeout: 15_000 });
+      // The panel knows the language the citizen asked for, and fills it in.
+      await expect(panel.getByTestId('interpreter-requested')).toContainText('Türkçe');
+      await expect(panel.getByRole('combobox', { name: 'Sprache' })).toHaveValue('tr');
+      // … and the label too, as the panel says (issue 13: it was only a placeholder).
+      await expect(panel.getByRole('textbox', { name: /^Bezeichnung/ })).toHaveValue('Verdolmetschung Türkçe');
+      await expectNoA11yViolations(clerk.page);
+      await panel.getByRole('button', { name: /zurückziehen$/ }).click();
+      await expect(interpreter.page.getByTestId('call-removed')).toBeVisible();
+      await expect(mainHeading(interpreter.page)).toHaveText('You were removed from the call');
+      await expect(remoteTile(citizen.page)).toHaveCount(1);
+      await expect(remoteTile(clerk.page)).toHaveCount(1);
+      await expect(panel.getByTestId('invite-state')).toHaveText('zurückgezogen');
+      await expectNoA11yViolations(interpreter.page);
 
-    // Neither the call nor the link lets them back in, and the call's page, loaded again, still says
-    // why ("You cannot enter this call: either the call has already ended, or …" before).
-    await interpreter.page.goto(`/call/${visit.id}`);
-    await expect(interpreter.page.getByTestId('call-removed')).toBeVisible();
-    await expect(mainHeading(interpreter.page)).toHaveText('You were removed from the call');
-    await interpreter.page.goto(url);
-    await expect(interpreter.page.getByTestId('invite-problem-invite_revoked')).toBeVisible();
-    // The refused join and redeem (410) above are logged by Chromium, and expected.
-    interpreter.errors.splice(0);
+      // Neither the call nor the link lets them back in, and the call's page, loaded again, still says
+      // why ("You cannot enter this call: either the call has already ended, or …" before).
+      await interpreter.page.goto(`/call/${visit.id}`);
+      await expect(interpreter.page.getByTestId('call-removed')).toBeVisible();
+      await expect(mainHeading(interpreter.page)).toHaveText('You were removed from the call');
+      await interpreter.page.goto(url);
+      await expect(interpreter.page.getByTestId('invite-problem-invite_revoked')).toBeVisible();
+      // The refused join and redeem (410) above are logged by Chromium, and expected.
+      interpreter.errors.splice(0);
 
-    // The two others go on talking.
-    await expectFrames(remoteCameraOf(citizen.page, 'Sachbearbeitung'), 'citizen still sees the clerk');
+      // The two others go on talking.
+      await expectFrames(remoteCameraOf(citizen.page, 'Sachbearbeitung'), 'citizen still sees the clerk');
 
-    // A carer with a lobby link for several people, made in the panel, waits until the clerk,
-    // still in the call, lets them in. The button is disabled while sending: the refusal of a
-    // past validity takes the focus to its field, the new link takes it after.
-    await panel.getByRole('combobox', { name: 'Rolle' }).selectOption('guest');
-    await panel.getByRole('combobox', { name: 'Sprache' }).selectOption('');
-    await panel.getByRole('textbox', { name: /^Bezeichnung/ }).fill('Betreuerin');
-    await panel.getByRole('checkbox', { name: /^Mehrfach verwendbar/ }).check();
-    await panel.getByRole('checkbox', { name: 'Erst eintreten, wenn ich die Person hereinlasse' }).check();
-    const until = panel.getByLabel('Gültig bis (freiwillig)');
-    await until.fill('2020-01-01T10:00');
-    await panel.getByRole('button', { name: 'Einladungslink erstellen' }).click();
-    await expect(until).toBeFocused();
-    await expect(until).toHaveAttribute('aria-invalid', 'true');
-    await expect(until).toHaveAccessibleDescription(/Bitte wählen Sie für „Gültig bis“ einen Zeitpunkt in der Zukunft/);
-    // The refusal (400) is logged by Chromium, and expected; nothing else is let through.
-    clerk.errors.splice(0, clerk.errors.length, ...clerk.errors.filter((error) => !/status of 400/.test(error)));
-    await until.fill('');
-    await panel.getByRole('button', { name: 'Einladungslink erstellen' }).click();
-    await expect(panel.getByTestId('invite-status')).toHaveText('Der Einladungslink ist erstellt.');
-    await expect(until).not.toHaveAttribute('aria-invalid');
-    await expect(panel.getByTestId('invite-url')).toBeFocused();
-    const carerUrl = await panel.getByTestId('invite-url').inputValue();
-    await carer.page.goto(carerUrl);
-    await carer.page.getByLabel('Ihr Name (freiwillig)').fill('Jana Berg');
-    await carer.page.getByRole('button', { name: 'Weiter', exact: true }).click();
-    await expect(carer.page.getByTestId('invite-waiting')).toBeVisible();
-    await expectNoA11yViolations(carer.page);
-    const notice = clerk.page.getByTestId('lobby-notice');
-    await expect(notice).toContainText('Jana Berg („Betreuerin“) wartet auf Einlass.');
-    await notice.getByRole('button', { name: 'Jana Berg hereinlassen' }).click();
-    await expect(notice).toBeEmpty();
-    await carer.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
-    await passDeviceCheck(carer);
-    await expect(remoteTile(clerk.page).filter({ hasText: 'Jana Berg' }).getByTestId('role')).toHaveText('Gast');
+      // A carer with a lobby link for several people, made in the panel, waits until the clerk,
+      // still in the call, lets them in. The button is disabled while sending: the refusal of a
+      // past validity takes the focus to its field, the new link takes it after.
+      await panel.getByRole('combobox', { name: 'Rolle' }).selectOption('guest');
+      await panel.getByRole('combobox', { name: 'Sprache' }).selectOption('');
+      await panel.getByRole('textbox', { name: /^Bezeichnung/ }).fill('Betreuerin');
+      await panel.getByRole('checkbox', { name: /^Mehrfach verwendbar/ }).check();
+      await panel.getByRole('checkbox', { name: 'Erst eintreten, wenn ich die Person hereinlasse' }).check();
+      const until = panel.getByLabel('Gültig bis (freiwillig)');
+      await until.fill('2020-01-01T10:00');
+      await panel.getByRole('button', { name: 'Einladungslink erstellen' }).click();
+      await expect(until).toBeFocused();
+      await expect(until).toHaveAttribute('aria-invalid', 'true');
+      await expect(until).toHaveAccessibleDescription(
+        /Bitte wählen Sie für „Gültig bis“ einen Zeitpunkt in der Zukunft/,
+      );
+      // The refusal (400) is logged by Chromium, and expected; nothing else is let through.
+      clerk.errors.splice(0, clerk.errors.length, ...clerk.errors.filter((error) => !/status of 400/.test(error)));
+      await until.fill('');
+      await panel.getByRole('button', { name: 'Einladungslink erstellen' }).click();
+      await expect(panel.getByTestId('invite-status')).toHaveText('Der Einladungslink ist erstellt.');
+      await expect(until).not.toHaveAttribute('aria-invalid');
+      await expect(panel.getByTestId('invite-url')).toBeFocused();
+      const carerUrl = await panel.getByTestId('invite-url').inputValue();
+      await carer.page.goto(carerUrl);
+      await carer.page.getByLabel('Ihr Name (freiwillig)').fill('Jana Berg');
+      await carer.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+      await expect(carer.page.getByTestId('invite-waiting')).toBeVisible();
+      await expectNoA11yViolations(carer.page);
+      const notice = clerk.page.getByTestId('lobby-notice');
+      await expect(notice).toContainText('Jana Berg („Betreuerin“) wartet auf Einlass.');
+      await notice.getByRole('button', { name: 'Jana Berg hereinlassen' }).click();
+      await expect(notice).toBeEmpty();
+      await carer.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
+      await passDeviceCheck(carer);
+      await expect(remoteTile(clerk.page).filter({ hasText: 'Jana Berg' }).getByTestId('role')).toHaveText('Gast');
 
-    // Removing a person asks first, and says the link stays open for others, offering to withdraw it.
-    const carerRow = panel.getByTestId('invite-item').filter({ hasText: 'Betreuerin' });
-    await carerRow.getByRole('button', { name: 'Jana Berg entfernen' }).click();
-    await expect(carerRow.getByText(/^Jana Berg wirklich aus dem Gespräch entfernen\?/)).toBeFocused();
-    await expect(carerRow).toContainText('Andere können den Link weiter benutzen');
-    await expectNoA11yViolations(clerk.page);
-    await carerRow.getByRole('button', { name: 'Ja, Jana Berg entfernen' }).click();
-    await expect(carer.page.getByTestId('call-removed')).toBeVisible();
-    await expect(panel.getByTestId('invite-status')).toHaveText(
-      'Jana Berg wurde entfernt. Die Einladung „Betreuerin“ gilt für mehrere Personen und bleibt für andere offen. Soll sie jetzt zurückgezogen werden?',
-    );
-    await panel.getByTestId('invite-still-open').getByRole('button', { name: 'Einladung offen lassen' }).click();
-    await expect(panel.getByTestId('invite-still-open')).toHaveCount(0);
-    // The carer reads that they were removed, not that the link was withdrawn.
-    await carer.page.goto(carerUrl);
-    await expect(carer.page.getByTestId('invite-problem-invite_removed')).toBeVisible();
-    await expect(mainHeading(carer.page)).toHaveText('Sie wurden aus dem Gespräch entfernt');
-    // Its footer still links to the municipality's legal pages (the refusal names it to the link's holder).
-    await expect(
-      carer.page.getByTestId('legal-footer').getByRole('link', { name: 'Impressum', exact: true }),
-    ).toHaveAttribute('href', '/musterstadt/impressum');
-    carer.errors.splice(0); // the refused check (410) is logged by Chromium, and expected
+      // Removing a person asks first, and says the link stays open for others, offering to withdraw it.
+      const carerRow = panel.getByTestId('invite-item').filter({ hasText: 'Betreuerin' });
+      await carerRow.getByRole('button', { name: 'Jana Berg entfernen' }).click();
+      await expect(carerRow.getByText(/^Jana Berg wirklich aus dem Gespräch entfernen\?/)).toBeFocused();
+      await expect(carerRow).toContainText('Andere können den Link weiter benutzen');
+      await expectNoA11yViolations(clerk.page);
+      await carerRow.getByRole('button', { name: 'Ja, Jana Berg entfernen' }).click();
+      await expect(carer.page.getByTestId('call-removed')).toBeVisible();
+      await expect(panel.getByTestId('invite-status')).toHaveText(
+        'Jana Berg wurde entfernt. Die Einladung „Betreuerin“ gilt für mehrere Personen und bleibt für andere offen. Soll sie jetzt zurückgezogen werden?',
+      );
+      await panel.getByTestId('invite-still-open').getByRole('button', { name: 'Einladung offen lassen' }).click();
+      await expect(panel.getByTestId('invite-still-open')).toHaveCount(0);
+      // The carer reads that they were removed, not that the link was withdrawn.
+      await carer.page.goto(carerUrl);
+      await expect(carer.page.getByTestId('invite-problem-invite_removed')).toBeVisible();
+      await expect(mainHeading(carer.page)).toHaveText('Sie wurden aus dem Gespräch entfernt');
+      // Its footer still links to the municipality's legal pages (the refusal names it to the link's holder).
+      await expect(
+        carer.page.getByTestId('legal-footer').getByRole('link', { name: 'Impressum', exact: true }),
+      ).toHaveAttribute('href', '/musterstadt/impressum');
+      carer.errors.splice(0); // the refused check (410) is logged by Chromium, and expected
 
-    // The link is still open for others: a second carer comes in by it.
-    second = await newPerson(browser);
-    await second.page.goto(carerUrl);
-    await second.page.getByLabel('Ihr Name (freiwillig)').fill('Tom Berg');
-    await second.page.getByRole('button', { name: 'Weiter', exact: true }).click();
-    await notice.getByRole('button', { name: 'Tom Berg hereinlassen' }).click();
-    await second.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
-    await passDeviceCheck(second);
+      // The link is still open for others: a second carer comes in by it.
+      second = await newPerson(browser);
+      await second.page.goto(carerUrl);
+      await second.page.getByLabel('Ihr Name (freiwillig)').fill('Tom Berg');
+      await second.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+      await notice.getByRole('button', { name: 'Tom Berg hereinlassen' }).click();
+      await second.page.getByRole('button', { name: 'Weiter zur Geräteprüfung' }).click();
+      await passDeviceCheck(second);
 
-    // A third is let in but has not gone on to the call when it ends: their page will say so.
-    third = await newPerson(browser);
-    await third.page.goto(carerUrl);
-    await third.page.getByLabel('Ihr Name (freiwillig)').fill('Uli Berg');
-    await third.page.getByRole('button', { name: 'Weiter', exact: true }).click();
-    await notice.getByRole('button', { name: 'Uli Berg hereinlassen' }).click();
-    await expect(third.page.getByTestId('invite-ready')).toBeVisible();
+      // A third is let in but has not gone on to the call when it ends: their page will say so.
+      third = await newPerson(browser);
+      await third.page.goto(carerUrl);
+      await third.page.getByLabel('Ihr Name (freiwillig)').fill('Uli Berg');
+      await third.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+      await notice.getByRole('button', { name: 'Uli Berg hereinlassen' }).click();
+      await expect(third.page.getByTestId('invite-ready')).toBeVisible();
 
-    // The clerk ends the call for everyone: the guest gets a short goodbye, not the citizen's follow-up.
-    await clerk.page.getByRole('button', { name: 'Gespräch für alle beenden' }).click();
-    await clerk.page.getByRole('button', { name: 'Ja, für alle beenden' }).click();
-    await expect(second.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'guest');
-    await expect(second.page.getByText('Vielen Dank, dass Sie dabei waren.')).toBeVisible();
-    await expect(citizen.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'citizen');
-    await expectNoA11yViolations(second.page);
-    // The page of the one who had not gone on yet asks again now and then, and says it is over.
-    await expect(third.page.getByTestId('invite-problem-invite_call_ended')).toBeVisible({ timeout: 20_000 });
-    // With the municipality's legal pages in the footer, as while the call was on (in this tab now).
-    const imprint = third.page.getByTestId('legal-footer').getByRole('link', { name: 'Impressum', exact: true });
-    await expect(imprint).toHaveAttribute('href', '/musterstadt/impressum');
-    await expect(imprint).not.toHaveAttribute('target');
-    await expectNoA11yViolations(third.page);
-    // Learnt from the status it asks for, which says "over" as an answer: no refused request (a
-    // 410, logged by Chromium as a failed load) on the way, so none is let through here.
-  } finally {
-    await tidyDepartment(clerk, clerk.departmentId);
-    for (const person of [citizen, interpreter, carer, clerk, ...(second ? [second] : []), ...(third ? [third] : [])])
-      await person.context.close();
-  }
-  expectNoBrowserErrors(citizen, clerk, interpreter, carer, ...(second ? [second] : []), ...(third ? [third] : []));
-});
+      // The clerk ends the call for everyone: the guest gets a short goodbye, not the citizen's follow-up.
+      await clerk.page.getByRole('button', { name: 'Gespräch für alle beenden' }).click();
+      await clerk.page.getByRole('button', { name: 'Ja, für alle beenden' }).click();
+      await expect(second.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'guest');
+      await expect(second.page.getByText('Vielen Dank, dass Sie dabei waren.')).toBeVisible();
+      await expect(citizen.page.getByTestId('call-ended')).toHaveAttribute('data-role', 'citizen');
+      await expectNoA11yViolations(second.page);
+      // The page of the one who had not gone on yet asks again now and then, and says it is over.
+      await expect(third.page.getByTestId('invite-problem-invite_call_ended')).toBeVisible({ timeout: 20_000 });
+      // With the municipality's legal pages in the footer, as while the call was on (in this tab now).
+      const imprint = third.page.getByTestId('legal-footer').getByRole('link', { name: 'Impressum', exact: true });
+      await expect(imprint).toHaveAttribute('href', '/musterstadt/impressum');
+      await expect(imprint).not.toHaveAttribute('target');
+      await expectNoA11yViolations(third.page);
+      // Learnt from the status it asks for, which says "over" as an answer: no refused request (a
+      // 410, logged by Chromium as a failed load) on the way, so none is let through here.
+    } finally {
+      await tidyDepartment(clerk, clerk.departmentId);
+      for (const person of [citizen, interpreter, carer, clerk, ...(second ? [second] : []), ...(third ? [third] : [])])
+        await person.context.close();
+    }
+    expectNoBrowserErrors(citizen, clerk, interpreter, carer, ...(second ? [second] : []), ...(third ? [third] : []));
+  },
+);
 
 test('after a reload the console shows the links still valid and asks before a second interpreter link; a guest in a lobby is seen there and let in', async ({
   browser,
@@ -552,95 +556,102 @@ async function admitFromLobby(clerk: Clerk, visitId: string): Promise<void> {
   expect(admitted.status()).toBe(204);
 }
 
-test('a guest checks camera and microphone in the lobby, by keyboard, and is in the call with what was chosen there once let in, without a second check', async ({
-  browser,
-}) => {
-  const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
-  const citizen = await newPerson(browser);
-  const guest = await newPerson(browser);
-  try {
-    const { visitId, url } = await inviteLinkInCall(clerk, citizen, {
-      role: 'guest',
-      label: 'Betreuerin',
-      lobby: true,
-    });
-    await clerk.page.goto(`/call/${visitId}`);
-    await passDeviceCheck(clerk);
+test(
+  'a guest checks camera and microphone in the lobby, by keyboard, and is in the call with what was chosen there once let in, without a second check',
+  { tag: '@sfu' },
+  async ({ browser }) => {
+    const clerk = await openDoorAsClerk(browser, STAFF.anna, 'buergeramt');
+    const citizen = await newPerson(browser);
+    const guest = await newPerson(browser);
+    try {
+      const { visitId, url } = await inviteLinkInCall(clerk, citizen, {
+        role: 'guest',
+        label: 'Betreuerin',
+        lobby: true,
+      });
+      await clerk.page.goto(`/call/${visitId}`);
+      await passDeviceCheck(clerk);
 
-    await guest.page.goto(url);
-    await guest.page.getByLabel('Ihr Name (freiwillig)').fill('Jana Berg');
-    await guest.page.getByRole('button', { name: 'Weiter', exact: true }).click();
-    await expect(guest.page.getByTestId('invite-waiting')).toBeVisible();
+      await guest.page.goto(url);
+      await guest.page.getByLabel('Ihr Name (freiwillig)').fill('Jana Berg');
+      await guest.page.getByRole('button', { name: 'Weiter', exact: true }).click();
+      await expect(guest.page.getByTestId('invite-waiting')).toBeVisible();
 
-    // While the lobby waits, the waiting room's device check, by keyboard: a live preview, a
-    // microphone of their choice with its level, and the camera turned off. (The lobby had
-    // nothing: the devices were first asked for after being let in.)
-    const readiness = guest.page.getByTestId('call-readiness');
-    await expect(readiness).toContainText('Sobald Sie eintreten können, beginnt das Gespräch dann sofort');
-    await tabTo(guest.page, readiness.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' }));
-    await guest.page.keyboard.press('Enter');
-    await expectFrames(readiness.getByTestId('preview'), 'the preview in the lobby');
-    const microphone = readiness.getByRole('combobox', { name: 'Mikrofon' });
-    await expect(microphone.locator('option')).not.toHaveCount(0);
-    const options = await microphone
-      .locator('option')
-      .evaluateAll((all) => all.map((option) => (option as HTMLOptionElement).value));
-    const chosen = options.at(-1)!;
-    await microphone.selectOption(chosen);
-    await expect(microphone).toHaveValue(chosen);
-    // The browser's test microphone beeps at full loudness twice a second, for 20 ms: the meter
-    // shows the newly chosen one loud. (It measured 12 ms of every 100 and showed such a sound as
-    // barely moving, on a busy machine not at all for ten seconds.)
-    await expect
-      .poll(() => readiness.getByTestId('level-meter').evaluate((meter: HTMLMeterElement) => meter.value), {
-        message: 'the beep of the chosen microphone shows on the level meter',
-        timeout: 10_000,
-      })
-      .toBeGreaterThan(0.5);
-    const cameraOn = readiness.getByRole('checkbox', { name: 'Mit eingeschalteter Kamera eintreten' });
-    await tabTo(guest.page, cameraOn);
-    await guest.page.keyboard.press('Space');
-    await expect(cameraOn).not.toBeChecked();
-    await expect(readiness.getByTestId('preview')).toHaveCount(0);
-    await expect(readiness).toContainText('Kamera ist aus');
-    await expect(guest.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
-    await expect(guest.page.getByTestId('call-ready')).toHaveText(
-      'Alles bereit. Sobald Sie eintreten können, beginnt das Gespräch sofort.',
-    );
-    await expectAccessibleAlsoAt320(guest.page);
+      // While the lobby waits, the waiting room's device check, by keyboard: a live preview, a
+      // microphone of their choice with its level, and the camera turned off. (The lobby had
+      // nothing: the devices were first asked for after being let in.)
+      const readiness = guest.page.getByTestId('call-readiness');
+      await expect(readiness).toContainText('Sobald Sie eintreten können, beginnt das Gespräch dann sofort');
+      await tabTo(guest.page, readiness.getByRole('button', { name: 'Kamera und Mikrofon jetzt prüfen' }));
+      await guest.page.keyboard.press('Enter');
+      await expectFrames(readiness.getByTestId('preview'), 'the preview in the lobby');
+      const microphone = readiness.getByRole('combobox', { name: 'Mikrofon' });
+      await expect(microphone.locator('option')).not.toHaveCount(0);
+      const options = await microphone
+        .locator('option')
+        .evaluateAll((all) => all.map((option) => (option as HTMLOptionElement).value));
+      const chosen = options.at(-1)!;
+      await microphone.selectOption(chosen);
+      await expect(microphone).toHaveValue(chosen);
+      // The browser's test microphone beeps at full loudness twice a second, for 20 ms: the meter
+      // shows the newly chosen one loud. (It measured 12 ms of every 100 and showed such a sound as
+      // barely moving, on a busy machine not at all for ten seconds.)
+      await expect
+        .poll(() => readiness.getByTestId('level-meter').evaluate((meter: HTMLMeterElement) => meter.value), {
+          message: 'the beep of the chosen microphone shows on the level meter',
+          timeout: 10_000,
+        })
+        .toBeGreaterThan(0.5);
+      const cameraOn = readiness.getByRole('checkbox', { name: 'Mit eingeschalteter Kamera eintreten' });
+      await tabTo(guest.page, cameraOn);
+      await guest.page.keyboard.press('Space');
+      await expect(cameraOn).not.toBeChecked();
+      await expect(readiness.getByTestId('preview')).toHaveCount(0);
+      await expect(readiness).toContainText('Kamera ist aus');
+      await expect(guest.page.getByTestId('call-ready')).toHaveAttribute('data-ready', 'true');
+      await expect(guest.page.getByTestId('call-ready')).toHaveText(
+        'Alles bereit. Sobald Sie eintreten können, beginnt das Gespräch sofort.',
+      );
+      await expectAccessibleAlsoAt320(guest.page);
 
-    // Let in: the guest is in the call at once, on the same page, with the camera off and the
-    // microphone they chose.
-    await guest.page.evaluate(() => {
-      (window as unknown as { samePage: boolean }).samePage = true;
-    });
-    await admitFromLobby(clerk, visitId);
-    await expect(guest.page).toHaveURL(new RegExp(`/call/${visitId}$`), { timeout: 20_000 });
-    await expect(guest.page.getByTestId('call')).toBeVisible({ timeout: 20_000 });
-    await expect(guest.page.getByTestId('device-check')).toHaveCount(0);
-    expect(await guest.page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
-    await expect(guest.page.getByRole('button', { name: 'Kamera', exact: true })).toHaveAttribute(
-      'aria-pressed',
-      'false',
-    );
-    await expect(guest.page.getByRole('button', { name: 'Mikrofon', exact: true })).toHaveAttribute(
-      'aria-pressed',
-      'true',
-    );
-    const guestTile = remoteTile(clerk.page).filter({ hasText: 'Jana Berg' });
-    await expect(guestTile).toHaveAttribute('data-camera', 'off', { timeout: 15_000 });
-    await expect(guestTile).toHaveAttribute('data-microphone', 'on');
-    // The microphone chosen in the lobby is the one in the call (what a reload reopens).
-    const kept = await guest.page.evaluate(() => window.sessionStorage.getItem('amtsraum.call.kept'));
-    expect(JSON.parse(kept ?? '{}')).toMatchObject({ visitId, audioDeviceId: chosen, camera: false, microphone: true });
-    await expectFrames(remoteCameraOf(guest.page, 'Sachbearbeitung'), 'the guest sees the clerk');
-    await expectNoA11yViolations(guest.page);
-  } finally {
-    await tidyDepartment(clerk, clerk.departmentId);
-    for (const person of [citizen, guest, clerk]) await person.context.close();
-  }
-  expectNoBrowserErrors(citizen, clerk, guest);
-});
+      // Let in: the guest is in the call at once, on the same page, with the camera off and the
+      // microphone they chose.
+      await guest.page.evaluate(() => {
+        (window as unknown as { samePage: boolean }).samePage = true;
+      });
+      await admitFromLobby(clerk, visitId);
+      await expect(guest.page).toHaveURL(new RegExp(`/call/${visitId}$`), { timeout: 20_000 });
+      await expect(guest.page.getByTestId('call')).toBeVisible({ timeout: 20_000 });
+      await expect(guest.page.getByTestId('device-check')).toHaveCount(0);
+      expect(await guest.page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
+      await expect(guest.page.getByRole('button', { name: 'Kamera', exact: true })).toHaveAttribute(
+        'aria-pressed',
+        'false',
+      );
+      await expect(guest.page.getByRole('button', { name: 'Mikrofon', exact: true })).toHaveAttribute(
+        'aria-pressed',
+        'true',
+      );
+      const guestTile = remoteTile(clerk.page).filter({ hasText: 'Jana Berg' });
+      await expect(guestTile).toHaveAttribute('data-camera', 'off', { timeout: 15_000 });
+      await expect(guestTile).toHaveAttribute('data-microphone', 'on');
+      // The microphone chosen in the lobby is the one in the call (what a reload reopens).
+      const kept = await guest.page.evaluate(() => window.sessionStorage.getItem('amtsraum.call.kept'));
+      expect(JSON.parse(kept ?? '{}')).toMatchObject({
+        visitId,
+        audioDeviceId: chosen,
+        camera: false,
+        microphone: true,
+      });
+      await expectFrames(remoteCameraOf(guest.page, 'Sachbearbeitung'), 'the guest sees the clerk');
+      await expectNoA11yViolations(guest.page);
+    } finally {
+      await tidyDepartment(clerk, clerk.departmentId);
+      for (const person of [citizen, guest, clerk]) await person.context.close();
+    }
+    expectNoBrowserErrors(citizen, clerk, guest);
+  },
+);
 
 test('a guest whose browser refuses camera and microphone is told so in the lobby, in English at 320 px by keyboard, and can still join without them', async ({
   browser,

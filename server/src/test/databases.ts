@@ -31,7 +31,7 @@ function adminUrl(): string {
  * server), and a way to drop it.
  */
 export async function createPostgresDatabase(
-  options: { adminUrl?: string; prefix?: string } = {},
+  options: { adminUrl?: string; prefix?: string; template?: string } = {},
 ): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = options.adminUrl ?? adminUrl();
   const name = `${options.prefix ?? 'amtsraum_t_'}${randomBytes(6).toString('hex')}`;
@@ -43,10 +43,23 @@ export async function createPostgresDatabase(
       await connection.end();
     }
   };
-  await run(`create database "${name}"`);
+  await run(`create database "${name}"${options.template ? ` template "${options.template}"` : ''}`);
   const url = new URL(admin);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => run(`drop database if exists "${name}" with (force)`) };
+}
+
+/**
+ * The migrated database the run's global setup dumped (server/src/test/global-setup.ts), read
+ * once per test file; null outside such a run (a database is then initialised and migrated).
+ */
+let dump: Blob | null | undefined;
+function migratedDump(): Blob | null {
+  if (dump === undefined) {
+    const file = process.env.AMTSRAUM_TEST_PGLITE_DUMP;
+    dump = file && fs.existsSync(file) ? new Blob([fs.readFileSync(file)]) : null;
+  }
+  return dump;
 }
 
 export async function createTestDatabase(
@@ -54,9 +67,12 @@ export async function createTestDatabase(
   options: { onQuery?: (query: string) => void } = {},
 ): Promise<TestDatabase> {
   if (kind === 'pglite') {
-    return Object.assign(await openDatabase({ kind: 'pglite', dataDir: null, ...options }), { url: null });
+    const from = migratedDump();
+    return Object.assign(await openDatabase({ kind: 'pglite', dataDir: null, ...(from ? { from } : {}), ...options }), {
+      url: null,
+    });
   }
-  const fresh = await createPostgresDatabase();
+  const fresh = await createPostgresDatabase({ template: process.env.AMTSRAUM_TEST_POSTGRES_TEMPLATE });
   const database = await openDatabase({ kind: 'postgres', url: fresh.url, maxConnections: 5, ...options });
   return {
     ...database,
