@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { build, createLogger, type Logger } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_BUDGETS, PAGE_ROUTES } from '../vite.config';
@@ -8,7 +9,9 @@ import { routeBudget } from './route-budget';
 
 // The budgets in web/vite.config.ts hold only if the build really fails over one. These build a
 // tiny app with Vite itself: an entry that lazily opens two pages, a small one (about 2 kB with
-// the entry) and one with about 2 kB (gzip) more of text that does not compress.
+// the entry) and one with about 2 kB (gzip) more of text that does not compress. Both import a
+// module of their own kind, so that the entry holds the list of what each page's import fetches
+// beside it (Vite's `__vite__mapDeps`), which Vite writes into it only after the chunks are made.
 
 let root = '';
 
@@ -39,10 +42,14 @@ beforeAll(async () => {
     path.join(root, 'at-start.js'),
     `export function keep() { document.body.dataset.words = ${JSON.stringify(noise(3_000))}; }\n`,
   );
-  await fs.writeFile(path.join(root, 'small.js'), "export function show() { document.title = 'small'; }\n");
+  await fs.writeFile(path.join(root, 'shared.js'), `export const mark = ${JSON.stringify(noise(200))};\n`);
+  await fs.writeFile(
+    path.join(root, 'small.js'),
+    "import { mark } from './shared.js';\nexport function show() { document.title = 'small' + mark; }\n",
+  );
   await fs.writeFile(
     path.join(root, 'big.js'),
-    `export function show() { document.title = ${JSON.stringify(noise(5_000))}; }\n`,
+    `import { mark } from './shared.js';\nexport function show() { document.title = ${JSON.stringify(noise(5_000))} + mark; }\n`,
   );
 });
 
@@ -57,7 +64,7 @@ async function buildWith(
 ): Promise<{ printed: string; error: Error | null }> {
   const lines: string[] = [];
   const base = createLogger('info', { allowClearScreen: false });
-  const logger: Logger = { ...base, info: (message) => lines.push(message), warn: (message) => lines.push(message) };
+  const logger: Logger = { ...base, info: (message) => void lines.push(message), warn: (message) => void lines.push(message) };
   let error: Error | null = null;
   try {
     await build({
@@ -73,7 +80,8 @@ async function buildWith(
           ...(atStart ? { atStart } : {}),
         }),
       ],
-      build: { write: false, minify: false, reportCompressedSize: false },
+      // Written: the figures are those of the files as written, preload lists and all.
+      build: { outDir: 'dist', emptyOutDir: true, manifest: true, minify: false, reportCompressedSize: false },
     });
   } catch (caught) {
     error = caught as Error;
@@ -85,14 +93,16 @@ describe('route budgets', () => {
   it('prints every page with its size and the budgets, and passes when each page is within its own', async () => {
     const { printed, error } = await buildWith({ small: 3, big: 10 });
     expect(error).toBeNull();
-    expect(printed).toMatch(/ {2}small +[12]\.\d kB gzip .* budget +3\.0 kB\n/);
-    expect(printed).toMatch(/ {2}big +[45]\.\d kB gzip .* budget +10\.0 kB\n/);
+    expect(printed).toMatch(/ {2}small +[12]\.\d{3} kB gzip .* budget +3\.0 kB\n/);
+    expect(printed).toMatch(/ {2}big +[45]\.\d{3} kB gzip .* budget +10\.0 kB\n/);
     expect(printed).not.toContain('OVER');
   });
 
   it('fails the build when one page is over its budget, naming that page and only that one', async () => {
     const { printed, error } = await buildWith({ small: 3, big: 3 });
-    expect(error?.message).toMatch(/The big page loads [45]\.\d kB of JavaScript \(gzip\), over its budget of 3 kB\./);
+    expect(error?.message).toMatch(
+      /The big page loads [45]\.\d{3} kB of JavaScript \(gzip\), over its budget of 3 kB\./,
+    );
     expect(error?.message).not.toContain('The small page');
     expect(printed).toMatch(/ {2}big .* budget +3\.0 kB {2}OVER/);
   });
@@ -105,15 +115,37 @@ describe('route budgets', () => {
   it('prints what every page fetches at start but does not wait for apart, outside the pages’ figures', async () => {
     const { printed, error } = await buildWith({ small: 3, big: 10 }, ['at-start.js']);
     expect(error).toBeNull();
-    expect(printed).toMatch(/also fetched at start by every page.*: at-start\.js [12]\.\d kB/);
+    expect(printed).toMatch(/also fetched at start by every page.*: at-start\.js [12]\.\d{3} kB/);
     // The budget holds the page's own figure; the column beside it adds the start's fetch.
-    expect(printed).toMatch(/ {2}small +[12]\.\d kB gzip .* with start +[345]\.\d kB {2}budget +3\.0 kB\n/);
+    expect(printed).toMatch(/ {2}small +[12]\.\d{3} kB gzip .* with start +[345]\.\d{3} kB {2}budget +3\.0 kB\n/);
+  });
+
+  it('measures the files as written, with the preload lists Vite writes into the entry', async () => {
+    const { printed, error } = await buildWith({ small: 3, big: 10 });
+    expect(error).toBeNull();
+    const dist = path.join(root, 'dist');
+    const manifest = JSON.parse(await fs.readFile(path.join(dist, '.vite/manifest.json'), 'utf8')) as Record<
+      string,
+      { file: string; imports?: string[] }
+    >;
+    const entry = await fs.readFile(path.join(dist, manifest['index.html']!.file), 'utf8');
+    expect(entry).toContain('__vite__mapDeps');
+    // The small page: the entry, its own chunk and the chunk both pages share, gzip -9 as written.
+    const files = [
+      manifest['index.html']!,
+      manifest['small.js']!,
+      ...manifest['small.js']!.imports!.map((key) => manifest[key]!),
+    ];
+    let gzip = 0;
+    for (const { file } of new Set(files))
+      gzip += gzipSync(await fs.readFile(path.join(dist, file)), { level: 9 }).length;
+    expect(printed).toContain(`  small ${(gzip / 1000).toFixed(3).padStart(16 - 'small '.length + 6)} kB gzip`);
   });
 
   it('leaves a page without a budget unchecked', async () => {
     const { printed, error } = await buildWith({ small: 3 });
     expect(error).toBeNull();
-    expect(printed).toMatch(/ {2}big +[45]\.\d kB gzip +[\d.]+ kB +\d+ chunks\n/);
+    expect(printed).toMatch(/ {2}big +[45]\.\d{3} kB gzip +[\d.]+ kB +\d+ chunks\n/);
   });
 });
 
