@@ -3,9 +3,13 @@ import path from 'node:path';
 /**
  * `amtsraum-web/layers`: the web client's layers only point down (docs/decisions/010-web-layout.md).
  *
- *   app/                 routes and layout: may import everything, features through their index only
+ *   app/                 routes and layout: may import everything, features through their public face only
  *   features/<name>/     may import ui/, lib/, its own files, and the features the table allows
- *                        (through their index only)
+ *                        (through their public face only)
+ *
+ * A feature's public face is its index.ts, and its loaders.ts where it has one: the loaders of
+ * its lazily loaded parts that another page's first download needs, kept apart from index.ts so
+ * that importing one loader does not bring the feature's pages' entries along (issue 14).
  *   ui/                  shared components: may import lib/ and ui/
  *   lib/                 API client, live client, i18n, browser helpers: may import lib/ only
  *
@@ -15,7 +19,7 @@ import path from 'node:path';
  */
 
 const SOURCE_EXTENSIONS = /\.(tsx?|jsx?)$/;
-const INDEX = /^index(\.(tsx?|jsx?))?$/;
+const PUBLIC_FACE = /^(index|loaders)(\.(tsx?|jsx?))?$/;
 
 /** Where a file sits: its layer, and for features the feature's name and the path inside it. */
 function placeOf(file, root) {
@@ -40,7 +44,9 @@ const describePlace = (place) => (place.layer === 'feature' ? `features/${place.
 export const layersRule = {
   meta: {
     type: 'problem',
-    docs: { description: "Keep the web client's layers pointing down and features behind their index.ts." },
+    docs: {
+      description: "Keep the web client's layers pointing down and features behind their index.ts (and loaders.ts).",
+    },
     schema: [
       {
         type: 'object',
@@ -91,7 +97,7 @@ export const layersRule = {
         report('notAllowed', { from: from.name, to: to.name });
         return;
       }
-      if (to.inside !== '' && !INDEX.test(to.inside)) report('deep', { feature: to.name, source });
+      if (to.inside !== '' && !PUBLIC_FACE.test(to.inside)) report('deep', { feature: to.name, source });
     };
 
     const fromFeatureTable = () => {

@@ -30,6 +30,8 @@ tester.run('amtsraum-web/layers', layersRule, {
     { filename: at('features/visits/KnockSection.tsx'), code: "import type { X } from '../directory/index';", options },
     // app composes features through their index
     { filename: at('app/routes.tsx'), code: "import { KnockSection } from '../features/visits';", options },
+    // or through its loaders, apart from its index for the first download
+    { filename: at('app/routes.tsx'), code: "import { loadTools } from '../features/console/loaders';", options },
     // ui builds on lib; lib on lib and the locales
     { filename: at('ui/LiveStatus.tsx'), code: "import { useLiveConnectionState } from '../lib/useLive';", options },
     { filename: at('lib/i18n.ts'), code: "import { resources } from '../locales/resources';", options },
@@ -48,6 +50,18 @@ tester.run('amtsraum-web/layers', layersRule, {
       code: "export { KnockForm } from '../visits/KnockForm';",
       options,
       errors: [{ messageId: 'deep' }],
+    },
+    {
+      filename: at('app/routes.tsx'),
+      code: "import { loadTools } from '../features/console/loaders/tools';",
+      options,
+      errors: [{ messageId: 'deep' }],
+    },
+    {
+      filename: at('features/directory/DepartmentPage.tsx'),
+      code: "import { loadTools } from '../visits/loaders';",
+      options,
+      errors: [{ messageId: 'notAllowed' }],
     },
     {
       filename: at('features/directory/DepartmentPage.tsx'),

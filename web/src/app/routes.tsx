@@ -2,16 +2,11 @@ import type { PageName } from '@amtsraum/shared';
 import { Suspense, useEffect, type ReactElement } from 'react';
 import { BookingPage, JoinPage, ManagePage } from '../features/appointments';
 import { CallEndedPage, CallPage, CallReadiness } from '../features/calls';
-import { ConsolePage, loadClerkCallTools, StaffHomePage, StaffLoginPage } from '../features/console';
+import { loadClerkCallTools } from '../features/console/loaders';
 import { DepartmentPage, InstallationHomePage, TenantPage } from '../features/directory';
-import { CallDisplayPage } from '../features/display';
-import { KioskPage } from '../features/kiosk';
 import { InvitePage } from '../features/invites';
 import { LegalPage } from '../features/legal';
-import { MailboxPage } from '../features/mailbox';
-import { everyNamespace } from '../lib/i18n';
 import { lazyComponent } from '../lib/lazy-component';
-import type { StaffAreaPage } from './StaffArea';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
 
 /**
@@ -52,24 +47,6 @@ function WaitingRoom() {
   );
 }
 
-/** The clerk's console with the same device check, taken into the call of whoever they let in. */
-function Console() {
-  return (
-    <ConsolePage
-      renderCallReadiness={(admittedVisitId, grant) => (
-        <Suspense fallback={null}>
-          <CallReadiness
-            role="clerk"
-            visitId={admittedVisitId}
-            admitted={admittedVisitId !== undefined}
-            {...(grant ? { grant } : {})}
-          />
-        </Suspense>
-      )}
-    />
-  );
-}
-
 /** The call page with the clerk's tools plugged in, both loading when a call opens (in parallel). */
 const Call = lazyComponent(
   () =>
@@ -80,48 +57,19 @@ const Call = lazyComponent(
   [],
 );
 
-/** The staff's account pages and the administration, one lazy entry for all (StaffArea.tsx). */
-// With every namespace: their messages (`useSay`) need them all, and a page that waited for them
-// after its heading had taken focus was hidden by Suspense for a moment, leaving the keyboard focus
-// on <body>. Loaded beside the chunk, they make the pages render once, whole. Read from the list of
-// German's chunks, not from a list of names of their own in every page's first download (issue 14).
-const StaffArea = lazyComponent<{ page: StaffAreaPage }>(
-  () => import('./StaffArea').then((m) => m.StaffArea),
-  everyNamespace(),
-);
-
-/** The pages of the staff area, each its name once (issue 14: every page's first download). */
-const STAFF_PAGES = [
-  'staffSecurity',
-  'staffPassword',
-  'staffProfile',
-  'adminInstallation',
-  'adminStaff',
-  'adminServices',
-  'adminAvailability',
-  'adminHome',
-  'adminTenant',
-  'adminDepartment',
-  'adminAudit',
-  'adminTexts',
-  'adminSignIn',
-  'staffAbsences',
-  'adminDevices',
-] as const satisfies readonly StaffAreaPage[];
-const staffPages = Object.fromEntries(STAFF_PAGES.map((page) => [page, <StaffArea page={page} />])) as Record<
-  (typeof STAFF_PAGES)[number],
-  ReactElement
->;
+/** Every page only staff and the town hall's devices open, in one chunk of their own (staff-pages.tsx). */
+const StaffPage = lazyComponent<{ page: StaffPageName }>(() => import('./staff-pages').then((m) => m.StaffPage), []);
 
 /**
- * What each page of the shared page table (`PAGES` in shared/src/pages.ts) shows. Pages that
- * combine features are put together here, so features need not know each other: the knock form
- * goes into the department's page, the clerk's tools into the call. Typed by page name, so a page
- * added to the table without a route here fails to compile. Every feature page but the
- * directory's loads in a chunk of its own when it is opened (Suspense in the layout).
+ * What each page of the shared page table (`PAGES` in shared/src/pages.ts) that citizens,
+ * interpreters and guests open shows. Pages that combine features are put together here, so
+ * features need not know each other: the knock form goes into the department's page, the clerk's
+ * tools into the call. Every other page is a staff page (`StaffPageName`), whose element is in
+ * staff-pages.tsx, typed by name there: a page added to the table without a route in one of the two
+ * fails to compile. Every feature page but the directory's loads in a chunk of its own when it is
+ * opened (Suspense in the layout).
  */
-export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
-  ...staffPages,
+const CITIZEN_PAGES = {
   home: <InstallationHomePage />,
   tenant: <TenantPage />,
   imprint: <LegalPage kind="imprint" />,
@@ -134,12 +82,18 @@ export const PAGE_ELEMENTS: Record<PageName, ReactElement> = {
   manageAppointment: <ManagePage />,
   joinAppointment: <JoinPage />,
   invite: <InvitePage CallReadiness={CallReadiness} />,
-  staffHome: <StaffHomePage />,
-  staffLogin: <StaffLoginPage />,
-  console: <Console />,
   call: <Call />,
   callEnded: <CallEndedPage />,
-  mailbox: <MailboxPage />,
-  kiosk: <KioskPage />,
-  callDisplay: <CallDisplayPage />,
-};
+} satisfies Partial<Record<PageName, ReactElement>>;
+
+/** The pages only staff and the town hall's devices open. */
+export type StaffPageName = Exclude<PageName, keyof typeof CITIZEN_PAGES>;
+
+/** What the page `name` shows. */
+export function pageElement(name: PageName): ReactElement {
+  return name in CITIZEN_PAGES ? (
+    CITIZEN_PAGES[name as keyof typeof CITIZEN_PAGES]
+  ) : (
+    <StaffPage page={name as StaffPageName} />
+  );
+}

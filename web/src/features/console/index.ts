@@ -1,9 +1,7 @@
 // The clerk's side: signing in, the departments, each department's console (door, queue,
-// appointments) and the tools a clerk has in a call. Pages load when opened (issue 14).
+// appointments) and the tools a clerk has in a call (their loader in loaders.ts). Pages load when
+// opened (issue 14), and only staff pages load this file (app/staff-pages.tsx).
 import { lazyComponent } from '../../lib/lazy-component';
-
-/** The clerk's tools in a call, loaded with the call page: not in every page's first download. */
-export const loadClerkCallTools = () => import('./clerk-call-tools').then((m) => m.clerkCallTools);
 
 export const ConsolePage = lazyComponent(
   () => import('./ConsolePage').then((m) => m.ConsolePage),
