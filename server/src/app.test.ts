@@ -63,6 +63,9 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     fs.writeFileSync(path.join(webDir, 'assets', 'big-5678.js.br'), brotliCompressSync(BIG_SCRIPT));
     fs.writeFileSync(path.join(webDir, 'assets', 'big-5678.js.gz'), gzipSync(BIG_SCRIPT));
     fs.writeFileSync(path.join(webDir, 'secret.js.br'), brotliCompressSync('secret'));
+    // The build's list of which module is in which file (web/vite.config.ts): for tests, not for browsers.
+    fs.mkdirSync(path.join(webDir, '.vite'));
+    fs.writeFileSync(path.join(webDir, '.vite', 'manifest.json'), '{"src/main.tsx":{"file":"assets/app-1234.js"}}');
     server = await startTestServer(await createTestDatabase(kind), { logger: log.logger, webDistDir: webDir });
   });
   afterAll(async () => {
@@ -289,6 +292,8 @@ describe.each(databaseKinds)('HTTP basics on %s', (kind) => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
+    const manifest = await fetch(`${server.url}/.vite/manifest.json`);
+    expect(await manifest.text()).not.toContain('src/main.tsx');
   });
 
   it('sends scripts precompressed to browsers that take it, and plain to the others', async () => {

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, expectAccessibleAlsoAt320, mainHeading, test } from './fixtures';
-import { tabTo } from './support';
+import { chunkUrls, tabTo } from './support';
 
 // A page's code comes in chunks, each downloaded when the page is opened. When one could not be
 // downloaded (the network gone for a moment), the whole page went white, header and footer too,
@@ -14,7 +14,7 @@ const CUT_OFF = /Failed to load resource: net::ERR_INTERNET_DISCONNECTED|Failed 
 
 /** Cuts the network off for the chunks whose file names match `name`; gives a function that restores it. */
 async function cutOff(page: Page, name: string): Promise<() => Promise<void>> {
-  const chunk = new RegExp(`/assets/${name}-[\\w-]+\\.js$`);
+  const chunk = chunkUrls(name);
   await page.route(chunk, (route) => route.abort('internetdisconnected'));
   return () => page.unroute(chunk);
 }

@@ -12,6 +12,7 @@ import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { totpCode, totpStep } from '../../server/src/lib/totp.js';
 import { expect, LIVEKIT_SERVER_ENDED_SESSION, test } from './fixtures';
 
@@ -20,6 +21,25 @@ import { expect, LIVEKIT_SERVER_ENDED_SESSION, test } from './fixtures';
  * knock. Each helper works through the HTTP API of a browser context, so the context's cookies
  * (staff session, visit cookie) are the ones its pages then use.
  */
+
+/** Which built file holds which module: chunk files are named by their hash alone (web/vite.config.ts). */
+const MANIFEST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist/.vite/manifest.json');
+
+/**
+ * The addresses of the built chunks named `names` (a page's module, `BookingPage`, or a shared
+ * module, `leave-guard`), for a test that holds or cuts off their download.
+ */
+export function chunkUrls(...names: string[]): RegExp {
+  const chunks = Object.values(
+    JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, { file: string; name?: string }>,
+  );
+  const files = names.flatMap((name) => {
+    const named = chunks.filter((chunk) => chunk.name === name && chunk.file.endsWith('.js'));
+    if (named.length === 0) throw new Error(`No chunk named ${name} in ${MANIFEST}: build the client (npm run build).`);
+    return named.map((chunk) => chunk.file.replaceAll('.', '\\.'));
+  });
+  return new RegExp(`/(${files.join('|')})$`);
+}
 
 /** Matches SEED_DEMO_PASSWORD in playwright.config.ts. */
 export const DEMO_PASSWORD = 'demo-passwort-e2e';

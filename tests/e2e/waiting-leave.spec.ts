@@ -3,6 +3,7 @@ import { expect, expectNoA11yViolations, mainHeading, switchLanguage, test } fro
 import {
   STAFF,
   admitViaApi,
+  chunkUrls,
   expectNoBrowserErrors,
   knockViaApi,
   leaveCalls,
@@ -145,12 +146,12 @@ test('the header’s link asks from the moment the place shows, however late the
   const held = new Promise<void>((resolve) => {
     release = resolve;
   });
-  await page.route(/\/assets\/(LeaveQuestion|leave-guard)-[\w-]+\.js$/, async (route) => {
+  await page.route(chunkUrls('LeaveQuestion', 'leave-guard'), async (route) => {
     await held;
     await route.continue();
   });
   await page.goto('/musterstadt/gewerbeamt/wait');
-  await page.waitForRequest(/\/assets\/LeaveQuestion-/);
+  await page.waitForRequest(chunkUrls('LeaveQuestion'));
   await expect(page.getByTestId('position')).toHaveCount(0);
   release();
   const position = page.getByTestId('position');
@@ -215,11 +216,13 @@ test('a part of the waiting room that cannot be downloaded is left out, the page
   const { page } = person;
   await knockViaApi(person, 'gewerbeamt', { name: 'Funkloch' });
   // The device check too, which the route plugs in: its failure took the waiting room's place.
-  await page.route(/\/assets\/(LeaveQuestion|AppointmentNotes|CallReadiness)-[\w-]+\.js$/, (route) =>
+  await page.route(chunkUrls('LeaveQuestion', 'AppointmentNotes', 'CallReadiness'), (route) =>
     route.abort('internetdisconnected'),
   );
-  const failed = page.waitForEvent('requestfailed', (request) => /LeaveQuestion/.test(request.url()));
-  const readinessFailed = page.waitForEvent('requestfailed', (request) => /CallReadiness/.test(request.url()));
+  const failed = page.waitForEvent('requestfailed', (request) => chunkUrls('LeaveQuestion').test(request.url()));
+  const readinessFailed = page.waitForEvent('requestfailed', (request) =>
+    chunkUrls('CallReadiness').test(request.url()),
+  );
   await openWaitingRoom(person, 'gewerbeamt');
   await failed;
   await readinessFailed;
