@@ -64,7 +64,11 @@ async function buildWith(
 ): Promise<{ printed: string; error: Error | null }> {
   const lines: string[] = [];
   const base = createLogger('info', { allowClearScreen: false });
-  const logger: Logger = { ...base, info: (message) => void lines.push(message), warn: (message) => void lines.push(message) };
+  const logger: Logger = {
+    ...base,
+    info: (message) => void lines.push(message),
+    warn: (message) => void lines.push(message),
+  };
   let error: Error | null = null;
   try {
     await build({
