@@ -8,6 +8,7 @@ import { InvitePage } from '../features/invites';
 import { LegalPage } from '../features/legal';
 import { lazyComponent } from '../lib/lazy-component';
 import { KnockSection, WaitingRoomPage } from '../features/visits';
+import type { CitizenPageName, StaffPageName } from './page-kinds';
 
 /**
  * The door page: the department (in the first download) with the knock form below, whose chunk
@@ -64,12 +65,12 @@ const StaffPage = lazyComponent<{ page: StaffPageName }>(() => import('./staff-p
  * What each page of the shared page table (`PAGES` in shared/src/pages.ts) that citizens,
  * interpreters and guests open shows. Pages that combine features are put together here, so
  * features need not know each other: the knock form goes into the department's page, the clerk's
- * tools into the call. Every other page is a staff page (`StaffPageName`), whose element is in
- * staff-pages.tsx, typed by name there: a page added to the table without a route in one of the two
- * fails to compile. Every feature page but the directory's loads in a chunk of its own when it is
+ * tools into the call. Every other page is a staff page, whose element is in staff-pages.tsx; both
+ * are typed by the names in page-kinds.ts, so a page added to the table without a route in one of
+ * the two fails to compile. Every feature page but the directory's loads in a chunk of its own when it is
  * opened (Suspense in the layout).
  */
-const CITIZEN_PAGES = {
+const CITIZEN_PAGES: Record<CitizenPageName, ReactElement> = {
   home: <InstallationHomePage />,
   tenant: <TenantPage />,
   imprint: <LegalPage kind="imprint" />,
@@ -84,16 +85,9 @@ const CITIZEN_PAGES = {
   invite: <InvitePage CallReadiness={CallReadiness} />,
   call: <Call />,
   callEnded: <CallEndedPage />,
-} satisfies Partial<Record<PageName, ReactElement>>;
-
-/** The pages only staff and the town hall's devices open. */
-export type StaffPageName = Exclude<PageName, keyof typeof CITIZEN_PAGES>;
+};
 
 /** What the page `name` shows. */
 export function pageElement(name: PageName): ReactElement {
-  return name in CITIZEN_PAGES ? (
-    CITIZEN_PAGES[name as keyof typeof CITIZEN_PAGES]
-  ) : (
-    <StaffPage page={name as StaffPageName} />
-  );
+  return name in CITIZEN_PAGES ? CITIZEN_PAGES[name as CitizenPageName] : <StaffPage page={name as StaffPageName} />;
 }

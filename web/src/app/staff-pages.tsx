@@ -6,7 +6,7 @@ import { KioskPage } from '../features/kiosk';
 import { MailboxPage } from '../features/mailbox';
 import { everyNamespace } from '../lib/i18n';
 import { lazyComponent } from '../lib/lazy-component';
-import type { StaffPageName } from './routes';
+import type { StaffPageName } from './page-kinds';
 import type { StaffAreaPage } from './StaffArea';
 
 /**
