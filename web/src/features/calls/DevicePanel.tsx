@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { devicesOfKind } from './media/devices';
 import type { CallTransport } from './media/transport';
 import { useDeviceList } from './useLocalDevices';
+import { useRevealWithBar } from './useRevealWithBar';
 
 // In this chunk, loaded once the call shows: not in the call page's first download (its budget).
 export { CallAnnouncer } from './CallAnnouncer';
@@ -32,20 +33,9 @@ export function DevicePanel({
 }) {
   const { t } = useTranslation('calls');
   const devices = useDeviceList(id);
-  // Into view once opened, with the bar it opens in: on a phone the panel alone came into view,
-  // and the "Devices" button, which has the focus, went below the screen's edge. Once more two
-  // frames later: the call refits its stage to the taller bar (useStageFit), and on a phone the
-  // bar then stops floating and follows the page.
-  useEffect(() => {
-    const reveal = () => document.getElementById(id)?.parentElement?.scrollIntoView({ block: 'nearest' });
-    reveal();
-    let frame = requestAnimationFrame(() => {
-      frame = requestAnimationFrame(reveal);
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-    };
-  }, [id]);
+  // Into view once opened, with the bar it opens in (the "Devices" button, which has the focus, too).
+  const panel = useRef<HTMLElement>(null);
+  useRevealWithBar(panel, id);
   const [chosen, setChosen] = useState<{ audioinput?: string; videoinput?: string }>({});
   const kinds = [
     { kind: 'videoinput' as const, label: t('devices.camera'), unnamed: 'check.unnamedCamera' as const },
@@ -53,6 +43,7 @@ export function DevicePanel({
   ];
   return (
     <section
+      ref={panel}
       id={id}
       className="panel call__devices"
       aria-labelledby={`${id}-heading`}

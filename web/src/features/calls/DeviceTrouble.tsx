@@ -1,6 +1,7 @@
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { deviceProblemOf } from './media/devices';
+import { useRevealWithBar } from './useRevealWithBar';
 
 /** A camera or microphone switched on in the call that the browser would not open. */
 export interface DeviceTroubleState {
@@ -38,18 +39,8 @@ export function DeviceTrouble({
       if (pressed instanceof HTMLElement && (focus === document.body || container?.contains(focus))) pressed.focus();
     };
   }, []);
-  // Into view with the bar it stands in, as the devices panel (DevicePanel): on a phone it came
-  // in below the screen's edge. Once more two frames later, when the stage has made room for it.
-  useEffect(() => {
-    const reveal = () => box.current?.parentElement?.scrollIntoView({ block: 'nearest' });
-    reveal();
-    let frame = requestAnimationFrame(() => {
-      frame = requestAnimationFrame(reveal);
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-    };
-  }, [trouble.at]);
+  // Into view with the bar it stands in, as the devices panel (DevicePanel), at each new trouble.
+  useRevealWithBar(box, trouble.at);
   return (
     <div
       ref={box}
