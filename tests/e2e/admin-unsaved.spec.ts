@@ -283,8 +283,9 @@ test('a session that ended while the admin typed loses nothing: after signing in
 });
 
 const KEPT = {
-  de: 'Ihre Eingaben sind aufbewahrt und werden nach der Anmeldung wieder eingesetzt.',
-  en: 'What you had entered is kept and will be filled in again after you sign in.',
+  // Kept for the same account only: someone else signing in in the tab gets none of it.
+  de: 'Ihre Eingaben sind in diesem Tab aufbewahrt und werden wieder eingesetzt, wenn Sie sich mit demselben Konto anmelden.',
+  en: 'What you had entered is kept in this tab and will be filled in again when you sign in with the same account.',
 };
 const RESTORED = {
   de: 'Sie waren nicht mehr angemeldet. Ihre Eingaben, die noch nicht gespeichert waren, sind wieder eingetragen: Bitte prüfen Sie sie und speichern Sie dann.',
