@@ -265,6 +265,9 @@ export async function exchangeCode(options: CodeExchange): Promise<z.infer<typeo
   return parsed.data;
 }
 
+/** An OpenID subject (Core 2, `sub`): 1 to 255 ASCII characters, here the printable ones. */
+const OPENID_SUBJECT = /^[\x20-\x7e]{1,255}$/;
+
 /** Checks the ID token's signature with the provider's keys, its issuer, audience, nonce and times. */
 export async function verifyIdToken(options: {
   policy: OidcPolicy;
@@ -293,6 +296,10 @@ export async function verifyIdToken(options: {
     throw new OidcError('ID token was issued to another client');
   }
   if (typeof payload.sub !== 'string' || !payload.sub) throw new OidcError('ID token has no subject');
+  // Core 2: at most 255 ASCII characters. The account is found by it; a NUL in it made the
+  // database refuse the lookup (a 500), and no provider sends one.
+  if (!OPENID_SUBJECT.test(payload.sub))
+    throw new OidcError('ID token subject is not 1 to 255 printable ASCII characters');
   return payload as JWTPayload & { sub: string };
 }
 
