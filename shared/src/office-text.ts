@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { personName } from './person-name-schema.js';
+import { personName, STACKED_MARKS, STACKED_MARKS_MESSAGE } from './person-name-schema.js';
 import { SUPPORTED_LOCALES } from './locales.js';
 import { hasHiddenCharacters, hasVisibleCharacters, INVISIBLE_TEXT_MESSAGE } from './person-name.js';
 
@@ -37,9 +37,10 @@ export function controlOrDirectionMessage(text: string): string | null {
 
 /**
  * Text an office writes for citizens to read, on one or more lines (a description, a closure's
- * reason, the Impressum): the rules of a citizen's free text (visits.api.ts plainText), and no
- * characters that reorder it either, as names have none. Empty is allowed unless `required`
- * is the message to give then.
+ * reason, the Impressum) and the call's chat: the rules of a citizen's free text (visits.api.ts
+ * plainText), no characters that reorder it either, as names have none, and no more marks on one
+ * letter than any writing needs (STACKED_MARKS: they paint over the lines around them, in the
+ * chat over the messages before and after). Empty is allowed unless `required` is the message.
  */
 export function officeText(max: number, required?: string) {
   return z.string().check(
@@ -52,7 +53,8 @@ export function officeText(max: number, required?: string) {
       }
       const message =
         controlOrDirectionMessage(text) ??
-        (hasHiddenCharacters(text) || !hasVisibleCharacters(text) ? INVISIBLE_TEXT_MESSAGE : null);
+        (hasHiddenCharacters(text) || !hasVisibleCharacters(text) ? INVISIBLE_TEXT_MESSAGE : null) ??
+        (STACKED_MARKS.test(text) ? STACKED_MARKS_MESSAGE : null);
       if (message) ctx.addIssue({ code: 'custom', message });
     }),
   );

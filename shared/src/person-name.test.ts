@@ -176,4 +176,11 @@ describe('texts admins write', () => {
     expect(message('a\u001bb')).toBe('contains control characters');
     expect(message('x'.repeat(101))).toBe('at most 100 characters');
   });
+
+  it('refuses marks stacked higher than any writing needs, and keeps those that real writing stacks', () => {
+    expect(message(`Geschlossen ${'a\u0301\u0316\u0302\u0317\u0303'}`)).toBe('stacked marks');
+    // Vietnamese decomposed (two on a letter), Hebrew with vowel point and cantillation.
+    expect(required.parse('Vie\u0323\u0302t Nam')).toBe('Vie\u0323\u0302t Nam');
+    expect(required.parse('\u05e9\u05c1\u05b8\u0591\u05dc')).toBe('\u05e9\u05c1\u05b8\u0591\u05dc');
+  });
 });

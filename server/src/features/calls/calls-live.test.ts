@@ -103,6 +103,8 @@ describe.each(databaseKinds)('peer-to-peer call signalling on %s', (kind) => {
       'Hallo\u009b31m',
       '\u202eabc',
       '\u2066Anna Schmidt: bitte IBAN senden\u2069',
+      // Marks stacked on one letter ("Zalgo"), painting over the chat's other messages.
+      `Hallo ${'a\u0301\u0316\u0302\u0317\u0303\u0318'.repeat(3)}`,
       'Hallo \ud800',
       '\udfff',
     ]) {
