@@ -176,9 +176,13 @@ export interface AppClock {
  * A code of this authenticator that no earlier test of this run has sent yet: a code works once,
  * and every refused one counts against the account's five tries in 15 minutes, so with many
  * specs signing the same admin in, sending a used code would lock the account (429). The run's
- * data folder remembers the last 30-second step sent per secret, across Playwright's workers;
- * when it is the current one, this waits for the next. For an app with a moved clock (`app`), the
- * step is its clock's, and remembered apart.
+ * data folder remembers the last 30-second step sent per secret, across Playwright's workers.
+ * The server takes the code of the step before and after the current one too (an authenticator's
+ * clock drifts: server/src/lib/totp.ts); when the current step was sent already, this sends the
+ * next one, as an authenticator a little ahead would, and waits only when that was sent too (each
+ * wait was up to 30 seconds, and admin specs sign the same admins in one after another). Never the
+ * step before: at a step's end the server may already be past it. For an app with a moved clock
+ * (`app`), the step is its clock's, and remembered apart.
  */
 export async function unusedTotpCode(secret: string, app?: AppClock): Promise<string> {
   const now = () => app?.now() ?? new Date();
@@ -186,8 +190,8 @@ export async function unusedTotpCode(secret: string, app?: AppClock): Promise<st
   const key = app ? `${app.url()} ${secret}` : secret;
   const file = folder ? path.join(folder, `totp-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`) : null;
   const last = file && existsSync(file) ? Number(readFileSync(file, 'utf8')) : -1;
-  if (totpStep(now()) <= last) await untilNextStep(now());
-  const step = totpStep(now());
+  if (totpStep(now()) + 1 <= last) await untilNextStep(now());
+  const step = Math.max(totpStep(now()), last + 1);
   if (file) writeFileSync(file, String(step));
   return totpCode(secret, step);
 }
@@ -199,8 +203,8 @@ async function untilNextStep(at: Date): Promise<void> {
 
 /**
  * Signs an admin in and proves the second factor with their authenticator's current code, as
- * every admin route needs. A code works once: a second admin sign-in of the same person within
- * the same 30 seconds waits for the next code. `app`: the person's app has a moved clock.
+ * every admin route needs. A code works once: a third admin sign-in of the same person within
+ * the same 30 seconds waits for the next code (unusedTotpCode). `app`: the person's app has a moved clock.
  */
 export async function signInAsAdmin(
   person: Person,
