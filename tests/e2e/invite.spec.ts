@@ -18,6 +18,7 @@ import {
 import {
   STAFF,
   admitViaApi,
+  chunkUrls,
   expectNoBrowserErrors,
   knockViaApi,
   newPerson,
@@ -484,7 +485,7 @@ test('a corrected link opened in the same tab is read, a guest let in from the l
       if (pathname.endsWith('.js')) scripts.push(pathname);
     });
     const tones = () => guest.page.evaluate(() => (window as unknown as { tones: number[] }).tones);
-    const chimeScript = /\/assets\/(chime|lobby-tone)-/;
+    const chimeScript = chunkUrls('chime', 'lobby-tone');
 
     // A link with a typo: not valid. The right link, pasted into the same tab, differs only after
     // the "#", so the browser does not load the page again: the page reads it itself. (It kept

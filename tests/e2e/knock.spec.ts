@@ -10,6 +10,7 @@ import {
   getConsole,
   departmentId,
   goOnDuty,
+  chunkName,
   expectNoBrowserErrors,
   finishViaApi,
   knockViaApi,
@@ -1129,7 +1130,7 @@ test('every message on screen follows a language switch, the server’s too (iss
   // Its words come with the door's: no other feature's, the staff's least (issue 14).
   const otherWords: string[] = [];
   page.on('request', (request) => {
-    const chunk = /\/assets\/([a-zA-Z-]+)-[\w-]{8}\.js$/.exec(request.url())?.[1];
+    const chunk = chunkName(request.url());
     if (chunk && STAFF_NAMESPACES.includes(chunk)) otherWords.push(chunk);
   });
   await page.goto(`/${TENANT}/fundbuero`);

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, expectNoA11yViolations, mainHeading, test } from './fixtures';
+import { chunkName } from './support';
 
 /** Axe at the desktop size and at 320 px, where nothing may scroll sideways. */
 async function checkBothWidths(page: Page): Promise<void> {
@@ -19,7 +20,7 @@ test('legal pages from the door page’s footer, accessibility feedback to the m
   // words in `common`: the legal pages' code and words load only when one is opened (issue 14).
   const legalChunks: string[] = [];
   page.on('request', (request) => {
-    if (/\/assets\/(LegalPage|legal)-[^/]*\.js$/.test(request.url())) legalChunks.push(request.url());
+    if (['LegalPage', 'legal'].includes(chunkName(request.url()) ?? '')) legalChunks.push(request.url());
   });
   await page.goto('/musterstadt/buergeramt');
   const footer = page.getByTestId('legal-footer');

@@ -25,14 +25,23 @@ import { expect, LIVEKIT_SERVER_ENDED_SESSION, test } from './fixtures';
 /** Which built file holds which module: chunk files are named by their hash alone (web/vite.config.ts). */
 const MANIFEST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist/.vite/manifest.json');
 
+/** The build's chunks, each with its file (`assets/….js`) and its name (a module's, or a namespace's). */
+function builtChunks(): { file: string; name?: string }[] {
+  return Object.values(JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, { file: string; name?: string }>);
+}
+
+/** The name of the built chunk at `url` (`LegalPage`, or a namespace such as `legal`); undefined for any other address. */
+export function chunkName(url: string): string | undefined {
+  const { pathname } = new URL(url);
+  return builtChunks().find((chunk) => pathname === `/${chunk.file}`)?.name;
+}
+
 /**
  * The addresses of the built chunks named `names` (a page's module, `BookingPage`, or a shared
  * module, `leave-guard`), for a test that holds or cuts off their download.
  */
 export function chunkUrls(...names: string[]): RegExp {
-  const chunks = Object.values(
-    JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, { file: string; name?: string }>,
-  );
+  const chunks = builtChunks();
   const files = names.flatMap((name) => {
     const named = chunks.filter((chunk) => chunk.name === name && chunk.file.endsWith('.js'));
     if (named.length === 0) throw new Error(`No chunk named ${name} in ${MANIFEST}: build the client (npm run build).`);
