@@ -7,8 +7,10 @@ import { openDatabase, type Database } from '../db/client.js';
 
 /**
  * Integration tests run against embedded PGlite always, and against the PostgreSQL server in
- * TEST_DATABASE_URL when it is set (CI sets it). Each call makes a fresh, empty database, so no
- * test sees another's data; PostgreSQL databases are dropped again on close.
+ * TEST_DATABASE_URL when it is set (CI sets it). `createTestDatabase` makes a fresh, migrated
+ * database (from the run's migrated one, global-setup.ts), so no test sees another's data;
+ * `createPostgresDatabase` and `databasePlace` make empty ones. PostgreSQL databases are dropped
+ * again on close.
  */
 export type DatabaseKind = 'pglite' | 'postgres';
 
