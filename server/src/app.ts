@@ -90,6 +90,8 @@ export function createApp(deps: AppDeps): Express {
     deps.warnings.seeRequest(req);
     next();
   });
+  // Counted from its arrival, body still to come: the hub's rounds over many let it pass.
+  app.use(deps.foreground.middleware);
   app.use(
     pinoHttp({
       logger: deps.logger,

@@ -4,6 +4,7 @@ import type { Database, Db } from './db/client.js';
 import type { AfterAnswer } from './lib/after-answer.js';
 import type { DiskWatch } from './lib/disk-watch.js';
 import type { EventBus } from './lib/event-bus.js';
+import type { Foreground } from './lib/foreground.js';
 import type { InstallationWarnings } from './lib/installation-warnings.js';
 import type { Logger } from './lib/logger.js';
 import type { RateLimits } from './lib/rate-limit.js';
@@ -31,6 +32,11 @@ export interface AppDeps {
   warnings: InstallationWarnings;
   /** Writes refused for lack of space, from every part that writes: readiness says not ready. */
   disk: DiskWatch;
+  /**
+   * The requests changing something now; the live hub's rounds over many sockets or departments
+   * let them pass between their chunks (lib/foreground.ts).
+   */
+  foreground: Foreground;
   /** Work a request does once its answer is sent (a password reset's writes); waited for at stop. */
   afterAnswer: AfterAnswer;
   /**

@@ -24,6 +24,7 @@ import { capConnectionsPerAddress } from './lib/connection-cap.js';
 import { capUnansweredRequests } from './lib/pipelining.js';
 import { ensureWritableDir } from './lib/data-dir-lock.js';
 import { DiskWatch } from './lib/disk-watch.js';
+import { Foreground } from './lib/foreground.js';
 import { createEventBus, type EventBus } from './lib/event-bus.js';
 import { InstallationWarnings } from './lib/installation-warnings.js';
 import type { Logger } from './lib/logger.js';
@@ -160,6 +161,8 @@ export async function startServer(
     idleTimeoutMs?: number;
     /** E-mail worker settings, or false to leave the outbox unsent (it stays queued). */
     mail?: Pick<MailWorkerOptions, 'transport'> | false;
+    /** How long the live hub's rounds wait for changing requests before each chunk, at most (tests lengthen it). */
+    foregroundWaitMs?: number;
     /** Extra listeners on the listening socket (lib/acceptors.ts); 0 for none. */
     extraAcceptors?: number;
     /**
@@ -224,6 +227,7 @@ export async function startServer(
     bookingGate: new WorkGate(BOOKING_LANES, { running: config.bookingConcurrency, ...BOOKING_LINE }),
     warnings: new InstallationWarnings(config, logger),
     disk,
+    foreground: new Foreground(options.foregroundWaitMs),
     afterAnswer: new AfterAnswer(logger, disk),
     lostCitizens: (departmentId) => hubOf?.lostCitizens(departmentId) ?? [],
     now,

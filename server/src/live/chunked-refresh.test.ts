@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { inArray } from 'drizzle-orm';
 import type { ServerMessage } from '@amtsraum/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +10,9 @@ import { makeDepartment, makeTenant } from '../test/factories.js';
 import { startSecondServer, startTestServer, type TestServer } from '../test/server.js';
 
 // Decision 018, fourth addendum: when many departments change at once (a job's round, a resync),
-// the hub reads them 20 at a time with a turn of the event loop between chunks, each chunk's
-// versions taken just before its read. 45 departments make three chunks (20, 20, 5). What must
+// the hub reads them 5 at a time with a turn of the event loop between chunks, each chunk's
+// versions taken just before its read, and before each chunk waits for the changing requests
+// under way (lib/foreground.ts; decision 031, third addendum). 45 departments make nine chunks. What must
 // hold whatever the interleaving: every watcher of every department gets its own department's
 // new state, and a queue change that arrives while the chunks are read is neither lost nor
 // overwritten afterwards by a read begun before it.
@@ -42,7 +44,12 @@ describe.each(databaseKinds)('the hub’s chunked refresh of many departments on
   };
 
   beforeAll(async () => {
-    a = await startTestServer(await createTestDatabase(kind), { now: clock.now, env: { TRUST_PROXY: '1' } });
+    // A refresh's chunks wait for a changing request under way as long as the test holds one.
+    a = await startTestServer(await createTestDatabase(kind), {
+      now: clock.now,
+      env: { TRUST_PROXY: '1' },
+      foregroundWaitMs: 60_000,
+    });
     // The events come from B, as another process publishes them (on PGlite B is A itself).
     b = await startSecondServer(a, { now: clock.now, env: { TRUST_PROXY: '1' } });
   }, 180_000);
@@ -170,6 +177,44 @@ describe.each(databaseKinds)('the hub’s chunked refresh of many departments on
     await allPaused;
     await Promise.all(leaving.map((w) => roundTrip(w.secondLive)));
     for (const w of leaving) expect(lastVisit(w.secondLive)).toMatchObject({ id: w.secondVisitId, position: 1 });
+    for (const w of watched) {
+      w.doorLive.close();
+      w.secondLive.close();
+    }
+  }, 120_000);
+
+  it('lets a change under way pass before each chunk of a refresh of many, and finishes once it is answered', async () => {
+    const watched = await fortyFive();
+    const pausedSoFar = () =>
+      watched.filter((w) => w.doorLive.received.some((m) => m.type === 'door' && m.door.state === 'paused')).length;
+    // A change under way on A: a request whose body has not arrived yet (as a slow phone's would).
+    const { port } = new URL(a.url);
+    const held = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/api/visit/leave',
+      headers: { 'content-type': 'application/json', 'content-length': '100', 'x-forwarded-for': '10.45.250.1' },
+    });
+    held.on('error', () => {});
+    held.write('{');
+    await expect.poll(() => a.deps.foreground.underWay, { timeout: 15_000 }).toBe(1);
+    const allPaused = Promise.all(
+      watched.map((w) => w.doorLive.next('door', (m) => m.door.state === 'paused', 30_000)),
+    );
+    await pauseAllFromB(watched);
+    // The refresh reached a chunk boundary and waits there for the change to be answered.
+    await expect.poll(() => a.deps.foreground.waiting, { timeout: 15_000 }).toBeGreaterThan(0);
+    const before = pausedSoFar();
+    expect(before).toBeLessThan(DEPARTMENTS);
+    // Still waiting after a round trip through the hub on every door socket.
+    await Promise.all(watched.map((w) => roundTrip(w.doorLive)));
+    expect(pausedSoFar()).toBe(before);
+    // The change ends (its client goes away): the refresh goes on and tells every door.
+    held.destroy();
+    await allPaused;
+    expect(pausedSoFar()).toBe(DEPARTMENTS);
+    expect(a.deps.foreground.underWay).toBe(0);
     for (const w of watched) {
       w.doorLive.close();
       w.secondLive.close();

@@ -52,6 +52,7 @@ export interface TestServerOptions {
   jobs?: JobIntervals;
   requestTimeoutMs?: number;
   idleTimeoutMs?: number;
+  foregroundWaitMs?: number;
 }
 
 /** Starts the real HTTP server on a free port over the given test database. */
@@ -62,6 +63,7 @@ export async function startTestServer(database: TestDatabase, options: TestServe
     webDistDir: options.webDistDir ?? null,
     requestTimeoutMs: options.requestTimeoutMs,
     idleTimeoutMs: options.idleTimeoutMs,
+    foregroundWaitMs: options.foregroundWaitMs,
     // Test clocks jump by hours; a door left to the attendance job would turn unattended under a
     // test's feet, and every jump would turn doors by the clock. Tests of these run the rounds themselves.
     jobs: { attendanceMs: null, doorTurnsMs: null, ...options.jobs },
