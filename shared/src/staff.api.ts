@@ -46,8 +46,9 @@ export const StaffMeSchema = z.object({
       }),
     ),
     /**
-     * Stands for the roles above (departments, roles, admin flags): the staff home sends it with its
-     * `watch-roles`, and the live server says `roles-changed` when the roles no longer come to it.
+     * Stands for the roles above (departments, roles, admin flags) and the departments' names: the
+     * staff home sends it with its `watch-roles`, and the live server says `roles-changed` when the
+     * roles no longer come to it (an office renamed or archived too).
      */
     rolesKey: z.string(),
   }),

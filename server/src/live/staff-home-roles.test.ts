@@ -59,6 +59,40 @@ describe.each(databaseKinds)('a staff home watching its roles on %s', (kind) => 
     live.close();
   });
 
+  it('is told when an office of theirs is renamed or archived, and not of another office', async () => {
+    const tenant = await makeTenant(db());
+    const kept = await makeDepartment(db(), tenant.id);
+    const closing = await makeDepartment(db(), tenant.id);
+    const elsewhere = await makeDepartment(db(), tenant.id);
+    const { browser: admin } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+    const { browser: clerk } = await signedInClerk(db(), client(), tenant.id, [kept.id, closing.id]);
+    const departmentPath = (slug: string) => `/api/admin/tenants/${tenant.slug}/departments/${slug}`;
+    const me = async () => StaffMeSchema.parse((await clerk.get('/api/staff/me')).json).staff;
+    const live = await clerk.live();
+    live.send({ type: 'watch-roles', known: (await me()).rolesKey });
+
+    // Another office renamed: nothing to tell this clerk. Then their own: told, with the new name.
+    expect(
+      (await admin.request('PATCH', departmentPath(elsewhere.slug), { name: { de: 'Anderswo neu' } })).status,
+    ).toBe(200);
+    const renamed = live.next('roles-changed');
+    expect((await admin.request('PATCH', departmentPath(kept.slug), { name: { de: 'Bürgerbüro Mitte' } })).status).toBe(
+      200,
+    );
+    await renamed;
+    expect(live.received.filter((m) => m.type === 'roles-changed')).toHaveLength(1);
+    const afterRename = await me();
+    expect(afterRename.departments.find((d) => d.id === kept.id)?.name).toEqual({ de: 'Bürgerbüro Mitte' });
+    live.send({ type: 'watch-roles', known: afterRename.rolesKey });
+
+    // Their other office archived: told, and gone from their offices.
+    const archived = live.next('roles-changed');
+    expect((await admin.post(`${departmentPath(closing.slug)}/archive`, { confirmAffected: 0 })).status).toBe(200);
+    await archived;
+    expect((await me()).departments.map((d) => d.id)).toEqual([kept.id]);
+    live.close();
+  });
+
   it('refuses a socket without a staff session', async () => {
     const live = await client().live();
     const refused = live.next('error');

@@ -19,6 +19,7 @@ import {
   listTenantDepartments,
   lockDepartment,
   markDepartmentArchived,
+  memberStaffIds,
   countOnsiteServices,
   nextSortOrder,
   openAppointments,
@@ -120,7 +121,18 @@ export async function updateDepartment(
     return updated;
   });
   await announce(ctx, [department.id]);
+  if (fields.includes('name')) await tellMembers(ctx, department.id);
   return toAdminDepartment(row);
+}
+
+/**
+ * The staff homes of the department's members show its name, or lose it when it is archived: each
+ * is told its offices changed (`rolesChanged`, whose key covers the names) and loads them again.
+ */
+async function tellMembers(ctx: OrgCtx, departmentId: string): Promise<void> {
+  for (const staffId of await memberStaffIds(ctx.db, departmentId)) {
+    await ctx.events.publish({ rolesChanged: { staffId } });
+  }
 }
 
 export async function archivePreview(
@@ -178,6 +190,7 @@ export async function archiveDepartment(
     });
   });
   await announce(ctx, [department.id]);
+  await tellMembers(ctx, department.id);
 
   const note = request.note || DEFAULT_NOTE;
   let declined = 0;

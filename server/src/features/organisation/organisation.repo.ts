@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNull, max, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { appointments, closures, departments, services, tenants, visits } from '../../db/schema.js';
+import { appointments, closures, departments, services, staffMemberships, tenants, visits } from '../../db/schema.js';
 import type { ClosureRow, DepartmentRow } from '../directory/directory.repo.js';
 import { stateIn, WAITING } from '../visits/visit-states.js';
 import { closureScope } from './write-organisation.js';
@@ -55,6 +55,15 @@ export async function markDepartmentArchived(
 export async function lockDepartment(db: Db, departmentId: string): Promise<DepartmentRow | undefined> {
   const [row] = await db.select().from(departments).where(eq(departments.id, departmentId)).for('update');
   return row;
+}
+
+/** The staff who work in the department, whatever their role. */
+export async function memberStaffIds(db: Db, departmentId: string): Promise<string[]> {
+  const rows = await db
+    .select({ staffId: staffMemberships.staffId })
+    .from(staffMemberships)
+    .where(eq(staffMemberships.departmentId, departmentId));
+  return rows.map((row) => row.staffId);
 }
 
 export async function waitingVisitIds(db: Db, departmentId: string): Promise<string[]> {

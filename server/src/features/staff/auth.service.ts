@@ -135,7 +135,7 @@ export async function describeStaff(
       rolesKey: rolesKey({
         isTenantAdmin: row.isTenantAdmin,
         isInstallationAdmin: row.isInstallationAdmin,
-        departments: departments.map(({ id, role }) => ({ id, role })),
+        departments: departments.map(({ id, role, name }) => ({ id, role, name })),
       }),
     },
   };

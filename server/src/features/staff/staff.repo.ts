@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
+import type { LocalizedText } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
 import { departments, staff, staffMemberships, staffSessions, tenants } from '../../db/schema.js';
 
@@ -79,8 +80,8 @@ export async function listMemberships(db: Db, staffId: string) {
 export interface StaffRoles {
   isTenantAdmin: boolean;
   isInstallationAdmin: boolean;
-  /** Departments (not archived) and the role in each. */
-  departments: { id: string; role: 'clerk' | 'admin' }[];
+  /** Departments (not archived), the role in each and its name (the staff home shows it). */
+  departments: { id: string; role: 'clerk' | 'admin'; name: LocalizedText }[];
 }
 
 /**
@@ -96,20 +97,27 @@ export async function rolesOfStaff(db: Db, staffIds: string[]): Promise<Map<stri
     .where(inArray(staff.id, staffIds));
   for (const { id, ...flags } of people) found.set(id, { ...flags, departments: [] });
   const rows = await db
-    .select({ staffId: staffMemberships.staffId, id: departments.id, role: staffMemberships.role })
+    .select({
+      staffId: staffMemberships.staffId,
+      id: departments.id,
+      role: staffMemberships.role,
+      name: departments.name,
+    })
     .from(staffMemberships)
     .innerJoin(departments, and(eq(departments.id, staffMemberships.departmentId), isNull(departments.archivedAt)))
     .where(inArray(staffMemberships.staffId, staffIds));
-  for (const { staffId, id, role } of rows) found.get(staffId)?.departments.push({ id, role });
+  for (const { staffId, ...department } of rows) found.get(staffId)?.departments.push(department);
   return found;
 }
 
 /**
- * A short text that changes whenever the roles do (`StaffMe.staff.rolesKey`): the staff home sends
- * it with its `watch-roles`, and the live hub tells the page when the roles no longer come to it.
+ * A short text that changes whenever the roles do, or the name of a department in them
+ * (`StaffMe.staff.rolesKey`): the staff home sends it with its `watch-roles`, and the live hub
+ * tells the page when the roles no longer come to it. An office renamed or archived by an admin
+ * tells its members (`rolesChanged`, organisation/departments.service.ts).
  */
 export function rolesKey(roles: StaffRoles): string {
-  const departmentRoles = roles.departments.map((d) => `${d.id}:${d.role}`).sort();
+  const departmentRoles = roles.departments.map((d) => `${d.id}:${d.role}:${JSON.stringify(d.name)}`).sort();
   const text = JSON.stringify([roles.isTenantAdmin, roles.isInstallationAdmin, departmentRoles]);
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }

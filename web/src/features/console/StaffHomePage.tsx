@@ -6,6 +6,7 @@ import { Link } from '../../lib/router';
 import { useLiveDoor } from '../../lib/useLive';
 import { useLocalize } from '../../lib/useLocalize';
 import { PageHeading } from '../../ui/PageHeading';
+import { rolesNews, type RolesNews } from './roles-news';
 import { SignOutButton, StaffGate } from './StaffGate';
 
 /**
@@ -21,17 +22,10 @@ export function StaffHomePage() {
 
 type Department = StaffMe['staff']['departments'][number];
 
-/** What changed in the list of offices, as the page says it (in the language shown then). */
-interface RolesNews {
-  added: Department[];
-  removed: Department[];
-  /** Something else: a role raised or lowered, the administration given or taken. */
-  other: boolean;
-}
-
 /**
  * The list of offices follows the staff member's roles live: the live server says `roles-changed`
- * when an admin gives or takes a role (in any process), and the page loads them again in place.
+ * when an admin gives or takes a role, renames or archives one of the offices (in any process),
+ * and the page loads them again in place.
  */
 function useRolesNews(me: StaffMe, reload: () => void): RolesNews | null {
   const known = me.staff.rolesKey;
@@ -50,15 +44,9 @@ function useRolesNews(me: StaffMe, reload: () => void): RolesNews | null {
   const [news, setNews] = useState<RolesNews | null>(null);
   if (shown !== me) {
     // Set while rendering, from the last roles shown: said in the same render that changes the list.
-    const before = shown.staff;
-    const now = me.staff;
-    const ids = (list: Department[]) => new Set(list.map((d) => d.id));
-    const [had, has] = [ids(before.departments), ids(now.departments)];
-    const added = now.departments.filter((d) => !had.has(d.id));
-    const removed = before.departments.filter((d) => !has.has(d.id));
-    const other = before.rolesKey !== now.rolesKey && added.length === 0 && removed.length === 0;
+    const next = rolesNews(shown.staff, me.staff);
     setShown(me);
-    if (added.length > 0 || removed.length > 0 || other) setNews({ added, removed, other });
+    if (next) setNews(next);
   }
   return news;
 }
