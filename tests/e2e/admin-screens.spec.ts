@@ -203,6 +203,18 @@ test('the identity provider is set up by keyboard, and a clerk enters and remove
   await expect(page.getByTestId('absences-none')).toBeVisible();
   await expectNoA11yViolations(page);
 
+  // The day typed and not entered: leaving by a link asks first, and "cancel" keeps it.
+  const asked = new Promise<string>((resolve) =>
+    page.once('dialog', (dialog) => {
+      resolve(dialog.message());
+      void dialog.dismiss();
+    }),
+  );
+  await page.getByRole('link', { name: 'Zu Ihren Ämtern' }).click();
+  expect(await asked).toContain('Änderungen noch nicht gespeichert');
+  await expect(mainHeading(page)).toHaveText('Meine Abwesenheiten');
+  await expect(absenceForm.getByLabel('Erster Tag')).toHaveValue(bookedDay);
+
   // Chromium logs the 409 that brought the list; nothing else may go wrong.
   expect(clara.errors.filter((error) => !/status of 409/.test(error))).toEqual([]);
   expectNoBrowserErrors(amelie, citizen);

@@ -13,6 +13,7 @@ import { LoadingState } from '../../ui/LoadingState';
 import { NoRight, ToSignIn, useSessionEnded } from '../../ui/LostRight';
 import { NotFoundPage } from '../../ui/NotFoundPage';
 import { PageHeading } from '../../ui/PageHeading';
+import { DraftsOf, useKeptDraft, useLeaveGuard } from '../../ui/useLeaveGuard';
 import { ZoneNote } from '../../ui/ZoneNote';
 import {
   ABSENCE_FIELDS,
@@ -50,14 +51,17 @@ export function AbsencesPage() {
   // A reload after a change keeps the page in place (and the focus where it was).
   const data = absences.status === 'success' ? absences.data : absences.previous;
   if (!data) return <LoadingState />;
+  // The form's typing is kept for this account when the session ends meanwhile, as in the admin's forms.
   return (
-    <Absences
-      department={department}
-      data={data}
-      onChange={() => {
-        setVersion((n) => n + 1);
-      }}
-    />
+    <DraftsOf owner={me.data.staff.id}>
+      <Absences
+        department={department}
+        data={data}
+        onChange={() => {
+          setVersion((n) => n + 1);
+        }}
+      />
+    </DraftsOf>
   );
 }
 
@@ -283,6 +287,10 @@ function AddAbsence({
   const summaryRef = useRef<HTMLDivElement>(null);
   const collisionRef = useRef<HTMLDivElement>(null);
   const [failedAt, setFailedAt] = useState(0);
+  // Typed and not entered yet: leaving by a link or Back asks first, and an ended session keeps it.
+  const unsaved = (Object.keys(draft) as (keyof AbsenceDraft)[]).some((key) => draft[key] !== EMPTY_DRAFT[key]);
+  useLeaveGuard(unsaved);
+  const restored = useKeptDraft('absence', unsaved, draft, setDraft);
   useEffect(() => {
     if (failedAt === 0) return;
     (collisionRef.current ?? summaryRef.current)?.focus();
@@ -337,6 +345,7 @@ function AddAbsence({
   return (
     <section className="absences-section" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>{t('form.heading')}</h2>
+      {restored}
       <form className="panel" noValidate onSubmit={(event) => void submit(event)} data-testid="absence-form">
         <ErrorSummary
           ref={summaryRef}
