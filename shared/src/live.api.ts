@@ -104,10 +104,15 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   /** You joined this call again on another connection (a second tab or device): this one is out. */
   z.object({ type: z.literal('call-replaced'), visitId: z.uuid() }),
   /**
-   * This department's console is no longer sent to you: your role in it was taken away. The
-   * console says so and offers the way back to your offices; a call you are in goes on.
+   * This department's console is no longer sent to you: your role in it was taken away
+   * (`not_a_member`), or the office was archived (`archived`). The console says which and offers
+   * the way back to your offices; a call you are in goes on.
    */
-  z.object({ type: z.literal('console-closed'), departmentId: z.uuid(), reason: z.literal('not_a_member') }),
+  z.object({
+    type: z.literal('console-closed'),
+    departmentId: z.uuid(),
+    reason: z.enum(['not_a_member', 'archived']),
+  }),
   /**
    * The department's waiting citizens whose page is not connected now (closed, or its network
    * dropped, for a few seconds): after a console's first `console`, and whenever that changes.

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { databaseKinds } from '../test/databases.js';
-import { makeOffice, signedInAdmin } from '../test/factories.js';
+import { makeDepartment, makeOffice, signedInAdmin, signedInClerk } from '../test/factories.js';
 import { useTestServer } from '../test/suite.js';
 
 /**
  * Archiving a department declines its waiting visits with the admin's note (issue 15): the
  * citizens whose page is open are told at once, and the door's watchers that it takes no more knocks.
+ * A clerk's console open on it closes saying the office was archived (not that the clerk was taken out).
  */
 describe.each(databaseKinds)('a department archived while people wait and watch on %s', (kind) => {
   const suite = useTestServer(kind);
@@ -52,5 +53,34 @@ describe.each(databaseKinds)('a department archived while people wait and watch 
     expect((await closed).door).toMatchObject({ canKnock: false });
     live.close();
     doorLive.close();
+  });
+
+  it('closes a console open on it, saying the office was archived, and leaves the clerk’s other office open', async () => {
+    const office = await makeOffice(db(), { openAt: new Date() });
+    const other = await makeDepartment(db(), office.tenant.id);
+    const { browser: admin } = await signedInAdmin(db(), client(), office.tenant.id, {
+      values: { isTenantAdmin: true },
+    });
+    const { browser: clerk } = await signedInClerk(db(), client(), office.tenant.id, [office.department.id, other.id]);
+    const live = await clerk.live();
+    for (const departmentId of [office.department.id, other.id]) {
+      const opened = live.next('console', (m) => m.snapshot.department.id === departmentId);
+      live.send({ type: 'watch-console', departmentId });
+      await opened;
+    }
+
+    const closed = live.next('console-closed', undefined, 10_000);
+    const archived = await admin.post(
+      `/api/admin/tenants/${office.tenant.slug}/departments/${office.department.slug}/archive`,
+      { confirmAffected: 0 },
+    );
+    expect(archived.status).toBe(200);
+    expect(await closed).toEqual({ type: 'console-closed', departmentId: office.department.id, reason: 'archived' });
+    // One round trip on the socket later, still only the archived office's console was closed.
+    const again = live.next('console', (m) => m.snapshot.department.id === other.id);
+    live.send({ type: 'watch-console', departmentId: other.id });
+    await again;
+    expect(live.received.filter((m) => m.type === 'console-closed')).toHaveLength(1);
+    live.close();
   });
 });

@@ -19,7 +19,13 @@ import { P2pRooms, type CallMember } from '../features/calls/p2p-rooms.js';
 import { findDepartmentBySlugs, findTenantBySlug } from '../features/directory/directory.repo.js';
 import { hashToken } from '../features/staff/auth.service.js';
 import { clearPresence, markPresent, presenceKey, refreshPresence } from '../features/staff/presence.repo.js';
-import { findMembership, rolesKey, rolesOfStaff, type StaffRoles } from '../features/staff/staff.repo.js';
+import {
+  archivedDepartmentIds,
+  findMembership,
+  rolesKey,
+  rolesOfStaff,
+  type StaffRoles,
+} from '../features/staff/staff.repo.js';
 import {
   stateFrom,
   toCitizenVisit,
@@ -1261,11 +1267,18 @@ export class LiveHub {
       // After the read: a watch refused meanwhile is on its socket's list by now (watchConsole).
       // One whose person was not read began after this check began, and reads for itself.
       const watching = [...this.connections].filter((c) => concerned(c) && read.has(c.staffId!));
+      const keptOf = (connection: Connection) => new Set(roles.get(connection.staffId!)?.departments.map((d) => d.id));
+      // A console closed because its office was archived says so, not that the clerk was taken out.
+      const closing = watching.flatMap((c) => {
+        const kept = keptOf(c);
+        return [...c.consoles].filter((id) => !kept.has(id));
+      });
+      const archived = await archivedDepartmentIds(this.db, [...new Set(closing)]);
       const gone: string[] = [];
       const left = new Set<string>();
       for (const connection of watching) {
         const own = roles.get(connection.staffId!);
-        const kept = new Set(own?.departments.map((d) => d.id));
+        const kept = keptOf(connection);
         if (own && connection.rolesKnown !== null) {
           const key = rolesKey(own);
           if (key !== connection.rolesKnown) {
@@ -1281,7 +1294,11 @@ export class LiveHub {
           if (kept.has(departmentId)) continue;
           this.stopConsole(connection, departmentId);
           this.refuseConsole(connection, departmentId);
-          this.send(connection, { type: 'console-closed', departmentId, reason: 'not_a_member' });
+          this.send(connection, {
+            type: 'console-closed',
+            departmentId,
+            reason: archived.has(departmentId) ? 'archived' : 'not_a_member',
+          });
           gone.push(presenceKey(connection.id, departmentId));
           left.add(departmentId);
         }

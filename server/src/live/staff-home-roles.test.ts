@@ -93,6 +93,29 @@ describe.each(databaseKinds)('a staff home watching its roles on %s', (kind) => 
     live.close();
   });
 
+  it('is told when their municipality is renamed, not when only its colour changes', async () => {
+    const tenant = await makeTenant(db());
+    const office = await makeDepartment(db(), tenant.id);
+    const { browser: admin } = await signedInAdmin(db(), client(), tenant.id, { values: { isTenantAdmin: true } });
+    const { browser: clerk } = await signedInClerk(db(), client(), tenant.id, [office.id]);
+    const me = async () => StaffMeSchema.parse((await clerk.get('/api/staff/me')).json).staff;
+    const live = await clerk.live();
+    live.send({ type: 'watch-roles', known: (await me()).rolesKey });
+
+    expect((await admin.request('PATCH', `/api/admin/tenants/${tenant.slug}`, { brandColor: '#224466' })).status).toBe(
+      200,
+    );
+    const renamed = live.next('roles-changed');
+    expect(
+      (await admin.request('PATCH', `/api/admin/tenants/${tenant.slug}`, { name: 'Neustadt am See' })).status,
+    ).toBe(200);
+    await renamed;
+    // The colour said nothing before the name did.
+    expect(live.received.filter((m) => m.type === 'roles-changed')).toHaveLength(1);
+    expect((await me()).departments.map((d) => d.tenantName)).toEqual(['Neustadt am See']);
+    live.close();
+  });
+
   it('refuses a socket without a staff session', async () => {
     const live = await client().live();
     const refused = live.next('error');

@@ -66,8 +66,8 @@ export type LiveConsole =
   | { status: 'loading' }
   | { status: 'ready'; snapshot: ConsoleSnapshot }
   | { status: 'error'; code: Extract<ServerMessage, { type: 'error' }>['code'] }
-  /** Taken out of the department while the console was open: no more of it is sent. */
-  | { status: 'removed' };
+  /** Taken out of the department, or the department archived, while the console was open: no more of it is sent. */
+  | { status: 'removed'; archived: boolean };
 
 /** A clerk's console for one department, live. */
 export function useLiveConsole(departmentId: string): LiveConsole {
@@ -78,7 +78,7 @@ export function useLiveConsole(departmentId: string): LiveConsole {
       if (message.type === 'console' && message.snapshot.department.id === departmentId) {
         setState({ id: departmentId, value: { status: 'ready', snapshot: message.snapshot } });
       } else if (message.type === 'console-closed' && message.departmentId === departmentId) {
-        setState({ id: departmentId, value: { status: 'removed' } });
+        setState({ id: departmentId, value: { status: 'removed', archived: message.reason === 'archived' } });
       } else if (message.type === 'error' && (message.code === 'unauthorized' || message.code === 'forbidden')) {
         // A reconnect's watch is refused after a removal: the page keeps saying why.
         setState((last) =>

@@ -66,6 +66,16 @@ export async function memberStaffIds(db: Db, departmentId: string): Promise<stri
   return rows.map((row) => row.staffId);
 }
 
+/** Everyone who works in one of the tenant's departments that are not archived, each once. */
+export async function tenantMemberStaffIds(db: Db, tenantId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ staffId: staffMemberships.staffId })
+    .from(staffMemberships)
+    .innerJoin(departments, eq(departments.id, staffMemberships.departmentId))
+    .where(and(eq(departments.tenantId, tenantId), isNull(departments.archivedAt)));
+  return rows.map((row) => row.staffId);
+}
+
 export async function waitingVisitIds(db: Db, departmentId: string): Promise<string[]> {
   const rows = await db
     .select({ id: visits.id })

@@ -2,7 +2,7 @@ import { StateCodeSchema, LocaleSchema, type TenantSettings, type TenantSettings
 import { AppError } from '../../lib/errors.js';
 import type { TenantRow } from '../directory/directory.repo.js';
 import { announce, auditChange, changedFields, type OrgActor, type OrgCtx } from './org-ctx.js';
-import { liveDepartmentIds } from './organisation.repo.js';
+import { liveDepartmentIds, tenantMemberStaffIds } from './organisation.repo.js';
 import { writeTenant } from './write-organisation.js';
 
 /** A municipality's settings as its admin edits them. */
@@ -21,7 +21,9 @@ export function toTenantSettings(row: TenantRow): TenantSettings {
 
 /**
  * Changes what `values` gives; every department's page hears of it (name, logo, colour and time
- * zone show there). Audited as `tenant.updated` with the changed field names.
+ * zone show there), and a new name reaches the staff homes of everyone working in one of its
+ * offices (each office is listed with its municipality's name). Audited as `tenant.updated` with
+ * the changed field names.
  */
 export async function updateTenantSettings(
   ctx: OrgCtx,
@@ -42,5 +44,10 @@ export async function updateTenantSettings(
     return row;
   });
   await announce(ctx, await liveDepartmentIds(ctx.db, tenant.id));
+  if (fields.includes('name')) {
+    for (const staffId of await tenantMemberStaffIds(ctx.db, tenant.id)) {
+      await ctx.events.publish({ rolesChanged: { staffId } });
+    }
+  }
   return toTenantSettings(updated);
 }

@@ -135,7 +135,7 @@ export async function describeStaff(
       rolesKey: rolesKey({
         isTenantAdmin: row.isTenantAdmin,
         isInstallationAdmin: row.isInstallationAdmin,
-        departments: departments.map(({ id, role, name }) => ({ id, role, name })),
+        departments: departments.map(({ id, role, name, tenantName }) => ({ id, role, name, tenantName })),
       }),
     },
   };

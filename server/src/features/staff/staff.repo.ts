@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { LocalizedText } from '@amtsraum/shared';
 import type { Db } from '../../db/client.js';
 import { departments, staff, staffMemberships, staffSessions, tenants } from '../../db/schema.js';
@@ -80,8 +80,8 @@ export async function listMemberships(db: Db, staffId: string) {
 export interface StaffRoles {
   isTenantAdmin: boolean;
   isInstallationAdmin: boolean;
-  /** Departments (not archived), the role in each and its name (the staff home shows it). */
-  departments: { id: string; role: 'clerk' | 'admin'; name: LocalizedText }[];
+  /** Departments (not archived), the role in each, its name and its municipality's (the staff home shows both). */
+  departments: { id: string; role: 'clerk' | 'admin'; name: LocalizedText; tenantName: string }[];
 }
 
 /**
@@ -102,24 +102,39 @@ export async function rolesOfStaff(db: Db, staffIds: string[]): Promise<Map<stri
       id: departments.id,
       role: staffMemberships.role,
       name: departments.name,
+      tenantName: tenants.name,
     })
     .from(staffMemberships)
     .innerJoin(departments, and(eq(departments.id, staffMemberships.departmentId), isNull(departments.archivedAt)))
+    .innerJoin(tenants, eq(tenants.id, departments.tenantId))
     .where(inArray(staffMemberships.staffId, staffIds));
   for (const { staffId, ...department } of rows) found.get(staffId)?.departments.push(department);
   return found;
 }
 
 /**
- * A short text that changes whenever the roles do, or the name of a department in them
- * (`StaffMe.staff.rolesKey`): the staff home sends it with its `watch-roles`, and the live hub
- * tells the page when the roles no longer come to it. An office renamed or archived by an admin
- * tells its members (`rolesChanged`, organisation/departments.service.ts).
+ * A short text that changes whenever the roles do, or the name of a department in them or of its
+ * municipality (`StaffMe.staff.rolesKey`): the staff home sends it with its `watch-roles`, and the
+ * live hub tells the page when the roles no longer come to it. An office renamed or archived by an
+ * admin tells its members (`rolesChanged`, organisation/departments.service.ts), a municipality
+ * renamed the members of all its offices (tenant-settings.service.ts).
  */
 export function rolesKey(roles: StaffRoles): string {
-  const departmentRoles = roles.departments.map((d) => `${d.id}:${d.role}:${JSON.stringify(d.name)}`).sort();
+  const departmentRoles = roles.departments
+    .map((d) => `${d.id}:${d.role}:${JSON.stringify([d.name, d.tenantName])}`)
+    .sort();
   const text = JSON.stringify([roles.isTenantAdmin, roles.isInstallationAdmin, departmentRoles]);
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
+
+/** Which of `departmentIds` are archived (a console closed with them says so). */
+export async function archivedDepartmentIds(db: Db, departmentIds: string[]): Promise<Set<string>> {
+  if (departmentIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: departments.id })
+    .from(departments)
+    .where(and(inArray(departments.id, departmentIds), isNotNull(departments.archivedAt)));
+  return new Set(rows.map((row) => row.id));
 }
 
 /** The membership row if the staff member works in the department; authorization as a query. */

@@ -152,7 +152,9 @@ function ConsoleGate({
         <PageHeading title={t('console.title')} />
         {/* Said at once, not only after a reload: the role was taken away while the page was open. */}
         <p role={live.status === 'removed' ? 'alert' : undefined} data-testid="console-refused">
-          {t(live.status === 'removed' ? 'console.removed' : 'console.accessDenied')}
+          {t(
+            live.status !== 'removed' ? 'console.accessDenied' : live.archived ? 'console.archived' : 'console.removed',
+          )}
         </p>
         {inCall && <FormerCall key={inCall.id} departmentId={departmentId} entry={inCall} />}
         <p>
