@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, expectAccessibleAlsoAt320, mainHeading, test } from './fixtures';
-import { chunkUrls, tabTo } from './support';
+import { chunkUrls, openDoorAsClerk, peoplePerTest, STAFF, tabTo, TENANT, tidyDepartment } from './support';
 
 // A page's code comes in chunks, each downloaded when the page is opened. When one could not be
 // downloaded (the network gone for a moment), the whole page went white, header and footer too,
@@ -8,6 +8,8 @@ import { chunkUrls, tabTo } from './support';
 // a "reload" brings the page once the network is back. Testhausen's Terminbüro, as in booking.spec.ts.
 
 const DOOR = '/testhausen/termine';
+
+const people = peoplePerTest();
 
 /** Chromium's log of the refused download and React's of the error its boundary caught. */
 const CUT_OFF = /Failed to load resource: net::ERR_INTERNET_DISCONNECTED|Failed to fetch dynamically imported module/;
@@ -86,4 +88,43 @@ test('in English, a knock form that cannot be downloaded takes the door page’s
   await expect(page.getByTestId('door-status')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Reload' })).toHaveCount(0);
   await expect(page.getByRole('heading', { level: 2, name: /^(Knock|You cannot knock right now)$/ })).toBeVisible();
+});
+
+test('the words for refusals, cut off for a moment at the start, are fetched again: a refusal then says what happened, not its key', async ({
+  browser,
+  page,
+  browserErrors,
+}) => {
+  browserErrors.allow(CUT_OFF);
+  browserErrors.allow(/status of 503 \(Service Unavailable\)/);
+  // Musterstadt's Fundbüro, open with Mehmet on duty (as in knock.spec.ts).
+  const clerk = people.add(await openDoorAsClerk(browser, STAFF.mehmet, 'fundbuero'));
+  people.tidyWith(() => tidyDepartment(clerk, clerk.departmentId));
+  // The `errors` namespace, which every page fetches at its start beside the first download.
+  let refused = 0;
+  const errorsChunk = chunkUrls('errors');
+  await page.route(errorsChunk, async (route) => {
+    refused++;
+    await route.abort('internetdisconnected');
+  });
+  // A full queue, as the server answers it (the refusal itself is proven in the server's tests).
+  await page.route('**/api/tenants/*/departments/*/knock', (route) =>
+    route.fulfill({
+      status: 503,
+      headers: { 'content-type': 'application/problem+json' },
+      body: JSON.stringify({ type: 'about:blank', title: 'Warteschlange voll', status: 503, code: 'queue_full' }),
+    }),
+  );
+  await page.goto(`/${TENANT}/fundbuero`);
+  await expect.poll(() => refused).toBeGreaterThan(0);
+  await page.unroute(errorsChunk);
+
+  const form = page.getByRole('form', { name: 'Anklopfen' });
+  await form.getByLabel(/^Name/).fill('Erika Netz');
+  await form.getByLabel(/^Ihr Anliegen/).fill('Eine kurze Frage');
+  await form.getByRole('checkbox', { name: /Datenschutz/ }).check();
+  await form.getByRole('button', { name: 'Anklopfen' }).click();
+  await expect(page.getByTestId('knock-failure')).toHaveText(
+    'Die Warteschlange ist gerade voll. Bitte versuchen Sie es später noch einmal.',
+  );
 });

@@ -11,6 +11,13 @@ function read(language: string, namespace: string): Promise<unknown> {
   });
 }
 
+/** The backend's answer with its second argument: for a failure, whether i18next should ask again. */
+function answer(language: string, namespace: string): Promise<{ error: unknown; data: unknown }> {
+  return new Promise((resolve) => {
+    chunkBackend.read(language, namespace, (error, data) => resolve({ error, data }));
+  });
+}
+
 describe('the translations backend', () => {
   it('lists every namespace of every language but German in the map loaded later, and no German', () => {
     const expected = SUPPORTED_LOCALES.filter((locale) => locale !== 'de').flatMap((locale) =>
@@ -31,8 +38,9 @@ describe('the translations backend', () => {
     expect([...named, 'common', 'directory'].sort()).toEqual([...NAMESPACES].sort());
   });
 
-  it('answers an unknown namespace or language with an error, not a hang', async () => {
+  it('answers an unknown namespace or language with an error, not a hang, and not to be asked again', async () => {
     await expect(read('en', 'nothing-here')).rejects.toThrow('no translations for en/nothing-here');
     await expect(read('xx', 'common')).rejects.toThrow('no translations for xx/common');
+    expect(await answer('en', 'nothing-here')).toMatchObject({ data: false });
   });
 });

@@ -54,6 +54,12 @@ function bundlesOf(language: string): Promise<Bundles> {
   return otherBundles;
 }
 
+/**
+ * A chunk of words that could not be downloaded is asked for again (i18next: five times, from a
+ * third of a second to six seconds apart; the browser fetches a failed chunk anew): the network
+ * gone for a moment at the start left the `errors` namespace out for good, and every refusal then
+ * showed its key ("codes.queue_full") instead of words.
+ */
 export const chunkBackend: BackendModule = {
   type: 'backend',
   init() {},
@@ -61,17 +67,20 @@ export const chunkBackend: BackendModule = {
     bundlesOf(language)
       .then((bundles) => {
         const load = bundles[`./${language}/${namespace}.json`];
-        if (!load) throw new Error(`no translations for ${language}/${namespace}`);
-        return load();
+        // None to download: asking again would find none either.
+        if (!load) return callback(new Error(`no translations for ${language}/${namespace}`), false);
+        return load().then(
+          (module) => {
+            callback(null, module.default);
+          },
+          (error: unknown) => {
+            callback(error instanceof Error ? error : new Error(String(error)), true);
+          },
+        );
       })
-      .then(
-        (module) => {
-          callback(null, module.default);
-        },
-        (error: unknown) => {
-          callback(error instanceof Error ? error : new Error(String(error)), false);
-        },
-      );
+      .catch((error: unknown) => {
+        callback(error instanceof Error ? error : new Error(String(error)), true);
+      });
   },
 };
 
