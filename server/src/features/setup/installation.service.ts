@@ -10,6 +10,7 @@ import type { InstallationFile } from './installation.schema.js';
 import { writeTenantText } from '../legal/write-texts.js';
 import { writeService } from '../offer/write-service.js';
 import { replaceClosures, writeDepartment, writeTenant } from '../organisation/write-organisation.js';
+import { tenantMemberStaffIds } from '../organisation/organisation.repo.js';
 import { replaceAbsences, replaceAvailability, upsertStaff } from './write-entities.js';
 
 export interface NewLogin {
@@ -24,6 +25,11 @@ export interface InstallationResult {
   summary: { slug: string; departments: number; staff: number }[];
   /** Staff whose roles the file took away or lowered: `announceInstallation` tells the running servers. */
   rolesLost: string[];
+  /**
+   * The municipalities written: everyone working in one of their offices is told too, as the file
+   * may have renamed an office or the municipality their staff home lists (`announceInstallation`).
+   */
+  tenantIds: string[];
 }
 
 // Any fixed number (the migrations hold 7_240_411): one writer of installation data at a time.
@@ -83,11 +89,13 @@ async function writeInstallation(
   const logins: NewLogin[] = [];
   const summary: InstallationResult['summary'] = [];
   const rolesLost: string[] = [];
+  const tenantIds: string[] = [];
   for (const input of file.tenants) {
     const { slug, texts, closures: tenantClosures, departments: departmentInputs, staff: people, ...settings } = input;
     // The same writers as the admin screens' services; what is only the file's is here: matching
     // by slug and e-mail, and lists given in full.
     const tenant = await writeTenant(tx, { slug }, settings);
+    tenantIds.push(tenant.id);
     for (const kind of TENANT_TEXT_KINDS) {
       const body = texts?.[kind];
       // A kind left out stays as it is (edited on the screens, say); null removes it.
@@ -150,21 +158,27 @@ async function writeInstallation(
     }
     summary.push({ slug, departments: departmentInputs.length, staff: people.length });
   }
-  return { logins, summary, rolesLost };
+  return { logins, summary, rolesLost, tenantIds };
 }
 
 /**
  * After a file was applied beside running servers (hours, closures, door settings may have
  * changed): every department's live pages are told, and the live hubs read the departments again.
  * Whoever lost a role (`rolesLost` of the result) is announced too, so that the consoles of
- * departments they no longer belong to close at once, as after a change on the admin screen.
+ * departments they no longer belong to close at once, as after a change on the admin screen, and
+ * so is everyone working in the municipalities written (`tenantIds`): a staff home open on offices
+ * the file renamed shows the new names (the hubs compare its roles' key and tell only a change).
  */
 export async function announceInstallation(
   db: Db,
   events: Pick<EventBus, 'publish'>,
-  result: Pick<InstallationResult, 'rolesLost'> = { rolesLost: [] },
+  result: Pick<InstallationResult, 'rolesLost' | 'tenantIds'> = { rolesLost: [], tenantIds: [] },
 ): Promise<void> {
-  for (const staffId of result.rolesLost) await events.publish({ rolesChanged: { staffId } });
+  const told = new Set(result.rolesLost);
+  for (const tenantId of result.tenantIds) {
+    for (const staffId of await tenantMemberStaffIds(db, tenantId)) told.add(staffId);
+  }
+  for (const staffId of told) await events.publish({ rolesChanged: { staffId } });
   const rows = await db.select({ id: departments.id }).from(departments);
   for (const { id } of rows) await events.publish({ departmentId: id, context: true });
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { StaffMeSchema } from '@amtsraum/shared';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
@@ -309,6 +310,50 @@ describe.each(databaseKinds)('the installation file beside running servers on %s
       await announceInstallation(suite.db(), suite.server.deps.events, result);
     }
     expect(await closed).toEqual({ type: 'console-closed', departmentId: department!.id, reason: 'not_a_member' });
+    live.close();
+  });
+
+  it('tells an open staff home when the file renames its office or municipality, and not when it changes nothing there', async () => {
+    // A municipality and people of its own: the test above wrote the example's already.
+    const file = example();
+    const written = file.tenants[0] as { slug: string; staff: { email: string }[] };
+    written.slug = 'dormagen-neu';
+    for (const person of written.staff) person.email = person.email.replace('@', '.neu@');
+    const first = await applyInstallation(suite.db(), InstallationFileSchema.parse(file));
+    const email = 'sachbearbeitung.neu@stadt-dormagen.example';
+    const clerk = suite.client();
+    const password = first.logins.find((login) => login.email === email)!.password;
+    expect((await clerk.post('/api/staff/login', { email, password })).status).toBe(200);
+    const me = async () => StaffMeSchema.parse((await clerk.get('/api/staff/me')).json).staff;
+    const live = await clerk.live();
+    // Watched with a key the page does not have: the hub answers once it holds the roles' key.
+    const held = live.next('roles-changed');
+    live.send({ type: 'watch-roles', known: 'as-loaded-long-ago' });
+    await held;
+    const told = () => live.received.filter((m) => m.type === 'roles-changed').length;
+    // As `npm run setup` does it (the test above: on PostgreSQL through a bus of its own).
+    const apply = async () => {
+      const result = await applyInstallation(suite.db(), InstallationFileSchema.parse(file));
+      await announceInstallation(suite.db(), suite.server.deps.events, result);
+    };
+
+    // Written again unchanged: the hubs read the roles again and find them as the page shows them.
+    await apply();
+    const tenant = file.tenants[0] as { name: string; departments: { slug: string; name: Record<string, string> }[] };
+    tenant.departments.find((d) => d.slug === 'buergerbuero')!.name = { de: 'Bürgerservice', en: 'Citizen Service' };
+    const renamed = live.next('roles-changed');
+    await apply();
+    await renamed;
+    expect(told()).toBe(2);
+    expect((await me()).departments.find((d) => d.slug === 'buergerbuero')?.name).toMatchObject({
+      de: 'Bürgerservice',
+    });
+
+    tenant.name = 'Stadt Dormagen am Rhein';
+    const retitled = live.next('roles-changed');
+    await apply();
+    await retitled;
+    expect((await me()).departments.map((d) => d.tenantName)).toContain('Stadt Dormagen am Rhein');
     live.close();
   });
 });
