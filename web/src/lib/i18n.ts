@@ -64,23 +64,22 @@ export const chunkBackend: BackendModule = {
   type: 'backend',
   init() {},
   read(language, namespace, callback) {
-    bundlesOf(language)
-      .then((bundles) => {
+    // `again`: whether i18next should ask again (a download failed) or not (there is none).
+    const fail = (error: unknown, again: boolean) =>
+      callback(error instanceof Error ? error : new Error(String(error)), again);
+    bundlesOf(language).then(
+      (bundles) => {
         const load = bundles[`./${language}/${namespace}.json`];
-        // None to download: asking again would find none either.
-        if (!load) return callback(new Error(`no translations for ${language}/${namespace}`), false);
-        return load().then(
+        if (!load) return fail(new Error(`no translations for ${language}/${namespace}`), false);
+        load().then(
           (module) => {
             callback(null, module.default);
           },
-          (error: unknown) => {
-            callback(error instanceof Error ? error : new Error(String(error)), true);
-          },
+          (error: unknown) => fail(error, true),
         );
-      })
-      .catch((error: unknown) => {
-        callback(error instanceof Error ? error : new Error(String(error)), true);
-      });
+      },
+      (error: unknown) => fail(error, true),
+    );
   },
 };
 
