@@ -302,6 +302,13 @@ export class LiveHub {
   private readonly slots: AddressSlots;
   /** Bumped by every role change heard: a console watch whose membership read began before one reads again. */
   private rolesEpoch = 0;
+  /**
+   * The role checks under way (recheckRoles). A refresh waits for them before it sends: an admin
+   * who takes an office away publishes the role change and then the office's own change (one clerk
+   * fewer), and a console there must hear that it closed before any news of the office, which its
+   * page would answer with requests the guards now refuse.
+   */
+  private rolesChecks: Promise<void> | null = null;
   private readonly lookupQueue = new FairQueue(LOOKUP_CONCURRENCY);
   /**
    * Door slugs (`tenant/department`) → department id, for every socket: a fresh socket's first
@@ -1159,7 +1166,7 @@ export class LiveHub {
 
   private onEvent(event: LiveEvent) {
     if ('sessionsEnded' in event) return this.onSessionsEnded(event.sessionsEnded);
-    if ('rolesChanged' in event) return void this.recheckRoles(event.rolesChanged.staffId);
+    if ('rolesChanged' in event) return this.checkRoles(event.rolesChanged.staffId);
     // Devices have their own stream (features/devices/display-streams.ts), not this hub.
     if ('deviceRevoked' in event) return;
     const { departmentId } = event;
@@ -1252,6 +1259,13 @@ export class LiveHub {
    * not the membership (features/calls/call-access.ts), so the citizen is not cut off mid-sentence
    * and the clerk can still end it (console.router.ts); no new admit passes the department router.
    */
+  private checkRoles(staffId: string | null) {
+    const check = Promise.all([this.rolesChecks, this.recheckRoles(staffId)]).then(() => {
+      if (this.rolesChecks === check) this.rolesChecks = null;
+    });
+    this.rolesChecks = check;
+  }
+
   private async recheckRoles(staffId: string | null) {
     this.rolesEpoch += 1;
     const concerned = (c: Connection) =>
@@ -1335,7 +1349,7 @@ export class LiveHub {
 
   private resyncAll() {
     // A role given or taken meanwhile went unheard: every clerk here is checked against the database.
-    void this.recheckRoles(null);
+    this.checkRoles(null);
     this.answers.changedAll();
     this.contexts.invalidateAll();
     this.forgetDoors();
@@ -1355,6 +1369,7 @@ export class LiveHub {
 
   private async flush() {
     this.flushScheduled = false;
+    if (this.rolesChecks) await this.rolesChecks;
     // Only departments someone here listens to: no read at all for the others.
     const listened = (id: string) =>
       this.doorWatchers.has(id) ||
