@@ -6,7 +6,8 @@ import { useTestServer } from '../test/suite.js';
 /**
  * Archiving a department declines its waiting visits with the admin's note (issue 15): the
  * citizens whose page is open are told at once, and the door's watchers that it takes no more knocks.
- * A clerk's console open on it closes saying the office was archived (not that the clerk was taken out).
+ * A clerk's console open on it closes saying the office was archived (not that the clerk was taken out),
+ * and one of its former clerks opening it later is told the same.
  */
 describe.each(databaseKinds)('a department archived while people wait and watch on %s', (kind) => {
   const suite = useTestServer(kind);
@@ -82,5 +83,20 @@ describe.each(databaseKinds)('a department archived while people wait and watch 
     await again;
     expect(live.received.filter((m) => m.type === 'console-closed')).toHaveLength(1);
     live.close();
+
+    // Opened afterwards (a bookmark, an old tab), it says the same, not "you do not work here";
+    // a clerk who never worked there is refused as ever, and learns nothing of the office.
+    const later = await clerk.live();
+    const told = later.next('console-closed');
+    later.send({ type: 'watch-console', departmentId: office.department.id });
+    expect(await told).toEqual({ type: 'console-closed', departmentId: office.department.id, reason: 'archived' });
+    later.close();
+    const { browser: stranger } = await signedInClerk(db(), client(), office.tenant.id, [other.id]);
+    const elsewhere = await stranger.live();
+    const refused = elsewhere.next('error');
+    elsewhere.send({ type: 'watch-console', departmentId: office.department.id });
+    expect(await refused).toMatchObject({ code: 'forbidden' });
+    expect(elsewhere.received.filter((m) => m.type === 'console-closed')).toEqual([]);
+    elsewhere.close();
   });
 });

@@ -24,6 +24,7 @@ import {
   findMembership,
   rolesKey,
   rolesOfStaff,
+  workedInArchived,
   type StaffRoles,
 } from '../features/staff/staff.repo.js';
 import {
@@ -998,6 +999,10 @@ export class LiveHub {
       if (!member) {
         if (connection.consoles.has(departmentId)) this.stopConsole(connection, departmentId);
         this.refuseConsole(connection, departmentId);
+        // Opened after its office was archived: closed for that reason, as an open one was told.
+        if (await workedInArchived(this.db, staffId, departmentId)) {
+          return this.send(connection, { type: 'console-closed', departmentId, reason: 'archived' });
+        }
         return this.sendError(connection, 'forbidden', 'not a member of this department');
       }
       connection.refusedConsoles?.delete(departmentId);

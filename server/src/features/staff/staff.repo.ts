@@ -137,6 +137,21 @@ export async function archivedDepartmentIds(db: Db, departmentIds: string[]): Pr
   return new Set(rows.map((row) => row.id));
 }
 
+/**
+ * Whether the staff member worked in the department before it was archived (their membership
+ * stays): a console opened on it afterwards, from a bookmark or an old tab, says it was archived,
+ * not that they do not work there. False for anyone else, who learns nothing of the department.
+ */
+export async function workedInArchived(db: Db, staffId: string, departmentId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: departments.id })
+    .from(staffMemberships)
+    .innerJoin(departments, and(eq(departments.id, staffMemberships.departmentId), isNotNull(departments.archivedAt)))
+    .where(and(eq(staffMemberships.staffId, staffId), eq(staffMemberships.departmentId, departmentId)))
+    .limit(1);
+  return row !== undefined;
+}
+
 /** The membership row if the staff member works in the department; authorization as a query. */
 export async function findMembership(db: Db, staffId: string, departmentId: string) {
   const [row] = await db
