@@ -4,7 +4,9 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/da
 import {
   createEventBus,
   type LiveEvent,
+  publishRolesChanged,
   RELAY_PART_BYTES,
+  ROLES_CHANGED_BATCH,
   RelayAssembler,
   relayParts,
   splitUtf8,
@@ -128,6 +130,51 @@ describe.each(databaseKinds)('department events on %s', (kind) => {
       await until(() => onA.length === 2 && heard.length === 2);
       expect(onA).toEqual([first, second]);
       expect(heard).toEqual([first, second]);
+    } finally {
+      await a.stop();
+      if (b !== a) await b.stop();
+    }
+  });
+});
+
+describe.each(databaseKinds)('role changes of many people on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database.close());
+
+  // A municipality renamed tells everyone working there: one event per hundred, not one each, and
+  // each small enough for NOTIFY (under 8,000 bytes), so every process hears every person.
+  it('go out a hundred to an event, each person once, and reach another process whole', async () => {
+    const logger = createLogger('silent');
+    const a = createEventBus(database, logger);
+    const b = kind === 'postgres' ? createEventBus(database, logger) : a;
+    await a.start();
+    if (b !== a) await b.start();
+    const people = Array.from({ length: 250 }, () => randomUUID());
+    try {
+      const heard: string[][] = [];
+      const marker = randomUUID();
+      let all!: () => void;
+      let marked!: () => void;
+      const allHeard = new Promise<void>((resolve) => (all = resolve));
+      const markerHeard = new Promise<void>((resolve) => (marked = resolve));
+      b.subscribe((event) => {
+        if ('departmentId' in event && event.departmentId === marker) marked();
+        if (!('rolesChanged' in event)) return;
+        heard.push(event.rolesChanged.staffIds);
+        if (heard.flat().length >= people.length) all();
+      });
+      await publishRolesChanged(a, [...people, people[0]!, people[249]!]);
+      await allHeard;
+      expect(heard.map((ids) => ids.length)).toEqual([ROLES_CHANGED_BATCH, ROLES_CHANGED_BATCH, 50]);
+      expect(heard.flat()).toEqual(people);
+      // No one, no event: the next event heard after it is the one published next.
+      await publishRolesChanged(a, []);
+      await a.publish({ departmentId: marker, context: true });
+      await markerHeard;
+      expect(heard).toHaveLength(3);
     } finally {
       await a.stop();
       if (b !== a) await b.stop();

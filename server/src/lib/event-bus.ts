@@ -60,15 +60,32 @@ export const SessionsEndedEventSchema = z.object({
 });
 export type SessionsEndedEvent = z.infer<typeof SessionsEndedEventSchema>;
 
+/** People in one `rolesChanged` event at most: its NOTIFY stays near 4 KB, well under PostgreSQL's 8,000 bytes. */
+export const ROLES_CHANGED_BATCH = 100;
+
 /**
- * A staff member's roles were taken away, lowered or given (a department removed or added, admin
+ * Staff members' roles were taken away, lowered or given (a department removed or added, admin
  * to clerk, no longer municipality admin). Every process checks the consoles that person watches
  * against the database, stops those of departments they no longer belong to and opens those they
  * were refused in a department they belong to now. Admin routes need no event: their guard reads
  * the roles on every request.
  */
-export const RolesChangedEventSchema = z.object({ rolesChanged: z.object({ staffId: z.uuid() }) });
+export const RolesChangedEventSchema = z.object({
+  rolesChanged: z.object({ staffIds: z.array(z.uuid()).min(1).max(ROLES_CHANGED_BATCH) }),
+});
 export type RolesChangedEvent = z.infer<typeof RolesChangedEventSchema>;
+
+/**
+ * Tells every process that the roles of `staffIds` changed (RolesChangedEventSchema): everyone in
+ * a renamed municipality or office, or an installation file's, in one event per hundred, not one
+ * each; no event for no one.
+ */
+export async function publishRolesChanged(events: Pick<EventBus, 'publish'>, staffIds: Iterable<string>) {
+  const ids = [...new Set(staffIds)];
+  for (let i = 0; i < ids.length; i += ROLES_CHANGED_BATCH) {
+    await events.publish({ rolesChanged: { staffIds: ids.slice(i, i + ROLES_CHANGED_BATCH) } });
+  }
+}
 
 /**
  * A kiosk or call display was revoked (or paired anew): every process closes the live streams

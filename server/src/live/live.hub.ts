@@ -1171,7 +1171,7 @@ export class LiveHub {
 
   private onEvent(event: LiveEvent) {
     if ('sessionsEnded' in event) return this.onSessionsEnded(event.sessionsEnded);
-    if ('rolesChanged' in event) return this.checkRoles(event.rolesChanged.staffId);
+    if ('rolesChanged' in event) return this.checkRoles(event.rolesChanged.staffIds);
     // Devices have their own stream (features/devices/display-streams.ts), not this hub.
     if ('deviceRevoked' in event) return;
     const { departmentId } = event;
@@ -1253,36 +1253,38 @@ export class LiveHub {
     }
   }
 
+  /** A role check (recheckRoles), kept in `rolesChecks` until it and those before it are done. */
+  private checkRoles(staffIds: string[] | null) {
+    const check = Promise.all([this.rolesChecks, this.recheckRoles(staffIds)]).then(() => {
+      if (this.rolesChecks === check) this.rolesChecks = null;
+    });
+    this.rolesChecks = check;
+  }
+
   /**
-   * Roles changed, in any process: the consoles of departments this person no longer belongs to
+   * Roles changed, in any process: the consoles of departments these people no longer belong to
    * stop here and now, and their pages are told (`console-closed`); those refused or closed before
    * in departments they belong to now open (`refusedConsoles`); a staff home showing other roles is
-   * told `roles-changed`. `staffId` null: a resync, when changes may have gone unheard while the
+   * told `roles-changed`. `staffIds` null: a resync, when changes may have gone unheard while the
    * bus's listener reconnected, and every clerk connected here is checked so. The roles
    * are read from the database, not from the event, so events crossing each other cannot leave a
    * console open or close one wrongly. A call the clerk is in goes on: its grant is the admit,
    * not the membership (features/calls/call-access.ts), so the citizen is not cut off mid-sentence
    * and the clerk can still end it (console.router.ts); no new admit passes the department router.
    */
-  private checkRoles(staffId: string | null) {
-    const check = Promise.all([this.rolesChecks, this.recheckRoles(staffId)]).then(() => {
-      if (this.rolesChecks === check) this.rolesChecks = null;
-    });
-    this.rolesChecks = check;
-  }
-
-  private async recheckRoles(staffId: string | null) {
+  private async recheckRoles(staffIds: string[] | null) {
     this.rolesEpoch += 1;
+    const named = staffIds && new Set(staffIds);
     const concerned = (c: Connection) =>
       c.staffId !== null &&
-      (staffId === null || c.staffId === staffId) &&
+      (named === null || named.has(c.staffId)) &&
       !c.closed &&
       (c.consoles.size > 0 || (c.refusedConsoles?.size ?? 0) > 0 || c.rolesKnown !== null);
-    const staffIds = [...new Set([...this.connections].filter(concerned).map((c) => c.staffId!))];
-    if (staffIds.length === 0) return;
+    const here = [...new Set([...this.connections].filter(concerned).map((c) => c.staffId!))];
+    if (here.length === 0) return;
     try {
-      const roles = await rolesOfStaff(this.db, staffIds);
-      const read = new Set(staffIds);
+      const roles = await rolesOfStaff(this.db, here);
+      const read = new Set(here);
       // After the read: a watch refused meanwhile is on its socket's list by now (watchConsole).
       // One whose person was not read began after this check began, and reads for itself.
       const watching = [...this.connections].filter((c) => concerned(c) && read.has(c.staffId!));
@@ -1333,7 +1335,10 @@ export class LiveHub {
       // The department router refuses every action and a reconnect's watch anyway; presence
       // expires by itself.
       this.deps.disk.note(error);
-      this.deps.logger.warn({ err: error, staffId }, 'could not check consoles after a role change');
+      this.deps.logger.warn(
+        { err: error, people: staffIds?.length ?? 'all' },
+        'could not check consoles after a role change',
+      );
     }
   }
 

@@ -102,7 +102,7 @@ describe.runIf(databaseKinds.includes('postgres'))(
       const closed = live.next('console-closed', (m) => m.departmentId === taken.id, 15_000);
       await db().transaction(async (tx) => {
         await tx.execute(sql`lock table staff_memberships in access exclusive mode`);
-        await events.publish({ rolesChanged: { staffId: person.id } });
+        await events.publish({ rolesChanged: { staffIds: [person.id] } });
         await events.publish({ departmentId: taken.id, context: true });
         // The hub's read of the roles waits for the lock ...
         await expect

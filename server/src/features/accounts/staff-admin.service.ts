@@ -10,6 +10,7 @@ import type { Ctx } from '../../deps.js';
 import type { Db } from '../../db/client.js';
 import { departments, staff, staffMemberships } from '../../db/schema.js';
 import { AppError, invalidField } from '../../lib/errors.js';
+import { publishRolesChanged } from '../../lib/event-bus.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { TenantRow } from '../directory/directory.repo.js';
 import { insertStaff, writeMemberships, writeStaffFields, type StaffFields } from '../setup/write-entities.js';
@@ -244,7 +245,7 @@ export async function updateStaff(
     };
   });
   // After the commit, so that every process reads the new roles when it hears of them.
-  if (changed) await ctx.events.publish({ rolesChanged: { staffId } });
+  if (changed) await publishRolesChanged(ctx.events, [staffId]);
   // One clerk fewer in the department: who serves there, and its estimate, changed.
   for (const departmentId of departmentsLeft) await ctx.events.publish({ departmentId, context: true });
   return memberView(ctx.db, tenant, row);

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { Ctx } from '../../deps.js';
 import type { Db } from '../../db/client.js';
 import { staff } from '../../db/schema.js';
+import { publishRolesChanged } from '../../lib/event-bus.js';
 import { CLIENT_SECRET_PURPOSE, unseal } from '../../lib/secret-box.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { TenantRow } from '../directory/directory.repo.js';
@@ -308,7 +309,7 @@ async function signInWithClaims(
 ): Promise<SignedIn> {
   const { signedIn, lost } = await writeSignIn(ctx, tenant, provider, claims);
   if (lost) {
-    await ctx.events.publish({ rolesChanged: { staffId: signedIn.staff.id } });
+    await publishRolesChanged(ctx.events, [signedIn.staff.id]);
     // One clerk fewer there: who serves in the department, and its estimate, changed.
     for (const departmentId of lost.departmentsLeft) await ctx.events.publish({ departmentId, context: true });
   }

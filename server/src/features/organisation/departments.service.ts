@@ -11,6 +11,7 @@ import {
   type OpeningHours,
 } from '@amtsraum/shared';
 import { AppError } from '../../lib/errors.js';
+import { publishRolesChanged } from '../../lib/event-bus.js';
 import { cancelForDepartment } from '../appointments/cancel.js';
 import type { DepartmentRow, TenantRow } from '../directory/directory.repo.js';
 import { decline } from '../visits/visit-states.js';
@@ -130,9 +131,7 @@ export async function updateDepartment(
  * is told its offices changed (`rolesChanged`, whose key covers the names) and loads them again.
  */
 async function tellMembers(ctx: OrgCtx, departmentId: string): Promise<void> {
-  for (const staffId of await memberStaffIds(ctx.db, departmentId)) {
-    await ctx.events.publish({ rolesChanged: { staffId } });
-  }
+  await publishRolesChanged(ctx.events, await memberStaffIds(ctx.db, departmentId));
 }
 
 export async function archivePreview(

@@ -1,5 +1,6 @@
 import { StateCodeSchema, LocaleSchema, type TenantSettings, type TenantSettingsUpdate } from '@amtsraum/shared';
 import { AppError } from '../../lib/errors.js';
+import { publishRolesChanged } from '../../lib/event-bus.js';
 import type { TenantRow } from '../directory/directory.repo.js';
 import { announce, auditChange, changedFields, type OrgActor, type OrgCtx } from './org-ctx.js';
 import { liveDepartmentIds, tenantMemberStaffIds } from './organisation.repo.js';
@@ -44,10 +45,6 @@ export async function updateTenantSettings(
     return row;
   });
   await announce(ctx, await liveDepartmentIds(ctx.db, tenant.id));
-  if (fields.includes('name')) {
-    for (const staffId of await tenantMemberStaffIds(ctx.db, tenant.id)) {
-      await ctx.events.publish({ rolesChanged: { staffId } });
-    }
-  }
+  if (fields.includes('name')) await publishRolesChanged(ctx.events, await tenantMemberStaffIds(ctx.db, tenant.id));
   return toTenantSettings(updated);
 }

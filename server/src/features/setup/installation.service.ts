@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { departments, staff, tenants } from '../../db/schema.js';
-import type { EventBus } from '../../lib/event-bus.js';
+import { publishRolesChanged, type EventBus } from '../../lib/event-bus.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { seal, TOTP_PURPOSE } from '../../lib/secret-box.js';
 import type { InstallationFile } from './installation.schema.js';
@@ -178,7 +178,7 @@ export async function announceInstallation(
   for (const tenantId of result.tenantIds) {
     for (const staffId of await tenantMemberStaffIds(db, tenantId)) told.add(staffId);
   }
-  for (const staffId of told) await events.publish({ rolesChanged: { staffId } });
+  await publishRolesChanged(events, told);
   const rows = await db.select({ id: departments.id }).from(departments);
   for (const { id } of rows) await events.publish({ departmentId: id, context: true });
 }

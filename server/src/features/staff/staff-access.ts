@@ -53,15 +53,18 @@ export class StaffAccess {
   }
 
   private onEvent(event: LiveEvent) {
-    if ('sessionsEnded' in event) this.forgetStaff(event.sessionsEnded.staffId);
-    else if ('rolesChanged' in event) this.forgetStaff(event.rolesChanged.staffId);
+    if ('sessionsEnded' in event) this.forgetStaff([event.sessionsEnded.staffId]);
+    else if ('rolesChanged' in event) this.forgetStaff(event.rolesChanged.staffIds);
     else if ('departmentId' in event && event.context) this.forgetDepartment(event.departmentId);
   }
 
-  private forgetStaff(staffId: string) {
+  private forgetStaff(staffIds: string[]) {
     this.epoch += 1;
-    for (const [key, kept] of this.sessions) if (kept.session.staff.id === staffId) this.sessions.delete(key);
-    for (const key of this.memberships.keys()) if (key.startsWith(`${staffId} `)) this.memberships.delete(key);
+    const gone = new Set(staffIds);
+    for (const [key, kept] of this.sessions) if (gone.has(kept.session.staff.id)) this.sessions.delete(key);
+    // Keys are `staffId departmentId`.
+    for (const key of this.memberships.keys())
+      if (gone.has(key.slice(0, key.indexOf(' ')))) this.memberships.delete(key);
   }
 
   private forgetDepartment(departmentId: string) {
