@@ -137,31 +137,38 @@ export async function archivedDepartmentIds(db: Db, departmentIds: string[]): Pr
   return new Set(rows.map((row) => row.id));
 }
 
+/** The membership row in the department, archived or not as asked. */
+async function membershipRow(db: Db, staffId: string, departmentId: string, archived: boolean) {
+  const [row] = await db
+    .select({ role: staffMemberships.role })
+    .from(staffMemberships)
+    .innerJoin(
+      departments,
+      and(
+        eq(departments.id, staffMemberships.departmentId),
+        archived ? isNotNull(departments.archivedAt) : isNull(departments.archivedAt),
+      ),
+    )
+    .where(and(eq(staffMemberships.staffId, staffId), eq(staffMemberships.departmentId, departmentId)))
+    .limit(1);
+  return row;
+}
+
 /**
  * Whether the staff member worked in the department before it was archived (their membership
  * stays): a console opened on it afterwards, from a bookmark or an old tab, says it was archived,
  * not that they do not work there. False for anyone else, who learns nothing of the department.
  */
 export async function workedInArchived(db: Db, staffId: string, departmentId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: departments.id })
-    .from(staffMemberships)
-    .innerJoin(departments, and(eq(departments.id, staffMemberships.departmentId), isNotNull(departments.archivedAt)))
-    .where(and(eq(staffMemberships.staffId, staffId), eq(staffMemberships.departmentId, departmentId)))
-    .limit(1);
-  return row !== undefined;
+  return (await membershipRow(db, staffId, departmentId, true)) !== undefined;
 }
 
-/** The membership row if the staff member works in the department; authorization as a query. */
-export async function findMembership(db: Db, staffId: string, departmentId: string) {
-  const [row] = await db
-    .select({ role: staffMemberships.role })
-    .from(staffMemberships)
-    // An archived department has no console any more (issue 15).
-    .innerJoin(departments, and(eq(departments.id, staffMemberships.departmentId), isNull(departments.archivedAt)))
-    .where(and(eq(staffMemberships.staffId, staffId), eq(staffMemberships.departmentId, departmentId)))
-    .limit(1);
-  return row;
+/**
+ * The membership row if the staff member works in the department; authorization as a query. An
+ * archived department has no console any more (issue 15).
+ */
+export function findMembership(db: Db, staffId: string, departmentId: string) {
+  return membershipRow(db, staffId, departmentId, false);
 }
 
 /** The clerk's counter in the department ("Platz 3"), null until set or when not a member. */
