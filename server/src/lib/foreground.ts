@@ -55,7 +55,8 @@ export class Foreground {
 
   /**
    * A turn of the event loop, then, while a changing request is under way, until none is or
-   * `maxWaitMs` has passed: called by a round before each chunk after its first.
+   * `maxWaitMs` has passed: called by a round before each chunk after its first (the live hub's
+   * refresh of many also before its first while a change is under way).
    */
   async yieldTo(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
