@@ -89,7 +89,7 @@ async function testhausenClerk(
   const password = 'ein langer Satz als Passwort';
   expect((await clerk.request.post('/api/staff/password', { data: { token, password } })).status()).toBe(200);
   await signInAsStaff(clerk, email, password);
-  return { clerk, ...ids, setRoles };
+  return { clerk, ...ids, setRoles, amelie, staffId };
 }
 
 test('a citizen knocks, the clerk sees it live and lets them in, then finishes', async ({ browser }) => {
@@ -494,6 +494,43 @@ test('a console opens the moment an admin gives the clerk the office, and one ta
   expect(doraNow.visit.state).toBe('done');
   await switchLanguage(page, 'de');
   await expect(former).toHaveText('Das Gespräch mit Dora Drei ist beendet.');
+  expectNoBrowserErrors(klara);
+});
+
+// A console opened after its office was archived (a bookmark, an old tab) said "Sie arbeiten nicht
+// in diesem Amt." to the clerk who had worked there; only one open at the archiving said why.
+test('an office archived: its console, open or opened later, says it was archived', async ({ browser }) => {
+  const {
+    clerk: klara,
+    amelie,
+    staffId,
+    termine,
+  } = await testhausenClerk(browser, 'Klara Vier', ['termine'], () => Promise.resolve());
+  const base = '/api/admin/tenants/testhausen/departments';
+  const slug = `altes-amt-${String(Date.now())}`;
+  const created = await amelie.request.post(base, { data: { slug, name: { de: 'Altes Amt', en: 'Old office' } } });
+  expect(created.status(), await created.text()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  const roles = [termine, id].map((departmentId) => ({ departmentId, role: 'clerk' }));
+  const given = await amelie.request.patch(`/api/admin/tenants/testhausen/staff/${staffId}`, { data: { roles } });
+  expect(given.status(), await given.text()).toBe(200);
+
+  const { page } = klara;
+  await page.goto(`/staff/${id}`);
+  await expect(mainHeading(page)).toHaveText('Altes Amt');
+  const archived = await amelie.request.post(`${base}/${slug}/archive`, { data: { confirmAffected: 0 } });
+  expect(archived.status(), await archived.text()).toBe(200);
+  const refused = page.getByTestId('console-refused');
+  const words = 'Dieses Amt wurde archiviert: Es bietet keine virtuellen Besuche mehr an.';
+  await expect(refused).toHaveText(words);
+
+  // Opened afresh, it says the same, in either language.
+  await page.reload();
+  await expect(refused).toHaveText(words);
+  await switchLanguage(page, 'en');
+  await expect(refused).toHaveText('This office has been archived: it no longer offers virtual visits.');
+  await expectNoA11yViolations(page);
+  await switchLanguage(page, 'de');
   expectNoBrowserErrors(klara);
 });
 
