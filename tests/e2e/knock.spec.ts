@@ -531,7 +531,10 @@ test('an office archived: its console, open or opened later, says it was archive
   await expect(refused).toHaveText('This office has been archived: it no longer offers virtual visits.');
   await expectNoA11yViolations(page);
   await switchLanguage(page, 'de');
-  expectNoBrowserErrors(klara);
+  // A console message already on its way when the office was archived (the page had just opened:
+  // the news of its own arrival on duty) makes the page reload the day's appointments once, refused
+  // (403); it then says why. Nothing else may go wrong.
+  expect(klara.errors.filter((error) => !/status of 403 .*\/appointments\?date=/.test(error))).toEqual([]);
 });
 
 // A sign-in that ended unheard by the live connection (an expiry it hears only at its next beat,

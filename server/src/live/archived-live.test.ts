@@ -1,3 +1,4 @@
+import type { ServerMessage } from '@amtsraum/shared';
 import { describe, expect, it } from 'vitest';
 import { databaseKinds } from '../test/databases.js';
 import { makeDepartment, makeOffice, signedInAdmin, signedInClerk } from '../test/factories.js';
@@ -71,17 +72,23 @@ describe.each(databaseKinds)('a department archived while people wait and watch 
     }
 
     const closed = live.next('console-closed', undefined, 10_000);
+    const from = live.received.length;
     const archived = await admin.post(
       `/api/admin/tenants/${office.tenant.slug}/departments/${office.department.slug}/archive`,
       { confirmAffected: 0 },
     );
     expect(archived.status).toBe(200);
     expect(await closed).toEqual({ type: 'console-closed', departmentId: office.department.id, reason: 'archived' });
+    // The office's own news (its door closed) never reached that console: its members are told
+    // first, and the hub tells no one of the office before their roles are read.
+    const news = (m: ServerMessage) =>
+      m.type === 'console' && m.snapshot.department.id === office.department.id && m.snapshot.door.state === 'closed';
     // One round trip on the socket later, still only the archived office's console was closed.
     const again = live.next('console', (m) => m.snapshot.department.id === other.id);
     live.send({ type: 'watch-console', departmentId: other.id });
     await again;
     expect(live.received.filter((m) => m.type === 'console-closed')).toHaveLength(1);
+    expect(live.received.slice(from).filter(news)).toEqual([]);
     live.close();
 
     // Opened afterwards (a bookmark, an old tab), it says the same, not "you do not work here";

@@ -1180,8 +1180,11 @@ export class LiveHub {
       this.contexts.invalidate(departmentId);
       this.forgetDoors(departmentId);
     }
-    // From the queue as of the last change, taken before the version moves on.
-    const moved = event.moved && event.visitId && !event.context ? this.afterMove(departmentId, event) : null;
+    // From the queue as of the last change, taken before the version moves on. Not while a role
+    // check is under way (a citizen declined as their office is archived): the read below, which
+    // waits for it, tells everyone, and no console about to close hears of its office.
+    const moved =
+      event.moved && event.visitId && !event.context && !this.rolesChecks ? this.afterMove(departmentId, event) : null;
     this.answers.changed(departmentId);
     if (moved) {
       // Everyone is told now; the read below confirms it, and sends only what it corrects (a
@@ -1229,10 +1232,10 @@ export class LiveHub {
     for (const departmentId of departments) {
       const consoles = this.consoleWatchers.get(departmentId);
       if (!consoles) continue;
-      // An event since then (a refresh on its way sends consoles anyway), or no console message
-      // kept: the usual refresh, which tells everyone.
+      // An event since then (a refresh on its way sends consoles anyway), no console message kept,
+      // or a role check under way (the refresh waits for it): the usual refresh, which tells everyone.
       const text = this.answers.recall('console', departmentId);
-      if (text) {
+      if (text && !this.rolesChecks) {
         for (const connection of consoles) this.sendView(connection, `console:${departmentId}`, text);
         continue;
       }

@@ -188,8 +188,11 @@ export async function archiveDepartment(
       data: { departmentId: department.id, waiting: preview.waiting, appointments: preview.appointments.length },
     });
   });
-  await announce(ctx, [department.id]);
+  // Its members first: the hub checks their roles before it tells anyone of the office, so an open
+  // console hears that it closed, not the office's news (which its page would answer with requests
+  // now refused).
   await tellMembers(ctx, department.id);
+  await announce(ctx, [department.id]);
 
   const note = request.note || DEFAULT_NOTE;
   let declined = 0;
