@@ -524,8 +524,29 @@ test('an office archived: its console, open or opened later, says it was archive
   const words = 'Dieses Amt wurde archiviert: Es bietet keine virtuellen Besuche mehr an.';
   await expect(refused).toHaveText(words);
 
-  // Opened afresh, it says the same, in either language.
+  // Opened afresh, it says the same, in either language, and nothing else before: the page said
+  // "Sie arbeiten nicht in diesem Amt." until the hub's answer came. The hub's messages are held
+  // here until the page has asked for the console.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let watched = () => {};
+  const asked = new Promise<void>((resolve) => (watched = resolve));
+  await page.routeWebSocket(/\/ws$/, (socket) => {
+    const server = socket.connectToServer();
+    socket.onMessage((message) => {
+      server.send(message);
+      if (String(message).includes('"watch-console"')) watched();
+    });
+    server.onMessage(async (message) => {
+      await held;
+      socket.send(message);
+    });
+  });
   await page.reload();
+  await asked;
+  await expect(page.getByTestId('loading')).toBeVisible();
+  await expect(refused).toHaveCount(0);
+  release();
   await expect(refused).toHaveText(words);
   await switchLanguage(page, 'en');
   await expect(refused).toHaveText('This office has been archived: it no longer offers virtual visits.');

@@ -9,6 +9,7 @@ import {
 } from '@amtsraum/shared';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod/mini';
 import { Link, useLocation, useParams } from '../../lib/router';
 import { getLiveClient } from '../../lib/live-client';
 import { returnTo } from '../../lib/session-ended';
@@ -100,6 +101,9 @@ function outdatedFor(error: ApiError, about: ActionAbout | undefined) {
   };
 }
 
+/** An office's id as the hub reads a console's watch (`watch-console`). */
+const OfficeId = z.uuid();
+
 /** How long a door choice rests before it is sent (arrow keys pass the choices in between). */
 const DOOR_CHOICE_REST_MS = 700;
 
@@ -132,15 +136,17 @@ function ConsoleGate({
   const live = useLiveConsole(departmentId);
   // Listening from the start: the message follows the console's first one at once.
   const lost = useLostCitizens(departmentId);
-  // The roles as the page was loaded; the live console answers with the roles now. A role given
-  // while the page said "not your office" opens the console (the hub opens the refused watch).
-  const member = me.staff.departments.some((department) => department.id === departmentId);
+  // The hub answers with the roles now, not the page's list as it was loaded: an office archived
+  // since says so (it said "not your office" until the hub's answer came). A role given while the
+  // page said "not your office" opens the console (the hub opens the refused watch). An address
+  // that names no office at all gets no answer from the hub, and is refused here.
+  const office = OfficeId.safeParse(departmentId).success;
   // The last console seen: a role taken away mid-conversation leaves that conversation to end.
   const [seen, setSeen] = useState<ConsoleSnapshot | null>(null);
   if (live.status === 'ready' && live.snapshot !== seen) setSeen(live.snapshot);
   if (
     live.status === 'removed' ||
-    (live.status === 'loading' && !member) ||
+    (live.status === 'loading' && !office) ||
     (live.status === 'error' && live.code === 'forbidden')
   ) {
     const inCall =
