@@ -493,9 +493,10 @@ async function openPostgres(
         await client.notify(channel, payload);
       },
       async notifyAll(channel, payloads) {
-        await client.begin(async (tx) => {
-          for (const payload of payloads) await tx`select pg_notify(${channel}, ${payload})`;
-        });
+        if (payloads.length === 0) return;
+        // One statement, one transaction: delivered together, in the array's order, after its
+        // commit (a round trip each kept a connection of the pool for 500 departments' events).
+        await client`select pg_notify(${channel}, payload) from unnest(${payloads}::text[]) as payload`;
       },
     },
   };

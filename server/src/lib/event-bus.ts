@@ -104,6 +104,13 @@ export type LiveEvent = z.infer<typeof LiveEventSchema>;
 
 export interface EventBus {
   publish(event: LiveEvent): Promise<void>;
+  /**
+   * Department events of many departments at once (a round of the attendance job, a municipality
+   * renamed): each reaches every listener as if published alone, in this order, but with one
+   * statement to the database for all of them, not one each (issue 14: on PostgreSQL, 500 doors
+   * stamped at once took 3.5 s of one-by-one NOTIFYs under load, while queue changes waited).
+   */
+  publishAll(events: readonly DepartmentEvent[]): Promise<void>;
   /** `onResync` runs when events may have been missed (listener reconnected). */
   subscribe(onEvent: (event: LiveEvent) => void, onResync?: () => void): () => void;
   /**
@@ -127,6 +134,9 @@ class InProcessBus implements EventBus {
     // whole request: with the embedded database a request's statements run without yielding to
     // the event loop, and a subscriber telling everyone of a move must not wait for them.
     queueMicrotask(() => this.emitter.emit('event', event));
+  }
+  async publishAll(events: readonly DepartmentEvent[]) {
+    for (const event of events) await this.publish(event);
   }
   subscribe(onEvent: (event: LiveEvent) => void, onResync?: () => void) {
     this.emitter.on('event', onEvent);
@@ -276,6 +286,15 @@ class PostgresBus implements EventBus {
     // ending access twice changes nothing. (Not a device's: it may be paired anew in between.)
     if ('sessionsEnded' in event || 'rolesChanged' in event) void this.local.publish(event);
     await this.pubsub.notify(CHANNEL, JSON.stringify(event));
+  }
+  async publishAll(events: readonly DepartmentEvent[]) {
+    if (events.length === 0) return;
+    // As publish does for each: here now, and on the wire with our origin, in one statement.
+    for (const event of events) void this.local.publish(event);
+    await this.pubsub.notifyAll(
+      CHANNEL,
+      events.map((event) => JSON.stringify({ ...event, origin: this.origin })),
+    );
   }
   subscribe(onEvent: (event: LiveEvent) => void, onResync?: () => void) {
     return this.local.subscribe(onEvent, onResync);

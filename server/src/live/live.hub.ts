@@ -1330,10 +1330,8 @@ export class LiveHub {
       if (left.size === 0) return;
       await clearPresence(this.db, gone);
       // One clerk fewer on duty there: everyone's estimate and the door's attendance change.
-      for (const departmentId of left) {
-        this.contexts.invalidate(departmentId);
-        await this.deps.events.publish({ departmentId, context: true });
-      }
+      for (const departmentId of left) this.contexts.invalidate(departmentId);
+      await this.deps.events.publishAll([...left].map((departmentId) => ({ departmentId, context: true })));
     } catch (error) {
       // The department router refuses every action and a reconnect's watch anyway; presence
       // expires by itself.

@@ -123,6 +123,6 @@ export async function setMunicipalityArchived(
     .select({ id: departments.id })
     .from(departments)
     .where(eq(departments.tenantId, tenantId));
-  for (const { id } of departmentRows) await ctx.events.publish({ departmentId: id, context: true });
+  await ctx.events.publishAll(departmentRows.map(({ id }) => ({ departmentId: id, context: true })));
   return toView(row, (await staffCounts(ctx.db)).get(row.id) ?? 0);
 }

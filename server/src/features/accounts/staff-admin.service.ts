@@ -247,7 +247,7 @@ export async function updateStaff(
   // After the commit, so that every process reads the new roles when it hears of them.
   if (changed) await publishRolesChanged(ctx.events, [staffId]);
   // One clerk fewer in the department: who serves there, and its estimate, changed.
-  for (const departmentId of departmentsLeft) await ctx.events.publish({ departmentId, context: true });
+  await ctx.events.publishAll(departmentsLeft.map((departmentId) => ({ departmentId, context: true })));
   return memberView(ctx.db, tenant, row);
 }
 

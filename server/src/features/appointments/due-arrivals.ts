@@ -8,7 +8,6 @@ import { departmentsWithArrivalsDue } from './appointments.repo.js';
  * server process; an event too many costs a re-read.
  */
 export async function announceDueArrivals(ctx: Pick<Ctx, 'db' | 'events' | 'now'>, after: Date): Promise<void> {
-  for (const departmentId of await departmentsWithArrivalsDue(ctx.db, after, ctx.now)) {
-    await ctx.events.publish({ departmentId });
-  }
+  const due = await departmentsWithArrivalsDue(ctx.db, after, ctx.now);
+  await ctx.events.publishAll(due.map((departmentId) => ({ departmentId })));
 }

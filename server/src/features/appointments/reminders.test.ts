@@ -144,7 +144,10 @@ describe.each(databaseKinds)('appointment reminders on %s', (kind) => {
     });
     let now = NOW;
     const published: LiveEvent[] = [];
-    const events = { publish: async (event: LiveEvent) => void published.push(event) } as unknown as EventBus;
+    const events = {
+      publish: async (event: LiveEvent) => void published.push(event),
+      publishAll: async (many: LiveEvent[]) => void published.push(...many),
+    } as unknown as EventBus;
     const scheduler = new Scheduler([dueArrivalsJob({ database, events, now: () => now }, 10)], createLogger('silent'));
     scheduler.start();
     try {

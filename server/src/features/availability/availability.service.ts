@@ -311,7 +311,7 @@ async function freeSlotsFor(
 }
 
 async function announce(ctx: Pick<AvailabilityCtx, 'events'>, departmentIds: string[]) {
-  for (const departmentId of new Set(departmentIds)) await ctx.events.publish({ departmentId, context: true });
+  await ctx.events.publishAll([...new Set(departmentIds)].map((departmentId) => ({ departmentId, context: true })));
 }
 
 /** Replaces a clerk's weekly hours in the department. */

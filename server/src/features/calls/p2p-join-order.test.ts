@@ -27,6 +27,7 @@ class HeldRelay {
         this.onPublish = null;
         await hook?.();
       },
+      publishAll: async () => {},
       subscribe: () => () => {},
       relay: async (_topic: string, text: string) => {
         this.queue.push(text);

@@ -25,12 +25,11 @@ export async function announceDoorTurns(ctx: Pick<Ctx, 'db' | 'events' | 'now'>,
     listDoorsEverywhere(ctx.db),
     listClosuresEverywhere(ctx.db, fromDate),
   ]);
-  for (const { department, timeZone } of doors) {
+  const turned = doors.filter(({ department, timeZone }) => {
     const own = closuresFor(closureRows, department.id);
-    if (doorByClock(department, own, timeZone, after) !== doorByClock(department, own, timeZone, ctx.now)) {
-      await ctx.events.publish({ departmentId: department.id });
-    }
-  }
+    return doorByClock(department, own, timeZone, after) !== doorByClock(department, own, timeZone, ctx.now);
+  });
+  await ctx.events.publishAll(turned.map(({ department }) => ({ departmentId: department.id })));
 }
 
 /** What of a door depends on the clock alone (attendance has a job of its own), comparable. */

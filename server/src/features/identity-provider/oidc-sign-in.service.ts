@@ -311,7 +311,7 @@ async function signInWithClaims(
   if (lost) {
     await publishRolesChanged(ctx.events, [signedIn.staff.id]);
     // One clerk fewer there: who serves in the department, and its estimate, changed.
-    for (const departmentId of lost.departmentsLeft) await ctx.events.publish({ departmentId, context: true });
+    await ctx.events.publishAll(lost.departmentsLeft.map((departmentId) => ({ departmentId, context: true })));
   }
   return signedIn;
 }

@@ -38,7 +38,7 @@ export async function auditChange(
 
 /** Citizens' pages of these departments read their settings again (hours, closures, door). */
 export async function announce(ctx: Pick<OrgCtx, 'events'>, departmentIds: string[]): Promise<void> {
-  for (const departmentId of departmentIds) await ctx.events.publish({ departmentId, context: true });
+  await ctx.events.publishAll(departmentIds.map((departmentId) => ({ departmentId, context: true })));
 }
 
 /** The names of the fields whose value differs, for the audit entry. */

@@ -171,7 +171,7 @@ async function writeInstallation(
  */
 export async function announceInstallation(
   db: Db,
-  events: Pick<EventBus, 'publish'>,
+  events: Pick<EventBus, 'publish' | 'publishAll'>,
   result: Pick<InstallationResult, 'rolesLost' | 'tenantIds'> = { rolesLost: [], tenantIds: [] },
 ): Promise<void> {
   const told = new Set(result.rolesLost);
@@ -180,5 +180,5 @@ export async function announceInstallation(
   }
   await publishRolesChanged(events, told);
   const rows = await db.select({ id: departments.id }).from(departments);
-  for (const { id } of rows) await events.publish({ departmentId: id, context: true });
+  await events.publishAll(rows.map(({ id }) => ({ departmentId: id, context: true })));
 }

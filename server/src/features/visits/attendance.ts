@@ -50,7 +50,7 @@ export async function followAttendance(
     .where(and(isNull(departments.unattendedSince), ...attended.map((ids) => notInArray(departments.id, ids))))
     .returning({ id: departments.id });
   // The stamp is part of the department the live hubs keep: they read it again.
-  for (const { id } of [...cleared, ...stamped]) await ctx.events.publish({ departmentId: id, context: true });
+  await ctx.events.publishAll([...cleared, ...stamped].map(({ id }) => ({ departmentId: id, context: true })));
 
   // The door turns unattended by the passing of time alone: no request publishes it.
   const crossed = await db
@@ -62,7 +62,7 @@ export async function followAttendance(
         lte(departments.unattendedSince, new Date(now.getTime() - UNATTENDED_GRACE_MS)),
       ),
     );
-  for (const { id } of crossed) await ctx.events.publish({ departmentId: id });
+  await ctx.events.publishAll(crossed.map(({ id }) => ({ departmentId: id })));
 
   const dropped = await dropUnattended(db, { holdMs: PLACE_HOLD_MS, now, attendedDepartments: attended });
   for (const row of dropped) {
@@ -76,9 +76,9 @@ export async function followAttendance(
       createdAt: now,
     });
   }
-  for (const departmentId of new Set(dropped.map((row) => row.departmentId))) {
-    await ctx.events.publish({ departmentId });
-  }
+  await ctx.events.publishAll(
+    [...new Set(dropped.map((row) => row.departmentId))].map((departmentId) => ({ departmentId })),
+  );
   return { dropped: dropped.length };
 }
 

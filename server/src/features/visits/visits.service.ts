@@ -152,8 +152,8 @@ export async function expireAbsentVisits(
       createdAt: ctx.now,
     });
   }
-  for (const departmentId of new Set(expired.map((row) => row.departmentId))) {
-    await ctx.events.publish({ departmentId });
-  }
+  await ctx.events.publishAll(
+    [...new Set(expired.map((row) => row.departmentId))].map((departmentId) => ({ departmentId })),
+  );
   return expired.length;
 }
