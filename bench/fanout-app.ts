@@ -1,13 +1,14 @@
 /**
  * Benchmark child: the real Amtsraum server (HTTP + live hub) over a fresh database, seeded with
- * one tenant, D open departments, one clerk in all of them and N waiting visits. Started by
+ * one tenant, D open departments, one clerk at all their consoles and N waiting visits. Started by
  * live-fanout.ts with `fork`; talks over IPC only (see protocol.ts).
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../server/src/db/client.js';
-import { visits } from '../server/src/db/schema.js';
+import { consolePresence, visits } from '../server/src/db/schema.js';
+import { presenceKey } from '../server/src/features/staff/presence.repo.js';
 import { signValue } from '../server/src/lib/cookies.js';
 import { createLogger } from '../server/src/lib/logger.js';
 import { startServer, type RunningServer } from '../server/src/server.js';
@@ -112,6 +113,20 @@ async function main() {
       });
     });
   }
+
+  // The clerk at every office's console, as in a staffed town hall: seats as a console's socket
+  // writes them (fresh for PRESENCE_TTL_MS, 90 s, longer than the app's part of a run). Without
+  // them every door counted as one nobody attends, and the jobs' first round stamped all of them
+  // and told all 10,000 citizens again in the middle of the changes (decision 031, forty-eighth
+  // addendum), which no staffed office does.
+  await db.insert(consolePresence).values(
+    departments.map((department, i) => ({
+      connectionId: presenceKey(`bench-console-${String(i)}`, department.id),
+      staffId: clerk.id,
+      departmentId: department.id,
+      seenAt: now,
+    })),
+  );
 
   running = await startServer(config, createLogger('silent'), { database, webDistDir: null });
   send({
