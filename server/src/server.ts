@@ -309,7 +309,9 @@ export async function startServer(
     acceptors,
     stop(graceMs = 10_000) {
       stopping ??= (async () => {
-        // The rounds in progress finish first (an expiry in flight publishes its event).
+        // The rounds in progress finish first (an expiry in flight publishes its event); the
+        // heartbeat's, spread over half a beat, stops pinging sockets about to close anyway.
+        hub.endRounds();
         await scheduler.stop();
         await hub.stop();
         // Open display streams would hold the close until the grace ends; they reconnect elsewhere.

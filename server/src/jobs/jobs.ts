@@ -54,7 +54,8 @@ export function serverJobs(
   const elapsed = new ElapsedClock(deps.now);
   elapsed.sample();
   const jobs: Job[] = [
-    { name: 'live.heartbeat', everyMs: heartbeatMs, run: () => parts.hub.heartbeat() },
+    // Its pings spread over half the beat: a burst of them held up the queue changes meanwhile.
+    { name: 'live.heartbeat', everyMs: heartbeatMs, run: () => parts.hub.heartbeat(heartbeatMs / 2) },
     { name: 'live.presence', everyMs: heartbeatMs, run: () => parts.hub.refreshPresence() },
     // Places in peer-to-peer calls: kept while their connection lives, given up a minute after
     // their process stopped (safe in every process: each stale place goes to one of them).

@@ -74,4 +74,22 @@ describe('the heartbeat over many sockets', () => {
     await Promise.all(kept.map(roundTrip));
     expect(kept.every((socket) => socket.readyState === WebSocket.OPEN)).toBe(true);
   }, 120_000);
+
+  // Chunks back to back still held up every queue change meanwhile on PostgreSQL (decision 031,
+  // forty-eighth addendum): the job spreads them over half its beat. A process stopping does not
+  // wait for the rest of such a round (its sockets are about to close anyway).
+  it('spreads its chunks over the time it is given, and a stopping process ends the round at once', async () => {
+    const open = sockets.filter((socket) => socket.readyState === WebSocket.OPEN);
+    expect(open.length).toBeGreaterThan(500); // three chunks
+    let pings = 0;
+    for (const socket of open) socket.on('ping', () => (pings += 1));
+    const beat = server.hub.heartbeat(600_000); // ten minutes: a chunk every five
+    await expect.poll(() => pings, { timeout: 10_000 }).toBe(250);
+    // Every socket has been heard since: no other chunk followed the first.
+    await Promise.all(open.map(roundTrip));
+    expect(pings).toBe(250);
+    server.hub.endRounds();
+    await beat;
+    expect(pings).toBe(250);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ClientMessageSchema,
   negotiateLocale,
@@ -301,6 +302,8 @@ export class LiveHub {
   private visitBatchTimer: NodeJS.Timeout | null = null;
   private visitBatchesRunning = 0;
   private readonly slots: AddressSlots;
+  /** Aborted by endRounds() and stop(): a round's pause between its chunks ends with it. */
+  private readonly stopping = new AbortController();
   /** Bumped by every role change heard: a console watch whose membership read began before one reads again. */
   private rolesEpoch = 0;
   /**
@@ -370,8 +373,14 @@ export class LiveHub {
     this.offPresence = this.deps.events.onRelay(PRESENCE_TOPIC, (text) => this.citizenPresence.hear(text));
   }
 
+  /** The process is stopping: a round spread over time (the heartbeat's) ends at its next pause. */
+  endRounds(): void {
+    this.stopping.abort();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.endRounds();
     this.unsubscribe?.();
     this.offPresence?.();
     this.citizenPresence.stop();
@@ -1563,14 +1572,25 @@ export class LiveHub {
 
   // -- housekeeping (run by the jobs scheduler) -------------------------------------------
 
-  /** Pings every connection; one that did not answer the last ping is gone. */
-  async heartbeat(): Promise<void> {
+  /**
+   * Pings every connection; one that did not answer the last ping is gone. Spread over `spreadMs`
+   * (the job gives half the beat): its chunks come that long apart in all, evenly.
+   */
+  async heartbeat(spreadMs = 0): Promise<void> {
     // In chunks with a turn of the event loop between: 10,000 pings in one go held up a queue
     // change that arrived meanwhile by tens of milliseconds (issue 14, item 2), and so did their
-    // pongs coming back all at once.
+    // pongs coming back all at once. Chunks back to back still did, by 20 to 180 ms for every
+    // change in the second it took on PostgreSQL (decision 031, forty-eighth addendum); spread out,
+    // a change meets one chunk now and then. Each socket keeps its place in the order, so it is
+    // pinged about a beat before the next beat asks whether it answered.
     const connections = [...this.connections];
+    const chunks = Math.ceil(connections.length / PING_CHUNK);
+    const apart = chunks > 1 ? spreadMs / (chunks - 1) : 0;
     for (let i = 0; i < connections.length; i += PING_CHUNK) {
-      if (i > 0) await this.deps.foreground.yieldTo();
+      if (i > 0) {
+        if (apart > 0 && !(await this.pause(apart))) return;
+        await this.deps.foreground.yieldTo();
+      }
       if (this.stopped) return;
       for (const connection of connections.slice(i, i + PING_CHUNK)) {
         if (!this.connections.has(connection)) continue; // gone since the beat began
@@ -1585,6 +1605,16 @@ export class LiveHub {
         connection.alive = false;
         connection.socket.ping();
       }
+    }
+  }
+
+  /** Waits `ms`, or until the hub stops: false then. */
+  private async pause(ms: number): Promise<boolean> {
+    try {
+      await sleep(ms, undefined, { signal: this.stopping.signal });
+      return true;
+    } catch {
+      return false;
     }
   }
 
