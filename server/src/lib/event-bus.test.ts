@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/client.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../test/databases.js';
 import {
   createEventBus,
+  type EventBus,
   type LiveEvent,
   publishRolesChanged,
   RELAY_PART_BYTES,
@@ -53,6 +55,29 @@ describe('relayed texts in parts (NOTIFY takes under 8,000 bytes)', () => {
   });
 });
 
+/**
+ * Two buses on one database, as two processes have, on PostgreSQL; PGlite has one process, whose
+ * bus is both. `first` is the database as the first bus sees it (its statements counted).
+ */
+async function withBuses(
+  kind: (typeof databaseKinds)[number],
+  database: Database,
+  work: (a: EventBus, b: EventBus) => Promise<void>,
+  first: Database = database,
+) {
+  const logger = createLogger('silent');
+  const a = createEventBus(first, logger);
+  const b = kind === 'postgres' ? createEventBus(database, logger) : a;
+  await a.start();
+  if (b !== a) await b.start();
+  try {
+    await work(a, b);
+  } finally {
+    await a.stop();
+    if (b !== a) await b.stop();
+  }
+}
+
 describe.each(databaseKinds)('the event bus relay on %s', (kind) => {
   let database: TestDatabase;
   beforeAll(async () => {
@@ -61,13 +86,7 @@ describe.each(databaseKinds)('the event bus relay on %s', (kind) => {
   afterAll(() => database.close());
 
   it('brings every text, however long, to every listener of its topic in the order relayed', async () => {
-    const logger = createLogger('silent');
-    // On PostgreSQL two buses on one database, as two processes have; PGlite has one process.
-    const a = createEventBus(database, logger);
-    const b = kind === 'postgres' ? createEventBus(database, logger) : a;
-    await a.start();
-    if (b !== a) await b.start();
-    try {
+    await withBuses(kind, database, async (a, b) => {
       const seen: string[] = [];
       const other: string[] = [];
       const done = new Promise<void>((resolve) =>
@@ -83,10 +102,7 @@ describe.each(databaseKinds)('the event bus relay on %s', (kind) => {
       expect(seen).toEqual(['eins', long, 'drei']);
       expect(other).toEqual([]);
       await expect(a.relay('Bad Topic', 'x')).rejects.toThrow();
-    } finally {
-      await a.stop();
-      if (b !== a) await b.stop();
-    }
+    });
   });
 });
 
@@ -100,14 +116,9 @@ describe.each(databaseKinds)('department events on %s', (kind) => {
   // Issue 14, item 2: the publishing process's listeners (the live hub) take a department event
   // as soon as it is published, not when its NOTIFY comes back; and only once, its return skipped.
   it('reaches the publisher’s listeners before publish returns, and every listener exactly once', async () => {
-    const logger = createLogger('silent');
-    const a = createEventBus(database, logger);
-    const b = kind === 'postgres' ? createEventBus(database, logger) : a;
-    await a.start();
-    if (b !== a) await b.start();
     const first = { departmentId: randomUUID(), visitId: randomUUID() };
     const second = { departmentId: randomUUID(), context: true as const };
-    try {
+    await withBuses(kind, database, async (a, b) => {
       const onA: LiveEvent[] = [];
       const onB: LiveEvent[] = [];
       const waiters: { has: () => boolean; resolve: () => void }[] = [];
@@ -130,10 +141,7 @@ describe.each(databaseKinds)('department events on %s', (kind) => {
       await until(() => onA.length === 2 && heard.length === 2);
       expect(onA).toEqual([first, second]);
       expect(heard).toEqual([first, second]);
-    } finally {
-      await a.stop();
-      if (b !== a) await b.stop();
-    }
+    });
   });
 });
 
@@ -147,13 +155,8 @@ describe.each(databaseKinds)('role changes of many people on %s', (kind) => {
   // A municipality renamed tells everyone working there: one event per hundred, not one each, and
   // each small enough for NOTIFY (under 8,000 bytes), so every process hears every person.
   it('go out a hundred to an event, each person once, and reach another process whole', async () => {
-    const logger = createLogger('silent');
-    const a = createEventBus(database, logger);
-    const b = kind === 'postgres' ? createEventBus(database, logger) : a;
-    await a.start();
-    if (b !== a) await b.start();
     const people = Array.from({ length: 250 }, () => randomUUID());
-    try {
+    await withBuses(kind, database, async (a, b) => {
       const heard: string[][] = [];
       const marker = randomUUID();
       let all!: () => void;
@@ -175,10 +178,7 @@ describe.each(databaseKinds)('role changes of many people on %s', (kind) => {
       await a.publish({ departmentId: marker, context: true });
       await markerHeard;
       expect(heard).toHaveLength(3);
-    } finally {
-      await a.stop();
-      if (b !== a) await b.stop();
-    }
+    });
   });
 });
 
@@ -193,7 +193,6 @@ describe.each(databaseKinds)('department events of many departments on %s', (kin
   // events, not a NOTIFY each (3.5 s under load at 500 departments on PostgreSQL), and every
   // listener still hears every event once, in order, as if each had been published alone.
   it('go out in one statement, and reach this and another process each once, in order', async () => {
-    const logger = createLogger('silent');
     const statements: { one: number; many: number[] } = { one: 0, many: [] };
     const counted = database.pubsub && {
       ...database,
@@ -209,44 +208,42 @@ describe.each(databaseKinds)('department events of many departments on %s', (kin
         },
       },
     };
-    const a = createEventBus(counted ?? database, logger);
-    const b = kind === 'postgres' ? createEventBus(database, logger) : a;
-    await a.start();
-    if (b !== a) await b.start();
     const events = Array.from({ length: 250 }, (_, i) =>
       i % 2 === 0 ? { departmentId: randomUUID(), context: true as const } : { departmentId: randomUUID() },
     );
-    try {
-      const onA: LiveEvent[] = [];
-      const onB: LiveEvent[] = [];
-      let all!: () => void;
-      const allHeard = new Promise<void>((resolve) => (all = resolve));
-      a.subscribe((event) => onA.push(event));
-      if (b !== a) {
-        b.subscribe((event) => {
-          onB.push(event);
-          if (onB.length === events.length) all();
-        });
-      } else all();
-      await a.publishAll(events);
-      // Here before publishAll returns, as publish does.
-      expect(onA).toEqual(events);
-      await allHeard;
-      if (b !== a) {
-        expect(onB).toEqual(events);
-        expect(statements).toEqual({ one: 0, many: [250] });
-        // None for none; the next event heard is the one published next.
-        await a.publishAll([]);
-        expect(statements.many).toEqual([250]);
-        const next = { departmentId: randomUUID() };
-        await a.publish(next);
-        await expect.poll(() => onB.length).toBe(251);
-        expect(onB.at(-1)).toEqual(next);
-      }
-      expect(onA).toHaveLength(kind === 'postgres' ? 251 : 250);
-    } finally {
-      await a.stop();
-      if (b !== a) await b.stop();
-    }
+    await withBuses(
+      kind,
+      database,
+      async (a, b) => {
+        const onA: LiveEvent[] = [];
+        const onB: LiveEvent[] = [];
+        let all!: () => void;
+        const allHeard = new Promise<void>((resolve) => (all = resolve));
+        a.subscribe((event) => onA.push(event));
+        if (b !== a) {
+          b.subscribe((event) => {
+            onB.push(event);
+            if (onB.length === events.length) all();
+          });
+        } else all();
+        await a.publishAll(events);
+        // Here before publishAll returns, as publish does.
+        expect(onA).toEqual(events);
+        await allHeard;
+        if (b !== a) {
+          expect(onB).toEqual(events);
+          expect(statements).toEqual({ one: 0, many: [250] });
+          // None for none; the next event heard is the one published next.
+          await a.publishAll([]);
+          expect(statements.many).toEqual([250]);
+          const next = { departmentId: randomUUID() };
+          await a.publish(next);
+          await expect.poll(() => onB.length).toBe(251);
+          expect(onB.at(-1)).toEqual(next);
+        }
+        expect(onA).toHaveLength(kind === 'postgres' ? 251 : 250);
+      },
+      counted ?? database,
+    );
   });
 });
