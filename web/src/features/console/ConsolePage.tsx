@@ -139,7 +139,8 @@ function ConsoleGate({
   // The hub answers with the roles now, not the page's list as it was loaded: an office archived
   // since says so (it said "not your office" until the hub's answer came). A role given while the
   // page said "not your office" opens the console (the hub opens the refused watch). An address
-  // that names no office at all gets no answer from the hub, and is refused here.
+  // that names no office at all (not an id) is refused here: the hub answers it only with an
+  // error about the message, not about an office.
   const office = OfficeId.safeParse(departmentId).success;
   // The last console seen: a role taken away mid-conversation leaves that conversation to end.
   const [seen, setSeen] = useState<ConsoleSnapshot | null>(null);
