@@ -552,6 +552,9 @@ test('an office archived: its console, open or opened later, says it was archive
   await expect(refused).toHaveText('This office has been archived: it no longer offers virtual visits.');
   await expectNoA11yViolations(page);
   await switchLanguage(page, 'de');
+  // An address that names no office at all is refused at once (the hub has no office to answer for).
+  await page.goto('/staff/kein-amt');
+  await expect(refused).toHaveText('Sie arbeiten nicht in diesem Amt.');
   // A console message already on its way when the office was archived (the page had just opened:
   // the news of its own arrival on duty) makes the page reload the day's appointments once, refused
   // (403); it then says why. Nothing else may go wrong.
