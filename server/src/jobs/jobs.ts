@@ -56,7 +56,8 @@ export function serverJobs(
   const jobs: Job[] = [
     // Its pings spread over half the beat: a burst of them held up the queue changes meanwhile.
     { name: 'live.heartbeat', everyMs: heartbeatMs, run: () => parts.hub.heartbeat(heartbeatMs / 2) },
-    { name: 'live.presence', everyMs: heartbeatMs, run: () => parts.hub.refreshPresence() },
+    // Its sightings spread the same way (and less when the grace period is short: live.hub.ts).
+    { name: 'live.presence', everyMs: heartbeatMs, run: () => parts.hub.refreshPresence(heartbeatMs / 2) },
     // Places in peer-to-peer calls: kept while their connection lives, given up a minute after
     // their process stopped (safe in every process: each stale place goes to one of them).
     { name: 'calls.p2p-members', everyMs: heartbeatMs, run: () => parts.hub.calls.refresh() },
