@@ -55,10 +55,21 @@ function bundlesOf(language: string): Promise<Bundles> {
 }
 
 /**
+ * Words a page needs only when something fails (`errors`, and `moreErrors` of the later pages): a
+ * page never waits for them. When their chunk could not be downloaded, i18next waited through its
+ * retries (about 11 s) before it showed anything at all, a white page, and every feature loaded
+ * afterwards waited as long again for another round of them: the door page's knock form came after
+ * 22 s. Now such a namespace counts as there at once, empty, and its chunk is asked for again in
+ * the background, each wait twice the last from a third of a second, until the words arrive or a
+ * wait would pass 30 s (eight tries, 1.5 minutes); components showing a message render again when
+ * they arrive (`useSay`), and meanwhile a refusal says the server's words (`problemMessage`).
+ */
+const NEVER_WAITED_FOR = ['errors', 'moreErrors'];
+
+/**
  * A chunk of words that could not be downloaded is asked for again (i18next: five times, from a
- * third of a second to six seconds apart; the browser fetches a failed chunk anew): the network
- * gone for a moment at the start left the `errors` namespace out for good, and every refusal then
- * showed its key ("codes.queue_full") instead of words.
+ * third of a second to six seconds apart; the browser fetches a failed chunk anew), except the
+ * words never waited for (above), which are asked for again in the background.
  */
 export const chunkBackend: BackendModule = {
   type: 'backend',
@@ -67,18 +78,26 @@ export const chunkBackend: BackendModule = {
     // `again`: whether i18next should ask again (a download failed) or not (there is none).
     const fail = (error: unknown, again: boolean) =>
       callback(error instanceof Error ? error : new Error(String(error)), again);
-    bundlesOf(language).then(
-      (bundles) => {
-        const load = bundles[`./${language}/${namespace}.json`];
-        if (!load) return fail(new Error(`no translations for ${language}/${namespace}`), false);
-        load().then(
-          (module) => {
-            callback(null, module.default);
-          },
-          (error: unknown) => fail(error, true),
+    // The words, or undefined when there is no such chunk (not a failed download).
+    const download = async () => {
+      const load = (await bundlesOf(language))[`./${language}/${namespace}.json`];
+      return load && (await load()).default;
+    };
+    const later = (wait: number) =>
+      setTimeout(() => {
+        download().then(
+          (words) => words && i18next.addResourceBundle(language, namespace, words),
+          () => wait < 30_000 && later(wait * 2),
         );
+      }, wait);
+    download().then(
+      (words) =>
+        words ? callback(null, words) : fail(new Error(`no translations for ${language}/${namespace}`), false),
+      (error: unknown) => {
+        if (!NEVER_WAITED_FOR.includes(namespace)) return fail(error, true);
+        callback(null, {});
+        later(350);
       },
-      (error: unknown) => fail(error, true),
     );
   },
 };
