@@ -128,3 +128,44 @@ test('the words for refusals, cut off for a moment at the start, are fetched aga
     'Die Warteschlange ist gerade voll. Bitte versuchen Sie es später noch einmal.',
   );
 });
+
+// The page waited for those words: with their chunk refused, it stayed white through i18next's
+// retries (about 11 s) and the knock form came after another round of them, at 22 s.
+test('the words for refusals, never downloaded in this visit: the page does not wait for them, and a refusal says the server’s own words, not its key', async ({
+  browser,
+  page,
+  browserErrors,
+}) => {
+  browserErrors.allow(CUT_OFF);
+  browserErrors.allow(/status of 503 \(Service Unavailable\)/);
+  const clerk = people.add(await openDoorAsClerk(browser, STAFF.mehmet, 'fundbuero'));
+  people.tidyWith(() => tidyDepartment(clerk, clerk.departmentId));
+  // The `errors` namespace refused for good, each time it is asked for.
+  let refused = 0;
+  await page.route(chunkUrls('errors'), async (route) => {
+    refused++;
+    await route.abort('internetdisconnected');
+  });
+  // A full queue, in the words the server sends in German (server/src/lib/messages.ts).
+  const serverWords =
+    'Die Warteschlange ist gerade voll. Bitte versuchen Sie es später noch einmal oder buchen Sie einen Termin.';
+  await page.route('**/api/tenants/*/departments/*/knock', (route) =>
+    route.fulfill({
+      status: 503,
+      headers: { 'content-type': 'application/problem+json' },
+      body: JSON.stringify({ type: 'about:blank#queue_full', title: serverWords, status: 503, code: 'queue_full' }),
+    }),
+  );
+  await page.goto(`/${TENANT}/fundbuero`);
+  const form = page.getByRole('form', { name: 'Anklopfen' });
+  await expect(form.getByLabel(/^Name/)).toBeVisible();
+  // Shown while the words are still being asked for: before the sixth refusal, which ended i18next's
+  // first round of retries (the old page was white until then).
+  expect(refused).toBeGreaterThan(0);
+  expect(refused).toBeLessThan(6);
+  await form.getByLabel(/^Name/).fill('Erika Netz');
+  await form.getByLabel(/^Ihr Anliegen/).fill('Eine kurze Frage');
+  await form.getByRole('checkbox', { name: /Datenschutz/ }).check();
+  await form.getByRole('button', { name: 'Anklopfen' }).click();
+  await expect(page.getByTestId('knock-failure')).toHaveText(serverWords);
+});

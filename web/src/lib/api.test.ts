@@ -60,16 +60,18 @@ describe('sendJson', () => {
     // The old token form: a detail is for developers' eyes, nothing parses it.
     answer(problem(409, { code: 'door_closed', detail: 'next-opening=2026-11-23T07:00:00.000Z' }));
     const old = await failure(knock());
-    expect([old.nextOpening, old.extras]).toEqual([null, {}]);
+    expect([old.nextOpening, old.extras]).toEqual([null, { title: 'x' }]);
   });
 
-  it('carries the typed reason and caller of a refusal', async () => {
-    answer(problem(403, { code: 'forbidden', caller: 'staff' }));
-    expect((await failure(knock())).extras).toEqual({ caller: 'staff' });
+  // The server's own words: said when the page's words for the code could not be downloaded.
+  it('carries the typed reason and caller of a refusal, and the server’s words for it', async () => {
+    answer(problem(403, { code: 'forbidden', caller: 'staff', title: 'Das dürfen Sie hier nicht.' }));
+    expect((await failure(knock())).extras).toEqual({ caller: 'staff', title: 'Das dürfen Sie hier nicht.' });
     answer(problem(403, { code: 'forbidden', reason: 'lock_out', errors: [{ path: 'active', message: 'x' }] }));
     expect((await failure(knock())).extras).toEqual({
       reason: 'lock_out',
       fieldErrors: [{ path: 'active', message: 'x' }],
+      title: 'x',
     });
   });
 

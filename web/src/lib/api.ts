@@ -19,6 +19,11 @@ export interface ProblemExtras {
   reason?: 'lock_out' | 'no_feedback_address';
   /** The answer of a staff or admin route: codes citizens meet too are said in staff's words. */
   forStaff?: boolean;
+  /**
+   * The server's own words for the problem, in the interface's language (sent as Accept-Language):
+   * said when the page's words for it could not be downloaded, instead of their key.
+   */
+  title?: string;
 }
 
 export class ApiError extends Error {
@@ -54,7 +59,7 @@ export async function problemOf(response: Response): Promise<ApiError> {
   if (type.includes(PROBLEM_CONTENT_TYPE) || type.includes('json')) {
     const problem = ProblemSchema.safeParse(await response.json().catch(() => null));
     if (problem.success) {
-      const { code, requestId, errors, alternatives, opensAt, caller, reason } = problem.data;
+      const { code, requestId, errors, alternatives, opensAt, caller, reason, title } = problem.data;
       const retryAfter = Number(response.headers.get('retry-after'));
       const forStaff = response.url !== '' && isStaffApiPath(new URL(response.url).pathname);
       return new ApiError(code, response.status, requestId, undefined, {
@@ -65,6 +70,7 @@ export async function problemOf(response: Response): Promise<ApiError> {
         ...(opensAt ? { opensAt } : {}),
         ...(caller ? { caller } : {}),
         ...(reason ? { reason } : {}),
+        title,
       });
     }
   }

@@ -55,4 +55,23 @@ describe('problemMessage', () => {
       'Zu viele Anfragen in kurzer Zeit. Bitte warten Sie einen Moment.',
     );
   });
+
+  // Words that could not be downloaded (lib/i18n.ts never waits for `errors`): the server's
+  // sentence, in the language the page asked it for, instead of the key.
+  it('says the server’s words for a refusal whose words are not there, and its own words when they are', async () => {
+    const de = await translator('de');
+    const withoutWords = i18next.createInstance();
+    await withoutWords.init({ lng: 'de', resources: { de: { errors: {} } }, ns: ['errors'], fallbackNS: 'moreErrors' });
+    const full = (extras: { title?: string; forStaff?: boolean; retryAfter?: number }) =>
+      new ApiError(extras.retryAfter ? 'rate_limited' : 'queue_full', 409, undefined, undefined, extras);
+    const title = 'Die Warteschlange ist gerade voll (Worte des Servers).';
+    expect(problemMessage(full({ title })).say(withoutWords.t as Translate, 'de')).toBe(title);
+    expect(problemMessage(full({ title, forStaff: true })).say(withoutWords.t as Translate, 'de')).toBe(title);
+    expect(problemMessage(full({ title, retryAfter: 3400 })).say(withoutWords.t as Translate, 'de')).toBe(title);
+    expect(problemMessage(full({ title })).say(de, 'de')).toBe(
+      'Die Warteschlange ist gerade voll. Bitte versuchen Sie es später noch einmal.',
+    );
+    // No title (no answer at all): the key, as before.
+    expect(problemMessage(full({})).say(withoutWords.t as Translate, 'de')).toBe('codes.queue_full');
+  });
 });

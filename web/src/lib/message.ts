@@ -47,15 +47,17 @@ export function useSay(): (text: Message) => string {
  */
 export function problemMessage(error: ApiError): Message {
   const { code } = error;
+  // Words that could not be downloaded (the retries of i18n.ts spent): the server's, not the key.
+  const defaultValue = error.extras.title;
   const wait = limitWait(error);
-  if (wait) return message((t) => t(`errors:rateLimitedFor.${wait.unit}`, { count: wait.count }));
+  if (wait) return message((t) => t(`errors:rateLimitedFor.${wait.unit}`, { count: wait.count, defaultValue }));
   // On staff pages, in staff's words ("this visit is not in this department"), not the citizen's.
   // The codes with staff's words (STAFF_WORDED_CODES) are the keys of `moreErrors:staffCodes`
   // (locales.test.ts): looked up there first, not listed again in every page's first download.
   if (error.extras.forStaff) {
-    return message((t) => t([`moreErrors:staffCodes.${code}`, `errors:codes.${code}`] as never));
+    return message((t) => t([`moreErrors:staffCodes.${code}`, `errors:codes.${code}`] as never, { defaultValue }));
   }
-  return message((t) => t(`errors:codes.${code}`));
+  return message((t) => t(`errors:codes.${code}`, { defaultValue }));
 }
 
 /** How long a refusal for too many requests asks to wait, if longer than about a minute. */

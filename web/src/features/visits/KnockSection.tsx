@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from '../../lib/router';
 import type { ApiError } from '../../lib/api';
 import { currentLocale } from '../../lib/i18n';
-import { message, type Message, type Translate } from '../../lib/message';
+import { message, problemMessage, type Message, type Translate } from '../../lib/message';
 import { useLiveVisit } from '../../lib/useLive';
 import { useDepartmentPhrase } from '../../lib/useLocalize';
 import { formatClock, formatDay } from '../../ui/format';
@@ -45,7 +45,7 @@ export function KnockSection({ tenantSlug, departmentSlug, timeZone, door, servi
   };
   const describeFailure = (error: ApiError): Message =>
     message((tr, lang) => {
-      const text = tr(`errors:codes.${error.code}`);
+      const text = problemMessage(error).say(tr, lang);
       return error.nextOpening ? `${text} ${nextWords(tr, error.nextOpening, lang)}` : text;
     });
 
