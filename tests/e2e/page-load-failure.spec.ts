@@ -1,5 +1,5 @@
-import type { Page } from '@playwright/test';
-import { expect, expectAccessibleAlsoAt320, mainHeading, test } from './fixtures';
+import type { Browser, Page } from '@playwright/test';
+import { expect, expectAccessibleAlsoAt320, mainHeading, test, type BrowserErrors } from './fixtures';
 import { chunkUrls, openDoorAsClerk, peoplePerTest, STAFF, tabTo, TENANT, tidyDepartment } from './support';
 
 // A page's code comes in chunks, each downloaded when the page is opened. When one could not be
@@ -90,40 +90,54 @@ test('in English, a knock form that cannot be downloaded takes the door page’s
   await expect(page.getByRole('heading', { level: 2, name: /^(Knock|You cannot knock right now)$/ })).toBeVisible();
 });
 
-test('the words for refusals, cut off for a moment at the start, are fetched again: a refusal then says what happened, not its key', async ({
-  browser,
-  page,
-  browserErrors,
-}) => {
+/**
+ * Musterstadt's Fundbüro, open with Mehmet on duty (as in knock.spec.ts); on `page`, the `errors`
+ * namespace (which every page fetches at its start beside the first download) refused, each time
+ * counted, and a knock answered as a full queue in the server's words `title` (the refusal itself
+ * is proven in the server's tests).
+ */
+async function fullQueueWithoutWords(
+  { browser, page, browserErrors }: { browser: Browser; page: Page; browserErrors: BrowserErrors },
+  title: string,
+) {
   browserErrors.allow(CUT_OFF);
   browserErrors.allow(/status of 503 \(Service Unavailable\)/);
-  // Musterstadt's Fundbüro, open with Mehmet on duty (as in knock.spec.ts).
   const clerk = people.add(await openDoorAsClerk(browser, STAFF.mehmet, 'fundbuero'));
   people.tidyWith(() => tidyDepartment(clerk, clerk.departmentId));
-  // The `errors` namespace, which every page fetches at its start beside the first download.
-  let refused = 0;
   const errorsChunk = chunkUrls('errors');
+  const refusals = { count: 0, end: () => page.unroute(errorsChunk) };
   await page.route(errorsChunk, async (route) => {
-    refused++;
+    refusals.count++;
     await route.abort('internetdisconnected');
   });
-  // A full queue, as the server answers it (the refusal itself is proven in the server's tests).
   await page.route('**/api/tenants/*/departments/*/knock', (route) =>
     route.fulfill({
       status: 503,
       headers: { 'content-type': 'application/problem+json' },
-      body: JSON.stringify({ type: 'about:blank', title: 'Warteschlange voll', status: 503, code: 'queue_full' }),
+      body: JSON.stringify({ type: 'about:blank#queue_full', title, status: 503, code: 'queue_full' }),
     }),
   );
-  await page.goto(`/${TENANT}/fundbuero`);
-  await expect.poll(() => refused).toBeGreaterThan(0);
-  await page.unroute(errorsChunk);
+  return refusals;
+}
 
+async function knockAsErika(page: Page): Promise<void> {
   const form = page.getByRole('form', { name: 'Anklopfen' });
   await form.getByLabel(/^Name/).fill('Erika Netz');
   await form.getByLabel(/^Ihr Anliegen/).fill('Eine kurze Frage');
   await form.getByRole('checkbox', { name: /Datenschutz/ }).check();
   await form.getByRole('button', { name: 'Anklopfen' }).click();
+}
+
+test('the words for refusals, cut off for a moment at the start, are fetched again: a refusal then says what happened, not its key', async ({
+  browser,
+  page,
+  browserErrors,
+}) => {
+  const refusals = await fullQueueWithoutWords({ browser, page, browserErrors }, 'Warteschlange voll');
+  await page.goto(`/${TENANT}/fundbuero`);
+  await expect.poll(() => refusals.count).toBeGreaterThan(0);
+  await refusals.end();
+  await knockAsErika(page);
   await expect(page.getByTestId('knock-failure')).toHaveText(
     'Die Warteschlange ist gerade voll. Bitte versuchen Sie es später noch einmal.',
   );
@@ -136,36 +150,16 @@ test('the words for refusals, never downloaded in this visit: the page does not 
   page,
   browserErrors,
 }) => {
-  browserErrors.allow(CUT_OFF);
-  browserErrors.allow(/status of 503 \(Service Unavailable\)/);
-  const clerk = people.add(await openDoorAsClerk(browser, STAFF.mehmet, 'fundbuero'));
-  people.tidyWith(() => tidyDepartment(clerk, clerk.departmentId));
-  // The `errors` namespace refused for good, each time it is asked for.
-  let refused = 0;
-  await page.route(chunkUrls('errors'), async (route) => {
-    refused++;
-    await route.abort('internetdisconnected');
-  });
   // A full queue, in the words the server sends in German (server/src/lib/messages.ts).
   const serverWords =
     'Die Warteschlange ist gerade voll. Bitte versuchen Sie es später noch einmal oder buchen Sie einen Termin.';
-  await page.route('**/api/tenants/*/departments/*/knock', (route) =>
-    route.fulfill({
-      status: 503,
-      headers: { 'content-type': 'application/problem+json' },
-      body: JSON.stringify({ type: 'about:blank#queue_full', title: serverWords, status: 503, code: 'queue_full' }),
-    }),
-  );
+  const refusals = await fullQueueWithoutWords({ browser, page, browserErrors }, serverWords);
   await page.goto(`/${TENANT}/fundbuero`);
-  const form = page.getByRole('form', { name: 'Anklopfen' });
-  await expect(form.getByLabel(/^Name/)).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Anklopfen' }).getByLabel(/^Name/)).toBeVisible();
   // Shown while the words are still being asked for: before the sixth refusal, which ended i18next's
   // first round of retries (the old page was white until then).
-  expect(refused).toBeGreaterThan(0);
-  expect(refused).toBeLessThan(6);
-  await form.getByLabel(/^Name/).fill('Erika Netz');
-  await form.getByLabel(/^Ihr Anliegen/).fill('Eine kurze Frage');
-  await form.getByRole('checkbox', { name: /Datenschutz/ }).check();
-  await form.getByRole('button', { name: 'Anklopfen' }).click();
+  expect(refusals.count).toBeGreaterThan(0);
+  expect(refusals.count).toBeLessThan(6);
+  await knockAsErika(page);
   await expect(page.getByTestId('knock-failure')).toHaveText(serverWords);
 });
