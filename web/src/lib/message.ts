@@ -47,7 +47,7 @@ export function useSay(): (text: Message) => string {
  */
 export function problemMessage(error: ApiError): Message {
   const { code } = error;
-  // Words that could not be downloaded (the retries of i18n.ts spent): the server's, not the key.
+  // Words not (yet) downloaded (i18n.ts never waits for them): the server's words, not the key.
   const defaultValue = error.extras.title;
   const wait = limitWait(error);
   if (wait) return message((t) => t(`errors:rateLimitedFor.${wait.unit}`, { count: wait.count, defaultValue }));
