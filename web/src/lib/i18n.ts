@@ -60,9 +60,10 @@ function bundlesOf(language: string): Promise<Bundles> {
  * retries (about 11 s) before it showed anything at all, a white page, and every feature loaded
  * afterwards waited as long again for another round of them: the door page's knock form came after
  * 22 s. Now such a namespace counts as there at once, empty, and its chunk is asked for again in
- * the background, each wait twice the last from a third of a second, until the words arrive or a
- * wait would pass 30 s (eight tries, 1.5 minutes); components showing a message render again when
- * they arrive (`useSay`), and meanwhile a refusal says the server's words (`problemMessage`).
+ * the background, each wait twice the last from a third of a second, until the words arrive: at
+ * most eight tries in about 1.5 minutes (none after the one that followed a wait of over 30 s);
+ * components showing a message render again when they arrive (`useSay`), and meanwhile a refusal
+ * says the server's words (`problemMessage`).
  */
 const NEVER_WAITED_FOR = ['errors', 'moreErrors'];
 
