@@ -97,6 +97,9 @@ export const PAGE_ROUTES: Record<string, string[]> = {
 // writes into the entry after the chunks are made had gone uncounted, about 1 kB a page): the door
 // 120.954. The staff pages in a chunk of their own (app/staff-pages.tsx), 120.182; chunk files
 // named by their hash alone, 119.807 (decision 020, last addendum).
+// Fiftieth session: a feature whose words could not be downloaded says so instead of showing keys
+// (lib/i18n.ts, loadNamespaces: 0.06 kB), paid for by i18next options it had by default, one form
+// for the backend's two failures and one wording of their errors: 119.993 → 119.996.
 // The other pages a citizen, interpreter or guest opens have a budget too (decision 020, the
 // last addendum): each its size when it was set plus at least 0.3 kB, up to the next half kB,
 // so a page that grows is noticed when it grows, not when it reaches the door's figure. A

@@ -90,6 +90,34 @@ test('in English, a knock form that cannot be downloaded takes the door page’s
   await expect(page.getByRole('heading', { level: 2, name: /^(Knock|You cannot knock right now)$/ })).toBeVisible();
 });
 
+// A feature's own words that could not be downloaded (here the knock form's): i18next asked for
+// them six times in 11 s, and the form then showed its keys ("knock.heading") instead of words.
+test('a feature whose words cannot be downloaded: after a few tries the page says so, not its keys, and the reload brings the knock form once the network is back', async ({
+  page,
+  browserErrors,
+}) => {
+  browserErrors.allow(CUT_OFF);
+  browserErrors.allow(/Error: no words: de\/visits/); // React's log of what its boundary caught
+  const words = chunkUrls('visits');
+  let refusals = 0;
+  await page.route(words, async (route) => {
+    refusals++;
+    await route.abort('internetdisconnected');
+  });
+  await page.goto(DOOR);
+  const heading = mainHeading(page);
+  await expect(heading).toHaveText('Diese Seite konnte nicht vollständig geladen werden.');
+  expect(refusals).toBe(4); // the first download and three tries more (i18n.ts: maxRetries)
+  await expect(page.getByRole('main')).not.toContainText('knock.');
+  await expectHeaderAndFooter(page);
+
+  await page.unroute(words);
+  await page.getByRole('button', { name: 'Neu laden' }).click();
+  await expect(page.getByTestId('door-status')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: /^Anklopfen( ist gerade nicht möglich)?$/ })).toBeVisible();
+  expect(refusals).toBe(4);
+});
+
 /**
  * Musterstadt's Fundbüro, open with Mehmet on duty (as in knock.spec.ts); on `page`, the `errors`
  * namespace (which every page fetches at its start beside the first download) refused, each time

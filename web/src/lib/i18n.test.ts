@@ -39,8 +39,8 @@ describe('the translations backend', () => {
   });
 
   it('answers an unknown namespace or language with an error, not a hang, and not to be asked again', async () => {
-    await expect(read('en', 'nothing-here')).rejects.toThrow('no translations for en/nothing-here');
-    await expect(read('xx', 'common')).rejects.toThrow('no translations for xx/common');
+    await expect(read('en', 'nothing-here')).rejects.toThrow('no words: en/nothing-here');
+    await expect(read('xx', 'common')).rejects.toThrow('no words: xx/common');
     expect(await answer('en', 'nothing-here')).toMatchObject({ data: false });
   });
 });

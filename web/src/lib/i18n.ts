@@ -68,17 +68,14 @@ function bundlesOf(language: string): Promise<Bundles> {
 const NEVER_WAITED_FOR = ['errors', 'moreErrors'];
 
 /**
- * A chunk of words that could not be downloaded is asked for again (i18next: five times, from a
- * third of a second to six seconds apart; the browser fetches a failed chunk anew), except the
+ * A chunk of words that could not be downloaded is asked for again (three times, from a third of a
+ * second to 1.4 s apart: `maxRetries`; the browser fetches a failed chunk anew), except the
  * words never waited for (above), which are asked for again in the background.
  */
 export const chunkBackend: BackendModule = {
   type: 'backend',
   init() {},
   read(language, namespace, callback) {
-    // `again`: whether i18next should ask again (a download failed) or not (there is none).
-    const fail = (error: unknown, again: boolean) =>
-      callback(error instanceof Error ? error : new Error(String(error)), again);
     // The words, or undefined when there is no such chunk (not a failed download).
     const download = async () => {
       const load = (await bundlesOf(language))[`./${language}/${namespace}.json`];
@@ -91,11 +88,12 @@ export const chunkBackend: BackendModule = {
           () => wait < 30_000 && later(wait * 2),
         );
       }, wait);
+    // A failure's second argument: whether i18next should ask again (a download failed, always a
+    // TypeError from the browser's import) or not (there is no such chunk).
     download().then(
-      (words) =>
-        words ? callback(null, words) : fail(new Error(`no translations for ${language}/${namespace}`), false),
+      (words) => callback(words ? null : new Error(`no words: ${language}/${namespace}`), words ?? false),
       (error: unknown) => {
-        if (!NEVER_WAITED_FOR.includes(namespace)) return fail(error, true);
+        if (!NEVER_WAITED_FOR.includes(namespace)) return callback(error as Error, true);
         callback(null, {});
         later(350);
       },
@@ -126,9 +124,18 @@ export function currentLocale(): Locale {
   return parsed.success ? parsed.data : DEFAULT_LOCALE;
 }
 
-/** Loads a feature's namespaces in the current language (and the fallback), e.g. beside its chunk. */
-export function loadNamespaces(namespaces: readonly Namespace[]): Promise<void> {
-  return i18next.loadNamespaces([...namespaces]);
+/**
+ * Loads a feature's namespaces in the current language (and the fallback), e.g. beside its chunk.
+ * Fails like a chunk that could not be downloaded when one is still missing in the current
+ * language after i18next's retries (`maxRetries`): the feature showed its keys ("knock.title")
+ * after 11 s, where the page now says it could not be loaded whole and offers a reload
+ * (app/Layout.tsx), as for its code. The words never waited for count as there (`NEVER_WAITED_FOR`);
+ * every language has every namespace (locales/locales.test.ts).
+ */
+export async function loadNamespaces(namespaces: readonly Namespace[]): Promise<void> {
+  await i18next.loadNamespaces(namespaces);
+  for (const ns of namespaces)
+    if (!i18next.hasResourceBundle(i18next.language, ns)) throw new Error(`no words: ${i18next.language}/${ns}`);
 }
 
 function applyToDocument(language: string): void {
@@ -152,14 +159,17 @@ export function initI18n(): typeof i18next {
       initAsync: false,
       lng: detectLocale(readSavedLocale(), navigator.languages),
       fallbackLng: DEFAULT_LOCALE,
-      supportedLngs: [...SUPPORTED_LOCALES],
+      // A chunk of words is asked for four times in about 2.5 s (i18next: six in 11 s), then the
+      // page says it could not be loaded (`loadNamespaces`): a citizen on a bad network waits no
+      // longer for that than for a chunk of code, which is not asked for again at all.
+      maxRetries: 3,
+      supportedLngs: SUPPORTED_LOCALES,
       ns: [...START_NAMESPACES],
       defaultNS: 'common',
       // `errors:codes.*` of the codes only later pages meet live in `moreErrors`, which those pages
       // load (lazyComponent): the door page's first download carries only its own (issue 14).
       fallbackNS: 'moreErrors',
       interpolation: { escapeValue: false }, // React escapes
-      returnNull: false,
     });
   return i18next;
 }
