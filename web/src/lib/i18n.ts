@@ -127,7 +127,7 @@ export function currentLocale(): Locale {
 /**
  * Loads a feature's namespaces in the current language (and the fallback), e.g. beside its chunk.
  * Fails like a chunk that could not be downloaded when one is still missing in the current
- * language after i18next's retries (`maxRetries`): the feature showed its keys ("knock.title")
+ * language after i18next's retries (`maxRetries`): the feature showed its keys ("knock.heading")
  * after 11 s, where the page now says it could not be loaded whole and offers a reload
  * (app/Layout.tsx), as for its code. The words never waited for count as there (`NEVER_WAITED_FOR`);
  * every language has every namespace (locales/locales.test.ts).
