@@ -8,6 +8,7 @@ import type { Foreground } from './lib/foreground.js';
 import type { InstallationWarnings } from './lib/installation-warnings.js';
 import type { Logger } from './lib/logger.js';
 import type { RateLimits } from './lib/rate-limit.js';
+import type { Followers } from './lib/followers.js';
 import type { WorkGate } from './lib/work-gate.js';
 
 /**
@@ -28,6 +29,8 @@ export interface AppDeps {
   limits: RateLimits;
   /** The line citizens' slot searches and bookings wait in when many come at once (the 07:45 rush). */
   bookingGate: WorkGate<BookingLane>;
+  /** Bookings of a slot already on its way wait for it here, outside that line (lib/followers.ts). */
+  slotFollowers: Followers;
   /** Settings noticed wrong from the requests (TRUST_PROXY, PUBLIC_BASE_URL): logged once, in /api/health. */
   warnings: InstallationWarnings;
   /** Writes refused for lack of space, from every part that writes: readiness says not ready. */

@@ -29,6 +29,7 @@ import { createEventBus, type EventBus } from './lib/event-bus.js';
 import { InstallationWarnings } from './lib/installation-warnings.js';
 import type { Logger } from './lib/logger.js';
 import { createRateLimits } from './lib/rate-limit.js';
+import { Followers } from './lib/followers.js';
 import { BOOKING_LINE, WorkGate } from './lib/work-gate.js';
 import { LiveHub } from './live/live.hub.js';
 import { MailWorker, type MailWorkerOptions } from './mail/mail.worker.js';
@@ -225,6 +226,7 @@ export async function startServer(
     logger,
     limits: createRateLimits(database, now),
     bookingGate: new WorkGate(BOOKING_LANES, { running: config.bookingConcurrency, ...BOOKING_LINE }),
+    slotFollowers: new Followers(BOOKING_LINE),
     warnings: new InstallationWarnings(config, logger),
     disk,
     foreground: new Foreground(options.foregroundWaitMs),

@@ -151,6 +151,27 @@ describe('WorkGate', () => {
     expect(log).toEqual(['a', 'c']);
   });
 
+  it('counts the time a request waited before it came against maxWaitMs', async () => {
+    vi.useFakeTimers();
+    const gate = new WorkGate(['booking'], { ...limits, running: 1, maxWaitMs: 1_000 });
+    const log: string[] = [];
+    const [a, b, c, d] = [held(log, 'a'), held(log, 'b'), held(log, 'c'), held(log, 'd')];
+    const running = gate.run('booking', 'k1', a.work);
+    // Waited 700 ms elsewhere: 300 ms are left of its wait here.
+    const late = refusal(gate.run('booking', 'k2', b.work, undefined, 700));
+    // Waited all of it elsewhere: refused at once while the place is taken.
+    expect((await refusal(gate.run('booking', 'k3', c.work, undefined, 1_000))).code).toBe('office_busy');
+    await vi.advanceTimersByTimeAsync(301);
+    expect((await late).code).toBe('office_busy');
+    a.finish();
+    await running;
+    // With a free place it runs, however long it waited before.
+    const free = gate.run('booking', 'k4', d.work, undefined, 5_000);
+    d.finish();
+    expect(await free).toBe('d');
+    expect(log).toEqual(['a', 'd']);
+  });
+
   it('skips work whose requester has gone when its turn comes', async () => {
     const gate = new WorkGate(['booking'], { ...limits, running: 1 });
     const log: string[] = [];

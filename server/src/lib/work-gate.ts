@@ -61,19 +61,21 @@ export class WorkGate<Lane extends string> {
    * Runs `work` of requester `key` in its turn and gives its result; `undefined` without running
    * it when `gone()` says, once its turn has come, that nobody waits for the answer any more.
    * Throws 503 `office_busy` when the line is full or the wait too long, 429 `rate_limited` when
-   * the requester holds too many places in it.
+   * the requester holds too many places in it. `waitedMs`: how long the request already waited
+   * before it came here (lib/followers.ts), which counts against `maxWaitMs` too.
    */
   async run<T>(
     lane: Lane,
     key: string,
     work: () => Promise<T>,
     gone: () => boolean = () => false,
+    waitedMs = 0,
   ): Promise<T | undefined> {
     if (this.running >= this.limits.running || this.waitingCount > 0) {
       const held = this.waitingPer.get(key) ?? 0;
       if (held >= this.limits.waitingPerKey) throw this.refused('rate_limited');
       this.waitingPer.set(key, held + 1);
-      const turn = await this.wait(lane).finally(() => this.leaveLine(key));
+      const turn = await this.wait(lane, this.limits.maxWaitMs - waitedMs).finally(() => this.leaveLine(key));
       if (!turn) throw this.refused('office_busy');
       if (gone()) {
         this.finish();
@@ -90,8 +92,8 @@ export class WorkGate<Lane extends string> {
   }
 
   /** Settles true when a place is the waiter's (already counted as running), false when refused. */
-  private wait(lane: Lane): Promise<boolean> {
-    if (this.waitingCount >= this.limits.waiting) return Promise.resolve(false);
+  private wait(lane: Lane, maxWaitMs: number): Promise<boolean> {
+    if (this.waitingCount >= this.limits.waiting || maxWaitMs <= 0) return Promise.resolve(false);
     const line = this.lines.get(lane);
     if (!line) throw new Error(`no lane ${lane}`);
     return new Promise<boolean>((resolve) => {
@@ -103,7 +105,7 @@ export class WorkGate<Lane extends string> {
           waiter.settled = true;
           this.waitingCount -= 1;
           resolve(false);
-        }, this.limits.maxWaitMs),
+        }, maxWaitMs),
       };
       waiter.timer.unref?.();
       line.push(waiter);

@@ -72,8 +72,8 @@ export function appointmentsRouter(deps: AppDeps): Router {
   // the 07:45 rush), a few places per address. What waits has cost nothing yet, not even its
   // count (an address known over its limit is refused before the line); a requester gone before
   // its turn is not worked for.
-  const inLine = <T>(lane: BookingLane, req: Request, work: () => Promise<T>) =>
-    deps.bookingGate.run(lane, address(req), work, () => req.socket.destroyed);
+  const inLine = <T>(lane: BookingLane, req: Request, waitedMs: number, work: () => Promise<T>) =>
+    deps.bookingGate.run(lane, address(req), work, () => req.socket.destroyed, waitedMs);
 
   router.get('/tenants/:tenant/departments/:department/booking', async (req, res) => {
     await pageReads.hit(address(req));
@@ -87,7 +87,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
     // Counted beside the search, not before it: the search only reads, and with PostgreSQL the
     // count's round trip would add its wait to every search (issue 14: slot search p99). The answer
     // still waits for the count, and 429 wins over any other answer, as if counted first.
-    const found = await inLine('search', req, async () => {
+    const found = await inLine('search', req, 0, async () => {
       const [counted, searched] = await Promise.allSettled([
         searches.hit(address(req)),
         (async (): Promise<SlotsResponse> => {
@@ -111,41 +111,55 @@ export function appointmentsRouter(deps: AppDeps): Router {
     // A time the slot cache already knows taken is refused at once, counted against the address
     // as every try is, and not against the e-mail address (a refusal costs it nothing).
     const asked = BookingRequestSchema.safeParse(req.body);
-    if (asked.success) {
-      await refuseKnownTakenEarly(ctx(), { ...officeParams(req), request: asked.data }).catch(
+    const refuseEarly = async () => {
+      if (!asked.success) return undefined;
+      return refuseKnownTakenEarly(ctx(), { ...officeParams(req), request: asked.data }).catch(
         async (refusal: unknown) => {
           await byAddress.hit(address(req));
           throw refusal;
         },
       );
-    }
-    const appointment = await inLine('booking', req, async () => {
-      const addressCounted = byAddress.hit(address(req));
-      let request;
-      try {
-        request = parseTextInput(BookingRequestSchema, req.body);
-      } catch (error) {
-        await addressCounted;
-        throw error;
+    };
+    const slot = await refuseEarly();
+    // A booking of a slot that another booking here is already on its way for waits for that one
+    // outside the line (lib/followers.ts): once it is made, this one is refused at once. Gone
+    // meanwhile, nothing is done for it.
+    const book = async (after: { followed: boolean; waitedMs: number }) => {
+      if (after.followed) {
+        if (req.socket.destroyed) return undefined;
+        await refuseEarly();
       }
-      const [byItsAddress, byItsEmail] = await Promise.allSettled([addressCounted, byEmail.hit(request.email)]);
-      if (byItsAddress.status === 'rejected') throw byItsAddress.reason;
-      if (byItsEmail.status === 'rejected') throw byItsEmail.reason;
-      try {
-        // The e-mails in the page's language, which the web client sends as Accept-Language; the
-        // conversation language (request.language) may be one we have no e-mail texts for.
-        const mailLocaleOf = negotiateLocale(req.get('accept-language'), mailLocale(request.language));
-        return await bookAsCitizen(ctx(), { ...officeParams(req), request, mailLocale: mailLocaleOf });
-      } catch (error) {
-        // Only bookings made count against the e-mail address (a taken slot, a wrong time, a full
-        // day cost the address nothing). Awaited: the citizen's next try, right after the refusal,
-        // must find the count given back (not awaited, it raced the next hit and refused it).
-        await byEmail.undo(request.email).catch((undoFailed: unknown) => {
-          req.log.warn({ err: undoFailed }, 'could not give back a refused booking’s count');
-        });
-        throw error;
-      }
-    });
+      return inLine('booking', req, after.waitedMs, async () => {
+        const addressCounted = byAddress.hit(address(req));
+        let request;
+        try {
+          request = parseTextInput(BookingRequestSchema, req.body);
+        } catch (error) {
+          await addressCounted;
+          throw error;
+        }
+        const [byItsAddress, byItsEmail] = await Promise.allSettled([addressCounted, byEmail.hit(request.email)]);
+        if (byItsAddress.status === 'rejected') throw byItsAddress.reason;
+        if (byItsEmail.status === 'rejected') throw byItsEmail.reason;
+        try {
+          // The e-mails in the page's language, which the web client sends as Accept-Language; the
+          // conversation language (request.language) may be one we have no e-mail texts for.
+          const mailLocaleOf = negotiateLocale(req.get('accept-language'), mailLocale(request.language));
+          return await bookAsCitizen(ctx(), { ...officeParams(req), request, mailLocale: mailLocaleOf });
+        } catch (error) {
+          // Only bookings made count against the e-mail address (a taken slot, a wrong time, a full
+          // day cost the address nothing). Awaited: the citizen's next try, right after the refusal,
+          // must find the count given back (not awaited, it raced the next hit and refused it).
+          await byEmail.undo(request.email).catch((undoFailed: unknown) => {
+            req.log.warn({ err: undoFailed }, 'could not give back a refused booking’s count');
+          });
+          throw error;
+        }
+      });
+    };
+    const appointment = await (slot === undefined
+      ? book({ followed: false, waitedMs: 0 })
+      : deps.slotFollowers.run(slot, address(req), book));
     // Gone before its turn: nothing was counted or booked, and nobody is there to answer.
     if (!appointment) return;
     res.status(201).json({ appointment });

@@ -205,7 +205,7 @@ export async function bookAppointment(
   };
   // Most of a rush's bookings are for a slot someone just got: refused here, before the line.
   await refuseKnownTaken(ctx.db, slot);
-  const appointment = await (cache ? cache.serialise(`${department.id} ${startsAt.toISOString()}`, book) : book());
+  const appointment = await (cache ? cache.serialise(slotKey(slot), book) : book());
   // Only the appointment changed: the live hub tells consoles, not every waiting citizen.
   await ctx.events.publish({ departmentId: department.id, appointmentId: appointment.id });
   return { appointment, services };
@@ -242,21 +242,30 @@ async function bookingSlot(
  * without a round trip to the database: a rush's bookings of a slot someone just got are refused
  * before they wait in line behind real bookings (decision 030). Anything else (nothing kept, a
  * request the rules refuse, a time the cache thinks free) returns, and the booking in line decides.
+ * Returns the slot's key (`slotKey`) when the cache knew the office and the request, for bookings
+ * of the same slot to wait for each other (lib/followers.ts).
  */
 export async function refuseKnownTakenEarly(
   ctx: BookingCtx,
   options: { tenantSlug: string; departmentSlug: string; request: StaffBookingRequest },
-): Promise<void> {
-  if (!ctx.slotCache) return;
+): Promise<string | undefined> {
+  if (!ctx.slotCache) return undefined;
   const cached = { ...ctx, slotCache: ctx.slotCache.withoutReads() };
+  let key: string | undefined;
   try {
     const office = await findOffice(ctx.db, options.tenantSlug, options.departmentSlug, cached.slotCache);
     const { slot } = await bookingSlot(cached, { ...office, request: options.request, actor: { kind: 'citizen' } });
+    key = slotKey(slot);
     await refuseKnownTaken(ctx.db, slot);
   } catch (error) {
     if (error instanceof AppError && error.code === 'slot_taken') throw error;
   }
+  return key;
 }
+
+/** One slot of one department: the bookings of the same key wait for each other. */
+const slotKey = (slot: Pick<SlotRequest, 'office' | 'startsAt'>) =>
+  `${slot.office.department.id} ${slot.startsAt.toISOString()}`;
 
 /**
  * Video or on site, as every chosen service offers (issue 16); left out, video where offered.

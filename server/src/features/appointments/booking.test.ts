@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { BookingInfoSchema, BookingResponseSchema, ProblemSchema, SlotsResponseSchema } from '@amtsraum/shared';
 import { and, eq, ne } from 'drizzle-orm';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { appointments, auditEvents, mailOutbox } from '../../db/schema.js';
 import type { LiveEvent } from '../../lib/event-bus.js';
 import {
@@ -712,6 +712,52 @@ describe.each(databaseKinds)('booking on %s', (kind) => {
     expect(gate.waiting).toBe(0);
     await releaseAll();
     expect(await liveAppointments(o.department.id)).toHaveLength(1);
+  });
+
+  it('lets bookings of a slot already on its way wait for it outside the line, and refuses them at once once it is made', async () => {
+    const o = await office();
+    const TUESDAY_0830 = '2026-11-24T07:30:00.000Z';
+    // As in a rush: the office is known, and a first refusal has read what alternatives need.
+    expect((await client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800))).status).toBe(201);
+    expect((await client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800))).status).toBe(409);
+    const { gate, releaseAll } = holdEveryPlace();
+    const followers = suite.server.deps.slotFollowers;
+    const intoLine = vi.spyOn(gate, 'run');
+    onTestFinished(() => intoLine.mockRestore());
+    const first = client().post(`${o.base}/appointments`, booking(o, TUESDAY_0830));
+    await eventually(() => gate.waiting === 1 || undefined, 'the first booking in line');
+    // Two more citizens choose the same time: they wait for the first, not in the line.
+    const others = [client(), client()].map((other) => other.post(`${o.base}/appointments`, booking(o, TUESDAY_0830)));
+    await eventually(() => followers.waiting === 2 || undefined, 'the others waiting for the first');
+    expect(gate.waiting).toBe(1);
+    await releaseAll();
+    expect((await first).status).toBe(201);
+    for (const answer of await Promise.all(others)) {
+      expect([answer.status, answer.json.code]).toEqual([409, 'slot_taken']);
+      expect(answer.json.alternatives.length).toBeGreaterThan(0);
+    }
+    // Only the first booking ever went into the line.
+    expect(intoLine.mock.calls.filter(([lane]) => lane === 'booking')).toHaveLength(1);
+    expect(followers.waiting).toBe(0);
+    expect(await liveAppointments(o.department.id)).toHaveLength(2);
+  });
+
+  it('lets the next booking of a slot go on into the line when the one ahead of it was refused', async () => {
+    const o = await office({ clerks: 2 });
+    const booked = booking(o, TUESDAY_0800);
+    expect((await client().post(`${o.base}/appointments`, booked)).status).toBe(201);
+    await slotsOf(o, `services=${o.services[0]!.slug}&from=2026-11-24&days=1`);
+    const { gate, releaseAll } = holdEveryPlace();
+    const followers = suite.server.deps.slotFollowers;
+    // The same person again (refused: already booked), and someone else behind them.
+    const again = client().post(`${o.base}/appointments`, { ...booking(o, TUESDAY_0800), email: booked.email });
+    await eventually(() => gate.waiting === 1 || undefined, 'the second try in line');
+    const next = client().post(`${o.base}/appointments`, booking(o, TUESDAY_0800));
+    await eventually(() => followers.waiting === 1 || undefined, 'the next citizen waiting for it');
+    await releaseAll();
+    expect((await again).json.code).toBe('already_booked');
+    expect((await next).status).toBe(201);
+    expect(await liveAppointments(o.department.id)).toHaveLength(2);
   });
 
   it('refuses with 503 office_busy in the citizen’s language when the line is full, and books nothing for one who left it', async () => {
