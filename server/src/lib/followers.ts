@@ -69,7 +69,12 @@ export class Followers {
   private async follow(ahead: Promise<void>, key: string) {
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([ahead, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.limits.maxWaitMs)))]);
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.limits.maxWaitMs);
+        // As the line's timers: a wait here never keeps a stopping process alive.
+        timer.unref?.();
+      });
+      await Promise.race([ahead, deadline]);
     } finally {
       clearTimeout(timer);
       this.waitingCount -= 1;
