@@ -133,9 +133,13 @@ export function currentLocale(): Locale {
  * every language has every namespace (locales/locales.test.ts).
  */
 export async function loadNamespaces(namespaces: readonly Namespace[]): Promise<void> {
+  // Checked in the language they were asked in. A language chosen meanwhile (changeLanguage, still
+  // loading when this began) has not asked for them: checking it failed a whole page (a clerk
+  // switching to English, CI); its words come through useTranslation, which loads what is missing.
+  const language = i18next.language;
   await i18next.loadNamespaces(namespaces);
   for (const ns of namespaces)
-    if (!i18next.hasResourceBundle(i18next.language, ns)) throw new Error(`no words: ${i18next.language}/${ns}`);
+    if (!i18next.hasResourceBundle(language, ns)) throw new Error(`no words: ${language}/${ns}`);
 }
 
 function applyToDocument(language: string): void {
